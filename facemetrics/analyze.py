@@ -1,0 +1,245 @@
+"""One photo in, calibrated jawline and nasolabial-fold metrics out.
+
+:func:`analyze_photo` never raises for a bad photo: the result's ``status``
+says what went wrong (see :mod:`facemetrics.schema`), so a batch goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from ._version import __version__
+from .errors import FacemetricsError
+from .folds import FoldMetrics, fold_metrics
+from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, head_pose, levelled_frame
+from .jaw import JawMetrics, jaw_metrics
+from .landmarks import detect_landmarks
+from .loader import Photo, load_photo
+from .quality import (
+    HARD_MAX_PITCH_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
+    quality_flags,
+)
+from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
+
+
+@dataclass(frozen=True, eq=False)
+class PhotoAnalysis:
+    """Everything measured on one photo.
+
+    Geometry (``points``, ``jaw.contour_px``, fold lines) is in pixels of
+    ``photo.rgb``, the analysed image, which may be a reduced decode of the
+    original file: multiply by ``photo.scale`` for pixels of the original
+    photo (:meth:`geometry` does this).  ``calibration.mm_per_px`` is per
+    analysed pixel too.
+
+    Attributes
+    ----------
+    photo : Photo or None
+        The loaded photo (None when it could not be read).
+    name : str
+        Photo name used in the ``photo`` column.
+    status : str
+        ``"ok"`` or the failure status.
+    error : str
+        Why the photo was not measured ("" when ``status == "ok"``).
+    warnings : tuple of str
+    subject : str or None
+    points : ndarray, shape (478, 3) or None
+        Face Mesh landmarks ``(x, y, z)``, px of ``photo.rgb``.
+    n_faces : int
+    calibration, frame, quality, jaw, nlf_right, nlf_left
+        Partial results; None when not reached.
+    """
+
+    photo: Photo | None
+    name: str
+    status: str = "ok"
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+    subject: str | None = None
+    points: np.ndarray | None = None
+    n_faces: int = 0
+    calibration: Calibration | None = None
+    frame: Frame | None = None
+    quality: Quality | None = None
+    jaw: JawMetrics | None = None
+    nlf_right: FoldMetrics | None = None
+    nlf_left: FoldMetrics | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    @property
+    def mm_per_px(self) -> float:
+        """Millimetres per pixel of the original photo."""
+        if self.calibration is None or self.photo is None:
+            return float("nan")
+        return self.calibration.mm_per_px / self.photo.scale
+
+    def to_row(self) -> dict:
+        """One ``photos.csv`` row: a dict with every column of :data:`~facemetrics.schema.PHOTO_COLUMNS`."""
+        row = dict.fromkeys(PHOTO_COLUMNS, None)
+        ph = self.photo
+        row.update(
+            photo=self.name, subject=self.subject or "", facemetrics_version=__version__,
+            taken_at=_iso(ph.taken_at) if ph else "", sha256=ph.sha256 if ph else "",
+            status=self.status, error=self.error, warnings="; ".join(self.warnings),
+        )
+        if ph is not None:
+            row.update(image_width_px=ph.original_size[0], image_height_px=ph.original_size[1])
+        if self.points is None or ph is None:
+            return row
+        s = ph.scale
+        c = self.calibration
+        row.update(
+            n_faces=self.n_faces,
+            face_width_px=float(np.ptp(self.points[list(LOWER_OVAL), 0]) * s),
+            mm_per_px=self.mm_per_px, calibration_source=c.source,
+            iris_diameter_right_px=c.iris_diameter_px[0] * s, iris_diameter_left_px=c.iris_diameter_px[1] * s,
+            calibration_spread=c.mm_per_px_spread, ipd_px=c.ipd_px * s, ipd_mm=c.ipd_mm,
+        )
+        q = self.quality
+        if q is not None:
+            row.update({k: getattr(q, k) for k in (
+                "yaw_deg", "pitch_deg", "roll_deg", "sharpness", "face_luminance", "clipped_fraction",
+                "mouth_opening_mm", "mouth_opening_ratio", "smile_index")})
+            row["quality_flags"] = "; ".join(q.flags)
+            row["fit_for_comparison"] = q.fit_for_comparison
+        if self.jaw is not None:
+            for k, v in vars(self.jaw).items():
+                if k in row:
+                    row[k] = v
+            for col in JAW_RATIOS:
+                base = col.name.rsplit("_", 1)[0]
+                unit = "mm2" if col.name.endswith("_ipd2") else "mm"
+                power = 2 if unit == "mm2" else 1
+                row[col.name] = row[f"{base}_{unit}"] / c.ipd_mm ** power
+        for side, fm in (("right", self.nlf_right), ("left", self.nlf_left)):
+            if fm is None:
+                continue
+            row[f"nlf_depth_{side}"] = fm.depth_index
+            row[f"nlf_contrast_{side}_pct"] = fm.contrast_pct
+            row[f"nlf_length_{side}_mm"] = fm.length_mm
+        for col in NLF_RATIOS:
+            base = col.name.rsplit("_", 1)[0]
+            if row.get(f"{base}_mm") is not None:
+                row[col.name] = row[f"{base}_mm"] / c.ipd_mm
+        return row
+
+    def geometry(self) -> dict:
+        """Raw geometry in pixels of the original photo, JSON-serialisable.
+
+        Keys: ``photo``, ``mm_per_px``, ``landmarks`` (478 x [x, y, z]),
+        ``jaw_contour`` ([[x, y], ...]), ``nlf_right`` / ``nlf_left`` (the
+        subject's sides) each with ``region`` (closed polygon) and ``line``
+        (the fold's centre line) as [[x, y], ...].
+        """
+        out: dict = {"photo": self.name, "status": self.status, "facemetrics_version": __version__}
+        if self.points is None or self.photo is None:
+            return out
+        s = self.photo.scale
+        out["mm_per_px"] = self.mm_per_px
+        out["landmarks"] = np.round(self.points * s, 3).tolist()
+        if self.jaw is not None:
+            out["jaw_contour"] = np.round(self.jaw.contour_px * s, 2).tolist()
+        for side, fm in (("right", self.nlf_right), ("left", self.nlf_left)):
+            if fm is not None:
+                out[f"nlf_{side}"] = {"region": np.round(fm.region_px * s, 2).tolist(),
+                                      "line": np.round(fm.line_px * s, 2).tolist()}
+        return out
+
+
+def _iso(t: datetime | None) -> str:
+    return t.isoformat() if t is not None else ""
+
+
+def _name_of(source) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).name
+    return str(getattr(source, "name", "") or "<bytes>")
+
+
+def analyze_photo(source, *, subject: str | None = None, name: str | None = None,
+                  mm_per_px: float | None = None, ipd_mm: float | None = None,
+                  fast: bool = True) -> PhotoAnalysis:
+    """Measure the jawline, lower face and nasolabial folds on one photo.
+
+    Parameters
+    ----------
+    source : str, path-like, bytes, file-like or Photo
+        The photo (see :func:`facemetrics.load_photo`).
+    subject : str, optional
+        Subject identifier written to the ``subject`` column.
+    name : str, optional
+        Name for the ``photo`` column (default: the file name).
+    mm_per_px : float, optional
+        Known millimetres per pixel of the original photo (overrides the iris).
+    ipd_mm : float, optional
+        The subject's known inter-pupillary distance, mm (overrides the iris).
+    fast : bool
+        Allow the reduced decode of large JPEGs (see :func:`load_photo`).
+
+    Returns
+    -------
+    PhotoAnalysis
+        ``status == "ok"`` when measured; otherwise ``status``/``error`` say why.
+    """
+    label = name or (source.name if isinstance(source, Photo) else _name_of(source))
+    try:
+        photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)
+    except FacemetricsError as exc:
+        return PhotoAnalysis(None, label, status=exc.status, error=str(exc), subject=subject)
+    return analyze_loaded(photo, subject=subject, name=label, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
+
+
+def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None = None,
+                   mm_per_px: float | None = None, ipd_mm: float | None = None) -> PhotoAnalysis:
+    """:func:`analyze_photo` for an already loaded :class:`Photo`."""
+    label = name or photo.name
+    base = dict(photo=photo, name=label, subject=subject)
+    rgb = photo.rgb
+    h, w = rgb.shape[:2]
+    faces = detect_landmarks(rgb)
+    if faces is None:
+        return PhotoAnalysis(**base, status="no_face",
+                             error=f"{label}: no face found (is the face visible, frontal and well lit?)")
+    pts = faces.points
+    warnings = []
+    if faces.n_faces > 1:
+        warnings.append(f"{faces.n_faces} faces found; measured the largest")
+    face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))
+    partial = dict(base, points=pts, n_faces=faces.n_faces)
+    yaw, pitch, roll = head_pose(pts, (w, h))
+    user_scale = None if mm_per_px is None else mm_per_px * photo.scale
+    cal = calibrate(pts, yaw_deg=yaw, mm_per_px=user_scale, ipd_mm=ipd_mm)
+    if cal.warning:
+        warnings.append(cal.warning)
+    partial.update(calibration=cal, warnings=tuple(warnings))
+    if face_w * photo.scale < MIN_FACE_WIDTH_PX:
+        return PhotoAnalysis(**partial, status="too_small",
+                             error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "
+                                   f"{MIN_FACE_WIDTH_PX} px are needed (move closer or use a larger photo)")
+    frame = levelled_frame(pts, cal.mm_per_px)
+    gap, gap_ratio, smile = expression(pts, frame, cal.ipd_px)
+    sharp, lum, clipped = image_quality(rgb, pts, cal.mm_per_px)
+    qd = dict(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll, face_width_px=face_w * photo.scale,
+              sharpness=sharp, face_luminance=lum, clipped_fraction=clipped, mouth_opening_mm=gap,
+              mouth_opening_ratio=gap_ratio, smile_index=smile)
+    quality = Quality(**qd, flags=quality_flags(qd, cal.mm_per_px / photo.scale))
+    partial.update(frame=frame, quality=quality)
+    if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
+        return PhotoAnalysis(**partial, status="turned_head",
+                             error=f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
+                                   f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
+                                   f"+/-{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
+    jaw = jaw_metrics(pts, frame)
+    right = fold_metrics(rgb, pts, frame, "right")
+    left = fold_metrics(rgb, pts, frame, "left")
+    return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)

@@ -1,0 +1,79 @@
+"""Writing results: CSV tables, JSON geometry and PNG images, atomically.
+
+Every writer goes through a temporary file in the target folder and
+``os.replace``, so a run killed half-way never leaves a truncated file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable
+
+import cv2
+import numpy as np
+import pandas as pd
+
+from .schema import PHOTO_COLUMNS
+
+
+def _atomic_write(path: str | os.PathLike, write) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.DataFrame:
+    """Rows (dicts) -> DataFrame with exactly ``columns`` in order (extra keys are kept after them)."""
+    df = pd.DataFrame(list(rows))
+    extra = [c for c in df.columns if c not in columns]
+    return df.reindex(columns=list(columns) + extra)
+
+
+def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
+    text = df.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    return _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def write_json(obj, path: str | os.PathLike) -> Path:
+    """Write JSON atomically."""
+    text = json.dumps(_finite(obj), indent=1, allow_nan=False, default=_json_default)
+    return _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+def _finite(o):
+    """NaN/inf -> None, recursively (JSON has no NaN)."""
+    if isinstance(o, float) or isinstance(o, np.floating):
+        return float(o) if np.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    return o
+
+
+def _json_default(o):
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
+    """Write an RGB uint8 image as PNG atomically."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    if not ok:  # pragma: no cover - cv2 encodes any uint8 RGB image
+        raise OSError(f"could not encode {path}")
+    return _atomic_write(path, lambda fh: fh.write(buf.tobytes()))

@@ -1,0 +1,110 @@
+"""MediaPipe Face Mesh, kept inside this one module.
+
+Everything else in facemetrics sees plain NumPy arrays: ``(478, 3)`` float64
+landmarks in pixels of the image that was passed in, columns ``(x, y, z)``
+with ``x`` to the right, ``y`` down and ``z`` the Face Mesh relative depth in
+the same pixel scale as ``x`` (smaller = nearer the camera).
+
+The model files ship inside the ``mediapipe==0.10.21`` wheel
+(``mp.solutions.face_mesh`` with ``refine_landmarks=True`` adds the ten iris
+points 468-477), so nothing is downloaded at run time.
+
+One Face Mesh graph is built per process and reused; calls are serialised
+with a lock because a MediaPipe graph is not re-entrant (Streamlit runs
+sessions in threads).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+#: Face Mesh input is downscaled so that its long side is at most this many
+#: pixels.  The landmark network sees a 192 x 192 crop of the face and the
+#: iris network a 64 x 64 crop of each eye whatever the input size, so a
+#: larger input only costs copying time.  Landmarks are returned in pixels of
+#: the image passed in.
+MESH_MAX_SIDE = 1920
+
+#: up to this many faces are detected; the largest is analysed
+MAX_FACES = 4
+
+_lock = threading.Lock()
+_mesh = None
+
+
+@dataclass(frozen=True)
+class FaceLandmarks:
+    """Face Mesh result for the analysed face of one image.
+
+    Attributes
+    ----------
+    points : ndarray, shape (478, 3)
+        ``(x, y, z)`` in pixels of the input image (``z`` relative depth,
+        same scale as ``x``).  Indices follow MediaPipe's canonical face
+        mesh; 468-472 are the subject's right iris (centre first), 473-477
+        the subject's left iris.
+    n_faces : int
+        Number of faces the detector found; the largest one is ``points``.
+    """
+
+    points: np.ndarray
+    n_faces: int
+
+
+def _get_mesh():
+    global _mesh
+    if _mesh is None:
+        os.environ.setdefault("GLOG_minloglevel", "2")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
+
+        _mesh = mp.solutions.face_mesh.FaceMesh(
+            static_image_mode=True,
+            max_num_faces=MAX_FACES,
+            refine_landmarks=True,
+            min_detection_confidence=0.5,
+        )
+    return _mesh
+
+
+def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
+    """Find the Face Mesh landmarks of the largest face in an image.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+        RGB image.
+
+    Returns
+    -------
+    FaceLandmarks or None
+        ``None`` when no face is found.
+    """
+    h, w = rgb.shape[:2]
+    factor = min(1.0, MESH_MAX_SIDE / max(h, w))
+    if factor < 1.0:
+        small = cv2.resize(rgb, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
+    else:
+        small = rgb
+    small = np.ascontiguousarray(small)
+    sh, sw = small.shape[:2]
+    with _lock:
+        result = _get_mesh().process(small)
+    faces = result.multi_face_landmarks or []
+    if not faces:
+        return None
+    arrays = []
+    for face in faces:
+        pts = np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64)
+        # normalised -> pixels of `small`; z uses the width scale (MediaPipe docs)
+        pts *= (sw, sh, sw)
+        pts /= factor
+        arrays.append(pts)
+    sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
+    best = int(np.argmax(sizes))
+    return FaceLandmarks(points=arrays[best], n_faces=len(arrays))

@@ -1,0 +1,605 @@
+"""Read before/after photos into 8-bit RGB arrays.
+
+:func:`load_photo` is the single entry point used by the command line, the batch
+runner and the app. It accepts a path, raw ``bytes`` or a binary file-like object
+(e.g. Streamlit's ``UploadedFile``) and returns a :class:`Photo`: an
+``(H, W, 3)`` ``uint8`` RGB array plus the metadata the rest of the pipeline
+needs (capture time, content hash, original size, decode scale).
+
+Supported formats
+-----------------
+JPEG (including MPO, i.e. JPEGs with a Multi-Picture index, reported as
+``"JPEG"``), PNG, WebP, TIFF, HEIC/HEIF (through ``pillow-heif``, registered at
+import), plus AVIF, BMP and GIF when Pillow can read them. Other formats Pillow
+knows (EPS, PSD, ...) are refused on purpose (``status="not_an_image"``), e.g.
+so that an ``.eps`` upload can never start Ghostscript.
+
+Pixel conversions
+-----------------
+* grayscale / bilevel / palette / CMYK (Adobe-inverted CMYK included) /
+  YCbCr / LAB -> RGB with Pillow's ``convert``;
+* alpha (LA, RGBA, PA, palette or RGB with a transparent colour) is composited
+  on a white background;
+* 16-bit grayscale (``I;16``) and 32-bit integer (``I``) images are scaled
+  from 0..65535 to 0..255 with rounding (``65535 -> 255``, ``32768 -> 128``),
+  never clipped;
+* 16-bit-per-channel colour PNG/TIFF (48-bit RGB, 64-bit RGBA) are reduced
+  by Pillow's decoder to their most significant byte (``v >> 8``), which is a
+  scaling too (at most one grey level away from ``round(v / 257)``);
+* HDR HEIF (10/12 bit) is reduced to 8 bit by ``pillow-heif``.
+
+No colour management is done: embedded ICC profiles are ignored, pixel values
+are used as stored (on both decode paths).
+
+Orientation
+-----------
+The EXIF ``Orientation`` tag (274) is applied exactly once, so ``rgb`` is
+upright as a viewer would show it. On the Pillow path this is
+:func:`PIL.ImageOps.exif_transpose`. On the OpenCV fast path the tag is read
+from the header by Pillow and applied with numpy, and OpenCV is told to ignore
+it (``cv2.IMREAD_IGNORE_ORIENTATION``): OpenCV 4.11's ``imdecode`` *does*
+apply EXIF orientation by default, also for the ``IMREAD_REDUCED_*`` modes.
+HEIF rotations (``irot``/``imir``) are applied by libheif while decoding and
+pillow-heif then resets the EXIF tag to 1, so they are not applied twice.
+
+Size limits
+-----------
+``MAX_PIXELS = 100_000_000`` (100 megapixels, width x height of the stored
+image): larger images are refused with ``status="too_large"`` from the header
+alone, *before* any pixel is decoded, to bound memory (a 100 MP RGB image is
+300 MB). Pillow's own decompression-bomb guard (``Image.MAX_IMAGE_PIXELS``,
+about 89 MP by default) is not modified globally; its warning is silenced
+while a photo is opened, and its error (images above twice that limit) is
+reported as ``too_large`` too, so ``max_pixels`` cannot be raised beyond about
+179 MP without also raising ``PIL.Image.MAX_IMAGE_PIXELS``.
+Images smaller than ``MIN_SIDE = 32`` pixels on either side are refused with
+``status="too_small"``.
+
+Decode speed (``fast``)
+-----------------------
+With ``fast=True`` (default), a JPEG whose long side is at least
+``FAST_MIN_LONG_SIDE = 3000`` pixels is decoded by libjpeg at half resolution
+(DCT-domain scaling, ``cv2.IMREAD_REDUCED_COLOR_2``), which is about 2-3x
+faster than a full decode and needs a quarter of the memory; ``Photo.scale``
+is then ``2.0``. Downstream code analyses faces at a fixed physical
+resolution of about 0.2 mm/px or coarser, and a face in a 12 MP photo is
+still several hundred pixels wide at half resolution, so no measurement
+precision is lost. The trade-off: fine texture (pores, single hairs) is
+averaged away and any coordinate measured on ``rgb`` must be multiplied by
+``scale`` to refer to the original file. Use ``fast=False`` to always decode
+at full resolution (``scale == 1.0``).
+
+Statuses
+--------
+Every read failure raises :class:`facemetrics.errors.PhotoError` whose
+``status`` is one of ``"unreadable"`` (file not found, permission denied,
+truncated or corrupt data), ``"empty"`` (zero bytes), ``"not_an_image"``
+(unrecognised or unsupported format), ``"too_large"`` and ``"too_small"``.
+The message names the file and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import warnings
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+import pillow_heif
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+
+from facemetrics.errors import PhotoError
+
+__all__ = [
+    "FAST_MIN_LONG_SIDE",
+    "MAX_PIXELS",
+    "MIN_SIDE",
+    "Photo",
+    "load_photo",
+]
+
+#: Largest accepted image, in pixels (width x height), checked on the header.
+MAX_PIXELS = 100_000_000
+#: Smallest accepted side length, in pixels.
+MIN_SIDE = 32
+#: JPEGs with a long side of at least this many pixels use the fast
+#: half-resolution decode when ``fast=True``.
+FAST_MIN_LONG_SIDE = 3000
+
+pillow_heif.register_heif_opener()
+
+# Formats Pillow may use to open a photo. Everything else is refused (some
+# Pillow plugins, e.g. EPS, run external programs).
+Image.init()
+_ALLOWED_FORMATS = tuple(
+    f
+    for f in ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF", "AVIF", "BMP", "GIF")
+    if f in Image.OPEN
+)
+
+_TAG_ORIENTATION = 274  # IFD0
+_TAG_DATETIME_ORIGINAL = 36867  # Exif IFD
+_TAG_DATETIME_DIGITIZED = 36868
+_TAG_OFFSET_ORIGINAL = 36881
+_TAG_OFFSET_DIGITIZED = 36882
+_TAG_SUBSEC_ORIGINAL = 37521
+_TAG_SUBSEC_DIGITIZED = 37522
+
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
+                b"avif", b"avis")
+
+_DATE_RE = re.compile(
+    r"^\s*(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})"
+)
+_OFFSET_RE = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
+
+
+@dataclass(frozen=True, eq=False)
+class Photo:
+    """A decoded photo, upright, as 8-bit RGB.
+
+    Attributes
+    ----------
+    rgb : numpy.ndarray
+        Pixels, shape ``(H, W, 3)``, dtype ``uint8``, channel order R, G, B,
+        C-contiguous. Row 0 is the top of the upright photo (EXIF orientation
+        already applied), column 0 its left edge; pixel ``(x, y)`` is
+        ``rgb[y, x]``. May be a reduced decode, see `scale`.
+    name : str
+        File name (basename) of the source, or the ``name`` given to
+        :func:`load_photo`.
+    path : str or None
+        Absolute path when loaded from a path, else ``None``.
+    taken_at : datetime.datetime or None
+        Capture time from EXIF ``DateTimeOriginal`` (else
+        ``DateTimeDigitized``); timezone-aware when the matching
+        ``OffsetTime*`` tag is present, naive (camera local time) otherwise.
+        ``None`` when absent or malformed. Never derived from file times.
+    scale : float
+        Original-photo pixels per pixel of `rgb` (``1.0`` for a full decode,
+        ``2.0`` for the half-resolution fast path). A point ``(x, y)`` in `rgb`
+        is at about ``(x * scale, y * scale)`` in the upright original.
+    original_size : tuple of int
+        ``(width, height)`` in pixels of the full-resolution photo after
+        orientation.
+    format : str
+        Container format as named by Pillow: ``"JPEG"``, ``"PNG"``,
+        ``"WEBP"``, ``"TIFF"``, ``"HEIF"``, ... (MPO is reported as
+        ``"JPEG"``).
+    sha256 : str
+        Hex SHA-256 digest of the input file bytes (content hash, independent
+        of the file name; for caching and resuming).
+    """
+
+    rgb: np.ndarray
+    name: str
+    path: str | None
+    taken_at: datetime | None
+    scale: float
+    original_size: tuple[int, int]
+    format: str
+    sha256: str
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """``(width, height)`` of `rgb` in pixels."""
+        return int(self.rgb.shape[1]), int(self.rgb.shape[0])
+
+
+# --------------------------------------------------------------------------
+# input
+# --------------------------------------------------------------------------
+
+
+def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]:
+    """Return ``(data, display_name, absolute_path_or_None)``."""
+    if isinstance(source, (str, os.PathLike)):
+        path = os.path.abspath(os.fspath(source))
+        label = name if name is not None else os.path.basename(path)
+        try:
+            with open(path, "rb") as fh:  # read-only, never modifies the file
+                data = fh.read()
+        except FileNotFoundError:
+            raise PhotoError(label, "file not found", status="unreadable") from None
+        except IsADirectoryError:
+            raise PhotoError(label, "is a directory, not a file", status="unreadable") from None
+        except PermissionError:
+            raise PhotoError(label, "permission denied", status="unreadable") from None
+        except OSError as exc:
+            raise PhotoError(label, f"cannot read file ({exc.strerror or exc})",
+                             status="unreadable") from None
+        return data, label, path
+
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), (name if name is not None else "<bytes>"), None
+
+    if hasattr(source, "getvalue") or hasattr(source, "read"):
+        label = name
+        if label is None:
+            src_name = getattr(source, "name", None)
+            label = os.path.basename(src_name) if isinstance(src_name, str) and src_name else "<stream>"
+        try:
+            if hasattr(source, "getvalue"):
+                data = source.getvalue()
+            else:
+                pos = None
+                if getattr(source, "seekable", lambda: False)():
+                    pos = source.tell()
+                    source.seek(0)
+                data = source.read()
+                if pos is not None:
+                    source.seek(pos)
+        except Exception as exc:  # noqa: BLE001 - any stream failure is "unreadable"
+            raise PhotoError(label, f"cannot read stream ({_short(exc)})", status="unreadable") from None
+        if isinstance(data, str):
+            raise PhotoError(label, "stream is opened in text mode, need binary", status="unreadable")
+        return bytes(data), label, None
+
+    raise TypeError(
+        f"load_photo() source must be a path, bytes or a binary file-like object, "
+        f"not {type(source).__name__}"
+    )
+
+
+def _sniff(data: bytes) -> str | None:
+    """Format suggested by the magic bytes, or None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    if data[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return "TIFF"
+    if data[4:8] == b"ftyp" and data[8:12] in _HEIF_BRANDS:
+        return "AVIF" if data[8:12] in (b"avif", b"avis") else "HEIF"
+    if data[:2] == b"BM":
+        return "BMP"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "GIF"
+    return None
+
+
+# --------------------------------------------------------------------------
+# EXIF
+# --------------------------------------------------------------------------
+
+
+def _short(exc: BaseException, limit: int = 200) -> str:
+    """One-line, bounded text of an exception for error messages."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _get_exif(img: Image.Image) -> Image.Exif | None:
+    try:
+        return img.getexif()
+    except Exception:  # noqa: BLE001 - malformed EXIF must not fail the load
+        return None
+
+
+def _orientation(exif: Image.Exif | None) -> int:
+    if exif is None:
+        return 1
+    try:
+        value = int(exif.get(_TAG_ORIENTATION, 1))
+    except (TypeError, ValueError):
+        return 1
+    return value if 1 <= value <= 8 else 1
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        value = value.decode("ascii", "ignore")
+    if isinstance(value, (tuple, list)) and value:
+        value = value[0]
+    if not isinstance(value, str):
+        return None
+    return value.replace("\x00", "").strip()
+
+
+def _parse_exif_datetime(value: Any, offset: Any = None, subsec: Any = None) -> datetime | None:
+    """Parse an EXIF ``YYYY:MM:DD HH:MM:SS`` string; None when malformed."""
+    text = _as_text(value)
+    if not text:
+        return None
+    m = _DATE_RE.match(text)
+    if not m:
+        return None
+    try:
+        dt = datetime(*(int(g) for g in m.groups()))
+    except ValueError:  # e.g. "0000:00:00 00:00:00", month 13
+        return None
+    sub = _as_text(subsec)
+    if sub and sub.isdigit():
+        dt = dt.replace(microsecond=int((sub + "000000")[:6]))
+    off = _as_text(offset)
+    if off:
+        om = _OFFSET_RE.match(off)
+        if om:
+            sign = -1 if om.group(1) == "-" else 1
+            hours, minutes = int(om.group(2)), int(om.group(3))
+            if hours <= 23 and minutes <= 59:
+                dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
+    return dt
+
+
+def _taken_at(exif: Image.Exif | None) -> datetime | None:
+    """Capture time: DateTimeOriginal, else DateTimeDigitized, else None.
+
+    IFD0 ``DateTime`` (306) is deliberately not used: editors rewrite it on
+    every save, so it is a modification time, not a capture time.
+    """
+    if exif is None:
+        return None
+    try:
+        ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:  # noqa: BLE001
+        return None
+    for tag, off_tag, sub_tag in (
+        (_TAG_DATETIME_ORIGINAL, _TAG_OFFSET_ORIGINAL, _TAG_SUBSEC_ORIGINAL),
+        (_TAG_DATETIME_DIGITIZED, _TAG_OFFSET_DIGITIZED, _TAG_SUBSEC_DIGITIZED),
+    ):
+        dt = _parse_exif_datetime(ifd.get(tag), ifd.get(off_tag), ifd.get(sub_tag))
+        if dt is not None:
+            return dt
+    return None
+
+
+# --------------------------------------------------------------------------
+# pixels
+# --------------------------------------------------------------------------
+
+
+def _apply_orientation(arr: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply EXIF orientation to an ``(H, W, C)`` array (same as exif_transpose)."""
+    if orientation == 2:
+        arr = arr[:, ::-1]
+    elif orientation == 3:
+        arr = arr[::-1, ::-1]
+    elif orientation == 4:
+        arr = arr[::-1]
+    elif orientation == 5:
+        arr = arr.transpose(1, 0, 2)
+    elif orientation == 6:
+        arr = np.rot90(arr, k=-1)
+    elif orientation == 7:
+        arr = arr[::-1, ::-1].transpose(1, 0, 2)
+    elif orientation == 8:
+        arr = np.rot90(arr, k=1)
+    return np.ascontiguousarray(arr)
+
+
+def _composite_on_white(rgba: np.ndarray) -> np.ndarray:
+    """``(H, W, 4)`` uint8 RGBA -> ``(H, W, 3)`` uint8 RGB over white."""
+    rgb = rgba[..., :3].astype(np.uint16)
+    alpha = rgba[..., 3:4].astype(np.uint16)
+    out = (rgb * alpha + 255 * (255 - alpha) + 127) // 255
+    return out.astype(np.uint8)
+
+
+def _to_rgb_array(img: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> ``(H, W, 3)`` uint8 RGB (C-contiguous)."""
+    mode = img.mode
+    if mode.startswith("I;16") or mode == "I":
+        arr = np.asarray(img).astype(np.int64)
+        arr = np.clip(arr, 0, 65535)
+        gray = ((arr * 255 + 32767) // 65535).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+    if mode == "F":
+        arr = np.asarray(img, dtype=np.float64)
+        arr = np.nan_to_num(arr)
+        if arr.size and arr.max() <= 1.0:
+            arr = arr * 255.0
+        gray = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
+        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+
+    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        mode in ("P", "L", "RGB", "1") and "transparency" in img.info
+    )
+    if has_alpha:
+        return _composite_on_white(np.asarray(img.convert("RGBA")))
+    if mode != "RGB":
+        img = img.convert("RGB")
+    return np.ascontiguousarray(np.asarray(img))
+
+
+def _jpeg_has_eoi(data: bytes) -> bool:
+    """True when the JPEG's compressed data is followed by an EOI marker.
+
+    Walks the marker segments from SOI up to the first SOS (skipping APPn
+    payloads, which may hold an embedded thumbnail with its own EOI), then
+    looks for ``FF D9`` after it. Inside entropy-coded data a ``FF`` byte is
+    always stuffed (``FF 00``) or a restart marker, so the first ``FF D9``
+    after the SOS is the real end of the image; bytes after it (MPF
+    secondary images, padding) are allowed.
+    """
+    n = len(data)
+    i = 2
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            return False
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:  # SOS
+            return data.find(b"\xff\xd9", i + 2) != -1
+        if marker == 0xD9:
+            return False
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        seglen = (data[i + 2] << 8) | data[i + 3]
+        i += 2 + seglen
+    return False
+
+
+def _decode_fast_jpeg(data: bytes, orientation: int, label: str) -> np.ndarray:
+    """Half-resolution decode with OpenCV, orientation applied by us."""
+    if not _jpeg_has_eoi(data):
+        raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
+    buf = np.frombuffer(data, dtype=np.uint8)
+    bgr = cv2.imdecode(buf, cv2.IMREAD_REDUCED_COLOR_2 | cv2.IMREAD_IGNORE_ORIENTATION)
+    if bgr is None or bgr.ndim != 3 or bgr.shape[2] != 3:
+        raise PhotoError(label, "corrupt JPEG data (OpenCV could not decode it)", status="unreadable")
+    rgb = bgr[..., ::-1]
+    return _apply_orientation(rgb, orientation)
+
+
+# --------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------
+
+
+def load_photo(
+    source: str | os.PathLike | bytes | Any,
+    *,
+    name: str | None = None,
+    fast: bool = True,
+    max_pixels: int | None = MAX_PIXELS,
+) -> Photo:
+    """Read a photo into an upright 8-bit RGB array.
+
+    Parameters
+    ----------
+    source : str, os.PathLike, bytes or binary file-like
+        Path of the photo (opened read-only, never modified), its raw bytes,
+        or a binary file-like object. File-likes with ``getvalue()`` (e.g.
+        ``io.BytesIO``, Streamlit's ``UploadedFile``) are read with it;
+        otherwise the whole stream is read from the start with
+        ``seek(0)``/``read()`` (position restored afterwards) when seekable,
+        from the current position when not.
+    name : str, optional
+        Name to report in :attr:`Photo.name` and in error messages. Defaults
+        to the file's basename, the file-like's ``.name`` basename,
+        ``"<bytes>"`` or ``"<stream>"``.
+    fast : bool, default True
+        Allow the half-resolution OpenCV decode for JPEGs whose long side is
+        at least :data:`FAST_MIN_LONG_SIDE` (3000) pixels (about 2-3x faster,
+        ``scale == 2.0``; see the module docstring for the precision
+        trade-off). ``False`` always decodes at full resolution.
+    max_pixels : int or None, default MAX_PIXELS
+        Refuse images with more than this many pixels (width x height, read
+        from the header before decoding). ``None`` disables this check
+        (Pillow's own decompression-bomb limit still applies).
+
+    Returns
+    -------
+    Photo
+        ``rgb`` of shape ``(H, W, 3)``, dtype ``uint8``, upright; ``H`` and
+        ``W`` are ``original_size`` divided by ``scale`` (rounded up).
+
+    Raises
+    ------
+    PhotoError
+        With ``status`` ``"unreadable"`` (missing, unreadable, truncated or
+        corrupt), ``"empty"``, ``"not_an_image"``, ``"too_large"`` or
+        ``"too_small"``.
+    TypeError
+        If `source` is of an unsupported type.
+    """
+    data, label, path = _read_source(source, name)
+    if not data:
+        raise PhotoError(label, "file is empty (0 bytes)", status="empty")
+    sha = hashlib.sha256(data).hexdigest()
+    sniffed = _sniff(data)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        # "Corrupt EXIF data", "Possibly corrupt EXIF ..." etc.: metadata noise
+        # that must not flood a batch run; the pixels are still checked.
+        warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
+        try:
+            img = Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
+        except Image.DecompressionBombError as exc:
+            raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
+                             status="too_large") from None
+        except UnidentifiedImageError:
+            if sniffed is not None:
+                raise PhotoError(label, f"truncated or corrupt {sniffed} header",
+                                 status="unreadable") from None
+            raise PhotoError(
+                label,
+                "not a supported image (expected JPEG, PNG, WebP, TIFF or HEIC/HEIF)",
+                status="not_an_image",
+            ) from None
+        except Exception as exc:  # noqa: BLE001 - plugins raise many types
+            what = f"truncated or corrupt {sniffed or 'image'} data"
+            raise PhotoError(label, f"{what} ({_short(exc)})", status="unreadable") from None
+
+        with img:
+            fmt = img.format or (sniffed or "UNKNOWN")
+            if fmt == "MPO":
+                fmt = "JPEG"
+            width, height = img.size
+            if max_pixels is not None and width * height > max_pixels:
+                raise PhotoError(
+                    label,
+                    f"image is too large: {width}x{height} = {width * height:,} pixels "
+                    f"(limit {max_pixels:,})",
+                    status="too_large",
+                )
+            if min(width, height) < MIN_SIDE:
+                raise PhotoError(
+                    label,
+                    f"image is too small: {width}x{height} pixels "
+                    f"(need at least {MIN_SIDE} px on each side)",
+                    status="too_small",
+                )
+
+            exif = _get_exif(img)
+            orientation = _orientation(exif)
+            taken_at = _taken_at(exif)
+            if orientation >= 5:
+                original_size = (height, width)
+            else:
+                original_size = (width, height)
+
+            use_fast = (
+                fast
+                and fmt == "JPEG"
+                and img.mode in ("RGB", "L")
+                and max(width, height) >= FAST_MIN_LONG_SIDE
+            )
+            if use_fast:
+                rgb = _decode_fast_jpeg(data, orientation, label)
+                scale = 2.0
+            else:
+                try:
+                    img.load()
+                except Image.DecompressionBombError as exc:
+                    raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
+                                     status="too_large") from None
+                except Exception as exc:  # noqa: BLE001
+                    msg = _short(exc)
+                    what = f"truncated or corrupt {fmt} data"
+                    raise PhotoError(label, f"{what} ({msg})" if msg else what,
+                                     status="unreadable") from None
+                try:
+                    upright = ImageOps.exif_transpose(img)
+                except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
+                    upright = img
+                    original_size = (width, height)
+                rgb = _to_rgb_array(upright)
+                scale = 1.0
+
+    return Photo(
+        rgb=rgb,
+        name=label,
+        path=path,
+        taken_at=taken_at,
+        scale=scale,
+        original_size=(int(original_size[0]), int(original_size[1])),
+        format=fmt,
+        sha256=sha,
+    )

@@ -1,0 +1,79 @@
+"""Overlay images that show what was measured (I/O-free: returns arrays)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .analyze import PhotoAnalysis
+
+#: overlays are downscaled so that their long side is at most this, px
+OVERLAY_MAX_SIDE = 1600
+
+_JAW = (0, 200, 255)
+_BAND = (255, 255, 255)
+_LINE = (255, 40, 200)
+_EYES = (80, 255, 80)
+
+
+def _valley_colours(values: np.ndarray) -> np.ndarray:
+    v = np.clip(values / 10.0, 0.0, 1.0)  # 0..10 depth-index units -> 0..1
+    lut = cv2.applyColorMap((v * 255).astype(np.uint8), cv2.COLORMAP_INFERNO)
+    return cv2.cvtColor(lut, cv2.COLOR_BGR2RGB)
+
+
+def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
+    """Photo with the jaw contour, fold bands, fold lines and valley maps drawn on it.
+
+    Parameters
+    ----------
+    analysis : PhotoAnalysis
+        A measured photo (``analysis.photo`` must be loaded).
+
+    Returns
+    -------
+    ndarray, shape (h, w, 3), uint8 RGB
+        At most :data:`OVERLAY_MAX_SIDE` px on the long side.
+    """
+    img = analysis.photo.rgb.copy()
+    thick = max(2, int(round(max(img.shape[:2]) / 600)))
+    for fm in (analysis.nlf_right, analysis.nlf_left):
+        if fm is None:
+            continue
+        x0, y0, x1, y1 = fm.valley_box
+        vmap = cv2.resize(fm.valley_map, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        cv2.fillPoly(mask, [np.round(fm.region_px - (x0, y0)).astype(np.int32)], 1)
+        roi = img[y0:y1, x0:x1]
+        col = _valley_colours(vmap)
+        alpha = (0.65 * mask)[..., None]
+        img[y0:y1, x0:x1] = (roi * (1 - alpha) + col * alpha).astype(np.uint8)
+        cv2.polylines(img, [np.round(fm.region_px).astype(np.int32)], True, _BAND, max(1, thick // 2), cv2.LINE_AA)
+        cv2.polylines(img, [np.round(fm.line_px).astype(np.int32)], False, _LINE, thick, cv2.LINE_AA)
+    if analysis.jaw is not None:
+        cv2.polylines(img, [np.round(analysis.jaw.contour_px).astype(np.int32)], False, _JAW, thick, cv2.LINE_AA)
+    if analysis.points is not None and analysis.frame is not None:
+        for i in (468, 473):
+            c = tuple(int(round(v)) for v in analysis.points[i, :2])
+            cv2.circle(img, c, thick * 2, _EYES, -1, cv2.LINE_AA)
+        r, l = analysis.points[468, :2], analysis.points[473, :2]
+        d = (l - r) * 0.6
+        cv2.line(img, tuple(np.round(r - d).astype(int)), tuple(np.round(l + d).astype(int)), _EYES, max(1, thick // 2), cv2.LINE_AA)
+    h, w = img.shape[:2]
+    f = min(1.0, OVERLAY_MAX_SIDE / max(h, w))
+    if f < 1.0:
+        img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+    _legend(img)
+    return img
+
+
+def _legend(img: np.ndarray) -> None:
+    scale = max(img.shape[:2]) / 1400
+    y = int(30 * scale)
+    for text, colour in (("jaw contour", _JAW), ("nasolabial fold line", _LINE),
+                         ("fold search band / valley map", _BAND), ("pupil line", _EYES)):
+        cv2.putText(img, text, (int(12 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, (0, 0, 0),
+                    int(4 * scale) + 1, cv2.LINE_AA)
+        cv2.putText(img, text, (int(12 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, colour,
+                    max(1, int(2 * scale)), cv2.LINE_AA)
+        y += int(30 * scale)

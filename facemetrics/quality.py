@@ -1,0 +1,194 @@
+"""Photo quality and expression measures that decide whether a photo is fit
+for comparison.
+
+Thresholds are module constants, documented in ``docs/metrics.md``; a photo
+that breaks one gets a flag in the ``quality_flags`` column and
+``fit_for_comparison = False``.  Flags never stop the measurement; only the
+hard limits (:data:`HARD_MAX_YAW_DEG`, :data:`HARD_MAX_PITCH_DEG`,
+:data:`MIN_FACE_WIDTH_PX`) make the photo's status a failure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .geometry import (
+    LOWER_LIP_INNER, MOUTH_LEFT, MOUTH_RIGHT, UPPER_LIP_INNER, Frame,
+)
+
+# --- thresholds -------------------------------------------------------------
+#: |yaw| above this (deg) -> flag; jaw and fold geometry change with yaw
+MAX_YAW_DEG = 8.0
+#: |pitch| above this (deg) -> flag (frontal studio portraits of the London
+#: set read -6 to +10 deg: pitch depends on the assumed focal length)
+MAX_PITCH_DEG = 12.0
+#: |roll| above this (deg) -> flag (roll itself is removed by the levelled frame)
+MAX_ROLL_DEG = 15.0
+#: beyond these the head is turned too far to measure at all (status ``turned_head``)
+HARD_MAX_YAW_DEG = 25.0
+HARD_MAX_PITCH_DEG = 25.0
+#: faces narrower than this (px) are not measured (status ``too_small``)
+MIN_FACE_WIDTH_PX = 150
+#: calibrations coarser than this (mm/px) -> flag ``low_resolution``
+MAX_MM_PER_PX = 0.5
+#: physical resolution at which sharpness is measured, mm/px
+SHARPNESS_RESOLUTION_MM = 0.25
+#: sharpness below this -> flag ``blurry``
+MIN_SHARPNESS = 1.0
+#: mean face luminance (0-255) outside this range -> flag ``too_dark`` / ``too_bright``
+LUMINANCE_RANGE = (60.0, 220.0)
+#: fraction of face pixels clipped (any channel >= 250, or luminance <= 5) -> flag
+MAX_CLIPPED_FRACTION = 0.05
+#: smile index above this -> flag ``smiling``
+MAX_SMILE_INDEX = 0.10
+#: inner-lip gap / mouth width above this -> flag ``mouth_open``
+MAX_MOUTH_OPENING = 0.15
+
+
+@dataclass(frozen=True)
+class Quality:
+    """Quality and expression measures of one photo.
+
+    Attributes
+    ----------
+    yaw_deg, pitch_deg, roll_deg : float
+        Head pose, degrees (see :func:`facemetrics.geometry.head_pose`).
+    face_width_px : float
+        Width of the face oval, px of the original photo.
+    sharpness : float
+        Variance of the Laplacian of the face's luminance (divided by its
+        mean) resampled to :data:`SHARPNESS_RESOLUTION_MM`, x 1000.
+    face_luminance : float
+        Mean luminance of the face region, 0-255.
+    clipped_fraction : float
+        Fraction of face pixels at the ends of the range, 0-1.
+    mouth_opening_mm : float
+        Gap between the inner lips (13-14), mm.
+    mouth_opening_ratio : float
+        That gap divided by the mouth width (61-291).
+    smile_index : float
+        Elevation of the mouth corners above the midpoint of the inner lips
+        divided by the mouth width (dimensionless; ~0 or negative when
+        neutral, rising with a smile), plus the widening of the mouth
+        relative to the inter-pupil distance beyond 0.8.
+    flags : tuple of str
+        Which thresholds the photo breaks.
+    """
+
+    yaw_deg: float
+    pitch_deg: float
+    roll_deg: float
+    face_width_px: float
+    sharpness: float
+    face_luminance: float
+    clipped_fraction: float
+    mouth_opening_mm: float
+    mouth_opening_ratio: float
+    smile_index: float
+    flags: tuple[str, ...]
+
+    @property
+    def fit_for_comparison(self) -> bool:
+        """True when no threshold is broken."""
+        return not self.flags
+
+
+def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, float, float]:
+    """Mouth opening (mm, ratio) and smile index from landmarks.
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px.
+    frame : Frame
+        Levelled frame (for mm).
+    ipd_px : float
+        Inter-pupil distance, px.
+
+    Returns
+    -------
+    mouth_opening_mm, mouth_opening_ratio, smile_index : float
+    """
+    p = np.asarray(points, dtype=np.float64)[:, :2]
+    uv = frame.to_mm(p)
+    width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]))
+    gap = float(max(uv[LOWER_LIP_INNER, 1] - uv[UPPER_LIP_INNER, 1], 0.0))
+    centre_v = 0.5 * (uv[LOWER_LIP_INNER, 1] + uv[UPPER_LIP_INNER, 1])
+    corners_v = 0.5 * (uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1])
+    elevation = (centre_v - corners_v) / width
+    widening = np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8
+    return gap, gap / width, float(elevation + widening)
+
+
+def _face_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    hull = cv2.convexHull(np.round(points[:468, :2]).astype(np.int32))
+    mask = np.zeros(shape, dtype=np.uint8)
+    cv2.fillConvexPoly(mask, hull, 1)
+    return mask.astype(bool)
+
+
+def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tuple[float, float, float]:
+    """Sharpness, mean luminance and clipped fraction of the face region.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+    mm_per_px : float
+        Scale of ``image``.
+
+    Returns
+    -------
+    sharpness, face_luminance, clipped_fraction : float
+    """
+    h, w = image.shape[:2]
+    x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
+    crop = image[y0:y1, x0:x1]
+    pts = points[:, :2] - (x0, y0)
+    mask = _face_mask(pts, crop.shape[:2])
+    lum = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
+    vals = lum[mask]
+    mean = float(vals.mean()) if vals.size else float("nan")
+    clipped = float(np.mean((crop[mask].max(axis=1) >= 250) | (vals <= 5))) if vals.size else float("nan")
+    k = mm_per_px / SHARPNESS_RESOLUTION_MM
+    if k < 1:
+        small = cv2.resize(lum, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+        small_mask = cv2.resize(mask.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST).astype(bool)
+    else:
+        small, small_mask = lum, mask
+    lap = cv2.Laplacian(small.astype(np.float32) / max(mean, 1.0), cv2.CV_32F, ksize=3)
+    inner = cv2.erode(small_mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    sharp = float(np.var(lap[inner]) * 1000.0) if inner.any() else float("nan")
+    return sharp, mean, clipped
+
+
+def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
+    """Names of the thresholds a photo breaks (see module constants)."""
+    flags = []
+    if abs(q["yaw_deg"]) > MAX_YAW_DEG:
+        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} deg, limit {MAX_YAW_DEG:.0f})")
+    if abs(q["pitch_deg"]) > MAX_PITCH_DEG:
+        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} deg, limit {MAX_PITCH_DEG:.0f})")
+    if abs(q["roll_deg"]) > MAX_ROLL_DEG:
+        flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} deg, limit {MAX_ROLL_DEG:.0f})")
+    if mm_per_px > MAX_MM_PER_PX:
+        flags.append(f"low resolution ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX})")
+    if q["sharpness"] < MIN_SHARPNESS:
+        flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS})")
+    lo, hi = LUMINANCE_RANGE
+    if q["face_luminance"] < lo:
+        flags.append(f"too dark (face luminance {q['face_luminance']:.0f}/255, limit {lo:.0f})")
+    elif q["face_luminance"] > hi:
+        flags.append(f"too bright (face luminance {q['face_luminance']:.0f}/255, limit {hi:.0f})")
+    if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
+        flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face)")
+    if q["smile_index"] > MAX_SMILE_INDEX:
+        flags.append(f"smiling (smile index {q['smile_index']:.2f}, limit {MAX_SMILE_INDEX})")
+    if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
+        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.2f}, limit {MAX_MOUTH_OPENING})")
+    return tuple(flags)

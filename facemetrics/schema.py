@@ -1,0 +1,186 @@
+"""The one place that owns output column names, order, units and meaning.
+
+``PHOTO_COLUMNS`` is the per-photo table (``photos.csv``).  Every column has
+a :class:`Column` entry whose fields also generate the data dictionary in
+``docs/metrics.md`` (``python -m facemetrics.schema > docs/metrics.md``; a test
+keeps the two in step).
+
+Naming: units are the suffix (``_mm``, ``_mm2``, ``_deg``, ``_px``, ``_pct``,
+``_h``); ``_ipd`` marks a calibration-free ratio (a length divided by the
+inter-pupillary distance, an area by its square); ``right``/``left`` are the
+subject's own sides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One output column.
+
+    Attributes
+    ----------
+    name : str
+    unit : str
+        ``""`` for text and dimensionless values.
+    definition : str
+    direction : str
+        What a larger value means (lift, deeper fold ...), or ``""``.
+    landmarks : str
+        Face Mesh landmark indices used, or ``""``.
+    limits : str
+        Known limits of the measure, or ``""``.
+    """
+
+    name: str
+    unit: str
+    definition: str
+    direction: str = ""
+    landmarks: str = ""
+    limits: str = ""
+
+
+_ROLL = "Measured in the eye-levelled frame, so in-plane roll does not change it."
+_POSE = "Changes with head pitch and yaw; compare only photos whose pose agrees (see quality flags)."
+_IPD = "Divided by the inter-pupillary distance: needs no calibration, so it is free of the iris calibration's ~2-4 % error."
+
+
+def _side_pair(stem: str, unit: str, definition: str, **kw) -> list[Column]:
+    suffix = f"_{unit}" if unit not in ("", "index") else ""
+    u = "" if unit == "index" else unit
+    return [Column(f"{stem}_{side}{suffix}", u, definition.replace("{side}", side), **kw)
+            for side in ("right", "left")]
+
+
+def _ratio(col: Column, power: int = 1) -> Column:
+    stem = col.name.rsplit("_", 1)[0]
+    name = f"{stem}_ipd2" if power == 2 else f"{stem}_ipd"
+    what = "squared inter-pupillary distance" if power == 2 else "inter-pupillary distance"
+    return Column(name, "", f"`{col.name}` divided by the {what} (dimensionless).", col.direction,
+                  col.landmarks + (" + 468, 473" if col.landmarks else "468, 473"), _IPD)
+
+
+PROVENANCE = [
+    Column("photo", "", "File name of the photo (path relative to the batch folder in batch runs)."),
+    Column("subject", "", "Subject identifier given by the user or the manifest; empty when unknown."),
+    Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time)."),
+    Column("facemetrics_version", "", "Version of facemetrics that wrote the row."),
+    Column("sha256", "", "SHA-256 of the photo file's bytes (identifies the exact input)."),
+]
+
+STATUS = [
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`."),
+    Column("error", "", "Human-readable reason when `status` is not `ok`."),
+    Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration)."),
+    Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution); see `facemetrics/quality.py`."),
+    Column("fit_for_comparison", "", "True when `quality_flags` is empty.",
+           limits="A photo unfit for comparison is still measured; compare it with care."),
+]
+
+IMAGE = [
+    Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
+    Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
+    Column("n_faces", "", "Number of faces found; the largest is measured.", limits="Up to 4 faces are detected."),
+    Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
+]
+
+CALIBRATION = [
+    Column("mm_per_px", "mm/px", "Millimetres per pixel of the photo, from the horizontal iris diameter (11.7 mm, Rüfer et al. 2005) averaged over both eyes and corrected for yaw, or the user's override.",
+           landmarks="469-471, 474-476",
+           limits="Individual irises vary by about +/-0.4 mm (3.6 %, 1 SD), which scales every mm value of one person by the same factor; changes between two photos of the same person are not affected by that bias."),
+    Column("calibration_source", "", "`iris`, `user_mm_per_px` or `user_ipd`."),
+    Column("iris_diameter_right_px", "px", "Horizontal iris diameter of the subject's right eye.", landmarks="469, 471"),
+    Column("iris_diameter_left_px", "px", "Horizontal iris diameter of the subject's left eye.", landmarks="474, 476"),
+    Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; large values (> 0.1) mean a doubtful calibration."),
+    Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
+    Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning.", landmarks="468, 473"),
+]
+
+POSE = [
+    Column("yaw_deg", "deg", "Head yaw from cv2.solvePnP of MediaPipe's canonical face model (rigid points) with a focal length equal to the image's long side; positive = face turned towards the subject's left.",
+           landmarks="1, 4, 5, 6, 7, 8, 9, 10, 33, 249, 263", limits="About +/-3 deg between repeated frontal photos."),
+    Column("pitch_deg", "deg", "Head pitch as above; positive = chin up.", landmarks="as yaw_deg",
+           limits="Depends on the assumed focal length; frontal studio portraits read -6 to +10 deg."),
+    Column("roll_deg", "deg", "Head roll (in-plane tilt) as above; positive = clockwise in the image.", landmarks="as yaw_deg"),
+]
+
+QUALITY = [
+    Column("sharpness", "", "Variance of the Laplacian of the face's luminance (divided by its mean) at 0.25 mm/px, x 1000. Below 1.0 the photo is flagged blurry.",
+           "larger = sharper", "face hull", "Depends on skin texture and noise: 28-190 on the London studio faces; a Gaussian blur of 0.5 mm brings them to 1.4-5.7."),
+    Column("face_luminance", "0-255", "Mean luminance of the face region; outside 60-220 flagged too dark / too bright.", landmarks="face hull"),
+    Column("clipped_fraction", "", "Fraction of face pixels clipped (a channel >= 250 or luminance <= 5); above 0.05 flagged.", landmarks="face hull"),
+    Column("mouth_opening_mm", "mm", "Gap between the inner lips.", "larger = mouth more open", "13, 14"),
+    Column("mouth_opening_ratio", "", "Inner-lip gap divided by mouth width; above 0.15 flagged `mouth open`.", "larger = mouth more open", "13, 14, 61, 291"),
+    Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Above 0.10 flagged `smiling`.",
+           "larger = broader smile", "13, 14, 61, 291, 468, 473",
+           "Higher smiling than neutral for all 12 London faces, but weak smiles reach only -0.03-0.02: compare it between photos rather than trusting the absolute threshold."),
+]
+
+_JAW_LM = "face oval 127-234-93-132-58-172-136-150-149-176-148-152-377-400-378-379-365-397-288-361-323-454-356"
+_LIFT = "smaller = lifted (the contour is nearer the eyes)"
+
+JAW = [
+    Column("jawline_height_mm", "mm", "Mean distance below the inter-pupil line of the jaw contour from gonion (172) through the chin (152) to gonion (397), arc-length weighted.", _LIFT, _JAW_LM, _ROLL + " " + _POSE),
+    *_side_pair("jawline_height", "mm", "As `jawline_height_mm`, {side} half only (gonion to chin).", direction=_LIFT, landmarks=_JAW_LM, limits=_POSE),
+    Column("jaw_width_mm", "mm", "Width of the face-oval contour at the height of the mouth corners.", "smaller = narrower lower face", _JAW_LM + ", 61, 291", "Changes with yaw."),
+    Column("lower_face_area_mm2", "mm2", "Area enclosed by the face-oval contour below the level of the subnasale (2).", "smaller = less lower-face volume / lifted", _JAW_LM + ", 2", _POSE),
+    *_side_pair("jowl_sag", "mm", "Largest distance of the {side} jaw contour outside the straight gonion-chin chord.", direction="larger = more jowl bulge below the jaw line", landmarks="172/397 to 152 along the face oval",
+                limits="Face Mesh smooths the contour: a real jowl is under-read (landmarks follow the model's face shape). Use the dense-flow lift from `facemetrics compare` for changes."),
+    *_side_pair("jaw_angle", "deg", "Angle at the gonion between the ramus (towards the oval point at ear level, 234/454) and the mandible body (towards the chin 152).", direction="smaller = sharper jaw angle", landmarks="234/454, 172/397, 152", limits=_POSE),
+    *_side_pair("mouth_corner_height", "mm", "Distance of the {side} mouth corner below the inter-pupil line.", direction=_LIFT, landmarks="61 (right), 291 (left)", limits="Moves with expression; see smile_index."),
+    *_side_pair("cheek_height", "mm", "Distance of the {side} malar (cheek) point below the inter-pupil line.", direction=_LIFT, landmarks="50 (right), 280 (left)", limits=_POSE),
+]
+
+JAW_RATIOS = [_ratio(c, 2 if c.unit == "mm2" else 1) for c in JAW if c.unit in ("mm", "mm2")]
+
+_NLF_LM = "path 203-206-216 (right), 423-426-436 (left), extended 4 mm up and 8 mm down, band +/-6 mm"
+NLF = [
+    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: mean Sato valley response (black ridges, sigmas 1.0/1.5/2.0 mm at 0.4 mm/px, luminance divided by the band's median) along the detected fold line, x 100.",
+                direction="larger = deeper / darker fold", landmarks=_NLF_LM,
+                limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; compare photos under the same light."),
+    *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
+                direction="larger = darker fold", landmarks=_NLF_LM, limits="As nlf_depth; negative when the line is lighter than its sides (no visible fold)."),
+    *_side_pair("nlf_length", "mm", "Longest run of the fold line whose valley response exceeds 0.5.",
+                direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Capped by the band length (about 30-45 mm)."),
+]
+NLF_RATIOS = [_ratio(c) for c in NLF if c.unit == "mm"]
+
+PHOTO_COLUMNS_DEF = [*PROVENANCE, *STATUS, *IMAGE, *CALIBRATION, *POSE, *QUALITY, *JAW, *JAW_RATIOS, *NLF, *NLF_RATIOS]
+#: column names of ``photos.csv`` in order
+PHOTO_COLUMNS = [c.name for c in PHOTO_COLUMNS_DEF]
+COLUMNS_BY_NAME = {c.name: c for c in PHOTO_COLUMNS_DEF}
+
+_GROUPS = [
+    ("Provenance", PROVENANCE), ("Status", STATUS), ("Image and face", IMAGE),
+    ("Calibration", CALIBRATION), ("Head pose", POSE), ("Quality and expression", QUALITY),
+    ("Jawline and lower face", JAW), ("Jawline ratios (no calibration)", JAW_RATIOS),
+    ("Nasolabial folds", NLF), ("Nasolabial ratios (no calibration)", NLF_RATIOS),
+]
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary of ``photos.csv`` as Markdown (``docs/metrics.md``)."""
+    out = [
+        "# Data dictionary: `photos.csv`",
+        "",
+        "Generated from `facemetrics/schema.py` (`python -m facemetrics.schema > docs/metrics.md`); "
+        "a test fails when the two disagree. One row per photo, columns in this order. "
+        "`right`/`left` are the subject's own sides. Heights are measured downwards from the line "
+        "through the two pupils, in a frame levelled on the eyes. Empty cells mean the value could "
+        "not be measured (see `status`).",
+        "",
+    ]
+    for title, cols in _GROUPS:
+        out += [f"## {title}", "", "| column | unit | definition | direction | landmarks | known limits |",
+                "|---|---|---|---|---|---|"]
+        for c in cols:
+            cells = [f"`{c.name}`", c.unit, c.definition, c.direction, c.landmarks, c.limits]
+            out.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(data_dictionary_markdown())

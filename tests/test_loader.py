@@ -1,0 +1,618 @@
+"""Tests for facemetrics.loader.
+
+All inputs are generated here (synthetic patterns or ``skimage.data.astronaut``)
+into ``tmp_path``; nothing is read from the repository's sample images.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import os
+import struct
+import warnings
+import zlib
+from datetime import datetime, timedelta, timezone
+
+import cv2
+import numpy as np
+import pillow_heif
+import pytest
+from PIL import ExifTags, Image
+from skimage import data as skdata
+
+from facemetrics.errors import PhotoError
+from facemetrics import loader
+from facemetrics.loader import MAX_PIXELS, Photo, load_photo
+
+pillow_heif.register_heif_opener()
+
+# Pillow transpose method for each EXIF orientation (EXIF 2.32 / exif_transpose).
+ORIENT_METHOD = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+# 12 distinct, well separated colours for a 3 x 4 block pattern.
+_COLOURS = np.array(
+    [
+        [230, 25, 25], [25, 200, 25], [25, 25, 230], [240, 240, 30],
+        [30, 230, 230], [230, 30, 230], [250, 250, 250], [10, 10, 10],
+        [128, 64, 0], [0, 128, 128], [128, 128, 128], [255, 140, 200],
+    ],
+    dtype=np.uint8,
+)
+
+
+def block_pattern(height: int, width: int) -> np.ndarray:
+    """(H, W, 3) uint8 image made of 3 x 4 uniquely coloured blocks.
+
+    No flip or rotation maps it onto itself, so any orientation error shows.
+    """
+    rows = np.minimum(np.arange(height) * 3 // height, 2)
+    cols = np.minimum(np.arange(width) * 4 // width, 3)
+    idx = rows[:, None] * 4 + cols[None, :]
+    return _COLOURS[idx]
+
+
+def astronaut(step: int = 4) -> np.ndarray:
+    return np.ascontiguousarray(skdata.astronaut()[::step, ::step])
+
+
+def exif_bytes(orientation=None, original=None, offset=None, digitized=None, ifd0_datetime=None):
+    exif = Image.Exif()
+    if orientation is not None:
+        exif[274] = orientation
+    if ifd0_datetime is not None:
+        exif[306] = ifd0_datetime
+    if original is not None or digitized is not None or offset is not None:
+        ifd = exif.get_ifd(ExifTags.IFD.Exif)
+        if original is not None:
+            ifd[36867] = original
+        if offset is not None:
+            ifd[36881] = offset
+        if digitized is not None:
+            ifd[36868] = digitized
+    return exif.tobytes()
+
+
+def from_mode(arr: np.ndarray, mode: str) -> Image.Image:
+    """Pillow image of an explicit mode (``fromarray(mode=...)`` is deprecated)."""
+    return Image.frombytes(mode, (arr.shape[1], arr.shape[0]), np.ascontiguousarray(arr).tobytes())
+
+
+def save(path, arr_or_img, fmt, **kw):
+    img = arr_or_img if isinstance(arr_or_img, Image.Image) else Image.fromarray(arr_or_img)
+    img.save(path, format=fmt, **kw)
+    return path
+
+
+def expected_upright(arr: np.ndarray, orientation: int) -> np.ndarray:
+    method = ORIENT_METHOD[orientation]
+    img = Image.fromarray(arr)
+    return np.asarray(img if method is None else img.transpose(method))
+
+
+def mean_abs_diff(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.mean(np.abs(a.astype(np.int16) - b.astype(np.int16))))
+
+
+def assert_rgb_contract(photo: Photo):
+    assert isinstance(photo, Photo)
+    assert photo.rgb.dtype == np.uint8
+    assert photo.rgb.ndim == 3 and photo.rgb.shape[2] == 3
+    assert photo.rgb.flags["C_CONTIGUOUS"]
+    h, w = photo.rgb.shape[:2]
+    ow, oh = photo.original_size
+    assert (w, h) == (-(-ow // int(photo.scale)), -(-oh // int(photo.scale)))
+    assert len(photo.sha256) == 64
+
+
+# ---------------------------------------------------------------- formats
+
+
+@pytest.mark.parametrize(
+    "fmt, ext, kw, tol",
+    [
+        ("JPEG", "jpg", {"quality": 95}, 4.0),
+        ("PNG", "png", {}, 0.0),
+        ("WEBP", "webp", {"lossless": True}, 0.0),
+        ("WEBP", "webp", {"quality": 90}, 6.0),
+        ("TIFF", "tif", {}, 0.0),
+        ("HEIF", "heic", {"quality": 90}, 6.0),
+    ],
+)
+def test_formats_decode_to_rgb(tmp_path, fmt, ext, kw, tol):
+    src = astronaut()
+    path = save(tmp_path / f"a.{ext}", src, fmt, **kw)
+    photo = load_photo(path)
+    assert_rgb_contract(photo)
+    assert photo.format == fmt
+    assert photo.rgb.shape == src.shape
+    assert photo.scale == 1.0
+    assert photo.original_size == (src.shape[1], src.shape[0])
+    assert photo.name == f"a.{ext}"
+    assert photo.path == str(path.resolve())
+    assert mean_abs_diff(photo.rgb, src) <= tol
+    assert photo.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_grayscale_png_becomes_three_equal_channels(tmp_path):
+    gray = astronaut()[..., 1]
+    photo = load_photo(save(tmp_path / "g.png", gray, "PNG"))
+    assert photo.rgb.shape == gray.shape + (3,)
+    for c in range(3):
+        np.testing.assert_array_equal(photo.rgb[..., c], gray)
+
+
+def test_bilevel_png(tmp_path):
+    arr = np.zeros((40, 40), dtype=bool)
+    arr[:, 20:] = True
+    photo = load_photo(save(tmp_path / "b.png", Image.fromarray(arr).convert("1"), "PNG"))
+    assert set(np.unique(photo.rgb[:, :20])) == {0}
+    assert set(np.unique(photo.rgb[:, 20:])) == {255}
+
+
+def test_rgba_composited_on_white(tmp_path):
+    rgba = np.zeros((40, 60, 4), dtype=np.uint8)
+    rgba[..., :3] = (200, 100, 0)
+    rgba[:, :20, 3] = 255  # opaque
+    rgba[:, 20:40, 3] = 0  # transparent -> white
+    rgba[:, 40:, 3] = 128  # half
+    photo = load_photo(save(tmp_path / "a.png", from_mode(rgba, "RGBA"), "PNG"))
+    assert np.all(photo.rgb[:, :20] == (200, 100, 0))
+    assert np.all(photo.rgb[:, 20:40] == 255)
+    # 200*128/255 + 255*127/255 = 227.4 ; 100 -> 177.2 ; 0 -> 127.0
+    half = photo.rgb[:, 40:].reshape(-1, 3).astype(int)
+    assert np.all(np.abs(half - (227, 177, 127)) <= 1)
+
+
+def test_la_composited_on_white(tmp_path):
+    la = np.zeros((40, 40, 2), dtype=np.uint8)
+    la[..., 0] = 50
+    la[:20, :, 1] = 255
+    photo = load_photo(save(tmp_path / "la.png", from_mode(la, "LA"), "PNG"))
+    assert np.all(photo.rgb[:20] == 50)
+    assert np.all(photo.rgb[20:] == 255)
+
+
+def test_palette_with_and_without_transparency(tmp_path):
+    src = block_pattern(48, 64)
+    pal = Image.fromarray(src).quantize(colors=16, method=Image.Quantize.MAXCOVERAGE)
+    photo = load_photo(save(tmp_path / "p.png", pal, "PNG"))
+    np.testing.assert_array_equal(photo.rgb, np.asarray(pal.convert("RGB")))
+
+    idx = np.asarray(pal)[0, 0]  # colour index of the top-left block
+    photo_t = load_photo(save(tmp_path / "pt.png", pal, "PNG", transparency=int(idx)))
+    assert np.all(photo_t.rgb[:16, :16] == 255)  # transparent block -> white
+    np.testing.assert_array_equal(photo_t.rgb[-16:, -16:], np.asarray(pal.convert("RGB"))[-16:, -16:])
+
+
+def test_cmyk_jpeg(tmp_path):
+    cmyk = np.zeros((40, 80, 4), dtype=np.uint8)
+    cmyk[:, :40] = (0, 255, 255, 0)  # red
+    cmyk[:, 40:] = (255, 0, 255, 0)  # green
+    path = save(tmp_path / "c.jpg", from_mode(cmyk, "CMYK"), "JPEG", quality=95)
+    assert Image.open(path).mode == "CMYK"
+    photo = load_photo(path)
+    assert photo.format == "JPEG"
+    assert np.abs(photo.rgb[10:30, 5:35].mean(axis=(0, 1)) - (255, 0, 0)).max() < 6
+    assert np.abs(photo.rgb[10:30, 45:75].mean(axis=(0, 1)) - (0, 255, 0)).max() < 6
+
+
+@pytest.mark.parametrize("fmt, ext", [("PNG", "png"), ("TIFF", "tif")])
+def test_16bit_gray_is_scaled_not_clipped(tmp_path, fmt, ext):
+    arr = np.zeros((40, 40), dtype=np.uint16)
+    arr[:10] = 65535
+    arr[10:20] = 32768
+    arr[20:30] = 257 * 100
+    img = Image.fromarray(arr)
+    assert img.mode.startswith("I;16")
+    photo = load_photo(save(tmp_path / f"g16.{ext}", img, fmt))
+    assert np.all(photo.rgb[:10] == 255)
+    assert np.all(photo.rgb[10:20] == 128)
+    assert np.all(photo.rgb[20:30] == 100)
+    assert np.all(photo.rgb[30:] == 0)
+
+
+@pytest.mark.parametrize("ext", ["png", "tiff"])
+def test_48bit_rgb_is_scaled(tmp_path, ext):
+    rgb16 = np.zeros((40, 40, 3), dtype=np.uint16)
+    rgb16[..., 0] = 65535
+    rgb16[..., 1] = 32768
+    rgb16[:20, :, 2] = 257 * 200
+    ok, buf = cv2.imencode(f".{ext}", rgb16[..., ::-1])  # cv2 wants BGR
+    assert ok
+    path = tmp_path / f"c48.{ext}"
+    path.write_bytes(buf.tobytes())
+    photo = load_photo(path)
+    assert np.all(photo.rgb[..., 0] == 255)
+    assert np.all(photo.rgb[..., 1] == 128)
+    assert np.all(photo.rgb[:20, :, 2] == 200)
+    assert np.all(photo.rgb[20:, :, 2] == 0)
+
+
+# ---------------------------------------------------------------- orientation
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_apply_orientation_matches_pillow(orientation):
+    arr = np.random.default_rng(orientation).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    got = loader._apply_orientation(arr, orientation)
+    np.testing.assert_array_equal(got, expected_upright(arr, orientation))
+    assert got.flags["C_CONTIGUOUS"]
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_small_jpeg_pillow_path(tmp_path, orientation):
+    src = block_pattern(120, 200)
+    path = save(tmp_path / "o.jpg", src, "JPEG", quality=95, exif=exif_bytes(orientation))
+    photo = load_photo(path)
+    expected = expected_upright(src, orientation)
+    assert photo.scale == 1.0
+    assert photo.rgb.shape == expected.shape
+    assert photo.original_size == (expected.shape[1], expected.shape[0])
+    assert mean_abs_diff(photo.rgb, expected) < 3.0
+
+
+@pytest.fixture(scope="module")
+def large_pattern():
+    return block_pattern(360, 3000)  # long side 3000 -> fast path
+
+
+@pytest.mark.parametrize("fast", [True, False])
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_large_jpeg(tmp_path, large_pattern, orientation, fast):
+    src = large_pattern
+    path = save(tmp_path / "o.jpg", src, "JPEG", quality=90, exif=exif_bytes(orientation))
+    photo = load_photo(path, fast=fast)
+    expected = expected_upright(src, orientation)
+    assert photo.original_size == (expected.shape[1], expected.shape[0])
+    if fast:
+        assert photo.scale == 2.0
+        h, w = expected.shape[:2]
+        assert photo.rgb.shape == (h // 2, w // 2, 3)
+        expected = cv2.resize(expected, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    else:
+        assert photo.scale == 1.0
+        assert photo.rgb.shape == expected.shape
+    assert_rgb_contract(photo)
+    assert mean_abs_diff(photo.rgb, expected) < 3.0
+
+
+def test_orientation_png_exif(tmp_path):
+    src = block_pattern(60, 100)
+    photo = load_photo(save(tmp_path / "o.png", src, "PNG", exif=exif_bytes(6)))
+    np.testing.assert_array_equal(photo.rgb, expected_upright(src, 6))
+
+
+def test_orientation_heif_applied_once(tmp_path):
+    src = block_pattern(96, 160)
+    path = save(tmp_path / "o.heic", src, "HEIF", quality=95, exif=exif_bytes(6))
+    photo = load_photo(path)
+    expected = expected_upright(src, 6)
+    assert photo.rgb.shape == expected.shape
+    assert photo.original_size == (96, 160)
+    assert mean_abs_diff(photo.rgb, expected) < 4.0
+
+
+# ---------------------------------------------------------------- capture time
+
+
+def test_datetime_original_naive(tmp_path):
+    path = save(tmp_path / "d.jpg", astronaut(8), "JPEG", exif=exif_bytes(original="2023:04:05 06:07:08"))
+    assert load_photo(path).taken_at == datetime(2023, 4, 5, 6, 7, 8)
+    assert load_photo(path).taken_at.tzinfo is None
+
+
+@pytest.mark.parametrize(
+    "offset, delta",
+    [("+02:00", timedelta(hours=2)), ("-05:30", -timedelta(hours=5, minutes=30))],
+)
+def test_datetime_original_with_offset_is_tz_aware(tmp_path, offset, delta):
+    path = save(
+        tmp_path / "d.jpg",
+        astronaut(8),
+        "JPEG",
+        exif=exif_bytes(original="2023:04:05 06:07:08", offset=offset),
+    )
+    taken = load_photo(path).taken_at
+    assert taken.utcoffset() == delta
+    assert taken == datetime(2023, 4, 5, 6, 7, 8, tzinfo=timezone(delta))
+
+
+def test_datetime_digitized_fallback_and_original_preferred(tmp_path):
+    p1 = save(tmp_path / "d1.jpg", astronaut(8), "JPEG", exif=exif_bytes(digitized="2020:01:02 03:04:05"))
+    assert load_photo(p1).taken_at == datetime(2020, 1, 2, 3, 4, 5)
+    p2 = save(
+        tmp_path / "d2.jpg",
+        astronaut(8),
+        "JPEG",
+        exif=exif_bytes(original="2019:01:01 00:00:01", digitized="2020:01:02 03:04:05"),
+    )
+    assert load_photo(p2).taken_at == datetime(2019, 1, 1, 0, 0, 1)
+
+
+def test_ifd0_datetime_is_not_a_capture_time(tmp_path):
+    path = save(tmp_path / "d.jpg", astronaut(8), "JPEG", exif=exif_bytes(ifd0_datetime="2022:02:02 02:02:02"))
+    assert load_photo(path).taken_at is None
+
+
+@pytest.mark.parametrize("bad", ["0000:00:00 00:00:00", "    :  :     :  :  ", "yesterday", "2021:13:40 25:61:00"])
+def test_malformed_dates_are_none(tmp_path, bad):
+    path = save(tmp_path / "d.jpg", astronaut(8), "JPEG", exif=exif_bytes(original=bad, offset="+01:00"))
+    assert load_photo(path).taken_at is None
+
+
+def test_no_exif_is_none_even_with_mtime(tmp_path):
+    path = save(tmp_path / "n.jpg", astronaut(8), "JPEG")
+    os.utime(path, (1_600_000_000, 1_600_000_000))
+    assert load_photo(path).taken_at is None
+
+
+def test_heif_capture_time(tmp_path):
+    path = save(
+        tmp_path / "d.heic",
+        astronaut(8),
+        "HEIF",
+        exif=exif_bytes(original="2024:12:31 23:59:58", offset="+09:00"),
+    )
+    assert load_photo(path).taken_at == datetime(2024, 12, 31, 23, 59, 58, tzinfo=timezone(timedelta(hours=9)))
+
+
+def test_fast_path_capture_time(tmp_path, large_pattern):
+    path = save(
+        tmp_path / "d.jpg",
+        large_pattern,
+        "JPEG",
+        exif=exif_bytes(orientation=6, original="2021:06:07 08:09:10"),
+    )
+    photo = load_photo(path)
+    assert photo.scale == 2.0
+    assert photo.taken_at == datetime(2021, 6, 7, 8, 9, 10)
+
+
+# ---------------------------------------------------------------- errors
+
+
+def _jpeg_bytes(arr, **kw):
+    buf = io.BytesIO()
+    Image.fromarray(arr).save(buf, format="JPEG", **kw)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_truncated_jpeg(tmp_path, large_pattern, large):
+    raw = _jpeg_bytes(large_pattern if large else astronaut(2), quality=90)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "unreadable"
+    assert "truncated" in ei.value.reason
+    assert "cut.jpg" in str(ei.value)
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF", "HEIF"])
+@pytest.mark.parametrize("keep", [12, 40, 0.5])
+def test_truncated_any_format_is_unreadable_not_not_an_image(fmt, keep):
+    buf = io.BytesIO()
+    Image.fromarray(astronaut(4)).save(buf, format=fmt)
+    raw = buf.getvalue()
+    cut = raw[: int(len(raw) * keep) if isinstance(keep, float) else keep]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(PhotoError) as ei:
+            load_photo(cut, name="cut.x")
+    assert [str(w.message) for w in caught] == []  # no Pillow warning leaks
+    assert ei.value.status == "unreadable"
+    assert "truncated" in ei.value.reason
+    assert "\n" not in str(ei.value) and str(ei.value).startswith("cut.x: ")
+
+
+def test_truncated_png(tmp_path):
+    buf = io.BytesIO()
+    Image.fromarray(astronaut(2)).save(buf, format="PNG")
+    path = tmp_path / "cut.png"
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "unreadable"
+    assert "truncated" in ei.value.reason
+
+
+def test_jpeg_with_trailing_bytes_after_eoi_is_fine(tmp_path, large_pattern):
+    path = tmp_path / "trail.jpg"
+    path.write_bytes(_jpeg_bytes(large_pattern) + b"\x00" * 100 + b"vendor trailer")
+    assert load_photo(path).scale == 2.0
+
+
+def test_empty_file(tmp_path):
+    path = tmp_path / "empty.jpg"
+    path.write_bytes(b"")
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "empty"
+    assert "empty.jpg" in str(ei.value)
+
+
+def test_text_file_named_jpg(tmp_path):
+    path = tmp_path / "notes.jpg"
+    path.write_text("this is not a photo\n" * 20)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "not_an_image"
+    assert "notes.jpg" in str(ei.value)
+
+
+def test_eps_is_refused_without_running_ghostscript(tmp_path):
+    path = tmp_path / "x.eps"
+    path.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nshowpage\n")
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "not_an_image"
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PhotoError) as ei:
+        load_photo(tmp_path / "nope.jpg")
+    assert ei.value.status == "unreadable"
+    assert ei.value.reason == "file not found"
+    assert "nope.jpg" in str(ei.value)
+
+
+def test_directory_is_unreadable(tmp_path):
+    with pytest.raises(PhotoError) as ei:
+        load_photo(tmp_path)
+    assert ei.value.status == "unreadable"
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims width x height but which holds no pixel data."""
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize("size", [(12_000, 9_000), (20_000, 20_000)])
+def test_too_large_from_header_before_decoding(tmp_path, size):
+    w, h = size
+    assert w * h > MAX_PIXELS
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_header_only(w, h))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(PhotoError) as ei:
+            load_photo(path)
+    assert ei.value.status == "too_large"  # not "unreadable": no pixel was decoded
+    assert "huge.png" in str(ei.value)
+    assert not [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)]
+
+
+def test_max_pixels_argument_and_monkeypatched_limit(tmp_path, monkeypatch):
+    path = save(tmp_path / "a.png", astronaut(4), "PNG")  # 128 x 128
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path, max_pixels=128 * 128 - 1)
+    assert ei.value.status == "too_large"
+    assert load_photo(path, max_pixels=128 * 128).rgb.shape == (128, 128, 3)
+    assert load_photo(path, max_pixels=None).rgb.shape == (128, 128, 3)
+
+
+def test_too_small(tmp_path):
+    path = save(tmp_path / "tiny.png", block_pattern(31, 200), "PNG")
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "too_small"
+    assert load_photo(save(tmp_path / "ok.png", block_pattern(32, 32), "PNG")).rgb.shape == (32, 32, 3)
+
+
+# ---------------------------------------------------------------- inputs
+
+
+def test_bytes_and_file_like_inputs(tmp_path):
+    src = astronaut(4)
+    path = save(tmp_path / "in.jpg", src, "JPEG", quality=95)
+    raw = path.read_bytes()
+    ref = load_photo(path)
+
+    from_bytes = load_photo(raw)
+    assert from_bytes.name == "<bytes>" and from_bytes.path is None
+    assert load_photo(raw, name="given.jpg").name == "given.jpg"
+
+    class Uploaded(io.BytesIO):  # like Streamlit's UploadedFile
+        name = "upload/selfie.jpg"
+
+    up = Uploaded(raw)
+    up.read(10)  # a consumer already read from it
+    from_upload = load_photo(up)
+    assert from_upload.name == "selfie.jpg" and from_upload.path is None
+
+    with open(path, "rb") as fh:
+        fh.read(5)
+        from_fh = load_photo(fh)
+        assert fh.tell() == 5  # position restored
+    assert from_fh.name == "in.jpg"
+
+    for p in (from_bytes, from_upload, from_fh):
+        assert p.sha256 == ref.sha256 == hashlib.sha256(raw).hexdigest()
+        np.testing.assert_array_equal(p.rgb, ref.rgb)
+        assert p.format == "JPEG"
+
+
+def test_str_and_path_inputs(tmp_path, monkeypatch):
+    save(tmp_path / "rel.png", astronaut(4), "PNG")
+    monkeypatch.chdir(tmp_path)
+    photo = load_photo("rel.png")
+    assert photo.path == os.path.join(str(tmp_path), "rel.png")
+    assert os.path.isabs(photo.path)
+    assert load_photo(tmp_path / "rel.png").sha256 == photo.sha256
+
+
+def test_bad_source_type():
+    with pytest.raises(TypeError):
+        load_photo(12345)
+
+
+def test_input_file_unchanged(tmp_path, large_pattern):
+    path = save(tmp_path / "keep.jpg", large_pattern, "JPEG", exif=exif_bytes(orientation=3))
+    os.utime(path, ns=(1_500_000_000_000_000_000, 1_500_000_000_000_000_000))
+    before = (path.read_bytes(), os.stat(path).st_mtime_ns)
+    load_photo(path)
+    load_photo(path, fast=False)
+    assert (path.read_bytes(), os.stat(path).st_mtime_ns) == before
+
+
+def test_photo_is_frozen(tmp_path):
+    photo = load_photo(save(tmp_path / "a.png", astronaut(4), "PNG"))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        photo.scale = 3.0
+
+
+# ---------------------------------------------------------------- fast path
+
+
+def test_fast_path_close_to_downsampled_full_decode(tmp_path):
+    big = cv2.resize(skdata.astronaut(), (3000, 3000), interpolation=cv2.INTER_CUBIC)
+    path = save(tmp_path / "big.jpg", big, "JPEG", quality=92)
+    fast = load_photo(path)
+    full = load_photo(path, fast=False)
+    assert fast.scale == 2.0 and full.scale == 1.0
+    assert fast.original_size == full.original_size == (3000, 3000)
+    assert fast.rgb.shape == (1500, 1500, 3) and full.rgb.shape == (3000, 3000, 3)
+    assert fast.sha256 == full.sha256
+    assert_rgb_contract(fast)
+    down = cv2.resize(full.rgb, (1500, 1500), interpolation=cv2.INTER_AREA)
+    assert mean_abs_diff(fast.rgb, down) < 2.0
+
+
+def test_fast_path_threshold_and_format(tmp_path):
+    small = save(tmp_path / "s.jpg", block_pattern(64, 2999), "JPEG")
+    assert load_photo(small).scale == 1.0
+    edge = save(tmp_path / "e.jpg", block_pattern(64, 3000), "JPEG")
+    p = load_photo(edge)
+    assert p.scale == 2.0 and p.rgb.shape == (32, 1500, 3)
+    png = save(tmp_path / "big.png", block_pattern(64, 3000), "PNG")
+    assert load_photo(png).scale == 1.0  # fast path is JPEG only
+    gray = save(tmp_path / "g.jpg", block_pattern(64, 3000)[..., 0], "JPEG")
+    pg = load_photo(gray)
+    assert pg.scale == 2.0 and pg.rgb.shape == (32, 1500, 3)
+    assert np.array_equal(pg.rgb[..., 0], pg.rgb[..., 2])
+
+
+def test_large_cmyk_jpeg_uses_pillow_path(tmp_path):
+    cmyk = np.zeros((64, 3000, 4), dtype=np.uint8)
+    cmyk[...] = (0, 255, 255, 0)
+    path = save(tmp_path / "c.jpg", from_mode(cmyk, "CMYK"), "JPEG")
+    photo = load_photo(path)
+    assert photo.scale == 1.0
+    assert np.abs(photo.rgb.mean(axis=(0, 1)) - (255, 0, 0)).max() < 6

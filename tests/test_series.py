@@ -1,0 +1,366 @@
+"""Tests of facemetrics.series: decay model, fit, bootstrap and the 24 h verdict.
+
+All data are synthetic, generated with fixed random generators (no images).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from facemetrics.errors import FacemetricsError
+from facemetrics.series import (
+    COLUMNS,
+    FADES,
+    INCONCLUSIVE,
+    PERSISTS,
+    DecayFit,
+    SeriesError,
+    SeriesResult,
+    analyze_series,
+    decay_model,
+    fit_decay,
+    plot_timeline,
+)
+
+MC_TIMES = (-0.5, 0.25, 1, 2, 4, 8, 12, 24, 48)
+RF_TIMES = (-0.5, 1, 6, 24, 48, 72, 168, 336)
+METRIC = "jawline_lift_mm"
+
+
+def simulate(
+    rng,
+    treatment,
+    times,
+    *,
+    lasting=0.0,
+    transient=0.0,
+    half_life=3.0,
+    n_subjects=4,
+    sd=0.1,
+    metric=METRIC,
+    side="mean",
+    unit="mm",
+    noise_floor=None,
+    subject_prefix="S",
+):
+    """Tidy change rows: baseline photos (t < 0) are exactly 0 + noise."""
+    rows = []
+    for s in range(n_subjects):
+        for t in times:
+            row = dict(
+                subject=f"{subject_prefix}{s + 1}",
+                treatment=treatment,
+                hours_since_treatment=float(t),
+                metric=metric,
+                side=side,
+                value=float(decay_model(t, lasting, transient, half_life) + rng.normal(0.0, sd)),
+                unit=unit,
+            )
+            if noise_floor is not None:
+                row["noise_floor"] = noise_floor
+            rows.append(row)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def study():
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5)
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def study_result(study):
+    return analyze_series(study)
+
+
+# ---------------------------------------------------------------- the model
+
+
+def test_decay_model_exact_values():
+    assert decay_model(0.0, 0.5, 2.0, 3.0) == pytest.approx(2.5)  # peak = lasting + transient
+    assert decay_model(3.0, 0.5, 2.0, 3.0) == pytest.approx(1.5)  # transient halves at t = half-life
+    assert decay_model(6.0, 0.0, 2.0, 3.0) == pytest.approx(0.5)  # quarter after two half-lives
+    assert decay_model(1e6, 0.5, 2.0, 3.0) == pytest.approx(0.5)  # t -> inf: only the lasting part
+    assert decay_model(-1.0, 0.5, 2.0, 3.0) == 0.0  # pre-treatment = baseline
+    assert isinstance(decay_model(1.0, 0.0, 1.0, 1.0), float)
+
+
+def test_decay_model_vectorised():
+    t = np.array([-2.0, 0.0, 3.0, 6.0, np.inf])
+    out = decay_model(t, 1.0, 4.0, 3.0)
+    np.testing.assert_allclose(out, [0.0, 5.0, 3.0, 2.0, 1.0])
+    grid = decay_model(np.array([[0.0, 3.0]]), np.array([[0.0], [1.0]]), 2.0, 3.0)
+    np.testing.assert_allclose(grid, [[2.0, 1.0], [3.0, 2.0]])
+
+
+def test_fit_decay_recovers_parameters_noise_free():
+    t = np.array([-0.5, 0.25, 1, 2, 4, 8, 12, 24, 48])
+    y = decay_model(t, 0.4, 1.6, 5.0)
+    p = fit_decay(t, y)
+    assert p.success
+    assert p.lasting == pytest.approx(0.4, abs=1e-6)
+    assert p.transient == pytest.approx(1.6, abs=1e-6)
+    assert p.half_life == pytest.approx(5.0, rel=1e-5)
+    assert p.peak == pytest.approx(2.0, abs=1e-6)
+    assert p.sse < 1e-12
+
+
+def test_fit_decay_robust_to_bad_starts():
+    t = np.array([0.5, 1, 2, 4, 8, 12, 24, 48, 96, 200])
+    y = decay_model(t, -0.2, 3.0, 40.0)
+    p = fit_decay(t, y, half_life_starts=[4000.0])  # one terrible start
+    assert p.success
+    assert p.half_life == pytest.approx(40.0, rel=1e-4)
+
+
+def test_fit_decay_too_few_times_is_not_a_fit():
+    p = fit_decay([-1, 1, 2], [0.0, 1.0, 0.5])
+    assert not p.success
+    assert math.isnan(p.half_life)
+    with pytest.raises(SeriesError):
+        fit_decay([1, 2, 3], [1.0, 2.0])
+
+
+# ---------------------------------------------------------------- the study
+
+
+def test_microcurrent_fades_within_a_day(study_result):
+    f = study_result.get("microcurrent", METRIC, "mean")
+    assert f.status == "ok" and f.fit_ok
+    assert f.bootstrap == "cluster" and f.n_subjects == 4
+    assert f.verdict == FADES
+    assert f.half_life_h_ci_low <= 3.0 <= f.half_life_h_ci_high
+    assert f.peak_change_ci_low <= 2.0 <= f.peak_change_ci_high
+    assert abs(f.change_24h) < 0.1
+    assert -0.3 < f.change_24h_test_ci_low <= f.change_24h_test_ci_high < 0.3
+    # the 90 % test interval sits inside the 95 % interval
+    assert f.change_24h_ci_low <= f.change_24h_test_ci_low
+    assert f.change_24h_test_ci_high <= f.change_24h_ci_high
+    assert "fades within a day" in f.reason
+    assert f.reason.startswith("At 24 h the change is ")
+    assert "90% CI" in f.reason and "±0.30 mm margin" in f.reason and "mm peak" in f.reason
+    assert f.reason.endswith(".")
+
+
+def test_rf_persists_beyond_a_day(study_result):
+    f = study_result.get("rf", METRIC, "mean")
+    assert f.verdict == PERSISTS
+    assert f.change_24h_test_ci_low > 0.3
+    assert f.change_24h == pytest.approx(1.5, abs=0.1)
+    assert f.lasting_ci_low < 1.5 < f.lasting_ci_high or f.lasting == pytest.approx(1.5, abs=0.15)
+    assert "persists beyond a day" in f.reason
+
+
+def test_per_subject_fits(study_result):
+    subj = [f for f in study_result.fits if f.subject is not None]
+    # microcurrent: 8 times after treatment, rf: 7 -> every subject gets a fit
+    assert len(subj) == 8
+    assert {f.bootstrap for f in subj} == {"residual"}
+    assert all(f.n_subjects == 1 for f in subj)
+    assert {f.verdict for f in subj if f.treatment == "microcurrent"} == {FADES}
+    assert {f.verdict for f in subj if f.treatment == "rf"} == {PERSISTS}
+    # order: pooled fit first, then subjects
+    frame = study_result.to_frame()
+    assert frame["subject"].isna().tolist() == [True] + [False] * 4 + [True] + [False] * 4
+    assert len(study_result.pooled()) == 2
+
+
+def test_no_per_subject_when_disabled(study):
+    res = analyze_series(study, per_subject=False, n_boot=50)
+    assert all(f.subject is None for f in res.fits)
+    assert len(res.fits) == 2
+
+
+def test_long_half_life_persists():
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame(simulate(rng, "laser", (-0.5, 1, 4, 12, 24, 48, 96, 168), transient=2.0, half_life=200.0))
+    f = analyze_series(df, per_subject=False).get("laser", METRIC, "mean")
+    assert f.verdict == PERSISTS
+    assert f.change_24h == pytest.approx(2.0 * 2 ** (-24 / 200), abs=0.1)
+
+
+def test_negative_effect_persists_below_margin():
+    rng = np.random.default_rng(11)
+    df = pd.DataFrame(
+        simulate(rng, "filler_removal", RF_TIMES, lasting=-1.0, transient=-0.5, half_life=10.0,
+                 metric="mouth_corner_sag_mm")
+    )
+    f = analyze_series(df, per_subject=False).get("filler_removal", "mouth_corner_sag_mm", "mean")
+    assert f.verdict == PERSISTS
+    assert f.change_24h_test_ci_high < -0.3
+    assert "below the −0.30 mm margin" in f.reason
+    assert "the sag persists" in f.reason
+
+
+def test_too_few_times_is_inconclusive_without_a_fit():
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame(simulate(rng, "microcurrent", (-0.5, 1, 4, 24), transient=2.0))  # 3 times after
+    f = analyze_series(df).get("microcurrent", METRIC, "mean")
+    assert f.verdict == INCONCLUSIVE
+    assert f.status == "insufficient_data" and not f.fit_ok
+    assert f.n_times == 3
+    assert "only 3 distinct times after treatment (need at least 4)" in f.reason
+    for name in COLUMNS:
+        if name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name == "transient":
+            assert math.isnan(getattr(f, name)), name
+    assert f.boot_params is None
+
+
+def test_no_late_photo_and_few_photos_are_named():
+    rng = np.random.default_rng(4)
+    df = pd.DataFrame(simulate(rng, "microcurrent", (0.5, 1, 2, 4, 8), transient=2.0, n_subjects=1))
+    f = analyze_series(df).get("microcurrent", METRIC, "mean")
+    assert f.verdict == INCONCLUSIVE and f.status == "insufficient_data"
+    assert "only 5 photos (need at least 6)" in f.reason
+    assert "the last photo is at 8.0 h (need one at or after 12 h" in f.reason
+    assert math.isnan(f.change_24h_ci_low) and math.isnan(f.half_life_h_ci_high)
+
+
+def test_pure_noise_is_inconclusive_nothing_to_fade():
+    rng = np.random.default_rng(5)
+    df = pd.DataFrame(simulate(rng, "sham", MC_TIMES))
+    f = analyze_series(df, per_subject=False).get("sham", METRIC, "mean")
+    assert f.status == "ok"
+    assert f.verdict == INCONCLUSIVE
+    assert "nothing to fade" in f.reason
+
+
+def test_ci_straddling_margin_is_inconclusive():
+    rng = np.random.default_rng(6)
+    # 24 h change = 0.3 + 1.5 * 2**-8 ~ 0.306 mm: right on the 0.30 mm margin
+    df = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, lasting=0.3, transient=1.5, half_life=3.0))
+    f = analyze_series(df, per_subject=False).get("microcurrent", METRIC, "mean")
+    assert f.verdict == INCONCLUSIVE
+    assert f.change_24h_test_ci_low < 0.3 < f.change_24h_test_ci_high
+    assert "straddles the ±0.30 mm margin" in f.reason
+
+
+def test_noise_floor_widens_margin():
+    rng = np.random.default_rng(8)
+    # 0.5 mm left at 24 h: beyond the 0.3 mm min_effect but inside a 0.8 mm noise floor
+    df = pd.DataFrame(
+        simulate(rng, "microcurrent", MC_TIMES, lasting=0.5, transient=2.5, half_life=3.0, sd=0.05, noise_floor=0.8)
+    )
+    f = analyze_series(df, per_subject=False).get("microcurrent", METRIC, "mean")
+    assert f.noise_floor == pytest.approx(0.8)
+    assert f.smallest_meaningful_change == pytest.approx(0.8)
+    assert f.verdict == FADES
+    assert "±0.80 mm margin" in f.reason
+    # and min_effect still wins when larger
+    g = analyze_series(df, per_subject=False, min_effect=1.0, n_boot=100).get("microcurrent", METRIC, "mean")
+    assert g.smallest_meaningful_change == pytest.approx(1.0)
+
+
+def test_few_subjects_use_residual_bootstrap():
+    rng = np.random.default_rng(9)
+    df = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0, n_subjects=2))
+    res = analyze_series(df)
+    f = res.get("microcurrent", METRIC, "mean")
+    assert f.bootstrap == "residual"
+    assert f.verdict == FADES
+    assert len(res.fits) == 3  # pooled + 2 subjects
+
+
+def test_sides_and_metric_filter():
+    rng = np.random.default_rng(10)
+    rows = []
+    for side in ("left", "right", "mean"):
+        rows += simulate(rng, "microcurrent", MC_TIMES, transient=2.0, side=side)
+    rows += simulate(rng, "microcurrent", MC_TIMES, transient=1.0, metric="nlf_depth_change", unit="")
+    df = pd.DataFrame(rows)
+    res = analyze_series(df, metrics=[METRIC], per_subject=False, n_boot=100)
+    assert [(f.metric, f.side) for f in res.fits] == [(METRIC, "left"), (METRIC, "mean"), (METRIC, "right")]
+    res2 = analyze_series(df, metrics="nlf_depth_change", per_subject=False, n_boot=100)
+    (f,) = res2.fits
+    assert f.unit == "" and " mm" not in f.reason
+    with pytest.raises(SeriesError, match="unknown metric"):
+        analyze_series(df, metrics=["nope"])
+
+
+def test_bad_input_raises_facemetrics_error():
+    with pytest.raises(FacemetricsError, match="value"):
+        analyze_series(pd.DataFrame({"subject": ["a"], "treatment": ["x"]}))
+    with pytest.raises(SeriesError):
+        analyze_series(pd.DataFrame(columns=list(COLUMNS[:3])), confidence=1.5)
+
+
+def test_no_bootstrap_gives_point_estimates_only(study):
+    f = analyze_series(study, per_subject=False, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert f.status == "no_bootstrap" and f.fit_ok and f.verdict == INCONCLUSIVE
+    assert f.half_life_h == pytest.approx(3.0, rel=0.2)
+    assert math.isnan(f.half_life_h_ci_low) and math.isnan(f.change_24h_test_ci_high)
+    assert "n_boot=0" in f.reason
+
+
+def test_empty_table_gives_empty_result():
+    df = pd.DataFrame(columns=["subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit"])
+    res = analyze_series(df)
+    assert res.fits == ()
+    assert list(res.to_frame().columns) == list(COLUMNS)
+
+
+# ---------------------------------------------------------------- table & determinism
+
+
+def test_to_frame_columns_fixed(study_result):
+    frame = study_result.to_frame()
+    assert list(frame.columns) == list(COLUMNS)
+    assert list(frame.columns[:5]) == ["treatment", "metric", "side", "subject", "unit"]
+    for col in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "change_24h", "change_24h_ci_low",
+                "peak_change", "lasting", "verdict", "reason", "status", "fit_ok"):
+        assert col in frame.columns
+    row = study_result.fits[0].to_dict()
+    assert list(row) == list(COLUMNS)
+    assert "boot_params" not in row
+
+
+def test_same_seed_same_table(study, study_result):
+    again = analyze_series(study)
+    pd.testing.assert_frame_equal(study_result.to_frame(), again.to_frame())
+    other = analyze_series(study, seed=1)
+    a = study_result.to_frame()["change_24h_ci_low"].to_numpy()
+    b = other.to_frame()["change_24h_ci_low"].to_numpy()
+    assert not np.array_equal(a, b)  # the seed matters ...
+    np.testing.assert_array_equal(study_result.to_frame()["change_24h"], other.to_frame()["change_24h"])  # ... not the fit
+
+
+def test_results_are_frozen(study_result):
+    assert isinstance(study_result, SeriesResult)
+    f = study_result.fits[0]
+    assert isinstance(f, DecayFit)
+    with pytest.raises(AttributeError):
+        f.verdict = "x"  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        f.boot_params[0, 0] = 1.0
+
+
+def test_curve_band_brackets_fit(study_result):
+    f = study_result.get("microcurrent", METRIC, "mean")
+    hours = np.array([0.5, 3.0, 24.0])
+    fit, low, high = f.curve(hours)
+    assert np.all(low <= fit + 1e-9) and np.all(fit <= high + 1e-9)
+
+
+# ---------------------------------------------------------------- plot
+
+
+def test_plot_timeline_writes_png(tmp_path, study, study_result):
+    rows = simulate(np.random.default_rng(12), "microcurrent", MC_TIMES, transient=1.0,
+                    metric="nlf_depth_change", unit="", noise_floor=0.1)
+    df = pd.concat([study, pd.DataFrame(rows)], ignore_index=True)
+    res = analyze_series(df, per_subject=False, n_boot=100)
+    path = tmp_path / "timeline.png"
+    fig = plot_timeline(df, res, path)
+    assert path.exists() and path.stat().st_size > 1000
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 2  # one panel per metric
+    assert visible[0].get_xscale() == "symlog"
+    assert "[mm]" in visible[1].get_ylabel() or "[mm]" in visible[0].get_ylabel()
+    assert fig is not None and plot_timeline(study, study_result) is not None  # no path: nothing written
