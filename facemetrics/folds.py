@@ -175,7 +175,7 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str)
     grid_px = frame.to_px(grid_mm)
 
     # crop the band's bounding box (with a margin for the filter) and resample it
-    margin = (3 * max(SIGMAS_MM) + CONTRAST_OFFSET_MM) / frame.mm_per_px
+    margin = 2.5 * max(SIGMAS_MM) / frame.mm_per_px  # filter support; the band itself holds the contrast samples
     h, w = image.shape[:2]
     x0 = int(max(np.floor(grid_px[..., 0].min() - margin), 0))
     y0 = int(max(np.floor(grid_px[..., 1].min() - margin), 0))

@@ -35,12 +35,15 @@ Orientation
 -----------
 The EXIF ``Orientation`` tag (274) is applied exactly once, so ``rgb`` is
 upright as a viewer would show it. On the Pillow path this is
-:func:`PIL.ImageOps.exif_transpose`. On the OpenCV fast path the tag is read
-from the header by Pillow and applied with numpy, and OpenCV is told to ignore
-it (``cv2.IMREAD_IGNORE_ORIENTATION``): OpenCV 4.11's ``imdecode`` *does*
-apply EXIF orientation by default, also for the ``IMREAD_REDUCED_*`` modes.
-HEIF rotations (``irot``/``imir``) are applied by libheif while decoding and
-pillow-heif then resets the EXIF tag to 1, so they are not applied twice.
+:func:`PIL.ImageOps.exif_transpose`. On the OpenCV path (plain JPEGs) the tag
+is read from the header by Pillow (``Image.getexif``, the same source
+``exif_transpose`` uses) and applied to the decoded array with OpenCV
+flip/rotate/transpose, and OpenCV is told to ignore it
+(``cv2.IMREAD_IGNORE_ORIENTATION``): OpenCV 4.11's ``imdecode`` *does* apply
+EXIF orientation by default, also for the ``IMREAD_REDUCED_*`` modes, so
+without the flag rotated photos would be turned twice. HEIF rotations
+(``irot``/``imir``) are applied by libheif while decoding and pillow-heif then
+resets the EXIF tag to 1, so they are not applied twice either.
 
 Size limits
 -----------
@@ -55,19 +58,28 @@ reported as ``too_large`` too, so ``max_pixels`` cannot be raised beyond about
 Images smaller than ``MIN_SIDE = 32`` pixels on either side are refused with
 ``status="too_small"``.
 
-Decode speed (``fast``)
------------------------
+Decoders and speed (``fast``)
+-----------------------------
+Plain 8-bit JPEGs (YCbCr or grayscale; i.e. nearly every camera/phone photo)
+are decoded with OpenCV's libjpeg-turbo, which gives bit-identical pixels to
+Pillow's decoder but about 2x faster on a 12 MP photo (no extra copy); all
+other inputs, including CMYK JPEGs, go through Pillow.
+
 With ``fast=True`` (default), a JPEG whose long side is at least
-``FAST_MIN_LONG_SIDE = 3000`` pixels is decoded by libjpeg at half resolution
-(DCT-domain scaling, ``cv2.IMREAD_REDUCED_COLOR_2``), which is about 2-3x
-faster than a full decode and needs a quarter of the memory; ``Photo.scale``
-is then ``2.0``. Downstream code analyses faces at a fixed physical
-resolution of about 0.2 mm/px or coarser, and a face in a 12 MP photo is
-still several hundred pixels wide at half resolution, so no measurement
-precision is lost. The trade-off: fine texture (pores, single hairs) is
-averaged away and any coordinate measured on ``rgb`` must be multiplied by
-``scale`` to refer to the original file. Use ``fast=False`` to always decode
-at full resolution (``scale == 1.0``).
+``FAST_MIN_LONG_SIDE = 3000`` pixels is decoded at half resolution in the DCT
+domain (``cv2.IMREAD_REDUCED_COLOR_2``): about 2x faster again and a quarter
+of the memory (``bench/bench_load.py``: about 30 ms instead of 60 ms for a
+12 MP photo); ``Photo.scale`` is then ``2.0``. The result is close to a
+2 x 2 area downsampling of the full decode (mean absolute difference below
+2 grey levels in the tests). Downstream code analyses faces at a fixed physical resolution of
+about 0.2 mm/px or coarser, so nothing is lost as long as the face is at
+least about 700 px wide *in the reduced image* (a ~140 mm wide face at
+0.2 mm/px), i.e. about 1400 px in the original: true for close-up
+before/after shots, where the face fills half the frame width or more of a
+12 MP photo. For wider shots (face smaller than that) the reduced image is
+coarser than 0.2 mm/px; use ``fast=False``. Coordinates measured on ``rgb``
+must be multiplied by ``scale`` to refer to the original file. With
+``fast=False`` every photo is decoded at full resolution (``scale == 1.0``).
 
 Statuses
 --------
@@ -87,7 +99,6 @@ import re
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import cv2
@@ -114,6 +125,9 @@ MIN_SIDE = 32
 FAST_MIN_LONG_SIDE = 3000
 
 pillow_heif.register_heif_opener()
+
+# OpenCV >= 4.11 can decode straight to RGB (saves a full-image BGR->RGB pass).
+_IMREAD_COLOR_RGB = int(getattr(cv2, "IMREAD_COLOR_RGB", 0))
 
 # Formats Pillow may use to open a photo. Everything else is refused (some
 # Pillow plugins, e.g. EPS, run external programs).
@@ -149,7 +163,8 @@ class Photo:
     ----------
     rgb : numpy.ndarray
         Pixels, shape ``(H, W, 3)``, dtype ``uint8``, channel order R, G, B,
-        C-contiguous. Row 0 is the top of the upright photo (EXIF orientation
+        C-contiguous, writeable and owned by this Photo on every decode path.
+        Row 0 is the top of the upright photo (EXIF orientation
         already applied), column 0 its left edge; pixel ``(x, y)`` is
         ``rgb[y, x]``. May be a reduced decode, see `scale`.
     name : str
@@ -361,22 +376,38 @@ def _taken_at(exif: Image.Exif | None) -> datetime | None:
 
 
 def _apply_orientation(arr: np.ndarray, orientation: int) -> np.ndarray:
-    """Apply EXIF orientation to an ``(H, W, C)`` array (same as exif_transpose)."""
+    """Apply an EXIF orientation to an image array, like ``exif_transpose``.
+
+    Parameters
+    ----------
+    arr : numpy.ndarray
+        ``(H, W, C)`` image as stored in the file (row 0 = first stored row).
+    orientation : int
+        EXIF Orientation tag value, 1..8 (1 = already upright).
+
+    Returns
+    -------
+    numpy.ndarray
+        Upright C-contiguous image, ``(H, W, C)`` for 1-4 and ``(W, H, C)``
+        for 5-8. OpenCV's flip/rotate are used because they are several
+        times faster than a contiguous copy of a numpy view.
+    """
+    arr = np.ascontiguousarray(arr)
     if orientation == 2:
-        arr = arr[:, ::-1]
-    elif orientation == 3:
-        arr = arr[::-1, ::-1]
-    elif orientation == 4:
-        arr = arr[::-1]
-    elif orientation == 5:
-        arr = arr.transpose(1, 0, 2)
-    elif orientation == 6:
-        arr = np.rot90(arr, k=-1)
-    elif orientation == 7:
-        arr = arr[::-1, ::-1].transpose(1, 0, 2)
-    elif orientation == 8:
-        arr = np.rot90(arr, k=1)
-    return np.ascontiguousarray(arr)
+        return cv2.flip(arr, 1)  # mirror left-right
+    if orientation == 3:
+        return cv2.rotate(arr, cv2.ROTATE_180)
+    if orientation == 4:
+        return cv2.flip(arr, 0)  # mirror top-bottom
+    if orientation == 5:
+        return cv2.transpose(arr)  # mirror along the main diagonal
+    if orientation == 6:
+        return cv2.rotate(arr, cv2.ROTATE_90_CLOCKWISE)
+    if orientation == 7:
+        return cv2.flip(cv2.transpose(arr), -1)  # mirror along the anti-diagonal
+    if orientation == 8:
+        return cv2.rotate(arr, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return arr
 
 
 def _composite_on_white(rgba: np.ndarray) -> np.ndarray:
@@ -410,7 +441,9 @@ def _to_rgb_array(img: Image.Image) -> np.ndarray:
         return _composite_on_white(np.asarray(img.convert("RGBA")))
     if mode != "RGB":
         img = img.convert("RGB")
-    return np.ascontiguousarray(np.asarray(img))
+    # np.array, not np.asarray: asarray wraps Pillow's bytes read-only, while
+    # the OpenCV path returns writeable arrays; keep both paths alike.
+    return np.array(img)
 
 
 def _jpeg_has_eoi(data: bytes) -> bool:
@@ -433,7 +466,8 @@ def _jpeg_has_eoi(data: bytes) -> bool:
             i += 1
             continue
         if marker == 0xDA:  # SOS
-            return data.find(b"\xff\xd9", i + 2) != -1
+            # rfind: the EOI is normally at the very end, so this is instant
+            return data.rfind(b"\xff\xd9", i + 2) != -1
         if marker == 0xD9:
             return False
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
@@ -444,16 +478,24 @@ def _jpeg_has_eoi(data: bytes) -> bool:
     return False
 
 
-def _decode_fast_jpeg(data: bytes, orientation: int, label: str) -> np.ndarray:
-    """Half-resolution decode with OpenCV, orientation applied by us."""
+def _decode_jpeg_cv2(data: bytes, orientation: int, label: str, reduce: int) -> np.ndarray:
+    """Decode an 8-bit YCbCr/grayscale JPEG with OpenCV (libjpeg-turbo).
+
+    ``reduce`` is 1 (full size) or 2 (DCT-domain half-size decode). OpenCV is
+    told to ignore the EXIF orientation; it is applied here, once. Returns an
+    upright ``(H, W, 3)`` uint8 RGB array.
+    """
     if not _jpeg_has_eoi(data):
         raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
-    buf = np.frombuffer(data, dtype=np.uint8)
-    bgr = cv2.imdecode(buf, cv2.IMREAD_REDUCED_COLOR_2 | cv2.IMREAD_IGNORE_ORIENTATION)
-    if bgr is None or bgr.ndim != 3 or bgr.shape[2] != 3:
+    flags = (cv2.IMREAD_REDUCED_COLOR_2 if reduce == 2 else cv2.IMREAD_COLOR) | cv2.IMREAD_IGNORE_ORIENTATION
+    if _IMREAD_COLOR_RGB:
+        flags |= _IMREAD_COLOR_RGB  # libjpeg writes RGB directly, no BGR->RGB pass
+    out = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
+    if out is None or out.ndim != 3 or out.shape[2] != 3:
         raise PhotoError(label, "corrupt JPEG data (OpenCV could not decode it)", status="unreadable")
-    rgb = bgr[..., ::-1]
-    return _apply_orientation(rgb, orientation)
+    if not _IMREAD_COLOR_RGB:
+        out = cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
+    return _apply_orientation(out, orientation)
 
 
 # --------------------------------------------------------------------------
@@ -485,9 +527,9 @@ def load_photo(
         ``"<bytes>"`` or ``"<stream>"``.
     fast : bool, default True
         Allow the half-resolution OpenCV decode for JPEGs whose long side is
-        at least :data:`FAST_MIN_LONG_SIDE` (3000) pixels (about 2-3x faster,
-        ``scale == 2.0``; see the module docstring for the precision
-        trade-off). ``False`` always decodes at full resolution.
+        at least :data:`FAST_MIN_LONG_SIDE` (3000) pixels (about 2x faster,
+        ``scale == 2.0``; see the module docstring for when this loses
+        precision). ``False`` always decodes at full resolution.
     max_pixels : int or None, default MAX_PIXELS
         Refuse images with more than this many pixels (width x height, read
         from the header before decoding). ``None`` disables this check
@@ -557,41 +599,41 @@ def load_photo(
                     status="too_small",
                 )
 
-            exif = _get_exif(img)
-            orientation = _orientation(exif)
-            taken_at = _taken_at(exif)
-            if orientation >= 5:
-                original_size = (height, width)
-            else:
-                original_size = (width, height)
-
-            use_fast = (
-                fast
-                and fmt == "JPEG"
-                and img.mode in ("RGB", "L")
-                and max(width, height) >= FAST_MIN_LONG_SIDE
-            )
-            if use_fast:
-                rgb = _decode_fast_jpeg(data, orientation, label)
-                scale = 2.0
-            else:
+            # Plain 8-bit JPEG: OpenCV's libjpeg-turbo gives the same pixels as
+            # Pillow (see tests) about 2x faster, and can decode at half size.
+            # Everything else, CMYK JPEG included, is decoded by Pillow.
+            use_cv2 = fmt == "JPEG" and img.mode in ("RGB", "L")
+            if not use_cv2:
+                # Load before reading EXIF: some plugins (PNG) load the whole
+                # image inside getexif(), which would hide decode errors.
                 try:
                     img.load()
                 except Image.DecompressionBombError as exc:
                     raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
                                      status="too_large") from None
-                except Exception as exc:  # noqa: BLE001
+                except Exception as exc:  # noqa: BLE001 - plugins raise many types
                     msg = _short(exc)
                     what = f"truncated or corrupt {fmt} data"
                     raise PhotoError(label, f"{what} ({msg})" if msg else what,
                                      status="unreadable") from None
+
+            exif = _get_exif(img)  # JPEG: parsed from the header, no decode
+            orientation = _orientation(exif)
+            taken_at = _taken_at(exif)
+
+            if use_cv2:
+                reduce = 2 if fast and max(width, height) >= FAST_MIN_LONG_SIDE else 1
+                rgb = _decode_jpeg_cv2(data, orientation, label, reduce)
+                scale = float(reduce)
+            else:
                 try:
                     upright = ImageOps.exif_transpose(img)
                 except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
-                    upright = img
-                    original_size = (width, height)
+                    upright, orientation = img, 1
                 rgb = _to_rgb_array(upright)
                 scale = 1.0
+            # HEIF: libheif already rotated the pixels and img.size, tag is 1
+            original_size = (height, width) if orientation >= 5 else (width, height)
 
     return Photo(
         rgb=rgb,

@@ -149,21 +149,21 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
     x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
     x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
     crop = image[y0:y1, x0:x1]
-    pts = points[:, :2] - (x0, y0)
-    mask = _face_mask(pts, crop.shape[:2])
+    k = min(mm_per_px / SHARPNESS_RESOLUTION_MM, 1.0)
+    if k < 1:  # everything below is measured at the fixed physical resolution
+        crop = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
+    mask = _face_mask((points[:, :2] - (x0, y0)) * k, crop.shape[:2]).astype(np.uint8)
+    if not mask.any():
+        return float("nan"), float("nan"), float("nan")
     lum = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
-    vals = lum[mask]
-    mean = float(vals.mean()) if vals.size else float("nan")
-    clipped = float(np.mean((crop[mask].max(axis=1) >= 250) | (vals <= 5))) if vals.size else float("nan")
-    k = mm_per_px / SHARPNESS_RESOLUTION_MM
-    if k < 1:
-        small = cv2.resize(lum, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-        small_mask = cv2.resize(mask.astype(np.uint8), small.shape[::-1], interpolation=cv2.INTER_NEAREST).astype(bool)
-    else:
-        small, small_mask = lum, mask
-    lap = cv2.Laplacian(small.astype(np.float32) / max(mean, 1.0), cv2.CV_32F, ksize=3)
-    inner = cv2.erode(small_mask.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
-    sharp = float(np.var(lap[inner]) * 1000.0) if inner.any() else float("nan")
+    mean = float(cv2.mean(lum, mask=mask)[0])
+    clip = (np.maximum(np.maximum(crop[..., 0], crop[..., 1]), crop[..., 2]) >= 250) | (lum <= 5)
+    clipped = float(np.count_nonzero(clip & mask.astype(bool)) / np.count_nonzero(mask))
+    lap = cv2.Laplacian(lum.astype(np.float32) / max(mean, 1.0), cv2.CV_32F, ksize=3)
+    inner = cv2.erode(mask, np.ones((5, 5), np.uint8))
+    if not inner.any():
+        return float("nan"), mean, clipped
+    sharp = float(cv2.meanStdDev(lap, mask=inner)[1][0, 0] ** 2 * 1000.0)
     return sharp, mean, clipped
 
 

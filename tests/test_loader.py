@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 import pillow_heif
 import pytest
-from PIL import ExifTags, Image
+from PIL import ExifTags, Image, ImageOps
 from skimage import data as skdata
 
 from facemetrics.errors import PhotoError
@@ -109,6 +109,7 @@ def assert_rgb_contract(photo: Photo):
     assert photo.rgb.dtype == np.uint8
     assert photo.rgb.ndim == 3 and photo.rgb.shape[2] == 3
     assert photo.rgb.flags["C_CONTIGUOUS"]
+    assert photo.rgb.flags["WRITEABLE"]  # same on the Pillow and OpenCV paths
     h, w = photo.rgb.shape[:2]
     ow, oh = photo.original_size
     assert (w, h) == (-(-ow // int(photo.scale)), -(-oh // int(photo.scale)))
@@ -251,7 +252,8 @@ def test_apply_orientation_matches_pillow(orientation):
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
-def test_orientation_small_jpeg_pillow_path(tmp_path, orientation):
+def test_orientation_small_jpeg(tmp_path, orientation):
+    """Small JPEG: full-size OpenCV decode, orientation applied by the loader."""
     src = block_pattern(120, 200)
     path = save(tmp_path / "o.jpg", src, "JPEG", quality=95, exif=exif_bytes(orientation))
     photo = load_photo(path)
@@ -260,6 +262,32 @@ def test_orientation_small_jpeg_pillow_path(tmp_path, orientation):
     assert photo.rgb.shape == expected.shape
     assert photo.original_size == (expected.shape[1], expected.shape[0])
     assert mean_abs_diff(photo.rgb, expected) < 3.0
+    # same pixels as Pillow's own decode + exif_transpose
+    with Image.open(path) as im:
+        np.testing.assert_array_equal(photo.rgb, np.asarray(ImageOps.exif_transpose(im).convert("RGB")))
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_orientation_png_pillow_path(tmp_path, orientation):
+    src = block_pattern(60, 100)
+    photo = load_photo(save(tmp_path / "o.png", src, "PNG", exif=exif_bytes(orientation)))
+    np.testing.assert_array_equal(photo.rgb, expected_upright(src, orientation))
+    assert photo.original_size == (photo.rgb.shape[1], photo.rgb.shape[0])
+
+
+@pytest.mark.parametrize("orientation", [3, 6])
+def test_orientation_cmyk_jpeg_pillow_path(tmp_path, orientation):
+    rgb = block_pattern(60, 100)
+    cmyk = Image.fromarray(rgb).convert("CMYK")
+    photo = load_photo(save(tmp_path / "o.jpg", cmyk, "JPEG", quality=95, exif=exif_bytes(orientation)))
+    assert mean_abs_diff(photo.rgb, expected_upright(rgb, orientation)) < 4.0
+
+
+def test_full_jpeg_decode_matches_pillow(tmp_path):
+    for i, kw in enumerate([{}, {"progressive": True}, {"subsampling": 0}]):
+        path = save(tmp_path / f"m{i}.jpg", astronaut(2), "JPEG", quality=85, **kw)
+        with Image.open(path) as im:
+            np.testing.assert_array_equal(load_photo(path, fast=False).rgb, np.asarray(im.convert("RGB")))
 
 
 @pytest.fixture(scope="module")
@@ -285,12 +313,6 @@ def test_orientation_large_jpeg(tmp_path, large_pattern, orientation, fast):
         assert photo.rgb.shape == expected.shape
     assert_rgb_contract(photo)
     assert mean_abs_diff(photo.rgb, expected) < 3.0
-
-
-def test_orientation_png_exif(tmp_path):
-    src = block_pattern(60, 100)
-    photo = load_photo(save(tmp_path / "o.png", src, "PNG", exif=exif_bytes(6)))
-    np.testing.assert_array_equal(photo.rgb, expected_upright(src, 6))
 
 
 def test_orientation_heif_applied_once(tmp_path):
@@ -601,6 +623,9 @@ def test_fast_path_threshold_and_format(tmp_path):
     edge = save(tmp_path / "e.jpg", block_pattern(64, 3000), "JPEG")
     p = load_photo(edge)
     assert p.scale == 2.0 and p.rgb.shape == (32, 1500, 3)
+    odd = load_photo(save(tmp_path / "odd.jpg", block_pattern(65, 3001), "JPEG"))
+    assert odd.scale == 2.0 and odd.original_size == (3001, 65)
+    assert odd.rgb.shape == (33, 1501, 3)  # libjpeg rounds reduced sizes up
     png = save(tmp_path / "big.png", block_pattern(64, 3000), "PNG")
     assert load_photo(png).scale == 1.0  # fast path is JPEG only
     gray = save(tmp_path / "g.jpg", block_pattern(64, 3000)[..., 0], "JPEG")
@@ -616,3 +641,19 @@ def test_large_cmyk_jpeg_uses_pillow_path(tmp_path):
     photo = load_photo(path)
     assert photo.scale == 1.0
     assert np.abs(photo.rgb.mean(axis=(0, 1)) - (255, 0, 0)).max() < 6
+
+
+@pytest.mark.parametrize("width", [200, 3000])
+def test_mpo_multi_picture_jpeg(tmp_path, width):
+    """Phone JPEGs with an MPF index (Pillow: "MPO") load as JPEG, first picture."""
+    first = block_pattern(64, width)
+    second = 255 - first
+    path = tmp_path / "mpo.jpg"
+    Image.fromarray(first).save(path, format="MPO", save_all=True, append_images=[Image.fromarray(second)])
+    with Image.open(path) as im:
+        assert im.format == "MPO" and im.n_frames == 2
+    photo = load_photo(path)
+    assert photo.format == "JPEG"
+    expected = first if width < 3000 else cv2.resize(first, (width // 2, 32), interpolation=cv2.INTER_AREA)
+    assert mean_abs_diff(photo.rgb, expected) < 8.0  # quality-75 ringing at block edges
+    assert mean_abs_diff(photo.rgb, 255 - expected) > 100.0  # not the second picture

@@ -1,0 +1,35 @@
+"""Helpers shared by the benchmark scripts (not part of the package)."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+from skimage import data
+
+
+def phone_photo(path: Path, size=(4032, 3024), quality: int = 92) -> Path:
+    """A 12 MP landscape JPEG like a phone's: the astronaut portrait upscaled,
+    face ~1500 px wide, centred on a neutral background."""
+    w, h = size
+    face = cv2.resize(data.astronaut()[20:260, 105:345], (2400, 2400), interpolation=cv2.INTER_CUBIC)
+    canvas = np.full((h, w, 3), 180, np.uint8)
+    y0, x0 = (h - 2400) // 2, (w - 2400) // 2
+    canvas[y0:y0 + 2400, x0:x0 + 2400] = face
+    Image.fromarray(canvas).save(path, "JPEG", quality=quality)
+    return path
+
+
+def median_ms(fn, repeats: int = 7) -> float:
+    """Median wall time of ``fn()`` in ms (after one warm-up call)."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)

@@ -1,0 +1,64 @@
+"""Shared fixtures: the bundled sample photos, their analyses (computed once
+per session), and the optional real-photo folder ``../shared/faces``."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+SHARED_FACES = ROOT.parent / "shared" / "faces"
+LONDON = SHARED_FACES / "london_ccby"
+
+
+@pytest.fixture(scope="session")
+def sample_path() -> Path:
+    """The bundled "before" sample photo (astronaut portrait, 0.18 mm/px)."""
+    return SAMPLES / "astronaut_before.jpg"
+
+
+@pytest.fixture(scope="session")
+def sample_rgb(sample_path) -> np.ndarray:
+    return np.array(Image.open(sample_path).convert("RGB"))
+
+
+@pytest.fixture(scope="session")
+def sample_analysis(sample_path):
+    from facemetrics import analyze_photo
+
+    result = analyze_photo(sample_path)
+    assert result.ok, result.error
+    return result
+
+
+@pytest.fixture(scope="session")
+def london_dir() -> Path:
+    """The London set (12 adults neutral + smiling); skip when absent."""
+    if not LONDON.is_dir():
+        pytest.skip(f"optional real-photo folder {LONDON} is absent")
+    return LONDON
+
+
+def png_bytes(rgb: np.ndarray) -> bytes:
+    """Lossless PNG encoding of an RGB array (for in-memory test photos)."""
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def jpeg_bytes(rgb: np.ndarray, quality: int = 95) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
+    return buf.getvalue()
+
+
+def read_tem(path: Path) -> np.ndarray:
+    """Face Research Lab template: (189, 2) hand-placed ``(x, y)`` px."""
+    lines = path.read_text().split("\n")
+    n = int(lines[0])
+    return np.array([[float(v) for v in ln.split()] for ln in lines[1:n + 1]])

@@ -1,0 +1,222 @@
+"""analyze_photo on the bundled sample face: invariances, mirror symmetry,
+fold-depth response to a synthetic valley, bad inputs, outputs."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import cv2
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import jpeg_bytes, png_bytes
+from facemetrics import analyze_photo
+from facemetrics.analyze import analyze_loaded
+from facemetrics.cli import main
+from facemetrics.schema import PHOTO_COLUMNS, data_dictionary_markdown
+from facemetrics.simulate import deepen_fold
+
+METRICS = [c for c in PHOTO_COLUMNS if c.endswith(("_mm", "_mm2", "_ipd", "_ipd2", "_pct"))
+           or c.startswith(("jaw_angle", "nlf_depth"))]
+METRICS = [c for c in METRICS if c not in ("ipd_mm", "mouth_opening_mm")]
+
+
+def tolerance(col: str, ref: float) -> float:
+    """Documented invariance tolerance (docs/accuracy.md) for one column."""
+    if col.startswith("nlf_length"):  # the run length moves in 0.4 mm steps of the analysis grid
+        return 2.5 if col.endswith("_mm") else 0.05
+    if col.endswith("_ipd") or col.endswith("_ipd2"):
+        return 0.03 + 0.02 * abs(ref)
+    if col.endswith("_mm2"):
+        return 0.08 * abs(ref)
+    if col.endswith("_mm"):
+        return 0.5 + 0.04 * abs(ref)
+    if col.endswith("_deg"):
+        return 2.5
+    if col.startswith("nlf_depth"):
+        return 0.3 + 0.05 * abs(ref)
+    if col.endswith("_pct"):
+        return 1.5
+    raise AssertionError(col)
+
+
+def _transforms(rgb):
+    h, w = rgb.shape[:2]
+
+    def warp(m):
+        return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+
+    return {
+        "scale_0.5": png_bytes(cv2.resize(rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)),
+        "scale_2": jpeg_bytes(cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 95),
+        "shift": png_bytes(warp(np.float32([[1, 0, 37], [0, 1, -23]]))),
+        "roll_+3": png_bytes(warp(cv2.getRotationMatrix2D((w / 2, h / 2), 3, 1.0))),
+        "roll_-3": png_bytes(warp(cv2.getRotationMatrix2D((w / 2, h / 2), -3, 1.0))),
+        "bright_+15": png_bytes(np.clip(rgb * 1.15, 0, 255).astype(np.uint8)),
+        "bright_-15": png_bytes((rgb * 0.85).astype(np.uint8)),
+        "jpeg_80": jpeg_bytes(rgb, 80),
+    }
+
+
+@pytest.fixture(scope="module")
+def transformed(sample_rgb):
+    return {k: analyze_photo(v, name=k) for k, v in _transforms(sample_rgb).items()}
+
+
+def test_sample_is_measured(sample_analysis):
+    row = sample_analysis.to_row()
+    assert row["status"] == "ok" and row["error"] == ""
+    assert sample_analysis.points.shape == (478, 3)
+    assert 0.1 < row["mm_per_px"] < 0.3 and 50 < row["ipd_mm"] < 80
+    assert row["taken_at"] == "2026-11-02T08:00:00"
+    for col in METRICS:
+        assert np.isfinite(row[col]), col
+    # anatomy sanity: chin below mouth below cheek; jaw angle obtuse
+    assert row["jawline_height_mm"] > row["mouth_corner_height_right_mm"] > row["cheek_height_right_mm"] > 0
+    assert 100 < row["jaw_angle_left_deg"] < 170
+
+
+@pytest.mark.parametrize("name", list(_transforms(np.zeros((64, 64, 3), np.uint8))))
+def test_metrics_invariant_under_nuisance(sample_analysis, transformed, name):
+    ref = sample_analysis.to_row()
+    got = transformed[name].to_row()
+    assert got["status"] == "ok", got["error"]
+    bad = {c: (ref[c], got[c]) for c in METRICS if abs(got[c] - ref[c]) > tolerance(c, ref[c])}
+    assert not bad, f"{name}: outside tolerance: {bad}"
+
+
+def test_large_photo_uses_fast_path_and_reports_original_pixels(sample_analysis, transformed):
+    big = transformed["scale_2"]
+    assert big.photo.scale == 2.0 and big.photo.original_size == (2560, 3200)
+    geo, ref = big.geometry(), sample_analysis.geometry()
+    lm = np.array(geo["landmarks"])[:, :2]
+    np.testing.assert_allclose(lm, 2 * np.array(ref["landmarks"])[:, :2], atol=2 * 0.02 * 345)
+    assert geo["mm_per_px"] == pytest.approx(ref["mm_per_px"] / 2, rel=0.04)
+
+
+def test_mirroring_swaps_left_and_right(sample_rgb, sample_analysis):
+    mirrored = analyze_photo(png_bytes(np.ascontiguousarray(sample_rgb[:, ::-1])), name="mirror").to_row()
+    ref = sample_analysis.to_row()
+    pairs = [c for c in METRICS if "_right" in c]
+    assert len(pairs) >= 10
+    for right in pairs:
+        left = right.replace("_right", "_left")
+        assert abs(mirrored[left] - ref[right]) <= tolerance(right, ref[right]), right
+        assert abs(mirrored[right] - ref[left]) <= tolerance(left, ref[left]), left
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_fold_depth_rises_with_synthetic_valley(sample_analysis, side):
+    other = "left" if side == "right" else "right"
+    depth, other_depth, contrast = [], [], []
+    for fraction in (0.0, 0.05, 0.10, 0.20, 0.30):
+        img = deepen_fold(sample_analysis, fraction, side).image
+        res = analyze_loaded(dataclasses.replace(sample_analysis.photo, rgb=img))
+        depth.append(getattr(res, f"nlf_{side}").depth_index)
+        contrast.append(getattr(res, f"nlf_{side}").contrast_pct)
+        other_depth.append(getattr(res, f"nlf_{other}").depth_index)
+    assert np.all(np.diff(depth) > 0), depth
+    assert np.all(np.diff(contrast) > 0), contrast
+    assert depth[-1] - depth[0] > 5.0
+    assert np.ptp(other_depth) < 0.3, other_depth
+
+
+def test_fold_depth_unchanged_by_brightness_scaling(sample_analysis, transformed):
+    for name in ("bright_+15", "bright_-15"):
+        for side in ("right", "left"):
+            a = getattr(sample_analysis, f"nlf_{side}").depth_index
+            b = getattr(transformed[name], f"nlf_{side}").depth_index
+            assert abs(a - b) < 0.05 * a, (name, side, a, b)
+
+
+def test_several_faces_measures_the_largest(sample_rgb):
+    small = cv2.resize(sample_rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    canvas = np.full((sample_rgb.shape[0], sample_rgb.shape[1] + small.shape[1], 3), 200, np.uint8)
+    canvas[:, :sample_rgb.shape[1]] = sample_rgb
+    canvas[:small.shape[0], sample_rgb.shape[1]:] = small
+    res = analyze_photo(png_bytes(canvas), name="two.png")
+    assert res.ok and res.n_faces == 2
+    assert "2 faces found; measured the largest" in res.warnings
+    assert res.points[:, 0].max() < sample_rgb.shape[1]  # the big face, on the left
+
+
+def test_bad_inputs_give_status_rows(tmp_path, sample_rgb):
+    from skimage import data
+
+    cases = {
+        "scenery.png": (png_bytes(data.coffee()), "no_face"),
+        "truncated.jpg": (jpeg_bytes(sample_rgb)[:20000], "unreadable"),
+        "notes.jpg": (b"this is not a photo\n" * 10, "not_an_image"),
+        "empty.jpg": (b"", "empty"),
+        "tiny.png": (png_bytes(cv2.resize(sample_rgb, None, fx=0.15, fy=0.15, interpolation=cv2.INTER_AREA)), None),
+    }
+    for name, (blob, status) in cases.items():
+        (tmp_path / name).write_bytes(blob)
+        res = analyze_photo(tmp_path / name)
+        if status is None:  # a face of ~110 px: too small to measure (or not found at all)
+            assert res.status in ("too_small", "no_face"), res.status
+        else:
+            assert res.status == status, (name, res.status, res.error)
+        assert name in res.error and len(res.error) > len(name) + 10
+        row = res.to_row()
+        assert row["status"] == res.status and row["photo"] == name
+    assert analyze_photo(tmp_path / "missing.jpg").status == "unreadable"
+
+
+def test_turned_head_is_a_status_not_a_measurement(monkeypatch, sample_path):
+    import facemetrics.analyze as analyze_mod
+
+    monkeypatch.setattr(analyze_mod, "head_pose", lambda pts, size: (40.0, 0.0, 0.0))
+    res = analyze_photo(sample_path)
+    assert res.status == "turned_head" and "yaw +40" in res.error
+    row = res.to_row()
+    assert row["yaw_deg"] == 40.0 and row["jawline_height_mm"] is None
+
+
+def test_calibration_overrides_scale_mm_values(sample_path, sample_analysis):
+    ref = sample_analysis.to_row()
+    forced = analyze_photo(sample_path, mm_per_px=2 * ref["mm_per_px"]).to_row()
+    assert forced["calibration_source"] == "user_mm_per_px"
+    assert forced["jaw_width_mm"] == pytest.approx(2 * ref["jaw_width_mm"], rel=1e-6)
+    assert forced["jaw_width_ipd"] == pytest.approx(ref["jaw_width_ipd"], rel=1e-6)
+    by_ipd = analyze_photo(sample_path, ipd_mm=63.0).to_row()
+    assert by_ipd["ipd_mm"] == pytest.approx(63.0) and by_ipd["calibration_source"] == "user_ipd"
+
+
+def test_cli_folder_with_bad_files_gives_one_row_each(tmp_path, sample_rgb):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(17):
+        dx, dy = rng.integers(-40, 40, size=2)
+        m = np.float32([[1, 0, dx], [0, 1, dy]])
+        img = cv2.warpAffine(sample_rgb, m, sample_rgb.shape[1::-1], borderMode=cv2.BORDER_REFLECT)
+        small = cv2.resize(img, None, fx=0.6, fy=0.6, interpolation=cv2.INTER_AREA)
+        (folder / f"p{i:02d}.jpg").write_bytes(jpeg_bytes(small, 90))
+    (folder / "bad_truncated.jpg").write_bytes(jpeg_bytes(sample_rgb)[:5000])
+    (folder / "bad_text.png").write_bytes(b"hello")
+    (folder / "bad_empty.webp").write_bytes(b"")
+    out = tmp_path / "out"
+    assert main(["analyze", str(folder), "-o", str(out / "photos.csv"), "--overlays", str(out / "ov"),
+                 "--geometry", str(out / "geo")]) == 0
+    df = pd.read_csv(out / "photos.csv")
+    assert len(df) == 20 and list(df.columns) == PHOTO_COLUMNS
+    assert (df["status"] == "ok").sum() == 17
+    assert set(df.loc[df["status"] != "ok", "photo"]) == {"bad_truncated.jpg", "bad_text.png", "bad_empty.webp"}
+    assert df["facemetrics_version"].notna().all()
+    assert len(list((out / "ov").glob("*.png"))) == 17
+    geo = json.loads((out / "geo" / "p00.json").read_text())
+    assert np.array(geo["landmarks"]).shape == (478, 3)
+    assert geo["mm_per_px"] > 0 and len(geo["jaw_contour"]) > 10
+    for side in ("nlf_left", "nlf_right"):
+        assert len(geo[side]["line"]) > 20 and len(geo[side]["region"]) > 20
+    # subject's left fold lies on the image right
+    assert np.mean(np.array(geo["nlf_left"]["line"])[:, 0]) > np.mean(np.array(geo["nlf_right"]["line"])[:, 0])
+
+
+def test_data_dictionary_matches_docs():
+    from conftest import ROOT
+
+    assert (ROOT / "docs" / "metrics.md").read_text() == data_dictionary_markdown() + "\n"
