@@ -15,8 +15,8 @@ class FacemetricsError(Exception):
     status = "error"
 
 
-class PhotoError(FacemetricsError):
-    """A photo could not be read.
+class InputError(FacemetricsError):
+    """A specific input (photo) is unusable.
 
     Parameters
     ----------
@@ -25,28 +25,25 @@ class PhotoError(FacemetricsError):
     reason : str
         Human-readable reason, e.g. ``"truncated JPEG data"``.
     status : str, optional
-        Machine-readable status (``unreadable``, ``too_large``, ``empty``,
-        ``not_an_image``, ``too_small``).
+        Machine-readable status for the ``status`` column.
     """
+
+    def __init__(self, source: str, reason: str, status: str | None = None):
+        self.source = str(source)
+        self.reason = reason
+        if status is not None:
+            self.status = status
+        super().__init__(f"{self.source}: {reason}")
+
+
+class PhotoError(InputError):
+    """A photo could not be read (``status`` ``unreadable``, ``empty``,
+    ``not_an_image``, ``too_large`` or ``too_small``)."""
 
     status = "unreadable"
 
-    def __init__(self, source: str, reason: str, status: str | None = None):
-        self.source = str(source)
-        self.reason = reason
-        if status is not None:
-            self.status = status
-        super().__init__(f"{self.source}: {reason}")
 
-
-class FaceError(FacemetricsError):
+class FaceError(InputError):
     """No usable face was found in a photo (``status`` ``no_face``)."""
 
     status = "no_face"
-
-    def __init__(self, source: str, reason: str, status: str | None = None):
-        self.source = str(source)
-        self.reason = reason
-        if status is not None:
-            self.status = status
-        super().__init__(f"{self.source}: {reason}")
