@@ -5,14 +5,17 @@ Public API (all processing is local; nothing is downloaded or uploaded):
 - :func:`load_photo` - read a photo (JPEG, PNG, WebP, TIFF, HEIC) with EXIF
   orientation and capture time.
 - :func:`analyze_photo` - calibrated jawline and nasolabial-fold metrics of one photo.
+- :func:`compare_photos` - lift in mm, fold and metric changes between a before and an
+  after photo, each with a noise floor and a verdict (:class:`Comparison`).
 """
 
 from ._version import __version__
 from .analyze import PhotoAnalysis, analyze_photo
+from .compare import Comparison, compare_photos
 from .errors import FaceError, FacemetricsError, PhotoError
 from .loader import Photo, load_photo
 
 __all__ = [
     "__version__", "load_photo", "analyze_photo", "Photo", "PhotoAnalysis",
-    "FacemetricsError", "PhotoError", "FaceError",
+    "FacemetricsError", "PhotoError", "FaceError", "compare_photos", "Comparison",
 ]

@@ -1,0 +1,185 @@
+"""Time ``compare_photos`` on two 12 MP JPEGs, as a ratio to two ``analyze_photo``
+calls alone (both measured in this run: machines here are noisy, compare
+ratios, not ms).  With ``--noise-floors``, measure the default noise floors of
+``facemetrics.compare`` instead; with ``--accuracy``, the recovered lifts.
+
+    python bench/bench_compare.py                 # timing, one core
+    python bench/bench_compare.py --noise-floors  # validation: noise floors (docs/compare.md)
+    python bench/bench_compare.py --accuracy      # validation: simulated lifts and folds
+
+The 12 MP pair: the astronaut portrait upscaled into a 4032 x 3024 canvas
+(face ~1500 px wide) and the same photo with a simulated 1.5 mm lift, both
+JPEG quality 92, in a temporary folder.
+
+Noise floors: every nuisance of :data:`facemetrics.simulate.NUISANCES`
+(except the identity) is applied to the bundled sample photo and to each
+London portrait (neutral and smiling, 24 photos) when ``../shared/faces`` is
+present; each nuisance-only pair is compared and the largest |change| of every
+metric is reported with its 95th / 99th percentiles.  The floor proposed is
+1.25 x the largest |change|, rounded up to two significant digits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import math
+import sys
+import tempfile
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+from _common import median_ms, phone_photo  # noqa: E402
+
+from facemetrics import analyze_photo  # noqa: E402
+from facemetrics import compare as cp  # noqa: E402
+from facemetrics import simulate as sim  # noqa: E402
+from facemetrics.analyze import analyze_loaded  # noqa: E402
+
+ROOT = HERE.parent
+SAMPLE = ROOT / "sample_images" / "astronaut_before.jpg"
+LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
+
+
+def timing(repeats: int) -> None:
+    cv2.setNumThreads(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        before = phone_photo(Path(tmp) / "before_12mp.jpg")
+        a = analyze_photo(before)
+        assert a.ok, a.error
+        after_rgb = sim.lift(a, 1.5).image
+        after = Path(tmp) / "after_12mp.jpg"
+        from PIL import Image
+        # the lift was simulated on the analysed (reduced) image: upscale back to 12 MP
+        full = cv2.resize(after_rgb, (4032, 3024), interpolation=cv2.INTER_CUBIC)
+        Image.fromarray(full).save(after, "JPEG", quality=92)
+
+        def analyses():
+            assert analyze_photo(before).ok and analyze_photo(after).ok
+
+        def compare():
+            c = cp.compare_photos(before, after)
+            assert c.status != "refused", c.messages
+            return c
+
+        t_an = median_ms(analyses, repeats)
+        t_cmp = median_ms(compare, repeats)
+        c = compare()
+        print(f"two 12 MP JPEGs (4032 x 3024), median of {repeats} runs, OpenCV on 1 thread "
+              "(cv2.setNumThreads(1); MediaPipe's own threads are not limited)")
+        print(f"  two analyze_photo calls  {t_an:7.1f} ms")
+        print(f"  compare_photos           {t_cmp:7.1f} ms  (target < 1000 ms)")
+        print(f"  ratio compare / two analyses  {t_cmp / t_an:.2f}")
+        print(f"  compare beyond the analyses   {t_cmp - t_an:7.1f} ms")
+        print(f"  (check: simulated 1.5 mm lift recovered as jawline_lift_mm = {c.lifts['jawline']['mean']:.3f} mm, "
+              f"status {c.status})")
+
+
+def _faces() -> list[Path]:
+    faces = [SAMPLE]
+    if LONDON.is_dir():
+        faces += sorted(LONDON.glob("*_neutral.jpg")) + sorted(LONDON.glob("*_smiling.jpg"))
+    else:
+        print(f"(optional London set absent at {LONDON}: sample photo only)")
+    return faces
+
+
+def _variant(a, rgb):
+    return analyze_loaded(dataclasses.replace(a.photo, rgb=rgb))
+
+
+def _round_up(x: float) -> float:
+    if x <= 0:
+        return 0.0
+    e = math.floor(math.log10(x)) - 1
+    return math.ceil(x / 10 ** e) * 10 ** e
+
+
+def noise_floors() -> None:
+    cv2.setNumThreads(1)
+    changes: dict[tuple[str, str], list[float]] = {}
+    worst: dict[tuple[str, str], tuple[float, str]] = {}
+    faces = _faces()
+    n_pairs = 0
+    for path in faces:
+        a = analyze_photo(path)
+        if not a.ok:
+            print(f"skip {path.name}: {a.error}")
+            continue
+        for name, fn in sim.NUISANCES.items():
+            if name == "identity":
+                continue
+            pair = cp._measure(a, _variant(a, fn(a).image))
+            n_pairs += 1
+            for (metric, side), (_, _, ch) in pair.values.items():
+                key = cp._floor_key(metric, side)
+                changes.setdefault(key, []).append(abs(ch))
+                if abs(ch) > worst.get(key, (-1, ""))[0]:
+                    worst[key] = (abs(ch), f"{path.name} {name}")
+        print(f"{path.name}: done", file=sys.stderr, flush=True)
+    print(f"\n{n_pairs} nuisance-only pairs from {len(faces)} photos; |change| per metric")
+    print(f"| metric | sides | unit | 95th pct | 99th pct | max | worst case | default floor |")
+    print("|---|---|---|---|---|---|---|---|")
+    floors = {}
+    for spec in cp.METRICS:
+        for kind in ("side", "mean"):
+            key = (spec.metric, kind)
+            if key not in changes:
+                continue
+            v = np.array(changes[key])
+            floors[key] = _round_up(1.25 * v.max())
+            print(f"| `{spec.metric}` | {'right/left' if kind == 'side' else 'mean'} | {spec.unit} | "
+                  f"{np.percentile(v, 95):.3g} | {np.percentile(v, 99):.3g} | {v.max():.3g} | {worst[key][1]} | "
+                  f"{floors[key]:.3g} |")
+    print("\nDEFAULT_NOISE_FLOORS = {")
+    for key, f in floors.items():
+        print(f"    {key!r}: {f:.3g},")
+    print("}")
+
+
+def accuracy() -> None:
+    cv2.setNumThreads(1)
+    print("| photo | truth mm | jawline mean | right | left | jowl | mouth corner (truth) | landmarks jawline |")
+    print("|---|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for path in _faces():
+        if "smiling" in path.name:
+            continue
+        a = analyze_photo(path)
+        for mm in (0.5, 1.0, 2.0, 3.0):
+            s = sim.lift(a, mm)
+            c = cp.compare_photos(a, _variant(a, s.image))
+            L = c.lifts
+            worst = max(worst, abs(L["jawline"]["mean"] - s.truth["jawline_lift_mm"]) / (0.1 + 0.05 * mm))
+            print(f"| {path.name} | {mm} | {L['jawline']['mean']:.3f} | {L['jawline']['right']:.3f} | "
+                  f"{L['jawline']['left']:.3f} | {L['jowl']['mean']:.3f} | {L['mouth_corner']['mean']:.3f} "
+                  f"({s.truth['mouth_corner_lift_mm']:.3f}) | {c.landmark_lifts['jawline']['mean']:.3f} |")
+        s = sim.lift(a, 2.0, side="left")
+        c = cp.compare_photos(a, _variant(a, s.image))
+        print(f"| {path.name} | 2 (left only: truth R {s.truth['jawline_lift_right_mm']:.3f}, "
+              f"L {s.truth['jawline_lift_left_mm']:.3f}) | {c.lifts['jawline']['mean']:.3f} | "
+              f"{c.lifts['jawline']['right']:.3f} | {c.lifts['jawline']['left']:.3f} | | | |")
+    print(f"\nlargest error as a fraction of the tolerance 0.1 mm + 5 %: {worst:.2f}")
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--noise-floors", action="store_true", help="measure the default noise floors")
+    p.add_argument("--accuracy", action="store_true", help="recovered lifts on simulated changes")
+    p.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
+    args = p.parse_args()
+    if args.noise_floors:
+        noise_floors()
+    elif args.accuracy:
+        accuracy()
+    else:
+        timing(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

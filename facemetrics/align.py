@@ -1,0 +1,457 @@
+"""Rigid alignment of two photos of one face, and the dense displacement
+between them, on a work grid at a fixed physical resolution.
+
+Coordinates
+-----------
+The *work grid* is the before photo resampled into its own eye-levelled
+frame (:class:`facemetrics.geometry.Frame`): grid pixel ``(col, row)`` is at
+``u = u0 + col * res_mm``, ``v = v0 + row * res_mm`` (millimetres, ``u``
+along the pupil line towards the image right, ``v`` down the face).  Grid
+images are indexed ``img[row, col]``; every 2-D point array here is
+``(x, y) = (col, row)``, never ``(row, col)``.  Because the grid has a fixed
+mm per pixel (:data:`WORK_MM_PER_PX`), the flow and everything measured from
+it is independent of the photos' resolution, and a 12 MP photo costs no more
+than a 1 MP one.
+
+Method
+------
+1. A similarity (rotation, uniform scale, translation) is fitted by least
+   squares to the rigid upper-face landmarks
+   (:data:`facemetrics.geometry.RIGID_UPPER`) of the two photos: the first
+   alignment.  Its error is the landmark jitter (~1 % of the inter-pupil
+   distance), magnified towards the jaw.
+2. Both photos are resampled onto the grid (the after photo through the
+   current alignment), converted to locally contrast-normalised grey images
+   (:func:`normalise`, which removes brightness, gamma and white-balance
+   differences), and the dense optical flow from before to after is computed
+   with DIS (:func:`dense_flow`; Kroeger et al. 2016, ref. [1]).
+3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
+   least squares) to the flow vectors inside the rigid upper-face mask
+   (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
+   themselves excluded, :func:`rigid_mask`) and composed with the alignment.
+   Steps 2-3 run :data:`REFINE_PASSES` times; the flow of the last pass,
+   minus the last fitted similarity, is the *residual displacement*: how the
+   skin moved relative to the rigid upper face, in mm of the before photo.
+
+References
+----------
+.. [1] Kroeger T, Timofte R, Dai D, Van Gool L (2016). Fast optical flow
+   using dense inverse search. ECCV 2016, LNCS 9908:471-488.
+.. [2] Umeyama S (1991). Least-squares estimation of transformation
+   parameters between two point patterns. IEEE TPAMI 13(4):376-380.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .geometry import RIGID_UPPER, Frame
+
+#: physical resolution of the work grid, mm per grid pixel
+WORK_MM_PER_PX = 0.25
+#: margin around the face landmarks covered by the grid (sides, top), mm
+GRID_MARGIN_MM = 10.0
+#: extra grid below the lowest landmark (the chin), mm: the neck under the jaw
+GRID_BELOW_CHIN_MM = 20.0
+#: Gaussian scale of the local contrast normalisation, mm
+NORMALISE_SIGMA_MM = 2.5
+#: floor of the local standard deviation in the normalisation, grey levels
+#: (keeps sensor noise in flat skin from being amplified into texture)
+NORMALISE_FLOOR = 2.0
+#: flow + similarity refinement passes after the landmark alignment
+REFINE_PASSES = 2
+#: points of the rigid mask used for the similarity fit: one every this many grid px
+FIT_STRIDE_PX = 3
+#: Tukey biweight tuning constant, in robust standard deviations (MAD * 1.4826)
+TUKEY_C = 4.685
+
+# Face Mesh contours (subject's right eye, left eye) and nasal bridge
+RIGHT_EYE = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
+LEFT_EYE = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
+NASAL_BRIDGE = (168, 6, 197, 195)
+#: rigid points above the nose (forehead, brows, eye corners) whose hull is the upper mask
+_UPPER_HULL = tuple(i for i in RIGID_UPPER if i not in (6, 197, 195, 5, 4))
+#: half-width of the nasal-bridge strip, mm
+BRIDGE_HALF_WIDTH_MM = 6.0
+#: eyes (lids, iris, lashes) are excluded from the rigid mask with this margin, mm
+EYE_MARGIN_MM = 3.0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The work grid: the before photo's levelled frame sampled every ``res_mm``.
+
+    Attributes
+    ----------
+    frame : Frame
+        The before photo's eye-levelled frame (px of its ``photo.rgb``).
+    u0, v0 : float
+        Levelled coordinates of grid pixel ``(0, 0)``, mm.
+    res_mm : float
+        Millimetres per grid pixel.
+    shape : tuple of int
+        ``(rows, cols)``.
+    """
+
+    frame: Frame
+    u0: float
+    v0: float
+    res_mm: float
+    shape: tuple[int, int]
+
+    @property
+    def to_px_matrix(self) -> np.ndarray:
+        """Affine map, shape (2, 3): grid ``(col, row, 1)`` -> before-photo ``(x, y)`` px."""
+        f = self.frame
+        k = self.res_mm / f.mm_per_px
+        t = f.origin + (self.u0 * f.u_axis + self.v0 * f.v_axis) / f.mm_per_px
+        return np.column_stack([f.u_axis * k, f.v_axis * k, t])
+
+    def from_px(self, xy: np.ndarray) -> np.ndarray:
+        """Before-photo ``(x, y)`` px, shape (..., 2) -> grid ``(col, row)``."""
+        return self.from_uv(self.frame.to_mm(xy))
+
+    def from_uv(self, uv: np.ndarray) -> np.ndarray:
+        """Levelled ``(u, v)`` mm, shape (..., 2) -> grid ``(col, row)``."""
+        uv = np.asarray(uv, dtype=np.float64)[..., :2]
+        return (uv - (self.u0, self.v0)) / self.res_mm
+
+    def to_uv(self, cr: np.ndarray) -> np.ndarray:
+        """Grid ``(col, row)``, shape (..., 2) -> levelled ``(u, v)`` mm."""
+        return np.asarray(cr, dtype=np.float64)[..., :2] * self.res_mm + (self.u0, self.v0)
+
+    def uv_maps(self) -> tuple[np.ndarray, np.ndarray]:
+        """``u`` and ``v`` (mm) of every grid pixel, each shape ``shape``, float32."""
+        rows, cols = self.shape
+        u = (self.u0 + np.arange(cols, dtype=np.float32) * self.res_mm)[None, :]
+        v = (self.v0 + np.arange(rows, dtype=np.float32) * self.res_mm)[:, None]
+        return np.broadcast_to(u, self.shape).astype(np.float32), np.broadcast_to(v, self.shape).astype(np.float32)
+
+
+def make_grid(points: np.ndarray, frame: Frame, res_mm: float = WORK_MM_PER_PX) -> Grid:
+    """Work grid covering a face (all 468 mesh points, a margin, and the neck below the chin).
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        The before photo's landmarks, ``(x, y)`` px.
+    frame : Frame
+        The before photo's levelled frame.
+    res_mm : float
+        Grid resolution, mm per grid px.
+
+    Returns
+    -------
+    Grid
+    """
+    uv = frame.to_mm(np.asarray(points, dtype=np.float64)[:468, :2])
+    u0, v0 = uv.min(0) - GRID_MARGIN_MM
+    u1 = uv[:, 0].max() + GRID_MARGIN_MM
+    v1 = uv[:, 1].max() + GRID_BELOW_CHIN_MM
+    cols = int(np.ceil((u1 - u0) / res_mm)) + 1
+    rows = int(np.ceil((v1 - v0) / res_mm)) + 1
+    return Grid(frame, float(u0), float(v0), float(res_mm), (rows, cols))
+
+
+def compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a o b`` for 2x3 affine maps (apply ``b`` first)."""
+    a3 = np.vstack([a, [0, 0, 1]])
+    b3 = np.vstack([b, [0, 0, 1]])
+    return (a3 @ b3)[:2]
+
+
+def invert(a: np.ndarray) -> np.ndarray:
+    """Inverse of a 2x3 affine map."""
+    return cv2.invertAffineTransform(np.asarray(a, dtype=np.float64))
+
+
+def apply(a: np.ndarray, xy: np.ndarray) -> np.ndarray:
+    """Apply a 2x3 affine map to points ``(x, y)``, shape (..., 2)."""
+    xy = np.asarray(xy, dtype=np.float64)[..., :2]
+    return xy @ a[:, :2].T + a[:, 2]
+
+
+def sample(image: np.ndarray, grid_to_src: np.ndarray, shape: tuple[int, int],
+           border: int = cv2.BORDER_REPLICATE) -> np.ndarray:
+    """Resample an image onto a grid through an affine map.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W[, C])
+        Source image.
+    grid_to_src : ndarray, shape (2, 3)
+        Maps grid ``(col, row)`` to source ``(x, y)`` px.
+    shape : (rows, cols)
+        Grid shape.
+    border : int
+        OpenCV border mode outside the source.
+
+    Returns
+    -------
+    ndarray, shape (rows, cols[, C]), dtype of ``image``
+        Bilinear samples; when the grid is coarser than the source by more
+        than 1.5x, the covered part of the source is first area-averaged
+        (``cv2.INTER_AREA``) to about the grid's resolution (no aliasing).
+    """
+    m = np.asarray(grid_to_src, dtype=np.float64)
+    rows, cols = shape
+    h, w = image.shape[:2]
+    corners = apply(m, np.array([[0, 0], [cols - 1, 0], [0, rows - 1], [cols - 1, rows - 1]], float))
+    x0 = int(np.clip(np.floor(corners[:, 0].min()) - 2, 0, w - 1))
+    y0 = int(np.clip(np.floor(corners[:, 1].min()) - 2, 0, h - 1))
+    x1 = int(np.clip(np.ceil(corners[:, 0].max()) + 3, x0 + 1, w))
+    y1 = int(np.clip(np.ceil(corners[:, 1].max()) + 3, y0 + 1, h))
+    crop = image[y0:y1, x0:x1]
+    m = m.copy()
+    m[:, 2] -= (x0, y0)
+    k = float(np.sqrt(abs(np.linalg.det(m[:, :2]))))  # source px per grid px
+    if k > 1.5 and min(crop.shape[:2]) > 8:
+        f = 1.0 / k
+        size = (max(int(round(crop.shape[1] * f)), 2), max(int(round(crop.shape[0] * f)), 2))
+        fx, fy = size[0] / crop.shape[1], size[1] / crop.shape[0]
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+        # source px (x) -> resized px ((x + 0.5) * f - 0.5)
+        s = np.array([[fx, 0, 0.5 * fx - 0.5], [0, fy, 0.5 * fy - 0.5]])
+        m = compose(s, m)
+    return cv2.warpAffine(crop, m, (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                          borderMode=border)
+
+
+def normalise(rgb: np.ndarray, sigma_px: float) -> np.ndarray:
+    """Locally contrast-normalised grey image for the optical flow.
+
+    ``(g - G*g) / max(sqrt(G*(g - G*g)^2), floor)`` with ``G`` a Gaussian of
+    ``sigma_px`` and ``g`` the luminance, mapped to uint8 (``128 + 42 n``,
+    i.e. +-3 local standard deviations).  Invariant to any locally affine
+    change of brightness: exposure, gamma, white balance.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+    sigma_px : float
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+    """
+    g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    mu = cv2.GaussianBlur(g, (0, 0), sigma_px)
+    d = g - mu
+    sd = np.sqrt(cv2.GaussianBlur(d * d, (0, 0), sigma_px))
+    n = d / np.maximum(sd, NORMALISE_FLOOR)
+    return np.clip(128.0 + 42.0 * n, 0, 255).astype(np.uint8)
+
+
+_local = threading.local()
+
+
+def _get_dis():
+    """One DIS object per thread (OpenCV's DIS keeps scratch buffers: not re-entrant)."""
+    d = getattr(_local, "dis", None)
+    if d is None:
+        d = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
+        d.setFinestScale(1)
+        d.setPatchSize(8)
+        d.setPatchStride(3)
+        d.setGradientDescentIterations(25)
+        d.setVariationalRefinementIterations(5)
+        d.setUseMeanNormalization(True)
+        d.setUseSpatialPropagation(True)
+        _local.dis = d
+    return d
+
+
+def dense_flow(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """Dense optical flow from ``before`` to ``after`` (DIS, ref. [1]).
+
+    Parameters
+    ----------
+    before, after : ndarray, shape (H, W), uint8
+        Normalised grey images on the same grid.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 2), float32
+        ``(dx, dy)`` grid px such that ``after[y + dy, x + dx] ~ before[y, x]``.
+    """
+    return _get_dis().calc(before, after, None)
+
+
+def fit_similarity(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weighted least-squares similarity ``dst ~ s R src + t`` (ref. [2]).
+
+    Parameters
+    ----------
+    src, dst : ndarray, shape (N, 2)
+    weights : ndarray, shape (N,), optional
+
+    Returns
+    -------
+    ndarray, shape (2, 3)
+    """
+    src = np.asarray(src, dtype=np.float64)
+    dst = np.asarray(dst, dtype=np.float64)
+    w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
+    w = w / max(w.sum(), 1e-12)
+    ms, md = w @ src, w @ dst
+    a, b = src - ms, dst - md
+    # minimise sum w |b - [[p, -q], [q, p]] a|^2
+    den = float(w @ np.sum(a * a, axis=1))
+    p = float(w @ (a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1])) / den
+    q = float(w @ (a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])) / den
+    r = np.array([[p, -q], [q, p]])
+    return np.column_stack([r, md - r @ ms])
+
+
+def robust_similarity(src: np.ndarray, dst: np.ndarray, iterations: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """Similarity fitted with Tukey-biweight IRLS.
+
+    Parameters
+    ----------
+    src, dst : ndarray, shape (N, 2)
+
+    Returns
+    -------
+    matrix : ndarray, shape (2, 3)
+    residuals : ndarray, shape (N,)
+        Distances ``|dst - matrix(src)|`` at the solution, same units as the points.
+    """
+    w = np.ones(len(src))
+    m = fit_similarity(src, dst, w)
+    for _ in range(iterations):
+        r = np.linalg.norm(dst - apply(m, src), axis=1)
+        scale = max(1.4826 * float(np.median(r)), 1e-3)
+        z = r / (TUKEY_C * scale)
+        w = np.where(z < 1, (1 - z * z) ** 2, 0.0)
+        if w.sum() < 10:
+            break
+        m = fit_similarity(src, dst, w)
+    return m, np.linalg.norm(dst - apply(m, src), axis=1)
+
+
+def _poly_mask(shape, pts, value=1):
+    mask = np.zeros(shape, np.uint8)
+    cv2.fillPoly(mask, [np.round(pts * 16).astype(np.int32)], value, cv2.LINE_8, shift=4)
+    return mask
+
+
+def rigid_mask(points_grid: np.ndarray, shape: tuple[int, int], res_mm: float) -> np.ndarray:
+    """Rigid upper-face mask on the grid: forehead, brows, eye corners and nasal bridge, eyes excluded.
+
+    Parameters
+    ----------
+    points_grid : ndarray, shape (478, 2)
+        Before landmarks in grid ``(col, row)``.
+    shape : (rows, cols)
+    res_mm : float
+        Grid resolution.
+
+    Returns
+    -------
+    ndarray, shape ``shape``, bool
+    """
+    p = points_grid
+    hull = cv2.convexHull(p[list(_UPPER_HULL)].astype(np.float32))[:, 0]
+    mask = _poly_mask(shape, hull)
+    bridge = np.round(p[list(NASAL_BRIDGE)] * 16).astype(np.int32)
+    thick = max(int(round(2 * BRIDGE_HALF_WIDTH_MM / res_mm)), 1)
+    cv2.polylines(mask, [bridge], False, 1, thick, cv2.LINE_8, shift=4)
+    eyes = np.zeros(shape, np.uint8)
+    for eye in (RIGHT_EYE, LEFT_EYE):
+        cv2.fillPoly(eyes, [np.round(p[list(eye)] * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
+    r = max(int(round(EYE_MARGIN_MM / res_mm)), 1)
+    eyes = cv2.dilate(eyes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    face = _poly_mask(shape, cv2.convexHull(p[:468].astype(np.float32))[:, 0])
+    return (mask > 0) & (eyes == 0) & (face > 0)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """Result of :func:`register`.
+
+    Attributes
+    ----------
+    grid_to_after : ndarray, shape (2, 3)
+        Final map from grid ``(col, row)`` to after-photo ``(x, y)`` px.
+    landmark_grid_to_after : ndarray, shape (2, 3)
+        The landmark-only first alignment, same convention.
+    before_grid, after_grid : ndarray, shape (rows, cols, 3), uint8
+        Both photos resampled on the grid (after through ``grid_to_after``).
+    flow : ndarray, shape (rows, cols, 2), float32
+        Residual displacement ``(du, dv)`` in grid px: the last pass's flow
+        minus the last fitted similarity.
+    rigid : ndarray, shape (rows, cols), bool
+        Rigid upper-face mask used for the fits.
+    residual_px : float
+        Robust RMS (1.4826 MAD) of the residual flow inside the rigid mask, grid px.
+    n_fit : int
+        Number of flow vectors in the last fit.
+    """
+
+    grid_to_after: np.ndarray
+    landmark_grid_to_after: np.ndarray
+    before_grid: np.ndarray
+    after_grid: np.ndarray
+    flow: np.ndarray
+    rigid: np.ndarray
+    residual_px: float
+    n_fit: int
+
+
+def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray,
+             landmark_after_to_before: np.ndarray, passes: int | None = None) -> Registration:
+    """Align the after photo to the before photo on the rigid upper face (see module docstring).
+
+    Parameters
+    ----------
+    before_rgb, after_rgb : ndarray, shape (H, W, 3), uint8
+        The two photos (``photo.rgb``).
+    grid : Grid
+        Work grid of the before photo.
+    points_grid : ndarray, shape (478, 2)
+        Before landmarks in grid ``(col, row)``.
+    landmark_after_to_before : ndarray, shape (2, 3)
+        First alignment: after px -> before px, from landmarks.
+    passes : int, optional
+        Flow + similarity refinement passes (default :data:`REFINE_PASSES`).
+
+    Returns
+    -------
+    Registration
+    """
+    passes = REFINE_PASSES if passes is None else max(int(passes), 1)
+    to_b = grid.to_px_matrix
+    before_grid = sample(before_rgb, to_b, grid.shape)
+    t_land = compose(invert(landmark_after_to_before), to_b)  # grid -> after px
+    sigma = NORMALISE_SIGMA_MM / grid.res_mm
+    nb = normalise(before_grid, sigma)
+    rigid = rigid_mask(points_grid, grid.shape, grid.res_mm)
+    ys, xs = np.nonzero(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
+    xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
+    src = np.column_stack([xs, ys]).astype(np.float64)
+    t = t_land
+    flow = None
+    m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    res = np.zeros(1)
+    for i in range(passes):
+        after_grid = sample(after_rgb, t, grid.shape)
+        flow = dense_flow(nb, normalise(after_grid, sigma))
+        dst = src + flow[ys, xs]
+        m, res = robust_similarity(src, dst)
+        if i < passes - 1:
+            t = compose(t, m)  # grid -> (current after grid) -> after px
+    # residual: last flow minus the last similarity's displacement
+    rows, cols = grid.shape
+    gx, gy = np.meshgrid(np.arange(cols, dtype=np.float32), np.arange(rows, dtype=np.float32))
+    sim_dx = (m[0, 0] - 1) * gx + m[0, 1] * gy + m[0, 2]
+    sim_dy = m[1, 0] * gx + (m[1, 1] - 1) * gy + m[1, 2]
+    resid = flow - np.stack([sim_dx, sim_dy], axis=-1).astype(np.float32)
+    t_final = compose(t, m)
+    if passes > 1:
+        after_grid = sample(after_rgb, t_final, grid.shape)
+    return Registration(t_final, t_land, before_grid, after_grid, resid, rigid,
+                        float(1.4826 * np.median(res)), int(len(src)))

@@ -1,0 +1,253 @@
+"""Simulated before/after studies with known truth (``facemetrics.simulate.study``).
+
+:func:`study` writes a folder of dated JPEG photos, as a real study would
+produce them, in which the lower face of every photo has been lifted by a
+**known** amount that follows the decay model of
+:mod:`facemetrics.series`::
+
+    true_lift(t) = 0                                                 t < 0
+    true_lift(t) = lasting + (peak - lasting) * 2 ** (-t / half_life)  t >= 0
+
+(``peak`` is the lift just after treatment, ``lasting`` the part that never
+fades).  Every photo also gets small independent nuisance jitter (in-plane
+roll, scale, brightness, sensor noise, JPEG compression) so that the
+measurement has to see through the kind of variation real repeat photos have.
+
+Honesty note: the "subjects" are made from the base photo(s) given; with a
+single base photo all subjects are **the same face** with different jitter
+draws.  Between-subject variation of anatomy and of treatment response is
+therefore absent; the study tests the measurement and the statistics, not
+biology.
+
+Layout written into ``out_dir`` (also valid for the folder convention of
+:mod:`facemetrics.batch`)::
+
+    out_dir/manifest.csv
+    out_dir/<subject>/<treatment>/treated_at.txt
+    out_dir/<subject>/<treatment>/<subject>_<treatment>_<NN>_<hours>h.jpg
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "StudyInfo", "study", "true_change"]
+
+#: the issue's design: microcurrent 2 mm peak fading with a 3 h half-life;
+#: RF 1.5 mm that lasts (times in hours since treatment)
+DEFAULT_DESIGN = {
+    "microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0,
+                         times_h=[-0.5, 0.25, 0.5, 1, 2, 4, 8, 12, 24, 48]),
+    "rf": dict(peak_mm=1.5, half_life_h=24.0, lasting_mm=1.5,
+               times_h=[-0.5, 1, 6, 24, 48, 96, 168, 336]),
+}
+
+#: nuisance jitter per photo: uniform in ±roll_deg, ±scale (fraction),
+#: ±brightness (fraction); Gaussian sensor noise (8-bit levels); JPEG quality
+DEFAULT_JITTER = dict(roll_deg=0.5, scale=0.01, brightness=0.03, noise=2.0, jpeg_quality=92)
+
+_START = datetime(2026, 11, 2, 8, 0, 0)
+
+
+def true_change(t_h, peak_mm: float, half_life_h: float, lasting_mm: float = 0.0):
+    """True lift (mm) ``t_h`` hours after treatment (0 before treatment)."""
+    t = np.asarray(t_h, dtype=float)
+    val = lasting_mm + (peak_mm - lasting_mm) * np.exp2(-np.clip(t, 0, None) / half_life_h)
+    return np.where(t < 0, 0.0, val)
+
+
+@dataclass
+class StudyInfo:
+    """What :func:`study` wrote.
+
+    Attributes
+    ----------
+    folder : Path
+        The study folder (photos and ``manifest.csv``).
+    manifest : Path
+    table : pandas.DataFrame
+        The manifest as written (with truth columns).
+    """
+
+    folder: Path
+    manifest: Path
+    table: pd.DataFrame
+
+
+def _fallback_lift(analysis, mm: float) -> np.ndarray:
+    """Stand-in for ``simulate.lift`` (used only when it is not available).
+
+    Moves the lower face up by ``mm`` with a smooth weight that is 1 over the
+    lower face and the jawline and fades out over ~8 mm above the nose and
+    below the jaw, and to 0 at the nose tip (the upper face is not moved).
+    """
+    from .geometry import LOWER_OVAL
+
+    img = analysis.photo.rgb
+    h, w = img.shape[:2]
+    mpp = analysis.calibration.mm_per_px
+    pts = analysis.points[:, :2]
+    poly = np.round(pts[list(LOWER_OVAL)]).astype(np.int32)
+    mask = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(mask, [cv2.convexHull(poly)], 255)
+    grow = max(3, int(round(8.0 / mpp)))
+    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
+    weight = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), sigmaX=4.0 / mpp)
+    # the upper face (eyes, nose bridge) stays put: ramp from 0 at the nose tip to 1 at the mouth
+    y0, y1 = float(pts[1, 1]), float(pts[[61, 291], 1].mean())
+    ramp = np.clip((np.arange(h, dtype=np.float32) - y0) / max(y1 - y0, 1.0), 0, 1)
+    weight *= (ramp * ramp * (3 - 2 * ramp))[:, None]
+    d = mm / mpp
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    map_y = yy + (d * weight).astype(np.float32)
+    return cv2.remap(img, xx, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+
+
+def _lift(analysis, mm: float) -> np.ndarray:
+    if abs(mm) < 1e-9:
+        return analysis.photo.rgb.copy()
+    try:
+        from .simulate import lift
+    except ImportError:
+        return _fallback_lift(analysis, mm)
+    return lift(analysis, mm, side="both").image
+
+
+def _jitter(rgb: np.ndarray, rng: np.random.Generator, jitter: dict) -> tuple[np.ndarray, dict]:
+    h, w = rgb.shape[:2]
+    roll = float(rng.uniform(-1, 1) * jitter.get("roll_deg", 0.0))
+    scale = 1.0 + float(rng.uniform(-1, 1) * jitter.get("scale", 0.0))
+    bright = 1.0 + float(rng.uniform(-1, 1) * jitter.get("brightness", 0.0))
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), roll, scale)
+    out = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    out = out.astype(np.float32) * bright
+    sigma = float(jitter.get("noise", 0.0))
+    if sigma > 0:
+        out += rng.normal(0.0, sigma, out.shape).astype(np.float32)
+    out = np.clip(out, 0, 255).round().astype(np.uint8)
+    return out, {"jitter_roll_deg": roll, "jitter_scale": scale, "jitter_brightness": bright}
+
+
+def _save_jpeg(rgb: np.ndarray, path: Path, taken_at: datetime, quality: int) -> None:
+    img = Image.fromarray(rgb)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = taken_at.strftime("%Y:%m:%d %H:%M:%S")  # DateTimeOriginal
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=int(quality), exif=exif)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue())
+
+
+def _hours_tag(t: float) -> str:
+    s = f"{t:+g}".replace(".", "p").replace("+", "p").replace("-", "m")
+    return s
+
+
+def study(
+    base_photos,
+    out_dir,
+    *,
+    subjects: int = 3,
+    design: dict | None = None,
+    jitter: dict | None = None,
+    max_side: int = 800,
+    seed: int = 0,
+    start: datetime = _START,
+) -> StudyInfo:
+    """Write a simulated study: subjects × treatments × time points.
+
+    Parameters
+    ----------
+    base_photos : path-like or list of path-like
+        Real frontal face photo(s); subject ``i`` uses photo ``i % len``.
+    out_dir : str or path-like
+        Study folder to write.
+    subjects : int
+        Number of simulated subjects (``S01``, ``S02`` ...).
+    design : dict, optional
+        ``{treatment: dict(peak_mm, half_life_h, lasting_mm, times_h)}``;
+        default :data:`DEFAULT_DESIGN`.  ``times_h`` < 0 are baseline photos.
+    jitter : dict, optional
+        Nuisance ranges, default :data:`DEFAULT_JITTER`.
+    max_side : int
+        The base photo is first downscaled so its long side is at most this
+        many pixels (speed; the face stays well above the 150 px minimum).
+    seed : int
+        Seed of every random draw: the same arguments write the same files.
+    start : datetime
+        Treatment time of subject 1's first session; each treatment session
+        of a subject starts 30 days after the previous one, subjects 1 day apart.
+
+    Returns
+    -------
+    StudyInfo
+        The manifest (``photo, subject, treatment, taken_at, treated_at``
+        plus truth: ``hours_since_treatment``, ``true_lift_mm``,
+        ``peak_mm``, ``half_life_h``, ``lasting_mm``, ``base_photo`` and the
+        jitter drawn).
+    """
+    from .analyze import analyze_photo
+    from .loader import load_photo
+
+    design = DEFAULT_DESIGN if design is None else design
+    jitter = DEFAULT_JITTER if jitter is None else jitter
+    if isinstance(base_photos, (str, Path)):
+        base_photos = [base_photos]
+    base_photos = [Path(p) for p in base_photos]
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+
+    bases = []
+    for p in base_photos:
+        rgb = load_photo(p).rgb
+        h, w = rgb.shape[:2]
+        f = min(1.0, max_side / max(h, w))
+        if f < 1.0:
+            rgb = cv2.resize(rgb, (int(round(w * f)), int(round(h * f))), interpolation=cv2.INTER_AREA)
+        ana = analyze_photo(_png(rgb), name=p.name)
+        if not ana.ok:
+            raise ValueError(f"base photo {p} cannot be measured: {ana.error}")
+        bases.append((p, ana))
+
+    rng = np.random.default_rng(seed)
+    records = []
+    for s in range(int(subjects)):
+        subj = f"S{s + 1:02d}"
+        base_path, ana = bases[s % len(bases)]
+        for k, (treatment, spec) in enumerate(sorted(design.items())):
+            treated_at = start + timedelta(days=30 * k + s)
+            sess = out_dir / subj / treatment
+            sess.mkdir(parents=True, exist_ok=True)
+            (sess / "treated_at.txt").write_text(treated_at.isoformat() + "\n", encoding="utf-8")
+            for n, t in enumerate(spec["times_h"]):
+                true = float(true_change(t, spec["peak_mm"], spec["half_life_h"], spec.get("lasting_mm", 0.0)))
+                img = _lift(ana, true)
+                img, drawn = _jitter(img, rng, jitter)
+                taken = treated_at + timedelta(hours=float(t))
+                taken = taken.replace(microsecond=0)
+                rel = f"{subj}/{treatment}/{subj}_{treatment}_{n:02d}_{_hours_tag(float(t))}h.jpg"
+                _save_jpeg(img, out_dir / rel, taken, jitter.get("jpeg_quality", 92))
+                records.append(dict(
+                    photo=rel, subject=subj, treatment=treatment, taken_at=taken.isoformat(),
+                    treated_at=treated_at.isoformat(), hours_since_treatment=float(t), true_lift_mm=true,
+                    peak_mm=spec["peak_mm"], half_life_h=spec["half_life_h"],
+                    lasting_mm=spec.get("lasting_mm", 0.0), base_photo=base_path.name, **drawn,
+                ))
+    table = pd.DataFrame(records)
+    manifest = out_dir / "manifest.csv"
+    table.to_csv(manifest, index=False, float_format="%.6g", lineterminator="\n")
+    return StudyInfo(folder=out_dir, manifest=manifest, table=table)
+
+
+def _png(rgb: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return buf.tobytes()

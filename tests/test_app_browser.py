@@ -1,0 +1,130 @@
+"""End to end in a real browser: ``streamlit run app.py`` driven by Playwright.
+
+Playwright drives Debian's Chromium (``/usr/bin/chromium``, installed by
+``.ci/run``); Playwright's own browser download is never used.  The test is
+skipped, with the reason, only when no Chromium is installed or the
+``playwright`` package is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _chromium() -> str | None:
+    for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def streamlit_server(tmp_path):
+    """``streamlit run app.py`` on a free localhost port; always terminated."""
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture
+def after_photo(tmp_path) -> Path:
+    """The bundled "after" sample (a simulated 1.5 mm lift), or the same made here when it is absent."""
+    path = SAMPLES / "astronaut_after.jpg"
+    if path.is_file():
+        return path
+    from PIL import Image
+
+    from facemetrics import analyze_photo
+    from facemetrics.simulate import lift
+
+    out = tmp_path / "astronaut_after.jpg"
+    Image.fromarray(lift(analyze_photo(SAMPLES / "astronaut_before.jpg"), 1.5).image).save(out, quality=92)
+    return out
+
+
+def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo):
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(streamlit_server, wait_until="domcontentloaded")
+            page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+            page.set_input_files("input[type=file]", [str(SAMPLES / "astronaut_before.jpg"), str(after_photo)])
+            heading = page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d mm"))
+            heading.wait_for(timeout=45_000)
+            text = heading.inner_text()
+            m = re.search(r"(lifted|dropped) (\d+\.\d) mm", text)
+            assert m, text
+            lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
+            assert 0.5 < lift < 2.5, text  # the sample pair is a simulated 1.5 mm lift
+            page.get_by_text("comparison.csv").first.wait_for(timeout=10_000)
+            # every image (thumbnails, the comparison figure) was served and decoded
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('img')].filter(i => i.complete).length"
+                " === document.querySelectorAll('img').length", timeout=20_000)
+            sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt, e.src])")
+            assert len(sizes) >= 3, sizes
+            assert all(w > 0 for w, _, _ in sizes), f"images not served: {sizes}"
+            heading.scroll_into_view_if_needed()
+            shot = tmp_path / "app.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+            if os.environ.get("FACEMETRICS_SCREENSHOT"):
+                shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
+        finally:
+            browser.close()

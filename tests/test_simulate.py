@@ -1,0 +1,130 @@
+"""facemetrics.simulate: the ground truth itself must be right before anything is
+tested against it (independently of facemetrics.compare's optical flow)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from facemetrics import simulate as sim
+from facemetrics.geometry import CHIN, SUBNASALE
+
+
+def _patch_shift(a: np.ndarray, b: np.ndarray, centre, half: int) -> np.ndarray:
+    """Translation (dx, dy) px of ``b`` against ``a`` in a square patch (phase correlation)."""
+    x, y = (int(round(v)) for v in centre)
+    ga = cv2.cvtColor(a[y - half:y + half, x - half:x + half], cv2.COLOR_RGB2GRAY).astype(np.float64)
+    gb = cv2.cvtColor(b[y - half:y + half, x - half:x + half], cv2.COLOR_RGB2GRAY).astype(np.float64)
+    win = cv2.createHanningWindow(ga.shape[::-1], cv2.CV_64F)
+    (dx, dy), _ = cv2.phaseCorrelate(ga, gb, win)
+    return np.array([dx, dy])
+
+
+@pytest.fixture(scope="module")
+def lifted(sample_analysis):
+    return {mm: sim.lift(sample_analysis, mm) for mm in (1.0, 3.0)}
+
+
+def test_lift_truth_is_full_on_the_jawline_and_zero_on_the_cheek(lifted):
+    for mm, s in lifted.items():
+        t = s.truth
+        assert t["jawline_lift_mm"] == pytest.approx(mm, abs=1e-4)
+        assert t["jawline_lift_right_mm"] == pytest.approx(mm, abs=1e-4)
+        assert t["jawline_lift_left_mm"] == pytest.approx(mm, abs=1e-4)
+        assert t["jowl_lift_mm"] == pytest.approx(mm, abs=1e-4)
+        assert t["cheek_lift_mm"] == pytest.approx(0.0, abs=1e-6)  # above the nose base
+        # the mouth-corner discs straddle the fade above the mouth: partly lifted
+        assert 0.85 * mm < t["mouth_corner_lift_mm"] <= mm
+        assert t["nlf_darkening_right"] == t["nlf_darkening_left"] == 0.0
+        assert t["lift_mm"] == mm and t["side"] == "both"
+
+
+def test_lift_moves_the_jaw_skin_by_the_truth(sample_analysis, lifted):
+    """Phase correlation on a patch inside the jawline band: the skin moved up by mm (in px of the photo)."""
+    a = sample_analysis
+    frame = a.frame
+    # a patch (~21 mm square) centred 25 mm above the chin, inside the full-field zone
+    centre = frame.to_px(frame.to_mm(a.points[CHIN, :2]) + (0.0, -25.0))
+    for mm, s in lifted.items():
+        d = _patch_shift(a.photo.rgb, s.image, centre, 60)
+        expected = -mm / frame.mm_per_px * frame.v_axis  # up = against v
+        assert np.allclose(d, expected, atol=0.2), (mm, d, expected)  # 0.2 px = 0.035 mm
+
+
+def test_lift_leaves_the_upper_face_untouched(sample_analysis, lifted):
+    a = sample_analysis
+    v_top = a.frame.to_mm(a.points[SUBNASALE, :2])[1]
+    h, w = a.photo.rgb.shape[:2]
+    ys, xs = np.mgrid[0:h, 0:w]
+    v = a.frame.to_mm(np.stack([xs, ys], axis=-1).astype(np.float64))[..., 1]
+    above = v < v_top - 1.0
+    for s in lifted.values():
+        assert np.array_equal(s.image[above], a.photo.rgb[above])
+        assert s.image.shape == a.photo.rgb.shape and s.image.dtype == np.uint8
+
+
+def test_one_sided_lift(sample_analysis):
+    s = sim.lift(sample_analysis, 2.0, side="left")
+    t = s.truth
+    assert t["jawline_lift_left_mm"] == pytest.approx(2.0, abs=0.05)
+    assert t["jawline_lift_right_mm"] == pytest.approx(0.0, abs=0.05)
+    assert t["jawline_lift_mm"] == pytest.approx(1.0, abs=0.05)
+    a = sample_analysis
+    frame = a.frame
+    chin_uv = frame.to_mm(a.points[CHIN, :2])
+    for du, expected in ((-35.0, 0.0), (35.0, 2.0)):  # subject's right (image left), subject's left
+        centre = frame.to_px(chin_uv + (du, -25.0))
+        d = _patch_shift(a.photo.rgb, s.image, centre, 48)
+        assert -d @ frame.v_axis * frame.mm_per_px == pytest.approx(expected, abs=0.05), du
+    with pytest.raises(ValueError):
+        sim.lift(sample_analysis, 1.0, side="middle")
+
+
+def test_negative_lift_is_a_sag(sample_analysis):
+    s = sim.lift(sample_analysis, -1.0)
+    assert s.truth["jawline_lift_mm"] == pytest.approx(-1.0, abs=1e-4)
+
+
+def test_geometric_nuisances_keep_the_canvas_and_the_face(sample_analysis):
+    a = sample_analysis
+    rgb = a.photo.rgb
+    centre = 0.5 * (a.frame.origin + a.points[CHIN, :2])
+    for s in (sim.roll(a, 3.0), sim.roll(a, -3.0), sim.rescale(a, 0.85), sim.rescale(a, 1.15), sim.shift(a, 37, -23)):
+        assert s.image.shape == rgb.shape
+        assert s.truth["jawline_lift_mm"] == 0.0 and s.truth["cheek_lift_left_mm"] == 0.0
+        assert s.truth["nlf_darkening_right"] == 0.0
+    # rotation and scale are about the face centre: it stays put
+    for s in (sim.roll(a, 3.0), sim.rescale(a, 1.15)):
+        d = _patch_shift(rgb, s.image, centre, 40)
+        assert np.all(np.abs(d) < 1.0), d
+    d = _patch_shift(rgb, sim.shift(a, 37, -23).image, centre, 128)
+    assert np.allclose(d, (37, -23), atol=0.5)  # phase correlation is biased by the large shift
+    # a plain array works too (turns about the image centre)
+    assert sim.roll(rgb, 2.0).image.shape == rgb.shape
+    assert sim.roll(a, 3.0).truth["roll_deg"] == 3.0
+
+
+def test_photometric_nuisances(sample_analysis):
+    rgb = sample_analysis.photo.rgb
+    m = rgb.astype(np.float64).mean()
+    assert sim.brightness(rgb, 1.15).image.mean() == pytest.approx(1.15 * m, rel=0.03)
+    assert sim.brightness(rgb, 0.85).image.mean() == pytest.approx(0.85 * m, rel=0.01)
+    g = sim.gamma(rgb, 0.8).image
+    assert g.mean() > m and g[rgb == 255].min() == 255
+    wb = sim.white_balance(rgb, (1.1, 1.0, 0.9)).image
+    assert wb[..., 0].mean() > rgb[..., 0].mean() and wb[..., 2].mean() < rgb[..., 2].mean()
+    assert np.array_equal(wb[..., 1], rgb[..., 1])
+    j = sim.jpeg(rgb, 70)
+    assert j.image.shape == rgb.shape and 0 < np.abs(j.image.astype(int) - rgb).mean() < 3
+    n1, n2 = sim.noise(rgb, 4.0, seed=3).image, sim.noise(rgb, 4.0, seed=3).image
+    assert np.array_equal(n1, n2)  # deterministic
+    assert np.std(n1.astype(float) - rgb) == pytest.approx(4.0, rel=0.1)
+    b = sim.blur(rgb, 1.0).image
+    assert cv2.Laplacian(b, cv2.CV_64F).var() < cv2.Laplacian(rgb, cv2.CV_64F).var()
+
+
+def test_nuisance_registry_has_every_nuisance_of_the_issue():
+    names = set(sim.NUISANCES)
+    for prefix in ("roll", "scale", "shift", "bright", "gamma", "white_balance", "jpeg", "noise", "blur"):
+        assert any(n.startswith(prefix) for n in names), prefix
