@@ -106,6 +106,7 @@ def noise_floors() -> None:
     worst: dict[tuple[str, str], tuple[float, str]] = {}
     faces = _faces()
     n_pairs = 0
+    per_nuisance: dict[str, dict[str, float]] = {}
     for path in faces:
         a = analyze_photo(path)
         if not a.ok:
@@ -116,13 +117,30 @@ def noise_floors() -> None:
                 continue
             pair = cp._measure(a, _variant(a, fn(a).image))
             n_pairs += 1
+            pn = per_nuisance.setdefault(name, {"lift": 0.0, "fold_depth": 0.0, "fold_contrast": 0.0,
+                                                "pitch": 0.0, "widening": 0.0, "rise": 0.0, "residual": 0.0})
+            pn["lift"] = max(pn["lift"], max(abs(v) for d in pair.lifts.values() for v in d.values()))
+            pn["fold_depth"] = max(pn["fold_depth"], max(abs(pair.values[("nlf_depth", s)][2]) for s in ("right", "left")))
+            pn["fold_contrast"] = max(pn["fold_contrast"],
+                                      max(abs(pair.values[("nlf_contrast_pct", s)][2]) for s in ("right", "left")))
+            pn["pitch"] = max(pn["pitch"], abs(pair.cues["pose_pitch_deg"]), abs(pair.cues["pose_yaw_deg"]))
+            pn["widening"] = max(pn["widening"], abs(pair.cues["mouth_widening_mm"]))
+            pn["rise"] = max(pn["rise"], pair.cues["mouth_corner_rise_mm"])
+            pn["residual"] = max(pn["residual"], pair.alignment.residual_mm)
             for (metric, side), (_, _, ch) in pair.values.items():
                 key = cp._floor_key(metric, side)
                 changes.setdefault(key, []).append(abs(ch))
                 if abs(ch) > worst.get(key, (-1, ""))[0]:
                     worst[key] = (abs(ch), f"{path.name} {name}")
         print(f"{path.name}: done", file=sys.stderr, flush=True)
-    print(f"\n{n_pairs} nuisance-only pairs from {len(faces)} photos; |change| per metric")
+    print(f"\n{n_pairs} nuisance-only pairs from {len(faces)} photos; largest value per nuisance")
+    print("| nuisance | lift, any region/side (mm) | fold depth (index) | fold contrast (pct) | "
+          "pose yaw/pitch (deg) | mouth widening (mm) | mouth-corner rise (mm) | upper-face residual (mm) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, pn in per_nuisance.items():
+        print(f"| {name} | {pn['lift']:.3f} | {pn['fold_depth']:.2f} | {pn['fold_contrast']:.2f} | {pn['pitch']:.3f} | "
+              f"{pn['widening']:.3f} | {pn['rise']:.3f} | {pn['residual']:.3f} |")
+    print(f"\n|change| per metric")
     print(f"| metric | sides | unit | 95th pct | 99th pct | max | worst case | default floor |")
     print("|---|---|---|---|---|---|---|---|")
     floors = {}

@@ -33,12 +33,20 @@ Method
    minus the last fitted similarity, is the *residual displacement*: how the
    skin moved relative to the rigid upper face, in mm of the before photo.
 
+ECC (``cv2.findTransformECC``, Evangelidis & Psarakis 2008, ref. [3]) on the
+same mask would refine the similarity too; the flow-based fit is used because
+the same dense flow then also gives the lifts, and the robust fit ignores hair
+moving over the forehead.
+
 References
 ----------
 .. [1] Kroeger T, Timofte R, Dai D, Van Gool L (2016). Fast optical flow
    using dense inverse search. ECCV 2016, LNCS 9908:471-488.
 .. [2] Umeyama S (1991). Least-squares estimation of transformation
    parameters between two point patterns. IEEE TPAMI 13(4):376-380.
+.. [3] Evangelidis GD, Psarakis EZ (2008). Parametric image alignment using
+   enhanced correlation coefficient maximization. IEEE TPAMI
+   30(10):1858-1865.
 """
 
 from __future__ import annotations
@@ -66,6 +74,8 @@ NORMALISE_FLOOR = 2.0
 REFINE_PASSES = 2
 #: points of the rigid mask used for the similarity fit: one every this many grid px
 FIT_STRIDE_PX = 3
+#: fewer flow samples than this in the rigid mask: the alignment is refused
+MIN_FIT_POINTS = 50
 #: Tukey biweight tuning constant, in robust standard deviations (MAD * 1.4826)
 TUKEY_C = 4.685
 
@@ -433,6 +443,9 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     ys, xs = np.nonzero(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
     xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
     src = np.column_stack([xs, ys]).astype(np.float64)
+    if len(src) < MIN_FIT_POINTS:
+        raise ValueError(f"the rigid upper face covers only {len(src)} flow samples "
+                         f"(at least {MIN_FIT_POINTS} needed): is the upper face visible?")
     t = t_land
     flow = None
     m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
@@ -451,7 +464,6 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     sim_dy = m[1, 0] * gx + (m[1, 1] - 1) * gy + m[1, 2]
     resid = flow - np.stack([sim_dx, sim_dy], axis=-1).astype(np.float32)
     t_final = compose(t, m)
-    if passes > 1:
-        after_grid = sample(after_rgb, t_final, grid.shape)
+    after_grid = sample(after_rgb, t_final, grid.shape)
     return Registration(t_final, t_land, before_grid, after_grid, resid, rigid,
                         float(1.4826 * np.median(res)), int(len(src)))

@@ -111,10 +111,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     info = study(samples[:1], out / "study", subjects=args.subjects, seed=args.seed, max_side=640)
     print(f"simulated study: {len(info.table)} photos of {args.subjects} subjects in {info.folder} "
           "(microcurrent: 2 mm peak, 3 h half-life; RF: 1.5 mm lasting)")
-    run_batch(info.folder, out / "results", manifest=info.manifest, workers=args.workers)
-    _, table = run_timeline(out / "results", n_boot=args.n_boot, seed=args.seed)
+    run_batch(info.folder, out, manifest=info.manifest, workers=args.workers)
+    _, table = run_timeline(out, n_boot=args.n_boot, seed=args.seed)
     _print_verdicts(table)
-    print(f"results in {out / 'results'}: photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, "
+    print(f"results in {out}: report.md, timeline.png, photos.csv, changes.csv, long.csv, timeline.csv "
           f"report.md ({time.perf_counter() - t0:.0f} s)")
     return 0
 

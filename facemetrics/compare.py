@@ -37,6 +37,7 @@ unmirrored photo).
 from __future__ import annotations
 
 import dataclasses
+import textwrap
 from dataclasses import dataclass, field
 
 import cv2
@@ -960,7 +961,11 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
             if not r.ok or not first.ok:
                 msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
                 continue
-            rp = _measure(first, r)
+            try:
+                rp = _measure(first, r)
+            except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
+                msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
+                continue
             repeat_changes.append({k: v[2] for k, v in rp.values.items()})
     if repeat_changes:
         floors = noise_floors_from_repeats(repeat_changes, defaults)
@@ -972,10 +977,9 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     return Comparison(
         a, b, status, tuple(msgs), changes=_rows(pair.values, floors, refused=refused),
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
-        alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm, flow_mm=pair.flow_mm,
-        cues=pair.cues,
+        alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
         before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,
-        after_points=pair.after_points,
+        after_points=pair.after_points, flow_mm=pair.flow_mm, cues=pair.cues,
     )
 
 
@@ -1033,7 +1037,7 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
     frame = c.before.frame
     jb = grid.from_px(c.before.jaw.contour_px)
     ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
-    fig = Figure(figsize=(16.5, 7.6), dpi=dpi)
+    fig = Figure(figsize=(16.5, 7.6 + 0.2 * min(len(c.messages), 5)), dpi=dpi)
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=(1, 1, 1.18)))
     for ax, img, title in ((axes[0], c.before_grid, f"before: {c.before.name}"),
@@ -1063,11 +1067,16 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
     ax.set_axis_off()
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
     cb.set_label("vertical displacement, mm  (+ up = lift, − down = sag)")
-    status = c.status.upper() + (": " + c.messages[0] if c.messages else "")
-    if len(status) > 190:
-        status = status[:187] + "..."
-    fig.suptitle(status, fontsize=10, color="#b00000" if c.status != "ok" else "#006000")
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    colour = "#b00000" if c.status != "ok" else "#006000"
+    fig.suptitle(f"{c.status.upper()}: {c.before.name} → {c.after.name}  (noise floors: {c.noise_source})",
+                 fontsize=11, color=colour)
+    lines = []
+    for m in c.messages[:5]:
+        lines += textwrap.wrap(m, 210, initial_indent="• ", subsequent_indent="   ")
+    bottom = min(0.02 + 0.022 * len(lines), 0.3)
+    if lines:
+        fig.text(0.01, bottom - 0.01, "\n".join(lines), fontsize=8.5, color=colour, va="top", ha="left")
+    fig.tight_layout(rect=(0, bottom, 1, 0.95))
     canvas = fig.canvas
     canvas.draw()
     return np.asarray(canvas.buffer_rgba())[..., :3].copy()

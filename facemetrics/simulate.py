@@ -3,6 +3,20 @@ the measurements are tested against.
 
 Every function returns a :class:`Simulated` with the new image and the truth
 (millimetres, fractions) so that tests assert against numbers.
+
+- :func:`lift`: the lower face moved up by a given number of mm (both sides
+  or one side), a smooth displacement field placed with the photo's own
+  landmarks and iris calibration; truth per region of
+  :data:`facemetrics.compare.REGIONS`.
+- :func:`deepen_fold`: a nasolabial valley darkened by a given fraction.
+- Nuisances with no real change (truth: zero lift, zero darkening):
+  :func:`roll`, :func:`rescale`, :func:`shift`, :func:`brightness`,
+  :func:`gamma`, :func:`white_balance`, :func:`jpeg`, :func:`noise`,
+  :func:`blur`; :data:`NUISANCES` is the set the tests and the noise-floor
+  validation use.
+
+Images are ``(H, W, 3)`` uint8 RGB; points are ``(x, y)`` px; the levelled
+frame's ``v`` points down the face, so a lift is a negative ``v`` change.
 """
 
 from __future__ import annotations
