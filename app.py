@@ -175,12 +175,8 @@ def simulated_series(before_bytes: bytes) -> pd.DataFrame:
 
 def lift_image(analysis: fm.PhotoAnalysis, mm: float) -> np.ndarray:
     """:func:`facemetrics.simulate.lift` (the lower face moved up by ``mm``) -> RGB image."""
-    try:
-        from facemetrics.simulate import lift
-    except ImportError:  # until facemetrics.simulate.lift lands: the study module's stand-in
-        from facemetrics.study import _lift
+    from facemetrics.simulate import lift
 
-        return _lift(analysis, mm)
     return lift(analysis, mm).image
 
 
@@ -361,45 +357,11 @@ def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def comparison_image(key: tuple, _cmp) -> np.ndarray:
-    """The aligned pair side by side with jaw contours, and the vertical-displacement map in mm."""
-    import facemetrics.overlay as ov
+    """:func:`facemetrics.compare.comparison_overlay`: the aligned pair with jaw contours and the
+    vertical-displacement map in mm (the same figure as ``facemetrics compare`` writes)."""
+    from facemetrics.compare import comparison_overlay
 
-    if hasattr(ov, "comparison_overlay"):  # the library's figure, when it provides one
-        return ov.comparison_overlay(_cmp)
-    return _comparison_panels(_cmp)
-
-
-def _comparison_panels(cmp) -> np.ndarray:
-    """Draw ``cmp.before_grid``, ``cmp.after_grid`` and ``cmp.lift_map_mm`` (display only: no measurement)."""
-    from matplotlib.figure import Figure
-
-    from facemetrics.geometry import LOWER_OVAL
-
-    grid = cmp.grid
-    jaw_before = grid.from_px(cmp.before.points[list(LOWER_OVAL), :2])
-    jaw_after = grid.from_px(cmp.after_points[list(LOWER_OVAL)])
-    fig = Figure(figsize=(12, 5.2), layout="constrained")
-    axes = fig.subplots(1, 3)
-    for ax, img, title in ((axes[0], cmp.before_grid, f"before: {cmp.before.name}"),
-                           (axes[1], cmp.after_grid, f"after, aligned: {cmp.after.name}")):
-        ax.imshow(img)
-        ax.plot(*jaw_before.T, color="#00c8ff", lw=1.6, label="jaw contour before")
-        ax.plot(*jaw_after.T, color="#ff3cc8", lw=1.6, ls="--", label="jaw contour after")
-        ax.set_title(title, fontsize=10)
-    axes[1].legend(loc="lower center", fontsize=8, framealpha=0.8)
-    ax = axes[2]
-    ax.imshow(cmp.before_grid.mean(axis=2), cmap="gray")
-    lim = float(np.nanpercentile(np.abs(cmp.lift_map_mm), 99)) if np.isfinite(cmp.lift_map_mm).any() else 1.0
-    lim = max(lim, 0.5)
-    im = ax.imshow(cmp.lift_map_mm, cmap="RdBu_r", vmin=-lim, vmax=lim, alpha=0.75)
-    ax.plot(*jaw_before.T, color="k", lw=1.0)
-    ax.set_title("vertical displacement (+ = up)", fontsize=10)
-    fig.colorbar(im, ax=ax, shrink=0.85, label="mm")
-    for ax in axes:
-        ax.set_axis_off()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=100)
-    return np.asarray(Image.open(buf).convert("RGB"))
+    return comparison_overlay(_cmp)
 
 
 def blend(cmp, mix: float) -> np.ndarray:

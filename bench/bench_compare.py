@@ -140,8 +140,8 @@ def noise_floors() -> None:
     for name, pn in per_nuisance.items():
         print(f"| {name} | {pn['lift']:.3f} | {pn['fold_depth']:.2f} | {pn['fold_contrast']:.2f} | {pn['pitch']:.3f} | "
               f"{pn['widening']:.3f} | {pn['rise']:.3f} | {pn['residual']:.3f} |")
-    print(f"\n|change| per metric")
-    print(f"| metric | sides | unit | 95th pct | 99th pct | max | worst case | default floor |")
+    print("\n|change| per metric")
+    print("| metric | sides | unit | 95th pct | 99th pct | max | worst case | default floor |")
     print("|---|---|---|---|---|---|---|---|")
     floors = {}
     for spec in cp.METRICS:

@@ -7,6 +7,11 @@ Public API (all processing is local; nothing is downloaded or uploaded):
 - :func:`analyze_photo` - calibrated jawline and nasolabial-fold metrics of one photo.
 - :func:`compare_photos` - lift in mm, fold and metric changes between a before and an
   after photo, each with a noise floor and a verdict (:class:`Comparison`).
+- :func:`analyze_series` - fit how a change decays over hours since treatment and
+  test "the lift fades within a day" (:class:`SeriesResult`).
+
+Simulated photos with a known change (the ground truth of the tests) are in
+:mod:`facemetrics.simulate`; folder batches in :mod:`facemetrics.batch`.
 """
 
 from ._version import __version__
@@ -14,8 +19,10 @@ from .analyze import PhotoAnalysis, analyze_photo
 from .compare import Comparison, compare_photos
 from .errors import FaceError, FacemetricsError, PhotoError
 from .loader import Photo, load_photo
+from .series import SeriesResult, analyze_series
 
 __all__ = [
     "__version__", "load_photo", "analyze_photo", "Photo", "PhotoAnalysis",
     "FacemetricsError", "PhotoError", "FaceError", "compare_photos", "Comparison",
+    "analyze_series", "SeriesResult",
 ]

@@ -84,7 +84,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -342,124 +342,16 @@ def _task_analyze(path: str, sha: str, settings: dict, cache_file: str) -> dict:
     return row
 
 
-#: fold metrics of the fallback comparison: (metric, photos.csv stem, unit); change = after - baseline
-_FALLBACK_FOLDS = (
-    ("nlf_depth_change", "nlf_depth", ""),
-    ("nlf_contrast_change_pct", "nlf_contrast", "pct"),
-)
-
-
-def compare_method() -> str:
-    """``"compare"`` when :mod:`facemetrics.compare` is importable, else ``"fallback"``."""
-    import importlib.util
-
-    try:
-        return "compare" if importlib.util.find_spec("facemetrics.compare") is not None else "fallback"
-    except (ImportError, ValueError):
-        return "fallback"
-
-
-#: upper-face points used to align the after photo onto the before photo
-_ALIGN_POINTS = (6, 8, 9, 10, 33, 133, 263, 362, 168, 151, 468, 473)
-#: jaw contour points of each side (gonion to just before the chin)
-_JAW_RIGHT = (58, 172, 136, 150, 149, 176, 148)
-_JAW_LEFT = (288, 397, 365, 379, 378, 400, 377)
-
-
-def _displacement(before, after) -> tuple[np.ndarray, float]:
-    """Vertical displacement (mm, + = up in the eye-levelled frame) of every landmark of ``before``.
-
-    The after photo is aligned onto the before photo by a similarity
-    transform of the rigid upper-face points; dense optical flow (OpenCV DIS)
-    then gives where each before landmark went.
-    """
-    import cv2
-
-    src = after.points[list(_ALIGN_POINTS), :2].astype(np.float32)
-    dst = before.points[list(_ALIGN_POINTS), :2].astype(np.float32)
-    m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
-    h, w = before.photo.rgb.shape[:2]
-    warped = cv2.warpAffine(after.photo.rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    g0 = cv2.cvtColor(before.photo.rgb, cv2.COLOR_RGB2GRAY)
-    g1 = cv2.cvtColor(warped, cv2.COLOR_RGB2GRAY)
-    g1 = np.clip(g1.astype(np.float32) * (g0.mean() / max(g1.mean(), 1e-6)), 0, 255).astype(np.uint8)
-    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    flow = dis.calc(g0, g1, None)
-    pts = before.points[:, :2]
-    xi = np.clip(np.round(pts[:, 0]).astype(int), 0, w - 1)
-    yi = np.clip(np.round(pts[:, 1]).astype(int), 0, h - 1)
-    f = cv2.GaussianBlur(flow, (0, 0), sigmaX=max(1.0, 1.0 / before.calibration.mm_per_px))
-    vec = f[yi, xi]
-    down = before.frame.v_axis
-    up_mm = -(vec @ down) * before.calibration.mm_per_px
-    return up_mm, float(before.calibration.mm_per_px)
-
-
-def _fallback_compare(before: list, after) -> dict:
-    """Aligned-displacement comparison used only while :mod:`facemetrics.compare` is not available.
-
-    Lifts (mm, positive = moved up) are the optical-flow displacement of the
-    before photo's jaw contour / mouth corners / cheek points after aligning
-    the after photo on the rigid upper face, averaged over the baseline
-    photos.  Fold changes are after - mean baseline of the per-photo fold
-    indices.  The noise floor is the SD over the baseline photos when there
-    are several, else NaN.  Same columns as ``Comparison.to_frame()``.
-    """
-    bad = [a for a in [*before, after] if not a.ok]
-    if bad:
-        return {"status": "refused", "messages": [f"{a.name}: {a.error}" for a in bad], "rows": []}
-    groups = {
-        "jawline_lift_mm": {"right": _JAW_RIGHT, "left": _JAW_LEFT},
-        "mouth_corner_lift_mm": {"right": (61,), "left": (291,)},
-        "cheek_lift_mm": {"right": (50,), "left": (280,)},
-    }
-    disp = [_displacement(b, after)[0] for b in before]
-    rows = []
-
-    def add(metric, side, unit, per_base, before_v, after_v):
-        per_base = np.asarray(per_base, float)
-        change = float(np.mean(per_base))
-        nf = float(np.std(per_base, ddof=1)) if per_base.size >= 2 else float("nan")
-        verdict = "" if not math.isfinite(nf) else ("change" if abs(change) > nf else "within_noise")
-        rows.append(dict(metric=metric, side=side, unit=unit, before=before_v, after=after_v, change=change,
-                         noise_floor=nf, verdict=verdict))
-
-    for metric, sides in groups.items():
-        per = {sd: [float(np.median(d[list(idx)])) for d in disp] for sd, idx in sides.items()}
-        for sd in ("right", "left"):
-            add(metric, sd, "mm", per[sd], float("nan"), float("nan"))
-        add(metric, "mean", "mm", [(r + l) / 2 for r, l in zip(per["right"], per["left"])], float("nan"),
-            float("nan"))
-    rb = [b.to_row() for b in before]
-    ra = after.to_row()
-    for metric, stem, unit in _FALLBACK_FOLDS:
-        suf = f"_{unit}" if unit else ""
-        val = {sd: (np.array([r[f"{stem}_{sd}{suf}"] for r in rb], float), float(ra[f"{stem}_{sd}{suf}"]))
-               for sd in ("right", "left")}
-        for sd in ("right", "left"):
-            vb, va = val[sd]
-            add(metric, sd, unit, va - vb, float(vb.mean()), va)
-        vb = (val["right"][0] + val["left"][0]) / 2
-        va = (val["right"][1] + val["left"][1]) / 2
-        add(metric, "mean", unit, va - vb, float(vb.mean()), va)
-    return {"status": "ok", "messages": ["fallback comparison (facemetrics.compare not available): "
-                                         "optical-flow displacement after upper-face alignment"], "rows": rows}
-
-
-def _task_compare(before: list[tuple[str, str]], after: tuple[str, str], settings: dict, cache_file: str,
-                  method: str = "compare") -> dict:
+def _task_compare(before: list[tuple[str, str]], after: tuple[str, str], settings: dict, cache_file: str) -> dict:
     """Compare one photo with its baseline photo(s); store and return the result."""
     try:
         ana_before = [_analysis(p, s, settings) for p, s in before]
         ana_after = _analysis(after[0], after[1], settings)
-        if method == "compare":
-            from .compare import compare_photos
+        from .compare import compare_photos
 
-            comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]))
-            out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
-                   "rows": comp.to_frame().to_dict("records")}
-        else:
-            out = _fallback_compare(ana_before, ana_after)
+        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]))
+        out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
+               "rows": comp.to_frame().to_dict("records")}
     except Exception as exc:
         out = {"status": "error", "messages": [f"{type(exc).__name__}: {exc}"], "rows": []}
     out = _roundtrip(out)
@@ -746,9 +638,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
     n_compare_cached = 0
     if compare and jobs:
         ctasks, cidx = [], []
-        method = compare_method()
         for j, (r, base) in enumerate(jobs):
-            ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey, method]).encode()
+            ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()
                                   ).hexdigest()[:32]
             cf = cache / "compare" / f"{ckey}.json"
             stored = _load(cf) if cf.is_file() else None
@@ -756,7 +647,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 comp_results[j] = stored
             else:
                 ctasks.append((_task_compare, ([(b["_path"], b["sha256"]) for b in base],
-                                               (r["_path"], r["sha256"]), settings, str(cf), method)))
+                                               (r["_path"], r["sha256"]), settings, str(cf))))
                 cidx.append(j)
         n_compare_cached = len(jobs) - len(ctasks)
         cbar = _Progress(len(jobs), "comparing", progress)
@@ -901,13 +792,6 @@ def timeline_report(table: pd.DataFrame, batch_dir) -> str:
              "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
              "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
              "(two one-sided tests). See `timeline.png` and `timeline.csv`.", ""]
-    try:
-        ch = pd.read_csv(batch_dir / "changes.csv", keep_default_na=False)
-        if len(ch) and ch["messages"].astype(str).str.contains("fallback comparison").any():
-            lines += ["> Note: changes were measured with the built-in fallback comparison "
-                      "(`facemetrics.compare` was not available).", ""]
-    except (OSError, ValueError, KeyError):
-        pass
     lines += ["## Verdicts (pooled over subjects)", ""]
     pooled = table[table["subject"].isna() | (table["subject"].astype(str).isin(["", "None", "nan"]))]
     for _, r in pooled.iterrows():

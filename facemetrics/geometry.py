@@ -252,7 +252,7 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
     rot, _ = cv2.Rodrigues(rvec)
     # Angles of the face's own axes in camera space.  The model's x axis points to
     # the subject's left (image right), y down, z away from the camera.
-    fx, fy, fz = rot[:, 0], rot[:, 1], rot[:, 2]
+    fx, fz = rot[:, 0], rot[:, 2]
     yaw = np.degrees(np.arctan2(-fz[0], fz[2]))
     pitch = np.degrees(np.arctan2(fz[1], np.hypot(fz[0], fz[2])))
     roll = np.degrees(np.arctan2(fx[1], fx[0]))

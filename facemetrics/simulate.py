@@ -381,3 +381,13 @@ NUISANCES = {
     "blur": lambda a: blur(a, 1.0),
     "identity": lambda a: _nuisance(a.photo.rgb, identity=True),
 }
+
+
+def __getattr__(name: str):
+    """``simulate.study`` and its design constants live in :mod:`facemetrics.study`
+    (imported lazily: study itself builds on :func:`lift`)."""
+    if name in ("study", "true_change", "DEFAULT_DESIGN", "DEFAULT_JITTER"):
+        from . import study as _study
+
+        return getattr(_study, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,6 @@ Layout written into ``out_dir`` (also valid for the folder convention of
 from __future__ import annotations
 
 import io
-import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -83,42 +82,11 @@ class StudyInfo:
     table: pd.DataFrame
 
 
-def _fallback_lift(analysis, mm: float) -> np.ndarray:
-    """Stand-in for ``simulate.lift`` (used only when it is not available).
-
-    Moves the lower face up by ``mm`` with a smooth weight that is 1 over the
-    lower face and the jawline and fades out over ~8 mm above the nose and
-    below the jaw, and to 0 at the nose tip (the upper face is not moved).
-    """
-    from .geometry import LOWER_OVAL
-
-    img = analysis.photo.rgb
-    h, w = img.shape[:2]
-    mpp = analysis.calibration.mm_per_px
-    pts = analysis.points[:, :2]
-    poly = np.round(pts[list(LOWER_OVAL)]).astype(np.int32)
-    mask = np.zeros((h, w), np.uint8)
-    cv2.fillPoly(mask, [cv2.convexHull(poly)], 255)
-    grow = max(3, int(round(8.0 / mpp)))
-    mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * grow + 1, 2 * grow + 1)))
-    weight = cv2.GaussianBlur(mask.astype(np.float32) / 255.0, (0, 0), sigmaX=4.0 / mpp)
-    # the upper face (eyes, nose bridge) stays put: ramp from 0 at the nose tip to 1 at the mouth
-    y0, y1 = float(pts[1, 1]), float(pts[[61, 291], 1].mean())
-    ramp = np.clip((np.arange(h, dtype=np.float32) - y0) / max(y1 - y0, 1.0), 0, 1)
-    weight *= (ramp * ramp * (3 - 2 * ramp))[:, None]
-    d = mm / mpp
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    map_y = yy + (d * weight).astype(np.float32)
-    return cv2.remap(img, xx, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-
-
 def _lift(analysis, mm: float) -> np.ndarray:
     if abs(mm) < 1e-9:
         return analysis.photo.rgb.copy()
-    try:
-        from .simulate import lift
-    except ImportError:
-        return _fallback_lift(analysis, mm)
+    from .simulate import lift
+
     return lift(analysis, mm, side="both").image
 
 

@@ -24,7 +24,6 @@ Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv``,
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
