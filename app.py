@@ -302,7 +302,7 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
 
 
 def headline(frame: pd.DataFrame) -> str:
-    """``"jawline lifted 1.2 mm (noise floor 0.3 mm)"`` from the comparison table's mean jawline row."""
+    """``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison table's mean jawline row."""
     rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
     if rows.empty:
         return "No jawline lift could be measured."
@@ -311,8 +311,8 @@ def headline(frame: pd.DataFrame) -> str:
     if not math.isfinite(change):
         return "No jawline lift could be measured."
     verb = "lifted" if change >= 0 else "dropped"
-    nf_txt = f" (noise floor {nf:.1f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
-    return f"jawline {verb} {abs(change):.1f} {unit}{nf_txt}"
+    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    return f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
 
 
 def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:

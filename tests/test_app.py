@@ -23,7 +23,7 @@ SAMPLES = ROOT / "sample_images"
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d) mm \(noise floor")
+HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d\d) mm \(noise floor \d+\.\d\d mm\)")
 
 
 def _app() -> AppTest:

@@ -105,10 +105,10 @@ def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo)
             page.goto(streamlit_server, wait_until="domcontentloaded")
             page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
             page.set_input_files("input[type=file]", [str(SAMPLES / "astronaut_before.jpg"), str(after_photo)])
-            heading = page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d mm"))
+            heading = page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm"))
             heading.wait_for(timeout=45_000)
             text = heading.inner_text()
-            m = re.search(r"(lifted|dropped) (\d+\.\d) mm", text)
+            m = re.search(r"(lifted|dropped) (\d+\.\d\d) mm", text)
             assert m, text
             lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
             assert 0.5 < lift < 2.5, text  # the sample pair is a simulated 1.5 mm lift
