@@ -107,12 +107,7 @@ def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
 @st.cache_data(show_spinner=False)
 def example_files() -> list[tuple[str, bytes]]:
     """The bundled before/after pair (the after photo is a simulated 1.5 mm lift)."""
-    before, after = EXAMPLE_PAIR
-    if after.is_file():
-        return [(before.name, before.read_bytes()), (after.name, after.read_bytes())]
-    # until sample_images/astronaut_after.jpg is bundled: the same simulation, in memory
-    base = fm.analyze_photo(before.read_bytes(), name=before.name)
-    return [(before.name, before.read_bytes()), (after.name, png_bytes(lift_image(base, 1.5)))]
+    return [(p.name, p.read_bytes()) for p in EXAMPLE_PAIR]
 
 
 @st.cache_data(show_spinner=False)
@@ -157,7 +152,6 @@ def simulated_series(before_bytes: bytes) -> pd.DataFrame:
     """
     from facemetrics.compare import compare_photos
     from facemetrics.study import DEFAULT_DESIGN, true_change
-
 
     # at most 800 px on the long side, as facemetrics.study does (speed; the face stays ~460 px wide)
     small = Image.open(io.BytesIO(before_bytes)).convert("RGB")

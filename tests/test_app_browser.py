@@ -77,19 +77,9 @@ def streamlit_server(tmp_path):
 
 
 @pytest.fixture
-def after_photo(tmp_path) -> Path:
-    """The bundled "after" sample (a simulated 1.5 mm lift), or the same made here when it is absent."""
-    path = SAMPLES / "astronaut_after.jpg"
-    if path.is_file():
-        return path
-    from PIL import Image
-
-    from facemetrics import analyze_photo
-    from facemetrics.simulate import lift
-
-    out = tmp_path / "astronaut_after.jpg"
-    Image.fromarray(lift(analyze_photo(SAMPLES / "astronaut_before.jpg"), 1.5).image).save(out, quality=92)
-    return out
+def after_photo() -> Path:
+    """The bundled "after" sample: the before photo with a simulated 1.5 mm lift."""
+    return SAMPLES / "astronaut_after.jpg"
 
 
 def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo):
