@@ -534,7 +534,7 @@ def run_batch(
 
     # ---- 1. measure every photo (cached by content hash + settings) --------
     rows: dict[int, dict] = {}
-    tasks, task_idx = [], []
+    photo_jobs = []
     for i, e in enumerate(entries):
         try:
             e.sha256 = _file_sha256(e.path)
@@ -544,34 +544,48 @@ def run_batch(
                        facemetrics_version=__version__)
             rows[i] = _roundtrip(row)
             continue
-        cf = cache / "photo" / f"{e.sha256}-{skey}.json"
-        stored = _load(cf) if cf.is_file() else None
-        if stored is not None:
-            rows[i] = stored
-        else:
-            tasks.append((_task_analyze, (str(e.path), e.sha256, settings, str(cf))))
-            task_idx.append(i)
-    n_cached = len(entries) - len(tasks)
-    bar = _Progress(len(entries), "measuring", progress)
-    bar.update(n_cached)
-
-    def done_photo(k: int, row: dict) -> None:
-        rows[task_idx[k]] = row
-        bar.update(1, entries[task_idx[k]].photo)
-        if _hook is not None:
-            _hook("photo", len(rows))
+        photo_jobs.append((i, cache / "photo" / f"{e.sha256}-{skey}.json",
+                           (_task_analyze, (str(e.path), e.sha256, settings))))
 
     pool = _Pool(workers)
     try:
-        pool.run(tasks, done_photo)
+        n_measured, n_cached = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
+                                           lambda i: entries[i].photo)
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
     except BaseException:
         pool.close(ok=False)
         raise
     pool.close()
-    return _finish(out_dir, photo_rows, change_rows, comp_results, compare, len(tasks), n_cached,
+    return _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured, n_cached,
                    n_compare_cached, t0)
+
+
+def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, stage: str,
+                name_of) -> tuple[int, int]:
+    """Fill ``results[key]`` for every ``(key, cache_file, (fn, args))`` job: from the cache
+    file when it is there, else by running ``fn(*args, cache_file)`` in the pool (which
+    stores it).  Shows progress and calls ``hook(stage, len(results))`` after each
+    finished job.  Returns ``(n_run, n_cached)``."""
+    todo = []
+    for key, cache_file, (fn, args) in jobs:
+        stored = _load(cache_file) if cache_file.is_file() else None
+        if stored is not None:
+            results[key] = stored
+        else:
+            todo.append((key, (fn, (*args, str(cache_file)))))
+    bar = _Progress(len(jobs), label, progress)
+    bar.update(len(jobs) - len(todo))
+
+    def done(k: int, res: dict) -> None:
+        key = todo[k][0]
+        results[key] = res
+        bar.update(1, name_of(key))
+        if hook is not None:
+            hook(stage, len(results))
+
+    pool.run([task for _, task in todo], done)
+    return len(todo), len(jobs) - len(todo)
 
 
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
@@ -637,29 +651,15 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
     comp_results: dict[int, dict] = {}
     n_compare_cached = 0
     if compare and jobs:
-        ctasks, cidx = [], []
+        compare_jobs = []
         for j, (r, base) in enumerate(jobs):
             ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()
                                   ).hexdigest()[:32]
-            cf = cache / "compare" / f"{ckey}.json"
-            stored = _load(cf) if cf.is_file() else None
-            if stored is not None:
-                comp_results[j] = stored
-            else:
-                ctasks.append((_task_compare, ([(b["_path"], b["sha256"]) for b in base],
-                                               (r["_path"], r["sha256"]), settings, str(cf))))
-                cidx.append(j)
-        n_compare_cached = len(jobs) - len(ctasks)
-        cbar = _Progress(len(jobs), "comparing", progress)
-        cbar.update(n_compare_cached)
-
-        def done_compare(k: int, res: dict) -> None:
-            comp_results[cidx[k]] = res
-            cbar.update(1, jobs[cidx[k]][0]["photo"])
-            if _hook is not None:
-                _hook("compare", len(comp_results))
-
-        pool.run(ctasks, done_compare)
+            compare_jobs.append((j, cache / "compare" / f"{ckey}.json",
+                                 (_task_compare, ([(b["_path"], b["sha256"]) for b in base],
+                                                  (r["_path"], r["sha256"]), settings))))
+        _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
+                                          "compare", lambda j: jobs[j][0]["photo"])
 
         for j, (r, base) in enumerate(jobs):
             res = comp_results[j]
