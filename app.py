@@ -7,18 +7,26 @@ widgets, tables, images and download buttons.
 
 Privacy: uploaded photos are read into memory (Streamlit keeps them for the
 session), analysed in this process and never written to disk or sent
-anywhere; ``.streamlit/config.toml`` turns Streamlit's usage statistics off.
+anywhere; ``.streamlit/config.toml`` binds the server to ``localhost`` (not
+reachable from the network, and no look-up of the machine's external IP at
+start-up) and turns Streamlit's usage statistics off.
 
 Caching: the Face Mesh graph is a process-wide singleton behind a lock in
 :mod:`facemetrics.landmarks`; :func:`face_mesh` warms it once per process
-(``st.cache_resource``).  Per-photo analyses are cached with
-``st.cache_data`` keyed on the file's bytes (a :class:`PhotoAnalysis`
-pickles), comparisons and timelines on the photos' SHA-256 and the settings,
-so changing a setting or a role does not re-measure the photos.
+(``st.cache_resource``).  Everything derived from a user's photos (analyses,
+thumbnails, overlays, comparisons, timelines) is kept in that user's
+``st.session_state`` only (:func:`session_memo`), keyed by the photos'
+SHA-256 (content, never the file name: phones name every upload
+``image.jpg``), and pruned to the photos currently uploaded; it goes away
+with the session.  Only the bundled example is cached process-wide
+(``st.cache_data``).  Two uploads with the same content are analysed once
+and shown as a duplicate; two different photos with the same name get
+distinct labels (``image.jpg``, ``image (2).jpg``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from dataclasses import dataclass
@@ -68,40 +76,79 @@ def face_mesh() -> bool:
     return True
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def analyse(data: bytes, name: str) -> fm.PhotoAnalysis:
-    """:func:`facemetrics.analyze_photo` of a photo's bytes (cached on the bytes and name)."""
-    return fm.analyze_photo(data, name=name)
+#: session_state key of the per-session memo (see :func:`session_memo`)
+MEMO_KEY = "_facemetrics_memo"
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def thumbnail(sha: str, _analysis: fm.PhotoAnalysis, side: int = 360) -> np.ndarray:
-    img = Image.fromarray(_analysis.photo.rgb)
-    img.thumbnail((side, side))
-    return np.asarray(img)
+def session_memo(kind: str, key: tuple, compute):
+    """``compute()`` memoised in *this session's* ``st.session_state`` under ``(kind, key)``.
+
+    Nothing derived from a user's photos goes into a process-wide cache:
+    another session never sees it, and it is freed with the session.
+    ``key`` starts with the SHA-256 digest(s) of the photos it depends on
+    (:func:`prune_memo` drops entries of photos no longer uploaded).
+    """
+    memo = st.session_state.setdefault(MEMO_KEY, {})
+    if (kind, key) not in memo:
+        memo[(kind, key)] = compute()
+    return memo[(kind, key)]
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
-def fold_overlay(sha: str, _analysis: fm.PhotoAnalysis) -> np.ndarray:
+def _shas_of(key) -> set[str]:
+    out = set()
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, tuple):
+            out |= _shas_of(k)
+        elif isinstance(k, str) and len(k) == 64:
+            out.add(k)
+    return out
+
+
+def prune_memo(current: set[str]) -> None:
+    """Forget everything derived from photos that are no longer uploaded in this session."""
+    memo = st.session_state.get(MEMO_KEY, {})
+    for k in [k for k in memo if not _shas_of(k[1]) <= current]:
+        del memo[k]
+
+
+def analyse(data: bytes, name: str, sha: str | None = None) -> fm.PhotoAnalysis:
+    """:func:`facemetrics.analyze_photo` of a photo's bytes (memoised per session on content + label)."""
+    sha = sha or hashlib.sha256(data).hexdigest()
+    return session_memo("analysis", (sha, name), lambda: fm.analyze_photo(data, name=name))
+
+
+def thumbnail(sha: str, analysis: fm.PhotoAnalysis, side: int = 360) -> np.ndarray:
+    def make():
+        img = Image.fromarray(analysis.photo.rgb)
+        img.thumbnail((side, side))
+        return np.asarray(img)
+
+    return session_memo("thumbnail", (sha, side), make)
+
+
+def fold_overlay(sha: str, analysis: fm.PhotoAnalysis) -> np.ndarray:
     """:func:`facemetrics.overlay.photo_overlay`: jaw contour, fold bands, valley maps, fold lines."""
-    return photo_overlay(_analysis)
+    return session_memo("fold_overlay", (sha,), lambda: photo_overlay(analysis))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def compare(key: tuple, _before: fm.PhotoAnalysis, _after: fm.PhotoAnalysis, _before_repeats: tuple = ()):
-    """:func:`facemetrics.compare.compare_photos`, cached on the photos' SHA-256 (``key``)."""
+def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = ()):
+    """:func:`facemetrics.compare.compare_photos`, memoised per session on the photos' SHA-256 (``key``)."""
     from facemetrics.compare import compare_photos
 
-    return compare_photos(_before, _after, before_repeats=tuple(_before_repeats))
+    return session_memo("compare", key,
+                        lambda: compare_photos(before, after, before_repeats=tuple(before_repeats)))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
 def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
-    """:func:`facemetrics.series.analyze_series` and its plot for ``metrics`` (cached on the table)."""
-    changes = changes[changes["metric"].isin(metrics)]
-    result = fm_series.analyze_series(changes, metrics=list(metrics))
-    fig = fm_series.plot_timeline(changes, result)
-    return result.to_frame(), png_bytes_of_figure(fig)
+    """:func:`facemetrics.series.analyze_series` and its plot for ``metrics`` (memoised per session)."""
+    def run():
+        sub = changes[changes["metric"].isin(metrics)]
+        result = fm_series.analyze_series(sub, metrics=list(metrics))
+        fig = fm_series.plot_timeline(sub, result)
+        return result.to_frame(), png_bytes_of_figure(fig)
+
+    digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
+    return session_memo("timeline", (digest, metrics), run)
 
 
 @st.cache_data(show_spinner=False)
@@ -228,7 +275,8 @@ def sidebar() -> None:
         st.divider()
         st.caption(
             ":lock: **Privacy**: your photos stay in this app's memory for your session only. Nothing "
-            "is written to disk, nothing is sent anywhere, and usage statistics are off."
+            "is written to disk (except in *My study*, which keeps copies in a local folder until you delete "
+            "them), nothing is sent anywhere, and usage statistics are off."
         )
         st.caption(f"facemetrics {fm.__version__}")
 
@@ -245,13 +293,42 @@ def uploads_section() -> list[tuple[str, bytes]]:
     return [(f.name, f.getvalue()) for f in files or []]
 
 
-def analyse_all(files: list[tuple[str, bytes]]) -> list[fm.PhotoAnalysis]:
+def unique_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, bytes, str]], list[str]]:
+    """Key uploads by content: ``([(label, bytes, sha256)], duplicate notes)``.
+
+    A file whose bytes equal an earlier upload's is dropped with a note
+    (``"image.jpg is the same photo as before.jpg: used once"``), so a photo
+    is never compared with itself. Different photos with the same file name
+    (phones call every upload ``image.jpg``) get distinct labels: ``image.jpg``,
+    ``image (2).jpg``, ...
+    """
+    seen: dict[str, str] = {}
+    used: set[str] = set()
+    out, notes = [], []
+    for name, data in files:
+        sha = hashlib.sha256(data).hexdigest()
+        if sha in seen:
+            notes.append(f"{name} is the same photo (identical file) as {seen[sha]}: it is used once.")
+            continue
+        label, n = name, 1
+        while label.lower() in used:
+            n += 1
+            stem, dot, ext = name.rpartition(".")
+            label = f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
+        used.add(label.lower())
+        seen[sha] = label
+        out.append((label, data, sha))
+    return out, notes
+
+
+def analyse_all(files: list[tuple[str, bytes, str]]) -> list[fm.PhotoAnalysis]:
     bar = st.progress(0.0, text="Loading the face model...")
     face_mesh()
+    prune_memo({sha for _, _, sha in files})
     out = []
-    for i, (name, data) in enumerate(files):
+    for i, (name, data, sha) in enumerate(files):
         bar.progress(i / len(files), text=f"Analysing {name} ({i + 1} of {len(files)})...")
-        out.append(analyse(data, name))
+        out.append(analyse(data, name, sha))
     bar.empty()
     return out
 
@@ -349,13 +426,12 @@ def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
     return {"comparison.csv": frame.to_csv(index=False).encode(), "overlay.png": png_bytes(over)}
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def comparison_image(key: tuple, _cmp) -> np.ndarray:
+def comparison_image(key: tuple, cmp) -> np.ndarray:
     """:func:`facemetrics.compare.comparison_overlay`: the aligned pair with jaw contours and the
-    vertical-displacement map in mm (the same figure as ``facemetrics compare`` writes)."""
+    vertical-displacement map in mm (the same figure as ``facemetrics compare`` writes); memoised per session."""
     from facemetrics.compare import comparison_overlay
 
-    return comparison_overlay(_cmp)
+    return session_memo("comparison_image", key, lambda: comparison_overlay(cmp))
 
 
 def blend(cmp, mix: float) -> np.ndarray:
@@ -407,8 +483,253 @@ def downloads(files: dict[str, bytes]) -> None:
                             on_click="ignore", width="stretch", key=f"dl-{name}")
 
 
+# --------------------------------------------------------------------------
+# My study: the persistent study store shared with `facemetrics study`
+# --------------------------------------------------------------------------
+
+NEW_SUBJECT = "+ new subject"
+
+
+def study_store():
+    """The study store of :mod:`facemetrics.store` ($FACEMETRICS_STORE or the user data folder), opened
+    for this run (SQLite connections are not shared across Streamlit's threads)."""
+    from facemetrics.store import Store
+
+    return Store()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def study_report(store_dir: str, subject: str, key: tuple) -> dict:
+    """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table,
+    "files": {relative name: bytes}}`` (CSV, report.md, PNGs; not the cache).  Cached on ``key``
+    (the subject's photos and sessions); measurements and comparisons are cached in the store,
+    so after a restart only the fits are redone."""
+    import tempfile
+
+    from facemetrics.store import Store
+
+    with tempfile.TemporaryDirectory() as tmp, Store(store_dir) as store:
+        out = Path(tmp) / "report"
+        _, table = store.report(out, subject, n_boot=200, workers=1)
+        files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+                 if p.is_file() and ".cache" not in p.relative_to(out).parts}
+    return {"table": table, "files": files}
+
+
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in sorted(files.items()):
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _now_text() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M")
+
+
+def my_study_view() -> None:
+    """The "My study" mode: subjects, sessions, photos, timeline, export and delete from the store."""
+    st.title("My study", anchor=False)
+    try:
+        store = study_store()
+    except Exception as exc:  # noqa: BLE001 - e.g. a store from a newer facemetrics
+        st.error(f"The study store cannot be opened: {exc}")
+        return
+    try:
+        _study_page(store)
+    finally:
+        store.close()
+
+
+def _study_page(store) -> None:
+    from facemetrics.store import StoreError
+
+    st.caption(f"Kept on this machine in `{store.dir}` (copies of your photos without GPS or camera "
+               "metadata), shared with the `facemetrics study` command. Nothing is sent anywhere. Delete a "
+               "subject below, or that folder to delete everything.")
+    flash = st.session_state.pop("study-flash", None)
+    if flash:
+        st.success(flash)
+    names = store.subjects()["name"].tolist()
+    pending = st.session_state.pop("study-pending", None)
+    if pending is not None:
+        st.session_state["study-subject"] = pending if pending in names else (names[0] if names else NEW_SUBJECT)
+    pick = st.selectbox("Subject", names + [NEW_SUBJECT], key="study-subject")
+    if pick == NEW_SUBJECT:
+        name = st.text_input("New subject's name (or a code)", key="study-new-name")
+        if st.button("Create subject", key="study-create", disabled=not name.strip()):
+            store.subject_id(name.strip(), create=True)
+            st.session_state["study-pending"] = name.strip()
+            st.session_state["study-flash"] = f"Subject {name.strip()!r} created. Log a treatment session next."
+            st.rerun()
+        return
+    subject = pick
+    sessions = store.sessions(subject)
+
+    # a keyed toggle, not an expander: it stays open across the reruns of typing in its fields
+    if st.toggle("Log a treatment session", value=sessions.empty, key=f"study-log-open-{len(sessions)}"):
+        st.session_state.setdefault("study-treated-at", _now_text())
+        c1, c2 = st.columns(2)
+        treatment = c1.text_input("Treatment", value="microcurrent", key="study-treatment")
+        device = c2.text_input("Device (optional)", key="study-device")
+        when = c1.text_input("Treated at (YYYY-MM-DD HH:MM)", key="study-treated-at")
+        settings = c2.text_input("Settings (optional, e.g. intensity 3, 300 µA)", key="study-settings")
+        if st.button("Log session", key="study-log"):
+            try:
+                store.log_session(subject, treatment, when, device=device,
+                                  settings={"settings": settings} if settings.strip() else None)
+            except StoreError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state["study-flash"] = f"Session logged: {treatment} at {when}."
+                st.rerun()
+
+    if sessions.empty:
+        st.info("Log a treatment session, then add the photos taken before and after it.")
+    else:
+        _study_add_photos(store, subject, sessions)
+
+    photos = store.photos(subject)
+    st.subheader(f"{subject}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
+    if len(photos):
+        st.dataframe(photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]],
+                     hide_index=True, width="stretch")
+    if (photos["role"] == "post").any() and (photos["role"] == "baseline").any():
+        _study_timeline(store, subject, photos, sessions)
+    else:
+        st.info("The timeline needs a photo taken before a session and one after it.")
+
+    with st.expander("Delete this subject"):
+        st.warning(f"Deletes every photo copy, session and measurement of {subject!r} from this machine. "
+                   "This cannot be undone.")
+        confirm = st.text_input("Type the subject's name to confirm", key="study-delete-confirm")
+        if st.button("Delete subject", key="study-delete", disabled=confirm.strip() != subject):
+            out = store.delete_subject(subject)
+            study_report.clear()
+            st.session_state["study-pending"] = ""
+            left = out["files_left"]
+            st.session_state["study-flash"] = (
+                f"Deleted {subject!r}: {out['photos']} photo(s), verified gone." if not left else
+                f"Deleted the records of {subject!r}, but these files could not be removed: {', '.join(left)}")
+            st.rerun()
+
+
+def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
+    """Upload or camera photos -> guided-capture check against the baseline -> store."""
+    from facemetrics.capture import capture_check
+
+    labels = [f"{r.treated_at} · {r.treatment}" + (f" ({r.device})" if r.device else "")
+              for r in sessions.itertuples()]
+    k = st.selectbox("Session the new photos belong to", list(range(len(labels))), index=len(labels) - 1,
+                     format_func=labels.__getitem__, key=f"study-session-{len(labels)}")  # new session: latest
+    sess = sessions.iloc[k]
+    n = st.session_state.setdefault("study-upload-n", 0)
+    files = st.file_uploader("Add photos taken before and after this session", type=PHOTO_TYPES,
+                             accept_multiple_files=True, key=f"study-upload-{n}")
+    items = [(f.name, f.getvalue()) for f in files or []]
+    if st.toggle("Take a photo with the camera", key="study-use-camera"):
+        cam = st.camera_input("Face the camera, neutral expression, same light and distance as your baseline",
+                              key=f"study-camera-{n}")
+        if cam is not None:
+            items.append((f"camera_{datetime.now().strftime('%Y%m%d_%H%M%S')}.jpg", cam.getvalue()))
+    if not items:
+        return
+    st.session_state.setdefault("study-taken-at", _now_text())
+    taken = st.text_input("Taken at, for photos without a capture time (camera photos): YYYY-MM-DD HH:MM",
+                          key="study-taken-at")
+    base = store.photos(subject)
+    base_row, base_file = None, None
+    for r in base.itertuples():  # the subject's first measurable photo is the reference
+        row = store.analysis(int(r.id))
+        if row.get("status") == "ok":
+            base_row, base_file = row, store.dir / r.file
+            break
+    keep = {}
+    for name, data in items:
+        new_ana = analyse(data, name)
+        check = capture_check(base_row, new_ana.to_row()) if base_row is not None else None
+        if check is not None and new_ana.ok:
+            _capture_outline(base_file, new_ana, name)
+        if check is None or check.ok:
+            st.success(f"{name}: " + ("taken like your baseline." if check else "first photo: it becomes your "
+                                      "baseline (face the camera, neutral expression)."), icon=":material/check:")
+            keep[name] = ""
+        else:
+            st.warning(f"{name}: retake it. " + " ".join(check.advice), icon=":material/photo_camera:")
+            if st.checkbox(f"Keep {name} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
+                keep[name] = "kept despite: " + " ".join(check.advice)
+    c1, c2 = st.columns(2)
+    if c2.button("Retake (clear these photos)", key="study-retake"):
+        st.session_state["study-upload-n"] = n + 1
+        st.rerun()
+    if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
+        msgs = []
+        for name, data in items:
+            if name not in keep:
+                msgs.append(f"{name}: not saved (retake it)")
+                continue
+            try:
+                (res,) = store.add_photos(subject, [(name, data)], treatment=sess["treatment"],
+                                          treated_at=sess["treated_at"], taken_at=taken or None,
+                                          capture_note=keep[name])
+            except Exception as exc:  # noqa: BLE001 - a bad time etc.: a message, not a traceback
+                msgs.append(f"{name}: not saved ({exc})")
+                continue
+            msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
+                        + (f" ({res.message})" if res.message else ""))
+        st.session_state["study-upload-n"] = n + 1
+        st.session_state["study-flash"] = "; ".join(msgs)
+        st.rerun()
+
+
+def _capture_outline(base_file: Path, new_ana, name: str) -> None:
+    """The baseline's jaw and fold outline over the new photo (:func:`facemetrics.capture.capture_overlay`)."""
+    from facemetrics.capture import capture_overlay
+
+    base_ana = analyse(base_file.read_bytes(), base_file.name)
+    if base_ana.ok:
+        c1, _ = st.columns([1, 2])
+        c1.image(capture_overlay(base_ana, new_ana), width="stretch",
+                 caption=f"{name}: your baseline's jaw and folds (cyan), placed by the eyes and nose")
+
+
+def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> None:
+    key = (subject, tuple(photos["file_sha256"]), tuple(photos["session_id"].astype(str)),
+           tuple(sessions["treated_at"]), fm.__version__)
+    with st.spinner("Measuring new photos and fitting the timeline..."):
+        try:
+            rep = study_report(str(store.dir), subject, key)
+        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
+            st.error(f"The timeline could not be made: {exc}")
+            return
+    table = rep["table"]
+    pooled = table[table["subject"].isna() | table["subject"].astype(str).isin(["", "None", "nan"])]
+    st.subheader("Verdicts", anchor=False)
+    for r in pooled.itertuples():
+        kind = getattr(r, "kind", "decay")
+        label = "over the weeks" if kind == "regimen" else "after each session"
+        st.markdown(f"**{r.treatment} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
+    files = rep["files"]
+    if "timeline.png" in files:
+        st.image(files["timeline.png"], caption="change after each session vs hours since treatment",
+                 width="stretch")
+    if "regimen.png" in files:
+        st.image(files["regimen.png"], caption="pre-session photos vs day 0: the change built up over the weeks",
+                 width="stretch")
+    st.download_button("Download the study (ZIP: CSV, report, plots)", zip_bytes(files),
+                       file_name=f"facemetrics_study_{subject}.zip", mime="application/zip", on_click="ignore",
+                       key="study-zip")
+
+
 def main() -> None:
     sidebar()
+    if st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode",
+                        help="My study keeps your photos and sessions on this machine over weeks") == "My study":
+        my_study_view()
+        return
     st.title("Did the device change the face?", anchor=False)
     st.caption("Jawline lift and nasolabial folds from ordinary before/after photos, in millimetres, "
                "each with its noise floor. Photos are analysed in memory on this machine and never stored.")
@@ -416,13 +737,17 @@ def main() -> None:
     example = bool(st.session_state.get("example")) and not uploaded
     files = example_files() if example else uploaded
     if not files:
+        prune_memo(set())  # uploads removed: forget everything derived from them
         st.info("Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar.")
         return
     if example:
         st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm.")
 
+    files, duplicates = unique_uploads(files)
     analyses = analyse_all(files)
     st.subheader("Photos", anchor=False)
+    for note in duplicates:
+        st.warning("Duplicate: " + note, icon=":material/content_copy:")
     photo_cards(analyses)
     out: dict[str, bytes] = {"photos.csv": rows_frame([a.to_row() for a in analyses]).to_csv(index=False).encode()}
     by_name = {a.name: a for a in analyses}

@@ -101,7 +101,7 @@ class PhotoAnalysis:
         row.update(
             n_faces=self.n_faces,
             face_width_px=float(np.ptp(self.points[list(LOWER_OVAL), 0]) * s),
-            mm_per_px=self.mm_per_px, calibration_source=c.source,
+            mm_per_px=self.mm_per_px, mm_per_px_uncertainty_pct=c.uncertainty_pct, calibration_source=c.source,
             iris_diameter_right_px=c.iris_diameter_px[0] * s, iris_diameter_left_px=c.iris_diameter_px[1] * s,
             calibration_spread=c.mm_per_px_spread, ipd_px=c.ipd_px * s, ipd_mm=c.ipd_mm,
         )
@@ -211,7 +211,7 @@ def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None
         return PhotoAnalysis(**base, status="no_face",
                              error=f"{label}: no face found (is the face visible, frontal and well lit?)")
     pts = faces.points
-    warnings = []
+    warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
     if faces.n_faces > 1:
         warnings.append(f"{faces.n_faces} faces found; measured the largest")
     face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))

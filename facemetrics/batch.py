@@ -26,7 +26,13 @@ to the folder, ``/``-separated), ``subject``, ``treatment``, ``taken_at``
 (ISO 8601; when empty the photo's EXIF ``DateTimeOriginal`` is used) and
 ``treated_at`` (ISO 8601 time of the treatment session the photo belongs to).
 Photos found in the folder but missing from the manifest are measured and
-reported with ``excluded = "not in manifest"``.
+reported with ``excluded = "not in manifest"``; photos listed but not found
+get an ``unreadable`` row saying which manifest row lists them.  The
+manifest is read as UTF-8 or Latin-1, with ``,``, ``;`` or tab separators
+(sniffed); a missing or renamed column, an empty file or a photo listed
+twice with different metadata raises :class:`ManifestError` naming the
+file, row and column (see :func:`_read_manifest`).  Dangling or looping
+symbolic links in the folder get ``unreadable`` rows like any bad file.
 
 Without a manifest the **folder convention** is::
 
@@ -62,8 +68,12 @@ each worker builds its Face Mesh once and reuses it; ``workers=1`` runs in
 this process).  Every finished photo analysis is stored at once, atomically,
 as ``DIR/.cache/photo/<sha256>-<settings>.json`` and every comparison as
 ``DIR/.cache/compare/<key>.json``; a re-run skips everything already stored
-(same file content and same settings), so a run killed half-way loses only
-the work in flight.  The comparison step re-decodes and re-measures the
+(same file content and same settings; an entry of the wrong shape or of
+another facemetrics version is recomputed), so a run killed half-way loses
+only the work in flight.  Workers end when the run's process dies (even by
+``kill -9``: ``PR_SET_PDEATHSIG`` on Linux plus a watchdog thread), ignore
+Ctrl-C (the parent stops them) and are terminated at once when the run is
+interrupted.  The comparison step re-decodes and re-measures the
 photos it compares (analyses are not shipped between processes); each worker
 keeps the last few analyses in memory so a session's baseline is measured
 once per worker.  Tables are sorted (subject, treatment, taken_at, photo) and
@@ -73,7 +83,9 @@ resumed run writes byte-identical CSVs to a clean run.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import io
 import json
 import math
 import os
@@ -90,6 +102,7 @@ import numpy as np
 import pandas as pd
 
 from ._version import __version__
+from .errors import FacemetricsError
 from .export import _atomic_write, _finite, _json_default, rows_frame, write_csv
 from .schema import PHOTO_COLUMNS
 
@@ -105,7 +118,7 @@ __all__ = [
 ]
 
 #: photo suffixes searched for (same as the ``analyze`` command)
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif")
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif")
 
 #: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
@@ -154,7 +167,8 @@ def find_study_photos(folder: Path) -> list[Path]:
         rel = f.relative_to(folder)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if f.is_file() and f.suffix.lower() in PHOTO_SUFFIXES:
+        # dangling or looping symlinks are kept: they get an "unreadable" row like any bad file
+        if (f.is_file() or f.is_symlink()) and f.suffix.lower() in PHOTO_SUFFIXES:
             out.append(f)
     return out
 
@@ -191,14 +205,81 @@ def hours_between(taken_at, treated_at) -> float:
     return (a - b).total_seconds() / 3600.0
 
 
+class ManifestError(FacemetricsError, ValueError):
+    """The manifest CSV cannot be used (the message names the file, row and column)."""
+
+    status = "bad_manifest"
+
+
+#: columns a manifest may have (``photo`` is required)
+MANIFEST_COLUMNS = ("photo", "subject", "treatment", "taken_at", "treated_at")
+
+
+def _manifest_key(value: str) -> str:
+    """Normalised relative photo path: ``/``-separated, no ``./``, no doubled ``/``."""
+    import posixpath
+
+    key = str(value).replace("\\", "/").strip()
+    return posixpath.normpath(key) if key else ""
+
+
 def _read_manifest(manifest: Path) -> dict[str, dict]:
-    df = pd.read_csv(manifest, dtype=str, keep_default_na=False)
-    if "photo" not in df.columns:
-        raise ValueError(f"manifest {manifest} has no 'photo' column (columns: {', '.join(df.columns)})")
-    out = {}
-    for rec in df.to_dict("records"):
-        key = str(rec["photo"]).replace("\\", "/").strip()
-        out[key] = {k: str(rec.get(k, "") or "").strip() for k in ("subject", "treatment", "taken_at", "treated_at")}
+    """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV.
+
+    Read as UTF-8 (a BOM is allowed), else as Latin-1 (Windows spreadsheets);
+    the separator (``,``, ``;`` or tab) is sniffed from the header line.
+    Every problem is a :class:`ManifestError` with one line naming the file,
+    the row (line number, header = 1) and the column: no file, empty file, no
+    ``photo`` column, a renamed column (a missing expected column with a
+    similar unknown one, e.g. ``treated`` for ``treated_at``), a row with too
+    many cells, an empty photo, or the same photo listed twice with
+    different metadata. Other extra columns are ignored; header names are
+    matched case-insensitively, spaces read as ``_``.
+    """
+    import csv
+
+    manifest = Path(manifest)
+    try:
+        raw = manifest.read_bytes()
+    except OSError as exc:
+        raise ManifestError(f"manifest {manifest}: cannot read it ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    lines = text.splitlines()
+    if not any(ln.strip() for ln in lines):
+        raise ManifestError(f"manifest {manifest} is empty (need a header line: {', '.join(MANIFEST_COLUMNS)})")
+    header_line = next(ln for ln in lines if ln.strip())
+    sep = max((",", ";", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    rows = [(i, r) for i, r in enumerate(reader, 1) if any(c.strip() for c in r)]
+    (hline, header), body = rows[0], rows[1:]
+    header = ["_".join(h.strip().lower().split()) for h in header]
+    unknown = [h for h in header if h not in MANIFEST_COLUMNS]
+    for col in MANIFEST_COLUMNS:  # a renamed column is an error; extra columns (e.g. notes) are kept out
+        if col not in header:
+            near = difflib.get_close_matches(col, unknown, n=1, cutoff=0.6)
+            if near or col == "photo":
+                hint = f"; column {near[0]!r} looks like it: rename it to {col!r}" if near else ""
+                raise ManifestError(f"manifest {manifest} row {hline}: no {col!r} column (found: "
+                                    f"{', '.join(header)}; expected: {', '.join(MANIFEST_COLUMNS)}){hint}")
+    out: dict[str, dict] = {}
+    for line, cells in body:
+        if len(cells) > len(header) and any(c.strip() for c in cells[len(header):]):
+            raise ManifestError(f"manifest {manifest} row {line}: {len(cells)} cells but {len(header)} columns "
+                                f"(separator {sep!r})")
+        rec = dict(zip(header, (c.strip() for c in cells)))
+        key = _manifest_key(rec.get("photo", ""))
+        if not key or key == ".":
+            raise ManifestError(f"manifest {manifest} row {line}, column 'photo': empty")
+        meta = {k: rec.get(k, "") or "" for k in ("subject", "treatment", "taken_at", "treated_at")}
+        if key in out:
+            if {k: out[key][k] for k in meta} != meta:
+                raise ManifestError(f"manifest {manifest} rows {out[key]['_row']} and {line}, column 'photo': "
+                                    f"{key!r} is listed twice with different metadata")
+            continue
+        out[key] = {**meta, "_row": line}
     return out
 
 
@@ -243,6 +324,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         raise FileNotFoundError(f"study folder {folder} does not exist")
     meta = _read_manifest(Path(manifest)) if manifest is not None else None
     entries = []
+    listed = set()
     for path in find_study_photos(folder):
         rel = path.relative_to(folder).as_posix()
         if meta is not None and Path(manifest).resolve() == path.resolve():
@@ -252,10 +334,19 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             note = "" if m["treated_at"] else f"no {TREATED_AT_FILE} for this photo's folder"
         elif rel in meta:
             m, note = meta[rel], ""
+            listed.add(rel)
         else:
             m, note = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}, "not in manifest"
         entries.append(PhotoEntry(path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
+    if meta is not None:  # listed but not found: a row each, never silently dropped
+        for rel, m in meta.items():
+            if rel not in listed:
+                entries.append(PhotoEntry(
+                    path=folder / rel, photo=rel, subject=m["subject"], treatment=m["treatment"],
+                    taken_at=m["taken_at"], treated_at=m["treated_at"],
+                    note=f"listed in manifest row {m['_row']} but not found in {folder}"))
+        entries.sort(key=lambda e: e.photo)
     return entries
 
 
@@ -297,6 +388,24 @@ def _load(path: Path):
         return None
 
 
+def _valid_cached(stage: str, obj) -> bool:
+    """Is a stored cache entry of the shape this version writes? (else it is recomputed)
+
+    ``photo``: a dict with every column of :data:`PHOTO_COLUMNS`, a non-empty
+    ``status`` string and this version's ``facemetrics_version``.
+    ``compare``: a dict with a non-empty ``status`` string other than
+    ``error``, a ``messages`` list of strings and a ``rows`` list of dicts.
+    """
+    if not isinstance(obj, dict):
+        return False
+    if stage == "photo":
+        return (all(c in obj for c in PHOTO_COLUMNS) and isinstance(obj.get("status"), str)
+                and bool(obj["status"]) and obj.get("facemetrics_version") == __version__)
+    return (isinstance(obj.get("status"), str) and obj["status"] not in ("", "error")
+            and isinstance(obj.get("messages"), list) and all(isinstance(m, str) for m in obj["messages"])
+            and isinstance(obj.get("rows"), list) and all(isinstance(r, dict) for r in obj["rows"]))
+
+
 # --------------------------------------------------------------------------
 # worker side
 # --------------------------------------------------------------------------
@@ -305,8 +414,51 @@ _WORKER_ANALYSES: "OrderedDict[tuple, object]" = OrderedDict()
 _WORKER_KEEP = 12
 
 
-def _worker_init() -> None:
-    """Process-pool initializer: quiet logs, build the Face Mesh once."""
+#: a worker checks this often (s) whether the process that started it is still alive
+_WATCHDOG_PERIOD_S = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when its parent (the batch run) dies.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (the kernel kills the worker
+    when the parent dies, even by ``kill -9``). Everywhere: a daemon thread
+    that polls ``os.getppid()`` every :data:`_WATCHDOG_PERIOD_S` seconds and
+    ends the worker with ``os._exit`` once the parent is gone (reparented).
+    Ctrl-C in a terminal reaches the whole process group: workers ignore
+    SIGINT and leave it to the parent, which stops them.
+    """
+    import signal
+    import threading
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # pragma: no cover - not the main thread
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog still works
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCHDOG_PERIOD_S)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="facemetrics-parent-watchdog", daemon=True).start()
+
+
+def _worker_init(parent_pid: int | None = None) -> None:
+    """Process-pool initializer: exit with the parent, quiet logs, build the Face Mesh once."""
+    if parent_pid is not None:
+        _exit_with_parent(parent_pid)
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from .landmarks import detect_landmarks
@@ -446,7 +598,8 @@ def _sort_key(r: dict):
 def _executor(workers: int):
     import multiprocessing as mp
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
 
 
 class _Pool:
@@ -470,7 +623,15 @@ class _Pool:
             on_done(futs[fut], fut.result())
 
     def close(self, ok: bool = True) -> None:
+        """Shut the workers down; ``ok=False`` (an error or Ctrl-C/SIGTERM): stop them now,
+        dropping the work in flight (everything finished is already in the cache)."""
         if self.ex is not None:
+            if not ok:
+                for proc in list((getattr(self.ex, "_processes", None) or {}).values()):
+                    try:
+                        proc.terminate()
+                    except Exception:  # noqa: BLE001 - already gone
+                        pass
             self.ex.shutdown(wait=ok, cancel_futures=not ok)
             self.ex = None
 
@@ -539,8 +700,11 @@ def run_batch(
         try:
             e.sha256 = _file_sha256(e.path)
         except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if e.path.is_symlink():
+                reason = f"symbolic link to a missing file or a link loop: {reason}"
             row = dict.fromkeys(PHOTO_COLUMNS, None)
-            row.update(status="unreadable", error=f"{e.photo}: cannot read file ({exc.strerror or exc})",
+            row.update(status="unreadable", error=f"{e.photo}: cannot read file ({reason})",
                        facemetrics_version=__version__)
             rows[i] = _roundtrip(row)
             continue
@@ -570,7 +734,7 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
     todo = []
     for key, cache_file, (fn, args) in jobs:
         stored = _load(cache_file) if cache_file.is_file() else None
-        if stored is not None:
+        if stored is not None and _valid_cached(stage, stored):
             results[key] = stored
         else:
             todo.append((key, (fn, (*args, str(cache_file)))))
@@ -761,6 +925,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)
+    regimen = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
+        table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     write_csv(table, out_dir / "timeline.csv")
     from .export import _atomic_write as _aw
     import io as _io
@@ -772,6 +939,65 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     report = timeline_report(table, batch_dir)
     _atomic_write(out_dir / "report.md", lambda fh: fh.write(report.encode("utf-8")))
     return result, table
+
+
+def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
+    """Cumulative change over days from ``batch_dir/regimen/long.csv`` (None when absent);
+    also writes ``regimen.png``.  Same metric/side selection as the decay fits."""
+    from .regimen import REGIMEN_DIR
+    from .series import analyze_regimen, plot_regimen
+
+    path = batch_dir / REGIMEN_DIR / "long.csv"
+    if not path.is_file():
+        return None
+    lv = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if lv.empty:
+        return None
+    lv["unit"] = lv["unit"].fillna("")
+    has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
+    side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
+    lv = lv[lv["metric"].isin(list(metrics)) & side_ok]
+    lv = lv[np.isfinite(pd.to_numeric(lv["value"], errors="coerce"))]
+    if lv.empty:
+        return None
+    reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    import io as _io
+
+    fig = plot_regimen(lv, reg)
+    buf = _io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    _atomic_write(out_dir / "regimen.png", lambda fh: fh.write(buf.getvalue()))
+    return reg
+
+
+def _regimen_report(table: pd.DataFrame) -> list[str]:
+    """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
+    if "kind" not in table.columns or not (table["kind"] == "regimen").any():
+        return []
+    reg = table[table["kind"] == "regimen"]
+    dec = table[(table["kind"] != "regimen") & (table["subject"].isna() | table["subject"].astype(str).isin(["", "None", "nan"]))]
+    lines = ["", "## Regimen: cumulative change over days", "",
+             "Each pre-session photo compared with the first session's baseline (day 0), fitted with a straight "
+             "line per treatment (one intercept per subject): the change the regimen builds up, separate from "
+             "each session's transient lift (the decay fits above, from the photos after each session). "
+             "Block-bootstrap 95 % CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
+             "| treatment | metric | side | photos | days | slope per week [95 % CI] | change day 0 to day N "
+             "[95 % CI] | session peak (transient) | half-life h | verdict |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for _, r in reg.iterrows():
+        u = r.get("unit") or ""
+        d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
+        peak = _fmt(d["peak_change"].iloc[0], u) if len(d) else "n/a"
+        hl = _fmt(d["half_life_h"].iloc[0], "", 1) if len(d) else "n/a"
+        lines.append(
+            f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
+            f"{_fmt(r['slope_per_week'], u)} [{_fmt(r['slope_per_week_ci_low'])}, {_fmt(r['slope_per_week_ci_high'])}] | "
+            f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
+            f"{peak} | {hl} | {r['verdict']} |")
+    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}"
+                     for _, r in reg.iterrows()]
+    lines += ["", "![regimen](regimen.png)"]
+    return lines
 
 
 def _fmt(v, unit="", digits=2) -> str:
@@ -793,25 +1019,30 @@ def timeline_report(table: pd.DataFrame, batch_dir) -> str:
              "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
              "(two one-sided tests). See `timeline.png` and `timeline.csv`.", ""]
     lines += ["## Verdicts (pooled over subjects)", ""]
+    full = table
+    if "kind" in table.columns:  # regimen rows get their own section
+        table = table[table["kind"] != "regimen"]
     pooled = table[table["subject"].isna() | (table["subject"].astype(str).isin(["", "None", "nan"]))]
     for _, r in pooled.iterrows():
         lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}")
     lines += ["", "## Figures", "",
-              "| treatment | metric | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
+              "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
               "change at 24 h [95 % CI] | lasting [95 % CI] | verdict |",
-              "|---|---|---|---|---|---|---|---|---|"]
+              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in table.iterrows():
         u = r.get("unit") or ""
         subj = r["subject"] if isinstance(r["subject"], str) and r["subject"] not in ("", "None") else "all"
         lines.append(
-            f"| {r['treatment']} | {r['metric']} | {subj} | {r['n_photos']} | "
+            f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}] | "
             f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
             f"{_fmt(r['half_life_h_ci_high'], '', 1)}] | "
             f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
             f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}] | "
             f"{r['verdict']} |")
-    lines += ["", "![timeline](timeline.png)", "", "## Photos excluded", ""]
+    lines += ["", "![timeline](timeline.png)"]
+    lines += _regimen_report(full)
+    lines += ["", "## Photos excluded", ""]
     try:
         photos = pd.read_csv(batch_dir / "photos.csv", keep_default_na=False)
         exc = photos[photos["excluded"].astype(str) != ""]

@@ -3,31 +3,79 @@
 A thin shell over the library: parse arguments, call the same functions the
 app calls, write files, print a short summary.  Exit status 0 when the run
 completed (even if some photos were unusable: they are ``status`` rows),
-2 for usage errors.
+2 for usage errors and unusable inputs (a bad manifest, an output path under
+a file, a batch without changes: one line on stderr, never a traceback),
+130 when stopped by Ctrl-C or SIGTERM (what was written is kept).
+``--verbose`` shows MediaPipe's own log lines, which are hidden otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from ._version import __version__
+from .errors import FacemetricsError
 
-#: file endings treated as photos when a folder is given
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif")
+
+class UsageError(FacemetricsError):
+    """An input the user gave cannot be used (message printed as one line, exit status 2)."""
+
+#: file endings treated as photos when a folder is given (the same list as ``batch``)
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif")
+
+
+def _is_photo_entry(f: Path) -> bool:
+    """A photo file, or a symlink with a photo suffix (dangling or looping: it gets an unreadable row)."""
+    return f.suffix.lower() in PHOTO_SUFFIXES and not f.name.startswith(".") and (f.is_file() or f.is_symlink())
 
 
 def find_photos(paths: list[str]) -> list[Path]:
     """Files given directly, plus photos found recursively in given folders (sorted)."""
-    out: list[Path] = []
+    return [p for p, _ in find_photos_labelled(paths)]
+
+
+def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
+    """``(path, label)`` of every photo: files given directly, photos found recursively in folders.
+
+    The label is what the ``photo`` column shows and what output file names
+    are made of: the path relative to the folder given (``/``-separated, e.g.
+    ``S01/botox/IMG_0001.jpg``), prefixed with the folder's own name when
+    several inputs are given; a file given directly is labelled with its
+    path as typed when that is relative (``a/x.jpg``), else with its name. Labels are unique without their suffix (output files are named
+    after them): a repeated one gets `` (2)``, `` (3)``, ... before its
+    suffix. Dangling and looping symlinks are kept (they get an
+    ``unreadable`` row).
+    """
+    out: list[tuple[Path, str]] = []
+    several = len(paths) > 1
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in PHOTO_SUFFIXES
-                          and not f.name.startswith("."))
-        else:
-            out.append(p)
-    return out
+            found = sorted(f for f in p.rglob("*") if _is_photo_entry(f))
+            prefix = (p.resolve().name + "/") if several else ""
+            out += [(f, prefix + f.relative_to(p).as_posix()) for f in found]
+        else:  # as typed when relative (a/x.jpg and b/x.jpg stay apart), else the file name
+            typed = Path(os.path.normpath(str(p)))
+            out.append((p, typed.as_posix() if not typed.is_absolute() and ".." not in typed.parts else p.name))
+    seen: dict[str, int] = {}
+    labelled = []
+    for f, label in out:
+        key = label.rpartition(".")[0].lower() or label.lower()  # x.jpg and x.png share output names
+        n = seen.get(key, 0) + 1
+        seen[key] = n
+        if n > 1:
+            stem, dot, suffix = label.rpartition(".")
+            label = f"{stem} ({n}).{suffix}" if dot else f"{label} ({n})"
+        labelled.append((f, label))
+    return labelled
+
+
+def _output_path(folder: str, label: str, suffix: str) -> Path:
+    """Output file for a photo label: the label's folders mirrored under ``folder``."""
+    rel = Path(*[part for part in label.split("/") if part not in ("", ".", "..")])
+    return Path(folder) / rel.parent / (rel.stem + suffix)
 
 
 def _progress(i: int, n: int, name: str, status: str) -> None:
@@ -39,21 +87,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .export import rows_frame, write_csv, write_json, write_png
     from .overlay import photo_overlay
 
-    photos = find_photos(args.photos)
+    photos = find_photos_labelled(args.photos)
     if not photos:
         print("facemetrics analyze: no photos found in " + " ".join(args.photos), file=sys.stderr)
         return 2
     rows = []
-    for i, path in enumerate(photos, 1):
-        result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    for i, (path, label) in enumerate(photos, 1):
+        result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
+                               name=label)
         rows.append(result.to_row())
         # written after every photo: an interrupted run keeps what it measured
         write_csv(rows_frame(rows), args.output)
         if args.overlays and result.ok:
-            write_png(photo_overlay(result), Path(args.overlays) / f"{path.stem}_overlay.png")
+            write_png(photo_overlay(result), _output_path(args.overlays, label, "_overlay.png"))
         if args.geometry:
-            write_json(result.geometry(), Path(args.geometry) / f"{path.stem}.json")
-        _progress(i, len(photos), path.name, result.status if result.ok else f"{result.status} - {result.error}")
+            write_json(result.geometry(), _output_path(args.geometry, label, ".json"))
+        _progress(i, len(photos), label, result.status if result.ok else f"{result.status} - {result.error}")
     n_ok = sum(r["status"] == "ok" for r in rows)
     print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}")
     return 0
@@ -71,6 +120,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"{n_ok} of {len(res.photos)} photos measured ({res.n_cached} from the cache), "
           f"{len(res.changes)} changes; {len(res.excluded)} photos excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
+    # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
+    from .regimen import run_regimen_batch
+
+    reg = run_regimen_batch(args.folder, args.output, res.photos, workers=args.workers,
+                            mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    if reg is not None:
+        print(f"regimen: {len(reg.changes)} pre-session photos compared with the first session's baseline "
+              f"({args.output}/regimen)")
     return 0
 
 
@@ -81,9 +138,25 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)
         return 2
+    from .series import SeriesError
+
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
-    _, table = run_timeline(args.folder, args.output or args.folder, sides=sides, min_effect=args.min_effect,
-                            n_boot=args.n_boot, seed=args.seed)
+    out = Path(args.output or args.folder)
+    for parent in (out, *out.parents):
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"cannot write to {out}: {parent} is a file, not a folder")
+    with open(Path(args.folder) / "long.csv", encoding="utf-8") as fh:
+        n_rows = sum(1 for line in fh if line.strip()) - 1
+    if n_rows <= 0:
+        raise UsageError(f"{args.folder}/long.csv holds no changes: no photo was compared with a session "
+                         "baseline (see the 'excluded' column of photos.csv for why)")
+    try:
+        _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
+                                n_boot=args.n_boot, seed=args.seed)
+    except SeriesError as exc:
+        raise UsageError(f"nothing to fit in {args.folder}/long.csv: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write to {out}: {exc.strerror or exc}") from None
     _print_verdicts(table)
     print(f"written: timeline.csv, timeline.png, report.md in {args.output or args.folder}")
     return 0
@@ -115,7 +188,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _, table = run_timeline(out, n_boot=args.n_boot, seed=args.seed)
     _print_verdicts(table)
     print(f"results in {out}: report.md, timeline.png, photos.csv, changes.csv, long.csv, timeline.csv "
-          f"report.md ({time.perf_counter() - t0:.0f} s)")
+          f"({time.perf_counter() - t0:.0f} s)")
     return 0
 
 
@@ -148,12 +221,196 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---- study: the persistent store (facemetrics.store) ------------------------
+
+
+def _open_store(args: argparse.Namespace):
+    from .store import Store
+
+    return Store(args.store)
+
+
+def cmd_study_add(args: argparse.Namespace) -> int:
+    import json
+
+    from .store import StoreError
+
+    photos = find_photos(args.photos)
+    if not photos:
+        print("facemetrics study add: no photos found in " + " ".join(args.photos), file=sys.stderr)
+        return 2
+    try:
+        settings = json.loads(args.settings) if args.settings else None
+    except ValueError as exc:
+        print(f"facemetrics study add: --settings is not JSON ({exc})", file=sys.stderr)
+        return 2
+    try:
+        with _open_store(args) as store:
+            results = store.add_photos(args.subject, photos, treatment=args.treatment, treated_at=args.treated_at,
+                                       follow_up=args.follow_up, taken_at=args.taken_at, device=args.device or "",
+                                       settings=settings, measure=not args.no_measure)
+    except StoreError as exc:
+        print(f"facemetrics study add: {exc}", file=sys.stderr)
+        return 2
+    for r in results:
+        if r.status == "error":
+            print(f"{r.name}: not added - {r.message}")
+        else:
+            extra = f", measured: {r.measured}" if r.measured else ""
+            print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})"
+                  + (f" - {r.message}" if r.message else ""))
+    n_added = sum(r.status == "added" for r in results)
+    print(f"{n_added} photo(s) added, {sum(r.status == 'duplicate' for r in results)} already there, "
+          f"{sum(r.status == 'error' for r in results)} not added; store: {store.dir}")
+    return 0
+
+
+def cmd_study_list(args: argparse.Namespace) -> int:
+    with _open_store(args) as store:
+        subjects = store.subjects()
+        print(f"store: {store.dir}")
+        if subjects.empty:
+            print("no subjects yet (add photos with `facemetrics study add PHOTO... --subject NAME`)")
+            return 0
+        sessions = store.sessions()
+    for s in subjects.itertuples():
+        print(f"{s.name}: {s.n_photos} photo(s), {s.n_sessions} session(s), {s.first_photo or '-'} to "
+              f"{s.last_photo or '-'}")
+        for se in sessions[sessions["subject"] == s.name].itertuples():
+            dev = f" [{se.device}]" if se.device else ""
+            settings = f" {se.settings_json}" if se.settings_json not in ("", "{}") else ""
+            print(f"  {se.treated_at}  {se.treatment}{dev}{settings}: {se.n_photos} photo(s)")
+    return 0
+
+
+def cmd_study_report(args: argparse.Namespace) -> int:
+    from .store import StoreError
+
+    try:
+        with _open_store(args) as store:
+            res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
+                                      seed=args.seed, min_effect=args.min_effect, progress=False)
+    except StoreError as exc:
+        print(f"facemetrics study report: {exc}", file=sys.stderr)
+        return 2
+    _print_verdicts(table)
+    n_ok = int((res.photos["status"] == "ok").sum())
+    print(f"{n_ok} of {len(res.photos)} photos measured, {len(res.changes)} changes; written to {args.output}: "
+          "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
+    return 0
+
+
+def cmd_study_import(args: argparse.Namespace) -> int:
+    from .batch import discover
+    from .store import StoreError
+
+    if not Path(args.folder).is_dir():
+        print(f"facemetrics study import: {args.folder} is not a folder", file=sys.stderr)
+        return 2
+    entries = discover(args.folder, args.manifest)
+    added = dup = bad = 0
+    try:
+        with _open_store(args) as store:
+            for e in entries:
+                subject = e.subject or args.subject
+                if not subject or not e.treatment or not e.treated_at:
+                    print(f"{e.photo}: not imported - no subject, treatment or treatment time"
+                          + (f" ({e.note})" if e.note else ""))
+                    bad += 1
+                    continue
+                (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
+                                        taken_at=e.taken_at or None, measure=not args.no_measure)
+                added += r.status == "added"
+                dup += r.status == "duplicate"
+                if r.status == "error":
+                    bad += 1
+                    print(f"{e.photo}: not imported - {r.message}")
+    except StoreError as exc:
+        print(f"facemetrics study import: {exc}", file=sys.stderr)
+        return 2
+    print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; store: {store.dir}")
+    return 0
+
+
+def cmd_study_delete(args: argparse.Namespace) -> int:
+    from .store import StoreError
+
+    try:
+        with _open_store(args) as store:
+            out = store.delete_subject(args.subject)
+    except StoreError as exc:
+        print(f"facemetrics study delete: {exc}", file=sys.stderr)
+        return 2
+    if out["files_left"]:
+        print(f"deleted the rows of {args.subject!r} but these files could not be removed: "
+              + ", ".join(out["files_left"]), file=sys.stderr)
+        return 1
+    print(f"deleted {args.subject!r}: {out['photos']} photo(s) and their files, sessions, measurements and "
+          "comparisons (verified gone)")
+    return 0
+
+
+def _add_study_parser(sub) -> None:
+    s = sub.add_parser("study", help="your study over days and weeks, kept in a local store",
+                       description="A persistent local study store (SQLite + photo copies without GPS or other "
+                                   "personal metadata), shared with the app. Default location: the user data "
+                                   "folder (see `facemetrics study list`); override with --store or FACEMETRICS_STORE.")
+    ss = s.add_subparsers(dest="study_command", required=True)
+
+    def common(p):
+        p.add_argument("--store", metavar="PATH", help="store folder (default: $FACEMETRICS_STORE or the user data "
+                                                       "folder, e.g. ~/.local/share/facemetrics/study)")
+
+    a = ss.add_parser("add", help="add photos (copied into the store, metadata stripped)")
+    a.add_argument("photos", nargs="+", help="photo files or folders")
+    a.add_argument("--subject", required=True, help="whose photos (created when new)")
+    a.add_argument("--treatment", help="treatment of the session these photos belong to (e.g. microcurrent)")
+    a.add_argument("--treated-at", metavar="TIME", help="when the treatment was done (ISO 8601); photos taken "
+                                                        "before it are the session's baseline")
+    a.add_argument("--follow-up", action="store_true", help="photos taken after the latest session (no new session)")
+    a.add_argument("--taken-at", metavar="TIME", help="capture time for photos without EXIF time")
+    a.add_argument("--device", help="device of a new session (e.g. 'NuFace Trinity')")
+    a.add_argument("--settings", metavar="JSON", help="settings of a new session, e.g. '{\"intensity\": 3}'")
+    a.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
+    common(a)
+    a.set_defaults(func=cmd_study_add)
+
+    li = ss.add_parser("list", help="subjects, sessions and photo counts")
+    common(li)
+    li.set_defaults(func=cmd_study_list)
+
+    r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study")
+    r.add_argument("--subject", help="only this subject (default: all, pooled)")
+    r.add_argument("-o", "--output", required=True, metavar="DIR")
+    r.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    r.add_argument("--min-effect", type=float, default=0.3, help="smallest change that matters (default 0.3)")
+    r.add_argument("--n-boot", type=int, default=400)
+    r.add_argument("--seed", type=int, default=0)
+    common(r)
+    r.set_defaults(func=cmd_study_report)
+
+    im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)")
+    im.add_argument("folder")
+    im.add_argument("--manifest", metavar="CSV")
+    im.add_argument("--subject", help="subject for photos whose folder/manifest gives none")
+    im.add_argument("--no-measure", action="store_true")
+    common(im)
+    im.set_defaults(func=cmd_study_import)
+
+    d = ss.add_parser("delete", help="delete a subject: rows and photo files (verified gone)")
+    d.add_argument("--subject", required=True)
+    common(d)
+    d.set_defaults(func=cmd_study_delete)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="facemetrics",
         description="Measure jawline lift and nasolabial folds from ordinary face photos. "
                     "All processing is local; nothing is uploaded.")
     parser.add_argument("--version", action="version", version=f"facemetrics {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show MediaPipe's own log lines (TF-Lite, absl) on stderr")
     sub = parser.add_subparsers(dest="command", required=True)
 
     a = sub.add_parser("analyze", help="measure each photo: one CSV row per photo",
@@ -218,12 +475,41 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mm-per-px", type=float, help="known scale of the before photo (overrides its iris calibration)")
     c.add_argument("--ipd-mm", type=float, help="the subject's known inter-pupillary distance in mm (overrides the iris)")
     c.set_defaults(func=cmd_compare)
+
+    _add_study_parser(sub)
     return parser
 
 
+def _sigterm(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
+    status 130 (what was written so far is kept: tables are rewritten after every
+    photo, ``batch`` resumes from its cache); errors a user can cause (a bad
+    manifest, an output path under a file, ...) are one line and exit status 2."""
+    import signal
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    if getattr(args, "verbose", False):
+        os.environ["FACEMETRICS_VERBOSE"] = "1"  # read by facemetrics.landmarks; batch workers inherit it
+    try:
+        old = signal.signal(signal.SIGTERM, _sigterm)
+    except ValueError:  # not the main thread (e.g. called from a test runner thread)
+        old = None
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"\nfacemetrics {args.command}: interrupted; results written so far are kept "
+              "(re-run `batch` to resume)", file=sys.stderr)
+        return 130
+    except FacemetricsError as exc:  # UsageError, ManifestError, ...: one line, no traceback
+        print(f"facemetrics {args.command}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,21 +12,29 @@ Method (details in ``docs/compare.md``)
    Everything below is measured on the *work grid*: the before photo's
    eye-levelled frame sampled every :data:`~facemetrics.align.WORK_MM_PER_PX`
    mm, so all millimetres are the before photo's (its iris calibration).
-3. The residual displacement (flow minus the rigid alignment) is averaged
+3. The relative 3-D head pose (pitch, yaw) and camera-distance change are
+   fitted to the residual flow on the rigid upper face and the nose tip,
+   whose depths differ (a tilt shows as parallax), and the displacement they
+   cause everywhere on the face, predicted from the before photo's Face Mesh
+   depth, is subtracted (:mod:`facemetrics.pose3d`).  The pose change is
+   reported (``head_*_change_deg``, ``camera_distance_change_pct`` rows) and
+   what its correction may miss widens the lift floors
+   (:func:`pose_floor_terms`).
+4. The remaining displacement is averaged
    (20 % trimmed mean of ``-dv``) over skin regions placed with the before
    photo's landmarks (:func:`region_masks`): positive = moved up towards the
    eyes.
-4. Fold metrics (:func:`facemetrics.folds.fold_metrics`) are measured on
+5. Fold metrics (:func:`facemetrics.folds.fold_metrics`) are measured on
    both grid images: the before photo's fold band, and the same band carried
    by the residual flow (the same skin) on the after image, whose tones are
    first matched to the before image's over the skin outside the folds
    (:func:`match_tones`: exposure, gamma and white balance drop out).
    Per-photo jaw metrics use the after landmarks mapped into the before photo
    and its frame.
-5. Each change is compared with a noise floor (defaults measured by
+6. Each change is compared with a noise floor (defaults measured by
    ``bench/bench_compare.py --noise-floors`` and written in
    ``docs/compare.md``, or estimated from repeat photos) and gets a verdict.
-6. A comparability gate (:func:`gate`) checks pose, expression, lighting,
+7. A comparability gate (:func:`gate`) checks pose, expression, lighting,
    resolution and how well the upper faces match (different people), and
    refuses or warns with plain-language messages.
 
@@ -45,6 +53,7 @@ import numpy as np
 from scipy import ndimage
 
 from . import align as al
+from . import pose3d as p3
 from .analyze import PhotoAnalysis, analyze_loaded, analyze_photo
 from .folds import fold_metrics
 from .geometry import (
@@ -79,9 +88,13 @@ _LEFT_JAW = LOWER_OVAL[_CHIN_POS:LOWER_OVAL.index(GONION_LEFT) + 1]
 # (measured values behind every limit: docs/compare.md, "Comparability gate")
 #: change of head yaw / pitch between the photos (from the nose tip's parallax in the
 #: dense flow, :func:`_flow_cues`) above which the comparison warns, deg
+#: (since the 3-D correction, :mod:`facemetrics.pose3d`, these changes are measured and
+#: removed; the message names them and what their correction added to the floors)
 WARN_YAW_DEG, WARN_PITCH_DEG = 3.0, 2.0
 #: ... and above which it is refused, deg
 REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
+#: camera distance change (3-D fit) above which the comparison names it, % of the distance
+WARN_CAMERA_PCT = 10.0
 #: single-photo pose estimates (solvePnP, +-7 deg of jitter on pitch) differing by more
 #: than this refuse the pair before any flow is computed, deg
 REFUSE_LANDMARK_POSE_DEG = 20.0
@@ -97,14 +110,23 @@ MAX_LUMINANCE_CHANGE = 0.20
 #: either photo coarser than this (mm/px of the original) -> warning
 MAX_MM_PER_PX = 0.5
 #: robust RMS of the residual flow on the rigid upper face (mm) above which the
-#: upper faces do not match: warning; above the second, "may be different people"
+#: upper faces do not match: warning; above the second, "may be different people": refused
+#: (after the 3-D pose correction the same face stays below 0.3 mm under pose, distance,
+#: camera and light changes; different people read 1.8-4.9 mm; docs/compare.md)
 MAX_ALIGNMENT_RESIDUAL_MM = 0.6
 DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 
 # --- metrics -----------------------------------------------------------------
 #: verdict words (positive change, negative change) per kind of metric
 VERDICT_WORDS = {"lift": ("lift", "sag"), "fold": ("deeper", "shallower"),
-                 "length": ("longer", "shorter"), "metric": ("increase", "decrease")}
+                 "length": ("longer", "shorter"), "metric": ("increase", "decrease"),
+                 "pitch": ("chin_up", "chin_down"), "yaw": ("turned_left", "turned_right"),
+                 "roll": ("clockwise", "counterclockwise"), "camera": ("further", "closer")}
+#: pose rows: the change of the head's pose and of the camera distance from the before to
+#: the after photo (3-D fit, :mod:`facemetrics.pose3d`); their ``noise_floor`` is the
+#: measurement's own 95 % uncertainty (2 SD), their verdict names the direction beyond it
+POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_change_deg",
+                "camera_distance_change_pct")
 WITHIN_NOISE = "within_noise"
 
 
@@ -133,6 +155,10 @@ METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("jaw_angle_deg", "deg", "metric", _RL),
     MetricSpec("mouth_corner_height_mm", "mm", "metric", _RL),
     MetricSpec("cheek_height_mm", "mm", "metric", _RL),
+    MetricSpec("head_pitch_change_deg", "deg", "pitch", ("mean",)),
+    MetricSpec("head_yaw_change_deg", "deg", "yaw", ("mean",)),
+    MetricSpec("head_roll_change_deg", "deg", "roll", ("mean",)),
+    MetricSpec("camera_distance_change_pct", "pct", "camera", ("mean",)),
 )
 _SPEC = {m.metric: m for m in METRICS}
 COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
@@ -162,9 +188,9 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("mouth_corner_lift_landmarks_mm", "mean"): 1.6,
     ("cheek_lift_landmarks_mm", "side"): 1.7,
     ("cheek_lift_landmarks_mm", "mean"): 1.2,
-    ("nlf_depth", "side"): 0.53,
-    ("nlf_contrast_pct", "side"): 4.8,
-    ("nlf_length_mm", "side"): 17,
+    ("nlf_depth", "side"): 0.33,  # fold rows: issue 10's index scored along the carried before line
+    ("nlf_contrast_pct", "side"): 3.3,  # (same 325 pairs, fold block only; docs/accuracy.md)
+    ("nlf_length_mm", "side"): 4.5,
     ("jawline_height_mm", "side"): 3.9,
     ("jawline_height_mm", "mean"): 3.6,
     ("jaw_width_mm", "mean"): 3,
@@ -173,7 +199,18 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("jaw_angle_deg", "side"): 2.7,
     ("mouth_corner_height_mm", "side"): 1.7,
     ("cheek_height_mm", "side"): 1.7,
+    # pose rows: 1.25 x the largest |change| over the 14 nuisances on the tuning faces (sample +
+    # London 003/021/024/037; bench/bench_pose3d.py)
+    ("head_pitch_change_deg", "mean"): 0.035,
+    ("head_yaw_change_deg", "mean"): 0.016,
+    ("head_roll_change_deg", "mean"): 0.0085,
+    ("camera_distance_change_pct", "mean"): 0.35,
 }
+#: relative uncertainty of the pitch / yaw change (the Face Mesh depth scale, which the
+#: angle is inversely proportional to, is uncertain by about this much: docs/compare.md)
+POSE_ANGLE_REL_UNCERTAINTY = 0.15
+#: relative uncertainty of the camera-distance change (the assumed before distance)
+CAMERA_REL_UNCERTAINTY = 0.30
 #: floors estimated from repeat photos are never below this fraction of the default
 MIN_FLOOR_FRACTION = 0.5
 
@@ -297,8 +334,10 @@ class Comparison:
     cues : dict
         Gate cues: ``mouth_widening_mm``, ``mouth_elevation_mm``,
         ``mouth_corner_rise_mm``, ``mouth_width_change`` (x IPD),
-        ``pose_yaw_deg``, ``pose_pitch_deg``, ``nose_depth_mm`` and
-        ``pose_bias_mm_per_deg`` (per region).
+        ``pose_yaw_deg``, ``pose_pitch_deg``, ``pose_roll_deg``,
+        ``camera_distance_change_pct`` (3-D fit), ``pose_sd`` (their SDs),
+        ``pose_correction_mm`` and ``pose_floor_mm`` (per region and side,
+        :func:`pose_floor_terms`) and ``rigid_block_sd_mm``.
     """
 
     before: PhotoAnalysis
@@ -506,8 +545,9 @@ class _Pair:
     before_grid: np.ndarray
     after_grid: np.ndarray
     masks: dict
-    after_points: np.ndarray  # (478, 2) after landmarks in before px
+    after_points: np.ndarray  # (478, 2) after landmarks in before px (pose motion removed)
     cues: dict  # expression and pose cues for the gate
+    pose: p3.PoseFit | None = None  # relative 3-D pose / camera distance, and the motion it explains
 
 
 def match_tones(image: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -571,10 +611,6 @@ def _jaw_values(j: JawMetrics) -> dict[tuple[str, str], float]:
     }
 
 
-#: landmarks of the nose tip (parallax against the rigid upper face gives the relative pose)
-NOSE_TIP_POINTS = (1, 4)
-#: radius of the nose-tip disc, mm
-NOSE_TIP_RADIUS_MM = 3.0
 #: lip midline point (lower lip bottom): reference for mouth-corner elevation (below the
 #: mouth corners, so a lift of the whole lower face moves it as much as the corners)
 LIP_MIDLINE = (17,)
@@ -582,20 +618,16 @@ LIP_MIDLINE = (17,)
 LIP_MIDLINE_RADIUS_MM = 3.0
 
 
-def _flow_cues(flow_mm: np.ndarray, masks: dict, uv: np.ndarray, grid: al.Grid, points_z_mm: np.ndarray,
-               keep: np.ndarray) -> dict:
-    """Expression and relative-pose cues from the residual flow (mm) on the grid.
+def _flow_cues(flow_mm: np.ndarray, masks: dict, uv: np.ndarray, grid: al.Grid, keep: np.ndarray) -> dict:
+    """Expression cues from the pose-corrected residual flow (mm) on the grid.
 
     - ``mouth_widening_mm``: mean outward (away from the midline) displacement
       of the two mouth-corner regions.
     - ``mouth_elevation_mm``: mean upward displacement of the mouth corners
       minus that of the lower lip's midline (17): a smile raises the corners
       relative to the lips' centre; a lift of the whole lower face does not.
-    - ``pose_yaw_deg``, ``pose_pitch_deg``: the nose tip's displacement
-      relative to the rigid upper face (which the alignment fixed), divided by
-      its depth in front of the eye corners (Face Mesh ``z``): the change of
-      head yaw / pitch from after to before (motion parallax), far less noisy
-      than differencing two single-photo pose estimates.
+
+    (The relative head pose comes from the 3-D fit, :mod:`facemetrics.pose3d`.)
     """
     du, dv = flow_mm[..., 0], flow_mm[..., 1]
     out = {}
@@ -612,17 +644,24 @@ def _flow_cues(flow_mm: np.ndarray, masks: dict, uv: np.ndarray, grid: al.Grid, 
         mid |= _disc(grid.shape, g[i], LIP_MIDLINE_RADIUS_MM / grid.res_mm)
     mid &= keep
     out["mouth_elevation_mm"] = float(np.mean(up) + robust_mean(dv[mid]))
-    tip = np.zeros(grid.shape, bool)
-    for i in NOSE_TIP_POINTS:
-        tip |= _disc(grid.shape, g[i], NOSE_TIP_RADIUS_MM / grid.res_mm)
-    depth = float(np.mean(points_z_mm[[33, 133, 263, 362]]) - np.mean(points_z_mm[list(NOSE_TIP_POINTS)]))
-    depth = max(depth, 5.0)
-    tu, tv = robust_mean(du[tip]), robust_mean(dv[tip])
-    # after -> before: the tip moved by (tu, tv) from before to after
-    out["pose_yaw_deg"] = float(np.degrees(np.arcsin(np.clip(tu / depth, -1, 1))))
-    out["pose_pitch_deg"] = float(np.degrees(np.arcsin(np.clip(-tv / depth, -1, 1))))
-    out["nose_depth_mm"] = depth
     return out
+
+
+def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
+    """Bilinear samples of a (rows, cols, k) field at grid ``(col, row)`` points, shape (n, k)."""
+    return np.stack([ndimage.map_coordinates(field_[..., k], [cr[:, 1], cr[:, 0]], order=1, mode="nearest")
+                     for k in range(field_.shape[-1])], axis=1)
+
+
+def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
+              pts_g: np.ndarray) -> p3.PoseFit:
+    """Relative 3-D pose from the flow on the rigid upper face and the nose tip (:mod:`facemetrics.pose3d`)."""
+    mask = rigid.copy()
+    for i in p3.NOSE_TIP_POINTS:
+        mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
+    h, w = a.photo.rgb.shape[:2]
+    principal = a.frame.to_mm(np.array([w / 2.0, h / 2.0]))
+    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, principal)
 
 
 def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
@@ -635,18 +674,25 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     res = grid.res_mm
     after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
 
-    # dense-flow lifts
-    flow_mm = (reg.flow * res).astype(np.float32)
-    lift_map = -flow_mm[..., 1]
+    # 3-D pose / camera-distance change from the rigid face, and the motion it causes everywhere
+    # (facemetrics.pose3d): subtracted before anything is measured from the flow
+    observed_mm = (reg.flow * res).astype(np.float32)
     uv_a = frame.to_mm(a.points[:, :2])
+    depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
+    pose = _fit_pose(a, grid, reg.rigid, observed_mm, depth, pts_g)
+    flow_mm = (observed_mm - pose.flow_mm).astype(np.float32)
+
+    # dense-flow lifts
+    lift_map = -flow_mm[..., 1]
     masks = region_masks(uv_a, grid)
     lifts = region_lifts(lift_map, masks)
     face = _fill(grid.shape, cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0])
     shown = np.where(face, lift_map, np.nan).astype(np.float32)
 
     # landmarks of the after photo in the before photo's pixels and frame
-    b_in_a = al.apply(after_to_before, b.points[:, :2])
-    uv_b = frame.to_mm(b_in_a)
+    # (minus the motion the pose change explains at each landmark)
+    uv_b = frame.to_mm(al.apply(after_to_before, b.points[:, :2])) - _at(pose.flow_mm, grid.from_uv(uv_a))
+    b_in_a = frame.to_px(uv_b)
     lm_regions = _landmark_regions(uv_a)
     lm_lifts, values = {}, {}
     for region in REGIONS:
@@ -673,8 +719,14 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     matched = match_tones(reg.after_grid, reg.before_grid, skin)
     moved = pts_g + np.stack([ndimage.map_coordinates(reg.flow[..., k], [pts_g[:, 1], pts_g[:, 0]], order=1,
                                                       mode="nearest") for k in range(2)], axis=1)
-    for side, fa in zip(_RL, folds_b):
-        fb = fold_metrics(matched, moved, gframe, side)
+    for side, found in zip(_RL, folds_b):
+        # both photos scored along one line: the before photo's found line, and that line
+        # carried by the residual flow onto the same skin of the after photo
+        line = found.line_px
+        carried = line + np.stack([ndimage.map_coordinates(reg.flow[..., k], [line[:, 1], line[:, 0]], order=1,
+                                                           mode="nearest") for k in range(2)], axis=1)
+        fa = fold_metrics(reg.before_grid, pts_g, gframe, side, line_px=line)
+        fb = fold_metrics(matched, moved, gframe, side, line_px=carried)
         for metric, attr in (("nlf_depth", "depth_index"), ("nlf_contrast_pct", "contrast_pct"),
                              ("nlf_length_mm", "length_mm")):
             x, y = float(getattr(fa, attr)), float(getattr(fb, attr))
@@ -688,35 +740,80 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
 
     # gate cues
     keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
-    cues = _flow_cues(flow_mm, masks, uv_a, grid, a.points[:, 2] * frame.mm_per_px, keep)
+    cues = _flow_cues(flow_mm, masks, uv_a, grid, keep)
+    cues.update(pose_pitch_deg=pose.pitch_deg, pose_yaw_deg=pose.yaw_deg,
+                camera_distance_change_pct=pose.camera_distance_change_pct)
+    cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
     ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
     cues["mouth_width_change"] = float(np.linalg.norm(uv_b[MOUTH_LEFT] - uv_b[MOUTH_RIGHT]) / ipd_b
                                        - np.linalg.norm(uv_a[MOUTH_LEFT] - uv_a[MOUTH_RIGHT]) / ipd_a)
     cues["mouth_corner_rise_mm"] = float(max(abs(lifts["mouth_corner"][s] - lifts["jowl"][s]) for s in _RL))
-    # apparent vertical shift of each region per degree of pitch change: the region's depth
-    # relative to the rigid upper face (Face Mesh z, same scale as x) times sin(1 deg)
-    z = a.points[:, 2] * frame.mm_per_px
-    z_rigid = float(np.mean(z[list(RIGID_UPPER)]))
-    cues["pose_bias_mm_per_deg"] = {
-        region: float(abs(np.mean(z[lm_regions[(region, "right")] + lm_regions[(region, "left")]]) - z_rigid)
-                      * np.sin(np.radians(1.0)))
-        for region in REGIONS}
-
     # alignment summary
     sc = float(np.sqrt(abs(np.linalg.det(after_to_before[:, :2]))))
     rot = float(np.degrees(np.arctan2(after_to_before[1, 0], after_to_before[0, 0])))
+
+    # the pose change itself (rows of the table; 2 SD as their floor, set in compare_photos)
+    roll = -rot + pose.theta_deg
+    nan = float("nan")
+    values[("head_pitch_change_deg", "mean")] = (nan, nan, pose.pitch_deg)
+    values[("head_yaw_change_deg", "mean")] = (nan, nan, pose.yaw_deg)
+    values[("head_roll_change_deg", "mean")] = (nan, nan, roll)
+    values[("camera_distance_change_pct", "mean")] = (nan, nan, pose.camera_distance_change_pct)
+    cues["pose_roll_deg"] = roll
+    cues["pose_sd"] = {"head_pitch_change_deg": pose.sd["pitch_deg"], "head_yaw_change_deg": pose.sd["yaw_deg"],
+                       "head_roll_change_deg": float(np.sqrt(max(pose.cov[4, 4], 0.0))),
+                       "camera_distance_change_pct": 100.0 * pose.sd["tz_mm"] / pose.camera_mm}
     lower_px = b.points[list(LOWER_OVAL), :2]
     refine = np.linalg.norm(al.apply(after_to_before, lower_px) - al.apply(m_land, lower_px), axis=1)
-    alignment = Alignment(after_to_before, m_land, sc, rot, reg.residual_px * res,
+    rig = np.linalg.norm(flow_mm[reg.rigid], axis=1)
+    residual_mm = float(1.4826 * np.median(rig)) if rig.size else reg.residual_px * res
+    alignment = Alignment(after_to_before, m_land, sc, rot, residual_mm,
                           land_rms_px * frame.mm_per_px, float(refine.max() * frame.mm_per_px))
     return _Pair(values, lifts, lm_lifts, alignment, grid, flow_mm, shown, reg.before_grid, reg.after_grid,
-                 masks, b_in_a, cues)
+                 masks, b_in_a, cues, pose)
 
 
 # -----------------------------------------------------------------------------
 # gate
 # -----------------------------------------------------------------------------
+
+
+def pose_messages(c: dict) -> tuple[bool, list[str]]:
+    """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
+
+    Returns ``(refuse, messages)``: refused beyond :data:`REFUSE_PITCH_DEG` /
+    :data:`REFUSE_YAW_DEG`; named (a warning) beyond :data:`WARN_PITCH_DEG`,
+    :data:`WARN_YAW_DEG` or :data:`WARN_CAMERA_PCT`, with what the correction
+    moved the jawline by and what it added to the jawline's noise floor.
+    """
+    msgs: list[str] = []
+    refuse = False
+    pitch, yaw = c.get("pose_pitch_deg", 0.0), c.get("pose_yaw_deg", 0.0)
+    cam = c.get("camera_distance_change_pct", 0.0)
+    corr = c.get("pose_correction_mm", {}).get("jawline", {})
+    jaw_corr = 0.5 * (corr.get("right", 0.0) + corr.get("left", 0.0))
+    jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
+    effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
+              f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
+    for name, d, warn, hard, words in (
+            ("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, REFUSE_PITCH_DEG, ("chin raised", "chin lowered")),
+            ("yaw (turn left/right)", yaw, WARN_YAW_DEG, REFUSE_YAW_DEG,
+             ("face turned further to the subject's left", "face turned further to the subject's right"))):
+        if abs(d) > hard:
+            refuse = True
+            msgs.append(f"head pose differs too much to compare: {name} changed by {d:+.1f} deg (limit "
+                        f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
+        elif abs(d) > warn:
+            msgs.append(f"head pose differs: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
+                        f"after photo (limit ±{warn:.0f}); {effect}")
+    if abs(cam) > WARN_CAMERA_PCT:
+        cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
+        msgs.append(f"the camera was about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
+                    f"({cam:+.0f} % of the distance, limit ±{WARN_CAMERA_PCT:.0f} %; assuming about "
+                    f"{p3.CAMERA_MM / 10:.0f} cm for the before photo): perspective changes the face's proportions. "
+                    f"This was measured and corrected; hold the phone at the same distance for every photo")
+    return refuse, msgs
 
 
 def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple[str, list[str]]:
@@ -745,20 +842,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                             "as in the before photo")
         return ("refused" if msgs else "ok"), msgs
     c = pair.cues
-    for name, d, warn, hard, effect in (
-            ("yaw (turn left/right)", c["pose_yaw_deg"], WARN_YAW_DEG, REFUSE_YAW_DEG,
-             "the two sides of the face are seen at different angles, which biases left/right lifts "
-             "and the jaw contour"),
-            ("pitch (tilt up/down)", c["pose_pitch_deg"], WARN_PITCH_DEG, REFUSE_PITCH_DEG,
-             f"the jawline moves in the photo by about "
-             f"{c['pose_bias_mm_per_deg']['jawline'] * abs(c['pose_pitch_deg']):.1f} mm from the tilt alone "
-             "(added to its noise floor)")):
-        if abs(d) > hard:
-            refuse = True
-            msgs.append(f"head pose differs too much to compare: {name} changed by {d:+.1f} deg (limit "
-                        f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
-        elif abs(d) > warn:
-            msgs.append(f"head pose differs: {name} changed by {d:+.1f} deg (limit ±{warn:.0f}); {effect}")
+    refuse, pose_msgs = pose_messages(c)
+    msgs += pose_msgs
     expr = []
     ds = qb.smile_index - qa.smile_index
     if abs(ds) > MAX_SMILE_CHANGE:
@@ -789,10 +874,13 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                         f"(limit {MAX_MM_PER_PX}); sub-millimetre changes cannot be resolved")
     r = pair.alignment.residual_mm
     if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
-        msgs.append(f"these may be different people: after alignment the upper faces (forehead, brows, nose "
-                    f"bridge, eye corners) still differ by {r:.1f} mm RMS (limit {DIFFERENT_PEOPLE_RESIDUAL_MM}; "
-                    "the same face under a new camera, light or pose stays below 0.1 mm); or hair, glasses or "
-                    "a strong expression cover the upper face")
+        refuse = True
+        msgs.append(f"these may be different people: after alignment and the head-pose correction the upper "
+                    f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.1f} mm RMS (limit "
+                    f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
+                    "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
+                    "hide the upper face. Nothing on the lower face can be measured against it: retake the after "
+                    "photo like the before photo")
     elif r > MAX_ALIGNMENT_RESIDUAL_MM:
         msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}): hair, glasses, brows or expression changed; lifts are less certain")
@@ -844,24 +932,119 @@ def noise_floors_from_repeats(changes: list[dict], defaults: dict | None = None)
     return out
 
 
-def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
-    """Widen the lift floors by the apparent motion a head-pitch change causes.
+#: fraction of the pose-explained displacement of a region that the correction may miss
+#: (depth of the Face Mesh, pivot, the neck and background behind the jaw): measured on
+#: 3-D re-renders of the tuning faces, docs/compare.md "Head pose and camera distance"
+POSE_MODEL_FRACTION = 0.30
+#: floor per unit of relative camera-distance change, mm (the neck and background behind the
+#: jaw move differently from the face when the camera moves; 95th percentile of |error| /
+#: |change| on the tuning faces' re-renders, docs/compare.md)
+CAMERA_FLOOR_MM = 0.65
+#: coverage factor of the propagated pose-parameter uncertainty and of the rigid-face scatter
+POSE_FLOOR_K = 2.0
+#: side of the blocks over which the rigid upper face's leftover motion is averaged, mm
+#: (about a region's size)
+RIGID_BLOCK_MM = 8.0
 
-    A pitch change of ``d`` degrees moves a region lying ``z`` mm behind (or in
-    front of) the rigid upper face by about ``z sin(d)`` in the photo
-    (parallax); the alignment cannot remove it.  Each lift floor (dense and
-    landmark) becomes ``hypot(floor, bias * |d|)`` with ``bias`` the region's
-    ``pose_bias_mm_per_deg`` cue and ``d`` the flow-measured pitch change.
+
+def rigid_block_sd(flow_mm: np.ndarray, rigid: np.ndarray, res_mm: float) -> float:
+    """Scatter of region-sized means of the vertical flow on the rigid upper face, mm.
+
+    The rigid upper face cannot be moved by a treatment, so after the pose
+    correction the mean vertical displacement of any patch of it should be
+    zero.  The robust standard deviation (1.4826 MAD about zero) of the 20 %
+    trimmed means over :data:`RIGID_BLOCK_MM` blocks (at least half covered)
+    is how far a region mean wanders on skin that did not move: hair over
+    the forehead, an expression of the brows, a flow or model error.
     """
-    d = abs(cues.get("pose_pitch_deg", 0.0))
-    bias = cues.get("pose_bias_mm_per_deg", {})
+    b = max(int(round(RIGID_BLOCK_MM / res_mm)), 2)
+    rows, cols = rigid.shape
+    means = []
+    for r0 in range(0, rows - b + 1, b):
+        for c0 in range(0, cols - b + 1, b):
+            m = rigid[r0:r0 + b, c0:c0 + b]
+            if m.mean() >= 0.5:
+                means.append(robust_mean(flow_mm[r0:r0 + b, c0:c0 + b, 1][m]))
+    if len(means) < 3:
+        return float("nan")
+    return float(1.4826 * np.median(np.abs(means)))
+
+
+def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: np.ndarray, grid: al.Grid,
+                     depth: np.ndarray) -> dict:
+    """What the pose correction cannot remove, per lift region and side, mm.
+
+    Returns ``{"pose_correction_mm": {region: {side: mm}}, "pose_floor_mm":
+    {region: {"right", "left", "mean": mm}}, "rigid_block_sd_mm": mm}``:
+    the upward displacement the pose change explained (and that was
+    subtracted), and the extra floor ``hypot(POSE_MODEL_FRACTION x
+    correction, K x propagated parameter SD, K x rigid_block_sd,
+    CAMERA_FLOOR_MM x |relative camera-distance change|)`` where
+    ``correction`` is the larger of the two sides' |correction| in that region.
+    """
+    u_map, v_map = grid.uv_maps()
+    cam = CAMERA_FLOOR_MM * abs(pose.tz_mm) / pose.camera_mm
+    block = rigid_block_sd(flow_mm, rigid, grid.res_mm)
+    block = 0.0 if not np.isfinite(block) else block
+    corr, extra = {}, {}
+    for region in REGIONS:
+        corr[region], extra[region] = {}, {}
+        parts = {}
+        for side in _RL:
+            m = masks[(region, side)]
+            if not m.any():
+                corr[region][side], parts[side] = 0.0, (0.0, 0.0)
+                continue
+            c = -robust_mean(pose.flow_mm[..., 1][m])
+            ys, xs = np.nonzero(m)
+            k = slice(None, None, max(len(xs) // 400, 1))
+            prop = p3.prediction_sd(pose, u_map[ys[k], xs[k]], v_map[ys[k], xs[k]], depth[ys[k], xs[k]])
+            corr[region][side] = c
+            parts[side] = (c, prop)
+        # the larger side's correction: a yaw moves the sides oppositely, and their errors do not cancel
+        cmax = max(abs(parts["right"][0]), abs(parts["left"][0]))
+        for side in _RL:
+            prop = parts[side][1]
+            extra[region][side] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * prop) ** 2
+                                                + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+        pm = 0.5 * (parts["right"][1] + parts["left"][1])
+        extra[region]["mean"] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * pm) ** 2
+                                              + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+    return {"pose_correction_mm": corr, "pose_floor_mm": extra, "rigid_block_sd_mm": block}
+
+
+def pose_uncertainty(metric: str, value: float, sd: float, floor: float) -> float:
+    """95 % uncertainty of a pose row: ``hypot(2 sd, relative part, default floor)``.
+
+    ``sd`` is the fit's own standard deviation; the relative part is
+    :data:`POSE_ANGLE_REL_UNCERTAINTY` of |pitch| or |yaw| (the depth scale),
+    :data:`CAMERA_REL_UNCERTAINTY` of |camera change|, nothing for roll
+    (measured directly in the image plane); ``floor`` the default noise floor.
+    """
+    if not np.isfinite(sd):
+        return float("nan")
+    rel = {"head_pitch_change_deg": POSE_ANGLE_REL_UNCERTAINTY, "head_yaw_change_deg": POSE_ANGLE_REL_UNCERTAINTY,
+           "camera_distance_change_pct": CAMERA_REL_UNCERTAINTY}.get(metric, 0.0)
+    return float(np.sqrt((2.0 * sd) ** 2 + (rel * value) ** 2 + floor ** 2))
+
+
+def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
+    """Widen the lift floors by what the 3-D pose correction cannot remove.
+
+    Each dense lift floor becomes ``hypot(floor, extra)`` with ``extra`` the
+    region's ``pose_floor_mm`` cue (:func:`pose_floor_terms`; the larger side
+    for the ``side`` floor).  A floor grows with the size of the pose change
+    that was corrected and with how badly the rigid upper faces agree, not
+    by a blanket amount.
+    """
+    extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
-    for region, b in bias.items():
-        for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):
-            for kind in ("side", "mean"):
+    for region, e in extra.items():
+        for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
+            for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):
                 key = (metric, kind)
                 if key in out:
-                    out[key] = float(np.hypot(out[key], b * d))
+                    out[key] = float(np.hypot(out[key], val))
     return out
 
 
@@ -971,6 +1154,9 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         floors = noise_floors_from_repeats(repeat_changes, defaults)
         source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"
     floors = pose_adjusted_floors(floors, pair.cues)
+    for metric, sd in pair.cues.get("pose_sd", {}).items():
+        floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
+                                                    defaults.get((metric, "mean"), 0.0))
     if status == "ok" and msgs:
         status = "warning"
     refused = status == "refused"

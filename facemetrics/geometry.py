@@ -11,6 +11,26 @@ down the face.  Lengths in the levelled frame are in millimetres.
 Sides are always the **subject's own**: the subject's right eye is on the
 image left in an unmirrored photo.
 
+Scale calibration
+-----------------
+Millimetres per pixel come from the horizontal visible iris diameter,
+11.71 mm on average in adults (ref. [1]).  Face Mesh's horizontal iris chord
+(469-471, 474-476) is not that diameter: it reaches past the visible iris
+edge, reading :data:`IRIS_CHORD_BIAS` (4.6 %) wide.  The factor was measured
+in the photos themselves, against the visible iris edge found in the image
+(strongest dark-to-bright step along near-horizontal rays from the iris
+centre; ``bench/iris_scale.py``), as the median over the 40 Canada faces
+(``../shared/faces/canada_ccby``; the 12 London faces gave 1.059).  Without it
+every millimetre figure read ~5 % low: the inter-pupillary distance of the
+hand-placed pupils had medians 57.9 mm (Canada) and 59.7 mm (London) against
+an adult mean of 63.4 mm (ref. [2]).  With it, on data the factor was not
+chosen on (IPD was not used at all; London held out): 60.6 mm (Canada) and
+62.5 mm (London).  Each photo also gets a calibration uncertainty
+(:attr:`Calibration.uncertainty_pct`): between-person iris size (3.6 %),
+the residual bias of the factor (:data:`IRIS_CHORD_BIAS_SD`), landmark jitter
+(from the two eyes' disagreement, at least :data:`IRIS_JITTER_FLOOR`) and the
+yaw correction, added in quadrature.  See ``docs/accuracy.md``.
+
 References
 ----------
 .. [1] Rüfer F, Schröder A, Erb C (2005). White-to-white corneal diameter:
@@ -18,7 +38,8 @@ References
    system. Cornea 24(3):259-261. Mean horizontal visible iris diameter
    11.71 +/- 0.42 mm in 195 eyes.
 .. [2] Dodgson NA (2004). Variation and extrema of human interpupillary
-   distance. Proc. SPIE 5291:36-46. Adult IPD mean ~63 mm, range ~50-75 mm.
+   distance. Proc. SPIE 5291:36-46. Adult IPD mean 63.36 mm (SD 3.8;
+   women 62.3, men 64.7; n = 3976), range ~50-75 mm.
 .. [3] MediaPipe Face Mesh canonical face model
    (``mediapipe/modules/face_geometry/data/canonical_face_model.obj``,
    Apache-2.0): the rigid-point coordinates in :data:`CANONICAL_RIGID`.
@@ -32,7 +53,25 @@ import cv2
 import numpy as np
 
 #: Horizontal visible iris diameter used for calibration, mm (ref. [1]).
-IRIS_DIAMETER_MM = 11.7
+IRIS_DIAMETER_MM = 11.71
+#: Between-person SD of that diameter, mm (ref. [1]): 3.6 % of the mean.
+IRIS_DIAMETER_SD_MM = 0.42
+#: Face Mesh horizontal iris chord divided by the visible iris diameter
+#: measured in the image (median of 40 Canada faces; see the module docstring).
+IRIS_CHORD_BIAS = 1.046
+#: Residual relative uncertainty (1 SD) of :data:`IRIS_CHORD_BIAS`: the two
+#: sets' factors differ by 1.3 %, the edge definition moves it by up to 0.9 %
+#: (blur 0.7-1.5 px), and with it the held-out IPD medians still sit 1.6 % (London)
+#: and 4.6 % (Canada) below the adult mean (ref. [2]).
+IRIS_CHORD_BIAS_SD = 0.025
+#: Smallest relative jitter (1 SD) of the two-eye mean iris chord between
+#: photos of one face (0.9-1.3 % measured under scaling, shift, roll, brightness).
+IRIS_JITTER_FLOOR = 0.01
+#: Relative uncertainty (1 SD) of a user-given inter-pupillary distance (~1 mm).
+USER_IPD_SD = 0.015
+#: Jitter (1 SD) of the single-photo yaw estimate, deg; enters through the
+#: ``cos(yaw)`` foreshortening correction.
+YAW_SD_DEG = 3.0
 #: Plausible adult inter-pupillary distance, mm (ref. [2]); outside -> warning.
 IPD_RANGE_MM = (50.0, 80.0)
 
@@ -115,6 +154,10 @@ class Calibration:
         ``|r - l| / mean`` (a per-photo uncertainty indicator).
     warning : str
         Empty, or why the calibration is doubtful.
+    uncertainty_pct : float
+        Relative uncertainty (1 SD, %) of ``mm_per_px`` as a scale of this
+        person's true millimetres (see :func:`calibration_uncertainty_pct`);
+        NaN when the user gave ``mm_per_px``.
     """
 
     mm_per_px: float
@@ -124,11 +167,59 @@ class Calibration:
     ipd_mm: float
     mm_per_px_spread: float
     warning: str = ""
+    uncertainty_pct: float = float("nan")
+
+
+def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> float:
+    """Relative uncertainty (1 SD, %) of one photo's ``mm_per_px``.
+
+    Independent parts added in quadrature:
+
+    - ``"iris"``: between-person iris size (``IRIS_DIAMETER_SD_MM /
+      IRIS_DIAMETER_MM`` = 3.6 %), the residual bias of the chord correction
+      (:data:`IRIS_CHORD_BIAS_SD`), the landmark jitter of the two-eye mean
+      chord, estimated from this photo's eye-to-eye disagreement as
+      ``0.627 * spread`` (for independent errors of SD ``s`` per eye,
+      ``E|r - l| / mean = 1.13 * sqrt(2) * s`` and the mean's SD is
+      ``s / sqrt(2)``) but never below :data:`IRIS_JITTER_FLOOR`, and the yaw
+      correction's share, ``tan|yaw| * YAW_SD_DEG`` (radians).
+    - ``"user_ipd"``: :data:`USER_IPD_SD` and the yaw share.
+    - ``"user_mm_per_px"``: NaN (the user's scale is taken as given).
+
+    Parameters
+    ----------
+    source : str
+        Calibration source (see :class:`Calibration`).
+    spread : float
+        ``|r - l| / mean`` of the two eyes' iris chords (dimensionless).
+    yaw_deg : float
+        Head yaw, degrees.
+
+    Returns
+    -------
+    float
+        Percent.
+    """
+    yaw = min(abs(float(yaw_deg)), 60.0) if np.isfinite(yaw_deg) else 0.0
+    yaw_part = np.tan(np.radians(yaw)) * np.radians(YAW_SD_DEG)
+    if source == "iris":
+        parts = (IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM, IRIS_CHORD_BIAS_SD,
+                 max(IRIS_JITTER_FLOOR, 0.627 * float(spread)), yaw_part)
+    elif source == "user_ipd":
+        parts = (USER_IPD_SD, yaw_part)
+    else:
+        return float("nan")
+    return float(100.0 * np.sqrt(np.sum(np.square(parts))))
 
 
 def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | None = None,
               ipd_mm: float | None = None) -> Calibration:
     """Millimetres per pixel from the iris diameter (or a user override).
+
+    ``mm_per_px = IRIS_DIAMETER_MM * IRIS_CHORD_BIAS / (mean chord / cos(yaw))``:
+    the mean of the two eyes' Face Mesh horizontal iris chords, corrected for
+    yaw foreshortening and for the chord's bias (it reads 4.6 % wider than
+    the visible iris; see the module docstring).
 
     Parameters
     ----------
@@ -136,7 +227,7 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
         Face Mesh landmarks ``(x, y[, z])`` in px.
     yaw_deg : float
         Head yaw; the horizontal iris chord is foreshortened by ``cos(yaw)``
-        and corrected for it.
+        and corrected for it (NaN, an unknown pose, is taken as 0).
     mm_per_px : float, optional
         Known scale (e.g. from a ruler in the photo); wins over everything.
     ipd_mm : float, optional
@@ -146,12 +237,13 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     Returns
     -------
     Calibration
+        With ``uncertainty_pct`` from :func:`calibration_uncertainty_pct`.
     """
     p = np.asarray(points, dtype=np.float64)[:, :2]
     d_right = float(np.linalg.norm(p[RIGHT_IRIS_H[0]] - p[RIGHT_IRIS_H[1]]))
     d_left = float(np.linalg.norm(p[LEFT_IRIS_H[0]] - p[LEFT_IRIS_H[1]]))
     ipd_px = float(np.linalg.norm(p[RIGHT_IRIS] - p[LEFT_IRIS]))
-    cos_yaw = max(np.cos(np.radians(yaw_deg)), 0.5)
+    cos_yaw = max(np.cos(np.radians(yaw_deg)), 0.5) if np.isfinite(yaw_deg) else 1.0  # unknown pose: frontal
     iris_px = 0.5 * (d_right + d_left) / cos_yaw
     spread = abs(d_right - d_left) / max(0.5 * (d_right + d_left), 1e-9)
     if mm_per_px is not None:
@@ -159,14 +251,15 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     elif ipd_mm is not None:
         scale, source = float(ipd_mm) / (ipd_px / cos_yaw), "user_ipd"
     else:
-        scale, source = IRIS_DIAMETER_MM / iris_px, "iris"
+        scale, source = IRIS_DIAMETER_MM * IRIS_CHORD_BIAS / iris_px, "iris"
     ipd = ipd_px * scale / cos_yaw
     warning = ""
     if not (IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
         warning = (f"inter-pupillary distance {ipd:.1f} mm is outside the adult range "
                    f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f} mm: calibration doubtful "
                    "(give --ipd-mm or --mm-per-px)")
-    return Calibration(scale, source, (d_right, d_left), ipd_px, ipd, spread, warning)
+    return Calibration(scale, source, (d_right, d_left), ipd_px, ipd, spread, warning,
+                       calibration_uncertainty_pct(source, spread, yaw_deg))
 
 
 @dataclass(frozen=True)
@@ -225,6 +318,15 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
     focal length equal to the image's long side (a ~53 deg field of view, a
     typical phone main camera) and no distortion.
 
+    Near-planar point sets have two pose solutions that fit almost equally
+    well, and the iterative solver alone sometimes lands on a mirrored one
+    (head behind the camera, roll -179 deg for an upright face).  So the
+    global SQPnP solution and the iterative one are both computed (each then
+    refined by Levenberg-Marquardt), solutions with the head behind the
+    camera or the face pointing away from it are rejected, and the one with
+    the smallest reprojection error wins.  Angles are wrapped to
+    [-90, 90) deg.
+
     Parameters
     ----------
     points : ndarray, shape (478, 2+)
@@ -235,25 +337,52 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
     Returns
     -------
     yaw, pitch, roll : float
-        Degrees.  Yaw > 0: the face turned towards the subject's left
-        (image right); pitch > 0: chin up; roll > 0: head tilted clockwise
-        in the image.
+        Degrees, each in [-90, 90); NaN when no valid pose is found.
+        Yaw > 0: the face turned towards the subject's left (image right);
+        pitch > 0: chin up; roll > 0: head tilted clockwise in the image.
+        Definitions (OpenCV camera axes, ``x`` right, ``y`` down, ``z`` away
+        from the camera; ``fx``, ``fz`` the face's own axes towards the
+        subject's left and into the head): ``yaw = atan2(-fz_x, fz_z)``,
+        ``pitch = atan2(fz_y, hypot(fz_x, fz_z))``, ``roll = atan2(fx_y, fx_x)``.
     """
     idx = list(CANONICAL_RIGID)
     model = np.array([CANONICAL_RIGID[i] for i in idx], dtype=np.float64)
     model = model * (1.0, -1.0, -1.0)  # canonical (y up, z to camera) -> OpenCV (y down, z away)
-    img = np.asarray(points, dtype=np.float64)[idx, :2]
+    img = np.ascontiguousarray(np.asarray(points, dtype=np.float64)[idx, :2])
+    nan3 = (float("nan"),) * 3
+    if not np.all(np.isfinite(img)):
+        return nan3
     w, h = image_size
     f = float(max(w, h))
     cam = np.array([[f, 0, w / 2.0], [0, f, h / 2.0], [0, 0, 1]], dtype=np.float64)
-    ok, rvec, tvec = cv2.solvePnP(model, img, cam, None, flags=cv2.SOLVEPNP_ITERATIVE)
-    if not ok:
-        return float("nan"), float("nan"), float("nan")
-    rot, _ = cv2.Rodrigues(rvec)
+    best, best_err = None, np.inf
+    for flag in (cv2.SOLVEPNP_SQPNP, cv2.SOLVEPNP_ITERATIVE):
+        try:
+            ok, rvec, tvec = cv2.solvePnP(model, img, cam, None, flags=flag)
+            if not ok:
+                continue
+            rvec, tvec = cv2.solvePnPRefineLM(model, img, cam, None, rvec, tvec)
+        except cv2.error:
+            continue
+        rot, _ = cv2.Rodrigues(rvec)
+        # valid: head in front of the camera, face (-z of the model) towards it
+        if tvec[2, 0] <= 0 or rot[2, 2] <= 0:
+            continue
+        proj, _ = cv2.projectPoints(model, rvec, tvec, cam, None)
+        err = float(np.mean(np.sum((proj[:, 0] - img) ** 2, axis=1)))
+        if err < best_err:
+            best, best_err = rot, err
+    if best is None:
+        return nan3
     # Angles of the face's own axes in camera space.  The model's x axis points to
     # the subject's left (image right), y down, z away from the camera.
-    fx, fz = rot[:, 0], rot[:, 2]
+    fx, fz = best[:, 0], best[:, 2]
     yaw = np.degrees(np.arctan2(-fz[0], fz[2]))
     pitch = np.degrees(np.arctan2(fz[1], np.hypot(fz[0], fz[2])))
     roll = np.degrees(np.arctan2(fx[1], fx[0]))
-    return float(yaw), float(pitch), float(roll)
+    return tuple(float(wrap_deg(a)) for a in (yaw, pitch, roll))
+
+
+def wrap_deg(angle_deg):
+    """Wrap angles (deg, scalar or array) to [-90, 90): a half-turn is the same axis."""
+    return (np.asarray(angle_deg, dtype=np.float64) + 90.0) % 180.0 - 90.0

@@ -17,6 +17,12 @@ from .geometry import (
     MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, Frame,
 )
 
+#: the Face Mesh face oval runs inside the visible jaw-to-neck edge: the contour is moved
+#: this far outward along its normals, mm (chosen on 24 hand-annotated Canada faces, where
+#: the hand-placed jaw points 126-132 lie a median 1.1-2.8 mm outside the oval; see
+#: docs/accuracy.md for the held-out faces and why no image edge search is used)
+JAW_EDGE_OFFSET_MM = 2.0
+
 _CHIN_POS = LOWER_OVAL.index(CHIN)
 #: from the subject's right gonion to chin, and chin to the left gonion
 _RIGHT_JAW = LOWER_OVAL[LOWER_OVAL.index(GONION_RIGHT):_CHIN_POS + 1]
@@ -29,7 +35,10 @@ class JawMetrics:
 
     Heights are distances below the inter-pupil line; ``*_right`` and
     ``*_left`` are the subject's sides.  ``contour_px`` is the lower face
-    contour (below the pupil line), shape (K, 2), ``(x, y)`` image px.
+    contour (below the pupil line): the Face Mesh oval moved
+    :data:`JAW_EDGE_OFFSET_MM` outward onto the jaw-to-neck edge, shape
+    (K, 2), ``(x, y)`` image px; ``oval_px`` is the oval itself (the
+    landmarks the metrics use).
     """
 
     jawline_height_mm: float
@@ -46,6 +55,32 @@ class JawMetrics:
     cheek_height_right_mm: float
     cheek_height_left_mm: float
     contour_px: np.ndarray
+    oval_px: np.ndarray | None = None
+
+
+def jaw_edge(uv_contour: np.ndarray, centre: np.ndarray, offset_mm: float = JAW_EDGE_OFFSET_MM) -> np.ndarray:
+    """Move a face-oval polyline outward along its normals.
+
+    Parameters
+    ----------
+    uv_contour : ndarray, shape (K, 2)
+        The oval's points in order, levelled ``(u, v)`` mm.
+    centre : ndarray, shape (2,)
+        A point inside the face (``u, v`` mm) that sets which side is outward.
+    offset_mm : float
+        Outward distance, mm.
+
+    Returns
+    -------
+    ndarray, shape (K, 2)
+        The moved points, levelled mm.
+    """
+    tang = np.gradient(uv_contour, axis=0)
+    tang /= np.maximum(np.linalg.norm(tang, axis=1, keepdims=True), 1e-12)
+    normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
+    out = np.sign(np.sum((uv_contour - centre) * normal, axis=1))
+    normal *= np.where(out == 0, 1.0, out)[:, None]
+    return uv_contour + offset_mm * normal
 
 
 def _resample(poly: np.ndarray, step: float) -> np.ndarray:
@@ -109,6 +144,9 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
       subnasale (2) and the level line through it.
     - jowl sag: largest distance of the contour outside the straight
       gonion-chin chord; grows when the jowl drops below the jaw line.
+    - contour: the face oval below the pupil line moved
+      :data:`JAW_EDGE_OFFSET_MM` outward (:func:`jaw_edge`); display only,
+      the metrics above use the landmarks themselves.
     - jaw angle: angle at the gonion between the ramus (towards the
       tragus-level oval point 234 / 454) and the mandible body (towards the
       chin), degrees.
@@ -140,7 +178,8 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
     ang_r = _angle(uv[GONION_RIGHT], uv[234], uv[CHIN])
     ang_l = _angle(uv[GONION_LEFT], uv[454], uv[CHIN])
 
-    contour = p[[i for i in LOWER_OVAL if uv[i, 1] > 0]]
+    below = [i for i in LOWER_OVAL if uv[i, 1] > 0]
+    edge = frame.to_px(jaw_edge(uv[below], uv[:468].mean(axis=0)))
     return JawMetrics(
         jawline_height_mm=_mean_height(jaw),
         jawline_height_right_mm=_mean_height(right),
@@ -155,5 +194,6 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
         mouth_corner_height_left_mm=float(uv[MOUTH_LEFT, 1]),
         cheek_height_right_mm=float(uv[CHEEK_RIGHT, 1]),
         cheek_height_left_mm=float(uv[CHEEK_LEFT, 1]),
-        contour_px=contour,
+        contour_px=edge,
+        oval_px=p[below],
     )

@@ -12,11 +12,25 @@ points 468-477), so nothing is downloaded at run time.
 One Face Mesh graph is built per process and reused; calls are serialised
 with a lock because a MediaPipe graph is not re-entrant (Streamlit runs
 sessions in threads).
+
+Logs: MediaPipe's C++ side (TF-Lite, absl) writes lines such as "Created
+TensorFlow Lite XNNPACK delegate for CPU", "Feedback manager requires a
+model with a single signature inference..." and "Using NORM_RECT without
+IMAGE_DIMENSIONS..." straight to file descriptor 2 while the graph is built
+and on its first face; ``GLOG_minloglevel``/``TF_CPP_MIN_LOG_LEVEL`` do not
+reach them. Unless the environment variable ``FACEMETRICS_VERBOSE`` is set
+(``facemetrics --verbose`` sets it; spawned batch workers inherit it), file
+descriptor 2 is pointed at ``/dev/null`` while MediaPipe is imported, the
+graph built and run, until the first call that found a face has returned
+(after that MediaPipe prints nothing more). Python's ``sys.stderr`` is
+flushed first, so facemetrics' own lines are never lost.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 import threading
 from dataclasses import dataclass
 
@@ -35,6 +49,37 @@ MAX_FACES = 4
 
 _lock = threading.Lock()
 _mesh = None
+_seen_face = False  # MediaPipe logs nothing more once a face has been processed
+
+
+def verbose() -> bool:
+    """True when MediaPipe's own log lines should be shown (``FACEMETRICS_VERBOSE`` set, not ``0``)."""
+    return os.environ.get("FACEMETRICS_VERBOSE", "") not in ("", "0")
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr(enabled: bool = True):
+    """Point file descriptor 2 at /dev/null for the duration (C/C++ log lines go nowhere)."""
+    if not enabled or verbose():
+        yield
+        return
+    try:
+        sys.stderr.flush()
+    except Exception:  # noqa: BLE001 - a closed/odd sys.stderr must not stop the measurement
+        pass
+    try:
+        saved = os.dup(2)
+    except OSError:  # no fd 2 at all (some daemon contexts): nothing to silence
+        yield
+        return
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @dataclass(frozen=True)
@@ -59,17 +104,49 @@ class FaceLandmarks:
 def _get_mesh():
     global _mesh
     if _mesh is None:
-        os.environ.setdefault("GLOG_minloglevel", "2")
-        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-        import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
-
-        _mesh = mp.solutions.face_mesh.FaceMesh(
-            static_image_mode=True,
-            max_num_faces=MAX_FACES,
-            refine_landmarks=True,
-            min_detection_confidence=0.5,
-        )
+        if not verbose():
+            os.environ.setdefault("GLOG_minloglevel", "2")
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        with _quiet_native_stderr():
+            _mesh = _build_in_own_thread()
     return _mesh
+
+
+def _build_mesh():
+    import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
+
+    return mp.solutions.face_mesh.FaceMesh(
+        static_image_mode=True,
+        max_num_faces=MAX_FACES,
+        refine_landmarks=True,
+        min_detection_confidence=0.5,
+    )
+
+
+def _build_in_own_thread():
+    """Import MediaPipe and build the graph in a short-lived thread.
+
+    Importing MediaPipe keeps a traceback of an exception it catches, and
+    with it every frame of the importing call stack and their local
+    variables, for the life of the process. Called from the caller's stack,
+    that would pin the first caller's data (in the app: the first user's
+    uploaded photos and analyses) in memory forever; a thread's stack holds
+    nothing of the caller's.
+    """
+    out: dict = {}
+
+    def run() -> None:
+        try:
+            out["mesh"] = _build_mesh()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            out["error"] = exc
+
+    t = threading.Thread(target=run, name="facemetrics-mediapipe-init", daemon=True)
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out["mesh"]
 
 
 def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
@@ -90,9 +167,14 @@ def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
         small = cv2.pyrDown(small)  # exact halving: much faster than an arbitrary-ratio INTER_AREA
     factor = small.shape[1] / rgb.shape[1]
     sh, sw = small.shape[:2]
+    global _seen_face
     with _lock:
-        result = _get_mesh().process(small)
-    faces = result.multi_face_landmarks or []
+        mesh = _get_mesh()
+        with _quiet_native_stderr(not _seen_face):
+            result = mesh.process(small)
+        faces = result.multi_face_landmarks or []
+        if faces:
+            _seen_face = True
     if not faces:
         return None
     arrays = []

@@ -35,13 +35,11 @@ Orientation
 -----------
 The EXIF ``Orientation`` tag (274) is applied exactly once, so ``rgb`` is
 upright as a viewer would show it. On the Pillow path this is
-:func:`PIL.ImageOps.exif_transpose`. On the OpenCV path (plain JPEGs) the tag
-is read from the header by Pillow (``Image.getexif``, the same source
-``exif_transpose`` uses) and applied to the decoded array with OpenCV
-flip/rotate/transpose, and OpenCV is told to ignore it
-(``cv2.IMREAD_IGNORE_ORIENTATION``): OpenCV 4.11's ``imdecode`` *does* apply
-EXIF orientation by default, also for the ``IMREAD_REDUCED_*`` modes, so
-without the flag rotated photos would be turned twice. HEIF rotations
+:func:`PIL.ImageOps.exif_transpose`. On the libjpeg-turbo path (plain JPEGs,
+decoded by ``simplejpeg``, which never looks at EXIF) the tag is read from
+the header by Pillow (``Image.getexif``, the same source ``exif_transpose``
+uses) and applied to the decoded array with OpenCV flip/rotate/transpose.
+HEIF rotations
 (``irot``/``imir``) are applied by libheif while decoding and pillow-heif then
 resets the EXIF tag to 1, so they are not applied twice either.
 
@@ -50,7 +48,16 @@ Size limits
 ``MAX_PIXELS = 100_000_000`` (100 megapixels, width x height of the stored
 image): larger images are refused with ``status="too_large"`` from the header
 alone, *before* any pixel is decoded, to bound memory (a 100 MP RGB image is
-300 MB). Pillow's own decompression-bomb guard (``Image.MAX_IMAGE_PIXELS``,
+300 MB). ``MAX_DECODED_PIXELS = 50_000_000`` bounds the decoded array: JPEGs
+are decoded reduced in the DCT domain (1/2, 1/4, 1/8) until they fit (also
+with ``fast=False``), other formats above it are refused (``too_large``)
+before decoding: a 300 KB flat 10000 x 10000 PNG or a 700 KB float TIFF of
+that size would otherwise take 1.6 GB / 3.3 GB (``docs/robustness.md``).
+A file whose header promises more pixels than its data can hold (a JPEG
+with less than one bit per 8 x 8 block, a PNG whose IDAT data are below
+deflate's 1032:1 limit) is ``unreadable`` before any pixel buffer is made.
+Pillow conversions run in bands of about 4 MP, so decoding costs Pillow's
+image plus the output array, not several copies. Pillow's own decompression-bomb guard (``Image.MAX_IMAGE_PIXELS``,
 about 89 MP by default) is not modified globally; its warning is silenced
 while a photo is opened, and its error (images above twice that limit) is
 reported as ``too_large`` too, so ``max_pixels`` cannot be raised beyond about
@@ -61,13 +68,15 @@ Images smaller than ``MIN_SIDE = 32`` pixels on either side are refused with
 Decoders and speed (``fast``)
 -----------------------------
 Plain 8-bit JPEGs (YCbCr or grayscale; i.e. nearly every camera/phone photo)
-are decoded with OpenCV's libjpeg-turbo, which gives bit-identical pixels to
-Pillow's decoder but about 2x faster on a 12 MP photo (no extra copy); all
-other inputs, including CMYK JPEGs, go through Pillow.
+are decoded with libjpeg-turbo through ``simplejpeg`` in strict mode, which
+gives bit-identical pixels to Pillow's and OpenCV's decoders and is as fast as
+OpenCV's (about 2x Pillow on a 12 MP photo); all other inputs, including CMYK
+JPEGs, go through Pillow.
 
 With ``fast=True`` (default), a JPEG whose long side is at least
 ``FAST_MIN_LONG_SIDE = 3000`` pixels is decoded at half resolution in the DCT
-domain (``cv2.IMREAD_REDUCED_COLOR_2``): about 2x faster again and a quarter
+domain (libjpeg's scaled decode, the same pixels as OpenCV's
+``IMREAD_REDUCED_COLOR_2``): about 2x faster again and a quarter
 of the memory (``bench/bench_load.py``: about 30 ms instead of 60 ms for a
 12 MP photo); ``Photo.scale`` is then ``2.0``. The result is close to a
 2 x 2 area downsampling of the full decode (mean absolute difference below
@@ -81,13 +90,35 @@ coarser than 0.2 mm/px; use ``fast=False``. Coordinates measured on ``rgb``
 must be multiplied by ``scale`` to refer to the original file. With
 ``fast=False`` every photo is decoded at full resolution (``scale == 1.0``).
 
+Corrupt data
+------------
+Decoders that only *warn* about damaged data are made strict, so damaged
+files are ``unreadable`` instead of measured on wrong pixels: JPEG through
+libjpeg-turbo with ``strict=True`` (every libjpeg warning, e.g. "Corrupt
+JPEG data: premature end of data segment", is an error; CMYK JPEGs, decoded
+by Pillow, are first entropy-decoded strictly at 1/8 scale); PNG by checking
+the CRC-32 of every chunk, IDAT included (Pillow skips those), before
+decoding; every other format through Pillow with
+``ImageFile.LOAD_TRUNCATED_IMAGES`` left at its default ``False``. What the
+formats cannot tell is not detected: JPEG, WebP and HEIC hold no checksum of
+their compressed data, so bytes overwritten inside it can still decode,
+without any warning, to wrong pixels (``bench/bench_fuzz.py``; rates in
+``docs/robustness.md``).
+
+Multi-page files
+----------------
+Only the first page of a multi-page TIFF or the first frame of an animated
+GIF/WebP/PNG is decoded; :attr:`Photo.warnings` says so (and the
+``warnings`` column of the analysis).
+
 Statuses
 --------
 Every read failure raises :class:`facemetrics.errors.PhotoError` whose
 ``status`` is one of ``"unreadable"`` (file not found, permission denied,
-truncated or corrupt data), ``"empty"`` (zero bytes), ``"not_an_image"``
-(unrecognised or unsupported format), ``"too_large"`` and ``"too_small"``.
-The message names the file and the reason.
+dangling or looping symbolic link, truncated or corrupt data),
+``"empty"`` (zero bytes), ``"not_an_image"`` (unrecognised or unsupported
+format), ``"too_large"`` and ``"too_small"``. The message names the file
+and the reason.
 """
 
 from __future__ import annotations
@@ -104,12 +135,14 @@ from typing import Any
 import cv2
 import numpy as np
 import pillow_heif
+import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
+    "MAX_DECODED_PIXELS",
     "MAX_PIXELS",
     "MIN_SIDE",
     "Photo",
@@ -118,6 +151,12 @@ __all__ = [
 
 #: Largest accepted image, in pixels (width x height), checked on the header.
 MAX_PIXELS = 100_000_000
+#: Largest image decoded, in pixels of the *decoded* array: JPEGs above it are
+#: decoded reduced in the DCT domain (1/2, 1/4, 1/8) until they fit; other
+#: formats, which cannot be decoded reduced, are refused (``too_large``).
+#: 50 MP of RGB is 150 MB; the peak of a whole analysis stays under about
+#: 1 GB (docs/robustness.md).
+MAX_DECODED_PIXELS = 50_000_000
 #: Smallest accepted side length, in pixels.
 MIN_SIDE = 32
 #: JPEGs with a long side of at least this many pixels use the fast
@@ -125,9 +164,6 @@ MIN_SIDE = 32
 FAST_MIN_LONG_SIDE = 3000
 
 pillow_heif.register_heif_opener()
-
-# OpenCV >= 4.11 can decode straight to RGB (saves a full-image BGR->RGB pass).
-_IMREAD_COLOR_RGB = int(getattr(cv2, "IMREAD_COLOR_RGB", 0))
 
 # Formats Pillow may use to open a photo. Everything else is refused (some
 # Pillow plugins, e.g. EPS, run external programs).
@@ -191,6 +227,9 @@ class Photo:
     sha256 : str
         Hex SHA-256 digest of the input file bytes (content hash, independent
         of the file name; for caching and resuming).
+    warnings : tuple of str
+        Notes about the decode that do not stop the measurement, e.g. that a
+        multi-page TIFF or an animated GIF/WebP was cut to its first page.
     """
 
     rgb: np.ndarray
@@ -201,6 +240,7 @@ class Photo:
     original_size: tuple[int, int]
     format: str
     sha256: str
+    warnings: tuple[str, ...] = ()
 
     @property
     def size(self) -> tuple[int, int]:
@@ -222,14 +262,18 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
             with open(path, "rb") as fh:  # read-only, never modifies the file
                 data = fh.read()
         except FileNotFoundError:
+            if os.path.islink(path):
+                raise PhotoError(label, "symbolic link to a missing file", status="unreadable") from None
             raise PhotoError(label, "file not found", status="unreadable") from None
         except IsADirectoryError:
             raise PhotoError(label, "is a directory, not a file", status="unreadable") from None
         except PermissionError:
             raise PhotoError(label, "permission denied", status="unreadable") from None
         except OSError as exc:
-            raise PhotoError(label, f"cannot read file ({exc.strerror or exc})",
-                             status="unreadable") from None
+            reason = exc.strerror or str(exc)
+            if os.path.islink(path):
+                reason = f"symbolic link loop or unreadable link: {reason}"
+            raise PhotoError(label, f"cannot read file ({reason})", status="unreadable") from None
         return data, label, path
 
     if isinstance(source, (bytes, bytearray, memoryview)):
@@ -418,7 +462,30 @@ def _composite_on_white(rgba: np.ndarray) -> np.ndarray:
     return out.astype(np.uint8)
 
 
+#: pixels converted per horizontal band by :func:`_to_rgb_array` (bounds the temporaries)
+_BAND_PIXELS = 1 << 22
+
+
 def _to_rgb_array(img: Image.Image) -> np.ndarray:
+    """Any Pillow mode -> ``(H, W, 3)`` uint8 RGB (C-contiguous), converted in bands.
+
+    The output is allocated once and filled band by band (about 4 MP each),
+    so the conversion's temporaries (Pillow's ``tobytes`` copy, mode
+    conversions, 16-bit and alpha arithmetic) stay a few tens of MB instead
+    of several times the image: the peak is Pillow's decoded image plus this
+    array.
+    """
+    width, height = img.size
+    band = max(1, _BAND_PIXELS // max(width, 1))
+    if height <= band:
+        return _band_to_rgb(img)
+    out = np.empty((height, width, 3), np.uint8)
+    for y in range(0, height, band):
+        out[y:y + band] = _band_to_rgb(img.crop((0, y, width, min(height, y + band))))
+    return out
+
+
+def _band_to_rgb(img: Image.Image) -> np.ndarray:
     """Any Pillow mode -> ``(H, W, 3)`` uint8 RGB (C-contiguous)."""
     mode = img.mode
     if mode.startswith("I;16") or mode == "I":
@@ -478,24 +545,232 @@ def _jpeg_has_eoi(data: bytes) -> bool:
     return False
 
 
-def _decode_jpeg_cv2(data: bytes, orientation: int, label: str, reduce: int) -> np.ndarray:
-    """Decode an 8-bit YCbCr/grayscale JPEG with OpenCV (libjpeg-turbo).
+def _jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
+    """``(offset of the first SOS marker, SOF marker byte)``, or None.
 
-    ``reduce`` is 1 (full size) or 2 (DCT-domain half-size decode). OpenCV is
-    told to ignore the EXIF orientation; it is applied here, once. Returns an
-    upright ``(H, W, 3)`` uint8 RGB array.
+    Walks the marker segments from SOI (APPn payloads, which may hold an
+    embedded thumbnail, are skipped by their length).
+    """
+    n = len(data)
+    i, sof = 2, 0
+    while i + 4 <= n:
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:
+            return i, sof
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            i += 2
+            continue
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            sof = marker
+        i += 2 + ((data[i + 2] << 8) | data[i + 3])
+    return None
+
+
+def _check_jpeg_data_size(data: bytes, width: int, height: int, label: str) -> None:
+    """Refuse a JPEG whose header promises more pixels than its data can hold.
+
+    A Huffman-coded JPEG spends at least one bit per 8 x 8 block of the
+    first component (the DC code of the block: baseline and progressive
+    alike), so its compressed data after the first SOS marker is at least
+    ``ceil(W / 8) * ceil(H / 8) / 8`` bytes. A file with less (e.g. a header
+    claiming 9000 x 9000 pixels followed by the data of a 64 x 64 image) is
+    ``unreadable`` before any pixel buffer is allocated. Arithmetic-coded
+    JPEGs (SOF9-SOF15, rare) can go below one bit per block and are not
+    checked here (the strict decode still catches them).
+    """
+    found = _jpeg_scan_start(data)
+    if found is None:
+        return
+    sos, sof = found
+    if sof >= 0xC9:  # arithmetic coding
+        return
+    need = ((width + 7) // 8) * ((height + 7) // 8) // 8
+    have = len(data) - sos
+    if have < need:
+        raise PhotoError(
+            label,
+            f"truncated or corrupt JPEG data: the header says {width}x{height} pixels, which need at "
+            f"least {need:,} bytes of image data, but the file holds {have:,}",
+            status="unreadable",
+        )
+
+
+def _jpeg_reduce(width: int, height: int, fast: bool, max_decoded: int | None) -> int:
+    """DCT-domain reduction factor (1, 2, 4 or 8) for a JPEG of this size."""
+    reduce = 2 if fast and max(width, height) >= FAST_MIN_LONG_SIDE else 1
+    if max_decoded is not None:
+        while reduce < 8 and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded:
+            reduce *= 2
+    return reduce
+
+
+def _decode_jpeg(data: bytes, orientation: int, label: str, reduce: int,
+                 width: int, height: int) -> np.ndarray:
+    """Decode an 8-bit YCbCr/grayscale JPEG strictly (libjpeg-turbo via simplejpeg).
+
+    ``reduce`` is 1 (full size) or 2, 4, 8 (DCT-domain reduced decode, the
+    output sizes rounded up as libjpeg does). Every libjpeg warning ("Corrupt
+    JPEG data: premature end of data segment", "... extraneous bytes before
+    marker", bad Huffman code, ...) is an error here (``strict=True``): such
+    files decode to visibly wrong pixels (grey or shifted blocks) and are
+    ``unreadable``, never measured. The pixels are bit-identical to Pillow's
+    and OpenCV's libjpeg-turbo decode (islow DCT, fancy upsampling). The
+    EXIF orientation is applied here, once. Returns an upright
+    ``(H, W, 3)`` uint8 RGB array.
     """
     if not _jpeg_has_eoi(data):
         raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
-    flags = (cv2.IMREAD_REDUCED_COLOR_2 if reduce == 2 else cv2.IMREAD_COLOR) | cv2.IMREAD_IGNORE_ORIENTATION
-    if _IMREAD_COLOR_RGB:
-        flags |= _IMREAD_COLOR_RGB  # libjpeg writes RGB directly, no BGR->RGB pass
-    out = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), flags)
-    if out is None or out.ndim != 3 or out.shape[2] != 3:
-        raise PhotoError(label, "corrupt JPEG data (OpenCV could not decode it)", status="unreadable")
-    if not _IMREAD_COLOR_RGB:
-        out = cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
+    _check_jpeg_data_size(data, width, height, label)
+    kw = {}
+    if reduce > 1:
+        kw = dict(min_width=-(-width // reduce), min_height=-(-height // reduce))
+    try:
+        out = simplejpeg.decode_jpeg(data, colorspace="RGB", strict=True, **kw)
+    except (ValueError, RuntimeError) as exc:
+        raise PhotoError(label, f"corrupt JPEG data ({_short(exc)})", status="unreadable") from None
+    if out.ndim != 3 or out.shape[2] != 3:
+        raise PhotoError(label, "corrupt JPEG data (decoder returned no RGB image)", status="unreadable")
     return _apply_orientation(out, orientation)
+
+
+def _verify_jpeg_strict(data: bytes, label: str) -> None:
+    """Entropy-decode a JPEG that Pillow will decode (e.g. CMYK) and raise on any libjpeg warning.
+
+    Pillow's JPEG decoder only prints libjpeg's "Corrupt JPEG data" warnings;
+    this runs libjpeg-turbo in strict mode at 1/8 scale (every coefficient is
+    still entropy-decoded, so every warning is still raised, at a fraction of
+    the cost).
+    """
+    if not _jpeg_has_eoi(data):
+        raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
+    try:
+        header = simplejpeg.decode_jpeg_header(data)
+        colorspace = "CMYK" if header[2] in ("CMYK", "YCCK") else "RGB"
+        simplejpeg.decode_jpeg(data, colorspace=colorspace, strict=True, min_width=1, min_height=1)
+    except (ValueError, RuntimeError) as exc:
+        raise PhotoError(label, f"corrupt JPEG data ({_short(exc)})", status="unreadable") from None
+
+
+def _verify_riff(data: bytes, label: str) -> None:
+    """Check that a WebP's RIFF chunks tile the file exactly.
+
+    Every WebP encoder writes the RIFF size (file length - 8) and each
+    chunk's size; libwebp decodes from the declared sizes and ignores the
+    rest, so a repeated or inserted range inside the image data decodes to
+    wrong pixels silently. A file whose length or chunk sizes disagree is
+    ``unreadable``. (Bytes *overwritten* inside the VP8/VP8L data keep every
+    size right and cannot be detected: WebP has no checksum.)
+    """
+    n = len(data)
+    riff = int.from_bytes(data[4:8], "little") + 8
+    if riff + (riff & 1) != n and riff != n:
+        raise PhotoError(label, f"truncated or corrupt WEBP data (RIFF size says {riff:,} bytes, the file has "
+                                f"{n:,})", status="unreadable")
+    i = 12
+    while i + 8 <= n:
+        size = int.from_bytes(data[i + 4:i + 8], "little")
+        i += 8 + size + (size & 1)
+    if i != n:
+        raise PhotoError(label, "truncated or corrupt WEBP data (chunk sizes do not add up to the file length)",
+                         status="unreadable")
+
+
+def _verify_isobmff(data: bytes, label: str) -> None:
+    """Check that a HEIF/AVIF file's top-level boxes tile it exactly.
+
+    ``ftyp``, ``meta``, ``mdat``, ... each start with a size and a
+    four-letter type; libheif reads the image data from the sizes declared
+    in ``meta`` and ignores the rest, so a range repeated inside ``mdat``
+    decodes to wrong pixels silently. Here every top-level box must have a
+    printable four-character type and the boxes must end exactly at the end
+    of the file. (Bytes *overwritten* inside the coded image keep the
+    structure and cannot be detected: HEIF has no checksum.)
+    """
+    n = len(data)
+    i = 0
+    for _ in range(100_000):
+        if i == n:
+            return
+        if i + 8 > n:
+            break
+        size = int.from_bytes(data[i:i + 4], "big")
+        kind = data[i + 4:i + 8]
+        header = 8
+        if size == 1 and i + 16 <= n:
+            size, header = int.from_bytes(data[i + 8:i + 16], "big"), 16
+        elif size == 0 and kind == b"mdat":  # the last box (media data) runs to the end of the file
+            size = n - i
+        if not all(32 <= c < 127 for c in kind) or size < header or i + size > n:
+            break
+        i += size
+    raise PhotoError(label, f"truncated or corrupt {'AVIF' if data[8:12] in (b'avif', b'avis') else 'HEIF'} data "
+                            f"(top-level boxes do not tile the file: bad box at byte {i:,} of {n:,})",
+                     status="unreadable")
+
+
+#: PNG chunks are walked up to this many (a real file has a few dozen to a few thousand)
+_PNG_MAX_CHUNKS = 1_000_000
+
+
+def _verify_png(data: bytes, label: str) -> None:
+    """Check a PNG's chunk structure and every chunk's CRC-32 (IDAT included).
+
+    Pillow skips the CRC of image-data chunks and stops inflating once it
+    has every row, so zeroed or overwritten bytes inside IDAT can decode to
+    wrong pixels without an error. Here any CRC mismatch, a chunk running
+    past the end of the file, or a missing IEND chunk makes the photo
+    ``unreadable``. Also refuses a PNG whose IDAT data are too small for the
+    size in its header (deflate compresses at most about 1032:1), before any
+    pixel buffer is allocated.
+    """
+    import zlib
+
+    n = len(data)
+    view = memoryview(data)
+    i = 8
+    idat = 0
+    ihdr = None
+    for _ in range(_PNG_MAX_CHUNKS):
+        if i + 12 > n:
+            raise PhotoError(label, "truncated PNG data (no IEND chunk)", status="unreadable")
+        length = int.from_bytes(data[i:i + 4], "big")
+        kind = data[i + 4:i + 8]
+        end = i + 8 + length
+        if length > 0x7FFFFFFF or end + 4 > n:
+            raise PhotoError(label, f"truncated or corrupt PNG data (chunk at byte {i} runs past the end "
+                                    "of the file)", status="unreadable")
+        crc = int.from_bytes(data[end:end + 4], "big")
+        if zlib.crc32(view[i + 4:end]) != crc:  # memoryview: no copy of a large IDAT
+            what = kind.decode("latin-1") if kind.isalpha() else repr(kind)
+            raise PhotoError(label, f"corrupt PNG data (CRC mismatch in the {what} chunk at byte {i})",
+                             status="unreadable")
+        if kind == b"IHDR" and length >= 13:
+            ihdr = data[i + 8:i + 8 + 13]
+        elif kind == b"IDAT":
+            idat += length
+        elif kind == b"IEND":
+            break
+        i = end + 4
+    else:
+        raise PhotoError(label, "corrupt PNG data (too many chunks)", status="unreadable")
+    if ihdr is not None:
+        width, height = int.from_bytes(ihdr[0:4], "big"), int.from_bytes(ihdr[4:8], "big")
+        depth, ctype = ihdr[8], ihdr[9]
+        channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(ctype, 1)
+        raw = height * (1 + (width * channels * depth + 7) // 8)
+        need = raw // 1100
+        if idat < need:
+            raise PhotoError(
+                label,
+                f"truncated or corrupt PNG data: the header says {width}x{height} pixels, which need at "
+                f"least {need:,} bytes of compressed data, but the file holds {idat:,}",
+                status="unreadable",
+            )
 
 
 # --------------------------------------------------------------------------
@@ -509,6 +784,7 @@ def load_photo(
     name: str | None = None,
     fast: bool = True,
     max_pixels: int | None = MAX_PIXELS,
+    max_decoded_pixels: int | None = MAX_DECODED_PIXELS,
 ) -> Photo:
     """Read a photo into an upright 8-bit RGB array.
 
@@ -526,7 +802,7 @@ def load_photo(
         to the file's basename, the file-like's ``.name`` basename,
         ``"<bytes>"`` or ``"<stream>"``.
     fast : bool, default True
-        Allow the half-resolution OpenCV decode for JPEGs whose long side is
+        Allow the half-resolution libjpeg-turbo decode for JPEGs whose long side is
         at least :data:`FAST_MIN_LONG_SIDE` (3000) pixels (about 2x faster,
         ``scale == 2.0``; see the module docstring for when this loses
         precision). ``False`` always decodes at full resolution.
@@ -534,6 +810,10 @@ def load_photo(
         Refuse images with more than this many pixels (width x height, read
         from the header before decoding). ``None`` disables this check
         (Pillow's own decompression-bomb limit still applies).
+    max_decoded_pixels : int or None, default MAX_DECODED_PIXELS
+        Largest decoded array, in pixels: JPEGs are decoded reduced (1/2,
+        1/4, 1/8, also with ``fast=False``) until they fit, other formats
+        above it are refused (``too_large``). ``None`` disables it.
 
     Returns
     -------
@@ -599,11 +879,35 @@ def load_photo(
                     status="too_small",
                 )
 
-            # Plain 8-bit JPEG: OpenCV's libjpeg-turbo gives the same pixels as
-            # Pillow (see tests) about 2x faster, and can decode at half size.
-            # Everything else, CMYK JPEG included, is decoded by Pillow.
-            use_cv2 = fmt == "JPEG" and img.mode in ("RGB", "L")
-            if not use_cv2:
+            # Plain 8-bit JPEG: libjpeg-turbo through simplejpeg, strict (any
+            # libjpeg warning is an error), reduced in the DCT domain when
+            # large. Everything else, CMYK JPEG included, is decoded by Pillow.
+            use_sj = fmt == "JPEG" and img.mode in ("RGB", "L")
+            reduce = _jpeg_reduce(width, height, fast, max_decoded_pixels) if use_sj else 1
+            if (max_decoded_pixels is not None
+                    and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded_pixels):
+                raise PhotoError(
+                    label,
+                    f"image is too large to decode: {width}x{height} = {width * height:,} pixels "
+                    f"(limit {max_decoded_pixels:,} decoded pixels"
+                    + ("" if use_sj else f"; {fmt} cannot be decoded reduced") + ")",
+                    status="too_large",
+                )
+            n_frames = 1
+            if fmt != "JPEG":  # MPO's extra pictures are previews/depth maps: not pages
+                try:
+                    n_frames = int(getattr(img, "n_frames", 1) or 1)
+                except Exception:  # noqa: BLE001 - a broken frame index: decode the first frame
+                    n_frames = 1
+            if fmt == "PNG":
+                _verify_png(data, label)
+            elif fmt == "WEBP" and sniffed == "WEBP":
+                _verify_riff(data, label)
+            elif sniffed in ("HEIF", "AVIF"):
+                _verify_isobmff(data, label)
+            elif fmt == "JPEG" and not use_sj:
+                _verify_jpeg_strict(data, label)
+            if not use_sj:
                 # Load before reading EXIF: some plugins (PNG) load the whole
                 # image inside getexif(), which would hide decode errors.
                 try:
@@ -621,19 +925,24 @@ def load_photo(
             orientation = _orientation(exif)
             taken_at = _taken_at(exif)
 
-            if use_cv2:
-                reduce = 2 if fast and max(width, height) >= FAST_MIN_LONG_SIDE else 1
-                rgb = _decode_jpeg_cv2(data, orientation, label, reduce)
+            if use_sj:
+                rgb = _decode_jpeg(data, orientation, label, reduce, width, height)
                 scale = float(reduce)
             else:
                 try:
-                    upright = ImageOps.exif_transpose(img)
+                    # exif_transpose copies the whole image even when upright: skip it then
+                    upright = img if orientation == 1 else ImageOps.exif_transpose(img)
                 except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
                     upright, orientation = img, 1
                 rgb = _to_rgb_array(upright)
+                del upright
                 scale = 1.0
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
+            notes = ()
+            if n_frames > 1:
+                kind = {"TIFF": "pages", "GIF": "frames", "WEBP": "frames", "PNG": "frames"}.get(fmt, "images")
+                notes = (f"{fmt} file holds {n_frames} {kind}; only the first was measured",)
 
     return Photo(
         rgb=rgb,
@@ -644,4 +953,5 @@ def load_photo(
         original_size=(int(original_size[0]), int(original_size[1])),
         format=fmt,
         sha256=sha,
+        warnings=notes,
     )

@@ -44,7 +44,7 @@ class Column:
 
 _ROLL = "Measured in the eye-levelled frame, so in-plane roll does not change it."
 _POSE = "Changes with head pitch and yaw; compare only photos whose pose agrees (see quality flags)."
-_IPD = "Divided by the inter-pupillary distance: needs no calibration, so it is free of the iris calibration's ~2-4 % error."
+_IPD = "Divided by the inter-pupillary distance: needs no calibration, so it is free of the iris calibration's ~4.5 % uncertainty (`mm_per_px_uncertainty_pct`)."
 
 
 def _side_pair(stem: str, unit: str, definition: str, **kw) -> list[Column]:
@@ -87,9 +87,12 @@ IMAGE = [
 ]
 
 CALIBRATION = [
-    Column("mm_per_px", "mm/px", "Millimetres per pixel of the photo, from the horizontal iris diameter (11.7 mm, Rüfer et al. 2005) averaged over both eyes and corrected for yaw, or the user's override.",
+    Column("mm_per_px", "mm/px", "Millimetres per pixel of the photo, from the horizontal visible iris diameter (11.71 mm, Rüfer et al. 2005): the Face Mesh iris chord averaged over both eyes, corrected for yaw and for the chord reading 4.6 % wider than the iris edge in the image (docs/accuracy.md, \"Scale calibration\"); or the user's override.",
            landmarks="469-471, 474-476",
-           limits="Individual irises vary by about +/-0.4 mm (3.6 %, 1 SD), which scales every mm value of one person by the same factor; changes between two photos of the same person are not affected by that bias."),
+           limits="Individual irises vary by about +/-0.4 mm (3.6 %, 1 SD), which scales every mm value of one person by the same factor; changes between two photos of the same person are not affected by that bias. Hand-placed pupils x mm_per_px give median inter-pupillary distances of 60.6 mm (40 Canada faces) and 62.5 mm (12 London faces); adults average 63.4 mm (Dodgson 2004)."),
+    Column("mm_per_px_uncertainty_pct", "%", "Relative uncertainty (1 SD) of `mm_per_px` as a scale of this person's true millimetres: between-person iris size (3.6 %), residual bias of the chord correction (2.5 %), landmark jitter (0.63 x `calibration_spread`, at least 1 %) and the yaw correction (tan(abs(yaw)) x 3 deg), in quadrature; with `--ipd-mm` 1.5 % plus the yaw part; empty with `--mm-per-px`.",
+           "larger = less certain millimetres", "469-471, 474-476",
+           "About 4.5 % for a frontal photo, so a single photo's 100 mm is 100 +/- 4.5 mm; it scales all mm values of the photo together and cancels in `_ipd` ratios and in before/after changes measured on one calibration."),
     Column("calibration_source", "", "`iris`, `user_mm_per_px` or `user_ipd`."),
     Column("iris_diameter_right_px", "px", "Horizontal iris diameter of the subject's right eye.", landmarks="469, 471"),
     Column("iris_diameter_left_px", "px", "Horizontal iris diameter of the subject's left eye.", landmarks="474, 476"),
@@ -137,12 +140,12 @@ JAW_RATIOS = [_ratio(c, 2 if c.unit == "mm2" else 1) for c in JAW if c.unit in (
 
 _NLF_LM = "path 203-206-216 (right), 423-426-436 (left), extended 4 mm up and 8 mm down, band +/-6 mm"
 NLF = [
-    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: mean Sato valley response (black ridges, sigmas 1.0/1.5/2.0 mm at 0.4 mm/px, luminance divided by the band's median) along the detected fold line, x 100.",
+    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: relative darkening 1 - L/L_skin of the green channel (L_skin: the cheek skin level either side of the fold), integrated across strips parallel to the fold line up to 3 mm either side and combined by a soft maximum; units 10 x mm of full darkening (a valley 10 % darker over 3 mm adds about 3). Rises strictly with a darker or wider valley on the line or beside it (facemetrics.folds).",
                 direction="larger = deeper / darker fold", landmarks=_NLF_LM,
-                limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; compare photos under the same light."),
+                limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; can be negative where the fold area is lighter than the cheek. Compare photos under the same light."),
     *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
                 direction="larger = darker fold", landmarks=_NLF_LM, limits="As nlf_depth; negative when the line is lighter than its sides (no visible fold)."),
-    *_side_pair("nlf_length", "mm", "Longest run of the fold line whose valley response exceeds 0.5.",
+    *_side_pair("nlf_length", "mm", "Length of the fold line along which the scale-space valley evidence, smoothed along the line, exceeds the threshold of facemetrics.folds.LENGTH_THRESHOLD.",
                 direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Capped by the band length (about 30-45 mm)."),
 ]
 NLF_RATIOS = [_ratio(c) for c in NLF if c.unit == "mm"]

@@ -76,8 +76,11 @@ half-lives, refined by golden-section search (relative precision ~1e-4 in
 half-life).  This is vectorised over replicates and ~100× faster than a
 ``curve_fit`` call per replicate.  Confidence intervals are percentile
 intervals.  With few subjects the percentile cluster bootstrap is somewhat
-too narrow (it ignores the (G-1)/G small-sample factor); treat intervals from
-3-5 subjects as indicative.
+too narrow (it ignores the (G-1)/G small-sample factor and sees little of the
+photo-to-photo noise), so below :data:`TWO_STAGE_BELOW_CLUSTERS` subjects the
+replicates are **two-stage** (subjects resampled, then each replicate's
+residuals resampled too; Davison & Hinkley 1997, sec. 3.8), which errs on the
+wide side; treat intervals from 3-5 subjects as indicative.
 
 The 24 h claim test
 -------------------
@@ -128,6 +131,9 @@ of the Royal Statistical Society B*, 69(3), 369-390.
 Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2008). Bootstrap-based
 improvements for inference with clustered errors. *Review of Economics and
 Statistics*, 90(3), 414-427.
+
+Davison, A. C., & Hinkley, D. V. (1997). *Bootstrap Methods and their
+Application*. Cambridge University Press, sec. 3.8 (hierarchical data).
 """
 
 from __future__ import annotations
@@ -153,9 +159,11 @@ __all__ = [
     "DecayParams",
     "SeriesError",
     "SeriesResult",
+    "analyze_regimen",
     "analyze_series",
     "decay_model",
     "fit_decay",
+    "plot_regimen",
     "plot_timeline",
 ]
 
@@ -182,6 +190,8 @@ MIN_LAST_HOURS = 12.0
 MIN_SUBJECT_TIMES = 5
 #: at least this many subjects for the cluster (subject) bootstrap
 MIN_CLUSTERS = 3
+#: below this many subjects the cluster bootstrap also resamples residuals (two-stage)
+TWO_STAGE_BELOW_CLUSTERS = 10
 #: default half-life bounds, hours
 HALF_LIFE_BOUNDS = (0.05, 5000.0)
 #: lasting/transient are bounded by this multiple of max|value|
@@ -977,7 +987,16 @@ def _analyze_one(
         counts = np.zeros((n_boot, n_subjects))
         np.add.at(counts, (np.repeat(np.arange(n_boot), n_subjects), draws.ravel()), 1.0)
         w = counts[:, codes]
-        yb = np.broadcast_to(y, (n_boot, n))
+        if n_subjects < TWO_STAGE_BELOW_CLUSTERS:
+            # two-stage bootstrap (subjects, then residuals within them; Davison & Hinkley 1997,
+            # sec. 3.8): with few subjects, resampling subjects alone sees too little of the
+            # photo-to-photo noise and gives too narrow intervals; this errs on the wide side
+            fitted = est.change_at(t)
+            resid = y - fitted
+            resid = (resid - resid.mean()) * math.sqrt(n / max(n - 3, 1))
+            yb = fitted[None, :] + resid[rng.integers(0, n, size=(n_boot, n))]
+        else:
+            yb = np.broadcast_to(y, (n_boot, n))
         # a replicate needs >= 3 distinct post-treatment times to identify 3 parameters
         order = np.unique(t, return_inverse=True)[1]
         post_mask = t >= 0
@@ -1226,7 +1245,7 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
 def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None):
-    """Plot change versus hours since treatment, one panel per metric.
+    """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
     Drawn per panel: the photos (colour = treatment, marker = subject), the
     pooled fitted curve of each treatment with its pointwise 95 % bootstrap
@@ -1247,8 +1266,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     path : str or os.PathLike, optional
         When given, the figure is saved there as PNG.
     side : str, optional
-        Side to draw; default ``"mean"`` when a metric has it, else the first
-        side in sorted order.
+        Side to draw; default ``"mean"`` when a metric has it, else one
+        panel per side (right, then left).
 
     Returns
     -------
@@ -1267,17 +1286,29 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     subjects = sorted(set(df["subject"]))
     marker = {s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(subjects)}
 
-    ncols = min(len(metrics), 2)
-    nrows = math.ceil(len(metrics) / ncols)
+    # one panel per metric (its "mean" side), or per side for metrics measured per side only
+    # (e.g. nlf_depth: the subject's right and left fold each get a panel)
+    panels = []
+    for metric in metrics:
+        sides = sorted(set(df.loc[df["metric"] == metric, "side"])
+                       | {f.side for f in result.pooled() if f.metric == metric})
+        if side is not None:
+            panels.append((metric, side))
+        elif "mean" in sides or not sides:
+            panels.append((metric, "mean"))
+        else:
+            order = {"right": 0, "left": 1}
+            panels += [(metric, s) for s in sorted(sides, key=lambda s: (order.get(s, 2), s))]
+
+    ncols = min(len(panels), 2)
+    nrows = math.ceil(len(panels) / ncols)
     fig = Figure(figsize=(6.4 * ncols, 4.4 * nrows), layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    for ax in axes[len(metrics):]:
+    for ax in axes[len(panels):]:
         ax.set_visible(False)
 
-    for ax, metric in zip(axes, metrics):
+    for ax, (metric, use_side) in zip(axes, panels):
         mdf = df[df["metric"] == metric]
-        sides = sorted(set(mdf["side"]) | {f.side for f in result.pooled() if f.metric == metric})
-        use_side = side if side is not None else ("mean" if "mean" in sides else (sides[0] if sides else "mean"))
         mdf = mdf[mdf["side"] == use_side]
         fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
         units = [u for u in pd.unique(mdf["unit"]) if u] or [f.unit for f in fits if f.unit]
@@ -1340,6 +1371,278 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
             ]
         ax.legend(handles=handles, fontsize=7, loc="best", framealpha=0.85)
 
+    if path is not None:
+        fig.savefig(path, format="png", dpi=110)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# the regimen: cumulative change over days, from the pre-session photos
+# --------------------------------------------------------------------------
+
+#: verdicts of a regimen row
+CUMULATIVE = "cumulative_change"
+NO_CUMULATIVE = "no_cumulative_change"
+
+#: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
+REGIMEN_COLUMNS = (
+    "kind",
+    "treatment",
+    "metric",
+    "side",
+    "subject",
+    "unit",
+    "n_photos",
+    "n_subjects",
+    "n_days",
+    "day_n",
+    "slope_per_week",
+    "slope_per_week_ci_low",
+    "slope_per_week_ci_high",
+    "change_day_n",
+    "change_day_n_ci_low",
+    "change_day_n_ci_high",
+    "smallest_meaningful_change",
+    "verdict",
+    "reason",
+    "status",
+    "bootstrap",
+    "n_boot",
+    "confidence",
+)
+
+#: a regimen fit needs pre-session photos on at least this many distinct days after day 0
+MIN_REGIMEN_DAYS = 3
+
+
+def _regimen_slope(d: np.ndarray, y: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Least-squares common slope with one intercept per subject, for every weight row.
+
+    ``d`` days, ``y`` values, ``g`` subject codes (shape (n,)); ``w`` (B, n)
+    observation weights (bootstrap counts).  Returns (B,) slopes (value unit per day).
+    """
+    n_g = int(g.max()) + 1 if g.size else 0
+    onehot = np.zeros((g.size, n_g))
+    onehot[np.arange(g.size), g] = 1.0
+    sw = w @ onehot  # (B, G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        md = (w * d) @ onehot / sw
+        my = (w * y) @ onehot / sw
+    md = np.nan_to_num(md)[:, g]  # (B, n): each observation's subject mean
+    my = np.nan_to_num(my)[:, g]
+    dc, yc = d[None, :] - md, y[None, :] - my
+    sxx = (w * dc * dc).sum(axis=1)
+    sxy = (w * dc * yc).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sxx > 0, sxy / sxx, np.nan)
+
+
+def _block_weights(day_groups: list[list[np.ndarray]], n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Moving-block bootstrap counts (B, n) over days.
+
+    ``day_groups[s]`` lists, in time order, the observation indices of each
+    day of subject ``s``; a day's photos share that day's error (light, pose),
+    so days are the units, drawn in blocks of ``round(n_days ** (1/3))``
+    consecutive days within each subject.
+    """
+    w = np.zeros((n_boot, n))
+    for days in day_groups:
+        m = len(days)
+        block = max(1, int(round(m ** (1.0 / 3.0))))
+        n_blocks = int(math.ceil(m / block))
+        starts = rng.integers(0, max(1, m - block + 1), size=(n_boot, n_blocks))
+        picks = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(n_boot, -1)[:, :m]
+        for b in range(n_boot):
+            for k in picks[b]:
+                w[b, days[k]] += 1.0
+    return w
+
+
+def analyze_regimen(
+    levels: pd.DataFrame,
+    *,
+    day_n: float | None = None,
+    min_effect: float = 0.3,
+    n_boot: int = 400,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Cumulative change over days of a treatment regimen, from the pre-session photos.
+
+    A daily microcurrent (or weekly RF) user photographs the face before
+    every session.  Each pre-session photo compared with the first session's
+    baseline (day 0) gives the *level* reached so far, free of that day's
+    transient lift (which :func:`analyze_series` fits separately from the
+    photos after each session).  Model, per treatment × metric × side::
+
+        level(subject, day) = intercept[subject] + slope * day + noise
+
+    fitted by least squares with one intercept per subject (the day-0
+    reference photo's own error shifts a subject's whole series, so the
+    intercept is free rather than forced to 0).  Reported: ``slope_per_week
+    = 7 * slope`` and ``change_day_n = slope * day_n``, the fitted change
+    from day 0 to day ``day_n`` (default: the last day with a photo, rounded).
+    A straight line is the simplest summary of a slow change; when the true
+    course saturates, ``change_day_n`` is the line's value, close to but not
+    exactly the level reached.
+
+    Uncertainty: percentile bootstrap with a fixed seed, resampling whole
+    subjects with 3 or more subjects, otherwise a moving-block bootstrap of
+    days (blocks of ``round(n_days ** (1/3))`` consecutive days within each
+    subject's series, all photos of a day together; Künsch 1989) because the
+    photos of one day share that day's error and day-to-day errors of one
+    person's photos are correlated (pose, light, season).
+
+    Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``:
+    ``cumulative_change`` when its CI lies beyond ±delta, ``no_cumulative_change``
+    when inside, else ``inconclusive``.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        Tidy table with ``subject``, ``treatment``, ``metric``, ``side``,
+        ``value`` [metric unit], ``unit``, optional ``noise_floor``, and the
+        time since the first session as ``days_since_start`` [days] or
+        ``hours_since_treatment`` [h] (as written by the regimen batch).
+    day_n : float, optional
+        Day at which the change is reported (default: the last day with data).
+    min_effect, n_boot, seed, confidence
+        As in :func:`analyze_series`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per treatment × metric × side, columns :data:`REGIMEN_COLUMNS`
+        (``kind = "regimen"``).
+
+    References
+    ----------
+    Künsch, H. R. (1989). The jackknife and the bootstrap for general
+    stationary observations. *Annals of Statistics*, 17(3), 1217-1241.
+    """
+    df = levels.copy()
+    if "days_since_start" not in df.columns:
+        if "hours_since_treatment" not in df.columns:
+            raise SeriesError("levels need days_since_start or hours_since_treatment")
+        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+    for c in ("subject", "treatment", "metric", "side"):
+        if c not in df.columns:
+            raise SeriesError(f"levels lack column {c}")
+        df[c] = df[c].astype(str)
+    df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
+    df = df[np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])]
+    rows = []
+    level = float(confidence)
+    for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True):
+        grp = grp.sort_values(["subject", "days_since_start"], kind="stable")
+        d = grp["days_since_start"].to_numpy(float)
+        y = grp["value"].to_numpy(float)
+        subj_codes, subj_names = pd.factorize(grp["subject"], sort=True)
+        g = np.asarray(subj_codes)
+        unit = next((u for u in grp["unit"] if u), "")
+        nf = (pd.to_numeric(grp["noise_floor"], errors="coerce").abs().median()
+              if "noise_floor" in grp.columns else _NAN)
+        delta = max(float(min_effect), float(nf) if math.isfinite(nf) else 0.0)
+        n_days = int(np.unique(np.round(d[d > 0.5])).size)
+        dn = float(round(d.max())) if day_n is None else float(day_n)
+        row = dict(kind="regimen", treatment=treatment, metric=metric, side=side, subject=None, unit=unit,
+                   n_photos=int(d.size), n_subjects=len(subj_names), n_days=n_days, day_n=dn,
+                   smallest_meaningful_change=delta, bootstrap="none", n_boot=0, confidence=level)
+        nan_fields = dict(slope_per_week=_NAN, slope_per_week_ci_low=_NAN, slope_per_week_ci_high=_NAN,
+                          change_day_n=_NAN, change_day_n_ci_low=_NAN, change_day_n_ci_high=_NAN)
+        if n_days < MIN_REGIMEN_DAYS:
+            rows.append({**row, **nan_fields, "verdict": INCONCLUSIVE, "status": "insufficient_data",
+                         "reason": (f"Pre-session photos on only {n_days} day(s) after day 0 (need at least "
+                                    f"{MIN_REGIMEN_DAYS}): no cumulative change can be fitted.")})
+            continue
+        slope = float(_regimen_slope(d, y, g, np.ones((1, d.size)))[0])
+        rng = _group_rng(seed, ("regimen", treatment, metric, side))
+        if n_boot > 0:
+            if len(subj_names) >= MIN_CLUSTERS:
+                draw = rng.integers(0, len(subj_names), size=(n_boot, len(subj_names)))
+                counts = np.zeros((n_boot, len(subj_names)))
+                for b in range(n_boot):
+                    np.add.at(counts[b], draw[b], 1.0)
+                w = counts[:, g]
+                method = "cluster"
+            else:
+                day = np.round(d).astype(int)
+                groups = []
+                for k in range(len(subj_names)):
+                    idx = np.flatnonzero(g == k)
+                    groups.append([idx[day[idx] == u] for u in np.unique(day[idx])])
+                w = _block_weights(groups, d.size, n_boot, rng)
+                method = "moving_block"
+            boot = _regimen_slope(d, y, g, w)
+            boot = boot[np.isfinite(boot)]
+        else:
+            boot, method = np.empty(0), "none"
+        s_ci = _ci(boot * 7.0, level)
+        c_ci = _ci(boot * dn, level)
+        change = slope * dn
+        row.update(slope_per_week=7.0 * slope, slope_per_week_ci_low=s_ci[0], slope_per_week_ci_high=s_ci[1],
+                   change_day_n=change, change_day_n_ci_low=c_ci[0], change_day_n_ci_high=c_ci[1],
+                   bootstrap=method, n_boot=int(boot.size))
+        head = (f"From the pre-session photos, the {metric} ({side}) changed by {_q(change, unit)} from day 0 to "
+                f"day {dn:.0f} ({_pct(level)} CI {_num(c_ci[0])} to {_q(c_ci[1], unit)}), "
+                f"{_q(7.0 * slope, unit)} per week")
+        if not np.isfinite(c_ci[0]):
+            verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
+            reason = head + ": no confidence interval, so no verdict."
+        elif c_ci[0] > delta or c_ci[1] < -delta:
+            verdict, status = CUMULATIVE, "ok"
+            reason = head + f": beyond the \u00b1{_q(delta, unit)} margin, a cumulative change."
+        elif -delta < c_ci[0] and c_ci[1] < delta:
+            verdict, status = NO_CUMULATIVE, "ok"
+            reason = head + f": inside the \u00b1{_q(delta, unit)} margin, no cumulative change."
+        else:
+            verdict, status = INCONCLUSIVE, "ok"
+            reason = head + f": the interval straddles the \u00b1{_q(delta, unit)} margin, inconclusive."
+        row.update(verdict=verdict, status=status, reason=reason)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
+
+
+def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
+    """Pre-session level versus days since the first session, with the fitted slope (one panel per metric/side).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    df = levels.copy()
+    if "days_since_start" not in df.columns:
+        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+    keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
+    n = max(1, len(keys))
+    ncols = min(n, 2)
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(6.4 * ncols, 4.0 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    for k, (ax, (tr, metric, side)) in enumerate(zip(axes, keys)):
+        sub = df[(df["treatment"] == tr) & (df["metric"] == metric) & (df["side"] == side)]
+        r = regimen.iloc[k]
+        colour = _COLOURS[k % len(_COLOURS)]
+        ax.plot(sub["days_since_start"], pd.to_numeric(sub["value"], errors="coerce"), "o", ms=4, alpha=0.6,
+                color=colour, mec="none", label="pre-session photos vs day 0")
+        if math.isfinite(float(r["slope_per_week"])) and len(sub):
+            dd = np.linspace(0, float(sub["days_since_start"].max()), 50)
+            y0 = float(pd.to_numeric(sub["value"], errors="coerce").mean()
+                       - r["slope_per_week"] / 7.0 * sub["days_since_start"].mean())
+            ax.plot(dd, y0 + r["slope_per_week"] / 7.0 * dd, color=colour, lw=2,
+                    label=f"{_num(r['slope_per_week'])} {r['unit']} / week".strip())
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        unit = r["unit"] or ""
+        ax.set_xlabel("days since the first session")
+        ax.set_ylabel(f"level vs day 0 [{unit}]" if unit else "level vs day 0")
+        ax.set_title(f"regimen: {tr}, {metric} ({side})")
+        ax.legend(fontsize=7, loc="best")
     if path is not None:
         fig.savefig(path, format="png", dpi=110)
     return fig

@@ -96,6 +96,10 @@ LIFT_FADE_BELOW_MM = 15.0
 LIFT_FADE_LATERAL_MM = 10.0
 #: one-sided lifts fade across the facial midline over +- this, mm
 LIFT_FADE_MIDLINE_MM = 5.0
+#: ``shape="jowl"``: Gaussian bumps of this sigma, mm, centred this far above the jaw contour
+#: below each mouth corner
+JOWL_SIGMA_MM = 12.0
+JOWL_CENTRE_ABOVE_JAW_MM = 7.0
 #: fixed-point iterations inverting the forward displacement for backward warping
 _INVERT_ITERATIONS = 8
 
@@ -131,9 +135,11 @@ class LiftField:
     u_left_edge: float
     u_mid: float
     side: str
+    shape: str = "full"
+    jowl_uv: tuple = ()
 
     @classmethod
-    def from_analysis(cls, analysis: PhotoAnalysis, side: str = "both") -> "LiftField":
+    def from_analysis(cls, analysis: PhotoAnalysis, side: str = "both", shape: str = "full") -> "LiftField":
         from .geometry import GONION_LEFT, GONION_RIGHT, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, CHIN
 
         uv = analysis.frame.to_mm(analysis.points[:, :2])
@@ -145,13 +151,25 @@ class LiftField:
         oval = uv[list(LOWER_OVAL)]
         v_gon = max(uv[GONION_RIGHT, 1], uv[GONION_LEFT, 1])
         side_pts = oval[(oval[:, 1] >= v_top - 5.0) & (oval[:, 1] <= v_gon)]
-        return cls(v_top, v_full, jaw[order, 0], jaw[order, 1], float(side_pts[:, 0].min()),
-                   float(side_pts[:, 0].max()), float(0.5 * (uv[SUBNASALE, 0] + uv[CHIN, 0])), side)
+        ju, jv = jaw[order, 0], jaw[order, 1]
+        # jowl centres: on the jaw contour below each mouth corner, raised by half the jaw band
+        jowl = tuple((float(uv[m, 0]), float(np.interp(uv[m, 0], ju, jv)) - JOWL_CENTRE_ABOVE_JAW_MM)
+                     for m in (MOUTH_RIGHT, MOUTH_LEFT))
+        return cls(v_top, v_full, ju, jv, float(side_pts[:, 0].min()),
+                   float(side_pts[:, 0].max()), float(0.5 * (uv[SUBNASALE, 0] + uv[CHIN, 0])), side, shape, jowl)
 
     def weight(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
         """``w`` at levelled ``(u, v)`` mm (arrays of one shape)."""
         v_jaw = np.interp(u, self.jaw_u, self.jaw_v)
-        w = _smoothstep((v - self.v_top) / max(self.v_full - self.v_top, 1e-6))
+        if self.shape == "taper":
+            # linear from nothing at the nose base to full at the jaw contour (no plateau)
+            w = np.clip((v - self.v_top) / np.maximum(v_jaw - self.v_top, 1e-6), 0.0, 1.0)
+        elif self.shape == "jowl":
+            w = np.zeros(np.broadcast(u, v).shape, dtype=np.float64)
+            for ju, jv in self.jowl_uv:
+                w = np.maximum(w, np.exp(-0.5 * ((u - ju) ** 2 + (v - jv) ** 2) / JOWL_SIGMA_MM ** 2))
+        else:
+            w = _smoothstep((v - self.v_top) / max(self.v_full - self.v_top, 1e-6))
         w = w * (1.0 - _smoothstep((v - v_jaw) / LIFT_FADE_BELOW_MM))
         w = w * (1.0 - _smoothstep((self.u_right_edge - u) / LIFT_FADE_LATERAL_MM))
         w = w * (1.0 - _smoothstep((u - self.u_left_edge) / LIFT_FADE_LATERAL_MM))
@@ -191,7 +209,7 @@ def _zero_truth() -> dict:
     return truth
 
 
-def lift(analysis: PhotoAnalysis, mm: float, side: str = "both") -> Simulated:
+def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "full") -> Simulated:
     """Move the lower face up by ``mm`` millimetres: a smooth displacement field.
 
     The skin at levelled position ``(u, v)`` moves to ``(u, v - mm * w(u, v))``
@@ -211,6 +229,12 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both") -> Simulated:
         Upward displacement where the field is full, mm (negative = sag).
     side : {"both", "left", "right"}
         The subject's side(s); one-sided lifts fade across the midline.
+    shape : {"full", "taper", "jowl"}
+        ``full``: the field above (full from the mouth corners' level to the
+        jaw).  ``taper``: rising linearly from nothing at the nose base to
+        full at the jaw contour, with no plateau (as a device's lift that
+        fades upwards would; every region then reads its own fraction).
+        ``jowl``: a Gaussian bump (sigma :data:`JOWL_SIGMA_MM`) at each jowl.
 
     Returns
     -------
@@ -226,7 +250,9 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both") -> Simulated:
     """
     if side not in ("both", "left", "right"):
         raise ValueError(f"side must be 'both', 'left' or 'right', not {side!r}")
-    fld = LiftField.from_analysis(analysis, side)
+    if shape not in ("full", "taper", "jowl"):
+        raise ValueError(f"shape must be 'full', 'taper' or 'jowl', not {shape!r}")
+    fld = LiftField.from_analysis(analysis, side, shape)
     img = analysis.photo.rgb
     frame = analysis.frame
     h, w = img.shape[:2]
@@ -256,7 +282,7 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both") -> Simulated:
     out[y0:y1, x0:x1] = cv2.remap(img, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
     truth = _zero_truth()
     truth.update(_lift_truth(analysis, fld, mm))
-    truth.update(lift_mm=float(mm), side=side)
+    truth.update(lift_mm=float(mm), side=side, shape=shape)
     return Simulated(out, truth)
 
 
@@ -391,3 +417,257 @@ def __getattr__(name: str):
 
         return getattr(_study, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# -----------------------------------------------------------------------------
+# 3D re-rendering: the head turned or tilted, the camera moved
+# -----------------------------------------------------------------------------
+#
+# Assumptions (each a parameter; the tests vary them to show the measurement
+# does not hinge on them, docs/compare.md "3-D re-rendering"):
+#
+# - Depth.  Face Mesh gives a relative depth ``z`` per landmark, in the same
+#   scale as ``x`` (px).  The skin at landmark ``i`` lies ``depth_scale *
+#   (z_i - z_ref) * mm_per_px`` mm behind the plane of the irises.
+# - Camera.  A pinhole at ``camera_mm`` from the iris plane, principal point
+#   at the image centre, focal length ``camera_mm / mm_per_px`` px (so the
+#   iris plane keeps the photo's own iris calibration).
+# - Pivot.  The head turns about a point ``pivot_mm`` = (right, down, back)
+#   from the pupil midpoint, in the face's levelled frame: by default the
+#   upper neck (the atlanto-occipital joint lies about at the level of the
+#   ear canals, some 9-10 cm behind the eyes).
+# - Beyond the mesh.  The 468 mesh vertices move as the 3-D model says; two
+#   rings of points around the face (12 and 35 mm outside the face oval,
+#   :data:`RENDER_RING_MM`) move like the head at the oval's depth plus
+#   :data:`RENDER_RING_DEPTH_MM` (ears, hair and neck sides lie further
+#   back); the image border stays fixed (the background does not move).
+#   The image is warped piecewise-affinely on a Delaunay triangulation of
+#   those points (not per pixel through a depth map, unlike the comparison's
+#   correction, :mod:`facemetrics.pose3d`).
+
+#: assumed camera distance of a photo being re-rendered (iris plane), mm
+RENDER_CAMERA_MM = 450.0
+#: default head pivot from the pupil midpoint (levelled frame: right, down, back), mm
+RENDER_PIVOT_MM = (0.0, 45.0, 95.0)
+#: rings of warp points outside the face oval, mm
+RENDER_RING_MM = (12.0, 35.0)
+#: extra depth of the ring points beyond the depth of the nearest oval point, mm
+RENDER_RING_DEPTH_MM = (10.0, 25.0)
+#: the piecewise-affine map is evaluated every this many px and interpolated between
+_RENDER_STEP_PX = 4
+
+# face oval (MediaPipe FACEMESH_FACE_OVAL, closed, clockwise from the forehead top)
+_FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+              152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+
+
+def _rotation(pitch_deg: float, yaw_deg: float, roll_deg: float) -> np.ndarray:
+    """Head rotation in camera axes (x right, y down, z away from the camera).
+
+    Signs follow :func:`facemetrics.geometry.head_pose`: pitch > 0 raises the
+    chin, yaw > 0 turns the face towards the image right (the subject's
+    left), roll > 0 tilts the head clockwise in the image.
+    """
+    a, b, c = np.radians([-pitch_deg, -yaw_deg, roll_deg])
+    rx = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+    ry = np.array([[np.cos(b), 0, np.sin(b)], [0, 1, 0], [-np.sin(b), 0, np.cos(b)]])
+    rz = np.array([[np.cos(c), -np.sin(c), 0], [np.sin(c), np.cos(c), 0], [0, 0, 1]])
+    return rz @ ry @ rx
+
+
+def _depth_factor(analysis: PhotoAnalysis, xy: np.ndarray, depth_scale: float, lower_depth_scale: float) -> np.ndarray:
+    """Depth multiplier at image points: ``depth_scale`` down to the nose base, times
+    ``lower_depth_scale`` from the mouth corners' level down (smoothstep in between)."""
+    from .geometry import MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE
+
+    v = analysis.frame.to_mm(xy)[:, 1]
+    uv = analysis.frame.to_mm(analysis.points[:, :2])
+    v0 = uv[SUBNASALE, 1]
+    v1 = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
+    w = _smoothstep((v - v0) / max(v1 - v0, 1e-6))
+    return depth_scale * (1.0 + (lower_depth_scale - 1.0) * w)
+
+
+def _render_points(analysis: PhotoAnalysis, depth_scale: float,
+                   lower_depth_scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """Warp points ``(x, y)`` px of the photo and their depth behind the iris plane (mm).
+
+    The 468 mesh vertices, then the rings outside the face oval.
+    """
+    pts = analysis.points
+    k = analysis.calibration.mm_per_px
+    z = pts[:, 2] * k
+    z_ref = 0.5 * (z[468] + z[473])
+    xy = pts[:468, :2]
+    fac = _depth_factor(analysis, pts[:, :2], depth_scale, lower_depth_scale)
+    depth = fac[:468] * (z[:468] - z_ref)
+    oval = np.array(_FACE_OVAL)
+    centre = pts[oval, :2].mean(0)
+    ring_xy, ring_d = [], []
+    for dist, extra in zip(RENDER_RING_MM, RENDER_RING_DEPTH_MM):
+        for i in oval:
+            d = pts[i, :2] - centre
+            d /= max(np.linalg.norm(d), 1e-9)
+            ring_xy.append(pts[i, :2] + d * dist / k)
+            ring_d.append(fac[i] * (z[i] - z_ref) + extra)
+    return np.vstack([xy, np.array(ring_xy)]), np.concatenate([depth, np.array(ring_d)])
+
+
+def _rerender(analysis: PhotoAnalysis, image: np.ndarray, new_xy: np.ndarray, src_xy: np.ndarray) -> np.ndarray:
+    """Piecewise-affine warp moving ``src_xy`` to ``new_xy`` (border fixed); backward-mapped."""
+    from scipy.interpolate import LinearNDInterpolator
+
+    h, w = image.shape[:2]
+    bx = np.linspace(0, w - 1, 9)
+    by = np.linspace(0, h - 1, 9)
+    border = np.array([(x, y) for x in bx for y in (0, h - 1)] + [(x, y) for y in by[1:-1] for x in (0, w - 1)],
+                      dtype=np.float64)
+    dst = np.vstack([new_xy, border])
+    src = np.vstack([src_xy, border])
+    interp = LinearNDInterpolator(dst, src)
+    s = _RENDER_STEP_PX
+    gx = np.arange(0, w + s, s, dtype=np.float64)
+    gy = np.arange(0, h + s, s, dtype=np.float64)
+    mx, my = np.meshgrid(gx, gy)
+    m = interp(mx, my)
+    m[..., 0] = np.where(np.isfinite(m[..., 0]), m[..., 0], mx)
+    m[..., 1] = np.where(np.isfinite(m[..., 1]), m[..., 1], my)
+    # the coarse map samples the piecewise-affine map at multiples of s: upsample linearly
+    full_x = cv2.resize(m[..., 0].astype(np.float32), (len(gx) * s, len(gy) * s), interpolation=cv2.INTER_LINEAR)
+    full_y = cv2.resize(m[..., 1].astype(np.float32), (len(gx) * s, len(gy) * s), interpolation=cv2.INTER_LINEAR)
+    # cv2.resize puts coarse sample j at (j + 0.5) * s - 0.5: shift by (s - 1) / 2 px
+    off = int(round((s - 1) / 2.0))
+    map_x = np.ascontiguousarray(full_x[off:off + h, off:off + w])
+    map_y = np.ascontiguousarray(full_y[off:off + h, off:off + w])
+    return cv2.remap(image, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _project_setup(analysis: PhotoAnalysis, camera_mm: float, depth_scale: float, lower_depth_scale: float = 1.0):
+    img = analysis.photo.rgb
+    h, w = img.shape[:2]
+    k = analysis.calibration.mm_per_px
+    f = camera_mm / k
+    c = np.array([w / 2.0, h / 2.0])
+    xy, depth = _render_points(analysis, depth_scale, lower_depth_scale)
+    zc = camera_mm + depth
+    # levelled camera axes: x along the pupil line, y down the face (the pinhole is symmetric about its axis)
+    fr = analysis.frame
+    rot2 = np.column_stack([fr.u_axis, fr.v_axis])  # levelled -> image axes
+    d = (xy - c) @ rot2  # levelled px offsets from the principal point
+    p3 = np.column_stack([d[:, 0] * zc / f, d[:, 1] * zc / f, zc])
+    return xy, p3, f, c, rot2
+
+
+def _project(p3: np.ndarray, f: float, c: np.ndarray, rot2: np.ndarray) -> np.ndarray:
+    d = np.column_stack([f * p3[:, 0] / p3[:, 2], f * p3[:, 1] / p3[:, 2]])
+    return c + d @ rot2.T
+
+
+def _base_image(analysis: PhotoAnalysis, image) -> tuple[np.ndarray, dict]:
+    if image is None:
+        return analysis.photo.rgb, _zero_truth()
+    if isinstance(image, Simulated):
+        truth = _zero_truth()
+        truth.update(image.truth)
+        return image.image, truth
+    return np.asarray(image), _zero_truth()
+
+
+def head_pose(analysis: PhotoAnalysis, pitch_deg: float = 0.0, yaw_deg: float = 0.0, roll_deg: float = 0.0, *,
+              image=None, camera_mm: float = RENDER_CAMERA_MM, pivot_mm=RENDER_PIVOT_MM,
+              depth_scale: float = 1.0, lower_depth_scale: float = 1.0,
+              camera_to_mm: float | None = None) -> Simulated:
+    """Re-render the photo with the head rotated in 3-D (the skin itself unchanged).
+
+    The Face Mesh points are un-projected with their depth (pinhole camera at
+    ``camera_mm``), rotated about the neck pivot, projected again, and the
+    image is warped piecewise-affinely between the old and new positions (see
+    the assumptions above this function in the source, and
+    ``docs/compare.md``).
+
+    Parameters
+    ----------
+    analysis : PhotoAnalysis
+        The measured photo whose mesh gives the 3-D shape.
+    pitch_deg, yaw_deg, roll_deg : float
+        Head rotation, degrees; pitch > 0 raises the chin, yaw > 0 turns the
+        face towards the image right (the subject's left), roll > 0 tilts it
+        clockwise in the image (signs of :func:`facemetrics.geometry.head_pose`).
+    image : ndarray (H, W, 3) uint8 or Simulated, optional
+        The image to re-render instead of ``analysis.photo.rgb`` (same size),
+        e.g. ``lift(analysis, 2.0)``: its truth is carried over, so a lift
+        photographed with the head tilted has the lift's truth.
+    camera_mm : float
+        Assumed camera distance to the iris plane, mm.
+    pivot_mm : (3,) float
+        Pivot from the pupil midpoint (right, down, back) in the face's
+        levelled frame, mm.
+    depth_scale : float
+        Multiplier of the Face Mesh depth (the true face deeper or flatter
+        than the mesh says).
+    lower_depth_scale : float
+        A further multiplier of the depth from the mouth corners' level down
+        (fading in from the nose base): the lower face's depth wrong by a
+        different amount than the upper face's, which no measurement that
+        only sees the upper face can know.
+    camera_to_mm : float, optional
+        Also move the camera to this distance after the rotation, keeping the
+        iris plane's scale (as :func:`camera_distance`): a hand-held photo
+        taken at another pose *and* distance in one rendering.
+
+    Returns
+    -------
+    Simulated
+        ``truth`` has zero lifts (or the carried-over ones) and
+        ``pitch_deg``, ``yaw_deg``, ``roll_deg``, ``camera_mm``,
+        ``pivot_mm``, ``depth_scale``, ``lower_depth_scale`` and
+        ``camera_distance_change_pct``.
+    """
+    base, truth = _base_image(analysis, image)
+    xy, p3, f, c, rot2 = _project_setup(analysis, camera_mm, depth_scale, lower_depth_scale)
+    # pupil midpoint in 3-D (levelled camera axes)
+    k = analysis.calibration.mm_per_px
+    o = (analysis.frame.origin - c) @ rot2
+    pupil = np.array([o[0] * k, o[1] * k, camera_mm])
+    pivot = pupil + np.asarray(pivot_mm, dtype=np.float64)
+    r = _rotation(pitch_deg, yaw_deg, roll_deg)
+    moved = (p3 - pivot) @ r.T + pivot
+    to = camera_mm if camera_to_mm is None else float(camera_to_mm)
+    moved[:, 2] += to - camera_mm
+    new_xy = _project(moved, f * to / camera_mm, c, rot2)
+    out = _rerender(analysis, base, new_xy, xy)
+    truth.update(camera_distance_change_pct=float(100.0 * (to / camera_mm - 1.0)), pitch_deg=float(pitch_deg), yaw_deg=float(yaw_deg), roll_deg=float(roll_deg),
+                 camera_mm=float(camera_mm), pivot_mm=tuple(float(v) for v in pivot_mm),
+                 depth_scale=float(depth_scale), lower_depth_scale=float(lower_depth_scale))
+    return Simulated(out, truth)
+
+
+def camera_distance(analysis: PhotoAnalysis, from_mm: float = RENDER_CAMERA_MM, to_mm: float = 350.0, *,
+                    image=None, keep_size: bool = True, depth_scale: float = 1.0,
+                    lower_depth_scale: float = 1.0) -> Simulated:
+    """Re-render the photo as taken from another camera distance (perspective change).
+
+    The camera moves along its axis from ``from_mm`` to ``to_mm`` from the
+    iris plane.  With ``keep_size`` the focal length changes with it
+    (``f' = f to / from``), so the iris plane keeps its scale and only the
+    perspective changes: parts in front of the irises (the nose) grow, parts
+    behind them (the jaw's sides, the ears) shrink as the camera comes
+    closer.  Same model and assumptions as :func:`head_pose`.
+
+    Returns
+    -------
+    Simulated
+        ``truth`` has zero lifts (or the carried-over ones), ``camera_from_mm``,
+        ``camera_to_mm`` and ``camera_distance_change_pct``
+        (``100 (to / from - 1)``).
+    """
+    base, truth = _base_image(analysis, image)
+    xy, p3, f, c, rot2 = _project_setup(analysis, from_mm, depth_scale, lower_depth_scale)
+    moved = p3 + np.array([0.0, 0.0, to_mm - from_mm])
+    f2 = f * (to_mm / from_mm) if keep_size else f
+    new_xy = _project(moved, f2, c, rot2)
+    out = _rerender(analysis, base, new_xy, xy)
+    truth.update(camera_from_mm=float(from_mm), camera_to_mm=float(to_mm),
+                 camera_distance_change_pct=float(100.0 * (to_mm / from_mm - 1.0)), depth_scale=float(depth_scale),
+                 lower_depth_scale=float(lower_depth_scale))
+    return Simulated(out, truth)

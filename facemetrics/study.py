@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "StudyInfo", "study", "true_change"]
+__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "study", "true_change"]
 
 #: the issue's design: microcurrent 2 mm peak fading with a 3 h half-life;
 #: RF 1.5 mm that lasts (times in hours since treatment)
@@ -53,6 +53,10 @@ DEFAULT_DESIGN = {
 #: nuisance jitter per photo: uniform in ±roll_deg, ±scale (fraction),
 #: ±brightness (fraction); Gaussian sensor noise (8-bit levels); JPEG quality
 DEFAULT_JITTER = dict(roll_deg=0.5, scale=0.01, brightness=0.03, noise=2.0, jpeg_quality=92)
+
+#: hand-held selfie variation per photo (3-D re-rendering, :func:`facemetrics.simulate.head_pose`):
+#: Gaussian head pitch and yaw (SD, deg) and camera distance (mean, SD, mm; clipped to 30-60 cm)
+DEFAULT_POSE = dict(pitch_sd_deg=1.5, yaw_sd_deg=2.0, camera_mm=450.0, camera_sd_mm=50.0)
 
 _START = datetime(2026, 11, 2, 8, 0, 0)
 
@@ -88,6 +92,20 @@ def _lift(analysis, mm: float) -> np.ndarray:
     from .simulate import lift
 
     return lift(analysis, mm, side="both").image
+
+
+def _posed(analysis, rgb: np.ndarray, rng: np.random.Generator, pose: dict) -> tuple[np.ndarray, dict]:
+    """Re-render at a random head pose and camera distance (no change of the skin)."""
+    if not pose:
+        return rgb, {}
+    from .simulate import head_pose
+
+    pitch = float(rng.normal(0.0, pose.get("pitch_sd_deg", 0.0)))
+    yaw = float(rng.normal(0.0, pose.get("yaw_sd_deg", 0.0)))
+    d0 = float(pose.get("camera_mm", 450.0))
+    cam = float(np.clip(rng.normal(d0, pose.get("camera_sd_mm", 0.0)), 300.0, 600.0))
+    out = head_pose(analysis, pitch, yaw, 0.0, image=rgb, camera_mm=d0, camera_to_mm=cam).image
+    return out, {"pose_pitch_deg": pitch, "pose_yaw_deg": yaw, "camera_mm": cam}
 
 
 def _jitter(rgb: np.ndarray, rng: np.random.Generator, jitter: dict) -> tuple[np.ndarray, dict]:
@@ -127,6 +145,7 @@ def study(
     subjects: int = 3,
     design: dict | None = None,
     jitter: dict | None = None,
+    pose: dict | None = None,
     max_side: int = 800,
     seed: int = 0,
     start: datetime = _START,
@@ -146,6 +165,10 @@ def study(
         default :data:`DEFAULT_DESIGN`.  ``times_h`` < 0 are baseline photos.
     jitter : dict, optional
         Nuisance ranges, default :data:`DEFAULT_JITTER`.
+    pose : dict, optional
+        Hand-held pose and distance variation of every photo, default
+        :data:`DEFAULT_POSE` (pitch SD 1.5 deg, yaw SD 2 deg, camera 45 cm, SD
+        5 cm); ``{}`` for none.
     max_side : int
         The base photo is first downscaled so its long side is at most this
         many pixels (speed; the face stays well above the 150 px minimum).
@@ -168,6 +191,7 @@ def study(
 
     design = DEFAULT_DESIGN if design is None else design
     jitter = DEFAULT_JITTER if jitter is None else jitter
+    pose = DEFAULT_POSE if pose is None else pose
     if isinstance(base_photos, (str, Path)):
         base_photos = [base_photos]
     base_photos = [Path(p) for p in base_photos]
@@ -199,7 +223,9 @@ def study(
             for n, t in enumerate(spec["times_h"]):
                 true = float(true_change(t, spec["peak_mm"], spec["half_life_h"], spec.get("lasting_mm", 0.0)))
                 img = _lift(ana, true)
+                img, posed = _posed(ana, img, rng, pose)
                 img, drawn = _jitter(img, rng, jitter)
+                drawn.update(posed)
                 taken = treated_at + timedelta(hours=float(t))
                 taken = taken.replace(microsecond=0)
                 rel = f"{subj}/{treatment}/{subj}_{treatment}_{n:02d}_{_hours_tag(float(t))}h.jpg"

@@ -9,6 +9,9 @@
 2. **False lift under every nuisance**: an unlifted photo under each
    nuisance of :mod:`facemetrics.simulate` (roll, rescale, shift,
    brightness, gamma, white balance, JPEG, noise, blur): |lift| reported.
+   **2b.** The same under 3-D changes: the head re-rendered at another pitch
+   or yaw, or the camera moved (:func:`facemetrics.simulate.head_pose`), with
+   no true change and with a 2 mm lift (``pose3d.csv``).
 3. **Fold index monotonicity**: :func:`facemetrics.simulate.deepen_fold` with
    increasing darkening; the ``nlf_depth`` change must increase.
 4. **Repeatability**: jitter-only repeats: SD of each change = the default
@@ -18,7 +21,7 @@
    not fade, and a study with too few photos.
 
 Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv``,
-``nuisance.csv``, ``folds.csv``, ``repeatability.csv``, ``claims.csv`` and
+``nuisance.csv``, ``pose3d.csv``, ``folds.csv``, ``repeatability.csv``, ``claims.csv`` and
 ``validation.png``.
 """
 
@@ -40,7 +43,11 @@ def _changes(before, after) -> dict:
 
     comp = compare_photos(before, after)
     df = comp.to_frame()
-    return {(r.metric, r.side): r.change for r in df.itertuples()} | {("_status", ""): comp.status}
+    out = {(r.metric, r.side): r.change for r in df.itertuples()} | {("_status", ""): comp.status}
+    for r in df[df.side == "mean"].itertuples():
+        out[("_floor", r.metric)] = r.noise_floor
+        out[("_verdict", r.metric)] = r.verdict
+    return out
 
 
 def _base(max_side: int):
@@ -132,6 +139,33 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     summary["lines"].append("largest false lift under a nuisance: " + ", ".join(
         f"{m} {v:.3f} mm" for m, v in summary["false_lift_max_mm"].items()))
 
+    # 2b. 3-D: head pose and camera distance (re-rendered; no true change, or a 2 mm lift)
+    prow = []
+    cases = {"pitch +3 deg": dict(pitch_deg=3.0), "pitch -3 deg": dict(pitch_deg=-3.0),
+             "yaw +5 deg": dict(yaw_deg=5.0), "camera 45 -> 35 cm": dict(camera_to_mm=350.0),
+             "camera 45 -> 60 cm": dict(camera_to_mm=600.0), "pitch +6 deg": dict(pitch_deg=6.0)}
+    for name, kw in cases.items():
+        for true in (0.0, 2.0):
+            if true and not name.startswith(("pitch +3", "camera 45 -> 35")):
+                continue
+            img = simulate.lift(base, true) if true else None
+            sim = simulate.head_pose(base, image=img, **kw)
+            ch = _changes(base, analyze_photo(_png(sim.image), name=name))
+            prow.append(dict(case=name, true_lift_mm=true,
+                             measured_mm=ch.get(("jawline_lift_mm", "mean"), np.nan),
+                             noise_floor_mm=ch.get(("_floor", "jawline_lift_mm"), np.nan),
+                             verdict=ch.get(("_verdict", "jawline_lift_mm"), ""),
+                             pitch_change_deg=ch.get(("head_pitch_change_deg", "mean"), np.nan),
+                             camera_distance_change_pct=ch.get(("camera_distance_change_pct", "mean"), np.nan),
+                             status=ch[("_status", "")]))
+    pose_df = pd.DataFrame(prow)
+    write_csv(pose_df, out / "pose3d.csv")
+    err = (pose_df["measured_mm"] - pose_df["true_lift_mm"]).abs()
+    summary["pose3d_max_error_mm"] = float(err.max())
+    summary["lines"].append(f"3-D pose / camera distance (pitch ±3-6 deg, yaw 5 deg, camera 35-60 cm): largest "
+                            f"|jawline lift error| {err.max():.3f} mm; no-change cases with a lift/sag verdict: "
+                            f"{int(((pose_df.true_lift_mm == 0) & ~pose_df.verdict.isin(['within_noise'])).sum())}")
+
     # 3. fold monotonicity
     frows = []
     for frac in (0.0, 0.1, 0.2, 0.3, 0.4):
@@ -148,7 +182,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     rrows = []
     for k in range(2 * reps):
         ch = _changes(ref, _jittered(base.photo.rgb, rng))
-        rrows.append({f"{m}|{s}": v for (m, s), v in ch.items() if m != "_status" and isinstance(v, (int, float))})
+        rrows.append({f"{m}|{s}": v for (m, s), v in ch.items() if not m.startswith("_") and isinstance(v, (int, float))})
     rep = pd.DataFrame(rrows)
     floors = pd.DataFrame({"metric_side": rep.columns, "sd": rep.std(ddof=1).values,
                            "noise_floor_2sd": 2 * rep.std(ddof=1).values})

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
 SHARED_FACES = ROOT.parent / "shared" / "faces"
 LONDON = SHARED_FACES / "london_ccby"
+CANADA = SHARED_FACES / "canada_ccby"
 
 
 @pytest.fixture(scope="session")
@@ -42,6 +43,14 @@ def london_dir() -> Path:
     if not LONDON.is_dir():
         pytest.skip(f"optional real-photo folder {LONDON} is absent")
     return LONDON
+
+
+@pytest.fixture(scope="session")
+def canada_dir() -> Path:
+    """The Canada set (40 young adults, neutral, hand-placed templates); skip when absent."""
+    if not CANADA.is_dir():
+        pytest.skip(f"optional real-photo folder {CANADA} is absent")
+    return CANADA
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

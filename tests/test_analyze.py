@@ -20,7 +20,7 @@ from facemetrics.simulate import deepen_fold
 
 METRICS = [c for c in PHOTO_COLUMNS if c.endswith(("_mm", "_mm2", "_ipd", "_ipd2", "_pct"))
            or c.startswith(("jaw_angle", "nlf_depth"))]
-METRICS = [c for c in METRICS if c not in ("ipd_mm", "mouth_opening_mm")]
+METRICS = [c for c in METRICS if c not in ("ipd_mm", "mouth_opening_mm", "mm_per_px_uncertainty_pct")]
 
 
 def tolerance(col: str, ref: float) -> float:
@@ -70,6 +70,7 @@ def test_sample_is_measured(sample_analysis):
     assert row["status"] == "ok" and row["error"] == ""
     assert sample_analysis.points.shape == (478, 3)
     assert 0.1 < row["mm_per_px"] < 0.3 and 50 < row["ipd_mm"] < 80
+    assert 4.0 < row["mm_per_px_uncertainty_pct"] < 8.0  # at least the iris SD (3.6 %) and bias residual
     assert row["taken_at"] == "2026-11-02T08:00:00"
     for col in METRICS:
         assert np.isfinite(row[col]), col
@@ -179,10 +180,12 @@ def test_calibration_overrides_scale_mm_values(sample_path, sample_analysis):
     ref = sample_analysis.to_row()
     forced = analyze_photo(sample_path, mm_per_px=2 * ref["mm_per_px"]).to_row()
     assert forced["calibration_source"] == "user_mm_per_px"
+    assert np.isnan(forced["mm_per_px_uncertainty_pct"])  # the user's scale is taken as given
     assert forced["jaw_width_mm"] == pytest.approx(2 * ref["jaw_width_mm"], rel=1e-6)
     assert forced["jaw_width_ipd"] == pytest.approx(ref["jaw_width_ipd"], rel=1e-6)
     by_ipd = analyze_photo(sample_path, ipd_mm=63.0).to_row()
     assert by_ipd["ipd_mm"] == pytest.approx(63.0) and by_ipd["calibration_source"] == "user_ipd"
+    assert 1.5 <= by_ipd["mm_per_px_uncertainty_pct"] < ref["mm_per_px_uncertainty_pct"]
 
 
 def test_cli_folder_with_bad_files_gives_one_row_each(tmp_path, sample_rgb):

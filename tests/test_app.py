@@ -132,3 +132,198 @@ def test_no_face_photo_gives_its_message_and_the_pair_still_works(after_bytes):
     errors = [e.value for e in at.error]
     assert any(e.startswith("Cannot be used:") and "face" in e.lower() for e in errors), errors
     assert _headline(at) is not None, "the two usable photos were not compared"
+
+
+# ---------------------------------------------------------------- hardening (issue 9)
+
+
+def test_same_file_name_different_photos_are_both_used(after_bytes):
+    """Phones upload every photo as image.jpg: the after photo must not replace the before one."""
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("image.jpg", before, "image/jpeg"), ("image.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    m = _headline(at)
+    assert m, _texts(at)
+    assert 0.5 < float(m.group(2)) < 2.5  # the simulated 1.5 mm, not a photo compared with itself (0.00)
+    captions = [i.caption for e in at.get("image") for i in e.proto.imgs]
+    assert "image.jpg" in captions and "image (2).jpg" in captions, captions
+
+
+def test_identical_uploads_are_shown_as_one_duplicate():
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("copy.jpg", before, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    warnings_ = [str(w.value) for w in at.warning]
+    assert any(w.startswith("Duplicate: copy.jpg is the same photo") and "before.jpg" in w for w in warnings_)
+    assert _headline(at) is None  # never "Jawline lifted 0.00 mm" from a photo and its copy
+
+
+def _global_cache_names() -> set[str]:
+    from streamlit.runtime.caching import cache_data_api
+
+    caches = cache_data_api._data_caches._function_caches.get(None, {})
+    return {c.display_name.rsplit(".", 1)[-1] for c in caches.values()}
+
+
+def test_user_photos_stay_in_their_session(monkeypatch):
+    """Nothing derived from an upload is cached process-wide: a second session re-analyses the
+    same upload, and removing the upload empties the session's store."""
+    import facemetrics
+
+    calls = []
+    real = facemetrics.analyze_photo
+
+    def counting(*args, **kw):
+        calls.append(kw.get("name"))
+        return real(*args, **kw)
+
+    monkeypatch.setattr(facemetrics, "analyze_photo", counting)
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    a = _app()
+    a.file_uploader[0].set_value([("mine.jpg", before, "image/jpeg")])
+    a.run()
+    assert not a.exception
+    assert calls == ["mine.jpg"]
+    memo = a.session_state["_facemetrics_memo"]
+    assert any(k[0] == "analysis" for k in memo)
+    b = _app()  # another visitor uploads the same file: no result is shared with them
+    b.file_uploader[0].set_value([("theirs.jpg", before, "image/jpeg")])
+    b.run()
+    assert calls == ["mine.jpg", "theirs.jpg"]
+    a.file_uploader[0].set_value([])
+    a.run()
+    assert not a.session_state["_facemetrics_memo"]  # pruned with the upload
+    assert _global_cache_names() <= {"example_files", "example_series"}, _global_cache_names()
+
+
+_NET_GUARD = r'''
+import os, socket
+_LOG = os.environ["FM_NET_LOG"]
+def _local(host):
+    h = str(host)
+    return h in ("localhost", "", "0.0.0.0", "::") or h.startswith("127.") or h in ("::1", "::ffff:127.0.0.1")
+def _note(what, target):
+    with open(_LOG, "a") as fh:
+        fh.write(f"{what} {target!r}\n")
+    raise OSError(f"outbound connection blocked by the test: {target!r}")
+_connect, _connect_ex, _sendto, _gai = (socket.socket.connect, socket.socket.connect_ex,
+                                        socket.socket.sendto, socket.getaddrinfo)
+def connect(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(address[0]):
+        _note("connect", address)
+    return _connect(self, address)
+def connect_ex(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(address[0]):
+        _note("connect_ex", address)
+    return _connect_ex(self, address)
+def sendto(self, data, *args):
+    address = args[-1]
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(address[0]):
+        _note("sendto", address)
+    return _sendto(self, data, *args)
+def getaddrinfo(host, *args, **kw):
+    if host is not None and not _local(host if isinstance(host, str) else host.decode()):
+        _note("getaddrinfo", host)
+    return _gai(host, *args, **kw)
+socket.socket.connect, socket.socket.connect_ex, socket.socket.sendto = connect, connect_ex, sendto
+socket.getaddrinfo = getaddrinfo
+'''
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a LISTEN socket on ``port`` (from /proc/net/tcp and tcp6)."""
+    out = set()
+    for name in ("tcp", "tcp6"):
+        path = Path("/proc/net") / name
+        if not path.exists():
+            continue
+        for line in path.read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            addr, p = local.split(":")
+            if state == "0A" and int(p, 16) == port:
+                out.add(addr)
+    return out
+
+
+def _run_server(tmp_path, extra_args=()):
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    guard = tmp_path / "guard"
+    guard.mkdir(exist_ok=True)
+    (guard / "sitecustomize.py").write_text(_NET_GUARD)
+    log = tmp_path / f"net{len(extra_args)}.log"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, FM_NET_LOG=str(log), PYTHONPATH=os.pathsep.join(
+        [str(guard), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+                             *extra_args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(240):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise AssertionError("streamlit did not start")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert r.status == 200
+        time.sleep(2.0)  # start-up work (URL banner, IP look-ups) is done by now
+        listening = _listening_addresses(port)
+    finally:
+        proc.terminate()
+        out = proc.communicate(timeout=30)[0].decode(errors="replace")
+    return (log.read_text() if log.exists() else ""), listening, out
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net")
+def test_app_server_binds_localhost_and_makes_no_outbound_connection(tmp_path):
+    attempts, listening, out = _run_server(tmp_path)
+    assert attempts == "", attempts
+    # 0100007F = 127.0.0.1, ...01000000 = ::1; never 00000000 (all interfaces)
+    assert listening and all(a in ("0100007F", "00000000000000000000000001000000") for a in listening), listening
+    assert "External URL" not in out and "Network URL" not in out
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net")
+def test_outbound_guard_catches_streamlits_ip_lookup_when_opened_to_the_network(tmp_path):
+    """Control for the test above: with ``--server.address 0.0.0.0`` Streamlit does look up the
+    machine's IPs at start-up, and the guard sees it."""
+    attempts, listening, _ = _run_server(tmp_path, ("--server.address", "0.0.0.0"))
+    assert attempts, "the guard saw no outbound attempt: it would not catch one either"
+    assert any(a.strip("0") == "" for a in listening), listening
+
+
+def test_first_callers_data_is_not_pinned_by_mediapipes_import():
+    """Importing MediaPipe keeps a traceback (and so the importing call stack with its local
+    variables) for the life of the process; facemetrics imports it in its own thread, so the
+    first caller's data (in the app: the first user's photos) is freed. Run in a fresh
+    interpreter, where MediaPipe is not imported yet."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, types, numpy as np\n"
+        "def first_user():\n"
+        "    photos = np.zeros(10)\n"
+        "    from facemetrics.landmarks import detect_landmarks\n"
+        "    detect_landmarks(np.zeros((64, 64, 3), np.uint8))\n"
+        "first_user()\n"
+        "gc.collect()\n"
+        "print(sum(isinstance(o, types.FrameType) and o.f_code.co_name == 'first_user' for o in gc.get_objects()))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "0", r.stdout

@@ -141,3 +141,86 @@ def test_killed_subprocess_resumes(folder, clean, tmp_path):
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for name in ("photos.csv", "changes.csv", "long.csv"):
         assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
+
+
+# ---------------------------------------------------------------- hardening (issue 9)
+
+
+def test_invalid_cache_entries_are_recomputed(folder, clean, tmp_path):
+    """Valid JSON of the wrong shape, or written by another version, is not trusted."""
+    import json
+    import shutil
+
+    res, clean_out = clean
+    out = tmp_path / "out"
+    shutil.copytree(clean_out, out)
+    photos = sorted((out / ".cache" / "photo").glob("*.json"))
+    photos[0].write_text("{}")
+    old = json.loads(photos[1].read_text())
+    photos[1].write_text(json.dumps({**old, "facemetrics_version": "0.0.0-old"}))
+    comps = sorted((out / ".cache" / "compare").glob("*.json"))
+    comps[0].write_text('{"status": "ok"}')
+    again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False)
+    assert again.n_measured == 2 and again.n_compared == 1
+    assert (again.photos["status"].astype(str) != "").all()
+    for name in ("photos.csv", "changes.csv", "long.csv"):
+        assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
+
+
+def test_symlink_loop_and_dangling_link_get_rows(tmp_path):
+    import os
+
+    study = tmp_path / "study" / "S1" / "rf"
+    study.mkdir(parents=True)
+    os.symlink("missing.jpg", study / "dangling.jpg")
+    os.symlink("loop.jpg", study / "loop.jpg")
+    res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False)
+    rows = res.photos.set_index("photo")
+    assert set(rows.index) == {"S1/rf/dangling.jpg", "S1/rf/loop.jpg"}
+    assert (rows["status"] == "unreadable").all()
+    assert "missing file" in rows.loc["S1/rf/dangling.jpg", "error"]
+    assert "loop" in rows.loc["S1/rf/loop.jpg", "error"]
+
+
+def _manifest(tmp_path, text, encoding="utf-8"):
+    (tmp_path / "f").mkdir(exist_ok=True)
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / "f" / name).write_bytes(b"x")
+    m = tmp_path / "m.csv"
+    m.write_bytes(text.encode(encoding))
+    return tmp_path / "f", m
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("", "is empty"),
+    ("\n\n", "is empty"),
+    ("file,subject,treatment,taken_at,treated_at\na.jpg,S,t,,\n", "row 1: no 'photo' column"),
+    ("photo,subject,treatment,taken_at,treated\na.jpg,S,t,,2024-01-01T10:00\n",
+     "column 'treated' looks like it: rename it to 'treated_at'"),
+    ("photo,subject\na.jpg,S1\nb.jpg,S2\na.jpg,S3\n", "rows 2 and 4, column 'photo': 'a.jpg' is listed twice"),
+    ("photo,subject\n,S1\n", "row 2, column 'photo': empty"),
+    ("photo,subject\na.jpg,S1,extra,cells\n", "row 2: 4 cells but 2 columns"),
+])
+def test_bad_manifests_name_file_row_and_column(tmp_path, text, needle):
+    from facemetrics.batch import ManifestError
+
+    f, m = _manifest(tmp_path, text)
+    with pytest.raises(ManifestError) as ei:
+        discover(f, m)
+    msg = str(ei.value)
+    assert needle in msg and str(m) in msg and "\n" not in msg, msg
+
+
+def test_manifest_semicolons_latin1_dot_prefix_unknown_and_identical_duplicates(tmp_path):
+    text = ("Photo;Subject;Treatment;Taken At;Treated_At;note\n"
+            "./a.jpg;Zoë;rf;2024-01-01T09:00;2024-01-01T10:00;café\n"
+            "a.jpg;Zoë;rf;2024-01-01T09:00;2024-01-01T10:00;café\n"
+            "sub/../gone.jpg;Zoë;rf;;;\n")
+    f, m = _manifest(tmp_path, text, encoding="latin-1")
+    entries = {e.photo: e for e in discover(f, m)}
+    assert entries["a.jpg"].subject == "Zoë" and entries["a.jpg"].note == ""
+    assert entries["b.jpg"].note == "not in manifest"
+    assert entries["gone.jpg"].note.startswith("listed in manifest row 4 but not found")
+    res = run_batch(f, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
+    gone = res.photos.set_index("photo").loc["gone.jpg"]
+    assert gone["status"] == "unreadable" and "listed in manifest row 4" in gone["excluded"]

@@ -129,7 +129,9 @@ def test_table_shape_units_and_sides(sample_analysis):
         assert rows.before.isna().all() and rows.after.isna().all()  # lift rows carry the lift in `change`
     assert (df.noise_floor > 0).all()
     assert set(df.verdict) <= {"lift", "sag", "deeper", "shallower", "longer", "shorter", "increase", "decrease",
-                               "within_noise"}
+                               "within_noise"}, df[~df.verdict.isin(["within_noise"])]
+    pose = df[df.metric.isin(cp.POSE_METRICS)]
+    assert len(pose) == 4 and (pose.side == "mean").all()
     # per-photo metrics: change = after - before
     h = df[(df.metric == "jawline_height_mm") & (df.side == "mean")].iloc[0]
     assert h.change == pytest.approx(h.after - h.before)
@@ -215,12 +217,21 @@ def test_verdict_words():
     assert cp.verdict("lift", float("nan"), 0.1) == ""
 
 
-def test_pitch_change_widens_the_lift_floors():
+def test_pose_correction_widens_only_the_lift_floors_it_touched():
     base = dict(cp.DEFAULT_NOISE_FLOORS)
-    cues = {"pose_pitch_deg": 2.0, "pose_bias_mm_per_deg": {"jawline": 0.3}}
+    cues = {"pose_floor_mm": {"jawline": {"right": 0.6, "left": 0.4, "mean": 0.5}}}
     out = cp.pose_adjusted_floors(base, cues)
-    assert out[("jawline_lift_mm", "mean")] == pytest.approx(np.hypot(base[("jawline_lift_mm", "mean")], 0.6))
+    assert out[("jawline_lift_mm", "mean")] == pytest.approx(np.hypot(base[("jawline_lift_mm", "mean")], 0.5))
+    assert out[("jawline_lift_mm", "side")] == pytest.approx(np.hypot(base[("jawline_lift_mm", "side")], 0.6))
     assert out[("cheek_lift_mm", "mean")] == base[("cheek_lift_mm", "mean")]
+    assert out[("nlf_depth", "side")] == base[("nlf_depth", "side")]
+
+
+def test_pose_uncertainty_grows_with_the_angle():
+    a = cp.pose_uncertainty("head_pitch_change_deg", 4.0, 0.1, 0.035)
+    assert a == pytest.approx(np.sqrt(0.2 ** 2 + (cp.POSE_ANGLE_REL_UNCERTAINTY * 4) ** 2 + 0.035 ** 2))
+    assert cp.pose_uncertainty("head_roll_change_deg", 4.0, 0.1, 0.0) == pytest.approx(0.2)
+    assert np.isnan(cp.pose_uncertainty("head_yaw_change_deg", 1.0, float("nan"), 0.0))
 
 
 def test_overlay_image(sample_analysis):
@@ -296,12 +307,14 @@ def test_london_expression_change_is_named(london):
         assert any(m.startswith("expression differs") for m in c.messages), (pid, c.messages)
 
 
-def test_london_different_people_warn(london):
+def test_london_different_people_are_refused(london):
     ids = list(london)
     for i in range(0, 12, 3):
         a, b = london[ids[i]][0], london[ids[i + 1]][0]
         c = compare_photos(a, b)
         assert any("different people" in m for m in c.messages), (ids[i], ids[i + 1], c.messages)
+        assert c.status == "refused"
+        assert (c.to_frame().verdict == "refused").all()
 
 
 def test_london_dir_is_where_conftest_says():

@@ -1,4 +1,4 @@
-"""Exact checks of the pure geometry: calibration, levelled frame, jaw metrics."""
+"""Exact checks of the pure geometry: calibration, levelled frame, head pose, jaw metrics."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import numpy as np
 import pytest
 
 from facemetrics.geometry import (
-    IRIS_DIAMETER_MM, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, calibrate, levelled_frame,
+    CANONICAL_RIGID, IRIS_CHORD_BIAS, IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM,
+    IRIS_JITTER_FLOOR, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, USER_IPD_SD, YAW_SD_DEG,
+    calibrate, head_pose, levelled_frame, wrap_deg,
 )
+
+#: millimetres of iris per pixel of Face Mesh chord: the chord reads IRIS_CHORD_BIAS wide
+MM_PER_CHORD = IRIS_DIAMETER_MM * IRIS_CHORD_BIAS
 from facemetrics.jaw import _bulge, jaw_metrics
 
 
@@ -32,18 +37,50 @@ def flat_points(sample_analysis):
 def test_calibration_from_iris_is_exact(flat_points):
     p = _eyes(flat_points, iris_px=40.0)
     cal = calibrate(p)
-    assert cal.mm_per_px == pytest.approx(IRIS_DIAMETER_MM / 40.0)
+    assert cal.mm_per_px == pytest.approx(MM_PER_CHORD / 40.0)
     assert cal.ipd_px == pytest.approx(200.0)
-    assert cal.ipd_mm == pytest.approx(200.0 * IRIS_DIAMETER_MM / 40.0)
+    assert cal.ipd_mm == pytest.approx(200.0 * MM_PER_CHORD / 40.0)
     assert cal.mm_per_px_spread == pytest.approx(0.0)
     assert cal.source == "iris"
+    # frontal, eyes agree: population iris SD, bias residual and jitter floor only
+    expected = 100 * np.sqrt((IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM) ** 2 + IRIS_CHORD_BIAS_SD ** 2
+                             + IRIS_JITTER_FLOOR ** 2)
+    assert cal.uncertainty_pct == pytest.approx(expected)
+    assert 4.0 < cal.uncertainty_pct < 5.0
+
+
+def test_chord_bias_constants_are_the_documented_ones():
+    """The chord reads ~4-6 % wide (docs/accuracy.md, "Scale calibration")."""
+    assert 1.04 <= IRIS_CHORD_BIAS <= 1.06
+    assert IRIS_DIAMETER_MM == 11.71 and IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM == pytest.approx(0.0359, abs=1e-4)
+
+
+def test_uncertainty_grows_with_eye_disagreement_and_yaw(flat_points):
+    base = calibrate(_eyes(flat_points, iris_px=40.0)).uncertainty_pct
+    # right eye 44 px, left 36 px: spread 0.2 -> jitter 0.627 * 0.2 = 12.5 %
+    p = _eyes(flat_points, iris_px=40.0)
+    p[RIGHT_IRIS_H[0], 0] -= 2.0
+    p[RIGHT_IRIS_H[1], 0] += 2.0
+    p[LEFT_IRIS_H[0], 0] += 2.0
+    p[LEFT_IRIS_H[1], 0] -= 2.0
+    cal = calibrate(p)
+    assert cal.mm_per_px_spread == pytest.approx(0.2)
+    pop = IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM
+    assert cal.uncertainty_pct == pytest.approx(100 * np.sqrt(pop ** 2 + IRIS_CHORD_BIAS_SD ** 2 + (0.627 * 0.2) ** 2))
+    assert cal.mm_per_px == pytest.approx(MM_PER_CHORD / 40.0)  # the mean chord is unchanged
+    yawed = calibrate(_eyes(flat_points, iris_px=40.0), yaw_deg=20.0).uncertainty_pct
+    yaw_part = np.tan(np.radians(20.0)) * np.radians(YAW_SD_DEG)
+    assert yawed == pytest.approx(np.sqrt(base ** 2 + (100 * yaw_part) ** 2))
+    assert base < yawed < cal.uncertainty_pct
 
 
 def test_calibration_overrides_and_ipd_warning(flat_points):
     p = _eyes(flat_points, iris_px=40.0)
-    assert calibrate(p, mm_per_px=0.2).mm_per_px == 0.2
+    forced = calibrate(p, mm_per_px=0.2)
+    assert forced.mm_per_px == 0.2 and np.isnan(forced.uncertainty_pct)
     cal = calibrate(p, ipd_mm=64.0)
     assert cal.source == "user_ipd" and cal.ipd_mm == pytest.approx(64.0)
+    assert cal.uncertainty_pct == pytest.approx(100 * USER_IPD_SD)
     # iris far too small for this eye distance -> implausible IPD -> warning
     bad = calibrate(_eyes(flat_points, iris_px=20.0))
     assert bad.ipd_mm > 100 and "outside the adult range" in bad.warning
@@ -51,7 +88,8 @@ def test_calibration_overrides_and_ipd_warning(flat_points):
 
 def test_yaw_correction_enlarges_iris(flat_points):
     p = _eyes(flat_points, iris_px=40.0)
-    assert calibrate(p, yaw_deg=30).mm_per_px == pytest.approx(IRIS_DIAMETER_MM / (40.0 / np.cos(np.radians(30))))
+    assert calibrate(p, yaw_deg=float("nan")).mm_per_px == pytest.approx(MM_PER_CHORD / 40.0)  # unknown pose
+    assert calibrate(p, yaw_deg=30).mm_per_px == pytest.approx(MM_PER_CHORD / (40.0 / np.cos(np.radians(30))))
 
 
 @pytest.mark.parametrize("deg", [-20.0, -3.0, 0.0, 7.5])
@@ -86,3 +124,73 @@ def test_bulge_of_known_polyline():
     chord = np.array([[0.0, 0.0], [5.0, 3.0], [10.0, 0.0]])
     assert _bulge(chord) == pytest.approx(3.0)
     assert _bulge(np.array([[0.0, 0.0], [5.0, 0.0], [10.0, 0.0]])) == pytest.approx(0.0)
+
+
+# --- head pose -------------------------------------------------------------
+
+_IDX = list(CANONICAL_RIGID)
+_MODEL = np.array([CANONICAL_RIGID[i] for i in _IDX]) * (1.0, -1.0, -1.0)  # OpenCV axes, cm
+
+
+def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
+    """Rotation (columns: the face's x, y, z axes in camera space) with exactly
+    the yaw / pitch / roll that :func:`head_pose` documents."""
+    y, p, r = np.radians([yaw, pitch, roll])
+    fz = np.array([-np.sin(y) * np.cos(p), np.sin(p), np.cos(y) * np.cos(p)])
+    fx = np.array([np.cos(r), np.sin(r), -(np.cos(r) * fz[0] + np.sin(r) * fz[1]) / fz[2]])
+    fx /= np.linalg.norm(fx)
+    return np.column_stack([fx, np.cross(fz, fx), fz])
+
+
+def _projected(yaw, pitch, roll, *, size=(1350, 1800), distance_cm=45.0, noise_px=0.0, rng=None):
+    """(478, 2) points with the canonical rigid points projected at a known pose (others NaN)."""
+    w, h = size
+    f = max(w, h)
+    cam = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1.0]])
+    x = _MODEL @ _rotation(yaw, pitch, roll).T + (0.0, 0.0, distance_cm)
+    uv = x @ cam.T
+    pts = np.full((478, 2), np.nan)
+    pts[_IDX] = uv[:, :2] / uv[:, 2:]
+    if noise_px:
+        pts[_IDX] += rng.normal(0.0, noise_px, (len(_IDX), 2))
+    return pts
+
+
+@pytest.mark.parametrize("pose", [(0, 0, 0), (10, 0, 0), (0, -10, 0), (0, 0, 10), (-20, 15, -8),
+                                  (30, -20, 25), (0, 40, 0), (0, 0, -80), (5, 5, 89)])
+def test_head_pose_recovers_known_pose(pose):
+    got = head_pose(_projected(*pose), (1350, 1800))
+    np.testing.assert_allclose(got, pose, atol=0.01)
+
+
+def test_head_pose_sign_conventions():
+    """Chin up -> the nose tip (1) moves up in the image; yaw > 0 -> it moves to the image right."""
+    front = _projected(0, 0, 0)
+    assert _projected(0, 10, 0)[1, 1] < front[1, 1]
+    assert _projected(10, 0, 0)[1, 0] > front[1, 0]
+    assert head_pose(_projected(0, 0, 5), (1350, 1800))[2] > 0  # clockwise in the image (y down)
+
+
+def test_head_pose_never_flips_on_noisy_near_frontal_points():
+    """The plain iterative solver flips some of these to roll ~ +/-180 (5 of 400 with this
+    seed); every pose must come back within a few degrees, |angles| < 90."""
+    rng = np.random.default_rng(0)
+    worst = np.zeros(3)
+    for _ in range(400):
+        pose = rng.uniform((-10, -10, -5), (10, 10, 5))
+        got = np.array(head_pose(_projected(*pose, noise_px=rng.uniform(0, 4), rng=rng), (1350, 1800)))
+        assert np.all(np.abs(got) < 90)
+        worst = np.maximum(worst, np.abs(got - pose))
+    assert worst[2] < 2.0, worst  # roll (measured 1.0)
+    assert worst[0] < 5.0 and worst[1] < 5.0, worst  # yaw, pitch (measured 2.4, 2.1: up to 4 px noise)
+
+
+def test_head_pose_of_missing_points_is_nan():
+    pts = _projected(0, 0, 0)
+    pts[1] = np.nan
+    assert np.all(np.isnan(head_pose(pts, (1350, 1800))))
+
+
+def test_wrap_deg_exact():
+    np.testing.assert_allclose(wrap_deg([-179.4, 180.0, 90.0, -90.0, 45.0, 271.0, -300.0]),
+                               [0.6, 0.0, -90.0, -90.0, 45.0, -89.0, 60.0], atol=1e-9)

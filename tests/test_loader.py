@@ -657,3 +657,185 @@ def test_mpo_multi_picture_jpeg(tmp_path, width):
     expected = first if width < 3000 else cv2.resize(first, (width // 2, 32), interpolation=cv2.INTER_AREA)
     assert mean_abs_diff(photo.rgb, expected) < 8.0  # quality-75 ringing at block edges
     assert mean_abs_diff(photo.rgb, 255 - expected) > 100.0  # not the second picture
+
+
+# ---------------------------------------------------------------- hardening (issue 9)
+
+SAMPLE_JPEG = os.path.join(os.path.dirname(__file__), "..", "sample_images", "astronaut_before.jpg")
+
+
+def _sample_bytes() -> bytes:
+    with open(SAMPLE_JPEG, "rb") as fh:
+        return fh.read()
+
+
+@pytest.mark.parametrize("damage", ["zero_4k", "delete_20k"])
+@pytest.mark.parametrize("fast", [True, False])
+def test_corrupt_jpeg_data_is_unreadable_not_measured(damage, fast):
+    """The issue's two files: 4 KB zeroed, 20 KB deleted in the middle of a real photo. libjpeg
+    only warns about them (the old loader measured them as ok); the strict decode refuses them,
+    on the full and on the DCT-reduced decode alike."""
+    raw = _sample_bytes()
+    mid = len(raw) // 2
+    bad = raw[:mid] + bytes(4096) + raw[mid + 4096:] if damage == "zero_4k" else raw[:mid] + raw[mid + 20_000:]
+    with pytest.raises(PhotoError) as ei:
+        load_photo(bad, name="bad.jpg", fast=fast)
+    assert ei.value.status == "unreadable"
+    assert "corrupt JPEG data" in ei.value.reason, ei.value.reason
+    from facemetrics import analyze_photo
+
+    res = analyze_photo(bad, name="bad.jpg")
+    assert res.status == "unreadable" and "corrupt JPEG data" in res.error
+
+
+def test_corrupt_large_jpeg_is_refused_on_the_reduced_decode():
+    raw = _jpeg_bytes(astronaut(1)[:, :].repeat(6, axis=1)[:, :3000], quality=90)  # 512 x 3000: reduced
+    assert load_photo(raw).scale == 2.0
+    mid = len(raw) // 2
+    with pytest.raises(PhotoError) as ei:
+        load_photo(raw[:mid] + raw[mid + 5000:])
+    assert ei.value.status == "unreadable" and "corrupt JPEG data" in ei.value.reason
+
+
+def test_corrupt_cmyk_jpeg_is_unreadable():
+    cmyk = np.stack([astronaut(2)[..., 0], astronaut(2)[..., 1], astronaut(2)[..., 2],
+                     np.zeros((256, 256), np.uint8)], -1)
+    buf = io.BytesIO()
+    from_mode(cmyk, "CMYK").save(buf, "JPEG", quality=90)
+    raw = buf.getvalue()
+    assert load_photo(raw).format == "JPEG"
+    mid = len(raw) // 2
+    with pytest.raises(PhotoError) as ei:
+        load_photo(raw[:mid] + raw[mid + 2000:])
+    assert ei.value.status == "unreadable" and "corrupt JPEG data" in ei.value.reason
+
+
+def test_png_crc_mismatch_in_image_data_is_unreadable():
+    """A changed byte near the end of the deflate data: Pillow decodes it to wrong pixels
+    without complaint (it skips IDAT CRCs and stops inflating once it has every row); the
+    chunk CRC check refuses it."""
+    buf = io.BytesIO()
+    Image.fromarray(astronaut(4)).save(buf, "PNG", compress_level=6)
+    raw = bytearray(buf.getvalue())
+    start = raw.index(b"IDAT")
+    end = start + 4 + int.from_bytes(raw[start - 4:start], "big")
+    raw[end - 8] ^= 0x40
+    with Image.open(io.BytesIO(bytes(raw))) as im:  # Pillow alone: wrong pixels, no error
+        assert (np.asarray(im.convert("RGB")) != astronaut(4)).any()
+    with pytest.raises(PhotoError) as ei:
+        load_photo(bytes(raw), name="flip.png")
+    assert ei.value.status == "unreadable" and "CRC mismatch in the IDAT chunk" in ei.value.reason
+
+
+def _jpeg_with_size(width: int, height: int) -> bytes:
+    """A 64 x 64 JPEG whose SOF0 header is patched to claim width x height."""
+    raw = bytearray(_jpeg_bytes(astronaut(8)[:64, :64], quality=90))
+    i = raw.index(b"\xff\xc0")
+    raw[i + 5:i + 9] = struct.pack(">HH", height, width)
+    return bytes(raw)
+
+
+def test_header_only_giant_jpeg_is_unreadable_before_decoding():
+    with pytest.raises(PhotoError) as ei:
+        load_photo(_jpeg_with_size(9000, 9000), name="giant.jpg")
+    assert ei.value.status == "unreadable"
+    assert "header says 9000x9000" in ei.value.reason
+
+
+def _flat_png(width: int, height: int) -> bytes:
+    """A real, valid flat-grey PNG, compressed row by row (no full-size buffer is made)."""
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    comp = zlib.compressobj(9)
+    row = b"\x00" + b"\x80" * (3 * width)
+    data = b"".join(comp.compress(row) for _ in range(height)) + comp.flush()
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def test_flat_10000_png_is_refused_by_the_decoded_pixel_cap():
+    raw = _flat_png(10_000, 10_000)
+    assert len(raw) < 400_000  # ~300 KB of file for 300 MB of pixels
+    with pytest.raises(PhotoError) as ei:
+        load_photo(raw, name="flat.png")
+    assert ei.value.status == "too_large" and f"{loader.MAX_DECODED_PIXELS:,}" in ei.value.reason
+
+
+def test_png_header_larger_than_its_data_is_unreadable():
+    ok = _flat_png(400, 300)
+    assert load_photo(ok).rgb.shape == (300, 400, 3)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(_png_header_only(5000, 5000), name="fake.png")
+    assert ei.value.status == "unreadable" and "header says 5000x5000" in ei.value.reason
+
+
+def _float_tiff_header_only(width: int, height: int) -> bytes:
+    """A little-endian TIFF claiming a width x height 32-bit float image (one tiny strip)."""
+    entries = [(256, 4, width), (257, 4, height), (258, 3, 32), (259, 3, 1), (262, 3, 1), (273, 4, 0),
+               (277, 3, 1), (278, 4, height), (279, 4, 4), (339, 3, 3)]
+    ifd_off = 8
+    data_off = ifd_off + 2 + 12 * len(entries) + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", ifd_off) + struct.pack("<H", len(entries)))
+    for tag, typ, val in entries:
+        val = data_off if tag == 273 else val
+        out += struct.pack("<HHI", tag, typ, 1) + (struct.pack("<HH", val, 0) if typ == 3 else struct.pack("<I", val))
+    out += struct.pack("<I", 0) + b"\x00" * 4
+    return bytes(out)
+
+
+def test_float_tiff_10000_is_refused_before_decoding():
+    raw = _float_tiff_header_only(10_000, 10_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        with Image.open(io.BytesIO(raw)) as im:
+            assert im.mode == "F" and im.size == (10_000, 10_000)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(raw, name="float.tif")
+    assert ei.value.status == "too_large"
+
+
+def test_float_tiff_decodes_within_the_cap(tmp_path):
+    arr = (astronaut(4)[..., 0].astype(np.float32) / 255.0)
+    path = save(tmp_path / "f.tif", Image.fromarray(arr, mode="F"), "TIFF")
+    photo = load_photo(path)
+    assert photo.rgb.shape == (128, 128, 3)
+    assert mean_abs_diff(photo.rgb[..., 0], astronaut(4)[..., 0]) < 1.0
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path, max_decoded_pixels=128 * 128 - 1)
+    assert ei.value.status == "too_large"
+
+
+def test_giant_jpeg_is_decoded_reduced_to_fit_the_cap(tmp_path):
+    path = save(tmp_path / "wide.jpg", block_pattern(64, 4000), "JPEG")
+    assert load_photo(path, fast=False).scale == 1.0
+    p = load_photo(path, fast=False, max_decoded_pixels=64 * 4000 // 3)  # needs 1/2
+    assert p.scale == 2.0 and p.rgb.shape == (32, 2000, 3)
+    p = load_photo(path, fast=False, max_decoded_pixels=64 * 4000 // 10)  # needs 1/4
+    assert p.scale == 4.0 and p.rgb.shape == (16, 1000, 3)
+
+
+def test_multipage_tiff_and_animated_gif_say_only_the_first_page_was_used(tmp_path):
+    pages = [Image.fromarray(astronaut(4)), Image.fromarray(255 - astronaut(4)), Image.fromarray(astronaut(4))]
+    tif = tmp_path / "pages.tif"
+    pages[0].save(tif, format="TIFF", save_all=True, append_images=pages[1:])
+    p = load_photo(tif)
+    assert p.warnings == ("TIFF file holds 3 pages; only the first was measured",)
+    assert mean_abs_diff(p.rgb, astronaut(4)) < 1.0
+    gif = tmp_path / "anim.gif"
+    pages[0].save(gif, format="GIF", save_all=True, append_images=pages[1:2], duration=100)
+    assert load_photo(gif).warnings == ("GIF file holds 2 frames; only the first was measured",)
+    single = save(tmp_path / "one.tif", astronaut(4), "TIFF")
+    assert load_photo(single).warnings == ()
+
+
+def test_multipage_warning_reaches_the_row(tmp_path):
+    from facemetrics import analyze_photo
+
+    face = Image.open(SAMPLE_JPEG).convert("RGB")
+    tif = tmp_path / "scan.tif"
+    face.save(tif, format="TIFF", save_all=True, append_images=[face.transpose(Image.Transpose.ROTATE_180)],
+              compression="tiff_deflate")
+    res = analyze_photo(tif)
+    assert res.ok, res.error
+    assert "TIFF file holds 2 pages; only the first was measured" in res.to_row()["warnings"]

@@ -8,6 +8,8 @@ import pytest
 
 from conftest import read_tem
 from facemetrics import analyze_photo
+from facemetrics.folds import fold_metrics
+from facemetrics.geometry import NLF_PATH_RIGHT
 
 
 def _segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
@@ -30,8 +32,8 @@ def london(london_dir):
 
 
 def annotation_distances(london) -> tuple[np.ndarray, np.ndarray]:
-    """Distances (mm) of hand-placed smile-line points to the measured fold
-    lines, and of hand-placed jaw points to the Face Mesh jaw contour."""
+    """Distances (mm) of hand-placed smile-line points (158-163) to the measured
+    fold lines, and of hand-placed jaw points (126-132) to the jaw contour."""
     fold, jaw = [], []
     for neutral, _, tem in london.values():
         assert neutral.ok, neutral.error
@@ -39,7 +41,7 @@ def annotation_distances(london) -> tuple[np.ndarray, np.ndarray]:
         # template "left" is image-left = the subject's right
         for idx, fm in (((158, 159, 160), neutral.nlf_right), ((161, 162, 163), neutral.nlf_left)):
             fold += [_segment_distance(tem[i], fm.line_px) * mm for i in idx]
-        jaw += [_segment_distance(tem[i], neutral.jaw.contour_px) * mm for i in range(125, 134)]
+        jaw += [_segment_distance(tem[i], neutral.jaw.contour_px) * mm for i in range(126, 133)]
     return np.array(fold), np.array(jaw)
 
 
@@ -63,7 +65,7 @@ def test_fold_depth_higher_when_smiling(london):
         (s.nlf_right.depth_index + s.nlf_left.depth_index) > (n.nlf_right.depth_index + n.nlf_left.depth_index)
         for n, s, _ in london.values()
     ]
-    assert sum(deeper) >= 11, deeper
+    assert sum(deeper) >= 11, deeper  # 11 of 12 measured (docs/accuracy.md)
 
 
 def test_neutral_portraits_are_fit_and_plausible(london):
@@ -72,3 +74,97 @@ def test_neutral_portraits_are_fit_and_plausible(london):
         assert abs(q.yaw_deg) < 8 and abs(q.roll_deg) < 5, pid
         assert 52 < neutral.calibration.ipd_mm < 72, pid
         assert "smiling" not in "; ".join(q.flags), pid
+
+
+@pytest.fixture(scope="module")
+def canada(canada_dir):
+    """{face id: (analysis, template)} for the 40 Canada faces."""
+    out = {tem.stem: (analyze_photo(tem.with_suffix(".jpg")), read_tem(tem))
+           for tem in sorted(canada_dir.glob("*.tem"))}
+    assert len(out) == 40
+    return out
+
+
+def _hand_ipd_mm(analysis, tem) -> float:
+    """Hand-placed pupils (template points 0 and 1, px of the original photo) x mm_per_px."""
+    assert analysis.ok, analysis.error
+    return float(np.linalg.norm(tem[0] - tem[1]) * analysis.mm_per_px)
+
+
+def test_iris_scale_gives_adult_ipd_on_both_sets(london, canada):
+    """Issue 8: median IPD within 60-64.5 mm (adults 63.4 mm, Dodgson 2004) on both sets.
+    The chord correction was chosen on the Canada images' iris edges, without IPD
+    (docs/accuracy.md, "Scale calibration"); measured 62.5 (London), 60.6 (Canada)."""
+    london_ipd = [_hand_ipd_mm(n, tem) for n, _, tem in london.values()]
+    canada_ipd = [_hand_ipd_mm(a, tem) for a, tem in canada.values()]
+    for name, ipd in (("london", london_ipd), ("canada", canada_ipd)):
+        assert 60.0 <= np.median(ipd) <= 64.5, (name, np.median(ipd))
+        assert 50.0 < min(ipd) and max(ipd) < 75.0, (name, min(ipd), max(ipd))
+
+
+def test_calibration_uncertainty_is_reported(london, canada):
+    rows = [n.to_row() for n, _, _ in london.values()] + [a.to_row() for a, _ in canada.values()]
+    unc = np.array([r["mm_per_px_uncertainty_pct"] for r in rows])
+    # at least the population iris SD (3.6 %) and bias residual (2.5 %); measured 4.5-5.9 %
+    assert np.all((4.4 < unc) & (unc < 8.0)), unc
+    assert np.median(unc) < 5.0
+
+
+def test_upright_frontal_faces_never_flip(london, canada):
+    """The plain iterative solvePnP read roll -179 deg for canada_010f; every upright
+    frontal portrait must read |roll| < 5 deg and agree with the eye line's tilt."""
+    analyses = [n for n, _, _ in london.values()] + [s for _, s, _ in london.values()]
+    analyses += [a for a, _ in canada.values()]
+    for a in analyses:
+        q = a.quality
+        assert abs(q.roll_deg) < 5.0, (a.name, q.roll_deg)
+        assert abs(q.yaw_deg) < 10.0 and abs(q.pitch_deg) < 15.0, (a.name, q.yaw_deg, q.pitch_deg)
+        assert abs(q.roll_deg - a.frame.roll_deg) < 3.0, (a.name, q.roll_deg, a.frame.roll_deg)
+
+
+@pytest.fixture(scope="module")
+def canada_held_out(canada):
+    """The 16 Canada faces held out of the fold/jaw tuning (bench/accuracy.py's split,
+    every 5th face by sorted id from the 2nd and the 4th): [(analysis, template)]."""
+    held = [canada[k] for i, k in enumerate(sorted(canada)) if i % 5 in (1, 3)]
+    assert len(held) == 16
+    return held
+
+
+def test_held_out_fold_lines_and_jaw_contour(canada_held_out):
+    """Distances in px rescaled to a 63 mm hand-placed inter-pupil distance (independent of
+    the iris calibration).  Measured: fold 1.50 / 3.15, jaw contour 1.07 / 2.42, oval 1.87 / 4.37."""
+    fold, edge, oval = [], [], []
+    for a, tem in canada_held_out:
+        assert a.ok, a.error
+        k = 63.0 / np.linalg.norm(tem[0] - tem[1])
+        for idx, fm in (((158, 159, 160), a.nlf_right), ((161, 162, 163), a.nlf_left)):
+            fold += [_segment_distance(tem[i], fm.line_px) * k for i in idx]
+        edge += [_segment_distance(tem[i], a.jaw.contour_px) * k for i in range(126, 133)]
+        oval += [_segment_distance(tem[i], a.jaw.oval_px) * k for i in range(126, 133)]
+    assert np.median(fold) <= 1.8 and np.percentile(fold, 90) <= 4.0, (np.median(fold), np.percentile(fold, 90))
+    assert np.percentile(edge, 90) <= 3.0, np.percentile(edge, 90)
+    assert np.median(edge) < np.median(oval) and np.percentile(edge, 90) < np.percentile(oval, 90)
+
+
+def test_depth_rises_with_darkening_beside_the_fold_on_real_faces(canada_held_out):
+    """A Gaussian valley (sigma 1 mm) 2.5 mm lateral of the found line, and one along the
+    Face Mesh chain, darkened 0-30 %: the depth index rises strictly (4 faces, right side)."""
+    import cv2
+
+    for a, _ in canada_held_out[:4]:
+        mm = a.calibration.mm_per_px
+        line = a.nlf_right.line_px
+        uv = a.frame.to_mm(line)
+        t = np.gradient(uv, axis=0)
+        t /= np.linalg.norm(t, axis=1, keepdims=True)
+        beside = a.frame.to_px(uv - 2.5 * np.stack([-t[:, 1], t[:, 0]], axis=1))
+        for target, width in ((beside, 1.0), (a.points[list(NLF_PATH_RIGHT), :2], 1.5)):
+            mask = np.full(a.photo.rgb.shape[:2], 255, np.uint8)
+            cv2.polylines(mask, [np.round(target).astype(np.int32)], False, 0, 1)
+            g = np.exp(-0.5 * (cv2.distanceTransform(mask, cv2.DIST_L2, 5) * mm / width) ** 2)
+            depth = []
+            for fr in (0.0, 0.05, 0.10, 0.20, 0.30):
+                img = np.clip(a.photo.rgb * (1 - fr * g)[..., None], 0, 255).round().astype(np.uint8)
+                depth.append(fold_metrics(img, a.points, a.frame, "right").depth_index)
+            assert np.all(np.diff(depth) > 0), (a.name, depth)

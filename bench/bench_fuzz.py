@@ -1,0 +1,96 @@
+"""Decode fuzzing: how many damaged photo files each loader reads as a good photo.
+
+Runs :func:`facemetrics.load_photo` (and, with ``--old REV``, the loader of
+git revision REV for comparison) on the fuzz set of ``tests/fuzzing.py``
+and prints, per format and per kind of damage: files refused (PhotoError),
+files read with pixels identical/near the clean decode, files read with
+*visibly* different pixels (the silent failures), and any other exception.
+
+    python bench/bench_fuzz.py --n-per 20 [--old HEAD]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from fuzzing import fuzz_set, visibly_different  # noqa: E402
+
+from facemetrics.errors import PhotoError  # noqa: E402
+
+
+def _loader_at(rev: str):
+    src = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:facemetrics/loader.py"], check=True,
+                         capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "old_loader.py"
+    path.write_text(src)
+    spec = importlib.util.spec_from_file_location("old_loader", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["old_loader"] = mod
+    spec.loader.exec_module(mod)
+    return mod.load_photo
+
+
+def run(load, files, cases):
+    refs = {k: load(d, name=k).rgb for k, d in files.items()}
+    tally = Counter()
+    worst = {}
+    for kind, how, j, data in cases:
+        try:
+            rgb = load(data, name=f"{kind}-{how}-{j}").rgb
+        except PhotoError:
+            tally[kind, how, "refused"] += 1
+            continue
+        except Exception as exc:  # noqa: BLE001
+            tally[kind, how, f"EXCEPTION {type(exc).__name__}"] += 1
+            continue
+        vis, frac = visibly_different(rgb, refs[kind])
+        tally[kind, how, "ok_VISIBLY_WRONG" if vis else "ok_same"] += 1
+        if vis:
+            worst[kind, how] = max(worst.get((kind, how), 0.0), frac)
+    return tally, worst
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n-per", type=int, default=20)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--old", metavar="REV", help="also run the loader of this git revision")
+    args = ap.parse_args()
+    files, cases = fuzz_set(args.n_per, args.seed)
+    loaders = [("current", __import__("facemetrics.loader", fromlist=["load_photo"]).load_photo)]
+    if args.old:
+        loaders.insert(0, (args.old, _loader_at(args.old)))
+    print(f"{len(cases)} mutated files ({args.n_per} per format x damage, seed {args.seed})")
+    for label, load in loaders:
+        t0 = time.perf_counter()
+        tally, worst = run(load, files, cases)
+        dt = time.perf_counter() - t0
+        wrong = sum(v for (k, h, o), v in tally.items() if o == "ok_VISIBLY_WRONG")
+        exc = sum(v for (k, h, o), v in tally.items() if o.startswith("EXCEPTION"))
+        print(f"\n== loader {label}: {wrong} visibly wrong decodes reported ok, {exc} other exceptions, "
+              f"{dt:.1f} s")
+        kinds = sorted({k for k, _, _ in tally})
+        hows = sorted({h for _, h, _ in tally})
+        print(f"{'format':18s} {'damage':9s} {'refused':>8s} {'ok_same':>8s} {'ok_WRONG':>8s} {'exc':>4s}")
+        for k in kinds:
+            for h in hows:
+                r = tally[k, h, "refused"]
+                s = tally[k, h, "ok_same"]
+                w = tally[k, h, "ok_VISIBLY_WRONG"]
+                e = sum(v for (kk, hh, o), v in tally.items() if kk == k and hh == h and o.startswith("EXC"))
+                print(f"{k:18s} {h:9s} {r:8d} {s:8d} {w:8d} {e:4d}"
+                      + (f"   worst {worst[k, h]:.1%} of pixels off" if (k, h) in worst else ""))
+
+
+if __name__ == "__main__":
+    main()

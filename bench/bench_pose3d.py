@@ -1,0 +1,232 @@
+"""Accuracy of the 3-D pose / camera-distance correction in ``compare_photos``.
+
+Re-renders faces with :func:`facemetrics.simulate.head_pose` and
+:func:`facemetrics.simulate.camera_distance` (no true change, or a known
+lift), each with a random error of the depth the method assumes (the whole
+face's depth scaled by 0.85-1.2, the lower face's by a further 0.8-1.25) and
+a pivot moved by up to +-3 cm, compares each with the original photo and
+writes one row per case::
+
+    python bench/bench_pose3d.py --set tuning  -o docs/data/pose3d_tuning.csv
+    python bench/bench_pose3d.py --set heldout -o docs/data/pose3d_heldout.csv
+    python bench/bench_pose3d.py --summary docs/data/pose3d_tuning.csv docs/data/pose3d_heldout.csv --plot docs/pose3d.png
+
+``tuning`` faces (the bundled sample and London 003, 021, 024, 037) were
+used to choose :data:`facemetrics.compare.POSE_MODEL_FRACTION`; ``heldout``
+(the other 8 London faces and the first 8 Canada faces) were not.  The
+``uncorrected`` columns are what the comparison read before the correction
+(measured lift + the subtracted pose displacement).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import dataclasses
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "faces"
+sys.path.insert(0, str(ROOT))
+
+#: (name, kind, params): kind "pose" -> simulate.head_pose kwargs, "camera" -> to_mm, "lift+..." -> 2 mm lift first
+CASES = [
+    *[(f"pitch{p:+g}", "pose", dict(pitch_deg=p)) for p in (-6, -3, -1.5, 1.5, 3, 6)],
+    *[(f"yaw{y:+g}", "pose", dict(yaw_deg=y)) for y in (-5, 5)],
+    ("pitch+2_yaw-3", "pose", dict(pitch_deg=2, yaw_deg=-3)),
+    *[(f"camera{c}", "camera", c) for c in (300, 350, 550, 600)],
+    ("lift2_pitch+3", "lift_pose", dict(pitch_deg=3)),
+    ("lift2_pitch-3", "lift_pose", dict(pitch_deg=-3)),
+    ("lift2_camera350", "lift_camera", 350),
+]
+
+
+def faces(which: str) -> list[Path]:
+    sample = [ROOT / "sample_images" / "astronaut_before.jpg"]
+    london = sorted((SHARED / "london_ccby").glob("*_neutral.jpg"))
+    canada = sorted((SHARED / "canada_ccby").glob("*.jpg"))
+    tune_ids = ("london_003", "london_021", "london_024", "london_037")
+    if which == "tuning":
+        return sample + [p for p in london if p.name.startswith(tune_ids)]
+    return [p for p in london if not p.name.startswith(tune_ids)] + canada[:8]
+
+
+def run(which: str, out: Path) -> None:
+    import facemetrics as fm
+    from facemetrics import simulate
+    from facemetrics.analyze import analyze_loaded
+
+    rows = []
+    for path in faces(which):
+        a = fm.analyze_photo(path)
+        if not a.ok:
+            print(f"skip {path.name}: {a.status}", flush=True)
+            continue
+        rng = np.random.default_rng(sum(path.name.encode()))
+        for name, kind, kw in CASES:
+            pert = dict(depth_scale=float(rng.uniform(0.85, 1.2)), lower_depth_scale=float(rng.uniform(0.8, 1.25)))
+            pivot = np.array(simulate.RENDER_PIVOT_MM) + np.r_[0.0, rng.uniform(-30, 30, 2)]
+            image, truth = None, 0.0
+            if kind.startswith("lift"):
+                image = simulate.lift(a, 2.0)
+                truth = image.truth["jawline_lift_mm"]
+            if kind.endswith("pose"):
+                s = simulate.head_pose(a, image=image, pivot_mm=tuple(pivot), **kw, **pert)
+            else:
+                s = simulate.camera_distance(a, 450.0, float(kw), image=image, **pert)
+            b = analyze_loaded(dataclasses.replace(a.photo, rgb=s.image))
+            t0 = time.perf_counter()
+            c = fm.compare_photos(a, b)
+            dt = time.perf_counter() - t0
+            row = dict(face=path.name, case=name, status=c.status, seconds=round(dt, 3), truth_mm=truth,
+                       pitch_true=s.truth.get("pitch_deg", 0.0), yaw_true=s.truth.get("yaw_deg", 0.0),
+                       camera_pct_true=s.truth.get("camera_distance_change_pct", 0.0), **pert,
+                       pivot_down_mm=pivot[1], pivot_back_mm=pivot[2])
+            if c.status == "refused" or not c.lifts:
+                rows.append(row)
+                continue
+            cu = c.cues
+            row.update(pitch_est=cu["pose_pitch_deg"], yaw_est=cu["pose_yaw_deg"],
+                       camera_pct_est=cu["camera_distance_change_pct"])
+            for region in ("jawline", "jowl", "mouth_corner"):
+                for side in ("right", "left", "mean"):
+                    ch = c.get(f"{region}_lift_mm", side)
+                    corr = cu["pose_correction_mm"][region]
+                    cc = 0.5 * (corr["right"] + corr["left"]) if side == "mean" else corr[side]
+                    row[f"{region}_{side}_mm"] = ch.change
+                    row[f"{region}_{side}_floor_mm"] = ch.noise_floor
+                    row[f"{region}_{side}_verdict"] = ch.verdict
+                    row[f"{region}_{side}_uncorrected_mm"] = ch.change + cc
+                    row[f"{region}_{side}_correction_mm"] = cc
+            rows.append(row)
+            print(f"{path.name[:14]:14s} {name:16s} jaw {row['jawline_mean_mm'] - truth:+.3f} "
+                  f"(uncorr {row['jawline_mean_uncorrected_mm'] - truth:+.3f}, floor {row['jawline_mean_floor_mm']:.3f}) "
+                  f"pitch {row['pitch_est']:+.2f} yaw {row['yaw_est']:+.2f} cam {row['camera_pct_est']:+.1f}% "
+                  f"{dt:.2f}s", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    with open(out, "w", newline="") as f:
+        w = csv.DictWriter(f, keys)
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {out} ({len(rows)} rows)")
+
+
+def summary(paths: list[Path], plot: Path | None) -> None:
+    import pandas as pd
+
+    for p in paths:
+        d = pd.read_csv(p)
+        d = d[d["status"] != "refused"]
+        print(f"\n## {p.name}: {d.face.nunique()} faces, {len(d)} cases")
+        for region in ("jawline", "jowl"):
+            for side in ("mean", "right", "left"):
+                err = d[f"{region}_{side}_mm"] - d["truth_mm"]
+                unc = d[f"{region}_{side}_uncorrected_mm"] - d["truth_mm"]
+                cover = (err.abs() <= d[f"{region}_{side}_floor_mm"]).mean()
+                ratio = (err.abs() / d[f"{region}_{side}_correction_mm"].abs().clip(lower=0.05))
+                print(f"{region:8s} {side:5s}: |error| median {err.abs().median():.3f} p95 {err.abs().quantile(.95):.3f} "
+                      f"max {err.abs().max():.3f} mm (uncorrected: median {unc.abs().median():.3f} max {unc.abs().max():.3f}); "
+                      f"within floor {100 * cover:.0f} %; |error|/|correction| p95 {ratio.quantile(.95):.3f}")
+        pose = d[d.case.str.contains("pitch|yaw") & ~d.case.str.contains("camera")]
+        print(f"pitch error: median {np.median(np.abs(pose.pitch_est - pose.pitch_true)):.2f}, "
+              f"max {np.max(np.abs(pose.pitch_est - pose.pitch_true)):.2f} deg "
+              f"(relative to the depth scale: max {np.max(np.abs(pose.pitch_est - pose.pitch_true * pose.depth_scale)):.2f})")
+        print(f"yaw error: median {np.median(np.abs(pose.yaw_est - pose.yaw_true)):.2f}, "
+              f"max {np.max(np.abs(pose.yaw_est - pose.yaw_true)):.2f} deg")
+        cam = d[d.case.str.contains("camera")]
+        rel = (1 + cam.camera_pct_est / 100) / (1 + cam.camera_pct_true / 100) - 1
+        print(f"camera distance: |relative error| median {100 * rel.abs().median():.1f} %, max {100 * rel.abs().max():.1f} %")
+        wrong = d[(d.truth_mm == 0) & (d["jawline_mean_verdict"] != "within_noise")]
+        print(f"no-change cases with a lift/sag verdict: {len(wrong)} of {(d.truth_mm == 0).sum()}")
+        lifted = d[d.truth_mm != 0]
+        print(f"2 mm lifts: read {(lifted.jawline_mean_mm).min():.3f}-{(lifted.jawline_mean_mm).max():.3f} "
+              f"(truth {lifted.truth_mm.min():.3f}-{lifted.truth_mm.max():.3f})")
+    if plot is not None:
+        _plot([pd.read_csv(p) for p in paths], plot)
+
+
+def _plot(frames, path: Path) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    import pandas as pd
+
+    d = pd.concat(frames)
+    d = d[(d.status != "refused") & (d.truth_mm == 0)]
+    fig = Figure(figsize=(11, 4.2), dpi=110)
+    FigureCanvasAgg(fig)
+    ax1, ax2 = fig.subplots(1, 2)
+    pose = d[d.case.str.startswith("pitch") & ~d.case.str.contains("yaw")]
+    for col, colour, label in (("jawline_mean_uncorrected_mm", "#c03030", "before the 3-D correction"),
+                               ("jawline_mean_mm", "#2050c0", "after")):
+        ax1.scatter(pose.pitch_true, pose[col], s=12, color=colour, label=label, alpha=0.7)
+    ax1.axhspan(-0.3, 0.3, color="0.9", zorder=0, label="±0.3 mm")
+    ax1.set_xlabel("head pitch change, deg (chin up > 0)")
+    ax1.set_ylabel("false jawline lift, mm")
+    ax1.legend(fontsize=8)
+    cam = d[d.case.str.startswith("camera")]
+    dist = 450 * (1 + cam.camera_pct_true / 100) / 10
+    for col, colour, label in (("jawline_mean_uncorrected_mm", "#c03030", "before the 3-D correction"),
+                               ("jawline_mean_mm", "#2050c0", "after")):
+        ax2.scatter(dist, cam[col], s=12, color=colour, label=label, alpha=0.7)
+    ax2.axhspan(-0.3, 0.3, color="0.9", zorder=0)
+    ax2.set_xlabel("camera distance of the after photo, cm (before: 45 cm)")
+    ax2.set_ylabel("false jawline lift, mm")
+    fig.suptitle("No true change: false jawline lift under head pitch and camera distance "
+                 f"({d.face.nunique()} faces, random depth and pivot errors)", fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path)
+    print(f"wrote {path}")
+
+
+def real() -> None:
+    """The real photos of one person at 30/45/60 cm and in four poses (../shared/faces/debruine_cc0)."""
+    import facemetrics as fm
+
+    d = SHARED / "debruine_cc0"
+    names = [f"camera_distance_{k}cm" for k in (30, 45, 60)] + [f"pose_variation_{k}" for k in (1, 2, 3, 4)]
+    a = {n: fm.analyze_photo(d / f"debruine_{n}.jpg") for n in names}
+    pairs = [(names[0], names[1]), (names[1], names[2]), (names[0], names[2]), (names[1], names[0]),
+             (names[2], names[1])]
+    pairs += [(names[3 + i], names[3 + j]) for i in range(4) for j in range(i + 1, 4)]
+    print("| before → after | jawline lift mm | noise floor mm | verdict | pitch change deg | yaw change deg | "
+          "camera distance change % | upper-face residual mm | status | named |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for x, y in pairs:
+        c = fm.compare_photos(a[x], a[y])
+        j = c.get("jawline_lift_mm", "mean")
+        if c.status == "refused" and c.lifts:  # refused after the alignment: what it would have read
+            fl = c.noise_floors.get(("jawline_lift_mm", "mean"), float("nan"))
+            j = dataclasses.replace(j, change=c.lifts["jawline"]["mean"], noise_floor=fl, verdict="(refused)")
+        named = "; ".join(k for k, w in (("pitch", "chin "), ("yaw", "face turned"), ("camera", "camera was"),
+                                          ("expression", "expression"), ("identity", "different people"),
+                                          ("resolution", "resolution"))
+                          if any(w in m for m in c.messages))
+        print(f"| {x} → {y} | {j.change:+.2f} | {j.noise_floor:.2f} | {j.verdict} | "
+              f"{c.cues['pose_pitch_deg']:+.1f} | {c.cues['pose_yaw_deg']:+.1f} | "
+              f"{c.cues['camera_distance_change_pct']:+.0f} | {c.alignment.residual_mm:.2f} | {c.status} | {named} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=("tuning", "heldout"))
+    ap.add_argument("-o", "--out", type=Path)
+    ap.add_argument("--summary", nargs="+", type=Path)
+    ap.add_argument("--plot", type=Path)
+    ap.add_argument("--real", action="store_true", help="the real debruine camera-distance and pose pairs")
+    a = ap.parse_args()
+    if a.real:
+        real()
+    elif a.summary:
+        summary(a.summary, a.plot)
+    else:
+        run(a.set, a.out or ROOT / "docs" / "data" / f"pose3d_{a.set}.csv")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,204 @@
+"""Guided capture: is a new photo taken like the subject's baseline photo?
+
+:func:`capture_check` compares the measurement rows (``PhotoAnalysis.to_row()``,
+the ``photos.csv`` columns) of a baseline photo and a new photo of the same
+person and says in words what to change before the new photo is saved: head
+pitch/yaw/roll, camera distance, expression, lighting and sharpness.  Pure:
+rows in, a frozen :class:`CaptureCheck` out; no image code.
+
+Limits are those of the comparison gate (:mod:`facemetrics.compare`) where it
+has one, so a photo that passes here is not warned about later for the same
+reason.  The pitch and yaw limits are 5 deg, wider than the comparison's,
+because they are single-photo estimates (solvePnP on landmarks) that repeat
+to about ±3 deg (``docs/metrics.md``) and include lower-face landmarks that a
+real lift moves: on photos simulated from the sample with no head movement
+(±0.5 deg roll, ±1 % scale jitter, 0-1.6 mm lifts) the pitch differed by up
+to 3.7 deg.  The comparison's own gate, on the aligned pair, stays the judge.  Camera distance is
+read from the apparent inter-pupillary distance relative to the image width
+(same phone and resolution assumed): a face 10 % larger means the camera is
+about 10 % closer.  Centimetres assume a 40 cm selfie distance and are
+rounded to 5 cm; they are a hint, not a measurement.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["CaptureCheck", "capture_check", "capture_overlay", "LIMITS", "SELFIE_DISTANCE_CM"]
+
+#: differences (new - baseline) beyond which the user is asked to retake
+LIMITS = {
+    "pitch_deg": 5.0,
+    "yaw_deg": 5.0,
+    "roll_deg": 3.0,
+    "distance_pct": 10.0,  # compare.WARN_CAMERA_PCT
+    "smile_index": 0.10,  # compare.MAX_SMILE_CHANGE
+    "mouth_opening_ratio": 0.10,  # compare.MAX_MOUTH_OPENING_CHANGE
+    "luminance_frac": 0.20,  # compare.MAX_LUMINANCE_CHANGE
+    "sharpness_frac": 0.5,  # new sharpness below half the baseline's
+}
+#: assumed baseline camera distance for the centimetre hint
+SELFIE_DISTANCE_CM = 40.0
+
+
+@dataclass(frozen=True)
+class CaptureCheck:
+    """Result of :func:`capture_check`.
+
+    Attributes
+    ----------
+    ok : bool
+        True when nothing needs changing (``advice`` empty).
+    advice : tuple of str
+        One sentence per thing to change, most important first.
+    differences : dict
+        ``pitch_deg``, ``yaw_deg``, ``roll_deg`` (new - baseline, deg),
+        ``distance_pct`` (camera distance change, %, + = further away),
+        ``smile_index``, ``mouth_opening_ratio`` (new - baseline),
+        ``luminance_frac`` (new / baseline - 1), ``sharpness_frac``
+        (new / baseline - 1); NaN when a value is missing.
+    """
+
+    ok: bool
+    advice: tuple[str, ...]
+    differences: dict
+
+
+def _f(row: dict, key: str) -> float:
+    try:
+        v = float(row.get(key))
+    except (TypeError, ValueError):
+        return float("nan")
+    return v
+
+
+def capture_check(baseline: dict, new: dict) -> CaptureCheck:
+    """What to change so that ``new`` is taken like ``baseline``.
+
+    Parameters
+    ----------
+    baseline, new : dict
+        Measurement rows of the two photos (``PhotoAnalysis.to_row()``).
+
+    Returns
+    -------
+    CaptureCheck
+        ``ok`` False with the reason when the new photo could not be measured.
+    """
+    if str(new.get("status")) != "ok":
+        return CaptureCheck(False, (f"The new photo could not be measured: {new.get('error') or new.get('status')}. "
+                                    "Retake it facing the camera in good light.",), {})
+    if str(baseline.get("status")) != "ok":
+        return CaptureCheck(True, (), {})  # nothing to compare with
+    d = {k: _f(new, k) - _f(baseline, k) for k in ("pitch_deg", "yaw_deg", "roll_deg", "smile_index",
+                                                   "mouth_opening_ratio")}
+    size_b = _f(baseline, "ipd_px") / _f(baseline, "image_width_px")
+    size_n = _f(new, "ipd_px") / _f(new, "image_width_px")
+    d["distance_pct"] = 100.0 * (size_b / size_n - 1.0)  # distance ∝ 1 / apparent size
+    d["luminance_frac"] = _f(new, "face_luminance") / _f(baseline, "face_luminance") - 1.0
+    d["sharpness_frac"] = _f(new, "sharpness") / _f(baseline, "sharpness") - 1.0
+    advice = []
+
+    def big(key):
+        v = d[key]
+        return math.isfinite(v) and abs(v) > LIMITS[key]
+
+    if big("pitch_deg"):
+        way = "down" if d["pitch_deg"] > 0 else "up"
+        amount = "a little" if abs(d["pitch_deg"]) < 8 else "clearly"
+        advice.append(f"Tilt your chin {way} {amount} (head tilted {abs(d['pitch_deg']):.0f}° "
+                      f"{'up' if way == 'down' else 'down'} compared with the baseline).")
+    if big("yaw_deg"):
+        # positive yaw = face turned towards the subject's left: turn back to the right
+        way = "right" if d["yaw_deg"] > 0 else "left"
+        advice.append(f"Turn your face a little to your {way} (turned {abs(d['yaw_deg']):.0f}° compared with "
+                      "the baseline); look straight into the camera.")
+    if big("roll_deg"):
+        advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with the "
+                      "baseline).")
+    if big("distance_pct"):
+        cm = 5 * round(abs(d["distance_pct"]) / 100 * SELFIE_DISTANCE_CM / 5)
+        cm_txt = f" (about {cm:.0f} cm at arm's length)" if cm >= 5 else ""
+        if d["distance_pct"] < 0:
+            advice.append(f"Hold the phone about {abs(d['distance_pct']):.0f} % further away{cm_txt}: the camera "
+                          "is closer than in the baseline, which changes the perspective of the jaw.")
+        else:
+            advice.append(f"Hold the phone about {abs(d['distance_pct']):.0f} % closer{cm_txt}: the camera is "
+                          "further away than in the baseline.")
+    if big("smile_index") and d["smile_index"] > 0:
+        advice.append("Relax your face: you are smiling more than in the baseline (neutral expression, lips "
+                      "together).")
+    if big("mouth_opening_ratio") and d["mouth_opening_ratio"] > 0:
+        advice.append("Close your mouth gently, as in the baseline.")
+    if big("luminance_frac"):
+        advice.append("Find more light on your face (the face is darker than in the baseline); face a window."
+                      if d["luminance_frac"] < 0 else
+                      "Use softer light (the face is brighter than in the baseline); avoid direct sun or flash.")
+    if math.isfinite(d["sharpness_frac"]) and d["sharpness_frac"] < -LIMITS["sharpness_frac"]:
+        advice.append("Hold the phone still and let it focus (the photo is much blurrier than the baseline); "
+                      "wipe the lens.")
+    return CaptureCheck(not advice, tuple(advice), d)
+
+
+#: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline
+_RIGID = (33, 133, 362, 263, 168, 6, 468, 473)
+#: drawing colours (RGB)
+_BASE_COLOUR = (0, 230, 255)
+_NEW_COLOUR = (255, 160, 0)
+
+
+def capture_overlay(baseline, new, max_side: int = 900):
+    """The new photo with the baseline's jaw contour and fold lines drawn over it.
+
+    The baseline outline is moved onto the new photo by the similarity
+    transform (rotation, scale, shift; ``cv2.estimateAffinePartial2D``, LMedS)
+    that best maps the baseline's upper-face landmarks (eye corners, nose
+    bridge, iris centres) onto the new photo's, so a jaw or fold that sits
+    off the outline shows a pose, distance or expression difference (or a
+    real change).  The new photo's own jaw contour is drawn thinner.
+
+    Parameters
+    ----------
+    baseline, new : PhotoAnalysis
+        Measured photos (``ok``), ``points`` in their own ``photo.rgb`` pixels ``(x, y)``.
+    max_side : int
+        The result is downscaled to at most this many pixels on its long side.
+
+    Returns
+    -------
+    numpy.ndarray, shape (h, w, 3), uint8 RGB
+    """
+    import cv2
+    import numpy as np
+
+    img = new.photo.rgb.copy()
+    thick = max(2, int(round(max(img.shape[:2]) / 400)))
+    src = np.asarray(baseline.points)[list(_RIGID), :2].astype(np.float32)
+    dst = np.asarray(new.points)[list(_RIGID), :2].astype(np.float32)
+    m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
+    if m is None:
+        return img
+
+    def moved(p):
+        p = np.asarray(p, dtype=float)
+        return np.round(p @ m[:, :2].T + m[:, 2]).astype(np.int32)
+
+    if baseline.jaw is not None:
+        cv2.polylines(img, [moved(baseline.jaw.contour_px)], False, _BASE_COLOUR, thick, cv2.LINE_AA)
+    for fm in (baseline.nlf_right, baseline.nlf_left):
+        if fm is not None:
+            cv2.polylines(img, [moved(fm.line_px)], False, _BASE_COLOUR, thick, cv2.LINE_AA)
+    if new.jaw is not None:
+        cv2.polylines(img, [np.round(new.jaw.contour_px).astype(np.int32)], False, _NEW_COLOUR,
+                      max(1, thick // 2), cv2.LINE_AA)
+    h, w = img.shape[:2]
+    f = min(1.0, max_side / max(h, w))
+    if f < 1.0:
+        img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+    scale = max(img.shape[:2]) / 900
+    for k, (text, colour) in enumerate((("baseline jaw and folds", _BASE_COLOUR), ("this photo's jaw", _NEW_COLOUR))):
+        org = (int(10 * scale), int((24 + 26 * k) * scale))
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0), int(4 * scale) + 1, cv2.LINE_AA)
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, colour, max(1, int(2 * scale)), cv2.LINE_AA)
+    return img

@@ -1,0 +1,320 @@
+"""Relative 3-D head pose and camera distance between two photos, from the
+dense flow on the rigid upper face, and the image motion it causes
+everywhere on the face.
+
+Why
+---
+After the 2-D similarity alignment of :mod:`facemetrics.align`, a change of
+head pitch or yaw, or of camera distance, still moves the lower face in the
+photo: parts of the face lying behind or in front of the rigid upper face
+shift by parallax (a 3 deg pitch moves the jaw's sides by 1-3 mm), and a
+closer camera magnifies the nose more than the jaw.  This module measures
+that 3-D motion and predicts the displacement it causes at every point of
+the face, so that :func:`facemetrics.compare.compare_photos` can subtract it
+before measuring lifts.
+
+Model
+-----
+All lengths are millimetres in the before photo's levelled frame
+(:class:`facemetrics.geometry.Frame`: ``u`` along the pupil line, ``v`` down
+the face; grid pixels of :class:`facemetrics.align.Grid`).  The before photo
+is a pinhole view from :data:`CAMERA_MM` in front of the iris plane, its
+principal point at the image centre.  A grid point ``(u, v)`` whose skin lies
+``d`` mm behind the iris plane (Face Mesh depth, :func:`depth_map`) is the
+3-D point ``P = ((u - cu) (D + d) / D, (v - cv) (D + d) / D, D + d)``.
+The after view of the same skin is::
+
+    P' = R(pitch, yaw) (P - C) + C + (0, 0, tz)     rotation about the neck pivot C, camera moved by tz
+    q  = D P'_xy / P'_z + c                          the same pinhole
+    q' = s Rot(theta) q + T                          a 2-D similarity (zoom, roll, framing)
+
+seven parameters (pitch, yaw, tz, s, theta, T), fitted by robust least
+squares (:func:`scipy.optimize.least_squares`, ``soft_l1`` loss) to the
+residual flow on the rigid upper face (forehead, brows, eye corners, nasal
+bridge) and the nose tip, whose depths differ by 30-50 mm: that depth
+spread is what makes a tilt visible as parallax.  ``q' - (u, v)`` at every
+grid pixel is the displacement the pose change explains
+(:attr:`PoseFit.flow_mm`).
+
+Identifiability (documented limits)
+-----------------------------------
+- To first order a yaw (pitch) of ``a`` radians and a sideways (vertical)
+  camera shift of ``a D`` give the same parallax: the fit reports the
+  rotation about the pivot that explains it.  The predicted displacement,
+  and so the corrected lift, is the same either way.
+- A uniform error of the Face Mesh depth scale changes the reported angles
+  in proportion but not the predicted displacement (angle x depth is what
+  the flow sees).
+- The camera distance change is measured through the change of ``1 / D``;
+  it is reported as a percentage of the assumed :data:`CAMERA_MM`.
+
+References
+----------
+.. [1] Hartley R, Zisserman A (2004). Multiple View Geometry in Computer
+   Vision, 2nd ed., ch. 6 (the pinhole camera) and ch. 18 (the bas-relief /
+   rotation-translation ambiguity of small motions).
+.. [2] Kartynnik Y, Ablavatski A, Grishchenko I, Grundmann M (2019).
+   Real-time facial surface geometry from monocular video on mobile GPUs.
+   arXiv:1907.06724 (Face Mesh: relative depth ``z`` in the scale of ``x``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import optimize
+from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
+
+from .geometry import LEFT_IRIS, RIGHT_IRIS
+
+#: assumed camera distance to the iris plane of the before photo, mm (a phone held at
+#: arm's length); only the reported distance change in % depends on it
+CAMERA_MM = 450.0
+#: head pivot from the pupil midpoint (levelled frame: right, down, back), mm
+PIVOT_MM = (0.0, 60.0, 100.0)
+#: fit samples: one every this many grid px inside the fit mask
+FIT_STRIDE_PX = 4
+#: soft-L1 loss scale of the fit, mm (the flow's noise on the rigid face is ~0.03 mm)
+LOSS_SCALE_MM = 0.05
+#: correlation length of the dense flow's errors, mm (DIS patch, 8 grid px); the
+#: parameter uncertainties count one independent sample per correlation area
+FLOW_CORRELATION_MM = 2.0
+#: radius of the nose-tip disc added to the fit mask, mm
+NOSE_TIP_RADIUS_MM = 4.0
+NOSE_TIP_POINTS = (1, 4)
+#: depth map computed every this many grid px and interpolated between
+_DEPTH_STEP_PX = 4
+
+
+@dataclass(frozen=True, eq=False)
+class PoseFit:
+    """Relative head pose and camera distance, after photo vs before photo.
+
+    Attributes
+    ----------
+    pitch_deg, yaw_deg : float
+        Change of head pitch (> 0: chin raised in the after photo) and yaw
+        (> 0: face turned further towards the image right, the subject's
+        left), degrees.
+    tz_mm : float
+        Camera distance change (> 0: camera further away in the after photo), mm.
+    scale, theta_deg, t_mm : float, float, ndarray (2,)
+        The 2-D similarity part (zoom, in-plane rotation, framing shift).
+    sd : dict
+        One standard deviation of ``pitch_deg``, ``yaw_deg``, ``tz_mm``
+        (from the fit's covariance, counted with one sample per
+        :data:`FLOW_CORRELATION_MM` square).
+    camera_mm : float
+        Assumed camera distance of the before photo, mm.
+    flow_mm : ndarray, shape (rows, cols, 2), float32
+        Displacement ``(du, dv)`` mm that the fitted pose change causes at
+        every grid pixel (before grid -> after grid).
+    params : ndarray, shape (7,)
+        ``(pitch_deg, yaw_deg, tz_mm, log scale, theta_deg, tu_mm, tv_mm)``.
+    cov : ndarray, shape (7, 7)
+        Their covariance (counted as ``sd``), for :func:`prediction_sd`.
+    principal_uv : ndarray, shape (2,)
+        The before photo's principal point in levelled mm.
+    rms_before_mm, rms_after_mm : float
+        Robust RMS (1.4826 MAD of the vector length) of the flow on the fit
+        mask before and after subtracting the pose flow, mm.
+    n_points : int
+        Flow samples in the fit.
+    """
+
+    pitch_deg: float
+    yaw_deg: float
+    tz_mm: float
+    scale: float
+    theta_deg: float
+    t_mm: np.ndarray
+    sd: dict
+    camera_mm: float
+    flow_mm: np.ndarray
+    params: np.ndarray
+    cov: np.ndarray
+    principal_uv: np.ndarray
+    rms_before_mm: float
+    rms_after_mm: float
+    n_points: int
+
+    @property
+    def camera_distance_change_pct(self) -> float:
+        """``100 tz / D``: the camera's distance change relative to the assumed before distance."""
+        return 100.0 * self.tz_mm / self.camera_mm
+
+
+def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u0: float, v0: float,
+              res_mm: float) -> np.ndarray:
+    """Depth of the skin behind the iris plane at every grid pixel, mm.
+
+    Piecewise-linear interpolation of the Face Mesh depth over a Delaunay
+    triangulation of the 468 mesh points (levelled ``(u, v)``), nearest mesh
+    value outside the mesh.
+
+    Parameters
+    ----------
+    points_uv : ndarray, shape (478, 2)
+        Landmarks ``(u, v)`` mm.
+    z_mm : ndarray, shape (478,)
+        Face Mesh ``z`` in mm (smaller = nearer the camera).
+    shape : (rows, cols)
+    u0, v0, res_mm : float
+        Grid origin and resolution (:class:`facemetrics.align.Grid`).
+
+    Returns
+    -------
+    ndarray, shape ``shape``, float32
+        ``z - z_iris`` mm (> 0 behind the irises).
+    """
+    z = np.asarray(z_mm, dtype=np.float64)
+    d = z[:468] - 0.5 * (z[RIGHT_IRIS] + z[LEFT_IRIS])
+    uv = np.asarray(points_uv, dtype=np.float64)[:468, :2]
+    rows, cols = shape
+    s = _DEPTH_STEP_PX
+    gu = u0 + np.arange(0, cols + s, s) * res_mm
+    gv = v0 + np.arange(0, rows + s, s) * res_mm
+    mu, mv = np.meshgrid(gu, gv)
+    lin = LinearNDInterpolator(uv, d)(mu, mv)
+    bad = ~np.isfinite(lin)
+    if bad.any():
+        lin[bad] = NearestNDInterpolator(uv, d)(mu[bad], mv[bad])
+    full = cv2.resize(lin.astype(np.float32), (len(gu) * s, len(gv) * s), interpolation=cv2.INTER_LINEAR)
+    off = int(round((s - 1) / 2.0))
+    return np.ascontiguousarray(full[off:off + rows, off:off + cols])
+
+
+def _rot(pitch_deg: float, yaw_deg: float) -> np.ndarray:
+    a, b = np.radians(-pitch_deg), np.radians(-yaw_deg)
+    rx = np.array([[1, 0, 0], [0, np.cos(a), -np.sin(a)], [0, np.sin(a), np.cos(a)]])
+    ry = np.array([[np.cos(b), 0, np.sin(b)], [0, 1, 0], [-np.sin(b), 0, np.cos(b)]])
+    return ry @ rx
+
+
+def _q(a: np.ndarray) -> np.ndarray:
+    """Round to 9 significant digits (elementwise)."""
+    a = np.asarray(a, dtype=np.float64)
+    return np.array([float(f"{v:.9g}") for v in a.ravel()]).reshape(a.shape)
+
+
+class _Model:
+    """The projection model for a set of points ``(u, v, d)`` (see module docstring)."""
+
+    def __init__(self, u, v, d, principal_uv, camera_mm):
+        self.u, self.v = np.asarray(u, np.float64), np.asarray(v, np.float64)
+        D = float(camera_mm)
+        cu, cv = principal_uv
+        zc = D + np.asarray(d, np.float64)
+        self.p = np.stack([(self.u - cu) * zc / D, (self.v - cv) * zc / D, zc], axis=-1)
+        self.c = np.array([cu, cv])
+        self.D = D
+        self.pivot = np.array([-cu, -cv, D]) + np.asarray(PIVOT_MM, np.float64)
+
+    def flow(self, x) -> np.ndarray:
+        pitch, yaw, tz, log_s, theta, tu, tv = x
+        r = _rot(pitch, yaw)
+        q3 = (self.p - self.pivot) @ r.T + self.pivot
+        q3[..., 2] += tz
+        q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
+        s, th = np.exp(log_s), np.radians(theta)
+        rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s
+        q = q @ rot2.T + (tu, tv)
+        return q - np.stack([self.u, self.v], axis=-1)
+
+
+def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
+             res_mm: float, principal_uv, camera_mm: float = CAMERA_MM) -> PoseFit:
+    """Fit the relative 3-D pose change to the flow on the rigid face.
+
+    Parameters
+    ----------
+    flow_mm : ndarray, shape (rows, cols, 2)
+        Displacement ``(du, dv)`` mm from the before grid to the (2-D
+        aligned) after grid.
+    fit_mask : ndarray, shape (rows, cols), bool
+        Rigid upper face and nose tip.
+    depth_mm : ndarray, shape (rows, cols)
+        From :func:`depth_map`.
+    u0, v0, res_mm : float
+        Grid origin and resolution.
+    principal_uv : (2,) float
+        The before photo's image centre in levelled mm.
+    camera_mm : float
+        Assumed camera distance of the before photo.
+
+    Returns
+    -------
+    PoseFit
+    """
+    rows, cols = depth_mm.shape
+    st = FIT_STRIDE_PX
+    sub = np.zeros_like(fit_mask)
+    sub[::st, ::st] = True
+    ys, xs = np.nonzero(fit_mask & sub)
+    if len(xs) < 30:
+        raise ValueError(f"only {len(xs)} flow samples on the rigid face: the head pose cannot be measured")
+    u = u0 + xs * res_mm
+    v = v0 + ys * res_mm
+    obs = flow_mm[ys, xs].astype(np.float64)
+    model = _Model(u, v, depth_mm[ys, xs], principal_uv, camera_mm)
+
+    def resid(x):
+        return (model.flow(x) - obs).ravel()
+
+    x0 = np.zeros(7)
+    sol = optimize.least_squares(resid, x0, loss="soft_l1", f_scale=LOSS_SCALE_MM, x_scale=[1, 1, 10, 0.01, 1, 1, 1],
+                                 method="trf", max_nfev=200)
+    # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
+    # between processes; results must be identical to the last digit written (resumed batches)
+    x = _q(sol.x)
+    r = sol.fun.reshape(-1, 2)
+    rl = np.linalg.norm(r, axis=1)
+    ol = np.linalg.norm(obs, axis=1)
+    sigma = 1.4826 * float(np.median(np.abs(r)))
+    # covariance of the 3 pose parameters from the Jacobian of the unweighted residuals,
+    # counting one independent sample per correlation area
+    J = sol.jac
+    w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (sol.fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
+    Jw = J * w[:, None]
+    try:
+        cov = np.linalg.inv(Jw.T @ Jw) * sigma ** 2
+    except np.linalg.LinAlgError:
+        cov = np.full((7, 7), np.inf)
+    cov = _q(cov)
+    per_sample_area = (st * res_mm) ** 2
+    inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
+    sd = {name: float(np.sqrt(max(cov[i, i], 0.0) * inflate)) for i, name in enumerate(("pitch_deg", "yaw_deg", "tz_mm"))}
+
+    # the pose flow and its Jacobian on the whole grid
+    gu = (u0 + np.arange(cols) * res_mm)[None, :].repeat(rows, 0)
+    gv = (v0 + np.arange(rows) * res_mm)[:, None].repeat(cols, 1)
+    full = _Model(gu, gv, depth_mm, principal_uv, camera_mm)
+    fl = full.flow(x)
+    return PoseFit(float(x[0]), float(x[1]), float(x[2]), float(np.exp(x[3])), float(x[4]), x[5:7].copy(), sd,
+                   float(camera_mm), fl.astype(np.float32), x.copy(), cov * inflate,
+                   np.asarray(principal_uv, dtype=np.float64), float(1.4826 * np.median(ol)),
+                   float(1.4826 * np.median(rl)), int(len(xs)))
+
+
+_STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])
+
+
+def prediction_sd(fit: PoseFit, u: np.ndarray, v: np.ndarray, d: np.ndarray) -> float:
+    """Standard deviation of the mean predicted vertical displacement over some points, mm.
+
+    The fit's full parameter covariance (:attr:`PoseFit.cov`) propagated
+    through the model's gradient (finite differences) of the mean ``dv``
+    over the points ``(u, v)`` mm with depth ``d`` mm.
+    """
+    if len(u) == 0 or not np.all(np.isfinite(fit.cov)):
+        return 0.0 if len(u) == 0 else float("inf")
+    m = _Model(u, v, d, fit.principal_uv, fit.camera_mm)
+    base = m.flow(fit.params)[:, 1].mean()
+    g = np.empty(7)
+    for i, h in enumerate(_STEPS):
+        xp = fit.params.copy()
+        xp[i] += h
+        g[i] = (m.flow(xp)[:, 1].mean() - base) / h
+    return float(np.sqrt(max(g @ fit.cov @ g, 0.0)))

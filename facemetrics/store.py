@@ -1,0 +1,810 @@
+"""The study store: one SQLite database and a photo folder on the user's machine.
+
+A person tracking a treatment over days and weeks keeps everything here:
+subjects, treatment sessions, photos (a metadata-stripped copy of each) and
+the cached measurements.  The CLI (``facemetrics study ...``) and the app
+("My study") share it.
+
+Location
+--------
+``--store PATH`` (CLI), else the ``FACEMETRICS_STORE`` environment variable,
+else ``platformdirs.user_data_dir("facemetrics")/study`` (on Linux
+``~/.local/share/facemetrics/study``).  The folder holds::
+
+    study.sqlite                the database (+ -wal / -shm while open)
+    photos/<subject_id>/<sha256[:20]>.<ext>   the photo copies
+
+Deleting that folder deletes everything.
+
+Database
+--------
+SQLite (stdlib :mod:`sqlite3`), WAL journal, ``foreign_keys=ON``,
+``secure_delete=ON`` (deleted rows are overwritten with zeros), a 30 s busy
+timeout, and every write in one ``BEGIN IMMEDIATE`` transaction, so the app
+and the CLI can write at once without losing anything and a process killed
+mid-write leaves the last committed state.  Tables (schema version
+:data:`SCHEMA_VERSION`, see :data:`MIGRATIONS`):
+
+``subjects(id, name UNIQUE, created_at)``
+``sessions(id, subject_id, treatment, device, settings_json, treated_at, note, created_at)``
+    One treatment session; ``settings_json`` holds e.g. ``{"current_uA": 300}``.
+    Unique on (subject, treatment, treated_at).
+``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at)``
+    ``sha256`` is the hash of the file as given (unique per subject: adding
+    the same photo twice does not duplicate it), ``file_sha256`` that of the
+    stored copy, ``file`` its path relative to the store folder, ``role``
+    ``baseline`` (taken before its session's treatment) or ``post``.
+    ``capture_note`` is non-empty when the photo failed the guided-capture
+    check and the user kept it anyway.
+``analyses(photo_sha256, facemetrics_version, settings_key, status, row_json, created_at)``
+    The per-photo measurement row of :func:`facemetrics.analyze_photo` for a
+    stored copy (key: its ``file_sha256`` + version + settings).  A new
+    facemetrics version re-measures; the old rows stay readable.
+``comparisons(cache_key, facemetrics_version, settings_key, subject_id, result_json, created_at)``
+    The cached comparisons of :func:`facemetrics.batch.run_batch`
+    (``subject_id`` NULL when a report pooled several subjects).
+
+Times are ISO 8601 text as given (wall-clock local time unless an offset is
+given, like :mod:`facemetrics.batch`).
+
+Privacy
+-------
+The copy of a JPEG keeps its compressed pixels byte for byte and only these
+EXIF tags: Orientation, DateTimeOriginal/Digitized with their offsets and
+sub-seconds.  GPS, camera make/model/serial, owner and artist names, maker
+notes, thumbnails, XMP, IPTC and comments are dropped.  A PNG copy keeps only
+its image and colour chunks (no text, no EXIF).  Other formats (HEIC, WebP,
+TIFF) are decoded, turned upright and stored as lossless PNG.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import shutil
+import sqlite3
+import struct
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from ._version import __version__
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "AddResult",
+    "Store",
+    "StoreError",
+    "default_store_dir",
+    "strip_metadata",
+]
+
+#: schema version written by this facemetrics
+SCHEMA_VERSION = 2
+DB_NAME = "study.sqlite"
+PHOTO_DIR = "photos"
+ENV_VAR = "FACEMETRICS_STORE"
+
+#: SQL that brings a database from version ``v - 1`` to ``v`` (version 0 = empty file)
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE schema_version (version INTEGER NOT NULL);
+    INSERT INTO schema_version (version) VALUES (0);
+    CREATE TABLE subjects (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+        treatment TEXT NOT NULL,
+        device TEXT NOT NULL DEFAULT '',
+        settings_json TEXT NOT NULL DEFAULT '{}',
+        treated_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (subject_id, treatment, treated_at)
+    );
+    CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        subject_id INTEGER NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+        session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+        sha256 TEXT NOT NULL,
+        file_sha256 TEXT NOT NULL,
+        file TEXT NOT NULL,
+        original_name TEXT NOT NULL DEFAULT '',
+        taken_at TEXT NOT NULL DEFAULT '',
+        role TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        UNIQUE (subject_id, sha256)
+    );
+    CREATE INDEX photos_session ON photos(session_id);
+    CREATE TABLE analyses (
+        photo_sha256 TEXT NOT NULL,
+        facemetrics_version TEXT NOT NULL,
+        settings_key TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT '',
+        row_json TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (photo_sha256, facemetrics_version, settings_key)
+    );
+    CREATE TABLE comparisons (
+        cache_key TEXT PRIMARY KEY,
+        facemetrics_version TEXT NOT NULL,
+        settings_key TEXT NOT NULL,
+        subject_id INTEGER REFERENCES subjects(id) ON DELETE CASCADE,
+        result_json TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    """,
+    2: """
+    ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE photos ADD COLUMN capture_note TEXT NOT NULL DEFAULT '';
+    """,
+}
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done (unknown subject, newer schema, bad time ...)."""
+
+
+def default_store_dir() -> Path:
+    """``$FACEMETRICS_STORE`` or ``platformdirs.user_data_dir("facemetrics")/study``."""
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("facemetrics", appauthor=False)) / "study"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------
+# metadata stripping
+# --------------------------------------------------------------------------
+
+#: EXIF tags kept in a stored JPEG copy: (IFD, tag)
+_KEEP_IFD0 = (274,)  # Orientation
+_KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522)  # DateTime{Original,Digitized}, offsets, subsec
+#: PNG chunks kept (image and colour only)
+_KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
+
+
+def _minimal_exif(data: bytes) -> bytes:
+    """An ``Exif\\0\\0`` APP1 payload with only orientation and capture times (b"" if none)."""
+    from PIL import Image
+
+    try:
+        src = Image.open(io.BytesIO(data)).getexif()
+        src_ifd = src.get_ifd(0x8769)
+    except Exception:  # noqa: BLE001 - no or broken EXIF: keep none
+        return b""
+    out = Image.Exif()
+    for tag in _KEEP_IFD0:
+        if tag in src:
+            out[tag] = src[tag]
+    kept = {tag: src_ifd[tag] for tag in _KEEP_EXIF if tag in src_ifd}
+    if kept:
+        ifd = out.get_ifd(0x8769)
+        ifd.update(kept)
+    if not len(out) and not kept:
+        return b""
+    payload = out.tobytes()
+    return payload if payload.startswith(b"Exif\x00\x00") else b"Exif\x00\x00" + payload
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    """Drop APP1 (EXIF/XMP), APP3-13, APP15 and COM segments; insert a minimal EXIF."""
+    if data[:2] != b"\xff\xd8":
+        raise ValueError("not a JPEG")
+    out = [b"\xff\xd8"]
+    exif = _minimal_exif(data)
+    i, inserted = 2, False
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            raise ValueError("corrupt JPEG segment structure")
+        marker = data[i + 1]
+        if marker == 0xFF:  # fill byte
+            i += 1
+            continue
+        if marker == 0xDA:  # start of scan: the rest is image data
+            if exif and not inserted:
+                out.append(b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
+            out.append(data[i:])
+            return b"".join(out)
+        length = struct.unpack(">H", data[i + 2:i + 4])[0]
+        seg = data[i:i + 2 + length]
+        keep = not (marker == 0xE1 or 0xE3 <= marker <= 0xED or marker == 0xEF or marker == 0xFE)
+        if keep:
+            out.append(seg)
+            if marker == 0xE0 and exif and not inserted:  # after JFIF
+                out.append(b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
+                inserted = True
+        i += 2 + length
+    raise ValueError("JPEG without image data")
+
+
+def _strip_png(data: bytes) -> bytes:
+    out, i = [data[:8]], 8
+    while i + 8 <= len(data):
+        length = struct.unpack(">I", data[i:i + 4])[0]
+        kind = data[i + 4:i + 8]
+        chunk = data[i:i + 12 + length]
+        if kind in _KEEP_PNG:
+            out.append(chunk)
+        i += 12 + length
+        if kind == b"IEND":
+            break
+    return b"".join(out)
+
+
+def strip_metadata(data: bytes) -> tuple[bytes, str]:
+    """A copy of a photo file without personal metadata.
+
+    Parameters
+    ----------
+    data : bytes
+        The photo file.
+
+    Returns
+    -------
+    (bytes, str)
+        The cleaned file and its suffix (``".jpg"`` or ``".png"``).  JPEG:
+        the same compressed pixels, EXIF reduced to orientation and capture
+        times.  PNG: image and colour chunks only.  Anything else: decoded
+        (EXIF orientation applied) and re-encoded as lossless PNG.
+
+    Raises
+    ------
+    facemetrics.errors.PhotoError
+        When a non-JPEG/PNG file cannot be decoded.
+    """
+    if data[:3] == b"\xff\xd8\xff":
+        try:
+            return _strip_jpeg(data), ".jpg"
+        except (ValueError, struct.error):
+            pass
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return _strip_png(data), ".png"
+    from PIL import Image
+
+    from .loader import load_photo
+
+    photo = load_photo(data, fast=False)
+    buf = io.BytesIO()
+    Image.fromarray(photo.rgb).save(buf, "PNG")
+    return buf.getvalue(), ".png"
+
+
+def _taken_at_of(data: bytes) -> str:
+    """EXIF capture time of a photo file as ISO 8601 ("" when none)."""
+    from PIL import Image
+
+    from .loader import _get_exif, _taken_at
+
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            t = _taken_at(_get_exif(img))
+    except Exception:  # noqa: BLE001 - unreadable: no time
+        return ""
+    return t.isoformat() if t is not None else ""
+
+
+def _iso(value) -> str:
+    """A time (datetime or text) as ISO 8601 text; StoreError when it does not parse."""
+    from .batch import parse_time
+
+    if value is None or value == "":
+        return ""
+    t = parse_time(value)
+    if t is None:
+        raise StoreError(f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
+    return t.isoformat()
+
+
+# --------------------------------------------------------------------------
+# the store
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What happened to one photo given to :meth:`Store.add_photos`.
+
+    ``status`` is ``added``, ``duplicate`` (already in the store for this
+    subject: nothing written) or ``error`` (``message`` says why).
+    """
+
+    name: str
+    status: str
+    photo_id: int | None = None
+    role: str = ""
+    taken_at: str = ""
+    session_id: int | None = None
+    message: str = ""
+    measured: str = ""  # analysis status when measured ("ok", "no_face", ...)
+
+
+class Store:
+    """A study store folder (see the module docstring).
+
+    Parameters
+    ----------
+    path : str or path-like, optional
+        The store folder (created when missing); default
+        :func:`default_store_dir`.
+    timeout : float
+        Seconds to wait for another writer (SQLite busy timeout).
+
+    Raises
+    ------
+    StoreError
+        When the database was written by a newer facemetrics (unknown schema version).
+    """
+
+    def __init__(self, path=None, *, timeout: float = 30.0):
+        self.dir = Path(path).expanduser() if path is not None else default_store_dir()
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.dir / DB_NAME
+        self.con = sqlite3.connect(self.db_path, timeout=timeout, isolation_level=None)
+        self.con.row_factory = sqlite3.Row
+        self.con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.con.execute("PRAGMA journal_mode = WAL")
+        self.con.execute("PRAGMA foreign_keys = ON")
+        self.con.execute("PRAGMA secure_delete = ON")
+        self.con.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    # ---- plumbing ------------------------------------------------------------
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    @contextmanager
+    def transaction(self):
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.con
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def schema_version(self) -> int:
+        try:
+            row = self.con.execute("SELECT version FROM schema_version").fetchone()
+        except sqlite3.OperationalError:
+            return 0
+        return int(row[0]) if row else 0
+
+    def _migrate(self) -> None:
+        if self.schema_version() == SCHEMA_VERSION:  # the common case: no write lock needed
+            return
+        with self.transaction() as con:
+            v = self.schema_version()
+            if v > SCHEMA_VERSION:
+                raise StoreError(f"the store {self.db_path} has schema version {v}, newer than this "
+                                 f"facemetrics ({__version__}, schema {SCHEMA_VERSION}); upgrade facemetrics")
+            for target in range(v + 1, SCHEMA_VERSION + 1):
+                for stmt in MIGRATIONS[target].split(";"):
+                    if stmt.strip():
+                        con.execute(stmt)
+                con.execute("UPDATE schema_version SET version = ?", (target,))
+
+    # ---- subjects and sessions ------------------------------------------------
+
+    def subject_id(self, name: str, *, create: bool = False) -> int:
+        """Id of the subject ``name`` (created when ``create``); StoreError when unknown."""
+        name = str(name).strip()
+        if not name:
+            raise StoreError("a subject needs a name")
+        row = self.con.execute("SELECT id FROM subjects WHERE name = ?", (name,)).fetchone()
+        if row:
+            return int(row[0])
+        if not create:
+            raise StoreError(f"no subject {name!r} in the store {self.dir}")
+        with self.transaction() as con:
+            con.execute("INSERT OR IGNORE INTO subjects (name, created_at) VALUES (?, ?)", (name, _now()))
+            return int(con.execute("SELECT id FROM subjects WHERE name = ?", (name,)).fetchone()[0])
+
+    def subjects(self) -> pd.DataFrame:
+        """One row per subject: ``name, n_sessions, n_photos, first_photo, last_photo``."""
+        return pd.read_sql_query(
+            "SELECT s.name, (SELECT COUNT(*) FROM sessions WHERE subject_id = s.id) AS n_sessions, "
+            "(SELECT COUNT(*) FROM photos WHERE subject_id = s.id) AS n_photos, "
+            "(SELECT MIN(taken_at) FROM photos WHERE subject_id = s.id) AS first_photo, "
+            "(SELECT MAX(taken_at) FROM photos WHERE subject_id = s.id) AS last_photo "
+            "FROM subjects s ORDER BY s.name", self.con)
+
+    def log_session(self, subject: str, treatment: str, treated_at, *, device: str = "",
+                    settings: dict | None = None, note: str = "") -> int:
+        """Record a treatment session (idempotent on subject, treatment, treated_at); returns its id."""
+        treatment = str(treatment).strip()
+        if not treatment:
+            raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
+        when = _iso(treated_at)
+        if not when:
+            raise StoreError("a treatment session needs its time (treated_at)")
+        sid = self.subject_id(subject, create=True)
+        with self.transaction() as con:
+            con.execute(
+                "INSERT OR IGNORE INTO sessions (subject_id, treatment, device, settings_json, treated_at, note, "
+                "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (sid, treatment, device or "", json.dumps(settings or {}, sort_keys=True), when, note, _now()))
+            return int(con.execute("SELECT id FROM sessions WHERE subject_id = ? AND treatment = ? AND "
+                                   "treated_at = ?", (sid, treatment, when)).fetchone()[0])
+
+    def sessions(self, subject: str | None = None) -> pd.DataFrame:
+        """Sessions (``subject, id, treatment, device, settings_json, treated_at, note, n_photos``)."""
+        q = ("SELECT sub.name AS subject, se.id, se.treatment, se.device, se.settings_json, se.treated_at, se.note, "
+             "(SELECT COUNT(*) FROM photos WHERE session_id = se.id) AS n_photos "
+             "FROM sessions se JOIN subjects sub ON sub.id = se.subject_id")
+        args: tuple = ()
+        if subject is not None:
+            q += " WHERE sub.name = ?"
+            args = (subject,)
+        return pd.read_sql_query(q + " ORDER BY sub.name, se.treated_at", self.con, params=args)
+
+    def _session_for(self, subject_id: int, taken_at: str) -> sqlite3.Row | None:
+        """The subject's latest session treated at or before ``taken_at`` (follow-up photos)."""
+        from .batch import hours_between
+
+        rows = self.con.execute("SELECT * FROM sessions WHERE subject_id = ?", (subject_id,)).fetchall()
+        best, best_h = None, None
+        for r in rows:
+            h = hours_between(taken_at, r["treated_at"])
+            if h == h and h >= 0 and (best_h is None or h < best_h):
+                best, best_h = r, h
+        return best
+
+    # ---- photos ------------------------------------------------------------------
+
+    def photos(self, subject: str | None = None) -> pd.DataFrame:
+        """Photos with their session: ``subject, id, file, original_name, taken_at, role, treatment,
+        treated_at, sha256, file_sha256, capture_note, session_id``."""
+        q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
+             "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
+             "p.sha256, p.file_sha256, p.capture_note, p.session_id "
+             "FROM photos p JOIN subjects sub ON sub.id = p.subject_id "
+             "LEFT JOIN sessions se ON se.id = p.session_id")
+        args: tuple = ()
+        if subject is not None:
+            q += " WHERE sub.name = ?"
+            args = (subject,)
+        return pd.read_sql_query(q + " ORDER BY sub.name, p.taken_at, p.id", self.con, params=args)
+
+    def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
+                   follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
+                   capture_note: str = "", measure: bool = True) -> list[AddResult]:
+        """Copy photos (metadata stripped) into the store and record them.
+
+        Parameters
+        ----------
+        subject : str
+            Subject name (created when new).
+        photos : iterable of path-like or (name, bytes)
+            The photo files.
+        treatment, treated_at : str, optional
+            The treatment session the photos belong to (logged when new).
+            Photos taken before ``treated_at`` are its ``baseline``, the others ``post``.
+        follow_up : bool
+            Attach each photo to the subject's latest session treated at or
+            before the photo was taken (role ``post``).
+        taken_at : str or datetime, optional
+            Capture time for photos without EXIF ``DateTimeOriginal``
+            (an EXIF time always wins).
+        device, settings
+            Stored with a new session (e.g. ``"NuFace Trinity"``, ``{"intensity": 3}``).
+        capture_note : str
+            Why the photo was kept despite a failed guided-capture check ("" = passed).
+        measure : bool
+            Measure each new photo now (cached in ``analyses``).
+
+        Returns
+        -------
+        list of AddResult
+            One per photo, in order.  A photo without a capture time, or an
+            unreadable one, is an ``error`` result, never an exception.
+        """
+        if treatment and follow_up:
+            raise StoreError("give either a treatment session (--treatment/--treated-at) or --follow-up, not both")
+        if bool(treatment) != bool(treated_at):
+            raise StoreError("a treatment session needs both --treatment and --treated-at")
+        sid = self.subject_id(subject, create=True)
+        session_id = None
+        session_time = ""
+        if treatment:
+            session_id = self.log_session(subject, treatment, treated_at, device=device, settings=settings)
+            session_time = _iso(treated_at)
+        default_time = _iso(taken_at)
+        results = []
+        for item in photos:
+            if isinstance(item, tuple):
+                name, data = item
+            else:
+                name = Path(item).name
+                try:
+                    data = Path(item).read_bytes()
+                except OSError as exc:
+                    results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.strerror or exc}"))
+                    continue
+            results.append(self._add_one(sid, str(name), bytes(data), session_id, session_time, follow_up,
+                                         default_time, capture_note, measure))
+        return results
+
+    def _add_one(self, sid, name, data, session_id, session_time, follow_up, default_time, capture_note,
+                 measure) -> AddResult:
+        from .batch import hours_between
+
+        if not data:
+            return AddResult(name, "error", message=f"{name}: the file is empty")
+        sha = _sha256(data)
+        old = self.con.execute("SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND "
+                               "sha256 = ?", (sid, sha)).fetchone()
+        if old:
+            return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
+                             "already in the store: not added again")
+        when = _taken_at_of(data) or default_time
+        if not when:
+            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
+                                                    "give it with --taken-at")
+        role = "baseline"
+        if session_id is not None:
+            role = "baseline" if hours_between(when, session_time) < 0 else "post"
+        elif follow_up:
+            sess = self._session_for(sid, when)
+            if sess is None:
+                return AddResult(name, "error", taken_at=when,
+                                 message=f"{name}: no treatment session at or before {when} to follow up")
+            session_id, role = int(sess["id"]), "post"
+        try:
+            clean, ext = strip_metadata(data)
+        except Exception as exc:  # noqa: BLE001 - unreadable photos are results, not tracebacks
+            return AddResult(name, "error", taken_at=when, message=f"{name}: cannot be stored ({exc})")
+        rel = f"{PHOTO_DIR}/{sid}/{sha[:20]}{ext}"
+        target = self.dir / rel
+        # 1. the file, atomically (a kill here leaves at most an unreferenced file, removed by gc())
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".add.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(clean)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        # 2. the row (a concurrent writer may have added the same photo meanwhile: then it is a duplicate)
+        with self.transaction() as con:
+            cur = con.execute(
+                "INSERT OR IGNORE INTO photos (subject_id, session_id, sha256, file_sha256, file, original_name, "
+                "taken_at, role, capture_note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now()))
+            if cur.rowcount == 0:
+                pid = con.execute("SELECT id FROM photos WHERE subject_id = ? AND sha256 = ?", (sid, sha)
+                                  ).fetchone()[0]
+                return AddResult(name, "duplicate", int(pid), role, when, session_id,
+                                 "already in the store: not added again")
+            pid = int(cur.lastrowid)
+        measured = self.measure(pid) if measure else ""
+        return AddResult(name, "added", pid, role, when, session_id, "", measured)
+
+    # ---- measurements (the same rows and cache keys as facemetrics.batch) --------
+
+    def measure(self, photo_id: int, *, mm_per_px=None, ipd_mm=None, fast: bool = True) -> str:
+        """Measure a stored photo (cached in ``analyses``); returns its status (``ok``, ``no_face`` ...)."""
+        row = self.analysis(photo_id, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+        return str(row.get("status") or "")
+
+    def analysis(self, photo_id: int, *, mm_per_px=None, ipd_mm=None, fast: bool = True) -> dict:
+        """The measurement row of a stored photo (:data:`facemetrics.schema.PHOTO_COLUMNS`), cached."""
+        from .batch import _settings, _settings_key, _task_analyze
+
+        p = self.con.execute("SELECT file, file_sha256 FROM photos WHERE id = ?", (photo_id,)).fetchone()
+        if p is None:
+            raise StoreError(f"no photo with id {photo_id}")
+        settings = _settings(mm_per_px, ipd_mm, fast)
+        skey = _settings_key(settings)
+        got = self.con.execute("SELECT row_json FROM analyses WHERE photo_sha256 = ? AND facemetrics_version = ? "
+                               "AND settings_key = ?", (p["file_sha256"], __version__, skey)).fetchone()
+        if got:
+            return json.loads(got[0])
+        with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
+            row = _task_analyze(str(self.dir / p["file"]), p["file_sha256"], settings, str(Path(tmp) / "a.json"))
+        self._put_analysis(p["file_sha256"], skey, row)
+        return row
+
+    def _put_analysis(self, sha: str, skey: str, row: dict) -> None:
+        with self.transaction() as con:
+            con.execute("INSERT OR IGNORE INTO analyses (photo_sha256, facemetrics_version, settings_key, status, "
+                        "row_json, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                        (sha, __version__, skey, str(row.get("status") or ""),
+                         json.dumps(row, sort_keys=True, allow_nan=False), _now()))
+
+    # ---- deletion and consistency ------------------------------------------------
+
+    def delete_subject(self, name: str) -> dict:
+        """Delete a subject: its sessions, photos (rows and files), analyses and comparisons.
+
+        Returns ``{"photos": n, "files_left": [...]}``; ``files_left`` is
+        empty when every file is verifiably gone.  The database is then
+        checkpointed and vacuumed so the deleted rows do not linger in it.
+        """
+        sid = self.subject_id(name)
+        with self.transaction() as con:
+            files = [r[0] for r in con.execute("SELECT file FROM photos WHERE subject_id = ?", (sid,))]
+            shas = [r[0] for r in con.execute("SELECT file_sha256 FROM photos WHERE subject_id = ?", (sid,))]
+            con.execute("DELETE FROM photos WHERE subject_id = ?", (sid,))
+            for sha in shas:
+                if not con.execute("SELECT 1 FROM photos WHERE file_sha256 = ?", (sha,)).fetchone():
+                    con.execute("DELETE FROM analyses WHERE photo_sha256 = ?", (sha,))
+            # comparisons of this subject, and pooled ones (subject unknown: they may involve it)
+            con.execute("DELETE FROM comparisons WHERE subject_id = ? OR subject_id IS NULL", (sid,))
+            con.execute("DELETE FROM sessions WHERE subject_id = ?", (sid,))
+            con.execute("DELETE FROM subjects WHERE id = ?", (sid,))
+        for f in files:
+            (self.dir / f).unlink(missing_ok=True)
+        shutil.rmtree(self.dir / PHOTO_DIR / str(sid), ignore_errors=True)
+        self.compact()
+        left = [f for f in files if (self.dir / f).exists()]
+        return {"photos": len(files), "files_left": left}
+
+    def compact(self) -> None:
+        """Checkpoint the WAL into the database, truncate it and VACUUM (no deleted data left behind)."""
+        self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try:
+            self.con.execute("VACUUM")
+        except sqlite3.OperationalError:  # another connection is reading: secure_delete already zeroed the rows
+            pass
+        self.con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def check(self) -> list[str]:
+        """Consistency problems (empty list when consistent): SQLite integrity, foreign keys,
+        photo rows whose file is missing or altered."""
+        problems = []
+        ok = self.con.execute("PRAGMA integrity_check").fetchone()[0]
+        if ok != "ok":
+            problems.append(f"integrity_check: {ok}")
+        for r in self.con.execute("PRAGMA foreign_key_check"):
+            problems.append(f"foreign key: {tuple(r)}")
+        for r in self.con.execute("SELECT id, file, file_sha256 FROM photos"):
+            path = self.dir / r["file"]
+            if not path.is_file():
+                problems.append(f"photo {r['id']}: file {r['file']} missing")
+            elif _sha256(path.read_bytes()) != r["file_sha256"]:
+                problems.append(f"photo {r['id']}: file {r['file']} altered")
+        return problems
+
+    def gc(self) -> list[str]:
+        """Remove photo files no row refers to (left by a process killed between the file and the row).
+
+        Run it only while no other process is adding photos: a photo being
+        added has its file written just before its row.
+        """
+        known = {r[0] for r in self.con.execute("SELECT file FROM photos")}
+        removed = []
+        root = self.dir / PHOTO_DIR
+        if root.is_dir():
+            for f in sorted(root.rglob("*")):
+                rel = f.relative_to(self.dir).as_posix()
+                if f.is_file() and rel not in known:
+                    f.unlink(missing_ok=True)
+                    removed.append(rel)
+        return removed
+
+    # ---- report: the store as a batch run -------------------------------------
+
+    def manifest(self, subject: str | None = None) -> tuple[Path, pd.DataFrame]:
+        """The store's photos as a :mod:`facemetrics.batch` manifest.
+
+        Returns ``(folder, table)``: the folder the ``photo`` paths are
+        relative to (the subject's photo folder, or all photos) and the
+        manifest (``photo, subject, treatment, taken_at, treated_at``).
+        """
+        df = self.photos(subject)
+        if subject is not None:
+            sid = self.subject_id(subject)
+            folder = self.dir / PHOTO_DIR / str(sid)
+            prefix = f"{PHOTO_DIR}/{sid}/"
+        else:
+            folder, prefix = self.dir / PHOTO_DIR, f"{PHOTO_DIR}/"
+        table = pd.DataFrame({
+            "photo": [f[len(prefix):] for f in df["file"]], "subject": df["subject"],
+            "treatment": df["treatment"], "taken_at": df["taken_at"], "treated_at": df["treated_at"],
+        })
+        return folder, table
+
+    def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
+               seed: int = 0, min_effect: float = 0.3, progress: bool = False):
+        """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
+        ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
+        ``out_dir``, with :func:`facemetrics.batch.run_batch` and
+        :func:`facemetrics.batch.run_timeline`.  Measurements and comparisons
+        already in the store are reused, new ones stored.
+
+        Returns
+        -------
+        (BatchResult, pandas.DataFrame)
+            The batch result and the timeline table.
+        """
+        from .batch import run_batch, run_timeline
+        from .regimen import run_regimen_batch
+
+        out_dir = Path(out_dir)
+        folder, table = self.manifest(subject)
+        if table.empty:
+            raise StoreError(f"no photos in the store {self.dir}" + (f" for {subject!r}" if subject else ""))
+        sid = self.subject_id(subject) if subject is not None else None
+        cache = out_dir / ".cache"
+        self._seed_cache(cache)
+        manifest = out_dir / ".cache" / "store_manifest.csv"
+        manifest.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(manifest, index=False, lineterminator="\n")
+        res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
+        run_regimen_batch(folder, out_dir, res.photos, workers=workers, progress=progress, cache_from=cache)
+        self._ingest_cache(cache, sid)
+        self._ingest_cache(out_dir / "regimen" / ".cache", sid)
+        if res.long.empty:
+            raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
+                             "measurable photo taken before its treatment and one after it")
+        _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect)
+        return res, tl
+
+    def _seed_cache(self, cache: Path) -> None:
+        from .export import _atomic_write
+
+        for r in self.con.execute("SELECT photo_sha256, settings_key, row_json FROM analyses "
+                                  "WHERE facemetrics_version = ?", (__version__,)):
+            f = cache / "photo" / f"{r[0]}-{r[1]}.json"
+            if not f.exists():
+                _atomic_write(f, lambda fh, t=r[2]: fh.write(t.encode("utf-8")))
+        for r in self.con.execute("SELECT cache_key, result_json FROM comparisons WHERE facemetrics_version = ?",
+                                  (__version__,)):
+            f = cache / "compare" / f"{r[0]}.json"
+            if not f.exists():
+                _atomic_write(f, lambda fh, t=r[1]: fh.write(t.encode("utf-8")))
+
+    def _ingest_cache(self, cache: Path, subject_id: int | None) -> None:
+        rows_a, rows_c = [], []
+        for f in sorted((cache / "photo").glob("*.json")):
+            sha, _, skey = f.stem.rpartition("-")
+            try:
+                row = json.loads(f.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            rows_a.append((sha, __version__, skey,
+                           str(row.get("status") or ""), json.dumps(row, sort_keys=True), _now()))
+        for f in sorted((cache / "compare").glob("*.json")):
+            try:
+                text = f.read_text(encoding="utf-8")
+                json.loads(text)
+            except (OSError, ValueError):
+                continue
+            rows_c.append((f.stem, __version__, "", subject_id, text, _now()))
+        with self.transaction() as con:
+            con.executemany("INSERT OR IGNORE INTO analyses (photo_sha256, facemetrics_version, settings_key, "
+                            "status, row_json, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows_a)
+            con.executemany("INSERT OR IGNORE INTO comparisons (cache_key, facemetrics_version, settings_key, "
+                            "subject_id, result_json, created_at) VALUES (?, ?, ?, ?, ?, ?)", rows_c)

@@ -1,0 +1,136 @@
+"""The app's "My study" mode (app.py) through AppTest: create a subject, log a session, add photos
+(guided capture against the baseline), see the timeline and verdicts, restart and find them
+again, export the ZIP, delete.  The store is a temporary folder (FACEMETRICS_STORE)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+T0 = datetime(2026, 11, 2, 8, 0, 0)
+DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0, 4.0])}
+
+
+@pytest.fixture(scope="module")
+def photos(tmp_path_factory, sample_path):
+    from facemetrics.study import study
+
+    info = study(sample_path, tmp_path_factory.mktemp("p"), subjects=1, design=DESIGN, max_side=480, seed=0,
+                 start=T0)
+    return [(p.name, p.read_bytes()) for p in sorted((info.folder / "S01" / "microcurrent").glob("*.jpg"))]
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
+    return tmp_path / "store"
+
+
+def _study_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=240)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _ok(at):
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at):
+    out = []
+    for kind in ("title", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    return out
+
+
+def test_study_lifecycle(store_dir, photos):
+    from facemetrics.store import Store
+
+    at = _study_app()
+    assert any(str(store_dir) in t for t in _texts(at))
+    assert at.selectbox(key="study-subject").value == "+ new subject"
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    assert at.selectbox(key="study-subject").value == "me"
+    assert any("created" in t for t in _texts(at))
+
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-device").input("NuFace")
+    at.text_input(key="study-treated-at").input(T0.strftime("%Y-%m-%d %H:%M"))
+    _ok(at.button(key="study-log").click().run())
+    assert any("Session logged" in t for t in _texts(at))
+
+    at.file_uploader(key="study-upload-0").set_value([(n, b, "image/jpeg") for n, b in photos])
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    assert any("added as baseline" in t and "added as post" in t for t in _texts(at)), _texts(at)
+    table = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert sorted(table["role"]) == ["baseline", "post", "post"]
+    verdicts = [t for t in _texts(at) if "after each session" in t]
+    assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0]
+    zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
+    assert zips
+
+    # a restart (new session, new process state): everything is still there
+    again = _study_app()
+    assert again.selectbox(key="study-subject").value == "me"
+    table = next(d.value for d in again.dataframe if "role" in d.value.columns)
+    assert len(table) == 3
+    assert any("after each session" in t for t in _texts(again))
+
+    # delete from the app
+    again.text_input(key="study-delete-confirm").input("me")
+    _ok(again.button(key="study-delete").click().run())
+    assert any("verified gone" in t for t in _texts(again)), _texts(again)
+    with Store(store_dir) as s:
+        assert s.subjects().empty and s.photos().empty
+    assert not any((store_dir / "photos").rglob("*.jpg"))
+
+
+def test_guided_capture_asks_for_a_retake(store_dir, photos):
+    from facemetrics import simulate
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        s.add_photos("me", [photos[0]], treatment="microcurrent", treated_at=T0.isoformat())
+    closer = simulate.rescale(_rgb(photos[0][1]), 1.25).image  # face 25 % larger: camera ~20 % closer
+    at = _study_app()
+    at.file_uploader(key="study-upload-0").set_value([("closer.png", _png(closer), "image/png")])
+    _ok(at.run())
+    warn = [str(w.value) for w in at.warning if "retake it" in str(w.value)]
+    assert warn and "further away" in warn[0], _texts(at)
+    assert at.button(key="study-add").disabled  # not saved unless the user insists
+    at.checkbox(key="study-insist-0-closer.png").check()
+    at.text_input(key="study-taken-at").input("2026-11-02 09:00")
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    with Store(store_dir) as s:
+        p = s.photos("me").set_index("original_name")
+    assert p.loc["closer.png", "capture_note"].startswith("kept despite")
+
+
+def _rgb(data: bytes):
+    import numpy as np
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+
+def _png(rgb) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "PNG")
+    return buf.getvalue()

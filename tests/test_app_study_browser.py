@@ -1,0 +1,179 @@
+"""My study in a real browser: ``streamlit run app.py`` with a temporary store, driven by Playwright
+in Debian's Chromium with a fake camera (a .y4m clip made from the sample photo).
+
+Create a subject, log three daily sessions with photos simulated from the sample (a photo before and
+one after each), see the timeline and verdicts, reload the page (a new session) and find them again,
+export the ZIP, and take a photo with ``st.camera_input``.  Skipped, with the reason, when no Chromium
+or no playwright package is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import zipfile
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from test_app_browser import CHROMIUM_ARGS, _chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+T0 = datetime(2026, 11, 2, 8, 0, 0)
+DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0])}
+
+
+def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:
+    """A YUV4MPEG2 (4:2:0) clip of a still image, for Chromium's --use-file-for-fake-video-capture."""
+    h, w = (rgb.shape[0] // 2) * 2, (rgb.shape[1] // 2) * 2
+    ycc = np.asarray(Image.fromarray(rgb[:h, :w]).convert("YCbCr"), dtype=np.float32)
+    y = ycc[..., 0].astype(np.uint8)
+    u = ycc[..., 1].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
+    v = ycc[..., 2].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
+    with open(path, "wb") as fh:
+        fh.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            fh.write(b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes())
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def study_server(tmp_path):
+    """``streamlit run app.py`` with FACEMETRICS_STORE in tmp_path; always terminated."""
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "wb")
+    env = {**os.environ, "FACEMETRICS_STORE": str(tmp_path / "store"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.flush()
+                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.2)
+        yield url, tmp_path / "store"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory, sample_path):
+    from facemetrics.study import study
+
+    root = tmp_path_factory.mktemp("days")
+    out = []
+    for d in range(3):
+        info = study(sample_path, root / f"day{d}", subjects=1, design=DESIGN, max_side=480, seed=d,
+                     start=T0 + timedelta(days=d))
+        out.append(sorted(str(p) for p in (info.folder / "S01" / "microcurrent").glob("*.jpg")))
+    return out
+
+
+def _study_mode(page, url):
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+    page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+
+
+def test_browser_study_persists_and_exports(study_server, days, tmp_path, sample_path):
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    url, store_dir = study_server
+    clip = write_y4m(np.asarray(Image.open(sample_path).convert("RGB").resize((512, 512))), tmp_path / "cam.y4m")
+    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                            f"--use-file-for-fake-video-capture={clip}"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        try:
+            ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+            ctx.grant_permissions(["camera"], origin=url)
+            page = ctx.new_page()
+            _study_mode(page, url)
+            page.get_by_label("New subject's name (or a code)").fill("me")
+            page.get_by_label("New subject's name (or a code)").press("Enter")
+            page.get_by_role("button", name="Create subject").click()
+            page.get_by_text("Subject 'me' created").wait_for(timeout=30_000)
+            for d, photos in enumerate(days):
+                log_button = page.get_by_role("button", name="Log session")
+                try:  # open for the first session; closed once there is one
+                    log_button.wait_for(timeout=5_000)
+                except sync_api.TimeoutError:
+                    page.get_by_text("Log a treatment session", exact=True).click()
+                    log_button.wait_for(timeout=10_000)
+                field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
+                field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
+                field.press("Enter")
+                page.get_by_role("button", name="Log session").click()
+                page.get_by_text("Session logged").wait_for(timeout=30_000)
+                page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+                page.set_input_files("input[type=file]", photos)
+                add = page.get_by_role("button", name="Add to my study")
+                page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                       "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
+                add.click()
+                page.get_by_text(re.compile(r"added as post")).first.wait_for(timeout=90_000)
+            page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
+            page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+
+            # reload: a new browser session, the study comes back from the store
+            page.reload()
+            _study_mode(page, url)
+            page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
+            page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+
+            with page.expect_download(timeout=60_000) as dl:
+                page.get_by_role("button", name=re.compile("Download the study")).click()
+            path = tmp_path / "study.zip"
+            dl.value.save_as(path)
+            names = set(zipfile.ZipFile(path).namelist())
+            assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
+
+            # the fake camera: take a photo, it is checked against the baseline
+            page.get_by_text("Take a photo with the camera").click()
+            page.wait_for_function("() => { const v = document.querySelector('video');"
+                                   " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
+            page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
+            page.get_by_text(re.compile(r"camera_\d{8}_\d{6}\.jpg: ")).first.wait_for(timeout=90_000)
+        except BaseException:
+            if os.environ.get("FACEMETRICS_SCREENSHOT"):
+                page.screenshot(path=os.environ["FACEMETRICS_SCREENSHOT"], full_page=True)
+            raise
+        finally:
+            browser.close()
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        assert len(s.photos("me")) == 6 and len(s.sessions("me")) == 3

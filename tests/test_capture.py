@@ -1,0 +1,65 @@
+"""Guided capture (facemetrics.capture): what to change, in words, from two measurement rows."""
+
+from __future__ import annotations
+
+from facemetrics.capture import capture_check
+
+BASE = dict(status="ok", pitch_deg=2.0, yaw_deg=-1.0, roll_deg=0.5, ipd_px=120.0, image_width_px=800,
+            smile_index=0.02, mouth_opening_ratio=0.01, face_luminance=140.0, sharpness=40.0)
+
+
+def test_same_photo_passes():
+    c = capture_check(BASE, dict(BASE))
+    assert c.ok and c.advice == ()
+    assert abs(c.differences["distance_pct"]) < 1e-9
+
+
+def test_each_difference_gets_its_sentence():
+    new = dict(BASE, pitch_deg=8.5, yaw_deg=4.5, roll_deg=-4.0, ipd_px=144.0, smile_index=0.2,
+               mouth_opening_ratio=0.2, face_luminance=100.0, sharpness=10.0)
+    c = capture_check(BASE, new)
+    assert not c.ok
+    text = " ".join(c.advice)
+    assert "Tilt your chin down" in text  # pitch + = chin up
+    assert "to your right" in text  # yaw + = turned to the subject's left
+    assert "Hold your head straight" in text
+    assert "17 % further away (about 5 cm" in text  # face 20 % larger: camera 1/1.2 = 17 % closer
+    assert "smiling" in text and "Close your mouth" in text
+    assert "more light" in text and "blurrier" in text
+    assert round(c.differences["distance_pct"]) == -17
+
+
+def test_opposite_directions_and_small_differences():
+    c = capture_check(BASE, dict(BASE, pitch_deg=-3.5, ipd_px=100.0, face_luminance=190.0))
+    text = " ".join(c.advice)
+    assert "Tilt your chin up a little" in text and "closer" in text and "softer light" in text
+    assert capture_check(BASE, dict(BASE, pitch_deg=4.0, yaw_deg=1.5, ipd_px=125.0)).ok
+
+
+def test_unmeasurable_new_photo():
+    c = capture_check(BASE, {"status": "no_face", "error": "no face found"})
+    assert not c.ok and "no face found" in c.advice[0]
+
+
+def test_overlay_places_the_baseline_outline_on_a_moved_photo(sample_analysis):
+    import numpy as np
+
+    from facemetrics import analyze_photo, simulate
+    from facemetrics.capture import capture_overlay
+
+    from conftest import png_bytes
+
+    moved = analyze_photo(png_bytes(simulate.rescale(simulate.roll(sample_analysis, 4.0).image, 0.9).image))
+    assert moved.ok
+    img = capture_overlay(sample_analysis, moved)
+    assert img.dtype == np.uint8 and max(img.shape[:2]) <= 900
+    # the baseline jaw, moved with the head, lands on this photo's own jaw contour (within a few px)
+    import cv2
+
+    src = sample_analysis.points[[33, 133, 362, 263, 168, 6, 468, 473], :2].astype(np.float32)
+    dst = moved.points[[33, 133, 362, 263, 168, 6, 468, 473], :2].astype(np.float32)
+    m, _ = cv2.estimateAffinePartial2D(src, dst, method=cv2.LMEDS)
+    jaw = sample_analysis.jaw.contour_px @ m[:, :2].T + m[:, 2]
+    own = moved.jaw.contour_px
+    gap = np.min(np.linalg.norm(jaw[:, None, :] - own[None, :, :], axis=2), axis=1)
+    assert np.median(gap) < 0.02 * moved.photo.rgb.shape[1], np.median(gap)

@@ -1,0 +1,217 @@
+"""The command line under awkward inputs (issue 9): nested folders with repeated
+file names, symlinks, bad manifests, empty timelines, MediaPipe's log lines,
+and killed or interrupted batch runs."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from facemetrics.batch import LONG_COLUMNS
+from facemetrics.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+#: facemetrics analyze's own stderr lines: "[i/n] photo: status ..."
+OWN_LINE = re.compile(r"^\[\d+/\d+\] \S.*: \w+")
+
+
+def _cli(*args, timeout=300, **kw):
+    return subprocess.run([sys.executable, "-m", "facemetrics", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=kw.pop("cwd", ROOT), **kw)
+
+
+@pytest.fixture(scope="module")
+def nested(tmp_path_factory):
+    """SUBJECT/TREATMENT/image.jpg x 4 (phones name every photo alike), plus a dangling and a looping link."""
+    root = tmp_path_factory.mktemp("nested")
+    before, after = (SAMPLES / "astronaut_before.jpg").read_bytes(), (SAMPLES / "astronaut_after.jpg").read_bytes()
+    for subj in ("S01", "S02"):
+        for treat, data in (("botox", before), ("rf", after)):
+            d = root / subj / treat
+            d.mkdir(parents=True)
+            (d / "image.jpg").write_bytes(data)
+    os.symlink("does-not-exist.jpg", root / "S01" / "dangling.jpg")
+    os.symlink("loop.jpg", root / "S02" / "loop.jpg")
+    return root
+
+
+def test_analyze_nested_folders_unique_names_and_clean_stderr(nested, tmp_path):
+    """Issue 9 items 3, 8, 10 in one run of the real command (a subprocess)."""
+    out = tmp_path / "out"
+    r = _cli("analyze", nested, "-o", out / "photos.csv", "--overlays", out / "ov", "--geometry", out / "geo")
+    assert r.returncode == 0, r.stderr
+    df = pd.read_csv(out / "photos.csv")
+    assert len(df) == 6
+    assert sorted(df["photo"]) == ["S01/botox/image.jpg", "S01/dangling.jpg", "S01/rf/image.jpg",
+                                   "S02/botox/image.jpg", "S02/loop.jpg", "S02/rf/image.jpg"]
+    assert df["photo"].is_unique
+    overlays = sorted(p.relative_to(out / "ov").as_posix() for p in (out / "ov").rglob("*.png"))
+    assert overlays == [f"{s}/{t}/image_overlay.png" for s in ("S01", "S02") for t in ("botox", "rf")]
+    assert len(list((out / "geo").rglob("*.json"))) == 6
+    bad = df.set_index("photo").loc[["S01/dangling.jpg", "S02/loop.jpg"]]
+    assert (bad["status"] == "unreadable").all()
+    assert "symbolic link to a missing file" in bad.loc["S01/dangling.jpg", "error"]
+    assert "link loop" in bad.loc["S02/loop.jpg", "error"]
+    # stderr: only facemetrics' own progress lines, no TF-Lite/absl/MediaPipe log lines
+    lines = [ln for ln in r.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 6 and all(OWN_LINE.match(ln) for ln in lines), r.stderr
+
+
+def test_verbose_keeps_mediapipe_log_lines(tmp_path):
+    """Control for the clean-stderr check: the lines exist and ``--verbose`` shows them."""
+    r = _cli("--verbose", "analyze", SAMPLES / "astronaut_before.jpg", "-o", tmp_path / "p.csv")
+    assert r.returncode == 0, r.stderr
+    foreign = [ln for ln in r.stderr.splitlines() if ln.strip() and not OWN_LINE.match(ln)]
+    assert any("TensorFlow Lite" in ln or "inference_feedback_manager" in ln or "NORM_RECT" in ln
+               for ln in foreign), r.stderr
+
+
+def test_same_stem_different_suffix_and_several_inputs(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    data = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    (a / "x.jpg").write_bytes(data)
+    (a / "x.jpeg").write_bytes(data)
+    (b / "x.jpg").write_bytes(data)
+    from facemetrics.cli import find_photos_labelled
+
+    labels = [lab for _, lab in find_photos_labelled([str(a), str(b)])]
+    assert labels == ["a/x.jpeg", "a/x (2).jpg", "b/x.jpg"]
+    os.chdir(tmp_path)
+    try:  # files given directly: relative paths as typed, so a/x.jpg and b/x.jpg stay apart
+        assert [lab for _, lab in find_photos_labelled(["a/x.jpg", "./b/x.jpg", str(b / "x.jpg")])] == [
+            "a/x.jpg", "b/x.jpg", "x.jpg"]
+    finally:
+        os.chdir(ROOT)
+
+
+def test_gif_found_in_folders_like_analyze_accepts_it(tmp_path):
+    from PIL import Image
+
+    from facemetrics.batch import find_study_photos
+    from facemetrics.cli import find_photos
+
+    Image.new("RGB", (64, 64)).save(tmp_path / "a.gif")
+    assert [p.name for p in find_photos([str(tmp_path)])] == ["a.gif"]
+    assert [p.name for p in find_study_photos(tmp_path)] == ["a.gif"]
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def test_timeline_without_changes_is_a_message_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n")
+    assert main(["timeline", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "holds no changes" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_timeline_output_under_a_file(tmp_path, capsys):
+    (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\nS,t,1,jawline_lift_mm,mean,1,mm,0.1,,p,,\n")
+    (tmp_path / "afile").write_text("x")
+    assert main(["timeline", str(tmp_path), "-o", str(tmp_path / "afile" / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert "is a file, not a folder" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- manifests through the CLI
+
+
+def test_bad_manifest_is_one_line_exit_2(tmp_path, capsys):
+    (tmp_path / "study").mkdir()
+    m = tmp_path / "m.csv"
+    m.write_text("file,subject\na.jpg,S1\n")
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest", str(m)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "m.csv" in err and "row 1" in err and "'photo'" in err, err
+
+
+# ---------------------------------------------------------------- killed / interrupted batch runs
+
+
+@pytest.fixture(scope="module")
+def small_study(tmp_path_factory):
+    from facemetrics.study import study
+
+    design = {"rf": dict(peak_mm=1.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-1.0, -0.5, 1, 4, 8, 24])}
+    info = study(SAMPLES / "astronaut_before.jpg", tmp_path_factory.mktemp("s") / "study", subjects=2,
+                 design=design, max_side=400, seed=3)
+    return info
+
+
+def _children(pid: int) -> list[int]:
+    out = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                stat = (d / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(d.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def _wait(cond, limit_s: float = 60.0) -> bool:
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < limit_s:
+        if cond():
+            return True
+        time.sleep(0.2)
+    return cond()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_workers_exit_when_the_batch_process_is_killed(small_study, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "facemetrics", "batch", str(small_study.folder), "-o",
+                             str(tmp_path / "out"), "--manifest", str(small_study.manifest), "--workers", "2"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert _wait(lambda: len(_children(proc.pid)) >= 2), "no worker processes started"
+        workers = _children(proc.pid)
+    finally:
+        proc.kill()  # kill -9: no clean-up code runs in the parent
+        proc.wait()
+    assert _wait(lambda: not any(_alive(w) for w in workers)), f"orphaned workers still alive: {workers}"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("how", ["SIGTERM to the batch", "Ctrl-C (SIGINT to the process group)"])
+def test_sigterm_ends_a_batch_cleanly_and_keeps_partial_results(small_study, tmp_path, how):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "facemetrics", "batch", str(small_study.folder), "-o", str(out),
+                             "--manifest", str(small_study.manifest), "--workers", "2"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
+    cache = out / ".cache" / "photo"
+    assert _wait(lambda: cache.is_dir() and len(list(cache.glob("*.json"))) >= 2, 180), "nothing measured"
+    workers = _children(proc.pid)
+    if how.startswith("SIGTERM"):
+        proc.send_signal(signal.SIGTERM)
+    else:  # a terminal's Ctrl-C reaches the parent and every worker
+        os.killpg(proc.pid, signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and err.count("interrupted") == 1, err
+    assert _wait(lambda: not any(_alive(w) for w in workers)), workers
+    # what was measured is kept for the next run (resuming is tested in test_batch.py)
+    assert len(list(cache.glob("*.json"))) >= 2
+    assert not list(cache.glob(".*.tmp")), "half-written cache entries left behind"

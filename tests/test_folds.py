@@ -1,0 +1,176 @@
+"""Property tests of the nasolabial-fold measures (facemetrics.folds) and the jaw
+edge (facemetrics.jaw.jaw_edge) on small synthetic skin images: the depth index
+rises strictly with a valley's darkness and width on the line and beside it,
+ignores brightness scaling and shading gradients, swaps sides when mirrored,
+and the found line follows a valley smoothly."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from facemetrics import folds
+from facemetrics.folds import fold_metrics
+from facemetrics.geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, Frame
+from facemetrics.jaw import JAW_EDGE_OFFSET_MM, jaw_edge
+
+MM = 0.25  # mm per px of the synthetic images
+H = W = 400
+#: Face Mesh fold chain of the subject's right side (image left), levelled (u, v) mm
+CHAIN_RIGHT_MM = np.array([[-17.0, 36.0], [-22.0, 44.0], [-26.0, 54.0]])
+FRACTIONS = (0.0, 0.05, 0.10, 0.20, 0.30)
+
+
+def _frame() -> Frame:
+    return Frame(np.array([W / 2 - 0.5, 30.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0]), MM)
+
+
+def _points() -> np.ndarray:
+    """478 landmarks, only the fold chains set (mirror images of each other)."""
+    pts = np.zeros((478, 2))
+    f = _frame()
+    pts[list(NLF_PATH_RIGHT)] = f.to_px(CHAIN_RIGHT_MM)
+    pts[list(NLF_PATH_LEFT)] = f.to_px(CHAIN_RIGHT_MM * (-1.0, 1.0))
+    return pts
+
+
+def _skin(seed: int = 0) -> np.ndarray:
+    """Flat skin (luminance 170) with a faint fine texture, float (H, W)."""
+    rng = np.random.default_rng(seed)
+    from scipy import ndimage
+
+    return 170.0 + 4.0 * ndimage.gaussian_filter(rng.normal(size=(H, W)), 1.5)
+
+
+def _distance_mm(line_px: np.ndarray) -> np.ndarray:
+    """Distance (mm) of every pixel to a polyline given in px (exact distance
+    transform of the line drawn at 8x sub-pixel precision)."""
+    mask = np.full((H, W), 255, np.uint8)
+    cv2.polylines(mask, [np.round(line_px * 8).astype(np.int32)], False, 0, 1, cv2.LINE_8, shift=3)
+    return cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) * MM
+
+
+def _offset(line_px: np.ndarray, mm: float) -> np.ndarray:
+    """A line ``mm`` beside ``line_px`` (positive = image right)."""
+    t = np.gradient(line_px, axis=0)
+    t /= np.linalg.norm(t, axis=1, keepdims=True)
+    n = np.stack([-t[:, 1], t[:, 0]], axis=1)
+    n *= np.sign(n[:, 0].sum()) or 1.0
+    return line_px + n * (mm / MM)
+
+
+def _valley(d_mm: np.ndarray, fraction: float, width_mm: float, profile: str = "gauss") -> np.ndarray:
+    if profile == "gauss":
+        g = np.exp(-0.5 * (d_mm / width_mm) ** 2)
+    else:  # raised cosine, zero beyond width_mm
+        g = np.where(d_mm < width_mm, 0.5 + 0.5 * np.cos(np.pi * d_mm / width_mm), 0.0)
+    return 1.0 - fraction * g
+
+
+@pytest.fixture(scope="module")
+def base():
+    img = _skin()
+    pts = _points()
+    f = _frame()
+    found = {s: fold_metrics(img, pts, f, s) for s in ("right", "left")}
+    return img, pts, f, found
+
+
+def test_flat_skin_and_shading_gradient_read_as_no_fold(base):
+    img, pts, f, found = base
+    for s in ("right", "left"):
+        assert abs(found[s].depth_index) < 0.3, found[s].depth_index
+    # a linear shading gradient across the whole face (20 % over the image) is not a fold
+    ramp = img * np.linspace(0.9, 1.1, W)[None, :]
+    for s in ("right", "left"):
+        assert abs(fold_metrics(ramp, pts, f, s).depth_index) < 0.3
+
+
+@pytest.mark.parametrize("where,width,profile", [
+    (0.0, 1.0, "gauss"), (0.0, 3.0, "cos"), (2.5, 1.0, "gauss"), (-2.5, 1.0, "gauss"), (3.0, 2.5, "cos"),
+])
+def test_depth_rises_strictly_with_darkening_on_and_beside_the_line(base, where, width, profile):
+    img, pts, f, found = base
+    for s in ("right", "left"):
+        d = _distance_mm(_offset(found[s].line_px, where))
+        depth = [fold_metrics(img * _valley(d, fr, width, profile), pts, f, s).depth_index for fr in FRACTIONS]
+        assert np.all(np.diff(depth) > 0), (s, where, depth)
+        other = "left" if s == "right" else "right"
+        dark = img * _valley(d, 0.3, width, profile)
+        assert abs(fold_metrics(dark, pts, f, other).depth_index - found[other].depth_index) < 0.05
+
+
+def test_depth_rises_with_valley_width(base):
+    img, pts, f, found = base
+    d = _distance_mm(found["right"].line_px)
+    depth = [fold_metrics(img * _valley(d, 0.15, w), pts, f, "right").depth_index for w in (0.5, 1.0, 1.5, 2.5)]
+    assert np.all(np.diff(depth) > 0), depth
+
+
+def test_depth_unchanged_by_brightness_scaling(base):
+    img, pts, f, found = base
+    d = _distance_mm(found["left"].line_px)
+    fold = img * _valley(d, 0.2, 1.5)
+    ref = fold_metrics(fold, pts, f, "left")
+    for gain in (0.6, 1.3):
+        got = fold_metrics(fold * gain, pts, f, "left")
+        assert got.depth_index == pytest.approx(ref.depth_index, rel=1e-4)
+        assert got.contrast_pct == pytest.approx(ref.contrast_pct, rel=1e-4, abs=1e-4)
+
+
+def test_mirroring_swaps_sides(base):
+    img, pts, f, found = base
+    d = _distance_mm(_offset(found["right"].line_px, -1.0))
+    fold = img * _valley(d, 0.2, 1.5)
+    mirrored = np.ascontiguousarray(fold[:, ::-1])
+    mpts = pts.copy()
+    mpts[:, 0] = W - 1 - pts[:, 0]
+    mpts[list(NLF_PATH_RIGHT)], mpts[list(NLF_PATH_LEFT)] = mpts[list(NLF_PATH_LEFT)], mpts[list(NLF_PATH_RIGHT)]
+    a = fold_metrics(fold, pts, f, "right")
+    b = fold_metrics(mirrored, mpts, f, "left")
+    assert b.depth_index == pytest.approx(a.depth_index, rel=0.02)
+    np.testing.assert_allclose(W - 1 - b.line_px[:, 0], a.line_px[:, 0], atol=0.5 / MM)
+    assert a.depth_index > 3 * abs(fold_metrics(fold, pts, f, "left").depth_index)
+
+
+def test_found_line_follows_a_valley_smoothly(base):
+    img, pts, f, found = base
+    # a valley 1.5 mm lateral of the reference line (the prior centre), on textured skin
+    ref_line = f.to_px(f.to_mm(found["right"].line_px))  # flat skin: the line is the reference line
+    target = _offset(ref_line, -1.5)  # image left = lateral for the subject's right
+    fold = img * _valley(_distance_mm(target), 0.2, 1.2)
+    got = fold_metrics(fold, pts, f, "right")
+    inner = got.line_px[10:-10]
+    dist = np.array([np.min(np.linalg.norm(target - p, axis=1)) for p in inner]) * MM
+    assert np.median(dist) < 0.75, np.median(dist)  # the anatomical prior holds it back a little
+    # gentle curve: no zig-zag (second difference of the line, mm per 0.4 mm step)
+    assert np.abs(np.diff(got.line_px, 2, axis=0)).max() * MM < 0.15
+
+
+def test_line_px_scores_the_given_line(base):
+    img, pts, f, found = base
+    line = found["right"].line_px
+    fold = img * _valley(_distance_mm(line), 0.2, 1.5)
+    searched = fold_metrics(fold, pts, f, "right")
+    on = fold_metrics(fold, pts, f, "right", line_px=line)
+    away = fold_metrics(fold, pts, f, "right", line_px=_offset(line, -9.0))
+    np.testing.assert_allclose(on.line_px, line, atol=1e-6)
+    assert on.contrast_pct == pytest.approx(searched.contrast_pct, abs=1.0)
+    assert on.depth_index > away.depth_index + 3.0
+    assert on.contrast_pct > 10 > away.contrast_pct
+
+
+def test_parameters_are_physical():
+    assert folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM + 3.0 <= folds.SKIN_LATERAL_MM[0]
+    assert -folds.SKIN_MEDIAL_MM[1] >= folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM
+
+
+def test_jaw_edge_moves_the_oval_outward():
+    theta = np.linspace(0.1, np.pi - 0.1, 25)
+    oval = np.stack([60 * np.cos(theta), 40 + 50 * np.sin(theta)], axis=1)  # lower half of an ellipse (v down)
+    edge = jaw_edge(oval, np.array([0.0, 40.0]))
+    r_oval = np.hypot(oval[:, 0] / 60, (oval[:, 1] - 40) / 50)
+    r_edge = np.hypot(edge[:, 0] / 60, (edge[:, 1] - 40) / 50)
+    assert np.all(r_edge > r_oval)
+    np.testing.assert_allclose(np.linalg.norm(edge - oval, axis=1), JAW_EDGE_OFFSET_MM, rtol=1e-9)

@@ -1,0 +1,190 @@
+"""The regimen over weeks: cumulative change from pre-session photos, separate from each
+session's transient lift (facemetrics.series.analyze_regimen, batch.run_timeline).
+
+Simulated at the level of measured changes (numbers, no images), with a truth that
+differs from the models' assumptions: the cumulative change saturates (the model is a
+straight line), day-to-day photo errors are autocorrelated and heavy-tailed (the
+bootstrap is not told), each session's peak and half-life vary, days are skipped, and
+all post photos of a day share that day's pre-photo error (they are compared with it).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from facemetrics.batch import LONG_COLUMNS, run_timeline
+from facemetrics.regimen import regimen_manifest
+from facemetrics.series import CUMULATIVE, INCONCLUSIVE, NO_CUMULATIVE, analyze_regimen
+
+DAYS = 42  # 6 weeks of daily microcurrent, day 0 .. 41
+CUM_MM = 0.8  # true cumulative change from day 0 to the last day
+PEAK_MM, HALF_LIFE_H = 1.5, 3.0  # true transient lift right after a session (mean) and its half-life
+POST_H = (0.25, 1.0, 3.0, 8.0, 14.0)
+#: scale of the t(4) innovations of the AR(1) pre-photo error (stationary sd ~0.115 mm)
+NOISE = 0.07
+
+
+def cumulative(d):
+    """Saturating truth (the model fits a straight line): CUM_MM at the last day."""
+    last = DAYS - 1
+    return CUM_MM * (1 - np.exp(-np.asarray(d, float) / 30.0)) / (1 - math.exp(-last / 30.0))
+
+
+def simulate(seed: int = 0, subject: str = "me", cum_mm: float = CUM_MM):
+    rng = np.random.default_rng(seed)
+    skipped = set(rng.choice(np.arange(5, DAYS - 1), size=5, replace=False).tolist())
+    days = [d for d in range(DAYS) if d not in skipped]
+    e = 0.0
+    pre_err = {}
+    for d in days:  # AR(1), heavy-tailed day-to-day photo error (pose, light), mm: sd ~0.115 mm
+        e = 0.5 * e + NOISE * rng.standard_t(4)
+        pre_err[d] = e
+    e0b = NOISE * rng.standard_t(4)  # a second day-0 baseline photo
+    ref = (pre_err[0] + e0b) / 2  # batch averages the session's baseline photos
+    scale = cum_mm / CUM_MM
+    long_rows, levels = [], []
+    base = dict(subject=subject, treatment="microcurrent", metric="jawline_lift_mm", side="mean", unit="mm",
+                noise_floor=0.05, verdict="", photo="", taken_at="", treated_at="")
+    for d in days:
+        t0 = d + rng.uniform(-0.02, 0.02)  # morning session, +-30 min
+        treated = f"2026-11-{1 + d // 30:02d}"
+        if d > 0:
+            levels.append({**base, "hours_since_treatment": 24 * t0,
+                           "value": scale * cumulative(t0) + pre_err[d] - ref})
+        else:  # day 0: the two baseline photos, each compared with the other
+            for v in (pre_err[0] - e0b, e0b - pre_err[0]):
+                levels.append({**base, "hours_since_treatment": -0.2, "value": v})
+                long_rows.append({**base, "hours_since_treatment": -0.2, "value": v, "treated_at": treated})
+        peak = PEAK_MM + 0.2 * rng.standard_normal()
+        hl = HALF_LIFE_H * math.exp(0.25 * rng.standard_normal())
+        for h in POST_H:
+            h = h * rng.uniform(0.9, 1.1)
+            true = peak * 2 ** (-h / hl) + scale * (cumulative(t0 + h / 24) - cumulative(t0))
+            long_rows.append({**base, "hours_since_treatment": h,
+                              "value": true + 0.1 * rng.standard_t(4) - (ref if d == 0 else pre_err[d]),
+                              "treated_at": treated})
+    return pd.DataFrame(long_rows, columns=LONG_COLUMNS), pd.DataFrame(levels, columns=LONG_COLUMNS)
+
+
+def _write(tmp_path, long, levels):
+    out = tmp_path / "batch"
+    (out / "regimen").mkdir(parents=True)
+    long.to_csv(out / "long.csv", index=False)
+    levels.to_csv(out / "regimen" / "long.csv", index=False)
+    pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def six_weeks(tmp_path_factory):
+    long, levels = simulate(seed=3)
+    out = _write(tmp_path_factory.mktemp("regimen"), long, levels)
+    _, table = run_timeline(out, n_boot=300, seed=0)
+    return out, table
+
+
+def _within(est, truth):
+    return abs(est - truth) <= 0.1 + 0.1 * abs(truth)
+
+
+def test_cumulative_change_recovered(six_weeks):
+    _, table = six_weeks
+    reg = table[table["kind"] == "regimen"]
+    assert len(reg) == 1
+    r = reg.iloc[0]
+    assert r["day_n"] == DAYS - 1
+    assert _within(r["change_day_n"], CUM_MM), r["change_day_n"]
+    assert _within(r["slope_per_week"], CUM_MM / (DAYS - 1) * 7), r["slope_per_week"]
+    assert r["change_day_n_ci_low"] < r["change_day_n"] < r["change_day_n_ci_high"]
+    assert r["bootstrap"] == "moving_block"
+    assert r["verdict"] == CUMULATIVE, r["reason"]
+
+
+def test_transient_lift_recovered_separately(six_weeks):
+    _, table = six_weeks
+    dec = table[(table["kind"] == "decay") & (table["metric"] == "jawline_lift_mm")]
+    r = dec.iloc[0]
+    assert _within(r["peak_change"], PEAK_MM), r["peak_change"]
+    assert abs(r["half_life_h"] / HALF_LIFE_H - 1) < 0.3, r["half_life_h"]
+    assert r["verdict"] == "fades_within_a_day", r["reason"]
+
+
+def test_report_and_figure(six_weeks):
+    out, _ = six_weeks
+    md = (out / "report.md").read_text()
+    assert "## Regimen: cumulative change over days" in md
+    assert "| microcurrent | jawline_lift_mm | mean |" in md
+    assert "cumulative_change" in md and "regimen.png" in md
+    assert (out / "regimen.png").read_bytes()[:4] == b"\x89PNG"
+    tl = pd.read_csv(out / "timeline.csv")
+    assert set(tl["kind"]) == {"decay", "regimen"}
+
+
+def test_no_change_and_too_few_days():
+    _, levels = simulate(seed=5, cum_mm=0.0)
+    r = analyze_regimen(levels, n_boot=300).iloc[0]
+    assert abs(r["change_day_n"]) <= 0.1
+    assert r["verdict"] == NO_CUMULATIVE, r["reason"]
+    few = levels[levels["hours_since_treatment"] < 24 * 2.5]
+    r = analyze_regimen(few, n_boot=50).iloc[0]
+    assert r["verdict"] == INCONCLUSIVE and r["status"] == "insufficient_data"
+    assert math.isnan(r["slope_per_week"])
+
+
+def test_three_subjects_cluster_bootstrap():
+    levels = pd.concat([simulate(seed=s, subject=f"S{s}")[1] for s in (1, 2, 4)], ignore_index=True)
+    r = analyze_regimen(levels, n_boot=200).iloc[0]
+    assert r["bootstrap"] == "cluster" and r["n_subjects"] == 3
+    assert _within(r["change_day_n"], CUM_MM)
+
+
+def test_regimen_manifest_from_photos_table():
+    photos = pd.DataFrame({
+        "photo": ["d0a.jpg", "d0b.jpg", "d0post.jpg", "d1.jpg", "d1post.jpg", "rf0.jpg"],
+        "subject": ["me"] * 6,
+        "treatment": ["mc", "mc", "mc", "mc", "mc", "rf"],
+        "taken_at": ["2026-11-01T07:50", "2026-11-01T07:55", "2026-11-01T09:00", "2026-11-02T07:55",
+                     "2026-11-02T09:00", "2026-11-01T07:00"],
+        "treated_at": ["2026-11-01T08:00"] * 3 + ["2026-11-02T08:00"] * 2 + ["2026-11-01T08:00"],
+        "role": ["baseline", "baseline", "post", "baseline", "post", "baseline"],
+    })
+    m = regimen_manifest(photos)
+    assert m["photo"].tolist() == ["d0a.jpg", "d0b.jpg", "d1.jpg"]  # rf: one session only
+    assert set(m["treated_at"]) == {"2026-11-01T08:00"}
+
+
+def test_timeline_png_draws_both_fold_sides():
+    """Fixed while there: a metric measured per side only (nlf_depth) gets a panel per side."""
+    from facemetrics.series import analyze_series, plot_timeline
+
+    long, _ = simulate(seed=1)
+    parts = [long]
+    for side in ("right", "left"):
+        parts.append(long.assign(metric="nlf_depth", side=side, unit=""))
+    df = pd.concat(parts, ignore_index=True)
+    res = analyze_series(df, n_boot=20)
+    fig = plot_timeline(df, res)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
+    assert titles == ["jawline_lift_mm (mean)", "nlf_depth (right)", "nlf_depth (left)"]
+
+
+def test_weekly_rf_regimen():
+    """Weekly RF: each session adds 0.2 mm that lasts (a step function, not a line); two photos
+    before each session share that day's error."""
+    rng = np.random.default_rng(2)
+    rows = []
+    for k in range(6):  # days 0, 7, ..., 35
+        e_day = 0.1 * rng.standard_normal()
+        for j in range(2):
+            rows.append(dict(subject="me", treatment="rf", metric="jawline_lift_mm", side="mean", unit="mm",
+                             hours_since_treatment=24 * 7 * k - 0.5 + 0.1 * j,
+                             value=0.2 * k + e_day + 0.05 * rng.standard_normal()))
+    r = analyze_regimen(pd.DataFrame(rows), n_boot=300).iloc[0]
+    assert r["day_n"] == 35 and r["n_days"] == 5
+    assert _within(r["change_day_n"], 1.0), r["change_day_n"]
+    assert r["change_day_n_ci_low"] <= 1.0 <= r["change_day_n_ci_high"]
+    assert r["verdict"] == CUMULATIVE

@@ -1,0 +1,303 @@
+"""The study store (facemetrics.store): create, add, re-open, migrate, concurrent writers,
+kill -9 during writes, delete, metadata stripping.  Synthetic photos, no measuring (fast)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from facemetrics.store import SCHEMA_VERSION, Store, StoreError, strip_metadata
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+
+
+def photo_bytes(seed: int, when: str = "2026:11:02 07:50:00", gps: bool = True, size: int = 48) -> bytes:
+    """A small JPEG with EXIF capture time, GPS position, camera and owner names."""
+    rng = np.random.default_rng(seed)
+    img = Image.fromarray(rng.integers(0, 255, (size, size, 3), dtype=np.uint8))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif[0x0110] = "Phone 15"  # Model
+    exif[0x013B] = "Alice Example"  # Artist
+    exif[0x0112] = 1
+    ifd = exif.get_ifd(0x8769)
+    ifd[36867] = when
+    ifd[0xA431] = "SERIAL123"  # BodySerialNumber
+    if gps:
+        g = exif.get_ifd(0x8825)
+        g[1] = "N"
+        g[2] = (51.0, 30.0, 0.0)
+        g[3] = "W"
+        g[4] = (0.0, 7.0, 0.0)
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=90, exif=exif)
+    return buf.getvalue()
+
+
+def test_strip_metadata_jpeg_keeps_pixels_and_time_drops_the_rest():
+    data = photo_bytes(1)
+    clean, ext = strip_metadata(data)
+    assert ext == ".jpg"
+    for secret in (b"PhoneMaker", b"Phone 15", b"Alice Example", b"SERIAL123"):
+        assert secret in data and secret not in clean
+    exif = Image.open(io.BytesIO(clean)).getexif()
+    assert not exif.get_ifd(0x8825), "GPS kept"
+    assert exif.get_ifd(0x8769)[36867] == "2026:11:02 07:50:00"
+    a = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+    b = np.asarray(Image.open(io.BytesIO(clean)).convert("RGB"))
+    assert np.array_equal(a, b)  # same compressed pixels
+
+
+def test_strip_metadata_png_and_other_formats():
+    img = Image.fromarray(np.full((40, 40, 3), 120, np.uint8))
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", "Alice Example")
+    buf = io.BytesIO()
+    img.save(buf, "PNG", pnginfo=info)
+    clean, ext = strip_metadata(buf.getvalue())
+    assert ext == ".png" and b"Alice Example" not in clean
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(clean))), np.asarray(img))
+    buf = io.BytesIO()
+    img.save(buf, "WEBP", lossless=True)
+    clean, ext = strip_metadata(buf.getvalue())
+    assert ext == ".png" and np.array_equal(np.asarray(Image.open(io.BytesIO(clean)).convert("RGB")), np.asarray(img))
+
+
+def test_create_add_reopen(tmp_path):
+    store = Store(tmp_path / "s")
+    assert store.con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    res = store.add_photos("ann", [("pre.jpg", photo_bytes(1, "2026:11:02 07:50:00")),
+                                   ("post.jpg", photo_bytes(2, "2026:11:02 09:00:00"))],
+                           treatment="microcurrent", treated_at="2026-11-02T08:00", device="NuFace",
+                           settings={"intensity": 3}, measure=False)
+    assert [r.status for r in res] == ["added", "added"]
+    assert [r.role for r in res] == ["baseline", "post"]
+    store.close()
+    again = Store(tmp_path / "s")
+    assert again.schema_version() == SCHEMA_VERSION
+    photos = again.photos("ann")
+    assert photos["original_name"].tolist() == ["pre.jpg", "post.jpg"]
+    assert photos["treatment"].tolist() == ["microcurrent"] * 2
+    for f in photos["file"]:
+        blob = (tmp_path / "s" / f).read_bytes()
+        assert b"Alice Example" not in blob and b"PhoneMaker" not in blob
+    s = again.sessions("ann").iloc[0]
+    assert (s["device"], s["settings_json"], s["n_photos"]) == ("NuFace", '{"intensity": 3}', 2)
+    assert again.check() == []
+
+
+def test_same_photo_twice_is_not_duplicated(tmp_path):
+    store = Store(tmp_path)
+    data = photo_bytes(3)
+    first = store.add_photos("ann", [("a.jpg", data)], taken_at="2026-11-02T08:00", measure=False)
+    second = store.add_photos("ann", [("copy.jpg", data)], measure=False)
+    assert first[0].status == "added" and second[0].status == "duplicate"
+    assert second[0].photo_id == first[0].photo_id
+    assert len(store.photos()) == 1
+    assert len(list((tmp_path / "photos").rglob("*.jpg"))) == 1
+    other = store.add_photos("bob", [("a.jpg", data)], measure=False)  # another subject: its own copy
+    assert other[0].status == "added" and len(store.photos()) == 2
+
+
+def test_roles_follow_up_and_errors(tmp_path):
+    store = Store(tmp_path)
+    store.add_photos("ann", [("d1.jpg", photo_bytes(4, "2026:11:02 07:50:00"))], treatment="mc",
+                     treated_at="2026-11-02T08:00", measure=False)
+    store.add_photos("ann", [("d2.jpg", photo_bytes(5, "2026:11:03 07:50:00"))], treatment="mc",
+                     treated_at="2026-11-03T08:00", measure=False)
+    (fu,) = store.add_photos("ann", [("later.jpg", photo_bytes(6, "2026:11:03 20:00:00"))], follow_up=True,
+                             measure=False)
+    assert fu.status == "added" and fu.role == "post"
+    photos = store.photos("ann").set_index("original_name")
+    assert photos.loc["later.jpg", "treated_at"] == "2026-11-03T08:00:00"
+    (early,) = store.add_photos("ann", [("early.jpg", photo_bytes(7, "2026:10:01 08:00:00"))], follow_up=True,
+                                measure=False)
+    assert early.status == "error" and "no treatment session" in early.message
+    (notime,) = store.add_photos("ann", [("x.png", _png_no_exif())], measure=False)
+    assert notime.status == "error" and "--taken-at" in notime.message
+    (empty,) = store.add_photos("ann", [("e.jpg", b"")], measure=False)
+    assert empty.status == "error"
+    with pytest.raises(StoreError):
+        store.add_photos("ann", [], treatment="mc")  # treatment without time
+    with pytest.raises(StoreError):
+        store.add_photos("ann", [], treatment="mc", treated_at="yesterday-ish")
+
+
+def _png_no_exif() -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((40, 40, 3), np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_migrate_from_version_1_fixture(tmp_path):
+    d = tmp_path / "old"
+    (d / "photos" / "1").mkdir(parents=True)
+    png = _png_no_exif()
+    (d / "photos" / "1" / "aaaa.png").write_bytes(png)
+    sql = (DATA / "store_v1.sql").read_text().replace("@FILE_SHA@", hashlib.sha256(png).hexdigest())
+    con = sqlite3.connect(d / "study.sqlite")
+    con.executescript(sql)
+    con.close()
+    store = Store(d)
+    assert store.schema_version() == SCHEMA_VERSION == 2
+    p = store.photos("ann").iloc[0]
+    assert (p["original_name"], p["role"], p["capture_note"], p["treatment"]) == ("pre.png", "baseline", "",
+                                                                                  "microcurrent")
+    assert store.sessions("ann").iloc[0]["note"] == ""
+    # old analyses stay readable
+    assert store.con.execute("SELECT facemetrics_version FROM analyses").fetchone()[0] == "0.0.9"
+    assert store.check() == []
+    # a store written by a newer facemetrics is refused, not damaged
+    store.con.execute("UPDATE schema_version SET version = 99")
+    store.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(d)
+
+
+_WRITER = textwrap.dedent("""
+    import io, sys
+    import numpy as np
+    from PIL import Image
+    sys.path.insert(0, {tests!r})
+    from test_store import photo_bytes
+    from facemetrics.store import Store
+    store = Store(sys.argv[1], timeout=60)
+    offset, n = int(sys.argv[2]), int(sys.argv[3])
+    print("ready", flush=True)
+    for i in range(n):
+        seed = 999 if i == n // 2 else offset + i          # one photo both writers add
+        store.add_photos("ann", [(f"p{{seed}}.jpg", photo_bytes(seed, size=32))], treatment="mc",
+                         treated_at="2026-11-02T08:00", measure=False)
+""")
+
+
+def _writer(tmp_path, store_dir, offset, n):
+    script = tmp_path / "writer.py"
+    script.write_text(_WRITER.format(tests=str(Path(__file__).resolve().parent)))
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.Popen([sys.executable, str(script), str(store_dir), str(offset), str(n)], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_two_processes_writing_at_once_lose_nothing(tmp_path):
+    store_dir = tmp_path / "s"
+    Store(store_dir).close()
+    procs = [_writer(tmp_path, store_dir, off, 20) for off in (0, 1000)]
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+    store = Store(store_dir)
+    photos = store.photos("ann")
+    assert len(photos) == 2 * 20 - 1  # the shared photo once
+    assert photos["sha256"].is_unique
+    assert store.check() == []
+    assert store.gc() == []
+
+
+def test_kill_9_during_writes_leaves_a_consistent_store(tmp_path):
+    store_dir = tmp_path / "s"
+    Store(store_dir).close()
+    proc = _writer(tmp_path, store_dir, 0, 400)
+    assert proc.stdout.readline().strip() == "ready"
+    db = store_dir / "study.sqlite"
+    t0 = time.time()
+    n = 0
+    while time.time() - t0 < 60:
+        con = sqlite3.connect(db, timeout=30)
+        n = con.execute("SELECT COUNT(*) FROM photos").fetchone()[0]
+        con.close()
+        if n >= 15:
+            break
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 15 <= n < 400
+    store = Store(store_dir)
+    assert store.check() == []  # integrity, foreign keys, every row's file present and intact
+    removed = store.gc()  # at most the one file written before its row
+    assert len(removed) <= 1
+    files = {p.relative_to(store_dir).as_posix() for p in (store_dir / "photos").rglob("*") if p.is_file()}
+    assert files == set(store.photos()["file"])
+    # and the store keeps working
+    (r,) = store.add_photos("ann", [("new.jpg", photo_bytes(5000))], taken_at="2026-11-02T09:00", measure=False)
+    assert r.status == "added"
+
+
+def test_delete_subject_removes_rows_and_files(tmp_path):
+    store = Store(tmp_path)
+    store.add_photos("alice_secret", [(f"a{i}.jpg", photo_bytes(10 + i)) for i in range(3)], treatment="mc",
+                     treated_at="2026-11-02T08:00", measure=False)
+    store.add_photos("bob", [("b.jpg", photo_bytes(20))], treatment="rf", treated_at="2026-11-02T08:00",
+                     measure=False)
+    a_files = [tmp_path / f for f in store.photos("alice_secret")["file"]]
+    a_shas = store.photos("alice_secret")["file_sha256"].tolist()
+    for sha in a_shas:
+        store._put_analysis(sha, "k", {"status": "ok", "facemetrics_version": "x"})
+    store.con.execute("INSERT INTO comparisons VALUES ('c1', 'x', '', 1, '{}', 'now')")
+    assert all(f.is_file() for f in a_files)
+    out = store.delete_subject("alice_secret")
+    assert out == {"photos": 3, "files_left": []}
+    assert not any(f.exists() for f in a_files)
+    assert not (tmp_path / "photos" / "1").exists()
+    con = store.con
+    assert con.execute("SELECT COUNT(*) FROM subjects WHERE name = 'alice_secret'").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM sessions WHERE subject_id = 1").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM photos WHERE subject_id = 1").fetchone()[0] == 0
+    assert con.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0] == 0
+    assert con.execute(f"SELECT COUNT(*) FROM analyses WHERE photo_sha256 IN ({','.join('?' * 3)})",
+                       a_shas).fetchone()[0] == 0
+    assert len(store.photos("bob")) == 1 and store.check() == []
+    store.close()
+    # nothing of the deleted subject is left in the database files either
+    for f in tmp_path.glob("study.sqlite*"):
+        assert b"alice_secret" not in f.read_bytes(), f.name
+    with pytest.raises(StoreError):
+        Store(tmp_path).delete_subject("alice_secret")
+
+
+def test_default_location_and_env(tmp_path, monkeypatch):
+    from facemetrics.store import default_store_dir
+
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "env"))
+    assert default_store_dir() == tmp_path / "env"
+    monkeypatch.delenv("FACEMETRICS_STORE")
+    assert default_store_dir().name == "study" and "facemetrics" in str(default_store_dir())
+
+
+def test_a_new_version_remeasures_and_old_results_stay(tmp_path, sample_path, monkeypatch):
+    import facemetrics.batch as batch
+    import facemetrics.store as store_mod
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((480, 480))
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    store = Store(tmp_path)
+    (r,) = store.add_photos("ann", [("face.png", buf.getvalue())], taken_at="2026-11-02T07:50")
+    assert r.status == "added" and r.measured == "ok"
+    first = store.analysis(r.photo_id)
+    monkeypatch.setattr(batch, "__version__", "99.0")
+    monkeypatch.setattr(store_mod, "__version__", "99.0")
+    again = store.analysis(r.photo_id)  # measured again under the new version ...
+    assert again["status"] == "ok"
+    versions = [v for (v,) in store.con.execute("SELECT facemetrics_version FROM analyses")]
+    assert sorted(versions) == sorted([first["facemetrics_version"], "99.0"])  # ... the old row is kept
+    monkeypatch.setattr(batch, "__version__", first["facemetrics_version"])
+    monkeypatch.setattr(store_mod, "__version__", first["facemetrics_version"])
+    assert store.analysis(r.photo_id) == first  # and still read back

@@ -1,0 +1,128 @@
+"""``facemetrics study add|list|report|import|delete`` end to end, on photos simulated from the
+bundled sample (facemetrics.study): three daily microcurrent sessions, each with a photo before
+and two after (a 2 mm lift fading with a 3 h half-life)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from facemetrics.cli import main
+from facemetrics.store import Store
+from facemetrics.study import study
+
+T0 = datetime(2026, 11, 2, 8, 0, 0)
+DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0, 6.0])}
+
+
+@pytest.fixture(scope="module")
+def days(tmp_path_factory, sample_path):
+    root = tmp_path_factory.mktemp("days")
+    return [study(sample_path, root / f"day{d}", subjects=1, design=DESIGN, max_side=480, seed=d,
+                  start=T0 + timedelta(days=d)) for d in range(3)]
+
+
+@pytest.fixture(scope="module")
+def store_and_report(days, tmp_path_factory):
+    root = tmp_path_factory.mktemp("store")
+    store = root / "store"
+    for d, info in enumerate(days):
+        photos = sorted(str(p) for p in (info.folder / "S01" / "microcurrent").glob("*.jpg"))
+        assert main(["study", "add", *photos, "--subject", "me", "--treatment", "microcurrent",
+                     "--treated-at", (T0 + timedelta(days=d)).isoformat(), "--device", "NuFace",
+                     "--settings", '{"intensity": 3}', "--store", str(store)]) == 0
+    out = root / "report"
+    assert main(["study", "report", "--subject", "me", "-o", str(out), "--n-boot", "50", "--store", str(store)]) == 0
+    return store, out
+
+
+def test_add_list_and_duplicates(store_and_report, days, capsys):
+    store, _ = store_and_report
+    photos = sorted(str(p) for p in (days[0].folder / "S01" / "microcurrent").glob("*.jpg"))
+    capsys.readouterr()
+    assert main(["study", "add", *photos, "--subject", "me", "--follow-up", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "0 photo(s) added, 3 already there" in out
+    assert main(["study", "list", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "me: 9 photo(s), 3 session(s)" in out
+    assert "microcurrent [NuFace]" in out and '"intensity": 3' in out
+
+
+def test_report_writes_batch_and_timeline_outputs(store_and_report):
+    _, out = store_and_report
+    for name in ("photos.csv", "changes.csv", "long.csv", "timeline.csv", "timeline.png", "report.md",
+                 "regimen/long.csv", "regimen.png"):
+        assert (out / name).is_file(), name
+    photos = pd.read_csv(out / "photos.csv", keep_default_na=False)
+    assert len(photos) == 9 and (photos["status"] == "ok").all()
+    assert (photos["excluded"] == "").all(), photos["excluded"].tolist()
+    changes = pd.read_csv(out / "changes.csv")
+    assert len(changes) == 6  # two post photos per session
+    lift1 = changes.loc[changes["hours_since_treatment"].round(2) == 1.0, "jawline_lift_mm"]
+    assert (lift1 > 0.8).all(), lift1.tolist()  # true lift at 1 h: 1.59 mm
+    regimen = pd.read_csv(out / "regimen" / "long.csv")
+    assert set(regimen["photo"]) == {p for p in photos.loc[photos["role"] == "baseline", "photo"]} - {
+        photos.loc[photos["role"] == "baseline"].sort_values("taken_at")["photo"].iloc[0]}
+    tl = pd.read_csv(out / "timeline.csv")
+    assert set(tl["kind"]) == {"decay", "regimen"}
+    md = (out / "report.md").read_text()
+    assert "## Regimen" in md and "| side |" in md
+
+
+def test_report_reuses_the_stored_measurements(store_and_report, tmp_path):
+    store_dir, _ = store_and_report
+    with Store(store_dir) as store:
+        n_an = store.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
+        n_cmp = store.con.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0]
+        assert n_an == 9 and n_cmp == 6 + 2  # sessions + regimen (days 1, 2 vs day 0)
+        res, _ = store.report(tmp_path / "again", "me", n_boot=20)
+    assert res.n_measured == 0 and res.n_compared == 0 and res.n_cached == 9
+
+
+def test_import_and_delete(store_and_report, days, tmp_path, capsys):
+    store, _ = store_and_report
+    assert main(["study", "import", str(days[1].folder), "--store", str(store), "--no-measure"]) == 0
+    assert "3 photo(s) imported" in capsys.readouterr().out
+    with Store(store) as s:
+        assert len(s.photos("S01")) == 3
+        files = [store / f for f in s.photos("me")["file"]]
+    assert all(f.is_file() for f in files)
+    assert main(["study", "delete", "--subject", "me", "--store", str(store)]) == 0
+    assert "verified gone" in capsys.readouterr().out
+    assert not any(f.exists() for f in files)
+    main(["study", "list", "--store", str(store)])
+    out = capsys.readouterr().out
+    assert "S01: 3 photo(s)" in out and "me:" not in out
+    assert main(["study", "delete", "--subject", "me", "--store", str(store)]) == 2
+
+
+def test_report_without_changes_is_a_message(days, tmp_path, capsys):
+    store = tmp_path / "store"
+    pre = sorted(str(p) for p in (days[0].folder / "S01" / "microcurrent").glob("*m0p25h.jpg"))
+    assert main(["study", "add", *pre, "--subject", "solo", "--treatment", "microcurrent",
+                 "--treated-at", T0.isoformat(), "--store", str(store), "--no-measure"]) == 0
+    capsys.readouterr()
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(store)]) == 2
+    assert "no changes to fit yet" in capsys.readouterr().err
+    assert (tmp_path / "r" / "photos.csv").is_file()
+
+
+def test_batch_and_timeline_commands_fit_the_regimen_too(days, tmp_path, capsys):
+    import shutil
+
+    folder = tmp_path / "study" / "S01" / "microcurrent"
+    for d in (0, 1):  # FOLDER/<subject>/<treatment>/<session>/ with treated_at.txt
+        src = days[d].folder / "S01" / "microcurrent"
+        shutil.copytree(src, folder / f"day{d}")
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "study"), "-o", str(out), "--workers", "1"]) == 0
+    assert "regimen: 1 pre-session photos compared" in capsys.readouterr().out
+    assert main(["timeline", str(out), "--n-boot", "20"]) == 0
+    tl = pd.read_csv(out / "timeline.csv")
+    reg = tl[tl["kind"] == "regimen"]
+    assert "jawline_lift_mm" in set(reg["metric"])
+    assert set(reg["status"]) == {"insufficient_data"}  # one day after day 0: too few to fit
+    assert "## Regimen" in (out / "report.md").read_text()
