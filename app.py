@@ -372,8 +372,15 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     )
 
 
-def headline(frame: pd.DataFrame) -> str:
-    """``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison table's mean jawline row."""
+def headline(frame: pd.DataFrame, messages=()) -> str:
+    """The headline of a comparison, following the gate.
+
+    ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
+    table's mean jawline row, only when the change is beyond its noise floor
+    and the expression did not change; otherwise a sentence that says why no
+    lift is claimed.  A corrected head-pose or camera-distance change is
+    named after the figure.
+    """
     rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
     if rows.empty:
         return "No jawline lift could be measured."
@@ -381,9 +388,17 @@ def headline(frame: pd.DataFrame) -> str:
     change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
     if not math.isfinite(change):
         return "No jawline lift could be measured."
-    verb = "lifted" if change >= 0 else "dropped"
     nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
-    return f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
+    if any(m.startswith("expression differs") for m in messages):
+        return (f"not a skin change: the expression differs between the photos, so the jawline's "
+                f"{change:+.2f} {unit} is the expression, not a lift")
+    if r.get("verdict") == "within_noise":
+        return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
+    verb = "lifted" if change >= 0 else "dropped"
+    out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
+    if any(m.startswith(("head pose differs", "the camera was")) for m in messages):
+        out += ", after correcting the change of head pose and camera distance named below"
+    return out
 
 
 def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
@@ -392,7 +407,7 @@ def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = compare(key, pair.before, pair.after, pair.repeats)
     frame = cmp.to_frame()
-    msg = headline(frame)
+    msg = headline(frame, cmp.messages)
     if cmp.status == "refused":
         st.error("These photos cannot be compared: " + " ".join(cmp.messages))
         return {}
@@ -801,4 +816,5 @@ def main() -> None:
     downloads(out)
 
 
-main()
+if __name__ == "__main__":  # streamlit runs the script as __main__; tests import its functions
+    main()

@@ -327,3 +327,49 @@ def test_first_callers_data_is_not_pinned_by_mediapipes_import():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     assert r.stdout.strip() == "0", r.stdout
+
+
+def _app_module():
+    import importlib.util
+
+    import sys
+
+    if "facemetrics_app" in sys.modules:
+        return sys.modules["facemetrics_app"]
+    spec = importlib.util.spec_from_file_location("facemetrics_app", APP)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _table(change, floor, verdict):
+    import pandas as pd
+
+    return pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", before=np.nan, after=np.nan,
+                              change=change, noise_floor=floor, verdict=verdict)])
+
+
+def test_headline_follows_the_gate():
+    app = _app_module()
+    h = app.headline(_table(1.10, 0.05, "lift"), ["expression differs: smile index 0.02 → 0.30 (limit ±0.10)"])
+    assert not HEADLINE.match(h[0].upper() + h[1:]) and "expression" in h
+    h = app.headline(_table(0.02, 0.05, "within_noise"))
+    assert not HEADLINE.match(h[0].upper() + h[1:]) and "noise" in h
+    h = app.headline(_table(1.10, 0.30, "lift"), ["head pose differs: chin raised by about 3.1 deg in the after photo"])
+    assert HEADLINE.match(h[0].upper() + h[1:]) and "correcting" in h
+    h = app.headline(_table(-0.8, 0.05, "sag"))
+    assert HEADLINE.match(h[0].upper() + h[1:]).group(1) == "dropped"
+
+
+def test_london_smile_pair_is_not_headlined_as_a_lift():
+    from conftest import LONDON
+
+    if not LONDON.is_dir():
+        pytest.skip(f"optional real-photo folder {LONDON} is absent")
+    from facemetrics import compare_photos
+
+    app = _app_module()
+    c = compare_photos(LONDON / "london_021_m48_white_neutral.jpg", LONDON / "london_021_m48_white_smiling.jpg")
+    h = app.headline(c.to_frame(), c.messages)
+    assert not HEADLINE.match(h[0].upper() + h[1:]), h
