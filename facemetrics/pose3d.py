@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import optimize
+from scipy import ndimage, optimize
 from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
 
 from .geometry import LEFT_IRIS, RIGHT_IRIS
@@ -75,7 +75,7 @@ CAMERA_MM = 450.0
 #: head pivot from the pupil midpoint (levelled frame: right, down, back), mm
 PIVOT_MM = (0.0, 60.0, 100.0)
 #: fit samples: one every this many grid px inside the fit mask
-FIT_STRIDE_PX = 4
+FIT_STRIDE_PX = 6
 #: soft-L1 loss scale of the fit, mm (the flow's noise on the rigid face is ~0.03 mm)
 LOSS_SCALE_MM = 0.05
 #: correlation length of the dense flow's errors, mm (DIS patch, 8 grid px); the
@@ -287,11 +287,18 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
     sd = {name: float(np.sqrt(max(cov[i, i], 0.0) * inflate)) for i, name in enumerate(("pitch_deg", "yaw_deg", "tz_mm"))}
 
-    # the pose flow and its Jacobian on the whole grid
-    gu = (u0 + np.arange(cols) * res_mm)[None, :].repeat(rows, 0)
-    gv = (v0 + np.arange(rows) * res_mm)[:, None].repeat(cols, 1)
-    full = _Model(gu, gv, depth_mm, principal_uv, camera_mm)
-    fl = full.flow(x)
+    # the pose flow on the whole grid: evaluated every _DEPTH_STEP_PX px (the depth map itself is
+    # piecewise linear at that step) and interpolated bilinearly in between
+    k = _DEPTH_STEP_PX
+    cs, rs = np.arange(0, cols + k, k), np.arange(0, rows + k, k)
+    gu = (u0 + cs * res_mm)[None, :].repeat(len(rs), 0)
+    gv = (v0 + rs * res_mm)[:, None].repeat(len(cs), 1)
+    dc = ndimage.map_coordinates(depth_mm, [gv * 0 + np.minimum(rs, rows - 1)[:, None],
+                                            gu * 0 + np.minimum(cs, cols - 1)[None, :]], order=1, mode="nearest")
+    coarse = _Model(gu, gv, dc, principal_uv, camera_mm).flow(x).astype(np.float32)
+    # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
+    fl = np.stack([ndimage.map_coordinates(coarse[..., c], np.mgrid[0:rows, 0:cols].astype(np.float32) / k,
+                                           order=1, mode="nearest") for c in range(2)], axis=-1)
     return PoseFit(float(x[0]), float(x[1]), float(x[2]), float(np.exp(x[3])), float(x[4]), x[5:7].copy(), sd,
                    float(camera_mm), fl.astype(np.float32), x.copy(), cov * inflate,
                    np.asarray(principal_uv, dtype=np.float64), float(1.4826 * np.median(ol)),
