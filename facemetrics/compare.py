@@ -1188,6 +1188,11 @@ def summary_lines(c: Comparison) -> list[str]:
         r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
         out.append(f"  {region.replace('_', ' ')} lift: {row.change:+.2f} mm ({row.verdict}; noise floor "
                    f"{row.noise_floor:.2f} mm); right {r.change:+.2f} ({r.verdict}), left {l_.change:+.2f} ({l_.verdict})")
+    p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
+    if np.isfinite(p.change):
+        out.append(f"  pose change (corrected for): pitch {p.change:+.2f} ± {p.noise_floor:.2f} deg (chin up > 0), "
+                   f"yaw {y.change:+.2f} ± {y.noise_floor:.2f} deg, roll {r.change:+.2f} ± {r.noise_floor:.2f} deg, "
+                   f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %")
     for side in _RL:
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
         out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f} ({d.verdict}), "

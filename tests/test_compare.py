@@ -254,6 +254,9 @@ def test_cli_compare(tmp_path, sample_path, capsys):
         assert img is not None and img.shape[0] > 100, name
     text = capsys.readouterr().out
     assert "jawline lift: +1.5" in text and "repeats (1 pair)" in text
+    assert "pose change (corrected for): pitch" in text
+    pose = df[df.metric.isin(cp.POSE_METRICS)]
+    assert len(pose) == 4 and pose.change.notna().all() and (pose.noise_floor > 0).all()
 
 
 def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
