@@ -112,7 +112,7 @@ MAX_MM_PER_PX = 0.5
 #: robust RMS of the residual flow on the rigid upper face (mm) above which the
 #: upper faces do not match: warning; above the second, "may be different people": refused
 #: (after the 3-D pose correction the same face stays below 0.3 mm under pose, distance,
-#: camera and light changes; different people read 1.8-4.9 mm; docs/compare.md)
+#: camera and light changes (smiling: 0.15-1.35 mm); different people 1.7-4.1 mm; docs/compare.md)
 MAX_ALIGNMENT_RESIDUAL_MM = 0.6
 DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 
