@@ -653,6 +653,29 @@ def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
                      for k in range(field_.shape[-1])], axis=1)
 
 
+#: fixed-point passes of :func:`_remove_pose`
+POSE_REMOVAL_PASSES = 2
+
+
+def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float) -> np.ndarray:
+    """The flow minus the pose change's displacement, taken where the skin *is* in the after state.
+
+    A lift moves the skin first; the head's motion then carries it from its new place, whose depth
+    (and so parallax) differs near the jaw's edge.  So the pose displacement is sampled at ``p +
+    f(p)`` with ``f`` the corrected flow itself (fixed-point iteration, :data:`POSE_REMOVAL_PASSES`),
+    not at ``p``.  Arrays ``(rows, cols, 2)``, ``(du, dv)`` mm on the grid.
+    """
+    rows, cols = observed_mm.shape[:2]
+    gx, gy = np.meshgrid(np.arange(cols, dtype=np.float32), np.arange(rows, dtype=np.float32))
+    pose = np.ascontiguousarray(pose_mm, dtype=np.float32)
+    flow = observed_mm - pose
+    for _ in range(POSE_REMOVAL_PASSES):
+        mx = gx + flow[..., 0] / np.float32(res_mm)
+        my = gy + flow[..., 1] / np.float32(res_mm)
+        flow = observed_mm - cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return flow.astype(np.float32)
+
+
 def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
               pts_g: np.ndarray) -> p3.PoseFit:
     """Relative 3-D pose from the flow on the rigid upper face and the nose tip (:mod:`facemetrics.pose3d`)."""
@@ -680,7 +703,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     uv_a = frame.to_mm(a.points[:, :2])
     depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
     pose = _fit_pose(a, grid, reg.rigid, observed_mm, depth, pts_g)
-    flow_mm = (observed_mm - pose.flow_mm).astype(np.float32)
+    flow_mm = _remove_pose(observed_mm, pose.flow_mm, res)
 
     # dense-flow lifts
     lift_map = -flow_mm[..., 1]
