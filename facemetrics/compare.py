@@ -58,7 +58,7 @@ from .analyze import PhotoAnalysis, analyze_loaded, analyze_photo
 from .folds import fold_metrics
 from .geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, LEFT_IRIS, LOWER_OVAL, MOUTH_LEFT,
-    MOUTH_RIGHT, RIGHT_IRIS, RIGID_UPPER, SUBNASALE, Frame,
+    MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS, RIGID_UPPER, SUBNASALE, Frame,
 )
 from .jaw import JawMetrics, jaw_metrics
 from .loader import Photo
@@ -680,7 +680,7 @@ def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.nd
               pts_g: np.ndarray) -> p3.PoseFit:
     """Relative 3-D pose from the flow on the rigid upper face and the nose tip (:mod:`facemetrics.pose3d`)."""
     mask = rigid.copy()
-    for i in p3.NOSE_TIP_POINTS:
+    for i in NOSE_TIP_POINTS:
         mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
     h, w = a.photo.rgb.shape[:2]
     principal = a.frame.to_mm(np.array([w / 2.0, h / 2.0]))

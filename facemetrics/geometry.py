@@ -96,6 +96,13 @@ LOWER_OVAL = (
     152,
     377, 400, 378, 379, 365, 397, 288, 361, 323, 454, 356,
 )
+#: The whole face oval, closed, clockwise from the forehead top (MediaPipe
+#: FACEMESH_FACE_OVAL).
+FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
+             152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
+#: nose tip (pronasale) and the point above it: with the rigid upper face, the 3-D pose fit's
+#: parallax cue (facemetrics.pose3d)
+NOSE_TIP_POINTS = (1, 4)
 #: approximate gonion (angle of the mandible) on each side
 GONION_RIGHT, GONION_LEFT = 172, 397
 

@@ -516,33 +516,16 @@ def _band_to_rgb(img: Image.Image) -> np.ndarray:
 def _jpeg_has_eoi(data: bytes) -> bool:
     """True when the JPEG's compressed data is followed by an EOI marker.
 
-    Walks the marker segments from SOI up to the first SOS (skipping APPn
-    payloads, which may hold an embedded thumbnail with its own EOI), then
-    looks for ``FF D9`` after it. Inside entropy-coded data a ``FF`` byte is
-    always stuffed (``FF 00``) or a restart marker, so the first ``FF D9``
-    after the SOS is the real end of the image; bytes after it (MPF
-    secondary images, padding) are allowed.
+    Finds the first SOS (:func:`_jpeg_scan_start`, which skips APPn payloads
+    that may hold an embedded thumbnail with its own EOI), then looks for
+    ``FF D9`` after it. Inside entropy-coded data a ``FF`` byte is always
+    stuffed (``FF 00``) or a restart marker, so the first ``FF D9`` after the
+    SOS is the real end of the image; bytes after it (MPF secondary images,
+    padding) are allowed.
     """
-    n = len(data)
-    i = 2
-    while i + 4 <= n:
-        if data[i] != 0xFF:
-            return False
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA:  # SOS
-            # rfind: the EOI is normally at the very end, so this is instant
-            return data.rfind(b"\xff\xd9", i + 2) != -1
-        if marker == 0xD9:
-            return False
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            i += 2
-            continue
-        seglen = (data[i + 2] << 8) | data[i + 3]
-        i += 2 + seglen
-    return False
+    found = _jpeg_scan_start(data)
+    # rfind: the EOI is normally at the very end, so this is instant
+    return found is not None and data.rfind(b"\xff\xd9", found[0] + 2) != -1
 
 
 def _jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
@@ -562,6 +545,8 @@ def _jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
             continue
         if marker == 0xDA:
             return i, sof
+        if marker == 0xD9:  # EOI before any scan: no image data
+            return None
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             i += 2
             continue

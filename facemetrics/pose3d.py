@@ -83,7 +83,6 @@ LOSS_SCALE_MM = 0.05
 FLOW_CORRELATION_MM = 2.0
 #: radius of the nose-tip disc added to the fit mask, mm
 NOSE_TIP_RADIUS_MM = 4.0
-NOSE_TIP_POINTS = (1, 4)
 #: depth map computed every this many grid px and interpolated between
 _DEPTH_STEP_PX = 4
 
@@ -94,29 +93,19 @@ class PoseFit:
 
     Attributes
     ----------
-    pitch_deg, yaw_deg : float
-        Change of head pitch (> 0: chin raised in the after photo) and yaw
-        (> 0: face turned further towards the image right, the subject's
-        left), degrees.
-    tz_mm : float
-        Camera distance change (> 0: camera further away in the after photo), mm.
-    scale, theta_deg, t_mm : float, float, ndarray (2,)
-        The 2-D similarity part (zoom, in-plane rotation, framing shift).
-    sd : dict
-        One standard deviation of ``pitch_deg``, ``yaw_deg``, ``tz_mm``
-        (from the fit's covariance, counted with one sample per
-        :data:`FLOW_CORRELATION_MM` square).
+    params : ndarray, shape (7,)
+        ``(pitch_deg, yaw_deg, tz_mm, log scale, theta_deg, tu_mm, tv_mm)``;
+        the named properties below read them.
+    cov : ndarray, shape (7, 7)
+        Their covariance, counted with one independent sample per
+        :data:`FLOW_CORRELATION_MM` square (for :func:`prediction_sd`).
     camera_mm : float
         Assumed camera distance of the before photo, mm.
+    principal_uv : ndarray, shape (2,)
+        The before photo's principal point in levelled mm.
     flow_mm : ndarray, shape (rows, cols, 2), float32
         Displacement ``(du, dv)`` mm that the fitted pose change causes at
         every grid pixel (before grid -> after grid).
-    params : ndarray, shape (7,)
-        ``(pitch_deg, yaw_deg, tz_mm, log scale, theta_deg, tu_mm, tv_mm)``.
-    cov : ndarray, shape (7, 7)
-        Their covariance (counted as ``sd``), for :func:`prediction_sd`.
-    principal_uv : ndarray, shape (2,)
-        The before photo's principal point in levelled mm.
     rms_before_mm, rms_after_mm : float
         Robust RMS (1.4826 MAD of the vector length) of the flow on the fit
         mask before and after subtracting the pose flow, mm.
@@ -124,21 +113,50 @@ class PoseFit:
         Flow samples in the fit.
     """
 
-    pitch_deg: float
-    yaw_deg: float
-    tz_mm: float
-    scale: float
-    theta_deg: float
-    t_mm: np.ndarray
-    sd: dict
-    camera_mm: float
-    flow_mm: np.ndarray
     params: np.ndarray
     cov: np.ndarray
+    camera_mm: float
     principal_uv: np.ndarray
+    flow_mm: np.ndarray
     rms_before_mm: float
     rms_after_mm: float
     n_points: int
+
+    @property
+    def pitch_deg(self) -> float:
+        """Change of head pitch, deg (> 0: chin raised in the after photo)."""
+        return float(self.params[0])
+
+    @property
+    def yaw_deg(self) -> float:
+        """Change of head yaw, deg (> 0: face turned further towards the image right, the subject's left)."""
+        return float(self.params[1])
+
+    @property
+    def tz_mm(self) -> float:
+        """Camera distance change, mm (> 0: camera further away in the after photo)."""
+        return float(self.params[2])
+
+    @property
+    def scale(self) -> float:
+        """Zoom of the 2-D similarity part."""
+        return float(np.exp(self.params[3]))
+
+    @property
+    def theta_deg(self) -> float:
+        """In-plane rotation of the 2-D similarity part, deg (clockwise in the image > 0)."""
+        return float(self.params[4])
+
+    @property
+    def t_mm(self) -> np.ndarray:
+        """Framing shift of the 2-D similarity part, ``(u, v)`` mm."""
+        return self.params[5:7].copy()
+
+    @property
+    def sd(self) -> dict:
+        """One standard deviation of ``pitch_deg``, ``yaw_deg`` and ``tz_mm`` (from :attr:`cov`)."""
+        return {name: float(np.sqrt(max(self.cov[i, i], 0.0)))
+                for i, name in enumerate(("pitch_deg", "yaw_deg", "tz_mm"))}
 
     @property
     def camera_distance_change_pct(self) -> float:
@@ -285,7 +303,6 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     cov = _q(cov)
     per_sample_area = (st * res_mm) ** 2
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
-    sd = {name: float(np.sqrt(max(cov[i, i], 0.0) * inflate)) for i, name in enumerate(("pitch_deg", "yaw_deg", "tz_mm"))}
 
     # the pose flow on the whole grid: evaluated every _DEPTH_STEP_PX px (the depth map itself is
     # piecewise linear at that step) and interpolated bilinearly in between
@@ -299,10 +316,8 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
     fl = np.stack([ndimage.map_coordinates(coarse[..., c], np.mgrid[0:rows, 0:cols].astype(np.float32) / k,
                                            order=1, mode="nearest") for c in range(2)], axis=-1)
-    return PoseFit(float(x[0]), float(x[1]), float(x[2]), float(np.exp(x[3])), float(x[4]), x[5:7].copy(), sd,
-                   float(camera_mm), fl.astype(np.float32), x.copy(), cov * inflate,
-                   np.asarray(principal_uv, dtype=np.float64), float(1.4826 * np.median(ol)),
-                   float(1.4826 * np.median(rl)), int(len(xs)))
+    return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
+                   fl.astype(np.float32), float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)))
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])

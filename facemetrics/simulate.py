@@ -456,9 +456,6 @@ RENDER_RING_DEPTH_MM = (10.0, 25.0)
 #: the piecewise-affine map is evaluated every this many px and interpolated between
 _RENDER_STEP_PX = 4
 
-# face oval (MediaPipe FACEMESH_FACE_OVAL, closed, clockwise from the forehead top)
-_FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365, 379, 378, 400, 377,
-              152, 148, 176, 149, 150, 136, 172, 58, 132, 93, 234, 127, 162, 21, 54, 103, 67, 109)
 
 
 def _rotation(pitch_deg: float, yaw_deg: float, roll_deg: float) -> np.ndarray:
@@ -501,7 +498,9 @@ def _render_points(analysis: PhotoAnalysis, depth_scale: float,
     xy = pts[:468, :2]
     fac = _depth_factor(analysis, pts[:, :2], depth_scale, lower_depth_scale)
     depth = fac[:468] * (z[:468] - z_ref)
-    oval = np.array(_FACE_OVAL)
+    from .geometry import FACE_OVAL
+
+    oval = np.array(FACE_OVAL)
     centre = pts[oval, :2].mean(0)
     ring_xy, ring_d = [], []
     for dist, extra in zip(RENDER_RING_MM, RENDER_RING_DEPTH_MM):
@@ -513,7 +512,7 @@ def _render_points(analysis: PhotoAnalysis, depth_scale: float,
     return np.vstack([xy, np.array(ring_xy)]), np.concatenate([depth, np.array(ring_d)])
 
 
-def _rerender(analysis: PhotoAnalysis, image: np.ndarray, new_xy: np.ndarray, src_xy: np.ndarray) -> np.ndarray:
+def _rerender(image: np.ndarray, new_xy: np.ndarray, src_xy: np.ndarray) -> np.ndarray:
     """Piecewise-affine warp moving ``src_xy`` to ``new_xy`` (border fixed); backward-mapped."""
     from scipy.interpolate import LinearNDInterpolator
 
@@ -635,7 +634,7 @@ def head_pose(analysis: PhotoAnalysis, pitch_deg: float = 0.0, yaw_deg: float = 
     to = camera_mm if camera_to_mm is None else float(camera_to_mm)
     moved[:, 2] += to - camera_mm
     new_xy = _project(moved, f * to / camera_mm, c, rot2)
-    out = _rerender(analysis, base, new_xy, xy)
+    out = _rerender(base, new_xy, xy)
     truth.update(camera_distance_change_pct=float(100.0 * (to / camera_mm - 1.0)), pitch_deg=float(pitch_deg), yaw_deg=float(yaw_deg), roll_deg=float(roll_deg),
                  camera_mm=float(camera_mm), pivot_mm=tuple(float(v) for v in pivot_mm),
                  depth_scale=float(depth_scale), lower_depth_scale=float(lower_depth_scale))
@@ -666,7 +665,7 @@ def camera_distance(analysis: PhotoAnalysis, from_mm: float = RENDER_CAMERA_MM, 
     moved = p3 + np.array([0.0, 0.0, to_mm - from_mm])
     f2 = f * (to_mm / from_mm) if keep_size else f
     new_xy = _project(moved, f2, c, rot2)
-    out = _rerender(analysis, base, new_xy, xy)
+    out = _rerender(base, new_xy, xy)
     truth.update(camera_from_mm=float(from_mm), camera_to_mm=float(to_mm),
                  camera_distance_change_pct=float(100.0 * (to_mm / from_mm - 1.0)), depth_scale=float(depth_scale),
                  lower_depth_scale=float(lower_depth_scale))

@@ -8,6 +8,7 @@ skipped, with the reason, only when no Chromium is installed or the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -39,9 +40,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def streamlit_server(tmp_path):
-    """``streamlit run app.py`` on a free localhost port; always terminated."""
+@contextlib.contextmanager
+def running_app(tmp_path: Path, env: dict | None = None):
+    """``streamlit run app.py`` on a free localhost port, logging to ``tmp_path``; always terminated.
+
+    Yields the base URL once the health endpoint answers.
+    """
     port = _free_port()
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
@@ -49,7 +53,8 @@ def streamlit_server(tmp_path):
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+        env={**os.environ, **(env or {}),
+             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,6 +79,13 @@ def streamlit_server(tmp_path):
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture
+def streamlit_server(tmp_path):
+    """``streamlit run app.py`` on a free localhost port; always terminated."""
+    with running_app(tmp_path) as url:
+        yield url
 
 
 @pytest.fixture

@@ -11,11 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +19,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from test_app_browser import CHROMIUM_ARGS, _chromium
+from test_app_browser import CHROMIUM_ARGS, _chromium, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 2, 8, 0, 0)
@@ -45,46 +40,11 @@ def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def study_server(tmp_path):
     """``streamlit run app.py`` with FACEMETRICS_STORE in tmp_path; always terminated."""
-    port = _free_port()
-    log = open(tmp_path / "streamlit.log", "wb")
-    env = {**os.environ, "FACEMETRICS_STORE": str(tmp_path / "store"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
-            time.sleep(0.2)
+    with running_app(tmp_path, {"FACEMETRICS_STORE": str(tmp_path / "store")}) as url:
         yield url, tmp_path / "store"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="module")
