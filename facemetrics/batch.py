@@ -626,13 +626,20 @@ class _Pool:
         """Shut the workers down; ``ok=False`` (an error or Ctrl-C/SIGTERM): stop them now,
         dropping the work in flight (everything finished is already in the cache)."""
         if self.ex is not None:
+            procs = list((getattr(self.ex, "_processes", None) or {}).values())
             if not ok:
-                for proc in list((getattr(self.ex, "_processes", None) or {}).values()):
+                for proc in procs:
                     try:
                         proc.terminate()
                     except Exception:  # noqa: BLE001 - already gone
                         pass
             self.ex.shutdown(wait=ok, cancel_futures=not ok)
+            if not ok:  # wait (briefly) until they are gone, so nothing writes after we return
+                for proc in procs:
+                    try:
+                        proc.join(timeout=5)
+                    except Exception:  # noqa: BLE001 - already reaped
+                        pass
             self.ex = None
 
 
@@ -719,6 +726,9 @@ def run_batch(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
     except BaseException:
         pool.close(ok=False)
+        # workers stopped mid-write leave their temporary files (the finished entries are whole)
+        for tmp in cache.glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
         raise
     pool.close()
     return _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured, n_cached,
