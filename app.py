@@ -2,7 +2,7 @@
 
 A thin shell over the library: every number on the page comes from
 :func:`facemetrics.analyze_photo`, :func:`facemetrics.compare.compare_photos`
-and :func:`facemetrics.series.analyze_series`; this file only lays out
+and :func:`facemetrics.decay.analyze_series`; this file only lays out
 widgets, tables, images and download buttons.
 
 Privacy: uploaded photos are read into memory (Streamlit keeps them for the
@@ -39,7 +39,10 @@ import streamlit as st
 from PIL import Image
 
 import facemetrics as fm
-from facemetrics import series as fm_series
+from facemetrics import decay as fm_decay
+from facemetrics import plots as fm_plots
+from facemetrics import report as fm_report
+from facemetrics.batch import hours_between
 from facemetrics.export import rows_frame
 from facemetrics.overlay import photo_overlay
 
@@ -140,11 +143,11 @@ def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, befor
 
 
 def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
-    """:func:`facemetrics.series.analyze_series` and its plot for ``metrics`` (memoised per session)."""
+    """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session)."""
     def run():
         sub = changes[changes["metric"].isin(metrics)]
-        result = fm_series.analyze_series(sub, metrics=list(metrics))
-        fig = fm_series.plot_timeline(sub, result)
+        result = fm_decay.analyze_series(sub, metrics=list(metrics))
+        fig = fm_plots.plot_timeline(sub, result)
         return result.to_frame(), png_bytes_of_figure(fig)
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
@@ -193,24 +196,24 @@ def simulated_series(before_bytes: bytes) -> pd.DataFrame:
     """Compare the sample photo with copies lifted as :data:`facemetrics.study.DEFAULT_DESIGN` says.
 
     One simulated subject per treatment (microcurrent: 2 mm peak fading
-    with a 3 h half-life; RF: 1.5 mm that lasts), each photo lifted by
+    with a 3 h half-life; RF: 1.5 mm that lasts): the truth of every photo is
+    :func:`facemetrics.study.design_photos`'s, each photo lifted by
     :func:`facemetrics.simulate.lift` and compared with the unlifted photo by
-    :func:`facemetrics.compare.compare_photos`.
+    :func:`facemetrics.compare.compare_photos` (no jitter, unlike
+    :func:`facemetrics.study.study`'s photos).
     """
     from facemetrics.compare import compare_photos
-    from facemetrics.study import DEFAULT_DESIGN, true_change
+    from facemetrics.study import design_photos
 
     # at most 800 px on the long side, as facemetrics.study does (speed; the face stays ~460 px wide)
     small = Image.open(io.BytesIO(before_bytes)).convert("RGB")
     small.thumbnail((800, 800), Image.LANCZOS)
     base = fm.analyze_photo(png_bytes(np.asarray(small), 1), name="example_before.png")
     parts = []
-    for treatment, spec in sorted(DEFAULT_DESIGN.items()):
-        for t in spec["times_h"]:
-            mm = float(true_change(t, spec["peak_mm"], spec["half_life_h"], spec.get("lasting_mm", 0.0)))
-            after = fm.analyze_photo(png_bytes(lift_image(base, mm), 1), name=f"{treatment}_{t:g}h.png")
-            cmp = compare_photos(base, after)
-            parts.append(long_rows(cmp.to_frame(), subject="example", treatment=treatment, hours=t))
+    for treatment, t, mm in design_photos():
+        after = fm.analyze_photo(png_bytes(lift_image(base, mm), 1), name=f"{treatment}_{t:g}h.png")
+        cmp = compare_photos(base, after)
+        parts.append(long_rows(cmp.to_frame(), subject="example", treatment=treatment, hours=t))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -228,18 +231,22 @@ def naive(t: datetime | None) -> datetime | None:
 def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFrame:
     """Editable photo table: order by EXIF capture time, first = before, others = after.
 
-    Hours since treatment are counted from the last "before" photo's capture
-    time (empty when a photo has no capture time).
+    Hours since treatment are counted from the "before" photo's capture time
+    by :func:`facemetrics.batch.hours_between` (both with a UTC offset: as
+    instants; otherwise as wall-clock times), empty when a photo has no
+    capture time.
     """
-    taken = [naive(a.photo.taken_at) if a.photo is not None else None for a in analyses]
+    stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
+    taken = [naive(t) for t in stamps]  # wall-clock order and display
     order = sorted(range(len(analyses)), key=lambda i: (taken[i] is None, taken[i] or datetime.min, i))
     usable = [i for i in order if analyses[i].ok]
     rows = []
-    t0 = taken[usable[0]] if usable else None
+    t0 = stamps[usable[0]] if usable else None
     for i in order:
         a = analyses[i]
         role = "ignore" if not a.ok else ("before" if i == usable[0] else "after")
-        hours = (taken[i] - t0).total_seconds() / 3600 if (taken[i] and t0) else (0.0 if role == "before" else None)
+        hours = (hours_between(stamps[i], t0) if (stamps[i] and t0)
+                 else (0.0 if role == "before" else None))
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
                          role=role, treatment=treatment, hours_since_treatment=hours))
     return pd.DataFrame(rows)
@@ -469,7 +476,7 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.image(png, width="stretch",
                  caption="change vs hours since treatment: fitted decay with its 95 % CI band, grey = noise floor")
     with right:
-        for r in table[table["subject"].isna() | (table["subject"] == "")].itertuples():
+        for r in table[table["subject"].map(fm_report.is_pooled).astype(bool)].itertuples():
             if r.side != "mean" and (table["side"] == "mean").any():
                 continue
             st.markdown(f"**{r.treatment} · {r.metric}**: half-life {fmt_h(r)} · verdict **{r.verdict}**  \n"
@@ -721,7 +728,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
             st.error(f"The timeline could not be made: {exc}")
             return
     table = rep["table"]
-    pooled = table[table["subject"].isna() | table["subject"].astype(str).isin(["", "None", "nan"])]
+    pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
     st.subheader("Verdicts", anchor=False)
     for r in pooled.itertuples():
         kind = getattr(r, "kind", "decay")

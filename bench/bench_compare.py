@@ -40,13 +40,50 @@ from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import compare as cp  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.analyze import analyze_loaded  # noqa: E402
+from facemetrics.loader import load_photo  # noqa: E402
 
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample_images" / "astronaut_before.jpg"
 LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
 
 
-def timing(repeats: int) -> None:
+#: (module, function) pairs timed by ``--stages``
+STAGES = [("align", "register"), ("align", "dense_flow"), ("align", "sample"), ("pose3d", "depth_map"),
+          ("pose3d", "fit_pose"), ("compare", "fold_metrics"), ("compare", "pose_floor_terms"),
+          ("compare", "_remove_pose"), ("compare", "match_tones"), ("compare", "region_masks")]
+
+
+def stage_times(fn, repeats: int) -> dict[str, float]:
+    """Mean ms per call of ``fn()`` spent inside each of :data:`STAGES` (wrapped for the run)."""
+    import functools
+    import importlib
+    import time
+
+    acc: dict[str, float] = {}
+    saved = []
+    for mod_name, name in STAGES:
+        mod = importlib.import_module(f"facemetrics.{mod_name}")
+        f = getattr(mod, name)
+
+        def wrapped(*a, _f=f, _k=f"{mod_name}.{name}", **kw):
+            t = time.perf_counter()
+            try:
+                return _f(*a, **kw)
+            finally:
+                acc[_k] = acc.get(_k, 0.0) + time.perf_counter() - t
+
+        saved.append((mod, name, f))
+        setattr(mod, name, functools.wraps(f)(wrapped))
+    try:
+        for _ in range(repeats):
+            fn()
+    finally:
+        for mod, name, f in saved:
+            setattr(mod, name, f)
+    return {k: 1000 * v / repeats for k, v in acc.items()}
+
+
+def timing(repeats: int, stages: bool = False) -> None:
     cv2.setNumThreads(1)
     with tempfile.TemporaryDirectory() as tmp:
         before = phone_photo(Path(tmp) / "before_12mp.jpg")
@@ -67,8 +104,11 @@ def timing(repeats: int) -> None:
             assert c.status != "refused", c.messages
             return c
 
+        ana_b, ana_a = analyze_photo(before), analyze_photo(after)
+        dec = median_ms(lambda: (load_photo(before), load_photo(after)), repeats)
         t_an = median_ms(analyses, repeats)
         t_cmp = median_ms(compare, repeats)
+        t_given = median_ms(lambda: cp.compare_photos(ana_b, ana_a), repeats)
         c = compare()
         print(f"two 12 MP JPEGs (4032 x 3024), median of {repeats} runs, OpenCV on 1 thread "
               "(cv2.setNumThreads(1); MediaPipe's own threads are not limited)")
@@ -76,6 +116,14 @@ def timing(repeats: int) -> None:
         print(f"  compare_photos           {t_cmp:7.1f} ms  (target < 1000 ms)")
         print(f"  ratio compare / two analyses  {t_cmp / t_an:.2f}")
         print(f"  compare beyond the analyses   {t_cmp - t_an:7.1f} ms")
+        print(f"  compare_photos given the two analyses  {t_given:7.1f} ms  (issue 12: <= 150 ms)")
+        print(f"  decode of the two files (load_photo)   {dec:7.1f} ms")
+        print(f"  RATIO compare given analyses / decode of the two files  {t_given / dec:.2f}")
+        if stages:
+            print("  where compare_photos (given the analyses) spends its time, ms per call:")
+            for k, v in sorted(stage_times(lambda: cp.compare_photos(ana_b, ana_a), repeats).items(),
+                               key=lambda kv: -kv[1]):
+                print(f"    {k:26s} {v:7.1f}")
         print(f"  (check: simulated 1.5 mm lift recovered as jawline_lift_mm = {c.lifts['jawline']['mean']:.3f} mm, "
               f"status {c.status})")
 
@@ -190,13 +238,14 @@ def main() -> None:
     p.add_argument("--noise-floors", action="store_true", help="measure the default noise floors")
     p.add_argument("--accuracy", action="store_true", help="recovered lifts on simulated changes")
     p.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
+    p.add_argument("--stages", action="store_true", help="with the timing: where compare_photos spends its time")
     args = p.parse_args()
     if args.noise_floors:
         noise_floors()
     elif args.accuracy:
         accuracy()
     else:
-        timing(args.repeats)
+        timing(args.repeats, stages=args.stages)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from .analyze import PhotoAnalysis, analyze_photo
 from .compare import Comparison, compare_photos
 from .errors import FaceError, FacemetricsError, PhotoError
 from .loader import Photo, load_photo
-from .series import SeriesResult, analyze_series
+from .decay import SeriesResult, analyze_series
 
 __all__ = [
     "__version__", "load_photo", "analyze_photo", "Photo", "PhotoAnalysis",

@@ -21,10 +21,13 @@ Method
    alignment.  Its error is the landmark jitter (~1 % of the inter-pupil
    distance), magnified towards the jaw.
 2. Both photos are resampled onto the grid (the after photo through the
-   current alignment), converted to locally contrast-normalised grey images
-   (:func:`normalise`, which removes brightness, gamma and white-balance
-   differences), and the dense optical flow from before to after is computed
-   with DIS (:func:`dense_flow`; Kroeger et al. 2016, ref. [1]).
+   current alignment), reduced 2 x 2 to :data:`FLOW_MM_PER_PX`, converted to
+   locally contrast-normalised grey images (:func:`normalise`, which removes
+   brightness, gamma and white-balance differences), and the dense optical
+   flow from before to after is computed with DIS (:func:`dense_flow`;
+   Kroeger et al. 2016, ref. [1]) and interpolated back to the grid.  The
+   first pass, which only refines the alignment, stops one pyramid level
+   coarser (:data:`FIRST_PASS_FINEST_SCALE`).
 3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
    least squares) to the flow vectors inside the rigid upper-face mask
    (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
@@ -65,6 +68,14 @@ WORK_MM_PER_PX = 0.25
 GRID_MARGIN_MM = 10.0
 #: extra grid below the lowest landmark (the chin), mm: the neck under the jaw
 GRID_BELOW_CHIN_MM = 20.0
+#: resolution at which the dense flow is computed, mm per px: the grid images reduced 2 x 2
+#: (:func:`reduce_half`).  DIS always refined the flow at this resolution (finest pyramid
+#: scale 1 on the grid); reducing the images first makes the normalisation and the pyramid
+#: cost a quarter (issue 12; accuracy re-measured in docs/compare.md)
+FLOW_MM_PER_PX = 2 * WORK_MM_PER_PX
+#: finest DIS pyramid scale of the first (alignment-only) pass on the flow images: 1 = 1 mm
+#: per px; its flow only refines the similarity on the rigid upper face
+FIRST_PASS_FINEST_SCALE = 1
 #: Gaussian scale of the local contrast normalisation, mm
 NORMALISE_SIGMA_MM = 2.5
 #: floor of the local standard deviation in the normalisation, grey levels
@@ -264,7 +275,6 @@ def _get_dis():
     d = getattr(_local, "dis", None)
     if d is None:
         d = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-        d.setFinestScale(1)
         d.setPatchSize(8)
         d.setPatchStride(3)
         d.setGradientDescentIterations(25)
@@ -275,20 +285,49 @@ def _get_dis():
     return d
 
 
-def dense_flow(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+def dense_flow(before: np.ndarray, after: np.ndarray, finest_scale: int = 0) -> np.ndarray:
     """Dense optical flow from ``before`` to ``after`` (DIS, ref. [1]).
 
     Parameters
     ----------
     before, after : ndarray, shape (H, W), uint8
         Normalised grey images on the same grid.
+    finest_scale : int
+        Finest pyramid level DIS refines (0 = the images' own resolution,
+        1 = half of it); the flow is returned at the images' resolution.
 
     Returns
     -------
     ndarray, shape (H, W, 2), float32
-        ``(dx, dy)`` grid px such that ``after[y + dy, x + dx] ~ before[y, x]``.
+        ``(dx, dy)`` px such that ``after[y + dy, x + dx] ~ before[y, x]``.
     """
-    return _get_dis().calc(before, after, None)
+    d = _get_dis()
+    d.setFinestScale(int(finest_scale))
+    return d.calc(before, after, None)
+
+
+def reduce_half(image: np.ndarray) -> np.ndarray:
+    """Image at half the resolution: 2 x 2 means (the last odd row/column is repeated).
+
+    Pixel ``(j, i)`` of the result is centred on ``(2 i + 0.5, 2 j + 0.5)`` of the input
+    (``(x, y)`` px); :func:`expand_flow` undoes the geometry.
+    """
+    rows, cols = image.shape[:2]
+    pad = ((0, rows % 2), (0, cols % 2)) + ((0, 0),) * (image.ndim - 2)
+    if rows % 2 or cols % 2:
+        image = np.pad(image, pad, mode="edge")
+    return cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+
+
+def expand_flow(flow_half: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """A flow computed on :func:`reduce_half` images, bilinearly interpolated to ``shape``
+    (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32."""
+    rows, cols = shape
+    # full px x -> half px (x - 0.5) / 2
+    m = np.array([[0.5, 0.0, -0.25], [0.0, 0.5, -0.25]])
+    up = cv2.warpAffine(np.ascontiguousarray(flow_half, dtype=np.float32), m, (cols, rows),
+                        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    return up * np.float32(2.0)
 
 
 def fit_similarity(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -437,8 +476,16 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     to_b = grid.to_px_matrix
     before_grid = sample(before_rgb, to_b, grid.shape)
     t_land = compose(invert(landmark_after_to_before), to_b)  # grid -> after px
-    sigma = NORMALISE_SIGMA_MM / grid.res_mm
-    nb = normalise(before_grid, sigma)
+    # the flow is computed on the grid images reduced 2 x 2 (FLOW_MM_PER_PX on the default grid)
+    sigma = NORMALISE_SIGMA_MM / (2 * grid.res_mm)
+
+    def flow_image(img):
+        return normalise(reduce_half(img), sigma)
+
+    def flow_between(nb_, after_img, finest):
+        return expand_flow(dense_flow(nb_, flow_image(after_img), finest), grid.shape)
+
+    nb = flow_image(before_grid)
     rigid = rigid_mask(points_grid, grid.shape, grid.res_mm)
     ys, xs = np.nonzero(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
     xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
@@ -452,7 +499,7 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     res = np.zeros(1)
     for i in range(passes):
         after_grid = sample(after_rgb, t, grid.shape)
-        flow = dense_flow(nb, normalise(after_grid, sigma))
+        flow = flow_between(nb, after_grid, FIRST_PASS_FINEST_SCALE if i < passes - 1 else 0)
         dst = src + flow[ys, xs]
         m, res = robust_similarity(src, dst)
         if i < passes - 1:

@@ -25,6 +25,7 @@ from .quality import (
     quality_flags,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
+from .threads import single_blas_thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -202,6 +203,12 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
 def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None = None,
                    mm_per_px: float | None = None, ipd_mm: float | None = None) -> PhotoAnalysis:
     """:func:`analyze_photo` for an already loaded :class:`Photo`."""
+    with single_blas_thread():  # the same BLAS thread count in every process (facemetrics.threads)
+        return _analyze(photo, subject, name, mm_per_px, ipd_mm)
+
+
+def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
+             ipd_mm: float | None) -> PhotoAnalysis:
     label = name or photo.name
     base = dict(photo=photo, name=label, subject=subject)
     rgb = photo.rgb
@@ -239,7 +246,7 @@ def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None
                              error=f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
                                    f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
                                    f"+/-{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
-    jaw = jaw_metrics(pts, frame)
+    jaw = jaw_metrics(pts, frame, image=rgb)
     right = fold_metrics(rgb, pts, frame, "right")
     left = fold_metrics(rgb, pts, frame, "left")
     return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)

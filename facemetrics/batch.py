@@ -17,7 +17,7 @@ output folder ``DIR``:
     The same changes as a tidy table (``subject, treatment,
     hours_since_treatment, metric, side, value, unit, noise_floor, photo,
     taken_at, treated_at``), the input of
-    :func:`facemetrics.series.analyze_series` and of plotting tools.
+    :func:`facemetrics.decay.analyze_series` and of plotting tools.
 
 Metadata
 --------
@@ -92,7 +92,7 @@ import os
 import sys
 import time
 from collections import OrderedDict
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,8 +103,9 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import FacemetricsError
-from .export import _atomic_write, _finite, _json_default, rows_frame, write_csv
-from .schema import PHOTO_COLUMNS
+from .export import json_default, json_finite, rows_frame, write_bytes, write_csv
+from .report import timeline_markdown
+from .schema import PHOTO_COLUMNS, side_column
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -117,7 +118,9 @@ __all__ = [
     "change_column",
 ]
 
-#: photo suffixes searched for (same as the ``analyze`` command)
+#: file endings treated as photos when a folder is searched, here and by the
+#: ``analyze``/``quality`` commands (:func:`find_study_photos` is the one finder);
+#: a file given directly by name is read whatever its suffix
 PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif")
 
 #: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
@@ -161,7 +164,15 @@ class PhotoEntry:
 
 
 def find_study_photos(folder: Path) -> list[Path]:
-    """Photos below ``folder`` (recursive, hidden files and the output cache skipped), sorted."""
+    """Photos below ``folder`` (recursive), sorted: the one photo finder of the package.
+
+    A photo is a file (or a symlink, even dangling or looping: it gets an
+    ``unreadable`` row) whose suffix is in :data:`PHOTO_SUFFIXES`, case
+    ignored.  Anything with a hidden part in its path below ``folder`` (a
+    name starting with ``.``: ``.DS_Store``, ``.git/``, the output's
+    ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
+    arguments (``analyze``, ``quality``).
+    """
     out = []
     for f in sorted(Path(folder).rglob("*")):
         rel = f.relative_to(folder)
@@ -373,12 +384,12 @@ def _file_sha256(path: Path) -> str:
 
 def _roundtrip(obj):
     """JSON round trip: what is stored is exactly what is used (clean and resumed runs agree)."""
-    return json.loads(json.dumps(_finite(obj), allow_nan=False, default=_json_default))
+    return json.loads(json.dumps(json_finite(obj), allow_nan=False, default=json_default))
 
 
 def _store(path: Path, obj) -> None:
     text = json.dumps(obj, allow_nan=False, sort_keys=True)
-    _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    write_bytes(text.encode("utf-8"), path)
 
 
 def _load(path: Path):
@@ -461,9 +472,20 @@ def _worker_init(parent_pid: int | None = None) -> None:
         _exit_with_parent(parent_pid)
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import cv2
+    from threadpoolctl import threadpool_limits
+
     from .landmarks import detect_landmarks
 
+    # the workers already use every core: one BLAS and one OpenCV thread each (more only wait
+    # for each other; bench/bench_batch.py)
+    threadpool_limits(limits=1, user_api="blas")
+    cv2.setNumThreads(1)
     detect_landmarks(np.zeros((64, 64, 3), np.uint8))
+
+
+def _ready() -> None:
+    """No-op task: submitted once per worker so the pool starts (and loads Face Mesh) early."""
 
 
 def _analysis(path: str, sha: str, settings: dict):
@@ -510,6 +532,39 @@ def _task_compare(before: list[tuple[str, str]], after: tuple[str, str], setting
     if out["status"] != "error":  # errors are retried by the next run
         _store(Path(cache_file), out)
     return out
+
+
+def _cached(stage: str, cache_file: Path):
+    """The valid cache entry at ``cache_file``, or None."""
+    stored = _load(cache_file) if cache_file.is_file() else None
+    return stored if stored is not None and _valid_cached(stage, stored) else None
+
+
+def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dict:
+    """Measure one session's photos, then make the session's comparisons in this process.
+
+    ``items`` are ``(index, PhotoEntry, photo_cache_file)``.  The comparisons are
+    found by the study's one pairing rule (:func:`_comparison_jobs`) on the
+    session's rows, and use the analyses just made (the per-process memo), so
+    every photo is decoded and measured once.  Everything is stored in the cache
+    exactly as :func:`_task_analyze` / :func:`_task_compare` store it; the main
+    process then reads the comparisons from there.
+    """
+    rows, measured, compared = {}, 0, 0
+    for i, e, cache_file in items:
+        stored = _cached("photo", Path(cache_file))
+        if stored is None:
+            stored = _task_analyze(str(e.path), e.sha256, settings, cache_file)
+            measured += 1
+        rows[i] = stored
+    table = sorted((_table_row(e, rows[i]) for i, e, _ in items), key=_sort_key)
+    for r, base in _comparison_jobs(table):
+        cache_file = _compare_cache_file(Path(cache_dir), r, base, skey)
+        if _cached("compare", cache_file) is None:
+            _task_compare([(b["_path"], b["sha256"]) for b in base], (r["_path"], r["sha256"]), settings,
+                          str(cache_file))
+            compared += 1
+    return {"rows": rows, "measured": measured, "compared": compared}
 
 
 # --------------------------------------------------------------------------
@@ -576,18 +631,13 @@ class BatchResult:
 
 
 def change_column(metric: str, side: str) -> str:
-    """Wide column name of a metric/side change: unit suffix kept last.
+    """Wide ``changes.csv`` column of a metric/side change: :func:`facemetrics.schema.side_column`.
 
     ``("jawline_lift_mm", "mean") -> "jawline_lift_mm"``,
     ``("jawline_lift_mm", "right") -> "jawline_lift_right_mm"``,
-    ``("nlf_depth_change", "left") -> "nlf_depth_change_left"``.
+    ``("nlf_depth", "left") -> "nlf_depth_left"``.
     """
-    if side in ("", "mean", "both"):
-        return metric
-    for unit in ("_mm2", "_mm", "_pct", "_deg", "_px", "_ipd2", "_ipd", "_h"):
-        if metric.endswith(unit):
-            return f"{metric[: -len(unit)]}_{side}{unit}"
-    return f"{metric}_{side}"
+    return side_column(metric, side)
 
 
 def _sort_key(r: dict):
@@ -603,10 +653,26 @@ def _executor(workers: int):
 
 
 class _Pool:
-    """Worker processes started on first use and shared by both stages (``workers=1``: in-process)."""
+    """Worker processes started on first use and shared by both stages (``workers=1``: in-process).
+
+    Until every worker has started (spawning a process and loading Face Mesh takes
+    seconds), this process runs tasks itself: a small batch is then done in about
+    the time of one process, and a large one loses no time to the start-up
+    (``bench/bench_batch.py``).  Results do not depend on which process ran a task
+    (``tests/test_batch.py`` compares 1 and 2 workers byte for byte).
+    """
 
     def __init__(self, workers: int):
-        self.workers, self.ex = workers, None
+        self.workers, self.ex, self.ready = workers, None, []
+
+    def start(self) -> None:
+        """Start the worker processes now (they load Face Mesh while the caller hashes files)."""
+        if self.workers > 1 and self.ex is None:
+            self.ex = _executor(self.workers)
+            self.ready = [self.ex.submit(_ready) for _ in range(self.workers)]
+
+    def _all_started(self) -> bool:
+        return all(f.done() for f in self.ready)
 
     def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
         """Run ``fn(*args)`` tasks; call ``on_done(i, result)`` as each finishes."""
@@ -616,30 +682,42 @@ class _Pool:
             for i, (fn, args) in enumerate(tasks):
                 on_done(i, fn(*args))
             return
-        if self.ex is None:
-            self.ex = _executor(self.workers)
-        futs = {self.ex.submit(fn, *args): i for i, (fn, args) in enumerate(tasks)}
-        for fut in as_completed(futs):
-            on_done(futs[fut], fut.result())
+        self.start()
+        nxt, in_flight = 0, {}
+        while nxt < len(tasks) or in_flight:
+            # keep every worker busy and one task queued; the rest wait here
+            while nxt < len(tasks) and len(in_flight) < self.workers + 1:
+                fn, args = tasks[nxt]
+                in_flight[self.ex.submit(fn, *args)] = nxt
+                nxt += 1
+            for fut in [f for f in in_flight if f.done()]:
+                on_done(in_flight.pop(fut), fut.result())
+            if nxt < len(tasks) and not self._all_started():
+                fn, args = tasks[nxt]  # a worker is still starting: work here meanwhile
+                nxt += 1
+                on_done(nxt - 1, fn(*args))
+            elif in_flight:
+                wait(list(in_flight), return_when=FIRST_COMPLETED)
 
     def close(self, ok: bool = True) -> None:
-        """Shut the workers down; ``ok=False`` (an error or Ctrl-C/SIGTERM): stop them now,
-        dropping the work in flight (everything finished is already in the cache)."""
+        """Stop the workers.  After a finished run (``ok``) they are idle and every result is
+        stored; after an error or Ctrl-C/SIGTERM (``not ok``) the work in flight is dropped
+        (everything finished is already in the cache).  Either way they are terminated rather
+        than asked to exit: a worker's orderly exit (Face Mesh and interpreter teardown) took
+        about a second, a quarter of a 16-photo batch (``bench/bench_batch.py``)."""
         if self.ex is not None:
             procs = list((getattr(self.ex, "_processes", None) or {}).values())
-            if not ok:
-                for proc in procs:
-                    try:
-                        proc.terminate()
-                    except Exception:  # noqa: BLE001 - already gone
-                        pass
-            self.ex.shutdown(wait=ok, cancel_futures=not ok)
-            if not ok:  # wait (briefly) until they are gone, so nothing writes after we return
-                for proc in procs:
-                    try:
-                        proc.join(timeout=5)
-                    except Exception:  # noqa: BLE001 - already reaped
-                        pass
+            for proc in procs:
+                try:
+                    proc.terminate()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+            self.ex.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:  # wait (briefly) until they are gone, so nothing writes after we return
+                try:
+                    proc.join(timeout=5)
+                except Exception:  # noqa: BLE001 - already reaped
+                    pass
             self.ex = None
 
 
@@ -659,7 +737,7 @@ def run_batch(
     fast: bool = True,
     compare: bool = True,
     progress: bool = True,
-    _hook: Callable[[str, int], None] | None = None,
+    on_progress: Callable[[str, int], None] | None = None,
 ) -> BatchResult:
     """Measure a study folder and compare every post-treatment photo with its baseline.
 
@@ -682,27 +760,73 @@ def run_batch(
         Make ``changes.csv``/``long.csv`` (default True).
     progress : bool
         Progress bar on stderr.
-    _hook : callable, optional
-        Testing aid: called as ``_hook(stage, n_done)`` after every finished
-        photo / comparison (raise in it to simulate an interrupted run).
+    on_progress : callable, optional
+        Called as ``on_progress(stage, n_done)`` after every finished photo /
+        comparison (``stage`` is the progress label, e.g. ``"measuring"``,
+        ``n_done`` the count finished in that stage).  An exception raised in
+        it stops the run like Ctrl-C: what was finished stays in the cache.
 
     Returns
     -------
     BatchResult
     """
     t0 = time.perf_counter()
+    _hook = on_progress
     folder, out_dir = Path(folder), Path(out_dir)
     workers = default_workers() if workers is None else max(1, int(workers))
     settings = _settings(mm_per_px, ipd_mm, fast)
     skey = _settings_key(settings)
     cache = out_dir / _CACHE_DIR
-    entries = discover(folder, manifest)
-    if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
-        entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
+    pool = _Pool(workers)
+    try:
+        entries = discover(folder, manifest)
+        if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
+            entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
+        # ---- 1. measure every photo (cached by content hash + settings) --------
+        # (the workers start at the first photo not in the cache: they load Face Mesh while
+        # the rest are hashed)
+        rows, photo_jobs = _photo_jobs(entries, cache, skey, settings, on_uncached=pool.start)
+        sessions: dict[tuple, list] = {}
+        for job in photo_jobs:
+            e = entries[job[0]]
+            sessions.setdefault(_session_key(e.subject, e.treatment, e.treated_at), []).append(job)
+        if _by_session(compare, len(sessions), workers):
+            # a task per session: each photo decoded and measured once, for its row and its comparisons
+            n_measured, n_cached, n_session_compared = _run_sessions(
+                pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
+        else:  # measuring only, or too few sessions to keep the workers busy: a task per photo
+            n_measured, n_cached = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
+                                               lambda i: entries[i].photo)
+            n_session_compared = 0
+        # ---- 2. roles, pairing and the comparisons not made yet ----------------
+        photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
+            entries, rows, cache, skey, settings, pool, compare, progress, _hook)
+        n_compare_cached = max(n_compare_cached - n_session_compared, 0)
+    except BaseException:
+        pool.close(ok=False)
+        # workers stopped mid-write leave their temporary files (the finished entries are whole)
+        for tmp in cache.glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
+        raise
+    pool.close()
+    return _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
+                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
 
-    # ---- 1. measure every photo (cached by content hash + settings) --------
+
+def _by_session(compare: bool, n_sessions: int, workers: int) -> bool:
+    """Measure and compare session by session (:func:`_task_session`)?  Only when comparing,
+    and when there are at least as many sessions as workers to keep them busy; otherwise a
+    task per photo, then a task per comparison (each re-measuring its two photos)."""
+    return compare and (workers <= 1 or n_sessions >= workers)
+
+
+def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
+                on_uncached: Callable[[], None] | None = None) -> tuple[dict, list]:
+    """Hash every photo; ``(rows, jobs)``: an ``unreadable`` row for each file that cannot
+    be read, and ``(index, cache_file, (_task_analyze, args))`` for the others.
+    ``on_uncached()`` is called for every photo with no cache file yet."""
     rows: dict[int, dict] = {}
-    photo_jobs = []
+    jobs = []
     for i, e in enumerate(entries):
         try:
             e.sha256 = _file_sha256(e.path)
@@ -715,24 +839,42 @@ def run_batch(
                        facemetrics_version=__version__)
             rows[i] = _roundtrip(row)
             continue
-        photo_jobs.append((i, cache / "photo" / f"{e.sha256}-{skey}.json",
-                           (_task_analyze, (str(e.path), e.sha256, settings))))
+        cache_file = cache / "photo" / f"{e.sha256}-{skey}.json"
+        if on_uncached is not None and not cache_file.is_file():
+            on_uncached()
+        jobs.append((i, cache_file, (_task_analyze, (str(e.path), e.sha256, settings))))
+    return rows, jobs
 
-    pool = _Pool(workers)
-    try:
-        n_measured, n_cached = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
-                                           lambda i: entries[i].photo)
-        photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
-            entries, rows, cache, skey, settings, pool, compare, progress, _hook)
-    except BaseException:
-        pool.close(ok=False)
-        # workers stopped mid-write leave their temporary files (the finished entries are whole)
-        for tmp in cache.glob("*/.*.tmp"):
-            tmp.unlink(missing_ok=True)
-        raise
-    pool.close()
-    return _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured, n_cached,
-                   n_compare_cached, t0)
+
+def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
+                  progress: bool, hook) -> tuple[int, int, int]:
+    """Measure (and compare) session by session (:func:`_task_session`), largest first.
+    Fills ``rows``; returns ``(n_measured, n_cached, n_compared)``."""
+    todo, n_cached = [], 0
+    for key in sorted(sessions, key=lambda k: (-len(sessions[k]), k)):
+        jobs = sessions[key]
+        stored = {i: _cached("photo", cache_file) for i, cache_file, _ in jobs}
+        if all(v is not None for v in stored.values()):
+            rows.update(stored)
+            n_cached += len(jobs)
+        else:
+            todo.append([(i, entries[i], str(cache_file)) for i, cache_file, _ in jobs])
+    bar = _Progress(sum(len(v) for v in sessions.values()), "measuring and comparing", progress)
+    bar.update(n_cached)
+    counts = {"measured": 0, "cached": n_cached, "compared": 0}
+
+    def done(k: int, res: dict) -> None:
+        rows.update(res["rows"])
+        counts["measured"] += res["measured"]
+        counts["cached"] += len(res["rows"]) - res["measured"]
+        counts["compared"] += res["compared"]
+        bar.update(len(res["rows"]), entries[todo[k][0][0]].subject)
+        if hook is not None:
+            hook("photo", len(rows))
+            hook("compare", counts["compared"])
+
+    pool.run([(_task_session, (items, settings, str(cache), skey)) for items in todo], done)
+    return counts["measured"], counts["cached"], counts["compared"]
 
 
 def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, stage: str,
@@ -762,51 +904,64 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
     return len(todo), len(jobs) - len(todo)
 
 
-def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
-    """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
-    photo_rows = []
-    for i, e in enumerate(entries):
-        r = dict(rows[i])
-        r["photo"] = e.photo
-        if e.subject:
-            r["subject"] = e.subject
-        r["subject"] = r.get("subject") or ""
-        if not r.get("sha256"):
-            r["sha256"] = e.sha256
-        if e.taken_at:
-            r["taken_at"] = e.taken_at
-        r["taken_at"] = r.get("taken_at") or ""
-        r["treatment"] = e.treatment
-        r["treated_at"] = e.treated_at
-        r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at)
-        r["role"] = ""
-        r["excluded"] = ""
-        reasons = []
-        if r.get("status") != "ok":
-            reasons.append(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip())
-        if e.note:
-            reasons.append(e.note)
-        if not r["taken_at"]:
-            reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
-        elif parse_time(r["taken_at"]) is None:
-            reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601")
-        if e.treated_at and parse_time(e.treated_at) is None:
-            reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601")
-        elif not e.treated_at and not e.note:
-            reasons.append("no treatment time")
-        if not reasons:
-            r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
-        r["excluded"] = "; ".join(reasons)
-        r["_path"] = str(e.path)
-        photo_rows.append(r)
-    photo_rows.sort(key=_sort_key)
+def _table_row(e: PhotoEntry, measured: dict) -> dict:
+    """A photo's ``photos.csv`` row: its measured row, the study metadata, its role
+    (``baseline``/``post``, or empty with the reasons in ``excluded``).  ``_path`` is
+    kept for the comparing stage (not written)."""
+    r = dict(measured)
+    r["photo"] = e.photo
+    if e.subject:
+        r["subject"] = e.subject
+    r["subject"] = r.get("subject") or ""
+    if not r.get("sha256"):
+        r["sha256"] = e.sha256
+    if e.taken_at:
+        r["taken_at"] = e.taken_at
+    r["taken_at"] = r.get("taken_at") or ""
+    r["treatment"] = e.treatment
+    r["treated_at"] = e.treated_at
+    r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at)
+    r["role"] = ""
+    r["excluded"] = ""
+    reasons = []
+    if r.get("status") != "ok":
+        reasons.append(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip())
+    if e.note:
+        reasons.append(e.note)
+    if not r["taken_at"]:
+        reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
+    elif parse_time(r["taken_at"]) is None:
+        reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601")
+    if e.treated_at and parse_time(e.treated_at) is None:
+        reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601")
+    elif not e.treated_at and not e.note:
+        reasons.append("no treatment time")
+    if not reasons:
+        r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
+    r["excluded"] = "; ".join(reasons)
+    r["_path"] = str(e.path)
+    return r
 
-    # ---- 2. compare post photos with their session baseline ----------------
+
+def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
+    """One treatment session of one subject: its photos are compared with its baseline."""
+    return (subject or "", treatment or "", treated_at or "")
+
+
+def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """The pairing rule: ``[(row, baselines)]``, every comparison of the study.
+
+    Within a session (:func:`_session_key`) every post-treatment photo is
+    compared with all the session's baseline photos (the first as the before
+    photo, the others as its repeats); with two or more baselines each
+    baseline is also compared with the others (the no-change check).  A
+    session without a baseline marks its post photos excluded (in place).
+    """
     sessions: dict[tuple, list[dict]] = {}
     for r in photo_rows:
         if r["role"]:
-            sessions.setdefault((r["subject"], r["treatment"], r["treated_at"]), []).append(r)
-    jobs = []  # (row, baselines)
+            sessions.setdefault(_session_key(r["subject"], r["treatment"], r["treated_at"]), []).append(r)
+    jobs = []
     for key in sorted(sessions):
         members = sorted(sessions[key], key=lambda r: (r["hours_since_treatment"], r["photo"]))
         base = [r for r in members if r["role"] == "baseline"]
@@ -820,6 +975,20 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         if len(base) >= 2:
             for r in base:
                 jobs.append((r, [b for b in base if b is not r]))
+    return jobs
+
+
+def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:
+    ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()).hexdigest()[:32]
+    return cache / "compare" / f"{ckey}.json"
+
+
+def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
+    """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
+    photo_rows = sorted((_table_row(e, rows[i]) for i, e in enumerate(entries)), key=_sort_key)
+
+    # ---- 2. compare post photos with their session baseline ----------------
+    jobs = _comparison_jobs(photo_rows)
 
     change_rows: list[dict] = []
     comp_results: dict[int, dict] = {}
@@ -827,9 +996,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
     if compare and jobs:
         compare_jobs = []
         for j, (r, base) in enumerate(jobs):
-            ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()
-                                  ).hexdigest()[:32]
-            compare_jobs.append((j, cache / "compare" / f"{ckey}.json",
+            compare_jobs.append((j, _compare_cache_file(cache, r, base, skey),
                                  (_task_compare, ([(b["_path"], b["sha256"]) for b in base],
                                                   (r["_path"], r["sha256"]), settings))))
         _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
@@ -860,8 +1027,10 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
     return photo_rows, change_rows, n_compare_cached, comp_results
 
 
-def _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured, n_cached, n_compare_cached, t0):
-    """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`."""
+def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, compare: bool, n_measured: int,
+            n_cached: int, n_compared: int, n_compare_cached: int, t0: float) -> BatchResult:
+    """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
+    (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
     photos_df = rows_frame([{k: v for k, v in r.items() if k != "_path"} for r in photo_rows],
                            list(PHOTO_COLUMNS) + BATCH_COLUMNS)
     long_rows = []
@@ -884,7 +1053,7 @@ def _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured,
     excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
         photos=photos_df, changes=changes_df, long=long_df, out_dir=out_dir,
-        n_measured=n_measured, n_cached=n_cached, n_compared=len(comp_results) - n_compare_cached,
+        n_measured=n_measured, n_cached=n_cached, n_compared=n_compared,
         n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
     )
 
@@ -893,11 +1062,13 @@ def _finish(out_dir, photo_rows, change_rows, comp_results, compare, n_measured,
 # timeline: decay fits and the report
 # --------------------------------------------------------------------------
 
-#: headline changes analysed by :func:`run_timeline` (those present in long.csv)
-HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth", "nlf_depth_change")
+#: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
+#: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
+#: index (per side; the ``nlf_depth`` rows of long.csv)
+HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
 
 
-def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float = 0.3,
+def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
                  n_boot: int = 400, seed: int = 0, per_subject: bool = True):
     """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
 
@@ -912,14 +1083,15 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     sides : iterable of str
         Sides to analyse (default only ``"mean"``).
     min_effect, n_boot, seed, per_subject
-        Passed to :func:`facemetrics.series.analyze_series`.
+        Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit).
 
     Returns
     -------
     (SeriesResult, pandas.DataFrame)
         The fits and the ``timeline.csv`` table.
     """
-    from .series import analyze_series, plot_timeline
+    from .decay import analyze_series
+    from .plots import plot_timeline
 
     batch_dir = Path(batch_dir)
     out_dir = Path(out_dir) if out_dir is not None else batch_dir
@@ -939,23 +1111,23 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     write_csv(table, out_dir / "timeline.csv")
-    from .export import _atomic_write as _aw
-    import io as _io
-
     fig = plot_timeline(data, result)
-    buf = _io.BytesIO()
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    _aw(out_dir / "timeline.png", lambda fh: fh.write(buf.getvalue()))
-    report = timeline_report(table, batch_dir)
-    _atomic_write(out_dir / "report.md", lambda fh: fh.write(report.encode("utf-8")))
+    write_bytes(buf.getvalue(), out_dir / "timeline.png")
+    write_bytes(timeline_report(table, batch_dir).encode("utf-8"), out_dir / "report.md")
     return result, table
+
+
+#: sub-folder of a batch output folder holding the regimen batch (written by facemetrics.regimen)
+REGIMEN_DIR = "regimen"
 
 
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
     """Cumulative change over days from ``batch_dir/regimen/long.csv`` (None when absent);
     also writes ``regimen.png``.  Same metric/side selection as the decay fits."""
-    from .regimen import REGIMEN_DIR
-    from .series import analyze_regimen, plot_regimen
+    from .decay import analyze_regimen
+    from .plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     if not path.is_file():
@@ -971,95 +1143,18 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
     if lv.empty:
         return None
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed)
-    import io as _io
-
     fig = plot_regimen(lv, reg)
-    buf = _io.BytesIO()
+    buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    _atomic_write(out_dir / "regimen.png", lambda fh: fh.write(buf.getvalue()))
+    write_bytes(buf.getvalue(), out_dir / "regimen.png")
     return reg
 
 
-def _regimen_report(table: pd.DataFrame) -> list[str]:
-    """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
-    if "kind" not in table.columns or not (table["kind"] == "regimen").any():
-        return []
-    reg = table[table["kind"] == "regimen"]
-    dec = table[(table["kind"] != "regimen") & (table["subject"].isna() | table["subject"].astype(str).isin(["", "None", "nan"]))]
-    lines = ["", "## Regimen: cumulative change over days", "",
-             "Each pre-session photo compared with the first session's baseline (day 0), fitted with a straight "
-             "line per treatment (one intercept per subject): the change the regimen builds up, separate from "
-             "each session's transient lift (the decay fits above, from the photos after each session). "
-             "Block-bootstrap 95 % CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
-             "| treatment | metric | side | photos | days | slope per week [95 % CI] | change day 0 to day N "
-             "[95 % CI] | session peak (transient) | half-life h | verdict |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
-    for _, r in reg.iterrows():
-        u = r.get("unit") or ""
-        d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
-        peak = _fmt(d["peak_change"].iloc[0], u) if len(d) else "n/a"
-        hl = _fmt(d["half_life_h"].iloc[0], "", 1) if len(d) else "n/a"
-        lines.append(
-            f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
-            f"{_fmt(r['slope_per_week'], u)} [{_fmt(r['slope_per_week_ci_low'])}, {_fmt(r['slope_per_week_ci_high'])}] | "
-            f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
-            f"{peak} | {hl} | {r['verdict']} |")
-    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}"
-                     for _, r in reg.iterrows()]
-    lines += ["", "![regimen](regimen.png)"]
-    return lines
-
-
-def _fmt(v, unit="", digits=2) -> str:
-    try:
-        v = float(v)
-    except (TypeError, ValueError):
-        return "n/a"
-    if not math.isfinite(v):
-        return "n/a"
-    return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
-
-
 def timeline_report(table: pd.DataFrame, batch_dir) -> str:
-    """``report.md``: verdicts in words, the figures, and the photos left out and why."""
-    batch_dir = Path(batch_dir)
-    lines = ["# Treatment time course", "",
-             "Changes of each photo versus its session's baseline, fitted with "
-             "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
-             "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
-             "(two one-sided tests). See `timeline.png` and `timeline.csv`.", ""]
-    lines += ["## Verdicts (pooled over subjects)", ""]
-    full = table
-    if "kind" in table.columns:  # regimen rows get their own section
-        table = table[table["kind"] != "regimen"]
-    pooled = table[table["subject"].isna() | (table["subject"].astype(str).isin(["", "None", "nan"]))]
-    for _, r in pooled.iterrows():
-        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}")
-    lines += ["", "## Figures", "",
-              "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
-              "change at 24 h [95 % CI] | lasting [95 % CI] | verdict |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
-    for _, r in table.iterrows():
-        u = r.get("unit") or ""
-        subj = r["subject"] if isinstance(r["subject"], str) and r["subject"] not in ("", "None") else "all"
-        lines.append(
-            f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
-            f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}] | "
-            f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
-            f"{_fmt(r['half_life_h_ci_high'], '', 1)}] | "
-            f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
-            f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}] | "
-            f"{r['verdict']} |")
-    lines += ["", "![timeline](timeline.png)"]
-    lines += _regimen_report(full)
-    lines += ["", "## Photos excluded", ""]
+    """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
+    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s."""
     try:
-        photos = pd.read_csv(batch_dir / "photos.csv", keep_default_na=False)
-        exc = photos[photos["excluded"].astype(str) != ""]
-        if len(exc):
-            lines += [f"- `{r['photo']}`: {r['excluded']}" for _, r in exc.iterrows()]
-        else:
-            lines.append("None: every photo was measured and compared.")
-    except (OSError, KeyError, ValueError):
-        lines.append("(photos.csv not found)")
-    return "\n".join(lines) + "\n"
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
+    except (OSError, ValueError):
+        photos = None
+    return timeline_markdown(table, photos)

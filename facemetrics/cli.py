@@ -23,15 +23,6 @@ from .errors import FacemetricsError
 class UsageError(FacemetricsError):
     """An input the user gave cannot be used (message printed as one line, exit status 2)."""
 
-#: file endings treated as photos when a folder is given (the same list as ``batch``)
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif")
-
-
-def _is_photo_entry(f: Path) -> bool:
-    """A photo file, or a symlink with a photo suffix (dangling or looping: it gets an unreadable row)."""
-    return f.suffix.lower() in PHOTO_SUFFIXES and not f.name.startswith(".") and (f.is_file() or f.is_symlink())
-
-
 def find_photos(paths: list[str]) -> list[Path]:
     """Files given directly, plus photos found recursively in given folders (sorted)."""
     return [p for p, _ in find_photos_labelled(paths)]
@@ -46,14 +37,18 @@ def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
     several inputs are given; a file given directly is labelled with its
     path as typed when that is relative (``a/x.jpg``), else with its name. Labels are unique without their suffix (output files are named
     after them): a repeated one gets `` (2)``, `` (3)``, ... before its
-    suffix. Dangling and looping symlinks are kept (they get an
-    ``unreadable`` row).
+    suffix. Folders are searched by :func:`facemetrics.batch.find_study_photos`
+    (the suffixes of :data:`facemetrics.batch.PHOTO_SUFFIXES`, hidden files and
+    folders skipped), as ``batch`` does. Dangling and looping symlinks are
+    kept (they get an ``unreadable`` row).
     """
     out: list[tuple[Path, str]] = []
+    from .batch import find_study_photos  # the one photo finder (suffixes, hidden paths)
+
     several = len(paths) > 1
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if _is_photo_entry(f))
+            found = find_study_photos(p)
             prefix = (p.resolve().name + "/") if several else ""
             out += [(f, prefix + f.relative_to(p).as_posix()) for f in found]
         else:  # as typed when relative (a/x.jpg and b/x.jpg stay apart), else the file name
@@ -138,7 +133,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)
         return 2
-    from .series import SeriesError
+    from .decay import SeriesError
 
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
     out = Path(args.output or args.folder)
@@ -163,10 +158,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 
 def _print_verdicts(table) -> None:
-    for _, r in table.iterrows():
-        if isinstance(r["subject"], str) and r["subject"] not in ("", "None"):
-            continue
-        print(f"{r['treatment']} / {r['metric']} ({r['side']}): {r['verdict']} - {r['reason']}")
+    from .report import verdict_lines
+
+    for line in verdict_lines(table):
+        print(line)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -383,7 +378,9 @@ def _add_study_parser(sub) -> None:
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
     r.add_argument("-o", "--output", required=True, metavar="DIR")
     r.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
-    r.add_argument("--min-effect", type=float, default=0.3, help="smallest change that matters (default 0.3)")
+    r.add_argument("--min-effect", type=float, default=None,
+                   help="smallest change that matters, in the metric's unit "
+                        "(default: 0.3 mm for lifts, 0.33 for the fold-depth index)")
     r.add_argument("--n-boot", type=int, default=400)
     r.add_argument("--seed", type=int, default=0)
     common(r)
@@ -441,7 +438,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Read DIR/long.csv from `batch`; write timeline.csv, timeline.png, report.md.")
     t.add_argument("folder", metavar="DIR", help="batch output folder")
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
-    t.add_argument("--min-effect", type=float, default=0.3, help="smallest change that matters (default 0.3)")
+    t.add_argument("--min-effect", type=float, default=None,
+                   help="smallest change that matters, in the metric's unit "
+                        "(default: 0.3 mm for lifts, 0.33 for the fold-depth index)")
     t.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")

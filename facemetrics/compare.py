@@ -57,11 +57,13 @@ from . import pose3d as p3
 from .analyze import PhotoAnalysis, analyze_loaded, analyze_photo
 from .folds import fold_metrics
 from .geometry import (
-    CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, LEFT_IRIS, LOWER_OVAL, MOUTH_LEFT,
-    MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS, RIGID_UPPER, SUBNASALE, Frame,
+    CHEEK_LEFT, CHEEK_RIGHT, INNER_LIPS, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
+    LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS,
+    RIGID_UPPER, SUBNASALE, Frame, resample_polyline,
 )
 from .jaw import JawMetrics, jaw_metrics
 from .loader import Photo
+from .threads import single_blas_thread
 
 # --- regions -----------------------------------------------------------------
 #: lift regions, in output order
@@ -77,12 +79,8 @@ MOUTH_CORNER_RADIUS_MM = 6.0
 CHEEK_RADIUS_MM = 8.0
 #: fraction trimmed from each end for the robust region mean
 TRIM = 0.2
-#: inner-lip contour (the mouth opening: teeth and tongue are excluded from every region)
-INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
-
-_CHIN_POS = LOWER_OVAL.index(CHIN)
-_RIGHT_JAW = LOWER_OVAL[LOWER_OVAL.index(GONION_RIGHT):_CHIN_POS + 1]
-_LEFT_JAW = LOWER_OVAL[_CHIN_POS:LOWER_OVAL.index(GONION_LEFT) + 1]
+# (the mouth opening, geometry.INNER_LIPS, is excluded from every region: teeth and tongue;
+# the jaw chains are geometry.JAW_CHAIN_RIGHT / JAW_CHAIN_LEFT)
 
 # --- comparability gate ------------------------------------------------------
 # (measured values behind every limit: docs/compare.md, "Comparability gate")
@@ -168,35 +166,36 @@ COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor",
 #: ``python bench/bench_compare.py --noise-floors`` (table in docs/compare.md): the
 #: largest |change| of each metric over 325 nuisance-only pairs (the 13 nuisances of
 #: :data:`facemetrics.simulate.NUISANCES` applied to the sample photo and the 24 London
-#: portraits), x 1.25, rounded up to two significant digits.  They are the floor of the
+#: portraits), x 1.25, rounded up to two significant digits
+#: (:func:`noise_floors_from_nuisances`).  They are the floor of the
 #: *measurement* for one unchanged face; a person re-photographed also varies in pose and
 #: expression below the gate's limits: give repeat photos to measure that.
 DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
-    ("jawline_lift_mm", "side"): 0.05,
-    ("jawline_lift_mm", "mean"): 0.034,
-    ("jowl_lift_mm", "side"): 0.047,
-    ("jowl_lift_mm", "mean"): 0.034,
-    ("mouth_corner_lift_mm", "side"): 0.03,
-    ("mouth_corner_lift_mm", "mean"): 0.023,
-    ("cheek_lift_mm", "side"): 0.041,
-    ("cheek_lift_mm", "mean"): 0.036,
-    ("jawline_lift_landmarks_mm", "side"): 3.8,
-    ("jawline_lift_landmarks_mm", "mean"): 3.4,
-    ("jowl_lift_landmarks_mm", "side"): 4.2,
-    ("jowl_lift_landmarks_mm", "mean"): 3.7,
+    ("jawline_lift_mm", "side"): 0.068,
+    ("jawline_lift_mm", "mean"): 0.044,
+    ("jowl_lift_mm", "side"): 0.065,
+    ("jowl_lift_mm", "mean"): 0.055,
+    ("mouth_corner_lift_mm", "side"): 0.054,
+    ("mouth_corner_lift_mm", "mean"): 0.041,
+    ("cheek_lift_mm", "side"): 0.048,
+    ("cheek_lift_mm", "mean"): 0.033,
+    ("jawline_lift_landmarks_mm", "side"): 4,
+    ("jawline_lift_landmarks_mm", "mean"): 3.6,
+    ("jowl_lift_landmarks_mm", "side"): 4.4,
+    ("jowl_lift_landmarks_mm", "mean"): 4.1,
     ("mouth_corner_lift_landmarks_mm", "side"): 1.7,
     ("mouth_corner_lift_landmarks_mm", "mean"): 1.6,
     ("cheek_lift_landmarks_mm", "side"): 1.7,
-    ("cheek_lift_landmarks_mm", "mean"): 1.2,
-    ("nlf_depth", "side"): 0.33,  # fold rows: issue 10's index scored along the carried before line
-    ("nlf_contrast_pct", "side"): 3.3,  # (same 325 pairs, fold block only; docs/accuracy.md)
-    ("nlf_length_mm", "side"): 4.5,
-    ("jawline_height_mm", "side"): 3.9,
-    ("jawline_height_mm", "mean"): 3.6,
-    ("jaw_width_mm", "mean"): 3,
-    ("lower_face_area_mm2", "mean"): 350,
-    ("jowl_sag_mm", "side"): 0.77,
-    ("jaw_angle_deg", "side"): 2.7,
+    ("cheek_lift_landmarks_mm", "mean"): 1.3,
+    ("nlf_depth", "side"): 0.65,  # fold rows: the index scored along the carried before line
+    ("nlf_contrast_pct", "side"): 2.9,  # (issue 10's fold line; same 325 pairs)
+    ("nlf_length_mm", "side"): 4.6,
+    ("jawline_height_mm", "side"): 4.1,
+    ("jawline_height_mm", "mean"): 3.8,
+    ("jaw_width_mm", "mean"): 3.1,
+    ("lower_face_area_mm2", "mean"): 390,
+    ("jowl_sag_mm", "side"): 0.81,
+    ("jaw_angle_deg", "side"): 2.6,
     ("mouth_corner_height_mm", "side"): 1.7,
     ("cheek_height_mm", "side"): 1.7,
     # pose rows: 1.25 x the largest |change| over the 14 nuisances on the tuning faces (sample +
@@ -395,14 +394,6 @@ class Comparison:
 # -----------------------------------------------------------------------------
 
 
-def _resample(poly: np.ndarray, step: float) -> np.ndarray:
-    seg = np.linalg.norm(np.diff(poly, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    n = max(int(np.ceil(s[-1] / step)), 1) + 1
-    t = np.linspace(0.0, s[-1], n)
-    return np.stack([np.interp(t, s, poly[:, k]) for k in range(2)], axis=1)
-
-
 def _strip(poly: np.ndarray, towards: np.ndarray, d0: float, d1: float) -> np.ndarray:
     """Polygon between offsets ``d0`` and ``d1`` of a polyline along its normal pointing to ``towards``."""
     tang = np.gradient(poly, axis=0)
@@ -461,9 +452,9 @@ def region_masks(points_uv: np.ndarray, grid: al.Grid) -> dict[tuple[str, str], 
     keep = face & ~_fill(shape, g[list(INNER_LIPS)])
     centre = uv[SUBNASALE]
     out = {}
-    for side, chain, mc, ck in (("right", _RIGHT_JAW, MOUTH_RIGHT, CHEEK_RIGHT),
-                                ("left", _LEFT_JAW, MOUTH_LEFT, CHEEK_LEFT)):
-        poly = _resample(uv[list(chain)], 0.5)
+    for side, chain, mc, ck in (("right", JAW_CHAIN_RIGHT, MOUTH_RIGHT, CHEEK_RIGHT),
+                                ("left", JAW_CHAIN_LEFT, MOUTH_LEFT, CHEEK_LEFT)):
+        poly = resample_polyline(uv[list(chain)], 0.5, "at_most")
         band = _strip(poly, centre, *JAW_BAND_MM)
         out[("jawline", side)] = _fill(shape, grid.from_uv(band)) & keep
         near = np.abs(poly[:, 0] - uv[mc, 0]) <= JOWL_HALF_WIDTH_MM
@@ -516,8 +507,8 @@ def region_lifts(lift_map_mm: np.ndarray, masks: dict) -> dict[str, dict[str, fl
 def _landmark_regions(uv: np.ndarray) -> dict[tuple[str, str], list[int]]:
     """Landmarks standing for each region in the landmark-only cross-check."""
     out = {}
-    for side, chain, mc, ck in (("right", _RIGHT_JAW, MOUTH_RIGHT, CHEEK_RIGHT),
-                                ("left", _LEFT_JAW, MOUTH_LEFT, CHEEK_LEFT)):
+    for side, chain, mc, ck in (("right", JAW_CHAIN_RIGHT, MOUTH_RIGHT, CHEEK_RIGHT),
+                                ("left", JAW_CHAIN_LEFT, MOUTH_LEFT, CHEEK_LEFT)):
         chain = list(chain)
         out[("jawline", side)] = chain
         du = np.abs(uv[chain, 0] - uv[mc, 0])
@@ -613,7 +604,7 @@ def _jaw_values(j: JawMetrics) -> dict[tuple[str, str], float]:
 
 #: lip midline point (lower lip bottom): reference for mouth-corner elevation (below the
 #: mouth corners, so a lift of the whole lower face moves it as much as the corners)
-LIP_MIDLINE = (17,)
+LIP_MIDLINE = (LOWER_LIP_BOTTOM,)
 #: radius of the lip-midline discs, mm
 LIP_MIDLINE_RADIUS_MM = 3.0
 
@@ -955,6 +946,44 @@ def noise_floors_from_repeats(changes: list[dict], defaults: dict | None = None)
     return out
 
 
+#: the default floors' margin over the largest nuisance-only change (:func:`noise_floors_from_nuisances`)
+NUISANCE_FLOOR_FACTOR = 1.25
+
+
+def _round_up_2sig(x: float) -> float:
+    """``x`` rounded up to two significant digits (0 for ``x <= 0``)."""
+    if not x > 0:
+        return 0.0
+    e = int(np.floor(np.log10(x))) - 1
+    return float(np.ceil(x / 10.0 ** e) * 10.0 ** e)
+
+
+def noise_floors_from_nuisances(changes: list[dict]) -> dict:
+    """The rule of :data:`DEFAULT_NOISE_FLOORS`: floors from nuisance-only comparisons.
+
+    Parameters
+    ----------
+    changes : list of dict
+        One dict per nuisance-only pair (the same face, no real change):
+        ``{(metric, side): change}``.
+
+    Returns
+    -------
+    dict
+        ``{(metric, "side"|"mean"): floor}``: :data:`NUISANCE_FLOOR_FACTOR` x the
+        largest |change| (right and left pooled as ``"side"``), rounded up to two
+        significant digits.  The other floor definition,
+        :func:`noise_floors_from_repeats`, is for repeat photos of one state.
+    """
+    worst: dict[tuple[str, str], float] = {}
+    for ch in changes:
+        for (metric, side), v in ch.items():
+            if np.isfinite(v):
+                key = _floor_key(metric, side)
+                worst[key] = max(worst.get(key, 0.0), abs(float(v)))
+    return {key: _round_up_2sig(NUISANCE_FLOOR_FACTOR * v) for key, v in worst.items()}
+
+
 #: fraction of the pose-explained displacement of a region that the correction may miss
 #: (depth of the Face Mesh, pivot, the neck and background behind the jaw): measured on
 #: 3-D re-renders of the tuning faces, docs/compare.md "Head pose and camera distance"
@@ -982,14 +1011,27 @@ def rigid_block_sd(flow_mm: np.ndarray, rigid: np.ndarray, res_mm: float) -> flo
     """
     b = max(int(round(RIGID_BLOCK_MM / res_mm)), 2)
     rows, cols = rigid.shape
-    means = []
-    for r0 in range(0, rows - b + 1, b):
-        for c0 in range(0, cols - b + 1, b):
-            m = rigid[r0:r0 + b, c0:c0 + b]
-            if m.mean() >= 0.5:
-                means.append(robust_mean(flow_mm[r0:r0 + b, c0:c0 + b, 1][m]))
-    if len(means) < 3:
+    nr, nc = rows // b, cols // b
+    if nr == 0 or nc == 0:
         return float("nan")
+
+    def blocks(x):
+        return x[:nr * b, :nc * b].reshape(nr, b, nc, b).transpose(0, 2, 1, 3).reshape(nr * nc, b * b)
+
+    m = blocks(rigid)
+    f = blocks(flow_mm[..., 1]).astype(np.float64)
+    use = m.mean(axis=1) >= 0.5
+    if use.sum() < 3:
+        return float("nan")
+    m, f = m[use], f[use]
+    # each block's 20 % trimmed mean (as robust_mean), all blocks at once: sort with the
+    # masked-out pixels last, then the mean of ranks k .. n-k-1 from cumulative sums
+    v = np.sort(np.where(m, f, np.inf), axis=1)
+    n = m.sum(axis=1)
+    k = (TRIM * n).astype(int)
+    cs = np.concatenate([np.zeros((len(v), 1)), np.cumsum(np.where(np.isfinite(v), v, 0.0), axis=1)], axis=1)
+    rows_ = np.arange(len(v))
+    means = (cs[rows_, n - k] - cs[rows_, k]) / (n - 2 * k)
     return float(1.4826 * np.median(np.abs(means)))
 
 
@@ -1140,6 +1182,11 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         Never raises for a bad photo: ``status == "refused"`` and
         ``messages`` say why.
     """
+    with single_blas_thread():
+        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast)
+
+
+def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
     kw_a = dict(ipd_mm=ipd_mm, fast=fast)
     a = _as_analysis(before, **kw_b)
@@ -1249,7 +1296,8 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
         raise ValueError("no alignment to draw: the comparison was refused before alignment")
     grid = c.grid
     frame = c.before.frame
-    jb = grid.from_px(c.before.jaw.contour_px)
+    # both contours from the landmarks alone (the after photo has no refined contour in this frame)
+    jb = grid.from_px(jaw_metrics(c.before.points, frame).contour_px)
     ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
     fig = Figure(figsize=(16.5, 7.6 + 0.2 * min(len(c.messages), 5)), dpi=dpi)
     FigureCanvasAgg(fig)

@@ -19,7 +19,10 @@ import pandas as pd
 from .schema import PHOTO_COLUMNS
 
 
-def _atomic_write(path: str | os.PathLike, write) -> Path:
+def atomic_write(path: str | os.PathLike, write) -> Path:
+    """Create or replace ``path`` atomically: ``write(fh)`` fills a temporary file
+    (binary, in the same folder) that then replaces ``path``; on any failure the
+    temporary file is removed and ``path`` is left as it was.  Returns ``path``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -33,6 +36,15 @@ def _atomic_write(path: str | os.PathLike, write) -> Path:
     return path
 
 
+#: the former private name (kept for callers not yet moved to :func:`atomic_write`)
+_atomic_write = atomic_write
+
+
+def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
+    """Write bytes (an encoded PNG, UTF-8 text ...) atomically."""
+    return atomic_write(path, lambda fh: fh.write(data))
+
+
 def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.DataFrame:
     """Rows (dicts) -> DataFrame with exactly ``columns`` in order (extra keys are kept after them)."""
     df = pd.DataFrame(list(rows))
@@ -43,27 +55,28 @@ def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.D
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
     text = df.to_csv(index=False, float_format="%.6g", lineterminator="\n")
-    return _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
 def write_json(obj, path: str | os.PathLike) -> Path:
     """Write JSON atomically."""
-    text = json.dumps(_finite(obj), indent=1, allow_nan=False, default=_json_default)
-    return _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    text = json.dumps(json_finite(obj), indent=1, allow_nan=False, default=json_default)
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 
-def _finite(o):
-    """NaN/inf -> None, recursively (JSON has no NaN)."""
+def json_finite(o):
+    """NaN/inf -> None, recursively through dicts, lists and tuples (JSON has no NaN)."""
     if isinstance(o, float) or isinstance(o, np.floating):
         return float(o) if np.isfinite(o) else None
     if isinstance(o, dict):
-        return {k: _finite(v) for k, v in o.items()}
+        return {k: json_finite(v) for k, v in o.items()}
     if isinstance(o, (list, tuple)):
-        return [_finite(v) for v in o]
+        return [json_finite(v) for v in o]
     return o
 
 
-def _json_default(o):
+def json_default(o):
+    """``json.dumps(default=...)`` for NumPy scalars and arrays (-> Python numbers and lists)."""
     if isinstance(o, np.generic):
         return o.item()
     if isinstance(o, np.ndarray):
@@ -76,4 +89,4 @@ def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
     ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     if not ok:  # pragma: no cover - cv2 encodes any uint8 RGB image
         raise OSError(f"could not encode {path}")
-    return _atomic_write(path, lambda fh: fh.write(buf.tobytes()))
+    return atomic_write(path, lambda fh: fh.write(buf.tobytes()))

@@ -105,6 +105,13 @@ FACE_OVAL = (10, 338, 297, 332, 284, 251, 389, 356, 454, 323, 361, 288, 397, 365
 NOSE_TIP_POINTS = (1, 4)
 #: approximate gonion (angle of the mandible) on each side
 GONION_RIGHT, GONION_LEFT = 172, 397
+#: jaw chains of :data:`LOWER_OVAL`: from the subject's right gonion to the
+#: chin, and from the chin to the left gonion (both include the chin)
+JAW_CHAIN_RIGHT = LOWER_OVAL[LOWER_OVAL.index(GONION_RIGHT):LOWER_OVAL.index(CHIN) + 1]
+JAW_CHAIN_LEFT = LOWER_OVAL[LOWER_OVAL.index(CHIN):LOWER_OVAL.index(GONION_LEFT) + 1]
+#: inner-lip contour, closed (MediaPipe FACEMESH_LIPS, inner ring): the mouth
+#: opening, whose teeth and tongue are left out of the comparison's regions
+INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 
 #: Nasolabial-fold path (subject's right, subject's left): from beside the
 #: alar base down and outward, lateral to the mouth corner.  Chosen as the
@@ -393,3 +400,45 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
 def wrap_deg(angle_deg):
     """Wrap angles (deg, scalar or array) to [-90, 90): a half-turn is the same axis."""
     return (np.asarray(angle_deg, dtype=np.float64) + 90.0) % 180.0 - 90.0
+
+
+def resample_polyline(points: np.ndarray, step: float, spacing: str = "exact") -> np.ndarray:
+    """Points along a polyline by arc length: the one resampler of the package.
+
+    Parameters
+    ----------
+    points : ndarray, shape (K, D)
+        Polyline vertices in order (any units, e.g. (u, v) mm or (x, y) px);
+        segments of length <= 1e-9 are dropped first.
+    step : float
+        Spacing along the polyline, same units as ``points``.
+    spacing : {"exact", "at_most", "at_least"}
+        ``"exact"``: points exactly ``step`` apart from the first vertex (the
+        last one within ``step`` of the end, which is not included unless it
+        falls on the grid; used for the fold profiles, :mod:`facemetrics.folds`).
+        ``"at_most"`` / ``"at_least"``: evenly spaced from the first to the
+        last vertex (both kept), the fewest points with a spacing of at most
+        ``step`` (``ceil(L / step) + 1`` points; the comparison's jaw bands,
+        :mod:`facemetrics.compare`) or the most with a spacing of at least
+        ``step`` (``floor(L / step) + 1``; the jaw contour and heights,
+        :mod:`facemetrics.jaw`); at least 2 points.
+
+    Returns
+    -------
+    ndarray, shape (N, D)
+        The resampled points (float64).
+    """
+    points = np.asarray(points)
+    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    points = points[np.concatenate([[True], seg > 1e-9])]
+    seg = seg[seg > 1e-9]
+    s = np.concatenate([[0.0], np.cumsum(seg)])
+    if spacing == "exact":
+        t = np.arange(0.0, s[-1] + 1e-9, step)
+    elif spacing in ("at_most", "at_least"):
+        ratio = s[-1] / step
+        n = max(int(np.ceil(ratio)) if spacing == "at_most" else int(ratio), 1) + 1
+        t = np.linspace(0.0, s[-1], n)
+    else:
+        raise ValueError(f"spacing must be 'exact', 'at_most' or 'at_least', not {spacing!r}")
+    return np.stack([np.interp(t, s, points[:, k]) for k in range(points.shape[1])], axis=1)

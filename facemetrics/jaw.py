@@ -10,23 +10,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
+from scipy import ndimage
 
 from .geometry import (
-    CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, LOWER_OVAL,
-    MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, Frame,
+    CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, LOWER_OVAL,
+    MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, Frame, resample_polyline,
 )
 
 #: the Face Mesh face oval runs inside the visible jaw-to-neck edge: the contour is moved
 #: this far outward along its normals, mm (chosen on 24 hand-annotated Canada faces, where
-#: the hand-placed jaw points 126-132 lie a median 1.1-2.8 mm outside the oval; see
-#: docs/accuracy.md for the held-out faces and why no image edge search is used)
+#: the hand-placed jaw points 126-132 lie a median 1.1-2.8 mm outside the oval), and the
+#: image refinement falls back to it where the edge is weak (docs/accuracy.md)
 JAW_EDGE_OFFSET_MM = 2.0
 
-_CHIN_POS = LOWER_OVAL.index(CHIN)
-#: from the subject's right gonion to chin, and chin to the left gonion
-_RIGHT_JAW = LOWER_OVAL[LOWER_OVAL.index(GONION_RIGHT):_CHIN_POS + 1]
-_LEFT_JAW = LOWER_OVAL[_CHIN_POS:LOWER_OVAL.index(GONION_LEFT) + 1]
+# Image refinement of the jaw chain (gonion to gonion; :func:`refine_jaw_edge`).  Chosen
+# on the tuning faces of docs/accuracy.md ("Tuning and held-out faces").
+#: offsets searched along the oval's outward normals (inward negative), mm
+JAW_SEARCH_MM = (-3.0, 8.0)
+#: sampling across (offset step) and along the contour, mm
+JAW_RESOLUTION_MM = 0.25
+JAW_STEP_MM = 1.0
+#: blur of the image before the edge, and smoothing of the profiles along the contour, mm
+JAW_BLUR_MM = 0.5
+JAW_ALONG_MM = 1.0
+#: smoothness prior: penalty (edge units) per offset step of JAW_RESOLUTION_MM between
+#: neighbouring contour points (moves of up to 2 steps per JAW_STEP_MM)
+JAW_SLOPE_PENALTY = 3.0
+#: edge strength (|luminance step| in % of the bright skin per mm, smoothed along the
+#: contour over JAW_FALLBACK_SMOOTH_MM) below which the contour falls back to the oval +
+#: JAW_EDGE_OFFSET_MM, and above which the edge is taken fully (linear blend between)
+JAW_EDGE_WEAK = 8.0
+JAW_EDGE_STRONG = 12.0
+JAW_FALLBACK_SMOOTH_MM = 3.0
+#: anatomical prior: penalty per mm away from the oval + JAW_EDGE_OFFSET_MM
+JAW_PRIOR_PER_MM = 0.3
+#: final smoothing of the contour's offsets along it (no kinks where the fallback blends in), mm
+JAW_OFFSET_SMOOTH_MM = 1.5
+
 
 
 @dataclass(frozen=True)
@@ -36,9 +58,10 @@ class JawMetrics:
     Heights are distances below the inter-pupil line; ``*_right`` and
     ``*_left`` are the subject's sides.  ``contour_px`` is the lower face
     contour (below the pupil line): the Face Mesh oval moved
-    :data:`JAW_EDGE_OFFSET_MM` outward onto the jaw-to-neck edge, shape
-    (K, 2), ``(x, y)`` image px; ``oval_px`` is the oval itself (the
-    landmarks the metrics use).
+    :data:`JAW_EDGE_OFFSET_MM` outward, and when :func:`jaw_metrics` is given
+    the image, refined onto the jaw-to-neck edge between the gonions
+    (:func:`refine_jaw_edge`), shape (K, 2), ``(x, y)`` image px; ``oval_px``
+    is the oval itself (the landmarks the metrics use).
     """
 
     jawline_height_mm: float
@@ -75,26 +98,125 @@ def jaw_edge(uv_contour: np.ndarray, centre: np.ndarray, offset_mm: float = JAW_
     ndarray, shape (K, 2)
         The moved points, levelled mm.
     """
-    tang = np.gradient(uv_contour, axis=0)
+    return uv_contour + offset_mm * _outward_normals(uv_contour, centre)
+
+
+def _outward_normals(uv: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Unit normals (shape (K, 2)) of a polyline pointing away from ``centre``."""
+    tang = np.gradient(uv, axis=0)
     tang /= np.maximum(np.linalg.norm(tang, axis=1, keepdims=True), 1e-12)
     normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
-    out = np.sign(np.sum((uv_contour - centre) * normal, axis=1))
-    normal *= np.where(out == 0, 1.0, out)[:, None]
-    return uv_contour + offset_mm * normal
+    out = np.sign(np.sum((uv - centre) * normal, axis=1))
+    return normal * np.where(out == 0, 1.0, out)[:, None]
 
 
-def _resample(poly: np.ndarray, step: float) -> np.ndarray:
-    """Points every ``step`` along a polyline (same units as ``poly``)."""
-    seg = np.linalg.norm(np.diff(poly, axis=0), axis=1)
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    n = max(int(s[-1] / step), 1) + 1
-    t = np.linspace(0.0, s[-1], n)
-    return np.stack([np.interp(t, s, poly[:, k]) for k in range(poly.shape[1])], axis=1)
+def _smooth_path(score: np.ndarray, penalty: float) -> np.ndarray:
+    """Column per row maximising ``sum(score) - penalty * sum(|column change|)``, moves of
+    at most 2 columns per row (dynamic programming); shape (rows,) int."""
+    n_rows, n_cols = score.shape
+    moves = np.array([2, 1, 0, -1, -2])  # window j of the padded row is a move of 2 - j
+    cost = penalty * np.abs(moves)[:, None]
+    pad = np.full(n_cols + 4, -np.inf)
+    pad[2:-2] = score[0]
+    windows = np.lib.stride_tricks.sliding_window_view(pad, n_cols)  # a view: follows pad
+    cand = np.empty((len(moves), n_cols))
+    back = np.zeros((n_rows, n_cols), dtype=np.int8)
+    for r in range(1, n_rows):
+        np.subtract(windows, cost, out=cand)
+        back[r] = moves[np.argmax(cand, axis=0)]  # ties: the first (deterministic)
+        np.add(cand.max(axis=0), score[r], out=pad[2:-2])
+    acc = pad[2:-2]
+    path = np.empty(n_rows, dtype=np.int64)
+    path[-1] = int(np.argmax(acc))
+    for r in range(n_rows - 1, 0, -1):
+        path[r - 1] = path[r] - back[r, path[r]]
+    return path
+
+
+def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
+                    span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The jaw-to-neck edge along the outward normals of a face-oval polyline.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) luminance
+        The photo ``frame`` maps to.
+    uv_contour : ndarray, shape (K, 2)
+        The oval's points in order, levelled ``(u, v)`` mm, every :data:`JAW_STEP_MM`.
+    centre : ndarray, shape (2,)
+        A point inside the face (``u, v`` mm) that sets which side is outward.
+    frame : Frame
+        The photo's levelled frame (image px <-> mm).
+    span : (int, int)
+        First and last index of ``uv_contour`` to refine (the jaw chain, gonion to
+        gonion); outside it the contour is the oval + :data:`JAW_EDGE_OFFSET_MM`.
+
+    Returns
+    -------
+    edge : ndarray, shape (K, 2)
+        The contour, levelled mm.
+    weight : ndarray, shape (K,)
+        How much of each point comes from the image edge (0 = the oval +
+        :data:`JAW_EDGE_OFFSET_MM`, 1 = the edge found).
+
+    Notes
+    -----
+    The luminance is resampled to :data:`JAW_RESOLUTION_MM`, blurred over
+    :data:`JAW_BLUR_MM` and sampled on profiles along the normals over
+    :data:`JAW_SEARCH_MM`, smoothed along the contour over :data:`JAW_ALONG_MM`.
+    The edge evidence is the absolute luminance step per mm across the contour in
+    % of the profile's bright skin (90th percentile): the jaw is usually brighter
+    than the shadowed neck below it, but darker where a beard ends on bare skin.
+    The edge is the path through the profiles maximising the summed evidence
+    minus :data:`JAW_SLOPE_PENALTY` per offset step between neighbours (and
+    :data:`JAW_PRIOR_PER_MM` per mm away from the oval + :data:`JAW_EDGE_OFFSET_MM`).
+    Where the evidence on that path (smoothed over :data:`JAW_FALLBACK_SMOOTH_MM`)
+    is below :data:`JAW_EDGE_WEAK` the contour falls back to the oval +
+    :data:`JAW_EDGE_OFFSET_MM` (beards, faint or doubled edges), blending linearly
+    up to :data:`JAW_EDGE_STRONG`; the offsets are finally smoothed along the
+    contour over :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
+    analysed at half size (``bench/accuracy.py --timing``).
+    """
+    normal = _outward_normals(uv_contour, centre)
+    a, b = span
+    offsets = np.arange(JAW_SEARCH_MM[0], JAW_SEARCH_MM[1] + 1e-9, JAW_RESOLUTION_MM)
+    grid_px = frame.to_px(uv_contour[a:b + 1, None, :] + offsets[None, :, None] * normal[a:b + 1, None, :])
+    h, w = image.shape[:2]
+    margin = 3.0 * JAW_BLUR_MM / frame.mm_per_px
+    x0 = int(min(max(np.floor(grid_px[..., 0].min() - margin), 0), w - 2))
+    y0 = int(min(max(np.floor(grid_px[..., 1].min() - margin), 0), h - 2))
+    x1 = int(max(min(np.ceil(grid_px[..., 0].max() + margin), w), x0 + 2))
+    y1 = int(max(min(np.ceil(grid_px[..., 1].max() + margin), h), y0 + 2))
+    crop = image[y0:y1, x0:x1]
+    crop = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY) if crop.ndim == 3 else crop
+    crop = crop.astype(np.float32)
+    k = frame.mm_per_px / JAW_RESOLUTION_MM  # resampled px per image px
+    size = (max(int(round((x1 - x0) * k)), 8), max(int(round((y1 - y0) * k)), 8))
+    small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    small = cv2.GaussianBlur(small, (0, 0), JAW_BLUR_MM / JAW_RESOLUTION_MM)
+    kx, ky = size[0] / (x1 - x0), size[1] / (y1 - y0)
+    rows = (grid_px[..., 1] - y0 + 0.5) * ky - 0.5
+    cols = (grid_px[..., 0] - x0 + 0.5) * kx - 0.5
+    band = ndimage.map_coordinates(small, [rows, cols], order=1, mode="nearest")
+    band = ndimage.gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0, mode="nearest")
+    ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
+    evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
+    score = evidence - JAW_PRIOR_PER_MM * np.abs(offsets - JAW_EDGE_OFFSET_MM)[None, :]
+    col = _smooth_path(score, JAW_SLOPE_PENALTY)
+    strength = ndimage.gaussian_filter1d(evidence[np.arange(len(col)), col],
+                                         JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+    weight = np.zeros(len(uv_contour))
+    weight[a:b + 1] = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
+    offset = np.full(len(uv_contour), JAW_EDGE_OFFSET_MM)
+    offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - JAW_EDGE_OFFSET_MM)
+    if JAW_OFFSET_SMOOTH_MM > 0:
+        offset = ndimage.gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+    return uv_contour + offset[:, None] * normal, weight
 
 
 def _mean_height(uv: np.ndarray) -> float:
     """Arc-length-weighted mean ``v`` of a polyline (so dense landmarks do not dominate)."""
-    return float(np.mean(_resample(uv, 0.5)[:, 1]))
+    return float(np.mean(resample_polyline(uv, 0.5, "at_least")[:, 1]))
 
 
 def _u_at_height(uv: np.ndarray, v: float) -> float:
@@ -119,7 +241,7 @@ def _angle(at: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
     return float(np.degrees(np.arccos(np.clip(c, -1.0, 1.0))))
 
 
-def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
+def jaw_metrics(points: np.ndarray, frame: Frame, image: np.ndarray | None = None) -> JawMetrics:
     """Jawline, jowl, mouth-corner and cheek metrics.
 
     Parameters
@@ -128,6 +250,9 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
         Face Mesh landmarks ``(x, y[, z])`` px.
     frame : Frame
         Eye-levelled frame with the photo's calibration.
+    image : ndarray, shape (H, W, 3) uint8 RGB or (H, W), optional
+        The photo: when given, the drawn contour follows the jaw-to-neck edge
+        between the gonions (:func:`refine_jaw_edge`); the metrics do not change.
 
     Returns
     -------
@@ -145,8 +270,10 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
     - jowl sag: largest distance of the contour outside the straight
       gonion-chin chord; grows when the jowl drops below the jaw line.
     - contour: the face oval below the pupil line moved
-      :data:`JAW_EDGE_OFFSET_MM` outward (:func:`jaw_edge`); display only,
-      the metrics above use the landmarks themselves.
+      :data:`JAW_EDGE_OFFSET_MM` outward (:func:`jaw_edge`), and with ``image``
+      refined onto the jaw-to-neck edge between the gonions, falling back to the
+      moved oval where the edge is weak (:func:`refine_jaw_edge`); display
+      only, the metrics above use the landmarks themselves.
     - jaw angle: angle at the gonion between the ramus (towards the
       tragus-level oval point 234 / 454) and the mandible body (towards the
       chin), degrees.
@@ -154,9 +281,9 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
     p = np.asarray(points, dtype=np.float64)[:, :2]
     uv = frame.to_mm(p)
     oval = uv[list(LOWER_OVAL)]
-    right = uv[list(_RIGHT_JAW)]
-    left = uv[list(_LEFT_JAW)]
-    jaw = uv[list(_RIGHT_JAW) + list(_LEFT_JAW[1:])]
+    right = uv[list(JAW_CHAIN_RIGHT)]
+    left = uv[list(JAW_CHAIN_LEFT)]
+    jaw = uv[list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT[1:])]
 
     v_mouth = 0.5 * (uv[MOUTH_RIGHT, 1] + uv[MOUTH_LEFT, 1])
     chin_i = LOWER_OVAL.index(CHIN)
@@ -179,7 +306,13 @@ def jaw_metrics(points: np.ndarray, frame: Frame) -> JawMetrics:
     ang_l = _angle(uv[GONION_LEFT], uv[454], uv[CHIN])
 
     below = [i for i in LOWER_OVAL if uv[i, 1] > 0]
-    edge = frame.to_px(jaw_edge(uv[below], uv[:468].mean(axis=0)))
+    centre = uv[:468].mean(axis=0)
+    if image is None:
+        edge = frame.to_px(jaw_edge(uv[below], centre))
+    else:
+        dense = resample_polyline(uv[below], JAW_STEP_MM, "at_least")
+        span = sorted(int(np.argmin(np.linalg.norm(dense - uv[g], axis=1))) for g in (GONION_RIGHT, GONION_LEFT))
+        edge = frame.to_px(refine_jaw_edge(image, dense, centre, frame, (span[0], span[1]))[0])
     return JawMetrics(
         jawline_height_mm=_mean_height(jaw),
         jawline_height_right_mm=_mean_height(right),

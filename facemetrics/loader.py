@@ -99,11 +99,16 @@ JPEG data: premature end of data segment", is an error; CMYK JPEGs, decoded
 by Pillow, are first entropy-decoded strictly at 1/8 scale); PNG by checking
 the CRC-32 of every chunk, IDAT included (Pillow skips those), before
 decoding; every other format through Pillow with
-``ImageFile.LOAD_TRUNCATED_IMAGES`` left at its default ``False``. What the
-formats cannot tell is not detected: JPEG, WebP and HEIC hold no checksum of
-their compressed data, so bytes overwritten inside it can still decode,
-without any warning, to wrong pixels (``bench/bench_fuzz.py``; rates in
-``docs/robustness.md``).
+``ImageFile.LOAD_TRUNCATED_IMAGES`` left at its default ``False``. JPEG,
+WebP and HEIC hold no checksum of their compressed data, so bytes
+overwritten inside it can decode, without any warning, to wrong pixels; the
+decoded pixels of these formats are therefore checked for decoder garbage
+(:func:`facemetrics.integrity.check_pixels`: implausible colour noise, and
+for JPEG a constant colour shift on a staircase of MCU boundaries, checked on
+the decoder's grid before rotation), and a photo that shows it is
+``unreadable`` ("the decoded pixels look damaged: ..."). What still passes
+(mostly lossy WebP, whose garbage is smooth) is measured in
+``docs/robustness.md`` (``bench/bench_fuzz.py``, ``bench/bench_integrity.py``).
 
 Multi-page files
 ----------------
@@ -139,6 +144,7 @@ import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
+from facemetrics.integrity import check_pixels
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
@@ -181,6 +187,10 @@ _TAG_OFFSET_ORIGINAL = 36881
 _TAG_OFFSET_DIGITIZED = 36882
 _TAG_SUBSEC_ORIGINAL = 37521
 _TAG_SUBSEC_DIGITIZED = 37522
+
+#: formats decoded by Pillow whose compressed data carry no checksum: their pixels are checked for
+#: decoder garbage (JPEGs decoded by libjpeg-turbo are checked in :func:`_decode_jpeg`)
+_CHECKED_FORMATS = ("JPEG", "WEBP", "HEIF", "AVIF")
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
                 b"avif", b"avis")
@@ -620,7 +630,35 @@ def _decode_jpeg(data: bytes, orientation: int, label: str, reduce: int,
         raise PhotoError(label, f"corrupt JPEG data ({_short(exc)})", status="unreadable") from None
     if out.ndim != 3 or out.shape[2] != 3:
         raise PhotoError(label, "corrupt JPEG data (decoder returned no RGB image)", status="unreadable")
+    # decoder garbage that libjpeg did not notice (overwritten bytes): checked on the grid the
+    # decoder used, before rotation; the MCU shrinks with the DCT scaling
+    try:
+        sub = simplejpeg.decode_jpeg_header(data)[3]
+    except (ValueError, RuntimeError):
+        sub = "420"
+    mh, mw = _MCU.get(sub, (8, 8))
+    _refuse_garbage(out, label, mcu=(max(1, mh // reduce), max(1, mw // reduce)), scale=reduce,
+                    rotated=orientation != 1)
     return _apply_orientation(out, orientation)
+
+
+#: JPEG minimum coded unit (height, width) in pixels by chroma subsampling (simplejpeg's names)
+_MCU = {"444": (8, 8), "Gray": (8, 8), "422": (8, 16), "440": (16, 8), "420": (16, 16), "411": (8, 32),
+        "441": (32, 8)}
+
+
+def _refuse_garbage(rgb: np.ndarray, label: str, mcu: tuple[int, int] | None = None, scale: int = 1,
+                    rotated: bool = False) -> None:
+    """Raise ``unreadable`` when the decoded pixels show decoder garbage (:mod:`facemetrics.integrity`).
+
+    ``rgb`` is the decode before any EXIF rotation (``scale`` = the DCT
+    reduction); the message gives the row in pixels of the file's stored image.
+    """
+    found = check_pixels(rgb, mcu=mcu)
+    if found.damaged:
+        where = f"from row {found.row * scale} down" + (" of the stored (unrotated) image" if rotated else "")
+        raise PhotoError(label, f"the decoded pixels look damaged: {found.what} {where} (the compressed "
+                                "data is probably corrupt)", status="unreadable")
 
 
 def _verify_jpeg_strict(data: bytes, label: str) -> None:
@@ -922,6 +960,8 @@ def load_photo(
                 rgb = _to_rgb_array(upright)
                 del upright
                 scale = 1.0
+                if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
+                    _refuse_garbage(rgb, label)
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
             notes = ()

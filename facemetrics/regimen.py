@@ -11,7 +11,7 @@ later session's baseline photos are "after" photos, at hours since the first
 treatment), and :func:`run_regimen_batch` runs it through the same
 :func:`~facemetrics.batch.run_batch` into ``DIR/regimen/``.
 :func:`facemetrics.batch.run_timeline` then fits the cumulative change with
-:func:`facemetrics.series.analyze_regimen` (``regimen`` rows of
+:func:`facemetrics.decay.analyze_regimen` (``regimen`` rows of
 ``timeline.csv``, ``regimen.png``, a section of ``report.md``).
 """
 
@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["REGIMEN_DIR", "regimen_manifest", "run_regimen_batch"]
+from .batch import REGIMEN_DIR, parse_time, run_batch
 
-#: sub-folder of a batch output folder holding the regimen batch
-REGIMEN_DIR = "regimen"
+__all__ = ["REGIMEN_DIR", "regimen_manifest", "run_regimen_batch"]
 
 
 def regimen_manifest(photos: pd.DataFrame) -> pd.DataFrame:
@@ -45,8 +44,6 @@ def regimen_manifest(photos: pd.DataFrame) -> pd.DataFrame:
         baseline photos with ``treated_at`` set to the first session's
         treatment time (empty when there is nothing to compare).
     """
-    from .batch import parse_time
-
     cols = ["photo", "subject", "treatment", "taken_at", "treated_at"]
     if photos.empty or "role" not in photos.columns:
         return pd.DataFrame(columns=cols)
@@ -86,8 +83,6 @@ def run_regimen_batch(folder, out_dir, photos: pd.DataFrame, *, workers: int | N
     -------
     BatchResult or None
     """
-    from .batch import run_batch
-
     out_dir = Path(out_dir)
     target = out_dir / REGIMEN_DIR
     manifest = regimen_manifest(photos)

@@ -8,7 +8,9 @@ keeps the two in step).
 Naming: units are the suffix (``_mm``, ``_mm2``, ``_deg``, ``_px``, ``_pct``,
 ``_h``); ``_ipd`` marks a calibration-free ratio (a length divided by the
 inter-pupillary distance, an area by its square); ``right``/``left`` are the
-subject's own sides.
+subject's own sides, placed before the unit (``jawline_height_right_mm``).
+:func:`column_name` is that rule and :func:`side_column` applies it to a
+metric already carrying its unit (the wide ``changes.csv`` columns).
 """
 
 from __future__ import annotations
@@ -47,10 +49,44 @@ _POSE = "Changes with head pitch and yaw; compare only photos whose pose agrees 
 _IPD = "Divided by the inter-pupillary distance: needs no calibration, so it is free of the iris calibration's ~4.5 % uncertainty (`mm_per_px_uncertainty_pct`)."
 
 
+#: unit suffixes of column names, longest first where one ends another's stem
+UNIT_SUFFIXES = ("_mm2", "_mm", "_pct", "_deg", "_px", "_ipd2", "_ipd", "_h")
+
+
+def column_name(stem: str, unit: str = "", side: str = "") -> str:
+    """The one naming rule: ``stem[_side][_unit]``.
+
+    ``unit`` ``""`` or ``"index"`` (dimensionless) adds no suffix; ``side``
+    ``""``, ``"mean"`` or ``"both"`` adds no side.  E.g.
+    ``column_name("jawline_height", "mm", "right") -> "jawline_height_right_mm"``.
+    """
+    side_part = f"_{side}" if side not in ("", "mean", "both") else ""
+    unit_part = f"_{unit}" if unit not in ("", "index") else ""
+    return f"{stem}{side_part}{unit_part}"
+
+
+def split_unit(name: str) -> tuple[str, str]:
+    """``(stem, unit)`` of a column or metric name by its :data:`UNIT_SUFFIXES` (unit ``""`` when none)."""
+    for suffix in UNIT_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix[1:]
+    return name, ""
+
+
+def side_column(metric: str, side: str) -> str:
+    """Column name of one side of a metric named with its unit: the side goes before the unit.
+
+    ``("jawline_lift_mm", "mean") -> "jawline_lift_mm"``,
+    ``("jawline_lift_mm", "right") -> "jawline_lift_right_mm"``,
+    ``("nlf_depth", "left") -> "nlf_depth_left"``.
+    """
+    stem, unit = split_unit(metric)
+    return column_name(stem, unit, side)
+
+
 def _side_pair(stem: str, unit: str, definition: str, **kw) -> list[Column]:
-    suffix = f"_{unit}" if unit not in ("", "index") else ""
     u = "" if unit == "index" else unit
-    return [Column(f"{stem}_{side}{suffix}", u, definition.replace("{side}", side), **kw)
+    return [Column(column_name(stem, unit, side), u, definition.replace("{side}", side), **kw)
             for side in ("right", "left")]
 
 

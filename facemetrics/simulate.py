@@ -14,6 +14,11 @@ Every function returns a :class:`Simulated` with the new image and the truth
   :func:`gamma`, :func:`white_balance`, :func:`jpeg`, :func:`noise`,
   :func:`blur`; :data:`NUISANCES` is the set the tests and the noise-floor
   validation use.
+- :func:`photo_jitter` (:data:`DEFAULT_JITTER`): the small random roll,
+  scale, brightness and noise of every photo of a simulated study;
+  :func:`encode_png` turns a simulated image into the bytes the analyser reads.
+- Whole simulated studies (folders of dated photos) are :mod:`facemetrics.study`,
+  which builds on this module (never the other way round).
 
 Images are ``(H, W, 3)`` uint8 RGB; points are ``(x, y)`` px; the levelled
 frame's ``v`` points down the face, so a lift is a negative ``v`` change.
@@ -180,22 +185,145 @@ class LiftField:
         return w
 
 
-def _lift_truth(analysis: PhotoAnalysis, fld: LiftField, mm: float) -> dict:
-    """Truth per region: the robust mean of the true upward displacement over the
-    region masks that :func:`facemetrics.compare.compare_photos` measures."""
-    from .align import make_grid
-    from .compare import REGIONS, region_lifts, region_masks
+#: spacing of the (u, v) sample points the lift truth is averaged over, mm
+TRUTH_STEP_MM = 0.25
 
-    grid = make_grid(analysis.points, analysis.frame)
-    u, v = grid.uv_maps()
-    lift = (mm * fld.weight(u, v)).astype(np.float32)
-    masks = region_masks(analysis.frame.to_mm(analysis.points[:, :2]), grid)
-    lifts = region_lifts(lift, masks)
+
+def _segment_distance(p: np.ndarray, chain: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distance from points to a polyline, with where its nearest point lies.
+
+    ``p`` (N, 2) and ``chain`` (K, 2) in mm.  Returns ``(distance, nearest,
+    interior)``: the distance (N,), the nearest point on the polyline (N, 2),
+    and whether that point is not one of the polyline's two ends (N,).
+    """
+    best = np.full(len(p), np.inf)
+    nearest = np.zeros_like(p)
+    interior = np.zeros(len(p), bool)
+    last = len(chain) - 2
+    for k in range(len(chain) - 1):
+        a, b = chain[k], chain[k + 1]
+        ab = b - a
+        t_raw = ((p - a) @ ab) / max(float(ab @ ab), 1e-12)
+        t = np.clip(t_raw, 0.0, 1.0)
+        q = a + t[:, None] * ab
+        d = np.hypot(*(p - q).T)
+        closer = d < best
+        best[closer], nearest[closer] = d[closer], q[closer]
+        at_end = ((k == 0) & (t_raw <= 0.0)) | ((k == last) & (t_raw >= 1.0))
+        interior[closer] = ~at_end[closer]
+    return best, nearest, interior
+
+
+def _inside_polygon(p: np.ndarray, poly: np.ndarray) -> np.ndarray:
+    """Even-odd ray casting: which points ``p`` (N, 2) lie inside the closed polygon ``poly`` (K, 2)."""
+    inside = np.zeros(len(p), bool)
+    x, y = p[:, 0], p[:, 1]
+    for (x0, y0), (x1, y1) in zip(poly, np.roll(poly, -1, axis=0)):
+        crosses = (y0 > y) != (y1 > y)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_cross = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+        inside ^= crosses & (x < x_cross)
+    return inside
+
+
+def truth_regions(points_uv: np.ndarray, step_mm: float = TRUTH_STEP_MM) -> tuple[np.ndarray, dict]:
+    """The comparison's lift regions rasterised independently of :mod:`facemetrics.compare`.
+
+    The same anatomical description as :func:`facemetrics.compare.region_masks`
+    (and ``docs/compare.md``), with its sizes, but its own code: sample points
+    every ``step_mm`` in the levelled frame (not the comparison's work grid),
+    exact point-to-segment distances to the raw landmark chain (no resampled
+    polyline, no offset polygons, no raster fill), a ray-casting test for the
+    mouth opening and a Delaunay test for the face's convex hull.  So a region
+    misplaced by the comparison (wrong chain, side, normal or landmark) makes
+    its measured lift differ from this truth.
+
+    - jawline: points inside the face (above the jaw contour, ``v`` less than
+      the chain's at that ``u``) whose distance to the jaw chain
+      (:data:`facemetrics.geometry.JAW_CHAIN_RIGHT` / ``_LEFT``) is within
+      :data:`facemetrics.compare.JAW_BAND_MM`, and whose nearest chain point is
+      not one of its ends (the band ends square at the gonion and the chin);
+    - jowl: those jawline points whose nearest chain point lies within
+      :data:`facemetrics.compare.JOWL_HALF_WIDTH_MM` (in ``u``) of the mouth corner;
+    - mouth_corner / cheek: discs of :data:`facemetrics.compare.MOUTH_CORNER_RADIUS_MM`
+      / :data:`facemetrics.compare.CHEEK_RADIUS_MM` around 61 / 291 and 50 / 280;
+    - every region leaves out the mouth opening (:data:`facemetrics.geometry.INNER_LIPS`)
+      and what lies outside the convex hull of the 468 mesh points.
+
+    Parameters
+    ----------
+    points_uv : ndarray, shape (478, 2)
+        Landmarks in the levelled frame, ``(u, v)`` mm.
+    step_mm : float
+        Sample spacing, mm.
+
+    Returns
+    -------
+    (samples, masks)
+        ``samples`` (N, 2) ``(u, v)`` mm; ``masks`` ``{(region, side): bool (N,)}``
+        for the regions of :data:`facemetrics.compare.REGIONS`.
+    """
+    from scipy.spatial import Delaunay
+
+    from .compare import CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM
+    from .geometry import (
+        CHEEK_LEFT, CHEEK_RIGHT, INNER_LIPS, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, MOUTH_LEFT, MOUTH_RIGHT,
+    )
+
+    uv = np.asarray(points_uv, dtype=np.float64)[:, :2]
+    mesh = uv[:468]
+    jaw = uv[list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT[1:])]
+    # every region lies within the box of the jaw chains and the discs (and within the mesh)
+    cheeks, mouth = uv[[CHEEK_RIGHT, CHEEK_LEFT]], uv[[MOUTH_RIGHT, MOUTH_LEFT]]
+    lo = np.min([jaw.min(0), cheeks.min(0) - CHEEK_RADIUS_MM, mouth.min(0) - MOUTH_CORNER_RADIUS_MM], axis=0)
+    hi = np.max([jaw.max(0), cheeks.max(0) + CHEEK_RADIUS_MM, mouth.max(0) + MOUTH_CORNER_RADIUS_MM], axis=0)
+    lo, hi = np.maximum(mesh.min(0), lo - 1.0), np.minimum(mesh.max(0), hi + 1.0)
+    us = np.arange(lo[0], hi[0] + step_mm, step_mm)
+    vs = np.arange(lo[1], hi[1] + step_mm, step_mm)
+    p = np.stack(np.meshgrid(us, vs), axis=-1).reshape(-1, 2)
+    keep = (Delaunay(mesh).find_simplex(p) >= 0) & ~_inside_polygon(p, uv[list(INNER_LIPS)])
+    order = np.argsort(jaw[:, 0])
+    above_jaw = p[:, 1] < np.interp(p[:, 0], jaw[order, 0], jaw[order, 1])
+    masks = {}
+    for side, chain, mc, ck in (("right", JAW_CHAIN_RIGHT, MOUTH_RIGHT, CHEEK_RIGHT),
+                                ("left", JAW_CHAIN_LEFT, MOUTH_LEFT, CHEEK_LEFT)):
+        c = uv[list(chain)]
+        near_chain = keep & above_jaw & np.all((p >= c.min(0) - JAW_BAND_MM[1]) & (p <= c.max(0) + JAW_BAND_MM[1]), axis=1)
+        idx = np.flatnonzero(near_chain)
+        d, nearest, interior = _segment_distance(p[idx], c)
+        in_band = interior & (d >= JAW_BAND_MM[0]) & (d <= JAW_BAND_MM[1])
+        band = np.zeros(len(p), bool)
+        band[idx[in_band]] = True
+        jowl = np.zeros(len(p), bool)
+        jowl[idx[in_band & (np.abs(nearest[:, 0] - uv[mc, 0]) <= JOWL_HALF_WIDTH_MM)]] = True
+        masks[("jawline", side)] = band
+        masks[("jowl", side)] = jowl
+        masks[("mouth_corner", side)] = keep & (np.hypot(*(p - uv[mc]).T) <= MOUTH_CORNER_RADIUS_MM)
+        masks[("cheek", side)] = keep & (np.hypot(*(p - uv[ck]).T) <= CHEEK_RADIUS_MM)
+    return p, masks
+
+
+def _lift_truth(analysis: PhotoAnalysis, fld: LiftField, mm: float) -> dict:
+    """Truth per region: the trimmed mean (the comparison's robust mean: :data:`facemetrics.compare.TRIM`
+    of the values cut from each end, as ``scipy.stats.trim_mean``) of the true upward
+    displacement ``mm * w(u, v)`` over the regions of :func:`truth_regions`, rasterised
+    without the comparison's code (so its region placement is tested, not assumed)."""
+    from .compare import REGIONS, TRIM
+
+    samples, masks = truth_regions(analysis.frame.to_mm(analysis.points[:, :2]))
+    lift = mm * fld.weight(samples[:, 0], samples[:, 1])
+
+    def trimmed(values: np.ndarray) -> float:
+        values = np.sort(values)
+        k = int(TRIM * values.size)
+        return float(values[k:values.size - k].mean()) if values.size else float("nan")
+
     truth = {}
     for region in REGIONS:
-        truth[f"{region}_lift_right_mm"] = lifts[region]["right"]
-        truth[f"{region}_lift_left_mm"] = lifts[region]["left"]
-        truth[f"{region}_lift_mm"] = lifts[region]["mean"]
+        r, l_ = (trimmed(lift[masks[(region, s)]]) for s in ("right", "left"))
+        truth[f"{region}_lift_right_mm"] = r
+        truth[f"{region}_lift_left_mm"] = l_
+        truth[f"{region}_lift_mm"] = 0.5 * (r + l_)
     return truth
 
 
@@ -242,8 +370,9 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "f
         ``image`` of the same size as ``analysis.photo.rgb``; ``truth`` has,
         for every region of :data:`facemetrics.compare.REGIONS`,
         ``{region}_lift_right_mm``, ``{region}_lift_left_mm`` and
-        ``{region}_lift_mm`` (their mean): the same robust mean of the true
-        displacement over the same region masks that the comparison uses.
+        ``{region}_lift_mm`` (their mean): the robust mean of the true
+        displacement over each region, rasterised by :func:`truth_regions`
+        with code of its own (not the comparison's masks).
         The jawline band lies where the field is full, so for ``side="both"``
         ``jawline_lift_mm == mm``; the cheek (above the nose base) is 0.
         Also ``lift_mm`` (= ``mm``) and ``side``.
@@ -409,14 +538,48 @@ NUISANCES = {
 }
 
 
-def __getattr__(name: str):
-    """``simulate.study`` and its design constants live in :mod:`facemetrics.study`
-    (imported lazily: study itself builds on :func:`lift`)."""
-    if name in ("study", "true_change", "DEFAULT_DESIGN", "DEFAULT_JITTER"):
-        from . import study as _study
+#: the small hand-held variation of every photo of a simulated study (:func:`photo_jitter`):
+#: uniform in ±roll_deg, ±scale (fraction), ±brightness (fraction); Gaussian sensor noise
+#: (SD, 8-bit levels); JPEG quality of the written file
+DEFAULT_JITTER = dict(roll_deg=0.5, scale=0.01, brightness=0.03, noise=2.0, jpeg_quality=92)
 
-        return getattr(_study, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+def photo_jitter(rgb: np.ndarray, rng: np.random.Generator, ranges: dict) -> tuple[np.ndarray, dict]:
+    """Small random roll, scale, brightness and sensor noise (no real change), as in :data:`DEFAULT_JITTER`.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8 RGB
+    rng : numpy.random.Generator
+        Every draw comes from it (roll, scale, brightness, then the noise).
+    ranges : dict
+        ``roll_deg`` (deg), ``scale`` and ``brightness`` (fractions): uniform in
+        ± that; ``noise``: Gaussian SD in 8-bit levels.  Missing keys: 0.
+
+    Returns
+    -------
+    (ndarray, dict)
+        The image (same shape, uint8) and what was drawn:
+        ``jitter_roll_deg``, ``jitter_scale``, ``jitter_brightness``.
+    """
+    h, w = rgb.shape[:2]
+    roll = float(rng.uniform(-1, 1) * ranges.get("roll_deg", 0.0))
+    scale = 1.0 + float(rng.uniform(-1, 1) * ranges.get("scale", 0.0))
+    bright = 1.0 + float(rng.uniform(-1, 1) * ranges.get("brightness", 0.0))
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), roll, scale)
+    out = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    out = out.astype(np.float32) * bright
+    sigma = float(ranges.get("noise", 0.0))
+    if sigma > 0:
+        out += rng.normal(0.0, sigma, out.shape).astype(np.float32)
+    out = np.clip(out, 0, 255).round().astype(np.uint8)
+    return out, {"jitter_roll_deg": roll, "jitter_scale": scale, "jitter_brightness": bright}
+
+
+def encode_png(rgb: np.ndarray) -> bytes:
+    """A simulated ``(H, W, 3)`` uint8 RGB image as lossless PNG bytes (what :func:`facemetrics.analyze_photo` reads)."""
+    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+    return buf.tobytes()
 
 
 # -----------------------------------------------------------------------------

@@ -737,7 +737,7 @@ class Store:
         return folder, table
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
-               seed: int = 0, min_effect: float = 0.3, progress: bool = False):
+               seed: int = 0, min_effect: float | None = None, progress: bool = False):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and

@@ -1,9 +1,10 @@
-"""Simulated before/after studies with known truth (``facemetrics.simulate.study``).
+"""Simulated before/after studies with known truth.
 
 :func:`study` writes a folder of dated JPEG photos, as a real study would
 produce them, in which the lower face of every photo has been lifted by a
 **known** amount that follows the decay model of
-:mod:`facemetrics.series`::
+:mod:`facemetrics.decay.model` (:func:`true_change` is
+:func:`facemetrics.decay.model.decay_model` in the design's terms)::
 
     true_lift(t) = 0                                                 t < 0
     true_lift(t) = lasting + (peak - lasting) * 2 ** (-t / half_life)  t >= 0
@@ -39,7 +40,12 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "study", "true_change"]
+from .analyze import analyze_photo
+from .decay.model import decay_model
+from .loader import load_photo
+from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
+
+__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "design_photos", "study", "true_change"]
 
 #: the issue's design: microcurrent 2 mm peak fading with a 3 h half-life;
 #: RF 1.5 mm that lasts (times in hours since treatment)
@@ -50,10 +56,6 @@ DEFAULT_DESIGN = {
                times_h=[-0.5, 1, 6, 24, 48, 96, 168, 336]),
 }
 
-#: nuisance jitter per photo: uniform in ±roll_deg, ±scale (fraction),
-#: ±brightness (fraction); Gaussian sensor noise (8-bit levels); JPEG quality
-DEFAULT_JITTER = dict(roll_deg=0.5, scale=0.01, brightness=0.03, noise=2.0, jpeg_quality=92)
-
 #: hand-held selfie variation per photo (3-D re-rendering, :func:`facemetrics.simulate.head_pose`):
 #: Gaussian head pitch and yaw (SD, deg) and camera distance (mean, SD, mm; clipped to 30-60 cm)
 DEFAULT_POSE = dict(pitch_sd_deg=1.5, yaw_sd_deg=2.0, camera_mm=450.0, camera_sd_mm=50.0)
@@ -62,10 +64,25 @@ _START = datetime(2026, 11, 2, 8, 0, 0)
 
 
 def true_change(t_h, peak_mm: float, half_life_h: float, lasting_mm: float = 0.0):
-    """True lift (mm) ``t_h`` hours after treatment (0 before treatment)."""
-    t = np.asarray(t_h, dtype=float)
-    val = lasting_mm + (peak_mm - lasting_mm) * np.exp2(-np.clip(t, 0, None) / half_life_h)
-    return np.where(t < 0, 0.0, val)
+    """True lift (mm) ``t_h`` hours after treatment (0 before treatment).
+
+    The decay model :func:`facemetrics.decay.model.decay_model` with
+    ``lasting = lasting_mm`` and ``transient = peak_mm - lasting_mm``; a
+    float for a scalar ``t_h``, else an array of ``t_h``'s shape.
+    """
+    return decay_model(t_h, lasting_mm, peak_mm - lasting_mm, half_life_h)
+
+
+def design_photos(design: dict | None = None) -> list[tuple[str, float, float]]:
+    """``(treatment, hours_since_treatment, true_lift_mm)`` of every photo of one subject of ``design``.
+
+    Treatments in sorted order, times as the design lists them; default
+    :data:`DEFAULT_DESIGN`.  The truth each photo of :func:`study` is lifted by.
+    """
+    design = DEFAULT_DESIGN if design is None else design
+    return [(treatment, float(t), float(true_change(t, spec["peak_mm"], spec["half_life_h"],
+                                                   spec.get("lasting_mm", 0.0))))
+            for treatment, spec in sorted(design.items()) for t in spec["times_h"]]
 
 
 @dataclass
@@ -89,8 +106,6 @@ class StudyInfo:
 def _lift(analysis, mm: float) -> np.ndarray:
     if abs(mm) < 1e-9:
         return analysis.photo.rgb.copy()
-    from .simulate import lift
-
     return lift(analysis, mm, side="both").image
 
 
@@ -98,29 +113,12 @@ def _posed(analysis, rgb: np.ndarray, rng: np.random.Generator, pose: dict) -> t
     """Re-render at a random head pose and camera distance (no change of the skin)."""
     if not pose:
         return rgb, {}
-    from .simulate import head_pose
-
     pitch = float(rng.normal(0.0, pose.get("pitch_sd_deg", 0.0)))
     yaw = float(rng.normal(0.0, pose.get("yaw_sd_deg", 0.0)))
     d0 = float(pose.get("camera_mm", 450.0))
     cam = float(np.clip(rng.normal(d0, pose.get("camera_sd_mm", 0.0)), 300.0, 600.0))
     out = head_pose(analysis, pitch, yaw, 0.0, image=rgb, camera_mm=d0, camera_to_mm=cam).image
     return out, {"pose_pitch_deg": pitch, "pose_yaw_deg": yaw, "camera_mm": cam}
-
-
-def _jitter(rgb: np.ndarray, rng: np.random.Generator, jitter: dict) -> tuple[np.ndarray, dict]:
-    h, w = rgb.shape[:2]
-    roll = float(rng.uniform(-1, 1) * jitter.get("roll_deg", 0.0))
-    scale = 1.0 + float(rng.uniform(-1, 1) * jitter.get("scale", 0.0))
-    bright = 1.0 + float(rng.uniform(-1, 1) * jitter.get("brightness", 0.0))
-    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), roll, scale)
-    out = cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
-    out = out.astype(np.float32) * bright
-    sigma = float(jitter.get("noise", 0.0))
-    if sigma > 0:
-        out += rng.normal(0.0, sigma, out.shape).astype(np.float32)
-    out = np.clip(out, 0, 255).round().astype(np.uint8)
-    return out, {"jitter_roll_deg": roll, "jitter_scale": scale, "jitter_brightness": bright}
 
 
 def _save_jpeg(rgb: np.ndarray, path: Path, taken_at: datetime, quality: int) -> None:
@@ -186,9 +184,6 @@ def study(
         ``peak_mm``, ``half_life_h``, ``lasting_mm``, ``base_photo`` and the
         jitter drawn).
     """
-    from .analyze import analyze_photo
-    from .loader import load_photo
-
     design = DEFAULT_DESIGN if design is None else design
     jitter = DEFAULT_JITTER if jitter is None else jitter
     pose = DEFAULT_POSE if pose is None else pose
@@ -205,7 +200,7 @@ def study(
         f = min(1.0, max_side / max(h, w))
         if f < 1.0:
             rgb = cv2.resize(rgb, (int(round(w * f)), int(round(h * f))), interpolation=cv2.INTER_AREA)
-        ana = analyze_photo(_png(rgb), name=p.name)
+        ana = analyze_photo(encode_png(rgb), name=p.name)
         if not ana.ok:
             raise ValueError(f"base photo {p} cannot be measured: {ana.error}")
         bases.append((p, ana))
@@ -224,7 +219,7 @@ def study(
                 true = float(true_change(t, spec["peak_mm"], spec["half_life_h"], spec.get("lasting_mm", 0.0)))
                 img = _lift(ana, true)
                 img, posed = _posed(ana, img, rng, pose)
-                img, drawn = _jitter(img, rng, jitter)
+                img, drawn = photo_jitter(img, rng, jitter)
                 drawn.update(posed)
                 taken = treated_at + timedelta(hours=float(t))
                 taken = taken.replace(microsecond=0)
@@ -240,8 +235,3 @@ def study(
     manifest = out_dir / "manifest.csv"
     table.to_csv(manifest, index=False, float_format="%.6g", lineterminator="\n")
     return StudyInfo(folder=out_dir, manifest=manifest, table=table)
-
-
-def _png(rgb: np.ndarray) -> bytes:
-    ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
-    return buf.tobytes()

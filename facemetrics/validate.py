@@ -7,15 +7,20 @@
    with a jittered baseline: bias, slope and RMSE of ``jawline_lift_mm`` and
    ``mouth_corner_lift_mm`` (mean side).
 2. **False lift under every nuisance**: an unlifted photo under each
-   nuisance of :mod:`facemetrics.simulate` (roll, rescale, shift,
-   brightness, gamma, white balance, JPEG, noise, blur): |lift| reported.
+   nuisance of :data:`facemetrics.simulate.NUISANCES` (the set the default
+   noise floors were measured with: roll, rescale, shift, brightness, gamma,
+   white balance, JPEG, noise, blur, identity): |lift| reported, and the
+   default floors' rule (:func:`facemetrics.compare.noise_floors_from_nuisances`)
+   applied to these pairs beside :data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`.
    **2b.** The same under 3-D changes: the head re-rendered at another pitch
    or yaw, or the camera moved (:func:`facemetrics.simulate.head_pose`), with
    no true change and with a 2 mm lift (``pose3d.csv``).
 3. **Fold index monotonicity**: :func:`facemetrics.simulate.deepen_fold` with
    increasing darkening; the ``nlf_depth`` change must increase.
-4. **Repeatability**: jitter-only repeats: SD of each change = the default
-   noise floor per metric.
+4. **Repeatability**: jitter-only repeats against one jittered baseline:
+   the noise floor from repeats of :func:`facemetrics.compare.noise_floors_from_repeats`
+   (``t(0.975, n) x RMS`` of the changes; right and left pooled), the floor a
+   comparison with repeat photos uses.
 5. **Claim test**: simulated studies with known truth through the whole
    pipeline (study -> batch -> timeline): the issue's design, a lift that does
    not fade, and a study with too few photos.
@@ -29,8 +34,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pandas as pd
+
+from . import simulate
+from .analyze import analyze_photo
+from .batch import run_batch, run_timeline
+from .compare import (
+    DEFAULT_NOISE_FLOORS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
+    noise_floors_from_repeats,
+)
+from .export import write_csv, write_json
+from .loader import load_photo
+from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
+from .study import DEFAULT_DESIGN, study
 
 __all__ = ["run_validation"]
 
@@ -39,8 +57,6 @@ _LIFTS = ("jawline_lift_mm", "mouth_corner_lift_mm")
 
 
 def _changes(before, after) -> dict:
-    from .compare import compare_photos
-
     comp = compare_photos(before, after)
     df = comp.to_frame()
     out = {(r.metric, r.side): r.change for r in df.itertuples()} | {("_status", ""): comp.status}
@@ -51,58 +67,19 @@ def _changes(before, after) -> dict:
 
 
 def _base(max_side: int):
-    import cv2
-
-    from .analyze import analyze_photo
-    from .loader import load_photo
-    from .study import _png
-
     rgb = load_photo(_SAMPLE).rgb
     f = min(1.0, max_side / max(rgb.shape[:2]))
     rgb = cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
-    return analyze_photo(_png(rgb), name="base")
+    return analyze_photo(encode_png(rgb), name="base")
 
 
 def _jittered(rgb, rng):
-    from .analyze import analyze_photo
-    from .study import DEFAULT_JITTER, _jitter, _png
-
-    img, _ = _jitter(rgb, rng, DEFAULT_JITTER)
-    return analyze_photo(_png(img), name="jittered")
+    img, _ = photo_jitter(rgb, rng, DEFAULT_JITTER)
+    return analyze_photo(encode_png(img), name="jittered")
 
 
-def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0) -> dict:
-    """Run every check; write the tables, the figure and ``validation.json``.
-
-    Parameters
-    ----------
-    out_dir : str or path-like
-    quick : bool
-        Fewer repeats and subjects (for tests; bounds are wider).
-    workers : int, optional
-        Workers for the simulated-study batches.
-    seed : int
-
-    Returns
-    -------
-    dict
-        The summary (also in ``validation.json``) with ``lines``: one
-        sentence per check.
-    """
-    from . import simulate
-    from .analyze import analyze_photo
-    from .batch import run_batch, run_timeline
-    from .export import write_csv, write_json
-    from .study import DEFAULT_DESIGN, _png, study
-
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    rng = np.random.default_rng(seed)
-    base = _base(640)
-    reps = 3 if quick else 6
-    ref = _jittered(base.photo.rgb, rng)
-    summary: dict = {"quick": quick, "lines": []}
-
+def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict) -> pd.DataFrame:
+    """1. Recovered vs true lift: ``recovery.csv``; bias, slope and RMSE per lift metric."""
     # 1. recovery
     rec = []
     for true in (0.0, 0.5, 1.0, 2.0, 3.0):
@@ -121,16 +98,21 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
         s = summary["recovery"][m]
         summary["lines"].append(f"recovery {m}: slope {s['slope']:.3f}, bias {s['bias_mm']:+.3f} mm, "
                                 f"RMSE {s['rmse_mm']:.3f} mm")
+    return rec
 
-    # 2. false lift under nuisances (unlifted photo vs the clean base)
-    nuis = {"roll 3 deg": lambda a: simulate.roll(a, 3.0), "rescale 0.9": lambda a: simulate.rescale(a, 0.9),
-            "shift 20 px": lambda a: simulate.shift(a, 20, 10), "brightness 1.2": lambda a: simulate.brightness(a, 1.2),
-            "gamma 0.8": lambda a: simulate.gamma(a, 0.8), "white balance": lambda a: simulate.white_balance(a),
-            "jpeg q60": lambda a: simulate.jpeg(a, 60), "noise 4": lambda a: simulate.noise(a, 4.0),
-            "blur 1 px": lambda a: simulate.blur(a, 1.0)}
-    nrows = []
-    for name, fn in nuis.items():
-        ch = _changes(base, analyze_photo(_png(fn(base).image), name=name))
+
+def _metric_changes(ch: dict) -> dict:
+    """The ``{(metric, side): change}`` part of :func:`_changes` (no status, floor or verdict)."""
+    return {k: v for k, v in ch.items() if not k[0].startswith("_") and isinstance(v, (int, float))}
+
+
+def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
+    """2. False lift of an unlifted photo under each nuisance of
+    :data:`facemetrics.simulate.NUISANCES`: ``nuisance.csv``."""
+    nrows, pairs = [], []
+    for name, fn in simulate.NUISANCES.items():
+        ch = _changes(base, analyze_photo(encode_png(fn(base).image), name=name))
+        pairs.append(_metric_changes(ch))
         nrows += [dict(nuisance=name, metric=m, false_lift_mm=ch.get((m, "mean"), np.nan),
                        status=ch[("_status", "")]) for m in _LIFTS]
     nuis_df = pd.DataFrame(nrows)
@@ -138,7 +120,17 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     summary["false_lift_max_mm"] = {m: float(g["false_lift_mm"].abs().max()) for m, g in nuis_df.groupby("metric")}
     summary["lines"].append("largest false lift under a nuisance: " + ", ".join(
         f"{m} {v:.3f} mm" for m, v in summary["false_lift_max_mm"].items()))
+    # the default floors' rule on this one face, beside the defaults (measured on 25 faces)
+    floors = noise_floors_from_nuisances(pairs)
+    summary["nuisance_floor"] = {f"{m}|mean": floors.get((m, "mean"), float("nan")) for m in _LIFTS}
+    summary["lines"].append(f"default-floor rule ({NUISANCE_FLOOR_FACTOR:g} x largest nuisance change) on this face: " + ", ".join(
+        f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f})"
+        for m in _LIFTS))
+    return nuis_df
 
+
+def _check_pose3d(base, out: Path, summary: dict) -> pd.DataFrame:
+    """2b. Head pose and camera distance, re-rendered, with no change or a 2 mm lift: ``pose3d.csv``."""
     # 2b. 3-D: head pose and camera distance (re-rendered; no true change, or a 2 mm lift)
     prow = []
     cases = {"pitch +3 deg": dict(pitch_deg=3.0), "pitch -3 deg": dict(pitch_deg=-3.0),
@@ -150,7 +142,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
                 continue
             img = simulate.lift(base, true) if true else None
             sim = simulate.head_pose(base, image=img, **kw)
-            ch = _changes(base, analyze_photo(_png(sim.image), name=name))
+            ch = _changes(base, analyze_photo(encode_png(sim.image), name=name))
             prow.append(dict(case=name, true_lift_mm=true,
                              measured_mm=ch.get(("jawline_lift_mm", "mean"), np.nan),
                              noise_floor_mm=ch.get(("_floor", "jawline_lift_mm"), np.nan),
@@ -165,35 +157,49 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     summary["lines"].append(f"3-D pose / camera distance (pitch ±3-6 deg, yaw 5 deg, camera 35-60 cm): largest "
                             f"|jawline lift error| {err.max():.3f} mm; no-change cases with a lift/sag verdict: "
                             f"{int(((pose_df.true_lift_mm == 0) & ~pose_df.verdict.isin(['within_noise'])).sum())}")
+    return pose_df
 
+
+def _check_folds(base, out: Path, summary: dict) -> pd.DataFrame:
+    """3. The fold depth change must increase with the darkening: ``folds.csv``."""
     # 3. fold monotonicity
     frows = []
     for frac in (0.0, 0.1, 0.2, 0.3, 0.4):
         img = base.photo.rgb if frac == 0 else simulate.deepen_fold(base, frac, "both").image
-        ch = _changes(base, analyze_photo(_png(img), name=f"fold{frac}"))
+        ch = _changes(base, analyze_photo(encode_png(img), name=f"fold{frac}"))
         frows.append(dict(darkening=frac, nlf_depth_change_right=ch.get(("nlf_depth", "right"), np.nan),
                           nlf_depth_change_left=ch.get(("nlf_depth", "left"), np.nan)))
     folds = pd.DataFrame(frows)
     write_csv(folds, out / "folds.csv")
     summary["fold_monotonic"] = bool(all(np.all(np.diff(folds[c]) > 0) for c in folds.columns[1:]))
     summary["lines"].append(f"fold depth change increases with darkening: {summary['fold_monotonic']}")
+    return folds
 
-    # 4. repeatability -> noise floor
-    rrows = []
-    for k in range(2 * reps):
-        ch = _changes(ref, _jittered(base.photo.rgb, rng))
-        rrows.append({f"{m}|{s}": v for (m, s), v in ch.items() if not m.startswith("_") and isinstance(v, (int, float))})
-    rep = pd.DataFrame(rrows)
-    floors = pd.DataFrame({"metric_side": rep.columns, "sd": rep.std(ddof=1).values,
-                           "noise_floor_2sd": 2 * rep.std(ddof=1).values})
+
+def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) -> pd.DataFrame:
+    """4. Jitter-only repeats: the floor of :func:`facemetrics.compare.noise_floors_from_repeats`
+    per metric (``repeatability.csv``, beside :data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`)."""
+    pairs = [_metric_changes(_changes(ref, _jittered(base.photo.rgb, rng))) for _ in range(2 * reps)]
+    floor = noise_floors_from_repeats(pairs, defaults={})  # the measured floor itself, no default under it
+    rows = []
+    for key in sorted(floor):
+        vals = [v for ch in pairs for (m, s), v in ch.items() if (m, "mean" if s == "mean" else "side") == key]
+        vals = np.asarray([v for v in vals if np.isfinite(v)], dtype=float)
+        rows.append(dict(metric=key[0], side=key[1], n_changes=vals.size,
+                         rms=float(np.sqrt(np.mean(vals ** 2))) if vals.size else np.nan,
+                         noise_floor=floor[key], default_noise_floor=DEFAULT_NOISE_FLOORS.get(key, np.nan)))
+    floors = pd.DataFrame(rows)
     write_csv(floors, out / "repeatability.csv")
-    summary["noise_floor_2sd"] = {r.metric_side: float(r.noise_floor_2sd) for r in floors.itertuples()
-                                  if r.metric_side.split("|")[0] in _LIFTS + ("nlf_depth",)}
-    summary["lines"].append("noise floor (2 SD of jitter-only repeats): " + ", ".join(
-        f"{k} {v:.3f}" for k, v in summary["noise_floor_2sd"].items() if k.endswith("|mean") or "nlf" in k))
+    summary["noise_floor_repeats"] = {f"{r.metric}|{r.side}": float(r.noise_floor) for r in floors.itertuples()
+                                      if r.metric in _LIFTS + ("nlf_depth",)}
+    summary["lines"].append(f"noise floor from {len(pairs)} jitter-only repeats (t x RMS): " + ", ".join(
+        f"{k} {v:.3f}" for k, v in summary["noise_floor_repeats"].items()))
+    return floors
 
+
+def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int) -> pd.DataFrame:
+    """5. The claim test on simulated studies with known truth, through batch and timeline: ``claims.csv``."""
     # 5. claim test on simulated studies with known truth
-    subjects = 2 if quick else 3
     mc = DEFAULT_DESIGN["microcurrent"]
     scenarios = {
         "issue design": DEFAULT_DESIGN,
@@ -217,7 +223,41 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
         summary["lines"].append(f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} "
                                 f"(half-life {r['half_life_h']:.1f} h [{r['half_life_h_ci_low']:.1f}, "
                                 f"{r['half_life_h_ci_high']:.1f}])")
+    return claims
 
+
+def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0) -> dict:
+    """Run every check; write the tables, the figure and ``validation.json``.
+
+    Parameters
+    ----------
+    out_dir : str or path-like
+    quick : bool
+        Fewer repeats and subjects (for tests; bounds are wider).
+    workers : int, optional
+        Workers for the simulated-study batches.
+    seed : int
+
+    Returns
+    -------
+    dict
+        The summary (also in ``validation.json``) with ``lines``: one
+        sentence per check.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    base = _base(640)
+    reps = 3 if quick else 6
+    ref = _jittered(base.photo.rgb, rng)
+    summary: dict = {"quick": quick, "lines": []}
+    # the order matters: recovery and repeatability draw from the same generator
+    rec = _check_recovery(base, ref, rng, reps, out, summary)
+    nuis_df = _check_nuisances(base, out, summary)
+    _check_pose3d(base, out, summary)
+    folds = _check_folds(base, out, summary)
+    _check_repeatability(base, ref, rng, reps, out, summary)
+    _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed)
     _figure(rec, nuis_df, folds, out / "validation.png")
     write_json(summary, out / "validation.json")
     return summary

@@ -373,3 +373,29 @@ def test_london_smile_pair_is_not_headlined_as_a_lift():
     c = compare_photos(LONDON / "london_021_m48_white_neutral.jpg", LONDON / "london_021_m48_white_smiling.jpg")
     h = app.headline(c.to_frame(), c.messages)
     assert not HEADLINE.match(h[0].upper() + h[1:]), h
+
+
+def test_default_roles_count_hours_like_the_batch():
+    """First usable photo = before; hours by facemetrics.batch.hours_between (instants when both have an offset)."""
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    app = _app_module()
+    cet, cest = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
+
+    def shot(name, taken, ok=True):
+        return SimpleNamespace(name=name, ok=ok, photo=SimpleNamespace(taken_at=taken))
+
+    photos = [shot("after.jpg", datetime(2026, 3, 29, 12, 0, tzinfo=cest)),  # clocks went forward overnight
+              shot("before.jpg", datetime(2026, 3, 28, 12, 0, tzinfo=cet)),
+              shot("blurred.jpg", datetime(2026, 3, 28, 13, 0, tzinfo=cet), ok=False),
+              shot("no_exif.jpg", None)]
+    roles = app.default_roles(photos, "rf").set_index("photo")
+    assert list(roles.index) == ["before.jpg", "blurred.jpg", "after.jpg", "no_exif.jpg"]
+    assert list(roles["role"]) == ["before", "ignore", "after", "after"]
+    assert roles.loc["before.jpg", "hours_since_treatment"] == 0.0
+    assert roles.loc["after.jpg", "hours_since_treatment"] == 23.0  # 23 h elapsed, not the 24 wall-clock hours
+    assert pd.isna(roles.loc["no_exif.jpg", "hours_since_treatment"])
+    assert set(roles["treatment"]) == {"rf"}

@@ -46,7 +46,29 @@ def test_hours_between():
 def test_change_column():
     assert change_column("jawline_lift_mm", "mean") == "jawline_lift_mm"
     assert change_column("jawline_lift_mm", "right") == "jawline_lift_right_mm"
-    assert change_column("nlf_depth_change", "left") == "nlf_depth_change_left"
+    assert change_column("lower_face_area_mm2", "left") == "lower_face_area_left_mm2"
+    assert change_column("nlf_depth", "left") == "nlf_depth_left"
+
+
+def test_change_columns_follow_the_schema_naming_rule():
+    """The wide columns of a per-side metric are the photo columns' names (schema's one rule)."""
+    from facemetrics.compare import METRICS
+    from facemetrics.schema import PHOTO_COLUMNS
+
+    per_side = [m.metric for m in METRICS if "right" in m.sides and m.metric in {
+        "jawline_height_mm", "jaw_angle_deg", "mouth_corner_height_mm", "cheek_height_mm", "nlf_length_mm",
+        "nlf_contrast_pct", "nlf_depth", "jowl_sag_mm"}]
+    assert len(per_side) >= 6
+    for metric in per_side:
+        for side in ("right", "left"):
+            assert change_column(metric, side) in PHOTO_COLUMNS, (metric, side)
+
+
+def test_headline_metrics_are_produced_by_the_comparison():
+    from facemetrics.batch import HEADLINE_METRICS
+    from facemetrics.compare import METRICS
+
+    assert set(HEADLINE_METRICS) <= {m.metric for m in METRICS}, HEADLINE_METRICS
 
 
 def test_folder_convention(folder):
@@ -106,7 +128,7 @@ def test_interrupted_run_resumes_identically(folder, clean, tmp_path, stage, wor
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False, _hook=hook)
+        run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False, on_progress=hook)
     assert any((out / ".cache").rglob("*.json"))
     res = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
     assert res.n_cached >= 5
@@ -116,8 +138,29 @@ def test_interrupted_run_resumes_identically(folder, clean, tmp_path, stage, wor
     assert again.n_measured == 0 and again.n_compared == 0
 
 
+def test_session_tasks_equal_photo_then_comparison_tasks(folder, clean, tmp_path, monkeypatch):
+    """Issue 12: measuring and comparing session by session (each photo measured once, in the
+    process that compares it) writes the same bytes as a task per photo then a task per
+    comparison, in one process or two."""
+    from facemetrics import batch
+
+    res, clean_out = clean
+    assert batch._by_session(True, 2, 2) and not batch._by_session(False, 2, 2)
+    assert not batch._by_session(True, 1, 2)
+    n_files = len(res.photos) - int(res.photos["status"].isin(["unreadable"]).sum())
+    assert res.n_measured == n_files  # every readable file measured once, none twice
+    assert res.n_compared == len(res.changes) > 0 and res.n_compare_cached == 0
+    monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: False)
+    for workers in (1, 2):
+        out = tmp_path / f"per_photo{workers}"
+        again = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
+        assert again.n_compared == res.n_compared
+        for name in ("photos.csv", "changes.csv", "long.csv"):
+            assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (workers, name)
+
+
 def test_killed_subprocess_resumes(folder, clean, tmp_path):
-    """A real kill (SIGKILL) of a CLI batch, then a re-run: same CSVs as one clean run."""
+    """A real kill (SIGKILL) of a CLI batch mid-run, then a re-run: same CSVs as one clean run."""
     import os
     import signal
     import subprocess
@@ -136,8 +179,12 @@ def test_killed_subprocess_resumes(folder, clean, tmp_path):
         if len(list((out / ".cache" / "photo").glob("*.json"))) >= 4:
             break
         time.sleep(0.05)
+    assert proc.poll() is None, "the first run finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
+    assert proc.wait() == -signal.SIGKILL
+    # killed mid-run: some photos measured and cached, none of the tables (written at the end) there
+    assert len(list((out / ".cache" / "photo").glob("*.json"))) >= 1
+    assert not any((out / name).exists() for name in ("photos.csv", "changes.csv", "long.csv"))
     subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for name in ("photos.csv", "changes.csv", "long.csv"):
         assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name

@@ -106,6 +106,21 @@ def test_gif_found_in_folders_like_analyze_accepts_it(tmp_path):
     assert [p.name for p in find_study_photos(tmp_path)] == ["a.gif"]
 
 
+def test_folder_search_skips_hidden_files_and_folders_everywhere(tmp_path):
+    """One photo finder: ``analyze``'s folder search and ``batch`` skip the same hidden paths."""
+    from PIL import Image
+
+    from facemetrics.batch import find_study_photos
+    from facemetrics.cli import find_photos
+
+    for rel in ("a.JPG", ".b.jpg", ".git/c.jpg", "S1/.thumbs/d.png", "S1/e.png", "notes.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        Image.new("RGB", (8, 8)).save(tmp_path / rel, format="PNG")
+    want = ["S1/e.png", "a.JPG"]  # sorted by path
+    assert [p.relative_to(tmp_path).as_posix() for p in find_photos([str(tmp_path)])] == want
+    assert [p.relative_to(tmp_path).as_posix() for p in find_study_photos(tmp_path)] == want
+
+
 # ---------------------------------------------------------------- timeline
 
 

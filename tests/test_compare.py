@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import LONDON, SAMPLES, png_bytes
+from conftest import SAMPLES, png_bytes
 from facemetrics import Comparison, analyze_photo, compare_photos
 from facemetrics import compare as cp
 from facemetrics import simulate as sim
@@ -320,5 +320,21 @@ def test_london_different_people_are_refused(london):
         assert (c.to_frame().verdict == "refused").all()
 
 
-def test_london_dir_is_where_conftest_says():
-    assert LONDON.name == "london_ccby"
+def test_london_set_is_whole(london_dir):
+    """The London tests above rely on 12 people, each with a neutral and a smiling photo
+    (the folder's PROVENANCE.md): a missing or renamed photo fails here, by name."""
+    neutral = sorted(london_dir.glob("*_neutral.jpg"))
+    assert len(neutral) == 12, [p.name for p in neutral]
+    missing = [p.name for p in neutral if not p.with_name(p.name.replace("_neutral", "_smiling")).is_file()]
+    assert not missing, missing
+
+
+def test_noise_floors_from_nuisances_is_the_default_floor_rule():
+    pairs = [{("jawline_lift_mm", "right"): 0.04, ("jawline_lift_mm", "left"): -0.05,
+              ("jawline_lift_mm", "mean"): -0.005},
+             {("jawline_lift_mm", "right"): 0.01, ("jawline_lift_mm", "left"): float("nan"),
+              ("jawline_lift_mm", "mean"): 0.0101}]
+    floors = cp.noise_floors_from_nuisances(pairs)
+    # 1.25 x the largest |change| (sides pooled), rounded up to two significant digits
+    assert floors == {("jawline_lift_mm", "side"): pytest.approx(0.063),
+                      ("jawline_lift_mm", "mean"): pytest.approx(0.013)}

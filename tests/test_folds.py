@@ -1,8 +1,10 @@
 """Property tests of the nasolabial-fold measures (facemetrics.folds) and the jaw
-edge (facemetrics.jaw.jaw_edge) on small synthetic skin images: the depth index
-rises strictly with a valley's darkness and width on the line and beside it,
-ignores brightness scaling and shading gradients, swaps sides when mirrored,
-and the found line follows a valley smoothly."""
+contour (facemetrics.jaw) on small synthetic images: the depth index rises
+strictly with a valley's darkness and width on the line and beside it, ignores
+brightness scaling and shading gradients, swaps sides when mirrored, and the
+found line follows a valley smoothly; the jaw contour refined on the image finds
+a known jaw-to-neck edge, falls back to the oval + 2 mm where there is none, and
+swaps sides when mirrored."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ import pytest
 
 from facemetrics import folds
 from facemetrics.folds import fold_metrics
-from facemetrics.geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, Frame
-from facemetrics.jaw import JAW_EDGE_OFFSET_MM, jaw_edge
+from facemetrics.geometry import GONION_LEFT, GONION_RIGHT, LOWER_OVAL, NLF_PATH_LEFT, NLF_PATH_RIGHT, Frame
+from facemetrics.jaw import JAW_EDGE_OFFSET_MM, jaw_edge, jaw_metrics, refine_jaw_edge
 
 MM = 0.25  # mm per px of the synthetic images
 H = W = 400
@@ -174,3 +176,127 @@ def test_jaw_edge_moves_the_oval_outward():
     r_edge = np.hypot(edge[:, 0] / 60, (edge[:, 1] - 40) / 50)
     assert np.all(r_edge > r_oval)
     np.testing.assert_allclose(np.linalg.norm(edge - oval, axis=1), JAW_EDGE_OFFSET_MM, rtol=1e-9)
+
+
+# --- jaw contour refined on the image (facemetrics.jaw.refine_jaw_edge) -----------------
+
+JAW_MM = 0.25  # mm per px of the synthetic jaw images
+JAW_W, JAW_H = 560, 520
+#: true jaw-to-neck edge: lower half of an ellipse (levelled mm), centre v, semi-axes
+JAW_CV, JAW_A, JAW_B = 30.0, 55.0, 65.0
+JAW_INSET_MM = 4.5  # the synthetic "Face Mesh" oval runs this far inside the true edge
+
+
+def _jaw_frame(mirrored: bool = False) -> Frame:
+    x = JAW_W / 2 - 0.5 + (7.0 if not mirrored else -7.0)  # face off-centre, so mirroring moves it
+    return Frame(np.array([x, 40.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0]), JAW_MM)
+
+
+def _ellipse(phi: np.ndarray, inset: float = 0.0) -> np.ndarray:
+    """Points (u, v) mm at angles ``phi`` (0 = chin, negative = the subject's right)."""
+    return np.stack([(JAW_A - inset) * np.sin(phi), JAW_CV + (JAW_B - inset) * np.cos(phi)], axis=1)
+
+
+def _jaw_points() -> np.ndarray:
+    """478 landmarks: the lower oval on the inset ellipse, every other point at its centre."""
+    f = _jaw_frame()
+    pts = np.tile(f.to_px(np.array([0.0, JAW_CV])), (478, 1))
+    phi = np.radians(np.linspace(-100.0, 100.0, len(LOWER_OVAL)))
+    pts[list(LOWER_OVAL)] = f.to_px(_ellipse(phi, JAW_INSET_MM))
+    return pts
+
+
+def _jaw_image(edge_sides: tuple[str, ...] = ("right", "left")) -> np.ndarray:
+    """Bright face (170) inside the true edge, a neck shadow (120) below it on the given
+    subject's sides; faint texture everywhere.  Float (H, W)."""
+    from scipy import ndimage
+
+    f = _jaw_frame()
+    yy, xx = np.mgrid[0:JAW_H, 0:JAW_W]
+    uv = f.to_mm(np.stack([xx, yy], axis=-1).astype(float))
+    inside = (uv[..., 0] / JAW_A) ** 2 + ((uv[..., 1] - JAW_CV) / JAW_B) ** 2 <= 1.0
+    side_ok = np.zeros_like(inside)
+    if "right" in edge_sides:
+        side_ok |= uv[..., 0] < 0
+    if "left" in edge_sides:
+        side_ok |= uv[..., 0] >= 0
+    img = np.where(inside | (uv[..., 1] < JAW_CV) | ~side_ok, 170.0, 120.0)
+    img = ndimage.gaussian_filter(img, 0.4 / JAW_MM)  # a slightly soft edge
+    rng = np.random.default_rng(3)
+    return img + 2.0 * ndimage.gaussian_filter(rng.normal(size=img.shape), 1.5)
+
+
+def _to_true_edge_mm(contour_px: np.ndarray, frame: Frame) -> np.ndarray:
+    """Distance (mm) of contour points to the true edge ellipse (dense polyline)."""
+    truth = _ellipse(np.radians(np.linspace(-120.0, 120.0, 4000)))
+    uv = frame.to_mm(contour_px)
+    return np.min(np.linalg.norm(uv[:, None, :] - truth[None, :, :], axis=2), axis=1)
+
+
+def _to_polyline_mm(points_px: np.ndarray, line_px: np.ndarray, frame: Frame) -> np.ndarray:
+    """Distance (mm) of each point to a polyline (both ``(x, y)`` px)."""
+    a, b = line_px[:-1], line_px[1:]
+    d = b - a
+    out = []
+    for p in points_px:
+        t = np.clip(np.sum((p - a) * d, axis=1) / np.maximum(np.sum(d * d, axis=1), 1e-12), 0, 1)
+        out.append(np.min(np.linalg.norm(a + t[:, None] * d - p, axis=1)))
+    return np.array(out) * frame.mm_per_px
+
+
+def _jaw_chain(contour_px: np.ndarray, pts: np.ndarray, frame: Frame) -> np.ndarray:
+    """Mask of contour points between the two gonions (landmarks 172 and 397)."""
+    uv = frame.to_mm(contour_px)
+    u_r, u_l = frame.to_mm(pts[GONION_RIGHT])[0], frame.to_mm(pts[GONION_LEFT])[0]
+    return (uv[:, 0] > u_r + 3.0) & (uv[:, 0] < u_l - 3.0)
+
+
+def test_refined_jaw_contour_finds_a_known_edge():
+    pts, f = _jaw_points(), _jaw_frame()
+    refined = jaw_metrics(pts, f, image=_jaw_image()).contour_px
+    plain = jaw_metrics(pts, f).contour_px
+    chain = _jaw_chain(refined, pts, f)
+    assert chain.sum() > 60
+    d_ref = _to_true_edge_mm(refined, f)[chain]
+    d_plain = _to_true_edge_mm(plain, f)[_jaw_chain(plain, pts, f)]
+    assert np.median(d_plain) == pytest.approx(JAW_INSET_MM - JAW_EDGE_OFFSET_MM, abs=0.3)
+    assert np.median(d_ref) < 0.4 and np.percentile(d_ref, 95) < 0.8, (np.median(d_ref), d_ref.max())
+    # outside the gonion-to-gonion chain the contour stays the oval + JAW_EDGE_OFFSET_MM
+    np.testing.assert_allclose(refined[0], plain[0], atol=1e-6)
+    np.testing.assert_allclose(refined[-1], plain[-1], atol=1e-6)
+
+
+def test_refined_jaw_contour_falls_back_to_the_oval_where_the_edge_is_weak():
+    pts, f = _jaw_points(), _jaw_frame()
+    plain = jaw_metrics(pts, f).contour_px
+    # no edge at all (e.g. a beard or a faint neck shadow): the oval + JAW_EDGE_OFFSET_MM
+    flat = jaw_metrics(pts, f, image=_jaw_image(())).contour_px
+    d = _to_polyline_mm(flat, plain, f)
+    assert d.max() < 0.2, d.max()  # the dense refined contour vs the 23-point moved oval
+    # the edge on the subject's left only: the right half falls back, the left half follows it
+    half = jaw_metrics(pts, f, image=_jaw_image(("left",))).contour_px
+    uv = f.to_mm(half)
+    chain = _jaw_chain(half, pts, f)
+    true_d = _to_true_edge_mm(half, f)
+    right = chain & (uv[:, 0] < -8.0)
+    left = chain & (uv[:, 0] > 8.0)
+    assert np.median(true_d[left]) < 0.4
+    assert np.median(true_d[right]) == pytest.approx(JAW_INSET_MM - JAW_EDGE_OFFSET_MM, abs=0.3)
+    _, weight = refine_jaw_edge(_jaw_image(()), f.to_mm(plain), np.array([0.0, JAW_CV]), f, (0, len(plain) - 1))
+    assert np.all(weight == 0.0)
+
+
+def test_refined_jaw_contour_swaps_sides_when_mirrored():
+    pts, f = _jaw_points(), _jaw_frame()
+    img = _jaw_image(("left",))
+    a = jaw_metrics(pts, f, image=img).contour_px
+    mf = _jaw_frame(mirrored=True)
+    mpts = pts.copy()
+    mpts[:, 0] = JAW_W - 1 - pts[:, 0]
+    oval = list(LOWER_OVAL)
+    mpts[oval] = mpts[oval[::-1]]  # the subject's right oval points become the left ones
+    b = jaw_metrics(mpts, mf, image=np.ascontiguousarray(img[:, ::-1])).contour_px
+    b_back = b[::-1].copy()
+    b_back[:, 0] = JAW_W - 1 - b_back[:, 0]
+    assert len(a) == len(b)
+    np.testing.assert_allclose(b_back, a, atol=0.25 / JAW_MM)  # within 0.25 mm

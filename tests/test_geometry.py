@@ -194,3 +194,30 @@ def test_head_pose_of_missing_points_is_nan():
 def test_wrap_deg_exact():
     np.testing.assert_allclose(wrap_deg([-179.4, 180.0, 90.0, -90.0, 45.0, 271.0, -300.0]),
                                [0.6, 0.0, -90.0, -90.0, 45.0, -89.0, 60.0], atol=1e-9)
+
+
+def test_resample_polyline_conventions():
+    from facemetrics.geometry import resample_polyline
+
+    line = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 1.05]])  # 2.05 long, one repeated vertex
+    exact = resample_polyline(line, 0.5, "exact")
+    np.testing.assert_allclose(exact[:, 0], [0, 0.5, 1, 1, 1])
+    np.testing.assert_allclose(exact[:, 1], [0, 0, 0, 0.5, 1.0])  # the end (1.05) is not on the grid
+    at_most = resample_polyline(line, 0.5, "at_most")  # 5 gaps of 0.41
+    assert len(at_most) == 6 and np.allclose(at_most[[0, -1]], [[0, 0], [1, 1.05]])
+    at_least = resample_polyline(line, 0.5, "at_least")  # 4 gaps of 0.5125
+    assert len(at_least) == 5 and np.allclose(at_least[[0, -1]], [[0, 0], [1, 1.05]])
+    gaps = np.linalg.norm(np.diff(at_least, axis=0), axis=1)
+    np.testing.assert_allclose(gaps[[0, 3]], 0.5125)
+    with pytest.raises(ValueError, match="spacing"):
+        resample_polyline(line, 0.5, "even")
+
+
+def test_jaw_chains_run_from_each_gonion_to_the_chin():
+    from facemetrics.geometry import CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, LOWER_OVAL
+
+    assert JAW_CHAIN_RIGHT[0] == GONION_RIGHT and JAW_CHAIN_RIGHT[-1] == CHIN
+    assert JAW_CHAIN_LEFT[0] == CHIN and JAW_CHAIN_LEFT[-1] == GONION_LEFT
+    joined = JAW_CHAIN_RIGHT + JAW_CHAIN_LEFT[1:]
+    start = LOWER_OVAL.index(GONION_RIGHT)
+    assert joined == LOWER_OVAL[start:start + len(joined)]  # consecutive along the face oval

@@ -10,6 +10,7 @@ from conftest import read_tem
 from facemetrics import analyze_photo
 from facemetrics.folds import fold_metrics
 from facemetrics.geometry import NLF_PATH_RIGHT
+from facemetrics.jaw import jaw_metrics
 
 
 def _segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
@@ -65,7 +66,7 @@ def test_fold_depth_higher_when_smiling(london):
         (s.nlf_right.depth_index + s.nlf_left.depth_index) > (n.nlf_right.depth_index + n.nlf_left.depth_index)
         for n, s, _ in london.values()
     ]
-    assert sum(deeper) >= 11, deeper  # 11 of 12 measured (docs/accuracy.md)
+    assert sum(deeper) >= 11, deeper  # 11 of 12 measured, london 021 the exception (docs/accuracy.md)
 
 
 def test_neutral_portraits_are_fit_and_plausible(london):
@@ -131,20 +132,45 @@ def canada_held_out(canada):
     return held
 
 
-def test_held_out_fold_lines_and_jaw_contour(canada_held_out):
+def _held_out_distances(faces) -> dict[str, np.ndarray]:
     """Distances in px rescaled to a 63 mm hand-placed inter-pupil distance (independent of
-    the iris calibration).  Measured: fold 1.50 / 3.15, jaw contour 1.07 / 2.42, oval 1.87 / 4.37."""
-    fold, edge, oval = [], [], []
-    for a, tem in canada_held_out:
+    the iris calibration): fold lines to 158-163; jaw contour refined on the image, the oval
+    + 2 mm and the oval to 126-132."""
+    out = {"fold": [], "refined": [], "plus2": [], "oval": []}
+    for a, tem in faces:
         assert a.ok, a.error
         k = 63.0 / np.linalg.norm(tem[0] - tem[1])
         for idx, fm in (((158, 159, 160), a.nlf_right), ((161, 162, 163), a.nlf_left)):
-            fold += [_segment_distance(tem[i], fm.line_px) * k for i in idx]
-        edge += [_segment_distance(tem[i], a.jaw.contour_px) * k for i in range(126, 133)]
-        oval += [_segment_distance(tem[i], a.jaw.oval_px) * k for i in range(126, 133)]
+            out["fold"] += [_segment_distance(tem[i], fm.line_px) * k for i in idx]
+        for key, line in (("refined", jaw_metrics(a.points, a.frame, image=a.photo.rgb).contour_px),
+                          ("plus2", jaw_metrics(a.points, a.frame).contour_px), ("oval", a.jaw.oval_px)):
+            out[key] += [_segment_distance(tem[i], line) * k for i in range(126, 133)]
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def test_held_out_fold_lines_and_jaw_contour(canada_held_out):
+    """Canada held-out (docs/accuracy.md, px@ipd63).  Measured: fold 1.54 / 3.84, jaw contour
+    refined 1.20 / 3.50, oval + 2 mm 1.07 / 2.42, oval 1.87 / 4.37 (median / p90)."""
+    d = _held_out_distances(canada_held_out)
+    fold, ref, plus2, oval = d["fold"], d["refined"], d["plus2"], d["oval"]
     assert np.median(fold) <= 1.8 and np.percentile(fold, 90) <= 4.0, (np.median(fold), np.percentile(fold, 90))
-    assert np.percentile(edge, 90) <= 3.0, np.percentile(edge, 90)
-    assert np.median(edge) < np.median(oval) and np.percentile(edge, 90) < np.percentile(oval, 90)
+    assert np.percentile(plus2, 90) <= 3.0, np.percentile(plus2, 90)
+    assert np.percentile(ref, 90) <= 3.8, np.percentile(ref, 90)
+    for x in (ref, plus2):
+        assert np.median(x) < np.median(oval) and np.percentile(x, 90) < np.percentile(oval, 90)
+
+
+def test_london_held_out_fold_lines_and_jaw_contour(london):
+    """The 6 London faces held out of tuning (odd positions by sorted id; bench/accuracy.py
+    london_split).  Measured (px@ipd63): fold 0.88 / 3.83, jaw contour refined 0.67 / 2.89,
+    oval + 2 mm 1.95 / 3.81, oval 3.27 / 5.82 (median / p90)."""
+    held = [(n, tem) for i, (n, _, tem) in enumerate(london.values()) if i % 2 == 1]
+    assert len(held) == 6
+    d = _held_out_distances(held)
+    assert np.median(d["fold"]) <= 1.5 and np.percentile(d["fold"], 90) <= 4.0
+    assert np.percentile(d["refined"], 90) <= 3.0, np.percentile(d["refined"], 90)
+    assert np.median(d["refined"]) < np.median(d["plus2"]) < np.median(d["oval"])
+    assert np.percentile(d["refined"], 90) < np.percentile(d["plus2"], 90)
 
 
 def test_depth_rises_with_darkening_beside_the_fold_on_real_faces(canada_held_out):

@@ -1,5 +1,5 @@
 """The regimen over weeks: cumulative change from pre-session photos, separate from each
-session's transient lift (facemetrics.series.analyze_regimen, batch.run_timeline).
+session's transient lift (facemetrics.decay.analyze_regimen, batch.run_timeline).
 
 Simulated at the level of measured changes (numbers, no images), with a truth that
 differs from the models' assumptions: the cumulative change saturates (the model is a
@@ -18,7 +18,7 @@ import pytest
 
 from facemetrics.batch import LONG_COLUMNS, run_timeline
 from facemetrics.regimen import regimen_manifest
-from facemetrics.series import CUMULATIVE, INCONCLUSIVE, NO_CUMULATIVE, analyze_regimen
+from facemetrics.decay import CUMULATIVE, INCONCLUSIVE, NO_CUMULATIVE, analyze_regimen
 
 DAYS = 42  # 6 weeks of daily microcurrent, day 0 .. 41
 CUM_MM = 0.8  # true cumulative change from day 0 to the last day
@@ -159,7 +159,8 @@ def test_regimen_manifest_from_photos_table():
 
 def test_timeline_png_draws_both_fold_sides():
     """Fixed while there: a metric measured per side only (nlf_depth) gets a panel per side."""
-    from facemetrics.series import analyze_series, plot_timeline
+    from facemetrics.decay import analyze_series
+    from facemetrics.plots import plot_timeline
 
     long, _ = simulate(seed=1)
     parts = [long]

@@ -1,4 +1,4 @@
-"""Tests of facemetrics.series: decay model, fit, bootstrap and the 24 h verdict.
+"""Tests of facemetrics.decay: decay model, fit, bootstrap and the 24 h verdict (and its plot).
 
 All data are synthetic, generated with fixed random generators (no images).
 """
@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from facemetrics.errors import FacemetricsError
-from facemetrics.series import (
+from facemetrics.decay import (
     COLUMNS,
     FADES,
     INCONCLUSIVE,
@@ -23,8 +23,12 @@ from facemetrics.series import (
     analyze_series,
     decay_model,
     fit_decay,
-    plot_timeline,
 )
+from facemetrics.compare import DEFAULT_NOISE_FLOORS
+from facemetrics.decay import MIN_EFFECT, min_effect_for
+from facemetrics.decay.wording import hours_text, join_words, num, quantity
+from facemetrics.plots import plot_timeline
+from facemetrics.report import is_pooled, timeline_markdown, verdict_lines
 
 MC_TIMES = (-0.5, 0.25, 1, 2, 4, 8, 12, 24, 48)
 RF_TIMES = (-0.5, 1, 6, 24, 48, 72, 168, 336)
@@ -357,10 +361,82 @@ def test_plot_timeline_writes_png(tmp_path, study, study_result):
     res = analyze_series(df, per_subject=False, n_boot=100)
     path = tmp_path / "timeline.png"
     fig = plot_timeline(df, res, path)
-    assert path.exists() and path.stat().st_size > 1000
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     visible = [ax for ax in fig.axes if ax.get_visible()]
-    assert len(visible) == 2  # one panel per metric
+    assert [ax.get_title() for ax in visible] == [f"{METRIC} (mean)", "nlf_depth_change (mean)"]
     assert visible[0].get_xscale() == "symlog"
-    assert "[mm]" in visible[1].get_ylabel() or "[mm]" in visible[0].get_ylabel()
-    assert fig is not None and plot_timeline(study, study_result) is not None  # no path: nothing written
+    assert visible[0].get_ylabel() == "change [mm]" and visible[1].get_ylabel() == "change (unitless)"
+    for ax in visible:
+        metric = ax.get_title().split(" (")[0]
+        fits = [f for f in res.pooled() if f.metric == metric]
+        # the dashed margin lines sit at ± the fits' smallest meaningful change
+        dashed = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--")
+        delta = max(f.smallest_meaningful_change for f in fits)
+        assert dashed == pytest.approx([-delta, delta])
+        # the legend names each treatment's verdict
+        labels = [t.get_text() for t in ax.get_legend().get_texts()]
+        for f in fits:
+            assert f"{f.treatment}: {f.verdict}" in labels
+    before = sorted(tmp_path.iterdir())
+    plot_timeline(study, study_result)  # no path: nothing written
+    assert sorted(tmp_path.iterdir()) == before
+
+
+# ---------------------------------------------------------------- margins and words
+
+
+def test_smallest_meaningful_change_follows_the_unit():
+    assert min_effect_for("mm") == MIN_EFFECT["mm"] == 0.3
+    assert min_effect_for("index") == MIN_EFFECT["index"] == DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]
+    assert min_effect_for("pct") == 0.0 and min_effect_for("") == 0.0  # no source: the noise floor alone
+    assert min_effect_for("index", 0.1) == 0.1  # the user's choice applies to every unit
+    rng = np.random.default_rng(21)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, n_subjects=3)
+    rows += simulate(rng, "microcurrent", MC_TIMES, transient=-1.5, metric="nlf_depth", side="right", unit="index")
+    rows += simulate(rng, "microcurrent", MC_TIMES, transient=3.0, metric="nlf_contrast_pct", side="right",
+                     unit="pct", noise_floor=1.2)
+    df = pd.DataFrame(rows)
+    res = analyze_series(df, per_subject=False, n_boot=50)
+    margins = {f.metric: f.smallest_meaningful_change for f in res.fits}
+    assert margins == {METRIC: 0.3, "nlf_depth": 0.65, "nlf_contrast_pct": 1.2}
+    assert "±0.65 index margin" in res.get("microcurrent", "nlf_depth", "right").reason
+    explicit = analyze_series(df, per_subject=False, n_boot=50, min_effect=0.5)
+    assert {f.metric: f.smallest_meaningful_change for f in explicit.fits} == {
+        METRIC: 0.5, "nlf_depth": 0.5, "nlf_contrast_pct": 1.2}
+    with pytest.raises(SeriesError, match="min_effect"):
+        analyze_series(df, min_effect=-1.0)
+
+
+def test_number_words():
+    assert num(-1.5) == "\u22121.50" and num(-0.001) == "0.00" and num(2.0, 1) == "2.0"
+    assert quantity(0.33, "index") == "0.33 index" and quantity(1.0, "") == "1.00"
+    assert [hours_text(v) for v in (0.25, 4.0, 12.0, 168.0)] == ["0.25 h", "4.0 h", "12.0 h", "168 h"]
+    assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b and c"
+
+
+def test_verdict_lines_name_only_the_pooled_fits(study_result):
+    table = study_result.to_frame()
+    lines = verdict_lines(table)
+    pooled = study_result.pooled()
+    assert len(lines) == len(pooled) < len(table)
+    first = pooled[0]
+    assert lines[0] == f"{first.treatment} / {first.metric} ({first.side}): {first.verdict} - {first.reason}"
+
+
+def test_is_pooled_is_the_one_pooled_row_test():
+    assert all(is_pooled(v) for v in (None, float("nan"), np.nan, pd.NA, "", "None"))
+    assert not any(is_pooled(v) for v in ("S01", "nan ", 1, 7.0, "0"))
+    table = pd.DataFrame({"subject": [None, "S01", np.nan, 3]})
+    assert list(table["subject"].map(is_pooled)) == [True, False, True, False]
+
+
+def test_report_markdown_lists_pooled_verdicts_and_excluded_photos(study_result):
+    table = study_result.to_frame()
+    photos = pd.DataFrame({"photo": ["a.jpg", "b.jpg"], "excluded": ["", "no capture time"]})
+    text = timeline_markdown(table, photos)
+    pooled = study_result.pooled()
+    verdicts = [ln for ln in text.splitlines() if ln.startswith("- **")]
+    assert len(verdicts) == len(pooled)
+    assert "- `b.jpg`: no capture time" in text and "a.jpg" not in text
+    assert "| all |" in text  # pooled rows of the figures table
+    assert timeline_markdown(table, None).rstrip().endswith("(photos.csv not found)")

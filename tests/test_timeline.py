@@ -11,9 +11,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+import numpy as np
+
 from facemetrics.batch import run_batch, run_timeline
-from facemetrics.series import FADES, PERSISTS
-from facemetrics.study import DEFAULT_DESIGN, study
+from facemetrics.decay import FADES, PERSISTS, decay_model
+from facemetrics.study import design_photos, study, true_change
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +27,16 @@ def timeline(tmp_path_factory, sample_path):
     return info, res, result, table, root / "out"
 
 
-def test_design_meets_spec():
-    mc, rf = DEFAULT_DESIGN["microcurrent"], DEFAULT_DESIGN["rf"]
-    assert len(mc["times_h"]) >= 8 and min(mc["times_h"]) == -0.5 and max(mc["times_h"]) == 48
-    assert len(rf["times_h"]) >= 8 and min(rf["times_h"]) == -0.5 and max(rf["times_h"]) == 14 * 24
-    assert (mc["peak_mm"], mc["half_life_h"], mc["lasting_mm"]) == (2.0, 3.0, 0.0)
-    assert (rf["peak_mm"], rf["lasting_mm"]) == (1.5, 1.5)
+def test_simulated_truth_is_the_fitted_model():
+    """study's truth and the decay fit share one model: peak = lasting + transient, halving every half-life."""
+    t = np.array([-2.0, -1e-9, 0.0, 1.5, 3.0, 24.0, 1e4])
+    truth = true_change(t, 2.0, 3.0, 0.5)
+    np.testing.assert_array_equal(truth, decay_model(t, 0.5, 1.5, 3.0))
+    np.testing.assert_allclose(truth, [0.0, 0.0, 2.0, 0.5 + 1.5 / np.sqrt(2), 1.25, 0.5 + 1.5 / 256, 0.5])
+    assert isinstance(true_change(3.0, 2.0, 3.0), float) and true_change(3.0, 2.0, 3.0) == 1.0
+    design = {"b": dict(peak_mm=1.0, half_life_h=1.0, lasting_mm=1.0, times_h=[-1, 2]),
+              "a": dict(peak_mm=4.0, half_life_h=2.0, times_h=[0, 2, 4])}
+    assert design_photos(design) == [("a", 0.0, 4.0), ("a", 2.0, 2.0), ("a", 4.0, 1.0), ("b", -1.0, 0.0), ("b", 2.0, 1.0)]
 
 
 def test_manifest_has_truth(timeline):
@@ -40,6 +46,10 @@ def test_manifest_has_truth(timeline):
     assert len(t) == 3 * (10 + 8)
     assert (t.loc[t.hours_since_treatment < 0, "true_lift_mm"] == 0).all()
     assert t.loc[(t.treatment == "rf") & (t.hours_since_treatment > 0), "true_lift_mm"].eq(1.5).all()
+    # every subject's photos carry the design's truth, photo by photo
+    for _, sub in t.groupby("subject"):
+        got = list(zip(sub["treatment"], sub["hours_since_treatment"], sub["true_lift_mm"]))
+        assert got == design_photos()
 
 
 def test_every_photo_measured_and_compared(timeline):

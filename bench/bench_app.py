@@ -1,0 +1,122 @@
+"""The app's time to first result: a pair of 12 MP phone photos uploaded in a real
+browser until the headline ("Jawline lifted ... mm") shows, against the library
+calls it makes (two ``analyze_photo`` + ``compare_photos``) timed in this process
+in the same run.
+
+    python bench/bench_app.py [--repeats 3]
+
+Drives Debian's ``/usr/bin/chromium`` with Playwright (no browser download) and
+``streamlit run app.py`` on a free localhost port.  Each repeat opens a new
+browser page (a new Streamlit session, so nothing is reused from the last one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import cv2
+from PIL import Image
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+from _common import phone_photo  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def _pair(tmp: Path) -> tuple[Path, Path]:
+    from facemetrics import analyze_photo
+    from facemetrics import simulate as sim
+
+    before = phone_photo(tmp / "before.jpg")
+    a = analyze_photo(before)
+    full = cv2.resize(sim.lift(a, 1.5).image, (4032, 3024), interpolation=cv2.INTER_CUBIC)
+    Image.fromarray(full).save(tmp / "after.jpg", "JPEG", quality=92)
+    return before, tmp / "after.jpg"
+
+
+def _library_s(before: Path, after: Path, repeats: int) -> float:
+    from facemetrics import analyze_photo, compare_photos
+
+    def once() -> float:
+        t = time.perf_counter()
+        compare_photos(analyze_photo(before), analyze_photo(after))
+        return time.perf_counter() - t
+
+    once()
+    return statistics.median(once() for _ in range(repeats))
+
+
+def _serve(tmp: Path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=open(tmp / "streamlit.log", "wb"), stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1):
+                return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("the app did not start")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        before, after = _pair(tmp)
+        lib = _library_s(before, after, args.repeats)
+        proc, url = _serve(tmp)
+        times = []
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                for k in range(args.repeats + 1):  # the first warms the server (imports, Face Mesh)
+                    page = browser.new_page(viewport={"width": 1366, "height": 768})
+                    page.goto(url, wait_until="domcontentloaded")
+                    page.wait_for_selector("input[type=file]", state="attached", timeout=30_000)
+                    t = time.perf_counter()
+                    page.set_input_files("input[type=file]", [str(before), str(after)])
+                    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+                    if k:
+                        times.append(time.perf_counter() - t)
+                    page.close()
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+        app = statistics.median(times)
+        print(f"pair of 12 MP JPEGs (4032 x 3024), median of {args.repeats}")
+        print(f"library: two analyze_photo + compare_photos in this process: {lib:.2f} s")
+        print(f"app: upload -> headline shown in Chromium: {app:.2f} s  (target <= 1 s)")
+        print(f"RATIO app / library: {app / lib:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1086 @@
+"""Does a treatment effect fade within a day?  Bootstrap, verdict and the timeline table.
+
+This module takes a tidy table of *changes* measured on photos, relative to
+each subject's own pre-treatment baseline, fits the decay model of
+:mod:`facemetrics.decay.model` to every treatment × metric × side, and
+answers questions such as "does the microcurrent lift fade within a day,
+while the RF lift lasts?".  It contains no image code, no plotting and no
+file I/O (figures: :mod:`facemetrics.plots`).
+
+Input table
+-----------
+One row per photo × metric × side, with columns
+
+``subject`` (str)
+    Subject identifier; the grouping factor (cluster) of the bootstrap.
+``treatment`` (str)
+    E.g. ``"microcurrent"``, ``"rf"``.
+``hours_since_treatment`` (float, hours)
+    Negative for pre-treatment (baseline) photos.
+``metric`` (str)
+    E.g. ``"jawline_lift_mm"``, ``"mouth_corner_lift_mm"``.
+``side`` (str)
+    ``"left"``, ``"right"`` or ``"mean"``.
+``value`` (float, metric unit)
+    Change versus the subject's baseline.
+``unit`` (str)
+    Unit of ``value`` (``"mm"``, ``""`` for unitless, ...).
+``noise_floor`` (float, metric unit, optional)
+    Measurement noise floor, e.g. the test-retest spread of the metric.
+
+Uncertainty
+-----------
+Uncertainty comes from a bootstrap with a fixed seed:
+
+* **cluster bootstrap** (resampling whole *subjects* with replacement,
+  e.g. Field & Welsh 2007; Cameron, Gelbach & Miller 2008) for a pooled fit
+  with at least 3 subjects, because photos of one subject are not
+  independent;
+* **residual bootstrap** (fitted values plus resampled, centred and
+  degrees-of-freedom-inflated residuals) for per-subject fits and pooled fits
+  with fewer than 3 subjects.
+
+Each replicate minimises the same bounded least-squares criterion, solved by
+variable projection (:func:`facemetrics.decay.model.profile_fit`).
+Confidence intervals are percentile intervals.  With few subjects the
+percentile cluster bootstrap is somewhat too narrow (it ignores the (G-1)/G
+small-sample factor and sees little of the photo-to-photo noise), so below :data:`TWO_STAGE_BELOW_CLUSTERS` subjects the
+replicates are **two-stage** (subjects resampled, then each replicate's
+residuals resampled too; Davison & Hinkley 1997, sec. 3.8), which errs on the
+wide side; treat intervals from 3-5 subjects as indicative.
+
+The 24 h claim test
+-------------------
+The claim "the effect fades within a day" is an *equivalence* claim about
+the change 24 h after treatment, tested in the spirit of the two one-sided
+tests (TOST) procedure of Schuirmann (1987): a level-α TOST rejects "the
+change is at least ``delta`` in size" exactly when the (1 - 2α) confidence
+interval lies inside (-delta, +delta).  With the default ``confidence=0.95``
+(α = 0.025 per side for the reported two-sided 95 % CIs) the verdict uses
+the **90 % bootstrap CI** of ``change_24h`` (``test_confidence = 2 ×
+confidence - 1``), i.e. two one-sided tests at α = 0.05.  The margin is::
+
+    delta = max(min_effect, noise_floor)      (metric unit; NaN noise_floor ignored)
+
+reported as ``smallest_meaningful_change``; ``min_effect`` defaults to the
+value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.65
+for the fold-depth index).  Verdicts, checked in order:
+
+1. ``inconclusive`` (status ``insufficient_data``, every estimate and CI NaN,
+   no fit attempted) if the series has fewer than 6 photos, fewer than
+   4 distinct times at or after treatment (t >= 0), or no photo at or after
+   12 h (one cannot speak about 24 h without data near it).
+2. ``inconclusive`` (status ``fit_failed`` / ``bootstrap_failed`` /
+   ``no_bootstrap``) if the fit failed, fewer than half of the bootstrap
+   replicates could be fitted (a cluster replicate needs >= 3 distinct times
+   after treatment), or ``n_boot=0`` (point estimates only, CIs NaN).
+3. ``persists_beyond_a_day`` if the 90 % CI of ``change_24h`` lies entirely
+   above ``+delta``, or entirely below ``-delta`` for a negative effect
+   (e.g. sag).  This is the one-sided test at α = 0.05 of
+   "|change at 24 h| > delta", the same level as each half of the TOST.
+4. ``fades_within_a_day`` if the 90 % CI of ``change_24h`` lies entirely
+   inside (-delta, +delta) **and** there was a real initial effect: the
+   95 % CI of ``peak_change`` excludes 0 and ``|peak_change| > delta``.
+   Without such an effect there is "nothing to fade" and the verdict is
+   ``inconclusive``.
+5. ``inconclusive`` otherwise: the CI straddles a margin.
+
+The ``reason`` column always says which rule applied, in a full sentence.
+
+References
+----------
+Schuirmann, D. J. (1987). A comparison of the two one-sided tests procedure
+and the power approach for assessing the equivalence of average
+bioavailability. *Journal of Pharmacokinetics and Biopharmaceutics*, 15(6),
+657-680.
+
+Field, C. A., & Welsh, A. H. (2007). Bootstrapping clustered data. *Journal
+of the Royal Statistical Society B*, 69(3), 369-390.
+
+Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2008). Bootstrap-based
+improvements for inference with clustered errors. *Review of Economics and
+Statistics*, 90(3), 414-427.
+
+Davison, A. C., & Hinkley, D. V. (1997). *Bootstrap Methods and their
+Application*. Cambridge University Press, sec. 3.8 (hierarchical data).
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .model import (
+    DecayParams,
+    SeriesError,
+    decay_model,
+    default_amplitude_bound,
+    default_half_life_bounds,
+    fit_decay,
+    profile_fit,
+)
+from .wording import effect_noun, hours_text, join_words, num, percent, quantity
+
+__all__ = [
+    "COLUMNS",
+    "CUMULATIVE",
+    "FADES",
+    "INCONCLUSIVE",
+    "MIN_EFFECT",
+    "NO_CUMULATIVE",
+    "PERSISTS",
+    "REGIMEN_COLUMNS",
+    "DecayFit",
+    "SeriesError",
+    "SeriesResult",
+    "analyze_regimen",
+    "analyze_series",
+    "min_effect_for",
+    "validate_changes",
+]
+
+# --------------------------------------------------------------------------
+# constants
+# --------------------------------------------------------------------------
+
+#: verdict: the 24 h change is inside the equivalence margin after a real peak
+FADES = "fades_within_a_day"
+#: verdict: the 24 h change is beyond the margin
+PERSISTS = "persists_beyond_a_day"
+#: verdict: neither could be shown
+INCONCLUSIVE = "inconclusive"
+
+#: hours after treatment at which the claim is tested (the claim under test says "within a day")
+CLAIM_HOURS = 24.0
+#: minimum number of photos (rows, baseline included) for a fit: twice the model's 3 parameters,
+#: so the residual bootstrap keeps >= 3 degrees of freedom (its inflation sqrt(n / (n - 3)) <= 1.42)
+MIN_PHOTOS = 6
+#: minimum number of distinct times at or after treatment for a fit: the 3 parameters plus one
+#: time to check them against (with 3 times any 3-parameter curve fits exactly)
+MIN_TIMES = 4
+#: a photo at or after this many hours is required to speak about 24 h: half of CLAIM_HOURS, so
+#: the change at 24 h is never extrapolated beyond twice the last photo's time
+MIN_LAST_HOURS = 12.0
+#: a subject gets its own fit with at least this many distinct times after treatment
+#: (MIN_TIMES + 1: one more than the least a pooled fit needs, since one person's photos are noisier)
+MIN_SUBJECT_TIMES = 5
+#: at least this many subjects for the cluster (subject) bootstrap (with 2 clusters half the
+#: replicates are one subject repeated; Field & Welsh 2007)
+MIN_CLUSTERS = 3
+#: below this many subjects the cluster bootstrap also resamples residuals (two-stage;
+#: Davison & Hinkley 1997, sec. 3.8; Cameron, Gelbach & Miller 2008 find the plain cluster
+#: percentile bootstrap too narrow below about 10 clusters)
+TWO_STAGE_BELOW_CLUSTERS = 10
+
+#: Smallest change that matters, per unit of the change (the ``unit`` column); the equivalence
+#: margin is ``max(min_effect, noise_floor)``.
+#:
+#: - ``"mm"``: 0.3 mm, the 95th percentile of the pose-corrected jawline-lift error on
+#:   re-rendered photos with no true change (docs/compare.md, "3-D re-rendering" table:
+#:   0.06 / 0.30 / 0.91 mm on the tuning faces); a lift below it cannot be told from a
+#:   change of head pose.
+#: - ``"index"`` (``nlf_depth``): 0.65, the fold index's default noise floor
+#:   (``compare.DEFAULT_NOISE_FLOORS``), 1.25 × the largest |change| over 325 nuisance-only
+#:   photo pairs (docs/compare.md, "Default noise floors"); no smaller change of the index
+#:   is known to matter.
+#:
+#: Any other unit has no known smallest meaningful change: the margin is the series' noise
+#: floor alone (0 when it has none; give ``min_effect`` explicitly).
+MIN_EFFECT = {"mm": 0.3, "index": 0.65}
+
+REQUIRED_COLUMNS = (
+    "subject",
+    "treatment",
+    "hours_since_treatment",
+    "metric",
+    "side",
+    "value",
+    "unit",
+)
+
+#: column order of :meth:`SeriesResult.to_frame` (and :meth:`DecayFit.to_dict`)
+COLUMNS = (
+    "treatment",
+    "metric",
+    "side",
+    "subject",
+    "unit",
+    "n_photos",
+    "n_subjects",
+    "n_times",
+    "last_time_h",
+    "peak_change",
+    "peak_change_ci_low",
+    "peak_change_ci_high",
+    "half_life_h",
+    "half_life_h_ci_low",
+    "half_life_h_ci_high",
+    "change_24h",
+    "change_24h_ci_low",
+    "change_24h_ci_high",
+    "change_24h_test_ci_low",
+    "change_24h_test_ci_high",
+    "lasting",
+    "lasting_ci_low",
+    "lasting_ci_high",
+    "transient",
+    "smallest_meaningful_change",
+    "noise_floor",
+    "verdict",
+    "reason",
+    "status",
+    "fit_ok",
+    "rmse",
+    "bootstrap",
+    "n_boot",
+    "confidence",
+    "test_confidence",
+)
+
+_NAN = float("nan")
+
+
+def min_effect_for(unit: str, min_effect: float | None = None) -> float:
+    """The smallest meaningful change for a series in ``unit``.
+
+    ``min_effect`` when given (the user's choice, applied to every unit),
+    otherwise :data:`MIN_EFFECT` of the unit, 0 for a unit without one.
+    """
+    if min_effect is not None:
+        return float(min_effect)
+    return float(MIN_EFFECT.get(str(unit), 0.0))
+
+
+# --------------------------------------------------------------------------
+# results
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DecayFit:
+    """One fitted decay series and its 24 h verdict (one row of the timeline table).
+
+    All changes are in the metric unit (``unit``), times in hours.  CIs are
+    percentile bootstrap intervals at ``confidence`` (default 95 %);
+    ``change_24h_test_ci_*`` is the interval at ``test_confidence`` (default
+    90 %) used for the verdict.  Every estimate and CI is NaN when no fit
+    was made (``fit_ok`` False); with ``n_boot=0`` only the CIs are NaN.
+
+    Attributes
+    ----------
+    treatment, metric, side : str
+        Group keys.
+    subject : str or None
+        Subject of a per-subject fit; None for the pooled fit.
+    unit : str
+        Unit of ``value`` (and of every change column).
+    n_photos : int
+        Photos (rows) used, baseline photos included.
+    n_subjects : int
+        Distinct subjects in the series.
+    n_times : int
+        Distinct times at or after treatment (t >= 0).
+    last_time_h : float
+        Latest photo, hours since treatment.
+    peak_change, peak_change_ci_low, peak_change_ci_high : float
+        ``lasting + transient``: the model change at t = 0+.
+    half_life_h, half_life_h_ci_low, half_life_h_ci_high : float
+        Half-life of the transient part, hours.  Poorly determined (CI up to
+        the bounds 0.05-5000 h) when the transient part is near 0.
+    change_24h, change_24h_ci_low, change_24h_ci_high : float
+        Model change 24 h after treatment.
+    change_24h_test_ci_low, change_24h_test_ci_high : float
+        ``test_confidence`` interval of ``change_24h`` used for the verdict.
+    lasting, lasting_ci_low, lasting_ci_high : float
+        Part of the change that does not wear off.
+    transient : float
+        Part of the change that decays.
+    smallest_meaningful_change : float
+        Equivalence margin ``delta = max(min_effect, noise_floor)``.
+    noise_floor : float
+        Largest ``noise_floor`` of the series (NaN when not given).
+    verdict : str
+        ``fades_within_a_day``, ``persists_beyond_a_day`` or ``inconclusive``.
+    reason : str
+        A full sentence explaining the verdict.
+    status : str
+        ``ok``, ``insufficient_data`` (no fit made), ``fit_failed``,
+        ``bootstrap_failed`` (too few replicates could be fitted) or
+        ``no_bootstrap`` (``n_boot=0``: point estimates only, CIs NaN).
+    fit_ok : bool
+        Whether the model was fitted (point estimates are finite).
+    rmse : float
+        Root mean squared residual of the fit, metric unit.
+    bootstrap : str
+        ``cluster`` (subjects resampled), ``residual`` or ``none``.
+    n_boot : int
+        Bootstrap replicates that could be fitted.
+    confidence, test_confidence : float
+        Levels of the reported CIs and of the verdict CI.
+    boot_params : numpy.ndarray or None
+        Bootstrap estimates, shape (n_boot, 3): lasting, transient, half-life
+        (hours).  Not part of the table; used by
+        :func:`facemetrics.plots.plot_timeline`.
+    """
+
+    treatment: str
+    metric: str
+    side: str
+    subject: str | None
+    unit: str
+    n_photos: int
+    n_subjects: int
+    n_times: int
+    last_time_h: float
+    peak_change: float
+    peak_change_ci_low: float
+    peak_change_ci_high: float
+    half_life_h: float
+    half_life_h_ci_low: float
+    half_life_h_ci_high: float
+    change_24h: float
+    change_24h_ci_low: float
+    change_24h_ci_high: float
+    change_24h_test_ci_low: float
+    change_24h_test_ci_high: float
+    lasting: float
+    lasting_ci_low: float
+    lasting_ci_high: float
+    transient: float
+    smallest_meaningful_change: float
+    noise_floor: float
+    verdict: str
+    reason: str
+    status: str
+    fit_ok: bool
+    rmse: float
+    bootstrap: str
+    n_boot: int
+    confidence: float
+    test_confidence: float
+    boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    def to_dict(self) -> dict:
+        """The table row: a dict with the keys of :data:`COLUMNS`, in that order."""
+        return {name: getattr(self, name) for name in COLUMNS}
+
+    def curve(self, hours, confidence: float | None = None):
+        """Fitted curve and its pointwise bootstrap CI band.
+
+        Parameters
+        ----------
+        hours : array_like
+            Hours since treatment.
+        confidence : float, optional
+            Band level; default ``self.confidence``.
+
+        Returns
+        -------
+        (fit, low, high) : tuple of numpy.ndarray
+            Metric unit; NaN when there is no fit.
+        """
+        hours = np.asarray(hours, dtype=float)
+        nan = np.full(hours.shape, np.nan)
+        if not self.fit_ok:
+            return nan, nan.copy(), nan.copy()
+        fit = decay_model(hours, self.lasting, self.transient, self.half_life_h)
+        bp = self.boot_params
+        if bp is None or len(bp) == 0:
+            return fit, nan.copy(), nan.copy()
+        conf = self.confidence if confidence is None else confidence
+        curves = decay_model(hours[None, :], bp[:, :1], bp[:, 1:2], bp[:, 2:3])
+        q = (1.0 - conf) / 2.0
+        low, high = np.quantile(curves, [q, 1.0 - q], axis=0)
+        return fit, low, high
+
+
+@dataclass(frozen=True)
+class SeriesResult:
+    """All fits of :func:`analyze_series`.
+
+    Attributes
+    ----------
+    fits : tuple of DecayFit
+        Pooled fit of every treatment × metric × side, each followed by its
+        per-subject fits, sorted by treatment, metric, side.
+    min_effect, confidence, n_boot, seed
+        The settings used (``min_effect`` None: per unit, :data:`MIN_EFFECT`).
+    """
+
+    fits: tuple[DecayFit, ...]
+    min_effect: float | None = None
+    confidence: float = 0.95
+    n_boot: int = 400
+    seed: int = 0
+
+    def to_frame(self) -> pd.DataFrame:
+        """The timeline table: one row per fit, columns :data:`COLUMNS` in order."""
+        rows = [f.to_dict() for f in self.fits]
+        frame = pd.DataFrame(rows, columns=list(COLUMNS))
+        return frame
+
+    def pooled(self) -> tuple[DecayFit, ...]:
+        """The pooled fits (``subject is None``)."""
+        return tuple(f for f in self.fits if f.subject is None)
+
+    def get(self, treatment: str, metric: str, side: str = "mean", subject: str | None = None) -> DecayFit:
+        """The fit for one treatment × metric × side (× subject).
+
+        Raises
+        ------
+        KeyError
+            If there is no such fit.
+        """
+        for f in self.fits:
+            if (f.treatment, f.metric, f.side, f.subject) == (treatment, metric, side, subject):
+                return f
+        raise KeyError((treatment, metric, side, subject))
+
+
+
+# --------------------------------------------------------------------------
+# the analysis of one series, step by step
+# --------------------------------------------------------------------------
+
+
+def _group_rng(seed: int, key: tuple) -> np.random.Generator:
+    """RNG for one series: depends on the seed and the group key only."""
+    tag = zlib.crc32("\x1f".join("" if k is None else str(k) for k in key).encode("utf-8"))
+    return np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, tag]))
+
+
+def _ci(values: np.ndarray, level: float) -> tuple[float, float]:
+    if values.size == 0:
+        return _NAN, _NAN
+    q = (1.0 - level) / 2.0
+    lo, hi = np.quantile(values, [q, 1.0 - q])
+    return float(lo), float(hi)
+
+
+#: estimate and CI fields of a DecayFit (NaN when there is no fit)
+_ESTIMATES = tuple(
+    name for name in COLUMNS
+    if name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name in ("transient", "rmse")
+)
+
+
+def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_effect, confidence) -> dict:
+    """The DecayFit fields known before any fit: keys, unit, counts, noise floor and margin."""
+    t = data["hours_since_treatment"].to_numpy(dtype=float)
+    units = [u for u in pd.unique(data["unit"].astype(str)) if u and u.lower() != "nan"]
+    if len(units) > 1:
+        raise SeriesError(f"{treatment}/{metric}/{side}: mixed units {units}")
+    unit = units[0] if units else ""
+    if "noise_floor" in data.columns:
+        nf = data["noise_floor"].to_numpy(dtype=float)
+        nf = nf[np.isfinite(nf)]
+        noise_floor = float(np.max(np.abs(nf))) if nf.size else _NAN
+    else:
+        noise_floor = _NAN
+    smallest = min_effect_for(unit, min_effect)
+    delta = smallest if not math.isfinite(noise_floor) else max(smallest, noise_floor)
+    return dict(
+        treatment=treatment,
+        metric=metric,
+        side=side,
+        subject=subject,
+        unit=unit,
+        n_photos=int(t.size),
+        n_subjects=int(pd.unique(data["subject"].to_numpy()).size),
+        n_times=int(np.unique(t[t >= 0]).size),
+        last_time_h=float(np.max(t)) if t.size else _NAN,
+        smallest_meaningful_change=delta,
+        noise_floor=noise_floor,
+        confidence=float(confidence),
+        test_confidence=float(2.0 * confidence - 1.0),
+    )
+
+
+def _missing_data(t: np.ndarray) -> list[str]:
+    """Why the series ``t`` (hours) is too small to test the claim (empty when it is not)."""
+    post_times = np.unique(t[t >= 0])
+    n_times, n_photos = int(post_times.size), int(t.size)
+    missing = []
+    if n_times < MIN_TIMES:
+        missing.append(
+            f"only {n_times} distinct time{'s' if n_times != 1 else ''} after treatment (need at least {MIN_TIMES})"
+        )
+    if n_photos < MIN_PHOTOS:
+        missing.append(f"only {n_photos} photo{'s' if n_photos != 1 else ''} (need at least {MIN_PHOTOS})")
+    if not (post_times.size and post_times[-1] >= MIN_LAST_HOURS):
+        if post_times.size:
+            missing.append(
+                f"the last photo is at {hours_text(float(post_times[-1]))} "
+                f"(need one at or after {MIN_LAST_HOURS:.0f} h to judge 24 h)"
+            )
+        else:
+            missing.append("no photo after treatment")
+    return missing
+
+
+def _residual_draws(t, y, est: DecayParams, rng, n_boot: int) -> np.ndarray:
+    """Fitted values plus resampled, centred, degrees-of-freedom-inflated residuals, shape (n_boot, n)."""
+    n = t.size
+    fitted = est.change_at(t)
+    resid = y - fitted
+    resid = (resid - resid.mean()) * math.sqrt(n / max(n - 3, 1))
+    return fitted[None, :] + resid[rng.integers(0, n, size=(n_boot, n))]
+
+
+def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng):
+    """Bootstrap design: ``(method, values (B, n), weights (B, n), valid (B,))``.
+
+    ``cluster`` for a pooled fit of >= MIN_CLUSTERS subjects (two-stage below
+    TWO_STAGE_BELOW_CLUSTERS), ``residual`` otherwise, ``none`` for n_boot = 0.
+    """
+    n = t.size
+    n_subjects = int(pd.unique(subjects).size)
+    if n_boot > 0 and pooled and n_subjects >= MIN_CLUSTERS:
+        codes = pd.factorize(subjects)[0]
+        draws = rng.integers(0, n_subjects, size=(n_boot, n_subjects))
+        counts = np.zeros((n_boot, n_subjects))
+        np.add.at(counts, (np.repeat(np.arange(n_boot), n_subjects), draws.ravel()), 1.0)
+        w = counts[:, codes]
+        if n_subjects < TWO_STAGE_BELOW_CLUSTERS:
+            # two-stage bootstrap (subjects, then residuals within them; Davison & Hinkley 1997,
+            # sec. 3.8): with few subjects, resampling subjects alone sees too little of the
+            # photo-to-photo noise and gives too narrow intervals; this errs on the wide side
+            yb = _residual_draws(t, y, est, rng, n_boot)
+        else:
+            yb = np.broadcast_to(y, (n_boot, n))
+        # a replicate needs >= 3 distinct post-treatment times to identify 3 parameters
+        order = np.unique(t, return_inverse=True)[1]
+        post_mask = t >= 0
+        present = np.zeros((n_boot, order.max() + 1), dtype=bool)
+        rows_b, cols_n = np.nonzero(w[:, post_mask] > 0)
+        present[rows_b, order[post_mask][cols_n]] = True
+        return "cluster", yb, w, present.sum(axis=1) >= 3
+    if n_boot > 0:
+        yb = _residual_draws(t, y, est, rng, n_boot)
+        return "residual", yb, np.ones((n_boot, n)), np.ones(n_boot, dtype=bool)
+    return "none", None, None, np.zeros(0, dtype=bool)
+
+
+def _refit_replicates(t, yb, w, valid, bound, hl_bounds) -> np.ndarray:
+    """Fit every valid replicate; returns the finite (lasting, transient, half_life) rows, read-only."""
+    if valid.sum():
+        bl, bs, bh, _ = profile_fit(t, np.ascontiguousarray(yb[valid]), w[valid], bound, hl_bounds)
+        boot = np.column_stack([bl, bs, bh])
+        boot = boot[np.all(np.isfinite(boot), axis=1)]
+    else:
+        boot = np.empty((0, 3))
+    boot.setflags(write=False)
+    return boot
+
+
+def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf: float) -> dict:
+    """Point estimates and percentile CIs of the DecayFit fields."""
+    b_peak = boot[:, 0] + boot[:, 1]
+    b_24 = decay_model(CLAIM_HOURS, boot[:, 0], boot[:, 1], boot[:, 2])
+    peak_ci = _ci(b_peak, confidence)
+    c24_ci = _ci(b_24, confidence)
+    c24_test = _ci(b_24, test_conf)
+    return dict(
+        peak_change=est.peak,
+        peak_change_ci_low=peak_ci[0],
+        peak_change_ci_high=peak_ci[1],
+        half_life_h=est.half_life,
+        half_life_h_ci_low=_ci(boot[:, 2], confidence)[0],
+        half_life_h_ci_high=_ci(boot[:, 2], confidence)[1],
+        change_24h=float(est.change_at(CLAIM_HOURS)),
+        change_24h_ci_low=c24_ci[0],
+        change_24h_ci_high=c24_ci[1],
+        change_24h_test_ci_low=c24_test[0],
+        change_24h_test_ci_high=c24_test[1],
+        lasting=est.lasting,
+        lasting_ci_low=_ci(boot[:, 0], confidence)[0],
+        lasting_ci_high=_ci(boot[:, 0], confidence)[1],
+        transient=est.transient,
+        rmse=est.rmse,
+    )
+
+
+def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float):
+    """The 24 h verdict and its sentence from the estimates ``v`` (rules 3-5 of the module docstring)."""
+    noun = effect_noun(metric)
+    peak, c24 = v["peak_change"], v["change_24h"]
+    lo, hi = v["change_24h_test_ci_low"], v["change_24h_test_ci_high"]
+    peak_ci = (v["peak_change_ci_low"], v["peak_change_ci_high"])
+    at24 = (
+        f"At 24 h the change is {quantity(c24, unit)} "
+        f"({percent(test_conf)} CI {num(lo)} to {quantity(hi, unit)})"
+    )
+    margin = f"\u00b1{quantity(delta, unit)}"
+    peak_real = (abs(peak) > delta) and (peak_ci[0] > 0 or peak_ci[1] < 0)
+    if lo > delta or hi < -delta:
+        where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
+        return PERSISTS, (
+            f"{at24}, entirely {where} margin "
+            f"(peak {quantity(peak, unit)}, lasting part {quantity(v['lasting'], unit)}): "
+            f"the {noun} persists beyond a day."
+        )
+    if -delta < lo and hi < delta:
+        if peak_real:
+            return FADES, (
+                f"{at24}, inside the {margin} margin, after a {quantity(peak, unit)} peak: "
+                f"the {noun} fades within a day."
+            )
+        why = (
+            f"does not exceed the {margin} margin"
+            if abs(peak) <= delta
+            else f"its {percent(confidence)} CI {num(peak_ci[0])} to {quantity(peak_ci[1], unit)} includes 0"
+        )
+        return INCONCLUSIVE, (
+            f"{at24}, inside the {margin} margin, but there was no clear initial "
+            f"{noun} to fade (peak {quantity(peak, unit)}, which {why}): "
+            f"inconclusive, nothing to fade."
+        )
+    return INCONCLUSIVE, (
+        f"{at24}, which straddles the {margin} margin: the data cannot tell whether "
+        f"the {noun} fades within a day or persists (more subjects or photos near 24 h would help)."
+    )
+
+
+def _analyze_one(
+    data: pd.DataFrame,
+    *,
+    treatment: str,
+    metric: str,
+    side: str,
+    subject: str | None,
+    min_effect: float | None,
+    n_boot: int,
+    seed: int,
+    confidence: float,
+) -> DecayFit:
+    """One series: facts, enough data?, point fit, bootstrap, estimates, verdict."""
+    base = _series_facts(data, treatment=treatment, metric=metric, side=side, subject=subject,
+                         min_effect=min_effect, confidence=confidence)
+    nan_est = dict.fromkeys(_ESTIMATES, _NAN)
+
+    def no_fit(status: str, reason: str, bootstrap: str = "none", n_ok: int = 0) -> DecayFit:
+        return DecayFit(
+            **base, **nan_est, verdict=INCONCLUSIVE, reason=reason, status=status, fit_ok=False,
+            bootstrap=bootstrap, n_boot=n_ok,
+        )
+
+    t = data["hours_since_treatment"].to_numpy(dtype=float)
+    y = data["value"].to_numpy(dtype=float)
+    missing = _missing_data(t)
+    if missing:
+        return no_fit(
+            "insufficient_data",
+            f"Too few data to test the 24 h claim, so no fit was made: {join_words(missing)}.",
+        )
+
+    bound = default_amplitude_bound(y)
+    hl_bounds = default_half_life_bounds(t)
+    est = fit_decay(t, y, amplitude_bound=bound, half_life_bounds=hl_bounds)
+    if not est.success:
+        return no_fit("fit_failed", f"The decay model could not be fitted ({est.message}), so nothing can be said about 24 h.")
+
+    rng = _group_rng(seed, (treatment, metric, side, subject))
+    method, yb, w, valid = _replicates(t, y, data["subject"].to_numpy(), est, pooled=subject is None,
+                                       n_boot=n_boot, rng=rng)
+    if method == "none":
+        c24 = float(est.change_at(CLAIM_HOURS))
+        point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
+                 "lasting": est.lasting, "transient": est.transient, "rmse": est.rmse}
+        return DecayFit(
+            **base, **point, verdict=INCONCLUSIVE,
+            reason=(
+                f"No bootstrap was run (n_boot=0), so there are no confidence intervals and the "
+                f"24 h claim cannot be tested; the fitted change at 24 h is {quantity(c24, base['unit'])}."
+            ),
+            status="no_bootstrap", fit_ok=True, bootstrap=method, n_boot=0,
+        )
+    boot = _refit_replicates(t, yb, w, valid, bound, hl_bounds)
+    n_ok = int(boot.shape[0])
+    if n_ok < max(1, n_boot // 2):
+        return no_fit(
+            "bootstrap_failed",
+            f"Only {n_ok} of {n_boot} bootstrap replicates could be fitted, too few for confidence intervals.",
+            method,
+            n_ok,
+        )
+    values = _estimates(est, boot, confidence, base["test_confidence"])
+    verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
+                               confidence=confidence, test_conf=base["test_confidence"])
+    return DecayFit(
+        **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
+        bootstrap=method, n_boot=n_ok, boot_params=boot,
+    )
+
+
+# --------------------------------------------------------------------------
+# public entry point
+# --------------------------------------------------------------------------
+
+
+def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
+    """The checked, typed and filtered copy of a change table (rows with finite time and value).
+
+    Raises
+    ------
+    SeriesError
+        Not a DataFrame, missing columns, non-numeric values or unknown metrics.
+    """
+    if not isinstance(changes, pd.DataFrame):
+        raise SeriesError(f"changes must be a pandas DataFrame, not {type(changes).__name__}")
+    missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
+    if missing:
+        raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
+    cols = list(REQUIRED_COLUMNS) + (["noise_floor"] if "noise_floor" in changes.columns else [])
+    df = changes.loc[:, cols].copy()
+    for c in ("subject", "treatment", "metric", "side"):
+        df[c] = df[c].astype(str)
+    df["unit"] = df["unit"].fillna("").astype(str)
+    try:
+        df["hours_since_treatment"] = pd.to_numeric(df["hours_since_treatment"], errors="raise").astype(float)
+        df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
+        if "noise_floor" in df.columns:
+            df["noise_floor"] = pd.to_numeric(df["noise_floor"], errors="raise").astype(float)
+    except (TypeError, ValueError) as exc:
+        raise SeriesError(f"non-numeric time, value or noise floor: {exc}") from exc
+    if metrics is not None:
+        wanted = [metrics] if isinstance(metrics, str) else list(metrics)
+        unknown = sorted(set(wanted) - set(df["metric"]))
+        if unknown:
+            raise SeriesError(
+                f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
+            )
+        df = df[df["metric"].isin(wanted)]
+    finite = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
+    return df[finite]
+
+
+def analyze_series(
+    changes: pd.DataFrame,
+    *,
+    metrics: str | Iterable[str] | None = None,
+    min_effect: float | None = None,
+    per_subject: bool = True,
+    n_boot: int = 400,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> SeriesResult:
+    """Fit the decay model per treatment × metric × side and test the 24 h claim.
+
+    See :mod:`facemetrics.decay.model` for the model and this module's
+    docstring for the bootstrap and the exact verdict rules.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Tidy table of changes versus baseline (columns ``subject``,
+        ``treatment``, ``hours_since_treatment`` [h], ``metric``, ``side``,
+        ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
+        unit]).  Rows with a non-finite time or value are ignored.
+    metrics : str or iterable of str, optional
+        Only analyse these metrics (default: all).
+    min_effect : float, optional
+        Smallest change that matters, metric unit, for every series.  Default:
+        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.65 for the fold-depth
+        index, 0 for other units).  The equivalence margin is
+        ``max(min_effect, noise_floor)``.
+    per_subject : bool, optional
+        Also fit each subject with at least 5 distinct times after treatment
+        (only in series with 2 or more subjects; with one subject the pooled
+        fit is that subject's fit).
+    n_boot : int, optional
+        Bootstrap replicates (default 400).  Subjects are resampled (cluster
+        bootstrap) for pooled fits with >= 3 subjects, residuals otherwise.
+    seed : int, optional
+        Seed; a series' result depends only on the seed and its own keys and
+        data, so results are reproducible and independent of other series.
+    confidence : float, optional
+        Level of the reported CIs (default 0.95).  The verdict uses the
+        ``2 * confidence - 1`` (default 90 %) CI of the 24 h change (TOST).
+
+    Returns
+    -------
+    SeriesResult
+        ``fits`` sorted by treatment, metric, side, pooled fit first, then
+        subjects in sorted order.
+
+    Raises
+    ------
+    SeriesError
+        Missing columns, non-numeric values, unknown metrics, mixed units in
+        one series, or invalid settings.
+    """
+    if not (0.5 < float(confidence) < 1.0):
+        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
+    _check_min_effect(min_effect)
+    n_boot = int(n_boot)
+    if n_boot < 0:
+        raise SeriesError(f"n_boot must be >= 0, got {n_boot}")
+    df = validate_changes(changes, metrics)
+    opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=int(seed),
+                confidence=float(confidence))
+    fits: list[DecayFit] = []
+    for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True):
+        grp = grp.sort_values(["subject", "hours_since_treatment"], kind="stable")
+        fits.append(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts))
+        if not per_subject or grp["subject"].nunique() < 2:
+            continue
+        for subj, sg in grp.groupby("subject", sort=True):
+            t = sg["hours_since_treatment"].to_numpy()
+            if np.unique(t[t >= 0]).size < MIN_SUBJECT_TIMES:
+                continue
+            fits.append(_analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts))
+    return SeriesResult(fits=tuple(fits), **opts)
+
+
+
+def _check_min_effect(min_effect) -> None:
+    if min_effect is not None and not (math.isfinite(float(min_effect)) and float(min_effect) >= 0):
+        raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}")
+
+
+# --------------------------------------------------------------------------
+# the regimen: cumulative change over days, from the pre-session photos
+# --------------------------------------------------------------------------
+
+#: verdicts of a regimen row
+CUMULATIVE = "cumulative_change"
+NO_CUMULATIVE = "no_cumulative_change"
+
+#: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
+REGIMEN_COLUMNS = (
+    "kind",
+    "treatment",
+    "metric",
+    "side",
+    "subject",
+    "unit",
+    "n_photos",
+    "n_subjects",
+    "n_days",
+    "day_n",
+    "slope_per_week",
+    "slope_per_week_ci_low",
+    "slope_per_week_ci_high",
+    "change_day_n",
+    "change_day_n_ci_low",
+    "change_day_n_ci_high",
+    "smallest_meaningful_change",
+    "verdict",
+    "reason",
+    "status",
+    "bootstrap",
+    "n_boot",
+    "confidence",
+)
+
+#: a regimen fit needs pre-session photos on at least this many distinct days after day 0
+MIN_REGIMEN_DAYS = 3
+
+
+def _regimen_slope(d: np.ndarray, y: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Least-squares common slope with one intercept per subject, for every weight row.
+
+    ``d`` days, ``y`` values, ``g`` subject codes (shape (n,)); ``w`` (B, n)
+    observation weights (bootstrap counts).  Returns (B,) slopes (value unit per day).
+    """
+    n_g = int(g.max()) + 1 if g.size else 0
+    onehot = np.zeros((g.size, n_g))
+    onehot[np.arange(g.size), g] = 1.0
+    sw = w @ onehot  # (B, G)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        md = (w * d) @ onehot / sw
+        my = (w * y) @ onehot / sw
+    md = np.nan_to_num(md)[:, g]  # (B, n): each observation's subject mean
+    my = np.nan_to_num(my)[:, g]
+    dc, yc = d[None, :] - md, y[None, :] - my
+    sxx = (w * dc * dc).sum(axis=1)
+    sxy = (w * dc * yc).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sxx > 0, sxy / sxx, np.nan)
+
+
+def _block_weights(day_groups: list[list[np.ndarray]], n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """Moving-block bootstrap counts (B, n) over days.
+
+    ``day_groups[s]`` lists, in time order, the observation indices of each
+    day of subject ``s``; a day's photos share that day's error (light, pose),
+    so days are the units, drawn in blocks of ``round(n_days ** (1/3))``
+    consecutive days within each subject.
+    """
+    w = np.zeros((n_boot, n))
+    for days in day_groups:
+        m = len(days)
+        block = max(1, int(round(m ** (1.0 / 3.0))))
+        n_blocks = int(math.ceil(m / block))
+        starts = rng.integers(0, max(1, m - block + 1), size=(n_boot, n_blocks))
+        picks = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(n_boot, -1)[:, :m]
+        for b in range(n_boot):
+            for k in picks[b]:
+                w[b, days[k]] += 1.0
+    return w
+
+
+def analyze_regimen(
+    levels: pd.DataFrame,
+    *,
+    day_n: float | None = None,
+    min_effect: float | None = None,
+    n_boot: int = 400,
+    seed: int = 0,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Cumulative change over days of a treatment regimen, from the pre-session photos.
+
+    A daily microcurrent (or weekly RF) user photographs the face before
+    every session.  Each pre-session photo compared with the first session's
+    baseline (day 0) gives the *level* reached so far, free of that day's
+    transient lift (which :func:`analyze_series` fits separately from the
+    photos after each session).  Model, per treatment × metric × side::
+
+        level(subject, day) = intercept[subject] + slope * day + noise
+
+    fitted by least squares with one intercept per subject (the day-0
+    reference photo's own error shifts a subject's whole series, so the
+    intercept is free rather than forced to 0).  Reported: ``slope_per_week
+    = 7 * slope`` and ``change_day_n = slope * day_n``, the fitted change
+    from day 0 to day ``day_n`` (default: the last day with a photo, rounded).
+    A straight line is the simplest summary of a slow change; when the true
+    course saturates, ``change_day_n`` is the line's value, close to but not
+    exactly the level reached.
+
+    Uncertainty: percentile bootstrap with a fixed seed, resampling whole
+    subjects with 3 or more subjects, otherwise a moving-block bootstrap of
+    days (blocks of ``round(n_days ** (1/3))`` consecutive days within each
+    subject's series, all photos of a day together; Künsch 1989) because the
+    photos of one day share that day's error and day-to-day errors of one
+    person's photos are correlated (pose, light, season).
+
+    Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``
+(``min_effect`` default per unit, :data:`MIN_EFFECT`; ``noise_floor`` the median of the series'):
+    ``cumulative_change`` when its CI lies beyond ±delta, ``no_cumulative_change``
+    when inside, else ``inconclusive``.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        Tidy table with ``subject``, ``treatment``, ``metric``, ``side``,
+        ``value`` [metric unit], ``unit``, optional ``noise_floor``, and the
+        time since the first session as ``days_since_start`` [days] or
+        ``hours_since_treatment`` [h] (as written by the regimen batch).
+    day_n : float, optional
+        Day at which the change is reported (default: the last day with data).
+    min_effect, n_boot, seed, confidence
+        As in :func:`analyze_series`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per treatment × metric × side, columns :data:`REGIMEN_COLUMNS`
+        (``kind = "regimen"``).
+
+    References
+    ----------
+    Künsch, H. R. (1989). The jackknife and the bootstrap for general
+    stationary observations. *Annals of Statistics*, 17(3), 1217-1241.
+    """
+    _check_min_effect(min_effect)
+    df = _regimen_levels(levels)
+    level = float(confidence)
+    rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
+                         n_boot=n_boot, seed=seed, level=level)
+            for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
+    return pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
+
+
+def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
+    """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and value)."""
+    df = levels.copy()
+    if "days_since_start" not in df.columns:
+        if "hours_since_treatment" not in df.columns:
+            raise SeriesError("levels need days_since_start or hours_since_treatment")
+        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+    for c in ("subject", "treatment", "metric", "side"):
+        if c not in df.columns:
+            raise SeriesError(f"levels lack column {c}")
+        df[c] = df[c].astype(str)
+    df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
+    df["value"] = pd.to_numeric(df["value"], errors="coerce")
+    df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
+    return df[np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])]
+
+
+def _regimen_boot_weights(d, g, n_subjects: int, n_boot: int, rng) -> tuple[str, np.ndarray]:
+    """Bootstrap weights (B, n): whole subjects with >= MIN_CLUSTERS of them, else moving blocks of days."""
+    if n_subjects >= MIN_CLUSTERS:
+        draw = rng.integers(0, n_subjects, size=(n_boot, n_subjects))
+        counts = np.zeros((n_boot, n_subjects))
+        for b in range(n_boot):
+            np.add.at(counts[b], draw[b], 1.0)
+        return "cluster", counts[:, g]
+    day = np.round(d).astype(int)
+    groups = []
+    for k in range(n_subjects):
+        idx = np.flatnonzero(g == k)
+        groups.append([idx[day[idx] == u] for u in np.unique(day[idx])])
+    return "moving_block", _block_weights(groups, d.size, n_boot, rng)
+
+
+def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effect, n_boot, seed, level) -> dict:
+    """One row of :func:`analyze_regimen`: slope, change at ``day_n``, CIs and verdict."""
+    grp = grp.sort_values(["subject", "days_since_start"], kind="stable")
+    d = grp["days_since_start"].to_numpy(float)
+    y = grp["value"].to_numpy(float)
+    subj_codes, subj_names = pd.factorize(grp["subject"], sort=True)
+    g = np.asarray(subj_codes)
+    unit = next((u for u in grp["unit"] if u), "")
+    nf = (pd.to_numeric(grp["noise_floor"], errors="coerce").abs().median()
+          if "noise_floor" in grp.columns else _NAN)
+    delta = max(min_effect_for(unit, min_effect), float(nf) if math.isfinite(nf) else 0.0)
+    n_days = int(np.unique(np.round(d[d > 0.5])).size)
+    dn = float(round(d.max())) if day_n is None else float(day_n)
+    row = dict(kind="regimen", treatment=treatment, metric=metric, side=side, subject=None, unit=unit,
+               n_photos=int(d.size), n_subjects=len(subj_names), n_days=n_days, day_n=dn,
+               smallest_meaningful_change=delta, bootstrap="none", n_boot=0, confidence=level)
+    if n_days < MIN_REGIMEN_DAYS:
+        return {**row, "slope_per_week": _NAN, "slope_per_week_ci_low": _NAN, "slope_per_week_ci_high": _NAN,
+                "change_day_n": _NAN, "change_day_n_ci_low": _NAN, "change_day_n_ci_high": _NAN,
+                "verdict": INCONCLUSIVE, "status": "insufficient_data",
+                "reason": (f"Pre-session photos on only {n_days} day(s) after day 0 (need at least "
+                           f"{MIN_REGIMEN_DAYS}): no cumulative change can be fitted.")}
+    slope = float(_regimen_slope(d, y, g, np.ones((1, d.size)))[0])
+    rng = _group_rng(seed, ("regimen", treatment, metric, side))
+    if n_boot > 0:
+        method, w = _regimen_boot_weights(d, g, len(subj_names), n_boot, rng)
+        boot = _regimen_slope(d, y, g, w)
+        boot = boot[np.isfinite(boot)]
+    else:
+        boot, method = np.empty(0), "none"
+    s_ci = _ci(boot * 7.0, level)
+    c_ci = _ci(boot * dn, level)
+    change = slope * dn
+    row.update(slope_per_week=7.0 * slope, slope_per_week_ci_low=s_ci[0], slope_per_week_ci_high=s_ci[1],
+               change_day_n=change, change_day_n_ci_low=c_ci[0], change_day_n_ci_high=c_ci[1],
+               bootstrap=method, n_boot=int(boot.size))
+    head = (f"From the pre-session photos, the {metric} ({side}) changed by {quantity(change, unit)} from day 0 to "
+            f"day {dn:.0f} ({percent(level)} CI {num(c_ci[0])} to {quantity(c_ci[1], unit)}), "
+            f"{quantity(7.0 * slope, unit)} per week")
+    margin = f"\u00b1{quantity(delta, unit)}"
+    if not np.isfinite(c_ci[0]):
+        verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
+        reason = head + ": no confidence interval, so no verdict."
+    elif c_ci[0] > delta or c_ci[1] < -delta:
+        verdict, status = CUMULATIVE, "ok"
+        reason = head + f": beyond the {margin} margin, a cumulative change."
+    elif -delta < c_ci[0] and c_ci[1] < delta:
+        verdict, status = NO_CUMULATIVE, "ok"
+        reason = head + f": inside the {margin} margin, no cumulative change."
+    else:
+        verdict, status = INCONCLUSIVE, "ok"
+        reason = head + f": the interval straddles the {margin} margin, inconclusive."
+    row.update(verdict=verdict, status=status, reason=reason)
+    return row

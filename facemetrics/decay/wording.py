@@ -1,0 +1,64 @@
+"""The words of the claim test: number formatting and the ``reason`` sentences.
+
+The ``reason`` column of the timeline table is part of the claim's result
+(one full sentence saying which verdict rule applied), so its wording lives
+with the claim in this package; :mod:`facemetrics.report` (CLI and report
+sentences) and :mod:`facemetrics.plots` (legends) reuse the number helpers.
+Pure string functions: no I/O, no numpy beyond ``float``.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "effect_noun",
+    "hours_text",
+    "join_words",
+    "num",
+    "percent",
+    "quantity",
+]
+
+
+def num(v: float, digits: int = 2) -> str:
+    """``v`` with ``digits`` decimals and a true minus sign (U+2212); ``-0.00`` prints as ``0.00``."""
+    s = f"{v:.{digits}f}"
+    if s.startswith("-"):
+        s = "\u2212" + s[1:]
+        if float(s[1:]) == 0:
+            s = s[1:]
+    return s
+
+
+def quantity(v: float, unit: str, digits: int = 2) -> str:
+    """``num(v)`` followed by the unit (no unit for unitless values): ``"1.50 mm"``."""
+    return f"{num(v, digits)} {unit}" if unit else num(v, digits)
+
+
+def hours_text(v: float) -> str:
+    """A time in hours at a sensible precision: ``"0.25 h"``, ``"4.0 h"``, ``"12.0 h"``, ``"168 h"``."""
+    if v >= 100:
+        return f"{v:.0f} h"
+    if v >= 10:
+        return f"{v:.1f} h"
+    return f"{v:.2g} h" if v < 1 else f"{v:.1f} h"
+
+
+def effect_noun(metric: str) -> str:
+    """The word for a metric's change: ``lift``, ``sag``, ``tightening``, ``smoothing`` or ``effect``."""
+    m = metric.lower()
+    for word in ("lift", "sag", "tightening", "smoothing"):
+        if word in m:
+            return word
+    return "effect"
+
+
+def percent(level: float) -> str:
+    """``0.9`` -> ``"90%"``."""
+    return f"{100 * level:.0f}%"
+
+
+def join_words(items: list[str]) -> str:
+    """``["a", "b", "c"]`` -> ``"a, b and c"``."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

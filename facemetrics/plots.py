@@ -1,0 +1,215 @@
+"""Every figure of the time-series side: the timeline and the regimen plots.
+
+Built on :class:`matplotlib.figure.Figure` without pyplot, so the functions
+are safe to call from threads and never open a window.  matplotlib is
+imported when a figure is drawn, not when this module is imported.  The
+numbers drawn all come from :mod:`facemetrics.decay`; nothing is computed
+here beyond what a plot needs (axis ranges, a fitted line's intercept).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, validate_changes
+from .decay.wording import num, percent, quantity
+
+__all__ = ["plot_regimen", "plot_timeline"]
+
+_COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
+_MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
+
+
+def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None):
+    """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
+
+    Drawn per panel: the photos (colour = treatment, marker = subject), the
+    pooled fitted curve of each treatment with its pointwise 95 % bootstrap
+    band, a grey band ±noise_floor, dashed lines at ±delta (the equivalence
+    margin) and a dotted line at 24 h.  The time axis is ``symlog`` with a
+    linear part for |t| < 1 h, so baseline photos (t <= 0) stay visible while
+    hours to weeks are spread logarithmically.
+
+    Built on :class:`matplotlib.figure.Figure` without pyplot, so it is safe
+    to call from threads and never opens a window.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        The table given to :func:`facemetrics.decay.analyze_series`.
+    result : SeriesResult
+        Its result.
+    path : str or os.PathLike, optional
+        When given, the figure is saved there as PNG.
+    side : str, optional
+        Side to draw; default ``"mean"`` when a metric has it, else one
+        panel per side (right, then left).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    df = validate_changes(changes, None)
+    metrics = sorted(set(df["metric"]) | {f.metric for f in result.pooled()})
+    if not metrics:
+        raise SeriesError("nothing to plot: no metrics")
+    treatments = sorted(set(df["treatment"]) | {f.treatment for f in result.pooled()})
+    style = dict(
+        treatments=treatments,
+        colour={tr: _COLOURS[i % len(_COLOURS)] for i, tr in enumerate(treatments)},
+        marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
+    )
+    panels = _timeline_panels(df, result, metrics, side)
+
+    ncols = min(len(panels), 2)
+    nrows = math.ceil(len(panels) / ncols)
+    fig = Figure(figsize=(6.4 * ncols, 4.4 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(panels):]:
+        ax.set_visible(False)
+    for ax, (metric, use_side) in zip(axes, panels):
+        mdf = df[df["metric"] == metric]
+        mdf = mdf[mdf["side"] == use_side]
+        fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
+        _draw_timeline_panel(ax, mdf, fits, result, metric=metric, side=use_side, **style)
+    if path is not None:
+        fig.savefig(path, format="png", dpi=110)
+    return fig
+
+
+def _timeline_panels(df: pd.DataFrame, result: SeriesResult, metrics, side) -> list[tuple[str, str]]:
+    """(metric, side) of every panel: a metric's "mean" side, or one per side for metrics measured
+    per side only (e.g. nlf_depth: the subject's right and left fold each get a panel)."""
+    panels = []
+    for metric in metrics:
+        sides = sorted(set(df.loc[df["metric"] == metric, "side"])
+                       | {f.side for f in result.pooled() if f.metric == metric})
+        if side is not None:
+            panels.append((metric, side))
+        elif "mean" in sides or not sides:
+            panels.append((metric, "mean"))
+        else:
+            order = {"right": 0, "left": 1}
+            panels += [(metric, s) for s in sorted(sides, key=lambda s: (order.get(s, 2), s))]
+    return panels
+
+
+def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
+                         treatments, colour, marker) -> None:
+    """One panel: noise-floor band, margins, 24 h line, photos, fitted curves with bands, legend."""
+    units = [u for u in pd.unique(mdf["unit"]) if u] or [f.unit for f in fits if f.unit]
+    unit = units[0] if units else ""
+    t_all = np.concatenate([mdf["hours_since_treatment"].to_numpy(), [CLAIM_HOURS, 1.0]])
+    t_max = float(np.max(t_all)) * 1.3
+    t_min = min(float(np.min(t_all)), 0.0)
+    # -1e-9 then 0: the curve steps from the baseline to the peak at t = 0
+    grid = np.concatenate([[t_min, -1e-9, 0.0], np.geomspace(1e-3, t_max, 300)])
+
+    nfs = [f.noise_floor for f in fits if math.isfinite(f.noise_floor)]
+    if not nfs and "noise_floor" in mdf.columns:
+        nfs = [float(v) for v in mdf["noise_floor"] if math.isfinite(v)]
+    nf = max(abs(v) for v in nfs) if nfs else None
+    if nf is not None:
+        ax.axhspan(-nf, nf, color="0.85", alpha=0.7, lw=0, zorder=0)
+    deltas = [f.smallest_meaningful_change for f in fits if math.isfinite(f.smallest_meaningful_change)]
+    delta = max(deltas) if deltas else min_effect_for(unit, result.min_effect)
+    for d in (-delta, delta):
+        ax.axhline(d, color="0.35", ls="--", lw=1.0, zorder=1)
+    ax.axhline(0.0, color="0.6", lw=0.8, zorder=1)
+    ax.axvline(CLAIM_HOURS, color="0.35", ls=":", lw=1.0, zorder=1)
+
+    for tr in treatments:
+        tdf = mdf[mdf["treatment"] == tr]
+        for subj, sdf in tdf.groupby("subject", sort=True):
+            ax.plot(
+                sdf["hours_since_treatment"], sdf["value"], ls="none", marker=marker[subj],
+                ms=4.5, color=colour[tr], alpha=0.55, mec="none", zorder=3,
+            )
+        for f in fits:
+            if f.treatment != tr or not f.fit_ok:
+                continue
+            fit, low, high = f.curve(grid)
+            ax.fill_between(grid, low, high, color=colour[tr], alpha=0.2, lw=0, zorder=2)
+            ax.plot(grid, fit, color=colour[tr], lw=2.0, zorder=4)
+
+    ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
+    ax.set_xlim(t_min - 0.1 * abs(t_min) - 0.2, t_max)
+    ax.set_xlabel("hours since treatment (symlog: linear below 1 h)")
+    ax.set_ylabel(f"change [{unit}]" if unit else "change (unitless)")
+    ax.set_title(f"{metric} ({side})")
+    handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
+                               treatments=treatments, colour=colour, marker=marker)
+    ax.legend(handles=handles, fontsize=7, loc="best", framealpha=0.85)
+
+
+def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker) -> list:
+    """Legend handles: each treatment's verdict, the CI band, noise floor, margin, 24 h, subjects."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [
+        Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4,
+               label=f"{tr}: " + next(
+                   (f"{f.verdict}" for f in fits if f.treatment == tr), "no data"))
+        for tr in treatments
+        if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits)
+    ]
+    handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
+    if nf is not None:
+        handles.append(Patch(color="0.85", label=f"noise floor \u00b1{quantity(nf, unit)}"))
+    handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
+    handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
+    shown = sorted(set(mdf["subject"]))
+    if 1 < len(shown) <= 8:
+        handles += [
+            Line2D([], [], color="0.3", ls="none", marker=marker[s], ms=5, label=f"subject {s}") for s in shown
+        ]
+    return handles
+
+
+def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
+    """Pre-session level versus days since the first session, with the fitted slope (one panel per metric/side).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    df = levels.copy()
+    if "days_since_start" not in df.columns:
+        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+    keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
+    n = max(1, len(keys))
+    ncols = min(n, 2)
+    nrows = math.ceil(n / ncols)
+    fig = Figure(figsize=(6.4 * ncols, 4.0 * nrows), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    for k, (ax, (tr, metric, side)) in enumerate(zip(axes, keys)):
+        sub = df[(df["treatment"] == tr) & (df["metric"] == metric) & (df["side"] == side)]
+        r = regimen.iloc[k]
+        colour = _COLOURS[k % len(_COLOURS)]
+        ax.plot(sub["days_since_start"], pd.to_numeric(sub["value"], errors="coerce"), "o", ms=4, alpha=0.6,
+                color=colour, mec="none", label="pre-session photos vs day 0")
+        if math.isfinite(float(r["slope_per_week"])) and len(sub):
+            dd = np.linspace(0, float(sub["days_since_start"].max()), 50)
+            y0 = float(pd.to_numeric(sub["value"], errors="coerce").mean()
+                       - r["slope_per_week"] / 7.0 * sub["days_since_start"].mean())
+            ax.plot(dd, y0 + r["slope_per_week"] / 7.0 * dd, color=colour, lw=2,
+                    label=f"{num(r['slope_per_week'])} {r['unit']} / week".strip())
+        ax.axhline(0.0, color="0.6", lw=0.8)
+        unit = r["unit"] or ""
+        ax.set_xlabel("days since the first session")
+        ax.set_ylabel(f"level vs day 0 [{unit}]" if unit else "level vs day 0")
+        ax.set_title(f"regimen: {tr}, {metric} ({side})")
+        ax.legend(fontsize=7, loc="best")
+    if path is not None:
+        fig.savefig(path, format="png", dpi=110)
+    return fig

@@ -1,0 +1,144 @@
+"""Sentences for people: what the CLI prints and the reports say.
+
+Pure text from result tables (no measurement, no figures, no file I/O).
+The number formatting is :mod:`facemetrics.decay.wording`'s, shared with the
+``reason`` column of the timeline table.  :func:`timeline_markdown` builds
+the text of ``report.md``; :mod:`facemetrics.batch` reads the tables and
+writes the file.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
+
+__all__ = [
+    "effect_noun",
+    "hours_text",
+    "is_pooled",
+    "join_words",
+    "num",
+    "percent",
+    "quantity",
+    "timeline_markdown",
+    "verdict_lines",
+]
+
+
+def is_pooled(subject) -> bool:
+    """Whether a timeline row's ``subject`` marks the pooled fit.
+
+    The one test of the package (batch, CLI, app): the pooled row's subject
+    is None or NaN in memory, ``""`` or NaN when read back from a CSV, and
+    ``"None"`` when it went through ``str``.  Any other value (a subject id,
+    numeric ones included) is one subject's own fit.
+    """
+    if isinstance(subject, str):
+        return subject in ("", "None")
+    try:
+        return bool(pd.isna(subject))  # None, NaN, NaT, pd.NA
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
+def verdict_lines(table: pd.DataFrame) -> list[str]:
+    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``."""
+    return [f"{r['treatment']} / {r['metric']} ({r['side']}): {r['verdict']} - {r['reason']}"
+            for _, r in table.iterrows() if is_pooled(r["subject"])]
+
+
+def _regimen_report(table: pd.DataFrame) -> list[str]:
+    """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
+    if "kind" not in table.columns or not (table["kind"] == "regimen").any():
+        return []
+    reg = table[table["kind"] == "regimen"]
+    dec = table[(table["kind"] != "regimen") & table["subject"].map(is_pooled).astype(bool)]
+    lines = ["", "## Regimen: cumulative change over days", "",
+             "Each pre-session photo compared with the first session's baseline (day 0), fitted with a straight "
+             "line per treatment (one intercept per subject): the change the regimen builds up, separate from "
+             "each session's transient lift (the decay fits above, from the photos after each session). "
+             "Block-bootstrap 95 % CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
+             "| treatment | metric | side | photos | days | slope per week [95 % CI] | change day 0 to day N "
+             "[95 % CI] | session peak (transient) | half-life h | verdict |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
+    for _, r in reg.iterrows():
+        u = r.get("unit") or ""
+        d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
+        peak = _fmt(d["peak_change"].iloc[0], u) if len(d) else "n/a"
+        hl = _fmt(d["half_life_h"].iloc[0], "", 1) if len(d) else "n/a"
+        lines.append(
+            f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
+            f"{_fmt(r['slope_per_week'], u)} [{_fmt(r['slope_per_week_ci_low'])}, {_fmt(r['slope_per_week_ci_high'])}] | "
+            f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
+            f"{peak} | {hl} | {r['verdict']} |")
+    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}"
+                     for _, r in reg.iterrows()]
+    lines += ["", "![regimen](regimen.png)"]
+    return lines
+
+
+def _fmt(v, unit="", digits=2) -> str:
+    """A number of a ``report.md`` table cell (``"n/a"`` when missing or not finite)."""
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return "n/a"
+    if not math.isfinite(v):
+        return "n/a"
+    return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
+
+
+def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
+    """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The ``timeline.csv`` table (decay rows, then regimen rows with
+        ``kind == "regimen"`` when the regimen batch was run).
+    photos : DataFrame or None
+        The batch's ``photos.csv`` read with ``keep_default_na=False``
+        (None when it could not be read).
+    """
+    lines = ["# Treatment time course", "",
+             "Changes of each photo versus its session's baseline, fitted with "
+             "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
+             "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
+             "(two one-sided tests). See `timeline.png` and `timeline.csv`.", ""]
+    lines += ["## Verdicts (pooled over subjects)", ""]
+    full = table
+    if "kind" in table.columns:  # regimen rows get their own section
+        table = table[table["kind"] != "regimen"]
+    pooled = table[table["subject"].map(is_pooled).astype(bool)]
+    for _, r in pooled.iterrows():
+        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}")
+    lines += ["", "## Figures", "",
+              "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
+              "change at 24 h [95 % CI] | lasting [95 % CI] | verdict |",
+              "|---|---|---|---|---|---|---|---|---|---|"]
+    for _, r in table.iterrows():
+        u = r.get("unit") or ""
+        subj = "all" if is_pooled(r["subject"]) else r["subject"]
+        lines.append(
+            f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
+            f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}] | "
+            f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
+            f"{_fmt(r['half_life_h_ci_high'], '', 1)}] | "
+            f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
+            f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}] | "
+            f"{r['verdict']} |")
+    lines += ["", "![timeline](timeline.png)"]
+    lines += _regimen_report(full)
+    lines += ["", "## Photos excluded", ""]
+    if photos is None or "excluded" not in photos.columns or "photo" not in photos.columns:
+        lines.append("(photos.csv not found)")
+    else:
+        exc = photos[photos["excluded"].astype(str) != ""]
+        if len(exc):
+            lines += [f"- `{r['photo']}`: {r['excluded']}" for _, r in exc.iterrows()]
+        else:
+            lines.append("None: every photo was measured and compared.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,66 @@
+"""``facemetrics demo`` end to end (quick): a simulated study from the bundled
+sample, batch, timeline, verdicts on stdout and every promised file written.
+
+The default design (two treatments, 18 photos per subject, about a minute)
+is replaced by a seven-photo microcurrent session of one subject (the quick
+mode): the same code path with fewer photos.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pandas as pd
+import pytest
+
+from facemetrics import study as study_module
+from facemetrics.cli import main
+from facemetrics.decay import INCONCLUSIVE, MIN_PHOTOS
+
+#: 2 mm peak fading with a 3 h half-life; a baseline photo and the least a fit accepts:
+#: MIN_PHOTOS changes versus that baseline, the last at 24 h
+QUICK_DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0,
+                                     times_h=[-0.5, 0.5, 2, 4, 6, 12, 24])}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(study_module, "DEFAULT_DESIGN", QUICK_DESIGN)
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            code = main(["demo", "-o", str(out), "--subjects", "1", "--n-boot", "30", "--workers", "1"])
+    return code, buf.getvalue(), out
+
+
+def test_demo_writes_every_promised_file(demo):
+    code, stdout, out = demo
+    assert code == 0, stdout
+    for name in ("report.md", "timeline.png", "photos.csv", "changes.csv", "long.csv", "timeline.csv"):
+        assert (out / name).is_file(), name
+    manifest = pd.read_csv(out / "study" / "manifest.csv")
+    assert len(manifest) == len(QUICK_DESIGN["microcurrent"]["times_h"])
+    photos = pd.read_csv(out / "photos.csv")
+    assert (photos["status"] == "ok").all()
+    long = pd.read_csv(out / "long.csv")
+    jaw = long[(long["metric"] == "jawline_lift_mm") & (long["side"] == "mean")]
+    assert len(jaw) == MIN_PHOTOS  # every photo after the baseline, compared with it
+
+
+def test_demo_prints_one_verdict_per_pooled_fit(demo):
+    _, stdout, out = demo
+    table = pd.read_csv(out / "timeline.csv")
+    pooled = table[table["subject"].isna()]
+    lines = [ln for ln in stdout.splitlines() if " / " in ln and " - " in ln]
+    assert len(lines) == len(pooled) > 0
+    jaw = pooled[pooled["metric"] == "jawline_lift_mm"].iloc[0]
+    assert f"microcurrent / jawline_lift_mm (mean): {jaw['verdict']} - {jaw['reason']}" in lines
+    # one simulated subject: a residual bootstrap, and a real fit of the 2 mm peak
+    assert jaw["bootstrap"] == "residual" and jaw["fit_ok"]
+    assert 1.0 < jaw["peak_change"] < 3.0, jaw["reason"]
+    assert jaw["verdict"] in ("fades_within_a_day", INCONCLUSIVE)
+    # report.md carries the same verdict and sentence
+    assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {jaw['reason']}" in (
+        out / "report.md").read_text(encoding="utf-8")

@@ -1,0 +1,227 @@
+"""Decoder-garbage detector (``facemetrics/integrity.py``): clean photos pass in every format,
+synthetic garbage is found where it starts, and the loader refuses what it finds.
+
+The fuzz-set figures (catch rates, false alarms on the real clean set) are in
+``docs/robustness.md`` (``bench/bench_integrity.py``)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from facemetrics.errors import PhotoError
+from facemetrics.integrity import PixelCheck, check_pixels
+from facemetrics.loader import load_photo
+
+ROOT = Path(__file__).resolve().parents[1]
+FACES = Path("/work/shared/faces")
+
+FORMATS = {
+    "jpeg_q30": ("JPEG", dict(quality=30)),
+    "jpeg_q90": ("JPEG", dict(quality=90)),
+    "jpeg_q95_444": ("JPEG", dict(quality=95, subsampling=0)),
+    "jpeg_progressive": ("JPEG", dict(quality=85, progressive=True)),
+    "webp": ("WEBP", dict(quality=80)),
+    "webp_lossless": ("WEBP", dict(lossless=True)),
+    "heic": ("HEIF", dict(quality=80)),
+    "png": ("PNG", {}),
+}
+
+
+def _encode(rgb: np.ndarray, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def _mcu_of(kind: str):
+    if not kind.startswith("jpeg"):
+        return None
+    return (8, 8) if kind.endswith("444") else (16, 16)
+
+
+@pytest.fixture(scope="module")
+def sample_small(sample_rgb) -> np.ndarray:
+    """The bundled sample reduced to 640 x 800 px."""
+    return np.array(Image.fromarray(sample_rgb).resize((640, 800), Image.LANCZOS))
+
+
+@pytest.fixture(scope="module")
+def decoded(sample_small) -> dict[str, np.ndarray]:
+    """The reduced sample encoded in every format and decoded by the loader."""
+    return {k: load_photo(_encode(sample_small, fmt, **kw), name=f"{k}.x").rgb for k, (fmt, kw) in FORMATS.items()}
+
+
+@pytest.mark.parametrize("kind", list(FORMATS))
+def test_clean_photo_passes_in_every_format(decoded, kind):
+    found = check_pixels(decoded[kind], mcu=_mcu_of(kind))
+    assert isinstance(found, PixelCheck)
+    assert not found.damaged, found
+    assert found.score < 0.8, found  # some margin below the alarm (1.0)
+    assert found.row is None and found.detail == ""
+
+
+@pytest.mark.parametrize("kind", ["jpeg_q90", "webp", "heic"])
+@pytest.mark.parametrize("change", ["mirror", "darker", "brighter", "upside_down"])
+def test_mirrored_and_brightness_scaled_clean_photos_pass(decoded, kind, change):
+    rgb = decoded[kind]
+    if change == "mirror":
+        rgb = np.ascontiguousarray(rgb[:, ::-1])
+    elif change == "upside_down":
+        rgb = np.ascontiguousarray(rgb[::-1])
+    else:
+        f = 0.6 if change == "darker" else 1.3
+        rgb = np.clip(rgb.astype(np.float32) * f, 0, 255).astype(np.uint8)
+    found = check_pixels(rgb, mcu=_mcu_of(kind))
+    assert not found.damaged, found
+
+
+def test_flat_and_tiny_images_pass():
+    assert not check_pixels(np.full((400, 300, 3), 128, np.uint8), mcu=(16, 16)).damaged
+    assert not check_pixels(np.zeros((20, 20, 3), np.uint8), mcu=(16, 16)).damaged
+    # a letterbox: black bars on a 16-px boundary above and below the photo
+    rgb = np.zeros((480, 320, 3), np.uint8)
+    rgb[64:416] = np.array(Image.open(ROOT / "sample_images" / "astronaut_before.jpg").convert("RGB")
+                           .resize((320, 352), Image.LANCZOS))
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged
+
+
+def test_colour_garbage_block_rows_found_at_their_row(decoded):
+    """Random-colour 8 x 8 blocks (what HEVC/VP8L decoders make of lost data) from row 208 down to
+    row 464 (the fuzz set's garbage covers at most about half of the blocks)."""
+    rgb = decoded["heic"].copy()
+    rng = np.random.default_rng(3)
+    h, w = rgb.shape[:2]
+    noise = rng.integers(0, 256, (256 // 8, w // 8, 3), dtype=np.uint8)
+    blocks = np.repeat(np.repeat(noise, 8, axis=0), 8, axis=1)
+    # pixel-level colour noise inside each block as well (a random residual)
+    blocks = (blocks.astype(np.int16) + rng.integers(-80, 80, blocks.shape)).clip(0, 255).astype(np.uint8)
+    rgb[208:208 + blocks.shape[0], :blocks.shape[1]] = blocks
+    found = check_pixels(rgb)
+    assert found.damaged and found.kind == "colour_noise", found
+    assert found.row == 208 and found.col == 0
+    assert "row 208" in found.detail and found.score >= 1.0
+
+
+@pytest.mark.parametrize("sigma", [8, 25, 40])
+def test_a_noisy_picture_is_not_colour_garbage(sample_small, sigma):
+    """Strong per-pixel colour noise all over, stored with full-resolution colour (lossless WebP,
+    where it survives), is sensor noise, not damage: not flagged."""
+    rng = np.random.default_rng(sigma)
+    noisy = np.clip(sample_small + rng.normal(0, sigma, sample_small.shape), 0, 255).astype(np.uint8)
+    rgb = load_photo(_encode(noisy, "WEBP", lossless=True), name="noisy.webp").rgb
+    assert not check_pixels(rgb).damaged
+
+
+def test_colour_garbage_needs_more_than_a_couple_of_blocks(decoded):
+    rgb = decoded["webp_lossless"].copy()
+    rng = np.random.default_rng(4)
+    rgb[400:408, 304:320] = rng.integers(0, 256, (8, 16, 3), dtype=np.uint8)  # two 8 x 8 blocks only
+    assert not check_pixels(rgb).damaged
+
+
+@pytest.mark.parametrize("kind", ["jpeg_q90", "jpeg_progressive", "jpeg_q30"])
+def test_jpeg_dc_drift_staircase_found_at_its_mcu(decoded, kind):
+    """A lost DC difference shifts every MCU after the damage point (MCU row 13, column 7) by a
+    constant colour: the staircase is found at row 13 * 16 = 208, column 7 * 16 = 112."""
+    rgb = decoded[kind].astype(np.int16)
+    shift = np.array([40, 14, -16], np.int16)
+    rgb[208:224, 112:] += shift
+    rgb[224:] += shift
+    rgb = rgb.clip(0, 255).astype(np.uint8)
+    found = check_pixels(rgb, mcu=(16, 16))
+    assert found.damaged and found.kind == "dc_drift", found
+    assert found.row == 208 and abs(found.col - 112) <= 3 * 16, found  # column: to a few MCUs
+    # the same image is not flagged without the drift
+    assert not check_pixels(decoded[kind], mcu=(16, 16)).damaged
+
+
+def test_small_drift_is_not_flagged(decoded):
+    """Below DRIFT_LEVELS (an invisible shift of 6 levels) nothing is reported."""
+    rgb = decoded["jpeg_q90"].astype(np.int16)
+    rgb[208:224, 112:] += 6
+    rgb[224:] += 6
+    assert not check_pixels(rgb.clip(0, 255).astype(np.uint8), mcu=(16, 16)).damaged
+
+
+def test_loader_refuses_garbage_with_a_sentence(decoded, sample_small):
+    """A lossless WebP of garbage-bearing pixels (the decode is exact) is refused by the loader."""
+    rgb = decoded["webp_lossless"].copy()
+    rng = np.random.default_rng(5)
+    rgb[480:] = rng.integers(0, 256, rgb[480:].shape, dtype=np.uint8)
+    with pytest.raises(PhotoError) as err:
+        load_photo(_encode(rgb, "WEBP", lossless=True), name="damaged.webp")
+    msg = str(err.value)
+    assert err.value.status == "unreadable"
+    assert msg.startswith("damaged.webp: the decoded pixels look damaged: colour garbage")
+    assert "from row 480 down" in msg and "probably corrupt" in msg and "\n" not in msg
+    # the clean file is read
+    assert load_photo(_encode(sample_small, "WEBP", lossless=True), name="clean.webp").rgb.shape == rgb.shape
+
+
+def test_loader_refuses_jpeg_dc_drift(decoded):
+    rgb = decoded["jpeg_q95_444"].astype(np.int16)
+    rgb[208:216, 96:] += 40
+    rgb[216:] += 40
+    data = _encode(rgb.clip(0, 255).astype(np.uint8), "JPEG", quality=95, subsampling=0)
+    with pytest.raises(PhotoError, match=r"drift\.jpg: the decoded pixels look damaged: the picture shifted by a "
+                       r"brightness step of \d+ levels along the 8 x 8 px coding blocks from row 208 down"):
+        load_photo(data, name="drift.jpg")
+
+
+def test_simulated_images_pass(sample_analysis):
+    """What facemetrics.simulate makes (lift, head pose, every nuisance) is not garbage."""
+    from facemetrics import simulate
+
+    images = [simulate.lift(sample_analysis, 3.0).image,
+              simulate.head_pose(sample_analysis, yaw_deg=12.0).image,
+              simulate.head_pose(sample_analysis, pitch_deg=-8.0, roll_deg=4.0).image]
+    images += [f(sample_analysis).image for f in simulate.NUISANCES.values()]
+    for i, img in enumerate(images):
+        found = check_pixels(np.ascontiguousarray(img), mcu=(16, 16))
+        assert not found.damaged, (i, found)
+
+
+# ------------------------------------------------------------------ real clean photos (optional)
+
+_REAL = ["london_ccby/london_061_m40_black_smiling.jpg", "london_ccby/london_136_f54_white_neutral.jpg",
+         "canada_ccby/canada_003f.jpg", "debruine_cc0/debruine_pose_variation_2.jpg",
+         "whitehouse_pd/obama_speaking.jpg", "whitehouse_pd/obama_portrait_letterboxed_480p.jpg",
+         "whitehouse_pd/two_people.jpg", "whitehouse_pd/obama_official_portrait_2012.jpg"]
+
+
+@pytest.mark.skipif(not FACES.is_dir(), reason="/work/shared/faces (real test photos) not present")
+@pytest.mark.parametrize("rel", _REAL)
+def test_real_clean_photos_pass_in_every_format(rel):
+    """Real photos, reduced to 480 px, in every format, read by the loader (which runs the check)
+    and checked directly: never damaged. (The whole clean set: bench/bench_integrity.py.)"""
+    path = FACES / rel
+    if not path.exists():
+        pytest.skip(f"{rel} not present")
+    img = Image.open(path).convert("RGB")
+    img.thumbnail((480, 480), Image.LANCZOS)
+    rgb = np.array(img)
+    for kind, (fmt, kw) in FORMATS.items():
+        if kind == "heic" and rel.startswith(("london", "canada")):
+            continue  # HEIC encoding is the slow part; the other formats cover these
+        out = load_photo(_encode(rgb, fmt, **kw), name=f"{kind}.x").rgb
+        found = check_pixels(out, mcu=_mcu_of(kind))
+        assert not found.damaged, (rel, kind, found)
+
+
+def test_loader_reports_rows_of_the_stored_image_after_a_reduced_decode(sample_rgb):
+    """A 3000-px JPEG is decoded at half scale (MCU 8 px in the decode): the drift is still
+    found, and the message gives the row in pixels of the file, not of the reduced decode."""
+    big = np.array(Image.fromarray(sample_rgb).resize((2400, 3000), Image.BICUBIC)).astype(np.int16)
+    big[1600:1616, 640:] += np.array([45, 15, -20], np.int16)
+    big[1616:] += np.array([45, 15, -20], np.int16)
+    data = _encode(big.clip(0, 255).astype(np.uint8), "JPEG", quality=90)
+    with pytest.raises(PhotoError) as err:
+        load_photo(data, name="big.jpg")  # fast path: scale 2
+    assert "the picture shifted by a" in str(err.value) and "from row 1600 down" in str(err.value), err.value
+    clean = _encode(np.array(Image.fromarray(sample_rgb).resize((2400, 3000), Image.BICUBIC)), "JPEG", quality=90)
+    assert load_photo(clean, name="big.jpg").scale == 2.0
