@@ -449,9 +449,9 @@ def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
 
 
 def comparison_image(key: tuple, cmp) -> np.ndarray:
-    """:func:`facemetrics.compare.comparison_overlay`: the aligned pair with jaw contours and the
+    """:func:`facemetrics.plots.comparison_overlay`: the aligned pair with jaw contours and the
     vertical-displacement map in mm (the same figure as ``facemetrics compare`` writes); memoised per session."""
-    from facemetrics.compare import comparison_overlay
+    from facemetrics.plots import comparison_overlay
 
     return session_memo("comparison_image", key, lambda: comparison_overlay(cmp))
 

@@ -38,6 +38,7 @@ from _common import median_ms, phone_photo  # noqa: E402
 
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import compare as cp  # noqa: E402
+from facemetrics.compare.floors import _floor_key  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.analyze import analyze_loaded  # noqa: E402
 from facemetrics.loader import load_photo  # noqa: E402
@@ -176,7 +177,7 @@ def noise_floors() -> None:
             pn["rise"] = max(pn["rise"], pair.cues["mouth_corner_rise_mm"])
             pn["residual"] = max(pn["residual"], pair.alignment.residual_mm)
             for (metric, side), (_, _, ch) in pair.values.items():
-                key = cp._floor_key(metric, side)
+                key = _floor_key(metric, side)
                 changes.setdefault(key, []).append(abs(ch))
                 if abs(ch) > worst.get(key, (-1, ""))[0]:
                     worst[key] = (abs(ch), f"{path.name} {name}")

@@ -198,7 +198,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from .compare import compare_photos, comparison_overlay, summary_lines
+    from .compare import compare_photos
+    from .plots import comparison_overlay
+    from .report import summary_lines
     from .export import write_csv, write_png
 
     out = Path(args.output)

@@ -801,6 +801,95 @@ def _verify_png(data: bytes, label: str) -> None:
 # --------------------------------------------------------------------------
 
 
+def _open_image(data: bytes, label: str, sniffed: str | None) -> Image.Image:
+    """``Image.open`` of the bytes (header only), its failures as :class:`PhotoError`."""
+    try:
+        return Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
+    except Image.DecompressionBombError as exc:
+        raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
+                         status="too_large") from None
+    except UnidentifiedImageError:
+        if sniffed is not None:
+            raise PhotoError(label, f"truncated or corrupt {sniffed} header",
+                             status="unreadable") from None
+        raise PhotoError(
+            label,
+            "not a supported image (expected JPEG, PNG, WebP, TIFF or HEIC/HEIF)",
+            status="not_an_image",
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - plugins raise many types
+        what = f"truncated or corrupt {sniffed or 'image'} data"
+        raise PhotoError(label, f"{what} ({_short(exc)})", status="unreadable") from None
+
+
+def _check_dimensions(label: str, width: int, height: int, max_pixels: int | None) -> None:
+    """Refuse a header's size above ``max_pixels`` (``too_large``) or below :data:`MIN_SIDE` (``too_small``)."""
+    if max_pixels is not None and width * height > max_pixels:
+        raise PhotoError(
+            label,
+            f"image is too large: {width}x{height} = {width * height:,} pixels "
+            f"(limit {max_pixels:,})",
+            status="too_large",
+        )
+    if min(width, height) < MIN_SIDE:
+        raise PhotoError(
+            label,
+            f"image is too small: {width}x{height} pixels "
+            f"(need at least {MIN_SIDE} px on each side)",
+            status="too_small",
+        )
+
+
+def _n_frames(img: Image.Image, fmt: str) -> int:
+    """Pages / frames in the file (1 for JPEG: MPO's extra pictures are previews/depth maps)."""
+    if fmt == "JPEG":
+        return 1
+    try:
+        return int(getattr(img, "n_frames", 1) or 1)
+    except Exception:  # noqa: BLE001 - a broken frame index: decode the first frame
+        return 1
+
+
+def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, use_sj: bool) -> None:
+    """The checks the format allows before decoding: PNG CRCs, RIFF and ISO box sizes, strict JPEG."""
+    if fmt == "PNG":
+        _verify_png(data, label)
+    elif fmt == "WEBP" and sniffed == "WEBP":
+        _verify_riff(data, label)
+    elif sniffed in ("HEIF", "AVIF"):
+        _verify_isobmff(data, label)
+    elif fmt == "JPEG" and not use_sj:
+        _verify_jpeg_strict(data, label)
+
+
+def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
+    """``img.load()``, its failures as :class:`PhotoError` (``too_large`` / ``unreadable``)."""
+    try:
+        img.load()
+    except Image.DecompressionBombError as exc:
+        raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
+                         status="too_large") from None
+    except Exception as exc:  # noqa: BLE001 - plugins raise many types
+        msg = _short(exc)
+        what = f"truncated or corrupt {fmt} data"
+        raise PhotoError(label, f"{what} ({msg})" if msg else what, status="unreadable") from None
+
+
+def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str) -> tuple[np.ndarray, int]:
+    """A Pillow-decoded picture turned upright by its EXIF orientation, as RGB, checked for decoder
+    garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied)``."""
+    try:
+        # exif_transpose copies the whole image even when upright: skip it then
+        upright = img if orientation == 1 else ImageOps.exif_transpose(img)
+    except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
+        upright, orientation = img, 1
+    rgb = _to_rgb_array(upright)
+    del upright
+    if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
+        _refuse_garbage(rgb, label)
+    return rgb, orientation
+
+
 def load_photo(
     source: str | os.PathLike | bytes | Any,
     *,
@@ -864,43 +953,14 @@ def load_photo(
         # "Corrupt EXIF data", "Possibly corrupt EXIF ..." etc.: metadata noise
         # that must not flood a batch run; the pixels are still checked.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-        try:
-            img = Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
-        except Image.DecompressionBombError as exc:
-            raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
-                             status="too_large") from None
-        except UnidentifiedImageError:
-            if sniffed is not None:
-                raise PhotoError(label, f"truncated or corrupt {sniffed} header",
-                                 status="unreadable") from None
-            raise PhotoError(
-                label,
-                "not a supported image (expected JPEG, PNG, WebP, TIFF or HEIC/HEIF)",
-                status="not_an_image",
-            ) from None
-        except Exception as exc:  # noqa: BLE001 - plugins raise many types
-            what = f"truncated or corrupt {sniffed or 'image'} data"
-            raise PhotoError(label, f"{what} ({_short(exc)})", status="unreadable") from None
+        img = _open_image(data, label, sniffed)
 
         with img:
             fmt = img.format or (sniffed or "UNKNOWN")
             if fmt == "MPO":
                 fmt = "JPEG"
             width, height = img.size
-            if max_pixels is not None and width * height > max_pixels:
-                raise PhotoError(
-                    label,
-                    f"image is too large: {width}x{height} = {width * height:,} pixels "
-                    f"(limit {max_pixels:,})",
-                    status="too_large",
-                )
-            if min(width, height) < MIN_SIDE:
-                raise PhotoError(
-                    label,
-                    f"image is too small: {width}x{height} pixels "
-                    f"(need at least {MIN_SIDE} px on each side)",
-                    status="too_small",
-                )
+            _check_dimensions(label, width, height, max_pixels)
 
             # Plain 8-bit JPEG: libjpeg-turbo through simplejpeg, strict (any
             # libjpeg warning is an error), reduced in the DCT domain when
@@ -916,33 +976,12 @@ def load_photo(
                     + ("" if use_sj else f"; {fmt} cannot be decoded reduced") + ")",
                     status="too_large",
                 )
-            n_frames = 1
-            if fmt != "JPEG":  # MPO's extra pictures are previews/depth maps: not pages
-                try:
-                    n_frames = int(getattr(img, "n_frames", 1) or 1)
-                except Exception:  # noqa: BLE001 - a broken frame index: decode the first frame
-                    n_frames = 1
-            if fmt == "PNG":
-                _verify_png(data, label)
-            elif fmt == "WEBP" and sniffed == "WEBP":
-                _verify_riff(data, label)
-            elif sniffed in ("HEIF", "AVIF"):
-                _verify_isobmff(data, label)
-            elif fmt == "JPEG" and not use_sj:
-                _verify_jpeg_strict(data, label)
+            n_frames = _n_frames(img, fmt)
+            _verify_container(data, label, fmt, sniffed, use_sj)
             if not use_sj:
                 # Load before reading EXIF: some plugins (PNG) load the whole
                 # image inside getexif(), which would hide decode errors.
-                try:
-                    img.load()
-                except Image.DecompressionBombError as exc:
-                    raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
-                                     status="too_large") from None
-                except Exception as exc:  # noqa: BLE001 - plugins raise many types
-                    msg = _short(exc)
-                    what = f"truncated or corrupt {fmt} data"
-                    raise PhotoError(label, f"{what} ({msg})" if msg else what,
-                                     status="unreadable") from None
+                _load_pillow(img, label, fmt)
 
             exif = _get_exif(img)  # JPEG: parsed from the header, no decode
             orientation = _orientation(exif)
@@ -952,16 +991,8 @@ def load_photo(
                 rgb = _decode_jpeg(data, orientation, label, reduce, width, height)
                 scale = float(reduce)
             else:
-                try:
-                    # exif_transpose copies the whole image even when upright: skip it then
-                    upright = img if orientation == 1 else ImageOps.exif_transpose(img)
-                except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
-                    upright, orientation = img, 1
-                rgb = _to_rgb_array(upright)
-                del upright
+                rgb, orientation = _upright_pillow(img, orientation, fmt, label)
                 scale = 1.0
-                if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
-                    _refuse_garbage(rgb, label)
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)
             notes = ()

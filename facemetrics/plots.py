@@ -1,4 +1,4 @@
-"""Every figure of the time-series side: the timeline and the regimen plots.
+"""Every figure of the results: the timeline and regimen plots, and the comparison of two photos.
 
 Built on :class:`matplotlib.figure.Figure` without pyplot, so the functions
 are safe to call from threads and never open a window.  matplotlib is
@@ -10,12 +10,16 @@ here beyond what a plot needs (axis ranges, a fitted line's intercept).
 from __future__ import annotations
 
 import math
+import textwrap
 
+import cv2
 import numpy as np
 import pandas as pd
 
+from .compare import Comparison
 from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, validate_changes
 from .decay.wording import num, percent, quantity
+from .jaw import jaw_metrics
 
 __all__ = ["plot_regimen", "plot_timeline"]
 
@@ -213,3 +217,82 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     if path is not None:
         fig.savefig(path, format="png", dpi=110)
     return fig
+
+
+# --- the comparison of two photos ---------------------------------------------
+
+_BEFORE_COLOUR = "#00d8ff"
+
+
+_AFTER_COLOUR = "#ff2bd6"
+
+
+def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
+    """Before and aligned after side by side with both jaw contours, and a heat
+    map of the vertical displacement (mm) with a colour bar.
+
+    Parameters
+    ----------
+    c : Comparison
+        A comparison with an alignment (``c.grid`` is not None).
+    dpi : int
+        Resolution of the rendered figure.
+
+    Returns
+    -------
+    ndarray, shape (h, w, 3), uint8 RGB
+        About 1650 x 760 px at ``dpi=100``.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    if c.grid is None:
+        raise ValueError("no alignment to draw: the comparison was refused before alignment")
+    grid = c.grid
+    frame = c.before.frame
+    # both contours from the landmarks alone (the after photo has no refined contour in this frame)
+    jb = grid.from_px(jaw_metrics(c.before.points, frame).contour_px)
+    ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
+    fig = Figure(figsize=(16.5, 7.6 + 0.2 * min(len(c.messages), 5)), dpi=dpi)
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=(1, 1, 1.18)))
+    for ax, img, title in ((axes[0], c.before_grid, f"before: {c.before.name}"),
+                           (axes[1], c.after_grid, f"after (aligned): {c.after.name}")):
+        ax.imshow(img)
+        ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.6, label="jaw contour before")
+        ax.plot(ja[:, 0], ja[:, 1], color=_AFTER_COLOUR, lw=1.6, ls="--", label="jaw contour after")
+        ax.set_title(title, fontsize=10)
+        ax.set_axis_off()
+    axes[0].legend(loc="lower left", fontsize=8, framealpha=0.8)
+    grey = cv2.cvtColor(c.before_grid, cv2.COLOR_RGB2GRAY)
+    ax = axes[2]
+    ax.imshow(grey, cmap="gray", vmin=0, vmax=255)
+    lm = c.lift_map_mm
+    finite = np.abs(lm[np.isfinite(lm)])
+    vmax = float(max(0.5, np.percentile(finite, 99) if finite.size else 0.5))
+    im = ax.imshow(lm, cmap="RdBu_r", vmin=-vmax, vmax=vmax, alpha=0.75)
+    for (region, side), mask in c.region_masks.items():
+        cs = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        for cnt in cs:
+            p = cnt[:, 0]
+            ax.plot(np.r_[p[:, 0], p[0, 0]], np.r_[p[:, 1], p[0, 1]], color="k", lw=0.7)
+    ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.2)
+    jl = c.get("jawline_lift_mm", "mean")
+    ax.set_title(f"vertical displacement after → before (regions outlined)\njawline lift {jl.change:+.2f} mm "
+                 f"({jl.verdict}, noise floor {jl.noise_floor:.2f} mm)", fontsize=10)
+    ax.set_axis_off()
+    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
+    cb.set_label("vertical displacement, mm  (+ up = lift, − down = sag)")
+    colour = "#b00000" if c.status != "ok" else "#006000"
+    fig.suptitle(f"{c.status.upper()}: {c.before.name} → {c.after.name}  (noise floors: {c.noise_source})",
+                 fontsize=11, color=colour)
+    lines = []
+    for m in c.messages[:5]:
+        lines += textwrap.wrap(m, 210, initial_indent="• ", subsequent_indent="   ")
+    bottom = min(0.02 + 0.022 * len(lines), 0.3)
+    if lines:
+        fig.text(0.01, bottom - 0.01, "\n".join(lines), fontsize=8.5, color=colour, va="top", ha="left")
+    fig.tight_layout(rect=(0, bottom, 1, 0.95))
+    canvas = fig.canvas
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[..., :3].copy()

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
+from .compare import POSE_METRICS, REGIONS, Comparison
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 
 __all__ = [
@@ -142,3 +144,30 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
         else:
             lines.append("None: every photo was measured and compared.")
     return "\n".join(lines) + "\n"
+
+
+def summary_lines(c: Comparison) -> list[str]:
+    """Short plain-language summary of a comparison: status, messages, the lifts, the pose change and
+    the folds (for the CLI and the comparison figure, :func:`facemetrics.plots.comparison_overlay`)."""
+    out = [f"status: {c.status}" + (f" - {len(c.messages)} message(s)" if c.messages else "")]
+    out += [f"  ! {m}" for m in c.messages]
+    if c.status == "refused" or not c.lifts:
+        return out
+    for region in REGIONS:
+        row = c.get(f"{region}_lift_mm", "mean")
+        r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
+        out.append(f"  {region.replace('_', ' ')} lift: {row.change:+.2f} mm ({row.verdict}; noise floor "
+                   f"{row.noise_floor:.2f} mm); right {r.change:+.2f} ({r.verdict}), left {l_.change:+.2f} ({l_.verdict})")
+    p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
+    if np.isfinite(p.change):
+        out.append(f"  pose change (corrected for): pitch {p.change:+.2f} ± {p.noise_floor:.2f} deg (chin up > 0), "
+                   f"yaw {y.change:+.2f} ± {y.noise_floor:.2f} deg, roll {r.change:+.2f} ± {r.noise_floor:.2f} deg, "
+                   f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %")
+    for side in ("right", "left"):
+        d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
+        out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f} ({d.verdict}), "
+                   f"contrast {k.before:.1f} → {k.after:.1f} % ({k.verdict})")
+    out.append(f"  noise floors: {c.noise_source}"
+               + ("; the defaults hold for an unchanged pose and expression: take two or more photos of "
+                  "each state (--before-repeat / --after-repeat) to measure your own" if c.noise_source == "default" else ""))
+    return out

@@ -142,7 +142,7 @@ def test_session_tasks_equal_photo_then_comparison_tasks(folder, clean, tmp_path
     """Issue 12: measuring and comparing session by session (each photo measured once, in the
     process that compares it) writes the same bytes as a task per photo then a task per
     comparison, in one process or two."""
-    from facemetrics import batch
+    from facemetrics.batch import runner as batch  # where run_batch looks _by_session up
 
     res, clean_out = clean
     assert batch._by_session(True, 2, 2) and not batch._by_session(False, 2, 2)

@@ -22,6 +22,8 @@ from facemetrics import compare as cp
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.cli import main
+from facemetrics.plots import comparison_overlay
+from facemetrics.report import summary_lines
 
 LIFTS_MM = (0.5, 1.0, 2.0, 3.0)
 
@@ -234,11 +236,18 @@ def test_pose_uncertainty_grows_with_the_angle():
     assert np.isnan(cp.pose_uncertainty("head_yaw_change_deg", 1.0, float("nan"), 0.0))
 
 
-def test_overlay_image(sample_analysis):
+def test_overlay_image_draws_both_jaw_contours(sample_analysis):
     c = compare_photos(sample_analysis, variant(sample_analysis, sim.lift(sample_analysis, 2.0).image))
-    img = cp.comparison_overlay(c)
+    img = comparison_overlay(c)
     assert img.ndim == 3 and img.shape[2] == 3 and img.dtype == np.uint8
     assert img.shape[0] > 500 and img.shape[1] > 1200
+
+    def n_near(rgb):  # pixels drawn in a contour's colour
+        return int((np.abs(img.astype(int) - rgb).max(axis=2) <= 30).sum())
+
+    assert n_near((0x00, 0xD8, 0xFF)) > 100  # the before contour (cyan)
+    assert n_near((0xFF, 0x2B, 0xD6)) > 100  # the after contour (magenta)
+    assert summary_lines(c)[0] == f"status: {c.status}" + (f" - {len(c.messages)} message(s)" if c.messages else "")
 
 
 def test_cli_compare(tmp_path, sample_path, capsys):

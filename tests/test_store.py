@@ -281,7 +281,7 @@ def test_default_location_and_env(tmp_path, monkeypatch):
 
 
 def test_a_new_version_remeasures_and_old_results_stay(tmp_path, sample_path, monkeypatch):
-    import facemetrics.batch as batch
+    import facemetrics.batch.cache as batch  # the cache keys carry the version
     import facemetrics.store as store_mod
 
     img = Image.open(sample_path).convert("RGB")

@@ -1,0 +1,120 @@
+"""Study folders: measure every photo, then every post-treatment change.
+
+:func:`run_batch` turns a folder of dated photos into three tables in an
+output folder ``DIR``:
+
+``DIR/photos.csv``
+    One row per photo found (bad photos included, with ``status``/``error``):
+    the columns of :data:`facemetrics.schema.PHOTO_COLUMNS` plus
+    :data:`BATCH_COLUMNS` (``treatment``, ``treated_at``,
+    ``hours_since_treatment`` [h], ``role``, ``excluded``).
+``DIR/changes.csv``
+    One row per photo compared with its session's baseline (wide): the
+    change of every metric and side returned by
+    :func:`facemetrics.compare.compare_photos`, each with its noise floor and
+    verdict.  See :data:`CHANGE_COLUMNS` for the fixed leading columns.
+``DIR/long.csv``
+    The same changes as a tidy table (``subject, treatment,
+    hours_since_treatment, metric, side, value, unit, noise_floor, photo,
+    taken_at, treated_at``), the input of
+    :func:`facemetrics.decay.analyze_series` and of plotting tools.
+
+Metadata
+--------
+With a manifest CSV (``manifest=``) the columns are ``photo`` (path relative
+to the folder, ``/``-separated), ``subject``, ``treatment``, ``taken_at``
+(ISO 8601; when empty the photo's EXIF ``DateTimeOriginal`` is used) and
+``treated_at`` (ISO 8601 time of the treatment session the photo belongs to).
+Photos found in the folder but missing from the manifest are measured and
+reported with ``excluded = "not in manifest"``; photos listed but not found
+get an ``unreadable`` row saying which manifest row lists them.  The
+manifest is read as UTF-8 or Latin-1, with ``,``, ``;`` or tab separators
+(sniffed); a missing or renamed column, an empty file or a photo listed
+twice with different metadata raises :class:`ManifestError` naming the
+file, row and column (see :func:`_read_manifest`).  Dangling or looping
+symbolic links in the folder get ``unreadable`` rows like any bad file.
+
+Without a manifest the **folder convention** is::
+
+    FOLDER/<subject>/<treatment>/[<session>/]photo.jpg
+
+with the treatment time in a text file ``treated_at.txt`` (one ISO 8601 time)
+in the photo's folder or the nearest parent folder below ``FOLDER``; the
+folder holding that file is the session.  Capture times come from EXIF.
+Photos without a capture time or without a treatment time are measured and
+reported (``excluded``), never guessed.
+
+Times: ``hours_since_treatment = (taken_at - treated_at)`` in hours.  When
+both times carry a UTC offset they are compared as instants; otherwise as
+wall-clock times (offsets dropped), which is right for photos and treatment
+logged in the same local time.
+
+Sessions and baselines
+----------------------
+A session is (subject, treatment, treated_at).  Its photos taken before
+``treated_at`` are the **baseline**; each photo taken at or after it is
+compared with the baseline (first baseline photo by time as the reference,
+the others as ``before_repeats``, so the baseline is their average).  When a
+session has two or more baseline photos, each baseline photo is also
+compared with the others (leave-one-out) and appears with its negative
+``hours_since_treatment``: a measured zero-change observation that the decay
+fit uses as such.
+
+Parallelism, resumability, determinism
+--------------------------------------
+Photos are measured and compared in worker processes
+(:class:`concurrent.futures.ProcessPoolExecutor`, ``spawn`` start method;
+each worker builds its Face Mesh once and reuses it; ``workers=1`` runs in
+this process).  Every finished photo analysis is stored at once, atomically,
+as ``DIR/.cache/photo/<sha256>-<settings>.json`` and every comparison as
+``DIR/.cache/compare/<key>.json``; a re-run skips everything already stored
+(same file content and same settings; an entry of the wrong shape or of
+another facemetrics version is recomputed), so a run killed half-way loses
+only the work in flight.  Workers end when the run's process dies (even by
+``kill -9``: ``PR_SET_PDEATHSIG`` on Linux plus a watchdog thread), ignore
+Ctrl-C (the parent stops them) and are terminated at once when the run is
+interrupted.  The comparison step re-decodes and re-measures the
+photos it compares (analyses are not shipped between processes); each worker
+keeps the last few analyses in memory so a session's baseline is measured
+once per worker.  Tables are sorted (subject, treatment, taken_at, photo) and
+floats are written with 6 significant digits from the stored values, so a
+resumed run writes byte-identical CSVs to a clean run.
+
+Modules
+-------
+- :mod:`~facemetrics.batch.discover`: the photos and their metadata.
+- :mod:`~facemetrics.batch.cache`: cache keys and entries.
+- :mod:`~facemetrics.batch.tables`: roles, the pairing rule, the wide columns.
+- :mod:`~facemetrics.batch.workers`: worker processes, tasks and the pool.
+- :mod:`~facemetrics.batch.runner`: :func:`run_batch`.
+- :mod:`~facemetrics.batch.timeline`: :func:`run_timeline` and ``report.md``.
+"""
+
+from __future__ import annotations
+
+from .cache import _settings, _settings_key
+from .discover import (
+    MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
+    hours_between, parse_time,
+)
+from .runner import BatchResult, run_batch
+from .tables import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, change_column
+from .timeline import HEADLINE_METRICS, REGIMEN_DIR, run_timeline, timeline_report
+from .workers import _task_analyze, _worker_init, default_workers
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "CHANGE_COLUMNS",
+    "LONG_COLUMNS",
+    "BatchResult",
+    "PhotoEntry",
+    "discover",
+    "run_batch",
+    "change_column",
+    # the study's photos and times (one finder, one time rule), the timeline stage
+    "MANIFEST_COLUMNS", "PHOTO_SUFFIXES", "TREATED_AT_FILE", "ManifestError", "find_study_photos",
+    "hours_between", "parse_time", "HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report",
+    "default_workers",
+    # for facemetrics.store (the same cache keys and rows) and bench/bench_batch.py (a worker's start-up)
+    "_settings", "_settings_key", "_task_analyze", "_worker_init",
+]

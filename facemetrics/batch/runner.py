@@ -1,0 +1,331 @@
+""":func:`run_batch`: hash, measure (and compare) with the cache, write the three CSVs.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .._version import __version__
+from ..export import rows_frame, write_csv
+from ..schema import PHOTO_COLUMNS
+from .cache import _CACHE_DIR, _cached, _file_sha256, _load, _roundtrip, _settings, _settings_key, _valid_cached
+from .discover import discover
+from .tables import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column
+from .workers import _Pool, _task_analyze, _task_compare, _task_session, default_workers
+
+
+class _Progress:
+    """A one-line progress bar on stderr (a line per 10 % when not a terminal)."""
+
+    def __init__(self, total: int, label: str, enabled: bool = True, stream=None):
+        self.total, self.label, self.enabled = total, label, enabled
+        self.stream = stream or sys.stderr
+        self.done = 0
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.t0 = time.perf_counter()
+        self._last_decile = -1
+
+    def update(self, n: int = 1, note: str = "") -> None:
+        self.done += n
+        if not self.enabled or self.total == 0:
+            return
+        frac = self.done / self.total
+        rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
+        bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
+        line = f"{self.label} [{bar}] {self.done}/{self.total} ({rate:.1f}/s) {note}"
+        if self.tty:
+            end = "\n" if self.done >= self.total else ""
+            print("\r" + line[:110].ljust(110), end=end, file=self.stream, flush=True)
+        elif int(10 * frac) > self._last_decile or self.done >= self.total:
+            self._last_decile = int(10 * frac)
+            print(line, file=self.stream, flush=True)
+
+
+@dataclass
+class BatchResult:
+    """What :func:`run_batch` wrote.
+
+    Attributes
+    ----------
+    photos, changes, long : pandas.DataFrame
+        The three tables (as written).
+    out_dir : Path
+    n_measured, n_cached : int
+        Photos measured in this run / taken from the cache.
+    n_compared, n_compare_cached : int
+        Comparisons made in this run / taken from the cache.
+    seconds : float
+        Wall time of the run.
+    excluded : list of (photo, reason)
+        Photos left out of the changes and why.
+    """
+
+    photos: pd.DataFrame
+    changes: pd.DataFrame
+    long: pd.DataFrame
+    out_dir: Path
+    n_measured: int = 0
+    n_cached: int = 0
+    n_compared: int = 0
+    n_compare_cached: int = 0
+    seconds: float = 0.0
+    excluded: list = field(default_factory=list)
+
+
+def run_batch(
+    folder,
+    out_dir,
+    *,
+    manifest=None,
+    workers: int | None = None,
+    mm_per_px: float | None = None,
+    ipd_mm: float | None = None,
+    fast: bool = True,
+    compare: bool = True,
+    progress: bool = True,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> BatchResult:
+    """Measure a study folder and compare every post-treatment photo with its baseline.
+
+    Parameters
+    ----------
+    folder : str or path-like
+        Study folder (photos searched recursively).
+    out_dir : str or path-like
+        Output folder: ``photos.csv``, ``changes.csv``, ``long.csv`` and the
+        ``.cache`` folder that makes re-runs resume.
+    manifest : str or path-like, optional
+        Manifest CSV; default: the folder convention (module docstring).
+    workers : int, optional
+        Worker processes (default ``min(2, CPU count)``; 1 = in this process).
+    mm_per_px, ipd_mm : float, optional
+        Known scale / inter-pupillary distance (mm), passed to every analysis.
+    fast : bool
+        Allow the reduced JPEG decode (see :func:`facemetrics.load_photo`).
+    compare : bool
+        Make ``changes.csv``/``long.csv`` (default True).
+    progress : bool
+        Progress bar on stderr.
+    on_progress : callable, optional
+        Called as ``on_progress(stage, n_done)`` after every finished photo /
+        comparison (``stage`` is the progress label, e.g. ``"measuring"``,
+        ``n_done`` the count finished in that stage).  An exception raised in
+        it stops the run like Ctrl-C: what was finished stays in the cache.
+
+    Returns
+    -------
+    BatchResult
+    """
+    t0 = time.perf_counter()
+    _hook = on_progress
+    folder, out_dir = Path(folder), Path(out_dir)
+    workers = default_workers() if workers is None else max(1, int(workers))
+    settings = _settings(mm_per_px, ipd_mm, fast)
+    skey = _settings_key(settings)
+    cache = out_dir / _CACHE_DIR
+    pool = _Pool(workers)
+    try:
+        entries = discover(folder, manifest)
+        if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
+            entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
+        # ---- 1. measure every photo (cached by content hash + settings) --------
+        # (the workers start at the first photo not in the cache: they load Face Mesh while
+        # the rest are hashed)
+        rows, photo_jobs = _photo_jobs(entries, cache, skey, settings, on_uncached=pool.start)
+        sessions: dict[tuple, list] = {}
+        for job in photo_jobs:
+            e = entries[job[0]]
+            sessions.setdefault(_session_key(e.subject, e.treatment, e.treated_at), []).append(job)
+        if _by_session(compare, len(sessions), workers):
+            # a task per session: each photo decoded and measured once, for its row and its comparisons
+            n_measured, n_cached, n_session_compared = _run_sessions(
+                pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
+        else:  # measuring only, or too few sessions to keep the workers busy: a task per photo
+            n_measured, n_cached = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
+                                               lambda i: entries[i].photo)
+            n_session_compared = 0
+        # ---- 2. roles, pairing and the comparisons not made yet ----------------
+        photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
+            entries, rows, cache, skey, settings, pool, compare, progress, _hook)
+        n_compare_cached = max(n_compare_cached - n_session_compared, 0)
+    except BaseException:
+        pool.close(ok=False)
+        # workers stopped mid-write leave their temporary files (the finished entries are whole)
+        for tmp in cache.glob("*/.*.tmp"):
+            tmp.unlink(missing_ok=True)
+        raise
+    pool.close()
+    return _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
+                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
+
+
+def _by_session(compare: bool, n_sessions: int, workers: int) -> bool:
+    """Measure and compare session by session (:func:`_task_session`)?  Only when comparing,
+    and when there are at least as many sessions as workers to keep them busy; otherwise a
+    task per photo, then a task per comparison (each re-measuring its two photos)."""
+    return compare and (workers <= 1 or n_sessions >= workers)
+
+
+def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
+                on_uncached: Callable[[], None] | None = None) -> tuple[dict, list]:
+    """Hash every photo; ``(rows, jobs)``: an ``unreadable`` row for each file that cannot
+    be read, and ``(index, cache_file, (_task_analyze, args))`` for the others.
+    ``on_uncached()`` is called for every photo with no cache file yet."""
+    rows: dict[int, dict] = {}
+    jobs = []
+    for i, e in enumerate(entries):
+        try:
+            e.sha256 = _file_sha256(e.path)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            if e.path.is_symlink():
+                reason = f"symbolic link to a missing file or a link loop: {reason}"
+            row = dict.fromkeys(PHOTO_COLUMNS, None)
+            row.update(status="unreadable", error=f"{e.photo}: cannot read file ({reason})",
+                       facemetrics_version=__version__)
+            rows[i] = _roundtrip(row)
+            continue
+        cache_file = cache / "photo" / f"{e.sha256}-{skey}.json"
+        if on_uncached is not None and not cache_file.is_file():
+            on_uncached()
+        jobs.append((i, cache_file, (_task_analyze, (str(e.path), e.sha256, settings))))
+    return rows, jobs
+
+
+def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
+                  progress: bool, hook) -> tuple[int, int, int]:
+    """Measure (and compare) session by session (:func:`_task_session`), largest first.
+    Fills ``rows``; returns ``(n_measured, n_cached, n_compared)``."""
+    todo, n_cached = [], 0
+    for key in sorted(sessions, key=lambda k: (-len(sessions[k]), k)):
+        jobs = sessions[key]
+        stored = {i: _cached("photo", cache_file) for i, cache_file, _ in jobs}
+        if all(v is not None for v in stored.values()):
+            rows.update(stored)
+            n_cached += len(jobs)
+        else:
+            todo.append([(i, entries[i], str(cache_file)) for i, cache_file, _ in jobs])
+    bar = _Progress(sum(len(v) for v in sessions.values()), "measuring and comparing", progress)
+    bar.update(n_cached)
+    counts = {"measured": 0, "cached": n_cached, "compared": 0}
+
+    def done(k: int, res: dict) -> None:
+        rows.update(res["rows"])
+        counts["measured"] += res["measured"]
+        counts["cached"] += len(res["rows"]) - res["measured"]
+        counts["compared"] += res["compared"]
+        bar.update(len(res["rows"]), entries[todo[k][0][0]].subject)
+        if hook is not None:
+            hook("photo", len(rows))
+            hook("compare", counts["compared"])
+
+    pool.run([(_task_session, (items, settings, str(cache), skey)) for items in todo], done)
+    return counts["measured"], counts["cached"], counts["compared"]
+
+
+def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, stage: str,
+                name_of) -> tuple[int, int]:
+    """Fill ``results[key]`` for every ``(key, cache_file, (fn, args))`` job: from the cache
+    file when it is there, else by running ``fn(*args, cache_file)`` in the pool (which
+    stores it).  Shows progress and calls ``hook(stage, len(results))`` after each
+    finished job.  Returns ``(n_run, n_cached)``."""
+    todo = []
+    for key, cache_file, (fn, args) in jobs:
+        stored = _load(cache_file) if cache_file.is_file() else None
+        if stored is not None and _valid_cached(stage, stored):
+            results[key] = stored
+        else:
+            todo.append((key, (fn, (*args, str(cache_file)))))
+    bar = _Progress(len(jobs), label, progress)
+    bar.update(len(jobs) - len(todo))
+
+    def done(k: int, res: dict) -> None:
+        key = todo[k][0]
+        results[key] = res
+        bar.update(1, name_of(key))
+        if hook is not None:
+            hook(stage, len(results))
+
+    pool.run([task for _, task in todo], done)
+    return len(todo), len(jobs) - len(todo)
+
+
+def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
+    """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
+    photo_rows = sorted((_table_row(e, rows[i]) for i, e in enumerate(entries)), key=_sort_key)
+
+    # ---- 2. compare post photos with their session baseline ----------------
+    jobs = _comparison_jobs(photo_rows)
+
+    change_rows: list[dict] = []
+    comp_results: dict[int, dict] = {}
+    n_compare_cached = 0
+    if compare and jobs:
+        compare_jobs = []
+        for j, (r, base) in enumerate(jobs):
+            compare_jobs.append((j, _compare_cache_file(cache, r, base, skey),
+                                 (_task_compare, ([(b["_path"], b["sha256"]) for b in base],
+                                                  (r["_path"], r["sha256"]), settings))))
+        _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
+                                          "compare", lambda j: jobs[j][0]["photo"])
+
+        for j, (r, base) in enumerate(jobs):
+            res = comp_results[j]
+            row = {
+                "subject": r["subject"], "treatment": r["treatment"], "photo": r["photo"],
+                "baseline_photos": "; ".join(b["photo"] for b in base), "n_baseline": len(base),
+                "taken_at": r["taken_at"], "treated_at": r["treated_at"],
+                "hours_since_treatment": r["hours_since_treatment"], "role": r["role"],
+                "status": res["status"], "messages": "; ".join(res["messages"]),
+                "_rows": res["rows"] if res["status"] != "refused" else [],
+            }
+            if res["status"] in ("refused", "error"):
+                r["excluded"] = f"comparison {res['status']}: {row['messages']}"
+            for m in res["rows"]:
+                col = change_column(str(m.get("metric")), str(m.get("side") or ""))
+                row[col] = m.get("change")
+                row[f"{col}_noise_floor"] = m.get("noise_floor")
+                row[f"{col}_verdict"] = m.get("verdict")
+                if res["status"] == "refused":
+                    row[col] = None
+            change_rows.append(row)
+        change_rows.sort(key=_sort_key)
+
+    return photo_rows, change_rows, n_compare_cached, comp_results
+
+
+def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, compare: bool, n_measured: int,
+            n_cached: int, n_compared: int, n_compare_cached: int, t0: float) -> BatchResult:
+    """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
+    (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
+    photos_df = rows_frame([{k: v for k, v in r.items() if k != "_path"} for r in photo_rows],
+                           list(PHOTO_COLUMNS) + BATCH_COLUMNS)
+    long_rows = []
+    for row in change_rows:
+        for m in row["_rows"]:
+            long_rows.append({
+                "subject": row["subject"], "treatment": row["treatment"],
+                "hours_since_treatment": row["hours_since_treatment"], "metric": m.get("metric"),
+                "side": m.get("side"), "value": m.get("change"), "unit": m.get("unit") or "",
+                "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"), "photo": row["photo"],
+                "taken_at": row["taken_at"], "treated_at": row["treated_at"],
+            })
+    changes_df = rows_frame([{k: v for k, v in r.items() if k != "_rows"} for r in change_rows], CHANGE_COLUMNS)
+    long_df = rows_frame(long_rows, LONG_COLUMNS)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_csv(photos_df, out_dir / "photos.csv")
+    if compare:
+        write_csv(changes_df, out_dir / "changes.csv")
+        write_csv(long_df, out_dir / "long.csv")
+    excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
+    return BatchResult(
+        photos=photos_df, changes=changes_df, long=long_df, out_dir=out_dir,
+        n_measured=n_measured, n_cached=n_cached, n_compared=n_compared,
+        n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
+    )

@@ -1,0 +1,124 @@
+"""From measured rows to the study's tables: metadata and roles per photo, the one pairing rule
+(which photos are compared with which), and the wide change columns.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..schema import side_column
+from .discover import PhotoEntry, hours_between, parse_time
+
+
+#: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
+BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
+
+
+#: leading columns of ``changes.csv`` (metric columns follow)
+CHANGE_COLUMNS = [
+    "subject", "treatment", "photo", "baseline_photos", "n_baseline", "taken_at", "treated_at",
+    "hours_since_treatment", "role", "status", "messages",
+]
+
+
+#: columns of ``long.csv``
+LONG_COLUMNS = [
+    "subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit", "noise_floor",
+    "verdict", "photo", "taken_at", "treated_at",
+]
+
+
+def change_column(metric: str, side: str) -> str:
+    """Wide ``changes.csv`` column of a metric/side change: :func:`facemetrics.schema.side_column`.
+
+    ``("jawline_lift_mm", "mean") -> "jawline_lift_mm"``,
+    ``("jawline_lift_mm", "right") -> "jawline_lift_right_mm"``,
+    ``("nlf_depth", "left") -> "nlf_depth_left"``.
+    """
+    return side_column(metric, side)
+
+
+def _sort_key(r: dict):
+    return (str(r.get("subject") or ""), str(r.get("treatment") or ""), str(r.get("taken_at") or "~"),
+            str(r.get("photo") or ""))
+
+
+def _table_row(e: PhotoEntry, measured: dict) -> dict:
+    """A photo's ``photos.csv`` row: its measured row, the study metadata, its role
+    (``baseline``/``post``, or empty with the reasons in ``excluded``).  ``_path`` is
+    kept for the comparing stage (not written)."""
+    r = dict(measured)
+    r["photo"] = e.photo
+    if e.subject:
+        r["subject"] = e.subject
+    r["subject"] = r.get("subject") or ""
+    if not r.get("sha256"):
+        r["sha256"] = e.sha256
+    if e.taken_at:
+        r["taken_at"] = e.taken_at
+    r["taken_at"] = r.get("taken_at") or ""
+    r["treatment"] = e.treatment
+    r["treated_at"] = e.treated_at
+    r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at)
+    r["role"] = ""
+    r["excluded"] = ""
+    reasons = []
+    if r.get("status") != "ok":
+        reasons.append(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip())
+    if e.note:
+        reasons.append(e.note)
+    if not r["taken_at"]:
+        reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
+    elif parse_time(r["taken_at"]) is None:
+        reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601")
+    if e.treated_at and parse_time(e.treated_at) is None:
+        reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601")
+    elif not e.treated_at and not e.note:
+        reasons.append("no treatment time")
+    if not reasons:
+        r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
+    r["excluded"] = "; ".join(reasons)
+    r["_path"] = str(e.path)
+    return r
+
+
+def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
+    """One treatment session of one subject: its photos are compared with its baseline."""
+    return (subject or "", treatment or "", treated_at or "")
+
+
+def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
+    """The pairing rule: ``[(row, baselines)]``, every comparison of the study.
+
+    Within a session (:func:`_session_key`) every post-treatment photo is
+    compared with all the session's baseline photos (the first as the before
+    photo, the others as its repeats); with two or more baselines each
+    baseline is also compared with the others (the no-change check).  A
+    session without a baseline marks its post photos excluded (in place).
+    """
+    sessions: dict[tuple, list[dict]] = {}
+    for r in photo_rows:
+        if r["role"]:
+            sessions.setdefault(_session_key(r["subject"], r["treatment"], r["treated_at"]), []).append(r)
+    jobs = []
+    for key in sorted(sessions):
+        members = sorted(sessions[key], key=lambda r: (r["hours_since_treatment"], r["photo"]))
+        base = [r for r in members if r["role"] == "baseline"]
+        post = [r for r in members if r["role"] == "post"]
+        if not base:
+            for r in post:
+                r["excluded"] = "no baseline photo (taken before treated_at) in this session"
+            continue
+        for r in post:
+            jobs.append((r, base))
+        if len(base) >= 2:
+            for r in base:
+                jobs.append((r, [b for b in base if b is not r]))
+    return jobs
+
+
+def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:
+    ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()).hexdigest()[:32]
+    return cache / "compare" / f"{ckey}.json"

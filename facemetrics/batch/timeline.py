@@ -1,0 +1,111 @@
+"""The timeline stage: decay fits of a batch's changes, the regimen rows, ``report.md``.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..export import write_bytes, write_csv
+from ..report import timeline_markdown
+
+
+#: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
+#: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
+#: index (per side; the ``nlf_depth`` rows of long.csv)
+HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
+
+
+def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
+                 n_boot: int = 400, seed: int = 0, per_subject: bool = True):
+    """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
+
+    Parameters
+    ----------
+    batch_dir : str or path-like
+        Folder written by :func:`run_batch` (reads ``long.csv`` and ``photos.csv``).
+    out_dir : str or path-like, optional
+        Where to write (default: ``batch_dir``).
+    metrics : iterable of str, optional
+        Metrics to analyse (default: :data:`HEADLINE_METRICS` present in the table).
+    sides : iterable of str
+        Sides to analyse (default only ``"mean"``).
+    min_effect, n_boot, seed, per_subject
+        Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit).
+
+    Returns
+    -------
+    (SeriesResult, pandas.DataFrame)
+        The fits and the ``timeline.csv`` table.
+    """
+    from ..decay import analyze_series
+    from ..plots import plot_timeline
+
+    batch_dir = Path(batch_dir)
+    out_dir = Path(out_dir) if out_dir is not None else batch_dir
+    long = pd.read_csv(batch_dir / "long.csv", keep_default_na=False, na_values=[""])
+    long["unit"] = long["unit"].fillna("")
+    if metrics is None:
+        metrics = [m for m in HEADLINE_METRICS if m in set(long["metric"])]
+    has_mean = set(long.loc[long["side"] == "mean", "metric"])
+    # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
+    side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
+    data = long[long["metric"].isin(list(metrics)) & side_ok]
+    data = data[np.isfinite(pd.to_numeric(data["value"], errors="coerce"))]
+    result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
+    table = result.to_frame()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    regimen = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
+        table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
+    write_csv(table, out_dir / "timeline.csv")
+    fig = plot_timeline(data, result)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    write_bytes(buf.getvalue(), out_dir / "timeline.png")
+    write_bytes(timeline_report(table, batch_dir).encode("utf-8"), out_dir / "report.md")
+    return result, table
+
+
+#: sub-folder of a batch output folder holding the regimen batch (written by facemetrics.regimen)
+REGIMEN_DIR = "regimen"
+
+
+def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
+    """Cumulative change over days from ``batch_dir/regimen/long.csv`` (None when absent);
+    also writes ``regimen.png``.  Same metric/side selection as the decay fits."""
+    from ..decay import analyze_regimen
+    from ..plots import plot_regimen
+
+    path = batch_dir / REGIMEN_DIR / "long.csv"
+    if not path.is_file():
+        return None
+    lv = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if lv.empty:
+        return None
+    lv["unit"] = lv["unit"].fillna("")
+    has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
+    side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
+    lv = lv[lv["metric"].isin(list(metrics)) & side_ok]
+    lv = lv[np.isfinite(pd.to_numeric(lv["value"], errors="coerce"))]
+    if lv.empty:
+        return None
+    reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    fig = plot_regimen(lv, reg)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    write_bytes(buf.getvalue(), out_dir / "regimen.png")
+    return reg
+
+
+def timeline_report(table: pd.DataFrame, batch_dir) -> str:
+    """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
+    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s."""
+    try:
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
+    except (OSError, ValueError):
+        photos = None
+    return timeline_markdown(table, photos)

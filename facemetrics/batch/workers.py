@@ -1,0 +1,244 @@
+"""The worker side: process start-up (quiet logs, one BLAS/OpenCV thread, exit with the parent),
+the per-process analysis memo, the tasks, and the pool that runs them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections import OrderedDict
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .._version import __version__
+from ..schema import PHOTO_COLUMNS
+from .cache import _cached, _roundtrip, _store
+from .tables import _compare_cache_file, _comparison_jobs, _sort_key, _table_row
+
+
+_WORKER_ANALYSES: "OrderedDict[tuple, object]" = OrderedDict()
+
+
+_WORKER_KEEP = 12
+
+
+#: a worker checks this often (s) whether the process that started it is still alive
+_WATCHDOG_PERIOD_S = 0.5
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """Make this worker process end when its parent (the batch run) dies.
+
+    Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` (the kernel kills the worker
+    when the parent dies, even by ``kill -9``). Everywhere: a daemon thread
+    that polls ``os.getppid()`` every :data:`_WATCHDOG_PERIOD_S` seconds and
+    ends the worker with ``os._exit`` once the parent is gone (reparented).
+    Ctrl-C in a terminal reaches the whole process group: workers ignore
+    SIGINT and leave it to the parent, which stops them.
+    """
+    import signal
+    import threading
+
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # pragma: no cover - not the main thread
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog still works
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(_WATCHDOG_PERIOD_S)
+            if os.getppid() != parent_pid:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="facemetrics-parent-watchdog", daemon=True).start()
+
+
+def _worker_init(parent_pid: int | None = None) -> None:
+    """Process-pool initializer: exit with the parent, quiet logs, build the Face Mesh once."""
+    if parent_pid is not None:
+        _exit_with_parent(parent_pid)
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import cv2
+    from threadpoolctl import threadpool_limits
+
+    from ..landmarks import detect_landmarks
+
+    # the workers already use every core: one BLAS and one OpenCV thread each (more only wait
+    # for each other; bench/bench_batch.py)
+    threadpool_limits(limits=1, user_api="blas")
+    cv2.setNumThreads(1)
+    detect_landmarks(np.zeros((64, 64, 3), np.uint8))
+
+
+def _ready() -> None:
+    """No-op task: submitted once per worker so the pool starts (and loads Face Mesh) early."""
+
+
+def _analysis(path: str, sha: str, settings: dict):
+    """Analysis of one photo, memoised per process (small LRU)."""
+    from ..analyze import analyze_photo
+
+    key = (sha, json.dumps(settings, sort_keys=True))
+    if key in _WORKER_ANALYSES:
+        _WORKER_ANALYSES.move_to_end(key)
+        return _WORKER_ANALYSES[key]
+    res = analyze_photo(path, mm_per_px=settings["mm_per_px"], ipd_mm=settings["ipd_mm"], fast=settings["fast"])
+    _WORKER_ANALYSES[key] = res
+    while len(_WORKER_ANALYSES) > _WORKER_KEEP:
+        _WORKER_ANALYSES.popitem(last=False)
+    return res
+
+
+def _task_analyze(path: str, sha: str, settings: dict, cache_file: str) -> dict:
+    """Measure one photo, store its row, return the stored row."""
+    try:
+        res = _analysis(path, sha, settings)
+        row = res.to_row()
+    except Exception as exc:  # analyze_photo does not raise for bad photos; belt and braces
+        row = dict.fromkeys(PHOTO_COLUMNS, None)
+        row.update(status="error", error=f"{type(exc).__name__}: {exc}", facemetrics_version=__version__)
+    row = _roundtrip(row)
+    _store(Path(cache_file), row)
+    return row
+
+
+def _task_compare(before: list[tuple[str, str]], after: tuple[str, str], settings: dict, cache_file: str) -> dict:
+    """Compare one photo with its baseline photo(s); store and return the result."""
+    try:
+        ana_before = [_analysis(p, s, settings) for p, s in before]
+        ana_after = _analysis(after[0], after[1], settings)
+        from ..compare import compare_photos
+
+        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]))
+        out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
+               "rows": comp.to_frame().to_dict("records")}
+    except Exception as exc:
+        out = {"status": "error", "messages": [f"{type(exc).__name__}: {exc}"], "rows": []}
+    out = _roundtrip(out)
+    if out["status"] != "error":  # errors are retried by the next run
+        _store(Path(cache_file), out)
+    return out
+
+
+def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dict:
+    """Measure one session's photos, then make the session's comparisons in this process.
+
+    ``items`` are ``(index, PhotoEntry, photo_cache_file)``.  The comparisons are
+    found by the study's one pairing rule (:func:`_comparison_jobs`) on the
+    session's rows, and use the analyses just made (the per-process memo), so
+    every photo is decoded and measured once.  Everything is stored in the cache
+    exactly as :func:`_task_analyze` / :func:`_task_compare` store it; the main
+    process then reads the comparisons from there.
+    """
+    rows, measured, compared = {}, 0, 0
+    for i, e, cache_file in items:
+        stored = _cached("photo", Path(cache_file))
+        if stored is None:
+            stored = _task_analyze(str(e.path), e.sha256, settings, cache_file)
+            measured += 1
+        rows[i] = stored
+    table = sorted((_table_row(e, rows[i]) for i, e, _ in items), key=_sort_key)
+    for r, base in _comparison_jobs(table):
+        cache_file = _compare_cache_file(Path(cache_dir), r, base, skey)
+        if _cached("compare", cache_file) is None:
+            _task_compare([(b["_path"], b["sha256"]) for b in base], (r["_path"], r["sha256"]), settings,
+                          str(cache_file))
+            compared += 1
+    return {"rows": rows, "measured": measured, "compared": compared}
+
+
+def _executor(workers: int):
+    import multiprocessing as mp
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+                               initargs=(os.getpid(),))
+
+
+class _Pool:
+    """Worker processes started on first use and shared by both stages (``workers=1``: in-process).
+
+    Until every worker has started (spawning a process and loading Face Mesh takes
+    seconds), this process runs tasks itself: a small batch is then done in about
+    the time of one process, and a large one loses no time to the start-up
+    (``bench/bench_batch.py``).  Results do not depend on which process ran a task
+    (``tests/test_batch.py`` compares 1 and 2 workers byte for byte).
+    """
+
+    def __init__(self, workers: int):
+        self.workers, self.ex, self.ready = workers, None, []
+
+    def start(self) -> None:
+        """Start the worker processes now (they load Face Mesh while the caller hashes files)."""
+        if self.workers > 1 and self.ex is None:
+            self.ex = _executor(self.workers)
+            self.ready = [self.ex.submit(_ready) for _ in range(self.workers)]
+
+    def _all_started(self) -> bool:
+        return all(f.done() for f in self.ready)
+
+    def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
+        """Run ``fn(*args)`` tasks; call ``on_done(i, result)`` as each finishes."""
+        if not tasks:
+            return
+        if self.workers <= 1:
+            for i, (fn, args) in enumerate(tasks):
+                on_done(i, fn(*args))
+            return
+        self.start()
+        nxt, in_flight = 0, {}
+        while nxt < len(tasks) or in_flight:
+            # keep every worker busy and one task queued; the rest wait here
+            while nxt < len(tasks) and len(in_flight) < self.workers + 1:
+                fn, args = tasks[nxt]
+                in_flight[self.ex.submit(fn, *args)] = nxt
+                nxt += 1
+            for fut in [f for f in in_flight if f.done()]:
+                on_done(in_flight.pop(fut), fut.result())
+            if nxt < len(tasks) and not self._all_started():
+                fn, args = tasks[nxt]  # a worker is still starting: work here meanwhile
+                nxt += 1
+                on_done(nxt - 1, fn(*args))
+            elif in_flight:
+                wait(list(in_flight), return_when=FIRST_COMPLETED)
+
+    def close(self, ok: bool = True) -> None:
+        """Stop the workers.  After a finished run (``ok``) they are idle and every result is
+        stored; after an error or Ctrl-C/SIGTERM (``not ok``) the work in flight is dropped
+        (everything finished is already in the cache).  Either way they are terminated rather
+        than asked to exit: a worker's orderly exit (Face Mesh and interpreter teardown) took
+        about a second, a quarter of a 16-photo batch (``bench/bench_batch.py``)."""
+        if self.ex is not None:
+            procs = list((getattr(self.ex, "_processes", None) or {}).values())
+            for proc in procs:
+                try:
+                    proc.terminate()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+            self.ex.shutdown(wait=False, cancel_futures=True)
+            for proc in procs:  # wait (briefly) until they are gone, so nothing writes after we return
+                try:
+                    proc.join(timeout=5)
+                except Exception:  # noqa: BLE001 - already reaped
+                    pass
+            self.ex = None
+
+
+def default_workers() -> int:
+    """min(2, CPU count): the default number of worker processes."""
+    return max(1, min(2, os.cpu_count() or 1))

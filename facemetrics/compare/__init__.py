@@ -1,0 +1,198 @@
+"""Compare two photos of one face: lift in millimetres from an aligned dense
+displacement field, fold and per-photo metric changes, a noise floor for
+each, and a gate that says when the two photos are not comparable.
+
+Method (details in ``docs/compare.md``)
+----------------------------------------
+1. Both photos are analysed (:func:`facemetrics.analyze_photo`), or their
+   given analyses are reused.
+2. The after photo is aligned to the before photo on the rigid upper face
+   only, first from landmarks, then refined on the images themselves with
+   DIS optical flow and a robust similarity fit (:mod:`facemetrics.align`).
+   Everything below is measured on the *work grid*: the before photo's
+   eye-levelled frame sampled every :data:`~facemetrics.align.WORK_MM_PER_PX`
+   mm, so all millimetres are the before photo's (its iris calibration).
+3. The relative 3-D head pose (pitch, yaw) and camera-distance change are
+   fitted to the residual flow on the rigid upper face and the nose tip,
+   whose depths differ (a tilt shows as parallax), and the displacement they
+   cause everywhere on the face, predicted from the before photo's Face Mesh
+   depth, is subtracted (:mod:`facemetrics.pose3d`).  The pose change is
+   reported (``head_*_change_deg``, ``camera_distance_change_pct`` rows) and
+   what its correction may miss widens the lift floors
+   (:func:`pose_floor_terms`).
+4. The remaining displacement is averaged
+   (20 % trimmed mean of ``-dv``) over skin regions placed with the before
+   photo's landmarks (:func:`region_masks`): positive = moved up towards the
+   eyes.
+5. Fold metrics (:func:`facemetrics.folds.fold_metrics`) are measured on
+   both grid images: the before photo's fold band, and the same band carried
+   by the residual flow (the same skin) on the after image, whose tones are
+   first matched to the before image's over the skin outside the folds
+   (:func:`match_tones`: exposure, gamma and white balance drop out).
+   Per-photo jaw metrics use the after landmarks mapped into the before photo
+   and its frame.
+6. Each change is compared with a noise floor (defaults measured by
+   ``bench/bench_compare.py --noise-floors`` and written in
+   ``docs/compare.md``, or estimated from repeat photos) and gets a verdict.
+7. A comparability gate (:func:`gate`) checks pose, expression, lighting,
+   resolution and how well the upper faces match (different people), and
+   refuses or warns with plain-language messages.
+
+Sides are the subject's own (the subject's right is the image left of an
+unmirrored photo).
+
+Modules
+-------
+- :mod:`~facemetrics.compare.regions`: where the lifts are measured (step 4).
+- :mod:`~facemetrics.compare.measure`: every change of one pair (steps 2-5).
+- :mod:`~facemetrics.compare.floors`: the noise floors (step 6), one rule for
+  the defaults and one for repeats, and what the pose correction adds.
+- :mod:`~facemetrics.compare.gate`: the comparability gate (step 7).
+- :mod:`~facemetrics.compare.table`: the rows, their units and verdicts, and
+  the result types.
+- this module: :func:`compare_photos`, which runs them in order.
+
+The comparison's figure is :func:`facemetrics.plots.comparison_overlay`, its
+plain-language summary :func:`facemetrics.report.summary_lines`.
+"""
+
+from __future__ import annotations
+
+import cv2
+
+from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo
+from ..loader import Photo
+from ..threads import single_blas_thread
+from .floors import (
+    CAMERA_FLOOR_MM, CAMERA_REL_UNCERTAINTY, DEFAULT_NOISE_FLOORS, MIN_FLOOR_FRACTION, NUISANCE_FLOOR_FACTOR,
+    POSE_ANGLE_REL_UNCERTAINTY, POSE_FLOOR_K, POSE_MODEL_FRACTION, RIGID_BLOCK_MM,
+    noise_floors_from_nuisances, noise_floors_from_repeats, pose_adjusted_floors, pose_floor_terms,
+    pose_uncertainty, rigid_block_sd,
+)
+from .gate import (
+    DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
+    MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
+    REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
+    gate, pose_messages,
+)
+from .measure import _measure, match_tones
+from .regions import (
+    CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
+    region_masks, robust_mean,
+)
+from .table import (
+    COLUMNS, METRICS, POSE_METRICS, VERDICT_WORDS, WITHIN_NOISE, Alignment, Change, Comparison, MetricSpec,
+    _rows, verdict,
+)
+
+__all__ = [
+    "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
+    "VERDICT_WORDS", "WITHIN_NOISE", "verdict", "REGIONS", "region_masks", "region_lifts", "robust_mean",
+    "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
+    "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
+    "rigid_block_sd",
+    # the constants behind the floors, the gate and the regions (their modules document them)
+    "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",
+    "POSE_ANGLE_REL_UNCERTAINTY", "POSE_FLOOR_K", "POSE_MODEL_FRACTION", "RIGID_BLOCK_MM",
+    "DIFFERENT_PEOPLE_RESIDUAL_MM", "MAX_ALIGNMENT_RESIDUAL_MM", "MAX_LUMINANCE_CHANGE", "MAX_MM_PER_PX",
+    "MAX_MOUTH_CORNER_RISE_MM", "MAX_MOUTH_OPENING_CHANGE", "MAX_MOUTH_WIDENING_MM", "MAX_SMILE_CHANGE",
+    "REFUSE_LANDMARK_POSE_DEG", "REFUSE_PITCH_DEG", "REFUSE_YAW_DEG", "WARN_CAMERA_PCT", "WARN_PITCH_DEG",
+    "WARN_YAW_DEG", "CHEEK_RADIUS_MM", "JAW_BAND_MM", "JOWL_HALF_WIDTH_MM", "MOUTH_CORNER_RADIUS_MM", "TRIM",
+]
+
+
+def _as_analysis(x, *, mm_per_px=None, ipd_mm=None, fast=True) -> PhotoAnalysis:
+    if isinstance(x, PhotoAnalysis):
+        return x
+    if isinstance(x, Photo):
+        return analyze_loaded(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
+    return analyze_photo(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+
+
+def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per_px: float | None = None,
+                   ipd_mm: float | None = None, noise_floors: dict | None = None,
+                   fast: bool = True) -> Comparison:
+    """Compare a before and an after photo of one face.
+
+    Parameters
+    ----------
+    before, after : str, path-like, bytes, file-like, Photo or PhotoAnalysis
+        The two photos (analyses are reused as given).
+    before_repeats, after_repeats : sequence, optional
+        More photos of the before / after state (same types).  With at least
+        one repeat the noise floors are estimated from the changes between
+        photos of one state (:func:`noise_floors_from_repeats`) instead of
+        the defaults.
+    mm_per_px : float, optional
+        Known scale of the before photo (mm per px of the original file),
+        overriding its iris calibration.  Only the before photo's scale
+        matters for the changes: the alignment absorbs any scale difference
+        of the after photo (and of repeats), which keep their iris calibration.
+    ipd_mm : float, optional
+        The subject's known inter-pupillary distance, mm.
+    noise_floors : dict, optional
+        ``{(metric, "side"|"mean"): floor}`` overriding the defaults.
+    fast : bool
+        Allow the reduced decode of large JPEGs (see :func:`facemetrics.load_photo`).
+
+    Returns
+    -------
+    Comparison
+        Never raises for a bad photo: ``status == "refused"`` and
+        ``messages`` say why.
+    """
+    with single_blas_thread():
+        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast)
+
+
+def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
+    kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+    kw_a = dict(ipd_mm=ipd_mm, fast=fast)
+    a = _as_analysis(before, **kw_b)
+    b = _as_analysis(after, **kw_a)
+    defaults = dict(DEFAULT_NOISE_FLOORS)
+    if noise_floors:
+        defaults.update(noise_floors)
+    status, msgs = gate(a, b)
+    if status == "refused":
+        return Comparison(a, b, status, tuple(msgs), changes=_rows({}, defaults, refused=True),
+                          noise_floors=defaults)
+    try:
+        pair = _measure(a, b)
+    except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
+        msgs.append(f"the photos could not be aligned: {exc}")
+        return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
+                          noise_floors=defaults)
+    status, msgs = gate(a, b, pair)
+
+    floors, source = defaults, "default"
+    repeat_changes = []
+    for first, extra, kw in ((a, before_repeats, kw_a), (b, after_repeats, kw_a)):
+        for x in extra:
+            r = _as_analysis(x, **kw)
+            if not r.ok or not first.ok:
+                msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
+                continue
+            try:
+                rp = _measure(first, r)
+            except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
+                msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
+                continue
+            repeat_changes.append({k: v[2] for k, v in rp.values.items()})
+    if repeat_changes:
+        floors = noise_floors_from_repeats(repeat_changes, defaults)
+        source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"
+    floors = pose_adjusted_floors(floors, pair.cues)
+    for metric, sd in pair.cues.get("pose_sd", {}).items():
+        floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
+                                                    defaults.get((metric, "mean"), 0.0))
+    if status == "ok" and msgs:
+        status = "warning"
+    refused = status == "refused"
+    return Comparison(
+        a, b, status, tuple(msgs), changes=_rows(pair.values, floors, refused=refused),
+        lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
+        alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
+        before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,
+        after_points=pair.after_points, flow_mm=pair.flow_mm, cues=pair.cues,
+    )

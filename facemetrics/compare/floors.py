@@ -1,0 +1,285 @@
+"""Noise floors: the defaults (measured on nuisance-only pairs, ``docs/compare.md``), floors
+from repeat photos, and what the 3-D pose correction adds to the lift floors.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import align as al
+from .. import pose3d as p3
+from .regions import REGIONS, TRIM, _RL, robust_mean
+
+
+#: Default noise floors: ``(metric, "side" | "mean") -> floor`` in the metric's unit
+#: (``"side"`` for the right and left rows).  Measured by
+#: ``python bench/bench_compare.py --noise-floors`` (table in docs/compare.md): the
+#: largest |change| of each metric over 325 nuisance-only pairs (the 13 nuisances of
+#: :data:`facemetrics.simulate.NUISANCES` applied to the sample photo and the 24 London
+#: portraits), x 1.25, rounded up to two significant digits
+#: (:func:`noise_floors_from_nuisances`).  They are the floor of the
+#: *measurement* for one unchanged face; a person re-photographed also varies in pose and
+#: expression below the gate's limits: give repeat photos to measure that.
+DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
+    ("jawline_lift_mm", "side"): 0.068,
+    ("jawline_lift_mm", "mean"): 0.044,
+    ("jowl_lift_mm", "side"): 0.065,
+    ("jowl_lift_mm", "mean"): 0.055,
+    ("mouth_corner_lift_mm", "side"): 0.054,
+    ("mouth_corner_lift_mm", "mean"): 0.041,
+    ("cheek_lift_mm", "side"): 0.048,
+    ("cheek_lift_mm", "mean"): 0.033,
+    ("jawline_lift_landmarks_mm", "side"): 4,
+    ("jawline_lift_landmarks_mm", "mean"): 3.6,
+    ("jowl_lift_landmarks_mm", "side"): 4.4,
+    ("jowl_lift_landmarks_mm", "mean"): 4.1,
+    ("mouth_corner_lift_landmarks_mm", "side"): 1.7,
+    ("mouth_corner_lift_landmarks_mm", "mean"): 1.6,
+    ("cheek_lift_landmarks_mm", "side"): 1.7,
+    ("cheek_lift_landmarks_mm", "mean"): 1.3,
+    ("nlf_depth", "side"): 0.65,  # fold rows: the index scored along the carried before line
+    ("nlf_contrast_pct", "side"): 2.9,  # (issue 10's fold line; same 325 pairs)
+    ("nlf_length_mm", "side"): 4.6,
+    ("jawline_height_mm", "side"): 4.1,
+    ("jawline_height_mm", "mean"): 3.8,
+    ("jaw_width_mm", "mean"): 3.1,
+    ("lower_face_area_mm2", "mean"): 390,
+    ("jowl_sag_mm", "side"): 0.81,
+    ("jaw_angle_deg", "side"): 2.6,
+    ("mouth_corner_height_mm", "side"): 1.7,
+    ("cheek_height_mm", "side"): 1.7,
+    # pose rows: 1.25 x the largest |change| over the 14 nuisances on the tuning faces (sample +
+    # London 003/021/024/037; bench/bench_pose3d.py)
+    ("head_pitch_change_deg", "mean"): 0.035,
+    ("head_yaw_change_deg", "mean"): 0.016,
+    ("head_roll_change_deg", "mean"): 0.0085,
+    ("camera_distance_change_pct", "mean"): 0.35,
+}
+
+
+#: relative uncertainty of the pitch / yaw change (the Face Mesh depth scale, which the
+#: angle is inversely proportional to, is uncertain by about this much: docs/compare.md)
+POSE_ANGLE_REL_UNCERTAINTY = 0.15
+
+
+#: relative uncertainty of the camera-distance change (the assumed before distance)
+CAMERA_REL_UNCERTAINTY = 0.30
+
+
+#: floors estimated from repeat photos are never below this fraction of the default
+MIN_FLOOR_FRACTION = 0.5
+
+
+def _floor_key(metric: str, side: str) -> tuple[str, str]:
+    return metric, ("mean" if side == "mean" else "side")
+
+
+def noise_floors_from_repeats(changes: list[dict], defaults: dict | None = None) -> dict:
+    """Noise floors from changes between photos of one state.
+
+    Parameters
+    ----------
+    changes : list of dict
+        One dict per repeat pair: ``{(metric, side): change}``.
+    defaults : dict, optional
+        Default floors (:data:`DEFAULT_NOISE_FLOORS`).
+
+    Returns
+    -------
+    dict
+        ``{(metric, "side"|"mean"): floor}``: ``t(0.975, n) * RMS(change)``
+        with ``n`` the number of pairs (a 95 % two-sided bound for one
+        before/after difference, which has the same variance as a repeat
+        difference), never below :data:`MIN_FLOOR_FRACTION` of the default.
+    """
+    defaults = DEFAULT_NOISE_FLOORS if defaults is None else defaults
+    n = len(changes)
+    if n == 0:
+        return dict(defaults)
+    from scipy import stats
+
+    t = float(stats.t.ppf(0.975, n))
+    pooled: dict[tuple[str, str], list[float]] = {}
+    for ch in changes:
+        for (metric, side), v in ch.items():
+            if np.isfinite(v):
+                pooled.setdefault(_floor_key(metric, side), []).append(float(v))
+    out = dict(defaults)
+    for key, vals in pooled.items():
+        rms = float(np.sqrt(np.mean(np.square(vals))))
+        floor = t * rms
+        out[key] = max(floor, MIN_FLOOR_FRACTION * defaults.get(key, 0.0))
+    return out
+
+
+#: the default floors' margin over the largest nuisance-only change (:func:`noise_floors_from_nuisances`)
+NUISANCE_FLOOR_FACTOR = 1.25
+
+
+def _round_up_2sig(x: float) -> float:
+    """``x`` rounded up to two significant digits (0 for ``x <= 0``)."""
+    if not x > 0:
+        return 0.0
+    e = int(np.floor(np.log10(x))) - 1
+    return float(np.ceil(x / 10.0 ** e) * 10.0 ** e)
+
+
+def noise_floors_from_nuisances(changes: list[dict]) -> dict:
+    """The rule of :data:`DEFAULT_NOISE_FLOORS`: floors from nuisance-only comparisons.
+
+    Parameters
+    ----------
+    changes : list of dict
+        One dict per nuisance-only pair (the same face, no real change):
+        ``{(metric, side): change}``.
+
+    Returns
+    -------
+    dict
+        ``{(metric, "side"|"mean"): floor}``: :data:`NUISANCE_FLOOR_FACTOR` x the
+        largest |change| (right and left pooled as ``"side"``), rounded up to two
+        significant digits.  The other floor definition,
+        :func:`noise_floors_from_repeats`, is for repeat photos of one state.
+    """
+    worst: dict[tuple[str, str], float] = {}
+    for ch in changes:
+        for (metric, side), v in ch.items():
+            if np.isfinite(v):
+                key = _floor_key(metric, side)
+                worst[key] = max(worst.get(key, 0.0), abs(float(v)))
+    return {key: _round_up_2sig(NUISANCE_FLOOR_FACTOR * v) for key, v in worst.items()}
+
+
+#: fraction of the pose-explained displacement of a region that the correction may miss
+#: (depth of the Face Mesh, pivot, the neck and background behind the jaw): measured on
+#: 3-D re-renders of the tuning faces, docs/compare.md "Head pose and camera distance"
+POSE_MODEL_FRACTION = 0.30
+
+
+#: floor per unit of relative camera-distance change, mm (the neck and background behind the
+#: jaw move differently from the face when the camera moves; 95th percentile of |error| /
+#: |change| on the tuning faces' re-renders, docs/compare.md)
+CAMERA_FLOOR_MM = 0.65
+
+
+#: coverage factor of the propagated pose-parameter uncertainty and of the rigid-face scatter
+POSE_FLOOR_K = 2.0
+
+
+#: side of the blocks over which the rigid upper face's leftover motion is averaged, mm
+#: (about a region's size)
+RIGID_BLOCK_MM = 8.0
+
+
+def rigid_block_sd(flow_mm: np.ndarray, rigid: np.ndarray, res_mm: float) -> float:
+    """Scatter of region-sized means of the vertical flow on the rigid upper face, mm.
+
+    The rigid upper face cannot be moved by a treatment, so after the pose
+    correction the mean vertical displacement of any patch of it should be
+    zero.  The robust standard deviation (1.4826 MAD about zero) of the 20 %
+    trimmed means over :data:`RIGID_BLOCK_MM` blocks (at least half covered)
+    is how far a region mean wanders on skin that did not move: hair over
+    the forehead, an expression of the brows, a flow or model error.
+    """
+    b = max(int(round(RIGID_BLOCK_MM / res_mm)), 2)
+    rows, cols = rigid.shape
+    nr, nc = rows // b, cols // b
+    if nr == 0 or nc == 0:
+        return float("nan")
+
+    def blocks(x):
+        return x[:nr * b, :nc * b].reshape(nr, b, nc, b).transpose(0, 2, 1, 3).reshape(nr * nc, b * b)
+
+    m = blocks(rigid)
+    f = blocks(flow_mm[..., 1]).astype(np.float64)
+    use = m.mean(axis=1) >= 0.5
+    if use.sum() < 3:
+        return float("nan")
+    m, f = m[use], f[use]
+    # each block's 20 % trimmed mean (as robust_mean), all blocks at once: sort with the
+    # masked-out pixels last, then the mean of ranks k .. n-k-1 from cumulative sums
+    v = np.sort(np.where(m, f, np.inf), axis=1)
+    n = m.sum(axis=1)
+    k = (TRIM * n).astype(int)
+    cs = np.concatenate([np.zeros((len(v), 1)), np.cumsum(np.where(np.isfinite(v), v, 0.0), axis=1)], axis=1)
+    rows_ = np.arange(len(v))
+    means = (cs[rows_, n - k] - cs[rows_, k]) / (n - 2 * k)
+    return float(1.4826 * np.median(np.abs(means)))
+
+
+def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: np.ndarray, grid: al.Grid,
+                     depth: np.ndarray) -> dict:
+    """What the pose correction cannot remove, per lift region and side, mm.
+
+    Returns ``{"pose_correction_mm": {region: {side: mm}}, "pose_floor_mm":
+    {region: {"right", "left", "mean": mm}}, "rigid_block_sd_mm": mm}``:
+    the upward displacement the pose change explained (and that was
+    subtracted), and the extra floor ``hypot(POSE_MODEL_FRACTION x
+    correction, K x propagated parameter SD, K x rigid_block_sd,
+    CAMERA_FLOOR_MM x |relative camera-distance change|)`` where
+    ``correction`` is the larger of the two sides' |correction| in that region.
+    """
+    u_map, v_map = grid.uv_maps()
+    cam = CAMERA_FLOOR_MM * abs(pose.tz_mm) / pose.camera_mm
+    block = rigid_block_sd(flow_mm, rigid, grid.res_mm)
+    block = 0.0 if not np.isfinite(block) else block
+    corr, extra = {}, {}
+    for region in REGIONS:
+        corr[region], extra[region] = {}, {}
+        parts = {}
+        for side in _RL:
+            m = masks[(region, side)]
+            if not m.any():
+                corr[region][side], parts[side] = 0.0, (0.0, 0.0)
+                continue
+            c = -robust_mean(pose.flow_mm[..., 1][m])
+            ys, xs = np.nonzero(m)
+            k = slice(None, None, max(len(xs) // 400, 1))
+            prop = p3.prediction_sd(pose, u_map[ys[k], xs[k]], v_map[ys[k], xs[k]], depth[ys[k], xs[k]])
+            corr[region][side] = c
+            parts[side] = (c, prop)
+        # the larger side's correction: a yaw moves the sides oppositely, and their errors do not cancel
+        cmax = max(abs(parts["right"][0]), abs(parts["left"][0]))
+        for side in _RL:
+            prop = parts[side][1]
+            extra[region][side] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * prop) ** 2
+                                                + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+        pm = 0.5 * (parts["right"][1] + parts["left"][1])
+        extra[region]["mean"] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * pm) ** 2
+                                              + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+    return {"pose_correction_mm": corr, "pose_floor_mm": extra, "rigid_block_sd_mm": block}
+
+
+def pose_uncertainty(metric: str, value: float, sd: float, floor: float) -> float:
+    """95 % uncertainty of a pose row: ``hypot(2 sd, relative part, default floor)``.
+
+    ``sd`` is the fit's own standard deviation; the relative part is
+    :data:`POSE_ANGLE_REL_UNCERTAINTY` of |pitch| or |yaw| (the depth scale),
+    :data:`CAMERA_REL_UNCERTAINTY` of |camera change|, nothing for roll
+    (measured directly in the image plane); ``floor`` the default noise floor.
+    """
+    if not np.isfinite(sd):
+        return float("nan")
+    rel = {"head_pitch_change_deg": POSE_ANGLE_REL_UNCERTAINTY, "head_yaw_change_deg": POSE_ANGLE_REL_UNCERTAINTY,
+           "camera_distance_change_pct": CAMERA_REL_UNCERTAINTY}.get(metric, 0.0)
+    return float(np.sqrt((2.0 * sd) ** 2 + (rel * value) ** 2 + floor ** 2))
+
+
+def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
+    """Widen the lift floors by what the 3-D pose correction cannot remove.
+
+    Each dense lift floor becomes ``hypot(floor, extra)`` with ``extra`` the
+    region's ``pose_floor_mm`` cue (:func:`pose_floor_terms`; the larger side
+    for the ``side`` floor).  A floor grows with the size of the pose change
+    that was corrected and with how badly the rigid upper faces agree, not
+    by a blanket amount.
+    """
+    extra = cues.get("pose_floor_mm", {})
+    out = dict(floors)
+    for region, e in extra.items():
+        for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
+            for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):
+                key = (metric, kind)
+                if key in out:
+                    out[key] = float(np.hypot(out[key], val))
+    return out

@@ -1,0 +1,173 @@
+"""The comparability gate: when two photos are not comparable (pose, expression, light,
+resolution, different people), in plain words.
+"""
+
+from __future__ import annotations
+
+from .. import pose3d as p3
+from ..analyze import PhotoAnalysis
+from .measure import _Pair
+
+
+# (measured values behind every limit: docs/compare.md, "Comparability gate")
+#: change of head yaw / pitch between the photos (from the nose tip's parallax in the
+#: dense flow, :func:`_flow_cues`) above which the comparison warns, deg
+#: (since the 3-D correction, :mod:`facemetrics.pose3d`, these changes are measured and
+#: removed; the message names them and what their correction added to the floors)
+WARN_YAW_DEG, WARN_PITCH_DEG = 3.0, 2.0
+
+
+#: ... and above which it is refused, deg
+REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
+
+
+#: camera distance change (3-D fit) above which the comparison names it, % of the distance
+WARN_CAMERA_PCT = 10.0
+
+
+#: single-photo pose estimates (solvePnP, +-7 deg of jitter on pitch) differing by more
+#: than this refuse the pair before any flow is computed, deg
+REFUSE_LANDMARK_POSE_DEG = 20.0
+
+
+#: expression limits: change of the smile index, of the mouth opening (inner-lip gap /
+#: mouth width), outward displacement of the mouth corners (mm, dense flow), and rise
+#: of a mouth corner relative to the jowl below it (mm, dense flow)
+MAX_SMILE_CHANGE = 0.10
+
+
+MAX_MOUTH_OPENING_CHANGE = 0.10
+
+
+MAX_MOUTH_WIDENING_MM = 0.5
+
+
+MAX_MOUTH_CORNER_RISE_MM = 0.6
+
+
+#: face luminance ratio after/before outside 1 +- this -> warning
+MAX_LUMINANCE_CHANGE = 0.20
+
+
+#: either photo coarser than this (mm/px of the original) -> warning
+MAX_MM_PER_PX = 0.5
+
+
+#: robust RMS of the residual flow on the rigid upper face (mm) above which the
+#: upper faces do not match: warning; above the second, "may be different people": refused
+#: (after the 3-D pose correction the same face stays below 0.3 mm under pose, distance,
+#: camera and light changes (smiling: 0.15-1.35 mm); different people 1.7-4.1 mm; docs/compare.md)
+MAX_ALIGNMENT_RESIDUAL_MM = 0.6
+
+
+DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
+
+
+def pose_messages(c: dict) -> tuple[bool, list[str]]:
+    """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
+
+    Returns ``(refuse, messages)``: refused beyond :data:`REFUSE_PITCH_DEG` /
+    :data:`REFUSE_YAW_DEG`; named (a warning) beyond :data:`WARN_PITCH_DEG`,
+    :data:`WARN_YAW_DEG` or :data:`WARN_CAMERA_PCT`, with what the correction
+    moved the jawline by and what it added to the jawline's noise floor.
+    """
+    msgs: list[str] = []
+    refuse = False
+    pitch, yaw = c.get("pose_pitch_deg", 0.0), c.get("pose_yaw_deg", 0.0)
+    cam = c.get("camera_distance_change_pct", 0.0)
+    corr = c.get("pose_correction_mm", {}).get("jawline", {})
+    jaw_corr = 0.5 * (corr.get("right", 0.0) + corr.get("left", 0.0))
+    jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
+    effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
+              f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
+    for name, d, warn, hard, words in (
+            ("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, REFUSE_PITCH_DEG, ("chin raised", "chin lowered")),
+            ("yaw (turn left/right)", yaw, WARN_YAW_DEG, REFUSE_YAW_DEG,
+             ("face turned further to the subject's left", "face turned further to the subject's right"))):
+        if abs(d) > hard:
+            refuse = True
+            msgs.append(f"head pose differs too much to compare: {name} changed by {d:+.1f} deg (limit "
+                        f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
+        elif abs(d) > warn:
+            msgs.append(f"head pose differs: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
+                        f"after photo (limit ±{warn:.0f}); {effect}")
+    if abs(cam) > WARN_CAMERA_PCT:
+        cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
+        msgs.append(f"the camera was about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
+                    f"({cam:+.0f} % of the distance, limit ±{WARN_CAMERA_PCT:.0f} %; assuming about "
+                    f"{p3.CAMERA_MM / 10:.0f} cm for the before photo): perspective changes the face's proportions. "
+                    f"This was measured and corrected; hold the phone at the same distance for every photo")
+    return refuse, msgs
+
+
+def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple[str, list[str]]:
+    """Is the pair comparable?  Returns ``(status, messages)``.
+
+    Without ``pair`` (before any flow is computed) only the photos' statuses
+    and the single-photo pose estimates are checked.  ``status`` is
+    ``"refused"`` when a photo could not be measured or the head pose differs
+    beyond the refusal limits, ``"warning"`` when pose, expression, lighting,
+    resolution or the upper-face match break a warning limit, else ``"ok"``.
+    Every message names the cause with both values and the limit.
+    """
+    msgs: list[str] = []
+    for label, x in (("before", a), ("after", b)):
+        if not x.ok:
+            msgs.append(f"{label} photo not measured ({x.status}): {x.error}")
+    if msgs:
+        return "refused", msgs
+    qa, qb = a.quality, b.quality
+    refuse = False
+    if pair is None:
+        for name, va, vb in (("yaw (turn)", qa.yaw_deg, qb.yaw_deg), ("pitch (tilt up/down)", qa.pitch_deg, qb.pitch_deg)):
+            if abs(vb - va) > REFUSE_LANDMARK_POSE_DEG:
+                msgs.append(f"head pose differs too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
+                            f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
+                            "as in the before photo")
+        return ("refused" if msgs else "ok"), msgs
+    c = pair.cues
+    refuse, pose_msgs = pose_messages(c)
+    msgs += pose_msgs
+    expr = []
+    ds = qb.smile_index - qa.smile_index
+    if abs(ds) > MAX_SMILE_CHANGE:
+        expr.append(f"smile index {qa.smile_index:.2f} → {qb.smile_index:.2f} (limit ±{MAX_SMILE_CHANGE:.2f})")
+    dm = qb.mouth_opening_ratio - qa.mouth_opening_ratio
+    if abs(dm) > MAX_MOUTH_OPENING_CHANGE:
+        expr.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
+                    f"(limit ±{MAX_MOUTH_OPENING_CHANGE:.2f})")
+    if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
+        word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
+        expr.append(f"mouth corners moved {abs(c['mouth_widening_mm']):.1f} mm {word} "
+                    f"(limit {MAX_MOUTH_WIDENING_MM:.1f} mm)")
+    if c["mouth_corner_rise_mm"] > MAX_MOUTH_CORNER_RISE_MM:
+        expr.append(f"a mouth corner moved {c['mouth_corner_rise_mm']:.1f} mm relative to the jowl below it "
+                    f"(limit {MAX_MOUTH_CORNER_RISE_MM:.1f} mm)")
+    if expr:
+        msgs.append("expression differs: " + "; ".join(expr)
+                    + ". Lifts, folds and mouth metrics then reflect the expression, not the skin: "
+                      "take both photos with the same relaxed, closed-mouth expression")
+    la, lb = qa.face_luminance, qb.face_luminance
+    if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
+        msgs.append(f"lighting differs: face luminance {la:.0f} → {lb:.0f} of 255 "
+                    f"({100 * (lb / la - 1):+.0f} %, limit ±{100 * MAX_LUMINANCE_CHANGE:.0f} %); "
+                    "fold depth and contrast depend on the light")
+    for label, x in (("before", a), ("after", b)):
+        if x.mm_per_px > MAX_MM_PER_PX:
+            msgs.append(f"resolution too low in the {label} photo: {x.mm_per_px:.2f} mm/px "
+                        f"(limit {MAX_MM_PER_PX}); sub-millimetre changes cannot be resolved")
+    r = pair.alignment.residual_mm
+    if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
+        refuse = True
+        msgs.append(f"these may be different people: after alignment and the head-pose correction the upper "
+                    f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.1f} mm RMS (limit "
+                    f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
+                    "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
+                    "hide the upper face. Nothing on the lower face can be measured against it: retake the after "
+                    "photo like the before photo")
+    elif r > MAX_ALIGNMENT_RESIDUAL_MM:
+        msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
+                    f"{MAX_ALIGNMENT_RESIDUAL_MM}): hair, glasses, brows or expression changed; lifts are less certain")
+    if refuse:
+        return "refused", msgs
+    return ("warning" if msgs else "ok"), msgs

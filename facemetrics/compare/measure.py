@@ -1,0 +1,307 @@
+"""Every change from a before photo to an after photo (both analysed): the aligned dense
+displacement, the 3-D pose correction, region lifts, fold and jaw metrics and the gate's cues.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from .. import align as al
+from .. import pose3d as p3
+from ..analyze import PhotoAnalysis
+from ..folds import fold_metrics
+from ..geometry import (
+    INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS,
+    RIGID_UPPER, Frame,
+)
+from ..jaw import JawMetrics, jaw_metrics
+from .floors import pose_floor_terms
+from .regions import REGIONS, _RL, _RLM, _disc, _fill, _landmark_regions, region_lifts, region_masks, robust_mean
+from .table import Alignment
+
+
+@dataclass(frozen=True, eq=False)
+class _Pair:
+    values: dict  # (metric, side) -> (before, after, change)
+    lifts: dict
+    landmark_lifts: dict
+    alignment: Alignment
+    grid: al.Grid
+    flow_mm: np.ndarray  # (rows, cols, 2) residual displacement (du, dv), mm
+    lift_map_mm: np.ndarray  # (rows, cols) -dv, NaN outside the face
+    before_grid: np.ndarray
+    after_grid: np.ndarray
+    masks: dict
+    after_points: np.ndarray  # (478, 2) after landmarks in before px (pose motion removed)
+    cues: dict  # expression and pose cues for the gate
+    pose: p3.PoseFit | None = None  # relative 3-D pose / camera distance, and the motion it explains
+
+
+def match_tones(image: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Map each channel of ``image`` through the monotone curve that matches its
+    histogram over ``mask`` to that of ``reference`` (histogram matching).
+
+    Removes global photometric differences between two aligned photos
+    (exposure, gamma, white balance) before the shading-based fold metrics
+    are compared; the fold bands themselves are left out of ``mask`` so a
+    real fold change does not shape the curve.
+
+    Parameters
+    ----------
+    image, reference : ndarray, shape (H, W, 3), uint8
+    mask : ndarray, shape (H, W), bool
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8
+    """
+    if mask.sum() < 100:
+        return image
+    out = np.empty_like(image)
+    levels = np.arange(256, dtype=np.float64)
+    for c in range(3):
+        # each level's mid-step rank in the image -> the reference level at that rank
+        counts = np.bincount(image[..., c][mask], minlength=256).astype(np.float64)
+        ref = np.bincount(reference[..., c][mask], minlength=256).astype(np.float64)
+        rank = (np.cumsum(counts) - 0.5 * counts) / counts.sum()
+        ref_rank = (np.cumsum(ref) - 0.5 * ref) / ref.sum()
+        used = ref > 0
+        lut = np.interp(rank, ref_rank[used], levels[used])
+        out[..., c] = np.clip(np.round(lut), 0, 255).astype(np.uint8)[image[..., c]]
+    return out
+
+
+def _landmark_similarity(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.ndarray, float]:
+    """After px -> before px similarity from the rigid landmarks; RMS residual in before px."""
+    idx = list(RIGID_UPPER)
+    src, dst = b.points[idx, :2], a.points[idx, :2]
+    m = al.fit_similarity(src, dst)
+    r = np.linalg.norm(dst - al.apply(m, src), axis=1)
+    return m, float(np.sqrt(np.mean(r ** 2)))
+
+
+def _jaw_values(j: JawMetrics) -> dict[tuple[str, str], float]:
+    return {
+        ("jawline_height_mm", "mean"): j.jawline_height_mm,
+        ("jawline_height_mm", "right"): j.jawline_height_right_mm,
+        ("jawline_height_mm", "left"): j.jawline_height_left_mm,
+        ("jaw_width_mm", "mean"): j.jaw_width_mm,
+        ("lower_face_area_mm2", "mean"): j.lower_face_area_mm2,
+        ("jowl_sag_mm", "right"): j.jowl_sag_right_mm,
+        ("jowl_sag_mm", "left"): j.jowl_sag_left_mm,
+        ("jaw_angle_deg", "right"): j.jaw_angle_right_deg,
+        ("jaw_angle_deg", "left"): j.jaw_angle_left_deg,
+        ("mouth_corner_height_mm", "right"): j.mouth_corner_height_right_mm,
+        ("mouth_corner_height_mm", "left"): j.mouth_corner_height_left_mm,
+        ("cheek_height_mm", "right"): j.cheek_height_right_mm,
+        ("cheek_height_mm", "left"): j.cheek_height_left_mm,
+    }
+
+
+#: lip midline point (lower lip bottom): reference for mouth-corner elevation (below the
+#: mouth corners, so a lift of the whole lower face moves it as much as the corners)
+LIP_MIDLINE = (LOWER_LIP_BOTTOM,)
+
+
+#: radius of the lip-midline discs, mm
+LIP_MIDLINE_RADIUS_MM = 3.0
+
+
+def _flow_cues(flow_mm: np.ndarray, masks: dict, uv: np.ndarray, grid: al.Grid, keep: np.ndarray) -> dict:
+    """Expression cues from the pose-corrected residual flow (mm) on the grid.
+
+    - ``mouth_widening_mm``: mean outward (away from the midline) displacement
+      of the two mouth-corner regions.
+    - ``mouth_elevation_mm``: mean upward displacement of the mouth corners
+      minus that of the lower lip's midline (17): a smile raises the corners
+      relative to the lips' centre; a lift of the whole lower face does not.
+
+    (The relative head pose comes from the 3-D fit, :mod:`facemetrics.pose3d`.)
+    """
+    du, dv = flow_mm[..., 0], flow_mm[..., 1]
+    out = {}
+    wid = []
+    up = []
+    for side, sign in (("right", -1.0), ("left", 1.0)):
+        mk = masks[("mouth_corner", side)]
+        wid.append(sign * robust_mean(du[mk]))
+        up.append(-robust_mean(dv[mk]))
+    out["mouth_widening_mm"] = float(np.mean(wid))
+    mid = np.zeros(grid.shape, bool)
+    g = grid.from_uv(uv)
+    for i in LIP_MIDLINE:
+        mid |= _disc(grid.shape, g[i], LIP_MIDLINE_RADIUS_MM / grid.res_mm)
+    mid &= keep
+    out["mouth_elevation_mm"] = float(np.mean(up) + robust_mean(dv[mid]))
+    return out
+
+
+def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
+    """Bilinear samples of a (rows, cols, k) field at grid ``(col, row)`` points, shape (n, k)."""
+    return np.stack([ndimage.map_coordinates(field_[..., k], [cr[:, 1], cr[:, 0]], order=1, mode="nearest")
+                     for k in range(field_.shape[-1])], axis=1)
+
+
+#: fixed-point passes of :func:`_remove_pose`
+POSE_REMOVAL_PASSES = 2
+
+
+def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float) -> np.ndarray:
+    """The flow minus the pose change's displacement, taken where the skin *is* in the after state.
+
+    A lift moves the skin first; the head's motion then carries it from its new place, whose depth
+    (and so parallax) differs near the jaw's edge.  So the pose displacement is sampled at ``p +
+    f(p)`` with ``f`` the corrected flow itself (fixed-point iteration, :data:`POSE_REMOVAL_PASSES`),
+    not at ``p``.  Arrays ``(rows, cols, 2)``, ``(du, dv)`` mm on the grid.
+    """
+    rows, cols = observed_mm.shape[:2]
+    gx, gy = np.meshgrid(np.arange(cols, dtype=np.float32), np.arange(rows, dtype=np.float32))
+    pose = np.ascontiguousarray(pose_mm, dtype=np.float32)
+    flow = observed_mm - pose
+    for _ in range(POSE_REMOVAL_PASSES):
+        mx = gx + flow[..., 0] / np.float32(res_mm)
+        my = gy + flow[..., 1] / np.float32(res_mm)
+        flow = observed_mm - cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return flow.astype(np.float32)
+
+
+def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
+              pts_g: np.ndarray) -> p3.PoseFit:
+    """Relative 3-D pose from the flow on the rigid upper face and the nose tip (:mod:`facemetrics.pose3d`)."""
+    mask = rigid.copy()
+    for i in NOSE_TIP_POINTS:
+        mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
+    h, w = a.photo.rgb.shape[:2]
+    principal = a.frame.to_mm(np.array([w / 2.0, h / 2.0]))
+    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, principal)
+
+
+def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[dict, dict]:
+    """Landmark-based lifts (the before and after landmarks in the before photo's frame, mm) and the
+    rows of both kinds of lift: ``(landmark_lifts, values)``."""
+    lm_regions = _landmark_regions(uv_a)
+    lm_lifts, values = {}, {}
+    for region in REGIONS:
+        name = f"{region}_lift_landmarks_mm"
+        d, hb, ha = {}, {}, {}
+        for side in _RL:
+            idx = lm_regions[(region, side)]
+            hb[side], ha[side] = float(np.mean(uv_a[idx, 1])), float(np.mean(uv_b[idx, 1]))
+            d[side] = hb[side] - ha[side]
+            values[(name, side)] = (hb[side], ha[side], d[side])
+        d["mean"] = 0.5 * (d["right"] + d["left"])
+        values[(name, "mean")] = (0.5 * (hb["right"] + hb["left"]), 0.5 * (ha["right"] + ha["left"]), d["mean"])
+        lm_lifts[region] = d
+        for side in _RLM:
+            values[(f"{region}_lift_mm", side)] = (float("nan"), float("nan"), lifts[region][side])
+    return lm_lifts, values
+
+
+def _fold_changes(reg: al.Registration, pts_g: np.ndarray, grid: al.Grid, face: np.ndarray) -> dict:
+    """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
+    by the residual flow (the same skin), and its tones are matched to the before photo's."""
+    values = {}
+    gframe = Frame(grid.from_uv(np.zeros(2)), np.array([1.0, 0.0]), np.array([0.0, 1.0]), grid.res_mm)
+    folds_b = [fold_metrics(reg.before_grid, pts_g, gframe, side) for side in _RL]
+    skin = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
+    for fm in folds_b:
+        skin &= ~_fill(grid.shape, fm.region_px)
+    matched = match_tones(reg.after_grid, reg.before_grid, skin)
+    moved = pts_g + np.stack([ndimage.map_coordinates(reg.flow[..., k], [pts_g[:, 1], pts_g[:, 0]], order=1,
+                                                      mode="nearest") for k in range(2)], axis=1)
+    for side, found in zip(_RL, folds_b):
+        # both photos scored along one line: the before photo's found line, and that line
+        # carried by the residual flow onto the same skin of the after photo
+        line = found.line_px
+        carried = line + np.stack([ndimage.map_coordinates(reg.flow[..., k], [line[:, 1], line[:, 0]], order=1,
+                                                           mode="nearest") for k in range(2)], axis=1)
+        fa = fold_metrics(reg.before_grid, pts_g, gframe, side, line_px=line)
+        fb = fold_metrics(matched, moved, gframe, side, line_px=carried)
+        for metric, attr in (("nlf_depth", "depth_index"), ("nlf_contrast_pct", "contrast_pct"),
+                             ("nlf_length_mm", "length_mm")):
+            x, y = float(getattr(fa, attr)), float(getattr(fb, attr))
+            values[(metric, side)] = (x, y, y - x)
+    return values
+
+
+def _pose_rows(pose: p3.PoseFit, roll_deg: float) -> dict:
+    """The pose-change rows (their floors are set in :func:`facemetrics.compare.compare_photos`)."""
+    nan = float("nan")
+    return {("head_pitch_change_deg", "mean"): (nan, nan, pose.pitch_deg),
+            ("head_yaw_change_deg", "mean"): (nan, nan, pose.yaw_deg),
+            ("head_roll_change_deg", "mean"): (nan, nan, roll_deg),
+            ("camera_distance_change_pct", "mean"): (nan, nan, pose.camera_distance_change_pct)}
+
+
+def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
+    """All changes from photo ``a`` (before) to photo ``b`` (after); both must be ok."""
+    frame = a.frame
+    grid = al.make_grid(a.points, frame)
+    pts_g = grid.from_px(a.points[:, :2])
+    m_land, land_rms_px = _landmark_similarity(a, b)
+    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land)
+    res = grid.res_mm
+    after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
+
+    # 3-D pose / camera-distance change from the rigid face, and the motion it causes everywhere
+    # (facemetrics.pose3d): subtracted before anything is measured from the flow
+    observed_mm = (reg.flow * res).astype(np.float32)
+    uv_a = frame.to_mm(a.points[:, :2])
+    depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
+    pose = _fit_pose(a, grid, reg.rigid, observed_mm, depth, pts_g)
+    flow_mm = _remove_pose(observed_mm, pose.flow_mm, res)
+
+    # dense-flow lifts
+    lift_map = -flow_mm[..., 1]
+    masks = region_masks(uv_a, grid)
+    lifts = region_lifts(lift_map, masks)
+    face = _fill(grid.shape, cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0])
+    shown = np.where(face, lift_map, np.nan).astype(np.float32)
+
+    # landmarks of the after photo in the before photo's pixels and frame
+    # (minus the motion the pose change explains at each landmark)
+    uv_b = frame.to_mm(al.apply(after_to_before, b.points[:, :2])) - _at(pose.flow_mm, grid.from_uv(uv_a))
+    b_in_a = frame.to_px(uv_b)
+    lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
+    values.update(_fold_changes(reg, pts_g, grid, face))
+
+    # per-photo jaw metrics, the after landmarks in the before photo's frame
+    jb = _jaw_values(a.jaw)
+    ja = _jaw_values(jaw_metrics(b_in_a, frame))
+    for k in jb:
+        values[k] = (jb[k], ja[k], ja[k] - jb[k])
+
+    # gate cues
+    keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
+    cues = _flow_cues(flow_mm, masks, uv_a, grid, keep)
+    cues.update(pose_pitch_deg=pose.pitch_deg, pose_yaw_deg=pose.yaw_deg,
+                camera_distance_change_pct=pose.camera_distance_change_pct)
+    cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
+    ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
+    ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
+    cues["mouth_width_change"] = float(np.linalg.norm(uv_b[MOUTH_LEFT] - uv_b[MOUTH_RIGHT]) / ipd_b
+                                       - np.linalg.norm(uv_a[MOUTH_LEFT] - uv_a[MOUTH_RIGHT]) / ipd_a)
+    cues["mouth_corner_rise_mm"] = float(max(abs(lifts["mouth_corner"][s] - lifts["jowl"][s]) for s in _RL))
+    # alignment summary
+    sc = float(np.sqrt(abs(np.linalg.det(after_to_before[:, :2]))))
+    rot = float(np.degrees(np.arctan2(after_to_before[1, 0], after_to_before[0, 0])))
+
+    # the pose change itself (rows of the table; 2 SD as their floor, set in compare_photos)
+    roll = -rot + pose.theta_deg
+    values.update(_pose_rows(pose, roll))
+    cues["pose_roll_deg"] = roll
+    cues["pose_sd"] = {"head_pitch_change_deg": pose.sd["pitch_deg"], "head_yaw_change_deg": pose.sd["yaw_deg"],
+                       "head_roll_change_deg": float(np.sqrt(max(pose.cov[4, 4], 0.0))),
+                       "camera_distance_change_pct": 100.0 * pose.sd["tz_mm"] / pose.camera_mm}
+    lower_px = b.points[list(LOWER_OVAL), :2]
+    refine = np.linalg.norm(al.apply(after_to_before, lower_px) - al.apply(m_land, lower_px), axis=1)
+    rig = np.linalg.norm(flow_mm[reg.rigid], axis=1)
+    residual_mm = float(1.4826 * np.median(rig)) if rig.size else reg.residual_px * res
+    alignment = Alignment(after_to_before, m_land, sc, rot, residual_mm,
+                          land_rms_px * frame.mm_per_px, float(refine.max() * frame.mm_per_px))
+    return _Pair(values, lifts, lm_lifts, alignment, grid, flow_mm, shown, reg.before_grid, reg.after_grid,
+                 masks, b_in_a, cues, pose)

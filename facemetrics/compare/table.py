@@ -1,0 +1,259 @@
+"""The comparison's rows: which metrics, their units and verdict words, and the result types
+(:class:`Change`, :class:`Alignment`, :class:`Comparison`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from .. import align as al
+from ..analyze import PhotoAnalysis
+from .floors import _floor_key
+from .regions import REGIONS, _RL, _RLM
+
+
+#: verdict words (positive change, negative change) per kind of metric
+VERDICT_WORDS = {"lift": ("lift", "sag"), "fold": ("deeper", "shallower"),
+                 "length": ("longer", "shorter"), "metric": ("increase", "decrease"),
+                 "pitch": ("chin_up", "chin_down"), "yaw": ("turned_left", "turned_right"),
+                 "roll": ("clockwise", "counterclockwise"), "camera": ("further", "closer")}
+
+
+#: pose rows: the change of the head's pose and of the camera distance from the before to
+#: the after photo (3-D fit, :mod:`facemetrics.pose3d`); their ``noise_floor`` is the
+#: measurement's own 95 % uncertainty (2 SD), their verdict names the direction beyond it
+POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_change_deg",
+                "camera_distance_change_pct")
+
+
+WITHIN_NOISE = "within_noise"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One metric of ``comparison.csv``: name, unit, kind (verdict words) and sides."""
+
+    metric: str
+    unit: str
+    kind: str
+    sides: tuple[str, ...]
+
+
+METRICS: tuple[MetricSpec, ...] = (
+    *(MetricSpec(f"{r}_lift_mm", "mm", "lift", _RLM) for r in REGIONS),
+    *(MetricSpec(f"{r}_lift_landmarks_mm", "mm", "lift", _RLM) for r in REGIONS),
+    MetricSpec("nlf_depth", "index", "fold", _RL),
+    MetricSpec("nlf_contrast_pct", "pct", "fold", _RL),
+    MetricSpec("nlf_length_mm", "mm", "length", _RL),
+    MetricSpec("jawline_height_mm", "mm", "metric", _RLM),
+    MetricSpec("jaw_width_mm", "mm", "metric", ("mean",)),
+    MetricSpec("lower_face_area_mm2", "mm2", "metric", ("mean",)),
+    MetricSpec("jowl_sag_mm", "mm", "metric", _RL),
+    MetricSpec("jaw_angle_deg", "deg", "metric", _RL),
+    MetricSpec("mouth_corner_height_mm", "mm", "metric", _RL),
+    MetricSpec("cheek_height_mm", "mm", "metric", _RL),
+    MetricSpec("head_pitch_change_deg", "deg", "pitch", ("mean",)),
+    MetricSpec("head_yaw_change_deg", "deg", "yaw", ("mean",)),
+    MetricSpec("head_roll_change_deg", "deg", "roll", ("mean",)),
+    MetricSpec("camera_distance_change_pct", "pct", "camera", ("mean",)),
+)
+
+
+_SPEC = {m.metric: m for m in METRICS}
+
+
+COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One row of ``comparison.csv``.
+
+    Attributes
+    ----------
+    metric, side, unit : str
+        ``side`` is ``right``/``left`` (the subject's) or ``mean``.
+    before, after : float
+        The metric on each photo (NaN for the dense-flow lifts, which are a
+        displacement, not a per-photo value).
+    change : float
+        ``after - before``; for lifts the lift itself (mm, positive = up).
+    noise_floor : float
+        |change| at or below this is indistinguishable from noise (same unit).
+    verdict : str
+        ``lift``/``sag``, ``deeper``/``shallower``, ``longer``/``shorter``,
+        ``increase``/``decrease``, ``within_noise``, or ``refused``.
+    """
+
+    metric: str
+    side: str
+    unit: str
+    before: float
+    after: float
+    change: float
+    noise_floor: float
+    verdict: str
+
+
+@dataclass(frozen=True, eq=False)
+class Alignment:
+    """Rigid alignment of the after photo onto the before photo.
+
+    Attributes
+    ----------
+    matrix : ndarray, shape (2, 3)
+        Similarity mapping after-photo ``(x, y)`` px to before-photo ``(x, y)``
+        px (both in px of ``photo.rgb``), after image refinement.
+    landmark_matrix : ndarray, shape (2, 3)
+        The landmark-only similarity (the first alignment), same convention.
+    scale : float
+        Before px per after px.
+    rotation_deg : float
+        Rotation of the after photo into the before photo, degrees
+        (positive = clockwise in the image).
+    residual_mm : float
+        Robust RMS of the residual flow inside the rigid upper-face mask after
+        the refinement, mm: how well the upper face agrees.
+    landmark_residual_mm : float
+        RMS distance of the rigid landmarks after the landmark-only fit, mm.
+    refinement_mm : float
+        Largest displacement, over the lower face, between the landmark-only
+        and the refined alignment, mm: what the image refinement corrected.
+    """
+
+    matrix: np.ndarray
+    landmark_matrix: np.ndarray
+    scale: float
+    rotation_deg: float
+    residual_mm: float
+    landmark_residual_mm: float
+    refinement_mm: float
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Result of :func:`compare_photos`.
+
+    Attributes
+    ----------
+    before, after : PhotoAnalysis
+    status : str
+        ``"ok"``, ``"warning"`` (compare with care: see ``messages``) or
+        ``"refused"`` (the table's rows carry NaN and the verdict
+        ``refused``; when the refusal came after the alignment, e.g. for a
+        large pose change, the measurements below are kept for inspection).
+    messages : tuple of str
+        Plain-language reasons for a warning or refusal, each naming the
+        cause, both values and the limit.
+    changes : tuple of Change
+        The rows of ``comparison.csv`` (:meth:`to_frame`), in
+        :data:`METRICS` order.
+    lifts : dict
+        ``{region: {"right"|"left"|"mean": mm}}`` from the dense flow
+        (:data:`REGIONS`; positive = up).
+    landmark_lifts : dict
+        Same from the landmarks alone (a cross-check; they under-respond
+        to local changes and jitter).
+    noise_floors : dict
+        ``{(metric, "side"|"mean"): floor}`` used for the verdicts
+        (``"side"`` applies to the right and left rows).
+    noise_source : str
+        ``"default"`` or ``"repeats (n pairs)"``.
+    alignment : Alignment or None
+    grid : facemetrics.align.Grid or None
+        The work grid (before photo's levelled frame, mm).
+    lift_map_mm : ndarray, shape (rows, cols), float32, or None
+        Vertical displacement on the grid, mm, positive = up; NaN outside the face.
+    before_grid, after_grid : ndarray, shape (rows, cols, 3), uint8, or None
+        The before photo and the aligned after photo on the grid.
+    region_masks : dict
+        ``{(region, "right"|"left"): bool mask, shape grid.shape}``.
+    after_points : ndarray, shape (478, 2), or None
+        The after photo's landmarks mapped into the before photo's ``(x, y)`` px.
+    flow_mm : ndarray, shape (rows, cols, 2), float32, or None
+        Residual displacement ``(du, dv)`` on the grid, mm (``v`` down).
+    cues : dict
+        Gate cues: ``mouth_widening_mm``, ``mouth_elevation_mm``,
+        ``mouth_corner_rise_mm``, ``mouth_width_change`` (x IPD),
+        ``pose_yaw_deg``, ``pose_pitch_deg``, ``pose_roll_deg``,
+        ``camera_distance_change_pct`` (3-D fit), ``pose_sd`` (their SDs),
+        ``pose_correction_mm`` and ``pose_floor_mm`` (per region and side,
+        :func:`pose_floor_terms`) and ``rigid_block_sd_mm``.
+    """
+
+    before: PhotoAnalysis
+    after: PhotoAnalysis
+    status: str
+    messages: tuple[str, ...]
+    changes: tuple[Change, ...] = ()
+    lifts: dict = field(default_factory=dict)
+    landmark_lifts: dict = field(default_factory=dict)
+    noise_floors: dict = field(default_factory=dict)
+    noise_source: str = "default"
+    alignment: Alignment | None = None
+    grid: al.Grid | None = None
+    lift_map_mm: np.ndarray | None = None
+    before_grid: np.ndarray | None = None
+    after_grid: np.ndarray | None = None
+    region_masks: dict = field(default_factory=dict)
+    after_points: np.ndarray | None = None
+    flow_mm: np.ndarray | None = None
+    cues: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+    def to_frame(self):
+        """The ``comparison.csv`` table (pandas DataFrame): columns exactly :data:`COLUMNS`, one row per (metric, side)."""
+        import pandas as pd
+
+        return pd.DataFrame([dataclasses.astuple(c) for c in self.changes], columns=COLUMNS)
+
+    def get(self, metric: str, side: str = "mean") -> Change:
+        """The row of one metric and side."""
+        for c in self.changes:
+            if c.metric == metric and c.side == side:
+                return c
+        raise KeyError((metric, side))
+
+    def aligned_after(self) -> np.ndarray:
+        """The after photo warped onto the before photo's pixels (same size as ``before.photo.rgb``).
+
+        Returns
+        -------
+        ndarray, shape (H, W, 3), uint8 RGB
+        """
+        if self.alignment is None:
+            raise ValueError("no alignment: the comparison was refused")
+        h, w = self.before.photo.rgb.shape[:2]
+        return cv2.warpAffine(self.after.photo.rgb, self.alignment.matrix, (w, h), flags=cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+
+
+def verdict(kind: str, change: float, floor: float) -> str:
+    """``within_noise`` when ``|change| <= floor``, else the kind's word for the sign."""
+    if not np.isfinite(change):
+        return ""
+    if np.isfinite(floor) and abs(change) <= floor:
+        return WITHIN_NOISE
+    up, down = VERDICT_WORDS[kind]
+    return up if change > 0 else down
+
+
+def _rows(values: dict, floors: dict, refused: bool = False) -> tuple[Change, ...]:
+    out = []
+    nan = float("nan")
+    for spec in METRICS:
+        for side in spec.sides:
+            fl = floors.get(_floor_key(spec.metric, side), nan)
+            if refused or (spec.metric, side) not in values:
+                out.append(Change(spec.metric, side, spec.unit, nan, nan, nan, fl, "refused" if refused else ""))
+                continue
+            b, a, c = values[(spec.metric, side)]
+            out.append(Change(spec.metric, side, spec.unit, b, a, c, fl, verdict(spec.kind, c, fl)))
+    return tuple(out)
