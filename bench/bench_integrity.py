@@ -15,8 +15,15 @@
    (quality 30, 60, 75, 95), progressive JPEG, lossy WebP (80, 50),
    lossless WebP and HEIC (80, 50), reduced to 480 px and, for a third of
    them, at full size (``--clean-dir`` reuses a folder built before).
+4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
+   version of ``facemetrics/integrity.py`` (a copy of the file) against the
+   current one on exactly the arrays the loader checks, for the fuzz set
+   (every kind of damage, seeds 0, 1, 2) and the clean set: decisions that
+   differ (should be 0), the largest score difference, and the ratio of
+   their total check times.
 
     python bench/bench_integrity.py [--n-per 50] [--clean-dir DIR] [--skip-clean]
+    python bench/bench_integrity.py --compare-old /tmp/integrity_old.py --clean-dir DIR [--max-clean 300]
 """
 
 from __future__ import annotations
@@ -36,6 +43,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))  # this checkout's facemetrics, not another one installed in the environment
 
 from _common import phone_photo  # noqa: E402
 from fuzzing import fuzz_set, visibly_different  # noqa: E402
@@ -77,7 +85,17 @@ def _mcu(data: bytes, reduce: int = 1):
 # ------------------------------------------------------------------ 1. cost
 
 
-def cost() -> None:
+def _load_module(path: Path):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("integrity_old", path)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["integrity_old"] = mod  # (dataclasses look their module up)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def cost(old: Path | None = None) -> None:
     tmp = Path(tempfile.mkdtemp())
     jpg = phone_photo(tmp / "phone.jpg")
     rgb_full = np.array(Image.open(jpg).convert("RGB"))
@@ -88,22 +106,32 @@ def cost() -> None:
         buf = io.BytesIO()
         Image.fromarray(rgb_full).save(buf, fmt, **kw)
         files[name] = (buf.getvalue(), True)
-    print("== cost of the check on a 12 MP photo (median of 7, interleaved with the decode)")
-    print(f"{'file':42s} {'decode ms':>9s} {'check ms':>9s} {'ratio':>6s}")
+    old_check = _load_module(old).check_pixels if old else None
+    print("== cost of the check on a 12 MP photo (medians, each check right after a decode)")
+    print(f"{'file':42s} {'decode ms':>9s} {'check ms':>9s} {'ratio':>6s}"
+          + (f" {'old ms':>7s} {'old ratio':>9s}" if old else ""))
     with _NoCheck():
         for name, (data, fast) in files.items():
             photo = loader.load_photo(data, fast=fast)
             mcu = _mcu(data, int(photo.scale))
-            td, tc = [], []
-            for _ in range(8):
-                t = time.perf_counter()
-                loader.load_photo(data, fast=fast)
-                td.append(time.perf_counter() - t)
-                t = time.perf_counter()
-                check_pixels(photo.rgb, mcu=mcu)
-                tc.append(time.perf_counter() - t)
+            td, tc, to = [], [], []
+            for i in range(8):
+                # each check right after its own decode (the decoded pixels as fresh in the caches as
+                # in the loader); with --compare-old, old and new alternate which goes first
+                checks = [(check_pixels, tc)] + ([(old_check, to)] if old_check else [])
+                for check, times in (checks[::-1] if i % 2 else checks):
+                    t = time.perf_counter()
+                    rgb = loader.load_photo(data, fast=fast).rgb
+                    td.append(time.perf_counter() - t)
+                    t = time.perf_counter()
+                    check(rgb, mcu=mcu)
+                    times.append(time.perf_counter() - t)
             d, c = np.median(td[1:]) * 1000, np.median(tc[1:]) * 1000
-            print(f"{name:42s} {d:9.1f} {c:9.1f} {c / d:6.1%}")
+            line = f"{name:42s} {d:9.1f} {c:9.1f} {c / d:6.1%}"
+            if old_check:
+                o = np.median(to[1:]) * 1000
+                line += f" {o:7.1f} {o / d:9.1%}"
+            print(line)
 
 
 # ------------------------------------------------------------------ 2. catch rate
@@ -205,12 +233,88 @@ def false_alarms(folder: Path) -> None:
     print(f"{'all':9s} {sum(n.values()):6d} {sum(fa.values()):12d}")
 
 
+# ------------------------------------------------------------------ 4. equivalence
+
+
+def _checked_arrays(datas):
+    """``(name, rgb, mcu)`` of every array the loader passes to the check while reading ``datas``."""
+    seen = []
+    saved = loader._refuse_garbage
+    loader._refuse_garbage = lambda rgb, label, mcu=None, **k: seen.append((label, rgb, mcu))
+    try:
+        for name, data in datas:
+            try:
+                loader.load_photo(data, name=name)
+            except PhotoError:
+                pass
+            for _, rgb, mcu in seen:
+                yield name, rgb, mcu
+            seen.clear()
+    finally:
+        loader._refuse_garbage = saved
+
+
+def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> None:
+    old = _load_module(path)
+
+    def sets():
+        for seed in (0, 1, 2):
+            _, cases = fuzz_set(n_per, seed)
+            yield f"fuzz seed {seed}", [(f"{k}-{h}-{j}", d) for k, h, j, d in cases]
+        if clean is not None and clean.is_dir():
+            files = sorted(clean.iterdir())
+            if max_clean and len(files) > max_clean:
+                files = files[:: -(-len(files) // max_clean)]
+            yield f"clean ({clean})", [(f.name, f.read_bytes()) for f in files]
+
+    print(f"== equivalence: {path} (old) against facemetrics/integrity.py (new)")
+    print(f"{'set':32s} {'arrays':>6s} {'damaged':>7s} {'differ':>6s} {'max |d score|':>13s} {'other diff':>10s} "
+          f"{'old s':>6s} {'new s':>6s} {'new/old':>7s}")
+    tot = Counter()
+    for label, datas in sets():
+        n = nd = ndiff = nother = 0
+        dmax, t_old, t_new = 0.0, 0.0, 0.0
+        for name, rgb, mcu in _checked_arrays(datas):
+            for run_old in ((True, False) if n % 2 else (False, True)):  # alternate which runs first
+                t = time.perf_counter()
+                if run_old:
+                    a = old.check_pixels(rgb, mcu=mcu)
+                    t_old += time.perf_counter() - t
+                else:
+                    b = check_pixels(rgb, mcu=mcu)
+                    t_new += time.perf_counter() - t
+            n += 1
+            nd += a.damaged
+            if a.damaged != b.damaged:
+                ndiff += 1
+                print("  DECISION DIFFERS", name, a, b)
+            elif (a.kind, a.row, a.col, a.what) != (b.kind, b.row, b.col, b.what):
+                nother += 1
+                print("  DETAIL DIFFERS", name, a, b)
+            dmax = max(dmax, abs(a.score - b.score))
+        print(f"{label[:32]:32s} {n:6d} {nd:7d} {ndiff:6d} {dmax:13.2e} {nother:10d} {t_old:6.2f} {t_new:6.2f} "
+              f"{t_new / max(t_old, 1e-9):7.2f}")
+        tot.update(n=n, nd=nd, ndiff=ndiff, nother=nother)
+        tot["t_old"] += t_old
+        tot["t_new"] += t_new
+        tot["dmax"] = max(tot["dmax"], dmax)
+    print(f"{'all':32s} {tot['n']:6d} {tot['nd']:7d} {tot['ndiff']:6d} {tot['dmax']:13.2e} {tot['nother']:10d} "
+          f"{tot['t_old']:6.2f} {tot['t_new']:6.2f} {tot['t_new'] / max(tot['t_old'], 1e-9):7.2f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-per", type=int, default=50)
     ap.add_argument("--clean-dir", type=Path, help="folder of clean re-encoded photos (built there if missing)")
     ap.add_argument("--skip-clean", action="store_true")
+    ap.add_argument("--compare-old", type=Path, metavar="PATH",
+                    help="a copy of a former facemetrics/integrity.py: compare its outputs and cost (4.)")
+    ap.add_argument("--max-clean", type=int, default=0, help="with --compare-old: at most this many clean files")
     args = ap.parse_args()
+    if args.compare_old:
+        cost(args.compare_old)
+        compare_old(args.compare_old, args.n_per, None if args.skip_clean else args.clean_dir, args.max_clean)
+        return
     cost()
     print_catch(args.n_per)
     if not args.skip_clean:

@@ -225,3 +225,57 @@ def test_loader_reports_rows_of_the_stored_image_after_a_reduced_decode(sample_r
     assert "the picture shifted by a" in str(err.value) and "from row 1600 down" in str(err.value), err.value
     clean = _encode(np.array(Image.fromarray(sample_rgb).resize((2400, 3000), Image.BICUBIC)), "JPEG", quality=90)
     assert load_photo(clean, name="big.jpg").scale == 2.0
+
+
+# ------------------------------------------------------------------ the fast paths keep the decisions
+
+
+def test_gathers_and_block_counts_match_plain_numpy():
+    """The strided copies of the drift check and the block counts of the colour check give what
+    plain slicing and summing give, also at the image's last row and column (4-byte items)."""
+    from facemetrics.integrity import _block_counts, _boundary_rows
+
+    rng = np.random.default_rng(11)
+    for h, w, mh, cw, off, n, r in ((67, 100, 16, 16, 0, 16, 6), (51, 96, 8, 32, 3, 1, 4), (27, 24, 3, 8, 7, 1, 6),
+                                    (51, 96, 8, 32, 3, 2, 6), (64, 64, 8, 8, 0, 1, 4)):
+        rgb = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        K, J = h // mh - 1, w // cw
+        got = _boundary_rows(rgb, mh, K, J, cw, off, n, r)[..., :3]
+        ys = (np.arange(1, K + 1) * mh)[:, None] + np.arange(-(r // 2), r - r // 2)  # (K, r)
+        xs = (np.arange(J) * cw + off)[:, None] + np.arange(n)  # (J, n)
+        want = rgb[ys[:, :, None, None], xs[None, None]]  # (K, r, J, n, 3)
+        np.testing.assert_array_equal(got, want, err_msg=str((h, w, mh, cw, off, n, r)))
+    hot = rng.random((48, 64)) < 0.4
+    want = hot.reshape(6, 8, 8, 8)[:, :7, :, :7].sum(axis=(1, 3))
+    np.testing.assert_array_equal(_block_counts(hot, 8), want)
+
+
+def test_views_give_the_same_result_as_copies(decoded):
+    """A strided view (mirrored, or a crop) is checked exactly like its contiguous copy."""
+    rgb = decoded["jpeg_q95_444"].astype(np.int16)
+    rgb[208:216, 96:] += 40
+    rgb[216:] += 40
+    drifted = rgb.clip(0, 255).astype(np.uint8)
+    for img in (drifted, decoded["jpeg_q90"]):
+        for view in (img[:, ::-1], img[8:, 16:-8]):
+            assert check_pixels(view, mcu=(8, 8)) == check_pixels(np.ascontiguousarray(view), mcu=(8, 8))
+    assert check_pixels(drifted, mcu=(8, 8)).damaged
+
+
+def test_large_decode_drift_near_the_level_is_still_measured():
+    """On a decode above 1 MP (the sampled drift path), a staircase a little below the level still
+    gets its score (the quick exit only skips photos where no step can reach 0.6 x the level), and
+    one above it is found where it starts."""
+    rng = np.random.default_rng(3)
+    h, w = 1024, 1280
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = (100 + 40 * np.sin(xx / 90.0) + 30 * np.cos(yy / 70.0))[..., None] + rng.normal(0, 3, (h, w, 3))
+    found = {}
+    for d in (0, 20, 30):
+        img = base.copy()
+        img[512:528, 640:] += d
+        img[528:] += d
+        found[d] = check_pixels(img.clip(0, 255).astype(np.uint8), mcu=(16, 16))
+    assert found[0] == PixelCheck(False, 0.0)
+    assert not found[20].damaged and 0.6 <= found[20].score < 1.0, found[20]
+    assert found[30].damaged and found[30].kind == "dc_drift" and found[30].row == 512, found[30]

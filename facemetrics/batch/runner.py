@@ -242,7 +242,7 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
             results[key] = stored
         else:
             todo.append((key, (fn, (*args, str(cache_file)))))
-    bar = _Progress(len(jobs), label, progress)
+    bar = _Progress(len(jobs), label, progress and bool(todo))  # no bar when nothing is left to run
     bar.update(len(jobs) - len(todo))
 
     def done(k: int, res: dict) -> None:
