@@ -16,14 +16,14 @@ Noise floors: every nuisance of :data:`facemetrics.simulate.NUISANCES`
 London portrait (neutral and smiling, 24 photos) when ``../shared/faces`` is
 present; each nuisance-only pair is compared and the largest |change| of every
 metric is reported with its 95th / 99th percentiles.  The floor proposed is
-1.25 x the largest |change|, rounded up to two significant digits.
+1.25 x the largest |change|, rounded up to two significant digits
+(:func:`facemetrics.compare.noise_floors_from_nuisances`, the package's rule).
 """
 
 from __future__ import annotations
 
 import argparse
 import dataclasses
-import math
 import sys
 import tempfile
 from pathlib import Path
@@ -142,13 +142,6 @@ def _variant(a, rgb):
     return analyze_loaded(dataclasses.replace(a.photo, rgb=rgb))
 
 
-def _round_up(x: float) -> float:
-    if x <= 0:
-        return 0.0
-    e = math.floor(math.log10(x)) - 1
-    return math.ceil(x / 10 ** e) * 10 ** e
-
-
 def noise_floors() -> None:
     cv2.setNumThreads(1)
     changes: dict[tuple[str, str], list[float]] = {}
@@ -156,6 +149,7 @@ def noise_floors() -> None:
     faces = _faces()
     n_pairs = 0
     per_nuisance: dict[str, dict[str, float]] = {}
+    pair_changes: list[dict] = []
     for path in faces:
         a = analyze_photo(path)
         if not a.ok:
@@ -176,6 +170,7 @@ def noise_floors() -> None:
             pn["widening"] = max(pn["widening"], abs(pair.cues["mouth_widening_mm"]))
             pn["rise"] = max(pn["rise"], pair.cues["mouth_corner_rise_mm"])
             pn["residual"] = max(pn["residual"], pair.alignment.residual_mm)
+            pair_changes.append({k: v[2] for k, v in pair.values.items()})
             for (metric, side), (_, _, ch) in pair.values.items():
                 key = _floor_key(metric, side)
                 changes.setdefault(key, []).append(abs(ch))
@@ -192,17 +187,16 @@ def noise_floors() -> None:
     print("\n|change| per metric")
     print("| metric | sides | unit | 95th pct | 99th pct | max | worst case | default floor |")
     print("|---|---|---|---|---|---|---|---|")
-    floors = {}
+    floors = cp.noise_floors_from_nuisances(pair_changes)  # the package's one rule
     for spec in cp.METRICS:
         for kind in ("side", "mean"):
             key = (spec.metric, kind)
             if key not in changes:
                 continue
             v = np.array(changes[key])
-            floors[key] = _round_up(1.25 * v.max())
             print(f"| `{spec.metric}` | {'right/left' if kind == 'side' else 'mean'} | {spec.unit} | "
                   f"{np.percentile(v, 95):.3g} | {np.percentile(v, 99):.3g} | {v.max():.3g} | {worst[key][1]} | "
-                  f"{floors[key]:.3g} |")
+                  f"{floors.get(key, float('nan')):.3g} |")
     print("\nDEFAULT_NOISE_FLOORS = {")
     for key, f in floors.items():
         print(f"    {key!r}: {f:.3g},")

@@ -25,17 +25,24 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from .compare.gate import MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT
+from .geometry import (
+    LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
+    RIGHT_IRIS,
+)
+
 __all__ = ["CaptureCheck", "capture_check", "capture_overlay", "LIMITS", "SELFIE_DISTANCE_CM"]
 
-#: differences (new - baseline) beyond which the user is asked to retake
+#: differences (new - baseline) beyond which the user is asked to retake; the distance,
+#: expression and light limits are the comparison gate's own (:mod:`facemetrics.compare.gate`)
 LIMITS = {
     "pitch_deg": 5.0,
     "yaw_deg": 5.0,
     "roll_deg": 3.0,
-    "distance_pct": 10.0,  # compare.WARN_CAMERA_PCT
-    "smile_index": 0.10,  # compare.MAX_SMILE_CHANGE
-    "mouth_opening_ratio": 0.10,  # compare.MAX_MOUTH_OPENING_CHANGE
-    "luminance_frac": 0.20,  # compare.MAX_LUMINANCE_CHANGE
+    "distance_pct": WARN_CAMERA_PCT,
+    "smile_index": MAX_SMILE_CHANGE,
+    "mouth_opening_ratio": MAX_MOUTH_OPENING_CHANGE,
+    "luminance_frac": MAX_LUMINANCE_CHANGE,
     "sharpness_frac": 0.5,  # new sharpness below half the baseline's
 }
 #: assumed baseline camera distance for the centimetre hint
@@ -142,7 +149,8 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
 
 
 #: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline
-_RIGID = (33, 133, 362, 263, 168, 6, 468, 473)
+_RIGID = (RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER, NASION, NASAL_BRIDGE_MID, RIGHT_IRIS,
+          LEFT_IRIS)
 #: drawing colours (RGB)
 _BASE_COLOUR = (0, 230, 255)
 _NEW_COLOUR = (255, 160, 0)

@@ -36,9 +36,6 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
     return path
 
 
-#: the former private name (kept for callers not yet moved to :func:`atomic_write`)
-_atomic_write = atomic_write
-
 
 def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
     """Write bytes (an encoded PNG, UTF-8 text ...) atomically."""

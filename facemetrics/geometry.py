@@ -88,6 +88,7 @@ MOUTH_RIGHT, MOUTH_LEFT = 61, 291  # mouth corners
 UPPER_LIP_INNER, LOWER_LIP_INNER = 13, 14
 UPPER_LIP_TOP, LOWER_LIP_BOTTOM = 0, 17
 CHEEK_RIGHT, CHEEK_LEFT = 50, 280  # malar prominence ("apple" of the cheek)
+NASION, NASAL_BRIDGE_MID = 168, 6  # between the eyes, and halfway down the nasal bridge
 
 #: Face-oval chain from the subject's right temple, under the chin, to the
 #: left temple (MediaPipe FACEMESH_FACE_OVAL, lower part).

@@ -773,18 +773,18 @@ class Store:
         return res, tl
 
     def _seed_cache(self, cache: Path) -> None:
-        from .export import _atomic_write
+        from .export import atomic_write
 
         for r in self.con.execute("SELECT photo_sha256, settings_key, row_json FROM analyses "
                                   "WHERE facemetrics_version = ?", (__version__,)):
             f = cache / "photo" / f"{r[0]}-{r[1]}.json"
             if not f.exists():
-                _atomic_write(f, lambda fh, t=r[2]: fh.write(t.encode("utf-8")))
+                atomic_write(f, lambda fh, t=r[2]: fh.write(t.encode("utf-8")))
         for r in self.con.execute("SELECT cache_key, result_json FROM comparisons WHERE facemetrics_version = ?",
                                   (__version__,)):
             f = cache / "compare" / f"{r[0]}.json"
             if not f.exists():
-                _atomic_write(f, lambda fh, t=r[1]: fh.write(t.encode("utf-8")))
+                atomic_write(f, lambda fh, t=r[1]: fh.write(t.encode("utf-8")))
 
     def _ingest_cache(self, cache: Path, subject_id: int | None) -> None:
         rows_a, rows_c = [], []
