@@ -198,6 +198,103 @@ _GROUPS = [
     ("Nasolabial folds", NLF), ("Nasolabial ratios (no calibration)", NLF_RATIOS),
 ]
 
+# --- the other tables (their columns are defined here; the modules that fill them import them) ----
+
+#: ``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_frame`): one row per metric and side
+COMPARISON_COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
+
+#: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
+BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
+
+#: leading columns of ``changes.csv`` (metric columns follow)
+CHANGE_COLUMNS = [
+    "subject", "treatment", "photo", "baseline_photos", "n_baseline", "taken_at", "treated_at",
+    "hours_since_treatment", "role", "status", "messages",
+]
+
+#: columns of ``long.csv``
+LONG_COLUMNS = [
+    "subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit", "noise_floor",
+    "verdict", "photo", "taken_at", "treated_at",
+]
+
+#: the columns :func:`facemetrics.decay.analyze_series` needs in its changes table (``long.csv``'s)
+CHANGES_INPUT_COLUMNS = (
+    "subject",
+    "treatment",
+    "hours_since_treatment",
+    "metric",
+    "side",
+    "value",
+    "unit",
+)
+
+#: column order of :meth:`SeriesResult.to_frame` (and :meth:`DecayFit.to_dict`)
+TIMELINE_COLUMNS = (
+    "treatment",
+    "metric",
+    "side",
+    "subject",
+    "unit",
+    "n_photos",
+    "n_subjects",
+    "n_times",
+    "last_time_h",
+    "peak_change",
+    "peak_change_ci_low",
+    "peak_change_ci_high",
+    "half_life_h",
+    "half_life_h_ci_low",
+    "half_life_h_ci_high",
+    "change_24h",
+    "change_24h_ci_low",
+    "change_24h_ci_high",
+    "change_24h_test_ci_low",
+    "change_24h_test_ci_high",
+    "lasting",
+    "lasting_ci_low",
+    "lasting_ci_high",
+    "transient",
+    "smallest_meaningful_change",
+    "noise_floor",
+    "verdict",
+    "reason",
+    "status",
+    "fit_ok",
+    "rmse",
+    "bootstrap",
+    "n_boot",
+    "confidence",
+    "test_confidence",
+)
+
+#: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
+REGIMEN_COLUMNS = (
+    "kind",
+    "treatment",
+    "metric",
+    "side",
+    "subject",
+    "unit",
+    "n_photos",
+    "n_subjects",
+    "n_days",
+    "day_n",
+    "slope_per_week",
+    "slope_per_week_ci_low",
+    "slope_per_week_ci_high",
+    "change_day_n",
+    "change_day_n_ci_low",
+    "change_day_n_ci_high",
+    "smallest_meaningful_change",
+    "verdict",
+    "reason",
+    "status",
+    "bootstrap",
+    "n_boot",
+    "confidence",
+)
+
 
 def data_dictionary_markdown() -> str:
     """The data dictionary of ``photos.csv`` as Markdown (``docs/metrics.md``)."""

@@ -92,13 +92,14 @@ Modules
 
 from __future__ import annotations
 
+from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS
 from .cache import _settings, _settings_key
 from .discover import (
     MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
     hours_between, parse_time,
 )
 from .runner import BatchResult, run_batch
-from .tables import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, change_column
+from .tables import change_column
 from .timeline import HEADLINE_METRICS, REGIMEN_DIR, run_timeline, timeline_report
 from .workers import _task_analyze, _worker_init, default_workers
 

@@ -13,10 +13,10 @@ import pandas as pd
 
 from .._version import __version__
 from ..export import rows_frame, write_csv
-from ..schema import PHOTO_COLUMNS
+from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _load, _roundtrip, _settings, _settings_key, _valid_cached
 from .discover import discover
-from .tables import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column
+from .tables import _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column
 from .workers import _Pool, _task_analyze, _task_compare, _task_session, default_workers
 
 

@@ -12,22 +12,10 @@ from ..schema import side_column
 from .discover import PhotoEntry, hours_between, parse_time
 
 
-#: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
-BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
 
 
-#: leading columns of ``changes.csv`` (metric columns follow)
-CHANGE_COLUMNS = [
-    "subject", "treatment", "photo", "baseline_photos", "n_baseline", "taken_at", "treated_at",
-    "hours_since_treatment", "role", "status", "messages",
-]
 
 
-#: columns of ``long.csv``
-LONG_COLUMNS = [
-    "subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit", "noise_floor",
-    "verdict", "photo", "taken_at", "treated_at",
-]
 
 
 def change_column(metric: str, side: str) -> str:

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import align as al
 from ..analyze import PhotoAnalysis
+from ..schema import COMPARISON_COLUMNS as COLUMNS
 from .floors import _floor_key
 from .regions import REGIONS, _RL, _RLM
 
@@ -66,7 +67,6 @@ METRICS: tuple[MetricSpec, ...] = (
 _SPEC = {m.metric: m for m in METRICS}
 
 
-COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,9 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
+from ..schema import REGIMEN_COLUMNS
+from ..schema import TIMELINE_COLUMNS as COLUMNS
 from .model import (
     DecayParams,
     SeriesError,
@@ -193,54 +196,7 @@ TWO_STAGE_BELOW_CLUSTERS = 10
 #: floor alone (0 when it has none; give ``min_effect`` explicitly).
 MIN_EFFECT = {"mm": 0.3, "index": 0.65}
 
-REQUIRED_COLUMNS = (
-    "subject",
-    "treatment",
-    "hours_since_treatment",
-    "metric",
-    "side",
-    "value",
-    "unit",
-)
 
-#: column order of :meth:`SeriesResult.to_frame` (and :meth:`DecayFit.to_dict`)
-COLUMNS = (
-    "treatment",
-    "metric",
-    "side",
-    "subject",
-    "unit",
-    "n_photos",
-    "n_subjects",
-    "n_times",
-    "last_time_h",
-    "peak_change",
-    "peak_change_ci_low",
-    "peak_change_ci_high",
-    "half_life_h",
-    "half_life_h_ci_low",
-    "half_life_h_ci_high",
-    "change_24h",
-    "change_24h_ci_low",
-    "change_24h_ci_high",
-    "change_24h_test_ci_low",
-    "change_24h_test_ci_high",
-    "lasting",
-    "lasting_ci_low",
-    "lasting_ci_high",
-    "transient",
-    "smallest_meaningful_change",
-    "noise_floor",
-    "verdict",
-    "reason",
-    "status",
-    "fit_ok",
-    "rmse",
-    "bootstrap",
-    "n_boot",
-    "confidence",
-    "test_confidence",
-)
 
 _NAN = float("nan")
 
@@ -851,32 +807,6 @@ def _check_min_effect(min_effect) -> None:
 CUMULATIVE = "cumulative_change"
 NO_CUMULATIVE = "no_cumulative_change"
 
-#: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
-REGIMEN_COLUMNS = (
-    "kind",
-    "treatment",
-    "metric",
-    "side",
-    "subject",
-    "unit",
-    "n_photos",
-    "n_subjects",
-    "n_days",
-    "day_n",
-    "slope_per_week",
-    "slope_per_week_ci_low",
-    "slope_per_week_ci_high",
-    "change_day_n",
-    "change_day_n_ci_low",
-    "change_day_n_ci_high",
-    "smallest_meaningful_change",
-    "verdict",
-    "reason",
-    "status",
-    "bootstrap",
-    "n_boot",
-    "confidence",
-)
 
 #: a regimen fit needs pre-session photos on at least this many distinct days after day 0
 MIN_REGIMEN_DAYS = 3
