@@ -112,7 +112,10 @@ def test_changes_against_session_baseline(clean):
 
 
 def test_no_manifest_reports_missing_time(folder, tmp_path):
+    from facemetrics.batch import workers
+
     res = run_batch(folder.folder, tmp_path / "out", workers=1, progress=False, compare=False)
+    assert not workers._WORKER_ANALYSES  # measured in this process: no analysis (pixels) kept afterwards
     row = res.photos.set_index("photo").loc["S02/microcurrent/notime.jpg"]
     assert row["status"] == "ok"
     assert "no capture time" in row["excluded"]

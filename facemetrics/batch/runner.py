@@ -14,7 +14,7 @@ import pandas as pd
 from .._version import __version__
 from ..export import rows_frame, write_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
-from .cache import _CACHE_DIR, _cached, _file_sha256, _load, _roundtrip, _settings, _settings_key, _valid_cached
+from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover
 from .tables import _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column
 from .workers import _Pool, _task_analyze, _task_compare, _task_session, default_workers
@@ -237,8 +237,8 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
     finished job.  Returns ``(n_run, n_cached)``."""
     todo = []
     for key, cache_file, (fn, args) in jobs:
-        stored = _load(cache_file) if cache_file.is_file() else None
-        if stored is not None and _valid_cached(stage, stored):
+        stored = _cached(stage, cache_file)
+        if stored is not None:
             results[key] = stored
         else:
             todo.append((key, (fn, (*args, str(cache_file)))))

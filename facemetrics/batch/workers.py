@@ -222,7 +222,9 @@ class _Pool:
         stored; after an error or Ctrl-C/SIGTERM (``not ok``) the work in flight is dropped
         (everything finished is already in the cache).  Either way they are terminated rather
         than asked to exit: a worker's orderly exit (Face Mesh and interpreter teardown) took
-        about a second, a quarter of a 16-photo batch (``bench/bench_batch.py``)."""
+        about a second, a quarter of a 16-photo batch (``bench/bench_batch.py``).  The analyses
+        this process kept for its own tasks (pixels included) are dropped too."""
+        _WORKER_ANALYSES.clear()
         if self.ex is not None:
             procs = list((getattr(self.ex, "_processes", None) or {}).values())
             for proc in procs:
