@@ -1,9 +1,13 @@
-"""The decoder-garbage check (``facemetrics/integrity.py``): catch rate, false alarms, cost.
+"""The decoder-garbage checks (``facemetrics/integrity.py``): catch rate, false alarms, cost.
+
+The pixel check (:func:`check_pixels`) and, for lossy WebP, the early-end
+check on the file's bytes (:func:`vp8_ends_early`); in 2. and 3. a file
+counts as caught / a false alarm when either flags it.
 
 1. **Cost**: on a 12 MP phone-like JPEG (``_common.phone_photo``) and the
    same picture as lossy WebP and HEIC, the time of :func:`check_pixels` on
    the decoded array as a ratio to the decode time in the same run
-   (medians, interleaved).
+   (medians, interleaved); for the WebP also the early-end check's time.
 2. **Catch rate**: the fuzz set of ``tests/fuzzing.py`` (overwritten bytes:
    ``zero``, ``burst``, ``bitflip``; ``--n-per`` per format and kind) for
    the tuning seed (1) and held-out seeds (0, 2): of the files the loader
@@ -15,6 +19,17 @@
    (quality 30, 60, 75, 95), progressive JPEG, lossy WebP (80, 50),
    lossless WebP and HEIC (80, 50), reduced to 480 px and, for a third of
    them, at full size (``--clean-dir`` reuses a folder built before).
+5. **Impact** (``--impact``, instead of 1-3): every file of 2. that the
+   loader (with both checks) reads as a good photo with visibly wrong
+   pixels, compared with the clean file's decode as a before/after pair
+   (:func:`facemetrics.compare_photos`, default noise floors): how many move
+   a jaw or fold row (jawline, jowl, jaw, fold, lower face) or any row beyond
+   its noise floor, how many comparisons are refused, how many stay within
+   noise.
+6. **WebP tail** (``--vp8-tail``, with ``--clean-dir``): for cuts of 2 to
+   32 bytes (``VP8_TAIL_BYTES`` is 8), how many clean lossy WebPs decode
+   without their last bytes (false alarms) and how many of the wrong
+   lossy-WebP decodes of each seed do (found).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
    version of ``facemetrics/integrity.py`` (a copy of the file) against the
    current one on exactly the arrays the loader checks, for the fuzz set
@@ -24,6 +39,8 @@
 
     python bench/bench_integrity.py [--n-per 50] [--clean-dir DIR] [--skip-clean]
     python bench/bench_integrity.py --compare-old /tmp/integrity_old.py --clean-dir DIR [--max-clean 300]
+    python bench/bench_integrity.py --impact [--n-per 50]
+    python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50]
 """
 
 from __future__ import annotations
@@ -50,7 +67,7 @@ from fuzzing import fuzz_set, visibly_different  # noqa: E402
 
 import facemetrics.loader as loader  # noqa: E402
 from facemetrics.errors import PhotoError  # noqa: E402
-from facemetrics.integrity import check_pixels  # noqa: E402
+from facemetrics.integrity import check_pixels, vp8_ends_early  # noqa: E402
 
 FACES = Path("/work/shared/faces")
 KINDS = ("jpeg", "jpeg_progressive", "png", "webp", "webp_lossless", "heic")
@@ -63,14 +80,16 @@ CLEAN_SPECS = [("q30", "JPEG", dict(quality=30)), ("q60", "JPEG", dict(quality=6
 
 
 class _NoCheck:
-    """Context: the loader without the pixel check (to see what it would have read)."""
+    """Context: the loader without the pixel check and the WebP early-end check (to see what it
+    would have read)."""
 
     def __enter__(self):
-        self.saved = loader._refuse_garbage
+        self.saved = loader._refuse_garbage, loader._refuse_vp8_early_end
         loader._refuse_garbage = lambda *a, **k: None
+        loader._refuse_vp8_early_end = lambda *a, **k: None
 
     def __exit__(self, *exc):
-        loader._refuse_garbage = self.saved
+        loader._refuse_garbage, loader._refuse_vp8_early_end = self.saved
 
 
 def _mcu(data: bytes, reduce: int = 1):
@@ -132,6 +151,14 @@ def cost(old: Path | None = None) -> None:
                 o = np.median(to[1:]) * 1000
                 line += f" {o:7.1f} {o / d:9.1%}"
             print(line)
+            if data[8:12] == b"WEBP":  # lossy WebP: the decode of the shortened copy, on the bytes
+                tv = []
+                for _ in range(3):
+                    t = time.perf_counter()
+                    vp8_ends_early(data)
+                    tv.append(time.perf_counter() - t)
+                v = np.median(tv) * 1000
+                print(f"{'  + WebP early-end check (a 2nd decode)':42s} {d:9.1f} {v:9.1f} {v / d:6.1%}")
 
 
 # ------------------------------------------------------------------ 2. catch rate
@@ -149,13 +176,13 @@ def catch(n_per: int, seed: int) -> Counter:
                 tally[kind, "refused_by_decoder"] += 1
                 continue
             vis, frac = visibly_different(photo.rgb, refs[kind])
-            found = check_pixels(photo.rgb, mcu=_mcu(data))
+            found = check_pixels(photo.rgb, mcu=_mcu(data)).damaged or (kind == "webp" and vp8_ends_early(data))
             if vis:
                 tally[kind, "wrong"] += 1
-                tally[kind, "caught" if found.damaged else f"missed_{how}"] += 1
+                tally[kind, "caught" if found else f"missed_{how}"] += 1
             else:
                 tally[kind, "same"] += 1
-                tally[kind, "same_flagged"] += found.damaged
+                tally[kind, "same_flagged"] += found
     return tally
 
 
@@ -170,6 +197,93 @@ def print_catch(n_per: int) -> None:
             miss = "/".join(str(t[k, f"missed_{h}"]) for h in ("zero", "burst", "bitflip"))
             print(f"{seed} ({role:8s}) {k:17s} {w:13d} {t[k, 'caught']:7d} {miss:>28s} "
                   f"{t[k, 'same_flagged']:11d} of {t[k, 'same']}")
+
+
+# ------------------------------------------------------------------ 5. impact of the misses
+
+#: metric-name starts of the jaw and fold rows of a comparison
+_JAW_FOLD = ("jaw", "jowl", "nlf_", "lower_face")
+
+
+def impact(n_per: int) -> None:
+    from facemetrics import compare_photos
+
+    print(f"\n== misses that change the measurement: overwritten bytes, {n_per} per format and kind; each miss "
+          "compared with the clean decode (before = clean, after = damaged)")
+    print(f"{'seed':4s} {'format':17s} {'misses':>6s} {'jaw/fold beyond floor':>21s} {'any row beyond':>14s} "
+          f"{'refused':>7s} {'within noise':>12s}  largest jaw/fold change (x its floor)")
+    for seed in (1, 0, 2):
+        files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
+        refs = {k: loader.load_photo(d, name=k) for k, d in files.items()}
+        tally, worst = Counter(), {}
+        for kind, how, j, data in cases:
+            try:
+                photo = loader.load_photo(data, name=f"{kind}-{how}-{j}")
+            except PhotoError:
+                continue
+            if not visibly_different(photo.rgb, refs[kind].rgb)[0]:
+                continue
+            c = compare_photos(refs[kind], photo)
+            rows = [ch for ch in c.changes if ch.verdict not in ("within_noise", "refused")]
+            jf = [ch for ch in rows if ch.metric.startswith(_JAW_FOLD)]
+            tally[kind, "miss"] += 1
+            tally[kind, "jf"] += bool(jf)
+            tally[kind, "any"] += bool(rows)
+            tally[kind, "refused"] += not rows and c.status not in ("ok", "warning")
+            tally[kind, "within"] += not rows and c.status in ("ok", "warning")
+            for ch in jf:
+                worst[kind] = max(worst.get(kind, (0.0, "")),
+                                  (abs(ch.change) / ch.noise_floor, f"{ch.metric} {ch.side} {ch.change:+.2f}"))
+        for k in KINDS + ("all",):
+            t = {x: sum(v for (kk, xx), v in tally.items() if xx == x and k in (kk, "all"))
+                 for x in ("miss", "jf", "any", "refused", "within")}
+            w = max(worst.values()) if k == "all" and worst else worst.get(k)
+            print(f"{seed:<4d} {k:17s} {t['miss']:6d} {t['jf']:21d} {t['any']:14d} {t['refused']:7d} {t['within']:12d}"
+                  + (f"  {w[1]} ({w[0]:.1f} x)" if w else ""))
+
+
+# ------------------------------------------------------------------ 6. the WebP tail cut
+
+
+def _decodes_without_tail(data: bytes, n: int) -> bool:
+    from facemetrics.integrity import _vp8_without_tail
+
+    short = _vp8_without_tail(data, n)
+    if short is None:
+        return False
+    try:
+        with Image.open(io.BytesIO(short)) as img:
+            img.load()
+    except Exception:  # noqa: BLE001
+        return False
+    return True
+
+
+def vp8_tail(n_per: int, clean: Path | None) -> None:
+    cuts = (2, 4, 6, 8, 12, 16, 24, 32)
+    print("\n== lossy WebP: files that decode without the last n bytes of their VP8 data (cut to an even length)")
+    print(f"{'set':28s} {'files':>5s} " + " ".join(f"{f'n={n}':>5s}" for n in cuts))
+    if clean is not None and clean.is_dir():
+        datas = [f.read_bytes() for f in sorted(clean.iterdir()) if f.suffix == ".webp"]
+        datas = [d for d in datas if d[12:16] in (b"VP8 ", b"VP8X") and b"VP8L" not in d[:64]]
+        print(f"{'clean (false alarms)':28s} {len(datas):5d} "
+              + " ".join(f"{sum(_decodes_without_tail(d, n) for d in datas):5d}" for n in cuts))
+    for seed in (1, 0, 2):
+        files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
+        with _NoCheck():
+            ref = loader.load_photo(files["webp"], name="webp").rgb
+            wrong = []
+            for kind, how, j, data in cases:
+                if kind != "webp":
+                    continue
+                try:
+                    rgb = loader.load_photo(data, name="x").rgb
+                except PhotoError:
+                    continue
+                if visibly_different(rgb, ref)[0]:
+                    wrong.append(data)
+        print(f"{f'seed {seed} wrong decodes (found)':28s} {len(wrong):5d} "
+              + " ".join(f"{sum(_decodes_without_tail(d, n) for d in wrong):5d}" for n in cuts))
 
 
 # ------------------------------------------------------------------ 3. false alarms
@@ -220,9 +334,10 @@ def false_alarms(folder: Path) -> None:
             photo = loader.load_photo(data, name=f.name)
         found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)))
         n[tag] += 1
-        fa[tag] += found.damaged
-        if found.damaged:
-            print("  FALSE ALARM", f.name, found.detail)
+        early = vp8_ends_early(data) if data[8:12] == b"WEBP" else False
+        fa[tag] += found.damaged or early
+        if found.damaged or early:
+            print("  FALSE ALARM", f.name, found.detail or "WebP decodes without its last bytes")
         if found.score >= worst.get(tag, (0.0, ""))[0]:
             worst[tag] = (found.score, f.name)
     print(f"{'encoding':9s} {'photos':>6s} {'false alarms':>12s}  highest score (1.0 = alarm)")
@@ -310,7 +425,15 @@ def main() -> None:
     ap.add_argument("--compare-old", type=Path, metavar="PATH",
                     help="a copy of a former facemetrics/integrity.py: compare its outputs and cost (4.)")
     ap.add_argument("--max-clean", type=int, default=0, help="with --compare-old: at most this many clean files")
+    ap.add_argument("--impact", action="store_true", help="only 5.: do the misses change the measurement?")
+    ap.add_argument("--vp8-tail", action="store_true", help="only 6.: lossy WebPs decoded without their last bytes")
     args = ap.parse_args()
+    if args.impact:
+        impact(args.n_per)
+        return
+    if args.vp8_tail:
+        vp8_tail(args.n_per, args.clean_dir)
+        return
     if args.compare_old:
         cost(args.compare_old)
         compare_old(args.compare_old, args.n_per, None if args.skip_clean else args.clean_dir, args.max_clean)

@@ -106,9 +106,13 @@ decoded pixels of these formats are therefore checked for decoder garbage
 (:func:`facemetrics.integrity.check_pixels`: implausible colour noise, and
 for JPEG a constant colour shift on a staircase of MCU boundaries, checked on
 the decoder's grid before rotation), and a photo that shows it is
-``unreadable`` ("the decoded pixels look damaged: ..."). What still passes
-(mostly lossy WebP, whose garbage is smooth) is measured in
-``docs/robustness.md`` (``bench/bench_fuzz.py``, ``bench/bench_integrity.py``).
+``unreadable`` ("the decoded pixels look damaged: ..."). A lossy WebP is
+also decoded once more without the last bytes of its image data
+(:func:`facemetrics.integrity.vp8_ends_early`): a clean file then fails, a
+file whose entropy decoder lost its place (smooth wrong patches, no colour
+noise) decodes and is ``unreadable``. What still passes (mostly blocky HEIC
+garbage) is measured in ``docs/robustness.md`` (``bench/bench_fuzz.py``,
+``bench/bench_integrity.py``).
 
 Multi-page files
 ----------------
@@ -144,7 +148,7 @@ import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import check_pixels
+from facemetrics.integrity import VP8_TAIL_BYTES, check_pixels, vp8_ends_early
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
@@ -661,6 +665,15 @@ def _refuse_garbage(rgb: np.ndarray, label: str, mcu: tuple[int, int] | None = N
                                 "data is probably corrupt)", status="unreadable")
 
 
+def _refuse_vp8_early_end(data: bytes, label: str) -> None:
+    """Raise ``unreadable`` when a lossy WebP decodes without the end of its image data
+    (:func:`facemetrics.integrity.vp8_ends_early`: its entropy decoder lost its place)."""
+    if vp8_ends_early(data):
+        raise PhotoError(label, "corrupt WEBP data (the decoder finished the picture without the last "
+                                f"{VP8_TAIL_BYTES} bytes of its image data: the compressed data is probably "
+                                "corrupt)", status="unreadable")
+
+
 def _verify_jpeg_strict(data: bytes, label: str) -> None:
     """Entropy-decode a JPEG that Pillow will decode (e.g. CMYK) and raise on any libjpeg warning.
 
@@ -856,6 +869,7 @@ def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, us
         _verify_png(data, label)
     elif fmt == "WEBP" and sniffed == "WEBP":
         _verify_riff(data, label)
+        _refuse_vp8_early_end(data, label)
     elif sniffed in ("HEIF", "AVIF"):
         _verify_isobmff(data, label)
     elif fmt == "JPEG" and not use_sj:

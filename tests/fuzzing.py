@@ -51,6 +51,9 @@ def clean_files(size: tuple[int, int] = (320, 400), heic: bool = True) -> dict[s
         ("webp_lossless", "WEBP", dict(lossless=True)),
     ]
     if heic:
+        import pillow_heif  # (Pillow saves HEIF only once the plugin is registered)
+
+        pillow_heif.register_heif_opener()
         specs.append(("heic", "HEIF", dict(quality=85)))
     for kind, fmt, kw in specs:
         buf = io.BytesIO()

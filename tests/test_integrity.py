@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import PixelCheck, check_pixels
+from facemetrics.integrity import VP8_TAIL_BYTES, PixelCheck, _vp8_without_tail, check_pixels, vp8_ends_early
 from facemetrics.loader import load_photo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -171,6 +171,70 @@ def test_loader_refuses_jpeg_dc_drift(decoded):
     with pytest.raises(PhotoError, match=r"drift\.jpg: the decoded pixels look damaged: the picture shifted by a "
                        r"brightness step of \d+ levels along the 8 x 8 px coding blocks from row 208 down"):
         load_photo(data, name="drift.jpg")
+
+
+# ------------------------------------------------------------------ lossy WebP: the decoder's early end
+
+
+def _riff_chunks(data: bytes) -> list[tuple[bytes, int]]:
+    """``[(type, size)]`` of a WebP's top-level chunks; asserts that they tile the file."""
+    assert data[:4] == b"RIFF" and int.from_bytes(data[4:8], "little") + 8 == len(data)
+    out, i = [], 12
+    while i < len(data):
+        size = int.from_bytes(data[i + 4:i + 8], "little")
+        out.append((data[i:i + 4], size))
+        i += 8 + size + (size & 1)
+    assert i == len(data)
+    return out
+
+
+def _zeroed(data: bytes, at: float, k: int) -> bytes:
+    b = bytearray(data)
+    i = int(len(b) * at)
+    b[i:i + k] = bytes(k)
+    return bytes(b)
+
+
+@pytest.mark.parametrize("quality", [30, 50, 80, 95])
+@pytest.mark.parametrize("size", [(320, 400), (640, 800), (333, 417)])
+def test_clean_lossy_webp_needs_its_last_bytes(sample_small, quality, size):
+    """A clean lossy WebP does not decode without its last bytes: not flagged (sizes with partial
+    macroblocks and odd byte counts included)."""
+    rgb = np.array(Image.fromarray(sample_small).resize(size, Image.LANCZOS))
+    data = _encode(rgb, "WEBP", quality=quality)
+    assert not vp8_ends_early(data)
+    short = _vp8_without_tail(data, VP8_TAIL_BYTES)
+    chunks = dict(_riff_chunks(short))
+    vp8 = dict(_riff_chunks(data))[b"VP8 "]
+    assert chunks[b"VP8 "] % 2 == 0 and vp8 - chunks[b"VP8 "] in (VP8_TAIL_BYTES, VP8_TAIL_BYTES + 1)
+    with pytest.raises(Exception):  # noqa: B017 - the decoder's own error
+        Image.open(io.BytesIO(short)).load()
+
+
+def test_early_end_check_skips_what_it_cannot_test(sample_small):
+    """Lossless WebP, other formats, garbage bytes and a VP8 chunk too small to shorten: False."""
+    assert not vp8_ends_early(_encode(sample_small, "WEBP", lossless=True))
+    assert not vp8_ends_early(_encode(sample_small, "JPEG", quality=90))
+    assert not vp8_ends_early(b"RIFF\x10\x00\x00\x00WEBPVP8 \x04\x00\x00\x00abcd")
+    assert not vp8_ends_early(b"")
+    assert _vp8_without_tail(_encode(sample_small, "WEBP", lossless=True), VP8_TAIL_BYTES) is None
+
+
+@pytest.mark.parametrize("at", [0.3, 0.5, 0.7])
+def test_zeroed_lossy_webp_decodes_silently_and_is_refused(sample_small, at):
+    """512 zeroed bytes inside the VP8 data: libwebp decodes without a word (smooth wrong patches),
+    the shortened copy decodes too, and the loader refuses the file with a sentence."""
+    data = _encode(sample_small, "WEBP", quality=80)
+    bad = _zeroed(data, at, 512)
+    Image.open(io.BytesIO(bad)).load()  # the decoder itself reports nothing
+    assert vp8_ends_early(bad)
+    with pytest.raises(PhotoError) as err:
+        load_photo(bad, name="zeroed.webp")
+    msg = str(err.value)
+    assert err.value.status == "unreadable" and "\n" not in msg
+    assert msg.startswith("zeroed.webp: corrupt WEBP data (the decoder finished the picture without the last "
+                          f"{VP8_TAIL_BYTES} bytes of its image data"), msg
+    assert load_photo(data, name="clean.webp").rgb.shape == sample_small.shape
 
 
 def test_simulated_images_pass(sample_analysis):
