@@ -25,6 +25,18 @@
    overlays, drawn as geometry only (no photo pixels leave ../shared/faces).
 5. Cost of the jaw refinement on a 12 MP JPEG, as a ratio to ``analyze_photo``
    in the same run.
+6. Issue 10, third round: the jaw refinement's alternative designs
+   (``refine_jaw_edge(prior_inward_per_mm=, rival_gap_mm=)``) on the tuning and
+   held-out faces, with a bootstrap over the tuning faces; the depth index's
+   response to a 10 % darkening along the *hand-placed* smile line on the Canada
+   faces for other strip reaches (``DEPTH_SHIFT_MM``) and for strips along the
+   found line; and london 021's across-fold darkening profiles, neutral and
+   smiling (``docs/accuracy_smile_021.png``, curves only).
+7. Issue 10, fourth round: the depth index's skin reference (designs in
+   ``SKIN_DESIGNS``) on the neutral tuning faces: the hand-line 10 % darkening
+   test, invariance to darkening only the upper lip (uniformly, or with
+   synthetic stubble) and the right-left agreement; the two finalists on the
+   held-out faces.  (Skipped with ``--quick``.)
 """
 
 from __future__ import annotations
@@ -42,9 +54,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import SAMPLES, SHARED_FACES, read_tem  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
+from facemetrics import folds as F  # noqa: E402
 from facemetrics.folds import fold_metrics  # noqa: E402
-from facemetrics.geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT  # noqa: E402
-from facemetrics.jaw import jaw_metrics  # noqa: E402
+from facemetrics.geometry import (  # noqa: E402
+    GONION_LEFT, GONION_RIGHT, LOWER_OVAL, NLF_PATH_LEFT, NLF_PATH_RIGHT, resample_polyline,
+)
+from facemetrics.jaw import JAW_STEP_MM, jaw_metrics, refine_jaw_edge  # noqa: E402
 from test_analyze import METRICS, _transforms, tolerance  # noqa: E402
 
 CANADA = SHARED_FACES / "canada_ccby"
@@ -316,9 +331,409 @@ def timing() -> None:
         t_an = median_ms(lambda: analyze_photo(path))
         t_plain = median_ms(lambda: [jaw_metrics(a.points, a.frame) for _ in range(10)]) / 10
         t_ref = median_ms(lambda: [jaw_metrics(a.points, a.frame, image=a.photo.rgb) for _ in range(10)]) / 10
+        t_conf = median_ms(lambda: [_refined_contour(a) for _ in range(10)]) / 10
+        t_noconf = median_ms(lambda: [_refined_contour(a, rival_gap_mm=None) for _ in range(10)]) / 10
     print(f"\n12 MP JPEG (analysed at {a.photo.rgb.shape[1]}x{a.photo.rgb.shape[0]} px): analyze_photo {t_an:.1f} ms; "
           f"jaw_metrics {t_plain:.2f} ms, with the image refinement {t_ref:.2f} ms: the refinement adds "
-          f"{t_ref - t_plain:.2f} ms = {(t_ref - t_plain) / t_an:.3f} x analyze_photo")
+          f"{t_ref - t_plain:.2f} ms = {(t_ref - t_plain) / t_an:.3f} x analyze_photo; refine_jaw_edge with the "
+          f"edge-uniqueness confidence {t_conf:.2f} ms, without {t_noconf:.2f} ms: the confidence adds "
+          f"{t_conf - t_noconf:.2f} ms = {(t_conf - t_noconf) / t_an:.4f} x analyze_photo")
+
+
+#: the jaw refinement's designs compared in part 6: name -> refine_jaw_edge keywords
+JAW_DESIGNS = {
+    "second round (no confidence)": {"rival_gap_mm": None},
+    "inward prior 1.0/mm": {"rival_gap_mm": None, "prior_inward_per_mm": 1.0},
+    "confidence, rival >= 4 mm, ramp 1-2": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 2.0)},
+    "confidence, rival >= 4 mm, ramp 1-1.5 (shipped)": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 1.5)},
+}
+
+
+def _refined_contour(a, weights: bool = False, **kw):
+    """``jaw_metrics(..., image=).contour_px`` with ``refine_jaw_edge`` keywords, levelled mm
+    (with ``weights``: also the per-point image weights, the dense oval and its centre)."""
+    uv = a.frame.to_mm(a.points[:, :2].astype(np.float64))
+    below = [i for i in LOWER_OVAL if uv[i, 1] > 0]
+    dense = resample_polyline(uv[below], JAW_STEP_MM, "at_least")
+    span = sorted(int(np.argmin(np.linalg.norm(dense - uv[g], axis=1))) for g in (GONION_RIGHT, GONION_LEFT))
+    centre = uv[:468].mean(axis=0)
+    edge, w = refine_jaw_edge(a.photo.rgb, dense, centre, a.frame, (span[0], span[1]), **kw)
+    return (edge, w, dense, centre) if weights else edge
+
+
+def jaw_diagnosis(res: dict) -> None:
+    """Tuning faces only: where the second round's refinement (no confidence) takes the
+    image edge, and where it is worse than the oval + 2 mm (offsets along the oval's
+    outward normal, mm)."""
+    from facemetrics.jaw import _outward_normals, jaw_edge
+
+    for name in ("Canada tuning", "London tuning"):
+        n = taken = men = better = 0
+        worse, hand_off = [], []
+        for p, a, tem, _ in res[name]:
+            edge, w, dense, centre = _refined_contour(a, weights=True, rival_gap_mm=None)
+            plus2, normal = jaw_edge(dense, centre), _outward_normals(dense, centre)
+            for q in a.frame.to_mm(tem[list(JAW)]):
+                i = int(np.argmin(np.linalg.norm(dense - q, axis=1)))
+                hand_off.append(float(np.dot(q - dense[i], normal[i])))
+                d_ref, d_2 = segment_distance(q, edge), segment_distance(q, plus2)
+                n += 1
+                if w[i] >= 0.5:
+                    taken += 1
+                    men += p.stem.endswith("m")
+                    better += d_ref < d_2 - 1.0
+                if d_ref > d_2 + 1.0:
+                    worse.append(f"{p.stem[:12]} (hand {hand_off[-1]:+.1f}, refined "
+                                 f"{float(np.dot(edge[i] - dense[i], normal[i])):+.1f} mm)")
+        print(f"\n{name}: image edge taken (weight >= 0.5) at {taken} of {n} hand jaw points "
+              f"({men} on faces marked m), better than the oval + 2 mm by > 1 mm at {better}; "
+              f"worse by > 1 mm at {len(worse)}: {'; '.join(worse)}; hand points outside the oval: "
+              f"median {np.median(hand_off):.2f} mm, 5th-95th percentile "
+              f"{np.percentile(hand_off, 5):.2f} to {np.percentile(hand_off, 95):.2f} mm")
+
+
+def jaw_grid(res: dict) -> None:
+    """Tuning faces only: the two alternative designs' grids, scored on the objective (the
+    larger of the Canada and London tuning p90; ties by the larger median)."""
+    grid = [("second round (no confidence)", {"rival_gap_mm": None})]
+    grid += [(f"inward prior {k:g}/mm", {"rival_gap_mm": None, "prior_inward_per_mm": k})
+             for k in (0.6, 1.0, 1.5, 3.0)]
+    grid += [(f"confidence, rival >= {g:g} mm, ramp {r[0]:g}-{r[1]:g}", {"rival_gap_mm": g, "rival_ratio": r})
+             for g in (1.5, 2.0, 2.5, 3.0, 4.0) for r in ((1.0, 1.3), (1.0, 1.5), (1.0, 2.0), (1.2, 2.0),
+                                                           (1.3, 1.8), (1.5, 2.5))]
+    print("\n| jaw design (tuning faces only) | Canada tuning median / p90 | London tuning median / p90 "
+          "| objective (worst median) | mean image weight along the contour |")
+    print("|---|---|---|---|---|")
+    for label, kw in grid:
+        d, wts = {}, []
+        for name in ("Canada tuning", "London tuning"):
+            dist = []
+            for p, a, tem, _ in res[name]:
+                edge, w, _, _ = _refined_contour(a, weights=True, **kw)
+                dist += [segment_distance(q, edge) for q in a.frame.to_mm(tem[list(JAW)])]
+                wts.append(float(w.mean()))
+            d[name] = np.array(dist)
+        obj = max(np.percentile(v, 90) for v in d.values())
+        worst_med = max(np.median(v) for v in d.values())
+        print(f"| {label} | " + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f}" for v in d.values())
+              + f" | {obj:.2f} ({worst_med:.2f}) | {np.mean(wts):.2f} |")
+
+
+def jaw_designs(res: dict, n_boot: int = 2000) -> None:
+    """Jaw contour designs to hand jaw points 126-132 (levelled mm), per set, and how often
+    each design beats the second round's on the tuning objective over bootstrap resamples
+    of the tuning faces (objective: the larger of the Canada and London tuning p90)."""
+    per = {}  # (design, set) -> list of per-face distance arrays
+    for name, rows in res.items():
+        for p, a, tem, _ in rows:
+            hand = a.frame.to_mm(tem[list(JAW)])
+            for design, kw in JAW_DESIGNS.items():
+                c = _refined_contour(a, **kw)
+                per.setdefault((design, name), []).append(np.array([segment_distance(q, c) for q in hand]))
+    print("\n| jaw design | Canada tuning | London tuning | Canada held-out | London held-out | all held-out |")
+    print("|---|---|---|---|---|---|")
+    for design in JAW_DESIGNS:
+        cells = []
+        for name in ("Canada tuning", "London tuning", "Canada held-out", "London held-out"):
+            d = np.concatenate(per[(design, name)])
+            cells.append(f"{np.median(d):.2f} / {np.percentile(d, 90):.2f}")
+        d = np.concatenate(per[(design, "Canada held-out")] + per[(design, "London held-out")])
+        print(f"| {design} | {' | '.join(cells)} | {np.median(d):.2f} / {np.percentile(d, 90):.2f} |")
+    rng = np.random.default_rng(0)
+    names = list(JAW_DESIGNS)
+    n_c, n_l = len(per[(names[0], "Canada tuning")]), len(per[(names[0], "London tuning")])
+    wins = dict.fromkeys(names[1:], 0)
+    for _ in range(n_boot):
+        ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
+
+        def objective(design):
+            c = np.concatenate([per[(design, "Canada tuning")][i] for i in ic])
+            l_ = np.concatenate([per[(design, "London tuning")][i] for i in il])
+            return max(np.percentile(c, 90), np.percentile(l_, 90))
+
+        base = objective(names[0])
+        for design in names[1:]:
+            wins[design] += objective(design) < base
+    print("bootstrap over the tuning faces: " + "; ".join(
+        f"{d} beats the second round's in {100 * w / n_boot:.0f} % of {n_boot} resamples" for d, w in wins.items()))
+
+
+def depth_sensitivity(res: dict) -> None:
+    """Rise of the depth index under a 10 % Gaussian (sigma 1.5 mm) darkening along the
+    hand-placed smile line (points 158-160 / 161-163), every face-side of the Canada faces:
+    the strips' largest shift (DEPTH_SHIFT_MM; their flat part reaches DEPTH_HALF_WIDTH_MM
+    further; the skin references move with it to keep their 3 mm margin) and strips along
+    the found line instead of the reference line."""
+    saved = (F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM)
+    print("\n| depth strips (10 % darkening along the hand line) | set | face-sides | min | p10 | median |")
+    print("|---|---|---|---|---|---|")
+    settings = [(f"along the reference line, shifts up to +-{s:g} mm" + (" (shipped)" if s == saved[0] else ""), s,
+                 False) for s in (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0)]
+    settings.append((f"along the found line, shifts up to +-{saved[0]:g} mm", saved[0], True))
+    try:
+        for label, shift, found in settings:
+            k = shift - saved[0]
+            F.DEPTH_SHIFT_MM = shift
+            F.SKIN_MEDIAL_MM = (saved[1][0] - k, saved[1][1] - k)
+            F.SKIN_LATERAL_MM = (saved[2][0] + k, saved[2][1] + k)
+            for name in ("Canada tuning", "Canada held-out"):
+                rise = []
+                for p, a, tem, _ in res[name]:
+                    for side in ("right", "left"):
+                        dark = _darken(a.photo.rgb, tem[list(SMILE[side])], a.calibration.mm_per_px, 0.10, 1.5,
+                                       "gauss")
+                        depth = []
+                        for img in (a.photo.rgb, dark):
+                            m = fold_metrics(img, a.points, a.frame, side)
+                            if found:
+                                m = fold_metrics(img, a.points, a.frame, side, line_px=m.line_px)
+                            depth.append(m.depth_index)
+                        rise.append(depth[1] - depth[0])
+                r = np.array(rise)
+                print(f"| {label} | {name} | {len(r)} | {r.min():.2f} | {np.percentile(r, 10):.2f} | "
+                      f"{np.median(r):.2f} |")
+    finally:
+        F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM = saved
+    # the skin references' percentile, Canada tuning faces: the same criterion, and the
+    # agreement of the two sides' index (Spearman) on the undarkened faces
+    from scipy.stats import spearmanr
+
+    saved_pct = F.SKIN_PERCENTILE
+    try:
+        for pct in (60.0, 75.0, 90.0):
+            F.SKIN_PERCENTILE = pct
+            rise, sides = [], []
+            for p, a, tem, _ in res["Canada tuning"]:
+                pair = []
+                for side in ("right", "left"):
+                    dark = _darken(a.photo.rgb, tem[list(SMILE[side])], a.calibration.mm_per_px, 0.10, 1.5, "gauss")
+                    d0 = fold_metrics(a.photo.rgb, a.points, a.frame, side).depth_index
+                    rise.append(fold_metrics(dark, a.points, a.frame, side).depth_index - d0)
+                    pair.append(d0)
+                sides.append(pair)
+            sides = np.array(sides)
+            print(f"skin percentile {pct:g}{' (shipped)' if pct == saved_pct else ''}, Canada tuning: rise min "
+                  f"{min(rise):.2f} / p10 {np.percentile(rise, 10):.2f} / median {np.median(rise):.2f}; "
+                  f"right-left Spearman {spearmanr(sides[:, 0], sides[:, 1])[0]:.2f}")
+    finally:
+        F.SKIN_PERCENTILE = saved_pct
+
+
+def _fold_profile(a, side: str) -> tuple[np.ndarray, np.ndarray, float, float]:
+    """Mean relative darkening across the reference line (``folds._score``'s profile):
+    offsets (mm, + lateral), darkening (fraction), medial and lateral skin levels."""
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = a.frame.to_mm(a.points[list(idx), :2].astype(np.float64))
+    centre = resample_polyline(F._centre_path(uv_lm), F.RESOLUTION_MM, "exact")
+    ref = centre + F.PRIOR_CENTRE_MM * F._normals(centre, side)
+    offsets = F._offsets(max(-F.SKIN_MEDIAL_MM[0], F.SKIN_LATERAL_MM[1]))
+    band = F._along(F._sample(a.photo.rgb[..., 1], a.frame,
+                              ref[:, None, :] + offsets[None, :, None] * F._normals(ref, side)[:, None, :])[0])
+    b = band[F._span_rows(ref, uv_lm)]
+    med = (offsets >= F.SKIN_MEDIAL_MM[0]) & (offsets <= F.SKIN_MEDIAL_MM[1])
+    lat = (offsets >= F.SKIN_LATERAL_MM[0]) & (offsets <= F.SKIN_LATERAL_MM[1])
+    ref_m = float(np.percentile(b[:, med], F.SKIN_PERCENTILE))
+    ref_l = float(np.percentile(b[:, lat], F.SKIN_PERCENTILE))
+    t = (offsets - np.mean(F.SKIN_MEDIAL_MM)) / (np.mean(F.SKIN_LATERAL_MM) - np.mean(F.SKIN_MEDIAL_MM))
+    return offsets, (1.0 - b / (ref_m + t * (ref_l - ref_m))[None, :]).mean(axis=0), ref_m, ref_l
+
+
+def smile_profiles(pid: str = "021") -> None:
+    """london ``pid``'s across-fold darkening, neutral vs smiling (docs/accuracy_smile_021.png)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    neutral = next(LONDON.glob(f"london_{pid}_*_neutral.jpg"))
+    pair = {"neutral": analyze_photo(neutral),
+            "smiling": analyze_photo(neutral.with_name(neutral.name.replace("_neutral", "_smiling")))}
+    fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
+    reach = F.DEPTH_SHIFT_MM + F.DEPTH_HALF_WIDTH_MM
+    for ax, side in zip(axes, ("right", "left")):
+        for (label, a), ls in zip(pair.items(), ("-", "--")):
+            off, prof, ref_m, ref_l = _fold_profile(a, side)
+            depth = getattr(a, f"nlf_{side}").depth_index
+            peak = off[np.argmax(np.where(np.abs(off) <= 8, prof, -np.inf))]
+            print(f"london {pid} {label} {side}: depth index {depth:.2f}, skin medial {ref_m:.1f} / lateral "
+                  f"{ref_l:.1f} (green, 0-255), darkest within 8 mm at {peak:+.1f} mm "
+                  f"({100 * prof[np.abs(off - peak) < 1e-6][0]:.1f} %)")
+            ax.plot(off, 100 * prof, ls, label=f"{label} (index {depth:.2f})")
+        ax.axvspan(-reach, reach, color="0.9", label="strips' flat reach")
+        for lo, hi in (F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM):
+            ax.axvspan(lo, hi, color="tab:green", alpha=0.15)
+        ax.axhline(0, color="0.5", lw=0.8)
+        ax.set_title(f"london {pid}, subject's {side}: across the reference line", fontsize=9)
+        ax.set_xlabel("mm from the reference line (+ lateral); green: skin references", fontsize=8)
+        ax.legend(fontsize=7)
+    axes[0].set_ylabel("mean darkening vs skin level, %")
+    fig.tight_layout()
+    fig.savefig(DOCS / f"accuracy_smile_{pid}.png", dpi=80)
+    plt.close(fig)
+
+
+def _sample_closed(image: np.ndarray, frame, grid_mm: np.ndarray, d_mm: float) -> np.ndarray:
+    """``folds._sample`` after a grey-level closing of the photo (disc of ``d_mm`` mm at the
+    photo's own resolution): dark texture narrower than the disc (stubble, pores) is filled."""
+    grid_px = frame.to_px(grid_mm)
+    margin = (1.0 + d_mm) / frame.mm_per_px
+    h, w = image.shape[:2]
+    x0 = int(min(max(np.floor(grid_px[..., 0].min() - margin), 0), w - 2))
+    y0 = int(min(max(np.floor(grid_px[..., 1].min() - margin), 0), h - 2))
+    x1 = int(max(min(np.ceil(grid_px[..., 0].max() + margin), w), x0 + 2))
+    y1 = int(max(min(np.ceil(grid_px[..., 1].max() + margin), h), y0 + 2))
+    crop = image[y0:y1, x0:x1].astype(np.float32)
+    r = int(round(0.5 * d_mm / frame.mm_per_px))
+    if r >= 1:
+        disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+        crop = cv2.morphologyEx(crop, cv2.MORPH_CLOSE, disc, borderType=cv2.BORDER_REPLICATE)
+    k = frame.mm_per_px / F.RESOLUTION_MM
+    size = (max(int(round((x1 - x0) * k)), 8), max(int(round((y1 - y0) * k)), 8))
+    small = cv2.resize(crop, size, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    kx, ky = size[0] / (x1 - x0), size[1] / (y1 - y0)
+    from scipy import ndimage
+
+    return ndimage.map_coordinates(small, [(grid_px[..., 1] - y0 + 0.5) * ky - 0.5,
+                                           (grid_px[..., 0] - x0 + 0.5) * kx - 0.5], order=1, mode="nearest")
+
+
+#: lateral cheek band used to extrapolate the skin level medially ("cheek" designs), mm
+CHEEK_FAR_MM = (17.0, 21.0)
+
+
+def _score_with_skin(design: str, closing_mm: float = 0.0):
+    """A ``folds._score`` whose depth index uses another skin reference (contrast and length
+    as shipped).  ``design``: "shipped" (upper quartiles of the upper lip, -14..-9 mm, and the
+    cheek, 9..13 mm, interpolated); "clamp c" (the upper lip's level raised to at least
+    (1 - c) x the cheek's: darker than that counts as hair or shadow); "cheek" (no upper-lip
+    pixels: the cheek's level and its slope between 9-13 and 17-21 mm, extrapolated medially);
+    "max" (the upper lip's level raised to at least the cheek extrapolation).  ``closing_mm``:
+    grey closing of the photo before the depth is read."""
+    from scipy import ndimage
+
+    def score(image, frame, line_mm, uv_lm, side):
+        if image.ndim == 3:
+            image = image[..., 1]
+        centre = resample_polyline(line_mm, F.RESOLUTION_MM, "exact")
+        offsets = F._offsets(max(-F.SKIN_MEDIAL_MM[0], F.SKIN_LATERAL_MM[1], CHEEK_FAR_MM[1]))
+        grid_mm = centre[:, None, :] + offsets[None, :, None] * F._normals(centre, side)[:, None, :]
+        band_s = F._along(F._sample(image, frame, grid_mm)[0])
+        span = F._span_rows(centre, uv_lm)
+        b = (F._along(_sample_closed(image, frame, grid_mm, closing_mm)) if closing_mm else band_s)[span]
+        pct = F.SKIN_PERCENTILE
+        med = (offsets >= F.SKIN_MEDIAL_MM[0]) & (offsets <= F.SKIN_MEDIAL_MM[1])
+        lat = (offsets >= F.SKIN_LATERAL_MM[0]) & (offsets <= F.SKIN_LATERAL_MM[1])
+        far = (offsets >= CHEEK_FAR_MM[0]) & (offsets <= CHEEK_FAR_MM[1])
+        ref_m, ref_l = float(np.percentile(b[:, med], pct)), float(np.percentile(b[:, lat], pct))
+        cm, cl = np.mean(F.SKIN_MEDIAL_MM), np.mean(F.SKIN_LATERAL_MM)
+        extrap = ref_l + (float(np.percentile(b[:, far], pct)) - ref_l) / (np.mean(CHEEK_FAR_MM) - cl) * (cm - cl)
+        if design.startswith("clamp"):
+            ref_m = max(ref_m, (1.0 - float(design.split()[1])) * ref_l)
+        elif design == "cheek":
+            ref_m = extrap
+        elif design == "max":
+            ref_m = max(ref_m, extrap)
+        skin = np.maximum(ref_m + (offsets - cm) / (cl - cm) * (ref_l - ref_m), 1e-3)
+        j = F._strip_weights(offsets) @ (1.0 - b / skin[None, :]).mean(axis=0) * F.DEPTH_SCALE
+        top = float(j.max())
+        depth = top + F.SOFTMAX_T * float(np.log(np.mean(np.exp((j - top) / F.SOFTMAX_T))))
+        c0, off = len(offsets) // 2, int(round(F.CONTRAST_OFFSET_MM / F.RESOLUTION_MM))
+        contrast = float(np.median((1.0 - band_s[:, c0] / (0.5 * (band_s[:, c0 - off] + band_s[:, c0 + off])))[span])
+                         * 100.0)
+        ref_len = max(float(np.percentile(band_s[span][:, lat], pct)), 1e-3)
+        on_line = F._evidence(band_s, np.full(len(band_s), ref_len))[:, c0]
+        above = ndimage.gaussian_filter1d(on_line, F.LENGTH_SMOOTH_MM / F.RESOLUTION_MM, mode="nearest") > \
+            F.LENGTH_THRESHOLD
+        return depth, contrast, float(np.count_nonzero(above)) * F.RESOLUTION_MM
+
+    return score
+
+
+def _upper_lip_mask(a, side: str, inner_mm: float = 7.5, outer_mm: float = 25.0) -> np.ndarray:
+    """Weights (H, W) 0-1 over the upper lip of one side: offsets ``inner_mm``-``outer_mm`` medial
+    of the reference line (beyond the depth strips' reach, 6 mm; covering the medial skin
+    reference), the path extended 4 mm at both ends, edges blurred over 0.3 mm."""
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = a.frame.to_mm(a.points[list(idx), :2].astype(np.float64))
+    centre = resample_polyline(F._centre_path(uv_lm), F.RESOLUTION_MM, "exact")
+    n = F._normals(centre, side)
+    ref = centre + F.PRIOR_CENTRE_MM * n
+    t0, t1 = ref[0] - ref[1], ref[-1] - ref[-2]
+    ref = np.vstack([ref[0] + 4.0 * t0 / np.linalg.norm(t0), ref, ref[-1] + 4.0 * t1 / np.linalg.norm(t1)])
+    n = np.vstack([n[:1], n, n[-1:]])
+    poly = a.frame.to_px(np.vstack([ref - inner_mm * n, (ref - outer_mm * n)[::-1]]))
+    m = np.zeros(a.photo.rgb.shape[:2], np.uint8)
+    cv2.fillPoly(m, [np.round(poly * 8).astype(np.int32)], 255, cv2.LINE_AA, shift=3)
+    return cv2.GaussianBlur(m.astype(np.float32) / 255.0, (0, 0), 0.3 / a.calibration.mm_per_px)
+
+
+def _stubble_dots(a, seed: int) -> np.ndarray:
+    """Synthetic stubble, (H, W) 0/1: blobs ~0.3 mm across on 30 % of the photo."""
+    from scipy import ndimage
+
+    z = ndimage.gaussian_filter(np.random.default_rng(seed).normal(size=a.photo.rgb.shape[:2]).astype(np.float32),
+                                0.12 / a.calibration.mm_per_px)
+    return (z > np.percentile(z, 70)).astype(np.float32)
+
+
+#: skin-reference designs compared in part 7: label -> (_score_with_skin design, closing mm)
+SKIN_DESIGNS = {
+    "shipped: upper lip and cheek, interpolated": ("shipped", 0.0),
+    "upper lip >= 0.95 x cheek": ("clamp 0.05", 0.0),
+    "upper lip >= 0.90 x cheek": ("clamp 0.10", 0.0),
+    "upper lip >= 0.85 x cheek": ("clamp 0.15", 0.0),
+    "upper lip >= 0.80 x cheek": ("clamp 0.20", 0.0),
+    "cheek only, slope extrapolated": ("cheek", 0.0),
+    "max(upper lip, cheek extrapolation)": ("max", 0.0),
+    "grey closing 0.4 mm, then shipped": ("shipped", 0.4),
+    "grey closing 0.6 mm, then shipped": ("shipped", 0.6),
+    "grey closing 0.8 mm, then shipped": ("shipped", 0.8),
+}
+
+
+def skin_reference_designs(res: dict, designs: dict | None = None,
+                           sets: tuple[str, ...] = ("Canada tuning", "London tuning")) -> None:
+    """Issue 10, fourth round: the depth index's skin reference, on neutral faces only (the
+    smile pairs play no part).  Per face-side: the rise under a 10 % Gaussian darkening
+    (sigma 1.5 mm) along the hand-placed smile line; the change when only the upper lip
+    (``_upper_lip_mask``: the medial skin reference's area, not the strips) is darkened
+    uniformly by 10 % and 20 % (a shadow or a darker skin tone) or by synthetic stubble
+    (``_stubble_dots`` there, 40 % darker); and the right-left Spearman of the undarkened index."""
+    import zlib
+
+    from scipy.stats import spearmanr
+
+    saved = F._score
+    print("\n| skin reference | set | hand line 10 %: rise min / p10 / median | upper lip 10 % darker: "
+          "change median / max abs | 20 % | stubble | mean index | right-left Spearman |")
+    print("|---|---|---|---|---|---|---|---|")
+    try:
+        for label, (design, closing) in (designs or SKIN_DESIGNS).items():
+            F._score = _score_with_skin(design, closing)
+            for name in sets:
+                rise, lip10, lip20, stub, pairs = [], [], [], [], []
+                for p, a, tem, _ in res[name]:
+                    rgb, mm = a.photo.rgb, a.calibration.mm_per_px
+                    pair = []
+                    for side in ("right", "left"):
+                        d0 = fold_metrics(rgb, a.points, a.frame, side).depth_index
+                        pair.append(d0)
+
+                        def changed(img):
+                            return fold_metrics(img, a.points, a.frame, side).depth_index - d0  # noqa: B023
+
+                        rise.append(changed(_darken(rgb, tem[list(SMILE[side])], mm, 0.10, 1.5, "gauss")))
+                        g = _upper_lip_mask(a, side)
+                        for out, fr, w in ((lip10, 0.10, g), (lip20, 0.20, g),
+                                           (stub, 0.40, g * _stubble_dots(a, zlib.crc32(p.stem.encode()) % 1000))):
+                            out.append(changed(np.clip(rgb * (1 - fr * w)[..., None], 0, 255).round().astype(np.uint8)))
+                    pairs.append(pair)
+                r, l1, l2, s, pr = map(np.array, (rise, lip10, lip20, stub, pairs))
+                print(f"| {label} | {name} | {r.min():.2f} / {np.percentile(r, 10):.2f} / {np.median(r):.2f} | "
+                      + " | ".join(f"{np.median(x):+.2f} / {np.abs(x).max():.2f}" for x in (l1, l2, s))
+                      + f" | {pr.mean():.2f} | {spearmanr(pr[:, 0], pr[:, 1])[0]:.2f} |")
+    finally:
+        F._score = saved
 
 
 def main() -> None:
@@ -342,7 +757,16 @@ def main() -> None:
     plots(res)
     timing()
     smiles()
+    jaw_diagnosis(res)
+    jaw_grid(res)
+    jaw_designs(res)
+    depth_sensitivity(res)
+    smile_profiles()
     if not args.quick:
+        skin_reference_designs(res)
+        skin_reference_designs(res, {k: SKIN_DESIGNS[k] for k in ("shipped: upper lip and cheek, interpolated",
+                                                                  "grey closing 0.6 mm, then shipped")},
+                               ("Canada held-out", "London held-out"))
         darkening([r for rows in res.values() for r in rows])
 
 

@@ -48,6 +48,12 @@ JAW_FALLBACK_SMOOTH_MM = 3.0
 JAW_PRIOR_PER_MM = 0.3
 #: final smoothing of the contour's offsets along it (no kinks where the fallback blends in), mm
 JAW_OFFSET_SMOOTH_MM = 1.5
+#: edge-uniqueness confidence (issue 10, third round): the edge found is taken only as far
+#: as it stands out from the strongest edge at least JAW_RIVAL_GAP_MM away in the same
+#: profile: weight x 0 at a strength ratio of JAW_RIVAL_RATIO[0], x 1 from JAW_RIVAL_RATIO[1]
+#: (stubble boundaries and the top of the shadow band under the jaw compete with the jaw edge)
+JAW_RIVAL_GAP_MM = 4.0
+JAW_RIVAL_RATIO = (1.0, 1.5)
 
 
 
@@ -134,7 +140,9 @@ def _smooth_path(score: np.ndarray, penalty: float) -> np.ndarray:
 
 
 def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
-                    span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+                    span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
+                    rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
+                    rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO) -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -150,6 +158,21 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     span : (int, int)
         First and last index of ``uv_contour`` to refine (the jaw chain, gonion to
         gonion); outside it the contour is the oval + :data:`JAW_EDGE_OFFSET_MM`.
+    prior_inward_per_mm : float, optional
+        Alternative design, off by default (docs/accuracy.md, "Jaw contour"): the
+        anatomical prior's penalty per mm *inside* the oval + :data:`JAW_EDGE_OFFSET_MM`
+        (outside it stays :data:`JAW_PRIOR_PER_MM`); ``None`` = symmetric.
+    rival_gap_mm : float or None
+        Edge-uniqueness confidence (default :data:`JAW_RIVAL_GAP_MM`; ``None``
+        switches it off, the second round's design).  The path's evidence is
+        compared with the strongest evidence at least this far (mm) from it in
+        the same profile (both smoothed along the contour over
+        :data:`JAW_FALLBACK_SMOOTH_MM`); the weight is multiplied by a linear ramp
+        of that ratio from ``rival_ratio[0]`` (0) to ``rival_ratio[1]`` (1), so
+        where two comparable edges compete (stubble boundary and jaw shadow,
+        jaw and collar) the contour falls back to the oval + offset.
+    rival_ratio : (float, float)
+        The ramp of ``rival_gap_mm`` (default :data:`JAW_RIVAL_RATIO`).
 
     Returns
     -------
@@ -173,8 +196,10 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     Where the evidence on that path (smoothed over :data:`JAW_FALLBACK_SMOOTH_MM`)
     is below :data:`JAW_EDGE_WEAK` the contour falls back to the oval +
     :data:`JAW_EDGE_OFFSET_MM` (beards, faint or doubled edges), blending linearly
-    up to :data:`JAW_EDGE_STRONG`; the offsets are finally smoothed along the
-    contour over :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
+    up to :data:`JAW_EDGE_STRONG`, and where another edge at least
+    :data:`JAW_RIVAL_GAP_MM` away is nearly as strong (``rival_gap_mm``); the
+    offsets are finally smoothed along the contour over
+    :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
     analysed at half size (``bench/accuracy.py --timing``).
     """
     normal = _outward_normals(uv_contour, centre)
@@ -201,12 +226,21 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = ndimage.gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0, mode="nearest")
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
-    score = evidence - JAW_PRIOR_PER_MM * np.abs(offsets - JAW_EDGE_OFFSET_MM)[None, :]
-    col = _smooth_path(score, JAW_SLOPE_PENALTY)
+    dev = offsets - JAW_EDGE_OFFSET_MM
+    prior = JAW_PRIOR_PER_MM * np.abs(dev)
+    if prior_inward_per_mm is not None:
+        prior = np.where(dev < 0, -prior_inward_per_mm * dev, prior)
+    col = _smooth_path(evidence - prior[None, :], JAW_SLOPE_PENALTY)
     strength = ndimage.gaussian_filter1d(evidence[np.arange(len(col)), col],
                                          JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
     weight = np.zeros(len(uv_contour))
     weight[a:b + 1] = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
+    if rival_gap_mm is not None:
+        far = np.abs(offsets[None, :] - offsets[col][:, None]) >= rival_gap_mm
+        rival = ndimage.gaussian_filter1d(np.where(far, evidence, 0.0).max(axis=1),
+                                          JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+        ratio = strength / np.maximum(rival, 1e-6)
+        weight[a:b + 1] *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
     offset = np.full(len(uv_contour), JAW_EDGE_OFFSET_MM)
     offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - JAW_EDGE_OFFSET_MM)
     if JAW_OFFSET_SMOOTH_MM > 0:
@@ -272,7 +306,7 @@ def jaw_metrics(points: np.ndarray, frame: Frame, image: np.ndarray | None = Non
     - contour: the face oval below the pupil line moved
       :data:`JAW_EDGE_OFFSET_MM` outward (:func:`jaw_edge`), and with ``image``
       refined onto the jaw-to-neck edge between the gonions, falling back to the
-      moved oval where the edge is weak (:func:`refine_jaw_edge`); display
+      moved oval where the edge is weak or has a rival (:func:`refine_jaw_edge`); display
       only, the metrics above use the landmarks themselves.
     - jaw angle: angle at the gonion between the ramus (towards the
       tragus-level oval point 234 / 454) and the mandible body (towards the

@@ -150,19 +150,20 @@ def _held_out_distances(faces) -> dict[str, np.ndarray]:
 
 def test_held_out_fold_lines_and_jaw_contour(canada_held_out):
     """Canada held-out (docs/accuracy.md, px@ipd63).  Measured: fold 1.54 / 3.84, jaw contour
-    refined 1.20 / 3.50, oval + 2 mm 1.07 / 2.42, oval 1.87 / 4.37 (median / p90)."""
+    refined 1.10 / 3.35 (1.20 / 3.50 before the edge-uniqueness confidence), oval + 2 mm
+    1.07 / 2.42, oval 1.87 / 4.37 (median / p90)."""
     d = _held_out_distances(canada_held_out)
     fold, ref, plus2, oval = d["fold"], d["refined"], d["plus2"], d["oval"]
     assert np.median(fold) <= 1.8 and np.percentile(fold, 90) <= 4.0, (np.median(fold), np.percentile(fold, 90))
     assert np.percentile(plus2, 90) <= 3.0, np.percentile(plus2, 90)
-    assert np.percentile(ref, 90) <= 3.8, np.percentile(ref, 90)
+    assert np.percentile(ref, 90) <= 3.5, np.percentile(ref, 90)
     for x in (ref, plus2):
         assert np.median(x) < np.median(oval) and np.percentile(x, 90) < np.percentile(oval, 90)
 
 
 def test_london_held_out_fold_lines_and_jaw_contour(london):
     """The 6 London faces held out of tuning (odd positions by sorted id; bench/accuracy.py
-    london_split).  Measured (px@ipd63): fold 0.88 / 3.83, jaw contour refined 0.67 / 2.89,
+    london_split).  Measured (px@ipd63): fold 0.88 / 3.83, jaw contour refined 0.68 / 2.89,
     oval + 2 mm 1.95 / 3.81, oval 3.27 / 5.82 (median / p90)."""
     held = [(n, tem) for i, (n, _, tem) in enumerate(london.values()) if i % 2 == 1]
     assert len(held) == 6
@@ -194,3 +195,26 @@ def test_depth_rises_with_darkening_beside_the_fold_on_real_faces(canada_held_ou
                 img = np.clip(a.photo.rgb * (1 - fr * g)[..., None], 0, 255).round().astype(np.uint8)
                 depth.append(fold_metrics(img, a.points, a.frame, "right").depth_index)
             assert np.all(np.diff(depth) > 0), (a.name, depth)
+
+
+def test_depth_index_sees_a_fold_where_the_hand_placed_it(canada_held_out):
+    """A 10 % Gaussian darkening (sigma 1.5 mm) along the hand-placed smile line (158-160 /
+    161-163) raises the depth index on every face-side of the 16 held-out Canada faces
+    (docs/accuracy.md, "Fold depth index": the strips' reach was checked this way on the
+    tuning faces).  Measured: min 1.03, p10 2.15, median 2.64."""
+    import cv2
+
+    rise = []
+    for a, tem in canada_held_out:
+        mm = a.calibration.mm_per_px
+        for side, idx in (("right", (158, 159, 160)), ("left", (161, 162, 163))):
+            mask = np.full(a.photo.rgb.shape[:2], 255, np.uint8)
+            cv2.polylines(mask, [np.round(tem[list(idx)] * 8).astype(np.int32)], False, 0, 1, cv2.LINE_8, shift=3)
+            g = np.exp(-0.5 * (cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) * mm / 1.5) ** 2)
+            img = np.clip(a.photo.rgb * (1 - 0.10 * g)[..., None], 0, 255).round().astype(np.uint8)
+            before = getattr(a, f"nlf_{side}").depth_index
+            rise.append(fold_metrics(img, a.points, a.frame, side).depth_index - before)
+    rise = np.array(rise)
+    assert len(rise) == 32
+    assert rise.min() > 0.5, rise.min()
+    assert np.median(rise) > 2.0, np.median(rise)
