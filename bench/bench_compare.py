@@ -6,6 +6,7 @@ ratios, not ms).  With ``--noise-floors``, measure the default noise floors of
     python bench/bench_compare.py                 # timing, one core
     python bench/bench_compare.py --noise-floors  # validation: noise floors (docs/compare.md)
     python bench/bench_compare.py --accuracy      # validation: simulated lifts and folds
+    python bench/bench_compare.py --baseline HEAD --repeats 15  # this tree / HEAD, same run
 
 The 12 MP pair: the astronaut portrait upscaled into a 4032 x 3024 canvas
 (face ~1500 px wide) and the same photo with a simulated 1.5 mm lift, both
@@ -48,10 +49,92 @@ SAMPLE = ROOT / "sample_images" / "astronaut_before.jpg"
 LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
 
 
-#: (module, function) pairs timed by ``--stages``
-STAGES = [("align", "register"), ("align", "dense_flow"), ("align", "sample"), ("pose3d", "depth_map"),
-          ("pose3d", "fit_pose"), ("compare", "fold_metrics"), ("compare", "pose_floor_terms"),
-          ("compare", "_remove_pose"), ("compare", "match_tones"), ("compare", "region_masks")]
+#: (module, function) pairs timed by ``--stages`` (the module whose global the caller looks up)
+STAGES = [("align", "register"), ("align", "dense_flow"), ("align", "sample"), ("align", "robust_similarity"),
+          ("pose3d", "depth_map"), ("pose3d", "fit_pose"), ("compare.measure", "fold_metrics"),
+          ("compare.measure", "pose_floor_terms"), ("compare.measure", "_remove_pose"),
+          ("compare.measure", "match_tones"), ("compare.measure", "region_masks")]
+
+
+def baseline_package(rev: str):
+    """The package as committed at git revision ``rev``, imported as ``fm_baseline``.
+
+    Read-only: the files come from ``git show rev:path`` into a temporary folder (absolute
+    ``facemetrics`` imports renamed), so both versions run in one process and are timed
+    alternately (``--baseline``).
+    """
+    import importlib
+    import subprocess
+
+    names = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", rev, "facemetrics"],
+                           check=True, capture_output=True, text=True).stdout.split()
+    root = Path(tempfile.mkdtemp(prefix="fm_baseline_"))
+    for name in names:
+        text = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{name}"], check=True,
+                              capture_output=True).stdout
+        if name.endswith(".py"):
+            text = (text.decode().replace("from facemetrics.", "from fm_baseline.")
+                    .replace("import facemetrics.", "import fm_baseline.").encode())
+        out = root / name.replace("facemetrics", "fm_baseline", 1)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(text)
+    sys.path.insert(0, str(root))
+    return importlib.import_module("fm_baseline")
+
+
+def against_baseline(rev: str, repeats: int) -> None:
+    """``compare_photos`` given the two analyses: this tree against revision ``rev``, alternating
+    calls in one process (medians and minima of wall and CPU time, and their ratios)."""
+    import statistics
+    import time
+
+    cv2.setNumThreads(1)
+    base = baseline_package(rev)
+    from fm_baseline.compare import compare_photos as compare_base  # noqa: E402
+
+    with tempfile.TemporaryDirectory() as tmp:
+        before, after = _pair_12mp(Path(tmp))
+        new = (analyze_photo(before), analyze_photo(after))
+        old = (base.analyze_photo(before), base.analyze_photo(after))
+        runs = {"this tree": (cp.compare_photos, new), rev: (compare_base, old)}
+        wall: dict[str, list[float]] = {k: [] for k in runs}
+        cpu: dict[str, list[float]] = {k: [] for k in runs}
+        for f, args in runs.values():
+            f(*args)
+        for i in range(repeats):
+            for k in (list(runs) if i % 2 == 0 else list(runs)[::-1]):
+                f, args = runs[k]
+                t, c = time.perf_counter(), time.process_time()
+                f(*args)
+                wall[k].append(1000 * (time.perf_counter() - t))
+                cpu[k].append(1000 * (time.process_time() - c))
+        print(f"compare_photos given the two analyses (two 12 MP JPEGs), {repeats} alternating runs each, "
+              "OpenCV on 1 thread")
+        for k in runs:
+            print(f"  {k:12s} wall median {statistics.median(wall[k]):6.1f} ms  min {min(wall[k]):6.1f} ms   "
+                  f"CPU median {statistics.median(cpu[k]):6.1f} ms  min {min(cpu[k]):6.1f} ms")
+        a, b = "this tree", rev
+        print(f"  RATIO this tree / {rev}: wall median {statistics.median(wall[a]) / statistics.median(wall[b]):.3f}, "
+              f"wall min {min(wall[a]) / min(wall[b]):.3f}, CPU median "
+              f"{statistics.median(cpu[a]) / statistics.median(cpu[b]):.3f}, CPU min {min(cpu[a]) / min(cpu[b]):.3f}")
+        ca, cb = cp.compare_photos(*new), compare_base(*old)
+        print(f"  (check: jawline_lift_mm {ca.lifts['jawline']['mean']:.4f} mm here, "
+              f"{cb.lifts['jawline']['mean']:.4f} mm at {rev}; simulated 1.5 mm)")
+
+
+def _pair_12mp(tmp: Path) -> tuple[Path, Path]:
+    """The 12 MP before photo and its simulated 1.5 mm lift (module docstring), in ``tmp``."""
+    from PIL import Image
+
+    before = phone_photo(tmp / "before_12mp.jpg")
+    a = analyze_photo(before)
+    assert a.ok, a.error
+    after_rgb = sim.lift(a, 1.5).image
+    after = tmp / "after_12mp.jpg"
+    # the lift was simulated on the analysed (reduced) image: upscale back to 12 MP
+    full = cv2.resize(after_rgb, (4032, 3024), interpolation=cv2.INTER_CUBIC)
+    Image.fromarray(full).save(after, "JPEG", quality=92)
+    return before, after
 
 
 def stage_times(fn, repeats: int) -> dict[str, float]:
@@ -87,15 +170,7 @@ def stage_times(fn, repeats: int) -> dict[str, float]:
 def timing(repeats: int, stages: bool = False) -> None:
     cv2.setNumThreads(1)
     with tempfile.TemporaryDirectory() as tmp:
-        before = phone_photo(Path(tmp) / "before_12mp.jpg")
-        a = analyze_photo(before)
-        assert a.ok, a.error
-        after_rgb = sim.lift(a, 1.5).image
-        after = Path(tmp) / "after_12mp.jpg"
-        from PIL import Image
-        # the lift was simulated on the analysed (reduced) image: upscale back to 12 MP
-        full = cv2.resize(after_rgb, (4032, 3024), interpolation=cv2.INTER_CUBIC)
-        Image.fromarray(full).save(after, "JPEG", quality=92)
+        before, after = _pair_12mp(Path(tmp))
 
         def analyses():
             assert analyze_photo(before).ok and analyze_photo(after).ok
@@ -234,8 +309,12 @@ def main() -> None:
     p.add_argument("--accuracy", action="store_true", help="recovered lifts on simulated changes")
     p.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
     p.add_argument("--stages", action="store_true", help="with the timing: where compare_photos spends its time")
+    p.add_argument("--baseline", metavar="REV", help="time compare_photos (given the analyses) against the "
+                   "package at git revision REV (e.g. HEAD), alternating in one process")
     args = p.parse_args()
-    if args.noise_floors:
+    if args.baseline:
+        against_baseline(args.baseline, args.repeats)
+    elif args.noise_floors:
         noise_floors()
     elif args.accuracy:
         accuracy()

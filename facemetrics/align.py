@@ -27,7 +27,11 @@ Method
    flow from before to after is computed with DIS (:func:`dense_flow`;
    Kroeger et al. 2016, ref. [1]) and interpolated back to the grid.  The
    first pass, which only refines the alignment, stops one pyramid level
-   coarser (:data:`FIRST_PASS_FINEST_SCALE`).
+   coarser (:data:`FIRST_PASS_FINEST_SCALE`) and sees only the box around
+   the rigid mask (:data:`FIRST_PASS_MARGIN_MM`); the last pass sees the box
+   around the face (:data:`FINAL_PASS_MARGIN_MM`), outside which the flow is
+   its edge extended.  Both grid images are cropped alike, so a photo
+   registered onto itself gives exactly zero flow.
 3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
    least squares) to the flow vectors inside the rigid upper-face mask
    (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
@@ -60,7 +64,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import RIGID_UPPER, Frame
+from .geometry import LEFT_EYE_CONTOUR, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGID_ABOVE_NOSE, Frame
 
 #: physical resolution of the work grid, mm per grid pixel
 WORK_MM_PER_PX = 0.25
@@ -81,21 +85,21 @@ NORMALISE_SIGMA_MM = 2.5
 #: floor of the local standard deviation in the normalisation, grey levels
 #: (keeps sensor noise in flat skin from being amplified into texture)
 NORMALISE_FLOOR = 2.0
+#: margin around the rigid upper-face mask's box that the alignment-only passes compute the
+#: flow on, mm (the final pass covers the whole grid)
+FIRST_PASS_MARGIN_MM = 8.0
+#: margin around the face (convex hull of the mesh) that the final pass computes the flow on,
+#: mm; None: the whole grid
+FINAL_PASS_MARGIN_MM = 5.0
 #: flow + similarity refinement passes after the landmark alignment
 REFINE_PASSES = 2
 #: points of the rigid mask used for the similarity fit: one every this many grid px
 FIT_STRIDE_PX = 3
 #: fewer flow samples than this in the rigid mask: the alignment is refused
 MIN_FIT_POINTS = 50
-#: Tukey biweight tuning constant, in robust standard deviations (MAD * 1.4826)
+#: Tukey biweight tuning constant, in robust standard deviations (MAD * 1.4826): 95 % Gaussian efficiency
 TUKEY_C = 4.685
 
-# Face Mesh contours (subject's right eye, left eye) and nasal bridge
-RIGHT_EYE = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
-LEFT_EYE = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
-NASAL_BRIDGE = (168, 6, 197, 195)
-#: rigid points above the nose (forehead, brows, eye corners) whose hull is the upper mask
-_UPPER_HULL = tuple(i for i in RIGID_UPPER if i not in (6, 197, 195, 5, 4))
 #: half-width of the nasal-bridge strip, mm
 BRIDGE_HALF_WIDTH_MM = 6.0
 #: eyes (lids, iris, lashes) are excluded from the rigid mask with this margin, mm
@@ -323,11 +327,13 @@ def expand_flow(flow_half: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     """A flow computed on :func:`reduce_half` images, bilinearly interpolated to ``shape``
     (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32."""
     rows, cols = shape
-    # full px x -> half px (x - 0.5) / 2
-    m = np.array([[0.5, 0.0, -0.25], [0.0, 0.5, -0.25]])
-    up = cv2.warpAffine(np.ascontiguousarray(flow_half, dtype=np.float32), m, (cols, rows),
-                        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
-    return up * np.float32(2.0)
+    # full px x -> half px (x - 0.5) / 2: exactly cv2.resize's pixel-centre mapping for a 2x
+    # enlargement (bilinear, edges replicated; the same values as the equivalent warpAffine to
+    # within float rounding, several times faster)
+    half = np.ascontiguousarray(flow_half, dtype=np.float32)
+    up = cv2.resize(half, (2 * half.shape[1], 2 * half.shape[0]), interpolation=cv2.INTER_LINEAR)
+    up *= np.float32(2.0)
+    return np.ascontiguousarray(up[:rows, :cols])
 
 
 def fit_similarity(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -369,17 +375,47 @@ def robust_similarity(src: np.ndarray, dst: np.ndarray, iterations: int = 8) -> 
     residuals : ndarray, shape (N,)
         Distances ``|dst - matrix(src)|`` at the solution, same units as the points.
     """
-    w = np.ones(len(src))
-    m = fit_similarity(src, dst, w)
+    src = np.asarray(src, dtype=np.float64)
+    dst = np.asarray(dst, dtype=np.float64)
+    # coordinates as contiguous vectors: every step below is a few vector operations
+    sx, sy = np.ascontiguousarray(src[:, 0]), np.ascontiguousarray(src[:, 1])
+    dx, dy = np.ascontiguousarray(dst[:, 0]), np.ascontiguousarray(dst[:, 1])
+
+    def residuals(m):
+        ex = dx - (m[0, 0] * sx + m[0, 1] * sy + m[0, 2])
+        ey = dy - (m[1, 0] * sx + m[1, 1] * sy + m[1, 2])
+        return np.sqrt(ex * ex + ey * ey)
+
+    m = _fit_similarity_xy(sx, sy, dx, dy, np.ones(len(sx)))
     for _ in range(iterations):
-        r = np.linalg.norm(dst - apply(m, src), axis=1)
+        r = residuals(m)
         scale = max(1.4826 * float(np.median(r)), 1e-3)
         z = r / (TUKEY_C * scale)
         w = np.where(z < 1, (1 - z * z) ** 2, 0.0)
         if w.sum() < 10:
             break
-        m = fit_similarity(src, dst, w)
-    return m, np.linalg.norm(dst - apply(m, src), axis=1)
+        m = _fit_similarity_xy(sx, sy, dx, dy, w)
+    return m, residuals(m)
+
+
+def _fit_similarity_xy(sx, sy, dx, dy, w) -> np.ndarray:
+    """:func:`fit_similarity` on coordinate vectors (``src = (sx, sy)``, ``dst = (dx, dy)``)."""
+    w = w / max(w.sum(), 1e-12)
+    msx, msy, mdx, mdy = w @ sx, w @ sy, w @ dx, w @ dy
+    ax, ay, bx, by = sx - msx, sy - msy, dx - mdx, dy - mdy
+    wax, way = w * ax, w * ay
+    den = float(wax @ ax + way @ ay)
+    p = float(wax @ bx + way @ by) / den
+    q = float(wax @ by - way @ bx) / den
+    r = np.array([[p, -q], [q, p]])
+    return np.column_stack([r, np.array([mdx, mdy]) - r @ np.array([msx, msy])])
+
+
+def nonzero_rc(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.nonzero`` of a 2-D mask, ``(rows, cols)`` in the same (row-major) order, several
+    times faster on a work-grid-sized mask (one flat scan and a divmod)."""
+    rows, cols = divmod(np.flatnonzero(mask), mask.shape[1])
+    return rows, cols
 
 
 def _poly_mask(shape, pts, value=1):
@@ -404,16 +440,23 @@ def rigid_mask(points_grid: np.ndarray, shape: tuple[int, int], res_mm: float) -
     ndarray, shape ``shape``, bool
     """
     p = points_grid
-    hull = cv2.convexHull(p[list(_UPPER_HULL)].astype(np.float32))[:, 0]
+    hull = cv2.convexHull(p[list(RIGID_ABOVE_NOSE)].astype(np.float32))[:, 0]
     mask = _poly_mask(shape, hull)
     bridge = np.round(p[list(NASAL_BRIDGE)] * 16).astype(np.int32)
     thick = max(int(round(2 * BRIDGE_HALF_WIDTH_MM / res_mm)), 1)
     cv2.polylines(mask, [bridge], False, 1, thick, cv2.LINE_8, shift=4)
     eyes = np.zeros(shape, np.uint8)
-    for eye in (RIGHT_EYE, LEFT_EYE):
-        cv2.fillPoly(eyes, [np.round(p[list(eye)] * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
+    polys = [np.round(p[list(eye)] * 16).astype(np.int32) for eye in (RIGHT_EYE_CONTOUR, LEFT_EYE_CONTOUR)]
+    for poly in polys:
+        cv2.fillPoly(eyes, [poly], 1, cv2.LINE_8, shift=4)
     r = max(int(round(EYE_MARGIN_MM / res_mm)), 1)
-    eyes = cv2.dilate(eyes, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    # dilate only the eyes' box plus the kernel's reach (the same result as on the whole grid)
+    allp = np.vstack(polys) >> 4
+    x0, y0 = np.maximum(allp.min(0) - r - 2, 0)
+    x1, y1 = np.minimum(allp.max(0) + r + 3, (shape[1], shape[0]))
+    if x1 > x0 and y1 > y0:
+        eyes[y0:y1, x0:x1] = cv2.dilate(eyes[y0:y1, x0:x1],
+                                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     face = _poly_mask(shape, cv2.convexHull(p[:468].astype(np.float32))[:, 0])
     return (mask > 0) & (eyes == 0) & (face > 0)
 
@@ -451,6 +494,18 @@ class Registration:
     n_fit: int
 
 
+def _box(mask: np.ndarray, margin_px: float) -> tuple[int, int, int, int]:
+    """Box ``(c0, r0, c1, r1)`` (grid px, ends exclusive, even starts and sizes) around a mask plus a margin."""
+    rows, cols = mask.shape
+    x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
+    m = int(np.ceil(margin_px))
+    c0, r0 = max(x - m, 0) // 2 * 2, max(y - m, 0) // 2 * 2
+    c1, r1 = min(x + w + m, cols), min(y + h + m, rows)
+    c1 -= (c1 - c0) % 2
+    r1 -= (r1 - r0) % 2
+    return c0, r0, c1, r1
+
+
 def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray,
              landmark_after_to_before: np.ndarray, passes: int | None = None) -> Registration:
     """Align the after photo to the before photo on the rigid upper face (see module docstring).
@@ -482,34 +537,46 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     def flow_image(img):
         return normalise(reduce_half(img), sigma)
 
-    def flow_between(nb_, after_img, finest):
-        return expand_flow(dense_flow(nb_, flow_image(after_img), finest), grid.shape)
-
-    nb = flow_image(before_grid)
     rigid = rigid_mask(points_grid, grid.shape, grid.res_mm)
-    ys, xs = np.nonzero(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
+    ys, xs = nonzero_rc(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
     xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
     src = np.column_stack([xs, ys]).astype(np.float64)
     if len(src) < MIN_FIT_POINTS:
         raise ValueError(f"the rigid upper face covers only {len(src)} flow samples "
                          f"(at least {MIN_FIT_POINTS} needed): is the upper face visible?")
+    # the alignment-only passes see the rigid upper face's box (and a margin), the final pass the
+    # face's box (and a margin): both photos' grid images cropped alike, so that two identical
+    # photos give exactly zero flow
+    boxes = [_box(rigid, FIRST_PASS_MARGIN_MM / grid.res_mm)] * (passes - 1)
+    if FINAL_PASS_MARGIN_MM is None:
+        boxes.append((0, 0, grid.shape[1], grid.shape[0]))
+    else:
+        face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
+        boxes.append(_box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
     t = t_land
     flow = None
     m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
     res = np.zeros(1)
-    for i in range(passes):
+    for i, (c0, r0, c1, r1) in enumerate(boxes):
+        final = i == passes - 1
         after_grid = sample(after_rgb, t, grid.shape)
-        flow = flow_between(nb, after_grid, FIRST_PASS_FINEST_SCALE if i < passes - 1 else 0)
-        dst = src + flow[ys, xs]
+        fb = dense_flow(flow_image(before_grid[r0:r1, c0:c1]), flow_image(after_grid[r0:r1, c0:c1]),
+                        0 if final else FIRST_PASS_FINEST_SCALE)
+        fb = expand_flow(fb, (r1 - r0, c1 - c0))
+        dst = src + fb[ys - r0, xs - c0]
         m, res = robust_similarity(src, dst)
-        if i < passes - 1:
+        if final:
+            # the flow on the whole grid: outside the box, its edges replicated
+            flow = cv2.copyMakeBorder(fb, r0, grid.shape[0] - r1, c0, grid.shape[1] - c1, cv2.BORDER_REPLICATE)
+        else:
             t = compose(t, m)  # grid -> (current after grid) -> after px
     # residual: last flow minus the last similarity's displacement
     rows, cols = grid.shape
-    gx, gy = np.meshgrid(np.arange(cols, dtype=np.float32), np.arange(rows, dtype=np.float32))
-    sim_dx = (m[0, 0] - 1) * gx + m[0, 1] * gy + m[0, 2]
-    sim_dy = m[1, 0] * gx + (m[1, 1] - 1) * gy + m[1, 2]
-    resid = flow - np.stack([sim_dx, sim_dy], axis=-1).astype(np.float32)
+    gx = np.arange(cols, dtype=np.float32)[None, :]
+    gy = np.arange(rows, dtype=np.float32)[:, None]
+    resid = np.empty_like(flow)
+    resid[..., 0] = flow[..., 0] - ((m[0, 0] - 1) * gx + m[0, 1] * gy + m[0, 2]).astype(np.float32)
+    resid[..., 1] = flow[..., 1] - (m[1, 0] * gx + (m[1, 1] - 1) * gy + m[1, 2]).astype(np.float32)
     t_final = compose(t, m)
     after_grid = sample(after_rgb, t_final, grid.shape)
     return Registration(t_final, t_land, before_grid, after_grid, resid, rigid,

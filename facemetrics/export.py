@@ -10,13 +10,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 import cv2
 import numpy as np
-import pandas as pd
 
 from .schema import PHOTO_COLUMNS
+
+if TYPE_CHECKING:  # pandas is imported where a table is built: batch workers only write JSON
+    import pandas as pd
 
 
 def atomic_write(path: str | os.PathLike, write) -> Path:
@@ -44,6 +46,8 @@ def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
 
 def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.DataFrame:
     """Rows (dicts) -> DataFrame with exactly ``columns`` in order (extra keys are kept after them)."""
+    import pandas as pd
+
     df = pd.DataFrame(list(rows))
     extra = [c for c in df.columns if c not in columns]
     return df.reindex(columns=list(columns) + extra)

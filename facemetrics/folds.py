@@ -326,6 +326,32 @@ def _display_map(small: np.ndarray) -> np.ndarray:
     return (np.maximum(lam, 0.0) * sig * sig * 100.0).astype(np.float32)
 
 
+def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
+                    line_px: np.ndarray) -> tuple[float, float, float]:
+    """Score a given fold line only: ``(depth_index, contrast_pct, length_mm)``.
+
+    The numbers :func:`fold_metrics` gives with ``line_px=`` (the same code),
+    without sampling the search band or drawing the display map, which a
+    comparison does not use (issue 12).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) float luminance
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y[, z])`` px of ``image``.
+    frame : Frame
+    side : {"right", "left"}
+        The subject's side.
+    line_px : ndarray, shape (K, 2)
+        The fold line ``(x, y)`` px of ``image``.
+    """
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
+    depth, contrast, length = _score(image, frame, line_mm, uv_lm, side)
+    return float(depth), float(contrast), float(length)
+
+
 def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str, *,
                  line_px: np.ndarray | None = None) -> FoldMetrics:
     """Find (or take) one nasolabial fold line and score its depth.

@@ -241,6 +241,50 @@ class _Model:
         q = q @ rot2.T + (tu, tv)
         return q - np.stack([self.u, self.v], axis=-1)
 
+    def flows(self, xs: np.ndarray) -> np.ndarray:
+        """:meth:`flow` for each row of ``xs`` (shape (K, 7)), shape (K, N, 2), in one pass
+        (the same operations, stacked: the same values as K calls of :meth:`flow`)."""
+        xs = np.asarray(xs, dtype=np.float64)
+        rt = np.stack([_rot(x[0], x[1]).T for x in xs])  # (K, 3, 3)
+        q3 = (self.p - self.pivot) @ rt + self.pivot  # (K, N, 3)
+        q3[..., 2] += xs[:, 2:3]
+        q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
+        rot2t = np.stack([(np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * np.exp(ls)).T
+                          for ls, th in zip(xs[:, 3], np.radians(xs[:, 4]))])
+        q = q @ rot2t + xs[:, None, 5:7]
+        return q - np.stack([self.u, self.v], axis=-1)
+
+    def jacobian(self, x) -> np.ndarray:
+        """Analytic Jacobian of ``flow(x).ravel()`` (rows ``(u, v)`` of each point in turn), shape (2N, 7)."""
+        pitch, yaw, tz, log_s, theta, tu, tv = np.asarray(x, dtype=np.float64)
+        a, b = np.radians(-pitch), np.radians(-yaw)
+        ca, sa, cb, sb = np.cos(a), np.sin(a), np.cos(b), np.sin(b)
+        rx = np.array([[1, 0, 0], [0, ca, -sa], [0, sa, ca]])
+        ry = np.array([[cb, 0, sb], [0, 1, 0], [-sb, 0, cb]])
+        drx = np.array([[0, 0, 0], [0, -sa, -ca], [0, ca, -sa]])  # d rx / d a
+        dry = np.array([[-sb, 0, cb], [0, 0, 0], [-cb, 0, -sb]])  # d ry / d b
+        k = -np.pi / 180.0  # d a / d pitch = d b / d yaw
+        rel = self.p - self.pivot
+        q3 = rel @ (ry @ rx).T + self.pivot
+        q3[:, 2] += tz
+        z = q3[:, 2:3]
+        q = self.D * q3[:, :2] / z + self.c
+
+        def proj(dq3):  # derivative of the projection for a change dq3 of the 3-D point, (N, 2)
+            return self.D * (dq3[:, :2] * z - q3[:, :2] * dq3[:, 2:3]) / (z * z)
+
+        d_pitch = proj(rel @ (ry @ drx).T * k)
+        d_yaw = proj(rel @ (dry @ rx).T * k)
+        d_tz = proj(np.broadcast_to(np.array([0.0, 0.0, 1.0]), q3.shape))
+        s, th = np.exp(log_s), np.radians(theta)
+        rot = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+        drot = np.array([[-np.sin(th), -np.cos(th)], [np.cos(th), -np.sin(th)]]) * (np.pi / 180.0)
+        cols = [d @ (s * rot).T for d in (d_pitch, d_yaw, d_tz)]
+        cols += [q @ (s * rot).T, q @ (s * drot).T]
+        n = len(q)
+        cols += [np.broadcast_to(np.array([1.0, 0.0]), (n, 2)), np.broadcast_to(np.array([0.0, 1.0]), (n, 2))]
+        return np.stack([c.reshape(-1) for c in cols], axis=1)
+
 
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
              res_mm: float, principal_uv, camera_mm: float = CAMERA_MM) -> PoseFit:
@@ -268,9 +312,9 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     """
     rows, cols = depth_mm.shape
     st = FIT_STRIDE_PX
-    sub = np.zeros_like(fit_mask)
-    sub[::st, ::st] = True
-    ys, xs = np.nonzero(fit_mask & sub)
+    # the mask's pixels on the stride's lattice, row-major (as np.nonzero)
+    ys, xs = divmod(np.flatnonzero(fit_mask[::st, ::st]), len(range(0, cols, st)))
+    ys, xs = ys * st, xs * st
     if len(xs) < 30:
         raise ValueError(f"only {len(xs)} flow samples on the rigid face: the head pose cannot be measured")
     u = u0 + xs * res_mm
@@ -282,8 +326,8 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         return (model.flow(x) - obs).ravel()
 
     x0 = np.zeros(7)
-    sol = optimize.least_squares(resid, x0, loss="soft_l1", f_scale=LOSS_SCALE_MM, x_scale=[1, 1, 10, 0.01, 1, 1, 1],
-                                 method="trf", max_nfev=200)
+    sol = optimize.least_squares(resid, x0, jac=model.jacobian, loss="soft_l1",
+                                 f_scale=LOSS_SCALE_MM, x_scale=[1, 1, 10, 0.01, 1, 1, 1], method="trf", max_nfev=200)
     # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
     # between processes; results must be identical to the last digit written (resumed batches)
     x = _q(sol.x)
@@ -341,3 +385,39 @@ def prediction_sd(fit: PoseFit, u: np.ndarray, v: np.ndarray, d: np.ndarray) -> 
         xp[i] += h
         g[i] = (m.flow(xp)[:, 1].mean() - base) / h
     return float(np.sqrt(max(g @ fit.cov @ g, 0.0)))
+
+
+def prediction_sds(fit: PoseFit, groups: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> list[float]:
+    """:func:`prediction_sd` of several point sets at once (one model evaluation per parameter step).
+
+    Parameters
+    ----------
+    fit : PoseFit
+    groups : list of (u, v, d)
+        Each a point set: ``u``, ``v`` levelled mm and depth ``d`` mm, arrays of one length.
+
+    Returns
+    -------
+    list of float
+        One standard deviation (mm) per group, as :func:`prediction_sd` gives for it alone.
+    """
+    out = [0.0] * len(groups)
+    live = [i for i, (u, _, _) in enumerate(groups) if len(u)]
+    if not live:
+        return out
+    if not np.all(np.isfinite(fit.cov)):
+        for i in live:
+            out[i] = float("inf")
+        return out
+    cat = [np.concatenate([np.asarray(groups[i][j], np.float64) for i in live]) for j in range(3)]
+    bounds = np.cumsum([0] + [len(groups[i][0]) for i in live])
+    m = _Model(*cat, fit.principal_uv, fit.camera_mm)
+
+    xs = np.repeat(fit.params[None, :], 8, axis=0)  # the parameters, then each one stepped
+    xs[np.arange(1, 8), np.arange(7)] += _STEPS
+    dv = m.flows(xs)[..., 1]  # (8, N): the 8 evaluations of prediction_sd at once
+    mean = np.stack([dv[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])], axis=1)  # (8, groups)
+    g = ((mean[1:] - mean[0]) / _STEPS[:, None]).T  # (groups, 7)
+    for j, i in enumerate(live):
+        out[i] = float(np.sqrt(max(g[j] @ fit.cov @ g[j], 0.0)))
+    return out

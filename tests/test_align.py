@@ -36,3 +36,71 @@ def test_reduce_then_expand_recovers_a_smooth_field():
     field = np.stack([0.02 * x + 0.01 * y, -0.03 * y + 1.0], axis=-1)
     back = expand_flow(reduce_half(field) / 2, (rows, cols))
     np.testing.assert_allclose(back[2:-2, 2:-2], field[2:-2, 2:-2], atol=1e-4)
+
+
+def test_expand_flow_equals_the_pixel_centre_warp():
+    """The 2x enlargement (cv2.resize) gives the values of the explicit pixel-centre warp
+    (full px x -> half px (x - 0.5) / 2), odd target sizes included."""
+    import cv2
+
+    rng = np.random.default_rng(3)
+    for rows, cols in ((40, 50), (41, 50), (40, 51)):
+        half = rng.normal(0, 2, ((rows + 1) // 2, (cols + 1) // 2, 2)).astype(np.float32)
+        m = np.array([[0.5, 0.0, -0.25], [0.0, 0.5, -0.25]])
+        ref = 2 * cv2.warpAffine(half, m, (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                                 borderMode=cv2.BORDER_REPLICATE)
+        got = expand_flow(half, (rows, cols))
+        assert got.shape == (rows, cols, 2) and got.flags.c_contiguous
+        np.testing.assert_allclose(got, ref, atol=1e-5)
+
+
+def test_nonzero_rc_is_np_nonzero():
+    from facemetrics.align import nonzero_rc
+
+    rng = np.random.default_rng(4)
+    mask = rng.random((37, 53)) < 0.2
+    for m in (mask, mask[::3, ::3], np.zeros((5, 6), bool)):
+        r, c = nonzero_rc(m)
+        r0, c0 = np.nonzero(m)
+        np.testing.assert_array_equal(r, r0)
+        np.testing.assert_array_equal(c, c0)
+
+
+def test_robust_similarity_recovers_a_similarity_and_ignores_outliers():
+    from facemetrics.align import apply, fit_similarity, robust_similarity
+
+    rng = np.random.default_rng(5)
+    src = rng.uniform(0, 200, (400, 2))
+    ang, s = np.radians(2.0), 1.03
+    true = np.array([[s * np.cos(ang), -s * np.sin(ang), 4.0], [s * np.sin(ang), s * np.cos(ang), -2.5]])
+    dst = apply(true, src) + rng.normal(0, 0.05, src.shape)
+    dst[:40] += rng.uniform(5, 20, (40, 2))  # 10 % gross outliers
+    m, r = robust_similarity(src, dst)
+    np.testing.assert_allclose(m[:, :2], true[:, :2], atol=2e-3)
+    np.testing.assert_allclose(m[:, 2], true[:, 2], atol=0.05)
+    assert r.shape == (400,) and np.median(r[40:]) < 0.1 and r[:40].min() > 3
+    # the same iterations as the plain formulation (fit_similarity on (N, 2) arrays)
+    w = np.ones(len(src))
+    ref = fit_similarity(src, dst, w)
+    for _ in range(8):
+        rr = np.linalg.norm(dst - apply(ref, src), axis=1)
+        z = rr / (4.685 * max(1.4826 * float(np.median(rr)), 1e-3))
+        w = np.where(z < 1, (1 - z * z) ** 2, 0.0)
+        ref = fit_similarity(src, dst, w)
+    np.testing.assert_allclose(m, ref, rtol=0, atol=1e-9)
+    # without outliers and with unit weights, the first fit is the least-squares similarity
+    clean = apply(true, src)
+    np.testing.assert_allclose(robust_similarity(src, clean)[0], fit_similarity(src, clean), atol=1e-9)
+
+
+def test_identical_photos_give_exactly_zero_flow(sample_analysis):
+    """Both photos' grid images are cropped alike in every pass (issue 12's boxes), so a photo
+    registered onto itself moves nowhere."""
+    from facemetrics import align as al
+
+    a = sample_analysis
+    grid = al.make_grid(a.points, a.frame)
+    pts_g = grid.from_px(a.points[:, :2])
+    reg = al.register(a.photo.rgb, a.photo.rgb, grid, pts_g, np.array([[1.0, 0, 0], [0, 1.0, 0]]))
+    assert np.abs(reg.flow).max() < 1e-9
+    np.testing.assert_array_equal(reg.before_grid, reg.after_grid)

@@ -274,3 +274,56 @@ def test_manifest_semicolons_latin1_dot_prefix_unknown_and_identical_duplicates(
     res = run_batch(f, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
     gone = res.photos.set_index("photo").loc["gone.jpg"]
     assert gone["status"] == "unreadable" and "listed in manifest row 4" in gone["excluded"]
+
+
+def test_pool_of_two_is_this_process_and_one_worker_process():
+    """``workers=2`` starts one extra process; this process runs tasks too (issue 12: the start-up
+    of a worker process costs more CPU than a small batch)."""
+    import os
+
+    from facemetrics.batch.workers import _Pool
+
+    pool = _Pool(2)
+    pids: dict[int, int] = {}
+    try:
+        pool.start()
+        pool.ready[0].result(timeout=120)  # the worker process has started
+        pool.run([(os.getpid, ())] * 12, lambda i, pid: pids.__setitem__(i, pid))
+        n_processes = len(pool.ex._processes)
+    finally:
+        pool.close()
+    assert sorted(pids) == list(range(12))
+    assert n_processes == 1
+    others = set(pids.values()) - {os.getpid()}
+    assert os.getpid() in pids.values() and len(others) == 1, pids
+
+
+def test_a_worker_imports_neither_pandas_nor_the_time_series_code():
+    """What a batch worker imports to measure photos (its start-up cost): no pandas, no SciPy optimisers."""
+    import subprocess
+    import sys
+
+    code = ("import sys, facemetrics.batch.workers, facemetrics.analyze\n"
+            "print(sorted(m for m in ('pandas', 'scipy.optimize', 'facemetrics.decay', 'facemetrics.compare',"
+            " 'matplotlib') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_no_task_waits_for_a_worker_process_that_is_still_starting():
+    """Until a worker process has started, every task runs in this process (none is queued behind
+    the start-up)."""
+    import os
+    from concurrent.futures import Future
+
+    from facemetrics.batch.workers import _Pool
+
+    class NoSubmit:
+        def submit(self, *a, **k):
+            raise AssertionError("a task was sent to a worker process that had not started")
+
+    pool = _Pool(2)
+    pool.ex, pool.ready = NoSubmit(), [Future()]  # a worker process still starting
+    pids: dict[int, int] = {}
+    pool.run([(os.getpid, ())] * 5, lambda i, pid: pids.__setitem__(i, pid))
+    assert pids == {i: os.getpid() for i in range(5)}

@@ -347,3 +347,23 @@ def test_noise_floors_from_nuisances_is_the_default_floor_rule():
     # 1.25 x the largest |change| (sides pooled), rounded up to two significant digits
     assert floors == {("jawline_lift_mm", "side"): pytest.approx(0.063),
                       ("jawline_lift_mm", "mean"): pytest.approx(0.013)}
+
+
+def test_match_tones_maps_each_channel_through_the_histogram_match():
+    """An image that is a monotone remap of the reference is mapped back onto it (inside the mask)."""
+    from facemetrics.compare import match_tones
+
+    rng = np.random.default_rng(9)
+    ref = rng.integers(20, 236, (60, 80, 3)).astype(np.uint8)
+    img = np.clip(np.round(255 * (ref / 255.0) ** 1.3 * 0.9 + 5), 0, 255).astype(np.uint8)
+    mask = np.zeros((60, 80), bool)
+    mask[5:55, 5:75] = True
+    out = match_tones(img, ref, mask)
+    assert out.dtype == np.uint8 and out.shape == img.shape
+    assert np.abs(out[mask].astype(int) - ref[mask].astype(int)).mean() < 1.0
+    # each output level is a function of the input level, per channel (a lookup table)
+    for c in range(3):
+        lut = {}
+        for i, o in zip(img[..., c].ravel(), out[..., c].ravel()):
+            assert lut.setdefault(int(i), int(o)) == int(o)
+    assert match_tones(img, ref, np.zeros_like(mask)) is img  # too few pixels: unchanged

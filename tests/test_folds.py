@@ -3,8 +3,8 @@ contour (facemetrics.jaw) on small synthetic images: the depth index rises
 strictly with a valley's darkness and width on the line and beside it, ignores
 brightness scaling and shading gradients, swaps sides when mirrored, and the
 found line follows a valley smoothly; the jaw contour refined on the image finds
-a known jaw-to-neck edge, falls back to the oval + 2 mm where there is none, and
-swaps sides when mirrored."""
+a known jaw-to-neck edge, falls back to the oval + 2 mm where there is none or
+where two edges compete, and swaps sides when mirrored."""
 
 from __future__ import annotations
 
@@ -163,6 +163,17 @@ def test_line_px_scores_the_given_line(base):
     assert on.contrast_pct > 10 > away.contrast_pct
 
 
+def test_score_fold_line_equals_fold_metrics_on_a_given_line(base):
+    """The comparison's light scorer gives exactly fold_metrics(line_px=)'s numbers, both sides."""
+    img, pts, f, found = base
+    for side in ("right", "left"):
+        line = _offset(found[side].line_px, 1.0)
+        fold = img * _valley(_distance_mm(line), 0.1, 2.0)
+        full = fold_metrics(fold, pts, f, side, line_px=line)
+        assert folds.score_fold_line(fold, pts, f, side, line) == (
+            full.depth_index, full.contrast_pct, full.length_mm)
+
+
 def test_parameters_are_physical():
     assert folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM + 3.0 <= folds.SKIN_LATERAL_MM[0]
     assert -folds.SKIN_MEDIAL_MM[1] >= folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM
@@ -300,3 +311,71 @@ def test_refined_jaw_contour_swaps_sides_when_mirrored():
     b_back[:, 0] = JAW_W - 1 - b_back[:, 0]
     assert len(a) == len(b)
     np.testing.assert_allclose(b_back, a, atol=0.25 / JAW_MM)  # within 0.25 mm
+
+
+
+def _steps_image(insets_mm: tuple[float, ...]) -> np.ndarray:
+    """Equal luminance steps (200 -> ... -> 100) on ellipses ``insets_mm`` inside the true
+    jaw edge (0 = the edge itself; e.g. a rival stubble boundary or the top of a shadow
+    band further in).  Float (H, W)."""
+    from scipy import ndimage
+
+    f = _jaw_frame()
+    yy, xx = np.mgrid[0:JAW_H, 0:JAW_W]
+    uv = f.to_mm(np.stack([xx, yy], axis=-1).astype(float))
+    img = np.full((JAW_H, JAW_W), 100.0)
+    for k, inset in enumerate(sorted(insets_mm, reverse=True)):  # innermost is brightest
+        inside = ((uv[..., 0] / (JAW_A - inset)) ** 2 + ((uv[..., 1] - JAW_CV) / (JAW_B - inset)) ** 2 <= 1.0) \
+            | (uv[..., 1] < JAW_CV)
+        img += np.where(inside, 100.0 / len(insets_mm), 0.0)
+    img = ndimage.gaussian_filter(img, 0.4 / JAW_MM)
+    rng = np.random.default_rng(3)
+    return img + 2.0 * ndimage.gaussian_filter(rng.normal(size=img.shape), 1.5)
+
+
+def _dense_oval(pts: np.ndarray, f: Frame) -> np.ndarray:
+    """The synthetic oval (levelled mm) resampled 8 x denser, as refine_jaw_edge takes it."""
+    oval = f.to_mm(jaw_metrics(pts, f).oval_px)
+    return np.vstack([np.linspace(oval[i], oval[i + 1], 8, endpoint=False) for i in range(len(oval) - 1)])
+
+
+def _signed_offset(edge: np.ndarray, dense: np.ndarray, centre: np.ndarray) -> np.ndarray:
+    """Offset (mm, outward positive) of each refined point from its oval point."""
+    d = edge - dense
+    return np.linalg.norm(d, axis=1) * np.sign(np.sum(d * (dense - centre), axis=1))
+
+
+def test_edge_uniqueness_confidence_falls_back_where_two_edges_compete():
+    """The edge-uniqueness confidence (JAW_RIVAL_GAP_MM, docs/accuracy.md "Jaw contour").
+    Two equal edges 5 mm apart (a stubble boundary or the top of the shadow band inside
+    the jaw edge): without it (the second round) one is taken; with it the weight drops
+    to 0 and the contour is the oval + 2 mm.  One clear edge: weight 1, found."""
+    pts, f = _jaw_points(), _jaw_frame()
+    dense, centre = _dense_oval(pts, f), np.array([0.0, JAW_CV])
+    mid = slice(len(dense) // 4, 3 * len(dense) // 4)  # away from the chain's ends
+    span = (0, len(dense) - 1)
+    two = _steps_image((0.0, 5.0))
+    _, w_off = refine_jaw_edge(two, dense, centre, f, span, rival_gap_mm=None)
+    edge, w = refine_jaw_edge(two, dense, centre, f, span)
+    assert np.all(w_off[mid] > 0.9), w_off[mid].min()
+    assert np.all(w[mid] < 0.05), w[mid].max()
+    np.testing.assert_allclose(_signed_offset(edge, dense, centre)[mid], JAW_EDGE_OFFSET_MM, atol=0.05)
+    one = _steps_image((0.0,))
+    edge1, w1 = refine_jaw_edge(one, dense, centre, f, span)
+    assert np.all(w1[mid] > 0.9), w1[mid].min()
+    assert np.median(np.abs(_signed_offset(edge1, dense, centre)[mid] - JAW_INSET_MM)) < 0.4
+
+
+def test_inward_prior_keeps_the_contour_outside_the_oval_plus_offset():
+    """refine_jaw_edge(prior_inward_per_mm=) (off by default): a step 1 mm inside the oval
+    (3 mm inside the oval + 2 mm) is taken by the shipped symmetric prior, not under a
+    steep inward prior."""
+    pts, f = _jaw_points(), _jaw_frame()
+    dense, centre = _dense_oval(pts, f), np.array([0.0, JAW_CV])
+    mid = slice(len(dense) // 4, 3 * len(dense) // 4)
+    img = _steps_image((JAW_INSET_MM + 1.0,))
+    edge, _ = refine_jaw_edge(img, dense, centre, f, (0, len(dense) - 1))
+    edge_in, _ = refine_jaw_edge(img, dense, centre, f, (0, len(dense) - 1), prior_inward_per_mm=100.0)
+    off, off_in = _signed_offset(edge, dense, centre)[mid], _signed_offset(edge_in, dense, centre)[mid]
+    assert abs(np.median(off) + 1.0) < 0.4, np.median(off)
+    assert off_in.min() >= JAW_EDGE_OFFSET_MM - 0.3, off_in.min()

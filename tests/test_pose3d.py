@@ -249,3 +249,37 @@ def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     # whole-grid flow (evaluated every 4 grid px = 1 mm, interpolated) vs the model at every pixel
     assert np.abs(fit.flow_mm - flow).max() < 0.01
     assert fit.rms_after_mm < 0.005
+
+
+def _model(n=600, seed=6):
+    rng = np.random.default_rng(seed)
+    return pose3d._Model(rng.uniform(-60, 60, n), rng.uniform(-40, 80, n), rng.uniform(0, 50, n), (3.0, 40.0),
+                         450.0)
+
+
+@pytest.mark.parametrize("x", [np.zeros(7), np.array([2.0, -1.2, -30.0, 0.02, 0.4, 0.3, -0.5])])
+def test_analytic_jacobian_matches_central_differences(x):
+    from scipy.optimize._numdiff import approx_derivative
+
+    m = _model()
+    ref = approx_derivative(lambda p: m.flow(p).ravel(), x, method="3-point")
+    got = m.jacobian(x)
+    assert got.shape == (2 * 600, 7)
+    np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-9 * np.abs(ref).max())
+
+
+def test_stacked_model_evaluations_equal_single_ones():
+    m = _model()
+    xs = np.array([np.zeros(7), [1.0, -2.0, 15.0, -0.01, 0.5, 0.1, 0.2]])
+    np.testing.assert_array_equal(m.flows(xs), np.stack([m.flow(x) for x in xs]))
+
+
+def test_prediction_sds_equal_prediction_sd_per_group():
+    rng = np.random.default_rng(8)
+    fit = pose3d.PoseFit(np.array([1.2, -0.7, -3.0, 0.01, 0.3, 0.2, -0.5]), np.diag(rng.uniform(0.01, 0.1, 7)),
+                         450.0, np.array([3.0, 40.0]), np.zeros((1, 1, 2), np.float32), 0.0, 0.0, 0)
+    groups = [tuple(rng.uniform(lo, hi, n).astype(np.float32) for lo, hi in ((-60, 60), (-40, 80), (0, 50)))
+              for n in (400, 0, 123)]
+    got = pose3d.prediction_sds(fit, groups)
+    assert got == [pose3d.prediction_sd(fit, *g) for g in groups]
+    assert got[1] == 0.0 and got[0] > 0

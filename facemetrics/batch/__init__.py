@@ -92,16 +92,23 @@ Modules
 
 from __future__ import annotations
 
-from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS
-from .cache import _settings, _settings_key
+# ``discover`` (standard library only) is imported here, since its function shares the
+# submodule's name; the rest on first use (PEP 562): a worker process unpickling a task
+# from ``facemetrics.batch.workers`` then imports neither pandas nor the timeline stage.
 from .discover import (
     MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
     hours_between, parse_time,
 )
-from .runner import BatchResult, run_batch
-from .tables import change_column
-from .timeline import HEADLINE_METRICS, REGIMEN_DIR, run_timeline, timeline_report
-from .workers import _task_analyze, _worker_init, default_workers
+
+_LAZY = {
+    "BATCH_COLUMNS": "..schema", "CHANGE_COLUMNS": "..schema", "LONG_COLUMNS": "..schema",
+    "_settings": ".cache", "_settings_key": ".cache",
+    "BatchResult": ".runner", "run_batch": ".runner",
+    "change_column": ".tables", "long_rows": ".tables",
+    "HEADLINE_METRICS": ".timeline", "REGIMEN_DIR": ".timeline", "run_timeline": ".timeline",
+    "timeline_report": ".timeline",
+    "_task_analyze": ".workers", "_worker_init": ".workers", "default_workers": ".workers",
+}
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -112,6 +119,7 @@ __all__ = [
     "discover",
     "run_batch",
     "change_column",
+    "long_rows",
     # the study's photos and times (one finder, one time rule), the timeline stage
     "MANIFEST_COLUMNS", "PHOTO_SUFFIXES", "TREATED_AT_FILE", "ManifestError", "find_study_photos",
     "hours_between", "parse_time", "HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report",
@@ -119,3 +127,17 @@ __all__ = [
     # for facemetrics.store (the same cache keys and rows) and bench/bench_batch.py (a worker's start-up)
     "_settings", "_settings_key", "_task_analyze", "_worker_init",
 ]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))

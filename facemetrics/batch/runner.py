@@ -7,17 +7,20 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
 from ..export import rows_frame, write_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover
-from .tables import _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column
+from .tables import (
+    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
+)
 from .workers import _Pool, _task_analyze, _task_compare, _task_session, default_workers
+
+if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
+    import pandas as pd
 
 
 class _Progress:
@@ -103,7 +106,8 @@ def run_batch(
     manifest : str or path-like, optional
         Manifest CSV; default: the folder convention (module docstring).
     workers : int, optional
-        Worker processes (default ``min(2, CPU count)``; 1 = in this process).
+        Processes measuring photos, this one included: ``workers - 1`` worker processes are
+        started (default ``min(2, CPU count)``; 1 = this process only).
     mm_per_px, ipd_mm : float, optional
         Known scale / inter-pupillary distance (mm), passed to every analysis.
     fast : bool
@@ -306,18 +310,12 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
     photos_df = rows_frame([{k: v for k, v in r.items() if k != "_path"} for r in photo_rows],
                            list(PHOTO_COLUMNS) + BATCH_COLUMNS)
-    long_rows = []
-    for row in change_rows:
-        for m in row["_rows"]:
-            long_rows.append({
-                "subject": row["subject"], "treatment": row["treatment"],
-                "hours_since_treatment": row["hours_since_treatment"], "metric": m.get("metric"),
-                "side": m.get("side"), "value": m.get("change"), "unit": m.get("unit") or "",
-                "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"), "photo": row["photo"],
-                "taken_at": row["taken_at"], "treated_at": row["treated_at"],
-            })
+    tidy = [m for row in change_rows
+            for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
+                               hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],
+                               taken_at=row["taken_at"], treated_at=row["treated_at"])]
     changes_df = rows_frame([{k: v for k, v in r.items() if k != "_rows"} for r in change_rows], CHANGE_COLUMNS)
-    long_df = rows_frame(long_rows, LONG_COLUMNS)
+    long_df = rows_frame(tidy, LONG_COLUMNS)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_csv(photos_df, out_dir / "photos.csv")
     if compare:

@@ -1,5 +1,5 @@
 """From measured rows to the study's tables: metadata and roles per photo, the one pairing rule
-(which photos are compared with which), and the wide change columns.
+(which photos are compared with which), the wide change columns and the long (tidy) rows.
 """
 
 from __future__ import annotations
@@ -8,14 +8,44 @@ import hashlib
 import json
 from pathlib import Path
 
-from ..schema import side_column
+from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 
 
+def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hours_since_treatment: float | None,
+              photo: str = "", taken_at: str | None = None, treated_at: str | None = None) -> list[dict]:
+    """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
+    Parameters
+    ----------
+    comparison_rows : list of dict
+        ``Comparison.to_frame().to_dict("records")``: one row per metric and
+        side, with ``metric``, ``side``, ``change``, ``unit``, ``noise_floor``
+        and ``verdict``.
+    subject, treatment : str
+    hours_since_treatment : float or None
+        Of the after photo [h].
+    photo, taken_at, treated_at : str, optional
+        Provenance of the after photo.
 
-
-
+    Returns
+    -------
+    list of dict
+        Keys :data:`facemetrics.schema.LONG_COLUMNS`, in that order (``value``
+        is the comparison's ``change``); the input of
+        :func:`facemetrics.decay.analyze_series`.  The batch's ``long.csv`` and
+        the app's timeline are built by this one function.
+    """
+    out = []
+    for m in comparison_rows:
+        row = {
+            "subject": subject, "treatment": treatment, "hours_since_treatment": hours_since_treatment,
+            "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
+            "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
+            "photo": photo, "taken_at": taken_at, "treated_at": treated_at,
+        }
+        out.append({c: row[c] for c in LONG_COLUMNS})
+    return out
 
 
 def change_column(metric: str, side: str) -> str:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import sys
+import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
@@ -24,6 +26,7 @@ from .tables import _compare_cache_file, _comparison_jobs, _sort_key, _table_row
 _WORKER_ANALYSES: "OrderedDict[tuple, object]" = OrderedDict()
 
 
+#: analyses (PhotoAnalysis) a worker keeps for its in-process comparisons: a memory bound (docs/thresholds.md)
 _WORKER_KEEP = 12
 
 
@@ -171,13 +174,17 @@ def _executor(workers: int):
 
 
 class _Pool:
-    """Worker processes started on first use and shared by both stages (``workers=1``: in-process).
+    """``workers`` processes in all, this one included (``workers=1``: only this one).
 
-    Until every worker has started (spawning a process and loading Face Mesh takes
-    seconds), this process runs tasks itself: a small batch is then done in about
-    the time of one process, and a large one loses no time to the start-up
-    (``bench/bench_batch.py``).  Results do not depend on which process ran a task
-    (``tests/test_batch.py`` compares 1 and 2 workers byte for byte).
+    This process is always one of the workers: it takes the next task whenever it is
+    free, and a worker process is handed its next task the moment it returns one.
+    Tasks go to a worker process only once it has started (imported the package and
+    loaded Face Mesh, about a second of CPU), so none waits behind a start-up while
+    this process could run it.  A batch on ``workers=N`` starts only N - 1 extra
+    processes, a small batch is done in about the time of one process, and the
+    start-up is hidden behind this process's own work (``bench/bench_batch.py``).
+    Results do not depend on which process ran a task (``tests/test_batch.py``
+    compares 1 and 2 workers byte for byte).
     """
 
     def __init__(self, workers: int):
@@ -186,11 +193,12 @@ class _Pool:
     def start(self) -> None:
         """Start the worker processes now (they load Face Mesh while the caller hashes files)."""
         if self.workers > 1 and self.ex is None:
-            self.ex = _executor(self.workers)
-            self.ready = [self.ex.submit(_ready) for _ in range(self.workers)]
+            self.ex = _executor(self.workers - 1)
+            self.ready = [self.ex.submit(_ready) for _ in range(self.workers - 1)]
 
-    def _all_started(self) -> bool:
-        return all(f.done() for f in self.ready)
+    def _started(self) -> int:
+        """How many worker processes have started (have run their start-up task)."""
+        return sum(f.done() for f in self.ready)
 
     def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
         """Run ``fn(*args)`` tasks; call ``on_done(i, result)`` as each finishes."""
@@ -201,21 +209,72 @@ class _Pool:
                 on_done(i, fn(*args))
             return
         self.start()
-        nxt, in_flight = 0, {}
-        while nxt < len(tasks) or in_flight:
-            # keep every worker busy and one task queued; the rest wait here
-            while nxt < len(tasks) and len(in_flight) < self.workers + 1:
-                fn, args = tasks[nxt]
-                in_flight[self.ex.submit(fn, *args)] = nxt
-                nxt += 1
-            for fut in [f for f in in_flight if f.done()]:
-                on_done(in_flight.pop(fut), fut.result())
-            if nxt < len(tasks) and not self._all_started():
-                fn, args = tasks[nxt]  # a worker is still starting: work here meanwhile
-                nxt += 1
-                on_done(nxt - 1, fn(*args))
-            elif in_flight:
-                wait(list(in_flight), return_when=FIRST_COMPLETED)
+        import cv2
+
+        threads = cv2.getNumThreads()
+        cv2.setNumThreads(1)  # like the worker processes: the cores are taken (restored below)
+        try:
+            self._run_shared(tasks, on_done)
+        finally:
+            cv2.setNumThreads(threads)
+
+    def _run_shared(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
+        """Share ``tasks`` between this process and the worker processes that have started.
+
+        A worker process gets its first task(s) when it has started, and its next one the
+        moment a task of its comes back (a callback on the executor's thread), so it never
+        waits for this process to finish a task of its own; this process takes the next
+        task in between.  Each worker process holds two tasks (one running, one queued)
+        when there are many, one when there are few, so that a long task (a session) is
+        not left queued behind another while this process idles.
+        """
+        lock, nxt, results = threading.Lock(), [0], queue.SimpleQueue()
+        depth = 2 if len(tasks) >= 8 * self.workers else 1
+
+        def take() -> int | None:
+            with lock:
+                if nxt[0] >= len(tasks):
+                    return None
+                nxt[0] += 1
+                return nxt[0] - 1
+
+        def feed(_=None) -> None:  # called on the executor's thread, or here
+            i = take()
+            if i is None:
+                return
+            fn, args = tasks[i]
+            try:
+                fut = self.ex.submit(fn, *args)
+            except Exception as exc:  # noqa: BLE001 - a broken pool: raised in this process below
+                results.put((i, exc, None))
+                return
+            fut.add_done_callback(lambda f, i=i: (results.put((i, None, f)), feed()))
+
+        for f in self.ready:
+            for _ in range(depth):
+                f.add_done_callback(feed)
+        n_done = 0
+        while n_done < len(tasks):
+            while True:  # what the worker processes have finished
+                try:
+                    i, exc, fut = results.get_nowait()
+                except queue.Empty:
+                    break
+                if exc is not None:
+                    raise exc
+                on_done(i, fut.result())
+                n_done += 1
+            i = take()
+            if i is not None:  # this process takes the next task itself
+                fn, args = tasks[i]
+                on_done(i, fn(*args))
+                n_done += 1
+            elif n_done < len(tasks):
+                i, exc, fut = results.get()  # the rest is with the worker processes
+                if exc is not None:
+                    raise exc
+                on_done(i, fut.result())
+                n_done += 1
 
     def close(self, ok: bool = True) -> None:
         """Stop the workers.  After a finished run (``ok``) they are idle and every result is
@@ -242,5 +301,5 @@ class _Pool:
 
 
 def default_workers() -> int:
-    """min(2, CPU count): the default number of worker processes."""
+    """min(2, CPU count): the default number of processes measuring photos (this one included)."""
     return max(1, min(2, os.cpu_count() or 1))

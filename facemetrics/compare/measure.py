@@ -13,7 +13,7 @@ from scipy import ndimage
 from .. import align as al
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..folds import fold_metrics
+from ..folds import fold_metrics, score_fold_line
 from ..geometry import (
     INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS,
     RIGID_UPPER, Frame,
@@ -59,20 +59,23 @@ def match_tones(image: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> n
     -------
     ndarray, shape (H, W, 3), uint8
     """
-    if mask.sum() < 100:
+    if np.count_nonzero(mask) < 100:
         return image
-    out = np.empty_like(image)
     levels = np.arange(256, dtype=np.float64)
+    m8 = mask.astype(np.uint8)
+    image, reference = np.ascontiguousarray(image), np.ascontiguousarray(reference)
+    luts = np.empty((1, 256, 3), np.uint8)
     for c in range(3):
         # each level's mid-step rank in the image -> the reference level at that rank
-        counts = np.bincount(image[..., c][mask], minlength=256).astype(np.float64)
-        ref = np.bincount(reference[..., c][mask], minlength=256).astype(np.float64)
+        # (cv2.calcHist: the same integer counts as np.bincount over the mask, without the gather)
+        counts = cv2.calcHist([image], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
+        ref = cv2.calcHist([reference], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
         rank = (np.cumsum(counts) - 0.5 * counts) / counts.sum()
         ref_rank = (np.cumsum(ref) - 0.5 * ref) / ref.sum()
         used = ref > 0
         lut = np.interp(rank, ref_rank[used], levels[used])
-        out[..., c] = np.clip(np.round(lut), 0, 255).astype(np.uint8)[image[..., c]]
-    return out
+        luts[0, :, c] = np.clip(np.round(lut), 0, 255).astype(np.uint8)
+    return cv2.LUT(image, luts)
 
 
 def _landmark_similarity(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.ndarray, float]:
@@ -150,23 +153,34 @@ def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
 POSE_REMOVAL_PASSES = 2
 
 
-def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float) -> np.ndarray:
+def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float,
+                 box: tuple[int, int, int, int] | None = None) -> np.ndarray:
     """The flow minus the pose change's displacement, taken where the skin *is* in the after state.
 
     A lift moves the skin first; the head's motion then carries it from its new place, whose depth
     (and so parallax) differs near the jaw's edge.  So the pose displacement is sampled at ``p +
     f(p)`` with ``f`` the corrected flow itself (fixed-point iteration, :data:`POSE_REMOVAL_PASSES`),
-    not at ``p``.  Arrays ``(rows, cols, 2)``, ``(du, dv)`` mm on the grid.
+    not at ``p``.  Arrays ``(rows, cols, 2)``, ``(du, dv)`` mm on the grid.  With ``box`` ``(c0, r0,
+    c1, r1)`` (grid px, ends exclusive) the iteration runs inside the box only (the same values
+    there); outside it the result is ``observed - pose``.
     """
     rows, cols = observed_mm.shape[:2]
-    gx, gy = np.meshgrid(np.arange(cols, dtype=np.float32), np.arange(rows, dtype=np.float32))
+    c0, r0, c1, r1 = (0, 0, cols, rows) if box is None else box
+    gx = np.arange(c0, c1, dtype=np.float32)[None, :]
+    gy = np.arange(r0, r1, dtype=np.float32)[:, None]
     pose = np.ascontiguousarray(pose_mm, dtype=np.float32)
-    flow = observed_mm - pose
+    observed = np.ascontiguousarray(observed_mm, dtype=np.float32)
+    out = observed - pose
+    obs_box = np.ascontiguousarray(observed[r0:r1, c0:c1])
+    flow = np.ascontiguousarray(out[r0:r1, c0:c1])
+    r = np.float32(res_mm)
     for _ in range(POSE_REMOVAL_PASSES):
-        mx = gx + flow[..., 0] / np.float32(res_mm)
-        my = gy + flow[..., 1] / np.float32(res_mm)
-        flow = observed_mm - cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return flow.astype(np.float32)
+        fx, fy = cv2.split(flow)  # contiguous channels: the map arithmetic runs on plain arrays
+        mx = np.add(np.divide(fx, r, out=fx), gx, out=fx)  # absolute grid coordinates: the whole
+        my = np.add(np.divide(fy, r, out=fy), gy, out=fy)  # pose field is sampled, as without a box
+        flow = cv2.subtract(obs_box, cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    out[r0:r1, c0:c1] = flow
+    return out
 
 
 def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
@@ -201,29 +215,45 @@ def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[di
     return lm_lifts, values
 
 
-def _fold_changes(reg: al.Registration, pts_g: np.ndarray, grid: al.Grid, face: np.ndarray) -> dict:
+#: take the before photo's fold lines from its analysis (carried onto the grid) instead of
+#: searching them again on the before grid image
+REUSE_ANALYSIS_FOLD_LINES = True
+
+
+def _before_fold_lines(a: PhotoAnalysis | None, reg: al.Registration, pts_g: np.ndarray, grid: al.Grid,
+                       gframe: Frame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The before photo's fold line and search band per side, grid ``(col, row)``."""
+    found = [a.nlf_right, a.nlf_left] if a is not None else [None, None]
+    if REUSE_ANALYSIS_FOLD_LINES and all(f is not None for f in found):
+        return [(grid.from_px(f.line_px), grid.from_px(f.region_px)) for f in found]
+    out = []
+    for side in _RL:
+        f = fold_metrics(reg.before_grid, pts_g, gframe, side)
+        out.append((f.line_px, f.region_px))
+    return out
+
+
+def _fold_changes(reg: al.Registration, pts_g: np.ndarray, grid: al.Grid, face: np.ndarray,
+                  a: PhotoAnalysis | None = None) -> dict:
     """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's."""
     values = {}
     gframe = Frame(grid.from_uv(np.zeros(2)), np.array([1.0, 0.0]), np.array([0.0, 1.0]), grid.res_mm)
-    folds_b = [fold_metrics(reg.before_grid, pts_g, gframe, side) for side in _RL]
+    folds_b = _before_fold_lines(a, reg, pts_g, grid, gframe)
     skin = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
-    for fm in folds_b:
-        skin &= ~_fill(grid.shape, fm.region_px)
+    for _, region in folds_b:
+        skin &= ~_fill(grid.shape, region)
     matched = match_tones(reg.after_grid, reg.before_grid, skin)
     moved = pts_g + np.stack([ndimage.map_coordinates(reg.flow[..., k], [pts_g[:, 1], pts_g[:, 0]], order=1,
                                                       mode="nearest") for k in range(2)], axis=1)
-    for side, found in zip(_RL, folds_b):
+    for side, (line, _) in zip(_RL, folds_b):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
-        line = found.line_px
         carried = line + np.stack([ndimage.map_coordinates(reg.flow[..., k], [line[:, 1], line[:, 0]], order=1,
                                                            mode="nearest") for k in range(2)], axis=1)
-        fa = fold_metrics(reg.before_grid, pts_g, gframe, side, line_px=line)
-        fb = fold_metrics(matched, moved, gframe, side, line_px=carried)
-        for metric, attr in (("nlf_depth", "depth_index"), ("nlf_contrast_pct", "contrast_pct"),
-                             ("nlf_length_mm", "length_mm")):
-            x, y = float(getattr(fa, attr)), float(getattr(fb, attr))
+        fa = score_fold_line(reg.before_grid, pts_g, gframe, side, line)
+        fb = score_fold_line(matched, moved, gframe, side, carried)
+        for metric, x, y in zip(("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"), fa, fb):
             values[(metric, side)] = (x, y, y - x)
     return values
 
@@ -253,7 +283,11 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     uv_a = frame.to_mm(a.points[:, :2])
     depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
     pose = _fit_pose(a, grid, reg.rigid, observed_mm, depth, pts_g)
-    flow_mm = _remove_pose(observed_mm, pose.flow_mm, res)
+    # the pose removal's fixed point on the face's box (every measurement lies inside the face)
+    hull = cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0]
+    lo = np.clip(np.floor(hull.min(0)).astype(int) - 2, 0, None)
+    hi = np.minimum(np.ceil(hull.max(0)).astype(int) + 3, (grid.shape[1], grid.shape[0]))
+    flow_mm = _remove_pose(observed_mm, pose.flow_mm, res, (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])))
 
     # dense-flow lifts
     lift_map = -flow_mm[..., 1]
@@ -267,7 +301,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     uv_b = frame.to_mm(al.apply(after_to_before, b.points[:, :2])) - _at(pose.flow_mm, grid.from_uv(uv_a))
     b_in_a = frame.to_px(uv_b)
     lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
-    values.update(_fold_changes(reg, pts_g, grid, face))
+    values.update(_fold_changes(reg, pts_g, grid, face, a))
 
     # per-photo jaw metrics, the after landmarks in the before photo's frame
     jb = _jaw_values(a.jaw)
