@@ -42,9 +42,11 @@ import facemetrics as fm
 from facemetrics import decay as fm_decay
 from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
-from facemetrics.batch import hours_between
+from facemetrics import study as fm_study
+from facemetrics.batch import hours_between, long_rows
 from facemetrics.export import rows_frame
 from facemetrics.overlay import photo_overlay
+from facemetrics.schema import LONG_COLUMNS
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -52,8 +54,6 @@ EXAMPLE_PAIR = (SAMPLES / "astronaut_before.jpg", SAMPLES / "astronaut_after.jpg
 
 #: accepted upload types (file name suffixes)
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
-#: headline metric of the comparison table
-HEADLINE_METRIC = "jawline_lift_mm"
 ROLES = ["before", "after", "ignore"]
 
 st.set_page_config(page_title="facemetrics: did the device change the face?", page_icon=":straight_ruler:",
@@ -163,7 +163,7 @@ def example_files() -> list[tuple[str, bytes]]:
 @st.cache_data(show_spinner=False)
 def example_series() -> pd.DataFrame:
     """The bundled example's simulated microcurrent-vs-RF series (tidy changes table)."""
-    return simulated_series(EXAMPLE_PAIR[0].read_bytes())
+    return fm_study.example_series(EXAMPLE_PAIR[0])
 
 
 # --------------------------------------------------------------------------
@@ -181,47 +181,6 @@ def png_bytes(rgb: np.ndarray, compress_level: int = 6) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "PNG", compress_level=compress_level)
     return buf.getvalue()
-
-
-def long_rows(frame: pd.DataFrame, *, subject: str, treatment: str, hours: float) -> pd.DataFrame:
-    """A comparison table -> rows of the tidy changes table that :func:`analyze_series` reads."""
-    out = frame.rename(columns={"change": "value"})[["metric", "side", "unit", "value", "noise_floor"]].copy()
-    out.insert(0, "hours_since_treatment", float(hours))
-    out.insert(0, "treatment", treatment)
-    out.insert(0, "subject", subject)
-    return out
-
-
-def simulated_series(before_bytes: bytes) -> pd.DataFrame:
-    """Compare the sample photo with copies lifted as :data:`facemetrics.study.DEFAULT_DESIGN` says.
-
-    One simulated subject per treatment (microcurrent: 2 mm peak fading
-    with a 3 h half-life; RF: 1.5 mm that lasts): the truth of every photo is
-    :func:`facemetrics.study.design_photos`'s, each photo lifted by
-    :func:`facemetrics.simulate.lift` and compared with the unlifted photo by
-    :func:`facemetrics.compare.compare_photos` (no jitter, unlike
-    :func:`facemetrics.study.study`'s photos).
-    """
-    from facemetrics.compare import compare_photos
-    from facemetrics.study import design_photos
-
-    # at most 800 px on the long side, as facemetrics.study does (speed; the face stays ~460 px wide)
-    small = Image.open(io.BytesIO(before_bytes)).convert("RGB")
-    small.thumbnail((800, 800), Image.LANCZOS)
-    base = fm.analyze_photo(png_bytes(np.asarray(small), 1), name="example_before.png")
-    parts = []
-    for treatment, t, mm in design_photos():
-        after = fm.analyze_photo(png_bytes(lift_image(base, mm), 1), name=f"{treatment}_{t:g}h.png")
-        cmp = compare_photos(base, after)
-        parts.append(long_rows(cmp.to_frame(), subject="example", treatment=treatment, hours=t))
-    return pd.concat(parts, ignore_index=True)
-
-
-def lift_image(analysis: fm.PhotoAnalysis, mm: float) -> np.ndarray:
-    """:func:`facemetrics.simulate.lift` (the lower face moved up by ``mm``) -> RGB image."""
-    from facemetrics.simulate import lift
-
-    return lift(analysis, mm).image
 
 
 def naive(t: datetime | None) -> datetime | None:
@@ -379,42 +338,13 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     )
 
 
-def headline(frame: pd.DataFrame, messages=()) -> str:
-    """The headline of a comparison, following the gate.
-
-    ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
-    table's mean jawline row, only when the change is beyond its noise floor
-    and the expression did not change; otherwise a sentence that says why no
-    lift is claimed.  A corrected head-pose or camera-distance change is
-    named after the figure.
-    """
-    rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
-    if rows.empty:
-        return "No jawline lift could be measured."
-    r = rows.iloc[0]
-    change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
-    if not math.isfinite(change):
-        return "No jawline lift could be measured."
-    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
-    if any(m.startswith("expression differs") for m in messages):
-        return (f"not a skin change: the expression differs between the photos, so the jawline's "
-                f"{change:+.2f} {unit} is the expression, not a lift")
-    if r.get("verdict") == "within_noise":
-        return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
-    verb = "lifted" if change >= 0 else "dropped"
-    out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
-    if any(m.startswith(("head pose differs", "the camera was")) for m in messages):
-        out += ", after correcting the change of head pose and camera distance named below"
-    return out
-
-
-def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
+def comparison_view(pair: Pair, label: str) -> dict:
     """Before/after view and numbers; returns the downloads it offers."""
     key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = compare(key, pair.before, pair.after, pair.repeats)
     frame = cmp.to_frame()
-    msg = headline(frame, cmp.messages)
+    msg = fm_report.headline(frame, cmp.messages)
     if cmp.status == "refused":
         st.error("These photos cannot be compared: " + " ".join(cmp.messages))
         return {}
@@ -445,7 +375,8 @@ def comparison_view(pair: Pair, label: str) -> dict[str, bytes]:
         st.dataframe(frame, hide_index=True, width="stretch", height=420,
                      column_config={c: st.column_config.NumberColumn(format="%.2f")
                                     for c in ("before", "after", "change", "noise_floor")})
-    return {"comparison.csv": frame.to_csv(index=False).encode(), "overlay.png": png_bytes(over)}
+    # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
+    return {"comparison.csv": frame.to_csv(index=False).encode(), "overlay.png": lambda: png_bytes(over)}
 
 
 def comparison_image(key: tuple, cmp) -> np.ndarray:
@@ -464,7 +395,7 @@ def blend(cmp, mix: float) -> np.ndarray:
 
 def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
     lifts = sorted(m for m in changes["metric"].unique() if m.endswith("_lift_mm") and "landmarks" not in m)
-    default = [m for m in (HEADLINE_METRIC, "mouth_corner_lift_mm") if m in lifts]
+    default = [m for m in (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm") if m in lifts]
     metrics = st.multiselect("Metrics", sorted(changes["metric"].unique()), default=default, key="tl-metrics")
     if not metrics:
         st.info("Choose at least one metric.")
@@ -494,7 +425,8 @@ def fmt_h(r) -> str:
     return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)" if math.isfinite(lo) and math.isfinite(hi) else f"{hl:.1f} h"
 
 
-def downloads(files: dict[str, bytes]) -> None:
+def downloads(files: dict) -> None:
+    """A download button per file: ``{name: bytes or a callable returning bytes (made on click)}``."""
     if not files:
         return
     st.subheader("Downloads", anchor=False)
@@ -767,10 +699,9 @@ def main() -> None:
 
     files, duplicates = unique_uploads(files)
     analyses = analyse_all(files)
-    st.subheader("Photos", anchor=False)
-    for note in duplicates:
-        st.warning("Duplicate: " + note, icon=":material/content_copy:")
-    photo_cards(analyses)
+    # the photo cards are drawn in this place but after the comparison below: its headline is the
+    # first result a user waits for, and the thumbnails would be encoded and rendered before it
+    photos_box = st.container()
     out: dict[str, bytes] = {"photos.csv": rows_frame([a.to_row() for a in analyses]).to_csv(index=False).encode()}
     by_name = {a.name: a for a in analyses}
 
@@ -799,6 +730,11 @@ def main() -> None:
             label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
             pair = pairs[label][0]
             out.update(comparison_view(pair, label))
+    with photos_box:
+        st.subheader("Photos", anchor=False)
+        for note in duplicates:
+            st.warning("Duplicate: " + note, icon=":material/content_copy:")
+        photo_cards(analyses)
     with tabs[1]:
         if example:
             with st.spinner("Simulating the example series (first time only)..."):
@@ -811,9 +747,10 @@ def main() -> None:
                 if hours is None or not math.isfinite(float(hours)):
                     continue
                 key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
-                changes.append(long_rows(compare(key, pair.before, pair.after, pair.repeats).to_frame(),
-                                         subject="you", treatment=treatment, hours=hours))
-            changes_df = pd.concat(changes, ignore_index=True) if changes else pd.DataFrame()
+                cmp = compare(key, pair.before, pair.after, pair.repeats)
+                changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=treatment,
+                                     hours_since_treatment=float(hours), photo=pair.after.name)
+            changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
         n_times = changes_df.groupby("treatment")["hours_since_treatment"].nunique().max() if len(changes_df) else 0
         if n_times + 1 < 3:  # + the before photo at t < 0
             st.info("The timeline needs a series with three or more times: one 'before' and at least two "

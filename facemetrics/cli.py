@@ -379,10 +379,10 @@ def _add_study_parser(sub) -> None:
     r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study")
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
     r.add_argument("-o", "--output", required=True, metavar="DIR")
-    r.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    r.add_argument("--workers", type=int, default=1, help="processes measuring photos, this one included (default 1)")
     r.add_argument("--min-effect", type=float, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.33 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.65 for the fold-depth index)")
     r.add_argument("--n-boot", type=int, default=400)
     r.add_argument("--seed", type=int, default=0)
     common(r)
@@ -402,16 +402,8 @@ def _add_study_parser(sub) -> None:
     d.set_defaults(func=cmd_study_delete)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="facemetrics",
-        description="Measure jawline lift and nasolabial folds from ordinary face photos. "
-                    "All processing is local; nothing is uploaded.")
-    parser.add_argument("--version", action="version", version=f"facemetrics {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="also show MediaPipe's own log lines (TF-Lite, absl) on stderr")
-    sub = parser.add_subparsers(dest="command", required=True)
-
+def _add_analyze(sub) -> None:
+    """``analyze``: measure each photo."""
     a = sub.add_parser("analyze", help="measure each photo: one CSV row per photo",
                        description="Measure jawline, lower-face and nasolabial-fold metrics on each photo.")
     a.add_argument("photos", nargs="+", help="photo files or folders (searched recursively)")
@@ -423,6 +415,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--ipd-mm", type=float, help="the subject's known inter-pupillary distance in mm (overrides the iris)")
     a.set_defaults(func=cmd_analyze)
 
+
+def _add_batch(sub) -> None:
+    """``batch``: measure a study folder and compare with the baselines."""
     b = sub.add_parser("batch", help="measure a study folder and compare each photo with its session baseline",
                        description="Measure every photo of a study folder (recursively) and compare each "
                                    "post-treatment photo with its session's baseline. Writes photos.csv, "
@@ -431,23 +426,29 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at); "
                    "default: FOLDER/<subject>/<treatment>/ with treated_at.txt")
-    b.add_argument("--workers", type=int, help="worker processes (default: min(2, CPUs))")
+    b.add_argument("--workers", type=int, help="processes measuring photos, this one included (default: min(2, CPUs))")
     b.add_argument("--mm-per-px", type=float, help="known scale of the photos")
     b.add_argument("--ipd-mm", type=float, help="known inter-pupillary distance, mm")
     b.set_defaults(func=cmd_batch)
 
+
+def _add_timeline(sub) -> None:
+    """``timeline``: fit how each change fades."""
     t = sub.add_parser("timeline", help="fit how each change fades and test the 24 h claim",
                        description="Read DIR/long.csv from `batch`; write timeline.csv, timeline.png, report.md.")
     t.add_argument("folder", metavar="DIR", help="batch output folder")
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
     t.add_argument("--min-effect", type=float, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.33 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.65 for the fold-depth index)")
     t.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
     t.set_defaults(func=cmd_timeline)
 
+
+def _add_demo(sub) -> None:
+    """``demo``: a simulated study through batch and timeline."""
     d = sub.add_parser("demo", help="simulate a study from sample_images/ and run batch + timeline on it")
     d.add_argument("-o", "--output", required=True, metavar="DIR")
     d.add_argument("--subjects", type=int, default=3)
@@ -456,12 +457,18 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0)
     d.set_defaults(func=cmd_demo)
 
+
+def _add_validate(sub) -> None:
+    """``validate``: the report card on simulated photos."""
     v = sub.add_parser("validate", help="the measurement's report card on simulated photos with known truth")
     v.add_argument("-o", "--output", required=True, metavar="DIR")
     v.add_argument("--quick", action="store_true", help="fewer repeats (faster, wider bounds)")
     v.add_argument("--workers", type=int)
     v.set_defaults(func=cmd_validate)
 
+
+def _add_compare(sub) -> None:
+    """``compare``: a before and an after photo."""
     c = sub.add_parser("compare", help="compare a before and an after photo: lift in mm, fold change, noise floor",
                        description="Align the after photo to the before photo on the rigid upper face and measure "
                                    "how the lower face moved (mm), how the folds changed, and whether each change "
@@ -477,6 +484,23 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--ipd-mm", type=float, help="the subject's known inter-pupillary distance in mm (overrides the iris)")
     c.set_defaults(func=cmd_compare)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``facemetrics`` parser: global options, then one ``_add_<command>`` per sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="facemetrics",
+        description="Measure jawline lift and nasolabial folds from ordinary face photos. "
+                    "All processing is local; nothing is uploaded.")
+    parser.add_argument("--version", action="version", version=f"facemetrics {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="also show MediaPipe's own log lines (TF-Lite, absl) on stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _add_analyze(sub)
+    _add_batch(sub)
+    _add_timeline(sub)
+    _add_demo(sub)
+    _add_validate(sub)
+    _add_compare(sub)
     _add_study_parser(sub)
     return parser
 

@@ -70,7 +70,7 @@ IRIS_JITTER_FLOOR = 0.01
 #: Relative uncertainty (1 SD) of a user-given inter-pupillary distance (~1 mm).
 USER_IPD_SD = 0.015
 #: Jitter (1 SD) of the single-photo yaw estimate, deg; enters through the
-#: ``cos(yaw)`` foreshortening correction.
+#: ``cos(yaw)`` foreshortening correction (docs/compare.md "Comparability gate": up to 3.5 deg).
 YAW_SD_DEG = 3.0
 #: Plausible adult inter-pupillary distance, mm (ref. [2]); outside -> warning.
 IPD_RANGE_MM = (50.0, 80.0)
@@ -146,6 +146,14 @@ RIGID_UPPER = (
     70, 63, 105, 66, 107, 336, 296, 334, 293, 300,
     109, 67, 103, 338, 297, 332,
 )
+#: the rigid points above the nose (forehead, brows, eye corners): the hull of the
+#: alignment's upper mask (``align.rigid_mask``)
+RIGID_ABOVE_NOSE = tuple(i for i in RIGID_UPPER if i not in (6, 197, 195, 5, 4))
+#: Face Mesh eye contours (subject's right eye, left eye), cut out of the rigid mask
+RIGHT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 159, 160, 161, 246)
+LEFT_EYE_CONTOUR = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
+#: nasal bridge, nasion down (a strip of the rigid mask)
+NASAL_BRIDGE = (168, 6, 197, 195)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Every figure of the results: the timeline and regimen plots, and the comparison of two photos.
+"""Every figure of the results: the timeline and regimen plots, the comparison of two photos and
+the validation's report card.
 
 Built on :class:`matplotlib.figure.Figure` without pyplot, so the functions
 are safe to call from threads and never open a window.  matplotlib is
@@ -21,7 +22,7 @@ from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for,
 from .decay.wording import num, percent, quantity
 from .jaw import jaw_metrics
 
-__all__ = ["plot_regimen", "plot_timeline"]
+__all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
 
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
@@ -216,6 +217,57 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
         ax.legend(fontsize=7, loc="best")
     if path is not None:
         fig.savefig(path, format="png", dpi=110)
+    return fig
+
+
+# --- the validation's report card ----------------------------------------------
+
+
+def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.DataFrame, path=None):
+    """The three panels of ``validation.png`` (:func:`facemetrics.validate.run_validation`).
+
+    1. Recovered vs true lift: one series of points per metric (``measured_mm``
+       against ``true_mm``) and the dashed identity line from 0 to 3 mm.
+    2. False lift of the unlifted photo under each nuisance: horizontal bars,
+       one group per nuisance, one bar per metric (``false_lift_mm``).
+    3. Fold index: ``nlf_depth`` change against the simulated darkening, one
+       line per column after ``darkening`` (right, then left).
+
+    Parameters
+    ----------
+    recovery : pandas.DataFrame
+        ``recovery.csv``: columns ``metric``, ``true_mm``, ``measured_mm`` (mm).
+    nuisance : pandas.DataFrame
+        ``nuisance.csv``: columns ``nuisance``, ``metric``, ``false_lift_mm`` (mm).
+    folds : pandas.DataFrame
+        ``folds.csv``: column ``darkening`` (fraction, 0-1), then one
+        ``nlf_depth`` change column per side (index, unitless).
+    path : str or os.PathLike, optional
+        When given, the figure is saved there (format from the suffix, 100 dpi).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        13 x 4 inches, three axes: recovery, nuisances, fold index.
+    """
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(13, 4), layout="constrained")
+    a, b, c = fig.subplots(1, 3)
+    for m, g in recovery.groupby("metric"):
+        a.plot(g["true_mm"], g["measured_mm"], "o", alpha=0.6, label=m)
+    a.plot([0, 3], [0, 3], "k--", lw=1)
+    a.set(xlabel="true lift [mm]", ylabel="measured lift [mm]", title="recovered vs true lift")
+    a.legend(fontsize=7)
+    p = nuisance.pivot(index="nuisance", columns="metric", values="false_lift_mm")
+    p.plot.barh(ax=b)
+    b.set(xlabel="false lift [mm]", title="unlifted photo under nuisances")
+    for col in folds.columns[1:]:
+        c.plot(folds["darkening"], folds[col], "o-", label=col)
+    c.set(xlabel="simulated fold darkening (fraction)", ylabel="nlf_depth change [index]", title="fold index")
+    c.legend(fontsize=7)
+    if path is not None:
+        fig.savefig(path, dpi=100)
     return fig
 
 

@@ -36,13 +36,13 @@ MIN_FACE_WIDTH_PX = 150
 MAX_MM_PER_PX = 0.5
 #: physical resolution at which sharpness is measured, mm/px
 SHARPNESS_RESOLUTION_MM = 0.25
-#: sharpness below this -> flag ``blurry``
+#: sharpness (Laplacian variance / mean luminance x 1000) below this -> ``blurry`` (docs/metrics.md: London 28-190)
 MIN_SHARPNESS = 1.0
 #: mean face luminance (0-255) outside this range -> flag ``too_dark`` / ``too_bright``
 LUMINANCE_RANGE = (60.0, 220.0)
 #: fraction of face pixels clipped (any channel >= 250, or luminance <= 5) -> flag
 MAX_CLIPPED_FRACTION = 0.05
-#: smile index above this -> flag ``smiling``
+#: smile index (unitless) above this -> flag ``smiling`` (docs/accuracy.md "Fold depth index", Smile table)
 MAX_SMILE_INDEX = 0.10
 #: inner-lip gap / mouth width above this -> flag ``mouth_open``
 MAX_MOUTH_OPENING = 0.15

@@ -146,6 +146,41 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: the metric a comparison's headline reports (its ``mean`` side)
+HEADLINE_METRIC = "jawline_lift_mm"
+
+
+def headline(frame: pd.DataFrame, messages=()) -> str:
+    """The headline of a comparison, following the gate (the app's first result).
+
+    ``frame`` is :meth:`Comparison.to_frame`; ``messages`` the comparison's messages.
+
+    ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
+    table's mean jawline row, only when the change is beyond its noise floor
+    and the expression did not change; otherwise a sentence that says why no
+    lift is claimed.  A corrected head-pose or camera-distance change is
+    named after the figure.
+    """
+    rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
+    if rows.empty:
+        return "No jawline lift could be measured."
+    r = rows.iloc[0]
+    change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
+    if not math.isfinite(change):
+        return "No jawline lift could be measured."
+    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    if any(m.startswith("expression differs") for m in messages):
+        return (f"not a skin change: the expression differs between the photos, so the jawline's "
+                f"{change:+.2f} {unit} is the expression, not a lift")
+    if r.get("verdict") == "within_noise":
+        return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
+    verb = "lifted" if change >= 0 else "dropped"
+    out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
+    if any(m.startswith(("head pose differs", "the camera was")) for m in messages):
+        out += ", after correcting the change of head pose and camera distance named below"
+    return out
+
+
 def summary_lines(c: Comparison) -> list[str]:
     """Short plain-language summary of a comparison: status, messages, the lifts, the pose change and
     the folds (for the CLI and the comparison figure, :func:`facemetrics.plots.comparison_overlay`)."""

@@ -41,8 +41,11 @@ import pandas as pd
 from PIL import Image
 
 from .analyze import analyze_photo
+from .batch.tables import long_rows
+from .compare import compare_photos
 from .decay.model import decay_model
 from .loader import load_photo
+from .schema import LONG_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
 
 __all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "design_photos", "study", "true_change"]
@@ -136,6 +139,54 @@ def _hours_tag(t: float) -> str:
     return s
 
 
+def _base_analysis(photo, max_side: int, name: str):
+    """The analysis of a base photo downscaled to at most ``max_side`` px (long side, area average)."""
+    rgb = load_photo(photo).rgb
+    h, w = rgb.shape[:2]
+    f = min(1.0, max_side / max(h, w))
+    if f < 1.0:
+        rgb = cv2.resize(rgb, (int(round(w * f)), int(round(h * f))), interpolation=cv2.INTER_AREA)
+    ana = analyze_photo(encode_png(rgb), name=name)
+    if not ana.ok:
+        raise ValueError(f"base photo {name} cannot be measured: {ana.error}")
+    return ana
+
+
+def example_series(base_photo, *, design: dict | None = None, max_side: int = 800) -> pd.DataFrame:
+    """The tidy changes table of one simulated subject, without photo nuisances.
+
+    Each photo of :func:`design_photos` is the base photo lifted by its true
+    change (:func:`facemetrics.simulate.lift`) and compared with the unlifted
+    photo by :func:`facemetrics.compare.compare_photos`; unlike :func:`study`,
+    no pose, jitter or JPEG round trip is added, so it takes seconds (the
+    app's example timeline).
+
+    Parameters
+    ----------
+    base_photo : path-like or bytes
+        A frontal face photo.
+    design : dict, optional
+        As in :func:`study`; default :data:`DEFAULT_DESIGN`.
+    max_side : int
+        Long side [px] the base photo is first reduced to, as in :func:`study`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`facemetrics.schema.LONG_COLUMNS` (subject ``example``),
+        the input of :func:`facemetrics.decay.analyze_series`.
+    """
+    base = _base_analysis(base_photo, max_side, "example_before.png")
+    rows = []
+    for treatment, t, mm in design_photos(design):
+        name = f"{treatment}_{t:g}h.png"
+        after = analyze_photo(encode_png(_lift(base, mm)), name=name)
+        cmp = compare_photos(base, after)
+        rows += long_rows(cmp.to_frame().to_dict("records"), subject="example", treatment=treatment,
+                          hours_since_treatment=t, photo=name)
+    return pd.DataFrame(rows, columns=LONG_COLUMNS)
+
+
 def study(
     base_photos,
     out_dir,
@@ -193,17 +244,7 @@ def study(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
-    bases = []
-    for p in base_photos:
-        rgb = load_photo(p).rgb
-        h, w = rgb.shape[:2]
-        f = min(1.0, max_side / max(h, w))
-        if f < 1.0:
-            rgb = cv2.resize(rgb, (int(round(w * f)), int(round(h * f))), interpolation=cv2.INTER_AREA)
-        ana = analyze_photo(encode_png(rgb), name=p.name)
-        if not ana.ok:
-            raise ValueError(f"base photo {p} cannot be measured: {ana.error}")
-        bases.append((p, ana))
+    bases = [(p, _base_analysis(p, max_side, p.name)) for p in base_photos]
 
     rng = np.random.default_rng(seed)
     records = []

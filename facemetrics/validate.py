@@ -47,6 +47,7 @@ from .compare import (
 )
 from .export import write_csv, write_json
 from .loader import load_photo
+from .plots import plot_validation
 from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
 from .study import DEFAULT_DESIGN, study
 
@@ -258,26 +259,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     folds = _check_folds(base, out, summary)
     _check_repeatability(base, ref, rng, reps, out, summary)
     _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed)
-    _figure(rec, nuis_df, folds, out / "validation.png")
+    plot_validation(rec, nuis_df, folds, out / "validation.png")
     write_json(summary, out / "validation.json")
     return summary
 
-
-def _figure(rec, nuis, folds, path) -> None:
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(13, 4), layout="constrained")
-    a, b, c = fig.subplots(1, 3)
-    for m, g in rec.groupby("metric"):
-        a.plot(g["true_mm"], g["measured_mm"], "o", alpha=0.6, label=m)
-    a.plot([0, 3], [0, 3], "k--", lw=1)
-    a.set(xlabel="true lift [mm]", ylabel="measured lift [mm]", title="recovered vs true lift")
-    a.legend(fontsize=7)
-    p = nuis.pivot(index="nuisance", columns="metric", values="false_lift_mm")
-    p.plot.barh(ax=b)
-    b.set(xlabel="false lift [mm]", title="unlifted photo under nuisances")
-    for col in folds.columns[1:]:
-        c.plot(folds["darkening"], folds[col], "o-", label=col)
-    c.set(xlabel="simulated fold darkening (fraction)", ylabel="nlf_depth change [index]", title="fold index")
-    c.legend(fontsize=7)
-    fig.savefig(path, dpi=100)

@@ -88,8 +88,15 @@ def test_example_loads_every_view():
     table = _comparison_table(at)
     assert {"metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"} <= set(table.columns)
     assert not any("needs a series" in t for t in _texts(at)), "timeline not shown for the example"
+    # the simulated series' truth: microcurrent 2 mm fading with a 3 h half-life, RF 1.5 mm that lasts
+    tl = next(d.value for d in at.dataframe if "half_life_h" in d.value.columns)
+    jaw = tl[(tl["metric"] == "jawline_lift_mm") & (tl["side"] == "mean")].set_index("treatment")
+    assert jaw.loc["microcurrent", "verdict"] == "fades_within_a_day"
+    assert jaw.loc["microcurrent", "half_life_h_ci_low"] <= 3.0 * 1.1
+    assert jaw.loc["microcurrent", "half_life_h_ci_high"] >= 3.0 / 1.1
+    assert jaw.loc["rf", "verdict"] == "persists_beyond_a_day"
     md = " ".join(_texts(at))
-    assert "microcurrent" in md and "rf" in md and "half-life" in md
+    assert "verdict **fades_within_a_day**" in md and "verdict **persists_beyond_a_day**" in md
     names = {d.proto.label for d in at.get("download_button")}
     assert {"photos.csv", "comparison.csv", "timeline.csv", "changes.csv", "overlay.png"} <= names
 
@@ -351,14 +358,15 @@ def _table(change, floor, verdict):
 
 
 def test_headline_follows_the_gate():
-    app = _app_module()
-    h = app.headline(_table(1.10, 0.05, "lift"), ["expression differs: smile index 0.02 → 0.30 (limit ±0.10)"])
+    from facemetrics import report
+
+    h = report.headline(_table(1.10, 0.05, "lift"), ["expression differs: smile index 0.02 → 0.30 (limit ±0.10)"])
     assert not HEADLINE.match(h[0].upper() + h[1:]) and "expression" in h
-    h = app.headline(_table(0.02, 0.05, "within_noise"))
+    h = report.headline(_table(0.02, 0.05, "within_noise"))
     assert not HEADLINE.match(h[0].upper() + h[1:]) and "noise" in h
-    h = app.headline(_table(1.10, 0.30, "lift"), ["head pose differs: chin raised by about 3.1 deg in the after photo"])
+    h = report.headline(_table(1.10, 0.30, "lift"), ["head pose differs: chin raised by about 3.1 deg in the after photo"])
     assert HEADLINE.match(h[0].upper() + h[1:]) and "correcting" in h
-    h = app.headline(_table(-0.8, 0.05, "sag"))
+    h = report.headline(_table(-0.8, 0.05, "sag"))
     assert HEADLINE.match(h[0].upper() + h[1:]).group(1) == "dropped"
 
 
@@ -369,9 +377,10 @@ def test_london_smile_pair_is_not_headlined_as_a_lift():
         pytest.skip(f"optional real-photo folder {LONDON} is absent")
     from facemetrics import compare_photos
 
-    app = _app_module()
+    from facemetrics import report
+
     c = compare_photos(LONDON / "london_021_m48_white_neutral.jpg", LONDON / "london_021_m48_white_smiling.jpg")
-    h = app.headline(c.to_frame(), c.messages)
+    h = report.headline(c.to_frame(), c.messages)
     assert not HEADLINE.match(h[0].upper() + h[1:]), h
 
 

@@ -12,6 +12,7 @@ hidden one).  Two rules:
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,164 @@ def test_no_function_level_import_of_a_higher_layer_in_the_time_series_modules()
         hidden = [n.lineno for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                   for n in ast.walk(f) if isinstance(n, ast.ImportFrom) and n.level]
         assert hidden == [], f"{module}: function-level facemetrics imports at lines {hidden}"
+
+
+# ---------------------------------------------------------------- thresholds (docs/thresholds.md)
+
+THRESHOLDS_DOC = PKG.parent / "docs" / "thresholds.md"
+
+#: numeric UPPER_CASE constants that are not thresholds, so need no row in docs/thresholds.md
+#: (module -> (names, reason)); ``"geometry": "int"`` leaves out every integer constant there
+NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
+    "geometry": ("int", "Face Mesh landmark indices (its floats, IRIS_* and friends, are thresholds)"),
+    "capture": (("_BASE_COLOUR", "_NEW_COLOUR"), "drawing colours, RGB"),
+    "overlay": (("_JAW", "_BAND", "_LINE", "_EYES"), "drawing colours, RGB"),
+    "loader": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
+                "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED"), "EXIF tag numbers"),
+    "store": (("_KEEP_IFD0", "_KEEP_EXIF", "SCHEMA_VERSION"), "EXIF tag numbers; the database's version number"),
+}
+
+
+def _is_number(node) -> bool:
+    """A literal int/float, signed, an arithmetic of such (``1 << 22``), or a non-empty tuple of them."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return _is_number(node.operand)
+    if isinstance(node, ast.BinOp):
+        return _is_number(node.left) and _is_number(node.right)
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_is_number(e) for e in node.elts)
+    return False
+
+
+def _value(node):
+    """The number (or tuple) a node checked by :func:`_is_number` stands for."""
+    return eval(compile(ast.Expression(node), "<constant>", "eval"), {"__builtins__": {}})  # numbers only
+
+
+def numeric_constants(source: str) -> dict[str, object]:
+    """``{NAME: value}`` of the module-level UPPER_CASE numeric constants of ``source``
+    (``X = 1``, ``X: float = 1.0``, ``A, B = 1, 2``)."""
+    out = {}
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        for target in targets:
+            pairs = [(target, value)]
+            if isinstance(target, ast.Tuple) and isinstance(value, ast.Tuple) and len(target.elts) == len(value.elts):
+                pairs = list(zip(target.elts, value.elts))
+            for name, val in pairs:
+                if (isinstance(name, ast.Name) and name.id.upper() == name.id and any(c.isalpha() for c in name.id)
+                        and _is_number(val)):
+                    out[name.id] = _value(val)
+    return out
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of a markdown table row (``\\|`` inside a cell is not a separator)."""
+    return [c.strip() for c in re.split(r"(?<!\\)\|", line.strip().strip("|"))]
+
+
+def threshold_rows(text: str) -> dict[tuple[str, str], str]:
+    """``{(module, NAME): value text}`` of the table rows of docs/thresholds.md."""
+    rows = {}
+    for line in text.splitlines():
+        cells = _cells(line)
+        if len(cells) >= 6 and all(c.startswith("`") and c.endswith("`") for c in cells[:3]):
+            rows[(cells[1].strip("`"), cells[0].strip("`"))] = cells[2].strip("`")
+    return rows
+
+
+def _excluded(module: str, name: str, value) -> bool:
+    names, _ = NOT_THRESHOLDS.get(module, ((), ""))
+    if names == "int":
+        return all(isinstance(v, int) for v in (value if isinstance(value, tuple) else (value,)))
+    return name in names
+
+
+def test_the_constant_reader_sees_every_form_of_numeric_constant():
+    src = ("A = 1\nB: float = -2.5\nC, D = 3, (4, 5.0)\nE = 1 << 22\n_PRIVATE_N = 7\nlower = 1\nS = 'x'\n"
+           "F = True\nG = (1, 'a')\nH = dict(a=1)\nI = OTHER * 2\ndef f():\n    J = 1\n")
+    assert numeric_constants(src) == {"A": 1, "B": -2.5, "C": 3, "D": (4, 5.0), "E": 1 << 22, "_PRIVATE_N": 7}
+    table = ("| constant | module | value | unit | applied to | source |\n|---|---|---|---|---|---|\n"
+             "| `A` | `x.y` | `1` | mm | \\|a\\| | measured: docs/a.md |\n"
+             "| `f(n=)` | `x` | `3` | s | b | method: c |\n")
+    assert threshold_rows(table) == {("x.y", "A"): "1", ("x", "f(n=)"): "3"}
+    kw = "def f(a, b=2, *, c=(1, 2.5)):\n    pass\nclass K:\n    def __init__(self, *, t=30.0):\n        pass\n"
+    got = [keyword_default(kw, f, a) for f, a in (("f", "b"), ("f", "c"), ("K", "t"))]
+    assert got == [2, (1, 2.5), 30.0]
+    assert keyword_default(kw, "f", "a") is None and keyword_default(kw, "g", "b") is None
+    assert _cells(table.splitlines()[2]) == ["`A`", "`x.y`", "`1`", "mm", "\\|a\\|", "measured: docs/a.md"]
+
+
+def test_every_numeric_constant_is_in_docs_thresholds():
+    """Every threshold has a row (unit, what it is applied to, source) with the code's value."""
+    rows = threshold_rows(THRESHOLDS_DOC.read_text(encoding="utf-8"))
+    missing, wrong = [], []
+    for module, path in module_names().items():
+        for name, value in numeric_constants(path.read_text(encoding="utf-8")).items():
+            if _excluded(module, name, value):
+                continue
+            if (module, name) not in rows:
+                missing.append(f"{module}.{name} = {value!r}")
+            elif _value(ast.parse(rows[(module, name)], mode="eval").body) != value:
+                wrong.append(f"{module}.{name}: docs {rows[(module, name)]}, code {value!r}")
+    assert missing == [], "add a row to docs/thresholds.md (unit, applied to, source) for: " + "; ".join(missing)
+    assert wrong == [], "docs/thresholds.md differs from the code: " + "; ".join(wrong)
+
+
+def keyword_default(source: str, func: str, arg: str):
+    """The default of argument ``arg`` of function ``func`` (a class: its ``__init__``) in ``source``, or None."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ClassDef) and node.name == func:
+            node = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
+        elif not (isinstance(node, ast.FunctionDef) and node.name == func):
+            continue
+        if node is None:
+            return None
+        a = node.args
+        positional = a.posonlyargs + a.args
+        pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+        pairs += list(zip(a.kwonlyargs, a.kw_defaults))
+        for name, default in pairs:
+            if name.arg == arg and default is not None:
+                return ast.literal_eval(default)
+    return None
+
+
+def test_every_row_of_docs_thresholds_names_a_constant_with_a_unit_and_a_source():
+    text = THRESHOLDS_DOC.read_text(encoding="utf-8")
+    modules = module_names()
+    stale, bad = [], []
+    for line in text.splitlines():
+        cells = _cells(line)
+        if len(cells) < 6 or not cells[0].startswith("`"):
+            continue
+        name, module = cells[0].strip("`"), cells[1].strip("`")
+        if module not in modules:
+            stale.append(f"{module} (no such module)")
+            continue
+        src = modules[module].read_text(encoding="utf-8")
+        if "(" in name:  # a keyword default: "func(arg=)", its value as in the code
+            func, arg = name.rstrip("=)").split("(")
+            if keyword_default(src, func, arg) != ast.literal_eval(cells[2].strip("`")):
+                stale.append(f"{module}.{name} (gone or another default)")
+        elif not re.search(rf"^{name}\b|^\w+(, \w+)*, {name}\b", src, re.M):
+            stale.append(f"{module}.{name}")
+        if not cells[3] or not re.match(r"(measured|reference|method|unsourced)\b", cells[5]):
+            bad.append(f"{module}.{name}")
+    assert stale == [], f"rows of docs/thresholds.md whose constant is gone: {stale}"
+    assert bad == [], f"rows without a unit or a source (measured/reference/method/unsourced): {bad}"
+
+
+def test_the_not_thresholds_list_only_names_existing_constants():
+    """The allow-list can only shrink: an entry whose constant is gone fails."""
+    modules = module_names()
+    gone = [f"{m}.{n}" for m, (names, _) in NOT_THRESHOLDS.items() if names != "int"
+            for n in names if n not in numeric_constants(modules[m].read_text(encoding="utf-8"))]
+    assert gone == []

@@ -230,3 +230,66 @@ def test_sigterm_ends_a_batch_cleanly_and_keeps_partial_results(small_study, tmp
     # what was measured is kept for the next run (resuming is tested in test_batch.py)
     assert len(list(cache.glob("*.json"))) >= 2
     assert not list(cache.glob(".*.tmp")), "half-written cache entries left behind"
+
+
+# ---------------------------------------------------------------- the parser itself
+
+#: every (sub-)command whose ``--help`` is kept in tests/data/cli_help.txt
+HELP_COMMANDS = ([], ["analyze"], ["batch"], ["timeline"], ["demo"], ["validate"], ["compare"], ["study"],
+                 ["study", "add"], ["study", "list"], ["study", "report"], ["study", "import"], ["study", "delete"])
+HELP_FILE = ROOT / "tests" / "data" / "cli_help.txt"
+
+
+def help_texts() -> str:
+    """The ``--help`` text of every command, at 100 columns, as stored in ``HELP_FILE``.
+
+    After an intended change of the CLI, rewrite the file with
+    ``COLUMNS=100 python -c "import sys; sys.path.insert(0, 'tests'); import test_cli;
+    test_cli.HELP_FILE.write_text(test_cli.help_texts())"``.
+    """
+    import contextlib
+    import io
+
+    from facemetrics.cli import build_parser
+
+    out = []
+    for cmd in HELP_COMMANDS:
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf), pytest.raises(SystemExit):
+            build_parser().parse_args([*cmd, "--help"])
+        out.append("=== facemetrics " + " ".join(cmd) + "\n" + buf.getvalue())
+    return "\n".join(out)
+
+
+@pytest.mark.skipif(sys.version_info[:2] != (3, 11), reason="argparse's help layout differs between Python versions; "
+                                                             "tests/data/cli_help.txt was written with 3.11")
+def test_help_of_every_sub_command_is_unchanged(monkeypatch):
+    """build_parser split into one ``_add_<command>`` per sub-command (issue 13): the parser is the same."""
+    monkeypatch.setenv("COLUMNS", "100")
+    got, want = help_texts(), HELP_FILE.read_text(encoding="utf-8")
+    assert got.count("=== facemetrics") == len(HELP_COMMANDS) == want.count("=== facemetrics")
+    assert got == want
+
+
+@pytest.mark.parametrize("argv, func", [
+    (["analyze", "a.jpg"], "cmd_analyze"), (["batch", "F", "-o", "O"], "cmd_batch"),
+    (["timeline", "D"], "cmd_timeline"), (["demo", "-o", "O"], "cmd_demo"),
+    (["validate", "-o", "O"], "cmd_validate"), (["compare", "a", "b"], "cmd_compare"),
+    (["study", "add", "p", "--subject", "S"], "cmd_study_add"), (["study", "list"], "cmd_study_list"),
+    (["study", "report", "-o", "O"], "cmd_study_report"), (["study", "import", "F"], "cmd_study_import"),
+    (["study", "delete", "--subject", "S"], "cmd_study_delete"),
+])
+def test_every_sub_command_runs_its_own_function(argv, func):
+    from facemetrics.cli import build_parser
+
+    args = build_parser().parse_args(argv)
+    assert args.func.__name__ == func
+
+
+def test_min_effect_help_states_the_defaults_in_use():
+    """The ``--min-effect`` help quotes :data:`facemetrics.decay.claim.MIN_EFFECT` (a stale copy said 0.33)."""
+    from facemetrics.decay.claim import MIN_EFFECT
+
+    text = " ".join(help_texts().split())
+    quoted = f"default: {MIN_EFFECT['mm']:g} mm for lifts, {MIN_EFFECT['index']:g} for the fold-depth index"
+    assert text.count(quoted) == 2, quoted

@@ -87,3 +87,69 @@ def test_repeatability_floor_is_compares_repeat_floor(base, tmp_path):
     assert jaw["rms"] > 0 and 0 < jaw["noise_floor"] < 1.0
     assert summary["noise_floor_repeats"]["jawline_lift_mm|mean"] == pytest.approx(jaw["noise_floor"], rel=1e-5)
     assert len(floors) == len(written)
+
+
+# ---------------------------------------------------------------- the figure (validate computes, plots draws)
+
+
+def _tables():
+    """Small recovery / nuisance / folds tables shaped like validate's CSVs, with distinct values."""
+    rec = pd.DataFrame([dict(metric=m, true_mm=t, repeat=0, measured_mm=t * k + off)
+                        for m, k, off in (("jawline_lift_mm", 1.0, 0.05), ("mouth_corner_lift_mm", 0.9, -0.1))
+                        for t in (0.0, 0.5, 1.0, 2.0, 3.0)])
+    nuis = pd.DataFrame([dict(nuisance=n, metric=m, false_lift_mm=v, status="ok")
+                         for n, vals in (("blur", (0.02, -0.01)), ("identity", (0.0, 0.0)), ("roll", (-0.07, 0.04)))
+                         for m, v in zip(validate._LIFTS, vals)])
+    folds = pd.DataFrame(dict(darkening=[0.0, 0.1, 0.2], nlf_depth_change_right=[0.0, 0.4, 0.9],
+                              nlf_depth_change_left=[0.0, 0.3, 0.8]))
+    return rec, nuis, folds
+
+
+def test_validation_figure_draws_the_given_tables(tmp_path):
+    from matplotlib.patches import Rectangle
+
+    from facemetrics.plots import plot_validation
+
+    rec, nuis, folds = _tables()
+    fig = plot_validation(rec, nuis, folds, tmp_path / "validation.png")
+    a, b, c = fig.axes[:3]
+    assert [ax.get_title() for ax in (a, b, c)] == ["recovered vs true lift", "unlifted photo under nuisances",
+                                                     "fold index"]
+    # 1. one point series per metric (groupby order) plus the dashed identity line 0-3 mm
+    lines = a.get_lines()
+    assert [ln.get_label() for ln in lines[:2]] == ["jawline_lift_mm", "mouth_corner_lift_mm"]
+    for ln, (m, g) in zip(lines, rec.groupby("metric")):
+        np.testing.assert_allclose(ln.get_xdata(), g["true_mm"])
+        np.testing.assert_allclose(ln.get_ydata(), g["measured_mm"])
+    assert lines[2].get_linestyle() == "--" and list(lines[2].get_xdata()) == [0, 3] == list(lines[2].get_ydata())
+    # 2. one horizontal bar per (nuisance, metric), as long as its false lift
+    bars = [p for p in b.patches if isinstance(p, Rectangle) and p.get_height() > 0]
+    assert len(bars) == len(nuis)
+    want = nuis.pivot(index="nuisance", columns="metric", values="false_lift_mm")
+    got = np.array([bar.get_width() for bar in bars]).reshape(want.shape[1], want.shape[0]).T  # column by column
+    np.testing.assert_allclose(got, want.to_numpy())
+    assert [t.get_text() for t in b.get_yticklabels()] == ["blur", "identity", "roll"]
+    # 3. one line per side, change against darkening
+    assert [ln.get_label() for ln in c.get_lines()] == ["nlf_depth_change_right", "nlf_depth_change_left"]
+    for ln, col in zip(c.get_lines(), folds.columns[1:]):
+        np.testing.assert_allclose(ln.get_xdata(), folds["darkening"])
+        np.testing.assert_allclose(ln.get_ydata(), folds[col])
+    import cv2
+
+    assert cv2.imread(str(tmp_path / "validation.png")).shape == (400, 1300, 3)  # 13 x 4 in at 100 dpi
+
+
+def test_validate_computes_and_leaves_the_drawing_to_plots():
+    """validate.py imports no matplotlib and calls plots.plot_validation for validation.png."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(validate.__file__).read_text(encoding="utf-8"))
+    imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not any(m.startswith("matplotlib") for m in imported), imported
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "plot_validation" in called
+    from facemetrics import plots
+
+    assert validate.plot_validation is plots.plot_validation

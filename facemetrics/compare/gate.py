@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
+from ..quality import MAX_MM_PER_PX
 from .measure import _Pair
 
 
@@ -49,8 +50,7 @@ MAX_MOUTH_CORNER_RISE_MM = 0.6
 MAX_LUMINANCE_CHANGE = 0.20
 
 
-#: either photo coarser than this (mm/px of the original) -> warning
-MAX_MM_PER_PX = 0.5
+#: either photo coarser than :data:`facemetrics.quality.MAX_MM_PER_PX` (mm/px of the original) -> warning
 
 
 #: robust RMS of the residual flow on the rigid upper face (mm) above which the

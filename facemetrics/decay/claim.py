@@ -808,7 +808,7 @@ CUMULATIVE = "cumulative_change"
 NO_CUMULATIVE = "no_cumulative_change"
 
 
-#: a regimen fit needs pre-session photos on at least this many distinct days after day 0
+#: a regimen fit needs pre-session photos on at least this many distinct days after day 0 (a slope + one check)
 MIN_REGIMEN_DAYS = 3
 
 

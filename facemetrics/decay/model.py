@@ -74,6 +74,7 @@ AMPLITUDE_MULTIPLE = 5.0
 HALF_LIFE_STARTS = (0.25, 1.0, 3.0, 8.0, 24.0, 72.0, 240.0, 1000.0)
 #: size of the fine log grid of the profile (variable projection) search
 _PROFILE_GRID = 121
+#: golden-section steps refining the profile's minimum (0.618^22 = 2.5e-5 of its two-grid-step bracket)
 _GOLDEN_STEPS = 22
 
 _NAN = float("nan")
