@@ -5,7 +5,8 @@
 
 1. Invariance: largest change of each metric group on the bundled sample
    photo under scaling, shift, roll, brightness and re-encoding (the same
-   transforms and tolerances as tests/test_analyze.py).
+   transforms and tolerances as tests/test_analyze.py:
+   ``facemetrics.validate.invariance_transforms`` / ``invariance_tolerance``).
 2. Agreement with human annotation (``../shared/faces``, Face Research Lab
    189-point templates): distance of the hand-placed smile-line points
    158-163 to the found fold lines, and of the jaw points 126-132 to the jaw
@@ -50,9 +51,11 @@ import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
+SAMPLES = ROOT / "sample_images"
+SHARED_FACES = ROOT.parent / "shared" / "faces"
 
-from conftest import SAMPLES, SHARED_FACES, read_tem  # noqa: E402
+from facemetrics.annotations import read_tem  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import folds as F  # noqa: E402
 from facemetrics.folds import fold_metrics  # noqa: E402
@@ -60,7 +63,9 @@ from facemetrics.geometry import (  # noqa: E402
     GONION_LEFT, GONION_RIGHT, LOWER_OVAL, NLF_PATH_LEFT, NLF_PATH_RIGHT, resample_polyline,
 )
 from facemetrics.jaw import JAW_STEP_MM, jaw_metrics, refine_jaw_edge  # noqa: E402
-from test_analyze import METRICS, _transforms, tolerance  # noqa: E402
+from facemetrics.validate import INVARIANCE_COLUMNS as METRICS  # noqa: E402
+from facemetrics.validate import invariance_tolerance as tolerance  # noqa: E402
+from facemetrics.validate import invariance_transforms as _transforms  # noqa: E402
 
 CANADA = SHARED_FACES / "canada_ccby"
 LONDON = SHARED_FACES / "london_ccby"

@@ -27,9 +27,10 @@ import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
+SHARED_FACES = ROOT.parent / "shared" / "faces"
 
-from conftest import SHARED_FACES, read_tem  # noqa: E402
+from facemetrics.annotations import read_tem  # noqa: E402
 from facemetrics.geometry import (  # noqa: E402
     IRIS_CHORD_BIAS, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, calibrate, head_pose,
 )

@@ -32,11 +32,13 @@ Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv``,
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pandas as pd
+from PIL import Image
 
 from . import simulate
 from .analyze import analyze_photo
@@ -48,6 +50,7 @@ from .compare import (
 from .export import write_csv, write_json
 from .loader import load_photo
 from .plots import plot_validation
+from .schema import PHOTO_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
 from .study import DEFAULT_DESIGN, study
 
@@ -263,3 +266,70 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     write_json(summary, out / "validation.json")
     return summary
 
+
+# --------------------------------------------------------------- invariance (tests/test_analyze.py, bench/accuracy.py)
+
+#: the photo's metrics that must not change under :func:`invariance_transforms` (mm, mm², ipd
+#: ratios, %, degrees and the fold-depth index; not the iris-derived scale's own columns)
+INVARIANCE_COLUMNS = [c for c in PHOTO_COLUMNS
+                      if (c.endswith(("_mm", "_mm2", "_ipd", "_ipd2", "_pct")) or c.startswith(("jaw_angle", "nlf_depth")))
+                      and c not in ("ipd_mm", "mouth_opening_mm", "mm_per_px_uncertainty_pct")]
+
+
+def invariance_tolerance(col: str, ref: float) -> float:
+    """How far a column of :data:`INVARIANCE_COLUMNS` may move under an invariance transform.
+
+    The documented tolerances of docs/accuracy.md ("Invariance"), in the
+    column's unit, given its value ``ref`` on the untransformed photo.
+    """
+    if col.startswith("nlf_length"):  # the run length moves in 0.4 mm steps of the analysis grid
+        return 2.5 if col.endswith("_mm") else 0.05
+    if col.endswith("_ipd") or col.endswith("_ipd2"):
+        return 0.03 + 0.02 * abs(ref)
+    if col.endswith("_mm2"):
+        return 0.08 * abs(ref)
+    if col.endswith("_mm"):
+        return 0.5 + 0.04 * abs(ref)
+    if col.endswith("_deg"):
+        return 2.5
+    if col.startswith("nlf_depth"):
+        return 0.3 + 0.05 * abs(ref)
+    if col.endswith("_pct"):
+        return 1.5
+    raise ValueError(f"no invariance tolerance for column {col!r}")
+
+
+def _encoded(rgb: np.ndarray, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def invariance_transforms(rgb: np.ndarray) -> dict[str, bytes]:
+    """The photo changes no metric may follow: rescaling, shift, roll, brightness, JPEG.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+        A frontal face photo.
+
+    Returns
+    -------
+    dict of str to bytes
+        ``{name: encoded photo}`` (PNG, or JPEG where the name says so).
+    """
+    h, w = rgb.shape[:2]
+
+    def warp(m):
+        return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+
+    return {
+        "scale_0.5": _encoded(cv2.resize(rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), "PNG"),
+        "scale_2": _encoded(cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), "JPEG", quality=95),
+        "shift": _encoded(warp(np.float32([[1, 0, 37], [0, 1, -23]])), "PNG"),
+        "roll_+3": _encoded(warp(cv2.getRotationMatrix2D((w / 2, h / 2), 3, 1.0)), "PNG"),
+        "roll_-3": _encoded(warp(cv2.getRotationMatrix2D((w / 2, h / 2), -3, 1.0)), "PNG"),
+        "bright_+15": _encoded(np.clip(rgb * 1.15, 0, 255).astype(np.uint8), "PNG"),
+        "bright_-15": _encoded((rgb * 0.85).astype(np.uint8), "PNG"),
+        "jpeg_80": _encoded(rgb, "JPEG", quality=80),
+    }

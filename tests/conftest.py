@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from facemetrics.annotations import read_tem  # noqa: F401 - the tests' and benches' reader
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -64,10 +65,3 @@ def jpeg_bytes(rgb: np.ndarray, quality: int = 95) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
     return buf.getvalue()
-
-
-def read_tem(path: Path) -> np.ndarray:
-    """Face Research Lab template: (189, 2) hand-placed ``(x, y)`` px."""
-    lines = path.read_text().split("\n")
-    n = int(lines[0])
-    return np.array([[float(v) for v in ln.split()] for ln in lines[1:n + 1]])

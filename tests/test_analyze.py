@@ -17,47 +17,11 @@ from facemetrics.analyze import analyze_loaded
 from facemetrics.cli import main
 from facemetrics.schema import PHOTO_COLUMNS, data_dictionary_markdown
 from facemetrics.simulate import deepen_fold
+from facemetrics.validate import INVARIANCE_COLUMNS, invariance_tolerance, invariance_transforms
 
-METRICS = [c for c in PHOTO_COLUMNS if c.endswith(("_mm", "_mm2", "_ipd", "_ipd2", "_pct"))
-           or c.startswith(("jaw_angle", "nlf_depth"))]
-METRICS = [c for c in METRICS if c not in ("ipd_mm", "mouth_opening_mm", "mm_per_px_uncertainty_pct")]
-
-
-def tolerance(col: str, ref: float) -> float:
-    """Documented invariance tolerance (docs/accuracy.md) for one column."""
-    if col.startswith("nlf_length"):  # the run length moves in 0.4 mm steps of the analysis grid
-        return 2.5 if col.endswith("_mm") else 0.05
-    if col.endswith("_ipd") or col.endswith("_ipd2"):
-        return 0.03 + 0.02 * abs(ref)
-    if col.endswith("_mm2"):
-        return 0.08 * abs(ref)
-    if col.endswith("_mm"):
-        return 0.5 + 0.04 * abs(ref)
-    if col.endswith("_deg"):
-        return 2.5
-    if col.startswith("nlf_depth"):
-        return 0.3 + 0.05 * abs(ref)
-    if col.endswith("_pct"):
-        return 1.5
-    raise AssertionError(col)
-
-
-def _transforms(rgb):
-    h, w = rgb.shape[:2]
-
-    def warp(m):
-        return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
-
-    return {
-        "scale_0.5": png_bytes(cv2.resize(rgb, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)),
-        "scale_2": jpeg_bytes(cv2.resize(rgb, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 95),
-        "shift": png_bytes(warp(np.float32([[1, 0, 37], [0, 1, -23]]))),
-        "roll_+3": png_bytes(warp(cv2.getRotationMatrix2D((w / 2, h / 2), 3, 1.0))),
-        "roll_-3": png_bytes(warp(cv2.getRotationMatrix2D((w / 2, h / 2), -3, 1.0))),
-        "bright_+15": png_bytes(np.clip(rgb * 1.15, 0, 255).astype(np.uint8)),
-        "bright_-15": png_bytes((rgb * 0.85).astype(np.uint8)),
-        "jpeg_80": jpeg_bytes(rgb, 80),
-    }
+METRICS = INVARIANCE_COLUMNS
+tolerance = invariance_tolerance
+_transforms = invariance_transforms
 
 
 @pytest.fixture(scope="module")

@@ -327,3 +327,31 @@ def test_no_task_waits_for_a_worker_process_that_is_still_starting():
     pids: dict[int, int] = {}
     pool.run([(os.getpid, ())] * 5, lambda i, pid: pids.__setitem__(i, pid))
     assert pids == {i: os.getpid() for i in range(5)}
+
+
+def test_a_worker_process_that_dies_stops_the_run_with_an_error_not_a_hang():
+    """A worker process killed mid-task (out of memory, a crash) ends ``_Pool.run`` with
+    ``BrokenProcessPool`` (the batch then keeps what is cached), it does not wait forever."""
+    import os
+    import threading
+    from concurrent.futures.process import BrokenProcessPool
+
+    from facemetrics.batch.workers import _Pool
+
+    pool = _Pool(2)
+    pool.start()
+    pool.ready[0].result(timeout=120)
+    raised: list[BaseException] = []
+
+    def run():
+        try:  # the first task goes to the started worker process, which exits
+            pool.run([(os._exit, (3,))] + [(os.getpid, ())] * 3, lambda i, r: None)
+        except BaseException as exc:  # noqa: BLE001 - recorded for the assertion
+            raised.append(exc)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(timeout=60)
+    pool.close(ok=False)
+    assert not t.is_alive(), "the run hung after its worker process died"
+    assert len(raised) == 1 and isinstance(raised[0], BrokenProcessPool), raised

@@ -196,10 +196,6 @@ class _Pool:
             self.ex = _executor(self.workers - 1)
             self.ready = [self.ex.submit(_ready) for _ in range(self.workers - 1)]
 
-    def _started(self) -> int:
-        """How many worker processes have started (have run their start-up task)."""
-        return sum(f.done() for f in self.ready)
-
     def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
         """Run ``fn(*args)`` tasks; call ``on_done(i, result)`` as each finishes."""
         if not tasks:
