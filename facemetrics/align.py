@@ -86,10 +86,10 @@ NORMALISE_SIGMA_MM = 2.5
 #: (keeps sensor noise in flat skin from being amplified into texture)
 NORMALISE_FLOOR = 2.0
 #: margin around the rigid upper-face mask's box that the alignment-only passes compute the
-#: flow on, mm (the final pass covers the whole grid)
+#: flow on, mm
 FIRST_PASS_MARGIN_MM = 8.0
 #: margin around the face (convex hull of the mesh) that the final pass computes the flow on,
-#: mm; None: the whole grid
+#: mm (outside that box the flow is its edge extended: nothing is measured there)
 FINAL_PASS_MARGIN_MM = 5.0
 #: flow + similarity refinement passes after the landmark alignment
 REFINE_PASSES = 2
@@ -548,11 +548,8 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     # face's box (and a margin): both photos' grid images cropped alike, so that two identical
     # photos give exactly zero flow
     boxes = [_box(rigid, FIRST_PASS_MARGIN_MM / grid.res_mm)] * (passes - 1)
-    if FINAL_PASS_MARGIN_MM is None:
-        boxes.append((0, 0, grid.shape[1], grid.shape[0]))
-    else:
-        face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
-        boxes.append(_box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
+    face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
+    boxes.append(_box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
     t = t_land
     flow = None
     m = np.array([[1.0, 0, 0], [0, 1.0, 0]])

@@ -215,16 +215,13 @@ def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[di
     return lm_lifts, values
 
 
-#: take the before photo's fold lines from its analysis (carried onto the grid) instead of
-#: searching them again on the before grid image
-REUSE_ANALYSIS_FOLD_LINES = True
-
-
 def _before_fold_lines(a: PhotoAnalysis | None, reg: al.Registration, pts_g: np.ndarray, grid: al.Grid,
                        gframe: Frame) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The before photo's fold line and search band per side, grid ``(col, row)``."""
+    """The before photo's fold line and search band per side, grid ``(col, row)``: from its
+    analysis (carried onto the grid) when it has them, else searched on the before grid image
+    (the same line on 12 of 14 sides checked, up to 1.2 mm apart on the others: docs/speed.md)."""
     found = [a.nlf_right, a.nlf_left] if a is not None else [None, None]
-    if REUSE_ANALYSIS_FOLD_LINES and all(f is not None for f in found):
+    if all(f is not None for f in found):
         return [(grid.from_px(f.line_px), grid.from_px(f.region_px)) for f in found]
     out = []
     for side in _RL:
