@@ -14,35 +14,23 @@ Simulated photos with a known change (the ground truth of the tests) are in
 :mod:`facemetrics.simulate`; folder batches in :mod:`facemetrics.batch`.
 """
 
+import lazy_loader as _lazy
+
 from ._version import __version__
 from .errors import FaceError, FacemetricsError, PhotoError
 
-# The verbs are imported on first use (PEP 562), like scikit-image's lazy loading:
+# The verbs are imported on first use (PEP 562, scikit-image's ``lazy_loader``):
 # ``import facemetrics.landmarks`` in a batch worker then costs only what that
 # worker needs, not pandas and SciPy's optimisers (bench/bench_batch.py).
-_LAZY = {
-    "load_photo": "loader", "Photo": "loader",
-    "analyze_photo": "analyze", "PhotoAnalysis": "analyze",
-    "compare_photos": "compare", "Comparison": "compare",
-    "analyze_series": "decay", "SeriesResult": "decay",
-}
+__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
+    "loader": ["load_photo", "Photo"],
+    "analyze": ["analyze_photo", "PhotoAnalysis"],
+    "compare": ["compare_photos", "Comparison"],
+    "decay": ["analyze_series", "SeriesResult"],
+})
 
 __all__ = [
     "__version__", "load_photo", "analyze_photo", "Photo", "PhotoAnalysis",
     "FacemetricsError", "PhotoError", "FaceError", "compare_photos", "Comparison",
     "analyze_series", "SeriesResult",
 ]
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from importlib import import_module
-
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))

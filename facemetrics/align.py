@@ -351,15 +351,7 @@ def fit_similarity(src: np.ndarray, dst: np.ndarray, weights: np.ndarray | None 
     src = np.asarray(src, dtype=np.float64)
     dst = np.asarray(dst, dtype=np.float64)
     w = np.ones(len(src)) if weights is None else np.asarray(weights, dtype=np.float64)
-    w = w / max(w.sum(), 1e-12)
-    ms, md = w @ src, w @ dst
-    a, b = src - ms, dst - md
-    # minimise sum w |b - [[p, -q], [q, p]] a|^2
-    den = float(w @ np.sum(a * a, axis=1))
-    p = float(w @ (a[:, 0] * b[:, 0] + a[:, 1] * b[:, 1])) / den
-    q = float(w @ (a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0])) / den
-    r = np.array([[p, -q], [q, p]])
-    return np.column_stack([r, md - r @ ms])
+    return _fit_similarity_xy(src[:, 0], src[:, 1], dst[:, 0], dst[:, 1], w)
 
 
 def robust_similarity(src: np.ndarray, dst: np.ndarray, iterations: int = 8) -> tuple[np.ndarray, np.ndarray]:
@@ -399,7 +391,8 @@ def robust_similarity(src: np.ndarray, dst: np.ndarray, iterations: int = 8) -> 
 
 
 def _fit_similarity_xy(sx, sy, dx, dy, w) -> np.ndarray:
-    """:func:`fit_similarity` on coordinate vectors (``src = (sx, sy)``, ``dst = (dx, dy)``)."""
+    """:func:`fit_similarity` on coordinate vectors (``src = (sx, sy)``, ``dst = (dx, dy)``):
+    minimises ``sum w |b - [[p, -q], [q, p]] a|^2`` over the centred points ``a``, ``b``."""
     w = w / max(w.sum(), 1e-12)
     msx, msy, mdx, mdy = w @ sx, w @ sy, w @ dx, w @ dy
     ax, ay, bx, by = sx - msx, sy - msy, dx - mdx, dy - mdy

@@ -229,15 +229,12 @@ CHANGES_INPUT_COLUMNS = (
     "unit",
 )
 
+#: the leading columns of every fitted series row (timeline and regimen): what was fitted, on how much
+_SERIES_COLUMNS = ("treatment", "metric", "side", "subject", "unit", "n_photos", "n_subjects")
+
 #: column order of :meth:`SeriesResult.to_frame` (and :meth:`DecayFit.to_dict`)
 TIMELINE_COLUMNS = (
-    "treatment",
-    "metric",
-    "side",
-    "subject",
-    "unit",
-    "n_photos",
-    "n_subjects",
+    *_SERIES_COLUMNS,
     "n_times",
     "last_time_h",
     "peak_change",
@@ -271,13 +268,7 @@ TIMELINE_COLUMNS = (
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
 REGIMEN_COLUMNS = (
     "kind",
-    "treatment",
-    "metric",
-    "side",
-    "subject",
-    "unit",
-    "n_photos",
-    "n_subjects",
+    *_SERIES_COLUMNS,
     "n_days",
     "day_n",
     "slope_per_week",

@@ -92,23 +92,25 @@ Modules
 
 from __future__ import annotations
 
-# ``discover`` (standard library only) is imported here, since its function shares the
-# submodule's name; the rest on first use (PEP 562): a worker process unpickling a task
-# from ``facemetrics.batch.workers`` then imports neither pandas nor the timeline stage.
+import lazy_loader as _lazy
+
+# ``discover`` (standard library only) and the schema's columns are imported here (the function
+# ``discover`` shares its submodule's name); the rest on first use (PEP 562, scikit-image's
+# ``lazy_loader``): a worker process unpickling a task from ``facemetrics.batch.workers`` then
+# imports neither pandas nor the timeline stage.
+from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS
 from .discover import (
     MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
     hours_between, parse_time,
 )
 
-_LAZY = {
-    "BATCH_COLUMNS": "..schema", "CHANGE_COLUMNS": "..schema", "LONG_COLUMNS": "..schema",
-    "_settings": ".cache", "_settings_key": ".cache",
-    "BatchResult": ".runner", "run_batch": ".runner",
-    "change_column": ".tables", "long_rows": ".tables",
-    "HEADLINE_METRICS": ".timeline", "REGIMEN_DIR": ".timeline", "run_timeline": ".timeline",
-    "timeline_report": ".timeline",
-    "_task_analyze": ".workers", "_worker_init": ".workers", "default_workers": ".workers",
-}
+__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
+    "cache": ["_settings", "_settings_key"],
+    "runner": ["BatchResult", "run_batch"],
+    "tables": ["change_column", "long_rows"],
+    "timeline": ["HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report"],
+    "workers": ["_task_analyze", "_worker_init", "default_workers"],
+})
 
 __all__ = [
     "BATCH_COLUMNS",
@@ -127,17 +129,3 @@ __all__ = [
     # for facemetrics.store (the same cache keys and rows) and bench/bench_batch.py (a worker's start-up)
     "_settings", "_settings_key", "_task_analyze", "_worker_init",
 ]
-
-
-def __getattr__(name: str):
-    if name in _LAZY:
-        from importlib import import_module
-
-        value = getattr(import_module(_LAZY[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
