@@ -357,3 +357,40 @@ def test_the_not_thresholds_list_only_names_existing_constants():
     gone = [f"{m}.{n}" for m, (names, _) in NOT_THRESHOLDS.items() if names != "int"
             for n in names if n not in numeric_constants(modules[m].read_text(encoding="utf-8"))]
     assert gone == []
+
+
+#: the longest function body (docstring excluded) allowed in the package and app.py (issue 13: "no
+#: function over ~80 lines without a reason"); the longest today is app.main at 79 lines
+MAX_BODY_LINES = 80
+
+
+def body_lines(source: str) -> dict[str, int]:
+    """``{qualified name: lines of the body without its docstring}`` for every function in ``source``."""
+    out = {}
+
+    def visit(node, prefix):
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                body = child.body
+                if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                        and isinstance(body[0].value.value, str):
+                    body = body[1:]
+                name = prefix + child.name
+                out[name] = (body[-1].end_lineno - body[0].lineno + 1) if body else 0
+                visit(child, name + ".")
+            elif isinstance(child, ast.ClassDef):
+                visit(child, prefix + child.name + ".")
+    visit(ast.parse(source), "")
+    return out
+
+
+def test_body_lines_counts_code_not_the_docstring():
+    src = 'def f():\n    """Doc\n    string."""\n    a = 1\n\n    return a\n\nclass C:\n    def g(self):\n        pass\n'
+    assert body_lines(src) == {"f": 3, "C.g": 1}
+
+
+def test_no_function_body_over_the_limit():
+    files = sorted(PKG.rglob("*.py")) + [PKG.parent / "app.py"]
+    long = [f"{p.relative_to(PKG.parent)}:{name} ({n} lines)" for p in files
+            for name, n in body_lines(p.read_text(encoding="utf-8")).items() if n > MAX_BODY_LINES]
+    assert long == [], "split these functions (or give the reason here): " + "; ".join(long)
