@@ -293,3 +293,25 @@ def test_min_effect_help_states_the_defaults_in_use():
     text = " ".join(help_texts().split())
     quoted = f"default: {MIN_EFFECT['mm']:g} mm for lifts, {MIN_EFFECT['index']:g} for the fold-depth index"
     assert text.count(quoted) == 2, quoted
+
+
+def test_the_command_returns_mains_status_and_then_freezes_the_collector(monkeypatch):
+    """``facemetrics`` (``cli.run``) is ``main`` plus a quick exit: its status is main's, and the
+    collector is frozen only after main has returned (nothing of main's work is left uncollected)."""
+    import gc
+
+    import facemetrics.cli as cli
+
+    seen = {}
+
+    def fake_main(argv=None):
+        seen["frozen_during_main"] = gc.get_freeze_count()
+        return 7
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    gc.unfreeze()
+    try:
+        assert cli.run() == 7
+        assert seen["frozen_during_main"] == 0 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

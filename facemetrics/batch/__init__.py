@@ -106,9 +106,9 @@ from .discover import (
 
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
     "cache": ["_settings", "_settings_key"],
-    "runner": ["BatchResult", "run_batch"],
+    "runner": ["BatchResult", "REGIMEN_DIR", "run_batch"],
     "tables": ["change_column", "long_rows"],
-    "timeline": ["HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report"],
+    "timeline": ["HEADLINE_METRICS", "run_timeline", "timeline_report"],
     "workers": ["_task_analyze", "_worker_init", "default_workers"],
 })
 

@@ -50,6 +50,9 @@ class _Progress:
             print(line, file=self.stream, flush=True)
 
 
+#: sub-folder of a batch output folder holding the regimen batch (written by facemetrics.regimen)
+REGIMEN_DIR = "regimen"
+
 @dataclass
 class BatchResult:
     """What :func:`run_batch` wrote.

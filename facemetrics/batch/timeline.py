@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..export import write_bytes, write_csv
 from ..report import timeline_markdown
+from .runner import REGIMEN_DIR
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -70,8 +71,6 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     return result, table
 
 
-#: sub-folder of a batch output folder holding the regimen batch (written by facemetrics.regimen)
-REGIMEN_DIR = "regimen"
 
 
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
