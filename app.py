@@ -44,7 +44,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.export import rows_frame
+from facemetrics.export import rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.schema import LONG_COLUMNS
 
@@ -468,16 +468,6 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
                  if p.is_file() and ".cache" not in p.relative_to(out).parts}
     return {"table": table, "files": files}
-
-
-def zip_bytes(files: dict[str, bytes]) -> bytes:
-    import zipfile
-
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in sorted(files.items()):
-            z.writestr(name, data)
-    return buf.getvalue()
 
 
 def _now_text() -> str:

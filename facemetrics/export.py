@@ -85,6 +85,26 @@ def json_default(o):
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
+def zip_bytes(files: dict[str, bytes]) -> bytes:
+    """A ZIP archive (deflated) of ``{name: bytes}``, the same bytes for the same files.
+
+    Every entry carries one fixed time (1980-01-01, the format's earliest) instead of the
+    moment it was written, so the archive of an unchanged study is byte-identical from one
+    run to the next (the app's download does not change under the user between reruns).
+    """
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16  # like every other output: readable by the user only
+            z.writestr(info, data)
+    return buf.getvalue()
+
+
 def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
     """Write an RGB uint8 image as PNG atomically."""
     ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))

@@ -355,3 +355,23 @@ def test_a_worker_process_that_dies_stops_the_run_with_an_error_not_a_hang():
     pool.close(ok=False)
     assert not t.is_alive(), "the run hung after its worker process died"
     assert len(raised) == 1 and isinstance(raised[0], BrokenProcessPool), raised
+
+
+def test_zip_bytes_are_the_same_for_the_same_files_at_another_time(monkeypatch):
+    """The study ZIP (app download) is byte-identical for unchanged files, whenever it is made,
+    and holds exactly the files given."""
+    import io
+    import time
+    import zipfile
+
+    from facemetrics.export import zip_bytes
+
+    files = {"report.md": b"# report\n", "plots/timeline.png": bytes(range(256)) * 4}
+    first = zip_bytes(files)
+    later = time.time() + 3 * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+    monkeypatch.setattr(time, "localtime", lambda t=None: time.gmtime(later))
+    assert zip_bytes(files) == first
+    z = zipfile.ZipFile(io.BytesIO(first))
+    assert {n: z.read(n) for n in z.namelist()} == files
+    assert zip_bytes({**files, "report.md": b"# changed\n"}) != first
