@@ -38,6 +38,10 @@
    test, invariance to darkening only the upper lip (uniformly, or with
    synthetic stubble) and the right-left agreement; the two finalists on the
    held-out faces.  (Skipped with ``--quick``.)
+8. Issue 10, fifth round: the skin references without the lips (``folds.LIP_MARGIN_MM``:
+   colouring the hand-placed lips x 0.5 / x 2 must not move the index, tuning faces; skipped
+   with ``--quick``) and the jaw contour's fallback offset as a gonion-to-chin profile
+   (``jaw_fallback_grid``, tuning faces, with a bootstrap).
 """
 
 from __future__ import annotations
@@ -351,6 +355,8 @@ JAW_DESIGNS = {
     "inward prior 1.0/mm": {"rival_gap_mm": None, "prior_inward_per_mm": 1.0},
     "confidence, rival >= 4 mm, ramp 1-2": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 2.0)},
     "confidence, rival >= 4 mm, ramp 1-1.5 (shipped)": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 1.5)},
+    "fifth round: fallback 1.0 mm at the gonions, 2.5 mm at the chin (tuning winner, not shipped)":
+        {"fallback_mm": (1.0, 2.5)},
 }
 
 
@@ -616,7 +622,7 @@ def _score_with_skin(design: str, closing_mm: float = 0.0):
     grey closing of the photo before the depth is read."""
     from scipy import ndimage
 
-    def score(image, frame, line_mm, uv_lm, side):
+    def score(image, frame, line_mm, uv_lm, side, lips_mm=None):  # the fourth round's designs: no lip mask
         if image.ndim == 3:
             image = image[..., 1]
         centre = resample_polyline(line_mm, F.RESOLUTION_MM, "exact")
@@ -741,6 +747,120 @@ def skin_reference_designs(res: dict, designs: dict | None = None,
         F._score = saved
 
 
+#: hand-placed outer lip contour of the Face Research Lab template: mouth corner 87, upper lip
+#: 88-92, mouth corner 93, lower lip 108-104
+HAND_LIPS = (87, 88, 89, 90, 91, 92, 93, 108, 107, 106, 105, 104)
+#: lip-mask margins compared in part 8 (None = no lip mask, the fourth round's index)
+LIP_MARGINS = (None, 0.0, 0.5, 1.0, 1.5, 2.0, 3.0)
+
+
+def _hand_lip_weights(a, tem: np.ndarray) -> np.ndarray:
+    """Weights (H, W) 0-1 over the hand-placed outer lips (:data:`HAND_LIPS`), edges blurred 0.3 mm."""
+    m = np.zeros(a.photo.rgb.shape[:2], np.uint8)
+    cv2.fillPoly(m, [np.round(tem[list(HAND_LIPS)] * 8).astype(np.int32)], 255, cv2.LINE_AA, shift=3)
+    return cv2.GaussianBlur(m.astype(np.float32) / 255.0, (0, 0), 0.3 / a.calibration.mm_per_px)
+
+
+def lip_mask_designs(res: dict, margins: tuple = LIP_MARGINS,
+                     sets: tuple[str, ...] = ("Canada tuning", "London tuning"),
+                     factors: tuple[float, float] = (0.5, 2.0)) -> dict:
+    """Issue 10, fifth round: the skin references without the lips (``folds.LIP_MARGIN_MM``), on
+    neutral faces only.  Per face-side: the change of the index when the *hand-placed* lips are
+    multiplied by ``factors`` (darker, brighter: 0.5 and 2.0, clipped, a dark lip or shadow and
+    teeth-like white; it should be 0: lips and teeth are not skin.  At 0.8 / 1.2 no design, not even
+    the unmasked one, moved by more than 0.003), the
+    rise under a 10 % darkening along the hand-placed smile line, and the share of skin-reference
+    samples the mask leaves out.  Returns ``{(margin, set): {"lips": max |change|, ...}}``."""
+    saved = F.LIP_MARGIN_MM
+    out = {}
+    print(f"\n| lip margin (mm) | set | hand lips x {factors[0]:g} / x {factors[1]:g}: max abs change | median abs | "
+          "hand line 10 %: rise min / p10 / median | reference samples masked: mean / max % |")
+    print("|---|---|---|---|---|---|")
+    try:
+        for margin in margins:
+            F.LIP_MARGIN_MM = margin
+            for name in sets:
+                ch_d, ch_b, rise, masked = [], [], [], []
+                for p, a, tem, _ in res[name]:
+                    rgb, mm = a.photo.rgb, a.calibration.mm_per_px
+                    w = _hand_lip_weights(a, tem)[..., None]
+                    dark = np.clip(rgb * (1 + (factors[0] - 1) * w), 0, 255).round().astype(np.uint8)
+                    bright = np.clip(rgb * (1 + (factors[1] - 1) * w), 0, 255).round().astype(np.uint8)
+                    for side in ("right", "left"):
+                        d0 = fold_metrics(rgb, a.points, a.frame, side).depth_index
+                        ch_d.append(fold_metrics(dark, a.points, a.frame, side).depth_index - d0)
+                        ch_b.append(fold_metrics(bright, a.points, a.frame, side).depth_index - d0)
+                        line = _darken(rgb, tem[list(SMILE[side])], mm, 0.10, 1.5, "gauss")
+                        rise.append(fold_metrics(line, a.points, a.frame, side).depth_index - d0)
+                        masked.append(_masked_share(a, side))
+                c = np.abs(np.concatenate([ch_d, ch_b]))
+                r = np.array(rise)
+                out[(margin, name)] = {"lips": float(c.max()), "rise": r}
+                print(f"| {'off' if margin is None else f'{margin:g}'} | {name} | {np.abs(ch_d).max():.3f} / "
+                      f"{np.abs(ch_b).max():.3f} | {np.median(c):.3f} | {r.min():.2f} / {np.percentile(r, 10):.2f} / "
+                      f"{np.median(r):.2f} | {np.mean(masked):.1f} / {np.max(masked):.1f} |")
+    finally:
+        F.LIP_MARGIN_MM = saved
+    return out
+
+
+def _masked_share(a, side: str) -> float:
+    """% of the skin-reference samples (medial and lateral, landmark span) the lip mask leaves out,
+    along the reference line."""
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = a.frame.to_mm(a.points[list(idx), :2].astype(np.float64))
+    centre = resample_polyline(F._centre_path(uv_lm), F.RESOLUTION_MM, "exact")
+    ref = resample_polyline(centre + F.PRIOR_CENTRE_MM * F._normals(centre, side), F.RESOLUTION_MM, "exact")
+    offsets = F._offsets(max(-F.SKIN_MEDIAL_MM[0], F.SKIN_LATERAL_MM[1]))
+    grid = ref[:, None, :] + offsets[None, :, None] * F._normals(ref, side)[:, None, :]
+    cols = ((offsets >= F.SKIN_MEDIAL_MM[0]) & (offsets <= F.SKIN_MEDIAL_MM[1])) | \
+        ((offsets >= F.SKIN_LATERAL_MM[0]) & (offsets <= F.SKIN_LATERAL_MM[1]))
+    keep = F._off_lips(grid[F._span_rows(ref, uv_lm)][:, cols], F._lips_mm(a.points, a.frame))
+    return 100.0 * float(1.0 - keep.mean())
+
+
+#: the jaw fallback-offset profiles of part 8: (gonion, chin) mm for ``refine_jaw_edge(fallback_mm=)``
+JAW_FALLBACKS = [None] + [(g, c) for g in (1.0, 1.5, 2.0) for c in (2.0, 2.5, 3.0, 3.5) if (g, c) != (2.0, 2.0)]
+
+
+def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
+    """Issue 10, fifth round, tuning faces only: the jaw contour's fallback offset as a
+    profile from the gonions to the chin (``refine_jaw_edge(fallback_mm=(gonion, chin))``),
+    on the third round's objective (the larger of the two tuning subsets' p90; ties by the
+    smaller worst median), and how often the winner beats the shipped flat 2 mm over
+    bootstrap resamples of the tuning faces.  Rule fixed before the grid: adopt the winner
+    only if it wins by >= 0.05 mm and in >= 70 % of the resamples.  (Its held-out figure
+    was then measured once: ``jaw_designs`` with :data:`JAW_DESIGNS`.)"""
+    names = ("Canada tuning", "London tuning")
+    per = {(fb, n): [np.array([segment_distance(q, _refined_contour(a, fallback_mm=fb))
+                               for q in a.frame.to_mm(tem[list(JAW)])]) for p, a, tem, _ in res[n]]
+           for fb in JAW_FALLBACKS for n in names}
+    print("\n| jaw fallback (gonion / chin mm), tuning faces only | Canada tuning median / p90 | "
+          "London tuning median / p90 | objective (worst median) |")
+    print("|---|---|---|---|")
+    scored = []
+    for fb in JAW_FALLBACKS:
+        d = {n: np.concatenate(per[(fb, n)]) for n in names}
+        obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
+        scored.append((round(obj, 2), wm, fb))
+        print(f"| {'flat 2 (shipped)' if fb is None else f'{fb[0]:g} / {fb[1]:g}'} | "
+              + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f}" for v in d.values())
+              + f" | {obj:.2f} ({wm:.2f}) |")
+    best = min(scored, key=lambda r: (r[0], r[1]))[2]
+    rng = np.random.default_rng(0)
+    n_c, n_l = len(res[names[0]]), len(res[names[1]])
+
+    def objective(fb, ic, il):
+        return max(np.percentile(np.concatenate([per[(fb, names[0])][i] for i in ic]), 90),
+                   np.percentile(np.concatenate([per[(fb, names[1])][i] for i in il]), 90))
+
+    wins = 0
+    for _ in range(n_boot):
+        ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
+        wins += objective(best, ic, il) < objective(None, ic, il)
+    print(f"winner {best}: beats the flat 2 mm in {100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="skip the synthetic darkening sweep on real faces")
@@ -765,9 +885,11 @@ def main() -> None:
     jaw_diagnosis(res)
     jaw_grid(res)
     jaw_designs(res)
+    jaw_fallback_grid(res)
     depth_sensitivity(res)
     smile_profiles()
     if not args.quick:
+        lip_mask_designs(res)
         skin_reference_designs(res)
         skin_reference_designs(res, {k: SKIN_DESIGNS[k] for k in ("shipped: upper lip and cheek, interpolated",
                                                                   "grey closing 0.6 mm, then shipped")},

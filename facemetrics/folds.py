@@ -38,7 +38,9 @@ depth index
     without a fold: the straight line between the upper quartile
     (:data:`SKIN_PERCENTILE`) of the skin :data:`SKIN_MEDIAL_MM` medial and
     :data:`SKIN_LATERAL_MM` lateral of the line, so a plain shading gradient
-    across the cheek reads as 0.  The darkening is integrated across strips
+    across the cheek reads as 0.  The lips and teeth are not skin: samples
+    inside the Face Mesh outer-lip contour (:data:`OUTER_LIPS`) or within
+    :data:`LIP_MARGIN_MM` of it are left out of both references.  The darkening is integrated across strips
     parallel to the line (flat +-:data:`DEPTH_HALF_WIDTH_MM`, cosine taper
     over :data:`DEPTH_TAPER_MM`) placed every 0.4 mm up to
     :data:`DEPTH_SHIFT_MM` either side, and the strips are combined by a
@@ -80,7 +82,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from .geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, Frame, resample_polyline
+from .geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, OUTER_LIPS, Frame, resample_polyline
 
 #: physical resolution the fold regions are analysed at, mm per pixel
 RESOLUTION_MM = 0.4
@@ -127,6 +129,14 @@ DEPTH_SCALE = 10.0
 SKIN_MEDIAL_MM = (-14.0, -9.0)
 SKIN_LATERAL_MM = (9.0, 13.0)
 SKIN_PERCENTILE = 75.0
+#: the skin references leave out samples inside :data:`OUTER_LIPS` or within this many mm of
+#: it (the lips and teeth are not skin; issue 10, chosen on the tuning faces: colouring the
+#: hand-placed lips must not change the index); ``None`` = no lip mask
+LIP_MARGIN_MM: float | None = 3.0
+#: a skin reference keeps its unmasked samples if the mask would leave fewer than this fraction
+#: of them (the region holds ~1000 samples at 0.4 mm; on the 52 neutral faces the mask leaves out
+#: a median 7 %, at most 64 %, of the medial reference's samples)
+LIP_MIN_KEEP = 0.1
 
 
 @dataclass(frozen=True)
@@ -283,9 +293,43 @@ def _strip_weights(offsets: np.ndarray) -> np.ndarray:
     return (0.5 - 0.5 * np.cos(np.pi * w)) * RESOLUTION_MM
 
 
+def _off_lips(pts_mm: np.ndarray, lips_mm: np.ndarray | None) -> np.ndarray:
+    """True where a point (levelled mm, shape (..., 2)) is neither inside the closed lip contour
+    ``lips_mm`` (shape (L, 2)) nor within :data:`LIP_MARGIN_MM` of it; all True without a contour."""
+    shape = pts_mm.shape[:-1]
+    if lips_mm is None or LIP_MARGIN_MM is None:
+        return np.ones(shape, bool)
+    keep = np.ones(int(np.prod(shape)), bool)
+    near = np.all((pts_mm.reshape(-1, 2) >= lips_mm.min(axis=0) - LIP_MARGIN_MM)
+                  & (pts_mm.reshape(-1, 2) <= lips_mm.max(axis=0) + LIP_MARGIN_MM), axis=1)
+    if not near.any():
+        return keep.reshape(shape)
+    q = pts_mm.reshape(-1, 2)[near]
+    a, b = lips_mm, np.roll(lips_mm, -1, axis=0)
+    # even-odd ray casting along +x
+    ya, yb = a[:, 1][None, :], b[:, 1][None, :]
+    crosses = (ya > q[:, 1:2]) != (yb > q[:, 1:2])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xc = a[:, 0][None, :] + (q[:, 1:2] - ya) / (yb - ya) * (b[:, 0] - a[:, 0])[None, :]
+    inside = (np.count_nonzero(crosses & (q[:, 0:1] < xc), axis=1) % 2) == 1
+    d = b - a
+    t = np.clip(((q[:, None, :] - a[None]) * d[None]).sum(-1) / np.maximum((d * d).sum(-1), 1e-12)[None], 0, 1)
+    dist = np.linalg.norm(a[None] + t[..., None] * d[None] - q[:, None, :], axis=-1).min(axis=1)
+    keep[near] = ~(inside | (dist < LIP_MARGIN_MM))
+    return keep.reshape(shape)
+
+
+def _skin_level(values: np.ndarray, keep: np.ndarray) -> float:
+    """:data:`SKIN_PERCENTILE` of a skin reference's samples, lip samples left out (unless too few remain)."""
+    if np.count_nonzero(keep) >= LIP_MIN_KEEP * keep.size:
+        values = values[keep]
+    return float(np.percentile(values, SKIN_PERCENTILE))
+
+
 def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarray,
-           side: str) -> tuple[float, float, float]:
-    """Depth index, contrast (%) and length (mm) of the valley along ``line_mm`` (levelled mm)."""
+           side: str, lips_mm: np.ndarray | None = None) -> tuple[float, float, float]:
+    """Depth index, contrast (%) and length (mm) of the valley along ``line_mm`` (levelled mm);
+    ``lips_mm``: the outer-lip contour (levelled mm), left out of the skin references."""
     if image.ndim == 3:  # green channel: bright skin's red channel clips first
         image = image[..., 1]
     centre = resample_polyline(line_mm, RESOLUTION_MM, "exact")
@@ -296,8 +340,10 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     b = band_s[span]
     med = (offsets >= SKIN_MEDIAL_MM[0]) & (offsets <= SKIN_MEDIAL_MM[1])
     lat = (offsets >= SKIN_LATERAL_MM[0]) & (offsets <= SKIN_LATERAL_MM[1])
-    ref_m = float(np.percentile(b[:, med], SKIN_PERCENTILE))
-    ref_l = float(np.percentile(b[:, lat], SKIN_PERCENTILE))
+    keep = np.ones(b.shape, bool)
+    keep[:, med | lat] = _off_lips(grid_mm[span][:, med | lat], lips_mm)
+    ref_m = _skin_level(b[:, med], keep[:, med])
+    ref_l = _skin_level(b[:, lat], keep[:, lat])
     t = (offsets - np.mean(SKIN_MEDIAL_MM)) / (np.mean(SKIN_LATERAL_MM) - np.mean(SKIN_MEDIAL_MM))
     skin = np.maximum(ref_m + t * (ref_l - ref_m), 1e-3)  # the skin level across the band, no fold
     profile = (1.0 - b / skin[None, :]).mean(axis=0)  # mean relative darkening per offset
@@ -326,6 +372,14 @@ def _display_map(small: np.ndarray) -> np.ndarray:
     return (np.maximum(lam, 0.0) * sig * sig * 100.0).astype(np.float32)
 
 
+def _lips_mm(points: np.ndarray, frame: Frame) -> np.ndarray | None:
+    """The Face Mesh outer-lip contour in levelled mm, shape (20, 2) (None with fewer landmarks)."""
+    pts = np.asarray(points, dtype=np.float64)
+    if len(pts) <= max(OUTER_LIPS):
+        return None
+    return frame.to_mm(pts[list(OUTER_LIPS), :2])
+
+
 def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
                     line_px: np.ndarray) -> tuple[float, float, float]:
     """Score a given fold line only: ``(depth_index, contrast_pct, length_mm)``.
@@ -348,7 +402,7 @@ def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: s
     idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
     uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
     line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
-    depth, contrast, length = _score(image, frame, line_mm, uv_lm, side)
+    depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, _lips_mm(points, frame))
     return float(depth), float(contrast), float(length)
 
 
@@ -378,6 +432,7 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
     """
     idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
     uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    lips = _lips_mm(points, frame)
     centre_mm = resample_polyline(_centre_path(uv_lm), RESOLUTION_MM, "exact")
     normal = _normals(centre_mm, side)
     offsets = _offsets(BAND_HALF_WIDTH_MM)
@@ -394,11 +449,11 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
         col = _best_path(ev - prior, SLOPE_PENALTY, CURVE_PENALTY).astype(float)
         col = ndimage.gaussian_filter1d(col, LINE_SMOOTH_MM / RESOLUTION_MM, mode="nearest")
         line_mm = centre_mm + np.interp(col, np.arange(len(offsets)), offsets)[:, None] * normal
-        depth = _score(image, frame, reference_mm, uv_lm, side)[0]
-        _, contrast, length = _score(image, frame, line_mm, uv_lm, side)
+        depth = _score(image, frame, reference_mm, uv_lm, side, lips)[0]
+        _, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips)
     else:
         line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
-        depth, contrast, length = _score(image, frame, line_mm, uv_lm, side)
+        depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips)
     outline = np.vstack([grid_px[:, 0], grid_px[::-1, -1]])
     return FoldMetrics(depth, contrast, float(length), frame.to_px(line_mm), outline,
                        _display_map(small), box)

@@ -114,6 +114,10 @@ JAW_CHAIN_LEFT = LOWER_OVAL[LOWER_OVAL.index(CHIN):LOWER_OVAL.index(GONION_LEFT)
 #: opening, whose teeth and tongue are left out of the comparison's regions
 INNER_LIPS = (78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308, 324, 318, 402, 317, 14, 87, 178, 88, 95)
 
+#: Face Mesh outer-lip contour, closed (MediaPipe FACEMESH_LIPS, outer ring, from the
+#: subject's right mouth corner 61 along the lower lip to 291 and back along the upper lip)
+OUTER_LIPS = (61, 146, 91, 181, 84, 17, 314, 405, 321, 375, 291, 409, 270, 269, 267, 0, 37, 39, 40, 185)
+
 #: Nasolabial-fold path (subject's right, subject's left): from beside the
 #: alar base down and outward, lateral to the mouth corner.  Chosen as the
 #: Face Mesh points nearest to hand-placed smile lines of the Face Research

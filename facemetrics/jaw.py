@@ -54,6 +54,13 @@ JAW_OFFSET_SMOOTH_MM = 1.5
 #: (stubble boundaries and the top of the shadow band under the jaw compete with the jaw edge)
 JAW_RIVAL_GAP_MM = 4.0
 JAW_RIVAL_RATIO = (1.0, 1.5)
+#: fallback (and prior centre) offset at the gonions and at the chin, mm, or ``None`` = the
+#: flat JAW_EDGE_OFFSET_MM (shipped).  Alternative design, off (issue 10, fifth round): the
+#: hand-placed jaw points lie further outside the oval at the chin than at the angles (a
+#: median +1.2 mm at point 126, +3.0 mm at the chin 129 on the Canada tuning faces); the
+#: tuning faces chose (1.0, 2.5) (p90 objective 2.02 against 2.23 mm), but on the held-out
+#: faces it read p90 3.19 against 3.04 mm, so it is not used (docs/accuracy.md)
+JAW_FALLBACK_MM: tuple[float, float] | None = None
 
 
 
@@ -139,10 +146,31 @@ def _smooth_path(score: np.ndarray, penalty: float) -> np.ndarray:
     return path
 
 
+def fallback_offsets(uv_contour: np.ndarray, span: tuple[int, int],
+                     fallback_mm: tuple[float, float] | None) -> np.ndarray:
+    """Fallback offset outside the oval per contour point, mm, shape (K,).
+
+    ``fallback_mm = (gonion, chin)``: a raised cosine over the arc length of the jaw
+    chain, ``chin`` at its lowest point (largest ``v``), ``gonion`` at the span's ends and
+    beyond them; ``None``: :data:`JAW_EDGE_OFFSET_MM` everywhere.
+    """
+    k = len(uv_contour)
+    if fallback_mm is None:
+        return np.full(k, JAW_EDGE_OFFSET_MM)
+    a, b = span
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(uv_contour, axis=0), axis=1))])
+    c = a + int(np.argmax(uv_contour[a:b + 1, 1]))
+    t = np.where(arc <= arc[c], (arc[c] - arc) / max(arc[c] - arc[a], 1e-6),
+                 (arc - arc[c]) / max(arc[b] - arc[c], 1e-6))
+    bump = 0.5 + 0.5 * np.cos(np.pi * np.clip(t, 0.0, 1.0))
+    return fallback_mm[0] + (fallback_mm[1] - fallback_mm[0]) * bump
+
+
 def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
                     span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
                     rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
-                    rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO) -> tuple[np.ndarray, np.ndarray]:
+                    rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO,
+                    fallback_mm: tuple[float, float] | None | str = "default") -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -173,6 +201,10 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
         jaw and collar) the contour falls back to the oval + offset.
     rival_ratio : (float, float)
         The ramp of ``rival_gap_mm`` (default :data:`JAW_RIVAL_RATIO`).
+    fallback_mm : (float, float) or None
+        ``(gonion, chin)`` offsets (mm) of the fallback and of the prior's centre
+        (:func:`fallback_offsets`); default :data:`JAW_FALLBACK_MM`; ``None`` = the flat
+        :data:`JAW_EDGE_OFFSET_MM`.
 
     Returns
     -------
@@ -226,11 +258,14 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = ndimage.gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0, mode="nearest")
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
-    dev = offsets - JAW_EDGE_OFFSET_MM
+    if isinstance(fallback_mm, str):
+        fallback_mm = JAW_FALLBACK_MM
+    base = fallback_offsets(uv_contour, span, fallback_mm)
+    dev = offsets[None, :] - base[a:b + 1, None]
     prior = JAW_PRIOR_PER_MM * np.abs(dev)
     if prior_inward_per_mm is not None:
         prior = np.where(dev < 0, -prior_inward_per_mm * dev, prior)
-    col = _smooth_path(evidence - prior[None, :], JAW_SLOPE_PENALTY)
+    col = _smooth_path(evidence - prior, JAW_SLOPE_PENALTY)
     strength = ndimage.gaussian_filter1d(evidence[np.arange(len(col)), col],
                                          JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
     weight = np.zeros(len(uv_contour))
@@ -241,8 +276,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
                                           JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
         ratio = strength / np.maximum(rival, 1e-6)
         weight[a:b + 1] *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
-    offset = np.full(len(uv_contour), JAW_EDGE_OFFSET_MM)
-    offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - JAW_EDGE_OFFSET_MM)
+    offset = base.copy()
+    offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - base[a:b + 1])
     if JAW_OFFSET_SMOOTH_MM > 0:
         offset = ndimage.gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
     return uv_contour + offset[:, None] * normal, weight

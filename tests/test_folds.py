@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 import pytest
 
-from facemetrics import folds
+from facemetrics import folds, geometry
 from facemetrics.folds import fold_metrics
 from facemetrics.geometry import GONION_LEFT, GONION_RIGHT, LOWER_OVAL, NLF_PATH_LEFT, NLF_PATH_RIGHT, Frame
 from facemetrics.jaw import JAW_EDGE_OFFSET_MM, jaw_edge, jaw_metrics, refine_jaw_edge
@@ -172,6 +172,35 @@ def test_score_fold_line_equals_fold_metrics_on_a_given_line(base):
         full = fold_metrics(fold, pts, f, side, line_px=line)
         assert folds.score_fold_line(fold, pts, f, side, line) == (
             full.depth_index, full.contrast_pct, full.length_mm)
+
+
+def _lip_points(pts: np.ndarray, f: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """``pts`` with the outer-lip contour set (an ellipse 18 x 10 mm below the midline, reaching
+    under the right fold's medial skin reference), and the lips' pixel mask (H, W) bool."""
+    phi = np.linspace(0.0, 2 * np.pi, len(geometry.OUTER_LIPS), endpoint=False)
+    lips_mm = np.stack([-3.0 + 9.0 * np.cos(phi), 53.0 + 5.0 * np.sin(phi)], axis=1)
+    out = pts.copy()
+    out[list(geometry.OUTER_LIPS)] = f.to_px(lips_mm)
+    mask = np.zeros((H, W), np.uint8)
+    cv2.fillPoly(mask, [np.round(f.to_px(lips_mm) * 8).astype(np.int32)], 1, cv2.LINE_8, shift=3)
+    return out, mask.astype(bool)
+
+
+@pytest.mark.parametrize("lip_level", [60.0, 250.0])
+def test_lips_are_not_skin(base, monkeypatch, lip_level):
+    """Colouring the lips (dark, or teeth-white) leaves the index alone: the skin references
+    leave out the outer-lip contour and LIP_MARGIN_MM around it (without the mask, white lips
+    raise the medial skin level and with it the index)."""
+    img, pts, f, found = base
+    pts_l, lips = _lip_points(pts, f)
+    fold = img * _valley(_distance_mm(found["right"].line_px), 0.15, 1.5)
+    coloured = np.where(lips, lip_level, fold)
+    ref = fold_metrics(fold, pts_l, f, "right").depth_index
+    assert abs(fold_metrics(coloured, pts_l, f, "right").depth_index - ref) < 0.02
+    if lip_level > 200:  # teeth-white lips lift the unmasked upper quartile: the mask is what holds it
+        monkeypatch.setattr(folds, "LIP_MARGIN_MM", None)
+        unmasked = fold_metrics(coloured, pts_l, f, "right").depth_index - fold_metrics(fold, pts_l, f, "right").depth_index
+        assert unmasked > 0.3, unmasked
 
 
 def test_parameters_are_physical():
@@ -379,3 +408,26 @@ def test_inward_prior_keeps_the_contour_outside_the_oval_plus_offset():
     off, off_in = _signed_offset(edge, dense, centre)[mid], _signed_offset(edge_in, dense, centre)[mid]
     assert abs(np.median(off) + 1.0) < 0.4, np.median(off)
     assert off_in.min() >= JAW_EDGE_OFFSET_MM - 0.3, off_in.min()
+
+
+def test_fallback_offset_profile_runs_from_the_gonions_to_the_chin():
+    """``fallback_mm=(gonion, chin)``: the chin value at the chain's lowest point, the gonion
+    value at the span's ends and beyond; ``None`` is the flat JAW_EDGE_OFFSET_MM (shipped)."""
+    from facemetrics.jaw import JAW_FALLBACK_MM, fallback_offsets
+
+    phi = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 81)
+    uv = np.stack([60.0 * np.cos(phi), 40.0 * np.sin(phi)], axis=1)  # lowest point (largest v) at phi = pi / 2
+    span = (10, 70)
+    prof = fallback_offsets(uv, span, (1.0, 2.5))
+    assert prof[40] == pytest.approx(2.5) and prof[span[0]] == pytest.approx(1.0) and prof[span[1]] == pytest.approx(1.0)
+    assert np.all(prof[:span[0]] == 1.0) and np.all(prof[span[1]:] == 1.0)
+    assert np.all(np.diff(prof[span[0]:41]) >= 0) and np.all(np.diff(prof[40:span[1] + 1]) <= 0)
+    assert np.all(fallback_offsets(uv, span, None) == JAW_EDGE_OFFSET_MM)
+    assert JAW_FALLBACK_MM is None  # shipped: flat (the profile lost on the held-out faces)
+    # on a blank image nothing is found: the contour is the oval moved by the profile
+    img = np.full((400, 400), 150.0)
+    f = Frame(np.array([200.0, 100.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0]), 0.5)
+    edge, w = refine_jaw_edge(img, uv, np.array([0.0, 0.0]), f, span, fallback_mm=(1.0, 2.5))
+    moved = np.linalg.norm(edge - uv, axis=1)
+    assert np.all(w == 0) and moved[40] == pytest.approx(2.5, abs=0.05) and moved[0] == pytest.approx(1.0, abs=0.05)
+
