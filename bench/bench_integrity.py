@@ -1,13 +1,15 @@
 """The decoder-garbage checks (``facemetrics/integrity.py``): catch rate, false alarms, cost.
 
-The pixel check (:func:`check_pixels`) and, for lossy WebP, the early-end
-check on the file's bytes (:func:`vp8_ends_early`); in 2. and 3. a file
-counts as caught / a false alarm when either flags it.
+The pixel check (:func:`check_pixels`), for lossy WebP the early-end
+check on the file's bytes (:func:`vp8_ends_early`) and for HEIC the HEVC
+decoder's warnings (:func:`hevc_errors`); in 2. and 3. a file counts as
+caught / a false alarm when any of them flags it.
 
 1. **Cost**: on a 12 MP phone-like JPEG (``_common.phone_photo``) and the
    same picture as lossy WebP and HEIC, the time of :func:`check_pixels` on
    the decoded array as a ratio to the decode time in the same run
-   (medians, interleaved); for the WebP also the early-end check's time.
+   (medians, interleaved); for the WebP also the early-end check's time,
+   for the HEIC the HEVC-warning check's.
 2. **Catch rate**: the fuzz set of ``tests/fuzzing.py`` (overwritten bytes:
    ``zero``, ``burst``, ``bitflip``; ``--n-per`` per format and kind) for
    the tuning seed (1) and held-out seeds (0, 2): of the files the loader
@@ -67,7 +69,7 @@ from fuzzing import fuzz_set, visibly_different  # noqa: E402
 
 import facemetrics.loader as loader  # noqa: E402
 from facemetrics.errors import PhotoError  # noqa: E402
-from facemetrics.integrity import check_pixels, vp8_ends_early  # noqa: E402
+from facemetrics.integrity import check_pixels, hevc_errors, vp8_ends_early, webp_is_lossless  # noqa: E402
 
 FACES = Path("/work/shared/faces")
 KINDS = ("jpeg", "jpeg_progressive", "png", "webp", "webp_lossless", "heic")
@@ -80,16 +82,17 @@ CLEAN_SPECS = [("q30", "JPEG", dict(quality=30)), ("q60", "JPEG", dict(quality=6
 
 
 class _NoCheck:
-    """Context: the loader without the pixel check and the WebP early-end check (to see what it
-    would have read)."""
+    """Context: the loader without the pixel check, the WebP early-end check and the HEVC-warning
+    check (to see what it would have read)."""
 
     def __enter__(self):
-        self.saved = loader._refuse_garbage, loader._refuse_vp8_early_end
+        self.saved = loader._refuse_garbage, loader._refuse_vp8_early_end, loader._refuse_hevc_errors
         loader._refuse_garbage = lambda *a, **k: None
         loader._refuse_vp8_early_end = lambda *a, **k: None
+        loader._refuse_hevc_errors = lambda *a, **k: None
 
     def __exit__(self, *exc):
-        loader._refuse_garbage, loader._refuse_vp8_early_end = self.saved
+        loader._refuse_garbage, loader._refuse_vp8_early_end, loader._refuse_hevc_errors = self.saved
 
 
 def _mcu(data: bytes, reduce: int = 1):
@@ -159,6 +162,14 @@ def cost(old: Path | None = None) -> None:
                     tv.append(time.perf_counter() - t)
                 v = np.median(tv) * 1000
                 print(f"{'  + WebP early-end check (a 2nd decode)':42s} {d:9.1f} {v:9.1f} {v / d:6.1%}")
+            if data[4:8] == b"ftyp":  # HEIC: libde265's decode of the coded image, for its warnings
+                tv = []
+                for _ in range(3):
+                    t = time.perf_counter()
+                    hevc_errors(data)
+                    tv.append(time.perf_counter() - t)
+                v = np.median(tv) * 1000
+                print(f"{'  + HEVC-warning check (a 2nd decode)':42s} {d:9.1f} {v:9.1f} {v / d:6.1%}")
 
 
 # ------------------------------------------------------------------ 2. catch rate
@@ -176,7 +187,9 @@ def catch(n_per: int, seed: int) -> Counter:
                 tally[kind, "refused_by_decoder"] += 1
                 continue
             vis, frac = visibly_different(photo.rgb, refs[kind])
-            found = check_pixels(photo.rgb, mcu=_mcu(data)).damaged or (kind == "webp" and vp8_ends_early(data))
+            found = (check_pixels(photo.rgb, mcu=_mcu(data), specks=webp_is_lossless(data)).damaged
+                     or (kind == "webp" and vp8_ends_early(data))
+                     or (kind == "heic" and bool(hevc_errors(data))))
             if vis:
                 tally[kind, "wrong"] += 1
                 tally[kind, "caught" if found else f"missed_{how}"] += 1
@@ -332,12 +345,13 @@ def false_alarms(folder: Path) -> None:
         data = f.read_bytes()
         with _NoCheck():
             photo = loader.load_photo(data, name=f.name)
-        found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)))
+        found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)), specks=webp_is_lossless(data))
         n[tag] += 1
         early = vp8_ends_early(data) if data[8:12] == b"WEBP" else False
-        fa[tag] += found.damaged or early
-        if found.damaged or early:
-            print("  FALSE ALARM", f.name, found.detail or "WebP decodes without its last bytes")
+        hevc = hevc_errors(data) if data[4:8] == b"ftyp" else ()
+        fa[tag] += found.damaged or early or bool(hevc)
+        if found.damaged or early or hevc:
+            print("  FALSE ALARM", f.name, found.detail or "; ".join(hevc) or "WebP decodes without its last bytes")
         if found.score >= worst.get(tag, (0.0, ""))[0]:
             worst[tag] = (found.score, f.name)
     print(f"{'encoding':9s} {'photos':>6s} {'false alarms':>12s}  highest score (1.0 = alarm)")

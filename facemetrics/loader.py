@@ -148,7 +148,7 @@ import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import VP8_TAIL_BYTES, check_pixels, vp8_ends_early
+from facemetrics.integrity import VP8_TAIL_BYTES, check_pixels, hevc_errors, vp8_ends_early, webp_is_lossless
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
@@ -652,13 +652,13 @@ _MCU = {"444": (8, 8), "Gray": (8, 8), "422": (8, 16), "440": (16, 8), "420": (1
 
 
 def _refuse_garbage(rgb: np.ndarray, label: str, mcu: tuple[int, int] | None = None, scale: int = 1,
-                    rotated: bool = False) -> None:
+                    rotated: bool = False, specks: bool = False) -> None:
     """Raise ``unreadable`` when the decoded pixels show decoder garbage (:mod:`facemetrics.integrity`).
 
     ``rgb`` is the decode before any EXIF rotation (``scale`` = the DCT
     reduction); the message gives the row in pixels of the file's stored image.
     """
-    found = check_pixels(rgb, mcu=mcu)
+    found = check_pixels(rgb, mcu=mcu, specks=specks)
     if found.damaged:
         where = f"from row {found.row * scale} down" + (" of the stored (unrotated) image" if rotated else "")
         raise PhotoError(label, f"the decoded pixels look damaged: {found.what} {where} (the compressed "
@@ -672,6 +672,15 @@ def _refuse_vp8_early_end(data: bytes, label: str) -> None:
         raise PhotoError(label, "corrupt WEBP data (the decoder finished the picture without the last "
                                 f"{VP8_TAIL_BYTES} bytes of its image data: the compressed data is probably "
                                 "corrupt)", status="unreadable")
+
+
+def _refuse_hevc_errors(data: bytes, label: str) -> None:
+    """Raise ``unreadable`` when libde265 warns about a HEIC's coded data
+    (:func:`facemetrics.integrity.hevc_errors`; libheif does not pass its warnings on)."""
+    found = hevc_errors(data)
+    if found:
+        raise PhotoError(label, f"corrupt HEIF data (the HEVC decoder reported: {'; '.join(found)})",
+                         status="unreadable")
 
 
 def _verify_jpeg_strict(data: bytes, label: str) -> None:
@@ -889,7 +898,8 @@ def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
         raise PhotoError(label, f"{what} ({msg})" if msg else what, status="unreadable") from None
 
 
-def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str) -> tuple[np.ndarray, int]:
+def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str,
+                    lossless: bool = False) -> tuple[np.ndarray, int]:
     """A Pillow-decoded picture turned upright by its EXIF orientation, as RGB, checked for decoder
     garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied)``."""
     try:
@@ -900,7 +910,7 @@ def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str) ->
     rgb = _to_rgb_array(upright)
     del upright
     if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
-        _refuse_garbage(rgb, label)
+        _refuse_garbage(rgb, label, specks=lossless)  # lossless WebP: also sparse colour specks
     return rgb, orientation
 
 
@@ -1005,7 +1015,10 @@ def load_photo(
                 rgb = _decode_jpeg(data, orientation, label, reduce, width, height)
                 scale = float(reduce)
             else:
-                rgb, orientation = _upright_pillow(img, orientation, fmt, label)
+                rgb, orientation = _upright_pillow(img, orientation, fmt, label,
+                                                   lossless=sniffed == "WEBP" and webp_is_lossless(data))
+                if sniffed == "HEIF":  # after libheif's decode: its size limits are checked
+                    _refuse_hevc_errors(data, label)
                 scale = 1.0
             # HEIF: libheif already rotated the pixels and img.size, tag is 1
             original_size = (height, width) if orientation >= 5 else (width, height)

@@ -211,6 +211,8 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "loader": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED"), "EXIF tag numbers"),
     "store": (("_KEEP_IFD0", "_KEEP_EXIF", "SCHEMA_VERSION"), "EXIF tag numbers; the database's version number"),
+    "integrity": (("_DE265_DISABLE_DEBLOCKING", "_DE265_DISABLE_SAO", "_NEVER_DECODED"),
+                  "libde265's parameter numbers (de265.h) and a pseudo-code beside its warning codes"),
 }
 
 

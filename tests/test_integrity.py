@@ -14,7 +14,8 @@ import pytest
 from PIL import Image
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import VP8_TAIL_BYTES, PixelCheck, _vp8_without_tail, check_pixels, vp8_ends_early
+from facemetrics.integrity import (VP8_TAIL_BYTES, PixelCheck, _hevc_items, _vp8_without_tail, check_pixels,
+                                   hevc_errors, vp8_ends_early, webp_is_lossless)
 from facemetrics.loader import load_photo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -115,6 +116,47 @@ def test_a_noisy_picture_is_not_colour_garbage(sample_small, sigma):
     noisy = np.clip(sample_small + rng.normal(0, sigma, sample_small.shape), 0, 255).astype(np.uint8)
     rgb = load_photo(_encode(noisy, "WEBP", lossless=True), name="noisy.webp").rgb
     assert not check_pixels(rgb).damaged
+    assert not check_pixels(rgb, specks=True).damaged  # (the loader's check of a lossless WebP)
+
+
+def _with_specks(rgb: np.ndarray, n_blocks: int, seed: int = 0) -> np.ndarray:
+    """`rgb` with 6 saturated blue pixels scattered in each of `n_blocks` 8 x 8 blocks along a row."""
+    rng = np.random.default_rng(seed)
+    out = rgb.copy()
+    for b in range(n_blocks):
+        y0, x0 = 160, 8 * (4 + 2 * b)
+        for _ in range(6):
+            out[y0 + rng.integers(0, 7), x0 + rng.integers(0, 7)] = (0, 0, 255)
+    return out
+
+
+def test_lossless_webp_colour_specks_found_and_refused(sample_small):
+    """Sparse saturated specks (what a lossless WebP's decoder makes of a few wrong codes) in 10
+    blocks: not colour garbage for the dense-block rule, found by the speck rule (lossless WebP
+    only) at their row, and the loader refuses such a lossless WebP."""
+    rgb = _with_specks(sample_small, 10)
+    assert not check_pixels(rgb).damaged
+    found = check_pixels(rgb, specks=True)
+    assert found.damaged and found.kind == "colour_specks" and found.row == 160, found
+    assert "colour garbage (saturated colour specks) in 10 blocks" in found.detail
+    with pytest.raises(PhotoError) as err:
+        load_photo(_encode(rgb, "WEBP", lossless=True), name="specks.webp")
+    assert err.value.status == "unreadable" and "colour specks" in str(err.value)
+    # the same pixels as a lossy file are not tested for specks (its colour is smoothed anyway)
+    assert not check_pixels(_with_specks(sample_small, 10)[:, :, ::-1].copy()).damaged
+
+
+def test_a_few_specks_are_not_flagged(sample_small):
+    """Up to 7 blocks with specks (the clean set's highest count is 4): not flagged."""
+    found = check_pixels(_with_specks(sample_small, 7), specks=True)
+    assert not found.damaged and 0.8 <= found.score < 1.0, found
+
+
+def test_webp_is_lossless(sample_small):
+    assert webp_is_lossless(_encode(sample_small, "WEBP", lossless=True))
+    assert not webp_is_lossless(_encode(sample_small, "WEBP", quality=80))
+    assert not webp_is_lossless(_encode(sample_small, "PNG"))
+    assert not webp_is_lossless(b"")
 
 
 def test_colour_garbage_needs_more_than_a_couple_of_blocks(decoded):
@@ -235,6 +277,74 @@ def test_zeroed_lossy_webp_decodes_silently_and_is_refused(sample_small, at):
     assert msg.startswith("zeroed.webp: corrupt WEBP data (the decoder finished the picture without the last "
                           f"{VP8_TAIL_BYTES} bytes of its image data"), msg
     assert load_photo(data, name="clean.webp").rgb.shape == sample_small.shape
+
+
+def _mdat(data: bytes) -> tuple[int, int]:
+    """``(start, end)`` of a HEIF file's ``mdat`` payload."""
+    i = 0
+    while i + 8 <= len(data):
+        size = int.from_bytes(data[i:i + 4], "big")
+        if data[i + 4:i + 8] == b"mdat":
+            return i + 8, i + size
+        i += size
+    raise AssertionError("no mdat box")
+
+
+@pytest.mark.parametrize("quality", [30, 80, 95])
+@pytest.mark.parametrize("size", [(320, 400), (333, 417)])
+def test_clean_heic_has_no_hevc_warnings(sample_small, quality, size):
+    """A clean HEIC decodes in libde265 without a warning (odd sizes, whose coding tree units run past
+    the picture, included), and its primary image's NAL units are found: parameter sets + slices."""
+    rgb = np.array(Image.fromarray(sample_small).resize(size, Image.LANCZOS))
+    data = _encode(rgb, "HEIF", quality=quality)
+    items = _hevc_items(data)
+    assert len(items) == 1 and len(items[0]) >= 4
+    assert {(nal[0] >> 1) & 63 for nal in items[0][:3]} == {32, 33, 34}  # VPS, SPS, PPS
+    assert hevc_errors(data) == ()
+
+
+def test_hevc_check_skips_what_it_cannot_read(sample_small):
+    """Other formats, empty or garbage bytes, a HEIF without its meta box: nothing reported, no error."""
+    assert hevc_errors(_encode(sample_small, "JPEG", quality=90)) == ()
+    assert hevc_errors(b"") == ()
+    assert hevc_errors(b"\x00\x00\x00\x18ftypheic" + bytes(12)) == ()
+    data = _encode(sample_small, "HEIF", quality=80)
+    assert hevc_errors(data[:200]) == ()  # the meta box cut short
+
+
+def test_heic_whose_slice_ends_early_is_refused():
+    """A flipped bit that makes the HEVC slice end early, without any libde265 warning (fuzz seed 0,
+    50 per kind, HEIC bitflip 40): the rest of the picture is never decoded (flat green after libheif's
+    colour conversion) and is found in libde265's picture buffer."""
+    from fuzzing import fuzz_set
+
+    _, cases = fuzz_set(50, seed=0)
+    data = [d for k, how, j, d in cases if (k, how, j) == ("heic", "bitflip", 40)][0]
+    assert hevc_errors(data) == ("the picture's last coding blocks were never decoded",)
+
+
+@pytest.mark.parametrize("at", [0.3, 0.6, 0.9])
+def test_zeroed_heic_decodes_silently_and_is_refused(sample_small, at, monkeypatch):
+    """512 zeroed bytes inside the coded image: libheif decodes without a word, libde265 warns, and
+    the loader refuses the file with a sentence naming the decoder's warning (the pixel check, which
+    runs first and may find colour garbage too, switched off here)."""
+    import facemetrics.loader as loader
+
+    monkeypatch.setattr(loader, "_refuse_garbage", lambda *a, **k: None)
+    data = _encode(sample_small, "HEIF", quality=80)
+    start, end = _mdat(data)
+    bad = bytearray(data)
+    i = start + int((end - start) * at)
+    bad[i:i + 512] = bytes(512)
+    bad = bytes(bad)
+    Image.open(io.BytesIO(bad)).load()  # libheif itself reports nothing
+    assert hevc_errors(bad)
+    with pytest.raises(PhotoError) as err:
+        load_photo(bad, name="zeroed.heic")
+    msg = str(err.value)
+    assert err.value.status == "unreadable" and "\n" not in msg
+    assert msg.startswith("zeroed.heic: ") and "corrupt HEIF data (the HEVC decoder reported: " in msg, msg
+    assert load_photo(data, name="clean.heic").rgb.shape == sample_small.shape
 
 
 def test_simulated_images_pass(sample_analysis):
