@@ -27,6 +27,7 @@ batch (``getrusage(RUSAGE_CHILDREN)``: terminated children).
 from __future__ import annotations
 
 import argparse
+import csv
 import multiprocessing as mp
 import os
 import resource
@@ -90,29 +91,65 @@ def _peak_worker_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
+#: the floor as a command: decode + Face Mesh of every photo on 2 spawned processes, the parent
+#: importing nothing heavy, the workers terminated at the end and the collector frozen (the same
+#: quick exit as ``facemetrics``), so that it is the least a command doing this work can take
+FLOOR_COMMAND = """
+import gc, multiprocessing as mp, sys
+from concurrent.futures import ProcessPoolExecutor
+sys.path.insert(0, sys.argv[2])
+from floor_job import decode_mesh, init
+if __name__ == "__main__":
+    paths = sys.argv[3:]
+    ex = ProcessPoolExecutor(2, mp_context=mp.get_context("spawn"), initializer=init)
+    assert sum(ex.map(decode_mesh, paths)) == len(paths)
+    for proc in list(ex._processes.values()):
+        proc.terminate()
+    ex.shutdown(wait=True)
+    gc.freeze()
+"""
+FLOOR_JOB = """
+def init():
+    from facemetrics.batch import _worker_init
+    _worker_init()
+
+def decode_mesh(path):
+    from facemetrics.landmarks import detect_landmarks
+    from facemetrics.loader import load_photo
+    return 0 if detect_landmarks(load_photo(path).rgb) is None else 1
+"""
+
+
+def _command_s(args: list[str]) -> float:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
+    t = time.perf_counter()
+    subprocess.run(args, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
 def measure(tmp: Path, repeats: int = 3) -> None:
+    """Three timings per repeat, alternated: the in-process floor (cold and warm), the floor as
+    a fresh command, and ``facemetrics batch`` as a user runs it (a fresh command)."""
     paths = _photos(tmp / "m", 16, (4032, 3024), 2400)
-    colds, warms, batches = [], [], []
+    (tmp / "floor_job.py").write_text(FLOOR_JOB)
+    rows = []
     for k in range(repeats):  # alternated, medians: the machine's load drifts
         cold, warm = floor(paths, 2)
-        # the batch as a user runs it: a fresh process (interpreter, imports, Face Mesh), like the floor's
-        code = (f"from facemetrics.batch import run_batch\n"
-                f"r = run_batch({str(tmp / 'm')!r}, {str(tmp / f'm_out{k}')!r}, workers=2, compare=False, "
-                f"progress=False)\nassert (r.photos['status'] == 'ok').all()\n")
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT,
-                       env={**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"})
-        batches.append(time.perf_counter() - t)
-        colds.append(cold)
-        warms.append(warm)
-    ratio = statistics.median(b / c for b, c in zip(batches, colds))
+        cmd_floor = _command_s([sys.executable, "-c", FLOOR_COMMAND, "x", str(tmp)] + [str(p) for p in paths])
+        batch = _command_s([sys.executable, "-m", "facemetrics", "batch", str(tmp / "m"), "-o",
+                            str(tmp / f"m_out{k}"), "--workers", "2"])
+        with open(tmp / f"m_out{k}" / "photos.csv", newline="") as fh:
+            assert sum(r["status"] == "ok" for r in csv.DictReader(fh)) == len(paths)
+        rows.append((cold, warm, cmd_floor, batch))
+    med = [statistics.median(r[j] for r in rows) for j in range(4)]
     print(f"## measure only: 16 photos of 12 MP, 2 workers (median of {repeats} alternated runs)")
-    print(f"floor, decode + Face Mesh on 2 processes: cold {statistics.median(colds):.2f} s (incl. start-up), "
-          f"warm {statistics.median(warms):.2f} s")
-    print(f"batch (a fresh process running run_batch, incl. its start-up): {statistics.median(batches):.2f} s")
-    print(f"RATIO batch / cold floor: {ratio:.2f}   (target <= 1.25)")
-    print(f"      batch / warm floor: {statistics.median(b / w for b, w in zip(batches, warms)):.2f}"
-          "   (the batch's start-up included)")
+    print(f"floor, decode + Face Mesh on 2 processes: as a command {med[2]:.2f} s; in this process's "
+          f"pool: cold {med[0]:.2f} s (start-up included, exit not), warm {med[1]:.2f} s")
+    print(f"batch, `facemetrics batch --workers 2` as a command: {med[3]:.2f} s")
+    print(f"RATIO batch / floor, both commands: {statistics.median(r[3] / r[2] for r in rows):.2f}"
+          "   (target <= 1.25)")
+    print(f"      batch / cold floor in this process's pool: {statistics.median(r[3] / r[0] for r in rows):.2f}"
+          "   (the batch's interpreter start and exit included, the floor's not)")
     print(f"peak worker memory: {_peak_worker_mb():.0f} MB\n")
 
 
