@@ -182,7 +182,7 @@ NLF = [
     *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
                 direction="larger = darker fold", landmarks=_NLF_LM, limits="As nlf_depth; negative when the line is lighter than its sides (no visible fold)."),
     *_side_pair("nlf_length", "mm", "Length of the fold line along which the scale-space valley evidence, smoothed along the line, exceeds the threshold of facemetrics.folds.LENGTH_THRESHOLD.",
-                direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Capped by the band length (about 30-45 mm)."),
+                direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Not validated: it does not track the length of hand-placed smile lines (Spearman 0.16-0.29 on the tuning faces, about 0 on held-out ones; mean 5.7-12 mm against 21 mm) and moves by up to 4.8 mm (p95) between near-identical photos (docs/sensitivity.md §20-§21). Capped by the band length (about 30-45 mm)."),
 ]
 NLF_RATIOS = [_ratio(c) for c in NLF if c.unit == "mm"]
 
