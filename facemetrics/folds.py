@@ -299,22 +299,25 @@ def _off_lips(pts_mm: np.ndarray, lips_mm: np.ndarray | None) -> np.ndarray:
     shape = pts_mm.shape[:-1]
     if lips_mm is None or LIP_MARGIN_MM is None:
         return np.ones(shape, bool)
-    keep = np.ones(int(np.prod(shape)), bool)
-    near = np.all((pts_mm.reshape(-1, 2) >= lips_mm.min(axis=0) - LIP_MARGIN_MM)
-                  & (pts_mm.reshape(-1, 2) <= lips_mm.max(axis=0) + LIP_MARGIN_MM), axis=1)
+    p = pts_mm.reshape(-1, 2)
+    keep = np.ones(len(p), bool)
+    near = np.all((p >= lips_mm.min(axis=0) - LIP_MARGIN_MM) & (p <= lips_mm.max(axis=0) + LIP_MARGIN_MM), axis=1)
     if not near.any():
         return keep.reshape(shape)
-    q = pts_mm.reshape(-1, 2)[near]
+    q = p[near]
+    qx, qy = q[:, 0:1], q[:, 1:2]  # (Q, 1) against the contour's L edges a -> b: (Q, L)
     a, b = lips_mm, np.roll(lips_mm, -1, axis=0)
+    ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
     # even-odd ray casting along +x
-    ya, yb = a[:, 1][None, :], b[:, 1][None, :]
-    crosses = (ya > q[:, 1:2]) != (yb > q[:, 1:2])
+    crosses = (ay > qy) != (by > qy)
     with np.errstate(divide="ignore", invalid="ignore"):
-        xc = a[:, 0][None, :] + (q[:, 1:2] - ya) / (yb - ya) * (b[:, 0] - a[:, 0])[None, :]
-    inside = (np.count_nonzero(crosses & (q[:, 0:1] < xc), axis=1) % 2) == 1
-    d = b - a
-    t = np.clip(((q[:, None, :] - a[None]) * d[None]).sum(-1) / np.maximum((d * d).sum(-1), 1e-12)[None], 0, 1)
-    dist = np.linalg.norm(a[None] + t[..., None] * d[None] - q[:, None, :], axis=-1).min(axis=1)
+        xc = ax + (qy - ay) / (by - ay) * (bx - ax)
+    inside = (np.count_nonzero(crosses & (qx < xc), axis=1) % 2) == 1
+    # distance to the nearest edge (the foot of the perpendicular, clipped to the edge)
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((qx - ax) * dx + (qy - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    ex, ey = ax + t * dx - qx, ay + t * dy - qy
+    dist = np.sqrt((ex * ex + ey * ey).min(axis=1))
     keep[near] = ~(inside | (dist < LIP_MARGIN_MM))
     return keep.reshape(shape)
 
