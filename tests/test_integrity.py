@@ -453,3 +453,40 @@ def test_large_decode_drift_near_the_level_is_still_measured():
     assert found[0] == PixelCheck(False, 0.0)
     assert not found[20].damaged and 0.6 <= found[20].score < 1.0, found[20]
     assert found[30].damaged and found[30].kind == "dc_drift" and found[30].row == 512, found[30]
+
+
+# ---------------------------------------------------------------- grid HEICs (phone cameras)
+
+@pytest.fixture(scope="module")
+def grid_heic(tmp_path_factory, sample_path):
+    """A 4 x 4 grid HEIC of 128 px tiles (the sample's face), written by libheif's grid encoder."""
+    import heif_grid
+
+    if not heif_grid.available():
+        pytest.skip("pillow_heif's libheif has no grid encoder")
+    rgb = np.asarray(Image.open(sample_path).convert("RGB"))[100:612, 300:812].copy()
+    path = heif_grid.write_grid_heic(rgb, 128, tmp_path_factory.mktemp("grid") / "grid.heic")
+    return path.read_bytes(), rgb
+
+
+def test_a_clean_grid_heic_is_read_whole_with_no_decoder_warning(grid_heic):
+    """Phones write HEICs as grids of tiles: every tile's coded image is found and decodes
+    without a warning, and the photo loads as written."""
+    data, rgb = grid_heic
+    assert len(_hevc_items(data)) == 16
+    assert hevc_errors(data) == ()
+    photo = load_photo(data, name="grid.heic")
+    assert photo.rgb.shape == rgb.shape and np.abs(photo.rgb.astype(int) - rgb).mean() < 2.0
+
+
+@pytest.mark.parametrize("tile", [0, 5, 15])
+def test_damage_inside_one_grid_tile_is_refused_by_the_decoder_warning(grid_heic, tile):
+    data, _ = grid_heic
+    slice_nal = max(_hevc_items(data)[tile], key=len)  # the tile's coded slice
+    start = data.find(slice_nal)
+    assert start > 0
+    damaged = bytearray(data)
+    mid = start + len(slice_nal) // 2
+    damaged[mid:mid + 64] = bytes(64)
+    with pytest.raises(PhotoError, match="HEVC decoder reported"):
+        load_photo(bytes(damaged), name="grid.heic")
