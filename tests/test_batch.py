@@ -141,25 +141,64 @@ def test_interrupted_run_resumes_identically(folder, clean, tmp_path, stage, wor
     assert again.n_measured == 0 and again.n_compared == 0
 
 
-def test_session_tasks_equal_photo_then_comparison_tasks(folder, clean, tmp_path, monkeypatch):
-    """Issue 12: measuring and comparing session by session (each photo measured once, in the
-    process that compares it) writes the same bytes as a task per photo then a task per
-    comparison, in one process or two."""
-    from facemetrics.batch import runner as batch  # where run_batch looks _by_session up
+def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monkeypatch):
+    """Issue 12: a task per session (the default here: 2 sessions on 2 processes); fewer
+    sessions than processes are split into a task per photo and per comparison with the
+    analyses handed over; without comparisons, a task per photo.  All three write the same
+    bytes, in one process or two."""
+    from facemetrics.batch import runner as batch  # where run_batch looks the rules up
 
     res, clean_out = clean
+    one = {0: [0] * 5}
+    assert batch._share_analyses(True, one, 2) and batch._share_analyses(True, one, 3)
+    assert not batch._share_analyses(False, one, 2) and not batch._share_analyses(True, one, 1)
+    assert not batch._share_analyses(True, {0: [0] * 5, 1: [0] * 5}, 2)
+    assert not batch._share_analyses(True, {0: [0] * (batch.SHARE_MAX_PHOTOS + 1)}, 2)
     assert batch._by_session(True, 2, 2) and not batch._by_session(False, 2, 2)
     assert not batch._by_session(True, 1, 2)
     n_files = len(res.photos) - int(res.photos["status"].isin(["unreadable"]).sum())
     assert res.n_measured == n_files  # every readable file measured once, none twice
     assert res.n_compared == len(res.changes) > 0 and res.n_compare_cached == 0
-    monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: False)
-    for workers in (1, 2):
-        out = tmp_path / f"per_photo{workers}"
-        again = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
-        assert again.n_compared == res.n_compared
-        for name in ("photos.csv", "changes.csv", "long.csv"):
-            assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (workers, name)
+    for schedule in ("shared", "per_photo"):
+        if schedule == "shared":
+            monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
+        else:
+            monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: False)
+            monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: False)
+        for workers in (1, 2):
+            out = tmp_path / f"{schedule}{workers}"
+            again = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
+            assert again.n_compared == res.n_compared
+            for name in ("photos.csv", "changes.csv", "long.csv"):
+                assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (schedule, workers, name)
+
+
+def test_shared_analyses_measure_every_photo_once(folder, clean, tmp_path, monkeypatch):
+    """The photo and comparison tasks of few sessions: each readable photo is analysed exactly
+    once in the whole run, the comparisons take the analyses they are handed, and the tables
+    are those of the default run."""
+    import facemetrics.analyze as analyze_mod
+    from facemetrics.batch import runner as batch
+    from facemetrics.batch import workers as w
+
+    res, clean_out = clean
+    calls: dict[str, int] = {}
+    real = analyze_mod.analyze_photo
+
+    def counting(path, *a, **k):
+        calls[str(path)] = calls.get(str(path), 0) + 1
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(analyze_mod, "analyze_photo", counting)
+    monkeypatch.setattr(w, "_WORKER_KEEP", 1)  # the per-process memo cannot hide a second analysis
+    monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
+    out = tmp_path / "shared1"
+    again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False)
+    n_files = len(res.photos) - int(res.photos["status"].isin(["unreadable"]).sum())
+    assert again.n_measured == n_files and again.n_compared == res.n_compared
+    assert len(calls) == n_files and set(calls.values()) == {1}, calls
+    for name in ("photos.csv", "changes.csv", "long.csv"):
+        assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
 
 
 def test_killed_subprocess_resumes(folder, clean, tmp_path):

@@ -17,7 +17,7 @@ from .discover import discover
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
 )
-from .workers import _Pool, _task_analyze, _task_compare, _task_session, default_workers
+from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
 if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
     import pandas as pd
@@ -149,7 +149,11 @@ def run_batch(
         for job in photo_jobs:
             e = entries[job[0]]
             sessions.setdefault(_session_key(e.subject, e.treatment, e.treated_at), []).append(job)
-        if _by_session(compare, len(sessions), workers):
+        if _share_analyses(compare, sessions, workers):
+            # few sessions: a task per photo, then per comparison, the analyses handed over
+            n_measured, n_cached, n_session_compared = _run_shared_analyses(
+                pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
+        elif _by_session(compare, len(sessions), workers):
             # a task per session: each photo decoded and measured once, for its row and its comparisons
             n_measured, n_cached, n_session_compared = _run_sessions(
                 pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
@@ -177,6 +181,79 @@ def _by_session(compare: bool, n_sessions: int, workers: int) -> bool:
     and when there are at least as many sessions as workers to keep them busy; otherwise a
     task per photo, then a task per comparison (each re-measuring its two photos)."""
     return compare and (workers <= 1 or n_sessions >= workers)
+
+
+#: with fewer sessions than processes, the sessions are split into a task per photo and a task
+#: per comparison, the analyses handed from the first to the second (:func:`_run_shared_analyses`),
+#: when there are at most this many photos to measure: the main process holds their analyses
+#: (6-9 MB each, the decoded image included) until their comparisons are made
+SHARE_MAX_PHOTOS = 48
+
+
+def _share_analyses(compare: bool, sessions: dict, workers: int) -> bool:
+    """Split the sessions into photo and comparison tasks (:func:`_run_shared_analyses`)?
+    When comparing on several processes with fewer sessions than processes (a task per
+    session would leave processes idle) and few photos.  (With as many sessions as
+    processes or more, a task per session is as fast: docs/speed.md, 'Batch'.)"""
+    n_photos = sum(len(v) for v in sessions.values())
+    return compare and workers > 1 and len(sessions) < workers and 0 < n_photos <= SHARE_MAX_PHOTOS
+
+
+def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
+                         progress: bool, hook) -> tuple[int, int, int]:
+    """Measure every photo of ``sessions`` as its own task (:func:`_task_measure_shared`), then
+    make every comparison not in the cache as its own task, given the analyses just made
+    (:func:`_task_compare`; a photo whose row came from the cache is measured where it is
+    compared).  Every process is busy to the end, and no photo is measured twice.  Fills
+    ``rows``; returns ``(n_measured, n_cached, n_compared)`` like :func:`_run_sessions`."""
+    jobs = [job for key in sorted(sessions) for job in sessions[key]]
+    todo, held = [], {}
+    for i, cache_file, _ in jobs:
+        stored = _cached("photo", cache_file)
+        if stored is None:
+            todo.append(i)
+        else:
+            rows[i] = stored
+    bar = _Progress(len(jobs), "measuring", progress and bool(todo))
+    bar.update(len(jobs) - len(todo))
+
+    def measured(k: int, res: dict) -> None:
+        e = entries[todo[k]]
+        rows[todo[k]] = res["row"]
+        if res["analysis"] is not None:
+            held[e.sha256] = res["analysis"]
+        bar.update(1, e.photo)
+        if hook is not None:
+            hook("photo", len(rows))
+
+    cache_of = {i: cache_file for i, cache_file, _ in jobs}
+    pool.run([(_task_measure_shared, (str(entries[i].path), entries[i].sha256, settings, str(cache_of[i])))
+              for i in todo], measured)
+
+    def given(r: dict):
+        return held[r["sha256"]] if r["sha256"] in held else (r["_path"], r["sha256"])
+
+    table = sorted((_table_row(entries[i], rows[i]) for i, _, _ in jobs), key=_sort_key)
+    tasks = []
+    for r, base in _comparison_jobs(table):
+        cache_file = _compare_cache_file(cache, r, base, skey)
+        if _cached("compare", cache_file) is None:
+            tasks.append((_task_compare, ([given(b) for b in base], given(r), settings, str(cache_file))))
+    bar = _Progress(len(tasks), "comparing", progress and bool(tasks))
+    n_compared = [0]
+
+    def compared(k: int, res: dict) -> None:
+        n_compared[0] += 1
+        bar.update(1)
+        if hook is not None:
+            hook("compare", n_compared[0])
+
+    try:
+        pool.run(tasks, compared)
+    finally:
+        held.clear()
+        tasks.clear()
+    return len(todo), len(jobs) - len(todo), n_compared[0]
 
 
 def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
