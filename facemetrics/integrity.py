@@ -721,6 +721,8 @@ HEVC_DAMAGE_CODES = frozenset({4, 6, 8, 16, 17, 18, 1002, 1003, 1004, 1017, 1020
 #: at most this many NAL units per coded image and this many coded images (grid tiles) are checked
 _HEVC_MAX_NALS = 4096
 _HEVC_MAX_ITEMS = 1024
+#: threads decoding a grid's tiles for the HEVC check (the tiles are independent images)
+HEVC_THREADS = 2
 
 #: de265.h decoder parameters (enum de265_param)
 _DE265_DISABLE_DEBLOCKING = 7
@@ -959,6 +961,48 @@ def _hevc_items(data: bytes) -> list[list[bytes]]:
     return out
 
 
+def _decode_item(lib, nals: list[bytes]) -> list[int] | None:
+    """Decode one coded image's NAL units with a new libde265 decoder (in-loop filters off);
+    the codes it reported (:data:`_NEVER_DECODED` for a picture whose end was never decoded),
+    or None when no decoder could be made.  ctypes releases the GIL during each call, so
+    several images decode in parallel threads."""
+    import ctypes
+
+    ctx = lib.de265_new_decoder()
+    if not ctx:
+        return None
+    found: list[int] = []
+    try:
+        # the warnings come from parsing the slice data: skip the in-loop filters
+        lib.de265_set_parameter_bool(ctx, _DE265_DISABLE_DEBLOCKING, 1)
+        lib.de265_set_parameter_bool(ctx, _DE265_DISABLE_SAO, 1)
+        for nal in nals:
+            lib.de265_push_NAL(ctx, nal, len(nal), 0, None)
+        lib.de265_flush_data(ctx)
+        more = ctypes.c_int(1)
+        for _ in range(1_000_000):
+            err = lib.de265_decode(ctx, ctypes.byref(more))
+            while True:
+                img = lib.de265_get_next_picture(ctx)
+                if not img:
+                    break
+                if _never_decoded_end(lib, img):
+                    found.append(_NEVER_DECODED)
+            if err not in (0, 13):  # 13: waiting for more input (the end)
+                found.append(err)
+                break
+            if not more.value:
+                break
+        for _ in range(64):
+            w = lib.de265_get_warning(ctx)
+            if not w:
+                break
+            found.append(w)
+    finally:
+        lib.de265_free_decoder(ctx)
+    return found
+
+
 def hevc_errors(data: bytes) -> tuple[str, ...]:
     """What the HEVC decoder reports about a HEIC's coded image data (nothing when it is clean).
 
@@ -991,11 +1035,10 @@ def hevc_errors(data: bytes) -> tuple[str, ...]:
 
     Notes
     -----
-    Cost: one more single-threaded decode of the coded image, without the
-    in-loop filters (deblocking, SAO), which do not change the warnings.
+    Cost: one more decode of the coded image, without the in-loop filters
+    (deblocking, SAO), which do not change the warnings; a grid's tiles on
+    :data:`HEVC_THREADS` threads.
     """
-    import ctypes
-
     lib = _libde265()
     if lib is None:
         return ()
@@ -1003,39 +1046,16 @@ def hevc_errors(data: bytes) -> tuple[str, ...]:
         items = _hevc_items(data)
     except (IndexError, ValueError, KeyError, StopIteration):
         return ()
-    found: list[int] = []
-    for nals in items:
-        ctx = lib.de265_new_decoder()
-        if not ctx:
-            return ()
-        try:
-            # the warnings come from parsing the slice data: skip the in-loop filters
-            lib.de265_set_parameter_bool(ctx, _DE265_DISABLE_DEBLOCKING, 1)
-            lib.de265_set_parameter_bool(ctx, _DE265_DISABLE_SAO, 1)
-            for nal in nals:
-                lib.de265_push_NAL(ctx, nal, len(nal), 0, None)
-            lib.de265_flush_data(ctx)
-            more = ctypes.c_int(1)
-            for _ in range(1_000_000):
-                err = lib.de265_decode(ctx, ctypes.byref(more))
-                while True:
-                    img = lib.de265_get_next_picture(ctx)
-                    if not img:
-                        break
-                    if _never_decoded_end(lib, img):
-                        found.append(_NEVER_DECODED)
-                if err not in (0, 13):  # 13: waiting for more input (the end)
-                    found.append(err)
-                    break
-                if not more.value:
-                    break
-            for _ in range(64):
-                w = lib.de265_get_warning(ctx)
-                if not w:
-                    break
-                found.append(w)
-        finally:
-            lib.de265_free_decoder(ctx)
+    if len(items) > 1 and HEVC_THREADS > 1:  # a phone's grid: its tiles decoded side by side
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(HEVC_THREADS, len(items))) as ex:
+            results = list(ex.map(lambda nals: _decode_item(lib, nals), items))
+    else:
+        results = [_decode_item(lib, nals) for nals in items]
+    if any(r is None for r in results):
+        return ()
+    found = [code for r in results for code in r]
     texts = []
     for code in found:
         if code == _NEVER_DECODED:

@@ -490,3 +490,19 @@ def test_damage_inside_one_grid_tile_is_refused_by_the_decoder_warning(grid_heic
     damaged[mid:mid + 64] = bytes(64)
     with pytest.raises(PhotoError, match="HEVC decoder reported"):
         load_photo(bytes(damaged), name="grid.heic")
+
+
+def test_the_grid_check_says_the_same_on_one_thread_or_two(grid_heic, monkeypatch):
+    import facemetrics.integrity as integrity
+
+    data, _ = grid_heic
+    damaged = bytearray(data)
+    for tile in (3, 9):  # two damaged tiles: the messages in tile order either way
+        nal = max(_hevc_items(data)[tile], key=len)
+        mid = data.find(nal) + len(nal) // 2
+        damaged[mid:mid + 64] = bytes(64)
+    said = {}
+    for threads in (1, 2):
+        monkeypatch.setattr(integrity, "HEVC_THREADS", threads)
+        said[threads] = (integrity.hevc_errors(data), integrity.hevc_errors(bytes(damaged)))
+    assert said[1] == said[2] and said[1][0] == () and said[1][1] != ()
