@@ -330,9 +330,12 @@ def _skin_level(values: np.ndarray, keep: np.ndarray) -> float:
 
 
 def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarray,
-           side: str, lips_mm: np.ndarray | None = None) -> tuple[float, float, float]:
+           side: str, lips_mm: np.ndarray | None = None, *, depth_only: bool = False,
+           skip_depth: bool = False) -> tuple[float, float, float]:
     """Depth index, contrast (%) and length (mm) of the valley along ``line_mm`` (levelled mm);
-    ``lips_mm``: the outer-lip contour (levelled mm), left out of the skin references."""
+    ``lips_mm``: the outer-lip contour (levelled mm), left out of the skin references.
+    ``depth_only`` / ``skip_depth``: the other figures are NaN (not computed; the ones
+    computed are the same either way)."""
     if image.ndim == 3:  # green channel: bright skin's red channel clips first
         image = image[..., 1]
     centre = resample_polyline(line_mm, RESOLUTION_MM, "exact")
@@ -345,14 +348,18 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     lat = (offsets >= SKIN_LATERAL_MM[0]) & (offsets <= SKIN_LATERAL_MM[1])
     keep = np.ones(b.shape, bool)
     keep[:, med | lat] = _off_lips(grid_mm[span][:, med | lat], lips_mm)
-    ref_m = _skin_level(b[:, med], keep[:, med])
     ref_l = _skin_level(b[:, lat], keep[:, lat])
-    t = (offsets - np.mean(SKIN_MEDIAL_MM)) / (np.mean(SKIN_LATERAL_MM) - np.mean(SKIN_MEDIAL_MM))
-    skin = np.maximum(ref_m + t * (ref_l - ref_m), 1e-3)  # the skin level across the band, no fold
-    profile = (1.0 - b / skin[None, :]).mean(axis=0)  # mean relative darkening per offset
-    j = _strip_weights(offsets) @ profile * DEPTH_SCALE
-    top = float(j.max())
-    depth = top + SOFTMAX_T * float(np.log(np.mean(np.exp((j - top) / SOFTMAX_T))))
+    depth = float("nan")
+    if not skip_depth:
+        ref_m = _skin_level(b[:, med], keep[:, med])
+        t = (offsets - np.mean(SKIN_MEDIAL_MM)) / (np.mean(SKIN_LATERAL_MM) - np.mean(SKIN_MEDIAL_MM))
+        skin = np.maximum(ref_m + t * (ref_l - ref_m), 1e-3)  # the skin level across the band, no fold
+        profile = (1.0 - b / skin[None, :]).mean(axis=0)  # mean relative darkening per offset
+        j = _strip_weights(offsets) @ profile * DEPTH_SCALE
+        top = float(j.max())
+        depth = top + SOFTMAX_T * float(np.log(np.mean(np.exp((j - top) / SOFTMAX_T))))
+    if depth_only:
+        return depth, float("nan"), float("nan")
 
     c0 = len(offsets) // 2
     off = int(round(CONTRAST_OFFSET_MM / RESOLUTION_MM))
@@ -452,8 +459,8 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
         col = _best_path(ev - prior, SLOPE_PENALTY, CURVE_PENALTY).astype(float)
         col = ndimage.gaussian_filter1d(col, LINE_SMOOTH_MM / RESOLUTION_MM, mode="nearest")
         line_mm = centre_mm + np.interp(col, np.arange(len(offsets)), offsets)[:, None] * normal
-        depth = _score(image, frame, reference_mm, uv_lm, side, lips)[0]
-        _, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips)
+        depth = _score(image, frame, reference_mm, uv_lm, side, lips, depth_only=True)[0]
+        _, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips, skip_depth=True)
     else:
         line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
         depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips)
