@@ -112,8 +112,45 @@ def _get_mesh():
     return _mesh
 
 
+@contextlib.contextmanager
+def _pyplot_on_first_use():
+    """While MediaPipe is imported, ``matplotlib.pyplot`` is a stand-in that imports the real
+    pyplot on first use.
+
+    MediaPipe's drawing helpers import pyplot at start-up (0.2-0.4 s of CPU in every
+    process that builds Face Mesh: each command, batch worker and app start), and Face
+    Mesh never uses it.  The stand-in stays only where MediaPipe bound it; afterwards the
+    name is the real module's again for everyone else.  Nothing changes if pyplot is
+    already imported.
+    """
+    import types
+
+    name = "matplotlib.pyplot"
+    if name in sys.modules:
+        yield
+        return
+    stand_in = types.ModuleType(name)
+    stand_in.__spec__ = None  # the import system reads it: it must not load pyplot
+
+    def __getattr__(attr: str):
+        import importlib
+
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+        return getattr(importlib.import_module(name), attr)
+
+    stand_in.__getattr__ = __getattr__
+    sys.modules[name] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+
+
 def _build_mesh():
-    import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
+    with _pyplot_on_first_use():
+        import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
 
     return mp.solutions.face_mesh.FaceMesh(
         static_image_mode=True,
