@@ -8,19 +8,24 @@ as results, wall times for context):
 
 ``measure``  16 photos of 12 MP (4032 x 3024 JPEG, the astronaut upscaled,
              each shifted a few px so no two files are the same), measuring
-             only, 2 workers.  The floor is decode (``load_photo``) + Face
-             Mesh (``detect_landmarks``) of the same files on 2 spawned
-             processes: *cold* counts starting the processes and loading
-             Face Mesh (which any batch must do), *warm* is a second pass in
-             the same processes.
-``large``    240 photos of 1600 x 1200, measuring only: 1 worker against 2.
+             only, 2 workers: ``facemetrics batch`` as a fresh command (as a
+             user runs it: interpreter start and exit included) against the
+             floor as a fresh command (:data:`FLOOR_COMMAND`: decode
+             ``load_photo`` + Face Mesh ``detect_landmarks`` of the same files
+             on 2 spawned processes, the least such a command can take).  Also
+             the in-process floor: *cold* counts starting the processes and
+             loading Face Mesh (not their exit), *warm* is a second pass.
+``large``    240 photos of 1600 x 1200, measuring only: 1 worker against 2
+             (in this process).
 ``study``    a simulated study (``facemetrics.study``, 2 subjects, photos of
              1600 px, the default design and hand-held pose) measured and
-             compared, 2 workers, against the cold floor of its photos.  Also
-             prints how many photos were measured and comparisons made (every
-             photo once).
+             compared, 2 workers: ``facemetrics batch --manifest`` as a fresh
+             command against the floor command of its photos.  Also prints
+             how many photos were measured and comparisons made (every photo
+             once).
 
-The peak resident memory of the largest worker process is printed after each
+The measure and study scenarios alternate floor and batch over 3 repeats and
+print medians.  The peak resident memory of the largest worker process is printed after each
 batch (``getrusage(RUSAGE_CHILDREN)``: terminated children).
 """
 
