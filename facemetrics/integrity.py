@@ -731,6 +731,24 @@ _DE265_DISABLE_SAO = 8
 _de265 = None  # the ctypes handle of pillow_heif's bundled libde265 (False: not available)
 
 
+def bundled_library(stem: str) -> str | None:
+    """Path of a shared library that the pillow_heif wheel bundles (``stem`` e.g. ``"de265"``,
+    ``"heif"``): ``pillow_heif.libs/lib<stem>*`` (Linux wheels), ``pillow_heif/.dylibs``
+    (macOS) or ``pillow_heif.libs/<stem>*.dll`` (Windows); None when there is none."""
+    import glob
+    import os
+
+    try:
+        import pillow_heif
+    except ImportError:
+        return None
+    site = os.path.dirname(os.path.dirname(os.path.abspath(pillow_heif.__file__)))
+    cands = sorted(glob.glob(os.path.join(site, "pillow_heif.libs", f"lib{stem}*"))
+                   + glob.glob(os.path.join(site, "pillow_heif", ".dylibs", f"lib{stem}*"))
+                   + glob.glob(os.path.join(site, "pillow_heif.libs", f"{stem}*.dll")))
+    return cands[0] if cands else None
+
+
 def _libde265():
     """pillow_heif's bundled libde265 as a ctypes library with typed functions, or None."""
     global _de265
@@ -738,17 +756,10 @@ def _libde265():
         _de265 = False
         try:
             import ctypes
-            import glob
-            import os
 
-            import pillow_heif
-
-            site = os.path.dirname(os.path.dirname(os.path.abspath(pillow_heif.__file__)))
-            cands = sorted(glob.glob(os.path.join(site, "pillow_heif.libs", "libde265*"))
-                           + glob.glob(os.path.join(site, "pillow_heif", ".dylibs", "libde265*"))
-                           + glob.glob(os.path.join(site, "pillow_heif.libs", "de265*.dll")))
-            if cands:
-                lib = ctypes.CDLL(cands[0])
+            path = bundled_library("de265")
+            if path is not None:
+                lib = ctypes.CDLL(path)
                 vp, ci = ctypes.c_void_p, ctypes.c_int
                 lib.de265_new_decoder.restype = vp
                 lib.de265_new_decoder.argtypes = []

@@ -54,13 +54,6 @@ JAW_OFFSET_SMOOTH_MM = 1.5
 #: (stubble boundaries and the top of the shadow band under the jaw compete with the jaw edge)
 JAW_RIVAL_GAP_MM = 4.0
 JAW_RIVAL_RATIO = (1.0, 1.5)
-#: fallback (and prior centre) offset at the gonions and at the chin, mm, or ``None`` = the
-#: flat JAW_EDGE_OFFSET_MM (shipped).  Alternative design, off (issue 10, fifth round): the
-#: hand-placed jaw points lie further outside the oval at the chin than at the angles (a
-#: median +1.2 mm at point 126, +3.0 mm at the chin 129 on the Canada tuning faces); the
-#: tuning faces chose (1.0, 2.5) (p90 objective 2.02 against 2.23 mm), but on the held-out
-#: faces it read p90 3.19 against 3.04 mm, so it is not used (docs/accuracy.md)
-JAW_FALLBACK_MM: tuple[float, float] | None = None
 
 
 
@@ -170,7 +163,7 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
                     span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
                     rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
                     rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO,
-                    fallback_mm: tuple[float, float] | None | str = "default") -> tuple[np.ndarray, np.ndarray]:
+                    fallback_mm: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -203,8 +196,10 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
         The ramp of ``rival_gap_mm`` (default :data:`JAW_RIVAL_RATIO`).
     fallback_mm : (float, float) or None
         ``(gonion, chin)`` offsets (mm) of the fallback and of the prior's centre
-        (:func:`fallback_offsets`); default :data:`JAW_FALLBACK_MM`; ``None`` = the flat
-        :data:`JAW_EDGE_OFFSET_MM`.
+        (:func:`fallback_offsets`); None (shipped) = the flat :data:`JAW_EDGE_OFFSET_MM`.
+        A chin-weighted profile chosen on the tuning faces, (1.0, 2.5), lost on the
+        held-out faces (p90 3.19 against 3.04 mm, issue 10, docs/accuracy.md) and is
+        kept only to reproduce that result.
 
     Returns
     -------
@@ -258,8 +253,6 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = ndimage.gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0, mode="nearest")
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
-    if isinstance(fallback_mm, str):
-        fallback_mm = JAW_FALLBACK_MM
     base = fallback_offsets(uv_contour, span, fallback_mm)
     dev = offsets[None, :] - base[a:b + 1, None]
     prior = JAW_PRIOR_PER_MM * np.abs(dev)

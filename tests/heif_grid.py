@@ -8,8 +8,6 @@ through :mod:`ctypes` (``heif_context_encode_grid``, libheif >= 1.18; pillow_hei
 from __future__ import annotations
 
 import ctypes
-import glob
-import os
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +19,12 @@ class _Err(ctypes.Structure):
 
 def _libheif():
     """pillow_heif's bundled libheif with the functions used here typed, or None."""
-    try:
-        import pillow_heif
-    except ImportError:
+    from facemetrics.integrity import bundled_library
+
+    path = bundled_library("heif")
+    if path is None:
         return None
-    site = os.path.dirname(os.path.dirname(os.path.abspath(pillow_heif.__file__)))
-    cands = sorted(glob.glob(os.path.join(site, "pillow_heif.libs", "libheif*"))
-                   + glob.glob(os.path.join(site, "pillow_heif", ".dylibs", "libheif*")))
-    if not cands:
-        return None
-    lib = ctypes.CDLL(cands[0])
+    lib = ctypes.CDLL(path)
     if not hasattr(lib, "heif_context_encode_grid"):
         return None
     vp = ctypes.c_void_p

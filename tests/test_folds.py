@@ -413,7 +413,9 @@ def test_inward_prior_keeps_the_contour_outside_the_oval_plus_offset():
 def test_fallback_offset_profile_runs_from_the_gonions_to_the_chin():
     """``fallback_mm=(gonion, chin)``: the chin value at the chain's lowest point, the gonion
     value at the span's ends and beyond; ``None`` is the flat JAW_EDGE_OFFSET_MM (shipped)."""
-    from facemetrics.jaw import JAW_FALLBACK_MM, fallback_offsets
+    import inspect
+
+    from facemetrics.jaw import fallback_offsets
 
     phi = np.linspace(-0.3 * np.pi, 1.3 * np.pi, 81)
     uv = np.stack([60.0 * np.cos(phi), 40.0 * np.sin(phi)], axis=1)  # lowest point (largest v) at phi = pi / 2
@@ -423,7 +425,8 @@ def test_fallback_offset_profile_runs_from_the_gonions_to_the_chin():
     assert np.all(prof[:span[0]] == 1.0) and np.all(prof[span[1]:] == 1.0)
     assert np.all(np.diff(prof[span[0]:41]) >= 0) and np.all(np.diff(prof[40:span[1] + 1]) <= 0)
     assert np.all(fallback_offsets(uv, span, None) == JAW_EDGE_OFFSET_MM)
-    assert JAW_FALLBACK_MM is None  # shipped: flat (the profile lost on the held-out faces)
+    # shipped: flat (the profile lost on the held-out faces)
+    assert inspect.signature(refine_jaw_edge).parameters["fallback_mm"].default is None
     # on a blank image nothing is found: the contour is the oval moved by the profile
     img = np.full((400, 400), 150.0)
     f = Frame(np.array([200.0, 100.0]), np.array([1.0, 0.0]), np.array([0.0, 1.0]), 0.5)
