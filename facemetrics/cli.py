@@ -79,8 +79,9 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> int:
     from .analyze import analyze_photo
-    from .export import rows_frame, write_csv, write_json, write_png
+    from .export import write_json, write_png, write_rows_csv
     from .overlay import photo_overlay
+    from .schema import PHOTO_COLUMNS
 
     photos = find_photos_labelled(args.photos)
     if not photos:
@@ -92,7 +93,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                                name=label)
         rows.append(result.to_row())
         # written after every photo: an interrupted run keeps what it measured
-        write_csv(rows_frame(rows), args.output)
+        write_rows_csv(rows, PHOTO_COLUMNS, args.output)
         if args.overlays and result.ok:
             write_png(photo_overlay(result), _output_path(args.overlays, label, "_overlay.png"))
         if args.geometry:
@@ -111,17 +112,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    n_ok = int((res.photos["status"] == "ok").sum())
-    print(f"{n_ok} of {len(res.photos)} photos measured ({res.n_cached} from the cache), "
-          f"{len(res.changes)} changes; {len(res.excluded)} photos excluded from the changes. "
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured ({res.n_cached} from the cache), "
+          f"{len(res.change_rows)} changes; {len(res.excluded)} photos excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
 
-    reg = run_regimen_batch(args.folder, args.output, res.photos, workers=args.workers,
+    reg = run_regimen_batch(args.folder, args.output, res.photo_rows, workers=args.workers,
                             mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     if reg is not None:
-        print(f"regimen: {len(reg.changes)} pre-session photos compared with the first session's baseline "
+        print(f"regimen: {len(reg.change_rows)} pre-session photos compared with the first session's baseline "
               f"({args.output}/regimen)")
     return 0
 
@@ -291,8 +291,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
     _print_verdicts(table)
-    n_ok = int((res.photos["status"] == "ok").sum())
-    print(f"{n_ok} of {len(res.photos)} photos measured, {len(res.changes)} changes; written to {args.output}: "
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
           "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0
 

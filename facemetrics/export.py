@@ -55,7 +55,65 @@ def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.D
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
-    text = df.to_csv(index=False, float_format="%.6g", lineterminator="\n")
+    text = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+
+
+#: how every CSV writes a float column's values (6 significant digits)
+FLOAT_FORMAT = "%.6g"
+
+
+def is_missing(v) -> bool:
+    return v is None or (isinstance(v, (float, np.floating)) and v != v)
+
+
+def _column_format(values: list):
+    """The function that writes one column's values as pandas' ``DataFrame(rows).to_csv``
+    would, from the column's inferred type: all ``int`` (no missing) -> ``str``; numbers
+    (``int``/``float``, missing allowed) -> :data:`FLOAT_FORMAT`; anything else (strings,
+    bools, mixed) -> ``str``; a missing value (``None``, NaN) -> empty."""
+    present = [v for v in values if not is_missing(v)]
+    ints = all(isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)) for v in present)
+    numbers = all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
+                  for v in present)
+    if present and numbers and not (ints and len(present) == len(values)):
+        return lambda v: "" if is_missing(v) else FLOAT_FORMAT % v
+    return lambda v: "" if is_missing(v) else str(v)
+
+
+def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
+    """Rows (dicts) as CSV text without pandas: the same text as
+    ``write_csv(rows_frame(rows, columns), ...)`` writes (checked in ``tests/test_export.py``
+    on every kind of column a table holds), for the command line, which then never
+    imports pandas (0.3 s of CPU at each run).
+
+    Columns are ``columns`` in order, then any other key in order of first appearance;
+    a column's values are written as :func:`_column_format` says; quoting is the
+    ``csv`` module's minimal quoting, as pandas uses.
+    """
+    import csv
+    import io
+
+    rows = list(rows)
+    seen = dict.fromkeys(columns)
+    for r in rows:
+        seen.update(dict.fromkeys(k for k in r if k not in seen))
+    names = list(seen)
+    cells = []
+    for name in names:
+        values = [r.get(name) for r in rows]
+        fmt = _column_format(values)
+        cells.append([fmt(v) for v in values])
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    w.writerow(names)
+    w.writerows(zip(*cells))
+    return buf.getvalue()
+
+
+def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike) -> Path:
+    """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas)."""
+    text = csv_text(rows, columns)
     return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
 
 

@@ -20,19 +20,59 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
+from .export import is_missing, write_rows_csv
 
-__all__ = ["REGIMEN_DIR", "regimen_manifest", "run_regimen_batch"]
+if TYPE_CHECKING:  # pandas only where a table is asked for: the command line writes rows
+    import pandas as pd
+
+__all__ = ["REGIMEN_DIR", "regimen_manifest", "regimen_rows", "run_regimen_batch"]
 
 
-def regimen_manifest(photos: pd.DataFrame) -> pd.DataFrame:
+#: the regimen manifest's columns, in order
+MANIFEST_COLUMNS = ["photo", "subject", "treatment", "taken_at", "treated_at"]
+
+
+def regimen_rows(photos) -> list[dict]:
+    """Rows of the regimen study's manifest (see :func:`regimen_manifest`).
+
+    Parameters
+    ----------
+    photos : list of dict or pandas.DataFrame
+        ``photos.csv`` of :func:`facemetrics.batch.run_batch` as rows
+        (``BatchResult.photo_rows``) or as a table.
+
+    Returns
+    -------
+    list of dict
+        ``photo, subject, treatment, taken_at, treated_at`` per photo, in
+        subject × treatment order, then the photos' order.
+    """
+    if not isinstance(photos, list):
+        photos = photos.to_dict("records")
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in photos:
+        if str(r.get("role")) == "baseline" and not any(is_missing(r.get(k)) for k in ("subject", "treatment")):
+            groups.setdefault((str(r["subject"]), str(r["treatment"])), []).append(r)
+    out = []
+    for key in sorted(groups):
+        grp = groups[key]
+        sessions = sorted({str(r["treated_at"]) for r in grp}, key=lambda t: parse_time(t) or t)
+        if len(sessions) < 2:
+            continue
+        out += [dict(photo=r["photo"], subject=r["subject"], treatment=r["treatment"], taken_at=r["taken_at"],
+                     treated_at=sessions[0]) for r in grp]
+    return out
+
+
+def regimen_manifest(photos) -> pd.DataFrame:
     """Manifest of the regimen study from a batch's ``photos.csv`` table.
 
     Parameters
     ----------
-    photos : pandas.DataFrame
+    photos : pandas.DataFrame or list of dict
         ``photos.csv`` of :func:`facemetrics.batch.run_batch` (``photo``,
         ``subject``, ``treatment``, ``taken_at``, ``treated_at``, ``role``).
 
@@ -44,23 +84,12 @@ def regimen_manifest(photos: pd.DataFrame) -> pd.DataFrame:
         baseline photos with ``treated_at`` set to the first session's
         treatment time (empty when there is nothing to compare).
     """
-    cols = ["photo", "subject", "treatment", "taken_at", "treated_at"]
-    if photos.empty or "role" not in photos.columns:
-        return pd.DataFrame(columns=cols)
-    base = photos[photos["role"].astype(str) == "baseline"].copy()
-    out = []
-    for (_, _), grp in base.groupby(["subject", "treatment"], sort=True):
-        sessions = sorted(set(grp["treated_at"].astype(str)), key=lambda t: parse_time(t) or t)
-        if len(sessions) < 2:
-            continue
-        first = sessions[0]
-        for r in grp.itertuples():
-            out.append(dict(photo=r.photo, subject=r.subject, treatment=r.treatment, taken_at=r.taken_at,
-                            treated_at=first))
-    return pd.DataFrame(out, columns=cols)
+    import pandas as pd
+
+    return pd.DataFrame(regimen_rows(photos), columns=MANIFEST_COLUMNS)
 
 
-def run_regimen_batch(folder, out_dir, photos: pd.DataFrame, *, workers: int | None = 1, progress: bool = False,
+def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progress: bool = False,
                       cache_from=None, **batch_options):
     """Run the regimen study of a batch into ``out_dir/regimen`` (nothing when there is none).
 
@@ -70,8 +99,8 @@ def run_regimen_batch(folder, out_dir, photos: pd.DataFrame, *, workers: int | N
         The batch's photo folder.
     out_dir : path-like
         The batch's output folder.
-    photos : pandas.DataFrame
-        Its ``photos.csv`` table.
+    photos : list of dict or pandas.DataFrame
+        Its ``photos.csv`` table (``BatchResult.photo_rows`` or ``.photos``).
     cache_from : path-like, optional
         A batch ``.cache`` folder whose stored measurements and comparisons
         are reused (default ``out_dir/.cache``).
@@ -85,8 +114,8 @@ def run_regimen_batch(folder, out_dir, photos: pd.DataFrame, *, workers: int | N
     """
     out_dir = Path(out_dir)
     target = out_dir / REGIMEN_DIR
-    manifest = regimen_manifest(photos)
-    if manifest.empty:
+    manifest = regimen_rows(photos)
+    if not manifest:
         shutil.rmtree(target, ignore_errors=True)
         return None
     src = Path(cache_from) if cache_from is not None else out_dir / ".cache"
@@ -99,5 +128,5 @@ def run_regimen_batch(folder, out_dir, photos: pd.DataFrame, *, workers: int | N
                     shutil.copyfile(f, dst)
     path = target / ".cache" / "regimen_manifest.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    manifest.to_csv(path, index=False, lineterminator="\n")
+    write_rows_csv(manifest, MANIFEST_COLUMNS, path)
     return run_batch(folder, target, manifest=path, workers=workers, progress=progress, **batch_options)

@@ -763,7 +763,7 @@ class Store:
         manifest.parent.mkdir(parents=True, exist_ok=True)
         table.to_csv(manifest, index=False, lineterminator="\n")
         res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
-        run_regimen_batch(folder, out_dir, res.photos, workers=workers, progress=progress, cache_from=cache)
+        run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress, cache_from=cache)
         self._ingest_cache(cache, sid)
         self._ingest_cache(out_dir / "regimen" / ".cache", sid)
         if res.long.empty:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
-from ..export import rows_frame, write_csv
+from ..export import rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover
@@ -59,8 +60,12 @@ class BatchResult:
 
     Attributes
     ----------
+    photo_rows, change_rows, long_rows : list of dict
+        The three tables' rows, as written (``photos.csv``, ``changes.csv``,
+        ``long.csv``).
     photos, changes, long : pandas.DataFrame
-        The three tables (as written).
+        The same tables as DataFrames, built on first use (so a command that only
+        writes the CSVs never imports pandas).
     out_dir : Path
     n_measured, n_cached : int
         Photos measured in this run / taken from the cache.
@@ -72,9 +77,9 @@ class BatchResult:
         Photos left out of the changes and why.
     """
 
-    photos: pd.DataFrame
-    changes: pd.DataFrame
-    long: pd.DataFrame
+    photo_rows: list
+    change_rows: list
+    long_rows: list
     out_dir: Path
     n_measured: int = 0
     n_cached: int = 0
@@ -82,6 +87,23 @@ class BatchResult:
     n_compare_cached: int = 0
     seconds: float = 0.0
     excluded: list = field(default_factory=list)
+
+    @property
+    def n_ok(self) -> int:
+        """Photos measured with status ``ok``."""
+        return sum(r.get("status") == "ok" for r in self.photo_rows)
+
+    @cached_property
+    def photos(self) -> pd.DataFrame:
+        return rows_frame(self.photo_rows, list(PHOTO_COLUMNS) + BATCH_COLUMNS)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        return rows_frame(self.change_rows, CHANGE_COLUMNS)
+
+    @cached_property
+    def long(self) -> pd.DataFrame:
+        return rows_frame(self.long_rows, LONG_COLUMNS)
 
 
 def run_batch(
@@ -388,22 +410,20 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
             n_cached: int, n_compared: int, n_compare_cached: int, t0: float) -> BatchResult:
     """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
     (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
-    photos_df = rows_frame([{k: v for k, v in r.items() if k != "_path"} for r in photo_rows],
-                           list(PHOTO_COLUMNS) + BATCH_COLUMNS)
+    photo_rows = [{k: v for k, v in r.items() if k != "_path"} for r in photo_rows]
     tidy = [m for row in change_rows
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
                                hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],
                                taken_at=row["taken_at"], treated_at=row["treated_at"])]
-    changes_df = rows_frame([{k: v for k, v in r.items() if k != "_rows"} for r in change_rows], CHANGE_COLUMNS)
-    long_df = rows_frame(tidy, LONG_COLUMNS)
+    change_rows = [{k: v for k, v in r.items() if k != "_rows"} for r in change_rows]
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_csv(photos_df, out_dir / "photos.csv")
+    write_rows_csv(photo_rows, list(PHOTO_COLUMNS) + BATCH_COLUMNS, out_dir / "photos.csv")
     if compare:
-        write_csv(changes_df, out_dir / "changes.csv")
-        write_csv(long_df, out_dir / "long.csv")
+        write_rows_csv(change_rows, CHANGE_COLUMNS, out_dir / "changes.csv")
+        write_rows_csv(tidy, LONG_COLUMNS, out_dir / "long.csv")
     excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
-        photos=photos_df, changes=changes_df, long=long_df, out_dir=out_dir,
+        photo_rows=photo_rows, change_rows=change_rows, long_rows=tidy, out_dir=out_dir,
         n_measured=n_measured, n_cached=n_cached, n_compared=n_compared,
         n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
     )
