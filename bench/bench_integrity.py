@@ -40,6 +40,7 @@ caught / a false alarm when any of them flags it.
    their total check times.
 
     python bench/bench_integrity.py [--n-per 50] [--clean-dir DIR] [--skip-clean]
+    python bench/bench_integrity.py --cost-only [--compare-old /tmp/integrity_old.py] [--repeats 8]
     python bench/bench_integrity.py --compare-old /tmp/integrity_old.py --clean-dir DIR [--max-clean 300]
     python bench/bench_integrity.py --impact [--n-per 50]
     python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50]
@@ -117,7 +118,7 @@ def _load_module(path: Path):
     return mod
 
 
-def cost(old: Path | None = None) -> None:
+def cost(old: Path | None = None, repeats: int = 8) -> None:
     tmp = Path(tempfile.mkdtemp())
     jpg = phone_photo(tmp / "phone.jpg")
     rgb_full = np.array(Image.open(jpg).convert("RGB"))
@@ -137,7 +138,7 @@ def cost(old: Path | None = None) -> None:
             photo = loader.load_photo(data, fast=fast)
             mcu = _mcu(data, int(photo.scale))
             td, tc, to = [], [], []
-            for i in range(8):
+            for i in range(repeats):
                 # each check right after its own decode (the decoded pixels as fresh in the caches as
                 # in the loader); with --compare-old, old and new alternate which goes first
                 checks = [(check_pixels, tc)] + ([(old_check, to)] if old_check else [])
@@ -361,18 +362,19 @@ def false_alarms(folder: Path) -> None:
 
 
 def _checked_arrays(datas):
-    """``(name, rgb, mcu)`` of every array the loader passes to the check while reading ``datas``."""
+    """``(name, rgb, mcu, specks)`` of every array the loader passes to the check while reading
+    ``datas``."""
     seen = []
     saved = loader._refuse_garbage
-    loader._refuse_garbage = lambda rgb, label, mcu=None, **k: seen.append((label, rgb, mcu))
+    loader._refuse_garbage = lambda rgb, label, mcu=None, specks=False, **k: seen.append((label, rgb, mcu, specks))
     try:
         for name, data in datas:
             try:
                 loader.load_photo(data, name=name)
             except PhotoError:
                 pass
-            for _, rgb, mcu in seen:
-                yield name, rgb, mcu
+            for _, rgb, mcu, specks in seen:
+                yield name, rgb, mcu, specks
             seen.clear()
     finally:
         loader._refuse_garbage = saved
@@ -398,14 +400,14 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
     for label, datas in sets():
         n = nd = ndiff = nother = 0
         dmax, t_old, t_new = 0.0, 0.0, 0.0
-        for name, rgb, mcu in _checked_arrays(datas):
+        for name, rgb, mcu, specks in _checked_arrays(datas):
             for run_old in ((True, False) if n % 2 else (False, True)):  # alternate which runs first
                 t = time.perf_counter()
                 if run_old:
-                    a = old.check_pixels(rgb, mcu=mcu)
+                    a = old.check_pixels(rgb, mcu=mcu, specks=specks)
                     t_old += time.perf_counter() - t
                 else:
-                    b = check_pixels(rgb, mcu=mcu)
+                    b = check_pixels(rgb, mcu=mcu, specks=specks)
                     t_new += time.perf_counter() - t
             n += 1
             nd += a.damaged
@@ -434,6 +436,10 @@ def main() -> None:
     ap.add_argument("--compare-old", type=Path, metavar="PATH",
                     help="a copy of a former facemetrics/integrity.py: compare its outputs and cost (4.)")
     ap.add_argument("--max-clean", type=int, default=0, help="with --compare-old: at most this many clean files")
+    ap.add_argument("--cost-only", action="store_true",
+                    help="only 1. (with --compare-old PATH: that version's cost beside, no equivalence run)")
+    ap.add_argument("--repeats", type=int, default=8, help="decodes (and checks) per file in 1. (medians; the first "
+                    "is left out)")
     ap.add_argument("--impact", action="store_true", help="only 5.: do the misses change the measurement?")
     ap.add_argument("--vp8-tail", action="store_true", help="only 6.: lossy WebPs decoded without their last bytes")
     args = ap.parse_args()
@@ -443,11 +449,14 @@ def main() -> None:
     if args.vp8_tail:
         vp8_tail(args.n_per, args.clean_dir)
         return
+    if args.cost_only:
+        cost(args.compare_old, args.repeats)
+        return
     if args.compare_old:
-        cost(args.compare_old)
+        cost(args.compare_old, args.repeats)
         compare_old(args.compare_old, args.n_per, None if args.skip_clean else args.clean_dir, args.max_clean)
         return
-    cost()
+    cost(repeats=args.repeats)
     print_catch(args.n_per)
     if not args.skip_clean:
         if not FACES.is_dir():

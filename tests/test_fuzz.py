@@ -142,9 +142,9 @@ def test_no_visibly_wrong_decode_of_cut_lost_or_repeated_data(outcomes, how):
 #: random-byte burst, one flipped bit) per format, on this fixed-seed set (the loader of issue 9
 #: before the pixel check: jpeg 7, jpeg_progressive 1, webp 14, webp_lossless 27, heic 30; with the
 #: pixel check, before the WebP early-end check: webp 14; before the HEVC-warning check: heic 9;
-#: before the lossless-WebP speck rule: webp_lossless 2). What is left: JPEG damage that resynchronises
-#: (docs/robustness.md).
-MAX_WRONG_READ_AS_GOOD = {"jpeg": 2, "jpeg_progressive": 1, "png": 0, "webp": 0, "webp_lossless": 0, "heic": 0}
+#: before the lossless-WebP speck rule: webp_lossless 2; before the clipped-run drift rule: jpeg 2). What is
+#: left: JPEG damage that resynchronises (docs/robustness.md).
+MAX_WRONG_READ_AS_GOOD = {"jpeg": 1, "jpeg_progressive": 1, "png": 0, "webp": 0, "webp_lossless": 0, "heic": 0}
 
 
 @pytest.mark.parametrize("kind", list(MAX_WRONG_READ_AS_GOOD))
@@ -169,7 +169,7 @@ def test_pixel_check_never_refuses_an_unchanged_decode(outcomes):
     """Zero false alarms: a file refused by the pixel check decodes visibly wrong without it."""
     same = [o for o in outcomes if o[2] == "refused_pixels_SAME"]
     assert not same, same
-    assert sum(o[2] == "refused_pixels" for o in outcomes) >= 62  # measured: 68
+    assert sum(o[2] == "refused_pixels" for o in outcomes) >= 62  # measured: 69 (68 before the clipped-run rule)
 
 
 def test_early_end_check_finds_lossy_webp_garbage(outcomes):

@@ -190,6 +190,46 @@ def test_small_drift_is_not_flagged(decoded):
     assert not check_pixels(rgb.clip(0, 255).astype(np.uint8), mcu=(16, 16)).damaged
 
 
+@pytest.mark.parametrize("row, shift", [(304, 110), (608, -60), (400, -90)])
+def test_clipped_full_width_drift_found(decoded, row, shift, monkeypatch):
+    """A large DC shift from an MCU row down to the bottom pushes the bright (dark) parts past 255 (0):
+    there the step is smaller than the shift and the texture flat, so neither the staircase nor the
+    long run sees it; the clipped run does (the unclipped MCUs step alike and their texture
+    continues, the others are clipped), at the row where it starts."""
+    import facemetrics.integrity as integrity
+
+    rgb = decoded["jpeg_q90"].astype(np.int16)
+    rgb[row:] += shift
+    rgb = rgb.clip(0, 255).astype(np.uint8)
+    found = check_pixels(rgb, mcu=(16, 16))
+    assert found.damaged and found.kind == "dc_drift" and found.row == row, found
+    monkeypatch.setattr(integrity, "_clipped_run", lambda rgb, g, hr, lvl, best: best)
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged  # what the committed searches saw
+
+
+def test_loader_refuses_a_clipped_drift(decoded):
+    rgb = decoded["jpeg_q90"].astype(np.int16)
+    rgb[608:] -= 60
+    data = _encode(rgb.clip(0, 255).astype(np.uint8), "JPEG", quality=90)
+    with pytest.raises(PhotoError, match=r"clipped\.jpg: the decoded pixels look damaged: the picture shifted by a "
+                       r"brightness step of -\d+ levels along the 16 x 16 px coding blocks from row 608 down"):
+        load_photo(data, name="clipped.jpg")
+
+
+@pytest.mark.parametrize("below", ["black bar", "white bar", "another picture, clipped"])
+def test_a_bar_or_another_picture_below_an_mcu_row_is_not_a_clipped_drift(decoded, below):
+    """A flat bar (letterbox) from an MCU row down is clipped but continues no texture; another
+    picture below, brightened until it clips, steps by an amount that varies: neither is drift."""
+    rgb = decoded["jpeg_q90"].copy()
+    if below == "black bar":
+        rgb[608:] = 0
+    elif below == "white bar":
+        rgb[608:] = 255
+    else:
+        rgb[304:] = np.clip(decoded["jpeg_q90"][::-1][304:].astype(np.int16) + 80, 0, 255).astype(np.uint8)
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged
+
+
 def test_loader_refuses_garbage_with_a_sentence(decoded, sample_small):
     """A lossless WebP of garbage-bearing pixels (the decode is exact) is refused by the loader."""
     rgb = decoded["webp_lossless"].copy()
@@ -422,6 +462,14 @@ def test_gathers_and_block_counts_match_plain_numpy():
     hot = rng.random((48, 64)) < 0.4
     want = hot.reshape(6, 8, 8, 8)[:, :7, :, :7].sum(axis=(1, 3))
     np.testing.assert_array_equal(_block_counts(hot, 8), want)
+    # the colour check's counts straight from the (H - 1, W - 1) gradient, at and around the level
+    from facemetrics.integrity import _hot_block_counts
+
+    grad = rng.integers(0, 400, (47, 63)).astype(np.int16)
+    for level in (129.5, 130.0, 130.5, 230.0):
+        padded = np.zeros((48, 64), bool)
+        padded[:-1, :-1] = grad > level
+        np.testing.assert_array_equal(_hot_block_counts(grad, level, 8), _block_counts(padded, 8), err_msg=str(level))
 
 
 def test_views_give_the_same_result_as_copies(decoded):
