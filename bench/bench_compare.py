@@ -7,6 +7,7 @@ ratios, not ms).  With ``--noise-floors``, measure the default noise floors of
     python bench/bench_compare.py --noise-floors  # validation: noise floors (docs/compare.md)
     python bench/bench_compare.py --accuracy      # validation: simulated lifts and folds
     python bench/bench_compare.py --baseline HEAD --repeats 15  # this tree / HEAD, same run
+    python bench/bench_compare.py --baseline HEAD --processes 6 --repeats 7  # each in fresh processes
 
 The 12 MP pair: the astronaut portrait upscaled into a 4032 x 3024 canvas
 (face ~1500 px wide) and the same photo with a simulated 1.5 mm lift, both
@@ -51,7 +52,7 @@ LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
 
 #: (module, function) pairs timed by ``--stages`` (the module whose global the caller looks up)
 STAGES = [("align", "register"), ("align", "dense_flow"), ("align", "sample"), ("align", "robust_similarity"),
-          ("pose3d", "depth_map"), ("pose3d", "fit_pose"), ("compare.measure", "fold_metrics"),
+          ("pose3d", "depth_map"), ("pose3d", "fit_pose"), ("compare.measure", "score_fold_line"),
           ("compare.measure", "pose_floor_terms"), ("compare.measure", "_remove_pose"),
           ("compare.measure", "match_tones"), ("compare.measure", "region_masks")]
 
@@ -64,6 +65,13 @@ def baseline_package(rev: str):
     alternately (``--baseline``).
     """
     import importlib
+
+    sys.path.insert(0, str(_export_baseline(rev)))
+    return importlib.import_module("fm_baseline")
+
+
+def _export_baseline(rev: str) -> Path:
+    """Folder holding the package at ``rev`` as ``fm_baseline`` (see :func:`baseline_package`)."""
     import subprocess
 
     names = subprocess.run(["git", "-C", str(ROOT), "ls-tree", "-r", "--name-only", rev, "facemetrics"],
@@ -78,13 +86,78 @@ def baseline_package(rev: str):
         out = root / name.replace("facemetrics", "fm_baseline", 1)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(text)
-    sys.path.insert(0, str(root))
-    return importlib.import_module("fm_baseline")
+    return root
+
+
+def against_baseline_processes(rev: str, repeats: int, processes: int) -> None:
+    """``compare_photos`` given the two analyses, this tree against revision ``rev``, each in its
+    own fresh process (``processes`` of each, alternating; ``repeats`` timed calls in each): the
+    way a real process runs one version, whose fresh memory (page faults) differs from that of a
+    process holding both versions."""
+    import json
+    import statistics
+    import subprocess
+
+    base_dir = _export_baseline(rev)
+    samples: dict[str, dict[str, list[float]]] = {k: {"wall": [], "cpu": [], "faults": []}
+                                                  for k in ("this tree", rev)}
+    with tempfile.TemporaryDirectory() as tmp:
+        before, after = _pair_12mp(Path(tmp))
+        for i in range(processes):
+            for k in (("this tree", rev) if i % 2 == 0 else (rev, "this tree")):
+                cmd = [sys.executable, __file__, "--_child", str(before), str(after), str(repeats)]
+                if k == rev:
+                    cmd.append(str(base_dir))
+                run = subprocess.run(cmd, check=True, capture_output=True, text=True)
+                got = json.loads(run.stdout.splitlines()[-1])
+                for key in samples[k]:
+                    samples[k][key] += got[key]
+    print(f"compare_photos given the two analyses (two 12 MP JPEGs), {processes} fresh processes per version "
+          f"(alternating) x {repeats} calls, OpenCV on 1 thread")
+    for k, d in samples.items():
+        print(f"  {k:12s} wall median {statistics.median(d['wall']):6.1f} ms  min {min(d['wall']):6.1f} ms   "
+              f"CPU median {statistics.median(d['cpu']):6.1f} ms  min {min(d['cpu']):6.1f} ms   "
+              f"page faults median {statistics.median(d['faults']):.0f}")
+    a, b = samples["this tree"], samples[rev]
+    med = statistics.median
+    print(f"  RATIO this tree / {rev}: wall median {med(a['wall']) / med(b['wall']):.3f}, "
+          f"wall min {min(a['wall']) / min(b['wall']):.3f}, CPU median "
+          f"{med(a['cpu']) / med(b['cpu']):.3f}, CPU min {min(a['cpu']) / min(b['cpu']):.3f}")
+
+
+def _child(before: str, after: str, repeats: int, base_dir: str | None) -> None:
+    """One process of :func:`against_baseline_processes`: JSON of per-call wall / CPU ms and faults."""
+    import json
+    import resource
+    import time
+
+    cv2.setNumThreads(1)
+    if base_dir:
+        import importlib
+
+        sys.path.insert(0, base_dir)
+        pkg = importlib.import_module("fm_baseline")
+        compare, analyse = importlib.import_module("fm_baseline.compare").compare_photos, pkg.analyze_photo
+    else:
+        compare, analyse = cp.compare_photos, analyze_photo
+    args = (analyse(Path(before)), analyse(Path(after)))
+    for _ in range(2):
+        compare(*args)
+    out: dict[str, list[float]] = {"wall": [], "cpu": [], "faults": []}
+    for _ in range(repeats):
+        n = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        t, c = time.perf_counter(), time.process_time()
+        compare(*args)
+        out["wall"].append(1000 * (time.perf_counter() - t))
+        out["cpu"].append(1000 * (time.process_time() - c))
+        out["faults"].append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - n)
+    print(json.dumps(out))
 
 
 def against_baseline(rev: str, repeats: int) -> None:
     """``compare_photos`` given the two analyses: this tree against revision ``rev``, alternating
     calls in one process (medians and minima of wall and CPU time, and their ratios)."""
+    import resource
     import statistics
     import time
 
@@ -99,20 +172,24 @@ def against_baseline(rev: str, repeats: int) -> None:
         runs = {"this tree": (cp.compare_photos, new), rev: (compare_base, old)}
         wall: dict[str, list[float]] = {k: [] for k in runs}
         cpu: dict[str, list[float]] = {k: [] for k in runs}
+        faults: dict[str, list[int]] = {k: [] for k in runs}  # minor page faults (fresh memory)
         for f, args in runs.values():
             f(*args)
         for i in range(repeats):
             for k in (list(runs) if i % 2 == 0 else list(runs)[::-1]):
                 f, args = runs[k]
+                n = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
                 t, c = time.perf_counter(), time.process_time()
                 f(*args)
                 wall[k].append(1000 * (time.perf_counter() - t))
                 cpu[k].append(1000 * (time.process_time() - c))
+                faults[k].append(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - n)
         print(f"compare_photos given the two analyses (two 12 MP JPEGs), {repeats} alternating runs each, "
               "OpenCV on 1 thread")
         for k in runs:
             print(f"  {k:12s} wall median {statistics.median(wall[k]):6.1f} ms  min {min(wall[k]):6.1f} ms   "
-                  f"CPU median {statistics.median(cpu[k]):6.1f} ms  min {min(cpu[k]):6.1f} ms")
+                  f"CPU median {statistics.median(cpu[k]):6.1f} ms  min {min(cpu[k]):6.1f} ms   "
+                  f"page faults median {statistics.median(faults[k]):.0f}")
         a, b = "this tree", rev
         print(f"  RATIO this tree / {rev}: wall median {statistics.median(wall[a]) / statistics.median(wall[b]):.3f}, "
               f"wall min {min(wall[a]) / min(wall[b]):.3f}, CPU median "
@@ -311,8 +388,15 @@ def main() -> None:
     p.add_argument("--stages", action="store_true", help="with the timing: where compare_photos spends its time")
     p.add_argument("--baseline", metavar="REV", help="time compare_photos (given the analyses) against the "
                    "package at git revision REV (e.g. HEAD), alternating in one process")
+    p.add_argument("--processes", type=int, metavar="N", help="with --baseline: each version in N fresh "
+                   "processes instead (alternating), --repeats calls in each")
+    p.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args()
-    if args.baseline:
+    if args._child:
+        _child(args._child[0], args._child[1], int(args._child[2]), args._child[3] if len(args._child) > 3 else None)
+    elif args.baseline and args.processes:
+        against_baseline_processes(args.baseline, args.repeats, args.processes)
+    elif args.baseline:
         against_baseline(args.baseline, args.repeats)
     elif args.noise_floors:
         noise_floors()

@@ -201,7 +201,7 @@ def apply(a: np.ndarray, xy: np.ndarray) -> np.ndarray:
 
 
 def sample(image: np.ndarray, grid_to_src: np.ndarray, shape: tuple[int, int],
-           border: int = cv2.BORDER_REPLICATE) -> np.ndarray:
+           border: int = cv2.BORDER_REPLICATE, upto: tuple[int, int] | None = None) -> np.ndarray:
     """Resample an image onto a grid through an affine map.
 
     Parameters
@@ -214,10 +214,14 @@ def sample(image: np.ndarray, grid_to_src: np.ndarray, shape: tuple[int, int],
         Grid shape.
     border : int
         OpenCV border mode outside the source.
+    upto : (rows, cols), optional
+        Only the grid's first ``rows`` rows and ``cols`` columns: the top-left part of the
+        whole result, the same values (every pixel's source position depends on its own
+        ``(col, row)`` only), computed alone.
 
     Returns
     -------
-    ndarray, shape (rows, cols[, C]), dtype of ``image``
+    ndarray, shape (rows, cols[, C]) (``upto`` if given), dtype of ``image``
         Bilinear samples; when the grid is coarser than the source by more
         than 1.5x, the covered part of the source is first area-averaged
         (``cv2.INTER_AREA``) to about the grid's resolution (no aliasing).
@@ -242,6 +246,8 @@ def sample(image: np.ndarray, grid_to_src: np.ndarray, shape: tuple[int, int],
         # source px (x) -> resized px ((x + 0.5) * f - 0.5)
         s = np.array([[fx, 0, 0.5 * fx - 0.5], [0, fy, 0.5 * fy - 0.5]])
         m = compose(s, m)
+    if upto is not None:
+        rows, cols = min(int(upto[0]), rows), min(int(upto[1]), cols)
     return cv2.warpAffine(crop, m, (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                           borderMode=border)
 
@@ -265,10 +271,14 @@ def normalise(rgb: np.ndarray, sigma_px: float) -> np.ndarray:
     """
     g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
     mu = cv2.GaussianBlur(g, (0, 0), sigma_px)
-    d = g - mu
-    sd = np.sqrt(cv2.GaussianBlur(d * d, (0, 0), sigma_px))
-    n = d / np.maximum(sd, NORMALISE_FLOOR)
-    return np.clip(128.0 + 42.0 * n, 0, 255).astype(np.uint8)
+    # in place, in the order (g - mu) / max(sd, floor) * 42 + 128 (float32 throughout): the
+    # same values as the expression written out, without its temporaries
+    d = np.subtract(g, mu, out=g)
+    sd = cv2.GaussianBlur(np.multiply(d, d, out=mu), (0, 0), sigma_px)
+    np.maximum(np.sqrt(sd, out=sd), NORMALISE_FLOOR, out=sd)
+    n = np.divide(d, sd, out=d)
+    np.add(np.multiply(n, 42.0, out=n), 128.0, out=n)
+    return np.clip(n, 0, 255, out=n).astype(np.uint8)
 
 
 _local = threading.local()
@@ -323,16 +333,30 @@ def reduce_half(image: np.ndarray) -> np.ndarray:
     return cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
 
 
-def expand_flow(flow_half: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def expand_flow(flow_half: np.ndarray, shape: tuple[int, int], out: np.ndarray | None = None) -> np.ndarray:
     """A flow computed on :func:`reduce_half` images, bilinearly interpolated to ``shape``
-    (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32."""
+    (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32.
+
+    ``out``: a float32 array of that shape (a view of a larger array is fine) to write the
+    result into, returned; the same values.
+    """
     rows, cols = shape
     # full px x -> half px (x - 0.5) / 2: exactly cv2.resize's pixel-centre mapping for a 2x
     # enlargement (bilinear, edges replicated; the same values as the equivalent warpAffine to
     # within float rounding, several times faster)
     half = np.ascontiguousarray(flow_half, dtype=np.float32)
-    up = cv2.resize(half, (2 * half.shape[1], 2 * half.shape[0]), interpolation=cv2.INTER_LINEAR)
+    size = (2 * half.shape[1], 2 * half.shape[0])
+    if out is not None and (rows, cols) == size[::-1]:
+        # straight into ``out`` (OpenCV writes views with a row stride)
+        up = cv2.resize(half, size, dst=out, interpolation=cv2.INTER_LINEAR)
+        if not np.shares_memory(up, out):
+            out[...] = up
+        return np.multiply(out, np.float32(2.0), out=out)
+    up = cv2.resize(half, size, interpolation=cv2.INTER_LINEAR)
     up *= np.float32(2.0)
+    if out is not None:
+        out[...] = up[:rows, :cols]
+        return out
     return np.ascontiguousarray(up[:rows, :cols])
 
 
@@ -499,6 +523,16 @@ def _box(mask: np.ndarray, margin_px: float) -> tuple[int, int, int, int]:
     return c0, r0, c1, r1
 
 
+def _replicate_edges(a: np.ndarray, box: tuple[int, int, int, int]) -> None:
+    """Fill ``a`` (rows, cols[, C]) outside ``box`` ``(c0, r0, c1, r1)`` with the box's edge values,
+    in place: what ``cv2.copyMakeBorder(a[r0:r1, c0:c1], ..., cv2.BORDER_REPLICATE)`` gives."""
+    c0, r0, c1, r1 = box
+    a[:r0, c0:c1] = a[r0:r0 + 1, c0:c1]
+    a[r1:, c0:c1] = a[r1 - 1:r1, c0:c1]
+    a[:, :c0] = a[:, c0:c0 + 1]
+    a[:, c1:] = a[:, c1 - 1:c1]
+
+
 def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray,
              landmark_after_to_before: np.ndarray, passes: int | None = None) -> Registration:
     """Align the after photo to the before photo on the rigid upper face (see module docstring).
@@ -544,29 +578,32 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
     boxes.append(_box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
     t = t_land
-    flow = None
+    rows, cols = grid.shape
+    # the final flow on the whole grid, written in place: the last pass's flow in its box, its
+    # edges replicated outside, then the residual (fresh grid-sized arrays cost page faults)
+    resid = np.empty((rows, cols, 2), np.float32)
     m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
     res = np.zeros(1)
     for i, (c0, r0, c1, r1) in enumerate(boxes):
         final = i == passes - 1
-        after_grid = sample(after_rgb, t, grid.shape)
+        # only the box is used: the grid's top-left part up to the box's end (the same values)
+        after_grid = sample(after_rgb, t, grid.shape, upto=(r1, c1))
         fb = dense_flow(flow_image(before_grid[r0:r1, c0:c1]), flow_image(after_grid[r0:r1, c0:c1]),
                         0 if final else FIRST_PASS_FINEST_SCALE)
-        fb = expand_flow(fb, (r1 - r0, c1 - c0))
+        fb = expand_flow(fb, (r1 - r0, c1 - c0), out=resid[r0:r1, c0:c1] if final else None)
         dst = src + fb[ys - r0, xs - c0]
         m, res = robust_similarity(src, dst)
         if final:
-            # the flow on the whole grid: outside the box, its edges replicated
-            flow = cv2.copyMakeBorder(fb, r0, grid.shape[0] - r1, c0, grid.shape[1] - c1, cv2.BORDER_REPLICATE)
+            _replicate_edges(resid, (c0, r0, c1, r1))
         else:
             t = compose(t, m)  # grid -> (current after grid) -> after px
     # residual: last flow minus the last similarity's displacement
-    rows, cols = grid.shape
     gx = np.arange(cols, dtype=np.float32)[None, :]
     gy = np.arange(rows, dtype=np.float32)[:, None]
-    resid = np.empty_like(flow)
-    resid[..., 0] = flow[..., 0] - ((m[0, 0] - 1) * gx + m[0, 1] * gy + m[0, 2]).astype(np.float32)
-    resid[..., 1] = flow[..., 1] - (m[1, 0] * gx + (m[1, 1] - 1) * gy + m[1, 2]).astype(np.float32)
+    shift = np.empty((rows, cols), np.float32)
+    for k, (a, b, c) in enumerate(((m[0, 0] - 1, m[0, 1], m[0, 2]), (m[1, 0], m[1, 1] - 1, m[1, 2]))):
+        np.add(np.add(a * gx, b * gy, out=shift), c, out=shift)  # float32, as a * gx + b * gy + c
+        np.subtract(resid[..., k], shift, out=resid[..., k])
     t_final = compose(t, m)
     after_grid = sample(after_rgb, t_final, grid.shape)
     return Registration(t_final, t_land, before_grid, after_grid, resid, rigid,

@@ -64,7 +64,7 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage, optimize
+from scipy import optimize
 from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
 
 from .geometry import LEFT_IRIS, RIGHT_IRIS
@@ -185,7 +185,7 @@ def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u
     Returns
     -------
     ndarray, shape ``shape``, float32
-        ``z - z_iris`` mm (> 0 behind the irises).
+        ``z - z_iris`` mm (> 0 behind the irises); a view of a slightly larger array.
     """
     z = np.asarray(z_mm, dtype=np.float64)
     d = z[:468] - 0.5 * (z[RIGHT_IRIS] + z[LEFT_IRIS])
@@ -201,7 +201,7 @@ def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u
         lin[bad] = NearestNDInterpolator(uv, d)(mu[bad], mv[bad])
     full = cv2.resize(lin.astype(np.float32), (len(gu) * s, len(gv) * s), interpolation=cv2.INTER_LINEAR)
     off = int(round((s - 1) / 2.0))
-    return np.ascontiguousarray(full[off:off + rows, off:off + cols])
+    return full[off:off + rows, off:off + cols]  # a view: a grid-sized copy costs more than it saves
 
 
 def _rot(pitch_deg: float, yaw_deg: float) -> np.ndarray:
@@ -287,7 +287,7 @@ class _Model:
 
 
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
-             res_mm: float, principal_uv, camera_mm: float = CAMERA_MM) -> PoseFit:
+             res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0) -> PoseFit:
     """Fit the relative 3-D pose change to the flow on the rigid face.
 
     Parameters
@@ -305,6 +305,10 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         The before photo's image centre in levelled mm.
     camera_mm : float
         Assumed camera distance of the before photo.
+    flow_scale : float
+        The displacement is ``flow_scale * flow_mm`` (e.g. a flow in grid px and the grid's mm
+        per px): only the fit's samples are scaled, in the flow's dtype, as
+        ``(flow_mm * flow_scale)[samples]`` would be, without a grid-sized copy.
 
     Returns
     -------
@@ -319,7 +323,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         raise ValueError(f"only {len(xs)} flow samples on the rigid face: the head pose cannot be measured")
     u = u0 + xs * res_mm
     v = v0 + ys * res_mm
-    obs = flow_mm[ys, xs].astype(np.float64)
+    obs = (flow_mm[ys, xs] * np.float32(flow_scale)).astype(np.float64)
     model = _Model(u, v, depth_mm[ys, xs], principal_uv, camera_mm)
 
     def resid(x):
@@ -354,15 +358,15 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     cs, rs = np.arange(0, cols + k, k), np.arange(0, rows + k, k)
     gu = (u0 + cs * res_mm)[None, :].repeat(len(rs), 0)
     gv = (v0 + rs * res_mm)[:, None].repeat(len(cs), 1)
-    dc = ndimage.map_coordinates(depth_mm, [gv * 0 + np.minimum(rs, rows - 1)[:, None],
-                                            gu * 0 + np.minimum(cs, cols - 1)[None, :]], order=1, mode="nearest")
+    # the depth at those grid px (the last row / column where the lattice passes the grid's end)
+    dc = np.asarray(depth_mm)[np.minimum(rs, rows - 1)[:, None], np.minimum(cs, cols - 1)[None, :]]
     coarse = _Model(gu, gv, dc, principal_uv, camera_mm).flow(x).astype(np.float32)
     # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
     # (bilinear; with k = 4 the sample positions are exact in warpAffine's 1/32 px table)
     fl = cv2.warpAffine(np.ascontiguousarray(coarse), np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]]), (cols, rows),
                         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   fl.astype(np.float32), float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)))
+                   fl, float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)))
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])

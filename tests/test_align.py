@@ -122,3 +122,62 @@ def test_identical_photos_give_exactly_zero_flow(sample_analysis):
     reg = al.register(a.photo.rgb, a.photo.rgb, grid, pts_g, np.array([[1.0, 0, 0], [0, 1.0, 0]]))
     assert np.abs(reg.flow).max() < 1e-9
     np.testing.assert_array_equal(reg.before_grid, reg.after_grid)
+
+
+# --- issue 12, compare_photos' speed: the faster forms give the same values, bit for bit ---
+
+
+def test_sample_upto_is_the_top_left_part_of_the_whole_sample():
+    """``sample(upto=)`` (the flow passes' boxes) equals the whole grid's sample cut to that part,
+    with and without the area reduction of a coarser grid, colour and grey."""
+    from facemetrics.align import sample
+
+    rng = np.random.default_rng(5)
+    img = rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)
+    for k in (0.8, 1.3, 2.5):  # source px per grid px (2.5: INTER_AREA first)
+        th = 0.07
+        m = np.array([[k * np.cos(th), -k * np.sin(th), 31.3], [k * np.sin(th), k * np.cos(th), 17.8]])
+        for src in (img, img[..., 1]):
+            whole = sample(src, m, (97, 113))
+            for upto in ((97, 113), (50, 60), (1, 113), (97, 7), (200, 200)):
+                part = sample(src, m, (97, 113), upto=upto)
+                np.testing.assert_array_equal(part, whole[:upto[0], :upto[1]])
+
+
+def test_expand_flow_into_a_view_equals_the_plain_result():
+    rng = np.random.default_rng(6)
+    for rows, cols in ((40, 50), (41, 51)):
+        half = rng.normal(0, 2, ((rows + 1) // 2, (cols + 1) // 2, 2)).astype(np.float32)
+        big = np.full((rows + 9, cols + 4, 2), np.nan, np.float32)
+        got = expand_flow(half, (rows, cols), out=big[3:3 + rows, 1:1 + cols])
+        np.testing.assert_array_equal(got, expand_flow(half, (rows, cols)))
+        np.testing.assert_array_equal(big[3:3 + rows, 1:1 + cols], got)
+        assert np.isnan(big[:3]).all() and np.isnan(big[:, :1]).all()  # nothing written outside
+
+
+def test_replicate_edges_is_copy_make_border():
+    import cv2
+
+    from facemetrics.align import _replicate_edges
+
+    rng = np.random.default_rng(7)
+    for c0, r0, c1, r1 in ((3, 4, 20, 15), (0, 0, 25, 18), (0, 5, 9, 18), (24, 17, 25, 18)):
+        a = rng.normal(size=(18, 25, 2)).astype(np.float32)
+        ref = cv2.copyMakeBorder(a[r0:r1, c0:c1], r0, 18 - r1, c0, 25 - c1, cv2.BORDER_REPLICATE)
+        _replicate_edges(a, (c0, r0, c1, r1))
+        np.testing.assert_array_equal(a, ref)
+
+
+def test_normalise_in_place_equals_the_written_out_expression():
+    import cv2
+
+    from facemetrics.align import NORMALISE_FLOOR, normalise
+
+    rng = np.random.default_rng(8)
+    for shape, sigma in (((60, 70, 3), 5.0), ((33, 41, 3), 2.5)):
+        rgb = cv2.GaussianBlur(rng.integers(0, 256, shape, dtype=np.uint8), (0, 0), 1.0)
+        g = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
+        d = g - cv2.GaussianBlur(g, (0, 0), sigma)
+        sd = np.sqrt(cv2.GaussianBlur(d * d, (0, 0), sigma))
+        ref = np.clip(128.0 + 42.0 * (d / np.maximum(sd, NORMALISE_FLOOR)), 0, 255).astype(np.uint8)
+        np.testing.assert_array_equal(normalise(rgb, sigma), ref)

@@ -367,3 +367,119 @@ def test_match_tones_maps_each_channel_through_the_histogram_match():
         for i, o in zip(img[..., c].ravel(), out[..., c].ravel()):
             assert lut.setdefault(int(i), int(o)) == int(o)
     assert match_tones(img, ref, np.zeros_like(mask)) is img  # too few pixels: unchanged
+
+
+# --- issue 12, compare_photos' speed: the faster forms give the same values, bit for bit ---
+
+
+def _remove_pose_reference(observed, pose, res, box):
+    """The pose removal written plainly (contiguous copies of the box), as before issue 12's last round."""
+    c0, r0, c1, r1 = box
+    gx = np.arange(c0, c1, dtype=np.float32)[None, :]
+    gy = np.arange(r0, r1, dtype=np.float32)[:, None]
+    pose = np.ascontiguousarray(pose, dtype=np.float32)
+    observed = np.ascontiguousarray(observed, dtype=np.float32)
+    out = observed - pose
+    obs_box = np.ascontiguousarray(observed[r0:r1, c0:c1])
+    flow = np.ascontiguousarray(out[r0:r1, c0:c1])
+    for _ in range(cp.measure.POSE_REMOVAL_PASSES):
+        fx, fy = cv2.split(flow)
+        mx, my = fx / np.float32(res) + gx, fy / np.float32(res) + gy
+        flow = cv2.subtract(obs_box, cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
+    out[r0:r1, c0:c1] = flow
+    return out
+
+
+def test_remove_pose_in_place_equals_the_plain_iteration():
+    rng = np.random.default_rng(11)
+    rows, cols = 90, 70
+    pose = cv2.GaussianBlur(rng.normal(0, 3, (rows, cols, 2)).astype(np.float32), (0, 0), 5)
+    observed = (pose + rng.normal(0, 0.5, (rows, cols, 2))).astype(np.float32)
+    for box in ((5, 8, 60, 80), (0, 0, cols, rows), (30, 0, 31, rows)):
+        got = cp.measure._remove_pose(observed, pose, 0.25, box)
+        np.testing.assert_array_equal(got, _remove_pose_reference(observed, pose, 0.25, box))
+    np.testing.assert_array_equal(cp.measure._remove_pose(observed.astype(np.float64), pose, 0.25),
+                                  _remove_pose_reference(observed, pose, 0.25, (0, 0, cols, rows)))
+    # the observed flow in grid px with its mm per px: the values of scaling it first
+    px = (observed / np.float32(0.3)).astype(np.float32)
+    np.testing.assert_array_equal(cp.measure._remove_pose(px, pose, 0.3, (5, 8, 60, 80), scale=0.3),
+                                  _remove_pose_reference(px * np.float32(0.3), pose, 0.3, (5, 8, 60, 80)))
+
+
+def test_rigid_block_sd_on_the_covered_blocks_equals_the_whole_grid_rule():
+    from facemetrics.compare.floors import TRIM
+
+    def reference(flow_mm, rigid, res_mm):
+        b = max(int(round(cp.RIGID_BLOCK_MM / res_mm)), 2)
+        nr, nc = rigid.shape[0] // b, rigid.shape[1] // b
+
+        def blocks(x):
+            return x[:nr * b, :nc * b].reshape(nr, b, nc, b).transpose(0, 2, 1, 3).reshape(nr * nc, b * b)
+
+        m, f = blocks(rigid), blocks(flow_mm[..., 1]).astype(np.float64)
+        use = m.mean(axis=1) >= 0.5
+        if use.sum() < 3:
+            return float("nan")
+        m, f = m[use], f[use]
+        v = np.sort(np.where(m, f, np.inf), axis=1)
+        n = m.sum(axis=1)
+        k = (TRIM * n).astype(int)
+        cs = np.concatenate([np.zeros((len(v), 1)), np.cumsum(np.where(np.isfinite(v), v, 0.0), axis=1)], axis=1)
+        means = (cs[np.arange(len(v)), n - k] - cs[np.arange(len(v)), k]) / (n - 2 * k)
+        return float(1.4826 * np.median(np.abs(means)))
+
+    rng = np.random.default_rng(12)
+    finite = 0
+    for dtype in (np.float32, np.float64):
+        for p in (0.02, 0.3, 0.6, 0.95):  # the share of the grid that is rigid (0.02: too few blocks)
+            flow = rng.normal(0, 0.05, (150, 170, 2)).astype(dtype)
+            field = cv2.GaussianBlur(rng.random((150, 170)), (0, 0), 8)
+            rigid = field > np.quantile(field, 1 - p)
+            got, ref = cp.rigid_block_sd(flow, rigid, 0.25), reference(flow, rigid, 0.25)
+            assert (np.isnan(got) and np.isnan(ref)) or got == ref
+            finite += bool(np.isfinite(got))
+    assert finite >= 4
+
+
+def test_region_masks_keep_in_place_equals_a_new_array():
+    from facemetrics.compare.regions import _and, _fill
+
+    rng = np.random.default_rng(13)
+    keep = rng.random((40, 50)) < 0.5
+    mask = _fill((40, 50), np.array([[5.2, 3.1], [44.7, 9.9], [30.3, 37.6], [2.0, 30.0]]))
+    want = mask & keep
+    got = _and(mask, keep)
+    assert got is mask and got.dtype == bool and mask.any()
+    np.testing.assert_array_equal(got, want)
+
+
+def test_fold_evidence_at_the_line_is_that_column_of_the_whole_evidence():
+    from facemetrics import folds
+
+    rng = np.random.default_rng(14)
+    band = cv2.GaussianBlur(rng.normal(120, 20, (80, 71)), (0, 0), 2).astype(np.float32)
+    ref = rng.uniform(5, 50, 80)
+    whole = folds._evidence(band, ref)
+    for col in (35, 0, 3, 70, 60):
+        np.testing.assert_array_equal(folds._evidence_at(band, ref, col), whole[:, col])
+
+
+def test_match_tones_counts_only_inside_the_masks_box_the_same():
+    """The histograms over the mask's bounding box give the LUTs of the whole-image histograms."""
+    from facemetrics.compare import match_tones
+
+    rng = np.random.default_rng(15)
+    ref = rng.integers(0, 256, (70, 90, 3)).astype(np.uint8)
+    img = rng.integers(0, 256, (70, 90, 3)).astype(np.uint8)
+    mask = np.zeros((70, 90), bool)
+    mask[10:50, 20:80] = rng.random((40, 60)) < 0.6
+    levels = np.arange(256, dtype=np.float64)
+    want = np.empty_like(img)
+    for c in range(3):
+        counts = np.bincount(img[..., c][mask], minlength=256).astype(np.float64)
+        rc = np.bincount(ref[..., c][mask], minlength=256).astype(np.float64)
+        rank = (np.cumsum(counts) - 0.5 * counts) / counts.sum()
+        ref_rank = (np.cumsum(rc) - 0.5 * rc) / rc.sum()
+        lut = np.clip(np.round(np.interp(rank, ref_rank[rc > 0], levels[rc > 0])), 0, 255).astype(np.uint8)
+        want[..., c] = lut[img[..., c]]
+    np.testing.assert_array_equal(match_tones(img, ref, mask), want)

@@ -249,6 +249,14 @@ def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     # whole-grid flow (evaluated every 4 grid px = 1 mm, interpolated) vs the model at every pixel
     assert np.abs(fit.flow_mm - flow).max() < 0.01
     assert fit.rms_after_mm < 0.005
+    # the same flow given in grid px with its mm per px (flow_scale): the same fit, bit for bit
+    px = (flow / np.float32(res)).astype(np.float32)
+    a = pose3d.fit_pose(px * np.float32(res), mask, depth, u0, v0, res, (5.0, 60.0))
+    b = pose3d.fit_pose(px, mask, depth, u0, v0, res, (5.0, 60.0), flow_scale=res)
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(a.cov, b.cov)
+    np.testing.assert_array_equal(a.flow_mm, b.flow_mm)
+    assert (a.rms_before_mm, a.rms_after_mm) == (b.rms_before_mm, b.rms_after_mm)
 
 
 def _model(n=600, seed=6):

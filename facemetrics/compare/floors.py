@@ -188,18 +188,18 @@ def rigid_block_sd(flow_mm: np.ndarray, rigid: np.ndarray, res_mm: float) -> flo
     if nr == 0 or nc == 0:
         return float("nan")
 
-    def blocks(x):
-        return x[:nr * b, :nc * b].reshape(nr, b, nc, b).transpose(0, 2, 1, 3).reshape(nr * nc, b * b)
-
-    m = blocks(rigid)
-    f = blocks(flow_mm[..., 1]).astype(np.float64)
-    use = m.mean(axis=1) >= 0.5
-    if use.sum() < 3:
+    # the blocks at least half covered (row-major), then only their pixels, each block's rows
+    # in turn: the same values, in the same order, as cutting the whole grid into blocks
+    cover = rigid[:nr * b, :nc * b].reshape(nr, b, nc, b).sum(axis=(1, 3), dtype=np.float64) / (b * b)
+    bi, bj = np.nonzero(cover >= 0.5)
+    if len(bi) < 3:
         return float("nan")
-    m, f = m[use], f[use]
+    m = rigid[:nr * b, :nc * b].reshape(nr, b, nc, b)[bi, :, bj, :].reshape(len(bi), b * b)
+    f = flow_mm[:nr * b, :nc * b, 1].reshape(nr, b, nc, b)[bi, :, bj, :].reshape(len(bi), b * b)
     # each block's 20 % trimmed mean (as robust_mean), all blocks at once: sort with the
-    # masked-out pixels last, then the mean of ranks k .. n-k-1 from cumulative sums
-    v = np.sort(np.where(m, f, np.inf), axis=1)
+    # masked-out pixels last (in the flow's own dtype: the same order), then the mean of ranks
+    # k .. n-k-1 from cumulative sums in float64
+    v = np.sort(np.where(m, f, np.inf), axis=1).astype(np.float64)
     n = m.sum(axis=1)
     k = (TRIM * n).astype(int)
     cs = np.concatenate([np.zeros((len(v), 1)), np.cumsum(np.where(np.isfinite(v), v, 0.0), axis=1)], axis=1)

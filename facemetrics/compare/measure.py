@@ -64,12 +64,16 @@ def match_tones(image: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> n
     levels = np.arange(256, dtype=np.float64)
     m8 = mask.astype(np.uint8)
     image, reference = np.ascontiguousarray(image), np.ascontiguousarray(reference)
+    # the histograms over the mask's bounding box only (views: the same counts)
+    x, y, w, h = cv2.boundingRect(m8)
+    box = (slice(y, y + h), slice(x, x + w))
+    img_box, ref_box, m8 = image[box], reference[box], m8[box]
     luts = np.empty((1, 256, 3), np.uint8)
     for c in range(3):
         # each level's mid-step rank in the image -> the reference level at that rank
         # (cv2.calcHist: the same integer counts as np.bincount over the mask, without the gather)
-        counts = cv2.calcHist([image], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
-        ref = cv2.calcHist([reference], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
+        counts = cv2.calcHist([img_box], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
+        ref = cv2.calcHist([ref_box], [c], m8, [256], [0, 256])[:, 0].astype(np.float64)
         rank = (np.cumsum(counts) - 0.5 * counts) / counts.sum()
         ref_rank = (np.cumsum(ref) - 0.5 * ref) / ref.sum()
         used = ref > 0
@@ -154,7 +158,7 @@ POSE_REMOVAL_PASSES = 2
 
 
 def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float,
-                 box: tuple[int, int, int, int] | None = None) -> np.ndarray:
+                 box: tuple[int, int, int, int] | None = None, scale: float = 1.0) -> np.ndarray:
     """The flow minus the pose change's displacement, taken where the skin *is* in the after state.
 
     A lift moves the skin first; the head's motion then carries it from its new place, whose depth
@@ -162,7 +166,9 @@ def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float,
     f(p)`` with ``f`` the corrected flow itself (fixed-point iteration, :data:`POSE_REMOVAL_PASSES`),
     not at ``p``.  Arrays ``(rows, cols, 2)``, ``(du, dv)`` mm on the grid.  With ``box`` ``(c0, r0,
     c1, r1)`` (grid px, ends exclusive) the iteration runs inside the box only (the same values
-    there); outside it the result is ``observed - pose``.
+    there); outside it the result is ``observed - pose``.  ``scale``: the observed flow is
+    ``scale * observed_mm`` (float32; e.g. the registration's flow in grid px and the grid's mm
+    per px), the same values as scaling it first, without a grid-sized copy.
     """
     rows, cols = observed_mm.shape[:2]
     c0, r0, c1, r1 = (0, 0, cols, rows) if box is None else box
@@ -170,28 +176,41 @@ def _remove_pose(observed_mm: np.ndarray, pose_mm: np.ndarray, res_mm: float,
     gy = np.arange(r0, r1, dtype=np.float32)[:, None]
     pose = np.ascontiguousarray(pose_mm, dtype=np.float32)
     observed = np.ascontiguousarray(observed_mm, dtype=np.float32)
-    out = observed - pose
-    obs_box = np.ascontiguousarray(observed[r0:r1, c0:c1])
-    flow = np.ascontiguousarray(out[r0:r1, c0:c1])
+    s = np.float32(scale)
+    out = np.multiply(observed, s)
+    np.subtract(out, pose, out=out)
+    # every pass works in the box's view of the result (OpenCV reads and writes views with a
+    # row stride), its maps in two buffers: no fresh grid-sized arrays, whose pages cost
+    # faults; the same operations, so the same values
+    obs_box = np.multiply(observed[r0:r1, c0:c1], s)
+    flow = out[r0:r1, c0:c1]
     r = np.float32(res_mm)
+    mx = np.empty((r1 - r0, c1 - c0), np.float32)
+    my = np.empty_like(mx)
     for _ in range(POSE_REMOVAL_PASSES):
-        fx, fy = cv2.split(flow)  # contiguous channels: the map arithmetic runs on plain arrays
-        mx = np.add(np.divide(fx, r, out=fx), gx, out=fx)  # absolute grid coordinates: the whole
-        my = np.add(np.divide(fy, r, out=fy), gy, out=fy)  # pose field is sampled, as without a box
-        flow = cv2.subtract(obs_box, cv2.remap(pose, mx, my, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE))
-    out[r0:r1, c0:c1] = flow
+        np.add(np.divide(flow[..., 0], r, out=mx), gx, out=mx)  # absolute grid coordinates: the whole
+        np.add(np.divide(flow[..., 1], r, out=my), gy, out=my)  # pose field is sampled, as without a box
+        _into(flow, cv2.remap(pose, mx, my, cv2.INTER_LINEAR, dst=flow, borderMode=cv2.BORDER_REPLICATE))
+        _into(flow, cv2.subtract(obs_box, flow, dst=flow))  # observed - the pose displacement there
     return out
 
 
+def _into(view: np.ndarray, result: np.ndarray) -> None:
+    """Make sure an OpenCV result asked for in ``view`` (``dst=``) is there (a copy otherwise)."""
+    if not np.shares_memory(view, result):
+        view[...] = result
+
+
 def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
-              pts_g: np.ndarray) -> p3.PoseFit:
-    """Relative 3-D pose from the flow on the rigid upper face and the nose tip (:mod:`facemetrics.pose3d`)."""
+              pts_g: np.ndarray, flow_scale: float = 1.0) -> p3.PoseFit:
+    """Relative 3-D pose from the flow (``flow_scale * flow_mm``, mm) on the rigid upper face and the
+    nose tip (:mod:`facemetrics.pose3d`)."""
     mask = rigid.copy()
     for i in NOSE_TIP_POINTS:
         mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
     h, w = a.photo.rgb.shape[:2]
     principal = a.frame.to_mm(np.array([w / 2.0, h / 2.0]))
-    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, principal)
+    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, principal, flow_scale=flow_scale)
 
 
 def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[dict, dict]:
@@ -276,22 +295,26 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
 
     # 3-D pose / camera-distance change from the rigid face, and the motion it causes everywhere
     # (facemetrics.pose3d): subtracted before anything is measured from the flow
-    observed_mm = (reg.flow * res).astype(np.float32)
+    # (the observed flow in mm is reg.flow * res: the fit scales its samples, the pose removal
+    # its result, without a grid-sized copy)
     uv_a = frame.to_mm(a.points[:, :2])
     depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
-    pose = _fit_pose(a, grid, reg.rigid, observed_mm, depth, pts_g)
+    pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res)
     # the pose removal's fixed point on the face's box (every measurement lies inside the face)
     hull = cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0]
     lo = np.clip(np.floor(hull.min(0)).astype(int) - 2, 0, None)
     hi = np.minimum(np.ceil(hull.max(0)).astype(int) + 3, (grid.shape[1], grid.shape[0]))
-    flow_mm = _remove_pose(observed_mm, pose.flow_mm, res, (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])))
+    flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])),
+                           scale=res)
 
     # dense-flow lifts
     lift_map = -flow_mm[..., 1]
     masks = region_masks(uv_a, grid)
     lifts = region_lifts(lift_map, masks)
     face = _fill(grid.shape, cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0])
-    shown = np.where(face, lift_map, np.nan).astype(np.float32)
+    # the map shown: NaN outside the face (in place: lift_map is not read again)
+    shown = lift_map
+    shown[~face] = np.nan
 
     # landmarks of the after photo in the before photo's pixels and frame
     # (minus the motion the pose change explains at each landmark)
@@ -330,7 +353,9 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
                        "camera_distance_change_pct": 100.0 * pose.sd["tz_mm"] / pose.camera_mm}
     lower_px = b.points[list(LOWER_OVAL), :2]
     refine = np.linalg.norm(al.apply(after_to_before, lower_px) - al.apply(m_land, lower_px), axis=1)
-    rig = np.linalg.norm(flow_mm[reg.rigid], axis=1)
+    # |flow| on the rigid mask (flat indices: the same values as np.linalg.norm(flow_mm[rigid], axis=1))
+    on_rigid = flow_mm.reshape(-1, 2)[np.flatnonzero(reg.rigid)]
+    rig = np.sqrt(on_rigid[:, 0] * on_rigid[:, 0] + on_rigid[:, 1] * on_rigid[:, 1])
     residual_mm = float(1.4826 * np.median(rig)) if rig.size else reg.residual_px * res
     alignment = Alignment(after_to_before, m_land, sc, rot, residual_mm,
                           land_rms_px * frame.mm_per_px, float(refine.max() * frame.mm_per_px))

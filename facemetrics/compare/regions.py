@@ -58,14 +58,19 @@ def _strip(poly: np.ndarray, towards: np.ndarray, d0: float, d1: float) -> np.nd
 def _fill(shape, poly) -> np.ndarray:
     mask = np.zeros(shape, np.uint8)
     cv2.fillPoly(mask, [np.round(np.asarray(poly) * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
-    return mask.astype(bool)
+    return mask.view(bool)  # 0 / 1 bytes: a bool array as they stand, without a copy
 
 
 def _disc(shape, centre, radius) -> np.ndarray:
     mask = np.zeros(shape, np.uint8)
     c = tuple(int(v) for v in np.round(np.asarray(centre) * 16))
     cv2.circle(mask, c, int(round(radius * 16)), 1, -1, cv2.LINE_8, shift=4)
-    return mask.astype(bool)
+    return mask.view(bool)  # 0 / 1 bytes, as in _fill
+
+
+def _and(mask: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``mask & keep`` written into ``mask`` (a freshly drawn mask: no second grid-sized array)."""
+    return np.logical_and(mask, keep, out=mask)
 
 
 def region_masks(points_uv: np.ndarray, grid: al.Grid) -> dict[tuple[str, str], np.ndarray]:
@@ -108,15 +113,15 @@ def region_masks(points_uv: np.ndarray, grid: al.Grid) -> dict[tuple[str, str], 
                                 ("left", JAW_CHAIN_LEFT, MOUTH_LEFT, CHEEK_LEFT)):
         poly = resample_polyline(uv[list(chain)], 0.5, "at_most")
         band = _strip(poly, centre, *JAW_BAND_MM)
-        out[("jawline", side)] = _fill(shape, grid.from_uv(band)) & keep
+        out[("jawline", side)] = _and(_fill(shape, grid.from_uv(band)), keep)
         near = np.abs(poly[:, 0] - uv[mc, 0]) <= JOWL_HALF_WIDTH_MM
         if near.sum() < 2:
             k = int(np.argmin(np.abs(poly[:, 0] - uv[mc, 0])))
             near[max(k - 1, 0):k + 2] = True
         jowl = _strip(poly[near], centre, *JAW_BAND_MM)
-        out[("jowl", side)] = _fill(shape, grid.from_uv(jowl)) & keep
-        out[("mouth_corner", side)] = _disc(shape, g[mc], MOUTH_CORNER_RADIUS_MM / res) & keep
-        out[("cheek", side)] = _disc(shape, g[ck], CHEEK_RADIUS_MM / res) & keep
+        out[("jowl", side)] = _and(_fill(shape, grid.from_uv(jowl)), keep)
+        out[("mouth_corner", side)] = _and(_disc(shape, g[mc], MOUTH_CORNER_RADIUS_MM / res), keep)
+        out[("cheek", side)] = _and(_disc(shape, g[ck], CHEEK_RADIUS_MM / res), keep)
     return out
 
 
