@@ -80,8 +80,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
+from .filters import bilinear, gaussian_filter1d
 from .geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, OUTER_LIPS, Frame, resample_polyline
 
 #: physical resolution the fold regions are analysed at, mm per pixel
@@ -220,12 +220,12 @@ def _sample(image: np.ndarray, frame: Frame, grid_mm: np.ndarray):
     # pixel centres at integer coordinates, as cv2.resize maps them
     rows = (grid_px[..., 1] - y0 + 0.5) * ky - 0.5
     cols = (grid_px[..., 0] - x0 + 0.5) * kx - 0.5
-    band = ndimage.map_coordinates(small, [rows, cols], order=1, mode="nearest")
+    band = bilinear(small, rows, cols)
     return band, small, (x0, y0, x1, y1)
 
 
 def _along(band: np.ndarray) -> np.ndarray:
-    return ndimage.gaussian_filter1d(band, ALONG_SIGMA_MM / RESOLUTION_MM, axis=0, mode="nearest")
+    return gaussian_filter1d(band, ALONG_SIGMA_MM / RESOLUTION_MM, axis=0)
 
 
 def _evidence(band_s: np.ndarray, ref: np.ndarray) -> np.ndarray:
@@ -233,14 +233,29 @@ def _evidence(band_s: np.ndarray, ref: np.ndarray) -> np.ndarray:
     out = np.zeros_like(band_s)
     for s in SIGMAS_MM:
         sp = s / RESOLUTION_MM
-        d2 = ndimage.gaussian_filter1d(band_s, sp, axis=1, order=2, mode="nearest") * sp * sp
+        d2 = gaussian_filter1d(band_s, sp, axis=1, order=2) * sp * sp
         out = np.maximum(out, d2)
     return out / ref[:, None] * 100.0
 
 
+def _evidence_at(band_s: np.ndarray, ref: np.ndarray, col: int) -> np.ndarray:
+    """Column ``col`` of :func:`_evidence` (``ref`` shape (rows,)), shape (rows,): the same
+    values, each scale's filter run only on the columns within its kernel's reach of ``col``
+    (``gaussian_filter1d``'s radius ``int(4 sigma + 0.5)``; the band's own edges kept)."""
+    out = np.zeros(len(band_s), dtype=band_s.dtype)
+    n = band_s.shape[1]
+    for s in SIGMAS_MM:
+        sp = s / RESOLUTION_MM
+        r = int(4.0 * sp + 0.5)
+        a, b = max(col - r, 0), min(col + r + 1, n)
+        d2 = gaussian_filter1d(band_s[:, a:b], sp, axis=1, order=2)[:, col - a] * sp * sp
+        out = np.maximum(out, d2)
+    return out / ref * 100.0
+
+
 def _row_reference(band_s: np.ndarray) -> np.ndarray:
     ref = np.percentile(band_s, REF_PERCENTILE, axis=1)
-    return np.maximum(ndimage.gaussian_filter1d(ref, ALONG_SIGMA_MM / RESOLUTION_MM, mode="nearest"), 1e-3)
+    return np.maximum(gaussian_filter1d(ref, ALONG_SIGMA_MM / RESOLUTION_MM), 1e-3)
 
 
 def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndarray:
@@ -365,8 +380,8 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     off = int(round(CONTRAST_OFFSET_MM / RESOLUTION_MM))
     sides = 0.5 * (band_s[:, c0 - off] + band_s[:, c0 + off])
     contrast = float(np.median((1.0 - band_s[:, c0] / sides)[span]) * 100.0)
-    on_line = _evidence(band_s, np.full(len(band_s), max(ref_l, 1e-3)))[:, c0]
-    above = ndimage.gaussian_filter1d(on_line, LENGTH_SMOOTH_MM / RESOLUTION_MM, mode="nearest") > LENGTH_THRESHOLD
+    on_line = _evidence_at(band_s, np.full(len(band_s), max(ref_l, 1e-3)), c0)
+    above = gaussian_filter1d(on_line, LENGTH_SMOOTH_MM / RESOLUTION_MM) > LENGTH_THRESHOLD
     return depth, contrast, float(np.count_nonzero(above)) * RESOLUTION_MM
 
 
@@ -457,7 +472,7 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
         ev = _evidence(band_s, _row_reference(band_s))[:, n_extra:n_extra + len(offsets)]
         prior = PRIOR_PER_MM * np.abs(offsets - PRIOR_CENTRE_MM)[None, :]
         col = _best_path(ev - prior, SLOPE_PENALTY, CURVE_PENALTY).astype(float)
-        col = ndimage.gaussian_filter1d(col, LINE_SMOOTH_MM / RESOLUTION_MM, mode="nearest")
+        col = gaussian_filter1d(col, LINE_SMOOTH_MM / RESOLUTION_MM)
         line_mm = centre_mm + np.interp(col, np.arange(len(offsets)), offsets)[:, None] * normal
         depth = _score(image, frame, reference_mm, uv_lm, side, lips, depth_only=True)[0]
         _, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips, skip_depth=True)

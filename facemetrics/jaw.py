@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
+from .filters import bilinear, gaussian_filter1d
 from .geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, LOWER_OVAL,
     MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, Frame, resample_polyline,
@@ -249,8 +249,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     kx, ky = size[0] / (x1 - x0), size[1] / (y1 - y0)
     rows = (grid_px[..., 1] - y0 + 0.5) * ky - 0.5
     cols = (grid_px[..., 0] - x0 + 0.5) * kx - 0.5
-    band = ndimage.map_coordinates(small, [rows, cols], order=1, mode="nearest")
-    band = ndimage.gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0, mode="nearest")
+    band = bilinear(small, rows, cols)
+    band = gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0)
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
     base = fallback_offsets(uv_contour, span, fallback_mm)
@@ -259,20 +259,18 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     if prior_inward_per_mm is not None:
         prior = np.where(dev < 0, -prior_inward_per_mm * dev, prior)
     col = _smooth_path(evidence - prior, JAW_SLOPE_PENALTY)
-    strength = ndimage.gaussian_filter1d(evidence[np.arange(len(col)), col],
-                                         JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+    strength = gaussian_filter1d(evidence[np.arange(len(col)), col], JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
     weight = np.zeros(len(uv_contour))
     weight[a:b + 1] = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
     if rival_gap_mm is not None:
         far = np.abs(offsets[None, :] - offsets[col][:, None]) >= rival_gap_mm
-        rival = ndimage.gaussian_filter1d(np.where(far, evidence, 0.0).max(axis=1),
-                                          JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+        rival = gaussian_filter1d(np.where(far, evidence, 0.0).max(axis=1), JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
         ratio = strength / np.maximum(rival, 1e-6)
         weight[a:b + 1] *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
     offset = base.copy()
     offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - base[a:b + 1])
     if JAW_OFFSET_SMOOTH_MM > 0:
-        offset = ndimage.gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM, mode="nearest")
+        offset = gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM)
     return uv_contour + offset[:, None] * normal, weight
 
 

@@ -16,20 +16,31 @@ setting on exit (threadpoolctl, the scikit-learn/joblib project's tool).
 from __future__ import annotations
 
 import contextlib
+import sys
 import threading
 
 _lock = threading.Lock()
 _controller = None
+_controller_sees_scipy = False
 
 
 def _get_controller():
-    global _controller
+    """The threadpoolctl controller of the BLAS libraries loaded in this process.
+
+    SciPy is not imported for it: measuring a photo does not use SciPy (0.25 s of
+    CPU to import it in every process, see :mod:`facemetrics.filters`).  Once SciPy
+    has been imported (by a comparison), the controller is rebuilt after loading
+    ``scipy.linalg``, so SciPy's own OpenBLAS is limited too.
+    """
+    global _controller, _controller_sees_scipy
     with _lock:
-        if _controller is None:
-            import scipy.linalg  # noqa: F401 - load SciPy's OpenBLAS so the controller sees it
+        scipy_loaded = "scipy" in sys.modules
+        if _controller is None or (scipy_loaded and not _controller_sees_scipy):
+            if scipy_loaded:
+                import scipy.linalg  # noqa: F401 - load SciPy's OpenBLAS so the controller sees it
             from threadpoolctl import ThreadpoolController
 
-            _controller = ThreadpoolController()
+            _controller, _controller_sees_scipy = ThreadpoolController(), scipy_loaded
         return _controller
 
 

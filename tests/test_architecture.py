@@ -20,7 +20,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 
 #: measurement and model modules (package ``decay`` and its modules included)
-MEASUREMENT = ("geometry", "landmarks", "loader", "quality", "jaw", "folds", "align", "pose3d", "compare",
+MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "quality", "jaw", "folds", "align", "pose3d", "compare",
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table",
                "analyze", "decay", "decay.model", "decay.claim", "decay.wording")
 #: what they must not reach: reporting, figures, files, orchestration, the CLI and the app

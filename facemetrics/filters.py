@@ -1,0 +1,105 @@
+"""Two image-sampling primitives of the per-photo measures, without SciPy.
+
+The fold and jaw measures (:mod:`facemetrics.folds`, :mod:`facemetrics.jaw`)
+need a 1-D Gaussian filter (and its second derivative) and bilinear sampling
+at arbitrary points: SciPy's ``ndimage.gaussian_filter1d`` and
+``ndimage.map_coordinates(order=1)``.  Importing ``scipy.ndimage`` (and the
+``scipy.linalg`` it brings in) took 0.25 s of CPU in every process that
+measures a photo (every ``facemetrics analyze`` or ``batch`` command and every
+batch worker) while the filtering itself takes microseconds, so these two
+functions give the same values (to float rounding, ``tests/test_filters.py``
+checks them against SciPy) with OpenCV's separable filter and NumPy.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+
+def gaussian_kernel1d(sigma: float, order: int, radius: int) -> np.ndarray:
+    """Sampled Gaussian (``order`` 0) or its second derivative (``order`` 2), shape (2 radius + 1,).
+
+    The kernel of SciPy's ``ndimage.gaussian_filter1d``: the Gaussian sampled at
+    integer offsets ``-radius..radius`` and normalised to sum 1; its second
+    derivative is that times ``x**2 / sigma**4 - 1 / sigma**2``.
+    """
+    x = np.arange(-radius, radius + 1)
+    sigma2 = float(sigma) ** 2
+    phi = np.exp(-0.5 / sigma2 * x ** 2)
+    phi = phi / phi.sum()
+    if order == 0:
+        return phi
+    if order == 2:
+        return (x ** 2 / sigma2 ** 2 - 1.0 / sigma2) * phi
+    raise ValueError(f"order must be 0 or 2, not {order}")
+
+
+def gaussian_filter1d(values: np.ndarray, sigma: float, axis: int = -1, order: int = 0,
+                      truncate: float = 4.0) -> np.ndarray:
+    """1-D Gaussian filter (or its second derivative) along one axis, edges repeated.
+
+    The same values as ``scipy.ndimage.gaussian_filter1d(values, sigma, axis,
+    order, mode="nearest", truncate=truncate)`` to float rounding.
+
+    Parameters
+    ----------
+    values : ndarray, shape (N,) or (R, C)
+    sigma : float
+        Standard deviation in samples.
+    axis : {0, 1, -1}
+        Axis of a 2-D array to filter along (ignored for 1-D input).
+    order : {0, 2}
+        0 smooths; 2 convolves with the Gaussian's second derivative.
+    truncate : float
+        The kernel's radius in standard deviations (``int(truncate sigma + 0.5)``
+        samples).
+
+    Returns
+    -------
+    ndarray, the shape of ``values``; its dtype if floating (computed in float64, as
+    SciPy does), else float64
+    """
+    values = np.asarray(values)
+    dtype = values.dtype if values.dtype.kind == "f" else np.dtype(np.float64)
+    x = values.astype(np.float64, copy=False)
+    radius = int(truncate * float(sigma) + 0.5)
+    k = gaussian_kernel1d(sigma, order, radius)[::-1]  # correlated with the reversed kernel, as SciPy does
+    one = np.ones(1)
+    if x.ndim == 1:
+        out = cv2.sepFilter2D(x[None, :], cv2.CV_64F, k, one, borderType=cv2.BORDER_REPLICATE)[0]
+    elif x.ndim != 2:
+        raise ValueError(f"values must be 1-D or 2-D, not {x.ndim}-D")
+    elif axis in (1, -1):
+        out = cv2.sepFilter2D(x, cv2.CV_64F, k, one, borderType=cv2.BORDER_REPLICATE)
+    else:
+        out = cv2.sepFilter2D(x, cv2.CV_64F, one, k, borderType=cv2.BORDER_REPLICATE)
+    return out.astype(dtype, copy=False)
+
+
+def bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Bilinear samples of a 2-D image at ``(row, col)`` points; outside, the nearest edge value.
+
+    The same values as ``scipy.ndimage.map_coordinates(image, [rows, cols],
+    order=1, mode="nearest")`` to float rounding.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W), H, W >= 2
+    rows, cols : ndarray, same shape (...)
+        Sample positions, pixel centres at integer coordinates (row, col order).
+
+    Returns
+    -------
+    ndarray, shape of ``rows``, dtype of ``image`` (float input) or float64
+    """
+    h, w = image.shape
+    r = np.clip(np.asarray(rows, dtype=np.float64), 0, h - 1)
+    c = np.clip(np.asarray(cols, dtype=np.float64), 0, w - 1)
+    r0 = np.minimum(r.astype(np.intp), h - 2)  # floor: r >= 0
+    c0 = np.minimum(c.astype(np.intp), w - 2)
+    fr, fc = r - r0, c - c0
+    top = image[r0, c0] * (1.0 - fc) + image[r0, c0 + 1] * fc
+    bottom = image[r0 + 1, c0] * (1.0 - fc) + image[r0 + 1, c0 + 1] * fc
+    out = top * (1.0 - fr) + bottom * fr
+    return out.astype(image.dtype, copy=False) if image.dtype.kind == "f" else out

@@ -1,0 +1,63 @@
+"""``facemetrics.filters`` gives SciPy's values (its reason to exist is not importing SciPy)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import ndimage
+
+from facemetrics.filters import bilinear, gaussian_filter1d, gaussian_kernel1d
+
+
+@pytest.mark.parametrize("shape, sigma, axis, order", [
+    ((120, 80), 3.0, 0, 0), ((120, 80), 1.6, 1, 2), ((120, 80), 4.4, -1, 2), ((60, 90), 2.2, 0, 2),
+    ((150,), 6.0, 0, 0), ((5, 40), 12.0, 0, 0), ((7,), 9.0, 0, 0), ((3, 4), 0.6, 1, 2),
+])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_gaussian_filter1d_equals_scipy(shape, sigma, axis, order, dtype):
+    x = (np.random.default_rng(1).normal(size=shape) * 50 + 100).astype(dtype)
+    ref = ndimage.gaussian_filter1d(x, sigma, axis=axis, order=order, mode="nearest")
+    out = gaussian_filter1d(x, sigma, axis=axis, order=order)
+    assert out.dtype == ref.dtype and out.shape == ref.shape
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(out, ref, rtol=0, atol=tol * np.abs(ref).max())
+
+
+def test_gaussian_filter1d_of_ints_is_float_and_kernels_are_exact():
+    impulse = np.zeros(21, dtype=np.int64)
+    impulse[10] = 10
+    out = gaussian_filter1d(impulse, 1.0)  # SciPy would return ints; the measures want floats
+    assert out.dtype == np.float64 and out.sum() == pytest.approx(10.0) and out.argmax() == 10
+    k = gaussian_kernel1d(2.0, 0, 8)
+    assert k.sum() == pytest.approx(1.0, abs=1e-15) and np.all(k == k[::-1])
+    d2 = gaussian_kernel1d(2.0, 2, 8)
+    assert d2[8] < 0 and d2.sum() == pytest.approx(0.0, abs=1e-3)  # a valley detector: negative centre
+    with pytest.raises(ValueError):
+        gaussian_kernel1d(2.0, 1, 8)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_bilinear_equals_scipy_inside_on_and_outside_the_edges(dtype):
+    rng = np.random.default_rng(2)
+    img = (rng.normal(size=(40, 30)) * 30 + 100).astype(dtype)
+    rows = np.concatenate([rng.uniform(-3, 43, 500), [0, 39, 39.0, -0.5, 38.999, 20]])
+    cols = np.concatenate([rng.uniform(-3, 33, 500), [0, 29, 0.0, 29.5, 28.999, 7]])
+    ref = ndimage.map_coordinates(img, [rows, cols], order=1, mode="nearest")
+    out = bilinear(img, rows, cols)
+    assert out.dtype == ref.dtype
+    np.testing.assert_allclose(out, ref, rtol=1e-6 if dtype == np.float32 else 1e-12)
+    assert bilinear(img, np.array([5.0]), np.array([7.0]))[0] == img[5, 7]  # a pixel centre is its value
+
+
+def test_measuring_a_photo_never_imports_scipy(sample_path):
+    """What the filters are for: a fresh process measures a photo without importing SciPy."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom facemetrics import analyze_photo\n"
+            f"r = analyze_photo({str(sample_path)!r})\n"
+            "print(r.status, sorted(m for m in ('scipy', 'skimage', 'pandas') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "GLOG_minloglevel": "2"})
+    assert out.stdout.strip().splitlines()[-1:] == ["ok []"], out.stdout + out.stderr
