@@ -12,8 +12,10 @@ reachable from the network, and no look-up of the machine's external IP at
 start-up) and turns Streamlit's usage statistics off.
 
 Caching: the Face Mesh graph is a process-wide singleton behind a lock in
-:mod:`facemetrics.landmarks`; :func:`face_mesh` warms it once per process
-(``st.cache_resource``).  Everything derived from a user's photos (analyses,
+:mod:`facemetrics.landmarks`; :func:`warm_up` starts building it in a
+background thread when the page is first shown, and :func:`face_mesh` makes
+sure it is built before the first analysis (both ``st.cache_resource``, once
+per process).  Everything derived from a user's photos (analyses,
 thumbnails, overlays, comparisons, timelines) is kept in that user's
 ``st.session_state`` only (:func:`session_memo`), keyed by the photos'
 SHA-256 (content, never the file name: phones name every upload
@@ -22,6 +24,12 @@ with the session.  Only the bundled example is cached process-wide
 (``st.cache_data``).  Two uploads with the same content are analysed once
 and shown as a duplicate; two different photos with the same name get
 distinct labels (``image.jpg``, ``image (2).jpg``).
+
+Time to the first result (issue 12, ``docs/speed.md``): after an upload the
+script sends the page's frame, analyses the photos, compares them and draws
+the headline before anything else that costs the browser time (the roles
+editor's data grid, the photo cards, the figures, the downloads), each still
+drawn in its place on the page.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import threading
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,12 +80,46 @@ def face_mesh() -> bool:
 
     The graph itself lives in :mod:`facemetrics.landmarks` (one per process,
     calls serialised by a lock, so it is safe across Streamlit's session
-    threads); this only makes the one-time build explicit.
+    threads); this only makes the one-time build explicit (:func:`warm_up` starts it when the page
+    is first shown).
     """
+    after_warm_up()
+    face_mesh_graph()
+    return True
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Start, once per process when the page is first shown, what the first upload would otherwise
+    wait for: MediaPipe's import and the Face Mesh graph (about 1 s), and the imports of the
+    comparison and its figure.  Runs in a background thread that holds nothing of any user;
+    :func:`face_mesh` waits for the graph if it is still being built."""
+    def run() -> None:
+        try:
+            face_mesh_graph()
+            import facemetrics.compare  # noqa: F401
+            import facemetrics.plots  # noqa: F401
+            import matplotlib.backends.backend_agg  # noqa: F401
+            import matplotlib.figure  # noqa: F401
+        except Exception:  # noqa: BLE001 - the first upload builds it again and shows any error
+            pass
+
+    t = threading.Thread(target=run, name="facemetrics-warm-up", daemon=True)
+    t.start()
+    return t
+
+
+def after_warm_up() -> None:
+    """Wait for :func:`warm_up`'s thread (at once when it is done), so that no module is imported by
+    it and by a script thread at the same time."""
+    warm_up().join()
+
+
+def face_mesh_graph() -> None:
+    """Build the process-wide Face Mesh graph of :mod:`facemetrics.landmarks` (a no-op once built)."""
     from facemetrics.landmarks import detect_landmarks
 
     detect_landmarks(np.zeros((64, 64, 3), np.uint8))
-    return True
 
 
 #: session_state key of the per-session memo (see :func:`session_memo`)
@@ -117,6 +160,7 @@ def prune_memo(current: set[str]) -> None:
 def analyse(data: bytes, name: str, sha: str | None = None) -> fm.PhotoAnalysis:
     """:func:`facemetrics.analyze_photo` of a photo's bytes (memoised per session on content + label)."""
     sha = sha or hashlib.sha256(data).hexdigest()
+    after_warm_up()
     return session_memo("analysis", (sha, name), lambda: fm.analyze_photo(data, name=name))
 
 
@@ -287,10 +331,24 @@ def unique_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byte
     return out, notes
 
 
+#: more photos than this to analyse get a progress bar; fewer, a spinner (shown only after 0.5 s).
+#: Each progress update is a message the browser re-renders the page for before it can show the
+#: comparison's headline: a pair's two analyses take about 0.1 s, a bar for them only delays it.
+PROGRESS_MIN_PHOTOS = 3
+
+
 def analyse_all(files: list[tuple[str, bytes, str]]) -> list[fm.PhotoAnalysis]:
+    prune_memo({sha for _, _, sha in files})
+    memo = st.session_state.get(MEMO_KEY, {})
+    todo = sum(("analysis", (sha, name)) not in memo for name, _, sha in files)
+    if not todo:  # all analysed in an earlier run of this session (a widget changed)
+        return [analyse(data, name, sha) for name, data, sha in files]
+    if todo < PROGRESS_MIN_PHOTOS:
+        with st.spinner(f"Analysing {todo} photo{'s' if todo > 1 else ''}..."):
+            face_mesh()
+            return [analyse(data, name, sha) for name, data, sha in files]
     bar = st.progress(0.0, text="Loading the face model...")
     face_mesh()
-    prune_memo({sha for _, _, sha in files})
     out = []
     for i, (name, data, sha) in enumerate(files):
         bar.progress(i / len(files), text=f"Analysing {name} ({i + 1} of {len(files)})...")
@@ -318,11 +376,64 @@ def photo_cards(analyses: list[fm.PhotoAnalysis]) -> None:
                 st.success("Usable", icon=":material/check:")
 
 
+def roles_key(analyses: list[fm.PhotoAnalysis]) -> str:
+    """The roles editor's widget key: new photos, a new table (and no edits carried over)."""
+    return "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses)
+
+
+def apply_edits(table: pd.DataFrame, state) -> pd.DataFrame:
+    """``table`` with a data editor's cell edits applied (a copy).
+
+    ``state`` is the editor's value in ``st.session_state``, as Streamlit documents it:
+    ``{"edited_rows": {row position: {column: value}}, "added_rows": [...], "deleted_rows": [...]}``
+    (the roles table has a fixed set of rows, so only ``edited_rows`` occurs).
+    """
+    out = table.copy()
+    for row, changes in ((state or {}).get("edited_rows") or {}).items():
+        for col, value in changes.items():
+            if col in out.columns and 0 <= int(row) < len(out):
+                out.iat[int(row), out.columns.get_loc(col)] = value
+    return out
+
+
+def current_roles(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
+    """The table :func:`roles_editor` will return in this run, read from the session's widget state.
+
+    The comparison is made, and its headline shown, before the editor is drawn: drawing it
+    first made the browser lay out a data grid before it could show the headline.
+    """
+    treatment = st.session_state.get("treatment", "treatment")
+    return apply_edits(default_roles(analyses, treatment or "treatment"), st.session_state.get(roles_key(analyses)))
+
+
+def same_roles(a: pd.DataFrame, b: pd.DataFrame) -> bool:
+    """The two roles tables pair the same photos with the same treatments and hours."""
+    cols = ["photo", "role", "treatment", "hours_since_treatment"]
+    if list(a["photo"]) != list(b["photo"]):
+        return False
+    x, y = a[cols].reset_index(drop=True), b[cols].reset_index(drop=True)
+    hx = pd.to_numeric(x.pop("hours_since_treatment"), errors="coerce")
+    hy = pd.to_numeric(y.pop("hours_since_treatment"), errors="coerce")
+    return (x.astype(str).equals(y.astype(str))
+            and bool(((hx == hy) | (hx.isna() & hy.isna())).all()))
+
+
+#: session_state key: draw the roles editor before the comparison (set if :func:`current_roles`
+#: ever disagrees with the editor, so that session runs in the editor's order from then on)
+EDITOR_FIRST_KEY = "_roles_editor_first"
+
+
+def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
+    """The roles editor in its expander; returns the edited table (:func:`roles_editor`)."""
+    with st.expander("Which photos are 'before' and which 'after'? (default: by capture time)", expanded=False):
+        return roles_editor(analyses)
+
+
 def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     treatment = st.text_input("Treatment name", value="treatment", key="treatment",
                               help="Written to the tables; give photos of another device another name below.")
     table = default_roles(analyses, treatment or "treatment")
-    key = "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses)
+    key = roles_key(analyses)
     st.caption("Before/after default to the capture time order (EXIF); edit any cell. Hours since treatment "
                "are counted from the last 'before' photo: set them to your treatment time.")
     return st.data_editor(
@@ -669,6 +780,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
 
 
 def main() -> None:
+    warm_up()
     sidebar()
     if st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode",
                         help="My study keeps your photos and sessions on this machine over weeks") == "My study":
@@ -688,20 +800,60 @@ def main() -> None:
         st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm.")
 
     files, duplicates = unique_uploads(files)
-    analyses = analyse_all(files)
-    # the photo cards are drawn in this place but after the comparison below: its headline is the
-    # first result a user waits for, and the thumbnails would be encoded and rendered before it
+    # The page's frame is sent before the analyses, with the title and the uploader (the browser
+    # renders the page once per batch of messages; fewer batches before the headline, sooner
+    # headline).  The photo cards and the roles editor are drawn in their places but after the
+    # comparison: its headline is the first result a user waits for, and the browser would lay out
+    # the thumbnails and the editor's data grid before showing it.  The roles come from the
+    # editor's state in this session (current_roles) and are checked against what it returns.
+    status_box = st.container()
     photos_box = st.container()
+    roles_box = None if example else st.container()
+    tabs = st.tabs(["Before / after", "Timeline"])
+    with status_box:
+        analyses = analyse_all(files)
+    editor_first = bool(st.session_state.get(EDITOR_FIRST_KEY))
     out: dict[str, bytes] = {"photos.csv": rows_frame([a.to_row() for a in analyses]).to_csv(index=False).encode()}
     by_name = {a.name: a for a in analyses}
 
     if example:
         roles = default_roles(analyses, "example")
+    elif editor_first:
+        with roles_box:
+            roles = roles_section(analyses)
     else:
-        with st.expander("Which photos are 'before' and which 'after'? (default: by capture time)", expanded=False):
-            roles = roles_editor(analyses)
+        roles = current_roles(analyses)
+    all_roles = roles
+    pairs = pairs_of(roles, by_name)
+
+    with tabs[0]:
+        if not pairs:
+            st.info("Mark at least one usable photo 'before' and one 'after'.")
+        else:
+            label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
+            pair = pairs[label][0]
+            out.update(comparison_view(pair, label))
+    if roles_box is not None and not editor_first:
+        with roles_box:
+            drawn = roles_section(analyses)
+        if not same_roles(drawn, all_roles):  # not expected: then this session draws the editor first
+            st.session_state[EDITOR_FIRST_KEY] = True
+            st.rerun()
+    with photos_box:
+        st.subheader("Photos", anchor=False)
+        for note in duplicates:
+            st.warning("Duplicate: " + note, icon=":material/content_copy:")
+        photo_cards(analyses)
+    with tabs[1]:
+        out.update(timeline_tab(pairs, example))
+    downloads(out)
+
+
+def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, tuple[Pair, str, float | None]]:
+    """``{label: (Pair, treatment, hours since treatment)}``: per treatment, every usable 'after'
+    photo with the first usable 'before' photo (the other 'before' photos are its repeats)."""
     roles = roles[roles["photo"].map(lambda n: by_name[n].ok)]
-    pairs, changes = {}, []
+    pairs = {}
     for treatment, grp in roles.groupby("treatment", sort=True):
         befores = [by_name[n] for n in grp.loc[grp["role"] == "before", "photo"]]
         afters = grp[grp["role"] == "after"]
@@ -710,44 +862,34 @@ def main() -> None:
         for r in afters.itertuples():
             pairs[f"{treatment}: {befores[0].name} → {r.photo}"] = (
                 Pair(befores[0], by_name[r.photo], tuple(befores[1:])), treatment, r.hours_since_treatment)
+    return pairs
 
-    tab_names = ["Before / after", "Timeline"]
-    tabs = st.tabs(tab_names)
-    with tabs[0]:
-        if not pairs:
-            st.info("Mark at least one usable photo 'before' and one 'after'.")
-        else:
-            label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
-            pair = pairs[label][0]
-            out.update(comparison_view(pair, label))
-    with photos_box:
-        st.subheader("Photos", anchor=False)
-        for note in duplicates:
-            st.warning("Duplicate: " + note, icon=":material/content_copy:")
-        photo_cards(analyses)
-    with tabs[1]:
-        if example:
-            with st.spinner("Simulating the example series (first time only)..."):
-                changes_df = example_series()
-            st.caption("Simulated series (one simulated subject): the sample photo lifted 2 mm fading with a "
-                       "3 h half-life (microcurrent) and 1.5 mm that lasts (RF), each lifted copy compared "
-                       "with the original photo.")
-        else:
-            for label, (pair, treatment, hours) in pairs.items():
-                if hours is None or not math.isfinite(float(hours)):
-                    continue
-                key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
-                cmp = compare(key, pair.before, pair.after, pair.repeats)
-                changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=treatment,
-                                     hours_since_treatment=float(hours), photo=pair.after.name)
-            changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
-        n_times = changes_df.groupby("treatment")["hours_since_treatment"].nunique().max() if len(changes_df) else 0
-        if n_times + 1 < 3:  # + the before photo at t < 0
-            st.info("The timeline needs a series with three or more times: one 'before' and at least two "
-                    "'after' photos with their hours since treatment.")
-        else:
-            out.update(timeline_view(changes_df))
-    downloads(out)
+
+def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
+    """The Timeline tab: the example's simulated series, or the pairs' changes over their hours
+    since treatment (three or more times needed); returns its downloads."""
+    if example:
+        with st.spinner("Simulating the example series (first time only)..."):
+            changes_df = example_series()
+        st.caption("Simulated series (one simulated subject): the sample photo lifted 2 mm fading with a "
+                   "3 h half-life (microcurrent) and 1.5 mm that lasts (RF), each lifted copy compared "
+                   "with the original photo.")
+    else:
+        changes = []
+        for pair, treatment, hours in pairs.values():
+            if hours is None or not math.isfinite(float(hours)):
+                continue
+            key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
+            cmp = compare(key, pair.before, pair.after, pair.repeats)
+            changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=treatment,
+                                 hours_since_treatment=float(hours), photo=pair.after.name)
+        changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
+    n_times = changes_df.groupby("treatment")["hours_since_treatment"].nunique().max() if len(changes_df) else 0
+    if n_times + 1 < 3:  # + the before photo at t < 0
+        st.info("The timeline needs a series with three or more times: one 'before' and at least two "
+                "'after' photos with their hours since treatment.")
+        return {}
+    return timeline_view(changes_df)
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import its functions

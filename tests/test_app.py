@@ -408,3 +408,107 @@ def test_default_roles_count_hours_like_the_batch():
     assert roles.loc["after.jpg", "hours_since_treatment"] == 23.0  # 23 h elapsed, not the 24 wall-clock hours
     assert pd.isna(roles.loc["no_exif.jpg", "hours_since_treatment"])
     assert set(roles["treatment"]) == {"rf"}
+
+
+# ---------------------------------------------------------------- time to the headline (issue 12)
+
+
+def _edit_roles(at: AppTest, edited_rows: dict) -> AppTest:
+    """Run again as if the user had edited the roles editor's cells (``{row: {column: value}}``).
+
+    AppTest cannot type into a data editor, so the edit is sent the way the browser sends it: the
+    editor's widget state, a JSON string in Streamlit's documented format.
+    """
+    import json
+
+    editor = [d for d in at.dataframe if "roles-" in d.proto.id]
+    assert len(editor) == 1, [d.proto.id for d in at.dataframe]
+    states = at._tree.get_widget_states()
+    w = states.widgets.add()
+    w.id = editor[0].proto.id
+    w.string_value = json.dumps({"edited_rows": {str(k): v for k, v in edited_rows.items()},
+                                 "added_rows": [], "deleted_rows": []})
+    at._run(states)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_bytes):
+    """The comparison (and its headline) is made before the roles editor is drawn, from the editor's
+    state in the session: swapping before and after there turns the lift into a drop, and the roles
+    read that way agree with what the editor returns (no fallback to the editor-first order)."""
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    m = _headline(at)
+    assert m and m.group(1) == "lifted", _texts(at)
+    _edit_roles(at, {0: {"role": "after", "hours_since_treatment": None}, 1: {"role": "before"}})
+    m2 = _headline(at)
+    assert m2 and m2.group(1) == "dropped" and m2.group(2) == m.group(2), _texts(at)
+    assert "_roles_editor_first" not in at.session_state
+    _edit_roles(at, {0: {"role": "ignore"}})  # no 'before' photo left: no comparison
+    assert _headline(at) is None
+    assert any("Mark at least one usable photo" in t for t in _texts(at))
+    assert "_roles_editor_first" not in at.session_state
+
+
+def test_editor_first_order_still_draws_everything(after_bytes):
+    """The fallback order (the editor drawn before the comparison, used by a session whose editor
+    ever disagreed with the roles read from its state) gives the same page."""
+    at = _app()
+    at.session_state["_roles_editor_first"] = True
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    m = _headline(at)
+    assert m and m.group(1) == "lifted", _texts(at)
+    assert [d for d in at.dataframe if "roles-" in d.proto.id]
+    _edit_roles(at, {0: {"role": "after"}, 1: {"role": "before"}})
+    assert _headline(at).group(1) == "dropped"
+
+
+def test_apply_edits_and_same_roles():
+    import pandas as pd
+
+    app = _app_module()
+    table = pd.DataFrame(dict(photo=["a.jpg", "b.jpg", "c.jpg"], taken=["", "", ""], role=["before", "after", "after"],
+                              treatment=["rf"] * 3, hours_since_treatment=[0.0, 3.5, float("nan")]))
+    edits = {"edited_rows": {2: {"role": "ignore", "hours_since_treatment": 7}, 1: {"hours_since_treatment": None},
+                             0: {"treatment": "mc"}}, "added_rows": [], "deleted_rows": []}
+    out = app.apply_edits(table, edits)
+    assert list(out["role"]) == ["before", "after", "ignore"]
+    assert list(out["treatment"]) == ["mc", "rf", "rf"]
+    assert out["hours_since_treatment"].iloc[2] == 7 and pd.isna(out["hours_since_treatment"].iloc[1])
+    assert table["role"].iloc[2] == "after"  # a copy: the default table is unchanged
+    assert app.apply_edits(table, None).equals(table)
+    assert app.same_roles(table, table.copy())  # NaN hours equal NaN
+    assert not app.same_roles(table, out)
+    assert not app.same_roles(table, app.apply_edits(table, {"edited_rows": {1: {"hours_since_treatment": 3.6}}}))
+    assert not app.same_roles(table, table.iloc[::-1])
+
+
+def test_face_mesh_is_built_when_the_page_is_first_shown():
+    """The first upload does not wait for MediaPipe's import and the Face Mesh build: both start in
+    a background thread when the page is first shown, with nothing uploaded (fresh interpreter,
+    where Face Mesh is not built yet)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import threading\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "import facemetrics.landmarks as lm\n"
+        f"at = AppTest.from_file({str(APP)!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "assert not at.file_uploader[0].value\n"
+        "for t in threading.enumerate():\n"
+        "    if t.name == 'facemetrics-warm-up':\n"
+        "        t.join(120)\n"
+        "print(lm._mesh is not None)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip().splitlines()[-1] == "True", r.stdout

@@ -115,6 +115,9 @@ def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo)
             lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
             assert 0.5 < lift < 2.5, text  # the sample pair is a simulated 1.5 mm lift
             page.get_by_text("comparison.csv").first.wait_for(timeout=10_000)
+            # drawn after the headline, in their places above it: the roles editor and the photo cards
+            page.get_by_text("Which photos are 'before' and which 'after'?").first.wait_for(timeout=10_000)
+            page.get_by_text("Photos", exact=True).first.wait_for(timeout=10_000)
             # every image (thumbnails, the comparison figure) was served and decoded
             page.wait_for_function(
                 "() => [...document.querySelectorAll('img')].filter(i => i.complete).length"
