@@ -53,7 +53,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.export import rows_frame, zip_bytes
+from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.schema import LONG_COLUMNS
 
@@ -487,7 +487,7 @@ def comparison_view(pair: Pair, label: str) -> dict:
                      column_config={c: st.column_config.NumberColumn(format="%.2f")
                                     for c in ("before", "after", "change", "noise_floor")})
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
-    return {"comparison.csv": frame.to_csv(index=False).encode(), "overlay.png": lambda: png_bytes(over)}
+    return {"comparison.csv": csv_bytes(frame), "overlay.png": lambda: png_bytes(over)}
 
 
 def comparison_image(key: tuple, cmp) -> np.ndarray:
@@ -525,7 +525,7 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
                         f"{r.reason}")
     with st.expander("Timeline table"):
         st.dataframe(table, hide_index=True, width="stretch")
-    return {"timeline.csv": table.to_csv(index=False).encode(), "changes.csv": changes.to_csv(index=False).encode()}
+    return {"timeline.csv": csv_bytes(table), "changes.csv": csv_bytes(changes)}
 
 
 def fmt_h(r) -> str:
@@ -813,7 +813,7 @@ def main() -> None:
     with status_box:
         analyses = analyse_all(files)
     editor_first = bool(st.session_state.get(EDITOR_FIRST_KEY))
-    out: dict[str, bytes] = {"photos.csv": rows_frame([a.to_row() for a in analyses]).to_csv(index=False).encode()}
+    out: dict[str, bytes] = {"photos.csv": csv_bytes(rows_frame([a.to_row() for a in analyses]))}
     by_name = {a.name: a for a in analyses}
 
     if example:

@@ -53,10 +53,16 @@ def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.D
     return df.reindex(columns=list(columns) + extra)
 
 
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    """A table as UTF-8 CSV bytes (floats with 6 significant digits): what :func:`write_csv`
+    writes, for downloads (the app)."""
+    return df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
+
+
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
-    text = df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    data = csv_bytes(df)
+    return atomic_write(path, lambda fh: fh.write(data))
 
 
 #: how every CSV writes a float column's values (6 significant digits)

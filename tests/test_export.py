@@ -49,3 +49,12 @@ def test_csv_text_edge_tables():
     # ints with a missing value become pandas' float64: written with 6 significant digits
     assert csv_text([{"a": 12345678, "b": 1}, {"b": 2}], ["a", "b"]) == "a,b\n1.23457e+07,1\n,2\n"
     assert csv_text([{"a": 12345678, "b": True}], ["a", "b"]) == "a,b\n12345678,True\n"
+
+
+def test_csv_bytes_is_what_write_csv_writes(tmp_path):
+    """The app's downloads (``csv_bytes``) and the command's files (``write_csv``) are one format."""
+    from facemetrics.export import csv_bytes, write_csv
+
+    df = rows_frame([{"a": 1.23456789, "b": "x, y"}, {"a": None, "b": "z"}], ["a", "b"])
+    assert csv_bytes(df) == b'a,b\n1.23457,"x, y"\n,z\n'
+    assert write_csv(df, tmp_path / "t.csv").read_bytes() == csv_bytes(df)
