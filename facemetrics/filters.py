@@ -3,9 +3,9 @@
 The fold and jaw measures (:mod:`facemetrics.folds`, :mod:`facemetrics.jaw`)
 need a 1-D Gaussian filter (and its second derivative) and bilinear sampling
 at arbitrary points: SciPy's ``ndimage.gaussian_filter1d`` and
-``ndimage.map_coordinates(order=1)``.  Importing ``scipy.ndimage`` (and the
-``scipy.linalg`` it brings in) took 0.25 s of CPU in every process that
-measures a photo (every ``facemetrics analyze`` or ``batch`` command and every
+``ndimage.map_coordinates(order=1)``.  Importing ``scipy.ndimage`` (about
+0.1 s of CPU) and ``scipy.linalg`` (about 0.15 s, which :mod:`facemetrics.threads`
+loaded for the BLAS limit) took 0.25 s in every process that measures a photo (every ``facemetrics analyze`` or ``batch`` command and every
 batch worker) while the filtering itself takes microseconds, so these two
 functions give the same values (to float rounding, ``tests/test_filters.py``
 checks them against SciPy) with OpenCV's separable filter and NumPy.
