@@ -6,7 +6,7 @@ decoder's warnings (:func:`hevc_errors`); in 2. and 3. a file counts as
 caught / a false alarm when any of them flags it.
 
 1. **Cost**: on a 12 MP phone-like JPEG (``_common.phone_photo``) and the
-   same picture as lossy WebP and HEIC, the time of :func:`check_pixels` on
+   same picture as progressive JPEG, lossy WebP and HEIC, the time of :func:`check_pixels` on
    the decoded array as a ratio to the decode time in the same run
    (medians, interleaved); for the WebP also the early-end check's time,
    for the HEIC the HEVC-warning check's.
@@ -105,6 +105,14 @@ def _mcu(data: bytes, reduce: int = 1):
     return max(1, mh // reduce), max(1, mw // reduce)
 
 
+def _dct_block(data: bytes, reduce: int = 1):
+    """What the loader passes as ``check_pixels(..., dct_block=)``: 8 // reduce for a progressive JPEG."""
+    if data[:3] != b"\xff\xd8\xff":
+        return None
+    found = loader._jpeg_scan_start(data)
+    return 8 // reduce if found is not None and found[1] in (0xC2, 0xC6, 0xCA, 0xCE) else None
+
+
 # ------------------------------------------------------------------ 1. cost
 
 
@@ -124,7 +132,8 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
     rgb_full = np.array(Image.open(jpg).convert("RGB"))
     files = {"JPEG 12 MP, fast path (1/2-scale decode)": (jpg.read_bytes(), True),
              "JPEG 12 MP, full decode": (jpg.read_bytes(), False)}
-    for name, fmt, kw in (("WebP 12 MP (lossy, q 80)", "WEBP", dict(quality=80)),
+    for name, fmt, kw in (("JPEG 12 MP progressive, fast path", "JPEG", dict(quality=85, progressive=True)),
+                          ("WebP 12 MP (lossy, q 80)", "WEBP", dict(quality=80)),
                           ("HEIC 12 MP (q 80)", "HEIF", dict(quality=80))):
         buf = io.BytesIO()
         Image.fromarray(rgb_full).save(buf, fmt, **kw)
@@ -137,6 +146,8 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
         for name, (data, fast) in files.items():
             photo = loader.load_photo(data, fast=fast)
             mcu = _mcu(data, int(photo.scale))
+            db = _dct_block(data, int(photo.scale))  # (progressive JPEG: the repeated-coefficient rule too)
+            old_db = old_check is not None and "dct_block" in old_check.__code__.co_varnames
             td, tc, to = [], [], []
             for i in range(repeats):
                 # each check right after its own decode (the decoded pixels as fresh in the caches as
@@ -147,7 +158,7 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
                     rgb = loader.load_photo(data, fast=fast).rgb
                     td.append(time.perf_counter() - t)
                     t = time.perf_counter()
-                    check(rgb, mcu=mcu)
+                    check(rgb, mcu=mcu, **({"dct_block": db} if check is check_pixels or old_db else {}))
                     times.append(time.perf_counter() - t)
             d, c = np.median(td[1:]) * 1000, np.median(tc[1:]) * 1000
             line = f"{name:42s} {d:9.1f} {c:9.1f} {c / d:6.1%}"
@@ -183,7 +194,8 @@ def catch(n_per: int, seed: int) -> Counter:
                 tally[kind, "refused_by_decoder"] += 1
                 continue
             vis, frac = visibly_different(photo.rgb, refs[kind])
-            found = (check_pixels(photo.rgb, mcu=_mcu(data), specks=webp_is_lossless(data)).damaged
+            found = (check_pixels(photo.rgb, mcu=_mcu(data), specks=webp_is_lossless(data),
+                                  dct_block=_dct_block(data)).damaged
                      or (kind == "webp" and vp8_ends_early(data))
                      or (kind == "heic" and bool(hevc_errors(data))))
             if vis:
@@ -341,7 +353,8 @@ def false_alarms(folder: Path) -> None:
         data = f.read_bytes()
         with _NoCheck():
             photo = loader.load_photo(data, name=f.name)
-        found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)), specks=webp_is_lossless(data))
+        found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)), specks=webp_is_lossless(data),
+                             dct_block=_dct_block(data, int(photo.scale)))
         n[tag] += 1
         early = vp8_ends_early(data) if data[8:12] == b"WEBP" else False
         hevc = hevc_errors(data) if data[4:8] == b"ftyp" else ()
@@ -362,26 +375,30 @@ def false_alarms(folder: Path) -> None:
 
 
 def _checked_arrays(datas):
-    """``(name, rgb, mcu, specks)`` of every array the loader passes to the check while reading
-    ``datas``."""
+    """``(name, rgb, mcu, specks, dct_block)`` of every array the loader passes to the check while
+    reading ``datas``."""
     seen = []
     saved = loader._refuse_garbage
-    loader._refuse_garbage = lambda rgb, label, mcu=None, specks=False, **k: seen.append((label, rgb, mcu, specks))
+    loader._refuse_garbage = lambda rgb, label, mcu=None, specks=False, dct_block=None, **k: seen.append(
+        (label, rgb, mcu, specks, dct_block))
     try:
         for name, data in datas:
             try:
                 loader.load_photo(data, name=name)
             except PhotoError:
                 pass
-            for _, rgb, mcu, specks in seen:
-                yield name, rgb, mcu, specks
+            for _, rgb, mcu, specks, dct_block in seen:
+                yield name, rgb, mcu, specks, dct_block
             seen.clear()
     finally:
         loader._refuse_garbage = saved
 
 
 def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> None:
+    import inspect
+
     old = _load_module(path)
+    old_dct = "dct_block" in inspect.signature(old.check_pixels).parameters  # (older versions: no such rule)
 
     def sets():
         for seed in (0, 1, 2):
@@ -400,14 +417,14 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
     for label, datas in sets():
         n = nd = ndiff = nother = 0
         dmax, t_old, t_new = 0.0, 0.0, 0.0
-        for name, rgb, mcu, specks in _checked_arrays(datas):
+        for name, rgb, mcu, specks, dct_block in _checked_arrays(datas):
             for run_old in ((True, False) if n % 2 else (False, True)):  # alternate which runs first
                 t = time.perf_counter()
                 if run_old:
-                    a = old.check_pixels(rgb, mcu=mcu, specks=specks)
+                    a = old.check_pixels(rgb, mcu=mcu, specks=specks, **({"dct_block": dct_block} if old_dct else {}))
                     t_old += time.perf_counter() - t
                 else:
-                    b = check_pixels(rgb, mcu=mcu, specks=specks)
+                    b = check_pixels(rgb, mcu=mcu, specks=specks, dct_block=dct_block)
                     t_new += time.perf_counter() - t
             n += 1
             nd += a.damaged

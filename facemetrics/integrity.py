@@ -53,7 +53,21 @@ be partly **clipped** (a large shift pushes dark or bright parts past 0 or
 255, where the step is smaller and the texture flat): the unclipped MCUs
 must then step alike (:data:`CLIP_RUN_AGREE`, on at least
 :data:`CLIP_RUN_MIN_AGREE` of the width) with their texture continuing,
-and together with the clipped ones cover :data:`CLIP_RUN_EXPLAINED` of it.
+and together with the clipped ones cover :data:`CLIP_RUN_EXPLAINED` of it;
+a staircase may be clipped alike (:func:`_clipped_staircase`, the same
+constants over its two parts).
+
+**Repeated coefficients** (progressive JPEG only: ``check_pixels(...,
+dct_block=8 // scale)``). A progressive scan codes one band of
+coefficients of every block, many blocks to an end-of-band run [1]_
+(G.1.2.2); overwritten bytes there write the same coefficients into a run of
+neighbouring blocks (zeros: every coefficient of the band ``-1 << Al``), a
+fine pattern repeated along a block row. In the orthonormal DCT of the
+decoded luma on the decoder's block grid, :data:`REPEAT_RUN` consecutive
+neighbouring pairs of one block row each sharing (both at least
+:data:`REPEAT_COEFF_LEVEL`, within :data:`REPEAT_COEFF_TOL`) a fraction
+:data:`REPEAT_SHARED` of their AC coefficients make the photo damaged
+(:func:`_repeated_coefficients`).
 
 **Early end** (lossy WebP; :func:`vp8_ends_early`, on the file's bytes).
 Damage in VP8's token data decodes to smooth, plausible-looking patches
@@ -80,7 +94,8 @@ and a picture whose last coding blocks were never decoded is reported too.
 
 What still passes (mostly JPEG damage after which the Huffman decoder
 resynchronised, and small lossless-WebP damage) is listed in
-``docs/robustness.md``. The thresholds were chosen on fuzz seed 1 and a
+``docs/robustness.md``. The thresholds were chosen on fuzz seed 1 (the
+clipped staircase and the repeated coefficients: also the CI fuzz set) and a
 set of 1321 clean re-encoded real photos (``bench/bench_integrity.py``,
 zero false alarms) and are reported on held-out seeds 0 and 2.
 
@@ -118,6 +133,10 @@ __all__ = [
     "SPECK_FRACTION",
     "SPECK_LEVELS",
     "SPECK_QUIET_LEVELS",
+    "REPEAT_COEFF_LEVEL",
+    "REPEAT_COEFF_TOL",
+    "REPEAT_RUN",
+    "REPEAT_SHARED",
     "PixelCheck",
     "VP8_TAIL_BYTES",
     "check_pixels",
@@ -156,6 +175,18 @@ CLIP_RUN_AGREE = 0.2
 #: CLIP_RUN_EXPLAINED of it (chosen on fuzz seed 1 and the clean set: docs/robustness.md "Decoder garbage")
 CLIP_RUN_MIN_AGREE = 0.15
 CLIP_RUN_EXPLAINED = 0.9
+#: progressive JPEG (``check_pixels(..., dct_block=...)``): a run of this many neighbouring pairs of DCT
+#: blocks in one block row, each sharing at least REPEAT_SHARED of the AC coefficients, is damage (chosen on
+#: the CI fuzz set, fuzz seed 1 and the clean set: docs/robustness.md "JPEG: clipped staircases, progressive
+#: repeated coefficients")
+REPEAT_RUN = 8
+#: ... this fraction of the b^2 - 1 AC coefficients (16 of 63 for 8 x 8 blocks, 4 of 15 for 4 x 4)
+REPEAT_SHARED = 0.25
+#: ... two blocks share a coefficient when both are at least this big (orthonormal DCT of the luma, grey
+#: levels; zeros are shared by every smooth block) ...
+REPEAT_COEFF_LEVEL = 4.0
+#: ... and within this of each other (the decode's rounding moves a coefficient by about 0.3)
+REPEAT_COEFF_TOL = 1.5
 #: lossy WebP: a copy whose VP8 image data lacks this many final bytes (one more when needed for an
 #: even length) must fail to decode; if it decodes, the decoder did not need them (see vp8_ends_early)
 VP8_TAIL_BYTES = 8
@@ -164,6 +195,9 @@ VP8_TAIL_BYTES = 8
 _CHROMA_MAX_PIXELS = 120_000
 #: ... when the decode has more than this many pixels (below, every block is read)
 _CHROMA_ALL_PIXELS = 1_000_000
+#: the repeated-coefficient check (progressive JPEG) reads every s-th block row of larger decodes, at most
+#: about this many pixels (its block transform costs about 10 ms per megapixel)
+_REPEAT_MAX_PIXELS = 500_000
 #: the drift check averages every column of each MCU up to this many pixels; above, it reads two
 #: columns of every fourth MCU
 _DRIFT_ALL_COLUMNS_PIXELS = 1_000_000
@@ -181,7 +215,8 @@ class PixelCheck:
         Strength of the strongest signature relative to its threshold
         (``>= 1.0`` means damaged; 0.0 when nothing at all was seen).
     kind : str
-        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"`` or ``""`` (nothing found).
+        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"repeated_coefficients"`` or ``""``
+        (nothing found).
     row : int or None
         First pixel row (0 = top of the array given) of the damage, in the
         pixel grid of the array given; None when not damaged.
@@ -357,19 +392,23 @@ def _colour_specks(grad: np.ndarray, shape: tuple[int, int], block: int, s: int)
                       f"colour garbage (saturated colour specks) in {n} blocks of {block} x {block} px{sampled}")
 
 
-def _boundary_rows(rgb: np.ndarray, mh: int, K: int, J: int, cw: int, off: int, n: int, r: int) -> np.ndarray:
+def _boundary_rows(rgb: np.ndarray, mh: int, K: int, J: int, cw: int, off: int, n: int, r: int,
+                   ks: np.ndarray | None = None) -> np.ndarray:
     """``(K, r, J, n, 3 or 4)`` uint8 copy of the ``r`` rows around each horizontal MCU boundary
     ``y = (k + 1) mh`` (rows ``y - r/2 .. y + r/2 - 1``), at columns ``off .. off + n - 1`` of every
-    ``cw``-wide group (`rgb` C-contiguous): one strided view of ``n``-pixel items, one copy."""
+    ``cw``-wide group (`rgb` C-contiguous): one strided view of ``n``-pixel items, one copy (with
+    `ks`, of those boundaries only: ``(len(ks), r, J, n, 3 or 4)``)."""
     rs = rgb.strides[0]
     start = (mh - r // 2) * rs + off * 3
     if n == 1 and start + (K - 1) * mh * rs + (r - 1) * rs + (J - 1) * 3 * cw + 4 <= rgb.nbytes:
         # single pixels: 4-byte items (the pixel and the next byte) copy faster than 3-byte ones
         items = np.ndarray((K, r, J), np.uint32, buffer=rgb, offset=start, strides=(mh * rs, rs, 3 * cw))
-        return items.copy().view(np.uint8).reshape(K, r, J, 1, 4)  # (the fourth byte is not a channel)
+        items = items.copy() if ks is None else items[ks]
+        return items.view(np.uint8).reshape(len(items), r, J, 1, 4)  # (the fourth byte is not a channel)
     items = np.ndarray((K, r, J), np.dtype((np.void, 3 * n)), buffer=rgb, offset=start,
                        strides=(mh * rs, rs, 3 * cw))
-    return items.copy().view(np.uint8).reshape(K, r, J, n, 3)
+    items = items.copy() if ks is None else items[ks]
+    return items.view(np.uint8).reshape(len(items), r, J, n, 3)
 
 
 class _Grid(NamedTuple):
@@ -391,13 +430,16 @@ class _Texture(NamedTuple):
     """``(K, J + 1)`` float32 cumulative sums along the MCU columns of each boundary (prefix sums:
     ``[:, j]`` sums MCU columns ``0 .. j - 1``) of: the activity beside the boundary (`act`); the
     products of the horizontal luma gradients of the rows just above and below (`ab`, `aa`, `bb`);
-    the count of textured MCUs (`textured`, mean ``|gradient| >= 1.5`` levels)."""
+    the count of textured MCUs (`textured`, mean ``|gradient| >= 1.5`` levels); and the
+    ``(K, 6, J, n, 3)`` uint8 pixels they were taken from (`rows`, :func:`_boundary_rows`), which the
+    clipped searches read again."""
 
     act: np.ndarray
     ab: np.ndarray
     aa: np.ndarray
     bb: np.ndarray
     textured: np.ndarray
+    rows: np.ndarray
 
 
 def _drift_grid(shape: tuple[int, ...], mcu: tuple[int, int]) -> _Grid | None:
@@ -506,7 +548,7 @@ def _texture(rgb: np.ndarray, g: _Grid) -> _Texture:
     # edges crossing a flat run must not count as texture
     textured = ((np.abs(ga) + np.abs(gb)).sum(axis=2) / (2 * (n - 1)) >= 1.5).astype(np.float32)
     return _Texture(_cum(act), _cum((ga * gb).sum(axis=2)), _cum((ga * ga).sum(axis=2)),
-                    _cum((gb * gb).sum(axis=2)), _cum(textured))
+                    _cum((gb * gb).sum(axis=2)), _cum(textured), sub)
 
 
 def _staircase(csum: np.ndarray, acs: np.ndarray, tex: _Texture, J: int, lvl: float, best: tuple) -> tuple:
@@ -596,7 +638,8 @@ def _long_run(hr: np.ndarray, csum: np.ndarray, tex: _Texture, J: int, lvl: floa
     return best
 
 
-def _clipped_run(rgb: np.ndarray, g: _Grid, hr: np.ndarray, lvl: float, best: tuple) -> tuple:
+def _clipped_run(rgb: np.ndarray, g: _Grid, hr: np.ndarray, lvl: float, best: tuple,
+                 rows: np.ndarray | None = None) -> tuple:
     """(c) A drift over the whole width of one boundary, partly clipped: a large shift pushes dark (or
     bright) parts of the picture below 0 (above 255), where the step is smaller than the shift and the
     texture flat, so the long run (b) sees neither a constant step nor a continuing texture. The MCUs
@@ -610,13 +653,14 @@ def _clipped_run(rgb: np.ndarray, g: _Grid, hr: np.ndarray, lvl: float, best: tu
     picture's texture continues across the boundary (horizontal green gradients of the rows just
     above and below correlate, >= 0.5, mean ``|gradient| >= 1.5`` levels): the same picture, shifted,
     not an object's edge or a bar. `best` as in :func:`_staircase`; :func:`_dc_drift` asks only when
-    (a) and (b) found no drift (they locate the damage point better)."""
+    (a) and (b) found no drift (they locate the damage point better). `rows`: :attr:`_Texture.rows`
+    (read from `rgb` when None)."""
     K, J, n = g.K, g.J, g.n
     d_all = np.median(hr, axis=2)  # (3, K): a first guess of each boundary's step
     ks = np.nonzero(np.abs(d_all).max(axis=0) >= 0.5 * lvl)[0]
     if len(ks) == 0 or n < 2:
         return best
-    sub = _boundary_rows(rgb, g.mh, K, J, g.cw, g.off, n, 6)[ks]  # (P, 6, J, n, 3 or 4) uint8
+    sub = rows[ks] if rows is not None else _boundary_rows(rgb, g.mh, K, J, g.cw, g.off, n, 6, ks)  # (P, 6, J, n, 3)
     for i, k in enumerate(ks):
         c0 = int(np.argmax(np.abs(d_all[:, k])))
         sign = np.sign(d_all[0, k]) if abs(d_all[0, k]) >= 0.5 * lvl else np.sign(d_all[c0, k])
@@ -645,6 +689,127 @@ def _clipped_run(rgb: np.ndarray, g: _Grid, hr: np.ndarray, lvl: float, best: tu
     return best
 
 
+def _clipped_staircase(rgb: np.ndarray, g: _Grid, hr: np.ndarray, lvl: float, best: tuple,
+                       rows: np.ndarray | None = None) -> tuple:
+    """(d) A staircase (see :func:`_staircase`) partly clipped at black or white: damage in MCU row
+    ``m = k + 1`` from MCU column ``j0`` on shifts the top part (boundary k, columns ``[j0 + gap, J)``,
+    ``gap <= 4`` MCUs of garbage) and the bottom part (boundary k + 1, columns ``[0, j0)``) by the same
+    ``d``; where the shifted picture went past 0 (255) the step is smaller and the texture flat, so
+    :func:`_staircase` sees no consistent step. As in :func:`_clipped_run`, each MCU column of a
+    boundary is *clipped* (the three rows below it at 0, for a negative ``d``, on at least half of
+    their pixels in some channel; at 255 for a positive one) or *free*. Candidate steps ``d`` are the
+    free MCUs' steps reaching `lvl` (strongest channel); *agreeing* MCUs are free ones within
+    :data:`CLIP_RUN_AGREE` of ``|d|`` plus 2 levels in every channel. A staircase is drift when both
+    parts have an agreeing MCU, together at least ``max(3, CLIP_RUN_MIN_AGREE J)``; at least one MCU
+    of the parts is clipped; the agreeing MCUs and the clipped ones stepping the same way or not at
+    all cover :data:`CLIP_RUN_EXPLAINED` of the two parts; and over the agreeing MCUs the picture's
+    texture continues across the boundaries (as in :func:`_clipped_run`). The step reported is the
+    agreeing MCUs' median, the damage column the best-explained split. `best` as in
+    :func:`_staircase`; `rows` as in :func:`_clipped_run`."""
+    K, J, n = g.K, g.J, g.n
+    if n < 2 or K < 2 or J < 4:
+        return best
+    c0 = np.abs(hr).argmax(axis=0)  # (K, J): each MCU's strongest channel
+    s0 = np.take_along_axis(hr, c0[None], axis=0)[0]  # (K, J): its step
+    strong = np.abs(s0) >= max(lvl, best[0])
+    pair = strong[:-1].any(axis=1) & strong[1:].any(axis=1)  # (K - 1,): boundary pairs (k, k + 1)
+    if not pair.any():
+        return best
+    sub = rows if rows is not None else _boundary_rows(rgb, g.mh, K, J, g.cw, g.off, n, 6)  # (K, 6, J, n, 3)
+    used = np.zeros(K, bool)  # the boundaries of those pairs
+    used[:-1] |= pair
+    used[1:] |= pair
+    low = sub[used, 3:6]  # (U, 3, J, n, 3): the three rows below each boundary used
+    lo, hi = np.minimum(low[..., 0], low[..., 1]), np.maximum(low[..., 0], low[..., 1])
+    np.minimum(lo, low[..., 2], out=lo)
+    np.maximum(hi, low[..., 2], out=hi)
+    clip = {}  # sign of the step -> (K, J): clipped at 0 (255) below the boundary
+    for sign, at_limit in ((-1.0, lo == 0), (1.0, hi == 255)):
+        clip[sign] = np.zeros((K, J), bool)
+        clip[sign][used] = at_limit.mean(axis=(1, 3)) >= 0.5
+    # a quick bound for every pair and sign: the MCUs that could be explained (stepping at least as far
+    # as an agreeing MCU must, 0.8 lvl - 2, in their strongest channel; or clipped) must cover
+    # CLIP_RUN_EXPLAINED of some split's two parts; only the pairs that pass are searched
+    fair = np.abs(s0) >= (1.0 - CLIP_RUN_AGREE) * lvl - 2.0
+    need = max(3, CLIP_RUN_MIN_AGREE * J)
+    for sign in (-1.0, 1.0):
+        cl = clip[sign]
+        could = fair | cl  # (K, J) (an agreeing MCU's strongest channel may step the other way)
+        cum = np.zeros((K, J + 1), np.int32)
+        np.cumsum(could, axis=1, out=cum[:, 1:])
+        cand = pair & cl[:-1].any(axis=1) | pair & cl[1:].any(axis=1)
+        hit = np.zeros(K - 1, bool)
+        for gap in range(5):
+            j0 = np.arange(1, J - gap)
+            if len(j0) == 0:
+                break
+            cover = (cum[:-1, J:] - cum[:-1, j0 + gap]) + cum[1:, j0]  # (K - 1, len(j0))
+            hit |= (cover >= CLIP_RUN_EXPLAINED * (J - gap)).any(axis=1)
+        for k in np.nonzero(cand & hit)[0]:
+            best = _clipped_stair_pair(sub[k:k + 2], hr[:, k:k + 2], s0[k:k + 2], strong[k:k + 2], cl[k:k + 2],
+                                       sign, J, need, lvl, int(k), best)
+    return best
+
+
+def _clipped_stair_pair(sub: np.ndarray, hk: np.ndarray, s0: np.ndarray, strong: np.ndarray, cl: np.ndarray,
+                        sign: float, J: int, need: float, lvl: float, k: int, best: tuple) -> tuple:
+    """:func:`_clipped_staircase` on one boundary pair ``(k, k + 1)`` and one sign of the step: ``sub``
+    ``(2, 6, J, n, 3)`` the rows around both boundaries, ``hk`` ``(3, 2, J)`` their steps, ``s0``
+    ``(2, J)`` the steps in each MCU's strongest channel, ``strong``/``cl`` ``(2, J)`` the MCUs
+    stepping by `lvl` and those clipped."""
+    cand = strong & ~cl & (np.sign(s0) == sign)  # (2, J)
+    if not cand.any():
+        return best
+    d = hk[:, cand]  # (3, D) candidate steps
+    D = d.shape[1]
+    cd = np.abs(d).argmax(axis=0)  # (D,)
+    tol = CLIP_RUN_AGREE * np.abs(d).max(axis=0) + 2.0
+    agree = (~cl)[None] & (np.abs(hk[:, None] - d[:, :, None, None]) <= tol[:, None, None]).all(axis=0)  # (D, 2, J)
+    same_way = hk[cd] * np.sign(d[cd, np.arange(D)])[:, None, None] >= -2.0  # (D, 2, J)
+    expl = agree | (cl[None] & same_way)
+    zero = np.zeros((D, 2, 1), np.int32)
+    ca, ce = (np.concatenate([zero, np.cumsum(a, axis=2, dtype=np.int32)], axis=2) for a in (agree, expl))
+    cc = np.concatenate([[[0], [0]], np.cumsum(cl, axis=1)], axis=1)  # (2, J + 1)
+    splits = []  # (explained fraction, -gap, -j0, candidate) where the counts hold
+    for gap in range(5):
+        j0 = np.arange(1, J - gap)  # bottom part [0, j0) of k + 1, top part [j0 + gap, J) of k
+        if len(j0) == 0:
+            break
+        t0 = j0 + gap
+        na_t, na_b = ca[:, 0, J:] - ca[:, 0, t0], ca[:, 1, j0]  # (D, len(j0))
+        frac = (ce[:, 0, J:] - ce[:, 0, t0] + ce[:, 1, j0]) / ((J - t0) + j0)
+        ok = ((na_t >= 1) & (na_b >= 1) & (na_t + na_b >= need) & (cc[0, J] - cc[0, t0] + cc[1, j0] >= 1)
+              & (frac >= CLIP_RUN_EXPLAINED))
+        di, jj = np.nonzero(ok)
+        splits += [(float(frac[a, b]), -gap, -int(j0[b]), int(a)) for a, b in zip(di, jj)]
+    for _, gap, j, di in sorted(splits, reverse=True)[:4]:
+        found = _clipped_stair_texture(sub, hk, agree[di], -gap, -j, lvl, best)
+        if found is not None:
+            return (found[0], k + 1, -j, found[1], found[2])
+    return best
+
+
+def _clipped_stair_texture(sub: np.ndarray, hk: np.ndarray, agree: np.ndarray, gap: int, j: int, lvl: float,
+                           best: tuple) -> tuple | None:
+    """The last test of :func:`_clipped_staircase` for one split (damage column `j`, `gap`) of a
+    boundary pair (``sub`` ``(2, 6, J, n, 3 or 4)`` the rows around both boundaries, ``hk`` ``(3, 2, J)``
+    their steps, `agree` ``(2, J)``): ``(|d|, channel, d)`` with ``d`` the agreeing MCUs' median step
+    when it reaches `lvl`, beats `best` and the texture continues across both parts; else None."""
+    part = np.zeros_like(agree)
+    part[0, j + gap:] = agree[0, j + gap:]
+    part[1, :j] = agree[1, :j]
+    dm = np.median(hk[:, part], axis=1)  # (3,): the step, over the agreeing MCUs
+    cm = int(np.argmax(np.abs(dm)))
+    mag = float(abs(dm[cm]))
+    if mag < lvl or mag <= best[0]:
+        return None
+    ga = np.concatenate([np.diff(sub[i, 2, part[i], :, 1].astype(np.float32), axis=1).ravel() for i in (0, 1)])
+    gb = np.concatenate([np.diff(sub[i, 3, part[i], :, 1].astype(np.float32), axis=1).ravel() for i in (0, 1)])
+    corr = float((ga * gb).sum()) / (float(np.sqrt(float((ga * ga).sum()) * float((gb * gb).sum()))) + 1e-6)
+    texture = float((np.abs(ga) + np.abs(gb)).mean()) / 2.0
+    return (mag, cm, float(dm[cm])) if corr >= 0.5 and texture >= 1.5 else None
+
+
 def _dc_drift(rgb: np.ndarray, mcu: tuple[int, int]) -> PixelCheck:
     """JPEG DC-drift check: a constant colour step on MCU boundaries (a staircase or one long run).
 
@@ -671,7 +836,9 @@ def _dc_drift(rgb: np.ndarray, mcu: tuple[int, int]) -> PixelCheck:
     best = _staircase(csum, acs, tex, g.J, lvl, best)
     best = _long_run(hr, csum, tex, g.J, lvl, best)
     if best[0] < DRIFT_LEVELS:  # (a staircase or long run found locates the damage better)
-        best = _clipped_run(rgb, g, hr, lvl, best)
+        best = _clipped_run(rgb, g, hr, lvl, best, tex.rows)
+    if best[0] < DRIFT_LEVELS:
+        best = _clipped_staircase(rgb, g, hr, lvl, best, tex.rows)
     val, m, j, c, step = best
     score = val / DRIFT_LEVELS
     if score < 1.0:
@@ -771,8 +938,80 @@ def vp8_ends_early(data: bytes) -> bool:
     return True
 
 
+def _dct_matrix(b: int) -> np.ndarray:
+    """``(b, b)`` float32 orthonormal DCT-II matrix (row u = frequency u), as in JPEG's 8 x 8 DCT [1]_."""
+    k = np.arange(b)
+    d = np.cos(np.pi * (2 * k[None, :] + 1) * k[:, None] / (2 * b)) * math.sqrt(2.0 / b)
+    d[0] /= math.sqrt(2.0)
+    return d.astype(np.float32)
+
+
+def _repeated_coefficients(rgb: np.ndarray, b: int) -> PixelCheck:
+    """Progressive-JPEG check: a run of neighbouring DCT blocks sharing the same AC coefficients.
+
+    A progressive JPEG codes each band of coefficients of every block in its own scan, with runs of
+    blocks coded by one end-of-band symbol [1]_ (G.1.2.2). Overwritten bytes in such a scan
+    (zeros decode to the shortest codes, over and over) write the same symbols into many
+    consecutive blocks: their coefficients in the damaged band all become the same values (e.g.
+    ``-1 << Al`` times the quantiser, every coefficient of the band), a fine corner-weighted pattern
+    repeated along a block row. The luma ``Y = 0.299 R + 0.587 G + 0.114 B`` of every ``b x b``
+    block (the decoder's grid: 8 x 8 px, divided by the DCT scaling) is transformed with the
+    orthonormal DCT; two horizontally neighbouring blocks *share* an AC coefficient when both are
+    at least :data:`REPEAT_COEFF_LEVEL` in size and within :data:`REPEAT_COEFF_TOL` of each other.
+    The photo is damaged when :data:`REPEAT_RUN` consecutive neighbouring pairs of one block row each
+    share at least :data:`REPEAT_SHARED` of the ``b^2 - 1`` AC coefficients. Above
+    ``_REPEAT_MAX_PIXELS`` every s-th block row is read. Not below 4 x 4 px blocks (a decode at 1/4
+    or 1/8 scale).
+    """
+    h, w = rgb.shape[:2]
+    nby, nbx = h // b, w // b
+    if b < 4 or nby < 1 or nbx <= REPEAT_RUN:
+        return PixelCheck(False, 0.0)
+    # large decodes: every s-th block row, at most about _REPEAT_MAX_PIXELS pixels (a damaged scan's run
+    # of blocks in a large picture spans several block rows)
+    s = max(1, -(-nby * nbx * b * b // _REPEAT_MAX_PIXELS))
+    strips = rgb[:nby * b, :nbx * b].reshape(nby, b, nbx * b, rgb.shape[2])[::s]
+    nby = strips.shape[0]
+    y = cv2.cvtColor(np.ascontiguousarray(strips).reshape(nby * b, nbx * b, -1), cv2.COLOR_RGB2GRAY)
+    y = y.astype(np.float32)
+    d = _dct_matrix(b)
+    # the blockwise DCT D B D^T as two plain matrix products on the image's own layout: every b-pixel
+    # row piece times D^T, then D times every b-row band: coef[i, v, j * b + u] is coefficient (v, u)
+    # of block (i, j)
+    coef = np.matmul(d, (y.reshape(-1, b) @ d.T).reshape(nby, b, nbx * b)).reshape(nby * b, nbx * b)
+    # (OpenCV for the element-wise steps: several times faster than NumPy on these sizes)
+    big = cv2.compare(np.abs(coef), REPEAT_COEFF_LEVEL, cv2.CMP_GE)  # 255 where big
+    big[0::b, 0::b] = 0  # (the DC coefficient is not compared: DC is coded apart)
+    # block j + 1's coefficients are b columns right of block j's
+    same = cv2.compare(cv2.absdiff(coef[:, b:], coef[:, :-b]), REPEAT_COEFF_TOL, cv2.CMP_LE)
+    cv2.bitwise_and(same, big[:, b:], dst=same)
+    cv2.bitwise_and(same, big[:, :-b], dst=same)
+    np.minimum(same, 1, out=same)  # 0 / 1
+    rows = same.reshape(nby, b, -1)
+    acc = rows[:, 0].copy()  # (nby, (nbx - 1) b): shared coefficients per column u, summed over v
+    for v in range(1, b):
+        acc += rows[:, v]
+    shared = acc[:, 0::b].astype(np.int32)  # (nby, nbx - 1): AC coefficients each neighbouring pair shares
+    for u in range(1, b):
+        shared += acc[:, u::b]
+    need = math.ceil(REPEAT_SHARED * (b * b - 1))
+    ok = (shared >= need).astype(np.int32)  # (nby, nbx - 1): neighbouring pairs sharing enough
+    csum = np.zeros((nby, nbx), np.int32)
+    np.cumsum(ok, axis=1, out=csum[:, 1:])
+    win = csum[:, REPEAT_RUN:] - csum[:, :-REPEAT_RUN]  # pairs sharing in each window of REPEAT_RUN pairs
+    longest = int(win.max())  # (the score: the longest window's share, up to a full run)
+    if longest < REPEAT_RUN:
+        return PixelCheck(False, 0.999 * longest / REPEAT_RUN)
+    r, j = np.argwhere(win == REPEAT_RUN)[0]
+    run = REPEAT_RUN
+    while j + run < nbx - 1 and ok[r, j + run]:
+        run += 1
+    return PixelCheck(True, run / REPEAT_RUN, "repeated_coefficients", int(r) * s * b, int(j) * b,
+                      f"the same DCT coefficients repeated in {run + 1} neighbouring blocks of {b} x {b} px")
+
+
 def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None = None,
-                 specks: bool = False) -> PixelCheck:
+                 specks: bool = False, dct_block: int | None = None) -> PixelCheck:
     """Look for decoder garbage in a decoded photo.
 
     Parameters
@@ -795,6 +1034,12 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
         Also look for sparse saturated colour specks (:func:`_colour_specks`);
         the loader sets it for lossless WebP only, whose pixels keep their
         source's smooth chroma exactly.
+    dct_block : int or None
+        For a progressive JPEG: the side in pixels of its 8 x 8 DCT blocks
+        in this array (8 divided by the DCT scaling of a reduced decode);
+        then neighbouring blocks sharing their AC coefficients are looked
+        for too (:func:`_repeated_coefficients`; not below 4 px). None for
+        baseline JPEGs and other codecs.
 
     Returns
     -------
@@ -830,6 +1075,8 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
     found = [_chroma_noise(rgb, block, specks)]
     if mcu is not None:
         found.append(_dc_drift(rgb, mcu))
+    if dct_block is not None:
+        found.append(_repeated_coefficients(rgb, dct_block))
     hit = [f for f in found if f.damaged]
     if hit:
         return min(hit, key=lambda f: (f.row, -f.score))

@@ -203,7 +203,8 @@ def test_clipped_full_width_drift_found(decoded, row, shift, monkeypatch):
     rgb = rgb.clip(0, 255).astype(np.uint8)
     found = check_pixels(rgb, mcu=(16, 16))
     assert found.damaged and found.kind == "dc_drift" and found.row == row, found
-    monkeypatch.setattr(integrity, "_clipped_run", lambda rgb, g, hr, lvl, best: best)
+    monkeypatch.setattr(integrity, "_clipped_run", lambda rgb, g, hr, lvl, best, rows=None: best)
+    monkeypatch.setattr(integrity, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
     assert not check_pixels(rgb, mcu=(16, 16)).damaged  # what the committed searches saw
 
 
@@ -228,6 +229,100 @@ def test_a_bar_or_another_picture_below_an_mcu_row_is_not_a_clipped_drift(decode
     else:
         rgb[304:] = np.clip(decoded["jpeg_q90"][::-1][304:].astype(np.int16) + 80, 0, 255).astype(np.uint8)
     assert not check_pixels(rgb, mcu=(16, 16)).damaged
+
+
+@pytest.mark.parametrize("row, col, shift", [(608, 400, -40), (672, 80, -60), (608, 560, -90), (672, 560, 60),
+                                             (544, 80, 110)])
+def test_clipped_staircase_drift_found(decoded, row, col, shift, monkeypatch):
+    """DC drift from the middle of an MCU row (a staircase: the rest of that row and every row below
+    shifted) large enough to clip the dark suit at 0 (or the bright background at 255): the step
+    of the clipped MCUs is smaller than the shift and their texture flat, so the staircase search
+    sees no consistent step; the clipped staircase does (the unclipped MCUs of both parts step
+    alike, the others are clipped), at its row and, to a few MCUs, its column. (The CI fuzz set's
+    last baseline-JPEG miss was such a drift: -38 levels from row 336.)"""
+    import facemetrics.integrity as integrity
+
+    rgb = decoded["jpeg_q90"].astype(np.int16)
+    rgb[row:row + 16, col:] += shift
+    rgb[row + 16:] += shift
+    rgb = rgb.clip(0, 255).astype(np.uint8)
+    found = check_pixels(rgb, mcu=(16, 16))
+    assert found.damaged and found.kind == "dc_drift" and found.row == row, found
+    assert abs(found.col - col) <= 3 * 16, found
+    monkeypatch.setattr(integrity, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged  # what the other searches see
+
+
+@pytest.mark.parametrize("row, col", [(608, 400), (544, 560), (720, 400), (720, 32)])
+def test_another_picture_below_a_staircase_clipped_is_not_a_clipped_drift(decoded, row, col):
+    """Another picture pasted below a staircase on the MCU grid, darkened by 80 until its dark parts
+    clip at 0: clipped MCUs and a strong step, but the texture does not continue across the
+    boundaries, so the clipped staircase does not take it for drift. (A pure black or white region
+    with a pixel-sharp staircase top edge on the grid is flagged, by the staircase search's "quiet
+    beside the step" branch, before and after this rule: no photo has one.)"""
+    rgb = decoded["jpeg_q90"].copy()
+    other = np.clip(decoded["jpeg_q90"][::-1].astype(np.int16) - 80, 0, 255).astype(np.uint8)
+    rgb[row:row + 16, col:] = other[row:row + 16, col:]
+    rgb[row + 16:] = other[row + 16:]
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged
+
+
+def _band_replaced(rgb: np.ndarray, row: int, col: int, n: int, first: int = 20) -> np.ndarray:
+    """`rgb` whose luma in `n` neighbouring 8 x 8 blocks of block row `row` from block column `col` has
+    every AC coefficient from zigzag-like index ``u + v >= first / 4`` replaced by minus a
+    JPEG-like quantiser (what a damaged progressive AC scan decodes to), the change added to all
+    three channels."""
+    from facemetrics.integrity import _dct_matrix
+
+    d = _dct_matrix(8)
+    out = rgb.astype(np.float32)
+    y = 0.299 * out[..., 0] + 0.587 * out[..., 1] + 0.114 * out[..., 2]
+    u, v = np.meshgrid(np.arange(8), np.arange(8))
+    band = (u + v) >= first // 4
+    quant = -(4.0 + 2.0 * (u + v))  # minus a quantiser growing with frequency, as JPEG's do
+    for j in range(col, col + n):
+        sl = (slice(row * 8, row * 8 + 8), slice(j * 8, j * 8 + 8))
+        c = d @ y[sl] @ d.T
+        c2 = np.where(band, quant, c)
+        out[sl] += (d.T @ (c2 - c) @ d)[..., None]
+    return out.round().clip(0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("n, found", [(12, True), (20, True), (6, False)])
+def test_progressive_repeated_coefficients_found(decoded, n, found):
+    """A run of neighbouring blocks whose high AC band is the same constant (a damaged progressive
+    scan) is found at its block row when it spans REPEAT_RUN (8) neighbouring pairs, not below; only
+    when the check is asked for (progressive JPEGs: ``dct_block``), and the clean decode passes."""
+    rgb = _band_replaced(decoded["jpeg_progressive"], row=40, col=10, n=n)
+    check = check_pixels(rgb, mcu=(16, 16), dct_block=8)
+    assert check.damaged is found, check
+    if found:
+        assert check.kind == "repeated_coefficients" and check.row == 320 and abs(check.col - 80) <= 16, check
+        assert f"repeated in {n} neighbouring blocks of 8 x 8 px" in check.what, check
+        assert not check_pixels(rgb, mcu=(16, 16)).damaged  # (a baseline JPEG is not checked for it)
+    assert not check_pixels(decoded["jpeg_progressive"], mcu=(16, 16), dct_block=8).damaged
+
+
+def _dct_half(rgb: np.ndarray) -> np.ndarray:
+    """What a 1/2-scale DCT decode makes of `rgb`'s 8 x 8 blocks: each block's 4 x 4 lowest
+    coefficients, inverse-transformed to 4 x 4 px (per channel)."""
+    from facemetrics.integrity import _dct_matrix
+
+    d8, d4 = _dct_matrix(8), _dct_matrix(4)
+    h, w = rgb.shape[0] // 8, rgb.shape[1] // 8
+    b = rgb[:h * 8, :w * 8].astype(np.float32).reshape(h, 8, w, 8, 3).transpose(0, 2, 4, 1, 3)  # (h, w, 3, 8, 8)
+    c4 = (d8 @ b @ d8.T)[..., :4, :4] / 2.0
+    out = (d4.T @ c4 @ d4).transpose(0, 3, 1, 4, 2).reshape(h * 4, w * 4, 3)
+    return out.round().clip(0, 255).astype(np.uint8)
+
+
+def test_repeated_coefficients_at_half_scale(decoded):
+    """A half-scale DCT decode has 4 x 4 px blocks holding each block's 4 x 4 lowest coefficients: a
+    damaged band reaching down there (here from u + v >= 2) is found with ``dct_block = 4``."""
+    rgb = _dct_half(_band_replaced(decoded["jpeg_progressive"], row=40, col=10, n=20, first=8))
+    check = check_pixels(rgb, mcu=(8, 8), dct_block=4)
+    assert check.damaged and check.kind == "repeated_coefficients" and check.row == 160, check
+    assert not check_pixels(_dct_half(decoded["jpeg_progressive"]), mcu=(8, 8), dct_block=4).damaged
 
 
 def test_loader_refuses_garbage_with_a_sentence(decoded, sample_small):
@@ -538,6 +633,51 @@ def test_damage_inside_one_grid_tile_is_refused_by_the_decoder_warning(grid_heic
     damaged[mid:mid + 64] = bytes(64)
     with pytest.raises(PhotoError, match="HEVC decoder reported"):
         load_photo(bytes(damaged), name="grid.heic")
+
+
+@pytest.fixture(scope="module")
+def turned_grid_heics(tmp_path_factory, sample_path):
+    """Grid HEICs as a phone writes a photo taken with the camera turned: an ``irot`` on the grid
+    item, and (as iPhones do) an EXIF Orientation beside it; ``{(irot, exif): bytes}`` and the
+    stored pixels."""
+    import heif_grid
+
+    if not heif_grid.available():
+        pytest.skip("pillow_heif's libheif has no grid encoder")
+    rgb = np.asarray(Image.open(sample_path).convert("RGB"))[100:612, 300:812].copy()
+    folder = tmp_path_factory.mktemp("turned")
+    files = {}
+    for irot, exif in ((3, 6), (1, 8), (0, 6)):
+        path = heif_grid.write_grid_heic(rgb, 128, folder / f"grid_{irot}_{exif}.heic", irot=irot,
+                                         exif_orientation=exif)
+        files[irot, exif] = path.read_bytes()
+    return files, rgb
+
+
+@pytest.mark.parametrize("irot, exif", [(3, 6), (1, 8), (0, 6)])
+def test_a_turned_grid_heic_is_turned_once_by_its_irot(turned_grid_heics, irot, exif):
+    """The grid's ``irot`` turns the photo (libheif applies it to the assembled grid, not per tile),
+    and the EXIF Orientation beside it is not applied a second time (HEIF: ``irot`` is the
+    rotation, EXIF's tag is informational; an iPhone's 3 + 6 are the same 90 degrees clockwise).
+    Every tile is still found for the HEVC check, without a warning."""
+    files, rgb = turned_grid_heics
+    data = files[irot, exif]
+    assert len(_hevc_items(data)) == 16 and hevc_errors(data) == ()
+    photo = load_photo(data, name="turned.heic")
+    assert np.abs(photo.rgb.astype(int) - np.rot90(rgb, irot)).mean() < 2.0
+    if irot:  # (the picture is not symmetric: turned is not the same as not turned)
+        assert np.abs(photo.rgb.astype(int) - rgb).mean() > 20.0
+
+
+def test_damage_in_a_turned_grid_tile_is_refused(turned_grid_heics):
+    files, _ = turned_grid_heics
+    data = files[3, 6]
+    nal = max(_hevc_items(data)[6], key=len)
+    mid = data.find(nal) + len(nal) // 2
+    damaged = bytearray(data)
+    damaged[mid:mid + 64] = bytes(64)
+    with pytest.raises(PhotoError, match="turned.heic: corrupt HEIF data \\(the HEVC decoder reported"):
+        load_photo(bytes(damaged), name="turned.heic")
 
 
 def test_the_grid_check_says_the_same_on_one_thread_or_two(grid_heic, monkeypatch):
