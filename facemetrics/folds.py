@@ -76,12 +76,13 @@ References
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
-from .filters import bilinear, gaussian_filter1d
+from .filters import bilinear, gaussian_filter1d, percentile
 from .geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, OUTER_LIPS, Frame, resample_polyline
 
 #: physical resolution the fold regions are analysed at, mm per pixel
@@ -155,10 +156,14 @@ class FoldMetrics:
         The fold's centre line (found or given), ``(x, y)`` px of the analysed image.
     region_px : ndarray, shape (M, 2)
         Outline of the search band (closed polygon), ``(x, y)`` px.
-    valley_map : ndarray, shape (h, w), float32
-        Valley response (Hessian, for display only) over ``valley_box`` at :data:`RESOLUTION_MM`.
+    valley_luminance : ndarray, shape (h, w), float32
+        The luminance over ``valley_box`` resampled to :data:`RESOLUTION_MM` (what
+        ``valley_map`` is computed from).
     valley_box : tuple of int
         ``(x0, y0, x1, y1)`` px of the analysed image covered by ``valley_map``.
+    valley_map : ndarray, shape (h, w), float32
+        Valley response (Hessian, for display only) over ``valley_box`` at :data:`RESOLUTION_MM`;
+        computed on first access (a measurement never reads it; issue 12).
     """
 
     depth_index: float
@@ -166,8 +171,13 @@ class FoldMetrics:
     length_mm: float
     line_px: np.ndarray
     region_px: np.ndarray
-    valley_map: np.ndarray
+    valley_luminance: np.ndarray
     valley_box: tuple[int, int, int, int]
+
+    @functools.cached_property
+    def valley_map(self) -> np.ndarray:
+        """Valley response for display (see the class docstring), shape (h, w), float32."""
+        return _display_map(self.valley_luminance)
 
 
 def _centre_path(uv: np.ndarray) -> np.ndarray:
@@ -188,13 +198,45 @@ def _offsets(half: float) -> np.ndarray:
     return np.arange(-n, n + 1) * RESOLUTION_MM
 
 
+def _lengths(v: np.ndarray) -> np.ndarray:
+    """Lengths of 2-D vectors, shape (K, 2) -> (K,): ``np.linalg.norm(v, axis=1)``'s values (the
+    square root of the two squares' sum) without its wrapper."""
+    return np.sqrt(v[:, 0] * v[:, 0] + v[:, 1] * v[:, 1])
+
+
+def _gradient_rows(x: np.ndarray) -> np.ndarray:
+    """``np.gradient(x, axis=0)`` (unit spacing, first-order edges; at least 2 rows) to the bit:
+    central differences / 2 inside, one-sided at the ends, without NumPy's general wrapper."""
+    x = np.asarray(x, dtype=np.float64)
+    if len(x) < 2:
+        raise ValueError("at least 2 points are needed")
+    out = np.empty_like(x)
+    np.subtract(x[2:], x[:-2], out=out[1:-1])
+    out[1:-1] /= 2.0
+    out[0] = x[1] - x[0]
+    out[-1] = x[-1] - x[-2]
+    return out
+
+
 def _normals(centre_mm: np.ndarray, side: str) -> np.ndarray:
     """Unit normals (levelled frame, shape (K, 2)) pointing laterally, away from the midline."""
-    tang = np.gradient(centre_mm, axis=0)
-    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
+    tang = _gradient_rows(centre_mm)
+    tang /= _lengths(tang)[:, None]
     normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
     lateral = -1.0 if side == "right" else 1.0  # the subject's right is at negative u
     return normal * (np.sign(np.sum(normal[:, 0]) * lateral) or 1.0)
+
+
+def _fan(centre: np.ndarray, offsets: np.ndarray, normal: np.ndarray) -> np.ndarray:
+    """Points ``centre + offset * normal`` (levelled mm), shape (K, n_offsets, 2), for centre and
+    normal of shape (K, 2): the values of the broadcast form ``centre[:, None, :] + offsets[None,
+    :, None] * normal[:, None, :]``, computed per coordinate (NumPy is slow on a last axis of 2)."""
+    out = np.empty((len(centre), len(offsets), 2))
+    for k in (0, 1):
+        o = out[..., k]
+        np.multiply(offsets[None, :], normal[:, k:k + 1], out=o)
+        np.add(centre[:, k:k + 1], o, out=o)
+    return out
 
 
 def _sample(image: np.ndarray, frame: Frame, grid_mm: np.ndarray):
@@ -254,7 +296,7 @@ def _evidence_at(band_s: np.ndarray, ref: np.ndarray, col: int) -> np.ndarray:
 
 
 def _row_reference(band_s: np.ndarray) -> np.ndarray:
-    ref = np.percentile(band_s, REF_PERCENTILE, axis=1)
+    ref = percentile(band_s, REF_PERCENTILE, axis=1)
     return np.maximum(gaussian_filter1d(ref, ALONG_SIGMA_MM / RESOLUTION_MM), 1e-3)
 
 
@@ -262,30 +304,41 @@ def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndar
     """Column per row maximising ``sum(score) - slope_pen |move| - curve_pen |change of move|``.
 
     Dynamic programming over (column, last move), moves of -1, 0, +1 columns per row.
+    The states are one flat vector ``move * n_cols + column`` (a padded ``-inf`` entry stands
+    for arriving from outside the band), each row's candidates are one gather, and the
+    back-pointers are one ``argmax`` over all rows' candidates after the loop: the same
+    sums in the same order as a loop over moves, so the same path (ties: the first move),
+    in a third of the time (issue 12).
     """
     n_rows, n_cols = score.shape
     moves = np.array([-1, 0, 1])
-    turn = curve_pen * np.abs(moves[:, None] - moves[None, :])[:, :, None]  # (move, previous move, 1)
-    step = slope_pen * np.abs(moves)[:, None]
-    acc = np.full((3, n_cols), -np.inf)
-    acc[1] = score[0]
-    back = np.zeros((n_rows, 3, n_cols), dtype=np.int8)
+    n3 = 3 * n_cols
+    c = np.arange(n_cols)
+    src = np.stack([c + 1, c, c - 1])  # (move, column): arriving at column c with move m comes from c - m
+    inside = (src >= 0) & (src < n_cols)
+    # (previous move, state): flat index of acc[previous move, src], or the -inf pad
+    idx = np.where(inside[None], np.arange(3)[:, None, None] * n_cols + src[None], n3).reshape(3, n3)
+    turn = curve_pen * np.abs(moves[:, None] - moves[None, :])  # (move, previous move)
+    turn = np.repeat(turn.T, n_cols, axis=1)  # (previous move, state)
+    step = np.repeat(slope_pen * np.abs(moves), n_cols)
+    acc_pad = np.full(n3 + 1, -np.inf)
+    acc_pad[n_cols:2 * n_cols] = score[0]  # first row: move 0
+    acc = acc_pad[:n3]
+    cand = np.empty((n_rows, 3, n3))  # (row, previous move, state)
+    best = np.empty(n3)
     for r in range(1, n_rows):
-        cand = acc[None, :, :] - turn  # (move, previous move, column of the previous row)
-        k = np.argmax(cand, axis=1)
-        best = np.take_along_axis(cand, k[:, None, :], axis=1)[:, 0]
-        new = np.full((3, n_cols), -np.inf)
-        # arriving at column c with move m comes from column c - m
-        new[0, :-1], back[r, 0, :-1] = best[0, 1:], k[0, 1:]
-        new[1], back[r, 1] = best[1], k[1]
-        new[2, 1:], back[r, 2, 1:] = best[2, :-1], k[2, :-1]
-        acc = new + score[r] - step
-    mi, c = np.unravel_index(int(np.argmax(acc)), acc.shape)
+        g = cand[r]
+        np.subtract(acc_pad[idx], turn, out=g)
+        np.maximum(np.maximum(g[0], g[1], out=best), g[2], out=best)
+        np.add(best.reshape(3, n_cols), score[r], out=acc.reshape(3, n_cols))
+        np.subtract(acc, step, out=acc)
+    back = np.argmax(cand[1:], axis=1).tolist()  # ties: the first previous move
+    mi, c = divmod(int(np.argmax(acc)), n_cols)
     path = np.empty(n_rows, dtype=np.int64)
     path[-1] = c
     for r in range(n_rows - 1, 0, -1):
-        prev = back[r, mi, c]
-        c = c - moves[mi]
+        prev = back[r - 1][mi * n_cols + c]
+        c = c - int(moves[mi])
         mi = prev
         path[r - 1] = c
     return path
@@ -293,14 +346,30 @@ def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndar
 
 def _span_rows(centre_mm: np.ndarray, uv_lm: np.ndarray) -> np.ndarray:
     """Rows of a line between the projections of the path's first and last landmark."""
-    a, b = sorted(int(np.argmin(np.linalg.norm(centre_mm - uv_lm[j], axis=1))) for j in (0, -1))
+    a, b = sorted(int(np.argmin(_lengths(centre_mm - uv_lm[j]))) for j in (0, -1))
     mask = np.zeros(len(centre_mm), bool)
     mask[a:b + 1] = True
     return mask
 
 
 def _strip_weights(offsets: np.ndarray) -> np.ndarray:
-    """Depth strips, shape (n_strips, n_offsets): weights (mm) over the offsets."""
+    """Depth strips, shape (n_strips, n_offsets): weights (mm) over the offsets (read-only;
+    kept per offsets and constants, as every fold scoring uses the same ones)."""
+    key = (np.asarray(offsets, dtype=np.float64).tobytes(), RESOLUTION_MM, DEPTH_SHIFT_MM,
+           DEPTH_HALF_WIDTH_MM, DEPTH_TAPER_MM)
+    w = _STRIP_CACHE.get(key)
+    if w is None:
+        if len(_STRIP_CACHE) > 16:
+            _STRIP_CACHE.clear()
+        w = _STRIP_CACHE[key] = _strip_weights_of(np.asarray(offsets, dtype=np.float64))
+        w.flags.writeable = False
+    return w
+
+
+_STRIP_CACHE: dict = {}
+
+
+def _strip_weights_of(offsets: np.ndarray) -> np.ndarray:
     n = round(DEPTH_SHIFT_MM / RESOLUTION_MM)
     shifts = np.arange(-n, n + 1) * RESOLUTION_MM
     a = np.abs(offsets[None, :] - shifts[:, None])
@@ -315,25 +384,31 @@ def _off_lips(pts_mm: np.ndarray, lips_mm: np.ndarray | None) -> np.ndarray:
     if lips_mm is None or LIP_MARGIN_MM is None:
         return np.ones(shape, bool)
     p = pts_mm.reshape(-1, 2)
+    px, py = p[:, 0], p[:, 1]
     keep = np.ones(len(p), bool)
-    near = np.all((p >= lips_mm.min(axis=0) - LIP_MARGIN_MM) & (p <= lips_mm.max(axis=0) + LIP_MARGIN_MM), axis=1)
+    lo, hi = lips_mm.min(axis=0) - LIP_MARGIN_MM, lips_mm.max(axis=0) + LIP_MARGIN_MM
+    near = (px >= lo[0]) & (px <= hi[0]) & (py >= lo[1]) & (py <= hi[1])
     if not near.any():
         return keep.reshape(shape)
-    q = p[near]
-    qx, qy = q[:, 0:1], q[:, 1:2]  # (Q, 1) against the contour's L edges a -> b: (Q, L)
+    qx, qy = px[near][:, None], py[near][:, None]  # (Q, 1) against the contour's L edges a -> b: (Q, L)
     a, b = lips_mm, np.roll(lips_mm, -1, axis=0)
     ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
-    # even-odd ray casting along +x
-    crosses = (ay > qy) != (by > qy)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        xc = ax + (qy - ay) / (by - ay) * (bx - ax)
-    inside = (np.count_nonzero(crosses & (qx < xc), axis=1) % 2) == 1
-    # distance to the nearest edge (the foot of the perpendicular, clipped to the edge)
     dx, dy = bx - ax, by - ay
-    t = np.clip(((qx - ax) * dx + (qy - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    rel_y = qy - ay
+    # distance to the nearest edge (the foot of the perpendicular, clipped to the edge; the
+    # clip as np.clip(t, 0, 1) to the bit, without its wrapper)
+    t = np.minimum(np.maximum(0.0, ((qx - ax) * dx + rel_y * dy) / np.maximum(dx * dx + dy * dy, 1e-12)), 1.0)
     ex, ey = ax + t * dx - qx, ay + t * dy - qy
-    dist = np.sqrt((ex * ex + ey * ey).min(axis=1))
-    keep[near] = ~(inside | (dist < LIP_MARGIN_MM))
+    out = np.sqrt((ex * ex + ey * ey).min(axis=1)) < LIP_MARGIN_MM
+    # inside (even-odd ray casting along +x), needed only for the points not already out
+    far = ~out
+    if far.any():
+        qx, qy, rel_y = qx[far], qy[far], rel_y[far]
+        crosses = (ay > qy) != (by > qy)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xc = ax + rel_y / dy * dx
+        out[far] = (np.count_nonzero(crosses & (qx < xc), axis=1) % 2) == 1
+    keep[near] = ~out
     return keep.reshape(shape)
 
 
@@ -341,7 +416,7 @@ def _skin_level(values: np.ndarray, keep: np.ndarray) -> float:
     """:data:`SKIN_PERCENTILE` of a skin reference's samples, lip samples left out (unless too few remain)."""
     if np.count_nonzero(keep) >= LIP_MIN_KEEP * keep.size:
         values = values[keep]
-    return float(np.percentile(values, SKIN_PERCENTILE))
+    return float(percentile(values, SKIN_PERCENTILE))
 
 
 def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarray,
@@ -355,14 +430,15 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
         image = image[..., 1]
     centre = resample_polyline(line_mm, RESOLUTION_MM, "exact")
     offsets = _offsets(max(-SKIN_MEDIAL_MM[0], SKIN_LATERAL_MM[1]))
-    grid_mm = centre[:, None, :] + offsets[None, :, None] * _normals(centre, side)[:, None, :]
+    grid_mm = _fan(centre, offsets, _normals(centre, side))
     band_s = _along(_sample(image, frame, grid_mm)[0])
     span = _span_rows(centre, uv_lm)
     b = band_s[span]
     med = (offsets >= SKIN_MEDIAL_MM[0]) & (offsets <= SKIN_MEDIAL_MM[1])
     lat = (offsets >= SKIN_LATERAL_MM[0]) & (offsets <= SKIN_LATERAL_MM[1])
     keep = np.ones(b.shape, bool)
-    keep[:, med | lat] = _off_lips(grid_mm[span][:, med | lat], lips_mm)
+    used = lat if skip_depth else med | lat  # the lip mask only where a skin reference reads it
+    keep[:, used] = _off_lips(grid_mm[span][:, used], lips_mm)
     ref_l = _skin_level(b[:, lat], keep[:, lat])
     depth = float("nan")
     if not skip_depth:
@@ -462,8 +538,8 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
     normal = _normals(centre_mm, side)
     offsets = _offsets(BAND_HALF_WIDTH_MM)
     wide = _offsets(SAMPLE_HALF_WIDTH_MM)
-    band, small, box = _sample(image, frame, centre_mm[:, None, :] + wide[None, :, None] * normal[:, None, :])
-    grid_px = frame.to_px(centre_mm[:, None, :] + offsets[None, :, None] * normal[:, None, :])
+    band, small, box = _sample(image, frame, _fan(centre_mm, wide, normal))
+    edges_px = frame.to_px(_fan(centre_mm, offsets[[0, -1]], normal))  # the band's two sides (outline)
     reference_mm = centre_mm + PRIOR_CENTRE_MM * normal
 
     if line_px is None:
@@ -479,6 +555,6 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
     else:
         line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
         depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, lips)
-    outline = np.vstack([grid_px[:, 0], grid_px[::-1, -1]])
+    outline = np.vstack([edges_px[:, 0], edges_px[::-1, -1]])
     return FoldMetrics(depth, contrast, float(length), frame.to_px(line_mm), outline,
-                       _display_map(small), box)
+                       small, box)

@@ -123,11 +123,13 @@ def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, 
     return gap, gap / width, float(elevation + widening)
 
 
-def _face_mask(points: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.ndarray:
+    """The convex hull of the 468 face landmarks filled, shape ``shape``: True / 1 inside
+    (``dtype`` bool, or uint8 for OpenCV's masks without a bool round trip)."""
     hull = cv2.convexHull(np.round(points[:468, :2]).astype(np.int32))
     mask = np.zeros(shape, dtype=np.uint8)
     cv2.fillConvexPoly(mask, hull, 1)
-    return mask.astype(bool)
+    return mask if dtype is np.uint8 else mask.astype(dtype)
 
 
 def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tuple[float, float, float]:
@@ -152,13 +154,16 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
     k = min(mm_per_px / SHARPNESS_RESOLUTION_MM, 1.0)
     if k < 1:  # everything below is measured at the fixed physical resolution
         crop = cv2.resize(crop, None, fx=k, fy=k, interpolation=cv2.INTER_AREA)
-    mask = _face_mask((points[:, :2] - (x0, y0)) * k, crop.shape[:2]).astype(np.uint8)
-    if not mask.any():
+    mask = _face_mask((points[:, :2] - (x0, y0)) * k, crop.shape[:2], np.uint8)
+    n_face = cv2.countNonZero(mask)
+    if not n_face:
         return float("nan"), float("nan"), float("nan")
     lum = cv2.cvtColor(crop, cv2.COLOR_RGB2GRAY)
     mean = float(cv2.mean(lum, mask=mask)[0])
-    clip = (np.maximum(np.maximum(crop[..., 0], crop[..., 1]), crop[..., 2]) >= 250) | (lum <= 5)
-    clipped = float(np.count_nonzero(clip & mask.astype(bool)) / np.count_nonzero(mask))
+    # clipped: any channel >= 250 or luminance <= 5; counted as the face pixels that are
+    # neither (every channel 0-249 and luminance 6-255), with OpenCV's integer masks
+    unclipped = cv2.bitwise_and(cv2.inRange(crop, (0, 0, 0), (249, 249, 249)), cv2.inRange(lum, 6, 255))
+    clipped = float((n_face - cv2.countNonZero(cv2.bitwise_and(unclipped, mask))) / n_face)
     lap = cv2.Laplacian(lum.astype(np.float32) / max(mean, 1.0), cv2.CV_32F, ksize=3)
     inner = cv2.erode(mask, np.ones((5, 5), np.uint8))
     if not inner.any():

@@ -434,3 +434,124 @@ def test_fallback_offset_profile_runs_from_the_gonions_to_the_chin():
     moved = np.linalg.norm(edge - uv, axis=1)
     assert np.all(w == 0) and moved[40] == pytest.approx(2.5, abs=0.05) and moved[0] == pytest.approx(1.0, abs=0.05)
 
+
+
+# --- issue 12: the faster forms give the plain forms' values bit for bit ----------------------
+
+def _best_path_plain(score, slope_pen, curve_pen):
+    """The fold line's dynamic programming as first written (a loop over moves): the reference."""
+    n_rows, n_cols = score.shape
+    moves = np.array([-1, 0, 1])
+    turn = curve_pen * np.abs(moves[:, None] - moves[None, :])[:, :, None]
+    step = slope_pen * np.abs(moves)[:, None]
+    acc = np.full((3, n_cols), -np.inf)
+    acc[1] = score[0]
+    back = np.zeros((n_rows, 3, n_cols), dtype=np.int8)
+    for r in range(1, n_rows):
+        cand = acc[None, :, :] - turn
+        k = np.argmax(cand, axis=1)
+        best = np.take_along_axis(cand, k[:, None, :], axis=1)[:, 0]
+        new = np.full((3, n_cols), -np.inf)
+        new[0, :-1], back[r, 0, :-1] = best[0, 1:], k[0, 1:]
+        new[1], back[r, 1] = best[1], k[1]
+        new[2, 1:], back[r, 2, 1:] = best[2, :-1], k[2, :-1]
+        acc = new + score[r] - step
+    mi, c = np.unravel_index(int(np.argmax(acc)), acc.shape)
+    path = np.empty(n_rows, dtype=np.int64)
+    path[-1] = c
+    for r in range(n_rows - 1, 0, -1):
+        prev = back[r, mi, c]
+        c = c - moves[mi]
+        mi = prev
+        path[r - 1] = c
+    return path
+
+
+def _smooth_path_plain(score, penalty):
+    """The jaw contour's dynamic programming as first written (back-pointers per row)."""
+    n_rows, n_cols = score.shape
+    moves = np.array([2, 1, 0, -1, -2])
+    cost = penalty * np.abs(moves)[:, None]
+    pad = np.full(n_cols + 4, -np.inf)
+    pad[2:-2] = score[0]
+    windows = np.lib.stride_tricks.sliding_window_view(pad, n_cols)
+    back = np.zeros((n_rows, n_cols), dtype=np.int8)
+    for r in range(1, n_rows):
+        cand = windows - cost
+        back[r] = moves[np.argmax(cand, axis=0)]
+        pad[2:-2] = cand.max(axis=0) + score[r]
+    path = np.empty(n_rows, dtype=np.int64)
+    path[-1] = int(np.argmax(pad[2:-2]))
+    for r in range(n_rows - 1, 0, -1):
+        path[r - 1] = path[r] - back[r, path[r]]
+    return path
+
+
+def test_path_searches_are_their_plain_forms():
+    from facemetrics.jaw import JAW_SLOPE_PENALTY, _smooth_path
+
+    rng = np.random.default_rng(11)
+    for t in range(150):
+        score = rng.normal(size=(int(rng.integers(2, 80)), int(rng.integers(2, 40)))) * [0.05, 1.0, 10.0][t % 3]
+        if t % 2:
+            score = np.round(score, 1)  # ties: the first candidate either way
+        np.testing.assert_array_equal(folds._best_path(score, folds.SLOPE_PENALTY, folds.CURVE_PENALTY),
+                                      _best_path_plain(score, folds.SLOPE_PENALTY, folds.CURVE_PENALTY))
+        np.testing.assert_array_equal(_smooth_path(score, JAW_SLOPE_PENALTY),
+                                      _smooth_path_plain(score, JAW_SLOPE_PENALTY))
+
+
+def _off_lips_plain(pts_mm, lips_mm):
+    """The lip mask as first written (every test on every nearby point): the reference."""
+    shape = pts_mm.shape[:-1]
+    p = pts_mm.reshape(-1, 2)
+    keep = np.ones(len(p), bool)
+    m = folds.LIP_MARGIN_MM
+    near = np.all((p >= lips_mm.min(axis=0) - m) & (p <= lips_mm.max(axis=0) + m), axis=1)
+    if not near.any():
+        return keep.reshape(shape)
+    q = p[near]
+    qx, qy = q[:, 0:1], q[:, 1:2]
+    a, b = lips_mm, np.roll(lips_mm, -1, axis=0)
+    ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
+    crosses = (ay > qy) != (by > qy)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xc = ax + (qy - ay) / (by - ay) * (bx - ax)
+    inside = (np.count_nonzero(crosses & (qx < xc), axis=1) % 2) == 1
+    dx, dy = bx - ax, by - ay
+    t = np.clip(((qx - ax) * dx + (qy - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    ex, ey = ax + t * dx - qx, ay + t * dy - qy
+    dist = np.sqrt((ex * ex + ey * ey).min(axis=1))
+    keep[near] = ~(inside | (dist < m))
+    return keep.reshape(shape)
+
+
+def test_lip_mask_and_grids_are_their_plain_forms():
+    rng = np.random.default_rng(13)
+    for t in range(150):
+        ang = np.sort(rng.uniform(0, 2 * np.pi, 20))
+        r = rng.uniform(3, 12, 20)
+        lips = np.stack([2 * r * np.cos(ang), r * np.sin(ang) + 30], axis=1)
+        if t % 3 == 0:
+            lips = np.round(lips)  # points on edges and vertices
+            lips[4] = lips[5]  # a zero-length edge
+        pts = rng.uniform(-40, 40, size=(int(rng.integers(1, 30)), int(rng.integers(1, 15)), 2)) + (0, 30)
+        if t % 2:
+            pts = np.round(pts * 2) / 2
+        np.testing.assert_array_equal(folds._off_lips(pts, lips), _off_lips_plain(pts, lips))
+        centre, normal = rng.normal(size=(9, 2)) * 20, rng.normal(size=(9, 2))
+        offs = folds._offsets(14.0)
+        np.testing.assert_array_equal(folds._fan(centre, offs, normal),
+                                      centre[:, None, :] + offs[None, :, None] * normal[:, None, :])
+        np.testing.assert_array_equal(folds._gradient_rows(centre), np.gradient(centre, axis=0))
+        np.testing.assert_array_equal(folds._lengths(normal), np.linalg.norm(normal, axis=1))
+
+
+def test_valley_map_is_drawn_on_first_use_from_the_kept_luminance(base):
+    img, pts, f, _ = base
+    fm = fold_metrics(img, pts, f, "right")
+    assert "valley_map" not in vars(fm)  # not computed by the measurement
+    vmap = fm.valley_map
+    assert vmap.dtype == np.float32 and vmap.shape == fm.valley_luminance.shape
+    np.testing.assert_array_equal(vmap, folds._display_map(fm.valley_luminance))
+    assert fm.valley_map is vmap  # kept
