@@ -7,6 +7,7 @@ ratios, not ms).  With ``--noise-floors``, measure the default noise floors of
     python bench/bench_compare.py --noise-floors  # validation: noise floors (docs/compare.md)
     python bench/bench_compare.py --accuracy      # validation: simulated lifts and folds
     python bench/bench_compare.py --baseline HEAD --repeats 15  # this tree / HEAD, same run
+    python bench/bench_compare.py --baseline HEAD --repeats 15 --cold  # same, nothing of the before kept
     python bench/bench_compare.py --baseline HEAD --processes 6 --repeats 7  # each in fresh processes
 
 The 12 MP pair: the astronaut portrait upscaled into a 4032 x 3024 canvas
@@ -154,14 +155,26 @@ def _child(before: str, after: str, repeats: int, base_dir: str | None) -> None:
     print(json.dumps(out))
 
 
-def against_baseline(rev: str, repeats: int) -> None:
+def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
     """``compare_photos`` given the two analyses: this tree against revision ``rev``, alternating
-    calls in one process (medians and minima of wall and CPU time, and their ratios)."""
+    calls in one process (medians and minima of wall and CPU time, and their ratios).
+
+    The same before analysis in every call: this tree keeps its before-only part after the first
+    call (``compare.measure.BEFORE_CACHE_SIZE``), as for one before photo compared with several
+    after photos; ``cold=True`` turns that off (every call computes it, as for a new pair).
+    """
     import resource
     import statistics
     import time
 
+    from facemetrics.compare import measure
+
     cv2.setNumThreads(1)
+    if cold:
+        measure.BEFORE_CACHE_SIZE = 0
+        measure._local.before = []
+    print("this tree's before-only cache: " + ("off (--cold: every call computes it)" if cold else
+                                               "on (the same before analysis in every call)"))
     base = baseline_package(rev)
     from fm_baseline.compare import compare_photos as compare_base  # noqa: E402
 
@@ -390,6 +403,9 @@ def main() -> None:
                    "package at git revision REV (e.g. HEAD), alternating in one process")
     p.add_argument("--processes", type=int, metavar="N", help="with --baseline: each version in N fresh "
                    "processes instead (alternating), --repeats calls in each")
+    p.add_argument("--cold", action="store_true", help="with --baseline: this tree keeps nothing of the before "
+                   "photo between calls (a new pair every call; by default its before-only part is kept, "
+                   "as when one before photo is compared with several after photos)")
     p.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args._child:
@@ -397,7 +413,7 @@ def main() -> None:
     elif args.baseline and args.processes:
         against_baseline_processes(args.baseline, args.repeats, args.processes)
     elif args.baseline:
-        against_baseline(args.baseline, args.repeats)
+        against_baseline(args.baseline, args.repeats, cold=args.cold)
     elif args.noise_floors:
         noise_floors()
     elif args.accuracy:

@@ -31,7 +31,9 @@ Method
    the rigid mask (:data:`FIRST_PASS_MARGIN_MM`); the last pass sees the box
    around the face (:data:`FINAL_PASS_MARGIN_MM`), outside which the flow is
    its edge extended.  Both grid images are cropped alike, so a photo
-   registered onto itself gives exactly zero flow.
+   registered onto itself gives exactly zero flow.  The before photo's part
+   (its grid image, mask, boxes and flow images) depends on it alone
+   (:func:`prepare_before`) and can serve several after photos.
 3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
    least squares) to the flow vectors inside the rigid upper-face mask
    (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
@@ -72,14 +74,29 @@ WORK_MM_PER_PX = 0.25
 GRID_MARGIN_MM = 10.0
 #: extra grid below the lowest landmark (the chin), mm: the neck under the jaw
 GRID_BELOW_CHIN_MM = 20.0
+#: the flow images are the grid images reduced this many times in each direction (block means,
+#: :func:`reduce_half`; 3, 0.75 mm per px, failed the accuracy gate: docs/speed.md)
+FLOW_REDUCTION = 2
 #: resolution at which the dense flow is computed, mm per px: the grid images reduced 2 x 2
 #: (:func:`reduce_half`).  DIS always refined the flow at this resolution (finest pyramid
 #: scale 1 on the grid); reducing the images first makes the normalisation and the pyramid
 #: cost a quarter (issue 12; accuracy re-measured in docs/compare.md)
-FLOW_MM_PER_PX = 2 * WORK_MM_PER_PX
+FLOW_MM_PER_PX = FLOW_REDUCTION * WORK_MM_PER_PX
 #: finest DIS pyramid scale of the first (alignment-only) pass on the flow images: 1 = 1 mm
 #: per px; its flow only refines the similarity on the rigid upper face
 FIRST_PASS_FINEST_SCALE = 1
+#: finest DIS pyramid scale of the final pass on the flow images: 0 = the flow images' own
+#: resolution (:data:`FLOW_MM_PER_PX`)
+FINAL_PASS_FINEST_SCALE = 0
+#: DIS settings (Kroeger et al. 2016, ref. [1]; OpenCV's MEDIUM preset, then these): patch size
+#: and stride (flow px), gradient-descent iterations per patch, variational refinement iterations
+#: per pyramid level.  Stride 4 and 12 iterations (were 3 and 25: the DIS passes' CPU x 0.72)
+#: chosen by issue 12's sweep on the tuning faces, every accuracy gate within its noise
+#: (docs/speed.md, "Fourth round (stop 19): the flow's resolution")
+DIS_PATCH_SIZE = 8
+DIS_PATCH_STRIDE = 4
+DIS_GD_ITERATIONS = 12
+DIS_VARIATIONAL_ITERATIONS = 5
 #: Gaussian scale of the local contrast normalisation, mm
 NORMALISE_SIGMA_MM = 2.5
 #: floor of the local standard deviation in the normalisation, grey levels
@@ -286,16 +303,17 @@ _local = threading.local()
 
 def _get_dis():
     """One DIS object per thread (OpenCV's DIS keeps scratch buffers: not re-entrant)."""
+    settings = (DIS_PATCH_SIZE, DIS_PATCH_STRIDE, DIS_GD_ITERATIONS, DIS_VARIATIONAL_ITERATIONS)
     d = getattr(_local, "dis", None)
-    if d is None:
+    if d is None or getattr(_local, "settings", None) != settings:
         d = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-        d.setPatchSize(8)
-        d.setPatchStride(3)
-        d.setGradientDescentIterations(25)
-        d.setVariationalRefinementIterations(5)
+        d.setPatchSize(int(DIS_PATCH_SIZE))
+        d.setPatchStride(int(DIS_PATCH_STRIDE))
+        d.setGradientDescentIterations(int(DIS_GD_ITERATIONS))
+        d.setVariationalRefinementIterations(int(DIS_VARIATIONAL_ITERATIONS))
         d.setUseMeanNormalization(True)
         d.setUseSpatialPropagation(True)
-        _local.dis = d
+        _local.dis, _local.settings = d, settings
     return d
 
 
@@ -320,40 +338,44 @@ def dense_flow(before: np.ndarray, after: np.ndarray, finest_scale: int = 0) -> 
     return d.calc(before, after, None)
 
 
-def reduce_half(image: np.ndarray) -> np.ndarray:
-    """Image at half the resolution: 2 x 2 means (the last odd row/column is repeated).
+def reduce_half(image: np.ndarray, factor: int = 2) -> np.ndarray:
+    """Image at half the resolution (or a ``factor``-th): 2 x 2 means (``factor`` x ``factor``;
+    the last rows/columns are repeated up to a multiple of ``factor``).
 
-    Pixel ``(j, i)`` of the result is centred on ``(2 i + 0.5, 2 j + 0.5)`` of the input
-    (``(x, y)`` px); :func:`expand_flow` undoes the geometry.
+    Pixel ``(j, i)`` of the result is centred on ``(k i + (k - 1) / 2, k j + (k - 1) / 2)`` of the
+    input (``(x, y)`` px, ``k = factor``); :func:`expand_flow` undoes the geometry.
     """
+    k = int(factor)
     rows, cols = image.shape[:2]
-    pad = ((0, rows % 2), (0, cols % 2)) + ((0, 0),) * (image.ndim - 2)
-    if rows % 2 or cols % 2:
+    pad = ((0, -rows % k), (0, -cols % k)) + ((0, 0),) * (image.ndim - 2)
+    if rows % k or cols % k:
         image = np.pad(image, pad, mode="edge")
-    return cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2), interpolation=cv2.INTER_AREA)
+    return cv2.resize(image, (image.shape[1] // k, image.shape[0] // k), interpolation=cv2.INTER_AREA)
 
 
-def expand_flow(flow_half: np.ndarray, shape: tuple[int, int], out: np.ndarray | None = None) -> np.ndarray:
-    """A flow computed on :func:`reduce_half` images, bilinearly interpolated to ``shape``
-    (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32.
+def expand_flow(flow_half: np.ndarray, shape: tuple[int, int], out: np.ndarray | None = None,
+                factor: int = 2) -> np.ndarray:
+    """A flow computed on :func:`reduce_half` images (of that ``factor``), bilinearly interpolated
+    to ``shape`` (rows, cols) and scaled to full-resolution px; shape ``(rows, cols, 2)`` float32.
 
     ``out``: a float32 array of that shape (a view of a larger array is fine) to write the
     result into, returned; the same values.
     """
     rows, cols = shape
-    # full px x -> half px (x - 0.5) / 2: exactly cv2.resize's pixel-centre mapping for a 2x
-    # enlargement (bilinear, edges replicated; the same values as the equivalent warpAffine to
-    # within float rounding, several times faster)
+    # full px x -> half px (x - 0.5) / 2 (k: (x + 0.5) / k - 0.5): exactly cv2.resize's
+    # pixel-centre mapping for a k x enlargement (bilinear, edges replicated; the same values as
+    # the equivalent warpAffine to within float rounding, several times faster)
+    k = int(factor)
     half = np.ascontiguousarray(flow_half, dtype=np.float32)
-    size = (2 * half.shape[1], 2 * half.shape[0])
+    size = (k * half.shape[1], k * half.shape[0])
     if out is not None and (rows, cols) == size[::-1]:
         # straight into ``out`` (OpenCV writes views with a row stride)
         up = cv2.resize(half, size, dst=out, interpolation=cv2.INTER_LINEAR)
         if not np.shares_memory(up, out):
             out[...] = up
-        return np.multiply(out, np.float32(2.0), out=out)
+        return np.multiply(out, np.float32(k), out=out)
     up = cv2.resize(half, size, interpolation=cv2.INTER_LINEAR)
-    up *= np.float32(2.0)
+    up *= np.float32(k)
     if out is not None:
         out[...] = up[:rows, :cols]
         return out
@@ -512,14 +534,16 @@ class Registration:
 
 
 def _box(mask: np.ndarray, margin_px: float) -> tuple[int, int, int, int]:
-    """Box ``(c0, r0, c1, r1)`` (grid px, ends exclusive, even starts and sizes) around a mask plus a margin."""
+    """Box ``(c0, r0, c1, r1)`` (grid px, ends exclusive, starts and sizes multiples of
+    :data:`FLOW_REDUCTION`) around a mask plus a margin."""
+    k = FLOW_REDUCTION
     rows, cols = mask.shape
     x, y, w, h = cv2.boundingRect(mask.astype(np.uint8))
     m = int(np.ceil(margin_px))
-    c0, r0 = max(x - m, 0) // 2 * 2, max(y - m, 0) // 2 * 2
+    c0, r0 = max(x - m, 0) // k * k, max(y - m, 0) // k * k
     c1, r1 = min(x + w + m, cols), min(y + h + m, rows)
-    c1 -= (c1 - c0) % 2
-    r1 -= (r1 - r0) % 2
+    c1 -= (c1 - c0) % k
+    r1 -= (r1 - r0) % k
     return c0, r0, c1, r1
 
 
@@ -533,8 +557,80 @@ def _replicate_edges(a: np.ndarray, box: tuple[int, int, int, int]) -> None:
     a[:, c1:] = a[:, c1 - 1:c1]
 
 
+@dataclass(frozen=True, eq=False)
+class BeforeGrid:
+    """What :func:`register` needs of the before photo alone (:func:`prepare_before`).
+
+    It depends only on the before photo, its grid and its landmarks, so one can serve every
+    registration of that before photo (e.g. one before photo compared with several after photos);
+    its arrays are read-only.
+
+    Attributes
+    ----------
+    before_grid : ndarray, shape (rows, cols, 3), uint8
+        The before photo on the grid.
+    rigid : ndarray, shape (rows, cols), bool
+        Rigid upper-face mask (:func:`rigid_mask`).
+    xs, ys : ndarray, shape (n,), int
+        Grid ``(col, row)`` of the similarity fit's samples (one every :data:`FIT_STRIDE_PX`).
+    boxes : tuple of (c0, r0, c1, r1)
+        The flow passes' boxes (grid px, ends exclusive): the rigid mask's box
+        (:data:`FIRST_PASS_MARGIN_MM`), then the face's (:data:`FINAL_PASS_MARGIN_MM`).
+    flow_images : tuple of ndarray, uint8
+        The before grid image in each box, reduced 2 x 2 and normalised (:func:`normalise`).
+    """
+
+    before_grid: np.ndarray
+    rigid: np.ndarray
+    xs: np.ndarray
+    ys: np.ndarray
+    boxes: tuple
+    flow_images: tuple
+
+
+def _flow_image(img: np.ndarray, res_mm: float) -> np.ndarray:
+    """A grid image (or a box of it) reduced 2 x 2 and normalised: what DIS sees."""
+    return normalise(reduce_half(img, FLOW_REDUCTION), NORMALISE_SIGMA_MM / (FLOW_REDUCTION * res_mm))
+
+
+def prepare_before(before_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray) -> BeforeGrid:
+    """The before photo's part of :func:`register` (see :class:`BeforeGrid`).
+
+    Parameters
+    ----------
+    before_rgb : ndarray, shape (H, W, 3), uint8
+        The before photo (``photo.rgb``).
+    grid : Grid
+        Its work grid.
+    points_grid : ndarray, shape (478, 2)
+        Its landmarks in grid ``(col, row)``.
+
+    Raises
+    ------
+    ValueError
+        When the rigid upper face covers fewer than :data:`MIN_FIT_POINTS` flow samples.
+    """
+    before_grid = sample(before_rgb, grid.to_px_matrix, grid.shape)
+    rigid = rigid_mask(points_grid, grid.shape, grid.res_mm)
+    ys, xs = nonzero_rc(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
+    xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
+    if len(xs) < MIN_FIT_POINTS:
+        raise ValueError(f"the rigid upper face covers only {len(xs)} flow samples "
+                         f"(at least {MIN_FIT_POINTS} needed): is the upper face visible?")
+    # the alignment-only passes see the rigid upper face's box (and a margin), the final pass the
+    # face's box (and a margin): both photos' grid images cropped alike, so that two identical
+    # photos give exactly zero flow
+    face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
+    boxes = (_box(rigid, FIRST_PASS_MARGIN_MM / grid.res_mm), _box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
+    images = tuple(_flow_image(before_grid[r0:r1, c0:c1], grid.res_mm) for c0, r0, c1, r1 in boxes)
+    for a in (before_grid, rigid, xs, ys, *images):
+        a.flags.writeable = False
+    return BeforeGrid(before_grid, rigid, xs, ys, boxes, images)
+
+
 def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray,
-             landmark_after_to_before: np.ndarray, passes: int | None = None) -> Registration:
+             landmark_after_to_before: np.ndarray, passes: int | None = None,
+             prepared: BeforeGrid | None = None) -> Registration:
     """Align the after photo to the before photo on the rigid upper face (see module docstring).
 
     Parameters
@@ -549,34 +645,24 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
         First alignment: after px -> before px, from landmarks.
     passes : int, optional
         Flow + similarity refinement passes (default :data:`REFINE_PASSES`).
+    prepared : BeforeGrid, optional
+        :func:`prepare_before` of the same before photo, grid and landmarks (made here when
+        not given; the same values either way).  ``before_rgb`` is not read when it is given.
 
     Returns
     -------
     Registration
+        Its ``before_grid`` and ``rigid`` are ``prepared``'s (read-only) arrays.
     """
     passes = REFINE_PASSES if passes is None else max(int(passes), 1)
+    pre = prepare_before(before_rgb, grid, points_grid) if prepared is None else prepared
     to_b = grid.to_px_matrix
-    before_grid = sample(before_rgb, to_b, grid.shape)
     t_land = compose(invert(landmark_after_to_before), to_b)  # grid -> after px
     # the flow is computed on the grid images reduced 2 x 2 (FLOW_MM_PER_PX on the default grid)
-    sigma = NORMALISE_SIGMA_MM / (2 * grid.res_mm)
-
-    def flow_image(img):
-        return normalise(reduce_half(img), sigma)
-
-    rigid = rigid_mask(points_grid, grid.shape, grid.res_mm)
-    ys, xs = nonzero_rc(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
-    xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
+    xs, ys = pre.xs, pre.ys
     src = np.column_stack([xs, ys]).astype(np.float64)
-    if len(src) < MIN_FIT_POINTS:
-        raise ValueError(f"the rigid upper face covers only {len(src)} flow samples "
-                         f"(at least {MIN_FIT_POINTS} needed): is the upper face visible?")
-    # the alignment-only passes see the rigid upper face's box (and a margin), the final pass the
-    # face's box (and a margin): both photos' grid images cropped alike, so that two identical
-    # photos give exactly zero flow
-    boxes = [_box(rigid, FIRST_PASS_MARGIN_MM / grid.res_mm)] * (passes - 1)
-    face = _poly_mask(grid.shape, cv2.convexHull(points_grid[:468].astype(np.float32))[:, 0]) > 0
-    boxes.append(_box(face, FINAL_PASS_MARGIN_MM / grid.res_mm))
+    first, last = pre.boxes
+    passes_ = [(first, pre.flow_images[0])] * (passes - 1) + [(last, pre.flow_images[1])]
     t = t_land
     rows, cols = grid.shape
     # the final flow on the whole grid, written in place: the last pass's flow in its box, its
@@ -584,13 +670,13 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
     resid = np.empty((rows, cols, 2), np.float32)
     m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
     res = np.zeros(1)
-    for i, (c0, r0, c1, r1) in enumerate(boxes):
+    for i, ((c0, r0, c1, r1), before_image) in enumerate(passes_):
         final = i == passes - 1
         # only the box is used: the grid's top-left part up to the box's end (the same values)
         after_grid = sample(after_rgb, t, grid.shape, upto=(r1, c1))
-        fb = dense_flow(flow_image(before_grid[r0:r1, c0:c1]), flow_image(after_grid[r0:r1, c0:c1]),
-                        0 if final else FIRST_PASS_FINEST_SCALE)
-        fb = expand_flow(fb, (r1 - r0, c1 - c0), out=resid[r0:r1, c0:c1] if final else None)
+        fb = dense_flow(before_image, _flow_image(after_grid[r0:r1, c0:c1], grid.res_mm),
+                        FINAL_PASS_FINEST_SCALE if final else FIRST_PASS_FINEST_SCALE)
+        fb = expand_flow(fb, (r1 - r0, c1 - c0), out=resid[r0:r1, c0:c1] if final else None, factor=FLOW_REDUCTION)
         dst = src + fb[ys - r0, xs - c0]
         m, res = robust_similarity(src, dst)
         if final:
@@ -606,5 +692,5 @@ def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_g
         np.subtract(resid[..., k], shift, out=resid[..., k])
     t_final = compose(t, m)
     after_grid = sample(after_rgb, t_final, grid.shape)
-    return Registration(t_final, t_land, before_grid, after_grid, resid, rigid,
+    return Registration(t_final, t_land, pre.before_grid, after_grid, resid, pre.rigid,
                         float(1.4826 * np.median(res)), int(len(src)))

@@ -381,7 +381,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("--workers", type=int, default=1, help="processes measuring photos, this one included (default 1)")
     r.add_argument("--min-effect", type=float, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.65 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
     r.add_argument("--n-boot", type=int, default=400)
     r.add_argument("--seed", type=int, default=0)
     common(r)
@@ -439,7 +439,7 @@ def _add_timeline(sub) -> None:
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
     t.add_argument("--min-effect", type=float, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.65 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
     t.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")

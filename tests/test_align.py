@@ -181,3 +181,47 @@ def test_normalise_in_place_equals_the_written_out_expression():
         sd = np.sqrt(cv2.GaussianBlur(d * d, (0, 0), sigma))
         ref = np.clip(128.0 + 42.0 * (d / np.maximum(sd, NORMALISE_FLOOR)), 0, 255).astype(np.uint8)
         np.testing.assert_array_equal(normalise(rgb, sigma), ref)
+
+
+def test_reduce_by_three_and_expand_keep_block_means_and_pixel_centres():
+    """``factor=3`` (a coarser flow grid): 3 x 3 block means with the last rows/columns repeated,
+    and the enlargement maps full px x to reduced px (x + 0.5) / 3 - 0.5, displacements tripled."""
+    img = np.arange(7 * 8, dtype=np.float32).reshape(7, 8)
+    small = reduce_half(img, 3)
+    assert small.shape == (3, 3)
+    np.testing.assert_allclose(small[0, 0], img[:3, :3].mean())
+    np.testing.assert_allclose(small[1, 1], img[3:6, 3:6].mean())
+    padded = np.pad(img, ((0, 2), (0, 1)), mode="edge")
+    np.testing.assert_allclose(small[2, 2], padded[6:9, 6:9].mean())
+    rows, cols = 45, 36
+    j, i = np.mgrid[0:rows // 3, 0:cols // 3].astype(np.float32)
+    full = expand_flow(np.stack([i, 2 * j], axis=-1), (rows, cols), factor=3)
+    y, x = np.mgrid[0:rows, 0:cols].astype(np.float32)
+    inside = (x >= 2) & (x <= cols - 3) & (y >= 2) & (y <= rows - 3)
+    np.testing.assert_allclose(full[..., 0][inside], (3 * ((x + 0.5) / 3 - 0.5))[inside], atol=1e-3)
+    np.testing.assert_allclose(full[..., 1][inside], (3 * 2 * ((y + 0.5) / 3 - 0.5))[inside], atol=1e-3)
+
+
+def test_register_with_the_before_part_prepared_equals_the_plain_call(sample_analysis):
+    """``register(prepared=prepare_before(...))`` (the before photo's part made once) gives the
+    plain call's values bit for bit."""
+    import cv2
+
+    from facemetrics import align as al
+
+    a = sample_analysis
+    grid = al.make_grid(a.points, a.frame)
+    pts_g = grid.from_px(a.points[:, :2])
+    h, w = a.photo.rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 1.5, 1.02)
+    after = cv2.warpAffine(a.photo.rgb, m, (w, h), borderMode=cv2.BORDER_REFLECT)
+    land = al.invert(np.vstack([m, [0, 0, 1]])[:2])  # after px -> before px
+    plain = al.register(a.photo.rgb, after, grid, pts_g, land)
+    pre = al.prepare_before(a.photo.rgb, grid, pts_g)
+    assert not pre.before_grid.flags.writeable and len(pre.boxes) == len(pre.flow_images) == 2
+    for _ in range(2):
+        got = al.register(None, after, grid, pts_g, land, prepared=pre)
+        for name in ("grid_to_after", "landmark_grid_to_after", "before_grid", "after_grid", "flow", "rigid"):
+            np.testing.assert_array_equal(getattr(got, name), getattr(plain, name))
+        assert got.residual_px == plain.residual_px and got.n_fit == plain.n_fit
+    assert np.abs(plain.flow).max() > 0.1  # a real registration, not a trivial one

@@ -445,7 +445,9 @@ def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_
     assert m and m.group(1) == "lifted", _texts(at)
     _edit_roles(at, {0: {"role": "after", "hours_since_treatment": None}, 1: {"role": "before"}})
     m2 = _headline(at)
-    assert m2 and m2.group(1) == "dropped" and m2.group(2) == m.group(2), _texts(at)
+    # the reverse comparison is its own registration (after → before), not the forward one negated:
+    # the same size within a few hundredths of a mm (measured 1.60 / 1.59 mm)
+    assert m2 and m2.group(1) == "dropped" and abs(float(m2.group(2)) - float(m.group(2))) <= 0.05, _texts(at)
     assert "_roles_editor_first" not in at.session_state
     _edit_roles(at, {0: {"role": "ignore"}})  # no 'before' photo left: no comparison
     assert _headline(at) is None

@@ -262,7 +262,10 @@ def test_cli_compare(tmp_path, sample_path, capsys):
         img = cv2.imread(str(out / name))
         assert img is not None and img.shape[0] > 100, name
     text = capsys.readouterr().out
-    assert "jawline lift: +1.5" in text and "repeats (1 pair)" in text
+    import re
+
+    shown = re.search(r"jawline lift: ([+-]\d+\.\d+) mm", text)  # the summary's number, within the tolerance
+    assert shown and abs(float(shown.group(1)) - 1.5) <= tol(1.5) and "repeats (1 pair)" in text
     assert "pose change (corrected for): pitch" in text
     pose = df[df.metric.isin(cp.POSE_METRICS)]
     assert len(pose) == 4 and pose.change.notna().all() and (pose.noise_floor > 0).all()
@@ -483,3 +486,36 @@ def test_match_tones_counts_only_inside_the_masks_box_the_same():
         lut = np.clip(np.round(np.interp(rank, ref_rank[rc > 0], levels[rc > 0])), 0, 255).astype(np.uint8)
         want[..., c] = lut[img[..., c]]
     np.testing.assert_array_equal(match_tones(img, ref, mask), want)
+
+
+def test_before_photos_part_kept_for_the_next_after_photo_gives_the_same_values(sample_analysis):
+    """Issue 12: the before photo's own work (grid image, its flow images, depth map, masks, fold
+    lines and scores) is kept with its analysis for the next comparison; every value, array and
+    row is that of a fresh computation, and the kept arrays cannot be written to."""
+    from facemetrics.compare import measure as ms
+
+    a = sample_analysis
+    afters = [variant(a, sim.lift(a, 1.0).image), variant(a, sim.NUISANCES["gamma_0.8"](a).image)]
+    saved = ms.BEFORE_CACHE_SIZE
+    try:
+        ms.BEFORE_CACHE_SIZE = 0  # nothing kept: every pair computed afresh
+        ms._local.before = []
+        fresh = [ms._measure(a, b) for b in afters]
+        assert ms._local.before == []
+        ms.BEFORE_CACHE_SIZE = saved
+        kept = [ms._measure(a, b) for b in afters]  # the second reuses the first's before part
+        assert ms._before_state(a) is ms._before_state(a)
+        assert len(ms._local.before) == 1
+    finally:
+        ms.BEFORE_CACHE_SIZE = saved
+    for f, k in zip(fresh, kept):
+        assert repr(f.values) == repr(k.values) and repr(f.cues) == repr(k.cues)
+        assert f.lifts == k.lifts and f.landmark_lifts == k.landmark_lifts
+        for name in ("flow_mm", "lift_map_mm", "before_grid", "after_grid", "after_points"):
+            np.testing.assert_array_equal(getattr(f, name), getattr(k, name))
+        for key in f.masks:
+            np.testing.assert_array_equal(f.masks[key], k.masks[key])
+    st = ms._before_state(a)
+    for arr in (st.prepared.before_grid, st.depth, st.face, st.skin, *st.masks.values()):
+        assert not arr.flags.writeable
+    assert kept[0].before_grid is kept[1].before_grid  # shared, not recomputed

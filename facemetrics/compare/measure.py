@@ -4,6 +4,8 @@ displacement, the 3-D pose correction, region lifts, fold and jaw metrics and th
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import cv2
@@ -234,7 +236,7 @@ def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[di
     return lm_lifts, values
 
 
-def _before_fold_lines(a: PhotoAnalysis | None, reg: al.Registration, pts_g: np.ndarray, grid: al.Grid,
+def _before_fold_lines(a: PhotoAnalysis | None, before_grid: np.ndarray, pts_g: np.ndarray, grid: al.Grid,
                        gframe: Frame) -> list[tuple[np.ndarray, np.ndarray]]:
     """The before photo's fold line and search band per side, grid ``(col, row)``: from its
     analysis (carried onto the grid) when it has them, else searched on the before grid image
@@ -244,31 +246,104 @@ def _before_fold_lines(a: PhotoAnalysis | None, reg: al.Registration, pts_g: np.
         return [(grid.from_px(f.line_px), grid.from_px(f.region_px)) for f in found]
     out = []
     for side in _RL:
-        f = fold_metrics(reg.before_grid, pts_g, gframe, side)
+        f = fold_metrics(before_grid, pts_g, gframe, side)
         out.append((f.line_px, f.region_px))
     return out
 
 
-def _fold_changes(reg: al.Registration, pts_g: np.ndarray, grid: al.Grid, face: np.ndarray,
-                  a: PhotoAnalysis | None = None) -> dict:
+@dataclass(frozen=True, eq=False)
+class _Before:
+    """Everything :func:`_measure` computes from the before photo alone (:func:`_before_state`):
+    the grid and its landmarks, the registration's before part, the depth map, the masks, the fold
+    lines and the before photo's fold and jaw values.  Its arrays are read-only."""
+
+    grid: al.Grid
+    pts_g: np.ndarray  # (478, 2) before landmarks, grid (col, row)
+    uv_a: np.ndarray  # (478, 2) before landmarks, (u, v) mm
+    prepared: al.BeforeGrid  # the registration's before part (align.prepare_before)
+    depth: np.ndarray  # (rows, cols) depth map, mm (pose3d.depth_map)
+    pose_box: tuple  # (c0, r0, c1, r1) grid px: the pose removal's box, the face's
+    masks: dict  # region_masks
+    face: np.ndarray  # (rows, cols) bool: convex hull of the mesh
+    keep: np.ndarray  # (rows, cols) bool: the face minus the mouth opening
+    skin: np.ndarray  # (rows, cols) bool: keep minus the fold bands (the tone matching's pixels)
+    gframe: Frame  # the grid as a frame (fold scoring)
+    fold_lines: list  # per side (right, left): (line, band), grid (col, row)
+    fold_before: list  # per side: score_fold_line of the before grid image along its line
+    jaw_before: dict  # _jaw_values of the before photo
+
+
+def _make_before(a: PhotoAnalysis) -> _Before:
+    """The before-only part of :func:`_measure` (see :class:`_Before`)."""
+    frame = a.frame
+    grid = al.make_grid(a.points, frame)
+    pts_g = grid.from_px(a.points[:, :2])
+    pre = al.prepare_before(a.photo.rgb, grid, pts_g)
+    uv_a = frame.to_mm(a.points[:, :2])
+    depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
+    hull = cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0]
+    lo = np.clip(np.floor(hull.min(0)).astype(int) - 2, 0, None)
+    hi = np.minimum(np.ceil(hull.max(0)).astype(int) + 3, (grid.shape[1], grid.shape[0]))
+    pose_box = (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1]))
+    masks = region_masks(uv_a, grid)
+    face = _fill(grid.shape, hull)
+    keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
+    gframe = Frame(grid.from_uv(np.zeros(2)), np.array([1.0, 0.0]), np.array([0.0, 1.0]), grid.res_mm)
+    fold_lines = _before_fold_lines(a, pre.before_grid, pts_g, grid, gframe)
+    skin = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
+    for _, region in fold_lines:
+        skin &= ~_fill(grid.shape, region)
+    fold_before = [score_fold_line(pre.before_grid, pts_g, gframe, side, line)
+                   for side, (line, _) in zip(_RL, fold_lines)]
+    for arr in (pts_g, uv_a, depth, face, keep, skin, *masks.values(), *(x for ln in fold_lines for x in ln)):
+        arr.flags.writeable = False
+    return _Before(grid, pts_g, uv_a, pre, depth, pose_box, masks, face, keep, skin, gframe, fold_lines,
+                   fold_before, _jaw_values(a.jaw))
+
+
+#: before photos whose :class:`_Before` is kept (per thread) for the next comparison with the same
+#: before analysis (one before photo compared with several after photos, or with repeat photos):
+#: about 10 MB each at the default grid
+BEFORE_CACHE_SIZE = 2
+_local = threading.local()
+
+
+def _before_state(a: PhotoAnalysis) -> _Before:
+    """:func:`_make_before` of ``a``, kept for the last :data:`BEFORE_CACHE_SIZE` before analyses.
+
+    The key is the analysis object itself (held by a weak reference): a ``PhotoAnalysis`` is
+    frozen, so its before part cannot change, and the values are those of a fresh computation
+    (``tests/test_compare.py``).
+    """
+    cache = getattr(_local, "before", None)
+    if cache is None:
+        cache = _local.before = []
+    cache[:] = [(ref, st) for ref, st in cache if ref() is not None]
+    for k, (ref, st) in enumerate(cache):
+        if ref() is a:
+            cache.insert(0, cache.pop(k))
+            return st
+    st = _make_before(a)
+    if BEFORE_CACHE_SIZE > 0:
+        cache.insert(0, (weakref.ref(a), st))
+        del cache[BEFORE_CACHE_SIZE:]
+    return st
+
+
+def _fold_changes(reg: al.Registration, st: _Before) -> dict:
     """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's."""
     values = {}
-    gframe = Frame(grid.from_uv(np.zeros(2)), np.array([1.0, 0.0]), np.array([0.0, 1.0]), grid.res_mm)
-    folds_b = _before_fold_lines(a, reg, pts_g, grid, gframe)
-    skin = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
-    for _, region in folds_b:
-        skin &= ~_fill(grid.shape, region)
-    matched = match_tones(reg.after_grid, reg.before_grid, skin)
+    pts_g = st.pts_g
+    matched = match_tones(reg.after_grid, reg.before_grid, st.skin)
     moved = pts_g + np.stack([ndimage.map_coordinates(reg.flow[..., k], [pts_g[:, 1], pts_g[:, 0]], order=1,
                                                       mode="nearest") for k in range(2)], axis=1)
-    for side, (line, _) in zip(_RL, folds_b):
+    for side, (line, _), fa in zip(_RL, st.fold_lines, st.fold_before):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
         carried = line + np.stack([ndimage.map_coordinates(reg.flow[..., k], [line[:, 1], line[:, 0]], order=1,
                                                            mode="nearest") for k in range(2)], axis=1)
-        fa = score_fold_line(reg.before_grid, pts_g, gframe, side, line)
-        fb = score_fold_line(matched, moved, gframe, side, carried)
+        fb = score_fold_line(matched, moved, st.gframe, side, carried)
         for metric, x, y in zip(("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"), fa, fb):
             values[(metric, side)] = (x, y, y - x)
     return values
@@ -286,10 +361,10 @@ def _pose_rows(pose: p3.PoseFit, roll_deg: float) -> dict:
 def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     """All changes from photo ``a`` (before) to photo ``b`` (after); both must be ok."""
     frame = a.frame
-    grid = al.make_grid(a.points, frame)
-    pts_g = grid.from_px(a.points[:, :2])
+    st = _before_state(a)  # the before photo's part (kept when one before is compared with several afters)
+    grid, pts_g, uv_a, depth = st.grid, st.pts_g, st.uv_a, st.depth
     m_land, land_rms_px = _landmark_similarity(a, b)
-    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land)
+    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land, prepared=st.prepared)
     res = grid.res_mm
     after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
 
@@ -297,21 +372,15 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     # (facemetrics.pose3d): subtracted before anything is measured from the flow
     # (the observed flow in mm is reg.flow * res: the fit scales its samples, the pose removal
     # its result, without a grid-sized copy)
-    uv_a = frame.to_mm(a.points[:, :2])
-    depth = p3.depth_map(uv_a, a.points[:, 2] * frame.mm_per_px, grid.shape, grid.u0, grid.v0, grid.res_mm)
     pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res)
     # the pose removal's fixed point on the face's box (every measurement lies inside the face)
-    hull = cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0]
-    lo = np.clip(np.floor(hull.min(0)).astype(int) - 2, 0, None)
-    hi = np.minimum(np.ceil(hull.max(0)).astype(int) + 3, (grid.shape[1], grid.shape[0]))
-    flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1])),
-                           scale=res)
+    flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
 
     # dense-flow lifts
     lift_map = -flow_mm[..., 1]
-    masks = region_masks(uv_a, grid)
+    masks = st.masks
     lifts = region_lifts(lift_map, masks)
-    face = _fill(grid.shape, cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0])
+    face = st.face
     # the map shown: NaN outside the face (in place: lift_map is not read again)
     shown = lift_map
     shown[~face] = np.nan
@@ -321,17 +390,16 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     uv_b = frame.to_mm(al.apply(after_to_before, b.points[:, :2])) - _at(pose.flow_mm, grid.from_uv(uv_a))
     b_in_a = frame.to_px(uv_b)
     lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
-    values.update(_fold_changes(reg, pts_g, grid, face, a))
+    values.update(_fold_changes(reg, st))
 
     # per-photo jaw metrics, the after landmarks in the before photo's frame
-    jb = _jaw_values(a.jaw)
+    jb = st.jaw_before
     ja = _jaw_values(jaw_metrics(b_in_a, frame))
     for k in jb:
         values[k] = (jb[k], ja[k], ja[k] - jb[k])
 
     # gate cues
-    keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
-    cues = _flow_cues(flow_mm, masks, uv_a, grid, keep)
+    cues = _flow_cues(flow_mm, masks, uv_a, grid, st.keep)
     cues.update(pose_pitch_deg=pose.pitch_deg, pose_yaw_deg=pose.yaw_deg,
                 camera_distance_change_pct=pose.camera_distance_change_pct)
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))

@@ -63,7 +63,7 @@ confidence - 1``), i.e. two one-sided tests at α = 0.05.  The margin is::
     delta = max(min_effect, noise_floor)      (metric unit; NaN noise_floor ignored)
 
 reported as ``smallest_meaningful_change``; ``min_effect`` defaults to the
-value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.65
+value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.67
 for the fold-depth index).  Verdicts, checked in order:
 
 1. ``inconclusive`` (status ``insufficient_data``, every estimate and CI NaN,
@@ -187,14 +187,14 @@ TWO_STAGE_BELOW_CLUSTERS = 10
 #:   re-rendered photos with no true change (docs/compare.md, "3-D re-rendering" table:
 #:   0.06 / 0.30 / 0.91 mm on the tuning faces); a lift below it cannot be told from a
 #:   change of head pose.
-#: - ``"index"`` (``nlf_depth``): 0.65, the fold index's default noise floor
+#: - ``"index"`` (``nlf_depth``): 0.67, the fold index's default noise floor
 #:   (``compare.DEFAULT_NOISE_FLOORS``), 1.25 × the largest |change| over 325 nuisance-only
 #:   photo pairs (docs/compare.md, "Default noise floors"); no smaller change of the index
 #:   is known to matter.
 #:
 #: Any other unit has no known smallest meaningful change: the margin is the series' noise
 #: floor alone (0 when it has none; give ``min_effect`` explicitly).
-MIN_EFFECT = {"mm": 0.3, "index": 0.65}
+MIN_EFFECT = {"mm": 0.3, "index": 0.67}
 
 
 
@@ -741,7 +741,7 @@ def analyze_series(
         Only analyse these metrics (default: all).
     min_effect : float, optional
         Smallest change that matters, metric unit, for every series.  Default:
-        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.65 for the fold-depth
+        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.67 for the fold-depth
         index, 0 for other units).  The equivalence margin is
         ``max(min_effect, noise_floor)``.
     per_subject : bool, optional
