@@ -93,6 +93,10 @@ def _photos(folder: Path, n: int, size: tuple[int, int], face_px: int) -> list[P
 
 
 def _peak_worker_mb() -> float:
+    """The largest peak resident memory (MB) of the processes this one has waited for: the batch
+    command's own process included (``ru_maxrss`` of ``RUSAGE_CHILDREN`` is a maximum over them),
+    so it bounds a worker's peak from above; a forked worker's counts the pages it shares with
+    its parent."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
 
 
@@ -125,11 +129,19 @@ def decode_mesh(path):
 """
 
 
+#: CPU seconds (user + system) of the last command :func:`_command_s` ran, its processes included
+_LAST_CPU = [0.0]
+
+
 def _command_s(args: list[str]) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(args, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _LAST_CPU[0] = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
+    return wall
 
 
 def measure(tmp: Path, repeats: int = 3) -> None:
@@ -137,12 +149,13 @@ def measure(tmp: Path, repeats: int = 3) -> None:
     a fresh command, and ``facemetrics batch`` as a user runs it (a fresh command)."""
     paths = _photos(tmp / "m", 16, (4032, 3024), 2400)
     (tmp / "floor_job.py").write_text(FLOOR_JOB)
-    rows = []
+    rows, cpus = [], []
     for k in range(repeats):  # alternated, medians: the machine's load drifts
         cold, warm = floor(paths, 2)
         cmd_floor = _command_s([sys.executable, "-c", FLOOR_COMMAND, "x", str(tmp)] + [str(p) for p in paths])
         batch = _command_s([sys.executable, "-m", "facemetrics", "batch", str(tmp / "m"), "-o",
                             str(tmp / f"m_out{k}"), "--workers", "2"])
+        cpus.append(_LAST_CPU[0])
         with open(tmp / f"m_out{k}" / "photos.csv", newline="") as fh:
             assert sum(r["status"] == "ok" for r in csv.DictReader(fh)) == len(paths)
         rows.append((cold, warm, cmd_floor, batch))
@@ -150,7 +163,8 @@ def measure(tmp: Path, repeats: int = 3) -> None:
     print(f"## measure only: 16 photos of 12 MP, 2 workers (median of {repeats} alternated runs)")
     print(f"floor, decode + Face Mesh on 2 processes: as a command {med[2]:.2f} s; in this process's "
           f"pool: cold {med[0]:.2f} s (start-up included, exit not), warm {med[1]:.2f} s")
-    print(f"batch, `facemetrics batch --workers 2` as a command: {med[3]:.2f} s")
+    print(f"batch, `facemetrics batch --workers 2` as a command: {med[3]:.2f} s, "
+          f"{statistics.median(cpus):.2f} s of CPU (its processes together)")
     print(f"RATIO batch / floor, both commands: {statistics.median(r[3] / r[2] for r in rows):.2f}"
           "   (target <= 1.25)")
     print(f"      batch / cold floor in this process's pool: {statistics.median(r[3] / r[0] for r in rows):.2f}"
@@ -187,12 +201,13 @@ def study_batch(tmp: Path, repeats: int = 3) -> None:
     info = study(ROOT / "sample_images" / "astronaut_before.jpg", tmp / "s", subjects=2, max_side=1600)
     paths = [info.folder / p for p in info.table["photo"]]
     (tmp / "floor_job.py").write_text(FLOOR_JOB)
-    rows = []
+    rows, cpus = [], []
     for k in range(repeats):
         cold, _ = floor(paths, 2)
         cmd_floor = _command_s([sys.executable, "-c", FLOOR_COMMAND, "x", str(tmp)] + [str(p) for p in paths])
         batch = _command_s([sys.executable, "-m", "facemetrics", "batch", str(info.folder), "-o",
                             str(tmp / f"s_out{k}"), "--manifest", str(info.manifest), "--workers", "2"])
+        cpus.append(_LAST_CPU[0])
         rows.append((cold, cmd_floor, batch))
     r = run_batch(info.folder, tmp / "s_counts", manifest=info.manifest, workers=2, progress=False)
     med = [statistics.median(x[j] for x in rows) for j in range(3)]
@@ -200,7 +215,8 @@ def study_batch(tmp: Path, repeats: int = 3) -> None:
           f"(median of {repeats} alternated runs)")
     print(f"floor, decode + Face Mesh on 2 processes: as a command {med[1]:.2f} s; in this process's pool "
           f"cold {med[0]:.2f} s")
-    print(f"batch, `facemetrics batch --manifest ... --workers 2` as a command: {med[2]:.2f} s; "
+    print(f"batch, `facemetrics batch --manifest ... --workers 2` as a command: {med[2]:.2f} s, "
+          f"{statistics.median(cpus):.2f} s of CPU (its processes together); "
           f"{r.n_measured} photos measured, {r.n_compared} comparisons made (every photo once)")
     print(f"RATIO batch / floor, both commands: {statistics.median(x[2] / x[1] for x in rows):.2f}"
           "   (target <= 4)")

@@ -148,8 +148,53 @@ def _pyplot_on_first_use():
             del sys.modules[name]
 
 
+@contextlib.contextmanager
+def _no_sounddevice():
+    """While MediaPipe is imported, ``import sounddevice`` fails with ImportError.
+
+    MediaPipe's audio tasks import ``sounddevice`` at start-up, which looks for the
+    PortAudio library by running ``ldconfig -p`` and then ``gcc`` (``ctypes.util.find_library``):
+    about 0.1 s of wall time in every process that builds Face Mesh, for audio recording that
+    facemetrics never does.  MediaPipe catches the ImportError (its audio recorder is then
+    unavailable).  Afterwards the name is free again: anyone may import the real module.
+    Nothing changes if ``sounddevice`` is already imported.
+    """
+    name = "sounddevice"
+    if name in sys.modules:
+        yield
+        return
+    sys.modules[name] = None  # the import system raises ImportError for a None entry
+    try:
+        yield
+    finally:
+        if name in sys.modules and sys.modules[name] is None:
+            del sys.modules[name]
+
+
+@contextlib.contextmanager
+def _light_mediapipe_import():
+    """Import MediaPipe without what Face Mesh never uses (:func:`_pyplot_on_first_use`,
+    :func:`_no_sounddevice`)."""
+    with _pyplot_on_first_use(), _no_sounddevice():
+        yield
+
+
+def import_mediapipe() -> None:
+    """Import MediaPipe without building anything (no graph, no thread): its log lines
+    silenced, without pyplot or sounddevice (:func:`_light_mediapipe_import`).  A batch
+    imports it before it forks its worker processes (``batch.workers._preload``), so that
+    they start with it; MediaPipe stays inside this module."""
+    with _quiet_native_stderr(), _light_mediapipe_import():
+        import mediapipe  # noqa: F401
+
+
+def mesh_built() -> bool:
+    """Whether this process has built its Face Mesh graph (whose threads a fork must not copy)."""
+    return _mesh is not None
+
+
 def _build_mesh():
-    with _pyplot_on_first_use():
+    with _light_mediapipe_import():
         import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
 
     return mp.solutions.face_mesh.FaceMesh(

@@ -396,3 +396,17 @@ def test_no_function_body_over_the_limit():
     long = [f"{p.relative_to(PKG.parent)}:{name} ({n} lines)" for p in files
             for name, n in body_lines(p.read_text(encoding="utf-8")).items() if n > MAX_BODY_LINES]
     assert long == [], "split these functions (or give the reason here): " + "; ".join(long)
+
+
+def test_only_landmarks_imports_mediapipe():
+    """MediaPipe stays inside one module (README): no other file of the package, nor the
+    app imports it, at module or function level."""
+    root = PKG.parent
+    offenders = []
+    for path in [*sorted(PKG.rglob("*.py")), root / "app.py"]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            if any(n == "mediapipe" or n.startswith("mediapipe.") for n in names):
+                offenders.append(str(path.relative_to(root)))
+    assert offenders and set(offenders) == {"facemetrics/landmarks.py"}, offenders

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 
 import numpy as np
 import pandas as pd
@@ -434,3 +435,155 @@ def test_face_mesh_starts_without_pyplot_which_still_works_when_asked_for():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**__import__("os").environ, "GLOG_minloglevel": "2"})
     assert out.stdout.split("\n")[:2] == ["no pyplot", "Figure True True"], out.stdout
+
+
+def test_face_mesh_starts_without_sounddevice_or_subprocesses():
+    """Building Face Mesh neither imports ``sounddevice`` (MediaPipe's audio tasks would, and it
+    runs ``ldconfig`` and ``gcc`` to find PortAudio) nor starts any subprocess; the real
+    module can still be imported afterwards."""
+    import subprocess
+    import sys
+
+    code = ("import subprocess, sys, numpy as np\n"
+            "started = []\n"
+            "orig = subprocess.Popen.__init__\n"
+            "def spy(self, args, *a, **k):\n"
+            "    started.append(args)\n"
+            "    return orig(self, args, *a, **k)\n"
+            "subprocess.Popen.__init__ = spy\n"
+            "from facemetrics.landmarks import detect_landmarks\n"
+            "detect_landmarks(np.zeros((64, 64, 3), np.uint8))\n"
+            "print('sounddevice' in sys.modules, started)\n"
+            "subprocess.Popen.__init__ = orig\n"
+            "try:\n"
+            "    import sounddevice\n"
+            "    print(sounddevice.__name__)\n"
+            "except (ImportError, OSError) as exc:\n"
+            "    print('not importable here:', type(exc).__name__)\n"
+            "from mediapipe.tasks.python.audio.core import audio_record\n"
+            "print(audio_record.sd)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**__import__("os").environ, "GLOG_minloglevel": "2"})
+    lines = out.stdout.split("\n")
+    assert lines[0] == "False []", out.stdout
+    assert lines[1] == "sounddevice" or lines[1].startswith("not importable here"), out.stdout
+    assert lines[2] == "None", out.stdout  # MediaPipe's audio recorder saw the ImportError
+
+
+# ---------------------------------------------------------------- forked worker processes (issue 12, stop 19)
+
+
+_FORK_PROBE = """
+import json, os, sys
+import facemetrics.batch.workers as w
+from facemetrics import landmarks
+seen = {}
+real_executor = w._executor
+
+def executor(n, method="spawn"):  # what the process holds as its worker is started
+    tasks = [open(f"/proc/self/task/{t}/comm").read().strip() for t in os.listdir("/proc/self/task")]
+    seen.update(method=method, mesh_built=landmarks._mesh is not None, mediapipe_threads=sum(
+        t.startswith("mediapipe") for t in tasks), mediapipe_imported="mediapipe" in sys.modules)
+    return real_executor(n, method)
+
+w._executor = executor
+from facemetrics.batch import run_batch
+run_batch(sys.argv[1], sys.argv[2], manifest=sys.argv[3], workers=2, progress=False)
+seen["pandas"] = "pandas" in sys.modules  # this process measured and compared too
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_forked_worker_writes_the_same_tables_as_a_spawned_one(folder, clean, tmp_path):
+    """A fresh process forks its worker once it has imported MediaPipe and the analysis, before
+    any Face Mesh graph (or its threads) exists; the tables are byte-identical to those of a
+    spawned worker (``FACEMETRICS_WORKER_START=spawn``) and of the in-process run.  Comparing
+    does not import pandas (0.3 s of CPU in each process)."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    _, clean_out = clean
+    root = Path(__file__).resolve().parents[1]
+    seen = {}
+    for how in ("auto", "spawn"):
+        env = {**os.environ, "PYTHONPATH": str(root), "GLOG_minloglevel": "2", "FACEMETRICS_WORKER_START": how}
+        out = subprocess.run([sys.executable, "-c", _FORK_PROBE, str(folder.folder), str(tmp_path / how),
+                              str(folder.manifest)], capture_output=True, text=True, check=True, env=env, cwd=root)
+        seen[how] = json.loads(out.stdout.strip().splitlines()[-1])
+        for name in ("photos.csv", "changes.csv", "long.csv"):
+            assert (tmp_path / how / name).read_bytes() == (clean_out / name).read_bytes(), (how, name)
+    assert seen["auto"] == {"method": "fork", "mesh_built": False, "mediapipe_threads": 0,
+                            "mediapipe_imported": True, "pandas": False}, seen
+    assert seen["spawn"]["method"] == "spawn" and seen["spawn"]["pandas"] is False, seen
+
+
+def test_no_fork_once_a_face_mesh_or_another_thread_exists(monkeypatch):
+    """Fork only from a process that runs nothing a fork could copy half-way: a built Face Mesh
+    (its graph threads), another Python thread, or a platform without a safe fork means spawn."""
+    import threading
+
+    from facemetrics import landmarks
+    from facemetrics.batch import workers as w
+
+    monkeypatch.setattr(w, "_preload", lambda compare: None)
+    monkeypatch.setattr(landmarks, "_mesh", object())
+    ok, why = w._fork_is_safe()
+    assert not ok and "Face Mesh" in why
+    assert w._start_method(True) == "spawn"
+    monkeypatch.setattr(landmarks, "_mesh", None)
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait, daemon=True)
+    t.start()
+    try:
+        ok, why = w._fork_is_safe()
+        assert not ok and "threads" in why
+    finally:
+        stop.set()
+        t.join()
+    monkeypatch.setattr(w.sys, "platform", "darwin")
+    assert w._fork_is_safe()[0] is False and w._start_method(True) == "spawn"
+    monkeypatch.setattr(w.sys, "platform", "linux")
+    monkeypatch.setenv("FACEMETRICS_WORKER_START", "spawn")
+    assert w._start_method(True) == "spawn"
+
+
+def test_comparison_rows_without_pandas_equal_the_dataframe_records():
+    """A worker turns a comparison into rows without importing pandas; after the cache's JSON
+    round trip they equal ``to_frame().to_dict("records")`` (what the batch stored before)."""
+    from types import SimpleNamespace
+
+    from facemetrics.batch.cache import _roundtrip
+    from facemetrics.batch.workers import _change_rows
+    from facemetrics.compare import Change, Comparison
+
+    nan = float("nan")
+    changes = (Change("lift_jaw_mm", "right", "mm", nan, nan, np.float64(0.4123456789), 0.3, "lift"),
+               Change("fold_depth", "left", "", np.float32(0.25), 0.5, 0.25, np.float64(nan), "deeper"),
+               Change("jaw_angle_deg", "mean", "deg", 120.0, 118.5, -1.5, 2.0, "within_noise"),
+               Change("fold_length_mm", "right", "mm", nan, nan, nan, nan, "refused"))
+    comp = SimpleNamespace(changes=changes)
+    mine = _change_rows(comp)
+    assert all(type(r[k]) is float for r in mine for k in ("before", "after", "change", "noise_floor"))
+    assert _roundtrip(mine) == _roundtrip(Comparison.to_frame(comp).to_dict("records"))
+
+
+def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
+    """A forked worker inherits the comparison's modules only when the study has a session with
+    a treatment time and two photos (else this process would import SciPy's optimisers for
+    nothing, on the way to its first photo)."""
+    from pathlib import Path
+
+    from facemetrics.batch import PhotoEntry
+    from facemetrics.batch.runner import _may_compare
+
+    def e(name, subject="S01", treated_at="2026-01-01T10:00"):
+        return PhotoEntry(path=Path(name), photo=name, subject=subject, treatment="rf", treated_at=treated_at)
+
+    assert _may_compare(True, [e("a"), e("b")])
+    assert not _may_compare(False, [e("a"), e("b")])
+    assert not _may_compare(True, [e("a", treated_at=""), e("b", treated_at="")])  # no metadata
+    assert not _may_compare(True, [e("a", subject="S01"), e("b", subject="S02")])  # one photo per session
+    assert not _may_compare(True, [])

@@ -62,11 +62,14 @@ fit uses as such.
 
 Parallelism, resumability, determinism
 --------------------------------------
-Photos are measured and compared in worker processes
-(:class:`concurrent.futures.ProcessPoolExecutor`, ``spawn`` start method;
-each worker builds its Face Mesh once and reuses it; ``workers=1`` runs in
-this process).  Every finished photo analysis is stored at once, atomically,
-as ``DIR/.cache/photo/<sha256>-<settings>.json`` and every comparison as
+Photos are measured and compared in this process and ``workers - 1`` worker
+processes (:class:`concurrent.futures.ProcessPoolExecutor`; each builds its
+Face Mesh once and reuses it; ``workers=1`` runs in this process only).  On
+Linux a worker is forked once this process has imported MediaPipe and the
+analysis and before it has built any Face Mesh graph, so it skips the
+imports (about 1 s of CPU); elsewhere, or once this process runs threads, it
+is spawned (``FACEMETRICS_WORKER_START=spawn`` forces that).  Every finished
+photo analysis is stored at once, atomically, as ``DIR/.cache/photo/<sha256>-<settings>.json`` and every comparison as
 ``DIR/.cache/compare/<key>.json``; a re-run skips everything already stored
 (same file content and same settings; an entry of the wrong shape or of
 another facemetrics version is recomputed), so a run killed half-way loses

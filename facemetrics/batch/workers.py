@@ -72,9 +72,22 @@ def _exit_with_parent(parent_pid: int) -> None:
 
 
 def _worker_init(parent_pid: int | None = None) -> None:
-    """Process-pool initializer: exit with the parent, quiet logs, build the Face Mesh once."""
+    """Process-pool initializer: exit with the parent, quiet logs, build the Face Mesh once.
+
+    A worker started by ``fork`` (:func:`_start_method`) arrives with its parent's modules
+    imported (:func:`_preload`), and with its signal handlers and memo: SIGTERM is set back to
+    its default (the command's handler raises KeyboardInterrupt; :meth:`_Pool.close` ends a
+    worker by SIGTERM) and the memo emptied.
+    """
+    import signal
+
     if parent_pid is not None:
         _exit_with_parent(parent_pid)
+    try:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    except ValueError:  # pragma: no cover - not the main thread
+        pass
+    _WORKER_ANALYSES.clear()
     os.environ.setdefault("GLOG_minloglevel", "2")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import cv2
@@ -131,6 +144,29 @@ def _task_measure_shared(path: str, sha: str, settings: dict, cache_file: str) -
     return {"row": row, "analysis": _WORKER_ANALYSES.get((sha, json.dumps(settings, sort_keys=True)))}
 
 
+#: the float columns of a comparison's rows (``facemetrics.compare.Change``)
+_CHANGE_FLOATS = ("before", "after", "change", "noise_floor")
+
+
+def _change_rows(comp) -> list[dict]:
+    """``comp.to_frame().to_dict("records")`` without pandas (0.3 s of CPU to import in every
+    process that compares): a dict per :class:`~facemetrics.compare.Change`, its float
+    columns as Python floats (NaN for a missing value), as the DataFrame's float64 columns
+    give them (``tests/test_batch.py`` checks the two agree)."""
+    import dataclasses
+
+    from ..compare import COLUMNS
+
+    nan = float("nan")
+    rows = []
+    for c in comp.changes:
+        row = dict(zip(COLUMNS, dataclasses.astuple(c)))
+        for k in _CHANGE_FLOATS:
+            row[k] = nan if row[k] is None else float(row[k])
+        rows.append(row)
+    return rows
+
+
 def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
     """Compare one photo with its baseline photo(s); store and return the result.
 
@@ -146,7 +182,7 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
 
         comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]))
         out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
-               "rows": comp.to_frame().to_dict("records")}
+               "rows": _change_rows(comp)}
     except Exception as exc:
         out = {"status": "error", "messages": [f"{type(exc).__name__}: {exc}"], "rows": []}
     out = _roundtrip(out)
@@ -182,10 +218,92 @@ def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dic
     return {"rows": rows, "measured": measured, "compared": compared}
 
 
-def _executor(workers: int):
+#: how worker processes start: ``"auto"`` (``fork`` where it is safe, :func:`_start_method`) or
+#: ``"spawn"``; the environment variable ``FACEMETRICS_WORKER_START=spawn`` sets it too
+START_METHOD = "auto"
+
+
+def _preload(compare: bool) -> None:
+    """Import here what a worker process imports (OpenCV, MediaPipe, the analysis; the
+    comparison and SciPy's optimisers when ``compare``), so that a worker forked from this
+    process starts with them (about 1 s of CPU it no longer spends).  This process needs
+    them anyway for its own tasks.  Nothing is built or run: no Face Mesh graph, no thread
+    pool.  As :func:`facemetrics.landmarks._build_in_own_thread` does, MediaPipe is imported
+    in a short-lived thread (it would otherwise keep the caller's frames alive), by
+    :func:`facemetrics.landmarks.import_mediapipe`."""
+    from .. import landmarks
+
+    def run() -> None:
+        landmarks.import_mediapipe()
+        from .. import analyze  # noqa: F401
+        if compare:
+            from .. import compare as _compare  # noqa: F401
+
+    t = threading.Thread(target=run, name="facemetrics-preload", daemon=True)
+    t.start()
+    t.join()
+    # join() returns as the thread finishes; its OS thread is gone a moment later
+    # (:func:`_fork_is_safe` counts OS threads)
+    deadline = time.monotonic() + 1.0
+    while os.path.exists(f"/proc/self/task/{t.native_id}") and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def _blas_threads() -> int:
+    """OS threads the loaded OpenBLAS libraries keep (``num_threads - 1`` each: idle between
+    calls, and shut down by OpenBLAS's own ``pthread_atfork`` handler before a fork)."""
+    from threadpoolctl import threadpool_info
+
+    return sum(max(int(i.get("num_threads") or 1) - 1, 0) for i in threadpool_info()
+               if i.get("internal_api") == "openblas")
+
+
+def _fork_is_safe() -> tuple[bool, str]:
+    """Can a worker process be forked from this process now?  ``(ok, reason)``.
+
+    Only on Linux (macOS's system frameworks are not fork-safe, Windows has no fork), and
+    only while this process runs nothing a fork could copy half-way: no MediaPipe graph
+    has been built (its threads hold locks; a process that has measured a photo always
+    spawns), no other Python thread, and no OS thread besides OpenBLAS's idle ones (an
+    OpenCV thread pool, for instance, would be one more)."""
+    if not sys.platform.startswith("linux"):
+        return False, f"no safe fork on {sys.platform}"
+    from .. import landmarks
+
+    if landmarks.mesh_built():
+        return False, "a Face Mesh graph exists in this process"
+    if threading.active_count() != 1:
+        return False, f"{threading.active_count()} Python threads"
+    try:
+        n_os = len(os.listdir("/proc/self/task"))
+    except OSError:
+        return False, "no /proc/self/task"
+    expected = 1 + _blas_threads()
+    if n_os > expected:
+        return False, f"{n_os} OS threads, {expected} expected (this one and OpenBLAS's)"
+    return True, "fork"
+
+
+def _start_method(compare: bool) -> str:
+    """``"fork"`` or ``"spawn"``: how this batch's worker processes start.
+
+    A spawned worker starts a new interpreter and imports NumPy, OpenCV, MediaPipe and
+    the analysis (and, for comparisons, SciPy's optimisers) again: 1.2-1.5 s of CPU that
+    a CPU-bound batch does not have on 2 cores (docs/speed.md, 'Fifth round').  Where it
+    is safe (:func:`_fork_is_safe`) this process imports them first (:func:`_preload`)
+    and forks the worker, which then only builds its Face Mesh.  Results are the same
+    either way (``tests/test_batch.py``)."""
+    wanted = os.environ.get("FACEMETRICS_WORKER_START", "") or START_METHOD
+    if wanted == "spawn" or not sys.platform.startswith("linux"):
+        return "spawn"
+    _preload(compare)
+    return "fork" if _fork_is_safe()[0] else "spawn"
+
+
+def _executor(workers: int, method: str = "spawn"):
     import multiprocessing as mp
 
-    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"), initializer=_worker_init,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method), initializer=_worker_init,
                                initargs=(os.getpid(),))
 
 
@@ -199,17 +317,23 @@ class _Pool:
     this process could run it.  A batch on ``workers=N`` starts only N - 1 extra
     processes, a small batch is done in about the time of one process, and the
     start-up is hidden behind this process's own work (``bench/bench_batch.py``).
-    Results do not depend on which process ran a task (``tests/test_batch.py``
-    compares 1 and 2 workers byte for byte).
+    Where it is safe the worker processes are forked from this one after it has imported
+    what they need (:func:`_start_method`), else spawned.  ``compare``: the tasks include
+    comparisons (their modules are imported before a fork too).
+    Results do not depend on which process ran a task, nor on how it was started
+    (``tests/test_batch.py`` compares 1 and 2 workers, forked and spawned, byte for byte).
     """
 
-    def __init__(self, workers: int):
-        self.workers, self.ex, self.ready = workers, None, []
+    def __init__(self, workers: int, compare: bool = True):
+        self.workers, self.compare, self.ex, self.ready, self.method = workers, compare, None, [], None
 
     def start(self) -> None:
         """Start the worker processes now (they load Face Mesh while the caller hashes files)."""
         if self.workers > 1 and self.ex is None:
-            self.ex = _executor(self.workers - 1)
+            self.method = _start_method(self.compare)
+            self.ex = _executor(self.workers - 1, self.method)
+            # with fork, the processes are forked here, in the first submit, before the executor
+            # starts its threads
             self.ready = [self.ex.submit(_ready) for _ in range(self.workers - 1)]
 
     def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
