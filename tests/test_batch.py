@@ -488,7 +488,9 @@ def executor(n, method="spawn"):  # what the process holds as its worker is star
 
 w._executor = executor
 from facemetrics.batch import run_batch
-run_batch(sys.argv[1], sys.argv[2], manifest=sys.argv[3], workers=2, progress=False)
+measure_only = sys.argv[3] == "-"  # no manifest and no comparisons
+run_batch(sys.argv[1], sys.argv[2], manifest=None if measure_only else sys.argv[3], workers=2,
+          compare=not measure_only, progress=False)
 seen["pandas"] = "pandas" in sys.modules  # this process measured and compared too
 print(json.dumps(seen))
 """
@@ -518,6 +520,27 @@ def test_a_forked_worker_writes_the_same_tables_as_a_spawned_one(folder, clean, 
     assert seen["auto"] == {"method": "fork", "mesh_built": False, "mediapipe_threads": 0,
                             "mediapipe_imported": True, "pandas": False}, seen
     assert seen["spawn"]["method"] == "spawn" and seen["spawn"]["pandas"] is False, seen
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_measuring_batch_forks_its_worker_before_importing_mediapipe(folder, tmp_path):
+    """Without comparisons the worker is forked at once (it imports MediaPipe itself, in
+    parallel with this process), and its table equals a spawned worker's byte for byte."""
+    import json
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    seen = {}
+    for how in ("auto", "spawn"):
+        env = {**os.environ, "PYTHONPATH": str(root), "GLOG_minloglevel": "2", "FACEMETRICS_WORKER_START": how}
+        out = subprocess.run([sys.executable, "-c", _FORK_PROBE, str(folder.folder), str(tmp_path / how), "-"],
+                             capture_output=True, text=True, check=True, env=env, cwd=root)
+        seen[how] = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["auto"]["method"] == "fork" and seen["auto"]["mediapipe_imported"] is False, seen
+    assert seen["auto"]["mesh_built"] is False and seen["spawn"]["method"] == "spawn", seen
+    assert (tmp_path / "auto" / "photos.csv").read_bytes() == (tmp_path / "spawn" / "photos.csv").read_bytes()
 
 
 def test_no_fork_once_a_face_mesh_or_another_thread_exists(monkeypatch):

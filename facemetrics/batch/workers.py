@@ -290,13 +290,18 @@ def _start_method(compare: bool) -> str:
     A spawned worker starts a new interpreter and imports NumPy, OpenCV, MediaPipe and
     the analysis (and, for comparisons, SciPy's optimisers) again: 1.2-1.5 s of CPU that
     a CPU-bound batch does not have on 2 cores (docs/speed.md, 'Fifth round').  Where it
-    is safe (:func:`_fork_is_safe`) this process imports them first (:func:`_preload`)
-    and forks the worker, which then only builds its Face Mesh.  Results are the same
-    either way (``tests/test_batch.py``)."""
+    is safe (:func:`_fork_is_safe`) the worker is forked instead.  When the batch compares
+    (CPU-bound: every second of CPU counts on 2 cores) this process first imports what the
+    worker needs (:func:`_preload`), and the worker then only builds its Face Mesh; when it
+    only measures, the worker is forked at once and imports MediaPipe itself while this
+    process does the same (16 photos of 12 MP: 1.17 s against 1.30 s with the preload and
+    1.23 s spawned, medians of 6 alternated commands; docs/speed.md, 'Fifth round').
+    Results are the same either way (``tests/test_batch.py``)."""
     wanted = os.environ.get("FACEMETRICS_WORKER_START", "") or START_METHOD
     if wanted == "spawn" or not sys.platform.startswith("linux"):
         return "spawn"
-    _preload(compare)
+    if compare:
+        _preload(compare)
     return "fork" if _fork_is_safe()[0] else "spawn"
 
 
