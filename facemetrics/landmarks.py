@@ -197,12 +197,20 @@ def _build_mesh():
     with _light_mediapipe_import():
         import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
 
-    return mp.solutions.face_mesh.FaceMesh(
+    mesh = mp.solutions.face_mesh.FaceMesh(
         static_image_mode=True,
         max_num_faces=MAX_FACES,
         refine_landmarks=True,
         min_detection_confidence=0.5,
     )
+    # One run on a small blank image while stderr is still silenced (:func:`_get_mesh`): the graph
+    # opens its calculators on its own threads, and the TF-Lite ones log ("Feedback manager
+    # requires a model with a single signature ...", absl's "All log messages before ...") when
+    # they open, which could come after the build had returned (2 of 40 runs of `facemetrics
+    # analyze` printed them).  ``process`` returns once the graph is idle, every calculator open.
+    # Static-image mode: no state carries over to the next image.
+    mesh.process(np.zeros((64, 64, 3), np.uint8))
+    return mesh
 
 
 def _build_in_own_thread():
