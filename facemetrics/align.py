@@ -577,7 +577,8 @@ class BeforeGrid:
         The flow passes' boxes (grid px, ends exclusive): the rigid mask's box
         (:data:`FIRST_PASS_MARGIN_MM`), then the face's (:data:`FINAL_PASS_MARGIN_MM`).
     flow_images : tuple of ndarray, uint8
-        The before grid image in each box, reduced 2 x 2 and normalised (:func:`normalise`).
+        The before grid image in each box, reduced :data:`FLOW_REDUCTION` times and normalised
+        (:func:`normalise`).
     """
 
     before_grid: np.ndarray
@@ -589,7 +590,7 @@ class BeforeGrid:
 
 
 def _flow_image(img: np.ndarray, res_mm: float) -> np.ndarray:
-    """A grid image (or a box of it) reduced 2 x 2 and normalised: what DIS sees."""
+    """A grid image (or a box of it) reduced :data:`FLOW_REDUCTION` times and normalised: what DIS sees."""
     return normalise(reduce_half(img, FLOW_REDUCTION), NORMALISE_SIGMA_MM / (FLOW_REDUCTION * res_mm))
 
 

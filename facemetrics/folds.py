@@ -82,7 +82,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .filters import bilinear, gaussian_filter1d, percentile
+from .filters import bilinear, gaussian_filter1d
 from .geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT, OUTER_LIPS, Frame, resample_polyline
 
 #: physical resolution the fold regions are analysed at, mm per pixel
@@ -198,30 +198,10 @@ def _offsets(half: float) -> np.ndarray:
     return np.arange(-n, n + 1) * RESOLUTION_MM
 
 
-def _lengths(v: np.ndarray) -> np.ndarray:
-    """Lengths of 2-D vectors, shape (K, 2) -> (K,): ``np.linalg.norm(v, axis=1)``'s values (the
-    square root of the two squares' sum) without its wrapper."""
-    return np.sqrt(v[:, 0] * v[:, 0] + v[:, 1] * v[:, 1])
-
-
-def _gradient_rows(x: np.ndarray) -> np.ndarray:
-    """``np.gradient(x, axis=0)`` (unit spacing, first-order edges; at least 2 rows) to the bit:
-    central differences / 2 inside, one-sided at the ends, without NumPy's general wrapper."""
-    x = np.asarray(x, dtype=np.float64)
-    if len(x) < 2:
-        raise ValueError("at least 2 points are needed")
-    out = np.empty_like(x)
-    np.subtract(x[2:], x[:-2], out=out[1:-1])
-    out[1:-1] /= 2.0
-    out[0] = x[1] - x[0]
-    out[-1] = x[-1] - x[-2]
-    return out
-
-
 def _normals(centre_mm: np.ndarray, side: str) -> np.ndarray:
     """Unit normals (levelled frame, shape (K, 2)) pointing laterally, away from the midline."""
-    tang = _gradient_rows(centre_mm)
-    tang /= _lengths(tang)[:, None]
+    tang = np.gradient(centre_mm, axis=0)
+    tang /= np.linalg.norm(tang, axis=1, keepdims=True)
     normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
     lateral = -1.0 if side == "right" else 1.0  # the subject's right is at negative u
     return normal * (np.sign(np.sum(normal[:, 0]) * lateral) or 1.0)
@@ -229,14 +209,8 @@ def _normals(centre_mm: np.ndarray, side: str) -> np.ndarray:
 
 def _fan(centre: np.ndarray, offsets: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Points ``centre + offset * normal`` (levelled mm), shape (K, n_offsets, 2), for centre and
-    normal of shape (K, 2): the values of the broadcast form ``centre[:, None, :] + offsets[None,
-    :, None] * normal[:, None, :]``, computed per coordinate (NumPy is slow on a last axis of 2)."""
-    out = np.empty((len(centre), len(offsets), 2))
-    for k in (0, 1):
-        o = out[..., k]
-        np.multiply(offsets[None, :], normal[:, k:k + 1], out=o)
-        np.add(centre[:, k:k + 1], o, out=o)
-    return out
+    normal of shape (K, 2)."""
+    return centre[:, None, :] + offsets[None, :, None] * normal[:, None, :]
 
 
 def _sample(image: np.ndarray, frame: Frame, grid_mm: np.ndarray):
@@ -296,7 +270,7 @@ def _evidence_at(band_s: np.ndarray, ref: np.ndarray, col: int) -> np.ndarray:
 
 
 def _row_reference(band_s: np.ndarray) -> np.ndarray:
-    ref = percentile(band_s, REF_PERCENTILE, axis=1)
+    ref = np.percentile(band_s, REF_PERCENTILE, axis=1)
     return np.maximum(gaussian_filter1d(ref, ALONG_SIGMA_MM / RESOLUTION_MM), 1e-3)
 
 
@@ -346,7 +320,7 @@ def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndar
 
 def _span_rows(centre_mm: np.ndarray, uv_lm: np.ndarray) -> np.ndarray:
     """Rows of a line between the projections of the path's first and last landmark."""
-    a, b = sorted(int(np.argmin(_lengths(centre_mm - uv_lm[j]))) for j in (0, -1))
+    a, b = sorted(int(np.argmin(np.linalg.norm(centre_mm - uv_lm[j], axis=1))) for j in (0, -1))
     mask = np.zeros(len(centre_mm), bool)
     mask[a:b + 1] = True
     return mask
@@ -355,18 +329,17 @@ def _span_rows(centre_mm: np.ndarray, uv_lm: np.ndarray) -> np.ndarray:
 def _strip_weights(offsets: np.ndarray) -> np.ndarray:
     """Depth strips, shape (n_strips, n_offsets): weights (mm) over the offsets (read-only;
     kept per offsets and constants, as every fold scoring uses the same ones)."""
-    key = (np.asarray(offsets, dtype=np.float64).tobytes(), RESOLUTION_MM, DEPTH_SHIFT_MM,
-           DEPTH_HALF_WIDTH_MM, DEPTH_TAPER_MM)
-    w = _STRIP_CACHE.get(key)
-    if w is None:
-        if len(_STRIP_CACHE) > 16:
-            _STRIP_CACHE.clear()
-        w = _STRIP_CACHE[key] = _strip_weights_of(np.asarray(offsets, dtype=np.float64))
-        w.flags.writeable = False
+    return _kept_strip_weights(np.asarray(offsets, dtype=np.float64).tobytes(), RESOLUTION_MM, DEPTH_SHIFT_MM,
+                               DEPTH_HALF_WIDTH_MM, DEPTH_TAPER_MM)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_strip_weights(offsets: bytes, *constants: float) -> np.ndarray:
+    """:func:`_strip_weights_of`, read-only, kept per offsets and the module constants it reads
+    (``constants``: part of the key only, so that changed constants give new weights)."""
+    w = _strip_weights_of(np.frombuffer(offsets, dtype=np.float64))
+    w.flags.writeable = False
     return w
-
-
-_STRIP_CACHE: dict = {}
 
 
 def _strip_weights_of(offsets: np.ndarray) -> np.ndarray:
@@ -395,9 +368,8 @@ def _off_lips(pts_mm: np.ndarray, lips_mm: np.ndarray | None) -> np.ndarray:
     ax, ay, bx, by = a[:, 0], a[:, 1], b[:, 0], b[:, 1]
     dx, dy = bx - ax, by - ay
     rel_y = qy - ay
-    # distance to the nearest edge (the foot of the perpendicular, clipped to the edge; the
-    # clip as np.clip(t, 0, 1) to the bit, without its wrapper)
-    t = np.minimum(np.maximum(0.0, ((qx - ax) * dx + rel_y * dy) / np.maximum(dx * dx + dy * dy, 1e-12)), 1.0)
+    # distance to the nearest edge (the foot of the perpendicular, clipped to the edge)
+    t = np.clip(((qx - ax) * dx + rel_y * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
     ex, ey = ax + t * dx - qx, ay + t * dy - qy
     out = np.sqrt((ex * ex + ey * ey).min(axis=1)) < LIP_MARGIN_MM
     # inside (even-odd ray casting along +x), needed only for the points not already out
@@ -416,7 +388,7 @@ def _skin_level(values: np.ndarray, keep: np.ndarray) -> float:
     """:data:`SKIN_PERCENTILE` of a skin reference's samples, lip samples left out (unless too few remain)."""
     if np.count_nonzero(keep) >= LIP_MIN_KEEP * keep.size:
         values = values[keep]
-    return float(percentile(values, SKIN_PERCENTILE))
+    return float(np.percentile(values, SKIN_PERCENTILE))
 
 
 def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarray,

@@ -322,17 +322,7 @@ class Frame:
     def to_px(self, uv: np.ndarray) -> np.ndarray:
         """Levelled ``(u, v)`` mm, shape (..., 2) -> image ``(x, y)`` px."""
         uv = np.asarray(uv, dtype=np.float64) / self.mm_per_px
-        # x = (origin_x + u u_x) + v v_x, y likewise: the sums of the broadcast form
-        # ``origin + uv[..., :1] * u_axis + uv[..., 1:2] * v_axis`` term by term (the same
-        # values), computed per coordinate: NumPy is slow on a last axis of length 2 (issue 12)
-        u, v = uv[..., 0], uv[..., 1]
-        out = np.empty(uv.shape[:-1] + (2,))
-        for k in (0, 1):
-            o = out[..., k]
-            np.multiply(u, self.u_axis[k], out=o)
-            np.add(self.origin[k], o, out=o)
-            o += v * self.v_axis[k]
-        return out
+        return self.origin + uv[..., :1] * self.u_axis + uv[..., 1:2] * self.v_axis
 
 
 def levelled_frame(points: np.ndarray, mm_per_px: float) -> Frame:
@@ -452,19 +442,10 @@ def resample_polyline(points: np.ndarray, step: float, spacing: str = "exact") -
         The resampled points (float64).
     """
     points = np.asarray(points)
-    d = np.diff(points, axis=0)
-    if points.ndim == 2 and points.shape[1] == 2 and points.dtype == np.float64:
-        # np.linalg.norm(d, axis=1) to the bit (a sum of two squares), without its wrapper
-        seg = np.sqrt(d[:, 0] * d[:, 0] + d[:, 1] * d[:, 1])
-    else:
-        seg = np.linalg.norm(d, axis=1)
-    long = seg > 1e-9
-    if not long.all():
-        points = points[np.concatenate([[True], long])]
-        seg = seg[long]
-    s = np.empty(len(seg) + 1)
-    s[0] = 0.0
-    s[1:] = np.cumsum(seg)  # in seg's dtype, then float64 (as the concatenation with [0.0] was)
+    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
+    points = points[np.concatenate([[True], seg > 1e-9])]
+    seg = seg[seg > 1e-9]
+    s = np.concatenate([[0.0], np.cumsum(seg)])
     if spacing == "exact":
         t = np.arange(0.0, s[-1] + 1e-9, step)
     elif spacing in ("at_most", "at_least"):
@@ -473,7 +454,4 @@ def resample_polyline(points: np.ndarray, step: float, spacing: str = "exact") -
         t = np.linspace(0.0, s[-1], n)
     else:
         raise ValueError(f"spacing must be 'exact', 'at_most' or 'at_least', not {spacing!r}")
-    out = np.empty((len(t), points.shape[1]))
-    for k in range(points.shape[1]):
-        out[:, k] = np.interp(t, s, points[:, k])
-    return out
+    return np.stack([np.interp(t, s, points[:, k]) for k in range(points.shape[1])], axis=1)

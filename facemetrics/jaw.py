@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .filters import bilinear, gaussian_filter1d, percentile
+from .filters import bilinear, gaussian_filter1d
 from .geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, LOWER_OVAL,
     MOUTH_LEFT, MOUTH_RIGHT, SUBNASALE, Frame, resample_polyline,
@@ -110,7 +110,7 @@ def jaw_edge(uv_contour: np.ndarray, centre: np.ndarray, offset_mm: float = JAW_
 def _outward_normals(uv: np.ndarray, centre: np.ndarray) -> np.ndarray:
     """Unit normals (shape (K, 2)) of a polyline pointing away from ``centre``."""
     tang = np.gradient(uv, axis=0)
-    tang /= np.maximum(np.sqrt(tang[:, 0] * tang[:, 0] + tang[:, 1] * tang[:, 1]), 1e-12)[:, None]  # norm(axis=1)
+    tang /= np.maximum(np.linalg.norm(tang, axis=1, keepdims=True), 1e-12)
     normal = np.stack([-tang[:, 1], tang[:, 0]], axis=1)
     out = np.sign(np.sum((uv - centre) * normal, axis=1))
     return normal * np.where(out == 0, 1.0, out)[:, None]
@@ -237,13 +237,7 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     normal = _outward_normals(uv_contour, centre)
     a, b = span
     offsets = np.arange(JAW_SEARCH_MM[0], JAW_SEARCH_MM[1] + 1e-9, JAW_RESOLUTION_MM)
-    # uv_contour + offset * normal per coordinate (the broadcast form's values; NumPy is slow on a
-    # last axis of length 2)
-    grid_mm = np.empty((b + 1 - a, len(offsets), 2))
-    for j in (0, 1):
-        np.multiply(offsets[None, :], normal[a:b + 1, j:j + 1], out=grid_mm[..., j])
-        np.add(uv_contour[a:b + 1, j:j + 1], grid_mm[..., j], out=grid_mm[..., j])
-    grid_px = frame.to_px(grid_mm)
+    grid_px = frame.to_px(uv_contour[a:b + 1, None, :] + offsets[None, :, None] * normal[a:b + 1, None, :])
     h, w = image.shape[:2]
     margin = 3.0 * JAW_BLUR_MM / frame.mm_per_px
     x0 = int(min(max(np.floor(grid_px[..., 0].min() - margin), 0), w - 2))
@@ -262,7 +256,7 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     cols = (grid_px[..., 0] - x0 + 0.5) * kx - 0.5
     band = bilinear(small, rows, cols)
     band = gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0)
-    ref = np.maximum(percentile(band, 90, axis=1), 1.0)[:, None]
+    ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
     base = fallback_offsets(uv_contour, span, fallback_mm)
     dev = offsets[None, :] - base[a:b + 1, None]

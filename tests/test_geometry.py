@@ -8,7 +8,7 @@ import pytest
 from facemetrics.geometry import (
     CANONICAL_RIGID, IRIS_CHORD_BIAS, IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM,
     IRIS_JITTER_FLOOR, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, USER_IPD_SD, YAW_SD_DEG,
-    Frame, calibrate, head_pose, levelled_frame, wrap_deg,
+    calibrate, head_pose, levelled_frame, wrap_deg,
 )
 
 #: millimetres of iris per pixel of Face Mesh chord: the chord reads IRIS_CHORD_BIAS wide
@@ -221,51 +221,3 @@ def test_jaw_chains_run_from_each_gonion_to_the_chin():
     joined = JAW_CHAIN_RIGHT + JAW_CHAIN_LEFT[1:]
     start = LOWER_OVAL.index(GONION_RIGHT)
     assert joined == LOWER_OVAL[start:start + len(joined)]  # consecutive along the face oval
-
-
-def test_to_px_is_the_broadcast_form_to_the_bit():
-    """``Frame.to_px`` computes per coordinate (issue 12) the values of
-    ``origin + uv[..., :1] * u_axis + uv[..., 1:2] * v_axis``, bit for bit."""
-    rng = np.random.default_rng(5)
-    for t in range(100):
-        a = rng.uniform(-0.5, 0.5)
-        u = np.array([np.cos(a), np.sin(a)])
-        f = Frame(rng.uniform(0, 3000, 2), u, np.array([-u[1], u[0]]), float(rng.uniform(0.05, 0.5)))
-        uv = rng.normal(size=[(2,), (7, 2), (5, 4, 2), (6, 3)][t % 4]) * 60
-        s = np.asarray(uv, dtype=np.float64) / f.mm_per_px
-        ref = f.origin + s[..., :1] * f.u_axis + s[..., 1:2] * f.v_axis
-        out = f.to_px(uv)
-        assert out.shape == ref.shape
-        np.testing.assert_array_equal(out, ref)
-
-
-def _resample_plain(points, step, spacing):
-    """``resample_polyline`` as first written (np.linalg.norm, concatenations): the reference."""
-    points = np.asarray(points)
-    seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
-    points = points[np.concatenate([[True], seg > 1e-9])]
-    seg = seg[seg > 1e-9]
-    s = np.concatenate([[0.0], np.cumsum(seg)])
-    if spacing == "exact":
-        t = np.arange(0.0, s[-1] + 1e-9, step)
-    else:
-        n = max(int(np.ceil(s[-1] / step)) if spacing == "at_most" else int(s[-1] / step), 1) + 1
-        t = np.linspace(0.0, s[-1], n)
-    return np.stack([np.interp(t, s, points[:, k]) for k in range(points.shape[1])], axis=1)
-
-
-def test_resample_polyline_is_its_plain_form_to_the_bit():
-    from facemetrics.geometry import resample_polyline
-
-    rng = np.random.default_rng(9)
-    for t in range(300):
-        p = rng.normal(size=(int(rng.integers(2, 25)), [2, 2, 3][t % 3])) * 20
-        if t % 4 == 0:  # repeated vertices (zero-length segments are dropped)
-            p = np.repeat(p, 2, axis=0)
-        if t % 5 == 0:
-            p = p.astype(np.float32)
-        for spacing in ("exact", "at_most", "at_least"):
-            step = [0.4, 1.0, 3.7][t % 3]
-            out, ref = resample_polyline(p, step, spacing), _resample_plain(p, step, spacing)
-            assert out.dtype == ref.dtype and out.shape == ref.shape
-            np.testing.assert_array_equal(out, ref)

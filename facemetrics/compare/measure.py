@@ -290,7 +290,7 @@ def _make_before(a: PhotoAnalysis) -> _Before:
     keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
     gframe = Frame(grid.from_uv(np.zeros(2)), np.array([1.0, 0.0]), np.array([0.0, 1.0]), grid.res_mm)
     fold_lines = _before_fold_lines(a, pre.before_grid, pts_g, grid, gframe)
-    skin = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
+    skin = keep.copy()  # the face minus the mouth opening, then minus the fold bands
     for _, region in fold_lines:
         skin &= ~_fill(grid.shape, region)
     fold_before = [score_fold_line(pre.before_grid, pts_g, gframe, side, line)
