@@ -417,43 +417,48 @@ def test_zip_bytes_are_the_same_for_the_same_files_at_another_time(monkeypatch):
     assert zip_bytes({**files, "report.md": b"# changed\n"}) != first
 
 
+_BUILD_MESH = ("import sys, numpy as np\n"
+               "from facemetrics.landmarks import detect_landmarks\n"
+               "detect_landmarks(np.zeros((64, 64, 3), np.uint8))\n")
+
+
+def _stdout_lines_of_fresh_python(code: str) -> list[str]:
+    """Run ``code`` in a fresh interpreter (MediaPipe's log lines quiet); its stdout lines."""
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "GLOG_minloglevel": "2"})
+    return out.stdout.split("\n")
+
+
 def test_face_mesh_starts_without_pyplot_which_still_works_when_asked_for():
     """Building Face Mesh does not import matplotlib.pyplot (MediaPipe's drawing helpers would,
     at 0.2-0.4 s of CPU per process); pyplot imported afterwards is the real module, and the
     name MediaPipe bound forwards to it."""
-    import subprocess
-    import sys
-
-    code = ("import sys, numpy as np\n"
-            "from facemetrics.landmarks import detect_landmarks\n"
-            "detect_landmarks(np.zeros((64, 64, 3), np.uint8))\n"
-            "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'no pyplot')\n"
+    code = (_BUILD_MESH
+            + "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'no pyplot')\n"
             "import matplotlib\nmatplotlib.use('Agg')\n"
             "import matplotlib.pyplot as plt\n"
             "from mediapipe.python.solutions import drawing_utils\n"
             "print(type(plt.figure()).__name__, plt.__spec__ is not None, drawing_utils.plt.Figure is plt.Figure)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**__import__("os").environ, "GLOG_minloglevel": "2"})
-    assert out.stdout.split("\n")[:2] == ["no pyplot", "Figure True True"], out.stdout
+    lines = _stdout_lines_of_fresh_python(code)
+    assert lines[:2] == ["no pyplot", "Figure True True"], lines
 
 
 def test_face_mesh_starts_without_sounddevice_or_subprocesses():
     """Building Face Mesh neither imports ``sounddevice`` (MediaPipe's audio tasks would, and it
     runs ``ldconfig`` and ``gcc`` to find PortAudio) nor starts any subprocess; the real
     module can still be imported afterwards."""
-    import subprocess
-    import sys
-
-    code = ("import subprocess, sys, numpy as np\n"
+    code = ("import subprocess\n"
             "started = []\n"
             "orig = subprocess.Popen.__init__\n"
             "def spy(self, args, *a, **k):\n"
             "    started.append(args)\n"
             "    return orig(self, args, *a, **k)\n"
             "subprocess.Popen.__init__ = spy\n"
-            "from facemetrics.landmarks import detect_landmarks\n"
-            "detect_landmarks(np.zeros((64, 64, 3), np.uint8))\n"
-            "print('sounddevice' in sys.modules, started)\n"
+            + _BUILD_MESH
+            + "print('sounddevice' in sys.modules, started)\n"
             "subprocess.Popen.__init__ = orig\n"
             "try:\n"
             "    import sounddevice\n"
@@ -462,12 +467,10 @@ def test_face_mesh_starts_without_sounddevice_or_subprocesses():
             "    print('not importable here:', type(exc).__name__)\n"
             "from mediapipe.tasks.python.audio.core import audio_record\n"
             "print(audio_record.sd)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**__import__("os").environ, "GLOG_minloglevel": "2"})
-    lines = out.stdout.split("\n")
-    assert lines[0] == "False []", out.stdout
-    assert lines[1] == "sounddevice" or lines[1].startswith("not importable here"), out.stdout
-    assert lines[2] == "None", out.stdout  # MediaPipe's audio recorder saw the ImportError
+    lines = _stdout_lines_of_fresh_python(code)
+    assert lines[0] == "False []", lines
+    assert lines[1] == "sounddevice" or lines[1].startswith("not importable here"), lines
+    assert lines[2] == "None", lines  # MediaPipe's audio recorder saw the ImportError
 
 
 # ---------------------------------------------------------------- forked worker processes (issue 12, stop 19)
