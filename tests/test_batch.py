@@ -174,6 +174,32 @@ def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monke
                 assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (schedule, workers, name)
 
 
+def test_a_batch_that_cannot_compare_runs_a_task_per_photo(folder, tmp_path, monkeypatch):
+    """Issue 12: a folder with no session that can compare (no treatment time) is measured a
+    task per photo even though comparing is asked for: no session tasks, and no analysis
+    (decoded pixels included) handed back from a worker process for comparisons that cannot
+    happen.  Its rows equal those of a run with ``compare=False``."""
+    import shutil
+
+    from facemetrics.batch import runner as batch
+
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for src in sorted((folder.folder / "S01" / "microcurrent").glob("S01_*.jpg"))[:3]:
+        shutil.copy(src, flat / src.name)
+
+    def never(*a, **k):
+        raise AssertionError("a comparing schedule for photos that cannot be compared")
+
+    monkeypatch.setattr(batch, "_run_shared_analyses", never)
+    monkeypatch.setattr(batch, "_run_sessions", never)
+    for workers in (1, 2):
+        res = run_batch(flat, tmp_path / f"out{workers}", workers=workers, progress=False)
+        assert res.n_measured == 3 and (res.photos["status"] == "ok").all() and len(res.changes) == 0
+    ref = run_batch(flat, tmp_path / "ref", workers=1, progress=False, compare=False)
+    assert (tmp_path / "out2" / "photos.csv").read_bytes() == (tmp_path / "ref" / "photos.csv").read_bytes()
+
+
 def test_shared_analyses_measure_every_photo_once(folder, clean, tmp_path, monkeypatch):
     """The photo and comparison tasks of few sessions: each readable photo is analysed exactly
     once in the whole run, the comparisons take the analyses they are handed, and the tables

@@ -163,7 +163,9 @@ def run_batch(
         entries = discover(folder, manifest)
         if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
             entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
-        pool.compare = _may_compare(compare, entries)
+        # measured for comparisons only when some session can compare: otherwise a task per photo,
+        # and no analysis (decoded pixels included) is handed back to this process
+        can_compare = pool.compare = _may_compare(compare, entries)
         # ---- 1. measure every photo (cached by content hash + settings) --------
         # (the workers start at the first photo not in the cache: they load Face Mesh while
         # the rest are hashed)
@@ -172,11 +174,11 @@ def run_batch(
         for job in photo_jobs:
             e = entries[job[0]]
             sessions.setdefault(_session_key(e.subject, e.treatment, e.treated_at), []).append(job)
-        if _share_analyses(compare, sessions, workers):
+        if _share_analyses(can_compare, sessions, workers):
             # few sessions: a task per photo, then per comparison, the analyses handed over
             n_measured, n_cached, n_session_compared = _run_shared_analyses(
                 pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
-        elif _by_session(compare, len(sessions), workers):
+        elif _by_session(can_compare, len(sessions), workers):
             # a task per session: each photo decoded and measured once, for its row and its comparisons
             n_measured, n_cached, n_session_compared = _run_sessions(
                 pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
