@@ -196,7 +196,7 @@ def test_a_batch_that_cannot_compare_runs_a_task_per_photo(folder, tmp_path, mon
     for workers in (1, 2):
         res = run_batch(flat, tmp_path / f"out{workers}", workers=workers, progress=False)
         assert res.n_measured == 3 and (res.photos["status"] == "ok").all() and len(res.changes) == 0
-    ref = run_batch(flat, tmp_path / "ref", workers=1, progress=False, compare=False)
+    run_batch(flat, tmp_path / "ref", workers=1, progress=False, compare=False)
     assert (tmp_path / "out2" / "photos.csv").read_bytes() == (tmp_path / "ref" / "photos.csv").read_bytes()
 
 
