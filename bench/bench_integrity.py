@@ -245,7 +245,7 @@ def impact(n_per: int) -> None:
             if not visibly_different(photo.rgb, refs[kind].rgb)[0]:
                 continue
             c = compare_photos(refs[kind], photo)
-            rows = [ch for ch in c.changes if ch.verdict not in ("within_noise", "refused")]
+            rows = [ch for ch in c.changes if ch.verdict not in ("within_noise", "uncertain", "refused")]
             jf = [ch for ch in rows if ch.metric.startswith(_JAW_FOLD)]
             tally[kind, "miss"] += 1
             tally[kind, "jf"] += bool(jf)

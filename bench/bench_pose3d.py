@@ -141,7 +141,7 @@ def summary(paths: list[Path], plot: Path | None) -> None:
         cam = d[d.case.str.contains("camera")]
         rel = (1 + cam.camera_pct_est / 100) / (1 + cam.camera_pct_true / 100) - 1
         print(f"camera distance: |relative error| median {100 * rel.abs().median():.1f} %, max {100 * rel.abs().max():.1f} %")
-        wrong = d[(d.truth_mm == 0) & (d["jawline_mean_verdict"] != "within_noise")]
+        wrong = d[(d.truth_mm == 0) & d["jawline_mean_verdict"].isin(["lift", "sag"])]
         print(f"no-change cases with a lift/sag verdict: {len(wrong)} of {(d.truth_mm == 0).sum()}")
         lifted = d[d.truth_mm != 0]
         print(f"2 mm lifts: read {(lifted.jawline_mean_mm).min():.3f}-{(lifted.jawline_mean_mm).max():.3f} "

@@ -172,6 +172,9 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith("expression differs") for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not a lift")
+    if r.get("verdict") == "uncertain":
+        return (f"no lift can be claimed: the upper faces match only roughly after alignment, so the jawline's "
+                f"{change:+.2f} {unit}{nf_txt} may be misregistration, not a lift")
     if r.get("verdict") == "within_noise":
         return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"

@@ -160,7 +160,7 @@ def _check_pose3d(base, out: Path, summary: dict) -> pd.DataFrame:
     summary["pose3d_max_error_mm"] = float(err.max())
     summary["lines"].append(f"3-D pose / camera distance (pitch ±3-6 deg, yaw 5 deg, camera 35-60 cm): largest "
                             f"|jawline lift error| {err.max():.3f} mm; no-change cases with a lift/sag verdict: "
-                            f"{int(((pose_df.true_lift_mm == 0) & ~pose_df.verdict.isin(['within_noise'])).sum())}")
+                            f"{int(((pose_df.true_lift_mm == 0) & ~pose_df.verdict.isin(['within_noise', 'uncertain'])).sum())}")
     return pose_df
 
 

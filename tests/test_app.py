@@ -368,6 +368,9 @@ def test_headline_follows_the_gate():
     assert HEADLINE.match(h[0].upper() + h[1:]) and "correcting" in h
     h = report.headline(_table(-0.8, 0.05, "sag"))
     assert HEADLINE.match(h[0].upper() + h[1:]).group(1) == "dropped"
+    # a roughly registered pair: its lift is shown, never headlined as one
+    h = report.headline(_table(3.27, 3.22, "uncertain"), ["the upper faces match only roughly after alignment"])
+    assert not HEADLINE.match(h[0].upper() + h[1:]) and "+3.27" in h and "misregistration" in h
 
 
 def test_london_smile_pair_is_not_headlined_as_a_lift():

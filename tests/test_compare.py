@@ -519,3 +519,20 @@ def test_before_photos_part_kept_for_the_next_after_photo_gives_the_same_values(
     for arr in (st.prepared.before_grid, st.depth, st.face, st.skin, *st.masks.values()):
         assert not arr.flags.writeable
     assert kept[0].before_grid is kept[1].before_grid  # shared, not recomputed
+
+
+def test_a_roughly_registered_pair_gives_its_lift_and_fold_rows_no_verdict():
+    """``_rows(uncertain=True)``: the lift and fold rows keep their values and floors but read
+    ``uncertain``; the pose rows and the per-photo metrics keep the verdict read against their
+    floor; without it the same values read ``lift``, ``deeper`` and ``increase``."""
+    values = {("jawline_lift_mm", "mean"): (np.nan, np.nan, 3.27), ("nlf_depth", "right"): (2.0, 4.0, 2.0),
+              ("jaw_width_mm", "mean"): (100.0, 110.0, 10.0), ("head_pitch_change_deg", "mean"): (np.nan, np.nan, 6.8)}
+    floors = {("jawline_lift_mm", "mean"): 1.0, ("nlf_depth", "side"): 0.67, ("jaw_width_mm", "mean"): 3.1,
+              ("head_pitch_change_deg", "mean"): 0.5}
+    for uncertain, words in ((False, ("lift", "deeper", "increase", "chin_up")),
+                             (True, (cp.UNCERTAIN, cp.UNCERTAIN, "increase", "chin_up"))):
+        rows = {(r.metric, r.side): r for r in cp._rows(values, floors, uncertain=uncertain)}
+        got = tuple(rows[k].verdict for k in values)
+        assert got == words, (uncertain, got)
+        assert rows[("jawline_lift_mm", "mean")].change == 3.27 and rows[("jawline_lift_mm", "mean")].noise_floor == 1.0
+        assert rows[("jowl_lift_mm", "mean")].verdict == ""  # no value, no verdict either way

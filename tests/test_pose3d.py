@@ -231,6 +231,29 @@ def test_real_camera_distance_pairs(debruine, x, y):
     assert any("further away" in m for m in c.messages)
 
 
+def test_real_pose_pairs_claim_no_lift_or_sag():
+    """One unchanged person photographed in four poses (800 x 600, 0.36-0.69 mm/px): no pair may
+    read a lift or a sag.  Two pairs did after the flow's DIS settings changed (+3.27 and -3.20 mm,
+    beyond floors of 3.22 and 1.84 mm, with upper faces matching to 1.40 and 1.30 mm RMS);
+    a roughly registered pair's lift and fold rows now carry the verdict ``uncertain``."""
+    if not DEBRUINE.is_dir():
+        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
+    from facemetrics import analyze_photo
+    from facemetrics.compare import MAX_ALIGNMENT_RESIDUAL_MM, UNCERTAIN
+
+    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3, 4)}
+    for i in range(1, 5):
+        for j in range(i + 1, 5):
+            c = compare_photos(a[i], a[j])
+            t = c.to_frame()
+            lifts = t[t.metric.str.endswith("_lift_mm")]
+            assert not lifts.verdict.isin(["lift", "sag"]).any(), (i, j, lifts[["metric", "side", "change",
+                                                                               "noise_floor", "verdict"]])
+            if c.status != "refused" and c.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:
+                assert (lifts.verdict == UNCERTAIN).all() and (t[t.metric == "nlf_depth"].verdict == UNCERTAIN).all()
+                assert (t[t.metric == "head_pitch_change_deg"].verdict != UNCERTAIN).all()  # the pose rows keep theirs
+
+
 def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     # a synthetic face-like depth (nose in front, sides behind), the model's own flow as data:
     # the fit must give back the parameters, and its whole-grid flow the model's flow

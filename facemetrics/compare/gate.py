@@ -63,6 +63,16 @@ MAX_ALIGNMENT_RESIDUAL_MM = 0.6
 DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 
 
+def registration_uncertain(pair: _Pair) -> bool:
+    """Do the upper faces match only roughly after alignment (residual above
+    :data:`MAX_ALIGNMENT_RESIDUAL_MM`)?  Then the lift and fold rows carry the verdict
+    ``uncertain`` (:data:`facemetrics.compare.table.UNCERTAIN`): the same face stays below
+    0.3 mm, so a residual twice that is a registration the measured floors do not cover
+    (one person's photos in four poses read lifts of +3.27 and -3.20 mm at 1.40 and 1.30 mm;
+    docs/compare.md, 'Real photos of one person')."""
+    return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
+
+
 def pose_messages(c: dict) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
@@ -167,7 +177,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     "photo like the before photo")
     elif r > MAX_ALIGNMENT_RESIDUAL_MM:
         msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
-                    f"{MAX_ALIGNMENT_RESIDUAL_MM}): hair, glasses, brows or expression changed; lifts are less certain")
+                    f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
+                    "expression or image detail changed; what moved on the lower face may be misregistration, "
+                    "so the lifts and folds are shown without a verdict ('uncertain')")
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs

@@ -34,6 +34,18 @@ POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_chang
 WITHIN_NOISE = "within_noise"
 
 
+#: the verdict of a lift or fold row when the pair's own registration check fails: the upper
+#: faces match only roughly after alignment (:data:`facemetrics.compare.gate.MAX_ALIGNMENT_RESIDUAL_MM`),
+#: so what moved on the lower face may be misregistration; the value is kept, no claim is made
+UNCERTAIN = "uncertain"
+
+
+#: kinds of row (:data:`VERDICT_WORDS`) whose value depends on the registration of the two
+#: photos (the dense-flow and landmark lifts, the fold's depth and contrast scored along the
+#: before photo's line carried onto the after photo)
+REGISTERED_KINDS = ("lift", "fold")
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """One metric of ``comparison.csv``: name, unit, kind (verdict words) and sides."""
@@ -86,7 +98,9 @@ class Change:
         |change| at or below this is indistinguishable from noise (same unit).
     verdict : str
         ``lift``/``sag``, ``deeper``/``shallower``, ``longer``/``shorter``,
-        ``increase``/``decrease``, ``within_noise``, or ``refused``.
+        ``increase``/``decrease``, ``within_noise``, ``uncertain`` (a lift or
+        fold row of a pair whose upper faces match only roughly after
+        alignment: :data:`UNCERTAIN`), or ``refused``.
     """
 
     metric: str
@@ -245,7 +259,9 @@ def verdict(kind: str, change: float, floor: float) -> str:
     return up if change > 0 else down
 
 
-def _rows(values: dict, floors: dict, refused: bool = False) -> tuple[Change, ...]:
+def _rows(values: dict, floors: dict, refused: bool = False, uncertain: bool = False) -> tuple[Change, ...]:
+    """The table's rows; ``uncertain``: the rows of :data:`REGISTERED_KINDS` with a value get
+    the verdict :data:`UNCERTAIN` instead of one read against their floor."""
     out = []
     nan = float("nan")
     for spec in METRICS:
@@ -255,5 +271,8 @@ def _rows(values: dict, floors: dict, refused: bool = False) -> tuple[Change, ..
                 out.append(Change(spec.metric, side, spec.unit, nan, nan, nan, fl, "refused" if refused else ""))
                 continue
             b, a, c = values[(spec.metric, side)]
-            out.append(Change(spec.metric, side, spec.unit, b, a, c, fl, verdict(spec.kind, c, fl)))
+            word = verdict(spec.kind, c, fl)
+            if uncertain and word and spec.kind in REGISTERED_KINDS:
+                word = UNCERTAIN
+            out.append(Change(spec.metric, side, spec.unit, b, a, c, fl, word))
     return tuple(out)
