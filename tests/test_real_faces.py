@@ -66,7 +66,9 @@ def test_fold_depth_higher_when_smiling(london):
         (s.nlf_right.depth_index + s.nlf_left.depth_index) > (n.nlf_right.depth_index + n.nlf_left.depth_index)
         for n, s, _ in london.values()
     ]
-    assert sum(deeper) >= 11, deeper  # 11 of 12 measured, london 021 the exception (docs/accuracy.md)
+    # 12 of 12 measured (docs/accuracy.md); london 021 by 0.05 only (6.69 -> 6.74, within the index's
+    # noise floor of 0.67), so one exception is allowed where Face Mesh's floats differ by machine
+    assert sum(deeper) >= 11, deeper
 
 
 def test_neutral_portraits_are_fit_and_plausible(london):
