@@ -440,3 +440,22 @@ def test_report_markdown_lists_pooled_verdicts_and_excluded_photos(study_result)
     assert "- `b.jpg`: no capture time" in text and "a.jpg" not in text
     assert "| all |" in text  # pooled rows of the figures table
     assert timeline_markdown(table, None).rstrip().endswith("(photos.csv not found)")
+
+
+def test_rows_of_roughly_registered_pairs_are_left_out_of_the_fit(study):
+    """A row with the verdict ``uncertain`` (its comparison's upper faces matched only roughly)
+    makes no claim and is left out: wild values on such rows change nothing, while the same
+    values on ordinary rows do."""
+    from facemetrics.decay.claim import validate_changes
+
+    df = study.copy()
+    df["verdict"] = "lift"
+    wild = df.index[df["hours_since_treatment"] > 0][::3]
+    df.loc[wild, "value"] = 25.0
+    assert len(validate_changes(df)) == len(df)  # ordinary rows: all kept
+    df.loc[wild, "verdict"] = "uncertain"
+    kept = validate_changes(df)
+    assert len(kept) == len(df) - len(wild) and not kept.index.isin(wild).any()
+    a = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    b = analyze_series(study.drop(index=wild), metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert a.peak_change == b.peak_change and a.half_life_h == b.half_life_h

@@ -678,8 +678,14 @@ def _analyze_one(
 # --------------------------------------------------------------------------
 
 
+#: verdicts of rows that make no claim about the skin and are left out of every fit: a lift or
+#: fold row of a pair whose upper faces matched only roughly (:data:`facemetrics.compare.UNCERTAIN`)
+UNREAD_VERDICTS = ("uncertain",)
+
+
 def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
-    """The checked, typed and filtered copy of a change table (rows with finite time and value).
+    """The checked, typed and filtered copy of a change table (rows with finite time and value,
+    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`).
 
     Raises
     ------
@@ -711,8 +717,10 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
                 f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
             )
         df = df[df["metric"].isin(wanted)]
-    finite = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
-    return df[finite]
+    keep = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
+    if "verdict" in changes.columns:
+        keep &= ~changes.loc[df.index, "verdict"].isin(UNREAD_VERDICTS).to_numpy()
+    return df[keep]
 
 
 def analyze_series(
@@ -736,7 +744,9 @@ def analyze_series(
         Tidy table of changes versus baseline (columns ``subject``,
         ``treatment``, ``hours_since_treatment`` [h], ``metric``, ``side``,
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
-        unit]).  Rows with a non-finite time or value are ignored.
+        unit], optional ``verdict``).  Rows with a non-finite time or value
+        are ignored, and so are rows whose verdict is ``uncertain`` (the
+        comparison's upper faces matched only roughly: :data:`UNREAD_VERDICTS`).
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
