@@ -28,15 +28,33 @@ from fuzzing import fuzz_set, visibly_different  # noqa: E402
 from facemetrics.errors import PhotoError  # noqa: E402
 
 
-def _loader_at(rev: str):
-    src = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:facemetrics/loader.py"], check=True,
-                         capture_output=True, text=True).stdout
-    path = Path(tempfile.mkdtemp()) / "old_loader.py"
-    path.write_text(src)
-    spec = importlib.util.spec_from_file_location("old_loader", path)
+def _module_at(rev: str, rel: str, name: str):
+    """The module ``rel`` (a path in the repository) of git revision `rev`, imported as `name`; None when
+    that revision has no such file."""
+    out = subprocess.run(["git", "-C", str(ROOT), "show", f"{rev}:{rel}"], capture_output=True, text=True)
+    if out.returncode != 0:
+        return None
+    path = Path(tempfile.mkdtemp()) / f"{name}.py"
+    path.write_text(out.stdout)
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["old_loader"] = mod
+    sys.modules[name] = mod  # (dataclasses look their module up)
     spec.loader.exec_module(mod)
+    return mod
+
+
+def _loader_at(rev: str):
+    """REV's ``load_photo``, with REV's ``facemetrics/integrity.py`` too (the loader binds its names at
+    import; without this the old loader would run the working tree's pixel checks)."""
+    import facemetrics.integrity as current
+
+    old_integrity = _module_at(rev, "facemetrics/integrity.py", "old_integrity")
+    try:
+        if old_integrity is not None:
+            sys.modules["facemetrics.integrity"] = old_integrity
+        mod = _module_at(rev, "facemetrics/loader.py", "old_loader")
+    finally:
+        sys.modules["facemetrics.integrity"] = current
     return mod.load_photo
 
 

@@ -4,7 +4,7 @@ JPEG, WebP and HEIC hold no checksum of their compressed data. Bytes
 *overwritten* inside it (a zeroed disk sector, a garbled transfer, one
 flipped bit) keep every size and marker right; libwebp and libde265 then
 report nothing, libjpeg often nothing, and the photo decodes to wrong
-pixels. :func:`check_pixels` looks at the decoded pixels for the two
+pixels. :func:`check_pixels` looks at the decoded pixels for the
 signatures such damage leaves, on the block grid the decoder used:
 
 **Colour garbage** (HEVC/HEIC, lossless WebP, some JPEG). Once an
@@ -56,6 +56,18 @@ must then step alike (:data:`CLIP_RUN_AGREE`, on at least
 and together with the clipped ones cover :data:`CLIP_RUN_EXPLAINED` of it;
 a staircase may be clipped alike (:func:`_clipped_staircase`, the same
 constants over its two parts).
+
+**Wrong MCUs** (JPEG with 16-px MCU rows, i.e. 4:2:0 / 4:4:0 chroma at full
+scale, up to 1 MP). A Huffman decoder that loses its place for a few symbols
+and finds it again decodes one to a few MCUs from wrong bits (stripes,
+checkerboards, flat blocks of another colour): such an MCU steps against the
+picture on its top and bottom, where the MCU columns beside it do not. A run
+of at most :data:`WRONG_MCU_RUN` MCUs whose boundaries above and below step
+:data:`WRONG_MCU_LEVELS` more than those beside the run (chroma counted 4 x,
+see :func:`_wrong_mcu`) is damage; so is a drift candidate below the level
+starting at a run stepping :data:`JOINT_WRONG_MCU` of that
+(:func:`_drift_at_wrong_mcu`: the wrong MCUs and the shift after them come
+from the same lost place).
 
 **Repeated coefficients** (progressive JPEG only: ``check_pixels(...,
 dct_block=8 // scale)``). A progressive scan codes one band of
@@ -175,6 +187,16 @@ CLIP_RUN_AGREE = 0.2
 #: CLIP_RUN_EXPLAINED of it (chosen on fuzz seed 1 and the clean set: docs/robustness.md "Decoder garbage")
 CLIP_RUN_MIN_AGREE = 0.15
 CLIP_RUN_EXPLAINED = 0.9
+#: JPEG, 4:2:0 or 4:4:0 at full scale (16-px MCU rows), up to _DRIFT_ALL_COLUMNS_PIXELS: a run of 1 to
+#: WRONG_MCU_RUN MCUs whose top and bottom boundaries both step, on average along the MCU, by at least this
+#: many levels more than the MCU columns beside the run do (strongest of luma and 4 x R-G, 4 x B-G) is a
+#: wrongly decoded MCU (twice the clean set's highest, 47: docs/robustness.md "JPEG: wrong MCUs")
+WRONG_MCU_LEVELS = 100.0
+#: ... at most this many MCUs side by side (a longer run of garbage is colour noise or drift)
+WRONG_MCU_RUN = 3
+#: a drift candidate (>= 0.6 x DRIFT_LEVELS) starting at a run of MCUs stepping this fraction of WRONG_MCU_LEVELS
+#: more than their neighbours is damage (the clean set's highest wrong-MCU excess anywhere: 0.37)
+JOINT_WRONG_MCU = 0.4
 #: progressive JPEG (``check_pixels(..., dct_block=...)``): a run of this many neighbouring pairs of DCT
 #: blocks in one block row, each sharing at least REPEAT_SHARED of the AC coefficients, is damage (chosen on
 #: the CI fuzz set, fuzz seed 1 and the clean set: docs/robustness.md "JPEG: clipped staircases, progressive
@@ -215,7 +237,8 @@ class PixelCheck:
         Strength of the strongest signature relative to its threshold
         (``>= 1.0`` means damaged; 0.0 when nothing at all was seen).
     kind : str
-        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"repeated_coefficients"`` or ``""``
+        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"wrong_mcu"``, ``"repeated_coefficients"``
+        or ``""``
         (nothing found).
     row : int or None
         First pixel row (0 = top of the array given) of the damage, in the
@@ -457,13 +480,14 @@ def _drift_grid(shape: tuple[int, ...], mcu: tuple[int, int]) -> _Grid | None:
     return _Grid(mh, mw, nby - 1, w // cw, cw, n, n if n > 2 else 1, (mw - n) // 2)
 
 
-def _boundary_steps(rgb: np.ndarray, g: _Grid) -> tuple[np.ndarray, np.ndarray]:
+def _boundary_steps(rgb: np.ndarray, g: _Grid, abs_steps: list | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The colour step across each horizontal MCU boundary, per MCU column.
 
     Returns ``(ei, ns)``: ``ei`` ``(3, K, J)`` integers, ``2 ns`` times the step across the boundary
     minus the mean of the two inside-block steps beside it, in luma, R-G and B-G (smooth gradients
     cancel), summed over the ``ns`` columns read per MCU; :func:`_prefix_sums` turns them into the
-    steps ``hr = ei / (2 ns)`` and their prefix sums.
+    steps ``hr = ei / (2 ns)`` and their prefix sums. `abs_steps`: when given (a list) and every column
+    is read, :func:`_mcu_abs_steps` of the same steps is appended (for :func:`_wrong_mcu`).
     """
     K, J, ns = g.K, g.J, g.ns
     # from the four rows y - 2 .. y + 1 around each boundary y, at columns off .. off + n - 1 of every
@@ -475,7 +499,19 @@ def _boundary_steps(rgb: np.ndarray, g: _Grid) -> tuple[np.ndarray, np.ndarray]:
     e *= 3
     e -= p[:, :, 3]
     e += p[:, :, 0]  # (3, K, J ns), |e| <= 2040
+    if abs_steps is not None and ns == g.mw == g.cw:
+        abs_steps.append(_mcu_abs_steps(e, K, J, ns))
     return (e.reshape(3, K, J, ns).sum(axis=3, dtype=np.int32) if ns > 1 else e), ns
+
+
+def _mcu_abs_steps(e: np.ndarray, K: int, J: int, n: int) -> np.ndarray:
+    """``(K, J)`` float32: from the ``(3, K, J n)`` boundary steps `e` of :func:`_boundary_steps` (every column,
+    ``n`` per MCU), the mean ``|e| / 2`` per MCU in the strongest of luma and 4 x each chroma difference (for
+    :func:`_wrong_mcu`; libjpeg's smooth upsampling of vertically halved chroma spreads a chroma step D over
+    two rows, where this measure reads D / 4)."""
+    a = np.abs(e).reshape(3, K, J, n).sum(axis=3, dtype=np.int32).astype(np.float32)
+    a *= np.array([0.5, 2.0, 2.0], np.float32)[:, None, None] / n
+    return a.max(axis=0)
 
 
 def _prefix_sums(ei: np.ndarray, ns: int, steps: bool = True) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
@@ -810,18 +846,22 @@ def _clipped_stair_texture(sub: np.ndarray, hk: np.ndarray, agree: np.ndarray, g
     return (mag, cm, float(dm[cm])) if corr >= 0.5 and texture >= 1.5 else None
 
 
-def _dc_drift(rgb: np.ndarray, mcu: tuple[int, int]) -> PixelCheck:
+def _dc_drift(rgb: np.ndarray, mcu: tuple[int, int], candidate: list | None = None,
+              abs_steps: list | None = None) -> PixelCheck:
     """JPEG DC-drift check: a constant colour step on MCU boundaries (a staircase or one long run).
 
     Steps: where to read (:func:`_drift_grid`), the step across every horizontal MCU boundary per
     MCU column (:func:`_boundary_steps`, :func:`_prefix_sums`), a quick exit when no step can reach 0.6 x the level
     (:func:`_drift_possible`), the texture terms (:func:`_texture`), then the three searches
     (:func:`_staircase`, :func:`_long_run`, :func:`_clipped_run`) for the strongest drift.
+    `candidate`: when given (a list), the strongest candidate below the level, if any, is appended as
+    ``(score, damage MCU row, MCU column)`` (for :func:`_drift_at_wrong_mcu`); `abs_steps`: passed to
+    :func:`_boundary_steps` (the wrong-MCU check reuses the steps read here).
     """
     g = _drift_grid(rgb.shape, mcu)
     if g is None:
         return PixelCheck(False, 0.0)
-    ei, ns = _boundary_steps(rgb, g)
+    ei, ns = _boundary_steps(rgb, g, abs_steps)
     lvl = 0.6 * DRIFT_LEVELS  # candidates a bit below the level too, so that the score shows the margin
     if max(-int(ei.min()), int(ei.max())) < 0.99 * lvl * 2 * ns:
         # no single step reaches the level (1 % below it, far beyond float32 rounding), so no mean
@@ -842,12 +882,105 @@ def _dc_drift(rgb: np.ndarray, mcu: tuple[int, int]) -> PixelCheck:
     val, m, j, c, step = best
     score = val / DRIFT_LEVELS
     if score < 1.0:
+        if candidate is not None and val > 0:
+            candidate.append((score, m, j))
         return PixelCheck(False, score)
     row, col = m * g.mh, j * g.cw
     name = ("brightness", "red-green balance", "blue-green balance")[c]
     return PixelCheck(True, score, "dc_drift", row, col,
                       f"the picture shifted by a {name} step of {step:.0f} levels along the {g.mw} x {g.mh} px "
                       "coding blocks")
+
+
+def _wrong_mcu(rgb: np.ndarray, mcu: tuple[int, int], excess: list | None = None,
+               abs_steps: np.ndarray | None = None) -> PixelCheck:
+    """JPEG: one to :data:`WRONG_MCU_RUN` wrongly decoded MCUs side by side.
+
+    A Huffman decoder that loses its place for a few symbols and finds it again decodes the MCU(s) in
+    between from wrong bits: random AC patterns and DC values (stripes, checkerboards, flat blocks of
+    saturated colour), unrelated to the picture around them. Such an MCU steps against the picture on all
+    its sides; a picture's own edge on the MCU grid continues into the MCU columns beside it (a horizon, a
+    bar) or is weak. So, along each horizontal MCU boundary, the mean ``|3 (p2 - p1) - (p3 - p0)| / 2``
+    over each MCU's columns (rows ``p0 .. p3`` = ``y - 2 .. y + 1``; strongest of luma and the two chroma
+    differences, which count 4 x: libjpeg's smooth upsampling of vertically halved chroma spreads a chroma
+    step D over two rows and this measure reads it as D / 4); a run of ``L <= WRONG_MCU_RUN`` MCUs of one
+    MCU row whose boundaries above *and* below step, on every MCU of the run, at least
+    :data:`WRONG_MCU_LEVELS` more than the stronger of the two boundaries of the MCU columns just left and
+    right of the run, is damage. Only for 16-px MCU rows (4:2:0 / 4:4:0 chroma, full-scale decode: with
+    8-px MCUs a thin line of the picture has this signature) and decodes up to
+    ``_DRIFT_ALL_COLUMNS_PIXELS`` (above, a few MCUs are far below the fraction of the picture that
+    could change a measurement, and reading every boundary row would cost a quarter of the pixels).
+    Returns the :class:`PixelCheck` (score: the excess / :data:`WRONG_MCU_LEVELS`). `excess`: when given
+    (a list), the ``(K - 1, J - L + 1)`` excess of every run of ``L = 1, 2, ...`` MCUs (run ``[j, j + L)``
+    of MCU row ``m`` at ``[L - 1][m - 1, j]``) is appended (for :func:`_drift_at_wrong_mcu`). `abs_steps`:
+    :func:`_mcu_abs_steps` as :func:`_dc_drift` read them (else read here).
+    """
+    mh, mw = mcu
+    h, w = rgb.shape[:2]
+    if mh != 16 or h * w > _DRIFT_ALL_COLUMNS_PIXELS:
+        return PixelCheck(False, 0.0)
+    g = _drift_grid(rgb.shape, mcu)
+    if g is None or g.J < 3:
+        return PixelCheck(False, 0.0)
+    K, J = g.K, g.J
+    a = abs_steps  # (K, J): boundary k = below MCU row k
+    if a is None:
+        read: list = []
+        _boundary_steps(rgb, g, read)
+        a = read[0]
+    both = np.minimum(a[:-1], a[1:])  # (K - 1, J): MCU rows 1 .. K - 1, the weaker of top and bottom
+    pad = np.full((K - 1, J + 2), np.inf, np.float32)  # (no column beside the picture's edge: no run)
+    pad[:, 1:-1] = np.maximum(a[:-1], a[1:])
+    best = (0.0, 0, 0, 0)
+    for L in range(1, min(WRONG_MCU_RUN, J - 2) + 1):
+        inner = both[:, :J - L + 1].copy()  # the run [j, j + L): its weakest MCU
+        for t in range(1, L):
+            np.minimum(inner, both[:, t:J - L + 1 + t], out=inner)
+        x = inner - np.maximum(pad[:, :J - L + 1], pad[:, L + 1:])  # minus the columns j - 1 and j + L
+        if excess is not None:
+            excess.append(x)
+        m, j = np.unravel_index(int(np.argmax(x)), x.shape)
+        if x[m, j] > best[0]:
+            best = (float(x[m, j]), int(m) + 1, int(j), L)
+    score = best[0] / WRONG_MCU_LEVELS
+    if score < 1.0:
+        return PixelCheck(False, score)
+    v, m, j, L = best
+    return PixelCheck(True, score, "wrong_mcu", m * mh, j * mw,
+                      f"{L} wrongly decoded {mw} x {mh} px coding block{'s' if L > 1 else ''} "
+                      f"(stepping {v:.0f} levels more than the picture beside {'them' if L > 1 else 'it'})")
+
+
+def _drift_at_wrong_mcu(drift: tuple, excess: list, mcu: tuple[int, int]) -> PixelCheck:
+    """JPEG: a drift candidate below the level that starts at a wrongly decoded MCU.
+
+    Where a Huffman decoder loses its place and finds it again, both signatures of
+    :func:`_dc_drift` and :func:`_wrong_mcu` start at the same MCU: the garbage MCU(s), then every later
+    MCU shifted by the DC differences decoded wrongly. Each alone may be too weak to be sure of (a
+    drift of 12-19 levels; an MCU stepping 40-99 levels more than its neighbours), together they are
+    damage: a drift candidate (`drift`: ``(score, damage MCU row m, MCU column j0)`` from
+    :func:`_dc_drift`, i.e. at least 0.6 x :data:`DRIFT_LEVELS`) and, in MCU row m, a run of wrong MCUs
+    (`excess` from :func:`_wrong_mcu`) of at least :data:`JOINT_WRONG_MCU` x :data:`WRONG_MCU_LEVELS`
+    ending at most one MCU before j0 or starting within the staircase's garbage gap (columns
+    ``j0 - 1 .. j0 + 4``). Score: the smaller of the two, each relative to its bar."""
+    dscore, m, j0 = drift
+    mh, mw = mcu
+    best = (0.0, 0, 0)
+    for L, x in enumerate(excess, start=1):
+        if not 1 <= m <= x.shape[0]:
+            continue
+        lo, hi = max(0, j0 - L), min(x.shape[1], j0 + 5)  # runs [j, j + L) touching columns j0 - 1 .. j0 + 4
+        if lo < hi:
+            j = lo + int(np.argmax(x[m - 1, lo:hi]))
+            if x[m - 1, j] > best[0]:
+                best = (float(x[m - 1, j]), j, L)
+    score = min(dscore / 0.6, best[0] / (JOINT_WRONG_MCU * WRONG_MCU_LEVELS))
+    if score < 1.0:
+        return PixelCheck(False, score)
+    _, j, L = best
+    return PixelCheck(True, score, "wrong_mcu", m * mh, j * mw,
+                      f"{L} wrongly decoded {mw} x {mh} px coding block{'s' if L > 1 else ''} and the picture "
+                      f"shifted from there on (stepping {dscore * DRIFT_LEVELS:.0f} levels)")
 
 
 def _vp8_without_tail(data: bytes, n: int) -> bytes | None:
@@ -1029,7 +1162,9 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
         ``(height, width)`` in pixels of a JPEG's minimum coded unit *in this
         array* (16 x 16 for 4:2:0 chroma at full scale, 8 x 8 for 4:4:4 or
         grayscale; divided by the DCT scaling factor of a reduced decode).
-        When given, the JPEG DC-drift check runs too; None for other codecs.
+        When given, the JPEG DC-drift check runs too, and for 16-px MCU rows
+        up to 1 MP the wrong-MCU check (:func:`_wrong_mcu`,
+        :func:`_drift_at_wrong_mcu`); None for other codecs.
     specks : bool, default False
         Also look for sparse saturated colour specks (:func:`_colour_specks`);
         the loader sets it for lossless WebP only, whose pixels keep their
@@ -1074,7 +1209,11 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
         rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
     found = [_chroma_noise(rgb, block, specks)]
     if mcu is not None:
-        found.append(_dc_drift(rgb, mcu))
+        drift, excess, steps = [], [], []
+        found.append(_dc_drift(rgb, mcu, drift, steps if mcu[0] == 16 else None))
+        found.append(_wrong_mcu(rgb, mcu, excess, steps[0] if steps else None))
+        if drift and excess:
+            found.append(_drift_at_wrong_mcu(drift[0], excess, mcu))
     if dct_block is not None:
         found.append(_repeated_coefficients(rgb, dct_block))
     hit = [f for f in found if f.damaged]

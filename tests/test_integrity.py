@@ -350,6 +350,112 @@ def test_loader_refuses_jpeg_dc_drift(decoded):
         load_photo(data, name="drift.jpg")
 
 
+# ------------------------------------------------------------------ JPEG: wrongly decoded MCUs
+
+
+@pytest.mark.parametrize("offset, mask", [(14688, 16), (11383, 1)])
+def test_a_bit_flip_that_garbles_one_mcu_is_refused(offset, mask):
+    """One flipped bit in a baseline JPEG's entropy-coded data (the 320 x 400 fuzz sample, quality 90):
+    libjpeg decodes one 16 x 16 MCU from wrong bits (saturated stripes / flat blocks of another colour),
+    finds its place again and reports nothing; the MCU steps against the picture on its top and bottom
+    while the MCUs beside it do not. (Fuzz seed 1, bit flips 48 and 49.)"""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fuzzing import clean_files
+
+    clean = clean_files(heic=False)["jpeg"]
+    assert load_photo(clean, name="clean.jpg").rgb.shape == (400, 320, 3)  # the clean file is read
+    bad = bytearray(clean)
+    bad[offset] ^= mask
+    with pytest.raises(PhotoError, match=r"flip\.jpg: the decoded pixels look damaged: 1 wrongly decoded 16 x 16 px "
+                       r"coding block \(stepping \d+ levels more than the picture beside it\) from row \d+ down"):
+        load_photo(bytes(bad), name="flip.jpg")
+
+
+def test_a_bit_flip_that_garbles_one_mcu_and_shifts_the_rest_is_refused():
+    """One flipped bit (fuzz seed 1, bit flip 34): one MCU of pink / green stripes (stepping only about half
+    WRONG_MCU_LEVELS more than its neighbours), then everything after it brighter by 14 levels (a drift
+    below DRIFT_LEVELS): neither alone is sure, together, at the same MCU, they are refused."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fuzzing import clean_files
+
+    clean = clean_files(heic=False)["jpeg"]
+    assert load_photo(clean, name="clean.jpg").rgb.shape == (400, 320, 3)
+    bad = bytearray(clean)
+    bad[11386] ^= 32
+    with pytest.raises(PhotoError, match=r"flip\.jpg: the decoded pixels look damaged: 1 wrongly decoded 16 x 16 px "
+                       r"coding block and the picture shifted from there on \(stepping 1\d levels\) from row 128 down"):
+        load_photo(bytes(bad), name="flip.jpg")
+
+
+def _luma_stripes(rgb: np.ndarray, row: int, col: int, amp: int, shift: int = 0, drift_at: tuple | None = None):
+    """`rgb` with the 16 x 16 MCU at (row, col) given vertical stripes of +-`amp` levels, 4 px wide, and with
+    everything from MCU `drift_at` (row, col) on in raster order (that MCU row from the column, all rows
+    below) brighter by `shift`."""
+    out = rgb.astype(np.int16)
+    x = np.arange(16)
+    out[row:row + 16, col:col + 16] += np.where((x // 4) % 2 == 0, amp, -amp)[None, :, None]
+    if drift_at is not None:
+        r, c = drift_at
+        out[r:r + 16, c:] += shift
+        out[r + 16:] += shift
+    return out.clip(0, 255).astype(np.uint8)
+
+
+def test_a_weak_drift_starting_at_a_weakly_wrong_mcu_is_found(decoded):
+    """A drift of 14 levels (score 0.7) and an MCU of +-70-level stripes (wrong-MCU score 0.6) are each
+    too weak alone; where the drift starts right after the wrong MCU they are damage, found at that MCU;
+    with the wrong MCU elsewhere they are not."""
+    from facemetrics.integrity import _dc_drift, _wrong_mcu
+
+    rgb = decoded["jpeg_q90"]
+    both = _luma_stripes(rgb, 320, 224, 70, 14, (320, 240))
+    found = check_pixels(both, mcu=(16, 16))
+    assert found.damaged and found.kind == "wrong_mcu" and (found.row, found.col) == (320, 224), found
+    assert "shifted from there on" in found.what
+    drift_only = _luma_stripes(rgb, 320, 224, 0, 14, (320, 240))
+    assert 0.6 <= _dc_drift(drift_only, (16, 16)).score < 1.0 and not check_pixels(drift_only, mcu=(16, 16)).damaged
+    mcu_only = _luma_stripes(rgb, 320, 224, 70)
+    assert 0.4 <= _wrong_mcu(mcu_only, (16, 16)).score < 1.0 and not check_pixels(mcu_only, mcu=(16, 16)).damaged
+    apart = _luma_stripes(rgb, 480, 80, 70, 14, (320, 240))  # the wrong MCU 10 MCU rows below the drift's start
+    assert not check_pixels(apart, mcu=(16, 16)).damaged
+    assert not check_pixels(rgb, mcu=(16, 16)).damaged
+
+
+def _stripes(rgb: np.ndarray, row: int, col: int, n: int) -> np.ndarray:
+    """`rgb` with ``n`` MCUs of 16 x 16 px from (row, col) replaced by saturated pink / green stripes 4 px wide
+    (what a garbled MCU looks like)."""
+    out = rgb.copy()
+    x = np.arange(16 * n)
+    out[row:row + 16, col:col + 16 * n] = np.where(((x // 4) % 2 == 0)[None, :, None], [250, 90, 140], [60, 230, 120])
+    return out
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_wrong_mcus_found_at_their_row_and_column(decoded, n):
+    rgb = _stripes(decoded["jpeg_q90"], 320, 240, n)
+    found = check_pixels(rgb, mcu=(16, 16))
+    assert found.damaged and found.kind == "wrong_mcu" and (found.row, found.col) == (320, 240), found
+    assert f"{n} wrongly decoded" in found.what
+    assert not check_pixels(decoded["jpeg_q90"], mcu=(16, 16)).damaged  # the clean counterpart
+
+
+def test_garbage_across_the_row_or_with_8px_mcus_is_not_a_wrong_mcu(decoded):
+    """A band of stripes across the whole width (its edges continue into the MCUs beside), four MCUs
+    side by side (more than WRONG_MCU_RUN), and one MCU when the MCU rows are 8 px (4:4:4: a thin
+    line of the picture has the same signature) are not wrong MCUs."""
+    from facemetrics.integrity import _wrong_mcu
+
+    rgb = decoded["jpeg_q90"]
+    assert not _wrong_mcu(_stripes(rgb, 320, 0, rgb.shape[1] // 16), (16, 16)).damaged
+    assert not _wrong_mcu(_stripes(rgb, 320, 240, 4), (16, 16)).damaged
+    assert not _wrong_mcu(_stripes(rgb, 320, 240, 1), (8, 8)).damaged
+    assert _wrong_mcu(_stripes(rgb, 320, 240, 1), (16, 16)).damaged  # (the control)
+
+
 # ------------------------------------------------------------------ lossy WebP: the decoder's early end
 
 
