@@ -209,8 +209,14 @@ def _normals(centre_mm: np.ndarray, side: str) -> np.ndarray:
 
 def _fan(centre: np.ndarray, offsets: np.ndarray, normal: np.ndarray) -> np.ndarray:
     """Points ``centre + offset * normal`` (levelled mm), shape (K, n_offsets, 2), for centre and
-    normal of shape (K, 2)."""
-    return centre[:, None, :] + offsets[None, :, None] * normal[:, None, :]
+    normal of shape (K, 2).
+
+    Laid out with the coordinates apart (in memory a (K, 2, n_offsets) array: ``[k, :, 0]`` and
+    ``[k, :, 1]`` contiguous), so that this sum, :meth:`~facemetrics.geometry.Frame.to_px` and the
+    sampling run along the offsets rather than over ``(u, v)`` pairs (several times faster; the
+    same values; issue 12).
+    """
+    return np.moveaxis(centre.T[:, :, None] + offsets * normal.T[:, :, None], 0, -1)
 
 
 def _sample(image: np.ndarray, frame: Frame, grid_mm: np.ndarray):
@@ -249,8 +255,10 @@ def _evidence(band_s: np.ndarray, ref: np.ndarray) -> np.ndarray:
     out = np.zeros_like(band_s)
     for s in SIGMAS_MM:
         sp = s / RESOLUTION_MM
-        d2 = gaussian_filter1d(band_s, sp, axis=1, order=2) * sp * sp
-        out = np.maximum(out, d2)
+        d2 = gaussian_filter1d(band_s, sp, axis=1, order=2)
+        d2 *= sp  # in place: (d2 sp) sp, as before
+        d2 *= sp
+        np.maximum(out, d2, out=out)
     return out / ref[:, None] * 100.0
 
 
@@ -282,10 +290,42 @@ def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndar
     for arriving from outside the band), each row's candidates are one gather, and the
     back-pointers are one ``argmax`` over all rows' candidates after the loop: the same
     sums in the same order as a loop over moves, so the same path (ties: the first move),
-    in a third of the time (issue 12).
+    in a third of the time (issue 12).  The gather indices and penalties are kept per band
+    width and penalties (:func:`_path_tables`).
     """
     n_rows, n_cols = score.shape
-    moves = np.array([-1, 0, 1])
+    n3 = 3 * n_cols
+    idx, turn, step = _path_tables(n_cols, slope_pen, curve_pen)
+    acc_pad = np.full(n3 + 1, -np.inf)
+    acc_pad[n_cols:2 * n_cols] = score[0]  # first row: move 0
+    acc = acc_pad[:n3]
+    acc_by_move = acc.reshape(3, n_cols)
+    cand = np.empty((n_rows, 3, n3))  # (row, previous move, state)
+    best = np.empty(n3)
+    best_by_move = best.reshape(3, n_cols)
+    for g, row in zip(cand[1:], score[1:]):
+        np.subtract(acc_pad[idx], turn, out=g)
+        np.maximum(np.maximum(g[0], g[1], out=best), g[2], out=best)
+        np.add(best_by_move, row, out=acc_by_move)
+        np.subtract(acc, step, out=acc)
+    back = np.argmax(cand[1:], axis=1)  # ties: the first previous move
+    mi, c = divmod(int(np.argmax(acc)), n_cols)
+    path = np.empty(n_rows, dtype=np.int64)
+    path[-1] = c
+    for r in range(n_rows - 1, 0, -1):
+        prev = int(back[r - 1, mi * n_cols + c])
+        c = c - (mi - 1)  # move mi is mi - 1 columns per row (-1, 0, 1)
+        mi = prev
+        path[r - 1] = c
+    return path
+
+
+@functools.lru_cache(maxsize=8)
+def _path_tables(n_cols: int, slope_pen: float, curve_pen: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_best_path`'s gather indices (previous move, state) into the padded states, the
+    change-of-direction penalties (previous move, state) and the sideways-step penalties
+    (state,); read-only, kept per band width and penalties (pure functions of them)."""
+    moves = np.array([-1, 0, 1])  # columns per row
     n3 = 3 * n_cols
     c = np.arange(n_cols)
     src = np.stack([c + 1, c, c - 1])  # (move, column): arriving at column c with move m comes from c - m
@@ -295,32 +335,15 @@ def _best_path(score: np.ndarray, slope_pen: float, curve_pen: float) -> np.ndar
     turn = curve_pen * np.abs(moves[:, None] - moves[None, :])  # (move, previous move)
     turn = np.repeat(turn.T, n_cols, axis=1)  # (previous move, state)
     step = np.repeat(slope_pen * np.abs(moves), n_cols)
-    acc_pad = np.full(n3 + 1, -np.inf)
-    acc_pad[n_cols:2 * n_cols] = score[0]  # first row: move 0
-    acc = acc_pad[:n3]
-    cand = np.empty((n_rows, 3, n3))  # (row, previous move, state)
-    best = np.empty(n3)
-    for r in range(1, n_rows):
-        g = cand[r]
-        np.subtract(acc_pad[idx], turn, out=g)
-        np.maximum(np.maximum(g[0], g[1], out=best), g[2], out=best)
-        np.add(best.reshape(3, n_cols), score[r], out=acc.reshape(3, n_cols))
-        np.subtract(acc, step, out=acc)
-    back = np.argmax(cand[1:], axis=1).tolist()  # ties: the first previous move
-    mi, c = divmod(int(np.argmax(acc)), n_cols)
-    path = np.empty(n_rows, dtype=np.int64)
-    path[-1] = c
-    for r in range(n_rows - 1, 0, -1):
-        prev = back[r - 1][mi * n_cols + c]
-        c = c - int(moves[mi])
-        mi = prev
-        path[r - 1] = c
-    return path
+    for a in (idx, turn, step):
+        a.flags.writeable = False
+    return idx, turn, step
 
 
 def _span_rows(centre_mm: np.ndarray, uv_lm: np.ndarray) -> np.ndarray:
     """Rows of a line between the projections of the path's first and last landmark."""
-    a, b = sorted(int(np.argmin(np.linalg.norm(centre_mm - uv_lm[j], axis=1))) for j in (0, -1))
+    dist = np.linalg.norm(centre_mm[None, :, :] - uv_lm[[0, -1], None, :], axis=2)  # (2, K): both ends at once
+    a, b = sorted(np.argmin(dist, axis=1).tolist())
     mask = np.zeros(len(centre_mm), bool)
     mask[a:b + 1] = True
     return mask
@@ -401,13 +424,11 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     if image.ndim == 3:  # green channel: bright skin's red channel clips first
         image = image[..., 1]
     centre = resample_polyline(line_mm, RESOLUTION_MM, "exact")
-    offsets = _offsets(max(-SKIN_MEDIAL_MM[0], SKIN_LATERAL_MM[1]))
+    offsets, med, lat, t = _score_columns(RESOLUTION_MM, SKIN_MEDIAL_MM, SKIN_LATERAL_MM)
     grid_mm = _fan(centre, offsets, _normals(centre, side))
     band_s = _along(_sample(image, frame, grid_mm)[0])
     span = _span_rows(centre, uv_lm)
     b = band_s[span]
-    med = (offsets >= SKIN_MEDIAL_MM[0]) & (offsets <= SKIN_MEDIAL_MM[1])
-    lat = (offsets >= SKIN_LATERAL_MM[0]) & (offsets <= SKIN_LATERAL_MM[1])
     keep = np.ones(b.shape, bool)
     used = lat if skip_depth else med | lat  # the lip mask only where a skin reference reads it
     keep[:, used] = _off_lips(grid_mm[span][:, used], lips_mm)
@@ -415,7 +436,6 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     depth = float("nan")
     if not skip_depth:
         ref_m = _skin_level(b[:, med], keep[:, med])
-        t = (offsets - np.mean(SKIN_MEDIAL_MM)) / (np.mean(SKIN_LATERAL_MM) - np.mean(SKIN_MEDIAL_MM))
         skin = np.maximum(ref_m + t * (ref_l - ref_m), 1e-3)  # the skin level across the band, no fold
         profile = (1.0 - b / skin[None, :]).mean(axis=0)  # mean relative darkening per offset
         j = _strip_weights(offsets) @ profile * DEPTH_SCALE
@@ -431,6 +451,22 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     on_line = _evidence_at(band_s, np.full(len(band_s), max(ref_l, 1e-3)), c0)
     above = gaussian_filter1d(on_line, LENGTH_SMOOTH_MM / RESOLUTION_MM) > LENGTH_THRESHOLD
     return depth, contrast, float(np.count_nonzero(above)) * RESOLUTION_MM
+
+
+@functools.lru_cache(maxsize=4)
+def _score_columns(*constants) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_score`'s columns (read-only; pure functions of the module constants, which
+    ``constants`` holds as the key only): the offsets across the line (mm, shape (n,)), the
+    medial and lateral skin references' columns (bool, shape (n,)) and each column's place
+    ``t`` between the two references' centres (0 medial, 1 lateral; the skin level's
+    interpolation weight, shape (n,))."""
+    offsets = _offsets(max(-SKIN_MEDIAL_MM[0], SKIN_LATERAL_MM[1]))
+    med = (offsets >= SKIN_MEDIAL_MM[0]) & (offsets <= SKIN_MEDIAL_MM[1])
+    lat = (offsets >= SKIN_LATERAL_MM[0]) & (offsets <= SKIN_LATERAL_MM[1])
+    t = (offsets - np.mean(SKIN_MEDIAL_MM)) / (np.mean(SKIN_LATERAL_MM) - np.mean(SKIN_MEDIAL_MM))
+    for a in (offsets, med, lat, t):
+        a.flags.writeable = False
+    return offsets, med, lat, t
 
 
 def _display_map(small: np.ndarray) -> np.ndarray:

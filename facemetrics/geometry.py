@@ -320,9 +320,20 @@ class Frame:
         return np.stack([d @ self.u_axis, d @ self.v_axis], axis=-1) * self.mm_per_px
 
     def to_px(self, uv: np.ndarray) -> np.ndarray:
-        """Levelled ``(u, v)`` mm, shape (..., 2) -> image ``(x, y)`` px."""
+        """Levelled ``(u, v)`` mm, shape (..., 2) -> image ``(x, y)`` px.
+
+        The result has the memory layout of ``uv`` (``np.empty_like``): for a grid
+        with its coordinates apart in memory (the fold and jaw sampling grids,
+        whose ``uv[k, :, 0]`` are contiguous) NumPy's loops then run along the
+        points instead of over ``(x, y)`` pairs, several times faster (issue 12);
+        the same values.
+        """
         uv = np.asarray(uv, dtype=np.float64) / self.mm_per_px
-        return self.origin + uv[..., :1] * self.u_axis + uv[..., 1:2] * self.v_axis
+        # origin + u uv_u + v uv_v, in that order
+        xy = np.multiply(uv[..., :1], self.u_axis, out=np.empty_like(uv[..., :2]))
+        np.add(self.origin, xy, out=xy)
+        xy += np.multiply(uv[..., 1:2], self.v_axis, out=np.empty_like(xy))
+        return xy
 
 
 def levelled_frame(points: np.ndarray, mm_per_px: float) -> Frame:
@@ -443,8 +454,9 @@ def resample_polyline(points: np.ndarray, step: float, spacing: str = "exact") -
     """
     points = np.asarray(points)
     seg = np.linalg.norm(np.diff(points, axis=0), axis=1)
-    points = points[np.concatenate([[True], seg > 1e-9])]
-    seg = seg[seg > 1e-9]
+    kept = seg > 1e-9
+    points = points[np.concatenate([[True], kept])]
+    seg = seg[kept]
     s = np.concatenate([[0.0], np.cumsum(seg)])
     if spacing == "exact":
         t = np.arange(0.0, s[-1] + 1e-9, step)

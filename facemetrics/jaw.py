@@ -131,9 +131,10 @@ def _smooth_path(score: np.ndarray, penalty: float) -> np.ndarray:
     acc = pad[2:-2]
     windows = np.lib.stride_tricks.sliding_window_view(pad, n_cols)  # a view: follows pad
     cand = np.empty((n_rows, len(moves), n_cols))
-    for r in range(1, n_rows):
-        np.subtract(windows, cost, out=cand[r])
-        np.add(cand[r].max(axis=0), score[r], out=acc)
+    for g, row in zip(cand[1:], score[1:]):
+        np.subtract(windows, cost, out=g)
+        np.maximum.reduce(g, axis=0, out=acc)  # windows has been read: acc (a view of pad) may change
+        np.add(acc, row, out=acc)
     back = moves[np.argmax(cand[1:], axis=1)].tolist()  # ties: the first (deterministic)
     path = np.empty(n_rows, dtype=np.int64)
     c = int(np.argmax(acc))
@@ -237,7 +238,10 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     normal = _outward_normals(uv_contour, centre)
     a, b = span
     offsets = np.arange(JAW_SEARCH_MM[0], JAW_SEARCH_MM[1] + 1e-9, JAW_RESOLUTION_MM)
-    grid_px = frame.to_px(uv_contour[a:b + 1, None, :] + offsets[None, :, None] * normal[a:b + 1, None, :])
+    # contour + offset * normal, shape (K, n_offsets, 2), with the coordinates apart in memory (as in
+    # folds._fan): Frame.to_px and the sampling then run along the offsets, not over (u, v) pairs (issue 12)
+    fan = uv_contour[a:b + 1].T[:, :, None] + offsets * normal[a:b + 1].T[:, :, None]
+    grid_px = frame.to_px(np.moveaxis(fan, 0, -1))
     h, w = image.shape[:2]
     margin = 3.0 * JAW_BLUR_MM / frame.mm_per_px
     x0 = int(min(max(np.floor(grid_px[..., 0].min() - margin), 0), w - 2))

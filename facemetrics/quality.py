@@ -162,9 +162,10 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
     mean = float(cv2.mean(lum, mask=mask)[0])
     # clipped: any channel >= 250 or luminance <= 5; counted as the face pixels that are
     # neither (every channel 0-249 and luminance 6-255), with OpenCV's integer masks
-    unclipped = cv2.bitwise_and(cv2.inRange(crop, (0, 0, 0), (249, 249, 249)), cv2.inRange(lum, 6, 255))
-    clipped = float((n_face - cv2.countNonZero(cv2.bitwise_and(unclipped, mask))) / n_face)
-    lap = cv2.Laplacian(lum.astype(np.float32) / max(mean, 1.0), cv2.CV_32F, ksize=3)
+    unclipped = cv2.bitwise_and(cv2.inRange(crop, (0, 0, 0), (249, 249, 249)), cv2.inRange(lum, 6, 255), mask=mask)
+    clipped = float((n_face - cv2.countNonZero(unclipped)) / n_face)
+    # lum / mean in float32 (as float32(lum) / float32(mean)), in one pass
+    lap = cv2.Laplacian(np.divide(lum, np.float32(max(mean, 1.0)), dtype=np.float32), cv2.CV_32F, ksize=3)
     inner = cv2.erode(mask, np.ones((5, 5), np.uint8))
     if not inner.any():
         return float("nan"), mean, clipped

@@ -501,6 +501,23 @@ def test_path_searches_are_their_plain_forms():
                                       _smooth_path_plain(score, JAW_SLOPE_PENALTY))
 
 
+def test_fan_and_score_columns_are_their_plain_forms():
+    """Issue 12: the coordinate-major fan and the kept score columns give the plain forms' values."""
+    rng = np.random.default_rng(17)
+    centre, normal = rng.normal(scale=20.0, size=(37, 2)), rng.normal(size=(37, 2))
+    offsets = folds._offsets(folds.SAMPLE_HALF_WIDTH_MM)
+    fan = folds._fan(centre, offsets, normal)
+    np.testing.assert_array_equal(fan, centre[:, None, :] + offsets[None, :, None] * normal[:, None, :])
+    assert fan.shape == (37, len(offsets), 2) and fan.strides[1] == fan.itemsize  # the coordinates apart
+    offsets, med, lat, t = folds._score_columns(folds.RESOLUTION_MM, folds.SKIN_MEDIAL_MM, folds.SKIN_LATERAL_MM)
+    np.testing.assert_array_equal(offsets, folds._offsets(max(-folds.SKIN_MEDIAL_MM[0], folds.SKIN_LATERAL_MM[1])))
+    np.testing.assert_array_equal(med, (offsets >= folds.SKIN_MEDIAL_MM[0]) & (offsets <= folds.SKIN_MEDIAL_MM[1]))
+    np.testing.assert_array_equal(lat, (offsets >= folds.SKIN_LATERAL_MM[0]) & (offsets <= folds.SKIN_LATERAL_MM[1]))
+    mid_m, mid_l = np.mean(folds.SKIN_MEDIAL_MM), np.mean(folds.SKIN_LATERAL_MM)
+    np.testing.assert_array_equal(t, (offsets - mid_m) / (mid_l - mid_m))
+    assert not any(a.flags.writeable for a in (offsets, med, lat, t))
+
+
 def _off_lips_plain(pts_mm, lips_mm):
     """The lip mask as first written (every test on every nearby point): the reference."""
     shape = pts_mm.shape[:-1]

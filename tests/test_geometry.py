@@ -7,7 +7,7 @@ import pytest
 
 from facemetrics.geometry import (
     CANONICAL_RIGID, IRIS_CHORD_BIAS, IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM,
-    IRIS_JITTER_FLOOR, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, USER_IPD_SD, YAW_SD_DEG,
+    IRIS_JITTER_FLOOR, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, USER_IPD_SD, YAW_SD_DEG, Frame,
     calibrate, head_pose, levelled_frame, wrap_deg,
 )
 
@@ -104,6 +104,28 @@ def test_frame_levels_roll_and_round_trips(flat_points, deg):
     assert frame.roll_deg == pytest.approx(base.roll_deg + deg, abs=1e-9)
     np.testing.assert_allclose(frame.to_mm(p[:, :2]), base.to_mm(flat_points[:, :2]), atol=1e-9)
     np.testing.assert_allclose(frame.to_px(frame.to_mm(p[:, :2])), p[:, :2], atol=1e-9)
+
+
+def test_to_px_is_its_plain_form_in_any_memory_layout():
+    """Issue 12: ``Frame.to_px`` writes its result in the input's layout; the values stay those
+    of ``origin + u * u_axis + v * v_axis`` bit for bit, for C-ordered grids and grids with
+    their coordinates apart in memory (the fold and jaw sampling grids) alike."""
+    rng = np.random.default_rng(5)
+    t = 0.3
+    frame = Frame(np.array([812.25, 604.5]), np.array([np.cos(t), np.sin(t)]),
+                  np.array([-np.sin(t), np.cos(t)]), 0.2931)
+    for shape in [(2,), (7, 2), (13, 9, 2)]:
+        uv = rng.normal(scale=30.0, size=shape)
+        w = uv / frame.mm_per_px
+        plain = frame.origin + w[..., :1] * frame.u_axis + w[..., 1:2] * frame.v_axis
+        np.testing.assert_array_equal(frame.to_px(uv), plain)
+        assert frame.to_px(uv).flags.c_contiguous
+        if uv.ndim == 3:
+            apart = np.moveaxis(np.ascontiguousarray(np.moveaxis(uv, -1, 1)), 1, -1)  # (K, 2, n) in memory
+            out = frame.to_px(apart)
+            np.testing.assert_array_equal(out, plain)
+            assert out.strides == apart.strides  # the layout followed the input
+    np.testing.assert_array_equal(frame.to_px([1.0, 2.0]), frame.to_px(np.array([1.0, 2.0])))
 
 
 def test_jaw_lift_moves_heights_by_exact_amount(flat_points):
