@@ -161,7 +161,8 @@ def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
 
     The same before analysis in every call: this tree keeps its before-only part after the first
     call (``compare.measure.BEFORE_CACHE_SIZE``), as for one before photo compared with several
-    after photos; ``cold=True`` turns that off (every call computes it, as for a new pair).
+    after photos; ``cold=True`` turns that off (every call computes it, as for a new pair), in
+    the baseline too when it has that cache.
     """
     import resource
     import statistics
@@ -177,6 +178,14 @@ def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
                                                "on (the same before analysis in every call)"))
     base = baseline_package(rev)
     from fm_baseline.compare import compare_photos as compare_base  # noqa: E402
+
+    if cold:  # a baseline that keeps the before photo's part too: off there as well (a fair cold pair)
+        import importlib
+
+        base_measure = importlib.import_module("fm_baseline.compare.measure")
+        if hasattr(base_measure, "BEFORE_CACHE_SIZE"):
+            base_measure.BEFORE_CACHE_SIZE = 0
+            base_measure._local.before = []
 
     with tempfile.TemporaryDirectory() as tmp:
         before, after = _pair_12mp(Path(tmp))
