@@ -536,3 +536,26 @@ def test_a_roughly_registered_pair_gives_its_lift_and_fold_rows_no_verdict():
         assert got == words, (uncertain, got)
         assert rows[("jawline_lift_mm", "mean")].change == 3.27 and rows[("jawline_lift_mm", "mean")].noise_floor == 1.0
         assert rows[("jowl_lift_mm", "mean")].verdict == ""  # no value, no verdict either way
+
+
+def test_a_baseline_pair_is_measured_once_for_every_after_photo(sample_analysis, monkeypatch):
+    """Issue 12: with two baseline photos, every after photo's comparison needs the baseline
+    pair's changes (the repeat floors); they are measured once and kept for the pair, and every
+    comparison equals one computed with nothing kept."""
+    from facemetrics.compare import measure as ms
+
+    a = sample_analysis
+    repeat = variant(a, sim.NUISANCES["gamma_0.8"](a).image)
+    afters = [variant(a, sim.lift(a, x).image) for x in (0.5, 1.0)]
+    monkeypatch.setattr(ms, "REPEAT_CACHE_SIZE", 0)
+    ms._local.repeats = []
+    fresh = [compare_photos(a, b, before_repeats=[repeat]) for b in afters]
+    monkeypatch.setattr(ms, "REPEAT_CACHE_SIZE", 8)
+    calls = []
+    real = ms._measure
+    monkeypatch.setattr(ms, "_measure", lambda x, y: (calls.append((x, y)), real(x, y))[1])
+    kept = [compare_photos(a, b, before_repeats=[repeat]) for b in afters]
+    assert [c for c in calls if c[1] is repeat] == [(a, repeat)]  # the pair measured once, then kept
+    for f, k in zip(fresh, kept):
+        assert f.noise_source == k.noise_source == "repeats (1 pair)"
+        pd.testing.assert_frame_equal(f.to_frame(), k.to_frame())

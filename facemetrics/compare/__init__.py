@@ -75,7 +75,7 @@ from .gate import (
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     gate, pose_messages, registration_uncertain,
 )
-from .measure import _measure, match_tones
+from .measure import _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
     CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
     region_masks, robust_mean,
@@ -175,11 +175,11 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
                 msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
                 continue
             try:
-                rp = _measure(first, r)
+                changes = _repeat_changes(first, r)  # kept: a baseline pair recurs for every after photo
             except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
                 msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
                 continue
-            repeat_changes.append({k: v[2] for k, v in rp.values.items()})
+            repeat_changes.append(changes)
     if repeat_changes:
         floors = noise_floors_from_repeats(repeat_changes, defaults)
         source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"

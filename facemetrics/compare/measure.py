@@ -330,6 +330,34 @@ def _before_state(a: PhotoAnalysis) -> _Before:
     return st
 
 
+#: repeat pairs (a photo and one of its repeat photos) whose changes are kept (per thread): a
+#: session with several baseline photos compares each later photo with all of them, and the
+#: baseline pairs behind the repeat floors are the same every time (a few floats each)
+REPEAT_CACHE_SIZE = 8
+
+
+def repeat_changes(first: PhotoAnalysis, repeat: PhotoAnalysis) -> dict:
+    """``{(metric, side): change}`` of ``_measure(first, repeat)``: the changes between a photo
+    and one of its repeats, which :func:`facemetrics.compare.compare_photos` turns into noise
+    floors.  Kept for the last :data:`REPEAT_CACHE_SIZE` pairs, keyed by the two analysis
+    objects (weak references; a ``PhotoAnalysis`` is frozen), so that a baseline pair compared
+    again for every after photo of a session is measured once; the values are those of a fresh
+    computation (``tests/test_compare.py``).  Errors are not kept (raised every time)."""
+    cache = getattr(_local, "repeats", None)
+    if cache is None:
+        cache = _local.repeats = []
+    cache[:] = [(ra, rb, ch) for ra, rb, ch in cache if ra() is not None and rb() is not None]
+    for k, (ra, rb, ch) in enumerate(cache):
+        if ra() is first and rb() is repeat:
+            cache.insert(0, cache.pop(k))
+            return dict(ch)
+    ch = {k: v[2] for k, v in _measure(first, repeat).values.items()}
+    if REPEAT_CACHE_SIZE > 0:
+        cache.insert(0, (weakref.ref(first), weakref.ref(repeat), dict(ch)))
+        del cache[REPEAT_CACHE_SIZE:]
+    return ch
+
+
 def _fold_changes(reg: al.Registration, st: _Before) -> dict:
     """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's."""
