@@ -189,3 +189,18 @@ def test_weekly_rf_regimen():
     assert _within(r["change_day_n"], 1.0), r["change_day_n"]
     assert r["change_day_n_ci_low"] <= 1.0 <= r["change_day_n_ci_high"]
     assert r["verdict"] == CUMULATIVE
+
+
+def test_levels_of_roughly_registered_pairs_are_left_out():
+    """A pre-session photo whose comparison read ``uncertain`` (its upper faces matched only
+    roughly) adds nothing to the regimen fit: wild values on such rows change nothing."""
+    _, levels = simulate(seed=3)
+    wild = levels.copy()
+    rows = wild.index[wild["hours_since_treatment"] > 24 * 10][::4]
+    wild.loc[rows, "value"] = 30.0
+    wild.loc[rows, "verdict"] = "uncertain"
+    a = analyze_regimen(wild, n_boot=0).iloc[0]
+    b = analyze_regimen(levels.drop(index=rows), n_boot=0).iloc[0]
+    assert len(rows) >= 3 and a["slope_per_week"] == b["slope_per_week"] and a["change_day_n"] == b["change_day_n"]
+    wild.loc[rows, "verdict"] = ""
+    assert analyze_regimen(wild, n_boot=0).iloc[0]["slope_per_week"] != a["slope_per_week"]

@@ -938,7 +938,8 @@ def analyze_regimen(
 
 
 def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
-    """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and value)."""
+    """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and
+    value and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`)."""
     df = levels.copy()
     if "days_since_start" not in df.columns:
         if "hours_since_treatment" not in df.columns:
@@ -951,7 +952,10 @@ def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
     df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
-    return df[np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])]
+    keep = np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])
+    if "verdict" in df.columns:
+        keep &= ~df["verdict"].isin(UNREAD_VERDICTS)
+    return df[keep]
 
 
 def _regimen_boot_weights(d, g, n_subjects: int, n_boot: int, rng) -> tuple[str, np.ndarray]:
