@@ -342,6 +342,16 @@ def test_manifest_semicolons_latin1_dot_prefix_unknown_and_identical_duplicates(
     assert gone["status"] == "unreadable" and "listed in manifest row 4" in gone["excluded"]
 
 
+def _pid_after(seconds: float) -> int:
+    """A task for the pool test: this process's id, after a short sleep (a task that takes
+    time, so that neither process can run them all before the other takes one)."""
+    import os
+    import time
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
 def test_pool_of_two_is_this_process_and_one_worker_process():
     """``workers=2`` starts one extra process; this process runs tasks too (issue 12: the start-up
     of a worker process costs more CPU than a small batch)."""
@@ -354,7 +364,8 @@ def test_pool_of_two_is_this_process_and_one_worker_process():
     try:
         pool.start()
         pool.ready[0].result(timeout=120)  # the worker process has started
-        pool.run([(os.getpid, ())] * 12, lambda i, pid: pids.__setitem__(i, pid))
+        # (tasks of 20 ms: with os.getpid alone the worker once ran all 12 before this process took one)
+        pool.run([(_pid_after, (0.02,))] * 12, lambda i, pid: pids.__setitem__(i, pid))
         n_processes = len(pool.ex._processes)
     finally:
         pool.close()
