@@ -446,7 +446,10 @@ def test_rows_of_roughly_registered_pairs_are_left_out_of_the_fit(study):
     """A row with the verdict ``uncertain`` (its comparison's upper faces matched only roughly)
     makes no claim and is left out: wild values on such rows change nothing, while the same
     values on ordinary rows do."""
-    from facemetrics.decay.claim import validate_changes
+    from facemetrics.compare import UNCERTAIN
+    from facemetrics.decay.claim import UNREAD_VERDICTS, validate_changes
+
+    assert UNREAD_VERDICTS == (UNCERTAIN,)  # the decay package names the comparison's verdict itself
 
     df = study.copy()
     df["verdict"] = "lift"

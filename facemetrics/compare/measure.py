@@ -305,57 +305,51 @@ def _make_before(a: PhotoAnalysis) -> _Before:
 #: before analysis (one before photo compared with several after photos, or with repeat photos):
 #: about 10 MB each at the default grid
 BEFORE_CACHE_SIZE = 2
-_local = threading.local()
-
-
-def _before_state(a: PhotoAnalysis) -> _Before:
-    """:func:`_make_before` of ``a``, kept for the last :data:`BEFORE_CACHE_SIZE` before analyses.
-
-    The key is the analysis object itself (held by a weak reference): a ``PhotoAnalysis`` is
-    frozen, so its before part cannot change, and the values are those of a fresh computation
-    (``tests/test_compare.py``).
-    """
-    cache = getattr(_local, "before", None)
-    if cache is None:
-        cache = _local.before = []
-    cache[:] = [(ref, st) for ref, st in cache if ref() is not None]
-    for k, (ref, st) in enumerate(cache):
-        if ref() is a:
-            cache.insert(0, cache.pop(k))
-            return st
-    st = _make_before(a)
-    if BEFORE_CACHE_SIZE > 0:
-        cache.insert(0, (weakref.ref(a), st))
-        del cache[BEFORE_CACHE_SIZE:]
-    return st
 
 
 #: repeat pairs (a photo and one of its repeat photos) whose changes are kept (per thread): a
 #: session with several baseline photos compares each later photo with all of them, and the
 #: baseline pairs behind the repeat floors are the same every time (a few floats each)
 REPEAT_CACHE_SIZE = 8
+_local = threading.local()
+
+
+def _kept(name: str, size: int, keys: tuple, make):
+    """``make()``, kept (per thread, in the list ``_local.<name>``) for the last ``size`` tuples
+    of ``keys``: analysis objects, matched by identity and held by weak references (a
+    ``PhotoAnalysis`` is frozen, so what is made from it cannot change).  ``size`` 0 keeps
+    nothing; errors raised by ``make`` are not kept."""
+    cache = getattr(_local, name, None)
+    if cache is None:
+        cache = []
+        setattr(_local, name, cache)
+    cache[:] = [(refs, v) for refs, v in cache if all(r() is not None for r in refs)]
+    for k, (refs, v) in enumerate(cache):
+        if all(r() is x for r, x in zip(refs, keys)):
+            cache.insert(0, cache.pop(k))
+            return v
+    v = make()
+    if size > 0:
+        cache.insert(0, (tuple(weakref.ref(x) for x in keys), v))
+        del cache[size:]
+    return v
+
+
+def _before_state(a: PhotoAnalysis) -> _Before:
+    """:func:`_make_before` of ``a``, kept for the last :data:`BEFORE_CACHE_SIZE` before analyses
+    (:func:`_kept`); the values are those of a fresh computation (``tests/test_compare.py``)."""
+    return _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a))
 
 
 def repeat_changes(first: PhotoAnalysis, repeat: PhotoAnalysis) -> dict:
     """``{(metric, side): change}`` of ``_measure(first, repeat)``: the changes between a photo
     and one of its repeats, which :func:`facemetrics.compare.compare_photos` turns into noise
-    floors.  Kept for the last :data:`REPEAT_CACHE_SIZE` pairs, keyed by the two analysis
-    objects (weak references; a ``PhotoAnalysis`` is frozen), so that a baseline pair compared
-    again for every after photo of a session is measured once; the values are those of a fresh
-    computation (``tests/test_compare.py``).  Errors are not kept (raised every time)."""
-    cache = getattr(_local, "repeats", None)
-    if cache is None:
-        cache = _local.repeats = []
-    cache[:] = [(ra, rb, ch) for ra, rb, ch in cache if ra() is not None and rb() is not None]
-    for k, (ra, rb, ch) in enumerate(cache):
-        if ra() is first and rb() is repeat:
-            cache.insert(0, cache.pop(k))
-            return dict(ch)
-    ch = {k: v[2] for k, v in _measure(first, repeat).values.items()}
-    if REPEAT_CACHE_SIZE > 0:
-        cache.insert(0, (weakref.ref(first), weakref.ref(repeat), dict(ch)))
-        del cache[REPEAT_CACHE_SIZE:]
-    return ch
+    floors.  Kept for the last :data:`REPEAT_CACHE_SIZE` pairs (:func:`_kept`), so that a
+    baseline pair compared again for every after photo of a session is measured once; the
+    values are those of a fresh computation (``tests/test_compare.py``)."""
+    ch = _kept("repeats", REPEAT_CACHE_SIZE, (first, repeat),
+               lambda: {k: v[2] for k, v in _measure(first, repeat).values.items()})
+    return dict(ch)  # a copy: the kept one stays as measured
 
 
 def _fold_changes(reg: al.Registration, st: _Before) -> dict:
