@@ -123,4 +123,3 @@ def bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
     bottom = flat.take(i) * gc + flat.take(i + 1) * fc
     out = top * (1.0 - fr) + bottom * fr
     return out.astype(image.dtype, copy=False) if image.dtype.kind == "f" else out
-
