@@ -55,6 +55,7 @@ from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
+from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
 from facemetrics.schema import LONG_COLUMNS
 
 ROOT = Path(__file__).resolve().parent
@@ -255,11 +256,17 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Pair:
+    """A comparison of :func:`pairs_of`: the analyses of a :class:`facemetrics.pairing.PhotoPair`'s photos."""
+
     before: fm.PhotoAnalysis
     after: fm.PhotoAnalysis
-    repeats: tuple
+    repeats: tuple = ()
+    treatment: str = ""
+    hours_since_treatment: float | None = None
+    no_change: bool = False  # two 'before' photos: what it shows is the photos' repeatability
+    on_timeline: bool = False  # :attr:`facemetrics.pairing.PhotoPair.on_timeline`
 
 
 # --------------------------------------------------------------------------
@@ -435,7 +442,11 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     table = default_roles(analyses, treatment or "treatment")
     key = roles_key(analyses)
     st.caption("Before/after default to the capture time order (EXIF); edit any cell. Hours since treatment "
-               "are counted from the last 'before' photo: set them to your treatment time.")
+               "are counted from the first usable photo's capture time: set them to your treatment time "
+               "(negative for photos taken before it). Each 'after' photo is compared with the earliest 'before' "
+               "photo, the other 'before' photos are its repeats (they set the noise floor), and two or more "
+               "'before' photos are also checked against each other (no-change checks), as `facemetrics batch` "
+               "does.")
     return st.data_editor(
         table, key=key, hide_index=True, width="stretch",
         disabled=["photo", "taken"],
@@ -460,6 +471,9 @@ def comparison_view(pair: Pair, label: str) -> dict:
         st.error("These photos cannot be compared: " + " ".join(cmp.messages))
         return {}
     st.subheader(msg[0].upper() + msg[1:], anchor=False)
+    if pair.no_change:
+        st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
+                   "one state differ (the noise), not an effect of the treatment.")
     for m in cmp.messages:
         st.warning(m, icon=":material/warning:")
 
@@ -827,12 +841,11 @@ def main() -> None:
     pairs = pairs_of(roles, by_name)
 
     with tabs[0]:
-        if not pairs:
+        if all(p.no_change for p in pairs.values()):
             st.info("Mark at least one usable photo 'before' and one 'after'.")
-        else:
+        if pairs:
             label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
-            pair = pairs[label][0]
-            out.update(comparison_view(pair, label))
+            out.update(comparison_view(pairs[label], label))
     if roles_box is not None and not editor_first:
         with roles_box:
             drawn = roles_section(analyses)
@@ -849,19 +862,32 @@ def main() -> None:
     downloads(out)
 
 
-def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, tuple[Pair, str, float | None]]:
-    """``{label: (Pair, treatment, hours since treatment)}``: per treatment, every usable 'after'
-    photo with the first usable 'before' photo (the other 'before' photos are its repeats)."""
-    roles = roles[roles["photo"].map(lambda n: by_name[n].ok)]
+#: the roles editor's roles, as :mod:`facemetrics.pairing` names them ('ignore': not compared)
+PAIRING_ROLES = {"before": BASELINE, "after": POST}
+
+
+def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
+    """``{label: Pair}``: the comparisons of :func:`facemetrics.pairing.pair_photos`, the batch's rule.
+
+    Each treatment is a session; its 'before' photos are the baseline (the
+    earliest by hours since treatment is the before photo, the others its
+    repeats; with two or more, each is also checked against the others), its
+    'after' photos are compared with them.  Unusable photos, 'ignore' and a
+    missing treatment are not compared.  Listed with the before/after
+    comparisons first, then the no-change checks.
+    """
+    photos = []
+    for r in roles.itertuples():
+        a = by_name[r.photo]
+        treatment = None if pd.isna(r.treatment) else str(r.treatment)
+        role = PAIRING_ROLES.get(r.role, "") if a.ok and treatment is not None else ""
+        photos.append(PairingPhoto(r.photo, (treatment or "",), role, r.hours_since_treatment,
+                                   a.photo.sha256 if a.photo is not None else ""))
     pairs = {}
-    for treatment, grp in roles.groupby("treatment", sort=True):
-        befores = [by_name[n] for n in grp.loc[grp["role"] == "before", "photo"]]
-        afters = grp[grp["role"] == "after"]
-        if not befores or afters.empty:
-            continue
-        for r in afters.itertuples():
-            pairs[f"{treatment}: {befores[0].name} → {r.photo}"] = (
-                Pair(befores[0], by_name[r.photo], tuple(befores[1:])), treatment, r.hours_since_treatment)
+    for p in sorted(pair_photos(photos).pairs, key=lambda p: p.no_change):
+        label = f"{p.session[0]}: {p.before} → {p.photo}" + (" (no-change check)" if p.no_change else "")
+        pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
+                            p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline)
     return pairs
 
 
@@ -876,15 +902,17 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                    "with the original photo.")
     else:
         changes = []
-        for pair, treatment, hours in pairs.values():
-            if hours is None or not math.isfinite(float(hours)):
+        for pair in pairs.values():
+            if not pair.on_timeline:  # no time, or a 'before' photo dated at or after the treatment
                 continue
             key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
             cmp = compare(key, pair.before, pair.after, pair.repeats)
-            changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=treatment,
-                                 hours_since_treatment=float(hours), photo=pair.after.name)
+            changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=pair.treatment,
+                                 hours_since_treatment=pair.hours_since_treatment, photo=pair.after.name)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
-    n_times = changes_df.groupby("treatment")["hours_since_treatment"].nunique().max() if len(changes_df) else 0
+    checked = set() if example else {pair.after.name for pair in pairs.values() if pair.no_change}
+    after = changes_df[~changes_df["photo"].isin(checked)]  # the 'after' photos' rows (no no-change checks)
+    n_times = after.groupby("treatment")["hours_since_treatment"].nunique().max() if len(after) else 0
     if n_times + 1 < 3:  # + the before photo at t < 0
         st.info("The timeline needs a series with three or more times: one 'before' and at least two "
                 "'after' photos with their hours since treatment.")

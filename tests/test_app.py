@@ -474,6 +474,42 @@ def test_editor_first_order_still_draws_everything(after_bytes):
     assert _headline(at).group(1) == "dropped"
 
 
+def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_bytes):
+    """The app pairs as the batch does (facemetrics.pairing): the earliest 'before' photo by hours
+    since treatment is the reference and the other its repeat, not the first in the table, and the two
+    'before' photos are also compared with each other (no-change checks, listed after the
+    before/after comparison, on the timeline at their negative hours)."""
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    again = _jpeg(np.asarray(Image.open(io.BytesIO(before)).convert("RGB")))  # the same face, another file
+    later = _jpeg(np.asarray(Image.open(io.BytesIO(after_bytes)).convert("RGB")))
+    at.file_uploader[0].set_value([("b.jpg", again, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg"),
+                                   ("a.jpg", before, "image/jpeg"), ("after2.jpg", later, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # the table by EXIF time: a.jpg (the default 'before'), after.jpg (3.5 h), then b.jpg and after2.jpg
+    # (no EXIF); b.jpg is made a 'before' photo taken earlier than a.jpg
+    edits = {0: {"hours_since_treatment": -1.0}, 2: {"role": "before", "hours_since_treatment": -2.0},
+             3: {"hours_since_treatment": 8.0}}
+    _edit_roles(at, edits)
+    box = at.selectbox(key="pair")
+    assert list(box.options) == ["treatment: b.jpg → after.jpg", "treatment: b.jpg → after2.jpg",
+                                 "treatment: a.jpg → b.jpg (no-change check)",
+                                 "treatment: b.jpg → a.jpg (no-change check)"]
+    m = _headline(at)
+    assert m and m.group(1) == "lifted", _texts(at)
+    assert not any(t.startswith("No-change check") for t in _texts(at))
+    # the timeline has the two after photos and both no-change checks (at -2 h and -1 h), as long.csv would
+    fit = [d.value for d in at.dataframe if "n_photos" in d.value.columns][0]
+    assert fit.query("metric == 'jawline_lift_mm' and side == 'mean'")["n_photos"].tolist() == [4]
+    box.set_value("treatment: a.jpg → b.jpg (no-change check)")
+    _edit_roles(at, edits)  # the run keeps the editor's state (sent with the selectbox's)
+    assert at.selectbox(key="pair").value == "treatment: a.jpg → b.jpg (no-change check)"
+    assert any(t.startswith("No-change check") for t in _texts(at)), _texts(at)
+    row = _comparison_table(at).query("metric == 'jawline_lift_mm' and side == 'mean'").iloc[0]
+    assert abs(row["change"]) < 0.3  # the same face re-encoded: no change (a lift of 1.5 mm above)
+
+
 def test_apply_edits_and_same_roles():
     import pandas as pd
 

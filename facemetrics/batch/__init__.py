@@ -53,12 +53,16 @@ Sessions and baselines
 ----------------------
 A session is (subject, treatment, treated_at).  Its photos taken before
 ``treated_at`` are the **baseline**; each photo taken at or after it is
-compared with the baseline (first baseline photo by time as the reference,
-the others as ``before_repeats``, so the baseline is their average).  When a
-session has two or more baseline photos, each baseline photo is also
-compared with the others (leave-one-out) and appears with its negative
-``hours_since_treatment``: a measured zero-change observation that the decay
-fit uses as such.
+compared with the baseline by the one pairing rule of
+:mod:`facemetrics.pairing` (the app's too): the earliest baseline photo
+(equal times: by path) is the before photo, the others are its
+``before_repeats``, which set the noise floor (the change is measured
+against the before photo alone).  When a session has two or more baseline
+photos, each baseline photo is also compared with the others (leave-one-out)
+and appears with its negative ``hours_since_treatment``: a measured
+zero-change observation that the decay fit uses as such.  A file with the
+same content as another photo of its session (earlier in that order) is
+compared once: its ``excluded`` says ``same file content as ...``.
 
 Parallelism, resumability, determinism
 --------------------------------------
@@ -87,7 +91,7 @@ Modules
 -------
 - :mod:`~facemetrics.batch.discover`: the photos and their metadata.
 - :mod:`~facemetrics.batch.cache`: cache keys and entries.
-- :mod:`~facemetrics.batch.tables`: roles, the pairing rule, the wide columns.
+- :mod:`~facemetrics.batch.tables`: roles, the comparisons (:mod:`facemetrics.pairing`), the wide columns.
 - :mod:`~facemetrics.batch.workers`: worker processes, tasks and the pool.
 - :mod:`~facemetrics.batch.runner`: :func:`run_batch`.
 - :mod:`~facemetrics.batch.timeline`: :func:`run_timeline` and ``report.md``.

@@ -1,5 +1,5 @@
-"""From measured rows to the study's tables: metadata and roles per photo, the one pairing rule
-(which photos are compared with which), the wide change columns and the long (tidy) rows.
+"""From measured rows to the study's tables: metadata and roles per photo, the comparisons
+(:mod:`facemetrics.pairing`'s rule on these rows), the wide change columns and the long (tidy) rows.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from ..pairing import PairingPhoto, pair_photos
 from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 
@@ -108,33 +109,27 @@ def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, st
 
 
 def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
-    """The pairing rule: ``[(row, baselines)]``, every comparison of the study.
+    """The study's comparisons: ``[(row, baselines)]``, by :func:`facemetrics.pairing.pair_photos`.
 
-    Within a session (:func:`_session_key`) every post-treatment photo is
-    compared with all the session's baseline photos (the first as the before
-    photo, the others as its repeats); with two or more baselines each
-    baseline is also compared with the others (the no-change check).  A
-    session without a baseline marks its post photos excluded (in place).
+    The photos with a role are paired within their session
+    (:func:`_session_key`): every post photo with the session's baseline
+    photos (the earliest as the before photo, the others as its repeats);
+    with two or more baselines each baseline photo also with the others (the
+    no-change check).  The rows are ``photo_rows``' own dicts; the post
+    photos of a session without a baseline, and photos with the same content
+    as another of their session, are marked excluded (in place).
     """
-    sessions: dict[tuple, list[dict]] = {}
-    for r in photo_rows:
-        if r["role"]:
-            sessions.setdefault(_session_key(r["subject"], r["treatment"], r["treated_at"]), []).append(r)
-    jobs = []
-    for key in sorted(sessions):
-        members = sorted(sessions[key], key=lambda r: (r["hours_since_treatment"], r["photo"]))
-        base = [r for r in members if r["role"] == "baseline"]
-        post = [r for r in members if r["role"] == "post"]
-        if not base:
-            for r in post:
-                r["excluded"] = "no baseline photo (taken before treated_at) in this session"
-            continue
-        for r in post:
-            jobs.append((r, base))
-        if len(base) >= 2:
-            for r in base:
-                jobs.append((r, [b for b in base if b is not r]))
-    return jobs
+    with_role = [r for r in photo_rows if r["role"]]
+    pairing = pair_photos(
+        PairingPhoto(photo=r["photo"], session=_session_key(r["subject"], r["treatment"], r["treated_at"]),
+                     role=r["role"], hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "")
+        for r in with_role)
+    rows = {r["photo"]: r for r in with_role}
+    for name in pairing.no_baseline:
+        rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
+    for name, same_as in pairing.duplicates:
+        rows[name]["excluded"] = f"same file content as {same_as} (compared once)"
+    return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
 
 
 def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:

@@ -1,0 +1,224 @@
+"""Which photo is compared with which: the one pairing rule of the batch and the app.
+
+Pure data in, frozen dataclasses out (no files, images or tables): the batch
+(:func:`facemetrics.batch.run_batch`, through ``batch.tables._comparison_jobs``)
+and the app (``app.pairs_of``) both call :func:`pair_photos`, so the same
+photos with the same roles and times are compared the same way on the
+command line and in the browser, whatever order they were found or uploaded in.
+
+The rule, within one session (a subject's treatment session; an opaque key):
+
+1. The session's photos are put in order by hours since treatment, then by
+   name (a photo without a time last).  This order, never the order of the
+   files or of the uploads, decides everything below.
+2. A photo with the same content (SHA-256) as an earlier one in that order is
+   a duplicate and is left out: compared with its own copy it would read a
+   change of zero by construction, and as a repeat it would make the noise
+   floor look smaller than it is.
+3. The first baseline photo (the **earliest**: taken longest before the
+   treatment) is the before photo of every comparison; the other baseline
+   photos are its repeats (``before_repeats`` of
+   :func:`facemetrics.compare.compare_photos`: they set the noise floor;
+   the change is measured against the before photo alone).
+4. Every post photo is compared with that before photo and its repeats.
+5. With two or more baseline photos, each baseline photo is also compared
+   with the others (the first of the others as the before photo, the rest as
+   repeats): the no-change check, a measured zero-change observation at its
+   negative hours since treatment.
+6. A session without a baseline photo makes no comparison; its post photos
+   are reported (:attr:`Pairing.no_baseline`).
+
+Why the earliest baseline photo and not the one closest to the treatment:
+it is the rule the batch has always used (``changes.csv`` lists it first in
+``baseline_photos``), it is the app's default 'before' photo (the earliest by
+capture time), and it stays the reference when one more photo is taken just
+before the session (that photo only adds a repeat).  Which one is nearer the
+treatment matters less than it seems: the no-change checks measure how much
+the baseline photos differ, and the repeats widen the noise floor by it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+__all__ = ["BASELINE", "POST", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos"]
+
+#: role of a photo taken before its session's treatment
+BASELINE = "baseline"
+#: role of a photo taken at or after its session's treatment
+POST = "post"
+
+
+@dataclass(frozen=True)
+class PairingPhoto:
+    """One photo as the pairing rule sees it.
+
+    Attributes
+    ----------
+    photo : str
+        Its name, unique among the photos paired together (the batch's
+        relative path, the app's upload label).
+    session : tuple of str
+        Its session's key: photos are compared only within a session (the
+        batch: ``(subject, treatment, treated_at)``; the app: ``(treatment,)``).
+    role : str
+        :data:`BASELINE`, :data:`POST`, or ``""`` (not compared: a failed or
+        excluded photo, or one the user set aside).
+    hours_since_treatment : float or None
+        [h], negative before the treatment; None (or NaN) when unknown.
+    content : str
+        Its content's SHA-256 (hex); ``""`` when unknown (never a duplicate).
+    """
+
+    photo: str
+    session: tuple[str, ...]
+    role: str
+    hours_since_treatment: float | None = None
+    content: str = ""
+
+
+@dataclass(frozen=True)
+class PhotoPair:
+    """One comparison: ``photo`` against ``before`` (with ``repeats``).
+
+    Attributes
+    ----------
+    session : tuple of str
+        The session's key (as given in :class:`PairingPhoto`).
+    photo : str
+        The photo compared (the 'after' photo; in a no-change check, the
+        baseline photo checked).
+    before : str
+        The before photo it is compared with.
+    repeats : tuple of str
+        The other baseline photos (``before_repeats``), in the rule's order.
+    hours_since_treatment : float or None
+        Of ``photo`` [h] (None when unknown).
+    no_change : bool
+        A baseline photo compared with the session's other baseline photos.
+    """
+
+    session: tuple[str, ...]
+    photo: str
+    before: str
+    repeats: tuple[str, ...] = ()
+    hours_since_treatment: float | None = None
+    no_change: bool = False
+
+    @property
+    def baselines(self) -> tuple[str, ...]:
+        """``(before, *repeats)``: the baseline photos of the comparison, in the rule's order."""
+        return (self.before, *self.repeats)
+
+    @property
+    def on_timeline(self) -> bool:
+        """Is the comparison an observation of the change at its hours since treatment?
+
+        A post photo with a known time, or a no-change check of a photo taken
+        before the treatment (negative hours: the decay fit reads it as a
+        measured zero).  A photo marked baseline but dated at or after the
+        treatment (possible in the app, where roles and hours are edited
+        separately) would read as a lift that has already faded: it is not
+        one.  In the batch every comparison is one (roles follow the times).
+        """
+        h = self.hours_since_treatment
+        return h is not None and (not self.no_change or h < 0)
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """Every comparison of a set of photos (:func:`pair_photos`).
+
+    Attributes
+    ----------
+    pairs : tuple of PhotoPair
+        Sessions in sorted order of their keys; within one, the post photos
+        in the rule's order, then the no-change checks.
+    no_baseline : tuple of str
+        Post photos not compared: their session has no baseline photo.
+    duplicates : tuple of (str, str)
+        ``(photo, same_as)``: photos left out because ``same_as``, earlier in
+        the rule's order in the same session, has the same content.
+    """
+
+    pairs: tuple[PhotoPair, ...] = ()
+    no_baseline: tuple[str, ...] = ()
+    duplicates: tuple[tuple[str, str], ...] = ()
+
+
+def _hours(value) -> float | None:
+    """A finite number of hours, or None."""
+    if value is None:
+        return None
+    try:
+        h = float(value)
+    except (TypeError, ValueError):
+        return None
+    return h if math.isfinite(h) else None
+
+
+def _order(p: PairingPhoto) -> tuple:
+    """The rule's order: by hours since treatment (unknown last), then by name."""
+    h = _hours(p.hours_since_treatment)
+    return (h is None, 0.0 if h is None else h, p.photo)
+
+
+def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
+    """Which photo is compared with which (the rule: this module's docstring).
+
+    Parameters
+    ----------
+    photos : iterable of PairingPhoto
+        In any order (the result does not depend on it).  Photos with role
+        ``""`` are ignored.
+
+    Returns
+    -------
+    Pairing
+        The comparisons, the post photos without a baseline and the
+        duplicates left out.
+
+    Raises
+    ------
+    ValueError
+        For a role other than :data:`BASELINE`, :data:`POST` or ``""``, or
+        two photos with the same name.
+    """
+    sessions: dict[tuple, list[PairingPhoto]] = {}
+    names: set[str] = set()
+    for p in photos:
+        if p.role not in (BASELINE, POST, ""):
+            raise ValueError(f"photo {p.photo!r}: role {p.role!r} is not {BASELINE!r}, {POST!r} or ''")
+        if p.photo in names:
+            raise ValueError(f"two photos are named {p.photo!r}: names must be unique")
+        names.add(p.photo)
+        if p.role:
+            sessions.setdefault(tuple(p.session), []).append(p)
+    pairs: list[PhotoPair] = []
+    no_baseline: list[str] = []
+    duplicates: list[tuple[str, str]] = []
+    for key in sorted(sessions):
+        members, seen = [], {}
+        for p in sorted(sessions[key], key=_order):
+            if p.content and p.content in seen:
+                duplicates.append((p.photo, seen[p.content]))
+                continue
+            if p.content:
+                seen[p.content] = p.photo
+            members.append(p)
+        base = [p.photo for p in members if p.role == BASELINE]
+        post = [p for p in members if p.role == POST]
+        if not base:
+            no_baseline += [p.photo for p in post]
+            continue
+        pairs += [PhotoPair(key, p.photo, base[0], tuple(base[1:]), _hours(p.hours_since_treatment))
+                  for p in post]
+        if len(base) >= 2:
+            for p in members:
+                if p.role == BASELINE:
+                    others = [b for b in base if b != p.photo]
+                    pairs.append(PhotoPair(key, p.photo, others[0], tuple(others[1:]),
+                                           _hours(p.hours_since_treatment), no_change=True))
+    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates))

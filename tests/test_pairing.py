@@ -1,0 +1,220 @@
+"""The one pairing rule (facemetrics.pairing) and its two shells: the batch and the app.
+
+The rule is checked on hand-made sessions (no baseline, one baseline, several,
+failed photos, two treatments, duplicate content, unknown times), then as a
+property on random photo sets: the app's ``pairs_of`` and the batch's
+``_comparison_jobs`` give the same comparisons for the same photos, in any
+order of upload or discovery.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from facemetrics.batch.tables import _comparison_jobs
+from facemetrics.pairing import BASELINE, POST, PairingPhoto, PhotoPair, pair_photos
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def _photo(name, hours, role=None, session=("s",), content=""):
+    role = role if role is not None else (BASELINE if hours is not None and hours < 0 else POST)
+    return PairingPhoto(name, session, role, hours, content)
+
+
+def _pairs(pairing):
+    return [(p.photo, p.before, p.repeats, p.no_change) for p in pairing.pairs]
+
+
+def test_earliest_baseline_is_the_before_photo_the_others_its_repeats_and_checked():
+    photos = [_photo("post4", 4.0), _photo("b_late", -0.5), _photo("post1", 0.5), _photo("b_early", -2.0),
+              _photo("b_mid", -1.0)]
+    got = pair_photos(photos)
+    assert _pairs(got) == [
+        ("post1", "b_early", ("b_mid", "b_late"), False),
+        ("post4", "b_early", ("b_mid", "b_late"), False),
+        ("b_early", "b_mid", ("b_late",), True),
+        ("b_mid", "b_early", ("b_late",), True),
+        ("b_late", "b_early", ("b_mid",), True),
+    ]
+    assert got.no_baseline == () and got.duplicates == ()
+    assert got.pairs[0].baselines == ("b_early", "b_mid", "b_late")
+    assert got.pairs[0].hours_since_treatment == 0.5 and got.pairs[2].hours_since_treatment == -2.0
+    assert all(p.on_timeline for p in got.pairs)  # roles follow the times, as in the batch
+
+
+def test_equal_times_are_ordered_by_name():
+    got = pair_photos([_photo("b", -1.0), _photo("a", -1.0), _photo("p", 1.0)])
+    assert got.pairs[0] == PhotoPair(("s",), "p", "a", ("b",), 1.0)
+
+
+def test_one_baseline_makes_no_no_change_check():
+    got = pair_photos([_photo("p2", 2.0), _photo("b", -1.0), _photo("p1", 1.0)])
+    assert _pairs(got) == [("p1", "b", (), False), ("p2", "b", (), False)]
+
+
+def test_no_baseline_no_comparison_and_the_post_photos_reported():
+    got = pair_photos([_photo("p2", 2.0), _photo("p1", 1.0)])
+    assert got.pairs == () and got.no_baseline == ("p1", "p2")
+    assert pair_photos([]) == pair_photos([_photo("x", 1.0, role="")])
+    assert pair_photos([]).pairs == ()
+
+
+def test_baselines_without_post_photos_are_only_checked_against_each_other():
+    got = pair_photos([_photo("b1", -1.0), _photo("b2", -0.5)])
+    assert _pairs(got) == [("b1", "b2", (), True), ("b2", "b1", (), True)]
+
+
+def test_failed_or_ignored_photos_are_never_compared():
+    got = pair_photos([_photo("failed_b", -3.0, role=""), _photo("b", -1.0), _photo("failed_p", 1.0, role=""),
+                       _photo("p", 2.0)])
+    assert _pairs(got) == [("p", "b", (), False)]
+
+
+def test_two_treatments_are_two_sessions_in_key_order():
+    got = pair_photos([_photo("rf_p", 1.0, session=("rf",)), _photo("mc_b", -1.0, session=("mc",)),
+                       _photo("rf_b", -1.0, session=("rf",)), _photo("mc_p", 1.0, session=("mc",)),
+                       _photo("led_p", 1.0, session=("led",))])
+    assert [(p.session, p.photo, p.before) for p in got.pairs] == [(("mc",), "mc_p", "mc_b"),
+                                                                   (("rf",), "rf_p", "rf_b")]
+    assert got.no_baseline == ("led_p",)
+
+
+def test_duplicate_content_is_used_once():
+    """A copy of a baseline photo would be compared with itself (change 0 by construction) and, as a
+    repeat, shrink the noise floor; a post photo identical to a baseline is a mix-up."""
+    photos = [_photo("b", -1.0, content="A"), _photo("b_copy", -1.0, content="A"), _photo("b2", -0.5, content="B"),
+              _photo("p", 1.0, content="C"), _photo("p_same_as_b2", 2.0, content="B"),
+              _photo("unknown1", 3.0, content=""), _photo("unknown2", 3.0, content="")]
+    got = pair_photos(photos)
+    assert got.duplicates == (("b_copy", "b"), ("p_same_as_b2", "b2"))
+    assert _pairs(got) == [("p", "b", ("b2",), False), ("unknown1", "b", ("b2",), False),
+                           ("unknown2", "b", ("b2",), False), ("b", "b2", (), True), ("b2", "b", (), True)]
+    # the same content in another session is another photo there
+    other = pair_photos([_photo("b", -1.0, content="A"), _photo("p", 1.0, content="C"),
+                         _photo("b_s2", -1.0, content="A", session=("t",)), _photo("p_s2", 1.0, session=("t",))])
+    assert other.duplicates == () and len(other.pairs) == 2
+
+
+def test_unknown_times_come_last_and_stay_off_the_timeline():
+    got = pair_photos([_photo("b_notime", None, role=BASELINE), _photo("b", 0.0, role=BASELINE),
+                       _photo("p_notime", float("nan"), role=POST), _photo("p", 1.5)])
+    assert _pairs(got)[:2] == [("p", "b", ("b_notime",), False), ("p_notime", "b", ("b_notime",), False)]
+    on = {(p.photo, p.no_change): p.on_timeline for p in got.pairs}
+    assert on == {("p", False): True, ("p_notime", False): False,
+                  ("b", True): False,  # a 'before' photo at 0 h: not a zero-change observation after treatment
+                  ("b_notime", True): False}
+    assert got.pairs[1].hours_since_treatment is None
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="role"):
+        pair_photos([_photo("x", 1.0, role="after")])
+    with pytest.raises(ValueError, match="named 'x'"):
+        pair_photos([_photo("x", 1.0), _photo("x", -1.0)])
+
+
+# ---------------------------------------------------------------- the batch and the app
+
+
+def _batch_rows(photos: list[dict]) -> list[dict]:
+    """``photos.csv`` rows as ``batch.tables._table_row`` makes them (the role from the time's sign)."""
+    rows = []
+    for p in photos:
+        usable = p["ok"] and not p["ignored"] and p["hours"] is not None
+        rows.append(dict(photo=p["name"], subject="you", treatment=p["treatment"], treated_at="2026-12-02T08:00:00",
+                         hours_since_treatment=p["hours"] if p["hours"] is not None else math.nan,
+                         role=("baseline" if p["hours"] < 0 else "post") if usable else "",
+                         excluded="" if usable else "not usable", sha256=p["sha"]))
+    return rows
+
+
+def _app_inputs(photos: list[dict]):
+    """The app's roles table and analyses for the same photos (an after photo may have no time there)."""
+    import pandas as pd
+
+    roles = pd.DataFrame([dict(photo=p["name"], taken="", treatment=p["treatment"],
+                               role="ignore" if p["ignored"] else ("before" if (p["hours"] or 0) < 0 else "after"),
+                               hours_since_treatment=math.nan if p["hours"] is None else p["hours"])
+                          for p in photos])
+    by_name = {p["name"]: SimpleNamespace(name=p["name"], ok=p["ok"], photo=SimpleNamespace(sha256=p["sha"]))
+               for p in photos}
+    return roles, by_name
+
+
+def _app_module():
+    import importlib.util
+    import sys
+
+    pytest.importorskip("streamlit")
+    if "facemetrics_app" in sys.modules:
+        return sys.modules["facemetrics_app"]
+    spec = importlib.util.spec_from_file_location("facemetrics_app", APP)
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _random_photos(rng: random.Random) -> list[dict]:
+    photos = []
+    for i in range(rng.randint(0, 9)):
+        dup = photos and rng.random() < 0.15
+        photos.append(dict(
+            name=f"{rng.choice(['img', 'IMG', 'a', 'z'])}_{i}.jpg", treatment=rng.choice(["mc", "rf"]),
+            hours=rng.choice([-24.0, -1.0, -1.0, -0.25, 0.0, 0.5, 3.0, 3.0, 26.0]),
+            ok=rng.random() > 0.15, ignored=rng.random() < 0.1,
+            sha=rng.choice(photos)["sha"] if dup else f"{i:064x}"))
+    return photos
+
+
+def test_the_app_and_the_batch_pair_the_same_photos_in_any_upload_order():
+    app = _app_module()
+    rng = random.Random(20261202)
+    n_pairs = n_checks = n_dup = 0
+    for _ in range(250):
+        photos = _random_photos(rng)
+        first_app = first_batch = first_excluded = None
+        for _ in range(4):
+            shuffled = rng.sample(photos, len(photos))
+            rows = _batch_rows(shuffled)
+            jobs = _comparison_jobs(rows)
+            batch = [(r["treatment"], r["photo"], b[0]["photo"], tuple(x["photo"] for x in b[1:]),
+                      r["role"] == "baseline") for r, b in jobs]
+            pairs = app.pairs_of(*_app_inputs(shuffled))
+            in_app = [(p.treatment, p.after.name, p.before.name, tuple(x.name for x in p.repeats), p.no_change)
+                      for p in pairs.values()]
+            assert sorted(in_app) == sorted(batch)
+            # and neither depends on the order: the same list, the app's labels in the same order,
+            # the same photos marked excluded in the batch
+            excluded = sorted((r["photo"], r["excluded"]) for r in rows)
+            if first_app is None:
+                first_app, first_batch, first_excluded = list(pairs), batch, excluded
+            assert list(pairs) == first_app and batch == first_batch and excluded == first_excluded
+            assert all(p.on_timeline for p in pairs.values())  # roles follow the times here
+        n_pairs += len(batch)
+        n_checks += sum(b[-1] for b in batch)
+        n_dup += len(photos) - len({p["sha"] for p in photos})
+    assert n_pairs > 300 and n_checks > 50 and n_dup > 20  # the property was exercised
+
+
+def test_the_batch_marks_duplicates_and_sessions_without_baseline():
+    photos = [dict(name="b.jpg", treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64),
+              dict(name="b_copy.jpg", treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64),
+              dict(name="p.jpg", treatment="mc", hours=2.0, ok=True, ignored=False, sha="C" * 64),
+              dict(name="rf.jpg", treatment="rf", hours=2.0, ok=True, ignored=False, sha="D" * 64)]
+    rows = _batch_rows(photos)
+    before = copy.deepcopy(rows)
+    jobs = _comparison_jobs(rows)
+    assert [(r["photo"], [b["photo"] for b in base]) for r, base in jobs] == [("p.jpg", ["b.jpg"])]
+    assert jobs[0][0] is rows[2] and jobs[0][1][0] is rows[0]  # the rows themselves
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded == {"b.jpg": "", "b_copy.jpg": "same file content as b.jpg (compared once)", "p.jpg": "",
+                        "rf.jpg": "no baseline photo (taken before treated_at) in this session"}
+    assert [r["role"] for r in rows] == [r["role"] for r in before]  # roles are kept
