@@ -8,7 +8,9 @@ at arbitrary points: SciPy's ``ndimage.gaussian_filter1d`` and
 loaded for the BLAS limit) took 0.25 s in every process that measures a photo (every ``facemetrics analyze`` or ``batch`` command and every
 batch worker) while the filtering itself takes microseconds, so these two
 functions give the same values (to float rounding, ``tests/test_filters.py``
-checks them against SciPy) with OpenCV's separable filter and NumPy.
+checks them against SciPy) with OpenCV's separable filter and NumPy.  The
+comparison (:mod:`facemetrics.compare.measure`) samples its flow fields with
+:func:`bilinear` too.
 """
 
 from __future__ import annotations
@@ -94,32 +96,37 @@ def _reversed_kernel(sigma: float, order: int, radius: int) -> np.ndarray:
 
 
 def bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Bilinear samples of a 2-D image at ``(row, col)`` points; outside, the nearest edge value.
+    """Bilinear samples of an image at ``(row, col)`` points; outside, the nearest edge value.
 
     The same values as ``scipy.ndimage.map_coordinates(image, [rows, cols],
-    order=1, mode="nearest")`` to float rounding.
+    order=1, mode="nearest")`` (per channel) to float rounding.
 
     Parameters
     ----------
-    image : ndarray, shape (H, W), H, W >= 2
+    image : ndarray, shape (H, W) or (H, W, C), H, W >= 2
+        A trailing channel axis is sampled channel by channel (e.g. a flow field's ``(du, dv)``),
+        without a copy of each channel.
     rows, cols : ndarray, same shape (...)
         Sample positions, pixel centres at integer coordinates (row, col order).
 
     Returns
     -------
-    ndarray, shape of ``rows``, dtype of ``image`` (float input) or float64
+    ndarray, shape of ``rows`` (+ ``(C,)``), dtype of ``image`` (float input) or float64
     """
-    h, w = image.shape
+    h, w = image.shape[:2]
     r = np.clip(np.asarray(rows, dtype=np.float64), 0, h - 1)
     c = np.clip(np.asarray(cols, dtype=np.float64), 0, w - 1)
     r0 = np.minimum(r.astype(np.intp), h - 2)  # floor: r >= 0
     c0 = np.minimum(c.astype(np.intp), w - 2)
     fr, fc = r - r0, c - c0
-    flat = np.ascontiguousarray(image).ravel()  # the four neighbours by flat index (faster)
+    # the four neighbours by flat index (faster); a channel axis stays the last one
+    flat = np.ascontiguousarray(image).reshape((h * w,) + image.shape[2:])
+    if image.ndim == 3:
+        fr, fc = fr[..., None], fc[..., None]
     i = r0 * w + c0
     gc = 1.0 - fc
-    top = flat.take(i) * gc + flat.take(i + 1) * fc
+    top = flat.take(i, axis=0) * gc + flat.take(i + 1, axis=0) * fc
     i += w
-    bottom = flat.take(i) * gc + flat.take(i + 1) * fc
+    bottom = flat.take(i, axis=0) * gc + flat.take(i + 1, axis=0) * fc
     out = top * (1.0 - fr) + bottom * fr
     return out.astype(image.dtype, copy=False) if image.dtype.kind == "f" else out

@@ -29,7 +29,7 @@ The after view of the same skin is::
     q' = s Rot(theta) q + T                          a 2-D similarity (zoom, roll, framing)
 
 seven parameters (pitch, yaw, tz, s, theta, T), fitted by robust least
-squares (:func:`scipy.optimize.least_squares`, ``soft_l1`` loss) to the
+squares (``soft_l1`` loss, :func:`robust_least_squares`) to the
 residual flow on the rigid upper face (forehead, brows, eye corners, nasal
 bridge) and the nose tip, whose depths differ by 30-50 mm: that depth
 spread is what makes a tilt visible as parallax.  ``q' - (u, v)`` at every
@@ -64,10 +64,9 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import optimize
-from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
 
 from .geometry import LEFT_IRIS, RIGHT_IRIS
+from .interpolate import delaunay, linear_on_lattice, nearest_on_lattice
 
 #: assumed camera distance to the iris plane of the before photo, mm (a phone held at
 #: arm's length); only the reported distance change in % depends on it
@@ -170,7 +169,7 @@ def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u
 
     Piecewise-linear interpolation of the Face Mesh depth over a Delaunay
     triangulation of the 468 mesh points (levelled ``(u, v)``), nearest mesh
-    value outside the mesh.
+    value outside the mesh (:mod:`facemetrics.interpolate`).
 
     Parameters
     ----------
@@ -194,11 +193,11 @@ def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u
     s = _DEPTH_STEP_PX
     gu = u0 + np.arange(0, cols + s, s) * res_mm
     gv = v0 + np.arange(0, rows + s, s) * res_mm
-    mu, mv = np.meshgrid(gu, gv)
-    lin = LinearNDInterpolator(uv, d)(mu, mv)
+    tri = delaunay(uv)
+    lin = linear_on_lattice(uv, d, tri, gu, gv)
     bad = ~np.isfinite(lin)
     if bad.any():
-        lin[bad] = NearestNDInterpolator(uv, d)(mu[bad], mv[bad])
+        lin[bad] = d[nearest_on_lattice(uv, tri, gu, gv, bad)]
     full = cv2.resize(lin.astype(np.float32), (len(gu) * s, len(gv) * s), interpolation=cv2.INTER_LINEAR)
     off = int(round((s - 1) / 2.0))
     return full[off:off + rows, off:off + cols]  # a view: a grid-sized copy costs more than it saves
@@ -286,6 +285,110 @@ class _Model:
         return np.stack([c.reshape(-1) for c in cols], axis=1)
 
 
+#: the pose parameters' typical scales (pitch, yaw deg; tz mm; log zoom; roll deg; shift mm): the
+#: solver's steps are taken in these units
+_X_SCALE = np.array([1.0, 1.0, 10.0, 0.01, 1.0, 1.0, 1.0])
+#: :func:`robust_least_squares` stops when no scaled parameter moves more than this in a step ...
+_STEP_TOL = 1e-10
+#: ... or when a step lowers the cost by less than this fraction of it
+_COST_TOL = 1e-15
+_MAX_ITERATIONS = 200
+
+
+def _soft_l1(f: np.ndarray, f_scale: float) -> tuple[float, np.ndarray, np.ndarray]:
+    """The soft-L1 cost ``f_scale**2 * sum(sqrt(1 + z) - 1)``, ``z = (f / f_scale)**2``, and the
+    row scales of the Jacobian and residuals that make its Gauss-Newton model (Triggs et al. [3],
+    as SciPy's ``least_squares`` scales them: ``J_scale = sqrt(rho' + 2 rho'' f**2)``, which for
+    soft-L1 is ``(1 + z)**-0.75``, and the residual ``rho' f / J_scale``)."""
+    z1 = 1.0 + (f / f_scale) ** 2
+    cost = float(f_scale * f_scale * np.sum(np.sqrt(z1) - 1.0))
+    j_scale = np.maximum(z1 ** -1.5, np.finfo(float).eps) ** 0.5
+    return cost, j_scale, f * z1 ** -0.5 / j_scale
+
+
+def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.ndarray,
+                         max_iterations: int = _MAX_ITERATIONS) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Minimise the soft-L1 cost of the residuals ``fun(x)``: Levenberg-Marquardt on the
+    robust-loss Gauss-Newton model.
+
+    The same problem, loss and solution as ``scipy.optimize.least_squares(fun, x0, jac=jac,
+    loss="soft_l1", f_scale=f_scale, x_scale=x_scale)`` to within SciPy's own stopping tolerance
+    (``tests/test_pose3d.py`` checks it against SciPy); it runs to tighter ones.  Written here
+    because importing ``scipy.optimize`` (with ``scipy.interpolate``, for :func:`depth_map`) cost
+    0.7 s of CPU in every process that compares photos, about six comparisons' worth
+    (``docs/speed.md``), for a 7-parameter fit with an analytic Jacobian.
+
+    Parameters
+    ----------
+    fun : callable
+        ``fun(x) -> ndarray, shape (m,)``, the residuals (mm).
+    x0 : ndarray, shape (n,)
+        Start.
+    jac : callable
+        ``jac(x) -> ndarray, shape (m, n)``, the Jacobian of ``fun``.
+    f_scale : float
+        Soft-L1 scale: residuals much larger count linearly, smaller ones quadratically.
+    x_scale : ndarray, shape (n,)
+        Typical size of each parameter: steps are damped in these units.
+    max_iterations : int
+        Jacobian evaluations at most.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+    f : ndarray, shape (m,)
+        ``fun(x)``.
+    jac : ndarray, shape (m, n)
+        The Jacobian at ``x`` with each row scaled by ``(1 + (f / f_scale)**2)**-0.75``: what SciPy
+        returns as ``jac`` for this loss.
+
+    Raises
+    ------
+    ValueError
+        The residuals are not finite at ``x0``.
+
+    References
+    ----------
+    .. [3] Triggs B, McLauchlan PF, Hartley RI, Fitzgibbon AW (2000). Bundle adjustment - a
+       modern synthesis. Vision Algorithms: Theory and Practice, LNCS 1883, 298-372 (sec. 3.3,
+       robust cost functions).
+    """
+    x = np.array(x0, dtype=np.float64)
+    xs = np.asarray(x_scale, dtype=np.float64)
+    f = np.asarray(fun(x), dtype=np.float64)
+    if not np.all(np.isfinite(f)):
+        raise ValueError("the residuals are not finite at the starting point")
+    cost, j_scale, f_s = _soft_l1(f, f_scale)
+    lam = 1e-3
+    for _ in range(max_iterations):
+        J = np.asarray(jac(x), dtype=np.float64)
+        Jh = J * j_scale[:, None] * xs  # loss-scaled, in x_scale units
+        A = Jh.T @ Jh
+        g = Jh.T @ f_s
+        diag = np.diag(A).copy()
+        while True:
+            try:
+                step = np.linalg.solve(A + lam * np.diag(np.maximum(diag, 1e-12)), -g)
+            except np.linalg.LinAlgError:
+                step = None
+            if step is not None and np.all(np.isfinite(step)):
+                x_new = x + step * xs
+                f_new = np.asarray(fun(x_new), dtype=np.float64)
+                if np.all(np.isfinite(f_new)):
+                    cost_new, j_new, fs_new = _soft_l1(f_new, f_scale)
+                    if cost_new <= cost:
+                        break
+            lam *= 10.0
+            if lam > 1e16:  # no step lowers the cost: x is the minimum to float precision
+                return x, f, J * j_scale[:, None]
+        lam = max(lam / 10.0, 1e-12)
+        done = np.max(np.abs(step)) < _STEP_TOL or cost - cost_new <= _COST_TOL * cost
+        x, f, cost, j_scale, f_s = x_new, f_new, cost_new, j_new, fs_new
+        if done:
+            break
+    return x, f, np.asarray(jac(x), dtype=np.float64) * j_scale[:, None]
+
+
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
              res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0) -> PoseFit:
     """Fit the relative 3-D pose change to the flow on the rigid face.
@@ -330,19 +433,18 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         return (model.flow(x) - obs).ravel()
 
     x0 = np.zeros(7)
-    sol = optimize.least_squares(resid, x0, jac=model.jacobian, loss="soft_l1",
-                                 f_scale=LOSS_SCALE_MM, x_scale=[1, 1, 10, 0.01, 1, 1, 1], method="trf", max_nfev=200)
+    sol_x, sol_fun, sol_jac = robust_least_squares(resid, x0, model.jacobian, LOSS_SCALE_MM, _X_SCALE)
     # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
     # between processes; results must be identical to the last digit written (resumed batches)
-    x = _q(sol.x)
-    r = sol.fun.reshape(-1, 2)
+    x = _q(sol_x)
+    r = sol_fun.reshape(-1, 2)
     rl = np.linalg.norm(r, axis=1)
     ol = np.linalg.norm(obs, axis=1)
     sigma = 1.4826 * float(np.median(np.abs(r)))
     # covariance of the 3 pose parameters from the Jacobian of the unweighted residuals,
     # counting one independent sample per correlation area
-    J = sol.jac
-    w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (sol.fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
+    J = sol_jac
+    w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (sol_fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
     Jw = J * w[:, None]
     try:
         cov = np.linalg.inv(Jw.T @ Jw) * sigma ** 2

@@ -27,10 +27,11 @@ _controller_sees_scipy = False
 def _get_controller():
     """The threadpoolctl controller of the BLAS libraries loaded in this process.
 
-    SciPy is not imported for it: measuring a photo does not use SciPy (0.25 s of
-    CPU to import it in every process, see :mod:`facemetrics.filters`).  Once SciPy
-    has been imported (by a comparison), the controller is rebuilt after loading
-    ``scipy.linalg``, so SciPy's own OpenBLAS is limited too.
+    SciPy is not imported for it: neither measuring nor comparing photos uses SciPy
+    (its import cost 0.25-0.8 s of CPU in every process, see :mod:`facemetrics.filters`
+    and :func:`facemetrics.pose3d.robust_least_squares`).  Once SciPy has been
+    imported (by the time-series fit or the simulator), the controller is rebuilt
+    after loading ``scipy.linalg``, so SciPy's own OpenBLAS is limited too.
     """
     global _controller, _controller_sees_scipy
     with _lock:

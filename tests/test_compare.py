@@ -559,3 +559,17 @@ def test_a_baseline_pair_is_measured_once_for_every_after_photo(sample_analysis,
     for f, k in zip(fresh, kept):
         assert f.noise_source == k.noise_source == "repeats (1 pair)"
         pd.testing.assert_frame_equal(f.to_frame(), k.to_frame())
+
+
+def test_t_975_is_scipys_student_t_quantile():
+    from scipy import stats
+
+    from facemetrics.compare.floors import t_975
+
+    for df in range(1, 31):
+        assert t_975(df) == float(stats.t.ppf(0.975, df))  # tabulated: the same float
+    for df in (31, 40, 60, 100, 1000, 10 ** 6):
+        assert t_975(df) == pytest.approx(float(stats.t.ppf(0.975, df)), rel=3e-8, abs=0)
+    assert all(t_975(df) > t_975(df + 1) for df in range(1, 200))
+    with pytest.raises(ValueError):
+        t_975(0)

@@ -103,3 +103,20 @@ def test_kept_kernels_cannot_be_changed_and_give_the_same_values():
     np.testing.assert_array_equal(k, gaussian_kernel1d(2.5, 0, 10)[::-1])
     with pytest.raises(ValueError):
         k[0] = 1.0  # read-only: a caller cannot corrupt the kept kernel
+
+
+def test_comparing_photos_never_imports_scipy(sample_path):
+    """A fresh process measures and compares two photos (the pose fit, the depth map, the flow
+    sampling) without importing SciPy: its import cost 0.8 s of CPU per process."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom facemetrics import analyze_photo, compare_photos\n"
+            f"a = analyze_photo({str(sample_path)!r})\n"
+            f"b = analyze_photo({str(sample_path.with_name('astronaut_after.jpg'))!r})\n"
+            "c = compare_photos(a, b)\n"
+            "print(len(c.to_frame()) > 10, sorted(m for m in ('scipy', 'skimage') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "GLOG_minloglevel": "2"})
+    assert out.stdout.strip().splitlines()[-1:] == ["True []"], out.stdout + out.stderr

@@ -314,3 +314,58 @@ def test_prediction_sds_equal_prediction_sd_per_group():
     got = pose3d.prediction_sds(fit, groups)
     assert got == [pose3d.prediction_sd(fit, *g) for g in groups]
     assert got[1] == 0.0 and got[0] > 0
+
+
+def _fit_problem(seed: int, outliers: float = 0.1):
+    """A pose fit's residual function on a synthetic face: a known pose's flow, noise and outliers."""
+    m = _model(n=800, seed=seed)
+    rng = np.random.default_rng(seed + 100)
+    truth = np.array([1.5, -2.0, 25.0, 0.012, 0.6, 0.4, -0.3])
+    obs = m.flow(truth) + rng.normal(0, 0.03, (800, 2))
+    bad = rng.random(800) < outliers
+    obs[bad] += rng.normal(0, 2.0, (int(bad.sum()), 2))
+    return m, obs, truth
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_robust_least_squares_finds_scipys_solution(seed):
+    """The hand-written solver against ``scipy.optimize.least_squares`` on the same problem: the same
+    minimum (to SciPy's own stopping tolerance), residuals and loss-scaled Jacobian."""
+    from scipy import optimize
+
+    m, obs, truth = _fit_problem(seed)
+
+    def resid(x):
+        return (m.flow(x) - obs).ravel()
+
+    x_scale = pose3d._X_SCALE
+    ref = optimize.least_squares(resid, np.zeros(7), jac=m.jacobian, loss="soft_l1", f_scale=pose3d.LOSS_SCALE_MM,
+                                 x_scale=list(x_scale), method="trf", max_nfev=200)
+    x, f, jac = pose3d.robust_least_squares(resid, np.zeros(7), m.jacobian, pose3d.LOSS_SCALE_MM, x_scale)
+    np.testing.assert_allclose(x / x_scale, ref.x / x_scale, rtol=0, atol=1e-5)
+    assert np.all(np.abs(x - truth) <= 0.2 * x_scale), (x, truth)  # and it is the truth, to the noise
+    np.testing.assert_allclose(f, resid(x), rtol=0, atol=0)
+    scaled = m.jacobian(x) * ((1.0 + (f / pose3d.LOSS_SCALE_MM) ** 2) ** -0.75)[:, None]
+    np.testing.assert_allclose(jac, scaled, rtol=1e-12)
+    np.testing.assert_allclose(jac, ref.jac, rtol=1e-3, atol=1e-6 * np.abs(ref.jac).max())
+
+    def cost(r):
+        return float(np.sum(np.sqrt(1 + (r / pose3d.LOSS_SCALE_MM) ** 2) - 1))
+
+    assert cost(f) <= cost(ref.fun) * (1 + 1e-12)  # never a worse minimum than SciPy's
+
+
+def test_robust_least_squares_ignores_outliers_a_plain_fit_follows():
+    m, obs, truth = _fit_problem(3, outliers=0.25)
+    x, _, _ = pose3d.robust_least_squares(lambda p: (m.flow(p) - obs).ravel(), np.zeros(7), m.jacobian,
+                                          pose3d.LOSS_SCALE_MM, pose3d._X_SCALE)
+    plain, _, _ = pose3d.robust_least_squares(lambda p: (m.flow(p) - obs).ravel(), np.zeros(7), m.jacobian,
+                                              1e6, pose3d._X_SCALE)  # a huge scale: ordinary least squares
+    err = np.abs(x - truth) / pose3d._X_SCALE
+    assert err.max() < 0.2 < (np.abs(plain - truth) / pose3d._X_SCALE).max()
+
+
+def test_robust_least_squares_refuses_a_non_finite_start():
+    with pytest.raises(ValueError, match="not finite"):
+        pose3d.robust_least_squares(lambda x: np.array([np.nan, 1.0]), np.zeros(1), lambda x: np.ones((2, 1)),
+                                    1.0, np.ones(1))

@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
-from scipy import ndimage
 
 from .. import align as al
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
+from ..filters import bilinear
 from ..folds import fold_metrics, score_fold_line
 from ..geometry import (
     INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, RIGHT_IRIS,
@@ -151,8 +151,7 @@ def _flow_cues(flow_mm: np.ndarray, masks: dict, uv: np.ndarray, grid: al.Grid, 
 
 def _at(field_: np.ndarray, cr: np.ndarray) -> np.ndarray:
     """Bilinear samples of a (rows, cols, k) field at grid ``(col, row)`` points, shape (n, k)."""
-    return np.stack([ndimage.map_coordinates(field_[..., k], [cr[:, 1], cr[:, 0]], order=1, mode="nearest")
-                     for k in range(field_.shape[-1])], axis=1)
+    return bilinear(field_, cr[:, 1], cr[:, 0])
 
 
 #: fixed-point passes of :func:`_remove_pose`
@@ -358,13 +357,11 @@ def _fold_changes(reg: al.Registration, st: _Before) -> dict:
     values = {}
     pts_g = st.pts_g
     matched = match_tones(reg.after_grid, reg.before_grid, st.skin)
-    moved = pts_g + np.stack([ndimage.map_coordinates(reg.flow[..., k], [pts_g[:, 1], pts_g[:, 0]], order=1,
-                                                      mode="nearest") for k in range(2)], axis=1)
+    moved = pts_g + _at(reg.flow, pts_g)
     for side, (line, _), fa in zip(_RL, st.fold_lines, st.fold_before):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
-        carried = line + np.stack([ndimage.map_coordinates(reg.flow[..., k], [line[:, 1], line[:, 0]], order=1,
-                                                           mode="nearest") for k in range(2)], axis=1)
+        carried = line + _at(reg.flow, line)
         fb = score_fold_line(matched, moved, st.gframe, side, carried)
         for metric, x, y in zip(("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"), fa, fb):
             values[(metric, side)] = (x, y, y - x)
