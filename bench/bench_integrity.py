@@ -42,7 +42,8 @@ caught / a false alarm when any of them flags it.
     python bench/bench_integrity.py [--n-per 50] [--clean-dir DIR] [--skip-clean]
     python bench/bench_integrity.py --cost-only [--compare-old /tmp/integrity_old.py] [--repeats 8]
     python bench/bench_integrity.py --compare-old /tmp/integrity_old.py --clean-dir DIR [--max-clean 300]
-    python bench/bench_integrity.py --impact [--n-per 50]
+    python bench/bench_integrity.py --impact [--n-per 50] [--seeds 7,8,9]
+    python bench/bench_integrity.py --clean-only --clean-dir DIR [--jpeg-variants]
     python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50]
 """
 
@@ -80,6 +81,15 @@ CLEAN_SPECS = [("q30", "JPEG", dict(quality=30)), ("q60", "JPEG", dict(quality=6
                ("webp", "WEBP", dict(quality=80)), ("webp50", "WEBP", dict(quality=50)),
                ("webpll", "WEBP", dict(lossless=True)),
                ("heic", "HEIF", dict(quality=80)), ("heic50", "HEIF", dict(quality=50))]
+#: ``--jpeg-variants``: the same sources also as 4:4:4 JPEG (quality 85, 95, 100) and progressive JPEG (quality 50,
+#: 95, 100 at 4:2:0, 90 at 4:4:4): the "4:4:4 and progressive sets" of docs/robustness.md (1036 files)
+JPEG_VARIANT_SPECS = [("q85_444", "JPEG", dict(quality=85, subsampling=0)),
+                      ("q95_444", "JPEG", dict(quality=95, subsampling=0)),
+                      ("q100_444", "JPEG", dict(quality=100, subsampling=0)),
+                      ("prog50", "JPEG", dict(quality=50, progressive=True)),
+                      ("prog95", "JPEG", dict(quality=95, progressive=True)),
+                      ("prog100", "JPEG", dict(quality=100, progressive=True)),
+                      ("prog90_444", "JPEG", dict(quality=90, progressive=True, subsampling=0))]
 
 
 class _NoCheck:
@@ -113,6 +123,11 @@ def _dct_block(data: bytes, reduce: int = 1):
     return 8 // reduce if found is not None and found[1] in (0xC2, 0xC6, 0xCA, 0xCE) else None
 
 
+def _jpeg(data: bytes):
+    """What the loader passes as ``check_pixels(..., jpeg=)``: the file's bytes for a JPEG, else None."""
+    return data if data[:3] == b"\xff\xd8\xff" else None
+
+
 # ------------------------------------------------------------------ 1. cost
 
 
@@ -138,6 +153,11 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
         buf = io.BytesIO()
         Image.fromarray(rgb_full).save(buf, fmt, **kw)
         files[name] = (buf.getvalue(), True)
+    for name, size in (("JPEG 1 MP (1152 x 864; block means checked)", (1152, 864)),
+                       ("JPEG 0.13 MP (320 x 400; block means checked)", (320, 400))):
+        buf = io.BytesIO()
+        Image.fromarray(rgb_full).resize(size, Image.LANCZOS).save(buf, "JPEG", quality=90)
+        files[name] = (buf.getvalue(), False)
     old_check = _load_module(old).check_pixels if old else None
     print("== cost of the check on a 12 MP photo (medians, each check right after a decode)")
     print(f"{'file':42s} {'decode ms':>9s} {'check ms':>9s} {'ratio':>6s}"
@@ -148,6 +168,7 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
             mcu = _mcu(data, int(photo.scale))
             db = _dct_block(data, int(photo.scale))  # (progressive JPEG: the repeated-coefficient rule too)
             old_db = old_check is not None and "dct_block" in old_check.__code__.co_varnames
+            old_jpeg = old_check is not None and "jpeg" in old_check.__code__.co_varnames
             td, tc, to = [], [], []
             for i in range(repeats):
                 # each check right after its own decode (the decoded pixels as fresh in the caches as
@@ -158,7 +179,8 @@ def cost(old: Path | None = None, repeats: int = 8) -> None:
                     rgb = loader.load_photo(data, fast=fast).rgb
                     td.append(time.perf_counter() - t)
                     t = time.perf_counter()
-                    check(rgb, mcu=mcu, **({"dct_block": db} if check is check_pixels or old_db else {}))
+                    check(rgb, mcu=mcu, **({"dct_block": db} if check is check_pixels or old_db else {}),
+                          **({"jpeg": _jpeg(data)} if check is check_pixels or old_jpeg else {}))
                     times.append(time.perf_counter() - t)
             d, c = np.median(td[1:]) * 1000, np.median(tc[1:]) * 1000
             line = f"{name:42s} {d:9.1f} {c:9.1f} {c / d:6.1%}"
@@ -195,7 +217,7 @@ def catch(n_per: int, seed: int) -> Counter:
                 continue
             vis, frac = visibly_different(photo.rgb, refs[kind])
             found = (check_pixels(photo.rgb, mcu=_mcu(data), specks=webp_is_lossless(data),
-                                  dct_block=_dct_block(data)).damaged
+                                  dct_block=_dct_block(data), jpeg=_jpeg(data)).damaged
                      or (kind == "webp" and vp8_ends_early(data))
                      or (kind == "heic" and bool(hevc_errors(data))))
             if vis:
@@ -226,14 +248,14 @@ def print_catch(n_per: int) -> None:
 _JAW_FOLD = ("jaw", "jowl", "nlf_", "lower_face")
 
 
-def impact(n_per: int) -> None:
+def impact(n_per: int, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
     from facemetrics import compare_photos
 
     print(f"\n== misses that change the measurement: overwritten bytes, {n_per} per format and kind; each miss "
           "compared with the clean decode (before = clean, after = damaged)")
     print(f"{'seed':4s} {'format':17s} {'misses':>6s} {'jaw/fold beyond floor':>21s} {'any row beyond':>14s} "
           f"{'refused':>7s} {'within noise':>12s}  largest jaw/fold change (x its floor)")
-    for seed in (1, 0, 2):
+    for seed in seeds:
         files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
         refs = {k: loader.load_photo(d, name=k) for k, d in files.items()}
         tally, worst = Counter(), {}
@@ -310,7 +332,7 @@ def vp8_tail(n_per: int, clean: Path | None) -> None:
 # ------------------------------------------------------------------ 3. false alarms
 
 
-def build_clean(folder: Path) -> None:
+def build_clean(folder: Path, variants: bool = False) -> None:
     import cv2
     import pillow_heif
 
@@ -337,7 +359,7 @@ def build_clean(folder: Path) -> None:
             img = Image.fromarray(arr)
             if f != 1.0:
                 img = img.resize((max(32, round(w * f)), max(32, round(h * f))), Image.LANCZOS)
-            for tag, fmt, kw in CLEAN_SPECS:
+            for tag, fmt, kw in CLEAN_SPECS + (JPEG_VARIANT_SPECS if variants else []):
                 if size == "full" and tag in ("webp50", "heic50", "q60"):
                     continue
                 out = folder / f"{name}__{size}__{tag}.{fmt.lower()}"
@@ -354,7 +376,7 @@ def false_alarms(folder: Path) -> None:
         with _NoCheck():
             photo = loader.load_photo(data, name=f.name)
         found = check_pixels(photo.rgb, mcu=_mcu(data, int(photo.scale)), specks=webp_is_lossless(data),
-                             dct_block=_dct_block(data, int(photo.scale)))
+                             dct_block=_dct_block(data, int(photo.scale)), jpeg=_jpeg(data))
         n[tag] += 1
         early = vp8_ends_early(data) if data[8:12] == b"WEBP" else False
         hevc = hevc_errors(data) if data[4:8] == b"ftyp" else ()
@@ -364,7 +386,7 @@ def false_alarms(folder: Path) -> None:
         if found.score >= worst.get(tag, (0.0, ""))[0]:
             worst[tag] = (found.score, f.name)
     print(f"{'encoding':9s} {'photos':>6s} {'false alarms':>12s}  highest score (1.0 = alarm)")
-    for tag, *_ in CLEAN_SPECS:
+    for tag, *_ in CLEAN_SPECS + JPEG_VARIANT_SPECS:
         if n[tag]:
             s, name = worst[tag]
             print(f"{tag:9s} {n[tag]:6d} {fa[tag]:12d}  {s:.2f} ({name})")
@@ -375,8 +397,9 @@ def false_alarms(folder: Path) -> None:
 
 
 def _checked_arrays(datas):
-    """``(name, rgb, mcu, specks, dct_block)`` of every array the loader passes to the check while
-    reading ``datas``."""
+    """``(name, rgb, mcu, specks, dct_block, jpeg)`` of every array the loader passes to the check while
+    reading ``datas`` (``jpeg``: the file's bytes for a JPEG, as the loader passes them from the change of
+    2026-12-02 on, else None)."""
     seen = []
     saved = loader._refuse_garbage
     loader._refuse_garbage = lambda rgb, label, mcu=None, specks=False, dct_block=None, **k: seen.append(
@@ -388,7 +411,7 @@ def _checked_arrays(datas):
             except PhotoError:
                 pass
             for _, rgb, mcu, specks, dct_block in seen:
-                yield name, rgb, mcu, specks, dct_block
+                yield name, rgb, mcu, specks, dct_block, _jpeg(data) if mcu is not None else None
             seen.clear()
     finally:
         loader._refuse_garbage = saved
@@ -399,6 +422,7 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
 
     old = _load_module(path)
     old_dct = "dct_block" in inspect.signature(old.check_pixels).parameters  # (older versions: no such rule)
+    old_jpeg = "jpeg" in inspect.signature(old.check_pixels).parameters
 
     def sets():
         for seed in (0, 1, 2):
@@ -417,14 +441,15 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
     for label, datas in sets():
         n = nd = ndiff = nother = 0
         dmax, t_old, t_new = 0.0, 0.0, 0.0
-        for name, rgb, mcu, specks, dct_block in _checked_arrays(datas):
+        for name, rgb, mcu, specks, dct_block, jpeg in _checked_arrays(datas):
             for run_old in ((True, False) if n % 2 else (False, True)):  # alternate which runs first
                 t = time.perf_counter()
                 if run_old:
-                    a = old.check_pixels(rgb, mcu=mcu, specks=specks, **({"dct_block": dct_block} if old_dct else {}))
+                    a = old.check_pixels(rgb, mcu=mcu, specks=specks, **({"dct_block": dct_block} if old_dct else {}),
+                                         **({"jpeg": jpeg} if old_jpeg else {}))
                     t_old += time.perf_counter() - t
                 else:
-                    b = check_pixels(rgb, mcu=mcu, specks=specks, dct_block=dct_block)
+                    b = check_pixels(rgb, mcu=mcu, specks=specks, dct_block=dct_block, jpeg=jpeg)
                     t_new += time.perf_counter() - t
             n += 1
             nd += a.damaged
@@ -459,9 +484,13 @@ def main() -> None:
                     "is left out)")
     ap.add_argument("--impact", action="store_true", help="only 5.: do the misses change the measurement?")
     ap.add_argument("--vp8-tail", action="store_true", help="only 6.: lossy WebPs decoded without their last bytes")
+    ap.add_argument("--seeds", default="1,0,2", help="with --impact: the fuzz seeds (comma-separated)")
+    ap.add_argument("--jpeg-variants", action="store_true",
+                    help="3. also on the 4:4:4 and progressive JPEG re-encodings (JPEG_VARIANT_SPECS)")
+    ap.add_argument("--clean-only", action="store_true", help="only 3. (false alarms; needs --clean-dir)")
     args = ap.parse_args()
     if args.impact:
-        impact(args.n_per)
+        impact(args.n_per, tuple(int(x) for x in args.seeds.split(",")))
         return
     if args.vp8_tail:
         vp8_tail(args.n_per, args.clean_dir)
@@ -473,16 +502,17 @@ def main() -> None:
         cost(args.compare_old, args.repeats)
         compare_old(args.compare_old, args.n_per, None if args.skip_clean else args.clean_dir, args.max_clean)
         return
-    cost(repeats=args.repeats)
-    print_catch(args.n_per)
+    if not args.clean_only:
+        cost(repeats=args.repeats)
+        print_catch(args.n_per)
     if not args.skip_clean:
         if not FACES.is_dir():
             print("\n(/work/shared/faces not present: no false-alarm count)")
             return
         folder = args.clean_dir or Path(tempfile.mkdtemp()) / "clean"
-        if not folder.is_dir() or not any(folder.iterdir()):
+        if not folder.is_dir() or not any(folder.iterdir()) or args.jpeg_variants:
             t = time.perf_counter()
-            build_clean(folder)
+            build_clean(folder, args.jpeg_variants)  # (only the files missing)
             print(f"\n(built the clean set in {folder} in {time.perf_counter() - t:.0f} s)")
         false_alarms(folder)
 

@@ -81,6 +81,17 @@ neighbouring pairs of one block row each sharing (both at least
 :data:`REPEAT_SHARED` of their AC coefficients make the photo damaged
 (:func:`_repeated_coefficients`).
 
+**Block means out of range** (JPEG up to 1 MP: ``check_pixels(..., jpeg=data)``;
+:func:`jpeg_dc_out_of_range`, on the file's bytes). An encoder transforms
+samples in 0 .. 255, so every block's coded mean (its DC coefficient) is in
+range, and so is every MCU's mean colour in R, G and B (the conversion is
+linear). A drift large enough to be clipped to black by the decoder codes
+blocks far below 0, which the pixels no longer show: the file is decoded
+again at 1/8 scale from a copy with its quantisers divided by about three
+and its components output unconverted, so that the coded means come out
+unclipped; :data:`DC_RANGE_BLOCKS` blocks more than :data:`DC_RANGE_LEVELS`
+beyond the range (after the quantisers' rounding) make the file corrupt.
+
 **Early end** (lossy WebP; :func:`vp8_ends_early`, on the file's bytes).
 Damage in VP8's token data decodes to smooth, plausible-looking patches
 (prediction without residuals): no pixel signature. But a desynchronised
@@ -138,6 +149,8 @@ __all__ = [
     "CLIP_RUN_AGREE",
     "CLIP_RUN_EXPLAINED",
     "CLIP_RUN_MIN_AGREE",
+    "DC_RANGE_BLOCKS",
+    "DC_RANGE_LEVELS",
     "DRIFT_LEVELS",
     "HEVC_DAMAGE_CODES",
     "NOISY_PICTURE_FRACTION",
@@ -153,6 +166,7 @@ __all__ = [
     "VP8_TAIL_BYTES",
     "check_pixels",
     "hevc_errors",
+    "jpeg_dc_out_of_range",
     "webp_is_lossless",
     "vp8_ends_early",
 ]
@@ -237,8 +251,8 @@ class PixelCheck:
         Strength of the strongest signature relative to its threshold
         (``>= 1.0`` means damaged; 0.0 when nothing at all was seen).
     kind : str
-        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"wrong_mcu"``, ``"repeated_coefficients"``
-        or ``""``
+        ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"wrong_mcu"``, ``"repeated_coefficients"``,
+        ``"dc_range"`` or ``""``
         (nothing found).
     row : int or None
         First pixel row (0 = top of the array given) of the damage, in the
@@ -1071,6 +1085,228 @@ def vp8_ends_early(data: bytes) -> bool:
     return True
 
 
+# ------------------------------------------------------------------ JPEG: coded block means out of range
+
+#: JPEG (:func:`jpeg_dc_out_of_range`): an 8 x 8 block whose coded mean (its DC coefficient) lies more than
+#: this many grey levels (beyond the quantisation's own error) below 0 or above 255 in some component ...
+DC_RANGE_LEVELS = 8.0
+#: ... in at least this many blocks makes the file corrupt (no encoder fed pixels in 0 .. 255 writes one;
+#: docs/robustness.md "JPEG: coded block means out of range")
+DC_RANGE_BLOCKS = 2
+#: the check decodes the file a second time (at 1/8 scale): only up to this many pixels in the file (its
+#: cost is most of a reduced decode's on large photos)
+_DC_RANGE_MAX_PIXELS = 1_000_000
+#: the new DC quantiser is about the file's divided by this (so that block means down to about -2 x 128
+#: and up to 255 + 2 x 128 decode without clipping)
+_DC_RANGE_SQUEEZE = 3
+_ADOBE_YCC_AS_RGB = b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x00"  # APP14, transform 0: no conversion
+
+
+def _jpeg_header_segments(data: bytes):
+    """``(marker, start, end)`` of each marker segment of a JPEG from after SOI up to and including the
+    first SOS (`start` at its 0xFF, `end` just after it); stops early on anything malformed."""
+    i, n = 2, len(data)
+    while i + 4 <= n and data[i] == 0xFF:
+        m = data[i + 1]
+        if m == 0xFF:
+            i += 1
+            continue
+        if m == 0x01 or 0xD0 <= m <= 0xD8:
+            i += 2
+            continue
+        end = i + 2 + int.from_bytes(data[i + 2:i + 4], "big")
+        if end > n:
+            return
+        yield m, i, end
+        if m == 0xDA:
+            return
+        i = end
+
+
+def _dc_squeezed(data: bytes) -> tuple[bytes, dict[int, tuple[int, int]], list[tuple[int, int, int, int]]] | None:
+    """The JPEG `data` rewritten so that libjpeg outputs its components' samples unconverted and with the
+    block means squeezed towards 128: every quantisation table divided by :data:`_DC_RANGE_SQUEEZE`
+    (rounded, at least 1; the entropy-coded data unchanged) and the JFIF / Adobe markers replaced by an
+    Adobe marker with transform 0 (the components read as "RGB", i.e. Y, Cb, Cr as coded).
+
+    Returns ``(bytes, {table: (old DC quantiser, new)}, [(id, h, v, table) per component])``; None for
+    what this cannot read exactly: not 8-bit Huffman-coded baseline / extended / progressive, not 1 or 3
+    components, a file whose Adobe marker says RGB or CMYK, or quantisation tables (re)defined after the
+    first scan."""
+    out = [data[:2], _ADOBE_YCC_AS_RGB]
+    tables: dict[int, tuple[int, int]] = {}
+    comps = None
+    for m, s, e in _jpeg_header_segments(data):
+        seg = data[s:e]
+        if m == 0xEE and len(seg) >= 16 and seg[4:9] == b"Adobe" and seg[15] != 1:
+            return None  # transform 0 (RGB) or 2 (YCCK)
+        if m in (0xE0, 0xEE):
+            continue
+        if m == 0xDB:
+            buf, p = bytearray(seg), 4
+            while p < len(buf):
+                size = 2 if buf[p] >> 4 else 1
+                if p + 1 + 64 * size > len(buf):
+                    return None
+                q = np.frombuffer(bytes(buf[p + 1:p + 1 + 64 * size]), np.uint8 if size == 1 else ">u2").astype(int)
+                new = np.maximum(1, np.rint(q / _DC_RANGE_SQUEEZE)).astype(np.uint8 if size == 1 else ">u2")
+                buf[p + 1:p + 1 + 64 * size] = new.tobytes()
+                tables[buf[p] & 15] = (int(q[0]), int(new[0]))
+                p += 1 + 64 * size
+            seg = bytes(buf)
+        elif 0xC3 <= m <= 0xCF and m not in (0xC4, 0xC8, 0xCC):
+            return None  # lossless, hierarchical or arithmetic-coded
+        elif m in (0xC0, 0xC1, 0xC2):
+            if len(seg) < 10 or seg[4] != 8 or seg[9] not in (1, 3) or len(seg) < 10 + 3 * seg[9]:
+                return None
+            comps = [(seg[10 + 3 * c], seg[11 + 3 * c] >> 4, seg[11 + 3 * c] & 15, seg[12 + 3 * c])
+                     for c in range(seg[9])]
+        out.append(seg)
+        if m == 0xDA:
+            if comps is None or any(t not in tables for *_, t in comps) or data.find(b"\xff\xdb", e) >= 0:
+                return None
+            out.append(data[e:])
+            return b"".join(out), tables, comps
+    return None
+
+
+def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS) -> PixelCheck:
+    """JPEG: blocks whose coded mean (or an MCU's mean colour) lies outside the range any encoder writes.
+
+    A JPEG encoder transforms samples in 0 .. 255: the DC coefficient of every 8 x 8 block, its mean,
+    is within 0 .. 255 up to the quantiser's rounding (``q / 16`` levels) [1]_. A DC difference decoded
+    wrongly (overwritten bytes after which the Huffman decoder finds its place again) shifts every later
+    block of the scan; a large negative shift takes dark blocks below 0, where libjpeg clips them to
+    black and the pixels show no step to find (the pixel check's drift searches need the picture's
+    texture to continue). Here the file is decoded a second time, at 1/8 scale (each output sample is a
+    block's DC, for 4:2:0 chroma a 2 x 2 IDCT whose mean is the DC) from a copy whose quantisation
+    tables are divided by about three and whose components are output as coded (Y, Cb, Cr; see
+    :func:`_dc_squeezed`): block means from about -256 to 511 come out unclipped. At least
+    :data:`DC_RANGE_BLOCKS` blocks more than :data:`DC_RANGE_LEVELS` beyond 0 .. 255 (plus the
+    quantiser's error and the squeezed decode's rounding) in some component make the file corrupt. For
+    4:4:4 and 4:2:0 YCbCr the same holds for each MCU's mean colour in R, G and B (:func:`_gamut_excess`:
+    a chroma shift takes colours out of the RGB cube long before Cb or Cr leave 0 .. 255); this assumes
+    an encoder that averages the chroma it subsamples, as libjpeg does (one that picks one pixel in four
+    could, on pixel-fine saturated patterns, reach the level).
+
+    Parameters
+    ----------
+    data : bytes
+        The whole JPEG file (strictly decodable: the loader's decode came first).
+    max_pixels : int
+        Files with more pixels (width x height in the header) are not checked (see Notes).
+
+    Returns
+    -------
+    PixelCheck
+        ``kind = "dc_range"``; ``row``, ``col``: the first such block, in pixels of the stored image;
+        score: the :data:`DC_RANGE_BLOCKS`-th largest excess / :data:`DC_RANGE_LEVELS` (0.0 when not
+        checked).
+
+    Notes
+    -----
+    Cost: a 1/8-scale decode, i.e. the whole entropy decode again: about 0.8 x a half-scale decode of a
+    12 MP photo, hence only up to `max_pixels` (see ``bench/bench_integrity.py --cost-only``).
+    Quantisers of 1 (quality 100) give no room below 0: such components are not checked.
+    """
+    import simplejpeg
+
+    try:
+        h, w = simplejpeg.decode_jpeg_header(data)[:2]
+    except (ValueError, RuntimeError):
+        return PixelCheck(False, 0.0)
+    if h * w > max_pixels:
+        return PixelCheck(False, 0.0)
+    found = _dc_squeezed(data)
+    if found is None:
+        return PixelCheck(False, 0.0)
+    squeezed, tables, comps = found
+    try:
+        planes = simplejpeg.decode_jpeg(squeezed, colorspace="GRAY" if len(comps) == 1 else "RGB", strict=True,
+                                        min_width=-(-w // 8), min_height=-(-h // 8))
+    except (ValueError, RuntimeError):
+        return PixelCheck(False, 0.0)
+    bh, bw = -(-h // 8), -(-w // 8)
+    if planes.shape[:2] != (bh, bw):
+        return PixelCheck(False, 0.0)
+    excess = np.zeros((bh, bw), np.float32)  # levels beyond the range (and tolerance), per luma block
+    vmax, hmax = max(v for _, _, v, _ in comps), max(h_ for _, h_, _, _ in comps)
+    means, tols = [], []  # per component: its blocks' coded means, the tolerance
+    for c, (_, hs, vs, t) in enumerate(comps):
+        q, q_new = tables[t]
+        if q <= q_new or vmax % vs or hmax % hs:  # (a quantiser of 1: the squeezed decode clips as the file's)
+            means.append(None)
+            tols.append(0.0)
+            continue
+        ratio = q / q_new
+        fy, fx = vmax // vs, hmax // hs
+        # a subsampled component's block spans fy x fx output samples (a reduced IDCT, or upsampled): their
+        # mean is its DC (a reduced IDCT's other terms cancel, upsampling is a weighted mean)
+        mean = _tile_means(planes[:, :, c].astype(np.float32), fy, fx)
+        mean -= 128.0
+        mean *= ratio
+        mean += 128.0  # the blocks' coded means
+        means.append(mean)
+        tols.append(q / 16.0 + ratio / 2.0)  # the quantiser's rounding and the squeezed decode's
+        _raise_to(excess, np.maximum(-mean, mean - 255.0) - tols[-1], fy, fx)
+    if len(comps) == 3 and all(m is not None for m in means) and hmax == vmax and hmax in (1, 2) \
+            and all(h_ == v == 1 for _, h_, v, _ in comps[1:]):
+        _raise_to(excess, _gamut_excess(means, tols, hmax), hmax, hmax)
+    flat = np.sort(excess.ravel())[::-1]
+    v = float(flat[DC_RANGE_BLOCKS - 1]) if flat.size >= DC_RANGE_BLOCKS else 0.0
+    score = max(0.0, v) / DC_RANGE_LEVELS
+    if score < 1.0:
+        return PixelCheck(False, score)
+    bad = excess > DC_RANGE_LEVELS
+    ys, xs = np.nonzero(bad)
+    return PixelCheck(True, score, "dc_range", int(ys[0]) * 8, int(xs[0]) * 8,
+                      f"{int(bad.sum())} blocks of 8 x 8 px coded up to {float(flat[0]):.0f} levels beyond black, "
+                      "white or the RGB colours, which no encoder writes")
+
+
+def _tile_means(plane: np.ndarray, fy: int, fx: int) -> np.ndarray:
+    """``(H // fy, W // fx)`` means of the whole ``fy x fx`` tiles of `plane` (`plane` itself for 1 x 1)."""
+    if fy * fx == 1:
+        return plane
+    ny, nx = plane.shape[0] // fy, plane.shape[1] // fx
+    return plane[:ny * fy, :nx * fx].reshape(ny, fy, nx, fx).mean(axis=(1, 3))
+
+
+def _raise_to(excess: np.ndarray, part: np.ndarray, fy: int, fx: int) -> None:
+    """``excess = max(excess, part)`` in place, `part` given per ``fy x fx`` tile of `excess`."""
+    if fy * fx > 1:
+        part = np.repeat(np.repeat(part, fy, axis=0), fx, axis=1)
+    view = excess[:part.shape[0], :part.shape[1]]
+    np.maximum(view, part, out=view)
+
+
+def _gamut_excess(means: list, tols: list, f: int) -> np.ndarray:
+    """4:4:4 (`f` 1) or 4:2:0 (`f` 2) YCbCr: per MCU, the levels by which its coded mean colour (the mean of
+    its luma blocks' and its chroma blocks' coded means, as the encoder's averaging made them) lies outside
+    0 .. 255 in R, G or B (JFIF's conversion [1]_ is linear, so the mean of colours in range is in range),
+    beyond the quantisers' and the decode's rounding."""
+    y = _tile_means(means[0], f, f)
+    ny, nx = min(y.shape[0], means[1].shape[0]), min(y.shape[1], means[1].shape[1])
+    y, cb, cr = (m[:ny, :nx] - (0.0 if i == 0 else 128.0) for i, m in enumerate((y, means[1], means[2])))
+    tol = tols[0] + 1.772 * max(tols[1], tols[2]) + 2.0  # (+ 2: the encoder's rounding of Y, Cb, Cr)
+    out = np.full((ny, nx), -np.inf, np.float32)
+    for rgb in (y + 1.402 * cr, y - 0.344136 * cb - 0.714136 * cr, y + 1.772 * cb):
+        np.maximum(out, np.maximum(-rgb, rgb - 255.0), out=out)
+    return out - tol
+
+
+def _dc_range_in_grid(jpeg: bytes, height: int) -> PixelCheck:
+    """:func:`jpeg_dc_out_of_range` of the file `jpeg`, its row and column divided by the DCT scaling of
+    the decode being checked (`height` rows; the stored image's height over it)."""
+    found = jpeg_dc_out_of_range(jpeg)
+    if not found.damaged:
+        return found
+    import simplejpeg
+
+    reduce = max(1, round(simplejpeg.decode_jpeg_header(jpeg)[0] / max(1, height)))
+    return PixelCheck(True, found.score, found.kind, found.row // reduce, found.col // reduce, found.what)
+
+
 def _dct_matrix(b: int) -> np.ndarray:
     """``(b, b)`` float32 orthonormal DCT-II matrix (row u = frequency u), as in JPEG's 8 x 8 DCT [1]_."""
     k = np.arange(b)
@@ -1144,7 +1380,7 @@ def _repeated_coefficients(rgb: np.ndarray, b: int) -> PixelCheck:
 
 
 def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None = None,
-                 specks: bool = False, dct_block: int | None = None) -> PixelCheck:
+                 specks: bool = False, dct_block: int | None = None, jpeg: bytes | None = None) -> PixelCheck:
     """Look for decoder garbage in a decoded photo.
 
     Parameters
@@ -1175,6 +1411,11 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
         then neighbouring blocks sharing their AC coefficients are looked
         for too (:func:`_repeated_coefficients`; not below 4 px). None for
         baseline JPEGs and other codecs.
+    jpeg : bytes or None
+        The JPEG file `rgb` was decoded from: when given, a file of up to
+        1 MP is also decoded once more to look for blocks coded beyond
+        black or white (:func:`jpeg_dc_out_of_range`; its row is converted
+        to the grid of `rgb`). None for other codecs.
 
     Returns
     -------
@@ -1216,6 +1457,8 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
             found.append(_drift_at_wrong_mcu(drift[0], excess, mcu))
     if dct_block is not None:
         found.append(_repeated_coefficients(rgb, dct_block))
+    if jpeg is not None:
+        found.append(_dc_range_in_grid(jpeg, rgb.shape[0]))
     hit = [f for f in found if f.damaged]
     if hit:
         return min(hit, key=lambda f: (f.row, -f.score))

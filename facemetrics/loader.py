@@ -645,7 +645,7 @@ def _decode_jpeg(data: bytes, orientation: int, label: str, reduce: int,
     found = _jpeg_scan_start(data)
     progressive = found is not None and found[1] in (0xC2, 0xC6, 0xCA, 0xCE)
     _refuse_garbage(out, label, mcu=(max(1, mh // reduce), max(1, mw // reduce)), scale=reduce,
-                    rotated=orientation != 1, dct_block=8 // reduce if progressive else None)
+                    rotated=orientation != 1, dct_block=8 // reduce if progressive else None, jpeg=data)
     return _apply_orientation(out, orientation)
 
 
@@ -655,15 +655,17 @@ _MCU = {"444": (8, 8), "Gray": (8, 8), "422": (8, 16), "440": (16, 8), "420": (1
 
 
 def _refuse_garbage(rgb: np.ndarray, label: str, mcu: tuple[int, int] | None = None, scale: int = 1,
-                    rotated: bool = False, specks: bool = False, dct_block: int | None = None) -> None:
+                    rotated: bool = False, specks: bool = False, dct_block: int | None = None,
+                    jpeg: bytes | None = None) -> None:
     """Raise ``unreadable`` when the decoded pixels show decoder garbage (:mod:`facemetrics.integrity`).
 
     ``rgb`` is the decode before any EXIF rotation (``scale`` = the DCT
     reduction); the message gives the row in pixels of the file's stored image.
     ``dct_block``: a progressive JPEG's DCT block side in ``rgb`` (see
-    :func:`~facemetrics.integrity.check_pixels`).
+    :func:`~facemetrics.integrity.check_pixels`); ``jpeg``: the JPEG file's bytes (up to 1 MP its
+    blocks' coded means are checked too).
     """
-    found = check_pixels(rgb, mcu=mcu, specks=specks, dct_block=dct_block)
+    found = check_pixels(rgb, mcu=mcu, specks=specks, dct_block=dct_block, jpeg=jpeg)
     if found.damaged:
         where = f"from row {found.row * scale} down" + (" of the stored (unrotated) image" if rotated else "")
         raise PhotoError(label, f"the decoded pixels look damaged: {found.what} {where} (the compressed "
