@@ -345,7 +345,7 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
     Raises
     ------
     ValueError
-        The residuals are not finite at ``x0``.
+        The residuals are not finite at ``x0``, or the Jacobian is not finite where it is evaluated.
 
     References
     ----------
@@ -362,6 +362,8 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
     lam = 1e-3
     for _ in range(max_iterations):
         J = np.asarray(jac(x), dtype=np.float64)
+        if not np.all(np.isfinite(J)):
+            raise ValueError("the Jacobian is not finite: the fit cannot proceed")
         Jh = J * j_scale[:, None] * xs  # loss-scaled, in x_scale units
         A = Jh.T @ Jh
         g = Jh.T @ f_s

@@ -365,7 +365,10 @@ def test_robust_least_squares_ignores_outliers_a_plain_fit_follows():
     assert err.max() < 0.2 < (np.abs(plain - truth) / pose3d._X_SCALE).max()
 
 
-def test_robust_least_squares_refuses_a_non_finite_start():
-    with pytest.raises(ValueError, match="not finite"):
+def test_robust_least_squares_refuses_a_non_finite_start_or_jacobian():
+    with pytest.raises(ValueError, match="residuals are not finite"):
         pose3d.robust_least_squares(lambda x: np.array([np.nan, 1.0]), np.zeros(1), lambda x: np.ones((2, 1)),
+                                    1.0, np.ones(1))
+    with pytest.raises(ValueError, match="Jacobian is not finite"):
+        pose3d.robust_least_squares(lambda x: np.array([1.0, 1.0]) + x, np.zeros(1), lambda x: np.full((2, 1), np.nan),
                                     1.0, np.ones(1))
