@@ -65,3 +65,19 @@ def jpeg_bytes(rgb: np.ndarray, quality: int = 95) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "JPEG", quality=quality)
     return buf.getvalue()
+
+
+def app_module():
+    """``app.py`` imported as a module (once per test session, as ``facemetrics_app``): its pure
+    helpers (``pairs_of``, ...) for tests that do not run Streamlit."""
+    import importlib.util
+    import sys
+
+    pytest.importorskip("streamlit")
+    if "facemetrics_app" in sys.modules:
+        return sys.modules["facemetrics_app"]
+    spec = importlib.util.spec_from_file_location("facemetrics_app", ROOT / "app.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
+    spec.loader.exec_module(mod)
+    return mod

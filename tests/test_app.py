@@ -16,6 +16,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from conftest import app_module
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 SAMPLES = ROOT / "sample_images"
@@ -336,20 +338,6 @@ def test_first_callers_data_is_not_pinned_by_mediapipes_import():
     assert r.stdout.strip() == "0", r.stdout
 
 
-def _app_module():
-    import importlib.util
-
-    import sys
-
-    if "facemetrics_app" in sys.modules:
-        return sys.modules["facemetrics_app"]
-    spec = importlib.util.spec_from_file_location("facemetrics_app", APP)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _table(change, floor, verdict):
     import pandas as pd
 
@@ -394,7 +382,7 @@ def test_default_roles_count_hours_like_the_batch():
 
     import pandas as pd
 
-    app = _app_module()
+    app = app_module()
     cet, cest = timezone(timedelta(hours=1)), timezone(timedelta(hours=2))
 
     def shot(name, taken, ok=True):
@@ -513,7 +501,7 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
 def test_apply_edits_and_same_roles():
     import pandas as pd
 
-    app = _app_module()
+    app = app_module()
     table = pd.DataFrame(dict(photo=["a.jpg", "b.jpg", "c.jpg"], taken=["", "", ""], role=["before", "after", "after"],
                               treatment=["rf"] * 3, hours_since_treatment=[0.0, 3.5, float("nan")]))
     edits = {"edited_rows": {2: {"role": "ignore", "hours_since_treatment": 7}, 1: {"hours_since_treatment": None},

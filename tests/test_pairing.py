@@ -12,16 +12,13 @@ from __future__ import annotations
 import copy
 import math
 import random
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from conftest import app_module
 from facemetrics.batch.tables import _comparison_jobs
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, PhotoPair, pair_photos
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
-
 
 def _photo(name, hours, role=None, session=("s",), content=""):
     role = role if role is not None else (BASELINE if hours is not None and hours < 0 else POST)
@@ -148,20 +145,6 @@ def _app_inputs(photos: list[dict]):
     return roles, by_name
 
 
-def _app_module():
-    import importlib.util
-    import sys
-
-    pytest.importorskip("streamlit")
-    if "facemetrics_app" in sys.modules:
-        return sys.modules["facemetrics_app"]
-    spec = importlib.util.spec_from_file_location("facemetrics_app", APP)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
-    spec.loader.exec_module(mod)
-    return mod
-
-
 def _random_photos(rng: random.Random) -> list[dict]:
     photos = []
     for i in range(rng.randint(0, 9)):
@@ -175,7 +158,7 @@ def _random_photos(rng: random.Random) -> list[dict]:
 
 
 def test_the_app_and_the_batch_pair_the_same_photos_in_any_upload_order():
-    app = _app_module()
+    app = app_module()
     rng = random.Random(20261202)
     n_pairs = n_checks = n_dup = 0
     for _ in range(250):
