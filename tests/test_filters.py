@@ -120,3 +120,20 @@ def test_comparing_photos_never_imports_scipy(sample_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "GLOG_minloglevel": "2"})
     assert out.stdout.strip().splitlines()[-1:] == ["True []"], out.stdout + out.stderr
+
+
+def test_the_compare_command_never_imports_scipy(sample_path, tmp_path):
+    """`facemetrics compare` (its tables, report lines and plots import the time-series package,
+    which imports SciPy's optimisers only when it fits)."""
+    import os
+    import subprocess
+    import sys
+
+    after = sample_path.with_name("astronaut_after.jpg")
+    code = ("import sys\nfrom facemetrics.cli import main\n"
+            f"rc = main(['compare', {str(sample_path)!r}, {str(after)!r}, '-o', {str(tmp_path / 'c')!r}])\n"
+            "print(rc, sorted(m for m in ('scipy', 'skimage') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={**os.environ, "GLOG_minloglevel": "2"})
+    assert out.stdout.strip().splitlines()[-1:] == ["0 []"], out.stdout + out.stderr
+    assert any((tmp_path / "c").iterdir())

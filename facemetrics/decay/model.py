@@ -49,7 +49,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from scipy.optimize import OptimizeWarning, curve_fit
 
 from ..errors import FacemetricsError
 
@@ -463,6 +462,10 @@ def _best_of_starts(t, y, starts, bound, hl_bounds):
 
 def _curve_fit(t, y, p0, lb, ub):
     """One bounded trust-region fit of ``(lasting, transient, ln half_life)`` from ``p0``."""
+    # imported here, not with the module: the tables and plots that import this package (the
+    # `compare` command, the app) do not fit, and importing scipy.optimize costs 0.35 s of CPU
+    from scipy.optimize import OptimizeWarning, curve_fit
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", OptimizeWarning)
         warnings.simplefilter("ignore", RuntimeWarning)
