@@ -146,10 +146,9 @@ def linear_on_lattice(points: np.ndarray, values: np.ndarray, triangles: np.ndar
 def _neighbours(triangles: np.ndarray, n: int) -> np.ndarray:
     """Each point's Delaunay neighbours, shape (n, 1 + max degree): the point itself first, then
     its neighbours, padded with itself."""
-    e = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
-    e = np.unique(np.sort(e, axis=1), axis=0)
-    e = np.concatenate([e, e[:, ::-1]])
-    e = e[np.argsort(e[:, 0], kind="stable")]
+    e = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]]).astype(np.int64)
+    key = np.unique(np.concatenate([e[:, 0] * n + e[:, 1], e[:, 1] * n + e[:, 0]]))  # both directions, once
+    e = np.stack([key // n, key % n], axis=1)  # sorted by the first point
     deg = np.bincount(e[:, 0], minlength=n)
     out = np.repeat(np.arange(n)[:, None], int(deg.max(initial=0)) + 1, axis=1)
     first = np.cumsum(deg) - deg
@@ -200,12 +199,14 @@ def nearest_on_lattice(points: np.ndarray, triangles: np.ndarray, xs: np.ndarray
     cur = of_label[labels[jj, ii]]
     qx, qy = np.asarray(xs, np.float64)[ii][:, None], np.asarray(ys, np.float64)[jj][:, None]
     nb = _neighbours(np.asarray(triangles, dtype=np.intp).reshape(-1, 3), len(p))
-    rows_ = np.arange(len(cur))
+    live = np.arange(len(cur))  # the queries whose walk has not ended
     for _ in range(len(p)):  # each step moves strictly nearer: at most n steps
-        cand = nb[cur]
-        ddx, ddy = qx - p[cand, 0], qy - p[cand, 1]
-        nxt = cand[rows_, np.argmin(ddx * ddx + ddy * ddy, axis=1)]  # the point itself wins ties
-        if np.array_equal(nxt, cur):
+        cand = nb[cur[live]]
+        ddx, ddy = qx[live] - p[cand, 0], qy[live] - p[cand, 1]
+        nxt = cand[np.arange(len(live)), np.argmin(ddx * ddx + ddy * ddy, axis=1)]  # the point itself wins ties
+        moved = nxt != cur[live]
+        if not moved.any():
             break
-        cur = nxt
+        cur[live[moved]] = nxt[moved]
+        live = live[moved]
     return cur
