@@ -41,7 +41,8 @@ def _subdiv_triangles(p32: np.ndarray, margin: float) -> np.ndarray:
     sub = cv2.Subdiv2D((int(np.floor(centre[0] - half)), int(np.floor(centre[1] - half)),
                         int(np.ceil(2 * half)), int(np.ceil(2 * half))))
     sub.insert(p32)
-    corners = sub.getTriangleList().reshape(-1, 3, 2)  # only triangles of the points themselves
+    # only triangles of the points themselves (an empty tuple when there is none)
+    corners = np.asarray(sub.getTriangleList(), dtype=np.float32).reshape(-1, 3, 2)
     keys = _keys(p32)
     order = np.argsort(keys, kind="stable")
     pos = np.searchsorted(keys[order], _keys(corners))
@@ -164,7 +165,9 @@ def nearest_on_lattice(points: np.ndarray, triangles: np.ndarray, xs: np.ndarray
     (``cv2.distanceTransformWithLabels``), then a greedy walk on the Delaunay
     graph: a point that is not the nearest one always has a Delaunay
     neighbour nearer the query, so the walk ends at the nearest point (as
-    ``NearestNDInterpolator``'s k-d tree finds it; exact ties aside).
+    ``NearestNDInterpolator``'s k-d tree finds it; exact ties aside).  When
+    some point is in no triangle (collinear or coincident points) every
+    distance is computed instead.
 
     Parameters
     ----------
@@ -187,6 +190,13 @@ def nearest_on_lattice(points: np.ndarray, triangles: np.ndarray, xs: np.ndarray
     jj, ii = np.nonzero(mask)
     if len(jj) == 0:
         return np.zeros(0, np.intp)
+    qx, qy = np.asarray(xs, np.float64)[ii][:, None], np.asarray(ys, np.float64)[jj][:, None]
+    tri = np.asarray(triangles, dtype=np.intp).reshape(-1, 3)
+    if len(np.unique(tri)) < len(p):  # a point in no triangle (e.g. collinear points): no graph to walk
+        best = np.empty(len(jj), np.intp)
+        for s in range(0, len(jj), 4096):
+            best[s:s + 4096] = np.argmin((qx[s:s + 4096] - p[:, 0]) ** 2 + (qy[s:s + 4096] - p[:, 1]) ** 2, axis=1)
+        return best
     dx = xs[1] - xs[0] if cols > 1 else 1.0
     dy = ys[1] - ys[0] if rows > 1 else 1.0
     c = np.clip(np.rint((p[:, 0] - xs[0]) / dx), 0, cols - 1).astype(np.intp)
@@ -197,8 +207,7 @@ def nearest_on_lattice(points: np.ndarray, triangles: np.ndarray, xs: np.ndarray
     of_label = np.zeros(int(labels.max()) + 1, np.intp)
     of_label[labels[r, c]] = np.arange(len(p))
     cur = of_label[labels[jj, ii]]
-    qx, qy = np.asarray(xs, np.float64)[ii][:, None], np.asarray(ys, np.float64)[jj][:, None]
-    nb = _neighbours(np.asarray(triangles, dtype=np.intp).reshape(-1, 3), len(p))
+    nb = _neighbours(tri, len(p))
     live = np.arange(len(cur))  # the queries whose walk has not ended
     for _ in range(len(p)):  # each step moves strictly nearer: at most n steps
         cand = nb[cur[live]]

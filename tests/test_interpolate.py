@@ -69,3 +69,21 @@ def test_lattice_points_on_the_data_points_take_their_values():
     far = np.zeros_like(got, bool)
     far[-1, -1] = True
     assert nearest_on_lattice(pts, delaunay(pts), xs, ys, far).tolist() == [3]
+
+
+def test_coincident_and_collinear_points_do_not_break_it():
+    pts = _cloud(7, 60)
+    dup = np.concatenate([pts, pts[:5]])  # five points given twice
+    tri = delaunay(dup)
+    assert tri.max() < len(pts)  # of coincident points the first is used
+    assert {tuple(sorted(t)) for t in tri} == {tuple(sorted(t)) for t in delaunay(pts)}
+    line = np.stack([np.linspace(-50, 50, 20), np.linspace(-20, 30, 20)], axis=1)
+    xs, ys = _lattice(5.0)
+    flat = linear_on_lattice(line, np.arange(20.0), delaunay(line), xs, ys)
+    assert np.isnan(flat).all()  # no area: every lattice point is outside
+    near = nearest_on_lattice(line, delaunay(line), xs, ys, np.ones((len(ys), len(xs)), bool))
+    mx, my = np.meshgrid(xs, ys)
+    brute = np.argmin((mx.ravel()[:, None] - line[:, 0]) ** 2 + (my.ravel()[:, None] - line[:, 1]) ** 2, axis=1)
+    d_near = np.hypot(mx.ravel() - line[near, 0], my.ravel() - line[near, 1])
+    d_brute = np.hypot(mx.ravel() - line[brute, 0], my.ravel() - line[brute, 1])
+    np.testing.assert_allclose(d_near, d_brute, atol=1e-9)
