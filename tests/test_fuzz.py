@@ -8,7 +8,8 @@ RIFF sizes, ISO box sizes) are never read as a good photo. Bytes
 *overwritten* inside JPEG/WebP/HEIC compressed data keep every size and
 marker right; what libjpeg does not notice there is looked for in the
 decoded pixels (``facemetrics/integrity.py``: colour garbage, JPEG DC
-drift), for lossy WebP in the decoder's behaviour (a desynchronised
+drift; for JPEGs up to 1 MP also the blocks' coded means, which a drift
+clipped to black takes out of range: ``jpeg_dc_out_of_range``), for lossy WebP in the decoder's behaviour (a desynchronised
 VP8 decoder finishes without its last bytes: ``vp8_ends_early``) and for
 HEIC in libde265's own warnings, which libheif does not pass on
 (``hevc_errors``). That catches all HEIC and lossless-WebP garbage here,
