@@ -249,8 +249,9 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     for i in order:
         a = analyses[i]
         role = "ignore" if not a.ok else ("before" if i == usable[0] else "after")
-        hours = (hours_between(stamps[i], t0) if (stamps[i] and t0)
-                 else (0.0 if role == "before" else None))
+        # without capture times no hours are guessed (not even 0 for the 'before' photo): the user's
+        # entries, not the upload order, then decide which 'before' photo is the reference
+        hours = hours_between(stamps[i], t0) if (stamps[i] and t0) else None
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
                          role=role, treatment=treatment, hours_since_treatment=hours))
     return pd.DataFrame(rows)
@@ -317,25 +318,32 @@ def unique_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byte
     (``"image.jpg is the same photo as before.jpg: used once"``), so a photo
     is never compared with itself. Different photos with the same file name
     (phones call every upload ``image.jpg``) get distinct labels: ``image.jpg``,
-    ``image (2).jpg``, ...
+    ``image (2).jpg``, ... numbered in the order of their contents' hashes, not of the uploads, so
+    that a photo's label (the pairing rule's tie-break, :mod:`facemetrics.pairing`) does not
+    depend on the order the files were picked in.
     """
-    seen: dict[str, str] = {}
-    used: set[str] = set()
-    out, notes = [], []
+    first: dict[str, str] = {}  # sha -> the name it was first uploaded under
+    kept: list[tuple[str, bytes, str]] = []
+    notes = []
     for name, data in files:
         sha = hashlib.sha256(data).hexdigest()
-        if sha in seen:
-            notes.append(f"{name} is the same photo (identical file) as {seen[sha]}: it is used once.")
+        if sha in first:
+            notes.append((name, sha))
             continue
+        first[sha] = name
+        kept.append((name, data, sha))
+    used: set[str] = set()
+    label_of: dict[str, str] = {}
+    for name, _, sha in sorted(kept, key=lambda f: (f[0].lower(), f[2])):
         label, n = name, 1
         while label.lower() in used:
             n += 1
             stem, dot, ext = name.rpartition(".")
             label = f"{stem} ({n}).{ext}" if dot else f"{name} ({n})"
         used.add(label.lower())
-        seen[sha] = label
-        out.append((label, data, sha))
-    return out, notes
+        label_of[sha] = label
+    return ([(label_of[sha], data, sha) for _, data, sha in kept],
+            [f"{name} is the same photo (identical file) as {label_of[sha]}: it is used once." for name, sha in notes])
 
 
 #: more photos than this to analyse get a progress bar; fewer, a spinner (shown only after 0.5 s).

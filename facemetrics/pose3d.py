@@ -313,7 +313,9 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
 
     The same problem, loss and solution as ``scipy.optimize.least_squares(fun, x0, jac=jac,
     loss="soft_l1", f_scale=f_scale, x_scale=x_scale)`` to within SciPy's own stopping tolerance
-    (``tests/test_pose3d.py`` checks it against SciPy); it runs to tighter ones.  Written here
+    on a well-determined fit (``tests/test_pose3d.py`` checks it against SciPy); it runs to tighter
+    ones.  Where a parameter is not determined (the camera distance of two different people's
+    photos) both solvers stop somewhere along the flat valley, at different places.  Written here
     because importing ``scipy.optimize`` (with ``scipy.interpolate``, for :func:`depth_map`) cost
     0.7 s of CPU in every process that compares photos, about six comparisons' worth
     (``docs/speed.md``), for a 7-parameter fit with an analytic Jacobian.

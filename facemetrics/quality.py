@@ -16,7 +16,7 @@ import cv2
 import numpy as np
 
 from .geometry import (
-    LOWER_LIP_INNER, MOUTH_LEFT, MOUTH_RIGHT, UPPER_LIP_INNER, Frame,
+    LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, UPPER_LIP_INNER, Frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -30,6 +30,10 @@ MAX_ROLL_DEG = 15.0
 #: beyond these the head is turned too far to measure at all (status ``turned_head``)
 HARD_MAX_YAW_DEG = 25.0
 HARD_MAX_PITCH_DEG = 25.0
+#: |roll| above this (deg): the face is sideways or upside down in the picture, usually a photo whose
+#: orientation tag was lost (status ``sideways``: not measured; at +/-90 deg the levelled frame's
+#: up/down is ambiguous and the jaw measure failed on 83 of 164 such London and Canada faces)
+HARD_MAX_ROLL_DEG = 45.0
 #: faces narrower than this (px) are not measured (status ``too_small``)
 MIN_FACE_WIDTH_PX = 150
 #: calibrations coarser than this (mm/px) -> flag ``low_resolution``
@@ -76,6 +80,10 @@ class Quality:
         relative to the inter-pupil distance beyond 0.8.
     flags : tuple of str
         Which thresholds the photo breaks.
+    cut_landmarks : int
+        Jaw-line landmarks (:data:`facemetrics.geometry.LOWER_OVAL`) outside the picture: Face Mesh
+        extrapolates a face cut by the image edge, so the jaw measures there are guesses
+        (:func:`cut_landmarks`; flagged, and the comparison warns).
     """
 
     yaw_deg: float
@@ -89,6 +97,7 @@ class Quality:
     mouth_opening_ratio: float
     smile_index: float
     flags: tuple[str, ...]
+    cut_landmarks: int = 0
 
     @property
     def fit_for_comparison(self) -> bool:
@@ -173,9 +182,27 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
     return sharp, mean, clipped
 
 
+def cut_landmarks(points: np.ndarray, size: tuple[int, int]) -> int:
+    """How many jaw-line landmarks (:data:`facemetrics.geometry.LOWER_OVAL`) lie outside the picture.
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y)``, px.
+    size : (width, height)
+        The picture's size, px.
+    """
+    xy = np.asarray(points, dtype=np.float64)[list(LOWER_OVAL), :2]
+    w, h = size
+    return int(np.count_nonzero((xy[:, 0] < 0) | (xy[:, 1] < 0) | (xy[:, 0] > w - 1) | (xy[:, 1] > h - 1)))
+
+
 def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     """Names of the thresholds a photo breaks (see module constants)."""
     flags = []
+    if q.get("cut_landmarks", 0):
+        flags.append(f"face cut by the image edge ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
+                     "landmarks outside the picture: guessed)")
     if abs(q["yaw_deg"]) > MAX_YAW_DEG:
         flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} deg, limit {MAX_YAW_DEG:.0f})")
     if abs(q["pitch_deg"]) > MAX_PITCH_DEG:

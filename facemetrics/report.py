@@ -172,6 +172,9 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith("expression differs") for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not a lift")
+    if r.get("verdict") == "uncertain" and any(m.startswith("the face is cut by the image edge") for m in messages):
+        return (f"no lift can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
+                f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
     if r.get("verdict") == "uncertain":
         return (f"no lift can be claimed: the upper faces match only roughly after alignment, so the jawline's "
                 f"{change:+.2f} {unit}{nf_txt} may be misregistration, not a lift")

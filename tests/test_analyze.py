@@ -164,6 +164,19 @@ def test_turned_head_is_a_status_not_a_measurement(monkeypatch, sample_path):
     assert row["yaw_deg"] == 40.0 and row["jawline_height_mm"] is None
 
 
+def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
+    """A photo that lost its orientation tag: the face rotated 90 / 270 deg in the picture (upside down,
+    Face Mesh fits an upright face to it: not detected, see docs/robustness.md)."""
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(sample_path).convert("RGB"))
+    for k, word in ((1, "sideways"), (3, "sideways")):
+        res = analyze_photo(jpeg_bytes(np.ascontiguousarray(np.rot90(rgb, k))), name="r.jpg")
+        assert res.status == "sideways" and word in res.error and "rotate the photo upright" in res.error, res.error
+        assert res.to_row()["jawline_height_mm"] is None
+    assert analyze_photo(jpeg_bytes(rgb), name="r.jpg").status == "ok"
+
+
 def test_calibration_overrides_scale_mm_values(sample_path, sample_analysis):
     ref = sample_analysis.to_row()
     forced = analyze_photo(sample_path, mm_per_px=2 * ref["mm_per_px"]).to_row()

@@ -571,5 +571,29 @@ def test_t_975_is_scipys_student_t_quantile():
     for df in (31, 40, 60, 100, 1000, 10 ** 6):
         assert t_975(df) == pytest.approx(float(stats.t.ppf(0.975, df)), rel=3e-8, abs=0)
     assert all(t_975(df) > t_975(df + 1) for df in range(1, 200))
-    with pytest.raises(ValueError):
-        t_975(0)
+    for bad in (0, 2.5, float("nan")):
+        with pytest.raises(ValueError):
+            t_975(bad)
+
+
+def test_a_face_cut_by_the_image_edge_is_flagged_and_its_lifts_are_uncertain():
+    """Face Mesh guesses landmarks beyond the picture: a face cut at 68 % of the sample's width read a
+    +2.04 mm jawline 'lift' (true 1.5 mm) and a -0.99 mm cheek 'sag' (none) with status ok."""
+    from PIL import Image
+
+    from facemetrics.report import headline
+
+    def cut(name):
+        rgb = np.asarray(Image.open(SAMPLES / name).convert("RGB"))
+        return analyze_photo(png_bytes(np.ascontiguousarray(rgb[:, : int(0.68 * rgb.shape[1])])), name=name)
+
+    a, b = cut("astronaut_before.jpg"), cut("astronaut_after.jpg")
+    assert a.ok and a.quality.cut_landmarks > 0 and any("cut by the image edge" in f for f in a.quality.flags)
+    c = compare_photos(a, b)
+    assert c.status == "warning" and any(m.startswith("the face is cut by the image edge") for m in c.messages)
+    t = c.to_frame()
+    lifts = t[t.metric.isin(["jawline_lift_mm", "cheek_lift_mm"])]
+    assert len(lifts) and (lifts.verdict == "uncertain").all(), lifts
+    assert "cut by the image edge" in headline(t, c.messages)
+    whole = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    assert whole.quality.cut_landmarks == 0 and not any("cut by" in f for f in whole.quality.flags)

@@ -201,3 +201,17 @@ def test_the_batch_marks_duplicates_and_sessions_without_baseline():
     assert excluded == {"b.jpg": "", "b_copy.jpg": "same file content as b.jpg (compared once)", "p.jpg": "",
                         "rf.jpg": "no baseline photo (taken before treated_at) in this session"}
     assert [r["role"] for r in rows] == [r["role"] for r in before]  # roles are kept
+
+
+def test_app_labels_of_same_named_uploads_do_not_depend_on_upload_order():
+    """Phones upload every photo as image.jpg: the labels (the rule's tie-break) follow the contents."""
+    app = app_module()
+    files = [("image.jpg", bytes([k]) * 64) for k in range(4)] + [("other.jpg", b"x" * 64), ("image.jpg", bytes([2]) * 64)]
+    labels = None
+    for order in ([0, 1, 2, 3, 4, 5], [5, 3, 1, 0, 4, 2], [4, 2, 5, 0, 3, 1]):
+        kept, notes = app.unique_uploads([files[i] for i in order])
+        by_content = {data: label for label, data, _ in kept}
+        assert len(kept) == 5 and len(notes) == 1 and "used once" in notes[0]
+        assert labels is None or by_content == labels
+        labels = by_content
+    assert sorted(labels.values()) == ["image (2).jpg", "image (3).jpg", "image (4).jpg", "image.jpg", "other.jpg"]

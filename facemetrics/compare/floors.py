@@ -98,8 +98,8 @@ def t_975(df: int) -> float:
     ``stats.t.ppf`` there.  Not ``scipy.stats``: importing it cost 0.9 s of CPU in every process
     that computed floors from repeat photos.
     """
-    if df < 1:
-        raise ValueError(f"degrees of freedom must be >= 1, not {df}")
+    if not (float(df) >= 1 and float(df).is_integer()):
+        raise ValueError(f"degrees of freedom must be a whole number >= 1, not {df}")
     if df <= len(_T_975):
         return _T_975[int(df) - 1]
     z = 1.959963984540054  # the normal 97.5 % quantile

@@ -73,6 +73,14 @@ def registration_uncertain(pair: _Pair) -> bool:
     return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
 
 
+def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Is the face cut by the image edge in either photo (jaw-line landmarks outside the picture,
+    :attr:`facemetrics.quality.Quality.cut_landmarks`)?  Face Mesh then guesses the jaw there, and
+    the lift and fold rows carry the verdict ``uncertain`` (a face cut at 68 % of the sample's width
+    read a +2.04 mm jawline 'lift' for a true 1.5 mm and a -0.99 mm cheek 'sag' for none)."""
+    return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
+
+
 def pose_messages(c: dict) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
@@ -157,6 +165,11 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         msgs.append("expression differs: " + "; ".join(expr)
                     + ". Lifts, folds and mouth metrics then reflect the expression, not the skin: "
                       "take both photos with the same relaxed, closed-mouth expression")
+    for label, q in (("before", qa), ("after", qb)):
+        if q.cut_landmarks:
+            msgs.append(f"the face is cut by the image edge in the {label} photo ({q.cut_landmarks} jaw-line "
+                        "landmarks outside the picture, where Face Mesh guesses them): the jaw and lower-face "
+                        "numbers there are not measured; retake it with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
         msgs.append(f"lighting differs: face luminance {la:.0f} → {lb:.0f} of 255 "
