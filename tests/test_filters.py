@@ -49,18 +49,25 @@ def test_bilinear_equals_scipy_inside_on_and_outside_the_edges(dtype):
     assert bilinear(img, np.array([5.0]), np.array([7.0]))[0] == img[5, 7]  # a pixel centre is its value
 
 
-def test_measuring_a_photo_never_imports_scipy(sample_path):
-    """What the filters are for: a fresh process measures a photo without importing SciPy."""
+def _in_a_fresh_process(code: str, modules: tuple[str, ...]) -> str:
+    """Run ``code`` (which sets ``result``) in a new Python process; return ``"<result> [<those of
+    modules it imported>]"``, its last line of output."""
     import os
     import subprocess
     import sys
 
-    code = ("import sys\nfrom facemetrics import analyze_photo\n"
-            f"r = analyze_photo({str(sample_path)!r})\n"
-            "print(r.status, sorted(m for m in ('scipy', 'skimage', 'pandas') if m in sys.modules))")
+    code += f"\nimport sys\nprint(result, sorted(m for m in {modules!r} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env={**os.environ, "GLOG_minloglevel": "2"})
-    assert out.stdout.strip().splitlines()[-1:] == ["ok []"], out.stdout + out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines, out.stderr
+    return lines[-1]
+
+
+def test_measuring_a_photo_never_imports_scipy(sample_path):
+    """What the filters are for: a fresh process measures a photo without importing SciPy."""
+    code = f"from facemetrics import analyze_photo\nresult = analyze_photo({str(sample_path)!r}).status"
+    assert _in_a_fresh_process(code, ("scipy", "skimage", "pandas")) == "ok []"
 
 
 def _bilinear_plain(image, rows, cols):
@@ -108,32 +115,18 @@ def test_kept_kernels_cannot_be_changed_and_give_the_same_values():
 def test_comparing_photos_never_imports_scipy(sample_path):
     """A fresh process measures and compares two photos (the pose fit, the depth map, the flow
     sampling) without importing SciPy: its import cost 0.8 s of CPU per process."""
-    import os
-    import subprocess
-    import sys
-
-    code = ("import sys\nfrom facemetrics import analyze_photo, compare_photos\n"
+    code = ("from facemetrics import analyze_photo, compare_photos\n"
             f"a = analyze_photo({str(sample_path)!r})\n"
             f"b = analyze_photo({str(sample_path.with_name('astronaut_after.jpg'))!r})\n"
-            "c = compare_photos(a, b)\n"
-            "print(len(c.to_frame()) > 10, sorted(m for m in ('scipy', 'skimage') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "GLOG_minloglevel": "2"})
-    assert out.stdout.strip().splitlines()[-1:] == ["True []"], out.stdout + out.stderr
+            "result = len(compare_photos(a, b).to_frame()) > 10")
+    assert _in_a_fresh_process(code, ("scipy", "skimage")) == "True []"
 
 
 def test_the_compare_command_never_imports_scipy(sample_path, tmp_path):
     """`facemetrics compare` (its tables, report lines and plots import the time-series package,
     which imports SciPy's optimisers only when it fits)."""
-    import os
-    import subprocess
-    import sys
-
     after = sample_path.with_name("astronaut_after.jpg")
-    code = ("import sys\nfrom facemetrics.cli import main\n"
-            f"rc = main(['compare', {str(sample_path)!r}, {str(after)!r}, '-o', {str(tmp_path / 'c')!r}])\n"
-            "print(rc, sorted(m for m in ('scipy', 'skimage') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         env={**os.environ, "GLOG_minloglevel": "2"})
-    assert out.stdout.strip().splitlines()[-1:] == ["0 []"], out.stdout + out.stderr
+    code = ("from facemetrics.cli import main\n"
+            f"result = main(['compare', {str(sample_path)!r}, {str(after)!r}, '-o', {str(tmp_path / 'c')!r}])")
+    assert _in_a_fresh_process(code, ("scipy", "skimage")) == "0 []"
     assert any((tmp_path / "c").iterdir())
