@@ -16,15 +16,12 @@ import numpy as np
 from ._version import __version__
 from .errors import FacemetricsError
 from .folds import FoldMetrics, fold_metrics
-from .geometry import (
-    LEFT_IRIS, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, Calibration, Frame, calibrate, head_pose,
-    levelled_frame,
-)
+from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks
 from .loader import Photo, load_photo
 from .quality import (
-    HARD_MAX_PITCH_DEG, HARD_MAX_ROLL_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
+    HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     cut_landmarks, quality_flags,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
@@ -210,25 +207,6 @@ def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None
         return _analyze(photo, subject, name, mm_per_px, ipd_mm)
 
 
-def face_rotation_deg(points: np.ndarray) -> float:
-    """How far the face is rotated in the picture, deg in (-180, 180]: the direction from the irises'
-    midpoint to the mouth corners' midpoint against the image's down (0 upright, +/-90 sideways, 180
-    upside down; positive when the chin points to the image's left).  Unlike the roll of
-    :func:`facemetrics.geometry.head_pose`, which reads the eye line, its sign is not ambiguous at
-    +/-90 deg.  (An upside-down face is not seen: Face Mesh fits an upright face to it, the eyes in
-    place and the mouth on the forehead.)
-
-    Parameters
-    ----------
-    points : ndarray, shape (478, 2+)
-        Face Mesh landmarks, ``(x, y)`` image px (y down).
-    """
-    eyes = (points[RIGHT_IRIS, :2] + points[LEFT_IRIS, :2]) / 2.0
-    mouth = (points[MOUTH_RIGHT, :2] + points[MOUTH_LEFT, :2]) / 2.0
-    dx, dy = mouth - eyes
-    return float(np.degrees(np.arctan2(-dx, dy)))
-
-
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None) -> PhotoAnalysis:
     label = name or photo.name
@@ -266,10 +244,10 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                       cut_landmarks=cut)
     partial.update(frame=frame, quality=quality)
     turn = face_rotation_deg(pts)
-    if abs(turn) > HARD_MAX_ROLL_DEG:
+    if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return PhotoAnalysis(**partial, status="sideways",
                              error=f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                                   f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_ROLL_DEG:.0f}): rotate the "
+                                   f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
                                    "photo upright (its orientation tag may have been lost)")
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
         return PhotoAnalysis(**partial, status="turned_head",

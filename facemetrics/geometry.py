@@ -421,6 +421,25 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
     return tuple(float(wrap_deg(a)) for a in (yaw, pitch, roll))
 
 
+def face_rotation_deg(points: np.ndarray) -> float:
+    """How far the face is rotated in the picture, deg in (-180, 180]: the direction from the irises'
+    midpoint to the mouth corners' midpoint against the image's down (0 upright, +/-90 sideways, 180
+    upside down; positive when the chin points to the image's left).  Unlike the roll of
+    :func:`head_pose`, which reads the eye line, its sign is not ambiguous at
+    +/-90 deg.  (An upside-down face is not seen: Face Mesh fits an upright face to it, the eyes in
+    place and the mouth on the forehead.)
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks, ``(x, y)`` image px (y down).
+    """
+    eyes = (points[RIGHT_IRIS, :2] + points[LEFT_IRIS, :2]) / 2.0
+    mouth = (points[MOUTH_RIGHT, :2] + points[MOUTH_LEFT, :2]) / 2.0
+    dx, dy = mouth - eyes
+    return float(np.degrees(np.arctan2(-dx, dy)))
+
+
 def wrap_deg(angle_deg):
     """Wrap angles (deg, scalar or array) to [-90, 90): a half-turn is the same axis."""
     return (np.asarray(angle_deg, dtype=np.float64) + 90.0) % 180.0 - 90.0

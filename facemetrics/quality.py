@@ -30,11 +30,11 @@ MAX_ROLL_DEG = 15.0
 #: beyond these the head is turned too far to measure at all (status ``turned_head``)
 HARD_MAX_YAW_DEG = 25.0
 HARD_MAX_PITCH_DEG = 25.0
-#: the face's rotation in the picture (:func:`facemetrics.analyze.face_rotation_deg`, eyes to mouth)
+#: the face's rotation in the picture (:func:`facemetrics.geometry.face_rotation_deg`, eyes to mouth)
 #: above this (deg): sideways, usually a photo whose orientation tag was lost (status ``sideways``:
 #: not measured; at +/-90 deg the eye-line roll's sign is ambiguous and the jaw measure failed on
 #: 83 of 164 such London and Canada faces)
-HARD_MAX_ROLL_DEG = 45.0
+HARD_MAX_FACE_ROTATION_DEG = 45.0
 #: faces narrower than this (px) are not measured (status ``too_small``)
 MIN_FACE_WIDTH_PX = 150
 #: calibrations coarser than this (mm/px) -> flag ``low_resolution``

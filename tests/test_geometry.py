@@ -243,3 +243,17 @@ def test_jaw_chains_run_from_each_gonion_to_the_chin():
     joined = JAW_CHAIN_RIGHT + JAW_CHAIN_LEFT[1:]
     start = LOWER_OVAL.index(GONION_RIGHT)
     assert joined == LOWER_OVAL[start:start + len(joined)]  # consecutive along the face oval
+
+
+def test_face_rotation_reads_the_whole_turn_of_the_eyes_to_mouth_direction():
+    from facemetrics.geometry import LEFT_IRIS, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, face_rotation_deg
+
+    pts = np.zeros((478, 2))
+    pts[RIGHT_IRIS], pts[LEFT_IRIS] = (-30.0, 0.0), (30.0, 0.0)
+    pts[MOUTH_RIGHT], pts[MOUTH_LEFT] = (-25.0, 70.0), (25.0, 70.0)  # image y down: mouth below the eyes
+    assert face_rotation_deg(pts) == 0.0
+    for deg in (30.0, 90.0, -90.0, 135.0):
+        t = np.radians(deg)
+        rot = np.array([[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]])  # turns image down towards image left
+        assert face_rotation_deg(pts @ rot.T) == pytest.approx(deg, abs=1e-9)
+    assert abs(face_rotation_deg(pts * [1, -1])) == pytest.approx(180.0)  # upside down

@@ -34,9 +34,10 @@ POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_chang
 WITHIN_NOISE = "within_noise"
 
 
-#: the verdict of a lift or fold row when the pair's own registration check fails: the upper
-#: faces match only roughly after alignment (:data:`facemetrics.compare.gate.MAX_ALIGNMENT_RESIDUAL_MM`),
-#: so what moved on the lower face may be misregistration; the value is kept, no claim is made
+#: the verdict of a lift or fold row when the pair's own registration check fails (the upper
+#: faces match only roughly after alignment, :data:`facemetrics.compare.gate.MAX_ALIGNMENT_RESIDUAL_MM`:
+#: what moved on the lower face may be misregistration) or the face is cut by the image edge in
+#: either photo (:func:`facemetrics.compare.gate.face_cut`); the value is kept, no claim is made
 UNCERTAIN = "uncertain"
 
 
@@ -100,7 +101,8 @@ class Change:
         ``lift``/``sag``, ``deeper``/``shallower``, ``longer``/``shorter``,
         ``increase``/``decrease``, ``within_noise``, ``uncertain`` (a lift or
         fold row of a pair whose upper faces match only roughly after
-        alignment: :data:`UNCERTAIN`), or ``refused``.
+        alignment, or whose face is cut by the image edge: :data:`UNCERTAIN`),
+        or ``refused``.
     """
 
     metric: str
