@@ -28,10 +28,12 @@ caught / a false alarm when any of them flags it.
    a jaw or fold row (jawline, jowl, jaw, fold, lower face) or any row beyond
    its noise floor, how many comparisons are refused, how many stay within
    noise.
-6. **WebP tail** (``--vp8-tail``, with ``--clean-dir``): for cuts of 2 to
-   32 bytes (``VP8_TAIL_BYTES`` is 8), how many clean lossy WebPs decode
-   without their last bytes (false alarms) and how many of the wrong
-   lossy-WebP decodes of each seed do (found).
+6. **WebP tail** (``--vp8-tail``, with ``--clean-dir``; ``--seeds``): for cuts of 1 to
+   32 bytes (``VP8_TAIL_BYTES`` is 4), how many clean lossy WebPs decode
+   without their last bytes (false alarms: the clean set, and where the
+   tools are installed 300 ``cwebp`` encodings with random settings and 80
+   ``vpxenc`` key frames) and how many of the wrong lossy-WebP decodes of
+   each seed do (found).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
    version of ``facemetrics/integrity.py`` (a copy of the file) against the
    current one on exactly the arrays the loader checks, for the fuzz set
@@ -44,7 +46,7 @@ caught / a false alarm when any of them flags it.
     python bench/bench_integrity.py --compare-old /tmp/integrity_old.py --clean-dir DIR [--max-clean 300]
     python bench/bench_integrity.py --impact [--n-per 50] [--seeds 7,8,9]
     python bench/bench_integrity.py --clean-only --clean-dir DIR [--jpeg-variants]
-    python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50]
+    python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50] [--seeds 1,0,2]
 """
 
 from __future__ import annotations
@@ -288,30 +290,91 @@ def impact(n_per: int, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
 # ------------------------------------------------------------------ 6. the WebP tail cut
 
 
-def _decodes_without_tail(data: bytes, n: int) -> bool:
-    from facemetrics.integrity import _vp8_without_tail
-
-    short = _vp8_without_tail(data, n)
-    if short is None:
-        return False
+def _decodes(data: bytes) -> bool:
     try:
-        with Image.open(io.BytesIO(short)) as img:
+        with Image.open(io.BytesIO(data)) as img:
             img.load()
     except Exception:  # noqa: BLE001
         return False
     return True
 
 
-def vp8_tail(n_per: int, clean: Path | None) -> None:
-    cuts = (2, 4, 6, 8, 12, 16, 24, 32)
-    print("\n== lossy WebP: files that decode without the last n bytes of their VP8 data (cut to an even length)")
-    print(f"{'set':28s} {'files':>5s} " + " ".join(f"{f'n={n}':>5s}" for n in cuts))
+def _decodes_without_tail(data: bytes, n: int) -> bool:
+    from facemetrics.integrity import _vp8_without_tail
+
+    short = _vp8_without_tail(data, n)
+    return short is not None and _decodes(short)
+
+
+def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
+    """Clean lossy WebPs from other encoders' settings than the clean set's: ``cwebp`` (libwebp's
+    command line) with `n` random settings (quality 0-100, method 0-6, segments, SNS, filter,
+    partition limit, passes, sharp YUV / auto filter / target size / low memory) and ``vpxenc``
+    (libvpx, the VP8 video encoder) key frames at four quantisers wrapped in a RIFF/WebP container,
+    each from a photo of ``/work/shared/faces`` resized to 160-1200 px; a set is empty when its tool
+    is not on PATH."""
+    import random
+    import shutil
+    import struct
+    import subprocess
+
+    rng = random.Random(seed)
+    photos = sorted(glob.glob(str(FACES / "**" / "*.jpg"), recursive=True))
+    out: dict[str, list[bytes]] = {"cwebp, random settings": [], "vpxenc (libvpx) key frames": []}
+    if not photos:
+        return out
+    tmp = Path(tempfile.mkdtemp())
+    if shutil.which("cwebp"):
+        for _ in range(n):
+            img = Image.open(rng.choice(photos)).convert("RGB")
+            size = rng.choice([160, 320, 480, 800, 1200])
+            img.thumbnail((size, size))
+            img.save(tmp / "c.png")
+            opts = ["-q", str(rng.choice([0, 5, 20, 50, 75, 90, 100])), "-m", str(rng.randint(0, 6)),
+                    "-segments", str(rng.randint(1, 4)), "-sns", str(rng.choice([0, 50, 100])),
+                    "-f", str(rng.choice([0, 30, 100])), "-partition_limit", str(rng.choice([0, 50, 100])),
+                    "-pass", str(rng.choice([1, 3, 10]))]
+            opts += rng.choice([[], ["-sharp_yuv"], ["-af"], ["-size", "3000"], ["-low_memory"]])
+            subprocess.run(["cwebp", "-quiet", *opts, str(tmp / "c.png"), "-o", str(tmp / "c.webp")], check=True,
+                           capture_output=True)
+            out["cwebp, random settings"].append((tmp / "c.webp").read_bytes())
+    if shutil.which("vpxenc"):
+        for path in photos[::max(1, len(photos) // 20)][:20]:
+            img = Image.open(path).convert("RGB")
+            img.thumbnail((480, 480))
+            w, h = img.size[0] // 2 * 2, img.size[1] // 2 * 2
+            ycc = np.asarray(img.crop((0, 0, w, h)).convert("YCbCr"))
+            (tmp / "in.y4m").write_bytes(f"YUV4MPEG2 W{w} H{h} F1:1 Ip A1:1 C420jpeg\nFRAME\n".encode()
+                                         + ycc[..., 0].tobytes() + ycc[::2, ::2, 1].tobytes()
+                                         + ycc[::2, ::2, 2].tobytes())
+            for q in (4, 20, 40, 55):
+                subprocess.run(["vpxenc", "-q", "--codec=vp8", "--ivf", "--limit=1", "--end-usage=q",
+                                f"--min-q={q}", f"--max-q={q + 8}", f"--cq-level={q}", "-o", str(tmp / "o.ivf"),
+                                str(tmp / "in.y4m")], check=True, capture_output=True)
+                ivf = (tmp / "o.ivf").read_bytes()
+                i = struct.unpack("<H", ivf[6:8])[0]
+                frame = ivf[i + 12:i + 12 + struct.unpack("<I", ivf[i:i + 4])[0]]
+                body = b"VP8 " + len(frame).to_bytes(4, "little") + frame + b"\0" * (len(frame) & 1)
+                out["vpxenc (libvpx) key frames"].append(b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WEBP"
+                                                         + body)
+    return out
+
+
+def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
+    cuts = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
+    print("\n== lossy WebP: files that decode without the last n bytes of their VP8 data (n + 1 when needed "
+          "for an even length)")
+    print(f"{'set':34s} {'files':>5s} " + " ".join(f"{f'n={n}':>5s}" for n in cuts))
+    sets = {}
     if clean is not None and clean.is_dir():
         datas = [f.read_bytes() for f in sorted(clean.iterdir()) if f.suffix == ".webp"]
-        datas = [d for d in datas if d[12:16] in (b"VP8 ", b"VP8X") and b"VP8L" not in d[:64]]
-        print(f"{'clean (false alarms)':28s} {len(datas):5d} "
-              + " ".join(f"{sum(_decodes_without_tail(d, n) for d in datas):5d}" for n in cuts))
-    for seed in (1, 0, 2):
+        sets["clean set (false alarms)"] = [d for d in datas if d[12:16] in (b"VP8 ", b"VP8X") and b"VP8L" not in d[:64]]
+    for name, datas in _encoder_webps(300).items():
+        sets[f"{name} (false alarms)"] = [d for d in datas if _decodes(d)]
+    for name, datas in sets.items():
+        print(f"{name:34s} {len(datas):5d} " + " ".join(f"{sum(_decodes_without_tail(d, n) for d in datas):5d}"
+                                                        for n in cuts))
+    for seed in seeds:
         files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
         with _NoCheck():
             ref = loader.load_photo(files["webp"], name="webp").rgb
@@ -325,7 +388,7 @@ def vp8_tail(n_per: int, clean: Path | None) -> None:
                     continue
                 if visibly_different(rgb, ref)[0]:
                     wrong.append(data)
-        print(f"{f'seed {seed} wrong decodes (found)':28s} {len(wrong):5d} "
+        print(f"{f'seed {seed} wrong decodes (found)':34s} {len(wrong):5d} "
               + " ".join(f"{sum(_decodes_without_tail(d, n) for d in wrong):5d}" for n in cuts))
 
 
@@ -484,7 +547,7 @@ def main() -> None:
                     "is left out)")
     ap.add_argument("--impact", action="store_true", help="only 5.: do the misses change the measurement?")
     ap.add_argument("--vp8-tail", action="store_true", help="only 6.: lossy WebPs decoded without their last bytes")
-    ap.add_argument("--seeds", default="1,0,2", help="with --impact: the fuzz seeds (comma-separated)")
+    ap.add_argument("--seeds", default="1,0,2", help="with --impact or --vp8-tail: the fuzz seeds (comma-separated)")
     ap.add_argument("--jpeg-variants", action="store_true",
                     help="3. also on the 4:4:4 and progressive JPEG re-encodings (JPEG_VARIANT_SPECS)")
     ap.add_argument("--clean-only", action="store_true", help="only 3. (false alarms; needs --clean-dir)")
@@ -493,7 +556,7 @@ def main() -> None:
         impact(args.n_per, tuple(int(x) for x in args.seeds.split(",")))
         return
     if args.vp8_tail:
-        vp8_tail(args.n_per, args.clean_dir)
+        vp8_tail(args.n_per, args.clean_dir, tuple(int(x) for x in args.seeds.split(",")))
         return
     if args.cost_only:
         cost(args.compare_old, args.repeats)

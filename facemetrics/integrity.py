@@ -225,8 +225,10 @@ REPEAT_COEFF_LEVEL = 4.0
 #: ... and within this of each other (the decode's rounding moves a coefficient by about 0.3)
 REPEAT_COEFF_TOL = 1.5
 #: lossy WebP: a copy whose VP8 image data lacks this many final bytes (one more when needed for an
-#: even length) must fail to decode; if it decodes, the decoder did not need them (see vp8_ends_early)
-VP8_TAIL_BYTES = 8
+#: even length) must fail to decode; if it decodes, the decoder did not need them (see vp8_ends_early).
+#: Clean files decoded without at most 2 of their bytes (2 of libwebp's, 1 of libvpx's: docs/robustness.md,
+#: "Lossy WebP: the decoder's early end"); 8 until 2026-12-02
+VP8_TAIL_BYTES = 4
 #: the chroma check reads at most about this many pixels (every s-th block of larger decodes),
 #: to keep its cost a small fraction of the decode's
 _CHROMA_MAX_PIXELS = 120_000
@@ -1047,10 +1049,11 @@ def vp8_ends_early(data: bytes) -> bool:
     smooth, plausible-looking patches. This decodes a copy of the file
     without the last :data:`VP8_TAIL_BYTES` bytes of its ``VP8 `` data: a
     clean file then fails ("premature end of file"), a desynchronised one
-    that finished early decodes. (On 243 clean lossy WebPs of real photos,
-    copies cut to an even length by 4 to 32 bytes all failed, by 2 bytes 138
-    decoded; on the fuzz set it finds 199 of 202 wrong lossy-WebP decodes:
-    ``docs/robustness.md``.)
+    that finished early decodes; one that finished within the last
+    :data:`VP8_TAIL_BYTES` bytes is not found. (On clean lossy WebPs of real
+    photos from libwebp with many settings and from libvpx, copies cut to an
+    even length by 4 to 32 bytes all failed, by 2 bytes about half decoded:
+    ``docs/robustness.md``, "Lossy WebP: the decoder's early end".)
 
     Parameters
     ----------

@@ -201,6 +201,15 @@ def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) ->
     return floors
 
 
+def _half_life(r: dict) -> str:
+    """``half-life 3.4 h [2.5, 5.4]``, or what stands instead when no decay was fitted (too few photos, no
+    effect) or its interval is open."""
+    if not np.isfinite(r["half_life_h"]):
+        return "no half-life fitted"
+    lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
+    return f"half-life {r['half_life_h']:.1f} h [{lo}, {hi}]"
+
+
 def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int) -> pd.DataFrame:
     """5. The claim test on simulated studies with known truth, through batch and timeline: ``claims.csv``."""
     # 5. claim test on simulated studies with known truth
@@ -224,9 +233,7 @@ def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int
     write_csv(claims, out / "claims.csv")
     summary["claims"] = claims.to_dict("records")
     for r in crows:
-        summary["lines"].append(f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} "
-                                f"(half-life {r['half_life_h']:.1f} h [{r['half_life_h_ci_low']:.1f}, "
-                                f"{r['half_life_h_ci_high']:.1f}])")
+        summary["lines"].append(f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({_half_life(r)})")
     return claims
 
 

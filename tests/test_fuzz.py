@@ -30,6 +30,7 @@ import pytest
 from fuzzing import MUTATIONS, fuzz_set, visibly_different
 import facemetrics.loader as loader
 from facemetrics.errors import PhotoError
+from facemetrics.integrity import VP8_TAIL_BYTES
 from facemetrics.loader import load_photo
 
 N_PER = 10  # files per (format, damage): 6 formats x 6 damages x 10 = 360
@@ -193,7 +194,7 @@ def test_early_end_check_finds_lossy_webp_garbage(outcomes):
     cases = [o for o in outcomes if o[0] == "webp" and o[1] in ("zero", "burst", "bitflip")]
     early = [o for o in cases if o[2] == "refused_pixels"]
     assert len(early) >= 12, Counter(o[2] for o in cases)
-    assert all("the decoder finished the picture without the last 8 bytes" in o[3] for o in early), early
+    assert all(f"the decoder finished the picture without the last {VP8_TAIL_BYTES} bytes" in o[3] for o in early), early
 
 
 def test_hevc_warnings_find_the_heic_garbage_the_pixels_do_not_show(outcomes):

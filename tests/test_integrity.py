@@ -494,6 +494,37 @@ def test_clean_lossy_webp_needs_its_last_bytes(sample_small, quality, size):
         Image.open(io.BytesIO(short)).load()
 
 
+@pytest.mark.parametrize("quality", [0, 100])
+@pytest.mark.parametrize("method", [0, 6])
+def test_clean_lossy_webp_at_extreme_settings_needs_its_last_bytes(sample_small, quality, method):
+    """libwebp's fastest and slowest methods at the lowest and highest quality: a copy without the last
+    VP8_TAIL_BYTES bytes fails (encoders leave at most 2 bytes unneeded: docs/robustness.md)."""
+    data = _encode(sample_small, "WEBP", quality=quality, method=method)
+    assert not vp8_ends_early(data)
+
+
+def _vp8_padded(data: bytes, k: int) -> bytes:
+    """`data` (a simple lossy WebP) with `k` more bytes at the end of its VP8 data, the sizes rewritten."""
+    assert data[12:16] == b"VP8 "
+    size = int.from_bytes(data[16:20], "little")
+    frame = data[20:20 + size] + bytes(range(1, k + 1))
+    body = b"VP8 " + len(frame).to_bytes(4, "little") + frame + b"\0" * (len(frame) & 1)
+    return b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WEBP" + body
+
+
+@pytest.mark.parametrize("quality", [30, 80])
+def test_a_decoder_that_finishes_a_few_bytes_early_is_found(sample_small, quality):
+    """The early-end check's window: VP8_TAIL_BYTES + 1 (5) bytes that the decoder leaves unread (appended
+    to a clean file's VP8 data) are found, whatever the cut's rounding to an even length; with the former
+    cut of 8 bytes they passed, as did two fuzz files with 82 % of their pixels wrong whose decoders
+    finished 4-5 bytes early."""
+    data = _encode(sample_small, "WEBP", quality=quality)
+    assert not vp8_ends_early(data)
+    padded = _vp8_padded(data, VP8_TAIL_BYTES + 1)
+    Image.open(io.BytesIO(padded)).load()  # libwebp reads it without a word
+    assert vp8_ends_early(padded)
+
+
 def test_early_end_check_skips_what_it_cannot_test(sample_small):
     """Lossless WebP, other formats, garbage bytes and a VP8 chunk too small to shorten: False."""
     assert not vp8_ends_early(_encode(sample_small, "WEBP", lossless=True))

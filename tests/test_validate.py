@@ -153,3 +153,15 @@ def test_validate_computes_and_leaves_the_drawing_to_plots():
     from facemetrics import plots
 
     assert validate.plot_validation is plots.plot_validation
+
+
+def test_claim_line_says_no_half_life_instead_of_nan():
+    """The claim test's summary line: the fitted half-life with its interval, or words when there is none
+    (the "too few photos" scenario printed "half-life nan h [nan, nan]")."""
+    nan = float("nan")
+    assert validate._half_life(dict(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)) == \
+        "half-life 3.4 h [2.5, 5.4]"
+    assert validate._half_life(dict(half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
+        "no half-life fitted"
+    assert validate._half_life(dict(half_life_h=30.0, half_life_h_ci_low=12.0, half_life_h_ci_high=nan)) == \
+        "half-life 30.0 h [12.0, ?]"
