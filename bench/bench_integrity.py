@@ -34,6 +34,10 @@ caught / a false alarm when any of them flags it.
    tools are installed 300 ``cwebp`` encodings with random settings and 80
    ``vpxenc`` key frames) and how many of the wrong lossy-WebP decodes of
    each seed do (found).
+7. **In-range DC drift** (``--dc-drift``, with ``--seeds``): the JPEG fuzz files of each seed with
+   :func:`~facemetrics.integrity.jpeg_dc_drift` off -> on (same tree): visibly wrong decodes read as good,
+   and refusals of decodes that are not visibly wrong; then its CPU time on three ~1 MP JPEGs as a
+   ratio to the existing check's (``check_pixels`` with ``jpeg=``).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
    version of ``facemetrics/integrity.py`` (a copy of the file) against the
    current one on exactly the arrays the loader checks, for the fuzz set
@@ -47,6 +51,7 @@ caught / a false alarm when any of them flags it.
     python bench/bench_integrity.py --impact [--n-per 50] [--seeds 7,8,9]
     python bench/bench_integrity.py --clean-only --clean-dir DIR [--jpeg-variants]
     python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50] [--seeds 1,0,2]
+    python bench/bench_integrity.py --dc-drift --seeds 0,1,2,3,4,5,6,7,8,9 [--n-per 50] [--repeats 20]
 """
 
 from __future__ import annotations
@@ -299,10 +304,10 @@ def _decodes(data: bytes) -> bool:
     return True
 
 
-def _decodes_without_tail(data: bytes, n: int) -> bool:
+def _decodes_without_tail(data: bytes, n: int, tag: bytes = b"VP8 ") -> bool:
     from facemetrics.integrity import _vp8_without_tail
 
-    short = _vp8_without_tail(data, n)
+    short = _vp8_without_tail(data, n, tag)
     return short is not None and _decodes(short)
 
 
@@ -320,7 +325,8 @@ def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
 
     rng = random.Random(seed)
     photos = sorted(glob.glob(str(FACES / "**" / "*.jpg"), recursive=True))
-    out: dict[str, list[bytes]] = {"cwebp, random settings": [], "vpxenc (libvpx) key frames": []}
+    out: dict[str, list[bytes]] = {"cwebp, random settings": [], "vpxenc (libvpx) key frames": [],
+                                   "cwebp -lossless, random settings": []}
     if not photos:
         return out
     tmp = Path(tempfile.mkdtemp())
@@ -338,6 +344,13 @@ def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
             subprocess.run(["cwebp", "-quiet", *opts, str(tmp / "c.png"), "-o", str(tmp / "c.webp")], check=True,
                            capture_output=True)
             out["cwebp, random settings"].append((tmp / "c.webp").read_bytes())
+            lossless = ["-lossless", "-z", str(rng.randint(0, 9))] + rng.choice(
+                [[], ["-exact"], ["-near_lossless", str(rng.choice([0, 40, 60, 80]))],
+                 ["-q", str(rng.choice([0, 50, 100])), "-m", str(rng.randint(0, 6))]])
+            if size <= 800:  # (lossless encoding is slow)
+                subprocess.run(["cwebp", "-quiet", *lossless, str(tmp / "c.png"), "-o", str(tmp / "c.webp")],
+                               check=True, capture_output=True)
+                out["cwebp -lossless, random settings"].append((tmp / "c.webp").read_bytes())
     if shutil.which("vpxenc"):
         for path in photos[::max(1, len(photos) // 20)][:20]:
             img = Image.open(path).convert("RGB")
@@ -362,34 +375,47 @@ def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
 
 def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
     cuts = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
-    print("\n== lossy WebP: files that decode without the last n bytes of their VP8 data (n + 1 when needed "
-          "for an even length)")
-    print(f"{'set':34s} {'files':>5s} " + " ".join(f"{f'n={n}':>5s}" for n in cuts))
-    sets = {}
-    if clean is not None and clean.is_dir():
-        datas = [f.read_bytes() for f in sorted(clean.iterdir()) if f.suffix == ".webp"]
-        sets["clean set (false alarms)"] = [d for d in datas if d[12:16] in (b"VP8 ", b"VP8X") and b"VP8L" not in d[:64]]
-    for name, datas in _encoder_webps(300).items():
-        sets[f"{name} (false alarms)"] = [d for d in datas if _decodes(d)]
-    for name, datas in sets.items():
-        print(f"{name:34s} {len(datas):5d} " + " ".join(f"{sum(_decodes_without_tail(d, n) for d in datas):5d}"
-                                                        for n in cuts))
-    for seed in seeds:
-        files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
-        with _NoCheck():
-            ref = loader.load_photo(files["webp"], name="webp").rgb
-            wrong = []
-            for kind, how, j, data in cases:
-                if kind != "webp":
-                    continue
-                try:
-                    rgb = loader.load_photo(data, name="x").rgb
-                except PhotoError:
-                    continue
-                if visibly_different(rgb, ref)[0]:
-                    wrong.append(data)
-        print(f"{f'seed {seed} wrong decodes (found)':34s} {len(wrong):5d} "
-              + " ".join(f"{sum(_decodes_without_tail(d, n) for d in wrong):5d}" for n in cuts))
+    encoded = _encoder_webps(300)
+    for kind, tag in (("webp", b"VP8 "), ("webp_lossless", b"VP8L")):
+        print(f"\n== {kind}: files that decode without the last n bytes of their {tag.decode().strip()} data "
+              "(n + 1 when needed for an even length)")
+        print(f"{'set':40s} {'files':>5s} " + " ".join(f"{f'n={n}':>5s}" for n in cuts))
+        sets = {}
+        if clean is not None and clean.is_dir():
+            datas = [f.read_bytes() for f in sorted(clean.iterdir()) if f.suffix == ".webp"]
+            sets["clean set (false alarms)"] = [d for d in datas if _vp8_chunk(d) == tag]
+        for name, datas in encoded.items():
+            if ("lossless" in name) == (tag == b"VP8L"):
+                sets[f"{name} (false alarms)"] = [d for d in datas if _decodes(d) and _vp8_chunk(d) == tag]
+        for name, datas in sets.items():
+            print(f"{name:40s} {len(datas):5d} "
+                  + " ".join(f"{sum(_decodes_without_tail(d, n, tag) for d in datas):5d}" for n in cuts))
+        for seed in seeds:
+            files, cases = fuzz_set(n_per, seed, mutations=("zero", "burst", "bitflip"))
+            with _NoCheck():
+                ref = loader.load_photo(files[kind], name=kind).rgb
+                wrong = []
+                for k, how, j, data in cases:
+                    if k != kind:
+                        continue
+                    try:
+                        rgb = loader.load_photo(data, name="x").rgb
+                    except PhotoError:
+                        continue
+                    if visibly_different(rgb, ref)[0]:
+                        wrong.append(data)
+            print(f"{f'seed {seed} wrong decodes (found)':40s} {len(wrong):5d} "
+                  + " ".join(f"{sum(_decodes_without_tail(d, n, tag) for d in wrong):5d}" for n in cuts))
+
+
+def _vp8_chunk(data: bytes) -> bytes | None:
+    """The first top-level ``VP8 `` / ``VP8L`` chunk type of a WebP file (None: neither)."""
+    i = 12
+    while i + 8 <= len(data):
+        if data[i:i + 4] in (b"VP8 ", b"VP8L"):
+            return data[i:i + 4]
+        i += 8 + int.from_bytes(data[i + 4:i + 8], "little") + (int.from_bytes(data[i + 4:i + 8], "little") & 1)
+    return None
 
 
 # ------------------------------------------------------------------ 3. false alarms
@@ -533,6 +559,80 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
           f"{tot['t_old']:6.2f} {tot['t_new']:6.2f} {tot['t_new'] / max(tot['t_old'], 1e-9):7.2f}")
 
 
+# ------------------------------------------------------------------ 7. in-range DC drift (jpeg_dc_drift)
+
+
+def dc_drift(seeds: tuple[int, ...], n_per: int, repeats: int) -> None:
+    """7. The in-range drift rule (:func:`facemetrics.integrity.jpeg_dc_drift`): the loader with the rule off
+    -> on (same tree) on the fuzz set's baseline and progressive JPEGs of each seed (files read as good with
+    visibly wrong pixels; refusals of decodes that are not visibly wrong), then its CPU time on three ~1 MP
+    JPEGs against the existing check's (``check_pixels`` with ``jpeg=``, its 1/8-scale decode included)."""
+    import simplejpeg
+
+    import facemetrics.integrity as integrity
+
+    rule = integrity.jpeg_dc_drift
+    off = lambda *a, **k: integrity.PixelCheck(False, 0.0)  # noqa: E731
+
+    def load(data: bytes, on: bool):
+        integrity.jpeg_dc_drift = rule if on else off
+        try:
+            return loader.load_photo(data, name="x.jpg").rgb
+        except PhotoError as exc:
+            return exc
+        finally:
+            integrity.jpeg_dc_drift = rule
+
+    print("\n== in-range DC drift: JPEGs read as good with visibly wrong pixels, rule off -> on")
+    for seed in seeds:
+        files, cases = fuzz_set(n_per, seed, heic=False)
+        refs = {k: loader.load_photo(d, name=k).rgb for k, d in files.items()}
+        before = after = new_same = 0
+        for kind, how, j, data in cases:
+            if not kind.startswith("jpeg") or isinstance(got := load(data, False), PhotoError):
+                continue
+            visible, frac = visibly_different(got, refs[kind])
+            now = load(data, True)
+            before += visible
+            after += visible and not isinstance(now, PhotoError)
+            new_same += not visible and isinstance(now, PhotoError)
+            if isinstance(now, PhotoError):
+                print(f"  seed {seed} {kind} {how} {j} ({frac:.2%} off{'' if visible else ', NOT visibly wrong'}): {now}")
+        print(f"seed {seed}: {before} -> {after}; refused, not visibly wrong: {new_same}")
+    print("\n== in-range DC drift: CPU time (medians, interleaved) on ~1 MP JPEGs")
+    sources = {"phone photo 1150 x 866": None, "White House portrait 816 x 1224": "whitehouse_pd",
+               "DeBruine photo 1000 x 1000": "debruine_cc0"}
+    with tempfile.TemporaryDirectory() as tmp:
+        phone = Image.open(phone_photo(Path(tmp) / "phone.jpg")).convert("RGB")
+    for name, folder in sources.items():
+        if folder is None:
+            img = phone.resize((1150, 866))
+        elif (FACES / folder).is_dir():
+            img = Image.open(sorted((FACES / folder).glob("*.jpg"))[-1]).convert("RGB")
+            img = img.resize((816, 1224) if folder == "whitehouse_pd" else (1000, 1000))
+        else:
+            continue
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=90)
+        data = buf.getvalue()
+        rgb = simplejpeg.decode_jpeg(data, colorspace="RGB")
+        planes = integrity._dc_planes(data)
+        t_old, t_new, t_rule = [], [], []
+        for _ in range(repeats):
+            for times, fn in ((t_old, off), (t_new, rule)):
+                integrity.jpeg_dc_drift = fn
+                t = time.process_time()
+                check_pixels(rgb, mcu=(16, 16), jpeg=data)
+                times.append(time.process_time() - t)
+            integrity.jpeg_dc_drift = rule
+            t = time.process_time()
+            rule(b"", planes=planes)
+            t_rule.append(time.process_time() - t)
+        a, b, c = (1000 * float(np.median(x)) for x in (t_old, t_new, t_rule))
+        print(f"{name}: existing check {a:.2f} ms, with the rule {b:.2f} ms ({b / a:.2f} x); the rule alone "
+              f"{c:.2f} ms ({c / a:.0%} of the existing check)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-per", type=int, default=50)
@@ -551,7 +651,12 @@ def main() -> None:
     ap.add_argument("--jpeg-variants", action="store_true",
                     help="3. also on the 4:4:4 and progressive JPEG re-encodings (JPEG_VARIANT_SPECS)")
     ap.add_argument("--clean-only", action="store_true", help="only 3. (false alarms; needs --clean-dir)")
+    ap.add_argument("--dc-drift", action="store_true", help="only 7.: the in-range DC drift rule, rule off -> on "
+                    "on the JPEGs of --seeds, and its cost on ~1 MP JPEGs")
     args = ap.parse_args()
+    if args.dc_drift:
+        dc_drift(tuple(int(x) for x in args.seeds.split(",")), args.n_per, max(args.repeats, 20))
+        return
     if args.impact:
         impact(args.n_per, tuple(int(x) for x in args.seeds.split(",")))
         return

@@ -148,7 +148,8 @@ import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import VP8_TAIL_BYTES, check_pixels, hevc_errors, vp8_ends_early, webp_is_lossless
+from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, hevc_errors, vp8_ends_early,
+                                   vp8l_ends_early, webp_is_lossless)
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
@@ -673,11 +674,13 @@ def _refuse_garbage(rgb: np.ndarray, label: str, mcu: tuple[int, int] | None = N
 
 
 def _refuse_vp8_early_end(data: bytes, label: str) -> None:
-    """Raise ``unreadable`` when a lossy WebP decodes without the end of its image data
-    (:func:`facemetrics.integrity.vp8_ends_early`: its entropy decoder lost its place)."""
-    if vp8_ends_early(data):
+    """Raise ``unreadable`` when a lossy or lossless WebP decodes without the end of its image data
+    (:func:`facemetrics.integrity.vp8_ends_early`, :func:`~facemetrics.integrity.vp8l_ends_early`: its
+    entropy decoder lost its place)."""
+    n = VP8_TAIL_BYTES if vp8_ends_early(data) else VP8L_TAIL_BYTES if vp8l_ends_early(data) else 0
+    if n:
         raise PhotoError(label, "corrupt WEBP data (the decoder finished the picture without the last "
-                                f"{VP8_TAIL_BYTES} bytes of its image data: the compressed data is probably "
+                                f"{n} bytes of its image data: the compressed data is probably "
                                 "corrupt)", status="unreadable")
 
 

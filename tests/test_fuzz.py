@@ -30,7 +30,7 @@ import pytest
 from fuzzing import MUTATIONS, fuzz_set, visibly_different
 import facemetrics.loader as loader
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import VP8_TAIL_BYTES
+from facemetrics.integrity import VP8_TAIL_BYTES, VP8L_TAIL_BYTES
 from facemetrics.loader import load_photo
 
 N_PER = 10  # files per (format, damage): 6 formats x 6 damages x 10 = 360
@@ -161,11 +161,24 @@ def test_overwritten_data_read_as_good_at_most(outcomes, kind):
 def test_pixel_check_finds_heic_and_lossless_webp_garbage(outcomes):
     """libwebp and libheif report nothing for these: every refusal of an overwritten HEIC or lossless
     WebP by the pixel check says colour garbage and the row where it starts (the HEIC files it lets
-    through are refused with libde265's warnings, see below)."""
+    through are refused with libde265's warnings, see below; a lossless WebP whose decoder finished
+    early is refused before its pixels are looked at, see the next test)."""
     cases = [o for o in outcomes if o[0] in ("heic", "webp_lossless") and o[1] in ("zero", "burst", "bitflip")]
     by_pixels = [o for o in cases if o[2] == "refused_pixels"]
-    assert len(by_pixels) >= 46, Counter(o[2] for o in cases)  # measured: 48 of 60 (46 before the speck rule)
-    assert all("colour garbage" in o[3] and " from row " in o[3] for o in by_pixels)
+    # measured: 48 of 60 (46 before the speck rule; with the lossless early-end check: 21 + 11 garbage, 16 early)
+    assert len(by_pixels) >= 46, Counter(o[2] for o in cases)
+    garbage = [o for o in by_pixels if "the decoder finished the picture" not in o[3]]
+    assert len(garbage) >= 30 and all("colour garbage" in o[3] and " from row " in o[3] for o in garbage), garbage
+
+
+def test_early_end_check_finds_lossless_webp_garbage(outcomes):
+    """A lossless WebP whose decoder finished before the end of its data (overwritten bytes: it decoded
+    other pixels than were coded) is refused with a sentence saying so (measured: 16 of 30 overwritten
+    files of this set, every one visibly wrong; clean lossless WebPs need every byte of their data)."""
+    cases = [o for o in outcomes if o[0] == "webp_lossless" and o[1] in ("zero", "burst", "bitflip")]
+    early = [o for o in cases if "the decoder finished the picture" in o[3]]
+    assert len(early) >= 12, Counter(o[2] for o in cases)
+    assert all(o[2] == "refused_pixels" and f"without the last {VP8L_TAIL_BYTES} bytes" in o[3] for o in early), early
 
 
 def test_pixel_check_never_refuses_an_unchanged_decode(outcomes):

@@ -14,8 +14,8 @@ import pytest
 from PIL import Image
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import (VP8_TAIL_BYTES, PixelCheck, _hevc_items, _vp8_without_tail, check_pixels,
-                                   hevc_errors, vp8_ends_early, webp_is_lossless)
+from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, PixelCheck, _hevc_items, _vp8_without_tail,
+                                   check_pixels, hevc_errors, vp8_ends_early, vp8l_ends_early, webp_is_lossless)
 from facemetrics.loader import load_photo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -532,6 +532,36 @@ def test_early_end_check_skips_what_it_cannot_test(sample_small):
     assert not vp8_ends_early(b"RIFF\x10\x00\x00\x00WEBPVP8 \x04\x00\x00\x00abcd")
     assert not vp8_ends_early(b"")
     assert _vp8_without_tail(_encode(sample_small, "WEBP", lossless=True), VP8_TAIL_BYTES) is None
+
+
+@pytest.mark.parametrize("method", [0, 3, 6])
+@pytest.mark.parametrize("size", [(320, 400), (333, 417)])
+def test_clean_lossless_webp_needs_every_byte(sample_small, method, size):
+    """A clean lossless WebP (every compression method, odd sizes) fails without its last byte: the
+    lossless early-end check does not flag it, nor a lossy WebP or a JPEG."""
+    rgb = np.array(Image.fromarray(sample_small).resize(size, Image.LANCZOS))
+    data = _encode(rgb, "WEBP", lossless=True, method=method)
+    assert not vp8l_ends_early(data)
+    short = _vp8_without_tail(data, 1, b"VP8L")
+    assert short is not None and dict(_riff_chunks(short))[b"VP8L"] % 2 == 0
+    with pytest.raises(Exception):  # noqa: B017 - the decoder's own error
+        Image.open(io.BytesIO(short)).load()
+    assert not vp8l_ends_early(_encode(rgb, "WEBP", quality=80))
+    assert not vp8l_ends_early(_encode(rgb, "JPEG", quality=90))
+
+
+def test_lossless_webp_zeroed_near_its_end_is_refused(sample_small):
+    """512 bytes zeroed near the end of a lossless WebP's data: libwebp decodes copies of earlier pixels
+    into the last rows and stops early, without a word; the loader refuses the file, saying so."""
+    data = _encode(sample_small, "WEBP", lossless=True)
+    bad = _zeroed(data, 0.9, 512)
+    Image.open(io.BytesIO(bad)).load()  # the decoder itself reports nothing
+    assert vp8l_ends_early(bad)
+    with pytest.raises(PhotoError) as err:
+        load_photo(bad, name="zeroed.webp")
+    assert err.value.status == "unreadable"
+    assert str(err.value).startswith("zeroed.webp: corrupt WEBP data (the decoder finished the picture without "
+                                     f"the last {VP8L_TAIL_BYTES} bytes of its image data"), str(err.value)
 
 
 @pytest.mark.parametrize("at", [0.3, 0.5, 0.7])
