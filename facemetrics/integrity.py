@@ -1040,6 +1040,24 @@ def _vp8_without_tail(data: bytes, n: int, tag: bytes = b"VP8 ") -> bytes | None
     return b"RIFF" + (len(body) + 4).to_bytes(4, "little") + b"WEBP" + body
 
 
+def _decodes_without_tail(data: bytes, n: int, tag: bytes) -> bool:
+    """True when the WebP `data` without the last `n` bytes of its `tag` chunk (:func:`_vp8_without_tail`)
+    still decodes; False when it fails or cannot be shortened."""
+    import io
+
+    from PIL import Image
+
+    short = _vp8_without_tail(data, n, tag)
+    if short is None:
+        return False
+    try:
+        with Image.open(io.BytesIO(short), formats=["WEBP"]) as img:
+            img.load()
+    except Exception:  # noqa: BLE001 - any failure: the decoder needed the bytes (a clean file)
+        return False
+    return True
+
+
 def webp_is_lossless(data: bytes) -> bool:
     """True when the WebP file `data` holds a top-level ``VP8L`` (lossless) image chunk."""
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WEBP":
@@ -1090,19 +1108,7 @@ def vp8_ends_early(data: bytes) -> bool:
     file with several token partitions is found only in the macroblock rows
     the last one codes.
     """
-    import io
-
-    from PIL import Image
-
-    short = _vp8_without_tail(data, VP8_TAIL_BYTES)
-    if short is None:
-        return False
-    try:
-        with Image.open(io.BytesIO(short), formats=["WEBP"]) as img:
-            img.load()
-    except Exception:  # noqa: BLE001 - any failure: the decoder needed the bytes (a clean file)
-        return False
-    return True
+    return _decodes_without_tail(data, VP8_TAIL_BYTES, b"VP8 ")
 
 
 def vp8l_ends_early(data: bytes) -> bool:
@@ -1113,8 +1119,8 @@ def vp8l_ends_early(data: bytes) -> bool:
     holding the last code's final bit, so a clean file's decode fails without its last byte
     (every one of 232 ``cwebp -lossless`` encodings at all compression levels, near-lossless and
     ``-exact``, and of the clean set's 148 lossless WebPs: ``docs/robustness.md``, "Lossless
-    WebP: the decoder's early end"). A file whose decoder finished :data:`VP8L_TAIL_BYTES` or more bytes early (a
-    zeroed range near the end decodes to copies of earlier pixels and stops) is corrupt. Damage
+    WebP: the decoder's early end"). A file whose decoder finished :data:`VP8L_TAIL_BYTES` or more
+    bytes early (a zeroed range near the end decodes to copies of earlier pixels and stops) is corrupt. Damage
     after which the prefix codes resynchronise and the decoder ends where the encoder did is not
     found here (see the speck rule of :func:`check_pixels`).
 
@@ -1138,19 +1144,7 @@ def vp8l_ends_early(data: bytes) -> bool:
     ----------
     .. [1] J. Alakuijala, "WebP Lossless Bitstream Specification", RFC 9649 (2024).
     """
-    import io
-
-    from PIL import Image
-
-    short = _vp8_without_tail(data, VP8L_TAIL_BYTES, b"VP8L")
-    if short is None:
-        return False
-    try:
-        with Image.open(io.BytesIO(short), formats=["WEBP"]) as img:
-            img.load()
-    except Exception:  # noqa: BLE001 - any failure: the decoder needed the bytes (a clean file)
-        return False
-    return True
+    return _decodes_without_tail(data, VP8L_TAIL_BYTES, b"VP8L")
 
 
 # ------------------------------------------------------------------ JPEG: coded block means out of range
