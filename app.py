@@ -547,7 +547,8 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
                         f"{r.reason}")
     with st.expander("Timeline table"):
         st.dataframe(table, hide_index=True, width="stretch")
-    return {"timeline.csv": csv_bytes(table), "changes.csv": csv_bytes(changes)}
+    # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one)
+    return {"timeline.csv": csv_bytes(table), "long.csv": csv_bytes(changes)}
 
 
 def fmt_h(r) -> str:

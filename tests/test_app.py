@@ -100,7 +100,9 @@ def test_example_loads_every_view():
     md = " ".join(_texts(at))
     assert "verdict **fades_within_a_day**" in md and "verdict **persists_beyond_a_day**" in md
     names = {d.proto.label for d in at.get("download_button")}
-    assert {"photos.csv", "comparison.csv", "timeline.csv", "changes.csv", "overlay.png"} <= names
+    # the changes as the batch's tidy long.csv (the batch's changes.csv is its wide table: not the same file)
+    assert {"photos.csv", "comparison.csv", "timeline.csv", "long.csv", "overlay.png"} <= names
+    assert "changes.csv" not in names
 
 
 def test_upload_sample_pair_gives_table_and_lift(after_bytes):
