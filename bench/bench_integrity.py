@@ -34,10 +34,6 @@ caught / a false alarm when any of them flags it.
    tools are installed 300 ``cwebp`` encodings with random settings and 80
    ``vpxenc`` key frames) and how many of the wrong lossy-WebP decodes of
    each seed do (found).
-7. **In-range DC drift** (``--dc-drift``, with ``--seeds``): the JPEG fuzz files of each seed with
-   :func:`~facemetrics.integrity.jpeg_dc_drift` off -> on (same tree): visibly wrong decodes read as good,
-   and refusals of decodes that are not visibly wrong; then its CPU time on three ~1 MP JPEGs as a
-   ratio to the existing check's (``check_pixels`` with ``jpeg=``).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
    version of ``facemetrics/integrity.py`` (a copy of the file) against the
    current one on exactly the arrays the loader checks, for the fuzz set
@@ -51,7 +47,6 @@ caught / a false alarm when any of them flags it.
     python bench/bench_integrity.py --impact [--n-per 50] [--seeds 7,8,9]
     python bench/bench_integrity.py --clean-only --clean-dir DIR [--jpeg-variants]
     python bench/bench_integrity.py --vp8-tail --clean-dir DIR [--n-per 50] [--seeds 1,0,2]
-    python bench/bench_integrity.py --dc-drift --seeds 0,1,2,3,4,5,6,7,8,9 [--n-per 50] [--repeats 20]
 """
 
 from __future__ import annotations
@@ -559,80 +554,6 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
           f"{tot['t_old']:6.2f} {tot['t_new']:6.2f} {tot['t_new'] / max(tot['t_old'], 1e-9):7.2f}")
 
 
-# ------------------------------------------------------------------ 7. in-range DC drift (jpeg_dc_drift)
-
-
-def dc_drift(seeds: tuple[int, ...], n_per: int, repeats: int) -> None:
-    """7. The in-range drift rule (:func:`facemetrics.integrity.jpeg_dc_drift`): the loader with the rule off
-    -> on (same tree) on the fuzz set's baseline and progressive JPEGs of each seed (files read as good with
-    visibly wrong pixels; refusals of decodes that are not visibly wrong), then its CPU time on three ~1 MP
-    JPEGs against the existing check's (``check_pixels`` with ``jpeg=``, its 1/8-scale decode included)."""
-    import simplejpeg
-
-    import facemetrics.integrity as integrity
-
-    rule = integrity.jpeg_dc_drift
-    off = lambda *a, **k: integrity.PixelCheck(False, 0.0)  # noqa: E731
-
-    def load(data: bytes, on: bool):
-        integrity.jpeg_dc_drift = rule if on else off
-        try:
-            return loader.load_photo(data, name="x.jpg").rgb
-        except PhotoError as exc:
-            return exc
-        finally:
-            integrity.jpeg_dc_drift = rule
-
-    print("\n== in-range DC drift: JPEGs read as good with visibly wrong pixels, rule off -> on")
-    for seed in seeds:
-        files, cases = fuzz_set(n_per, seed, heic=False)
-        refs = {k: loader.load_photo(d, name=k).rgb for k, d in files.items()}
-        before = after = new_same = 0
-        for kind, how, j, data in cases:
-            if not kind.startswith("jpeg") or isinstance(got := load(data, False), PhotoError):
-                continue
-            visible, frac = visibly_different(got, refs[kind])
-            now = load(data, True)
-            before += visible
-            after += visible and not isinstance(now, PhotoError)
-            new_same += not visible and isinstance(now, PhotoError)
-            if isinstance(now, PhotoError):
-                print(f"  seed {seed} {kind} {how} {j} ({frac:.2%} off{'' if visible else ', NOT visibly wrong'}): {now}")
-        print(f"seed {seed}: {before} -> {after}; refused, not visibly wrong: {new_same}")
-    print("\n== in-range DC drift: CPU time (medians, interleaved) on ~1 MP JPEGs")
-    sources = {"phone photo 1150 x 866": None, "White House portrait 816 x 1224": "whitehouse_pd",
-               "DeBruine photo 1000 x 1000": "debruine_cc0"}
-    with tempfile.TemporaryDirectory() as tmp:
-        phone = Image.open(phone_photo(Path(tmp) / "phone.jpg")).convert("RGB")
-    for name, folder in sources.items():
-        if folder is None:
-            img = phone.resize((1150, 866))
-        elif (FACES / folder).is_dir():
-            img = Image.open(sorted((FACES / folder).glob("*.jpg"))[-1]).convert("RGB")
-            img = img.resize((816, 1224) if folder == "whitehouse_pd" else (1000, 1000))
-        else:
-            continue
-        buf = io.BytesIO()
-        img.save(buf, "JPEG", quality=90)
-        data = buf.getvalue()
-        rgb = simplejpeg.decode_jpeg(data, colorspace="RGB")
-        planes = integrity._dc_planes(data)
-        t_old, t_new, t_rule = [], [], []
-        for _ in range(repeats):
-            for times, fn in ((t_old, off), (t_new, rule)):
-                integrity.jpeg_dc_drift = fn
-                t = time.process_time()
-                check_pixels(rgb, mcu=(16, 16), jpeg=data)
-                times.append(time.process_time() - t)
-            integrity.jpeg_dc_drift = rule
-            t = time.process_time()
-            rule(b"", planes=planes)
-            t_rule.append(time.process_time() - t)
-        a, b, c = (1000 * float(np.median(x)) for x in (t_old, t_new, t_rule))
-        print(f"{name}: existing check {a:.2f} ms, with the rule {b:.2f} ms ({b / a:.2f} x); the rule alone "
-              f"{c:.2f} ms ({c / a:.0%} of the existing check)")
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-per", type=int, default=50)
@@ -651,12 +572,7 @@ def main() -> None:
     ap.add_argument("--jpeg-variants", action="store_true",
                     help="3. also on the 4:4:4 and progressive JPEG re-encodings (JPEG_VARIANT_SPECS)")
     ap.add_argument("--clean-only", action="store_true", help="only 3. (false alarms; needs --clean-dir)")
-    ap.add_argument("--dc-drift", action="store_true", help="only 7.: the in-range DC drift rule, rule off -> on "
-                    "on the JPEGs of --seeds, and its cost on ~1 MP JPEGs")
     args = ap.parse_args()
-    if args.dc_drift:
-        dc_drift(tuple(int(x) for x in args.seeds.split(",")), args.n_per, max(args.repeats, 20))
-        return
     if args.impact:
         impact(args.n_per, tuple(int(x) for x in args.seeds.split(",")))
         return

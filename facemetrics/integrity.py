@@ -92,11 +92,6 @@ again at 1/8 scale from a copy with its quantisers divided by about three
 and its components output unconverted, so that the coded means come out
 unclipped; :data:`DC_RANGE_BLOCKS` blocks more than :data:`DC_RANGE_LEVELS`
 beyond the range (after the quantisers' rounding) make the file corrupt.
-On the same block means, a drift that stays in range is found exactly
-(:func:`jpeg_dc_drift`): one component of every block from some MCU on
-offset by a constant, a staircase across two neighbouring MCU-row
-boundaries that stands out of their own spread, with the picture
-continuing across it.
 
 **Early end** (lossy WebP; :func:`vp8_ends_early`, on the file's bytes).
 Damage in VP8's token data decodes to smooth, plausible-looking patches
@@ -160,7 +155,6 @@ __all__ = [
     "CLIP_RUN_MIN_AGREE",
     "DC_RANGE_BLOCKS",
     "DC_RANGE_LEVELS",
-    "DC_DRIFT_SCORE",
     "DRIFT_LEVELS",
     "HEVC_DAMAGE_CODES",
     "NOISY_PICTURE_FRACTION",
@@ -177,7 +171,6 @@ __all__ = [
     "VP8L_TAIL_BYTES",
     "check_pixels",
     "hevc_errors",
-    "jpeg_dc_drift",
     "jpeg_dc_out_of_range",
     "webp_is_lossless",
     "vp8_ends_early",
@@ -270,7 +263,7 @@ class PixelCheck:
         (``>= 1.0`` means damaged; 0.0 when nothing at all was seen).
     kind : str
         ``"colour_noise"``, ``"colour_specks"``, ``"dc_drift"``, ``"wrong_mcu"``, ``"repeated_coefficients"``,
-        ``"dc_range"``, ``"dc_step"`` or ``""``
+        ``"dc_range"`` or ``""``
         (nothing found).
     row : int or None
         First pixel row (0 = top of the array given) of the damage, in the
@@ -1161,10 +1154,6 @@ _DC_RANGE_MAX_PIXELS = 1_000_000
 #: the new DC quantiser is about the file's divided by this (so that block means down to about -2 x 128
 #: and up to 255 + 2 x 128 decode without clipping)
 _DC_RANGE_SQUEEZE = 3
-#: JPEG (:func:`jpeg_dc_drift`): a window of block-mean steps whose step is at least this many times its
-#: spread (plus the means' measurement step) is a drift: twice the spread puts the step beyond most of
-#: the natural steps it is a shift of (docs/robustness.md "JPEG: in-range DC drift")
-DC_DRIFT_SCORE = 2.0
 _ADOBE_YCC_AS_RGB = b"\xff\xee\x00\x0eAdobe\x00\x64\x00\x00\x00\x00\x00"  # APP14, transform 0: no conversion
 
 
@@ -1236,95 +1225,7 @@ def _dc_squeezed(data: bytes) -> tuple[bytes, dict[int, tuple[int, int]], list[t
     return None
 
 
-class _DCPlanes(NamedTuple):
-    """The block means of a JPEG as coded (see :func:`_dc_planes`)."""
-
-    #: ``(rows, cols)`` of 8 x 8 px blocks of the stored image (``ceil(h / 8), ceil(w / 8)``)
-    blocks: tuple
-    #: per component, ``(rows, cols)`` float32 coded block means in grey levels (0 .. 255 for any encoder's
-    #: blocks), on that component's own block grid (for 4:2:0 chroma one block per 16 x 16 px)
-    means: list
-    #: per component, its means' measurement step in levels: the DC quantiser's ``q / 8`` or the squeezed
-    #: decode's rounding, whichever is coarser; 0.0 for a component not measured (a quantiser of 1)
-    unit: list
-    #: per component, the quantiser's rounding tolerance of the range check (``q / 16 + ratio / 2``)
-    tol: list
-    #: per component, ``(v, h)``: its blocks per decode-order unit (an interleaved scan's MCU: its sampling
-    #: factors; a single-component scan: 1 x 1), or None when its scan order is not known
-    order: list
-    #: per component, ``(fy, fx)``: pixel rows / columns of its block over 8 (2 for 4:2:0 chroma)
-    scale: list
-    #: per component its name in messages
-    names: list
-
-
-_COMPONENT_NAMES = {1: ["brightness (Y)"],
-                    3: ["brightness (Y)", "blue-difference colour (Cb)", "red-difference colour (Cr)"]}
-
-
-def _first_scan_components(data: bytes, start: int) -> list[int] | None:
-    """Component ids of the JPEG's first scan (its SOS header at `start`), or None."""
-    if data[start:start + 2] != b"\xff\xda" or start + 5 > len(data):
-        return None
-    n = data[start + 4]
-    return [data[start + 5 + 2 * i] for i in range(n)] if start + 5 + 2 * n <= len(data) else None
-
-
-def _dc_planes(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS) -> _DCPlanes | None:
-    """Every 8 x 8 block's coded mean (its DC coefficient) in Y, Cb, Cr, unclipped: one 1/8-scale decode of
-    the squeezed copy of :func:`_dc_squeezed`; None for what is not checked (over `max_pixels`, not readable
-    exactly). Shared by :func:`jpeg_dc_out_of_range` and :func:`jpeg_dc_drift` (one decode for both)."""
-    import simplejpeg
-
-    try:
-        h, w = simplejpeg.decode_jpeg_header(data)[:2]
-    except (ValueError, RuntimeError):
-        return None
-    if h * w > max_pixels:
-        return None
-    found = _dc_squeezed(data)
-    if found is None:
-        return None
-    squeezed, tables, comps = found
-    try:
-        planes = simplejpeg.decode_jpeg(squeezed, colorspace="GRAY" if len(comps) == 1 else "RGB", strict=True,
-                                        min_width=-(-w // 8), min_height=-(-h // 8))
-    except (ValueError, RuntimeError):
-        return None
-    bh, bw = -(-h // 8), -(-w // 8)
-    if planes.shape[:2] != (bh, bw):
-        return None
-    if planes.ndim == 2:
-        planes = planes[:, :, None]
-    # the first scan's components (its SOS segment, not one inside an APP segment's thumbnail)
-    first = next((_first_scan_components(data, s) for m, s, _ in _jpeg_header_segments(data) if m == 0xDA), None)
-    vmax, hmax = max(v for _, _, v, _ in comps), max(h_ for _, h_, _, _ in comps)
-    out = _DCPlanes((bh, bw), [], [], [], [], [], _COMPONENT_NAMES[len(comps)])
-    for c, (cid, hs, vs, t) in enumerate(comps):
-        q, q_new = tables[t]
-        fy, fx = (vmax // vs, hmax // hs) if not (vmax % vs or hmax % hs) else (0, 0)
-        if q <= q_new or not fy:  # (a quantiser of 1: the squeezed decode clips as the file's)
-            out.means.append(None), out.unit.append(0.0), out.tol.append(0.0), out.order.append(None)
-            out.scale.append((1, 1))
-            continue
-        ratio = q / q_new
-        # a subsampled component's block spans fy x fx output samples (a reduced IDCT): their mean is its DC
-        mean = _tile_means(planes[:, :, c].astype(np.float32), fy, fx)
-        mean -= 128.0
-        mean *= ratio
-        mean += 128.0  # the blocks' coded means
-        out.means.append(mean)
-        out.unit.append(max(q / 8.0, ratio / (fy * fx)))
-        out.tol.append(q / 16.0 + ratio / 2.0)  # the quantiser's rounding and the squeezed decode's
-        interleaved = first is not None and len(first) > 1 and cid in first
-        alone = first is not None and first == [cid]
-        out.order.append((vs, hs) if interleaved else (1, 1) if alone or len(comps) == 1 else None)
-        out.scale.append((fy, fx))
-    return out
-
-
-def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS,
-                         planes: _DCPlanes | None = None) -> PixelCheck:
+def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS) -> PixelCheck:
     """JPEG: blocks whose coded mean lies outside the range any encoder writes.
 
     A JPEG encoder transforms samples in 0 .. 255: the DC coefficient of every 8 x 8 block, its mean,
@@ -1335,8 +1236,8 @@ def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS,
     texture to continue). Here the file is decoded a second time, at 1/8 scale (each output sample is a
     block's DC, for 4:2:0 chroma a 2 x 2 IDCT whose mean is the DC) from a copy whose quantisation
     tables are divided by about three and whose components are output as coded (Y, Cb, Cr; see
-    :func:`_dc_squeezed`, :func:`_dc_planes`): block means from about -256 to 511 come out unclipped. At
-    least :data:`DC_RANGE_BLOCKS` blocks more than :data:`DC_RANGE_LEVELS` beyond 0 .. 255 (plus the
+    :func:`_dc_squeezed`): block means from about -256 to 511 come out unclipped. At least
+    :data:`DC_RANGE_BLOCKS` blocks more than :data:`DC_RANGE_LEVELS` beyond 0 .. 255 (plus the
     quantiser's error and the squeezed decode's rounding) in some component make the file corrupt. (The
     MCUs' mean colours in R, G and B are not checked: a chroma shift takes them out of the RGB cube
     long before Cb or Cr leave 0 .. 255, but so do encoders fed YCbCr rather than RGB pixels, video
@@ -1349,9 +1250,6 @@ def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS,
         The whole JPEG file (strictly decodable: the loader's decode came first).
     max_pixels : int
         Files with more pixels (width x height in the header) are not checked (see Notes).
-    planes : _DCPlanes or None
-        The file's block means when already decoded (:func:`_dc_planes`); `data` and `max_pixels` are
-        then not used.
 
     Returns
     -------
@@ -1366,14 +1264,42 @@ def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS,
     12 MP photo, hence only up to `max_pixels` (see ``bench/bench_integrity.py --cost-only``).
     Quantisers of 1 (quality 100) give no room below 0: such components are not checked.
     """
-    if planes is None:
-        planes = _dc_planes(data, max_pixels)
-    if planes is None or not any(m is not None for m in planes.means):
+    import simplejpeg
+
+    try:
+        h, w = simplejpeg.decode_jpeg_header(data)[:2]
+    except (ValueError, RuntimeError):
         return PixelCheck(False, 0.0)
-    excess = np.zeros(planes.blocks, np.float32)  # levels beyond the range (and tolerance), per 8 x 8 px of the image
-    for mean, (fy, fx), tol in zip(planes.means, planes.scale, planes.tol):
-        if mean is not None:
-            _raise_to(excess, np.maximum(-mean, mean - 255.0) - tol, fy, fx)
+    if h * w > max_pixels:
+        return PixelCheck(False, 0.0)
+    found = _dc_squeezed(data)
+    if found is None:
+        return PixelCheck(False, 0.0)
+    squeezed, tables, comps = found
+    try:
+        planes = simplejpeg.decode_jpeg(squeezed, colorspace="GRAY" if len(comps) == 1 else "RGB", strict=True,
+                                        min_width=-(-w // 8), min_height=-(-h // 8))
+    except (ValueError, RuntimeError):
+        return PixelCheck(False, 0.0)
+    bh, bw = -(-h // 8), -(-w // 8)
+    if planes.shape[:2] != (bh, bw):
+        return PixelCheck(False, 0.0)
+    excess = np.zeros((bh, bw), np.float32)  # levels beyond the range (and tolerance), per luma block
+    vmax, hmax = max(v for _, _, v, _ in comps), max(h_ for _, h_, _, _ in comps)
+    for c, (_, hs, vs, t) in enumerate(comps):
+        q, q_new = tables[t]
+        if q <= q_new or vmax % vs or hmax % hs:  # (a quantiser of 1: the squeezed decode clips as the file's)
+            continue
+        ratio = q / q_new
+        fy, fx = vmax // vs, hmax // hs
+        # a subsampled component's block spans fy x fx output samples (a reduced IDCT, or upsampled): their
+        # mean is its DC (a reduced IDCT's other terms cancel, upsampling is a weighted mean)
+        mean = _tile_means(planes[:, :, c].astype(np.float32), fy, fx)
+        mean -= 128.0
+        mean *= ratio
+        mean += 128.0  # the blocks' coded means
+        tol = q / 16.0 + ratio / 2.0  # the quantiser's rounding and the squeezed decode's
+        _raise_to(excess, np.maximum(-mean, mean - 255.0) - tol, fy, fx)
     flat = np.sort(excess.ravel())[::-1]
     v = float(flat[DC_RANGE_BLOCKS - 1]) if flat.size >= DC_RANGE_BLOCKS else 0.0
     score = max(0.0, v) / DC_RANGE_LEVELS
@@ -1384,207 +1310,6 @@ def jpeg_dc_out_of_range(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS,
     return PixelCheck(True, score, "dc_range", int(ys[0]) * 8, int(xs[0]) * 8,
                       f"{int(bad.sum())} blocks of 8 x 8 px coded up to {float(flat[0]):.0f} levels beyond black "
                       "or white, which no encoder writes")
-
-
-def _window_medians(x: np.ndarray, starts: np.ndarray, n: int) -> np.ndarray:
-    """``(len(starts),)`` medians of the windows ``x[s:s + n]`` of the flat array `x`, one per start."""
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    return np.median(sliding_window_view(x, n)[starts], axis=1)
-
-
-def _window_spreads(x: np.ndarray, starts: np.ndarray, n: int, med: np.ndarray) -> np.ndarray:
-    """Robust spreads (1.4826 x the median absolute deviation from `med`) of the same windows."""
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    return 1.4826 * np.median(np.abs(sliding_window_view(x, n)[starts] - med[:, None]), axis=1)
-
-
-def _step_windows(e: np.ndarray, r: np.ndarray, C: int, hb: int, unit: float) -> tuple[np.ndarray, ...]:
-    """The staircase windows of one component that can reach half of :data:`DC_DRIFT_SCORE`.
-
-    `e` and `r` are the ``(R - 1, W)`` steps across the unit-row boundaries and the steps minus the mean of
-    the neighbouring block rows' (see :func:`_dc_step`). Window ``(i, c0)`` is boundary ``i`` right of unit
-    ``c0`` followed by boundary ``i + 1`` left of it (``W - hb`` steps, consecutive in the flat array), for
-    ``i = 1 .. R - 4`` (the drift's unit row ``i + 1`` not the picture's first, second or last two: a video
-    frame's edge line steps alike along the whole width with the picture continuing beside it) and
-    ``c0 = 1 .. C - 2`` (both parts present). Returns ``(i, c0, starts, med_e, step, z)`` of the windows kept
-    (``z``: step over spread). Since ``z <= |med_e| / (spread_e + unit)``, windows are dropped step by step
-    before the costlier statistics: the same result at a fraction of the cost.
-    """
-    R = e.shape[0] + 1
-    n = C * hb - hb
-    i0, c0 = (x.ravel() for x in np.meshgrid(np.arange(1, R - 3), np.arange(1, C - 1), indexing="ij"))
-    starts = i0 * C * hb + (c0 + 1) * hb
-    flat, flat_r = e.ravel(), r.ravel()
-    # |median| >= t needs half the window's steps beyond t one way (counted with prefix sums)
-    t = 0.5 * DC_DRIFT_SCORE * unit
-    most = np.zeros(starts.size, np.int64)
-    for beyond in (flat >= t, flat <= -t):
-        cum = np.concatenate([[0], np.cumsum(beyond, dtype=np.int64)])
-        np.maximum(most, cum[starts + n] - cum[starts], out=most)
-    keep = np.nonzero(most >= n // 2)[0]
-    med_e = _window_medians(flat, starts[keep], n)
-    keep = keep[np.abs(med_e) >= t]
-    med_e = med_e[np.abs(med_e) >= t]
-    spread_e = _window_spreads(flat, starts[keep], n, med_e)
-    ok = np.abs(med_e) >= t * (spread_e / unit + 1.0)
-    keep, med_e, spread_e = keep[ok], med_e[ok], spread_e[ok]
-    med_r = _window_medians(flat_r, starts[keep], n)
-    spread_r = _window_spreads(flat_r, starts[keep], n, med_r)
-    step = np.where(med_e * med_r > 0, np.minimum(np.abs(med_e), np.abs(med_r)), 0.0)
-    z = step / (np.maximum(spread_e, spread_r) + unit)
-    ok = z >= 0.5 * DC_DRIFT_SCORE
-    keep = keep[ok]
-    return i0[keep], c0[keep], starts[keep], med_e[ok], step[ok], z[ok]
-
-
-def _dc_step(mean: np.ndarray, order: tuple[int, int], unit: float) -> tuple[float, int, int, float]:
-    """The strongest in-range drift staircase of one component's block means (see :func:`jpeg_dc_drift`).
-
-    Parameters
-    ----------
-    mean : numpy.ndarray
-        ``(rows, cols)`` float32 coded block means of one component (levels), on its block grid.
-    order : (int, int)
-        ``(v, h)`` blocks of this component per unit of decode order (an interleaved scan's MCU).
-    unit : float
-        The means' measurement step in levels.
-
-    Returns
-    -------
-    (float, int, int, float)
-        ``(z, r0, c0, d)``: the step over its spread of the strongest window passing every test (0.0 when
-        none reaching half of :data:`DC_DRIFT_SCORE` does), the unit row and column where the drift
-        starts, and its step in levels.
-    """
-    from numpy.lib.stride_tricks import sliding_window_view
-
-    vb, hb = order
-    R, C = mean.shape[0] // vb, mean.shape[1] // hb
-    if R < 5 or C < 3 or unit <= 0:
-        return 0.0, 0, 0, 0.0
-    D = mean[:R * vb, :C * hb]
-    n = C * hb - hb
-    b = np.arange(1, R) * vb  # the first block row of unit rows 1 .. R - 1
-    above, below = D[b - 1], D[b]
-    e = below - above  # (R - 1, W): the step across each unit-row boundary, e[i] above unit row i + 1
-    # the step minus the mean of the steps one block row above and below it (a smooth gradient cancels)
-    r = e - 0.5 * ((above - D[np.maximum(b - 2, 0)]) + (D[np.minimum(b + 1, D.shape[0] - 1)] - below))
-    i0, c0, starts, med_e, step, z = _step_windows(e, r, C, hb, unit)
-    if z.size == 0:
-        return 0.0, 0, 0, 0.0
-    # the picture continues across the boundary: the block rows above and below correlate (>= 0.5) with
-    # spreads within a factor 2: the same picture shifted, not an edge to a bar or a flat band
-    a = sliding_window_view(above.ravel(), n)[starts]
-    c = sliding_window_view(below.ravel(), n)[starts]
-    a = a - a.mean(axis=1, keepdims=True)
-    c = c - c.mean(axis=1, keepdims=True)
-    va, vc = (a * a).mean(axis=1), (c * c).mean(axis=1)
-    corr = (a * c).mean(axis=1) / np.sqrt(np.maximum(va * vc, 1e-12))
-    same = (corr >= 0.5) & (vc <= 4.0 * va) & (va <= 4.0 * vc)
-    for k in np.argsort(-np.where(same, z, 0.0)):
-        if not same[k]:
-            break
-        i, lo, hi = int(i0[k]), int(c0[k]) * hb, (int(c0[k]) + 1) * hb
-        d = float(np.sign(med_e[k]) * step[k])
-        # a staircase: each part steps (its median nearer d than 0), and the rest of the two boundaries
-        # (left of the damaged unit on the upper one, right of it on the lower one) does not (nearer 0):
-        # one straight edge plus noise, or real edges along two neighbouring boundaries, fail one of them
-        parts = (e[i, hi:], e[i + 1, :lo])
-        rest = (e[i, :lo], e[i + 1, hi:])
-        if all(float(np.median(x)) * d >= 0.5 * d * d for x in parts) and \
-                all(abs(float(np.median(x))) <= 0.5 * abs(d) for x in rest):
-            col = _stair_column(e[i], e[i + 1], d, hb)
-            # the step reported: the median over the staircase so placed (unit col included)
-            return float(z[k]), i + 1, col, float(np.median(np.concatenate([e[i, col * hb:], e[i + 1, :col * hb]])))
-    return 0.0, 0, 0, 0.0
-
-
-def _stair_column(top: np.ndarray, bottom: np.ndarray, d: float, hb: int) -> int:
-    """The unit column ``c0`` (1 .. C - 1) of the staircase with step `d` that best explains the steps `top`
-    (``(W,)``, the boundary above the damaged unit row) and `bottom` (the boundary below it): the least sum
-    of absolute residuals of ``d`` from unit ``c0`` on along `top` and left of it along `bottom`, of 0
-    elsewhere (the search's medians place ``c0`` only to within a few units)."""
-    C = top.size // hb
-
-    def cum(x: np.ndarray) -> np.ndarray:  # per-unit sums of |x|, cumulated: [0, u0, u0 + u1, ...]
-        return np.concatenate([[0.0], np.cumsum(np.abs(x).reshape(C, hb).sum(axis=1))])
-
-    on_t, off_t, on_b, off_b = cum(top - d), cum(top), cum(bottom - d), cum(bottom)
-    c = np.arange(1, C)
-    cost = off_t[c] + (on_t[C] - on_t[c]) + on_b[c] + (off_b[C] - off_b[c])
-    return int(c[np.argmin(cost)])
-
-
-def jpeg_dc_drift(data: bytes, max_pixels: int = _DC_RANGE_MAX_PIXELS, planes: _DCPlanes | None = None) -> PixelCheck:
-    """JPEG: one component of every block from some block on shifted by a constant (in range).
-
-    DC coefficients are coded as differences from the previous block's [1]_: one difference decoded
-    wrongly (overwritten bytes after which the Huffman decoder found its place again) adds a constant
-    ``d`` to that component (Y, Cb or Cr) of every later block in decode order, to the end of the scan.
-    On the block means of :func:`_dc_planes` (the same 1/8-scale decode as :func:`jpeg_dc_out_of_range`)
-    this is exact: the blocks from unit (MCU) ``(r0, c0)`` on are offset by ``d``, so the steps across the
-    unit-row boundary above row ``r0`` are ``d`` larger right of ``c0`` and those across the boundary
-    below row ``r0`` left of it: a staircase. In decode order its two parts are one window of ``W - h``
-    consecutive boundary steps (``W`` block columns, ``h`` per unit; the damaged unit itself, often
-    garbage, left out). Per window and component (:func:`_dc_step`):
-
-    - the step ``d``: the smaller of the median of the steps and the median of the steps minus the mean
-      of the steps one block row above and below (a smooth vertical gradient cancels), when both have
-      the same sign;
-    - its spread: the larger robust spread (1.4826 x MAD) of the two, plus the means' measurement step
-      (``q / 8`` or the squeezed decode's rounding, whichever is coarser);
-    - the score ``|d| / spread`` over :data:`DC_DRIFT_SCORE` (2): the step stands out of its own spread;
-    - the picture continues across it: the block means of the rows above and below correlate (>= 0.5)
-      with spreads within a factor 2 (a shift keeps the picture; a bar or a flat band does not);
-    - it is a staircase: each part's median step is nearer ``d`` than 0, and the rest of the two
-      boundaries (the upper one left of ``c0``, the lower one right of it) nearer 0 than ``d``.
-
-    What is not flagged, by construction: a straight step along one whole boundary (damage in a row's
-    first or last unit; not told apart from a real edge on the grid with the picture continuing across
-    it: a lectern's moulding, a photo colour-graded differently from an MCU row down), windows touching
-    the picture's first or last unit row (a video frame's edge line), drifts in flat areas (no texture
-    to continue; a flat picture split on the grid into two colours is indistinguishable from such a
-    drift), drifts of about the picture's own step spread or less, and scans whose order is unknown.
-    A picture graded differently from the middle of an MCU row on, along the grid, *is* such a drift
-    and is refused (docs/robustness.md "JPEG: in-range DC drift").
-
-    Parameters
-    ----------
-    data : bytes
-        The whole JPEG file.
-    max_pixels : int
-        Files with more pixels are not checked.
-    planes : _DCPlanes or None
-        The block means when already decoded (`data`, `max_pixels` then unused).
-
-    Returns
-    -------
-    PixelCheck
-        ``kind = "dc_step"``; ``row``, ``col``: where the shift starts, in pixels of the stored image;
-        score: the strongest window's, over :data:`DC_DRIFT_SCORE` (0.0 when not checked or when no
-        window passing the tests reaches half of it).
-    """
-    if planes is None:
-        planes = _dc_planes(data, max_pixels)
-    if planes is None:
-        return PixelCheck(False, 0.0)
-    best = (0.0, 0, 0, 0.0, -1)
-    for c, (mean, order, unit) in enumerate(zip(planes.means, planes.order, planes.unit)):
-        if mean is None or order is None:
-            continue
-        found = _dc_step(mean, order, unit)
-        if found[0] > best[0]:
-            best = (*found, c)
-    z, r0, c0, d, c = best
-    score = z / DC_DRIFT_SCORE
-    if score < 1.0:
-        return PixelCheck(False, score)
-    (vb, hb), (fy, fx) = planes.order[c], planes.scale[c]
-    return PixelCheck(True, score, "dc_step", r0 * vb * fy * 8, c0 * hb * fx * 8,
-                      f"the {planes.names[c]} of every later block shifted by {d:+.0f} levels at once "
-                      "(a wrongly decoded DC difference; the picture continues across the step)")
 
 
 def _tile_means(plane: np.ndarray, fy: int, fx: int) -> np.ndarray:
@@ -1603,19 +1328,16 @@ def _raise_to(excess: np.ndarray, part: np.ndarray, fy: int, fx: int) -> None:
     np.maximum(view, part, out=view)
 
 
-def _dc_checks_in_grid(jpeg: bytes, height: int) -> list[PixelCheck]:
-    """:func:`jpeg_dc_out_of_range` and :func:`jpeg_dc_drift` of the file `jpeg` on one decode of its block
-    means (:func:`_dc_planes`), their rows and columns divided by the DCT scaling of the decode being
-    checked (`height` rows; the stored image's height over it)."""
-    planes = _dc_planes(jpeg)
-    if planes is None:
-        return [PixelCheck(False, 0.0)]
-    found = [jpeg_dc_out_of_range(jpeg, planes=planes), jpeg_dc_drift(jpeg, planes=planes)]
-    if not any(f.damaged for f in found):
+def _dc_range_in_grid(jpeg: bytes, height: int) -> PixelCheck:
+    """:func:`jpeg_dc_out_of_range` of the file `jpeg`, its row and column divided by the DCT scaling of
+    the decode being checked (`height` rows; the stored image's height over it)."""
+    found = jpeg_dc_out_of_range(jpeg)
+    if not found.damaged:
         return found
-    reduce = max(1, round(planes.blocks[0] * 8 / max(1, height)))
-    return [PixelCheck(True, f.score, f.kind, f.row // reduce, f.col // reduce, f.what) if f.damaged else f
-            for f in found]
+    import simplejpeg
+
+    reduce = max(1, round(simplejpeg.decode_jpeg_header(jpeg)[0] / max(1, height)))
+    return PixelCheck(True, found.score, found.kind, found.row // reduce, found.col // reduce, found.what)
 
 
 def _dct_matrix(b: int) -> np.ndarray:
@@ -1723,12 +1445,10 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
         for too (:func:`_repeated_coefficients`; not below 4 px). None for
         baseline JPEGs and other codecs.
     jpeg : bytes or None
-        The JPEG file `rgb` was decoded from: when given, the block means
-        of a file of up to 1 MP are decoded once more (:func:`_dc_planes`)
-        to look for blocks coded beyond black or white
-        (:func:`jpeg_dc_out_of_range`) and for one component shifted from
-        some block on (:func:`jpeg_dc_drift`), on that one decode; their
-        rows are converted to the grid of `rgb`. None for other codecs.
+        The JPEG file `rgb` was decoded from: when given, a file of up to
+        1 MP is also decoded once more to look for blocks coded beyond
+        black or white (:func:`jpeg_dc_out_of_range`; its row is converted
+        to the grid of `rgb`). None for other codecs.
 
     Returns
     -------
@@ -1771,7 +1491,7 @@ def check_pixels(rgb: np.ndarray, *, block: int = 8, mcu: tuple[int, int] | None
     if dct_block is not None:
         found.append(_repeated_coefficients(rgb, dct_block))
     if jpeg is not None:
-        found.extend(_dc_checks_in_grid(jpeg, rgb.shape[0]))
+        found.append(_dc_range_in_grid(jpeg, rgb.shape[0]))
     hit = [f for f in found if f.damaged]
     if hit:
         return min(hit, key=lambda f: (f.row, -f.score))
