@@ -192,3 +192,45 @@ def test_a_reduced_decode_gets_the_row_in_its_own_grid(sample_jpeg):
     found = check_pixels(half, mcu=(8, 8), jpeg=bytes(bad))
     assert found.damaged and (found.row, found.col) == (full.row // 2, full.col // 2), (found, full)
 
+
+
+# ------------------------------------------------------------------ good photos an audit used against a rule
+
+FACES = ROOT.parent / "shared" / "faces"
+
+
+@pytest.mark.parametrize("size", [96, 160, 320])
+def test_smooth_colour_gradients_are_not_refused(size):
+    """A smooth, slightly tilted red-to-blue gradient (no damage) at several sizes: its block means step by
+    one quantiser along banding lines near the block rows, which an in-range drift rule tried on
+    2026-12-02 took for a drift (docs/robustness.md "JPEG: in-range DC drift (tried, not shipped)"). Read
+    as a good photo, and no block is coded out of range."""
+    yy, xx = np.mgrid[:size, :size]
+    t = (yy - 0.05 * xx) / size
+    rgb = np.clip(np.rint(np.stack([128 + 40 * (t - 0.5), 128 + 0 * t, 128 - 40 * (t - 0.5)], -1)), 0, 255)
+    data = _encode(rgb.astype(np.uint8), quality=85)
+    assert loader.load_photo(data, name="gradient.jpg").rgb.shape == (size, size, 3)
+    assert jpeg_dc_out_of_range(data).score == 0.0
+
+
+@pytest.mark.skipif(not FACES.is_dir(), reason="../shared/faces (real test photos) not present")
+@pytest.mark.parametrize("photo, side, quality, subsampling, ramp", [
+    ("canada_ccby/canada_026f.jpg", 160, 75, 2, 0.0),  # a thumbnail, Pillow's default 4:2:0
+    ("canada_ccby/canada_117m.jpg", 480, 75, 1, 0.0),  # 4:2:2
+    ("canada_ccby/canada_100m.jpg", 480, 90, 1, 0.0),
+    ("london_ccby/london_003_f38_white_neutral.jpg", 774, 75, 2, 0.05),  # blue x 0.95 .. 1.05, top to bottom
+    ("whitehouse_pd/obama_speaking.jpg", 1313, 85, 2, 0.0),  # the lectern, at the size that tripped it
+])
+def test_resized_real_photos_are_not_refused(photo, side, quality, subsampling, ramp):
+    """Unedited (or gently colour-ramped) real photos, mirrored, resized and re-saved by Pillow: each one was
+    refused as damaged by the in-range drift rule tried on 2026-12-02 (an audit found 229 of 18720 such
+    resized photos refused); the loader must read them all."""
+    src = Image.open(FACES / photo).convert("RGB").transpose(Image.FLIP_LEFT_RIGHT)
+    scale = side / max(src.size)
+    rgb = np.asarray(src.resize((round(src.size[0] * scale), round(src.size[1] * scale)), Image.LANCZOS))
+    if ramp:
+        rgb = rgb.astype(np.float32)
+        rgb[..., 2] *= np.linspace(1 - ramp, 1 + ramp, rgb.shape[0])[:, None]
+        rgb = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
+    data = _encode(np.ascontiguousarray(rgb), quality=quality, subsampling=subsampling)
+    assert loader.load_photo(data, name="resized.jpg").rgb.shape == rgb.shape
