@@ -689,7 +689,10 @@ def _long_run(hr: np.ndarray, csum: np.ndarray, tex: _Texture, J: int, lvl: floa
             corr = (cab[long_k, hi] - cab[long_k, lo]) / np.sqrt(
                 (caa[long_k, hi] - caa[long_k, lo]) * (cbb[long_k, hi] - cbb[long_k, lo]) + 1e-6)
             texture = (cab_abs[long_k, hi] - cab_abs[long_k, lo]) / (hi - lo)
-            cont = (corr >= 0.5) & (texture >= 0.5)
+            # a shift keeps the texture's strength: the gradients above and below within 4 x in energy
+            # (a flat bar's first row can correlate with the picture above through faint ringing)
+            ea, eb = caa[long_k, hi] - caa[long_k, lo], cbb[long_k, hi] - cbb[long_k, lo]
+            cont = (corr >= 0.5) & (texture >= 0.5) & (eb <= 4.0 * ea) & (ea <= 4.0 * eb)
             mag = dd * (spread <= 0.5 * dd) * cont[None] / 1.5
             c, k = np.unravel_index(int(np.argmax(mag)), mag.shape)
             if mag[c, k] > best[0]:
