@@ -29,11 +29,11 @@ caught / a false alarm when any of them flags it.
    its noise floor, how many comparisons are refused, how many stay within
    noise.
 6. **WebP tail** (``--vp8-tail``, with ``--clean-dir``; ``--seeds``): for cuts of 1 to
-   32 bytes (``VP8_TAIL_BYTES`` is 4), how many clean lossy WebPs decode
-   without their last bytes (false alarms: the clean set, and where the
-   tools are installed 300 ``cwebp`` encodings with random settings and 80
-   ``vpxenc`` key frames) and how many of the wrong lossy-WebP decodes of
-   each seed do (found).
+   32 bytes (``VP8_TAIL_BYTES`` is 4, ``VP8L_TAIL_BYTES`` 2), how many clean
+   lossy and lossless WebPs decode without their last bytes (false alarms:
+   the clean set, and where the tools are installed 300 ``cwebp`` encodings
+   with random settings, 80 ``vpxenc`` key frames and ``cwebp -lossless``
+   encodings) and how many of the wrong decodes of each seed do (found).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
    version of ``facemetrics/integrity.py`` (a copy of the file) against the
    current one on exactly the arrays the loader checks, for the fuzz set
@@ -299,13 +299,6 @@ def _decodes(data: bytes) -> bool:
     return True
 
 
-def _decodes_without_tail(data: bytes, n: int, tag: bytes = b"VP8 ") -> bool:
-    from facemetrics.integrity import _vp8_without_tail
-
-    short = _vp8_without_tail(data, n, tag)
-    return short is not None and _decodes(short)
-
-
 def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
     """Clean lossy WebPs from other encoders' settings than the clean set's: ``cwebp`` (libwebp's
     command line) with `n` random settings (quality 0-100, method 0-6, segments, SNS, filter,
@@ -369,6 +362,8 @@ def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
 
 
 def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
+    from facemetrics.integrity import _decodes_without_tail, webp_is_lossless
+
     cuts = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
     encoded = _encoder_webps(300)
     for kind, tag in (("webp", b"VP8 "), ("webp_lossless", b"VP8L")):
@@ -378,10 +373,11 @@ def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2))
         sets = {}
         if clean is not None and clean.is_dir():
             datas = [f.read_bytes() for f in sorted(clean.iterdir()) if f.suffix == ".webp"]
-            sets["clean set (false alarms)"] = [d for d in datas if _vp8_chunk(d) == tag]
+            sets["clean set (false alarms)"] = [d for d in datas if webp_is_lossless(d) == (tag == b"VP8L")]
         for name, datas in encoded.items():
             if ("lossless" in name) == (tag == b"VP8L"):
-                sets[f"{name} (false alarms)"] = [d for d in datas if _decodes(d) and _vp8_chunk(d) == tag]
+                sets[f"{name} (false alarms)"] = [d for d in datas
+                                                  if _decodes(d) and webp_is_lossless(d) == (tag == b"VP8L")]
         for name, datas in sets.items():
             print(f"{name:40s} {len(datas):5d} "
                   + " ".join(f"{sum(_decodes_without_tail(d, n, tag) for d in datas):5d}" for n in cuts))
@@ -401,16 +397,6 @@ def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2))
                         wrong.append(data)
             print(f"{f'seed {seed} wrong decodes (found)':40s} {len(wrong):5d} "
                   + " ".join(f"{sum(_decodes_without_tail(d, n, tag) for d in wrong):5d}" for n in cuts))
-
-
-def _vp8_chunk(data: bytes) -> bytes | None:
-    """The first top-level ``VP8 `` / ``VP8L`` chunk type of a WebP file (None: neither)."""
-    i = 12
-    while i + 8 <= len(data):
-        if data[i:i + 4] in (b"VP8 ", b"VP8L"):
-            return data[i:i + 4]
-        i += 8 + int.from_bytes(data[i + 4:i + 8], "little") + (int.from_bytes(data[i + 4:i + 8], "little") & 1)
-    return None
 
 
 # ------------------------------------------------------------------ 3. false alarms

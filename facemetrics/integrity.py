@@ -690,7 +690,7 @@ def _long_run(hr: np.ndarray, csum: np.ndarray, tex: _Texture, J: int, lvl: floa
                 (caa[long_k, hi] - caa[long_k, lo]) * (cbb[long_k, hi] - cbb[long_k, lo]) + 1e-6)
             texture = (cab_abs[long_k, hi] - cab_abs[long_k, lo]) / (hi - lo)
             # a shift keeps the texture's strength: the gradients above and below within 4 x in energy
-            # (a flat bar's first row can correlate with the picture above through faint ringing)
+            # (a DC drift adds a constant; a caption banner or a graded band multiplies the picture)
             ea, eb = caa[long_k, hi] - caa[long_k, lo], cbb[long_k, hi] - cbb[long_k, lo]
             cont = (corr >= 0.5) & (texture >= 0.5) & (eb <= 4.0 * ea) & (ea <= 4.0 * eb)
             mag = dd * (spread <= 0.5 * dd) * cont[None] / 1.5
@@ -1116,9 +1116,9 @@ def vp8l_ends_early(data: bytes) -> bool:
     (every one of 232 ``cwebp -lossless`` encodings at all compression levels, near-lossless and
     ``-exact``, and of the clean set's 148 lossless WebPs: ``docs/robustness.md``, "Lossless
     WebP: the decoder's early end"). A file whose decoder finished :data:`VP8L_TAIL_BYTES` or more
-    bytes early (a zeroed range near the end decodes to copies of earlier pixels and stops) is corrupt. Damage
-    after which the prefix codes resynchronise and the decoder ends where the encoder did is not
-    found here (see the speck rule of :func:`check_pixels`).
+    bytes early (a zeroed range near the end decodes to copies of earlier pixels and stops) is
+    corrupt. Damage after which the prefix codes resynchronise and the decoder ends where the
+    encoder did is not found here (see the speck rule of :func:`check_pixels`).
 
     Parameters
     ----------
