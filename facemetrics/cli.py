@@ -112,7 +112,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured ({res.n_cached} from the cache), "
+    dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured ({res.n_cached} from the cache{dup}), "
           f"{len(res.change_rows)} changes; {len(res.excluded)} photos excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)

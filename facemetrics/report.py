@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
+from .compare.gate import MSG_CAMERA, MSG_EXPRESSION, MSG_FACE_CUT, MSG_POSE, WARN_CAMERA_PCT
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 
 __all__ = [
@@ -169,10 +170,10 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if not math.isfinite(change):
         return "No jawline lift could be measured."
     nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
-    if any(m.startswith("expression differs") for m in messages):
+    if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not a lift")
-    if r.get("verdict") == "uncertain" and any(m.startswith("the face is cut by the image edge") for m in messages):
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
         return (f"no lift can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
                 f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
     if r.get("verdict") == "uncertain":
@@ -182,7 +183,7 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
         return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"
     out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
-    if any(m.startswith(("head pose differs", "the camera was")) for m in messages):
+    if any(m.startswith((MSG_POSE, MSG_CAMERA)) for m in messages):
         out += ", after correcting the change of head pose and camera distance named below"
     return out
 
@@ -201,9 +202,13 @@ def summary_lines(c: Comparison) -> list[str]:
                    f"{row.noise_floor:.2f} mm); right {r.change:+.2f} ({r.verdict}), left {l_.change:+.2f} ({l_.verdict})")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
+        # a camera change within its own uncertainty is not a measurement (gate's message says so)
+        cam = (f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %" if abs(d.change) > d.noise_floor
+               or abs(d.change) <= WARN_CAMERA_PCT else
+               f"camera distance not measurable ({d.change:+.0f} ± {d.noise_floor:.0f} %)")
         out.append(f"  pose change (corrected for): pitch {p.change:+.2f} ± {p.noise_floor:.2f} deg (chin up > 0), "
                    f"yaw {y.change:+.2f} ± {y.noise_floor:.2f} deg, roll {r.change:+.2f} ± {r.noise_floor:.2f} deg, "
-                   f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %")
+                   + cam)
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
         out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f} ({d.verdict}), "

@@ -650,3 +650,50 @@ def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
     assert not _may_compare(True, [e("a", treated_at=""), e("b", treated_at="")])  # no metadata
     assert not _may_compare(True, [e("a", subject="S01"), e("b", subject="S02")])  # one photo per session
     assert not _may_compare(True, [])
+
+
+def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tmp_path, monkeypatch):
+    """Two files with the same content (a photo copied under another name) are measured once,
+    in every schedule; each keeps its own row under its own name; the summary counts the
+    copy as a duplicate, not as taken from the cache (nothing was cached before)."""
+    import shutil
+
+    from facemetrics.batch import runner as batch
+
+    study_copy = tmp_path / "study"
+    shutil.copytree(folder.folder, study_copy)
+    manifest = tmp_path / "manifest.csv"
+    shutil.copy(folder.manifest, manifest)
+    session = study_copy / "S01" / "microcurrent"
+    src = sorted(session.glob("S01_*.jpg"))[0]
+    shutil.copy2(src, session / "copy_of_first.jpg")
+    flat = tmp_path / "flat"
+    flat.mkdir()
+    for p in sorted(session.glob("S01_*.jpg"))[:2]:
+        shutil.copy2(p, flat / p.name)
+    shutil.copy2(src, flat / "copy.jpg")
+
+    res = run_batch(flat, tmp_path / "flat_out", workers=2, progress=False)
+    assert (res.n_measured, res.n_cached, res.n_duplicates) == (2, 0, 1)
+    rows = res.photos.set_index("photo")
+    assert rows.loc["copy.jpg", "jaw_width_mm"] == rows.loc[src.name, "jaw_width_mm"]
+    again = run_batch(flat, tmp_path / "flat_out", workers=2, progress=False)
+    assert (again.n_measured, again.n_cached, again.n_duplicates) == (0, 3, 0)
+
+    n_readable = None
+    for schedule in ("shared", "session"):
+        if schedule == "shared":
+            monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
+        else:
+            monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: False)
+            monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: True)
+        out = tmp_path / f"out_{schedule}"
+        res = run_batch(study_copy, out, manifest=manifest, workers=2, progress=False)
+        readable = int((~res.photos["status"].isin(["unreadable"])).sum())
+        n_readable = n_readable or readable
+        assert readable == n_readable
+        assert res.n_duplicates == 1 and res.n_cached == 0, schedule
+        assert res.n_measured == readable - 1, schedule
+        rows = res.photos.set_index("photo")
+        names = [p for p in rows.index if p.endswith("copy_of_first.jpg") or p.endswith(src.name)]
+        assert len(names) == 2 and rows.loc[names[0], "jaw_width_mm"] == rows.loc[names[1], "jaw_width_mm"]

@@ -254,6 +254,40 @@ def test_real_pose_pairs_claim_no_lift_or_sag():
                 assert (t[t.metric == "head_pitch_change_deg"].verdict != UNCERTAIN).all()  # the pose rows keep theirs
 
 
+def test_a_camera_change_within_its_own_uncertainty_is_not_reported_as_measured():
+    """+375 % +- 856 % (the 3-D fit on a rolled, dim selfie pair) is no distance: the gate says
+    it could not be measured instead of "the camera was about 169 cm further away"; a change
+    beyond its uncertainty keeps the measured wording, on either side of the 10 % limit."""
+    from facemetrics.compare.gate import MSG_CAMERA, WARN_CAMERA_PCT, pose_messages
+
+    def msgs(cam, sd):
+        return pose_messages({"camera_distance_change_pct": cam, "pose_sd": {"camera_distance_change_pct": sd}})[1]
+
+    vague = msgs(375.0, 428.0)
+    assert len(vague) == 1 and "could not be measured" in vague[0] and not vague[0].startswith(MSG_CAMERA)
+    sure = msgs(41.0, 6.0)
+    assert len(sure) == 1 and sure[0].startswith(MSG_CAMERA) and "18 cm further away" in sure[0]
+    assert msgs(-41.0, 6.0)[0].startswith(MSG_CAMERA) and "closer" in msgs(-41.0, 6.0)[0]
+    assert msgs(0.5 * WARN_CAMERA_PCT, 40.0) == []  # small and vague: nothing to say
+    assert pose_messages({"camera_distance_change_pct": 41.0})[1][0].startswith(MSG_CAMERA)  # no SD known
+
+
+def test_real_pose_pairs_do_not_claim_an_unmeasurable_camera_distance():
+    """Pose 3 -> 4 and 1 -> 2 of the real four-pose set gave "+485 %" and "+375 %" camera
+    changes with uncertainties of 770 % and 856 %: not measured, and said so."""
+    if not DEBRUINE.is_dir():
+        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
+    from facemetrics import analyze_photo
+    from facemetrics.report import summary_lines
+
+    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3, 4)}
+    for i, j in ((3, 4), (1, 2)):
+        c = compare_photos(a[i], a[j])
+        assert not any("cm further away" in m or "cm closer" in m for m in c.messages), c.messages
+        assert any("could not be measured" in m for m in c.messages), c.messages
+        assert any("camera distance not measurable" in line for line in summary_lines(c))
+
+
 def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     # a synthetic face-like depth (nose in front, sides behind), the model's own flow as data:
     # the fit must give back the parameters, and its whole-grid flow the model's flow

@@ -68,7 +68,10 @@ class BatchResult:
         writes the CSVs never imports pandas).
     out_dir : Path
     n_measured, n_cached : int
-        Photos measured in this run / taken from the cache.
+        Photos measured in this run / taken from the cache (measured by an earlier run).
+    n_duplicates : int
+        Photos whose file content equals that of another photo in this batch and that
+        were not in the cache: measured once for all of them (each keeps its own row).
     n_compared, n_compare_cached : int
         Comparisons made in this run / taken from the cache.
     seconds : float
@@ -83,6 +86,7 @@ class BatchResult:
     out_dir: Path
     n_measured: int = 0
     n_cached: int = 0
+    n_duplicates: int = 0
     n_compared: int = 0
     n_compare_cached: int = 0
     seconds: float = 0.0
@@ -170,21 +174,22 @@ def run_batch(
         # (the workers start at the first photo not in the cache: they load Face Mesh while
         # the rest are hashed)
         rows, photo_jobs = _photo_jobs(entries, cache, skey, settings, on_uncached=pool.start)
+        n_cached, n_duplicates = _photo_counts(photo_jobs)
         sessions: dict[tuple, list] = {}
         for job in photo_jobs:
             e = entries[job[0]]
             sessions.setdefault(_session_key(e.subject, e.treatment, e.treated_at), []).append(job)
         if _share_analyses(can_compare, sessions, workers):
             # few sessions: a task per photo, then per comparison, the analyses handed over
-            n_measured, n_cached, n_session_compared = _run_shared_analyses(
+            n_measured, n_session_compared = _run_shared_analyses(
                 pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
         elif _by_session(can_compare, len(sessions), workers):
             # a task per session: each photo decoded and measured once, for its row and its comparisons
-            n_measured, n_cached, n_session_compared = _run_sessions(
+            n_measured, n_session_compared = _run_sessions(
                 pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
         else:  # measuring only, or too few sessions to keep the workers busy: a task per photo
-            n_measured, n_cached = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
-                                               lambda i: entries[i].photo)
+            n_measured, _ = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
+                                        lambda i: entries[i].photo)
             n_session_compared = 0
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
@@ -198,7 +203,39 @@ def run_batch(
         raise
     pool.close()
     return _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
+                   n_duplicates=n_duplicates,
                    n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
+
+
+def _photo_counts(photo_jobs: list) -> tuple[int, int]:
+    """``(n_cached, n_duplicates)`` of the photos to measure, before anything runs: photos whose
+    cache entry is there and valid, and photos not in the cache whose content (cache file:
+    hash + settings) repeats that of an earlier photo (measured once, by :func:`_unique_todo`)."""
+    n_cached, seen = 0, set()
+    n_duplicates = 0
+    for _, cache_file, _ in photo_jobs:
+        if _cached("photo", cache_file) is not None:
+            n_cached += 1
+        elif cache_file in seen:
+            n_duplicates += 1
+        seen.add(cache_file)
+    return n_cached, n_duplicates
+
+
+def _unique_todo(todo: list, file_of: Callable) -> tuple[list, list]:
+    """``(first, copies)``: the items of ``todo`` whose cache file (``file_of(item)``) is the first
+    of its kind, in order, and ``[(item, k), ...]`` for the others, ``k`` the index in ``first``
+    of the item with the same cache file (identical content and settings: the same result,
+    made once)."""
+    first, copies, owner = [], [], {}
+    for item in todo:
+        f = str(file_of(item))
+        if f in owner:
+            copies.append((item, owner[f]))
+        else:
+            owner[f] = len(first)
+            first.append(item)
+    return first, copies
 
 
 def _may_compare(compare: bool, entries) -> bool:
@@ -246,8 +283,9 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
     """Measure every photo of ``sessions`` as its own task (:func:`_task_measure_shared`), then
     make every comparison not in the cache as its own task, given the analyses just made
     (:func:`_task_compare`; a photo whose row came from the cache is measured where it is
-    compared).  Every process is busy to the end, and no photo is measured twice.  Fills
-    ``rows``; returns ``(n_measured, n_cached, n_compared)`` like :func:`_run_sessions`."""
+    compared).  Every process is busy to the end, and no photo is measured twice (photos of
+    identical content once for all).  Fills ``rows``; returns ``(n_measured, n_compared)``
+    like :func:`_run_sessions`."""
     jobs = [job for key in sorted(sessions) for job in sessions[key]]
     todo, held = [], {}
     for i, cache_file, _ in jobs:
@@ -256,19 +294,24 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
             todo.append(i)
         else:
             rows[i] = stored
+    cache_of = {i: cache_file for i, cache_file, _ in jobs}
+    todo, copies = _unique_todo(todo, cache_of.__getitem__)
     bar = _Progress(len(jobs), "measuring", progress and bool(todo))
-    bar.update(len(jobs) - len(todo))
+    bar.update(len(jobs) - len(todo) - len(copies))
 
     def measured(k: int, res: dict) -> None:
         e = entries[todo[k]]
         rows[todo[k]] = res["row"]
         if res["analysis"] is not None:
             held[e.sha256] = res["analysis"]
+        for j, first in copies:
+            if first == k:
+                rows[j] = dict(res["row"])
+                bar.update(1)
         bar.update(1, e.photo)
         if hook is not None:
             hook("photo", len(rows))
 
-    cache_of = {i: cache_file for i, cache_file, _ in jobs}
     pool.run([(_task_measure_shared, (str(entries[i].path), entries[i].sha256, settings, str(cache_of[i])))
               for i in todo], measured)
 
@@ -295,7 +338,7 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
     finally:
         held.clear()
         tasks.clear()
-    return len(todo), len(jobs) - len(todo), n_compared[0]
+    return len(todo), n_compared[0]
 
 
 def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
@@ -327,7 +370,8 @@ def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
 def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
                   progress: bool, hook) -> tuple[int, int, int]:
     """Measure (and compare) session by session (:func:`_task_session`), largest first.
-    Fills ``rows``; returns ``(n_measured, n_cached, n_compared)``."""
+    Fills ``rows``; returns ``(n_measured, n_compared)`` (a photo whose content repeats
+    another's in the same session is measured once; in two sessions, once in each)."""
     todo, n_cached = [], 0
     for key in sorted(sessions, key=lambda k: (-len(sessions[k]), k)):
         jobs = sessions[key]
@@ -339,12 +383,11 @@ def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: 
             todo.append([(i, entries[i], str(cache_file)) for i, cache_file, _ in jobs])
     bar = _Progress(sum(len(v) for v in sessions.values()), "measuring and comparing", progress)
     bar.update(n_cached)
-    counts = {"measured": 0, "cached": n_cached, "compared": 0}
+    counts = {"measured": 0, "compared": 0}
 
     def done(k: int, res: dict) -> None:
         rows.update(res["rows"])
         counts["measured"] += res["measured"]
-        counts["cached"] += len(res["rows"]) - res["measured"]
         counts["compared"] += res["compared"]
         bar.update(len(res["rows"]), entries[todo[k][0][0]].subject)
         if hook is not None:
@@ -352,7 +395,7 @@ def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: 
             hook("compare", counts["compared"])
 
     pool.run([(_task_session, (items, settings, str(cache), skey)) for items in todo], done)
-    return counts["measured"], counts["cached"], counts["compared"]
+    return counts["measured"], counts["compared"]
 
 
 def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, stage: str,
@@ -360,7 +403,8 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
     """Fill ``results[key]`` for every ``(key, cache_file, (fn, args))`` job: from the cache
     file when it is there, else by running ``fn(*args, cache_file)`` in the pool (which
     stores it).  Shows progress and calls ``hook(stage, len(results))`` after each
-    finished job.  Returns ``(n_run, n_cached)``."""
+    finished job.  Jobs with the same cache file (identical content and settings) run once
+    and share the result.  Returns ``(n_run, n_cached)``."""
     todo = []
     for key, cache_file, (fn, args) in jobs:
         stored = _cached(stage, cache_file)
@@ -368,18 +412,23 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
             results[key] = stored
         else:
             todo.append((key, (fn, (*args, str(cache_file)))))
+    todo, copies = _unique_todo(todo, lambda item: item[1][1][-1])  # the cache file, last argument
     bar = _Progress(len(jobs), label, progress and bool(todo))  # no bar when nothing is left to run
-    bar.update(len(jobs) - len(todo))
+    bar.update(len(jobs) - len(todo) - len(copies))
 
     def done(k: int, res: dict) -> None:
         key = todo[k][0]
         results[key] = res
+        for item, first in copies:
+            if first == k:
+                results[item[0]] = dict(res)
+                bar.update(1)
         bar.update(1, name_of(key))
         if hook is not None:
             hook(stage, len(results))
 
     pool.run([task for _, task in todo], done)
-    return len(todo), len(jobs) - len(todo)
+    return len(todo), len(jobs) - len(todo) - len(copies)
 
 
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
@@ -427,7 +476,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
 
 
 def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, compare: bool, n_measured: int,
-            n_cached: int, n_compared: int, n_compare_cached: int, t0: float) -> BatchResult:
+            n_cached: int, n_compared: int, n_compare_cached: int, t0: float, n_duplicates: int = 0) -> BatchResult:
     """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
     (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
     photo_rows = [{k: v for k, v in r.items() if k != "_path"} for r in photo_rows]
@@ -444,6 +493,6 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
         photo_rows=photo_rows, change_rows=change_rows, long_rows=tidy, out_dir=out_dir,
-        n_measured=n_measured, n_cached=n_cached, n_compared=n_compared,
+        n_measured=n_measured, n_cached=n_cached, n_duplicates=n_duplicates, n_compared=n_compared,
         n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
     )

@@ -8,6 +8,14 @@ from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..quality import MAX_MM_PER_PX
 from .measure import _Pair
+from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+
+#: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
+#: them: one definition for the writer and the reader)
+MSG_POSE = "head pose differs"
+MSG_CAMERA = "the camera was"
+MSG_EXPRESSION = "expression differs"
+MSG_FACE_CUT = "the face is cut by the image edge"
 
 
 # (measured values behind every limit: docs/compare.md, "Comparability gate")
@@ -104,14 +112,23 @@ def pose_messages(c: dict) -> tuple[bool, list[str]]:
              ("face turned further to the subject's left", "face turned further to the subject's right"))):
         if abs(d) > hard:
             refuse = True
-            msgs.append(f"head pose differs too much to compare: {name} changed by {d:+.1f} deg (limit "
+            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {d:+.1f} deg (limit "
                         f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
         elif abs(d) > warn:
-            msgs.append(f"head pose differs: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
+            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
                         f"after photo (limit ±{warn:.0f}); {effect}")
-    if abs(cam) > WARN_CAMERA_PCT:
+    cam_sd = c.get("pose_sd", {}).get("camera_distance_change_pct", 0.0)
+    cam_floor = pose_uncertainty("camera_distance_change_pct", cam, cam_sd,
+                                 DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
+    if abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
+        # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
+        # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
+        msgs.append(f"the camera distance could not be measured from these photos: the estimate, {cam:+.0f} % "
+                    f"± {cam_floor:.0f} % of the distance, is within its own uncertainty. Hold the phone at "
+                    f"the same distance for every photo")
+    elif abs(cam) > WARN_CAMERA_PCT:
         cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
-        msgs.append(f"the camera was about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
+        msgs.append(f"{MSG_CAMERA} about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
                     f"({cam:+.0f} % of the distance, limit ±{WARN_CAMERA_PCT:.0f} %; assuming about "
                     f"{p3.CAMERA_MM / 10:.0f} cm for the before photo): perspective changes the face's proportions. "
                     f"This was measured and corrected; hold the phone at the same distance for every photo")
@@ -139,7 +156,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if pair is None:
         for name, va, vb in (("yaw (turn)", qa.yaw_deg, qb.yaw_deg), ("pitch (tilt up/down)", qa.pitch_deg, qb.pitch_deg)):
             if abs(vb - va) > REFUSE_LANDMARK_POSE_DEG:
-                msgs.append(f"head pose differs too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
+                msgs.append(f"{MSG_POSE} too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
                             f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
                             "as in the before photo")
         return ("refused" if msgs else "ok"), msgs
@@ -162,12 +179,12 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         expr.append(f"a mouth corner moved {c['mouth_corner_rise_mm']:.1f} mm relative to the jowl below it "
                     f"(limit {MAX_MOUTH_CORNER_RISE_MM:.1f} mm)")
     if expr:
-        msgs.append("expression differs: " + "; ".join(expr)
+        msgs.append(f"{MSG_EXPRESSION}: " + "; ".join(expr)
                     + ". Lifts, folds and mouth metrics then reflect the expression, not the skin: "
                       "take both photos with the same relaxed, closed-mouth expression")
     for label, q in (("before", qa), ("after", qb)):
         if q.cut_landmarks:
-            msgs.append(f"the face is cut by the image edge in the {label} photo ({q.cut_landmarks} jaw-line "
+            msgs.append(f"{MSG_FACE_CUT} in the {label} photo ({q.cut_landmarks} jaw-line "
                         "landmarks outside the picture, where Face Mesh guesses them): the jaw and lower-face "
                         "numbers there are not measured; retake it with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
