@@ -42,6 +42,12 @@
    colouring the hand-placed lips x 0.5 / x 2 must not move the index, tuning faces; skipped
    with ``--quick``) and the jaw contour's fallback offset as a gonion-to-chin profile
    (``jaw_fallback_grid``, tuning faces, with a bootstrap).
+9. Issue 10, sixth round (``--jaw-sixth`` runs only this part): where the hand-placed jaw points lie
+   in the search window and whether they sit at a step or at a luminance valley
+   (``jaw_chin_diagnosis``, tuning faces), the grid :data:`JAW_SIXTH` (a longer search window; chin
+   valley evidence) on the tuning faces with a bootstrap (``tuning_grid``), and the tuning winner
+   against the third round's design on the held-out faces with bootstrap intervals
+   (``jaw_heldout_once``; run once, after the winner passed the rule).
 """
 
 from __future__ import annotations
@@ -341,23 +347,31 @@ def timing() -> None:
         t_an = median_ms(lambda: analyze_photo(path))
         t_plain = median_ms(lambda: [jaw_metrics(a.points, a.frame) for _ in range(10)]) / 10
         t_ref = median_ms(lambda: [jaw_metrics(a.points, a.frame, image=a.photo.rgb) for _ in range(10)]) / 10
-        t_conf = median_ms(lambda: [_refined_contour(a) for _ in range(10)]) / 10
-        t_noconf = median_ms(lambda: [_refined_contour(a, rival_gap_mm=None) for _ in range(10)]) / 10
+        t_conf = median_ms(lambda: [_refined_contour(a, valley_weight=None) for _ in range(10)]) / 10
+        t_noconf = median_ms(lambda: [_refined_contour(a, rival_gap_mm=None, valley_weight=None)
+                                      for _ in range(10)]) / 10
+        t_valley = median_ms(lambda: [_refined_contour(a, valley_weight=6.0, valley_scale_mm=1.0)
+                                      for _ in range(10)]) / 10
     print(f"\n12 MP JPEG (analysed at {a.photo.rgb.shape[1]}x{a.photo.rgb.shape[0]} px): analyze_photo {t_an:.1f} ms; "
           f"jaw_metrics {t_plain:.2f} ms, with the image refinement {t_ref:.2f} ms: the refinement adds "
           f"{t_ref - t_plain:.2f} ms = {(t_ref - t_plain) / t_an:.3f} x analyze_photo; refine_jaw_edge with the "
           f"edge-uniqueness confidence {t_conf:.2f} ms, without {t_noconf:.2f} ms: the confidence adds "
-          f"{t_conf - t_noconf:.2f} ms = {(t_conf - t_noconf) / t_an:.4f} x analyze_photo")
+          f"{t_conf - t_noconf:.2f} ms = {(t_conf - t_noconf) / t_an:.4f} x analyze_photo; with the chin valley "
+          f"evidence (sixth round, off) {t_valley:.2f} ms: it would add {t_valley - t_conf:.2f} ms = "
+          f"{(t_valley - t_conf) / t_an:.4f} x analyze_photo")
 
 
 #: the jaw refinement's designs compared in part 6: name -> refine_jaw_edge keywords
 JAW_DESIGNS = {
-    "second round (no confidence)": {"rival_gap_mm": None},
-    "inward prior 1.0/mm": {"rival_gap_mm": None, "prior_inward_per_mm": 1.0},
-    "confidence, rival >= 4 mm, ramp 1-2": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 2.0)},
-    "confidence, rival >= 4 mm, ramp 1-1.5 (shipped)": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 1.5)},
+    "second round (no confidence)": {"rival_gap_mm": None, "valley_weight": None},
+    "inward prior 1.0/mm": {"rival_gap_mm": None, "prior_inward_per_mm": 1.0, "valley_weight": None},
+    "confidence, rival >= 4 mm, ramp 1-2": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 2.0), "valley_weight": None},
+    "confidence, rival >= 4 mm, ramp 1-1.5 (third round)": {"rival_gap_mm": 4.0, "rival_ratio": (1.0, 1.5),
+                                                            "valley_weight": None},
     "fifth round: fallback 1.0 mm at the gonions, 2.5 mm at the chin (tuning winner, not shipped)":
-        {"fallback_mm": (1.0, 2.5)},
+        {"fallback_mm": (1.0, 2.5), "valley_weight": None},
+    "sixth round: chin valley evidence x 6, 1 mm (tuning winner, passed the held-out check; not shipped)":
+        {"valley_weight": 6.0, "valley_scale_mm": 1.0},
 }
 
 
@@ -383,7 +397,7 @@ def jaw_diagnosis(res: dict) -> None:
         n = taken = men = better = 0
         worse, hand_off = [], []
         for p, a, tem, _ in res[name]:
-            edge, w, dense, centre = _refined_contour(a, weights=True, rival_gap_mm=None)
+            edge, w, dense, centre = _refined_contour(a, weights=True, rival_gap_mm=None, valley_weight=None)
             plus2, normal = jaw_edge(dense, centre), _outward_normals(dense, centre)
             for q in a.frame.to_mm(tem[list(JAW)]):
                 i = int(np.argmin(np.linalg.norm(dense - q, axis=1)))
@@ -421,7 +435,7 @@ def jaw_grid(res: dict) -> None:
         for name in ("Canada tuning", "London tuning"):
             dist = []
             for p, a, tem, _ in res[name]:
-                edge, w, _, _ = _refined_contour(a, weights=True, **kw)
+                edge, w, _, _ = _refined_contour(a, weights=True, **{"valley_weight": None, **kw})
                 dist += [segment_distance(q, edge) for q in a.frame.to_mm(tem[list(JAW)])]
                 wts.append(float(w.mean()))
             d[name] = np.array(dist)
@@ -833,7 +847,7 @@ def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
     only if it wins by >= 0.05 mm and in >= 70 % of the resamples.  (Its held-out figure
     was then measured once: ``jaw_designs`` with :data:`JAW_DESIGNS`.)"""
     names = ("Canada tuning", "London tuning")
-    per = {(fb, n): [np.array([segment_distance(q, _refined_contour(a, fallback_mm=fb))
+    per = {(fb, n): [np.array([segment_distance(q, _refined_contour(a, fallback_mm=fb, valley_weight=None))
                                for q in a.frame.to_mm(tem[list(JAW)])]) for p, a, tem, _ in res[n]]
            for fb in JAW_FALLBACKS for n in names}
     print("\n| jaw fallback (gonion / chin mm), tuning faces only | Canada tuning median / p90 | "
@@ -860,6 +874,197 @@ def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
         ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
         wins += objective(best, ic, il) < objective(None, ic, il)
     print(f"winner {best}: beats the flat 2 mm in {100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples")
+
+
+#: the jaw designs of part 9 (issue 10, sixth round; grid fixed before it ran): label -> refine_jaw_edge keywords.
+#: W: the search window's outer end (gonion / chin mm); V: valley evidence (weight, scale mm, extent)
+JAW_SIXTH = {"third round (shipped)": {"valley_weight": None}}
+JAW_SIXTH.update({f"W: window outer end {g:g} / {c:g} mm": {"search_outer_mm": (g, c), "valley_weight": None}
+                  for g, c in ((10.0, 10.0), (12.0, 12.0), (8.0, 10.0), (8.0, 12.0), (8.0, 14.0))})
+JAW_SIXTH.update({f"V: valley x {w:g}, scale {s:g} mm, {'everywhere' if e else 'chin'}":
+                  {"valley_weight": w, "valley_scale_mm": s, "valley_everywhere": e}
+                  for e in (False, True) for w in (2.0, 4.0, 6.0) for s in (1.0, 1.5, 2.0)})
+
+
+def _jaw_profiles(a, search_mm: tuple[float, float] = (-3.0, 16.0)):
+    """``refine_jaw_edge``'s luminance profiles and step evidence over a wider window, for the
+    diagnosis: offsets (mm), band and evidence (rows = the jaw chain), the dense oval, its
+    outward normals and the span."""
+    from facemetrics import jaw as J
+    from facemetrics.filters import bilinear, gaussian_filter1d
+
+    _, _, dense, centre = _refined_contour(a, weights=True, valley_weight=None)
+    uv = a.frame.to_mm(a.points[:, :2].astype(np.float64))
+    s0, s1 = sorted(int(np.argmin(np.linalg.norm(dense - uv[g], axis=1))) for g in (GONION_RIGHT, GONION_LEFT))
+    normal = J._outward_normals(dense, centre)
+    offsets = np.arange(search_mm[0], search_mm[1] + 1e-9, J.JAW_RESOLUTION_MM)
+    grid_px = a.frame.to_px(dense[s0:s1 + 1, None, :] + offsets[None, :, None] * normal[s0:s1 + 1, None, :])
+    k = a.frame.mm_per_px / J.JAW_RESOLUTION_MM
+    x0, y0 = np.floor(grid_px.reshape(-1, 2).min(axis=0)).astype(int) - 8
+    x1, y1 = np.ceil(grid_px.reshape(-1, 2).max(axis=0)).astype(int) + 8
+    x0, y0 = max(x0, 0), max(y0, 0)
+    grey = cv2.cvtColor(a.photo.rgb[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    size = (max(int(round(grey.shape[1] * k)), 8), max(int(round(grey.shape[0] * k)), 8))
+    small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA if k < 1 else cv2.INTER_LINEAR)
+    small = cv2.GaussianBlur(small, (0, 0), J.JAW_BLUR_MM / J.JAW_RESOLUTION_MM)
+    kx, ky = size[0] / grey.shape[1], size[1] / grey.shape[0]
+    band = bilinear(small, (grid_px[..., 1] - y0 + 0.5) * ky - 0.5, (grid_px[..., 0] - x0 + 0.5) * kx - 0.5)
+    band = gaussian_filter1d(band, J.JAW_ALONG_MM / J.JAW_STEP_MM, axis=0)
+    ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
+    evidence = np.abs(np.gradient(band, J.JAW_RESOLUTION_MM, axis=1)) / ref * 100.0
+    return offsets, band, evidence, dense, normal, (s0, s1)
+
+
+def jaw_chin_diagnosis(res: dict) -> None:
+    """Issue 10, sixth round, tuning faces only: is the hand-placed jaw point inside the search
+    window (``JAW_SEARCH_MM``, offsets along the oval's outward normal), and is it at a step edge
+    (a local maximum of the step evidence >= 3 %/mm, smoothed 3 mm along the contour) or at the
+    darkest line of a shadow (a local luminance minimum)?  Compared with the same test at the hand
+    offset +-2 mm (what chance gives on these profiles)."""
+    from facemetrics.filters import gaussian_filter1d
+    from facemetrics.jaw import JAW_SEARCH_MM
+
+    rows = []  # (point, hand offset, step evidence at it, near minimum, near peak, null minimum, null peak)
+    for name in ("Canada tuning", "London tuning"):
+        for p, a, tem, _ in res[name]:
+            offsets, band, ev, dense, normal, (s0, s1) = _jaw_profiles(a)
+            ev_s = gaussian_filter1d(ev, 3.0, axis=0)
+            for k, q in zip(JAW, a.frame.to_mm(tem[list(JAW)])):
+                i = int(np.argmin(np.linalg.norm(dense - q, axis=1)))
+                if not s0 <= i <= s1:
+                    continue
+                ho = float(np.dot(q - dense[i], normal[i]))
+                lum, e = band[i - s0], ev_s[i - s0]
+                mins = offsets[1:-1][(lum[1:-1] <= lum[:-2]) & (lum[1:-1] <= lum[2:])]
+                peaks = offsets[1:-1][(e[1:-1] >= e[:-2]) & (e[1:-1] >= e[2:]) & (e[1:-1] >= 3.0)]
+
+                def near(xs, x):
+                    return bool(len(xs)) and float(np.min(np.abs(xs - x))) <= 1.0
+
+                rows.append((k, ho, float(ev[i - s0, np.argmin(np.abs(offsets - ho))]), near(mins, ho), near(peaks, ho),
+                             np.mean([near(mins, ho + s) for s in (-2.0, 2.0)]),
+                             np.mean([near(peaks, ho + s) for s in (-2.0, 2.0)])))
+    r = np.array(rows, dtype=float)
+    ho = r[:, 1]
+    print(f"\njaw hand points in the jaw chain (tuning faces): {len(r)}; inside the search window "
+          f"{JAW_SEARCH_MM}: {np.sum((ho >= JAW_SEARCH_MM[0]) & (ho <= JAW_SEARCH_MM[1]))}; beyond its outer end: "
+          f"{np.sum(ho > JAW_SEARCH_MM[1])} (largest {ho.max():+.2f} mm); > 6 mm: {np.sum(ho > 6)}; > 4 mm: "
+          f"{np.sum(ho > 4)}, step evidence there median {np.median(r[ho > 4, 2]):.1f} %/mm "
+          f"(>= JAW_EDGE_WEAK 8: {np.sum(r[ho > 4, 2] >= 8)})")
+    print("| hand points | n | step evidence at the point, median %/mm | within 1 mm of a luminance minimum "
+          "(chance) | within 1 mm of a step-evidence peak (chance) |")
+    print("|---|---|---|---|---|")
+    chin = np.isin(r[:, 0], (128, 129, 130))
+    for label, m in (("chin 128-130", chin), ("sides 126, 127, 131, 132", ~chin), ("> 4 mm outside the oval", ho > 4)):
+        print(f"| {label} | {m.sum()} | {np.median(r[m, 2]):.1f} | {100 * r[m, 3].mean():.0f} % ({100 * r[m, 5].mean():.0f} %) | "
+              f"{100 * r[m, 4].mean():.0f} % ({100 * r[m, 6].mean():.0f} %) |")
+
+
+def tuning_grid(res: dict, designs: dict, n_boot: int = 2000) -> str:
+    """Designs (label -> ``refine_jaw_edge`` keywords; the first is the shipped one) on the tuning
+    faces only, scored on the objective (the larger of the Canada and London tuning p90; ties by
+    the smaller worst median), and how often the winner beats the first design over ``n_boot``
+    bootstrap resamples of the tuning faces.  Returns the winner's label."""
+    names = ("Canada tuning", "London tuning")
+    per = {(lab, n): [np.array([segment_distance(q, _refined_contour(a, **kw))
+                                for q in a.frame.to_mm(tem[list(JAW)])]) for p, a, tem, _ in res[n]]
+           for lab, kw in designs.items() for n in names}
+    print("\n| jaw design (tuning faces only) | Canada tuning median / p90 / max | London tuning median / p90 / max | "
+          "objective (worst median) |")
+    print("|---|---|---|---|")
+    scored = []
+    for lab in designs:
+        d = {n: np.concatenate(per[(lab, n)]) for n in names}
+        obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
+        scored.append((round(obj, 2), wm, lab))
+        print(f"| {lab} | " + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f} / {v.max():.2f}"
+                                         for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |")
+    best = min(scored, key=lambda r: (r[0], r[1]))[2]
+    first = next(iter(designs))
+    rng = np.random.default_rng(0)
+    n_c, n_l = len(res[names[0]]), len(res[names[1]])
+
+    def objective(lab, ic, il):
+        return max(np.percentile(np.concatenate([per[(lab, names[0])][i] for i in ic]), 90),
+                   np.percentile(np.concatenate([per[(lab, names[1])][i] for i in il]), 90))
+
+    wins = 0
+    for _ in range(n_boot):
+        ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
+        wins += objective(best, ic, il) < objective(first, ic, il)
+    obj = {lab: o for o, _, lab in scored}
+    print(f"winner {best!r}: objective {obj[best]:.2f} against {obj[first]:.2f} ({first}); beats it in "
+          f"{100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples of the tuning faces")
+    return best
+
+
+def jaw_heldout_once(res: dict, designs: dict, n_boot: int = 4000) -> None:
+    """Held-out figures of jaw designs (label -> ``refine_jaw_edge`` keywords): median / p90 / max
+    (mm) per held-out set, with 95 % percentile-bootstrap intervals over resampled faces (as
+    :func:`heldout_ci`).  Run once, after a design passed the tuning-faces rule."""
+    sets = {"Canada held-out": res["Canada held-out"], "London held-out": res["London held-out"]}
+    sets["all held-out"] = sets["Canada held-out"] + sets["London held-out"]
+    print("\n| jaw design | set | faces | median mm [95 % CI] | p90 mm [95 % CI] | max mm | resamples with p90 <= 3 mm |")
+    print("|---|---|---|---|---|---|---|")
+    for lab, kw in designs.items():
+        per_face = {p.stem: np.array([segment_distance(q, _refined_contour(a, **kw)) for q in a.frame.to_mm(tem[list(JAW)])])
+                    for p, a, tem, _ in sets["all held-out"]}
+        for name, rows in sets.items():
+            rng = np.random.default_rng(0)
+            per = [per_face[p.stem] for p, _, _, _ in rows]
+            d = np.concatenate(per)
+            boots = [np.concatenate([per[i] for i in rng.integers(0, len(per), len(per))]) for _ in range(n_boot)]
+            med = np.percentile([np.median(x) for x in boots], [2.5, 97.5])
+            p90s = np.array([np.percentile(x, 90) for x in boots])
+            p90 = np.percentile(p90s, [2.5, 97.5])
+            print(f"| {lab} | {name} | {len(per)} | {np.median(d):.2f} [{med[0]:.2f}, {med[1]:.2f}] | "
+                  f"{np.percentile(d, 90):.2f} [{p90[0]:.2f}, {p90[1]:.2f}] | {d.max():.2f} | {100 * np.mean(p90s <= 3.0):.0f} % |")
+        worst = sorted(per_face.items(), key=lambda kv: -kv[1].max())[:5]
+        print(f"{lab}: worst held-out faces " + ", ".join(f"{k} {v.max():.2f}" for k, v in worst))
+
+
+def jaw_valley_check(res: dict, valley: dict | None = None) -> None:
+    """Tuning faces only (run after the held-out check): at the hand-placed chin points 128-130,
+    where the chin valley design (``valley``: ``refine_jaw_edge`` keywords) lands relative to the
+    hand point, to a luminance minimum and to a step-evidence peak (>= 3 %/mm) of the profile,
+    against the third round's design."""
+    from facemetrics.filters import gaussian_filter1d
+
+    valley = valley or {"valley_weight": 6.0, "valley_scale_mm": 1.0}
+    for name in ("Canada tuning", "London tuning"):
+        rows = []
+        for p, a, tem, _ in res[name]:
+            e3, w3, dense, centre = _refined_contour(a, weights=True)
+            ev_, wv, _, _ = _refined_contour(a, weights=True, **valley)
+            offsets, band, ev, _, normal, (s0, s1) = _jaw_profiles(a, (-3.0, 8.0))
+            ev_s = gaussian_filter1d(ev, 3.0, axis=0)
+            for k, q in zip(JAW, a.frame.to_mm(tem[list(JAW)])):
+                i = int(np.argmin(np.linalg.norm(dense - q, axis=1)))
+                if k not in (128, 129, 130) or not s0 <= i <= s1:
+                    continue
+                lum, e = band[i - s0], ev_s[i - s0]
+                mins = offsets[1:-1][(lum[1:-1] <= lum[:-2]) & (lum[1:-1] <= lum[2:])]
+                peaks = offsets[1:-1][(e[1:-1] >= e[:-2]) & (e[1:-1] >= e[2:]) & (e[1:-1] >= 3.0)]
+                fo = float(np.dot(ev_[i] - dense[i], normal[i]))
+                rows.append((float(np.dot(q - dense[i], normal[i])), float(np.dot(e3[i] - dense[i], normal[i])), fo,
+                             wv[i], bool(len(mins)) and np.min(np.abs(mins - fo)) <= 0.5,
+                             bool(len(peaks)) and np.min(np.abs(peaks - fo)) <= 0.5))
+        r = np.array(rows, dtype=float)
+        t = r[:, 3] >= 0.5
+        print(f"{name}, chin points 128-130 ({len(r)}): contour - hand along the normal, median: third round "
+              f"{np.median(r[:, 1] - r[:, 0]):+.2f} mm, chin valley {np.median(r[:, 2] - r[:, 0]):+.2f} mm; where the "
+              f"valley design takes the image ({t.sum()} points) it lies within 0.5 mm of a luminance minimum at "
+              f"{100 * r[t, 4].mean():.0f} %, of a step-evidence peak at {100 * r[t, 5].mean():.0f} %")
+
+
+def jaw_sixth(res: dict) -> None:
+    """Part 9 (issue 10, sixth round): the diagnosis and the grid on the tuning faces, then the
+    winner (the shipped chin valley evidence) against the third round's design on the held-out faces."""
+    jaw_chin_diagnosis(res)
+    tuning_grid(res, JAW_SIXTH)
+    jaw_heldout_once(res, {"third round (shipped)": {}, "chin valley x 6, 1 mm (tuning winner)":
+                           {"valley_weight": 6.0, "valley_scale_mm": 1.0}})
+    jaw_valley_check(res)
 
 
 def heldout_ci(res: dict, n_boot: int = 4000) -> None:
@@ -892,6 +1097,8 @@ def main() -> None:
     p.add_argument("--quick", action="store_true", help="skip the synthetic darkening sweep on real faces")
     p.add_argument("--no-invariance", action="store_true")
     p.add_argument("--timing", action="store_true", help="only time the jaw refinement (12 MP JPEG)")
+    p.add_argument("--jaw-sixth", action="store_true",
+                   help="only part 9: the jaw's sixth round (diagnosis and grid on the tuning faces, held-out check)")
     p.add_argument("--heldout-ci", action="store_true",
                    help="only the held-out fold-line and jaw figures with bootstrap intervals over faces")
     args = p.parse_args()
@@ -908,6 +1115,10 @@ def main() -> None:
     if args.heldout_ci:
         heldout_ci(annotation({"Canada held-out": held, "London held-out": l_held}))
         return
+    if args.jaw_sixth:
+        jaw_sixth(annotation({"Canada tuning": tune, "London tuning": l_tune,
+                              "Canada held-out": held, "London held-out": l_held}))
+        return
     res = annotation({"Canada tuning": tune, "London tuning": l_tune,
                       "Canada held-out": held, "London held-out": l_held})
     plots(res)
@@ -917,6 +1128,7 @@ def main() -> None:
     jaw_grid(res)
     jaw_designs(res)
     jaw_fallback_grid(res)
+    jaw_sixth(res)
     depth_sensitivity(res)
     smile_profiles()
     if not args.quick:

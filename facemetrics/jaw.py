@@ -54,6 +54,15 @@ JAW_OFFSET_SMOOTH_MM = 1.5
 #: (stubble boundaries and the top of the shadow band under the jaw compete with the jaw edge)
 JAW_RIVAL_GAP_MM = 4.0
 JAW_RIVAL_RATIO = (1.0, 1.5)
+#: chin valley evidence (issue 10, sixth round; NOT shipped): ``refine_jaw_edge`` keywords of the
+#: tuning winner.  At the chin the hand-placed jaw points lie on the darkest line of the shadow under
+#: the chin (a luminance valley, where the step evidence is near 0); with these a valley counts as
+#: edge evidence (6 x 1 mm x max(0, L'') at the scale 1 mm, % of the bright skin per mm, weighted by a
+#: raised cosine from 0 at the gonions to 1 at the chin).  It passed the tuning rule and the held-out
+#: check (p90 3.04 -> 2.44 mm) but moves the contour onto the dark foot of a sharp step at the chin
+#: (1.25 mm outside it), so it is off pending a decision (docs/accuracy.md "Jaw contour, sixth round";
+#: shipping it needs rows in docs/thresholds.md)
+JAW_VALLEY_TUNING_WINNER = {"valley_weight": 6.0, "valley_scale_mm": 1.0}
 
 
 
@@ -169,7 +178,10 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
                     span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
                     rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
                     rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO,
-                    fallback_mm: tuple[float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    fallback_mm: tuple[float, float] | None = None,
+                    search_outer_mm: tuple[float, float] | None = None,
+                    valley_weight: float | None = None, valley_scale_mm: float = 1.0,
+                    valley_everywhere: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -206,6 +218,28 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
         A chin-weighted profile chosen on the tuning faces, (1.0, 2.5), lost on the
         held-out faces (p90 3.19 against 3.04 mm, issue 10, docs/accuracy.md) and is
         kept only to reproduce that result.
+    search_outer_mm : (float, float) or None
+        Sixth round's alternative (off): the search window's outer end (mm outside the
+        oval) as a ``(gonion, chin)`` raised cosine (:func:`fallback_offsets`' shape);
+        beyond a row's end the evidence is 0 and the path cannot go.  None (shipped) =
+        ``JAW_SEARCH_MM[1]`` everywhere.
+    valley_weight : float or None
+        Chin valley evidence (sixth round; off by default, ``None``; the tuning winner,
+        not shipped, is :data:`JAW_VALLEY_TUNING_WINNER`): a dark *valley* also counts as
+        edge evidence, ``valley_weight * valley_scale_mm * max(0, L'')`` (the
+        luminance's second derivative across the contour at scale ``valley_scale_mm``,
+        in % of the bright skin per mm) where it exceeds the step evidence, weighted by
+        a raised cosine from 0 at the gonions to 1 at the chin (everywhere with
+        ``valley_everywhere``).  On the tuning faces the hand-placed chin points lie at
+        the darkest line of the shadow under the chin, where the step evidence is near
+        0 (docs/accuracy.md, "Jaw contour, sixth round").  ``max(0, L'')`` also
+        responds on the dark side of a plain step, so with it a sharp step at the chin
+        is found about 1 mm (the scale) outside its true place.
+    valley_scale_mm : float
+        Scale of the valley's second derivative, mm.
+    valley_everywhere : bool
+        The valley evidence at full weight along the whole chain (off; lost on the tuning
+        faces).
 
     Returns
     -------
@@ -237,7 +271,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     """
     normal = _outward_normals(uv_contour, centre)
     a, b = span
-    offsets = np.arange(JAW_SEARCH_MM[0], JAW_SEARCH_MM[1] + 1e-9, JAW_RESOLUTION_MM)
+    outer = JAW_SEARCH_MM[1] if search_outer_mm is None else max(search_outer_mm)
+    offsets = np.arange(JAW_SEARCH_MM[0], outer + 1e-9, JAW_RESOLUTION_MM)
     # contour + offset * normal, shape (K, n_offsets, 2), with the coordinates apart in memory (as in
     # folds._fan): Frame.to_px and the sampling then run along the offsets, not over (u, v) pairs (issue 12)
     fan = uv_contour[a:b + 1].T[:, :, None] + offsets * normal[a:b + 1].T[:, :, None]
@@ -262,12 +297,23 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0)
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
+    if valley_weight is not None:
+        curv = gaussian_filter1d(band, valley_scale_mm / JAW_RESOLUTION_MM, axis=1, order=2) / JAW_RESOLUTION_MM ** 2
+        valley = valley_weight * valley_scale_mm * np.maximum(curv, 0.0) / ref * 100.0  # % per mm
+        if not valley_everywhere:
+            valley *= fallback_offsets(uv_contour, span, (0.0, 1.0))[a:b + 1, None]
+        evidence = np.maximum(evidence, valley)
     base = fallback_offsets(uv_contour, span, fallback_mm)
     dev = offsets[None, :] - base[a:b + 1, None]
     prior = JAW_PRIOR_PER_MM * np.abs(dev)
     if prior_inward_per_mm is not None:
         prior = np.where(dev < 0, -prior_inward_per_mm * dev, prior)
-    col = _smooth_path(evidence - prior, JAW_SLOPE_PENALTY)
+    score = evidence - prior
+    if search_outer_mm is not None:
+        beyond = offsets[None, :] > fallback_offsets(uv_contour, span, search_outer_mm)[a:b + 1, None] + 1e-9
+        evidence = np.where(beyond, 0.0, evidence)
+        score = np.where(beyond, -1e9, score)
+    col = _smooth_path(score, JAW_SLOPE_PENALTY)
     strength = gaussian_filter1d(evidence[np.arange(len(col)), col], JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
     weight = np.zeros(len(uv_contour))
     weight[a:b + 1] = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
