@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from ._version import __version__
-from .errors import FacemetricsError
+from .errors import FacemetricsError, SettingError
+from .eyes import ONE_EYE_MIN_SPREAD, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
 from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
@@ -22,10 +23,51 @@ from .landmarks import detect_landmarks
 from .loader import Photo, load_photo
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
-    cut_landmarks, quality_flags,
+    UPRIGHT_CHECK_BELOW, cut_landmarks, quality_flags, upright_score,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
+
+# --- plausible user settings (checked before any photo is read) ------------------
+#: width of an adult face's lower oval (Face Mesh LOWER_OVAL, the ``face_width_px`` column), mm:
+#: what a given ``mm_per_px`` is checked against
+TYPICAL_FACE_WIDTH_MM = 140.0
+#: the widest face, px of the original photo, a given ``mm_per_px`` may imply
+MAX_FACE_WIDTH_PX = 20_000
+#: ``mm_per_px`` a user may give: a :data:`TYPICAL_FACE_WIDTH_MM` face spans from
+#: :data:`MAX_FACE_WIDTH_PX` down to :data:`~facemetrics.quality.MIN_FACE_WIDTH_PX` (0.007-0.93 mm/px)
+USER_MM_PER_PX_RANGE = (TYPICAL_FACE_WIDTH_MM / MAX_FACE_WIDTH_PX, TYPICAL_FACE_WIDTH_MM / MIN_FACE_WIDTH_PX)
+#: ``ipd_mm`` a user may give: children from about 5 years to the widest adults (wider than
+#: :data:`facemetrics.geometry.IPD_RANGE_MM`, the adult range that only warns)
+USER_IPD_RANGE_MM = (40.0, 90.0)
+
+
+def check_mm_per_px(mm_per_px: float | None) -> float | None:
+    """``mm_per_px`` as a float, or :class:`~facemetrics.errors.SettingError` when it is not a
+    finite number in :data:`USER_MM_PER_PX_RANGE` (None, not given, passes)."""
+    return _check_setting("mm_per_px", mm_per_px, USER_MM_PER_PX_RANGE, "mm per pixel of the original photo",
+                          f"a face about {TYPICAL_FACE_WIDTH_MM:.0f} mm wide is then {MIN_FACE_WIDTH_PX} to "
+                          f"{MAX_FACE_WIDTH_PX} px wide")
+
+
+def check_ipd_mm(ipd_mm: float | None) -> float | None:
+    """``ipd_mm`` as a float, or :class:`~facemetrics.errors.SettingError` when it is not a
+    finite number of millimetres in :data:`USER_IPD_RANGE_MM` (None passes)."""
+    return _check_setting("ipd_mm", ipd_mm, USER_IPD_RANGE_MM, "mm between the pupils",
+                          "children's and adults' inter-pupillary distances; in mm, not cm")
+
+
+def _check_setting(name: str, value, bounds: tuple[float, float], unit: str, why: str) -> float | None:
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise SettingError(f"{name} must be a number ({unit}), not {value!r}") from None
+    lo, hi = bounds
+    if not (np.isfinite(v) and lo <= v <= hi):
+        raise SettingError(f"{name} {value!r} is not in {lo:.3g}-{hi:.3g} {unit} ({why})")
+    return v
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,7 +233,14 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     -------
     PhotoAnalysis
         ``status == "ok"`` when measured; otherwise ``status``/``error`` say why.
+
+    Raises
+    ------
+    SettingError
+        ``mm_per_px`` outside :data:`USER_MM_PER_PX_RANGE` or ``ipd_mm`` outside
+        :data:`USER_IPD_RANGE_MM` (before the photo is read; a bad photo never raises).
     """
+    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     label = name or (source.name if isinstance(source, Photo) else _name_of(source))
     try:
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)
@@ -202,9 +251,27 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
 
 def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None = None,
                    mm_per_px: float | None = None, ipd_mm: float | None = None) -> PhotoAnalysis:
-    """:func:`analyze_photo` for an already loaded :class:`Photo`."""
+    """:func:`analyze_photo` for an already loaded :class:`Photo` (raises the same
+    :class:`~facemetrics.errors.SettingError` for an implausible ``mm_per_px`` or ``ipd_mm``)."""
+    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     with single_blas_thread():  # the same BLAS thread count in every process (facemetrics.threads)
         return _analyze(photo, subject, name, mm_per_px, ipd_mm)
+
+
+def _upside_down(rgb: np.ndarray, pts: np.ndarray) -> bool:
+    """Is the photo upside down although its landmarks look upright?  Face Mesh fits an upright
+    face to an upside-down one (eyes on the eyes, the mouth on the forehead), so the picture is
+    asked (:func:`facemetrics.quality.upright_score`): when the landmarks' face scores below
+    :data:`~facemetrics.quality.UPRIGHT_CHECK_BELOW`, the picture turned by 180 deg is searched
+    too, and the photo is upside down when the face found there scores higher."""
+    score = upright_score(rgb, pts)
+    if not np.isfinite(score) or score >= UPRIGHT_CHECK_BELOW:
+        return False
+    turned = np.ascontiguousarray(rgb[::-1, ::-1])
+    other = detect_landmarks(turned)
+    if other is None:
+        return False
+    return bool(upright_score(turned, other.points) > score)
 
 
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
@@ -226,9 +293,18 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     yaw, pitch, roll = head_pose(pts, (w, h))
     user_scale = None if mm_per_px is None else mm_per_px * photo.scale
     cal = calibrate(pts, yaw_deg=yaw, mm_per_px=user_scale, ipd_mm=ipd_mm)
+    eyes = iris_visibility(rgb, pts)  # an iris scale needs the irises seen (facemetrics.eyes)
+    if cal.source == "iris" and not eyes.both_visible and (
+            not eyes.any_visible or cal.mm_per_px_spread > ONE_EYE_MIN_SPREAD):
+        # no iris seen: flagged below; one seen and the chords disagree: that eye alone (with one
+        # seen and the chords agreeing, the hidden eye's chord is no outlier: both stand)
+        warnings.append(scale_warning(eyes))
+        cal = calibrate(pts, yaw_deg=yaw, iris_eyes=eyes.visible)
+    scale_checks = dict(irises_hidden=cal.source == "iris" and not eyes.any_visible, ipd_mm=cal.ipd_mm,
+                        calibration_source=cal.source)
     if cal.warning:
         warnings.append(cal.warning)
-    partial.update(calibration=cal, warnings=tuple(warnings))
+    partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
         return PhotoAnalysis(**partial, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "
@@ -240,7 +316,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
               sharpness=sharp, face_luminance=lum, clipped_fraction=clipped, mouth_opening_mm=gap,
               mouth_opening_ratio=gap_ratio, smile_index=smile)
     cut = cut_landmarks(pts, (w, h))
-    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut), cal.mm_per_px / photo.scale),
+    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **scale_checks),
+                                                cal.mm_per_px / photo.scale),
                       cut_landmarks=cut)
     partial.update(frame=frame, quality=quality)
     turn = face_rotation_deg(pts)
@@ -249,6 +326,10 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                              error=f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
                                    f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
                                    "photo upright (its orientation tag may have been lost)")
+    if _upside_down(rgb, pts):
+        return PhotoAnalysis(**partial, status="sideways",
+                             error=f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
+                                   "an upright face): rotate the photo upright (its orientation tag may have been lost)")
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
         return PhotoAnalysis(**partial, status="turned_head",
                              error=f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "

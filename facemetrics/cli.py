@@ -4,14 +4,17 @@ A thin shell over the library: parse arguments, call the same functions the
 app calls, write files, print a short summary.  Exit status 0 when the run
 completed (even if some photos were unusable: they are ``status`` rows),
 2 for usage errors and unusable inputs (a bad manifest, an output path under
-a file, a batch without changes: one line on stderr, never a traceback),
-130 when stopped by Ctrl-C or SIGTERM (what was written is kept).
+a file, a ``--mm-per-px`` no photo can have, a batch without changes: one line
+on stderr, never a traceback; output paths and numbers are checked before any
+photo is measured), 130 when stopped by Ctrl-C or SIGTERM (what was written is
+kept; ``analyze`` says how many rows its table holds, ``batch`` resumes).
 ``--verbose`` shows MediaPipe's own log lines, which are hidden otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import sys
 from pathlib import Path
@@ -31,16 +34,20 @@ def find_photos(paths: list[str]) -> list[Path]:
 def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
     """``(path, label)`` of every photo: files given directly, photos found recursively in folders.
 
-    The label is what the ``photo`` column shows and what output file names
-    are made of: the path relative to the folder given (``/``-separated, e.g.
-    ``S01/botox/IMG_0001.jpg``), prefixed with the folder's own name when
-    several inputs are given; a file given directly is labelled with its
-    path as typed when that is relative (``a/x.jpg``), else with its name. Labels are unique without their suffix (output files are named
-    after them): a repeated one gets `` (2)``, `` (3)``, ... before its
-    suffix. Folders are searched by :func:`facemetrics.batch.find_study_photos`
-    (the suffixes of :data:`facemetrics.batch.PHOTO_SUFFIXES`, hidden files and
-    folders skipped), as ``batch`` does. Dangling and looping symlinks are
-    kept (they get an ``unreadable`` row).
+    The label is what the ``photo`` column shows: the file's true path, never
+    an invented one.  For a photo found in a folder it is the path relative to
+    that folder (``/``-separated, e.g. ``S01/botox/IMG_0001.jpg``), prefixed
+    with the folder's own name when several inputs are given; a file given
+    directly is labelled with its path as typed when that is relative
+    (``a/x.jpg``), else with its name.  Where that would give two different
+    files one label (``/p/x.jpg`` and ``/q/x.jpg``, or two folders of one name),
+    each of them is labelled with its absolute path instead; the same file
+    listed twice under one label is measured once.  Output file names are made
+    from the labels by :func:`output_names`.  Folders are searched by
+    :func:`facemetrics.batch.find_study_photos` (the suffixes of
+    :data:`facemetrics.batch.PHOTO_SUFFIXES`, hidden files and folders
+    skipped), as ``batch`` does. Dangling and looping symlinks are kept (they
+    get an ``unreadable`` row).
     """
     out: list[tuple[Path, str]] = []
     from .batch import find_study_photos  # the one photo finder (suffixes, hidden paths)
@@ -54,23 +61,122 @@ def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
         else:  # as typed when relative (a/x.jpg and b/x.jpg stay apart), else the file name
             typed = Path(os.path.normpath(str(p)))
             out.append((p, typed.as_posix() if not typed.is_absolute() and ".." not in typed.parts else p.name))
-    seen: dict[str, int] = {}
-    labelled = []
-    for f, label in out:
-        key = label.rpartition(".")[0].lower() or label.lower()  # x.jpg and x.png share output names
-        n = seen.get(key, 0) + 1
-        seen[key] = n
-        if n > 1:
-            stem, dot, suffix = label.rpartition(".")
-            label = f"{stem} ({n}).{suffix}" if dot else f"{label} ({n})"
-        labelled.append((f, label))
+    absolute = {f: Path(os.path.abspath(f)).as_posix() for f, _ in out}  # not resolved: a symlink is its own file
+    seen: set[tuple[str, str]] = set()
+    once = []
+    for f, label in out:  # the same file under the same label (x.jpg x.jpg, a folder and a file in it): once
+        if (absolute[f], label) not in seen:
+            seen.add((absolute[f], label))
+            once.append((f, label))
+    files_of: dict[str, set[str]] = {}
+    for f, label in once:
+        files_of.setdefault(label, set()).add(absolute[f])
+    labelled, taken = [], set()
+    for f, label in once:  # one label, several files: each is named by its absolute path
+        label = label if len(files_of[label]) == 1 else absolute[f]
+        if label not in taken:
+            taken.add(label)
+            labelled.append((f, label))
     return labelled
 
 
-def _output_path(folder: str, label: str, suffix: str) -> Path:
-    """Output file for a photo label: the label's folders mirrored under ``folder``."""
-    rel = Path(*[part for part in label.split("/") if part not in ("", ".", "..")])
-    return Path(folder) / rel.parent / (rel.stem + suffix)
+#: longest output file name (overlay PNG, geometry JSON), bytes of UTF-8: file systems allow 255
+#: (NAME_MAX of ext4, APFS, NTFS); export.atomic_write's temporary file adds 14 (".", ".", 8 random
+#: characters, ".tmp") to the name; the rest is a margin for the suffix and other file systems
+_MAX_OUTPUT_NAME_BYTES = 200
+#: hex digits of the SHA-256 of the label that end a shortened output name (48 bits: a clash needs
+#: about 16 million long names in one folder)
+_NAME_HASH_HEX = 12
+
+
+def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png", ".json")) -> dict[str, str]:
+    """Output file stem of each photo label, unique in every way a file system can confuse them.
+
+    The scheme (also in ``analyze --help``): the label's folders are mirrored
+    and the photo's file name *with its extension* is kept, so the overlay of
+    ``S01/image.png`` is ``S01/image.png_overlay.png`` and its geometry
+    ``S01/image.png.json``; ``image.jpg`` and ``image.png`` never share an
+    output.  A name that would be longer than :data:`_MAX_OUTPUT_NAME_BYTES`
+    bytes with its longest suffix is cut at a character boundary before its
+    extension, where ``~`` and :data:`_NAME_HASH_HEX` hex digits of the SHA-256
+    of the whole label are put (``LLL...L~1a2b3c4d5e6f.jpg_overlay.png``); so
+    is a name that equals an earlier one but for letter case (``A.jpg`` and
+    ``a.jpg``, one file on a case-insensitive disk).
+
+    Parameters
+    ----------
+    labels : list of str
+        Distinct photo labels (:func:`find_photos_labelled`), ``/``-separated.
+    suffixes : tuple of str
+        Suffixes the stems will get; the longest one bounds the length.
+
+    Returns
+    -------
+    dict
+        ``{label: stem}``, the stem ``/``-separated and relative to the output folder.
+    """
+    room = _MAX_OUTPUT_NAME_BYTES - max(len(x.encode()) for x in suffixes)
+    names, seen = {}, set()
+    for label in labels:
+        parts = [part for part in label.split("/") if part not in ("", ".", "..")] or ["photo"]
+        folders, name = parts[:-1], parts[-1]
+        stem = "/".join([*folders, name])
+        if len(name.encode()) > room or stem.casefold() in seen:
+            ext = Path(name).suffix if len(Path(name).suffix) <= 8 else ""  # kept: .jpg, .jpeg, .webp ...
+            tail = "~" + hashlib.sha256(label.encode()).hexdigest()[:_NAME_HASH_HEX] + ext
+            cut = name[:len(name) - len(ext)].encode()[:room - len(tail.encode())].decode(errors="ignore")
+            stem = "/".join([*folders, cut + tail])
+            n = 1
+            while stem.casefold() in seen:  # a photo already named like this shortened name (~hash.jpg)
+                n += 1
+                stem = "/".join([*folders, f"{cut}{tail[:-len(ext) or None]}-{n}{ext}"])
+        seen.add(stem.casefold())
+        names[label] = stem
+    return names
+
+
+def check_output(path, *, folder: bool) -> Path:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A file to write (``folder=False``: the CSV of ``analyze``) or a folder to
+        write into (``folder=True``; created when missing).
+    folder : bool
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Raises
+    ------
+    UsageError
+        A file where a folder is needed (the path or one of its parents), a
+        folder where a file is needed, or the nearest existing folder not
+        writable; the message is the one line ``main`` prints (exit status 2).
+    """
+    out = Path(path)
+    if out.exists():
+        if folder and not out.is_dir():
+            raise UsageError(f"cannot write to {out}: it is a file, not a folder")
+        if not folder and out.is_dir():
+            raise UsageError(f"cannot write the table to {out}: it is a folder (give a file name, e.g. "
+                             f"{out / 'photos.csv'})")
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            raise UsageError(f"cannot write to {out}: {parent} is a file, not a folder")
+    nearest = next((d for d in ((out,) if folder else ()) + tuple(out.parents) if d.is_dir()), Path("."))
+    if not os.access(nearest, os.W_OK | os.X_OK):  # the folder where files or sub-folders would be made
+        raise UsageError(f"cannot write to {out}: no permission to write in {nearest}")
+    if not folder and out.exists() and not os.access(out, os.W_OK):
+        raise UsageError(f"cannot write to {out}: the file is read-only")
+    return out
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
 
 
 def _progress(i: int, n: int, name: str, status: str) -> None:
@@ -78,6 +184,10 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
+    check_output(args.output, folder=False)
+    for folder in (args.overlays, args.geometry):
+        if folder:
+            check_output(folder, folder=True)
     from .analyze import analyze_photo
     from .export import write_json, write_png, write_rows_csv
     from .overlay import photo_overlay
@@ -87,18 +197,45 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not photos:
         print("facemetrics analyze: no photos found in " + " ".join(args.photos), file=sys.stderr)
         return 2
-    rows = []
-    for i, (path, label) in enumerate(photos, 1):
-        result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
-                               name=label)
-        rows.append(result.to_row())
-        # written after every photo: an interrupted run keeps what it measured
-        write_rows_csv(rows, PHOTO_COLUMNS, args.output)
-        if args.overlays and result.ok:
-            write_png(photo_overlay(result), _output_path(args.overlays, label, "_overlay.png"))
-        if args.geometry:
-            write_json(result.geometry(), _output_path(args.geometry, label, ".json"))
-        _progress(i, len(photos), label, result.status if result.ok else f"{result.status} - {result.error}")
+    stems = output_names([label for _, label in photos])
+    rows: list[dict] = []
+    written = 0  # rows in the table on disk (an interrupted write leaves the one before)
+    try:
+        for i, (path, label) in enumerate(photos, 1):
+            result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
+                                   name=label)
+            row = result.to_row()
+            notes = []  # a file that cannot be written is this photo's warning, never the end of the run
+            if args.overlays and result.ok:
+                target = Path(args.overlays) / (stems[label] + "_overlay.png")
+                try:
+                    write_png(photo_overlay(result), target)
+                except OSError as exc:
+                    notes.append(f"overlay not written to {target} ({_os_reason(exc)})")
+            if args.geometry:
+                target = Path(args.geometry) / (stems[label] + ".json")
+                try:
+                    write_json(result.geometry(), target)
+                except OSError as exc:
+                    notes.append(f"geometry not written to {target} ({_os_reason(exc)})")
+            if notes:
+                row["warnings"] = "; ".join(filter(None, [row["warnings"], *notes]))
+            rows.append(row)
+            try:  # written after every photo: an interrupted run keeps what it measured
+                write_rows_csv(rows, PHOTO_COLUMNS, args.output)
+                written = len(rows)
+            except OSError as exc:
+                raise UsageError(f"cannot write the table to {args.output}: {_os_reason(exc)}"
+                                 + (f" ({written} rows written before)" if written else "")) from None
+            status = result.status if result.ok else f"{result.status} - {result.error}"
+            _progress(i, len(photos), label, status + "".join(f"; {n}" for n in notes))
+    except KeyboardInterrupt:
+        kept = (f"{args.output} holds the rows of the first {written}"
+                + (", with their overlays and geometry" if args.overlays or args.geometry else "")
+                if written else "nothing was written")
+        print(f"\nfacemetrics analyze: interrupted after {written} of {len(photos)} photos; {kept}. "
+              "`analyze` does not resume: run it again to measure every photo", file=sys.stderr)
+        return 130
     n_ok = sum(r["status"] == "ok" for r in rows)
     print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}")
     return 0
@@ -110,10 +247,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not Path(args.folder).is_dir():
         print(f"facemetrics batch: {args.folder} is not a folder", file=sys.stderr)
         return 2
+    check_output(args.output, folder=True)
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
-    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured ({res.n_cached} from the cache{dup}), "
+    n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
+    print(f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
+          + f"; {res.n_cached} read from the cache of an earlier run{dup}; "
           f"{len(res.change_rows)} changes; {len(res.excluded)} photos excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
@@ -137,10 +277,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     from .decay import SeriesError
 
     sides = ("mean", "right", "left") if args.all_sides else ("mean",)
-    out = Path(args.output or args.folder)
-    for parent in (out, *out.parents):
-        if parent.exists() and not parent.is_dir():
-            raise UsageError(f"cannot write to {out}: {parent} is a file, not a folder")
+    out = check_output(args.output or args.folder, folder=True)
     with open(Path(args.folder) / "long.csv", encoding="utf-8") as fh:
         n_rows = sum(1 for line in fh if line.strip()) - 1
     if n_rows <= 0:
@@ -172,7 +309,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .study import study
 
     t0 = time.perf_counter()
-    out = Path(args.output)
+    out = check_output(args.output, folder=True)
     samples = sorted((Path(__file__).resolve().parents[1] / "sample_images").glob("*_before.jpg"))
     if not samples:
         print("facemetrics demo: no sample_images/*_before.jpg found", file=sys.stderr)
@@ -189,6 +326,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    check_output(args.output, folder=True)
     from .validate import run_validation
 
     summary = run_validation(args.output, quick=args.quick, workers=args.workers)
@@ -199,12 +337,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    out = check_output(args.output, folder=True)
     from .compare import compare_photos
     from .plots import comparison_overlay
     from .report import summary_lines
     from .export import write_csv, write_png
 
-    out = Path(args.output)
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     write_csv(c.to_frame(), out / "comparison.csv")
@@ -284,6 +422,7 @@ def cmd_study_list(args: argparse.Namespace) -> int:
 def cmd_study_report(args: argparse.Namespace) -> int:
     from .store import StoreError
 
+    check_output(args.output, folder=True)
     try:
         with _open_store(args) as store:
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
@@ -347,6 +486,40 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    """argparse type of ``--workers`` and counts: a whole number of at least 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive number (at least 1)")
+    return n
+
+
+def _setting(check):
+    """argparse type that parses a float and checks it with ``check`` (an :mod:`facemetrics.analyze`
+    checker, so the command line accepts what the library accepts); imported only when given."""
+    def parse(text: str) -> float:
+        from . import analyze
+        from .errors import SettingError
+
+        try:
+            return getattr(analyze, check)(float(text))
+        except ValueError as exc:  # SettingError is a ValueError
+            raise argparse.ArgumentTypeError(str(exc) if isinstance(exc, SettingError)
+                                             else f"{text!r} is not a number") from None
+    parse.__name__ = check.removeprefix("check_")  # argparse names the type in its messages
+    return parse
+
+
+#: help of ``--mm-per-px`` and ``--ipd-mm`` (the ranges are :data:`facemetrics.analyze.USER_MM_PER_PX_RANGE`
+#: and :data:`~facemetrics.analyze.USER_IPD_RANGE_MM`)
+_MM_PER_PX_HELP = ("known scale of the photos, mm per pixel of the original photo (0.007-0.93: a face then "
+                   "spans 150-20000 px); overrides the iris calibration")
+_IPD_HELP = "the subject's known inter-pupillary distance, mm (40-90; not cm); overrides the iris calibration"
+
+
 def _add_study_parser(sub) -> None:
     s = sub.add_parser("study", help="your study over days and weeks, kept in a local store",
                        description="A persistent local study store (SQLite + photo copies without GPS or other "
@@ -378,26 +551,28 @@ def _add_study_parser(sub) -> None:
 
     r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study")
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
-    r.add_argument("-o", "--output", required=True, metavar="DIR")
-    r.add_argument("--workers", type=int, default=1, help="processes measuring photos, this one included (default 1)")
+    r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
+    r.add_argument("--workers", type=_positive_int, default=1,
+                   help="processes measuring photos, this one included (default 1)")
     r.add_argument("--min-effect", type=float, default=None,
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
-    r.add_argument("--n-boot", type=int, default=400)
-    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
+    r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     common(r)
     r.set_defaults(func=cmd_study_report)
 
     im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)")
-    im.add_argument("folder")
-    im.add_argument("--manifest", metavar="CSV")
+    im.add_argument("folder", help="batch study folder")
+    im.add_argument("--manifest", metavar="CSV", help="manifest CSV, as for `facemetrics batch` (default: "
+                                                      "FOLDER/<subject>/<treatment>/ with treated_at.txt)")
     im.add_argument("--subject", help="subject for photos whose folder/manifest gives none")
-    im.add_argument("--no-measure", action="store_true")
+    im.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
     common(im)
     im.set_defaults(func=cmd_study_import)
 
     d = ss.add_parser("delete", help="delete a subject: rows and photo files (verified gone)")
-    d.add_argument("--subject", required=True)
+    d.add_argument("--subject", required=True, help="the subject to delete")
     common(d)
     d.set_defaults(func=cmd_study_delete)
 
@@ -405,14 +580,24 @@ def _add_study_parser(sub) -> None:
 def _add_analyze(sub) -> None:
     """``analyze``: measure each photo."""
     a = sub.add_parser("analyze", help="measure each photo: one CSV row per photo",
-                       description="Measure jawline, lower-face and nasolabial-fold metrics on each photo.")
+                       description="Measure jawline, lower-face and nasolabial-fold metrics on each photo. "
+                                   "The 'photo' column is the file's path relative to the folder given (the "
+                                   "folder's name first when several are given; a file given directly: its "
+                                   "path as typed, or its name when absolute; the absolute path when two "
+                                   "files would share one). Output files keep that path and the whole file "
+                                   "name with its extension: S01/image.png gives DIR/S01/image.png_overlay.png "
+                                   "and DIR/S01/image.png.json. A name that differs from an earlier one only in "
+                                   "letter case, or is too long for file systems (over "
+                                   f"{_MAX_OUTPUT_NAME_BYTES} bytes with its suffix; then cut), gets '~' and "
+                                   f"{_NAME_HASH_HEX} hex digits of the SHA-256 of the photo's path before its "
+                                   "extension.")
     a.add_argument("photos", nargs="+", help="photo files or folders (searched recursively)")
     a.add_argument("-o", "--output", default="photos.csv", help="CSV to write (default: photos.csv)")
-    a.add_argument("--overlays", metavar="DIR", help="write an overlay PNG per photo here")
-    a.add_argument("--geometry", metavar="DIR", help="write raw geometry JSON per photo here")
+    a.add_argument("--overlays", metavar="DIR", help="write an overlay PNG per photo here (PHOTO_overlay.png)")
+    a.add_argument("--geometry", metavar="DIR", help="write raw geometry JSON per photo here (PHOTO.json)")
     a.add_argument("--subject", help="subject identifier for the 'subject' column")
-    a.add_argument("--mm-per-px", type=float, help="known scale of the photos (overrides the iris calibration)")
-    a.add_argument("--ipd-mm", type=float, help="the subject's known inter-pupillary distance in mm (overrides the iris)")
+    a.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
+    a.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
     a.set_defaults(func=cmd_analyze)
 
 
@@ -426,9 +611,10 @@ def _add_batch(sub) -> None:
     b.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at); "
                    "default: FOLDER/<subject>/<treatment>/ with treated_at.txt")
-    b.add_argument("--workers", type=int, help="processes measuring photos, this one included (default: min(2, CPUs))")
-    b.add_argument("--mm-per-px", type=float, help="known scale of the photos")
-    b.add_argument("--ipd-mm", type=float, help="known inter-pupillary distance, mm")
+    b.add_argument("--workers", type=_positive_int,
+                   help="processes measuring photos, this one included (default: min(2, CPUs))")
+    b.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
+    b.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
     b.set_defaults(func=cmd_batch)
 
 
@@ -442,7 +628,7 @@ def _add_timeline(sub) -> None:
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
     t.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
     t.set_defaults(func=cmd_timeline)
 
@@ -450,20 +636,25 @@ def _add_timeline(sub) -> None:
 def _add_demo(sub) -> None:
     """``demo``: a simulated study through batch and timeline."""
     d = sub.add_parser("demo", help="simulate a study from sample_images/ and run batch + timeline on it")
-    d.add_argument("-o", "--output", required=True, metavar="DIR")
-    d.add_argument("--subjects", type=int, default=3)
-    d.add_argument("--workers", type=int)
-    d.add_argument("--n-boot", type=int, default=400)
-    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="output folder: the simulated study (DIR/study) and every batch and timeline output")
+    d.add_argument("--subjects", type=_positive_int, default=3, help="simulated subjects (default 3)")
+    d.add_argument("--workers", type=_positive_int,
+                   help="processes measuring photos, this one included (default: min(2, CPUs))")
+    d.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates of the timeline (default 400)")
+    d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
     d.set_defaults(func=cmd_demo)
 
 
 def _add_validate(sub) -> None:
     """``validate``: the report card on simulated photos."""
     v = sub.add_parser("validate", help="the measurement's report card on simulated photos with known truth")
-    v.add_argument("-o", "--output", required=True, metavar="DIR")
+    v.add_argument("-o", "--output", required=True, metavar="DIR",
+                   help="output folder: the checks' tables, the figure and validation.json (the summary)")
     v.add_argument("--quick", action="store_true", help="fewer repeats (faster, wider bounds)")
-    v.add_argument("--workers", type=int)
+    v.add_argument("--workers", type=_positive_int,
+                   help="processes measuring the simulated studies' photos, this one included "
+                        "(default: min(2, CPUs))")
     v.set_defaults(func=cmd_validate)
 
 
@@ -480,8 +671,10 @@ def _add_compare(sub) -> None:
     c.add_argument("--before-repeat", metavar="PHOTO", action="append",
                    help="another photo of the before state (repeatable): noise floors are then measured from them")
     c.add_argument("--after-repeat", metavar="PHOTO", action="append", help="another photo of the after state (repeatable)")
-    c.add_argument("--mm-per-px", type=float, help="known scale of the before photo (overrides its iris calibration)")
-    c.add_argument("--ipd-mm", type=float, help="the subject's known inter-pupillary distance in mm (overrides the iris)")
+    c.add_argument("--mm-per-px", type=_setting("check_mm_per_px"),
+                   help="known scale of the before photo, mm per pixel of the original photo (0.007-0.93: a face "
+                        "then spans 150-20000 px); overrides its iris calibration")
+    c.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
     c.set_defaults(func=cmd_compare)
 
 
@@ -512,7 +705,7 @@ def _sigterm(signum, frame):  # noqa: ARG001 - signal handler signature
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
     status 130 (what was written so far is kept: tables are rewritten after every
-    photo, ``batch`` resumes from its cache); errors a user can cause (a bad
+    photo, ``analyze`` says how many rows it wrote, ``batch`` resumes from its cache); errors a user can cause (a bad
     manifest, an output path under a file, ...) are one line and exit status 2."""
     import signal
 
@@ -525,9 +718,10 @@ def main(argv: list[str] | None = None) -> int:
         old = None
     try:
         return args.func(args)
-    except KeyboardInterrupt:
-        print(f"\nfacemetrics {args.command}: interrupted; results written so far are kept "
-              "(re-run `batch` to resume)", file=sys.stderr)
+    except KeyboardInterrupt:  # `analyze` says itself what it wrote
+        kept = ("results written so far are kept (re-run `batch` to resume)" if args.command == "batch"
+                else "files written before the interruption are kept")
+        print(f"\nfacemetrics {args.command}: interrupted; {kept}", file=sys.stderr)
         return 130
     except FacemetricsError as exc:  # UsageError, ManifestError, ...: one line, no traceback
         print(f"facemetrics {args.command}: {exc}", file=sys.stderr)

@@ -47,3 +47,10 @@ class FaceError(InputError):
     """No usable face was found in a photo (``status`` ``no_face``)."""
 
     status = "no_face"
+
+
+class SettingError(FacemetricsError, ValueError):
+    """A setting given to a library function or on the command line is outside what
+    it can physically be (e.g. ``mm_per_px=-1``, ``ipd_mm=6.3`` typed in cm); the
+    message names the setting, its unit and the accepted range.  Raised before any
+    photo is read, so no photo gets a row from a setting that cannot work."""

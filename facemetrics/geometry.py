@@ -29,7 +29,10 @@ chosen on (IPD was not used at all; London held out): 60.6 mm (Canada) and
 (:attr:`Calibration.uncertainty_pct`): between-person iris size (3.6 %),
 the residual bias of the factor (:data:`IRIS_CHORD_BIAS_SD`), landmark jitter
 (from the two eyes' disagreement, at least :data:`IRIS_JITTER_FLOOR`) and the
-yaw correction, added in quadrature.  See ``docs/accuracy.md``.
+yaw correction, added in quadrature.  See ``docs/accuracy.md``.  The chord is a
+guess when the iris is hidden (closed eyes, sunglasses): :mod:`facemetrics.eyes`
+checks each eye, and :func:`calibrate` then reads only the visible one
+(``iris_eyes``); with neither visible the photo is flagged.
 
 References
 ----------
@@ -72,7 +75,8 @@ USER_IPD_SD = 0.015
 #: Jitter (1 SD) of the single-photo yaw estimate, deg; enters through the
 #: ``cos(yaw)`` foreshortening correction (docs/compare.md "Comparability gate": up to 3.5 deg).
 YAW_SD_DEG = 3.0
-#: Plausible adult inter-pupillary distance, mm (ref. [2]); outside -> warning.
+#: Plausible adult inter-pupillary distance, mm (ref. [2]); outside -> warning, and a quality flag
+#: (facemetrics.quality.quality_flags) unless the user gave the IPD.
 IPD_RANGE_MM = (50.0, 80.0)
 
 # --- Face Mesh landmark indices (subject's sides) ---------------------------
@@ -82,6 +86,10 @@ RIGHT_IRIS_H = (469, 471)
 LEFT_IRIS_H = (474, 476)
 RIGHT_EYE_OUTER, RIGHT_EYE_INNER = 33, 133
 LEFT_EYE_OUTER, LEFT_EYE_INNER = 263, 362
+#: upper and lower lid points across each eye, in pairs (k-th upper over k-th lower, outer to inner):
+#: the eye opening of facemetrics.eyes
+RIGHT_UPPER_LID, RIGHT_LOWER_LID = (160, 159, 158), (144, 145, 153)
+LEFT_UPPER_LID, LEFT_LOWER_LID = (387, 386, 385), (373, 374, 380)
 NOSE_TIP, SUBNASALE = 1, 2
 CHIN = 152
 MOUTH_RIGHT, MOUTH_LEFT = 61, 291  # mouth corners
@@ -158,6 +166,13 @@ RIGHT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 15
 LEFT_EYE_CONTOUR = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
 #: nasal bridge, nasion down (a strip of the rigid mask)
 NASAL_BRIDGE = (168, 6, 197, 195)
+#: Face Mesh eyebrows (subject's right then left, lateral to medial): the upright check
+#: (:func:`facemetrics.quality.upright_score`) compares them with their mirror images below the eyes
+BROW_POINTS = (70, 63, 105, 66, 107, 300, 293, 334, 296, 336)
+#: upper / lower eyelid margins (subject's right then left): the upright check compares the lashes'
+#: line with the lower lid
+UPPER_LID_POINTS = (159, 158, 160, 386, 385, 387)
+LOWER_LID_POINTS = (145, 144, 153, 374, 373, 380)
 
 
 @dataclass(frozen=True)
@@ -197,7 +212,7 @@ class Calibration:
     uncertainty_pct: float = float("nan")
 
 
-def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> float:
+def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float, n_eyes: int = 2) -> float:
     """Relative uncertainty (1 SD, %) of one photo's ``mm_per_px``.
 
     Independent parts added in quadrature:
@@ -209,7 +224,9 @@ def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> f
       ``0.627 * spread`` (for independent errors of SD ``s`` per eye,
       ``E|r - l| / mean = 1.13 * sqrt(2) * s`` and the mean's SD is
       ``s / sqrt(2)``) but never below :data:`IRIS_JITTER_FLOOR`, and the yaw
-      correction's share, ``tan|yaw| * YAW_SD_DEG`` (radians).
+      correction's share, ``tan|yaw| * YAW_SD_DEG`` (radians).  From one eye only
+      (``n_eyes=1``, the other iris not visible) the jitter is one eye's,
+      ``sqrt(2) * IRIS_JITTER_FLOOR`` (the two eyes' spread says nothing then).
     - ``"user_ipd"``: :data:`USER_IPD_SD` and the yaw share.
     - ``"user_mm_per_px"``: NaN (the user's scale is taken as given).
 
@@ -221,6 +238,8 @@ def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> f
         ``|r - l| / mean`` of the two eyes' iris chords (dimensionless).
     yaw_deg : float
         Head yaw, degrees.
+    n_eyes : int
+        How many eyes' iris chords the scale comes from (1 or 2).
 
     Returns
     -------
@@ -230,8 +249,8 @@ def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> f
     yaw = min(abs(float(yaw_deg)), 60.0) if np.isfinite(yaw_deg) else 0.0
     yaw_part = np.tan(np.radians(yaw)) * np.radians(YAW_SD_DEG)
     if source == "iris":
-        parts = (IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM, IRIS_CHORD_BIAS_SD,
-                 max(IRIS_JITTER_FLOOR, 0.627 * float(spread)), yaw_part)
+        jitter = max(IRIS_JITTER_FLOOR, 0.627 * float(spread)) if n_eyes >= 2 else np.sqrt(2.0) * IRIS_JITTER_FLOOR
+        parts = (IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM, IRIS_CHORD_BIAS_SD, jitter, yaw_part)
     elif source == "user_ipd":
         parts = (USER_IPD_SD, yaw_part)
     else:
@@ -240,7 +259,7 @@ def calibration_uncertainty_pct(source: str, spread: float, yaw_deg: float) -> f
 
 
 def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | None = None,
-              ipd_mm: float | None = None) -> Calibration:
+              ipd_mm: float | None = None, iris_eyes: tuple[bool, bool] = (True, True)) -> Calibration:
     """Millimetres per pixel from the iris diameter (or a user override).
 
     ``mm_per_px = IRIS_DIAMETER_MM * IRIS_CHORD_BIAS / (mean chord / cos(yaw))``:
@@ -260,6 +279,10 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     ipd_mm : float, optional
         The subject's known inter-pupillary distance in mm (from an
         optician's prescription); used instead of the iris when given.
+    iris_eyes : (bool, bool)
+        Which eyes' (subject's right, left) iris chords the iris scale may use: with one
+        False (that iris is not visible, :func:`facemetrics.eyes.iris_visibility`) the scale
+        comes from the other eye alone; with both False, or both True, from the mean of both.
 
     Returns
     -------
@@ -271,7 +294,9 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     d_left = float(np.linalg.norm(p[LEFT_IRIS_H[0]] - p[LEFT_IRIS_H[1]]))
     ipd_px = float(np.linalg.norm(p[RIGHT_IRIS] - p[LEFT_IRIS]))
     cos_yaw = max(np.cos(np.radians(yaw_deg)), 0.5) if np.isfinite(yaw_deg) else 1.0  # unknown pose: frontal
-    iris_px = 0.5 * (d_right + d_left) / cos_yaw
+    n_eyes = 1 if sum(map(bool, iris_eyes)) == 1 else 2
+    chord = (d_right if iris_eyes[0] else d_left) if n_eyes == 1 else 0.5 * (d_right + d_left)
+    iris_px = chord / cos_yaw
     spread = abs(d_right - d_left) / max(0.5 * (d_right + d_left), 1e-9)
     if mm_per_px is not None:
         scale, source = float(mm_per_px), "user_mm_per_px"
@@ -284,9 +309,9 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     if not (IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
         warning = (f"inter-pupillary distance {ipd:.1f} mm is outside the adult range "
                    f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f} mm: calibration doubtful "
-                   "(give --ipd-mm or --mm-per-px)")
+                   "(on the command line, give the scale: --ipd-mm or --mm-per-px)")
     return Calibration(scale, source, (d_right, d_left), ipd_px, ipd, spread, warning,
-                       calibration_uncertainty_pct(source, spread, yaw_deg))
+                       calibration_uncertainty_pct(source, spread, yaw_deg, n_eyes))
 
 
 @dataclass(frozen=True)
@@ -426,8 +451,9 @@ def face_rotation_deg(points: np.ndarray) -> float:
     midpoint to the mouth corners' midpoint against the image's down (0 upright, +/-90 sideways, 180
     upside down; positive when the chin points to the image's left).  Unlike the roll of
     :func:`head_pose`, which reads the eye line, its sign is not ambiguous at
-    +/-90 deg.  (An upside-down face is not seen: Face Mesh fits an upright face to it, the eyes in
-    place and the mouth on the forehead.)
+    +/-90 deg.  (An upside-down face is not seen here: Face Mesh fits an upright face to it, the eyes
+    in place and the mouth on the forehead; :func:`facemetrics.quality.upright_score` reads the
+    picture for that.)
 
     Parameters
     ----------

@@ -150,6 +150,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from facemetrics.errors import PhotoError
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, hevc_errors, vp8_ends_early,
                                    vp8l_ends_early, webp_is_lossless)
+from facemetrics.schema import PHOTO_FORMATS
 
 __all__ = [
     "FAST_MIN_LONG_SIDE",
@@ -177,13 +178,10 @@ FAST_MIN_LONG_SIDE = 3000
 pillow_heif.register_heif_opener()
 
 # Formats Pillow may use to open a photo. Everything else is refused (some
-# Pillow plugins, e.g. EPS, run external programs).
+# Pillow plugins, e.g. EPS, run external programs). The list and the formats'
+# file endings (what a folder search takes as a photo) are schema.PHOTO_FORMATS.
 Image.init()
-_ALLOWED_FORMATS = tuple(
-    f
-    for f in ("JPEG", "MPO", "PNG", "WEBP", "TIFF", "HEIF", "AVIF", "BMP", "GIF")
-    if f in Image.OPEN
-)
+_ALLOWED_FORMATS = tuple(f for f in PHOTO_FORMATS if f in Image.OPEN)
 
 _TAG_ORIENTATION = 274  # IFD0
 _TAG_DATETIME_ORIGINAL = 36867  # Exif IFD
@@ -841,6 +839,10 @@ def _open_image(data: bytes, label: str, sniffed: str | None) -> Image.Image:
         raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
                          status="too_large") from None
     except UnidentifiedImageError:
+        kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
+        if kind:
+            raise PhotoError(label, f"unsupported TIFF: {kind} samples (Pillow reads 8- and 16-bit integer TIFFs; "
+                             "save it as one, or as PNG or JPEG)", status="not_an_image") from None
         if sniffed is not None:
             raise PhotoError(label, f"truncated or corrupt {sniffed} header",
                              status="unreadable") from None
@@ -852,6 +854,37 @@ def _open_image(data: bytes, label: str, sniffed: str | None) -> Image.Image:
     except Exception as exc:  # noqa: BLE001 - plugins raise many types
         what = f"truncated or corrupt {sniffed or 'image'} data"
         raise PhotoError(label, f"{what} ({_short(exc)})", status="unreadable") from None
+
+
+def _unsupported_tiff_samples(data: bytes) -> str | None:
+    """What a well-formed TIFF that Pillow cannot open holds, from its first IFD: e.g.
+    ``"32-bit floating-point"`` (SampleFormat 3), or None when the header is not readable
+    (then it is truncated or corrupt)."""
+    import struct
+
+    if len(data) < 8 or data[:4] not in (b"II*\x00", b"MM\x00*"):
+        return None
+    e = "<" if data[:2] == b"II" else ">"
+    try:
+        (ifd,) = struct.unpack_from(e + "I", data, 4)
+        (n,) = struct.unpack_from(e + "H", data, ifd)
+        tags = {}
+        for k in range(min(n, 512)):
+            tag, typ, count, value = struct.unpack_from(e + "HHI4s", data, ifd + 2 + 12 * k)
+            if tag in (258, 339) and typ == 3:  # BitsPerSample, SampleFormat: SHORT
+                if count <= 2:
+                    tags[tag] = struct.unpack_from(e + "H", value)[0]
+                else:
+                    tags[tag] = struct.unpack_from(e + "H", data, struct.unpack_from(e + "I", value)[0])[0]
+    except struct.error:
+        return None
+    bits, fmt = tags.get(258), tags.get(339, 1)
+    kinds = {2: "signed-integer", 3: "floating-point", 4: "undefined-format"}
+    if fmt in kinds:
+        return (f"{bits}-bit " if bits else "") + kinds[fmt]
+    if bits is not None and bits not in (1, 8, 16):
+        return f"{bits}-bit"
+    return None
 
 
 def _check_dimensions(label: str, width: int, height: int, max_pixels: int | None) -> None:

@@ -62,7 +62,10 @@ class PairingPhoto:
         relative path, the app's upload label).
     session : tuple of str
         Its session's key: photos are compared only within a session (the
-        batch: ``(subject, treatment, treated_at)``; the app: ``(treatment,)``).
+        batch: ``(subject, treatment, the treatment time as an instant)``, by
+        ``batch.tables._sessions``; the app's before/after view:
+        ``(treatment,)``, with hours given per photo and no treatment time;
+        its *My study* view runs the batch).
     role : str
         :data:`BASELINE`, :data:`POST`, or ``""`` (not compared: a failed or
         excluded photo, or one the user set aside).

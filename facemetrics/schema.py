@@ -107,10 +107,10 @@ PROVENANCE = [
 ]
 
 STATUS = [
-    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways`."),
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration)."),
-    Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution); see `facemetrics/quality.py`."),
+    Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
     Column("fit_for_comparison", "", "True when `quality_flags` is empty.",
            limits="A photo unfit for comparison is still measured; compare it with care."),
 ]
@@ -134,7 +134,7 @@ CALIBRATION = [
     Column("iris_diameter_left_px", "px", "Horizontal iris diameter of the subject's left eye.", landmarks="474, 476"),
     Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; large values (> 0.1) mean a doubtful calibration."),
     Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
-    Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning.", landmarks="468, 473"),
+    Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning and a quality flag (unless the user gave the IPD).", landmarks="468, 473"),
 ]
 
 POSE = [
@@ -203,20 +203,72 @@ _GROUPS = [
 #: ``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_frame`): one row per metric and side
 COMPARISON_COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
 
+# --- the inputs ----------------------------------------------------------------------------------
+
+#: the photo formats the loader reads (Pillow's format names) and their file endings: the loader
+#: opens only these formats (``facemetrics.loader``), and a folder search takes a file as a photo
+#: by these endings (``facemetrics.batch.find_study_photos``), so the two cannot disagree
+PHOTO_FORMATS = {
+    "JPEG": (".jpg", ".jpeg", ".jpe", ".jfif"),
+    "MPO": (".mpo",),
+    "PNG": (".png", ".apng"),
+    "WEBP": (".webp",),
+    "TIFF": (".tif", ".tiff"),
+    "HEIF": (".heic", ".heif", ".hif", ".heics", ".heifs"),
+    "AVIF": (".avif", ".avifs"),
+    "BMP": (".bmp",),
+    "GIF": (".gif",),
+}
+#: file endings (lower case) of :data:`PHOTO_FORMATS`
+PHOTO_SUFFIXES = tuple(s for suffixes in PHOTO_FORMATS.values() for s in suffixes)
+
 #: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
 
-#: leading columns of ``changes.csv`` (metric columns follow)
-CHANGE_COLUMNS = [
-    "subject", "treatment", "photo", "baseline_photos", "n_baseline", "taken_at", "treated_at",
-    "hours_since_treatment", "role", "status", "messages",
-]
+_VERSION_OF_ROW = ("Version of facemetrics that wrote the row. A comparison is taken from the batch cache only "
+                   "when it was made by this same version (the cache key holds the version), so the version "
+                   "also made the numbers.")
+_SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
+_TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
+_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt`.")
+_HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times.")
 
-#: columns of ``long.csv``
-LONG_COLUMNS = [
-    "subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit", "noise_floor",
-    "verdict", "photo", "taken_at", "treated_at",
+#: leading columns of ``changes.csv`` (the metric columns follow: ``<metric>``, ``<metric>_noise_floor``,
+#: ``<metric>_verdict`` per metric and side, named by :func:`side_column`)
+CHANGE_COLUMNS_DEF = [
+    _SUBJECT, _TREATMENT,
+    Column("photo", "", "The photo compared, path relative to the batch folder (the after photo; in a no-change check, the baseline photo checked)."),
+    Column("sha256", "", "SHA-256 of `photo`'s file bytes (identifies the exact input)."),
+    Column("baseline_photos", "", "The baseline photos it is compared with, `; `-separated: the before photo first, then its repeats (they set the noise floor)."),
+    Column("baseline_sha256", "", "SHA-256 of each baseline photo's file bytes, `; `-separated, in the order of `baseline_photos`."),
+    Column("n_baseline", "", "Number of baseline photos."),
+    Column("taken_at", "", "Capture time of `photo` (manifest, else EXIF), ISO 8601."),
+    _TREATED_AT, _HOURS,
+    Column("role", "", "`post` (a change after the treatment) or `baseline` (a no-change check: a baseline photo against the session's other baseline photos)."),
+    Column("facemetrics_version", "", _VERSION_OF_ROW),
+    Column("status", "", "The comparison's status: `ok`, `warning` (see `messages`), `refused` (the photos cannot be compared: no changes given) or `error`."),
+    Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status."),
 ]
+#: leading columns of ``changes.csv`` (metric columns follow)
+CHANGE_COLUMNS = [c.name for c in CHANGE_COLUMNS_DEF]
+
+#: columns of ``long.csv`` (one row per comparison, metric and side; provenance last)
+LONG_COLUMNS_DEF = [
+    _SUBJECT, _TREATMENT, _HOURS,
+    Column("metric", "", "The metric changed (a `photos.csv` column name without its side)."),
+    Column("side", "", "`mean` (both sides, or a metric without sides), `right` or `left` (the subject's own sides)."),
+    Column("value", "", "The change, after minus before, in `unit` (a `changes.csv` metric cell)."),
+    Column("unit", "", "Unit of `value` and `noise_floor` (`mm`, `mm2`, `deg`, `pct`, ...; empty when dimensionless)."),
+    Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
+    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare)."),
+    Column("photo", "", "The photo compared (as in `changes.csv`)."),
+    Column("taken_at", "", "Capture time of `photo`, ISO 8601."),
+    _TREATED_AT,
+    Column("sha256", "", "SHA-256 of `photo`'s file bytes (its baseline photos' are in `changes.csv`'s `baseline_sha256`)."),
+    Column("facemetrics_version", "", _VERSION_OF_ROW),
+]
+#: columns of ``long.csv``
+LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]
 
 #: the columns :func:`facemetrics.decay.analyze_series` needs in its changes table (``long.csv``'s)
 CHANGES_INPUT_COLUMNS = (
@@ -288,7 +340,7 @@ REGIMEN_COLUMNS = (
 
 
 def data_dictionary_markdown() -> str:
-    """The data dictionary of ``photos.csv`` as Markdown (``docs/metrics.md``)."""
+    """The data dictionary of ``photos.csv``, ``changes.csv`` and ``long.csv`` as Markdown (``docs/metrics.md``)."""
     out = [
         "# Data dictionary: `photos.csv`",
         "",
@@ -305,6 +357,16 @@ def data_dictionary_markdown() -> str:
         for c in cols:
             cells = [f"`{c.name}`", c.unit, c.definition, c.direction, c.landmarks, c.limits]
             out.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
+        out.append("")
+    for title, intro, cols in (
+            ("`changes.csv`", "One row per comparison of `facemetrics batch` (and `facemetrics study report`): "
+             "these leading columns, then per metric and side its change `<metric>`, `<metric>_noise_floor` "
+             "and `<metric>_verdict` (names as in `photos.csv`).", CHANGE_COLUMNS_DEF),
+            ("`long.csv`", "The same changes as a tidy table, one row per comparison, metric and side: the "
+             "input of `facemetrics timeline`.", LONG_COLUMNS_DEF)):
+        out += [f"# Data dictionary: {title}", "", intro, "", "| column | unit | definition |", "|---|---|---|"]
+        for c in cols:
+            out.append("| " + " | ".join(x.replace("|", "/") for x in (f"`{c.name}`", c.unit, c.definition)) + " |")
         out.append("")
     return "\n".join(out)
 

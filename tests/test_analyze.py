@@ -165,8 +165,8 @@ def test_turned_head_is_a_status_not_a_measurement(monkeypatch, sample_path):
 
 
 def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
-    """A photo that lost its orientation tag: the face rotated 90 / 270 deg in the picture (upside down,
-    Face Mesh fits an upright face to it: not detected, see docs/robustness.md)."""
+    """A photo that lost its orientation tag: the face rotated 90 / 270 deg in the picture (upside
+    down: the next test)."""
     from PIL import Image
 
     rgb = np.asarray(Image.open(sample_path).convert("RGB"))
@@ -175,6 +175,50 @@ def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
         assert res.status == "sideways" and word in res.error and "rotate the photo upright" in res.error, res.error
         assert res.to_row()["jawline_height_mm"] is None
     assert analyze_photo(jpeg_bytes(rgb), name="r.jpg").status == "ok"
+
+
+def test_an_upside_down_photo_is_sideways_not_measured(sample_path):
+    """Turned by 180 deg (a lost orientation tag) or flipped upside down (tag 4), the face is found
+    but Face Mesh fits an upright face to it (the jaw on the forehead): the picture turned back shows
+    the upright face, so the photo is ``sideways`` with "upside down" in its error, never ``ok``."""
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(sample_path).convert("RGB"))
+    for turned in (rgb[::-1, ::-1], rgb[::-1]):
+        res = analyze_photo(jpeg_bytes(np.ascontiguousarray(turned)), name="u.jpg")
+        assert res.status == "sideways" and "upside down" in res.error and "rotate the photo upright" in res.error
+        assert res.to_row()["jawline_height_mm"] is None
+    assert analyze_photo(jpeg_bytes(rgb), name="u.jpg").status == "ok"
+    assert analyze_photo(jpeg_bytes(np.ascontiguousarray(rgb[:, ::-1])), name="m.jpg").status == "ok"  # mirrored
+
+
+def test_upright_score_properties(sample_rgb, sample_analysis):
+    """The upright cue (brows and lashes darker than what mirrors them below the eyes): clearly
+    positive on the upright sample, negative for the same landmarks on the picture turned by 180 deg
+    (the eyes are then where the brows were, read upside down), unchanged by brightness scaling,
+    the same mirrored, nan when the eyes are off the picture."""
+    from facemetrics.quality import UPRIGHT_CHECK_BELOW, upright_score
+
+    pts = sample_analysis.points
+    h, w = sample_rgb.shape[:2]
+    s = upright_score(sample_rgb, pts)
+    assert s > UPRIGHT_CHECK_BELOW / 2
+    darker = (sample_rgb.astype(np.float64) * 0.6).round().astype(np.uint8)
+    assert upright_score(darker, pts) == pytest.approx(s, abs=2.0)
+    mirrored = np.ascontiguousarray(sample_rgb[:, ::-1])
+    mp = pts.copy()
+    mp[:, 0] = w - 1 - mp[:, 0]
+    assert upright_score(mirrored, mp) == pytest.approx(s, abs=2.0)
+    # an upright face's landmarks placed on the picture flipped upside down about the eye line
+    # (what Face Mesh does to an upside-down face: the eyes stay, the rest is drawn upright)
+    eye_y = pts[[468, 473], 1].mean()
+    flipped = np.ascontiguousarray(sample_rgb[::-1])
+    shift = int(round(2 * eye_y - (h - 1)))
+    flipped = np.roll(flipped, shift, axis=0)
+    assert upright_score(flipped, pts) < 0 < s
+    off = pts.copy()
+    off[:, 0] += 10 * w
+    assert np.isnan(upright_score(sample_rgb, off))
 
 
 def test_calibration_overrides_scale_mm_values(sample_path, sample_analysis):
@@ -211,7 +255,7 @@ def test_cli_folder_with_bad_files_gives_one_row_each(tmp_path, sample_rgb):
     assert set(df.loc[df["status"] != "ok", "photo"]) == {"bad_truncated.jpg", "bad_text.png", "bad_empty.webp"}
     assert df["facemetrics_version"].notna().all()
     assert len(list((out / "ov").glob("*.png"))) == 17
-    geo = json.loads((out / "geo" / "p00.json").read_text())
+    geo = json.loads((out / "geo" / "p00.jpg.json").read_text())  # output names keep the photo's suffix
     assert np.array(geo["landmarks"]).shape == (478, 3)
     assert geo["mm_per_px"] > 0 and len(geo["jaw_contour"]) > 10
     for side in ("nlf_left", "nlf_right"):

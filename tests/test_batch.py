@@ -697,3 +697,157 @@ def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tm
         rows = res.photos.set_index("photo")
         names = [p for p in rows.index if p.endswith("copy_of_first.jpg") or p.endswith(src.name)]
         assert len(names) == 2 and rows.loc[names[0], "jaw_width_mm"] == rows.loc[names[1], "jaw_width_mm"]
+
+
+# ---------------------------------------------------------------- issue 9: sessions, treated_at.txt, discovery, provenance
+
+
+def test_a_treatment_time_written_another_way_is_the_same_session(folder, clean, tmp_path):
+    """``08:00``, ``08:00:00``, ``08:00`` with a space, ``08:00:00.000``: one session (keyed by the
+    instant, not the text), so every post photo keeps its baseline; the comparisons come from the
+    cache of the clean run (its keys do not depend on the session key)."""
+    import shutil
+    from datetime import datetime
+
+    res, clean_out = clean
+    out = tmp_path / "out"
+    shutil.copytree(clean_out / ".cache", out / ".cache")
+    table = pd.read_csv(folder.manifest, keep_default_na=False)
+    ways = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S.000"]
+    table["treated_at"] = [datetime.fromisoformat(t).strftime(ways[i % 4]) for i, t in enumerate(table["treated_at"])]
+    assert table.groupby("subject")["treated_at"].nunique().min() >= 3  # each session written 3-4 ways
+    manifest = tmp_path / "manifest.csv"
+    table[["photo", "subject", "treatment", "taken_at", "treated_at"]].to_csv(manifest, index=False)
+    again = run_batch(folder.folder, out, manifest=manifest, workers=1, progress=False)
+    assert again.n_compared == 0 and again.n_compare_cached == len(res.change_rows)
+    assert sorted(r["photo"] for r in again.change_rows) == sorted(r["photo"] for r in res.change_rows)
+    assert not any("no baseline" in why for _, why in again.excluded), again.excluded
+
+
+def _convention_study(tmp_path, treated_at: bytes | None):
+    d = tmp_path / "study" / "S1" / "rf"
+    d.mkdir(parents=True)
+    (d / "pre.jpg").write_bytes(b"x")
+    if treated_at is not None:
+        (d / "treated_at.txt").write_bytes(treated_at)
+    return {e.photo: e for e in discover(tmp_path / "study")}["S1/rf/pre.jpg"]
+
+
+@pytest.mark.parametrize("data", [
+    b"\xef\xbb\xbf2026-11-02T08:00\n",  # Notepad's UTF-8 with a BOM
+    "2026-11-02T08:00\r\n".encode("utf-16"),  # Notepad's "Unicode"
+    b"\n  2026-11-02T08:00  \r\n\r\n",  # blank lines, spaces, CRLF
+])
+def test_treated_at_txt_with_a_bom_utf16_or_blank_lines_is_read(tmp_path, data):
+    e = _convention_study(tmp_path, data)
+    assert (e.treated_at, e.note) == ("2026-11-02T08:00", "")
+
+
+def test_treated_at_txt_empty_or_with_two_times_says_so(tmp_path):
+    assert _convention_study(tmp_path / "none", None).note == "no treated_at.txt for this photo's folder"
+    e = _convention_study(tmp_path / "empty", b"  \n")
+    assert e.treated_at == "" and e.note.startswith("treated_at.txt in S1/rf is empty")
+    e = _convention_study(tmp_path / "two", b"2026-11-02T08:00\n2026-11-09T08:00\n")
+    assert e.treated_at == "" and "treated_at.txt in S1/rf holds 2 lines" in e.note and "'2026-11-09T08:00'" in e.note
+    # the note is the photo's reason for being left out (photos.csv "excluded")
+    from facemetrics.batch.tables import _table_row
+
+    row = _table_row(e, {"status": "ok", "taken_at": "2026-11-02T07:00"})
+    assert row["role"] == "" and "holds 2 lines" in row["excluded"]
+
+
+def test_folder_search_takes_every_file_ending_of_the_formats_the_loader_opens(tmp_path):
+    """Issue 9: .bmp, .avif, .jfif, .jpe were read by ``analyze FILE`` but not found in a folder."""
+    from PIL import Image as PILImage
+
+    from facemetrics import loader
+    from facemetrics.batch import PHOTO_SUFFIXES, find_study_photos
+
+    registered = {ext for ext, fmt in PILImage.registered_extensions().items() if fmt in loader._ALLOWED_FORMATS}
+    assert registered <= set(PHOTO_SUFFIXES), sorted(registered - set(PHOTO_SUFFIXES))
+    for name in ("a.bmp", "b.AVIF", "c.jfif", "d.jpe", "e.txt", "f.psd"):
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.name for p in find_study_photos(tmp_path)] == ["a.bmp", "b.AVIF", "c.jfif", "d.jpe"]
+
+
+def test_a_bmp_photo_in_a_folder_is_measured_and_compared_like_a_jpeg(tmp_path, sample_path):
+    """Found by the search (no manifest) and matched to its manifest row (with one)."""
+    src = Image.open(sample_path).convert("RGB")
+    src.thumbnail((480, 480))
+    d = tmp_path / "study" / "S1" / "rf"
+    d.mkdir(parents=True)
+    src.save(d / "pre.bmp")
+    (d / "treated_at.txt").write_text("2026-11-02T08:00\n")
+    res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False, compare=False)
+    assert list(res.photos["photo"]) == ["S1/rf/pre.bmp"] and res.photos["status"].tolist() == ["ok"]
+    m = tmp_path / "m.csv"
+    m.write_text("photo,subject,treatment,taken_at,treated_at\nS1/rf/pre.bmp,S1,rf,2026-11-02T07:00,2026-11-02T08:00\n")
+    entries = discover(tmp_path / "study", m)
+    assert [(e.photo, e.note) for e in entries] == [("S1/rf/pre.bmp", "")]
+
+
+def test_manifest_photos_outside_the_folder_are_refused_inside_ones_read_whatever_their_ending(tmp_path):
+    from facemetrics.batch import ManifestError
+
+    f, m = _manifest(tmp_path, "photo,subject\na.jpg,S1\n")
+    (tmp_path / "elsewhere.jpg").write_bytes(b"x")
+    (f / "notes.dat").write_bytes(b"x")
+    (f / ".hidden").mkdir()
+    (f / ".hidden" / "c.jpg").write_bytes(b"x")
+    header = "photo,subject,treatment,taken_at,treated_at\n"
+    for row, given in ((3, "../elsewhere.jpg"), (2, str(tmp_path / "elsewhere.jpg")), (3, "sub/../../elsewhere.jpg")):
+        m.write_text(header + ("a.jpg,S1,,,\n" if row == 3 else "") + f"{given},S1,,,\n")
+        with pytest.raises(ManifestError) as ei:
+            discover(f, m)
+        msg = str(ei.value)
+        assert f"row {row}, column 'photo': {given!r} is outside the study folder" in msg and "\n" not in msg, msg
+    # an absolute path inside the folder is its relative path; a file the search skips but the
+    # manifest names is read (like a file named on the command line)
+    m.write_text(header + f"{f / 'a.jpg'},S1,,,\nnotes.dat,S1,,,\n.hidden/c.jpg,S2,,,\n")
+    entries = {e.photo: e for e in discover(f, m)}
+    assert {p: (e.subject, e.note) for p, e in entries.items()} == {
+        "a.jpg": ("S1", ""), "notes.dat": ("S1", ""), ".hidden/c.jpg": ("S2", ""), "b.jpg": ("", "not in manifest")}
+    m.write_text(header + f"{f / 'a.jpg'},S1,,,\na.jpg,S2,,,\n")
+    with pytest.raises(ManifestError, match="rows 2 and 3, column 'photo'.*same photo 'a.jpg'"):
+        discover(f, m)
+
+
+def test_changes_and_long_rows_carry_provenance(clean):
+    """Every changes.csv and long.csv row: facemetrics_version and the SHA-256 of its photos."""
+    from facemetrics import __version__
+    from facemetrics.schema import CHANGE_COLUMNS, LONG_COLUMNS
+
+    res, out = clean
+    photos = pd.read_csv(out / "photos.csv", keep_default_na=False)
+    sha = dict(zip(photos["photo"], photos["sha256"]))
+    ch = pd.read_csv(out / "changes.csv", keep_default_na=False, dtype=str)
+    assert list(ch.columns[:len(CHANGE_COLUMNS)]) == CHANGE_COLUMNS
+    assert {"sha256", "baseline_sha256", "facemetrics_version"} <= set(CHANGE_COLUMNS)
+    assert (ch["facemetrics_version"] == __version__).all()
+    assert [sha[p] for p in ch["photo"]] == list(ch["sha256"])
+    for names, digests in zip(ch["baseline_photos"], ch["baseline_sha256"]):
+        assert [sha[p] for p in names.split("; ")] == digests.split("; ")
+    long = pd.read_csv(out / "long.csv", keep_default_na=False, dtype=str)
+    assert list(long.columns) == LONG_COLUMNS
+    assert (long["facemetrics_version"] == __version__).all()
+    assert (long["sha256"] == long["photo"].map(sha)).all() and len(long) > 0
+
+
+def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder, clean, tmp_path):
+    """A cached comparison holds no row provenance (status, messages, rows): the row is built from
+    the photo rows and this version, so a resumed or re-run batch writes the same bytes."""
+    import json
+    import shutil
+
+    res, clean_out = clean
+    out = tmp_path / "out"
+    shutil.copytree(clean_out / ".cache", out / ".cache")
+    for f in (out / ".cache" / "compare").glob("*.json"):
+        assert set(json.loads(f.read_text())) == {"status", "messages", "rows"}
+    again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False)
+    assert again.n_compared == 0 and again.n_measured == 0
+    for table in (again.changes, again.long):
+        assert table["sha256"].str.len().eq(64).all() and table["facemetrics_version"].notna().all()
+    assert again.changes["baseline_sha256"].str.len().ge(64).all()
+    for name in ("changes.csv", "long.csv"):
+        assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name

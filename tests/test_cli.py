@@ -4,6 +4,7 @@ and killed or interrupted batch runs."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
@@ -55,7 +56,7 @@ def test_analyze_nested_folders_unique_names_and_clean_stderr(nested, tmp_path):
                                    "S02/botox/image.jpg", "S02/loop.jpg", "S02/rf/image.jpg"]
     assert df["photo"].is_unique
     overlays = sorted(p.relative_to(out / "ov").as_posix() for p in (out / "ov").rglob("*.png"))
-    assert overlays == [f"{s}/{t}/image_overlay.png" for s in ("S01", "S02") for t in ("botox", "rf")]
+    assert overlays == [f"{s}/{t}/image.jpg_overlay.png" for s in ("S01", "S02") for t in ("botox", "rf")]
     assert len(list((out / "geo").rglob("*.json"))) == 6
     bad = df.set_index("photo").loc[["S01/dangling.jpg", "S02/loop.jpg"]]
     assert (bad["status"] == "unreadable").all()
@@ -86,7 +87,7 @@ def test_same_stem_different_suffix_and_several_inputs(tmp_path):
     from facemetrics.cli import find_photos_labelled
 
     labels = [lab for _, lab in find_photos_labelled([str(a), str(b)])]
-    assert labels == ["a/x.jpeg", "a/x (2).jpg", "b/x.jpg"]
+    assert labels == ["a/x.jpeg", "a/x.jpg", "b/x.jpg"]  # true paths; output names keep the suffix apart
     os.chdir(tmp_path)
     try:  # files given directly: relative paths as typed, so a/x.jpg and b/x.jpg stay apart
         assert [lab for _, lab in find_photos_labelled(["a/x.jpg", "./b/x.jpg", str(b / "x.jpg")])] == [
@@ -341,3 +342,231 @@ def test_batch_command_never_imports_pandas(tmp_path):
     assert out.stdout.split()[-2:] == ["0", "False"], out.stdout + out.stderr
     photos = pd.read_csv(tmp_path / "out" / "photos.csv")
     assert len(photos) == len(list(SAMPLES.glob("*.jpg"))) and (photos["status"] == "ok").all()
+
+
+# ---------------------------------------------------------------- audit 23: names, output paths, settings
+
+
+def _photo_variants(folder: Path, names: list[str]) -> dict[str, str]:
+    """Write a different face photo under each name (format from the suffix); ``{name: sha256}``."""
+    import hashlib
+
+    from PIL import Image, ImageOps
+
+    base = [Image.open(SAMPLES / "astronaut_before.jpg"), Image.open(SAMPLES / "astronaut_after.jpg")]
+    out = {}
+    for i, name in enumerate(names):
+        img = base[i % 2] if i < 2 else ImageOps.autocontrast(base[i % 2], cutoff=i)  # other pixels, same face
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        img.save(path, format="PNG" if name.endswith(".png") else "JPEG", quality=90)
+        out[name] = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(set(out.values())) == len(names)
+    return out
+
+
+def test_photo_column_is_the_files_true_path_and_outputs_never_collide(tmp_path):
+    """Audit 23 A: ``image.png`` was labelled ``image (2).png`` (another file), and 4 photos gave
+    3 overlays. Each row's ``photo`` is the file it measured; each photo has its own outputs."""
+    shas = _photo_variants(tmp_path / "in", ["image.jpg", "image.png", "image (2).png", "image (2).jpg"])
+    out = tmp_path / "out"
+    assert main(["analyze", str(tmp_path / "in"), "-o", str(out / "p.csv"), "--overlays", str(out / "ov"),
+                 "--geometry", str(out / "geo")]) == 0
+    df = pd.read_csv(out / "p.csv")
+    assert sorted(df["photo"]) == sorted(shas) and (df["status"] == "ok").all()
+    assert dict(zip(df["photo"], df["sha256"])) == shas  # the row of image.png is image.png's
+    assert sorted(p.name for p in (out / "ov").iterdir()) == sorted(f"{n}_overlay.png" for n in shas)
+    import json
+
+    geo = {p.name: json.loads(p.read_text())["photo"] for p in (out / "geo").iterdir()}
+    assert geo == {f"{n}.json": n for n in shas}
+
+
+def test_labels_are_true_paths_even_when_names_repeat(tmp_path):
+    from facemetrics.cli import find_photos_labelled
+
+    for rel in ("grey.jpg", "grey.png", "p/x.jpg", "q/x.jpg"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"x")
+    assert [lab for _, lab in find_photos_labelled([str(tmp_path / "grey.jpg"), str(tmp_path / "grey.png")])] == [
+        "grey.jpg", "grey.png"]  # was "grey (2).png", a file that does not exist
+    # two files of one name given by absolute path: each is named by its absolute path; one file twice: once
+    px, qx = str(tmp_path / "p" / "x.jpg"), str(tmp_path / "q" / "x.jpg")
+    got = find_photos_labelled([px, qx, px])
+    assert [lab for _, lab in got] == [Path(px).as_posix(), Path(qx).as_posix()]
+    assert all(Path(lab).is_file() for _, lab in got)
+
+
+def test_output_names_are_unique_short_and_keep_the_suffix():
+    from facemetrics.cli import _MAX_OUTPUT_NAME_BYTES, output_names
+
+    long = "L" * 240 + ".jpg"
+    labels = ["image.jpg", "image.png", "Image.jpg", "image~x.jpg", long, "L" * 239 + "M.jpg", "S/" + "é" * 150 + ".png",
+              "a", "a_overlay.png"]
+    stems = output_names(labels)
+    assert stems["image.jpg"] == "image.jpg" and stems["image.png"] == "image.png"
+    names = [f"{stems[lab]}{sfx}" for lab in labels for sfx in ("_overlay.png", ".json")]
+    assert len({n.casefold() for n in names}) == len(names)  # unique, even on a case-insensitive disk
+    assert all(len(n.rsplit("/", 1)[-1].encode()) <= _MAX_OUTPUT_NAME_BYTES for n in names)
+    assert _MAX_OUTPUT_NAME_BYTES + len(".") + len(".12345678.tmp") <= 255  # atomic_write's temporary name fits
+    assert stems[long].endswith(".jpg") and "~" in stems[long]
+    assert stems["S/" + "é" * 150 + ".png"].startswith("S/é")  # cut at a character boundary, folder kept
+    # a shortened name that equals another photo's real name is made unique too
+    taken = output_names(["A.jpg", "a.jpg"])["a.jpg"]
+    again = output_names([taken, "A.jpg", "a.jpg"])
+    assert len({v.casefold() for v in again.values()}) == 3
+
+
+def test_long_file_name_and_unwritable_overlay_are_row_warnings_not_the_end(tmp_path):
+    """Audit 23 B: a 240-character name with --overlays ended the run ('File name too long');
+    an overlay that cannot be written is that photo's warning and the run goes on."""
+    long = "L" * 240 + ".jpg"
+    _photo_variants(tmp_path / "in", [long, "S2/b.jpg"])
+    out = tmp_path / "out"
+    (out / "ov").mkdir(parents=True)
+    (out / "ov" / "S2").write_text("a file where S2's overlay folder would go")
+    assert main(["analyze", str(tmp_path / "in"), "-o", str(out / "p.csv"), "--overlays", str(out / "ov"),
+                 "--geometry", str(out / "geo")]) == 0
+    df = pd.read_csv(out / "p.csv", keep_default_na=False).set_index("photo")
+    assert list(df.index) == [long, "S2/b.jpg"] and (df["status"] == "ok").all()
+    assert "overlay not written" in df.loc["S2/b.jpg", "warnings"]
+    assert "overlay not written" not in df.loc[long, "warnings"]
+    (ov,) = [p for p in (out / "ov").iterdir() if p.is_file() and p.name != "S2"]
+    assert ov.name.endswith(".jpg_overlay.png") and len(ov.name.encode()) <= 200
+    assert len(list((out / "geo").rglob("*.json"))) == 2
+
+
+@pytest.mark.parametrize("argv", [
+    ["analyze", "{photo}", "-o", "{dir}"], ["analyze", "{photo}", "-o", "{file}/x.csv"],
+    ["analyze", "{photo}", "-o", "{tmp}/a.csv", "--geometry", "{file}"],
+    ["analyze", "{photo}", "-o", "{tmp}/a.csv", "--overlays", "{file}/sub"],
+    ["batch", "{dir}", "-o", "{file}"], ["compare", "{photo}", "{photo}", "-o", "{file}"],
+    ["validate", "-o", "{file}", "--quick"], ["demo", "-o", "{file}"],
+    ["study", "report", "-o", "{file}", "--store", "{tmp}/store"],
+])
+def test_bad_output_paths_are_one_line_before_any_work(argv, tmp_path, capsys, monkeypatch):
+    """Audit 23 C: these ended in a traceback (``analyze -o DIR`` after measuring every photo)."""
+    import facemetrics.analyze
+    import facemetrics.batch
+    import facemetrics.compare
+    import facemetrics.study
+    import facemetrics.validate
+
+    def work(*a, **k):
+        raise AssertionError("work started before the output path was checked")
+
+    for mod, name in ((facemetrics.analyze, "analyze_photo"), (facemetrics.batch, "run_batch"),
+                      (facemetrics.compare, "compare_photos"), (facemetrics.validate, "run_validation"),
+                      (facemetrics.study, "study")):
+        monkeypatch.setattr(mod, name, work)
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "adir").mkdir()
+    fill = dict(photo=SAMPLES / "astronaut_before.jpg", dir=tmp_path / "adir", file=tmp_path / "afile", tmp=tmp_path)
+    assert main([a.format(**fill) for a in argv]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"facemetrics {argv[0]}: cannot write"), err
+
+
+@pytest.mark.parametrize("argv, unit", [
+    (["analyze", "a.jpg", "--mm-per-px", v], "mm per pixel") for v in ("-1", "0", "nan", "inf", "1e-9", "50")
+] + [
+    (["analyze", "a.jpg", "--ipd-mm", v], "mm between the pupils") for v in ("0", "nan", "-60", "6.3")
+] + [
+    (["batch", "F", "-o", "O", "--mm-per-px", "-1"], "mm per pixel"),
+    (["compare", "a", "b", "--ipd-mm", "6.3"], "in mm, not cm"),
+    (["batch", "F", "-o", "O", "--workers", "0"], "at least 1"), (["validate", "-o", "O", "--workers", "-3"], "at least 1"),
+    (["demo", "-o", "O", "--workers", "0"], "at least 1"), (["study", "report", "-o", "O", "--workers", "0"], "at least 1"),
+])
+def test_implausible_numeric_options_are_usage_errors_with_the_unit(argv, unit, capsys):
+    """Audit 23 D: these gave ZeroDivisionError / OpenCV tracebacks, a 19 GB allocation (50 mm/px),
+    rows of OpenCV text (batch), nonsense (6.3 mm) or were accepted silently (workers 0)."""
+    from facemetrics.cli import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(argv)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert unit in err and "Traceback" not in err, err
+
+
+def test_plausible_numeric_options_are_accepted_and_the_help_quotes_the_ranges():
+    from facemetrics.analyze import MAX_FACE_WIDTH_PX, USER_IPD_RANGE_MM, USER_MM_PER_PX_RANGE
+    from facemetrics.cli import _IPD_HELP, _MM_PER_PX_HELP, build_parser
+    from facemetrics.quality import MIN_FACE_WIDTH_PX
+
+    lo, hi = USER_MM_PER_PX_RANGE
+    a = build_parser().parse_args(["analyze", "a.jpg", "--mm-per-px", f"{lo}", "--ipd-mm", "63"])
+    assert (a.mm_per_px, a.ipd_mm) == (lo, 63.0)
+    assert build_parser().parse_args(["batch", "F", "-o", "O", "--mm-per-px", f"{hi}", "--workers", "1"]).workers == 1
+    assert f"{lo:g}-{hi:.2g}" in _MM_PER_PX_HELP and f"{MIN_FACE_WIDTH_PX}-{MAX_FACE_WIDTH_PX}" in _MM_PER_PX_HELP
+    assert f"{USER_IPD_RANGE_MM[0]:g}-{USER_IPD_RANGE_MM[1]:g}" in _IPD_HELP
+
+
+@pytest.mark.parametrize("kw", [dict(mm_per_px=-1.0), dict(mm_per_px=float("nan")), dict(mm_per_px=50.0),
+                                dict(ipd_mm=0.0), dict(ipd_mm=6.3)])
+def test_library_entry_points_refuse_implausible_settings(kw):
+    """Audit 23 D: the library raises its documented error (a ``FacemetricsError`` and a ``ValueError``)
+    naming the setting and its unit, before reading the photo, instead of failing deep inside OpenCV."""
+    from facemetrics.analyze import analyze_loaded, analyze_photo
+    from facemetrics.compare import compare_photos
+    from facemetrics.errors import FacemetricsError, SettingError
+    from facemetrics.loader import Photo
+
+    name = next(iter(kw))
+    for call in (lambda: analyze_photo(SAMPLES / "astronaut_before.jpg", **kw),
+                 lambda: analyze_loaded(Photo.__new__(Photo), **kw),  # never looked at
+                 lambda: compare_photos(SAMPLES / "astronaut_before.jpg", SAMPLES / "astronaut_after.jpg", **kw)):
+        with pytest.raises(SettingError, match=rf"^{name} .* mm") as exc:
+            call()
+        assert isinstance(exc.value, FacemetricsError) and isinstance(exc.value, ValueError)
+
+
+def test_ctrl_c_during_analyze_says_what_was_written(tmp_path, monkeypatch, capsys):
+    """Audit 23 E: ``analyze`` said 're-run `batch` to resume'; it has no resume."""
+    import facemetrics.analyze
+    from facemetrics.analyze import PhotoAnalysis
+
+    calls = []
+
+    def fake(path, *, name, **kw):
+        calls.append(name)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return PhotoAnalysis(None, name, status="no_face", error=f"{name}: no face found")
+
+    monkeypatch.setattr(facemetrics.analyze, "analyze_photo", fake)
+    photos = [str(SAMPLES / n) for n in ("astronaut_before.jpg", "astronaut_after.jpg", "PROVENANCE.md")]
+    assert main(["analyze", *photos, "-o", str(tmp_path / "p.csv")]) == 130
+    err = capsys.readouterr().err
+    assert "batch" not in err and "interrupted after 1 of 3 photos" in err and str(tmp_path / "p.csv") in err, err
+    assert len(pd.read_csv(tmp_path / "p.csv")) == 1
+
+
+def test_ctrl_c_elsewhere_does_not_promise_a_resume(tmp_path, monkeypatch, capsys):
+    import facemetrics.compare
+
+    def stop(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(facemetrics.compare, "compare_photos", stop)
+    assert main(["compare", "a.jpg", "b.jpg", "-o", str(tmp_path / "c")]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted" in err and "resume" not in err, err
+
+
+def test_every_option_of_every_command_has_a_help_text():
+    """Audit 23 F: ``validate --help`` and ``demo --help`` listed options without a word on them."""
+    from facemetrics.cli import build_parser
+
+    bare = []
+
+    def walk(parser, name):
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for sub_name, sub in action.choices.items():
+                    walk(sub, f"{name} {sub_name}")
+            elif not action.help:
+                bare.append(f"{name} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(build_parser(), "facemetrics")
+    assert bare == []

@@ -839,3 +839,33 @@ def test_multipage_warning_reaches_the_row(tmp_path):
     res = analyze_photo(tif)
     assert res.ok, res.error
     assert "TIFF file holds 2 pages; only the first was measured" in res.to_row()["warnings"]
+
+
+def _float_rgb_tiff(w: int = 4, h: int = 4) -> bytes:
+    """A well-formed little-endian TIFF of 32-bit floating-point RGB samples (Pillow cannot open it)."""
+    import struct
+
+    pixels = np.linspace(0.0, 1.0, w * h * 3, dtype="<f4").tobytes()
+    entries = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, None), (259, 3, 1, 1), (262, 3, 1, 2),
+               (273, 4, 1, None), (277, 3, 1, 3), (278, 3, 1, h), (279, 4, 1, len(pixels)), (339, 3, 3, None)]
+    ifd_at = 8
+    extra_at = ifd_at + 2 + 12 * len(entries) + 4
+    bits_at, fmt_at, data_at = extra_at, extra_at + 6, extra_at + 12
+    out = bytearray(b"II*\x00" + struct.pack("<I", ifd_at) + struct.pack("<H", len(entries)))
+    for tag, typ, count, value in entries:
+        value = {258: bits_at, 339: fmt_at, 273: data_at}.get(tag, value)
+        packed = struct.pack("<I", value) if (typ == 4 or count > 2) else struct.pack("<HH", value, 0)
+        out += struct.pack("<HHI", tag, typ, count) + packed
+    out += struct.pack("<I", 0) + struct.pack("<3H", 32, 32, 32) + struct.pack("<3H", 3, 3, 3) + pixels
+    return bytes(out)
+
+
+def test_a_floating_point_tiff_is_named_as_unsupported_not_corrupt():
+    """A valid 32-bit float RGB TIFF (scientific software writes them) is not 'truncated or corrupt':
+    the message names what it holds; a TIFF whose header is garbage still reads as corrupt."""
+    from facemetrics import analyze_photo
+
+    res = analyze_photo(_float_rgb_tiff(), name="float.tif")
+    assert res.status == "not_an_image" and "32-bit floating-point" in res.error, res.error
+    bad = analyze_photo(b"II*\x00" + b"\xff" * 40, name="bad.tif")
+    assert bad.status == "unreadable" and "corrupt TIFF header" in bad.error, bad.error

@@ -215,3 +215,50 @@ def test_app_labels_of_same_named_uploads_do_not_depend_on_upload_order():
         assert labels is None or by_content == labels
         labels = by_content
     assert sorted(labels.values()) == ["image (2).jpg", "image (3).jpg", "image (4).jpg", "image.jpg", "other.jpg"]
+
+
+# ---------------------------------------------------------------- sessions: the treatment time as an instant
+
+
+def _row(name, hours, treated_at, subject="S1", treatment="rf"):
+    return dict(photo=name, subject=subject, treatment=treatment, treated_at=treated_at, hours_since_treatment=hours,
+                role="baseline" if hours < 0 else "post", excluded="", sha256=name.ljust(64, "0"))
+
+
+def _jobs(rows):
+    return sorted((r["photo"], tuple(b["photo"] for b in base)) for r, base in _comparison_jobs(rows))
+
+
+def test_one_treatment_time_written_four_ways_is_one_session():
+    """Issue 9: the session was keyed by the text, so these were 4 sessions and the post photos lost
+    their baseline ('no baseline photo ... in this session')."""
+    rows = [_row("pre.jpg", -1.0, "2026-11-02T08:00"), _row("p1.jpg", 1.0, "2026-11-02T08:00:00"),
+            _row("p2.jpg", 2.0, "2026-11-02 08:00"), _row("p3.jpg", 4.0, "2026-11-02T08:00:00.000")]
+    assert _jobs(rows) == [("p1.jpg", ("pre.jpg",)), ("p2.jpg", ("pre.jpg",)), ("p3.jpg", ("pre.jpg",))]
+    assert all(r["excluded"] == "" for r in rows)
+    # the same instant with two offsets is one session; another time is another session
+    rows = [_row("pre.jpg", -1.0, "2026-11-02T07:00Z"), _row("p1.jpg", 1.0, "2026-11-02T08:00+01:00"),
+            _row("p2.jpg", 1.0, "2026-11-02T08:00Z")]
+    assert _jobs(rows) == [("p1.jpg", ("pre.jpg",))]
+    assert "no baseline" in rows[2]["excluded"]
+
+
+def test_a_time_without_offset_joins_the_one_session_with_its_wall_clock_time():
+    """As batch.hours_between compares them: a naive time with an aware one as wall-clock times."""
+    rows = [_row("pre.jpg", -1.0, "2026-11-02T08:00"), _row("p1.jpg", 1.0, "2026-11-02T08:00Z"),
+            _row("p2.jpg", 2.0, "2026-11-02T08:00:00+01:00"), _row("p3.jpg", 3.0, "2026-11-02T08:00:00+01:00",
+                                                                  subject="S2")]
+    # 08:00 matches two sessions with offsets (08:00Z and 08:00+01:00 are two instants): refused, said so
+    jobs = _jobs(rows)
+    assert [j for j in jobs if j[0] == "pre.jpg"] == [] and rows[0]["role"] == ""
+    assert "no UTC offset" in rows[0]["excluded"] and "cannot be told" in rows[0]["excluded"]
+    assert "'2026-11-02T08:00Z'" in rows[0]["excluded"] and "'2026-11-02T08:00:00+01:00'" in rows[0]["excluded"]
+    # with one session at that wall-clock time it is that session
+    rows = [_row("pre.jpg", -1.0, "2026-11-02T08:00"), _row("p1.jpg", 1.0, "2026-11-02T08:00Z")]
+    assert _jobs(rows) == [("p1.jpg", ("pre.jpg",))] and rows[1]["excluded"] == ""
+    # two naive times both matching one session with offsets (08:00Z = 09:00+01:00): refused, said so
+    rows = [_row("pre.jpg", -1.0, "2026-11-02T08:00"), _row("pre2.jpg", -1.0, "2026-11-02T09:00"),
+            _row("p1.jpg", 1.0, "2026-11-02T08:00Z"), _row("p2.jpg", 2.0, "2026-11-02T09:00+01:00")]
+    _jobs(rows)
+    assert rows[0]["role"] == rows[1]["role"] == "" and "cannot be told" in rows[1]["excluded"]
+    assert "no baseline" in rows[2]["excluded"]

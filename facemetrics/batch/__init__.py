@@ -12,12 +12,22 @@ output folder ``DIR``:
     One row per photo compared with its session's baseline (wide): the
     change of every metric and side returned by
     :func:`facemetrics.compare.compare_photos`, each with its noise floor and
-    verdict.  See :data:`CHANGE_COLUMNS` for the fixed leading columns.
+    verdict.  See :data:`CHANGE_COLUMNS` for the fixed leading columns; every
+    row carries its provenance: ``photo`` and ``sha256``, ``baseline_photos``
+    and ``baseline_sha256`` (``; ``-separated, in the same order), and the
+    ``facemetrics_version`` that wrote it.
 ``DIR/long.csv``
     The same changes as a tidy table (``subject, treatment,
-    hours_since_treatment, metric, side, value, unit, noise_floor, photo,
-    taken_at, treated_at``), the input of
+    hours_since_treatment, metric, side, value, unit, noise_floor, verdict,
+    photo, taken_at, treated_at, sha256, facemetrics_version``), the input of
     :func:`facemetrics.decay.analyze_series` and of plotting tools.
+
+The columns are :mod:`facemetrics.schema`'s (``docs/metrics.md``).  A
+comparison taken from the cache gets the same provenance as a new one: the
+cached entry holds only the comparison (``status``, ``messages``, ``rows``),
+the hashes come from the photo rows, and the version is that of the run
+writing the row, which is also the version that made the comparison (the
+cache key holds the version).
 
 Metadata
 --------
@@ -27,7 +37,12 @@ to the folder, ``/``-separated), ``subject``, ``treatment``, ``taken_at``
 ``treated_at`` (ISO 8601 time of the treatment session the photo belongs to).
 Photos found in the folder but missing from the manifest are measured and
 reported with ``excluded = "not in manifest"``; photos listed but not found
-get an ``unreadable`` row saying which manifest row lists them.  The
+get an ``unreadable`` row saying which manifest row lists them.  A listed file
+that the folder search skips (another file ending, a hidden folder) is read
+like a file named on the command line.  Photos must be inside the folder: a
+``photo`` path that leads outside it (``../x.jpg``, an absolute path
+elsewhere) raises :class:`ManifestError` naming the row (an absolute path
+inside the folder is taken as its relative path).  The
 manifest is read as UTF-8 or Latin-1, with ``,``, ``;`` or tab separators
 (sniffed); a missing or renamed column, an empty file or a photo listed
 twice with different metadata raises :class:`ManifestError` naming the
@@ -40,9 +55,16 @@ Without a manifest the **folder convention** is::
 
 with the treatment time in a text file ``treated_at.txt`` (one ISO 8601 time)
 in the photo's folder or the nearest parent folder below ``FOLDER``; the
-folder holding that file is the session.  Capture times come from EXIF.
-Photos without a capture time or without a treatment time are measured and
-reported (``excluded``), never guessed.
+folder holding that file is the session.  The file may be UTF-8 (with or
+without the BOM Notepad writes), UTF-16 or Latin-1, with blank lines and
+spaces around the time; an empty file, or one with two or more non-empty
+lines, gives no treatment time and the photos' ``excluded`` says why (which
+line is meant would be a guess: one session per folder).  Capture times come
+from EXIF.  Photos without a capture time or without a treatment time are
+measured and reported (``excluded``), never guessed.  A folder search takes
+the file endings of every format the loader opens
+(:data:`facemetrics.schema.PHOTO_FORMATS`: ``.jpg .jpeg .jpe .jfif .png
+.webp .tif .tiff .heic .heif .avif .bmp .gif`` ...), case ignored.
 
 Times: ``hours_since_treatment = (taken_at - treated_at)`` in hours.  When
 both times carry a UTC offset they are compared as instants; otherwise as
@@ -51,7 +73,14 @@ logged in the same local time.
 
 Sessions and baselines
 ----------------------
-A session is (subject, treatment, treated_at).  Its photos taken before
+A session is (subject, treatment, treated_at), the treatment time taken as
+the instant it names, not as text: ``2026-11-02T08:00``, ``...T08:00:00``,
+``2026-11-02 08:00`` and ``...T08:00:00.000`` are one session, and so are
+``08:00+01:00`` and ``07:00Z``.  A time without an offset joins the session
+with an offset of the same subject and treatment whose wall-clock time it
+equals (the rule of the times above); when that is ambiguous (two such
+sessions, or two times without an offset falling in one session) its
+photos get no role and ``excluded`` says so.  Its photos taken before
 ``treated_at`` are the **baseline**; each photo taken at or after it is
 compared with the baseline by the one pairing rule of
 :mod:`facemetrics.pairing` (the app's too): the earliest baseline photo

@@ -6,17 +6,17 @@ from __future__ import annotations
 import difflib
 import io
 import math
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from ..errors import FacemetricsError
-
-
-#: file endings treated as photos when a folder is searched, here and by the
-#: ``analyze``/``quality`` commands (:func:`find_study_photos` is the one finder);
-#: a file given directly by name is read whatever its suffix
-PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".heic", ".heif", ".gif")
+# the file endings treated as photos when a folder is searched, here and by the ``analyze``/``quality``
+# commands (:func:`find_study_photos` is the one finder): the endings of the formats the loader opens
+# (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
+# manifest) is read whatever its ending
+from ..schema import PHOTO_SUFFIXES
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -164,22 +164,100 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
                 raise ManifestError(f"manifest {manifest} rows {out[key]['_row']} and {line}, column 'photo': "
                                     f"{key!r} is listed twice with different metadata")
             continue
-        out[key] = {**meta, "_row": line}
+        out[key] = {**meta, "_row": line, "_given": rec.get("photo", "")}
     return out
 
 
+def _inside(folder: Path, key: str) -> str | None:
+    """A manifest's photo path as a ``/``-separated path relative to ``folder``, or None when it
+    points outside ``folder`` (``../x.jpg``, an absolute path elsewhere).  An absolute path inside
+    ``folder`` (as given or with symbolic links resolved) is made relative; symbolic links below
+    ``folder`` are not followed (a link inside the folder is a photo of the folder)."""
+    for base in dict.fromkeys((os.path.abspath(folder), os.path.realpath(folder))):
+        full = os.path.normpath(os.path.join(base, key))
+        try:
+            rel = os.path.relpath(full, base)
+        except ValueError:  # another drive (Windows)
+            continue
+        if rel != os.curdir and rel != os.pardir and not rel.startswith(os.pardir + os.sep) \
+                and not os.path.isabs(rel):
+            return Path(rel).as_posix()
+    return None
+
+
+def _manifest_in_folder(manifest: Path, folder: Path, meta: dict[str, dict]) -> dict[str, dict]:
+    """``meta`` keyed by paths relative to ``folder``; a :class:`ManifestError` for a photo outside it.
+
+    The study folder is the study: its photos are named by their path inside it (the ``photo``
+    column of every table), found by searching it, and a manifest row is matched to a file of it.
+    A photo outside it (``../other/x.jpg``, ``/home/me/x.jpg``) is refused with one line naming
+    the row, rather than measured and then reported as not found; an absolute path that lies
+    inside the folder is accepted as its relative path.
+    """
+    out: dict[str, dict] = {}
+    for key, m in meta.items():
+        rel = _inside(folder, key)
+        if rel is None:
+            raise ManifestError(f"manifest {manifest} row {m['_row']}, column 'photo': {m['_given']!r} is outside "
+                                f"the study folder {folder}: move the photo into it and give its path relative "
+                                f"to the folder (e.g. S01/botox/pre.jpg)")
+        if rel in out:
+            first = out[rel]
+            if any(first[k] != m[k] for k in ("subject", "treatment", "taken_at", "treated_at")):
+                raise ManifestError(f"manifest {manifest} rows {first['_row']} and {m['_row']}, column 'photo': "
+                                    f"{first['_given']!r} and {m['_given']!r} are the same photo {rel!r} with "
+                                    f"different metadata")
+            continue
+        out[rel] = m
+    return out
+
+
+def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
+    """``(treated_at, problem)`` of a ``treated_at.txt``: its one time, or ``""`` and why not
+    (``label`` names the file in the problem, e.g. ``treated_at.txt in S01/rf``).
+
+    Read as UTF-8 (a BOM, as Notepad writes it, is allowed), UTF-16 with its BOM, else
+    Latin-1; blank lines and spaces around the time are ignored.  The file must hold one
+    time: an empty file is reported as empty, and a file with two or more non-empty lines
+    is refused (which line would be the session's is a guess; a session per folder, each
+    with its own file, is the convention).  Whether the time parses is checked with the
+    photo's row (:func:`parse_time`).
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read {label} ({exc.strerror or exc})"
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = raw.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+    lines = [ln.strip() for ln in text.replace("\ufeff", "").splitlines() if ln.strip()]
+    if not lines:
+        return "", f"{label} is empty (write the treatment time in it, e.g. 2026-11-02T08:00)"
+    if len(lines) > 1:
+        shown = ", ".join(repr(ln[:40]) for ln in lines[:3]) + (", ..." if len(lines) > 3 else "")
+        return "", (f"{label} holds {len(lines)} lines ({shown}); it must hold one treatment time "
+                    f"(put each session in its own folder with its own {path.name})")
+    return lines[0], ""
+
+
 def _convention(folder: Path, path: Path) -> dict:
+    """The folder convention's metadata of ``path``: subject, treatment, the nearest
+    ``treated_at.txt``'s time and folder, and ``note`` (why there is no treatment time)."""
     rel = path.relative_to(folder)
     parts = rel.parts[:-1]
     meta = {"subject": parts[0] if len(parts) >= 1 else "", "treatment": parts[1] if len(parts) >= 2 else "",
-            "taken_at": "", "treated_at": "", "session_dir": ""}
+            "taken_at": "", "treated_at": "", "session_dir": "", "note": f"no {TREATED_AT_FILE} for this photo's folder"}
     d = path.parent
     while True:
         f = d / TREATED_AT_FILE
         if f.is_file():
-            text = f.read_text(encoding="utf-8").strip().splitlines()
-            meta["treated_at"] = text[0].strip() if text else ""
             meta["session_dir"] = str(d.relative_to(folder).as_posix())
+            where = meta["session_dir"] if meta["session_dir"] != "." else "the study folder"
+            meta["treated_at"], meta["note"] = _read_treated_at(f, f"{TREATED_AT_FILE} in {where}")
             break
         if d == folder or folder not in d.parents:
             break
@@ -207,7 +285,9 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
     folder = Path(folder)
     if not folder.is_dir():
         raise FileNotFoundError(f"study folder {folder} does not exist")
-    meta = _read_manifest(Path(manifest)) if manifest is not None else None
+    meta = None
+    if manifest is not None:
+        meta = _manifest_in_folder(Path(manifest), folder, _read_manifest(Path(manifest)))
     entries = []
     listed = set()
     for path in find_study_photos(folder):
@@ -216,7 +296,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             continue
         if meta is None:
             m = _convention(folder, path)
-            note = "" if m["treated_at"] else f"no {TREATED_AT_FILE} for this photo's folder"
+            note = m["note"]
         elif rel in meta:
             m, note = meta[rel], ""
             listed.add(rel)
@@ -227,9 +307,13 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
     if meta is not None:  # listed but not found: a row each, never silently dropped
         for rel, m in meta.items():
             if rel not in listed:
+                path = folder / rel
+                # a file the search skips (another ending, a hidden folder) but the manifest names
+                # is read like a file named on the command line: whatever its ending
+                found = path.is_file() or path.is_symlink()
                 entries.append(PhotoEntry(
-                    path=folder / rel, photo=rel, subject=m["subject"], treatment=m["treatment"],
+                    path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],
-                    note=f"listed in manifest row {m['_row']} but not found in {folder}"))
+                    note="" if found else f"listed in manifest row {m['_row']} but not found in {folder}"))
         entries.sort(key=lambda e: e.photo)
     return entries

@@ -454,9 +454,12 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
             res = comp_results[j]
             row = {
                 "subject": r["subject"], "treatment": r["treatment"], "photo": r["photo"],
-                "baseline_photos": "; ".join(b["photo"] for b in base), "n_baseline": len(base),
+                "sha256": r["sha256"] or "", "baseline_photos": "; ".join(b["photo"] for b in base),
+                "baseline_sha256": "; ".join(b["sha256"] or "" for b in base), "n_baseline": len(base),
                 "taken_at": r["taken_at"], "treated_at": r["treated_at"],
                 "hours_since_treatment": r["hours_since_treatment"], "role": r["role"],
+                # the row's writer; a cached comparison is this version's too (the cache key holds it)
+                "facemetrics_version": __version__,
                 "status": res["status"], "messages": "; ".join(res["messages"]),
                 "_rows": res["rows"] if res["status"] != "refused" else [],
             }
@@ -483,7 +486,8 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     tidy = [m for row in change_rows
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
                                hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],
-                               taken_at=row["taken_at"], treated_at=row["treated_at"])]
+                               taken_at=row["taken_at"], treated_at=row["treated_at"], sha256=row["sha256"],
+                               facemetrics_version=row["facemetrics_version"])]
     change_rows = [{k: v for k, v in r.items() if k != "_rows"} for r in change_rows]
     out_dir.mkdir(parents=True, exist_ok=True)
     write_rows_csv(photo_rows, list(PHOTO_COLUMNS) + BATCH_COLUMNS, out_dir / "photos.csv")

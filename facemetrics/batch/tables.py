@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import timezone
 from pathlib import Path
 
+from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos
 from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 
 
 def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hours_since_treatment: float | None,
-              photo: str = "", taken_at: str | None = None, treated_at: str | None = None) -> list[dict]:
+              photo: str = "", taken_at: str | None = None, treated_at: str | None = None, sha256: str = "",
+              facemetrics_version: str | None = None) -> list[dict]:
     """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
     Parameters
@@ -26,8 +29,10 @@ def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hour
     subject, treatment : str
     hours_since_treatment : float or None
         Of the after photo [h].
-    photo, taken_at, treated_at : str, optional
-        Provenance of the after photo.
+    photo, taken_at, treated_at, sha256 : str, optional
+        Provenance of the after photo (``sha256``: of its file's bytes).
+    facemetrics_version : str, optional
+        The version that wrote the rows (default: this one).
 
     Returns
     -------
@@ -43,7 +48,8 @@ def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hour
             "subject": subject, "treatment": treatment, "hours_since_treatment": hours_since_treatment,
             "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
             "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
-            "photo": photo, "taken_at": taken_at, "treated_at": treated_at,
+            "photo": photo, "taken_at": taken_at, "treated_at": treated_at, "sha256": sha256 or "",
+            "facemetrics_version": facemetrics_version or __version__,
         }
         out.append({c: row[c] for c in LONG_COLUMNS})
     return out
@@ -103,26 +109,97 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     return r
 
 
+def _time_key(treated_at) -> str:
+    """A treatment time as the instant it names: UTC ISO 8601 when it has an offset
+    (``08:00+01:00`` and ``07:00Z`` are one key), the local wall-clock time in ISO 8601 when
+    not (``08:00``, ``08:00:00``, ``08 00`` with a space and ``08:00:00.000`` are one key); a
+    time that does not parse as itself (its photos have no role, so it pairs nothing)."""
+    t = parse_time(treated_at)
+    if t is None:
+        return str(treated_at or "").strip()
+    return t.isoformat() if t.tzinfo is None else t.astimezone(timezone.utc).isoformat()
+
+
 def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
-    """One treatment session of one subject: its photos are compared with its baseline."""
-    return (subject or "", treatment or "", treated_at or "")
+    """One treatment session of one subject: its photos are compared with its baseline.
+
+    ``(subject, treatment, the treatment time as an instant)`` (:func:`_time_key`): the same
+    time written two ways is one session.  A time without an offset and one with an offset are
+    matched by :func:`_sessions` (the study's rows are needed for that); this key alone also
+    groups the batch's work by session (:func:`facemetrics.batch.run_batch`).
+    """
+    return (subject or "", treatment or "", _time_key(treated_at))
+
+
+def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
+    """``({photo: session key}, {photo: why it has none})`` of photo rows with a role.
+
+    The key is :func:`_session_key`'s.  A treatment time without a UTC offset is compared with
+    one with an offset as a wall-clock time, as :func:`facemetrics.batch.hours_between` does:
+    ``08:00`` is the session ``08:00+01:00`` of the same subject and treatment when that is
+    the only session (one instant) with the wall-clock time ``08:00``.  It cannot be told when
+    two sessions with offsets have that wall-clock time (``08:00Z`` and ``08:00+01:00``), or
+    when two times without an offset would both fall in one session with offsets (``08:00`` and
+    ``09:00`` against ``08:00Z`` = ``09:00+01:00``): those photos get no session, with the
+    reason (never split into a session of their own without a word).
+    """
+    keys = {r["photo"]: _session_key(r["subject"], r["treatment"], r["treated_at"]) for r in rows}
+    walls: dict[tuple, dict[str, set]] = {}  # (subject, treatment) -> wall clock -> instant keys
+    given: dict[tuple, set] = {}  # (subject, treatment, instant key) -> treated_at texts
+    for r in rows:
+        t = parse_time(r["treated_at"])
+        if t is not None and t.tzinfo is not None:
+            k = keys[r["photo"]]
+            walls.setdefault(k[:2], {}).setdefault(t.replace(tzinfo=None).isoformat(), set()).add(k[2])
+            given.setdefault(k, set()).add(str(r["treated_at"]).strip())
+    moved: dict[tuple, tuple] = {}
+    why: dict[tuple, str] = {}
+    for k in set(keys.values()):
+        t = parse_time(k[2])
+        instants = walls.get(k[:2], {}).get(k[2], set()) if t is not None and t.tzinfo is None else set()
+        if len(instants) == 1:
+            moved[k] = (*k[:2], next(iter(instants)))
+        elif len(instants) > 1:
+            shown = sorted(x for i in instants for x in given[(*k[:2], i)])
+            why[k] = (f"treatment time {k[2]!r} has no UTC offset and matches the sessions of {k[1]!r} with "
+                      f"offsets {', '.join(map(repr, shown))}: which one it belongs to cannot be told (give "
+                      f"every treated_at of this subject and treatment with its offset, or none)")
+    into: dict[tuple, list] = {}
+    for k, target in moved.items():
+        into.setdefault(target, []).append(k)
+    for target, naive in into.items():
+        if len(naive) > 1:
+            for k in naive:
+                moved.pop(k)
+                why[k] = (f"treatment times {', '.join(sorted(repr(n[2]) for n in naive))} have no UTC offset "
+                          f"and all match the session of {k[1]!r} treated at "
+                          f"{', '.join(map(repr, sorted(given[target])))}: which one it belongs to cannot be "
+                          f"told (give every treated_at of this subject and treatment with its offset, or none)")
+    sessions = {p: moved.get(k, k) for p, k in keys.items() if k not in why}
+    return sessions, {p: why[k] for p, k in keys.items() if k in why}
 
 
 def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     """The study's comparisons: ``[(row, baselines)]``, by :func:`facemetrics.pairing.pair_photos`.
 
     The photos with a role are paired within their session
-    (:func:`_session_key`): every post photo with the session's baseline
+    (:func:`_sessions`): every post photo with the session's baseline
     photos (the earliest as the before photo, the others as its repeats);
     with two or more baselines each baseline photo also with the others (the
     no-change check).  The rows are ``photo_rows``' own dicts; the post
     photos of a session without a baseline, and photos with the same content
-    as another of their session, are marked excluded (in place).
+    as another of their session, are marked excluded (in place); a photo
+    whose session cannot be told loses its role, with the reason.
     """
     with_role = [r for r in photo_rows if r["role"]]
+    sessions, no_session = _sessions(with_role)
+    for r in with_role:
+        if r["photo"] in no_session:
+            r["role"], r["excluded"] = "", no_session[r["photo"]]
+    with_role = [r for r in with_role if r["role"]]
     pairing = pair_photos(
-        PairingPhoto(photo=r["photo"], session=_session_key(r["subject"], r["treatment"], r["treated_at"]),
-                     role=r["role"], hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "")
+        PairingPhoto(photo=r["photo"], session=sessions[r["photo"]], role=r["role"],
+                     hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "")
         for r in with_role)
     rows = {r["photo"]: r for r in with_role}
     for name in pairing.no_baseline:

@@ -1,0 +1,213 @@
+"""Iris visibility (facemetrics.eyes) and the scale flags it feeds: sunglasses and closed-eye covers
+on the bundled sample photo are flagged and unfit, the unedited photo (mirrored, brighter, darker)
+is not, a user's scale is never flagged, and an implausible IPD makes the photo unfit."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from conftest import png_bytes
+from facemetrics import analyze_photo
+from facemetrics import eyes as E
+from facemetrics.geometry import (
+    IRIS_CHORD_BIAS, IRIS_DIAMETER_MM, LEFT_IRIS, RIGHT_IRIS, RIGHT_LOWER_LID, RIGHT_UPPER_LID, calibrate,
+    calibration_uncertainty_pct,
+)
+from facemetrics.quality import quality_flags
+
+HIDDEN = "irises not visible"
+IPD_FLAG = "implausible inter-pupillary distance"
+
+
+def _ipd(points) -> float:
+    return float(np.linalg.norm(points[RIGHT_IRIS, :2] - points[LEFT_IRIS, :2]))
+
+
+def sunglasses(rgb, points, k=0.3, tint="dark", eyes=(RIGHT_IRIS, LEFT_IRIS)):
+    """Ellipses ``k`` x IPD wide (0.65 of that high) over the irises: dark, or reflective grey
+    (a vertical gradient with a bright streak)."""
+    out = rgb.copy()
+    rx = k * _ipd(points)
+    ry = 0.65 * rx
+    h, w = rgb.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    for i in eyes:
+        x, y = points[i, :2]
+        m = ((xx - x) / rx) ** 2 + ((yy - y) / ry) ** 2 <= 1
+        if tint == "dark":
+            out[m] = (15, 15, 18)
+        else:
+            g = 175 - 80 * (yy[m] - (y - ry)) / (2 * ry)
+            g = np.where(np.abs((xx[m] - x) + 0.6 * (yy[m] - y)) < 0.12 * rx, 235, g)
+            out[m] = np.stack([g, g + 3, g + 8], -1).clip(0, 255).astype(np.uint8)
+    return out
+
+
+def skin_cover(rgb, points):
+    """Both eyes covered with the cheek's colour and a lash line (a stand-in for closed eyes)."""
+    ipd = _ipd(points)
+    cx, cy = np.round(points[50, :2]).astype(int)
+    cheek = rgb[cy - 4:cy + 5, cx - 4:cx + 5].reshape(-1, 3).mean(0)
+    mask = np.zeros(rgb.shape[:2], np.float32)
+    for i in (RIGHT_IRIS, LEFT_IRIS):
+        x, y = points[i, :2]
+        cv2.ellipse(mask, (int(x), int(y)), (int(0.3 * ipd), int(0.13 * ipd)), 0, 0, 360, 1.0, -1)
+    mask = cv2.GaussianBlur(mask, (0, 0), 0.015 * ipd)[..., None]
+    out = (rgb * (1 - mask) + cheek * mask).clip(0, 255).astype(np.uint8)
+    for a, b in ((33, 133), (362, 263)):
+        cv2.line(out, tuple(np.round(points[a, :2]).astype(int)), tuple(np.round(points[b, :2]).astype(int)),
+                 (60, 40, 35), max(int(0.03 * ipd), 1))
+    return out
+
+
+def _scale_flags(result) -> list[str]:
+    return [f for f in result.quality.flags if HIDDEN in f or IPD_FLAG in f]
+
+
+@pytest.fixture(scope="module")
+def sample_points(sample_analysis):
+    return sample_analysis.points * sample_analysis.photo.scale  # px of the original photo
+
+
+# ------------------------------------------------------------------ unit properties
+def test_contrast_of_a_dark_disc_on_white_and_of_a_uniform_patch():
+    pts = np.zeros((478, 2))
+    pts[RIGHT_IRIS] = (100, 100)
+    pts[E.RIGHT_EYE_CORNERS[0]], pts[E.RIGHT_EYE_CORNERS[1]] = (60, 100), (140, 100)
+    pts[469], pts[471] = (90, 100), (110, 100)  # iris radius 10 px
+    img = np.full((200, 200), 220, np.uint8)
+    cv2.circle(img, (100, 100), 10, 60, -1)
+    iris, sides = E.chord_luminance(img, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)
+    assert iris == pytest.approx(60, abs=1) and sides == pytest.approx((220, 220), abs=1)
+    assert E.iris_contrast(iris, sides) == pytest.approx(1 - 60 / 220, abs=0.01)
+    flat = np.full((200, 200), 30, np.uint8)  # a dark lens: no contrast
+    assert E.iris_contrast(*E.chord_luminance(flat, pts, RIGHT_IRIS, E.RIGHT_IRIS_H, E.RIGHT_EYE_CORNERS)) == 0
+    # a highlight on one side only does not make an iris: the darker side counts
+    assert E.iris_contrast(30.0, (30.0, 230.0)) == 0
+    assert np.isnan(E.iris_contrast(30.0, (float("nan"), float("nan"))))
+
+
+def test_eye_opening_is_lid_gap_over_width():
+    pts = np.zeros((478, 2))
+    pts[33], pts[133] = (0, 0), (30, 0)
+    for up, lo in zip(RIGHT_UPPER_LID, RIGHT_LOWER_LID):
+        pts[up], pts[lo] = (15, -4.5), (15, 4.5)
+    assert E.eye_opening(pts, E.RIGHT_EYE_CORNERS, RIGHT_UPPER_LID, RIGHT_LOWER_LID) == pytest.approx(0.3)
+
+
+def test_one_eye_calibration_uses_that_eye_only():
+    pts = np.zeros((478, 2))
+    pts[469], pts[471] = (0, 0), (20, 0)
+    pts[474], pts[476] = (100, 0), (130, 0)
+    pts[RIGHT_IRIS], pts[LEFT_IRIS] = (10, 0), (115, 0)
+    k = IRIS_DIAMETER_MM * IRIS_CHORD_BIAS
+    assert calibrate(pts).mm_per_px == pytest.approx(k / 25)
+    assert calibrate(pts, iris_eyes=(True, False)).mm_per_px == pytest.approx(k / 20)
+    assert calibrate(pts, iris_eyes=(False, True)).mm_per_px == pytest.approx(k / 30)
+    assert calibrate(pts, iris_eyes=(False, False)).mm_per_px == pytest.approx(k / 25)
+    # one eye: that eye's jitter (sqrt 2 x the two-eye floor), whatever the eyes' disagreement
+    one = calibrate(pts, iris_eyes=(True, False))
+    assert one.uncertainty_pct == pytest.approx(calibration_uncertainty_pct("iris", 0.0, 0.0, n_eyes=1))
+    assert one.uncertainty_pct > calibration_uncertainty_pct("iris", 0.0, 0.0)
+
+
+def test_flags_for_hidden_irises_and_implausible_ipd():
+    q = dict(yaw_deg=0, pitch_deg=0, roll_deg=0, sharpness=50, face_luminance=120, clipped_fraction=0,
+             smile_index=0, mouth_opening_ratio=0)
+    assert quality_flags(dict(q, ipd_mm=63.0, calibration_source="iris"), 0.2) == ()
+    assert any(HIDDEN in f for f in quality_flags(dict(q, irises_hidden=True), 0.2))
+    for ipd in (37.9, 85.0):
+        assert any(IPD_FLAG in f for f in quality_flags(dict(q, ipd_mm=ipd, calibration_source="iris"), 0.2))
+        assert any(IPD_FLAG in f for f in quality_flags(dict(q, ipd_mm=ipd, calibration_source="user_mm_per_px"), 0.2))
+    # the user's own IPD (a child's, say) is what was given, not a doubtful scale
+    assert quality_flags(dict(q, ipd_mm=45.0, calibration_source="user_ipd"), 0.2) == ()
+
+
+# ------------------------------------------------------------------ the sample photo
+def test_unedited_sample_both_irises_visible(sample_analysis):
+    ev = sample_analysis.extra["eyes"]
+    assert ev.visible == (True, True)
+    assert min(ev.opening) > E.MIN_EYE_OPENING and min(ev.contrast) > E.MIN_IRIS_CONTRAST
+    assert not _scale_flags(sample_analysis)
+    assert not any("iris" in w for w in sample_analysis.warnings)
+
+
+@pytest.mark.parametrize("edit", ["mirror", "bright_1.25", "dark_0.6"])
+def test_mirrored_and_brightness_scaled_sample_not_flagged(sample_rgb, sample_analysis, edit):
+    if edit == "mirror":
+        img = np.ascontiguousarray(sample_rgb[:, ::-1])
+    else:
+        img = (sample_rgb * float(edit.split("_")[1])).clip(0, 255).astype(np.uint8)
+    r = analyze_photo(png_bytes(img), name=edit)
+    assert r.ok, r.error
+    ev, ref = r.extra["eyes"], sample_analysis.extra["eyes"]
+    assert ev.visible == (True, True)
+    assert not _scale_flags(r)
+    if edit == "mirror":  # the subject's sides swap in the image, not in the measures
+        np.testing.assert_allclose(ev.contrast, ref.contrast, atol=0.1)
+    else:  # a ratio: brightness scaling moves it little (clipping and rounding only)
+        np.testing.assert_allclose(ev.contrast, ref.contrast, atol=0.08)
+    assert r.calibration.mm_per_px / r.photo.scale == pytest.approx(sample_analysis.mm_per_px, rel=0.05)
+
+
+@pytest.mark.parametrize("cover", ["sun_dark_0.3", "sun_dark_0.22", "sun_reflective_0.3", "skin"])
+def test_covered_eyes_flagged_and_unfit(sample_rgb, sample_points, cover):
+    if cover == "skin":
+        img = skin_cover(sample_rgb, sample_points)
+    else:
+        _, tint, k = cover.split("_")
+        img = sunglasses(sample_rgb, sample_points, float(k), tint)
+    r = analyze_photo(png_bytes(img), name=cover)
+    assert r.ok, r.error  # still measured
+    assert r.extra["eyes"].visible == (False, False)
+    assert any(HIDDEN in f for f in r.quality.flags)
+    assert r.quality.fit_for_comparison is False
+    assert any(w.startswith("irises not visible") for w in r.warnings)
+    row = r.to_row()
+    assert row["fit_for_comparison"] is False and HIDDEN in row["quality_flags"]
+    assert np.isfinite(row["jaw_width_ipd"])  # the ratio columns stay valid
+
+
+def test_one_covered_eye_calibrates_from_the_other(sample_rgb, sample_points, sample_analysis):
+    """One lens: where the covered eye's chord disagrees with the seen one's by more than
+    ONE_EYE_MIN_SPREAD the scale is the seen eye's alone, with a warning; where they agree (an
+    eye wrongly judged hidden: green irises, averted gaze), the two-eye scale stands."""
+    from facemetrics.eyes import ONE_EYE_MIN_SPREAD
+
+    img = sunglasses(sample_rgb, sample_points, 0.22, "dark", eyes=(LEFT_IRIS,))
+    r = analyze_photo(png_bytes(img), name="one_lens")
+    assert r.ok, r.error
+    assert r.extra["eyes"].visible == (True, False)
+    assert not any(HIDDEN in f for f in r.quality.flags)
+    d_right, d_left = r.calibration.iris_diameter_px
+    assert abs(d_right - d_left) / (0.5 * (d_right + d_left)) > ONE_EYE_MIN_SPREAD
+    assert any("left iris is not visible" in w for w in r.warnings)
+    assert r.calibration.mm_per_px == pytest.approx(IRIS_DIAMETER_MM * IRIS_CHORD_BIAS / d_right, rel=0.05)
+    assert r.calibration.mm_per_px == pytest.approx(sample_analysis.mm_per_px, rel=0.03)
+
+    agree = analyze_photo(png_bytes(sunglasses(sample_rgb, sample_points, 0.3, "grey", eyes=(LEFT_IRIS,))),
+                          name="one_grey_lens")
+    assert agree.extra["eyes"].visible == (True, False)
+    assert agree.calibration.mm_per_px_spread <= ONE_EYE_MIN_SPREAD
+    assert not any("iris" in w for w in agree.warnings)
+    d_right, d_left = agree.calibration.iris_diameter_px
+    assert agree.calibration.mm_per_px == pytest.approx(IRIS_DIAMETER_MM * IRIS_CHORD_BIAS / (0.5 * (d_right + d_left)),
+                                                        rel=0.02)
+
+
+@pytest.mark.parametrize("override", [dict(mm_per_px=0.185), dict(ipd_mm=63.0)])
+def test_user_scale_is_not_flagged_behind_sunglasses(sample_rgb, sample_points, override):
+    r = analyze_photo(png_bytes(sunglasses(sample_rgb, sample_points)), name="sun_override", **override)
+    assert r.ok, r.error
+    assert not _scale_flags(r)
+    assert not any("iris" in w for w in r.warnings)
+
+
+def test_implausible_ipd_makes_the_photo_unfit(sample_path, sample_analysis):
+    # a user scale 0.6 x the iris scale: the IPD reads ~38 mm
+    r = analyze_photo(sample_path, mm_per_px=0.6 * sample_analysis.mm_per_px)
+    assert r.ok and r.calibration.ipd_mm < 50
+    assert any(IPD_FLAG in f for f in r.quality.flags)
+    assert r.quality.fit_for_comparison is False
