@@ -234,3 +234,26 @@ def test_resized_real_photos_are_not_refused(photo, side, quality, subsampling, 
         rgb = np.clip(np.rint(rgb), 0, 255).astype(np.uint8)
     data = _encode(np.ascontiguousarray(rgb), quality=quality, subsampling=subsampling)
     assert loader.load_photo(data, name="resized.jpg").rgb.shape == rgb.shape
+
+
+@pytest.mark.skipif(not FACES.is_dir(), reason="../shared/faces (real test photos) not present")
+def test_two_blocks_exactly_at_the_level_are_refused_not_a_crash():
+    """A real photo (905 x 905, OpenCV quality 33, 4:4:4, progressive) with one bit flipped: its two
+    strongest blocks are coded exactly DC_RANGE_LEVELS (8.0) beyond the range, so the score is exactly 1.0
+    (damaged); the damaged block was looked for strictly above the level, found none, and the loader raised
+    IndexError (found on 2026-12-02 by a fuzz of edited real photos). Now it is refused with a reason."""
+    import cv2
+
+    im = np.asarray(Image.open(FACES / "london_ccby" / "london_062_f30_black_smiling.jpg").convert("RGB"))
+    x = cv2.resize(im, (905, 905), interpolation=cv2.INTER_AREA)
+    ok, buf = cv2.imencode(".jpg", x[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 33, cv2.IMWRITE_JPEG_PROGRESSIVE, 1,
+                                                   cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+                                                   cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444])
+    bad = bytearray(buf.tobytes())
+    if len(bad) != 30553:
+        pytest.skip("another libjpeg build encodes this photo otherwise (the flipped bit is then elsewhere)")
+    bad[2985] ^= 0x04
+    found = jpeg_dc_out_of_range(bytes(bad))
+    assert found.damaged and found.score == 1.0 and found.row is not None, found
+    with pytest.raises(PhotoError, match=r"beyond black or white"):
+        loader.load_photo(bytes(bad), name="flipped.jpg")
