@@ -246,7 +246,17 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)
     except FacemetricsError as exc:
         return PhotoAnalysis(None, label, status=exc.status, error=str(exc), subject=subject)
+    except Exception as exc:  # noqa: BLE001 - a decoder or check failing in a way not foreseen
+        return _internal_error(label, subject, "reading", exc)
     return analyze_loaded(photo, subject=subject, name=label, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
+
+
+def _internal_error(label: str, subject: str | None, stage: str, exc: Exception) -> PhotoAnalysis:
+    """Status ``error``: facemetrics itself failed on this photo (a bug, or memory), said in a row
+    like any other failure so that one photo never ends a run with a traceback."""
+    return PhotoAnalysis(None, label, status="error", subject=subject,
+                         error=f"{label}: facemetrics failed while {stage} this photo ({type(exc).__name__}: "
+                               f"{str(exc)[:200]}); please report it with the file if you can share it")
 
 
 def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None = None,
@@ -254,8 +264,11 @@ def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None
     """:func:`analyze_photo` for an already loaded :class:`Photo` (raises the same
     :class:`~facemetrics.errors.SettingError` for an implausible ``mm_per_px`` or ``ipd_mm``)."""
     mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
-    with single_blas_thread():  # the same BLAS thread count in every process (facemetrics.threads)
-        return _analyze(photo, subject, name, mm_per_px, ipd_mm)
+    try:
+        with single_blas_thread():  # the same BLAS thread count in every process (facemetrics.threads)
+            return _analyze(photo, subject, name, mm_per_px, ipd_mm)
+    except Exception as exc:  # noqa: BLE001 - see _internal_error
+        return _internal_error(name or photo.name, subject, "measuring", exc)
 
 
 def _upside_down(rgb: np.ndarray, pts: np.ndarray) -> bool:

@@ -268,3 +268,25 @@ def test_data_dictionary_matches_docs():
     from conftest import ROOT
 
     assert (ROOT / "docs" / "metrics.md").read_text() == data_dictionary_markdown() + "\n"
+
+
+def test_an_unforeseen_failure_is_an_error_row_not_a_traceback(sample_path, monkeypatch):
+    """A decoder or check failing in a way not foreseen (the IndexError of jpeg_dc_out_of_range on
+    two blocks exactly at its level, found by a real-photo fuzz on 2026-12-02) gives status
+    ``error`` naming the exception, in reading and in measuring; the next photo is measured."""
+    import facemetrics.analyze as analyze_mod
+    import facemetrics.loader as loader_mod
+
+    def broken(*a, **k):
+        raise IndexError("index 0 is out of bounds")
+
+    monkeypatch.setattr(loader_mod, "_verify_container", broken)
+    res = analyze_photo(sample_path)
+    assert res.status == "error" and "IndexError" in res.error and "reading" in res.error
+    assert res.to_row()["status"] == "error" and res.to_row()["jawline_height_mm"] is None
+    monkeypatch.undo()
+    monkeypatch.setattr(analyze_mod, "fold_metrics", broken)
+    res = analyze_photo(sample_path)
+    assert res.status == "error" and "IndexError" in res.error and "measuring" in res.error
+    monkeypatch.undo()
+    assert analyze_photo(sample_path).status == "ok"
