@@ -70,6 +70,17 @@ st.set_page_config(page_title="facemetrics: did the device change the face?", pa
                    layout="wide")
 
 
+#: characters Markdown (and Streamlit's LaTeX) reads as formatting, escaped in text that comes from
+#: users (file names, subject and treatment names) or quotes it (the library's messages)
+_MARKDOWN_SPECIAL = frozenset("\\`*_{}[]()#+-.!|<>~$")
+
+
+def md(text) -> str:
+    """``text`` shown literally by ``st.markdown`` / ``st.warning`` ...: an upload named
+    ``[x](y) **b**.jpg`` is shown as that name, not as a link and bold text."""
+    return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
+
+
 # --------------------------------------------------------------------------
 # cached library calls
 # --------------------------------------------------------------------------
@@ -380,13 +391,13 @@ def photo_cards(analyses: list[fm.PhotoAnalysis]) -> None:
             if a.photo is not None:
                 st.image(thumbnail(a.photo.sha256, a), caption=a.name, width="stretch")
             else:
-                st.markdown(f"**{a.name}**")
+                st.markdown(f"**{md(a.name)}**")
             if not a.ok:
-                st.error(f"Cannot be used: {a.error}", icon=":material/block:")
+                st.error(f"Cannot be used: {md(a.error)}", icon=":material/block:")
                 continue
             notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
             if notes:
-                st.warning("Usable, but: " + "; ".join(notes), icon=":material/warning:")
+                st.warning("Usable, but: " + md("; ".join(notes)), icon=":material/warning:")
             else:
                 st.success("Usable", icon=":material/check:")
 
@@ -476,14 +487,14 @@ def comparison_view(pair: Pair, label: str) -> dict:
     frame = cmp.to_frame()
     msg = fm_report.headline(frame, cmp.messages)
     if cmp.status == "refused":
-        st.error("These photos cannot be compared: " + " ".join(cmp.messages))
+        st.error("These photos cannot be compared: " + md(" ".join(cmp.messages)))
         return {}
     st.subheader(msg[0].upper() + msg[1:], anchor=False)
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
     for m in cmp.messages:
-        st.warning(m, icon=":material/warning:")
+        st.warning(md(m), icon=":material/warning:")
 
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -732,12 +743,12 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         if check is not None and new_ana.ok:
             _capture_outline(base_file, new_ana, name)
         if check is None or check.ok:
-            st.success(f"{name}: " + ("taken like your baseline." if check else "first photo: it becomes your "
+            st.success(f"{md(name)}: " + ("taken like your baseline." if check else "first photo: it becomes your "
                                       "baseline (face the camera, neutral expression)."), icon=":material/check:")
             keep[name] = ""
         else:
-            st.warning(f"{name}: retake it. " + " ".join(check.advice), icon=":material/photo_camera:")
-            if st.checkbox(f"Keep {name} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
+            st.warning(f"{md(name)}: retake it. " + " ".join(check.advice), icon=":material/photo_camera:")
+            if st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
                 keep[name] = "kept despite: " + " ".join(check.advice)
     c1, c2 = st.columns(2)
     if c2.button("Retake (clear these photos)", key="study-retake"):
@@ -759,7 +770,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
                         + (f" ({res.message})" if res.message else ""))
         st.session_state["study-upload-n"] = n + 1
-        st.session_state["study-flash"] = "; ".join(msgs)
+        st.session_state["study-flash"] = md("; ".join(msgs))
         st.rerun()
 
 
@@ -864,7 +875,7 @@ def main() -> None:
     with photos_box:
         st.subheader("Photos", anchor=False)
         for note in duplicates:
-            st.warning("Duplicate: " + note, icon=":material/content_copy:")
+            st.warning("Duplicate: " + md(note), icon=":material/content_copy:")
         photo_cards(analyses)
     with tabs[1]:
         out.update(timeline_tab(pairs, example))

@@ -20,9 +20,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
+from .batch.tables import _sessions
 from .export import is_missing, write_rows_csv
 
 if TYPE_CHECKING:  # pandas only where a table is asked for: the command line writes rows
@@ -59,12 +60,37 @@ def regimen_rows(photos) -> list[dict]:
     out = []
     for key in sorted(groups):
         grp = groups[key]
-        sessions = sorted({str(r["treated_at"]) for r in grp}, key=lambda t: parse_time(t) or t)
-        if len(sessions) < 2:
+        # sessions as the batch tells them (one time written two ways is one session; a time without
+        # an offset joins its wall-clock session), each with its earliest treated_at text
+        of_photo, _ = _sessions([dict(r, photo=str(r["photo"]), treated_at=str(r["treated_at"])) for r in grp])
+        first_text: dict[tuple, str] = {}
+        for r in grp:
+            k = of_photo.get(str(r["photo"]))
+            if k is not None:
+                first_text.setdefault(k, str(r["treated_at"]))
+        if len(first_text) < 2:
             continue
+        earliest = min(first_text.values(), key=_time_order(first_text.values()))
         out += [dict(photo=r["photo"], subject=r["subject"], treatment=r["treatment"], taken_at=r["taken_at"],
-                     treated_at=sessions[0]) for r in grp]
+                     treated_at=earliest) for r in grp if str(r["photo"]) in of_photo]
     return out
+
+
+def _time_order(texts) -> Callable[[str], tuple]:
+    """Sort key of treatment times: the instant when every one has a UTC offset, else the
+    wall-clock time (as :func:`facemetrics.batch.hours_between` compares a time with and one
+    without an offset); unparsable texts last."""
+    from datetime import timezone
+
+    times = [parse_time(t) for t in texts]
+    utc = all(t is not None and t.tzinfo is not None for t in times)
+
+    def key(text: str) -> tuple:
+        t = parse_time(text)
+        if t is None:
+            return (1, None, text)
+        return (0, t.astimezone(timezone.utc).replace(tzinfo=None) if utc else t.replace(tzinfo=None), text)
+    return key
 
 
 def regimen_manifest(photos) -> pd.DataFrame:

@@ -131,6 +131,19 @@ def test_non_image_upload_gives_its_message():
     assert _headline(at) is None
 
 
+def test_a_file_name_is_shown_as_written_not_as_markdown():
+    """An upload named like Markdown (a link, bold, LaTeX) is shown literally: every Markdown
+    character of the name is escaped in the page's alerts (the audit of 2026-12-02 saw a link)."""
+    name = "[x](http://e.com) **b** $y$.jpg"
+    at = _app()
+    at.file_uploader[0].set_value((name, b"not a photo\n" * 20, "image/jpeg"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value) for e in at.error]
+    assert any(r"\[x\]\(http://e\.com\) \*\*b\*\* \$y\$\.jpg" in e for e in errors), errors
+    assert not any(name in e for e in _texts(at))
+
+
 def test_no_face_photo_gives_its_message_and_the_pair_still_works(after_bytes):
     at = _app()
     yy, xx = np.mgrid[0:600, 0:800]
@@ -169,7 +182,7 @@ def test_identical_uploads_are_shown_as_one_duplicate():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     warnings_ = [str(w.value) for w in at.warning]
-    assert any(w.startswith("Duplicate: copy.jpg is the same photo") and "before.jpg" in w for w in warnings_)
+    assert any(w.startswith(r"Duplicate: copy\.jpg is the same photo") and r"before\.jpg" in w for w in warnings_)
     assert _headline(at) is None  # never "Jawline lifted 0.00 mm" from a photo and its copy
 
 

@@ -157,6 +157,24 @@ def test_regimen_manifest_from_photos_table():
     assert set(m["treated_at"]) == {"2026-11-01T08:00"}
 
 
+def test_regimen_sessions_are_the_batch_sessions_not_their_texts():
+    """One treatment time written two ways is one session (as in the batch): no regimen from
+    '08:00' and '08:00:00' of one day; two days, one written with an offset and one without,
+    are two sessions, the earlier day's text kept; a time without an offset that names the
+    wall-clock time of a session with one joins it."""
+    def table(treated):
+        n = len(treated)
+        return pd.DataFrame({"photo": [f"p{i}.jpg" for i in range(n)], "subject": ["me"] * n,
+                             "treatment": ["mc"] * n, "taken_at": ["2026-11-01T07:50"] * n,
+                             "treated_at": treated, "role": ["baseline"] * n})
+
+    assert regimen_manifest(table(["2026-11-01T08:00", "2026-11-01T08:00:00", "2026-11-01 08:00"])).empty
+    m = regimen_manifest(table(["2026-11-02T08:00:00+01:00", "2026-11-01T08:00", "2026-11-02T08:00"]))
+    assert m["photo"].tolist() == ["p0.jpg", "p1.jpg", "p2.jpg"]
+    assert set(m["treated_at"]) == {"2026-11-01T08:00"}
+    assert regimen_manifest(table(["2026-11-02T07:00Z", "2026-11-02T08:00+01:00"])).empty
+
+
 def test_timeline_png_draws_both_fold_sides():
     """Fixed while there: a metric measured per side only (nlf_depth) gets a panel per side."""
     from facemetrics.decay import analyze_series
