@@ -53,9 +53,28 @@ def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.D
     return df.reindex(columns=list(columns) + extra)
 
 
+#: a text cell starting with one of these is a formula to a spreadsheet (Excel, LibreOffice, Sheets):
+#: a photo named ``=HYPERLINK(...).jpg`` would run when photos.csv is opened (OWASP "CSV injection")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(v):
+    """A text cell that a spreadsheet would read as a formula, prefixed with ``'`` (shown as text;
+    the OWASP advice); numbers and every other text unchanged."""
+    return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV bytes (floats with 6 significant digits): what :func:`write_csv`
+    """A table as UTF-8 CSV bytes (floats with 6 significant digits; text that a spreadsheet
+    would run as a formula prefixed with ``'``, :func:`spreadsheet_safe`): what :func:`write_csv`
     writes, for downloads (the app)."""
+    import pandas as pd
+
+    text_cols = [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]))]
+    if text_cols:
+        df = df.copy()
+        for c in text_cols:
+            df[c] = df[c].map(spreadsheet_safe)
     return df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
 
 
@@ -84,7 +103,7 @@ def _column_format(values: list):
                   for v in present)
     if present and numbers and not (ints and len(present) == len(values)):
         return lambda v: "" if is_missing(v) else FLOAT_FORMAT % v
-    return lambda v: "" if is_missing(v) else str(v)
+    return lambda v: "" if is_missing(v) else str(spreadsheet_safe(v))
 
 
 def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
@@ -94,7 +113,8 @@ def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
     imports pandas (0.3 s of CPU at each run).
 
     Columns are ``columns`` in order, then any other key in order of first appearance;
-    a column's values are written as :func:`_column_format` says; quoting is the
+    a column's values are written as :func:`_column_format` says (text that a spreadsheet
+    would run as a formula prefixed with ``'``, :func:`spreadsheet_safe`); quoting is the
     ``csv`` module's minimal quoting, as pandas uses.
     """
     import csv

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from facemetrics.export import FLOAT_FORMAT, csv_text, rows_frame
+from facemetrics.export import FLOAT_FORMAT, csv_bytes, csv_text, rows_frame
 
 #: every kind of column a facemetrics table holds, and the awkward values of each kind
 KINDS = {
@@ -18,7 +18,7 @@ KINDS = {
     "bool": lambda r: bool(r.integers(0, 2)),
     "np_bool": lambda r: np.bool_(r.integers(0, 2)),
     "str": lambda r: str(r.choice(["ok", "no_face", "a, b", 'say "x"', "line\nbreak", "é ü 文", "", " lead",
-                                   "1.5", "NaN"])),
+                                   "1.5", "NaN", "=1+2", "-x", "@SUM(A1)", "+3", "\tq"])),
     "none": lambda r: None,
 }
 
@@ -37,8 +37,27 @@ def test_csv_text_equals_pandas_on_random_tables(seed):
     rows = [{k: v[i] for k, v in cols.items() if rng.random() > 0.15} for i in range(6)]
     rows[-1]["late_extra"] = "x"  # a key outside the columns, first seen in the last row
     columns = list(cols)[:5] + ["never_present"]
-    expected = rows_frame(rows, columns).to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    expected = csv_bytes(rows_frame(rows, columns)).decode("utf-8")
     assert csv_text(rows, columns) == expected
+
+
+def test_text_a_spreadsheet_would_run_is_written_as_text():
+    """CSV injection (an audit of 2026-12-02): a photo named ``=HYPERLINK(...).jpg`` or a subject
+    ``+1`` is written with a leading ``'`` by both writers, so a spreadsheet shows it as text;
+    numbers (negative ones too) and other text are unchanged."""
+    import csv
+    import io
+
+    from facemetrics.export import csv_bytes
+
+    rows = [{"photo": '=HYPERLINK("http://e.com","x").jpg', "subject": "+1", "error": "@cmd", "z": -0.5},
+            {"photo": "-bad.jpg", "subject": "ok", "error": "", "z": 1.25}]
+    text = csv_text(rows, ["photo", "subject", "error", "z"])
+    assert text == csv_bytes(rows_frame(rows, ["photo", "subject", "error", "z"])).decode("utf-8")
+    got = list(csv.DictReader(io.StringIO(text)))
+    assert got[0]["photo"] == '\'=HYPERLINK("http://e.com","x").jpg' and got[0]["subject"] == "'+1"
+    assert got[0]["error"] == "'@cmd" and got[1]["photo"] == "'-bad.jpg"
+    assert got[0]["z"] == "-0.5" and got[1]["subject"] == "ok"
 
 
 def test_csv_text_edge_tables():
