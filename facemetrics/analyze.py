@@ -19,11 +19,11 @@ from .eyes import ONE_EYE_MIN_SPREAD, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
 from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
-from .landmarks import detect_landmarks
+from .landmarks import detect_landmarks, orientation_scores
 from .loader import Photo, load_photo
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
-    UPRIGHT_CHECK_BELOW, cut_landmarks, quality_flags, upright_score,
+    ORIENTATION_UNSURE, cut_landmarks, quality_flags,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
@@ -154,7 +154,8 @@ class PhotoAnalysis:
                 "yaw_deg", "pitch_deg", "roll_deg", "sharpness", "face_luminance", "clipped_fraction",
                 "mouth_opening_mm", "mouth_opening_ratio", "smile_index")})
             row["quality_flags"] = "; ".join(q.flags)
-            row["fit_for_comparison"] = q.fit_for_comparison
+            # a photo that was not measured (sideways, turned head ...) is never fit for a comparison
+            row["fit_for_comparison"] = q.fit_for_comparison and self.status == "ok"
         if self.jaw is not None:
             for k, v in vars(self.jaw).items():
                 if k in row:
@@ -271,20 +272,19 @@ def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None
         return _internal_error(name or photo.name, subject, "measuring", exc)
 
 
-def _upside_down(rgb: np.ndarray, pts: np.ndarray) -> bool:
-    """Is the photo upside down although its landmarks look upright?  Face Mesh fits an upright
-    face to an upside-down one (eyes on the eyes, the mouth on the forehead), so the picture is
-    asked (:func:`facemetrics.quality.upright_score`): when the landmarks' face scores below
-    :data:`~facemetrics.quality.UPRIGHT_CHECK_BELOW`, the picture turned by 180 deg is searched
-    too, and the photo is upside down when the face found there scores higher."""
-    score = upright_score(rgb, pts)
-    if not np.isfinite(score) or score >= UPRIGHT_CHECK_BELOW:
-        return False
-    turned = np.ascontiguousarray(rgb[::-1, ::-1])
-    other = detect_landmarks(turned)
-    if other is None:
-        return False
-    return bool(upright_score(turned, other.points) > score)
+def _upside_down(rgb: np.ndarray) -> bool:
+    """Is the photo upside down?  Face Mesh fits an upright face to an upside-down one (eyes on
+    the eyes, the mouth on the forehead), so its landmarks look upright; MediaPipe's face detector,
+    trained on upright faces, is asked instead (:func:`facemetrics.landmarks.orientation_scores`):
+    the photo is upside down when the detector is surer of the picture turned by 180 deg than of
+    the picture as it is (the short-range model's scores, with the full-range model's added when
+    they differ by less than :data:`~facemetrics.quality.ORIENTATION_UNSURE`)."""
+    as_is, turned = orientation_scores(rgb)
+    d = as_is - turned
+    if abs(d) < ORIENTATION_UNSURE:
+        as_is, turned = orientation_scores(rgb, "full")
+        d += as_is - turned
+    return d < 0
 
 
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
@@ -339,7 +339,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                              error=f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
                                    f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
                                    "photo upright (its orientation tag may have been lost)")
-    if _upside_down(rgb, pts):
+    if _upside_down(rgb):
         return PhotoAnalysis(**partial, status="sideways",
                              error=f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
                                    "an upright face): rotate the photo upright (its orientation tag may have been lost)")

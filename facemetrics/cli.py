@@ -158,6 +158,10 @@ def check_output(path, *, folder: bool) -> Path:
         writable; the message is the one line ``main`` prints (exit status 2).
     """
     out = Path(path)
+    if not folder and out.exists() and not out.is_file() and not out.is_dir():  # /dev/null, a pipe
+        if not os.access(out, os.W_OK):
+            raise UsageError(f"cannot write to {out}: no permission")
+        return out
     if out.exists():
         if folder and not out.is_dir():
             raise UsageError(f"cannot write to {out}: it is a file, not a folder")
@@ -173,6 +177,20 @@ def check_output(path, *, folder: bool) -> Path:
     if not folder and out.exists() and not os.access(out, os.W_OK):
         raise UsageError(f"cannot write to {out}: the file is read-only")
     return out
+
+
+def _refuse_writing_over_photos(table, photos: list) -> None:
+    """Refuse a table path that is one of the photos being measured, or that ends like a photo:
+    ``analyze face.jpg -o face.jpg`` would replace the photo with the table (an audit,
+    2026-12-02)."""
+    from .schema import PHOTO_SUFFIXES
+
+    out = Path(table)
+    if os.path.realpath(out) in {os.path.realpath(p) for p in photos}:
+        raise UsageError(f"cannot write the table to {out}: it is one of the photos to measure (give a .csv name)")
+    if out.suffix.lower() in PHOTO_SUFFIXES:
+        raise UsageError(f"cannot write the table to {out}: the name ends like a photo ({out.suffix}); "
+                         "give a .csv name")
 
 
 def _os_reason(exc: OSError) -> str:
@@ -197,6 +215,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     if not photos:
         print("facemetrics analyze: no photos found in " + " ".join(args.photos), file=sys.stderr)
         return 2
+    _refuse_writing_over_photos(args.output, [path for path, _ in photos])
+    inputs = {os.path.realpath(path) for path, _ in photos}
     stems = output_names([label for _, label in photos])
     rows: list[dict] = []
     written = 0  # rows in the table on disk (an interrupted write leaves the one before)
@@ -209,12 +229,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             if args.overlays and result.ok:
                 target = Path(args.overlays) / (stems[label] + "_overlay.png")
                 try:
+                    if os.path.realpath(target) in inputs:  # a photo named like an overlay: never overwritten
+                        raise OSError(17, "a photo of this run has that name")
                     write_png(photo_overlay(result), target)
                 except OSError as exc:
                     notes.append(f"overlay not written to {target} ({_os_reason(exc)})")
             if args.geometry:
                 target = Path(args.geometry) / (stems[label] + ".json")
                 try:
+                    if os.path.realpath(target) in inputs:
+                        raise OSError(17, "a photo of this run has that name")
                     write_json(result.geometry(), target)
                 except OSError as exc:
                     notes.append(f"geometry not written to {target} ({_os_reason(exc)})")

@@ -24,8 +24,18 @@ if TYPE_CHECKING:  # pandas is imported where a table is built: batch workers on
 def atomic_write(path: str | os.PathLike, write) -> Path:
     """Create or replace ``path`` atomically: ``write(fh)`` fills a temporary file
     (binary, in the same folder) that then replaces ``path``; on any failure the
-    temporary file is removed and ``path`` is left as it was.  Returns ``path``."""
+    temporary file is removed and ``path`` is left as it was.  A ``path`` that is a device, pipe or
+    socket (``/dev/null``, ``/dev/stdout``) is written into directly; a symbolic link to a file
+    has its file replaced, the link kept.  Returns ``path``."""
     path = Path(path)
+    if path.is_symlink() and Path(os.path.realpath(path)).is_file():
+        path = Path(os.path.realpath(path))  # a link to a file: the file is replaced, not the link
+    if path.exists() and not path.is_file() and not path.is_dir():
+        # a device, pipe or socket (``-o /dev/null``, ``-o /dev/stdout``): written into, never replaced
+        # (replacing /dev/null with a regular file, as root, would break the whole machine)
+        with open(path, "wb") as fh:
+            write(fh)
+        return path
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:

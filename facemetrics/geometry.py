@@ -166,13 +166,6 @@ RIGHT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 15
 LEFT_EYE_CONTOUR = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
 #: nasal bridge, nasion down (a strip of the rigid mask)
 NASAL_BRIDGE = (168, 6, 197, 195)
-#: Face Mesh eyebrows (subject's right then left, lateral to medial): the upright check
-#: (:func:`facemetrics.quality.upright_score`) compares them with their mirror images below the eyes
-BROW_POINTS = (70, 63, 105, 66, 107, 300, 293, 334, 296, 336)
-#: upper / lower eyelid margins (subject's right then left): the upright check compares the lashes'
-#: line with the lower lid
-UPPER_LID_POINTS = (159, 158, 160, 386, 385, 387)
-LOWER_LID_POINTS = (145, 144, 153, 374, 373, 380)
 
 
 @dataclass(frozen=True)
@@ -452,8 +445,8 @@ def face_rotation_deg(points: np.ndarray) -> float:
     upside down; positive when the chin points to the image's left).  Unlike the roll of
     :func:`head_pose`, which reads the eye line, its sign is not ambiguous at
     +/-90 deg.  (An upside-down face is not seen here: Face Mesh fits an upright face to it, the eyes
-    in place and the mouth on the forehead; :func:`facemetrics.quality.upright_score` reads the
-    picture for that.)
+    in place and the mouth on the forehead; :func:`facemetrics.landmarks.face_detection_score` tells
+    which way up a picture is.)
 
     Parameters
     ----------

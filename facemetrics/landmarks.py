@@ -47,6 +47,13 @@ MESH_MAX_SIDE = 2600
 #: up to this many faces are detected; the largest is analysed
 MAX_FACES = 4
 
+#: face detector scores below this are not reported (:func:`face_detection_score` reads 0 then):
+#: low, since the score itself is what is compared
+DETECTION_FLOOR = 0.05
+#: detector input larger than this (long side, px) is halved (repeatedly) first; the networks see
+#: 128 x 128 (short range) and 192 x 192 (full range) whatever the input size
+DETECTION_MAX_SIDE = 1280
+
 _lock = threading.Lock()
 _mesh = None
 _seen_face = False  # MediaPipe logs nothing more once a face has been processed
@@ -210,6 +217,13 @@ def _build_mesh():
     # analyze` printed them).  ``process`` returns once the graph is idle, every calculator open.
     # Static-image mode: no state carries over to the next image.
     mesh.process(np.zeros((64, 64, 3), np.uint8))
+    # MediaPipe's face detectors (the short- and full-range BlazeFace models of the same wheel) for
+    # :func:`face_detection_score`; built and opened here for the same reasons
+    mesh.detectors = tuple(mp.solutions.face_detection.FaceDetection(model_selection=m,
+                                                                     min_detection_confidence=DETECTION_FLOOR)
+                           for m in (0, 1))
+    for d in mesh.detectors:
+        d.process(np.zeros((64, 64, 3), np.uint8))
     return mesh
 
 
@@ -237,6 +251,52 @@ def _build_in_own_thread():
     if "error" in out:
         raise out["error"]
     return out["mesh"]
+
+
+def face_detection_score(rgb: np.ndarray, model: str = "short") -> float:
+    """How sure MediaPipe's face detector is that the picture holds an upright face.
+
+    The BlazeFace detectors are trained on upright faces: a face turned by 180 deg scores
+    lower or is not found, while Face Mesh, given the detector's box, fits an upright face to
+    it anyway (its eyes on the eyes, its mouth on the forehead).  So the detector, not the
+    landmarks, tells which way up a photo is (:func:`orientation_scores`).
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+        RGB image.
+    model : {"short", "full"}
+        MediaPipe's short-range (faces within about 2 m) or full-range model.
+
+    Returns
+    -------
+    float
+        The highest detection score in the picture, 0-1 (0 when no face scores
+        :data:`DETECTION_FLOOR` or more).
+    """
+    return _detection_score(_detection_input(rgb), model)
+
+
+def orientation_scores(rgb: np.ndarray, model: str = "short") -> tuple[float, float]:
+    """:func:`face_detection_score` of the picture as it is and turned by 180 deg, ``(as_is,
+    turned)``; the picture is reduced (:data:`DETECTION_MAX_SIDE`) before it is turned."""
+    small = _detection_input(rgb)
+    return _detection_score(small, model), _detection_score(np.ascontiguousarray(small[::-1, ::-1]), model)
+
+
+def _detection_input(rgb: np.ndarray) -> np.ndarray:
+    small = rgb
+    while max(small.shape[:2]) > DETECTION_MAX_SIDE:
+        small = cv2.pyrDown(np.ascontiguousarray(small))
+    return np.ascontiguousarray(small)
+
+
+def _detection_score(small: np.ndarray, model: str) -> float:
+    with _lock:
+        detector = _get_mesh().detectors[{"short": 0, "full": 1}[model]]
+        with _quiet_native_stderr(not _seen_face):
+            result = detector.process(small)
+        return float(max((d.score[0] for d in (result.detections or [])), default=0.0))
 
 
 def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:

@@ -16,8 +16,7 @@ import cv2
 import numpy as np
 
 from .geometry import (
-    BROW_POINTS, IPD_RANGE_MM, LEFT_IRIS, LOWER_LID_POINTS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT,
-    RIGHT_IRIS, UPPER_LID_POINTS, UPPER_LIP_INNER, Frame,
+    IPD_RANGE_MM, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, UPPER_LIP_INNER, Frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -36,17 +35,13 @@ HARD_MAX_PITCH_DEG = 25.0
 #: not measured; at +/-90 deg the eye-line roll's sign is ambiguous and the jaw measure failed on
 #: 83 of 164 such London and Canada faces)
 HARD_MAX_FACE_ROTATION_DEG = 45.0
-#: upright check (:func:`upright_score`): a photo whose score is below this is also looked at turned
-#: by 180 deg (Face Mesh fits an upright face to an upside-down one, eyes on the eyes and the mouth on
-#: the forehead, so the landmarks alone look upright); the turned picture's face scoring higher means
-#: the photo is upside down (status ``sideways``).  The level only decides when to spend the second
-#: Face Mesh run (about 0.3 x an analysis), not the verdict: the 40 Canada faces read 30.5-80.9
-#: upright and -58.3 to +15.2 upside down (docs/robustness.md, "Upside-down photos")
-UPRIGHT_CHECK_BELOW = 45.0
-#: patch radii of the upright check, in inter-pupillary distances: brows (and their mirror images
-#: below the eyes), eyelid margins
-UPRIGHT_BROW_PATCH_IPD = 0.08
-UPRIGHT_LID_PATCH_IPD = 0.02
+#: which way up (:func:`facemetrics.analyze._upside_down`): the short-range face detector's score on
+#: the photo minus its score on the photo turned by 180 deg; when that is closer to 0 than this, the
+#: full-range detector's difference is added before the sign decides (upright: the photo scores
+#: higher).  On 82 real portraits in 7 variants (upright, +10 deg, darkened; turned 170, 180, 190 deg,
+#: darkened and turned) the short-range difference alone never came closer to 0 than 0.10 and the
+#: sum of both never closer than 0.22 (docs/robustness.md, "Upside-down photos")
+ORIENTATION_UNSURE = 0.2
 #: faces narrower than this (px) are not measured (status ``too_small``)
 MIN_FACE_WIDTH_PX = 150
 #: calibrations coarser than this (mm/px) -> flag ``low_resolution``
@@ -193,83 +188,6 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
         return float("nan"), mean, clipped
     sharp = float(cv2.meanStdDev(lap, mask=inner)[1][0, 0] ** 2 * 1000.0)
     return sharp, mean, clipped
-
-
-def _patch_median(grey: np.ndarray, xy: np.ndarray, r: float) -> float:
-    """Median of ``grey`` in the square of half-side ``r`` px around ``xy`` = (x, y) px; nan outside."""
-    h, w = grey.shape
-    x0, x1 = int(max(xy[0] - r, 0)), int(min(xy[0] + r + 1, w))
-    y0, y1 = int(max(xy[1] - r, 0)), int(min(xy[1] + r + 1, h))
-    if x1 <= x0 or y1 <= y0:
-        return float("nan")
-    return float(np.median(grey[y0:y1, x0:x1]))
-
-
-def upright_score(image: np.ndarray, points: np.ndarray) -> float:
-    """How much the landmarks' face looks upright in the picture: brows and lashes above the eyes.
-
-    Face Mesh fits an upright face to an upside-down one (eyes on the eyes, mouth on the
-    forehead), so the landmarks alone cannot tell; the picture can.  Two cues, each in % of
-    the face's bright skin (90th percentile of luminance in a box of 2 inter-pupillary
-    distances around the eyes):
-
-    - the brows are darker than their mirror images across the eye line (the cheeks below
-      the eyes): median over :data:`facemetrics.geometry.BROW_POINTS` of
-      luminance(mirror) - luminance(brow), patches of :data:`UPRIGHT_BROW_PATCH_IPD`;
-    - the upper lid's margin (lashes, lid shadow) is darker than the lower lid's:
-      median luminance of :data:`~facemetrics.geometry.LOWER_LID_POINTS` minus that of
-      :data:`~facemetrics.geometry.UPPER_LID_POINTS`, patches of :data:`UPRIGHT_LID_PATCH_IPD`.
-
-    Both turn negative when the landmarks are an upright face fitted to an upside-down one.
-    The score is compared between the photo and the photo turned by 180 deg
-    (:func:`facemetrics.analyze`), never with a fixed level.  Unchanged by brightness
-    scaling (ratios of luminances) and by mirroring (both cues pool the two sides).
-
-    Parameters
-    ----------
-    image : ndarray, shape (H, W, 3) uint8 RGB
-    points : ndarray, shape (478, 2+)
-        Face Mesh landmarks ``(x, y)`` px of ``image``.
-
-    Returns
-    -------
-    float
-        brow cue + lid cue, % of bright skin (nan when the eyes are off the picture).
-    """
-    p = np.asarray(points, dtype=np.float64)[:, :2]
-    cr, cl = p[RIGHT_IRIS], p[LEFT_IRIS]
-    centre = (cr + cl) / 2.0
-    ipd = float(np.linalg.norm(cl - cr))
-    if not ipd > 0:
-        return float("nan")
-    e = (cl - cr) / ipd
-    n = np.array([-e[1], e[0]])  # perpendicular to the eye line
-    mouth = (p[MOUTH_RIGHT] + p[MOUTH_LEFT]) / 2.0
-    if np.dot(mouth - centre, n) < 0:
-        n = -n  # n points from the eyes towards the landmarks' mouth
-    h, w = image.shape[:2]
-    x0, y0 = np.maximum(np.floor(centre - ipd).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(centre + ipd).astype(int) + 1, (w, h))
-    if x1 <= x0 or y1 <= y0:
-        return float("nan")
-    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY)
-    off = np.array([x0, y0], dtype=np.float64)
-    skin = max(float(np.percentile(grey, 90)), 1.0)
-    rb, rl = UPRIGHT_BROW_PATCH_IPD * ipd, max(UPRIGHT_LID_PATCH_IPD * ipd, 1.0)
-    brow = []
-    for i in BROW_POINTS:
-        q = p[i] - off
-        mirror = q - 2.0 * np.dot(p[i] - centre, n) * n
-        brow.append(_patch_median(grey, mirror, rb) - _patch_median(grey, q, rb))
-    upper = [_patch_median(grey, p[i] - off, rl) for i in UPPER_LID_POINTS]
-    lower = [_patch_median(grey, p[i] - off, rl) for i in LOWER_LID_POINTS]
-    return (_finite_median(brow) + _finite_median(lower) - _finite_median(upper)) / skin * 100.0
-
-
-def _finite_median(values) -> float:
-    v = np.asarray(values, dtype=np.float64)
-    v = v[np.isfinite(v)]
-    return float(np.median(v)) if v.size else float("nan")
 
 
 def cut_landmarks(points: np.ndarray, size: tuple[int, int]) -> int:

@@ -111,7 +111,7 @@ STATUS = [
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
-    Column("fit_for_comparison", "", "True when `quality_flags` is empty.",
+    Column("fit_for_comparison", "", "True when the photo was measured (`status` `ok`) and `quality_flags` is empty.",
            limits="A photo unfit for comparison is still measured; compare it with care."),
 ]
 

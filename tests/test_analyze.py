@@ -178,47 +178,43 @@ def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
 
 
 def test_an_upside_down_photo_is_sideways_not_measured(sample_path):
-    """Turned by 180 deg (a lost orientation tag) or flipped upside down (tag 4), the face is found
-    but Face Mesh fits an upright face to it (the jaw on the forehead): the picture turned back shows
-    the upright face, so the photo is ``sideways`` with "upside down" in its error, never ``ok``."""
+    """Turned by 180 deg (a lost orientation tag), flipped upside down (tag 4), turned by 170 deg or
+    turned and darkened, the face is found but Face Mesh fits an upright face to it (the jaw on the
+    forehead): the face detector is surer of the picture turned back, so the photo is ``sideways``
+    with "upside down" in its error, never ``ok``; upright, mirrored or darkened it is measured."""
     from PIL import Image
 
     rgb = np.asarray(Image.open(sample_path).convert("RGB"))
-    for turned in (rgb[::-1, ::-1], rgb[::-1]):
+    h, w = rgb.shape[:2]
+    rot170 = cv2.warpAffine(rgb, cv2.getRotationMatrix2D((w / 2, h / 2), 170, 1.0), (w, h),
+                            borderMode=cv2.BORDER_REPLICATE)
+    for turned in (rgb[::-1, ::-1], rgb[::-1], rot170, (rgb[::-1, ::-1] * 0.45).astype(np.uint8)):
         res = analyze_photo(jpeg_bytes(np.ascontiguousarray(turned)), name="u.jpg")
         assert res.status == "sideways" and "upside down" in res.error and "rotate the photo upright" in res.error
-        assert res.to_row()["jawline_height_mm"] is None
+        assert res.to_row()["jawline_height_mm"] is None and res.to_row()["fit_for_comparison"] is False
     assert analyze_photo(jpeg_bytes(rgb), name="u.jpg").status == "ok"
     assert analyze_photo(jpeg_bytes(np.ascontiguousarray(rgb[:, ::-1])), name="m.jpg").status == "ok"  # mirrored
+    assert analyze_photo(jpeg_bytes((rgb * 0.45).astype(np.uint8)), name="d.jpg").status == "ok"  # darkened
 
 
-def test_upright_score_properties(sample_rgb, sample_analysis):
-    """The upright cue (brows and lashes darker than what mirrors them below the eyes): clearly
-    positive on the upright sample, negative for the same landmarks on the picture turned by 180 deg
-    (the eyes are then where the brows were, read upside down), unchanged by brightness scaling,
-    the same mirrored, nan when the eyes are off the picture."""
-    from facemetrics.quality import UPRIGHT_CHECK_BELOW, upright_score
+def test_the_face_detector_tells_which_way_up(sample_rgb):
+    """MediaPipe's face detector (trained on upright faces) is surer of the upright sample than of
+    it turned by 180 deg, also darkened and mirrored; turned by 170 and 190 deg the same."""
+    import cv2
 
-    pts = sample_analysis.points
-    h, w = sample_rgb.shape[:2]
-    s = upright_score(sample_rgb, pts)
-    assert s > UPRIGHT_CHECK_BELOW / 2
-    darker = (sample_rgb.astype(np.float64) * 0.6).round().astype(np.uint8)
-    assert upright_score(darker, pts) == pytest.approx(s, abs=2.0)
-    mirrored = np.ascontiguousarray(sample_rgb[:, ::-1])
-    mp = pts.copy()
-    mp[:, 0] = w - 1 - mp[:, 0]
-    assert upright_score(mirrored, mp) == pytest.approx(s, abs=2.0)
-    # an upright face's landmarks placed on the picture flipped upside down about the eye line
-    # (what Face Mesh does to an upside-down face: the eyes stay, the rest is drawn upright)
-    eye_y = pts[[468, 473], 1].mean()
-    flipped = np.ascontiguousarray(sample_rgb[::-1])
-    shift = int(round(2 * eye_y - (h - 1)))
-    flipped = np.roll(flipped, shift, axis=0)
-    assert upright_score(flipped, pts) < 0 < s
-    off = pts.copy()
-    off[:, 0] += 10 * w
-    assert np.isnan(upright_score(sample_rgb, off))
+    from facemetrics.landmarks import face_detection_score
+
+    def turned(img, deg):
+        h, w = img.shape[:2]
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+        return np.ascontiguousarray(cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE))
+
+    for img in (sample_rgb, (sample_rgb * 0.45).astype(np.uint8), np.ascontiguousarray(sample_rgb[:, ::-1])):
+        up = face_detection_score(img) + face_detection_score(img, "full")
+        assert up > 1.0
+        for deg in (170, 180, 190):
+            assert face_detection_score(turned(img, deg)) + face_detection_score(turned(img, deg), "full") < up - 0.2
+    assert face_detection_score(np.full((200, 200, 3), 128, np.uint8)) == 0.0
 
 
 def test_calibration_overrides_scale_mm_values(sample_path, sample_analysis):

@@ -570,3 +570,28 @@ def test_every_option_of_every_command_has_a_help_text():
 
     walk(build_parser(), "facemetrics")
     assert bare == []
+
+
+def test_analyze_never_writes_over_a_photo(tmp_path, capsys):
+    """Audit 24: ``analyze face.jpg -o face.jpg`` replaced the photo with the table (exit 0);
+    a table name ending like a photo is refused too, before any work; an overlay or geometry
+    file named like a photo of the run is a row warning, the photo untouched."""
+    import shutil
+
+    face = tmp_path / "face.jpg"
+    shutil.copy(SAMPLES / "astronaut_before.jpg", face)
+    original = face.read_bytes()
+    for out in (face, tmp_path / "other.jpg", tmp_path / "t.PNG"):
+        assert main(["analyze", str(face), "-o", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.strip().splitlines()) == 1 and "cannot write the table" in err, err
+        assert face.read_bytes() == original and not (tmp_path / "other.jpg").exists()
+    # a photo whose name is another photo's geometry name, geometry written into the photo folder
+    twin = tmp_path / "face.jpg.json"
+    twin_bytes = original  # a JPEG named .json is still read as a photo when named directly
+    twin.write_bytes(twin_bytes)
+    assert main(["analyze", str(face), str(twin), "-o", str(tmp_path / "t.csv"), "--geometry", str(tmp_path)]) == 0
+    capsys.readouterr()
+    assert twin.read_bytes() == twin_bytes and face.read_bytes() == original
+    rows = pd.read_csv(tmp_path / "t.csv")
+    assert "a photo of this run has that name" in rows.loc[rows["photo"] == "face.jpg", "warnings"].iloc[0]

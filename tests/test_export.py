@@ -77,3 +77,29 @@ def test_csv_bytes_is_what_write_csv_writes(tmp_path):
     df = rows_frame([{"a": 1.23456789, "b": "x, y"}, {"a": None, "b": "z"}], ["a", "b"])
     assert csv_bytes(df) == b'a,b\n1.23457,"x, y"\n,z\n'
     assert write_csv(df, tmp_path / "t.csv").read_bytes() == csv_bytes(df)
+
+
+def test_a_pipe_or_device_is_written_into_never_replaced(tmp_path):
+    """``-o /dev/null`` replaced /dev/null with a regular file (as root: every program on the
+    machine then failed): a device, pipe or socket is written into directly.  Checked on a FIFO,
+    which any user can make; a symbolic link to a file keeps its link, its file gets the text."""
+    import os
+    import stat
+    import threading
+
+    from facemetrics.export import write_bytes
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    write_bytes(b"a,b\n1,2\n", fifo)
+    reader.join(10)
+    assert got == [b"a,b\n1,2\n"] and stat.S_ISFIFO(os.stat(fifo).st_mode)
+    target = tmp_path / "real.csv"
+    target.write_text("old")
+    link = tmp_path / "link.csv"
+    link.symlink_to(target)
+    write_bytes(b"new", link)
+    assert link.is_symlink() and target.read_bytes() == b"new"
