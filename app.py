@@ -487,7 +487,7 @@ def comparison_view(pair: Pair, label: str) -> dict:
     frame = cmp.to_frame()
     msg = fm_report.headline(frame, cmp.messages)
     if cmp.status == "refused":
-        st.error("These photos cannot be compared: " + md(" ".join(cmp.messages)))
+        st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in cmp.messages)))
         return {}
     st.subheader(msg[0].upper() + msg[1:], anchor=False)
     if pair.no_change:

@@ -311,11 +311,12 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
             not eyes.any_visible or cal.mm_per_px_spread > ONE_EYE_MIN_SPREAD):
         # no iris seen: flagged below; one seen and the chords disagree: that eye alone (with one
         # seen and the chords agreeing, the hidden eye's chord is no outlier: both stand)
-        warnings.append(scale_warning(eyes))
+        if eyes.any_visible:  # with no iris seen the quality flag says it (no second sentence)
+            warnings.append(scale_warning(eyes))
         cal = calibrate(pts, yaw_deg=yaw, iris_eyes=eyes.visible)
     scale_checks = dict(irises_hidden=cal.source == "iris" and not eyes.any_visible, ipd_mm=cal.ipd_mm,
                         calibration_source=cal.source)
-    if cal.warning:
+    if cal.warning and cal.source == "user_ipd":  # otherwise the IPD's quality flag says it
         warnings.append(cal.warning)
     partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:

@@ -278,7 +278,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
     print(f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
           + f"; {res.n_cached} read from the cache of an earlier run{dup}; "
-          f"{len(res.change_rows)} changes; {len(res.excluded)} photos excluded from the changes. "
+          f"{len(res.change_rows)} change{'' if len(res.change_rows) == 1 else 's'}; {len(res.excluded)} "
+          f"photo{'' if len(res.excluded) == 1 else 's'} excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch

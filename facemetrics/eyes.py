@@ -198,8 +198,13 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
                eye_opening(p, LEFT_EYE_CORNERS, LEFT_UPPER_LID, LEFT_LOWER_LID))
     contrast = (iris_contrast(*chord_luminance(crop, q, RIGHT_IRIS, RIGHT_IRIS_H, RIGHT_EYE_CORNERS)),
                 iris_contrast(*chord_luminance(crop, q, LEFT_IRIS, LEFT_IRIS_H, LEFT_EYE_CORNERS)))
-    visible = tuple(bool(o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST)
-                    for o, cn in zip(opening, contrast))
+    # an iris (its whole disc, the chord's length around its centre) outside the picture: Face Mesh
+    # guessed it, and the chord sampling would read replicated border pixels
+    inside = tuple(bool(np.all(p[c] - np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 >= 0)
+                        and np.all(p[c] + np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 <= (w - 1, h - 1)))
+                   for c, ch in ((RIGHT_IRIS, RIGHT_IRIS_H), (LEFT_IRIS, LEFT_IRIS_H)))
+    visible = tuple(bool(i and o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST)
+                    for i, o, cn in zip(inside, opening, contrast))
     return EyeVisibility(opening, contrast, visible)
 
 
@@ -214,7 +219,7 @@ def scale_warning(ev: EyeVisibility) -> str:
         return ""
     if ev.any_visible:
         seen, hidden = ("right", "left") if ev.visible[0] else ("left", "right")
-        return (f"the subject's {hidden} iris is not visible (eye closed or covered): the mm scale comes from "
-                f"the {seen} iris alone")
-    return ("irises not visible (eyes closed or covered): the mm scale is unreliable; use a photo with open, "
-            "uncovered eyes (or, on the command line, give the scale: --mm-per-px or --ipd-mm)")
+        return (f"the subject's {hidden} iris is not visible (eye closed, covered or outside the picture): the mm "
+                f"scale comes from the {seen} iris alone")
+    return ("irises not visible (eyes closed, covered or outside the picture): the mm scale is unreliable; use a "
+            "photo with open, uncovered eyes")

@@ -215,12 +215,14 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     """
     flags = []
     if q.get("irises_hidden"):
-        flags.append("irises not visible (eyes closed or covered): the mm scale is unreliable")
+        flags.append("irises not visible (eyes closed, covered or outside the picture): the mm scale is unreliable; "
+                     "use a photo with open, uncovered eyes")
     ipd = q.get("ipd_mm")
     if ipd is not None and q.get("calibration_source") != "user_ipd" and not (
             IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
         flags.append(f"implausible inter-pupillary distance ({ipd:.1f} mm, adult range "
-                     f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f}): the mm scale is doubtful")
+                     f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f}): the mm scale is doubtful (on the command line: "
+                     "--ipd-mm or --mm-per-px)")
     if q.get("cut_landmarks", 0):
         flags.append(f"face cut by the image edge ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
                      "landmarks outside the picture: guessed)")

@@ -852,3 +852,26 @@ def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder
     assert again.changes["baseline_sha256"].str.len().ge(64).all()
     for name in ("changes.csv", "long.csv"):
         assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
+
+
+def test_a_time_written_as_a_date_alone_gives_no_role():
+    """Audit 24: a treated_at of '2026-03-29' was read as midnight, so a photo of 07:00 before an
+    08:00 treatment became a post photo at +7 h without a word; a date alone (treatment or capture
+    time) now leaves the photo without a role, the reason said; with a time it has its role."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch.tables import _table_row
+
+    measured = {"status": "ok", "error": "", "taken_at": "2026-03-29T07:00:00"}
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29")
+    r = _table_row(e, dict(measured))
+    assert r["role"] == "" and "has no time of day" in r["excluded"] and "2026-03-29" in r["excluded"]
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00",
+                   taken_at="2026-03-29")
+    r = _table_row(e, dict(measured, taken_at=""))
+    assert r["role"] == "" and "capture time '2026-03-29' has no time of day" in r["excluded"]
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00")
+    assert _table_row(e, dict(measured))["role"] == "baseline"
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="29/03/2026 08:00")
+    assert "is not ISO 8601 (e.g. 2026-11-02T08:00)" in _table_row(e, dict(measured))["excluded"]

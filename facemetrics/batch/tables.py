@@ -97,9 +97,15 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     if not r["taken_at"]:
         reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
     elif parse_time(r["taken_at"]) is None:
-        reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601")
+        reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
+    elif _date_only(r["taken_at"]):
+        reasons.append(f"capture time {r['taken_at']!r} has no time of day: before or after the treatment "
+                       "cannot be told (write e.g. 2026-11-02T09:30)")
     if e.treated_at and parse_time(e.treated_at) is None:
-        reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601")
+        reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601 (e.g. 2026-11-02T08:00)")
+    elif e.treated_at and _date_only(e.treated_at):
+        reasons.append(f"treatment time {e.treated_at!r} has no time of day: which photos were taken before "
+                       "it cannot be told (write e.g. 2026-11-02T08:00)")
     elif not e.treated_at and not e.note:
         reasons.append("no treatment time")
     if not reasons:
@@ -107,6 +113,14 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["excluded"] = "; ".join(reasons)
     r["_path"] = str(e.path)
     return r
+
+
+def _date_only(text) -> bool:
+    """A time written as a date alone (``2026-03-29``, ``20260329``): read as midnight, it would
+    silently make a photo of 07:00 a post-treatment one of an 08:00 session (an audit,
+    2026-12-02)."""
+    t = str(text).strip()
+    return len(t) in (8, 10) and all(c.isdigit() or c == "-" for c in t)
 
 
 def _time_key(treated_at) -> str:
