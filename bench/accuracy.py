@@ -862,18 +862,27 @@ def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
               + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f}" for v in d.values())
               + f" | {obj:.2f} ({wm:.2f}) |")
     best = min(scored, key=lambda r: (r[0], r[1]))[2]
-    rng = np.random.default_rng(0)
-    n_c, n_l = len(res[names[0]]), len(res[names[1]])
+    wins = _bootstrap_wins(per, names, best, None, n_boot)
+    print(f"winner {best}: beats the flat 2 mm in {100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples")
 
-    def objective(fb, ic, il):
-        return max(np.percentile(np.concatenate([per[(fb, names[0])][i] for i in ic]), 90),
-                   np.percentile(np.concatenate([per[(fb, names[1])][i] for i in il]), 90))
+
+def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int) -> int:
+    """In how many of ``n_boot`` bootstrap resamples of the tuning faces (faces resampled within each
+    of the two subsets ``names``; seed 0) design ``best`` has a smaller objective (the larger of the
+    two subsets' p90 of the point distances) than design ``base``.  ``per[(design, name)]`` is the
+    list of per-face distance arrays."""
+    rng = np.random.default_rng(0)
+    n_c, n_l = len(per[(best, names[0])]), len(per[(best, names[1])])
+
+    def objective(design, ic, il):
+        return max(np.percentile(np.concatenate([per[(design, names[0])][i] for i in ic]), 90),
+                   np.percentile(np.concatenate([per[(design, names[1])][i] for i in il]), 90))
 
     wins = 0
     for _ in range(n_boot):
         ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
-        wins += objective(best, ic, il) < objective(None, ic, il)
-    print(f"winner {best}: beats the flat 2 mm in {100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples")
+        wins += objective(best, ic, il) < objective(base, ic, il)
+    return wins
 
 
 #: the jaw designs of part 9 (issue 10, sixth round; grid fixed before it ran): label -> refine_jaw_edge keywords.
@@ -981,17 +990,7 @@ def tuning_grid(res: dict, designs: dict, n_boot: int = 2000) -> str:
                                          for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |")
     best = min(scored, key=lambda r: (r[0], r[1]))[2]
     first = next(iter(designs))
-    rng = np.random.default_rng(0)
-    n_c, n_l = len(res[names[0]]), len(res[names[1]])
-
-    def objective(lab, ic, il):
-        return max(np.percentile(np.concatenate([per[(lab, names[0])][i] for i in ic]), 90),
-                   np.percentile(np.concatenate([per[(lab, names[1])][i] for i in il]), 90))
-
-    wins = 0
-    for _ in range(n_boot):
-        ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
-        wins += objective(best, ic, il) < objective(first, ic, il)
+    wins = _bootstrap_wins(per, names, best, first, n_boot)
     obj = {lab: o for o, _, lab in scored}
     print(f"winner {best!r}: objective {obj[best]:.2f} against {obj[first]:.2f} ({first}); beats it in "
           f"{100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples of the tuning faces")
