@@ -1797,6 +1797,62 @@ def _hevc_items(data: bytes) -> list[list[bytes]]:
     return out
 
 
+def _primary_properties(data: bytes) -> list[tuple[bytes, int, int]]:
+    """``[(type, body start, box end)]`` of the properties (``ipco`` boxes) associated with the
+    primary item of HEIF/AVIF file `data`; ``[]`` when the structure is not understood."""
+    meta = next(((s, e) for t, s, e in _boxes(data, 0, len(data)) if t == b"meta"), None)
+    if meta is None:
+        return []
+    sub = {t: (s, e) for t, s, e in _boxes(data, meta[0] + 4, meta[1])}
+    if not {b"pitm", b"iprp"} <= set(sub):
+        return []
+    s, _ = sub[b"pitm"]
+    primary = _Reader(data, s + 4)(2 if data[s] == 0 else 4)
+    ip = {t: (a, b) for t, a, b in _boxes(data, *sub[b"iprp"])}
+    if b"ipco" not in ip or b"ipma" not in ip:
+        return []
+    props = list(_boxes(data, *ip[b"ipco"]))
+    assoc = _property_associations(data, *ip[b"ipma"]) or {}
+    return [props[k - 1] for k in assoc.get(primary, []) if 0 < k <= len(props)]
+
+
+def heif_crop_outside(data: bytes) -> str:
+    """Why the clean aperture (``clap``, the crop) of a HEIF/AVIF's primary image is impossible, or "".
+
+    ISO/IEC 14496-12 §12.1.4: the crop window, ``cleanApertureWidthN / D`` by ``HeightN / D``
+    centred at ``((W - 1) / 2 + horizOffN / D, (H - 1) / 2 + vertOffN / D)``, lies inside the
+    ``W`` x ``H`` image (``ispe``); its denominators are positive.  A damaged ``clap`` box (one bit
+    of a vertical offset, found by ``bench/bench_realfuzz.py``) moved the window about a billion
+    rows off the picture, and libheif still returned a picture, measured as a good photo.  Half a
+    pixel of rounding is allowed.
+
+    Parameters
+    ----------
+    data : bytes
+        The whole HEIF file.
+    """
+    try:
+        props = _primary_properties(data)
+        ispe = next(((s, e) for t, s, e in props if t == b"ispe"), None)
+        clap = next(((s, e) for t, s, e in props if t == b"clap"), None)
+        if ispe is None or clap is None or clap[1] - clap[0] < 32 or ispe[1] - ispe[0] < 12:
+            return ""
+        w, h = (int.from_bytes(data[ispe[0] + k:ispe[0] + k + 4], "big") for k in (4, 8))
+        v = [int.from_bytes(data[clap[0] + 4 * k:clap[0] + 4 * k + 4], "big", signed=k in (4, 6)) for k in range(8)]
+    except (IndexError, ValueError, KeyError, StopIteration):
+        return ""
+    wn, wd, hn, hd, xn, xd, yn, yd = v
+    if min(wd, hd, xd, yd) <= 0 or wn <= 0 or hn <= 0:
+        return f"its crop window (clap) has a zero or negative size or denominator ({v})"
+    cw, ch = wn / wd, hn / hd
+    left = (w - 1) / 2 + xn / xd - (cw - 1) / 2
+    top = (h - 1) / 2 + yn / yd - (ch - 1) / 2
+    if left < -0.5 or top < -0.5 or left + cw - 1 > w - 0.5 or top + ch - 1 > h - 0.5:
+        return (f"its crop window (clap: {cw:g} x {ch:g} px from ({left:g}, {top:g})) lies outside the "
+                f"{w} x {h} picture")
+    return ""
+
+
 def _decode_item(lib, nals: list[bytes]) -> list[int] | None:
     """Decode one coded image's NAL units with a new libde265 decoder (in-loop filters off);
     the codes it reported (:data:`_NEVER_DECODED` for a picture whose end was never decoded),

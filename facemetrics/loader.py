@@ -148,8 +148,8 @@ import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, hevc_errors, vp8_ends_early,
-                                   vp8l_ends_early, webp_is_lossless)
+from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, heif_crop_outside, hevc_errors,
+                                   vp8_ends_early, vp8l_ends_early, webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
 
 __all__ = [
@@ -924,6 +924,9 @@ def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, us
         _refuse_vp8_early_end(data, label)
     elif sniffed in ("HEIF", "AVIF"):
         _verify_isobmff(data, label)
+        crop = heif_crop_outside(data)
+        if crop:
+            raise PhotoError(label, f"corrupt {sniffed} data: {crop}", status="unreadable")
     elif fmt == "JPEG" and not use_sj:
         _verify_jpeg_strict(data, label)
 

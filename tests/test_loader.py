@@ -869,3 +869,29 @@ def test_a_floating_point_tiff_is_named_as_unsupported_not_corrupt():
     assert res.status == "not_an_image" and "32-bit floating-point" in res.error, res.error
     bad = analyze_photo(b"II*\x00" + b"\xff" * 40, name="bad.tif")
     assert bad.status == "unreadable" and "corrupt TIFF header" in bad.error, bad.error
+
+
+def test_a_heic_whose_crop_window_leaves_the_picture_is_refused(sample_rgb):
+    """A bit flipped in a HEIC's clean-aperture box (bench_realfuzz, seed 15: the vertical offset
+    -1/2 became -4194305/2) moved the crop window two million rows off the picture, and libheif
+    still returned a picture, measured as good; the window must lie inside the picture
+    (ISO/IEC 14496-12).  The clean odd-sized HEIC (pillow-heif writes a clap for it) reads."""
+    pillow_heif = pytest.importorskip("pillow_heif")
+    pillow_heif.register_heif_opener()
+    from facemetrics import load_photo
+    from facemetrics.errors import PhotoError
+    from facemetrics.integrity import heif_crop_outside
+
+    buf = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(sample_rgb[:301, :299])).save(buf, "HEIF", quality=80)
+    clean = buf.getvalue()
+    i = clean.index(b"clap")
+    assert heif_crop_outside(clean) == "" and load_photo(clean, name="c.heic").rgb.shape[:2] == (301, 299)
+    body = i + 4
+    voff = body + 24  # vertOffN: the 7th 32-bit field of the box body
+    assert clean[voff:voff + 4] == b"\xff\xff\xff\xff"
+    bad = clean[:voff + 1] + bytes([clean[voff + 1] ^ 0x40]) + clean[voff + 2:]
+    assert "outside" in heif_crop_outside(bad)
+    with pytest.raises(PhotoError) as exc:
+        load_photo(bad, name="b.heic")
+    assert exc.value.status == "unreadable" and "crop window" in str(exc.value)
