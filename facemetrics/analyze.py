@@ -19,7 +19,7 @@ from .eyes import ONE_EYE_MIN_SPREAD, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
 from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
-from .landmarks import detect_landmarks, orientation_scores
+from .landmarks import detect_landmarks, detection_input, orientation_scores
 from .loader import Photo, load_photo
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
@@ -279,10 +279,11 @@ def _upside_down(rgb: np.ndarray) -> bool:
     the photo is upside down when the detector is surer of the picture turned by 180 deg than of
     the picture as it is (the short-range model's scores, with the full-range model's added when
     they differ by less than :data:`~facemetrics.quality.ORIENTATION_UNSURE`)."""
-    as_is, turned = orientation_scores(rgb)
+    small = detection_input(rgb)  # reduced once for both detectors
+    as_is, turned = orientation_scores(small)
     d = as_is - turned
     if abs(d) < ORIENTATION_UNSURE:
-        as_is, turned = orientation_scores(rgb, "full")
+        as_is, turned = orientation_scores(small, "full")
         d += as_is - turned
     return d < 0
 

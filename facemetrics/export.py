@@ -80,7 +80,8 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     writes, for downloads (the app)."""
     import pandas as pd
 
-    text_cols = [c for c in df.columns if not (pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]))]
+    types = pd.api.types
+    text_cols = [c for c in df.columns if not (types.is_numeric_dtype(df[c]) or types.is_bool_dtype(df[c]))]
     if text_cols:
         df = df.copy()
         for c in text_cols:

@@ -274,17 +274,20 @@ def face_detection_score(rgb: np.ndarray, model: str = "short") -> float:
         The highest detection score in the picture, 0-1 (0 when no face scores
         :data:`DETECTION_FLOOR` or more).
     """
-    return _detection_score(_detection_input(rgb), model)
+    return _detection_score(detection_input(rgb), model)
 
 
 def orientation_scores(rgb: np.ndarray, model: str = "short") -> tuple[float, float]:
     """:func:`face_detection_score` of the picture as it is and turned by 180 deg, ``(as_is,
-    turned)``; the picture is reduced (:data:`DETECTION_MAX_SIDE`) before it is turned."""
-    small = _detection_input(rgb)
+    turned)``; the picture is reduced (:func:`detection_input`) before it is turned (a picture
+    reduced already is used as it is)."""
+    small = detection_input(rgb)
     return _detection_score(small, model), _detection_score(np.ascontiguousarray(small[::-1, ::-1]), model)
 
 
-def _detection_input(rgb: np.ndarray) -> np.ndarray:
+def detection_input(rgb: np.ndarray) -> np.ndarray:
+    """The picture as the face detectors are given it: halved until its long side is at most
+    :data:`DETECTION_MAX_SIDE` px, C-contiguous (no copy when it already is both)."""
     small = rgb
     while max(small.shape[:2]) > DETECTION_MAX_SIDE:
         small = cv2.pyrDown(np.ascontiguousarray(small))
