@@ -48,6 +48,10 @@
    valley evidence) on the tuning faces with a bootstrap (``tuning_grid``), and the tuning winner
    against the third round's design on the held-out faces with bootstrap intervals
    (``jaw_heldout_once``; run once, after the winner passed the rule).
+10. Issue 10, seventh round (``--jaw-seventh`` runs only this part): a two-sided valley (needs
+   brighter skin on both sides, so a plain step gives none) on a grid :data:`JAW_SEVENTH` fixed
+   before it ran, on the tuning faces only, with the eligibility rule
+   :data:`JAW_SEVENTH_MAX_MEDIAN_RISE`; no design passed, so the held-out faces were not read.
 """
 
 from __future__ import annotations
@@ -895,6 +899,17 @@ JAW_SIXTH.update({f"V: valley x {w:g}, scale {s:g} mm, {'everywhere' if e else '
                   for e in (False, True) for w in (2.0, 4.0, 6.0) for s in (1.0, 1.5, 2.0)})
 
 
+#: the jaw designs of part 10 (issue 10, seventh round; rule and grid written before it ran): a two-sided
+#: valley (``refine_jaw_edge(valley_reach_mm=)``), weight x reach (mm) x extent
+JAW_SEVENTH = {"third round (shipped)": {"valley_weight": None}}
+JAW_SEVENTH.update({f"two-sided valley x {w:g}, reach {r:g} mm, {'everywhere' if e else 'chin'}":
+                    {"valley_weight": w, "valley_reach_mm": r, "valley_everywhere": e}
+                    for e in (False, True) for w in (1.0, 2.0, 4.0) for r in (1.5, 2.0, 3.0)})
+#: seventh round's eligibility: neither tuning subset's median may rise by more than this (mm) over the shipped
+#: design's (the sixth round's winner pushed the London chins 0.37 mm outward at the median)
+JAW_SEVENTH_MAX_MEDIAN_RISE = 0.10
+
+
 def _jaw_profiles(a, search_mm: tuple[float, float] = (-3.0, 16.0)):
     """``refine_jaw_edge``'s luminance profiles and step evidence over a wider window, for the
     diagnosis: offsets (mm), band and evidence (rows = the jaw chain), the dense oval, its
@@ -969,27 +984,33 @@ def jaw_chin_diagnosis(res: dict) -> None:
               f"{100 * r[m, 4].mean():.0f} % ({100 * r[m, 6].mean():.0f} %) |")
 
 
-def tuning_grid(res: dict, designs: dict, n_boot: int = 2000) -> str:
+def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: float | None = None) -> str:
     """Designs (label -> ``refine_jaw_edge`` keywords; the first is the shipped one) on the tuning
     faces only, scored on the objective (the larger of the Canada and London tuning p90; ties by
     the smaller worst median), and how often the winner beats the first design over ``n_boot``
-    bootstrap resamples of the tuning faces.  Returns the winner's label."""
+    bootstrap resamples of the tuning faces.  With ``max_median_rise`` (mm; seventh round) a design
+    is eligible only if neither subset's median exceeds the first design's by more.  Returns the
+    winner's label."""
     names = ("Canada tuning", "London tuning")
     per = {(lab, n): [np.array([segment_distance(q, _refined_contour(a, **kw))
                                 for q in a.frame.to_mm(tem[list(JAW)])]) for p, a, tem, _ in res[n]]
            for lab, kw in designs.items() for n in names}
+    first = next(iter(designs))
+    base = {n: np.median(np.concatenate(per[(first, n)])) for n in names}
     print("\n| jaw design (tuning faces only) | Canada tuning median / p90 / max | London tuning median / p90 / max | "
-          "objective (worst median) |")
-    print("|---|---|---|---|")
+          "objective (worst median) |" + (" eligible |" if max_median_rise is not None else ""))
+    print("|---|---|---|---|" + ("---|" if max_median_rise is not None else ""))
     scored = []
     for lab in designs:
         d = {n: np.concatenate(per[(lab, n)]) for n in names}
         obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
-        scored.append((round(obj, 2), wm, lab))
+        ok = max_median_rise is None or all(np.median(d[n]) <= base[n] + max_median_rise + 1e-9 for n in names)
+        if ok:
+            scored.append((round(obj, 2), wm, lab))
         print(f"| {lab} | " + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f} / {v.max():.2f}"
-                                         for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |")
+                                         for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |"
+              + ((" yes |" if ok else " no |") if max_median_rise is not None else ""))
     best = min(scored, key=lambda r: (r[0], r[1]))[2]
-    first = next(iter(designs))
     wins = _bootstrap_wins(per, names, best, first, n_boot)
     obj = {lab: o for o, _, lab in scored}
     print(f"winner {best!r}: objective {obj[best]:.2f} against {obj[first]:.2f} ({first}); beats it in "
@@ -1066,6 +1087,17 @@ def jaw_sixth(res: dict) -> None:
     jaw_valley_check(res)
 
 
+def jaw_seventh(res: dict) -> None:
+    """Part 10 (issue 10, seventh round): the two-sided valley grid on the tuning faces only, with the
+    eligibility rule (:data:`JAW_SEVENTH_MAX_MEDIAN_RISE`).  The held-out faces are measured only if a
+    design passes (none did on 2026-12-02, so this part never reads them)."""
+    best = tuning_grid({k: res[k] for k in ("Canada tuning", "London tuning")}, JAW_SEVENTH,
+                       max_median_rise=JAW_SEVENTH_MAX_MEDIAN_RISE)
+    if best != next(iter(JAW_SEVENTH)):
+        print("a design other than the shipped one won: by the rule, check its margin and bootstrap share above "
+              "before measuring the held-out faces (jaw_heldout_once)")
+
+
 def heldout_ci(res: dict, n_boot: int = 4000) -> None:
     """How well the held-out figures are known: median and p90 (mm) of the found fold line and
     jaw contour against the hand-placed points, each with a 95 % percentile-bootstrap interval
@@ -1098,6 +1130,8 @@ def main() -> None:
     p.add_argument("--timing", action="store_true", help="only time the jaw refinement (12 MP JPEG)")
     p.add_argument("--jaw-sixth", action="store_true",
                    help="only part 9: the jaw's sixth round (diagnosis and grid on the tuning faces, held-out check)")
+    p.add_argument("--jaw-seventh", action="store_true",
+                   help="only part 10: the jaw's seventh round (two-sided valley grid on the tuning faces only)")
     p.add_argument("--heldout-ci", action="store_true",
                    help="only the held-out fold-line and jaw figures with bootstrap intervals over faces")
     args = p.parse_args()
@@ -1114,6 +1148,9 @@ def main() -> None:
     if args.heldout_ci:
         heldout_ci(annotation({"Canada held-out": held, "London held-out": l_held}))
         return
+    if args.jaw_seventh:
+        jaw_seventh(annotation({"Canada tuning": tune, "London tuning": l_tune}))
+        return
     if args.jaw_sixth:
         jaw_sixth(annotation({"Canada tuning": tune, "London tuning": l_tune,
                               "Canada held-out": held, "London held-out": l_held}))
@@ -1128,6 +1165,7 @@ def main() -> None:
     jaw_designs(res)
     jaw_fallback_grid(res)
     jaw_sixth(res)
+    jaw_seventh(res)
     depth_sensitivity(res)
     smile_profiles()
     if not args.quick:

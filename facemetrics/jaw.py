@@ -174,6 +174,22 @@ def fallback_offsets(uv_contour: np.ndarray, span: tuple[int, int],
     return fallback_mm[0] + (fallback_mm[1] - fallback_mm[0]) * bump
 
 
+def _two_sided_depth(band: np.ndarray, reach_mm: float) -> np.ndarray:
+    """How far each sample lies below the *lower* of the brightest samples within ``reach_mm``
+    on its inner and on its outer side (profiles along axis 1, every :data:`JAW_RESOLUTION_MM`;
+    ends padded with their edge value).  0 on a monotone profile, the valley's depth at its
+    bottom.  Same units as ``band``; shape of ``band``."""
+    n = max(int(round(reach_mm / JAW_RESOLUTION_MM)), 1)
+    m = band.shape[1]
+    pad = np.pad(band, ((0, 0), (n, n)), mode="edge")
+    inner = pad[:, n:n + m].copy()
+    outer = inner.copy()
+    for k in range(1, n + 1):
+        np.maximum(inner, pad[:, n - k:n - k + m], out=inner)
+        np.maximum(outer, pad[:, n + k:n + k + m], out=outer)
+    return np.minimum(inner, outer) - band
+
+
 def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
                     span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
                     rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
@@ -181,7 +197,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
                     fallback_mm: tuple[float, float] | None = None,
                     search_outer_mm: tuple[float, float] | None = None,
                     valley_weight: float | None = None, valley_scale_mm: float = 1.0,
-                    valley_everywhere: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                    valley_everywhere: bool = False,
+                    valley_reach_mm: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -240,6 +257,13 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     valley_everywhere : bool
         The valley evidence at full weight along the whole chain (off; lost on the tuning
         faces).
+    valley_reach_mm : float or None
+        Seventh round (off, ``None``): with ``valley_weight``, a *two-sided* valley
+        replaces ``max(0, L'')``: the depth ``min(max L over [o - r, o], max L over
+        [o, o + r]) - L(o)`` at offset ``o`` with ``r = valley_reach_mm``, in % of the
+        bright skin, divided by ``r`` (%/mm) and multiplied by ``valley_weight``.  It needs
+        brighter skin on *both* sides, so a plain step (bright jaw, dark neck plateau) gives
+        about 0 and is found where the step evidence puts it.
 
     Returns
     -------
@@ -297,9 +321,12 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0)
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
-    if valley_weight is not None:
+    if valley_weight is not None and valley_reach_mm is not None:
+        valley = valley_weight * _two_sided_depth(band, valley_reach_mm) / ref * 100.0 / valley_reach_mm  # % per mm
+    elif valley_weight is not None:
         curv = gaussian_filter1d(band, valley_scale_mm / JAW_RESOLUTION_MM, axis=1, order=2) / JAW_RESOLUTION_MM ** 2
         valley = valley_weight * valley_scale_mm * np.maximum(curv, 0.0) / ref * 100.0  # % per mm
+    if valley_weight is not None:
         if not valley_everywhere:
             valley *= fallback_offsets(uv_contour, span, (0.0, 1.0))[a:b + 1, None]
         evidence = np.maximum(evidence, valley)

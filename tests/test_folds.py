@@ -513,6 +513,47 @@ def test_chin_valley_evidence_moves_a_sharp_chin_step_outward():
     assert np.all((outward > 0.5) & (outward < 2.0)), outward
 
 
+def test_two_sided_depth_is_zero_on_a_monotone_profile_and_the_depth_at_a_valley():
+    """``jaw._two_sided_depth`` (seventh round): exact values on small profiles every 0.25 mm."""
+    from facemetrics.jaw import _two_sided_depth
+
+    step = np.array([[200.0] * 6 + [100.0] * 6])
+    np.testing.assert_array_equal(_two_sided_depth(step, 1.0), 0.0)
+    np.testing.assert_array_equal(_two_sided_depth(np.arange(12.0)[None, :], 1.0), 0.0)
+    v = np.array([[150.0, 150, 140, 130, 120, 130, 150, 150]])
+    d = _two_sided_depth(v, 0.5)  # reach 2 samples
+    np.testing.assert_array_equal(d, [[0, 0, 0, 0, 20, 0, 0, 0]])  # the flanks rise on one side only
+    # reach 1 sample: the bottom sees 130 on both sides
+    np.testing.assert_array_equal(_two_sided_depth(v, 0.25)[0, 4], 10.0)
+
+
+def test_two_sided_valley_leaves_a_sharp_chin_step_in_place_and_finds_a_dark_line():
+    """``valley_reach_mm=`` (seventh round, off; docs/accuracy.md "Jaw contour, seventh round"): unlike
+    the sixth round's ``max(0, L'')`` (which moves a sharp chin step 1.25 mm outward, test above),
+    the two-sided valley gives nothing on a plain step, so the step is found exactly where the
+    shipped design finds it; a dark line with no step at the chin is still followed."""
+    import inspect
+
+    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
+    uv = _chin_oval(JAW_INSET_MM)
+    span = (0, len(uv) - 1)
+    kw = {"valley_weight": 4.0, "valley_reach_mm": 1.5}
+    assert inspect.signature(refine_jaw_edge).parameters["valley_reach_mm"].default is None
+    step = _steps_image((0.0,))
+    edge, _ = refine_jaw_edge(step, uv, centre, f, span)
+    edge_v, _ = refine_jaw_edge(step, uv, centre, f, span, **kw)
+    np.testing.assert_allclose(edge_v, edge, atol=1e-9)
+    chin = slice(120, 181)
+    line = _valley_image()
+    _, w = refine_jaw_edge(line, uv, centre, f, span)
+    edge_l, w_l = refine_jaw_edge(line, uv, centre, f, span, **kw)
+    assert np.all(w[chin] < 0.05) and np.all(w_l[chin] > 0.9), (w[chin].max(), w_l[chin].min())
+    assert np.max(np.abs(_signed_offset(edge_l, uv, centre)[chin] - JAW_INSET_MM)) < 0.4
+    # a shallower line (the depth scales the evidence): weight 1 does not reach JAW_EDGE_WEAK there
+    _, w_weak = refine_jaw_edge(line, uv, centre, f, span, valley_weight=1.0, valley_reach_mm=1.5)
+    assert np.all(w_weak[chin] < 0.05)
+
+
 # --- issue 12: the faster forms give the plain forms' values bit for bit ----------------------
 
 def _best_path_plain(score, slope_pen, curve_pen):
