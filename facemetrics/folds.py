@@ -189,6 +189,16 @@ def _centre_path(uv: np.ndarray) -> np.ndarray:
     return np.vstack([uv[0] + EXTEND_TOP_MM * top_dir, uv, uv[-1] + EXTEND_BOTTOM_MM * bot_dir])
 
 
+def _prior_centres(centre_mm: np.ndarray, prior_centre_mm: float | tuple[float, float]) -> np.ndarray:
+    """The prior's centre (mm across the path) at each row of ``centre_mm`` (shape (K, 2)):
+    a constant, or ``(top, bottom)`` linear in arc length from the first row to the last."""
+    if np.ndim(prior_centre_mm) == 0:
+        return np.full(len(centre_mm), float(prior_centre_mm))
+    top, bottom = prior_centre_mm
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(centre_mm, axis=0), axis=1))])
+    return top + (bottom - top) * arc / max(arc[-1], 1e-9)
+
+
 def _luminance(rgb: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY).astype(np.float32)
 
@@ -516,7 +526,8 @@ def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: s
 
 
 def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str, *,
-                 line_px: np.ndarray | None = None) -> FoldMetrics:
+                 line_px: np.ndarray | None = None,
+                 prior_centre_mm: float | tuple[float, float] = PRIOR_CENTRE_MM) -> FoldMetrics:
     """Find (or take) one nasolabial fold line and score its depth.
 
     Parameters
@@ -534,6 +545,14 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
         (e.g. another photo's ``FoldMetrics.line_px`` carried into this one).
         The depth strips are then parallel to this line; the landmark span
         (where ``points`` project onto it) still sets the averaged part.
+    prior_centre_mm : float or (float, float)
+        Centre of the search's anatomical prior, mm across the Face Mesh path
+        (negative = medial): one value (shipped: :data:`PRIOR_CENTRE_MM`) or
+        ``(top, bottom)``, varying linearly with arc length along the extended
+        path (stop 24's tuning winner, (-1.0, -2.5), failed the invariance guard
+        and is not shipped: docs/accuracy.md, "Fold line, stop 24").  Only the
+        line search uses it; the depth index's strips stay on the reference line
+        at :data:`PRIOR_CENTRE_MM`.
 
     Returns
     -------
@@ -554,7 +573,7 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
         band_s = _along(band)
         n_extra = (len(wide) - len(offsets)) // 2
         ev = _evidence(band_s, _row_reference(band_s))[:, n_extra:n_extra + len(offsets)]
-        prior = PRIOR_PER_MM * np.abs(offsets - PRIOR_CENTRE_MM)[None, :]
+        prior = PRIOR_PER_MM * np.abs(offsets[None, :] - _prior_centres(centre_mm, prior_centre_mm)[:, None])
         col = _best_path(ev - prior, SLOPE_PENALTY, CURVE_PENALTY).astype(float)
         col = gaussian_filter1d(col, LINE_SMOOTH_MM / RESOLUTION_MM)
         line_mm = centre_mm + np.interp(col, np.arange(len(offsets)), offsets)[:, None] * normal

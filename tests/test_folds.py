@@ -150,6 +150,27 @@ def test_found_line_follows_a_valley_smoothly(base):
     assert np.abs(np.diff(got.line_px, 2, axis=0)).max() * MM < 0.15
 
 
+def test_prior_centre_profile_moves_the_line_on_flat_skin_and_leaves_the_depth(base):
+    """``fold_metrics(prior_centre_mm=(top, bottom))`` (stop 24, not shipped): on flat skin the line
+    follows the prior's centre as far as the smoothness prior lets it: against the shipped -1.5 mm it
+    moves laterally at the top (centre -0.5) and medially at the bottom (-3.0), not in the middle
+    (-1.75); a constant profile is the scalar; the depth index does not depend on it."""
+    from facemetrics.folds import PRIOR_CENTRE_MM, _prior_centres
+
+    img, pts, f, found = base
+    np.testing.assert_array_equal(_prior_centres(np.array([[0.0, 0.0], [0.0, 1.0], [0.0, 4.0]]), (-1.0, -3.0)),
+                                  [-1.0, -1.5, -3.0])
+    np.testing.assert_array_equal(_prior_centres(np.zeros((4, 2)), -1.5), [-1.5] * 4)
+    flat = fold_metrics(img, pts, f, "right", prior_centre_mm=(PRIOR_CENTRE_MM, PRIOR_CENTRE_MM))
+    np.testing.assert_array_equal(flat.line_px, found["right"].line_px)
+    prof = fold_metrics(img, pts, f, "right", prior_centre_mm=(-0.5, -3.0))
+    assert prof.depth_index == found["right"].depth_index
+    shift = f.to_mm(prof.line_px) - f.to_mm(found["right"].line_px)  # (u, v) mm; lateral = -u on the right
+    mid = len(shift) // 2
+    assert shift[2, 0] < -0.4 and shift[-3, 0] > 0.4, (shift[2], shift[-3])
+    assert np.linalg.norm(shift[mid]) < 0.3, shift[mid]
+
+
 def test_line_px_scores_the_given_line(base):
     img, pts, f, found = base
     line = found["right"].line_px
