@@ -182,6 +182,9 @@ pillow_heif.register_heif_opener()
 # file endings (what a folder search takes as a photo) are schema.PHOTO_FORMATS.
 Image.init()
 _ALLOWED_FORMATS = tuple(f for f in PHOTO_FORMATS if f in Image.OPEN)
+#: the formats read, for messages: "JPEG, MPO, PNG, WebP, TIFF, HEIF/HEIC, AVIF, BMP or GIF"
+_FORMAT_NAMES = ", ".join({"WEBP": "WebP", "HEIF": "HEIF/HEIC"}.get(f, f) for f in PHOTO_FORMATS)
+_FORMAT_NAMES = " or ".join(_FORMAT_NAMES.rsplit(", ", 1))
 
 _TAG_ORIENTATION = 274  # IFD0
 _TAG_DATETIME_ORIGINAL = 36867  # Exif IFD
@@ -848,7 +851,7 @@ def _open_image(data: bytes, label: str, sniffed: str | None) -> Image.Image:
                              status="unreadable") from None
         raise PhotoError(
             label,
-            "not a supported image (expected JPEG, PNG, WebP, TIFF or HEIC/HEIF)",
+            f"not a supported image (expected {_FORMAT_NAMES})",
             status="not_an_image",
         ) from None
     except Exception as exc:  # noqa: BLE001 - plugins raise many types

@@ -16,7 +16,9 @@ import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import MSG_CAMERA, MSG_EXPRESSION, MSG_FACE_CUT, MSG_POSE, WARN_CAMERA_PCT
+from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
+from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
     "effect_noun",
@@ -71,7 +73,7 @@ def _regimen_report(table: pd.DataFrame) -> list[str]:
         u = r.get("unit") or ""
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
         peak = _fmt(d["peak_change"].iloc[0], u) if len(d) else "n/a"
-        hl = _fmt(d["half_life_h"].iloc[0], "", 1) if len(d) else "n/a"
+        hl = (_fmt(d["half_life_h"].iloc[0], "", 1) if decay_resolved(d.iloc[0]) else NOT_RESOLVED) if len(d) else "n/a"
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
             f"{_fmt(r['slope_per_week'], u)} [{_fmt(r['slope_per_week_ci_low'])}, {_fmt(r['slope_per_week_ci_high'])}] | "
@@ -81,6 +83,21 @@ def _regimen_report(table: pd.DataFrame) -> list[str]:
                      for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]
     return lines
+
+
+def decay_resolved(r) -> bool:
+    """False when a fit's half-life interval runs to the fit's upper bound (:data:`HALF_LIFE_BOUNDS`):
+    no decay was resolved, so the half-life is only where the fit stopped and the split of the change
+    into a lasting and a transient part is not identified (the change at 24 h still is)."""
+    try:
+        hi = float(r["half_life_h_ci_high"])
+    except (TypeError, ValueError, KeyError):
+        return True
+    return not (math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1])
+
+
+#: a report.md cell for a figure that a fit with no resolved decay does not identify
+NOT_RESOLVED = "not resolved"
 
 
 def _fmt(v, unit="", digits=2) -> str:
@@ -122,17 +139,29 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
               "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
               "change at 24 h [95 % CI] | lasting [95 % CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|"]
+    unresolved = 0
     for _, r in table.iterrows():
         u = r.get("unit") or ""
         subj = "all" if is_pooled(r["subject"]) else r["subject"]
+        if decay_resolved(r):
+            hl = (f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
+                  f"{_fmt(r['half_life_h_ci_high'], '', 1)}]")
+            lasting = f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}]"
+        else:
+            hl = lasting = NOT_RESOLVED + " *"
+            unresolved += 1
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}] | "
-            f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
-            f"{_fmt(r['half_life_h_ci_high'], '', 1)}] | "
+            f"{hl} | "
             f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
-            f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}] | "
+            f"{lasting} | "
             f"{r['verdict']} |")
+    if unresolved:
+        lines += ["", f"\\* No decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
+                      "bound, so the half-life is only where the fit stopped and the change cannot be split into a "
+                      "lasting and a transient part (e.g. a change that does not fade over the photos' span); the "
+                      "change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full)
     lines += ["", "## Photos excluded", ""]
@@ -199,7 +228,8 @@ def summary_lines(c: Comparison) -> list[str]:
         row = c.get(f"{region}_lift_mm", "mean")
         r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
         out.append(f"  {region.replace('_', ' ')} lift: {row.change:+.2f} mm ({row.verdict}; noise floor "
-                   f"{row.noise_floor:.2f} mm); right {r.change:+.2f} ({r.verdict}), left {l_.change:+.2f} ({l_.verdict})")
+                   f"{row.noise_floor:.2f} mm); right {r.change:+.2f} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
+                   f"left {l_.change:+.2f} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
         # a camera change within its own uncertainty is not a measurement (gate's message says so)
@@ -211,8 +241,11 @@ def summary_lines(c: Comparison) -> list[str]:
                    + cam)
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
-        out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f} ({d.verdict}), "
-                   f"contrast {k.before:.1f} → {k.after:.1f} % ({k.verdict})")
+        out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f}, change {d.change:+.2f} "
+                   f"({d.verdict}; noise floor {d.noise_floor:.2f}), contrast {k.before:.1f} → {k.after:.1f} %, "
+                   f"change {k.change:+.1f} % ({k.verdict}; noise floor {k.noise_floor:.1f} %)")
+    out.append("    (depth index: 10 × mm of full darkening across the fold; contrast: % darker than the skin "
+               f"{CONTRAST_OFFSET_MM:g} mm either side)")
     out.append(f"  noise floors: {c.noise_source}"
                + ("; the defaults hold for an unchanged pose and expression: take two or more photos of "
                   "each state (--before-repeat / --after-repeat) to measure your own" if c.noise_source == "default" else ""))

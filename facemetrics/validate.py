@@ -47,6 +47,7 @@ from .compare import (
     DEFAULT_NOISE_FLOORS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats,
 )
+from .decay.model import HALF_LIFE_BOUNDS
 from .export import write_csv, write_json
 from .loader import load_photo
 from .plots import plot_validation
@@ -197,7 +198,8 @@ def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) ->
     summary["noise_floor_repeats"] = {f"{r.metric}|{r.side}": float(r.noise_floor) for r in floors.itertuples()
                                       if r.metric in _LIFTS + ("nlf_depth",)}
     summary["lines"].append(f"noise floor from {len(pairs)} jitter-only repeats (t x RMS): " + ", ".join(
-        f"{k} {v:.3f}" for k, v in summary["noise_floor_repeats"].items()))
+        f"{k} {v:.3f}{' mm' if k.split('|')[0].endswith('_mm') else ' (index)'}"
+        for k, v in summary["noise_floor_repeats"].items()))
     return floors
 
 
@@ -206,8 +208,12 @@ def _half_life(r: dict) -> str:
     effect) or its interval is open."""
     if not np.isfinite(r["half_life_h"]):
         return "no half-life fitted"
+    if np.isfinite(r["half_life_h_ci_high"]) and r["half_life_h_ci_high"] >= 0.99 * HALF_LIFE_BOUNDS[1]:
+        # the interval runs to the fit's upper bound: no decay was resolved (e.g. a lasting lift), and the
+        # point estimate is only where the fit stopped
+        return f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound"
     lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
-    return f"half-life {r['half_life_h']:.1f} h [{lo}, {hi}]"
+    return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 
 
 def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int) -> pd.DataFrame:

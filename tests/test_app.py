@@ -556,3 +556,15 @@ def test_face_mesh_is_built_when_the_page_is_first_shown():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert r.returncode == 0, r.stderr[-2000:]
     assert r.stdout.strip().splitlines()[-1] == "True", r.stdout
+
+
+def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_bound():
+    """``fmt_h`` (the timeline's half-life beside each verdict): a fit whose interval runs to the upper
+    bound shows no number (it was "0.5 h (95 % CI 0.5-5000.0 h)" for a lift that does not fade)."""
+    from types import SimpleNamespace
+
+    app = app_module()
+    ok = SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)
+    assert app.fmt_h(ok) == "3.4 h (95 % CI 2.5-5.4 h)"
+    flat = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0)
+    assert app.fmt_h(flat).startswith("not resolved") and "0.5" not in app.fmt_h(flat)

@@ -250,6 +250,29 @@ def test_overlay_image_draws_both_jaw_contours(sample_analysis):
     assert summary_lines(c)[0] == f"status: {c.status}" + (f" - {len(c.messages)} message(s)" if c.messages else "")
 
 
+def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
+    """The CLI's summary (``report.summary_lines``): every lift figure, per side too, has its unit and
+    its own noise floor; every fold line gives the change and its floor, not only before -> after."""
+    import re
+
+    c = compare_photos(sample_analysis, variant(sample_analysis, sim.lift(sample_analysis, 2.0).image))
+    lines = summary_lines(c)
+    lifts = [x for x in lines if " lift: " in x]
+    assert len(lifts) == 4
+    for x in lifts:
+        changes = re.findall(r"[+-]\d+\.\d\d(?! ?mm)", x)
+        assert not changes, (x, changes)  # every signed figure is followed by its unit
+        assert x.count("floor") == 3, x  # mean, right, left
+    per_side = c.get("jawline_lift_mm", "right")
+    assert f"right {per_side.change:+.2f} mm ({per_side.verdict}; floor {per_side.noise_floor:.2f} mm)" in lifts[0]
+    folds = [x for x in lines if x.startswith("  nasolabial fold")]
+    assert len(folds) == 2
+    for side, x in zip(("right", "left"), folds):
+        d = c.get("nlf_depth", side)
+        assert f"change {d.change:+.2f} ({d.verdict}; noise floor {d.noise_floor:.2f})" in x, x
+        assert x.count("noise floor") == 2, x
+
+
 def test_cli_compare(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     assert main(["compare", str(sample_path), str(SAMPLES / "astronaut_after.jpg"), "-o", str(out),

@@ -472,6 +472,11 @@ def test_text_file_named_jpg(tmp_path):
         load_photo(path)
     assert ei.value.status == "not_an_image"
     assert "notes.jpg" in str(ei.value)
+    # the message names every format the loader reads (it named five of nine: audit, 2026-12-02)
+    from facemetrics.schema import PHOTO_FORMATS
+
+    for fmt in PHOTO_FORMATS:
+        assert fmt.lower() in str(ei.value).lower(), (fmt, str(ei.value))
 
 
 def test_eps_is_refused_without_running_ghostscript(tmp_path):

@@ -148,7 +148,10 @@ def test_microcurrent_fades_within_a_day(study_result):
     assert f.change_24h_test_ci_high <= f.change_24h_ci_high
     assert "fades within a day" in f.reason
     assert f.reason.startswith("At 24 h the change is ")
-    assert "90% CI" in f.reason and "±0.30 mm margin" in f.reason and "mm peak" in f.reason
+    assert "90% CI" in f.reason and "±0.30 mm margin" in f.reason
+    # the peak is given with its own interval, as in the fit's columns
+    assert (f"after a peak of {f.peak_change:.2f} mm (95% CI {f.peak_change_ci_low:.2f} to "
+            f"{f.peak_change_ci_high:.2f} mm)") in f.reason.replace("\u2212", "-"), f.reason
     assert f.reason.endswith(".")
 
 
@@ -159,6 +162,11 @@ def test_rf_persists_beyond_a_day(study_result):
     assert f.change_24h == pytest.approx(1.5, abs=0.1)
     assert f.lasting_ci_low < 1.5 < f.lasting_ci_high or f.lasting == pytest.approx(1.5, abs=0.15)
     assert "persists beyond a day" in f.reason
+    # the peak with its interval; the lasting part is not named (with no decay its split from the
+    # transient part is not identified: the 24 h change is the figure that says it lasts)
+    assert (f"(peak {f.peak_change:.2f} mm, 95% CI {f.peak_change_ci_low:.2f} to {f.peak_change_ci_high:.2f} mm)"
+            in f.reason.replace("\u2212", "-")), f.reason
+    assert "lasting part" not in f.reason
 
 
 def test_per_subject_fits(study_result):
@@ -440,6 +448,24 @@ def test_report_markdown_lists_pooled_verdicts_and_excluded_photos(study_result)
     assert "- `b.jpg`: no capture time" in text and "a.jpg" not in text
     assert "| all |" in text  # pooled rows of the figures table
     assert timeline_markdown(table, None).rstrip().endswith("(photos.csv not found)")
+
+
+def test_report_says_not_resolved_where_the_half_life_interval_reaches_the_fit_bound(study_result):
+    """A fit whose half-life CI runs to the upper bound (a lift that does not fade) printed "0.5 [0.5, 5000.0]"
+    as its half-life and a lasting part it cannot identify (audit, 2026-12-02): now "not resolved", with a
+    note; a resolved fit's figures are unchanged."""
+    from facemetrics.decay.model import HALF_LIFE_BOUNDS
+
+    table = study_result.to_frame()
+    i = table.index[0]
+    resolved = table.loc[i]
+    text = timeline_markdown(table, None)
+    assert f"{resolved['half_life_h']:.1f} [{resolved['half_life_h_ci_low']:.1f}, " in text
+    table.loc[i, ["half_life_h", "half_life_h_ci_low", "half_life_h_ci_high"]] = [0.5, 0.5, HALF_LIFE_BOUNDS[1]]
+    text = timeline_markdown(table, None)
+    row = [ln for ln in text.splitlines() if ln.startswith(f"| {resolved['treatment']} | {resolved['metric']} |")][0]
+    assert row.count("not resolved *") == 2 and "5000.0" not in row, row
+    assert "No decay resolved" in text
 
 
 def test_rows_of_roughly_registered_pairs_are_left_out_of_the_fit(study):

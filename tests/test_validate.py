@@ -160,8 +160,12 @@ def test_claim_line_says_no_half_life_instead_of_nan():
     (the "too few photos" scenario printed "half-life nan h [nan, nan]")."""
     nan = float("nan")
     assert validate._half_life(dict(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)) == \
-        "half-life 3.4 h [2.5, 5.4]"
+        "half-life 3.4 h, 95 % CI [2.5, 5.4] h"
     assert validate._half_life(dict(half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
         "no half-life fitted"
     assert validate._half_life(dict(half_life_h=30.0, half_life_h_ci_low=12.0, half_life_h_ci_high=nan)) == \
-        "half-life 30.0 h [12.0, ?]"
+        "half-life 30.0 h, 95 % CI [12.0, ?] h"
+    # a lasting lift: the fit stops at its lower bound and the interval runs to the upper one (the audit of
+    # 2026-12-02 saw "half-life 0.5 h [0.5, 5000.0]" printed for the RF lift that does not fade)
+    line = validate._half_life(dict(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0))
+    assert line.startswith("no decay resolved") and "5000 h" in line

@@ -572,18 +572,19 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
         f"({percent(test_conf)} CI {num(lo)} to {quantity(hi, unit)})"
     )
     margin = f"\u00b1{quantity(delta, unit)}"
+    peak_ci_txt = f"{percent(confidence)} CI {num(peak_ci[0])} to {quantity(peak_ci[1], unit)}"
     peak_real = (abs(peak) > delta) and (peak_ci[0] > 0 or peak_ci[1] < 0)
     if lo > delta or hi < -delta:
         where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
         return PERSISTS, (
             f"{at24}, entirely {where} margin "
-            f"(peak {quantity(peak, unit)}, lasting part {quantity(v['lasting'], unit)}): "
+            f"(peak {quantity(peak, unit)}, {peak_ci_txt}): "
             f"the {noun} persists beyond a day."
         )
     if -delta < lo and hi < delta:
         if peak_real:
             return FADES, (
-                f"{at24}, inside the {margin} margin, after a {quantity(peak, unit)} peak: "
+                f"{at24}, inside the {margin} margin, after a peak of {quantity(peak, unit)} ({peak_ci_txt}): "
                 f"the {noun} fades within a day."
             )
         why = (
