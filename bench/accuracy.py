@@ -124,12 +124,13 @@ def invariance() -> None:
     rgb = np.array(Image.open(SAMPLES / "astronaut_before.jpg").convert("RGB"))
     ref = analyze_photo(SAMPLES / "astronaut_before.jpg").to_row()
     rows = {k: analyze_photo(v, name=k).to_row() for k, v in _transforms(rgb).items()}
-    print("| metric group | largest change | transform | tolerance there |")
-    print("|---|---|---|---|")
+    print("| metric group | largest change | transform | tolerance there | largest change relative to the value |")
+    print("|---|---|---|---|---|")
     for group, pick in GROUPS.items():
         cols = [c for c in METRICS if pick(c)]
         d, c, k = max(((abs(r[c] - ref[c]), c, k) for k, r in rows.items() for c in cols))
-        print(f"| {group} | {d:.3f} (`{c}`) | {k} | {tolerance(c, ref[c]):.3f} |")
+        rel, rc, rk = max(((abs(r[c] - ref[c]) / abs(ref[c]), c, k) for k, r in rows.items() for c in cols if ref[c]))
+        print(f"| {group} | {d:.3f} (`{c}`) | {k} | {tolerance(c, ref[c]):.3f} | {100 * rel:.1f} % (`{rc}`, {rk}) |")
 
 
 def segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
