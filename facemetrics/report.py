@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
-from .compare.gate import MSG_CAMERA, MSG_EXPRESSION, MSG_FACE_CUT, MSG_POSE, WARN_CAMERA_PCT
+from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_POSE,
+                           WARN_CAMERA_PCT)
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -202,6 +203,9 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not a lift")
+    if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
+        return (f"no lift can be claimed: the mouth corners moved as in a smile (a lift pulling them up and out "
+                f"does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or a lift")
     if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
         return (f"no lift can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
                 f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")

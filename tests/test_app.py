@@ -364,7 +364,13 @@ def test_headline_follows_the_gate():
     from facemetrics import report
 
     h = report.headline(_table(1.10, 0.05, "lift"), ["expression differs: smile index 0.02 → 0.30 (limit ±0.10)"])
-    assert not HEADLINE.match(h[0].upper() + h[1:]) and "expression" in h
+    assert not HEADLINE.match(h[0].upper() + h[1:]) and "expression" in h and "not a skin change" in h
+    # only the flow's mouth cues (the lips kept their shape): a lift can do that too, so the headline
+    # neither claims the lift nor calls it the expression
+    h = report.headline(_table(0.48, 0.06, "lift"), ["expression may differ: a mouth corner moved 1.2 mm relative "
+                                                     "to the jowl below it (limit 0.6 mm)"])
+    assert h.startswith("no lift can be claimed") and "may be the expression or a lift" in h, h
+    assert "noise floor 0.06 mm" in h
     h = report.headline(_table(0.02, 0.05, "within_noise"))
     assert not HEADLINE.match(h[0].upper() + h[1:]) and "noise" in h
     h = report.headline(_table(1.10, 0.30, "lift"), ["head pose differs: chin raised by about 3.1 deg in the after photo"])
