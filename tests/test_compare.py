@@ -217,6 +217,9 @@ def test_verdict_words():
     assert cp.verdict("fold", 1.0, 0.5) == "deeper" and cp.verdict("fold", -1.0, 0.5) == "shallower"
     assert cp.verdict("metric", -3, 1) == "decrease" and cp.verdict("length", 20, 17) == "longer"
     assert cp.verdict("lift", float("nan"), 0.1) == ""
+    # a change whose floor is unknown (a singular pose fit gives a NaN uncertainty) is not judged
+    assert cp.verdict("pitch", 2.0, float("nan")) == "uncertain"
+    assert cp.verdict("lift", 0.3, float("nan")) == "uncertain"
 
 
 def test_pose_correction_widens_only_the_lift_floors_it_touched():

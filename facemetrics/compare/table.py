@@ -252,10 +252,14 @@ class Comparison:
 
 
 def verdict(kind: str, change: float, floor: float) -> str:
-    """``within_noise`` when ``|change| <= floor``, else the kind's word for the sign."""
+    """``within_noise`` when ``|change| <= floor``, else the kind's word for the sign; ``uncertain``
+    when the floor is unknown (NaN: e.g. a pose fit whose matrix was singular), since a change
+    without its uncertainty cannot be judged."""
     if not np.isfinite(change):
         return ""
-    if np.isfinite(floor) and abs(change) <= floor:
+    if not np.isfinite(floor):
+        return UNCERTAIN
+    if abs(change) <= floor:
         return WITHIN_NOISE
     up, down = VERDICT_WORDS[kind]
     return up if change > 0 else down
