@@ -274,6 +274,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     check_output(args.output, folder=True)
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    for note in res.merged:
+        print(note)
     dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
     print(f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
@@ -413,6 +415,8 @@ def cmd_study_add(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"facemetrics study add: {exc}", file=sys.stderr)
         return 2
+    for note in dict.fromkeys(r.note for r in results if r.note):  # a spelling matched to a stored one
+        print(note)
     for r in results:
         if r.status == "error":
             print(f"{r.name}: not added - {r.message}")
@@ -455,6 +459,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
+    for note in res.merged:
+        print(note)
     _print_verdicts(table)
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
           "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
@@ -470,6 +476,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
         return 2
     entries = discover(args.folder, args.manifest)
     added = dup = bad = 0
+    notes: dict[str, None] = {}
     try:
         with _open_store(args) as store:
             for e in entries:
@@ -483,6 +490,9 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                                         taken_at=e.taken_at or None, measure=not args.no_measure)
                 added += r.status == "added"
                 dup += r.status == "duplicate"
+                if r.note and r.note not in notes:
+                    notes[r.note] = None
+                    print(r.note)
                 if r.status == "error":
                     bad += 1
                     print(f"{e.photo}: not imported - {r.message}")
@@ -741,15 +751,17 @@ def main(argv: list[str] | None = None) -> int:
         old = signal.signal(signal.SIGTERM, _sigterm)
     except ValueError:  # not the main thread (e.g. called from a test runner thread)
         old = None
+    # the command as the user ran it, as each command's own messages name it (`facemetrics study report: ...`)
+    ran = " ".join(c for c in ("facemetrics", args.command, getattr(args, "study_command", None)) if c)
     try:
         return args.func(args)
     except KeyboardInterrupt:  # `analyze` says itself what it wrote
         kept = ("results written so far are kept (re-run `batch` to resume)" if args.command == "batch"
                 else "files written before the interruption are kept")
-        print(f"\nfacemetrics {args.command}: interrupted; {kept}", file=sys.stderr)
+        print(f"\n{ran}: interrupted; {kept}", file=sys.stderr)
         return 130
-    except FacemetricsError as exc:  # UsageError, ManifestError, ...: one line, no traceback
-        print(f"facemetrics {args.command}: {exc}", file=sys.stderr)
+    except FacemetricsError as exc:  # UsageError, ManifestError, SettingError ...: one line, no traceback
+        print(f"{ran}: {exc}", file=sys.stderr)
         return 2
     finally:
         if old is not None:

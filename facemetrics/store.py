@@ -26,9 +26,19 @@ mid-write leaves the last committed state.  Tables (schema version
 :data:`SCHEMA_VERSION`, see :data:`MIGRATIONS`):
 
 ``subjects(id, name UNIQUE, created_at)``
+    Names match ignoring case and surrounding spaces (``anna`` is the stored
+    ``Anna``; :func:`facemetrics.batch.name_key`, the batch's rule); the
+    first spelling stays.
 ``sessions(id, subject_id, treatment, device, settings_json, treated_at, note, created_at)``
     One treatment session; ``settings_json`` holds e.g. ``{"current_uA": 300}``.
-    Unique on (subject, treatment, treated_at).
+    One row per (subject, treatment, the instant ``treated_at`` names), matched
+    as :mod:`facemetrics.batch` matches sessions (:meth:`Store.log_session`):
+    ``RF`` = ``rf``, ``07:00Z`` = ``08:00+01:00``, and ``08:00`` without an
+    offset = ``08:00+01:00`` when that is the only session at that wall-clock
+    time (two such sessions: refused, which one cannot be told).  Every photo
+    of a session is timed from the session's one ``treated_at``.  A store
+    written before this rule may hold one session (or subject) as two rows:
+    it opens unchanged and is read as one (:meth:`Store.photos`, the report).
 ``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at)``
     ``sha256`` is the hash of the file as given (unique per subject: adding
     the same photo twice does not duplicate it), ``file_sha256`` that of the
@@ -44,8 +54,9 @@ mid-write leaves the last committed state.  Tables (schema version
     The cached comparisons of :func:`facemetrics.batch.run_batch`
     (``subject_id`` NULL when a report pooled several subjects).
 
-Times are ISO 8601 text as given (wall-clock local time unless an offset is
-given, like :mod:`facemetrics.batch`).
+Times are ISO 8601 text as first given (wall-clock local time unless an offset
+is given, like :mod:`facemetrics.batch`); a session logged without an offset
+takes the offset when the same wall-clock time is later logged with one.
 
 Privacy
 -------
@@ -68,7 +79,7 @@ import sqlite3
 import struct
 import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -316,6 +327,54 @@ def _iso(value) -> str:
     return t.isoformat()
 
 
+def _wall_clock(text) -> tuple[str, bool] | None:
+    """``(wall-clock time in ISO 8601, has a UTC offset)`` of a time, None when it does not parse."""
+    from .batch import parse_time
+
+    t = parse_time(text)
+    return None if t is None else (t.replace(tzinfo=None).isoformat(), t.tzinfo is not None)
+
+
+def _same_session(rows, treatment: str, when: str):
+    """The session among ``rows`` (one subject's sessions, oldest first: mappings with
+    ``treatment`` and ``treated_at``) that ``treatment`` at ``when`` names, or None (a new one).
+
+    The batch's rule (:func:`facemetrics.batch.tables._sessions`), so that the store and its
+    report agree: treatment names match by :func:`facemetrics.batch.name_key` (``RF`` = ``rf``);
+    times match as the instant they name (:func:`facemetrics.batch.tables._time_key`:
+    ``07:00Z`` = ``08:00+01:00``; ``08:00`` = ``08:00:00``); a time without a UTC offset and one
+    with an offset match by wall-clock time (``08:00`` = ``08:00+01:00``) when that names one
+    session.  When it names two (``08:00`` against ``08:00Z`` and ``08:00+01:00``) it cannot be
+    told: :class:`StoreError` saying so, never a guess.
+    """
+    from .batch import name_key
+    from .batch.tables import _time_key
+
+    key, instant = name_key(treatment), _time_key(when)
+    same = [r for r in rows if name_key(r["treatment"]) == key]
+    exact = [r for r in same if _time_key(r["treated_at"]) == instant]
+    wall = _wall_clock(when)
+    if exact or wall is None:
+        return exact[0] if exact else None
+    at_wall = [r for r in same if (_wall_clock(r["treated_at"]) or ("", False))[0] == wall[0]]
+    aware = [r for r in at_wall if _wall_clock(r["treated_at"])[1]]
+    naive = [r for r in at_wall if not _wall_clock(r["treated_at"])[1]]
+    instants = {_time_key(r["treated_at"]) for r in aware}
+    if wall[1]:  # with an offset: the session without one at this wall-clock time, if it is the only one there
+        if naive and instants:
+            shown = ", ".join(repr(str(r["treated_at"])) for r in naive + aware)
+            raise StoreError(f"the treatment time {when!r} of {treatment!r} matches the sessions treated at {shown} "
+                             "(a time without a UTC offset matches every time with its wall-clock time): which "
+                             "one it is cannot be told; give every treatment time of this subject with its "
+                             "offset, or none")
+        return naive[0] if naive else None
+    if len(instants) > 1:
+        shown = ", ".join(repr(str(r["treated_at"])) for r in aware)
+        raise StoreError(f"the treatment time {when!r} of {treatment!r} has no UTC offset and matches the sessions "
+                         f"treated at {shown}: which one it belongs to cannot be told; give it with its offset")
+    return aware[0] if aware else None
+
+
 # --------------------------------------------------------------------------
 # the store
 # --------------------------------------------------------------------------
@@ -326,7 +385,10 @@ class AddResult:
     """What happened to one photo given to :meth:`Store.add_photos`.
 
     ``status`` is ``added``, ``duplicate`` (already in the store for this
-    subject: nothing written) or ``error`` (``message`` says why).
+    subject: nothing written) or ``error`` (``message`` says why).  ``note``
+    says when the subject, treatment or treatment time given was matched to
+    one stored with another spelling (``anna`` to ``Anna``, ``08:00+01:00``
+    to ``07:00Z``), "" when not.
     """
 
     name: str
@@ -337,6 +399,7 @@ class AddResult:
     session_id: int | None = None
     message: str = ""
     measured: str = ""  # analysis status when measured ("ok", "no_face", ...)
+    note: str = ""
 
 
 class Store:
@@ -415,18 +478,45 @@ class Store:
     # ---- subjects and sessions ------------------------------------------------
 
     def subject_id(self, name: str, *, create: bool = False) -> int:
-        """Id of the subject ``name`` (created when ``create``); StoreError when unknown."""
+        """Id of the subject ``name`` (created when ``create``); StoreError when unknown.
+
+        Names match ignoring case and surrounding spaces (:func:`facemetrics.batch.name_key`:
+        ``anna`` is the stored ``Anna``, whose spelling stays).  A store written before this
+        rule may hold two spellings of one name as two rows: the exact spelling, else the
+        oldest, is returned (and :meth:`photos`, :meth:`manifest` and :meth:`delete_subject`
+        take them as one subject)."""
         name = str(name).strip()
         if not name:
             raise StoreError("a subject needs a name")
         row = self.con.execute("SELECT id FROM subjects WHERE name = ?", (name,)).fetchone()
         if row:
             return int(row[0])
+        ids = self._subject_ids(name)
+        if ids:
+            return ids[0]
         if not create:
             raise StoreError(f"no subject {name!r} in the store {self.dir}")
-        with self.transaction() as con:
+        with self.transaction() as con:  # looked up again under the write lock: another writer may have added it
+            ids = self._subject_ids(name)
+            if ids:
+                return ids[0]
             con.execute("INSERT OR IGNORE INTO subjects (name, created_at) VALUES (?, ?)", (name, _now()))
             return int(con.execute("SELECT id FROM subjects WHERE name = ?", (name,)).fetchone()[0])
+
+    def _subject_ids(self, name: str) -> list[int]:
+        """Ids of every subject row whose name matches ``name`` (:func:`facemetrics.batch.name_key`), oldest first."""
+        from .batch import name_key
+
+        key = name_key(name)
+        return [int(r[0]) for r in self.con.execute("SELECT id, name FROM subjects ORDER BY id")
+                if name_key(r[1]) == key]
+
+    def _subject_filter(self, subject: str | None, alias: str) -> tuple[str, tuple]:
+        """SQL ``WHERE`` clause (and its arguments) selecting ``subject``'s rows (every spelling)."""
+        if subject is None:
+            return "", ()
+        ids = self._subject_ids(subject)
+        return f" WHERE {alias} IN ({', '.join('?' * len(ids)) or 'NULL'})", tuple(ids)
 
     def subjects(self) -> pd.DataFrame:
         """One row per subject: ``name, n_sessions, n_photos, first_photo, last_photo``."""
@@ -439,7 +529,24 @@ class Store:
 
     def log_session(self, subject: str, treatment: str, treated_at, *, device: str = "",
                     settings: dict | None = None, note: str = "") -> int:
-        """Record a treatment session (idempotent on subject, treatment, treated_at); returns its id."""
+        """Record a treatment session; returns its id.
+
+        Idempotent on (subject, treatment, the instant ``treated_at`` names), matched as the
+        batch matches them (:func:`_same_session`): ``Anna``/``anna``, ``RF``/``rf``,
+        ``07:00Z``/``08:00+01:00`` and ``08:00``/``08:00+01:00`` name one session, whose
+        first spelling stays.  A time with a UTC offset given for a session stored without one
+        becomes its time (the same wall-clock time, now an instant) and its photos' roles are
+        set again from it: every photo of a session is timed from its one ``treated_at``.
+        ``device``, ``settings`` and ``note`` are those of the session's first record.
+
+        Raises
+        ------
+        StoreError
+            No treatment name or time, a time that does not parse, or one that matches two
+            sessions (a time without an offset against ``08:00Z`` and ``08:00+01:00``).
+        """
+        from .batch import hours_between
+
         treatment = str(treatment).strip()
         if not treatment:
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
@@ -447,7 +554,19 @@ class Store:
         if not when:
             raise StoreError("a treatment session needs its time (treated_at)")
         sid = self.subject_id(subject, create=True)
+        ids = self._subject_ids(subject)
         with self.transaction() as con:
+            rows = con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
+                               f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall()
+            found = _same_session(rows, treatment, when)
+            if found is not None:
+                if not _wall_clock(found["treated_at"])[1] and _wall_clock(when)[1]:
+                    con.execute("UPDATE sessions SET treated_at = ? WHERE id = ?", (when, found["id"]))
+                    for p in con.execute("SELECT id, taken_at FROM photos WHERE session_id = ?",
+                                         (found["id"],)).fetchall():
+                        role = "baseline" if hours_between(p["taken_at"], when) < 0 else "post"
+                        con.execute("UPDATE photos SET role = ? WHERE id = ?", (role, p["id"]))
+                return int(found["id"])
             con.execute(
                 "INSERT OR IGNORE INTO sessions (subject_id, treatment, device, settings_json, treated_at, note, "
                 "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -455,22 +574,56 @@ class Store:
             return int(con.execute("SELECT id FROM sessions WHERE subject_id = ? AND treatment = ? AND "
                                    "treated_at = ?", (sid, treatment, when)).fetchone()[0])
 
+    def _canonical_sessions(self) -> tuple[dict[int, dict], dict[int, str]]:
+        """``({session id: the session it is}, {subject id: the subject's shown name})``.
+
+        A store written before sessions were matched by instant and names by
+        :func:`facemetrics.batch.name_key` may hold one session as two rows (``07:00Z`` and
+        ``08:00+01:00``, or ``RF`` and ``rf``) and one subject as two (``Anna``, ``anna``).  Each
+        row is mapped to the oldest row of its session (:func:`_same_session`, rows that cannot
+        be told apart kept as they are) and each subject to its oldest spelling, so that every
+        photo of a session is reported with one treatment time: nothing in the database changes.
+        """
+        from .batch import name_key
+
+        names: dict[str, str] = {}
+        shown: dict[int, str] = {}
+        for r in self.con.execute("SELECT id, name FROM subjects ORDER BY id"):
+            shown[int(r[0])] = names.setdefault(name_key(r[1]), r[1])
+        kept: dict[str, list[dict]] = {}
+        canon: dict[int, dict] = {}
+        for r in self.con.execute("SELECT id, subject_id, treatment, treated_at FROM sessions ORDER BY id"):
+            group = kept.setdefault(name_key(shown.get(r["subject_id"], "")), [])
+            try:
+                found = _same_session(group, r["treatment"], r["treated_at"])
+            except StoreError:
+                found = None
+            if found is None:
+                found = dict(r)
+                group.append(found)
+            elif not (_wall_clock(found["treated_at"]) or ("", True))[1] and (_wall_clock(r["treated_at"])
+                                                                             or ("", False))[1]:
+                found["treated_at"] = r["treated_at"]  # as log_session does now: the instant
+            canon[int(r["id"])] = found
+        return canon, shown
+
     def sessions(self, subject: str | None = None) -> pd.DataFrame:
         """Sessions (``subject, id, treatment, device, settings_json, treated_at, note, n_photos``)."""
         q = ("SELECT sub.name AS subject, se.id, se.treatment, se.device, se.settings_json, se.treated_at, se.note, "
              "(SELECT COUNT(*) FROM photos WHERE session_id = se.id) AS n_photos "
              "FROM sessions se JOIN subjects sub ON sub.id = se.subject_id")
-        args: tuple = ()
-        if subject is not None:
-            q += " WHERE sub.name = ?"
-            args = (subject,)
-        return pd.read_sql_query(q + " ORDER BY sub.name, se.treated_at", self.con, params=args)
+        where, args = self._subject_filter(subject, "sub.id")
+        return pd.read_sql_query(q + where + " ORDER BY sub.name, se.treated_at", self.con, params=args)
 
     def _session_for(self, subject_id: int, taken_at: str) -> sqlite3.Row | None:
-        """The subject's latest session treated at or before ``taken_at`` (follow-up photos)."""
+        """The subject's latest session treated at or before ``taken_at`` (follow-up photos; the
+        sessions of every row of the subject's name, in a store that holds two spellings)."""
         from .batch import hours_between
 
-        rows = self.con.execute("SELECT * FROM sessions WHERE subject_id = ?", (subject_id,)).fetchall()
+        name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (subject_id,)).fetchone()[0]
+        ids = self._subject_ids(name)
+        rows = self.con.execute(f"SELECT * FROM sessions WHERE subject_id IN ({', '.join('?' * len(ids))}) "
+                                "ORDER BY id", tuple(ids)).fetchall()
         best, best_h = None, None
         for r in rows:
             h = hours_between(taken_at, r["treated_at"])
@@ -482,17 +635,25 @@ class Store:
 
     def photos(self, subject: str | None = None) -> pd.DataFrame:
         """Photos with their session: ``subject, id, file, original_name, taken_at, role, treatment,
-        treated_at, sha256, file_sha256, capture_note, session_id``."""
+        treated_at, sha256, file_sha256, capture_note, session_id``.
+
+        ``subject`` matches every spelling of the name (:func:`facemetrics.batch.name_key`).
+        ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
+        :meth:`_canonical_sessions` maps it (in a store written before sessions were matched by
+        instant, two rows of one session are shown as its oldest)."""
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
-             "p.sha256, p.file_sha256, p.capture_note, p.session_id "
+             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id "
              "FROM photos p JOIN subjects sub ON sub.id = p.subject_id "
              "LEFT JOIN sessions se ON se.id = p.session_id")
-        args: tuple = ()
-        if subject is not None:
-            q += " WHERE sub.name = ?"
-            args = (subject,)
-        return pd.read_sql_query(q + " ORDER BY sub.name, p.taken_at, p.id", self.con, params=args)
+        where, args = self._subject_filter(subject, "sub.id")
+        df = pd.read_sql_query(q + where + " ORDER BY sub.name, p.taken_at, p.id", self.con, params=args)
+        canon, shown = self._canonical_sessions()
+        df["subject"] = [shown.get(int(i), n) for i, n in zip(df["subject_id"], df["subject"])]
+        for col in ("treatment", "treated_at"):
+            df[col] = [canon[int(s)][col] if s == s and s is not None and int(s) in canon else v
+                       for s, v in zip(df["session_id"], df[col])]
+        return df.drop(columns="subject_id")
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
@@ -532,11 +693,25 @@ class Store:
         if bool(treatment) != bool(treated_at):
             raise StoreError("a treatment session needs both --treatment and --treated-at")
         sid = self.subject_id(subject, create=True)
+        notes = []
+        stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
+        if stored_name != str(subject).strip():
+            notes.append(f"subject {str(subject).strip()!r} is the stored {stored_name!r} (names match ignoring "
+                         "case and surrounding spaces)")
         session_id = None
         session_time = ""
         if treatment:
             session_id = self.log_session(subject, treatment, treated_at, device=device, settings=settings)
-            session_time = _iso(treated_at)
+            # every photo of a session is timed from the session's one stored time (the same instant or
+            # wall-clock time as the one given, perhaps written otherwise)
+            se = self.con.execute("SELECT treatment, treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            session_time = se["treated_at"]
+            if se["treatment"] != str(treatment).strip():
+                notes.append(f"treatment {str(treatment).strip()!r} is the stored {se['treatment']!r} (names match "
+                             "ignoring case and surrounding spaces)")
+            if session_time != _iso(treated_at):
+                notes.append(f"treatment time {treated_at!s} is the session stored as {session_time} (the same "
+                             "instant, or the same wall-clock time)")
         default_time = _iso(taken_at)
         results = []
         for item in photos:
@@ -551,6 +726,8 @@ class Store:
                     continue
             results.append(self._add_one(sid, str(name), bytes(data), session_id, session_time, follow_up,
                                          default_time, capture_note, measure))
+        if notes:
+            results = [replace(r, note="; ".join(notes)) for r in results]
         return results
 
     def _add_one(self, sid, name, data, session_id, session_time, follow_up, default_time, capture_note,
@@ -619,9 +796,13 @@ class Store:
         return str(row.get("status") or "")
 
     def analysis(self, photo_id: int, *, mm_per_px=None, ipd_mm=None, fast: bool = True) -> dict:
-        """The measurement row of a stored photo (:data:`facemetrics.schema.PHOTO_COLUMNS`), cached."""
-        from .batch import _settings, _settings_key, _task_analyze
+        """The measurement row of a stored photo (:data:`facemetrics.schema.PHOTO_COLUMNS`), cached.
 
+        A ``mm_per_px`` or ``ipd_mm`` outside what the command line accepts raises
+        :class:`~facemetrics.errors.SettingError` before anything is measured or stored."""
+        from .batch import _settings, _settings_key, _task_analyze, check_run_settings
+
+        mm_per_px, ipd_mm, _ = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm)
         p = self.con.execute("SELECT file, file_sha256 FROM photos WHERE id = ?", (photo_id,)).fetchone()
         if p is None:
             raise StoreError(f"no photo with id {photo_id}")
@@ -648,11 +829,22 @@ class Store:
     def delete_subject(self, name: str) -> dict:
         """Delete a subject: its sessions, photos (rows and files), analyses and comparisons.
 
+        ``name`` matches every spelling of the subject (:func:`facemetrics.batch.name_key`:
+        deleting ``anna`` deletes ``Anna`` too, also when an older store holds both as rows).
         Returns ``{"photos": n, "files_left": [...]}``; ``files_left`` is
         empty when every file is verifiably gone.  The database is then
         checkpointed and vacuumed so the deleted rows do not linger in it.
         """
-        sid = self.subject_id(name)
+        self.subject_id(name)  # StoreError when unknown
+        files: list[str] = []
+        for sid in self._subject_ids(name):
+            files += self._delete_subject_rows(sid)
+        self.compact()
+        left = [f for f in files if (self.dir / f).exists()]
+        return {"photos": len(files), "files_left": left}
+
+    def _delete_subject_rows(self, sid: int) -> list[str]:
+        """Delete one subject row and everything of it (see :meth:`delete_subject`); its photo files."""
         with self.transaction() as con:
             files = [r[0] for r in con.execute("SELECT file FROM photos WHERE subject_id = ?", (sid,))]
             shas = [r[0] for r in con.execute("SELECT file_sha256 FROM photos WHERE subject_id = ?", (sid,))]
@@ -667,9 +859,7 @@ class Store:
         for f in files:
             (self.dir / f).unlink(missing_ok=True)
         shutil.rmtree(self.dir / PHOTO_DIR / str(sid), ignore_errors=True)
-        self.compact()
-        left = [f for f in files if (self.dir / f).exists()]
-        return {"photos": len(files), "files_left": left}
+        return files
 
     def compact(self) -> None:
         """Checkpoint the WAL into the database, truncate it and VACUUM (no deleted data left behind)."""
@@ -722,13 +912,17 @@ class Store:
         Returns ``(folder, table)``: the folder the ``photo`` paths are
         relative to (the subject's photo folder, or all photos) and the
         manifest (``photo, subject, treatment, taken_at, treated_at``).
+        Every photo of a session has the session's one ``treated_at`` (and
+        treatment and subject spelling, :meth:`photos`), so the report times
+        them all from one reference.
         """
         df = self.photos(subject)
-        if subject is not None:
-            sid = self.subject_id(subject)
+        ids = self._subject_ids(subject) if subject is not None else []
+        if subject is not None and len(ids) <= 1:
+            sid = self.subject_id(subject)  # StoreError when unknown
             folder = self.dir / PHOTO_DIR / str(sid)
             prefix = f"{PHOTO_DIR}/{sid}/"
-        else:
+        else:  # all subjects, or one stored as several rows (two spellings, written before names matched)
             folder, prefix = self.dir / PHOTO_DIR, f"{PHOTO_DIR}/"
         table = pd.DataFrame({
             "photo": [f[len(prefix):] for f in df["file"]], "subject": df["subject"],
@@ -748,10 +942,18 @@ class Store:
         -------
         (BatchResult, pandas.DataFrame)
             The batch result and the timeline table.
+
+        Raises
+        ------
+        facemetrics.errors.SettingError
+            ``workers`` not a whole number of at least 1 (before anything is read or written).
+        StoreError
+            No photos, or no changes to fit yet.
         """
-        from .batch import run_batch, run_timeline
+        from .batch import check_run_settings, run_batch, run_timeline
         from .regimen import run_regimen_batch
 
+        check_run_settings(workers=workers)
         out_dir = Path(out_dir)
         folder, table = self.manifest(subject)
         if table.empty:

@@ -875,3 +875,78 @@ def test_a_time_written_as_a_date_alone_gives_no_role():
     assert _table_row(e, dict(measured))["role"] == "baseline"
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="29/03/2026 08:00")
     assert "is not ISO 8601 (e.g. 2026-11-02T08:00)" in _table_row(e, dict(measured))["excluded"]
+
+
+# ---- names, settings and the cache read (leads left by the stop of 2026-12-02) ----------------
+
+
+def test_subject_and_treatment_names_match_ignoring_case_and_spaces(tmp_path):
+    """``Anna``/``anna`` and ``RF``/``rf`` were two subjects and two sessions (two decay fits);
+    now one, written with the first spelling (by photo path), and the run says what it merged."""
+    text = ("photo,subject,treatment,taken_at,treated_at\n"
+            "a.jpg,Anna,RF,2026-03-01T07:30,2026-03-01T08:00\n"
+            "b.jpg,anna,rf,2026-03-01T09:00,2026-03-01T08:00\n"
+            "b.jpg,ANNA,Rf,2026-03-01T09:00,2026-03-01T08:00\n")  # the same photo twice: the same metadata
+    f, m = _manifest(tmp_path, text)
+    res = run_batch(f, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
+    assert set(res.photos["subject"]) == {"Anna"} and set(res.photos["treatment"]) == {"RF"}
+
+    from facemetrics.batch import merge_spellings
+    from facemetrics.batch.tables import _session_key
+
+    entries = discover(f, m)
+    assert {(e.subject, e.treatment) for e in entries} == {("Anna", "RF"), ("anna", "rf")}
+    notes = merge_spellings(entries)
+    assert {(e.subject, e.treatment) for e in entries} == {("Anna", "RF")}
+    assert len(notes) == 2 and "'Anna', 'anna'" in notes[0] and "written as 'RF'" in notes[1], notes
+    assert _session_key("Anna", "RF", "2026-03-01T08:00") == _session_key(" anna ", "rf", "2026-03-01T08:00:00")
+    assert res.merged == notes
+
+
+@pytest.mark.parametrize("kw, needle", [
+    (dict(mm_per_px=-1), "mm_per_px"), (dict(mm_per_px=float("nan")), "mm_per_px"), (dict(ipd_mm=6.3), "ipd_mm"),
+    (dict(workers=0), "workers"), (dict(workers=-3), "workers"), (dict(workers=2.5), "workers"),
+    (dict(workers=True), "workers"),
+])
+def test_run_batch_refuses_implausible_settings_before_any_work(tmp_path, monkeypatch, kw, needle):
+    """``run_batch(mm_per_px=-1)`` gave every photo an ``error`` row, ``workers=0`` ran silently on
+    one process: the library now raises :class:`SettingError` as the command line refuses them."""
+    from facemetrics.batch import runner
+    from facemetrics.errors import SettingError
+
+    def work(*a, **k):
+        raise AssertionError("work started before the settings were checked")
+
+    monkeypatch.setattr(runner, "discover", work)
+    with pytest.raises(SettingError, match=needle):
+        run_batch(tmp_path, tmp_path / "out", progress=False, **kw)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("path", ["sessions", "shared", "photos"])
+def test_a_rerun_reads_each_photo_cache_entry_once(folder, clean, tmp_path, monkeypatch, path):
+    """Every photo's cache entry was read twice per run (once to count, once to use); now once,
+    whichever way the run is split (a task per session, shared analyses, measuring only)."""
+    import shutil
+
+    from facemetrics.batch import runner
+
+    res, clean_out = clean
+    out = tmp_path / "out"
+    shutil.copytree(clean_out / ".cache", out / ".cache")
+    reads: list[str] = []
+    real = runner._cached
+
+    def counting(stage, cache_file):
+        if stage == "photo":
+            reads.append(str(cache_file))
+        return real(stage, cache_file)
+
+    monkeypatch.setattr(runner, "_cached", counting)
+    if path == "shared":
+        monkeypatch.setattr(runner, "_share_analyses", lambda compare, sessions, workers: True)
+    again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False,
+                      compare=path != "photos")
+    n_files = int((~res.photos["status"].isin(["unreadable"])).sum())
+    assert again.n_measured == 0 and again.n_cached == n_files
+    assert len(reads) == n_files, len(reads)

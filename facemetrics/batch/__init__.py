@@ -73,7 +73,12 @@ logged in the same local time.
 
 Sessions and baselines
 ----------------------
-A session is (subject, treatment, treated_at), the treatment time taken as
+A session is (subject, treatment, treated_at).  Subject and treatment names
+are matched ignoring case and surrounding spaces (``Anna``/``anna``,
+``RF``/``rf``, folders ``S01/RF`` and ``s01/rf``): their photos are one
+subject and one treatment, written everywhere with the first spelling met
+(by photo path), and :attr:`BatchResult.merged` (printed by ``facemetrics
+batch``) says which spellings were merged.  The treatment time is taken as
 the instant it names, not as text: ``2026-11-02T08:00``, ``...T08:00:00``,
 ``2026-11-02 08:00`` and ``...T08:00:00.000`` are one session, and so are
 ``08:00+01:00`` and ``07:00Z``.  A time without an offset joins the session
@@ -137,12 +142,12 @@ import lazy_loader as _lazy
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS
 from .discover import (
     MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
-    hours_between, parse_time,
+    hours_between, merge_spellings, name_key, parse_time,
 )
 
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
     "cache": ["_settings", "_settings_key"],
-    "runner": ["BatchResult", "REGIMEN_DIR", "run_batch"],
+    "runner": ["BatchResult", "REGIMEN_DIR", "check_run_settings", "run_batch"],
     "tables": ["change_column", "long_rows"],
     "timeline": ["HEADLINE_METRICS", "run_timeline", "timeline_report"],
     "workers": ["_task_analyze", "_worker_init", "default_workers"],
@@ -154,13 +159,14 @@ __all__ = [
     "LONG_COLUMNS",
     "BatchResult",
     "PhotoEntry",
+    "check_run_settings",
     "discover",
     "run_batch",
     "change_column",
     "long_rows",
     # the study's photos and times (one finder, one time rule), the timeline stage
     "MANIFEST_COLUMNS", "PHOTO_SUFFIXES", "TREATED_AT_FILE", "ManifestError", "find_study_photos",
-    "hours_between", "parse_time", "HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report",
+    "hours_between", "parse_time", "name_key", "merge_spellings", "HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report",
     "default_workers",
     # for facemetrics.store (the same cache keys and rows) and bench/bench_batch.py (a worker's start-up)
     "_settings", "_settings_key", "_task_analyze", "_worker_init",

@@ -90,6 +90,50 @@ def hours_between(taken_at, treated_at) -> float:
     return (a - b).total_seconds() / 3600.0
 
 
+def name_key(name) -> str:
+    """A subject's or treatment's name as it is matched: surrounding whitespace dropped and case
+    folded (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"`` and ``"rf"`` one
+    treatment).  The batch and the study store (:mod:`facemetrics.store`) match names by this
+    one key; the first spelling met is the one shown."""
+    return str(name or "").strip().casefold()
+
+
+def merge_spellings(entries: list[PhotoEntry]) -> list[str]:
+    """Give every photo of one subject, and of one treatment, the same spelling (in place).
+
+    Names are matched by :func:`name_key` (case and surrounding whitespace ignored): ``Anna``
+    and ``anna`` in a manifest, or folders ``S01/RF`` and ``S01/rf``, are one subject and one
+    treatment, so their photos are one session and one decay fit, not two.  The spelling kept
+    is the first in ``entries``' order (sorted by photo path), surrounding spaces dropped.
+    Treatments are matched across subjects (one treatment, one label in every table).
+
+    Returns
+    -------
+    list of str
+        One sentence per merged name, e.g. ``subject names 'Anna', 'anna' are one subject
+        (names match ignoring case and surrounding spaces): written as 'Anna'``; empty when
+        every name has one spelling.
+    """
+    notes = []
+    for field, what in (("subject", "subject"), ("treatment", "treatment")):
+        first: dict[str, str] = {}
+        seen: dict[str, list[str]] = {}
+        for e in entries:
+            given = getattr(e, field)
+            if not str(given or "").strip():
+                continue
+            key = name_key(given)
+            first.setdefault(key, str(given).strip())
+            if given not in seen.setdefault(key, []):
+                seen[key].append(given)
+            setattr(e, field, first[key])
+        for key, spellings in seen.items():
+            if len(spellings) > 1:
+                notes.append(f"{what} names {', '.join(map(repr, spellings))} are one {what} (names match "
+                             f"ignoring case and surrounding spaces): written as {first[key]!r}")
+    return notes
+
+
 class ManifestError(FacemetricsError, ValueError):
     """The manifest CSV cannot be used (the message names the file, row and column)."""
 
@@ -160,12 +204,18 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
             raise ManifestError(f"manifest {manifest} row {line}, column 'photo': empty")
         meta = {k: rec.get(k, "") or "" for k in ("subject", "treatment", "taken_at", "treated_at")}
         if key in out:
-            if {k: out[key][k] for k in meta} != meta:
+            if not _same_metadata(out[key], meta):
                 raise ManifestError(f"manifest {manifest} rows {out[key]['_row']} and {line}, column 'photo': "
                                     f"{key!r} is listed twice with different metadata")
             continue
         out[key] = {**meta, "_row": line, "_given": rec.get("photo", "")}
     return out
+
+
+def _same_metadata(a: dict, b: dict) -> bool:
+    """Do two manifest rows give a photo the same metadata (names by :func:`name_key`)?"""
+    return all(name_key(a[k]) == name_key(b[k]) for k in ("subject", "treatment")) and \
+        all(a[k] == b[k] for k in ("taken_at", "treated_at"))
 
 
 def _inside(folder: Path, key: str) -> str | None:
@@ -203,7 +253,7 @@ def _manifest_in_folder(manifest: Path, folder: Path, meta: dict[str, dict]) -> 
                                 f"to the folder (e.g. S01/botox/pre.jpg)")
         if rel in out:
             first = out[rel]
-            if any(first[k] != m[k] for k in ("subject", "treatment", "taken_at", "treated_at")):
+            if not _same_metadata(first, m):
                 raise ManifestError(f"manifest {manifest} rows {first['_row']} and {m['_row']}, column 'photo': "
                                     f"{first['_given']!r} and {m['_given']!r} are the same photo {rel!r} with "
                                     f"different metadata")

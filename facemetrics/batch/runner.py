@@ -14,7 +14,7 @@ from .._version import __version__
 from ..export import rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
-from .discover import discover
+from .discover import discover, merge_spellings
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
 )
@@ -78,6 +78,10 @@ class BatchResult:
         Wall time of the run.
     excluded : list of (photo, reason)
         Photos left out of the changes and why.
+    merged : list of str
+        One sentence per subject or treatment written with several spellings that were taken
+        as one (case and surrounding spaces ignored,
+        :func:`~facemetrics.batch.discover.merge_spellings`); the tables use the first spelling.
     """
 
     photo_rows: list
@@ -91,6 +95,7 @@ class BatchResult:
     n_compare_cached: int = 0
     seconds: float = 0.0
     excluded: list = field(default_factory=list)
+    merged: list = field(default_factory=list)
 
     @property
     def n_ok(self) -> int:
@@ -154,17 +159,26 @@ def run_batch(
     Returns
     -------
     BatchResult
+
+    Raises
+    ------
+    facemetrics.errors.SettingError
+        ``mm_per_px`` or ``ipd_mm`` outside the range the command line accepts, or ``workers``
+        not a whole number of at least 1 (:func:`check_run_settings`): before any photo is read
+        or anything is written.
     """
     t0 = time.perf_counter()
     _hook = on_progress
     folder, out_dir = Path(folder), Path(out_dir)
-    workers = default_workers() if workers is None else max(1, int(workers))
+    mm_per_px, ipd_mm, workers = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm, workers=workers)
+    workers = default_workers() if workers is None else workers
     settings = _settings(mm_per_px, ipd_mm, fast)
     skey = _settings_key(settings)
     cache = out_dir / _CACHE_DIR
     pool = _Pool(workers, compare=compare)
     try:
         entries = discover(folder, manifest)
+        merged = merge_spellings(entries)  # "Anna"/"anna", "RF"/"rf": one name, the first spelling
         if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
             entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
         # measured for comparisons only when some session can compare: otherwise a task per photo,
@@ -173,8 +187,9 @@ def run_batch(
         # ---- 1. measure every photo (cached by content hash + settings) --------
         # (the workers start at the first photo not in the cache: they load Face Mesh while
         # the rest are hashed)
-        rows, photo_jobs = _photo_jobs(entries, cache, skey, settings, on_uncached=pool.start)
-        n_cached, n_duplicates = _photo_counts(photo_jobs)
+        # every photo's cache entry is read once, here (``stored``), and used by the stage that runs it
+        rows, photo_jobs, stored = _photo_jobs(entries, cache, skey, settings, on_uncached=pool.start)
+        n_cached, n_duplicates = _photo_counts(photo_jobs, stored)
         sessions: dict[tuple, list] = {}
         for job in photo_jobs:
             e = entries[job[0]]
@@ -182,14 +197,14 @@ def run_batch(
         if _share_analyses(can_compare, sessions, workers):
             # few sessions: a task per photo, then per comparison, the analyses handed over
             n_measured, n_session_compared = _run_shared_analyses(
-                pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
+                pool, sessions, entries, rows, cache, skey, settings, progress, _hook, stored)
         elif _by_session(can_compare, len(sessions), workers):
             # a task per session: each photo decoded and measured once, for its row and its comparisons
             n_measured, n_session_compared = _run_sessions(
-                pool, sessions, entries, rows, cache, skey, settings, progress, _hook)
+                pool, sessions, entries, rows, cache, skey, settings, progress, _hook, stored)
         else:  # measuring only, or too few sessions to keep the workers busy: a task per photo
             n_measured, _ = _run_cached(pool, photo_jobs, rows, "measuring", progress, _hook, "photo",
-                                        lambda i: entries[i].photo)
+                                        lambda i: entries[i].photo, stored)
             n_session_compared = 0
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
@@ -202,19 +217,54 @@ def run_batch(
             tmp.unlink(missing_ok=True)
         raise
     pool.close()
-    return _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
-                   n_duplicates=n_duplicates,
-                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
+    res = _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
+                  n_duplicates=n_duplicates,
+                  n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
+    res.merged = merged
+    return res
 
 
-def _photo_counts(photo_jobs: list) -> tuple[int, int]:
+def check_run_settings(*, mm_per_px=None, ipd_mm=None, workers=None) -> tuple:
+    """The settings of a batch run (``run_batch``, ``Store.report``) checked as the command line
+    checks them: ``(mm_per_px, ipd_mm, workers)``, the first two as floats.
+
+    Raises
+    ------
+    facemetrics.errors.SettingError
+        ``mm_per_px`` / ``ipd_mm`` outside :data:`facemetrics.analyze.USER_MM_PER_PX_RANGE` /
+        :data:`~facemetrics.analyze.USER_IPD_RANGE_MM` (0.007-0.93 mm/px, 40-90 mm), or ``workers``
+        not a whole number of at least 1.  None passes (the default).  Before, such a run gave
+        every photo an ``error`` row (a negative scale) or ran on one process without a word
+        (``workers=0``).
+    """
+    from ..errors import SettingError
+
+    if mm_per_px is not None or ipd_mm is not None:  # the analysis module (OpenCV) only when needed
+        from ..analyze import check_ipd_mm, check_mm_per_px
+
+        mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    if workers is not None:
+        import operator
+
+        try:
+            n = operator.index(workers)  # int or NumPy integer; 2.5, "2" and True are not a count
+        except TypeError:
+            n = None
+        if n is None or isinstance(workers, bool) or n < 1:
+            raise SettingError(f"workers must be a whole number of processes, at least 1, not {workers!r}")
+        workers = n
+    return mm_per_px, ipd_mm, workers
+
+
+def _photo_counts(photo_jobs: list, stored: dict) -> tuple[int, int]:
     """``(n_cached, n_duplicates)`` of the photos to measure, before anything runs: photos whose
-    cache entry is there and valid, and photos not in the cache whose content (cache file:
-    hash + settings) repeats that of an earlier photo (measured once, by :func:`_unique_todo`)."""
+    cache entry is there and valid (``stored[index]``, read by :func:`_photo_jobs`), and photos
+    not in the cache whose content (cache file: hash + settings) repeats that of an earlier
+    photo (measured once, by :func:`_unique_todo`)."""
     n_cached, seen = 0, set()
     n_duplicates = 0
-    for _, cache_file, _ in photo_jobs:
-        if _cached("photo", cache_file) is not None:
+    for i, cache_file, _ in photo_jobs:
+        if stored.get(i) is not None:
             n_cached += 1
         elif cache_file in seen:
             n_duplicates += 1
@@ -279,21 +329,20 @@ def _share_analyses(compare: bool, sessions: dict, workers: int) -> bool:
 
 
 def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
-                         progress: bool, hook) -> tuple[int, int, int]:
+                         progress: bool, hook, stored: dict) -> tuple[int, int]:
     """Measure every photo of ``sessions`` as its own task (:func:`_task_measure_shared`), then
     make every comparison not in the cache as its own task, given the analyses just made
     (:func:`_task_compare`; a photo whose row came from the cache is measured where it is
     compared).  Every process is busy to the end, and no photo is measured twice (photos of
     identical content once for all).  Fills ``rows``; returns ``(n_measured, n_compared)``
-    like :func:`_run_sessions`."""
+    like :func:`_run_sessions`.  ``stored``: the photos' valid cache entries (or None) by index."""
     jobs = [job for key in sorted(sessions) for job in sessions[key]]
     todo, held = [], {}
     for i, cache_file, _ in jobs:
-        stored = _cached("photo", cache_file)
-        if stored is None:
+        if stored.get(i) is None:
             todo.append(i)
         else:
-            rows[i] = stored
+            rows[i] = stored[i]
     cache_of = {i: cache_file for i, cache_file, _ in jobs}
     todo, copies = _unique_todo(todo, cache_of.__getitem__)
     bar = _Progress(len(jobs), "measuring", progress and bool(todo))
@@ -342,12 +391,14 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
 
 
 def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
-                on_uncached: Callable[[], None] | None = None) -> tuple[dict, list]:
-    """Hash every photo; ``(rows, jobs)``: an ``unreadable`` row for each file that cannot
-    be read, and ``(index, cache_file, (_task_analyze, args))`` for the others.
-    ``on_uncached()`` is called for every photo with no cache file yet."""
+                on_uncached: Callable[[], None] | None = None) -> tuple[dict, list, dict]:
+    """Hash every photo and read its cache entry; ``(rows, jobs, stored)``: an ``unreadable``
+    row for each file that cannot be read, ``(index, cache_file, (_task_analyze, args))`` for
+    the others, and ``{index: valid cache entry or None}`` of those (the one read of each
+    entry in a run).  ``on_uncached()`` is called for every photo without a valid entry."""
     rows: dict[int, dict] = {}
     jobs = []
+    stored: dict[int, dict | None] = {}
     for i, e in enumerate(entries):
         try:
             e.sha256 = _file_sha256(e.path)
@@ -361,26 +412,27 @@ def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
             rows[i] = _roundtrip(row)
             continue
         cache_file = cache / "photo" / f"{e.sha256}-{skey}.json"
-        if on_uncached is not None and not cache_file.is_file():
+        stored[i] = _cached("photo", cache_file)
+        if on_uncached is not None and stored[i] is None:
             on_uncached()
         jobs.append((i, cache_file, (_task_analyze, (str(e.path), e.sha256, settings))))
-    return rows, jobs
+    return rows, jobs, stored
 
 
 def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: str, settings: dict,
-                  progress: bool, hook) -> tuple[int, int, int]:
+                  progress: bool, hook, stored: dict) -> tuple[int, int]:
     """Measure (and compare) session by session (:func:`_task_session`), largest first.
     Fills ``rows``; returns ``(n_measured, n_compared)`` (a photo whose content repeats
-    another's in the same session is measured once; in two sessions, once in each)."""
+    another's in the same session is measured once; in two sessions, once in each).
+    ``stored``: the photos' valid cache entries (or None) by index, handed to the task."""
     todo, n_cached = [], 0
     for key in sorted(sessions, key=lambda k: (-len(sessions[k]), k)):
         jobs = sessions[key]
-        stored = {i: _cached("photo", cache_file) for i, cache_file, _ in jobs}
-        if all(v is not None for v in stored.values()):
-            rows.update(stored)
+        if all(stored.get(i) is not None for i, _, _ in jobs):
+            rows.update({i: stored[i] for i, _, _ in jobs})
             n_cached += len(jobs)
         else:
-            todo.append([(i, entries[i], str(cache_file)) for i, cache_file, _ in jobs])
+            todo.append([(i, entries[i], str(cache_file), stored.get(i)) for i, cache_file, _ in jobs])
     bar = _Progress(sum(len(v) for v in sessions.values()), "measuring and comparing", progress)
     bar.update(n_cached)
     counts = {"measured": 0, "compared": 0}
@@ -399,17 +451,18 @@ def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: 
 
 
 def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, stage: str,
-                name_of) -> tuple[int, int]:
+                name_of, stored: dict | None = None) -> tuple[int, int]:
     """Fill ``results[key]`` for every ``(key, cache_file, (fn, args))`` job: from the cache
     file when it is there, else by running ``fn(*args, cache_file)`` in the pool (which
     stores it).  Shows progress and calls ``hook(stage, len(results))`` after each
     finished job.  Jobs with the same cache file (identical content and settings) run once
-    and share the result.  Returns ``(n_run, n_cached)``."""
+    and share the result.  Returns ``(n_run, n_cached)``.  ``stored``: the entries already
+    read (``{key: entry or None}``, every key of ``jobs``); else each is read here."""
     todo = []
     for key, cache_file, (fn, args) in jobs:
-        stored = _cached(stage, cache_file)
-        if stored is not None:
-            results[key] = stored
+        entry = stored[key] if stored is not None else _cached(stage, cache_file)
+        if entry is not None:
+            results[key] = entry
         else:
             todo.append((key, (fn, (*args, str(cache_file)))))
     todo, copies = _unique_todo(todo, lambda item: item[1][1][-1])  # the cache file, last argument

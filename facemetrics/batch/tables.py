@@ -12,7 +12,7 @@ from pathlib import Path
 from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos
 from ..schema import LONG_COLUMNS, side_column
-from .discover import PhotoEntry, hours_between, parse_time
+from .discover import PhotoEntry, hours_between, name_key, parse_time
 
 
 def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -137,12 +137,14 @@ def _time_key(treated_at) -> str:
 def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
     """One treatment session of one subject: its photos are compared with its baseline.
 
-    ``(subject, treatment, the treatment time as an instant)`` (:func:`_time_key`): the same
-    time written two ways is one session.  A time without an offset and one with an offset are
-    matched by :func:`_sessions` (the study's rows are needed for that); this key alone also
-    groups the batch's work by session (:func:`facemetrics.batch.run_batch`).
+    ``(subject, treatment, the treatment time as an instant)`` (names by
+    :func:`~facemetrics.batch.discover.name_key`: ``Anna``/``anna`` and ``RF``/``rf`` match; times by
+    :func:`_time_key`): the same name or time written two ways is one session.  A time without
+    an offset and one with an offset are matched by :func:`_sessions` (the study's rows are
+    needed for that); this key alone also groups the batch's work by session
+    (:func:`facemetrics.batch.run_batch`).
     """
-    return (subject or "", treatment or "", _time_key(treated_at))
+    return (name_key(subject), name_key(treatment), _time_key(treated_at))
 
 
 def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
@@ -158,6 +160,7 @@ def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
     reason (never split into a session of their own without a word).
     """
     keys = {r["photo"]: _session_key(r["subject"], r["treatment"], r["treated_at"]) for r in rows}
+    spelled = {keys[r["photo"]][1]: r["treatment"] for r in reversed(rows)}  # a treatment as written (first)
     walls: dict[tuple, dict[str, set]] = {}  # (subject, treatment) -> wall clock -> instant keys
     given: dict[tuple, set] = {}  # (subject, treatment, instant key) -> treated_at texts
     for r in rows:
@@ -175,7 +178,7 @@ def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
             moved[k] = (*k[:2], next(iter(instants)))
         elif len(instants) > 1:
             shown = sorted(x for i in instants for x in given[(*k[:2], i)])
-            why[k] = (f"treatment time {k[2]!r} has no UTC offset and matches the sessions of {k[1]!r} with "
+            why[k] = (f"treatment time {k[2]!r} has no UTC offset and matches the sessions of {spelled[k[1]]!r} with "
                       f"offsets {', '.join(map(repr, shown))}: which one it belongs to cannot be told (give "
                       f"every treated_at of this subject and treatment with its offset, or none)")
     into: dict[tuple, list] = {}
@@ -186,7 +189,7 @@ def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
             for k in naive:
                 moved.pop(k)
                 why[k] = (f"treatment times {', '.join(sorted(repr(n[2]) for n in naive))} have no UTC offset "
-                          f"and all match the session of {k[1]!r} treated at "
+                          f"and all match the session of {spelled[k[1]]!r} treated at "
                           f"{', '.join(map(repr, sorted(given[target])))}: which one it belongs to cannot be "
                           f"told (give every treated_at of this subject and treatment with its offset, or none)")
     sessions = {p: moved.get(k, k) for p, k in keys.items() if k not in why}

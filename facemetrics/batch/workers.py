@@ -194,7 +194,10 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
 def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dict:
     """Measure one session's photos, then make the session's comparisons in this process.
 
-    ``items`` are ``(index, PhotoEntry, photo_cache_file)``.  The comparisons are
+    ``items`` are ``(index, PhotoEntry, photo_cache_file, cache entry or None)`` (the entry
+    the main process read, :func:`facemetrics.batch.runner._photo_jobs`; only a photo without
+    one is looked up again, as a photo of the same content may have been measured since).
+    The comparisons are
     found by the study's one pairing rule (:func:`_comparison_jobs`) on the
     session's rows, and use the analyses just made (the per-process memo), so
     every photo is decoded and measured once.  Everything is stored in the cache
@@ -202,13 +205,14 @@ def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dic
     process then reads the comparisons from there.
     """
     rows, measured, compared = {}, 0, 0
-    for i, e, cache_file in items:
-        stored = _cached("photo", Path(cache_file))
+    for i, e, cache_file, stored in items:
+        if stored is None:  # not in the cache when the run began: perhaps made since (same content elsewhere)
+            stored = _cached("photo", Path(cache_file))
         if stored is None:
             stored = _task_analyze(str(e.path), e.sha256, settings, cache_file)
             measured += 1
         rows[i] = stored
-    table = sorted((_table_row(e, rows[i]) for i, e, _ in items), key=_sort_key)
+    table = sorted((_table_row(e, rows[i]) for i, e, _, _ in items), key=_sort_key)
     for r, base in _comparison_jobs(table):
         cache_file = _compare_cache_file(Path(cache_dir), r, base, skey)
         if _cached("compare", cache_file) is None:
