@@ -950,3 +950,21 @@ def test_a_rerun_reads_each_photo_cache_entry_once(folder, clean, tmp_path, monk
     n_files = int((~res.photos["status"].isin(["unreadable"])).sum())
     assert again.n_measured == 0 and again.n_cached == n_files
     assert len(reads) == n_files, len(reads)
+
+
+def test_progress_rate_counts_only_the_work_done():
+    """The progress line's rate leaves out photos taken from the cache (a resumed run printed
+    "(1675141.8/s)": every cached photo counted over no time); it says how many were reused."""
+    import io
+
+    from facemetrics.batch.runner import _Progress
+
+    out = io.StringIO()
+    bar = _Progress(10, "measuring", stream=out)
+    bar.update(8, reused=True)
+    assert "8/10, 8 reused" in out.getvalue() and "/s)" not in out.getvalue(), out.getvalue()
+    bar.t0 -= 2.0  # two seconds for the two photos measured
+    bar.update(2, "b.jpg")
+    last = out.getvalue().strip().splitlines()[-1]
+    rate = float(last.split("(")[1].split("/s)")[0])
+    assert 0.5 < rate <= 1.0, last  # 2 photos in ~2 s, not 10

@@ -30,19 +30,24 @@ class _Progress:
     def __init__(self, total: int, label: str, enabled: bool = True, stream=None):
         self.total, self.label, self.enabled = total, label, enabled
         self.stream = stream or sys.stderr
-        self.done = 0
+        self.done = self.reused = 0
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.t0 = time.perf_counter()
         self._last_decile = -1
 
-    def update(self, n: int = 1, note: str = "") -> None:
+    def update(self, n: int = 1, note: str = "", *, reused: bool = False) -> None:
+        """``n`` more done; ``reused``: taken from the cache or copied from an identical photo, so not
+        counted in the rate (a resumed run printed "1675141.8/s" for its cached photos)."""
         self.done += n
+        self.reused += n if reused else 0
         if not self.enabled or self.total == 0:
             return
         frac = self.done / self.total
-        rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
+        worked = self.done - self.reused
+        rate = f" ({worked / max(time.perf_counter() - self.t0, 1e-9):.1f}/s)" if worked else ""
+        reused_txt = f", {self.reused} reused" if self.reused else ""
         bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
-        line = f"{self.label} [{bar}] {self.done}/{self.total} ({rate:.1f}/s) {note}"
+        line = f"{self.label} [{bar}] {self.done}/{self.total}{reused_txt}{rate} {note}"
         if self.tty:
             end = "\n" if self.done >= self.total else ""
             print("\r" + line[:110].ljust(110), end=end, file=self.stream, flush=True)
@@ -346,7 +351,7 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
     cache_of = {i: cache_file for i, cache_file, _ in jobs}
     todo, copies = _unique_todo(todo, cache_of.__getitem__)
     bar = _Progress(len(jobs), "measuring", progress and bool(todo))
-    bar.update(len(jobs) - len(todo) - len(copies))
+    bar.update(len(jobs) - len(todo) - len(copies), reused=True)
 
     def measured(k: int, res: dict) -> None:
         e = entries[todo[k]]
@@ -356,7 +361,7 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
         for j, first in copies:
             if first == k:
                 rows[j] = dict(res["row"])
-                bar.update(1)
+                bar.update(1, reused=True)
         bar.update(1, e.photo)
         if hook is not None:
             hook("photo", len(rows))
@@ -434,7 +439,7 @@ def _run_sessions(pool, sessions: dict, entries, rows: dict, cache: Path, skey: 
         else:
             todo.append([(i, entries[i], str(cache_file), stored.get(i)) for i, cache_file, _ in jobs])
     bar = _Progress(sum(len(v) for v in sessions.values()), "measuring and comparing", progress)
-    bar.update(n_cached)
+    bar.update(n_cached, reused=True)
     counts = {"measured": 0, "compared": 0}
 
     def done(k: int, res: dict) -> None:
@@ -467,7 +472,7 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
             todo.append((key, (fn, (*args, str(cache_file)))))
     todo, copies = _unique_todo(todo, lambda item: item[1][1][-1])  # the cache file, last argument
     bar = _Progress(len(jobs), label, progress and bool(todo))  # no bar when nothing is left to run
-    bar.update(len(jobs) - len(todo) - len(copies))
+    bar.update(len(jobs) - len(todo) - len(copies), reused=True)
 
     def done(k: int, res: dict) -> None:
         key = todo[k][0]
@@ -475,7 +480,7 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
         for item, first in copies:
             if first == k:
                 results[item[0]] = dict(res)
-                bar.update(1)
+                bar.update(1, reused=True)
         bar.update(1, name_of(key))
         if hook is not None:
             hook(stage, len(results))
