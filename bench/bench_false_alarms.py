@@ -19,12 +19,17 @@ caption banner with text, letterbox bars of a random colour, the photo pasted
 small on a flat background, darker / brighter tone curves, black and white,
 sepia, strong noise (sigma 25), limited-range video levels, saturation x 2.5,
 a strong vertical brightness ramp (``hdrgrad``), 16-px stripes on the grid,
-and a gentle blue ramp (x 0.95 to x 1.05, top to bottom). Encoders: Pillow
+and a gentle blue ramp (x 0.95 to x 1.05, top to bottom); with ``--caption-colours``
+also ``caption_colour``, a before/after caption ("Day 1", "After", ...) of one
+of 10 colours at 14-48 px, on a dark or light semi-transparent banner, a flat
+banner or the photo itself (drawn from its own random stream, so every other
+edit's files stay the same). Encoders: Pillow
 (quality, optimised progressive, 4:2:2, 4:4:4, web tables, grayscale), OpenCV
 (optimised, progressive, 4:2:2, 4:4:4, restart intervals, grayscale) and
 simplejpeg (4:2:0, 4:2:2 fast DCT, 4:4:4, 4:4:0, 4:1:1, grayscale).
 
     python bench/bench_false_alarms.py [--photos 40] [--seed 0] [--save-dir DIR]
+        [--caption-colours] [--only EDIT ...]
 
 Needs ``/work/shared/faces`` (or ``../shared/faces`` beside the project).
 Prints a table: edit, files, refused, and the refusals per check.
@@ -42,7 +47,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import simplejpeg
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -161,6 +166,37 @@ def edits(x: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     return e
 
 
+#: text colours of the ``caption_colour`` edit (yellow, red, green, cyan, magenta, orange, white, blue,
+#: pink, black)
+CAPTION_COLOURS = ((255, 255, 0), (255, 0, 0), (0, 200, 0), (0, 255, 255), (255, 0, 255), (255, 140, 0),
+                   (255, 255, 255), (40, 60, 255), (255, 105, 180), (0, 0, 0))
+CAPTION_TEXTS = ("Day 1", "After", "Before", "Week 12", "Day 30 - after", "3 months")
+
+
+def caption_colour(x: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The ``(H, W, 3)`` uint8 photo `x` with a before/after caption: text of a colour from
+    :data:`CAPTION_COLOURS`, 14-48 px (Pillow's default FreeType font, anti-aliased), at a random place,
+    on a semi-transparent dark or light banner, a flat banner of a random colour, or on the photo itself."""
+    h, w = x.shape[:2]
+    size = int(rng.integers(14, 49))
+    col = CAPTION_COLOURS[int(rng.integers(len(CAPTION_COLOURS)))]
+    text = CAPTION_TEXTS[int(rng.integers(len(CAPTION_TEXTS)))]
+    y0 = int(rng.integers(0, max(1, h - 2 * size)))
+    x0 = int(rng.integers(0, max(1, w // 2)))
+    g = x.astype(np.float32)
+    banner = int(rng.integers(4))  # 0 dark, 1 light (semi-transparent), 2 flat colour, 3 none
+    rows = slice(y0, min(h, y0 + 2 * size))
+    if banner == 0:
+        g[rows] = g[rows] * 0.4 + 20
+    elif banner == 1:
+        g[rows] = g[rows] * 0.4 + 150
+    elif banner == 2:
+        g[rows] = rng.integers(0, 256, 3)
+    im = Image.fromarray(np.clip(g, 0, 255).astype(np.uint8))
+    ImageDraw.Draw(im).text((x0, y0 + size // 2), text, fill=col, font=ImageFont.load_default(size=size))
+    return np.asarray(im)
+
+
 def _photos(n: int, rng: np.random.Generator):
     paths = sorted(FACES.glob("*/*.jpg"))
     for i in rng.choice(len(paths), size=min(n, len(paths)), replace=False):
@@ -175,18 +211,29 @@ def main() -> None:
     ap.add_argument("--photos", type=int, default=40, help="real photos drawn (each: every edit, 2 encoders)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--save-dir", type=Path, help="write every refused file here")
+    ap.add_argument("--caption-colours", action="store_true",
+                    help="also the edit caption_colour (before/after captions of 10 colours and 14-48 px on "
+                         "banners or the photo; its own random stream, so the other edits' files are unchanged)")
+    ap.add_argument("--only", nargs="+", metavar="EDIT", help="encode and read only these edits (the others' "
+                                                                "random draws are still made: the same files)")
     args = ap.parse_args()
     if FACES is None:
         print("../shared/faces not present: nothing to measure")
         return
     rng = np.random.default_rng(args.seed)
+    crng = np.random.default_rng([args.seed, 1])  # caption_colour's own stream
     files, refused, by_check = Counter(), Counter(), Counter()
     t0 = time.perf_counter()
     for name, x in _photos(args.photos, rng):
         encs = encoders(int(rng.integers(30, 101)))
-        for edit, px in edits(x, rng).items():
+        todo = [(edit, px, rng) for edit, px in edits(x, rng).items()]
+        if args.caption_colours:
+            todo.append(("caption_colour", caption_colour(x, crng), crng))
+        for edit, px, r in todo:
             px = np.ascontiguousarray(np.clip(np.rint(px), 0, 255).astype(np.uint8))
-            for enc in rng.choice(list(encs), 2, replace=False):
+            for enc in r.choice(list(encs), 2, replace=False):
+                if args.only and edit not in args.only:
+                    continue
                 data = encs[enc](px)
                 files[edit] += 1
                 try:

@@ -22,8 +22,11 @@ damaged when at least :data:`CHROMA_NOISE_BLOCKS` (3) blocks are, unless
 the picture is noisy all over (the median block has at least
 :data:`NOISY_PICTURE_FRACTION` hot pixels: strong sensor noise stored with
 full-resolution colour, where garbage starting at a damage point cannot be
-told apart). Above 1 MP every s-th block in each direction is read (about
-120 000 pixels).
+told apart), or unless at least :data:`CHROMA_EDGE_SHARE` of those blocks
+are edges between two colours (coloured text, a caption: chroma on one line,
+:data:`CHROMA_EDGE_LINE`, moving with the luma, :data:`CHROMA_EDGE_LUMA_CORR`;
+:func:`_two_colour_edges`). Above 1 MP every s-th block in each direction is
+read (about 120 000 pixels).
 
 **DC drift** (JPEG, baseline and progressive). DC coefficients are coded
 as differences from the previous block's [1]_ [3]_, so a lost bit that
@@ -150,6 +153,9 @@ import cv2
 import numpy as np
 
 __all__ = [
+    "CHROMA_EDGE_LINE",
+    "CHROMA_EDGE_LUMA_CORR",
+    "CHROMA_EDGE_SHARE",
     "CHROMA_NOISE_BLOCKS",
     "CHROMA_NOISE_FRACTION",
     "CHROMA_NOISE_LEVELS",
@@ -190,6 +196,20 @@ CHROMA_NOISE_BLOCKS = 3
 #: ... unless the median block has at least this fraction of hot pixels (noisy all over: sensor
 #: noise, not damage; in the fuzz set's garbage the median block had at most 0.18)
 NOISY_PICTURE_FRACTION = 0.25
+#: a colour-garbage block is a two-colour edge (coloured text, a graphic) when, over its 2 x 2 pixel means,
+#: the smaller eigenvalue of its (R-G, B-G) covariance is below this fraction of the larger (the chroma lies
+#: on one line; chosen on bench_false_alarms seed 0: its yellow captions' garbage blocks <= 0.028, 99 % of
+#: its coloured captions' (--caption-colours) <= 0.13; and fuzz seed 1: docs/robustness.md "Decoder garbage
+#: in the pixels") ...
+CHROMA_EDGE_LINE = 0.1
+#: ... and the chroma along that line moves with the luma: |correlation| above this with both the BT.601
+#: luma (a YCbCr codec's garbage in one chroma component leaves it alone) and (R + 2G + B) / 4 (yellow
+#: captions >= 0.72, 99 % of the coloured ones >= 0.45)
+CHROMA_EDGE_LUMA_CORR = 0.6
+#: a photo is not damaged by colour garbage when at least this fraction of its garbage blocks are two-colour
+#: edges: text, not garbage (fuzz seed 1, 300 files per format and damage: JPEG garbage <= 0.33, lossless
+#: WebP <= 0.67, HEIC 1 of 716 at 1.0, which the HEVC-warning check refuses)
+CHROMA_EDGE_SHARE = 0.9
 #: lossless WebP (``specks=True``): a block with colour specks has at least this fraction more of
 #: its pixels above SPECK_LEVELS than the typical block (chosen on fuzz seed 1 and the clean set,
 #: docs/robustness.md "Lossless WebP: colour specks")
@@ -405,7 +425,7 @@ def _chroma_noise(rgb: np.ndarray, block: int, specks: bool = False) -> PixelChe
     n = int(bad.sum())
     k = frac.size - CHROMA_NOISE_BLOCKS  # the score: the CHROMA_NOISE_BLOCKS-th highest block
     score = float(np.partition(frac.ravel(), k)[k]) if k >= 0 else 0.0
-    if n < CHROMA_NOISE_BLOCKS:
+    if n < CHROMA_NOISE_BLOCKS or _mostly_two_colour_edges(x, bad, block):
         if specks:
             found = _colour_specks(grad, x.shape[:2], block, s)
             if found.damaged:
@@ -418,6 +438,52 @@ def _chroma_noise(rgb: np.ndarray, block: int, specks: bool = False) -> PixelChe
     sampled = f" (of every {s}th block)" if s > 1 else ""
     return PixelCheck(True, score, "colour_noise", row, col,
                       f"colour garbage in {n} blocks of {block} x {block} px{sampled}")
+
+
+def _two_colour_edges(x: np.ndarray, bad: np.ndarray, block: int) -> np.ndarray:
+    """``(n,)`` bool: which of the ``n`` True blocks of ``(H / block, W / block)`` `bad` in the
+    ``(H, W, 3)`` uint8 image `x` are two-colour edges (text, a graphic), not decoder garbage.
+
+    A pixel between two colours is ``a fg + (1 - a) bg``: its chroma ``(R-G, B-G)`` lies on the line
+    between theirs, and every weighting of R, G and B moves with it. Garbage decodes random colours
+    (spread over the chroma plane), or random values of one component: one chroma component of a YCbCr
+    codec leaves the codec's luma alone. Per block, over its 2 x 2 pixel means (4:2:0 chroma and the
+    codec's ringing are finer than the text's two colours; the whole block's pixels for odd sides): the
+    block is an edge when the chroma covariance's smaller eigenvalue is below :data:`CHROMA_EDGE_LINE`
+    of the larger, and the chroma along its principal axis correlates, ``|r|`` above
+    :data:`CHROMA_EDGE_LUMA_CORR`, with both the BT.601 luma ``0.299 R + 0.587 G + 0.114 B`` (the codecs')
+    and ``(R + 2G + B) / 4`` (this module's).
+    """
+    ys, xs = np.nonzero(bad)
+    h2 = 2 if block % 2 == 0 else 1
+    b = x[:bad.shape[0] * block, :bad.shape[1] * block].reshape(bad.shape[0], block, bad.shape[1], block, 3)
+    b = b[ys, :, xs].astype(np.float32)  # (n, block, block, 3)
+    b = b.reshape(len(ys), block // h2, h2, block // h2, h2, 3).mean(axis=(2, 4)).reshape(len(ys), -1, 3)
+    r, g, bl = b[..., 0], b[..., 1], b[..., 2]
+    comp = np.stack([r - g, bl - g, 0.299 * r + 0.587 * g + 0.114 * bl, (r + 2 * g + bl) / 4])  # (4, n, cells)
+    comp -= comp.mean(axis=2, keepdims=True)
+    cov = np.einsum("inc,jnc->ijn", comp, comp) / comp.shape[2]  # (4, 4, n)
+    cuu, cvv, cuv = cov[0, 0], cov[1, 1], cov[0, 1]
+    half = (cuu + cvv) / 2
+    disc = np.sqrt(np.maximum(half * half - (cuu * cvv - cuv * cuv), 0.0))
+    big, small = half + disc, half - disc
+    # the principal axis: either form of the eigenvector, whichever is not (near) zero
+    a1u, a1v, a2u, a2v = big - cvv, cuv, cuv, big - cuu
+    first = a1u * a1u + a1v * a1v >= a2u * a2u + a2v * a2v
+    au, av = np.where(first, a1u, a2u), np.where(first, a1v, a2v)
+    norm = np.sqrt(au * au + av * av)
+    edge = small < CHROMA_EDGE_LINE * big
+    for k in (2, 3):  # the two lumas: |corr| of the chroma along the axis with each
+        den = norm * np.sqrt(cov[k, k] * big)
+        edge &= (den > 0) & (np.abs(au * cov[0, k] + av * cov[1, k]) > CHROMA_EDGE_LUMA_CORR * den)
+    return edge
+
+
+def _mostly_two_colour_edges(x: np.ndarray, bad: np.ndarray, block: int) -> bool:
+    """True when at least :data:`CHROMA_EDGE_SHARE` of the colour-garbage blocks `bad` (of the image
+    `x`, see :func:`_two_colour_edges`) are two-colour edges: coloured text or graphics, not garbage."""
+    edges = _two_colour_edges(x, bad, block)
+    return int(edges.sum()) >= CHROMA_EDGE_SHARE * edges.size
 
 
 def _colour_specks(grad: np.ndarray, shape: tuple[int, int], block: int, s: int) -> PixelCheck:
