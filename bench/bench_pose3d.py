@@ -12,10 +12,16 @@ writes one row per case::
     python bench/bench_pose3d.py --summary docs/data/pose3d_tuning.csv docs/data/pose3d_heldout.csv --plot docs/pose3d.png
 
 ``tuning`` faces (the bundled sample and London 003, 021, 024, 037) were
-used to choose :data:`facemetrics.compare.POSE_MODEL_FRACTION`; ``heldout``
-(the other 8 London faces and the first 8 Canada faces) were not.  The
-``uncorrected`` columns are what the comparison read before the correction
-(measured lift + the subtracted pose displacement).
+used to choose :data:`facemetrics.compare.POSE_MODEL_FRACTION`,
+``CAMERA_FLOOR_MM``, their per-region values (``REGION_POSE_MODEL_FRACTION``,
+``REGION_CAMERA_FLOOR_MM``) and ``POSE_ROW_FLOORS`` (2026-12-02, from the
+per-row table ``--summary`` prints); ``heldout`` (the other 8 London faces and
+the first 8 Canada faces) were not.  The ``uncorrected`` columns are what the
+comparison read before the correction (measured lift + the subtracted pose
+displacement).  Beside the four lift regions each row records the fold rows and
+the per-photo landmark rows of :data:`OTHER_ROWS` (change, floor, verdict;
+their truth is 0 in every case).  ``--real`` lists, beside the jawline, every
+other row of the real pairs that reads a change beyond its floor.
 """
 
 from __future__ import annotations
@@ -43,6 +49,10 @@ CASES = [
     ("lift2_pitch-3", "lift_pose", dict(pitch_deg=-3)),
     ("lift2_camera350", "lift_camera", 350),
 ]
+
+#: rows recorded beside the lifts (right and left)
+OTHER_ROWS = ("nlf_depth", "nlf_contrast_pct", "jowl_sag_mm", "jaw_angle_deg", "mouth_corner_height_mm",
+              "cheek_height_mm", "jawline_height_mm")
 
 
 def faces(which: str) -> list[Path]:
@@ -92,7 +102,7 @@ def run(which: str, out: Path) -> None:
             cu = c.cues
             row.update(pitch_est=cu["pose_pitch_deg"], yaw_est=cu["pose_yaw_deg"],
                        camera_pct_est=cu["camera_distance_change_pct"])
-            for region in ("jawline", "jowl", "mouth_corner"):
+            for region in ("jawline", "jowl", "mouth_corner", "cheek"):
                 for side in ("right", "left", "mean"):
                     ch = c.get(f"{region}_lift_mm", side)
                     corr = cu["pose_correction_mm"][region]
@@ -102,6 +112,13 @@ def run(which: str, out: Path) -> None:
                     row[f"{region}_{side}_verdict"] = ch.verdict
                     row[f"{region}_{side}_uncorrected_mm"] = ch.change + cc
                     row[f"{region}_{side}_correction_mm"] = cc
+            # the fold rows and the per-photo jowl sag (their truth is 0 in every case: the lift is on the jaw)
+            for metric in OTHER_ROWS:
+                for side in ("right", "left"):
+                    ch = c.get(metric, side)
+                    row[f"{metric}_{side}"] = ch.change
+                    row[f"{metric}_{side}_floor"] = ch.noise_floor
+                    row[f"{metric}_{side}_verdict"] = ch.verdict
             rows.append(row)
             print(f"{path.name[:14]:14s} {name:16s} jaw {row['jawline_mean_mm'] - truth:+.3f} "
                   f"(uncorr {row['jawline_mean_uncorrected_mm'] - truth:+.3f}, floor {row['jawline_mean_floor_mm']:.3f}) "
@@ -143,11 +160,50 @@ def summary(paths: list[Path], plot: Path | None) -> None:
         print(f"camera distance: |relative error| median {100 * rel.abs().median():.1f} %, max {100 * rel.abs().max():.1f} %")
         wrong = d[(d.truth_mm == 0) & d["jawline_mean_verdict"].isin(["lift", "sag"])]
         print(f"no-change cases with a lift/sag verdict: {len(wrong)} of {(d.truth_mm == 0).sum()}")
+        _per_row_summary(d)
         lifted = d[d.truth_mm != 0]
         print(f"2 mm lifts: read {(lifted.jawline_mean_mm).min():.3f}-{(lifted.jawline_mean_mm).max():.3f} "
               f"(truth {lifted.truth_mm.min():.3f}-{lifted.truth_mm.max():.3f})")
     if plot is not None:
         _plot([pd.read_csv(p) for p in paths], plot)
+
+
+def _per_row_summary(d) -> None:
+    """Every lift region and the other recorded rows on the no-change cases: the error against the
+    camera change and the pose change, and how many cases read a verdict beyond their floor."""
+    z = d[d.truth_mm == 0]
+    cam = z[z.case.str.startswith("camera")]
+    pose = z[z.case.str.contains("pitch|yaw")]
+    rel = (cam.camera_pct_est / 100).abs()
+    ang = np.hypot(pose.pitch_est, pose.yaw_est)
+    print("| row | camera cases: mean error at 30 / 35 / 55 / 60 cm | camera: 95th pct of larger side's |error| / "
+          "|change| | pose: 95th pct of larger side's |error| / |correction| (lifts) or / deg (others) | "
+          "pose: |error| max | no-change cases with a verdict (camera / pose) |")
+    print("|---|---|---|---|---|---|")
+    verdicts = ("lift", "sag", "deeper", "shallower", "increase", "decrease")
+    for region in ("jawline", "jowl", "mouth_corner", "cheek"):
+        if f"{region}_right_mm" not in z:
+            continue
+        cols = [f"{region}_{s}_mm" for s in ("right", "left")]
+        by = cam.groupby(cam.camera_pct_true.round(0))[f"{region}_mean_mm"].mean()
+        cr = np.maximum(*(cam[c].abs() for c in cols)) / rel
+        cmax = np.maximum(*(pose[f"{region}_{s}_correction_mm"].abs() for s in ("right", "left"))).clip(lower=0.05)
+        pr = np.maximum(*(pose[c].abs() for c in cols)) / cmax
+        v = [f"{region}_{s}_verdict" for s in ("right", "left", "mean")]
+        print(f"| {region} lift mm | {' / '.join(f'{x:+.3f}' for x in by.values)} | {cr.quantile(.95):.3f} | "
+              f"{pr.quantile(.95):.3f} | {pose[cols].abs().max().max():.3f} | "
+              f"{int(cam[v].isin(verdicts).any(axis=1).sum())} / {int(pose[v].isin(verdicts).any(axis=1).sum())} |")
+    for metric in OTHER_ROWS:
+        cols = [f"{metric}_{s}" for s in ("right", "left")]
+        if cols[0] not in z:
+            continue
+        by = cam.groupby(cam.camera_pct_true.round(0))[cols[0]].mean()
+        cr = np.maximum(*(cam[c].abs() for c in cols)) / rel
+        pr = np.maximum(*(pose[c].abs() for c in cols)) / ang
+        v = [f"{c}_verdict" for c in cols]
+        print(f"| {metric} (right) | {' / '.join(f'{x:+.3f}' for x in by.values)} | {cr.quantile(.95):.3f} | "
+              f"{pr.quantile(.95):.3f} /deg | {pose[cols].abs().max().max():.3f} | "
+              f"{int(cam[v].isin(verdicts).any(axis=1).sum())} / {int(pose[v].isin(verdicts).any(axis=1).sum())} |")
 
 
 def _plot(frames, path: Path) -> None:
@@ -195,8 +251,8 @@ def real() -> None:
              (names[2], names[1])]
     pairs += [(names[3 + i], names[3 + j]) for i in range(4) for j in range(i + 1, 4)]
     print("| before → after | jawline lift mm | noise floor mm | verdict | pitch change deg | yaw change deg | "
-          "camera distance change % | upper-face residual mm | status | named |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "camera distance change % | upper-face residual mm | status | named | other rows beyond their floor |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for x, y in pairs:
         c = fm.compare_photos(a[x], a[y])
         j = c.get("jawline_lift_mm", "mean")
@@ -209,7 +265,20 @@ def real() -> None:
                           if any(w in m for m in c.messages))
         print(f"| {x} → {y} | {j.change:+.2f} | {j.noise_floor:.2f} | {j.verdict} | "
               f"{c.cues['pose_pitch_deg']:+.1f} | {c.cues['pose_yaw_deg']:+.1f} | "
-              f"{c.cues['camera_distance_change_pct']:+.0f} | {c.alignment.residual_mm:.2f} | {c.status} | {named} |")
+              f"{c.cues['camera_distance_change_pct']:+.0f} | {c.alignment.residual_mm:.2f} | {c.status} | {named} | "
+              f"{_beyond(c) or '–'} |")
+
+
+#: the verdicts that claim a change (not within_noise, uncertain or refused)
+_CLAIMS = ("lift", "sag", "deeper", "shallower", "increase", "decrease", "longer", "shorter")
+
+
+def _beyond(c) -> str:
+    """Every lift, fold and per-photo row of a comparison that reads a change, but the jawline's mean
+    (shown in its own column): ``metric side change/floor verdict``."""
+    return "; ".join(f"{ch.metric} {ch.side} {ch.change:+.2f}/{ch.noise_floor:.2f} {ch.verdict}" for ch in c.changes
+                     if ch.verdict in _CLAIMS and not (ch.metric == "jawline_lift_mm" and ch.side == "mean")
+                     and not ch.metric.startswith(("head_", "camera_")))
 
 
 def main() -> None:

@@ -184,6 +184,57 @@ def test_rows_of_the_pose_change_in_the_table(posed):
         assert m in set(t.metric)
 
 
+#: rows a pose or camera change must not move beyond their floors on an unchanged face: every lift
+#: region and the rows whose floors pose_adjusted_floors widens (folds and per-photo landmark metrics)
+NO_CHANGE_ROWS = [(f"{r}_lift_mm", s) for r in ("jawline", "jowl", "mouth_corner", "cheek")
+                  for s in ("right", "left", "mean")]
+NO_CHANGE_ROWS += [(m, s) for m in ("nlf_depth", "nlf_contrast_pct", "jowl_sag_mm", "mouth_corner_height_mm",
+                                    "cheek_height_mm", "jaw_angle_deg") for s in ("right", "left")]
+
+
+@pytest.mark.parametrize("case", ["pitch+3", "pitch-3", "yaw+5", "pitch+6", "camera300", "camera600"])
+def test_no_region_or_fold_verdict_under_pose_and_distance(posed, case):
+    """Every region, fold and per-photo landmark row of an unchanged face stays within its floor.
+
+    Before 2026-12-02 only the lift floors grew with the pose and camera change, by the jawline's
+    factors in every region: the sample re-rendered 45 -> 30 cm read its right fold ``shallower``
+    (nlf_depth -0.92 against the fixed 0.67) and its left jowl ``sag`` (-0.321 against 0.315).
+    """
+    c, _, _ = posed[case]
+    judged = [(m, s, c.get(m, s)) for m, s in NO_CHANGE_ROWS]
+    wrong = [(m, s, round(ch.change, 3), round(ch.noise_floor, 3), ch.verdict) for m, s, ch in judged
+             if ch.verdict not in ("within_noise", "uncertain")]
+    assert wrong == [], (case, wrong)
+
+
+def test_fold_floors_grow_with_the_pose_and_camera_change():
+    from facemetrics import compare as cp
+
+    base = dict(cp.DEFAULT_NOISE_FLOORS)
+    cues = {"camera_distance_change_pct": -30.0, "pose_pitch_deg": 3.0, "pose_yaw_deg": -4.0}
+    out = cp.pose_adjusted_floors(base, cues)
+    k_cam, k_deg = cp.POSE_ROW_FLOORS["nlf_depth"]
+    extra = np.hypot(k_cam * 0.30, k_deg * 5.0)
+    assert out[("nlf_depth", "side")] == pytest.approx(np.hypot(base[("nlf_depth", "side")], extra))
+    assert out[("jawline_height_mm", "mean")] > base[("jawline_height_mm", "mean")]
+    # a larger change, a wider floor; no pose cue, no change; the lift floors are not touched here
+    cues2 = dict(cues, camera_distance_change_pct=-60.0)
+    assert cp.pose_adjusted_floors(base, cues2)[("nlf_depth", "side")] > out[("nlf_depth", "side")]
+    assert cp.pose_adjusted_floors(base, {}) == base
+    assert out[("jawline_lift_mm", "mean")] == base[("jawline_lift_mm", "mean")]
+    # non-finite cues count as no change, never as a NaN floor
+    nan = {"camera_distance_change_pct": float("nan"), "pose_pitch_deg": 0.0, "pose_yaw_deg": 0.0}
+    assert cp.pose_adjusted_floors(base, nan)[("nlf_depth", "side")] == base[("nlf_depth", "side")]
+
+
+def test_region_pose_and_camera_factors_never_below_the_jawlines():
+    from facemetrics import compare as cp
+
+    assert set(cp.REGION_POSE_MODEL_FRACTION) == set(cp.REGIONS) == set(cp.REGION_CAMERA_FLOOR_MM)
+    assert min(cp.REGION_POSE_MODEL_FRACTION.values()) == cp.POSE_MODEL_FRACTION
+    assert min(cp.REGION_CAMERA_FLOOR_MM.values()) == cp.CAMERA_FLOOR_MM
+
+
 @pytest.mark.parametrize("kw", [dict(pitch_deg=3), dict(camera_to_mm=380)])
 def test_true_lift_under_pose_reads_true(sample_analysis, kw):
     a = sample_analysis

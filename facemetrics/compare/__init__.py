@@ -33,7 +33,8 @@ Method (details in ``docs/compare.md``)
    and its frame.
 6. Each change is compared with a noise floor (defaults measured by
    ``bench/bench_compare.py --noise-floors`` and written in
-   ``docs/compare.md``, or estimated from repeat photos) and gets a verdict.
+   ``docs/compare.md``, widened for a coarse pair by :func:`resolution_floors`,
+   or estimated from repeat photos) and gets a verdict.
 7. A comparability gate (:func:`gate`) checks pose, expression, lighting,
    resolution and how well the upper faces match (different people), and
    refuses or warns with plain-language messages.
@@ -65,9 +66,11 @@ from ..loader import Photo
 from ..threads import single_blas_thread
 from .floors import (
     CAMERA_FLOOR_MM, CAMERA_REL_UNCERTAINTY, DEFAULT_NOISE_FLOORS, MIN_FLOOR_FRACTION, NUISANCE_FLOOR_FACTOR,
-    POSE_ANGLE_REL_UNCERTAINTY, POSE_FLOOR_K, POSE_MODEL_FRACTION, RIGID_BLOCK_MM,
-    noise_floors_from_nuisances, noise_floors_from_repeats, pose_adjusted_floors, pose_floor_terms,
-    pose_uncertainty, rigid_block_sd,
+    POSE_ANGLE_REL_UNCERTAINTY, POSE_FLOOR_K, POSE_MODEL_FRACTION, POSE_ROW_FLOORS, REGION_CAMERA_FLOOR_MM,
+    REGION_POSE_MODEL_FRACTION, RIGID_BLOCK_MM,
+    RESOLUTION_FLOOR_SLOPES, RESOLUTION_POWER_DENSE, RESOLUTION_POWER_OTHER,
+    noise_floors_from_nuisances, noise_floors_from_repeats, pair_mm_per_px, pose_adjusted_floors, pose_floor_terms,
+    pose_row_floor_terms, pose_uncertainty, resolution_floor_power, resolution_floors, rigid_block_sd,
 )
 from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
@@ -92,10 +95,13 @@ __all__ = [
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
-    "rigid_block_sd",
+    "pose_row_floor_terms", "rigid_block_sd",
+    "resolution_floors", "resolution_floor_power", "pair_mm_per_px",
     # the constants behind the floors, the gate and the regions (their modules document them)
+    "RESOLUTION_FLOOR_SLOPES", "RESOLUTION_POWER_DENSE", "RESOLUTION_POWER_OTHER",
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",
-    "POSE_ANGLE_REL_UNCERTAINTY", "POSE_FLOOR_K", "POSE_MODEL_FRACTION", "RIGID_BLOCK_MM",
+    "POSE_ANGLE_REL_UNCERTAINTY", "POSE_FLOOR_K", "POSE_MODEL_FRACTION", "POSE_ROW_FLOORS", "REGION_CAMERA_FLOOR_MM",
+    "REGION_POSE_MODEL_FRACTION", "RIGID_BLOCK_MM",
     "DIFFERENT_PEOPLE_RESIDUAL_MM", "MAX_ALIGNMENT_RESIDUAL_MM", "MAX_LUMINANCE_CHANGE", "MAX_MM_PER_PX",
     "MAX_MOUTH_CORNER_RISE_MM", "MAX_MOUTH_OPENING_CHANGE", "MAX_MOUTH_WIDENING_MM", "MAX_SMILE_CHANGE",
     "REFUSE_LANDMARK_POSE_DEG", "REFUSE_PITCH_DEG", "REFUSE_YAW_DEG", "WARN_CAMERA_PCT", "WARN_PITCH_DEG",
@@ -152,7 +158,9 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     kw_a = dict(ipd_mm=ipd_mm, fast=fast)
     a = _as_analysis(before, **kw_b)
     b = _as_analysis(after, **kw_a)
-    defaults = dict(DEFAULT_NOISE_FLOORS)
+    # the default floors at the pair's pixel size (the coarser photo's: they grow beyond the
+    # resolutions they were measured at); floors the caller gives are taken as they are
+    defaults = resolution_floors(DEFAULT_NOISE_FLOORS, pair_mm_per_px(a, b))
     if noise_floors:
         defaults.update(noise_floors)
     status, msgs = gate(a, b)

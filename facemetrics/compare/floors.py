@@ -1,5 +1,6 @@
-"""Noise floors: the defaults (measured on nuisance-only pairs, ``docs/compare.md``), floors
-from repeat photos, and what the 3-D pose correction adds to the lift floors.
+"""Noise floors: the defaults (measured on nuisance-only pairs, ``docs/compare.md``) and how
+they grow for coarse photos (:func:`resolution_floors`), floors from repeat photos, and what
+the 3-D pose correction adds to the lift floors.
 """
 
 from __future__ import annotations
@@ -185,6 +186,109 @@ def noise_floors_from_nuisances(changes: list[dict]) -> dict:
     return {key: _round_up_2sig(NUISANCE_FLOOR_FACTOR * v) for key, v in worst.items()}
 
 
+#: exponent of the resolution term of the dense-flow lift floors (``*_lift_mm``): a region's
+#: mean displacement averages the flow over a fixed area in mm, so with pixels ``m`` mm wide
+#: each sample's localisation error grows as ``m`` and the number of independent samples falls
+#: as ``1 / m**2``: the mean's error grows as ``m * m``
+RESOLUTION_POWER_DENSE = 2
+
+
+#: exponent of the resolution term of every other floor (landmark lifts, fold lines, per-photo
+#: jaw metrics: a point or line placed to within a fraction of a pixel, ``m`` mm)
+RESOLUTION_POWER_OTHER = 1
+
+
+#: Resolution term of the default floors: ``(metric, "side" | "mean") -> a`` in the metric's
+#: unit per (mm/px) ** p (``p`` of :func:`resolution_floor_power`); the floor at pixel size ``m``
+#: is ``max(default, a * m ** p)`` (:func:`resolution_floors`).  Measured by
+#: ``python bench/bench_resolution_floors.py --set london`` then ``--fit`` (docs/compare.md
+#: "Noise floors and resolution"): the 13 nuisances on the 12 London neutral portraits
+#: downscaled to 0.4-0.85 mm/px; ``a`` is the default rule applied to ``|change| / m ** p``
+#: (1.25 x the largest, rounded up to two significant digits).  The pose rows have none: their
+#: floor is the 3-D fit's own uncertainty (:func:`pose_uncertainty`).
+RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
+    # the dense-flow rows, mm per (mm/px)**2: the default up to 0.27-0.35 mm/px
+    ("jawline_lift_mm", "side"): 0.69,
+    ("jawline_lift_mm", "mean"): 0.58,
+    ("jowl_lift_mm", "side"): 0.69,
+    ("jowl_lift_mm", "mean"): 0.57,
+    ("mouth_corner_lift_mm", "side"): 0.45,
+    ("mouth_corner_lift_mm", "mean"): 0.36,
+    ("cheek_lift_mm", "side"): 0.59,
+    ("cheek_lift_mm", "mean"): 0.49,
+    # the rest, unit per (mm/px): landmark rows barely grow with the pixel (the Face Mesh's own
+    # jitter dominates), so their term passes the default only near 0.9 mm/px
+    ("jawline_lift_landmarks_mm", "side"): 4.4,
+    ("jawline_lift_landmarks_mm", "mean"): 3.7,
+    ("jowl_lift_landmarks_mm", "side"): 4.4,
+    ("jowl_lift_landmarks_mm", "mean"): 3.9,
+    ("mouth_corner_lift_landmarks_mm", "side"): 2.3,
+    ("mouth_corner_lift_landmarks_mm", "mean"): 1.8,
+    ("cheek_lift_landmarks_mm", "side"): 4.8,
+    ("cheek_lift_landmarks_mm", "mean"): 4.0,
+    ("nlf_depth", "side"): 1.4,
+    ("nlf_contrast_pct", "side"): 7.9,
+    ("nlf_length_mm", "side"): 18.0,
+    ("jawline_height_mm", "side"): 4.3,
+    ("jawline_height_mm", "mean"): 3.6,
+    ("jaw_width_mm", "mean"): 8.6,
+    ("lower_face_area_mm2", "mean"): 650.0,
+    ("jowl_sag_mm", "side"): 1.6,
+    ("jaw_angle_deg", "side"): 6.4,
+    ("mouth_corner_height_mm", "side"): 2.3,
+    ("cheek_height_mm", "side"): 4.8,
+}
+
+
+def resolution_floor_power(metric: str) -> int:
+    """Exponent ``p`` of a metric's resolution term: :data:`RESOLUTION_POWER_DENSE` for the
+    dense-flow lifts (``<region>_lift_mm``), :data:`RESOLUTION_POWER_OTHER` otherwise."""
+    dense = metric.endswith("_lift_mm") and not metric.endswith("_landmarks_mm")
+    return RESOLUTION_POWER_DENSE if dense else RESOLUTION_POWER_OTHER
+
+
+def resolution_floors(floors: dict, mm_per_px: float, slopes: dict | None = None) -> dict:
+    """Floors widened for a coarse photo: ``max(floor, a * mm_per_px ** p)`` per metric.
+
+    Parameters
+    ----------
+    floors : dict
+        ``{(metric, "side"|"mean"): floor}`` (the defaults, :data:`DEFAULT_NOISE_FLOORS`).
+    mm_per_px : float
+        Pixel size of the pair, mm (:func:`pair_mm_per_px`: the coarser of the two
+        analysed photos).  NaN or not positive: ``floors`` unchanged.
+    slopes : dict, optional
+        ``{(metric, "side"|"mean"): a}`` (:data:`RESOLUTION_FLOOR_SLOPES`); ``p`` is
+        :func:`resolution_floor_power` of the metric.
+
+    Returns
+    -------
+    dict
+        A new dict: every floor at least its resolution term, the keys of ``floors``
+        only.  The term stays below the defaults at the resolutions they were
+        measured at (0.18-0.32 mm/px: the sample photo and the London portraits),
+        so there the floors are the defaults; it never lowers a floor.
+    """
+    slopes = RESOLUTION_FLOOR_SLOPES if slopes is None else slopes
+    out = dict(floors)
+    m = float(mm_per_px)
+    if not (np.isfinite(m) and m > 0):
+        return out
+    for key, a in slopes.items():
+        if key in out:
+            out[key] = max(out[key], float(a) * m ** resolution_floor_power(key[0]))
+    return out
+
+
+def pair_mm_per_px(before, after) -> float:
+    """The pixel size a comparison's floors are read at: the coarser of the two photos' analysed
+    mm per px (``analysis.calibration.mm_per_px``, per pixel of ``photo.rgb``: a reduced decode
+    of a large JPEG counts at the size it was measured at).  NaN when either has no calibration."""
+    vals = [getattr(getattr(x, "calibration", None), "mm_per_px", float("nan")) for x in (before, after)]
+    vals = [float(v) if v is not None else float("nan") for v in vals]
+    return max(vals) if all(np.isfinite(vals)) else float("nan")
+
+
 #: fraction of the pose-explained displacement of a region that the correction may miss
 #: (depth of the Face Mesh, pivot, the neck and background behind the jaw): measured on
 #: 3-D re-renders of the tuning faces, docs/compare.md "Head pose and camera distance"
@@ -195,6 +299,44 @@ POSE_MODEL_FRACTION = 0.30
 #: jaw move differently from the face when the camera moves; 95th percentile of |error| /
 #: |change| on the tuning faces' re-renders, docs/compare.md)
 CAMERA_FLOOR_MM = 0.65
+
+
+#: :data:`POSE_MODEL_FRACTION` per lift region: the rule's value on the tuning faces' re-renders where it
+#: exceeds the jawline's (95th percentile over the no-change pose cases of the larger side's |error| /
+#: the larger side's |correction|: mouth corner 0.506, jowl 0.316, jawline 0.186, cheek 0.161, rounded up
+#: to two significant digits; docs/compare.md "Head pose and camera distance: measured").  A region's
+#: fraction is never below the jawline's: on real photos the mouth corner errs by more than on the
+#: re-renders (docs/compare.md), so a smaller simulated value is not taken as license to narrow its floor.
+REGION_POSE_MODEL_FRACTION: dict[str, float] = {
+    "jawline": POSE_MODEL_FRACTION, "jowl": 0.32, "mouth_corner": 0.51, "cheek": POSE_MODEL_FRACTION,
+}
+
+
+#: :data:`CAMERA_FLOOR_MM` per lift region, mm per unit relative camera-distance change: the same rule on
+#: the tuning faces' re-renders (95th percentile over the no-change camera cases of the larger side's
+#: |error| / |change|: jowl 0.712, jawline 0.610, mouth corner 0.386, cheek 0.206), never below the jawline's constant (as
+#: :data:`REGION_POSE_MODEL_FRACTION`)
+REGION_CAMERA_FLOOR_MM: dict[str, float] = {
+    "jawline": CAMERA_FLOOR_MM, "jowl": 0.72, "mouth_corner": CAMERA_FLOOR_MM, "cheek": CAMERA_FLOOR_MM,
+}
+
+
+#: What a pose or camera change adds to the floors of the rows that are not lifts (the folds, read from the
+#: image's shading along the carried fold line, and the per-photo landmark metrics of the jaw, mouth and
+#: cheek): ``metric -> (per unit relative camera-distance change, per degree of hypot(pitch, yaw))`` in the
+#: metric's unit.  95th percentiles of the larger side's |change| / |camera change| (camera cases) and /
+#: hypot(pitch, yaw) (pose cases) over the no-change re-renders of the tuning faces (one floor serves both
+#: sides), rounded up to two significant digits (``bench/bench_pose3d.py --set tuning``; docs/compare.md).  Before
+#: these, a fold's floor did not grow with the pose or camera change at all.
+POSE_ROW_FLOORS: dict[str, tuple[float, float]] = {
+    "nlf_depth": (2.0, 0.15),
+    "nlf_contrast_pct": (6.2, 0.32),
+    "jowl_sag_mm": (1.5, 0.17),
+    "jaw_angle_deg": (7.0, 0.54),
+    "mouth_corner_height_mm": (2.8, 0.30),
+    "cheek_height_mm": (2.7, 0.42),
+    "jawline_height_mm": (3.8, 0.55),
+}
 
 
 #: coverage factor (~95 %, JCGM 100:2008) of the propagated pose-parameter uncertainty and of the rigid-face scatter
@@ -252,13 +394,15 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
     subtracted), and the extra floor ``hypot(POSE_MODEL_FRACTION x
     correction, K x propagated parameter SD, K x rigid_block_sd,
     CAMERA_FLOOR_MM x |relative camera-distance change|)`` where
-    ``correction`` is the larger of the two sides' |correction| in that region.
+    ``correction`` is the larger of the two sides' |correction| in that region,
+    and the fraction and the camera factor are the region's
+    (:data:`REGION_POSE_MODEL_FRACTION`, :data:`REGION_CAMERA_FLOOR_MM`).
     """
     rows, cols = grid.shape
     # u, v of the grid columns / rows (as Grid.uv_maps, float32), taken at each region's samples
     u_row = grid.u0 + np.arange(cols, dtype=np.float32) * grid.res_mm
     v_col = grid.v0 + np.arange(rows, dtype=np.float32) * grid.res_mm
-    cam = CAMERA_FLOOR_MM * abs(pose.tz_mm) / pose.camera_mm
+    cam_rel = abs(pose.tz_mm) / pose.camera_mm
     block = rigid_block_sd(flow_mm, rigid, grid.res_mm)
     block = 0.0 if not np.isfinite(block) else block
     pose_dv = pose.flow_mm[..., 1]
@@ -284,13 +428,15 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
             corr[region][side] = c
             parts[side] = (c, props.get((region, side), 0.0))
         # the larger side's correction: a yaw moves the sides oppositely, and their errors do not cancel
-        cmax = max(abs(parts["right"][0]), abs(parts["left"][0]))
+        cmax = REGION_POSE_MODEL_FRACTION.get(region, POSE_MODEL_FRACTION) * max(abs(parts["right"][0]),
+                                                                                 abs(parts["left"][0]))
+        cam = REGION_CAMERA_FLOOR_MM.get(region, CAMERA_FLOOR_MM) * cam_rel
         for side in _RL:
             prop = parts[side][1]
-            extra[region][side] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * prop) ** 2
+            extra[region][side] = float(np.sqrt(cmax ** 2 + (POSE_FLOOR_K * prop) ** 2
                                                 + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
         pm = 0.5 * (parts["right"][1] + parts["left"][1])
-        extra[region]["mean"] = float(np.sqrt((POSE_MODEL_FRACTION * cmax) ** 2 + (POSE_FLOOR_K * pm) ** 2
+        extra[region]["mean"] = float(np.sqrt(cmax ** 2 + (POSE_FLOOR_K * pm) ** 2
                                               + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
     return {"pose_correction_mm": corr, "pose_floor_mm": extra, "rigid_block_sd_mm": block}
 
@@ -310,17 +456,49 @@ def pose_uncertainty(metric: str, value: float, sd: float, floor: float) -> floa
     return float(np.sqrt((2.0 * sd) ** 2 + (rel * value) ** 2 + floor ** 2))
 
 
+def pose_row_floor_terms(cues: dict) -> dict:
+    """What the pose and camera change add to the floors of the rows that are not lifts.
+
+    Parameters
+    ----------
+    cues : dict
+        The comparison's cues: ``camera_distance_change_pct`` (%), ``pose_pitch_deg`` and
+        ``pose_yaw_deg`` (deg); a missing or non-finite cue counts as no change.
+
+    Returns
+    -------
+    dict
+        ``{metric: extra}`` in the metric's unit for each metric of :data:`POSE_ROW_FLOORS`:
+        ``hypot(per_camera x |camera change| / 100, per_deg x hypot(pitch, yaw))``.
+    """
+    def finite(key):
+        v = cues.get(key, 0.0)
+        return float(v) if v is not None and np.isfinite(v) else 0.0
+
+    cam = abs(finite("camera_distance_change_pct")) / 100.0
+    ang = float(np.hypot(finite("pose_pitch_deg"), finite("pose_yaw_deg")))
+    return {m: float(np.hypot(k_cam * cam, k_deg * ang)) for m, (k_cam, k_deg) in POSE_ROW_FLOORS.items()}
+
+
 def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
-    """Widen the lift floors by what the 3-D pose correction cannot remove.
+    """Widen the floors by what the 3-D pose correction cannot remove.
 
     Each dense lift floor becomes ``hypot(floor, extra)`` with ``extra`` the
     region's ``pose_floor_mm`` cue (:func:`pose_floor_terms`; the larger side
     for the ``side`` floor).  A floor grows with the size of the pose change
     that was corrected and with how badly the rigid upper faces agree, not
-    by a blanket amount.
+    by a blanket amount.  The fold rows and the per-photo landmark metrics of
+    :data:`POSE_ROW_FLOORS` become ``hypot(floor, extra)`` with their
+    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
+    if any(k in cues for k in ("camera_distance_change_pct", "pose_pitch_deg", "pose_yaw_deg")):
+        for metric, e in pose_row_floor_terms(cues).items():
+            for kind in ("side", "mean"):
+                key = (metric, kind)
+                if key in out:
+                    out[key] = float(np.hypot(out[key], e))
     for region, e in extra.items():
         for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
             for metric in (f"{region}_lift_mm", f"{region}_lift_landmarks_mm"):
