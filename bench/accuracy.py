@@ -863,8 +863,7 @@ def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
     print("|---|---|---|---|")
     scored = []
     for fb in JAW_FALLBACKS:
-        d = {n: np.concatenate(per[(fb, n)]) for n in names}
-        obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
+        d, obj, wm = _subset_scores(per, fb, names)
         scored.append((round(obj, 2), wm, fb))
         print(f"| {'flat 2 (shipped)' if fb is None else f'{fb[0]:g} / {fb[1]:g}'} | "
               + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f}" for v in d.values())
@@ -872,6 +871,13 @@ def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
     best = min(scored, key=lambda r: (r[0], r[1]))[2]
     wins = _bootstrap_wins(per, names, best, None, n_boot)
     print(f"winner {best}: beats the flat 2 mm in {100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples")
+
+
+def _subset_scores(per: dict, design, names: tuple) -> tuple[dict, float, float]:
+    """One design's point distances per tuning subset (``{name: array}``, from ``per[(design, name)]``,
+    a list of per-face arrays), the objective (the larger of the subsets' p90) and the worst median."""
+    d = {n: np.concatenate(per[(design, n)]) for n in names}
+    return d, max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
 
 
 def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int) -> int:
@@ -1006,8 +1012,7 @@ def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: f
     print("|---|---|---|---|" + ("---|" if max_median_rise is not None else ""))
     scored = []
     for lab in designs:
-        d = {n: np.concatenate(per[(lab, n)]) for n in names}
-        obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
+        d, obj, wm = _subset_scores(per, lab, names)
         ok = max_median_rise is None or all(np.median(d[n]) <= base[n] + max_median_rise + 1e-9 for n in names)
         if ok:
             scored.append((round(obj, 2), wm, lab))
@@ -1130,8 +1135,7 @@ def fold_centre_grid(res: dict, n_boot: int = 2000) -> tuple[float, float]:
     print("|---|---|---|---|")
     scored = []
     for c in FOLD_CENTRES:
-        d = {n: np.concatenate(per[(c, n)]) for n in names}
-        obj, wm = max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
+        d, obj, wm = _subset_scores(per, c, names)
         scored.append((round(obj, 2), wm, c))
         print(f"| {c[0]:g} / {c[1]:g}{' (shipped)' if c == FOLD_CENTRES[0] else ''} | " + " | ".join(
             f"{np.median(v):.2f} / {np.percentile(v, 90):.2f} / {v.max():.2f}" for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |")
