@@ -248,14 +248,26 @@ def row_of(c, set_, face, case, truth: dict, extra: dict) -> dict:
     return d
 
 
-def synthetic(quick: bool):
-    import facemetrics as fm
-
+def _faces(quick: bool) -> list[tuple[str, Path]]:
+    """The real faces of the synthetic and repeat sets: ``(set, path)``, London first."""
     london = sorted((SHARED / "london_ccby").glob("*_neutral.jpg"))[:N_LONDON]
     canada = sorted((SHARED / "canada_ccby").glob("*.jpg"))[:N_CANADA]
     faces = [("london", p) for p in london] + [("canada", p) for p in canada]
-    if quick:
-        faces = [faces[0], faces[N_LONDON]]
+    return [faces[0], faces[N_LONDON]] if quick else faces
+
+
+def _lifted(a, amp_r: float, amp_l: float) -> tuple[np.ndarray, dict]:
+    """The analysed photo ``a`` with the bench's bump of ``amp_r`` / ``amp_l`` mm, and its truth."""
+    if not (amp_r or amp_l):
+        return a.photo.rgb, {}
+    dx, dy, dv = bump_field(a, amp_r, amp_l)
+    return apply_field(a.photo.rgb, dx, dy), truth_of(a, dv)
+
+
+def synthetic(quick: bool):
+    import facemetrics as fm
+
+    faces = _faces(quick)
     cases = [(f"both_{A:g}_{k}", A, A) for k, A in enumerate(LEVELS_BOTH_MM)]
     cases += [(f"left_{A:g}", 0.0, A) for A in LEVELS_LEFT_MM]
     for fi, (set_, path) in enumerate(faces):
@@ -265,12 +277,7 @@ def synthetic(quick: bool):
             continue
         for ci, (name, amp_r, amp_l) in enumerate(cases):
             rng = np.random.default_rng(fi * 100 + ci)
-            if amp_r or amp_l:
-                dx, dy, dv = bump_field(a, amp_r, amp_l)
-                img = apply_field(a.photo.rgb, dx, dy)
-                truth = truth_of(a, dv)
-            else:
-                img, truth = a.photo.rgb, {}
+            img, truth = _lifted(a, amp_r, amp_l)
             data, p = nuisance(img, a, rng)
             c = fm.compare_photos(a, data)
             extra = dict(amp_right=amp_r, amp_left=amp_l, roll_truth_deg=-p["roll"], **{f"nz_{k}": v for k, v in p.items()})
@@ -284,23 +291,14 @@ def repeats(quick: bool):
     state (n = 2 repeat pairs, t = 4.30)."""
     import facemetrics as fm
 
-    london = sorted((SHARED / "london_ccby").glob("*_neutral.jpg"))[:N_LONDON]
-    canada = sorted((SHARED / "canada_ccby").glob("*.jpg"))[:N_CANADA]
-    faces = [("london", p) for p in london] + [("canada", p) for p in canada]
-    if quick:
-        faces = [faces[0], faces[N_LONDON]]
+    faces = _faces(quick)
     for fi, (set_, path) in enumerate(faces):
         a = fm.analyze_photo(path)
         if not a.ok:
             continue
         for ci, amp in enumerate(REPEAT_LEVELS_MM):
             rng = np.random.default_rng(50_000 + fi * 100 + ci)
-            if amp:
-                dx, dy, dv = bump_field(a, amp, amp)
-                img = apply_field(a.photo.rgb, dx, dy)
-                truth = truth_of(a, dv)
-            else:
-                img, truth = a.photo.rgb, {}
+            img, truth = _lifted(a, amp, amp)
             after, p = nuisance(img, a, rng)
             after2, _ = nuisance(img, a, rng)
             before2, _ = nuisance(a.photo.rgb, a, rng)
