@@ -551,11 +551,13 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.image(png, width="stretch",
                  caption="change vs hours since treatment: fitted decay with its 95 % CI band, grey = noise floor")
     with right:
+        with_mean = set(table.loc[table["side"] == "mean", "metric"])
         for r in table[table["subject"].map(fm_report.is_pooled).astype(bool)].itertuples():
-            if r.side != "mean" and (table["side"] == "mean").any():
+            if r.side != "mean" and r.metric in with_mean:
                 continue
-            st.markdown(f"**{r.treatment} · {r.metric}**: half-life {fmt_h(r)} · verdict **{r.verdict}**  \n"
-                        f"{r.reason}")
+            side = "" if r.side == "mean" else f" ({r.side})"  # metrics with no mean row: one line per side
+            st.markdown(f"**{md(r.treatment)} · {r.metric}{side}**: half-life {fmt_h(r)} · "
+                        f"verdict **{r.verdict}**  \n{r.reason}")
     with st.expander("Timeline table"):
         st.dataframe(table, hide_index=True, width="stretch")
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one)
@@ -627,7 +629,7 @@ def my_study_view() -> None:
     try:
         store = study_store()
     except Exception as exc:  # noqa: BLE001 - e.g. a store from a newer facemetrics
-        st.error(f"The study store cannot be opened: {exc}")
+        st.error(f"The study store cannot be opened: {md(exc)}")
         return
     try:
         _study_page(store)
@@ -654,7 +656,7 @@ def _study_page(store) -> None:
         if st.button("Create subject", key="study-create", disabled=not name.strip()):
             store.subject_id(name.strip(), create=True)
             st.session_state["study-pending"] = name.strip()
-            st.session_state["study-flash"] = f"Subject {name.strip()!r} created. Log a treatment session next."
+            st.session_state["study-flash"] = f"Subject {md(repr(name.strip()))} created. Log a treatment session next."
             st.rerun()
         return
     subject = pick
@@ -673,9 +675,9 @@ def _study_page(store) -> None:
                 store.log_session(subject, treatment, when, device=device,
                                   settings={"settings": settings} if settings.strip() else None)
             except StoreError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                st.session_state["study-flash"] = f"Session logged: {treatment} at {when}."
+                st.session_state["study-flash"] = f"Session logged: {md(treatment)} at {md(when)}."
                 st.rerun()
 
     if sessions.empty:
@@ -684,7 +686,7 @@ def _study_page(store) -> None:
         _study_add_photos(store, subject, sessions)
 
     photos = store.photos(subject)
-    st.subheader(f"{subject}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
+    st.subheader(f"{md(subject)}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
     if len(photos):
         st.dataframe(photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]],
                      hide_index=True, width="stretch")
@@ -694,7 +696,7 @@ def _study_page(store) -> None:
         st.info("The timeline needs a photo taken before a session and one after it.")
 
     with st.expander("Delete this subject"):
-        st.warning(f"Deletes every photo copy, session and measurement of {subject!r} from this machine. "
+        st.warning(f"Deletes every photo copy, session and measurement of {md(repr(subject))} from this machine. "
                    "This cannot be undone.")
         confirm = st.text_input("Type the subject's name to confirm", key="study-delete-confirm")
         if st.button("Delete subject", key="study-delete", disabled=confirm.strip() != subject):
@@ -703,8 +705,9 @@ def _study_page(store) -> None:
             st.session_state["study-pending"] = ""
             left = out["files_left"]
             st.session_state["study-flash"] = (
-                f"Deleted {subject!r}: {out['photos']} photo(s), verified gone." if not left else
-                f"Deleted the records of {subject!r}, but these files could not be removed: {', '.join(left)}")
+                f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
+                f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
+                + md(", ".join(left)))
             st.rerun()
 
 
@@ -741,17 +744,29 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     keep = {}
     for name, data in items:
         new_ana = analyse(data, name)
-        check = capture_check(base_row, new_ana.to_row()) if base_row is not None else None
-        if check is not None and new_ana.ok:
-            _capture_outline(base_file, new_ana, name)
-        if check is None or check.ok:
-            st.success(f"{md(name)}: " + ("taken like your baseline." if check else "first photo: it becomes your "
-                                      "baseline (face the camera, neutral expression)."), icon=":material/check:")
-            keep[name] = ""
-        else:
-            st.warning(f"{md(name)}: retake it. " + " ".join(check.advice), icon=":material/photo_camera:")
+        if base_row is not None:
+            check = capture_check(base_row, new_ana.to_row())
+            advice = [] if check.ok else list(check.advice)
+            if new_ana.ok:
+                _capture_outline(base_file, new_ana, name)
+        else:  # no baseline yet: nothing to compare with, but the photo's own reason it cannot be used
+            advice = [] if new_ana.ok else [f"It cannot be measured: {new_ana.error}."]
+        if advice:
+            st.warning(f"{md(name)}: retake it. " + md(" ".join(advice)), icon=":material/photo_camera:")
             if st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
-                keep[name] = "kept despite: " + " ".join(check.advice)
+                keep[name] = "kept despite: " + " ".join(advice)
+            continue
+        keep[name] = ""
+        notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
+        if base_row is not None:
+            st.success(f"{md(name)}: taken like your baseline.", icon=":material/check:")
+        elif notes:  # it may become the baseline every later photo is checked against
+            st.warning(f"{md(name)}: usable, but: " + md("; ".join(notes)) + ". No baseline yet: the first photo "
+                       "taken before a session becomes it (face the camera, neutral expression).",
+                       icon=":material/warning:")
+        else:
+            st.success(f"{md(name)}: usable. No baseline yet: the first photo taken before a session becomes it "
+                       "(face the camera, neutral expression).", icon=":material/check:")
     c1, c2 = st.columns(2)
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
@@ -794,7 +809,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         try:
             rep = study_report(str(store.dir), subject, key)
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            st.error(f"The timeline could not be made: {exc}")
+            st.error(f"The timeline could not be made: {md(exc)}")
             return
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
@@ -802,7 +817,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     for r in pooled.itertuples():
         kind = getattr(r, "kind", "decay")
         label = "over the weeks" if kind == "regimen" else "after each session"
-        st.markdown(f"**{r.treatment} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
+        st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
     files = rep["files"]
     if "timeline.png" in files:
         st.image(files["timeline.png"], caption="change after each session vs hours since treatment",
@@ -864,7 +879,8 @@ def main() -> None:
 
     with tabs[0]:
         if all(p.no_change for p in pairs.values()):
-            st.info("Mark at least one usable photo 'before' and one 'after'.")
+            st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
+                    "(photos of different treatments are not compared).")
         if pairs:
             label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
             out.update(comparison_view(pairs[label], label))

@@ -574,3 +574,69 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     assert app.fmt_h(ok) == "3.4 h (95 % CI 2.5-5.4 h)"
     flat = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0)
     assert app.fmt_h(flat).startswith("not resolved") and "0.5" not in app.fmt_h(flat)
+
+
+def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_path, monkeypatch):
+    """My study, no baseline yet: an unreadable upload gets its own reason and is not saved unless the user
+    insists (it was shown as "first photo: it becomes your baseline" and saved); a usable one is kept."""
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
+    at = _app()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    at.text_input(key="study-new-name").input("me")
+    at.button(key="study-create").click().run()
+    at.text_input(key="study-treated-at").input("2026-11-02 09:00")  # the sample was taken at 08:00
+    at.button(key="study-log").click().run()
+    at.file_uploader(key="study-upload-0").set_value([
+        ("before.jpg", (SAMPLES / "astronaut_before.jpg").read_bytes(), "image/jpeg"),
+        ("notes.jpg", b"not a photo at all", "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not [s.value for s in at.success if "notes" in s.value]
+    bad = [w.value for w in at.warning if "notes" in w.value]
+    assert bad and "not a supported image" in bad[0] and "retake it" in bad[0], _texts(at)
+    good = [str(e.value) for e in [*at.success, *at.warning] if "before" in str(e.value)]
+    assert good and "No baseline yet" in good[0], _texts(at)
+    at.button(key="study-add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    flash = " ".join(str(s.value) for s in at.success)
+    assert "not saved" in flash and "added as baseline" in flash, _texts(at)
+
+
+def test_study_names_are_shown_as_written_not_as_markdown(tmp_path, monkeypatch):
+    """A subject name is Markdown-escaped where it is shown: ``![x](http://...)`` in it made the page fetch
+    that address (the app must work offline and send nothing anywhere)."""
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
+    at = _app()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    at.text_input(key="study-new-name").input("me ![x](http://example.invalid/p.png)")
+    at.button(key="study-create").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = [s for s in _texts(at) if "example" in s]
+    assert shown, _texts(at)
+    assert not [s for s in shown if "![x](" in s], shown  # raw Markdown: an image the browser would fetch
+
+
+def test_no_comparison_message_names_the_treatment_names(after_bytes):
+    """A 'before' and an 'after' photo of different treatments are not compared: the message says why
+    (it only asked to mark a 'before' and an 'after', which the user had done)."""
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    _edit_roles(at, {1: {"treatment": "other"}})
+    info = [str(i.value) for i in at.info if "Mark at least one" in str(i.value)]
+    assert info and "same treatment" in info[0], _texts(at)
+
+
+def test_timeline_verdicts_of_a_metric_without_a_mean_name_their_side():
+    """nlf_depth has a left and a right row and no mean: each verdict line says which side it is (two lines
+    read "microcurrent · nlf_depth" with different numbers), also beside a metric with a mean row (then
+    its lines were not shown at all)."""
+    at = _app()
+    next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
+    at.run(timeout=300)
+    at.multiselect(key="tl-metrics").set_value(["jawline_lift_mm", "nlf_depth"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    lines = [str(m.value).split(":")[0] for m in at.markdown if "nlf_depth" in str(m.value)]
+    assert lines and len(set(lines)) == len(lines), lines
+    assert any("(left)" in s for s in lines) and any("(right)" in s for s in lines), lines
