@@ -569,8 +569,8 @@ def fmt_h(r) -> str:
     if not isinstance(hl, float) or not math.isfinite(hl):
         return "n/a"
     lo, hi = getattr(r, "half_life_h_ci_low", float("nan")), getattr(r, "half_life_h_ci_high", float("nan"))
-    if not fm_report.decay_resolved({"half_life_h_ci_high": hi}):
-        return f"not resolved (its 95 % CI reaches the fit's {fm_report.HALF_LIFE_BOUNDS[1]:g} h bound: no decay seen)"
+    if not fm_report.decay_resolved({"half_life_h_ci_low": lo, "half_life_h_ci_high": hi}):
+        return "not resolved (no fading part to time: its 95 % CI has no width or reaches the fit's bound)"
     return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)" if math.isfinite(lo) and math.isfinite(hi) else f"{hl:.1f} h"
 
 

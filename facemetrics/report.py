@@ -87,14 +87,24 @@ def _regimen_report(table: pd.DataFrame) -> list[str]:
 
 
 def decay_resolved(r) -> bool:
-    """False when a fit's half-life interval runs to the fit's upper bound (:data:`HALF_LIFE_BOUNDS`):
-    no decay was resolved, so the half-life is only where the fit stopped and the split of the change
-    into a lasting and a transient part is not identified (the change at 24 h still is)."""
+    """False when a fit did not resolve a decay, so its half-life is only where the fit stopped and
+    the split of the change into a lasting and a transient part is not identified (the change at
+    24 h still is): the half-life's 95 % interval runs to the fit's upper bound
+    (:data:`HALF_LIFE_BOUNDS`), or it has no width (every bootstrap replicate stopped at the same
+    half-life: no fading part to time; the app showed "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h
+    (95 % CI 3.2-3.2 h)").  ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and
+    ``half_life_h_ci_high``."""
     try:
         hi = float(r["half_life_h_ci_high"])
     except (TypeError, ValueError, KeyError):
         return True
-    return not (math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1])
+    try:
+        lo = float(r["half_life_h_ci_low"])
+    except (TypeError, ValueError, KeyError):
+        lo = float("nan")
+    if math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1]:
+        return False
+    return not (math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3))
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
@@ -160,7 +170,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
             f"{r['verdict']} |")
     if unresolved:
         lines += ["", f"\\* No decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
-                      "bound, so the half-life is only where the fit stopped and the change cannot be split into a "
+                      "bound or has no width, so the half-life is only where the fit stopped and the change cannot be split into a "
                       "lasting and a transient part (e.g. a change that does not fade over the photos' span); the "
                       "change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += ["", "![timeline](timeline.png)"]

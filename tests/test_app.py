@@ -574,6 +574,10 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     assert app.fmt_h(ok) == "3.4 h (95 % CI 2.5-5.4 h)"
     flat = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0)
     assert app.fmt_h(flat).startswith("not resolved") and "0.5" not in app.fmt_h(flat)
+    # an interval of no width (the audit saw "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h (95 % CI 3.2-3.2 h)")
+    for hl, lo, hi in ((0.5, 0.5, 0.5), (3.0, 3.2, 3.2)):
+        text = app.fmt_h(SimpleNamespace(half_life_h=hl, half_life_h_ci_low=lo, half_life_h_ci_high=hi))
+        assert text.startswith("not resolved") and f"{hi:.1f}" not in text, text
 
 
 def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_path, monkeypatch):

@@ -466,6 +466,19 @@ def test_report_says_not_resolved_where_the_half_life_interval_reaches_the_fit_b
     row = [ln for ln in text.splitlines() if ln.startswith(f"| {resolved['treatment']} | {resolved['metric']} |")][0]
     assert row.count("not resolved *") == 2 and "5000.0" not in row, row
     assert "No decay resolved" in text
+    # an interval without width (every replicate stopped at one half-life: no fading part to time)
+    table.loc[i, ["half_life_h", "half_life_h_ci_low", "half_life_h_ci_high"]] = [3.0, 3.2, 3.2]
+    row = [ln for ln in timeline_markdown(table, None).splitlines()
+           if ln.startswith(f"| {resolved['treatment']} | {resolved['metric']} |")][0]
+    assert row.count("not resolved *") == 2 and "3.2" not in row, row
+
+
+def test_sentence_units_are_written_as_symbols():
+    from facemetrics.decay.wording import quantity
+
+    assert quantity(-114.9, "mm2") == "\u2212114.90 mm²"
+    assert quantity(0.04, "pct") == "0.04 %"
+    assert quantity(1.5, "mm") == "1.50 mm" and quantity(0.3, "index") == "0.30 index" and quantity(2.0, "") == "2.00"
 
 
 def test_rows_of_roughly_registered_pairs_are_left_out_of_the_fit(study):

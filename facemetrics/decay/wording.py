@@ -29,9 +29,14 @@ def num(v: float, digits: int = 2) -> str:
     return s
 
 
+#: how a unit code of the column names (``schema``) is written in a sentence
+UNIT_WORDS = {"mm2": "mm²", "pct": "%"}
+
+
 def quantity(v: float, unit: str, digits: int = 2) -> str:
-    """``num(v)`` followed by the unit (no unit for unitless values): ``"1.50 mm"``."""
-    return f"{num(v, digits)} {unit}" if unit else num(v, digits)
+    """``num(v)`` followed by the unit (no unit for unitless values): ``"1.50 mm"``, ``"3.10 %"``
+    (the codes of :data:`UNIT_WORDS` written as symbols)."""
+    return f"{num(v, digits)} {UNIT_WORDS.get(unit, unit)}" if unit else num(v, digits)
 
 
 def hours_text(v: float) -> str:
