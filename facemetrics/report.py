@@ -17,6 +17,7 @@ import pandas as pd
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_POSE,
                            WARN_CAMERA_PCT)
+from .decay.claim import decay_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -84,27 +85,6 @@ def _regimen_report(table: pd.DataFrame) -> list[str]:
                      for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]
     return lines
-
-
-def decay_resolved(r) -> bool:
-    """False when a fit did not resolve a decay, so its half-life is only where the fit stopped and
-    the split of the change into a lasting and a transient part is not identified (the change at
-    24 h still is): the half-life's 95 % interval runs to the fit's upper bound
-    (:data:`HALF_LIFE_BOUNDS`), or it has no width (every bootstrap replicate stopped at the same
-    half-life: no fading part to time; the app showed "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h
-    (95 % CI 3.2-3.2 h)").  ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and
-    ``half_life_h_ci_high``."""
-    try:
-        hi = float(r["half_life_h_ci_high"])
-    except (TypeError, ValueError, KeyError):
-        return True
-    try:
-        lo = float(r["half_life_h_ci_low"])
-    except (TypeError, ValueError, KeyError):
-        lo = float("nan")
-    if math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1]:
-        return False
-    return not (math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3))
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify

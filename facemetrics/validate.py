@@ -47,6 +47,7 @@ from .compare import (
     DEFAULT_NOISE_FLOORS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats,
 )
+from .decay.claim import decay_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import write_csv, write_json
 from .loader import load_photo
@@ -208,10 +209,11 @@ def _half_life(r: dict) -> str:
     effect) or its interval is open."""
     if not np.isfinite(r["half_life_h"]):
         return "no half-life fitted"
-    if np.isfinite(r["half_life_h_ci_high"]) and r["half_life_h_ci_high"] >= 0.99 * HALF_LIFE_BOUNDS[1]:
-        # the interval runs to the fit's upper bound: no decay was resolved (e.g. a lasting lift), and the
-        # point estimate is only where the fit stopped
-        return f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound"
+    if not decay_resolved(r):
+        # the interval runs to the fit's upper bound or has no width: no decay was resolved (e.g. a lasting
+        # lift), and the point estimate is only where the fit stopped
+        return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound "
+                "or has no width")
     lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
     return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 

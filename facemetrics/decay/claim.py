@@ -119,6 +119,7 @@ from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
 from .model import (
+    HALF_LIFE_BOUNDS,
     DecayParams,
     SeriesError,
     decay_model,
@@ -143,6 +144,7 @@ __all__ = [
     "SeriesResult",
     "analyze_regimen",
     "analyze_series",
+    "decay_resolved",
     "min_effect_for",
     "validate_changes",
 ]
@@ -199,6 +201,27 @@ MIN_EFFECT = {"mm": 0.3, "index": 0.67}
 
 
 _NAN = float("nan")
+
+
+def decay_resolved(r) -> bool:
+    """False when a fit did not resolve a decay, so its half-life is only where the fit stopped and
+    the split of the change into a lasting and a transient part is not identified (the change at
+    24 h still is): the half-life's 95 % interval runs to the fit's upper bound
+    (:data:`HALF_LIFE_BOUNDS`), or it has no width (every bootstrap replicate stopped at the same
+    half-life: no fading part to time; the app showed "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h
+    (95 % CI 3.2-3.2 h)").  ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and
+    ``half_life_h_ci_high``."""
+    try:
+        hi = float(r["half_life_h_ci_high"])
+    except (TypeError, ValueError, KeyError):
+        return True
+    try:
+        lo = float(r["half_life_h_ci_low"])
+    except (TypeError, ValueError, KeyError):
+        lo = float("nan")
+    if math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1]:
+        return False
+    return not (math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3))
 
 
 def min_effect_for(unit: str, min_effect: float | None = None) -> float:
