@@ -86,6 +86,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
+from .errors import InputError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -758,7 +759,9 @@ class Store:
         try:
             clean, ext = strip_metadata(data)
         except Exception as exc:  # noqa: BLE001 - unreadable photos are results, not tracebacks
-            return AddResult(name, "error", taken_at=when, message=f"{name}: cannot be stored ({exc})")
+            # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
+            why = exc.reason if isinstance(exc, InputError) else str(exc)
+            return AddResult(name, "error", taken_at=when, message=f"{name}: cannot be stored ({why})")
         rel = f"{PHOTO_DIR}/{sid}/{sha[:20]}{ext}"
         target = self.dir / rel
         # 1. the file, atomically (a kill here leaves at most an unreferenced file, removed by gc())

@@ -133,6 +133,11 @@ def test_roles_follow_up_and_errors(tmp_path):
     assert notime.status == "error" and "--taken-at" in notime.message
     (empty,) = store.add_photos("ann", [("e.jpg", b"")], measure=False)
     assert empty.status == "error"
+    # a file that is no photo is named by its file name, not the loader's "<bytes>" (app audit)
+    (text,) = store.add_photos("ann", [("text.jpg", b"not a photo at all\n" * 30)], taken_at="2026-11-04T08:00",
+                               measure=False)
+    assert text.status == "error" and text.message.startswith("text.jpg: cannot be stored (not a supported image")
+    assert "<bytes>" not in text.message, text.message
     with pytest.raises(StoreError):
         store.add_photos("ann", [], treatment="mc")  # treatment without time
     with pytest.raises(StoreError):
