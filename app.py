@@ -495,6 +495,10 @@ def comparison_view(pair: Pair, label: str) -> dict:
                    "one state differ (the noise), not an effect of the treatment.")
     for m in cmp.messages:
         st.warning(md(m), icon=":material/warning:")
+    if cmp.noise_source.startswith("repeats"):  # the default floors' advice is on the page already
+        note = fm_report.noise_source_note(cmp.noise_source)
+        if note:
+            st.caption("Noise floors from your repeat photos: " + md(note.replace(" (--before-repeat / --after-repeat)", "")))
 
     left, right = st.columns([3, 2], gap="medium")
     with left:

@@ -240,7 +240,19 @@ def summary_lines(c: Comparison) -> list[str]:
                    f"change {k.change:+.1f} % ({k.verdict}; noise floor {k.noise_floor:.1f} %)")
     out.append("    (depth index: 10 × mm of full darkening across the fold; contrast: % darker than the skin "
                f"{CONTRAST_OFFSET_MM:g} mm either side)")
-    out.append(f"  noise floors: {c.noise_source}"
-               + ("; the defaults hold for an unchanged pose and expression: take two or more photos of "
-                  "each state (--before-repeat / --after-repeat) to measure your own" if c.noise_source == "default" else ""))
+    note = noise_source_note(c.noise_source)
+    out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))
     return out
+
+
+def noise_source_note(noise_source: str) -> str:
+    """Advice on a comparison's noise floors (``Comparison.noise_source``), "" when none is needed: the
+    defaults hold only for an unchanged pose and expression; one repeat pair gives a floor of
+    t(0.975, 1) = 12.7 x its one difference (about 10 SD on average: docs/compare.md)."""
+    if noise_source == "default":
+        return ("the defaults hold for an unchanged pose and expression: take two or more photos of each state "
+                "(--before-repeat / --after-repeat) to measure your own")
+    if noise_source == "repeats (1 pair)":
+        return ("one repeat pair gives a floor of 12.7 x its one difference (Student's t with 1 degree of "
+                "freedom: about 10 SD on average), so small changes read as noise: take 2-3 photos of each state")
+    return ""

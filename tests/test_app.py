@@ -508,6 +508,8 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     m = _headline(at)
     assert m and m.group(1) == "lifted", _texts(at)
     assert not any(t.startswith("No-change check") for t in _texts(at))
+    # one repeat 'before' photo: the page says what its floor costs
+    assert any(t.startswith("Noise floors from your repeat photos: one repeat pair") for t in _texts(at)), _texts(at)
     # the timeline has the two after photos and both no-change checks (at -2 h and -1 h), as long.csv would
     fit = [d.value for d in at.dataframe if "n_photos" in d.value.columns][0]
     assert fit.query("metric == 'jawline_lift_mm' and side == 'mean'")["n_photos"].tolist() == [4]

@@ -199,6 +199,8 @@ def test_noise_floors_from_repeats(sample_analysis):
     lifted = variant(a, sim.lift(a, 1.0).image)
     c = compare_photos(a, lifted, before_repeats=[repeat])
     assert c.noise_source == "repeats (1 pair)"
+    # the summary says what one repeat pair's floor costs (the app audit: a 21 mm floor, unexplained)
+    assert "one repeat pair gives a floor of 12.7 x" in summary_lines(c)[-1]
     for key, default in cp.DEFAULT_NOISE_FLOORS.items():
         assert c.noise_floors[key] >= cp.MIN_FLOOR_FRACTION * default - 1e-12
     assert c.get("jawline_lift_mm", "mean").verdict == "lift"
