@@ -227,6 +227,40 @@ def test_fold_floors_grow_with_the_pose_and_camera_change():
     assert cp.pose_adjusted_floors(base, nan)[("nlf_depth", "side")] == base[("nlf_depth", "side")]
 
 
+def test_landmark_floors_grow_with_the_roll_beyond_the_covered_degrees():
+    from facemetrics import compare as cp
+
+    base = dict(cp.DEFAULT_NOISE_FLOORS)
+    key = ("jawline_lift_landmarks_mm", "mean")
+    # within the roll the defaults were measured with (or no roll cue, or a NaN one): unchanged
+    for cues in ({}, {"pose_roll_deg": cp.ROLL_COVERED_DEG}, {"pose_roll_deg": float("nan")}):
+        assert cp.pose_adjusted_floors(base, cues) == base
+    out = cp.pose_adjusted_floors(base, {"pose_roll_deg": -13.0})
+    assert out[key] == pytest.approx(np.hypot(base[key], cp.ROLL_ROW_FLOORS[key] * (13.0 - cp.ROLL_COVERED_DEG)))
+    assert cp.pose_adjusted_floors(base, {"pose_roll_deg": 25.0})[key] > out[key]
+    # the dense lifts and the folds are aligned on the rigid face: no roll term
+    for k in (("jawline_lift_mm", "mean"), ("nlf_depth", "side"), ("nlf_length_mm", "side")):
+        assert out[k] == base[k]
+    assert set(cp.ROLL_ROW_FLOORS) <= set(base)
+
+
+@pytest.mark.parametrize("deg", [-20.0, 35.0])
+def test_rolled_photo_reads_no_landmark_or_lift_verdict(sample_analysis, deg):
+    """The sample rotated in-plane (the same canvas) against itself: only the roll row may read a change.
+
+    Before 2026-12-02 the floors ignored the roll: rolled -20 degrees the sample read its right jaw angle
+    ``decrease`` (-3.19 against 2.7); rolled 35 degrees (the app audit's pair) its jawline by landmarks
+    ``lift`` (3.89 against 3.6), jawline height and lower-face area ``decrease`` (-569 against 380 mm2).
+    """
+    a = sample_analysis
+    c = compare_photos(a, variant(a, simulate.roll(a, deg).image))
+    assert c.status != "refused", c.messages
+    assert abs(abs(c.get("head_roll_change_deg").change) - abs(deg)) < 1.0
+    wrong = [(ch.metric, ch.side, round(ch.change, 3), round(ch.noise_floor, 3), ch.verdict) for ch in c.changes
+             if not ch.metric.startswith(("head_", "camera_")) and ch.verdict not in ("within_noise", "uncertain")]
+    assert wrong == []
+
+
 def test_region_pose_and_camera_factors_never_below_the_jawlines():
     from facemetrics import compare as cp
 

@@ -67,10 +67,11 @@ from ..threads import single_blas_thread
 from .floors import (
     CAMERA_FLOOR_MM, CAMERA_REL_UNCERTAINTY, DEFAULT_NOISE_FLOORS, MIN_FLOOR_FRACTION, NUISANCE_FLOOR_FACTOR,
     POSE_ANGLE_REL_UNCERTAINTY, POSE_FLOOR_K, POSE_MODEL_FRACTION, POSE_ROW_FLOORS, REGION_CAMERA_FLOOR_MM,
-    REGION_POSE_MODEL_FRACTION, RIGID_BLOCK_MM,
+    REGION_POSE_MODEL_FRACTION, RIGID_BLOCK_MM, ROLL_COVERED_DEG, ROLL_ROW_FLOORS,
     RESOLUTION_FLOOR_SLOPES, RESOLUTION_POWER_DENSE, RESOLUTION_POWER_OTHER,
     noise_floors_from_nuisances, noise_floors_from_repeats, pair_mm_per_px, pose_adjusted_floors, pose_floor_terms,
     pose_row_floor_terms, pose_uncertainty, resolution_floor_power, resolution_floors, rigid_block_sd,
+    roll_row_floor_terms,
 )
 from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
@@ -95,13 +96,13 @@ __all__ = [
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
-    "pose_row_floor_terms", "rigid_block_sd",
+    "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
     "resolution_floors", "resolution_floor_power", "pair_mm_per_px",
     # the constants behind the floors, the gate and the regions (their modules document them)
     "RESOLUTION_FLOOR_SLOPES", "RESOLUTION_POWER_DENSE", "RESOLUTION_POWER_OTHER",
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",
     "POSE_ANGLE_REL_UNCERTAINTY", "POSE_FLOOR_K", "POSE_MODEL_FRACTION", "POSE_ROW_FLOORS", "REGION_CAMERA_FLOOR_MM",
-    "REGION_POSE_MODEL_FRACTION", "RIGID_BLOCK_MM",
+    "REGION_POSE_MODEL_FRACTION", "RIGID_BLOCK_MM", "ROLL_COVERED_DEG", "ROLL_ROW_FLOORS",
     "DIFFERENT_PEOPLE_RESIDUAL_MM", "MAX_ALIGNMENT_RESIDUAL_MM", "MAX_LUMINANCE_CHANGE", "MAX_MM_PER_PX",
     "MAX_MOUTH_CORNER_RISE_MM", "MAX_MOUTH_OPENING_CHANGE", "MAX_MOUTH_WIDENING_MM", "MAX_SMILE_CHANGE",
     "REFUSE_LANDMARK_POSE_DEG", "REFUSE_PITCH_DEG", "REFUSE_YAW_DEG", "WARN_CAMERA_PCT", "WARN_PITCH_DEG",

@@ -339,6 +339,41 @@ POSE_ROW_FLOORS: dict[str, tuple[float, float]] = {
 }
 
 
+#: the in-plane head roll (deg) the default floors already cover: their nuisances roll the photo by
+#: +-3 degrees (:data:`facemetrics.simulate.NUISANCES`); :data:`ROLL_ROW_FLOORS` counts only the roll beyond it
+ROLL_COVERED_DEG = 3.0
+
+
+#: What an in-plane head roll adds to the floors of the rows read from Face Mesh landmarks (its landmarks
+#: are less accurate on a rolled face; the eye-levelled frame removes the rotation, not their error):
+#: ``(metric, "side" | "mean") -> per degree`` of ``|head_roll_change_deg| - ROLL_COVERED_DEG``, in the
+#: metric's unit.  95th percentile of |change| / (|roll change| - ROLL_COVERED_DEG) over the no-change pairs
+#: of the tuning faces (the sample and London 003, 021, 024, 037, padded and rotated by +-5 to +-30 degrees),
+#: rounded up to two significant digits (``bench/bench_roll.py --fit``; docs/compare.md "In-plane head roll:
+#: measured", 2026-12-02).
+#: The dense-flow lifts and the fold rows have none: the flow is aligned on the rigid upper face, and up to
+#: 30 degrees they moved by at most 0.29 (dense) and 0.20 (folds) of their floor on those pairs, 0.43 and
+#: 0.35 on the held-out faces.  Only the roll *change* counts: two photos rolled alike were not measured.
+ROLL_ROW_FLOORS: dict[tuple[str, str], float] = {
+    ("jawline_lift_landmarks_mm", "side"): 0.46,
+    ("jawline_lift_landmarks_mm", "mean"): 0.43,
+    ("jowl_lift_landmarks_mm", "side"): 0.41,
+    ("jowl_lift_landmarks_mm", "mean"): 0.41,
+    ("mouth_corner_lift_landmarks_mm", "side"): 0.15,
+    ("mouth_corner_lift_landmarks_mm", "mean"): 0.11,
+    ("cheek_lift_landmarks_mm", "side"): 0.31,
+    ("cheek_lift_landmarks_mm", "mean"): 0.23,
+    ("jawline_height_mm", "side"): 0.43,
+    ("jawline_height_mm", "mean"): 0.39,
+    ("jaw_width_mm", "mean"): 0.58,
+    ("lower_face_area_mm2", "mean"): 96.0,
+    ("jowl_sag_mm", "side"): 0.12,
+    ("jaw_angle_deg", "side"): 0.5,
+    ("mouth_corner_height_mm", "side"): 0.15,
+    ("cheek_height_mm", "side"): 0.31,
+}
+
+
 #: coverage factor (~95 %, JCGM 100:2008) of the propagated pose-parameter uncertainty and of the rigid-face scatter
 POSE_FLOOR_K = 2.0
 
@@ -480,6 +515,27 @@ def pose_row_floor_terms(cues: dict) -> dict:
     return {m: float(np.hypot(k_cam * cam, k_deg * ang)) for m, (k_cam, k_deg) in POSE_ROW_FLOORS.items()}
 
 
+def roll_row_floor_terms(cues: dict) -> dict:
+    """What an in-plane head roll adds to the floors of the landmark rows.
+
+    Parameters
+    ----------
+    cues : dict
+        The comparison's cues: ``pose_roll_deg``, the head roll change (deg); missing or
+        non-finite counts as no change.
+
+    Returns
+    -------
+    dict
+        ``{(metric, "side"|"mean"): extra}`` in the metric's unit for each key of
+        :data:`ROLL_ROW_FLOORS`: ``per_deg x max(|roll| - ROLL_COVERED_DEG, 0)``.
+    """
+    v = cues.get("pose_roll_deg", 0.0)
+    roll = abs(float(v)) if v is not None and np.isfinite(v) else 0.0
+    beyond = max(roll - ROLL_COVERED_DEG, 0.0)
+    return {key: float(k * beyond) for key, k in ROLL_ROW_FLOORS.items()}
+
+
 def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     """Widen the floors by what the 3-D pose correction cannot remove.
 
@@ -489,10 +545,15 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     that was corrected and with how badly the rigid upper faces agree, not
     by a blanket amount.  The fold rows and the per-photo landmark metrics of
     :data:`POSE_ROW_FLOORS` become ``hypot(floor, extra)`` with their
-    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).
+    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).  The landmark rows of
+    :data:`ROLL_ROW_FLOORS` then become ``hypot(floor, extra)`` with their
+    :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
+    for key, e in roll_row_floor_terms(cues).items():
+        if key in out and e > 0:
+            out[key] = float(np.hypot(out[key], e))
     if any(k in cues for k in ("camera_distance_change_pct", "pose_pitch_deg", "pose_yaw_deg")):
         for metric, e in pose_row_floor_terms(cues).items():
             for kind in ("side", "mean"):
