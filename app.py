@@ -495,10 +495,9 @@ def comparison_view(pair: Pair, label: str) -> dict:
                    "one state differ (the noise), not an effect of the treatment.")
     for m in cmp.messages:
         st.warning(md(m), icon=":material/warning:")
-    if cmp.noise_source.startswith("repeats"):  # the default floors' advice is on the page already
-        note = fm_report.noise_source_note(cmp.noise_source)
-        if note:
-            st.caption("Noise floors from your repeat photos: " + md(note.replace(" (--before-repeat / --after-repeat)", "")))
+    note = fm_report.noise_source_note(cmp.noise_source)
+    if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
+        st.caption("Noise floors from your repeat photos: " + md(note))
 
     left, right = st.columns([3, 2], gap="medium")
     with left:

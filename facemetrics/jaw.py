@@ -180,13 +180,11 @@ def _two_sided_depth(band: np.ndarray, reach_mm: float) -> np.ndarray:
     ends padded with their edge value).  0 on a monotone profile, the valley's depth at its
     bottom.  Same units as ``band``; shape of ``band``."""
     n = max(int(round(reach_mm / JAW_RESOLUTION_MM)), 1)
-    m = band.shape[1]
-    pad = np.pad(band, ((0, 0), (n, n)), mode="edge")
-    inner = pad[:, n:n + m].copy()
-    outer = inner.copy()
-    for k in range(1, n + 1):
-        np.maximum(inner, pad[:, n - k:n - k + m], out=inner)
-        np.maximum(outer, pad[:, n + k:n + k + m], out=outer)
+    # running maxima (grey dilation, ends replicated) over the n + 1 samples ending (inner) or
+    # starting (outer) at each sample: OpenCV's dilate, anchored at the window's last / first sample
+    kernel = np.ones((1, n + 1), np.uint8)
+    inner = cv2.dilate(band, kernel, anchor=(n, 0), borderType=cv2.BORDER_REPLICATE)
+    outer = cv2.dilate(band, kernel, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
     return np.minimum(inner, outer) - band
 
 

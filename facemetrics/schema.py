@@ -225,9 +225,9 @@ PHOTO_SUFFIXES = tuple(s for suffixes in PHOTO_FORMATS.values() for s in suffixe
 #: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
 
-_VERSION_OF_ROW = ("Version of facemetrics that wrote the row. A comparison is taken from the batch cache only "
-                   "when it was made by this same version (the cache key holds the version), so the version "
-                   "also made the numbers.")
+_VERSION = Column("facemetrics_version", "", "Version of facemetrics that wrote the row. A comparison is taken from "
+                  "the batch cache only when it was made by this same version (the cache key holds the "
+                  "version), so the version also made the numbers.")
 _SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
 _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
 _TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt`.")
@@ -245,7 +245,7 @@ CHANGE_COLUMNS_DEF = [
     Column("taken_at", "", "Capture time of `photo` (manifest, else EXIF), ISO 8601."),
     _TREATED_AT, _HOURS,
     Column("role", "", "`post` (a change after the treatment) or `baseline` (a no-change check: a baseline photo against the session's other baseline photos)."),
-    Column("facemetrics_version", "", _VERSION_OF_ROW),
+    _VERSION,
     Column("status", "", "The comparison's status: `ok`, `warning` (see `messages`), `refused` (the photos cannot be compared: no changes given) or `error`."),
     Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status."),
 ]
@@ -265,7 +265,7 @@ LONG_COLUMNS_DEF = [
     Column("taken_at", "", "Capture time of `photo`, ISO 8601."),
     _TREATED_AT,
     Column("sha256", "", "SHA-256 of `photo`'s file bytes (its baseline photos' are in `changes.csv`'s `baseline_sha256`)."),
-    Column("facemetrics_version", "", _VERSION_OF_ROW),
+    _VERSION,
 ]
 #: columns of ``long.csv``
 LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]

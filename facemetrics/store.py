@@ -357,9 +357,10 @@ def _same_session(rows, treatment: str, when: str):
     wall = _wall_clock(when)
     if exact or wall is None:
         return exact[0] if exact else None
-    at_wall = [r for r in same if (_wall_clock(r["treated_at"]) or ("", False))[0] == wall[0]]
-    aware = [r for r in at_wall if _wall_clock(r["treated_at"])[1]]
-    naive = [r for r in at_wall if not _wall_clock(r["treated_at"])[1]]
+    walls = [(r, _wall_clock(r["treated_at"])) for r in same]
+    at_wall = [(r, w) for r, w in walls if w is not None and w[0] == wall[0]]
+    aware = [r for r, w in at_wall if w[1]]
+    naive = [r for r, w in at_wall if not w[1]]
     instants = {_time_key(r["treated_at"]) for r in aware}
     if wall[1]:  # with an offset: the session without one at this wall-clock time, if it is the only one there
         if naive and instants:
