@@ -40,7 +40,7 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("cheek_lift_landmarks_mm", "side"): 1.7,
     ("cheek_lift_landmarks_mm", "mean"): 1.3,
     ("nlf_depth", "side"): 0.67,  # fold rows: the index scored along the carried before line
-    # (issue 12's fourth round, DIS settings: the rule's 0.67, was 0.65; decay.claim.MIN_EFFECT repeats it)
+    # (issue 12's fourth round, DIS settings: the rule's 0.67, was 0.65; decay.claim.MIN_EFFECT reads it from here)
     ("nlf_contrast_pct", "side"): 3,  # (issue 10's fold line; same 325 pairs)
     ("nlf_length_mm", "side"): 4.6,
     ("jawline_height_mm", "side"): 4.1,

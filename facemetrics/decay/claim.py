@@ -115,6 +115,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from ..compare.floors import DEFAULT_NOISE_FLOORS
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
@@ -196,7 +197,7 @@ TWO_STAGE_BELOW_CLUSTERS = 10
 #:
 #: Any other unit has no known smallest meaningful change: the margin is the series' noise
 #: floor alone (0 when it has none; give ``min_effect`` explicitly).
-MIN_EFFECT = {"mm": 0.3, "index": 0.67}
+MIN_EFFECT = {"mm": 0.3, "index": DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]}
 
 
 
