@@ -647,8 +647,8 @@ def _study_page(store) -> None:
                "metadata), shared with the `facemetrics study` command. Nothing is sent anywhere. Delete a "
                "subject below, or that folder to delete everything.")
     flash = st.session_state.pop("study-flash", None)
-    if flash:
-        st.success(flash)
+    if flash:  # a photo that was not saved is a warning, not a success
+        (st.warning if st.session_state.pop("study-flash-warn", False) else st.success)(flash)
     names = store.subjects()["name"].tolist()
     pending = st.session_state.pop("study-pending", None)
     if pending is not None:
@@ -775,23 +775,38 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
     if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
-        msgs = []
-        for name, data in items:
-            if name not in keep:
-                msgs.append(f"{name}: not saved (retake it)")
-                continue
-            try:
-                (res,) = store.add_photos(subject, [(name, data)], treatment=sess["treatment"],
-                                          treated_at=sess["treated_at"], taken_at=taken or None,
-                                          capture_note=keep[name])
-            except Exception as exc:  # noqa: BLE001 - a bad time etc.: a message, not a traceback
-                msgs.append(f"{name}: not saved ({exc})")
-                continue
-            msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
-                        + (f" ({res.message})" if res.message else ""))
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken)
         st.session_state["study-upload-n"] = n + 1
         st.session_state["study-flash"] = md("; ".join(msgs))
+        st.session_state["study-flash-warn"] = failed
         st.rerun()
+
+
+def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str) -> tuple[list[str], bool]:
+    """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
+    photo, whether any was not saved)``.  A photo the store refuses (a truncated file: the
+    loader's reason) says so, by its file name."""
+    msgs, failed = [], False
+    for name, data in items:
+        if name not in keep:
+            msgs.append(f"{name}: not saved (retake it)")
+            continue
+        try:
+            (res,) = store.add_photos(subject, [(name, data)], treatment=sess["treatment"],
+                                      treated_at=sess["treated_at"], taken_at=taken or None,
+                                      capture_note=keep[name])
+        except Exception as exc:  # noqa: BLE001 - a bad time etc.: a message, not a traceback
+            msgs.append(f"{name}: not saved ({exc})")
+            failed = True
+            continue
+        why = res.message.removeprefix(f"{name}: ")  # the store's messages start with the name
+        if res.status == "error":  # "cannot be stored (truncated JPEG data ...)", "no capture time ..."
+            msgs.append(f"{name}: {why}")
+            failed = True
+            continue
+        msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
+                    + (f" ({why})" if why else ""))
+    return msgs, failed
 
 
 def _capture_outline(base_file: Path, new_ana, name: str) -> None:

@@ -42,8 +42,12 @@ mid-write leaves the last committed state.  Tables (schema version
 ``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at)``
     ``sha256`` is the hash of the file as given (unique per subject: adding
     the same photo twice does not duplicate it), ``file_sha256`` that of the
-    stored copy, ``file`` its path relative to the store folder, ``role``
-    ``baseline`` (taken before its session's treatment) or ``post``.
+    stored copy, ``file`` its path relative to the store folder (named by the hash),
+    ``original_name`` the file name the user gave, by which every report, table and message
+    names the photo (:meth:`Store.manifest`), ``role``
+    ``baseline`` (taken before its session's treatment) or ``post``.  Only a file that
+    :func:`facemetrics.load_photo` reads is stored: a truncated, corrupt, empty or unknown
+    file is an ``error`` result of :meth:`Store.add_photos` with the loader's reason.
     ``capture_note`` is non-empty when the photo failed the guided-capture
     check and the user kept it anyway.
 ``analyses(photo_sha256, facemetrics_version, settings_key, status, row_json, created_at)``
@@ -74,6 +78,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import struct
@@ -283,8 +288,15 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
     Raises
     ------
     facemetrics.errors.PhotoError
-        When a non-JPEG/PNG file cannot be decoded.
+        When :func:`facemetrics.load_photo` refuses the file (every format, JPEG and PNG
+        included, with the loader's own checks and message: truncated or corrupt data, empty,
+        not an image, too large or too small), so that no file the batch would report
+        ``unreadable`` is ever stored as a photo.
     """
+    from .loader import load_photo
+
+    # the loader's checks, as the batch will read the copy (fast=True, the measuring default)
+    photo = load_photo(data)
     if data[:3] == b"\xff\xd8\xff":
         try:
             return _strip_jpeg(data), ".jpg"
@@ -294,9 +306,8 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
         return _strip_png(data), ".png"
     from PIL import Image
 
-    from .loader import load_photo
-
-    photo = load_photo(data, fast=False)
+    if photo.scale != 1.0:  # a JPEG decoded reduced that is re-encoded: at full size
+        photo = load_photo(data, fast=False)
     buf = io.BytesIO()
     Image.fromarray(photo.rgb).save(buf, "PNG")
     return buf.getvalue(), ".png"
@@ -314,6 +325,60 @@ def _taken_at_of(data: bytes) -> str:
     except Exception:  # noqa: BLE001 - unreadable: no time
         return ""
     return t.isoformat() if t is not None else ""
+
+
+#: how a measurement row names a stored copy (``<sha256[:20]>.<ext>: ...``, the loader's label):
+#: a user is shown the name of the file they gave instead (:func:`_relabel`)
+_STORED_LABEL = re.compile(r"^[0-9a-f]{20}\.(?:jpg|png): ")
+
+
+def _relabel(text: str, label: str) -> str:
+    """``text`` (a measurement row's ``error``) with a leading stored copy's name replaced by
+    ``label`` (the user's file name), or dropped when ``label`` is ""."""
+    return _STORED_LABEL.sub(lambda _: f"{label}: " if label else "", str(text or ""), count=1)
+
+
+def _measure_note(row: dict, name: str) -> str:
+    """What :meth:`Store.add_photos` says about a just-measured photo: its error when it is not
+    ``ok`` (``no face found ...``), else its warnings (``2 faces found; measured the largest``),
+    named by the user's file name; "" when there is nothing to say."""
+    if row.get("status") != "ok":
+        why = _relabel(row.get("error"), "") or f"not measured ({row.get('status')})"
+        return f"{name}: {why}"
+    warnings = str(row.get("warnings") or "")
+    return f"{name}: {warnings}" if warnings else ""
+
+
+def _safe_name(text: str, fallback: str) -> str:
+    """A user's file (or subject) name as one path part: separators and control characters as
+    ``_``, surrounding spaces dropped (a manifest cell is read stripped); ``fallback`` when
+    nothing is left, or it is ``.`` or ``..``."""
+    out = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in str(text or "")).strip()
+    return fallback if out in ("", ".", "..") else out
+
+
+def _photo_labels(photos: pd.DataFrame, pooled: bool) -> list[str]:
+    """The name each photo of :meth:`Store.photos` is reported by: the file name the user gave
+    (``original_name``; the stored copy's name when the store has none), below the subject's
+    name when ``pooled``.  Names are made unique, letter case ignored (one file on a
+    case-insensitive disk), in the order the photos were added (a name once shown stays):
+    a later ``IMG_0001.jpg`` is ``IMG_0001~<8 hex digits of its copy's SHA-256>.jpg``."""
+    order = sorted(range(len(photos)), key=lambda i: int(photos["id"].iloc[i]))
+    taken: set[str] = set()
+    out = [""] * len(photos)
+    for i in order:
+        r = photos.iloc[i]
+        name = _safe_name(r["original_name"], Path(r["file"]).name)
+        stem, ext = os.path.splitext(name)
+        stem = stem.encode()[:200].decode(errors="ignore") or "photo"  # room for the suffix: under 255 bytes
+        prefix = _safe_name(r["subject"], "subject") + "/" if pooled else ""
+        label, n = prefix + stem + ext, 1
+        while label.casefold() in taken:
+            label = f"{prefix}{stem}~{r['file_sha256'][:8]}" + (f"-{n}" if n > 1 else "") + ext
+            n += 1
+        taken.add(label.casefold())
+        out[i] = label
+    return out
 
 
 def _iso(value) -> str:
@@ -387,7 +452,11 @@ class AddResult:
     """What happened to one photo given to :meth:`Store.add_photos`.
 
     ``status`` is ``added``, ``duplicate`` (already in the store for this
-    subject: nothing written) or ``error`` (``message`` says why).  ``note``
+    subject: nothing written) or ``error`` (``message`` says why: a file the
+    loader refuses, truncated or corrupt included, is never stored).  An
+    ``added`` photo that was measured has its analysis status in ``measured``
+    and, when it is not ``ok`` or has warnings (``2 faces found; measured the
+    largest``), the reason in ``message``.  ``note``
     says when the subject, treatment or treatment time given was matched to
     one stored with another spelling (``anna`` to ``Anna``, ``08:00+01:00``
     to ``07:00Z``), "" when not.
@@ -744,6 +813,14 @@ class Store:
         if old:
             return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
                              "already in the store: not added again")
+        # first whether it can be read at all (the loader's checks: a truncated or corrupt file is
+        # refused with the loader's reason, never stored), then its time and role
+        try:
+            clean, ext = strip_metadata(data)
+        except Exception as exc:  # noqa: BLE001 - unreadable photos are results, not tracebacks
+            # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
+            why = exc.reason if isinstance(exc, InputError) else str(exc)
+            return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         when = _taken_at_of(data) or default_time
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
@@ -757,12 +834,6 @@ class Store:
                 return AddResult(name, "error", taken_at=when,
                                  message=f"{name}: no treatment session at or before {when} to follow up")
             session_id, role = int(sess["id"]), "post"
-        try:
-            clean, ext = strip_metadata(data)
-        except Exception as exc:  # noqa: BLE001 - unreadable photos are results, not tracebacks
-            # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
-            why = exc.reason if isinstance(exc, InputError) else str(exc)
-            return AddResult(name, "error", taken_at=when, message=f"{name}: cannot be stored ({why})")
         rel = f"{PHOTO_DIR}/{sid}/{sha[:20]}{ext}"
         target = self.dir / rel
         # 1. the file, atomically (a kill here leaves at most an unreferenced file, removed by gc())
@@ -789,8 +860,11 @@ class Store:
                 return AddResult(name, "duplicate", int(pid), role, when, session_id,
                                  "already in the store: not added again")
             pid = int(cur.lastrowid)
-        measured = self.measure(pid) if measure else ""
-        return AddResult(name, "added", pid, role, when, session_id, "", measured)
+        measured, said = "", ""
+        if measure:
+            row = self.analysis(pid)
+            measured, said = str(row.get("status") or ""), _measure_note(row, name)
+        return AddResult(name, "added", pid, role, when, session_id, said, measured)
 
     # ---- measurements (the same rows and cache keys as facemetrics.batch) --------
 
@@ -910,29 +984,53 @@ class Store:
 
     # ---- report: the store as a batch run -------------------------------------
 
-    def manifest(self, subject: str | None = None) -> tuple[Path, pd.DataFrame]:
-        """The store's photos as a :mod:`facemetrics.batch` manifest.
+    def manifest(self, subject: str | None = None, *, folder=None) -> tuple[Path | None, pd.DataFrame]:
+        """The store's photos as a :mod:`facemetrics.batch` manifest, named as the user named them.
 
-        Returns ``(folder, table)``: the folder the ``photo`` paths are
-        relative to (the subject's photo folder, or all photos) and the
-        manifest (``photo, subject, treatment, taken_at, treated_at``).
-        Every photo of a session has the session's one ``treated_at`` (and
-        treatment and subject spelling, :meth:`photos`), so the report times
-        them all from one reference.
+        The ``photo`` column is the file name the user gave (:func:`_photo_labels`:
+        ``IMG_0001.jpg``, below the subject's name when ``subject`` is None; names made unique),
+        so every table and report names the photos that way, never by the stored copies' hash
+        names.  ``folder`` (made anew, e.g. in the report's ``.cache``) gets a symbolic link (a
+        copy where links cannot be made) to each stored copy under that name; remove it when
+        done (the report does).  Without ``folder`` nothing is written.
+
+        Returns ``(folder, table)``: the folder the ``photo`` paths are relative to (None without
+        ``folder``) and the manifest (``photo, subject, treatment, taken_at, treated_at``).
+        Every photo of a session has the session's one ``treated_at`` (and treatment and subject
+        spelling, :meth:`photos`), so the report times them all from one reference.  No photos:
+        an empty table and nothing written.
+
+        Raises
+        ------
+        StoreError
+            ``subject`` is not in the store.
         """
-        df = self.photos(subject)
-        ids = self._subject_ids(subject) if subject is not None else []
-        if subject is not None and len(ids) <= 1:
-            sid = self.subject_id(subject)  # StoreError when unknown
-            folder = self.dir / PHOTO_DIR / str(sid)
-            prefix = f"{PHOTO_DIR}/{sid}/"
-        else:  # all subjects, or one stored as several rows (two spellings, written before names matched)
-            folder, prefix = self.dir / PHOTO_DIR, f"{PHOTO_DIR}/"
+        if subject is not None:
+            self.subject_id(subject)  # StoreError when unknown
+        folder = Path(folder) if folder is not None else None
+        return folder, self._manifest_of(self.photos(subject), subject is None, folder)
+
+    def _manifest_of(self, df: pd.DataFrame, pooled: bool, folder: Path | None) -> pd.DataFrame:
+        """:meth:`manifest` of the photos ``df`` (:meth:`photos`), linked into ``folder`` (when given)."""
+        labels = _photo_labels(df, pooled=pooled)
         table = pd.DataFrame({
-            "photo": [f[len(prefix):] for f in df["file"]], "subject": df["subject"],
+            "photo": labels, "subject": df["subject"],
             "treatment": df["treatment"], "taken_at": df["taken_at"], "treated_at": df["treated_at"],
         })
-        return folder, table
+        if df.empty or folder is None:
+            return table
+        shutil.rmtree(folder, ignore_errors=True)
+        for label, file in zip(labels, df["file"]):
+            link, src = folder / label, os.path.abspath(self.dir / file)
+            link.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.symlink(src, link)
+            except OSError:  # no symbolic links here (Windows without the right to make them)
+                try:
+                    shutil.copyfile(src, link)
+                except OSError:  # the stored copy is missing (see check()): the batch reports the photo
+                    pass
+        return table
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
                seed: int = 0, min_effect: float | None = None, progress: bool = False):
@@ -959,17 +1057,22 @@ class Store:
 
         check_run_settings(workers=workers)
         out_dir = Path(out_dir)
-        folder, table = self.manifest(subject)
+        cache = out_dir / ".cache"
+        sid = self.subject_id(subject) if subject is not None else None  # StoreError when unknown
+        folder, photos = cache / "store_photos", self.photos(subject)
+        table = self._manifest_of(photos, subject is None, folder)
         if table.empty:
             raise StoreError(f"no photos in the store {self.dir}" + (f" for {subject!r}" if subject else ""))
-        sid = self.subject_id(subject) if subject is not None else None
-        cache = out_dir / ".cache"
-        self._seed_cache(cache)
-        manifest = out_dir / ".cache" / "store_manifest.csv"
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(manifest, index=False, lineterminator="\n")
-        res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
-        run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress, cache_from=cache)
+        try:
+            # measurements made when the photos were added name the stored copies: named as the user's files
+            self._seed_cache(cache, dict(zip(photos["file_sha256"], (Path(p).name for p in table["photo"]))))
+            manifest = cache / "store_manifest.csv"
+            table.to_csv(manifest, index=False, lineterminator="\n")
+            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
+            run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
+                              cache_from=cache)
+        finally:  # the links (or copies) named by the user's file names: not left beside the report
+            shutil.rmtree(folder, ignore_errors=True)
         self._ingest_cache(cache, sid)
         self._ingest_cache(out_dir / "regimen" / ".cache", sid)
         if res.long.empty:
@@ -978,14 +1081,27 @@ class Store:
         _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect)
         return res, tl
 
-    def _seed_cache(self, cache: Path) -> None:
+    def _seed_cache(self, cache: Path, names: dict[str, str] | None = None) -> None:
+        """Write the store's measurements and comparisons of this version into a batch ``.cache``.
+
+        ``names``: ``{stored copy's SHA-256: the user's file name}``; a measurement whose error
+        names the stored copy (``3fa4....jpg: no face found``, measured when it was added) names
+        the user's file instead (an entry an earlier report left there that differs is rewritten).
+        """
         from .export import atomic_write
 
+        names = names or {}
         for r in self.con.execute("SELECT photo_sha256, settings_key, row_json FROM analyses "
                                   "WHERE facemetrics_version = ?", (__version__,)):
+            text = r[2]
+            if r[0] in names:
+                row = json.loads(text)
+                if _STORED_LABEL.match(str(row.get("error") or "")):
+                    row["error"] = _relabel(row["error"], names[r[0]])
+                    text = json.dumps(row, sort_keys=True, allow_nan=False)
             f = cache / "photo" / f"{r[0]}-{r[1]}.json"
-            if not f.exists():
-                atomic_write(f, lambda fh, t=r[2]: fh.write(t.encode("utf-8")))
+            if not f.exists() or (text != r[2] and f.read_text(encoding="utf-8") != text):
+                atomic_write(f, lambda fh, t=text: fh.write(t.encode("utf-8")))
         for r in self.con.execute("SELECT cache_key, result_json FROM comparisons WHERE facemetrics_version = ?",
                                   (__version__,)):
             f = cache / "compare" / f"{r[0]}.json"

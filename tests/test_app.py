@@ -206,6 +206,9 @@ def test_user_photos_stay_in_their_session(monkeypatch):
         return real(*args, **kw)
 
     monkeypatch.setattr(facemetrics, "analyze_photo", counting)
+    import streamlit as st
+
+    st.cache_data.clear()  # a process-wide cache another test filled (the local store's report) is not this upload's
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     a = _app()
     a.file_uploader[0].set_value([("mine.jpg", before, "image/jpeg")])

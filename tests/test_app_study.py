@@ -121,6 +121,33 @@ def test_guided_capture_asks_for_a_retake(store_dir, photos):
     assert p.loc["closer.png", "capture_note"].startswith("kept despite")
 
 
+def test_a_truncated_photo_kept_anyway_is_not_saved_and_says_why(store_dir, photos):
+    """A truncated JPEG that the user insists on keeping is refused by the store with the loader's
+    reason, shown as a warning (not a success), and the good photo of the same upload is saved."""
+    from facemetrics.errors import PhotoError
+    from facemetrics.loader import load_photo
+    from facemetrics.store import Store
+
+    cut = photos[1][1][: int(len(photos[1][1]) * 0.6)]
+    with pytest.raises(PhotoError) as err:
+        load_photo(cut)
+    with Store(store_dir) as s:
+        s.log_session("me", "microcurrent", T0.isoformat())
+    at = _study_app()
+    at.file_uploader(key="study-upload-0").set_value([(photos[0][0], photos[0][1], "image/jpeg"),
+                                                      ("cut.jpg", cut, "image/jpeg")])
+    _ok(at.run())
+    at.checkbox(key="study-insist-0-cut.jpg").check()
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    warned = [str(w.value).replace("\\", "") for w in at.warning]  # markdown-escaped
+    assert any(f"cut.jpg: cannot be stored ({err.value.reason})" in w for w in warned), warned
+    assert any(f"{photos[0][0]}: added as baseline" in w for w in warned), warned
+    assert not any("cut" in str(x.value) for x in at.success)
+    with Store(store_dir) as s:
+        assert s.photos("me")["original_name"].tolist() == [photos[0][0]]
+
+
 def _rgb(data: bytes):
     import numpy as np
     from PIL import Image

@@ -72,6 +72,34 @@ def test_report_writes_batch_and_timeline_outputs(store_and_report):
     assert "## Regimen" in md and "| side |" in md
 
 
+def test_report_names_photos_by_the_users_file_names(store_and_report, days):
+    """Every table and report.md names a photo by the file name the user added (three days of
+    photos with the same names: the later ones get ``~`` and 8 hex digits), never by the store's
+    hash-named copies; the links made for the batch are not left in the output folder."""
+    import re
+
+    _, out = store_and_report
+    uploaded = {p.name for p in (days[0].folder / "S01" / "microcurrent").glob("*.jpg")}
+    stem = re.compile(r"^(?P<stem>.+?)(~[0-9a-f]{8})?(?P<ext>\.jpg)$")
+
+    def given(label):
+        m = stem.match(label)
+        return m is not None and m["stem"] + m["ext"] in uploaded
+
+    photos = pd.read_csv(out / "photos.csv", keep_default_na=False)
+    assert photos["photo"].is_unique and all(map(given, photos["photo"])), photos["photo"].tolist()
+    assert uploaded <= set(photos["photo"])  # the first photo of each name keeps it as it is
+    changes = pd.read_csv(out / "changes.csv", keep_default_na=False)
+    names = list(changes["photo"]) + [b for c in changes["baseline_photos"] for b in c.split("; ")]
+    assert all(map(given, names)), names
+    for table in ("long.csv", "regimen/long.csv", "regimen/photos.csv"):
+        assert all(map(given, pd.read_csv(out / table, keep_default_na=False)["photo"])), table
+    hashed = re.compile(r"\b[0-9a-f]{20}\.(jpg|png)\b")
+    for f in ("photos.csv", "changes.csv", "long.csv", "timeline.csv", "report.md", "regimen/photos.csv"):
+        assert not hashed.search((out / f).read_text()), f
+    assert not (out / ".cache" / "store_photos").exists()
+
+
 def test_report_reuses_the_stored_measurements(store_and_report, tmp_path):
     store_dir, _ = store_and_report
     with Store(store_dir) as store:

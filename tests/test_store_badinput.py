@@ -1,0 +1,192 @@
+"""The study store with bad input (facemetrics.store, ``facemetrics study add|import|report``): a
+truncated JPEG or PNG, a zero-byte file, a file that is no image, a picture without a face, two
+faces, a very small face, a HEIC.  Each gives a clear, specific message or status row, never a
+traceback, never a bad file filed as a photo, and the other photos of the call are kept.
+Synthetic photos and the bundled sample only."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from facemetrics.cli import main
+from facemetrics.errors import PhotoError
+from facemetrics.loader import load_photo
+from facemetrics.store import Store, StoreError
+
+SESSION = dict(treatment="mc", treated_at="2026-11-02T08:00")
+
+
+def jpeg(seed: int, when: str = "2026:11:02 09:00:00", size: int = 64) -> bytes:
+    """A small noise JPEG with an EXIF capture time."""
+    rgb = np.random.default_rng(seed).integers(0, 255, (size, size, 3), dtype=np.uint8)
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = when
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "JPEG", quality=90, exif=exif)
+    return buf.getvalue()
+
+
+def png(rgb: np.ndarray) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def loader_reason(data: bytes) -> str:
+    with pytest.raises(PhotoError) as err:
+        load_photo(data)
+    return err.value.reason
+
+
+@pytest.fixture(scope="module")
+def face_rgb(sample_path) -> np.ndarray:
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((480, 480))
+    return np.asarray(img)
+
+
+def test_a_truncated_jpeg_is_refused_with_the_loaders_reason_and_the_others_are_kept(tmp_path):
+    cut = jpeg(2)[: int(len(jpeg(2)) * 0.6)]
+    reason = loader_reason(cut)
+    assert "truncated" in reason
+    store = Store(tmp_path)
+    res = store.add_photos("ann", [("pre.jpg", jpeg(1, "2026:11:02 07:50:00")), ("cut.jpg", cut),
+                                   ("post.jpg", jpeg(3))], **SESSION, measure=False)
+    assert [r.status for r in res] == ["added", "error", "added"]
+    assert res[1].message == f"cut.jpg: cannot be stored ({reason})"
+    assert res[1].photo_id is None and res[1].role == ""
+    assert store.photos("ann")["original_name"].tolist() == ["pre.jpg", "post.jpg"]
+    assert len(list((tmp_path / "photos").rglob("*.*"))) == 2  # no copy of the truncated file
+    assert store.check() == [] and store.gc() == []
+
+
+@pytest.mark.parametrize("kind", ["png", "jpeg_exif_only"])
+def test_other_unreadable_files_are_refused_with_the_loaders_reason(tmp_path, kind):
+    if kind == "png":
+        data = png(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8))
+        bad = data[: int(len(data) * 0.6)]
+    else:  # a JPEG cut inside its header: EXIF time readable, no image data
+        bad = jpeg(4)[:200]
+    reason = loader_reason(bad)
+    store = Store(tmp_path)
+    (r,) = store.add_photos("ann", [("bad.img", bad)], **SESSION, measure=False)
+    assert r.status == "error" and r.message == f"bad.img: cannot be stored ({reason})"
+    assert store.photos().empty
+
+
+def test_an_unreadable_file_without_a_capture_time_says_it_is_unreadable(tmp_path):
+    """Not "give it with --taken-at": no time would make it a photo."""
+    store = Store(tmp_path)
+    (text,) = store.add_photos("ann", [("notes.jpg", b"not a photo\n" * 40)], **SESSION, measure=False)
+    assert text.status == "error" and "not a supported image" in text.message and "--taken-at" not in text.message
+    (empty,) = store.add_photos("ann", [("zero.jpg", b"")], **SESSION, measure=False)
+    assert empty.status == "error" and empty.message == "zero.jpg: the file is empty"
+
+
+def test_study_add_reports_each_bad_file_and_adds_the_rest(tmp_path, capsys):
+    files = {"pre.jpg": jpeg(1, "2026:11:02 07:50:00"), "cut.jpg": jpeg(2)[:700], "zero.jpg": b"",
+             "notes.jpg": b"hello\n" * 50, "post.jpg": jpeg(3)}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    args = [str(tmp_path / n) for n in files] + ["--subject", "ann", "--treatment", "mc", "--treated-at",
+                                                 "2026-11-02T08:00", "--no-measure", "--store", str(tmp_path / "s")]
+    assert main(["study", "add", *args]) == 0
+    out = capsys.readouterr().out
+    assert f"cut.jpg: not added - cut.jpg: cannot be stored ({loader_reason(files['cut.jpg'])})" in out
+    assert "zero.jpg: not added - zero.jpg: the file is empty" in out
+    assert "notes.jpg: not added - notes.jpg: cannot be stored (not a supported image" in out
+    assert "2 photo(s) added, 0 already there, 3 not added" in out
+    with Store(tmp_path / "s") as store:
+        assert sorted(store.photos()["original_name"]) == ["post.jpg", "pre.jpg"]
+
+
+def test_study_import_reports_a_truncated_photo(tmp_path, capsys):
+    folder = tmp_path / "study" / "S01" / "mc"
+    folder.mkdir(parents=True)
+    (folder / "treated_at.txt").write_text("2026-11-02T08:00\n")
+    (folder / "pre.jpg").write_bytes(jpeg(1, "2026:11:02 07:50:00"))
+    (folder / "cut.jpg").write_bytes(jpeg(2)[:700])
+    assert main(["study", "import", str(tmp_path / "study"), "--no-measure", "--store", str(tmp_path / "s")]) == 0
+    out = capsys.readouterr().out
+    assert "S01/mc/cut.jpg: not imported - cut.jpg: cannot be stored (truncated" in out
+    assert "1 photo(s) imported, 0 already there, 1 not imported" in out
+
+
+def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
+    """A picture without a face, two faces side by side and a very small face are photos (kept, with
+    their status); add says what the measurement found, by the user's file name, and the report's
+    rows name them so too (also the rows measured when they were added, stored under the copy)."""
+    h, w, _ = face_rgb.shape
+    small = np.full_like(face_rgb, 200)
+    tiny = np.asarray(Image.fromarray(face_rgb).resize((w // 10, h // 10)))
+    small[10:10 + tiny.shape[0], 10:10 + tiny.shape[1]] = tiny
+    photos = [("blank.png", png(np.full((200, 200, 3), 128, np.uint8))),
+              ("two.png", png(np.concatenate([face_rgb, face_rgb], axis=1))),
+              ("small.png", png(small))]
+    store = Store(tmp_path / "s")
+    res = store.add_photos("ann", photos, **SESSION, taken_at="2026-11-02T09:00")
+    assert [r.status for r in res] == ["added"] * 3
+    by = {r.name: r for r in res}
+    assert by["blank.png"].measured == "no_face"
+    assert by["blank.png"].message.startswith("blank.png: no face found")
+    assert by["two.png"].measured == "ok" and by["two.png"].message == "two.png: 2 faces found; measured the largest"
+    assert by["small.png"].measured != "ok" and by["small.png"].message.startswith("small.png: ")
+    for r in res:
+        assert not re.search(r"[0-9a-f]{20}\.(jpg|png)", r.message), r.message
+    with pytest.raises(StoreError, match="no changes to fit yet"):  # no baseline: photos.csv only
+        store.report(tmp_path / "r", "ann", n_boot=10)
+    rows = pd.read_csv(tmp_path / "r" / "photos.csv", keep_default_na=False).set_index("photo")
+    assert rows.loc["blank.png", "status"] == "no_face"
+    assert rows.loc["blank.png", "error"].startswith("blank.png: no face found")
+    assert rows.loc["two.png", "warnings"] == "2 faces found; measured the largest"
+    assert rows.loc["small.png", "error"].startswith("small.png: ")
+
+
+def test_a_heic_is_stored_as_png_and_reported_by_its_name(tmp_path, face_rgb):
+    pillow_heif = pytest.importorskip("pillow_heif")
+    buf = io.BytesIO()
+    try:
+        pillow_heif.from_bytes(mode="RGB", size=face_rgb.shape[1::-1], data=face_rgb.tobytes()).save(buf, quality=90)
+    except Exception as exc:  # noqa: BLE001 - a libheif built without an HEVC encoder
+        pytest.skip(f"no HEIC encoder: {exc}")
+    store = Store(tmp_path / "s")
+    (r,) = store.add_photos("ann", [("IMG_0001.HEIC", buf.getvalue())], **SESSION, taken_at="2026-11-02T09:00",
+                            measure=False)
+    assert r.status == "added"
+    p = store.photos("ann").iloc[0]
+    assert p["file"].endswith(".png") and p["original_name"] == "IMG_0001.HEIC"
+    _, table = store.manifest("ann", folder=tmp_path / "links")
+    assert table["photo"].tolist() == ["IMG_0001.HEIC"]
+    assert load_photo(tmp_path / "links" / "IMG_0001.HEIC").rgb.shape == face_rgb.shape
+
+
+def test_report_names_are_unique_and_safe(tmp_path):
+    """The same file name added twice (phones' ``image.jpg``), names differing in case, a name with a
+    path separator or nothing left: each photo gets its own readable name, below its subject in a
+    pooled manifest."""
+    store = Store(tmp_path / "s")
+    names = ["image.jpg", "image.jpg", "IMAGE.jpg", "a/b.jpg", " .. ", ""]
+    res = store.add_photos("ann", [(n, jpeg(10 + i)) for i, n in enumerate(names)], **SESSION, measure=False)
+    assert [r.status for r in res] == ["added"] * len(names)
+    _, table = store.manifest("ann", folder=tmp_path / "links")
+    photos = store.photos("ann")
+    by_id = dict(zip(photos["id"], table["photo"]))
+    labels = [by_id[r.photo_id] for r in res]
+    sha = dict(zip(photos["id"], photos["file_sha256"]))
+    assert labels[0] == "image.jpg"
+    assert labels[1] == f"image~{sha[res[1].photo_id][:8]}.jpg"
+    assert labels[2] == f"IMAGE~{sha[res[2].photo_id][:8]}.jpg"
+    assert labels[3] == "a_b.jpg"
+    assert re.fullmatch(r"[0-9a-f]{20}\.jpg", labels[4]) and re.fullmatch(r"[0-9a-f]{20}\.jpg", labels[5])
+    assert len({x.casefold() for x in labels}) == len(labels)
+    assert all((tmp_path / "links" / x).is_file() for x in labels)
+    _, pooled = store.manifest(folder=tmp_path / "all")
+    assert sorted(pooled["photo"]) == sorted(f"ann/{x}" for x in labels)
+    with pytest.raises(StoreError, match="no subject"):
+        store.manifest("nobody", folder=tmp_path / "x")
