@@ -23,7 +23,7 @@ from .landmarks import detect_landmarks, detection_input, orientation_scores
 from .loader import Photo, load_photo
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
-    ORIENTATION_UNSURE, cut_landmarks, quality_flags,
+    ORIENTATION_UNSURE, cut_landmarks, quality_flags, smile_score,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
@@ -152,7 +152,7 @@ class PhotoAnalysis:
         if q is not None:
             row.update({k: getattr(q, k) for k in (
                 "yaw_deg", "pitch_deg", "roll_deg", "sharpness", "face_luminance", "clipped_fraction",
-                "mouth_opening_mm", "mouth_opening_ratio", "smile_index")})
+                "mouth_opening_mm", "mouth_opening_ratio", "smile_index", "smile_score")})
             row["quality_flags"] = "; ".join(q.flags)
             # a photo that was not measured (sideways, turned head ...) is never fit for a comparison
             row["fit_for_comparison"] = q.fit_for_comparison and self.status == "ok"
@@ -329,7 +329,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     sharp, lum, clipped = image_quality(rgb, pts, cal.mm_per_px)
     qd = dict(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll, face_width_px=face_w * photo.scale,
               sharpness=sharp, face_luminance=lum, clipped_fraction=clipped, mouth_opening_mm=gap,
-              mouth_opening_ratio=gap_ratio, smile_index=smile)
+              mouth_opening_ratio=gap_ratio, smile_index=smile, smile_score=smile_score(pts, frame))
     cut = cut_landmarks(pts, (w, h))
     quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **scale_checks),
                                                 cal.mm_per_px / photo.scale),

@@ -16,7 +16,8 @@ import cv2
 import numpy as np
 
 from .geometry import (
-    IPD_RANGE_MM, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, UPPER_LIP_INNER, Frame,
+    IPD_RANGE_MM, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, UPPER_LIP_INNER,
+    Frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -54,8 +55,15 @@ MIN_SHARPNESS = 1.0
 LUMINANCE_RANGE = (60.0, 220.0)
 #: fraction of face pixels clipped (any channel >= 250, or luminance <= 5) -> flag
 MAX_CLIPPED_FRACTION = 0.05
-#: smile index (unitless) above this -> flag ``smiling`` (docs/accuracy.md "Fold depth index", Smile table)
-MAX_SMILE_INDEX = 0.10
+#: smile score (:func:`smile_score`): mouth width / inter-pupil distance on neutral faces, mean and SD
+#: (the 30 neutral tuning stills, 24 Canada + 6 London; docs/accuracy.md "Smiling flag")
+SMILE_WIDTH_IPD = (0.771, 0.044)
+#: smile score: depth of the mouth corners (61, 291) below the pupil line / inter-pupil distance on
+#: neutral faces, mean and SD (the same 30 faces)
+SMILE_CORNER_DEPTH_IPD = (1.117, 0.052)
+#: smile score (SD units) above this -> flag ``smiling``: the middle of the gap between the highest
+#: neutral tuning face (1.27) and the lowest smiling tuning face (1.42); talking frames (GRID) <= 0.99
+MAX_SMILE_SCORE = 1.35
 #: inner-lip gap / mouth width above this -> flag ``mouth_open``
 MAX_MOUTH_OPENING = 0.15
 
@@ -86,6 +94,9 @@ class Quality:
         divided by the mouth width (dimensionless; ~0 or negative when
         neutral, rising with a smile), plus the widening of the mouth
         relative to the inter-pupil distance beyond 0.8.
+    smile_score : float
+        How far the mouth is wider and its corners higher than on a neutral face, in SD units of
+        neutral faces (:func:`smile_score`); above :data:`MAX_SMILE_SCORE` the photo is flagged.
     flags : tuple of str
         Which thresholds the photo breaks.
     cut_landmarks : int
@@ -104,6 +115,7 @@ class Quality:
     mouth_opening_mm: float
     mouth_opening_ratio: float
     smile_index: float
+    smile_score: float
     flags: tuple[str, ...]
     cut_landmarks: int = 0
 
@@ -138,6 +150,43 @@ def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, 
     elevation = (centre_v - corners_v) / width
     widening = np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8
     return gap, gap / width, float(elevation + widening)
+
+
+def smile_score(points: np.ndarray, frame: Frame) -> float:
+    """How much wider the mouth and how much higher its corners are than on a neutral face.
+
+    The mean of two standard scores against neutral faces (:data:`SMILE_WIDTH_IPD`,
+    :data:`SMILE_CORNER_DEPTH_IPD`): the mouth width (61-291) divided by the inter-pupil distance
+    (468-473), and minus the depth of the mouth corners below the pupil line divided by the same
+    distance.  Both are read in the levelled frame as ratios, so the score does not change with the
+    photo's scale, the head's roll or a mirrored photo.  A smile widens the mouth and pulls its
+    corners up towards the eyes; talking opens the mouth and lowers them (GRID frames <= 0.99 on
+    the tuning clips).  Closed eyes raise it by about 0.2 (Face Mesh guesses the pupil points on a
+    closed lid).  Between people the two ratios vary (SD 0.044 and 0.052 of the inter-pupil
+    distance), so a gentle smile on a face with a narrow, low mouth can stay below
+    :data:`MAX_SMILE_SCORE` (docs/accuracy.md "Smiling flag").  Head pitch is not undone: the
+    mouth lies in front of the eyes, so a raised or lowered chin moves the corners in the picture
+    (re-rendered neutral faces at +-6 and +-10 deg: up to +1.35 SD; a correction by Face Mesh's
+    depth made two real pitched photos worse and is not used; docs/accuracy.md "Smiling flag").
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px.
+    frame : Frame
+        Levelled frame of the same photo (its scale cancels).
+
+    Returns
+    -------
+    float
+        Score in SD units of neutral faces: about 0 (-2..+1.3) neutral, rising with a smile.
+    """
+    uv = frame.to_mm(np.asarray(points, dtype=np.float64)[:, :2])
+    ipd = float(np.linalg.norm(uv[LEFT_IRIS] - uv[RIGHT_IRIS]))
+    width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT])) / ipd
+    depth = 0.5 * float(uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1]) / ipd
+    (w0, w_sd), (d0, d_sd) = SMILE_WIDTH_IPD, SMILE_CORNER_DEPTH_IPD
+    return 0.5 * ((width - w0) / w_sd + (d0 - depth) / d_sd)
 
 
 def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.ndarray:
@@ -243,8 +292,8 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
         flags.append(f"too bright (face luminance {q['face_luminance']:.0f}/255, limit {hi:.0f})")
     if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
         flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face)")
-    if q["smile_index"] > MAX_SMILE_INDEX:
-        flags.append(f"smiling (smile index {q['smile_index']:.2f}, limit {MAX_SMILE_INDEX})")
+    if q.get("smile_score", float("nan")) > MAX_SMILE_SCORE:  # NaN / absent (older rows): no flag
+        flags.append(f"smiling (smile score {q['smile_score']:.2f}, limit {MAX_SMILE_SCORE})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
         flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.2f}, limit {MAX_MOUTH_OPENING})")
     return tuple(flags)

@@ -152,9 +152,12 @@ QUALITY = [
     Column("clipped_fraction", "", "Fraction of face pixels clipped (a channel >= 250 or luminance <= 5); above 0.05 flagged.", landmarks="face hull"),
     Column("mouth_opening_mm", "mm", "Gap between the inner lips.", "larger = mouth more open", "13, 14"),
     Column("mouth_opening_ratio", "", "Inner-lip gap divided by mouth width; above 0.15 flagged `mouth open`.", "larger = mouth more open", "13, 14, 61, 291"),
-    Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Above 0.10 flagged `smiling`.",
+    Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Compared between two photos (the comparison's expression check); the per-photo `smiling` flag reads `smile_score`.",
            "larger = broader smile", "13, 14, 61, 291, 468, 473",
-           "Higher smiling than neutral for all 12 London faces, but weak smiles reach only -0.03-0.02: compare it between photos rather than trusting the absolute threshold."),
+           "Higher smiling than neutral for all 12 London faces, but weak smiles reach only -0.03-0.02 and talking raises it: compare it between photos rather than trusting an absolute threshold."),
+    Column("smile_score", "", "Mean of two standard scores against neutral faces: mouth width / IPD (neutral 0.771 +/- 0.044) and minus the mouth corners' depth below the pupil line / IPD (neutral 1.117 +/- 0.052). Above 1.35 flagged `smiling`.",
+           "larger = wider mouth, corners nearer the eyes (smile)", "61, 291, 468, 473",
+           "One photo, no baseline: a gentle smile on a face with a narrow, low-set mouth can stay below the limit, and a neutral face with a wide, high-set mouth can exceed it (docs/accuracy.md 'Smiling flag')."),
 ]
 
 _JAW_LM = "face oval 127-234-93-132-58-172-136-150-149-176-148-152-377-400-378-379-365-397-288-361-323-454-356"
