@@ -711,6 +711,7 @@ def _study_page(store) -> None:
                 f"Deleted {md(repr(subject))}: {out['photos']} photo(s), verified gone." if not left else
                 f"Deleted the records of {md(repr(subject))}, but these files could not be removed: "
                 + md(", ".join(left)))
+            st.session_state["study-flash-warn"] = bool(left)  # files left behind: a warning, not a success
             st.rerun()
 
 

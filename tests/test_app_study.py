@@ -93,7 +93,7 @@ def test_study_lifecycle(store_dir, photos):
     # delete from the app
     again.text_input(key="study-delete-confirm").input("me")
     _ok(again.button(key="study-delete").click().run())
-    assert any("verified gone" in t for t in _texts(again)), _texts(again)
+    assert any("verified gone" in str(e.value) for e in again.success), _texts(again)
     with Store(store_dir) as s:
         assert s.subjects().empty and s.photos().empty
     assert not any((store_dir / "photos").rglob("*.jpg"))
@@ -161,3 +161,19 @@ def _png(rgb) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "PNG")
     return buf.getvalue()
+
+
+def test_a_delete_that_leaves_files_is_a_warning(store_dir, photos, monkeypatch):
+    """Files the store could not remove are named in a warning, not a success box."""
+    from facemetrics.store import Store
+
+    with Store(store_dir) as s:
+        s.log_session("me", "microcurrent", T0)
+        s.add_photos("me", photos[:1], treatment="microcurrent", treated_at=T0, measure=False)
+    monkeypatch.setattr(Store, "delete_subject", lambda self, name: {"photos": 1, "files_left": ["photos/1/x.jpg"]})
+    at = _study_app()
+    at.text_input(key="study-delete-confirm").input("me")
+    _ok(at.button(key="study-delete").click().run())
+    assert any("could not be removed" in str(e.value) and "photos/1/x" in str(e.value) for e in at.warning), (
+        [str(e.value) for e in at.warning], [str(e.value) for e in at.success])
+    assert not any("could not be removed" in str(e.value) for e in at.success)
