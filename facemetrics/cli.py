@@ -418,12 +418,12 @@ def cmd_study_add(args: argparse.Namespace) -> int:
     for note in dict.fromkeys(r.note for r in results if r.note):  # a spelling matched to a stored one
         print(note)
     for r in results:
+        why = r.message.removeprefix(f"{r.name}: ")  # the store's messages start with the name: said once
         if r.status == "error":
-            print(f"{r.name}: not added - {r.message}")
+            print(f"{r.name}: not added - {why}")
         else:
             extra = f", measured: {r.measured}" if r.measured else ""
-            print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})"
-                  + (f" - {r.message}" if r.message else ""))
+            print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
     n_added = sum(r.status == "added" for r in results)
     print(f"{n_added} photo(s) added, {sum(r.status == 'duplicate' for r in results)} already there, "
           f"{sum(r.status == 'error' for r in results)} not added; store: {store.dir}")

@@ -98,9 +98,9 @@ def test_study_add_reports_each_bad_file_and_adds_the_rest(tmp_path, capsys):
                                                  "2026-11-02T08:00", "--no-measure", "--store", str(tmp_path / "s")]
     assert main(["study", "add", *args]) == 0
     out = capsys.readouterr().out
-    assert f"cut.jpg: not added - cut.jpg: cannot be stored ({loader_reason(files['cut.jpg'])})" in out
-    assert "zero.jpg: not added - zero.jpg: the file is empty" in out
-    assert "notes.jpg: not added - notes.jpg: cannot be stored (not a supported image" in out
+    assert f"cut.jpg: not added - cannot be stored ({loader_reason(files['cut.jpg'])})" in out
+    assert "zero.jpg: not added - the file is empty" in out
+    assert "notes.jpg: not added - cannot be stored (not a supported image" in out
     assert "2 photo(s) added, 0 already there, 3 not added" in out
     with Store(tmp_path / "s") as store:
         assert sorted(store.photos()["original_name"]) == ["post.jpg", "pre.jpg"]
