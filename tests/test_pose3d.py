@@ -311,7 +311,9 @@ def debruine():
 def test_real_camera_distance_pairs(debruine, x, y):
     c = compare_photos(debruine[f"camera_distance_{x}cm"], debruine[f"camera_distance_{y}cm"])
     j = jaw(c)
-    assert abs(j.change) <= 0.3 or j.verdict == "within_noise", (j, c.messages)
+    beyond = abs(c.cues["camera_distance_change_pct"]) > 42.0  # gate.MAX_CHECKED_CAMERA_PCT: no verdict
+    assert j.verdict == ("uncertain" if beyond else j.verdict)
+    assert abs(j.change) <= 0.3 or j.verdict in ("within_noise", "uncertain"), (j, c.messages)
     assert c.cues["camera_distance_change_pct"] > 15  # further away, measured
     assert any("further away" in m for m in c.messages)
 
@@ -491,3 +493,40 @@ def test_robust_least_squares_refuses_a_non_finite_start_or_jacobian():
     with pytest.raises(ValueError, match="Jacobian is not finite"):
         pose3d.robust_least_squares(lambda x: np.array([1.0, 1.0]) + x, np.zeros(1), lambda x: np.full((2, 1), np.nan),
                                     1.0, np.ones(1))
+
+
+def test_a_camera_change_beyond_the_checked_range_gives_no_verdict():
+    """Beyond MAX_CHECKED_CAMERA_PCT (the largest estimate among the re-renders the perspective
+    correction was checked on) the lift and fold rows are 'uncertain'; within it they are not."""
+    from facemetrics.compare.gate import MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, camera_beyond_checked, pose_messages
+
+    assert not camera_beyond_checked({"camera_distance_change_pct": MAX_CHECKED_CAMERA_PCT})
+    assert camera_beyond_checked({"camera_distance_change_pct": -MAX_CHECKED_CAMERA_PCT - 0.1})
+    assert camera_beyond_checked({"camera_distance_change_pct": 485.0})  # vague or not: no better known
+    assert not camera_beyond_checked({}) and not camera_beyond_checked({"camera_distance_change_pct": float("nan")})
+    sd = {"pose_sd": {"camera_distance_change_pct": 6.0}}
+    far = pose_messages({"camera_distance_change_pct": 50.0, **sd})[1]
+    assert len(far) == 1 and far[0].startswith(MSG_CAMERA) and "without a verdict" in far[0]
+    near = pose_messages({"camera_distance_change_pct": 30.0, **sd})[1]
+    assert "measured and corrected" in near[0] and "without a verdict" not in near[0]
+    vague = pose_messages({"camera_distance_change_pct": 375.0, "pose_sd": {"camera_distance_change_pct": 428.0}})[1]
+    assert "could not be measured" in vague[0] and "without a verdict" in vague[0]
+
+
+def test_real_pairs_far_beyond_the_checked_distance_claim_no_lift():
+    """One person photographed at 45 and 60 cm, then at 15 cm: the correction read sags of 1.3-2.6 mm
+    (jawline right -4.05 mm) before the range check; now no lift or sag, and the pose rows keep theirs."""
+    if not DEBRUINE.is_dir():
+        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
+    from facemetrics import analyze_photo
+    from facemetrics.compare import UNCERTAIN
+
+    near = analyze_photo(DEBRUINE / "debruine_camera_distance_15cm.jpg")
+    for far in (45, 60):
+        c = compare_photos(analyze_photo(DEBRUINE / f"debruine_camera_distance_{far}cm.jpg"), near)
+        t = c.to_frame()
+        lifts = t[t.metric.str.endswith("_lift_mm")]
+        assert (lifts.verdict == UNCERTAIN).all(), lifts[["metric", "side", "change", "verdict"]]
+        assert (t[t.metric == "nlf_depth"].verdict == UNCERTAIN).all()
+        assert c.cues["camera_distance_change_pct"] < -42.0
+        assert (t[t.metric == "camera_distance_change_pct"].verdict != UNCERTAIN).all()

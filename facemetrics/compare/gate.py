@@ -4,6 +4,8 @@ resolution, different people), in plain words.
 
 from __future__ import annotations
 
+import numpy as np
+
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..quality import MAX_MM_PER_PX
@@ -36,6 +38,12 @@ REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
 
 #: camera distance change (3-D fit) above which the comparison names it, % of the distance
 WARN_CAMERA_PCT = 10.0
+#: camera distance change (3-D fit's estimate) beyond which the lift and fold rows carry the verdict
+#: ``uncertain``, % of the distance: the largest estimate among the re-renders the perspective
+#: correction was checked on (45 -> 30 / 35 / 55 / 60 cm, true -33 to +33 %: estimates -37.4 to
+#: +41.8 %, docs/data/pose3d_*.csv); beyond it nothing says the correction holds (real pairs of one
+#: person at 45 -> 15 and 60 -> 15 cm read mouth-corner and jawline sags of 1.3-2.6 mm; docs/compare.md)
+MAX_CHECKED_CAMERA_PCT = 42.0
 
 
 #: single-photo pose estimates (solvePnP, +-7 deg of jitter on pitch) differing by more
@@ -93,6 +101,15 @@ def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
 
 
+def camera_beyond_checked(cues: dict) -> bool:
+    """Is the camera-distance change estimated beyond :data:`MAX_CHECKED_CAMERA_PCT`, the range
+    the perspective correction was checked on?  Then the lift and fold rows carry the verdict
+    ``uncertain`` (their values kept), whether or not the estimate is beyond its own uncertainty
+    (a correction by a +485 % +- 770 % estimate is no better known)."""
+    cam = cues.get("camera_distance_change_pct", 0.0)
+    return bool(np.isfinite(cam) and abs(cam) > MAX_CHECKED_CAMERA_PCT)
+
+
 def pose_messages(c: dict) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
@@ -124,18 +141,22 @@ def pose_messages(c: dict) -> tuple[bool, list[str]]:
     cam_sd = c.get("pose_sd", {}).get("camera_distance_change_pct", 0.0)
     cam_floor = pose_uncertainty("camera_distance_change_pct", cam, cam_sd,
                                  DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
+    beyond = camera_beyond_checked(c)
+    unchecked = (f"the correction for it is beyond the ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
+                 "lifts and folds are shown without a verdict ('uncertain')")
     if abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
         # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
         msgs.append(f"the camera distance could not be measured from these photos: the estimate, {cam:+.0f} % "
-                    f"± {cam_floor:.0f} % of the distance, is within its own uncertainty. Hold the phone at "
-                    f"the same distance for every photo")
+                    f"± {cam_floor:.0f} % of the distance, is within its own uncertainty"
+                    + (f"; {unchecked}" if beyond else "") + ". Hold the phone at the same distance for every photo")
     elif abs(cam) > WARN_CAMERA_PCT:
         cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
         msgs.append(f"{MSG_CAMERA} about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
                     f"({cam:+.0f} % of the distance, limit ±{WARN_CAMERA_PCT:.0f} %; assuming about "
                     f"{p3.CAMERA_MM / 10:.0f} cm for the before photo): perspective changes the face's proportions. "
-                    f"This was measured and corrected; hold the phone at the same distance for every photo")
+                    + (f"This was measured, but {unchecked}" if beyond else "This was measured and corrected")
+                    + "; hold the phone at the same distance for every photo")
     return refuse, msgs
 
 
