@@ -501,3 +501,27 @@ def test_rows_of_roughly_registered_pairs_are_left_out_of_the_fit(study):
     a = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
     b = analyze_series(study.drop(index=wild), metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
     assert a.peak_change == b.peak_change and a.half_life_h == b.half_life_h
+
+
+def test_reason_says_how_many_rows_were_left_out_as_uncertain(study):
+    """When comparisons read ``uncertain`` their rows are left out of the fit; the reason must
+    say so, or a series reads "only 2 photos" while the batch compared 60 (a talking-head study
+    whose every pair failed the registration check).  Without such rows nothing is added."""
+    df = study.copy()
+    df["verdict"] = "within_noise"
+    plain = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert "uncertain" not in plain.reason
+
+    sel = (df["treatment"] == "microcurrent") & (df["metric"] == METRIC) & (df["side"] == "mean")
+    post = df.index[sel & (df["hours_since_treatment"] > 0)]
+    df.loc[post[2:], "verdict"] = "uncertain"
+    res = analyze_series(df, metrics=METRIC, n_boot=0)
+    fit = res.get("microcurrent", METRIC, "mean")
+    n_left = len(post) - 2
+    assert fit.verdict == "inconclusive" and fit.status == "insufficient_data"
+    assert f"{n_left} more photos were left out" in fit.reason and "'uncertain'" in fit.reason, fit.reason
+    # per-subject rows count their own subject's left-out rows only
+    for f in res.fits:
+        if f.subject is not None and f.metric == METRIC and f.treatment == "microcurrent":
+            n_subj = int(((df.loc[post[2:], "subject"]) == f.subject).sum())
+            assert (f"{n_subj} more photo" in f.reason) == (n_subj > 0), f.reason

@@ -41,8 +41,14 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     -------
     (SeriesResult, pandas.DataFrame)
         The fits and the ``timeline.csv`` table.
+
+    Raises
+    ------
+    SeriesError
+        Nothing to fit, e.g. every headline change read ``uncertain`` (the message says so).
     """
-    from ..decay import analyze_series
+    from ..decay import SeriesError, analyze_series
+    from ..decay.claim import UNREAD_VERDICTS
     from ..plots import plot_timeline
 
     batch_dir = Path(batch_dir)
@@ -56,6 +62,14 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
     data = long[long["metric"].isin(list(metrics)) & side_ok]
     data = data[np.isfinite(pd.to_numeric(data["value"], errors="coerce"))]
+    if len(data) and "verdict" in data.columns and data["verdict"].isin(UNREAD_VERDICTS).all():
+        # the fits leave these rows out, so there is nothing to fit: say why, not "nothing to plot"
+        n = data["photo"].nunique() if "photo" in data.columns else len(data)
+        raise SeriesError(
+            f"every lift and fold-depth change ({n} comparison{'s' if n != 1 else ''}) read 'uncertain': "
+            "no change can be read from them (e.g. the upper faces matched only roughly after alignment, "
+            "the face was cut by the image edge or the camera distance changed beyond what the correction "
+            "was checked on; the messages column of changes.csv says why)")
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)

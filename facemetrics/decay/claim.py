@@ -109,7 +109,7 @@ from __future__ import annotations
 
 import math
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable
 
 import numpy as np
@@ -771,7 +771,8 @@ def analyze_series(
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
         unit], optional ``verdict``).  Rows with a non-finite time or value
         are ignored, and so are rows whose verdict is ``uncertain`` (the
-        comparison's upper faces matched only roughly: :data:`UNREAD_VERDICTS`).
+        comparison's upper faces matched only roughly: :data:`UNREAD_VERDICTS`); each
+        series' ``reason`` then says how many of its photos were left out so.
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -814,18 +815,54 @@ def analyze_series(
     df = validate_changes(changes, metrics)
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=int(seed),
                 confidence=float(confidence))
+    unread = _unread_rows(changes, df)
     fits: list[DecayFit] = []
     for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True):
         grp = grp.sort_values(["subject", "hours_since_treatment"], kind="stable")
-        fits.append(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts))
+        key = (treatment, metric, side)
+        fits.append(_with_unread(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None,
+                                              **opts), unread, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
         for subj, sg in grp.groupby("subject", sort=True):
             t = sg["hours_since_treatment"].to_numpy()
             if np.unique(t[t >= 0]).size < MIN_SUBJECT_TIMES:
                 continue
-            fits.append(_analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts))
+            fits.append(_with_unread(_analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj,
+                                                  **opts), unread, key, subj))
     return SeriesResult(fits=tuple(fits), **opts)
+
+
+def _unread_rows(changes: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """The rows :func:`validate_changes` left out only for their verdict (:data:`UNREAD_VERDICTS`;
+    finite time and value, a metric that was asked for): ``subject``, ``treatment``, ``metric``,
+    ``side`` as strings, one row per left-out photo row.  Empty without a ``verdict`` column."""
+    cols = ["subject", "treatment", "metric", "side"]
+    if "verdict" not in changes.columns:
+        return pd.DataFrame(columns=cols)
+    rows = changes[changes["verdict"].isin(UNREAD_VERDICTS)]
+    finite = (np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce").to_numpy(dtype=float))
+              & np.isfinite(pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)))
+    out = rows.loc[finite, cols].astype(str)
+    return out[out["metric"].isin(set(kept["metric"]))]
+
+
+def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
+    """``fit`` with a sentence added to its ``reason`` saying how many photos of its series were
+    left out because their comparison read ``uncertain`` (unchanged when none were): without it a
+    series reads "only 2 photos" while the batch compared 80."""
+    treatment, metric, side = key
+    sel = (unread["treatment"] == treatment) & (unread["metric"] == metric) & (unread["side"] == side)
+    if subject is not None:
+        sel &= unread["subject"] == subject
+    n = int(sel.sum())
+    if n == 0:
+        return fit
+    note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
+            f"comparison read 'uncertain' (no change can be read from it, e.g. the upper "
+            f"faces matched only roughly after alignment, the face was cut by the image edge or the camera "
+            f"distance changed beyond what the correction was checked on; the comparison's messages say why).")
+    return replace(fit, reason=fit.reason + note)
 
 
 
