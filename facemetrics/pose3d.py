@@ -36,6 +36,14 @@ spread is what makes a tilt visible as parallax.  ``q' - (u, v)`` at every
 grid pixel is the displacement the pose change explains
 (:attr:`PoseFit.flow_mm`).
 
+A second fit adds an eighth parameter, a stretch ``S(a) = diag(exp(-a/2), exp(a/2))`` after the
+similarity (``q' = s Rot(theta) S(a) q + T``): a photo resized without keeping its aspect ratio
+(a 1 px rounding of a 1255 px side is a = 0.08 %) moves the lower face, 100-180 mm below the upper
+face, by 0.1-0.15 mm, as much as a lift at the default floors.  The stretch is partly confounded
+with a camera-distance change on the rigid face (re-renders 45 -> 30 cm read a = -0.03 %), so it
+is not subtracted: what it would change at each region (:attr:`PoseFit.stretch_flow_mm`) goes into
+the noise floors (:func:`facemetrics.compare.pose_floor_terms`).
+
 Identifiability (documented limits)
 -----------------------------------
 - To first order a yaw (pitch) of ``a`` radians and a sideways (vertical)
@@ -110,6 +118,12 @@ class PoseFit:
         mask before and after subtracting the pose flow, mm.
     n_points : int
         Flow samples in the fit.
+    stretch_log, stretch_sd_log : float
+        The eight-parameter fit's log stretch ``a`` (``v`` scaled ``exp(a)`` times as much as ``u``
+        in the after photo) and its standard deviation (0 when not fitted).
+    stretch_flow_mm : ndarray, shape (rows, cols, 2), float32, or None
+        The eight-parameter fit's pose flow minus :attr:`flow_mm`: what allowing the stretch
+        changes at every grid pixel, mm (None when not fitted).
     """
 
     params: np.ndarray
@@ -120,6 +134,9 @@ class PoseFit:
     rms_before_mm: float
     rms_after_mm: float
     n_points: int
+    stretch_log: float = 0.0
+    stretch_sd_log: float = 0.0
+    stretch_flow_mm: np.ndarray | None = None
 
     @property
     def pitch_deg(self) -> float:
@@ -150,6 +167,12 @@ class PoseFit:
     def t_mm(self) -> np.ndarray:
         """Framing shift of the 2-D similarity part, ``(u, v)`` mm."""
         return self.params[5:7].copy()
+
+    @property
+    def stretch_pct(self) -> float:
+        """How much more the after photo is scaled along ``v`` (down the face) than along ``u``, %
+        (a resize that did not keep the aspect ratio; 0 for photos as the camera took them)."""
+        return float(100.0 * np.expm1(self.stretch_log))
 
     @property
     def sd(self) -> dict:
@@ -210,6 +233,11 @@ def _rot(pitch_deg: float, yaw_deg: float) -> np.ndarray:
     return ry @ rx
 
 
+def _stretch(log_a: float) -> np.ndarray:
+    """``S(a) = diag(exp(-a/2), exp(a/2))``: ``v`` scaled ``exp(a)`` times as much as ``u``, area kept."""
+    return np.diag([np.exp(-0.5 * log_a), np.exp(0.5 * log_a)])
+
+
 def _q(a: np.ndarray) -> np.ndarray:
     """Round to 9 significant digits (elementwise)."""
     a = np.asarray(a, dtype=np.float64)
@@ -230,32 +258,40 @@ class _Model:
         self.pivot = np.array([-cu, -cv, D]) + np.asarray(PIVOT_MM, np.float64)
 
     def flow(self, x) -> np.ndarray:
-        pitch, yaw, tz, log_s, theta, tu, tv = x
+        """The displacement at every point for the parameters ``x``: the seven of the module's model, or
+        eight with the log stretch last (shape (N, 2), mm)."""
+        pitch, yaw, tz, log_s, theta, tu, tv = x[:7]
+        log_a = x[7] if len(x) > 7 else 0.0
         r = _rot(pitch, yaw)
         q3 = (self.p - self.pivot) @ r.T + self.pivot
         q3[..., 2] += tz
         q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
         s, th = np.exp(log_s), np.radians(theta)
-        rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s
+        rot2 = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * s @ _stretch(log_a)
         q = q @ rot2.T + (tu, tv)
         return q - np.stack([self.u, self.v], axis=-1)
 
     def flows(self, xs: np.ndarray) -> np.ndarray:
-        """:meth:`flow` for each row of ``xs`` (shape (K, 7)), shape (K, N, 2), in one pass
+        """:meth:`flow` for each row of ``xs`` (shape (K, 7) or (K, 8)), shape (K, N, 2), in one pass
         (the same operations, stacked: the same values as K calls of :meth:`flow`)."""
         xs = np.asarray(xs, dtype=np.float64)
         rt = np.stack([_rot(x[0], x[1]).T for x in xs])  # (K, 3, 3)
         q3 = (self.p - self.pivot) @ rt + self.pivot  # (K, N, 3)
         q3[..., 2] += xs[:, 2:3]
         q = self.D * q3[..., :2] / q3[..., 2:3] + self.c
-        rot2t = np.stack([(np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * np.exp(ls)).T
-                          for ls, th in zip(xs[:, 3], np.radians(xs[:, 4]))])
+        rot2t = np.stack([(np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]]) * np.exp(ls)
+                           @ _stretch(la)).T
+                          for ls, th, la in zip(xs[:, 3], np.radians(xs[:, 4]),
+                                                xs[:, 7] if xs.shape[1] > 7 else np.zeros(len(xs)))])
         q = q @ rot2t + xs[:, None, 5:7]
         return q - np.stack([self.u, self.v], axis=-1)
 
     def jacobian(self, x) -> np.ndarray:
-        """Analytic Jacobian of ``flow(x).ravel()`` (rows ``(u, v)`` of each point in turn), shape (2N, 7)."""
-        pitch, yaw, tz, log_s, theta, tu, tv = np.asarray(x, dtype=np.float64)
+        """Analytic Jacobian of ``flow(x).ravel()`` (rows ``(u, v)`` of each point in turn), shape (2N, 7),
+        or (2N, 8) for eight parameters."""
+        x = np.asarray(x, dtype=np.float64)
+        pitch, yaw, tz, log_s, theta, tu, tv = x[:7]
+        log_a = x[7] if len(x) > 7 else 0.0
         a, b = np.radians(-pitch), np.radians(-yaw)
         ca, sa, cb, sb = np.cos(a), np.sin(a), np.cos(b), np.sin(b)
         rx = np.array([[1, 0, 0], [0, ca, -sa], [0, sa, ca]])
@@ -278,16 +314,23 @@ class _Model:
         s, th = np.exp(log_s), np.radians(theta)
         rot = np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
         drot = np.array([[-np.sin(th), -np.cos(th)], [np.cos(th), -np.sin(th)]]) * (np.pi / 180.0)
-        cols = [d @ (s * rot).T for d in (d_pitch, d_yaw, d_tz)]
-        cols += [q @ (s * rot).T, q @ (s * drot).T]
+        st = _stretch(log_a)
+        dst = st * np.array([-0.5, 0.5])  # d S(a) / d a (diagonal)
+        m = s * rot @ st
+        cols = [d @ m.T for d in (d_pitch, d_yaw, d_tz)]
+        cols += [q @ m.T, q @ (s * drot @ st).T]
         n = len(q)
         cols += [np.broadcast_to(np.array([1.0, 0.0]), (n, 2)), np.broadcast_to(np.array([0.0, 1.0]), (n, 2))]
+        if len(x) > 7:
+            cols += [q @ (s * rot @ dst).T]
         return np.stack([c.reshape(-1) for c in cols], axis=1)
 
 
 #: the pose parameters' typical scales (pitch, yaw deg; tz mm; log zoom; roll deg; shift mm): the
 #: solver's steps are taken in these units
 _X_SCALE = np.array([1.0, 1.0, 10.0, 0.01, 1.0, 1.0, 1.0])
+#: ... and of the log stretch of the eight-parameter fit
+_STRETCH_SCALE = 0.001
 #: :func:`robust_least_squares` stops when no scaled parameter moves more than this in a step ...
 _STEP_TOL = 1e-10
 #: ... or when a step lowers the cost by less than this fraction of it
@@ -466,13 +509,32 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     gv = (v0 + rs * res_mm)[:, None].repeat(len(cs), 1)
     # the depth at those grid px (the last row / column where the lattice passes the grid's end)
     dc = np.asarray(depth_mm)[np.minimum(rs, rows - 1)[:, None], np.minimum(cs, cols - 1)[None, :]]
-    coarse = _Model(gu, gv, dc, principal_uv, camera_mm).flow(x).astype(np.float32)
+    grid_model = _Model(gu, gv, dc, principal_uv, camera_mm)
+    coarse = grid_model.flow(x).astype(np.float32)
     # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
     # (bilinear; with k = 4 the sample positions are exact in warpAffine's 1/32 px table)
-    fl = cv2.warpAffine(np.ascontiguousarray(coarse), np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]]), (cols, rows),
+    to_grid = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
+    fl = cv2.warpAffine(np.ascontiguousarray(coarse), to_grid, (cols, rows),
                         flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
+    # what it changes is a floor term (module docstring)
+    a, a_sd, s_fl = 0.0, 0.0, None
+    try:
+        x8, f8, j8 = robust_least_squares(lambda p: (model.flow(p) - obs).ravel(), np.append(x, 0.0), model.jacobian,
+                                          LOSS_SCALE_MM, np.append(_X_SCALE, _STRETCH_SCALE))
+        x8 = _q(x8)
+        w8 = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (f8 / LOSS_SCALE_MM) ** 2), 1e-6, None))
+        s8 = 1.4826 * float(np.median(np.abs(f8)))
+        cov8 = np.linalg.inv((j8 * w8[:, None]).T @ (j8 * w8[:, None])) * s8 ** 2 * inflate
+        a, a_sd = float(x8[7]), float(np.sqrt(max(cov8[7, 7], 0.0)))
+        diff = (grid_model.flow(x8) - grid_model.flow(x)).astype(np.float32)
+        s_fl = cv2.warpAffine(np.ascontiguousarray(diff), to_grid, (cols, rows),
+                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - a degenerate rigid face: no stretch term
+        pass
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   fl, float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)))
+                   fl, float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
+                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl)
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])
@@ -489,7 +551,7 @@ def prediction_sd(fit: PoseFit, u: np.ndarray, v: np.ndarray, d: np.ndarray) -> 
         return 0.0 if len(u) == 0 else float("inf")
     m = _Model(u, v, d, fit.principal_uv, fit.camera_mm)
     base = m.flow(fit.params)[:, 1].mean()
-    g = np.empty(7)
+    g = np.empty(len(_STEPS))
     for i, h in enumerate(_STEPS):
         xp = fit.params.copy()
         xp[i] += h
@@ -523,11 +585,12 @@ def prediction_sds(fit: PoseFit, groups: list[tuple[np.ndarray, np.ndarray, np.n
     bounds = np.cumsum([0] + [len(groups[i][0]) for i in live])
     m = _Model(*cat, fit.principal_uv, fit.camera_mm)
 
-    xs = np.repeat(fit.params[None, :], 8, axis=0)  # the parameters, then each one stepped
-    xs[np.arange(1, 8), np.arange(7)] += _STEPS
-    dv = m.flows(xs)[..., 1]  # (8, N): the 8 evaluations of prediction_sd at once
+    k = len(_STEPS)
+    xs = np.repeat(fit.params[None, :], k + 1, axis=0)  # the parameters, then each one stepped
+    xs[np.arange(1, k + 1), np.arange(k)] += _STEPS
+    dv = m.flows(xs)[..., 1]  # (k + 1, N): the evaluations of prediction_sd at once
     mean = np.stack([dv[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])], axis=1)  # (8, groups)
-    g = ((mean[1:] - mean[0]) / _STEPS[:, None]).T  # (groups, 7)
+    g = ((mean[1:] - mean[0]) / _STEPS[:, None]).T  # (groups, k)
     for j, i in enumerate(live):
         out[i] = float(np.sqrt(max(g[j] @ fit.cov @ g[j], 0.0)))
     return out

@@ -40,7 +40,7 @@ def test_zero_parameters_predict_no_motion():
     u, v = np.meshgrid(np.linspace(-60, 60, 7), np.linspace(-20, 120, 8))
     d = np.linspace(-40, 60, u.size).reshape(u.shape)
     m = pose3d._Model(u, v, d, (3.0, 40.0), 450.0)
-    assert np.abs(m.flow(np.zeros(7))).max() < 1e-9
+    assert np.abs(m.flow(np.zeros(7))).max() < 1e-9 and np.abs(m.flow(np.zeros(8))).max() < 1e-9
 
 
 def test_pitch_moves_points_by_parallax_with_the_right_sign():
@@ -50,7 +50,7 @@ def test_pitch_moves_points_by_parallax_with_the_right_sign():
     v = np.array([30.0, 30.0, 30.0])
     d = np.array([-40.0, 0.0, 40.0])
     m = pose3d._Model(u, v, d, (0.0, 0.0), 450.0)
-    dv = m.flow(np.array([3.0, 0, 0, 0, 0, 0, 0]))[:, 1]
+    dv = m.flow(np.array([3.0, 0, 0, 0, 0, 0, 0, 0]))[:, 1]
     assert dv[0] < dv[1] < dv[2]
     # first order: a point (pivot_back - d) in front of the pivot moves up by theta times that,
     # magnified by D / (D + d) in the photo
@@ -390,6 +390,7 @@ def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     assert fit.yaw_deg == pytest.approx(-1.5, abs=0.02)
     assert fit.tz_mm == pytest.approx(40.0, rel=0.02)
     assert fit.camera_distance_change_pct == pytest.approx(100 * 40 / 450, rel=0.02)
+    assert abs(fit.stretch_pct) < 0.002 and np.abs(fit.stretch_flow_mm).max() < 0.01  # no stretch in the truth
     # whole-grid flow (evaluated every 4 grid px = 1 mm, interpolated) vs the model at every pixel
     assert np.abs(fit.flow_mm - flow).max() < 0.01
     assert fit.rms_after_mm < 0.005
@@ -403,26 +404,44 @@ def test_fit_recovers_the_parameters_of_an_exact_model_flow():
     assert (a.rms_before_mm, a.rms_after_mm) == (b.rms_before_mm, b.rms_after_mm)
 
 
+def test_the_stretch_fit_recovers_a_stretched_photo_and_what_it_moves():
+    """A flow with a 0.15 % vertical stretch besides the pose: the eight-parameter fit reads the
+    stretch, and the seven-parameter flow plus the stretch flow is the true flow everywhere."""
+    rows, cols, res = 481, 401, 0.25
+    u0, v0 = -50.0, -40.0
+    uu, vv = np.meshgrid(u0 + np.arange(cols) * res, v0 + np.arange(rows) * res)
+    depth = (0.012 * uu ** 2 + 0.004 * (vv - 20) ** 2 - 35 * np.exp(-(uu ** 2 + (vv - 30) ** 2) / 200)).astype(np.float32)
+    truth = np.array([1.0, -0.5, 10.0, 0.01, 0.3, 0.2, -0.1, 0.0015])
+    flow = pose3d._Model(uu, vv, depth, (5.0, 60.0), 450.0).flow(truth).astype(np.float32)
+    mask = (vv < 40) & (np.abs(uu) < 40)
+    fit = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (5.0, 60.0))
+    assert fit.stretch_pct == pytest.approx(100 * np.expm1(0.0015), abs=0.005)
+    assert np.abs(fit.flow_mm + fit.stretch_flow_mm - flow).max() < 0.01
+    # at the lower face (v > 70 mm, below the fit's rigid face) the stretch alone moves the skin by ~0.1 mm
+    assert 0.03 < abs(float(np.mean(fit.stretch_flow_mm[vv > 70][:, 1]))) < 0.3
+
+
 def _model(n=600, seed=6):
     rng = np.random.default_rng(seed)
     return pose3d._Model(rng.uniform(-60, 60, n), rng.uniform(-40, 80, n), rng.uniform(0, 50, n), (3.0, 40.0),
                          450.0)
 
 
-@pytest.mark.parametrize("x", [np.zeros(7), np.array([2.0, -1.2, -30.0, 0.02, 0.4, 0.3, -0.5])])
+@pytest.mark.parametrize("x", [np.zeros(7), np.array([2.0, -1.2, -30.0, 0.02, 0.4, 0.3, -0.5]),
+                               np.zeros(8), np.array([2.0, -1.2, -30.0, 0.02, 0.4, 0.3, -0.5, -0.002])])
 def test_analytic_jacobian_matches_central_differences(x):
     from scipy.optimize._numdiff import approx_derivative
 
     m = _model()
     ref = approx_derivative(lambda p: m.flow(p).ravel(), x, method="3-point")
     got = m.jacobian(x)
-    assert got.shape == (2 * 600, 7)
+    assert got.shape == (2 * 600, len(x))
     np.testing.assert_allclose(got, ref, rtol=1e-6, atol=1e-9 * np.abs(ref).max())
 
 
 def test_stacked_model_evaluations_equal_single_ones():
     m = _model()
-    xs = np.array([np.zeros(7), [1.0, -2.0, 15.0, -0.01, 0.5, 0.1, 0.2]])
+    xs = np.array([np.zeros(8), [1.0, -2.0, 15.0, -0.01, 0.5, 0.1, 0.2, 0.001]])
     np.testing.assert_array_equal(m.flows(xs), np.stack([m.flow(x) for x in xs]))
 
 

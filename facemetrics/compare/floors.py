@@ -428,7 +428,10 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
     the upward displacement the pose change explained (and that was
     subtracted), and the extra floor ``hypot(POSE_MODEL_FRACTION x
     correction, K x propagated parameter SD, K x rigid_block_sd,
-    CAMERA_FLOOR_MM x |relative camera-distance change|)`` where
+    CAMERA_FLOOR_MM x |relative camera-distance change|, stretch)`` where ``stretch`` is
+    |what the eight-parameter fit's stretch of the after photo changes there|
+    (:attr:`facemetrics.pose3d.PoseFit.stretch_flow_mm`: a resize that did not keep the aspect
+    ratio moves the lower face relative to the upper one), and
     ``correction`` is the larger of the two sides' |correction| in that region,
     and the fraction and the camera factor are the region's
     (:data:`REGION_POSE_MODEL_FRACTION`, :data:`REGION_CAMERA_FLOOR_MM`).
@@ -441,7 +444,8 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
     block = rigid_block_sd(flow_mm, rigid, grid.res_mm)
     block = 0.0 if not np.isfinite(block) else block
     pose_dv = pose.flow_mm[..., 1]
-    keys, groups, corrections = [], [], {}
+    stretch_dv = None if pose.stretch_flow_mm is None else pose.stretch_flow_mm[..., 1]
+    keys, groups, corrections, stretched = [], [], {}, {}
     for region in REGIONS:
         for side in _RL:
             m = masks[(region, side)]
@@ -449,6 +453,8 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
             if not len(xs):
                 continue
             corrections[(region, side)] = -robust_mean(pose_dv[ys, xs])
+            if stretch_dv is not None:  # what a fitted stretch of the after photo would change here
+                stretched[(region, side)] = abs(robust_mean(stretch_dv[ys, xs]))
             k = slice(None, None, max(len(xs) // 400, 1))
             keys.append((region, side))
             groups.append((u_row[xs[k]], v_col[ys[k]], depth[ys[k], xs[k]]))
@@ -469,10 +475,12 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
         for side in _RL:
             prop = parts[side][1]
             extra[region][side] = float(np.sqrt(cmax ** 2 + (POSE_FLOOR_K * prop) ** 2
-                                                + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+                                                + (POSE_FLOOR_K * block) ** 2 + cam ** 2
+                                                + stretched.get((region, side), 0.0) ** 2))
         pm = 0.5 * (parts["right"][1] + parts["left"][1])
+        sm = 0.5 * (stretched.get((region, "right"), 0.0) + stretched.get((region, "left"), 0.0))
         extra[region]["mean"] = float(np.sqrt(cmax ** 2 + (POSE_FLOOR_K * pm) ** 2
-                                              + (POSE_FLOOR_K * block) ** 2 + cam ** 2))
+                                              + (POSE_FLOOR_K * block) ** 2 + cam ** 2 + sm ** 2))
     return {"pose_correction_mm": corr, "pose_floor_mm": extra, "rigid_block_sd_mm": block}
 
 

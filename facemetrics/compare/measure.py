@@ -420,7 +420,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     # gate cues
     cues = _flow_cues(flow_mm, masks, uv_a, grid, st.keep)
     cues.update(pose_pitch_deg=pose.pitch_deg, pose_yaw_deg=pose.yaw_deg,
-                camera_distance_change_pct=pose.camera_distance_change_pct)
+                camera_distance_change_pct=pose.camera_distance_change_pct, pose_stretch_pct=pose.stretch_pct,
+                pose_stretch_sd_pct=float(100.0 * pose.stretch_sd_log))
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
     ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
