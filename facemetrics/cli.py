@@ -739,8 +739,8 @@ def _sigterm(signum, frame):  # noqa: ARG001 - signal handler signature
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
-    status 130 (what was written so far is kept: tables are rewritten after every
-    photo, ``analyze`` says how many rows it wrote, ``batch`` resumes from its cache); errors a user can cause (a bad
+    status 130 (what was written so far is kept: ``analyze`` rewrites its table after every photo and
+    says how many rows it wrote; ``batch`` writes its tables at the end and resumes from its cache); errors a user can cause (a bad
     manifest, an output path under a file, ...) are one line and exit status 2."""
     import signal
 
@@ -756,7 +756,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:  # `analyze` says itself what it wrote
-        kept = ("results written so far are kept (re-run `batch` to resume)" if args.command == "batch"
+        kept = ("every photo measured so far is kept in the output folder's .cache, but no table was written: "
+                "re-run `batch` to resume (it reuses them) and write the tables" if args.command == "batch"
                 else "files written before the interruption are kept")
         print(f"\n{ran}: interrupted; {kept}", file=sys.stderr)
         return 130

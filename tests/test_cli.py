@@ -240,6 +240,8 @@ def test_sigterm_ends_a_batch_cleanly_and_keeps_partial_results(small_study, tmp
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.count("interrupted") == 1, err
+    # it says what is kept, truly: the measurements in the cache, no table yet (they are written at the end)
+    assert "no table was written" in err and "resume" in err and not (out / "photos.csv").exists(), err
     assert _wait(lambda: not any(_alive(w) for w in workers)), workers
     # what was measured is kept for the next run (resuming is tested in test_batch.py)
     assert len(list(cache.glob("*.json"))) >= 2
