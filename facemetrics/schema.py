@@ -318,6 +318,7 @@ TIMELINE_COLUMNS = (
     "n_boot",
     "confidence",
     "test_confidence",
+    "facemetrics_version",  # provenance, as in every table
 )
 
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
@@ -339,6 +340,7 @@ REGIMEN_COLUMNS = (
     "bootstrap",
     "n_boot",
     "confidence",
+    "facemetrics_version",
 )
 
 

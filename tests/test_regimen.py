@@ -122,6 +122,9 @@ def test_report_and_figure(six_weeks):
     assert (out / "regimen.png").read_bytes()[:4] == b"\x89PNG"
     tl = pd.read_csv(out / "timeline.csv")
     assert set(tl["kind"]) == {"decay", "regimen"}
+    from facemetrics import __version__
+
+    assert (tl["facemetrics_version"].astype(str) == __version__).all()  # decay and regimen rows alike
 
 
 def test_no_change_and_too_few_days():

@@ -79,6 +79,9 @@ def test_outputs_written(timeline):
     out = timeline[4]
     table = pd.read_csv(out / "timeline.csv")
     assert {"treatment", "metric", "verdict", "half_life_h", "change_24h"} <= set(table.columns)
+    from facemetrics import __version__
+
+    assert (table["facemetrics_version"].astype(str) == __version__).all()  # provenance in every row
     assert (out / "timeline.png").stat().st_size > 10_000
     report = (out / "report.md").read_text()
     assert "fades_within_a_day" in report and "persists_beyond_a_day" in report

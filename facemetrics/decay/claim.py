@@ -115,6 +115,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from .._version import __version__
 from ..compare.floors import DEFAULT_NOISE_FLOORS
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
@@ -344,6 +345,11 @@ class DecayFit:
     confidence: float
     test_confidence: float
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def facemetrics_version(self) -> str:
+        """The version that fitted it (the table's provenance column)."""
+        return __version__
 
     def to_dict(self) -> dict:
         """The table row: a dict with the keys of :data:`COLUMNS`, in that order."""
@@ -996,7 +1002,9 @@ def analyze_regimen(
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
                          n_boot=n_boot, seed=seed, level=level)
             for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
-    return pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
+    frame["facemetrics_version"] = __version__
+    return frame
 
 
 def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
