@@ -487,17 +487,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     r = sol_fun.reshape(-1, 2)
     rl = np.linalg.norm(r, axis=1)
     ol = np.linalg.norm(obs, axis=1)
-    sigma = 1.4826 * float(np.median(np.abs(r)))
-    # covariance of the 3 pose parameters from the Jacobian of the unweighted residuals,
-    # counting one independent sample per correlation area
-    J = sol_jac
-    w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (sol_fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
-    Jw = J * w[:, None]
-    try:
-        cov = np.linalg.inv(Jw.T @ Jw) * sigma ** 2
-    except np.linalg.LinAlgError:
-        cov = np.full((7, 7), np.inf)
-    cov = _q(cov)
+    cov = _param_cov(sol_jac, sol_fun)
     per_sample_area = (st * res_mm) ** 2
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
 
@@ -513,24 +503,22 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     coarse = grid_model.flow(x).astype(np.float32)
     # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
     # (bilinear; with k = 4 the sample positions are exact in warpAffine's 1/32 px table)
-    to_grid = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
-    fl = cv2.warpAffine(np.ascontiguousarray(coarse), to_grid, (cols, rows),
-                        flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
+    def on_grid(flow_coarse):
+        return cv2.warpAffine(np.ascontiguousarray(flow_coarse), np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]]),
+                              (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REPLICATE)
+
+    fl = on_grid(coarse)
     # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
     # what it changes is a floor term (module docstring)
     a, a_sd, s_fl = 0.0, 0.0, None
     try:
-        x8, f8, j8 = robust_least_squares(lambda p: (model.flow(p) - obs).ravel(), np.append(x, 0.0), model.jacobian,
-                                          LOSS_SCALE_MM, np.append(_X_SCALE, _STRETCH_SCALE))
+        x8, f8, j8 = robust_least_squares(resid, np.append(x, 0.0), model.jacobian, LOSS_SCALE_MM,
+                                          np.append(_X_SCALE, _STRETCH_SCALE))
         x8 = _q(x8)
-        w8 = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (f8 / LOSS_SCALE_MM) ** 2), 1e-6, None))
-        s8 = 1.4826 * float(np.median(np.abs(f8)))
-        cov8 = np.linalg.inv((j8 * w8[:, None]).T @ (j8 * w8[:, None])) * s8 ** 2 * inflate
-        a, a_sd = float(x8[7]), float(np.sqrt(max(cov8[7, 7], 0.0)))
-        diff = (grid_model.flow(x8) - grid_model.flow(x)).astype(np.float32)
-        s_fl = cv2.warpAffine(np.ascontiguousarray(diff), to_grid, (cols, rows),
-                              flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP, borderMode=cv2.BORDER_REPLICATE)
-    except (ValueError, np.linalg.LinAlgError):  # pragma: no cover - a degenerate rigid face: no stretch term
+        a, a_sd = float(x8[7]), float(np.sqrt(max(_param_cov(j8, f8)[7, 7] * inflate, 0.0)))
+        s_fl = on_grid((grid_model.flow(x8) - coarse).astype(np.float32))
+    except ValueError:  # pragma: no cover - a degenerate rigid face (non-finite fit): no stretch term
         pass
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
                    fl, float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
@@ -538,6 +526,20 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])
+
+
+def _param_cov(jac: np.ndarray, fun: np.ndarray) -> np.ndarray:
+    """Covariance of a pose fit's parameters (shape (P, P); infinite when singular), before the
+    correlation-area inflation: from the soft-L1 IRLS-weighted Jacobian ``jac`` (2N, P) and the
+    residuals ``fun`` (2N,), scaled by their robust variance (1.4826 MAD), to 9 digits."""
+    w = np.sqrt(np.clip(1.0 / np.sqrt(1.0 + (fun / LOSS_SCALE_MM) ** 2), 1e-6, None))  # soft-l1 IRLS weights
+    jw = jac * w[:, None]
+    sigma = 1.4826 * float(np.median(np.abs(fun)))
+    try:
+        cov = np.linalg.inv(jw.T @ jw) * sigma ** 2
+    except np.linalg.LinAlgError:
+        cov = np.full((jac.shape[1],) * 2, np.inf)
+    return _q(cov)
 
 
 def prediction_sd(fit: PoseFit, u: np.ndarray, v: np.ndarray, d: np.ndarray) -> float:
@@ -589,7 +591,7 @@ def prediction_sds(fit: PoseFit, groups: list[tuple[np.ndarray, np.ndarray, np.n
     xs = np.repeat(fit.params[None, :], k + 1, axis=0)  # the parameters, then each one stepped
     xs[np.arange(1, k + 1), np.arange(k)] += _STEPS
     dv = m.flows(xs)[..., 1]  # (k + 1, N): the evaluations of prediction_sd at once
-    mean = np.stack([dv[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])], axis=1)  # (8, groups)
+    mean = np.stack([dv[:, a:b].mean(axis=1) for a, b in zip(bounds[:-1], bounds[1:])], axis=1)  # (k + 1, groups)
     g = ((mean[1:] - mean[0]) / _STEPS[:, None]).T  # (groups, k)
     for j, i in enumerate(live):
         out[i] = float(np.sqrt(max(g[j] @ fit.cov @ g[j], 0.0)))

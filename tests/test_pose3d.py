@@ -549,3 +549,31 @@ def test_real_pairs_far_beyond_the_checked_distance_claim_no_lift():
         assert (t[t.metric == "nlf_depth"].verdict == UNCERTAIN).all()
         assert c.cues["camera_distance_change_pct"] < -42.0
         assert (t[t.metric == "camera_distance_change_pct"].verdict != UNCERTAIN).all()
+
+
+def test_a_real_photo_resized_one_pixel_taller_claims_no_lift():
+    """The truth is Pillow's resampling, not the pose model: london 062 resized to 1255 x 1256 px
+    (0.08 % taller than wide, a 1 px rounding) read a jawline 'sag' of -0.145 mm against a 0.072 mm
+    floor; the stretch fit reads the stretch and its floor term covers what it moves."""
+    import io
+
+    from PIL import Image
+
+    path = SHARED_FACES / "london_ccby" / "london_062_f30_black_neutral.jpg"
+    if not path.is_file():
+        pytest.skip(f"optional real photo {path} is absent")
+    from facemetrics import analyze_photo
+
+    def jpeg(im):
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=90)
+        return buf.getvalue()
+
+    src = Image.open(path).convert("RGB")
+    before = analyze_photo(jpeg(src))
+    for size, truth in (((1255, 1255), 0.0), ((1255, 1256), 100 * (1256 / 1255 - 1))):
+        c = compare_photos(before, analyze_photo(jpeg(src.resize(size, Image.BICUBIC))))
+        assert c.cues["pose_stretch_pct"] == pytest.approx(truth, abs=0.02), size
+        lifts = c.to_frame()
+        lifts = lifts[lifts.metric.str.endswith("_lift_mm")]
+        assert not lifts.verdict.isin(["lift", "sag"]).any(), lifts[["metric", "side", "change", "noise_floor"]]
