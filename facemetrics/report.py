@@ -57,6 +57,24 @@ def verdict_lines(table: pd.DataFrame) -> list[str]:
             for _, r in table.iterrows() if is_pooled(r["subject"])]
 
 
+#: statuses of a timeline row with no fitted curve (``no_bootstrap`` has point estimates)
+_NO_FIT_STATUSES = ("insufficient_data", "fit_failed", "bootstrap_failed")
+
+
+def subject_gap_lines(table: pd.DataFrame) -> list[str]:
+    """The ``## Subjects without a fit of their own`` section of ``report.md``: each per-subject
+    decay row with no fit and its ``reason`` (e.g. "Subject S3: 3 times after treatment, 5 needed
+    for a per-subject fit; included in the pooled fit only."); empty when every subject row has a fit."""
+    if "kind" in table.columns:
+        table = table[table["kind"] != "regimen"]
+    gaps = table[~table["subject"].map(is_pooled).astype(bool) & table["status"].isin(_NO_FIT_STATUSES)]
+    if gaps.empty:
+        return []
+    return ["", "## Subjects without a fit of their own", ""] + [
+        f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: {r['reason']}"
+        for _, r in gaps.iterrows()]
+
+
 def _regimen_report(table: pd.DataFrame) -> list[str]:
     """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
     if "kind" not in table.columns or not (table["kind"] == "regimen").any():
@@ -153,6 +171,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
                       "bound or has no width, so the half-life is only where the fit stopped and the change cannot be split into a "
                       "lasting and a transient part (e.g. a change that does not fade over the photos' span); the "
                       "change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    lines += subject_gap_lines(table)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full)
     lines += ["", "## Photos excluded", ""]

@@ -250,7 +250,9 @@ CHANGE_COLUMNS_DEF = [
     Column("role", "", "`post` (a change after the treatment) or `baseline` (a no-change check: a baseline photo against the session's other baseline photos)."),
     _VERSION,
     Column("status", "", "The comparison's status: `ok`, `warning` (see `messages`), `refused` (the photos cannot be compared: no changes given) or `error`."),
-    Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status."),
+    Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status (e.g. a change of pose, "
+           "expression or light, a face cut by the image edge, or several faces in the before or after photo, "
+           "of which the largest was measured)."),
 ]
 #: leading columns of ``changes.csv`` (metric columns follow)
 CHANGE_COLUMNS = [c.name for c in CHANGE_COLUMNS_DEF]

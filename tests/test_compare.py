@@ -635,3 +635,37 @@ def test_a_face_cut_by_the_image_edge_is_flagged_and_its_lifts_are_uncertain():
     assert "cut by the image edge" in headline(t, c.messages)
     whole = analyze_photo(SAMPLES / "astronaut_before.jpg")
     assert whole.quality.cut_landmarks == 0 and not any("cut by" in f for f in whole.quality.flags)
+
+
+def test_several_faces_in_a_photo_are_named_in_the_comparison_and_its_batch_row(sample_analysis, tmp_path):
+    """A photo with several faces is measured on its largest; the warning was only in photos.csv, so a
+    reader of the comparison or of changes.csv never learnt the measured face may not be the intended
+    person.  Now the comparison's messages (and the batch's cached comparison, whose messages become
+    changes.csv's `messages` column) name the photo, before or after, and the count."""
+    import json
+
+    from facemetrics.batch.workers import _task_compare
+
+    rgb = sample_analysis.photo.rgb
+    h, w = rgb.shape[:2]
+    canvas = np.full((h, w + w // 2, 3), 128, np.uint8)  # the face, and a half-size copy beside it
+    canvas[:, :w] = rgb
+    canvas[h // 4: h // 4 + h // 2, w:] = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    two = variant(sample_analysis, canvas)
+    assert two.ok and two.n_faces == 2 and sample_analysis.n_faces == 1
+    msg = ("2 faces found in the {} photo; the largest was measured, which may not be the intended person: "
+           "crop the photo to the one face")
+
+    plain = compare_photos(sample_analysis, sample_analysis)
+    assert plain.status == "ok" and not any("faces found" in m for m in plain.messages), plain.messages
+    c = compare_photos(sample_analysis, two)
+    assert c.status == "warning" and msg.format("after") in c.messages, c.messages
+    assert msg.format("before") not in c.messages
+    assert c.get("jawline_lift_mm").verdict == "within_noise"  # still measured: a warning, not a refusal
+    assert f"  ! {msg.format('after')}" in summary_lines(c)  # what `facemetrics compare` prints
+    c2 = compare_photos(two, sample_analysis)
+    assert msg.format("before") in c2.messages and msg.format("after") not in c2.messages
+
+    out = _task_compare([two], sample_analysis, {}, str(tmp_path / "c.json"))
+    assert out["status"] == "warning" and msg.format("before") in out["messages"], out
+    assert msg.format("before") in json.loads((tmp_path / "c.json").read_text())["messages"]

@@ -525,3 +525,39 @@ def test_reason_says_how_many_rows_were_left_out_as_uncertain(study):
         if f.subject is not None and f.metric == METRIC and f.treatment == "microcurrent":
             n_subj = int(((df.loc[post[2:], "subject"]) == f.subject).sum())
             assert (f"{n_subj} more photo" in f.reason) == (n_subj > 0), f.reason
+
+
+def test_a_subject_with_too_few_times_gets_a_row_saying_why():
+    """A subject with fewer than MIN_SUBJECT_TIMES distinct times after treatment had no
+    per-subject row and no word why (a user who logged 3 photos found nothing for them): now a
+    row with no fit whose reason names the subject, its times, the times needed and the pooled
+    fit; report.md lists it.  Subjects with enough times still get their fit."""
+    from facemetrics.decay.claim import MIN_SUBJECT_TIMES
+
+    rng = np.random.default_rng(31)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, n_subjects=3)
+    rows += simulate(rng, "microcurrent", (-0.5, 1, 4, 24), transient=2.0, n_subjects=1, subject_prefix="few")
+    res = analyze_series(pd.DataFrame(rows), n_boot=50)
+    few = res.get("microcurrent", METRIC, "mean", subject="few1")
+    assert MIN_SUBJECT_TIMES == 5 and few.n_times == 3
+    assert few.status == "insufficient_data" and not few.fit_ok and few.verdict == INCONCLUSIVE
+    assert math.isnan(few.peak_change) and math.isnan(few.change_24h)
+    assert few.reason == ("Subject few1: 3 times after treatment, 5 needed for a per-subject fit; "
+                          "included in the pooled fit only.")
+    assert res.get("microcurrent", METRIC, "mean", subject="S1").fit_ok  # 8 times: its own fit
+    assert res.get("microcurrent", METRIC, "mean").n_subjects == 4  # its photos are in the pooled fit
+    table = res.to_frame()
+    assert list(table["subject"].map(is_pooled)) == [True, False, False, False, False]
+    text = timeline_markdown(table, None)
+    assert f"- **few1, microcurrent, {METRIC} (mean)**: {few.reason}" in text
+    assert "## Subjects without a fit of their own" in text
+    assert "Subjects without a fit" not in timeline_markdown(table[table["subject"] != "few1"], None)
+    # no per-subject rows asked for: none written
+    assert all(f.subject is None for f in analyze_series(pd.DataFrame(rows), per_subject=False, n_boot=0).fits)
+    # when the pooled series has no fit either, the row does not promise one
+    two = pd.DataFrame(simulate(rng, "rf", (-0.5, 1, 4), lasting=1.0, n_subjects=2))
+    res2 = analyze_series(two, n_boot=0)
+    assert not res2.get("rf", METRIC, "mean").fit_ok
+    assert res2.get("rf", METRIC, "mean", subject="S1").reason == (
+        "Subject S1: 2 times after treatment, 5 needed for a per-subject fit; its photos are in the pooled "
+        "series only (which has no fit either: see its reason).")

@@ -184,7 +184,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                 msgs.append(f"{MSG_POSE} too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
                             f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
                             "as in the before photo")
-        return ("refused" if msgs else "ok"), msgs
+        return ("refused" if msgs else "ok"), msgs + several_faces_messages(a, b)
     c = pair.cues
     refuse, pose_msgs = pose_messages(c)
     msgs += pose_msgs
@@ -242,6 +242,17 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
                     "so the lifts and folds are shown without a verdict ('uncertain')")
+    msgs += several_faces_messages(a, b)
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
+
+
+def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """A message per photo in which Face Mesh found more than one face, naming the photo (before /
+    after): the largest face was measured (:func:`facemetrics.analyze.analyze_photo`), which may
+    not be the intended person, and without this a reader of the comparison or of ``changes.csv``
+    alone never learnt it (the warning was only in ``photos.csv``)."""
+    return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
+            "the intended person: crop the photo to the one face"
+            for label, x in (("before", a), ("after", b)) if x.n_faces > 1]

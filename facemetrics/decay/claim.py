@@ -393,7 +393,8 @@ class SeriesResult:
     ----------
     fits : tuple of DecayFit
         Pooled fit of every treatment × metric × side, each followed by its
-        per-subject fits, sorted by treatment, metric, side.
+        per-subject rows (a fit, or a row saying why the subject has none),
+        sorted by treatment, metric, side.
     min_effect, confidence, n_boot, seed
         The settings used (``min_effect`` None: per unit, :data:`MIN_EFFECT`).
     """
@@ -787,9 +788,12 @@ def analyze_series(
         index, 0 for other units).  The equivalence margin is
         ``max(min_effect, noise_floor)``.
     per_subject : bool, optional
-        Also fit each subject with at least 5 distinct times after treatment
-        (only in series with 2 or more subjects; with one subject the pooled
-        fit is that subject's fit).
+        Also fit each subject with at least :data:`MIN_SUBJECT_TIMES` (5)
+        distinct times after treatment (only in series with 2 or more
+        subjects; with one subject the pooled fit is that subject's fit).  A
+        subject with fewer gets a row with no fit (status
+        ``insufficient_data``) whose ``reason`` says how many times it has,
+        how many are needed, and that it is in the pooled fit only.
     n_boot : int, optional
         Bootstrap replicates (default 400).  Subjects are resampled (cluster
         bootstrap) for pooled fits with >= 3 subjects, residuals otherwise.
@@ -830,13 +834,34 @@ def analyze_series(
                                               **opts), unread, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
+        pooled_ok = fits[-1].fit_ok
         for subj, sg in grp.groupby("subject", sort=True):
             t = sg["hours_since_treatment"].to_numpy()
             if np.unique(t[t >= 0]).size < MIN_SUBJECT_TIMES:
-                continue
-            fits.append(_with_unread(_analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj,
-                                                  **opts), unread, key, subj))
+                fit = _too_few_subject_times(sg, treatment=treatment, metric=metric, side=side, subject=subj,
+                                             pooled_ok=pooled_ok, min_effect=opts["min_effect"],
+                                             confidence=opts["confidence"])
+            else:
+                fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
+            fits.append(_with_unread(fit, unread, key, subj))
     return SeriesResult(fits=tuple(fits), **opts)
+
+
+def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subject, pooled_ok: bool,
+                           min_effect, confidence) -> DecayFit:
+    """The row of a subject with fewer than :data:`MIN_SUBJECT_TIMES` distinct times after treatment:
+    no fit of its own (status ``insufficient_data``, estimates NaN), and a reason that says so and
+    that its photos count in the pooled fit only (without the row, a user who logged 3 photos
+    found no line for the subject and no word why)."""
+    base = _series_facts(data, treatment=treatment, metric=metric, side=side, subject=subject,
+                         min_effect=min_effect, confidence=confidence)
+    n = base["n_times"]
+    where = ("included in the pooled fit only" if pooled_ok else
+             "its photos are in the pooled series only (which has no fit either: see its reason)")
+    reason = (f"Subject {subject}: {n} time{'s' if n != 1 else ''} after treatment, {MIN_SUBJECT_TIMES} needed "
+              f"for a per-subject fit; {where}.")
+    return DecayFit(**base, **dict.fromkeys(_ESTIMATES, _NAN), verdict=INCONCLUSIVE, reason=reason,
+                    status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
 
 
 def _unread_rows(changes: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
