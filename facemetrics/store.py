@@ -83,6 +83,7 @@ import shutil
 import sqlite3
 import struct
 import tempfile
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -201,8 +202,10 @@ _KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522)  # DateTime{Original,Dig
 _KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
 
 
-def _minimal_exif(data: bytes) -> bytes:
-    """An ``Exif\\0\\0`` APP1 payload with only orientation and capture times (b"" if none)."""
+def _minimal_exif(data: bytes, orientation: bool = True) -> bytes:
+    """An ``Exif\\0\\0`` APP1 payload with only orientation and capture times (b"" if none);
+    without the orientation when ``orientation`` is False (for a copy whose pixels are already
+    turned upright)."""
     from PIL import Image
 
     try:
@@ -211,7 +214,7 @@ def _minimal_exif(data: bytes) -> bytes:
     except Exception:  # noqa: BLE001 - no or broken EXIF: keep none
         return b""
     out = Image.Exif()
-    for tag in _KEEP_IFD0:
+    for tag in _KEEP_IFD0 if orientation else ():
         if tag in src:
             out[tag] = src[tag]
     kept = {tag: src_ifd[tag] for tag in _KEEP_EXIF if tag in src_ifd}
@@ -256,11 +259,21 @@ def _strip_jpeg(data: bytes) -> bytes:
 
 
 def _strip_png(data: bytes) -> bytes:
-    out, i = [data[:8]], 8
+    """Keep the image and colour chunks (:data:`_KEEP_PNG`), and an ``eXIf`` chunk reduced to
+    orientation and capture times (:func:`_minimal_exif`) before the image data, so the copy
+    decodes the same way up as the original and keeps its capture time."""
+    exif = _minimal_exif(data)
+    if exif.startswith(b"Exif\x00\x00"):
+        exif = exif[6:]  # PNG's eXIf holds the TIFF structure without the APP1 prefix
+    out, i, inserted = [data[:8]], 8, not exif
     while i + 8 <= len(data):
         length = struct.unpack(">I", data[i:i + 4])[0]
         kind = data[i + 4:i + 8]
         chunk = data[i:i + 12 + length]
+        if kind == b"IDAT" and not inserted:
+            out.append(struct.pack(">I", len(exif)) + b"eXIf" + exif
+                       + struct.pack(">I", zlib.crc32(b"eXIf" + exif) & 0xFFFFFFFF))
+            inserted = True
         if kind in _KEEP_PNG:
             out.append(chunk)
         i += 12 + length
@@ -282,8 +295,9 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
     (bytes, str)
         The cleaned file and its suffix (``".jpg"`` or ``".png"``).  JPEG:
         the same compressed pixels, EXIF reduced to orientation and capture
-        times.  PNG: image and colour chunks only.  Anything else: decoded
-        (EXIF orientation applied) and re-encoded as lossless PNG.
+        times.  PNG: image and colour chunks, and EXIF reduced to orientation and
+        capture times.  Anything else: decoded (EXIF orientation applied) and
+        re-encoded as lossless PNG with the capture times.
 
     Raises
     ------
@@ -309,7 +323,9 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
     if photo.scale != 1.0:  # a JPEG decoded reduced that is re-encoded: at full size
         photo = load_photo(data, fast=False)
     buf = io.BytesIO()
-    Image.fromarray(photo.rgb).save(buf, "PNG")
+    # the pixels are upright already (the loader applied the orientation): capture times only
+    exif = _minimal_exif(data, orientation=False)
+    Image.fromarray(photo.rgb).save(buf, "PNG", **({"exif": exif} if exif else {}))
     return buf.getvalue(), ".png"
 
 

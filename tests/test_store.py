@@ -306,3 +306,28 @@ def test_a_new_version_remeasures_and_old_results_stay(tmp_path, sample_path, mo
     monkeypatch.setattr(batch, "__version__", first["facemetrics_version"])
     monkeypatch.setattr(store_mod, "__version__", first["facemetrics_version"])
     assert store.analysis(r.photo_id) == first  # and still read back
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
+def test_strip_metadata_keeps_orientation_and_time_of_non_jpeg(fmt):
+    """A PNG whose EXIF says "rotate 90°" was stored without it, so the store measured its copy
+    sideways (the original had been checked upright); PNG, WebP and TIFF copies also lost their
+    capture time.  The copy must load as the original does: same upright pixels, same time, and
+    no camera or owner names."""
+    from facemetrics import load_photo
+
+    rng = np.random.default_rng(3)
+    img = Image.fromarray(rng.integers(0, 255, (40, 64, 3), dtype=np.uint8))  # landscape as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # display rotated 90° clockwise: portrait
+    exif[0x013B] = "Alice Example"
+    exif.get_ifd(0x8769)[36867] = "2026:11:02 07:50:00"
+    buf = io.BytesIO()
+    img.save(buf, fmt, exif=exif, **({"lossless": True} if fmt == "WEBP" else {}))
+    data = buf.getvalue()
+    clean, ext = strip_metadata(data)
+    assert ext == ".png" and b"Alice Example" in data and b"Alice Example" not in clean
+    a, b = load_photo(data), load_photo(clean)
+    assert a.rgb.shape == (64, 40, 3)  # the loader turns the original upright
+    assert b.rgb.shape == a.rgb.shape and np.array_equal(a.rgb, b.rgb)
+    assert (a.taken_at is not None or fmt == "TIFF") and b.taken_at == a.taken_at  # Pillow keeps no TIFF time
