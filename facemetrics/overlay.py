@@ -23,7 +23,8 @@ def _valley_colours(values: np.ndarray) -> np.ndarray:
 
 
 def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
-    """Photo with the jaw contour, fold bands, fold lines and valley maps drawn on it.
+    """Photo with the jaw contour, fold bands, fold lines and valley maps drawn on it, each band
+    lettered with the subject's own side ("R"/"L", :func:`side_labels`).
 
     Parameters
     ----------
@@ -63,17 +64,57 @@ def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
     f = min(1.0, OVERLAY_MAX_SIDE / max(h, w))
     if f < 1.0:
         img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+    scale = max(img.shape[:2]) / 1400
+    for text, (x, y), away in side_labels(analysis):  # drawn after the resize: letters keep their size
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.9 * scale, max(1, int(2 * scale)))
+        pad = 6 * scale
+        org = (int(round(x * f + pad)) if away > 0 else int(round(x * f - pad - tw)), int(round(y * f + th / 2)))
+        _outlined_text(img, text, org, 0.9 * scale, _BAND)
     _legend(img)
     return img
+
+
+def side_labels(analysis: PhotoAnalysis) -> list[tuple[str, tuple[float, float], int]]:
+    """Where the overlay writes the subject's own sides: ``"R"`` beside the subject's right fold
+    band, ``"L"`` beside the left one (a frontal photo shows the subject's right on the image left).
+
+    Parameters
+    ----------
+    analysis : PhotoAnalysis
+
+    Returns
+    -------
+    list of (text, (x, y), away)
+        ``(x, y)``: the band's outer edge (px of ``analysis.photo.rgb``) at the height of its
+        centre; ``away``: -1 when the letter goes to the left of that point, +1 to the right
+        (away from the face's midline, the mid-point of the pupils).  Empty without landmarks.
+    """
+    if analysis.points is None:
+        return []
+    mid_x = 0.5 * (analysis.points[468, 0] + analysis.points[473, 0])
+    out = []
+    for text, fm in (("R", analysis.nlf_right), ("L", analysis.nlf_left)):
+        if fm is None:
+            continue
+        region = np.asarray(fm.region_px, float)
+        cx, cy = region.mean(axis=0)
+        away = -1 if cx < mid_x else 1
+        x = float(region[:, 0].min() if away < 0 else region[:, 0].max())
+        out.append((text, (x, float(cy)), away))
+    return out
+
+
+def _outlined_text(img: np.ndarray, text: str, org: tuple[int, int], size: float, colour) -> None:
+    scale = max(img.shape[:2]) / 1400
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), int(4 * scale) + 1, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, int(2 * scale)), cv2.LINE_AA)
 
 
 def _legend(img: np.ndarray) -> None:
     scale = max(img.shape[:2]) / 1400
     y = int(30 * scale)
     for text, colour in (("jaw contour", _JAW), ("nasolabial fold line", _LINE),
-                         ("fold search band / valley map", _BAND), ("pupil line", _EYES)):
-        cv2.putText(img, text, (int(12 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, (0, 0, 0),
-                    int(4 * scale) + 1, cv2.LINE_AA)
-        cv2.putText(img, text, (int(12 * scale), y), cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, colour,
-                    max(1, int(2 * scale)), cv2.LINE_AA)
+                         ("fold search band / valley map", _BAND), ("pupil line", _EYES),
+                         ("R / L: the subject's own right / left", _BAND)):
+        _outlined_text(img, text, (int(12 * scale), y), 0.7 * scale, colour)
         y += int(30 * scale)

@@ -286,3 +286,27 @@ def test_an_unforeseen_failure_is_an_error_row_not_a_traceback(sample_path, monk
     assert res.status == "error" and "IndexError" in res.error and "measuring" in res.error
     monkeypatch.undo()
     assert analyze_photo(sample_path).status == "ok"
+
+
+def test_overlay_names_the_subjects_own_sides(sample_analysis, sample_rgb):
+    """The overlay says which fold band is the subject's right ('R') and left ('L'): the CSV's
+    `_right`/`_left` are the subject's own, the image-left band of a frontal photo is the subject's
+    right, and without a label a reader took the image-left band for 'left' (an audit, 2026-12-03)."""
+    from facemetrics.overlay import photo_overlay, side_labels
+
+    labels = {text: (xy, away) for text, xy, away in side_labels(sample_analysis)}
+    assert set(labels) == {"R", "L"}
+    (r_xy, r_away), (l_xy, l_away) = labels["R"], labels["L"]
+    assert r_xy[0] < l_xy[0] and (r_away, l_away) == (-1, 1)  # beside each band, away from the midline
+    for text, fm in (("R", sample_analysis.nlf_right), ("L", sample_analysis.nlf_left)):
+        xy = np.array(labels[text][0], float)
+        own = np.linalg.norm(fm.region_px.mean(axis=0) - xy)
+        other = sample_analysis.nlf_left if text == "R" else sample_analysis.nlf_right
+        assert own < np.linalg.norm(other.region_px.mean(axis=0) - xy)
+    img = photo_overlay(sample_analysis)
+    f = img.shape[1] / sample_rgb.shape[1]
+    for text, ((x, y), away) in labels.items():  # the letter is drawn beside its band
+        x0, x1 = sorted((round(x * f), round((x + away * 0.05 * sample_rgb.shape[1]) * f)))
+        box = (slice(round(y * f) - 8, round(y * f) + 8), slice(x0, x1))
+        photo = cv2.resize(sample_rgb, img.shape[1::-1], interpolation=cv2.INTER_AREA)
+        assert np.abs(img[box].astype(int) - photo[box]).max() > 100, text
