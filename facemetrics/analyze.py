@@ -17,7 +17,7 @@ from ._version import __version__
 from .errors import FacemetricsError, SettingError
 from .eyes import ONE_EYE_MIN_SPREAD, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
-from .geometry import LOWER_OVAL, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
+from .geometry import LOWER_OVAL, SPREAD_WARN, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks, detection_input, orientation_scores
 from .loader import Photo, load_photo
@@ -319,6 +319,10 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                         calibration_source=cal.source)
     if cal.warning and cal.source == "user_ipd":  # otherwise the IPD's quality flag says it
         warnings.append(cal.warning)
+    if cal.source == "iris" and cal.mm_per_px_spread > SPREAD_WARN:
+        warnings.append(f"the two irises read {100 * cal.mm_per_px_spread:.0f} % apart in size (above "
+                        f"{100 * SPREAD_WARN:.0f} %: a turned head or an iris partly hidden), so the mm scale "
+                        f"is less certain (±{cal.uncertainty_pct:.1f} %)")
     partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
         return PhotoAnalysis(**partial, status="too_small",

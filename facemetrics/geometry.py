@@ -78,6 +78,10 @@ YAW_SD_DEG = 3.0
 #: Plausible adult inter-pupillary distance, mm (ref. [2]); outside -> warning, and a quality flag
 #: (facemetrics.quality.quality_flags) unless the user gave the IPD.
 IPD_RANGE_MM = (50.0, 80.0)
+#: Two-eye iris scale: the eyes' chords disagreeing by more than this (``Calibration.mm_per_px_spread``)
+#: -> a warning that the mm scale is less certain (it is already in ``uncertainty_pct``); frontal
+#: portraits read at most 0.051 (docs/accuracy.md 'Scale calibration: are the irises visible?').
+SPREAD_WARN = 0.1
 
 # --- Face Mesh landmark indices (subject's sides) ---------------------------
 RIGHT_IRIS = 468  # centre; 469/471 horizontal ends, 470/472 vertical ends

@@ -132,7 +132,7 @@ CALIBRATION = [
     Column("calibration_source", "", "`iris`, `user_mm_per_px` or `user_ipd`."),
     Column("iris_diameter_right_px", "px", "Horizontal iris diameter of the subject's right eye.", landmarks="469, 471"),
     Column("iris_diameter_left_px", "px", "Horizontal iris diameter of the subject's left eye.", landmarks="474, 476"),
-    Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; large values (> 0.1) mean a doubtful calibration."),
+    Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; it enters `mm_per_px_uncertainty_pct`, and above 0.1 (a turned head or an iris partly hidden; frontal portraits read at most about 0.05) `warnings` says the mm scale is less certain."),
     Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
     Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning and a quality flag (unless the user gave the IPD).", landmarks="468, 473"),
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from conftest import read_tem
+from conftest import SHARED_FACES, read_tem
 from facemetrics import analyze_photo
 from facemetrics.folds import fold_metrics
 from facemetrics.geometry import NLF_PATH_RIGHT
@@ -122,6 +122,23 @@ def test_calibration_uncertainty_is_reported(london, canada):
     # at least the population iris SD (3.6 %) and bias residual (2.5 %); measured 4.5-5.9 %
     assert np.all((4.4 < unc) & (unc < 8.0)), unc
     assert np.median(unc) < 5.0
+
+
+def test_iris_disagreement_warns_on_turned_heads_only(london, canada):
+    """The schema promised that a calibration spread above 0.1 means a doubtful scale, but no
+    warning said so (an audit: three White House photos with turned or tilted heads read
+    0.115-0.131 and carried only a wider uncertainty).  Frontal portraits never warn; the turned
+    official portrait does, and its warning gives the spread and the scale's uncertainty."""
+    rows = [n.to_row() for n, _, _ in london.values()] + [a.to_row() for a, _ in canada.values()]
+    assert not [r["photo"] for r in rows if "irises read" in str(r["warnings"])]
+    path = SHARED_FACES / "whitehouse_pd" / "biden_official_portrait.jpg"
+    if not path.is_file():
+        pytest.skip(f"optional real photo {path} is absent")
+    r = analyze_photo(path).to_row()
+    assert r["calibration_spread"] > 0.1
+    msg = (f"the two irises read {100 * r['calibration_spread']:.0f} % apart in size (above 10 %: a turned head "
+           f"or an iris partly hidden), so the mm scale is less certain (±{r['mm_per_px_uncertainty_pct']:.1f} %)")
+    assert msg in r["warnings"], r["warnings"]
 
 
 def test_upright_frontal_faces_never_flip(london, canada):
