@@ -53,6 +53,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
+from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
@@ -479,6 +480,34 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     )
 
 
+#: how the library's refusal reasons read (:func:`facemetrics.compare.gate.gate`, ``compare_photos``); a
+#: refused pair's other messages (pose, light, expression, faces, ... as for a compared pair) are shown apart
+REFUSAL_MARKERS = ("photo not measured (", "too much to compare", "these may be different people",
+                   "could not be aligned")
+
+#: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
+TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
+              "before, after, change and noise_floor are in the row's unit; in the `*_lift_*` rows + is up. "
+              "A verdict other than `within_noise` means the change is beyond its noise floor.")
+
+#: ... and when the gate found an expression change: the table's verdicts do not know of it
+EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: each verdict in this table compares a change "
+                         "with its noise floor only, so a 'lift', 'sag', 'deeper' or 'shallower' here may be the "
+                         "expression, not the skin.")
+
+
+def refusal_reasons(messages) -> tuple[list[str], list[str]]:
+    """A refused comparison's messages split into ``(reasons it was refused, the other messages)``.
+
+    The gate lists every difference it found; only some refuse the pair (a photo not measured, a
+    pose changed too much, upper faces that do not match).  All messages are reasons when none
+    reads like one (a new refusal the markers do not know is then still shown as the reason)."""
+    reasons = [m for m in messages if any(k in m for k in REFUSAL_MARKERS)]
+    if not reasons:
+        return list(messages), []
+    return reasons, [m for m in messages if m not in reasons]
+
+
 def comparison_view(pair: Pair, label: str) -> dict:
     """Before/after view and numbers; returns the downloads it offers."""
     key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
@@ -487,7 +516,13 @@ def comparison_view(pair: Pair, label: str) -> dict:
     frame = cmp.to_frame()
     msg = fm_report.headline(frame, cmp.messages)
     if cmp.status == "refused":
-        st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in cmp.messages)))
+        reasons, others = refusal_reasons(cmp.messages)
+        st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in reasons)) + ".",
+                 icon=":material/block:")
+        if others:  # named apart: the reason is not lost in them (app audit, 2026-12-03)
+            st.caption("Also different between the two photos (take them alike when you retake):")
+            for m in others:
+                st.warning(md(m), icon=":material/warning:")
         return {}
     st.subheader(msg[0].upper() + msg[1:], anchor=False)
     if pair.no_change:
@@ -522,6 +557,9 @@ def comparison_view(pair: Pair, label: str) -> dict:
         st.dataframe(frame, hide_index=True, width="stretch", height=420,
                      column_config={c: st.column_config.NumberColumn(format="%.2f")
                                     for c in ("before", "after", "change", "noise_floor")})
+        st.caption(TABLE_NOTE)
+        if any(m.startswith((MSG_EXPRESSION, MSG_EXPRESSION_MAYBE)) for m in cmp.messages):
+            st.caption(EXPRESSION_TABLE_NOTE)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": csv_bytes(frame), "overlay.png": lambda: png_bytes(over)}
 

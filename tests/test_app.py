@@ -649,3 +649,93 @@ def test_timeline_verdicts_of_a_metric_without_a_mean_name_their_side():
     lines = [str(m.value).split(":")[0] for m in at.markdown if "nlf_depth" in str(m.value)]
     assert lines and len(set(lines)) == len(lines), lines
     assert any("(left)" in s for s in lines) and any("(right)" in s for s in lines), lines
+
+
+# ---------------------------------------------------------------- real-photo audit (2026-12-03)
+
+
+def _plain(text) -> str:
+    """An alert's text without :func:`app.md`'s escapes."""
+    return re.sub(r"\\(.)", r"\1", str(text))
+
+
+def _shared(folder: str, *names: str) -> list[tuple[str, bytes, str]]:
+    """Uploads of photos of ``../shared/faces/folder`` (never copied into the project); skip when absent."""
+    from conftest import SHARED_FACES
+
+    d = SHARED_FACES / folder
+    if not d.is_dir():
+        pytest.skip(f"optional real-photo folder {d} is absent")
+    return [(n, (d / n).read_bytes(), "image/jpeg") for n in names]
+
+
+def test_refusal_reasons_are_told_apart_from_the_other_messages():
+    app = app_module()
+    pose = "head pose differs: chin raised by about 3.1 deg in the after photo (limit ±2); this was measured and corrected"
+    hard = "head pose differs too much to compare: yaw (turn left/right) changed by +12.0 deg (limit ±10)"
+    faces = "2 faces found in the after photo; the largest was measured"
+    assert app.refusal_reasons([pose, hard, faces]) == ([hard], [pose, faces])
+    assert app.refusal_reasons(["a reason the markers do not know"]) == (["a reason the markers do not know"], [])
+
+
+def test_refused_pair_says_why_apart_from_the_other_differences():
+    """One person in two poses and distances (debruine pose_variation_1 -> 3) is refused.  The error
+    said why inside a wall of every other message, 'this was measured and corrected ... added to its noise
+    floor' among them (nothing was), and read '1.6 mm RMS (limit 1.6' for a residual beyond the limit."""
+    at = _app()
+    at.file_uploader[0].set_value(_shared("debruine_cc0", "debruine_pose_variation_1.jpg",
+                                          "debruine_pose_variation_3.jpg"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [_plain(e.value) for e in at.error if "cannot be compared" in str(e.value)]
+    assert len(errors) == 1, _texts(at)
+    m = re.search(r"differ by (\d+\.\d\d) mm RMS \(limit 1\.6", errors[0])
+    assert m and float(m.group(1)) > 1.6, errors[0]
+    assert "measured and corrected" not in errors[0] and "head pose differs" not in errors[0], errors[0]
+    warnings_ = [_plain(w.value) for w in at.warning]
+    assert any(w.startswith("head pose differs") for w in warnings_), warnings_
+    assert any(w.startswith("the camera was") for w in warnings_), warnings_
+    assert _headline(at) is None
+
+
+def test_expression_change_is_noted_under_the_tables_verdicts():
+    """London 021 neutral -> smiling: the headline says the change is the expression, while the table's
+    verdicts (change vs floor only) read 'lift' on the left jawline; a note under the table says so."""
+    at = _app()
+    at.file_uploader[0].set_value(_shared("london_ccby", "london_021_m48_white_neutral.jpg",
+                                          "london_021_m48_white_smiling.jpg"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("expression" in str(s.value) and "not a lift" in str(s.value) for s in at.subheader), _texts(at)
+    assert (_comparison_table(at)["verdict"] == "lift").any()  # what the note is for
+    assert any(str(c.value).startswith("**The expression differs") for c in at.caption), _texts(at)
+
+
+def test_table_says_the_sides_are_the_subjects_own_and_they_are(sample_analysis):
+    """The page never said whose right and left the table's sides are (a first-time user reads the
+    photo's).  Its note says the subject's own, and a lift made on the photo's left half of the lower
+    face reads on the 'right' rows only."""
+    import cv2
+
+    from conftest import png_bytes
+
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points[:, :2]
+    h, w = rgb.shape[:2]
+    cx, width, nose_y, chin_y = pts[1, 0], np.ptp(pts[:, 0]), pts[1, 1], pts[152, 1]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    wx = np.clip((cx - 0.1 * width - xx) / (0.15 * width), 0, 1)  # the photo's left, fading to the midline
+    ramp = 0.2 * (chin_y - nose_y)
+    wy = np.clip((yy - nose_y) / ramp, 0, 1) * np.clip((chin_y + 1.5 * ramp - yy) / ramp, 0, 1)
+    dy = (1.5 / sample_analysis.mm_per_px) * wx * wy  # up to 1.5 mm up
+    lifted = cv2.remap(rgb, xx, (yy + dy).astype(np.float32), cv2.INTER_CUBIC, borderMode=cv2.BORDER_REFLECT)
+    at = _app()
+    at.file_uploader[0].set_value([("before.png", png_bytes(rgb), "image/png"),
+                                   ("after.png", png_bytes(lifted), "image/png")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = _comparison_table(at).set_index(["metric", "side"])
+    right, left = t.loc[("jawline_lift_mm", "right")], t.loc[("jawline_lift_mm", "left")]
+    assert right["verdict"] == "lift" and right["change"] > 0.5, t.loc["jawline_lift_mm"]
+    assert left["verdict"] == "within_noise", t.loc["jawline_lift_mm"]
+    notes = [str(c.value) for c in at.caption if "subject's own sides" in str(c.value)]
+    assert notes and "the subject's right is on the left of the photo" in notes[0], _texts(at)

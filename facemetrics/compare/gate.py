@@ -232,7 +232,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         refuse = True
         # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
         msgs.insert(0, f"these may be different people: after alignment and the head-pose correction the upper "
-                    f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.1f} mm RMS (limit "
+                    f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
                     f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
                     "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
                     "hide the upper face. Nothing on the lower face can be measured against it: retake the after "
