@@ -66,6 +66,14 @@ SMILE_CORNER_DEPTH_IPD = (1.117, 0.052)
 MAX_SMILE_SCORE = 1.35
 #: inner-lip gap / mouth width above this -> flag ``mouth_open``
 MAX_MOUTH_OPENING = 0.15
+#: a photo whose face has colour (a channel differing from another by more than
+#: :data:`COLOUR_LEVELS` grey levels) on fewer than this fraction of its pixels is black-and-white:
+#: its green channel, which the fold depth reads, is its grey (warning; a comparison with a colour
+#: photo gives its fold rows no verdict).  Colour portraits read 0.36-0.94, grey copies 0.
+MIN_COLOUR_FRACTION = 0.01
+#: grey levels (0-255) two channels may differ by in a pixel without it counting as coloured
+#: (JPEG's rounding of a grey image stays within 1-2)
+COLOUR_LEVELS = 3
 
 
 @dataclass(frozen=True)
@@ -103,6 +111,9 @@ class Quality:
         Jaw-line landmarks (:data:`facemetrics.geometry.LOWER_OVAL`) outside the picture: Face Mesh
         extrapolates a face cut by the image edge, so the jaw measures there are guesses
         (:func:`cut_landmarks`; flagged, and the comparison warns).
+    colour_fraction : float
+        Fraction of the face's pixels with colour (:func:`colour_fraction`); below
+        :data:`MIN_COLOUR_FRACTION` the photo is black-and-white (:attr:`black_and_white`).
     """
 
     yaw_deg: float
@@ -118,11 +129,18 @@ class Quality:
     smile_score: float
     flags: tuple[str, ...]
     cut_landmarks: int = 0
+    colour_fraction: float = float("nan")
 
     @property
     def fit_for_comparison(self) -> bool:
         """True when no threshold is broken."""
         return not self.flags
+
+    @property
+    def black_and_white(self) -> bool:
+        """True when the face has no colour (:data:`MIN_COLOUR_FRACTION`): its fold depth, read on
+        the green channel, is read on its grey, which differs from a colour photo's green."""
+        return bool(self.colour_fraction < MIN_COLOUR_FRACTION)
 
 
 def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, float, float]:
@@ -237,6 +255,34 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
         return float("nan"), mean, clipped
     sharp = float(cv2.meanStdDev(lap, mask=inner)[1][0, 0] ** 2 * 1000.0)
     return sharp, mean, clipped
+
+
+def colour_fraction(image: np.ndarray, points: np.ndarray) -> float:
+    """Fraction of the face's pixels that have colour.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+
+    Returns
+    -------
+    float
+        Of the pixels inside the face hull (every 2nd row and column), the fraction where two
+        channels differ by more than :data:`COLOUR_LEVELS`; 0 for a black-and-white photo (grey
+        decoded as RGB, or a grey JPEG), NaN without face pixels.
+    """
+    h, w = image.shape[:2]
+    x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
+    crop = image[y0:y1:2, x0:x1:2]
+    mask = _face_mask((points[:, :2] - (x0, y0)) / 2.0, crop.shape[:2])
+    if not mask.any():
+        return float("nan")
+    c = crop[mask].astype(np.int16)
+    spread = np.maximum(np.abs(c[:, 0] - c[:, 1]), np.abs(c[:, 1] - c[:, 2]))
+    return float(np.mean(spread > COLOUR_LEVELS))
 
 
 def cut_landmarks(points: np.ndarray, size: tuple[int, int]) -> int:

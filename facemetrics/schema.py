@@ -98,11 +98,13 @@ def _ratio(col: Column, power: int = 1) -> Column:
                   col.landmarks + (" + 468, 473" if col.landmarks else "468, 473"), _IPD)
 
 
+_WROTE = Column("facemetrics_version", "", "Version of facemetrics that wrote the row.")
+
 PROVENANCE = [
     Column("photo", "", "File name of the photo (path relative to the batch folder in batch runs)."),
     Column("subject", "", "Subject identifier given by the user or the manifest; empty when unknown."),
     Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time)."),
-    Column("facemetrics_version", "", "Version of facemetrics that wrote the row."),
+    _WROTE,
     Column("sha256", "", "SHA-256 of the photo file's bytes (identifies the exact input)."),
 ]
 
@@ -150,6 +152,7 @@ QUALITY = [
            "larger = sharper", "face hull", "Depends on skin texture and noise: 28-190 on the London studio faces; a Gaussian blur of 0.5 mm brings them to 1.4-5.7."),
     Column("face_luminance", "0-255", "Mean luminance of the face region; outside 60-220 flagged too dark / too bright.", landmarks="face hull"),
     Column("clipped_fraction", "", "Fraction of face pixels clipped (a channel >= 250 or luminance <= 5); above 0.05 flagged.", landmarks="face hull"),
+    Column("colour_fraction", "", "Fraction of face pixels with colour (two channels more than 3 grey levels apart, every 2nd pixel); below 0.01 the photo is black-and-white: `warnings` says so, since the fold depth is then read on its grey instead of the green channel, and a comparison with a colour photo gives its fold rows the verdict `uncertain`. Colour portraits read 0.36-0.94.", landmarks="face hull"),
     Column("mouth_opening_mm", "mm", "Gap between the inner lips.", "larger = mouth more open", "13, 14"),
     Column("mouth_opening_ratio", "", "Inner-lip gap divided by mouth width; above 0.15 flagged `mouth open`.", "larger = mouth more open", "13, 14, 61, 291"),
     Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Compared between two photos (the comparison's expression check); the per-photo `smiling` flag reads `smile_score`.",
@@ -203,7 +206,9 @@ _GROUPS = [
 
 # --- the other tables (their columns are defined here; the modules that fill them import them) ----
 
-#: ``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_frame`): one row per metric and side
+#: the comparison table (:meth:`facemetrics.compare.Comparison.to_frame`: the app's table, the
+#: headline, the batch's changes): one row per metric and side; ``comparison.csv`` is these columns
+#: followed by its provenance (:data:`COMPARISON_CSV_COLUMNS`)
 COMPARISON_COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
 
 # --- the inputs ----------------------------------------------------------------------------------
@@ -236,6 +241,12 @@ _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder 
 _TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt`.")
 _HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times.")
 
+_MESSAGES = Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status (e.g. a change of pose, "
+                   "expression or light, a face cut by the image edge, or several faces in the before or after photo, "
+                   "of which the largest was measured).")
+
+_SIDE = Column("side", "", "`mean` (both sides, or a metric without sides), `right` or `left` (the subject's own sides).")
+
 #: leading columns of ``changes.csv`` (the metric columns follow: ``<metric>``, ``<metric>_noise_floor``,
 #: ``<metric>_verdict`` per metric and side, named by :func:`side_column`)
 CHANGE_COLUMNS_DEF = [
@@ -250,9 +261,7 @@ CHANGE_COLUMNS_DEF = [
     Column("role", "", "`post` (a change after the treatment) or `baseline` (a no-change check: a baseline photo against the session's other baseline photos)."),
     _VERSION,
     Column("status", "", "The comparison's status: `ok`, `warning` (see `messages`), `refused` (the photos cannot be compared: no changes given) or `error`."),
-    Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status (e.g. a change of pose, "
-           "expression or light, a face cut by the image edge, or several faces in the before or after photo, "
-           "of which the largest was measured)."),
+    _MESSAGES,
 ]
 #: leading columns of ``changes.csv`` (metric columns follow)
 CHANGE_COLUMNS = [c.name for c in CHANGE_COLUMNS_DEF]
@@ -261,7 +270,7 @@ CHANGE_COLUMNS = [c.name for c in CHANGE_COLUMNS_DEF]
 LONG_COLUMNS_DEF = [
     _SUBJECT, _TREATMENT, _HOURS,
     Column("metric", "", "The metric changed (a `photos.csv` column name without its side)."),
-    Column("side", "", "`mean` (both sides, or a metric without sides), `right` or `left` (the subject's own sides)."),
+    _SIDE,
     Column("value", "", "The change, after minus before, in `unit` (a `changes.csv` metric cell)."),
     Column("unit", "", "Unit of `value` and `noise_floor` (`mm`, `mm2`, `deg`, `pct`, ...; empty when dimensionless)."),
     Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
@@ -274,6 +283,46 @@ LONG_COLUMNS_DEF = [
 ]
 #: columns of ``long.csv``
 LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]
+
+#: ``comparison.csv`` of ``facemetrics compare`` and the app's download
+#: (:meth:`facemetrics.compare.Comparison.to_csv_frame`): the table's :data:`COMPARISON_COLUMNS`,
+#: then on every row which photos and which comparison (its status and messages) and which
+#: facemetrics made it, so the file alone says whether its rows can be trusted
+COMPARISON_CSV_COLUMNS_DEF = [
+    Column("metric", "", "The metric compared: a lift of a region (`jawline`, `jowl`, `mouth_corner`, `cheek`) from "
+           "the dense displacement field (`<region>_lift_mm`) or from the landmarks alone "
+           "(`<region>_lift_landmarks_mm`, a cross-check), a fold metric (`nlf_*`), a per-photo metric (a "
+           "`photos.csv` column name without its side), or the change of the head's pose and camera distance "
+           "(`head_*_change_deg`, `camera_distance_change_pct`)."),
+    _SIDE,
+    Column("unit", "", "Unit of `before`, `after`, `change` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or "
+           "`index` (the dimensionless fold depth)."),
+    Column("before", "", "The metric on the before photo, in `unit`; empty for the dense-flow lifts and the pose "
+           "rows (a displacement or a change, not a per-photo value) and when the comparison is `refused`."),
+    Column("after", "", "The metric on the after photo (its landmarks carried into the before photo's frame), in "
+           "`unit`; empty as `before`."),
+    Column("change", "", "`after` minus `before`; for a lift the displacement itself (positive = up, towards the "
+           "eyes); for a pose row the change of the head's pose or of the camera distance from the before to "
+           "the after photo. Empty when `refused` or not measured."),
+    Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`: the default "
+           "floors (docs/compare.md) widened for coarse photos and for what the pose correction may miss, or "
+           "estimated from repeat photos; for a pose row the fit's own 95 % uncertainty."),
+    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it "
+           "(`lift`/`sag`, `deeper`/`shallower`, `longer`/`shorter`, `increase`/`decrease`, `chin_up`/`chin_down`, "
+           "`turned_left`/`turned_right`, `clockwise`/`counterclockwise`, `further`/`closer`), `uncertain` (no "
+           "claim is made: e.g. a lift or fold row of a pair whose upper faces match only roughly after alignment, "
+           "or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
+    Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
+           "file's name in the app)."),
+    Column("after_photo", "", "The after photo, as `before_photo`."),
+    Column("status", "", "The comparison's status, the same on every row: `ok`, `warning` (compare with care: see "
+           "`messages`) or `refused` (the photos cannot be compared: every row's `before`, `after` and "
+           "`change` are empty and its verdict is `refused`)."),
+    _MESSAGES,
+    _WROTE,  # no batch cache here: the version that wrote the row made the numbers
+]
+#: columns of ``comparison.csv``, in order
+COMPARISON_CSV_COLUMNS = [c.name for c in COMPARISON_CSV_COLUMNS_DEF]
 
 #: the columns :func:`facemetrics.decay.analyze_series` needs in its changes table (``long.csv``'s)
 CHANGES_INPUT_COLUMNS = (
@@ -347,7 +396,7 @@ REGIMEN_COLUMNS = (
 
 
 def data_dictionary_markdown() -> str:
-    """The data dictionary of ``photos.csv``, ``changes.csv`` and ``long.csv`` as Markdown (``docs/metrics.md``)."""
+    """The data dictionary of ``photos.csv``, ``changes.csv``, ``long.csv`` and ``comparison.csv`` as Markdown (``docs/metrics.md``)."""
     out = [
         "# Data dictionary: `photos.csv`",
         "",
@@ -370,7 +419,10 @@ def data_dictionary_markdown() -> str:
              "these leading columns, then per metric and side its change `<metric>`, `<metric>_noise_floor` "
              "and `<metric>_verdict` (names as in `photos.csv`).", CHANGE_COLUMNS_DEF),
             ("`long.csv`", "The same changes as a tidy table, one row per comparison, metric and side: the "
-             "input of `facemetrics timeline`.", LONG_COLUMNS_DEF)):
+             "input of `facemetrics timeline`.", LONG_COLUMNS_DEF),
+            ("`comparison.csv`", "One row per metric and side of one before/after pair: what `facemetrics "
+             "compare -o DIR` writes and the app's comparison offers as a download. A refused comparison still "
+             "has every row (status `refused`, the reasons in `messages`).", COMPARISON_CSV_COLUMNS_DEF)):
         out += [f"# Data dictionary: {title}", "", intro, "", "| column | unit | definition |", "|---|---|---|"]
         for c in cols:
             out.append("| " + " | ".join(x.replace("|", "/") for x in (f"`{c.name}`", c.unit, c.definition)) + " |")

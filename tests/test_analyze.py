@@ -310,3 +310,25 @@ def test_overlay_names_the_subjects_own_sides(sample_analysis, sample_rgb):
         box = (slice(round(y * f) - 8, round(y * f) + 8), slice(x0, x1))
         photo = cv2.resize(sample_rgb, img.shape[1::-1], interpolation=cv2.INTER_AREA)
         assert np.abs(img[box].astype(int) - photo[box]).max() > 100, text
+
+
+def test_black_and_white_photo_is_named_and_colour_fraction_is_scale_free(sample_analysis):
+    """A grey photo (its fold depth read on grey, not green) has colour_fraction 0 and a warning;
+    the colour sample has colour on most of its face, unchanged by a brightness scaling."""
+    from facemetrics.analyze import analyze_loaded
+    import dataclasses
+
+    rgb = sample_analysis.photo.rgb
+    q = sample_analysis.quality
+    assert q.colour_fraction > 0.3 and not q.black_and_white
+    assert not any("black-and-white" in w for w in sample_analysis.warnings)
+    grey = np.repeat(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2)
+    g = analyze_loaded(dataclasses.replace(sample_analysis.photo, rgb=grey))
+    assert g.quality.colour_fraction == 0.0 and g.quality.black_and_white
+    assert g.to_row()["colour_fraction"] == 0.0
+    assert any(w.startswith("black-and-white photo: the fold depth") for w in g.warnings)
+    assert g.status == "ok" and g.nlf_right is not None  # still measured
+    from facemetrics.quality import colour_fraction
+    pts = sample_analysis.points
+    dim = (rgb.astype(np.float32) * 0.8).round().astype(np.uint8)
+    assert abs(colour_fraction(dim, pts) - colour_fraction(rgb, pts)) < 0.1

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import facemetrics
 from conftest import SAMPLES, png_bytes
 from facemetrics import Comparison, analyze_photo, compare_photos
 from facemetrics import compare as cp
@@ -24,6 +25,7 @@ from facemetrics.analyze import analyze_loaded
 from facemetrics.cli import main
 from facemetrics.plots import comparison_overlay
 from facemetrics.report import summary_lines
+from facemetrics.schema import COMPARISON_CSV_COLUMNS
 
 LIFTS_MM = (0.5, 1.0, 2.0, 3.0)
 
@@ -280,10 +282,18 @@ def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
 
 def test_cli_compare(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
-    assert main(["compare", str(sample_path), str(SAMPLES / "astronaut_after.jpg"), "-o", str(out),
+    after = str(SAMPLES / "astronaut_after.jpg")
+    assert main(["compare", str(sample_path), after, "-o", str(out),
                  "--before-repeat", str(sample_path)]) == 0
     df = pd.read_csv(out / "comparison.csv")
-    assert list(df.columns) == ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
+    assert list(df.columns) == COMPARISON_CSV_COLUMNS
+    assert list(df.columns[:8]) == ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
+    # every row says which photos, how the comparison went and which facemetrics wrote it
+    text = pd.read_csv(out / "comparison.csv", dtype=str, keep_default_na=False)
+    assert len(text) == sum(len(m.sides) for m in cp.METRICS)
+    assert (text.before_photo == str(sample_path)).all() and (text.after_photo == after).all()
+    assert (text.status == "ok").all() and (text.messages == "").all()
+    assert (text.facemetrics_version == facemetrics.__version__).all()
     row = df[(df.metric == "jawline_lift_mm") & (df.side == "mean")].iloc[0]
     assert abs(row.change - 1.5) <= tol(1.5) and row.verdict == "lift"
     for name in ("overlay.png", "aligned_after.png"):
@@ -306,6 +316,15 @@ def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
     assert main(["compare", str(sample_path), str(blank), "-o", str(out)]) == 0
     assert "refused" in capsys.readouterr().out
     assert (out / "comparison.csv").exists() and not (out / "overlay.png").exists()
+    # the refused pair's rows are written, each saying refused and why
+    text = pd.read_csv(out / "comparison.csv", dtype=str, keep_default_na=False)
+    assert list(text.columns) == COMPARISON_CSV_COLUMNS
+    assert len(text) == sum(len(m.sides) for m in cp.METRICS)
+    assert (text.status == "refused").all() and (text.verdict == "refused").all()
+    assert (text.change == "").all()
+    assert text.messages.nunique() == 1 and "no face" in text.messages[0] and "blank.png" in text.messages[0]
+    assert (text.before_photo == str(sample_path)).all() and (text.after_photo == str(blank)).all()
+    assert (text.facemetrics_version == facemetrics.__version__).all()
     with pytest.raises(SystemExit) as e:
         main(["compare", str(sample_path)])
     assert e.value.code == 2
@@ -669,3 +688,27 @@ def test_several_faces_in_a_photo_are_named_in_the_comparison_and_its_batch_row(
     out = _task_compare([two], sample_analysis, {}, str(tmp_path / "c.json"))
     assert out["status"] == "warning" and msg.format("before") in out["messages"], out
     assert msg.format("before") in json.loads((tmp_path / "c.json").read_text())["messages"]
+
+
+def test_black_and_white_photo_against_a_colour_one_gives_its_folds_no_verdict(sample_analysis):
+    """The fold depth is read on the green channel; a grey photo's green is its grey.  On 12 London
+    faces made grey the index moved by up to 2.4 (floor 0.67) and london 021 against its grey copy
+    read `deeper` on both sides with status ok.  Now a colour/grey pair names the grey photo, its fold
+    rows carry `uncertain`, its lifts keep their verdicts; two grey photos compare as usual."""
+    rgb = sample_analysis.photo.rgb
+    grey = variant(sample_analysis, np.repeat(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)[..., None], 3, axis=2))
+    assert grey.quality.black_and_white and grey.quality.colour_fraction == 0.0
+    assert not sample_analysis.quality.black_and_white
+    for before, after, which in ((sample_analysis, grey, "after"), (grey, sample_analysis, "before")):
+        c = compare_photos(before, after)
+        assert c.status == "warning"
+        assert any(m.startswith(f"the {which} photo is black-and-white and the other in colour") for m in c.messages)
+        t = c.to_frame()
+        folds = t[t.metric.isin(["nlf_depth", "nlf_contrast_pct"])]
+        assert len(folds) and (folds.verdict == "uncertain").all(), folds
+        lifts = t[t.metric.str.endswith("_lift_mm")]
+        assert (lifts.verdict == "within_noise").all(), lifts  # the same picture's geometry
+    c = compare_photos(grey, grey)
+    assert not any("black-and-white" in m for m in c.messages)
+    t = c.to_frame()
+    assert (t[t.metric == "nlf_depth"].verdict == "within_noise").all()

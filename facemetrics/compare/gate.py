@@ -101,6 +101,16 @@ def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
 
 
+def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Is one photo black-and-white and the other in colour
+    (:attr:`facemetrics.quality.Quality.black_and_white`)?  The fold depth and contrast are read on
+    the green channel, which in a grey photo is its grey: on 12 London faces made grey they moved by
+    up to 2.4 (median 0.3; floor 0.67), so the fold rows carry the verdict ``uncertain``; the lifts,
+    from the image's structure, keep theirs."""
+    bw = [x.quality.black_and_white for x in (a, b) if x.quality is not None]
+    return len(bw) == 2 and bw[0] != bw[1]
+
+
 def camera_beyond_checked(cues: dict) -> bool:
     """Is the camera-distance change estimated beyond :data:`MAX_CHECKED_CAMERA_PCT`, the range
     the perspective correction was checked on?  Then the lift and fold rows carry the verdict
@@ -242,7 +252,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
                     "so the lifts and folds are shown without a verdict ('uncertain')")
-    msgs += several_faces_messages(a, b)
+    msgs += several_faces_messages(a, b) + colour_messages(a, b)
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
@@ -256,3 +266,13 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
             "the intended person: crop the photo to the one face"
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
+
+
+def colour_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The message of a pair with one black-and-white photo (:func:`colour_mismatch`), naming it."""
+    if not colour_mismatch(a, b):
+        return []
+    grey = "before" if a.quality.black_and_white else "after"
+    return [f"the {grey} photo is black-and-white and the other in colour: the fold depth and contrast are read on "
+            "the green channel, which in a grey photo is its grey, so the fold rows are shown without a verdict "
+            "('uncertain'); compare colour with colour"]

@@ -12,7 +12,8 @@ import numpy as np
 
 from .. import align as al
 from ..analyze import PhotoAnalysis
-from ..schema import COMPARISON_COLUMNS as COLUMNS
+from .._version import __version__
+from ..schema import COMPARISON_COLUMNS as COLUMNS, COMPARISON_CSV_COLUMNS as CSV_COLUMNS
 from .floors import _floor_key
 from .regions import REGIONS, _RL, _RLM
 
@@ -166,7 +167,8 @@ class Comparison:
         Plain-language reasons for a warning or refusal, each naming the
         cause, both values and the limit.
     changes : tuple of Change
-        The rows of ``comparison.csv`` (:meth:`to_frame`), in
+        The rows of the comparison table (:meth:`to_frame`; ``comparison.csv`` is
+        :meth:`to_csv_frame`), in
         :data:`METRICS` order.
     lifts : dict
         ``{region: {"right"|"left"|"mean": mm}}`` from the dense flow
@@ -225,10 +227,36 @@ class Comparison:
         return self.status != "refused"
 
     def to_frame(self):
-        """The ``comparison.csv`` table (pandas DataFrame): columns exactly :data:`COLUMNS`, one row per (metric, side)."""
+        """The comparison table (pandas DataFrame): columns exactly :data:`COLUMNS`, one row per (metric, side);
+        ``comparison.csv`` adds its provenance columns (:meth:`to_csv_frame`)."""
         import pandas as pd
 
         return pd.DataFrame([dataclasses.astuple(c) for c in self.changes], columns=COLUMNS)
+
+    def to_csv_frame(self, before_photo: str | None = None, after_photo: str | None = None):
+        """The ``comparison.csv`` file (pandas DataFrame): :meth:`to_frame`'s rows, and on every row
+        which photos, the comparison's ``status`` and ``messages`` and the facemetrics version;
+        columns exactly :data:`facemetrics.schema.COMPARISON_CSV_COLUMNS`.  What ``facemetrics
+        compare`` writes and the app offers as a download; a refused comparison keeps its rows
+        (verdict ``refused``) with the reasons in ``messages``.
+
+        Parameters
+        ----------
+        before_photo, after_photo : str, optional
+            The photos as the user gave them (a command-line path, an upload's name); default
+            the analyses' ``name``.
+
+        Returns
+        -------
+        pandas.DataFrame, one row per (metric, side)
+        """
+        frame = self.to_frame()
+        frame["before_photo"] = self.before.name if before_photo is None else str(before_photo)
+        frame["after_photo"] = self.after.name if after_photo is None else str(after_photo)
+        frame["status"] = self.status
+        frame["messages"] = "; ".join(self.messages)
+        frame["facemetrics_version"] = __version__
+        return frame[CSV_COLUMNS]
 
     def get(self, metric: str, side: str = "mean") -> Change:
         """The row of one metric and side."""
@@ -265,9 +293,12 @@ def verdict(kind: str, change: float, floor: float) -> str:
     return up if change > 0 else down
 
 
-def _rows(values: dict, floors: dict, refused: bool = False, uncertain: bool = False) -> tuple[Change, ...]:
-    """The table's rows; ``uncertain``: the rows of :data:`REGISTERED_KINDS` with a value get
-    the verdict :data:`UNCERTAIN` instead of one read against their floor."""
+def _rows(values: dict, floors: dict, refused: bool = False,
+          uncertain: bool | tuple[str, ...] = False) -> tuple[Change, ...]:
+    """The table's rows; ``uncertain``: the rows of :data:`REGISTERED_KINDS` (True), or of the
+    kinds given (a tuple, e.g. ``("fold",)``), with a value get the verdict :data:`UNCERTAIN`
+    instead of one read against their floor."""
+    kinds = REGISTERED_KINDS if uncertain is True else tuple(uncertain or ())
     out = []
     nan = float("nan")
     for spec in METRICS:
@@ -278,7 +309,7 @@ def _rows(values: dict, floors: dict, refused: bool = False, uncertain: bool = F
                 continue
             b, a, c = values[(spec.metric, side)]
             word = verdict(spec.kind, c, fl)
-            if uncertain and word and spec.kind in REGISTERED_KINDS:
+            if word and spec.kind in kinds:
                 word = UNCERTAIN
             out.append(Change(spec.metric, side, spec.unit, b, a, c, fl, word))
     return tuple(out)
