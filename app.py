@@ -523,7 +523,7 @@ def comparison_view(pair: Pair, label: str) -> dict:
             st.caption("Also different between the two photos (take them alike when you retake):")
             for m in others:
                 st.warning(md(m), icon=":material/warning:")
-        return {}
+        return {"comparison.csv": comparison_csv(cmp, pair)}  # its rows say refused, and why
     st.subheader(msg[0].upper() + msg[1:], anchor=False)
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
@@ -561,7 +561,13 @@ def comparison_view(pair: Pair, label: str) -> dict:
         if any(m.startswith((MSG_EXPRESSION, MSG_EXPRESSION_MAYBE)) for m in cmp.messages):
             st.caption(EXPRESSION_TABLE_NOTE)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
-    return {"comparison.csv": csv_bytes(frame), "overlay.png": lambda: png_bytes(over)}
+    return {"comparison.csv": comparison_csv(cmp, pair), "overlay.png": lambda: png_bytes(over)}
+
+
+def comparison_csv(cmp, pair: Pair) -> bytes:
+    """``comparison.csv`` as ``facemetrics compare`` writes it (:meth:`facemetrics.compare.Comparison.to_csv_frame`:
+    the table with the photos' upload names, the comparison's status and messages and the version)."""
+    return csv_bytes(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
 
 
 def comparison_image(key: tuple, cmp) -> np.ndarray:

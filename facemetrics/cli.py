@@ -261,7 +261,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
               "`analyze` does not resume: run it again to measure every photo", file=sys.stderr)
         return 130
     n_ok = sum(r["status"] == "ok" for r in rows)
-    print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}")
+    from .batch.discover import skipped_note
+
+    print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}{skipped_note(args.photos)}")
     return 0
 
 
@@ -372,7 +374,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    write_csv(c.to_frame(), out / "comparison.csv")
+    write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
     if c.alignment is not None:

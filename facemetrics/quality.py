@@ -341,5 +341,5 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if q.get("smile_score", float("nan")) > MAX_SMILE_SCORE:  # NaN / absent (older rows): no flag
         flags.append(f"smiling (smile score {q['smile_score']:.2f}, limit {MAX_SMILE_SCORE})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
-        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.2f}, limit {MAX_MOUTH_OPENING})")
+        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING})")
     return tuple(flags)

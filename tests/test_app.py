@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -119,6 +120,46 @@ def test_upload_sample_pair_gives_table_and_lift(after_bytes):
     row = table[(table["metric"] == "jawline_lift_mm") & (table["side"] == "mean")].iloc[0]
     assert row["unit"] == "mm"
     assert abs(row["change"] - lift) < 0.051
+
+
+def _spy_downloads(monkeypatch) -> dict[str, bytes]:
+    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    got: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename:
+            got[filename] = path_or_data
+        return keep(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return got
+
+
+def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeypatch):
+    """The app's comparison.csv is ``Comparison.to_csv_frame`` (what ``facemetrics compare`` writes):
+    the table plus the photos' upload names, status, messages and version on every row."""
+    import facemetrics
+    from facemetrics.compare import compare_photos
+    from facemetrics.export import csv_bytes
+    from facemetrics.schema import COMPARISON_CSV_COLUMNS
+
+    got = _spy_downloads(monkeypatch)
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at = _app()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    c = compare_photos(facemetrics.analyze_photo(before, name="before.jpg"),
+                       facemetrics.analyze_photo(after_bytes, name="after.jpg"))
+    assert got["comparison.csv"] == csv_bytes(c.to_csv_frame(before_photo="before.jpg", after_photo="after.jpg"))
+    text = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
+    assert list(text.columns) == COMPARISON_CSV_COLUMNS
+    assert (text.before_photo == "before.jpg").all() and (text.after_photo == "after.jpg").all()
+    assert (text.status == c.status).all() and (text.facemetrics_version == facemetrics.__version__).all()
+    assert len(text) == len(_comparison_table(at))
 
 
 def test_non_image_upload_gives_its_message():
@@ -678,10 +719,12 @@ def test_refusal_reasons_are_told_apart_from_the_other_messages():
     assert app.refusal_reasons(["a reason the markers do not know"]) == (["a reason the markers do not know"], [])
 
 
-def test_refused_pair_says_why_apart_from_the_other_differences():
+def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     """One person in two poses and distances (debruine pose_variation_1 -> 3) is refused.  The error
     said why inside a wall of every other message, 'this was measured and corrected ... added to its noise
-    floor' among them (nothing was), and read '1.6 mm RMS (limit 1.6' for a residual beyond the limit."""
+    floor' among them (nothing was), and read '1.6 mm RMS (limit 1.6' for a residual beyond the limit.
+    Its comparison.csv is still offered: every row refused, with every message."""
+    got = _spy_downloads(monkeypatch)
     at = _app()
     at.file_uploader[0].set_value(_shared("debruine_cc0", "debruine_pose_variation_1.jpg",
                                           "debruine_pose_variation_3.jpg"))
@@ -696,6 +739,13 @@ def test_refused_pair_says_why_apart_from_the_other_differences():
     assert any(w.startswith("head pose differs") for w in warnings_), warnings_
     assert any(w.startswith("the camera was") for w in warnings_), warnings_
     assert _headline(at) is None
+    text = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
+    assert (text.status == "refused").all() and (text.verdict == "refused").all()
+    assert text.before_photo.nunique() == 1 and text.after_photo.nunique() == 1
+    assert {text.before_photo[0], text.after_photo[0]} == {"debruine_pose_variation_1.jpg",
+                                                          "debruine_pose_variation_3.jpg"}
+    messages = text.messages[0]
+    assert "differ by" in messages and "head pose differs" in messages and "the camera was" in messages
 
 
 def test_expression_change_is_noted_under_the_tables_verdicts():

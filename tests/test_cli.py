@@ -611,3 +611,20 @@ def test_timeline_with_every_change_uncertain_says_so(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "7 comparisons" in err and "'uncertain'" in err, err
+
+
+def test_analyze_says_which_files_of_a_folder_it_did_not_read(tmp_path, capsys):
+    """A folder's notes.txt was skipped in silence (an audit): the summary line now names the files
+    that are not photos by their ending; hidden files (.DS_Store) stay unmentioned."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.jpg").write_bytes((SAMPLES / "astronaut_before.jpg").read_bytes())
+    (d / "notes.txt").write_text("day 1")
+    (d / ".DS_Store").write_bytes(b"\0")
+    assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "1 of 1 photos measured" in out
+    assert "; 1 other file not read (not a photo by its ending: notes.txt)" in out, out
+    (d / "notes.txt").unlink()
+    assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
+    assert "not read" not in capsys.readouterr().out

@@ -309,6 +309,21 @@ def test_cli_compare(tmp_path, sample_path, capsys):
     assert len(pose) == 4 and pose.change.notna().all() and (pose.noise_floor > 0).all()
 
 
+def test_csv_frame_is_the_table_and_the_comparisons_provenance(sample_analysis):
+    """``to_csv_frame`` (comparison.csv) keeps ``to_frame``'s columns and values and adds, on every row,
+    the photos (the analyses' names unless given), the status, the `; `-joined messages and the version."""
+    c = compare_photos(sample_analysis, sample_analysis)
+    f = c.to_csv_frame()
+    assert list(f.columns) == COMPARISON_CSV_COLUMNS
+    pd.testing.assert_frame_equal(f[cp.COLUMNS], c.to_frame())
+    assert (f.before_photo == sample_analysis.name).all() and (f.after_photo == sample_analysis.name).all()
+    assert (f.status == c.status).all() and (f.facemetrics_version == facemetrics.__version__).all()
+    warned = dataclasses.replace(c, status="warning", messages=("pose differs", "2 faces found"))
+    g = warned.to_csv_frame(before_photo="in/b.jpg", after_photo="a.jpg")
+    assert (g.messages == "pose differs; 2 faces found").all() and (g.status == "warning").all()
+    assert (g.before_photo == "in/b.jpg").all() and (g.after_photo == "a.jpg").all()
+
+
 def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     blank = tmp_path / "blank.png"

@@ -58,6 +58,31 @@ def find_study_photos(folder: Path) -> list[Path]:
     return out
 
 
+def other_files(folder: Path) -> list[Path]:
+    """The visible files below ``folder`` that :func:`find_study_photos` does not take (their ending
+    is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread."""
+    out = []
+    for f in sorted(Path(folder).rglob("*")):
+        rel = f.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if f.is_file() and not f.is_symlink() and f.suffix.lower() not in PHOTO_SUFFIXES:
+            out.append(f)
+    return out
+
+
+def skipped_note(folders) -> str:
+    """``"; 2 other files not read (not a photo by their ending: notes.txt, scan.pdf)"``, or "" when
+    the folders hold nothing else: the end of a command's summary line."""
+    others = [f for d in folders if Path(d).is_dir() for f in other_files(Path(d))]
+    if not others:
+        return ""
+    names = ", ".join(f.name for f in others[:5]) + (", ..." if len(others) > 5 else "")
+    n = len(others)
+    return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
+            f"ending: {names})")
+
+
 def parse_time(value) -> datetime | None:
     """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
