@@ -388,7 +388,12 @@ def test_london_expression_change_is_named(london):
         c = compare_photos(neutral, smiling)
         assert c.status == "warning", (pid, c.status, c.messages)
         assert any(m.startswith(("expression differs", "expression may differ")) for m in c.messages), (pid, c.messages)
-        n_sure += any(m.startswith("expression differs") for m in c.messages)
+        sure = any(m.startswith("expression differs") for m in c.messages)
+        n_sure += sure
+        t = c.to_frame()
+        if sure:  # the lips' shape changed: no lift, sag or fold verdict (values kept)
+            rows = t[t.metric.str.endswith("_lift_mm") | t.metric.isin(["nlf_depth", "nlf_contrast_pct"])]
+            assert (rows.verdict == "uncertain").all() and rows.change.notna().all(), (pid, rows)
         h = headline(c.to_frame(), c.messages)
         assert h.startswith(("not a skin change", "no lift can be claimed", "no jawline change")), (pid, h)
     assert n_sure >= 6, n_sure
@@ -727,3 +732,31 @@ def test_black_and_white_photo_against_a_colour_one_gives_its_folds_no_verdict(s
     assert not any("black-and-white" in m for m in c.messages)
     t = c.to_frame()
     assert (t[t.metric == "nlf_depth"].verdict == "within_noise").all()
+
+
+def test_an_open_mouth_gives_the_lifts_and_folds_no_verdict(sample_analysis):
+    """A change of the lips' own shape ("expression differs": here the mouth opened) moves the lower
+    face; the message said the lifts reflect the expression, yet the rows kept their `lift`/`sag`
+    verdicts and went into the decay fits.  Now they read `uncertain` with their values; the pose
+    rows keep their verdicts, and a lift without a lip-shape change keeps its verdict."""
+    from facemetrics.compare.gate import lip_shape_changes
+
+    q = sample_analysis.quality
+    opened = dataclasses.replace(sample_analysis, quality=dataclasses.replace(
+        q, mouth_opening_ratio=q.mouth_opening_ratio + 0.2))
+    assert lip_shape_changes(sample_analysis, opened)
+    s = sim.lift(sample_analysis, 1.5)
+    lifted = variant(sample_analysis, s.image)
+    plain = compare_photos(sample_analysis, lifted)
+    assert not lip_shape_changes(sample_analysis, lifted)
+    assert plain.get("jawline_lift_mm").verdict == "lift"
+    lq = lifted.quality
+    lifted_open = dataclasses.replace(lifted, quality=dataclasses.replace(
+        lq, mouth_opening_ratio=lq.mouth_opening_ratio + 0.2))
+    c = compare_photos(sample_analysis, lifted_open)
+    assert any(m.startswith("expression differs: mouth opening") for m in c.messages), c.messages
+    t = c.to_frame()
+    rows = t[t.metric.str.endswith("_lift_mm") | t.metric.isin(["nlf_depth", "nlf_contrast_pct"])]
+    assert (rows.verdict == "uncertain").all(), rows
+    assert abs(c.get("jawline_lift_mm").change - plain.get("jawline_lift_mm").change) < 1e-9  # value kept
+    assert (t[t.metric == "head_pitch_change_deg"].verdict != "uncertain").all()

@@ -77,7 +77,7 @@ from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, camera_beyond_checked, colour_mismatch, face_cut, gate, pose_messages, registration_uncertain,
+    MAX_CHECKED_CAMERA_PCT, camera_beyond_checked, colour_mismatch, face_cut, gate, lip_shape_changes, pose_messages, registration_uncertain,
 )
 from .measure import _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
@@ -205,6 +205,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         a, b, status, tuple(msgs),
         changes=_rows(pair.values, floors, refused=refused,
                       uncertain=(registration_uncertain(pair) or face_cut(a, b) or camera_beyond_checked(pair.cues)
+                                 or bool(lip_shape_changes(a, b))
                                  or (("fold",) if colour_mismatch(a, b) else False))),
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
         alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
