@@ -594,3 +594,22 @@ def test_a_real_photo_resized_one_pixel_taller_claims_no_lift():
         lifts = c.to_frame()
         lifts = lifts[lifts.metric.str.endswith("_lift_mm")]
         assert not lifts.verdict.isin(["lift", "sag"]).any(), lifts[["metric", "side", "change", "noise_floor"]]
+
+
+def test_refusal_names_a_far_camera_move_beside_other_people():
+    """One person, a close selfie (pose 3) against pose 1: refused with 1.63 mm upper-face residual
+    and an estimated camera change of about -47 %; the message named only 'different people', hair,
+    glasses, expression or blur.  It now also names the camera move beyond the checked range; a
+    refusal within that range (pose 2 -> 3, -29 %) does not."""
+    if not DEBRUINE.is_dir():
+        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
+    from facemetrics import analyze_photo
+
+    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3)}
+    c = compare_photos(a[1], a[3])
+    assert c.status == "refused" and c.messages[0].startswith("these may be different people")
+    cam = abs(c.cues["camera_distance_change_pct"])
+    assert cam > 42 and f"or the camera moved much closer (about {cam:.0f} %, beyond the ±42 %" in c.messages[0]
+    c = compare_photos(a[2], a[3])
+    assert c.status == "refused" and abs(c.cues["camera_distance_change_pct"]) <= 42
+    assert "or the camera moved" not in c.messages[0]

@@ -119,6 +119,18 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return out
 
 
+def _far_camera_clause(cues: dict) -> str:
+    """``"; or the camera moved ... "`` for the different-people message when the estimated camera
+    change is beyond :data:`MAX_CHECKED_CAMERA_PCT` (a close selfie against a far photo of one person
+    left 1.63 mm, and the message named only other people), else ""."""
+    if not camera_beyond_checked(cues):
+        return ""
+    cam = cues["camera_distance_change_pct"]
+    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {abs(cam):.0f} %, beyond "
+            f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % within which the head-pose correction was checked and the same "
+            "face stayed below 0.3 mm)")
+
+
 def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     """Is one photo black-and-white and the other in colour
     (:attr:`facemetrics.quality.Quality.black_and_white`)?  The fold depth and contrast are read on
@@ -257,8 +269,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
                     f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
                     "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
-                    "hide the upper face. Nothing on the lower face can be measured against it: retake the after "
-                    "photo like the before photo")
+                    "hide the upper face" + _far_camera_clause(c) + ". Nothing on the lower face can be measured "
+                    "against it: retake the after photo like the before photo")
     elif r > MAX_ALIGNMENT_RESIDUAL_MM:
         msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
