@@ -490,10 +490,14 @@ TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on 
               "before, after, change and noise_floor are in the row's unit; in the `*_lift_*` rows + is up. "
               "A verdict other than `within_noise` means the change is beyond its noise floor.")
 
-#: ... and when the gate found an expression change: the table's verdicts do not know of it
-EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: each verdict in this table compares a change "
-                         "with its noise floor only, so a 'lift', 'sag', 'deeper' or 'shallower' here may be the "
-                         "expression, not the skin.")
+#: ... and when the gate found an expression change: the lips' shape changed (the lift and fold rows
+#: carry no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
+EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: the lips' shape changed, so the lift and fold "
+                         "rows are shown without a verdict (`uncertain`): they would measure the expression, "
+                         "not the skin.")
+EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each verdict in this table compares a "
+                               "change with its noise floor only, so a 'lift', 'sag', 'deeper' or 'shallower' "
+                               "here may be the expression, not the skin.")
 
 
 def refusal_reasons(messages) -> tuple[list[str], list[str]]:
@@ -558,7 +562,9 @@ def comparison_view(pair: Pair, label: str) -> dict:
                      column_config={c: st.column_config.NumberColumn(format="%.2f")
                                     for c in ("before", "after", "change", "noise_floor")})
         st.caption(TABLE_NOTE)
-        if any(m.startswith((MSG_EXPRESSION, MSG_EXPRESSION_MAYBE)) for m in cmp.messages):
+        if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
+            st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
+        elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
             st.caption(EXPRESSION_TABLE_NOTE)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair), "overlay.png": lambda: png_bytes(over)}

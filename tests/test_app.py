@@ -749,16 +749,27 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
 
 
 def test_expression_change_is_noted_under_the_tables_verdicts():
-    """London 021 neutral -> smiling: the headline says the change is the expression, while the table's
-    verdicts (change vs floor only) read 'lift' on the left jawline; a note under the table says so."""
+    """London 021 neutral -> smiling (the lips' shape changed): the headline says the change is the
+    expression, the lift and fold rows read 'uncertain', and the note under the table says why.
+    London 140 (a smile seen only in the mouth corners' motion, which a lift also makes): the
+    verdicts are kept, 'lift' on the jawline, and the note says they may be the expression."""
     at = _app()
     at.file_uploader[0].set_value(_shared("london_ccby", "london_021_m48_white_neutral.jpg",
                                           "london_021_m48_white_smiling.jpg"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert any("expression" in str(s.value) and "not a lift" in str(s.value) for s in at.subheader), _texts(at)
-    assert (_comparison_table(at)["verdict"] == "lift").any()  # what the note is for
+    t = _comparison_table(at)
+    lifts = t[t["metric"].str.endswith("_lift_mm")]
+    assert (lifts["verdict"] == "uncertain").all(), lifts
     assert any(str(c.value).startswith("**The expression differs") for c in at.caption), _texts(at)
+    at = _app()
+    at.file_uploader[0].set_value(_shared("london_ccby", "london_140_m42_white_neutral.jpg",
+                                          "london_140_m42_white_smiling.jpg"))
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert (_comparison_table(at)["verdict"] == "lift").any()  # what the note is for
+    assert any(str(c.value).startswith("**The expression may differ") for c in at.caption), _texts(at)
 
 
 def test_table_says_the_sides_are_the_subjects_own_and_they_are(sample_analysis):
