@@ -8,7 +8,8 @@ directly (no images), so a study costs one ``analyze_series`` call::
     python -m facemetrics demo -o /tmp/bc_demo2 --workers 1 --subjects 6 --seed 1 --n-boot 0
     python bench/bench_claim.py --demo /tmp/bc_demo --demo /tmp/bc_demo2   # the tables (markdown), ~9000 fits
     python bench/bench_claim.py --demo /tmp/bc_demo --studies 3 --studies-secondary 3   # a smoke run
-    python bench/bench_claim.py --demo /tmp/bc_demo --csv /tmp/claim.csv
+    python bench/bench_claim.py --demo /tmp/bc_demo --demo /tmp/bc_demo2 --csv /tmp/claim.csv  # also the cells
+    python bench/bench_claim.py --summary /tmp/claim.csv               # the tables of a saved run
 
 ``--demo DIR`` may be given more than once (e.g. a second demo with ``--subjects 6 --seed 1``); a
 folder without ``long.csv`` is first filled by ``python -m facemetrics demo -o DIR --n-boot 0``.
@@ -57,6 +58,12 @@ Margin: ``min_effect`` runs give no ``noise_floor`` column, so the margin is ``M
 (0.3 mm); ``pipeline`` runs give every photo a ``noise_floor`` drawn (independently of its error)
 from the demo's per-photo jawline floors, as ``long.csv`` carries them, so the margin is
 ``max(0.3, largest floor of the series)`` as in ``facemetrics timeline``.
+
+Runs (``--runs`` keys): ``measured`` (measured noise, margin 0.3 mm, every design and truth), ``low``
+and ``high`` (the issue design with 3 subjects), ``nospread`` (measured noise without between-subject
+spread: the issue design, half-lives 3 and 24 h with lasting 0 and 1 mm, and no effect) and
+``pipeline`` (measured noise, pipeline floors, the issue design; half-lives 3 and 24 h with lasting
+0 and 1 mm, no decay, no effect).
 
 Studies per cell: ``--studies`` (default 100) for the measured-noise run, ``--studies-secondary``
 (default 60) for the others.  Analysis: ``analyze_series(table, per_subject=False, n_boot=400 (the default), seed=study index)``;
@@ -271,18 +278,46 @@ def markdown(cells: pd.DataFrame) -> str:
     return "\n".join(out)
 
 
+def compact(cells: pd.DataFrame) -> str:
+    """Per run, one row per truth and one column per design: ``fades / persists / inconclusive`` %
+    and the half-life CI coverage %."""
+    out = []
+    for run, g in cells.groupby("run", sort=False):
+        designs = list(dict.fromkeys(zip(g["design"], g["subjects"])))
+        heads = [f"{d} {n} subj." for d, n in designs]
+        out.append(f"\n**{run}** (fades / persists / inconclusive %, half-life 95 % CI coverage %; "
+                   f"{int(g['n'].iloc[0])} studies per cell; margin median {g['margin'].median():.2f} mm)\n")
+        out.append("| truth | true change at 24 h mm | " + " | ".join(heads) + " | coverage " + " / ".join(heads) + " |")
+        out.append("|---|---|" + "---|" * len(heads) + "---|")
+        for truth, h in g.groupby("truth", sort=False):
+            by = {(r.design, r.subjects): r for r in h.itertuples()}
+            cols = [f"{_pct(by[d].fades)} / {_pct(by[d].persists)} / {_pct(by[d].inconclusive)}" if d in by else ""
+                    for d in designs]
+            cov = " / ".join(_pct(by[d].hl_coverage) if d in by else "" for d in designs)
+            out.append(f"| {truth} | {h['true_24h'].iloc[0]:.2f} | " + " | ".join(cols) + f" | {cov} |")
+    return "\n".join(out)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--demo", action="append", type=Path, required=True, metavar="DIR",
+    p.add_argument("--demo", action="append", type=Path, metavar="DIR",
                    help="a `facemetrics demo` output folder (run into it when empty); repeatable")
     p.add_argument("--studies", type=int, default=100, help="simulated studies per cell (default 100)")
     p.add_argument("--studies-secondary", type=int, default=60,
                    help="studies per cell of the low/high-noise, no-spread and pipeline-floor runs (default 60)")
     p.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400, the package's)")
-    p.add_argument("--runs", default="all", help="comma-separated run names to do (default all)")
+    p.add_argument("--runs", default="all", help="comma-separated runs: measured, low, high, nospread, pipeline (default all)")
     p.add_argument("--csv", type=Path, help="also write the per-cell table here")
+    p.add_argument("--summary", type=Path, metavar="CSV", help="print the tables of a saved --csv and stop")
     args = p.parse_args(argv)
+    if args.summary:
+        table = pd.read_csv(args.summary)
+        print(compact(table))
+        print(markdown(table))
+        return 0
 
+    if not args.demo:
+        p.error("give --demo DIR (or --summary CSV)")
     err = demo_errors(args.demo)
     vc = variance_components(err)
     floors = err["noise_floor"].to_numpy(float)
@@ -314,7 +349,7 @@ def main(argv=None) -> int:
         dict(name="high noise, margin 0.3 mm", key="high", noise=lv["high"], spread=True, floors=None,
              designs=[issue[1]], truths=all_truths),
         dict(name="measured noise, no between-subject spread, margin 0.3 mm", key="nospread",
-             noise=lv["measured"], spread=False, floors=None, designs=issue[1:], truths=decaying),
+             noise=lv["measured"], spread=False, floors=None, designs=issue, truths=decaying + key_truths[-1:]),
         dict(name="measured noise, pipeline floors (margin = largest photo floor)", key="pipeline",
              noise=lv["measured"], spread=True, floors=floors, designs=issue, truths=key_truths),
     ]
@@ -335,6 +370,7 @@ def main(argv=None) -> int:
     table = pd.DataFrame(cells)
     if args.csv:
         table.to_csv(args.csv, index=False, float_format="%.6g")
+    print(compact(table))
     print(markdown(table))
     return 0
 
