@@ -57,7 +57,7 @@ always ``inconclusive``/``insufficient_data``: not run).
 Margin: ``min_effect`` runs give no ``noise_floor`` column, so the margin is ``MIN_EFFECT['mm']``
 (0.3 mm); ``pipeline`` runs give every photo a ``noise_floor`` drawn (independently of its error)
 from the demo's per-photo jawline floors, as ``long.csv`` carries them, so the margin is
-``max(0.3, largest floor of the series)`` as in ``facemetrics timeline``.
+``max(0.3, median floor of the series)`` as in ``facemetrics timeline`` (the largest floor until 2026-12-03).
 
 Runs (``--runs`` keys): ``measured`` (measured noise, margin 0.3 mm, every design and truth), ``low``
 and ``high`` (the issue design with 3 subjects), ``nospread`` (measured noise without between-subject
@@ -350,7 +350,7 @@ def main(argv=None) -> int:
              designs=[issue[1]], truths=all_truths),
         dict(name="measured noise, no between-subject spread, margin 0.3 mm", key="nospread",
              noise=lv["measured"], spread=False, floors=None, designs=issue, truths=decaying + key_truths[-1:]),
-        dict(name="measured noise, pipeline floors (margin = largest photo floor)", key="pipeline",
+        dict(name="measured noise, pipeline floors (margin = the median photo floor)", key="pipeline",
              noise=lv["measured"], spread=True, floors=floors, designs=issue, truths=key_truths),
     ]
     wanted = None if args.runs == "all" else set(args.runs.split(","))
