@@ -238,7 +238,6 @@ def run_cell(run: dict, run_i: int, design: tuple, design_i: int, truth: tuple, 
     lo = np.array([r[3] for r in recs], float)
     hi = np.array([r[4] for r in recs], float)
     covered = ci_ok & (lo <= (half_life or 0)) & ((half_life or 0) <= hi)
-    n = float(n_studies)
     return dict(
         run=run["name"], design=dname, subjects=n_subj, truth=label, true_24h=true24,
         margin=float(np.median(margin)), margin_min=float(margin.min()), margin_max=float(margin.max()),
