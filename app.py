@@ -53,7 +53,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, refusal_reasons
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
@@ -480,11 +480,6 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     )
 
 
-#: how the library's refusal reasons read (:func:`facemetrics.compare.gate.gate`, ``compare_photos``); a
-#: refused pair's other messages (pose, light, expression, faces, ... as for a compared pair) are shown apart
-REFUSAL_MARKERS = ("photo not measured (", "too much to compare", "these may be different people",
-                   "could not be aligned")
-
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
 TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
               "before, after, change and noise_floor are in the row's unit; in the `*_lift_*` rows + is up. "
@@ -498,18 +493,6 @@ EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: the lips' shap
 EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each verdict in this table compares a "
                                "change with its noise floor only, so a 'lift', 'sag', 'deeper' or 'shallower' "
                                "here may be the expression, not the skin.")
-
-
-def refusal_reasons(messages) -> tuple[list[str], list[str]]:
-    """A refused comparison's messages split into ``(reasons it was refused, the other messages)``.
-
-    The gate lists every difference it found; only some refuse the pair (a photo not measured, a
-    pose changed too much, upper faces that do not match).  All messages are reasons when none
-    reads like one (a new refusal the markers do not know is then still shown as the reason)."""
-    reasons = [m for m in messages if any(k in m for k in REFUSAL_MARKERS)]
-    if not reasons:
-        return list(messages), []
-    return reasons, [m for m in messages if m not in reasons]
 
 
 def comparison_view(pair: Pair, label: str) -> dict:

@@ -340,8 +340,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                       cut_landmarks=cut, colour_fraction=colour_fraction(rgb, pts))
     if quality.black_and_white:
         warnings.append("black-and-white photo: the fold depth and contrast are read on its grey instead of the "
-                        "green channel (on 12 London faces made grey they moved by up to 2.4, median 0.3, against "
-                        "a noise floor of 0.67): compare its folds only with black-and-white photos")
+                        "green channel (on 12 London faces made grey the depth index moved by up to 2.4, median "
+                        "0.3): compare its folds only with black-and-white photos")
         partial.update(warnings=tuple(warnings))
     partial.update(frame=frame, quality=quality)
     turn = face_rotation_deg(pts)

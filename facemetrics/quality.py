@@ -216,6 +216,15 @@ def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.nda
     return mask if dtype is np.uint8 else mask.astype(dtype)
 
 
+def _face_box(points: np.ndarray, shape: tuple) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)`` px: the bounding box of the 468 face landmarks, clipped to an image of
+    ``shape`` (rows, cols, ...); slice ``image[y0:y1, x0:x1]``."""
+    h, w = shape[:2]
+    x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
+    x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
+    return int(x0), int(y0), int(x1), int(y1)
+
+
 def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tuple[float, float, float]:
     """Sharpness, mean luminance and clipped fraction of the face region.
 
@@ -231,9 +240,7 @@ def image_quality(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> tu
     -------
     sharpness, face_luminance, clipped_fraction : float
     """
-    h, w = image.shape[:2]
-    x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
+    x0, y0, x1, y1 = _face_box(points, image.shape)
     crop = image[y0:y1, x0:x1]
     k = min(mm_per_px / SHARPNESS_RESOLUTION_MM, 1.0)
     if k < 1:  # everything below is measured at the fixed physical resolution
@@ -273,9 +280,7 @@ def colour_fraction(image: np.ndarray, points: np.ndarray) -> float:
         channels differ by more than :data:`COLOUR_LEVELS`; 0 for a black-and-white photo (grey
         decoded as RGB, or a grey JPEG), NaN without face pixels.
     """
-    h, w = image.shape[:2]
-    x0, y0 = np.maximum(np.floor(points[:468, :2].min(0)).astype(int), 0)
-    x1, y1 = np.minimum(np.ceil(points[:468, :2].max(0)).astype(int) + 1, (w, h))
+    x0, y0, x1, y1 = _face_box(points, image.shape)
     crop = image[y0:y1:4, x0:x1:4]
     mask = _face_mask((points[:, :2] - (x0, y0)) / 4.0, crop.shape[:2])
     if not mask.any():

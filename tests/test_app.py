@@ -710,15 +710,6 @@ def _shared(folder: str, *names: str) -> list[tuple[str, bytes, str]]:
     return [(n, (d / n).read_bytes(), "image/jpeg") for n in names]
 
 
-def test_refusal_reasons_are_told_apart_from_the_other_messages():
-    app = app_module()
-    pose = "head pose differs: chin raised by about 3.1 deg in the after photo (limit ±2); this was measured and corrected"
-    hard = "head pose differs too much to compare: yaw (turn left/right) changed by +12.0 deg (limit ±10)"
-    faces = "2 faces found in the after photo; the largest was measured"
-    assert app.refusal_reasons([pose, hard, faces]) == ([hard], [pose, faces])
-    assert app.refusal_reasons(["a reason the markers do not know"]) == (["a reason the markers do not know"], [])
-
-
 def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     """One person in two poses and distances (debruine pose_variation_1 -> 3) is refused.  The error
     said why inside a wall of every other message, 'this was measured and corrected ... added to its noise

@@ -760,3 +760,23 @@ def test_an_open_mouth_gives_the_lifts_and_folds_no_verdict(sample_analysis):
     assert (rows.verdict == "uncertain").all(), rows
     assert abs(c.get("jawline_lift_mm").change - plain.get("jawline_lift_mm").change) < 1e-9  # value kept
     assert (t[t.metric == "head_pitch_change_deg"].verdict != "uncertain").all()
+
+
+def test_refusal_reasons_are_told_apart_from_the_other_messages():
+    """A refused pair's reasons (what the app puts in its red box) apart from the differences found on
+    the way.  The app matched message words itself, so a repeat photo that 'could not be aligned'
+    counted as a refusal reason; the gate now owns the prefixes of its own refusal messages."""
+    from facemetrics.compare.gate import refusal_reasons
+
+    pose = "head pose differs: chin raised by about 3.1 deg in the after photo (limit ±2); this was measured and corrected"
+    hard = "head pose differs too much to compare: yaw (turn left/right) changed by +12.0 deg (limit ±10)"
+    faces = "2 faces found in the after photo; the largest was measured"
+    repeat = "repeat photo b2.jpg not used: it could not be aligned (singular matrix)"
+    people = "these may be different people: after alignment ... still differ by 1.63 mm RMS"
+    assert refusal_reasons([pose, hard, faces, repeat]) == ([hard], [pose, faces, repeat])
+    assert refusal_reasons([repeat, people]) == ([people], [repeat])
+    assert refusal_reasons(["a reason no prefix knows"]) == (["a reason no prefix knows"], [])
+    # the real refusals of the sample: a blank after photo (not measured)
+    blank = analyze_photo(png_bytes(np.full((400, 400, 3), 128, np.uint8)), name="blank.png")
+    c = compare_photos(analyze_photo(SAMPLES / "astronaut_before.jpg"), blank)
+    assert c.status == "refused" and refusal_reasons(c.messages)[0] == list(c.messages)

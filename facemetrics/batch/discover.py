@@ -47,28 +47,21 @@ def find_study_photos(folder: Path) -> list[Path]:
     ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
     arguments (``analyze``, ``quality``).
     """
-    out = []
-    for f in sorted(Path(folder).rglob("*")):
-        rel = f.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        # dangling or looping symlinks are kept: they get an "unreadable" row like any bad file
-        if (f.is_file() or f.is_symlink()) and f.suffix.lower() in PHOTO_SUFFIXES:
-            out.append(f)
-    return out
+    # dangling or looping symlinks are kept: they get an "unreadable" row like any bad file
+    return [f for f in _visible(folder) if (f.is_file() or f.is_symlink()) and f.suffix.lower() in PHOTO_SUFFIXES]
 
 
 def other_files(folder: Path) -> list[Path]:
     """The visible files below ``folder`` that :func:`find_study_photos` does not take (their ending
     is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread."""
-    out = []
-    for f in sorted(Path(folder).rglob("*")):
-        rel = f.relative_to(folder)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if f.is_file() and not f.is_symlink() and f.suffix.lower() not in PHOTO_SUFFIXES:
-            out.append(f)
-    return out
+    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink() and f.suffix.lower() not in PHOTO_SUFFIXES]
+
+
+def _visible(folder: Path) -> list[Path]:
+    """Every path below ``folder``, sorted, without those with a hidden part (``.DS_Store``, ``.git/``,
+    the output's ``.cache/``)."""
+    return [f for f in sorted(Path(folder).rglob("*"))
+            if not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
 def skipped_note(folders) -> str:

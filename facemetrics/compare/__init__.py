@@ -77,7 +77,8 @@ from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, camera_beyond_checked, colour_mismatch, face_cut, gate, lip_shape_changes, pose_messages, registration_uncertain,
+    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, camera_beyond_checked, colour_mismatch, face_cut, gate, lip_shape_changes,
+    pose_messages, refusal_reasons, registration_uncertain,
 )
 from .measure import _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
@@ -93,7 +94,7 @@ from .table import (
 __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "verdict", "registration_uncertain",
-    "camera_beyond_checked", "MAX_CHECKED_CAMERA_PCT",
+    "camera_beyond_checked", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
@@ -172,7 +173,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     try:
         pair = _measure(a, b)
     except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
-        msgs.append(f"the photos could not be aligned: {exc}")
+        msgs.append(f"{MSG_NOT_ALIGNED}: {exc}")
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)

@@ -22,6 +22,12 @@ MSG_EXPRESSION = "expression differs"
 #: do this (bench/bench_coverage.py: 67 of 168 simulated oblique lifts; 4 of 12 London smiles)
 MSG_EXPRESSION_MAYBE = "expression may differ"
 MSG_FACE_CUT = "the face is cut by the image edge"
+#: how the messages of a refused pair's reasons begin (:func:`refusal_reasons`); every other message of a
+#: refused pair is a difference found on the way (pose, light, faces, ...)
+MSG_DIFFERENT_PEOPLE = "these may be different people"
+MSG_NOT_ALIGNED = "the photos could not be aligned"
+REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
+                    MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
 
 
 # (measured values behind every limit: docs/compare.md, "Comparability gate")
@@ -135,7 +141,7 @@ def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     """Is one photo black-and-white and the other in colour
     (:attr:`facemetrics.quality.Quality.black_and_white`)?  The fold depth and contrast are read on
     the green channel, which in a grey photo is its grey: on 12 London faces made grey they moved by
-    up to 2.4 (median 0.3; floor 0.67), so the fold rows carry the verdict ``uncertain``; the lifts,
+    up to 2.4 (median 0.3; several times the default floor), so the fold rows carry the verdict ``uncertain``; the lifts,
     from the image's structure, keep theirs."""
     bw = [x.quality.black_and_white for x in (a, b) if x.quality is not None]
     return len(bw) == 2 and bw[0] != bw[1]
@@ -265,7 +271,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
         refuse = True
         # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
-        msgs.insert(0, f"these may be different people: after alignment and the head-pose correction the upper "
+        msgs.insert(0, f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                     f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
                     f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
                     "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
@@ -300,3 +306,18 @@ def colour_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"the {grey} photo is black-and-white and the other in colour: the fold depth and contrast are read on "
             "the green channel, which in a grey photo is its grey, so the fold rows are shown without a verdict "
             "('uncertain'); compare colour with colour"]
+
+
+def refusal_reasons(messages) -> tuple[list[str], list[str]]:
+    """A refused comparison's messages split into ``(the reasons it was refused, the other messages)``.
+
+    The gate lists every difference it found; only some refuse a pair: a photo not measured, a head
+    pose changed beyond the refusal limits, upper faces that do not match, photos that could not be
+    aligned (:data:`REFUSAL_PREFIXES`; a repeat photo that could not be aligned is not one).  All
+    messages are reasons when none begins like one.
+    """
+    messages = list(messages)
+    reasons = [m for m in messages if m.startswith(REFUSAL_PREFIXES)]
+    if not reasons:
+        return messages, []
+    return reasons, [m for m in messages if m not in reasons]

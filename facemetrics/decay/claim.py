@@ -470,17 +470,7 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
     if len(units) > 1:
         raise SeriesError(f"{treatment}/{metric}/{side}: mixed units {units}")
     unit = units[0] if units else ""
-    if "noise_floor" in data.columns:
-        nf = data["noise_floor"].to_numpy(dtype=float)
-        nf = nf[np.isfinite(nf)]
-        # the median: a typical comparison's floor.  The largest grew with the number of photos
-        # (bench/bench_claim.py: margins 1.07 / 1.36 / 1.69 mm with 1 / 3 / 8 subjects, and a lift
-        # keeping 1 mm at 24 h read `fades` in 33 / 63 / 95 % of studies)
-        noise_floor = float(np.median(np.abs(nf))) if nf.size else _NAN
-    else:
-        noise_floor = _NAN
-    smallest = min_effect_for(unit, min_effect)
-    delta = smallest if not math.isfinite(noise_floor) else max(smallest, noise_floor)
+    noise_floor, delta = _floor_and_margin(data, unit, min_effect)
     return dict(
         treatment=treatment,
         metric=metric,
@@ -496,6 +486,21 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
         confidence=float(confidence),
         test_confidence=float(2.0 * confidence - 1.0),
     )
+
+
+def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -> tuple[float, float]:
+    """``(noise_floor, delta)``: the series' noise floor, the median of its photos' ``|noise_floor|``
+    (NaN without the column or finite values), and the margin ``max(min_effect, noise_floor)``.
+    The median, a typical comparison's floor, for the decay and the regimen fits alike: the largest
+    grew with the number of photos (bench/bench_claim.py: margins 1.07 / 1.36 / 1.69 mm with 1 / 3 / 8
+    subjects, and a lift keeping 1 mm at 24 h read `fades` in 33 / 63 / 95 % of studies)."""
+    nf = _NAN
+    if "noise_floor" in data.columns:
+        vals = np.abs(pd.to_numeric(data["noise_floor"], errors="coerce").to_numpy(dtype=float))
+        vals = vals[np.isfinite(vals)]
+        nf = float(np.median(vals)) if vals.size else _NAN
+    smallest = min_effect_for(unit, min_effect)
+    return nf, (max(smallest, nf) if math.isfinite(nf) else smallest)
 
 
 def _missing_data(t: np.ndarray) -> list[str]:
@@ -621,7 +626,7 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     # is an extrapolation, and the first photo alone can be fitted exactly by a half-life at its
     # lower bound (t1 / 2): one subject with no effect and one noisy first photo read `fades` in
     # 12 % of studies (bench/bench_claim.py)
-    t1, e1, (e_lo, e_hi) = early
+    t_seen, e1, (e_lo, e_hi) = early
     peak_real = e_lo > delta or e_hi < -delta
     if lo > delta or hi < -delta:
         where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
@@ -638,7 +643,7 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
             )
         return INCONCLUSIVE, (
             f"{at24}, inside the {margin} margin, but there was no clear initial "
-            f"{noun} to fade (at the second photo time after treatment, {hours_text(t1)}, the fitted change is "
+            f"{noun} to fade (at the second photo time after treatment, {hours_text(t_seen)}, the fitted change is "
             f"{quantity(e1, unit)}, whose {percent(confidence)} CI {num(e_lo)} to {quantity(e_hi, unit)} does not lie "
             f"entirely beyond the {margin} margin): inconclusive, nothing to fade."
         )
@@ -1093,9 +1098,7 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     subj_codes, subj_names = pd.factorize(grp["subject"], sort=True)
     g = np.asarray(subj_codes)
     unit = next((u for u in grp["unit"] if u), "")
-    nf = (pd.to_numeric(grp["noise_floor"], errors="coerce").abs().median()
-          if "noise_floor" in grp.columns else _NAN)
-    delta = max(min_effect_for(unit, min_effect), float(nf) if math.isfinite(nf) else 0.0)
+    _, delta = _floor_and_margin(grp, unit, min_effect)
     n_days = int(np.unique(np.round(d[d > 0.5])).size)
     dn = float(round(d.max())) if day_n is None else float(day_n)
     row = dict(kind="regimen", treatment=treatment, metric=metric, side=side, subject=None, unit=unit,
