@@ -37,6 +37,7 @@ from __future__ import annotations
 import hashlib
 import io
 import math
+import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,14 +58,14 @@ from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, refus
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
-from facemetrics.schema import LONG_COLUMNS
+from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
 EXAMPLE_PAIR = (SAMPLES / "astronaut_before.jpg", SAMPLES / "astronaut_after.jpg")
 
 #: accepted upload types (file name suffixes)
-PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
+PHOTO_TYPES = [s.lstrip(".") for s in PHOTO_SUFFIXES]  # every format the loader reads (schema.PHOTO_FORMATS)
 ROLES = ["before", "after", "ignore"]
 
 st.set_page_config(page_title="facemetrics: did the device change the face?", page_icon=":straight_ruler:",
@@ -244,8 +245,20 @@ def naive(t: datetime | None) -> datetime | None:
     return None if t is None else t.replace(tzinfo=None)
 
 
+#: words of a file name that say which photo was taken first, for photos of equal or no capture time
+_BEFORE_WORDS = re.compile(r"(?:^|[^a-z])(?:before|pre|baseline)(?:[^a-z]|$)")
+_AFTER_WORDS = re.compile(r"(?:^|[^a-z])(?:after|post)(?:[^a-z]|$)")
+
+
+def name_hint(name: str) -> int:
+    """0 for a file name that says 'before' ('pre', 'baseline'), 2 for 'after' ('post'), else 1."""
+    low = Path(name).stem.lower()
+    return 0 if _BEFORE_WORDS.search(low) else 2 if _AFTER_WORDS.search(low) else 1
+
+
 def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFrame:
-    """Editable photo table: order by EXIF capture time, first = before, others = after.
+    """Editable photo table: order by EXIF capture time, then by what the file name says (before, pre,
+    baseline / after, post), then by file name; first = before, others = after.
 
     Hours since treatment are counted from the "before" photo's capture time
     by :func:`facemetrics.batch.hours_between` (both with a UTC offset: as
@@ -254,7 +267,11 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     """
     stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
     taken = [naive(t) for t in stamps]  # wall-clock order and display
-    order = sorted(range(len(analyses)), key=lambda i: (taken[i] is None, taken[i] or datetime.min, i))
+    # equal or missing times: a name that says before/after, then the file name; never the upload order
+    # (uploading the same two photos in the other order flipped a lift into a sag: app audit 2026-12-03)
+    order = sorted(range(len(analyses)),
+                   key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
+                                  analyses[i].name, i))
     usable = [i for i in order if analyses[i].ok]
     rows = []
     t0 = stamps[usable[0]] if usable else None
@@ -316,9 +333,9 @@ def uploads_section() -> list[tuple[str, bytes]]:
     files = st.file_uploader(
         "Upload your before and after photos (several at once)",
         type=PHOTO_TYPES, accept_multiple_files=True, key="uploads",
-        help=f"Accepted: {', '.join(t.upper() for t in PHOTO_TYPES)}; up to {limit} MB per photo.",
+        help=f"Accepted: {', '.join(PHOTO_FORMATS)}; up to {limit} MB per photo.",
     )
-    st.caption(f"Accepted types: {', '.join(t.upper() for t in PHOTO_TYPES)} · up to {limit} MB per photo · "
+    st.caption(f"Accepted types: {', '.join(PHOTO_FORMATS)} · up to {limit} MB per photo · "
                "photos stay in memory, never stored.")
     return [(f.name, f.getvalue()) for f in files or []]
 
@@ -541,7 +558,10 @@ def comparison_view(pair: Pair, label: str) -> dict:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
                      width="stretch")
     with right:
-        st.dataframe(frame, hide_index=True, width="stretch", height=420,
+        # the change, its floor and the verdict first: at 1400 px the table's right end was off-screen
+        first = ("metric", "side", "change", "noise_floor", "verdict", "unit", "before", "after")
+        shown = frame[[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]]
+        st.dataframe(shown, hide_index=True, width="stretch", height=420,
                      column_config={c: st.column_config.NumberColumn(format="%.2f")
                                     for c in ("before", "after", "change", "noise_floor")})
         st.caption(TABLE_NOTE)
@@ -605,8 +625,9 @@ def fmt_h(r) -> str:
     if not isinstance(hl, float) or not math.isfinite(hl):
         return "n/a"
     lo, hi = getattr(r, "half_life_h_ci_low", float("nan")), getattr(r, "half_life_h_ci_high", float("nan"))
-    if not fm_report.decay_resolved({"half_life_h_ci_low": lo, "half_life_h_ci_high": hi}):
-        return "not resolved (no fading part to time: its 95 % CI has no width or reaches the fit's bound)"
+    if not fm_report.decay_resolved(r._asdict() if hasattr(r, "_asdict") else vars(r)):
+        return ("not resolved (no fading part to time: its 95 % CI has no width, reaches the fit's bound, or "
+                "cannot exclude a fade faster than the first photo)")
     return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)" if math.isfinite(lo) and math.isfinite(hi) else f"{hl:.1f} h"
 
 
@@ -930,7 +951,11 @@ def main() -> None:
     pairs = pairs_of(roles, by_name)
 
     with tabs[0]:
-        if all(p.no_change for p in pairs.values()):
+        if sum(a.ok for a in analyses) < 2:  # one photo: say what to add, and where its measurements are
+            st.info("A comparison needs two usable photos of the same face: add a second one (before or after "
+                    "the treatment). This photo's measurements, in mm with the scale's uncertainty "
+                    "(`mm_per_px_uncertainty_pct`), are in photos.csv under Downloads.")
+        elif all(p.no_change for p in pairs.values()):
             st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
                     "(photos of different treatments are not compared).")
         if pairs:

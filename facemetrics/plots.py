@@ -121,10 +121,19 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     nf = max(abs(v) for v in nfs) if nfs else None
     if nf is not None:
         ax.axhspan(-nf, nf, color="0.85", alpha=0.7, lw=0, zorder=0)
-    deltas = [f.smallest_meaningful_change for f in fits if math.isfinite(f.smallest_meaningful_change)]
-    delta = max(deltas) if deltas else min_effect_for(unit, result.min_effect)
-    for d in (-delta, delta):
-        ax.axhline(d, color="0.35", ls="--", lw=1.0, zorder=1)
+    # each treatment's verdict used its own margin: one line per treatment when they differ (the panel drew
+    # the largest for all, so microcurrent's ±0.40 mm read as ±0.57; series and app audits, 2026-12-03)
+    margins = {f.treatment: f.smallest_meaningful_change for f in fits
+               if f.subject is None and math.isfinite(f.smallest_meaningful_change)}
+    delta = max(margins.values()) if margins else min_effect_for(unit, result.min_effect)
+    if len(set(round(v, 9) for v in margins.values())) > 1:
+        delta = margins
+        for tr, d in margins.items():
+            for sign in (-1.0, 1.0):
+                ax.axhline(sign * d, color=colour[tr], ls="--", lw=1.0, zorder=1)
+    else:
+        for d in (-delta, delta):
+            ax.axhline(d, color="0.35", ls="--", lw=1.0, zorder=1)
     ax.axhline(0.0, color="0.6", lw=0.8, zorder=1)
     ax.axvline(CLAIM_HOURS, color="0.35", ls=":", lw=1.0, zorder=1)
 
@@ -166,8 +175,16 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     ]
     handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
     if nf is not None:
-        handles.append(Patch(color="0.85", label=f"noise floor \u00b1{quantity(nf, unit)}"))
-    handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
+        label = f"noise floor \u00b1{quantity(nf, unit)}"
+        floors = {f.treatment: f.noise_floor for f in fits if f.subject is None and math.isfinite(f.noise_floor)}
+        if len(set(round(v, 9) for v in floors.values())) > 1:
+            label = "noise floor (largest drawn) " + ", ".join(f"{tr} \u00b1{quantity(v, unit)}" for tr, v in floors.items())
+        handles.append(Patch(color="0.85", label=label))
+    if isinstance(delta, dict):  # one margin per treatment
+        handles += [Line2D([], [], color=colour[tr], ls="--", label=f"{tr} margin \u00b1{quantity(d, unit)}")
+                    for tr, d in delta.items()]
+    else:
+        handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
     handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
     shown = sorted(set(mdf["subject"]))
     if 1 < len(shown) <= 8:

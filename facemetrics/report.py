@@ -17,7 +17,7 @@ import pandas as pd
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_POSE,
                            WARN_CAMERA_PCT)
-from .decay.claim import decay_resolved
+from .decay.claim import decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -92,7 +92,8 @@ def _regimen_report(table: pd.DataFrame) -> list[str]:
     for _, r in reg.iterrows():
         u = r.get("unit") or ""
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
-        peak = _fmt(d["peak_change"].iloc[0], u) if len(d) else "n/a"
+        peak = ((_fmt(d["peak_change"].iloc[0], u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
+                if len(d) else "n/a")
         hl = (_fmt(d["half_life_h"].iloc[0], "", 1) if decay_resolved(d.iloc[0]) else NOT_RESOLVED) if len(d) else "n/a"
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
@@ -159,18 +160,25 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
         else:
             hl = lasting = NOT_RESOLVED + " *"
             unresolved += 1
+        if peak_resolved(r):
+            peak = f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}]"
+        else:
+            peak = NOT_RESOLVED + " *"
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
-            f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}] | "
+            f"{peak} | "
             f"{hl} | "
             f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
             f"{lasting} | "
             f"{r['verdict']} |")
     if unresolved:
         lines += ["", f"\\* No decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
-                      "bound or has no width, so the half-life is only where the fit stopped and the change cannot be split into a "
-                      "lasting and a transient part (e.g. a change that does not fade over the photos' span); the "
-                      "change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+                      "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
+                      "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
+                      "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
+                      "photo's time. The half-life is then only where the fit stopped and the change cannot be split "
+                      "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
+                      "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += subject_gap_lines(table)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full)

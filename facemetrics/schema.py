@@ -343,6 +343,7 @@ TIMELINE_COLUMNS = (
     *_SERIES_COLUMNS,
     "n_times",
     "last_time_h",
+    "half_life_h_min",
     "peak_change",
     "peak_change_ci_low",
     "peak_change_ci_high",

@@ -210,10 +210,10 @@ def _half_life(r: dict) -> str:
     if not np.isfinite(r["half_life_h"]):
         return "no half-life fitted"
     if not decay_resolved(r):
-        # the interval runs to the fit's upper bound or has no width: no decay was resolved (e.g. a lasting
-        # lift), and the point estimate is only where the fit stopped
-        return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound "
-                "or has no width")
+        # no decay was resolved (e.g. a lasting lift): the point estimate is only where the fit stopped
+        # (facemetrics.decay.claim.decay_resolved gives the rules)
+        return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
+                "has no width, or reaches both the shortest half-life the photos allow and the last photo's time")
     lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
     return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 
@@ -236,7 +236,8 @@ def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int
         for r in table[table["metric"] == "jawline_lift_mm"].itertuples():
             crows.append(dict(scenario=name, treatment=r.treatment, verdict=r.verdict, peak_change=r.peak_change,
                               half_life_h=r.half_life_h, half_life_h_ci_low=r.half_life_h_ci_low,
-                              half_life_h_ci_high=r.half_life_h_ci_high, change_24h=r.change_24h))
+                              half_life_h_ci_high=r.half_life_h_ci_high, half_life_h_min=r.half_life_h_min,
+                              last_time_h=r.last_time_h, change_24h=r.change_24h))
     claims = pd.DataFrame(crows)
     write_csv(claims, out / "claims.csv")
     summary["claims"] = claims.to_dict("records")

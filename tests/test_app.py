@@ -464,6 +464,24 @@ def test_default_roles_count_hours_like_the_batch():
     assert roles.loc["after.jpg", "hours_since_treatment"] == 23.0  # 23 h elapsed, not the 24 wall-clock hours
     assert pd.isna(roles.loc["no_exif.jpg", "hours_since_treatment"])
     assert set(roles["treatment"]) == {"rf"}
+    # equal or missing capture times: by file name, whatever the upload order (app audit, 2026-12-03)
+    t = datetime(2026, 11, 2, 8, 0)
+    for upload in ([shot("b_photo.jpg", t), shot("a_photo.jpg", t)], [shot("a_photo.jpg", t), shot("b_photo.jpg", t)],
+                   [shot("b_photo.jpg", None), shot("a_photo.jpg", None)]):
+        roles = app.default_roles(upload, "rf")
+        assert list(roles["photo"]) == ["a_photo.jpg", "b_photo.jpg"] and list(roles["role"]) == ["before", "after"]
+    # ... unless the names say which came first
+    for upload in ([shot("after.png", None), shot("before.png", None)], [shot("IMG_post.jpg", t), shot("IMG_pre.jpg", t)]):
+        assert list(app.default_roles(upload, "rf")["role"]) == ["before", "after"]
+        assert app.default_roles(upload, "rf")["photo"].iloc[0] in ("before.png", "IMG_pre.jpg")
+    assert [app.name_hint(n) for n in ("baseline.jpg", "prep.jpg", "Post-1h.JPG", "x.jpg")] == [0, 1, 2, 1]
+
+
+def test_the_uploader_takes_every_format_the_loader_reads():
+    """The 'not a supported image' message lists the loader's formats; the uploader accepted fewer."""
+    from facemetrics.schema import PHOTO_SUFFIXES
+
+    assert sorted(app_module().PHOTO_TYPES) == sorted(s.lstrip(".") for s in PHOTO_SUFFIXES)
 
 
 # ---------------------------------------------------------------- time to the headline (issue 12)
@@ -509,6 +527,18 @@ def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_
     assert _headline(at) is None
     assert any("Mark at least one usable photo" in t for t in _texts(at))
     assert "_roles_editor_first" not in at.session_state
+
+
+def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are():
+    """One usable photo: the page said "Mark at least one usable photo 'before' and one 'after'", which
+    asks for an edit that cannot help (app audit, 2026-12-03)."""
+    at = _app()
+    at.file_uploader[0].set_value([("me.jpg", (SAMPLES / "astronaut_before.jpg").read_bytes(), "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = _texts(at)
+    assert any("add a second one" in t and "photos.csv" in t for t in texts), texts
+    assert not any("Mark at least one usable photo" in t for t in texts)
 
 
 def test_editor_first_order_still_draws_everything(after_bytes):
@@ -624,6 +654,11 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     for hl, lo, hi in ((0.5, 0.5, 0.5), (3.0, 3.2, 3.2)):
         text = app.fmt_h(SimpleNamespace(half_life_h=hl, half_life_h_ci_low=lo, half_life_h_ci_high=hi))
         assert text.startswith("not resolved") and f"{hi:.1f}" not in text, text
+    # a half-life at its lower limit (half the first photo's time): the fit timed the first photo alone
+    pinned = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=8.3, half_life_h_min=0.5,
+                             last_time_h=48.0)
+    assert app.fmt_h(pinned).startswith("not resolved")
+    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})) == "2.0 h (95 % CI 0.5-8.3 h)"
 
 
 def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_path, monkeypatch):

@@ -38,7 +38,11 @@ Uncertainty comes from a bootstrap with a fixed seed:
   independent;
 * **residual bootstrap** (fitted values plus resampled, centred and
   degrees-of-freedom-inflated residuals) for per-subject fits and pooled fits
-  with fewer than 3 subjects.
+  with fewer than 3 subjects; each replicate also adds one resampled residual
+  per session (subject × ``treated_at`` when the table has that column, else
+  per subject) to all of that session's rows: the session's baseline photo
+  has an error of its own that every change of the session shares and that
+  the residuals cannot show.
 
 Each replicate minimises the same bounded least-squares criterion, solved by
 variable projection (:func:`facemetrics.decay.model.profile_fit`).
@@ -72,9 +76,11 @@ for the fold-depth index).  Verdicts, checked in order:
    4 distinct times at or after treatment (t >= 0), or no photo at or after
    12 h (one cannot speak about 24 h without data near it).
 2. ``inconclusive`` (status ``fit_failed`` / ``bootstrap_failed`` /
-   ``no_bootstrap``) if the fit failed, fewer than half of the bootstrap
-   replicates could be fitted (a cluster replicate needs >= 3 distinct times
-   after treatment), or ``n_boot=0`` (point estimates only, CIs NaN).
+   ``no_bootstrap`` / ``too_few_replicates``) if the fit failed, fewer than half
+   of the bootstrap replicates could be fitted (a cluster replicate needs >= 3
+   distinct times after treatment), ``n_boot=0`` (point estimates only, CIs
+   NaN), or fewer than :data:`MIN_VERDICT_REPLICATES` (50) replicates were
+   fitted (CIs reported, no verdict).
 3. ``persists_beyond_a_day`` if the 90 % CI of ``change_24h`` lies entirely
    above ``+delta``, or entirely below ``-delta`` for a negative effect
    (e.g. sag).  This is the one-sided test at α = 0.05 of
@@ -145,6 +151,7 @@ __all__ = [
     "FADES",
     "INCONCLUSIVE",
     "MIN_EFFECT",
+    "MIN_VERDICT_REPLICATES",
     "NO_CUMULATIVE",
     "PERSISTS",
     "REGIMEN_COLUMNS",
@@ -154,6 +161,7 @@ __all__ = [
     "analyze_regimen",
     "analyze_series",
     "decay_resolved",
+    "peak_resolved",
     "min_effect_for",
     "validate_changes",
 ]
@@ -191,6 +199,15 @@ MIN_CLUSTERS = 3
 #: percentile bootstrap too narrow below about 10 clusters)
 TWO_STAGE_BELOW_CLUSTERS = 10
 
+#: a half-life at most this multiple of its lower limit (``half_life_h_min``) counts as pinned there
+#: (the profile search's relative precision is ~1e-4; 1 % leaves room for the grid)
+PINNED = 1.01
+#: fewest fitted bootstrap replicates for a verdict: with fewer, the 5 % tails of the 90 % test
+#: interval rest on at most 2 replicates each (``n_boot=1`` gave a zero-width interval that did not
+#: contain its own estimate, and a `fades` verdict; series audit, 2026-12-03); the CIs are still
+#: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``)
+MIN_VERDICT_REPLICATES = 50
+
 #: Smallest change that matters, per unit of the change (the ``unit`` column); the equivalence
 #: margin is ``max(min_effect, noise_floor)``.
 #:
@@ -212,25 +229,53 @@ MIN_EFFECT = {"mm": 0.3, "index": DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]}
 _NAN = float("nan")
 
 
+def _row_float(r, key: str) -> float:
+    try:
+        return float(r[key])
+    except (TypeError, ValueError, KeyError):
+        return _NAN
+
+
+def peak_resolved(r) -> bool:
+    """False when the fit's half-life sits at the shortest it allows (``half_life_h_min``, half the
+    first photo's time): the transient is then fitted to the first photo alone, and ``peak_change``,
+    its extrapolation to t = 0, is not measured (a lasting 1.5 mm RF change read a "peak" of 3.53 mm,
+    95 % CI 2.02-4.08, at a half-life of 0.5 h = its limit; series audit, 2026-12-03).  ``r``: a
+    timeline row (mapping); True when it lacks the columns (tables written before 0.2.3)."""
+    hl, hl_min = _row_float(r, "half_life_h"), _row_float(r, "half_life_h_min")
+    return not (math.isfinite(hl) and math.isfinite(hl_min) and hl <= PINNED * hl_min)
+
+
 def decay_resolved(r) -> bool:
     """False when a fit did not resolve a decay, so its half-life is only where the fit stopped and
     the split of the change into a lasting and a transient part is not identified (the change at
-    24 h still is): the half-life's 95 % interval runs to the fit's upper bound
-    (:data:`HALF_LIFE_BOUNDS`), or it has no width (every bootstrap replicate stopped at the same
-    half-life: no fading part to time; the app showed "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h
-    (95 % CI 3.2-3.2 h)").  ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and
-    ``half_life_h_ci_high``."""
+    24 h still is).  Any of:
+
+    - the half-life's 95 % interval runs to the fit's upper bound (:data:`HALF_LIFE_BOUNDS`);
+    - it has no width (every replicate stopped at one half-life: the app showed "0.5 h (95 % CI
+      0.5-0.5 h)");
+    - the half-life itself sits at its lower limit (:func:`peak_resolved`);
+    - the interval reaches both the lower limit and the last photo's time: the photos exclude
+      neither a transient gone before the first photo nor one not yet faded by the last ("801.6 h,
+      95 % CI 0.1-1318.9 h" with photos to 48 h; series audit, 2026-12-03).
+
+    ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and ``half_life_h_ci_high`` (and,
+    since 0.2.3, ``half_life_h``, ``half_life_h_min`` and ``last_time_h``; rules needing a missing
+    one are skipped)."""
     try:
         hi = float(r["half_life_h_ci_high"])
     except (TypeError, ValueError, KeyError):
         return True
-    try:
-        lo = float(r["half_life_h_ci_low"])
-    except (TypeError, ValueError, KeyError):
-        lo = float("nan")
+    lo = _row_float(r, "half_life_h_ci_low")
     if math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1]:
         return False
-    return not (math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3))
+    if math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3):
+        return False
+    if not peak_resolved(r):
+        return False
+    hl_min, last = _row_float(r, "half_life_h_min"), _row_float(r, "last_time_h")
+    return not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(hl_min) and math.isfinite(last)
+                and lo <= PINNED * hl_min and hi >= last)
 
 
 def min_effect_for(unit: str, min_effect: float | None = None) -> float:
@@ -275,6 +320,9 @@ class DecayFit:
         Distinct times at or after treatment (t >= 0).
     last_time_h : float
         Latest photo, hours since treatment.
+    half_life_h_min : float
+        The shortest half-life the fit allows, hours (half the first photo's time after
+        treatment: :func:`facemetrics.decay.model.default_half_life_bounds`).
     peak_change, peak_change_ci_low, peak_change_ci_high : float
         ``lasting + transient``: the model change at t = 0+.
     half_life_h, half_life_h_ci_low, half_life_h_ci_high : float
@@ -298,8 +346,10 @@ class DecayFit:
         A full sentence explaining the verdict.
     status : str
         ``ok``, ``insufficient_data`` (no fit made), ``fit_failed``,
-        ``bootstrap_failed`` (too few replicates could be fitted) or
-        ``no_bootstrap`` (``n_boot=0``: point estimates only, CIs NaN).
+        ``bootstrap_failed`` (too few replicates could be fitted),
+        ``no_bootstrap`` (``n_boot=0``: point estimates only, CIs NaN) or
+        ``too_few_replicates`` (fewer than :data:`MIN_VERDICT_REPLICATES`
+        replicates: CIs reported, verdict ``inconclusive``).
     fit_ok : bool
         Whether the model was fitted (point estimates are finite).
     rmse : float
@@ -325,6 +375,7 @@ class DecayFit:
     n_subjects: int
     n_times: int
     last_time_h: float
+    half_life_h_min: float
     peak_change: float
     peak_change_ci_low: float
     peak_change_ci_high: float
@@ -459,7 +510,8 @@ def _ci(values: np.ndarray, level: float) -> tuple[float, float]:
 #: estimate and CI fields of a DecayFit (NaN when there is no fit)
 _ESTIMATES = tuple(
     name for name in COLUMNS
-    if name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name in ("transient", "rmse")
+    if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name in ("transient", "rmse"))
+    and name != "half_life_h_min"
 )
 
 
@@ -481,6 +533,7 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
         n_subjects=int(pd.unique(data["subject"].to_numpy()).size),
         n_times=int(np.unique(t[t >= 0]).size),
         last_time_h=float(np.max(t)) if t.size else _NAN,
+        half_life_h_min=float(default_half_life_bounds(t)[0]),
         smallest_meaningful_change=delta,
         noise_floor=noise_floor,
         confidence=float(confidence),
@@ -525,20 +578,32 @@ def _missing_data(t: np.ndarray) -> list[str]:
     return missing
 
 
-def _residual_draws(t, y, est: DecayParams, rng, n_boot: int) -> np.ndarray:
-    """Fitted values plus resampled, centred, degrees-of-freedom-inflated residuals, shape (n_boot, n)."""
+def _residual_draws(t, y, est: DecayParams, rng, n_boot: int, sessions: np.ndarray | None = None) -> np.ndarray:
+    """Fitted values plus resampled, centred, degrees-of-freedom-inflated residuals, shape (n_boot, n).
+
+    With ``sessions`` (integer codes, shape (n,)), each replicate also adds one offset per session,
+    drawn from the same residual pool: every change of a session is read against its one baseline
+    photo, whose own error is shared by all of them and is as large as one photo's error, yet leaves
+    no trace in the residuals of a fit (one subject's 95 % CI of the 24 h change covered the truth in
+    about half to three quarters of simulated studies without it; series audit, 2026-12-03)."""
     n = t.size
     fitted = est.change_at(t)
     resid = y - fitted
     resid = (resid - resid.mean()) * math.sqrt(n / max(n - 3, 1))
-    return fitted[None, :] + resid[rng.integers(0, n, size=(n_boot, n))]
+    draws = fitted[None, :] + resid[rng.integers(0, n, size=(n_boot, n))]
+    if sessions is not None:
+        n_sessions = int(sessions.max()) + 1
+        draws = draws + resid[rng.integers(0, n, size=(n_boot, n_sessions))][:, sessions]
+    return draws
 
 
-def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng):
+def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None):
     """Bootstrap design: ``(method, values (B, n), weights (B, n), valid (B,))``.
 
     ``cluster`` for a pooled fit of >= MIN_CLUSTERS subjects (two-stage below
     TWO_STAGE_BELOW_CLUSTERS), ``residual`` otherwise, ``none`` for n_boot = 0.
+    ``sessions``: one label per row (a subject's treatment session; the subject when not given);
+    the residual design adds a baseline offset per session (:func:`_residual_draws`).
     """
     n = t.size
     n_subjects = int(pd.unique(subjects).size)
@@ -563,7 +628,8 @@ def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, 
         present[rows_b, order[post_mask][cols_n]] = True
         return "cluster", yb, w, present.sum(axis=1) >= 3
     if n_boot > 0:
-        yb = _residual_draws(t, y, est, rng, n_boot)
+        codes = pd.factorize(pd.Series(subjects if sessions is None else sessions).astype(str))[0]
+        yb = _residual_draws(t, y, est, rng, n_boot, sessions=codes)
         return "residual", yb, np.ones((n_boot, n)), np.ones(n_boot, dtype=bool)
     return "none", None, None, np.zeros(0, dtype=bool)
 
@@ -608,10 +674,11 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
 
 
 def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float, test_conf: float,
-             early: tuple[float, float, tuple[float, float]]):
+             early: tuple[float, float, tuple[float, float]], peak_ok: bool = True):
     """The 24 h verdict and its sentence from the estimates ``v`` (rules 3-5 of the module docstring);
-    ``early``: the second photo time after treatment (h), the fitted change there and its CI."""
-    noun = effect_noun(metric)
+    ``early``: the second photo time after treatment (h), the fitted change there and its CI;
+    ``peak_ok`` False: the peak is an extrapolation of the first photo alone (:func:`peak_resolved`),
+    so the sentence cites the fitted change at the second photo time instead."""
     peak, c24 = v["peak_change"], v["change_24h"]
     lo, hi = v["change_24h_test_ci_low"], v["change_24h_test_ci_high"]
     peak_ci = (v["peak_change_ci_low"], v["peak_change_ci_high"])
@@ -628,17 +695,27 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     # 12 % of studies (bench/bench_claim.py)
     t_seen, e1, (e_lo, e_hi) = early
     peak_real = e_lo > delta or e_hi < -delta
+    if not peak_ok:
+        peak_ci_txt = f"{percent(confidence)} CI {num(e_lo)} to {quantity(e_hi, unit)}"
+    # the words follow the sign of the change (a negative change of a lift metric is a sag)
+    noun = effect_noun(metric, e1 if math.isfinite(e1) and e1 != 0 else peak)
     if lo > delta or hi < -delta:
         where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
+        late = effect_noun(metric, c24)
+        what = (f"the {noun} has reversed into a {late} that persists beyond a day"
+                if peak_real and (e1 > 0) != (c24 > 0) else f"the {late} persists beyond a day")
+        first = (f"peak {quantity(peak, unit)}" if peak_ok
+                 else f"{quantity(e1, unit)} at {hours_text(t_seen)}")
         return PERSISTS, (
             f"{at24}, entirely {where} margin "
-            f"(peak {quantity(peak, unit)}, {peak_ci_txt}): "
-            f"the {noun} persists beyond a day."
+            f"({first}, {peak_ci_txt}): {what}."
         )
     if -delta < lo and hi < delta:
         if peak_real:
+            first = (f"a peak of {quantity(peak, unit)}" if peak_ok
+                     else f"{quantity(e1, unit)} at {hours_text(t_seen)}")
             return FADES, (
-                f"{at24}, inside the {margin} margin, after a peak of {quantity(peak, unit)} ({peak_ci_txt}): "
+                f"{at24}, inside the {margin} margin, after {first} ({peak_ci_txt}): "
                 f"the {noun} fades within a day."
             )
         return INCONCLUSIVE, (
@@ -692,8 +769,11 @@ def _analyze_one(
         return no_fit("fit_failed", f"The decay model could not be fitted ({est.message}), so nothing can be said about 24 h.")
 
     rng = _group_rng(seed, (treatment, metric, side, subject))
+    sessions = None
+    if "treated_at" in data.columns:  # long.csv: one baseline photo per subject and treatment time
+        sessions = (data["subject"].astype(str) + "\x1f" + data["treated_at"].astype(str)).to_numpy()
     method, yb, w, valid = _replicates(t, y, data["subject"].to_numpy(), est, pooled=subject is None,
-                                       n_boot=n_boot, rng=rng)
+                                       n_boot=n_boot, rng=rng, sessions=sessions)
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
@@ -716,10 +796,22 @@ def _analyze_one(
             n_ok,
         )
     values = _estimates(est, boot, confidence, base["test_confidence"])
+    if n_ok < MIN_VERDICT_REPLICATES:
+        return DecayFit(
+            **base, **values, verdict=INCONCLUSIVE,
+            reason=(
+                f"Only {n_ok} bootstrap replicate{'s' if n_ok != 1 else ''} (n_boot={n_boot}); the 24 h claim is "
+                f"tested with at least {MIN_VERDICT_REPLICATES}, so its interval's tails rest on more than two "
+                f"replicates each (the default is 400); the fitted change at 24 h is "
+                f"{quantity(values['change_24h'], base['unit'])}."
+            ),
+            status="too_few_replicates", fit_ok=True, bootstrap=method, n_boot=n_ok, boot_params=boot,
+        )
     t2 = float(np.unique(t[t >= 0])[1])  # the second photo time after treatment (>= 4 of them: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
     verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
-                               confidence=confidence, test_conf=base["test_confidence"], early=early)
+                               confidence=confidence, test_conf=base["test_confidence"], early=early,
+                               peak_ok=peak_resolved({**base, **values}))
     return DecayFit(
         **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
         bootstrap=method, n_boot=n_ok, boot_params=boot,
@@ -750,11 +842,13 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
     if missing:
         raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
-    cols = list(REQUIRED_COLUMNS) + (["noise_floor"] if "noise_floor" in changes.columns else [])
+    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at") if c in changes.columns]
     df = changes.loc[:, cols].copy()
     for c in ("subject", "treatment", "metric", "side"):
         df[c] = df[c].astype(str)
     df["unit"] = df["unit"].fillna("").astype(str)
+    if "treated_at" in df.columns:
+        df["treated_at"] = df["treated_at"].fillna("").astype(str)
     try:
         df["hours_since_treatment"] = pd.to_numeric(df["hours_since_treatment"], errors="raise").astype(float)
         df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
@@ -1131,6 +1225,10 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     if not np.isfinite(c_ci[0]):
         verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
         reason = head + ": no confidence interval, so no verdict."
+    elif boot.size < MIN_VERDICT_REPLICATES:
+        verdict, status = INCONCLUSIVE, "too_few_replicates"
+        reason = head + (f": only {boot.size} bootstrap replicates (at least {MIN_VERDICT_REPLICATES} are needed "
+                         f"for a verdict; the default is 400), so no verdict.")
     elif c_ci[0] > delta or c_ci[1] < -delta:
         verdict, status = CUMULATIVE, "ok"
         reason = head + f": beyond the {margin} margin, a cumulative change."

@@ -48,12 +48,19 @@ def hours_text(v: float) -> str:
     return f"{v:.2g} h" if v < 1 else f"{v:.1f} h"
 
 
-def effect_noun(metric: str) -> str:
-    """The word for a metric's change: ``lift``, ``sag``, ``tightening``, ``smoothing`` or ``effect``."""
+#: the word for a change against a metric's own direction (a negative lift is a sag)
+_OPPOSITE = {"lift": "sag", "sag": "lift"}
+
+
+def effect_noun(metric: str, sign: float = 1.0) -> str:
+    """The word for a metric's change: ``lift``, ``sag``, ``tightening``, ``smoothing`` or ``effect``.
+
+    ``sign < 0``: the change runs against the metric's direction, so a ``*_lift_mm`` metric's
+    change is a ``sag`` and a ``*_sag_mm`` metric's a ``lift``; other words become ``effect``."""
     m = metric.lower()
     for word in ("lift", "sag", "tightening", "smoothing"):
         if word in m:
-            return word
+            return word if sign >= 0 else _OPPOSITE.get(word, "effect")
     return "effect"
 
 
