@@ -504,9 +504,9 @@ TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on 
 
 #: ... and when the gate found an expression change: the lips' shape changed (the lift and fold rows
 #: carry no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
-EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: the lips' shape changed, so the lift and fold "
-                         "rows are shown without a verdict (`uncertain`): they would measure the expression, "
-                         "not the skin.")
+EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: the lips' shape changed, so every row but the "
+                         "head-pose rows (lifts, folds, jaw, mouth and cheek metrics) is shown without a verdict "
+                         "(`uncertain`): they would measure the expression, not the skin.")
 EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each verdict in this table compares a "
                                "change with its noise floor only, so a 'lift', 'sag', 'deeper' or 'shallower' "
                                "here may be the expression, not the skin.")

@@ -199,7 +199,7 @@ def nuisance(img: np.ndarray, a, rng: np.random.Generator) -> tuple[bytes, dict]
 
 def defects(c) -> list[str]:
     """Rows of a comparison that break the table's own contract."""
-    from facemetrics.compare import METRICS, REGISTERED_KINDS, UNCERTAIN, verdict
+    from facemetrics.compare import LOWER_FACE_KINDS, METRICS, UNCERTAIN, verdict
 
     kind = {m.metric: m.kind for m in METRICS}
     out = []
@@ -216,7 +216,7 @@ def defects(c) -> list[str]:
         if not (np.isfinite(r.noise_floor) and r.noise_floor > 0):
             out.append(f"{r.metric}/{r.side}: change {r.change:.3g} with floor {r.noise_floor}")
         want = verdict(kind[r.metric], r.change, r.noise_floor)
-        if r.verdict != want and not (r.verdict == UNCERTAIN and kind[r.metric] in REGISTERED_KINDS):
+        if r.verdict != want and not (r.verdict == UNCERTAIN and kind[r.metric] in LOWER_FACE_KINDS):
             out.append(f"{r.metric}/{r.side}: change {r.change:+.3g}, floor {r.noise_floor:.3g}, verdict {r.verdict!r}"
                        f" (expected {want!r})")
     return out

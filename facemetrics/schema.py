@@ -310,8 +310,9 @@ COMPARISON_CSV_COLUMNS_DEF = [
     Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it "
            "(`lift`/`sag`, `deeper`/`shallower`, `longer`/`shorter`, `increase`/`decrease`, `chin_up`/`chin_down`, "
            "`turned_left`/`turned_right`, `clockwise`/`counterclockwise`, `further`/`closer`), `uncertain` (no "
-           "claim is made: e.g. a lift or fold row of a pair whose upper faces match only roughly after alignment, "
-           "or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
+           "claim is made: every row but the head-pose rows of a pair whose upper faces match only roughly after "
+           "alignment, whose face is cut by the image edge or whose lips changed shape; the lift and fold rows "
+           "beyond the checked camera change; or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
     Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
            "file's name in the app)."),
     Column("after_photo", "", "The after photo, as `before_photo`."),

@@ -391,9 +391,11 @@ def test_london_expression_change_is_named(london):
         sure = any(m.startswith("expression differs") for m in c.messages)
         n_sure += sure
         t = c.to_frame()
-        if sure:  # the lips' shape changed: no lift, sag or fold verdict (values kept)
+        if sure:  # the lips' shape changed: no lift, sag, fold or per-photo verdict (values kept), but pose verdicts
             rows = t[t.metric.str.endswith("_lift_mm") | t.metric.isin(["nlf_depth", "nlf_contrast_pct"])]
             assert (rows.verdict == "uncertain").all() and rows.change.notna().all(), (pid, rows)
+            rows = t[~t.metric.isin(cp.POSE_METRICS) & t.change.notna()]
+            assert (rows.verdict == "uncertain").all(), (pid, rows[rows.verdict != "uncertain"])
         h = headline(c.to_frame(), c.messages)
         assert h.startswith(("not a skin change", "no lift can be claimed", "no jawline change")), (pid, h)
     assert n_sure >= 6, n_sure
@@ -780,3 +782,140 @@ def test_refusal_reasons_are_told_apart_from_the_other_messages():
     blank = analyze_photo(png_bytes(np.full((400, 400, 3), 128, np.uint8)), name="blank.png")
     c = compare_photos(analyze_photo(SAMPLES / "astronaut_before.jpg"), blank)
     assert c.status == "refused" and refusal_reasons(c.messages)[0] == list(c.messages)
+
+
+# ---------------------------------------------------------------------------
+# the per-photo rows follow the gate; a photo with hidden irises is named (audit 2026-12-03)
+# ---------------------------------------------------------------------------
+
+
+def _per_photo_rows(c):
+    """The per-photo rows with a value (jaw, mouth-corner and cheek metrics, the fold's length), each
+    with the verdict it reads against its floor alone (what the table said before the audit)."""
+    kind = {m.metric: m.kind for m in cp.METRICS}
+    return [(r, cp.verdict(kind[r.metric], r.change, r.noise_floor)) for r in c.changes
+            if kind[r.metric] in ("metric", "length") and np.isfinite(r.change)]
+
+
+def assert_per_photo_rows_unread(c, label: str) -> None:
+    """Every per-photo row ``uncertain`` (at least one of them read a change against its floor alone:
+    else the check tests nothing); the pose rows keep their verdicts."""
+    rows = _per_photo_rows(c)
+    claimed = [(r.metric, r.side, round(r.change, 2)) for r, w in rows if w not in (cp.WITHIN_NOISE, cp.UNCERTAIN)]
+    assert claimed, (label, "no per-photo row claims a change against its floor alone")
+    assert rows and all(r.verdict == cp.UNCERTAIN for r, _ in rows), (
+        label, [(r.metric, r.side, r.verdict) for r, _ in rows if r.verdict != cp.UNCERTAIN])
+    pose = [c.get(m) for m in cp.POSE_METRICS]
+    assert all(p.verdict == cp.verdict(spec.kind, p.change, p.noise_floor)
+               for p, spec in zip(pose, [s for s in cp.METRICS if s.metric in cp.POSE_METRICS])), (label, pose)
+
+
+@pytest.mark.parametrize("reason", ["lips", "cut", "rough"])
+def test_what_takes_the_lift_verdicts_takes_the_per_photo_verdicts_too(sample_analysis, monkeypatch, reason):
+    """The gate withheld the lift and fold verdicts (the lips' shape changed, the face cut by the image
+    edge, the upper faces matched only roughly), yet the per-photo rows, read from the same landmarks
+    (``mouth_corner_height_mm``'s change is ``-mouth_corner_lift_landmarks_mm``'s), kept theirs and
+    reached changes.csv (audit: a photo cut at 62 % of its height read jawline height -16 mm
+    `decrease`).  Now they read `uncertain` with their values; the pose rows keep their verdicts, and
+    the message says so.  A 3 mm lift of the sample, read as it is, gives `decrease` on the mouth
+    corners' heights."""
+    import importlib
+
+    gt = importlib.import_module("facemetrics.compare.gate")  # the module (the package's `gate` is the function)
+    a = sample_analysis
+    lifted = variant(a, sim.lift(a, 3.0).image)
+    plain = compare_photos(a, lifted)
+    assert plain.status == "ok" and plain.get("mouth_corner_height_mm", "right").verdict == "decrease"
+    q = lifted.quality
+    if reason == "rough":
+        monkeypatch.setattr(gt, "MAX_ALIGNMENT_RESIDUAL_MM", 0.0)  # every pair "matches only roughly"
+        after = lifted
+    elif reason == "lips":
+        opened = dataclasses.replace(q, mouth_opening_ratio=q.mouth_opening_ratio + 0.2)
+        after = dataclasses.replace(lifted, quality=opened)
+    else:
+        after = dataclasses.replace(lifted, quality=dataclasses.replace(q, cut_landmarks=5))
+    c = compare_photos(a, after)
+    start = {"lips": gt.MSG_EXPRESSION, "cut": gt.MSG_FACE_CUT, "rough": "the upper faces match only roughly"}[reason]
+    said = [m for m in c.messages if m.startswith(start)]
+    assert said and "jaw, mouth and cheek metrics" in said[0] and "head-pose rows keep theirs" in said[0], c.messages
+    assert_per_photo_rows_unread(c, reason)
+    got, was = c.to_frame(), plain.to_frame()
+    np.testing.assert_array_equal(got.change.to_numpy(), was.change.to_numpy())  # values kept (NaN = NaN)
+
+
+def test_a_photo_cut_at_the_chin_claims_no_jaw_change(sample_analysis):
+    """The audit's cut: the sample cropped to 62 % of its height against itself whole.  Face Mesh guesses
+    the jaw and fits the rest of the face to it; the lift rows read `uncertain`, but the jawline height,
+    lower-face area, jowl sag and jaw angle read `decrease` (nothing changed)."""
+    rgb = sample_analysis.photo.rgb
+    cut = analyze_photo(png_bytes(np.ascontiguousarray(rgb[: int(0.62 * rgb.shape[0])])), name="cut.png")
+    assert cut.ok and cut.quality.cut_landmarks > 0
+    c = compare_photos(sample_analysis, cut)
+    assert c.status == "warning" and any(m.startswith("the face is cut by the image edge in the after photo")
+                                         for m in c.messages), c.messages
+    assert_per_photo_rows_unread(c, "cut at 62 %")
+
+
+def test_real_pairs_matched_only_roughly_claim_no_per_photo_change(london, canada_dir):
+    """Real pairs whose upper faces match only roughly: London 003 smiling -> neutral (hair over the
+    forehead) read jaw width -3.25 mm `decrease`; two different Canada people (1.50 mm RMS, under the
+    1.6 mm refusal limit) read jaw width +14.5 mm `increase`.  Now no per-photo row claims a change."""
+    from PIL import Image
+
+    from conftest import jpeg_bytes
+
+    smiling, neutral = london["london_003_f38_white"][::-1]
+    c = compare_photos(smiling, neutral)
+    assert c.status == "warning" and c.alignment.residual_mm > cp.MAX_ALIGNMENT_RESIDUAL_MM, c.messages
+    assert_per_photo_rows_unread(c, "london 003 smiling -> neutral")
+    # the audit's copies (JPEG q92) of two Canada people: 1.50 mm RMS, a warning; the originals read
+    # just over 1.6 mm and are refused, every row `refused`: either way no per-photo change is claimed
+    x, y = (analyze_photo(jpeg_bytes(np.asarray(Image.open(canada_dir / n).convert("RGB")), 92), name=n)
+            for n in ("canada_003f.jpg", "canada_008f.jpg"))
+    c = compare_photos(x, y)
+    if c.status == "refused":
+        assert all(r.verdict == "refused" for r in c.changes)
+    else:
+        assert c.alignment.residual_mm > cp.MAX_ALIGNMENT_RESIDUAL_MM, c.messages
+        assert_per_photo_rows_unread(c, "canada 003 -> 008")
+
+
+def _irises_covered(analysis) -> np.ndarray:
+    """The photo with dark ellipses over both irises (landmarks 468, 473), as sunglasses would."""
+    from PIL import Image, ImageDraw
+
+    im = Image.fromarray(analysis.photo.rgb)
+    draw = ImageDraw.Draw(im)
+    p = analysis.points
+    w = 0.9 * abs(p[33, 0] - p[133, 0])
+    for i in (468, 473):
+        x, y = p[i, :2]
+        draw.ellipse((x - w, y - 0.6 * w, x + w, y + 0.6 * w), fill=(15, 15, 18))
+    return np.asarray(im)
+
+
+def test_a_photo_whose_irises_are_hidden_is_named_in_the_comparison(sample_analysis):
+    """`analyze` flags a photo whose irises are hidden ("the mm scale is unreliable"), but `compare`
+    said status ok with no message in either order, though its millimetres come from that scale.  Now a
+    message names the photo (before: every mm change is read in its scale; after: the changes are not);
+    the rows keep their verdicts (a scale error scales a change, it never flips it); a scale the user
+    gives (--ipd-mm) is not unreliable."""
+    rgb = _irises_covered(sample_analysis)
+    covered = variant(sample_analysis, rgb)
+    assert any(f.startswith("irises not visible") for f in covered.quality.flags), covered.quality.flags
+    kind = {m.metric: m.kind for m in cp.METRICS}
+    for before, after, which in ((covered, sample_analysis, "before"), (sample_analysis, covered, "after")):
+        c = compare_photos(before, after)
+        said = [m for m in c.messages if m.startswith(f"irises not visible in the {which} photo")]
+        assert c.status == "warning" and len(said) == 1, c.messages
+        assert "mm scale is unreliable" in said[0] and "open, uncovered eyes" in said[0]
+        assert ("every millimetre of this comparison" in said[0]) == (which == "before"), said[0]
+        other = "after" if which == "before" else "before"
+        assert not any(m.startswith(f"irises not visible in the {other} photo") for m in c.messages)
+        assert all(r.verdict == cp.verdict(kind[r.metric], r.change, r.noise_floor) for r in c.changes)
+    plain = compare_photos(sample_analysis, sample_analysis)
+    assert not any("irises" in m for m in plain.messages), plain.messages
+    given = compare_photos(png_bytes(rgb), SAMPLES / "astronaut_before.jpg", ipd_mm=63.0)
+    assert given.before.calibration.source == "user_ipd"
+    assert not any("irises" in m for m in given.messages), given.messages

@@ -36,8 +36,10 @@ Method (details in ``docs/compare.md``)
    ``docs/compare.md``, widened for a coarse pair by :func:`resolution_floors`,
    or estimated from repeat photos) and gets a verdict.
 7. A comparability gate (:func:`gate`) checks pose, expression, lighting,
-   resolution and how well the upper faces match (different people), and
-   refuses or warns with plain-language messages.
+   resolution, each photo's mm scale and how well the upper faces match
+   (different people), and refuses or warns with plain-language messages;
+   where it says the lower face cannot be read (:func:`lower_face_uncertain`)
+   every row but the pose rows carries the verdict ``uncertain``.
 
 Sides are the subject's own (the subject's right is the image left of an
 unmirrored photo).
@@ -77,8 +79,8 @@ from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, camera_beyond_checked, colour_mismatch, face_cut, gate, lip_shape_changes,
-    pose_messages, refusal_reasons, registration_uncertain,
+    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, camera_beyond_checked, colour_mismatch, face_cut, gate, irises_hidden,
+    lip_shape_changes, lower_face_uncertain, pose_messages, refusal_reasons, registration_uncertain,
 )
 from .measure import _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
@@ -86,14 +88,15 @@ from .regions import (
     region_masks, robust_mean,
 )
 from .table import (
-    COLUMNS, METRICS, POSE_METRICS, REGISTERED_KINDS, UNCERTAIN, VERDICT_WORDS, WITHIN_NOISE, Alignment, Change,
-    Comparison, MetricSpec,
+    COLUMNS, LOWER_FACE_KINDS, METRICS, POSE_METRICS, REGISTERED_KINDS, UNCERTAIN, VERDICT_WORDS, WITHIN_NOISE,
+    Alignment, Change, Comparison, MetricSpec,
     _rows, verdict,
 )
 
 __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
-    "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "verdict", "registration_uncertain",
+    "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
+    "registration_uncertain", "lower_face_uncertain", "face_cut", "lip_shape_changes", "irises_hidden",
     "camera_beyond_checked", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
@@ -202,12 +205,15 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     if status == "ok" and msgs:
         status = "warning"
     refused = status == "refused"
+    # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
+    # rough registration, a cut face or a change of the lips' shape; the lifts and folds beyond the
+    # checked camera change; the folds of a grey photo against a colour one
+    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) else ())
+    unread |= set(REGISTERED_KINDS if camera_beyond_checked(pair.cues) else ())
+    unread |= {"fold"} if colour_mismatch(a, b) else set()
     return Comparison(
         a, b, status, tuple(msgs),
-        changes=_rows(pair.values, floors, refused=refused,
-                      uncertain=(registration_uncertain(pair) or face_cut(a, b) or camera_beyond_checked(pair.cues)
-                                 or bool(lip_shape_changes(a, b))
-                                 or (("fold",) if colour_mismatch(a, b) else False))),
+        changes=_rows(pair.values, floors, refused=refused, uncertain=tuple(sorted(unread))),
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
         alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
         before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,

@@ -91,19 +91,22 @@ DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 
 def registration_uncertain(pair: _Pair) -> bool:
     """Do the upper faces match only roughly after alignment (residual above
-    :data:`MAX_ALIGNMENT_RESIDUAL_MM`)?  Then the lift and fold rows carry the verdict
-    ``uncertain`` (:data:`facemetrics.compare.table.UNCERTAIN`): the same face stays below
-    0.3 mm, so a residual twice that is a registration the measured floors do not cover
-    (one person's photos in four poses read lifts of +3.27 and -3.20 mm at 1.40 and 1.30 mm;
-    docs/compare.md, 'Real photos of one person')."""
+    :data:`MAX_ALIGNMENT_RESIDUAL_MM`)?  Then every row but the pose rows carries the verdict
+    ``uncertain`` (:data:`facemetrics.compare.table.UNCERTAIN`, :func:`lower_face_uncertain`): the
+    same face stays below 0.3 mm, so a residual twice that is a registration the measured floors do
+    not cover (one person's photos in four poses read lifts of +3.27 and -3.20 mm at 1.40 and 1.30 mm;
+    docs/compare.md, 'Real photos of one person'), and the per-photo metrics read the after landmarks
+    carried through the same alignment (pose 2 -> 4: jawline height +5.3 mm, jaw width +7.5 mm)."""
     return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
 
 
 def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     """Is the face cut by the image edge in either photo (jaw-line landmarks outside the picture,
-    :attr:`facemetrics.quality.Quality.cut_landmarks`)?  Face Mesh then guesses the jaw there, and
-    the lift and fold rows carry the verdict ``uncertain`` (a face cut at 68 % of the sample's width
-    read a +2.04 mm jawline 'lift' for a true 1.5 mm and a -0.99 mm cheek 'sag' for none)."""
+    :attr:`facemetrics.quality.Quality.cut_landmarks`)?  Face Mesh then guesses the jaw there and
+    fits the rest of the mesh to the guess, so every row but the pose rows carries the verdict
+    ``uncertain`` (:func:`lower_face_uncertain`; a face cut at 68 % of the sample's width read a
+    +2.04 mm jawline 'lift' for a true 1.5 mm and a -0.99 mm cheek 'sag' for none; a photo cut at
+    62 % of its height against itself read jawline height -16 mm, mouth corners -9 mm, cheeks -6 mm)."""
     return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
 
 
@@ -112,7 +115,10 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     smile index or the mouth opening changed beyond :data:`MAX_SMILE_CHANGE` /
     :data:`MAX_MOUTH_OPENING_CHANGE`.  A skin lift does not change them (0 of 240 pairs of real faces
     with a bench lift of up to 3 mm, ``bench/bench_coverage.py``; talking video frames: 19 of 66),
-    so with any of them the expression differs and the lift and fold rows carry ``uncertain``."""
+    so with any of them the expression differs and every row but the pose rows carries ``uncertain``
+    (:func:`lower_face_uncertain`): the mouth corners move (their height, and the jaw width read at
+    their height), an opening mouth lowers the chin (jawline height, lower-face area, jaw angle, jowl
+    sag), a smile raises the cheeks and lengthens the nasolabial fold."""
     qa, qb = a.quality, b.quality
     if qa is None or qb is None:
         return []
@@ -123,6 +129,16 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
                    f"(limit ±{MAX_MOUTH_OPENING_CHANGE:.2f})")
     return out
+
+
+def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> bool:
+    """Can no change of the lower face be read from this pair?  True when the upper faces match only
+    roughly (:func:`registration_uncertain`), the face is cut by the image edge (:func:`face_cut`) or
+    the lips' shape changed (:func:`lip_shape_changes`).  Then every row of
+    :data:`facemetrics.compare.table.LOWER_FACE_KINDS` (lifts, folds, the fold's length and the
+    per-photo jaw, mouth-corner and cheek metrics) carries the verdict ``uncertain`` with its value
+    kept; the head-pose and camera rows, fitted on the rigid upper face, keep theirs."""
+    return registration_uncertain(pair) or face_cut(a, b) or bool(lip_shape_changes(a, b))
 
 
 def _far_camera_clause(cues: dict) -> str:
@@ -213,7 +229,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     and the single-photo pose estimates are checked.  ``status`` is
     ``"refused"`` when a photo could not be measured or the head pose differs
     beyond the refusal limits, ``"warning"`` when pose, expression, lighting,
-    resolution or the upper-face match break a warning limit, else ``"ok"``.
+    resolution or the upper-face match break a warning limit, or a photo is cut, holds
+    several faces, is black-and-white against a colour one or has an unreliable mm scale
+    (:func:`scale_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.
     """
     msgs: list[str] = []
@@ -230,7 +248,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                 msgs.append(f"{MSG_POSE} too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
                             f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
                             "as in the before photo")
-        return ("refused" if msgs else "ok"), msgs + several_faces_messages(a, b)
+        return ("refused" if msgs else "ok"), msgs + several_faces_messages(a, b) + scale_messages(a, b)
     c = pair.cues
     refuse, pose_msgs = pose_messages(c)
     msgs += pose_msgs
@@ -245,9 +263,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     f"(limit {MAX_MOUTH_CORNER_RISE_MM:.1f} mm)")
     if expr and shape:
         msgs.append(f"{MSG_EXPRESSION}: " + "; ".join(expr)
-                    + ". Lifts, folds and mouth metrics then reflect the expression, not the skin, so the lift "
-                      "and fold rows are shown without a verdict ('uncertain'): take both photos with the same "
-                      "relaxed, closed-mouth expression")
+                    + ". Lifts, folds and the jaw, mouth and cheek metrics then reflect the expression, not the "
+                      "skin, so they are shown without a verdict ('uncertain'; the head-pose rows keep theirs): "
+                      "take both photos with the same relaxed, closed-mouth expression")
     elif expr:
         msgs.append(f"{MSG_EXPRESSION_MAYBE}: " + "; ".join(expr)
                     + ", while the lips kept their shape. A change of expression (a gentle smile) and a lift "
@@ -256,8 +274,10 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     for label, q in (("before", qa), ("after", qb)):
         if q.cut_landmarks:
             msgs.append(f"{MSG_FACE_CUT} in the {label} photo ({q.cut_landmarks} jaw-line "
-                        "landmarks outside the picture, where Face Mesh guesses them): the jaw and lower-face "
-                        "numbers there are not measured; retake it with the whole face in the picture")
+                        "landmarks outside the picture, where Face Mesh guesses them and fits the rest of the face "
+                        "to the guess): the lifts, folds and the jaw, mouth and cheek metrics rest on that guess, so "
+                        "they are shown without a verdict ('uncertain'; the head-pose rows keep theirs); retake it "
+                        "with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
         msgs.append(f"lighting differs: face luminance {la:.0f} → {lb:.0f} of 255 "
@@ -281,8 +301,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
-                    "so the lifts and folds are shown without a verdict ('uncertain')")
-    msgs += several_faces_messages(a, b) + colour_messages(a, b)
+                    "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
+                    "('uncertain'; the head-pose rows keep theirs)")
+    msgs += several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
@@ -296,6 +317,43 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
             "the intended person: crop the photo to the one face"
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
+
+
+def irises_hidden(x: PhotoAnalysis) -> bool:
+    """Was the photo's mm scale read from the irises with neither iris visible (eyes closed, covered,
+    outside the picture: :func:`facemetrics.eyes.iris_visibility`)?  The analysis' own check, which
+    flags the photo (``quality_flags``: "irises not visible ... the mm scale is unreliable"); a scale
+    the user gave (``--mm-per-px``, ``--ipd-mm``) is not one."""
+    eyes = x.extra.get("eyes") if x.extra else None
+    return bool(x.calibration is not None and x.calibration.source == "iris" and eyes is not None
+                and not eyes.any_visible)
+
+
+def scale_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """A message per photo whose mm scale was read with neither iris visible (:func:`irises_hidden`),
+    naming the photo.  The analysis flagged it, but the comparison said nothing (status ``ok``).
+
+    Only the before photo's scale enters the changes (the work grid is its frame; the alignment
+    absorbs the after photo's scale, which only widens the floors of a coarse pair,
+    :func:`facemetrics.compare.floors.pair_mm_per_px`): its error multiplies every mm change by one
+    factor and never flips a change's sign; covering both irises of 32 real faces (12
+    London, 20 Canada) moved their scale by a median 6 % and at most 24 %.  So the rows keep their
+    verdicts and the message says how far they may be off; for the after photo it says the changes do
+    not use its scale."""
+    out = []
+    what = ("irises not visible in the {} photo (eyes closed, covered or outside the picture): its mm scale is "
+            "unreliable")
+    if irises_hidden(a):
+        out.append(what.format("before") + ", and every millimetre of this comparison is read in it (covering both "
+                   "irises of 32 faces moved their scale by a median 6 %, at most 24 %): the mm changes may be "
+                   "that much too large or too small, a change near its noise floor may read beyond it or within "
+                   "it, though no change reads in the wrong direction; retake the before photo with open, "
+                   "uncovered eyes (on the command line: --mm-per-px or --ipd-mm)")
+    if irises_hidden(b):
+        out.append(what.format("after") + "; the changes here are read in the before photo's millimetres (only "
+                   "the check of a coarse photo's resolution uses this one's), but this photo's own mm values "
+                   "(photos.csv, or as a before photo) do: use a photo with open, uncovered eyes")
+    return out
 
 
 def colour_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:

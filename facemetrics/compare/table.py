@@ -35,10 +35,14 @@ POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_chang
 WITHIN_NOISE = "within_noise"
 
 
-#: the verdict of a lift or fold row when the pair's own registration check fails (the upper
-#: faces match only roughly after alignment, :data:`facemetrics.compare.gate.MAX_ALIGNMENT_RESIDUAL_MM`:
-#: what moved on the lower face may be misregistration) or the face is cut by the image edge in
-#: either photo (:func:`facemetrics.compare.gate.face_cut`); the value is kept, no claim is made
+#: the verdict of a row whose change the pair's own checks say cannot be read (the value is kept,
+#: no claim is made): every row but the pose rows (:data:`LOWER_FACE_KINDS`) when the upper faces
+#: match only roughly after alignment (:func:`facemetrics.compare.gate.registration_uncertain`: what
+#: moved on the lower face may be misregistration), the face is cut by the image edge in either photo
+#: (:func:`facemetrics.compare.gate.face_cut`) or the lips' shape changed
+#: (:func:`facemetrics.compare.gate.lip_shape_changes`); the lift and fold rows
+#: (:data:`REGISTERED_KINDS`) beyond the camera change the perspective correction was checked on; the
+#: fold rows of a black-and-white photo against a colour one
 UNCERTAIN = "uncertain"
 
 
@@ -46,6 +50,15 @@ UNCERTAIN = "uncertain"
 #: photos (the dense-flow and landmark lifts, the fold's depth and contrast scored along the
 #: before photo's line carried onto the after photo)
 REGISTERED_KINDS = ("lift", "fold")
+
+
+#: kinds of row read from the lower face's (and the cheeks') landmarks or registration: the lifts and
+#: folds, the fold's length (scored along the same carried line) and the per-photo metrics (jaw height,
+#: width and angle, lower-face area, jowl sag, mouth-corner and cheek heights: the after photo's
+#: landmarks carried into the before photo's frame, the same landmarks the landmark lifts read, so
+#: ``mouth_corner_height_mm``'s change is ``-mouth_corner_lift_landmarks_mm``'s).  Every kind but the
+#: pose rows', which are fitted on the rigid upper face and the nose.
+LOWER_FACE_KINDS = ("lift", "fold", "length", "metric")
 
 
 @dataclass(frozen=True)
@@ -100,10 +113,10 @@ class Change:
         |change| at or below this is indistinguishable from noise (same unit).
     verdict : str
         ``lift``/``sag``, ``deeper``/``shallower``, ``longer``/``shorter``,
-        ``increase``/``decrease``, ``within_noise``, ``uncertain`` (a lift or
-        fold row of a pair whose upper faces match only roughly after
-        alignment, or whose face is cut by the image edge: :data:`UNCERTAIN`),
-        or ``refused``.
+        ``increase``/``decrease``, ``within_noise``, ``uncertain`` (no claim:
+        e.g. any row but the pose rows of a pair whose upper faces match only
+        roughly after alignment, whose face is cut by the image edge or whose
+        lips changed shape: :data:`UNCERTAIN`), or ``refused``.
     """
 
     metric: str
@@ -296,8 +309,8 @@ def verdict(kind: str, change: float, floor: float) -> str:
 def _rows(values: dict, floors: dict, refused: bool = False,
           uncertain: bool | tuple[str, ...] = False) -> tuple[Change, ...]:
     """The table's rows; ``uncertain``: the rows of :data:`REGISTERED_KINDS` (True), or of the
-    kinds given (a tuple, e.g. ``("fold",)``), with a value get the verdict :data:`UNCERTAIN`
-    instead of one read against their floor."""
+    kinds given (a tuple, e.g. ``("fold",)`` or :data:`LOWER_FACE_KINDS`), with a value get the
+    verdict :data:`UNCERTAIN` instead of one read against their floor."""
     kinds = REGISTERED_KINDS if uncertain is True else tuple(uncertain or ())
     out = []
     nan = float("nan")
