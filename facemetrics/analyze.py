@@ -7,7 +7,7 @@ says what went wrong (see :mod:`facemetrics.schema`), so a batch goes on.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -344,14 +344,17 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                         "0.3): compare its folds only with black-and-white photos")
         partial.update(warnings=tuple(warnings))
     partial.update(frame=frame, quality=quality)
+    # a face lying sideways or upside down was measured as if it were upright: its expression, pose and
+    # exposure flags ("smiling (smile score 21.97)") are not true of the photo, so a refused one has none
+    sideways = dict(partial, quality=replace(quality, flags=()))
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
-        return PhotoAnalysis(**partial, status="sideways",
+        return PhotoAnalysis(**sideways, status="sideways",
                              error=f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
                                    f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
                                    "photo upright (its orientation tag may have been lost)")
     if _upside_down(rgb):
-        return PhotoAnalysis(**partial, status="sideways",
+        return PhotoAnalysis(**sideways, status="sideways",
                              error=f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
                                    "an upright face): rotate the photo upright (its orientation tag may have been lost)")
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:

@@ -278,6 +278,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     for note in res.merged:
         print(note)
+    from .batch.tables import disagreement_notes
+
+    for note in disagreement_notes(res.change_rows):  # sessions whose before photos disagree (each says if left out)
+        print(note)
     dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
     print(f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
@@ -315,8 +319,8 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     try:
         _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
                                 n_boot=args.n_boot, seed=args.seed)
-    except SeriesError as exc:
-        raise UsageError(f"nothing to fit in {args.folder}/long.csv: {exc}") from None
+    except SeriesError as exc:  # what is wrong with the data (the options were checked by argparse)
+        raise UsageError(f"cannot fit {args.folder}/long.csv: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot write to {out}: {exc.strerror or exc}") from None
     _print_verdicts(table)
@@ -427,8 +431,12 @@ def cmd_study_add(args: argparse.Namespace) -> int:
             extra = f", measured: {r.measured}" if r.measured else ""
             print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
     n_added = sum(r.status == "added" for r in results)
-    print(f"{n_added} photo(s) added, {sum(r.status == 'duplicate' for r in results)} already there, "
-          f"{sum(r.status == 'error' for r in results)} not added; store: {store.dir}")
+    n_dup, n_bad = sum(r.status == "duplicate" for r in results), sum(r.status == "error" for r in results)
+    print(f"{n_added} photo(s) added, {n_dup} already there, {n_bad} not added; store: {store.dir}")
+    if n_bad and not n_added and not n_dup:  # nothing added, nothing written: a failed command
+        print(f"facemetrics study add: none of the {n_bad} photo(s) was added (see the reasons above); "
+              "the store is unchanged", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -441,8 +449,9 @@ def cmd_study_list(args: argparse.Namespace) -> int:
             return 0
         sessions = store.sessions()
     for s in subjects.itertuples():
-        print(f"{s.name}: {s.n_photos} photo(s), {s.n_sessions} session(s), {s.first_photo or '-'} to "
-              f"{s.last_photo or '-'}")
+        span = (f"{s.first_photo} to {s.last_photo}" if isinstance(s.first_photo, str) and s.first_photo
+                else "no photos")  # SQL MIN of no rows: None, NaN in the frame
+        print(f"{s.name}: {s.n_photos} photo(s), {s.n_sessions} session(s), {span}")
         for se in sessions[sessions["subject"] == s.name].itertuples():
             dev = f" [{se.device}]" if se.device else ""
             settings = f" {se.settings_json}" if se.settings_json not in ("", "{}") else ""
@@ -534,6 +543,32 @@ def _positive_int(text: str) -> int:
     return n
 
 
+def _n_boot(text: str) -> int:
+    """argparse type of ``--n-boot``: a whole number of at least 0 (said as the option's error, not
+    as 'nothing to fit' after long.csv was read)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more (bootstrap replicates; 0: none), got {n}")
+    return n
+
+
+def _min_effect(text: str) -> float:
+    """argparse type of ``--min-effect``: a finite number of at least 0, in the metric's unit."""
+    import math
+
+    try:
+        x = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(x) and x >= 0):
+        raise argparse.ArgumentTypeError(f"must be a number of 0 or more (the smallest change that "
+                                         f"matters, in the metric's unit, e.g. 0.3 for 0.3 mm), got {text}")
+    return x
+
+
 def _setting(check):
     """argparse type that parses a float and checks it with ``check`` (an :mod:`facemetrics.analyze`
     checker, so the command line accepts what the library accepts); imported only when given."""
@@ -591,10 +626,10 @@ def _add_study_parser(sub) -> None:
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     r.add_argument("--workers", type=_positive_int, default=1,
                    help="processes measuring photos, this one included (default 1)")
-    r.add_argument("--min-effect", type=float, default=None,
+    r.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
-    r.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
+    r.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     common(r)
     r.set_defaults(func=cmd_study_report)
@@ -661,10 +696,10 @@ def _add_timeline(sub) -> None:
                        description="Read DIR/long.csv from `batch`; write timeline.csv, timeline.png, report.md.")
     t.add_argument("folder", metavar="DIR", help="batch output folder")
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
-    t.add_argument("--min-effect", type=float, default=None,
+    t.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
-    t.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates (default 400)")
+    t.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
     t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
     t.set_defaults(func=cmd_timeline)
@@ -678,7 +713,7 @@ def _add_demo(sub) -> None:
     d.add_argument("--subjects", type=_positive_int, default=3, help="simulated subjects (default 3)")
     d.add_argument("--workers", type=_positive_int,
                    help="processes measuring photos, this one included (default: min(2, CPUs))")
-    d.add_argument("--n-boot", type=int, default=400, help="bootstrap replicates of the timeline (default 400)")
+    d.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates of the timeline (default 400)")
     d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
     d.set_defaults(func=cmd_demo)
 

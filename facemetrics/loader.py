@@ -124,7 +124,9 @@ Statuses
 --------
 Every read failure raises :class:`facemetrics.errors.PhotoError` whose
 ``status`` is one of ``"unreadable"`` (file not found, permission denied,
-dangling or looping symbolic link, truncated or corrupt data),
+dangling or looping symbolic link, not a regular file -- a named pipe, a
+device such as ``/dev/null``, a socket: never opened, see
+:func:`check_regular_file` --, truncated or corrupt data),
 ``"empty"`` (zero bytes), ``"not_an_image"`` (unrecognised or unsupported
 format), ``"too_large"`` and ``"too_small"``. The message names the file
 and the reason.
@@ -136,6 +138,7 @@ import hashlib
 import io
 import os
 import re
+import stat
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -158,7 +161,9 @@ __all__ = [
     "MAX_PIXELS",
     "MIN_SIDE",
     "Photo",
+    "check_regular_file",
     "load_photo",
+    "read_taken_at",
 ]
 
 #: Largest accepted image, in pixels (width x height), checked on the header.
@@ -269,11 +274,63 @@ class Photo:
 # --------------------------------------------------------------------------
 
 
+#: what a non-regular file is, by its ``stat.S_IFMT`` type, for messages
+_FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+def check_regular_file(path: str | os.PathLike, label: str | None = None) -> None:
+    """Refuse, without opening it, a path that is not a regular file (symbolic links followed).
+
+    ``open()`` of a named pipe (FIFO) blocks until a writer comes, forever in a batch;
+    a device such as ``/dev/zero`` never ends.  So every path is ``os.stat``-ed first
+    and only a regular file (``stat.S_ISREG``) is opened: a FIFO, a device (``/dev/null``
+    included), a socket, a directory, a missing file, a dangling or looping symbolic
+    link is a :class:`PhotoError` (``status="unreadable"``) whose message names the
+    file and the reason, e.g. ``x.jpg: not a regular file (a named pipe (FIFO))``.
+    ``/proc`` files are regular files and pass.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file.
+    label : str, optional
+        Name in the message (default: the path's basename).
+
+    Raises
+    ------
+    PhotoError
+        When the path cannot be read as a regular file.
+    """
+    path = os.fspath(path)
+    label = label if label is not None else os.path.basename(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode  # follows symbolic links
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise PhotoError(label, "symbolic link to a missing file", status="unreadable") from None
+        raise PhotoError(label, "file not found", status="unreadable") from None
+    except PermissionError:
+        raise PhotoError(label, "permission denied", status="unreadable") from None
+    except (OSError, ValueError) as exc:  # ELOOP, ENAMETOOLONG, an embedded NUL
+        reason = getattr(exc, "strerror", None) or str(exc)
+        if os.path.islink(path):
+            reason = f"symbolic link loop or unreadable link: {reason}"
+        raise PhotoError(label, f"cannot read file ({reason})", status="unreadable") from None
+    if stat.S_ISDIR(mode):
+        raise PhotoError(label, "is a directory, not a file", status="unreadable")
+    if not stat.S_ISREG(mode):
+        kind = _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
+        via = ", through a symbolic link" if os.path.islink(path) else ""
+        raise PhotoError(label, f"not a regular file ({kind}{via})", status="unreadable")
+
+
 def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]:
     """Return ``(data, display_name, absolute_path_or_None)``."""
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
         label = name if name is not None else os.path.basename(path)
+        check_regular_file(path, label)  # never open() a FIFO (blocks forever), a device or a socket
         try:
             with open(path, "rb") as fh:  # read-only, never modifies the file
                 data = fh.read()
@@ -834,13 +891,45 @@ def _verify_png(data: bytes, label: str) -> None:
 # --------------------------------------------------------------------------
 
 
-def _open_image(data: bytes, label: str, sniffed: str | None) -> Image.Image:
+def _header_size(data: bytes) -> tuple[int, int] | None:
+    """``(width, height)`` from the header, read by the plugin Pillow would use but without Pillow's
+    decompression-bomb check (which raises before telling the size); None when no plugin reads it."""
+    prefix = data[:16]  # what Image.open gives the plugins' accept()
+    for fmt in _ALLOWED_FORMATS:
+        factory, accept = Image.OPEN[fmt]
+        try:
+            ok = accept(prefix) if accept else True
+            if not ok or isinstance(ok, str):  # a str: Pillow's "looks like it, but cannot open it"
+                continue
+            with factory(io.BytesIO(data), "") as im:  # header only: no pixel is decoded
+                return int(im.size[0]), int(im.size[1])
+        except Exception:  # noqa: BLE001 - plugins raise many types: try the next
+            continue
+    return None
+
+
+def _bomb_error(label: str, size: tuple[int, int] | None, max_pixels: int | None, exc: Exception) -> PhotoError:
+    """Pillow's decompression-bomb error (an image above twice ``Image.MAX_IMAGE_PIXELS``) in the house
+    format of the other size refusals: ``30000x30000 = 900,000,000 pixels (limit 100,000,000)``."""
+    if size is None:
+        return PhotoError(label, f"image is too large to decode safely ({_short(exc)})", status="too_large")
+    try:
+        _check_dimensions(label, *size, max_pixels)
+    except PhotoError as err:
+        if err.status == "too_large":
+            return err
+    w, h = size
+    limit = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
+    return PhotoError(label, f"image is too large: {w}x{h} = {w * h:,} pixels (limit {limit:,}, Pillow's "
+                             "decompression-bomb limit)", status="too_large")
+
+
+def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | None = MAX_PIXELS) -> Image.Image:
     """``Image.open`` of the bytes (header only), its failures as :class:`PhotoError`."""
     try:
         return Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
     except Image.DecompressionBombError as exc:
-        raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
-                         status="too_large") from None
+        raise _bomb_error(label, _header_size(data), max_pixels, exc) from None
     except UnidentifiedImageError:
         kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
         if kind:
@@ -939,8 +1028,7 @@ def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
     try:
         img.load()
     except Image.DecompressionBombError as exc:
-        raise PhotoError(label, f"image is too large to decode safely ({_short(exc)})",
-                         status="too_large") from None
+        raise _bomb_error(label, tuple(img.size), None, exc) from None
     except Exception as exc:  # noqa: BLE001 - plugins raise many types
         msg = _short(exc)
         what = f"truncated or corrupt {fmt} data"
@@ -961,6 +1049,25 @@ def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str,
     if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
         _refuse_garbage(rgb, label, specks=lossless)  # lossless WebP: also sparse colour specks
     return rgb, orientation
+
+
+def read_taken_at(path: str | os.PathLike) -> datetime | None:
+    """The capture time in a file's EXIF header (as :attr:`Photo.taken_at`), read without decoding
+    the pixels: for a photo the loader refuses (a JPEG cut in half keeps its header), so that a
+    batch can tell when it was taken and say which session lost it.  None when the path is not a
+    regular file (never opened, :func:`check_regular_file`), the header cannot be read or holds no
+    time; never raises.
+    """
+    try:
+        check_regular_file(path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS) as img:
+                return _taken_at(_get_exif(img))
+    except Exception:  # noqa: BLE001 - an unreadable file has no time we can read
+        return None
 
 
 def load_photo(
@@ -1026,7 +1133,7 @@ def load_photo(
         # "Corrupt EXIF data", "Possibly corrupt EXIF ..." etc.: metadata noise
         # that must not flood a batch run; the pixels are still checked.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-        img = _open_image(data, label, sniffed)
+        img = _open_image(data, label, sniffed, max_pixels)
 
         with img:
             fmt = img.format or (sniffed or "UNKNOWN")

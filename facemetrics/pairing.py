@@ -14,7 +14,11 @@ The rule, within one session (a subject's treatment session; an opaque key):
 2. A photo with the same content (SHA-256) as an earlier one in that order is
    a duplicate and is left out: compared with its own copy it would read a
    change of zero by construction, and as a repeat it would make the noise
-   floor look smaller than it is.
+   floor look smaller than it is.  When the photos of one content have
+   different roles (one file given as a before *and* an after photo, e.g. a
+   copy whose capture time was changed), which role is true cannot be told:
+   every one of them is left out (:attr:`Pairing.conflicts`), none is a
+   duplicate "compared once".
 3. The first baseline photo (the **earliest**: taken longest before the
    treatment) is the before photo of every comparison; the other baseline
    photos are its repeats (``before_repeats`` of
@@ -143,12 +147,18 @@ class Pairing:
         Post photos not compared: their session has no baseline photo.
     duplicates : tuple of (str, str)
         ``(photo, same_as)``: photos left out because ``same_as``, earlier in
-        the rule's order in the same session, has the same content.
+        the rule's order in the same session, has the same content (and the
+        same role).
+    conflicts : tuple of tuple of str
+        Groups of photos of one session with the same content but different
+        roles (a before and an after photo that are one file), in the rule's
+        order: every photo of a group is left out.
     """
 
     pairs: tuple[PhotoPair, ...] = ()
     no_baseline: tuple[str, ...] = ()
     duplicates: tuple[tuple[str, str], ...] = ()
+    conflicts: tuple[tuple[str, ...], ...] = ()
 
 
 def _hours(value) -> float | None:
@@ -180,8 +190,8 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     Returns
     -------
     Pairing
-        The comparisons, the post photos without a baseline and the
-        duplicates left out.
+        The comparisons, the post photos without a baseline, the
+        duplicates left out and the photos left out as one file in two roles.
 
     Raises
     ------
@@ -202,9 +212,19 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     pairs: list[PhotoPair] = []
     no_baseline: list[str] = []
     duplicates: list[tuple[str, str]] = []
+    conflicts: list[tuple[str, ...]] = []
     for key in sorted(sessions):
+        ordered = sorted(sessions[key], key=_order)
+        groups: dict[str, list[PairingPhoto]] = {}
+        for p in ordered:
+            if p.content:
+                groups.setdefault(p.content, []).append(p)
+        torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1}  # one file, two roles
+        conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: _order(groups[c][0]))]
         members, seen = [], {}
-        for p in sorted(sessions[key], key=_order):
+        for p in ordered:
+            if p.content in torn:
+                continue
             if p.content and p.content in seen:
                 duplicates.append((p.photo, seen[p.content]))
                 continue
@@ -224,4 +244,4 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
                     others = [b for b in base if b != p.photo]
                     pairs.append(PhotoPair(key, p.photo, others[0], tuple(others[1:]),
                                            _hours(p.hours_since_treatment), no_change=True))
-    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates))
+    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts))

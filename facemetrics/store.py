@@ -750,7 +750,7 @@ class Store:
         Parameters
         ----------
         subject : str
-            Subject name (created when new).
+            Subject name (created when new, once a photo is to be added).
         photos : iterable of path-like or (name, bytes)
             The photo files.
         treatment, treated_at : str, optional
@@ -774,58 +774,108 @@ class Store:
         list of AddResult
             One per photo, in order.  A photo without a capture time, or an
             unreadable one, is an ``error`` result, never an exception.
+
+        Every argument and photo is checked before anything is written: when no
+        photo is to be added (each one refused or already stored) the store is left
+        as it was (no new subject, no session without photos, no file).
+
+        Raises
+        ------
+        StoreError
+            Both a session and ``follow_up``, a session without its treatment or
+            time, a time that does not parse, a treatment time that matches two
+            stored sessions; raised before anything is written.
         """
         if treatment and follow_up:
             raise StoreError("give either a treatment session (--treatment/--treated-at) or --follow-up, not both")
         if bool(treatment) != bool(treated_at):
             raise StoreError("a treatment session needs both --treatment and --treated-at")
-        sid = self.subject_id(subject, create=True)
-        notes = []
-        stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
-        if stored_name != str(subject).strip():
-            notes.append(f"subject {str(subject).strip()!r} is the stored {stored_name!r} (names match ignoring "
-                         "case and surrounding spaces)")
-        session_id = None
-        session_time = ""
-        if treatment:
-            session_id = self.log_session(subject, treatment, treated_at, device=device, settings=settings)
-            # every photo of a session is timed from the session's one stored time (the same instant or
-            # wall-clock time as the one given, perhaps written otherwise)
-            se = self.con.execute("SELECT treatment, treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            session_time = se["treated_at"]
-            if se["treatment"] != str(treatment).strip():
-                notes.append(f"treatment {str(treatment).strip()!r} is the stored {se['treatment']!r} (names match "
-                             "ignoring case and surrounding spaces)")
-            if session_time != _iso(treated_at):
-                notes.append(f"treatment time {treated_at!s} is the session stored as {session_time} (the same "
-                             "instant, or the same wall-clock time)")
+        # 1. everything is checked before anything is written: a failed add (a time that does not
+        #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
+        if not str(subject).strip():
+            raise StoreError("a subject needs a name")
+        if treatment and not str(treatment).strip():
+            raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
+        given_time = _iso(treated_at) if treatment else ""
         default_time = _iso(taken_at)
-        results = []
+        ids = self._subject_ids(subject)
+        sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
+        if treatment and ids:  # a treatment time that names two stored sessions: refused now, not after writing
+            _same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
+                                           f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall(),
+                          str(treatment).strip(), given_time)
+        results: list[AddResult | None] = []
+        todo = []  # (index in results, checked photo)
         for item in photos:
             if isinstance(item, tuple):
                 name, data = item
             else:
                 name = Path(item).name
                 try:
+                    from .loader import check_regular_file
+
+                    check_regular_file(item, name)  # a FIFO would block read_bytes() forever
                     data = Path(item).read_bytes()
+                except InputError as exc:
+                    results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.reason}"))
+                    continue
                 except OSError as exc:
                     results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.strerror or exc}"))
                     continue
-            results.append(self._add_one(sid, str(name), bytes(data), session_id, session_time, follow_up,
-                                         default_time, capture_note, measure))
-        if notes:
-            results = [replace(r, note="; ".join(notes)) for r in results]
-        return results
+            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time)
+            results.append(checked if isinstance(checked, AddResult) else None)
+            if not isinstance(checked, AddResult):
+                todo.append((len(results) - 1, checked))
+        if not todo:  # nothing to add: nothing written
+            return self._with_notes(results, self._spelling_notes(sid, subject, None, treatment, treated_at))
+        # 2. the writes: the subject, the session, then each photo
+        sid = self.subject_id(subject, create=True)
+        session_id = None
+        session_time = ""
+        if treatment:
+            session_id = self.log_session(subject, treatment, treated_at, device=device, settings=settings)
+            # every photo of a session is timed from the session's one stored time (the same instant or
+            # wall-clock time as the one given, perhaps written otherwise)
+            session_time = self.con.execute("SELECT treated_at FROM sessions WHERE id = ?",
+                                            (session_id,)).fetchone()[0]
+        for k, checked in todo:
+            results[k] = self._store_one(sid, checked, session_id, session_time, capture_note, measure)
+        return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at))
 
-    def _add_one(self, sid, name, data, session_id, session_time, follow_up, default_time, capture_note,
-                 measure) -> AddResult:
-        from .batch import hours_between
+    @staticmethod
+    def _with_notes(results: list, notes: list[str]) -> list[AddResult]:
+        return [replace(r, note="; ".join(notes)) for r in results] if notes else list(results)
 
+    def _spelling_notes(self, sid, subject, session_id, treatment, treated_at) -> list[str]:
+        """Sentences saying that the subject, treatment or treatment time given is a stored one
+        written otherwise (``anna`` is the stored ``Anna``); [] when all are as given."""
+        notes = []
+        if sid is None:
+            return notes
+        stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
+        if stored_name != str(subject).strip():
+            notes.append(f"subject {str(subject).strip()!r} is the stored {stored_name!r} (names match ignoring "
+                         "case and surrounding spaces)")
+        if session_id is not None:
+            se = self.con.execute("SELECT treatment, treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if se["treatment"] != str(treatment).strip():
+                notes.append(f"treatment {str(treatment).strip()!r} is the stored {se['treatment']!r} (names match "
+                             "ignoring case and surrounding spaces)")
+            if se["treated_at"] != _iso(treated_at):
+                notes.append(f"treatment time {treated_at!s} is the session stored as {se['treated_at']} (the same "
+                             "instant, or the same wall-clock time)")
+        return notes
+
+    def _check_one(self, sid, name, data, follow_up, default_time) -> AddResult | dict:
+        """What :meth:`add_photos` would do with one photo, nothing written: an ``error`` or
+        ``duplicate`` result, or the checked photo to store (``dict``: its name, bytes, hash,
+        clean copy, suffix, capture time and, for a follow-up, its session id)."""
         if not data:
             return AddResult(name, "error", message=f"{name}: the file is empty")
         sha = _sha256(data)
-        old = self.con.execute("SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND "
-                               "sha256 = ?", (sid, sha)).fetchone()
+        old = None if sid is None else self.con.execute(
+            "SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND sha256 = ?",
+            (sid, sha)).fetchone()
         if old:
             return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
                              "already in the store: not added again")
@@ -841,15 +891,31 @@ class Store:
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
                                                     "give it with --taken-at")
-        role = "baseline"
-        if session_id is not None:
-            role = "baseline" if hours_between(when, session_time) < 0 else "post"
-        elif follow_up:
-            sess = self._session_for(sid, when)
+        follow_session = None
+        if follow_up:
+            sess = None if sid is None else self._session_for(sid, when)
             if sess is None:
                 return AddResult(name, "error", taken_at=when,
                                  message=f"{name}: no treatment session at or before {when} to follow up")
-            session_id, role = int(sess["id"]), "post"
+            follow_session = int(sess["id"])
+        return {"name": name, "data": data, "sha": sha, "clean": clean, "ext": ext, "when": when,
+                "follow_session": follow_session}
+
+    def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:
+        """Write one photo :meth:`_check_one` passed: its copy, then its row; measure it."""
+        from .batch import hours_between
+
+        name, sha, clean, ext, when = (checked[k] for k in ("name", "sha", "clean", "ext", "when"))
+        role = "baseline"
+        if session_id is not None:
+            role = "baseline" if hours_between(when, session_time) < 0 else "post"
+        elif checked["follow_session"] is not None:
+            session_id, role = checked["follow_session"], "post"
+        old = self.con.execute("SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND "
+                               "sha256 = ?", (sid, sha)).fetchone()
+        if old:  # the same file given twice in one add: stored once
+            return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
+                             "already in the store: not added again")
         rel = f"{PHOTO_DIR}/{sid}/{sha[:20]}{ext}"
         target = self.dir / rel
         # 1. the file, atomically (a kill here leaves at most an unreferenced file, removed by gc())

@@ -81,3 +81,30 @@ def app_module():
     sys.modules["facemetrics_app"] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
+
+
+def fed_fifo(path):
+    """Make a named pipe at ``path`` fed by a daemon thread (a few bytes to every reader that opens it),
+    so that code that wrongly opens it reads them instead of blocking the test forever.  Returns
+    ``release()``: call it at the end (it lets the thread, waiting for a reader, end)."""
+    import os
+    import threading
+
+    os.mkfifo(path)
+    stop = threading.Event()
+
+    def feed():
+        while not stop.is_set():
+            try:
+                with open(path, "wb") as fh:  # blocks until a reader opens the pipe
+                    fh.write(b"not a photo\n" * 4)
+            except OSError:  # the release's reader closed at once
+                pass
+
+    threading.Thread(target=feed, daemon=True).start()
+
+    def release():
+        stop.set()
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # never blocks; unblocks the writer
+
+    return release

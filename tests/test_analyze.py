@@ -177,6 +177,19 @@ def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
     assert analyze_photo(jpeg_bytes(rgb), name="r.jpg").status == "ok"
 
 
+def test_a_sideways_photo_has_no_quality_flags_of_the_wrongly_turned_face(sample_path):
+    """An audit (2026-12): refused as ``sideways``, a photo still listed flags measured on the face
+    as if it were upright ("smiling (smile score 21.97)"): not true of the photo, so none."""
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(sample_path).convert("RGB"))
+    for turned in (np.rot90(rgb, 1), np.rot90(rgb, 3), rgb[::-1, ::-1]):
+        res = analyze_photo(jpeg_bytes(np.ascontiguousarray(turned)), name="s.jpg")
+        assert res.status == "sideways"
+        assert res.quality.flags == () and res.to_row()["quality_flags"] == "", res.quality.flags
+        assert res.to_row()["fit_for_comparison"] is False
+
+
 def test_an_upside_down_photo_is_sideways_not_measured(sample_path):
     """Turned by 180 deg (a lost orientation tag), flipped upside down (tag 4), turned by 170 deg or
     turned and darkened, the face is found but Face Mesh fits an upright face to it (the jaw on the

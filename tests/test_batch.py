@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import sys
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import jpeg_bytes
+from conftest import fed_fifo, jpeg_bytes
 from facemetrics.batch import change_column, discover, hours_between, run_batch
 from facemetrics.study import study
 
@@ -968,3 +969,103 @@ def test_progress_rate_counts_only_the_work_done():
     last = out.getvalue().strip().splitlines()[-1]
     rate = float(last.split("(")[1].split("/s)")[0])
     assert 0.5 < rate <= 1.0, last  # 2 photos in ~2 s, not 10
+
+
+# ---- audit of 2026-12 (loader, batch): FIFOs, a lost baseline, disagreeing baselines ------------
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+def test_a_fifo_in_the_study_folder_gets_an_unreadable_row_and_is_never_opened(tmp_path):
+    """A bare FIFO was skipped in silence (the search took files only) and a symlink to one blocked
+    the batch forever (hashing opened it). A writer thread feeds the pipe, so that opening it
+    would show as a wrong row instead of a hang."""
+    import os
+
+    d = tmp_path / "study" / "S1" / "rf"
+    d.mkdir(parents=True)
+    releases = [fed_fifo(tmp_path / "pipe.jpg"), fed_fifo(d / "bare.jpg")]
+    os.symlink(tmp_path / "pipe.jpg", d / "link.jpg")
+    try:
+        res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False)
+    finally:
+        for release in releases:
+            release()
+    rows = res.photos.set_index("photo")
+    assert set(rows.index) == {"S1/rf/bare.jpg", "S1/rf/link.jpg"}
+    assert (rows["status"] == "unreadable").all()
+    assert rows.loc["S1/rf/bare.jpg", "error"] == "S1/rf/bare.jpg: not a regular file (a named pipe (FIFO))"
+    assert "not a regular file (a named pipe (FIFO), through a symbolic link)" in rows.loc["S1/rf/link.jpg", "error"]
+
+
+def test_a_truncated_baseline_photo_is_named_by_the_photos_of_its_session(tmp_path, sample_path):
+    """The first half of a JPEG keeps its EXIF time: it was reported as 'no capture time' and its
+    session's after photos as 'no baseline photo ... in this session'."""
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((480, 480))
+    d = tmp_path / "study" / "S03" / "microcurrent"
+    d.mkdir(parents=True)
+    (d / "treated_at.txt").write_text("2026-11-02T08:00\n")
+    for name, when in (("pre_truncated.jpg", "2026:11:02 07:30:00"), ("post1h.jpg", "2026:11:02 09:00:00")):
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = when
+        img.save(d / name, exif=exif, quality=90)
+    data = (d / "pre_truncated.jpg").read_bytes()
+    (d / "pre_truncated.jpg").write_bytes(data[: len(data) // 2])
+    res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False, compare=False)
+    rows = res.photos.set_index("photo")
+    pre, post = rows.loc["S03/microcurrent/pre_truncated.jpg"], rows.loc["S03/microcurrent/post1h.jpg"]
+    assert pre["status"] == "unreadable" and post["status"] == "ok"
+    assert pre["excluded"] == f"not measured (unreadable: {pre['error']})", pre["excluded"]  # no "no capture time"
+    assert pre["taken_at"] == "2026-11-02T07:30:00"  # from its header
+    assert post["excluded"] == ("the session's baseline photo S03/microcurrent/pre_truncated.jpg could not be "
+                                "read: truncated JPEG data (no end-of-image marker)"), post["excluded"]
+
+
+def _check_result(change: float, floor: float, verdict: str) -> dict:
+    """A comparison result as the cache holds it: a headline row and a pose row."""
+    return {"status": "ok", "messages": [], "rows": [
+        dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change, noise_floor=floor, verdict=verdict),
+        dict(metric="head_pitch_change_deg", side="mean", unit="deg", change=3.0, noise_floor=1.0,
+             verdict="chin_down")]}
+
+
+def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits():
+    """An audit: two before photos read +1.24 mm / -1.06 mm against each other (beyond their floor),
+    which then widened every floor of the session to 13.5 mm, and nothing said so."""
+    from facemetrics.batch.runner import _flag_disagreeing_baselines
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, disagreement_notes
+
+    def row(photo, role):
+        return dict(photo=photo, role=role)
+
+    a, b, p, = row("S/a.jpg", "baseline"), row("S/b.jpg", "baseline"), row("S/p.jpg", "post")
+    other_b, other_p = row("T/b.jpg", "baseline"), row("T/p.jpg", "post")
+    jobs = [(p, [a, b]), (a, [b]), (b, [a]), (other_p, [other_b])]
+    results = {0: _check_result(0.7, 13.5, "within_noise"), 1: _check_result(1.24, 0.43, "lift"),
+               2: _check_result(-1.06, 0.36, "sag"), 3: _check_result(1.5, 0.3, "lift")}
+    before = copy.deepcopy(results)
+    out = _flag_disagreeing_baselines(jobs, results)
+    assert results == before  # the cache's entries are not changed
+    for j in (0, 1, 2):  # every comparison of the session: said, and 'uncertain' but for the pose rows
+        msg = out[j]["messages"][-1]
+        assert msg.startswith(MSG_BASELINES_DISAGREE) and "S/a.jpg against S/b.jpg" in msg, msg
+        assert "jawline_lift_mm +1.24 mm (noise floor 0.43 mm)" in msg and ";" not in msg
+        assert "check which photos were taken before the treatment" in msg
+        assert [m["verdict"] for m in out[j]["rows"]] == ["uncertain", "chin_down"] and out[j]["status"] == "warning"
+    assert out[3] == results[3]  # another session: untouched
+    # agreeing before photos: nothing changes
+    calm = {0: _check_result(0.7, 0.5, "lift"), 1: _check_result(0.2, 0.43, "within_noise"),
+            2: _check_result(-0.2, 0.36, "within_noise"), 3: _check_result(1.5, 0.3, "lift")}
+    assert _flag_disagreeing_baselines(jobs, calm) == calm
+    # just beyond the floor (under LEAVE_OUT_FLOORS of it): named, but the session is kept
+    mild = {**calm, 1: _check_result(0.46, 0.43, "lift")}
+    out = _flag_disagreeing_baselines(jobs, mild)
+    for j in (0, 1, 2):
+        msg = out[j]["messages"][-1]
+        assert msg.startswith(MSG_BASELINES_DISAGREE) and "the session's changes are kept" in msg, msg
+        assert [m["verdict"] for m in out[j]["rows"]] == [mild[j]["rows"][0]["verdict"], "chin_down"]
+    out = _flag_disagreeing_baselines(jobs, results)
+    rows = [dict(subject="S", treatment="mc", treated_at="2026-11-02T08:00", messages="; ".join(out[j]["messages"]))
+            for j in (0, 1)]
+    notes = disagreement_notes(rows)
+    assert len(notes) == 1 and notes[0].startswith("S, mc, treated 2026-11-02T08:00: " + MSG_BASELINES_DISAGREE)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import fed_fifo
 from facemetrics.batch import LONG_COLUMNS
 from facemetrics.cli import main
 
@@ -630,3 +631,44 @@ def test_analyze_says_which_files_of_a_folder_it_did_not_read(tmp_path, capsys):
     (d / "notes.txt").unlink()
     assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
     assert "not read" not in capsys.readouterr().out
+
+
+# ---- audit of 2026-12: FIFOs, timeline messages ---------------------------------------------
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_analyze_and_compare_say_a_fifo_is_not_a_regular_file(tmp_path, capsys):
+    """`analyze x.jpg` and `compare good.jpg fifo.jpg` blocked forever on a FIFO (an audit)."""
+    release = fed_fifo(tmp_path / "fifo.jpg")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    os.symlink(tmp_path / "fifo.jpg", folder / "link.jpg")
+    try:
+        assert main(["analyze", str(tmp_path / "fifo.jpg"), str(folder), "-o", str(tmp_path / "p.csv")]) == 0
+        rows = pd.read_csv(tmp_path / "p.csv")
+        assert list(rows["status"]) == ["unreadable", "unreadable"]
+        assert all("not a regular file (a named pipe (FIFO)" in e for e in rows["error"]), list(rows["error"])
+        assert main(["compare", str(SAMPLES / "astronaut_before.jpg"), str(tmp_path / "fifo.jpg"),
+                     "-o", str(tmp_path / "cmp")]) == 0
+    finally:
+        release()
+    out = capsys.readouterr().out
+    assert "after photo not measured (unreadable): fifo.jpg: not a regular file (a named pipe (FIFO))" in out, out
+
+
+def test_timeline_says_what_is_wrong_with_an_option_or_the_data(tmp_path, capsys):
+    """`--n-boot -3` and `--min-effect -1` were 'nothing to fit in demo/long.csv: n_boot must be >= 0';
+    every value empty was '... nothing to plot: no metrics'."""
+    rows = [f"S,t,{h},jawline_lift_mm,mean,,mm,0.1,,S/p{i}.png,,,," for i, h in enumerate((-1, 1, 2, 6, 12, 24))]
+    (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n" + "\n".join(rows) + "\n")
+    for option, value, needle in (("--n-boot", "-3", "argument --n-boot: must be 0 or more"),
+                                  ("--min-effect", "-1", "argument --min-effect: must be a number of 0 or more"),
+                                  ("--min-effect", "nan", "argument --min-effect: must be a number of 0 or more")):
+        with pytest.raises(SystemExit) as ei:
+            main(["timeline", str(tmp_path), option, value])
+        err = capsys.readouterr().err
+        assert ei.value.code == 2 and needle in err and "nothing to fit" not in err, err
+    assert main(["timeline", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "every value in long.csv is empty" in err and "nothing to" not in err, err
+    assert len(err.strip().splitlines()) == 1

@@ -22,6 +22,7 @@ import pytest
 from PIL import ExifTags, Image, ImageOps
 from skimage import data as skdata
 
+from conftest import fed_fifo
 from facemetrics.errors import PhotoError
 from facemetrics import loader
 from facemetrics.loader import MAX_PIXELS, Photo, load_photo
@@ -501,6 +502,47 @@ def test_directory_is_unreadable(tmp_path):
     assert ei.value.status == "unreadable"
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_fifo_or_a_device_is_refused_without_being_opened(tmp_path):
+    """An audit (2026-12): ``analyze x.jpg`` on a FIFO blocked forever in open(); a device such as
+    /dev/zero would never end. Only regular files are opened (os.stat first, symlinks followed)."""
+    fifo = tmp_path / "x.jpg"
+    release = fed_fifo(fifo)
+    (tmp_path / "link.jpg").symlink_to(fifo)
+    try:
+        for path, needle in ((fifo, "not a regular file (a named pipe (FIFO))"),
+                             (tmp_path / "link.jpg", "a named pipe (FIFO), through a symbolic link")):
+            with pytest.raises(PhotoError) as ei:
+                load_photo(path)
+            assert ei.value.status == "unreadable" and needle in str(ei.value), str(ei.value)
+            assert str(ei.value).startswith(path.name + ": ")
+    finally:
+        release()
+    if os.path.exists("/dev/null"):  # a device: refused by its kind, not read (0 bytes here, endless for /dev/zero)
+        with pytest.raises(PhotoError) as ei:
+            load_photo("/dev/null")
+        assert ei.value.status == "unreadable" and "not a regular file (a character device)" in str(ei.value)
+    if os.path.exists("/proc/self/status"):  # a /proc file is a regular file: read, and refused as no image
+        with pytest.raises(PhotoError) as ei:
+            load_photo("/proc/self/status")
+        assert ei.value.status == "not_an_image"
+    assert loader.read_taken_at(fifo) is None  # the header-time reader never opens it either
+
+
+def test_read_taken_at_reads_the_exif_time_of_a_truncated_jpeg(tmp_path):
+    """The batch names a session's unreadable baseline photo by the time in its header."""
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[36867] = "2026:11:02 07:30:00"
+    buf = io.BytesIO()
+    Image.fromarray(astronaut(2)).save(buf, "JPEG", exif=exif, quality=90)
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    with pytest.raises(PhotoError):
+        load_photo(path)
+    assert loader.read_taken_at(path) == datetime(2026, 11, 2, 7, 30)
+    assert loader.read_taken_at(tmp_path / "missing.jpg") is None
+
+
 def _png_header_only(width: int, height: int) -> bytes:
     """A PNG whose IHDR claims width x height but which holds no pixel data."""
 
@@ -524,6 +566,20 @@ def test_too_large_from_header_before_decoding(tmp_path, size):
     assert ei.value.status == "too_large"  # not "unreadable": no pixel was decoded
     assert "huge.png" in str(ei.value)
     assert not [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)]
+    # the house format, also above Pillow's decompression-bomb limit (its raw "DOS attack" text before)
+    assert f"image is too large: {w}x{h} = {w * h:,} pixels (limit {MAX_PIXELS:,})" in str(ei.value), str(ei.value)
+    assert "DOS" not in str(ei.value)
+
+
+def test_above_pillows_bomb_limit_without_max_pixels_says_that_limit(tmp_path):
+    path = tmp_path / "bomb.png"
+    path.write_bytes(_png_header_only(30_000, 30_000))
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path, max_pixels=None)
+    limit = 2 * Image.MAX_IMAGE_PIXELS
+    assert ei.value.status == "too_large"
+    assert str(ei.value) == (f"bomb.png: image is too large: 30000x30000 = 900,000,000 pixels (limit {limit:,}, "
+                             "Pillow's decompression-bomb limit)")
 
 
 def test_max_pixels_argument_and_monkeypatched_limit(tmp_path, monkeypatch):

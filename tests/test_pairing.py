@@ -85,14 +85,18 @@ def test_two_treatments_are_two_sessions_in_key_order():
 
 def test_duplicate_content_is_used_once():
     """A copy of a baseline photo would be compared with itself (change 0 by construction) and, as a
-    repeat, shrink the noise floor; a post photo identical to a baseline is a mix-up."""
+    repeat, shrink the noise floor; a post photo identical to a baseline is a mix-up: a conflict
+    (an audit, 2026-12: it was 'compared once' as the baseline although its other copy was an
+    after photo), every copy left out."""
     photos = [_photo("b", -1.0, content="A"), _photo("b_copy", -1.0, content="A"), _photo("b2", -0.5, content="B"),
-              _photo("p", 1.0, content="C"), _photo("p_same_as_b2", 2.0, content="B"),
+              _photo("b3", -0.25, content="D"), _photo("p", 1.0, content="C"),
+              _photo("p_same_as_b2", 2.0, content="B"),
               _photo("unknown1", 3.0, content=""), _photo("unknown2", 3.0, content="")]
     got = pair_photos(photos)
-    assert got.duplicates == (("b_copy", "b"), ("p_same_as_b2", "b2"))
-    assert _pairs(got) == [("p", "b", ("b2",), False), ("unknown1", "b", ("b2",), False),
-                           ("unknown2", "b", ("b2",), False), ("b", "b2", (), True), ("b2", "b", (), True)]
+    assert got.duplicates == (("b_copy", "b"),)
+    assert got.conflicts == (("b2", "p_same_as_b2"),)
+    assert _pairs(got) == [("p", "b", ("b3",), False), ("unknown1", "b", ("b3",), False),
+                           ("unknown2", "b", ("b3",), False), ("b", "b3", (), True), ("b3", "b", (), True)]
     # the same content in another session is another photo there
     other = pair_photos([_photo("b", -1.0, content="A"), _photo("p", 1.0, content="C"),
                          _photo("b_s2", -1.0, content="A", session=("t",)), _photo("p_s2", 1.0, session=("t",))])
@@ -201,6 +205,25 @@ def test_the_batch_marks_duplicates_and_sessions_without_baseline():
     assert excluded == {"b.jpg": "", "b_copy.jpg": "same file content as b.jpg (compared once)", "p.jpg": "",
                         "rf.jpg": "no baseline photo (taken before treated_at) in this session"}
     assert [r["role"] for r in rows] == [r["role"] for r in before]  # roles are kept
+
+
+def test_the_batch_says_a_file_given_as_a_before_and_an_after_photo_is_both_and_leaves_them_out():
+    """An audit: a copy of a 2 h photo dated before the treatment was 'same file content as ...
+    (compared once)' and, as the earliest baseline, the before photo of the whole session."""
+    photos = [dict(name="pre_copy.jpg", treatment="mc", hours=-2.0, ok=True, ignored=False, sha="B" * 64),
+              dict(name="pre.jpg", treatment="mc", hours=-0.5, ok=True, ignored=False, sha="A" * 64),
+              dict(name="p2h.jpg", treatment="mc", hours=2.0, ok=True, ignored=False, sha="B" * 64),
+              dict(name="p4h.jpg", treatment="mc", hours=4.0, ok=True, ignored=False, sha="C" * 64)]
+    rows = _batch_rows(photos)
+    jobs = _comparison_jobs(rows)
+    assert [(r["photo"], [b["photo"] for b in base]) for r, base in jobs] == [("p4h.jpg", ["pre.jpg"])]
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded["pre.jpg"] == excluded["p4h.jpg"] == ""
+    assert excluded["pre_copy.jpg"].startswith("same file content as p2h.jpg (an after photo, 2.0 h after the "
+                                               "treatment), but this is a before photo (2.0 h before the treatment)")
+    assert excluded["p2h.jpg"].startswith("same file content as pre_copy.jpg (a before photo, 2.0 h before the "
+                                          "treatment), but this is an after photo")
+    assert "compared once" not in excluded["p2h.jpg"] and "every copy is left out" in excluded["p2h.jpg"]
 
 
 def test_app_labels_of_same_named_uploads_do_not_depend_on_upload_order():

@@ -331,3 +331,37 @@ def test_strip_metadata_keeps_orientation_and_time_of_non_jpeg(fmt):
     assert a.rgb.shape == (64, 40, 3)  # the loader turns the original upright
     assert b.rgb.shape == a.rgb.shape and np.array_equal(a.rgb, b.rgb)
     assert (a.taken_at is not None or fmt == "TIFF") and b.taken_at == a.taken_at  # Pillow keeps no TIFF time
+
+
+def test_a_failed_add_leaves_the_store_as_it_was(tmp_path):
+    """An audit (2026-12): `--follow-up` with no earlier session, a bad `--treated-at` or every photo
+    refused still created the subject, and a refused add left a session without photos. Everything is
+    now checked before anything is written."""
+    store = Store(tmp_path)
+
+    def untouched():
+        assert store.subjects().empty and store.sessions().empty and store.photos().empty
+        assert not list(tmp_path.glob("photos/**/*.*"))  # no photo copy either
+
+    (r,) = store.add_photos("ghost", [("later.jpg", photo_bytes(1, "2026:11:03 09:00:00"))], follow_up=True,
+                            measure=False)
+    assert r.status == "error" and "no treatment session at or before" in r.message
+    untouched()
+    with pytest.raises(StoreError, match="is not a time"):
+        store.add_photos("ghost", [("a.jpg", photo_bytes(2))], treatment="rf", treated_at="2026-13-02")
+    untouched()
+    res = store.add_photos("ghost", [("x.png", _png_no_exif()), ("t.jpg", b"not a photo\n" * 30)], treatment="rf",
+                           treated_at="2026-11-02T08:00", measure=False)
+    assert [r.status for r in res] == ["error", "error"]
+    untouched()
+    # one photo that can be added: the subject, the session and that photo are written, the other refused
+    res = store.add_photos("ghost", [("x.png", _png_no_exif()), ("pre.jpg", photo_bytes(3))], treatment="rf",
+                           treated_at="2026-11-02T08:00", measure=False)
+    assert [r.status for r in res] == ["error", "added"] and res[1].role == "baseline"
+    assert list(store.subjects()["name"]) == ["ghost"] and list(store.sessions()["n_photos"]) == [1]
+    # the same file twice in one add: stored once
+    res = store.add_photos("ghost", [("p.jpg", photo_bytes(5, "2026:11:02 09:00:00")),
+                                     ("p_again.jpg", photo_bytes(5, "2026:11:02 09:00:00"))], follow_up=True,
+                           measure=False)
+    assert [r.status for r in res] == ["added", "duplicate"] and len(store.photos()) == 2
+    assert store.check() == []

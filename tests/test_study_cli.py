@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 import pytest
 
+from conftest import fed_fifo
 from facemetrics.cli import main
 from facemetrics.store import Store
 from facemetrics.study import study
@@ -154,3 +155,40 @@ def test_batch_and_timeline_commands_fit_the_regimen_too(days, tmp_path, capsys)
     assert "jawline_lift_mm" in set(reg["metric"])
     assert set(reg["status"]) == {"insufficient_data"}  # one day after day 0: too few to fit
     assert "## Regimen" in (out / "report.md").read_text()
+
+
+def test_an_add_that_adds_nothing_exits_2_and_writes_nothing(tmp_path, capsys):
+    """An audit (study_cli.sh): `study add` with every photo refused exited 0 and created the subject;
+    `study list` then printed 'nan to nan' for it."""
+    import os
+
+    import numpy as np
+    from PIL import Image
+
+    store = tmp_path / "store"
+    noexif = tmp_path / "noexif.jpg"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(noexif)
+    args = ["--subject", "A", "--treatment", "mc", "--treated-at", "2026-11-02T08:00", "--store", str(store)]
+    assert main(["study", "add", str(noexif), *args]) == 2
+    captured = capsys.readouterr()
+    assert "not added - no capture time" in captured.out
+    assert "none of the 1 photo(s) was added" in captured.err
+    assert main(["study", "add", str(noexif), "--subject", "B", "--follow-up", "--taken-at", "2026-11-02T09:00",
+                 "--store", str(store)]) == 2
+    assert main(["study", "add", str(noexif), "--subject", "D", "--treatment", "rf", "--treated-at", "2026-13-02",
+                 "--store", str(store)]) == 2
+    if hasattr(os, "mkfifo"):  # a FIFO is refused by its kind, never read (read_bytes blocked forever)
+        fifo = tmp_path / "pipe.jpg"
+        release = fed_fifo(fifo)
+        try:
+            assert main(["study", "add", str(fifo), *args]) == 2
+        finally:
+            release()
+        assert "not a regular file (a named pipe (FIFO))" in capsys.readouterr().out
+    with Store(store) as s:
+        assert s.subjects().empty and s.sessions().empty
+        s.subject_id("old", create=True)  # a subject without photos, as an older version left them
+    capsys.readouterr()
+    assert main(["study", "list", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "old: 0 photo(s), 0 session(s), no photos" in out and "nan" not in out, out

@@ -86,3 +86,34 @@ def test_outputs_written(timeline):
     report = (out / "report.md").read_text()
     assert "fades_within_a_day" in report and "persists_beyond_a_day" in report
     assert "Photos excluded" in report
+
+
+def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path):
+    """An audit: long.csv with every value empty gave 'nothing to plot: no metrics'; a session whose
+    before photos disagree (the batch marks its rows 'uncertain') is listed in report.md."""
+    import shutil
+
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.decay import SeriesError
+
+    out = timeline[4]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    long = pd.read_csv(out / "long.csv")
+    long.assign(value=np.nan).to_csv(empty / "long.csv", index=False)
+    with pytest.raises(SeriesError, match=r"^every value in long\.csv is empty: none of its \d+ lift and fold"):
+        run_timeline(empty, n_boot=0)
+
+    flagged = tmp_path / "flagged"
+    shutil.copytree(out, flagged, ignore=shutil.ignore_patterns(".cache"))
+    changes = pd.read_csv(flagged / "changes.csv", keep_default_na=False)
+    mine = (changes["subject"] == "S01") & (changes["treatment"] == "microcurrent")
+    msg = f"{MSG_BASELINES_DISAGREE}: S01/a.jpg against S01/b.jpg reads jawline_lift_mm +1.24 mm (noise floor 0.43 mm)"
+    changes.loc[mine, "messages"] = changes.loc[mine, "messages"].astype(str) + "; " + msg
+    changes.to_csv(flagged / "changes.csv", index=False)
+    _, table = run_timeline(flagged, n_boot=20, seed=0)
+    report = (flagged / "report.md").read_text()
+    assert "## Sessions whose before photos disagree" in report
+    treated = changes.loc[mine, "treated_at"].iloc[0]
+    assert f"- S01, microcurrent, treated {treated}: {msg}\n" in report
+    assert report.count(MSG_BASELINES_DISAGREE) == 1  # once per session, not per photo

@@ -24,6 +24,11 @@ def _settings_key(settings: dict) -> str:
 
 
 def _file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes; a :class:`facemetrics.errors.PhotoError` (``unreadable``) for a
+    path that is not a regular file (a FIFO would block ``open`` forever), never opened."""
+    from ..loader import check_regular_file
+
+    check_regular_file(path)
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):

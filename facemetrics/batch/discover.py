@@ -40,15 +40,24 @@ class PhotoEntry:
 def find_study_photos(folder: Path) -> list[Path]:
     """Photos below ``folder`` (recursive), sorted: the one photo finder of the package.
 
-    A photo is a file (or a symlink, even dangling or looping: it gets an
-    ``unreadable`` row) whose suffix is in :data:`PHOTO_SUFFIXES`, case
-    ignored.  Anything with a hidden part in its path below ``folder`` (a
+    A photo is anything but a folder (a file; a symlink, even dangling or
+    looping; a named pipe, device or socket: these get an ``unreadable`` row,
+    :func:`facemetrics.loader.check_regular_file`, and are never opened) whose
+    suffix is in :data:`PHOTO_SUFFIXES`, case ignored.  Anything with a hidden
+    part in its path below ``folder`` (a
     name starting with ``.``: ``.DS_Store``, ``.git/``, the output's
     ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
     arguments (``analyze``, ``quality``).
     """
-    # dangling or looping symlinks are kept: they get an "unreadable" row like any bad file
-    return [f for f in _visible(folder) if (f.is_file() or f.is_symlink()) and f.suffix.lower() in PHOTO_SUFFIXES]
+    # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file
+    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES]
+
+
+def _not_a_folder(path: Path) -> bool:
+    """Is ``path`` a file, a symlink (to anything, or dangling) or a special file (FIFO, device,
+    socket), i.e. an entry that is not a folder? (``Path.is_file`` is False for a FIFO, which a
+    folder search then skipped silently.)"""
+    return path.is_symlink() or (path.exists() and not path.is_dir())
 
 
 def other_files(folder: Path) -> list[Path]:
@@ -378,7 +387,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 path = folder / rel
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending
-                found = path.is_file() or path.is_symlink()
+                found = _not_a_folder(path)
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
+from ..errors import PhotoError
 from ..export import rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
@@ -407,6 +408,11 @@ def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
     for i, e in enumerate(entries):
         try:
             e.sha256 = _file_sha256(e.path)
+        except PhotoError as exc:  # not a regular file (a FIFO, a device), missing, a link loop: never opened
+            row = dict.fromkeys(PHOTO_COLUMNS, None)
+            row.update(status="unreadable", error=f"{e.photo}: {exc.reason}", facemetrics_version=__version__)
+            rows[i] = _roundtrip(row)
+            continue
         except OSError as exc:
             reason = exc.strerror or str(exc)
             if e.path.is_symlink():
@@ -489,8 +495,61 @@ def _run_cached(pool, jobs, results: dict, label: str, progress: bool, hook, sta
     return len(todo), len(jobs) - len(todo) - len(copies)
 
 
+def _header_times(entries, rows: dict) -> dict:
+    """``rows`` with the EXIF capture time read from the header of each photo that could not be
+    decoded (a truncated JPEG keeps its header), so that its session can say it lost its baseline
+    photo (:func:`facemetrics.batch.tables._comparison_jobs`); a photo given a time by the manifest,
+    or decoded, is left as it is.  The cached rows are not changed (copies)."""
+    from ..loader import read_taken_at
+
+    out = dict(rows)
+    for i, e in enumerate(entries):
+        r = rows[i]
+        if r.get("status") != "ok" and not r.get("taken_at") and not e.taken_at \
+                and r.get("image_width_px") in (None, "") and e.treated_at:
+            t = read_taken_at(e.path)  # never opens a FIFO or a device
+            if t is not None:
+                out[i] = dict(r, taken_at=t.isoformat())
+    return out
+
+
+def _flag_disagreeing_baselines(jobs: list, comp_results: dict) -> dict:
+    """The comparisons' results, with those of every session whose before photos disagree
+    (:func:`facemetrics.batch.tables.baseline_disagreement`: a no-change check reads a headline
+    change beyond its noise floor) carrying the message, and, beyond
+    :data:`facemetrics.batch.tables.LEAVE_OUT_FLOORS` floors, the verdict ``uncertain`` on every
+    row but the pose rows: their changes are measured against a before photo that is not the
+    state before the treatment, or with a floor widened by the disagreement, so the timeline's
+    fits leave them out (``facemetrics.decay.claim.UNREAD_VERDICTS``).  ``comp_results`` (the
+    cache's entries) is not changed."""
+    from .tables import baseline_disagreement
+
+    session_of, checks = {}, {}
+    for j, (r, base) in enumerate(jobs):  # a session: its set of baseline photos
+        key = frozenset([b["photo"] for b in base] + ([r["photo"]] if r["role"] == "baseline" else []))
+        session_of[j] = key
+        if r["role"] == "baseline":
+            checks.setdefault(key, []).append((r, base, comp_results[j]))
+    found = {k: baseline_disagreement(c) for k, c in checks.items()}
+    if not any(msg for msg, _ in found.values()):
+        return comp_results
+    from ..compare.table import POSE_METRICS, UNCERTAIN
+
+    out = dict(comp_results)
+    for j, key in session_of.items():
+        (msg, leave_out), res = found.get(key, ("", False)), comp_results[j]
+        if msg and res["status"] not in ("refused", "error"):
+            rows = res["rows"]
+            if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
+                rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS
+                        else m for m in rows]
+            out[j] = dict(res, status="warning", messages=[*res["messages"], msg], rows=rows)
+    return out
+
+
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
     """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
+    rows = _header_times(entries, rows)
     photo_rows = sorted((_table_row(e, rows[i]) for i, e in enumerate(entries)), key=_sort_key)
 
     # ---- 2. compare post photos with their session baseline ----------------
@@ -508,8 +567,9 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
                                           "compare", lambda j: jobs[j][0]["photo"])
 
+        results = _flag_disagreeing_baselines(jobs, comp_results)
         for j, (r, base) in enumerate(jobs):
-            res = comp_results[j]
+            res = results[j]
             row = {
                 "subject": r["subject"], "treatment": r["treatment"], "photo": r["photo"],
                 "sha256": r["sha256"] or "", "baseline_photos": "; ".join(b["photo"] for b in base),

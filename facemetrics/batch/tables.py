@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from datetime import timezone
 from pathlib import Path
 
@@ -95,7 +96,9 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     if e.note:
         reasons.append(e.note)
     if not r["taken_at"]:
-        reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
+        if r.get("status") == "ok" or r.get("image_width_px") not in (None, ""):
+            # a file that could not be decoded has no time read from it: "not measured" says why
+            reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
     elif parse_time(r["taken_at"]) is None:
         reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
     elif _date_only(r["taken_at"]):
@@ -221,11 +224,149 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     rows = {r["photo"]: r for r in with_role}
     for name in pairing.no_baseline:
         rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
+    _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
     for name, same_as in pairing.duplicates:
         rows[name]["excluded"] = f"same file content as {same_as} (compared once)"
+    for group in pairing.conflicts:
+        for name in group:
+            rows[name]["excluded"] = _conflict_reason(rows[name], [rows[o] for o in group if o != name])
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
+
+
+#: how a photo's role is named in messages
+_ROLE_WORDS = {"baseline": "a before photo", "post": "an after photo"}
+
+
+def _when(r: dict) -> str:
+    """``"2.0 h before the treatment"`` / ``"1.5 h after the treatment"`` of a photo row."""
+    h = float(r["hours_since_treatment"])
+    return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} the treatment"
+
+
+def _conflict_reason(r: dict, others: list[dict]) -> str:
+    """Why a photo whose file is also another photo of its session in another role is left out."""
+    shown = " and ".join(f"{o['photo']} ({_ROLE_WORDS.get(o['role'], o['role'])}, {_when(o)})" for o in others)
+    return (f"same file content as {shown}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
+            "one photo cannot be both a before and an after photo, so every copy is left out (check which "
+            "photos were taken before the treatment and their capture times)")
+
+
+#: statuses of a photo that could not be read (the loader refused it), as against one read but not measured
+_READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+
+
+def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans: list[dict]) -> None:
+    """Say why a session has no baseline when its baseline photo is there but failed (in place).
+
+    ``orphans`` are the post photos of sessions without a baseline (their ``excluded`` says so).
+    When their session holds a photo that was not measured but was taken before the treatment
+    (a truncated JPEG keeps its EXIF time), their reason names it and the loader's reason
+    ("the session's baseline photo pre.jpg could not be read: truncated JPEG data ..."); when
+    such a photo has no capture time, they say that whether it is the baseline cannot be told.
+    """
+    failed = sorted((r for r in photo_rows if not r["role"] and r.get("status") not in (None, "", "ok")
+                     and r.get("treated_at")), key=lambda r: str(r["photo"]))
+    if not orphans or not failed:
+        return
+    keys, _ = _sessions(with_role + failed)  # the sessions the failed photos would belong to
+    for r in orphans:
+        lost = [f for f in failed if f["photo"] in keys and keys[f["photo"]] == keys.get(r["photo"])]
+        before = [f for f in lost if float(f["hours_since_treatment"]) < 0]
+        unknown = [f for f in lost if not float(f["hours_since_treatment"]) == float(f["hours_since_treatment"])]
+        if before:
+            r["excluded"] = "; ".join(f"the session's baseline photo {f['photo']} could not be "
+                                      f"{'read' if f['status'] in _READ_FAILURES else 'measured'}: {_why(f)}"
+                                      for f in before)
+        elif unknown:
+            r["excluded"] += "; " + "; ".join(
+                f"{f['photo']} could not be read and has no capture time, so whether it is the session's "
+                f"baseline cannot be told: {_why(f)}" for f in unknown)
+
+
+def _why(r: dict) -> str:
+    """A failed photo's reason without its leading name (``truncated JPEG data (...)``)."""
+    text = str(r.get("error") or r.get("status") or "")
+    name = str(r["photo"]).rsplit("/", 1)[-1]
+    for prefix in (f"{r['photo']}: ", f"{name}: "):
+        if text.startswith(prefix):
+            return text[len(prefix):]
+    return text
+
+
+#: the no-change checks' rows that tell whether a session's before photos agree: the headline
+#: changes the timeline fits (batch.timeline.HEADLINE_METRICS) with their sides
+AGREEMENT_ROWS = (("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"),
+                  ("nlf_depth", "left"))
+#: verdicts of a no-change check that do not say the before photos differ
+_AGREEING = ("", "within_noise", "uncertain", "refused")
+#: the start of the message a session whose before photos disagree gets (changes.csv, report.md)
+MSG_BASELINES_DISAGREE = "the session's before photos disagree beyond the noise floor"
+#: a session's before photos disagreeing by at least this many noise floors leave it out of the fits;
+#: below it the session is named but kept.  Chosen after looking (no grid): 2 of 30 clean simulated
+#: sessions (one face, pose and light jitter, no change between the before photos) read 1.07 x their
+#: floor, while the audit's mixed-up baseline read 2.9 x; a floor is a near-largest bound, which a
+#: no-change check can just cross, not double
+LEAVE_OUT_FLOORS = 2.0
+
+
+def _unit(m: dict) -> str:
+    return f" {m['unit']}" if m.get("unit") else ""
+
+
+def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[str, bool]:
+    """The message of a session whose before photos disagree ("" when they agree), and whether the
+    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).
+
+    Parameters
+    ----------
+    checks : list of (row, baselines, result)
+        The session's no-change checks: a baseline photo's row, the other baseline photos'
+        rows and the comparison's result (``rows``: one dict per metric and side with
+        ``change``, ``noise_floor``, ``verdict``, ``unit``).
+
+    Returns
+    -------
+    message : str
+        "" when no check reads a headline change (:data:`AGREEMENT_ROWS`) beyond its noise
+        floor; else one sentence (no ``;``: the messages column joins with it) naming the
+        photos and the changes and saying whether the session's changes are left out.
+    leave_out : bool
+        True when a change reaches :data:`LEAVE_OUT_FLOORS` times its floor.
+    """
+    found = []
+    for r, base, res in checks:
+        beyond = [m for m in res.get("rows") or () if (m.get("metric"), m.get("side")) in AGREEMENT_ROWS
+                  and str(m.get("verdict") or "") not in _AGREEING]
+        if beyond:
+            found.append((r, base, beyond))
+    if not found:
+        return "", False
+    ratio = max(abs(float(m["change"])) / float(m["noise_floor"]) if float(m["noise_floor"]) > 0 else math.inf
+                for _, _, beyond in found for m in beyond)
+    r, base, beyond = found[0]
+    what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
+                     f"{float(m['change']):+.2f}{_unit(m)} "
+                     f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)})" for m in beyond)
+    head = f"{MSG_BASELINES_DISAGREE}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
+    if ratio >= LEAVE_OUT_FLOORS:
+        return (f"{head}, so this session's changes are unreliable and are left out of the timeline fits "
+                "(verdict 'uncertain'): check which photos were taken before the treatment"), True
+    return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
+            "the session's changes are kept, but check which photos were taken before the treatment"), False
 
 
 def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:
     ckey = hashlib.sha256(json.dumps([r["sha256"], [b["sha256"] for b in base], skey]).encode()).hexdigest()[:32]
     return cache / "compare" / f"{ckey}.json"
+
+
+def disagreement_notes(change_rows) -> list[str]:
+    """One line per session whose before photos disagree (:func:`baseline_disagreement`), from the
+    ``messages`` of ``changes.csv`` rows (dicts): ``"S02, microcurrent, treated 2026-11-02T08:00:
+    the session's before photos disagree ..."``, in the rows' order; [] when none does."""
+    notes: dict[str, None] = {}
+    for r in change_rows:
+        for part in str(r.get("messages") or "").split("; "):
+            if part.startswith(MSG_BASELINES_DISAGREE):
+                notes[f"{r.get('subject')}, {r.get('treatment')}, treated {r.get('treated_at')}: {part}"] = None
+    return list(notes)

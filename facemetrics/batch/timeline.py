@@ -45,7 +45,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     Raises
     ------
     SeriesError
-        Nothing to fit, e.g. every headline change read ``uncertain`` (the message says so).
+        Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
+        (the message says so).
     """
     from ..decay import SeriesError, analyze_series
     from ..decay.claim import UNREAD_VERDICTS
@@ -61,7 +62,12 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
     data = long[long["metric"].isin(list(metrics)) & side_ok]
-    data = data[np.isfinite(pd.to_numeric(data["value"], errors="coerce"))]
+    finite = np.isfinite(pd.to_numeric(data["value"], errors="coerce"))
+    if len(data) and not finite.any():  # not "nothing to plot: no metrics"
+        raise SeriesError(
+            f"every value in long.csv is empty: none of its {len(data)} lift and fold-depth rows holds a number "
+            "(no change was measured; the messages column of changes.csv says why)")
+    data = data[finite]
     if len(data) and "verdict" in data.columns and data["verdict"].isin(UNREAD_VERDICTS).all():
         # the fits leave these rows out, so there is nothing to fit: say why, not "nothing to plot"
         n = data["photo"].nunique() if "photo" in data.columns else len(data)
@@ -117,9 +123,22 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
 
 def timeline_report(table: pd.DataFrame, batch_dir) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
-    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s."""
+    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s, followed by
+    the sessions whose before photos disagree (from ``batch_dir/changes.csv``'s messages,
+    :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out)."""
+    from .tables import disagreement_notes
+
     try:
         photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
     except (OSError, ValueError):
         photos = None
-    return timeline_markdown(table, photos)
+    text = timeline_markdown(table, photos)
+    try:
+        changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
+                              usecols=lambda c: c in ("subject", "treatment", "treated_at", "messages"))
+    except (OSError, ValueError):
+        return text
+    notes = disagreement_notes(changes.to_dict("records"))
+    if notes:
+        text += "\n## Sessions whose before photos disagree\n\n" + "".join(f"- {n}\n" for n in notes)
+    return text
