@@ -801,6 +801,12 @@ def main(argv: list[str] | None = None) -> int:
     except FacemetricsError as exc:  # UsageError, ManifestError, SettingError ...: one line, no traceback
         print(f"{ran}: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `facemetrics study list | head`: the reader left; nothing more to say
+        try:  # Python's own flush of stdout at exit would raise again (docs.python.org, 'Note on SIGPIPE')
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError):  # no real file descriptor (a test's captured stdout)
+            pass
+        return 141  # 128 + SIGPIPE, as a shell reports a command its pipe's reader ended
     finally:
         if old is not None:
             signal.signal(signal.SIGTERM, old)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
-from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_POSE,
+from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE,
                            WARN_CAMERA_PCT)
 from .decay.claim import decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
@@ -217,18 +217,27 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if not math.isfinite(change):
         return "No jawline lift could be measured."
     nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    what = "a lift" if change >= 0 else "a sag"  # the words follow the sign (a -0.80 mm was "may be ... a lift")
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
-                f"{change:+.2f} {unit} is the expression, not a lift")
+                f"{change:+.2f} {unit} is the expression, not {what}")
     if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
-        return (f"no lift can be claimed: the mouth corners moved as in a smile (a lift pulling them up and out "
-                f"does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or a lift")
+        return (f"no lift or sag can be claimed: the mouth corners moved as in a smile (a lift pulling them up and "
+                f"out does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or {what}")
     if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
-        return (f"no lift can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
+        return (f"no lift or sag can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
                 f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_MISMATCH) for m in messages):
+        return (f"no lift or sag can be claimed: the upper faces match only roughly after alignment, so the "
+                f"jawline's {change:+.2f} {unit}{nf_txt} may be misregistration, not {what}")
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_CAMERA) and "checked on" in m for m in messages):
+        # the camera moved further than the perspective correction was checked for (app audit, 2026-12-03:
+        # the headline blamed the upper faces' match, which was fine)
+        return (f"no lift or sag can be claimed: the camera distance changed more than the perspective correction "
+                f"was checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be perspective, not {what}")
     if r.get("verdict") == "uncertain":
-        return (f"no lift can be claimed: the upper faces match only roughly after alignment, so the jawline's "
-                f"{change:+.2f} {unit}{nf_txt} may be misregistration, not a lift")
+        return (f"no lift or sag can be claimed: the comparison's checks (see the messages) say the jawline's "
+                f"{change:+.2f} {unit}{nf_txt} cannot be read as {what}")
     if r.get("verdict") == "within_noise":
         return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"

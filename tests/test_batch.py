@@ -1069,3 +1069,15 @@ def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits
             for j in (0, 1)]
     notes = disagreement_notes(rows)
     assert len(notes) == 1 and notes[0].startswith("S, mc, treated 2026-11-02T08:00: " + MSG_BASELINES_DISAGREE)
+
+
+def test_batch_refuses_the_study_folder_as_its_output(tmp_path):
+    """``batch results/study -o results/study`` took every photo for one of its own outputs and said
+    '0 photos: 0 measured' (app audit, 2026-12-03): now one clear refusal, before any work."""
+    from facemetrics.errors import SettingError
+
+    (tmp_path / "S01" / "rf").mkdir(parents=True)
+    (tmp_path / "S01" / "rf" / "a.jpg").write_bytes(jpeg_bytes(np.full((64, 64, 3), 128, np.uint8)))
+    with pytest.raises(SettingError, match="is the study folder: give another one with -o"):
+        run_batch(tmp_path, tmp_path, progress=False)
+    assert not (tmp_path / ".cache").exists()

@@ -672,3 +672,23 @@ def test_timeline_says_what_is_wrong_with_an_option_or_the_data(tmp_path, capsys
     err = capsys.readouterr().err
     assert "every value in long.csv is empty" in err and "nothing to" not in err, err
     assert len(err.strip().splitlines()) == 1
+
+
+def test_a_closed_pipe_ends_the_command_quietly(monkeypatch, tmp_path, capsys):
+    """``facemetrics study list | head`` ended in a BrokenPipeError traceback (app audit, 2026-12-03):
+    the reader leaving ends the command with status 141 (128 + SIGPIPE) and no traceback."""
+    from facemetrics.cli import main
+    from facemetrics.store import Store
+
+    with Store(tmp_path / "store") as s:
+        s.subject_id("me", create=True)
+
+    class Closed:
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def flush(self):
+            pass
+
+    monkeypatch.setattr("sys.stdout", Closed())
+    assert main(["study", "list", "--store", str(tmp_path / "store")]) == 141

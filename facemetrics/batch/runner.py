@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
-from ..errors import PhotoError
+from ..errors import PhotoError, SettingError
 from ..export import rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
@@ -185,7 +185,10 @@ def run_batch(
     try:
         entries = discover(folder, manifest)
         merged = merge_spellings(entries)  # "Anna"/"anna", "RF"/"rf": one name, the first spelling
-        if out_dir.resolve() == folder.resolve() or folder.resolve() in out_dir.resolve().parents:
+        if out_dir.resolve() == folder.resolve():  # every photo would be taken for an output and skipped
+            raise SettingError(f"the output folder {out_dir} is the study folder: give another one with -o (e.g. "
+                               f"{folder.name or 'study'}_results); a folder inside the study folder is fine")
+        if folder.resolve() in out_dir.resolve().parents:  # its own outputs (overlays, ...) are not photos
             entries = [e for e in entries if out_dir.resolve() not in e.path.resolve().parents]
         # measured for comparisons only when some session can compare: otherwise a task per photo,
         # and no analysis (decoded pixels included) is handed back to this process

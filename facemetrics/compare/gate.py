@@ -26,6 +26,8 @@ MSG_FACE_CUT = "the face is cut by the image edge"
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
+#: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
+MSG_MISMATCH = "the upper faces match only roughly after alignment"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
 
@@ -298,7 +300,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     "hide the upper face" + _far_camera_clause(c) + ". Nothing on the lower face can be measured "
                     "against it: retake the after photo like the before photo")
     elif r > MAX_ALIGNMENT_RESIDUAL_MM:
-        msgs.append(f"the upper faces match only roughly after alignment ({r:.2f} mm RMS, limit "
+        msgs.append(f"{MSG_MISMATCH} ({r:.2f} mm RMS, limit "
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
                     "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
