@@ -793,6 +793,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except KeyboardInterrupt:  # `analyze` says itself what it wrote
+        try:  # a second SIGTERM while stopping must not interrupt the message (the process then died of SIGINT)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            pass
         kept = ("every photo measured so far is kept in the output folder's .cache, but no table was written: "
                 "re-run `batch` to resume (it reuses them) and write the tables" if args.command == "batch"
                 else "files written before the interruption are kept")
@@ -823,7 +827,11 @@ def run() -> int:
     """
     import gc
 
-    code = main()
+    try:
+        code = main()
+    except KeyboardInterrupt:  # a signal in the instant before or after main's own handler: the same exit
+        print("\nfacemetrics: interrupted", file=sys.stderr)
+        code = 130
     gc.freeze()
     return code
 
