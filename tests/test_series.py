@@ -702,3 +702,15 @@ def test_timeline_plot_draws_each_treatments_own_margin():
     assert "microcurrent margin ±0.40 mm" in labels and "rf margin ±0.57 mm" in labels, labels
     same = plot_timeline(mc, analyze_series(mc, per_subject=False, n_boot=50))
     assert "margin ±0.40 mm" in [t.get_text() for t in same.axes[0].get_legend().get_texts()]
+
+
+def test_a_unit_without_a_known_margin_gets_no_verdict():
+    """A percentage metric has no default smallest change; with no noise floor the margin was 0 and a 2 %
+    effect that fades read `persists_beyond_a_day` with "-0.00 %" (series audit, 2026-12-03)."""
+    df = pd.DataFrame(simulate(np.random.default_rng(8), "mc", MC_TIMES, transient=2.0, half_life=2.0,
+                               metric="nlf_contrast_pct", side="right", unit="pct", sd=0.05))
+    f = analyze_series(df, per_subject=False, n_boot=100).fits[0]
+    assert (f.verdict, f.status) == (INCONCLUSIVE, "no_margin") and "min_effect" in f.reason, f.reason
+    assert math.isfinite(f.change_24h_ci_low)
+    g = analyze_series(df, per_subject=False, n_boot=100, min_effect=0.5).fits[0]
+    assert g.status == "ok" and g.verdict == FADES  # the user's margin: tested

@@ -349,7 +349,9 @@ class DecayFit:
         ``bootstrap_failed`` (too few replicates could be fitted),
         ``no_bootstrap`` (``n_boot=0``: point estimates only, CIs NaN) or
         ``too_few_replicates`` (fewer than :data:`MIN_VERDICT_REPLICATES`
-        replicates: CIs reported, verdict ``inconclusive``).
+        replicates: CIs reported, verdict ``inconclusive``) or ``no_margin``
+        (a unit without a default smallest change, no noise floor and no
+        ``min_effect``: CIs reported, verdict ``inconclusive``).
     fit_ok : bool
         Whether the model was fitted (point estimates are finite).
     rmse : float
@@ -807,6 +809,17 @@ def _analyze_one(
             ),
             status="too_few_replicates", fit_ok=True, bootstrap=method, n_boot=n_ok, boot_params=boot,
         )
+    if not base["smallest_meaningful_change"] > 0 and min_effect is None:
+        # no margin known for this unit and no noise floor: with a margin of 0 every interval that
+        # misses 0 read `persists` ("-0.00 %" for a 2 % effect that fades; series audit, 2026-12-03)
+        unit = base["unit"] or "(no unit)"
+        return DecayFit(
+            **base, **values, verdict=INCONCLUSIVE,
+            reason=(f"No smallest meaningful change is known for {unit} and the changes carry no noise floor, so "
+                    f"the 24 h claim cannot be tested (give min_effect, e.g. --min-effect); the fitted change at "
+                    f"24 h is {quantity(values['change_24h'], base['unit'])}."),
+            status="no_margin", fit_ok=True, bootstrap=method, n_boot=n_ok, boot_params=boot,
+        )
     t2 = float(np.unique(t[t >= 0])[1])  # the second photo time after treatment (>= 4 of them: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
     verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
@@ -1225,6 +1238,10 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     if not np.isfinite(c_ci[0]):
         verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
         reason = head + ": no confidence interval, so no verdict."
+    elif not delta > 0 and min_effect is None:  # no margin known (as in the decay fit): nothing to test against
+        verdict, status = INCONCLUSIVE, "no_margin"
+        reason = head + (f": no smallest meaningful change is known for {unit or '(no unit)'} and the changes carry "
+                         "no noise floor, so no verdict (give min_effect).")
     elif boot.size < MIN_VERDICT_REPLICATES:
         verdict, status = INCONCLUSIVE, "too_few_replicates"
         reason = head + (f": only {boot.size} bootstrap replicates (at least {MIN_VERDICT_REPLICATES} are needed "
