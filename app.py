@@ -811,7 +811,9 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             advice = [] if new_ana.ok else [f"It cannot be measured: {new_ana.error}."]
         if advice:
             st.warning(f"{md(name)}: retake it. " + md(" ".join(advice)), icon=":material/photo_camera:")
-            if st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
+            # only a measured photo can be kept anyway: a file that is no photo, or shows no face, would be
+            # stored as a session photo that no comparison can use (app audit, 2026-12-03)
+            if new_ana.ok and st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
                 keep[name] = "kept despite: " + " ".join(advice)
             continue
         keep[name] = ""
@@ -843,8 +845,9 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str) 
     loader's reason) says so, by its file name."""
     msgs, failed = [], False
     for name, data in items:
-        if name not in keep:
+        if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
             msgs.append(f"{name}: not saved (retake it)")
+            failed = True
             continue
         try:
             (res,) = store.add_photos(subject, [(name, data)], treatment=sess["treatment"],

@@ -121,9 +121,10 @@ def test_guided_capture_asks_for_a_retake(store_dir, photos):
     assert p.loc["closer.png", "capture_note"].startswith("kept despite")
 
 
-def test_a_truncated_photo_kept_anyway_is_not_saved_and_says_why(store_dir, photos):
-    """A truncated JPEG that the user insists on keeping is refused by the store with the loader's
-    reason, shown as a warning (not a success), and the good photo of the same upload is saved."""
+def test_a_truncated_photo_cannot_be_kept_and_is_said_not_saved(store_dir, photos):
+    """A truncated JPEG gets its loader reason and no 'Keep anyway' box (a photo that cannot be measured,
+    kept, was stored as a session photo no comparison could use; app audit, 2026-12-03); after 'Add',
+    the page says in a warning (not a success) that it was not saved, and the good photo is saved."""
     from facemetrics.errors import PhotoError
     from facemetrics.loader import load_photo
     from facemetrics.store import Store
@@ -137,11 +138,12 @@ def test_a_truncated_photo_kept_anyway_is_not_saved_and_says_why(store_dir, phot
     at.file_uploader(key="study-upload-0").set_value([(photos[0][0], photos[0][1], "image/jpeg"),
                                                       ("cut.jpg", cut, "image/jpeg")])
     _ok(at.run())
-    at.checkbox(key="study-insist-0-cut.jpg").check()
-    _ok(at.run())
-    _ok(at.button(key="study-add").click().run())
     warned = [str(w.value).replace("\\", "") for w in at.warning]  # markdown-escaped
-    assert any(f"cut.jpg: cannot be stored ({err.value.reason})" in w for w in warned), warned
+    assert any("cut.jpg: retake it" in w and err.value.reason in w for w in warned), warned
+    assert "study-insist-0-cut.jpg" not in [c.key for c in at.checkbox]
+    _ok(at.button(key="study-add").click().run())
+    warned = [str(w.value).replace("\\", "") for w in at.warning]
+    assert any("cut.jpg: not saved (retake it)" in w for w in warned), warned
     assert any(f"{photos[0][0]}: added as baseline" in w for w in warned), warned
     assert not any("cut" in str(x.value) for x in at.success)
     with Store(store_dir) as s:
