@@ -954,10 +954,13 @@ def main() -> None:
     pairs = pairs_of(roles, by_name)
 
     with tabs[0]:
-        if sum(a.ok for a in analyses) < 2:  # one photo: say what to add, and where its measurements are
+        usable = [a for a in analyses if a.ok]
+        if len(usable) < 2:  # say what to add, and where a measured photo's numbers are
+            measured = (f" The measurements of {md(usable[0].name)}, in mm with the scale's uncertainty "
+                        "(`mm_per_px_uncertainty_pct`), are in photos.csv under Downloads." if usable else "")
             st.info("A comparison needs two usable photos of the same face: add a second one (before or after "
-                    "the treatment). This photo's measurements, in mm with the scale's uncertainty "
-                    "(`mm_per_px_uncertainty_pct`), are in photos.csv under Downloads.")
+                    "the treatment)" + (", or retake the ones that cannot be used (see Photos)"
+                                        if len(analyses) > len(usable) else "") + "." + measured)
         elif all(p.no_change for p in pairs.values()):
             st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
                     "(photos of different treatments are not compared).")
@@ -1009,6 +1012,25 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
     return pairs
 
 
+def _disagreeing_sessions(changes: pd.DataFrame, checks: dict) -> pd.DataFrame:
+    """The batch's rule for a session whose before photos disagree
+    (:func:`facemetrics.batch.tables.baseline_disagreement`): a warning, and at
+    :data:`facemetrics.batch.tables.LEAVE_OUT_FLOORS` floors or more its rows but the pose rows
+    read ``uncertain``, so the fits leave them out (the app fitted them; review, 2026-12-03)."""
+    from facemetrics.batch.tables import baseline_disagreement
+    from facemetrics.compare import POSE_METRICS
+
+    for treatment, found in checks.items():
+        msg, leave_out = baseline_disagreement(found)
+        if not msg:
+            continue
+        st.warning(f"{md(treatment)}: " + md(msg), icon=":material/warning:")
+        if leave_out:
+            rows = (changes["treatment"] == treatment) & ~changes["metric"].isin(POSE_METRICS)
+            changes.loc[rows, "verdict"] = "uncertain"
+    return changes
+
+
 def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     """The Timeline tab: the example's simulated series, or the pairs' changes over their hours
     since treatment (three or more times needed); returns its downloads."""
@@ -1019,15 +1041,21 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                    "3 h half-life (microcurrent) and 1.5 mm that lasts (RF), each lifted copy compared "
                    "with the original photo.")
     else:
-        changes = []
+        changes, checks = [], {}
         for pair in pairs.values():
-            if not pair.on_timeline:  # no time, or a 'before' photo dated at or after the treatment
+            if not (pair.on_timeline or pair.no_change):  # no time, or a 'before' photo dated at or after the treatment
                 continue
             key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
             cmp = compare(key, pair.before, pair.after, pair.repeats)
-            changes += long_rows(cmp.to_frame().to_dict("records"), subject="you", treatment=pair.treatment,
-                                 hours_since_treatment=pair.hours_since_treatment, photo=pair.after.name)
+            rows = cmp.to_frame().to_dict("records")
+            if pair.no_change:  # the session's before photos against each other: do they agree?
+                checks.setdefault(pair.treatment, []).append(
+                    ({"photo": pair.after.name}, [{"photo": pair.before.name}], {"rows": rows}))
+            if pair.on_timeline:
+                changes += long_rows(rows, subject="you", treatment=pair.treatment,
+                                     hours_since_treatment=pair.hours_since_treatment, photo=pair.after.name)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
+        changes_df = _disagreeing_sessions(changes_df, checks)
     checked = set() if example else {pair.after.name for pair in pairs.values() if pair.no_change}
     after = changes_df[~changes_df["photo"].isin(checked)]  # the 'after' photos' rows (no no-change checks)
     n_times = after.groupby("treatment")["hours_since_treatment"].nunique().max() if len(after) else 0

@@ -213,7 +213,8 @@ def _half_life(r: dict) -> str:
         # no decay was resolved (e.g. a lasting lift): the point estimate is only where the fit stopped
         # (facemetrics.decay.claim.decay_resolved gives the rules)
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
-                "has no width, or reaches both the shortest half-life the photos allow and the last photo's time")
+                "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
+                "last photo's time)")
     lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
     return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 

@@ -171,7 +171,8 @@ def run_batch(
     facemetrics.errors.SettingError
         ``mm_per_px`` or ``ipd_mm`` outside the range the command line accepts, or ``workers``
         not a whole number of at least 1 (:func:`check_run_settings`): before any photo is read
-        or anything is written.
+        or anything is written; or ``out_dir`` is ``folder`` itself (every photo would be taken
+        for an output of the run).
     """
     t0 = time.perf_counter()
     _hook = on_progress

@@ -341,9 +341,12 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
             found.append((r, base, beyond))
     if not found:
         return "", False
-    ratio = max(abs(float(m["change"])) / float(m["noise_floor"]) if float(m["noise_floor"]) > 0 else math.inf
-                for _, _, beyond in found for m in beyond)
-    r, base, beyond = found[0]
+    def worst(check) -> float:  # a check's largest change in floors
+        return max(abs(float(m["change"])) / float(m["noise_floor"]) if float(m["noise_floor"]) > 0 else math.inf
+                   for m in check[2])
+
+    r, base, beyond = max(found, key=worst)  # the message quotes the check that decides
+    ratio = worst((r, base, beyond))
     what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
                      f"{float(m['change']):+.2f}{_unit(m)} "
                      f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)})" for m in beyond)

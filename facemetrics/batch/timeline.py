@@ -75,8 +75,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
             f"every lift and fold-depth change ({n} comparison{'s' if n != 1 else ''}) read 'uncertain': "
             "no change can be read from them (e.g. the upper faces matched only roughly after alignment, "
             "the face was cut by the image edge, the camera distance changed beyond what the correction "
-            "was checked on, the lips' shape changed (a smile, an open mouth) or, for the folds, one photo "
-            "was black-and-white; the messages column of changes.csv says why)")
+            "was checked on, the lips' shape changed (a smile, an open mouth), the session's before photos "
+            "disagreed by twice the noise floor or more, or, for the folds, one photo was black-and-white; "
+            "the messages column of changes.csv says why)")
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)

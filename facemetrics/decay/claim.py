@@ -704,7 +704,7 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     if lo > delta or hi < -delta:
         where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
         late = effect_noun(metric, c24)
-        what = (f"the {noun} has reversed into a {late} that persists beyond a day"
+        what = (f"the {noun} has reversed into {'an' if late[0] in 'aeiou' else 'a'} {late} that persists beyond a day"
                 if peak_real and (e1 > 0) != (c24 > 0) else f"the {late} persists beyond a day")
         first = (f"peak {quantity(peak, unit)}" if peak_ok
                  else f"{quantity(e1, unit)} at {hours_text(t_seen)}")
@@ -730,6 +730,25 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
         f"{at24}, which straddles the {margin} margin: the data cannot tell whether "
         f"the {noun} fades within a day or persists (more subjects or photos near 24 h would help)."
     )
+
+
+def _untested(base: dict, values: dict, *, n_ok: int, n_boot: int, min_effect) -> tuple[str, str] | None:
+    """``(status, reason)`` of a fitted series whose 24 h claim cannot be tested, None when it can:
+    too few bootstrap replicates (:data:`MIN_VERDICT_REPLICATES`), or no margin (a unit without a
+    default smallest change, no noise floor and no ``min_effect``: with a margin of 0 every interval
+    that misses 0 read `persists`, "-0.00 %" for a 2 % effect that fades; series audit, 2026-12-03)."""
+    c24 = quantity(values["change_24h"], base["unit"])
+    if n_ok < MIN_VERDICT_REPLICATES:
+        return "too_few_replicates", (
+            f"Only {n_ok} bootstrap replicate{'s' if n_ok != 1 else ''} (n_boot={n_boot}); the 24 h claim is "
+            f"tested with at least {MIN_VERDICT_REPLICATES}, so its interval's tails rest on more than two "
+            f"replicates each (the default is 400); the fitted change at 24 h is {c24}.")
+    if not base["smallest_meaningful_change"] > 0 and min_effect is None:
+        return "no_margin", (
+            f"No smallest meaningful change is known for {base['unit'] or '(no unit)'} and the changes carry no "
+            f"noise floor, so the 24 h claim cannot be tested (give min_effect, e.g. --min-effect); the fitted "
+            f"change at 24 h is {c24}.")
+    return None
 
 
 def _analyze_one(
@@ -798,28 +817,11 @@ def _analyze_one(
             n_ok,
         )
     values = _estimates(est, boot, confidence, base["test_confidence"])
-    if n_ok < MIN_VERDICT_REPLICATES:
-        return DecayFit(
-            **base, **values, verdict=INCONCLUSIVE,
-            reason=(
-                f"Only {n_ok} bootstrap replicate{'s' if n_ok != 1 else ''} (n_boot={n_boot}); the 24 h claim is "
-                f"tested with at least {MIN_VERDICT_REPLICATES}, so its interval's tails rest on more than two "
-                f"replicates each (the default is 400); the fitted change at 24 h is "
-                f"{quantity(values['change_24h'], base['unit'])}."
-            ),
-            status="too_few_replicates", fit_ok=True, bootstrap=method, n_boot=n_ok, boot_params=boot,
-        )
-    if not base["smallest_meaningful_change"] > 0 and min_effect is None:
-        # no margin known for this unit and no noise floor: with a margin of 0 every interval that
-        # misses 0 read `persists` ("-0.00 %" for a 2 % effect that fades; series audit, 2026-12-03)
-        unit = base["unit"] or "(no unit)"
-        return DecayFit(
-            **base, **values, verdict=INCONCLUSIVE,
-            reason=(f"No smallest meaningful change is known for {unit} and the changes carry no noise floor, so "
-                    f"the 24 h claim cannot be tested (give min_effect, e.g. --min-effect); the fitted change at "
-                    f"24 h is {quantity(values['change_24h'], base['unit'])}."),
-            status="no_margin", fit_ok=True, bootstrap=method, n_boot=n_ok, boot_params=boot,
-        )
+    untested = _untested(base, values, n_ok=n_ok, n_boot=n_boot, min_effect=min_effect)
+    if untested is not None:
+        status, reason = untested
+        return DecayFit(**base, **values, verdict=INCONCLUSIVE, reason=reason, status=status, fit_ok=True,
+                        bootstrap=method, n_boot=n_ok, boot_params=boot)
     t2 = float(np.unique(t[t >= 0])[1])  # the second photo time after treatment (>= 4 of them: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
     verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
