@@ -532,27 +532,26 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def _positive_int(text: str) -> int:
-    """argparse type of ``--workers`` and counts: a whole number of at least 1."""
+def _whole_number(text: str, least: int, too_small: str) -> int:
+    """A whole number of at least ``least`` (an argparse type's check; ``too_small`` the message)."""
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive number (at least 1)")
+    if n < least:
+        raise argparse.ArgumentTypeError(too_small.format(n=n, text=text))
     return n
+
+
+def _positive_int(text: str) -> int:
+    """argparse type of ``--workers`` and counts: a whole number of at least 1."""
+    return _whole_number(text, 1, "{text} is not a positive number (at least 1)")
 
 
 def _n_boot(text: str) -> int:
     """argparse type of ``--n-boot``: a whole number of at least 0 (said as the option's error, not
     as 'nothing to fit' after long.csv was read)."""
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be 0 or more (bootstrap replicates; 0: none), got {n}")
-    return n
+    return _whole_number(text, 0, "must be 0 or more (bootstrap replicates; 0: none), got {n}")
 
 
 def _min_effect(text: str) -> float:
