@@ -919,3 +919,19 @@ def test_a_photo_whose_irises_are_hidden_is_named_in_the_comparison(sample_analy
     given = compare_photos(png_bytes(rgb), SAMPLES / "astronaut_before.jpg", ipd_mm=63.0)
     assert given.before.calibration.source == "user_ipd"
     assert not any("irises" in m for m in given.messages), given.messages
+
+
+def test_a_before_photo_with_a_doubtful_iris_scale_is_named(sample_analysis):
+    """The analysis warns when its iris scale puts the pupils outside 50-80 mm apart ("calibration
+    doubtful"); compare read every millimetre in that scale and said nothing (review, 2026-12-03)."""
+    from dataclasses import replace
+
+    cal = sample_analysis.calibration
+    doubtful = replace(sample_analysis, calibration=replace(
+        cal, warning="inter-pupillary distance 45.0 mm is outside the adult range 50-80 mm: calibration doubtful "
+                     "(on the command line, give the scale: --ipd-mm or --mm-per-px)"))
+    c = compare_photos(doubtful, sample_analysis)
+    said = [m for m in c.messages if m.startswith("the before photo's mm scale is doubtful")]
+    assert len(said) == 1 and "45.0 mm" in said[0] and "--ipd-mm" in said[0], c.messages
+    assert c.status == "warning"
+    assert not any("mm scale is doubtful" in m for m in compare_photos(sample_analysis, doubtful).messages)

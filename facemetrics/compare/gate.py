@@ -355,6 +355,13 @@ def scale_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         out.append(what.format("after") + "; the changes here are read in the before photo's millimetres (only "
                    "the check of a coarse photo's resolution uses this one's), but this photo's own mm values "
                    "(photos.csv, or as a before photo) do: use a photo with open, uncovered eyes")
+    # the before photo's iris scale puts the pupils an implausible distance apart (the analysis' own
+    # calibration warning, geometry.IPD_RANGE_MM); compare said nothing (review, 2026-12-03)
+    cal = a.calibration
+    if cal is not None and cal.source == "iris" and cal.warning and not irises_hidden(a):
+        out.append(f"the before photo's mm scale is doubtful: its {cal.warning.split(': calibration')[0]}, and "
+                   "every millimetre of this comparison is read in that scale (the changes keep their direction); "
+                   "on the command line give the scale (--ipd-mm or --mm-per-px)")
     return out
 
 
