@@ -75,6 +75,26 @@ def subject_gap_lines(table: pd.DataFrame) -> list[str]:
         for _, r in gaps.iterrows()]
 
 
+def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
+    """The ``## Subjects with no comparison`` section of ``report.md``: each subject and treatment of
+    ``photos.csv`` none of whose photos was compared (every one excluded: no baseline photo, unreadable,
+    ...), with the distinct reasons; such a subject had no line anywhere but "Photos excluded" (series
+    audit, 2026-12-03).  Empty when every subject and treatment has a comparison or the table lacks
+    the columns."""
+    need = {"subject", "treatment", "excluded", "photo"}
+    if photos is None or not need <= set(photos.columns) or photos.empty:
+        return []
+    named = photos[(photos["subject"].astype(str) != "") & (photos["treatment"].astype(str) != "")]
+    lines = []
+    for (subj, tr), g in named.groupby(["subject", "treatment"], sort=True):
+        reasons = [str(x) for x in g["excluded"] if str(x)]
+        if len(reasons) == len(g):  # nothing of this subject and treatment was compared
+            shown = list(dict.fromkeys(reasons))
+            lines.append(f"- **{subj}, {tr}** ({len(g)} photo{'s' if len(g) != 1 else ''}): "
+                         + "; ".join(shown[:3]) + (f"; and {len(shown) - 3} other reason(s)" if len(shown) > 3 else ""))
+    return ["", "## Subjects with no comparison", ""] + lines if lines else []
+
+
 def _regimen_report(table: pd.DataFrame) -> list[str]:
     """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
     if "kind" not in table.columns or not (table["kind"] == "regimen").any():
@@ -180,6 +200,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += subject_gap_lines(table)
+    lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full)
     lines += ["", "## Photos excluded", ""]

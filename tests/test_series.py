@@ -714,3 +714,20 @@ def test_a_unit_without_a_known_margin_gets_no_verdict():
     assert math.isfinite(f.change_24h_ci_low)
     g = analyze_series(df, per_subject=False, n_boot=100, min_effect=0.5).fits[0]
     assert g.status == "ok" and g.verdict == FADES  # the user's margin: tested
+
+
+def test_report_lists_subjects_with_no_comparison():
+    """A subject whose photos were all excluded (no baseline photo, unreadable) had no line in report.md
+    but "Photos excluded" (series audit, 2026-12-03)."""
+    from facemetrics.report import uncompared_lines
+
+    photos = pd.DataFrame([
+        dict(photo="S01/mc/a.jpg", subject="S01", treatment="mc", excluded="no baseline photo (taken before treated_at) in this session"),
+        dict(photo="S01/mc/b.jpg", subject="S01", treatment="mc", excluded="no baseline photo (taken before treated_at) in this session"),
+        dict(photo="S02/mc/a.jpg", subject="S02", treatment="mc", excluded=""),
+        dict(photo="S02/mc/b.jpg", subject="S02", treatment="mc", excluded="unreadable"),
+    ])
+    lines = uncompared_lines(photos)
+    assert lines[1] == "## Subjects with no comparison"
+    assert lines[3:] == ["- **S01, mc** (2 photos): no baseline photo (taken before treated_at) in this session"]
+    assert uncompared_lines(photos[photos["subject"] == "S02"]) == [] and uncompared_lines(None) == []
