@@ -279,6 +279,20 @@ _FILE_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a character d
                stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
+def _read_error(label: str, path: str, exc: BaseException) -> PhotoError:
+    """The ``unreadable`` :class:`PhotoError` of an ``os.stat`` or ``open`` failure of ``path``."""
+    if isinstance(exc, FileNotFoundError):
+        reason = "symbolic link to a missing file" if os.path.islink(path) else "file not found"
+    elif isinstance(exc, IsADirectoryError):
+        reason = "is a directory, not a file"
+    elif isinstance(exc, PermissionError):
+        reason = "permission denied"
+    else:
+        why = getattr(exc, "strerror", None) or str(exc)
+        reason = f"cannot read file ({'symbolic link loop or unreadable link: ' if os.path.islink(path) else ''}{why})"
+    return PhotoError(label, reason, status="unreadable")
+
+
 def check_regular_file(path: str | os.PathLike, label: str | None = None) -> None:
     """Refuse, without opening it, a path that is not a regular file (symbolic links followed).
 
@@ -306,17 +320,8 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
     label = label if label is not None else os.path.basename(os.path.abspath(path))
     try:
         mode = os.stat(path).st_mode  # follows symbolic links
-    except FileNotFoundError:
-        if os.path.islink(path):
-            raise PhotoError(label, "symbolic link to a missing file", status="unreadable") from None
-        raise PhotoError(label, "file not found", status="unreadable") from None
-    except PermissionError:
-        raise PhotoError(label, "permission denied", status="unreadable") from None
-    except (OSError, ValueError) as exc:  # ELOOP, ENAMETOOLONG, an embedded NUL
-        reason = getattr(exc, "strerror", None) or str(exc)
-        if os.path.islink(path):
-            reason = f"symbolic link loop or unreadable link: {reason}"
-        raise PhotoError(label, f"cannot read file ({reason})", status="unreadable") from None
+    except (OSError, ValueError) as exc:  # also ELOOP, ENAMETOOLONG, an embedded NUL
+        raise _read_error(label, path, exc) from None
     if stat.S_ISDIR(mode):
         raise PhotoError(label, "is a directory, not a file", status="unreadable")
     if not stat.S_ISREG(mode):
@@ -334,19 +339,8 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
         try:
             with open(path, "rb") as fh:  # read-only, never modifies the file
                 data = fh.read()
-        except FileNotFoundError:
-            if os.path.islink(path):
-                raise PhotoError(label, "symbolic link to a missing file", status="unreadable") from None
-            raise PhotoError(label, "file not found", status="unreadable") from None
-        except IsADirectoryError:
-            raise PhotoError(label, "is a directory, not a file", status="unreadable") from None
-        except PermissionError:
-            raise PhotoError(label, "permission denied", status="unreadable") from None
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            if os.path.islink(path):
-                reason = f"symbolic link loop or unreadable link: {reason}"
-            raise PhotoError(label, f"cannot read file ({reason})", status="unreadable") from None
+        except OSError as exc:  # gone or changed since it was checked
+            raise _read_error(label, path, exc) from None
         return data, label, path
 
     if isinstance(source, (bytes, bytearray, memoryview)):

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
-from .compare.gate import (MSG_CAMERA, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE,
-                           WARN_CAMERA_PCT)
+from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
+                           MSG_MISMATCH, MSG_POSE, WARN_CAMERA_PCT)
 from .decay.claim import decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
@@ -251,7 +251,7 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if r.get("verdict") == "uncertain" and any(m.startswith(MSG_MISMATCH) for m in messages):
         return (f"no lift or sag can be claimed: the upper faces match only roughly after alignment, so the "
                 f"jawline's {change:+.2f} {unit}{nf_txt} may be misregistration, not {what}")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_CAMERA) and "checked on" in m for m in messages):
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_CAMERA) and MSG_CAMERA_UNCHECKED in m for m in messages):
         # the camera moved further than the perspective correction was checked for (app audit, 2026-12-03:
         # the headline blamed the upper faces' match, which was fine)
         return (f"no lift or sag can be claimed: the camera distance changed more than the perspective correction "

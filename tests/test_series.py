@@ -247,18 +247,22 @@ def test_one_subjects_interval_includes_its_baseline_photos_error():
     """Every change of a session is read against one baseline photo, whose error all of them share and
     the residuals cannot show. With one subject the 95 % CI of the 24 h change covered the truth in about
     half of the studies; the session offset drawn from the residuals brings it to 80-90 % (40 studies
-    here: 0.117 mm photo noise, 0.117 mm baseline error; at least 80 % asserted)."""
-    truth, covered, width_ratio = 1.0, 0, []
-    for i in range(40):
-        rng = np.random.default_rng(100 + i)
-        df = pd.DataFrame(simulate(rng, "rf", MC_TIMES[1:], lasting=1.0, transient=1.0, half_life=3.0,
-                                   n_subjects=1, sd=0.117))
-        df["value"] += rng.normal(0.0, 0.117)  # the baseline photo's own error, shared by the session
-        f = analyze_series(df, per_subject=False, n_boot=200, seed=i).fits[0]
-        covered += f.change_24h_ci_low <= truth + 2.0 ** (-8) <= f.change_24h_ci_high
-        width_ratio.append((f.change_24h_ci_high - f.change_24h_ci_low) / (2 * 1.96 * 0.117))
-    assert covered >= 32, covered  # 80 %; about 50 % without the offset
-    assert np.median(width_ratio) > 0.8
+    here, 0.117 mm photo noise). The method draws the offset as large as a photo's error; the second
+    truth does not share that assumption: the baseline error measured on the pipeline, 0.156 mm
+    (without the offset 23 and 21 of 40 cover; with it 32 and 31)."""
+    truth = 1.0
+    for baseline_sd, least in ((0.117, 32), (0.156, 28)):
+        covered, width_ratio = 0, []
+        for i in range(40):
+            rng = np.random.default_rng(100 + i)
+            df = pd.DataFrame(simulate(rng, "rf", MC_TIMES[1:], lasting=1.0, transient=1.0, half_life=3.0,
+                                       n_subjects=1, sd=0.117))
+            df["value"] += rng.normal(0.0, baseline_sd)  # the baseline photo's own error, shared by the session
+            f = analyze_series(df, per_subject=False, n_boot=200, seed=i).fits[0]
+            covered += f.change_24h_ci_low <= truth + 2.0 ** (-8) <= f.change_24h_ci_high
+            width_ratio.append((f.change_24h_ci_high - f.change_24h_ci_low) / (2 * 1.96 * 0.117))
+        assert covered >= least, (baseline_sd, covered)
+        assert np.median(width_ratio) > 0.8
 
 
 def test_a_session_column_gives_each_session_its_own_offset():

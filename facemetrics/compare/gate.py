@@ -28,6 +28,9 @@ MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
+#: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the lift and
+#: fold rows are then ``uncertain``; the headline names this cause)
+MSG_CAMERA_UNCHECKED = "the correction for it is beyond the"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
 
@@ -206,7 +209,7 @@ def pose_messages(c: dict) -> tuple[bool, list[str]]:
     cam_floor = pose_uncertainty("camera_distance_change_pct", cam, cam_sd,
                                  DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
     beyond = camera_beyond_checked(c)
-    unchecked = (f"the correction for it is beyond the ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
+    unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
                  "lifts and folds are shown without a verdict ('uncertain')")
     if abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
