@@ -55,6 +55,12 @@
 11. Issue 10, stop 24 (``--fold-centre`` runs only this part): the fold line's prior centre as a
    top-to-bottom profile (:data:`FOLD_CENTRES`), tuning faces only; the winner failed the
    invariance guard, so the held-out faces were not read.
+12. Issue 10, eighth round (``--jaw-eighth`` runs only this part): a two-sided valley as the
+   *fallback* target where the step edge is weak (``refine_jaw_edge(valley_fallback=)``), on a grid
+   :data:`JAW_EIGHTH` and a rule fixed before it ran (eligibility: the synthetic sharp chin step
+   moves <= 0.25 mm and neither tuning median rises > 0.10 mm; adoption: gain >= 0.05 mm in >= 70 %
+   of 2000 bootstrap resamples), tuning faces only; the held-out faces are read (once, both designs)
+   only if the winner passes.
 """
 
 from __future__ import annotations
@@ -994,13 +1000,16 @@ def jaw_chin_diagnosis(res: dict) -> None:
               f"{100 * r[m, 4].mean():.0f} % ({100 * r[m, 6].mean():.0f} %) |")
 
 
-def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: float | None = None) -> str:
+def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: float | None = None,
+                eligible: dict | None = None, out: dict | None = None) -> str:
     """Designs (label -> ``refine_jaw_edge`` keywords; the first is the shipped one) on the tuning
     faces only, scored on the objective (the larger of the Canada and London tuning p90; ties by
     the smaller worst median), and how often the winner beats the first design over ``n_boot``
     bootstrap resamples of the tuning faces.  With ``max_median_rise`` (mm; seventh round) a design
-    is eligible only if neither subset's median exceeds the first design's by more.  Returns the
-    winner's label."""
+    is eligible only if neither subset's median exceeds the first design's by more; with
+    ``eligible`` (label -> bool; eighth round) also only if that says so.  Returns the winner's
+    label; ``out`` (a dict), if given, receives the objectives (``"objective"``: label -> mm, of
+    the eligible designs) and the winner's bootstrap share (``"share"``, 0-1)."""
     names = ("Canada tuning", "London tuning")
     per = {(lab, n): [np.array([segment_distance(q, _refined_contour(a, **kw))
                                 for q in a.frame.to_mm(tem[list(JAW)])]) for p, a, tem, _ in res[n]]
@@ -1008,22 +1017,25 @@ def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: f
     first = next(iter(designs))
     base = {n: np.median(np.concatenate(per[(first, n)])) for n in names}
     print("\n| jaw design (tuning faces only) | Canada tuning median / p90 / max | London tuning median / p90 / max | "
-          "objective (worst median) |" + (" eligible |" if max_median_rise is not None else ""))
-    print("|---|---|---|---|" + ("---|" if max_median_rise is not None else ""))
+          "objective (worst median) |" + (" eligible |" if max_median_rise is not None or eligible is not None else ""))
+    print("|---|---|---|---|" + ("---|" if max_median_rise is not None or eligible is not None else ""))
     scored = []
     for lab in designs:
         d, obj, wm = _subset_scores(per, lab, names)
         ok = max_median_rise is None or all(np.median(d[n]) <= base[n] + max_median_rise + 1e-9 for n in names)
+        ok = ok and (eligible is None or eligible[lab])
         if ok:
             scored.append((round(obj, 2), wm, lab))
         print(f"| {lab} | " + " | ".join(f"{np.median(v):.2f} / {np.percentile(v, 90):.2f} / {v.max():.2f}"
                                          for v in d.values()) + f" | {obj:.2f} ({wm:.2f}) |"
-              + ((" yes |" if ok else " no |") if max_median_rise is not None else ""))
+              + ((" yes |" if ok else " no |") if max_median_rise is not None or eligible is not None else ""))
     best = min(scored, key=lambda r: (r[0], r[1]))[2]
     wins = _bootstrap_wins(per, names, best, first, n_boot)
     obj = {lab: o for o, _, lab in scored}
     print(f"winner {best!r}: objective {obj[best]:.2f} against {obj[first]:.2f} ({first}); beats it in "
           f"{100 * wins / n_boot:.0f} % of {n_boot} bootstrap resamples of the tuning faces")
+    if out is not None:
+        out.update(objective=obj, share=wins / n_boot)
     return best
 
 
@@ -1105,6 +1117,70 @@ def jaw_seventh(res: dict) -> None:
     if best != next(iter(JAW_SEVENTH)):
         print("a design other than the shipped one won: by the rule, check its margin and bootstrap share above "
               "before measuring the held-out faces (jaw_heldout_once)")
+
+
+#: the jaw designs of part 12 (issue 10, eighth round; rule and grid written before it ran): a two-sided
+#: valley as the *fallback* target where the step edge is weak (``refine_jaw_edge(valley_fallback=(reach mm,
+#: weak, strong))``), reach x strength ramp (%/mm) x extent
+JAW_EIGHTH = {"third round (shipped)": {}}
+JAW_EIGHTH.update({f"valley fallback, reach {r:g} mm, ramp {ws[0]:g}-{ws[1]:g} %/mm, {'everywhere' if e else 'chin'}":
+                   {"valley_fallback": (r, *ws), "valley_everywhere": e}
+                   for e in (False, True) for r in (1.5, 2.0, 3.0) for ws in ((2.0, 4.0), (4.0, 8.0), (8.0, 12.0))})
+#: eighth round's rule: eligibility (the synthetic sharp chin step may move by at most this, mm; and
+#: JAW_SEVENTH_MAX_MEDIAN_RISE), the winner's margin over the shipped design (mm) and bootstrap share,
+#: and the all-held-out p90 (mm) it must not exceed to become the default
+JAW_EIGHTH_MAX_STEP_SHIFT_MM = 0.25
+JAW_EIGHTH_MIN_GAIN_MM = 0.05
+JAW_EIGHTH_MIN_SHARE = 0.70
+JAW_EIGHTH_MAX_HELDOUT_P90 = 3.04
+
+
+def synthetic_chin_step_shift(kw: dict) -> float:
+    """Largest move (mm, along the oval's normal) of the contour at the chin of the synthetic sharp
+    step of ``tests/test_folds.py`` (``_steps_image((0.0,))``, a step 4.5 mm outside the oval
+    ``_chin_oval(JAW_INSET_MM)``, chin rows 140-160: the seventh round's test) with ``refine_jaw_edge``
+    keywords ``kw`` against the shipped design.  The synthetic images are the tests' own."""
+    import importlib
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    t = importlib.import_module("test_folds")
+    f, centre = t._jaw_frame(), np.array([0.0, t.JAW_CV])
+    uv = t._chin_oval(t.JAW_INSET_MM)
+    span, chin = (0, len(uv) - 1), slice(140, 161)
+    img = t._steps_image((0.0,))
+    ship, _ = refine_jaw_edge(img, uv, centre, f, span)
+    edge, _ = refine_jaw_edge(img, uv, centre, f, span, **kw)
+    return float(np.max(np.abs(t._signed_offset(edge, uv, centre)[chin] - t._signed_offset(ship, uv, centre)[chin])))
+
+
+def jaw_eighth(res: dict, load_heldout) -> None:
+    """Part 12 (issue 10, eighth round): the valley-as-fallback grid :data:`JAW_EIGHTH` on the tuning
+    faces only, eligible only where the synthetic sharp chin step moves by <= :data:`JAW_EIGHTH_MAX_STEP_SHIFT_MM`
+    and neither tuning median rises by more than :data:`JAW_SEVENTH_MAX_MEDIAN_RISE`.  Only if the winner
+    beats the shipped design by >= :data:`JAW_EIGHTH_MIN_GAIN_MM` in >= :data:`JAW_EIGHTH_MIN_SHARE` of
+    2000 bootstrap resamples are the held-out faces loaded (``load_heldout()``, the annotation result of
+    the two held-out sets) and measured, once, for both designs (``jaw_heldout_once``)."""
+    from datetime import datetime, timezone
+
+    print(f"\njaw eighth round: grid run at {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
+    shift = {lab: synthetic_chin_step_shift(kw) for lab, kw in JAW_EIGHTH.items()}
+    print("| jaw design | synthetic sharp chin step: largest move at the chin, mm |\n|---|---|")
+    for lab, v in shift.items():
+        print(f"| {lab} | {v:.3f} |")
+    out: dict = {}
+    first = next(iter(JAW_EIGHTH))
+    best = tuning_grid({k: res[k] for k in ("Canada tuning", "London tuning")}, JAW_EIGHTH,
+                       max_median_rise=JAW_SEVENTH_MAX_MEDIAN_RISE,
+                       eligible={lab: v <= JAW_EIGHTH_MAX_STEP_SHIFT_MM + 1e-9 for lab, v in shift.items()}, out=out)
+    gain = out["objective"][first] - out["objective"][best]
+    if best == first or gain < JAW_EIGHTH_MIN_GAIN_MM - 1e-9 or out["share"] < JAW_EIGHTH_MIN_SHARE:
+        print(f"rule: the winner does not pass (gain {gain:.2f} mm, needs >= {JAW_EIGHTH_MIN_GAIN_MM}; "
+              f"share {100 * out['share']:.0f} %, needs >= {100 * JAW_EIGHTH_MIN_SHARE:.0f} %): the held-out faces "
+              "are not read")
+        return
+    print(f"rule: the winner passes (gain {gain:.2f} mm, share {100 * out['share']:.0f} %): held-out faces read once "
+          f"at {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
+    jaw_heldout_once(load_heldout(), {first: JAW_EIGHTH[first], best: JAW_EIGHTH[best]})
 
 
 #: part 11 (issue 10, stop 24; grid and rule written before it ran): the fold-line search's prior centre
@@ -1207,6 +1283,9 @@ def main() -> None:
                    help="only part 9: the jaw's sixth round (diagnosis and grid on the tuning faces, held-out check)")
     p.add_argument("--jaw-seventh", action="store_true",
                    help="only part 10: the jaw's seventh round (two-sided valley grid on the tuning faces only)")
+    p.add_argument("--jaw-eighth", action="store_true",
+                   help="only part 12: the jaw's eighth round (valley as the fallback; grid on the tuning faces, "
+                        "held-out read only if the rule passes)")
     p.add_argument("--fold-centre", action="store_true",
                    help="only part 11: the fold line's prior-centre profile grid on the tuning faces only")
     p.add_argument("--heldout-ci", action="store_true",
@@ -1233,6 +1312,10 @@ def main() -> None:
     if args.fold_centre:
         fold_centre_grid(annotation({"Canada tuning": tune, "London tuning": l_tune}))
         return
+    if args.jaw_eighth:
+        jaw_eighth(annotation({"Canada tuning": tune, "London tuning": l_tune}),
+                   lambda: annotation({"Canada held-out": held, "London held-out": l_held}))
+        return
     if args.jaw_seventh:
         jaw_seventh(annotation({"Canada tuning": tune, "London tuning": l_tune}))
         return
@@ -1251,6 +1334,7 @@ def main() -> None:
     jaw_fallback_grid(res)
     jaw_sixth(res)
     jaw_seventh(res)
+    jaw_eighth(res, lambda: res)
     fold_centre_grid(res)
     depth_sensitivity(res)
     smile_profiles()

@@ -188,6 +188,47 @@ def _two_sided_depth(band: np.ndarray, reach_mm: float) -> np.ndarray:
     return np.minimum(inner, outer) - band
 
 
+def _valley_fallback(band: np.ndarray, ref: np.ndarray, score_prior: np.ndarray, offsets: np.ndarray,
+                     valley_fallback: tuple[float, float, float], extent: np.ndarray | None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Eighth round's fallback target (``refine_jaw_edge(valley_fallback=)``): the path of a
+    two-sided valley and how much it is to be trusted.
+
+    Parameters
+    ----------
+    band : ndarray, shape (R, N)
+        Luminance profiles along the normals (rows = the jaw chain), every :data:`JAW_RESOLUTION_MM`.
+    ref : ndarray, shape (R, 1)
+        Each profile's bright-skin level (grey).
+    score_prior : ndarray, shape (R, N)
+        What the step path's score subtracts from its evidence (the anatomical prior, and
+        ``1e9`` beyond a row's search window).
+    offsets : ndarray, shape (N,)
+        The profiles' offsets outside the oval, mm.
+    valley_fallback : (float, float, float)
+        ``(reach_mm, weak, strong)``: the valley's reach (mm) and the strength ramp (%/mm).
+    extent : ndarray, shape (R,) or None
+        Weight of the valley per row (the raised cosine, 0 at the gonions, 1 at the chin);
+        None = 1 everywhere.
+
+    Returns
+    -------
+    valley_mm : ndarray, shape (R,)
+        The valley path's offsets outside the oval, mm.
+    weight : ndarray, shape (R,)
+        The valley's weight in [0, 1].
+    """
+    reach, weak, strong = valley_fallback
+    if not (reach > 0 and strong > weak):
+        raise ValueError(f"valley_fallback=(reach_mm, weak, strong) needs reach_mm > 0 and strong > weak, "
+                         f"got {valley_fallback!r}")
+    valley = _two_sided_depth(band, reach) / ref * 100.0 / reach  # % of the bright skin per mm
+    col = _smooth_path(valley - score_prior, JAW_SLOPE_PENALTY)
+    strength = gaussian_filter1d(valley[np.arange(len(col)), col], JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
+    weight = np.clip((strength - weak) / (strong - weak), 0.0, 1.0)
+    return offsets[col], weight if extent is None else weight * extent
+
+
 def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
                     span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
                     rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
@@ -196,7 +237,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
                     search_outer_mm: tuple[float, float] | None = None,
                     valley_weight: float | None = None, valley_scale_mm: float = 1.0,
                     valley_everywhere: bool = False,
-                    valley_reach_mm: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+                    valley_reach_mm: float | None = None,
+                    valley_fallback: tuple[float, float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The jaw-to-neck edge along the outward normals of a face-oval polyline.
 
     Parameters
@@ -262,14 +304,27 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
         bright skin, divided by ``r`` (%/mm) and multiplied by ``valley_weight``.  It needs
         brighter skin on *both* sides, so a plain step (bright jaw, dark neck plateau) gives
         about 0 and is found where the step evidence puts it.
+    valley_fallback : (float, float, float) or None
+        Eighth round (off, ``None``; failed the tuning rule: the cells that lowered the
+        objective raised the London tuning median; docs/accuracy.md "Jaw contour, eighth round"):
+        ``(reach_mm, weak, strong)``.  The step path, its weight ``w_s`` and the rival
+        logic are as without it; only where ``w_s < 1`` a two-sided valley (the seventh
+        round's depth with reach ``reach_mm``, % of the bright skin per mm, on its own
+        smooth path under the same prior) replaces the oval + offset as the fallback
+        target, with weight ``w_v`` ramping from 0 at a path strength (smoothed over
+        :data:`JAW_FALLBACK_SMOOTH_MM`) of ``weak`` to 1 at ``strong`` %/mm, times the
+        raised cosine from 0 at the gonions to 1 at the chin unless
+        ``valley_everywhere``: offset = base + ``w_s`` (step - base) + (1 - ``w_s``)
+        ``w_v`` (valley - base).  Not with ``valley_weight``.
 
     Returns
     -------
     edge : ndarray, shape (K, 2)
         The contour, levelled mm.
     weight : ndarray, shape (K,)
-        How much of each point comes from the image edge (0 = the oval +
-        :data:`JAW_EDGE_OFFSET_MM`, 1 = the edge found).
+        How much of each point comes from the image (0 = the oval +
+        :data:`JAW_EDGE_OFFSET_MM`, 1 = the edge found; with ``valley_fallback``,
+        ``w_s + (1 - w_s) w_v``, the step's and the valley's shares together).
 
     Notes
     -----
@@ -291,6 +346,8 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
     analysed at half size (``bench/accuracy.py --timing``).
     """
+    if valley_fallback is not None and valley_weight is not None:
+        raise ValueError("refine_jaw_edge: valley_fallback and valley_weight are alternative designs; give one")
     normal = _outward_normals(uv_contour, centre)
     a, b = span
     outer = JAW_SEARCH_MM[1] if search_outer_mm is None else max(search_outer_mm)
@@ -349,6 +406,12 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
         weight[a:b + 1] *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
     offset = base.copy()
     offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - base[a:b + 1])
+    if valley_fallback is not None:
+        extent = None if valley_everywhere else fallback_offsets(uv_contour, span, (0.0, 1.0))[a:b + 1]
+        v_prior = prior if search_outer_mm is None else np.where(beyond, 1e9, prior)
+        v_mm, w_v = _valley_fallback(band, ref, v_prior, offsets, valley_fallback, extent)
+        offset[a:b + 1] += (1.0 - weight[a:b + 1]) * w_v * (v_mm - base[a:b + 1])
+        weight[a:b + 1] += (1.0 - weight[a:b + 1]) * w_v
     if JAW_OFFSET_SMOOTH_MM > 0:
         offset = gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM)
     return uv_contour + offset[:, None] * normal, weight

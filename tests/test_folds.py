@@ -575,6 +575,72 @@ def test_two_sided_valley_leaves_a_sharp_chin_step_in_place_and_finds_a_dark_lin
     assert np.all(w_weak[chin] < 0.05)
 
 
+# --- issue 10, eighth round: the two-sided valley as the fallback target (off) -----------------
+
+#: a valley-fallback setting whose ramp the synthetic dark line (25 grey levels deep, 1.5 mm) clears
+VALLEY_FALLBACK = (2.0, 2.0, 4.0)
+
+
+def test_valley_fallback_leaves_a_sharp_chin_step_where_the_shipped_design_finds_it():
+    """``valley_fallback=`` (eighth round, off; docs/accuracy.md "Jaw contour, eighth round"): where
+    the step edge is strong (weight 1) the step path is kept as shipped, so a sharp step at the chin
+    is found exactly where the shipped design finds it (chin and everywhere)."""
+    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
+    uv = _chin_oval(JAW_INSET_MM)
+    span, chin = (0, len(uv) - 1), slice(140, 161)
+    step = _steps_image((0.0,))
+    edge, w = refine_jaw_edge(step, uv, centre, f, span)
+    assert np.all(w[chin] > 0.99), w[chin].min()
+    assert np.max(np.abs(_signed_offset(edge, uv, centre)[chin] - JAW_INSET_MM)) < 0.4
+    for everywhere in (False, True):
+        edge_v, _ = refine_jaw_edge(step, uv, centre, f, span, valley_fallback=VALLEY_FALLBACK,
+                                    valley_everywhere=everywhere)
+        shift = np.abs(_signed_offset(edge_v, uv, centre) - _signed_offset(edge, uv, centre))[chin]
+        assert shift.max() <= 0.25, shift.max()
+
+
+def test_valley_fallback_follows_a_dark_line_at_the_chin_that_the_shipped_design_does_not():
+    """A dark line 4.5 mm outside the oval with no step (the sixth round's synthetic): the shipped
+    design falls back to the oval + 2 mm; with the valley as the fallback target the chin follows
+    the line, the gonions (raised cosine 0 there) stay at the oval + 2 mm, and a ramp the line does
+    not clear changes nothing."""
+    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
+    uv = _chin_oval(JAW_INSET_MM)
+    span, chin = (0, len(uv) - 1), slice(140, 161)
+    line = _valley_image()
+    edge, w = refine_jaw_edge(line, uv, centre, f, span)
+    assert np.all(w[chin] < 0.05), w[chin].max()
+    assert np.max(np.abs(_signed_offset(edge, uv, centre)[chin] - JAW_EDGE_OFFSET_MM)) < 0.2
+    edge_v, w_v = refine_jaw_edge(line, uv, centre, f, span, valley_fallback=VALLEY_FALLBACK)
+    assert np.all(w_v[chin] > 0.9), w_v[chin].min()
+    assert np.max(np.abs(_signed_offset(edge_v, uv, centre)[chin] - JAW_INSET_MM)) < 0.4
+    assert w_v[0] == 0.0 and w_v[-1] == 0.0
+    np.testing.assert_allclose(_signed_offset(edge_v, uv, centre)[[0, -1]], JAW_EDGE_OFFSET_MM, atol=0.05)
+    edge_hi, w_hi = refine_jaw_edge(line, uv, centre, f, span, valley_fallback=(2.0, 8.0, 12.0))
+    assert np.all(w_hi[chin] < 0.05)
+    assert np.max(np.abs(_signed_offset(edge_hi, uv, centre)[chin] - JAW_EDGE_OFFSET_MM)) < 0.2
+
+
+def test_valley_fallback_none_is_the_shipped_design_bit_for_bit():
+    """``valley_fallback=None`` (the default) gives the shipped output exactly, on a step, on a dark line
+    and on a face with a rival edge; a bad setting or a mix with ``valley_weight`` is a clear error."""
+    import inspect
+
+    assert inspect.signature(refine_jaw_edge).parameters["valley_fallback"].default is None
+    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
+    uv = _chin_oval(JAW_INSET_MM)
+    span = (20, len(uv) - 21)
+    for img in (_steps_image((0.0,)), _valley_image(), _steps_image((0.0, 5.0))):
+        edge, w = refine_jaw_edge(img, uv, centre, f, span)
+        edge_n, w_n = refine_jaw_edge(img, uv, centre, f, span, valley_fallback=None)
+        np.testing.assert_array_equal(edge_n, edge)
+        np.testing.assert_array_equal(w_n, w)
+    with pytest.raises(ValueError, match="strong > weak"):
+        refine_jaw_edge(_valley_image(), uv, centre, f, span, valley_fallback=(2.0, 4.0, 4.0))
+    with pytest.raises(ValueError, match="alternative designs"):
+        refine_jaw_edge(_valley_image(), uv, centre, f, span, valley_fallback=VALLEY_FALLBACK, valley_weight=4.0)
+
+
 # --- issue 12: the faster forms give the plain forms' values bit for bit ----------------------
 
 def _best_path_plain(score, slope_pen, curve_pen):
