@@ -313,6 +313,12 @@ def test_real_camera_distance_pairs(debruine, x, y):
     j = jaw(c)
     beyond = abs(c.cues["camera_distance_change_pct"]) > 42.0  # gate.MAX_CHECKED_CAMERA_PCT: no verdict
     assert j.verdict == ("uncertain" if beyond else j.verdict)
+    if beyond:  # every lower-face row, the per-photo ones too (30 -> 60 cm read a false jowl change before)
+        from facemetrics.compare.table import LOWER_FACE_KINDS, METRICS
+        kinds = {m.metric: m.kind for m in METRICS}
+        rows = [r for r in c.changes if kinds.get(r.metric) in LOWER_FACE_KINDS]
+        assert rows and all(r.verdict == "uncertain" for r in rows), [(r.metric, r.verdict) for r in rows]
+        assert not any(r.verdict == "uncertain" for r in c.changes if kinds.get(r.metric) not in LOWER_FACE_KINDS)
     assert abs(j.change) <= 0.3 or j.verdict in ("within_noise", "uncertain"), (j, c.messages)
     assert c.cues["camera_distance_change_pct"] > 15  # further away, measured
     assert any("further away" in m for m in c.messages)

@@ -206,10 +206,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         status = "warning"
     refused = status == "refused"
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
-    # rough registration, a cut face or a change of the lips' shape; the lifts and folds beyond the
-    # checked camera change; the folds of a grey photo against a colour one
-    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) else ())
-    unread |= set(REGISTERED_KINDS if camera_beyond_checked(pair.cues) else ())
+    # rough registration, a cut face, a change of the lips' shape or a camera change beyond the checked
+    # range (the per-photo rows carry the after photo's landmarks through the same corrected fit as the
+    # landmark lifts); the folds of a grey photo against a colour one
+    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) or camera_beyond_checked(pair.cues) else ())
     unread |= {"fold"} if colour_mismatch(a, b) else set()
     return Comparison(
         a, b, status, tuple(msgs),

@@ -28,8 +28,8 @@ MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
-#: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the lift and
-#: fold rows are then ``uncertain``; the headline names this cause)
+#: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the
+#: lower-face rows are then ``uncertain``; the headline names this cause)
 MSG_CAMERA_UNCHECKED = "the correction for it is beyond the"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
@@ -49,7 +49,7 @@ REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
 
 #: camera distance change (3-D fit) above which the comparison names it, % of the distance
 WARN_CAMERA_PCT = 10.0
-#: camera distance change (3-D fit's estimate) beyond which the lift and fold rows carry the verdict
+#: camera distance change (3-D fit's estimate) beyond which the lower-face rows carry the verdict
 #: ``uncertain``, % of the distance: the largest estimate among the re-renders the perspective
 #: correction was checked on (45 -> 30 / 35 / 55 / 60 cm, true -33 to +33 %: estimates -37.4 to
 #: +41.8 %, docs/data/pose3d_*.csv); beyond it nothing says the correction holds (real pairs of one
@@ -170,8 +170,9 @@ def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
 
 def camera_beyond_checked(cues: dict) -> bool:
     """Is the camera-distance change estimated beyond :data:`MAX_CHECKED_CAMERA_PCT`, the range
-    the perspective correction was checked on?  Then the lift and fold rows carry the verdict
-    ``uncertain`` (their values kept), whether or not the estimate is beyond its own uncertainty
+    the perspective correction was checked on?  Then every lower-face row (lifts, folds, fold
+    lengths and the per-photo metrics; ``table.LOWER_FACE_KINDS``) carries the verdict
+    ``uncertain`` (their values kept; the head-pose and camera rows keep theirs), whether or not the estimate is beyond its own uncertainty
     (a correction by a +485 % +- 770 % estimate is no better known)."""
     cam = cues.get("camera_distance_change_pct", 0.0)
     return bool(np.isfinite(cam) and abs(cam) > MAX_CHECKED_CAMERA_PCT)
@@ -210,7 +211,7 @@ def pose_messages(c: dict) -> tuple[bool, list[str]]:
                                  DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
     beyond = camera_beyond_checked(c)
     unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
-                 "lifts and folds are shown without a verdict ('uncertain')")
+                 "lower-face changes are shown without a verdict ('uncertain')")
     if abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
         # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
