@@ -201,12 +201,15 @@ def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, befor
 
 
 def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
-    """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session)."""
+    """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session):
+    ``(table, png, reason)``; no plot (None) and the result's ``reason`` when nothing could be fitted."""
     def run():
         sub = changes[changes["metric"].isin(metrics)]
         result = fm_decay.analyze_series(sub, metrics=list(metrics))
+        if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
+            return result.to_frame(), None, result.reason
         fig = fm_plots.plot_timeline(sub, result)
-        return result.to_frame(), png_bytes_of_figure(fig)
+        return result.to_frame(), png_bytes_of_figure(fig), ""
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
     return session_memo("timeline", (digest, metrics), run)
@@ -601,7 +604,10 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.info("Choose at least one metric.")
         return {}
     with st.spinner("Fitting the decay curves..."):
-        table, png = timeline(changes, tuple(metrics))
+        table, png, why = timeline(changes, tuple(metrics))
+    if png is None:
+        st.info(md(why))
+        return {"long.csv": csv_bytes(changes)}
     left, right = st.columns([3, 2], gap="medium")
     with left:
         st.image(png, width="stretch",

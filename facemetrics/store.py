@@ -499,6 +499,12 @@ class Store:
         :func:`default_store_dir`.
     timeout : float
         Seconds to wait for another writer (SQLite busy timeout).
+    lazy : bool
+        When the store does not exist yet, create its folder and database only at the
+        first write (a subject, session, photo or measurement), not now; until then it
+        reads as an empty store.  A command that writes nothing (every photo refused,
+        a time that does not parse) then leaves no store behind, not an empty database
+        that later reads as a valid empty study.  Default False: created now.
 
     Raises
     ------
@@ -506,20 +512,46 @@ class Store:
         When the database was written by a newer facemetrics (unknown schema version).
     """
 
-    def __init__(self, path=None, *, timeout: float = 30.0):
+    def __init__(self, path=None, *, timeout: float = 30.0, lazy: bool = False):
         self.dir = Path(path).expanduser() if path is not None else default_store_dir()
-        self.dir.mkdir(parents=True, exist_ok=True)
         self.db_path = self.dir / DB_NAME
-        self.con = sqlite3.connect(self.db_path, timeout=timeout, isolation_level=None)
+        self._timeout = timeout
+        self._pending = False  # True while a lazy store exists in memory only (see _materialize)
+        if lazy and not self.db_path.exists():
+            self._connect(":memory:")  # the empty store, for reads until the first write
+            self._pending = True
+        else:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._connect(self.db_path)
+
+    # ---- plumbing ------------------------------------------------------------
+
+    def _connect(self, target) -> None:
+        """Open ``target`` (the database file or ``":memory:"``) as ``self.con`` and bring its schema
+        up to date."""
+        self.con = sqlite3.connect(target, timeout=self._timeout, isolation_level=None)
         self.con.row_factory = sqlite3.Row
-        self.con.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+        self.con.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
         self.con.execute("PRAGMA journal_mode = WAL")
         self.con.execute("PRAGMA foreign_keys = ON")
         self.con.execute("PRAGMA secure_delete = ON")
         self.con.execute("PRAGMA synchronous = NORMAL")
         self._migrate()
 
-    # ---- plumbing ------------------------------------------------------------
+    def _materialize(self) -> None:
+        """A lazy store's first write: create the folder and the database (or open the one another
+        process created meanwhile) in place of the in-memory empty store, which held no data."""
+        memory = self.con
+        self._pending = False  # before _connect: its migration writes through transaction()
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self._connect(self.db_path)
+        except BaseException:
+            if self.con is not memory:
+                self.con.close()
+            self.con, self._pending = memory, True
+            raise
+        memory.close()
 
     def close(self) -> None:
         self.con.close()
@@ -532,7 +564,10 @@ class Store:
 
     @contextmanager
     def transaction(self):
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on any exception); a lazy store's
+        first one creates the store (:meth:`_materialize`)."""
+        if self._pending:
+            self._materialize()
         self.con.execute("BEGIN IMMEDIATE")
         try:
             yield self.con
@@ -800,10 +835,12 @@ class Store:
         default_time = _iso(taken_at)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
+        named = None  # the stored session the treatment and time name (None: a new one)
         if treatment and ids:  # a treatment time that names two stored sessions: refused now, not after writing
-            _same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
-                                           f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall(),
-                          str(treatment).strip(), given_time)
+            named = _same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE "
+                                                   f"subject_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
+                                                   tuple(ids)).fetchall(),
+                                  str(treatment).strip(), given_time)
         results: list[AddResult | None] = []
         todo = []  # (index in results, checked photo)
         for item in photos:
@@ -826,8 +863,9 @@ class Store:
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):
                 todo.append((len(results) - 1, checked))
-        if not todo:  # nothing to add: nothing written
-            return self._with_notes(results, self._spelling_notes(sid, subject, None, treatment, treated_at))
+        if not todo:  # nothing to add: nothing written; the spelling notes of the session named all the same
+            named_id = None if named is None else int(named["id"])  # (only duplicates: they were dropped; stop 27)
+            return self._with_notes(results, self._spelling_notes(sid, subject, named_id, treatment, treated_at))
         # 2. the writes: the subject, the session, then each photo
         sid = self.subject_id(subject, create=True)
         session_id = None

@@ -403,6 +403,67 @@ def test_empty_table_gives_empty_result():
     res = analyze_series(df)
     assert res.fits == ()
     assert list(res.to_frame().columns) == list(COLUMNS)
+    assert res.status == "insufficient_data"
+    assert res.reason == "The table of changes has no rows, so no series could be fitted."
+
+
+def test_a_result_with_no_fit_says_why():
+    """analyze_series returned ``fits=()`` and nothing else when no row could be used (stop 27: the
+    CLI and the app each said why in their own words, a library user got nothing): the result's
+    ``status`` is ``insufficient_data`` and its ``reason`` names the cause, with the counts."""
+    times = (-1, 1, 2, 6, 12, 24, 48)
+    df = pd.DataFrame([dict(subject="S1", treatment="rf", hours_since_treatment=h, metric=METRIC, side="mean",
+                            value=0.5, unit="mm", verdict="lift", photo=f"p{i}.jpg") for i, h in enumerate(times)])
+    ok = analyze_series(df, n_boot=0)
+    assert ok.fits and ok.status == "ok" and ok.reason == ""
+
+    unread = analyze_series(df.assign(verdict="uncertain"), n_boot=0)
+    assert unread.status == "insufficient_data"
+    # the series keeps a row of its own, with no fit, that counts what was left out
+    assert [(f.treatment, f.status, f.fit_ok) for f in unread.fits] == [("rf", "insufficient_data", False)]
+    assert "7 more photos were left out because their comparison read 'uncertain'" in unread.fits[0].reason
+    assert unread.reason.startswith("All 7 rows of changes (7 comparisons) read 'uncertain' (no change can be "
+                                    "read from them, e.g. the upper faces matched only roughly"), unread.reason
+    assert unread.reason.endswith("so no series could be fitted.")
+
+    empty = analyze_series(df.assign(value=np.nan), n_boot=0)
+    assert empty.status == "insufficient_data" and empty.fits == ()
+    assert empty.reason == ("None of the 7 rows of changes has a number for both its time and its value "
+                            "(no change was measured), so no series could be fitted.")
+    no_time = analyze_series(df.assign(hours_since_treatment=np.nan).drop(columns="verdict"), n_boot=0)
+    assert no_time.reason == empty.reason
+
+    mixed = df.assign(verdict="uncertain")
+    mixed.loc[:1, "value"] = np.nan  # 2 rows empty (whatever their verdict), 5 'uncertain'
+    mixed = analyze_series(mixed.drop(columns="photo"), n_boot=0)
+    assert mixed.status == "insufficient_data"
+    assert mixed.reason.startswith("Of the 7 rows of changes, 2 have no number for the time or the value (no "
+                                   "change was measured) and 5 read 'uncertain' (no change"), mixed.reason
+
+    # only the metrics asked for are counted (the other metric's row is usable but not asked for); the
+    # concatenated table repeats index labels (validate_changes raised a ValueError on them)
+    other = pd.concat([df.assign(verdict="uncertain"), df.head(1).assign(metric="nlf_depth", unit="index")])
+    res = analyze_series(other, metrics=METRIC, n_boot=0)
+    assert res.status == "insufficient_data" and res.reason.startswith("All 7 rows"), res.reason
+    assert analyze_series(other, n_boot=0).status == "ok"  # nlf_depth's one row: a row (insufficient_data) of its own
+
+
+def test_a_series_whose_rows_all_read_uncertain_keeps_a_row_saying_so():
+    """Beside a series that is fitted, a series every row of which read 'uncertain' vanished from
+    ``fits`` without a word (stop 28): it now gets an ``insufficient_data`` row counting the rows
+    left out, in the table's order (treatment, metric, side), and the result stays ``ok``."""
+    times = (-1, 0.5, 1, 2, 4, 8, 24, 48)
+    rows = [dict(subject="S1", treatment=tr, hours_since_treatment=h, metric=METRIC, side="mean",
+                 value=float(np.exp(-max(h, 0) / 3.0)), unit="mm", noise_floor=0.2,
+                 verdict="uncertain" if tr == "microcurrent" else "lift", photo=f"{tr}{i}.jpg")
+            for tr in ("rf", "microcurrent") for i, h in enumerate(times)]
+    res = analyze_series(pd.DataFrame(rows), n_boot=0)
+    assert res.status == "ok" and res.reason == ""
+    assert [f.treatment for f in res.fits] == ["microcurrent", "rf"]
+    mc, rf = res.fits
+    assert rf.fit_ok and not mc.fit_ok and mc.status == "insufficient_data"
+    assert "8 more photos were left out because their comparison read 'uncertain'" in mc.reason, mc.reason
+    assert math.isnan(mc.change_24h) and mc.verdict == INCONCLUSIVE
 
 
 # ---------------------------------------------------------------- table & determinism

@@ -365,3 +365,31 @@ def test_a_failed_add_leaves_the_store_as_it_was(tmp_path):
                            measure=False)
     assert [r.status for r in res] == ["added", "duplicate"] and len(store.photos()) == 2
     assert store.check() == []
+
+
+def test_a_lazy_store_is_created_by_its_first_write_only(tmp_path):
+    """``Store(path, lazy=True)`` (the CLI's study commands): a new store reads as empty and writes
+    nothing until its first write, so a failed first add leaves nothing (stop 27).  When another
+    process creates the store meanwhile, the first write opens that one: nothing of it is lost and
+    a photo it holds is a duplicate."""
+    path = tmp_path / "s"
+    lazy = Store(path, lazy=True)
+    assert lazy.subjects().empty and lazy.sessions().empty and lazy.photos().empty and lazy.check() == []
+    refused = lazy.add_photos("ann", [("x.jpg", b"not a photo")], treatment="mc", treated_at="2026-11-02T08:00")
+    assert refused[0].status == "error" and not path.exists()
+    with pytest.raises(StoreError):
+        lazy.add_photos("ann", [("a.jpg", photo_bytes(1))], treatment="mc", treated_at="2026-13-02")
+    assert not path.exists()
+    other = Store(path)  # another process creates the store and adds a photo meanwhile
+    other.add_photos("Ann", [("a.jpg", photo_bytes(1))], treatment="mc", treated_at="2026-11-02T08:00",
+                     measure=False)
+    assert lazy.photos().empty  # the lazy store still reads its empty store (never a half-made one)
+    got = lazy.add_photos("ann", [("a.jpg", photo_bytes(1)), ("b.jpg", photo_bytes(2))], treatment="mc",
+                          treated_at="2026-11-02T08:00", measure=False)
+    assert [r.status for r in got] == ["duplicate", "added"]
+    assert len(lazy.photos("ann")) == 2 and len(other.photos()) == 2 and lazy.subjects()["name"].tolist() == ["Ann"]
+    assert len(lazy.sessions()) == 1 and lazy.check() == [] and lazy.gc() == []
+    lazy.close()
+    other.close()
+    with Store(tmp_path / "eager") as eager:  # the default: created when opened, as before
+        assert eager.db_path.is_file()

@@ -192,3 +192,63 @@ def test_an_add_that_adds_nothing_exits_2_and_writes_nothing(tmp_path, capsys):
     assert main(["study", "list", "--store", str(store)]) == 0
     out = capsys.readouterr().out
     assert "old: 0 photo(s), 0 session(s), no photos" in out and "nan" not in out, out
+
+
+def _noexif_photo(path, seed=0):
+    """A small JPEG without EXIF (no capture time: refused unless --taken-at gives one)."""
+    import numpy as np
+    from PIL import Image
+
+    Image.fromarray(np.random.default_rng(seed).integers(0, 255, (64, 64, 3), dtype=np.uint8)).save(path)
+    return str(path)
+
+
+def test_an_add_of_duplicates_only_still_prints_the_spelling_notes(tmp_path, capsys):
+    """Stop 27: re-adding stored photos as ' anna' / 'rf' / 08:00+01:00 printed the subject's note
+    but not the treatment's nor the time's (the session was matched only when a photo was written)."""
+    photo = _noexif_photo(tmp_path / "a.jpg")
+    store = ["--no-measure", "--store", str(tmp_path / "store")]
+    assert main(["study", "add", photo, "--subject", "Anna", "--treatment", "RF", "--treated-at", "2026-11-02T07:00Z",
+                 "--taken-at", "2026-11-02T06:00Z", *store]) == 0
+    capsys.readouterr()
+    assert main(["study", "add", photo, "--subject", " anna", "--treatment", "rf", "--treated-at",
+                 "2026-11-02T08:00+01:00", "--taken-at", "2026-11-02T06:00Z", *store]) == 0
+    out = capsys.readouterr().out
+    assert "0 photo(s) added, 1 already there" in out, out
+    assert "subject 'anna' is the stored 'Anna'" in out, out
+    assert "treatment 'rf' is the stored 'RF'" in out, out
+    assert "treatment time 2026-11-02T08:00+01:00 is the session stored as 2026-11-02T07:00:00+00:00" in out, out
+    assert out.count("is the stored 'Anna'") == 1  # said once, not per photo
+    # the same spellings as stored: no note
+    assert main(["study", "add", photo, "--subject", "Anna", "--treatment", "RF", "--treated-at", "2026-11-02T07:00Z",
+                 *store]) == 0
+    assert "is the stored" not in capsys.readouterr().out
+
+
+def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
+    """Stop 27: `study add` into a --store that did not exist created its folder and an empty database
+    even when the add failed (every photo refused, a time that does not parse); `study list` then read
+    it as a valid empty study.  The store is now made by its first write only."""
+    noexif = _noexif_photo(tmp_path / "noexif.jpg")
+    new = tmp_path / "new" / "store"
+    session = ["--subject", "A", "--treatment", "mc", "--treated-at", "2026-11-02T08:00", "--no-measure"]
+    assert main(["study", "add", noexif, *session, "--store", str(new)]) == 2  # refused: no capture time
+    assert not (tmp_path / "new").exists()
+    assert main(["study", "add", noexif, "--subject", "A", "--treatment", "mc", "--treated-at", "2026-13-02",
+                 "--store", str(new)]) == 2  # a usage error raised after the store was opened
+    assert main(["study", "add", noexif, "--subject", "A", "--follow-up", "--taken-at", "2026-11-02T09:00",
+                 "--store", str(new)]) == 2  # no session to follow up
+    assert main(["study", "list", "--store", str(new)]) == 0
+    assert main(["study", "report", "-o", str(tmp_path / "rep"), "--store", str(new)]) == 2
+    assert not (tmp_path / "new").exists()
+    assert "no photos in the store" in capsys.readouterr().err
+    # an existing empty folder stays as it was (no study.sqlite in it)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert main(["study", "add", noexif, *session, "--store", str(folder)]) == 2
+    assert list(folder.iterdir()) == []
+    # the first add that adds a photo creates the store, and it holds that photo
+    assert main(["study", "add", noexif, *session, "--taken-at", "2026-11-02T09:00", "--store", str(new)]) == 0
+    assert (new / "study.sqlite").is_file()
+    with Store(new) as s:
+        assert len(s.photos("A")) == 1 and s.check() == []

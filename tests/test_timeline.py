@@ -101,7 +101,8 @@ def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path)
     empty.mkdir()
     long = pd.read_csv(out / "long.csv")
     long.assign(value=np.nan).to_csv(empty / "long.csv", index=False)
-    with pytest.raises(SeriesError, match=r"^every value in long\.csv is empty: none of its \d+ lift and fold"):
+    with pytest.raises(SeriesError, match=r"^None of the \d+ rows of changes has a number for both its time and "
+                                          r"its value \(no change was measured\).* lift and fold-depth rows"):
         run_timeline(empty, n_boot=0)
 
     flagged = tmp_path / "flagged"
@@ -117,3 +118,33 @@ def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path)
     treated = changes.loc[mine, "treated_at"].iloc[0]
     assert f"- S01, microcurrent, treated {treated}: {msg}\n" in report
     assert report.count(MSG_BASELINES_DISAGREE) == 1  # once per session, not per photo
+
+
+def test_the_app_timeline_says_why_nothing_was_fitted():
+    """The app's timeline with every lift row 'uncertain' (e.g. the session's before photos disagreed)
+    raised 'nothing to plot: no metrics' from the plot (stop 27); it now shows the fits' own reason."""
+    pytest.importorskip("streamlit")
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    def script(app_path):
+        import importlib.util
+        import sys
+
+        import pandas as pd
+
+        spec = importlib.util.spec_from_file_location("facemetrics_app_tl", app_path)
+        app = importlib.util.module_from_spec(spec)
+        sys.modules["facemetrics_app_tl"] = app  # dataclasses look their module up
+        spec.loader.exec_module(app)
+        rows = [dict(subject="you", treatment="rf", hours_since_treatment=h, metric="jawline_lift_mm", side="mean",
+                     value=0.5, unit="mm", noise_floor=0.1, verdict="uncertain", photo=f"p{i}.jpg")
+                for i, h in enumerate((-1, 1, 2, 6, 12, 24))]
+        app.timeline_view(pd.DataFrame(rows))
+
+    at = AppTest.from_function(script, args=(str(ROOT / "app.py"),), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    texts = [str(i.value).replace("\\", "") for i in at.info]  # md() escapes the markdown signs
+    assert any(t.startswith("All 6 rows of changes (6 comparisons) read 'uncertain'") for t in texts), texts

@@ -46,10 +46,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     ------
     SeriesError
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
-        (the message says so).
+        (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`).
     """
     from ..decay import SeriesError, analyze_series
-    from ..decay.claim import UNREAD_VERDICTS
     from ..plots import plot_timeline
 
     batch_dir = Path(batch_dir)
@@ -62,23 +61,10 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))
     data = long[long["metric"].isin(list(metrics)) & side_ok]
-    finite = np.isfinite(pd.to_numeric(data["value"], errors="coerce"))
-    if len(data) and not finite.any():  # not "nothing to plot: no metrics"
-        raise SeriesError(
-            f"every value in long.csv is empty: none of its {len(data)} lift and fold-depth rows holds a number "
-            "(no change was measured; the messages column of changes.csv says why)")
-    data = data[finite]
-    if len(data) and "verdict" in data.columns and data["verdict"].isin(UNREAD_VERDICTS).all():
-        # the fits leave these rows out, so there is nothing to fit: say why, not "nothing to plot"
-        n = data["photo"].nunique() if "photo" in data.columns else len(data)
-        raise SeriesError(
-            f"every lift and fold-depth change ({n} comparison{'s' if n != 1 else ''}) read 'uncertain': "
-            "no change can be read from them (e.g. the upper faces matched only roughly after alignment, "
-            "the face was cut by the image edge, the camera distance changed beyond what the correction "
-            "was checked on, the lips' shape changed (a smile, an open mouth), the session's before photos "
-            "disagreed by twice the noise floor or more, or, for the folds, one photo was black-and-white; "
-            "the messages column of changes.csv says why)")
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
+    if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
+        raise SeriesError(f"{result.reason} (Only its lift and fold-depth rows are fitted; the messages column "
+                          "of changes.csv gives each comparison's reasons.)")
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)
     regimen = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed)

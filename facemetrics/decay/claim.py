@@ -464,6 +464,15 @@ class SeriesResult:
         sorted by treatment, metric, side.
     min_effect, confidence, n_boot, seed
         The settings used (``min_effect`` None: per unit, :data:`MIN_EFFECT`).
+    status : str
+        ``ok`` when at least one row of the table could be used (each fit then has its own
+        ``status`` and ``reason``; a series all of whose rows read ``uncertain`` gets a no-fit row
+        saying so); ``insufficient_data`` when no row could be used (``fits`` then holds only such
+        no-fit rows, or none).
+    reason : str
+        "" when ``status`` is ``ok``; otherwise a full sentence saying why nothing was fitted
+        (the table has no rows, none has a number for its time and value, every row read
+        ``uncertain``, or a mix of these, with the counts).
     """
 
     fits: tuple[DecayFit, ...]
@@ -471,6 +480,8 @@ class SeriesResult:
     confidence: float = 0.95
     n_boot: int = 400
     seed: int = 0
+    status: str = "ok"
+    reason: str = ""
 
     def to_frame(self) -> pd.DataFrame:
         """The timeline table: one row per fit, columns :data:`COLUMNS` in order."""
@@ -878,6 +889,11 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
             df["noise_floor"] = pd.to_numeric(df["noise_floor"], errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
         raise SeriesError(f"non-numeric time, value or noise floor: {exc}") from exc
+    # by position, not by index label: a table concatenated without ignore_index repeats labels
+    # (``changes.loc[df.index]`` then returned more rows than df: a ValueError; review, stop 27)
+    keep = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
+    if "verdict" in changes.columns:
+        keep &= ~changes["verdict"].isin(UNREAD_VERDICTS).to_numpy()
     if metrics is not None:
         wanted = [metrics] if isinstance(metrics, str) else list(metrics)
         unknown = sorted(set(wanted) - set(df["metric"]))
@@ -885,10 +901,7 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
             raise SeriesError(
                 f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
             )
-        df = df[df["metric"].isin(wanted)]
-    keep = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
-    if "verdict" in changes.columns:
-        keep &= ~changes.loc[df.index, "verdict"].isin(UNREAD_VERDICTS).to_numpy()
+        keep &= df["metric"].isin(wanted).to_numpy()
     return df[keep]
 
 
@@ -945,7 +958,11 @@ def analyze_series(
     -------
     SeriesResult
         ``fits`` sorted by treatment, metric, side, pooled fit first, then
-        subjects in sorted order.
+        subjects in sorted order; a series all of whose rows read ``uncertain``
+        gets an ``insufficient_data`` row whose ``reason`` counts them.  When
+        no row can be used (an empty table, no finite time and value, every
+        row ``uncertain``) ``status`` is ``insufficient_data`` and ``reason``
+        says why.
 
     Raises
     ------
@@ -962,11 +979,15 @@ def analyze_series(
     df = validate_changes(changes, metrics)
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=int(seed),
                 confidence=float(confidence))
-    unread = _unread_rows(changes, df)
+    unread = _unread_rows(changes, metrics)
     fits: list[DecayFit] = []
-    for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True):
-        grp = grp.sort_values(["subject", "hours_since_treatment"], kind="stable")
-        key = (treatment, metric, side)
+    groups = {k: g for k, g in df.groupby(["treatment", "metric", "side"], sort=True)}
+    # a series every row of which read 'uncertain' gets its own no-fit row saying so (it vanished before)
+    groups.update({k: df.iloc[:0] for k in unread[["treatment", "metric", "side"]].itertuples(index=False, name=None)
+                   if k not in groups})
+    for key in sorted(groups, key=lambda k: tuple(map(str, k))):
+        treatment, metric, side = key
+        grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
         fits.append(_with_unread(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None,
                                               **opts), unread, key))
         if not per_subject or grp["subject"].nunique() < 2:
@@ -981,6 +1002,9 @@ def analyze_series(
             else:
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
             fits.append(_with_unread(fit, unread, key, subj))
+    if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
+        return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
+                            reason=_nothing_to_fit(changes, metrics))
     return SeriesResult(fits=tuple(fits), **opts)
 
 
@@ -1001,7 +1025,7 @@ def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subje
                     status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
 
 
-def _unread_rows(changes: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     """The rows :func:`validate_changes` left out only for their verdict (:data:`UNREAD_VERDICTS`;
     finite time and value, a metric that was asked for): ``subject``, ``treatment``, ``metric``,
     ``side`` as strings, one row per left-out photo row.  Empty without a ``verdict`` column."""
@@ -1012,7 +1036,9 @@ def _unread_rows(changes: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
     finite = (np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce").to_numpy(dtype=float))
               & np.isfinite(pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)))
     out = rows.loc[finite, cols].astype(str)
-    return out[out["metric"].isin(set(kept["metric"]))]
+    if metrics is None:
+        return out
+    return out[out["metric"].isin([metrics] if isinstance(metrics, str) else [str(m) for m in metrics])]
 
 
 def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
@@ -1027,11 +1053,49 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
     if n == 0:
         return fit
     note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
-            f"comparison read 'uncertain' (no change can be read from it, e.g. the upper "
-            f"faces matched only roughly after alignment, the face was cut by the image edge or the camera "
-            f"distance changed beyond what the correction was checked on; the comparison's messages say why).")
+            f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
     return replace(fit, reason=fit.reason + note)
 
+
+#: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
+_UNREAD_CAUSES = (
+    "no change can be read from {it}, e.g. the upper faces matched only roughly after alignment, the face was "
+    "cut by the image edge, the camera distance changed beyond what the correction was checked on, the lips' "
+    "shape changed (a smile, an open mouth), the session's before photos disagreed by twice the noise floor or "
+    "more, or, for the folds, one photo was black-and-white; each comparison's messages say why")
+
+
+def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
+    """The ``reason`` of a :class:`SeriesResult` with no fit: why no row of ``changes`` (of the
+    ``metrics`` asked for) could be used, with the counts: no rows, no finite time and value
+    (nothing measured), or a verdict in :data:`UNREAD_VERDICTS`."""
+    rows = changes
+    if metrics is not None:
+        wanted = [metrics] if isinstance(metrics, str) else list(metrics)
+        rows = rows[rows["metric"].astype(str).isin(wanted)]
+    n = len(rows)
+    if n == 0:
+        return "The table of changes has no rows, so no series could be fitted."
+    finite = (np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce").to_numpy(dtype=float))
+              & np.isfinite(pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)))
+    unread = finite & (rows["verdict"].isin(UNREAD_VERDICTS).to_numpy() if "verdict" in rows.columns
+                       else np.zeros(n, dtype=bool))
+    n_empty, n_unread = int((~finite).sum()), int(unread.sum())
+    nothing = "no change was measured"
+    n_cmp = ""
+    if n_unread and "photo" in rows.columns:  # long.csv: one row per comparison, metric and side
+        k = int(rows.loc[unread, "photo"].nunique())
+        n_cmp = f" ({k} comparison{'s' if k != 1 else ''})"
+    why_unread = _UNREAD_CAUSES.format(it="them" if n_unread != 1 else "it")
+    if n_empty == n:
+        return (f"None of the {n} row{'s' if n != 1 else ''} of changes has a number for both its time and its "
+                f"value ({nothing}), so no series could be fitted.")
+    if n_unread == n:
+        head = f"All {n} rows" if n != 1 else "The one row"
+        return f"{head} of changes{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted."
+    have = "has" if n_empty == 1 else "have"
+    return (f"Of the {n} rows of changes, {n_empty} {have} no number for the time or the value ({nothing}) and "
+            f"{n_unread}{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted.")
 
 
 def _check_min_effect(min_effect) -> None:
