@@ -879,6 +879,19 @@ def test_real_pairs_matched_only_roughly_claim_no_per_photo_change(london, canad
     else:
         assert c.alignment.residual_mm > cp.MAX_ALIGNMENT_RESIDUAL_MM, c.messages
         assert_per_photo_rows_unread(c, "canada 003 -> 008")
+        rough = [m for m in c.messages if m.startswith("the upper faces match only roughly")]
+        assert rough and "two different people" in rough[0], c.messages
+
+
+def test_a_rough_match_names_other_people_only_from_the_smallest_residual_between_people():
+    """Different people matched from 1.20 mm (1326 pairs); below that the clause is absent."""
+    import importlib
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    assert gt._maybe_other_person(gt.DIFFERENT_PEOPLE_POSSIBLE_MM - 0.01) == ""
+    assert gt._maybe_other_person(float("nan")) == ""
+    said = gt._maybe_other_person(1.5)
+    assert "1.50 mm" in said and "two different people" in said and "same person" in said
 
 
 def _irises_covered(analysis) -> np.ndarray:

@@ -92,6 +92,12 @@ MAX_ALIGNMENT_RESIDUAL_MM = 0.6
 
 
 DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
+#: upper-face residual (robust RMS, mm) from which the 'match only roughly' message also names two
+#: different people as a possible cause: the smallest residual among 1326 pairs of different people
+#: (the 40 Canada and 12 London neutral faces, every pair; 2026-12-03), 1.20 mm; 112 of those pairs
+#: (89 of the 780 Canada pairs) stay under :data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, where the same
+#: person in other poses reaches 1.64 mm, so the residual cannot tell them apart there
+DIFFERENT_PEOPLE_POSSIBLE_MM = 1.2
 
 
 def registration_uncertain(pair: _Pair) -> bool:
@@ -308,11 +314,22 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
                     "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
-                    "('uncertain'; the head-pose rows keep theirs)")
+                    "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(r))
     msgs += several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
+
+
+def _maybe_other_person(residual_mm: float) -> str:
+    """The clause naming two different people as a possible cause of a rough match: "" below
+    :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`, else a sentence (different people and one person in other
+    poses both read 1.2-1.6 mm; docs/compare.md, 'Comparability gate')."""
+    if not residual_mm >= DIFFERENT_PEOPLE_POSSIBLE_MM:
+        return ""
+    return (f". At {residual_mm:.2f} mm the photos may also be of two different people (different people "
+            f"matched from {DIFFERENT_PEOPLE_POSSIBLE_MM:.2f} mm, one person in other poses up to 1.64 mm): "
+            "check that both photos show the same person")
 
 
 def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
