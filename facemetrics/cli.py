@@ -435,7 +435,9 @@ def cmd_study_add(args: argparse.Namespace) -> int:
             print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
     n_added = sum(r.status == "added" for r in results)
     n_dup, n_bad = sum(r.status == "duplicate" for r in results), sum(r.status == "error" for r in results)
-    print(f"{n_added} photo(s) added, {n_dup} already there, {n_bad} not added; store: {store.dir}")
+    where = (f"store: {store.dir}" if store.db_path.exists()  # a failed first add created nothing (lazy)
+             else f"no store was created at {store.dir}")
+    print(f"{n_added} photo(s) added, {n_dup} already there, {n_bad} not added; {where}")
     if n_bad and not n_added and not n_dup:  # nothing added, nothing written: a failed command
         print(f"facemetrics study add: none of the {n_bad} photo(s) was added (see the reasons above); "
               "the store is unchanged", file=sys.stderr)

@@ -232,8 +232,10 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
     noexif = _noexif_photo(tmp_path / "noexif.jpg")
     new = tmp_path / "new" / "store"
     session = ["--subject", "A", "--treatment", "mc", "--treated-at", "2026-11-02T08:00", "--no-measure"]
+    capsys.readouterr()
     assert main(["study", "add", noexif, *session, "--store", str(new)]) == 2  # refused: no capture time
     assert not (tmp_path / "new").exists()
+    assert f"no store was created at {new}" in capsys.readouterr().out  # not "store: PATH"
     assert main(["study", "add", noexif, "--subject", "A", "--treatment", "mc", "--treated-at", "2026-13-02",
                  "--store", str(new)]) == 2  # a usage error raised after the store was opened
     assert main(["study", "add", noexif, "--subject", "A", "--follow-up", "--taken-at", "2026-11-02T09:00",
