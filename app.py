@@ -302,6 +302,17 @@ class Pair:
     on_timeline: bool = False  # :attr:`facemetrics.pairing.PhotoPair.on_timeline`
 
 
+def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
+    """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
+    provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one).
+    The app has one person ("you") and hours since treatment instead of treatment times, so
+    ``treated_at`` stays empty."""
+    taken = pair.after.photo.taken_at
+    return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
+                     photo=pair.after.name, sha256=pair.after.photo.sha256,
+                     taken_at=taken.isoformat() if taken is not None else None)
+
+
 # --------------------------------------------------------------------------
 # page
 # --------------------------------------------------------------------------
@@ -1058,8 +1069,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                 checks.setdefault(pair.treatment, []).append(
                     ({"photo": pair.after.name}, [{"photo": pair.before.name}], {"rows": rows}))
             if pair.on_timeline:
-                changes += long_rows(rows, subject="you", treatment=pair.treatment,
-                                     hours_since_treatment=pair.hours_since_treatment, photo=pair.after.name)
+                changes += pair_long_rows(pair, rows)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
         changes_df = _disagreeing_sessions(changes_df, checks)
     checked = set() if example else {pair.after.name for pair in pairs.values() if pair.no_change}

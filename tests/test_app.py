@@ -855,3 +855,27 @@ def test_timeline_leaves_out_a_session_whose_before_photos_disagree():
     assert list(out["verdict"]) == ["uncertain", "chin_up", "lift"]
     mild = {"rf": [({"photo": "b.jpg"}, [{"photo": "a.jpg"}], {"rows": [dict(rows[0], change=-0.09)]})]}
     assert list(app._disagreeing_sessions(changes.copy(), mild)["verdict"]) == ["lift", "chin_up", "lift"]
+
+
+def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysis):
+    """The app's long.csv left sha256 and taken_at empty on every row (audit, stop 28), though the
+    README says every row carries the photo's sha256."""
+    import dataclasses
+    from datetime import datetime
+
+    app = app_module()
+    from facemetrics import compare_photos
+
+    comparison = compare_photos(sample_analysis, sample_analysis)
+    rows = comparison.to_frame().to_dict("records")
+    when = datetime(2026, 11, 2, 9, 30)
+    after = dataclasses.replace(sample_analysis, photo=dataclasses.replace(sample_analysis.photo, taken_at=when))
+    pair = app.Pair(sample_analysis, after, treatment="rf", hours_since_treatment=3.5, on_timeline=True)
+    out = app.pair_long_rows(pair, rows)
+    assert out and all(r["sha256"] == sample_analysis.photo.sha256 != "" for r in out)
+    assert {r["taken_at"] for r in out} == {"2026-11-02T09:30:00"}
+    assert {r["hours_since_treatment"] for r in out} == {3.5} and {r["treatment"] for r in out} == {"rf"}
+    undated = dataclasses.replace(sample_analysis, photo=dataclasses.replace(sample_analysis.photo, taken_at=None))
+    no_time = app.pair_long_rows(app.Pair(sample_analysis, undated, treatment="rf"), rows)
+    assert all(r["taken_at"] in (None, "") for r in no_time)
+
