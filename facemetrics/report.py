@@ -294,9 +294,9 @@ def summary_lines(c: Comparison) -> list[str]:
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
         out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f}, change {d.change:+.2f} "
                    f"({d.verdict}; noise floor {d.noise_floor:.2f}), contrast {k.before:.1f} → {k.after:.1f} %, "
-                   f"change {k.change:+.1f} % ({k.verdict}; noise floor {k.noise_floor:.1f} %)")
+                   f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
     out.append("    (depth index: 10 × mm of full darkening across the fold; contrast: % darker than the skin "
-               f"{CONTRAST_OFFSET_MM:g} mm either side)")
+               f"{CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast)")
     note = noise_source_note(c.noise_source)
     out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))
     return out

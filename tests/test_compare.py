@@ -278,6 +278,9 @@ def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
         d = c.get("nlf_depth", side)
         assert f"change {d.change:+.2f} ({d.verdict}; noise floor {d.noise_floor:.2f})" in x, x
         assert x.count("noise floor") == 2, x
+        k = c.get("nlf_contrast_pct", side)  # a change of a % is in percentage points, not a relative %
+        assert f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)" in x, x
+    assert any("pp: percentage points" in x for x in lines), lines
 
 
 def test_cli_compare(tmp_path, sample_path, capsys):
