@@ -730,3 +730,23 @@ def test_a_closed_pipe_ends_the_command_quietly(monkeypatch, tmp_path, capsys):
 
     monkeypatch.setattr("sys.stdout", Closed())
     assert main(["study", "list", "--store", str(tmp_path / "store")]) == 141
+
+
+def test_analyze_gives_a_truncated_photo_the_time_in_its_header(tmp_path, capsys):
+    """`batch` read a truncated JPEG's capture time from its surviving EXIF header and `analyze` left
+    it empty (audit, stop 28): both now write it."""
+    import io
+
+    from PIL import ExifTags, Image
+    from skimage.data import astronaut
+
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[36867] = "2026:11:02 07:30:00"
+    buf = io.BytesIO()
+    Image.fromarray(astronaut()[::2, ::2]).save(buf, "JPEG", exif=exif, quality=90)
+    cut = tmp_path / "cut.jpg"
+    cut.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    out = tmp_path / "photos.csv"
+    assert main(["analyze", str(cut), "-o", str(out)]) == 0
+    row = pd.read_csv(out, dtype=str).iloc[0]
+    assert row["status"] != "ok" and row["taken_at"] == "2026-11-02T07:30:00", row.to_dict()
