@@ -762,8 +762,9 @@ def _study_page(store) -> None:
     photos = store.photos(subject)
     st.subheader(f"{md(subject)}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
     if len(photos):
-        st.dataframe(photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]],
-                     hide_index=True, width="stretch")
+        shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
+        shown["status"], shown["error"] = _stored_statuses(store, photos)
+        st.dataframe(shown, hide_index=True, width="stretch")
     if (photos["role"] == "post").any() and (photos["role"] == "baseline").any():
         _study_timeline(store, subject, photos, sessions)
     else:
@@ -1046,6 +1047,22 @@ def _disagreeing_sessions(changes: pd.DataFrame, checks: dict) -> pd.DataFrame:
             rows = (changes["treatment"] == treatment) & ~changes["metric"].isin(POSE_METRICS)
             changes.loc[rows, "verdict"] = "uncertain"
     return changes
+
+
+def _stored_statuses(store, photos: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Each stored photo's measurement ``status`` and ``error`` (cached in the store; a photo
+    `study import` kept though no face was found reads ``no_face``, not as an ordinary photo)."""
+    from facemetrics.store import StoreError
+
+    status, error = [], []
+    for pid in photos["id"]:
+        try:
+            row = store.analysis(int(pid))
+        except (StoreError, OSError) as exc:  # a stored copy gone missing: say so in its row
+            row = {"status": "unreadable", "error": str(exc)}
+        status.append(str(row.get("status") or ""))
+        error.append(str(row.get("error") or ""))
+    return status, error
 
 
 def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:

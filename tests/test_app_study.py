@@ -78,6 +78,7 @@ def test_study_lifecycle(store_dir, photos):
     assert any("added as baseline" in t and "added as post" in t for t in _texts(at)), _texts(at)
     table = next(d.value for d in at.dataframe if "role" in d.value.columns)
     assert sorted(table["role"]) == ["baseline", "post", "post"]
+    assert table["status"].tolist() == ["ok"] * 3 and (table["error"] == "").all()
     verdicts = [t for t in _texts(at) if "after each session" in t]
     assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0]
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
@@ -179,3 +180,23 @@ def test_a_delete_that_leaves_files_is_a_warning(store_dir, photos, monkeypatch)
     assert any("could not be removed" in str(e.value) and "photos/1/x" in str(e.value) for e in at.warning), (
         [str(e.value) for e in at.warning], [str(e.value) for e in at.success])
     assert not any("could not be removed" in str(e.value) for e in at.success)
+
+
+def test_a_stored_photo_without_a_face_shows_its_status(tmp_path):
+    """The My study table listed a photo `study import` kept though no face was found as an ordinary
+    photo (audit, stop 28): it now shows each photo's status and error."""
+    import numpy as np
+    from PIL import Image
+
+    from conftest import app_module
+    from facemetrics.store import Store
+
+    grey = tmp_path / "grey.png"
+    Image.fromarray(np.full((400, 300, 3), 128, np.uint8)).save(grey)
+    with Store(tmp_path / "store") as s:
+        s.add_photos("me", [grey], treatment="rf", treated_at="2026-11-02T08:00", taken_at="2026-11-02T09:00",
+                      measure=False)
+        photos = s.photos("me")
+        status, error = app_module()._stored_statuses(s, photos)
+    assert status == ["no_face"] and error[0], (status, error)
+
