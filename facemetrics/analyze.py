@@ -178,26 +178,59 @@ class PhotoAnalysis:
         return row
 
     def geometry(self) -> dict:
-        """Raw geometry in pixels of the original photo, JSON-serialisable.
+        """Raw geometry in pixels of the original photo, JSON-serialisable (``--geometry``).
 
-        Keys: ``photo``, ``mm_per_px``, ``landmarks`` (478 x [x, y, z]),
-        ``jaw_contour`` ([[x, y], ...]), ``nlf_right`` / ``nlf_left`` (the
-        subject's sides) each with ``region`` (closed polygon) and ``line``
-        (the fold's centre line) as [[x, y], ...].
+        Every file, measured or not, has the provenance and outcome keys of ``photos.csv``:
+        ``photo``, ``subject``, ``taken_at``, ``sha256``, ``status``, ``error``,
+        ``facemetrics_version``, ``image_width_px``, ``image_height_px`` (empty or None when the
+        photo could not be read).  With landmarks found it also has ``mm_per_px`` (mm per px of
+        the original photo) and ``mm_per_px_uncertainty_pct``, ``landmarks`` (478 x [x, y, z]),
+        ``jaw_contour`` ([[x, y], ...]), ``nlf_right`` / ``nlf_left`` (the subject's sides) each
+        with ``region`` (closed polygon) and ``line`` (the fold's centre line) as [[x, y], ...],
+        and ``coordinates``: the frame and unit of each of these arrays
+        (:data:`GEOMETRY_COORDINATES`, for the keys present).
         """
-        out: dict = {"photo": self.name, "status": self.status, "facemetrics_version": __version__}
-        if self.points is None or self.photo is None:
+        ph = self.photo
+        out: dict = {
+            "photo": self.name, "subject": self.subject or "", "taken_at": _iso(ph.taken_at) if ph else "",
+            "sha256": ph.sha256 if ph else "", "status": self.status, "error": self.error,
+            "facemetrics_version": __version__,
+            "image_width_px": ph.original_size[0] if ph else None,
+            "image_height_px": ph.original_size[1] if ph else None,
+        }
+        if self.points is None or ph is None:
             return out
-        s = self.photo.scale
+        s = ph.scale
         out["mm_per_px"] = self.mm_per_px
-        out["landmarks"] = np.round(self.points * s, 3).tolist()
+        out["mm_per_px_uncertainty_pct"] = self.calibration.uncertainty_pct if self.calibration else None
+        arrays: dict = {"landmarks": np.round(self.points * s, 3).tolist()}
         if self.jaw is not None:
-            out["jaw_contour"] = np.round(self.jaw.contour_px * s, 2).tolist()
+            arrays["jaw_contour"] = np.round(self.jaw.contour_px * s, 2).tolist()
         for side, fm in (("right", self.nlf_right), ("left", self.nlf_left)):
             if fm is not None:
-                out[f"nlf_{side}"] = {"region": np.round(fm.region_px * s, 2).tolist(),
-                                      "line": np.round(fm.line_px * s, 2).tolist()}
-        return out
+                arrays[f"nlf_{side}"] = {"region": np.round(fm.region_px * s, 2).tolist(),
+                                         "line": np.round(fm.line_px * s, 2).tolist()}
+        out["coordinates"] = {k: v for k, v in GEOMETRY_COORDINATES.items() if k == "frame" or k in arrays}
+        return out | arrays
+
+
+#: the ``coordinates`` key of :meth:`PhotoAnalysis.geometry`: the frame and unit of each array
+#: (``landmarks``: :func:`facemetrics.landmarks.detect_landmarks`, scaled by ``Photo.scale``;
+#: ``jaw_contour``: ``JawMetrics.contour_px``; folds: ``FoldMetrics.region_px`` / ``line_px``)
+GEOMETRY_COORDINATES = {
+    "frame": "px of the original photo turned upright by its EXIF orientation (image_width_px x image_height_px): "
+             "x to the right, y down, from the top-left corner; the image plane as photographed, not levelled on "
+             "the eyes and not in mm (mm_per_px converts a distance in it to mm at the face)",
+    "landmarks": "478 x [x, y, z]: MediaPipe Face Mesh points (468-477 the irises); x, y in px of the frame; z "
+                 "Face Mesh's relative depth, in the same px scale as x, smaller = nearer the camera (its zero is "
+                 "the model's, not a point of the photo): a model estimate from one photo, not a measured depth",
+    "jaw_contour": "K x [x, y] px of the frame: the lower-face contour below the pupil line (the Face Mesh oval "
+                   "moved outward, refined onto the jaw-to-neck edge)",
+    "nlf_right": "the subject's right fold (image left in an unmirrored photo): region = closed polygon of the "
+                 "fold's search band, line = its centre line, each M x [x, y] px of the frame",
+    "nlf_left": "the subject's left fold (image right in an unmirrored photo): region = closed polygon of the "
+                "fold's search band, line = its centre line, each M x [x, y] px of the frame",
+}
 
 
 def _iso(t: datetime | None) -> str:

@@ -27,12 +27,17 @@
 
 Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv``,
 ``nuisance.csv``, ``pose3d.csv``, ``folds.csv``, ``repeatability.csv``, ``claims.csv`` and
-``validation.png``.
+``validation.png``.  Every CSV row and the JSON carry ``facemetrics_version``; a figure's unit is
+in its column name (``_mm``, ``_deg``, ``_pct``) or, where the name has none, in a ``unit``
+column (``folds.csv``, ``repeatability.csv``, ``claims.csv``).  ``claims.csv`` gives each
+estimate with its CI and says whether the peak and the decay were resolved
+(:data:`CLAIMS_COLUMNS`).
 """
 
 from __future__ import annotations
 
 import io
+import math
 from pathlib import Path
 
 import cv2
@@ -41,13 +46,14 @@ import pandas as pd
 from PIL import Image
 
 from . import simulate
+from ._version import __version__
 from .analyze import analyze_photo
 from .batch import run_batch, run_timeline
 from .compare import (
-    DEFAULT_NOISE_FLOORS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
+    DEFAULT_NOISE_FLOORS, METRICS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats,
 )
-from .decay.claim import decay_resolved
+from .decay.claim import decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import write_csv, write_json
 from .loader import load_photo
@@ -56,10 +62,34 @@ from .schema import PHOTO_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
 from .study import DEFAULT_DESIGN, study
 
-__all__ = ["run_validation"]
+__all__ = ["CLAIMS_COLUMNS", "run_validation"]
 
 _SAMPLE = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
 _LIFTS = ("jawline_lift_mm", "mouth_corner_lift_mm")
+#: unit of each metric of a comparison (``comparison.csv``'s ``unit``)
+_UNITS = {m.metric: m.unit for m in METRICS}
+
+#: columns of ``claims.csv``, in order: the timeline row's (:data:`facemetrics.schema.TIMELINE_COLUMNS`;
+#: ``unit`` is that of ``peak_change``, ``change_24h``, their CIs and ``smallest_meaningful_change``,
+#: the ``half_life_h*`` and ``last_time_h`` columns are hours; CIs at ``confidence``, the ``_test_``
+#: CI at ``test_confidence``, the one the verdict reads), with ``scenario`` and two flags:
+#: ``peak_resolved`` (:func:`facemetrics.decay.claim.peak_resolved`) and ``decay_resolved``
+#: (:func:`facemetrics.decay.claim.decay_resolved`), False also when there is no fit.  A number whose
+#: flag is False is kept (it is where the fit stopped) but is not a measurement: report.md shows
+#: "not resolved" in its place.
+CLAIMS_COLUMNS = (
+    "scenario", "treatment", "metric", "verdict", "unit",
+    "peak_change", "peak_change_ci_low", "peak_change_ci_high", "peak_resolved",
+    "half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "decay_resolved", "half_life_h_min", "last_time_h",
+    "change_24h", "change_24h_ci_low", "change_24h_ci_high", "change_24h_test_ci_low", "change_24h_test_ci_high",
+    "smallest_meaningful_change", "confidence", "test_confidence", "status", "reason", "facemetrics_version",
+)
+
+
+def _write_table(df: pd.DataFrame, path: Path, **columns) -> None:
+    """Write ``df`` as CSV with the constant ``columns`` (e.g. ``unit``) and ``facemetrics_version``
+    added to every row; ``df`` itself (what the figure and the summary read) is left as it is."""
+    write_csv(df.assign(**columns, facemetrics_version=__version__), path)
 
 
 def _changes(before, after) -> dict:
@@ -94,7 +124,7 @@ def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict) -> pd.D
             ch = _changes(ref, _jittered(img, rng))
             rec += [dict(metric=m, true_mm=true, repeat=k, measured_mm=ch.get((m, "mean"), np.nan)) for m in _LIFTS]
     rec = pd.DataFrame(rec)
-    write_csv(rec, out / "recovery.csv")
+    _write_table(rec, out / "recovery.csv")
     summary["recovery"] = {}
     for m, g in rec.groupby("metric"):
         slope, icpt = np.polyfit(g["true_mm"], g["measured_mm"], 1)
@@ -122,7 +152,7 @@ def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
         nrows += [dict(nuisance=name, metric=m, false_lift_mm=ch.get((m, "mean"), np.nan),
                        status=ch[("_status", "")]) for m in _LIFTS]
     nuis_df = pd.DataFrame(nrows)
-    write_csv(nuis_df, out / "nuisance.csv")
+    _write_table(nuis_df, out / "nuisance.csv")
     summary["false_lift_max_mm"] = {m: float(g["false_lift_mm"].abs().max()) for m, g in nuis_df.groupby("metric")}
     summary["lines"].append("largest false lift under a nuisance: " + ", ".join(
         f"{m} {v:.3f} mm" for m, v in summary["false_lift_max_mm"].items()))
@@ -157,7 +187,7 @@ def _check_pose3d(base, out: Path, summary: dict) -> pd.DataFrame:
                              camera_distance_change_pct=ch.get(("camera_distance_change_pct", "mean"), np.nan),
                              status=ch[("_status", "")]))
     pose_df = pd.DataFrame(prow)
-    write_csv(pose_df, out / "pose3d.csv")
+    _write_table(pose_df, out / "pose3d.csv")
     err = (pose_df["measured_mm"] - pose_df["true_lift_mm"]).abs()
     summary["pose3d_max_error_mm"] = float(err.max())
     summary["lines"].append(f"3-D pose / camera distance (pitch ±3-6 deg, yaw 5 deg, camera 35-60 cm): largest "
@@ -176,7 +206,7 @@ def _check_folds(base, out: Path, summary: dict) -> pd.DataFrame:
         frows.append(dict(darkening=frac, nlf_depth_change_right=ch.get(("nlf_depth", "right"), np.nan),
                           nlf_depth_change_left=ch.get(("nlf_depth", "left"), np.nan)))
     folds = pd.DataFrame(frows)
-    write_csv(folds, out / "folds.csv")
+    _write_table(folds, out / "folds.csv", unit="index")  # of the two nlf_depth changes
     summary["fold_monotonic"] = bool(all(np.all(np.diff(folds[c]) > 0) for c in folds.columns[1:]))
     summary["lines"].append(f"fold depth change increases with darkening: {summary['fold_monotonic']}")
     return folds
@@ -191,11 +221,11 @@ def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) ->
     for key in sorted(floor):
         vals = [v for ch in pairs for (m, s), v in ch.items() if (m, "mean" if s == "mean" else "side") == key]
         vals = np.asarray([v for v in vals if np.isfinite(v)], dtype=float)
-        rows.append(dict(metric=key[0], side=key[1], n_changes=vals.size,
+        rows.append(dict(metric=key[0], side=key[1], unit=_UNITS.get(key[0], ""), n_changes=vals.size,
                          rms=float(np.sqrt(np.mean(vals ** 2))) if vals.size else np.nan,
                          noise_floor=floor[key], default_noise_floor=DEFAULT_NOISE_FLOORS.get(key, np.nan)))
     floors = pd.DataFrame(rows)
-    write_csv(floors, out / "repeatability.csv")
+    _write_table(floors, out / "repeatability.csv")
     summary["noise_floor_repeats"] = {f"{r.metric}|{r.side}": float(r.noise_floor) for r in floors.itertuples()
                                       if r.metric in _LIFTS + ("nlf_depth",)}
     summary["lines"].append(f"noise floor from {len(pairs)} jitter-only repeats (t x RMS): " + ", ".join(
@@ -234,17 +264,44 @@ def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int
         info = study(_SAMPLE, d / "photos", subjects=subjects, design=design, max_side=640, seed=seed)
         run_batch(info.folder, d / "out", manifest=info.manifest, workers=workers, progress=False)
         _, table = run_timeline(d / "out", n_boot=200, seed=seed, per_subject=False)
-        for r in table[table["metric"] == "jawline_lift_mm"].itertuples():
-            crows.append(dict(scenario=name, treatment=r.treatment, verdict=r.verdict, peak_change=r.peak_change,
-                              half_life_h=r.half_life_h, half_life_h_ci_low=r.half_life_h_ci_low,
-                              half_life_h_ci_high=r.half_life_h_ci_high, half_life_h_min=r.half_life_h_min,
-                              last_time_h=r.last_time_h, change_24h=r.change_24h))
-    claims = pd.DataFrame(crows)
+        crows += _claim_rows(name, table)
+    claims = pd.DataFrame(crows, columns=list(CLAIMS_COLUMNS))
     write_csv(claims, out / "claims.csv")
     summary["claims"] = claims.to_dict("records")
     for r in crows:
-        summary["lines"].append(f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({_half_life(r)})")
+        summary["lines"].append(_claim_line(r))
     return claims
+
+
+def _finite(v) -> bool:
+    try:
+        return math.isfinite(float(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _claim_rows(scenario: str, table: pd.DataFrame, metric: str = "jawline_lift_mm") -> list[dict]:
+    """The ``claims.csv`` rows (:data:`CLAIMS_COLUMNS`) of one scenario from its timeline table
+    (:meth:`facemetrics.decay.SeriesResult.to_frame`): its rows of ``metric``."""
+    rows = []
+    for r in table[table["metric"] == metric].to_dict("records"):
+        row = {c: r.get(c) for c in CLAIMS_COLUMNS}
+        row.update(scenario=scenario, facemetrics_version=__version__,
+                   peak_resolved=_finite(r.get("peak_change")) and peak_resolved(r),
+                   decay_resolved=_finite(r.get("half_life_h")) and decay_resolved(r))
+        rows.append(row)
+    return rows
+
+
+def _claim_line(r: dict) -> str:
+    """The summary sentence of one ``claims.csv`` row: verdict, the 24 h change it rests on (with its
+    test interval and unit) and the half-life (:func:`_half_life`)."""
+    c24 = ""
+    if _finite(r.get("change_24h")):
+        lo, hi = (f"{v:+.2f}" if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
+        level = f"{100 * r['test_confidence']:.0f} %" if _finite(r.get("test_confidence")) else "test"
+        c24 = f"24 h change {r['change_24h']:+.2f} {r['unit']}, {level} CI [{lo}, {hi}]; "
+    return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
 
 
 def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0) -> dict:
@@ -271,7 +328,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     base = _base(640)
     reps = 3 if quick else 6
     ref = _jittered(base.photo.rgb, rng)
-    summary: dict = {"quick": quick, "lines": []}
+    summary: dict = {"facemetrics_version": __version__, "quick": quick, "lines": []}
     # the order matters: recovery and repeatability draw from the same generator
     rec = _check_recovery(base, ref, rng, reps, out, summary)
     nuis_df = _check_nuisances(base, out, summary)

@@ -61,6 +61,39 @@ def test_large_photo_uses_fast_path_and_reports_original_pixels(sample_analysis,
     assert geo["mm_per_px"] == pytest.approx(ref["mm_per_px"] / 2, rel=0.04)
 
 
+def test_geometry_carries_provenance_and_says_its_frame(sample_path, sample_analysis):
+    """The geometry JSON (``analyze --geometry``) has photos.csv's provenance (``sha256``, ``taken_at``,
+    ``subject``) and ``error`` in every file, and a ``coordinates`` key naming each array's frame and
+    unit (the audit of units found a failure file holding only photo, status and version)."""
+    import hashlib
+
+    from facemetrics.analyze import GEOMETRY_COORDINATES
+
+    geo = analyze_photo(sample_path, subject="S07").geometry()
+    json.dumps(geo, allow_nan=False)  # plain JSON
+    assert geo["sha256"] == hashlib.sha256(sample_path.read_bytes()).hexdigest()
+    assert geo["taken_at"] == "2026-11-02T08:00:00" and geo["subject"] == "S07"
+    assert geo["status"] == "ok" and geo["error"] == ""
+    w, h = sample_analysis.photo.original_size
+    assert (geo["image_width_px"], geo["image_height_px"]) == (w, h)
+    assert geo["mm_per_px_uncertainty_pct"] == pytest.approx(sample_analysis.calibration.uncertainty_pct)
+    assert set(geo["coordinates"]) == {"frame", "landmarks", "jaw_contour", "nlf_right", "nlf_left"}
+    assert geo["coordinates"] == {k: GEOMETRY_COORDINATES[k] for k in geo["coordinates"]}
+    assert "z" in geo["coordinates"]["landmarks"] and "EXIF" in geo["coordinates"]["frame"]
+    lm = np.array(geo["landmarks"])  # the frame: px of the upright original, inside the picture
+    assert 0 < lm[:, 0].min() and lm[:, 0].max() < w and 0 < lm[:, 1].min() and lm[:, 1].max() < h
+    # a photo read but not measured: its file, hash and outcome; no arrays, so no coordinates
+    blank = jpeg_bytes(np.full((300, 240, 3), 128, np.uint8))
+    geo = analyze_photo(blank, name="blank.jpg", subject="S07").geometry()
+    assert geo["status"] == "no_face" and "no face" in geo["error"]
+    assert geo["sha256"] == hashlib.sha256(blank).hexdigest() and geo["taken_at"] == ""
+    assert (geo["image_width_px"], geo["image_height_px"]) == (240, 300) and "coordinates" not in geo
+    # a file that cannot be read: the error and what is known (no hash: no photo was decoded)
+    geo = analyze_photo(b"hello", name="bad.png", subject="S07").geometry()
+    assert geo["status"] != "ok" and geo["error"].startswith("bad.png") and geo["subject"] == "S07"
+    assert geo["sha256"] == "" and geo["image_width_px"] is None and "landmarks" not in geo
+
+
 def test_mirroring_swaps_left_and_right(sample_rgb, sample_analysis):
     mirrored = analyze_photo(png_bytes(np.ascontiguousarray(sample_rgb[:, ::-1])), name="mirror").to_row()
     ref = sample_analysis.to_row()
@@ -271,6 +304,10 @@ def test_cli_folder_with_bad_files_gives_one_row_each(tmp_path, sample_rgb):
         assert len(geo[side]["line"]) > 20 and len(geo[side]["region"]) > 20
     # subject's left fold lies on the image right
     assert np.mean(np.array(geo["nlf_left"]["line"])[:, 0]) > np.mean(np.array(geo["nlf_right"]["line"])[:, 0])
+    assert len(geo["sha256"]) == 64 and geo["error"] == "" and "landmarks" in geo["coordinates"]
+    # a failure's file says why, beside the provenance keys of every file
+    bad = json.loads((out / "geo" / "bad_text.png.json").read_text())
+    assert bad["status"] != "ok" and bad["error"] and {"sha256", "taken_at", "subject"} <= set(bad)
 
 
 def test_data_dictionary_matches_docs():

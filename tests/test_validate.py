@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from facemetrics import validate
+from facemetrics import __version__, validate
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +32,11 @@ def test_fold_depth_change_rises_with_the_simulated_darkening(base, tmp_path):
         assert np.all(np.diff(col) > 0), col
     assert summary["fold_monotonic"] is True
     assert summary["lines"] == ["fold depth change increases with darkening: True"]
-    pd.testing.assert_frame_equal(folds.reset_index(drop=True), written, check_dtype=False)
+    pd.testing.assert_frame_equal(folds.reset_index(drop=True), written[list(folds.columns)], check_dtype=False)
+    # provenance and the unit the column names do not carry (the fold index); the figure's frame has neither
+    assert list(written.columns[-2:]) == ["unit", "facemetrics_version"] and list(folds.columns[1:]) == [
+        "nlf_depth_change_right", "nlf_depth_change_left"]
+    assert (written["unit"] == "index").all() and (written["facemetrics_version"] == __version__).all()
 
 
 def test_recovered_lift_follows_the_true_lift(base, tmp_path):
@@ -40,7 +44,7 @@ def test_recovered_lift_follows_the_true_lift(base, tmp_path):
     ref = validate._jittered(base.photo.rgb, rng)
     summary = {"lines": []}
     rec = validate._check_recovery(base, ref, rng, 1, tmp_path, summary)
-    assert (tmp_path / "recovery.csv").is_file()
+    assert (pd.read_csv(tmp_path / "recovery.csv")["facemetrics_version"] == __version__).all()
     assert sorted(set(rec["true_mm"])) == [0.0, 0.5, 1.0, 2.0, 3.0]
     jaw = summary["recovery"]["jawline_lift_mm"]
     assert 0.85 < jaw["slope"] < 1.15 and abs(jaw["bias_mm"]) < 0.3 and jaw["max_abs_error_mm"] < 0.5, jaw
@@ -51,6 +55,7 @@ def test_no_nuisance_fakes_a_lift(base, tmp_path):
     summary = {"lines": []}
     nuis = validate._check_nuisances(base, tmp_path, summary)
     assert (tmp_path / "nuisance.csv").is_file() and len(nuis) == 2 * nuis["nuisance"].nunique() >= 18
+    assert (pd.read_csv(tmp_path / "nuisance.csv")["facemetrics_version"] == __version__).all()
     # docs/validation.md: the largest false lift is about 0.1 mm, below the 0.3 mm smallest meaningful change
     assert max(summary["false_lift_max_mm"].values()) < 0.3, summary["false_lift_max_mm"]
     assert summary["lines"][0].startswith("largest false lift under a nuisance: jawline_lift_mm ")
@@ -79,6 +84,10 @@ def test_repeatability_floor_is_compares_repeat_floor(base, tmp_path):
     floors = validate._check_repeatability(base, ref, rng, 2, tmp_path, summary)
     written = pd.read_csv(tmp_path / "repeatability.csv")
     assert set(written["side"]) == {"side", "mean"}
+    # rms and the floors are in the metric's unit, which the column names cannot say
+    units = dict(zip(written["metric"], written["unit"]))
+    assert units["jawline_lift_mm"] == "mm" and units["nlf_depth"] == "index" and units["jaw_angle_deg"] == "deg"
+    assert (written["facemetrics_version"] == __version__).all()
     jaw = written[(written["metric"] == "jawline_lift_mm") & (written["side"] == "mean")].iloc[0]
     assert jaw["n_changes"] == 4
     # compare.noise_floors_from_repeats: t(0.975, n pairs) x RMS, no default under it
@@ -169,3 +178,83 @@ def test_claim_line_says_no_half_life_instead_of_nan():
     # 2026-12-02 saw "half-life 0.5 h [0.5, 5000.0]" printed for the RF lift that does not fade)
     line = validate._half_life(dict(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0))
     assert line.startswith("no decay resolved") and "5000 h" in line
+
+
+# ---------------------------------------------------------------- claims.csv and validation.json
+
+
+def _timeline_row(**kw) -> dict:
+    """A timeline row (schema.TIMELINE_COLUMNS) of the jawline lift, NaN where not given."""
+    from facemetrics.schema import TIMELINE_COLUMNS
+
+    nan = float("nan")
+    base = dict.fromkeys(TIMELINE_COLUMNS, nan) | dict(
+        metric="jawline_lift_mm", side="mean", subject=None, unit="mm", status="ok", reason="",
+        confidence=0.95, test_confidence=0.9, smallest_meaningful_change=0.36, facemetrics_version="0.0.0")
+    return base | kw
+
+
+#: the audit's three kinds of claim row (figures of a `validate --quick` run): a resolved decay, a fit pinned at
+#: the shortest half-life (RF: true 1.5 mm lasting, "peak" 2.52 mm), a lasting lift (half-life 2454 h), no fit
+_CLAIM_TABLE = pd.DataFrame([
+    _timeline_row(treatment="microcurrent", verdict="inconclusive", peak_change=1.856, peak_change_ci_low=1.5,
+                  peak_change_ci_high=2.2, half_life_h=3.778, half_life_h_ci_low=2.753, half_life_h_ci_high=5.328,
+                  half_life_h_min=0.125, last_time_h=48.0, change_24h=-0.247, change_24h_ci_low=-0.55,
+                  change_24h_ci_high=0.0, change_24h_test_ci_low=-0.51, change_24h_test_ci_high=-0.04),
+    _timeline_row(treatment="rf", verdict="persists_beyond_a_day", peak_change=2.521, peak_change_ci_low=2.0,
+                  peak_change_ci_high=4.1, half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0,
+                  half_life_h_min=0.5, last_time_h=336.0, change_24h=1.701, change_24h_ci_low=1.3,
+                  change_24h_ci_high=2.0, change_24h_test_ci_low=1.4, change_24h_test_ci_high=1.9),
+    _timeline_row(treatment="lasting", verdict="persists_beyond_a_day", peak_change=2.002, peak_change_ci_low=1.6,
+                  peak_change_ci_high=2.4, half_life_h=2454.29, half_life_h_ci_low=0.125, half_life_h_ci_high=3252.57,
+                  half_life_h_min=0.125, last_time_h=48.0, change_24h=1.920, change_24h_ci_low=1.6,
+                  change_24h_ci_high=2.2, change_24h_test_ci_low=1.65, change_24h_test_ci_high=2.15),
+    _timeline_row(treatment="few", verdict="inconclusive", half_life_h_min=0.5, last_time_h=4.0,
+                  status="insufficient_data", reason="only 2 distinct times after treatment (need at least 4)"),
+    _timeline_row(treatment="few", metric="nlf_depth", unit="index", verdict="inconclusive"),  # not a claim row
+])
+
+
+def test_claim_rows_carry_unit_cis_resolved_flags_and_version():
+    rows = validate._claim_rows("s", _CLAIM_TABLE)
+    assert [r["treatment"] for r in rows] == ["microcurrent", "rf", "lasting", "few"]
+    assert all(list(r) == list(validate.CLAIMS_COLUMNS) for r in rows)
+    fading, pinned, lasting, none = rows
+    assert [(r["peak_resolved"], r["decay_resolved"]) for r in rows] == [
+        (True, True), (False, False), (True, False), (False, False)]
+    # the numbers are kept beside their flag (where the fit stopped), with the fit's CIs and unit
+    assert pinned["peak_change"] == 2.521 and (pinned["peak_change_ci_low"], pinned["peak_change_ci_high"]) == (2.0, 4.1)
+    assert (fading["change_24h_ci_low"], fading["change_24h_ci_high"]) == (-0.55, 0.0)
+    assert (fading["change_24h_test_ci_low"], fading["change_24h_test_ci_high"]) == (-0.51, -0.04)
+    assert {r["unit"] for r in rows} == {"mm"} and {r["facemetrics_version"] for r in rows} == {__version__}
+    assert none["status"] == "insufficient_data" and none["reason"].startswith("only 2 distinct times")
+    line = validate._claim_line(fading)
+    assert line == ("claim test, s / microcurrent: inconclusive (24 h change -0.25 mm, 90 % CI [-0.51, -0.04]; "
+                    "half-life 3.8 h, 95 % CI [2.8, 5.3] h)")
+    assert validate._claim_line(none) == "claim test, s / few: inconclusive (no half-life fitted)"
+
+
+def test_claims_csv_and_validation_json_carry_provenance(tmp_path, monkeypatch):
+    """run_validation end to end with every measuring step stubbed (the real one takes minutes): claims.csv
+    as written from the timeline tables, and validation.json, carry facemetrics_version, the unit and flags."""
+    import json
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(validate, "_base", lambda max_side: SimpleNamespace(photo=SimpleNamespace(rgb=None)))
+    monkeypatch.setattr(validate, "_jittered", lambda rgb, rng: None)
+    for name in ("_check_recovery", "_check_nuisances", "_check_pose3d", "_check_folds", "_check_repeatability"):
+        monkeypatch.setattr(validate, name, lambda *a, **k: None)
+    monkeypatch.setattr(validate, "plot_validation", lambda *a, **k: None)
+    monkeypatch.setattr(validate, "study", lambda *a, **k: SimpleNamespace(folder=tmp_path, manifest=None))
+    monkeypatch.setattr(validate, "run_batch", lambda *a, **k: None)
+    monkeypatch.setattr(validate, "run_timeline", lambda *a, **k: (None, _CLAIM_TABLE.iloc[[1, 3]]))
+    summary = validate.run_validation(tmp_path / "v", quick=True)
+    claims = pd.read_csv(tmp_path / "v" / "claims.csv")
+    assert list(claims.columns) == list(validate.CLAIMS_COLUMNS) and len(claims) == 3 * 2  # 3 scenarios
+    assert (claims["facemetrics_version"] == __version__).all() and (claims["unit"] == "mm").all()
+    assert not claims["peak_resolved"].any() and not claims["decay_resolved"].any()
+    assert claims["change_24h_ci_low"].iloc[0] == 1.3 and np.isnan(claims["change_24h_ci_low"].iloc[1])
+    saved = json.loads((tmp_path / "v" / "validation.json").read_text())
+    assert saved["facemetrics_version"] == __version__ == summary["facemetrics_version"]
+    assert saved["claims"][0]["unit"] == "mm" and saved["claims"][0]["peak_resolved"] is False
+    assert saved["claims"][0]["facemetrics_version"] == __version__
