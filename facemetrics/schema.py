@@ -1,9 +1,12 @@
 """The one place that owns output column names, order, units and meaning.
 
-``PHOTO_COLUMNS`` is the per-photo table (``photos.csv``).  Every column has
-a :class:`Column` entry whose fields also generate the data dictionary in
-``docs/metrics.md`` (``python -m facemetrics.schema > docs/metrics.md``; a test
-keeps the two in step).
+``PHOTO_COLUMNS`` is the per-photo table (``photos.csv``, with ``BATCH_COLUMNS``
+after it in a batch); ``CHANGE_COLUMNS``, ``LONG_COLUMNS``,
+``COMPARISON_CSV_COLUMNS``, ``TIMELINE_COLUMNS`` and ``REGIMEN_COLUMNS`` are the
+other tables'.  Every column of every table has a :class:`Column` entry (the
+``*_DEF`` lists; the name lists are read off them) whose fields also generate
+the data dictionary in ``docs/metrics.md`` (``python -m facemetrics.schema >
+docs/metrics.md``; a test keeps the two in step).
 
 Naming: units are the suffix (``_mm``, ``_mm2``, ``_deg``, ``_px``, ``_pct``,
 ``_h``); ``_ipd`` marks a calibration-free ratio (a length divided by the
@@ -85,8 +88,9 @@ def side_column(metric: str, side: str) -> str:
 
 
 def _side_pair(stem: str, unit: str, definition: str, **kw) -> list[Column]:
-    u = "" if unit == "index" else unit
-    return [Column(column_name(stem, unit, side), u, definition.replace("{side}", side), **kw)
+    # the unit word as every table says it (``index`` for the fold depth, as long.csv and comparison.csv),
+    # though ``column_name`` gives ``index`` no suffix
+    return [Column(column_name(stem, unit, side), unit, definition.replace("{side}", side), **kw)
             for side in ("right", "left")]
 
 
@@ -182,7 +186,7 @@ JAW_RATIOS = [_ratio(c, 2 if c.unit == "mm2" else 1) for c in JAW if c.unit in (
 
 _NLF_LM = "path 203-206-216 (right), 423-426-436 (left), extended 4 mm up and 8 mm down, band +/-6 mm"
 NLF = [
-    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: relative darkening 1 - L/L_skin of the green channel (L_skin: the cheek skin level either side of the fold), integrated across strips parallel to the fold line up to 3 mm either side and combined by a soft maximum; units 10 x mm of full darkening (a valley 10 % darker over 3 mm adds about 3). Rises strictly with a darker or wider valley on the line or beside it (facemetrics.folds).",
+    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: relative darkening 1 - L/L_skin of the green channel (L_skin: the cheek skin level either side of the fold), integrated across strips parallel to the fold line up to 3 mm either side and combined by a soft maximum; a dimensionless index (unit `index`, no suffix in the name): 10 x the width in mm of full darkening, so one unit is 0.1 mm of full darkening (a valley 10 % darker over 3 mm adds about 3). Rises strictly with a darker or wider valley on the line or beside it (facemetrics.folds).",
                 direction="larger = deeper / darker fold", landmarks=_NLF_LM,
                 limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; can be negative where the fold area is lighter than the cheek. Compare photos under the same light."),
     *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
@@ -230,16 +234,27 @@ PHOTO_FORMATS = {
 #: file endings (lower case) of :data:`PHOTO_FORMATS`
 PHOTO_SUFFIXES = tuple(s for suffixes in PHOTO_FORMATS.values() for s in suffixes)
 
-#: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS`
-BATCH_COLUMNS = ["treatment", "treated_at", "hours_since_treatment", "role", "excluded"]
-
 _VERSION = Column("facemetrics_version", "", "Version of facemetrics that wrote the row. A comparison is taken from "
                   "the batch cache only when it was made by this same version (the cache key holds the "
                   "version), so the version also made the numbers.")
 _SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
 _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
-_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt`.")
+_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's).")
 _HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times.")
+
+#: columns ``facemetrics batch`` adds to ``photos.csv`` after :data:`PHOTO_COLUMNS`
+BATCH_COLUMNS_DEF = [
+    _TREATMENT, _TREATED_AT, _HOURS,
+    Column("role", "", "`baseline` (taken before `treated_at`: a before photo of its session) or `post` (taken at "
+           "or after it); empty when the photo cannot be placed (not measured, no capture or treatment time, a "
+           "time without a time of day, or a session that cannot be told: `excluded` says why)."),
+    Column("excluded", "", "Why the photo is left out of the comparisons, `; `-separated (not measured, no capture "
+           "or treatment time, not in the manifest, no baseline photo in its session, the same file content as "
+           "another photo of the session, its comparison refused or failed, ...); empty for a photo the batch uses "
+           "(an after photo compared with its session's baseline, or a baseline photo)."),
+]
+#: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS` (a list: ``PHOTO_COLUMNS + BATCH_COLUMNS``)
+BATCH_COLUMNS = [c.name for c in BATCH_COLUMNS_DEF]
 
 _MESSAGES = Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status (e.g. a change of pose, "
                    "expression or light, a face cut by the image edge, or several faces in the before or after photo, "
@@ -272,7 +287,7 @@ LONG_COLUMNS_DEF = [
     Column("metric", "", "The metric changed (a `photos.csv` column name without its side)."),
     _SIDE,
     Column("value", "", "The change, after minus before, in `unit` (a `changes.csv` metric cell)."),
-    Column("unit", "", "Unit of `value` and `noise_floor` (`mm`, `mm2`, `deg`, `pct`, ...; empty when dimensionless)."),
+    Column("unit", "", "Unit of `value` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or `index` (the dimensionless fold depth)."),
     Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
     Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare)."),
     Column("photo", "", "The photo compared (as in `changes.csv`)."),
@@ -316,6 +331,13 @@ COMPARISON_CSV_COLUMNS_DEF = [
     Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
            "file's name in the app)."),
     Column("after_photo", "", "The after photo, as `before_photo`."),
+    Column("before_sha256", "", "SHA-256 of the before photo file's bytes: identifies the exact input when names "
+           "repeat (a phone calls every photo `image.jpg`); empty when the photo could not be read."),
+    Column("after_sha256", "", "SHA-256 of the after photo file's bytes, as `before_sha256`."),
+    Column("before_taken_at", "", "Capture time of the before photo from its EXIF DateTimeOriginal (+ "
+           "OffsetTimeOriginal), ISO 8601 as `photos.csv`'s `taken_at`; empty when unknown (never the file's "
+           "modification time)."),
+    Column("after_taken_at", "", "Capture time of the after photo, as `before_taken_at`."),
     Column("status", "", "The comparison's status, the same on every row: `ok`, `warning` (compare with care: see "
            "`messages`) or `refused` (the photos cannot be compared: every row's `before`, `after` and "
            "`change` are empty and its verdict is `refused`)."),
@@ -336,69 +358,141 @@ CHANGES_INPUT_COLUMNS = (
     "unit",
 )
 
-#: the leading columns of every fitted series row (timeline and regimen): what was fitted, on how much
-_SERIES_COLUMNS = ("treatment", "metric", "side", "subject", "unit", "n_photos", "n_subjects")
+# --- timeline.csv: the decay fits (facemetrics.decay.analyze_series) and the regimen rows ---------
 
+_AS_UNIT = "as `unit`"  # the unit cell of a change column of a fitted row: the row's own `unit`
+_NOT_RESOLVED = ("Not identified when no decay is resolved (`facemetrics.decay.decay_resolved`: the half-life's "
+                 "interval reaches the fit's 5000 h bound or has no width, the half-life sits at "
+                 "`half_life_h_min`, or its interval reaches both `half_life_h_min` and `last_time_h`); "
+                 "`report.md` then shows `not resolved`.")
+
+
+def _ci_pair(stem: str, unit: str, of: str) -> list[Column]:
+    """The ``<stem>_ci_low`` / ``<stem>_ci_high`` columns: the ends of the row's ``confidence`` interval of ``of``."""
+    return [Column(f"{stem}_ci_{end}", unit, f"{word} end of the `confidence` (default 95 %) percentile bootstrap "
+                   f"interval of {of}; empty without a bootstrap.")
+            for end, word in (("low", "Lower"), ("high", "Upper"))]
+
+
+_SERIES_TREATMENT = Column("treatment", "", "Treatment of the series (`long.csv`'s `treatment`).")
+_SERIES_METRIC = Column("metric", "", "The change fitted, a `long.csv` metric: by default the headline changes "
+                        "`jawline_lift_mm` and `mouth_corner_lift_mm` (side `mean`) and `nlf_depth` (per side).")
+_SERIES_SIDE = Column("side", "", "Side of `metric`: `mean`, `right` or `left` (the subject's own sides).")
+_SERIES_UNIT = Column("unit", "", "Unit of every change column of the row (`long.csv`'s `unit`: `mm` for the "
+                      "lifts, `index` for the fold depth).")
+_SERIES_N_SUBJECTS = Column("n_subjects", "", "Distinct subjects among the rows fitted.")
+_SERIES_MARGIN = Column("smallest_meaningful_change", _AS_UNIT,
+                        "The margin the verdict tests against: max(min_effect, `noise_floor`), where min_effect "
+                        "is `--min-effect` or the unit's default (0.3 mm, 0.67 for `index`, 0 for any other "
+                        "unit).")
+_SERIES_BOOT_N = Column("n_boot", "", "Bootstrap replicates that could be fitted (400 are drawn by default); 0 "
+                        "without a bootstrap.")
+_SERIES_CONFIDENCE = Column("confidence", "", "Level of every `_ci_low`/`_ci_high` interval of the row, a "
+                            "fraction (default 0.95).")
+_SERIES_VERSION = Column("facemetrics_version", "", "Version of facemetrics that fitted the row.")
+
+#: ``timeline.csv``'s decay rows (:meth:`facemetrics.decay.SeriesResult.to_frame`, one per fit)
+TIMELINE_COLUMNS_DEF = [
+    _SERIES_TREATMENT, _SERIES_METRIC, _SERIES_SIDE,
+    Column("subject", "", "Empty for the pooled fit of every subject of the series; a subject's name for that "
+           "subject's own fit (series with 2 or more subjects; a subject with fewer than 5 times after treatment "
+           "gets a row without a fit that says so)."),
+    _SERIES_UNIT,
+    Column("n_photos", "", "Rows of `long.csv` fitted, one per photo compared with its session's baseline: the "
+           "after photos, and, in a session with 2 or more baseline photos, each baseline photo checked against "
+           "the others (at its negative time, a measured zero change). Rows whose verdict is `uncertain` are "
+           "left out (`reason` counts them)."),
+    _SERIES_N_SUBJECTS,
+    Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows; a fit "
+           "needs at least 4."),
+    Column("last_time_h", "h", "The latest photo's `hours_since_treatment`."),
+    Column("half_life_h_min", "h", "The shortest half-life the fit allows: half the first photo time after "
+           "treatment (at least 0.05 h; 0.05 h when a photo is at t = 0). A half-life within 1 % of it is "
+           "pinned there: the transient is then fitted to the first photo alone."),
+    Column("peak_change", _AS_UNIT, "The fitted change just after treatment (t = 0+): `lasting` + `transient`. "
+           "An extrapolation of the first photo alone, not a measurement, when the half-life is pinned at "
+           "`half_life_h_min` (`report.md` then shows `not resolved`)."),
+    *_ci_pair("peak_change", _AS_UNIT, "`peak_change`"),
+    Column("half_life_h", "h", "Hours in which the transient part of the change halves (fit bounds "
+           "`half_life_h_min` to 5000 h). " + _NOT_RESOLVED.replace("Not identified", "Only where the fit stopped")),
+    *_ci_pair("half_life_h", "h", "`half_life_h`"),
+    Column("change_24h", _AS_UNIT, "The fitted change 24 h after treatment: the figure the verdict tests "
+           "(identified even when no decay is resolved)."),
+    *_ci_pair("change_24h", _AS_UNIT, "`change_24h`"),
+    *[Column(f"change_24h_test_ci_{end}", _AS_UNIT, f"{word} end of the `test_confidence` (default 90 %) "
+             "interval of `change_24h`, the one the verdict compares with +/-`smallest_meaningful_change` "
+             "(two one-sided tests at 5 % each); empty without a bootstrap.")
+      for end, word in (("low", "Lower"), ("high", "Upper"))],
+    Column("lasting", _AS_UNIT, "The part of the change that does not wear off (the model's value long after "
+           "treatment). " + _NOT_RESOLVED),
+    *_ci_pair("lasting", _AS_UNIT, "`lasting`"),
+    Column("transient", _AS_UNIT, "The part of the change that wears off, halving every `half_life_h` hours "
+           "(change(t) = `lasting` + `transient` x 2^(-t / `half_life_h`)). " + _NOT_RESOLVED),
+    *_ci_pair("transient", _AS_UNIT, "`transient`"),
+    _SERIES_MARGIN,
+    Column("noise_floor", _AS_UNIT, "Median of the rows' absolute `noise_floor` (a typical comparison's floor); "
+           "empty when the changes carry none."),
+    Column("verdict", "", "`fades_within_a_day` (the 90 % interval of `change_24h` lies inside "
+           "+/-`smallest_meaningful_change`, after a real initial effect: the fitted change at the second photo "
+           "time after treatment lies beyond the margin with its `confidence` interval), `persists_beyond_a_day` (that interval lies entirely beyond the margin) or "
+           "`inconclusive`."),
+    Column("reason", "", "Which verdict rule applied and on what figures, in a full sentence."),
+    Column("status", "", "`ok`; `insufficient_data` (no fit: fewer than 6 photos, fewer than 4 times after "
+           "treatment or no photo at or after 12 h), `fit_failed`, `bootstrap_failed` (fewer than half the "
+           "replicates could be fitted), `no_bootstrap` (`n_boot` 0: point estimates only), "
+           "`too_few_replicates` (fewer than 50: intervals, no verdict) or `no_margin` (no smallest meaningful "
+           "change for the unit and no noise floor: intervals, no verdict)."),
+    Column("fit_ok", "", "True when the model was fitted; every estimate and interval is empty when False."),
+    Column("rmse", _AS_UNIT, "Root-mean-square residual of the fit."),
+    Column("bootstrap", "", "How the intervals were resampled: `cluster` (whole subjects, for a pooled fit of 3 "
+           "or more subjects; below 10 subjects each replicate's residuals are resampled too), `residual` "
+           "(fitted values plus resampled residuals, with one resampled offset per session for the baseline "
+           "photo's own error) or `none`."),
+    _SERIES_BOOT_N, _SERIES_CONFIDENCE,
+    Column("test_confidence", "", "Level of `change_24h_test_ci_*`: 2 x `confidence` - 1 (default 0.90)."),
+    _SERIES_VERSION,
+]
 #: column order of :meth:`SeriesResult.to_frame` (and :meth:`DecayFit.to_dict`)
-TIMELINE_COLUMNS = (
-    *_SERIES_COLUMNS,
-    "n_times",
-    "last_time_h",
-    "half_life_h_min",
-    "peak_change",
-    "peak_change_ci_low",
-    "peak_change_ci_high",
-    "half_life_h",
-    "half_life_h_ci_low",
-    "half_life_h_ci_high",
-    "change_24h",
-    "change_24h_ci_low",
-    "change_24h_ci_high",
-    "change_24h_test_ci_low",
-    "change_24h_test_ci_high",
-    "lasting",
-    "lasting_ci_low",
-    "lasting_ci_high",
-    "transient",
-    "smallest_meaningful_change",
-    "noise_floor",
-    "verdict",
-    "reason",
-    "status",
-    "fit_ok",
-    "rmse",
-    "bootstrap",
-    "n_boot",
-    "confidence",
-    "test_confidence",
-    "facemetrics_version",  # provenance, as in every table
-)
+TIMELINE_COLUMNS = tuple(c.name for c in TIMELINE_COLUMNS_DEF)
 
+#: ``timeline.csv``'s regimen rows (:func:`facemetrics.decay.analyze_regimen`, one per treatment x metric x side)
+REGIMEN_COLUMNS_DEF = [
+    Column("kind", "", "`regimen` (the cumulative change over days); the decay rows read `decay`."),
+    _SERIES_TREATMENT, _SERIES_METRIC, _SERIES_SIDE,
+    Column("subject", "", "Empty: one fit pools every subject (one intercept each)."),
+    _SERIES_UNIT,
+    Column("n_photos", "", "Rows of `regimen/long.csv` fitted: each later session's baseline (pre-session) "
+           "photo compared with the first session's baseline (day 0), and, with 2 or more day-0 photos, each "
+           "checked against the others (at its negative day); rows whose verdict is `uncertain` are left out."),
+    _SERIES_N_SUBJECTS,
+    Column("n_days", "", "Distinct days after day 0 with a pre-session photo (days since the first treatment, "
+           "rounded; later than half a day); a fit needs at least 3."),
+    Column("day_n", "day", "Day at which `change_day_n` is read: the last day with a photo (days since the first "
+           "treatment, rounded), unless given."),
+    Column("slope_per_week", _AS_UNIT + " per week", "7 x the least-squares slope of the pre-session level "
+           "against days since the first treatment, common to all subjects (one intercept per subject)."),
+    *_ci_pair("slope_per_week", _AS_UNIT + " per week", "`slope_per_week`"),
+    Column("change_day_n", _AS_UNIT, "The fitted change from day 0 to day `day_n` (slope x `day_n`): the "
+           "straight line's value, near but not exactly the level reached when the true course levels off."),
+    *_ci_pair("change_day_n", _AS_UNIT, "`change_day_n`"),
+    _SERIES_MARGIN,
+    Column("verdict", "", "`cumulative_change` (the `confidence` interval of `change_day_n` lies beyond "
+           "+/-`smallest_meaningful_change`), `no_cumulative_change` (inside it) or `inconclusive`."),
+    Column("reason", "", "The change, its interval and the rule that applied, in a full sentence."),
+    Column("status", "", "`ok`; `insufficient_data` (photos on fewer than 3 days after day 0: no fit), "
+           "`no_bootstrap`, `bootstrap_failed`, `no_margin` or `too_few_replicates` (fewer than 50), each with "
+           "verdict `inconclusive`."),
+    Column("bootstrap", "", "`cluster` (whole subjects, with 3 or more), `moving_block` (blocks of "
+           "round(n_days^(1/3)) consecutive days within each subject, all photos of a day together) or `none`."),
+    _SERIES_BOOT_N, _SERIES_CONFIDENCE, _SERIES_VERSION,
+]
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)
-REGIMEN_COLUMNS = (
-    "kind",
-    *_SERIES_COLUMNS,
-    "n_days",
-    "day_n",
-    "slope_per_week",
-    "slope_per_week_ci_low",
-    "slope_per_week_ci_high",
-    "change_day_n",
-    "change_day_n_ci_low",
-    "change_day_n_ci_high",
-    "smallest_meaningful_change",
-    "verdict",
-    "reason",
-    "status",
-    "bootstrap",
-    "n_boot",
-    "confidence",
-    "facemetrics_version",
-)
+REGIMEN_COLUMNS = tuple(c.name for c in REGIMEN_COLUMNS_DEF)
 
 
 def data_dictionary_markdown() -> str:
-    """The data dictionary of ``photos.csv``, ``changes.csv``, ``long.csv`` and ``comparison.csv`` as Markdown (``docs/metrics.md``)."""
+    """The data dictionary of ``photos.csv`` (with its batch columns), ``changes.csv``, ``long.csv``,
+    ``comparison.csv`` and ``timeline.csv`` (decay and regimen rows) as Markdown (``docs/metrics.md``)."""
     out = [
         "# Data dictionary: `photos.csv`",
         "",
@@ -409,7 +503,7 @@ def data_dictionary_markdown() -> str:
         "not be measured (see `status`).",
         "",
     ]
-    for title, cols in _GROUPS:
+    for title, cols in (*_GROUPS, ("Batch columns (`facemetrics batch` only)", BATCH_COLUMNS_DEF)):
         out += [f"## {title}", "", "| column | unit | definition | direction | landmarks | known limits |",
                 "|---|---|---|---|---|---|"]
         for c in cols:
@@ -424,7 +518,19 @@ def data_dictionary_markdown() -> str:
              "input of `facemetrics timeline`.", LONG_COLUMNS_DEF),
             ("`comparison.csv`", "One row per metric and side of one before/after pair: what `facemetrics "
              "compare -o DIR` writes and the app's comparison offers as a download. A refused comparison still "
-             "has every row (status `refused`, the reasons in `messages`).", COMPARISON_CSV_COLUMNS_DEF)):
+             "has every row (status `refused`, the reasons in `messages`).", COMPARISON_CSV_COLUMNS_DEF),
+            ("`timeline.csv` (decay rows)", "One row per fit of `facemetrics timeline` (and of `demo` and `study "
+             "report`): per treatment, metric and side the pooled fit of every subject, then each "
+             "subject's own, of change(t) = lasting + transient x 2^(-t / half_life) at t hours after treatment "
+             "(0 before it). A unit cell \"as `unit`\" means the row's own `unit`. Every estimate and interval is empty when no "
+             "fit was made (`fit_ok` False), every interval when there was no bootstrap. When the regimen batch "
+             "was run these rows get `kind` `decay` and the regimen rows follow, with the columns below: the file "
+             "then holds these columns, `kind`, and the regimen's other columns, each row leaving the other "
+             "kind's empty.", TIMELINE_COLUMNS_DEF),
+            ("`timeline.csv` (regimen rows)", "One row per treatment, metric and side of the regimen batch "
+             "(`DIR/regimen/`: each later session's pre-session photos compared with the first session's "
+             "baseline): the cumulative change over days, a straight line fitted with one intercept per "
+             "subject.", REGIMEN_COLUMNS_DEF)):
         out += [f"# Data dictionary: {title}", "", intro, "", "| column | unit | definition |", "|---|---|---|"]
         for c in cols:
             out.append("| " + " | ".join(x.replace("|", "/") for x in (f"`{c.name}`", c.unit, c.definition)) + " |")

@@ -327,6 +327,21 @@ def test_csv_frame_is_the_table_and_the_comparisons_provenance(sample_analysis):
     assert (g.before_photo == "in/b.jpg").all() and (g.after_photo == "a.jpg").all()
 
 
+def test_comparison_csv_names_each_photo_by_content_and_capture_time(sample_path):
+    """comparison.csv identifies both photos exactly: the SHA-256 of each file's bytes and its EXIF capture
+    time (ISO 8601), on every row, the before photo's and the after photo's each in its own column (the
+    names alone do not: a phone calls every photo image.jpg)."""
+    import hashlib
+
+    after = SAMPLES / "astronaut_after.jpg"
+    f = compare_photos(sample_path, after).to_csv_frame(before_photo="image.jpg", after_photo="image.jpg")
+    assert list(f.columns) == COMPARISON_CSV_COLUMNS
+    for role, path, when in (("before", sample_path, "2026-11-02T08:00:00"), ("after", after, "2026-11-02T11:30:00")):
+        assert (f[f"{role}_sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()).all(), role
+        assert (f[f"{role}_taken_at"] == when).all(), role  # make_samples.py's EXIF DateTimeOriginal
+    assert f.before_sha256.iloc[0] != f.after_sha256.iloc[0]
+
+
 def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     blank = tmp_path / "blank.png"
@@ -343,6 +358,11 @@ def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
     assert text.messages.nunique() == 1 and "no face" in text.messages[0] and "blank.png" in text.messages[0]
     assert (text.before_photo == str(sample_path)).all() and (text.after_photo == str(blank)).all()
     assert (text.facemetrics_version == facemetrics.__version__).all()
+    # a refused pair still names its photos exactly; a PNG without EXIF has no capture time (empty, not guessed)
+    import hashlib
+
+    assert (text.after_sha256 == hashlib.sha256(blank.read_bytes()).hexdigest()).all()
+    assert (text.after_taken_at == "").all() and (text.before_taken_at == "2026-11-02T08:00:00").all()
     with pytest.raises(SystemExit) as e:
         main(["compare", str(sample_path)])
     assert e.value.code == 2

@@ -174,6 +174,25 @@ def test_rf_persists_beyond_a_day(study_result):
     assert "peak" not in f.reason and "lasting part" not in f.reason
 
 
+def test_transient_has_its_interval_as_the_other_estimates(study_result):
+    """``transient_ci_low/high``: the ``confidence`` percentile interval of the bootstrap replicates'
+    transient part (as ``lasting_ci_*`` of their lasting part), right after ``transient`` in the table;
+    it brackets the estimate in every fit, holds the simulated 2 mm of the microcurrent series and
+    excludes 0 there, and holds 0 for RF (a lasting change, no transient)."""
+    cols = list(COLUMNS)
+    assert cols[cols.index("transient") + 1:cols.index("transient") + 3] == ["transient_ci_low", "transient_ci_high"]
+    for f in study_result.fits:
+        assert f.fit_ok and f.transient_ci_low <= f.transient <= f.transient_ci_high, (f.treatment, f.subject)
+        q = (1 - f.confidence) / 2
+        np.testing.assert_allclose([f.transient_ci_low, f.transient_ci_high],
+                                   np.quantile(f.boot_params[:, 1], [q, 1 - q]))
+    mc, rf = study_result.get("microcurrent", METRIC, "mean"), study_result.get("rf", METRIC, "mean")
+    assert 0 < mc.transient_ci_low <= 2.0 <= mc.transient_ci_high
+    assert rf.transient_ci_low < 0 < rf.transient_ci_high
+    row = study_result.to_frame().iloc[0]
+    assert (row["transient_ci_low"], row["transient_ci_high"]) == (mc.transient_ci_low, mc.transient_ci_high)
+
+
 def test_per_subject_fits(study_result):
     subj = [f for f in study_result.fits if f.subject is not None]
     # microcurrent: 8 times after treatment, rf: 7 -> every subject gets a fit
@@ -306,7 +325,7 @@ def test_too_few_times_is_inconclusive_without_a_fit():
     assert f.n_times == 3
     assert "only 3 distinct times after treatment (need at least 4)" in f.reason
     for name in COLUMNS:
-        if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name == "transient") \
+        if name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) \
                 and name != "half_life_h_min":  # a fact of the photos' times, not an estimate
             assert math.isnan(getattr(f, name)), name
     assert f.boot_params is None
@@ -395,6 +414,7 @@ def test_no_bootstrap_gives_point_estimates_only(study):
     assert f.status == "no_bootstrap" and f.fit_ok and f.verdict == INCONCLUSIVE
     assert f.half_life_h == pytest.approx(3.0, rel=0.2)
     assert math.isnan(f.half_life_h_ci_low) and math.isnan(f.change_24h_test_ci_high)
+    assert math.isfinite(f.transient) and math.isnan(f.transient_ci_low) and math.isnan(f.transient_ci_high)
     assert "n_boot=0" in f.reason
 
 

@@ -248,7 +248,8 @@ class Comparison:
 
     def to_csv_frame(self, before_photo: str | None = None, after_photo: str | None = None):
         """The ``comparison.csv`` file (pandas DataFrame): :meth:`to_frame`'s rows, and on every row
-        which photos, the comparison's ``status`` and ``messages`` and the facemetrics version;
+        which photos (as given, and exactly: their files' SHA-256 and EXIF capture times), the
+        comparison's ``status`` and ``messages`` and the facemetrics version;
         columns exactly :data:`facemetrics.schema.COMPARISON_CSV_COLUMNS`.  What ``facemetrics
         compare`` writes and the app offers as a download; a refused comparison keeps its rows
         (verdict ``refused``) with the reasons in ``messages``.
@@ -266,6 +267,8 @@ class Comparison:
         frame = self.to_frame()
         frame["before_photo"] = self.before.name if before_photo is None else str(before_photo)
         frame["after_photo"] = self.after.name if after_photo is None else str(after_photo)
+        for role, analysis in (("before", self.before), ("after", self.after)):
+            frame[f"{role}_sha256"], frame[f"{role}_taken_at"] = _identity(analysis)
         frame["status"] = self.status
         frame["messages"] = "; ".join(self.messages)
         frame["facemetrics_version"] = __version__
@@ -290,6 +293,16 @@ class Comparison:
         h, w = self.before.photo.rgb.shape[:2]
         return cv2.warpAffine(self.after.photo.rgb, self.alignment.matrix, (w, h), flags=cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=(0, 0, 0))
+
+
+def _identity(analysis: PhotoAnalysis) -> tuple[str, str]:
+    """``(sha256, taken_at)`` of an analysed photo: its file bytes' SHA-256 and its EXIF capture time,
+    ISO 8601 as ``photos.csv`` writes it; ``""`` for what is unknown (a photo that could not be read,
+    a photo without EXIF time)."""
+    ph = analysis.photo
+    if ph is None:
+        return "", ""
+    return ph.sha256 or "", ph.taken_at.isoformat() if ph.taken_at is not None else ""
 
 
 def verdict(kind: str, change: float, floor: float) -> str:

@@ -341,8 +341,9 @@ class DecayFit:
         ``test_confidence`` interval of ``change_24h`` used for the verdict.
     lasting, lasting_ci_low, lasting_ci_high : float
         Part of the change that does not wear off.
-    transient : float
-        Part of the change that decays.
+    transient, transient_ci_low, transient_ci_high : float
+        Part of the change that decays (halves every ``half_life_h``).  Like ``lasting``, not
+        identified when no decay is resolved (:func:`decay_resolved`).
     smallest_meaningful_change : float
         Equivalence margin ``delta = max(min_effect, noise_floor)``.
     noise_floor : float
@@ -400,6 +401,8 @@ class DecayFit:
     lasting_ci_low: float
     lasting_ci_high: float
     transient: float
+    transient_ci_low: float
+    transient_ci_high: float
     smallest_meaningful_change: float
     noise_floor: float
     verdict: str
@@ -530,7 +533,7 @@ def _ci(values: np.ndarray, level: float) -> tuple[float, float]:
 #: estimate and CI fields of a DecayFit (NaN when there is no fit)
 _ESTIMATES = tuple(
     name for name in COLUMNS
-    if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting")) or name in ("transient", "rmse"))
+    if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) or name == "rmse")
     and name != "half_life_h_min"
 )
 
@@ -673,6 +676,7 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
     peak_ci = _ci(b_peak, confidence)
     c24_ci = _ci(b_24, confidence)
     c24_test = _ci(b_24, test_conf)
+    transient_ci = _ci(boot[:, 1], confidence)
     return dict(
         peak_change=est.peak,
         peak_change_ci_low=peak_ci[0],
@@ -689,6 +693,8 @@ def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf:
         lasting_ci_low=_ci(boot[:, 0], confidence)[0],
         lasting_ci_high=_ci(boot[:, 0], confidence)[1],
         transient=est.transient,
+        transient_ci_low=transient_ci[0],
+        transient_ci_high=transient_ci[1],
         rmse=est.rmse,
     )
 
