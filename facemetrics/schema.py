@@ -538,5 +538,16 @@ def data_dictionary_markdown() -> str:
     return "\n".join(out)
 
 
+#: ``claims.csv`` of ``facemetrics validate`` (facemetrics.validate): one row per scenario and treatment,
+#: the timeline's estimates (:data:`TIMELINE_COLUMNS`' meanings) with the flags saying which are resolved
+CLAIMS_COLUMNS = (
+    "scenario", "treatment", "metric", "verdict", "unit",
+    "peak_change", "peak_change_ci_low", "peak_change_ci_high", "peak_resolved",
+    "half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "decay_resolved", "half_life_h_min", "last_time_h",
+    "change_24h", "change_24h_ci_low", "change_24h_ci_high", "change_24h_test_ci_low", "change_24h_test_ci_high",
+    "smallest_meaningful_change", "confidence", "test_confidence", "status", "reason", "facemetrics_version",
+)
+
+
 if __name__ == "__main__":  # pragma: no cover
     print(data_dictionary_markdown())

@@ -58,7 +58,7 @@ from .decay.model import HALF_LIFE_BOUNDS
 from .export import write_csv, write_json
 from .loader import load_photo
 from .plots import plot_validation
-from .schema import PHOTO_COLUMNS
+from .schema import CLAIMS_COLUMNS, PHOTO_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
 from .study import DEFAULT_DESIGN, study
 
@@ -77,13 +77,6 @@ _UNITS = {m.metric: m.unit for m in METRICS}
 #: (:func:`facemetrics.decay.claim.decay_resolved`), False also when there is no fit.  A number whose
 #: flag is False is kept (it is where the fit stopped) but is not a measurement: report.md shows
 #: "not resolved" in its place.
-CLAIMS_COLUMNS = (
-    "scenario", "treatment", "metric", "verdict", "unit",
-    "peak_change", "peak_change_ci_low", "peak_change_ci_high", "peak_resolved",
-    "half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "decay_resolved", "half_life_h_min", "last_time_h",
-    "change_24h", "change_24h_ci_low", "change_24h_ci_high", "change_24h_test_ci_low", "change_24h_test_ci_high",
-    "smallest_meaningful_change", "confidence", "test_confidence", "status", "reason", "facemetrics_version",
-)
 
 
 def _write_table(df: pd.DataFrame, path: Path, **columns) -> None:
