@@ -441,7 +441,11 @@ def test_a_result_with_no_fit_says_why():
     assert unread.status == "insufficient_data"
     # the series keeps a row of its own, with no fit, that counts what was left out
     assert [(f.treatment, f.status, f.fit_ok) for f in unread.fits] == [("rf", "insufficient_data", False)]
-    assert "7 more photos were left out because their comparison read 'uncertain'" in unread.fits[0].reason
+    assert unread.fits[0].reason.startswith("All 7 photos of this series read 'uncertain' (no change can be read "
+                                            "from them"), unread.fits[0].reason
+    # metrics given as a generator (read more than once inside): the same result
+    gen = analyze_series(df.assign(verdict="uncertain"), metrics=(m for m in [METRIC]), n_boot=0)
+    assert gen.reason == unread.reason and len(gen.fits) == 1
     assert unread.reason.startswith("All 7 rows of changes (7 comparisons) read 'uncertain' (no change can be "
                                     "read from them, e.g. the upper faces matched only roughly"), unread.reason
     assert unread.reason.endswith("so no series could be fitted.")
@@ -482,7 +486,7 @@ def test_a_series_whose_rows_all_read_uncertain_keeps_a_row_saying_so():
     assert [f.treatment for f in res.fits] == ["microcurrent", "rf"]
     mc, rf = res.fits
     assert rf.fit_ok and not mc.fit_ok and mc.status == "insufficient_data"
-    assert "8 more photos were left out because their comparison read 'uncertain'" in mc.reason, mc.reason
+    assert mc.reason.startswith("All 8 photos of this series read 'uncertain'"), mc.reason
     assert math.isnan(mc.change_24h) and mc.verdict == INCONCLUSIVE
 
 

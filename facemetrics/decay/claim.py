@@ -934,8 +934,10 @@ def analyze_series(
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
         unit], optional ``verdict``).  Rows with a non-finite time or value
         are ignored, and so are rows whose verdict is ``uncertain`` (the
-        comparison's upper faces matched only roughly: :data:`UNREAD_VERDICTS`); each
-        series' ``reason`` then says how many of its photos were left out so.
+        comparison's own checks say no change can be read: a rough match of the upper
+        faces, a cut face, a change of the lips' shape, a camera change beyond the checked
+        range, ...; :data:`UNREAD_VERDICTS`); each series' ``reason`` then says how many
+        of its photos were left out so.
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -982,6 +984,8 @@ def analyze_series(
     n_boot = int(n_boot)
     if n_boot < 0:
         raise SeriesError(f"n_boot must be >= 0, got {n_boot}")
+    if metrics is not None and not isinstance(metrics, str):
+        metrics = list(metrics)  # read three times below: a generator would be spent by the first
     df = validate_changes(changes, metrics)
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=int(seed),
                 confidence=float(confidence))
@@ -1058,6 +1062,9 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
     n = int(sel.sum())
     if n == 0:
         return fit
+    if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
+        return replace(fit, reason=f"All {n} photo{'s' if n != 1 else ''} of this series read 'uncertain' "
+                                   f"({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), so no fit was made.")
     note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
             f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
     return replace(fit, reason=fit.reason + note)
