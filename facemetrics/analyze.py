@@ -20,7 +20,7 @@ from .folds import FoldMetrics, fold_metrics
 from .geometry import LOWER_OVAL, SPREAD_WARN, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks, detection_input, orientation_scores
-from .loader import Photo, load_photo
+from .loader import Photo, load_photo, read_taken_at
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     ORIENTATION_UNSURE, colour_fraction, cut_landmarks, quality_flags, smile_score,
@@ -114,10 +114,17 @@ class PhotoAnalysis:
     nlf_right: FoldMetrics | None = None
     nlf_left: FoldMetrics | None = None
     extra: dict = field(default_factory=dict)
+    header_taken_at: datetime | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def taken_at(self) -> datetime | None:
+        """The capture time: the photo's (EXIF), or for a file that could not be decoded the
+        time in its surviving header (a truncated JPEG keeps it; :func:`~facemetrics.loader.read_taken_at`)."""
+        return self.photo.taken_at if self.photo is not None else self.header_taken_at
 
     @property
     def mm_per_px(self) -> float:
@@ -132,7 +139,7 @@ class PhotoAnalysis:
         ph = self.photo
         row.update(
             photo=self.name, subject=self.subject or "", facemetrics_version=__version__,
-            taken_at=_iso(ph.taken_at) if ph else "", sha256=ph.sha256 if ph else "",
+            taken_at=_iso(self.taken_at), sha256=ph.sha256 if ph else "",
             status=self.status, error=self.error, warnings="; ".join(self.warnings),
         )
         if ph is not None:
@@ -192,7 +199,7 @@ class PhotoAnalysis:
         """
         ph = self.photo
         out: dict = {
-            "photo": self.name, "subject": self.subject or "", "taken_at": _iso(ph.taken_at) if ph else "",
+            "photo": self.name, "subject": self.subject or "", "taken_at": _iso(self.taken_at),
             "sha256": ph.sha256 if ph else "", "status": self.status, "error": self.error,
             "facemetrics_version": __version__,
             "image_width_px": ph.original_size[0] if ph else None,
@@ -279,7 +286,8 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     try:
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)
     except FacemetricsError as exc:
-        return PhotoAnalysis(None, label, status=exc.status, error=str(exc), subject=subject)
+        when = read_taken_at(source) if isinstance(source, (str, os.PathLike)) else None  # never opens a FIFO
+        return PhotoAnalysis(None, label, status=exc.status, error=str(exc), subject=subject, header_taken_at=when)
     except Exception as exc:  # noqa: BLE001 - a decoder or check failing in a way not foreseen
         return _internal_error(label, subject, "reading", exc)
     return analyze_loaded(photo, subject=subject, name=label, mm_per_px=mm_per_px, ipd_mm=ipd_mm)

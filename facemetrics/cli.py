@@ -207,7 +207,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if folder:
             check_output(folder, folder=True)
     from .analyze import analyze_photo
-    from .loader import read_taken_at
     from .export import write_json, write_png, write_rows_csv
     from .overlay import photo_overlay
     from .schema import PHOTO_COLUMNS
@@ -226,9 +225,6 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
                                    name=label)
             row = result.to_row()
-            if not result.ok and not row.get("taken_at"):  # a truncated JPEG keeps its header: its time, as batch
-                taken = read_taken_at(path)  # never opens a FIFO or a device
-                row["taken_at"] = taken.isoformat() if taken is not None else row.get("taken_at")
             notes = []  # a file that cannot be written is this photo's warning, never the end of the run
             if args.overlays and result.ok:
                 target = Path(args.overlays) / (stems[label] + "_overlay.png")

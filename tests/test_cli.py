@@ -750,3 +750,9 @@ def test_analyze_gives_a_truncated_photo_the_time_in_its_header(tmp_path, capsys
     assert main(["analyze", str(cut), "-o", str(out)]) == 0
     row = pd.read_csv(out, dtype=str).iloc[0]
     assert row["status"] != "ok" and row["taken_at"] == "2026-11-02T07:30:00", row.to_dict()
+    # the library row and the geometry JSON say the same (the time was patched into the CLI's row only)
+    from facemetrics import analyze_photo
+
+    result = analyze_photo(cut)
+    assert result.to_row()["taken_at"] == result.geometry()["taken_at"] == "2026-11-02T07:30:00"
+    assert analyze_photo(cut.read_bytes()).to_row()["taken_at"] in ("", None)  # no path: no header read
