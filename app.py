@@ -516,8 +516,8 @@ TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on 
               "before, after, change and noise_floor are in the row's unit; in the `*_lift_*` rows + is up. "
               "A verdict other than `within_noise` means the change is beyond its noise floor.")
 
-#: ... and when the gate found an expression change: the lips' shape changed (the lift and fold rows
-#: carry no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
+#: ... and when the gate found an expression change: the lips' shape changed (every row but the
+#: head-pose rows carries no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
 EXPRESSION_TABLE_NOTE = ("**The expression differs (see above)**: the lips' shape changed, so every row but the "
                          "head-pose rows (lifts, folds, jaw, mouth and cheek metrics) is shown without a verdict "
                          "(`uncertain`): they would measure the expression, not the skin.")
@@ -763,7 +763,8 @@ def _study_page(store) -> None:
     st.subheader(f"{md(subject)}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
     if len(photos):
         shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
-        shown["status"], shown["error"] = _stored_statuses(store, photos)
+        with st.spinner("Measuring the stored photos (first view with this version only)..."):
+            shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
         st.dataframe(shown, hide_index=True, width="stretch")
     if (photos["role"] == "post").any() and (photos["role"] == "baseline").any():
         _study_timeline(store, subject, photos, sessions)

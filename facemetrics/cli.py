@@ -445,9 +445,18 @@ def cmd_study_add(args: argparse.Namespace) -> int:
     return 0
 
 
+def _no_store(store) -> str:
+    """"no store at PATH" when the (lazy) store has no database yet, else "": a mistyped --store must not
+    read as an existing empty study."""
+    return "" if store.db_path.exists() else f"no store at {store.dir} (`study add` creates it)"
+
+
 def cmd_study_list(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         subjects = store.subjects()
+        if _no_store(store):
+            print(_no_store(store))
+            return 0
         print(f"store: {store.dir}")
         if subjects.empty:
             print("no subjects yet (add photos with `facemetrics study add PHOTO... --subject NAME`)")
@@ -470,6 +479,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     check_output(args.output, folder=True)
     try:
         with _open_store(args) as store:
+            if _no_store(store):
+                raise StoreError(_no_store(store))
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False)
     except StoreError as exc:
@@ -524,6 +535,8 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
 
     try:
         with _open_store(args) as store:
+            if _no_store(store):
+                raise StoreError(_no_store(store))
             out = store.delete_subject(args.subject)
     except StoreError as exc:
         print(f"facemetrics study delete: {exc}", file=sys.stderr)

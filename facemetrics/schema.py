@@ -538,8 +538,15 @@ def data_dictionary_markdown() -> str:
     return "\n".join(out)
 
 
-#: ``claims.csv`` of ``facemetrics validate`` (facemetrics.validate): one row per scenario and treatment,
-#: the timeline's estimates (:data:`TIMELINE_COLUMNS`' meanings) with the flags saying which are resolved
+#: ``claims.csv`` of ``facemetrics validate`` (facemetrics.validate), one row per scenario and treatment;
+#: its columns in order: the timeline row's (:data:`TIMELINE_COLUMNS`;
+#: ``unit`` is that of ``peak_change``, ``change_24h``, their CIs and ``smallest_meaningful_change``,
+#: the ``half_life_h*`` and ``last_time_h`` columns are hours; CIs at ``confidence``, the ``_test_``
+#: CI at ``test_confidence``, the one the verdict reads), with ``scenario`` and two flags:
+#: ``peak_resolved`` (:func:`facemetrics.decay.claim.peak_resolved`) and ``decay_resolved``
+#: (:func:`facemetrics.decay.claim.decay_resolved`), False also when there is no fit.  A number whose
+#: flag is False is kept (it is where the fit stopped) but is not a measurement: report.md shows
+#: "not resolved" in its place.
 CLAIMS_COLUMNS = (
     "scenario", "treatment", "metric", "verdict", "unit",
     "peak_change", "peak_change_ci_low", "peak_change_ci_high", "peak_resolved",

@@ -69,15 +69,6 @@ _LIFTS = ("jawline_lift_mm", "mouth_corner_lift_mm")
 #: unit of each metric of a comparison (``comparison.csv``'s ``unit``)
 _UNITS = {m.metric: m.unit for m in METRICS}
 
-#: columns of ``claims.csv``, in order: the timeline row's (:data:`facemetrics.schema.TIMELINE_COLUMNS`;
-#: ``unit`` is that of ``peak_change``, ``change_24h``, their CIs and ``smallest_meaningful_change``,
-#: the ``half_life_h*`` and ``last_time_h`` columns are hours; CIs at ``confidence``, the ``_test_``
-#: CI at ``test_confidence``, the one the verdict reads), with ``scenario`` and two flags:
-#: ``peak_resolved`` (:func:`facemetrics.decay.claim.peak_resolved`) and ``decay_resolved``
-#: (:func:`facemetrics.decay.claim.decay_resolved`), False also when there is no fit.  A number whose
-#: flag is False is kept (it is where the fit stopped) but is not a measurement: report.md shows
-#: "not resolved" in its place.
-
 
 def _write_table(df: pd.DataFrame, path: Path, **columns) -> None:
     """Write ``df`` as CSV with the constant ``columns`` (e.g. ``unit``) and ``facemetrics_version``

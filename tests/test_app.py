@@ -419,7 +419,7 @@ def test_headline_follows_the_gate():
     assert "may be the expression or a sag" in h and "or a lift" not in h, h  # the words follow the sign
     # an 'uncertain' jawline names its own cause: the camera beyond the checked range is not a rough match
     cam = ("the camera was about 14 cm closer in the after photo (+45 % ± 3 %): the correction for it is beyond the "
-           "±42 % it was checked on, so the lifts and folds are shown without a verdict ('uncertain')")
+           "±42 % it was checked on, so the lower-face changes are shown without a verdict ('uncertain')")
     h = report.headline(_table(-0.02, 0.67, "uncertain"), [cam])
     assert "perspective" in h and "match only roughly" not in h, h
     h = report.headline(_table(0.5, 0.1, "uncertain"), ["the upper faces match only roughly after alignment "

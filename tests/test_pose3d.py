@@ -539,7 +539,8 @@ def test_robust_least_squares_refuses_a_non_finite_start_or_jacobian():
 
 def test_a_camera_change_beyond_the_checked_range_gives_no_verdict():
     """Beyond MAX_CHECKED_CAMERA_PCT (the largest estimate among the re-renders the perspective
-    correction was checked on) the lift and fold rows are 'uncertain'; within it they are not."""
+    correction was checked on) every lower-face row is 'uncertain' (the compare-level check is in
+    test_real_camera_distance_pairs); within it they are not."""
     from facemetrics.compare.gate import MAX_CHECKED_CAMERA_PCT, MSG_CAMERA, camera_beyond_checked, pose_messages
 
     assert not camera_beyond_checked({"camera_distance_change_pct": MAX_CHECKED_CAMERA_PCT})

@@ -240,10 +240,13 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
                  "--store", str(new)]) == 2  # a usage error raised after the store was opened
     assert main(["study", "add", noexif, "--subject", "A", "--follow-up", "--taken-at", "2026-11-02T09:00",
                  "--store", str(new)]) == 2  # no session to follow up
+    capsys.readouterr()
     assert main(["study", "list", "--store", str(new)]) == 0
+    assert capsys.readouterr().out.startswith(f"no store at {new}")  # not "store: PATH / no subjects yet"
     assert main(["study", "report", "-o", str(tmp_path / "rep"), "--store", str(new)]) == 2
+    assert main(["study", "delete", "--subject", "A", "--store", str(new)]) == 2
     assert not (tmp_path / "new").exists()
-    assert "no photos in the store" in capsys.readouterr().err
+    assert capsys.readouterr().err.count(f"no store at {new}") == 2
     # an existing empty folder stays as it was (no study.sqlite in it)
     folder = tmp_path / "folder"
     folder.mkdir()

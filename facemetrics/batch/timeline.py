@@ -63,8 +63,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     data = long[long["metric"].isin(list(metrics)) & side_ok]
     result = analyze_series(data, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=per_subject)
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
-        raise SeriesError(f"{result.reason} (Only its lift and fold-depth rows are fitted; the messages column "
-                          "of changes.csv gives each comparison's reasons.)")
+        raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
+                          "column of changes.csv gives each comparison's reasons.)")
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)
     regimen = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed)
