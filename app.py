@@ -669,10 +669,11 @@ NEW_SUBJECT = "+ new subject"
 
 def study_store():
     """The study store of :mod:`facemetrics.store` ($FACEMETRICS_STORE or the user data folder), opened
-    for this run (SQLite connections are not shared across Streamlit's threads)."""
+    for this run (SQLite connections are not shared across Streamlit's threads).  Lazy: opening the
+    page creates nothing on disk; the first write (a subject created) does."""
     from facemetrics.store import Store
 
-    return Store()
+    return Store(lazy=True)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

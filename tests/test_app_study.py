@@ -60,6 +60,7 @@ def test_study_lifecycle(store_dir, photos):
 
     at = _study_app()
     assert any(str(store_dir) in t for t in _texts(at))
+    assert not store_dir.exists()  # opening the page writes nothing (the store is made by its first write)
     assert at.selectbox(key="study-subject").value == "+ new subject"
     at.text_input(key="study-new-name").input("me")
     _ok(at.button(key="study-create").click().run())
