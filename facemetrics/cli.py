@@ -454,8 +454,8 @@ def _no_store(store) -> str:
 def cmd_study_list(args: argparse.Namespace) -> int:
     with _open_store(args) as store:
         subjects = store.subjects()
-        if _no_store(store):
-            print(_no_store(store))
+        if missing := _no_store(store):
+            print(missing)
             return 0
         print(f"store: {store.dir}")
         if subjects.empty:
@@ -479,8 +479,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     check_output(args.output, folder=True)
     try:
         with _open_store(args) as store:
-            if _no_store(store):
-                raise StoreError(_no_store(store))
+            if missing := _no_store(store):
+                raise StoreError(missing)
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False)
     except StoreError as exc:
@@ -535,8 +535,8 @@ def cmd_study_delete(args: argparse.Namespace) -> int:
 
     try:
         with _open_store(args) as store:
-            if _no_store(store):
-                raise StoreError(_no_store(store))
+            if missing := _no_store(store):
+                raise StoreError(missing)
             out = store.delete_subject(args.subject)
     except StoreError as exc:
         print(f"facemetrics study delete: {exc}", file=sys.stderr)

@@ -1035,6 +1035,15 @@ def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subje
                     status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
 
 
+def _has_time_and_value(rows: pd.DataFrame) -> np.ndarray:
+    """Boolean mask, shape (len(rows),): a finite number in both ``hours_since_treatment`` and
+    ``value`` (text that is not a number counts as missing)."""
+    def finite(col: str) -> np.ndarray:
+        return np.isfinite(pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float))
+
+    return finite("hours_since_treatment") & finite("value")
+
+
 def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     """The rows :func:`validate_changes` left out only for their verdict (:data:`UNREAD_VERDICTS`;
     finite time and value, a metric that was asked for): ``subject``, ``treatment``, ``metric``,
@@ -1043,8 +1052,7 @@ def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     if "verdict" not in changes.columns:
         return pd.DataFrame(columns=cols)
     rows = changes[changes["verdict"].isin(UNREAD_VERDICTS)]
-    finite = (np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce").to_numpy(dtype=float))
-              & np.isfinite(pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)))
+    finite = _has_time_and_value(rows)
     out = rows.loc[finite, cols].astype(str)
     if metrics is None:
         return out
@@ -1089,8 +1097,7 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
     n = len(rows)
     if n == 0:
         return "The table of changes has no rows, so no series could be fitted."
-    finite = (np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce").to_numpy(dtype=float))
-              & np.isfinite(pd.to_numeric(rows["value"], errors="coerce").to_numpy(dtype=float)))
+    finite = _has_time_and_value(rows)
     unread = finite & (rows["verdict"].isin(UNREAD_VERDICTS).to_numpy() if "verdict" in rows.columns
                        else np.zeros(n, dtype=bool))
     n_empty, n_unread = int((~finite).sum()), int(unread.sum())
