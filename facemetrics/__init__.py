@@ -17,12 +17,12 @@ Simulated photos with a known change (the ground truth of the tests) are in
 import lazy_loader as _lazy
 
 from ._version import __version__
-from .errors import FaceError, FacemetricsError, PhotoError
+from .errors import FaceError, FacemetricsError, PhotoError, SeriesError, SettingError
 
 # The verbs are imported on first use (PEP 562, scikit-image's ``lazy_loader``):
 # ``import facemetrics.landmarks`` in a batch worker then costs only what that
 # worker needs, not pandas and SciPy's optimisers (bench/bench_batch.py).
-__getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
+__getattr__, _lazy_dir, _ = _lazy.attach(__name__, submod_attrs={
     "loader": ["load_photo", "Photo"],
     "analyze": ["analyze_photo", "PhotoAnalysis"],
     "compare": ["compare_photos", "Comparison"],
@@ -31,6 +31,13 @@ __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
 
 __all__ = [
     "__version__", "load_photo", "analyze_photo", "Photo", "PhotoAnalysis",
-    "FacemetricsError", "PhotoError", "FaceError", "compare_photos", "Comparison",
+    "FacemetricsError", "PhotoError", "FaceError", "SettingError", "SeriesError", "compare_photos", "Comparison",
     "analyze_series", "SeriesResult",
 ]
+
+
+def __dir__():
+    """The lazy verbs and the names imported at once (the lazy loader's own ``__dir__`` lists
+    only the lazy ones, so tab completion hid the errors and ``__version__``)."""
+    return sorted(set(_lazy_dir()) | set(__all__))
+

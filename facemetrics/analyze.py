@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import numpy as np
+from PIL import Image
 
 from ._version import __version__
 from .errors import FacemetricsError, SettingError
@@ -20,7 +21,7 @@ from .folds import FoldMetrics, fold_metrics
 from .geometry import LOWER_OVAL, SPREAD_WARN, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks, detection_input, orientation_scores
-from .loader import Photo, load_photo, read_taken_at
+from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     ORIENTATION_UNSURE, colour_fraction, cut_landmarks, quality_flags, smile_score,
@@ -246,7 +247,11 @@ def _iso(t: datetime | None) -> str:
 
 def _name_of(source) -> str:
     if isinstance(source, (str, os.PathLike)):
-        return Path(source).name
+        return Path(source).name if str(source).strip() else "<empty path>"
+    if isinstance(source, np.ndarray):
+        return "<array>"
+    if isinstance(source, Image.Image):
+        return "<PIL image>"
     return str(getattr(source, "name", "") or "<bytes>")
 
 
@@ -257,8 +262,9 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
 
     Parameters
     ----------
-    source : str, path-like, bytes, file-like or Photo
-        The photo (see :func:`facemetrics.load_photo`).
+    source : str, path-like, bytes, file-like, uint8 ndarray, PIL image or Photo
+        The photo (see :func:`facemetrics.load_photo`; an array is R, G, B,
+        shape (H, W, 3), or (H, W) grey or (H, W, 4) RGBA).
     subject : str, optional
         Subject identifier written to the ``subject`` column.
     name : str, optional
@@ -280,8 +286,16 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     SettingError
         ``mm_per_px`` outside :data:`USER_MM_PER_PX_RANGE` or ``ipd_mm`` outside
         :data:`USER_IPD_RANGE_MM` (before the photo is read; a bad photo never raises).
+    TypeError
+        ``source`` of a kind :func:`load_photo` cannot take (e.g. None, a list, a float
+        array, a :class:`PhotoAnalysis`): a caller's mistake, raised at once.
     """
     mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    if isinstance(source, PhotoAnalysis):
+        raise TypeError("analyze_photo() got a PhotoAnalysis: that photo is already analysed "
+                        "(compare_photos takes it as it is)")
+    if not isinstance(source, Photo):
+        check_source_type(source)  # a caller's type mistake is a TypeError, not a photo's 'error' row
     label = name or (source.name if isinstance(source, Photo) else _name_of(source))
     try:
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)

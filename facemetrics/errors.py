@@ -44,7 +44,13 @@ class PhotoError(InputError):
 
 
 class FaceError(InputError):
-    """No usable face was found in a photo (``status`` ``no_face``)."""
+    """No usable face was found in a photo (``status`` ``no_face``).
+
+    Not raised by :func:`facemetrics.analyze_photo`, which returns a
+    :class:`~facemetrics.PhotoAnalysis` whose ``status`` (``no_face``,
+    ``turned_head``, ``too_small``, ...) and ``error`` say why; kept for code
+    that raises it from such a result (``raise FaceError(a.source, a.error)``).
+    """
 
     status = "no_face"
 
@@ -54,3 +60,10 @@ class SettingError(FacemetricsError, ValueError):
     it can physically be (e.g. ``mm_per_px=-1``, ``ipd_mm=6.3`` typed in cm); the
     message names the setting, its unit and the accepted range.  Raised before any
     photo is read, so no photo gets a row from a setting that cannot work."""
+
+
+class SeriesError(FacemetricsError, ValueError):
+    """The change table handed to :func:`facemetrics.analyze_series` (or a fit) is malformed,
+    or one of its settings is invalid; the message names the column or setting."""
+
+    status = "bad_series"

@@ -330,8 +330,64 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
         raise PhotoError(label, f"not a regular file ({kind}{via})", status="unreadable")
 
 
+def check_source_type(source: Any) -> None:
+    """Raise :class:`TypeError` when ``source`` is of a kind :func:`load_photo` cannot take (a
+    caller's mistake, said at once, not a photo's ``status`` row): not a path, bytes, file-like,
+    PIL image or array; an array that is not uint8 or of shape (H, W), (H, W, 1), (H, W, 3) or
+    (H, W, 4)."""
+    if isinstance(source, np.ndarray):
+        if source.dtype != np.uint8:
+            raise TypeError(f"load_photo() takes an 8-bit array (dtype uint8, values 0-255), not {source.dtype}; "
+                            "convert it first, e.g. np.clip(a * 255, 0, 255).astype(np.uint8) for floats in 0-1")
+        if not (source.ndim == 2 or (source.ndim == 3 and source.shape[2] in (1, 3, 4))):
+            raise TypeError(f"load_photo() takes an array of shape (H, W), (H, W, 3) RGB or (H, W, 4) RGBA, "
+                            f"not {source.shape}")
+        return
+    if isinstance(source, (str, os.PathLike, bytes, bytearray, memoryview, Image.Image)) \
+            or hasattr(source, "getvalue") or hasattr(source, "read"):
+        return
+    raise TypeError(
+        f"load_photo() source must be a path, bytes, a binary file-like object, a uint8 array or a "
+        f"PIL image, not {type(source).__name__}"
+    )
+
+
+def _photo_from_pixels(source: np.ndarray | Image.Image, name: str | None, max_pixels: int | None) -> Photo:
+    """A :class:`Photo` of pixels already in memory (:func:`load_photo`'s array and PIL inputs).
+
+    ``source``: a uint8 array, shape (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA (composited
+    over white, as the decoder does), row 0 the top; or a PIL image (its EXIF orientation applied,
+    then converted as a decoded file is).  ``sha256`` is the digest of the shape and pixel bytes;
+    there is no capture time (``taken_at`` None) and ``format`` is ``"ARRAY"`` or ``"PIL"``."""
+    if isinstance(source, Image.Image):
+        label = name if name is not None else "<PIL image>"
+        img = ImageOps.exif_transpose(source)
+        arr = np.asarray(img.convert("RGBA") if "A" in img.getbands() or "transparency" in img.info
+                         else img.convert("RGB"))
+        fmt = "PIL"
+    else:
+        check_source_type(source)
+        label = name if name is not None else "<array>"
+        arr, fmt = source, "ARRAY"
+    if arr.ndim == 3 and arr.shape[2] == 1:
+        arr = arr[..., 0]
+    h, w = arr.shape[:2]
+    _check_dimensions(label, w, h, max_pixels)
+    if arr.ndim == 2:
+        rgb = np.repeat(arr[..., None], 3, axis=2)
+    elif arr.shape[2] == 4:
+        rgb = _composite_on_white(np.ascontiguousarray(arr))
+    else:
+        rgb = np.array(arr, dtype=np.uint8, order="C", copy=True)  # owned: the caller's array is never shared
+    digest = hashlib.sha256(repr(arr.shape).encode() + np.ascontiguousarray(arr).tobytes()).hexdigest()
+    return Photo(rgb=np.ascontiguousarray(rgb), name=label, path=None, taken_at=None, scale=1.0,
+                 original_size=(int(w), int(h)), format=fmt, sha256=digest)
+
+
 def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]:
     """Return ``(data, display_name, absolute_path_or_None)``."""
+    if isinstance(source, str) and not source.strip():
+        raise PhotoError(name if name is not None else "<empty path>", "the path is empty", status="unreadable")
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
         label = name if name is not None else os.path.basename(path)
@@ -368,10 +424,8 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
             raise PhotoError(label, "stream is opened in text mode, need binary", status="unreadable")
         return bytes(data), label, None
 
-    raise TypeError(
-        f"load_photo() source must be a path, bytes or a binary file-like object, "
-        f"not {type(source).__name__}"
-    )
+    check_source_type(source)
+    raise TypeError(f"load_photo() cannot read a {type(source).__name__}")  # not reached: checked above
 
 
 def _sniff(data: bytes) -> str | None:
@@ -1076,13 +1130,19 @@ def load_photo(
 
     Parameters
     ----------
-    source : str, os.PathLike, bytes or binary file-like
+    source : str, os.PathLike, bytes, binary file-like, ndarray or PIL.Image.Image
         Path of the photo (opened read-only, never modified), its raw bytes,
         or a binary file-like object. File-likes with ``getvalue()`` (e.g.
         ``io.BytesIO``, Streamlit's ``UploadedFile``) are read with it;
         otherwise the whole stream is read from the start with
         ``seek(0)``/``read()`` (position restored afterwards) when seekable,
-        from the current position when not.
+        from the current position when not.  Pixels already in memory: a
+        ``uint8`` array of shape ``(H, W)`` (grey), ``(H, W, 3)`` (R, G, B
+        order: convert OpenCV's BGR first) or ``(H, W, 4)`` (RGBA, composited
+        over white), row 0 the top of the upright photo, copied; or a PIL
+        image (EXIF orientation applied).  These have no capture time, their
+        ``format`` is ``"ARRAY"`` / ``"PIL"`` and ``sha256`` hashes the pixels;
+        ``max_decoded_pixels`` and ``fast`` do not apply.
     name : str, optional
         Name to report in :attr:`Photo.name` and in error messages. Defaults
         to the file's basename, the file-like's ``.name`` basename,
@@ -1114,8 +1174,11 @@ def load_photo(
         corrupt), ``"empty"``, ``"not_an_image"``, ``"too_large"`` or
         ``"too_small"``.
     TypeError
-        If `source` is of an unsupported type.
+        If `source` is of an unsupported type, or an array is not uint8 of a
+        supported shape.
     """
+    if isinstance(source, (np.ndarray, Image.Image)):
+        return _photo_from_pixels(source, name, max_pixels)
     data, label, path = _read_source(source, name)
     if not data:
         raise PhotoError(label, "file is empty (0 bytes)", status="empty")

@@ -287,8 +287,12 @@ def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
 def test_cli_compare(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     after = str(SAMPLES / "astronaut_after.jpg")
+    # a repeat of the before state: the same picture re-saved (the file itself would show no noise, and
+    # is not used: test_api_inputs)
+    repeat = tmp_path / "before_again.jpg"
+    cv2.imwrite(str(repeat), cv2.imread(str(sample_path)), [cv2.IMWRITE_JPEG_QUALITY, 90])
     assert main(["compare", str(sample_path), after, "-o", str(out),
-                 "--before-repeat", str(sample_path)]) == 0
+                 "--before-repeat", str(repeat)]) == 0
     df = pd.read_csv(out / "comparison.csv")
     assert list(df.columns) == COMPARISON_CSV_COLUMNS
     assert list(df.columns[:8]) == ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]

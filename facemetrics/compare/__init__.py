@@ -61,9 +61,16 @@ plain-language summary :func:`facemetrics.report.summary_lines`.
 
 from __future__ import annotations
 
-import cv2
+import math
+import os
+from collections.abc import Mapping
+from numbers import Real
 
-from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo
+import cv2
+import numpy as np
+
+from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
+from ..errors import SettingError
 from ..loader import Photo
 from ..threads import single_blas_thread
 from .floors import (
@@ -123,6 +130,64 @@ def _as_analysis(x, *, mm_per_px=None, ipd_mm=None, fast=True) -> PhotoAnalysis:
     return analyze_photo(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
 
 
+def _as_sequence(repeats, name: str) -> tuple:
+    """``before_repeats`` / ``after_repeats`` as a tuple of photos: None is none, and one photo given
+    alone (a path, bytes, an array, a Photo or an analysis) is one repeat, not a sequence to loop
+    over (a path string was read character by character)."""
+    if repeats is None:
+        return ()
+    if isinstance(repeats, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Photo, PhotoAnalysis)):
+        return (repeats,)
+    try:
+        return tuple(repeats)
+    except TypeError:
+        raise TypeError(f"compare_photos() {name} must be a sequence of photos, not {type(repeats).__name__}") \
+            from None
+
+
+def _check_floors(noise_floors) -> dict:
+    """``noise_floors`` checked: a mapping of known ``(metric, side)`` keys to floors >= 0 (metric unit).
+
+    Raises
+    ------
+    SettingError
+        Not a mapping, an unknown key (a bare metric name, a misspelt one), or a floor that is not
+        a finite number >= 0.
+    """
+    if noise_floors is None:
+        return {}
+    if not isinstance(noise_floors, Mapping):
+        raise SettingError(f"noise_floors must be a dict {{(metric, side): floor}}, not {type(noise_floors).__name__}")
+    unknown = [k for k in noise_floors if k not in DEFAULT_NOISE_FLOORS]
+    if unknown:
+        raise SettingError(f"noise_floors: unknown key(s) {', '.join(map(repr, unknown[:5]))}; keys are "
+                           f"(metric, side) pairs such as {next(iter(DEFAULT_NOISE_FLOORS))!r} "
+                           "(facemetrics.compare.DEFAULT_NOISE_FLOORS lists them all)")
+    for k, v in noise_floors.items():
+        if isinstance(v, bool) or not isinstance(v, Real) or not math.isfinite(v) or v < 0:
+            raise SettingError(f"noise_floors[{k!r}] must be a finite number >= 0 (the metric's unit), got {v!r}")
+    return {k: float(v) for k, v in noise_floors.items()}
+
+
+def _check_scale_settings(before, after, mm_per_px, ipd_mm) -> None:
+    """``mm_per_px`` and ``ipd_mm`` checked like :func:`facemetrics.analyze_photo` does, and refused
+    (:class:`~facemetrics.errors.SettingError`) when a photo they would apply to was handed in
+    already analysed with another calibration: compare_photos does not re-measure an analysis, so
+    the setting would be silently ignored."""
+    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    for label, x, scale in (("before", before, mm_per_px), ("after", after, None)):
+        if not isinstance(x, PhotoAnalysis) or x.calibration is None:
+            continue
+        c = x.calibration
+        if scale is not None and not (c.source == "user_mm_per_px" and math.isclose(x.mm_per_px, scale, rel_tol=1e-9)):
+            raise SettingError(f"mm_per_px={scale:g} cannot apply: the {label} photo was handed in already analysed "
+                               f"(calibration: {c.source}); pass mm_per_px to analyze_photo, or pass the photo itself")
+        if ipd_mm is not None and scale is None and not (c.source == "user_ipd" and math.isclose(c.ipd_mm, ipd_mm,
+                                                                                                 rel_tol=1e-9)):
+            raise SettingError(f"ipd_mm={ipd_mm:g} cannot apply: the {label} photo was handed in already analysed "
+                               f"(calibration: {c.source}); pass ipd_mm to analyze_photo, or pass the photo itself")
+
+
 def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per_px: float | None = None,
                    ipd_mm: float | None = None, noise_floors: dict | None = None,
                    fast: bool = True) -> Comparison:
@@ -133,7 +198,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     before, after : str, path-like, bytes, file-like, Photo or PhotoAnalysis
         The two photos (analyses are reused as given).
     before_repeats, after_repeats : sequence, optional
-        More photos of the before / after state (same types).  With at least
+        More photos of the before / after state (same types; one photo given
+        alone counts as one repeat, None as none).  With at least
         one repeat the noise floors are estimated from the changes between
         photos of one state (:func:`noise_floors_from_repeats`) instead of
         the defaults.
@@ -145,7 +211,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     ipd_mm : float, optional
         The subject's known inter-pupillary distance, mm.
     noise_floors : dict, optional
-        ``{(metric, "side"|"mean"): floor}`` overriding the defaults.
+        ``{(metric, "side"|"mean"): floor}`` overriding the defaults (keys as in
+        :data:`DEFAULT_NOISE_FLOORS`, floors >= 0 in the metric's unit).
     fast : bool
         Allow the reduced decode of large JPEGs (see :func:`facemetrics.load_photo`).
 
@@ -154,9 +221,23 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     Comparison
         Never raises for a bad photo: ``status == "refused"`` and
         ``messages`` say why.
+
+    Raises
+    ------
+    SettingError
+        ``mm_per_px`` or ``ipd_mm`` outside the plausible range, or given for a
+        photo handed in already analysed with another calibration (it would be
+        ignored); ``noise_floors`` not a dict of known ``(metric, side)`` keys
+        to finite floors >= 0.  Raised before any photo is read.
+    TypeError
+        A photo of a kind :func:`facemetrics.load_photo` cannot take.
     """
+    floors = _check_floors(noise_floors)
+    _check_scale_settings(before, after, mm_per_px, ipd_mm)
+    before_repeats = _as_sequence(before_repeats, "before_repeats")
+    after_repeats = _as_sequence(after_repeats, "after_repeats")
     with single_blas_thread():
-        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast)
+        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast)
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
@@ -188,6 +269,12 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
             r = _as_analysis(x, **kw)
             if not r.ok or not first.ok:
                 msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
+                continue
+            if r.photo is not None and first.photo is not None and r.photo.rgb.shape == first.photo.rgb.shape \
+                    and np.array_equal(r.photo.rgb, first.photo.rgb):
+                # the same picture again measures no noise: it would pull the floors down to their minimum
+                msgs.append(f"repeat photo {r.name} not used: it is the same picture as {first.name} "
+                            "(identical pixels), so it shows no noise")
                 continue
             try:
                 changes = _repeat_changes(first, r)  # kept: a baseline pair recurs for every after photo

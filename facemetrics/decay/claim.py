@@ -127,6 +127,7 @@ Application*. Cambridge University Press, sec. 3.8 (hierarchical data).
 
 from __future__ import annotations
 
+import datetime as _dt
 import math
 import zlib
 from dataclasses import dataclass, field, replace
@@ -867,14 +868,52 @@ def _analyze_one(
 UNREAD_VERDICTS = ("uncertain",)
 
 
-def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
-    """The checked, typed and filtered copy of a change table (rows with finite time and value,
-    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`).
+#: the ``subject`` given to rows whose subject is blank (NaN, None or ""): one unnamed subject
+BLANK_SUBJECT = "(no subject)"
+
+
+def _blank(col: pd.Series) -> np.ndarray:
+    """True where a label column is missing or empty (NaN and None as pandas reads a blank CSV
+    cell, ``""``, or only spaces), shape (n,)."""
+    return (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
+
+
+def _hours(col: pd.Series) -> pd.Series:
+    """The ``hours_since_treatment`` column as it is given, or converted from timedeltas to hours.
 
     Raises
     ------
     SeriesError
-        Not a DataFrame, missing columns, non-numeric values or unknown metrics.
+        Dates or times of day (datetime64, ``Timestamp``, ``datetime``): they are not a time
+        *since the treatment* (``pd.to_numeric`` would read them as nanoseconds since 1970).
+    """
+    if pd.api.types.is_timedelta64_dtype(col):
+        return col / pd.Timedelta(hours=1)
+    dated = pd.api.types.is_datetime64_any_dtype(col)
+    if not dated and col.dtype == object:
+        kinds = {type(v) for v in col.dropna()}
+        if kinds and all(issubclass(k, (pd.Timedelta, _dt.timedelta)) and not issubclass(k, _dt.datetime)
+                         for k in kinds):
+            return pd.to_timedelta(col) / pd.Timedelta(hours=1)
+        dated = any(issubclass(k, (_dt.datetime, _dt.date, np.datetime64)) for k in kinds)
+    if dated:
+        raise SeriesError("hours_since_treatment holds dates or times of day; give the hours since the "
+                          "treatment (a number, or a timedelta: photo time - treatment time)")
+    return col
+
+
+def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
+    """The checked, typed and filtered copy of a change table (rows with finite time and value,
+    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`).
+
+    ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); a
+    blank ``subject`` is one subject, :data:`BLANK_SUBJECT`.
+
+    Raises
+    ------
+    SeriesError
+        Not a DataFrame, missing columns, non-numeric values, dates as times, a blank
+        treatment, metric or side, a negative noise floor, or unknown metrics.
     """
     if not isinstance(changes, pd.DataFrame):
         raise SeriesError(f"changes must be a pandas DataFrame, not {type(changes).__name__}")
@@ -883,8 +922,16 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
         raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
     cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at") if c in changes.columns]
     df = changes.loc[:, cols].copy()
+    for c in ("treatment", "metric", "side"):  # a blank one would drop its rows without a word (groupby)
+        blank = _blank(df[c])
+        if blank.any():
+            raise SeriesError(f"{int(blank.sum())} of {len(df)} rows have no {c}; give every row its {c}")
+    # a blank subject (a one-person table saved to CSV and read back) is one unnamed subject; the
+    # label is not "" because an empty subject marks the pooled fit (report.is_pooled)
+    df["subject"] = df["subject"].where(~_blank(df["subject"]), BLANK_SUBJECT)
     for c in ("subject", "treatment", "metric", "side"):
         df[c] = df[c].astype(str)
+    df["hours_since_treatment"] = _hours(df["hours_since_treatment"])
     df["unit"] = df["unit"].fillna("").astype(str)
     if "treated_at" in df.columns:
         df["treated_at"] = df["treated_at"].fillna("").astype(str)
@@ -895,6 +942,9 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
             df["noise_floor"] = pd.to_numeric(df["noise_floor"], errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
         raise SeriesError(f"non-numeric time, value or noise floor: {exc}") from exc
+    if "noise_floor" in df.columns and (df["noise_floor"] < 0).any():
+        raise SeriesError(f"{int((df['noise_floor'] < 0).sum())} rows have a negative noise_floor; a noise floor "
+                          "is a size (>= 0, the metric's unit)")
     # by position, not by index label: a table concatenated without ignore_index repeats labels
     # (``changes.loc[df.index]`` then returned more rows than df: a ValueError; review, stop 27)
     keep = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
@@ -978,17 +1028,13 @@ def analyze_series(
         Missing columns, non-numeric values, unknown metrics, mixed units in
         one series, or invalid settings.
     """
-    if not (0.5 < float(confidence) < 1.0):
-        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
+    confidence, n_boot, seed = _check_settings(confidence, n_boot, seed)
     _check_min_effect(min_effect)
-    n_boot = int(n_boot)
-    if n_boot < 0:
-        raise SeriesError(f"n_boot must be >= 0, got {n_boot}")
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
     df = validate_changes(changes, metrics)
-    opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=int(seed),
-                confidence=float(confidence))
+    opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=seed,
+                confidence=confidence)
     unread = _unread_rows(changes, metrics)
     fits: list[DecayFit] = []
     groups = {k: g for k, g in df.groupby(["treatment", "metric", "side"], sort=True)}
@@ -1116,6 +1162,28 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
     have = "has" if n_empty == 1 else "have"
     return (f"Of the {n} rows of changes, {n_empty} {have} no number for the time or the value ({nothing}) and "
             f"{n_unread}{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted.")
+
+
+def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
+    """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (whole number >= 0) and
+    ``seed`` (whole number), checked; a :class:`SeriesError` naming the setting otherwise."""
+    def whole(name, v):
+        try:
+            if isinstance(v, bool) or float(v) != int(v):
+                raise ValueError
+            return int(v)
+        except (TypeError, ValueError, OverflowError):
+            raise SeriesError(f"{name} must be a whole number, got {v!r}") from None
+    try:
+        c = float(confidence)
+    except (TypeError, ValueError):
+        c = float("nan")
+    if not 0.5 < c < 1.0:
+        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
+    n = whole("n_boot", n_boot)
+    if n < 0:
+        raise SeriesError(f"n_boot must be >= 0, got {n_boot!r}")
+    return c, n, whole("seed", seed)
 
 
 def _check_min_effect(min_effect) -> None:

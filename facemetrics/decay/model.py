@@ -50,7 +50,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..errors import FacemetricsError
+from ..errors import SeriesError  # noqa: F401 - defined in errors (importable from the package root); re-exported here
 
 __all__ = [
     "AMPLITUDE_MULTIPLE",
@@ -77,12 +77,6 @@ _PROFILE_GRID = 121
 _GOLDEN_STEPS = 22
 
 _NAN = float("nan")
-
-
-class SeriesError(FacemetricsError, ValueError):
-    """The change table handed to :func:`facemetrics.decay.analyze_series` (or a fit) is malformed."""
-
-    status = "bad_series"
 
 
 def decay_model(t, lasting, transient, half_life):

@@ -1,0 +1,190 @@
+"""The public API's contract for the inputs a library user hands it (audit, stop 29).
+
+A caller's *type* mistake is a ``TypeError`` at once; a bad *setting* is a ``SettingError`` /
+``SeriesError`` naming it; a bad *photo* is a result with ``status`` and ``error``.  None of them
+is a deep traceback, a photo's ``error`` row that asks for a bug report, or a setting silently
+ignored.
+"""
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+import facemetrics as fm
+
+AFTER = "astronaut_after.jpg"
+
+
+# --- analyze_series -------------------------------------------------------------------------
+
+def _changes(n_subjects: int = 3, seed: int = 0) -> pd.DataFrame:
+    """A microcurrent-like series: 1.5 mm lift halving every 4 h, 0.1 mm noise, 7 times per subject."""
+    rng = np.random.default_rng(seed)
+    rows = [dict(subject=s, treatment="mc", hours_since_treatment=t, metric="jawline_lift_mm", side="mean",
+                 value=(0.0 if t < 0 else 1.5 * 2 ** (-t / 4)) + rng.normal(0, 0.1), unit="mm")
+            for s in "abc"[:n_subjects] for t in (-1, 0.5, 2, 6, 12, 24, 48)]
+    return pd.DataFrame(rows)
+
+
+def test_timedelta_times_are_hours_and_dates_are_refused():
+    """Timedeltas (photo time - treatment time) give the fit of the same hours as numbers;
+    dates (tz-aware or not, datetime64 or objects) are refused: read as numbers they were
+    nanoseconds since 1970 and gave a confident verdict at '7200000000000 h'."""
+    df = _changes()
+    ref = fm.analyze_series(df, n_boot=30).fits[0]
+    td = df.assign(hours_since_treatment=pd.to_timedelta(df["hours_since_treatment"], unit="h"))
+    objs = df.assign(hours_since_treatment=[pd.Timedelta(hours=h) for h in df["hours_since_treatment"]])
+    for table in (td, objs):
+        fit = fm.analyze_series(table, n_boot=30).fits[0]
+        assert fit.half_life_h == ref.half_life_h and fit.verdict == ref.verdict
+    when = pd.Timestamp("2026-11-02 07:00") + pd.to_timedelta(df["hours_since_treatment"], unit="h")
+    for dates in (when, when.dt.tz_localize("UTC"), when.astype(object)):
+        with pytest.raises(fm.SeriesError, match="dates or times of day"):
+            fm.analyze_series(df.assign(hours_since_treatment=dates), n_boot=10)
+
+
+def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
+    """A one-person table saved to CSV has a blank subject: one subject (pandas reads NaN; it
+    raised an IndexError deep in the bootstrap).  A blank treatment, metric or side dropped every
+    row with status 'ok' and no fit: now a SeriesError naming the column."""
+    one = _changes(1).assign(subject="")
+    buf = io.StringIO()
+    one.to_csv(buf, index=False)
+    read = pd.read_csv(io.StringIO(buf.getvalue()))
+    assert read["subject"].isna().all()
+    res = fm.analyze_series(read, n_boot=30)
+    assert res.status == "ok" and len(res.fits) == 1 and res.fits[0].fit_ok
+    # beside named subjects it is a subject of its own, never the pooled row's empty label
+    mixed = pd.concat([_changes(2), _changes(1, seed=1).assign(subject=np.nan)], ignore_index=True)
+    subjects = [f.subject for f in fm.analyze_series(mixed, n_boot=10).fits]
+    assert subjects[0] is None and "(no subject)" in subjects and "" not in subjects
+    for col in ("treatment", "metric", "side"):
+        for blank in (np.nan, "", "  "):
+            with pytest.raises(fm.SeriesError, match=f"no {col}"):
+                fm.analyze_series(_changes().assign(**{col: blank}), n_boot=10)
+
+
+@pytest.mark.parametrize("kw, match", [
+    ({"n_boot": "abc"}, "n_boot must be a whole number"), ({"n_boot": 2.5}, "n_boot must be a whole number"),
+    ({"n_boot": -1}, "n_boot must be >= 0"), ({"confidence": "x"}, "confidence must be in"),
+    ({"confidence": 1.0}, "confidence must be in"), ({"seed": None}, "seed must be a whole number"),
+])
+def test_series_settings_are_series_errors(kw, match):
+    with pytest.raises(fm.SeriesError, match=match):
+        fm.analyze_series(_changes(), **kw)
+
+
+def test_negative_noise_floor_is_refused_and_numpy_integers_are_settings():
+    with pytest.raises(fm.SeriesError, match="negative noise_floor"):
+        fm.analyze_series(_changes().assign(noise_floor=-0.2), n_boot=10)
+    assert fm.analyze_series(_changes(), n_boot=np.int64(10), seed=np.int64(3)).status == "ok"
+
+
+# --- load_photo / analyze_photo -------------------------------------------------------------
+
+def test_arrays_and_pil_images_are_photos(sample_path, sample_analysis):
+    """An in-memory RGB array (and grey, RGBA over white, a PIL image, a non-contiguous view)
+    is measured like the file it came from; the caller's array is copied, never shared."""
+    rgb = fm.load_photo(sample_path).rgb
+    a = fm.analyze_photo(rgb)
+    assert a.ok and a.name == "<array>" and a.photo.format == "ARRAY" and a.photo.taken_at is None
+    assert a.jaw.jawline_height_mm == sample_analysis.jaw.jawline_height_mm
+    assert a.nlf_right.depth_index == sample_analysis.nlf_right.depth_index
+    assert not np.shares_memory(a.photo.rgb, rgb)
+    opaque = np.dstack([rgb, np.full(rgb.shape[:2], 255, np.uint8)])
+    assert fm.analyze_photo(opaque).jaw.jawline_height_mm == a.jaw.jawline_height_mm
+    pil = fm.analyze_photo(Image.fromarray(rgb))
+    assert pil.name == "<PIL image>" and pil.jaw.jawline_height_mm == a.jaw.jawline_height_mm
+    grey = fm.load_photo(rgb[..., 1])
+    assert grey.rgb.shape == rgb.shape and np.array_equal(grey.rgb[..., 0], rgb[..., 1])
+    half = np.zeros((4, 4, 4), np.uint8)
+    half[..., 3] = 0  # fully transparent: white, as a decoded RGBA file is composited
+    assert np.all(fm.load_photo(np.pad(half, ((20, 20), (20, 20), (0, 0)))).rgb == 255)
+    # the same pixels hash the same, other pixels differently
+    assert fm.load_photo(rgb).sha256 == fm.load_photo(rgb.copy()).sha256 != fm.load_photo(rgb[::-1]).sha256
+    tiny = fm.analyze_photo(np.zeros((20, 20, 3), np.uint8))
+    assert tiny.status == "too_small" and "20x20" in tiny.error
+
+
+@pytest.mark.parametrize("bad, match", [
+    (None, "not NoneType"), (3, "not int"), ([1, 2], "not list"),
+    (np.zeros((64, 64, 3), np.float32), "uint8"), (np.zeros((64, 64, 2), np.uint8), "shape"),
+])
+def test_unsupported_sources_are_type_errors_not_error_rows(bad, match):
+    """A caller's type mistake was an 'error' row asking for a bug report, named '<bytes>'."""
+    with pytest.raises(TypeError, match=match):
+        fm.analyze_photo(bad)
+    with pytest.raises(TypeError, match=match):
+        fm.load_photo(bad)
+
+
+def test_an_analysis_is_not_analysed_again(sample_analysis):
+    with pytest.raises(TypeError, match="already analysed"):
+        fm.analyze_photo(sample_analysis)
+
+
+@pytest.mark.parametrize("path", ["", "   "])
+def test_an_empty_path_says_so(path):
+    """'' was the current folder: 'is a directory, not a file'."""
+    a = fm.analyze_photo(path)
+    assert a.status == "unreadable" and a.error == "<empty path>: the path is empty"
+    with pytest.raises(fm.PhotoError, match="the path is empty"):
+        fm.load_photo(path)
+
+
+# --- compare_photos -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def after_analysis(sample_path):
+    a = fm.analyze_photo(sample_path.with_name(AFTER))
+    assert a.ok
+    return a
+
+
+def test_repeats_given_alone_or_as_the_same_file(sample_path, sample_analysis, after_analysis):
+    """A single path as ``before_repeats`` is one repeat (it was read character by character:
+    45 'file not found' messages); None is none; the before photo's own file as its repeat
+    (identical pixels) measures no noise and is not used, with a message."""
+    c = fm.compare_photos(sample_analysis, after_analysis, before_repeats=str(sample_path))
+    assert c.noise_source == "default" and c.status == "warning"
+    assert c.messages == (f"repeat photo {sample_path.name} not used: it is the same picture as {sample_path.name} "
+                          "(identical pixels), so it shows no noise",)
+    base = fm.compare_photos(sample_analysis, after_analysis)
+    none = fm.compare_photos(sample_analysis, after_analysis, before_repeats=None)
+    assert none.status == base.status == "ok" and none.noise_floors == base.noise_floors
+    with pytest.raises(TypeError, match="before_repeats must be a sequence"):
+        fm.compare_photos(sample_analysis, after_analysis, before_repeats=3)
+
+
+def test_scale_settings_are_checked_and_never_silently_ignored(sample_path, sample_analysis, after_analysis):
+    for kw, match in (({"mm_per_px": -1}, "mm_per_px -1 is not in"), ({"ipd_mm": 6.3}, "in mm, not cm"),
+                      ({"mm_per_px": 0.2}, "already analysed"), ({"ipd_mm": 63}, "already analysed")):
+        with pytest.raises(fm.SettingError, match=match):
+            fm.compare_photos(sample_analysis, after_analysis, **kw)
+    # the same setting as the analysis was made with is accepted; a path takes it
+    b63 = fm.analyze_photo(sample_path, ipd_mm=63.0)
+    assert fm.compare_photos(b63, sample_path.with_name(AFTER), ipd_mm=63.0).status in ("ok", "warning")
+
+
+@pytest.mark.parametrize("floors, match", [
+    ({"jawline_lift_mm": 0.1}, "unknown key"), ({("jawline_lift_mm", "mean"): -1.0}, "finite number >= 0"),
+    ({("jawline_lift_mm", "mean"): float("nan")}, "finite number >= 0"),
+    ({("jawline_lift_mm", "mean"): "0.1"}, "finite number >= 0"), ("x", "must be a dict"),
+])
+def test_bad_noise_floors_are_setting_errors(sample_analysis, after_analysis, floors, match):
+    with pytest.raises(fm.SettingError, match=match):
+        fm.compare_photos(sample_analysis, after_analysis, noise_floors=floors)
+
+
+def test_errors_are_importable_from_the_package_and_listed():
+    """SettingError and SeriesError are raised by the verbs and named in the README; the lazy
+    loader's own ``dir()`` hid every name imported at once."""
+    from facemetrics import SeriesError, SettingError
+    from facemetrics.decay import SeriesError as decay_series_error
+
+    assert decay_series_error is SeriesError and issubclass(SettingError, fm.FacemetricsError)
+    assert {"SettingError", "SeriesError", "FacemetricsError", "PhotoError", "__version__",
+            "analyze_photo"} <= set(dir(fm))
