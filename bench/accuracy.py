@@ -27,7 +27,7 @@
 5. Cost of the jaw refinement on a 12 MP JPEG, as a ratio to ``analyze_photo``
    in the same run.
 6. Issue 10, third round: the jaw refinement's alternative designs
-   (``refine_jaw_edge(prior_inward_per_mm=, rival_gap_mm=)``) on the tuning and
+   (``refine_jaw_edge_design(prior_inward_per_mm=, rival_gap_mm=)``) on the tuning and
    held-out faces, with a bootstrap over the tuning faces; the depth index's
    response to a 10 % darkening along the *hand-placed* smile line on the Canada
    faces for other strip reaches (``DEPTH_SHIFT_MM``) and for strips along the
@@ -56,7 +56,7 @@
    top-to-bottom profile (:data:`FOLD_CENTRES`), tuning faces only; the winner failed the
    invariance guard, so the held-out faces were not read.
 12. Issue 10, eighth round (``--jaw-eighth`` runs only this part): a two-sided valley as the
-   *fallback* target where the step edge is weak (``refine_jaw_edge(valley_fallback=)``), on a grid
+   *fallback* target where the step edge is weak (``refine_jaw_edge_design(valley_fallback=)``), on a grid
    :data:`JAW_EIGHTH` and a rule fixed before it ran (eligibility: the synthetic sharp chin step
    moves <= 0.25 mm and neither tuning median rises > 0.10 mm; adoption: gain >= 0.05 mm in >= 70 %
    of 2000 bootstrap resamples), tuning faces only; the held-out faces are read (once, both designs)
@@ -86,6 +86,7 @@ from facemetrics.geometry import (  # noqa: E402
     GONION_LEFT, GONION_RIGHT, LOWER_OVAL, NLF_PATH_LEFT, NLF_PATH_RIGHT, resample_polyline,
 )
 from facemetrics.jaw import JAW_STEP_MM, jaw_metrics, refine_jaw_edge  # noqa: E402
+from jaw_designs import refine_jaw_edge_design  # noqa: E402 - the designs not shipped (bench/jaw_designs.py)
 from facemetrics.validate import INVARIANCE_COLUMNS as METRICS  # noqa: E402
 from facemetrics.validate import invariance_tolerance as tolerance  # noqa: E402
 from facemetrics.validate import invariance_transforms as _transforms  # noqa: E402
@@ -375,7 +376,7 @@ def timing() -> None:
           f"{(t_valley - t_conf) / t_an:.4f} x analyze_photo")
 
 
-#: the jaw refinement's designs compared in part 6: name -> refine_jaw_edge keywords
+#: the jaw refinement's designs compared in part 6: name -> refine_jaw_edge_design keywords
 JAW_DESIGNS = {
     "second round (no confidence)": {"rival_gap_mm": None, "valley_weight": None},
     "inward prior 1.0/mm": {"rival_gap_mm": None, "prior_inward_per_mm": 1.0, "valley_weight": None},
@@ -390,14 +391,14 @@ JAW_DESIGNS = {
 
 
 def _refined_contour(a, weights: bool = False, **kw):
-    """``jaw_metrics(..., image=).contour_px`` with ``refine_jaw_edge`` keywords, levelled mm
+    """``jaw_metrics(..., image=).contour_px`` with ``refine_jaw_edge_design`` keywords (bench/jaw_designs.py), levelled mm
     (with ``weights``: also the per-point image weights, the dense oval and its centre)."""
     uv = a.frame.to_mm(a.points[:, :2].astype(np.float64))
     below = [i for i in LOWER_OVAL if uv[i, 1] > 0]
     dense = resample_polyline(uv[below], JAW_STEP_MM, "at_least")
     span = sorted(int(np.argmin(np.linalg.norm(dense - uv[g], axis=1))) for g in (GONION_RIGHT, GONION_LEFT))
     centre = uv[:468].mean(axis=0)
-    edge, w = refine_jaw_edge(a.photo.rgb, dense, centre, a.frame, (span[0], span[1]), **kw)
+    edge, w = refine_jaw_edge_design(a.photo.rgb, dense, centre, a.frame, (span[0], span[1]), **kw)
     return (edge, w, dense, centre) if weights else edge
 
 
@@ -848,13 +849,13 @@ def _masked_share(a, side: str) -> float:
     return 100.0 * float(1.0 - keep.mean())
 
 
-#: the jaw fallback-offset profiles of part 8: (gonion, chin) mm for ``refine_jaw_edge(fallback_mm=)``
+#: the jaw fallback-offset profiles of part 8: (gonion, chin) mm for ``refine_jaw_edge_design(fallback_mm=)``
 JAW_FALLBACKS = [None] + [(g, c) for g in (1.0, 1.5, 2.0) for c in (2.0, 2.5, 3.0, 3.5) if (g, c) != (2.0, 2.0)]
 
 
 def jaw_fallback_grid(res: dict, n_boot: int = 2000) -> None:
     """Issue 10, fifth round, tuning faces only: the jaw contour's fallback offset as a
-    profile from the gonions to the chin (``refine_jaw_edge(fallback_mm=(gonion, chin))``),
+    profile from the gonions to the chin (``refine_jaw_edge_design(fallback_mm=(gonion, chin))``),
     on the third round's objective (the larger of the two tuning subsets' p90; ties by the
     smaller worst median), and how often the winner beats the shipped flat 2 mm over
     bootstrap resamples of the tuning faces.  Rule fixed before the grid: adopt the winner
@@ -905,7 +906,7 @@ def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int) -> int:
     return wins
 
 
-#: the jaw designs of part 9 (issue 10, sixth round; grid fixed before it ran): label -> refine_jaw_edge keywords.
+#: the jaw designs of part 9 (issue 10, sixth round; grid fixed before it ran): label -> refine_jaw_edge_design keywords.
 #: W: the search window's outer end (gonion / chin mm); V: valley evidence (weight, scale mm, extent)
 JAW_SIXTH = {"third round (shipped)": {"valley_weight": None}}
 JAW_SIXTH.update({f"W: window outer end {g:g} / {c:g} mm": {"search_outer_mm": (g, c), "valley_weight": None}
@@ -916,7 +917,7 @@ JAW_SIXTH.update({f"V: valley x {w:g}, scale {s:g} mm, {'everywhere' if e else '
 
 
 #: the jaw designs of part 10 (issue 10, seventh round; rule and grid written before it ran): a two-sided
-#: valley (``refine_jaw_edge(valley_reach_mm=)``), weight x reach (mm) x extent
+#: valley (``refine_jaw_edge_design(valley_reach_mm=)``), weight x reach (mm) x extent
 JAW_SEVENTH = {"third round (shipped)": {"valley_weight": None}}
 JAW_SEVENTH.update({f"two-sided valley x {w:g}, reach {r:g} mm, {'everywhere' if e else 'chin'}":
                     {"valley_weight": w, "valley_reach_mm": r, "valley_everywhere": e}
@@ -1002,7 +1003,7 @@ def jaw_chin_diagnosis(res: dict) -> None:
 
 def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: float | None = None,
                 eligible: dict | None = None, out: dict | None = None) -> str:
-    """Designs (label -> ``refine_jaw_edge`` keywords; the first is the shipped one) on the tuning
+    """Designs (label -> ``refine_jaw_edge_design`` keywords; the first is the shipped one) on the tuning
     faces only, scored on the objective (the larger of the Canada and London tuning p90; ties by
     the smaller worst median), and how often the winner beats the first design over ``n_boot``
     bootstrap resamples of the tuning faces.  With ``max_median_rise`` (mm; seventh round) a design
@@ -1040,7 +1041,7 @@ def tuning_grid(res: dict, designs: dict, n_boot: int = 2000, max_median_rise: f
 
 
 def jaw_heldout_once(res: dict, designs: dict, n_boot: int = 4000) -> None:
-    """Held-out figures of jaw designs (label -> ``refine_jaw_edge`` keywords): median / p90 / max
+    """Held-out figures of jaw designs (label -> ``refine_jaw_edge_design`` keywords): median / p90 / max
     (mm) per held-out set, with 95 % percentile-bootstrap intervals over resampled faces (as
     :func:`heldout_ci`).  Run once, after a design passed the tuning-faces rule."""
     sets = {"Canada held-out": res["Canada held-out"], "London held-out": res["London held-out"]}
@@ -1066,7 +1067,7 @@ def jaw_heldout_once(res: dict, designs: dict, n_boot: int = 4000) -> None:
 
 def jaw_valley_check(res: dict, valley: dict | None = None) -> None:
     """Tuning faces only (run after the held-out check): at the hand-placed chin points 128-130,
-    where the chin valley design (``valley``: ``refine_jaw_edge`` keywords) lands relative to the
+    where the chin valley design (``valley``: ``refine_jaw_edge_design`` keywords) lands relative to the
     hand point, to a luminance minimum and to a step-evidence peak (>= 3 %/mm) of the profile,
     against the third round's design."""
     from facemetrics.filters import gaussian_filter1d
@@ -1120,7 +1121,7 @@ def jaw_seventh(res: dict) -> None:
 
 
 #: the jaw designs of part 12 (issue 10, eighth round; rule and grid written before it ran): a two-sided
-#: valley as the *fallback* target where the step edge is weak (``refine_jaw_edge(valley_fallback=(reach mm,
+#: valley as the *fallback* target where the step edge is weak (``refine_jaw_edge_design(valley_fallback=(reach mm,
 #: weak, strong))``), reach x strength ramp (%/mm) x extent
 JAW_EIGHTH = {"third round (shipped)": {}}
 JAW_EIGHTH.update({f"valley fallback, reach {r:g} mm, ramp {ws[0]:g}-{ws[1]:g} %/mm, {'everywhere' if e else 'chin'}":
@@ -1138,7 +1139,7 @@ JAW_EIGHTH_MAX_HELDOUT_P90 = 3.04
 def synthetic_chin_step_shift(kw: dict) -> float:
     """Largest move (mm, along the oval's normal) of the contour at the chin of the synthetic sharp
     step of ``tests/test_folds.py`` (``_steps_image((0.0,))``, a step 4.5 mm outside the oval
-    ``_chin_oval(JAW_INSET_MM)``, chin rows 140-160: the seventh round's test) with ``refine_jaw_edge``
+    ``_chin_oval(JAW_INSET_MM)``, chin rows 140-160: the seventh round's test) with ``refine_jaw_edge_design``
     keywords ``kw`` against the shipped design.  The synthetic images are the tests' own."""
     import importlib
 
@@ -1149,7 +1150,7 @@ def synthetic_chin_step_shift(kw: dict) -> float:
     span, chin = (0, len(uv) - 1), slice(140, 161)
     img = t._steps_image((0.0,))
     ship, _ = refine_jaw_edge(img, uv, centre, f, span)
-    edge, _ = refine_jaw_edge(img, uv, centre, f, span, **kw)
+    edge, _ = refine_jaw_edge_design(img, uv, centre, f, span, **kw)
     return float(np.max(np.abs(t._signed_offset(edge, uv, centre)[chin] - t._signed_offset(ship, uv, centre)[chin])))
 
 

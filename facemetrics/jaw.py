@@ -54,15 +54,6 @@ JAW_OFFSET_SMOOTH_MM = 1.5
 #: (stubble boundaries and the top of the shadow band under the jaw compete with the jaw edge)
 JAW_RIVAL_GAP_MM = 4.0
 JAW_RIVAL_RATIO = (1.0, 1.5)
-#: chin valley evidence (issue 10, sixth round; NOT shipped): ``refine_jaw_edge`` keywords of the
-#: tuning winner.  At the chin the hand-placed jaw points lie on the darkest line of the shadow under
-#: the chin (a luminance valley, where the step evidence is near 0); with these a valley counts as
-#: edge evidence (6 x 1 mm x max(0, L'') at the scale 1 mm, % of the bright skin per mm, weighted by a
-#: raised cosine from 0 at the gonions to 1 at the chin).  It passed the tuning rule and the held-out
-#: check (p90 3.04 -> 2.44 mm) but moves the contour onto the dark foot of a sharp step at the chin
-#: (1.25 mm outside it), so it is off pending a decision (docs/accuracy.md "Jaw contour, sixth round";
-#: shipping it needs rows in docs/thresholds.md)
-JAW_VALLEY_TUNING_WINNER = {"valley_weight": 6.0, "valley_scale_mm": 1.0}
 
 
 
@@ -154,204 +145,36 @@ def _smooth_path(score: np.ndarray, penalty: float) -> np.ndarray:
     return path
 
 
-def fallback_offsets(uv_contour: np.ndarray, span: tuple[int, int],
-                     fallback_mm: tuple[float, float] | None) -> np.ndarray:
-    """Fallback offset outside the oval per contour point, mm, shape (K,).
-
-    ``fallback_mm = (gonion, chin)``: a raised cosine over the arc length of the jaw
-    chain, ``chin`` at its lowest point (largest ``v``), ``gonion`` at the span's ends and
-    beyond them; ``None``: :data:`JAW_EDGE_OFFSET_MM` everywhere.
-    """
-    k = len(uv_contour)
-    if fallback_mm is None:
-        return np.full(k, JAW_EDGE_OFFSET_MM)
-    a, b = span
-    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(uv_contour, axis=0), axis=1))])
-    c = a + int(np.argmax(uv_contour[a:b + 1, 1]))
-    t = np.where(arc <= arc[c], (arc[c] - arc) / max(arc[c] - arc[a], 1e-6),
-                 (arc - arc[c]) / max(arc[b] - arc[c], 1e-6))
-    bump = 0.5 + 0.5 * np.cos(np.pi * np.clip(t, 0.0, 1.0))
-    return fallback_mm[0] + (fallback_mm[1] - fallback_mm[0]) * bump
-
-
-def _two_sided_depth(band: np.ndarray, reach_mm: float) -> np.ndarray:
-    """How far each sample lies below the *lower* of the brightest samples within ``reach_mm``
-    on its inner and on its outer side (profiles along axis 1, every :data:`JAW_RESOLUTION_MM`;
-    ends padded with their edge value).  0 on a monotone profile, the valley's depth at its
-    bottom.  Same units as ``band``; shape of ``band``."""
-    n = max(int(round(reach_mm / JAW_RESOLUTION_MM)), 1)
-    # running maxima (grey dilation, ends replicated) over the n + 1 samples ending (inner) or
-    # starting (outer) at each sample: OpenCV's dilate, anchored at the window's last / first sample
-    kernel = np.ones((1, n + 1), np.uint8)
-    inner = cv2.dilate(band, kernel, anchor=(n, 0), borderType=cv2.BORDER_REPLICATE)
-    outer = cv2.dilate(band, kernel, anchor=(0, 0), borderType=cv2.BORDER_REPLICATE)
-    return np.minimum(inner, outer) - band
-
-
-def _valley_fallback(band: np.ndarray, ref: np.ndarray, score_prior: np.ndarray, offsets: np.ndarray,
-                     valley_fallback: tuple[float, float, float], extent: np.ndarray | None
-                     ) -> tuple[np.ndarray, np.ndarray]:
-    """Eighth round's fallback target (``refine_jaw_edge(valley_fallback=)``): the path of a
-    two-sided valley and how much it is to be trusted.
+def _jaw_profiles(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
+                  span: tuple[int, int], outer_mm: float = JAW_SEARCH_MM[1]
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Luminance profiles along the outward normals of the jaw chain, and their step evidence.
 
     Parameters
     ----------
-    band : ndarray, shape (R, N)
-        Luminance profiles along the normals (rows = the jaw chain), every :data:`JAW_RESOLUTION_MM`.
-    ref : ndarray, shape (R, 1)
-        Each profile's bright-skin level (grey).
-    score_prior : ndarray, shape (R, N)
-        What the step path's score subtracts from its evidence (the anatomical prior, and
-        ``1e9`` beyond a row's search window).
+    image, uv_contour, centre, frame, span
+        As :func:`refine_jaw_edge`.
+    outer_mm : float
+        Outer end of the offsets searched, mm outside the oval (shipped: ``JAW_SEARCH_MM[1]``;
+        ``bench/jaw_designs.py`` widens it).
+
+    Returns
+    -------
+    normal : ndarray, shape (K, 2)
+        Unit outward normals of ``uv_contour``.
     offsets : ndarray, shape (N,)
-        The profiles' offsets outside the oval, mm.
-    valley_fallback : (float, float, float)
-        ``(reach_mm, weak, strong)``: the valley's reach (mm) and the strength ramp (%/mm).
-    extent : ndarray, shape (R,) or None
-        Weight of the valley per row (the raised cosine, 0 at the gonions, 1 at the chin);
-        None = 1 everywhere.
-
-    Returns
-    -------
-    valley_mm : ndarray, shape (R,)
-        The valley path's offsets outside the oval, mm.
-    weight : ndarray, shape (R,)
-        The valley's weight in [0, 1].
+        Offsets outside the oval (mm, inward negative), every :data:`JAW_RESOLUTION_MM`.
+    band : ndarray, shape (R, N)
+        Luminance (grey) along the normals of the span's ``R = span[1] - span[0] + 1`` points,
+        blurred over :data:`JAW_BLUR_MM` and smoothed along the contour over :data:`JAW_ALONG_MM`.
+    ref : ndarray, shape (R, 1)
+        Each profile's bright-skin level (90th percentile, at least 1 grey level).
+    evidence : ndarray, shape (R, N)
+        Absolute luminance step per mm across the contour, % of ``ref``.
     """
-    reach, weak, strong = valley_fallback
-    if not (reach > 0 and strong > weak):
-        raise ValueError(f"valley_fallback=(reach_mm, weak, strong) needs reach_mm > 0 and strong > weak, "
-                         f"got {valley_fallback!r}")
-    valley = _two_sided_depth(band, reach) / ref * 100.0 / reach  # % of the bright skin per mm
-    col = _smooth_path(valley - score_prior, JAW_SLOPE_PENALTY)
-    strength = gaussian_filter1d(valley[np.arange(len(col)), col], JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
-    weight = np.clip((strength - weak) / (strong - weak), 0.0, 1.0)
-    return offsets[col], weight if extent is None else weight * extent
-
-
-def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
-                    span: tuple[int, int], *, prior_inward_per_mm: float | None = None,
-                    rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
-                    rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO,
-                    fallback_mm: tuple[float, float] | None = None,
-                    search_outer_mm: tuple[float, float] | None = None,
-                    valley_weight: float | None = None, valley_scale_mm: float = 1.0,
-                    valley_everywhere: bool = False,
-                    valley_reach_mm: float | None = None,
-                    valley_fallback: tuple[float, float, float] | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """The jaw-to-neck edge along the outward normals of a face-oval polyline.
-
-    Parameters
-    ----------
-    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) luminance
-        The photo ``frame`` maps to.
-    uv_contour : ndarray, shape (K, 2)
-        The oval's points in order, levelled ``(u, v)`` mm, every :data:`JAW_STEP_MM`.
-    centre : ndarray, shape (2,)
-        A point inside the face (``u, v`` mm) that sets which side is outward.
-    frame : Frame
-        The photo's levelled frame (image px <-> mm).
-    span : (int, int)
-        First and last index of ``uv_contour`` to refine (the jaw chain, gonion to
-        gonion); outside it the contour is the oval + :data:`JAW_EDGE_OFFSET_MM`.
-    prior_inward_per_mm : float, optional
-        Alternative design, off by default (docs/accuracy.md, "Jaw contour"): the
-        anatomical prior's penalty per mm *inside* the oval + :data:`JAW_EDGE_OFFSET_MM`
-        (outside it stays :data:`JAW_PRIOR_PER_MM`); ``None`` = symmetric.
-    rival_gap_mm : float or None
-        Edge-uniqueness confidence (default :data:`JAW_RIVAL_GAP_MM`; ``None``
-        switches it off, the second round's design).  The path's evidence is
-        compared with the strongest evidence at least this far (mm) from it in
-        the same profile (both smoothed along the contour over
-        :data:`JAW_FALLBACK_SMOOTH_MM`); the weight is multiplied by a linear ramp
-        of that ratio from ``rival_ratio[0]`` (0) to ``rival_ratio[1]`` (1), so
-        where two comparable edges compete (stubble boundary and jaw shadow,
-        jaw and collar) the contour falls back to the oval + offset.
-    rival_ratio : (float, float)
-        The ramp of ``rival_gap_mm`` (default :data:`JAW_RIVAL_RATIO`).
-    fallback_mm : (float, float) or None
-        ``(gonion, chin)`` offsets (mm) of the fallback and of the prior's centre
-        (:func:`fallback_offsets`); None (shipped) = the flat :data:`JAW_EDGE_OFFSET_MM`.
-        A chin-weighted profile chosen on the tuning faces, (1.0, 2.5), lost on the
-        held-out faces (p90 3.19 against 3.04 mm, issue 10, docs/accuracy.md) and is
-        kept only to reproduce that result.
-    search_outer_mm : (float, float) or None
-        Sixth round's alternative (off): the search window's outer end (mm outside the
-        oval) as a ``(gonion, chin)`` raised cosine (:func:`fallback_offsets`' shape);
-        beyond a row's end the evidence is 0 and the path cannot go.  None (shipped) =
-        ``JAW_SEARCH_MM[1]`` everywhere.
-    valley_weight : float or None
-        Chin valley evidence (sixth round; off by default, ``None``; the tuning winner,
-        not shipped, is :data:`JAW_VALLEY_TUNING_WINNER`): a dark *valley* also counts as
-        edge evidence, ``valley_weight * valley_scale_mm * max(0, L'')`` (the
-        luminance's second derivative across the contour at scale ``valley_scale_mm``,
-        in % of the bright skin per mm) where it exceeds the step evidence, weighted by
-        a raised cosine from 0 at the gonions to 1 at the chin (everywhere with
-        ``valley_everywhere``).  On the tuning faces the hand-placed chin points lie at
-        the darkest line of the shadow under the chin, where the step evidence is near
-        0 (docs/accuracy.md, "Jaw contour, sixth round").  ``max(0, L'')`` also
-        responds on the dark side of a plain step, so with it a sharp step at the chin
-        is found about 1 mm (the scale) outside its true place.
-    valley_scale_mm : float
-        Scale of the valley's second derivative, mm.
-    valley_everywhere : bool
-        The valley evidence at full weight along the whole chain (off; lost on the tuning
-        faces).
-    valley_reach_mm : float or None
-        Seventh round (off, ``None``): with ``valley_weight``, a *two-sided* valley
-        replaces ``max(0, L'')``: the depth ``min(max L over [o - r, o], max L over
-        [o, o + r]) - L(o)`` at offset ``o`` with ``r = valley_reach_mm``, in % of the
-        bright skin, divided by ``r`` (%/mm) and multiplied by ``valley_weight``.  It needs
-        brighter skin on *both* sides, so a plain step (bright jaw, dark neck plateau) gives
-        about 0 and is found where the step evidence puts it.
-    valley_fallback : (float, float, float) or None
-        Eighth round (off, ``None``; failed the tuning rule: the cells that lowered the
-        objective raised the London tuning median; docs/accuracy.md "Jaw contour, eighth round"):
-        ``(reach_mm, weak, strong)``.  The step path, its weight ``w_s`` and the rival
-        logic are as without it; only where ``w_s < 1`` a two-sided valley (the seventh
-        round's depth with reach ``reach_mm``, % of the bright skin per mm, on its own
-        smooth path under the same prior) replaces the oval + offset as the fallback
-        target, with weight ``w_v`` ramping from 0 at a path strength (smoothed over
-        :data:`JAW_FALLBACK_SMOOTH_MM`) of ``weak`` to 1 at ``strong`` %/mm, times the
-        raised cosine from 0 at the gonions to 1 at the chin unless
-        ``valley_everywhere``: offset = base + ``w_s`` (step - base) + (1 - ``w_s``)
-        ``w_v`` (valley - base).  Not with ``valley_weight``.
-
-    Returns
-    -------
-    edge : ndarray, shape (K, 2)
-        The contour, levelled mm.
-    weight : ndarray, shape (K,)
-        How much of each point comes from the image (0 = the oval +
-        :data:`JAW_EDGE_OFFSET_MM`, 1 = the edge found; with ``valley_fallback``,
-        ``w_s + (1 - w_s) w_v``, the step's and the valley's shares together).
-
-    Notes
-    -----
-    The luminance is resampled to :data:`JAW_RESOLUTION_MM`, blurred over
-    :data:`JAW_BLUR_MM` and sampled on profiles along the normals over
-    :data:`JAW_SEARCH_MM`, smoothed along the contour over :data:`JAW_ALONG_MM`.
-    The edge evidence is the absolute luminance step per mm across the contour in
-    % of the profile's bright skin (90th percentile): the jaw is usually brighter
-    than the shadowed neck below it, but darker where a beard ends on bare skin.
-    The edge is the path through the profiles maximising the summed evidence
-    minus :data:`JAW_SLOPE_PENALTY` per offset step between neighbours (and
-    :data:`JAW_PRIOR_PER_MM` per mm away from the oval + :data:`JAW_EDGE_OFFSET_MM`).
-    Where the evidence on that path (smoothed over :data:`JAW_FALLBACK_SMOOTH_MM`)
-    is below :data:`JAW_EDGE_WEAK` the contour falls back to the oval +
-    :data:`JAW_EDGE_OFFSET_MM` (beards, faint or doubled edges), blending linearly
-    up to :data:`JAW_EDGE_STRONG`, and where another edge at least
-    :data:`JAW_RIVAL_GAP_MM` away is nearly as strong (``rival_gap_mm``); the
-    offsets are finally smoothed along the contour over
-    :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
-    analysed at half size (``bench/accuracy.py --timing``).
-    """
-    if valley_fallback is not None and valley_weight is not None:
-        raise ValueError("refine_jaw_edge: valley_fallback and valley_weight are alternative designs; give one")
     normal = _outward_normals(uv_contour, centre)
     a, b = span
-    outer = JAW_SEARCH_MM[1] if search_outer_mm is None else max(search_outer_mm)
-    offsets = np.arange(JAW_SEARCH_MM[0], outer + 1e-9, JAW_RESOLUTION_MM)
+    offsets = np.arange(JAW_SEARCH_MM[0], outer_mm + 1e-9, JAW_RESOLUTION_MM)
     # contour + offset * normal, shape (K, n_offsets, 2), with the coordinates apart in memory (as in
     # folds._fan): Frame.to_px and the sampling then run along the offsets, not over (u, v) pairs (issue 12)
     fan = uv_contour[a:b + 1].T[:, :, None] + offsets * normal[a:b + 1].T[:, :, None]
@@ -376,45 +199,104 @@ def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarra
     band = gaussian_filter1d(band, JAW_ALONG_MM / JAW_STEP_MM, axis=0)
     ref = np.maximum(np.percentile(band, 90, axis=1), 1.0)[:, None]
     evidence = np.abs(np.gradient(band, JAW_RESOLUTION_MM, axis=1)) / ref * 100.0  # % per mm
-    if valley_weight is not None and valley_reach_mm is not None:
-        valley = valley_weight * _two_sided_depth(band, valley_reach_mm) / ref * 100.0 / valley_reach_mm  # % per mm
-    elif valley_weight is not None:
-        curv = gaussian_filter1d(band, valley_scale_mm / JAW_RESOLUTION_MM, axis=1, order=2) / JAW_RESOLUTION_MM ** 2
-        valley = valley_weight * valley_scale_mm * np.maximum(curv, 0.0) / ref * 100.0  # % per mm
-    if valley_weight is not None:
-        if not valley_everywhere:
-            valley *= fallback_offsets(uv_contour, span, (0.0, 1.0))[a:b + 1, None]
-        evidence = np.maximum(evidence, valley)
-    base = fallback_offsets(uv_contour, span, fallback_mm)
-    dev = offsets[None, :] - base[a:b + 1, None]
-    prior = JAW_PRIOR_PER_MM * np.abs(dev)
-    if prior_inward_per_mm is not None:
-        prior = np.where(dev < 0, -prior_inward_per_mm * dev, prior)
-    score = evidence - prior
-    if search_outer_mm is not None:
-        beyond = offsets[None, :] > fallback_offsets(uv_contour, span, search_outer_mm)[a:b + 1, None] + 1e-9
-        evidence = np.where(beyond, 0.0, evidence)
-        score = np.where(beyond, -1e9, score)
-    col = _smooth_path(score, JAW_SLOPE_PENALTY)
+    return normal, offsets, band, ref, evidence
+
+
+def _jaw_weight(evidence: np.ndarray, col: np.ndarray, offsets: np.ndarray, rival_gap_mm: float | None,
+                rival_ratio: tuple[float, float]) -> np.ndarray:
+    """How much of each span point comes from the image (shape (R,), in [0, 1]): the path's
+    strength ramp (:data:`JAW_EDGE_WEAK` to :data:`JAW_EDGE_STRONG`, smoothed over
+    :data:`JAW_FALLBACK_SMOOTH_MM`) times the edge-uniqueness ramp (``rival_gap_mm``,
+    ``rival_ratio``: :func:`refine_jaw_edge`).  ``col``: the path's column per row, shape (R,)."""
     strength = gaussian_filter1d(evidence[np.arange(len(col)), col], JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
-    weight = np.zeros(len(uv_contour))
-    weight[a:b + 1] = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
+    weight = np.clip((strength - JAW_EDGE_WEAK) / (JAW_EDGE_STRONG - JAW_EDGE_WEAK), 0.0, 1.0)
     if rival_gap_mm is not None:
         far = np.abs(offsets[None, :] - offsets[col][:, None]) >= rival_gap_mm
         rival = gaussian_filter1d(np.where(far, evidence, 0.0).max(axis=1), JAW_FALLBACK_SMOOTH_MM / JAW_STEP_MM)
         ratio = strength / np.maximum(rival, 1e-6)
-        weight[a:b + 1] *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
-    offset = base.copy()
-    offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - base[a:b + 1])
-    if valley_fallback is not None:
-        extent = None if valley_everywhere else fallback_offsets(uv_contour, span, (0.0, 1.0))[a:b + 1]
-        v_prior = prior if search_outer_mm is None else np.where(beyond, 1e9, prior)
-        v_mm, w_v = _valley_fallback(band, ref, v_prior, offsets, valley_fallback, extent)
-        offset[a:b + 1] += (1.0 - weight[a:b + 1]) * w_v * (v_mm - base[a:b + 1])
-        weight[a:b + 1] += (1.0 - weight[a:b + 1]) * w_v
+        weight *= np.clip((ratio - rival_ratio[0]) / (rival_ratio[1] - rival_ratio[0]), 0.0, 1.0)
+    return weight
+
+
+def _smoothed_contour(uv_contour: np.ndarray, normal: np.ndarray, offset: np.ndarray) -> np.ndarray:
+    """The contour (levelled mm, shape (K, 2)) at ``offset`` (mm, shape (K,)) along ``normal``, the
+    offsets smoothed along it over :data:`JAW_OFFSET_SMOOTH_MM`."""
     if JAW_OFFSET_SMOOTH_MM > 0:
         offset = gaussian_filter1d(offset, JAW_OFFSET_SMOOTH_MM / JAW_STEP_MM)
-    return uv_contour + offset[:, None] * normal, weight
+    return uv_contour + offset[:, None] * normal
+
+
+def refine_jaw_edge(image: np.ndarray, uv_contour: np.ndarray, centre: np.ndarray, frame: Frame,
+                    span: tuple[int, int], *, rival_gap_mm: float | None = JAW_RIVAL_GAP_MM,
+                    rival_ratio: tuple[float, float] = JAW_RIVAL_RATIO) -> tuple[np.ndarray, np.ndarray]:
+    """The jaw-to-neck edge along the outward normals of a face-oval polyline.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) luminance
+        The photo ``frame`` maps to.
+    uv_contour : ndarray, shape (K, 2)
+        The oval's points in order, levelled ``(u, v)`` mm, every :data:`JAW_STEP_MM`.
+    centre : ndarray, shape (2,)
+        A point inside the face (``u, v`` mm) that sets which side is outward.
+    frame : Frame
+        The photo's levelled frame (image px <-> mm).
+    span : (int, int)
+        First and last index of ``uv_contour`` to refine (the jaw chain, gonion to
+        gonion); outside it the contour is the oval + :data:`JAW_EDGE_OFFSET_MM`.
+    rival_gap_mm : float or None
+        Edge-uniqueness confidence (default :data:`JAW_RIVAL_GAP_MM`; ``None``
+        switches it off, the second round's design).  The path's evidence is
+        compared with the strongest evidence at least this far (mm) from it in
+        the same profile (both smoothed along the contour over
+        :data:`JAW_FALLBACK_SMOOTH_MM`); the weight is multiplied by a linear ramp
+        of that ratio from ``rival_ratio[0]`` (0) to ``rival_ratio[1]`` (1), so
+        where two comparable edges compete (stubble boundary and jaw shadow,
+        jaw and collar) the contour falls back to the oval + offset.
+    rival_ratio : (float, float)
+        The ramp of ``rival_gap_mm`` (default :data:`JAW_RIVAL_RATIO`).
+
+    Returns
+    -------
+    edge : ndarray, shape (K, 2)
+        The contour, levelled mm.
+    weight : ndarray, shape (K,)
+        How much of each point comes from the image (0 = the oval +
+        :data:`JAW_EDGE_OFFSET_MM`, 1 = the edge found).
+
+    Notes
+    -----
+    The luminance is resampled to :data:`JAW_RESOLUTION_MM`, blurred over
+    :data:`JAW_BLUR_MM` and sampled on profiles along the normals over
+    :data:`JAW_SEARCH_MM`, smoothed along the contour over :data:`JAW_ALONG_MM`.
+    The edge evidence is the absolute luminance step per mm across the contour in
+    % of the profile's bright skin (90th percentile): the jaw is usually brighter
+    than the shadowed neck below it, but darker where a beard ends on bare skin.
+    The edge is the path through the profiles maximising the summed evidence
+    minus :data:`JAW_SLOPE_PENALTY` per offset step between neighbours (and
+    :data:`JAW_PRIOR_PER_MM` per mm away from the oval + :data:`JAW_EDGE_OFFSET_MM`).
+    Where the evidence on that path (smoothed over :data:`JAW_FALLBACK_SMOOTH_MM`)
+    is below :data:`JAW_EDGE_WEAK` the contour falls back to the oval +
+    :data:`JAW_EDGE_OFFSET_MM` (beards, faint or doubled edges), blending linearly
+    up to :data:`JAW_EDGE_STRONG`, and where another edge at least
+    :data:`JAW_RIVAL_GAP_MM` away is nearly as strong (``rival_gap_mm``); the
+    offsets are finally smoothed along the contour over
+    :data:`JAW_OFFSET_SMOOTH_MM`.  About 5-10 ms on a 12 MP photo
+    analysed at half size (``bench/accuracy.py --timing``).  The designs tried
+    in issue 10 and not shipped (a chin-weighted fallback, a longer window, chin
+    valley evidence, a two-sided valley and the valley as the fallback target)
+    are ``bench/jaw_designs.py``'s ``refine_jaw_edge_design``, built from the
+    same steps (docs/accuracy.md, "Jaw contour").
+    """
+    normal, offsets, _, _, evidence = _jaw_profiles(image, uv_contour, centre, frame, span)
+    a, b = span
+    col = _smooth_path(evidence - JAW_PRIOR_PER_MM * np.abs(offsets[None, :] - JAW_EDGE_OFFSET_MM),
+                       JAW_SLOPE_PENALTY)
+    weight = np.zeros(len(uv_contour))
+    weight[a:b + 1] = _jaw_weight(evidence, col, offsets, rival_gap_mm, rival_ratio)
+    offset = np.full(len(uv_contour), JAW_EDGE_OFFSET_MM)
+    offset[a:b + 1] += weight[a:b + 1] * (offsets[col] - JAW_EDGE_OFFSET_MM)
+    return _smoothed_contour(uv_contour, normal, offset), weight
 
 
 def _mean_height(uv: np.ndarray) -> float:
