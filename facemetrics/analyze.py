@@ -92,12 +92,28 @@ class PhotoAnalysis:
     error : str
         Why the photo was not measured ("" when ``status == "ok"``).
     warnings : tuple of str
+        Notes that did not stop the measurement (a doubtful iris scale, several
+        faces found, a multi-page file cut to its first page, ...); one sentence each.
     subject : str or None
+        The ``subject`` given to :func:`analyze_photo`.
     points : ndarray, shape (478, 3) or None
-        Face Mesh landmarks ``(x, y, z)``, px of ``photo.rgb``.
+        Face Mesh landmarks ``(x, y, z)``, px of ``photo.rgb`` (``z`` in the same
+        px scale, relative depth, larger = further from the camera).
     n_faces : int
+        Faces found in the photo (the largest is measured; 0 when none was found
+        or the photo was not read).
     calibration, frame, quality, jaw, nlf_right, nlf_left
-        Partial results; None when not reached.
+        Partial results; None when not reached.  ``jaw``: :class:`~facemetrics.jaw.JawMetrics`;
+        ``nlf_right`` / ``nlf_left``: :class:`~facemetrics.folds.FoldMetrics` of the subject's sides.
+    extra : dict
+        Intermediate results kept for the comparison (``"eyes"``: the iris visibility);
+        not part of the output columns.
+    header_taken_at : datetime or None
+        The capture time read from the file's header when the photo itself could not
+        be decoded (so that a failure row still carries its ``taken_at``); None otherwise.
+
+    Arrays are shared, not copied: treat them as read-only (editing ``points`` in
+    place changes what :meth:`to_row` and a later comparison read).
     """
 
     photo: Photo | None

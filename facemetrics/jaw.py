@@ -68,6 +68,33 @@ class JawMetrics:
     the image, refined onto the jaw-to-neck edge between the gonions
     (:func:`refine_jaw_edge`), shape (K, 2), ``(x, y)`` image px; ``oval_px``
     is the oval itself (the landmarks the metrics use).
+
+    Attributes
+    ----------
+    jawline_height_mm, jawline_height_right_mm, jawline_height_left_mm : float
+        Mean distance (mm) below the inter-pupil line of the jaw contour from gonion
+        (172) through the chin (152) to gonion (397), arc-length weighted; per side,
+        gonion to chin.  Smaller = lifted.
+    jaw_width_mm : float
+        Width (mm) of the face-oval contour at the height of the mouth corners.
+    lower_face_area_mm2 : float
+        Area (mm²) enclosed by the face-oval contour below the subnasale (2).
+    jowl_sag_right_mm, jowl_sag_left_mm : float
+        Largest distance (mm) of the side's jaw contour outside the straight
+        gonion-chin chord: the jowl's bulge below the jaw line (larger = more).
+    jaw_angle_right_deg, jaw_angle_left_deg : float
+        Angle (degrees) at the gonion between the ramus (towards the oval point at
+        ear level, 234/454) and the mandible body (towards the chin 152).
+    mouth_corner_height_right_mm, mouth_corner_height_left_mm : float
+        Distance (mm) of the mouth corner (61 / 291) below the inter-pupil line.
+    cheek_height_right_mm, cheek_height_left_mm : float
+        Distance (mm) of the malar point (50 / 280) below the inter-pupil line.
+    contour_px : ndarray, shape (K, 2)
+        The drawn lower-face contour, ``(x, y)`` px of the analysed image.
+    oval_px : ndarray, shape (M, 2) or None
+        The Face Mesh oval the metrics use, ``(x, y)`` px.
+
+    ``docs/metrics.md`` gives each column's landmarks and limits.
     """
 
     jawline_height_mm: float

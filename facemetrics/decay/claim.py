@@ -980,9 +980,12 @@ def analyze_series(
     ----------
     changes : pandas.DataFrame
         Tidy table of changes versus baseline (columns ``subject``,
-        ``treatment``, ``hours_since_treatment`` [h], ``metric``, ``side``,
+        ``treatment``, ``hours_since_treatment`` [h: numbers, or timedeltas
+        photo time - treatment time; dates are refused], ``metric``, ``side``,
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
-        unit], optional ``verdict``).  Rows with a non-finite time or value
+        unit, >= 0], optional ``verdict``), as ``long.csv``.  A blank subject
+        is one subject (:data:`BLANK_SUBJECT`); a blank treatment, metric or
+        side is refused.  Rows with a non-finite time or value
         are ignored, and so are rows whose verdict is ``uncertain`` (the
         comparison's own checks say no change can be read: a rough match of the upper
         faces, a cut face, a change of the lips' shape, a camera change beyond the checked
