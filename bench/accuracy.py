@@ -61,11 +61,18 @@
    moves <= 0.25 mm and neither tuning median rises > 0.10 mm; adoption: gain >= 0.05 mm in >= 70 %
    of 2000 bootstrap resamples), tuning faces only; the held-out faces are read (once, both designs)
    only if the winner passes.
+13. Issue 10, fold depth, sixth round (``--depth-lateral`` runs only this part): the depth strips'
+   lateral reach (``folds.DEPTH_SHIFT_LATERAL_MM``, grid :data:`DEPTH_LATERAL`; the lateral skin reference
+   moves out with it) on the tuning faces with a rule fixed before it ran (objective: a crease 3-5 mm lateral
+   of the hand-placed smile line; guards: the hand line itself, the lips, the darkening sweep; adoption: gain
+   >= 0.20 in >= 70 % of 2000 bootstrap resamples); the held-out faces read once for the winner and the
+   shipped design; the smile pairs only if a design is adopted (``depth_lateral_round``).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 import tempfile
 from pathlib import Path
@@ -203,7 +210,8 @@ def annotation(sets: dict) -> dict:
     return res
 
 
-def smiles() -> None:
+def smiles() -> tuple[int, int]:
+    """The 12 London neutral/smiling pairs: prints the table; returns (pairs rising, pairs)."""
     print("\n| London person | smile index neutral / smiling | depth index neutral / smiling (mean of sides) | higher |")
     print("|---|---|---|---|")
     n = up = 0
@@ -217,6 +225,7 @@ def smiles() -> None:
         print(f"| {neutral.name.split('_')[1]} | {a.quality.smile_index:.3f} / {b.quality.smile_index:.3f} | "
               f"{da:.2f} / {db:.2f} | {'yes' if db > da else 'NO'} |")
     print(f"\nfold depth higher smiling for {up} of {n} London pairs")
+    return up, n
 
 
 def _darken(rgb: np.ndarray, line_px: np.ndarray, mm_per_px: float, fraction: float, width_mm: float,
@@ -256,7 +265,9 @@ VARIANTS = {  # name -> (where, width mm, profile)
 }
 
 
-def darkening(rows: list) -> None:
+def darkening(rows: list) -> int:
+    """The synthetic darkening sweep (:data:`VARIANTS` x :data:`FRACTIONS`) on ``rows``; prints the table and
+    returns the number of (variant, face-side) that did not rise strictly."""
     fails = {v: [] for v in VARIANTS}
     n_sides = 0
     for p, a, _, _ in rows:
@@ -279,6 +290,7 @@ def darkening(rows: list) -> None:
     print("|---|---|---|")
     for name, f in fails.items():
         print(f"| {name} | {n_sides - len(f)} | {'; '.join(f[:3])} |")
+    return sum(len(f) for f in fails.values())
 
 
 def plots(res: dict) -> None:
@@ -504,19 +516,22 @@ def depth_sensitivity(res: dict) -> None:
     hand-placed smile line (points 158-160 / 161-163), every face-side of the Canada faces:
     the strips' largest shift (DEPTH_SHIFT_MM; their flat part reaches DEPTH_HALF_WIDTH_MM
     further; the skin references move with it to keep their 3 mm margin) and strips along
-    the found line instead of the reference line."""
-    saved = (F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM)
+    the found line instead of the reference line.  (The third round's symmetric strips, the lateral
+    reach equal to the medial one; the percentile part below runs the shipped design.)"""
+    saved = (F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM, F.DEPTH_SHIFT_LATERAL_MM)
+    # the third round's symmetric strips, widened from its design: +-3 mm, skin (-14, -9) and (9, 13) mm
+    base_shift, base_med, base_lat = 3.0, (-14.0, -9.0), (9.0, 13.0)
     print("\n| depth strips (10 % darkening along the hand line) | set | face-sides | min | p10 | median |")
     print("|---|---|---|---|---|---|")
-    settings = [(f"along the reference line, shifts up to +-{s:g} mm" + (" (shipped)" if s == saved[0] else ""), s,
-                 False) for s in (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0)]
-    settings.append((f"along the found line, shifts up to +-{saved[0]:g} mm", saved[0], True))
+    settings = [(f"along the reference line, shifts up to +-{s:g} mm" + (" (third round)" if s == base_shift else ""),
+                 s, False) for s in (2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 6.0)]
+    settings.append((f"along the found line, shifts up to +-{base_shift:g} mm", base_shift, True))
     try:
         for label, shift, found in settings:
-            k = shift - saved[0]
-            F.DEPTH_SHIFT_MM = shift
-            F.SKIN_MEDIAL_MM = (saved[1][0] - k, saved[1][1] - k)
-            F.SKIN_LATERAL_MM = (saved[2][0] + k, saved[2][1] + k)
+            k = shift - base_shift
+            F.DEPTH_SHIFT_MM = F.DEPTH_SHIFT_LATERAL_MM = shift
+            F.SKIN_MEDIAL_MM = (base_med[0] - k, base_med[1] - k)
+            F.SKIN_LATERAL_MM = (base_lat[0] + k, base_lat[1] + k)
             for name in ("Canada tuning", "Canada held-out"):
                 rise = []
                 for p, a, tem, _ in res[name]:
@@ -534,7 +549,7 @@ def depth_sensitivity(res: dict) -> None:
                 print(f"| {label} | {name} | {len(r)} | {r.min():.2f} | {np.percentile(r, 10):.2f} | "
                       f"{np.median(r):.2f} |")
     finally:
-        F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM = saved
+        F.DEPTH_SHIFT_MM, F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM, F.DEPTH_SHIFT_LATERAL_MM = saved
     # the skin references' percentile, Canada tuning faces: the same criterion, and the
     # agreement of the two sides' index (Spearman) on the undarkened faces
     from scipy.stats import spearmanr
@@ -590,7 +605,7 @@ def smile_profiles(pid: str = "021") -> None:
     pair = {"neutral": analyze_photo(neutral),
             "smiling": analyze_photo(neutral.with_name(neutral.name.replace("_neutral", "_smiling")))}
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharey=True)
-    reach = F.DEPTH_SHIFT_MM + F.DEPTH_HALF_WIDTH_MM
+    reach = (-(F.DEPTH_SHIFT_MM + F.DEPTH_HALF_WIDTH_MM), F.DEPTH_SHIFT_LATERAL_MM + F.DEPTH_HALF_WIDTH_MM)
     for ax, side in zip(axes, ("right", "left")):
         for (label, a), ls in zip(pair.items(), ("-", "--")):
             off, prof, ref_m, ref_l = _fold_profile(a, side)
@@ -600,7 +615,7 @@ def smile_profiles(pid: str = "021") -> None:
                   f"{ref_l:.1f} (green, 0-255), darkest within 8 mm at {peak:+.1f} mm "
                   f"({100 * prof[np.abs(off - peak) < 1e-6][0]:.1f} %)")
             ax.plot(off, 100 * prof, ls, label=f"{label} (index {depth:.2f})")
-        ax.axvspan(-reach, reach, color="0.9", label="strips' flat reach")
+        ax.axvspan(*reach, color="0.9", label="strips' flat reach")
         for lo, hi in (F.SKIN_MEDIAL_MM, F.SKIN_LATERAL_MM):
             ax.axvspan(lo, hi, color="tab:green", alpha=0.15)
         ax.axhline(0, color="0.5", lw=0.8)
@@ -1275,6 +1290,212 @@ def london_prediction(res: dict, n_faces: int = 90, n_boot: int = 4000) -> None:
                   f"{' / '.join(f'{v:.2f}' for v in np.percentile(p90, q))} | {100 * meet:.0f} % |")
 
 
+#: part 13 (issue 10, fold depth, sixth round; grid and rule written 2026-12-03 12:50 UTC, before it ran):
+#: the depth strips' lateral reach L (``folds.DEPTH_SHIFT_LATERAL_MM``, mm; the first is the fifth round's 3 mm,
+#: shipped then), medial reach fixed at ``folds.DEPTH_SHIFT_MM``; the lateral skin reference moves out with it,
+#: (L + 6, L + 10)
+DEPTH_LATERAL = (3.0, 3.5, 4.0, 4.5, 5.0, 6.0)
+#: objective C1: a 15 % Gaussian darkening (sigma 1.5 mm) along the hand-placed smile line moved this many mm
+#: laterally
+DEPTH_LATERAL_MOVES_MM = (3.0, 4.0, 5.0)
+#: the rule: G1 (hand line 10 %: Canada tuning p10 may fall by at most this below the 3 mm design's; min > 0),
+#: G3 (hand lips x 0.5 / x 2: max abs change), adoption margin (index units) and bootstrap share
+DEPTH_LATERAL_MAX_G1_DROP = 0.10
+DEPTH_LATERAL_MAX_LIP_CHANGE = 0.05
+DEPTH_LATERAL_MIN_GAIN = 0.20
+DEPTH_LATERAL_MIN_SHARE = 0.70
+
+
+class _depth_lateral:
+    """Context: the depth strips reaching ``reach`` mm laterally, the lateral skin reference at
+    (reach + 6, reach + 10) mm (the shipped 3 mm margin beyond the strips); restored on exit."""
+
+    def __init__(self, reach: float):
+        self.reach = reach
+
+    def __enter__(self):
+        self.saved = (F.DEPTH_SHIFT_LATERAL_MM, F.SKIN_LATERAL_MM)
+        F.DEPTH_SHIFT_LATERAL_MM = self.reach
+        F.SKIN_LATERAL_MM = (self.reach + 6.0, self.reach + 10.0)
+        return self
+
+    def __exit__(self, *exc):
+        F.DEPTH_SHIFT_LATERAL_MM, F.SKIN_LATERAL_MM = self.saved
+        return False
+
+
+def _lateral_of(frame, line_px: np.ndarray, mm: float, side: str) -> np.ndarray:
+    """The polyline ``line_px`` (px) moved ``mm`` laterally (away from the midline: ``folds._normals``,
+    whose positive offsets are lateral in ``folds._score``), resampled every 0.4 mm first, px."""
+    uv = resample_polyline(frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2]), F.RESOLUTION_MM, "at_most")
+    return frame.to_px(uv + mm * F._normals(uv, side))
+
+
+def depth_lateral_measure(rows: list, reaches: tuple = DEPTH_LATERAL, upper_lip: bool = True) -> dict:
+    """Per design (lateral reach, mm) and face, both sides: the index's rise under C1 (a 15 % Gaussian
+    darkening, sigma 1.5 mm, along the hand-placed smile line moved :data:`DEPTH_LATERAL_MOVES_MM`
+    laterally), G1 (10 % along the hand line itself), G3 (the hand-placed lips x 0.5 and x 2: the larger
+    abs change) and G4 (the upper lip, ``_upper_lip_mask``, 10 % darker: change).  Returns
+    ``{reach: {"c1": {move: (n_faces, 2)}, "g1": (n_faces, 2), "g3": ..., "g4": ..., "index": ...}}``;
+    the darkened photos are made once per face and scored under every design."""
+    out = {r: {"c1": {d: [] for d in DEPTH_LATERAL_MOVES_MM}, "g1": [], "g3": [], "g4": [], "index": []}
+           for r in reaches}
+    for p, a, tem, _ in rows:
+        rgb, mm = a.photo.rgb, a.calibration.mm_per_px
+        w = _hand_lip_weights(a, tem)[..., None]
+        lips = [np.clip(rgb * (1 + (f - 1) * w), 0, 255).round().astype(np.uint8) for f in (0.5, 2.0)]
+        per_side = {}
+        for side in ("right", "left"):
+            hand = tem[list(SMILE[side])]
+            moved = {d: _darken(rgb, _lateral_of(a.frame, hand, d, side), mm, 0.15, 1.5, "gauss")
+                     for d in DEPTH_LATERAL_MOVES_MM}
+            line = _darken(rgb, hand, mm, 0.10, 1.5, "gauss")
+            lip = (np.clip(rgb * (1 - 0.10 * _upper_lip_mask(a, side))[..., None], 0, 255).round().astype(np.uint8)
+                   if upper_lip else None)
+            per_side[side] = (moved, line, lip)
+        for r in reaches:
+            with _depth_lateral(r):
+                res_r = {"c1": {d: [] for d in DEPTH_LATERAL_MOVES_MM}, "g1": [], "g3": [], "g4": [], "index": []}
+                for side in ("right", "left"):
+                    moved, line, lip = per_side[side]
+
+                    def depth(img):
+                        return fold_metrics(img, a.points, a.frame, side).depth_index  # noqa: B023
+
+                    d0 = depth(rgb)
+                    res_r["index"].append(d0)
+                    for d, img in moved.items():
+                        res_r["c1"][d].append(depth(img) - d0)
+                    res_r["g1"].append(depth(line) - d0)
+                    res_r["g3"].append(max(abs(depth(img) - d0) for img in lips))
+                    res_r["g4"].append(depth(lip) - d0 if upper_lip else np.nan)
+            for k in ("g1", "g3", "g4", "index"):
+                out[r][k].append(res_r[k])
+            for d in DEPTH_LATERAL_MOVES_MM:
+                out[r]["c1"][d].append(res_r["c1"][d])
+    for r in reaches:
+        for k in ("g1", "g3", "g4", "index"):
+            out[r][k] = np.array(out[r][k])
+        out[r]["c1"] = {d: np.array(v) for d, v in out[r]["c1"].items()}
+    return out
+
+
+def _c1_objective(m: dict, idx: np.ndarray | None = None) -> float:
+    """C1: the smallest, over the lateral moves, of the p10 (over the face-sides of the faces ``idx``,
+    default all) of the rise."""
+    return min(float(np.percentile((v if idx is None else v[idx]).ravel(), 10)) for v in m["c1"].values())
+
+
+def depth_lateral_round(res: dict, load_heldout, n_boot: int = 2000) -> None:
+    """Part 13 (issue 10, fold depth, sixth round): the depth strips' lateral reach :data:`DEPTH_LATERAL`
+    on the tuning faces (24 Canada + 6 London neutral, 60 face-sides) with the rule written before it ran:
+    objective C1 (``_c1_objective``); eligible only if G1 (hand line 10 %: Canada tuning p10 >= the shipped
+    design's - :data:`DEPTH_LATERAL_MAX_G1_DROP`, min over the 60 sides > 0), G3 (hand lips x 0.5 / x 2:
+    max abs change <= :data:`DEPTH_LATERAL_MAX_LIP_CHANGE`) and G2 (the darkening sweep, all 52 neutral
+    faces, 104/104 on every variant; run only for the winner candidates, best objective first) hold;
+    adopted only if the winner beats the shipped design's C1 by >= :data:`DEPTH_LATERAL_MIN_GAIN` in
+    >= :data:`DEPTH_LATERAL_MIN_SHARE` of ``n_boot`` bootstrap resamples of the tuning faces (a face's two
+    sides together, resampled within Canada and within London, seed 0).  Then the held-out faces
+    (``load_heldout()``) are read once, C1 and G1 for the winner and the shipped design, and only if a
+    design was adopted the 12 London smile pairs (``smiles``) are run once under it."""
+    from datetime import datetime, timezone
+
+    names = ("Canada tuning", "London tuning")
+    ship = DEPTH_LATERAL[0]  # the fifth round's design (shipped when the round ran; since then 4.5 mm)
+    print(f"\nfold depth sixth round: tuning grid run at {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}")
+    per = {n: depth_lateral_measure(res[n]) for n in names}
+    n_c = len(res[names[0]])
+
+    def pooled(r):
+        return {"c1": {d: np.vstack([per[n][r]["c1"][d] for n in names]) for d in DEPTH_LATERAL_MOVES_MM},
+                **{k: np.vstack([per[n][r][k] for n in names]) for k in ("g1", "g3", "g4", "index")}}
+
+    pool = {r: pooled(r) for r in DEPTH_LATERAL}
+    g1_ship = float(np.percentile(per[names[0]][ship]["g1"], 10))
+    moves = " / ".join(f"{d:g}" for d in DEPTH_LATERAL_MOVES_MM)
+    print(f"\n| lateral reach (mm), lateral skin reference | C1: p10 of the rise, crease {moves} mm lateral "
+          "(60 sides) | C1 objective | C1 min (60) | G1 hand line 10 %: Canada p10 / min over 60 | "
+          "G3 lips x0.5 / x2: max abs | G4 upper lip 10 % darker: median / max abs (not a guard) | "
+          "mean index | eligible (G1, G3) |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    objective, eligible = {}, {}
+    for r in DEPTH_LATERAL:
+        m = pool[r]
+        objective[r] = _c1_objective(m)
+        g1p = float(np.percentile(per[names[0]][r]["g1"], 10))
+        ok = (g1p >= g1_ship - DEPTH_LATERAL_MAX_G1_DROP - 1e-9 and m["g1"].min() > 0
+              and m["g3"].max() <= DEPTH_LATERAL_MAX_LIP_CHANGE + 1e-9)
+        eligible[r] = ok
+        print(f"| {r:g}{' (fifth round)' if r == ship else ''}, ({r + 6:g}, {r + 10:g}) | "
+              + " / ".join(f"{np.percentile(v, 10):.2f}" for v in m["c1"].values())
+              + f" | {objective[r]:.2f} | {min(v.min() for v in m['c1'].values()):.2f} | {g1p:.2f} / "
+              f"{m['g1'].min():.2f} | {m['g3'].max():.3f} | {np.median(m['g4']):+.2f} / {np.abs(m['g4']).max():.2f} | "
+              f"{m['index'].mean():.2f} | {'yes' if ok else 'no'} |")
+    for n in names:
+        print(f"{n}: C1 p10 per move (" + "; ".join(
+            f"{r:g}: " + " / ".join(f"{np.percentile(v, 10):.2f}" for v in per[n][r]["c1"].values())
+            for r in DEPTH_LATERAL) + ")")
+    order = sorted((r for r in DEPTH_LATERAL if eligible[r]), key=lambda r: -objective[r])
+    winner = ship
+    for r in order:
+        if r == ship:
+            break
+        print(f"G2 (darkening sweep, all 52 neutral faces) for lateral reach {r:g} mm, run at "
+              f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}:")
+        held = load_heldout()
+        with _depth_lateral(r):
+            fails = darkening([row for n in names + ("Canada held-out", "London held-out")
+                               for row in (res[n] if n in names else held[n])])
+        if not fails:
+            winner = r
+            break
+        print(f"lateral reach {r:g} mm fails G2: not eligible")
+    print(f"winner (eligible, highest C1 objective): lateral reach {winner:g} mm, objective {objective[winner]:.2f} "
+          f"(fifth round, 3 mm: {objective[ship]:.2f})")
+    adopted = False
+    if winner != ship:
+        rng = np.random.default_rng(0)
+        n_l = len(res[names[1]])
+        wins, gains = 0, []
+        for _ in range(n_boot):
+            idx = np.concatenate([rng.integers(0, n_c, n_c), n_c + rng.integers(0, n_l, n_l)])
+            g = _c1_objective(pool[winner], idx) - _c1_objective(pool[ship], idx)
+            gains.append(g)
+            wins += g >= DEPTH_LATERAL_MIN_GAIN - 1e-9
+        share = wins / n_boot
+        adopted = share >= DEPTH_LATERAL_MIN_SHARE
+        print(f"bootstrap: the winner beats the fifth round's design by >= {DEPTH_LATERAL_MIN_GAIN:g} in "
+              f"{100 * share:.0f} % of {n_boot} resamples of the tuning faces (gain 5-50-95 %: "
+              + " / ".join(f"{v:.2f}" for v in np.percentile(gains, (5, 50, 95)))
+              + f"; needs >= {100 * DEPTH_LATERAL_MIN_SHARE:.0f} %): {'ADOPTED' if adopted else 'not adopted'}")
+    else:
+        print("the fifth round's design has the highest objective among the eligible: nothing is adopted")
+    shown = [ship] if winner == ship else [ship, winner]
+    print(f"\nheld-out faces read once at {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} (lateral reach "
+          + ", ".join(f"{r:g}" for r in shown) + " mm)")
+    held = load_heldout()
+    hnames = ("Canada held-out", "London held-out")
+    hper = {n: depth_lateral_measure(held[n], tuple(shown), upper_lip=False) for n in hnames}
+    print(f"\n| lateral reach (mm) | set | face-sides | C1: p10 of the rise, crease {moves} mm lateral | C1 objective | "
+          "G1 hand line 10 %: min / p10 / median |")
+    print("|---|---|---|---|---|---|")
+    for r in shown:
+        sets = {n: hper[n][r] for n in hnames}
+        sets["all held-out"] = {"c1": {d: np.vstack([hper[n][r]["c1"][d] for n in hnames]) for d in DEPTH_LATERAL_MOVES_MM},
+                                "g1": np.vstack([hper[n][r]["g1"] for n in hnames])}
+        for n, m in sets.items():
+            print(f"| {r:g}{' (fifth round)' if r == ship else ''} | {n} | {m['g1'].size} | "
+                  + " / ".join(f"{np.percentile(v, 10):.2f}" for v in m["c1"].values())
+                  + f" | {_c1_objective(m):.2f} | {m['g1'].min():.2f} / {np.percentile(m['g1'], 10):.2f} / "
+                  f"{np.median(m['g1']):.2f} |")
+    if adopted:
+        print(f"\nsmile pairs, run under lateral reach {winner:g} mm, at {datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ}:")
+        with _depth_lateral(winner):
+            up, n = smiles()
+        if up < n:
+            print(f"VETO: {up} of {n} smile pairs rise (12 of 12 required): the adoption is withdrawn")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="skip the synthetic darkening sweep on real faces")
@@ -1287,6 +1508,9 @@ def main() -> None:
     p.add_argument("--jaw-eighth", action="store_true",
                    help="only part 12: the jaw's eighth round (valley as the fallback; grid on the tuning faces, "
                         "held-out read only if the rule passes)")
+    p.add_argument("--depth-lateral", action="store_true",
+                   help="only part 13: the fold depth strips' lateral reach (sixth round; grid on the tuning faces, "
+                        "held-out read once, smile pairs only if a design is adopted)")
     p.add_argument("--fold-centre", action="store_true",
                    help="only part 11: the fold line's prior-centre profile grid on the tuning faces only")
     p.add_argument("--heldout-ci", action="store_true",
@@ -1309,6 +1533,10 @@ def main() -> None:
         return
     if args.london_prediction:
         london_prediction(annotation({"London tuning": l_tune, "London held-out": l_held}))
+        return
+    if args.depth_lateral:
+        depth_lateral_round(annotation({"Canada tuning": tune, "London tuning": l_tune}),
+                            functools.cache(lambda: annotation({"Canada held-out": held, "London held-out": l_held})))
         return
     if args.fold_centre:
         fold_centre_grid(annotation({"Canada tuning": tune, "London tuning": l_tune}))
@@ -1346,6 +1574,7 @@ def main() -> None:
                                                                   "grey closing 0.6 mm, then shipped")},
                                ("Canada held-out", "London held-out"))
         darkening([r for rows in res.values() for r in rows])
+        depth_lateral_round(res, lambda: res)
 
 
 if __name__ == "__main__":

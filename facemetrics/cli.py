@@ -645,7 +645,7 @@ def _add_study_parser(sub) -> None:
                    help="processes measuring photos, this one included (default 1)")
     r.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
     r.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     common(r)
@@ -715,7 +715,7 @@ def _add_timeline(sub) -> None:
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
     t.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.67 for the fold-depth index)")
+                        "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
     t.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
     t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")

@@ -42,14 +42,16 @@ depth index
     inside the Face Mesh outer-lip contour (:data:`OUTER_LIPS`) or within
     :data:`LIP_MARGIN_MM` of it are left out of both references.  The darkening is integrated across strips
     parallel to the line (flat +-:data:`DEPTH_HALF_WIDTH_MM`, cosine taper
-    over :data:`DEPTH_TAPER_MM`) placed every 0.4 mm up to
-    :data:`DEPTH_SHIFT_MM` either side, and the strips are combined by a
+    over :data:`DEPTH_TAPER_MM`) placed every 0.4 mm from
+    :data:`DEPTH_SHIFT_MM` (3 mm) medial to :data:`DEPTH_SHIFT_LATERAL_MM`
+    (4.5 mm) lateral: a smile's crease can form lateral of where the neutral
+    fold lies (issue 10, sixth round), and the strips are combined by a
     log-mean-exp (a soft maximum, temperature :data:`SOFTMAX_T`), x
     :data:`DEPTH_SCALE`.  Units: 10 x mm of full darkening (a valley 10 %
     darker over 3 mm adds about 3).  Every strip rises with any darkening
     inside it, and the soft maximum rises with every strip, so the index
     rises strictly with a darker or wider valley on the line or up to
-    3 mm beside it; it is unchanged by a global brightness scaling.  When
+    3 mm medial / 4.5 mm lateral of it; it is unchanged by a global brightness scaling.  When
     searching, the strips are parallel to the *reference line* (which moves
     with the landmarks, not with the image), so a valley appearing beside the
     fold can only raise the index even if it pulls the found line; with
@@ -116,19 +118,23 @@ CURVE_PENALTY = 3.0
 LINE_SMOOTH_MM = 0.8
 #: percentile of a row's luminance taken as its bright skin (valley evidence only)
 REF_PERCENTILE = 90.0
-#: depth strips: flat half-width and cosine taper, mm; placed every 0.4 mm up to
-#: DEPTH_SHIFT_MM either side of the line
+#: depth strips: flat half-width and cosine taper, mm; placed every 0.4 mm from
+#: DEPTH_SHIFT_MM medial to DEPTH_SHIFT_LATERAL_MM lateral of the line (issue 10, fold depth
+#: sixth round: a smile's crease can form 4-5 mm lateral of the reference line; 4.5 mm was
+#: chosen on the tuning faces from 3-6 mm, docs/accuracy.md; the medial reach stays 3 mm)
 DEPTH_HALF_WIDTH_MM = 1.5
 DEPTH_TAPER_MM = 1.5
 DEPTH_SHIFT_MM = 3.0
+DEPTH_SHIFT_LATERAL_MM = 4.5
 #: soft-maximum temperature over the strips (depth-index units)
 SOFTMAX_T = 0.5
 #: depth-index units per mm of full darkening
 DEPTH_SCALE = 10.0
 #: skin either side of the fold for the depth: offset ranges from the line (medial,
-#: lateral), mm, beyond the strips and a 3 mm margin; and the percentile taken in each
+#: lateral), mm, beyond the strips and a 3 mm margin (lateral: DEPTH_SHIFT_LATERAL_MM + 6 to
+#: + 10 mm); and the percentile taken in each
 SKIN_MEDIAL_MM = (-14.0, -9.0)
-SKIN_LATERAL_MM = (9.0, 13.0)
+SKIN_LATERAL_MM = (10.5, 14.5)
 SKIN_PERCENTILE = 75.0
 #: the skin references leave out samples inside :data:`OUTER_LIPS` or within this many mm of
 #: it (the lips and teeth are not skin; issue 10, chosen on the tuning faces: colouring the
@@ -363,7 +369,7 @@ def _strip_weights(offsets: np.ndarray) -> np.ndarray:
     """Depth strips, shape (n_strips, n_offsets): weights (mm) over the offsets (read-only;
     kept per offsets and constants, as every fold scoring uses the same ones)."""
     return _kept_strip_weights(np.asarray(offsets, dtype=np.float64).tobytes(), RESOLUTION_MM, DEPTH_SHIFT_MM,
-                               DEPTH_HALF_WIDTH_MM, DEPTH_TAPER_MM)
+                               DEPTH_SHIFT_LATERAL_MM, DEPTH_HALF_WIDTH_MM, DEPTH_TAPER_MM)
 
 
 @functools.lru_cache(maxsize=16)
@@ -376,8 +382,13 @@ def _kept_strip_weights(offsets: bytes, *constants: float) -> np.ndarray:
 
 
 def _strip_weights_of(offsets: np.ndarray) -> np.ndarray:
-    n = round(DEPTH_SHIFT_MM / RESOLUTION_MM)
-    shifts = np.arange(-n, n + 1) * RESOLUTION_MM
+    """Strip weights (mm), shape (n_strips, n_offsets): strips centred every :data:`RESOLUTION_MM`
+    from :data:`DEPTH_SHIFT_MM` medial (negative offsets) to :data:`DEPTH_SHIFT_LATERAL_MM`
+    lateral of the line, each flat over +-:data:`DEPTH_HALF_WIDTH_MM` with a cosine taper over
+    :data:`DEPTH_TAPER_MM`."""
+    n_med = round(DEPTH_SHIFT_MM / RESOLUTION_MM)
+    n_lat = round(DEPTH_SHIFT_LATERAL_MM / RESOLUTION_MM)
+    shifts = np.arange(-n_med, n_lat + 1) * RESOLUTION_MM
     a = np.abs(offsets[None, :] - shifts[:, None])
     w = np.clip((DEPTH_HALF_WIDTH_MM + DEPTH_TAPER_MM - a) / DEPTH_TAPER_MM, 0.0, 1.0)
     return (0.5 - 0.5 * np.cos(np.pi * w)) * RESOLUTION_MM

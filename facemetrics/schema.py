@@ -186,7 +186,7 @@ JAW_RATIOS = [_ratio(c, 2 if c.unit == "mm2" else 1) for c in JAW if c.unit in (
 
 _NLF_LM = "path 203-206-216 (right), 423-426-436 (left), extended 4 mm up and 8 mm down, band +/-6 mm"
 NLF = [
-    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: relative darkening 1 - L/L_skin of the green channel (L_skin: the cheek skin level either side of the fold), integrated across strips parallel to the fold line up to 3 mm either side and combined by a soft maximum; a dimensionless index (unit `index`, no suffix in the name): 10 x the width in mm of full darkening, so one unit is 0.1 mm of full darkening (a valley 10 % darker over 3 mm adds about 3). Rises strictly with a darker or wider valley on the line or beside it (facemetrics.folds).",
+    *_side_pair("nlf_depth", "index", "Nasolabial-fold depth index: relative darkening 1 - L/L_skin of the green channel (L_skin: the cheek skin level either side of the fold), integrated across strips parallel to the fold line from 3 mm medial to 4.5 mm lateral of it (a smile's crease forms lateral of the neutral fold) and combined by a soft maximum; a dimensionless index (unit `index`, no suffix in the name): 10 x the width in mm of full darkening, so one unit is 0.1 mm of full darkening (a valley 10 % darker over 3 mm adds about 3). Rises strictly with a darker or wider valley on the line or beside it (facemetrics.folds).",
                 direction="larger = deeper / darker fold", landmarks=_NLF_LM,
                 limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; can be negative where the fold area is lighter than the cheek. Compare photos under the same light."),
     *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
@@ -383,7 +383,7 @@ _SERIES_UNIT = Column("unit", "", "Unit of every change column of the row (`long
 _SERIES_N_SUBJECTS = Column("n_subjects", "", "Distinct subjects among the rows fitted.")
 _SERIES_MARGIN = Column("smallest_meaningful_change", _AS_UNIT,
                         "The margin the verdict tests against: max(min_effect, `noise_floor`), where min_effect "
-                        "is `--min-effect` or the unit's default (0.3 mm, 0.67 for `index`, 0 for any other "
+                        "is `--min-effect` or the unit's default (0.3 mm, 0.72 for `index`, 0 for any other "
                         "unit).")
 _SERIES_BOOT_N = Column("n_boot", "", "Bootstrap replicates that could be fitted (400 are drawn by default); 0 "
                         "without a bootstrap.")

@@ -225,8 +225,58 @@ def test_lips_are_not_skin(base, monkeypatch, lip_level):
 
 
 def test_parameters_are_physical():
-    assert folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM + 3.0 <= folds.SKIN_LATERAL_MM[0]
-    assert -folds.SKIN_MEDIAL_MM[1] >= folds.DEPTH_SHIFT_MM + folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM
+    reach = folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM
+    assert folds.DEPTH_SHIFT_LATERAL_MM + reach + 3.0 <= folds.SKIN_LATERAL_MM[0]
+    assert -folds.SKIN_MEDIAL_MM[1] >= folds.DEPTH_SHIFT_MM + reach
+    assert folds.DEPTH_SHIFT_LATERAL_MM >= folds.DEPTH_SHIFT_MM  # a smile's crease forms laterally (sixth round)
+
+
+def test_strips_reach_further_laterally_only():
+    """Issue 10, sixth round: the strips run from DEPTH_SHIFT_MM medial to DEPTH_SHIFT_LATERAL_MM
+    lateral (positive offsets); equal reaches give the symmetric strips."""
+    offsets = folds._offsets(16.0)
+    w = folds._strip_weights_of(offsets)
+    outer = folds.DEPTH_HALF_WIDTH_MM + folds.DEPTH_TAPER_MM
+    covered = offsets[w.max(axis=0) > 0]
+    assert covered.min() == pytest.approx(-(folds.DEPTH_SHIFT_MM + outer), abs=folds.RESOLUTION_MM)
+    assert covered.max() == pytest.approx(folds.DEPTH_SHIFT_LATERAL_MM + outer, abs=folds.RESOLUTION_MM)
+    assert len(w) == round((folds.DEPTH_SHIFT_MM + folds.DEPTH_SHIFT_LATERAL_MM) / folds.RESOLUTION_MM) + 1
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(folds, "DEPTH_SHIFT_LATERAL_MM", folds.DEPTH_SHIFT_MM)
+        sym = folds._strip_weights_of(offsets)
+        np.testing.assert_allclose(sym, sym[::-1, ::-1], atol=1e-12)  # mirror: offsets and strips reversed
+        kept = folds._strip_weights(offsets)  # the kept weights follow the constant (it is in the key)
+        np.testing.assert_array_equal(kept, sym)
+    assert folds._strip_weights(offsets).shape == w.shape
+
+
+def _reference_line_px(f: Frame, side: str, mm: float) -> np.ndarray:
+    """The depth strips' reference line of the synthetic chain, moved ``mm`` laterally, px."""
+    uv = CHAIN_RIGHT_MM * ((1.0, 1.0) if side == "right" else (-1.0, 1.0))
+    centre = geometry.resample_polyline(folds._centre_path(uv), folds.RESOLUTION_MM, "exact")
+    n = folds._normals(centre, side)
+    return f.to_px(centre + (folds.PRIOR_CENTRE_MM + mm) * n)
+
+
+def test_crease_lateral_of_the_line_is_seen_with_the_lateral_reach(base, monkeypatch):
+    """A crease 4.5 mm lateral of the reference line (where a smile's crease formed on london 021)
+    raises the index more with the shipped lateral reach than with the fifth round's 3 mm strips
+    (whose flat part ends at 4.5 mm), on both sides; one 4.5 mm medial gains nothing from it."""
+    img, pts, f, found = base
+    assert folds.DEPTH_SHIFT_LATERAL_MM > 3.0
+    rise = {}
+    for design, (reach, skin) in {"shipped": (folds.DEPTH_SHIFT_LATERAL_MM, folds.SKIN_LATERAL_MM),
+                                  "fifth": (3.0, (9.0, 13.0))}.items():
+        monkeypatch.setattr(folds, "DEPTH_SHIFT_LATERAL_MM", reach)
+        monkeypatch.setattr(folds, "SKIN_LATERAL_MM", skin)
+        for s in ("right", "left"):
+            d0 = fold_metrics(img, pts, f, s).depth_index
+            for where in (4.5, -4.5):
+                dark = img * _valley(_distance_mm(_reference_line_px(f, s, where)), 0.15, 1.5)
+                rise[(design, s, where)] = fold_metrics(dark, pts, f, s).depth_index - d0
+    for s in ("right", "left"):
+        assert rise[("shipped", s, 4.5)] > rise[("fifth", s, 4.5)] + 0.5, rise
+        assert rise[("shipped", s, -4.5)] <= rise[("fifth", s, -4.5)] + 0.05, rise
 
 
 def test_jaw_edge_moves_the_oval_outward():

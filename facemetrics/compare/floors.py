@@ -39,8 +39,9 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("mouth_corner_lift_landmarks_mm", "mean"): 1.6,
     ("cheek_lift_landmarks_mm", "side"): 1.7,
     ("cheek_lift_landmarks_mm", "mean"): 1.3,
-    ("nlf_depth", "side"): 0.67,  # fold rows: the index scored along the carried before line
-    # (issue 12's fourth round, DIS settings: the rule's 0.67, was 0.65; decay.claim.MIN_EFFECT reads it from here)
+    ("nlf_depth", "side"): 0.72,  # fold rows: the index scored along the carried before line
+    # (re-measured 2026-12-03 after the fold depth's sixth round, strips to 4.5 mm lateral: the rule's
+    # 0.72, was 0.67 (issue 12's fourth round, DIS settings; 0.65 before); decay.claim.MIN_EFFECT reads it from here)
     ("nlf_contrast_pct", "side"): 3,  # (issue 10's fold line; same 325 pairs)
     ("nlf_length_mm", "side"): 4.6,
     ("jawline_height_mm", "side"): 4.1,
@@ -226,7 +227,7 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
     ("mouth_corner_lift_landmarks_mm", "mean"): 1.8,
     ("cheek_lift_landmarks_mm", "side"): 4.8,
     ("cheek_lift_landmarks_mm", "mean"): 4.0,
-    ("nlf_depth", "side"): 1.4,
+    ("nlf_depth", "side"): 1.4,  # re-measured 2026-12-03 after the fold depth's sixth round: still 1.4
     ("nlf_contrast_pct", "side"): 7.9,
     ("nlf_length_mm", "side"): 18.0,
     ("jawline_height_mm", "side"): 4.3,
@@ -329,7 +330,7 @@ REGION_CAMERA_FLOOR_MM: dict[str, float] = {
 #: sides), rounded up to two significant digits (``bench/bench_pose3d.py --set tuning``; docs/compare.md).  Before
 #: these, a fold's floor did not grow with the pose or camera change at all.
 POSE_ROW_FLOORS: dict[str, tuple[float, float]] = {
-    "nlf_depth": (2.0, 0.15),
+    "nlf_depth": (2.1, 0.16),  # re-measured 2026-12-03 after the fold depth's sixth round (was 2.0, 0.15)
     "nlf_contrast_pct": (6.2, 0.32),
     "jowl_sag_mm": (1.5, 0.17),
     "jaw_angle_deg": (7.0, 0.54),

@@ -75,7 +75,7 @@ confidence - 1``), i.e. two one-sided tests at α = 0.05.  The margin is::
 
 where ``noise_floor`` is the median of the series' per-photo floors (a
 typical comparison's; the largest grew with the number of photos), reported as ``smallest_meaningful_change``; ``min_effect`` defaults to the
-value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.67
+value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.72
 for the fold-depth index).  Verdicts, checked in order:
 
 1. ``inconclusive`` (status ``insufficient_data``, every estimate and CI NaN,
@@ -223,7 +223,7 @@ MIN_VERDICT_REPLICATES = 50
 #:   re-rendered photos with no true change (docs/compare.md, "3-D re-rendering" table:
 #:   0.06 / 0.30 / 0.91 mm on the tuning faces); a lift below it cannot be told from a
 #:   change of head pose.
-#: - ``"index"`` (``nlf_depth``): 0.67, the fold index's default noise floor
+#: - ``"index"`` (``nlf_depth``): 0.72, the fold index's default noise floor
 #:   (``compare.DEFAULT_NOISE_FLOORS``), 1.25 × the largest |change| over 325 nuisance-only
 #:   photo pairs (docs/compare.md, "Default noise floors"); no smaller change of the index
 #:   is known to matter.
@@ -995,7 +995,7 @@ def analyze_series(
         Only analyse these metrics (default: all).
     min_effect : float, optional
         Smallest change that matters, metric unit, for every series.  Default:
-        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.67 for the fold-depth
+        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.72 for the fold-depth
         index, 0 for other units).  The equivalence margin is
         ``max(min_effect, noise_floor)``.
     per_subject : bool, optional
