@@ -329,7 +329,9 @@ def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine)
     lift or sag in any region.  Before stop 25's stretch term the mouth corner read a false sag
     whenever the camera came closer (45 -> 30: -0.41 mm against a floor of 0.29; 60 -> 30: -0.70
     against 0.38); the fit's apparent stretch on these pairs (+0.25 to +0.82 % closer) now widens
-    the floors.  (The fold depth of 45 -> 30 still reads ``shallower``: documented, not asserted.)"""
+    the floors.  (Fold verdicts are documented, not asserted: since the fold depth's sixth round,
+    2026-12-03, 45 -> 30 reads ``within_noise`` (-0.91 against 0.91; it read ``shallower``, -0.94
+    against 0.86) and 60 -> 30 reads its right fold ``shallower``, -1.13 against 1.08.)"""
     names = sorted(debruine)
     for x in names:
         for y in names:
