@@ -67,6 +67,14 @@
    of the hand-placed smile line; guards: the hand line itself, the lips, the darkening sweep; adoption: gain
    >= 0.20 in >= 70 % of 2000 bootstrap resamples); the held-out faces read once for the winner and the
    shipped design; the smile pairs only if a design is adopted (``depth_lateral_round``).
+14. Issue 10, fold line, second profile round (``--fold-profile`` runs only this part): the fold-line search's
+   prior weight (``folds.PRIOR_PER_MM``, :data:`FOLD_PROFILE_WEIGHTS`) x its prior centre's top-to-bottom
+   profile (:data:`FOLD_PROFILE_CENTRES`), tuning faces only, on stop 24's objective with a rule fixed before
+   it ran (gain >= 0.05 mm in >= 70 % of 2000 bootstrap resamples; then the package's tests as guards);
+   ``--fold-profile-heldout W TOP BOTTOM`` reads the held-out faces once for a cell that passed
+   (``fold_profile_round``).  The winner (2.0, (-1.0, -2.5)) and the three runners-up passed the bootstrap
+   and failed the invariance guard, so the held-out faces were not read; ``fold_profile_invariance`` shows
+   why (the sample's weak left fold line follows the Face Mesh jitter under a stiffer prior).
 """
 
 from __future__ import annotations
@@ -902,10 +910,11 @@ def _subset_scores(per: dict, design, names: tuple) -> tuple[dict, float, float]
     return d, max(np.percentile(v, 90) for v in d.values()), max(np.median(v) for v in d.values())
 
 
-def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int) -> int:
+def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int, margin: float = 0.0) -> int:
     """In how many of ``n_boot`` bootstrap resamples of the tuning faces (faces resampled within each
     of the two subsets ``names``; seed 0) design ``best`` has a smaller objective (the larger of the
-    two subsets' p90 of the point distances) than design ``base``.  ``per[(design, name)]`` is the
+    two subsets' p90 of the point distances) than design ``base``, by at least ``margin`` mm if it is
+    positive (the fold line's second profile round: 0.05 mm).  ``per[(design, name)]`` is the
     list of per-face distance arrays."""
     rng = np.random.default_rng(0)
     n_c, n_l = len(per[(best, names[0])]), len(per[(best, names[1])])
@@ -917,7 +926,10 @@ def _bootstrap_wins(per: dict, names: tuple, best, base, n_boot: int) -> int:
     wins = 0
     for _ in range(n_boot):
         ic, il = rng.integers(0, n_c, n_c), rng.integers(0, n_l, n_l)
-        wins += objective(best, ic, il) < objective(base, ic, il)
+        if margin > 0:
+            wins += objective(base, ic, il) - objective(best, ic, il) >= margin - 1e-9
+        else:
+            wins += objective(best, ic, il) < objective(base, ic, il)
     return wins
 
 
@@ -1238,6 +1250,171 @@ def fold_centre_grid(res: dict, n_boot: int = 2000) -> tuple[float, float]:
     return best
 
 
+#: part 14 (issue 10, fold line, second profile round; grid and rule written in the lead's brief before it
+#: ran, 2026-12-03 13:14 UTC): the prior weight (``folds.PRIOR_PER_MM``, per mm) x the prior centre's (top, bottom) profile (mm
+#: across the Face Mesh path, ``fold_metrics(prior_centre_mm=)``); the first of each is the shipped design
+FOLD_PROFILE_WEIGHTS = (1.2, 1.6, 2.0, 2.5)
+FOLD_PROFILE_CENTRES = ((-1.5, -1.5), (-1.0, -2.5), (-1.0, -2.0), (-0.5, -2.5), (-1.0, -3.0))
+#: the rule's adoption step: the winner beats the shipped design by this many mm on the objective in at
+#: least this share of the bootstrap resamples of the tuning faces
+FOLD_PROFILE_MIN_GAIN = 0.05
+FOLD_PROFILE_MIN_SHARE = 0.70
+
+
+class _prior_weight:
+    """Context: ``folds.PRIOR_PER_MM`` set to ``weight``; restored on exit (also on an error)."""
+
+    def __init__(self, weight: float):
+        self.weight = weight
+
+    def __enter__(self):
+        self.saved = F.PRIOR_PER_MM
+        F.PRIOR_PER_MM = self.weight
+        return self
+
+    def __exit__(self, *exc):
+        F.PRIOR_PER_MM = self.saved
+        return False
+
+
+def _fold_cell_distances(rows: list, cell: tuple, depth: dict | None = None) -> list:
+    """Per-face arrays of the distances (mm) from the hand-placed smile-line points to the fold line found
+    with ``cell = (weight, (top, bottom))``.  ``depth`` (``{(face, side): depth index}``), if given, is
+    filled on first sight and then asserted bit-identical (only the line search may change)."""
+    weight, centre = cell
+    out = []
+    with _prior_weight(weight):
+        for p, a, tem, _ in rows:
+            mm = a.calibration.mm_per_px
+            d = []
+            for s in ("right", "left"):
+                fm = fold_metrics(a.photo.rgb, a.points, a.frame, s, prior_centre_mm=centre)
+                if depth is not None:
+                    key = (p.name, s)
+                    ref = depth.setdefault(key, fm.depth_index)
+                    assert fm.depth_index == ref, (cell, key, fm.depth_index, ref)
+                d += [segment_distance(tem[i], fm.line_px) * mm for i in SMILE[s]]
+            out.append(np.array(d))
+    return out
+
+
+def _cell_label(cell: tuple) -> str:
+    w, (t, b) = cell
+    shipped = cell == (FOLD_PROFILE_WEIGHTS[0], FOLD_PROFILE_CENTRES[0])
+    return f"{w:g} | {t:g} / {b:g}{' (shipped)' if shipped else ''}"
+
+
+def fold_profile_round(res: dict, load_heldout=None, heldout_cell: tuple | None = None,
+                       n_boot: int = 2000) -> list:
+    """Part 14 (issue 10, fold line, second profile round): the prior weight
+    (:data:`FOLD_PROFILE_WEIGHTS`) x the prior centre's top-to-bottom profile
+    (:data:`FOLD_PROFILE_CENTRES`), 20 cells, on the tuning faces only, scored on stop 24's objective
+    (:func:`_subset_scores`: the larger of the Canada and London tuning p90 of the distances to the
+    hand-placed smile lines; ties by the worse median); the depth index asserted bit-identical in
+    every cell.  Prints the grid and, for the cells in objective order, the share of 2000 bootstrap
+    resamples of the tuning faces in which the cell beats the shipped design by
+    >= :data:`FOLD_PROFILE_MIN_GAIN` mm (and the plain share, ``_bootstrap_wins`` without margin).
+    The guards (the package's tests with the cell as the default) run outside this function.
+    ``heldout_cell`` (a cell that passed the rule's steps 1 and 2) with ``load_heldout`` (a callable
+    giving the held-out ``annotation`` rows): that cell and the shipped one on the held-out faces,
+    read once.  Returns the cells in objective order.
+
+    Outcome (2026-12-03): the winner (2.0, (-1.0, -2.5); objective 3.79 against 4.03 mm, gain >= 0.05 mm
+    in 97 % of resamples) and the runners-up (2.5, 1.6 and 1.2 with the same profile) each failed the
+    package's invariance tests as the default, so the held-out faces were not read and nothing shipped
+    (docs/accuracy.md, "Fold line, second profile round")."""
+    names = ("Canada tuning", "London tuning")
+    cells = [(w, c) for w in FOLD_PROFILE_WEIGHTS for c in FOLD_PROFILE_CENTRES]
+    shipped = cells[0]
+    per: dict = {}
+    depth: dict = {}
+    for name in names:
+        for cell in cells:
+            per[(cell, name)] = _fold_cell_distances(res[name], cell, depth)
+    # the shipped cell is the package's own line: the analysis' fold lines give the same distances
+    for name in names:
+        for got, (_, _, _, dist) in zip(per[(shipped, name)], res[name]):
+            np.testing.assert_array_equal(got, dist["fold"])
+    print("\n| prior weight (per mm) | prior centre top / bottom (mm) | Canada tuning median / p90 / max | "
+          "London tuning median / p90 / max | objective (worst median) |")
+    print("|---|---|---|---|---|")
+    scored, raw = [], {}
+    for cell in cells:
+        d, obj, wm = _subset_scores(per, cell, names)
+        scored.append((round(obj, 2), wm, cell))
+        raw[cell] = obj
+        print(f"| {_cell_label(cell)} | " + " | ".join(
+            f"{np.median(v):.2f} / {np.percentile(v, 90):.2f} / {v.max():.2f}" for v in d.values())
+              + f" | {obj:.2f} ({wm:.2f}) |")
+    print(f"(depth index bit-identical in all {len(cells)} cells: {len(depth)} face-sides asserted)")
+    order = [c for _, _, c in sorted(scored, key=lambda r: (r[0], r[1]))]
+    obj = raw
+    print(f"\n| rank | prior weight | prior centre top / bottom (mm) | objective | gain over shipped (mm) | resamples with gain "
+          f">= {FOLD_PROFILE_MIN_GAIN:g} mm | resamples with any gain | step 1 |")
+    print("|---|---|---|---|---|---|---|---|")
+    # the winner and at most 3 runners-up (the rule: each must pass step 1, then the guards)
+    for k, cell in enumerate(order, 1):
+        if cell == shipped:
+            print(f"| {k} | {_cell_label(cell)} | {obj[cell]:.2f} | 0 | - | - | - |")
+            break
+        if k > 4:
+            break
+        share = _bootstrap_wins(per, names, cell, shipped, n_boot, margin=FOLD_PROFILE_MIN_GAIN) / n_boot
+        plain = _bootstrap_wins(per, names, cell, shipped, n_boot) / n_boot
+        ok = obj[shipped] - obj[cell] >= FOLD_PROFILE_MIN_GAIN - 1e-9 and share >= FOLD_PROFILE_MIN_SHARE
+        print(f"| {k} | {_cell_label(cell)} | {obj[cell]:.2f} | {obj[shipped] - obj[cell]:.2f} | "
+              f"{100 * share:.0f} % | {100 * plain:.0f} % | {'pass' if ok else 'fail'} |")
+    if heldout_cell is not None and load_heldout is not None:
+        held = load_heldout()
+        sets = {"Canada held-out": held["Canada held-out"], "London held-out": held["London held-out"],
+                "all held-out": held["Canada held-out"] + held["London held-out"]}
+        print("\n| cell (held-out faces, read once) | set | faces | points | median mm | p90 mm | max mm |")
+        print("|---|---|---|---|---|---|---|")
+        for cell in (shipped, heldout_cell):
+            for name, rows in sets.items():
+                d = np.concatenate(_fold_cell_distances(rows, cell))
+                print(f"| {_cell_label(cell)} | {name} | {len(rows)} | {len(d)} | {_stats(d)} |")
+    return order
+
+
+def fold_profile_invariance() -> None:
+    """Part 14, diagnosis (nothing chosen; the rule's guard is the package's tests): for every cell of
+    the grid, the bundled sample's fold contrast and length under the invariance transforms
+    (``facemetrics.validate``, the tolerances of tests/test_analyze.py), and how far the found left
+    line moves under the 37 / -23 px shift (median over the line, mm, after undoing the shift) next to
+    how far the left Face Mesh path's landmarks move relative to the image there."""
+    from PIL import Image
+
+    rgb = np.array(Image.open(SAMPLES / "astronaut_before.jpg").convert("RGB"))
+    ref = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    tr = {k: analyze_photo(v, name=k) for k, v in _transforms(rgb).items()}
+    mm = ref.calibration.mm_per_px
+    dpx = np.array([37.0, -23.0])  # validate.invariance_transforms' "shift"
+    idx = list(NLF_PATH_LEFT)
+    lm = np.linalg.norm(tr["shift"].points[idx, :2] - dpx - ref.points[idx, :2], axis=1) * mm
+    print(f"\n(the left Face Mesh path's landmarks move {lm.min():.2f}-{lm.max():.2f} mm relative to the image "
+          "under the shift)")
+    print("| prior weight | prior centre top / bottom (mm) | left contrast % | worst change right / left contrast % "
+          "(tolerance 1.5) | fold metrics outside tolerance | left line moves under the shift, median mm |")
+    print("|---|---|---|---|---|---|")
+    for cell in [(w, c) for w in FOLD_PROFILE_WEIGHTS for c in FOLD_PROFILE_CENTRES]:
+        w, c = cell
+        with _prior_weight(w):
+            m0 = {s: fold_metrics(ref.photo.rgb, ref.points, ref.frame, s, prior_centre_mm=c) for s in ("right", "left")}
+            mt = {k: {s: fold_metrics(a.photo.rgb, a.points, a.frame, s, prior_centre_mm=c) for s in ("right", "left")}
+                  for k, a in tr.items()}
+        worst, bad = {}, []
+        for s in ("right", "left"):
+            ch = {k: mt[k][s].contrast_pct - m0[s].contrast_pct for k in tr}
+            worst[s] = max(ch.values(), key=abs)
+            for attr, col in (("contrast_pct", f"nlf_contrast_{s}_pct"), ("length_mm", f"nlf_length_{s}_mm")):
+                bad += [f"{s} {attr.split('_')[0]} {k}" for k in tr
+                        if abs(getattr(mt[k][s], attr) - getattr(m0[s], attr)) > tolerance(col, getattr(m0[s], attr))]
+        moved = [np.min(np.linalg.norm(m0["left"].line_px - q, axis=1)) for q in mt["shift"]["left"].line_px - dpx]
+        print(f"| {_cell_label(cell)} | {m0['left'].contrast_pct:.2f} | {worst['right']:+.2f} / {worst['left']:+.2f} | "
+              f"{', '.join(bad) or 'none'} | {np.median(moved) * mm:.2f} |")
+
+
 def heldout_ci(res: dict, n_boot: int = 4000) -> None:
     """How well the held-out figures are known: median and p90 (mm) of the found fold line and
     jaw contour against the hand-placed points, each with a 95 % percentile-bootstrap interval
@@ -1513,6 +1690,11 @@ def main() -> None:
                         "held-out read once, smile pairs only if a design is adopted)")
     p.add_argument("--fold-centre", action="store_true",
                    help="only part 11: the fold line's prior-centre profile grid on the tuning faces only")
+    p.add_argument("--fold-profile", action="store_true",
+                   help="only part 14: the fold line's prior weight x prior-centre profile grid on the tuning faces only")
+    p.add_argument("--fold-profile-heldout", nargs=3, type=float, metavar=("WEIGHT", "TOP", "BOTTOM"),
+                   help="with --fold-profile: also read the held-out faces once for this cell (only after it "
+                        "passed the rule's bootstrap and guards) and the shipped one")
     p.add_argument("--heldout-ci", action="store_true",
                    help="only the held-out fold-line and jaw figures with bootstrap intervals over faces")
     p.add_argument("--london-prediction", action="store_true",
@@ -1540,6 +1722,13 @@ def main() -> None:
         return
     if args.fold_centre:
         fold_centre_grid(annotation({"Canada tuning": tune, "London tuning": l_tune}))
+        return
+    if args.fold_profile:
+        h = args.fold_profile_heldout
+        fold_profile_round(annotation({"Canada tuning": tune, "London tuning": l_tune}),
+                           lambda: annotation({"Canada held-out": held, "London held-out": l_held}),
+                           None if h is None else (h[0], (h[1], h[2])))
+        fold_profile_invariance()
         return
     if args.jaw_eighth:
         jaw_eighth(annotation({"Canada tuning": tune, "London tuning": l_tune}),
