@@ -112,8 +112,8 @@ class PhotoAnalysis:
         The capture time read from the file's header when the photo itself could not
         be decoded (so that a failure row still carries its ``taken_at``); None otherwise.
 
-    Arrays are shared, not copied: treat them as read-only (editing ``points`` in
-    place changes what :meth:`to_row` and a later comparison read).
+    ``points`` is read-only (a frozen result: editing it in place would change what
+    :meth:`to_row` and a later comparison read); ``photo.rgb`` stays writeable.
     """
 
     photo: Photo | None
@@ -369,7 +369,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     if faces is None:
         return PhotoAnalysis(**base, status="no_face",
                              error=f"{label}: no face found (is the face visible, frontal and well lit?)")
-    pts = faces.points
+    pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
+    pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
     if faces.n_faces > 1:
         warnings.append(f"{faces.n_faces} faces found; measured the largest")

@@ -188,3 +188,13 @@ def test_errors_are_importable_from_the_package_and_listed():
     assert decay_series_error is SeriesError and issubclass(SettingError, fm.FacemetricsError)
     assert {"SettingError", "SeriesError", "FacemetricsError", "PhotoError", "__version__",
             "analyze_photo"} <= set(dir(fm))
+
+
+def test_an_analysis_points_cannot_be_changed_in_place(sample_path):
+    """The result is frozen, and so are its landmarks: editing them in place changed what to_row()
+    and a later comparison read (audit)."""
+    a = fm.analyze_photo(sample_path)
+    before = a.to_row()["jawline_height_mm"]
+    with pytest.raises(ValueError, match="read-only"):
+        a.points[:, 1] += 10.0
+    assert a.to_row()["jawline_height_mm"] == before
