@@ -205,7 +205,10 @@ def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
     ``(table, png, reason)``; no plot (None) and the result's ``reason`` when nothing could be fitted."""
     def run():
         sub = changes[changes["metric"].isin(metrics)]
-        result = fm_decay.analyze_series(sub, metrics=list(metrics))
+        try:
+            result = fm_decay.analyze_series(sub, metrics=list(metrics))
+        except fm.SeriesError as exc:  # a table the fit refuses (e.g. a row without a side): say why
+            return None, None, str(exc)
         if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
             return result.to_frame(), None, result.reason
         fig = fm_plots.plot_timeline(sub, result)

@@ -248,6 +248,8 @@ def _darken(rgb: np.ndarray, line_px: np.ndarray, mm_per_px: float, fraction: fl
     d = cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_PRECISE) * mm_per_px
     if profile == "gauss":
         g = np.exp(-0.5 * (d / width_mm) ** 2)
+    elif profile == "box":  # a hard-edged band of half-width width_mm
+        g = (d <= width_mm).astype(np.float32)
     else:
         g = np.where(d < width_mm, 0.5 + 0.5 * np.cos(np.pi * d / width_mm), 0.0)
     out = rgb.copy()
@@ -273,17 +275,28 @@ VARIANTS = {  # name -> (where, width mm, profile)
 }
 
 
-def darkening(rows: list) -> int:
-    """The synthetic darkening sweep (:data:`VARIANTS` x :data:`FRACTIONS`) on ``rows``; prints the table and
-    returns the number of (variant, face-side) that did not rise strictly."""
-    fails = {v: [] for v in VARIANTS}
+#: a wider sweep (stop 29, after the fold depth's sixth round): 8 places (the found line, the Face Mesh
+#: chain, 2, 2.5 and 3 mm either side of the found line) x 6 profiles (Gaussian sigma 0.5, 1, 2 mm; raised
+#: cosine half-width 2, 4 mm; a hard band of half-width 1 mm); shapes and places the method does not assume
+EXTENDED_VARIANTS = {
+    f"{where if isinstance(where, str) else f'{where:+g} mm beside'}, {prof} {w:g} mm": (where, w, prof)
+    for where in ("line", "chain", -3.0, -2.5, -2.0, 2.0, 2.5, 3.0)
+    for prof, w in (("gauss", 0.5), ("gauss", 1.0), ("gauss", 2.0), ("cos", 2.0), ("cos", 4.0), ("box", 1.0))
+}
+
+
+def darkening(rows: list, variants: dict | None = None) -> int:
+    """The synthetic darkening sweep (``variants``, default :data:`VARIANTS`, x :data:`FRACTIONS`) on ``rows``;
+    prints the table and returns the number of (variant, face-side) that did not rise strictly."""
+    variants = VARIANTS if variants is None else variants
+    fails = {v: [] for v in variants}
     n_sides = 0
     for p, a, _, _ in rows:
         rgb, mm = a.photo.rgb, a.calibration.mm_per_px
         for side in ("right", "left"):
             n_sides += 1
             found = getattr(a, f"nlf_{side}")
-            for name, (where, width, profile) in VARIANTS.items():
+            for name, (where, width, profile) in variants.items():
                 if where == "line":
                     line = found.line_px
                 elif where == "chain":
@@ -1697,6 +1710,8 @@ def main() -> None:
                         "passed the rule's bootstrap and guards) and the shipped one")
     p.add_argument("--heldout-ci", action="store_true",
                    help="only the held-out fold-line and jaw figures with bootstrap intervals over faces")
+    p.add_argument("--darkening-extended", action="store_true",
+                   help="only the wider darkening sweep (EXTENDED_VARIANTS) on all 52 neutral faces")
     p.add_argument("--london-prediction", action="store_true",
                    help="only the 12 London faces resampled to 90: how likely issue 10's unseen-London check is met")
     args = p.parse_args()
@@ -1715,6 +1730,11 @@ def main() -> None:
         return
     if args.london_prediction:
         london_prediction(annotation({"London tuning": l_tune, "London held-out": l_held}))
+        return
+    if args.darkening_extended:
+        every = annotation({"Canada tuning": tune, "London tuning": l_tune, "Canada held-out": held,
+                            "London held-out": l_held})
+        darkening([r for rows in every.values() for r in rows], EXTENDED_VARIANTS)
         return
     if args.depth_lateral:
         depth_lateral_round(annotation({"Canada tuning": tune, "London tuning": l_tune}),

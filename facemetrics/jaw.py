@@ -92,7 +92,8 @@ class JawMetrics:
     contour_px : ndarray, shape (K, 2)
         The drawn lower-face contour, ``(x, y)`` px of the analysed image.
     oval_px : ndarray, shape (M, 2) or None
-        The Face Mesh oval the metrics use, ``(x, y)`` px.
+        The Face Mesh oval's points below the pupil line (the lower oval the metrics use),
+        ``(x, y)`` px, for display; None only in a result built without it.
 
     ``docs/metrics.md`` gives each column's landmarks and limits.
     """

@@ -361,9 +361,12 @@ def _photo_from_pixels(source: np.ndarray | Image.Image, name: str | None, max_p
     there is no capture time (``taken_at`` None) and ``format`` is ``"ARRAY"`` or ``"PIL"``."""
     if isinstance(source, Image.Image):
         label = name if name is not None else "<PIL image>"
-        img = ImageOps.exif_transpose(source)
-        arr = np.asarray(img.convert("RGBA") if "A" in img.getbands() or "transparency" in img.info
-                         else img.convert("RGB"))
+        _check_dimensions(label, *source.size, max_pixels)  # before any conversion of a huge image
+        try:
+            img = ImageOps.exif_transpose(source)
+        except Exception:  # noqa: BLE001 - broken EXIF: keep as stored (as the decoder does)
+            img = source
+        arr = _to_rgb_array(img)  # every mode as a decoded file's (16-bit, float, alpha over white)
         fmt = "PIL"
     else:
         check_source_type(source)

@@ -48,8 +48,9 @@ def test_timedelta_times_are_hours_and_dates_are_refused():
 
 def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
     """A one-person table saved to CSV has a blank subject: one subject (pandas reads NaN; it
-    raised an IndexError deep in the bootstrap).  A blank treatment, metric or side dropped every
-    row with status 'ok' and no fit: now a SeriesError naming the column."""
+    raised an IndexError deep in the bootstrap).  A blank treatment is one unnamed treatment; a
+    blank metric or side dropped every row with status 'ok' and no fit: now a SeriesError naming
+    the column."""
     one = _changes(1).assign(subject="")
     buf = io.StringIO()
     one.to_csv(buf, index=False)
@@ -61,10 +62,16 @@ def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
     mixed = pd.concat([_changes(2), _changes(1, seed=1).assign(subject=np.nan)], ignore_index=True)
     subjects = [f.subject for f in fm.analyze_series(mixed, n_boot=10).fits]
     assert subjects[0] is None and "(no subject)" in subjects and "" not in subjects
-    for col in ("treatment", "metric", "side"):
+    for col in ("metric", "side"):
         for blank in (np.nan, "", "  "):
             with pytest.raises(fm.SeriesError, match=f"no {col}"):
                 fm.analyze_series(_changes().assign(**{col: blank}), n_boot=10)
+    for blank in (np.nan, "", "  "):
+        fits = fm.analyze_series(_changes().assign(treatment=blank), n_boot=10).fits
+        assert fits and {f.treatment for f in fits} == {"(no treatment)"} and fits[0].fit_ok
+    # a categorical subject column with a missing value (pandas refused the new label: a TypeError)
+    cat = _changes().assign(subject=pd.Categorical(["a"] * 7 + [None] * 7 + ["c"] * 7))
+    assert "(no subject)" in {f.subject for f in fm.analyze_series(cat, n_boot=10).fits}
 
 
 @pytest.mark.parametrize("kw, match", [
@@ -75,6 +82,16 @@ def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
 def test_series_settings_are_series_errors(kw, match):
     with pytest.raises(fm.SeriesError, match=match):
         fm.analyze_series(_changes(), **kw)
+
+
+@pytest.mark.parametrize("kw, match", [({"n_boot": "abc"}, "n_boot must be a whole number"),
+                                       ({"seed": None}, "seed must be a whole number")])
+def test_regimen_settings_are_series_errors(kw, match):
+    from facemetrics.decay import analyze_regimen
+
+    levels = _changes().assign(days_since_start=lambda d: d["hours_since_treatment"] / 24.0)
+    with pytest.raises(fm.SeriesError, match=match):
+        analyze_regimen(levels, **kw)
 
 
 def test_negative_noise_floor_is_refused_and_numpy_integers_are_settings():
@@ -144,6 +161,17 @@ def after_analysis(sample_path):
     return a
 
 
+def test_pil_images_of_every_mode_read_as_their_files_do(tmp_path):
+    """A PIL image is converted as the decoder converts a file (16-bit grey read as 0-255, not clipped
+    white; a float image not black)."""
+    ramp = (np.arange(64 * 64).reshape(64, 64) * 16).astype(np.uint16)
+    img16 = Image.fromarray(ramp)  # mode I;16
+    img16.save(tmp_path / "ramp.png")
+    from_file = fm.load_photo(tmp_path / "ramp.png").rgb
+    from_pil = fm.load_photo(img16).rgb
+    assert abs(float(from_pil.mean()) - float(from_file.mean())) < 1.0 and 100 < from_pil.mean() < 155
+
+
 def test_repeats_given_alone_or_as_the_same_file(sample_path, sample_analysis, after_analysis):
     """A single path as ``before_repeats`` is one repeat (it was read character by character:
     45 'file not found' messages); None is none; the before photo's own file as its repeat
@@ -157,6 +185,11 @@ def test_repeats_given_alone_or_as_the_same_file(sample_path, sample_analysis, a
     assert none.status == base.status == "ok" and none.noise_floors == base.noise_floors
     with pytest.raises(TypeError, match="before_repeats must be a sequence"):
         fm.compare_photos(sample_analysis, after_analysis, before_repeats=3)
+    # a file object or a PIL image given alone is one repeat too (a BytesIO was read line by line)
+    jpeg = io.BytesIO(sample_path.read_bytes())
+    for one in (jpeg, Image.open(sample_path)):
+        c = fm.compare_photos(sample_analysis, after_analysis, before_repeats=one)
+        assert len(c.messages) == 1 and "identical pixels" in c.messages[0], c.messages
 
 
 def test_scale_settings_are_checked_and_never_silently_ignored(sample_path, sample_analysis, after_analysis):

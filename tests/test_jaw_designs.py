@@ -155,7 +155,7 @@ def test_chin_valley_evidence_moves_a_sharp_chin_step_outward():
 
 
 def test_two_sided_depth_is_zero_on_a_monotone_profile_and_the_depth_at_a_valley():
-    """``jaw._two_sided_depth`` (seventh round): exact values on small profiles every 0.25 mm."""
+    """``jaw_designs._two_sided_depth`` (seventh round): exact values on small profiles every 0.25 mm."""
     step = np.array([[200.0] * 6 + [100.0] * 6])
     np.testing.assert_array_equal(_two_sided_depth(step, 1.0), 0.0)
     np.testing.assert_array_equal(_two_sided_depth(np.arange(12.0)[None, :], 1.0), 0.0)

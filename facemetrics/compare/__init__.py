@@ -68,6 +68,7 @@ from numbers import Real
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
 from ..errors import SettingError
@@ -132,12 +133,14 @@ def _as_analysis(x, *, mm_per_px=None, ipd_mm=None, fast=True) -> PhotoAnalysis:
 
 def _as_sequence(repeats, name: str) -> tuple:
     """``before_repeats`` / ``after_repeats`` as a tuple of photos: None is none, and one photo given
-    alone (a path, bytes, an array, a Photo or an analysis) is one repeat, not a sequence to loop
-    over (a path string was read character by character)."""
+    alone (a path, bytes, a file object, an array, a PIL image, a Photo or an analysis) is one
+    repeat, not a sequence to loop over (a path string was read character by character, a file
+    object line by line)."""
     if repeats is None:
         return ()
-    if isinstance(repeats, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Photo, PhotoAnalysis)):
-        return (repeats,)
+    if isinstance(repeats, (str, os.PathLike, bytes, bytearray, memoryview, np.ndarray, Image.Image, Photo,
+                            PhotoAnalysis)) or hasattr(repeats, "read") or hasattr(repeats, "getvalue"):
+        return (repeats,)  # a file object (Streamlit's UploadedFile) is one photo, not its lines
     try:
         return tuple(repeats)
     except TypeError:

@@ -870,6 +870,27 @@ UNREAD_VERDICTS = ("uncertain",)
 
 #: the ``subject`` given to rows whose subject is blank (NaN, None or ""): one unnamed subject
 BLANK_SUBJECT = "(no subject)"
+#: the ``treatment`` given to rows whose treatment is blank: one unnamed treatment (a batch folder
+#: ``<subject>/treated_at.txt`` without a treatment folder, a manifest with the cell left empty)
+BLANK_TREATMENT = "(no treatment)"
+
+
+def _labels(df: pd.DataFrame) -> pd.DataFrame:
+    """``subject``, ``treatment``, ``metric`` and ``side`` as strings (in place; returned).
+
+    A blank subject or treatment is one unnamed subject / treatment (:data:`BLANK_SUBJECT`,
+    :data:`BLANK_TREATMENT`: not "", which marks the pooled fit's subject, report.is_pooled);
+    a blank metric or side is a :class:`SeriesError` (pandas' groupby would drop the rows
+    without a word)."""
+    for c in ("metric", "side"):
+        blank = _blank(df[c])
+        if blank.any():
+            raise SeriesError(f"{int(blank.sum())} of {len(df)} rows have no {c}; give every row its {c}")
+    for c, label in (("subject", BLANK_SUBJECT), ("treatment", BLANK_TREATMENT)):
+        df[c] = df[c].astype(object).where(~_blank(df[c]), label)  # object: a categorical column takes it too
+    for c in ("subject", "treatment", "metric", "side"):
+        df[c] = df[c].astype(str)
+    return df
 
 
 def _blank(col: pd.Series) -> np.ndarray:
@@ -906,14 +927,14 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     """The checked, typed and filtered copy of a change table (rows with finite time and value,
     and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`).
 
-    ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); a
-    blank ``subject`` is one subject, :data:`BLANK_SUBJECT`.
+    ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); blank
+    labels as :func:`_labels`.
 
     Raises
     ------
     SeriesError
         Not a DataFrame, missing columns, non-numeric values, dates as times, a blank
-        treatment, metric or side, a negative noise floor, or unknown metrics.
+        metric or side, a negative noise floor, or unknown metrics.
     """
     if not isinstance(changes, pd.DataFrame):
         raise SeriesError(f"changes must be a pandas DataFrame, not {type(changes).__name__}")
@@ -921,16 +942,7 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     if missing:
         raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
     cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at") if c in changes.columns]
-    df = changes.loc[:, cols].copy()
-    for c in ("treatment", "metric", "side"):  # a blank one would drop its rows without a word (groupby)
-        blank = _blank(df[c])
-        if blank.any():
-            raise SeriesError(f"{int(blank.sum())} of {len(df)} rows have no {c}; give every row its {c}")
-    # a blank subject (a one-person table saved to CSV and read back) is one unnamed subject; the
-    # label is not "" because an empty subject marks the pooled fit (report.is_pooled)
-    df["subject"] = df["subject"].where(~_blank(df["subject"]), BLANK_SUBJECT)
-    for c in ("subject", "treatment", "metric", "side"):
-        df[c] = df[c].astype(str)
+    df = _labels(changes.loc[:, cols].copy())
     df["hours_since_treatment"] = _hours(df["hours_since_treatment"])
     df["unit"] = df["unit"].fillna("").astype(str)
     if "treated_at" in df.columns:
@@ -984,8 +996,8 @@ def analyze_series(
         photo time - treatment time; dates are refused], ``metric``, ``side``,
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
         unit, >= 0], optional ``verdict``), as ``long.csv``.  A blank subject
-        is one subject (:data:`BLANK_SUBJECT`); a blank treatment, metric or
-        side is refused.  Rows with a non-finite time or value
+        or treatment is one unnamed subject / treatment (:data:`BLANK_SUBJECT`,
+        :data:`BLANK_TREATMENT`); a blank metric or side is refused.  Rows with a non-finite time or value
         are ignored, and so are rows whose verdict is ``uncertain`` (the
         comparison's own checks say no change can be read: a rough match of the upper
         faces, a cut face, a change of the lips' shape, a camera change beyond the checked
@@ -1313,9 +1325,9 @@ def analyze_regimen(
     Künsch, H. R. (1989). The jackknife and the bootstrap for general
     stationary observations. *Annals of Statistics*, 17(3), 1217-1241.
     """
+    level, n_boot, seed = _check_settings(confidence, n_boot, seed)
     _check_min_effect(min_effect)
     df = _regimen_levels(levels)
-    level = float(confidence)
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
                          n_boot=n_boot, seed=seed, level=level)
             for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
@@ -1327,15 +1339,17 @@ def analyze_regimen(
 def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
     """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and
     value and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`)."""
+    if not isinstance(levels, pd.DataFrame):
+        raise SeriesError(f"levels must be a pandas DataFrame, not {type(levels).__name__}")
     df = levels.copy()
     if "days_since_start" not in df.columns:
         if "hours_since_treatment" not in df.columns:
             raise SeriesError("levels need days_since_start or hours_since_treatment")
-        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+        df["days_since_start"] = pd.to_numeric(_hours(df["hours_since_treatment"]), errors="coerce") / 24.0
     for c in ("subject", "treatment", "metric", "side"):
         if c not in df.columns:
             raise SeriesError(f"levels lack column {c}")
-        df[c] = df[c].astype(str)
+    df = _labels(df)
     df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
