@@ -231,3 +231,20 @@ def test_an_analysis_points_cannot_be_changed_in_place(sample_path):
     with pytest.raises(ValueError, match="read-only"):
         a.points[:, 1] += 10.0
     assert a.to_row()["jawline_height_mm"] == before
+
+
+def test_a_repeated_row_is_counted_once_and_said():
+    """The same photo listed twice (two tables concatenated) narrowed the CI as if it were two photos."""
+    df = _changes()
+    once = fm.analyze_series(df, n_boot=40).fits[0]
+    twice = fm.analyze_series(pd.concat([df, df], ignore_index=True), n_boot=40).fits[0]
+    assert (twice.change_24h_ci_low, twice.change_24h_ci_high) == (once.change_24h_ci_low, once.change_24h_ci_high)
+    assert twice.n_photos == once.n_photos and "21 rows repeated another" in twice.reason
+    assert "repeated" not in once.reason
+    # with sha256 the photo decides: the same picture under two names is one; other pictures with equal
+    # values at one time are two
+    a = df.assign(sha256=[f"{i:064x}" for i in range(len(df))])
+    b = a.assign(photo="copy.jpg")
+    assert "21 rows repeated" in fm.analyze_series(pd.concat([a, b]), n_boot=10).fits[0].reason
+    c = a.assign(sha256=[f"{i + 999:064x}" for i in range(len(df))])
+    assert "repeated" not in fm.analyze_series(pd.concat([a, c]), n_boot=10).fits[0].reason

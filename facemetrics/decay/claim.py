@@ -924,8 +924,22 @@ def _hours(col: pd.Series) -> pd.Series:
 
 
 def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
+    """The checked, typed and filtered copy of a change table (:func:`_usable`), each photo's row
+    counted once (a repeated row, :func:`_repeated`, left out).
+
+    Raises
+    ------
+    SeriesError
+        As :func:`_usable`.
+    """
+    df, source = _usable(changes, metrics)
+    return df[~_repeated(df, source)]
+
+
+def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The checked, typed and filtered copy of a change table (rows with finite time and value,
-    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`).
+    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), and the rows
+    of ``changes`` it was made from (by position, the same order).
 
     ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); blank
     labels as :func:`_labels`.
@@ -970,7 +984,26 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
                 f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
             )
         keep &= df["metric"].isin(wanted).to_numpy()
-    return df[keep]
+    return df[keep], changes.iloc[np.flatnonzero(keep)]
+
+
+def _repeated(df: pd.DataFrame, source: pd.DataFrame) -> np.ndarray:
+    """True for each row of ``df`` (shape (n,)) that repeats an earlier one: the same photo listed twice
+    (two tables concatenated, a photo copied under another name).  Same subject, treatment, metric,
+    side and time, and the same ``sha256`` when ``source`` (the rows ``df`` came from, in the same
+    order) has that column filled on every row, else the same value.  Counted once: each row is an
+    observation in the fits and their bootstrap, so a repeated one narrowed the intervals (audit)."""
+    key = df[["subject", "treatment", "metric", "side", "hours_since_treatment"]].reset_index(drop=True)
+    sha = source["sha256"].fillna("").astype(str).to_numpy() if "sha256" in source.columns else None
+    key["id"] = sha if sha is not None and (sha != "").all() else df["value"].to_numpy()
+    return key.duplicated(keep="first").to_numpy()
+
+
+def _repeated_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
+    """The rows :func:`validate_changes` counts once (:func:`_repeated`) and leaves out: ``subject``,
+    ``treatment``, ``metric``, ``side``, one row per row left out."""
+    df, source = _usable(changes, metrics)
+    return df[_repeated(df, source)][["subject", "treatment", "metric", "side"]]
 
 
 def analyze_series(
@@ -1051,6 +1084,7 @@ def analyze_series(
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=seed,
                 confidence=confidence)
     unread = _unread_rows(changes, metrics)
+    repeated = _repeated_rows(changes, metrics)
     fits: list[DecayFit] = []
     groups = {k: g for k, g in df.groupby(["treatment", "metric", "side"], sort=True)}
     # a series every row of which read 'uncertain' gets its own no-fit row saying so (it vanished before)
@@ -1059,8 +1093,8 @@ def analyze_series(
     for key in sorted(groups, key=lambda k: tuple(map(str, k))):
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
-        fits.append(_with_unread(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None,
-                                              **opts), unread, key))
+        fits.append(_with_repeated(_with_unread(_analyze_one(grp, treatment=treatment, metric=metric, side=side,
+                                                             subject=None, **opts), unread, key), repeated, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
         pooled_ok = fits[-1].fit_ok
@@ -1072,7 +1106,7 @@ def analyze_series(
                                              confidence=opts["confidence"])
             else:
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
-            fits.append(_with_unread(fit, unread, key, subj))
+            fits.append(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
                             reason=_nothing_to_fit(changes, metrics))
@@ -1114,7 +1148,7 @@ def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = changes[changes["verdict"].isin(UNREAD_VERDICTS)]
     finite = _has_time_and_value(rows)
-    out = rows.loc[finite, cols].astype(str)
+    out = _labels(rows.loc[finite, cols].copy())  # the labels as the fits read them (blank subject, ...)
     if metrics is None:
         return out
     return out[out["metric"].isin([metrics] if isinstance(metrics, str) else [str(m) for m in metrics])]
@@ -1137,6 +1171,20 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
     note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
             f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
     return replace(fit, reason=fit.reason + note)
+
+
+def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
+    """``fit`` with a sentence added to its ``reason`` saying how many rows of its series repeated
+    another and were counted once (:func:`_repeated`; unchanged when none did)."""
+    treatment, metric, side = key
+    sel = (repeated["treatment"] == treatment) & (repeated["metric"] == metric) & (repeated["side"] == side)
+    if subject is not None:
+        sel &= repeated["subject"] == subject
+    n = int(sel.sum())
+    if n == 0:
+        return fit
+    return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo "
+                                            "listed twice) and counted once.")
 
 
 #: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
