@@ -12,6 +12,20 @@ from PIL import Image
 from facemetrics.annotations import read_tem  # noqa: F401 - the tests' and benches' reader
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _keep_main_module():
+    """Streamlit's ``AppTest`` leaves ``sys.modules["__main__"]`` set to its temporary script; a batch
+    that then *spawns* its workers (it does when threads make ``fork`` unsafe) has every child re-run
+    that script, which fails (``NameError: __args``) and breaks the pool.  Each test gets back the
+    ``__main__`` it started with (seen when tests/test_timeline.py ran just before tests/test_batch.py)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
 SAMPLES = ROOT / "sample_images"
 SHARED_FACES = ROOT.parent / "shared" / "faces"
 LONDON = SHARED_FACES / "london_ccby"
