@@ -167,8 +167,8 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
         lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}")
     lines += ["", "## Figures", "",
               "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
-              "change at 24 h [95 % CI] | lasting [95 % CI] | verdict |",
-              "|---|---|---|---|---|---|---|---|---|---|"]
+              "change at 24 h [95 % CI] | transient [95 % CI] | lasting [95 % CI] | verdict |",
+              "|---|---|---|---|---|---|---|---|---|---|---|"]
     unresolved = 0
     for _, r in table.iterrows():
         u = r.get("unit") or ""
@@ -177,8 +177,10 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
             hl = (f"{_fmt(r['half_life_h'], '', 1)} [{_fmt(r['half_life_h_ci_low'], '', 1)}, "
                   f"{_fmt(r['half_life_h_ci_high'], '', 1)}]")
             lasting = f"{_fmt(r['lasting'], u)} [{_fmt(r['lasting_ci_low'])}, {_fmt(r['lasting_ci_high'])}]"
+            transient = (f"{_fmt(r.get('transient'), u)} [{_fmt(r.get('transient_ci_low'))}, "
+                         f"{_fmt(r.get('transient_ci_high'))}]")
         else:
-            hl = lasting = NOT_RESOLVED + " *"
+            hl = lasting = transient = NOT_RESOLVED + " *"
             unresolved += 1
         if peak_resolved(r):
             peak = f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}]"
@@ -189,7 +191,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
             f"{peak} | "
             f"{hl} | "
             f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
-            f"{lasting} | "
+            f"{transient} | {lasting} | "
             f"{r['verdict']} |")
     if unresolved:
         lines += ["", f"\\* No decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "

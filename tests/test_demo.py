@@ -62,5 +62,9 @@ def test_demo_prints_one_verdict_per_pooled_fit(demo):
     assert 1.0 < jaw["peak_change"] < 3.0, jaw["reason"]
     assert jaw["verdict"] in ("fades_within_a_day", INCONCLUSIVE)
     # report.md carries the same verdict and sentence
-    assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {jaw['reason']}" in (
-        out / "report.md").read_text(encoding="utf-8")
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {jaw['reason']}" in report
+    # the figures table gives the transient part with its CI, as timeline.csv does
+    assert "| transient [95 % CI] |" in report
+    cell = f"{jaw['transient']:.2f} mm [{jaw['transient_ci_low']:.2f}, {jaw['transient_ci_high']:.2f}]"
+    assert cell in report, cell
