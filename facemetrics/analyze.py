@@ -133,6 +133,12 @@ class PhotoAnalysis:
     extra: dict = field(default_factory=dict)
     header_taken_at: datetime | None = None
 
+    def __setstate__(self, state: dict) -> None:
+        """Unpickled or deep-copied (``st.cache_data`` pickles what it keeps): ``points`` read-only again."""
+        self.__dict__.update(state)
+        if isinstance(self.points, np.ndarray):
+            self.points.flags.writeable = False
+
     @property
     def ok(self) -> bool:
         return self.status == "ok"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import Comparison
-from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, validate_changes
+from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, regimen_levels, validate_changes
 from .decay.wording import num, percent, quantity
 from .jaw import jaw_metrics
 
@@ -203,9 +203,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     """
     from matplotlib.figure import Figure
 
-    df = levels.copy()
-    if "days_since_start" not in df.columns:
-        df["days_since_start"] = pd.to_numeric(df["hours_since_treatment"], errors="coerce") / 24.0
+    df = regimen_levels(levels)  # the points the fit used, labelled as its rows are ("(no treatment)", ...)
     keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
     n = max(1, len(keys))
     ncols = min(n, 2)
@@ -218,7 +216,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
         sub = df[(df["treatment"] == tr) & (df["metric"] == metric) & (df["side"] == side)]
         r = regimen.iloc[k]
         colour = _COLOURS[k % len(_COLOURS)]
-        ax.plot(sub["days_since_start"], pd.to_numeric(sub["value"], errors="coerce"), "o", ms=4, alpha=0.6,
+        ax.plot(sub["days_since_start"], sub["value"], "o", ms=4, alpha=0.6,
                 color=colour, mec="none", label="pre-session photos vs day 0")
         if math.isfinite(float(r["slope_per_week"])) and len(sub):
             dd = np.linspace(0, float(sub["days_since_start"].max()), 50)

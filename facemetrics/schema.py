@@ -401,7 +401,8 @@ TIMELINE_COLUMNS_DEF = [
     Column("n_photos", "", "Rows of `long.csv` fitted, one per photo compared with its session's baseline: the "
            "after photos, and, in a session with 2 or more baseline photos, each baseline photo checked against "
            "the others (at its negative time, a measured zero change). Rows whose verdict is `uncertain` are "
-           "left out (`reason` counts them)."),
+           "left out, and a row repeating another (the same photo listed twice) is counted once (`reason` counts "
+           "both)."),
     _SERIES_N_SUBJECTS,
     Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows; a fit "
            "needs at least 4."),

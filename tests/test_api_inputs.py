@@ -231,6 +231,11 @@ def test_an_analysis_points_cannot_be_changed_in_place(sample_path):
     with pytest.raises(ValueError, match="read-only"):
         a.points[:, 1] += 10.0
     assert a.to_row()["jawline_height_mm"] == before
+    import copy
+    import pickle
+
+    for c in (pickle.loads(pickle.dumps(a)), copy.deepcopy(a)):  # the app's cache pickles analyses
+        assert not c.points.flags.writeable and c.to_row()["jawline_height_mm"] == before
 
 
 def test_a_repeated_row_is_counted_once_and_said():
@@ -248,3 +253,21 @@ def test_a_repeated_row_is_counted_once_and_said():
     assert "21 rows repeated" in fm.analyze_series(pd.concat([a, b]), n_boot=10).fits[0].reason
     c = a.assign(sha256=[f"{i + 999:064x}" for i in range(len(df))])
     assert "repeated" not in fm.analyze_series(pd.concat([a, c]), n_boot=10).fits[0].reason
+
+
+def test_regimen_counts_a_repeated_photo_once_and_blank_treatments_plot():
+    """The regimen fit reads its levels as the series fit does: a photo listed twice counts once,
+    a blank treatment is '(no treatment)', and the plot finds the fit's points under that label."""
+    from facemetrics.decay import analyze_regimen
+    from facemetrics.plots import plot_regimen
+
+    days = np.arange(0.0, 28.0, 2.0)
+    levels = pd.DataFrame(dict(subject="a", treatment="", days_since_start=days, metric="jawline_lift_mm",
+                               side="mean", value=0.02 * days + np.random.default_rng(0).normal(0, 0.05, len(days)),
+                               unit="mm", photo=[f"p{i}.jpg" for i in range(len(days))]))
+    once = analyze_regimen(levels, n_boot=20)
+    twice = analyze_regimen(pd.concat([levels, levels], ignore_index=True), n_boot=20)
+    assert once["treatment"].tolist() == ["(no treatment)"] and once["n_photos"].iloc[0] == len(days)
+    assert twice["n_photos"].iloc[0] == len(days)
+    fig = plot_regimen(levels, once)
+    assert len(fig.axes[0].lines[0].get_xdata()) == len(days)  # the fit's points, found under its label

@@ -879,3 +879,13 @@ def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysi
     no_time = app.pair_long_rows(app.Pair(sample_analysis, undated, treatment="rf"), rows)
     assert all(r["taken_at"] in (None, "") for r in no_time)
 
+
+
+def test_timeline_says_why_a_table_is_refused_instead_of_a_traceback():
+    """A change table the series fit refuses (here: rows without a side) gives the fit's own sentence,
+    shown by ``timeline_view`` in place of the plot, not a Streamlit traceback (review, stop 29)."""
+    app = app_module()
+    rows = pd.DataFrame(dict(subject="a", treatment="mc", hours_since_treatment=[0.5, 2.0, 6.0],
+                             metric="jawline_lift_mm", side=[np.nan] * 3, value=[1.0, 0.5, 0.2], unit="mm"))
+    table, png, why = app.timeline(rows, ("jawline_lift_mm",))
+    assert table is None and png is None and why == "3 of 3 rows have no side; give every row its side"

@@ -987,16 +987,29 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
     return df[keep], changes.iloc[np.flatnonzero(keep)]
 
 
-def _repeated(df: pd.DataFrame, source: pd.DataFrame) -> np.ndarray:
+def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
     """True for each row of ``df`` (shape (n,)) that repeats an earlier one: the same photo listed twice
     (two tables concatenated, a photo copied under another name).  Same subject, treatment, metric,
-    side and time, and the same ``sha256`` when ``source`` (the rows ``df`` came from, in the same
-    order) has that column filled on every row, else the same value.  Counted once: each row is an
-    observation in the fits and their bootstrap, so a repeated one narrowed the intervals (audit)."""
-    key = df[["subject", "treatment", "metric", "side", "hours_since_treatment"]].reset_index(drop=True)
-    sha = source["sha256"].fillna("").astype(str).to_numpy() if "sha256" in source.columns else None
-    key["id"] = sha if sha is not None and (sha != "").all() else df["value"].to_numpy()
+    side and ``time``, and the same photo: its ``sha256`` where ``source`` (the rows ``df`` came from,
+    in the same order) has one, else its ``photo`` name, else (a table that names no photo) the same
+    value.  Counted once: each row is an observation in the fits and their bootstrap, so a repeated
+    one narrowed the intervals (audit)."""
+    key = df[["subject", "treatment", "metric", "side", time]].reset_index(drop=True)
+    key["id"] = _photo_ids(source, df["value"].to_numpy())
     return key.duplicated(keep="first").to_numpy()
+
+
+def _photo_ids(source: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """Per row of ``source`` (shape (n,), object): ``"sha256:<hex>"`` where its ``sha256`` is filled,
+    else ``"photo:<name>"`` where its ``photo`` is, else ``"value:<value>"``."""
+    def col(name):
+        if name not in source.columns:
+            return np.full(len(source), "", dtype=object)
+        return source[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+    sha, photo = col("sha256"), col("photo")
+    by_value = np.array([f"value:{v!r}" for v in values], dtype=object)
+    return np.where(sha != "", "sha256:" + sha, np.where(photo != "", "photo:" + photo, by_value))
 
 
 def _repeated_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
@@ -1148,7 +1161,11 @@ def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rows = changes[changes["verdict"].isin(UNREAD_VERDICTS)]
     finite = _has_time_and_value(rows)
-    out = _labels(rows.loc[finite, cols].copy())  # the labels as the fits read them (blank subject, ...)
+    rows = rows.loc[finite]
+    out = _labels(rows[cols].copy())  # the labels as the fits read them (blank subject, ...)
+    key = out.assign(t=pd.to_numeric(_hours(rows["hours_since_treatment"]), errors="coerce").to_numpy(),
+                     id=_photo_ids(rows, pd.to_numeric(rows["value"], errors="coerce").to_numpy()))
+    out = out[~key.duplicated(keep="first").to_numpy()]  # a photo listed twice is one photo left out
     if metrics is None:
         return out
     return out[out["metric"].isin([metrics] if isinstance(metrics, str) else [str(m) for m in metrics])]
@@ -1183,8 +1200,9 @@ def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: s
     n = int(sel.sum())
     if n == 0:
         return fit
-    return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo "
-                                            "listed twice) and counted once.")
+    return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo, by "
+                                            "its sha256 or name, or where the table names no photo the same "
+                                            "subject, time and value) and counted once.")
 
 
 #: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
@@ -1404,7 +1422,21 @@ def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
     keep = np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])
     if "verdict" in df.columns:
         keep &= ~df["verdict"].isin(UNREAD_VERDICTS)
-    return df[keep]
+    df, source = df[keep], levels.iloc[np.flatnonzero(keep.to_numpy())]
+    return df[~_repeated(df, source, "days_since_start")]  # a photo listed twice counts once, as in the series
+
+
+def regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
+    """The levels table as :func:`analyze_regimen` reads it: ``days_since_start`` (from timedelta or
+    numeric hours), labels as :func:`_labels`, rows with finite day and value, not ``uncertain``, each
+    photo once.  For plotting the same points the fit used (``plots.plot_regimen``).
+
+    Raises
+    ------
+    SeriesError
+        As :func:`analyze_regimen`.
+    """
+    return _regimen_levels(levels)
 
 
 def _regimen_boot_weights(d, g, n_subjects: int, n_boot: int, rng) -> tuple[str, np.ndarray]:
