@@ -1171,15 +1171,21 @@ def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     return out[out["metric"].isin([metrics] if isinstance(metrics, str) else [str(m) for m in metrics])]
 
 
+def _count_of(rows: pd.DataFrame, key: tuple, subject: str | None) -> int:
+    """How many of ``rows`` (columns ``subject``, ``treatment``, ``metric``, ``side``) belong to the
+    series ``key`` = (treatment, metric, side), and to ``subject`` unless it is None."""
+    treatment, metric, side = key
+    sel = (rows["treatment"] == treatment) & (rows["metric"] == metric) & (rows["side"] == side)
+    if subject is not None:
+        sel &= rows["subject"] == subject
+    return int(sel.sum())
+
+
 def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
     """``fit`` with a sentence added to its ``reason`` saying how many photos of its series were
     left out because their comparison read ``uncertain`` (unchanged when none were): without it a
     series reads "only 2 photos" while the batch compared 80."""
-    treatment, metric, side = key
-    sel = (unread["treatment"] == treatment) & (unread["metric"] == metric) & (unread["side"] == side)
-    if subject is not None:
-        sel &= unread["subject"] == subject
-    n = int(sel.sum())
+    n = _count_of(unread, key, subject)
     if n == 0:
         return fit
     if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
@@ -1193,11 +1199,7 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
 def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
     """``fit`` with a sentence added to its ``reason`` saying how many rows of its series repeated
     another and were counted once (:func:`_repeated`; unchanged when none did)."""
-    treatment, metric, side = key
-    sel = (repeated["treatment"] == treatment) & (repeated["metric"] == metric) & (repeated["side"] == side)
-    if subject is not None:
-        sel &= repeated["subject"] == subject
-    n = int(sel.sum())
+    n = _count_of(repeated, key, subject)
     if n == 0:
         return fit
     return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo, by "
