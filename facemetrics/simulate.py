@@ -49,6 +49,28 @@ class Simulated:
     truth: dict = field(default_factory=dict)
 
 
+def _measured(analysis, what: str) -> None:
+    """Raise ValueError unless ``analysis`` is a measured :class:`PhotoAnalysis` (``status == "ok"``):
+    a simulation starts from the landmarks and scale of a measured photo."""
+    if not isinstance(analysis, PhotoAnalysis):
+        raise TypeError(f"{what} takes a PhotoAnalysis (facemetrics.analyze_photo), not {type(analysis).__name__}")
+    if not analysis.ok:
+        raise ValueError(f"{what} needs a measured photo; {analysis.name} has status {analysis.status!r} "
+                         f"({analysis.error})")
+
+
+def _finite(name: str, value, lo: float | None = None, hi: float | None = None) -> float:
+    """``value`` as a finite float within [lo, hi]; ValueError naming ``name`` otherwise."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not np.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
+        rng = f" in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else ""
+        raise ValueError(f"{name} must be a finite number{rng}, got {value!r}")
+    return v
+
+
 def deepen_fold(analysis: PhotoAnalysis, fraction: float, side: str = "right",
                 width_mm: float = 1.5) -> Simulated:
     """Darken a nasolabial valley along the measured fold line.
@@ -74,7 +96,18 @@ def deepen_fold(analysis: PhotoAnalysis, fraction: float, side: str = "right",
     -------
     Simulated
         ``truth`` has ``nlf_darkening_right`` and ``nlf_darkening_left``.
+
+    Raises
+    ------
+    ValueError
+        ``analysis`` not measured, ``fraction`` outside 0-1, ``width_mm`` not > 0, or another ``side``.
     """
+    _measured(analysis, "deepen_fold")
+    if side not in ("right", "left", "both"):  # "up" darkened the left fold with a truth of 0 (audit)
+        raise ValueError(f"side must be 'right', 'left' or 'both', not {side!r}")
+    fraction = _finite("fraction", fraction, 0.0, 1.0)
+    if _finite("width_mm", width_mm) <= 0:
+        raise ValueError(f"width_mm must be > 0, got {width_mm!r}")
     img = analysis.photo.rgb
     mm_per_px = analysis.calibration.mm_per_px
     sides = ("right", "left") if side == "both" else (side,)
@@ -377,6 +410,8 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "f
         ``jawline_lift_mm == mm``; the cheek (above the nose base) is 0.
         Also ``lift_mm`` (= ``mm``) and ``side``.
     """
+    _measured(analysis, "lift")
+    _finite("mm", mm)  # nan or inf returned the photo unchanged with a truth of 0 (audit)
     if side not in ("both", "left", "right"):
         raise ValueError(f"side must be 'both', 'left' or 'right', not {side!r}")
     if shape not in ("full", "taper", "jowl"):
@@ -785,6 +820,9 @@ def head_pose(analysis: PhotoAnalysis, pitch_deg: float = 0.0, yaw_deg: float = 
         ``pivot_mm``, ``depth_scale``, ``lower_depth_scale`` and
         ``camera_distance_change_pct``.
     """
+    _measured(analysis, "head_pose")
+    for name, v in (("pitch_deg", pitch_deg), ("yaw_deg", yaw_deg), ("roll_deg", roll_deg)):
+        _finite(name, v, -60.0, 60.0)  # beyond, the face's far side is not in the photo to re-render
     base, truth = _base_image(analysis, image)
     xy, p3, f, c, rot2 = _project_setup(analysis, camera_mm, depth_scale, lower_depth_scale)
     # pupil midpoint in 3-D (levelled camera axes)
@@ -823,6 +861,9 @@ def camera_distance(analysis: PhotoAnalysis, from_mm: float = RENDER_CAMERA_MM, 
         ``camera_to_mm`` and ``camera_distance_change_pct``
         (``100 (to / from - 1)``).
     """
+    _measured(analysis, "camera_distance")
+    if _finite("from_mm", from_mm) <= 0 or _finite("to_mm", to_mm) <= 0:
+        raise ValueError(f"camera distances must be > 0 mm, got from_mm={from_mm!r}, to_mm={to_mm!r}")
     base, truth = _base_image(analysis, image)
     xy, p3, f, c, rot2 = _project_setup(analysis, from_mm, depth_scale, lower_depth_scale)
     moved = p3 + np.array([0.0, 0.0, to_mm - from_mm])

@@ -92,7 +92,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
-from .errors import InputError
+from .errors import FacemetricsError, InputError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -169,8 +169,9 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
-class StoreError(Exception):
-    """A store operation that cannot be done (unknown subject, newer schema, bad time ...)."""
+class StoreError(FacemetricsError):
+    """A store operation that cannot be done (unknown subject, newer schema, bad time ...); a
+    :class:`~facemetrics.errors.FacemetricsError`, so code catching those catches it too."""
 
 
 def default_store_dir() -> Path:
@@ -827,6 +828,13 @@ class Store:
             raise StoreError("a treatment session needs both --treatment and --treated-at")
         # 1. everything is checked before anything is written: a failed add (a time that does not
         #    parse, no session to follow up, every photo refused) leaves no subject, session or file behind
+        if not isinstance(subject, str):  # None was stored as a subject named 'None' (audit)
+            raise TypeError(f"subject must be a name (str), not {type(subject).__name__}")
+        if isinstance(photos, (str, os.PathLike, bytes, bytearray)) or \
+                (isinstance(photos, tuple) and len(photos) == 2 and isinstance(photos[1], (bytes, bytearray))):
+            # one path was read character by character; one (name, bytes) pair item by item
+            raise TypeError("photos must be a list of paths or (name, bytes) pairs; wrap a single photo "
+                            "in a list: add_photos(subject, [photo])")
         if not str(subject).strip():
             raise StoreError("a subject needs a name")
         if treatment and not str(treatment).strip():

@@ -271,3 +271,56 @@ def test_regimen_counts_a_repeated_photo_once_and_blank_treatments_plot():
     assert twice["n_photos"].iloc[0] == len(days)
     fig = plot_regimen(levels, once)
     assert len(fig.axes[0].lines[0].get_xdata()) == len(days)  # the fit's points, found under its label
+
+
+# --- the other library surfaces (second audit) ------------------------------------------------
+
+def test_simulations_refuse_what_they_cannot_simulate(sample_analysis):
+    """A bad side darkened the other fold with a truth of 0; nan/inf lifts returned the photo unchanged
+    with a truth of 0; a failed analysis gave an AttributeError from deep inside."""
+    from facemetrics import simulate as sim
+
+    for call, match in ((lambda: sim.deepen_fold(sample_analysis, 0.3, side="up"), "side must be"),
+                        (lambda: sim.deepen_fold(sample_analysis, float("nan")), "fraction"),
+                        (lambda: sim.deepen_fold(sample_analysis, 5.0), "fraction"),
+                        (lambda: sim.lift(sample_analysis, float("inf")), "mm must be a finite"),
+                        (lambda: sim.head_pose(sample_analysis, pitch_deg=90.0), "pitch_deg"),
+                        (lambda: sim.camera_distance(sample_analysis, to_mm=-5.0), "camera distances")):
+        with pytest.raises(ValueError, match=match):
+            call()
+    failed = fm.analyze_photo(np.zeros((64, 64, 3), np.uint8))
+    for fn in (sim.lift, sim.deepen_fold):
+        with pytest.raises(ValueError, match="needs a measured photo"):
+            fn(failed, 0.5)
+    with pytest.raises(TypeError, match="takes a PhotoAnalysis"):
+        sim.lift(None, 1.0)
+    assert sim.deepen_fold(sample_analysis, 0.2, side="both").truth == {"nlf_darkening_right": 0.2,
+                                                                        "nlf_darkening_left": 0.2}
+
+
+def test_store_add_refuses_a_subject_that_is_not_a_name_and_a_bare_photo(tmp_path, sample_path):
+    """None was stored as a subject named 'None'; one path string was read character by character."""
+    from facemetrics.store import Store, StoreError
+
+    assert issubclass(StoreError, fm.FacemetricsError)
+    s = Store(tmp_path / "store")
+    with pytest.raises(TypeError, match="subject must be a name"):
+        s.add_photos(None, [str(sample_path)], treatment="rf", treated_at="2026-11-02T07:00Z")
+    with pytest.raises(TypeError, match="wrap a single photo"):
+        s.add_photos("me", str(sample_path), treatment="rf", treated_at="2026-11-02T07:00Z")
+    assert s.con.execute("SELECT COUNT(*) FROM subjects").fetchone()[0] == 0
+
+
+def test_timeline_names_a_missing_batch_folder_and_unknown_metrics(tmp_path):
+    from facemetrics.batch.timeline import run_timeline
+
+    with pytest.raises(fm.SeriesError, match="not a batch output folder"):
+        run_timeline(tmp_path / "nowhere")
+    pd.DataFrame(dict(subject="a", treatment="rf", hours_since_treatment=[1.0], metric="jawline_lift_mm",
+                      side="mean", value=[0.5], unit="mm")).to_csv(tmp_path / "long.csv", index=False)
+    with pytest.raises(fm.SeriesError, match="unknown metric"):
+        run_timeline(tmp_path, metrics=["nope"])
+    from facemetrics.decay import analyze_regimen
+    with pytest.raises(fm.SeriesError, match="lack column value"):
+        analyze_regimen(pd.DataFrame(dict(subject="a", treatment="rf", days_since_start=[1.0],
+                                          metric="jawline_lift_mm", side="mean")))

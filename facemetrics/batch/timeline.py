@@ -46,17 +46,27 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     ------
     SeriesError
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
-        (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`).
+        (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`);
+        ``batch_dir`` without a ``long.csv``; a metric ``long.csv`` does not have.
     """
     from ..decay import SeriesError, analyze_series
     from ..plots import plot_timeline
 
     batch_dir = Path(batch_dir)
     out_dir = Path(out_dir) if out_dir is not None else batch_dir
+    if not (batch_dir / "long.csv").is_file():  # pandas' FileNotFoundError named only the CSV (audit)
+        raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
+                          "(run `facemetrics batch` first, or give the folder it wrote)")
     long = pd.read_csv(batch_dir / "long.csv", keep_default_na=False, na_values=[""])
     long["unit"] = long["unit"].fillna("")
     if metrics is None:
         metrics = [m for m in HEADLINE_METRICS if m in set(long["metric"])]
+    else:  # one name is one metric, not its letters; an unknown one is named, not "no rows"
+        metrics = [metrics] if isinstance(metrics, str) else list(metrics)
+        unknown = sorted(set(metrics) - set(long["metric"]))
+        if unknown:
+            raise SeriesError(f"unknown metric(s) {', '.join(unknown)} in {batch_dir / 'long.csv'}; available: "
+                              f"{', '.join(sorted(set(long['metric'])))}")
     has_mean = set(long.loc[long["side"] == "mean", "metric"])
     # metrics without a "mean" side (e.g. the fold depth, per side only) are fitted per side
     side_ok = long["side"].isin(list(sides)) | (~long["metric"].isin(has_mean) & long["side"].isin(["right", "left"]))

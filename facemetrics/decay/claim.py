@@ -1414,7 +1414,7 @@ def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
         if "hours_since_treatment" not in df.columns:
             raise SeriesError("levels need days_since_start or hours_since_treatment")
         df["days_since_start"] = pd.to_numeric(_hours(df["hours_since_treatment"]), errors="coerce") / 24.0
-    for c in ("subject", "treatment", "metric", "side"):
+    for c in ("subject", "treatment", "metric", "side", "value"):
         if c not in df.columns:
             raise SeriesError(f"levels lack column {c}")
     df = _labels(df)
