@@ -44,9 +44,11 @@ like a file named on the command line.  Photos must be inside the folder: a
 elsewhere) raises :class:`ManifestError` naming the row (an absolute path
 inside the folder is taken as its relative path).  The
 manifest is read as UTF-8 or Latin-1, with ``,``, ``;`` or tab separators
-(sniffed); a missing or renamed column, an empty file or a photo listed
-twice with different metadata raises :class:`ManifestError` naming the
-file, row and column (see :func:`_read_manifest`).  Dangling or looping
+(sniffed); no ``photo`` column, a renamed column (a missing expected one
+beside a similar unknown one, ``treated`` for ``treated_at``), an empty file
+or a photo listed twice with different metadata raises :class:`ManifestError`
+naming the file, row and column (see :func:`_read_manifest`); another
+expected column that is simply absent reads as empty for every row.  Dangling or looping
 symbolic links in the folder get ``unreadable`` rows like any bad file.
 
 Without a manifest the **folder convention** is::
