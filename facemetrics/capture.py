@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from .compare.gate import MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
@@ -91,8 +93,12 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
     Returns
     -------
     CaptureCheck
-        ``ok`` False with the reason when the new photo could not be measured.
+        ``ok`` False with the reason when the new photo could not be measured, or when its
+        head pose or camera distance could not be compared (a value missing).
     """
+    if not (hasattr(baseline, "get") and hasattr(new, "get")):
+        raise TypeError(f"capture_check takes two measurement rows (PhotoAnalysis.to_row()), not "
+                        f"{type(baseline).__name__} and {type(new).__name__}")
     if str(new.get("status")) != "ok":
         return CaptureCheck(False, (f"The new photo could not be measured: {new.get('error') or new.get('status')}. "
                                     "Retake it facing the camera in good light.",), {})
@@ -100,11 +106,12 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
         return CaptureCheck(True, (), {})  # nothing to compare with
     d = {k: _f(new, k) - _f(baseline, k) for k in ("pitch_deg", "yaw_deg", "roll_deg", "smile_index",
                                                    "mouth_opening_ratio")}
-    size_b = _f(baseline, "ipd_px") / _f(baseline, "image_width_px")
-    size_n = _f(new, "ipd_px") / _f(new, "image_width_px")
-    d["distance_pct"] = 100.0 * (size_b / size_n - 1.0)  # distance ∝ 1 / apparent size
-    d["luminance_frac"] = _f(new, "face_luminance") / _f(baseline, "face_luminance") - 1.0
-    d["sharpness_frac"] = _f(new, "sharpness") / _f(baseline, "sharpness") - 1.0
+    with np.errstate(divide="ignore", invalid="ignore"):  # a 0 in a row: NaN or inf, never ZeroDivisionError
+        size_b, size_n = (np.float64(_f(r, "ipd_px")) / _f(r, "image_width_px") for r in (baseline, new))
+        size_b, size_n = (v if v > 0 and np.isfinite(v) else np.nan for v in (size_b, size_n))  # 0 px: not measured
+        d["distance_pct"] = float(100.0 * (size_b / size_n - 1.0))  # distance ∝ 1 / apparent size
+        d["luminance_frac"] = float(np.float64(_f(new, "face_luminance")) / _f(baseline, "face_luminance") - 1.0)
+        d["sharpness_frac"] = float(np.float64(_f(new, "sharpness")) / _f(baseline, "sharpness") - 1.0)
     advice = []
 
     def big(key):
@@ -145,6 +152,10 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
     if math.isfinite(d["sharpness_frac"]) and d["sharpness_frac"] < -LIMITS["sharpness_frac"]:
         advice.append("Hold the phone still and let it focus (the photo is much blurrier than the baseline); "
                       "wipe the lens.")
+    unknown = [k.split("_")[0] for k in ("pitch_deg", "yaw_deg", "roll_deg", "distance_pct") if not math.isfinite(d[k])]
+    if unknown:  # a missing value said "taken like your baseline" (audit): it was not compared
+        advice.append(f"Could not compare the {', '.join(unknown)} (missing from one photo's measurements); "
+                      "retake the photo facing the camera.")
     return CaptureCheck(not advice, tuple(advice), d)
 
 

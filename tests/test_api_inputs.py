@@ -324,3 +324,19 @@ def test_timeline_names_a_missing_batch_folder_and_unknown_metrics(tmp_path):
     with pytest.raises(fm.SeriesError, match="lack column value"):
         analyze_regimen(pd.DataFrame(dict(subject="a", treatment="rf", days_since_start=[1.0],
                                           metric="jawline_lift_mm", side="mean")))
+
+
+def test_capture_check_says_what_it_could_not_compare(sample_analysis):
+    """A missing pose value said "taken like your baseline"; a zero width divided by zero; an analysis
+    instead of its row gave an AttributeError."""
+    from facemetrics.capture import capture_check
+
+    row = sample_analysis.to_row()
+    assert capture_check(row, dict(row)).ok
+    for key in ("pitch_deg", "ipd_px"):
+        c = capture_check(row, dict(row, **{key: float("nan")}))
+        assert not c.ok and "Could not compare the " in c.advice[-1], c.advice
+    c = capture_check(row, dict(row, image_width_px=0))
+    assert not c.ok and "distance" in c.advice[-1]
+    with pytest.raises(TypeError, match="measurement rows"):
+        capture_check(sample_analysis, sample_analysis)
