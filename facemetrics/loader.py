@@ -366,25 +366,24 @@ def _photo_from_pixels(source: np.ndarray | Image.Image, name: str | None, max_p
             img = ImageOps.exif_transpose(source)
         except Exception:  # noqa: BLE001 - broken EXIF: keep as stored (as the decoder does)
             img = source
-        arr = _to_rgb_array(img)  # every mode as a decoded file's (16-bit, float, alpha over white)
-        fmt = "PIL"
+        rgb, fmt = _to_rgb_array(img), "PIL"  # every mode as a decoded file's (16-bit, float, alpha over white)
+        arr = rgb
     else:
         check_source_type(source)
         label = name if name is not None else "<array>"
-        arr, fmt = source, "ARRAY"
-    if arr.ndim == 3 and arr.shape[2] == 1:
-        arr = arr[..., 0]
+        arr, fmt = (source[..., 0] if source.ndim == 3 and source.shape[2] == 1 else source), "ARRAY"
+        _check_dimensions(label, arr.shape[1], arr.shape[0], max_pixels)
+        if arr.ndim == 2:
+            rgb = np.repeat(arr[..., None], 3, axis=2)
+        elif arr.shape[2] == 4:
+            rgb = _composite_on_white(np.ascontiguousarray(arr))
+        else:
+            rgb = np.array(arr, order="C", copy=True)  # owned: the caller's array is never shared
     h, w = arr.shape[:2]
-    _check_dimensions(label, w, h, max_pixels)
-    if arr.ndim == 2:
-        rgb = np.repeat(arr[..., None], 3, axis=2)
-    elif arr.shape[2] == 4:
-        rgb = _composite_on_white(np.ascontiguousarray(arr))
-    else:
-        rgb = np.array(arr, dtype=np.uint8, order="C", copy=True)  # owned: the caller's array is never shared
-    digest = hashlib.sha256(repr(arr.shape).encode() + np.ascontiguousarray(arr).tobytes()).hexdigest()
-    return Photo(rgb=np.ascontiguousarray(rgb), name=label, path=None, taken_at=None, scale=1.0,
-                 original_size=(int(w), int(h)), format=fmt, sha256=digest)
+    digest = hashlib.sha256(repr(arr.shape).encode())
+    digest.update(np.ascontiguousarray(arr))  # the pixels' buffer, without another copy when contiguous
+    return Photo(rgb=rgb, name=label, path=None, taken_at=None, scale=1.0,
+                 original_size=(int(w), int(h)), format=fmt, sha256=digest.hexdigest())
 
 
 def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]:

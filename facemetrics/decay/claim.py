@@ -1012,13 +1012,6 @@ def _photo_ids(source: pd.DataFrame, values: np.ndarray) -> np.ndarray:
     return np.where(sha != "", "sha256:" + sha, np.where(photo != "", "photo:" + photo, by_value))
 
 
-def _repeated_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
-    """The rows :func:`validate_changes` counts once (:func:`_repeated`) and leaves out: ``subject``,
-    ``treatment``, ``metric``, ``side``, one row per row left out."""
-    df, source = _usable(changes, metrics)
-    return df[_repeated(df, source)][["subject", "treatment", "metric", "side"]]
-
-
 def analyze_series(
     changes: pd.DataFrame,
     *,
@@ -1093,11 +1086,12 @@ def analyze_series(
     _check_min_effect(min_effect)
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
-    df = validate_changes(changes, metrics)
+    df, source = _usable(changes, metrics)  # validate_changes, keeping what it leaves out as repeated
+    again = _repeated(df, source)
+    df, repeated = df[~again], df[again][["subject", "treatment", "metric", "side"]]
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=seed,
                 confidence=confidence)
     unread = _unread_rows(changes, metrics)
-    repeated = _repeated_rows(changes, metrics)
     fits: list[DecayFit] = []
     groups = {k: g for k, g in df.groupby(["treatment", "metric", "side"], sort=True)}
     # a series every row of which read 'uncertain' gets its own no-fit row saying so (it vanished before)
