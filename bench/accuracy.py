@@ -75,6 +75,9 @@
    (``fold_profile_round``).  The winner (2.0, (-1.0, -2.5)) and the three runners-up passed the bootstrap
    and failed the invariance guard, so the held-out faces were not read; ``fold_profile_invariance`` shows
    why (the sample's weak left fold line follows the Face Mesh jitter under a stiffer prior).
+15. Issue 10, ninth round: ``bench/crossval.py`` (its own script) cross-validates the *choice* of the jaw
+   and fold-line designs (leave one face out and 4-fold over all 52 annotated faces, the adoption rule of
+   the rounds above applied to each fold's training faces), using this module's sets, grids and measures.
 """
 
 from __future__ import annotations
@@ -1176,22 +1179,29 @@ JAW_EIGHTH_MIN_SHARE = 0.70
 JAW_EIGHTH_MAX_HELDOUT_P90 = 3.04
 
 
-def synthetic_chin_step_shift(kw: dict) -> float:
-    """Largest move (mm, along the oval's normal) of the contour at the chin of the synthetic sharp
-    step of ``tests/test_folds.py`` (``_steps_image((0.0,))``, a step 4.5 mm outside the oval
-    ``_chin_oval(JAW_INSET_MM)``, chin rows 140-160: the seventh round's test) with ``refine_jaw_edge_design``
-    keywords ``kw`` against the shipped design.  The synthetic images are the tests' own."""
+def chin_step_case():
+    """The seventh round's synthetic sharp chin step, built with the tests' own helpers
+    (``tests/test_folds.py``'s ``_steps_image((0.0,))``, a step 4.5 mm outside the oval
+    ``tests/test_jaw_designs.py``'s ``_chin_oval(JAW_INSET_MM)``): ``(image, oval, centre, frame,
+    span, chin rows, signed_offset)``; the chin rows are 140-160."""
     import importlib
 
     sys.path.insert(0, str(ROOT / "tests"))
     t = importlib.import_module("test_folds")
-    f, centre = t._jaw_frame(), np.array([0.0, t.JAW_CV])
-    uv = t._chin_oval(t.JAW_INSET_MM)
-    span, chin = (0, len(uv) - 1), slice(140, 161)
-    img = t._steps_image((0.0,))
+    d = importlib.import_module("test_jaw_designs")
+    uv = d._chin_oval(t.JAW_INSET_MM)
+    return (t._steps_image((0.0,)), uv, np.array([0.0, t.JAW_CV]), t._jaw_frame(), (0, len(uv) - 1),
+            slice(140, 161), t._signed_offset)
+
+
+def synthetic_chin_step_shift(kw: dict) -> float:
+    """Largest move (mm, along the oval's normal) of the contour at the chin of the synthetic sharp
+    step (:func:`chin_step_case`, the seventh round's test) with ``refine_jaw_edge_design``
+    keywords ``kw`` against the shipped design.  The synthetic images are the tests' own."""
+    img, uv, centre, f, span, chin, signed = chin_step_case()
     ship, _ = refine_jaw_edge(img, uv, centre, f, span)
     edge, _ = refine_jaw_edge_design(img, uv, centre, f, span, **kw)
-    return float(np.max(np.abs(t._signed_offset(edge, uv, centre)[chin] - t._signed_offset(ship, uv, centre)[chin])))
+    return float(np.max(np.abs(signed(edge, uv, centre)[chin] - signed(ship, uv, centre)[chin])))
 
 
 def jaw_eighth(res: dict, load_heldout) -> None:

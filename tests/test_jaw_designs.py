@@ -255,3 +255,46 @@ def test_valley_fallback_none_is_the_shipped_design_bit_for_bit():
         refine_jaw_edge_design(_valley_image(), uv, centre, f, span, valley_fallback=VALLEY_FALLBACK, valley_weight=4.0)
 
 
+
+
+# --- issue 10, ninth round: the nested cross-validation of the design choice (bench/jaw_crossval.py) ---
+
+def _cv_distances(gain: float, n_c: int = 8, n_l: int = 4, seed: int = 0) -> np.ndarray:
+    """Point distances (designs 3, faces, 7): design 0 (shipped) random; design 1 the same minus ``gain``
+    mm everywhere (clipped at 0); design 2 better still at the p90 but with every London median + 0.5 mm."""
+    rng = np.random.default_rng(seed)
+    d0 = rng.gamma(2.0, 0.6, size=(n_c + n_l, 7))
+    d1 = np.maximum(d0 - gain, 0.0)
+    d2 = np.minimum(d0, 1.0)
+    d2[n_c:] += 0.5
+    return np.stack([d0, d1, d2])
+
+
+def test_crossval_choice_adopts_only_a_clear_gain_and_keeps_the_eligibility_rules():
+    from crossval import MIN_GAIN_MM, choose
+
+    c, l_ = np.arange(8), np.arange(8, 12)
+    ok = np.array([True, True, False])  # design 2 fails the synthetic chin step
+    assert choose(_cv_distances(0.4), c, l_, ok) == 1
+    assert choose(_cv_distances(MIN_GAIN_MM / 2), c, l_, ok) == 0  # a gain under the margin: the shipped design
+    # design 2 has the lowest objective but raises the London median by 0.5 mm: never chosen, whatever the step says
+    d = _cv_distances(0.0)
+    assert choose(d, c, l_, np.array([True, True, True])) == 0
+    d[2, 8:] -= 0.5  # without the median rise it wins
+    assert choose(d, c, l_, np.array([True, True, True])) == 2
+    assert choose(d, c, l_, ok) == 0
+
+
+def test_crossval_measures_each_face_with_a_design_chosen_without_it():
+    from crossval import kfold, loo, pooled
+
+    c, l_ = np.arange(8), np.arange(8, 12)
+    ok = np.ones(3, dtype=bool)
+    d = _cv_distances(0.4)
+    d[1, 0] += 20.0  # design 1 is far worse on face 0 only; chosen without face 0, it still measures face 0
+    pick = loo(d, c, l_, ok)
+    assert pick[0] == 1
+    assert pooled(d, pick, np.array([0]))[0].min() > 15.0
+    assert np.all(pick[1:] == 0)  # with face 0 in training, design 1's p90 is the worst
+    pk = kfold(d, c, l_, ok, k=4, seed=0)
+    assert pk.shape == (12,) and set(pk) <= {0, 1}
