@@ -15,10 +15,33 @@ from typing import TYPE_CHECKING, Iterable
 import cv2
 import numpy as np
 
+from .errors import SettingError
 from .schema import PHOTO_COLUMNS
 
 if TYPE_CHECKING:  # pandas is imported where a table is built: batch workers only write JSON
     import pandas as pd
+
+
+def check_output_folder(path: str | os.PathLike, setting: str = "out_dir") -> Path:
+    """``path`` as a :class:`~pathlib.Path`, checked to be usable as an output folder: it and each of
+    its parents is a folder or does not exist yet (nothing is created).
+
+    Called by the library functions that write into an output folder (``run_batch``,
+    ``run_timeline``, ``run_validation``, ``study``, ``run_regimen_batch``) before any work, so a
+    file given as the folder is said at once instead of a ``FileExistsError`` or
+    ``NotADirectoryError`` at the first write, after minutes of measuring.
+
+    Raises
+    ------
+    SettingError
+        ``path`` or one of its parents is a file (or another non-folder), naming it and ``setting``.
+    """
+    out = Path(path)
+    for p in (out, *out.parents):
+        if p.exists() and not p.is_dir():
+            where = "it is" if p == out else f"{p} is"
+            raise SettingError(f"{setting} {out} cannot be an output folder: {where} a file, not a folder")
+    return out
 
 
 def atomic_write(path: str | os.PathLike, write) -> Path:

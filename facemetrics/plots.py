@@ -56,10 +56,20 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    SeriesError
+        ``changes`` is not a change table (as :func:`facemetrics.decay.analyze_series`), or there
+        is nothing to plot.
+    TypeError
+        ``result`` is not a :class:`SeriesResult`.
     """
     from matplotlib.figure import Figure
 
     df = validate_changes(changes, None)
+    if not isinstance(result, SeriesResult):
+        raise TypeError(f"result must be the SeriesResult of analyze_series(changes), not {type(result).__name__}")
     metrics = sorted(set(df["metric"]) | {f.metric for f in result.pooled()})
     if not metrics:
         raise SeriesError("nothing to plot: no metrics")
@@ -197,13 +207,31 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
 def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     """Pre-session level versus days since the first session, with the fitted slope (one panel per metric/side).
 
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        The levels table given to :func:`facemetrics.decay.analyze_regimen`.
+    regimen : pandas.DataFrame
+        Its result: one row (one panel) per treatment, metric and side.
+    path : str or os.PathLike, optional
+        When given, the figure is saved there as PNG.
+
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    SeriesError
+        ``levels`` is not a levels table (as :func:`facemetrics.decay.analyze_regimen`), or
+        ``regimen`` has no rows (nothing to plot) or lacks a column the plot needs.
+    TypeError
+        ``regimen`` is not a DataFrame.
     """
     from matplotlib.figure import Figure
 
     df = regimen_levels(levels)  # the points the fit used, labelled as its rows are ("(no treatment)", ...)
+    _check_table(regimen, "regimen", _REGIMEN_PLOT_COLUMNS, SeriesError)
     keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
     n = max(1, len(keys))
     ncols = min(n, 2)
@@ -235,6 +263,23 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     return fig
 
 
+#: the columns of an :func:`facemetrics.decay.analyze_regimen` table that :func:`plot_regimen` reads
+_REGIMEN_PLOT_COLUMNS = ("treatment", "metric", "side", "slope_per_week", "unit")
+
+
+def _check_table(table, name: str, columns, error=ValueError) -> None:
+    """Refuse a plot's table argument with a message naming it: ``TypeError`` when it is not a
+    DataFrame (None, a dict ...), ``error`` when it lacks one of ``columns`` or has no rows
+    (pandas and matplotlib raised an AttributeError or KeyError deep inside, or drew an empty figure)."""
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame, not {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise error(f"{name} lacks column(s) {', '.join(missing)}")
+    if table.empty:
+        raise error(f"{name} has no rows: nothing to plot")
+
+
 # --- the validation's report card ----------------------------------------------
 
 
@@ -264,9 +309,21 @@ def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.Da
     -------
     matplotlib.figure.Figure
         13 x 4 inches, three axes: recovery, nuisances, fold index.
+
+    Raises
+    ------
+    TypeError
+        A table is not a DataFrame.
+    ValueError
+        A table has no rows or lacks a column named above (``folds`` needs a column after ``darkening``).
     """
     from matplotlib.figure import Figure
 
+    _check_table(recovery, "recovery", ("metric", "true_mm", "measured_mm"))
+    _check_table(nuisance, "nuisance", ("nuisance", "metric", "false_lift_mm"))
+    _check_table(folds, "folds", ("darkening",))
+    if len(folds.columns) < 2:
+        raise ValueError("folds has no nlf_depth change column after darkening: nothing to plot")
     fig = Figure(figsize=(13, 4), layout="constrained")
     a, b, c = fig.subplots(1, 3)
     for m, g in recovery.groupby("metric"):

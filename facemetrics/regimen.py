@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
 from .batch.tables import _sessions
-from .export import is_missing, write_rows_csv
+from .export import check_output_folder, is_missing, write_rows_csv
 
 if TYPE_CHECKING:  # pandas only where a table is asked for: the command line writes rows
     import pandas as pd
@@ -137,8 +137,13 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     Returns
     -------
     BatchResult or None
+
+    Raises
+    ------
+    facemetrics.errors.SettingError
+        ``out_dir`` (or a parent) is a file, not a folder; and as :func:`~facemetrics.batch.run_batch`.
     """
-    out_dir = Path(out_dir)
+    out_dir = check_output_folder(out_dir)
     target = out_dir / REGIMEN_DIR
     manifest = regimen_rows(photos)
     if not manifest:

@@ -17,7 +17,7 @@ import pandas as pd
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
                            MSG_MISMATCH, MSG_POSE, WARN_CAMERA_PCT)
-from .decay.claim import decay_resolved, peak_resolved
+from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -79,20 +79,39 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
     """The ``## Subjects with no comparison`` section of ``report.md``: each subject and treatment of
     ``photos.csv`` none of whose photos was compared (every one excluded: no baseline photo, unreadable,
     ...), with the distinct reasons; such a subject had no line anywhere but "Photos excluded" (series
-    audit, 2026-12-03).  Empty when every subject and treatment has a comparison or the table lacks
-    the columns."""
+    audit, 2026-12-03).  A blank subject or treatment ("" or NaN) is listed as the fits name it,
+    :data:`~facemetrics.decay.claim.BLANK_SUBJECT` / :data:`~facemetrics.decay.claim.BLANK_TREATMENT`
+    (such photos were left out of the section); a blank ``excluded`` (NaN as pandas reads an empty
+    cell) is a photo that was not excluded.  Empty when every subject and treatment has a comparison
+    or the table lacks the columns."""
     need = {"subject", "treatment", "excluded", "photo"}
     if photos is None or not need <= set(photos.columns) or photos.empty:
         return []
-    named = photos[(photos["subject"].astype(str) != "") & (photos["treatment"].astype(str) != "")]
+    named = photos.assign(subject=_blank_as(photos["subject"], BLANK_SUBJECT),
+                          treatment=_blank_as(photos["treatment"], BLANK_TREATMENT))
     lines = []
     for (subj, tr), g in named.groupby(["subject", "treatment"], sort=True):
-        reasons = [str(x) for x in g["excluded"] if str(x)]
+        reasons = [str(x) for x in g["excluded"] if not _is_blank(x)]
         if len(reasons) == len(g):  # nothing of this subject and treatment was compared
             shown = list(dict.fromkeys(reasons))
             lines.append(f"- **{subj}, {tr}** ({len(g)} photo{'s' if len(g) != 1 else ''}): "
                          + "; ".join(shown[:3]) + (f"; and {len(shown) - 3} other reason(s)" if len(shown) > 3 else ""))
     return ["", "## Subjects with no comparison", ""] + lines if lines else []
+
+
+def _is_blank(v) -> bool:
+    """Whether a table cell is empty: None, NaN, ``""`` or only spaces."""
+    if isinstance(v, str):
+        return v.strip() == ""
+    try:
+        return bool(pd.isna(v))  # None, NaN, pd.NA
+    except (TypeError, ValueError):  # not a scalar
+        return False
+
+
+def _blank_as(col: pd.Series, label: str) -> pd.Series:
+    """``col`` as strings, its blank cells (:func:`_is_blank`) replaced by ``label``."""
+    return col.map(lambda v: label if _is_blank(v) else str(v))
 
 
 def _regimen_report(table: pd.DataFrame) -> list[str]:

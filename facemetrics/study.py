@@ -41,9 +41,12 @@ import pandas as pd
 from PIL import Image
 
 from .analyze import analyze_photo
+from .batch.runner import whole_count
 from .batch.tables import long_rows
 from .compare import compare_photos
 from .decay.model import decay_model
+from .errors import SettingError
+from .export import check_output_folder
 from .loader import load_photo
 from .schema import LONG_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
@@ -204,11 +207,11 @@ def study(
     Parameters
     ----------
     base_photos : path-like or list of path-like
-        Real frontal face photo(s); subject ``i`` uses photo ``i % len``.
+        Real frontal face photo(s), at least one; subject ``i`` uses photo ``i % len``.
     out_dir : str or path-like
         Study folder to write.
     subjects : int
-        Number of simulated subjects (``S01``, ``S02`` ...).
+        Number of simulated subjects (``S01``, ``S02`` ...), at least 1.
     design : dict, optional
         ``{treatment: dict(peak_mm, half_life_h, lasting_mm, times_h)}``;
         default :data:`DEFAULT_DESIGN`.  ``times_h`` < 0 are baseline photos.
@@ -234,6 +237,12 @@ def study(
         plus truth: ``hours_since_treatment``, ``true_lift_mm``,
         ``peak_mm``, ``half_life_h``, ``lasting_mm``, ``base_photo`` and the
         jitter drawn).
+
+    Raises
+    ------
+    facemetrics.errors.SettingError
+        ``base_photos`` is empty, ``subjects`` is not a whole number of at least 1, or
+        ``out_dir`` (or a parent) is a file: before anything is written.
     """
     design = DEFAULT_DESIGN if design is None else design
     jitter = DEFAULT_JITTER if jitter is None else jitter
@@ -241,14 +250,17 @@ def study(
     if isinstance(base_photos, (str, Path)):
         base_photos = [base_photos]
     base_photos = [Path(p) for p in base_photos]
-    out_dir = Path(out_dir)
+    if not base_photos:  # gave a ZeroDivisionError at the first subject
+        raise SettingError("base_photos is empty: give at least one frontal face photo")
+    subjects = whole_count(subjects, "subjects")
+    out_dir = check_output_folder(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     bases = [(p, _base_analysis(p, max_side, p.name)) for p in base_photos]
 
     rng = np.random.default_rng(seed)
     records = []
-    for s in range(int(subjects)):
+    for s in range(subjects):
         subj = f"S{s + 1:02d}"
         base_path, ana = bases[s % len(bases)]
         for k, (treatment, spec) in enumerate(sorted(design.items())):

@@ -48,14 +48,14 @@ from PIL import Image
 from . import simulate
 from ._version import __version__
 from .analyze import analyze_photo
-from .batch import run_batch, run_timeline
+from .batch import check_run_settings, run_batch, run_timeline
 from .compare import (
     DEFAULT_NOISE_FLOORS, METRICS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats,
 )
 from .decay.claim import decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
-from .export import write_csv, write_json
+from .export import check_output_folder, write_csv, write_json
 from .loader import load_photo
 from .plots import plot_validation
 from .schema import CLAIMS_COLUMNS, PHOTO_COLUMNS
@@ -294,10 +294,12 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     Parameters
     ----------
     out_dir : str or path-like
+        Output folder (created when missing).
     quick : bool
         Fewer repeats and subjects (for tests; bounds are wider).
     workers : int, optional
-        Workers for the simulated-study batches.
+        Workers for the simulated-study batches: a whole number of at least 1
+        (default: :func:`facemetrics.batch.run_batch`'s).
     seed : int
 
     Returns
@@ -305,8 +307,17 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     dict
         The summary (also in ``validation.json``) with ``lines``: one
         sentence per check.
+
+    Raises
+    ------
+    facemetrics.errors.SettingError
+        ``workers`` not a whole number of at least 1
+        (:func:`facemetrics.batch.check_run_settings`), or ``out_dir`` (or a parent) is a
+        file: before any work (``workers`` was checked only by the claim test's first batch,
+        minutes in).
     """
-    out = Path(out_dir)
+    _, _, workers = check_run_settings(workers=workers)
+    out = check_output_folder(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     base = _base(640)

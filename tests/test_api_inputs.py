@@ -273,6 +273,39 @@ def test_regimen_counts_a_repeated_photo_once_and_blank_treatments_plot():
     assert len(fig.axes[0].lines[0].get_xdata()) == len(days)  # the fit's points, found under its label
 
 
+def test_plots_name_a_missing_or_empty_table():
+    """``plot_timeline(changes, None)``, ``plot_regimen(levels, None)`` and ``plot_validation(None, ...)``
+    raised an AttributeError from inside pandas, an empty regimen table drew a blank figure and an
+    empty validation table a TypeError from matplotlib ("no numeric data to plot"): now a TypeError
+    naming the argument, or an error saying the table is empty or lacks a column."""
+    from facemetrics.decay import analyze_regimen
+    from facemetrics.plots import plot_regimen, plot_timeline, plot_validation
+
+    changes = _changes(1)
+    with pytest.raises(TypeError, match="result must be the SeriesResult"):
+        plot_timeline(changes, None)
+    days = np.arange(0.0, 28.0, 7.0)
+    levels = pd.DataFrame(dict(subject="a", treatment="rf", days_since_start=days, metric="jawline_lift_mm",
+                               side="mean", value=0.02 * days, unit="mm"))
+    regimen = analyze_regimen(levels, n_boot=0)
+    with pytest.raises(TypeError, match="regimen must be a pandas DataFrame, not NoneType"):
+        plot_regimen(levels, None)
+    with pytest.raises(fm.SeriesError, match="regimen has no rows"):
+        plot_regimen(levels, regimen.iloc[:0])
+    with pytest.raises(fm.SeriesError, match="regimen lacks column"):
+        plot_regimen(levels, pd.DataFrame({"x": [1]}))
+    recovery = pd.DataFrame(dict(metric="jawline_lift_mm", true_mm=[0.0, 1.0], measured_mm=[0.1, 0.9]))
+    nuisance = pd.DataFrame(dict(nuisance=["roll", "jpeg"], metric="jawline_lift_mm", false_lift_mm=[0.1, 0.2]))
+    folds = pd.DataFrame(dict(darkening=[0.0, 0.2], nlf_depth_right=[0.0, 0.3]))
+    assert len(plot_validation(recovery, nuisance, folds).axes) == 3
+    with pytest.raises(TypeError, match="recovery must be a pandas DataFrame, not NoneType"):
+        plot_validation(None, nuisance, folds)
+    with pytest.raises(ValueError, match="nuisance has no rows"):
+        plot_validation(recovery, nuisance.iloc[:0], folds)
+    with pytest.raises(ValueError, match="folds lacks column.* darkening"):
+        plot_validation(recovery, nuisance, pd.DataFrame())
+
+
 # --- the other library surfaces (second audit) ------------------------------------------------
 
 def test_simulations_refuse_what_they_cannot_simulate(sample_analysis):

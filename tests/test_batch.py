@@ -1084,6 +1084,25 @@ def test_batch_refuses_the_study_folder_as_its_output(tmp_path):
     assert not (tmp_path / ".cache").exists()
 
 
+def test_batch_refuses_a_file_as_its_output_folder(tmp_path, monkeypatch):
+    """A file given as the output folder gave a NotADirectoryError at the first cache write (after the
+    photos were hashed, or measured): now a SettingError saying so, before any work."""
+    from facemetrics.batch import runner
+    from facemetrics.errors import SettingError
+
+    def work(*a, **k):
+        raise AssertionError("work started before the output folder was checked")
+
+    monkeypatch.setattr(runner, "discover", work)
+    f = tmp_path / "results.csv"
+    f.write_text("x")
+    with pytest.raises(SettingError, match=r"results.csv cannot be an output folder: it is a file, not a folder"):
+        run_batch(tmp_path, f, progress=False)
+    with pytest.raises(SettingError, match=r"results.csv is a file, not a folder"):
+        run_batch(tmp_path, f / "out", progress=False)
+    assert f.read_text() == "x"
+
+
 # the interleaving of a rare CI failure (0.3 % of stopped batches, Python 3.11), made certain: the
 # interpreter's exit hook for process pools (``concurrent.futures.process._python_exit``) checks
 # that a pool's wakeup pipe is open, the pool's manager thread closes it, and the hook writes to it

@@ -820,3 +820,30 @@ def test_report_lists_subjects_with_no_comparison():
     assert lines[1] == "## Subjects with no comparison"
     assert lines[3:] == ["- **S01, mc** (2 photos): no baseline photo (taken before treated_at) in this session"]
     assert uncompared_lines(photos[photos["subject"] == "S02"]) == [] and uncompared_lines(None) == []
+
+
+def test_report_lists_blank_subjects_and_treatments_with_no_comparison():
+    """A session with a blank treatment (``S01/treated_at.txt`` without a treatment folder) or a blank
+    subject had no line under "Subjects with no comparison": the rows were skipped (audit).  They are
+    listed as the fits name them; a photos.csv read with pandas' defaults (blank cells NaN) gives the
+    same lines, and a NaN ``excluded`` is a compared photo, not the reason "nan"."""
+    import io
+
+    from facemetrics.report import uncompared_lines
+
+    photos = pd.DataFrame([
+        dict(photo="S01/a.jpg", subject="S01", treatment="", excluded="no baseline photo"),
+        dict(photo="S01/b.jpg", subject="S01", treatment="", excluded="no baseline photo"),
+        dict(photo="mc/a.jpg", subject="", treatment="mc", excluded="unreadable"),
+        dict(photo="x.jpg", subject="", treatment="", excluded="no treatment time"),
+        dict(photo="S02/rf/a.jpg", subject="S02", treatment="rf", excluded=""),
+    ])
+    want = ["- **(no subject), (no treatment)** (1 photo): no treatment time",
+            "- **(no subject), mc** (1 photo): unreadable",
+            "- **S01, (no treatment)** (2 photos): no baseline photo"]
+    assert uncompared_lines(photos)[3:] == want
+    buf = io.StringIO()
+    photos.to_csv(buf, index=False)
+    read = pd.read_csv(io.StringIO(buf.getvalue()))
+    assert read["treatment"].isna().sum() == 3 and read["excluded"].isna().sum() == 1
+    assert uncompared_lines(read)[3:] == want

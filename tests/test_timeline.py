@@ -39,6 +39,44 @@ def test_simulated_truth_is_the_fitted_model():
     assert design_photos(design) == [("a", 0.0, 4.0), ("a", 2.0, 2.0), ("a", 4.0, 1.0), ("b", -1.0, 0.0), ("b", 2.0, 1.0)]
 
 
+def test_study_refuses_no_photos_no_subjects_and_a_file_as_its_folder(tmp_path, sample_path):
+    """``study([], ...)`` gave a ZeroDivisionError, ``subjects=0`` an empty study without a word and
+    ``subjects=[]`` int()'s TypeError; a file as ``out_dir`` a FileExistsError: now a SettingError
+    naming the argument, before anything is written."""
+    from facemetrics.errors import SettingError
+
+    with pytest.raises(SettingError, match="base_photos is empty"):
+        study([], tmp_path / "s")
+    for bad in (0, -1, [], 2.5, True):
+        with pytest.raises(SettingError, match=r"subjects must be a whole number, at least 1, not"):
+            study(sample_path, tmp_path / "s", subjects=bad)
+    assert not (tmp_path / "s").exists()
+    f = tmp_path / "some_file.txt"
+    f.write_text("x")
+    with pytest.raises(SettingError, match=r"some_file.txt cannot be an output folder: it is a file, not a folder"):
+        study(sample_path, f, subjects=1)
+
+
+def test_run_timeline_refuses_a_file_as_its_output_folder(tmp_path, monkeypatch):
+    """A file given as ``out_dir`` gave a FileExistsError after the fits: now a SettingError first."""
+    import facemetrics.decay
+    from facemetrics.errors import SettingError
+
+    def fit(*a, **k):
+        raise AssertionError("fitted before the output folder was checked")
+
+    monkeypatch.setattr(facemetrics.decay, "analyze_series", fit)
+    rows = [dict(subject="a", treatment="mc", hours_since_treatment=h, metric="jawline_lift_mm", side="mean",
+                 value=1.0, unit="mm") for h in (-1, 1, 24)]
+    pd.DataFrame(rows).to_csv(tmp_path / "long.csv", index=False)
+    f = tmp_path / "report.txt"
+    f.write_text("x")
+    with pytest.raises(SettingError, match=r"report.txt cannot be an output folder: it is a file, not a folder"):
+        run_timeline(tmp_path, f, n_boot=0)
+    with pytest.raises(SettingError, match=r"report.txt is a file, not a folder"):
+        run_timeline(tmp_path, f / "out", n_boot=0)
+
+
 def test_manifest_has_truth(timeline):
     info = timeline[0]
     t = info.table

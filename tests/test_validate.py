@@ -258,3 +258,33 @@ def test_claims_csv_and_validation_json_carry_provenance(tmp_path, monkeypatch):
     assert saved["facemetrics_version"] == __version__ == summary["facemetrics_version"]
     assert saved["claims"][0]["unit"] == "mm" and saved["claims"][0]["peak_resolved"] is False
     assert saved["claims"][0]["facemetrics_version"] == __version__
+
+
+def _no_work(*a, **k):
+    raise AssertionError("work started before the arguments were checked")
+
+
+@pytest.mark.parametrize("workers", [0, -2, 2.5, "2", True])
+def test_run_validation_refuses_bad_workers_before_any_work(tmp_path, monkeypatch, workers):
+    """``workers=0`` was checked only by the claim test's first batch, minutes in (audit): now
+    :func:`facemetrics.batch.check_run_settings` at the start, before the output folder is made."""
+    from facemetrics.errors import SettingError
+
+    monkeypatch.setattr(validate, "_base", _no_work)
+    with pytest.raises(SettingError, match="workers must be a whole number of processes, at least 1"):
+        validate.run_validation(tmp_path / "v", quick=True, workers=workers)
+    assert not (tmp_path / "v").exists()
+
+
+def test_run_validation_refuses_a_file_as_its_output_folder(tmp_path, monkeypatch):
+    """A file given as ``out_dir`` (or inside its path) was a raw FileExistsError / NotADirectoryError."""
+    from facemetrics.errors import SettingError
+
+    monkeypatch.setattr(validate, "_base", _no_work)
+    f = tmp_path / "some_file.txt"
+    f.write_text("x")
+    with pytest.raises(SettingError, match=r"some_file.txt cannot be an output folder: it is a file, not a folder"):
+        validate.run_validation(f)
+    with pytest.raises(SettingError, match=r"some_file.txt/sub cannot be an output folder: .*some_file.txt is a file"):
+        validate.run_validation(f / "sub")
+    assert f.read_text() == "x"

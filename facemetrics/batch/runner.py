@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
 from ..errors import PhotoError, SettingError
-from ..export import rows_frame, write_rows_csv
+from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover, merge_spellings
@@ -171,12 +171,13 @@ def run_batch(
     facemetrics.errors.SettingError
         ``mm_per_px`` or ``ipd_mm`` outside the range the command line accepts, or ``workers``
         not a whole number of at least 1 (:func:`check_run_settings`): before any photo is read
-        or anything is written; or ``out_dir`` is ``folder`` itself (every photo would be taken
-        for an output of the run).
+        or anything is written; ``out_dir`` (or a parent) is a file, not a folder
+        (:func:`facemetrics.export.check_output_folder`); or ``out_dir`` is ``folder`` itself
+        (every photo would be taken for an output of the run).
     """
     t0 = time.perf_counter()
     _hook = on_progress
-    folder, out_dir = Path(folder), Path(out_dir)
+    folder, out_dir = Path(folder), check_output_folder(out_dir)
     mm_per_px, ipd_mm, workers = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm, workers=workers)
     workers = default_workers() if workers is None else workers
     settings = _settings(mm_per_px, ipd_mm, fast)
@@ -247,23 +248,28 @@ def check_run_settings(*, mm_per_px=None, ipd_mm=None, workers=None) -> tuple:
         every photo an ``error`` row (a negative scale) or ran on one process without a word
         (``workers=0``).
     """
-    from ..errors import SettingError
-
     if mm_per_px is not None or ipd_mm is not None:  # the analysis module (OpenCV) only when needed
         from ..analyze import check_ipd_mm, check_mm_per_px
 
         mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     if workers is not None:
-        import operator
-
-        try:
-            n = operator.index(workers)  # int or NumPy integer; 2.5, "2" and True are not a count
-        except TypeError:
-            n = None
-        if n is None or isinstance(workers, bool) or n < 1:
-            raise SettingError(f"workers must be a whole number of processes, at least 1, not {workers!r}")
-        workers = n
+        workers = whole_count(workers, "workers", "a whole number of processes")
     return mm_per_px, ipd_mm, workers
+
+
+def whole_count(value, name: str, what: str = "a whole number") -> int:
+    """``value`` as an int when it is a whole number of at least 1 (an int or NumPy integer; 2.5,
+    "2" and True are not a count), else a :class:`~facemetrics.errors.SettingError` naming ``name``
+    ("``name`` must be ``what``, at least 1, not ...")."""
+    import operator
+
+    try:
+        n = operator.index(value)
+    except TypeError:
+        n = None
+    if n is None or isinstance(value, bool) or n < 1:
+        raise SettingError(f"{name} must be {what}, at least 1, not {value!r}")
+    return n
 
 
 def _photo_counts(photo_jobs: list, stored: dict) -> tuple[int, int]:

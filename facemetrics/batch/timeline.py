@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..export import write_bytes, write_csv
+from ..export import check_output_folder, write_bytes, write_csv
 from ..report import timeline_markdown
 from .runner import REGIMEN_DIR
 
@@ -48,12 +48,14 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
         (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`);
         ``batch_dir`` without a ``long.csv``; a metric ``long.csv`` does not have.
+    facemetrics.errors.SettingError
+        ``out_dir`` (or a parent) is a file, not a folder: before any fit.
     """
     from ..decay import SeriesError, analyze_series
     from ..plots import plot_timeline
 
     batch_dir = Path(batch_dir)
-    out_dir = Path(out_dir) if out_dir is not None else batch_dir
+    out_dir = check_output_folder(out_dir) if out_dir is not None else batch_dir
     if not (batch_dir / "long.csv").is_file():  # pandas' FileNotFoundError named only the CSV (audit)
         raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
                           "(run `facemetrics batch` first, or give the folder it wrote)")
@@ -111,6 +113,9 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
     if lv.empty:
         return None
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    if reg.empty:  # every level read 'uncertain': no fit, no figure (plot_regimen refuses an empty table)
+        (out_dir / "regimen.png").unlink(missing_ok=True)  # nor an earlier run's figure beside this run's tables
+        return reg
     fig = plot_regimen(lv, reg)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
