@@ -1,6 +1,6 @@
 """Issue 10, ninth round: nested cross-validation of the jaw contour's and the fold line's design *choice*.
 
-    python bench/crossval.py                # both (~4 min on 2 cores: 52 analyses, ~390 jaw designs, 32 fold designs)
+    python bench/crossval.py                # both (~1.5 min on 2 cores: 52 analyses, 394 jaw designs, 31 fold designs)
     python bench/crossval.py --jaw          # the jaw contour only
     python bench/crossval.py --fold         # the fold line only
 
@@ -18,6 +18,12 @@ beats the shipped design by >= 0.05 mm in >= 70 % of 500 bootstrap resamples of 
 (:func:`choose`).  Folds: leave one face out (primary) and stratified 4-fold x 10 repeats.
 The fold line (:func:`fold_designs`, run after the jaw under the same rule, written down before it ran)
 gets the same procedure, its fixed eligibility being the package's invariance guard on the bundled sample.
+
+What it showed (2026-12-03): the rule *prefers* the shipped design (the reference of the median guard and
+the margin, the fallback when nothing passes), whose constants were tuned on the 30 tuning faces, so the
+pooled figure is largely in-sample for those; on the 22 faces that tuned nothing it reads what the fixed
+split reads.  So :func:`report` also splits the figures by the fixed split and runs a procedure without a
+preferred design (:func:`choose_neutral`, post hoc, a sensitivity check only).
 """
 
 from __future__ import annotations
@@ -150,11 +156,23 @@ def choose(D: np.ndarray, train_c: np.ndarray, train_l: np.ndarray, step_ok: np.
     return best if wins / n_boot >= MIN_SHARE else 0
 
 
-def loo(D: np.ndarray, canada: np.ndarray, london: np.ndarray, step_ok: np.ndarray) -> np.ndarray:
-    """Leave one face out: the design chosen without each face, shape (faces,)."""
+def choose_neutral(D: np.ndarray, train_c: np.ndarray, train_l: np.ndarray, step_ok: np.ndarray) -> int:
+    """The choice without a preferred design (post hoc sensitivity check, not the rule): the smallest
+    training objective (as :func:`choose`, rounded to 0.01) among the ``step_ok`` designs, ties by the
+    smaller worst median, then grid order; no median guard, no margin, no bootstrap."""
+    dc, dl = D[:, train_c], D[:, train_l]
+    obj = np.round(np.maximum(_p90(dc), _p90(dl)), 2)
+    worst_med = np.maximum(np.median(dc.reshape(len(D), -1), axis=1), np.median(dl.reshape(len(D), -1), axis=1))
+    return min(np.flatnonzero(step_ok), key=lambda i: (obj[i], worst_med[i], i))
+
+
+def loo(D: np.ndarray, canada: np.ndarray, london: np.ndarray, step_ok: np.ndarray, rule=None) -> np.ndarray:
+    """Leave one face out: the design chosen (by ``rule``, default :func:`choose`) without each face,
+    shape (faces,)."""
+    rule = rule or choose
     pick = np.empty(D.shape[1], dtype=int)
     for f in range(D.shape[1]):
-        pick[f] = choose(D, canada[canada != f], london[london != f], step_ok)
+        pick[f] = rule(D, canada[canada != f], london[london != f], step_ok)
     return pick
 
 
@@ -222,6 +240,14 @@ def report(D: np.ndarray, labels: list[str], step_ok: np.ndarray, rows: list, ca
         print(ci_line(f"shipped design (in-sample for the 30 tuning faces), {name}", [D[0, f] for f in faces], target_p90))
     held = np.array([split[rows[f][0].stem] == "held-out" for f in everyone])
     print(ci_line("shipped design, the fixed split's 22 held-out faces", [D[0, f] for f in everyone[held]], target_p90))
+    neutral = loo(D, canada, london, step_ok, rule=choose_neutral)
+    for lab, pk in (("leave-one-face-out", pick), ("no preferred design (post hoc), leave-one-face-out", neutral)):
+        print(ci_line(f"{lab}, the {np.sum(~held)} tuning faces", pooled(D, pk, everyone[~held]), target_p90))
+        print(ci_line(f"{lab}, the {np.sum(held)} never-tuned faces", pooled(D, pk, everyone[held]), target_p90))
+    print(ci_line("no preferred design (post hoc), leave-one-face-out, all", pooled(D, neutral, everyone), target_p90))
+    print("no preferred design: designs chosen (folds): " + "; ".join(
+        f"{labels[i]}: {int(np.sum(neutral == i))}" for i in np.unique(neutral))
+        + f"; on all faces: {labels[choose_neutral(D, canada, london, step_ok)]}")
     chosen = {labels[i]: int(np.sum(pick == i)) for i in np.unique(pick)}
     print("\nleave-one-face-out: designs chosen (folds): " + "; ".join(f"{k}: {v}" for k, v in chosen.items()))
     p90s, meds, picks = [], [], {}
@@ -239,8 +265,9 @@ def report(D: np.ndarray, labels: list[str], step_ok: np.ndarray, rows: list, ca
     print(f"the procedure on all {len(rows)} faces chooses: {labels[final]}")
     x = np.concatenate(pooled(D, pick, everyone))
     met = (np.median(x) <= target_median and np.percentile(x, 90) <= target_p90 and np.mean(p90s) <= target_p90)
-    print(f"decision (rule): target (median <= {target_median:g}, p90 <= {target_p90:g} mm) "
-          f"{'MET' if met else 'NOT met'} on faces not used for choosing")
+    print(f"the rule's protocol verdict: target (median <= {target_median:g}, p90 <= {target_p90:g} mm) "
+          f"{'met' if met else 'NOT met'} (the rule prefers the shipped design, tuned on the 30 tuning faces: "
+          "read the never-tuned rows above)")
 
 
 def jaw_part(rows, canada, london, split) -> None:

@@ -38,6 +38,9 @@ def check_output_folder(path: str | os.PathLike, setting: str = "out_dir") -> Pa
     """
     out = Path(path)
     for p in (out, *out.parents):
+        if p.is_symlink() and not p.exists():
+            where = "it is" if p == out else f"{p} is"
+            raise SettingError(f"{setting} {out} cannot be an output folder: {where} a broken link")
         if p.exists() and not p.is_dir():
             where = "it is" if p == out else f"{p} is"
             raise SettingError(f"{setting} {out} cannot be an output folder: {where} a file, not a folder")

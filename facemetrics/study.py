@@ -211,7 +211,7 @@ def study(
     out_dir : str or path-like
         Study folder to write.
     subjects : int
-        Number of simulated subjects (``S01``, ``S02`` ...), at least 1.
+        Number of simulated subjects (``S01``, ``S02`` ...): an int (or NumPy integer), at least 1.
     design : dict, optional
         ``{treatment: dict(peak_mm, half_life_h, lasting_mm, times_h)}``;
         default :data:`DEFAULT_DESIGN`.  ``times_h`` < 0 are baseline photos.

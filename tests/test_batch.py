@@ -1101,6 +1101,10 @@ def test_batch_refuses_a_file_as_its_output_folder(tmp_path, monkeypatch):
     with pytest.raises(SettingError, match=r"results.csv is a file, not a folder"):
         run_batch(tmp_path, f / "out", progress=False)
     assert f.read_text() == "x"
+    dangling = tmp_path / "gone"
+    dangling.symlink_to(tmp_path / "no_such_folder")  # mkdir would raise a raw FileExistsError
+    with pytest.raises(SettingError, match=r"gone cannot be an output folder: it is a broken link"):
+        run_batch(tmp_path, dangling, progress=False)
 
 
 # the interleaving of a rare CI failure (0.3 % of stopped batches, Python 3.11), made certain: the

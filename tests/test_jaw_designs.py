@@ -257,7 +257,7 @@ def test_valley_fallback_none_is_the_shipped_design_bit_for_bit():
 
 
 
-# --- issue 10, ninth round: the nested cross-validation of the design choice (bench/jaw_crossval.py) ---
+# --- issue 10, ninth round: the nested cross-validation of the design choice (bench/crossval.py) ---
 
 def _cv_distances(gain: float, n_c: int = 8, n_l: int = 4, seed: int = 0) -> np.ndarray:
     """Point distances (designs 3, faces, 7): design 0 (shipped) random; design 1 the same minus ``gain``
@@ -296,5 +296,39 @@ def test_crossval_measures_each_face_with_a_design_chosen_without_it():
     assert pick[0] == 1
     assert pooled(d, pick, np.array([0]))[0].min() > 15.0
     assert np.all(pick[1:] == 0)  # with face 0 in training, design 1's p90 is the worst
+    # 4-fold: design 1 measures exactly the faces of face 0's fold (chosen without them), stratified: 2 Canada + 1 London
     pk = kfold(d, c, l_, ok, k=4, seed=0)
-    assert pk.shape == (12,) and set(pk) <= {0, 1}
+    fold0 = np.flatnonzero(pk == 1)
+    assert 0 in fold0 and len(fold0) == 3
+    assert np.sum(fold0 < 8) == 2 and np.sum(fold0 >= 8) == 1
+
+
+def test_crossval_choice_needs_the_bootstrap_share_and_scores_the_worse_subset(monkeypatch):
+    import crossval
+    from crossval import choose, choose_neutral
+
+    c, l_ = np.arange(8), np.arange(8, 12)
+    ok = np.ones(2, dtype=bool)
+    # a gain of >= 0.05 mm carried by one face only: it fails the 70 % bootstrap share, passes without it
+    d0 = np.random.default_rng(1).gamma(2.0, 0.6, (12, 7))
+    d1 = d0.copy()
+    d1[3] = np.minimum(d1[3], 0.5)
+    d = np.stack([d0, d1])
+    gain = (max(np.percentile(d0[c], 90), np.percentile(d0[l_], 90))
+            - max(np.percentile(d1[c], 90), np.percentile(d1[l_], 90)))
+    assert gain >= crossval.MIN_GAIN_MM
+    assert choose(d, c, l_, ok) == 0
+    monkeypatch.setattr(crossval, "MIN_SHARE", 0.0)
+    assert choose(d, c, l_, ok) == 1
+    monkeypatch.undo()
+    # the objective is the worse subset's p90: design 1 is far better on Canada (better on the mean of the two
+    # subsets' p90) but worse on London, so it loses
+    base = np.full((12, 7), 2.0)
+    d = np.stack([base, base.copy()])
+    d[1, :8] = 0.5
+    d[1, 8:] = 2.2
+    assert choose(d, c, l_, ok) == 0 and choose_neutral(d, c, l_, ok) == 0
+    # ties on the rounded objective go to the smaller worst median, even later in grid order
+    d = np.stack([base, base.copy(), base.copy()])
+    d[2, :, :6] = 1.0  # same p90 (2.0), smaller median
+    assert choose_neutral(d, c, l_, np.ones(3, dtype=bool)) == 2
