@@ -36,7 +36,7 @@ TYPICAL_FACE_WIDTH_MM = 140.0
 #: the widest face, px of the original photo, a given ``mm_per_px`` may imply
 MAX_FACE_WIDTH_PX = 20_000
 #: ``mm_per_px`` a user may give: a :data:`TYPICAL_FACE_WIDTH_MM` face spans from
-#: :data:`MAX_FACE_WIDTH_PX` down to :data:`~facemetrics.quality.MIN_FACE_WIDTH_PX` (0.007-0.93 mm/px)
+#: :data:`MAX_FACE_WIDTH_PX` down to :data:`~facemetrics.quality.MIN_FACE_WIDTH_PX` (0.007-0.933 mm/px)
 USER_MM_PER_PX_RANGE = (TYPICAL_FACE_WIDTH_MM / MAX_FACE_WIDTH_PX, TYPICAL_FACE_WIDTH_MM / MIN_FACE_WIDTH_PX)
 #: ``ipd_mm`` a user may give: children from about 5 years to the widest adults (wider than
 #: :data:`facemetrics.geometry.IPD_RANGE_MM`, the adult range that only warns)

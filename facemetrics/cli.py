@@ -218,11 +218,12 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     _refuse_writing_over_photos(args.output, [path for path, _ in photos])
     inputs = {os.path.realpath(path) for path, _ in photos}
     stems = output_names([label for _, label in photos])
+    subject = (args.subject or "").strip() or None  # " Anna " is Anna, as batch and the study store read it
     rows: list[dict] = []
     written = 0  # rows in the table on disk (an interrupted write leaves the one before)
     try:
         for i, (path, label) in enumerate(photos, 1):
-            result = analyze_photo(path, subject=args.subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
+            result = analyze_photo(path, subject=subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
                                    name=label)
             row = result.to_row()
             notes = []  # a file that cannot be written is this photo's warning, never the end of the run
@@ -268,12 +269,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from .batch import run_batch
+    from .batch import find_study_photos, run_batch
 
     if not Path(args.folder).is_dir():
-        print(f"facemetrics batch: {args.folder} is not a folder", file=sys.stderr)
+        what = "is not a folder" if Path(args.folder).exists() else "does not exist"
+        print(f"facemetrics batch: {args.folder} {what}", file=sys.stderr)
         return 2
     check_output(args.output, folder=True)
+    if not args.manifest and not find_study_photos(Path(args.folder)):  # as `analyze` says it (was "0 photos", 0)
+        print(f"facemetrics batch: no photos found in {args.folder}", file=sys.stderr)
+        return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     for note in res.merged:
@@ -333,6 +338,8 @@ def _print_verdicts(table) -> None:
 
     for line in verdict_lines(table):
         print(line)
+    if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
+        print(note)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -567,9 +574,17 @@ def _positive_int(text: str) -> int:
 
 
 def _n_boot(text: str) -> int:
-    """argparse type of ``--n-boot``: a whole number of at least 0 (said as the option's error, not
-    as 'nothing to fit' after long.csv was read)."""
-    return _whole_number(text, 0, "must be 0 or more (bootstrap replicates; 0: none), got {n}")
+    """argparse type of ``--n-boot``: 0 (no bootstrap) or a whole number of at least
+    :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, as :func:`facemetrics.analyze_series`
+    accepts (said as the option's error, not as 'nothing to fit' after long.csv was read; 1 gave
+    intervals that excluded their own estimate, "1.93 mm [1.95, 1.95]")."""
+    from .decay.claim import MIN_VERDICT_REPLICATES  # only when --n-boot is given; every such command fits
+
+    n = _whole_number(text, 0, "must be 0 or more (bootstrap replicates; 0: none), got {n}")
+    if 0 < n < MIN_VERDICT_REPLICATES:
+        raise argparse.ArgumentTypeError(f"must be 0 (no bootstrap: no intervals, no verdict) or at least "
+                                         f"{MIN_VERDICT_REPLICATES} bootstrap replicates, got {n}")
+    return n
 
 
 def _min_effect(text: str) -> float:
@@ -603,10 +618,14 @@ def _setting(check):
 
 
 #: help of ``--mm-per-px`` and ``--ipd-mm`` (the ranges are :data:`facemetrics.analyze.USER_MM_PER_PX_RANGE`
-#: and :data:`~facemetrics.analyze.USER_IPD_RANGE_MM`)
-_MM_PER_PX_HELP = ("known scale of the photos, mm per pixel of the original photo (0.007-0.93: a face then "
+#: and :data:`~facemetrics.analyze.USER_IPD_RANGE_MM`, written as their error message writes them, ``{:.3g}``:
+#: tests/test_cli.py checks both; not imported, so that the parser is built without the analysis modules)
+_MM_PER_PX_HELP = ("known scale of the photos, mm per pixel of the original photo (0.007-0.933: a face then "
                    "spans 150-20000 px); overrides the iris calibration")
 _IPD_HELP = "the subject's known inter-pupillary distance, mm (40-90; not cm); overrides the iris calibration"
+#: help of ``--n-boot`` after "bootstrap replicates: " (the least is
+#: :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, which ``_n_boot`` checks; tests/test_cli.py checks the text)
+_N_BOOT_HELP = "0 (no bootstrap: no intervals, no verdict) or at least 50 (default 400)"
 
 
 def _add_study_parser(sub) -> None:
@@ -646,7 +665,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
-    r.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
+    r.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     common(r)
     r.set_defaults(func=cmd_study_report)
@@ -716,7 +735,7 @@ def _add_timeline(sub) -> None:
     t.add_argument("--min-effect", type=_min_effect, default=None,
                    help="smallest change that matters, in the metric's unit "
                         "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
-    t.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates (default 400)")
+    t.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
     t.set_defaults(func=cmd_timeline)
@@ -724,20 +743,29 @@ def _add_timeline(sub) -> None:
 
 def _add_demo(sub) -> None:
     """``demo``: a simulated study through batch and timeline."""
-    d = sub.add_parser("demo", help="simulate a study from sample_images/ and run batch + timeline on it")
+    d = sub.add_parser("demo", help="simulate a study from sample_images/ and run batch + timeline on it",
+                       description="Simulate a study from a sample photo (subjects photographed before and "
+                                   "after microcurrent, 2 mm peak lift with a 3 h half-life, and RF, 1.5 mm "
+                                   "lasting), then run `batch` and `timeline` on it. Writes the study to "
+                                   "DIR/study and photos.csv, changes.csv, long.csv, timeline.csv, timeline.png "
+                                   "and report.md to DIR.")
     d.add_argument("-o", "--output", required=True, metavar="DIR",
                    help="output folder: the simulated study (DIR/study) and every batch and timeline output")
     d.add_argument("--subjects", type=_positive_int, default=3, help="simulated subjects (default 3)")
     d.add_argument("--workers", type=_positive_int,
                    help="processes measuring photos, this one included (default: min(2, CPUs))")
-    d.add_argument("--n-boot", type=_n_boot, default=400, help="bootstrap replicates of the timeline (default 400)")
+    d.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates of the timeline: {_N_BOOT_HELP}")
     d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
     d.set_defaults(func=cmd_demo)
 
 
 def _add_validate(sub) -> None:
     """``validate``: the report card on simulated photos."""
-    v = sub.add_parser("validate", help="the measurement's report card on simulated photos with known truth")
+    v = sub.add_parser("validate", help="the measurement's report card on simulated photos with known truth",
+                       description="Measure the measurement on photos simulated from a sample photo with a "
+                                   "known truth: lifts recovered, false lifts under pose, light and camera "
+                                   "changes, the fold index, repeatability, and the 24 h claim on simulated "
+                                   "studies. Writes the tables, validation.png and validation.json to DIR.")
     v.add_argument("-o", "--output", required=True, metavar="DIR",
                    help="output folder: the checks' tables, the figure and validation.json (the summary)")
     v.add_argument("--quick", action="store_true", help="fewer repeats (faster, wider bounds)")
@@ -761,7 +789,7 @@ def _add_compare(sub) -> None:
                    help="another photo of the before state (repeatable): noise floors are then measured from them")
     c.add_argument("--after-repeat", metavar="PHOTO", action="append", help="another photo of the after state (repeatable)")
     c.add_argument("--mm-per-px", type=_setting("check_mm_per_px"),
-                   help="known scale of the before photo, mm per pixel of the original photo (0.007-0.93: a face "
+                   help="known scale of the before photo, mm per pixel of the original photo (0.007-0.933: a face "
                         "then spans 150-20000 px); overrides its iris calibration")
     c.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
     c.set_defaults(func=cmd_compare)

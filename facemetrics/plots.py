@@ -351,6 +351,15 @@ _BEFORE_COLOUR = "#00d8ff"
 _AFTER_COLOUR = "#ff2bd6"
 
 
+def _jawline_lift_title(row) -> str:
+    """The lift panel's headline: the jawline lift row (a :class:`facemetrics.compare.Change`): its change
+    (mm), verdict and noise floor (mm), or "not measured" and why, never ``+nan mm`` (a refused
+    comparison keeps its alignment, and its figure, but measures no change)."""
+    if not math.isfinite(row.change):
+        return "jawline lift not measured" + (f" ({row.verdict})" if row.verdict else "")
+    return f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm)"
+
+
 def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
     """Before and aligned after side by side with both jaw contours, and a heat
     map of the vertical displacement (mm) with a colour bar.
@@ -401,9 +410,8 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
             p = cnt[:, 0]
             ax.plot(np.r_[p[:, 0], p[0, 0]], np.r_[p[:, 1], p[0, 1]], color="k", lw=0.7)
     ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.2)
-    jl = c.get("jawline_lift_mm", "mean")
-    ax.set_title(f"vertical displacement after → before (regions outlined)\njawline lift {jl.change:+.2f} mm "
-                 f"({jl.verdict}, noise floor {jl.noise_floor:.2f} mm)", fontsize=10)
+    ax.set_title("vertical displacement after → before (regions outlined)\n"
+                 + _jawline_lift_title(c.get("jawline_lift_mm", "mean")), fontsize=10)
     ax.set_axis_off()
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
     cb.set_label("vertical displacement, mm  (+ up = lift, − down = sag)")

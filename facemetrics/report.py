@@ -17,7 +17,7 @@ import pandas as pd
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
                            MSG_MISMATCH, MSG_POSE, WARN_CAMERA_PCT)
-from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, peak_resolved
+from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, _blank, decay_resolved, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -30,6 +30,7 @@ __all__ = [
     "num",
     "percent",
     "quantity",
+    "regimen_no_fit_note",
     "timeline_markdown",
     "verdict_lines",
 ]
@@ -91,7 +92,7 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
                           treatment=_blank_as(photos["treatment"], BLANK_TREATMENT))
     lines = []
     for (subj, tr), g in named.groupby(["subject", "treatment"], sort=True):
-        reasons = [str(x) for x in g["excluded"] if not _is_blank(x)]
+        reasons = [str(x) for x, blank in zip(g["excluded"], _blank(g["excluded"])) if not blank]
         if len(reasons) == len(g):  # nothing of this subject and treatment was compared
             shown = list(dict.fromkeys(reasons))
             lines.append(f"- **{subj}, {tr}** ({len(g)} photo{'s' if len(g) != 1 else ''}): "
@@ -99,25 +100,41 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
     return ["", "## Subjects with no comparison", ""] + lines if lines else []
 
 
-def _is_blank(v) -> bool:
-    """Whether a table cell is empty: None, NaN, ``""`` or only spaces."""
-    if isinstance(v, str):
-        return v.strip() == ""
-    try:
-        return bool(pd.isna(v))  # None, NaN, pd.NA
-    except (TypeError, ValueError):  # not a scalar
-        return False
-
-
 def _blank_as(col: pd.Series, label: str) -> pd.Series:
-    """``col`` as strings, its blank cells (:func:`_is_blank`) replaced by ``label``."""
-    return col.map(lambda v: label if _is_blank(v) else str(v))
+    """``col`` as strings, its blank cells (``decay.claim._blank``: NaN, None, ``""`` or only spaces)
+    replaced by ``label``."""
+    return col.astype(str).where(~_blank(col), label)
 
 
-def _regimen_report(table: pd.DataFrame) -> list[str]:
-    """The ``## Regimen`` section of ``report.md`` (empty without regimen rows)."""
+def regimen_no_fit_note(n_unread: int, n_empty: int = 0) -> str:
+    """The sentence said when the regimen batch compared pre-session photos but none of them can be
+    fitted: ``n_unread`` comparisons read ``uncertain`` for every metric fitted, ``n_empty`` gave no
+    value (refused, not measured).  Printed by ``timeline`` and the ``## Regimen`` note of
+    ``report.md``; without it the run said nothing, no section, no ``regimen.png`` (CLI audit,
+    2026-12-04).
+
+    ``regimen_no_fit_note(1)`` -> ``"Regimen: the 1 pre-session comparison read 'uncertain' (...), so
+    no cumulative change was fitted and no regimen.png was drawn (...)."``
+    """
+    n = n_unread + n_empty
+    s = "s" if n != 1 else ""
+    what = (f"the {n} pre-session comparison{s}" if n == 1 else f"all {n} pre-session comparisons")
+    if n_empty == 0:
+        said = f"{what} read 'uncertain' (no change can be read from {'it' if n == 1 else 'them'})"
+    elif n_unread == 0:
+        said = f"{what} gave no value (refused or not measured)"
+    else:
+        said = (f"of {n} pre-session comparisons, {n_unread} read 'uncertain' (no change can be read from "
+                f"{'it' if n_unread == 1 else 'them'}) and {n_empty} gave no value (refused or not measured)")
+    return (f"Regimen: {said}, so no cumulative change was fitted and no regimen.png was drawn (the messages "
+            "column of regimen/changes.csv says why).")
+
+
+def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
+    """The ``## Regimen`` section of ``report.md``: the regimen rows, or ``note`` alone when there are
+    none (:func:`regimen_no_fit_note`; nothing without either)."""
     if "kind" not in table.columns or not (table["kind"] == "regimen").any():
-        return []
+        return ["", "## Regimen", "", note] if note else []
     reg = table[table["kind"] == "regimen"]
     dec = table[(table["kind"] != "regimen") & table["subject"].map(is_pooled).astype(bool)]
     lines = ["", "## Regimen: cumulative change over days", "",
@@ -160,7 +177,7 @@ def _fmt(v, unit="", digits=2) -> str:
     return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
 
 
-def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
+def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "") -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -171,6 +188,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
     photos : DataFrame or None
         The batch's ``photos.csv`` read with ``keep_default_na=False``
         (None when it could not be read).
+    regimen_note : str, optional
+        The ``## Regimen`` section's text when the table has no regimen rows although the
+        regimen batch ran (:func:`regimen_no_fit_note`); "" for none.
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -223,7 +243,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None) -> str:
     lines += subject_gap_lines(table)
     lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]
-    lines += _regimen_report(full)
+    lines += _regimen_report(full, regimen_note)
     lines += ["", "## Photos excluded", ""]
     if photos is None or "excluded" not in photos.columns or "photo" not in photos.columns:
         lines.append("(photos.csv not found)")
@@ -289,6 +309,13 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     return out
 
 
+#: the note under the fold lines of :func:`summary_lines`: their before/after values are the
+#: comparison's, not each photo's own (``facemetrics analyze``), by design
+NOTE_COMPARED_VALUES = ("(before → after are measured for the comparison: the after photo's fold along the before "
+                        "photo's fold line, both in the before photo's frame, so they differ from `facemetrics "
+                        "analyze` of each photo by design; the change compares the same skin)")
+
+
 def summary_lines(c: Comparison) -> list[str]:
     """Short plain-language summary of a comparison: status, messages, the lifts, the pose change and
     the folds (for the CLI and the comparison figure, :func:`facemetrics.plots.comparison_overlay`)."""
@@ -318,6 +345,7 @@ def summary_lines(c: Comparison) -> list[str]:
                    f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
     out.append("    (depth index: 10 × mm of full darkening across the fold; contrast: % darker than the skin "
                f"{CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast)")
+    out.append(f"    {NOTE_COMPARED_VALUES}")
     note = noise_source_note(c.noise_source)
     out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))
     return out

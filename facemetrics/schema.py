@@ -313,9 +313,15 @@ COMPARISON_CSV_COLUMNS_DEF = [
     Column("unit", "", "Unit of `before`, `after`, `change` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or "
            "`index` (the dimensionless fold depth)."),
     Column("before", "", "The metric on the before photo, in `unit`; empty for the dense-flow lifts and the pose "
-           "rows (a displacement or a change, not a per-photo value) and when the comparison is `refused`."),
-    Column("after", "", "The metric on the after photo (its landmarks carried into the before photo's frame), in "
-           "`unit`; empty as `before`."),
+           "rows (a displacement or a change, not a per-photo value) and when the comparison is `refused`. The "
+           "fold rows (`nlf_*`) are measured on the comparison's grid (the before photo's eye-levelled frame), so "
+           "they can differ a little from the photo's own value in `photos.csv` (`facemetrics analyze`)."),
+    Column("after", "", "The metric on the after photo as the comparison measures it, in `unit`: a fold row "
+           "(`nlf_*`) scored along the before photo's fold line carried onto the same skin of the after photo "
+           "(tones matched to the before photo), a per-photo row from the after landmarks carried into the before "
+           "photo's frame. By design, so that the change compares the same skin; it can therefore differ from the "
+           "after photo's own value in `photos.csv` (`facemetrics analyze`), most for a fold that moved with a "
+           "change of expression. Empty as `before`."),
     Column("change", "", "`after` minus `before`; for a lift the displacement itself (positive = up, towards the "
            "eyes); for a pose row the change of the head's pose or of the camera distance from the before to "
            "the after photo. Empty when `refused` or not measured."),

@@ -34,16 +34,16 @@ def test_timedelta_times_are_hours_and_dates_are_refused():
     dates (tz-aware or not, datetime64 or objects) are refused: read as numbers they were
     nanoseconds since 1970 and gave a confident verdict at '7200000000000 h'."""
     df = _changes()
-    ref = fm.analyze_series(df, n_boot=30).fits[0]
+    ref = fm.analyze_series(df, n_boot=50).fits[0]
     td = df.assign(hours_since_treatment=pd.to_timedelta(df["hours_since_treatment"], unit="h"))
     objs = df.assign(hours_since_treatment=[pd.Timedelta(hours=h) for h in df["hours_since_treatment"]])
     for table in (td, objs):
-        fit = fm.analyze_series(table, n_boot=30).fits[0]
+        fit = fm.analyze_series(table, n_boot=50).fits[0]
         assert fit.half_life_h == ref.half_life_h and fit.verdict == ref.verdict
     when = pd.Timestamp("2026-11-02 07:00") + pd.to_timedelta(df["hours_since_treatment"], unit="h")
     for dates in (when, when.dt.tz_localize("UTC"), when.astype(object)):
         with pytest.raises(fm.SeriesError, match="dates or times of day"):
-            fm.analyze_series(df.assign(hours_since_treatment=dates), n_boot=10)
+            fm.analyze_series(df.assign(hours_since_treatment=dates), n_boot=50)
 
 
 def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
@@ -56,27 +56,28 @@ def test_blank_subject_is_one_subject_and_blank_labels_are_refused():
     one.to_csv(buf, index=False)
     read = pd.read_csv(io.StringIO(buf.getvalue()))
     assert read["subject"].isna().all()
-    res = fm.analyze_series(read, n_boot=30)
+    res = fm.analyze_series(read, n_boot=50)
     assert res.status == "ok" and len(res.fits) == 1 and res.fits[0].fit_ok
     # beside named subjects it is a subject of its own, never the pooled row's empty label
     mixed = pd.concat([_changes(2), _changes(1, seed=1).assign(subject=np.nan)], ignore_index=True)
-    subjects = [f.subject for f in fm.analyze_series(mixed, n_boot=10).fits]
+    subjects = [f.subject for f in fm.analyze_series(mixed, n_boot=50).fits]
     assert subjects[0] is None and "(no subject)" in subjects and "" not in subjects
     for col in ("metric", "side"):
         for blank in (np.nan, "", "  "):
             with pytest.raises(fm.SeriesError, match=f"no {col}"):
-                fm.analyze_series(_changes().assign(**{col: blank}), n_boot=10)
+                fm.analyze_series(_changes().assign(**{col: blank}), n_boot=50)
     for blank in (np.nan, "", "  "):
-        fits = fm.analyze_series(_changes().assign(treatment=blank), n_boot=10).fits
+        fits = fm.analyze_series(_changes().assign(treatment=blank), n_boot=50).fits
         assert fits and {f.treatment for f in fits} == {"(no treatment)"} and fits[0].fit_ok
     # a categorical subject column with a missing value (pandas refused the new label: a TypeError)
     cat = _changes().assign(subject=pd.Categorical(["a"] * 7 + [None] * 7 + ["c"] * 7))
-    assert "(no subject)" in {f.subject for f in fm.analyze_series(cat, n_boot=10).fits}
+    assert "(no subject)" in {f.subject for f in fm.analyze_series(cat, n_boot=50).fits}
 
 
 @pytest.mark.parametrize("kw, match", [
     ({"n_boot": "abc"}, "n_boot must be a whole number"), ({"n_boot": 2.5}, "n_boot must be a whole number"),
-    ({"n_boot": -1}, "n_boot must be >= 0"), ({"confidence": "x"}, "confidence must be in"),
+    ({"n_boot": -1}, "n_boot must be 0 .* or at least 50"), ({"n_boot": 1}, "n_boot must be 0 .* or at least 50"),
+    ({"confidence": "x"}, "confidence must be in"),
     ({"confidence": 1.0}, "confidence must be in"), ({"seed": None}, "seed must be a whole number"),
 ])
 def test_series_settings_are_series_errors(kw, match):
@@ -96,8 +97,8 @@ def test_regimen_settings_are_series_errors(kw, match):
 
 def test_negative_noise_floor_is_refused_and_numpy_integers_are_settings():
     with pytest.raises(fm.SeriesError, match="negative noise_floor"):
-        fm.analyze_series(_changes().assign(noise_floor=-0.2), n_boot=10)
-    assert fm.analyze_series(_changes(), n_boot=np.int64(10), seed=np.int64(3)).status == "ok"
+        fm.analyze_series(_changes().assign(noise_floor=-0.2), n_boot=50)
+    assert fm.analyze_series(_changes(), n_boot=np.int64(50), seed=np.int64(3)).status == "ok"
 
 
 # --- load_photo / analyze_photo -------------------------------------------------------------
@@ -241,8 +242,8 @@ def test_an_analysis_points_cannot_be_changed_in_place(sample_path):
 def test_a_repeated_row_is_counted_once_and_said():
     """The same photo listed twice (two tables concatenated) narrowed the CI as if it were two photos."""
     df = _changes()
-    once = fm.analyze_series(df, n_boot=40).fits[0]
-    twice = fm.analyze_series(pd.concat([df, df], ignore_index=True), n_boot=40).fits[0]
+    once = fm.analyze_series(df, n_boot=50).fits[0]
+    twice = fm.analyze_series(pd.concat([df, df], ignore_index=True), n_boot=50).fits[0]
     assert (twice.change_24h_ci_low, twice.change_24h_ci_high) == (once.change_24h_ci_low, once.change_24h_ci_high)
     assert twice.n_photos == once.n_photos and "21 rows repeated another" in twice.reason
     assert "repeated" not in once.reason
@@ -250,9 +251,9 @@ def test_a_repeated_row_is_counted_once_and_said():
     # values at one time are two
     a = df.assign(sha256=[f"{i:064x}" for i in range(len(df))])
     b = a.assign(photo="copy.jpg")
-    assert "21 rows repeated" in fm.analyze_series(pd.concat([a, b]), n_boot=10).fits[0].reason
+    assert "21 rows repeated" in fm.analyze_series(pd.concat([a, b]), n_boot=50).fits[0].reason
     c = a.assign(sha256=[f"{i + 999:064x}" for i in range(len(df))])
-    assert "repeated" not in fm.analyze_series(pd.concat([a, c]), n_boot=10).fits[0].reason
+    assert "repeated" not in fm.analyze_series(pd.concat([a, c]), n_boot=50).fits[0].reason
 
 
 def test_regimen_counts_a_repeated_photo_once_and_blank_treatments_plot():
@@ -265,8 +266,8 @@ def test_regimen_counts_a_repeated_photo_once_and_blank_treatments_plot():
     levels = pd.DataFrame(dict(subject="a", treatment="", days_since_start=days, metric="jawline_lift_mm",
                                side="mean", value=0.02 * days + np.random.default_rng(0).normal(0, 0.05, len(days)),
                                unit="mm", photo=[f"p{i}.jpg" for i in range(len(days))]))
-    once = analyze_regimen(levels, n_boot=20)
-    twice = analyze_regimen(pd.concat([levels, levels], ignore_index=True), n_boot=20)
+    once = analyze_regimen(levels, n_boot=50)
+    twice = analyze_regimen(pd.concat([levels, levels], ignore_index=True), n_boot=50)
     assert once["treatment"].tolist() == ["(no treatment)"] and once["n_photos"].iloc[0] == len(days)
     assert twice["n_photos"].iloc[0] == len(days)
     fig = plot_regimen(levels, once)

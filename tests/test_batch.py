@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import sys
 
 import numpy as np
@@ -864,16 +865,23 @@ def test_a_time_written_as_a_date_alone_gives_no_role():
     from facemetrics.batch.discover import PhotoEntry
     from facemetrics.batch.tables import _table_row
 
+    from facemetrics.export import csv_text
+
     measured = {"status": "ok", "error": "", "taken_at": "2026-03-29T07:00:00"}
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29")
     r = _table_row(e, dict(measured))
     assert r["role"] == "" and "has no time of day" in r["excluded"] and "2026-03-29" in r["excluded"]
+    # nor hours since a midnight it invented (photos.csv showed 7.0 here, 14.0 in the CLI audit of 2026-12-04)
+    assert math.isnan(r["hours_since_treatment"])
+    assert csv_text([r], ["photo", "hours_since_treatment", "role"]).splitlines()[1].startswith("a.jpg,,,")
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00",
                    taken_at="2026-03-29")
     r = _table_row(e, dict(measured, taken_at=""))
     assert r["role"] == "" and "capture time '2026-03-29' has no time of day" in r["excluded"]
+    assert math.isnan(r["hours_since_treatment"])
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00")
-    assert _table_row(e, dict(measured))["role"] == "baseline"
+    r = _table_row(e, dict(measured))
+    assert r["role"] == "baseline" and r["hours_since_treatment"] == -1.0
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="29/03/2026 08:00")
     assert "is not ISO 8601 (e.g. 2026-11-02T08:00)" in _table_row(e, dict(measured))["excluded"]
 

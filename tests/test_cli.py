@@ -542,8 +542,18 @@ def test_plausible_numeric_options_are_accepted_and_the_help_quotes_the_ranges()
     a = build_parser().parse_args(["analyze", "a.jpg", "--mm-per-px", f"{lo}", "--ipd-mm", "63"])
     assert (a.mm_per_px, a.ipd_mm) == (lo, 63.0)
     assert build_parser().parse_args(["batch", "F", "-o", "O", "--mm-per-px", f"{hi}", "--workers", "1"]).workers == 1
-    assert f"{lo:g}-{hi:.2g}" in _MM_PER_PX_HELP and f"{MIN_FACE_WIDTH_PX}-{MAX_FACE_WIDTH_PX}" in _MM_PER_PX_HELP
+    assert f"{MIN_FACE_WIDTH_PX}-{MAX_FACE_WIDTH_PX}" in _MM_PER_PX_HELP
     assert f"{USER_IPD_RANGE_MM[0]:g}-{USER_IPD_RANGE_MM[1]:g}" in _IPD_HELP
+    # the help's range is the error's, from the same constant (the help read 0.007-0.93, the error 0.007-0.933)
+    from facemetrics.analyze import check_ipd_mm, check_mm_per_px
+    from facemetrics.errors import SettingError
+
+    for check, value, help_text in ((check_mm_per_px, 50.0, _MM_PER_PX_HELP), (check_ipd_mm, 6.3, _IPD_HELP)):
+        with pytest.raises(SettingError) as exc:
+            check(value)
+        shown = re.search(r"is not in (\S+) ", str(exc.value)).group(1)
+        assert f"({shown}:" in help_text or f"({shown};" in help_text, (shown, help_text)
+    assert f"({lo:.3g}-{hi:.3g}:" in _MM_PER_PX_HELP
 
 
 @pytest.mark.parametrize("kw", [dict(mm_per_px=-1.0), dict(mm_per_px=float("nan")), dict(mm_per_px=50.0),
@@ -699,6 +709,10 @@ def test_timeline_says_what_is_wrong_with_an_option_or_the_data(tmp_path, capsys
     rows = [f"S,t,{h},jawline_lift_mm,mean,,mm,0.1,,S/p{i}.png,,,," for i, h in enumerate((-1, 1, 2, 6, 12, 24))]
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n" + "\n".join(rows) + "\n")
     for option, value, needle in (("--n-boot", "-3", "argument --n-boot: must be 0 or more"),
+                                  # 1 gave "1.93 mm [1.95, 1.95]", an interval without its estimate (CLI audit b)
+                                  ("--n-boot", "1", "argument --n-boot: must be 0 (no bootstrap: no intervals, no "
+                                                    "verdict) or at least 50 bootstrap replicates, got 1"),
+                                  ("--n-boot", "49", "or at least 50 bootstrap replicates, got 49"),
                                   ("--min-effect", "-1", "argument --min-effect: must be a number of 0 or more"),
                                   ("--min-effect", "nan", "argument --min-effect: must be a number of 0 or more")):
         with pytest.raises(SystemExit) as ei:
@@ -756,3 +770,77 @@ def test_analyze_gives_a_truncated_photo_the_time_in_its_header(tmp_path, capsys
     result = analyze_photo(cut)
     assert result.to_row()["taken_at"] == result.geometry()["taken_at"] == "2026-11-02T07:30:00"
     assert analyze_photo(cut.read_bytes()).to_row()["taken_at"] in ("", None)  # no path: no header read
+
+
+# ---------------------------------------------------------------- CLI audit b (2026-12-04)
+
+
+def test_batch_names_a_missing_folder_and_refuses_one_without_photos_as_analyze_does(tmp_path, capsys,
+                                                                                     monkeypatch):
+    """`batch nonexist` said "is not a folder"; `batch EMPTY` printed "0 photos: 0 measured ..." and exited 0
+    where `analyze EMPTY` says "no photos found in EMPTY" and exits 2.  Now as analyze, before any work."""
+    import facemetrics.batch as batch
+
+    def work(*a, **k):
+        raise AssertionError("the batch ran")
+
+    monkeypatch.setattr(batch, "run_batch", work)
+    empty = tmp_path / "empty"
+    (empty / "S01" / "rf").mkdir(parents=True)
+    (empty / "S01" / "rf" / "treated_at.txt").write_text("2026-11-02T08:00\n")
+    (empty / "S01" / "rf" / ".hidden.jpg").write_bytes(b"x")  # hidden: not a photo of the study
+    (tmp_path / "a.csv").write_text("x")
+    for folder, said in ((tmp_path / "nonexist", "does not exist"), (tmp_path / "a.csv", "is not a folder")):
+        assert main(["batch", str(folder), "-o", str(tmp_path / "out")]) == 2
+        assert capsys.readouterr().err == f"facemetrics batch: {folder} {said}\n"
+    assert main(["batch", str(empty), "-o", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == f"facemetrics batch: no photos found in {empty}\n"
+    assert main(["analyze", str(empty), "-o", str(tmp_path / "t.csv")]) == 2
+    assert capsys.readouterr().err == f"facemetrics analyze: no photos found in {empty}\n"
+    assert not (tmp_path / "out" / "photos.csv").exists()
+
+
+def test_n_boot_below_the_verdicts_minimum_is_refused_and_the_help_says_it(capsys):
+    """`timeline --n-boot 1` gave intervals that excluded their estimate ("1.93 mm [1.95, 1.95]") and the help
+    said no minimum: every --n-boot takes 0 or at least MIN_VERDICT_REPLICATES, as analyze_series does."""
+    from facemetrics.cli import _N_BOOT_HELP, build_parser
+    from facemetrics.decay.claim import MIN_VERDICT_REPLICATES as LEAST
+
+    assert _N_BOOT_HELP.startswith("0 (no bootstrap") and f"or at least {LEAST} (default 400)" in _N_BOOT_HELP
+    for argv in (["timeline", "D"], ["demo", "-o", "O"], ["study", "report", "-o", "O"]):
+        for n in (0, LEAST):
+            assert build_parser().parse_args(argv + ["--n-boot", str(n)]).n_boot == n
+        with pytest.raises(SystemExit) as exc:
+            build_parser().parse_args(argv + ["--n-boot", str(LEAST - 1)])
+        assert exc.value.code == 2 and f"at least {LEAST} bootstrap replicates, got {LEAST - 1}" in capsys.readouterr().err
+        with pytest.raises(SystemExit) as exc:
+            build_parser().parse_args(argv[:2 if argv[0] == "study" else 1] + ["--help"])
+        assert exc.value.code == 0
+        assert f"0 (no bootstrap: no intervals, no verdict) or at least {LEAST}" in " ".join(capsys.readouterr().out.split())
+
+
+def test_every_command_has_a_description():
+    """`demo --help` (and `validate --help`) had no description line, unlike the other commands."""
+    from facemetrics.cli import build_parser
+
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    assert [name for name, p in sub.choices.items() if not p.description] == []
+
+
+def test_analyze_strips_the_subject_as_batch_does(tmp_path, monkeypatch):
+    """`analyze --subject " Anna "` wrote " Anna " in the subject column; batch and the study store read it as
+    Anna (names match ignoring surrounding spaces).  A blank one is no subject."""
+    import facemetrics.analyze
+    from facemetrics.errors import FacemetricsError
+
+    seen = []
+
+    def measure(path, *, subject=None, **kw):
+        seen.append(subject)
+        raise FacemetricsError("stop after the first photo")
+
+    monkeypatch.setattr(facemetrics.analyze, "analyze_photo", measure)
+    photo = SAMPLES / "astronaut_before.jpg"
+    for given in (" Anna ", "   "):
+        assert main(["analyze", str(photo), "-o", str(tmp_path / "t.csv"), "--subject", given]) == 2
+    assert seen == ["Anna", None]

@@ -166,7 +166,7 @@ def test_comparison_fields(sample_analysis):
 
 def test_accepts_paths_bytes_photos_and_analyses(sample_path, sample_analysis):
     c = compare_photos(sample_path, png_bytes(sample_analysis.photo.rgb))
-    assert c.status == "ok"
+    assert c.status == "warning" and c.messages == (cp.MSG_SAME_PICTURE,)  # a lossless copy: identical pixels
     assert abs(c.lifts["jawline"]["mean"]) < 0.02
     c2 = compare_photos(sample_analysis.photo, sample_analysis)
     assert c2.lifts["jawline"]["mean"] == pytest.approx(0.0, abs=1e-6)
@@ -312,6 +312,7 @@ def test_cli_compare(tmp_path, sample_path, capsys):
 
     shown = re.search(r"jawline lift: ([+-]\d+\.\d+) mm", text)  # the summary's number, within the tolerance
     assert shown and abs(float(shown.group(1)) - 1.5) <= tol(1.5) and "repeats (1 pair)" in text
+    assert text.count("differ from `facemetrics analyze`") == 1, text  # the note on the values, once
     assert "pose change (corrected for): pitch" in text
     pose = df[df.metric.isin(cp.POSE_METRICS)]
     assert len(pose) == 4 and pose.change.notna().all() and (pose.noise_floor > 0).all()
@@ -437,6 +438,105 @@ def test_london_different_people_are_refused(london):
         assert c.messages[0].startswith("these may be different people"), (ids[i], ids[i + 1], c.messages)
         assert c.status == "refused"
         assert (c.to_frame().verdict == "refused").all()
+
+
+def test_a_repeat_of_another_person_sets_no_noise_floor(london, london_dir, tmp_path, capsys):
+    """Audit: `compare A B --before-repeat R` with R another person built the floors from the mismatch
+    (a jawline floor of 293 mm, every row within it) and said nothing.  A repeat whose upper face
+    differs from its photo's beyond the gate's limit for two people (1.6 mm) is now not used, with a
+    message naming the photo, both for before and after repeats; the floors stay the defaults."""
+    ids = list(london)
+    a = london[ids[0]][0]
+    after = variant(a, sim.lift(a, 1.0).image)
+    other, third = london[ids[1]][0], london[ids[2]][0]
+    plain = compare_photos(a, after)
+    c = compare_photos(a, after, before_repeats=[other], after_repeats=[third])
+    assert c.noise_source == "default" and c.noise_floors == plain.noise_floors
+    assert c.status == "warning"
+    for label, first, r in (("before", a, other), ("after", after, third)):
+        said = [m for m in c.messages if m.startswith(f"repeat photo {r.name} not used: its upper face")]
+        assert len(said) == 1, c.messages
+        assert f"differs from the {label} photo {first.name} by" in said[0] and "limit 1.6" in said[0], said
+        assert f"another photo of the same face in the {label} state" in said[0], said
+    assert c.get("jawline_lift_mm").verdict == "lift"  # measured against the default floors
+    # the command line prints the message; the comparison goes on with the default floors
+    neutral = sorted(london_dir.glob("*_neutral.jpg"))
+    assert main(["compare", str(neutral[0]), str(neutral[0].with_name(neutral[0].name.replace("neutral", "smiling"))),
+                 "-o", str(tmp_path / "c"), "--before-repeat", str(neutral[1])]) == 0
+    out = capsys.readouterr().out
+    assert f"repeat photo {neutral[1].name} not used: its upper face" in out and "noise floors: default" in out
+
+
+def test_a_repeat_is_used_only_within_the_gates_limit_for_two_people(sample_analysis, monkeypatch):
+    """The repeat check reads the gate's refusal limit (DIFFERENT_PEOPLE_RESIDUAL_MM), no threshold of
+    its own: the same face re-saved is used; with the limit below its residual it is not."""
+    a = sample_analysis
+    repeat = variant(a, sim.jpeg(sim.roll(a, 1.0).image, 80).image)
+    lifted = variant(a, sim.lift(a, 1.0).image)
+    used = compare_photos(a, lifted, before_repeats=[repeat], after_repeats=[repeat])
+    assert used.noise_source == "repeats (2 pairs)" and used.messages == (), used.messages
+    monkeypatch.setattr(cp, "DIFFERENT_PEOPLE_RESIDUAL_MM", 0.0)
+    c = compare_photos(a, lifted, before_repeats=[repeat], after_repeats=[repeat])
+    assert c.noise_source == "default" and c.noise_floors == compare_photos(a, lifted).noise_floors
+    import re
+
+    assert [re.search(r"differs from the (\w+) photo", m).group(1) for m in c.messages] == ["before", "after"]
+    assert all(m.startswith(f"repeat photo {repeat.name} not used") and "(limit 0.0;" in m for m in c.messages)
+
+
+def test_the_same_picture_as_before_and_after_is_compared_with_a_warning(sample_path, sample_analysis, tmp_path,
+                                                                         capsys):
+    """Audit: `compare X X` (or two files with identical pixels) said `ok`, every change 0.00, no note.
+    The result is kept and a warning says why every change is 0; a re-saved copy is another picture."""
+    for after in (sample_analysis, sample_path, png_bytes(sample_analysis.photo.rgb)):
+        c = compare_photos(sample_path, after)
+        assert c.status == "warning" and c.messages == (cp.MSG_SAME_PICTURE,), c.messages
+        assert "every change is 0 by construction" in c.messages[0]
+        assert c.lifts["jawline"]["mean"] == pytest.approx(0.0, abs=1e-6)
+        assert c.get("jawline_lift_mm").verdict == "within_noise"
+    resaved = variant(sample_analysis, sim.jpeg(sample_analysis, 90).image)
+    assert cp.MSG_SAME_PICTURE not in compare_photos(sample_analysis, resaved).messages
+    assert main(["compare", str(sample_path), str(sample_path), "-o", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("status: warning - 1 message(s)") and f"  ! {cp.MSG_SAME_PICTURE}" in out
+    assert pd.read_csv(tmp_path / "c" / "comparison.csv").status.eq("warning").all()
+
+
+def test_a_refused_comparisons_figure_says_not_measured_not_nan(sample_analysis, monkeypatch):
+    """Audit: a refused comparison's overlay title read `jawline lift +nan mm (refused, noise floor 2.87 mm)`."""
+    import matplotlib.axes
+
+    c = compare_photos(sample_analysis, variant(sample_analysis, sim.lift(sample_analysis, 1.0).image))
+    refused = dataclasses.replace(c, status="refused", changes=cp._rows({}, c.noise_floors, refused=True))
+    titles = []
+    real = matplotlib.axes.Axes.set_title
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_title",
+                        lambda self, label, *a, **k: (titles.append(label), real(self, label, *a, **k))[1])
+    comparison_overlay(refused)
+    lift = [t for t in titles if "jawline lift" in t]
+    assert len(lift) == 1 and lift[0].endswith("jawline lift not measured (refused)"), titles
+    assert not any("nan" in t for t in titles), titles
+    titles.clear()
+    comparison_overlay(c)  # a measured one keeps its number, verdict and floor
+    row = c.get("jawline_lift_mm")
+    assert any(t.endswith(f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm)")
+               for t in titles), titles
+
+
+def test_the_compared_before_and_after_values_say_they_are_not_analyzes(sample_analysis):
+    """Audit: compare's fold depth before/after (London 021: left 2.5 -> 1.0) differ from `analyze`
+    of the same photos (2.65 -> 4.44), by design (the after fold along the before fold line, in the
+    before photo's frame).  The summary says so once, the comparison.csv documentation too."""
+    from facemetrics.schema import COMPARISON_CSV_COLUMNS_DEF
+
+    c = compare_photos(sample_analysis, variant(sample_analysis, sim.lift(sample_analysis, 1.0).image))
+    lines = summary_lines(c)
+    said = [x for x in lines if "facemetrics analyze" in x]
+    assert len(said) == 1 and "fold line" in said[0] and "by design" in said[0], lines
+    assert lines.index(said[0]) > max(i for i, x in enumerate(lines) if x.startswith("  nasolabial fold"))
+    doc = {col.name: col.definition for col in COMPARISON_CSV_COLUMNS_DEF}
+    assert "facemetrics analyze" in doc["after"] and "before photo's fold line" in doc["after"]
+    assert "facemetrics analyze" in doc["before"]
 
 
 def test_london_set_is_whole(london_dir):
@@ -726,7 +826,7 @@ def test_several_faces_in_a_photo_are_named_in_the_comparison_and_its_batch_row(
            "crop the photo to the one face")
 
     plain = compare_photos(sample_analysis, sample_analysis)
-    assert plain.status == "ok" and not any("faces found" in m for m in plain.messages), plain.messages
+    assert plain.messages == (cp.MSG_SAME_PICTURE,), plain.messages  # no "faces found"
     c = compare_photos(sample_analysis, two)
     assert c.status == "warning" and msg.format("after") in c.messages, c.messages
     assert msg.format("before") not in c.messages

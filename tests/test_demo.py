@@ -32,7 +32,7 @@ def demo(tmp_path_factory):
         mp.setattr(study_module, "DEFAULT_DESIGN", QUICK_DESIGN)
         buf = io.StringIO()
         with contextlib.redirect_stdout(buf):
-            code = main(["demo", "-o", str(out), "--subjects", "1", "--n-boot", "30", "--workers", "1"])
+            code = main(["demo", "-o", str(out), "--subjects", "1", "--n-boot", "50", "--workers", "1"])
     return code, buf.getvalue(), out
 
 

@@ -188,7 +188,7 @@ def test_timeline_png_draws_both_fold_sides():
     for side in ("right", "left"):
         parts.append(long.assign(metric="nlf_depth", side=side, unit=""))
     df = pd.concat(parts, ignore_index=True)
-    res = analyze_series(df, n_boot=20)
+    res = analyze_series(df, n_boot=50)
     fig = plot_timeline(df, res)
     titles = [ax.get_title() for ax in fig.axes if ax.get_visible()]
     assert titles == ["jawline_lift_mm (mean)", "nlf_depth (right)", "nlf_depth (left)"]
@@ -225,3 +225,55 @@ def test_levels_of_roughly_registered_pairs_are_left_out():
     assert len(rows) >= 3 and a["slope_per_week"] == b["slope_per_week"] and a["change_day_n"] == b["change_day_n"]
     wild.loc[rows, "verdict"] = ""
     assert analyze_regimen(wild, n_boot=0).iloc[0]["slope_per_week"] != a["slope_per_week"]
+
+
+def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(tmp_path, capsys):
+    """CLI audit, 2026-12-04: `batch` said "regimen: 1 pre-session photos compared ..." but when every
+    level read 'uncertain', `timeline` wrote no Regimen section and no regimen.png and said nothing.  Now
+    one line on the console and a ``## Regimen`` note in report.md; a regimen.png of an earlier run is
+    removed (it showed a fit this run did not make).  Levels without a value (refused comparisons) alike."""
+    from facemetrics.cli import main
+    from facemetrics.report import regimen_no_fit_note
+
+    long, levels = simulate(seed=3)
+    levels = levels.assign(photo=[f"pre{i}.jpg" for i in range(len(levels))], verdict="uncertain")
+    out = _write(tmp_path, long, levels)
+    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    assert main(["timeline", str(out), "--n-boot", "0"]) == 0
+    note = regimen_no_fit_note(len(levels))
+    assert note.startswith(f"Regimen: all {len(levels)} pre-session comparisons read 'uncertain'"), note
+    assert note in capsys.readouterr().out.splitlines()
+    assert f"\n## Regimen\n\n{note}\n" in (out / "report.md").read_text()
+    assert not (out / "regimen.png").exists()
+    assert "regimen" not in set(pd.read_csv(out / "timeline.csv").get("kind", pd.Series(dtype=str)))
+
+    levels.loc[levels.index[:3], "value"] = float("nan")  # three refused: no value
+    levels.to_csv(out / "regimen" / "long.csv", index=False)
+    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    _, table = run_timeline(out, n_boot=0)
+    assert table.attrs["regimen_note"] == regimen_no_fit_note(len(levels) - 3, 3)
+    assert "3 gave no value (refused or not measured)" in table.attrs["regimen_note"]
+    assert not (out / "regimen.png").exists()
+    levels["value"] = float("nan")
+    levels.to_csv(out / "regimen" / "long.csv", index=False)
+    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    _, table = run_timeline(out, n_boot=0)
+    assert table.attrs["regimen_note"].startswith(f"Regimen: all {len(levels)} pre-session comparisons gave no value")
+    assert not (out / "regimen.png").exists()
+
+
+def test_the_regimen_note_counts_in_words():
+    from facemetrics.report import regimen_no_fit_note
+
+    assert regimen_no_fit_note(1) == (
+        "Regimen: the 1 pre-session comparison read 'uncertain' (no change can be read from it), so no cumulative "
+        "change was fitted and no regimen.png was drawn (the messages column of regimen/changes.csv says why).")
+    assert regimen_no_fit_note(0, 1).startswith("Regimen: the 1 pre-session comparison gave no value (refused")
+    assert regimen_no_fit_note(1, 2).startswith("Regimen: of 3 pre-session comparisons, 1 read 'uncertain' (no "
+                                                "change can be read from it) and 2 gave no value")
+
+
+def test_a_fitted_regimen_has_no_note(six_weeks):
+    out, table = six_weeks
+    assert table.attrs["regimen_note"] == ""
+    assert "## Regimen: cumulative change over days" in (out / "report.md").read_text()

@@ -248,18 +248,27 @@ def test_the_verdict_words_follow_the_sign_of_the_change():
 
 
 def test_a_verdict_needs_enough_bootstrap_replicates():
-    """``n_boot=1`` gave a zero-width interval and a `fades` verdict; below MIN_VERDICT_REPLICATES the CIs
-    are reported but the verdict is inconclusive, for the decay and the regimen fits alike."""
-    from facemetrics.decay.claim import MIN_VERDICT_REPLICATES
+    """``n_boot=1`` gave a zero-width interval and a `fades` verdict, then (series audit) an interval that
+    excluded its own estimate ("1.93 mm [1.95, 1.95]", CLI audit 2026-12-04): ``n_boot`` from 1 to
+    MIN_VERDICT_REPLICATES - 1 is now refused, for the decay and the regimen fits alike; 0 (no bootstrap)
+    and MIN_VERDICT_REPLICATES are accepted.  Fewer fitted replicates than that (failed refits) still
+    give intervals without a verdict."""
+    from facemetrics.decay import SeriesError, analyze_regimen
+    from facemetrics.decay.claim import MIN_VERDICT_REPLICATES, _untested
 
     df = pd.DataFrame(simulate(np.random.default_rng(3), "mc", MC_TIMES, transient=2.0, half_life=2.0))
     assert analyze_series(df, per_subject=False, n_boot=400).fits[0].verdict == FADES
     for n in (1, 5, MIN_VERDICT_REPLICATES - 1):
-        f = analyze_series(df, per_subject=False, n_boot=n).fits[0]
-        assert (f.verdict, f.status, f.n_boot) == (INCONCLUSIVE, "too_few_replicates", n)
-        assert f"Only {n} bootstrap replicate" in f.reason and math.isfinite(f.change_24h)
+        for fit in (analyze_series, analyze_regimen):
+            with pytest.raises(SeriesError, match=f"n_boot must be 0 .* or at least {MIN_VERDICT_REPLICATES} "
+                                                  rf".*got {n}$"):
+                fit(df, n_boot=n)
+    assert analyze_series(df, per_subject=False, n_boot=0).fits[0].status == "no_bootstrap"
     f = analyze_series(df, per_subject=False, n_boot=MIN_VERDICT_REPLICATES).fits[0]
     assert f.status == "ok"
+    base = dict(unit="mm", smallest_meaningful_change=0.3)
+    status, reason = _untested(base, {"change_24h": 0.1}, n_ok=MIN_VERDICT_REPLICATES - 1, n_boot=60, min_effect=None)
+    assert status == "too_few_replicates" and f"Only {MIN_VERDICT_REPLICATES - 1} bootstrap replicates" in reason
 
 
 def test_one_subjects_interval_includes_its_baseline_photos_error():
@@ -418,6 +427,21 @@ def test_no_bootstrap_gives_point_estimates_only(study):
     assert "n_boot=0" in f.reason
 
 
+def test_a_series_of_one_uncertain_photo_is_not_called_all_of_its_photos():
+    """A session with two photos after treatment, one comparison refused (no change, no long.csv row) and
+    one 'uncertain': the reason said "All 1 photo of this series read 'uncertain'" (CLI audit,
+    2026-12-04); it now counts what it names, the photos with a measured change."""
+    other = [dict(subject="S1", treatment="mc", hours_since_treatment=h, metric=METRIC, side="mean", value=0.4,
+                  unit="mm", verdict="lift", photo=f"m{i}.jpg") for i, h in enumerate((0.5, 2, 6, 12, 24, 48))]
+    one = dict(subject="D", treatment="RF treatment", hours_since_treatment=2.0, metric=METRIC, side="mean",
+               value=-0.95, unit="mm", verdict="uncertain", photo="nachher 2h.jpg")
+    f = analyze_series(pd.DataFrame(other + [one]), n_boot=0).get("RF treatment", METRIC, "mean")
+    assert f.status == "insufficient_data" and f.n_photos == 0
+    assert f.reason.startswith("The only photo of this series with a measured change read 'uncertain' (no change "
+                               "can be read from it, e.g."), f.reason
+    assert "All 1 photo" not in f.reason and f.reason.endswith("so no fit was made.")
+
+
 def test_empty_table_gives_empty_result():
     df = pd.DataFrame(columns=["subject", "treatment", "hours_since_treatment", "metric", "side", "value", "unit"])
     res = analyze_series(df)
@@ -441,8 +465,8 @@ def test_a_result_with_no_fit_says_why():
     assert unread.status == "insufficient_data"
     # the series keeps a row of its own, with no fit, that counts what was left out
     assert [(f.treatment, f.status, f.fit_ok) for f in unread.fits] == [("rf", "insufficient_data", False)]
-    assert unread.fits[0].reason.startswith("All 7 photos of this series read 'uncertain' (no change can be read "
-                                            "from them"), unread.fits[0].reason
+    assert unread.fits[0].reason.startswith("All 7 photos of this series with a measured change read 'uncertain' "
+                                            "(no change can be read from them"), unread.fits[0].reason
     # metrics given as a generator (read more than once inside): the same result
     gen = analyze_series(df.assign(verdict="uncertain"), metrics=(m for m in [METRIC]), n_boot=0)
     assert gen.reason == unread.reason and len(gen.fits) == 1
@@ -486,7 +510,7 @@ def test_a_series_whose_rows_all_read_uncertain_keeps_a_row_saying_so():
     assert [f.treatment for f in res.fits] == ["microcurrent", "rf"]
     mc, rf = res.fits
     assert rf.fit_ok and not mc.fit_ok and mc.status == "insufficient_data"
-    assert mc.reason.startswith("All 8 photos of this series read 'uncertain'"), mc.reason
+    assert mc.reason.startswith("All 8 photos of this series with a measured change read 'uncertain'"), mc.reason
     assert math.isnan(mc.change_24h) and mc.verdict == INCONCLUSIVE
 
 

@@ -138,7 +138,7 @@ def test_report_times_every_photo_of_an_older_two_row_session_from_one_time(tmp_
     with store.transaction() as con:
         con.execute(f"UPDATE photos SET session_id = ?, role = 'post' WHERE original_name IN "
                     f"({', '.join('?' * len(post))})", (se2, *[p.name for p in post]))
-    res, _ = store.report(tmp_path / "out", "me", n_boot=20)
+    res, _ = store.report(tmp_path / "out", "me", n_boot=50)
     ch = pd.read_csv(tmp_path / "out" / "changes.csv")
     assert sorted(ch["hours_since_treatment"].round(3)) == [1.0, 6.0]
     assert (res.photos["excluded"] == "").all()

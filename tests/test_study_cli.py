@@ -107,7 +107,7 @@ def test_report_reuses_the_stored_measurements(store_and_report, tmp_path):
         n_an = store.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
         n_cmp = store.con.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0]
         assert n_an == 9 and n_cmp == 6 + 2  # sessions + regimen (days 1, 2 vs day 0)
-        res, _ = store.report(tmp_path / "again", "me", n_boot=20)
+        res, _ = store.report(tmp_path / "again", "me", n_boot=50)
     assert res.n_measured == 0 and res.n_compared == 0 and res.n_cached == 9
 
 
@@ -149,7 +149,7 @@ def test_batch_and_timeline_commands_fit_the_regimen_too(days, tmp_path, capsys)
     out = tmp_path / "out"
     assert main(["batch", str(tmp_path / "study"), "-o", str(out), "--workers", "1"]) == 0
     assert "regimen: 1 pre-session photos compared" in capsys.readouterr().out
-    assert main(["timeline", str(out), "--n-boot", "20"]) == 0
+    assert main(["timeline", str(out), "--n-boot", "50"]) == 0
     tl = pd.read_csv(out / "timeline.csv")
     reg = tl[tl["kind"] == "regimen"]
     assert "jawline_lift_mm" in set(reg["metric"])

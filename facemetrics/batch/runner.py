@@ -243,7 +243,7 @@ def check_run_settings(*, mm_per_px=None, ipd_mm=None, workers=None) -> tuple:
     ------
     facemetrics.errors.SettingError
         ``mm_per_px`` / ``ipd_mm`` outside :data:`facemetrics.analyze.USER_MM_PER_PX_RANGE` /
-        :data:`~facemetrics.analyze.USER_IPD_RANGE_MM` (0.007-0.93 mm/px, 40-90 mm), or ``workers``
+        :data:`~facemetrics.analyze.USER_IPD_RANGE_MM` (0.007-0.933 mm/px, 40-90 mm), or ``workers``
         not a whole number of at least 1.  None passes (the default).  Before, such a run gave
         every photo an ``error`` row (a negative scale) or ran on one process without a word
         (``workers=0``).

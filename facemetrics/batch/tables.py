@@ -87,7 +87,9 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["taken_at"] = r.get("taken_at") or ""
     r["treatment"] = e.treatment
     r["treated_at"] = e.treated_at
-    r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at)
+    # a date alone gives no hours (read as midnight, photos.csv showed 14.0 h for a photo excluded for it)
+    timed = not (_date_only(r["taken_at"]) or _date_only(e.treated_at))
+    r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at) if timed else float("nan")
     r["role"] = ""
     r["excluded"] = ""
     reasons = []

@@ -35,19 +35,24 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     sides : iterable of str
         Sides to analyse (default only ``"mean"``).
     min_effect, n_boot, seed, per_subject
-        Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit).
+        Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit; ``n_boot``
+        0 or at least :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, 50).
 
     Returns
     -------
     (SeriesResult, pandas.DataFrame)
-        The fits and the ``timeline.csv`` table.
+        The fits and the ``timeline.csv`` table.  The table's ``attrs["regimen_note"]`` is the
+        sentence of :func:`facemetrics.report.regimen_no_fit_note` when the regimen batch compared
+        pre-session photos but none could be fitted (every one ``uncertain`` or without a value:
+        no regimen rows, no ``regimen.png``; ``report.md``'s ``## Regimen`` section says it), else "".
 
     Raises
     ------
     SeriesError
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
         (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`);
-        ``batch_dir`` without a ``long.csv``; a metric ``long.csv`` does not have.
+        ``batch_dir`` without a ``long.csv``; a metric ``long.csv`` does not have; ``n_boot`` from 1
+        to 49 (before any file is written).
     facemetrics.errors.SettingError
         ``out_dir`` (or a parent) is a file, not a folder: before any fit.
     """
@@ -79,7 +84,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
                           "column of changes.csv gives each comparison's reasons.)")
     table = result.to_frame()
     out_dir.mkdir(parents=True, exist_ok=True)
-    regimen = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    regimen, note = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
+                                  seed=seed)
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     write_csv(table, out_dir / "timeline.csv")
@@ -87,45 +93,67 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     write_bytes(buf.getvalue(), out_dir / "timeline.png")
-    write_bytes(timeline_report(table, batch_dir).encode("utf-8"), out_dir / "report.md")
+    write_bytes(timeline_report(table, batch_dir, regimen_note=note).encode("utf-8"), out_dir / "report.md")
+    table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     return result, table
 
 
 
 
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
-    """Cumulative change over days from ``batch_dir/regimen/long.csv`` (None when absent);
-    also writes ``regimen.png``.  Same metric/side selection as the decay fits."""
+    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note)``.
+
+    ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``) and
+    writes ``regimen.png``; ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
+    it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value;
+    an earlier run's ``regimen.png`` is then removed), else "".  Same metric/side selection as the
+    decay fits."""
     from ..decay import analyze_regimen
     from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     if not path.is_file():
-        return None
+        return None, ""
     lv = pd.read_csv(path, keep_default_na=False, na_values=[""])
     if lv.empty:
-        return None
+        return None, ""
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
     side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
-    lv = lv[lv["metric"].isin(list(metrics)) & side_ok]
-    lv = lv[np.isfinite(pd.to_numeric(lv["value"], errors="coerce"))]
-    if lv.empty:
-        return None
-    reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed)
-    if reg.empty:  # every level read 'uncertain': no fit, no figure (plot_regimen refuses an empty table)
+    chosen = lv[lv["metric"].isin(list(metrics)) & side_ok]
+    lv = chosen[np.isfinite(pd.to_numeric(chosen["value"], errors="coerce"))]
+    reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
+    if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
         (out_dir / "regimen.png").unlink(missing_ok=True)  # nor an earlier run's figure beside this run's tables
-        return reg
+        return reg, _no_fit_note(chosen, lv)
     fig = plot_regimen(lv, reg)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     write_bytes(buf.getvalue(), out_dir / "regimen.png")
-    return reg
+    return reg, ""
 
 
-def timeline_report(table: pd.DataFrame, batch_dir) -> str:
+def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
+    """:func:`facemetrics.report.regimen_no_fit_note` of a regimen none of whose comparisons can be
+    fitted: ``chosen`` its rows of the fitted metrics, ``finite`` those with a value; "" when
+    ``chosen`` is empty.  A comparison is a ``photo`` (a row without one counts alone)."""
+    from ..report import regimen_no_fit_note
+
+    if chosen.empty:
+        return ""
+
+    def comparisons(rows: pd.DataFrame) -> set:
+        photo = rows["photo"].fillna("").astype(str) if "photo" in rows.columns else pd.Series("", index=rows.index)
+        return {p if p else f"#{i}" for i, p in zip(rows.index, photo)}
+
+    with_value = comparisons(finite)
+    return regimen_no_fit_note(len(with_value), len(comparisons(chosen) - with_value))
+
+
+def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "") -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
-    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s, followed by
+    photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
+    ``## Regimen`` note when there are no regimen rows), followed by
     the sessions whose before photos disagree (from ``batch_dir/changes.csv``'s messages,
     :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out)."""
     from .tables import disagreement_notes
@@ -134,7 +162,7 @@ def timeline_report(table: pd.DataFrame, batch_dir) -> str:
         photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
     except (OSError, ValueError):
         photos = None
-    text = timeline_markdown(table, photos)
+    text = timeline_markdown(table, photos, regimen_note)
     try:
         changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
                               usecols=lambda c: c in ("subject", "treatment", "treated_at", "messages"))

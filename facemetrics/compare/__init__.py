@@ -205,7 +205,10 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         alone counts as one repeat, None as none).  With at least
         one repeat the noise floors are estimated from the changes between
         photos of one state (:func:`noise_floors_from_repeats`) instead of
-        the defaults.
+        the defaults.  A repeat that is the same picture as its photo, or
+        whose upper face differs from its photo's beyond the gate's limit for
+        two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`), is not
+        used, with a message; without a usable repeat the defaults stay.
     mm_per_px : float, optional
         Known scale of the before photo (mm per px of the original file),
         overriding its iris calibration.  Only the before photo's scale
@@ -223,7 +226,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     -------
     Comparison
         Never raises for a bad photo: ``status == "refused"`` and
-        ``messages`` say why.
+        ``messages`` say why.  Before and after photos with identical pixels
+        are compared (every change 0) with a warning (:data:`MSG_SAME_PICTURE`).
 
     Raises
     ------
@@ -241,6 +245,55 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     after_repeats = _as_sequence(after_repeats, "after_repeats")
     with single_blas_thread():
         return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast)
+
+
+#: the message of a comparison whose before and after photos have identical pixels (the same file
+#: twice, or a lossless copy): kept, with this warning
+MSG_SAME_PICTURE = ("the before and after photos are the same picture (identical pixels): every change is 0 by "
+                    "construction, so this comparison cannot show a change; compare two different photos")
+
+
+def _same_picture(x: PhotoAnalysis, y: PhotoAnalysis) -> bool:
+    """Do two analysed photos hold identical pixels (the same file, or a lossless copy)?"""
+    return (x.photo is not None and y.photo is not None and x.photo.rgb.shape == y.photo.rgb.shape
+            and np.array_equal(x.photo.rgb, y.photo.rgb))
+
+
+def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repeats,
+                  kw: dict) -> tuple[list[dict], list[str]]:
+    """The ``{(metric, side): change}`` of each usable repeat against its photo (``before_repeats``
+    against ``a``, ``after_repeats`` against ``b``), for :func:`noise_floors_from_repeats`, and the
+    messages on the repeats not used.  A repeat is not used, with a message, when it or its photo
+    was not measured, it is the same picture as its photo (identical pixels: no noise, floors pulled
+    to their minimum), it cannot be aligned, or its upper face differs from its photo's by more than
+    the gate's limit for two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the
+    changes to another person's face are no measure of this face's noise (a jawline floor of 293 mm,
+    every row within it, before this check)."""
+    out, msgs = [], []
+    for label, first, extra in (("before", a, before_repeats), ("after", b, after_repeats)):
+        for x in extra:
+            r = _as_analysis(x, **kw)
+            if not r.ok or not first.ok:
+                msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
+                continue
+            if _same_picture(first, r):
+                msgs.append(f"repeat photo {r.name} not used: it is the same picture as {first.name} "
+                            "(identical pixels), so it shows no noise")
+                continue
+            try:
+                rep = _repeat_changes(first, r)  # kept: a baseline pair recurs for every after photo
+            except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
+                msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
+                continue
+            if rep.residual_mm > DIFFERENT_PEOPLE_RESIDUAL_MM:
+                msgs.append(f"repeat photo {r.name} not used: its upper face (forehead, brows, nose bridge, eye "
+                            f"corners) differs from the {label} photo {first.name} by {rep.residual_mm:.2f} mm RMS "
+                            f"after alignment (limit {DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face stays below "
+                            "0.3 mm), so it may show another person and cannot measure this face's noise; a repeat "
+                            f"must be another photo of the same face in the {label} state")
+                continue
+            out.append(rep.changes)
+    return out, msgs
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
@@ -264,27 +317,12 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)
+    if _same_picture(a, b):  # kept: the result is right, it just cannot show a change
+        msgs.append(MSG_SAME_PICTURE)
 
     floors, source = defaults, "default"
-    repeat_changes = []
-    for first, extra, kw in ((a, before_repeats, kw_a), (b, after_repeats, kw_a)):
-        for x in extra:
-            r = _as_analysis(x, **kw)
-            if not r.ok or not first.ok:
-                msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
-                continue
-            if r.photo is not None and first.photo is not None and r.photo.rgb.shape == first.photo.rgb.shape \
-                    and np.array_equal(r.photo.rgb, first.photo.rgb):
-                # the same picture again measures no noise: it would pull the floors down to their minimum
-                msgs.append(f"repeat photo {r.name} not used: it is the same picture as {first.name} "
-                            "(identical pixels), so it shows no noise")
-                continue
-            try:
-                changes = _repeat_changes(first, r)  # kept: a baseline pair recurs for every after photo
-            except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
-                msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
-                continue
-            repeat_changes.append(changes)
+    repeat_changes, repeat_msgs = _repeat_pairs(a, b, before_repeats, after_repeats, kw_a)
+    msgs += repeat_msgs
     if repeat_changes:
         floors = noise_floors_from_repeats(repeat_changes, defaults)
         source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"

@@ -87,7 +87,8 @@ for the fold-depth index).  Verdicts, checked in order:
    of the bootstrap replicates could be fitted (a cluster replicate needs >= 3
    distinct times after treatment), ``n_boot=0`` (point estimates only, CIs
    NaN), or fewer than :data:`MIN_VERDICT_REPLICATES` (50) replicates were
-   fitted (CIs reported, no verdict).
+   fitted (CIs reported, no verdict; ``n_boot`` from 1 to 49 is refused, so
+   only failed refits leave so few).
 3. ``persists_beyond_a_day`` if the 90 % CI of ``change_24h`` lies entirely
    above ``+delta``, or entirely below ``-delta`` for a negative effect
    (e.g. sag).  This is the one-sided test at α = 0.05 of
@@ -213,7 +214,9 @@ PINNED = 1.01
 #: fewest fitted bootstrap replicates for a verdict: with fewer, the 5 % tails of the 90 % test
 #: interval rest on at most 2 replicates each (``n_boot=1`` gave a zero-width interval that did not
 #: contain its own estimate, and a `fades` verdict; series audit, 2026-12-03); the CIs are still
-#: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``)
+#: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``).  Also the smallest
+#: ``n_boot`` other than 0 that :func:`analyze_series` and :func:`analyze_regimen` accept (1 gave
+#: "1.93 mm [1.95, 1.95]", an interval that excluded its own estimate; CLI audit, 2026-12-04)
 MIN_VERDICT_REPLICATES = 50
 
 #: Smallest change that matters, per unit of the change (the ``unit`` column); the equivalence
@@ -1057,7 +1060,9 @@ def analyze_series(
         ``insufficient_data``) whose ``reason`` says how many times it has,
         how many are needed, and that it is in the pooled fit only.
     n_boot : int, optional
-        Bootstrap replicates (default 400).  Subjects are resampled (cluster
+        Bootstrap replicates (default 400): 0 (no bootstrap: point estimates,
+        no intervals, no verdict) or at least :data:`MIN_VERDICT_REPLICATES`
+        (50; fewer are refused).  Subjects are resampled (cluster
         bootstrap) for pooled fits with >= 3 subjects, residuals otherwise.
     seed : int, optional
         Seed; a series' result depends only on the seed and its own keys and
@@ -1080,7 +1085,8 @@ def analyze_series(
     ------
     SeriesError
         Missing columns, non-numeric values, unknown metrics, mixed units in
-        one series, or invalid settings.
+        one series, or invalid settings (``n_boot`` from 1 to
+        ``MIN_VERDICT_REPLICATES - 1`` included).
     """
     confidence, n_boot, seed = _check_settings(confidence, n_boot, seed)
     _check_min_effect(min_effect)
@@ -1183,8 +1189,12 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
     if n == 0:
         return fit
     if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
-        return replace(fit, reason=f"All {n} photo{'s' if n != 1 else ''} of this series read 'uncertain' "
-                                   f"({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), so no fit was made.")
+        # counted as what the sentence claims: the photos with a measured change (a refused comparison has
+        # none; "All 1 photo of this series" read as the session's only photo, CLI audit 2026-12-04)
+        head = (f"All {n} photos of this series with a measured change read" if n != 1 else
+                "The only photo of this series with a measured change read")
+        return replace(fit, reason=f"{head} 'uncertain' ({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), "
+                                   "so no fit was made.")
     note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
             f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
     return replace(fit, reason=fit.reason + note)
@@ -1242,8 +1252,9 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
 
 
 def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
-    """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (whole number >= 0) and
-    ``seed`` (whole number), checked; a :class:`SeriesError` naming the setting otherwise."""
+    """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (0, or a whole number of at
+    least :data:`MIN_VERDICT_REPLICATES`) and ``seed`` (whole number), checked; a :class:`SeriesError`
+    naming the setting otherwise."""
     def whole(name, v):
         try:
             if isinstance(v, bool) or float(v) != int(v):
@@ -1258,8 +1269,10 @@ def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
     if not 0.5 < c < 1.0:
         raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
     n = whole("n_boot", n_boot)
-    if n < 0:
-        raise SeriesError(f"n_boot must be >= 0, got {n_boot!r}")
+    if n < 0 or 0 < n < MIN_VERDICT_REPLICATES:  # 1 gave "1.93 mm [1.95, 1.95]": an interval without its estimate
+        raise SeriesError(f"n_boot must be 0 (no bootstrap: point estimates only, no intervals) or at least "
+                          f"{MIN_VERDICT_REPLICATES} (bootstrap replicates; with fewer an interval's tails rest on "
+                          f"one or two replicates), got {n_boot!r}")
     return c, n, whole("seed", seed)
 
 
