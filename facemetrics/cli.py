@@ -201,6 +201,20 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
     print(f"[{i}/{n}] {name}: {status}", file=sys.stderr, flush=True)
 
 
+def _status_text(result, most: int = 4) -> str:
+    """A photo's status on its ``analyze`` progress line: ``ok``, ``ok (flags: smiling, mouth open)``
+    (each quality flag by its name, without its numbers; the photo then is not fit for a comparison,
+    which the line said nothing of: CLI audit b), or ``STATUS - error``.  At most ``most`` flags are
+    named, the rest counted ("+2 more"); the ``quality_flags`` column has them all, with their numbers."""
+    if not result.ok:
+        return f"{result.status} - {result.error}"
+    flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
+    if not flags:
+        return result.status
+    shown = flags if len(flags) <= most else flags[:most - 1] + [f"+{len(flags) - most + 1} more"]
+    return f"{result.status} (flags: {', '.join(shown)})"
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
     check_output(args.output, folder=False)
     for folder in (args.overlays, args.geometry):
@@ -252,8 +266,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             except OSError as exc:
                 raise UsageError(f"cannot write the table to {args.output}: {_os_reason(exc)}"
                                  + (f" ({written} rows written before)" if written else "")) from None
-            status = result.status if result.ok else f"{result.status} - {result.error}"
-            _progress(i, len(photos), label, status + "".join(f"; {n}" for n in notes))
+            _progress(i, len(photos), label, _status_text(result) + "".join(f"; {n}" for n in notes))
     except KeyboardInterrupt:
         kept = (f"{args.output} holds the rows of the first {written}"
                 + (", with their overlays and geometry" if args.overlays or args.geometry else "")
@@ -623,6 +636,12 @@ def _setting(check):
 _MM_PER_PX_HELP = ("known scale of the photos, mm per pixel of the original photo (0.007-0.933: a face then "
                    "spans 150-20000 px); overrides the iris calibration")
 _IPD_HELP = "the subject's known inter-pupillary distance, mm (40-90; not cm); overrides the iris calibration"
+#: help of ``--min-effect`` (the defaults are :data:`facemetrics.decay.claim.MIN_EFFECT`, the margin
+#: ``max(min_effect, noise floor)`` of :func:`facemetrics.decay.analyze_series`; tests/test_cli.py checks both:
+#: a user's 0.1 raised to a 0.40 mm floor in silence read exactly as without the option, CLI audit b)
+_MIN_EFFECT_HELP = ("smallest change that matters, in the metric's unit (default: 0.3 mm for lifts, 0.72 for the "
+                    "fold-depth index). A verdict's margin is at least its series' noise floor (the median of its "
+                    "photos' floors): a smaller value is raised to it, and the verdict then says so")
 #: help of ``--n-boot`` after "bootstrap replicates: " (the least is
 #: :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, which ``_n_boot`` checks; tests/test_cli.py checks the text)
 _N_BOOT_HELP = "0 (no bootstrap: no intervals, no verdict) or at least 50 (default 400)"
@@ -662,9 +681,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     r.add_argument("--workers", type=_positive_int, default=1,
                    help="processes measuring photos, this one included (default 1)")
-    r.add_argument("--min-effect", type=_min_effect, default=None,
-                   help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
+    r.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
     r.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     common(r)
@@ -732,9 +749,7 @@ def _add_timeline(sub) -> None:
                        description="Read DIR/long.csv from `batch`; write timeline.csv, timeline.png, report.md.")
     t.add_argument("folder", metavar="DIR", help="batch output folder")
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
-    t.add_argument("--min-effect", type=_min_effect, default=None,
-                   help="smallest change that matters, in the metric's unit "
-                        "(default: 0.3 mm for lifts, 0.72 for the fold-depth index)")
+    t.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
     t.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")

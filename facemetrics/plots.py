@@ -36,7 +36,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     band, a grey band ±noise_floor, dashed lines at ±delta (the equivalence
     margin) and a dotted line at 24 h.  The time axis is ``symlog`` with a
     linear part for |t| < 1 h, so baseline photos (t <= 0) stay visible while
-    hours to weeks are spread logarithmically.
+    hours to weeks are spread logarithmically.  Each panel's legend lies below it,
+    clear of the data; a treatment without usable photos gets no margin.
 
     Built on :class:`matplotlib.figure.Figure` without pyplot, so it is safe
     to call from threads and never opens a window.
@@ -83,7 +84,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
 
     ncols = min(len(panels), 2)
     nrows = math.ceil(len(panels) / ncols)
-    fig = Figure(figsize=(6.4 * ncols, 4.4 * nrows), layout="constrained")
+    fig = Figure(figsize=(6.4 * ncols, 5.6 * nrows), layout="constrained")  # 1.2 in of it: the legend below
     axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     for ax in axes[len(panels):]:
         ax.set_visible(False)
@@ -131,17 +132,12 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     nf = max(abs(v) for v in nfs) if nfs else None
     if nf is not None:
         ax.axhspan(-nf, nf, color="0.85", alpha=0.7, lw=0, zorder=0)
-    # each treatment's verdict used its own margin: one line per treatment when they differ (the panel drew
-    # the largest for all, so microcurrent's ±0.40 mm read as ±0.57; series and app audits, 2026-12-03)
-    margins = {f.treatment: f.smallest_meaningful_change for f in fits
-               if f.subject is None and math.isfinite(f.smallest_meaningful_change)}
-    delta = max(margins.values()) if margins else min_effect_for(unit, result.min_effect)
-    if len(set(round(v, 9) for v in margins.values())) > 1:
-        delta = margins
-        for tr, d in margins.items():
+    delta = _panel_margins(mdf, fits, result, unit)
+    if isinstance(delta, dict):
+        for tr, d in delta.items():
             for sign in (-1.0, 1.0):
                 ax.axhline(sign * d, color=colour[tr], ls="--", lw=1.0, zorder=1)
-    else:
+    elif delta is not None:
         for d in (-delta, delta):
             ax.axhline(d, color="0.35", ls="--", lw=1.0, zorder=1)
     ax.axhline(0.0, color="0.6", lw=0.8, zorder=1)
@@ -168,7 +164,29 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     ax.set_title(f"{metric} ({side})")
     handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
                                treatments=treatments, colour=colour, marker=marker)
-    ax.legend(handles=handles, fontsize=7, loc="best", framealpha=0.85)
+    # below the panel, never over the photos or curves (inside, "best" still covered the microcurrent
+    # decay of the demo: ten entries fill half a panel; CLI audit b)
+    ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
+              frameon=False)
+
+
+def _panel_margins(mdf: pd.DataFrame, fits: list, result: SeriesResult, unit: str):
+    """The margins a panel draws: ``{treatment: delta}`` when its treatments' verdicts used different
+    margins, else the one margin (metric unit), or None for none.
+
+    Each treatment's verdict used its own margin (the panel drew the largest for all, so microcurrent's
+    ±0.40 mm read as ±0.57; series and app audits, 2026-12-03).  A fit without photos (every one of its
+    comparisons read 'uncertain') tested nothing and has no margin: it drew "±0.00 mm" (CLI audit b).
+    Without fits, the default margin of :func:`facemetrics.decay.min_effect_for`, when the panel has
+    photos and it is above 0."""
+    margins = {f.treatment: f.smallest_meaningful_change for f in fits
+               if f.subject is None and f.n_photos > 0 and math.isfinite(f.smallest_meaningful_change)}
+    if len(set(round(v, 9) for v in margins.values())) > 1:
+        return margins
+    if margins:
+        return max(margins.values())
+    default = min_effect_for(unit, result.min_effect)
+    return default if len(mdf) and default > 0 else None
 
 
 def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker) -> list:
@@ -193,7 +211,7 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     if isinstance(delta, dict):  # one margin per treatment
         handles += [Line2D([], [], color=colour[tr], ls="--", label=f"{tr} margin \u00b1{quantity(d, unit)}")
                     for tr, d in delta.items()]
-    else:
+    elif delta is not None:
         handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
     handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
     shown = sorted(set(mdf["subject"]))

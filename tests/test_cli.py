@@ -349,6 +349,8 @@ def test_min_effect_help_states_the_defaults_in_use():
     text = " ".join(help_texts().split())
     quoted = f"default: {MIN_EFFECT['mm']:g} mm for lifts, {MIN_EFFECT['index']:g} for the fold-depth index"
     assert text.count(quoted) == 2, quoted
+    # the margin is max(min_effect, noise floor): a smaller value is raised, which the help says (CLI audit b)
+    assert text.count("A verdict's margin is at least its series' noise floor") == 2, text
 
 
 def test_the_command_returns_mains_status_and_then_freezes_the_collector(monkeypatch):
@@ -678,6 +680,57 @@ def test_analyze_says_which_files_of_a_folder_it_did_not_read(tmp_path, capsys):
     (d / "notes.txt").unlink()
     assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
     assert "not read" not in capsys.readouterr().out
+
+
+
+def test_analyze_names_skipped_files_by_their_path_in_the_folder(tmp_path, monkeypatch, capsys):
+    """A study folder's skipped files read "treated_at.txt, treated_at.txt", no folder named (CLI audit
+    b): each is named by its path relative to the folder given, after the folder's name when several are."""
+    import facemetrics.analyze as analyze
+
+    monkeypatch.setattr(analyze, "analyze_photo", _flagged_result)  # the note is the point, not the photos
+    study = tmp_path / "my study ü"
+    for treatment in ("rf", "microcurrent"):
+        (study / "S01" / treatment).mkdir(parents=True)
+        (study / "S01" / treatment / "a.jpg").write_bytes(b"x")
+        (study / "S01" / treatment / "treated_at.txt").write_text("2026-11-02T08:00")
+    assert main(["analyze", str(study), "-o", str(tmp_path / "p.csv")]) == 0
+    assert ("; 2 other files not read (not a photo by their ending: S01/microcurrent/treated_at.txt, "
+            "S01/rf/treated_at.txt)") in capsys.readouterr().out
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "notes.txt").write_text("day 1")
+    assert main(["analyze", str(other), str(study / "S01" / "rf"), "-o", str(tmp_path / "p.csv")]) == 0
+    assert "(not a photo by their ending: other/notes.txt, rf/treated_at.txt)" in capsys.readouterr().out
+
+
+def _flagged_result(path, *, subject=None, mm_per_px=None, ipd_mm=None, name=None, flags=()):
+    """A measured photo with these quality flags, as :func:`facemetrics.analyze.analyze_photo` returns
+    it to ``analyze`` (only what the command reads of it)."""
+    from types import SimpleNamespace
+
+    row = {"photo": name, "status": "ok", "warnings": "", "quality_flags": "; ".join(flags)}
+    return SimpleNamespace(ok=True, status="ok", error="", quality=SimpleNamespace(flags=tuple(flags)),
+                           to_row=lambda: dict(row))
+
+
+def test_analyze_names_a_photos_quality_flags_on_its_line(tmp_path, capsys):
+    """A photo with quality flags read only `ok` on its line (the Obama portrait has 4; CLI audit b):
+    the line now names them, without their numbers (the table has those). The bundled sample smiles."""
+    from facemetrics.cli import _status_text
+
+    assert main(["analyze", str(SAMPLES / "astronaut_before.jpg"), "-o", str(tmp_path / "p.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1] astronaut_before.jpg: ok (flags: smiling, mouth open)\n" in err, err
+    assert "smiling (smile score" in pd.read_csv(tmp_path / "p.csv")["quality_flags"].iloc[0]
+    names = ["head tilted up/down (pitch -16 deg, limit 12)", "low resolution (0.58 mm/px, limit 0.5)",
+             "irises not visible (eyes closed, covered or outside the picture): the mm scale is unreliable; use a "
+             "photo with open, uncovered eyes", "smiling (smile score 5.16, limit 1.35)", "mouth open (opening 0.21)"]
+    assert _status_text(_flagged_result("x.jpg")) == "ok"
+    assert (_status_text(_flagged_result("x.jpg", flags=names[:4]))
+            == "ok (flags: head tilted up/down, low resolution, irises not visible, smiling)")
+    assert (_status_text(_flagged_result("x.jpg", flags=names))  # the line stays short: the rest counted
+            == "ok (flags: head tilted up/down, low resolution, irises not visible, +2 more)")
 
 
 # ---- audit of 2026-12: FIFOs, timeline messages ---------------------------------------------

@@ -385,6 +385,35 @@ def test_noise_floor_widens_margin():
     assert g.smallest_meaningful_change == pytest.approx(1.0)
 
 
+def test_a_min_effect_raised_to_the_noise_floor_is_said():
+    """``--min-effect 0.1`` on a series with a 0.8 mm floor read exactly as without the option (the
+    margin is max(min_effect, noise floor)); the reason now ends by saying the floor was used instead,
+    and only then (CLI audit b)."""
+    from facemetrics.decay import analyze_regimen
+    from facemetrics.decay.wording import raised_margin_note
+
+    note = "Margin ±0.80 mm: the series' noise floor, larger than the min_effect (--min-effect) of 0.1 mm given."
+    df = pd.DataFrame(simulate(np.random.default_rng(8), "microcurrent", MC_TIMES, lasting=0.5, transient=2.5,
+                               half_life=3.0, sd=0.05, noise_floor=0.8))
+    f = analyze_series(df, per_subject=False, min_effect=0.1, n_boot=100).fits[0]
+    assert f.status == "ok" and f.smallest_meaningful_change == pytest.approx(0.8)
+    assert f.reason.startswith("At 24 h") and f.reason.endswith(" " + note), f.reason
+    for kw in ({}, {"min_effect": 1.0}):  # the default margin (not the user's), or a min_effect above the floor
+        assert "larger than the min_effect" not in analyze_series(df, per_subject=False, n_boot=100,
+                                                                   **kw).fits[0].reason
+    assert raised_margin_note(0.8, 0.8, 0.8, "mm") == ""  # a floor equal to the value given raised nothing
+    assert raised_margin_note(0.8, float("nan"), 0.1, "mm") == ""
+    assert raised_margin_note(0.85, 0.85, 0.1, "index").endswith("of 0.1 index given.")
+    # the regimen's verdict says it too
+    days = np.repeat(np.arange(7.0), 2)
+    levels = pd.DataFrame(dict(subject="S1", treatment="microcurrent", metric=METRIC, side="mean", unit="mm",
+                               value=np.random.default_rng(3).normal(0.0, 0.05, days.size), noise_floor=0.8,
+                               days_since_start=days))
+    r = analyze_regimen(levels, min_effect=0.1, n_boot=100).iloc[0]
+    assert r["status"] == "ok" and r["reason"].endswith(" " + note), r["reason"]
+    assert "larger than" not in analyze_regimen(levels, n_boot=100).iloc[0]["reason"]
+
+
 def test_few_subjects_use_residual_bootstrap():
     rng = np.random.default_rng(9)
     df = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0, n_subjects=2))
@@ -815,6 +844,32 @@ def test_timeline_plot_draws_each_treatments_own_margin():
     assert "microcurrent margin ±0.40 mm" in labels and "rf margin ±0.57 mm" in labels, labels
     same = plot_timeline(mc, analyze_series(mc, per_subject=False, n_boot=50))
     assert "margin ±0.40 mm" in [t.get_text() for t in same.axes[0].get_legend().get_texts()]
+
+
+def test_timeline_legend_has_no_margin_of_a_treatment_without_data_and_sits_below_the_panel():
+    """A treatment all of whose comparisons read 'uncertain' drew "RF treatment margin ±0.00 mm", and
+    the legend (ten entries) covered the microcurrent decay curve (CLI audit b): a fit without photos
+    gets no margin line or entry, and the legend lies below the panel, clear of every photo and curve."""
+    rng = np.random.default_rng(4)
+    mc = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0, noise_floor=0.4))
+    rf = pd.DataFrame(simulate(rng, "rf", RF_TIMES, lasting=1.5, noise_floor=0.57))
+    gone = pd.DataFrame(simulate(rng, "RF treatment", (-0.5, 1.0), lasting=1.0)).assign(verdict="uncertain")
+    df = pd.concat([mc.assign(verdict="ok"), rf.assign(verdict="ok"), gone], ignore_index=True)
+    res = analyze_series(df, per_subject=False, n_boot=50)
+    empty = res.get("RF treatment", METRIC, "mean")
+    assert empty.n_photos == 0 and empty.smallest_meaningful_change == 0  # the row the legend drew as ±0.00
+    fig = plot_timeline(df, res)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "RF treatment: inconclusive" in labels, labels
+    assert not any(lab.startswith("RF treatment margin") for lab in labels), labels
+    assert "microcurrent margin ±0.40 mm" in labels and "rf margin ±0.57 mm" in labels, labels
+    dashed = sorted(round(ln.get_ydata()[0], 6) for ln in ax.get_lines() if ln.get_linestyle() == "--")
+    assert dashed == [-0.57, -0.4, 0.4, 0.57]  # no dashed line at 0 for the empty treatment
+    legend_box = ax.get_legend().get_window_extent()
+    panel_box = ax.get_window_extent()
+    assert legend_box.y1 < panel_box.y0, (legend_box, panel_box)  # wholly below the panel's data area
 
 
 def test_a_unit_without_a_known_margin_gets_no_verdict():

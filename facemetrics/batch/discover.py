@@ -74,12 +74,17 @@ def _visible(folder: Path) -> list[Path]:
 
 
 def skipped_note(folders) -> str:
-    """``"; 2 other files not read (not a photo by their ending: notes.txt, scan.pdf)"``, or "" when
-    the folders hold nothing else: the end of a command's summary line."""
-    others = [f for d in folders if Path(d).is_dir() for f in other_files(Path(d))]
+    """``"; 2 other files not read (not a photo by their ending: notes.txt, S01/rf/scan.pdf)"``, or ""
+    when the folders hold nothing else: the end of a command's summary line.  ``folders``: the inputs
+    as given (files among them are passed over); each file is named by its path relative to its folder,
+    after the folder's own name when several inputs are given, as ``analyze`` labels its photos
+    ("treated_at.txt, treated_at.txt" named no folder; CLI audit b)."""
+    several = len(folders) > 1
+    others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+              for d in map(Path, folders) if d.is_dir() for f in other_files(d)]
     if not others:
         return ""
-    names = ", ".join(f.name for f in others[:5]) + (", ..." if len(others) > 5 else "")
+    names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
     n = len(others)
     return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
             f"ending: {names})")

@@ -106,7 +106,10 @@ for the fold-depth index).  Verdicts, checked in order:
    ``inconclusive``.
 5. ``inconclusive`` otherwise: the CI straddles a margin.
 
-The ``reason`` column always says which rule applied, in a full sentence.
+The ``reason`` column always says which rule applied, in a full sentence; when a
+``min_effect`` given by the user is smaller than the noise floor, so that the
+floor is the margin, a last sentence says so ("Margin ±0.40 mm: the series'
+noise floor, larger than the min_effect (--min-effect) of 0.1 mm given.").
 
 References
 ----------
@@ -152,7 +155,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
-from .wording import effect_noun, hours_text, join_words, num, percent, quantity
+from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
 
 __all__ = [
     "COLUMNS",
@@ -855,6 +858,8 @@ def _analyze_one(
     verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
                                confidence=confidence, test_conf=base["test_confidence"], early=early,
                                peak_ok=peak_resolved({**base, **values}))
+    # a --min-effect smaller than the noise floor was raised to it: said, or the verdict reads as without it
+    reason += raised_margin_note(base["smallest_meaningful_change"], base["noise_floor"], min_effect, base["unit"])
     return DecayFit(
         **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
         bootstrap=method, n_boot=n_ok, boot_params=boot,
@@ -1051,7 +1056,8 @@ def analyze_series(
         Smallest change that matters, metric unit, for every series.  Default:
         per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.72 for the fold-depth
         index, 0 for other units).  The equivalence margin is
-        ``max(min_effect, noise_floor)``.
+        ``max(min_effect, noise_floor)``; a ``reason`` whose verdict used a
+        noise floor larger than the ``min_effect`` given says so.
     per_subject : bool, optional
         Also fit each subject with at least :data:`MIN_SUBJECT_TIMES` (5)
         distinct times after treatment (only in series with 2 or more
@@ -1472,7 +1478,7 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     subj_codes, subj_names = pd.factorize(grp["subject"], sort=True)
     g = np.asarray(subj_codes)
     unit = next((u for u in grp["unit"] if u), "")
-    _, delta = _floor_and_margin(grp, unit, min_effect)
+    floor, delta = _floor_and_margin(grp, unit, min_effect)
     n_days = int(np.unique(np.round(d[d > 0.5])).size)
     dn = float(round(d.max())) if day_n is None else float(day_n)
     row = dict(kind="regimen", treatment=treatment, metric=metric, side=side, subject=None, unit=unit,
@@ -1522,5 +1528,7 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     else:
         verdict, status = INCONCLUSIVE, "ok"
         reason = head + f": the interval straddles the {margin} margin, inconclusive."
+    if status == "ok":  # a verdict against the margin: say when the noise floor raised the min_effect given
+        reason += raised_margin_note(delta, floor, min_effect, unit)
     row.update(verdict=verdict, status=status, reason=reason)
     return row

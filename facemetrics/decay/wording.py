@@ -16,6 +16,7 @@ __all__ = [
     "num",
     "percent",
     "quantity",
+    "raised_margin_note",
 ]
 
 
@@ -74,3 +75,35 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def raised_margin_note(delta: float, noise_floor: float, min_effect: float | None, unit: str) -> str:
+    """The sentence that ends a ``reason`` whose margin is the series' noise floor because that
+    is larger than the ``min_effect`` the user gave, else "".
+
+    ``max(min_effect, noise_floor)`` raised ``--min-effect 0.1`` to a 0.40 mm floor without a
+    word, so the verdict read exactly as without the option (CLI audit b, 2026-12).
+
+    Parameters
+    ----------
+    delta : float
+        The margin used, metric unit.
+    noise_floor : float
+        The series' noise floor, metric unit (NaN: none).
+    min_effect : float or None
+        The smallest change that matters as the user gave it (None: the default per unit,
+        which the note does not concern).
+    unit : str
+        The metric's unit code.
+
+    Returns
+    -------
+    str
+        ``" Margin ±0.40 mm: the series' noise floor, larger than the min_effect (--min-effect)
+        of 0.1 mm given."`` (with its leading space), or "".
+    """
+    if min_effect is None or not noise_floor > float(min_effect) or not delta == noise_floor:
+        return ""
+    given = f"{float(min_effect):g} {UNIT_WORDS.get(unit, unit)}".rstrip()
+    return (f" Margin \u00b1{quantity(delta, unit)}: the series' noise floor, larger than the min_effect "
+            f"(--min-effect) of {given} given.")
