@@ -917,6 +917,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         kind = getattr(r, "kind", "decay")
         label = "over the weeks" if kind == "regimen" else "after each session"
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
+    if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
+        st.info(md(note))
     files = rep["files"]
     if "timeline.png" in files:
         st.image(files["timeline.png"], caption="change after each session vs hours since treatment",

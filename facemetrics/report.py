@@ -331,10 +331,14 @@ def summary_lines(c: Comparison) -> list[str]:
                    f"left {l_.change:+.2f} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
-        # a camera change within its own uncertainty is not a measurement (gate's message says so)
-        cam = (f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %" if abs(d.change) > d.noise_floor
-               or abs(d.change) <= WARN_CAMERA_PCT else
-               f"camera distance not measurable ({d.change:+.0f} ± {d.noise_floor:.0f} %)")
+        # a camera change within its own uncertainty is not a measurement (gate's message says so), nor
+        # one read while the lips' shape changed (gate.camera_measured: London 087 smiling read +101 %)
+        if any(m.startswith(MSG_EXPRESSION) for m in c.messages):
+            cam = f"camera distance not measurable, the expression changed ({d.change:+.0f} ± {d.noise_floor:.0f} %)"
+        elif abs(d.change) > d.noise_floor or abs(d.change) <= WARN_CAMERA_PCT:
+            cam = f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %"
+        else:
+            cam = f"camera distance not measurable ({d.change:+.0f} ± {d.noise_floor:.0f} %)"
         out.append(f"  pose change (corrected for): pitch {p.change:+.2f} ± {p.noise_floor:.2f} deg (chin up > 0), "
                    f"yaw {y.change:+.2f} ± {y.noise_floor:.2f} deg, roll {r.change:+.2f} ± {r.noise_floor:.2f} deg, "
                    + cam)

@@ -1177,13 +1177,17 @@ class Store:
         ------
         facemetrics.errors.SettingError
             ``workers`` not a whole number of at least 1 (before anything is read or written).
+        facemetrics.decay.SeriesError
+            ``n_boot`` neither 0 nor at least 50 (before anything is read or written).
         StoreError
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
+        from .decay.claim import _check_settings
         from .regimen import run_regimen_batch
 
         check_run_settings(workers=workers)
+        _check_settings(0.9, n_boot, 0)  # n_boot said before the batches run (minutes), not by the fits after them
         out_dir = Path(out_dir)
         cache = out_dir / ".cache"
         sid = self.subject_id(subject) if subject is not None else None  # StoreError when unknown

@@ -1,10 +1,21 @@
 """Fold rows of a comparison: what the after photo's fold is scored against."""
 
-import numpy as np
+import functools
+
+import pytest
 
 from facemetrics import analyze_photo, compare_photos
 from facemetrics.simulate import head_pose, lift
 from facemetrics.study import _base_analysis
+
+
+@functools.lru_cache(maxsize=1)
+def _demo_s02_rf_pair(sample_path):
+    """The sample face re-rendered as the demo drew subject S02's RF baseline and 1 h photos."""
+    base = _base_analysis(sample_path, 800, sample_path.name)
+    before = head_pose(base, 2.317, -2.324, 0.0, camera_mm=450.0, camera_to_mm=443.7).image
+    after = head_pose(base, -4.144, -2.474, 0.0, image=lift(base, 1.5), camera_mm=450.0, camera_to_mm=434.7).image
+    return compare_photos(analyze_photo(before), analyze_photo(after))
 
 
 def test_after_lip_mask_follows_the_after_photos_own_lips(sample_path):
@@ -14,11 +25,14 @@ def test_after_lip_mask_follows_the_after_photos_own_lips(sample_path):
     reference's lip mask was the before lips carried by the flow, 0.4 mm off the after photo's open
     mouth, and let the teeth in.  With the after photo's own lips the left fold reads no change (the
     photos' own analyses agree: 5.35 -> 5.27 on the demo's files)."""
-    base = _base_analysis(sample_path, 800, sample_path.name)
-    before = head_pose(base, 2.317, -2.324, 0.0, camera_mm=450.0, camera_to_mm=443.7).image
-    after = head_pose(base, -4.144, -2.474, 0.0, image=lift(base, 1.5), camera_mm=450.0, camera_to_mm=434.7).image
-    c = compare_photos(analyze_photo(before), analyze_photo(after))
-    left = c.get("nlf_depth", "left")
+    left = _demo_s02_rf_pair(sample_path).get("nlf_depth", "left")
     assert abs(left.change) < 0.8, left
     assert left.verdict == "within_noise"
-    assert np.isfinite(c.get("nlf_depth", "right").change)
+
+
+@pytest.mark.xfail(strict=True, reason="known, not fixed (2026-12-03): the same pair's right fold, the sample's "
+                   "deepest (index 16.6 -> 16.4 by the photos' own analyses), reads -1.35 'shallower' against a "
+                   "floor of 1.21 in the comparison; not the lip mask (unchanged by it)")
+def test_right_fold_of_the_demo_pair_reads_no_change(sample_path):
+    right = _demo_s02_rf_pair(sample_path).get("nlf_depth", "right")
+    assert right.verdict == "within_noise", right

@@ -622,3 +622,80 @@ def test_refusal_names_a_far_camera_move_beside_other_people():
     c = compare_photos(a[2], a[3])
     assert c.status == "refused" and abs(c.cues["camera_distance_change_pct"]) <= 42
     assert "or the camera moved" not in c.messages[0]
+
+
+# --- a camera estimate read while the expression changed (user audit, 2026-12-03) ------------
+
+
+def test_a_camera_estimate_read_while_the_lips_changed_is_not_a_distance(sample_analysis):
+    """The sample re-rendered 45 -> 30 cm keeps "the camera was about ... cm closer"; the same pair with
+    the after photo's lips read as smiling (its smile index +0.3: the gate's "expression differs") has the
+    same 3-D fit, but the distance is said not to be measured (London 087 neutral -> smiling read "about
+    45 cm further away", +101 %, with the face's size within 2 %)."""
+    from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION
+    from facemetrics.report import summary_lines
+
+    a = sample_analysis
+    after = variant(a, simulate.camera_distance(a, 450, 300, **WRONG_DEPTH).image)
+    c = compare_photos(a, after)
+    cam = c.cues["camera_distance_change_pct"]
+    assert cam < -20 and not any(m.startswith(MSG_EXPRESSION) for m in c.messages), c.messages
+    assert any(m.startswith(MSG_CAMERA) and "cm closer" in m for m in c.messages), c.messages
+    assert not any("not measurable" in line for line in summary_lines(c))
+    q = after.quality
+    smiling = dataclasses.replace(after, quality=dataclasses.replace(q, smile_index=q.smile_index + 0.3))
+    s = compare_photos(a, smiling)
+    assert s.cues["camera_distance_change_pct"] == cam  # the same fit: only what is said changed
+    assert any(m.startswith(MSG_EXPRESSION) for m in s.messages), s.messages
+    assert not any(m.startswith(MSG_CAMERA) or "cm closer" in m for m in s.messages), s.messages
+    said = [m for m in s.messages if m.startswith(MSG_CAMERA_UNMEASURED)]
+    assert len(said) == 1 and "the expression changed" in said[0] and f"{cam:+.0f} %" in said[0], said
+    assert any("camera distance not measurable, the expression changed" in line for line in summary_lines(s))
+
+
+def test_pose_messages_give_no_distance_read_while_the_lips_changed():
+    """Measured or beyond the checked range, either sign: with ``expression_changed`` no distance in
+    cm and no 'beyond the checked range' clause (the rows are 'uncertain' for the expression); a
+    change below the 10 % limit stays unsaid."""
+    from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNMEASURED, camera_measured, pose_messages
+
+    sd = {"pose_sd": {"camera_distance_change_pct": 6.0}}
+    for cam in (-41.0, 101.0):
+        c = {"camera_distance_change_pct": cam, **sd}
+        assert pose_messages(c)[1][0].startswith(MSG_CAMERA) and camera_measured(c)
+        said = pose_messages(c, expression_changed=True)[1]
+        assert len(said) == 1 and said[0].startswith(MSG_CAMERA_UNMEASURED), said
+        assert "the expression changed" in said[0] and " cm " not in said[0] and "without a verdict" not in said[0]
+        assert not camera_measured(c, expression_changed=True)
+    assert pose_messages({"camera_distance_change_pct": 5.0, **sd}, expression_changed=True)[1] == []
+
+
+def test_a_refusal_names_a_far_camera_move_only_when_it_was_measured():
+    """The audit's other person (+611 % +- 5869 %) was refused with "or the camera moved much further
+    away (about 611 %, ...)" beside "could not be measured": an estimate within its own uncertainty, or
+    read while the lips changed, is not offered as the cause; a measured one beyond 42 % is."""
+    from facemetrics.compare.gate import _far_camera_clause
+
+    measured = {"camera_distance_change_pct": 611.0, "pose_sd": {"camera_distance_change_pct": 20.0}}
+    assert "further away (about 611 %" in _far_camera_clause(measured)
+    assert _far_camera_clause(measured, expression_changed=True) == ""
+    vague = {"camera_distance_change_pct": 611.0, "pose_sd": {"camera_distance_change_pct": 2934.5}}
+    assert _far_camera_clause(vague) == ""
+    near = {"camera_distance_change_pct": -30.0, "pose_sd": {"camera_distance_change_pct": 2.0}}
+    assert _far_camera_clause(near) == ""  # within the checked range
+
+
+@pytest.mark.parametrize("x,y", [(60, 45), (60, 30), (45, 30)])
+def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved(debruine, x, y):
+    """One person, neutral, photographed closer: the camera message keeps its distance.  Perspective
+    moves the mouth corners against the jowl, so the flow's expression cues ("expression may differ")
+    fire on 60 -> 45 and 60 -> 30 cm: only the lips' shape withholds the distance."""
+    from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION
+
+    c = compare_photos(debruine[f"camera_distance_{x}cm"], debruine[f"camera_distance_{y}cm"])
+    assert c.cues["camera_distance_change_pct"] < -15
+    assert not any(m.startswith(MSG_EXPRESSION) for m in c.messages), c.messages
+    assert any(m.startswith(MSG_CAMERA) and "cm closer" in m for m in c.messages), c.messages
+    assert not any(m.startswith(MSG_CAMERA_UNMEASURED) for m in c.messages), c.messages
+    if x == 60:
+        assert any(m.startswith("expression may differ") for m in c.messages), c.messages

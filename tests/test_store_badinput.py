@@ -140,7 +140,7 @@ def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
     for r in res:
         assert not re.search(r"[0-9a-f]{20}\.(jpg|png)", r.message), r.message
     with pytest.raises(StoreError, match="no changes to fit yet"):  # no baseline: photos.csv only
-        store.report(tmp_path / "r", "ann", n_boot=10)
+        store.report(tmp_path / "r", "ann", n_boot=50)
     rows = pd.read_csv(tmp_path / "r" / "photos.csv", keep_default_na=False).set_index("photo")
     assert rows.loc["blank.png", "status"] == "no_face"
     assert rows.loc["blank.png", "error"].startswith("blank.png: no face found")
@@ -190,3 +190,20 @@ def test_report_names_are_unique_and_safe(tmp_path):
     assert sorted(pooled["photo"]) == sorted(f"ann/{x}" for x in labels)
     with pytest.raises(StoreError, match="no subject"):
         store.manifest("nobody", folder=tmp_path / "x")
+
+
+def test_report_refuses_too_few_bootstrap_replicates_before_any_batch(tmp_path, monkeypatch):
+    """``Store.report(n_boot=10)`` ran the whole batch and regimen batch (minutes) before the fits
+    refused it: now a SeriesError at once, before anything is read or written."""
+    from facemetrics import batch
+    from facemetrics.decay import SeriesError
+
+    def work(*a, **k):
+        raise AssertionError("the batch ran before n_boot was checked")
+
+    monkeypatch.setattr(batch, "run_batch", work)
+    store = Store(tmp_path / "s")
+    with pytest.raises(SeriesError, match="n_boot must be 0"):
+        store.report(tmp_path / "r", n_boot=10)
+    assert not (tmp_path / "r").exists()
+    store.close()

@@ -87,7 +87,8 @@ from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, camera_beyond_checked, colour_mismatch, face_cut, gate, irises_hidden,
+    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, camera_beyond_checked, camera_measured,
+    colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, pose_messages, refusal_reasons, registration_uncertain,
 )
 from .measure import _measure, match_tones, repeat_changes as _repeat_changes
@@ -105,7 +106,7 @@ __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "registration_uncertain", "lower_face_uncertain", "face_cut", "lip_shape_changes", "irises_hidden",
-    "camera_beyond_checked", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons",
+    "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
@@ -254,9 +255,13 @@ MSG_SAME_PICTURE = ("the before and after photos are the same picture (identical
 
 
 def _same_picture(x: PhotoAnalysis, y: PhotoAnalysis) -> bool:
-    """Do two analysed photos hold identical pixels (the same file, or a lossless copy)?"""
-    return (x.photo is not None and y.photo is not None and x.photo.rgb.shape == y.photo.rgb.shape
-            and np.array_equal(x.photo.rgb, y.photo.rgb))
+    """Do two analysed photos hold identical pixels (the same file, or a lossless copy)?  A sparse
+    sample first (every 32nd row and column), so that two different photos cost microseconds, not
+    the 12-16 ms of a full comparison of two 12 MP images."""
+    if x.photo is None or y.photo is None or x.photo.rgb.shape != y.photo.rgb.shape:
+        return False
+    u, v = x.photo.rgb, y.photo.rgb
+    return bool(np.array_equal(u[::32, ::32], v[::32, ::32]) and np.array_equal(u, v))
 
 
 def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repeats,
@@ -288,12 +293,35 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
             if rep.residual_mm > DIFFERENT_PEOPLE_RESIDUAL_MM:
                 msgs.append(f"repeat photo {r.name} not used: its upper face (forehead, brows, nose bridge, eye "
                             f"corners) differs from the {label} photo {first.name} by {rep.residual_mm:.2f} mm RMS "
-                            f"after alignment (limit {DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face stays below "
-                            "0.3 mm), so it may show another person and cannot measure this face's noise; a repeat "
+                            f"after alignment (limit {DIFFERENT_PEOPLE_RESIDUAL_MM}; {SAME_PERSON_RESIDUALS}), "
+                            "so it may show another person and cannot measure this face's noise; a repeat "
                             f"must be another photo of the same face in the {label} state")
+                continue
+            why = _repeat_unreadable(first, r, rep.residual_mm)
+            if why:  # a pair whose lower face the gate would not read: its changes are no noise floor either
+                msgs.append(f"repeat photo {r.name} not used: {why} against the {label} photo {first.name}, so "
+                            "its changes are not this face's noise (they would widen every floor); a repeat must "
+                            f"be another photo of the same face in the {label} state, same pose and expression")
                 continue
             out.append(rep.changes)
     return out, msgs
+
+
+def _repeat_unreadable(first: PhotoAnalysis, r: PhotoAnalysis, residual_mm: float) -> str:
+    """Why the gate would read no lower-face change between a photo and its repeat (as
+    :func:`lower_face_uncertain`), or ``""``: upper faces matching only roughly (above
+    :data:`MAX_ALIGNMENT_RESIDUAL_MM`), a face cut by the image edge, or the lips' shape changed
+    (a smiling repeat of a neutral photo raised the jawline floor from 0.06 to 10.2 mm, 2026-12-03
+    review, so a true 1 mm lift read within the noise)."""
+    if residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:
+        return (f"its upper face matches only roughly ({residual_mm:.2f} mm RMS after alignment, "
+                f"limit {MAX_ALIGNMENT_RESIDUAL_MM})")
+    if face_cut(first, r):
+        return "the face is cut by the image edge in one of the two"
+    lips = lip_shape_changes(first, r)
+    if lips:
+        return "the expression differs (" + "; ".join(lips) + ")"
+    return ""
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
@@ -317,7 +345,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)
-    if _same_picture(a, b):  # kept: the result is right, it just cannot show a change
+    if _same_picture(a, b):  # kept: the result is right (every change 0, within the noise), it just shows nothing
         msgs.append(MSG_SAME_PICTURE)
 
     floors, source = defaults, "default"
@@ -339,6 +367,9 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # landmark lifts); the folds of a grey photo against a colour one
     unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) or camera_beyond_checked(pair.cues) else ())
     unread |= {"fold"} if colour_mismatch(a, b) else set()
+    # the camera row when the lips' shape changed: the fit's estimate is then not a distance
+    # (gate.camera_measured), and its message says so
+    unread |= {"camera"} if lip_shape_changes(a, b) else set()
     return Comparison(
         a, b, status, tuple(msgs),
         changes=_rows(pair.values, floors, refused=refused, uncertain=tuple(sorted(unread))),

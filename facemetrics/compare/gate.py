@@ -16,6 +16,9 @@ from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 #: them: one definition for the writer and the reader)
 MSG_POSE = "head pose differs"
 MSG_CAMERA = "the camera was"
+#: how the message of a camera-distance estimate beyond :data:`WARN_CAMERA_PCT` that is no
+#: measurement begins (:func:`camera_measured`; :func:`facemetrics.report.summary_lines` looks for it)
+MSG_CAMERA_UNMEASURED = "the camera distance could not be measured from these photos"
 MSG_EXPRESSION = "expression differs"
 #: ... when only the dense flow's mouth cues fired (the corners moved wider or up against the jowl) and
 #: the lips' own shape did not change: a smile and a lift that pulls the mouth corners up and out both
@@ -84,15 +87,20 @@ MAX_LUMINANCE_CHANGE = 0.20
 #: either photo coarser than :data:`facemetrics.quality.MAX_MM_PER_PX` (mm/px of the original) -> warning
 
 
-#: robust RMS of the residual flow on the rigid upper face (mm) above which the
-#: upper faces do not match: warning; above the second, "may be different people": refused
-#: (after the 3-D pose correction the same face stays below 0.3 mm under pose, distance,
-#: camera and light changes (smiling: 0.15-1.35 mm); different people 1.7-4.1 mm over 24 London
-#: pairs, 1.20-5.31 mm over all 1326 pairs of the 52 annotated faces, of which the second limit
-#: refuses 1214; docs/compare.md)
+#: robust RMS of the residual flow on the rigid upper face (mm) above which the upper faces do not
+#: match: warning, and every row but the pose rows reads ``uncertain`` (:func:`registration_uncertain`);
+#: about twice what one person photographed again from another distance reads (0.13-0.34 mm, 15-60 cm:
+#: :data:`SAME_PERSON_RESIDUALS`; simulated light, JPEG, scale, pose and distance changes <= 0.06 mm;
+#: docs/compare.md, 'Comparability gate', Identity)
 MAX_ALIGNMENT_RESIDUAL_MM = 0.6
 
 
+#: upper-face residual (robust RMS, mm) above which the pair is refused ("these may be different
+#: people"), and a repeat photo is not used for the floors (:func:`facemetrics.compare._repeat_pairs`):
+#: different people read 1.67-4.11 mm over 24 London pairs, 1.20-5.31 mm over all 1326 pairs of the
+#: 52 annotated faces (1214 of them above this limit); one person's selfies in other poses up to
+#: 1.64 mm (:data:`SAME_PERSON_RESIDUALS`: two of the six debruine pose pairs are refused too;
+#: docs/compare.md, 'Comparability gate', Identity)
 DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 #: upper-face residual (robust RMS, mm) from which the 'match only roughly' message also names two
 #: different people as a possible cause: the smallest residual among 1326 pairs of different people
@@ -103,13 +111,27 @@ DIFFERENT_PEOPLE_RESIDUAL_MM = 1.6
 DIFFERENT_PEOPLE_POSSIBLE_MM = 1.19
 
 
+#: what one person's upper faces read (robust RMS of the residual, mm) in the messages that quote the
+#: same face against the limits, each range with what it measured (docs/compare.md, 'Comparability
+#: gate', Identity: the 12 ordered pairs of the debruine camera-distance photos at 15-60 cm, the 12
+#: London neutral <-> smiling pairs both ways, the 12 ordered pairs of the debruine pose selfies;
+#: re-measured 2026-12-03)
+SAME_PERSON_RESIDUALS = ("one person photographed again from another distance (15-60 cm) read 0.13-0.34 mm, "
+                         "smiling against neutral 0.15-1.36 mm, and in selfies in other poses and expressions "
+                         "0.95-1.64 mm")
+#: the range of different people's residuals the messages quote (1326 pairs of the 52 annotated faces,
+#: docs/data/identity_pairs.csv)
+DIFFERENT_PEOPLE_RESIDUALS = "different people read 1.20-5.31 mm"
+
+
 def registration_uncertain(pair: _Pair) -> bool:
     """Do the upper faces match only roughly after alignment (residual above
     :data:`MAX_ALIGNMENT_RESIDUAL_MM`)?  Then every row but the pose rows carries the verdict
-    ``uncertain`` (:data:`facemetrics.compare.table.UNCERTAIN`, :func:`lower_face_uncertain`): the
-    same face stays below 0.3 mm, so a residual twice that is a registration the measured floors do
-    not cover (one person's photos in four poses read lifts of +3.27 and -3.20 mm at 1.40 and 1.30 mm;
-    docs/compare.md, 'Real photos of one person'), and the per-photo metrics read the after landmarks
+    ``uncertain`` (:data:`facemetrics.compare.table.UNCERTAIN`, :func:`lower_face_uncertain`): one
+    person photographed again from another distance reads at most 0.34 mm
+    (:data:`SAME_PERSON_RESIDUALS`), so a residual about twice that is a registration the measured
+    floors do not cover (one person's photos in four poses read lifts of +3.27 and -3.20 mm at 1.40
+    and 1.30 mm; docs/compare.md, 'Real photos of one person'), and the per-photo metrics read the after landmarks
     carried through the same alignment (pose 2 -> 4: jawline height +5.3 mm, jaw width +7.5 mm)."""
     return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
 
@@ -155,16 +177,38 @@ def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> boo
     return registration_uncertain(pair) or face_cut(a, b) or bool(lip_shape_changes(a, b))
 
 
-def _far_camera_clause(cues: dict) -> str:
+def _far_camera_clause(cues: dict, expression_changed: bool = False) -> str:
     """``"; or the camera moved ... "`` for the different-people message when the estimated camera
     change is beyond :data:`MAX_CHECKED_CAMERA_PCT` (a close selfie against a far photo of one person
-    left 1.63 mm, and the message named only other people), else ""."""
-    if not camera_beyond_checked(cues):
+    left 1.63 mm, and the message named only other people), else "".  Also "" when the estimate is
+    no measurement (:func:`camera_measured`): within its own uncertainty (an audit's other person read
+    "about 611 %" beside "+611 % ± 5869 % ... could not be measured") or the lips' shape changed."""
+    if not camera_beyond_checked(cues) or not camera_measured(cues, expression_changed):
         return ""
     cam = cues["camera_distance_change_pct"]
     return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {abs(cam):.0f} %, beyond "
-            f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % within which the head-pose correction was checked and the same "
-            "face stayed below 0.3 mm)")
+            f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % within which the head-pose correction was checked)")
+
+
+def camera_floor(cues: dict) -> float:
+    """The camera-distance estimate's 95 % uncertainty, % of the distance (its row's noise floor:
+    :func:`facemetrics.compare.floors.pose_uncertainty` of the 3-D fit's SD)."""
+    cam = cues.get("camera_distance_change_pct", 0.0)
+    cam_sd = cues.get("pose_sd", {}).get("camera_distance_change_pct", 0.0)
+    return pose_uncertainty("camera_distance_change_pct", cam, cam_sd,
+                            DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
+
+
+def camera_measured(cues: dict, expression_changed: bool = False) -> bool:
+    """Is the 3-D fit's camera-distance estimate a measurement?  Not when it lies within its own
+    uncertainty (:func:`camera_floor`), nor when the lips' shape changed (``expression_changed``,
+    :func:`lip_shape_changes`): the fit reads the distance from the upper face and the nose, which an
+    expression moves too (cheeks rise, eyes narrow), and London's neutral and smiling photos, taken at
+    one distance (the face's size in pixels within 3 %), read -38 to +311 % (+101 % for 087), while
+    no lip cue fired on the 12 real camera-distance pairs (docs/compare.md, 'Camera distance under a
+    change of expression')."""
+    cam = cues.get("camera_distance_change_pct", 0.0)
+    return bool(not expression_changed and abs(cam) > camera_floor(cues))
 
 
 def colour_mismatch(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
@@ -187,13 +231,16 @@ def camera_beyond_checked(cues: dict) -> bool:
     return bool(np.isfinite(cam) and abs(cam) > MAX_CHECKED_CAMERA_PCT)
 
 
-def pose_messages(c: dict) -> tuple[bool, list[str]]:
+def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
     Returns ``(refuse, messages)``: refused beyond :data:`REFUSE_PITCH_DEG` /
     :data:`REFUSE_YAW_DEG`; named (a warning) beyond :data:`WARN_PITCH_DEG`,
     :data:`WARN_YAW_DEG` or :data:`WARN_CAMERA_PCT`, with what the correction
-    moved the jawline by and what it added to the jawline's noise floor.
+    moved the jawline by and what it added to the jawline's noise floor.  A camera change
+    beyond :data:`WARN_CAMERA_PCT` that is no measurement (:func:`camera_measured`: within its
+    own uncertainty, or ``expression_changed``, the lips' shape changed) is said to be not
+    measured (:data:`MSG_CAMERA_UNMEASURED`), never as a distance.
     """
     msgs: list[str] = []
     refuse = False
@@ -215,16 +262,21 @@ def pose_messages(c: dict) -> tuple[bool, list[str]]:
         elif abs(d) > warn:
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
                         f"after photo (limit ±{warn:.0f}); {effect}")
-    cam_sd = c.get("pose_sd", {}).get("camera_distance_change_pct", 0.0)
-    cam_floor = pose_uncertainty("camera_distance_change_pct", cam, cam_sd,
-                                 DEFAULT_NOISE_FLOORS[("camera_distance_change_pct", "mean")])
+    cam_floor = camera_floor(c)
     beyond = camera_beyond_checked(c)
     unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
                  "lower-face changes are shown without a verdict ('uncertain')")
-    if abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
+    if abs(cam) > WARN_CAMERA_PCT and expression_changed:
+        # the fit reads the distance on the upper face and the nose, which the expression moved
+        # (London 087 neutral -> smiling: "about 45 cm further away", the face's size within 3 %)
+        msgs.append(f"{MSG_CAMERA_UNMEASURED}: the expression changed, and the head-pose fit reads the distance "
+                    "from the upper face and the nose, which a change of expression moves too (a smile raises the "
+                    f"cheeks and narrows the eyes), so its estimate ({cam:+.0f} % ± {cam_floor:.0f} % of the "
+                    "distance) is not reliable: it does not say that the camera moved")
+    elif abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
         # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
-        msgs.append(f"the camera distance could not be measured from these photos: the estimate, {cam:+.0f} % "
+        msgs.append(f"{MSG_CAMERA_UNMEASURED}: the estimate, {cam:+.0f} % "
                     f"± {cam_floor:.0f} % of the distance, is within its own uncertainty"
                     + (f"; {unchecked}" if beyond else "") + ". Hold the phone at the same distance for every photo")
     elif abs(cam) > WARN_CAMERA_PCT:
@@ -265,10 +317,10 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                             "as in the before photo")
         return ("refused" if msgs else "ok"), msgs + several_faces_messages(a, b) + scale_messages(a, b)
     c = pair.cues
-    refuse, pose_msgs = pose_messages(c)
-    msgs += pose_msgs
     expr = lip_shape_changes(a, b)
     shape = len(expr)  # cues from the lips' shape (landmarks); a skin lift does not change them
+    refuse, pose_msgs = pose_messages(c, expression_changed=bool(shape))
+    msgs += pose_msgs
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
         word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
         expr.append(f"mouth corners moved {abs(c['mouth_widening_mm']):.1f} mm {word} "
@@ -308,13 +360,13 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
         msgs.insert(0, f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                     f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
-                    f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; the same face under a new camera, light, pose or distance "
-                    "stays below 0.3 mm); or hair, glasses, a strong expression or a blurred, low-resolution photo "
-                    "hide the upper face" + _far_camera_clause(c) + ". Nothing on the lower face can be measured "
+                    f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; {DIFFERENT_PEOPLE_RESIDUALS}; {SAME_PERSON_RESIDUALS}); or "
+                    "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
+                    + _far_camera_clause(c, bool(shape)) + ". Nothing on the lower face can be measured "
                     "against it: retake the after photo like the before photo")
     elif r > MAX_ALIGNMENT_RESIDUAL_MM:
         msgs.append(f"{MSG_MISMATCH} ({r:.2f} mm RMS, limit "
-                    f"{MAX_ALIGNMENT_RESIDUAL_MM}; the same face stays below 0.3 mm): hair, glasses, brows, "
+                    f"{MAX_ALIGNMENT_RESIDUAL_MM}; {SAME_PERSON_RESIDUALS}): hair, glasses, brows, "
                     "expression or image detail changed; what moved on the lower face may be misregistration, "
                     "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
                     "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(r))
@@ -326,13 +378,14 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
 
 def _maybe_other_person(residual_mm: float) -> str:
     """The clause naming two different people as a possible cause of a rough match: "" below
-    :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`, else a sentence (different people and one person in other
-    poses both read 1.2-1.6 mm; docs/compare.md, 'Comparability gate')."""
+    :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`, else a sentence (different people from 1.20 mm, one person's
+    selfies in other poses up to 1.64 mm: both fall in 1.2-1.6 mm; :data:`SAME_PERSON_RESIDUALS`,
+    docs/compare.md, 'Comparability gate')."""
     if not residual_mm >= DIFFERENT_PEOPLE_POSSIBLE_MM:
         return ""
-    return (f". At {residual_mm:.2f} mm the photos may also be of two different people (different people "
-            f"matched from {DIFFERENT_PEOPLE_POSSIBLE_MM:.2f} mm, one person in other poses up to 1.64 mm): "
-            "check that both photos show the same person")
+    return (f". At {residual_mm:.2f} mm the photos may also be of two different people "
+            f"({DIFFERENT_PEOPLE_RESIDUALS}, overlapping one person's selfies): check that both photos show "
+            "the same person")
 
 
 def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:

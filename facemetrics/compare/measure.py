@@ -351,7 +351,7 @@ class RepeatPair:
     residual_mm : float
         Robust RMS of the residual flow on the rigid upper face after alignment and the pose
         correction, mm (:attr:`Alignment.residual_mm`): what the comparability gate reads to tell
-        the same face (below 0.3 mm) from another person.
+        the same face (one person photographed again: 0.13-0.34 mm) from another person.
     """
 
     changes: dict
@@ -379,7 +379,8 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis) -> dict:
     left out of the after photo's skin references are its own Face Mesh lips (carried onto the grid),
     not the before lips carried by the flow: over a mouth that opens or closes the flow is not the
     skin's motion, and a lip mask 0.4 mm off let the teeth into a skin reference (the demo's one
-    false fold verdict, +3.5 index under a 6 deg pitch change, 2026-12-03)."""
+    'deeper' fold, +3.5 index under a 6.5 deg pitch change, 2026-12-03; the demo's 'shallower' fold
+    rows, and that pair's right fold, are not this)."""
     values = {}
     pts_g = st.pts_g
     matched = match_tones(reg.after_grid, reg.before_grid, st.skin)
