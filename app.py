@@ -553,7 +553,8 @@ def comparison_view(pair: Pair, label: str) -> dict:
         st.warning(md(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
-        st.caption("Noise floors from your repeat photos: " + md(note))
+        used = cmp.noise_source.startswith("repeats")
+        st.caption(("Noise floors from your repeat photos: " if used else "Noise floors: ") + md(note))
 
     left, right = st.columns([3, 2], gap="medium")
     with left:

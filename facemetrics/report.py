@@ -359,6 +359,10 @@ def noise_source_note(noise_source: str) -> str:
     """Advice on a comparison's noise floors (``Comparison.noise_source``), "" when none is needed: the
     defaults hold only for an unchanged pose and expression; one repeat pair gives a floor of
     t(0.975, 1) = 12.7 x its one difference (about 10 SD on average: docs/compare.md)."""
+    if noise_source.startswith("default ("):
+        return ("the repeat photos given were not used (the messages say why), so the default floors apply; "
+                "they hold for an unchanged pose and expression: repeats must show the same face, pose and "
+                "expression as their photo")
     if noise_source == "default":
         return ("the defaults hold for an unchanged pose and expression: take two or more photos of each state "
                 "(--before-repeat / --after-repeat) to measure your own")

@@ -332,7 +332,8 @@ COMPARISON_CSV_COLUMNS_DEF = [
            "(`lift`/`sag`, `deeper`/`shallower`, `longer`/`shorter`, `increase`/`decrease`, `chin_up`/`chin_down`, "
            "`turned_left`/`turned_right`, `clockwise`/`counterclockwise`, `further`/`closer`), `uncertain` (no "
            "claim is made: every row but the head-pose rows of a pair whose upper faces match only roughly after "
-           "alignment, whose face is cut by the image edge, whose lips changed shape or whose camera distance "
+           "alignment, whose face is cut by the image edge, whose lips changed shape (then the camera-distance row "
+           "too) or whose camera distance "
            "changed beyond the range the correction was checked on; or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
     Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
            "file's name in the app)."),

@@ -1178,16 +1178,18 @@ class Store:
         facemetrics.errors.SettingError
             ``workers`` not a whole number of at least 1 (before anything is read or written).
         facemetrics.decay.SeriesError
-            ``n_boot`` neither 0 nor at least 50 (before anything is read or written).
+            ``n_boot`` neither 0 nor at least 50, ``seed`` not a whole number, or ``min_effect``
+            not a finite number of at least 0 (before anything is read or written).
         StoreError
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
-        from .decay.claim import _check_settings
+        from .decay.claim import _check_min_effect, _check_settings
         from .regimen import run_regimen_batch
 
         check_run_settings(workers=workers)
-        _check_settings(0.9, n_boot, 0)  # n_boot said before the batches run (minutes), not by the fits after them
+        _check_settings(0.9, n_boot, seed)  # said before the batches run (minutes), not by the fits after them
+        _check_min_effect(min_effect)
         out_dir = Path(out_dir)
         cache = out_dir / ".cache"
         sid = self.subject_id(subject) if subject is not None else None  # StoreError when unknown

@@ -178,7 +178,7 @@ def test_repeats_given_alone_or_as_the_same_file(sample_path, sample_analysis, a
     45 'file not found' messages); None is none; the before photo's own file as its repeat
     (identical pixels) measures no noise and is not used, with a message."""
     c = fm.compare_photos(sample_analysis, after_analysis, before_repeats=str(sample_path))
-    assert c.noise_source == "default" and c.status == "warning"
+    assert c.noise_source == "default (1 repeat photo not used)" and c.status == "warning"
     assert c.messages == (f"repeat photo {sample_path.name} not used: it is the same picture as {sample_path.name} "
                           "(identical pixels), so it shows no noise",)
     base = fm.compare_photos(sample_analysis, after_analysis)

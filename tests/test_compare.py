@@ -210,7 +210,8 @@ def test_a_repeat_whose_lower_face_the_gate_would_not_read_is_not_used(sample_an
     monkeypatch.setattr(compare_pkg, "lip_shape_changes",  # the repeat's expression differs, the pair's does not
                         lambda x, y: ["smile index 0.10 -> 0.40 (limit +-0.12)"] if y is repeat else real(x, y))
     c = compare_photos(a, lifted, before_repeats=[repeat])
-    assert c.noise_source == "default"
+    assert c.noise_source == "default (1 repeat photo not used)"
+    assert "the repeat photos given were not used" in summary_lines(c)[-1]  # not "take two or more photos"
     assert any(m.startswith(f"repeat photo {repeat.name} not used: the expression differs (smile index")
                for m in c.messages), c.messages
     assert c.get("jawline_lift_mm", "mean").verdict == "lift"
@@ -220,7 +221,7 @@ def test_a_repeat_whose_lower_face_the_gate_would_not_read_is_not_used(sample_an
     monkeypatch.setattr(compare_pkg, "_repeat_changes",
                         lambda f, r: measure.RepeatPair({}, cp.MAX_ALIGNMENT_RESIDUAL_MM + 0.2))
     c = compare_photos(a, lifted, before_repeats=[repeat])
-    assert c.noise_source == "default"
+    assert c.noise_source == "default (1 repeat photo not used)"
     assert any("its upper face matches only roughly" in m for m in c.messages), c.messages
 
 
@@ -504,7 +505,7 @@ def test_a_repeat_of_another_person_sets_no_noise_floor(london, london_dir, tmp_
     other, third = london[ids[1]][0], london[ids[2]][0]
     plain = compare_photos(a, after)
     c = compare_photos(a, after, before_repeats=[other], after_repeats=[third])
-    assert c.noise_source == "default" and c.noise_floors == plain.noise_floors
+    assert c.noise_source == "default (2 repeat photos not used)" and c.noise_floors == plain.noise_floors
     assert c.status == "warning"
     for label, first, r in (("before", a, other), ("after", after, third)):
         said = [m for m in c.messages if m.startswith(f"repeat photo {r.name} not used: its upper face")]
@@ -530,7 +531,7 @@ def test_a_repeat_is_used_only_within_the_gates_limit_for_two_people(sample_anal
     assert used.noise_source == "repeats (2 pairs)" and used.messages == (), used.messages
     monkeypatch.setattr(cp, "DIFFERENT_PEOPLE_RESIDUAL_MM", 0.0)
     c = compare_photos(a, lifted, before_repeats=[repeat], after_repeats=[repeat])
-    assert c.noise_source == "default" and c.noise_floors == compare_photos(a, lifted).noise_floors
+    assert c.noise_source == "default (2 repeat photos not used)" and c.noise_floors == compare_photos(a, lifted).noise_floors
     import re
 
     assert [re.search(r"differs from the (\w+) photo", m).group(1) for m in c.messages] == ["before", "after"]
@@ -1023,7 +1024,8 @@ def test_what_takes_the_lift_verdicts_takes_the_per_photo_verdicts_too(sample_an
     c = compare_photos(a, after)
     start = {"lips": gt.MSG_EXPRESSION, "cut": gt.MSG_FACE_CUT, "rough": "the upper faces match only roughly"}[reason]
     said = [m for m in c.messages if m.startswith(start)]
-    assert said and "jaw, mouth and cheek metrics" in said[0] and "head-pose rows keep theirs" in said[0], c.messages
+    keep = "head-pose angle rows keep theirs, the camera-distance row" if reason == "lips" else "head-pose rows keep theirs"
+    assert said and "jaw, mouth and cheek metrics" in said[0] and keep in said[0], c.messages
     assert_per_photo_rows_unread(c, reason)
     got, was = c.to_frame(), plain.to_frame()
     np.testing.assert_array_equal(got.change.to_numpy(), was.change.to_numpy())  # values kept (NaN = NaN)

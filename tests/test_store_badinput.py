@@ -205,5 +205,9 @@ def test_report_refuses_too_few_bootstrap_replicates_before_any_batch(tmp_path, 
     store = Store(tmp_path / "s")
     with pytest.raises(SeriesError, match="n_boot must be 0"):
         store.report(tmp_path / "r", n_boot=10)
+    with pytest.raises(SeriesError, match="seed must be a whole number"):
+        store.report(tmp_path / "r", seed="x")
+    with pytest.raises(SeriesError, match="min_effect must be a non-negative number"):
+        store.report(tmp_path / "r", min_effect=-1)
     assert not (tmp_path / "r").exists()
     store.close()

@@ -317,7 +317,7 @@ def _repeat_unreadable(first: PhotoAnalysis, r: PhotoAnalysis, residual_mm: floa
         return (f"its upper face matches only roughly ({residual_mm:.2f} mm RMS after alignment, "
                 f"limit {MAX_ALIGNMENT_RESIDUAL_MM})")
     if face_cut(first, r):
-        return "the face is cut by the image edge in one of the two"
+        return "the face is cut by the image edge in it or in its photo"
     lips = lip_shape_changes(first, r)
     if lips:
         return "the expression differs (" + "; ".join(lips) + ")"
@@ -354,6 +354,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     if repeat_changes:
         floors = noise_floors_from_repeats(repeat_changes, defaults)
         source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"
+    elif repeat_msgs:  # repeats were given, none usable: said, not advised to give some
+        source = f"default ({len(repeat_msgs)} repeat photo{'s' if len(repeat_msgs) > 1 else ''} not used)"
     floors = pose_adjusted_floors(floors, pair.cues)
     for metric, sd in pair.cues.get("pose_sd", {}).items():
         floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,

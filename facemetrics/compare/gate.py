@@ -173,7 +173,9 @@ def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> boo
     the lips' shape changed (:func:`lip_shape_changes`).  Then every row of
     :data:`facemetrics.compare.table.LOWER_FACE_KINDS` (lifts, folds, the fold's length and the
     per-photo jaw, mouth-corner and cheek metrics) carries the verdict ``uncertain`` with its value
-    kept; the head-pose and camera rows, fitted on the rigid upper face, keep theirs."""
+    kept; the head-pose angle rows, fitted on the rigid upper face, keep theirs, and so does the
+    camera-distance row unless the lips' shape changed (then it reads ``uncertain`` too:
+    :func:`camera_measured`)."""
     return registration_uncertain(pair) or face_cut(a, b) or bool(lip_shape_changes(a, b))
 
 
@@ -272,7 +274,8 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
         msgs.append(f"{MSG_CAMERA_UNMEASURED}: the expression changed, and the head-pose fit reads the distance "
                     "from the upper face and the nose, which a change of expression moves too (a smile raises the "
                     f"cheeks and narrows the eyes), so its estimate ({cam:+.0f} % ± {cam_floor:.0f} % of the "
-                    "distance) is not reliable: it does not say that the camera moved")
+                    "distance) is not reliable: it cannot tell whether the camera moved. Hold the phone at the "
+                    "same distance for every photo")
     elif abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
         # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
@@ -331,7 +334,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if expr and shape:
         msgs.append(f"{MSG_EXPRESSION}: " + "; ".join(expr)
                     + ". Lifts, folds and the jaw, mouth and cheek metrics then reflect the expression, not the "
-                      "skin, so they are shown without a verdict ('uncertain'; the head-pose rows keep theirs): "
+                      "skin, so they are shown without a verdict ('uncertain'; the head-pose angle rows keep "
+                      "theirs, the camera-distance row reads 'uncertain' too): "
                       "take both photos with the same relaxed, closed-mouth expression")
     elif expr:
         msgs.append(f"{MSG_EXPRESSION_MAYBE}: " + "; ".join(expr)

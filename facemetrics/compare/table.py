@@ -193,7 +193,8 @@ class Comparison:
         ``{(metric, "side"|"mean"): floor}`` used for the verdicts
         (``"side"`` applies to the right and left rows).
     noise_source : str
-        ``"default"`` or ``"repeats (n pairs)"``.
+        ``"default"``, ``"default (n repeat photos not used)"`` (repeats were given and none
+        could be used: the messages say why) or ``"repeats (n pairs)"``.
     alignment : Alignment or None
     grid : facemetrics.align.Grid or None
         The work grid (before photo's levelled frame, mm).
