@@ -397,8 +397,8 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis) -> dict:
     left out of the after photo's skin references are its own Face Mesh lips (carried onto the grid),
     not the before lips carried by the flow: over a mouth that opens or closes the flow is not the
     skin's motion, and a lip mask 0.4 mm off let the teeth into a skin reference (the demo's one
-    'deeper' fold, +3.5 index under a 6.5 deg pitch change, 2026-12-03; the demo's 'shallower' fold
-    rows, and that pair's right fold, are not this)."""
+    'deeper' fold, +3.5 index under a 6.5 deg pitch change, 2026-12-03; its 'shallower' fold rows,
+    and that pair's right fold, came from the tone matching's histograms over other skin: docs/compare.md §3)."""
     values = {}
     pts_g = st.pts_g
     matched = match_tones(reg.after_grid, reg.before_grid, st.skin, aligned=_warped_by_flow(reg))
