@@ -1188,10 +1188,8 @@ def chin_step_case():
 
     sys.path.insert(0, str(ROOT / "tests"))
     t = importlib.import_module("test_folds")
-    d = importlib.import_module("test_jaw_designs")
-    uv = d._chin_oval(t.JAW_INSET_MM)
-    return (t._steps_image((0.0,)), uv, np.array([0.0, t.JAW_CV]), t._jaw_frame(), (0, len(uv) - 1),
-            slice(140, 161), t._signed_offset)
+    f, centre, uv = importlib.import_module("test_jaw_designs")._chin_case()
+    return t._steps_image((0.0,)), uv, centre, f, (0, len(uv) - 1), slice(140, 161), t._signed_offset
 
 
 def synthetic_chin_step_shift(kw: dict) -> float:

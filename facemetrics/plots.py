@@ -251,7 +251,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     df = regimen_levels(levels)  # the points the fit used, labelled as its rows are ("(no treatment)", ...)
     _check_table(regimen, "regimen", _REGIMEN_PLOT_COLUMNS, SeriesError)
     keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
-    n = max(1, len(keys))
+    n = len(keys)  # at least 1: an empty table is refused above
     ncols = min(n, 2)
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(6.4 * ncols, 4.0 * nrows), layout="constrained")

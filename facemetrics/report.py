@@ -17,7 +17,7 @@ import pandas as pd
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
                            MSG_MISMATCH, MSG_POSE, WARN_CAMERA_PCT)
-from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, _blank, decay_resolved, peak_resolved
+from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -88,11 +88,11 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
     need = {"subject", "treatment", "excluded", "photo"}
     if photos is None or not need <= set(photos.columns) or photos.empty:
         return []
-    named = photos.assign(subject=_blank_as(photos["subject"], BLANK_SUBJECT),
-                          treatment=_blank_as(photos["treatment"], BLANK_TREATMENT))
+    named = photos.assign(subject=labels_or(photos["subject"], BLANK_SUBJECT),
+                          treatment=labels_or(photos["treatment"], BLANK_TREATMENT))
     lines = []
     for (subj, tr), g in named.groupby(["subject", "treatment"], sort=True):
-        reasons = [str(x) for x, blank in zip(g["excluded"], _blank(g["excluded"])) if not blank]
+        reasons = [x for x in labels_or(g["excluded"], "") if x]  # a blank cell: the photo was compared
         if len(reasons) == len(g):  # nothing of this subject and treatment was compared
             shown = list(dict.fromkeys(reasons))
             lines.append(f"- **{subj}, {tr}** ({len(g)} photo{'s' if len(g) != 1 else ''}): "
@@ -100,18 +100,12 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
     return ["", "## Subjects with no comparison", ""] + lines if lines else []
 
 
-def _blank_as(col: pd.Series, label: str) -> pd.Series:
-    """``col`` as strings, its blank cells (``decay.claim._blank``: NaN, None, ``""`` or only spaces)
-    replaced by ``label``."""
-    return col.astype(str).where(~_blank(col), label)
-
-
 def regimen_no_fit_note(n_unread: int, n_empty: int = 0) -> str:
     """The sentence said when the regimen batch compared pre-session photos but none of them can be
     fitted: ``n_unread`` comparisons read ``uncertain`` for every metric fitted, ``n_empty`` gave no
     value (refused, not measured).  Printed by ``timeline`` and the ``## Regimen`` note of
     ``report.md``; without it the run said nothing, no section, no ``regimen.png`` (CLI audit,
-    2026-12-04).
+    2026-12-03).
 
     ``regimen_no_fit_note(1)`` -> ``"Regimen: the 1 pre-session comparison read 'uncertain' (...), so
     no cumulative change was fitted and no regimen.png was drawn (...)."``

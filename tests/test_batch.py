@@ -871,7 +871,7 @@ def test_a_time_written_as_a_date_alone_gives_no_role():
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29")
     r = _table_row(e, dict(measured))
     assert r["role"] == "" and "has no time of day" in r["excluded"] and "2026-03-29" in r["excluded"]
-    # nor hours since a midnight it invented (photos.csv showed 7.0 here, 14.0 in the CLI audit of 2026-12-04)
+    # nor hours since a midnight it invented (photos.csv showed 7.0 here, 14.0 in the CLI audit of 2026-12-03)
     assert math.isnan(r["hours_since_treatment"])
     assert csv_text([r], ["photo", "hours_since_treatment", "role"]).splitlines()[1].startswith("a.jpg,,,")
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00",

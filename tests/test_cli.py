@@ -825,7 +825,7 @@ def test_analyze_gives_a_truncated_photo_the_time_in_its_header(tmp_path, capsys
     assert analyze_photo(cut.read_bytes()).to_row()["taken_at"] in ("", None)  # no path: no header read
 
 
-# ---------------------------------------------------------------- CLI audit b (2026-12-04)
+# ---------------------------------------------------------------- CLI audit b (2026-12-03)
 
 
 def test_batch_names_a_missing_folder_and_refuses_one_without_photos_as_analyze_does(tmp_path, capsys,

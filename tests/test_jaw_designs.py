@@ -29,8 +29,7 @@ def test_every_design_off_is_the_shipped_design_bit_for_bit():
     """``refine_jaw_edge_design`` with no design keyword, with each design's "off" value given
     explicitly, and with the rival confidence off, equals the package's ``refine_jaw_edge``
     exactly on a step, two competing steps and a dark line."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span = (20, len(uv) - 21)
     off = {"prior_inward_per_mm": None, "fallback_mm": None, "search_outer_mm": None, "valley_weight": None,
            "valley_everywhere": False, "valley_reach_mm": None, "valley_fallback": None}
@@ -90,6 +89,11 @@ def _chin_oval(inset_mm: float) -> np.ndarray:
     return _ellipse(np.radians(np.linspace(-100.0, 100.0, 301)), inset_mm)
 
 
+def _chin_case() -> tuple[Frame, np.ndarray, np.ndarray]:
+    """The synthetic jaw's frame, face centre (levelled mm) and dense oval ``JAW_INSET_MM`` inside the edge."""
+    return _jaw_frame(), np.array([0.0, JAW_CV]), _chin_oval(JAW_INSET_MM)
+
+
 def _valley_image(depth: float = 25.0, sigma_mm: float = 1.5) -> np.ndarray:
     """A dark line (Gaussian valley, ``depth`` grey levels, ``sigma_mm`` wide) along the true jaw
     edge below the face centre, on an even 150 grey (no step: the darkest line of a shadow under
@@ -127,8 +131,7 @@ def test_chin_valley_evidence_finds_a_dark_line_at_the_chin():
     a dark line 4.5 mm outside the oval with no step (the darkest line of the shadow under the chin)
     gives too little step evidence: the shipped design falls back; with the valley evidence the chin
     follows the line, and the gonions (valley weight 0 there) still fall back."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span, chin = (0, len(uv) - 1), slice(120, 181)
     img = _valley_image()
     edge, w = refine_jaw_edge(img, uv, centre, f, span)
@@ -143,8 +146,7 @@ def test_chin_valley_evidence_moves_a_sharp_chin_step_outward():
     """Why the valley evidence is not shipped (docs/accuracy.md, "Jaw contour, sixth round"):
     ``max(0, L'')`` also answers on the dark foot of a plain step, so at the chin a sharp step is
     found about 1 mm (the valley scale) outside its place; without it, within 0.4 mm."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span, chin = (0, len(uv) - 1), slice(140, 161)
     img = _steps_image((0.0,))
     edge, _ = refine_jaw_edge(img, uv, centre, f, span)
@@ -171,8 +173,7 @@ def test_two_sided_valley_leaves_a_sharp_chin_step_in_place_and_finds_a_dark_lin
     the sixth round's ``max(0, L'')`` (which moves a sharp chin step 1.25 mm outward, test above),
     the two-sided valley gives nothing on a plain step, so the step is found exactly where the
     shipped design finds it; a dark line with no step at the chin is still followed."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span = (0, len(uv) - 1)
     kw = {"valley_weight": 4.0, "valley_reach_mm": 1.5}
     assert inspect.signature(refine_jaw_edge_design).parameters["valley_reach_mm"].default is None
@@ -201,8 +202,7 @@ def test_valley_fallback_leaves_a_sharp_chin_step_where_the_shipped_design_finds
     """``valley_fallback=`` (eighth round, off; docs/accuracy.md "Jaw contour, eighth round"): where
     the step edge is strong (weight 1) the step path is kept as shipped, so a sharp step at the chin
     is found exactly where the shipped design finds it (chin and everywhere)."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span, chin = (0, len(uv) - 1), slice(140, 161)
     step = _steps_image((0.0,))
     edge, w = refine_jaw_edge(step, uv, centre, f, span)
@@ -220,8 +220,7 @@ def test_valley_fallback_follows_a_dark_line_at_the_chin_that_the_shipped_design
     design falls back to the oval + 2 mm; with the valley as the fallback target the chin follows
     the line, the gonions (raised cosine 0 there) stay at the oval + 2 mm, and a ramp the line does
     not clear changes nothing."""
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span, chin = (0, len(uv) - 1), slice(140, 161)
     line = _valley_image()
     edge, w = refine_jaw_edge(line, uv, centre, f, span)
@@ -241,8 +240,7 @@ def test_valley_fallback_none_is_the_shipped_design_bit_for_bit():
     """``valley_fallback=None`` (the default) gives the shipped output exactly, on a step, on a dark line
     and on a face with a rival edge; a bad setting or a mix with ``valley_weight`` is a clear error."""
     assert inspect.signature(refine_jaw_edge_design).parameters["valley_fallback"].default is None
-    f, centre = _jaw_frame(), np.array([0.0, JAW_CV])
-    uv = _chin_oval(JAW_INSET_MM)
+    f, centre, uv = _chin_case()
     span = (20, len(uv) - 21)
     for img in (_steps_image((0.0,)), _valley_image(), _steps_image((0.0, 5.0))):
         edge, w = refine_jaw_edge(img, uv, centre, f, span)

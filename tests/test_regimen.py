@@ -228,7 +228,7 @@ def test_levels_of_roughly_registered_pairs_are_left_out():
 
 
 def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(tmp_path, capsys):
-    """CLI audit, 2026-12-04: `batch` said "regimen: 1 pre-session photos compared ..." but when every
+    """CLI audit, 2026-12-03: `batch` said "regimen: 1 pre-session photos compared ..." but when every
     level read 'uncertain', `timeline` wrote no Regimen section and no regimen.png and said nothing.  Now
     one line on the console and a ``## Regimen`` note in report.md; a regimen.png of an earlier run is
     removed (it showed a fit this run did not make).  Levels without a value (refused comparisons) alike."""

@@ -249,7 +249,7 @@ def test_the_verdict_words_follow_the_sign_of_the_change():
 
 def test_a_verdict_needs_enough_bootstrap_replicates():
     """``n_boot=1`` gave a zero-width interval and a `fades` verdict, then (series audit) an interval that
-    excluded its own estimate ("1.93 mm [1.95, 1.95]", CLI audit 2026-12-04): ``n_boot`` from 1 to
+    excluded its own estimate ("1.93 mm [1.95, 1.95]", CLI audit 2026-12-03): ``n_boot`` from 1 to
     MIN_VERDICT_REPLICATES - 1 is now refused, for the decay and the regimen fits alike; 0 (no bootstrap)
     and MIN_VERDICT_REPLICATES are accepted.  Fewer fitted replicates than that (failed refits) still
     give intervals without a verdict."""
@@ -459,7 +459,7 @@ def test_no_bootstrap_gives_point_estimates_only(study):
 def test_a_series_of_one_uncertain_photo_is_not_called_all_of_its_photos():
     """A session with two photos after treatment, one comparison refused (no change, no long.csv row) and
     one 'uncertain': the reason said "All 1 photo of this series read 'uncertain'" (CLI audit,
-    2026-12-04); it now counts what it names, the photos with a measured change."""
+    2026-12-03); it now counts what it names, the photos with a measured change."""
     other = [dict(subject="S1", treatment="mc", hours_since_treatment=h, metric=METRIC, side="mean", value=0.4,
                   unit="mm", verdict="lift", photo=f"m{i}.jpg") for i, h in enumerate((0.5, 2, 6, 12, 24, 48))]
     one = dict(subject="D", treatment="RF treatment", hours_since_treatment=2.0, metric=METRIC, side="mean",

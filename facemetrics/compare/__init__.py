@@ -89,7 +89,8 @@ from .gate import (
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, camera_beyond_checked, camera_measured,
     colour_mismatch, face_cut, gate, irises_hidden,
-    lip_shape_changes, lower_face_uncertain, pose_messages, refusal_reasons, registration_uncertain,
+    lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
+    registration_uncertain,
 )
 from .measure import _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
@@ -273,7 +274,8 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
     to their minimum), it cannot be aligned, or its upper face differs from its photo's by more than
     the gate's limit for two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the
     changes to another person's face are no measure of this face's noise (a jawline floor of 293 mm,
-    every row within it, before this check)."""
+    every row within it, before this check), or the gate would read no lower-face change between the
+    two (:func:`lower_face_unread_reasons`, the rule of :func:`lower_face_uncertain`)."""
     out, msgs = [], []
     for label, first, extra in (("before", a, before_repeats), ("after", b, after_repeats)):
         for x in extra:
@@ -297,31 +299,15 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
                             "so it may show another person and cannot measure this face's noise; a repeat "
                             f"must be another photo of the same face in the {label} state")
                 continue
-            why = _repeat_unreadable(first, r, rep.residual_mm)
+            why = lower_face_unread_reasons(first, r, rep.residual_mm)
             if why:  # a pair whose lower face the gate would not read: its changes are no noise floor either
-                msgs.append(f"repeat photo {r.name} not used: {why} against the {label} photo {first.name}, so "
+                msgs.append(f"repeat photo {r.name} not used against the {label} photo {first.name}: "
+                            f"{'; '.join(why)}, so "
                             "its changes are not this face's noise (they would widen every floor); a repeat must "
                             f"be another photo of the same face in the {label} state, same pose and expression")
                 continue
             out.append(rep.changes)
     return out, msgs
-
-
-def _repeat_unreadable(first: PhotoAnalysis, r: PhotoAnalysis, residual_mm: float) -> str:
-    """Why the gate would read no lower-face change between a photo and its repeat (as
-    :func:`lower_face_uncertain`), or ``""``: upper faces matching only roughly (above
-    :data:`MAX_ALIGNMENT_RESIDUAL_MM`), a face cut by the image edge, or the lips' shape changed
-    (a smiling repeat of a neutral photo raised the jawline floor from 0.06 to 10.2 mm, 2026-12-03
-    review, so a true 1 mm lift read within the noise)."""
-    if residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:
-        return (f"its upper face matches only roughly ({residual_mm:.2f} mm RMS after alignment, "
-                f"limit {MAX_ALIGNMENT_RESIDUAL_MM})")
-    if face_cut(first, r):
-        return "the face is cut by the image edge in it or in its photo"
-    lips = lip_shape_changes(first, r)
-    if lips:
-        return "the expression differs (" + "; ".join(lips) + ")"
-    return ""
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:

@@ -176,7 +176,26 @@ def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> boo
     kept; the head-pose angle rows, fitted on the rigid upper face, keep theirs, and so does the
     camera-distance row unless the lips' shape changed (then it reads ``uncertain`` too:
     :func:`camera_measured`)."""
-    return registration_uncertain(pair) or face_cut(a, b) or bool(lip_shape_changes(a, b))
+    return bool(lower_face_unread_reasons(a, b, pair.alignment.residual_mm))
+
+
+def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float) -> list[str]:
+    """Why no change of the lower face can be read between two photos whose upper faces are
+    ``residual_mm`` apart after alignment (robust RMS, mm), as plain-language clauses; empty when it
+    can.  The rule of :func:`lower_face_uncertain`, which a comparison applies to its rows and
+    :func:`facemetrics.compare.compare_photos` to its repeat photos (a repeat the rule would not read
+    is no measure of the noise: a smiling repeat of a neutral photo had raised the jawline floor from
+    0.06 to 10.2 mm, 2026-12-03)."""
+    out = []
+    if residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:  # as registration_uncertain
+        out.append(f"the upper faces match only roughly ({residual_mm:.2f} mm RMS after alignment, "
+                   f"limit {MAX_ALIGNMENT_RESIDUAL_MM})")
+    if face_cut(a, b):
+        out.append("the face is cut by the image edge")
+    lips = lip_shape_changes(a, b)
+    if lips:
+        out.append("the expression differs (" + "; ".join(lips) + ")")
+    return out
 
 
 def _far_camera_clause(cues: dict, expression_changed: bool = False) -> str:

@@ -174,6 +174,7 @@ __all__ = [
     "analyze_series",
     "decay_resolved",
     "peak_resolved",
+    "labels_or",
     "min_effect_for",
     "validate_changes",
 ]
@@ -219,7 +220,7 @@ PINNED = 1.01
 #: contain its own estimate, and a `fades` verdict; series audit, 2026-12-03); the CIs are still
 #: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``).  Also the smallest
 #: ``n_boot`` other than 0 that :func:`analyze_series` and :func:`analyze_regimen` accept (1 gave
-#: "1.93 mm [1.95, 1.95]", an interval that excluded its own estimate; CLI audit, 2026-12-04)
+#: "1.93 mm [1.95, 1.95]", an interval that excluded its own estimate; CLI audit, 2026-12-03)
 MIN_VERDICT_REPLICATES = 50
 
 #: Smallest change that matters, per unit of the change (the ``unit`` column); the equivalence
@@ -895,10 +896,16 @@ def _labels(df: pd.DataFrame) -> pd.DataFrame:
         if blank.any():
             raise SeriesError(f"{int(blank.sum())} of {len(df)} rows have no {c}; give every row its {c}")
     for c, label in (("subject", BLANK_SUBJECT), ("treatment", BLANK_TREATMENT)):
-        df[c] = df[c].astype(object).where(~_blank(df[c]), label)  # object: a categorical column takes it too
+        df[c] = labels_or(df[c], label)
     for c in ("subject", "treatment", "metric", "side"):
         df[c] = df[c].astype(str)
     return df
+
+
+def labels_or(col: pd.Series, label: str) -> pd.Series:
+    """A label column as strings, its blank cells (:func:`_blank`: NaN, None, ``""`` or only spaces)
+    replaced by ``label`` (e.g. :data:`BLANK_SUBJECT`; ``""`` makes every blank cell ``""``)."""
+    return col.astype(object).where(~_blank(col), label).astype(str)  # object: a categorical column takes it too
 
 
 def _blank(col: pd.Series) -> np.ndarray:
@@ -1196,7 +1203,7 @@ def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str |
         return fit
     if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
         # counted as what the sentence claims: the photos with a measured change (a refused comparison has
-        # none; "All 1 photo of this series" read as the session's only photo, CLI audit 2026-12-04)
+        # none; "All 1 photo of this series" read as the session's only photo, CLI audit 2026-12-03)
         head = (f"All {n} photos of this series with a measured change read" if n != 1 else
                 "The only photo of this series with a measured change read")
         return replace(fit, reason=f"{head} 'uncertain' ({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), "
