@@ -303,6 +303,7 @@ class Pair:
     hours_since_treatment: float | None = None
     no_change: bool = False  # two 'before' photos: what it shows is the photos' repeatability
     on_timeline: bool = False  # :attr:`facemetrics.pairing.PhotoPair.on_timeline`
+    before_hours: float | None = None  # the before photo's hours since treatment (None when unknown)
 
 
 def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
@@ -1023,8 +1024,9 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
     missing treatment are not compared.  Listed with the before/after
     comparisons first, then the no-change checks.
     """
-    photos = []
+    photos, hours = [], {}
     for r in roles.itertuples():
+        hours[r.photo] = r.hours_since_treatment
         a = by_name[r.photo]
         treatment = None if pd.isna(r.treatment) else str(r.treatment)
         role = PAIRING_ROLES.get(r.role, "") if a.ok and treatment is not None else ""
@@ -1034,7 +1036,8 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
     for p in sorted(pair_photos(photos).pairs, key=lambda p: p.no_change):
         label = f"{p.session[0]}: {p.before} → {p.photo}" + (" (no-change check)" if p.no_change else "")
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
-                            p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline)
+                            p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
+                            hours.get(p.before))
     return pairs
 
 
@@ -1055,6 +1058,22 @@ def _disagreeing_sessions(changes: pd.DataFrame, checks: dict) -> pd.DataFrame:
             rows = (changes["treatment"] == treatment) & ~changes["metric"].isin(POSE_METRICS)
             changes.loc[rows, "verdict"] = "uncertain"
     return changes
+
+
+def _same_picture_left_out(pair: Pair, cmp, rows: list[dict]) -> list[dict]:
+    """The batch's rule for a comparison whose two photos are the same picture (identical pixels:
+    a copy with another capture time or name, which the upload check, by the file's bytes, does not
+    see): a warning, and every row ``uncertain``, so the fit leaves its zeros out
+    (:func:`facemetrics.batch.tables.same_picture_rows`); ``rows`` as they are otherwise."""
+    from facemetrics.batch.tables import same_picture_left_out, same_picture_rows
+    from facemetrics.compare import MSG_SAME_PICTURE
+
+    if MSG_SAME_PICTURE not in cmp.messages:
+        return rows
+    st.warning(f"{md(pair.treatment)}: " + md(same_picture_left_out(pair.after.name, pair.hours_since_treatment,
+                                                                     pair.before.name, pair.before_hours)),
+               icon=":material/content_copy:")
+    return same_picture_rows(rows)
 
 
 def _stored_statuses(store, photos: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -1089,7 +1108,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                 continue
             key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
             cmp = compare(key, pair.before, pair.after, pair.repeats)
-            rows = cmp.to_frame().to_dict("records")
+            rows = _same_picture_left_out(pair, cmp, cmp.to_frame().to_dict("records"))
             if pair.no_change:  # the session's before photos against each other: do they agree?
                 checks.setdefault(pair.treatment, []).append(
                     ({"photo": pair.after.name}, [{"photo": pair.before.name}], {"rows": rows}))

@@ -10,6 +10,8 @@ writes one row per case::
     python bench/bench_pose3d.py --set tuning  -o docs/data/pose3d_tuning.csv
     python bench/bench_pose3d.py --set heldout -o docs/data/pose3d_heldout.csv
     python bench/bench_pose3d.py --summary docs/data/pose3d_tuning.csv docs/data/pose3d_heldout.csv --plot docs/pose3d.png
+    python bench/bench_pose3d.py --set tuning --beyond -o docs/data/pose3d_beyond_tuning.csv
+    python bench/bench_pose3d.py --beyond-summary docs/data/pose3d_beyond_tuning.csv
 
 ``tuning`` faces (the bundled sample and London 003, 021, 024, 037) were
 used to choose :data:`facemetrics.compare.POSE_MODEL_FRACTION`,
@@ -50,6 +52,18 @@ CASES = [
     ("lift2_camera350", "lift_camera", 350),
 ]
 
+#: ``--beyond``: pose changes beyond the validated range (pitch +-6, yaw +-5 deg) up to the refusal
+#: limit (10 deg), no change or a 2 mm lift (2026-12-03; the default ``CASES`` and their tables unchanged)
+BEYOND_CASES = [
+    *[(f"pitch{p:+g}", "pose", dict(pitch_deg=p)) for p in (-10, -8, 8, 10)],
+    *[(f"yaw{y:+g}", "pose", dict(yaw_deg=y)) for y in (-10, -7.5, 7.5, 10)],
+    ("pitch+7_yaw-7", "pose", dict(pitch_deg=7, yaw_deg=-7)),
+    ("lift2_pitch+8", "lift_pose", dict(pitch_deg=8)),
+    ("lift2_pitch-8", "lift_pose", dict(pitch_deg=-8)),
+    ("lift2_yaw+7.5", "lift_pose", dict(yaw_deg=7.5)),
+    ("lift2_yaw-10", "lift_pose", dict(yaw_deg=-10)),
+]
+
 #: rows recorded beside the lifts (right and left)
 OTHER_ROWS = ("nlf_depth", "nlf_contrast_pct", "jowl_sag_mm", "jaw_angle_deg", "mouth_corner_height_mm",
               "cheek_height_mm", "jawline_height_mm")
@@ -65,7 +79,10 @@ def faces(which: str) -> list[Path]:
     return [p for p in london if not p.name.startswith(tune_ids)] + canada[:8]
 
 
-def run(which: str, out: Path) -> None:
+def run(which: str, out: Path, beyond: bool = False) -> None:
+    """Write one row per case and face of ``which`` set to ``out``; ``beyond``: the cases of
+    :data:`BEYOND_CASES` (their own random draws, and the upper-face residual recorded) instead of
+    :data:`CASES`."""
     import facemetrics as fm
     from facemetrics import simulate
     from facemetrics.analyze import analyze_loaded
@@ -76,8 +93,8 @@ def run(which: str, out: Path) -> None:
         if not a.ok:
             print(f"skip {path.name}: {a.status}", flush=True)
             continue
-        rng = np.random.default_rng(sum(path.name.encode()))
-        for name, kind, kw in CASES:
+        rng = np.random.default_rng(sum(path.name.encode()) + (1 if beyond else 0))
+        for name, kind, kw in (BEYOND_CASES if beyond else CASES):
             pert = dict(depth_scale=float(rng.uniform(0.85, 1.2)), lower_depth_scale=float(rng.uniform(0.8, 1.25)))
             pivot = np.array(simulate.RENDER_PIVOT_MM) + np.r_[0.0, rng.uniform(-30, 30, 2)]
             image, truth = None, 0.0
@@ -96,6 +113,10 @@ def run(which: str, out: Path) -> None:
                        pitch_true=s.truth.get("pitch_deg", 0.0), yaw_true=s.truth.get("yaw_deg", 0.0),
                        camera_pct_true=s.truth.get("camera_distance_change_pct", 0.0), **pert,
                        pivot_down_mm=pivot[1], pivot_back_mm=pivot[2])
+            if beyond:
+                row.update(residual_mm=c.alignment.residual_mm if c.alignment is not None else float("nan"),
+                           pitch_est=c.cues.get("pose_pitch_deg", float("nan")) if c.cues else float("nan"),
+                           yaw_est=c.cues.get("pose_yaw_deg", float("nan")) if c.cues else float("nan"))
             if c.status == "refused" or not c.lifts:
                 rows.append(row)
                 continue
@@ -166,6 +187,40 @@ def summary(paths: list[Path], plot: Path | None) -> None:
               f"(truth {lifted.truth_mm.min():.3f}-{lifted.truth_mm.max():.3f})")
     if plot is not None:
         _plot([pd.read_csv(p) for p in paths], plot)
+
+
+def beyond_summary(paths: list[Path]) -> None:
+    """Per case of a ``--beyond`` table: refused, read ``uncertain``, the estimates, the jawline's
+    error against its floor, and the no-change cases (the lift cases) with a verdict on any row."""
+    import pandas as pd
+
+    verdicts = ("lift", "sag", "deeper", "shallower", "increase", "decrease")
+    lifts = [f"{r}_{s}_verdict" for r in ("jawline", "jowl", "mouth_corner", "cheek") for s in ("right", "left", "mean")]
+    others = [f"{m}_{s}_verdict" for m in OTHER_ROWS for s in ("right", "left")]
+    for p in paths:
+        d = pd.read_csv(p)
+        print(f"\n## {p.name}: {d.face.nunique()} faces, {len(d)} cases")
+        print("| case | refused | lower face `uncertain` | pitch est | yaw est | upper-face residual mm | jawline mean "
+              "\\|error\\| max mm | within its floor | jawline/jowl verdicts | cases with a verdict on any row (rows) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for case, g in d.groupby("case", sort=False):
+            m = g[g.status != "refused"]
+            unc = (m["jawline_mean_verdict"] == "uncertain").sum() if len(m) else 0
+            err = (m["jawline_mean_mm"] - m["truth_mm"]).abs()
+            inside = int((err <= m["jawline_mean_floor_mm"]).sum())
+            jj = [c for c in lifts if c.startswith(("jawline", "jowl"))]
+            has = m[lifts + others].isin(verdicts)
+            which = sorted({c.rsplit("_", 2)[0] if c in lifts else c.rsplit("_", 2)[0] for c in has.columns[has.any()]})
+            if (g.truth_mm != 0).any():  # lift cases: the jawline's claim is the point, the others listed
+                claim = f"jawline mean reads {m['jawline_mean_mm'].min():.2f}-{m['jawline_mean_mm'].max():.2f} mm " \
+                        f"({(m['jawline_mean_verdict'] == 'lift').sum()} `lift`)" if len(m) else "-"
+            else:
+                claim = str(int(m[jj].isin(verdicts).any(axis=1).sum()))
+            print(f"| {case} | {(g.status == 'refused').sum()} of {len(g)} | {unc} | "
+                  f"{g.pitch_est.min():+.2f} to {g.pitch_est.max():+.2f} | {g.yaw_est.min():+.2f} to {g.yaw_est.max():+.2f} | "
+                  f"{g.residual_mm.min():.2f}-{g.residual_mm.max():.2f} | "
+                  f"{err.max() if len(m) else float('nan'):.3f} | {inside} of {len(m)} | {claim} | "
+                  f"{int(has.any(axis=1).sum())} ({', '.join(which) or '-'}) |")
 
 
 def _per_row_summary(d) -> None:
@@ -288,13 +343,19 @@ def main() -> None:
     ap.add_argument("--summary", nargs="+", type=Path)
     ap.add_argument("--plot", type=Path)
     ap.add_argument("--real", action="store_true", help="the real debruine camera-distance and pose pairs")
+    ap.add_argument("--beyond", action="store_true",
+                    help="the pose cases beyond the validated range (BEYOND_CASES) instead of CASES")
+    ap.add_argument("--beyond-summary", nargs="+", type=Path, help="per-case table of --beyond CSVs")
     a = ap.parse_args()
     if a.real:
         real()
+    elif a.beyond_summary:
+        beyond_summary(a.beyond_summary)
     elif a.summary:
         summary(a.summary, a.plot)
     else:
-        run(a.set, a.out or ROOT / "docs" / "data" / f"pose3d_{a.set}.csv")
+        name = f"pose3d_beyond_{a.set}.csv" if a.beyond else f"pose3d_{a.set}.csv"
+        run(a.set, a.out or ROOT / "docs" / "data" / name, beyond=a.beyond)
 
 
 if __name__ == "__main__":

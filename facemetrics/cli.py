@@ -296,9 +296,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     for note in res.merged:
         print(note)
-    from .batch.tables import disagreement_notes
+    from .batch.tables import disagreement_notes, repeats_left_out_note, same_picture_notes
 
     for note in disagreement_notes(res.change_rows):  # sessions whose before photos disagree (each says if left out)
+        print(note)
+    for note in same_picture_notes(res.change_rows):  # one picture at two times: its zeros are left out of the fits
         print(note)
     dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
@@ -307,7 +309,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
           f"{len(res.change_rows)} change{'' if len(res.change_rows) == 1 else 's'}; {len(res.excluded)} "
           f"photo{'' if len(res.excluded) == 1 else 's'} excluded from the changes. "
           f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
+    if note := repeats_left_out_note(res.change_rows):  # as compare and the app say it for one pair
+        print(note)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
+    from .batch import REGIMEN_DIR
     from .regimen import run_regimen_batch
 
     reg = run_regimen_batch(args.folder, args.output, res.photo_rows, workers=args.workers,
@@ -315,6 +320,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if reg is not None:
         print(f"regimen: {len(reg.change_rows)} pre-session photos compared with the first session's baseline "
               f"({args.output}/regimen)")
+        for note in same_picture_notes(reg.change_rows):
+            print(f"regimen: {note}")
+        if note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv"):
+            print(f"regimen: {note}")
     return 0
 
 
@@ -352,6 +361,8 @@ def _print_verdicts(table) -> None:
     for line in verdict_lines(table):
         print(line)
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
+        print(note)
+    for note in table.attrs.get("same_picture_notes", ()):  # a copy's zeros, left out of the fits
         print(note)
 
 

@@ -11,14 +11,16 @@ The rule, within one session (a subject's treatment session; an opaque key):
 1. The session's photos are put in order by hours since treatment, then by
    name (a photo without a time last).  This order, never the order of the
    files or of the uploads, decides everything below.
-2. A photo with the same content (SHA-256) as an earlier one in that order is
-   a duplicate and is left out: compared with its own copy it would read a
-   change of zero by construction, and as a repeat it would make the noise
-   floor look smaller than it is.  When the photos of one content have
-   different roles (one file given as a before *and* an after photo, e.g. a
-   copy whose capture time was changed), which role is true cannot be told:
-   every one of them is left out (:attr:`Pairing.conflicts`), none is a
-   duplicate "compared once".
+2. A photo with the same content (SHA-256) and the same time as an earlier
+   one in that order is a duplicate and is left out: compared with its own
+   copy it would read a change of zero by construction, and as a repeat it
+   would make the noise floor look smaller than it is.  When the photos of
+   one content have different roles (one file given as a before *and* an
+   after photo, e.g. a copy whose capture time was changed) or different
+   known times (one file dated twice: a copied file, a wrong timestamp),
+   which role or time is true cannot be told: every one of them is left out
+   (:attr:`Pairing.conflicts`), none is a duplicate "compared once" (kept at
+   the earlier time, it was a measurement at a time nobody knew it was taken).
 3. The first baseline photo (the **earliest**: taken longest before the
    treatment) is the before photo of every comparison; the other baseline
    photos are its repeats (``before_repeats`` of
@@ -148,10 +150,11 @@ class Pairing:
     duplicates : tuple of (str, str)
         ``(photo, same_as)``: photos left out because ``same_as``, earlier in
         the rule's order in the same session, has the same content (and the
-        same role).
+        same role and time, or no known time).
     conflicts : tuple of tuple of str
         Groups of photos of one session with the same content but different
-        roles (a before and an after photo that are one file), in the rule's
+        roles (a before and an after photo that are one file) or different
+        known hours since treatment (one file dated twice), in the rule's
         order: every photo of a group is left out.
     """
 
@@ -191,7 +194,8 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     -------
     Pairing
         The comparisons, the post photos without a baseline, the
-        duplicates left out and the photos left out as one file in two roles.
+        duplicates left out and the photos left out as one file in two roles
+        or at two times.
 
     Raises
     ------
@@ -219,7 +223,9 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
         for p in ordered:
             if p.content:
                 groups.setdefault(p.content, []).append(p)
-        torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1}  # one file, two roles
+        # one file in two roles, or at two known times: which one is true cannot be told
+        torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1
+                or len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1}
         conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: _order(groups[c][0]))]
         members, seen = [], {}
         for p in ordered:

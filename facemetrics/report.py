@@ -16,7 +16,7 @@ import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
-                           MSG_MISMATCH, MSG_POSE, WARN_CAMERA_PCT)
+                           MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, WARN_CAMERA_PCT)
 from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
@@ -291,6 +291,10 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
         # the headline blamed the upper faces' match, which was fine)
         return (f"no lift or sag can be claimed: the camera distance changed more than the perspective correction "
                 f"was checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be perspective, not {what}")
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_POSE) and MSG_POSE_UNCHECKED in m for m in messages):
+        # the head turned or tilted further than the pose correction was validated for (2026-12-03)
+        return (f"no lift or sag can be claimed: the head pose changed more than the head-pose correction was "
+                f"checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be the pose change, not {what}")
     if r.get("verdict") == "uncertain":
         return (f"no lift or sag can be claimed: the comparison's checks (see the messages) say the jawline's "
                 f"{change:+.2f} {unit}{nf_txt} cannot be read as {what}")

@@ -250,8 +250,9 @@ BATCH_COLUMNS_DEF = [
            "time without a time of day, or a session that cannot be told: `excluded` says why)."),
     Column("excluded", "", "Why the photo is left out of the comparisons, `; `-separated (not measured, no capture "
            "or treatment time, not in the manifest, no baseline photo in its session, the same file content as "
-           "another photo of the session, its comparison refused or failed, ...); empty for a photo the batch uses "
-           "(an after photo compared with its session's baseline, or a baseline photo)."),
+           "another photo of the session (at another time or in another role: every copy is left out), its "
+           "comparison refused or failed, ...); empty for a photo the batch uses (an after photo compared with its "
+           "session's baseline, or a baseline photo)."),
 ]
 #: columns added to ``photos.csv`` after :data:`PHOTO_COLUMNS` (a list: ``PHOTO_COLUMNS + BATCH_COLUMNS``)
 BATCH_COLUMNS = [c.name for c in BATCH_COLUMNS_DEF]
@@ -289,7 +290,7 @@ LONG_COLUMNS_DEF = [
     Column("value", "", "The change, after minus before, in `unit` (a `changes.csv` metric cell)."),
     Column("unit", "", "Unit of `value` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or `index` (the dimensionless fold depth)."),
     Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
-    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare)."),
+    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare; in a batch also every row of a session whose before photos disagree by twice the noise floor or more, but for the pose rows, and every row of a comparison whose photo is the same picture as its before photo; `changes.csv`'s `messages` say which). `facemetrics timeline` leaves `uncertain` rows out of its fits."),
     Column("photo", "", "The photo compared (as in `changes.csv`)."),
     Column("taken_at", "", "Capture time of `photo`, ISO 8601."),
     _TREATED_AT,
@@ -333,7 +334,7 @@ COMPARISON_CSV_COLUMNS_DEF = [
            "`turned_left`/`turned_right`, `clockwise`/`counterclockwise`, `further`/`closer`), `uncertain` (no "
            "claim is made: every row but the head-pose rows of a pair whose upper faces match only roughly after "
            "alignment, whose face is cut by the image edge, whose lips changed shape (then the camera-distance row "
-           "too) or whose camera distance "
+           "too) or whose camera distance or head pitch or yaw "
            "changed beyond the range the correction was checked on; or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
     Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
            "file's name in the app)."),
@@ -408,8 +409,10 @@ TIMELINE_COLUMNS_DEF = [
     Column("n_photos", "", "Rows of `long.csv` fitted, one per photo compared with its session's baseline: the "
            "after photos, and, in a session with 2 or more baseline photos, each baseline photo checked against "
            "the others (at its negative time, a measured zero change). Rows whose verdict is `uncertain` are "
-           "left out, and a row repeating another (the same photo listed twice) is counted once (`reason` counts "
-           "both)."),
+           "left out (a comparison whose photo is the same picture as its before photo among them: a copy reads "
+           "0 by construction), a row repeating another (the same photo listed twice) is counted once, and one "
+           "photo (the same `sha256`) listed at two or more times of one session is left out at every time "
+           "(`reason` counts each)."),
     _SERIES_N_SUBJECTS,
     Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows; a fit "
            "needs at least 4."),

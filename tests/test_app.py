@@ -889,3 +889,24 @@ def test_timeline_says_why_a_table_is_refused_instead_of_a_traceback():
                              metric="jawline_lift_mm", side=[np.nan] * 3, value=[1.0, 0.5, 0.2], unit="mm"))
     table, png, why = app.timeline(rows, ("jawline_lift_mm",))
     assert table is None and png is None and why == "3 of 3 rows have no side; give every row its side"
+
+
+def test_the_timeline_leaves_out_a_picture_compared_with_itself():
+    """The batch's rule in the app: a comparison whose photos are the same picture (identical pixels, other
+    bytes: the upload check did not see it) warned but fitted its zeros at the copy's hours; its rows now
+    read 'uncertain' (left out of the fit), and the warning names both photos and times."""
+    from types import SimpleNamespace
+
+    from facemetrics.compare import MSG_SAME_PICTURE
+
+    app = app_module()
+    roles = pd.DataFrame([dict(photo="pre.jpg", taken="", treatment="rf", role="before", hours_since_treatment=-1.0),
+                          dict(photo="copy.jpg", taken="", treatment="rf", role="after", hours_since_treatment=5.0)])
+    by_name = {n: SimpleNamespace(name=n, ok=True, photo=SimpleNamespace(sha256=n * 8)) for n in roles["photo"]}
+    (pair,) = app.pairs_of(roles, by_name).values()
+    assert (pair.before.name, pair.before_hours, pair.hours_since_treatment) == ("pre.jpg", -1.0, 5.0)
+    rows = [dict(metric="jawline_lift_mm", side="mean", change=0.0, verdict="within_noise"),
+            dict(metric="head_pitch_change_deg", side="mean", change=0.0, verdict="within_noise")]
+    assert app._same_picture_left_out(pair, SimpleNamespace(messages=()), rows) == rows
+    out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_SAME_PICTURE,)), rows)
+    assert [m["verdict"] for m in out] == ["uncertain", "uncertain"] and rows[0]["verdict"] == "within_noise"

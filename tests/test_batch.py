@@ -1169,3 +1169,106 @@ def test_a_stopped_pool_leaves_nothing_for_the_exit_hook_to_write_to():
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "pipe closed: True", out.stdout  # the manager thread did close it
     assert "Traceback" not in out.stderr and "Exception ignored" not in out.stderr, out.stderr
+
+
+# ---------------------------------------------------------------- one picture at two times; repeats left out
+
+
+def test_a_comparison_of_the_same_picture_is_said_and_left_out_of_the_fits():
+    """A photo with the pixels of its before photo (a copy whose capture time or name was changed: the
+    pairing's content check reads the file's bytes) read 0 everywhere, 'within_noise', and that zero
+    entered the decay fit as a measurement at the copy's time."""
+    from facemetrics.batch import long_rows
+    from facemetrics.batch.runner import _flag_same_pictures
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_notes
+    from facemetrics.compare import MSG_SAME_PICTURE
+    from facemetrics.decay.claim import validate_changes
+
+    def row(photo, role, hours):
+        return dict(photo=photo, role=role, hours_since_treatment=hours)
+
+    b, b2 = row("S/b.jpg", "baseline", -1.0), row("S/b2.jpg", "baseline", -0.5)
+    p, copy_ = row("S/p.jpg", "post", 2.0), row("S/b_at_12h.jpg", "post", 12.0)
+    jobs = [(p, [b, b2]), (copy_, [b, b2]), (b, [b2]), (b2, [b])]
+    same = dict(_check_result(0.0, 0.3, "within_noise"), status="warning", messages=[MSG_SAME_PICTURE])
+    refused = {"status": "refused", "messages": [MSG_SAME_PICTURE], "rows": []}
+    results = {0: _check_result(1.5, 0.3, "lift"), 1: same, 2: _check_result(0.1, 0.3, "within_noise"), 3: refused}
+    before = copy.deepcopy(results)
+    out = _flag_same_pictures(jobs, results)
+    assert results == before  # the cache's entries are not changed
+    assert out[0] == results[0] and out[2] == results[2] and out[3] == results[3]  # others, and a refused one
+    msg = out[1]["messages"][-1]
+    assert out[1]["messages"][:-1] == [MSG_SAME_PICTURE] and msg.startswith(MSG_SAME_PICTURE_LEFT_OUT), msg
+    assert "S/b_at_12h.jpg, 12.0 h after the treatment, has the same pixels as S/b.jpg, 1.0 h before" in msg, msg
+    assert ";" not in msg and out[1]["status"] == "warning"
+    assert [m["verdict"] for m in out[1]["rows"]] == ["uncertain", "uncertain"]  # the pose row is a copy's too
+    assert [m["change"] for m in out[1]["rows"]] == [m["change"] for m in results[1]["rows"]]  # values kept
+    change_rows = [dict(subject="S", treatment="mc", treated_at="2026-11-02T08:00", messages="; ".join(o["messages"]))
+                   for o in out.values()]
+    notes = same_picture_notes(change_rows)
+    assert notes == [f"S, mc, treated 2026-11-02T08:00: {msg}"]
+    # the fits: the zero at 12 h was a row of the series; now it is left out
+    def table(res):
+        return pd.DataFrame([m for j, (r, _) in enumerate(jobs) for m in long_rows(
+            res[j]["rows"], subject="S", treatment="mc", hours_since_treatment=r["hours_since_treatment"],
+            photo=r["photo"])])
+    kept = validate_changes(table(results), "jawline_lift_mm")
+    assert 12.0 in set(kept["hours_since_treatment"])
+    assert 12.0 not in set(validate_changes(table(out), "jawline_lift_mm")["hours_since_treatment"])
+
+
+def test_a_photo_with_its_baselines_pixels_under_another_time_is_left_out_by_the_batch(folder, clean, tmp_path):
+    """End to end, on the module's study (its cache reused: one photo measured, one comparison made): the
+    session's before photo again, its EXIF time rewritten (other bytes, the same pixels) and listed at 30 h."""
+    import shutil
+    from datetime import datetime
+    from pathlib import Path
+
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
+    from facemetrics.decay.claim import validate_changes
+
+    _, out0 = clean
+    study_copy, out = tmp_path / "study", tmp_path / "out"
+    shutil.copytree(folder.folder, study_copy)
+    shutil.copytree(out0, out)  # the cache: only the copy is measured and compared
+    man = pd.read_csv(folder.manifest, keep_default_na=False)
+    first = man[man["subject"] == "S01"].sort_values("taken_at").iloc[0]
+    data = (study_copy / first["photo"]).read_bytes()
+    stamp = datetime.fromisoformat(first["taken_at"]).strftime("%Y:%m:%d %H:%M:%S").encode()
+    assert stamp in data
+    name = str(Path(first["photo"]).parent / "copy_at_30h.jpg")
+    (study_copy / name).write_bytes(data.replace(stamp, b"2026:11:03 14:00:00"))
+    extra = dict(first[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name,
+                 taken_at=(datetime.fromisoformat(first["treated_at"]) + pd.Timedelta(hours=30)).isoformat())
+    manifest = tmp_path / "manifest.csv"
+    pd.concat([man[list(extra)], pd.DataFrame([extra])]).to_csv(manifest, index=False)
+    res = run_batch(study_copy, out, manifest=manifest, workers=1, progress=False)
+    assert res.n_measured == 1 and res.n_compared == 1
+    row = res.changes.set_index("photo").loc[name]
+    assert row["baseline_photos"].split("; ")[0] == first["photo"] and abs(row["jawline_lift_mm"]) < 1e-9
+    assert row["jawline_lift_mm_verdict"] == "uncertain" and MSG_SAME_PICTURE_LEFT_OUT in row["messages"]
+    mine = res.long[res.long["photo"] == name]
+    assert len(mine) and (mine["verdict"].isin(["uncertain", ""]) | mine["verdict"].isna()).all()
+    fitted = validate_changes(res.long, "jawline_lift_mm")
+    assert 30.0 not in set(fitted["hours_since_treatment"])
+
+
+def test_comparisons_whose_repeat_photos_were_left_out_are_counted():
+    """The batch said nothing when a comparison's repeat photos were left out of its noise floor (compare's
+    noise_source 'default (n repeat photos not used)'); the messages, as compare writes them, are counted."""
+    from facemetrics.analyze import PhotoAnalysis
+    from facemetrics.batch.tables import repeats_left_out, repeats_left_out_note
+    from facemetrics.compare import _repeat_pairs
+
+    grey = PhotoAnalysis(photo=None, name="grey.jpg", status="no_face", error="no face found")
+    _, msgs = _repeat_pairs(grey, grey, [grey], (), {})  # a repeat not measured: "not used (no_face): ..."
+    assert len(msgs) == 1 and msgs[0].startswith("repeat photo grey.jpg not used")
+    rows = [dict(messages="; ".join(["some warning", *msgs]), n_baseline=2),  # its one repeat out: defaults
+            dict(messages=msgs[0], n_baseline=3),  # one of two repeats out: the other sets the floor
+            dict(messages="some warning", n_baseline=3), dict(messages="", n_baseline=1)]
+    assert repeats_left_out(rows) == (2, 1)
+    note = repeats_left_out_note(rows)
+    assert note.startswith("2 of 4 comparisons had repeat photos left out of the noise floor; 1 of them kept none, "
+                           "so the default floors apply") and note.endswith("messages column of changes.csv says "
+                                                                            "why for each"), note
+    assert repeats_left_out_note(rows[2:]) == ""

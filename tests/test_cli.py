@@ -897,3 +897,38 @@ def test_analyze_strips_the_subject_as_batch_does(tmp_path, monkeypatch):
     for given in (" Anna ", "   "):
         assert main(["analyze", str(photo), "-o", str(tmp_path / "t.csv"), "--subject", given]) == 2
     assert seen == ["Anna", None]
+
+
+def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_itself(tmp_path, capsys, monkeypatch):
+    """The single-pair `compare` and the app say when repeat photos were left out of the noise floor; `batch`
+    printed nothing of it, nor of a comparison left out of the fits as a picture compared with itself (its
+    zeros): both are on the console now, with where to read why (changes.csv's messages)."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+    import facemetrics.regimen as regimen
+    from facemetrics.batch.tables import same_picture_left_out
+
+    same = same_picture_left_out("S01/mc/copy.jpg", 12.0, "S01/mc/pre.jpg", -1.0)
+    rows = [dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
+                 messages="repeat photo S01/mc/pre2.jpg not used against the before photo S01/mc/pre.jpg: the "
+                          "expression differs; the head is turned, so its changes are not this face's noise"),
+            dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
+                 messages=f"some warning; {same}"),
+            dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=1, messages="")]
+    res = SimpleNamespace(merged=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4, n_cached=0, n_duplicates=0,
+                          excluded=[], seconds=1.0)
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
+    (tmp_path / "m.csv").write_text("photo\n")
+    (tmp_path / "study").mkdir()
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
+                 str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert f"S01, mc, treated 2026-11-02T08:00: {same}\n" in out, out
+    assert ("1 of 3 comparisons had repeat photos left out of the noise floor; all of them kept none, so the "
+            "default floors apply: the messages column of changes.csv says why for each\n") in out, out
+    rows[0]["messages"] = ""
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
+                 str(tmp_path / "m.csv")]) == 0
+    assert "repeat photos" not in capsys.readouterr().out

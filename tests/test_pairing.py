@@ -285,3 +285,25 @@ def test_a_time_without_offset_joins_the_one_session_with_its_wall_clock_time():
     _jobs(rows)
     assert rows[0]["role"] == rows[1]["role"] == "" and "cannot be told" in rows[1]["excluded"]
     assert "no baseline" in rows[2]["excluded"]
+
+
+def test_one_file_dated_twice_is_left_out_at_both_times():
+    """A copy of a 4 h photo listed at 30 h was 'compared once' at 4 h: a measurement at a time nobody knew
+    was right (a wrong timestamp may be either one).  Two known times of one content: a conflict, every copy
+    left out; the same time (one file in two folders), or no time, is still a duplicate used once."""
+    photos = [_photo("b", -1.0, content="A"), _photo("p4", 4.0, content="C"), _photo("p4_at_30h", 30.0, content="C"),
+              _photo("p8", 8.0, content="D"), _photo("p8_again", 8.0, content="D"),
+              _photo("p9", 9.0, content="E"), _photo("p9_notime", None, content="E")]
+    got = pair_photos(photos)
+    assert got.conflicts == (("p4", "p4_at_30h"),)
+    assert got.duplicates == (("p8_again", "p8"), ("p9_notime", "p9"))
+    assert [p.photo for p in got.pairs] == ["p8", "p9"]
+    # the batch's reason names the other copy and both times
+    rows = _batch_rows([dict(name="b.jpg", treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64),
+                        dict(name="p4.jpg", treatment="mc", hours=4.0, ok=True, ignored=False, sha="C" * 64),
+                        dict(name="p4_at_30h.jpg", treatment="mc", hours=30.0, ok=True, ignored=False, sha="C" * 64)])
+    assert _comparison_jobs(rows) == []
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded["p4_at_30h.jpg"].startswith("same file content as p4.jpg (an after photo, 4.0 h after the "
+                                                "treatment), but this one is dated 30.0 h after the treatment")
+    assert "every copy is left out" in excluded["p4.jpg"] and "compared once" not in excluded["p4.jpg"]

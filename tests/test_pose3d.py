@@ -699,3 +699,57 @@ def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved
     assert not any(m.startswith(MSG_CAMERA_UNMEASURED) for m in c.messages), c.messages
     if x == 60:
         assert any(m.startswith("expression may differ") for m in c.messages), c.messages
+
+
+def test_a_head_pose_change_beyond_the_validated_range_gives_no_verdict():
+    """Beyond VALIDATED_PITCH_DEG / VALIDATED_YAW_DEG (the largest estimates among the re-renders the
+    correction and its floors were validated on) every lower-face row is 'uncertain', and the message
+    names the range and the retake; at the limits exactly, and within them, nothing changes.  (On the
+    tuning faces re-rendered at pitch +8 deg, unchanged faces read a jowl sag of -0.39 mm against 0.24
+    and a mouth-corner sag of -0.41 against 0.36: docs/compare.md, 'Beyond the validated head pose'.)"""
+    from facemetrics.compare.gate import (MSG_POSE, MSG_POSE_UNCHECKED, REFUSE_PITCH_DEG, VALIDATED_PITCH_DEG,
+                                          VALIDATED_YAW_DEG, pose_beyond_checked, pose_messages)
+
+    assert (VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG) == (7.3, 5.8)
+    assert not pose_beyond_checked({"pose_pitch_deg": VALIDATED_PITCH_DEG, "pose_yaw_deg": -VALIDATED_YAW_DEG})
+    assert pose_beyond_checked({"pose_pitch_deg": VALIDATED_PITCH_DEG + 0.01, "pose_yaw_deg": 0.0})
+    assert pose_beyond_checked({"pose_pitch_deg": -VALIDATED_PITCH_DEG - 0.01})
+    assert pose_beyond_checked({"pose_yaw_deg": VALIDATED_YAW_DEG + 0.01})
+    assert pose_beyond_checked({"pose_pitch_deg": 0.0, "pose_yaw_deg": -VALIDATED_YAW_DEG - 0.01})
+    assert not pose_beyond_checked({}) and not pose_beyond_checked({"pose_pitch_deg": float("nan"),
+                                                                     "pose_yaw_deg": float("nan")})
+    refuse, msgs = pose_messages({"pose_pitch_deg": 8.0})
+    assert not refuse and len(msgs) == 1 and msgs[0].startswith(MSG_POSE) and MSG_POSE_UNCHECKED in msgs[0]
+    assert "chin raised by about 8.0 deg" in msgs[0] and "±7.3 deg of pitch" in msgs[0]
+    assert "without a verdict ('uncertain'" in msgs[0] and "retake the after photo facing the camera" in msgs[0]
+    yaw = pose_messages({"pose_yaw_deg": -6.0})[1]
+    assert len(yaw) == 1 and MSG_POSE_UNCHECKED in yaw[0] and "±5.8 deg of yaw" in yaw[0]
+    for inside in ({"pose_pitch_deg": VALIDATED_PITCH_DEG}, {"pose_yaw_deg": VALIDATED_YAW_DEG}):
+        msgs = pose_messages(inside)[1]
+        assert len(msgs) == 1 and "measured and corrected" in msgs[0] and MSG_POSE_UNCHECKED not in msgs[0]
+    refuse, msgs = pose_messages({"pose_pitch_deg": REFUSE_PITCH_DEG + 0.5})
+    assert refuse and MSG_POSE_UNCHECKED not in msgs[0]
+
+
+def test_a_rerender_beyond_the_validated_pose_reads_uncertain(sample_analysis, posed):
+    """The sample re-rendered 9 deg chin-up (estimated beyond 7.3, within the 10 deg refusal): every
+    lower-face row 'uncertain' with its value kept, the pose rows keep theirs, the headline names the
+    cause; the 6 deg re-render (within the range) keeps its verdicts."""
+    from facemetrics import report
+    from facemetrics.compare import POSE_METRICS, UNCERTAIN
+    from facemetrics.compare.gate import MSG_POSE_UNCHECKED, VALIDATED_PITCH_DEG
+
+    a = sample_analysis
+    c = compare_photos(a, variant(a, simulate.head_pose(a, pitch_deg=9, pivot_mm=WRONG_PIVOT, **WRONG_DEPTH).image))
+    assert c.status == "warning" and VALIDATED_PITCH_DEG < c.cues["pose_pitch_deg"] < 10.0, c.cues["pose_pitch_deg"]
+    assert any(MSG_POSE_UNCHECKED in m for m in c.messages), c.messages
+    t = c.to_frame()
+    lower = t[~t.metric.isin(POSE_METRICS) & t.verdict.notna() & (t.verdict != "")]
+    assert len(lower) > 20 and (lower.verdict == UNCERTAIN).all(), lower[lower.verdict != UNCERTAIN]
+    assert np.isfinite(c.get("jawline_lift_mm").change)
+    assert (t[t.metric.isin(POSE_METRICS)].verdict != UNCERTAIN).all()
+    assert report.headline(t, c.messages).startswith("no lift or sag can be claimed: the head pose changed more")
+    inside, _, _ = posed["pitch+6"]
+    assert abs(inside.cues["pose_pitch_deg"]) <= VALIDATED_PITCH_DEG
+    assert inside.get("jawline_lift_mm").verdict == "within_noise"
+    assert not any(MSG_POSE_UNCHECKED in m for m in inside.messages)

@@ -926,3 +926,44 @@ def test_report_lists_blank_subjects_and_treatments_with_no_comparison():
     read = pd.read_csv(io.StringIO(buf.getvalue()))
     assert read["treatment"].isna().sum() == 3 and read["excluded"].isna().sum() == 1
     assert uncompared_lines(read)[3:] == want
+
+
+def test_one_photo_dated_twice_in_a_session_is_left_out_at_every_time(study):
+    """The same file under two times of one session (a copied file, a wrong capture time): which time is
+    right cannot be told, and a copy of the baseline photo at a later time reads 0.  Before, the copy
+    entered the fit as a measurement at its second time (only a copy at the *same* time counted once)."""
+    from facemetrics.decay.claim import validate_changes
+
+    df = study[study["treatment"] == "microcurrent"].copy()
+    df = df.assign(sha256=[f"{i:064x}" for i in range(len(df))], treated_at="2026-11-02T08:00",
+                   photo=[f"p{i}.jpg" for i in range(len(df))])
+    plain = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert "two or more times" not in plain.reason
+    src = df[(df["subject"] == "S1") & (df["hours_since_treatment"] < 0)].iloc[[0]]
+    copy_ = src.assign(hours_since_treatment=36.0, photo="copy_at_36h.jpg", value=0.0)  # the same file, read 0
+    res = analyze_series(pd.concat([df, copy_], ignore_index=True), metrics=METRIC, n_boot=0)
+    fit = res.get("microcurrent", METRIC, "mean")
+    assert fit.n_photos == plain.n_photos - 1  # the copy and its original: both left out
+    assert "2 rows were left out as one photo (the same sha256) listed at two or more times" in fit.reason, fit.reason
+    s1 = res.get("microcurrent", METRIC, "mean", subject="S1")
+    assert "2 rows were left out" in s1.reason and "left out as one photo" not in \
+        res.get("microcurrent", METRIC, "mean", subject="S2").reason
+    assert len(validate_changes(pd.concat([df, copy_], ignore_index=True))) == len(df) - 1  # the plot's points
+    # in another session (another treated_at) the same file is another photo there: kept
+    other = copy_.assign(treated_at="2026-11-09T08:00")
+    assert analyze_series(pd.concat([df, other], ignore_index=True), metrics=METRIC,
+                          n_boot=0).get("microcurrent", METRIC, "mean").n_photos == plain.n_photos + 1
+    # nothing but one file at two times: no fit, and the result says why
+    only = pd.concat([src, copy_], ignore_index=True)
+    empty = analyze_series(only, n_boot=0)
+    assert empty.status == "insufficient_data" and empty.reason.startswith(
+        "Every row of changes is one photo (the same sha256) listed at two or more times"), empty.reason
+    assert [f.n_photos for f in empty.fits] == [0] and "2 rows were left out" in empty.fits[0].reason
+
+
+def test_the_reason_of_an_uncertain_row_names_a_picture_compared_with_itself():
+    """A comparison of one picture with itself reads 'uncertain' in a batch (facemetrics.batch.tables
+    .same_picture_rows): the fits' reason lists it among the causes of 'uncertain'."""
+    from facemetrics.decay.claim import _UNREAD_CAUSES
+
+    assert "the same picture as its before photo" in _UNREAD_CAUSES

@@ -186,3 +186,31 @@ def test_the_app_timeline_says_why_nothing_was_fitted():
     assert not at.exception, [e.value for e in at.exception]
     texts = [str(i.value).replace("\\", "") for i in at.info]  # md() escapes the markdown signs
     assert any(t.startswith("All 6 rows of changes (6 comparisons) read 'uncertain'") for t in texts), texts
+
+
+def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeline, tmp_path, capsys):
+    """A comparison left out of the fits because its photo is the same picture as its before photo
+    (the batch marks its rows 'uncertain' with the message) is listed in report.md and printed by
+    `facemetrics timeline`, for the batch and for its regimen batch."""
+    import shutil
+
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_left_out
+    from facemetrics.cli import _print_verdicts
+
+    flagged = tmp_path / "flagged"
+    shutil.copytree(timeline[4], flagged, ignore=shutil.ignore_patterns(".cache"))
+    changes = pd.read_csv(flagged / "changes.csv", keep_default_na=False)
+    msg = same_picture_left_out("S01/microcurrent/copy.jpg", 12.0, "S01/microcurrent/pre.jpg", -1.0)
+    changes.loc[0, "messages"] = str(changes.loc[0, "messages"]) + "; " + msg
+    changes.to_csv(flagged / "changes.csv", index=False)
+    (flagged / "regimen").mkdir()
+    changes.iloc[[0]].to_csv(flagged / "regimen" / "changes.csv", index=False)
+    _, table = run_timeline(flagged, n_boot=0)
+    report = (flagged / "report.md").read_text()
+    head = f"{changes.loc[0, 'subject']}, {changes.loc[0, 'treatment']}, treated {changes.loc[0, 'treated_at']}"
+    assert "## Comparisons left out of the fits: the same picture as their before photo" in report
+    assert f"- {head}: {msg}\n" in report and f"- regimen: {head}: {msg}\n" in report
+    _print_verdicts(table)
+    out = capsys.readouterr().out
+    assert f"\n{head}: {msg}\n" in out and f"\nregimen: {head}: {msg}\n" in out
+    assert MSG_SAME_PICTURE_LEFT_OUT not in (timeline[4] / "report.md").read_text()  # none in the clean study

@@ -557,6 +557,27 @@ def _flag_disagreeing_baselines(jobs: list, comp_results: dict) -> dict:
     return out
 
 
+def _flag_same_pictures(jobs: list, comp_results: dict) -> dict:
+    """The comparisons' results, with those whose photo has the same pixels as its before photo
+    (compare's ``MSG_SAME_PICTURE``: a copy with another capture time or file name, which the
+    pairing's content check, by the file's bytes, does not see) carrying the message of
+    :func:`facemetrics.batch.tables.same_picture_left_out` and the verdict ``uncertain`` on every
+    row (:func:`~facemetrics.batch.tables.same_picture_rows`), so the timeline's decay and regimen fits
+    leave their zeros out.  ``comp_results`` (the cache's entries) is not changed."""
+    from ..compare import MSG_SAME_PICTURE
+    from .tables import same_picture_left_out, same_picture_rows
+
+    out = dict(comp_results)
+    for j, (r, base) in enumerate(jobs):
+        res = comp_results[j]
+        if res["status"] in ("refused", "error") or MSG_SAME_PICTURE not in res["messages"]:
+            continue
+        msg = same_picture_left_out(r["photo"], r["hours_since_treatment"], base[0]["photo"],
+                                    base[0]["hours_since_treatment"])
+        out[j] = dict(res, status="warning", messages=[*res["messages"], msg], rows=same_picture_rows(res["rows"]))
+    return out
+
+
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
     """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
     rows = _header_times(entries, rows)
@@ -577,7 +598,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
                                           "compare", lambda j: jobs[j][0]["photo"])
 
-        results = _flag_disagreeing_baselines(jobs, comp_results)
+        results = _flag_same_pictures(jobs, _flag_disagreeing_baselines(jobs, comp_results))
         for j, (r, base) in enumerate(jobs):
             res = results[j]
             row = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from datetime import timezone
 from pathlib import Path
 
@@ -246,8 +247,13 @@ def _when(r: dict) -> str:
 
 
 def _conflict_reason(r: dict, others: list[dict]) -> str:
-    """Why a photo whose file is also another photo of its session in another role is left out."""
+    """Why a photo whose file is also another photo of its session in another role, or at another
+    time, is left out."""
     shown = " and ".join(f"{o['photo']} ({_ROLE_WORDS.get(o['role'], o['role'])}, {_when(o)})" for o in others)
+    if all(o["role"] == r["role"] for o in others):  # one file dated twice (a copy, a wrong capture time)
+        return (f"same file content as {shown}, but this one is dated {_when(r)}: one photo cannot have been taken "
+                "at two times, and which time is right cannot be told, so every copy is left out of the "
+                "comparisons and the timeline fits (check the capture times; a copied file is a mistake)")
     return (f"same file content as {shown}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
             "one photo cannot be both a before and an after photo, so every copy is left out (check which "
             "photos were taken before the treatment and their capture times)")
@@ -358,6 +364,85 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
                 "(verdict 'uncertain'): check which photos were taken before the treatment"), True
     return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
             "the session's changes are kept, but check which photos were taken before the treatment"), False
+
+
+#: the start of the message a comparison gets in a series when its two photos are the same picture
+#: (identical pixels: compare's ``MSG_SAME_PICTURE``; changes.csv, report.md, the app's timeline)
+MSG_SAME_PICTURE_LEFT_OUT = "left out of the timeline fits: the same picture as its before photo"
+
+
+def same_picture_left_out(photo: str, hours, before: str, before_hours) -> str:
+    """The message of a comparison of a series whose photo ``photo`` (at ``hours`` since treatment)
+    has the same pixels as its before photo ``before`` (at ``before_hours``): it starts with
+    :data:`MSG_SAME_PICTURE_LEFT_OUT` and names both photos and times; no ``;`` (the messages column
+    joins with it).  One picture under two times is a copied file or a wrong capture time, not a
+    measurement of no change at ``hours``: its zeros are no evidence that the effect was gone."""
+    def when(h) -> str:
+        try:
+            h = float(h)
+        except (TypeError, ValueError):
+            h = math.nan
+        return _when({"hours_since_treatment": h}) if math.isfinite(h) else "at an unknown time"
+    return (f"{MSG_SAME_PICTURE_LEFT_OUT} ({photo}, {when(hours)}, has the same pixels as {before}, "
+            f"{when(before_hours)}): a copied file or a wrong capture time, not a measurement, so its changes "
+            "(0 by construction) read 'uncertain' (check the photo and its capture time)")
+
+
+def same_picture_rows(rows: list[dict]) -> list[dict]:
+    """A same-picture comparison's rows (dicts with ``verdict``) for a series: every row with a verdict
+    (the pose rows too: a copy's pose change is no reading either) reads ``uncertain``, so the decay
+    and regimen fits leave it out (``facemetrics.decay.claim.UNREAD_VERDICTS``); values kept.  New
+    dicts; ``rows`` is not changed."""
+    return [dict(m, verdict="uncertain") if m.get("verdict") not in (None, "", "refused") else dict(m)
+            for m in rows]
+
+
+def same_picture_notes(change_rows) -> list[str]:
+    """One line per comparison left out of the fits as the same picture as its before photo
+    (:func:`same_picture_left_out`), from the ``messages`` of ``changes.csv`` rows (dicts):
+    ``"S01, microcurrent, treated 2026-11-02T08:00: left out of the timeline fits: ..."``, in the
+    rows' order; [] when none is."""
+    notes: dict[str, None] = {}
+    for r in change_rows:
+        for part in str(r.get("messages") or "").split("; "):
+            if part.startswith(MSG_SAME_PICTURE_LEFT_OUT):
+                notes[f"{r.get('subject')}, {r.get('treatment')}, treated {r.get('treated_at')}: {part}"] = None
+    return list(notes)
+
+
+#: a comparison's message on a repeat photo left out of its noise floor (the messages of
+#: ``facemetrics.compare._repeat_pairs``: "repeat photo NAME not used ...")
+_REPEAT_NOT_USED = re.compile(r"repeat photo .+? not used\b")
+
+
+def repeats_left_out(change_rows) -> tuple[int, int]:
+    """``(n, n_default)`` of ``changes.csv`` rows (dicts with ``messages`` and ``n_baseline``): how
+    many comparisons had at least one repeat photo (a baseline photo beside the before photo) left
+    out of their noise floors, and how many of those had none left, so that their floors are the
+    defaults (``Comparison.noise_source`` "default (n repeat photos not used)")."""
+    n = n_default = 0
+    for r in change_rows:
+        k = sum(1 for part in str(r.get("messages") or "").split("; ") if _REPEAT_NOT_USED.match(part))
+        if k:
+            n += 1
+            try:
+                n_default += k >= int(r.get("n_baseline") or 1) - 1
+            except (TypeError, ValueError):
+                pass
+    return n, n_default
+
+
+def repeats_left_out_note(change_rows, where: str = "changes.csv") -> str:
+    """The batch's console line on the comparisons whose repeat photos were left out of their noise
+    floors (:func:`repeats_left_out`), naming the column that says why; "" when none was."""
+    n, n_default = repeats_left_out(change_rows)
+    if not n:
+        return ""
+    total = len(change_rows)
+    default = (f"; {'all' if n_default == n else n_default} of them kept none, so the default floors apply"
+               if n_default else "")
+    return (f"{n} of {total} comparison{'s' if total != 1 else ''} had repeat photos left out of the noise "
+            f"floor{default}: the messages column of {where} says why for each")
 
 
 def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:

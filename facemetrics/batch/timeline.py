@@ -95,7 +95,29 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     write_bytes(buf.getvalue(), out_dir / "timeline.png")
     write_bytes(timeline_report(table, batch_dir, regimen_note=note).encode("utf-8"), out_dir / "report.md")
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
+    table.attrs["same_picture_notes"] = _same_picture_notes(batch_dir)  # and the zeros of a copy, left out
     return result, table
+
+
+def _change_records(batch_dir) -> list[dict] | None:
+    """``changes.csv``'s ``subject``, ``treatment``, ``treated_at`` and ``messages`` as dicts; None when
+    it cannot be read."""
+    try:
+        changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
+                              usecols=lambda c: c in ("subject", "treatment", "treated_at", "messages"))
+    except (OSError, ValueError):
+        return None
+    return changes.to_dict("records")
+
+
+def _same_picture_notes(batch_dir) -> list[str]:
+    """:func:`facemetrics.batch.tables.same_picture_notes` of the batch and of its regimen batch (those
+    prefixed ``regimen: ``): the comparisons left out of the fits because their photo is the same
+    picture as its before photo."""
+    from .tables import same_picture_notes
+
+    notes = same_picture_notes(_change_records(batch_dir) or [])
+    return notes + [f"regimen: {n}" for n in same_picture_notes(_change_records(Path(batch_dir) / REGIMEN_DIR) or [])]
 
 
 
@@ -155,7 +177,9 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "") -> s
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
     the sessions whose before photos disagree (from ``batch_dir/changes.csv``'s messages,
-    :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out)."""
+    :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out) and
+    the comparisons left out of the fits because their photo is the same picture as its before photo
+    (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch)."""
     from .tables import disagreement_notes
 
     try:
@@ -163,12 +187,16 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "") -> s
     except (OSError, ValueError):
         photos = None
     text = timeline_markdown(table, photos, regimen_note)
-    try:
-        changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
-                              usecols=lambda c: c in ("subject", "treatment", "treated_at", "messages"))
-    except (OSError, ValueError):
+    changes = _change_records(batch_dir)
+    if changes is None:
         return text
-    notes = disagreement_notes(changes.to_dict("records"))
+    notes = disagreement_notes(changes)
     if notes:
         text += "\n## Sessions whose before photos disagree\n\n" + "".join(f"- {n}\n" for n in notes)
+    same = _same_picture_notes(batch_dir)
+    if same:
+        text += ("\n## Comparisons left out of the fits: the same picture as their before photo\n\n"
+                 "One picture under two times (a copied file, a wrong capture time) reads a change of 0 by "
+                 "construction, which is no measurement of the change at that time.\n\n"
+                 + "".join(f"- {n}\n" for n in same))
     return text

@@ -87,7 +87,8 @@ from .gate import (
     DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, camera_beyond_checked, camera_measured,
+    MAX_CHECKED_CAMERA_PCT, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG,
+    camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain,
@@ -108,6 +109,7 @@ __all__ = [
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "registration_uncertain", "lower_face_uncertain", "face_cut", "lip_shape_changes", "irises_hidden",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons",
+    "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
@@ -350,10 +352,11 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         status = "warning"
     refused = status == "refused"
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
-    # rough registration, a cut face, a change of the lips' shape or a camera change beyond the checked
-    # range (the per-photo rows carry the after photo's landmarks through the same corrected fit as the
-    # landmark lifts); the folds of a grey photo against a colour one
-    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) or camera_beyond_checked(pair.cues) else ())
+    # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
+    # the checked range (the per-photo rows carry the after photo's landmarks through the same corrected
+    # fit as the landmark lifts); the folds of a grey photo against a colour one
+    beyond = camera_beyond_checked(pair.cues) or pose_beyond_checked(pair.cues)
+    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) or beyond else ())
     unread |= {"fold"} if colour_mismatch(a, b) else set()
     # the camera row when the lips' shape changed: the fit's estimate is then not a distance
     # (gate.camera_measured), and its message says so

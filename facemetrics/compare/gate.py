@@ -34,6 +34,9 @@ MSG_MISMATCH = "the upper faces match only roughly after alignment"
 #: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the
 #: lower-face rows are then ``uncertain``; the headline names this cause)
 MSG_CAMERA_UNCHECKED = "the correction for it is beyond the"
+#: the clause of a head-pose message whose pitch or yaw change lies beyond :data:`VALIDATED_PITCH_DEG` /
+#: :data:`VALIDATED_YAW_DEG` (the lower-face rows are then ``uncertain``; the headline names this cause)
+MSG_POSE_UNCHECKED = "beyond the range the head-pose correction was checked on"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
 
@@ -48,6 +51,15 @@ WARN_YAW_DEG, WARN_PITCH_DEG = 3.0, 2.0
 
 #: ... and above which it is refused, deg
 REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
+
+
+#: change of head pitch / yaw (3-D fit's estimate) beyond which the lower-face rows carry the verdict
+#: ``uncertain``, deg: the largest estimate among the re-renders the correction and its floors were
+#: validated on (true pitch +-1.5 to +-6, yaw +-5 deg: estimates up to 7.22 and 5.77 deg,
+#: docs/data/pose3d_*.csv), rounded up.  Beyond them, up to the refusal limits, re-renders of the tuning
+#: faces read false jowl and mouth-corner sags on unchanged faces and a 2 mm lift as 0.79-3.14 mm
+#: (2026-12-03, ``bench/bench_pose3d.py --beyond``; docs/compare.md, 'Beyond the validated head pose')
+VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG = 7.3, 5.8
 
 
 #: camera distance change (3-D fit) above which the comparison names it, % of the distance
@@ -252,13 +264,26 @@ def camera_beyond_checked(cues: dict) -> bool:
     return bool(np.isfinite(cam) and abs(cam) > MAX_CHECKED_CAMERA_PCT)
 
 
+def pose_beyond_checked(cues: dict) -> bool:
+    """Is the head pitch or yaw change estimated beyond :data:`VALIDATED_PITCH_DEG` /
+    :data:`VALIDATED_YAW_DEG`, the range the head-pose correction and its floors were validated on?
+    Then every lower-face row (``table.LOWER_FACE_KINDS``) carries the verdict ``uncertain`` (values
+    kept; the head-pose and camera rows keep theirs), as beyond the checked camera distance
+    (:func:`camera_beyond_checked`).  A missing or non-finite estimate is not beyond."""
+    pitch, yaw = cues.get("pose_pitch_deg", 0.0), cues.get("pose_yaw_deg", 0.0)
+    return bool((np.isfinite(pitch) and abs(pitch) > VALIDATED_PITCH_DEG)
+                or (np.isfinite(yaw) and abs(yaw) > VALIDATED_YAW_DEG))
+
+
 def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
     Returns ``(refuse, messages)``: refused beyond :data:`REFUSE_PITCH_DEG` /
     :data:`REFUSE_YAW_DEG`; named (a warning) beyond :data:`WARN_PITCH_DEG`,
     :data:`WARN_YAW_DEG` or :data:`WARN_CAMERA_PCT`, with what the correction
-    moved the jawline by and what it added to the jawline's noise floor.  A camera change
+    moved the jawline by and what it added to the jawline's noise floor; a pitch or yaw beyond
+    :data:`VALIDATED_PITCH_DEG` / :data:`VALIDATED_YAW_DEG` is said to be beyond the range the
+    correction was checked on (:data:`MSG_POSE_UNCHECKED`, :func:`pose_beyond_checked`).  A camera change
     beyond :data:`WARN_CAMERA_PCT` that is no measurement (:func:`camera_measured`: within its
     own uncertainty, or ``expression_changed``, the lips' shape changed) is said to be not
     measured (:data:`MSG_CAMERA_UNMEASURED`), never as a distance.
@@ -272,14 +297,21 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
     jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
     effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
               f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
-    for name, d, warn, hard, words in (
-            ("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, REFUSE_PITCH_DEG, ("chin raised", "chin lowered")),
-            ("yaw (turn left/right)", yaw, WARN_YAW_DEG, REFUSE_YAW_DEG,
+    for name, d, warn, checked, hard, words in (
+            ("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, VALIDATED_PITCH_DEG, REFUSE_PITCH_DEG,
+             ("chin raised", "chin lowered")),
+            ("yaw (turn left/right)", yaw, WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
              ("face turned further to the subject's left", "face turned further to the subject's right"))):
         if abs(d) > hard:
             refuse = True
             msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {d:+.1f} deg (limit "
                         f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
+        elif abs(d) > checked:
+            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
+                        f"after photo (limit ±{warn:.0f}): this was measured, but it is {MSG_POSE_UNCHECKED} "
+                        f"(±{checked:g} deg of {name.split()[0]}; beyond it the correction misread unchanged and "
+                        "lifted faces), so the lower-face changes are shown without a verdict ('uncertain'; the "
+                        "head-pose rows keep theirs); retake the after photo facing the camera as in the before photo")
         elif abs(d) > warn:
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
                         f"after photo (limit ±{warn:.0f}); {effect}")

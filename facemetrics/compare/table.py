@@ -40,8 +40,9 @@ WITHIN_NOISE = "within_noise"
 #: match only roughly after alignment (:func:`facemetrics.compare.gate.registration_uncertain`: what
 #: moved on the lower face may be misregistration), the face is cut by the image edge in either photo
 #: (:func:`facemetrics.compare.gate.face_cut`) or the lips' shape changed
-#: (:func:`facemetrics.compare.gate.lip_shape_changes`) or the camera distance changed beyond what the
-#: perspective correction was checked on (:func:`facemetrics.compare.gate.camera_beyond_checked`); the
+#: (:func:`facemetrics.compare.gate.lip_shape_changes`) or the camera distance or head pose changed beyond
+#: what the correction was checked on (:func:`facemetrics.compare.gate.camera_beyond_checked`,
+#: :func:`facemetrics.compare.gate.pose_beyond_checked`); the
 #: fold rows of a black-and-white photo against a colour one
 UNCERTAIN = "uncertain"
 

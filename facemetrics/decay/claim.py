@@ -940,7 +940,8 @@ def _hours(col: pd.Series) -> pd.Series:
 
 def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     """The checked, typed and filtered copy of a change table (:func:`_usable`), each photo's row
-    counted once (a repeated row, :func:`_repeated`, left out).
+    counted once (a repeated row, :func:`_repeated`, left out), without the photos listed at two
+    times of one session (:func:`_at_two_times`): the rows :func:`analyze_series` fits.
 
     Raises
     ------
@@ -948,7 +949,9 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
         As :func:`_usable`.
     """
     df, source = _usable(changes, metrics)
-    return df[~_repeated(df, source)]
+    again = _repeated(df, source)
+    df, source = df[~again], source[~again]
+    return df[~_at_two_times(df, source)]
 
 
 def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -1014,6 +1017,26 @@ def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_t
     return key.duplicated(keep="first").to_numpy()
 
 
+def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
+    """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` (where ``source``, the
+    rows ``df`` came from in the same order, has one), is listed at two or more ``time`` values of
+    one session (subject, treatment and, where the table has it, ``treated_at``), metric and side:
+    one file dated twice, a copied file or a wrong capture time.  Which time is right cannot be
+    told, and a copy compared with its own picture reads 0 by construction, so every copy is left
+    out (no row is counted at a time nobody knows it was taken).  A photo name alone is no identity
+    here (phones call every photo ``image.jpg``)."""
+    if "sha256" not in source.columns or df.empty:
+        return np.zeros(len(df), dtype=bool)
+    sha = source["sha256"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    cols = ["subject", "treatment", "metric", "side"] + (["treated_at"] if "treated_at" in df.columns else [])
+    key = df[cols].astype(str).reset_index(drop=True)
+    key["sha"], key["t"] = sha, df[time].to_numpy(dtype=float)
+    named = key[sha != ""]
+    out = np.zeros(len(df), dtype=bool)
+    out[np.flatnonzero(sha != "")] = named.groupby(cols + ["sha"])["t"].transform("nunique").to_numpy() > 1
+    return out
+
+
 def _photo_ids(source: pd.DataFrame, values: np.ndarray) -> np.ndarray:
     """Per row of ``source`` (shape (n,), object): ``"sha256:<hex>"`` where its ``sha256`` is filled,
     else ``"photo:<name>"`` where its ``photo`` is, else ``"value:<value>"``."""
@@ -1055,8 +1078,13 @@ def analyze_series(
         are ignored, and so are rows whose verdict is ``uncertain`` (the
         comparison's own checks say no change can be read: a rough match of the upper
         faces, a cut face, a change of the lips' shape, a camera change beyond the checked
-        range, ...; :data:`UNREAD_VERDICTS`); each series' ``reason`` then says how many
-        of its photos were left out so.
+        range, the photo being the same picture as its before photo, ...;
+        :data:`UNREAD_VERDICTS`); each series' ``reason`` then says how many
+        of its photos were left out so.  A photo listed twice at one time
+        counts once; one photo (the same ``sha256``, where the table has that
+        column) listed at two or more times of one session (subject,
+        treatment and ``treated_at``), a copied file or a wrong capture time,
+        is left out at every time, and the ``reason`` counts those rows too.
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -1105,22 +1133,25 @@ def analyze_series(
     _check_min_effect(min_effect)
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
-    df, source = _usable(changes, metrics)  # validate_changes, keeping what it leaves out as repeated
+    df, source = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
     again = _repeated(df, source)
-    df, repeated = df[~again], df[again][["subject", "treatment", "metric", "side"]]
+    df, source, repeated = df[~again], source[~again], df[again][["subject", "treatment", "metric", "side"]]
+    twice = _at_two_times(df, source)
+    df, retimed = df[~twice], df[twice][["subject", "treatment", "metric", "side"]]
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=seed,
                 confidence=confidence)
     unread = _unread_rows(changes, metrics)
     fits: list[DecayFit] = []
     groups = {k: g for k, g in df.groupby(["treatment", "metric", "side"], sort=True)}
-    # a series every row of which read 'uncertain' gets its own no-fit row saying so (it vanished before)
-    groups.update({k: df.iloc[:0] for k in unread[["treatment", "metric", "side"]].itertuples(index=False, name=None)
-                   if k not in groups})
+    # a series every row of which read 'uncertain' (or was one file dated twice) gets its own no-fit row
+    # saying so (it vanished before)
+    left_out = pd.concat([unread[["treatment", "metric", "side"]], retimed[["treatment", "metric", "side"]]])
+    groups.update({k: df.iloc[:0] for k in left_out.itertuples(index=False, name=None) if k not in groups})
     for key in sorted(groups, key=lambda k: tuple(map(str, k))):
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
-        fits.append(_with_repeated(_with_unread(_analyze_one(grp, treatment=treatment, metric=metric, side=side,
-                                                             subject=None, **opts), unread, key), repeated, key))
+        fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
+        fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key), repeated, key), retimed, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
         pooled_ok = fits[-1].fit_ok
@@ -1132,10 +1163,11 @@ def analyze_series(
                                              confidence=opts["confidence"])
             else:
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
-            fits.append(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj))
+            fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj),
+                                      retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
-                            reason=_nothing_to_fit(changes, metrics))
+                            reason=_nothing_to_fit(changes, metrics, len(retimed)))
     return SeriesResult(fits=tuple(fits), **opts)
 
 
@@ -1224,18 +1256,33 @@ def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: s
                                             "subject, time and value) and counted once.")
 
 
+def _with_retimed(fit: DecayFit, retimed: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
+    """``fit`` with a sentence added to its ``reason`` saying how many rows of its series were left out
+    as one photo listed at two or more times of its session (:func:`_at_two_times`; unchanged when
+    none were)."""
+    n = _count_of(retimed, key, subject)
+    if n == 0:
+        return fit
+    return replace(fit, reason=fit.reason + f" {n} row{'s were' if n != 1 else ' was'} left out as one photo (the "
+                                            "same sha256) listed at two or more times of its session: a copied "
+                                            "file or a wrong capture time, whose right time cannot be told.")
+
+
 #: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
 _UNREAD_CAUSES = (
     "no change can be read from {it}, e.g. the upper faces matched only roughly after alignment, the face was "
-    "cut by the image edge, the camera distance changed beyond what the correction was checked on, the lips' "
+    "cut by the image edge, the head pose or the camera distance changed beyond what the correction was checked "
+    "on, the lips' "
     "shape changed (a smile, an open mouth), the session's before photos disagreed by twice the noise floor or "
-    "more, or, for the folds, one photo was black-and-white; each comparison's messages say why")
+    "more, the photo was the same picture as its before photo (a copied file or a wrong capture time: 0 by "
+    "construction), or, for the folds, one photo was black-and-white; each comparison's messages say why")
 
 
-def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
+def _nothing_to_fit(changes: pd.DataFrame, metrics, n_retimed: int = 0) -> str:
     """The ``reason`` of a :class:`SeriesResult` with no fit: why no row of ``changes`` (of the
     ``metrics`` asked for) could be used, with the counts: no rows, no finite time and value
-    (nothing measured), or a verdict in :data:`UNREAD_VERDICTS`."""
+    (nothing measured), a verdict in :data:`UNREAD_VERDICTS`, or (``n_retimed`` rows) one photo
+    listed at two or more times of its session (:func:`_at_two_times`)."""
     rows = changes
     if metrics is not None:
         wanted = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -1253,15 +1300,22 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics) -> str:
         k = int(rows.loc[unread, "photo"].nunique())
         n_cmp = f" ({k} comparison{'s' if k != 1 else ''})"
     why_unread = _UNREAD_CAUSES.format(it="them" if n_unread != 1 else "it")
+    dated_twice = ("one photo (the same sha256) listed at two or more times of its session (a copied file or a "
+                   "wrong capture time, whose right time cannot be told)")
     if n_empty == n:
         return (f"None of the {n} row{'s' if n != 1 else ''} of changes has a number for both its time and its "
                 f"value ({nothing}), so no series could be fitted.")
     if n_unread == n:
         head = f"All {n} rows" if n != 1 else "The one row"
         return f"{head} of changes{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted."
+    if n_retimed and not n_empty and not n_unread:
+        return f"Every row of changes is {dated_twice}, so no series could be fitted."
     have = "has" if n_empty == 1 else "have"
-    return (f"Of the {n} rows of changes, {n_empty} {have} no number for the time or the value ({nothing}) and "
-            f"{n_unread}{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted.")
+    parts = [f"{n_empty} {have} no number for the time or the value ({nothing})",
+             f"{n_unread}{n_cmp} read 'uncertain' ({why_unread})",
+             f"{n_retimed} {'are' if n_retimed != 1 else 'is'} {dated_twice}"]
+    parts = [p for p, k in zip(parts, (n_empty, n_unread, n_retimed)) if k] or parts[:2]  # the counts that apply
+    return f"Of the {n} rows of changes, {join_words(parts)}, so no series could be fitted."
 
 
 def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
