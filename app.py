@@ -9,7 +9,10 @@ Privacy: uploaded photos are read into memory (Streamlit keeps them for the
 session), analysed in this process and never written to disk or sent
 anywhere; ``.streamlit/config.toml`` binds the server to ``localhost`` (not
 reachable from the network, and no look-up of the machine's external IP at
-start-up) and turns Streamlit's usage statistics off.
+start-up) and turns Streamlit's usage statistics off.  It also turns the file
+watcher off: a facemetrics changed on disk was reloaded under running sessions,
+whose kept analyses then failed the new classes' checks (:func:`safe_compare`
+says so if it happens all the same, never a traceback).
 
 Caching: the Face Mesh graph is a process-wide singleton behind a lock in
 :mod:`facemetrics.landmarks`; :func:`warm_up` starts building it in a
@@ -38,7 +41,9 @@ import hashlib
 import io
 import math
 import re
+import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -54,7 +59,10 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, refusal_reasons
+from facemetrics.compare import DEFAULT_NOISE_FLOORS
+from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
+                                      refusal_reasons)
+from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
@@ -198,6 +206,52 @@ def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, befor
 
     return session_memo("compare", key,
                         lambda: compare_photos(before, after, before_repeats=tuple(before_repeats)))
+
+
+#: shown instead of a traceback when a result kept in the session is of a facemetrics class that has been
+#: reloaded since (the package changed on disk while the app ran: Streamlit's file watcher, which
+#: .streamlit/config.toml turns off, reloads it; the kept analyses then fail the new class's checks)
+STALE_MESSAGE = ("The analysis of these photos is out of date (the facemetrics package changed while the app was "
+                 "running): press R or reload the page to analyse them again.")
+
+
+def is_stale(*objs) -> bool:
+    """Whether any of ``objs`` is an instance of a facemetrics class that its module no longer defines
+    (a class from before the package was reloaded: ``isinstance`` against the new class fails)."""
+    for o in objs:
+        cls = type(o)
+        if not cls.__module__.startswith("facemetrics"):
+            continue
+        current = sys.modules.get(cls.__module__)
+        for part in cls.__qualname__.split("."):  # a nested class: Outer.Inner
+            current = getattr(current, part, None)
+        if current is not cls:
+            return True
+    return False
+
+
+def show_failure(what: str, exc: Exception, *inputs) -> None:
+    """An unexpected exception of ``what`` ("The comparison") as a message on the page, never a traceback:
+    :data:`STALE_MESSAGE` when ``inputs`` are of a reloaded class, else a generic one; the traceback
+    goes to the server's stderr."""
+    print(f"facemetrics app: {what} failed:", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)
+    if is_stale(*inputs):
+        st.error(STALE_MESSAGE, icon=":material/refresh:")
+    else:
+        st.error(f"{what} failed unexpectedly ({md(type(exc).__name__)}). Reload the page to try again; if it "
+                 "happens again, the details are in the log of the terminal running the app.",
+                 icon=":material/error:")
+
+
+def safe_compare(pair: "Pair"):
+    """:func:`compare` of a pair, or None after :func:`show_failure` (an unexpected exception)."""
+    key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
+    try:
+        return compare(key, pair.before, pair.after, pair.repeats)
+    except Exception as exc:  # noqa: BLE001 - a message on the page, the traceback in the log
+        show_failure("The comparison", exc, pair.before, pair.after, *pair.repeats)
+        return None
 
 
 def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
@@ -413,29 +467,110 @@ def analyse_all(files: list[tuple[str, bytes, str]]) -> list[fm.PhotoAnalysis]:
     face_mesh()
     out = []
     for i, (name, data, sha) in enumerate(files):
-        bar.progress(i / len(files), text=f"Analysing {name} ({i + 1} of {len(files)})...")
+        bar.progress(i / len(files), text=f"Analysing {md(name)} ({i + 1} of {len(files)})...")
         out.append(analyse(data, name, sha))
     bar.empty()
     return out
 
 
-def photo_cards(analyses: list[fm.PhotoAnalysis]) -> None:
-    """A thumbnail per photo with why it cannot be used, or its quality flags."""
+def own_error(a: fm.PhotoAnalysis) -> str:
+    """A photo's ``error`` without the file name it starts with (the card it is shown on is titled with it:
+    "Cannot be used: truncated.jpg: truncated JPEG data" under a card named truncated.jpg)."""
+    return str(a.error or "").removeprefix(f"{a.name}: ")
+
+
+def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None:
+    """A thumbnail per photo with why it cannot be used, or its quality flags; with ``figures`` (no
+    comparison on the page: one usable photo), one photo a row, a usable one with its main figures
+    beside it (:func:`photo_figures`)."""
+    if figures:
+        for a in analyses:
+            left, right = st.columns([1, 2])
+            with left:
+                photo_card(a)
+            if a.ok:
+                right.dataframe(photo_figures(a.to_row()), hide_index=True, width="stretch",
+                                column_config=FIGURE_COLUMNS)
+                right.caption(FIGURES_NOTE)
+        return
     cols = st.columns(4)
     for k, a in enumerate(analyses):
         with cols[k % len(cols)]:
-            if a.photo is not None:
-                st.image(thumbnail(a.photo.sha256, a), caption=a.name, width="stretch")
-            else:
-                st.markdown(f"**{md(a.name)}**")
-            if not a.ok:
-                st.error(f"Cannot be used: {md(a.error)}", icon=":material/block:")
-                continue
-            notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
-            if notes:
-                st.warning("Usable, but: " + md("; ".join(notes)), icon=":material/warning:")
-            else:
-                st.success("Usable", icon=":material/check:")
+            photo_card(a)
+
+
+def photo_card(a: fm.PhotoAnalysis) -> None:
+    """One photo's thumbnail (or name) and why it cannot be used, or its quality flags."""
+    if a.photo is not None:
+        st.image(thumbnail(a.photo.sha256, a), caption=md(a.name), width="stretch")
+    else:
+        st.markdown(f"**{md(a.name)}**")
+    if not a.ok:
+        st.error(f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
+        return
+    notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
+    if notes:
+        st.warning("Usable, but: " + md("; ".join(notes)), icon=":material/warning:")
+    else:
+        st.success("Usable", icon=":material/check:")
+
+
+#: how :func:`photo_cards` shows a photo's figures
+FIGURE_COLUMNS = {
+    "figure": st.column_config.TextColumn("figure", width="medium"),
+    "value": st.column_config.TextColumn("value", width="small"),
+    "unit": st.column_config.TextColumn("unit", width="small"),
+    "scale_uncertainty": st.column_config.TextColumn("± scale (1 SD)", width="small"),
+    "change_noise_floor": st.column_config.TextColumn("change noise floor", width="small"),
+}
+
+
+#: the figures of :func:`photo_figures`: ``(label, photos.csv column, unit, noise-floor key)``; right /
+#: left are the subject's own sides
+PHOTO_FIGURES = (
+    ("jawline height below the pupils", "jawline_height_mm", "mm", ("jawline_height_mm", "mean")),
+    ("jaw width", "jaw_width_mm", "mm", ("jaw_width_mm", "mean")),
+    ("jaw angle, right", "jaw_angle_right_deg", "deg", ("jaw_angle_deg", "side")),
+    ("jaw angle, left", "jaw_angle_left_deg", "deg", ("jaw_angle_deg", "side")),
+    ("fold depth index, right", "nlf_depth_right", "index", ("nlf_depth", "side")),
+    ("fold depth index, left", "nlf_depth_left", "index", ("nlf_depth", "side")),
+)
+
+#: under a photo's figures: what the two uncertainty columns are (docs/metrics.md, docs/compare.md)
+FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's uncertainty (1 SD, "
+                "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
+                "photo together and cancels in a before/after change. Change noise floor: the default smallest "
+                "change between two photos that is not noise. Every column is in photos.csv (Downloads).")
+
+
+def _num(v) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return float("nan")
+
+
+def photo_figures(row: dict) -> pd.DataFrame:
+    """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units and the
+    uncertainties the library gives: the mm scale (``mm_per_px`` and its ``mm_per_px_uncertainty_pct``,
+    1 SD, which scales every mm value), and the default noise floor of a change
+    (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`).  Text columns: "n/a" for a figure not measured,
+    blank for an uncertainty the library does not give."""
+    pct = _num(row.get("mm_per_px_uncertainty_pct"))
+    scale = _num(row.get("mm_per_px"))
+    source = row.get("calibration_source") or ""
+    rows = [dict(figure="mm per pixel (scale)", value=f"{scale:.4f}" if math.isfinite(scale) else "n/a",
+                 unit="mm/px",
+                 scale_uncertainty=(f"±{pct:.1f} %" if math.isfinite(pct)
+                                    else "set by you" if source == "user_mm_per_px" else ""),
+                 change_noise_floor="")]
+    for label, col, unit, floor_key in PHOTO_FIGURES:
+        v = _num(row.get(col))
+        mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
+        rows.append(dict(figure=label, value=f"{v:.1f}" if math.isfinite(v) else "n/a", unit=unit,
+                         scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
+                         change_noise_floor=f"{DEFAULT_NOISE_FLOORS[floor_key]:g} {unit}"))
+    return pd.DataFrame(rows)
 
 
 def roles_key(analyses: list[fm.PhotoAnalysis]) -> str:
@@ -517,8 +652,8 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
 TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
-              "before, after, change and noise_floor are in the row's unit; in the `*_lift_*` rows + is up. "
-              "A verdict other than `within_noise` means the change is beyond its noise floor.")
+              "before, after, change and floor (the noise floor) are in the row's unit; in the `*_lift_*` rows + is "
+              "up. A verdict other than `within_noise` means the change is beyond its noise floor.")
 
 #: ... and when the gate found an expression change: the lips' shape changed (every row but the
 #: head-pose rows carries no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
@@ -530,17 +665,53 @@ EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each 
                                "here may be the expression, not the skin.")
 
 
+#: the comparison table's columns in the order shown: the change with its unit, floor and verdict first (at
+#: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after
+TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "before", "after")
+
+#: how the comparison table shows them (labels, widths, number formats; the unit differs by row)
+TABLE_COLUMNS = {
+    "metric": st.column_config.TextColumn("metric", width=145),
+    "side": st.column_config.TextColumn("side", width=48, help="the subject's own right / left, or their mean"),
+    "change": st.column_config.NumberColumn("change", format="%+.2f", width=58,
+                                            help="after - before, in the row's unit"),
+    "unit": st.column_config.TextColumn("unit", width=44),
+    "noise_floor": st.column_config.NumberColumn("floor", format="%.2f", width=50,
+                                                 help="noise floor: the smallest change distinguishable from noise, "
+                                                      "in the row's unit"),
+    "verdict": st.column_config.TextColumn("verdict", width=105),
+    "before": st.column_config.TextColumn("before", width=62, help="blank: a lift has no value of its own"),
+    "after": st.column_config.TextColumn("after", width=62, help="blank: a lift has no value of its own"),
+}
+
+
+def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table as the page shows it: columns in :data:`TABLE_ORDER` (others after), and
+    ``before`` / ``after`` as text with 2 decimals, blank where a row has none (the lift rows showed
+    "None"); ``change`` and ``noise_floor`` stay numbers."""
+    cols = [c for c in TABLE_ORDER if c in frame.columns] + [c for c in frame.columns if c not in TABLE_ORDER]
+    out = frame[cols].copy()
+    for c in ("before", "after"):
+        if c in out.columns:
+            v = pd.to_numeric(out[c], errors="coerce")
+            out[c] = [f"{x:.2f}" if math.isfinite(x) else "" for x in v.astype(float)]
+    return out
+
+
 def comparison_view(pair: Pair, label: str) -> dict:
     """Before/after view and numbers; returns the downloads it offers."""
     key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
     with st.spinner("Aligning the photos and measuring the change..."):
-        cmp = compare(key, pair.before, pair.after, pair.repeats)
+        cmp = safe_compare(pair)
+    if cmp is None:
+        return {}
     frame = cmp.to_frame()
     msg = fm_report.headline(frame, cmp.messages)
     if cmp.status == "refused":
         reasons, others = refusal_reasons(cmp.messages)
         st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in reasons)) + ".",
                  icon=":material/block:")
+        others = refused_others(others)
         if others:  # named apart: the reason is not lost in them (app audit, 2026-12-03)
             st.caption("Also different between the two photos (take them alike when you retake):")
             for m in others:
@@ -557,7 +728,8 @@ def comparison_view(pair: Pair, label: str) -> dict:
         used = cmp.noise_source.startswith("repeats")
         st.caption(("Noise floors from your repeat photos: " if used else "Noise floors: ") + md(note))
 
-    left, right = st.columns([3, 2], gap="medium")
+    # half and half: the table's change, unit, floor and verdict fit beside the figure at 1400 px
+    left, right = st.columns([1, 1], gap="medium")
     with left:
         view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
                                     key=f"view-{label}")
@@ -569,20 +741,15 @@ def comparison_view(pair: Pair, label: str) -> dict:
                      width="stretch")
         elif view == "Folds":
             c1, c2 = st.columns(2)
-            c1.image(fold_overlay(pair.before.photo.sha256, pair.before), caption=f"before: {pair.before.name}",
+            c1.image(fold_overlay(pair.before.photo.sha256, pair.before), caption=f"before: {md(pair.before.name)}",
                      width="stretch")
-            c2.image(fold_overlay(pair.after.photo.sha256, pair.after), caption=f"after: {pair.after.name}",
+            c2.image(fold_overlay(pair.after.photo.sha256, pair.after), caption=f"after: {md(pair.after.name)}",
                      width="stretch")
         else:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
                      width="stretch")
     with right:
-        # the change, its floor and the verdict first: at 1400 px the table's right end was off-screen
-        first = ("metric", "side", "change", "noise_floor", "verdict", "unit", "before", "after")
-        shown = frame[[c for c in first if c in frame.columns] + [c for c in frame.columns if c not in first]]
-        st.dataframe(shown, hide_index=True, width="stretch", height=420,
-                     column_config={c: st.column_config.NumberColumn(format="%.2f")
-                                    for c in ("before", "after", "change", "noise_floor")})
+        st.dataframe(table_shown(frame), hide_index=True, width="stretch", height=420, column_config=TABLE_COLUMNS)
         st.caption(TABLE_NOTE)
         if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
             st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
@@ -590,6 +757,71 @@ def comparison_view(pair: Pair, label: str) -> dict:
             st.caption(EXPRESSION_TABLE_NOTE)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair), "overlay.png": lambda: png_bytes(over)}
+
+
+#: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
+#: added to the noise floors, which rows have no verdict): a refused comparison has none of these, so
+#: :func:`refused_others` leaves such clauses out (app audit, 2026-12-03: "±13.54 mm ... added to its noise floor")
+_MEASURED_ONLY = ("this was measured", "noise floor", "without a verdict", "no verdict", MSG_CAMERA_UNCHECKED)
+
+
+def _clauses(message: str) -> list[list[str]]:
+    """``message`` split after each top-level ``"; "``, ``": "`` and ``". "`` (not inside parentheses):
+    ``[[clause, separator after it], ...]``, the last separator ""."""
+    out, depth, start, i = [], 0, 0, 0
+    while i < len(message):
+        c = message[i]
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and c in ";:." and message[i + 1:i + 2] == " ":
+            out.append([message[start:i], message[i:i + 2]])
+            start = i = i + 2
+            continue
+        i += 1
+    return out + [[message[start:], ""]]
+
+
+def refused_others(messages) -> list[str]:
+    """A refused comparison's other messages (:func:`facemetrics.compare.gate.refusal_reasons`) as the
+    page lists them: without the clauses that speak of corrections, noise floors and verdicts
+    (:data:`_MEASURED_ONLY`; a clause a dropped one introduces with ": " goes with it), and without the
+    repeat photos' messages (they only set noise floors)."""
+    out = []
+    for m in messages:
+        if m.startswith("repeat photo "):
+            continue
+        kept, drop_next = [], False
+        for text, sep in _clauses(m):
+            # never the first clause (the message's subject: "head pose differs", "the camera was ...")
+            dropped = bool(kept) and (drop_next or any(w in text.lower() for w in _MEASURED_ONLY))
+            drop_next = dropped and sep == ": "
+            if not dropped:
+                kept.append([text, sep])
+            else:  # the clause before it ends as the dropped one did ("" at the message's end)
+                kept[-1][1] = sep
+        out.append("".join(t + sep for t, sep in kept))
+    return out
+
+
+#: the download of every pair's comparison (``comparison.csv`` is the pair shown)
+ALL_PAIRS_CSV = "comparison_all_pairs.csv"
+
+
+def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
+    """Every pair's ``comparison.csv`` rows in one CSV, in the order of the page's list (before/after
+    comparisons, then no-change checks); each row names its pair in ``before_photo`` / ``after_photo``.
+
+    Made when its download is clicked, outside the script run: comparisons already made in this session
+    are read from its memo ``memo`` (``st.session_state``'s, passed in), the others are made and kept there."""
+    from facemetrics.compare import compare_photos
+
+    frames = []
+    for pair in pairs.values():
+        key = ("compare", (pair.before.photo.sha256, pair.after.photo.sha256,
+                           tuple(r.photo.sha256 for r in pair.repeats)))
+        if key not in memo:
+            memo[key] = compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats))
+        frames.append(memo[key].to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
+    return csv_bytes(pd.concat(frames, ignore_index=True))
 
 
 def comparison_csv(cmp, pair: Pair) -> bytes:
@@ -626,8 +858,7 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         return {"long.csv": csv_bytes(changes)}
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        st.image(png, width="stretch",
-                 caption="change vs hours since treatment: fitted decay with its 95 % CI band, grey = noise floor")
+        st.image(png, width="stretch", caption=timeline_caption(table))
     with right:
         with_mean = set(table.loc[table["side"] == "mean", "metric"])
         for r in table[table["subject"].map(fm_report.is_pooled).astype(bool)].itertuples():
@@ -640,6 +871,16 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.dataframe(table, hide_index=True, width="stretch")
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one)
     return {"timeline.csv": csv_bytes(table), "long.csv": csv_bytes(changes)}
+
+
+def timeline_caption(table: pd.DataFrame) -> str:
+    """The timeline plot's caption: it names the fitted decay and its band only when a pooled fit was made
+    (``fit_ok``; too few photos: the photos alone, as the verdicts say)."""
+    pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
+    if "fit_ok" in pooled.columns and pooled["fit_ok"].fillna(False).astype(bool).any():
+        return "change vs hours since treatment: fitted decay with its 95 % CI band, grey = noise floor"
+    return ("change vs hours since treatment: the photos only, no decay was fitted (too few photos or times: "
+            "see the verdicts), grey = noise floor")
 
 
 def fmt_h(r) -> str:
@@ -662,7 +903,19 @@ def downloads(files: dict) -> None:
     mime = {"csv": "text/csv", "png": "image/png"}
     for col, (name, data) in zip(cols, files.items()):
         col.download_button(name, data, file_name=name, mime=mime[name.rsplit(".", 1)[1]],
-                            on_click="ignore", width="stretch", key=f"dl-{name}")
+                            on_click="ignore", width="stretch", key=f"dl-{name}", help=DOWNLOAD_HELP.get(name))
+
+
+#: what each download holds (its button's tooltip)
+DOWNLOAD_HELP = {
+    "photos.csv": "every measurement of each photo, one row per photo",
+    "comparison.csv": "the comparison shown above (the pair chosen under Comparison), as `facemetrics compare` "
+                      "writes it",
+    ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",
+    "overlay.png": "the aligned before/after figure of the comparison shown",
+    "timeline.csv": "the decay fits of the Timeline tab",
+    "long.csv": "the changes of the Timeline tab, one row per photo, metric and side (as `facemetrics batch`)",
+}
 
 
 # --------------------------------------------------------------------------
@@ -824,7 +1077,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         if row.get("status") == "ok":
             base_row, base_file = row, store.dir / r.file
             break
-    keep = {}
+    keep, why_not = {}, {}
     for name, data in items:
         new_ana = analyse(data, name)
         if base_row is not None:
@@ -833,13 +1086,14 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             if new_ana.ok:
                 _capture_outline(base_file, new_ana, name)
         else:  # no baseline yet: nothing to compare with, but the photo's own reason it cannot be used
-            advice = [] if new_ana.ok else [f"It cannot be measured: {new_ana.error}."]
+            advice = [] if new_ana.ok else [f"It cannot be measured: {own_error(new_ana)}."]
         if advice:
             st.warning(f"{md(name)}: retake it. " + md(" ".join(advice)), icon=":material/photo_camera:")
             # only a measured photo can be kept anyway: a file that is no photo, or shows no face, would be
             # stored as a session photo that no comparison can use (app audit, 2026-12-03)
             if new_ana.ok and st.checkbox(f"Keep {md(name)} anyway (it is marked)", key=f"study-insist-{n}-{name}"):
                 keep[name] = "kept despite: " + " ".join(advice)
+            why_not[name] = " ".join(advice)  # said again after "Add" (it said only "retake it")
             continue
         keep[name] = ""
         notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
@@ -857,21 +1111,23 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
     if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
-        msgs, failed = _study_save(store, subject, sess, items, keep, taken)
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not)
         st.session_state["study-upload-n"] = n + 1
         st.session_state["study-flash"] = md("; ".join(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
 
 
-def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str) -> tuple[list[str], bool]:
+def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
+                why_not: dict | None = None) -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
-    photo, whether any was not saved)``.  A photo the store refuses (a truncated file: the
-    loader's reason) says so, by its file name."""
+    photo, whether any was not saved)``.  A photo not kept says why (``why_not[name]``, the advice shown
+    before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name."""
     msgs, failed = [], False
     for name, data in items:
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
-            msgs.append(f"{name}: not saved (retake it)")
+            why = (why_not or {}).get(name, "")
+            msgs.append(f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue
         try:
@@ -900,7 +1156,7 @@ def _capture_outline(base_file: Path, new_ana, name: str) -> None:
     if base_ana.ok:
         c1, _ = st.columns([1, 2])
         c1.image(capture_overlay(base_ana, new_ana), width="stretch",
-                 caption=f"{name}: your baseline's jaw and folds (cyan), placed by the eyes and nose")
+                 caption=f"{md(name)}: your baseline's jaw and folds (cyan), placed by the eyes and nose")
 
 
 def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> None:
@@ -983,8 +1239,8 @@ def main() -> None:
     with tabs[0]:
         usable = [a for a in analyses if a.ok]
         if len(usable) < 2:  # say what to add, and where a measured photo's numbers are
-            measured = (f" The measurements of {md(usable[0].name)}, in mm with the scale's uncertainty "
-                        "(`mm_per_px_uncertainty_pct`), are in photos.csv under Downloads." if usable else "")
+            measured = (f" The main figures of {md(usable[0].name)} are on its card under Photos, with the mm "
+                        "scale's uncertainty; every measurement is in photos.csv under Downloads." if usable else "")
             st.info("A comparison needs two usable photos of the same face: add a second one (before or after "
                     "the treatment)" + (", or retake the ones that cannot be used (see Photos)"
                                         if len(analyses) > len(usable) else "") + "." + measured)
@@ -992,8 +1248,7 @@ def main() -> None:
             st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
                     "(photos of different treatments are not compared).")
         if pairs:
-            label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
-            out.update(comparison_view(pairs[label], label))
+            out.update(comparisons_section(pairs))
     if roles_box is not None and not editor_first:
         with roles_box:
             drawn = roles_section(analyses)
@@ -1004,10 +1259,22 @@ def main() -> None:
         st.subheader("Photos", anchor=False)
         for note in duplicates:
             st.warning("Duplicate: " + md(note), icon=":material/content_copy:")
-        photo_cards(analyses)
+        photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1)  # no comparison: its figures
     with tabs[1]:
         out.update(timeline_tab(pairs, example))
     downloads(out)
+
+
+def comparisons_section(pairs: dict[str, Pair]) -> dict:
+    """The comparison chosen (a list when there are several) and its view; returns the downloads:
+    ``comparison.csv`` of the pair shown and, with several pairs, :data:`ALL_PAIRS_CSV` of them all
+    (made when clicked)."""
+    label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
+    out = comparison_view(pairs[label], label)
+    if len(pairs) > 1:
+        memo = st.session_state.setdefault(MEMO_KEY, {})
+        out[ALL_PAIRS_CSV] = lambda: all_comparisons_csv(pairs, memo)
+    return out
 
 
 #: the roles editor's roles, as :mod:`facemetrics.pairing` names them ('ignore': not compared)
@@ -1092,9 +1359,18 @@ def _stored_statuses(store, photos: pd.DataFrame) -> tuple[list[str], list[str]]
     return status, error
 
 
+#: the Timeline tab without a series: what it plots from, and the decay fit's own minimums
+#: (:mod:`facemetrics.decay.claim`: the numbers of its "need at least ..." reason)
+TIMELINE_HINT = (
+    "The timeline plots a series: one 'before' photo and two or more 'after' photos at different hours since "
+    f"treatment. To fit a decay curve and test the 24 h claim it needs at least {MIN_TIMES} different times at or "
+    f"after the treatment, {MIN_PHOTOS} compared photos in all (each 'after' photo, and each extra 'before' photo "
+    f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later.")
+
+
 def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     """The Timeline tab: the example's simulated series, or the pairs' changes over their hours
-    since treatment (three or more times needed); returns its downloads."""
+    since treatment (plotted from two 'after' times; :data:`TIMELINE_HINT` otherwise); returns its downloads."""
     if example:
         with st.spinner("Simulating the example series (first time only)..."):
             changes_df = example_series()
@@ -1106,8 +1382,9 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
         for pair in pairs.values():
             if not (pair.on_timeline or pair.no_change):  # no time, or a 'before' photo dated at or after the treatment
                 continue
-            key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(p.photo.sha256 for p in pair.repeats))
-            cmp = compare(key, pair.before, pair.after, pair.repeats)
+            cmp = safe_compare(pair)
+            if cmp is None:  # said why (the before/after tab says it too)
+                return {}
             rows = _same_picture_left_out(pair, cmp, cmp.to_frame().to_dict("records"))
             if pair.no_change:  # the session's before photos against each other: do they agree?
                 checks.setdefault(pair.treatment, []).append(
@@ -1120,8 +1397,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     after = changes_df[~changes_df["photo"].isin(checked)]  # the 'after' photos' rows (no no-change checks)
     n_times = after.groupby("treatment")["hours_since_treatment"].nunique().max() if len(after) else 0
     if n_times + 1 < 3:  # + the before photo at t < 0
-        st.info("The timeline needs a series with three or more times: one 'before' and at least two "
-                "'after' photos with their hours since treatment.")
+        st.info(TIMELINE_HINT)
         return {}
     return timeline_view(changes_df)
 

@@ -24,6 +24,15 @@ displacement).  Beside the four lift regions each row records the fold rows and
 the per-photo landmark rows of :data:`OTHER_ROWS` (change, floor, verdict;
 their truth is 0 in every case).  ``--real`` lists, beside the jawline, every
 other row of the real pairs that reads a change beyond its floor.
+
+Each row's ``*_verdict`` column is the comparison's (after the gate: ``uncertain`` where the gate
+reads no lower-face change, e.g. beyond ``gate.VALIDATED_PITCH_DEG`` / ``VALIDATED_YAW_DEG``), and
+``*_raw_verdict`` beside it is :func:`facemetrics.compare.verdict` of the change against its floor,
+before the gate: what the measurement alone says.  ``--beyond-summary`` reads the raw ones (a table
+written before the column existed, such as the first runs of ``docs/data/pose3d_beyond_*.csv``, code
+0576fa2 plus ``--beyond``, before the rule, has only ``*_verdict``, which was raw then, and is read
+instead; the committed tables were regenerated with the column, every value and raw verdict equal to
+those first runs: docs/compare.md, 'Beyond the validated head pose').
 """
 
 from __future__ import annotations
@@ -86,7 +95,9 @@ def run(which: str, out: Path, beyond: bool = False) -> None:
     import facemetrics as fm
     from facemetrics import simulate
     from facemetrics.analyze import analyze_loaded
+    from facemetrics.compare import METRICS, verdict
 
+    kinds = {spec.metric: spec.kind for spec in METRICS}
     rows = []
     for path in faces(which):
         a = fm.analyze_photo(path)
@@ -131,6 +142,7 @@ def run(which: str, out: Path, beyond: bool = False) -> None:
                     row[f"{region}_{side}_mm"] = ch.change
                     row[f"{region}_{side}_floor_mm"] = ch.noise_floor
                     row[f"{region}_{side}_verdict"] = ch.verdict
+                    row[f"{region}_{side}_raw_verdict"] = verdict("lift", ch.change, ch.noise_floor)  # before the gate
                     row[f"{region}_{side}_uncorrected_mm"] = ch.change + cc
                     row[f"{region}_{side}_correction_mm"] = cc
             # the fold rows and the per-photo jowl sag (their truth is 0 in every case: the lift is on the jaw)
@@ -140,6 +152,7 @@ def run(which: str, out: Path, beyond: bool = False) -> None:
                     row[f"{metric}_{side}"] = ch.change
                     row[f"{metric}_{side}_floor"] = ch.noise_floor
                     row[f"{metric}_{side}_verdict"] = ch.verdict
+                    row[f"{metric}_{side}_raw_verdict"] = verdict(kinds[metric], ch.change, ch.noise_floor)
             rows.append(row)
             print(f"{path.name[:14]:14s} {name:16s} jaw {row['jawline_mean_mm'] - truth:+.3f} "
                   f"(uncorr {row['jawline_mean_uncorrected_mm'] - truth:+.3f}, floor {row['jawline_mean_floor_mm']:.3f}) "
@@ -189,23 +202,37 @@ def summary(paths: list[Path], plot: Path | None) -> None:
         _plot([pd.read_csv(p) for p in paths], plot)
 
 
+def _raw_verdicts(d):
+    """The table with each ``*_verdict`` column replaced by its ``*_raw_verdict`` (before the gate),
+    where it has one; a table written before that column (no gate rule on the pose then) keeps its own."""
+    d = d.copy()
+    for c in [c for c in d.columns if c.endswith("_raw_verdict")]:
+        d[c[: -len("_raw_verdict")] + "_verdict"] = d[c]
+    return d
+
+
 def beyond_summary(paths: list[Path]) -> None:
-    """Per case of a ``--beyond`` table: refused, read ``uncertain``, the estimates, the jawline's
-    error against its floor, and the no-change cases (the lift cases) with a verdict on any row."""
+    """Per case of a ``--beyond`` table: refused, read ``uncertain`` (after the gate), the estimates,
+    the jawline's error against its floor, and the no-change cases (the lift cases) with a verdict on
+    any row: the raw verdicts (:func:`_raw_verdicts`, the measurement against its floor before the
+    gate), which the rule beyond the validated pose would otherwise hide."""
     import pandas as pd
 
     verdicts = ("lift", "sag", "deeper", "shallower", "increase", "decrease")
     lifts = [f"{r}_{s}_verdict" for r in ("jawline", "jowl", "mouth_corner", "cheek") for s in ("right", "left", "mean")]
     others = [f"{m}_{s}_verdict" for m in OTHER_ROWS for s in ("right", "left")]
     for p in paths:
-        d = pd.read_csv(p)
-        print(f"\n## {p.name}: {d.face.nunique()} faces, {len(d)} cases")
+        gated = pd.read_csv(p)
+        d = _raw_verdicts(gated)
+        raw = any(c.endswith("_raw_verdict") for c in gated)
+        print(f"\n## {p.name}: {d.face.nunique()} faces, {len(d)} cases "
+              f"({'raw verdicts, before the gate' if raw else 'verdicts as written'})")
         print("| case | refused | lower face `uncertain` | pitch est | yaw est | upper-face residual mm | jawline mean "
               "\\|error\\| max mm | within its floor | jawline/jowl verdicts | cases with a verdict on any row (rows) |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for case, g in d.groupby("case", sort=False):
             m = g[g.status != "refused"]
-            unc = (m["jawline_mean_verdict"] == "uncertain").sum() if len(m) else 0
+            unc = (gated.loc[m.index, "jawline_mean_verdict"] == "uncertain").sum() if len(m) else 0
             err = (m["jawline_mean_mm"] - m["truth_mm"]).abs()
             inside = int((err <= m["jawline_mean_floor_mm"]).sum())
             jj = [c for c in lifts if c.startswith(("jawline", "jowl"))]

@@ -3,10 +3,11 @@
 A thin shell over the library: parse arguments, call the same functions the
 app calls, write files, print a short summary.  Exit status 0 when the run
 completed (even if some photos were unusable: they are ``status`` rows),
-2 for usage errors and unusable inputs (a bad manifest, an output path under
-a file, a ``--mm-per-px`` no photo can have, a batch without changes: one line
-on stderr, never a traceback; output paths and numbers are checked before any
-photo is measured), 130 when stopped by Ctrl-C or SIGTERM (what was written is
+1 when ``compare`` refused its pair (``comparison.csv`` is written, every row
+``refused``), 2 for usage errors and unusable inputs (a bad manifest, an output
+path under a file, a ``--mm-per-px`` no photo can have, a batch without changes,
+a ``compare`` photo that cannot be read: one line on stderr, never a traceback;
+output paths and numbers are checked before any photo is measured), 130 when stopped by Ctrl-C or SIGTERM (what was written is
 kept; ``analyze`` says how many rows its table holds, ``batch`` resumes).
 ``--verbose`` shows MediaPipe's own log lines, which are hidden otherwise.
 """
@@ -25,6 +26,11 @@ from .errors import FacemetricsError
 
 class UsageError(FacemetricsError):
     """An input the user gave cannot be used (message printed as one line, exit status 2)."""
+
+
+#: photo statuses of a file that could not be read at all (the loader refused it), as against a photo read
+#: but not measured (no face, too small, ...): `compare` stops with exit status 2 on one of them
+READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
 
 def find_photos(paths: list[str]) -> list[Path]:
     """Files given directly, plus photos found recursively in given folders (sorted)."""
@@ -409,6 +415,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
+              if x.status in READ_FAILURES]
+    if unread:  # an input error like the others: one line, exit status 2, nothing written
+        raise UsageError("; ".join(unread))
     write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
@@ -418,7 +428,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         written += ["overlay.png", "aligned_after.png"]
     print("\n".join(lines))
     print(f"wrote {', '.join(written)} to {out}")
-    return 0
+    return 1 if c.status == "refused" else 0
 
 
 # ---- study: the persistent store (facemetrics.store) ------------------------
@@ -807,7 +817,13 @@ def _add_compare(sub) -> None:
                        description="Align the after photo to the before photo on the rigid upper face and measure "
                                    "how the lower face moved (mm), how the folds changed, and whether each change "
                                    "is above the noise floor. Writes DIR/comparison.csv, DIR/overlay.png and "
-                                   "DIR/aligned_after.png.")
+                                   "DIR/aligned_after.png.",
+                       epilog="Exit status: 0 when the photos were compared (status ok or warning); 1 when the "
+                              "comparison was refused (a photo without a measurable face, a head pose or upper "
+                              "face too different: comparison.csv is written, every row 'refused', and the "
+                              "messages say why); 2 when the before or after photo cannot be read (missing, not "
+                              "an image, truncated, too large) or an option is invalid: one line on stderr, "
+                              "nothing written; 130 when interrupted.")
     c.add_argument("before", help="the before photo")
     c.add_argument("after", help="the after photo")
     c.add_argument("-o", "--output", metavar="DIR", default="comparison", help="folder to write (default: comparison)")

@@ -262,8 +262,10 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
     table's mean jawline row, only when the change is beyond its noise floor
     and the expression did not change; otherwise a sentence that says why no
-    lift is claimed.  A corrected head-pose or camera-distance change is
-    named after the figure.
+    lift is claimed, in this order: the lips' shape changed (the expression), a camera distance or
+    head pose beyond the range its correction was checked on (the rows read ``uncertain``), the
+    mouth corners' motion alone (the expression may differ: verdicts kept), a face cut by the edge,
+    a rough registration.  A corrected head-pose or camera-distance change is named after the figure.
     """
     rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
     if rows.empty:
@@ -277,15 +279,8 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not {what}")
-    if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
-        return (f"no lift or sag can be claimed: the mouth corners moved as in a smile (a lift pulling them up and "
-                f"out does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or {what}")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
-        return (f"no lift or sag can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
-                f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_MISMATCH) for m in messages):
-        return (f"no lift or sag can be claimed: the upper faces match only roughly after alignment, so the "
-                f"jawline's {change:+.2f} {unit}{nf_txt} may be misregistration, not {what}")
+    # before 'the expression may differ' (which keeps the verdicts): with the rows 'uncertain' the camera
+    # or pose beyond its checked range is the main problem (debruine 30 vs 60 cm was headlined as a smile)
     if r.get("verdict") == "uncertain" and any(m.startswith(MSG_CAMERA) and MSG_CAMERA_UNCHECKED in m for m in messages):
         # the camera moved further than the perspective correction was checked for (app audit, 2026-12-03:
         # the headline blamed the upper faces' match, which was fine)
@@ -295,6 +290,15 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
         # the head turned or tilted further than the pose correction was validated for (2026-12-03)
         return (f"no lift or sag can be claimed: the head pose changed more than the head-pose correction was "
                 f"checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be the pose change, not {what}")
+    if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
+        return (f"no lift or sag can be claimed: the mouth corners moved as in a smile (a lift pulling them up and "
+                f"out does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or {what}")
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
+        return (f"no lift or sag can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
+                f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
+    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_MISMATCH) for m in messages):
+        return (f"no lift or sag can be claimed: the upper faces match only roughly after alignment, so the "
+                f"jawline's {change:+.2f} {unit}{nf_txt} may be misregistration, not {what}")
     if r.get("verdict") == "uncertain":
         return (f"no lift or sag can be claimed: the comparison's checks (see the messages) say the jawline's "
                 f"{change:+.2f} {unit}{nf_txt} cannot be read as {what}")

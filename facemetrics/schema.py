@@ -411,7 +411,9 @@ TIMELINE_COLUMNS_DEF = [
            "the others (at its negative time, a measured zero change). Rows whose verdict is `uncertain` are "
            "left out (a comparison whose photo is the same picture as its before photo among them: a copy reads "
            "0 by construction), a row repeating another (the same photo listed twice) is counted once, and one "
-           "photo (the same `sha256`) listed at two or more times of one session is left out at every time "
+           "photo (the same `sha256`) listed at two or more times of one session is left out at every time, "
+           "whatever the verdict of its other rows (without `treated_at`, a hand-made table or the app's "
+           "timeline: of one subject and treatment, so one file used in two sessions is left out at both) "
            "(`reason` counts each)."),
     _SERIES_N_SUBJECTS,
     Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows; a fit "
@@ -474,7 +476,9 @@ REGIMEN_COLUMNS_DEF = [
     _SERIES_UNIT,
     Column("n_photos", "", "Rows of `regimen/long.csv` fitted: each later session's baseline (pre-session) "
            "photo compared with the first session's baseline (day 0), and, with 2 or more day-0 photos, each "
-           "checked against the others (at its negative day); rows whose verdict is `uncertain` are left out."),
+           "checked against the others (at its negative day); rows whose verdict is `uncertain` are left out, a "
+           "row repeating another is counted once, and one photo (the same `sha256`) listed at two or more days "
+           "is left out at every day."),
     _SERIES_N_SUBJECTS,
     Column("n_days", "", "Distinct days after day 0 with a pre-session photo (days since the first treatment, "
            "rounded; later than half a day); a fit needs at least 3."),

@@ -161,8 +161,15 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
     Each photo of :func:`design_photos` is the base photo lifted by its true
     change (:func:`facemetrics.simulate.lift`) and compared with the unlifted
     photo by :func:`facemetrics.compare.compare_photos`; unlike :func:`study`,
-    no pose, jitter or JPEG round trip is added, so it takes seconds (the
-    app's example timeline).
+    no pose or jitter is added, so it takes seconds (the app's example
+    timeline).  A photo whose pixels would be the base photo's (no change:
+    the before photos, ``t < 0``; or a change too small to move a pixel: the
+    microcurrent's 48 h photo) is the base photo with :func:`study`'s photo
+    jitter instead (:func:`facemetrics.simulate.photo_jitter`,
+    :data:`DEFAULT_JITTER`, seed 0, one draw per such photo): another picture
+    of the same face, so its row is a measured change of about 0.  The base
+    photo itself would be the same picture, 0 by construction, which the fits
+    leave out (:func:`facemetrics.batch.long_rows`).
 
     Parameters
     ----------
@@ -180,13 +187,15 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
         the input of :func:`facemetrics.decay.analyze_series`.
     """
     base = _base_analysis(base_photo, max_side, "example_before.png")
+    rng = np.random.default_rng(0)  # drawn only for the photos of no change, in design order
     rows = []
     for treatment, t, mm in design_photos(design):
         name = f"{treatment}_{t:g}h.png"
-        after = analyze_photo(encode_png(_lift(base, mm)), name=name)
-        cmp = compare_photos(base, after)
-        rows += long_rows(cmp.to_frame().to_dict("records"), subject="example", treatment=treatment,
-                          hours_since_treatment=t, photo=name)
+        rgb = _lift(base, mm)
+        if np.array_equal(rgb, base.photo.rgb):  # the same picture: another one of no change instead
+            rgb = photo_jitter(rgb, rng, DEFAULT_JITTER)[0]
+        cmp = compare_photos(base, analyze_photo(encode_png(rgb), name=name))
+        rows += long_rows(cmp, subject="example", treatment=treatment, hours_since_treatment=t, photo=name)
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
 
 

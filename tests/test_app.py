@@ -169,6 +169,8 @@ def test_non_image_upload_gives_its_message():
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
     assert any(e.startswith("Cannot be used:") for e in errors), errors
+    # the card is titled with the file name: its error does not repeat it ("Cannot be used: notes.jpg: ...")
+    assert not any("notes" in e for e in errors), errors
     assert _headline(at) is None
 
 
@@ -180,8 +182,8 @@ def test_a_file_name_is_shown_as_written_not_as_markdown():
     at.file_uploader[0].set_value((name, b"not a photo\n" * 20, "image/jpeg"))
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    errors = [str(e.value) for e in at.error]
-    assert any(r"\[x\]\(http://e\.com\) \*\*b\*\* \$y\$\.jpg" in e for e in errors), errors
+    titles = [str(e.value) for e in at.markdown]
+    assert any(r"\[x\]\(http://e\.com\) \*\*b\*\* \$y\$\.jpg" in e for e in titles), titles
     assert not any(name in e for e in _texts(at))
 
 
@@ -213,7 +215,8 @@ def test_same_file_name_different_photos_are_both_used(after_bytes):
     assert m, _texts(at)
     assert 0.5 < float(m.group(2)) < 2.5  # the simulated 1.5 mm, not a photo compared with itself (0.00)
     captions = [i.caption for e in at.get("image") for i in e.proto.imgs]
-    assert "image.jpg" in captions and "image (2).jpg" in captions, captions
+    md = app_module().md
+    assert md("image.jpg") in captions and md("image (2).jpg") in captions, captions
 
 
 def test_identical_uploads_are_shown_as_one_duplicate():
@@ -436,6 +439,29 @@ def test_headline_follows_the_gate():
     assert not HEADLINE.match(h[0].upper() + h[1:]) and "+3.27" in h and "misregistration" in h
 
 
+def test_headline_names_a_camera_or_pose_beyond_its_checked_range_before_a_possible_smile():
+    """debruine camera 30 vs 60 cm: the headline named the smile ("the mouth corners moved as in a smile")
+    though the rows read 'uncertain' for the camera distance beyond the checked ±42 %; a lips' change of
+    shape still comes first, and the smile is named when the rows keep their verdicts."""
+    from facemetrics import report
+
+    cam = ("the camera was about 14 cm closer in the after photo (+45 % ± 3 %): perspective changes the face's "
+           "proportions. This was measured, but the correction for it is beyond the ±42 % it was checked on, so the "
+           "lower-face changes are shown without a verdict ('uncertain')")
+    pose = ("head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2): this was measured, but it "
+            "is beyond the range the head-pose correction was checked on (±7.3 deg of pitch)")
+    maybe = "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"
+    lips = "expression differs: smile index 0.02 → 0.30 (limit ±0.10)"
+    h = report.headline(_table(0.40, 0.30, "uncertain"), [cam, maybe])
+    assert "camera distance changed more than the perspective correction" in h and "smile" not in h, h
+    h = report.headline(_table(0.40, 0.30, "uncertain"), [maybe, pose])
+    assert "head pose changed more than the head-pose correction" in h and "smile" not in h, h
+    h = report.headline(_table(0.40, 0.30, "uncertain"), [cam, lips])
+    assert h.startswith("not a skin change: the expression differs"), h
+    h = report.headline(_table(0.40, 0.06, "lift"), [cam, maybe])  # verdicts kept: the smile is the cause named
+    assert "mouth corners moved as in a smile" in h, h
+
+
 def test_london_smile_pair_is_not_headlined_as_a_lift():
     from conftest import LONDON
 
@@ -592,6 +618,8 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     m = _headline(at)
     assert m and m.group(1) == "lifted", _texts(at)
     assert not any(t.startswith("No-change check") for t in _texts(at))
+    # comparison.csv is the pair shown; every pair's rows are a download of their own
+    assert {"comparison.csv", app_module().ALL_PAIRS_CSV} <= {d.proto.label for d in at.get("download_button")}
     # one repeat 'before' photo: the page says what its floor costs
     assert any(t.startswith("Noise floors from your repeat photos: one repeat pair") for t in _texts(at)), _texts(at)
     # the timeline has the two after photos and both no-change checks (at -2 h and -1 h), as long.csv would
@@ -775,6 +803,8 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     warnings_ = [_plain(w.value) for w in at.warning]
     assert any(w.startswith("head pose differs") for w in warnings_), warnings_
     assert any(w.startswith("the camera was") for w in warnings_), warnings_
+    # nothing was measured: no "... is added to its noise floor", no "shown without a verdict"
+    assert not [w for w in warnings_ if "noise floor" in w or "without a verdict" in w], warnings_
     assert _headline(at) is None
     text = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
     assert (text.status == "refused").all() and (text.verdict == "refused").all()
@@ -910,3 +940,216 @@ def test_the_timeline_leaves_out_a_picture_compared_with_itself():
     assert app._same_picture_left_out(pair, SimpleNamespace(messages=()), rows) == rows
     out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_SAME_PICTURE,)), rows)
     assert [m["verdict"] for m in out] == ["uncertain", "uncertain"] and rows[0]["verdict"] == "within_noise"
+
+
+# ---------------------------------------------------------------- app audit with Playwright (2026-12-03)
+
+
+def _stale_copy(obj):
+    """``obj`` as an instance of a copy of its class (same module and name): what an analysis kept in the
+    session is after Streamlit's file watcher reloaded the facemetrics package (``isinstance`` fails)."""
+    cls = type(obj)
+    old = type(cls.__name__, cls.__bases__, {k: v for k, v in vars(cls).items() if k not in ("__dict__", "__weakref__")})
+    old.__module__, old.__qualname__ = cls.__module__, cls.__qualname__
+    copy = object.__new__(old)
+    for k, v in vars(obj).items():
+        object.__setattr__(copy, k, v)
+    return copy
+
+
+def test_a_comparison_of_analyses_from_before_a_reload_says_so_not_a_traceback(after_bytes, monkeypatch, capsys):
+    """The package changed on disk while the app ran: the analyses kept in the session are of the old
+    class and compare_photos raised "TypeError: load_photo() source must be a path, ..." on the page.  Now
+    the page says the analysis is out of date; any other unexpected failure gets a plain message, and the
+    traceback goes to stderr."""
+    app = app_module()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at = _app()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert _headline(at) is not None
+    memo = at.session_state["_facemetrics_memo"]
+    for k in list(memo):
+        if k[0] == "analysis":
+            memo[k] = _stale_copy(memo[k])
+        elif k[0] in ("compare", "timeline"):
+            del memo[k]
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(str(e.value) == app.STALE_MESSAGE for e in at.error), _texts(at)
+    assert _headline(at) is None
+    assert "TypeError" in capsys.readouterr().err  # the traceback is logged, not shown
+
+    import facemetrics.compare
+
+    def broken(*args, **kw):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(facemetrics.compare, "compare_photos", broken)
+    at = _app()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    failed = [str(e.value) for e in at.error if "failed unexpectedly" in str(e.value)]
+    assert failed and "RuntimeError" in failed[0] and app.STALE_MESSAGE not in failed, _texts(at)
+    assert "a bug" in capsys.readouterr().err
+
+
+def test_is_stale_tells_a_reloaded_class_from_the_current_one(sample_analysis):
+    app = app_module()
+    assert not app.is_stale(sample_analysis, 1.0, "x")
+    assert app.is_stale(_stale_copy(sample_analysis))
+
+
+def test_the_timeline_hint_quotes_the_fits_own_minimums_and_the_caption_a_fit_only_when_drawn(after_bytes):
+    """The hint said "three or more times" and the fit then said "need at least 4 ... at least 6"; the plot's
+    caption named a fitted decay and its CI band though no fit was drawn."""
+    from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
+
+    app = app_module()
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    hint = [str(i.value) for i in at.info if "timeline" in str(i.value).lower()]
+    assert hint == [app.TIMELINE_HINT], _texts(at)
+    assert (f"at least {MIN_TIMES} different times" in hint[0] and f"{MIN_PHOTOS} compared photos" in hint[0]
+            and f"{MIN_LAST_HOURS:g} h or later" in hint[0]), hint
+    table = pd.DataFrame(dict(subject=[None, "S1"], fit_ok=[False, True]))  # only a subject's fit: none drawn
+    assert "fitted decay" not in app.timeline_caption(table) and "no decay was fitted" in app.timeline_caption(table)
+    table.loc[0, "fit_ok"] = True
+    assert "fitted decay with its 95 % CI band" in app.timeline_caption(table)
+
+
+def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample_analysis):
+    """At 1400 px the verdict and unit were off-screen, and the lift rows read "None" under before/after."""
+    from facemetrics import compare_photos
+
+    app = app_module()
+    frame = compare_photos(sample_analysis, sample_analysis).to_frame()
+    shown = app.table_shown(frame)
+    assert list(shown.columns[:6]) == ["metric", "side", "change", "unit", "noise_floor", "verdict"]
+    assert set(shown.columns) == set(frame.columns) and len(shown) == len(frame)
+    lifts = shown[shown["metric"] == "jawline_lift_mm"]
+    assert (lifts["before"] == "").all() and (lifts["after"] == "").all()
+    width = shown[shown["metric"] == "jaw_width_mm"].iloc[0]
+    assert width["before"] == f"{frame[frame['metric'] == 'jaw_width_mm']['before'].iloc[0]:.2f}"
+    assert not shown.astype(str).isin(["None", "nan"]).any().any()
+    assert set(app.TABLE_COLUMNS) >= {"change", "unit", "noise_floor", "verdict", "before", "after"}
+
+
+def test_file_names_in_image_captions_are_shown_as_written(after_bytes):
+    """Captions are Markdown: a thumbnail named ``[x](y) **b**.jpg`` showed a link and bold text, and so
+    did the Folds view's captions."""
+    app = app_module()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    names = ("[x](y) **before**.jpg", "_after_ `2`.jpg")
+    at = _app()
+    at.file_uploader[0].set_value([(names[0], before, "image/jpeg"), (names[1], after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [i.caption for e in at.get("image") for i in e.proto.imgs]
+    assert app.md(names[0]) in captions and app.md(names[1]) in captions, captions
+    view = [s for s in at.segmented_control if s.key and s.key.startswith("view-")]
+    view[0].set_value("Folds").run()
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [i.caption for e in at.get("image") for i in e.proto.imgs]
+    assert f"before: {app.md(names[0])}" in captions and f"after: {app.md(names[1])}" in captions, captions
+    assert not [c for c in captions if names[0] in c or names[1] in c], captions
+
+
+def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties():
+    """One photo showed no figure on the page, only "the measurements are in photos.csv"."""
+    import facemetrics
+
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    row = facemetrics.analyze_photo(before, name="me.jpg").to_row()
+    at = _app()
+    at.file_uploader[0].set_value([("me.jpg", before, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    figs = [d.value for d in at.dataframe if "figure" in d.value.columns]
+    assert len(figs) == 1, [d.value.columns for d in at.dataframe]
+    t = figs[0].set_index("figure")
+    pct = row["mm_per_px_uncertainty_pct"]
+    assert t.loc["jaw width", "value"] == f"{row['jaw_width_mm']:.1f}" and t.loc["jaw width", "unit"] == "mm"
+    assert t.loc["jaw width", "scale_uncertainty"] == f"±{row['jaw_width_mm'] * pct / 100:.1f} mm"
+    assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.1f}"
+    assert t.loc["fold depth index, left", "change_noise_floor"] == "0.72 index"
+    assert t.loc["jaw angle, left", "unit"] == "deg" and t.loc["jaw angle, left", "scale_uncertainty"] == ""
+    assert t.loc["mm per pixel (scale)", "scale_uncertainty"] == f"±{pct:.1f} %"
+    assert any("subject's own sides" in str(c.value) for c in at.caption), _texts(at)
+
+
+def test_photo_figures_take_their_uncertainties_from_the_library():
+    from facemetrics.compare import DEFAULT_NOISE_FLOORS
+
+    app = app_module()
+    row = dict(mm_per_px=0.2, mm_per_px_uncertainty_pct=5.0, calibration_source="iris", jaw_width_mm=120.0,
+               jawline_height_mm=float("nan"), jaw_angle_right_deg=125.0, nlf_depth_right=10.0)
+    t = app.photo_figures(row).set_index("figure")
+    assert t.loc["jaw width", "scale_uncertainty"] == "±6.0 mm"
+    assert t.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
+    assert t.loc["jawline height below the pupils", "value"] == "n/a"
+    assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == "125.0"
+    assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
+    user = app.photo_figures(dict(row, mm_per_px_uncertainty_pct=None, calibration_source="user_mm_per_px"))
+    assert user.set_index("figure").loc["jaw width", "scale_uncertainty"] == ""
+    assert user.set_index("figure").loc["mm per pixel (scale)", "scale_uncertainty"] == "set by you"
+
+
+def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_has():
+    """Under a refused pair, "±13.54 mm for what the correction may miss is added to its noise floor" (there
+    are no floors) and "the lower-face changes are shown without a verdict" (there is no table)."""
+    app = app_module()
+    msgs = ["head pose differs: chin raised by about 2.8 deg in the after photo (limit ±2); this was measured and "
+            "corrected: the tilt/turn alone moved the jawline -1.1 mm in the photo, and ±13.54 mm for what the "
+            "correction may miss is added to its noise floor",
+            "the camera was about 21 cm closer in the after photo (-47 % of the distance, limit ±10 %; assuming about "
+            "45 cm for the before photo): perspective changes the face's proportions. This was measured, but the "
+            "correction for it is beyond the ±42 % it was checked on, so the lower-face changes are shown without "
+            "a verdict ('uncertain'); hold the phone at the same distance for every photo",
+            "head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2): this was measured, but it "
+            "is beyond the range the head-pose correction was checked on (±7.3 deg of pitch; beyond it the "
+            "correction misread unchanged and lifted faces), so the lower-face changes are shown without a verdict "
+            "('uncertain'; the head-pose rows keep theirs); retake the after photo facing the camera as in the "
+            "before photo",
+            "repeat photo r.jpg not used (unreadable): r.jpg: truncated JPEG data",
+            "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"]
+    out = app.refused_others(msgs)
+    assert out == ["head pose differs: chin raised by about 2.8 deg in the after photo (limit ±2)",
+                   "the camera was about 21 cm closer in the after photo (-47 % of the distance, limit ±10 %; assuming "
+                   "about 45 cm for the before photo): perspective changes the face's proportions; hold the phone at "
+                   "the same distance for every photo",
+                   "head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2); retake the after "
+                   "photo facing the camera as in the before photo",
+                   msgs[-1]], out
+    # the clauses are found outside parentheses, whatever the message's wording around them
+    other = ("head pose differs: face turned further to the subject's left by about 3.5 deg in the after photo (limit "
+             "±3); this was measured and corrected, but the pitch change is beyond the range the head-pose correction "
+             "was checked on (its own message says how far), so the lower-face changes get no verdict")
+    unmeasured = ("the camera distance could not be measured from these photos: the estimate, +485 % ± 770 % of the "
+                  "distance, is within its own uncertainty; the correction for it is beyond the ±42 % it was checked "
+                  "on, so the lower-face changes are shown without a verdict ('uncertain'). Hold the phone at the same "
+                  "distance for every photo")
+    assert app.refused_others([other, unmeasured]) == [
+        "head pose differs: face turned further to the subject's left by about 3.5 deg in the after photo (limit ±3)",
+        "the camera distance could not be measured from these photos: the estimate, +485 % ± 770 % of the distance, "
+        "is within its own uncertainty. Hold the phone at the same distance for every photo"]
+
+
+def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes):
+    """comparison.csv holds the pair shown; with several pairs, one CSV holds them all, each row naming its pair."""
+    import facemetrics
+
+    app = app_module()
+    after = facemetrics.analyze_photo(after_bytes, name="after.jpg")
+    pairs = {"a": app.Pair(sample_analysis, after), "b": app.Pair(after, sample_analysis)}
+    memo = {}
+    text = pd.read_csv(io.BytesIO(app.all_comparisons_csv(pairs, memo)), dtype=str, keep_default_na=False)
+    n = len(text) // 2
+    assert list(zip(text.before_photo, text.after_photo)) == ([(sample_analysis.name, "after.jpg")] * n
+                                                              + [("after.jpg", sample_analysis.name)] * n)
+    assert len([k for k in memo if k[0] == "compare"]) == 2  # kept for the page (and read, not redone, again)
+    assert app.all_comparisons_csv(pairs, memo) == app.all_comparisons_csv(pairs, dict(memo))
+    assert app.ALL_PAIRS_CSV != "comparison.csv" and app.ALL_PAIRS_CSV in app.DOWNLOAD_HELP

@@ -145,7 +145,8 @@ def test_a_truncated_photo_cannot_be_kept_and_is_said_not_saved(store_dir, photo
     assert "study-insist-0-cut.jpg" not in [c.key for c in at.checkbox]
     _ok(at.button(key="study-add").click().run())
     warned = [str(w.value).replace("\\", "") for w in at.warning]
-    assert any("cut.jpg: not saved (retake it)" in w for w in warned), warned
+    # the reason shown before the click is said again (it said only "not saved (retake it)")
+    assert any("cut.jpg: not saved (retake it)" in w and err.value.reason in w for w in warned), warned
     assert any(f"{photos[0][0]}: added as baseline" in w for w in warned), warned
     assert not any("cut" in str(x.value) for x in at.success)
     with Store(store_dir) as s:

@@ -1217,6 +1217,28 @@ def test_a_comparison_of_the_same_picture_is_said_and_left_out_of_the_fits():
     assert 12.0 not in set(validate_changes(table(out), "jawline_lift_mm")["hours_since_treatment"])
 
 
+def test_long_rows_of_a_same_picture_comparison_read_uncertain_outside_the_batch(sample_analysis):
+    """A table built with ``long_rows`` outside the batch and the app (a script, ``study.example_series``)
+    fitted a same-picture comparison's zeros: compare keeps it ('within_noise', MSG_SAME_PICTURE) and a
+    re-saved copy has other bytes, so no sha256 rule catches it.  ``long_rows`` now reads the comparison's
+    messages: given, a Comparison's own, or the ``messages`` of ``to_csv_frame`` rows (review of 674ec27, 8)."""
+    from facemetrics.batch import long_rows
+    from facemetrics.compare import MSG_SAME_PICTURE, compare_photos
+
+    cmp = compare_photos(sample_analysis, sample_analysis)
+    assert MSG_SAME_PICTURE in cmp.messages and cmp.status != "refused"
+    kw = dict(subject="S", treatment="mc", hours_since_treatment=30.0, photo="copy.jpg")
+    records = cmp.to_frame().to_dict("records")
+    assert {m["verdict"] for m in long_rows(records, **kw)} - {"", None} == {"within_noise"}  # rows alone: as given
+    for rows in (long_rows(cmp, **kw), long_rows(records, **kw, messages=cmp.messages),
+                 long_rows(cmp.to_csv_frame().to_dict("records"), **kw)):
+        read = [m["verdict"] for m in rows if m["verdict"] not in ("", None)]
+        assert len(rows) == len(records) and read and set(read) == {"uncertain"}
+        assert [m["value"] for m in rows] == [m["change"] for m in records]  # values kept
+    other = [dict(m, change=1.0, verdict="lift") for m in records]  # another comparison's rows: untouched
+    assert {m["verdict"] for m in long_rows(other, **kw, messages=["head pose differs"])} == {"lift"}
+
+
 def test_a_photo_with_its_baselines_pixels_under_another_time_is_left_out_by_the_batch(folder, clean, tmp_path):
     """End to end, on the module's study (its cache reused: one photo measured, one comparison made): the
     session's before photo again, its EXIF time rewritten (other bytes, the same pixels) and listed at 30 h."""

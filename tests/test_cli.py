@@ -749,11 +749,12 @@ def test_analyze_and_compare_say_a_fifo_is_not_a_regular_file(tmp_path, capsys):
         assert list(rows["status"]) == ["unreadable", "unreadable"]
         assert all("not a regular file (a named pipe (FIFO)" in e for e in rows["error"]), list(rows["error"])
         assert main(["compare", str(SAMPLES / "astronaut_before.jpg"), str(tmp_path / "fifo.jpg"),
-                     "-o", str(tmp_path / "cmp")]) == 0
+                     "-o", str(tmp_path / "cmp")]) == 2  # a photo that cannot be read: an input error
     finally:
         release()
-    out = capsys.readouterr().out
-    assert "after photo not measured (unreadable): fifo.jpg: not a regular file (a named pipe (FIFO))" in out, out
+    err = capsys.readouterr().err
+    assert "cannot read the after photo: fifo.jpg: not a regular file (a named pipe (FIFO))" in err, err
+    assert not (tmp_path / "cmp").exists()
 
 
 def test_timeline_says_what_is_wrong_with_an_option_or_the_data(tmp_path, capsys):
@@ -932,3 +933,27 @@ def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_it
     assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
                  str(tmp_path / "m.csv")]) == 0
     assert "repeat photos" not in capsys.readouterr().out
+
+
+def test_compare_exit_status_says_refused_or_unreadable(tmp_path, capsys):
+    """`compare` exited 0 for a refused pair and for a photo it could not read (app audit, 2026-12-03): now 1
+    for a refused pair (its comparison.csv written, every row refused) and 2, one line and nothing written,
+    for a before or after photo that cannot be read; the help says so."""
+    import numpy as np
+    from PIL import Image
+
+    before = str(SAMPLES / "astronaut_before.jpg")
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
+    assert main(["compare", before, str(blank), "-o", str(tmp_path / "refused")]) == 1
+    text = pd.read_csv(tmp_path / "refused" / "comparison.csv", dtype=str, keep_default_na=False)
+    assert (text.status == "refused").all()
+    assert "refused" in capsys.readouterr().out
+    notes = tmp_path / "notes.jpg"
+    notes.write_bytes(b"not a photo\n" * 20)
+    for argv, which in (([str(notes), before], "before"), ([before, str(tmp_path / "missing.jpg")], "after")):
+        assert main(["compare", *argv, "-o", str(tmp_path / which)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"facemetrics compare: cannot read the {which} photo: ") and "\n" not in err, err
+        assert "Traceback" not in err and not (tmp_path / which).exists()
+    assert "Exit status: 0 when" in HELP_FILE.read_text(encoding="utf-8")

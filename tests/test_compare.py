@@ -384,7 +384,7 @@ def test_cli_refused_and_usage(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     blank = tmp_path / "blank.png"
     cv2.imwrite(str(blank), np.full((300, 300, 3), 200, np.uint8))
-    assert main(["compare", str(sample_path), str(blank), "-o", str(out)]) == 0
+    assert main(["compare", str(sample_path), str(blank), "-o", str(out)]) == 1  # refused: exit status 1
     assert "refused" in capsys.readouterr().out
     assert (out / "comparison.csv").exists() and not (out / "overlay.png").exists()
     # the refused pair's rows are written, each saying refused and why

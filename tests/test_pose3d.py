@@ -720,10 +720,14 @@ def test_a_head_pose_change_beyond_the_validated_range_gives_no_verdict():
                                                                      "pose_yaw_deg": float("nan")})
     refuse, msgs = pose_messages({"pose_pitch_deg": 8.0})
     assert not refuse and len(msgs) == 1 and msgs[0].startswith(MSG_POSE) and MSG_POSE_UNCHECKED in msgs[0]
-    assert "chin raised by about 8.0 deg" in msgs[0] and "±7.3 deg of pitch" in msgs[0]
+    assert msgs[0].startswith("head pose differs: chin raised by about 8.0 deg in the after photo (named above "
+                              "±2 deg, checked up to ±7.3 deg, refused beyond ±10 deg): this was measured, but it "
+                              f"is {MSG_POSE_UNCHECKED} (beyond it"), msgs[0]
     assert "without a verdict ('uncertain'" in msgs[0] and "retake the after photo facing the camera" in msgs[0]
     yaw = pose_messages({"pose_yaw_deg": -6.0})[1]
-    assert len(yaw) == 1 and MSG_POSE_UNCHECKED in yaw[0] and "±5.8 deg of yaw" in yaw[0]
+    assert len(yaw) == 1 and MSG_POSE_UNCHECKED in yaw[0] and yaw[0].startswith(
+        "head pose differs: face turned further to the subject's right by about 6.0 deg in the after photo "
+        "(named above ±3 deg, checked up to ±5.8 deg, refused beyond ±10 deg)"), yaw[0]
     for inside in ({"pose_pitch_deg": VALIDATED_PITCH_DEG}, {"pose_yaw_deg": VALIDATED_YAW_DEG}):
         msgs = pose_messages(inside)[1]
         assert len(msgs) == 1 and "measured and corrected" in msgs[0] and MSG_POSE_UNCHECKED not in msgs[0]
@@ -731,7 +735,103 @@ def test_a_head_pose_change_beyond_the_validated_range_gives_no_verdict():
     assert refuse and MSG_POSE_UNCHECKED not in msgs[0]
 
 
-def test_a_rerender_beyond_the_validated_pose_reads_uncertain(sample_analysis, posed):
+def test_an_estimate_just_beyond_the_validated_pose_does_not_read_as_the_limit():
+    """7.31-7.34 deg printed "about 7.3 deg ... beyond ... (±7.3 deg of pitch)": an estimate that rounds to
+    the limit says "more than 7.3 deg"; one that rounds beyond it keeps "about"."""
+    from facemetrics.compare.gate import pose_messages
+
+    for d in (7.31, 7.34):
+        msg = pose_messages({"pose_pitch_deg": d})[1][0]
+        assert msg.startswith("head pose differs: chin raised by more than 7.3 deg in the after photo (named"), msg
+    assert "chin lowered by more than 7.3 deg" in pose_messages({"pose_pitch_deg": -7.32})[1][0]
+    assert "chin raised by about 7.4 deg" in pose_messages({"pose_pitch_deg": 7.36})[1][0]
+    assert "by more than 5.8 deg" in pose_messages({"pose_yaw_deg": 5.82})[1][0]
+
+
+def test_the_other_axis_claims_no_floor_when_one_is_beyond_the_validated_pose():
+    """With pitch beyond its validated range the yaw message (named, within its range) said "measured and
+    corrected ... added to its noise floor" as if its rows kept verdicts: it now says they get none, and
+    beside a refused axis it names the change only; within both ranges it keeps the floor's words."""
+    from facemetrics.compare.gate import pose_messages
+
+    cues = {"pose_pitch_deg": 8.0, "pose_yaw_deg": 4.0, "pose_correction_mm": {"jawline": {"right": 1.0, "left": 1.0}},
+            "pose_floor_mm": {"jawline": {"mean": 0.5}}}
+    refuse, (pitch, yaw) = pose_messages(cues)
+    assert not refuse and "beyond the range" in pitch
+    assert yaw == ("head pose differs: face turned further to the subject's left by about 4.0 deg in the after photo "
+                   "(limit ±3); this was measured and corrected, but the pitch change is beyond the range the "
+                   "head-pose correction was checked on (its own message says how far), so the lower-face changes "
+                   "get no verdict"), yaw
+    pitch_then = pose_messages({**cues, "pose_pitch_deg": 2.5, "pose_yaw_deg": -6.0})[1][0]
+    assert "added to its noise floor" not in pitch_then and "but the yaw change is beyond" in pitch_then
+    refuse, (hard, yaw) = pose_messages({**cues, "pose_pitch_deg": 11.0})
+    assert refuse and yaw == ("head pose differs: face turned further to the subject's left by about 4.0 deg in "
+                              "the after photo (limit ±3)"), yaw
+    inside = pose_messages({**cues, "pose_pitch_deg": 7.0})[1]
+    assert len(inside) == 2 and all("±0.50 mm for what the correction may miss is added to its noise floor" in m
+                                    for m in inside), inside
+
+
+def test_the_lower_face_rule_reads_the_pose_cues(sample_analysis):
+    """gate.lower_face_unread_reasons, the one rule for a comparison's rows and for repeat photos: a pitch
+    or yaw beyond the validated range (or the refusal limit) and a camera change beyond the checked range
+    are reasons, each with its value and limit; at the limits, or without cues, there is none."""
+    from facemetrics.compare.gate import (MAX_CHECKED_CAMERA_PCT, VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG,
+                                          lower_face_unread_reasons)
+
+    a = sample_analysis
+    assert lower_face_unread_reasons(a, a, 0.1) == [] == lower_face_unread_reasons(a, a, 0.1, {})
+    at = {"pose_pitch_deg": -VALIDATED_PITCH_DEG, "pose_yaw_deg": VALIDATED_YAW_DEG,
+          "camera_distance_change_pct": MAX_CHECKED_CAMERA_PCT}
+    assert lower_face_unread_reasons(a, a, 0.1, at) == []
+    assert lower_face_unread_reasons(a, a, 0.1, {"pose_pitch_deg": 9.1}) == [
+        "the head pitch (tilt up/down) changed by +9.10 deg (beyond the ±7.3 deg the head-pose correction was "
+        "checked on)"]
+    assert lower_face_unread_reasons(a, a, 0.1, {"pose_yaw_deg": -10.5, "camera_distance_change_pct": -50.0}) == [
+        "the head yaw (turn left/right) changed by -10.50 deg (beyond ±10 deg, where a comparison is refused)",
+        "the camera distance changed by about -50 % (beyond the ±42 % the correction was checked on)"]
+    assert lower_face_unread_reasons(a, a, 0.1, {"pose_pitch_deg": float("nan")}) == []
+
+
+@pytest.fixture(scope="module")
+def pitch9(sample_analysis):
+    """The sample re-rendered 9 deg chin-up with the wrong depth and pivot (no true change): estimated
+    beyond the validated 7.3 deg, within the 10 deg refusal."""
+    a = sample_analysis
+    return variant(a, simulate.head_pose(a, pitch_deg=9, pivot_mm=WRONG_PIVOT, **WRONG_DEPTH).image)
+
+
+def test_a_repeat_beyond_the_validated_pose_is_left_out_of_the_floors(sample_analysis, pitch9):
+    """Review of 674ec27: repeat photos were never checked for head pose (a p+9 repeat of London 140,
+    estimated 10.2 deg, a pair the gate refuses, widened the jawline floor from 0.06 to 1.04 mm so a true
+    1 mm lift read within the noise).  A repeat ~9 deg chin-up is now left out with a message naming the
+    pitch and its limit, and the floors equal those without it; it would have widened them."""
+    from facemetrics.compare import noise_floors_from_repeats
+    from facemetrics.compare.measure import repeat_changes
+
+    a = sample_analysis
+    lifted = variant(a, simulate.lift(a, 1.0).image)
+    good = variant(a, simulate.jpeg(simulate.roll(a, 1.0).image, 80).image)
+    alone = compare_photos(a, lifted, before_repeats=[good])
+    c = compare_photos(a, lifted, before_repeats=[good, pitch9])
+    assert c.noise_source == alone.noise_source == "repeats (1 pair)", c.noise_source
+    assert c.noise_floors == alone.noise_floors
+    said = [m for m in c.messages if m.startswith(f"repeat photo {pitch9.name} not used against the before photo "
+                                                  f"{a.name}: the head pitch (tilt up/down) changed by +")]
+    assert len(said) == 1 and "beyond the ±7.3 deg the head-pose correction was checked on" in said[0], c.messages
+    assert "same pose and expression" in said[0]
+    # what it would have done: its pair read a pitch beyond the limit, and its changes widen the jawline floor
+    rep = repeat_changes(a, pitch9)
+    assert 7.3 < rep.cues["pose_pitch_deg"] < 10.0, rep.cues
+    key = ("jawline_lift_mm", "mean")
+    wide = noise_floors_from_repeats([repeat_changes(a, good).changes, rep.changes])
+    assert wide[key] > alone.noise_floors[key], (wide[key], alone.noise_floors[key])
+    only = compare_photos(a, lifted, before_repeats=[pitch9])
+    assert only.noise_source == "default (1 repeat photo not used)"
+    assert only.noise_floors == compare_photos(a, lifted).noise_floors
+
+
+def test_a_rerender_beyond_the_validated_pose_reads_uncertain(sample_analysis, posed, pitch9):
     """The sample re-rendered 9 deg chin-up (estimated beyond 7.3, within the 10 deg refusal): every
     lower-face row 'uncertain' with its value kept, the pose rows keep theirs, the headline names the
     cause; the 6 deg re-render (within the range) keeps its verdicts."""
@@ -740,7 +840,7 @@ def test_a_rerender_beyond_the_validated_pose_reads_uncertain(sample_analysis, p
     from facemetrics.compare.gate import MSG_POSE_UNCHECKED, VALIDATED_PITCH_DEG
 
     a = sample_analysis
-    c = compare_photos(a, variant(a, simulate.head_pose(a, pitch_deg=9, pivot_mm=WRONG_PIVOT, **WRONG_DEPTH).image))
+    c = compare_photos(a, pitch9)
     assert c.status == "warning" and VALIDATED_PITCH_DEG < c.cues["pose_pitch_deg"] < 10.0, c.cues["pose_pitch_deg"]
     assert any(MSG_POSE_UNCHECKED in m for m in c.messages), c.messages
     t = c.to_frame()

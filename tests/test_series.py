@@ -961,9 +961,99 @@ def test_one_photo_dated_twice_in_a_session_is_left_out_at_every_time(study):
     assert [f.n_photos for f in empty.fits] == [0] and "2 rows were left out" in empty.fits[0].reason
 
 
-def test_the_reason_of_an_uncertain_row_names_a_picture_compared_with_itself():
-    """A comparison of one picture with itself reads 'uncertain' in a batch (facemetrics.batch.tables
-    .same_picture_rows): the fits' reason lists it among the causes of 'uncertain'."""
-    from facemetrics.decay.claim import _UNREAD_CAUSES
+def _dated_twice_table(study, treated_at="2026-11-02T08:00"):
+    """The microcurrent rows of ``study`` with a sha256, photo name and ``treated_at`` per row, and a
+    copy of S1's 8 h photo (the same sha256) listed at 30 h: one file dated twice in one session."""
+    df = study[study["treatment"] == "microcurrent"].copy()
+    df = df.assign(sha256=[f"{i:064x}" for i in range(len(df))], treated_at=treated_at,
+                   photo=[f"p{i}.jpg" for i in range(len(df))], verdict="lift")
+    src = df[(df["subject"] == "S1") & (df["hours_since_treatment"] == 8.0)].iloc[[0]]
+    return df, src, src.assign(hours_since_treatment=30.0, photo="copy_at_30h.jpg")
 
-    assert "the same picture as its before photo" in _UNREAD_CAUSES
+
+def test_one_photo_at_two_times_is_found_whatever_the_verdict_of_its_other_rows(study):
+    """Review of 674ec27, 5: the two-times check ran after the 'uncertain' rows were removed, so when one
+    copy's row read 'uncertain' the other copy was no longer "at two times" and was fitted (a copy at
+    30 h of a 6 h photo stayed in the fit).  Now it is found among every row with a time."""
+    from facemetrics.decay.claim import validate_changes
+
+    df, src, copy_ = _dated_twice_table(study)
+    plain = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    for unread, kept in ((src, copy_), (copy_, src)):  # either copy's row reads 'uncertain'
+        table = pd.concat([df.drop(src.index), unread.assign(verdict="uncertain"), kept], ignore_index=True)
+        fit = analyze_series(table, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+        assert fit.n_photos == plain.n_photos - 1, fit.reason  # neither copy fitted
+        assert "1 row was left out as one photo (the same sha256) listed at two or more times of its session" \
+            in fit.reason and "1 more photo was left out because its comparison read 'uncertain'" in fit.reason
+        points = validate_changes(table, METRIC)
+        assert not ((points["subject"] == "S1") & points["hours_since_treatment"].isin([8.0, 30.0])).any()
+
+
+@pytest.mark.parametrize("blank", ["missing", "", None])
+def test_one_photo_at_two_times_without_treated_at_is_said_to_be_of_its_subject_and_treatment(study, blank):
+    """Review of 674ec27, 6: without ``treated_at`` (no column, or a blank cell: a hand-made table, the
+    app's timeline) one file used as session 1's 24 h photo and session 2's before photo cannot be told
+    from a copy, so it is left out at both; the reason said "of its session", which no table named.  With
+    ``treated_at`` the two sessions are told apart and both rows are kept."""
+    df, src, _ = _dated_twice_table(study, treated_at="2026-11-02T08:00")
+    before2 = src.assign(hours_since_treatment=-0.5, value=0.0)  # the same file: the next session's before photo
+    src = src.assign(hours_since_treatment=24.0)
+    body = df[~((df["subject"] == "S1") & df["hours_since_treatment"].isin([8.0, 24.0]))]
+    told = pd.concat([body, src, before2.assign(treated_at="2026-11-03T09:00")], ignore_index=True)
+    base = analyze_series(told, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert "two or more times" not in base.reason  # two sessions: two photos, both kept
+    untold = pd.concat([body, src, before2], ignore_index=True)
+    untold = untold.drop(columns="treated_at") if blank == "missing" else untold.assign(treated_at=blank)
+    res = analyze_series(untold, metrics=METRIC, n_boot=0)
+    fit = res.get("microcurrent", METRIC, "mean")
+    assert fit.n_photos == base.n_photos - 2  # left out at both times
+    assert ("2 rows were left out as one photo (the same sha256) listed at two or more times of one subject "
+            "and treatment (no treated_at to tell sessions apart)") in fit.reason, fit.reason
+    assert "of its session" not in fit.reason and "give every row its treated_at" in fit.reason
+    only = analyze_series(pd.concat([src, before2], ignore_index=True).drop(columns="treated_at"), n_boot=0)
+    assert only.status == "insufficient_data" and "of one subject and treatment (no treated_at to tell " \
+        "sessions apart)" in only.reason and "of its session" not in only.reason, only.reason
+
+
+def test_the_regimen_leaves_out_one_photo_at_two_days():
+    """Review of 674ec27, 7: ``analyze_regimen`` counted a repeated row once but fitted one file listed
+    at two days (a copy: 0 by construction against its own picture); now every copy is left out, as in
+    the series, whatever the verdict of its other rows."""
+    from facemetrics.decay import analyze_regimen
+    from facemetrics.decay.claim import regimen_levels
+
+    days = np.repeat(np.arange(7.0), 2)
+    levels = pd.DataFrame(dict(subject="S1", treatment="microcurrent", metric=METRIC, side="mean", unit="mm",
+                               value=np.random.default_rng(3).normal(0.0, 0.05, days.size), noise_floor=0.1,
+                               days_since_start=days, verdict="within_noise", treated_at="2026-11-02T08:00",
+                               sha256=[f"{i:064x}" for i in range(days.size)]))
+    n = analyze_regimen(levels, n_boot=0).iloc[0]["n_photos"]
+    copy_ = levels.iloc[[2]].assign(days_since_start=5.0)  # day 1's photo listed again at day 5
+    twice = pd.concat([levels, copy_], ignore_index=True)
+    assert analyze_regimen(twice, n_boot=0).iloc[0]["n_photos"] == n - 1
+    assert len(regimen_levels(twice)) == len(levels) - 1  # the plot's points: both copies gone
+    unread = pd.concat([levels, copy_.assign(verdict="uncertain")], ignore_index=True)
+    assert len(regimen_levels(unread)) == len(levels) - 1  # the day-1 copy too, though the day-5 one is unread
+    again = pd.concat([levels, levels.iloc[[2]]], ignore_index=True)  # the same day twice: counted once
+    assert analyze_regimen(again, n_boot=0).iloc[0]["n_photos"] == n
+
+
+def test_a_picture_compared_with_itself_is_left_out_with_its_reason(study):
+    """A comparison of one picture with itself (compare's MSG_SAME_PICTURE) built into a table by
+    ``batch.long_rows`` reads 'uncertain' though the two files differ (no sha256 rule catches a
+    re-saved copy): the fit leaves its zeros out and its reason names the cause (review of 674ec27, 8-9)."""
+    from facemetrics.batch import long_rows
+    from facemetrics.compare import MSG_SAME_PICTURE
+
+    df = study[study["treatment"] == "microcurrent"]
+    plain = analyze_series(df, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    zeros = [dict(metric=METRIC, side="mean", change=0.0, unit="mm", noise_floor=0.3, verdict="within_noise")]
+    kw = dict(subject="S1", treatment="microcurrent", hours_since_treatment=30.0, photo="copy.jpg")
+    for extra in (dict(messages=[MSG_SAME_PICTURE]), {}):
+        rows = long_rows(zeros, **kw, **extra)
+        fit = analyze_series(pd.concat([df, pd.DataFrame(rows)], ignore_index=True), metrics=METRIC,
+                             n_boot=0).get("microcurrent", METRIC, "mean")
+        if extra:
+            assert fit.n_photos == plain.n_photos and "the same picture as its before photo" in fit.reason
+        else:  # no message: a measured zero, fitted
+            assert fit.n_photos == plain.n_photos + 1 and "read 'uncertain'" not in fit.reason

@@ -17,17 +17,18 @@ from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, name_key, parse_time
 
 
-def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hours_since_treatment: float | None,
+def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
               photo: str = "", taken_at: str | None = None, treated_at: str | None = None, sha256: str = "",
-              facemetrics_version: str | None = None) -> list[dict]:
+              facemetrics_version: str | None = None, messages=()) -> list[dict]:
     """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
     Parameters
     ----------
-    comparison_rows : list of dict
-        ``Comparison.to_frame().to_dict("records")``: one row per metric and
-        side, with ``metric``, ``side``, ``change``, ``unit``, ``noise_floor``
-        and ``verdict``.
+    comparison_rows : list of dict or Comparison
+        ``Comparison.to_frame().to_dict("records")`` (or ``to_csv_frame``'s):
+        one row per metric and side, with ``metric``, ``side``, ``change``,
+        ``unit``, ``noise_floor`` and ``verdict``; or the
+        :class:`facemetrics.compare.Comparison` itself (its rows and messages).
     subject, treatment : str
     hours_since_treatment : float or None
         Of the after photo [h].
@@ -35,6 +36,9 @@ def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hour
         Provenance of the after photo (``sha256``: of its file's bytes).
     facemetrics_version : str, optional
         The version that wrote the rows (default: this one).
+    messages : iterable of str, optional
+        The comparison's messages (``Comparison.messages``), when
+        ``comparison_rows`` are dicts without a ``messages`` column.
 
     Returns
     -------
@@ -42,10 +46,18 @@ def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hour
         Keys :data:`facemetrics.schema.LONG_COLUMNS`, in that order (``value``
         is the comparison's ``change``); the input of
         :func:`facemetrics.decay.analyze_series`.  The batch's ``long.csv`` and
-        the app's timeline are built by this one function.
+        the app's timeline are built by this one function.  A comparison of
+        two photos with the same pixels (compare's ``MSG_SAME_PICTURE`` among
+        the comparison's messages, the ``messages`` given or a row's
+        ``messages``) reads 0 by construction, no measurement: its rows read
+        ``uncertain`` (:func:`same_picture_rows`), so the fits leave them out
+        even where the two files' sha256 differ (a re-saved copy).
     """
+    rows, said = _rows_and_messages(comparison_rows, messages)
+    if _says_same_picture(said):
+        rows = same_picture_rows(rows)
     out = []
-    for m in comparison_rows:
+    for m in rows:
         row = {
             "subject": subject, "treatment": treatment, "hours_since_treatment": hours_since_treatment,
             "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
@@ -55,6 +67,33 @@ def long_rows(comparison_rows: list[dict], *, subject: str, treatment: str, hour
         }
         out.append({c: row[c] for c in LONG_COLUMNS})
     return out
+
+
+def _rows_and_messages(comparison_rows, messages) -> tuple[list[dict], list[str]]:
+    """:func:`long_rows`' comparison rows as dicts and every message said of the comparison: those
+    given, a ``Comparison``'s own, and each row's ``messages`` text (``to_csv_frame``'s, the
+    messages joined with ``"; "``, kept whole: a message may hold ``"; "`` itself)."""
+    said = [str(m) for m in (messages or ())]
+    if hasattr(comparison_rows, "to_frame") and hasattr(comparison_rows, "messages"):  # a Comparison
+        said += [str(m) for m in comparison_rows.messages]
+        comparison_rows = comparison_rows.to_frame().to_dict("records")
+    rows = list(comparison_rows)
+    for m in rows:
+        text = m.get("messages")
+        if isinstance(text, str) and text:
+            said.append(text)
+    return rows, said
+
+
+def _says_same_picture(messages: list[str]) -> bool:
+    """Does one of ``messages`` say the comparison's two photos are the same picture (compare's
+    ``MSG_SAME_PICTURE``)?  compare is imported only when there are messages to read (it loads
+    OpenCV; the batch builds its tables from cached rows)."""
+    if not messages:
+        return False
+    from ..compare import MSG_SAME_PICTURE
+
+    return any(MSG_SAME_PICTURE in m for m in messages)
 
 
 def change_column(metric: str, side: str) -> str:

@@ -209,10 +209,14 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         alone counts as one repeat, None as none).  With at least
         one repeat the noise floors are estimated from the changes between
         photos of one state (:func:`noise_floors_from_repeats`) instead of
-        the defaults.  A repeat that is the same picture as its photo, or
-        whose upper face differs from its photo's beyond the gate's limit for
-        two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`), is not
-        used, with a message; without a usable repeat the defaults stay.
+        the defaults.  A repeat that is the same picture as its photo, whose
+        upper face differs from its photo's beyond the gate's limit for two
+        different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`), or whose
+        lower face the gate would not read against its photo
+        (:func:`lower_face_unread_reasons`: another expression, a rough
+        match, a cut face, a head pose or camera distance beyond the checked
+        range) is not used, with a message; without a usable repeat the
+        defaults stay.
     mm_per_px : float, optional
         Known scale of the before photo (mm per px of the original file),
         overriding its iris calibration.  Only the before photo's scale
@@ -277,7 +281,10 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
     the gate's limit for two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the
     changes to another person's face are no measure of this face's noise (a jawline floor of 293 mm,
     every row within it, before this check), or the gate would read no lower-face change between the
-    two (:func:`lower_face_unread_reasons`, the rule of :func:`lower_face_uncertain`)."""
+    two (:func:`lower_face_unread_reasons` of the pair and its pose cues, the rule of
+    :func:`lower_face_uncertain`): another expression, a rough registration, a cut face, or a head-pose
+    or camera change beyond the range the correction was checked on (a repeat 9 deg chin-up had
+    widened a jawline floor from 0.06 to 1.04 mm, so a true 1 mm lift read within the noise)."""
     out, msgs = [], []
     for label, first, extra in (("before", a, before_repeats), ("after", b, after_repeats)):
         for x in extra:
@@ -301,7 +308,7 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
                             "so it may show another person and cannot measure this face's noise; a repeat "
                             f"must be another photo of the same face in the {label} state")
                 continue
-            why = lower_face_unread_reasons(first, r, rep.residual_mm)
+            why = lower_face_unread_reasons(first, r, rep.residual_mm, rep.cues)
             if why:  # a pair whose lower face the gate would not read: its changes are no noise floor either
                 msgs.append(f"repeat photo {r.name} not used against the {label} photo {first.name}: "
                             f"{'; '.join(why)}, so "
@@ -354,9 +361,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
     # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
     # the checked range (the per-photo rows carry the after photo's landmarks through the same corrected
-    # fit as the landmark lifts); the folds of a grey photo against a colour one
-    beyond = camera_beyond_checked(pair.cues) or pose_beyond_checked(pair.cues)
-    unread = set(LOWER_FACE_KINDS if lower_face_uncertain(a, b, pair) or beyond else ())
+    # fit as the landmark lifts): one rule with the repeats' (gate.lower_face_unread_reasons); the folds
+    # of a grey photo against a colour one
+    why = lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues)
+    unread = set(LOWER_FACE_KINDS if why else ())
     unread |= {"fold"} if colour_mismatch(a, b) else set()
     # the camera row when the lips' shape changed: the fit's estimate is then not a distance
     # (gate.camera_measured), and its message says so

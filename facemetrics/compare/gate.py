@@ -181,23 +181,47 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
 
 def lower_face_uncertain(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair) -> bool:
     """Can no change of the lower face be read from this pair?  True when the upper faces match only
-    roughly (:func:`registration_uncertain`), the face is cut by the image edge (:func:`face_cut`) or
-    the lips' shape changed (:func:`lip_shape_changes`).  Then every row of
-    :data:`facemetrics.compare.table.LOWER_FACE_KINDS` (lifts, folds, the fold's length and the
-    per-photo jaw, mouth-corner and cheek metrics) carries the verdict ``uncertain`` with its value
-    kept; the head-pose angle rows, fitted on the rigid upper face, keep theirs, and so does the
+    roughly (:func:`registration_uncertain`), the face is cut by the image edge (:func:`face_cut`), the
+    lips' shape changed (:func:`lip_shape_changes`), or the head pose or camera distance changed beyond
+    the range the correction was checked on (:func:`pose_beyond_checked`,
+    :func:`camera_beyond_checked`): :func:`lower_face_unread_reasons` of the pair and its cues.  Then
+    every row of :data:`facemetrics.compare.table.LOWER_FACE_KINDS` (lifts, folds, the fold's length
+    and the per-photo jaw, mouth-corner and cheek metrics) carries the verdict ``uncertain`` with its
+    value kept; the head-pose angle rows, fitted on the rigid upper face, keep theirs, and so does the
     camera-distance row unless the lips' shape changed (then it reads ``uncertain`` too:
     :func:`camera_measured`)."""
-    return bool(lower_face_unread_reasons(a, b, pair.alignment.residual_mm))
+    return bool(lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues))
 
 
-def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float) -> list[str]:
+def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float,
+                              cues: dict | None = None) -> list[str]:
     """Why no change of the lower face can be read between two photos whose upper faces are
     ``residual_mm`` apart after alignment (robust RMS, mm), as plain-language clauses; empty when it
     can.  The rule of :func:`lower_face_uncertain`, which a comparison applies to its rows and
     :func:`facemetrics.compare.compare_photos` to its repeat photos (a repeat the rule would not read
     is no measure of the noise: a smiling repeat of a neutral photo had raised the jawline floor from
-    0.06 to 10.2 mm, 2026-12-03)."""
+    0.06 to 10.2 mm, a repeat 9 deg chin-up from 0.06 to 1.04 mm, 2026-12-03).
+
+    Parameters
+    ----------
+    a, b : PhotoAnalysis
+        The two photos (before and after, or a photo and its repeat).
+    residual_mm : float
+        Upper-face residual after alignment, mm RMS.
+    cues : dict, optional
+        The pair's pose cues (``pose_pitch_deg``, ``pose_yaw_deg``, deg; ``camera_distance_change_pct``,
+        % of the distance): a pitch or yaw change beyond :data:`VALIDATED_PITCH_DEG` /
+        :data:`VALIDATED_YAW_DEG` (:func:`pose_beyond_checked`; beyond :data:`REFUSE_PITCH_DEG` /
+        :data:`REFUSE_YAW_DEG` the clause says a comparison is refused) or a camera change beyond
+        :data:`MAX_CHECKED_CAMERA_PCT` (:func:`camera_beyond_checked`; not named when the lips' shape
+        changed, which already gives a reason and makes the estimate no distance) is a reason.
+        Missing cues are no reason.
+
+    Returns
+    -------
+    list of str
+        The clauses, in the order registration, cut face, expression, pitch, yaw, camera.
+    """
     out = []
     if residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:  # as registration_uncertain
         out.append(f"the upper faces match only roughly ({residual_mm:.2f} mm RMS after alignment, "
@@ -207,6 +231,23 @@ def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: f
     lips = lip_shape_changes(a, b)
     if lips:
         out.append("the expression differs (" + "; ".join(lips) + ")")
+    return out + _pose_unread_reasons(cues or {}, bool(lips))
+
+
+def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
+    """The pose and camera clauses of :func:`lower_face_unread_reasons` (see there)."""
+    out = []
+    for name, key, checked, hard in (("pitch (tilt up/down)", "pose_pitch_deg", VALIDATED_PITCH_DEG,
+                                      REFUSE_PITCH_DEG),
+                                     ("yaw (turn left/right)", "pose_yaw_deg", VALIDATED_YAW_DEG, REFUSE_YAW_DEG)):
+        d = cues.get(key, 0.0)
+        if pose_beyond_checked({key: d}):
+            limit = (f"beyond ±{hard:.0f} deg, where a comparison is refused" if abs(d) > hard else
+                     f"beyond the ±{checked:g} deg the head-pose correction was checked on")
+            out.append(f"the head {name} changed by {d:+.2f} deg ({limit})")
+    if camera_beyond_checked(cues) and not expression_changed:
+        out.append(f"the camera distance changed by about {cues['camera_distance_change_pct']:+.0f} % (beyond "
+                   f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % the correction was checked on)")
     return out
 
 
@@ -283,7 +324,9 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
     :data:`WARN_YAW_DEG` or :data:`WARN_CAMERA_PCT`, with what the correction
     moved the jawline by and what it added to the jawline's noise floor; a pitch or yaw beyond
     :data:`VALIDATED_PITCH_DEG` / :data:`VALIDATED_YAW_DEG` is said to be beyond the range the
-    correction was checked on (:data:`MSG_POSE_UNCHECKED`, :func:`pose_beyond_checked`).  A camera change
+    correction was checked on (:data:`MSG_POSE_UNCHECKED`, :func:`pose_beyond_checked`), with the
+    limits it is named, checked and refused at, and then the other axis's message, named but within its
+    range, says the lower-face changes get no verdict (not what was added to a floor).  A camera change
     beyond :data:`WARN_CAMERA_PCT` that is no measurement (:func:`camera_measured`: within its
     own uncertainty, or ``expression_changed``, the lips' shape changed) is said to be not
     measured (:data:`MSG_CAMERA_UNMEASURED`), never as a distance.
@@ -297,24 +340,35 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
     jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
     effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
               f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
-    for name, d, warn, checked, hard, words in (
-            ("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, VALIDATED_PITCH_DEG, REFUSE_PITCH_DEG,
+    axes = (("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, VALIDATED_PITCH_DEG, REFUSE_PITCH_DEG,
              ("chin raised", "chin lowered")),
             ("yaw (turn left/right)", yaw, WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
-             ("face turned further to the subject's left", "face turned further to the subject's right"))):
+             ("face turned further to the subject's left", "face turned further to the subject's right")))
+    for k, (name, d, warn, checked, hard, words) in enumerate(axes):
+        other = axes[1 - k]
         if abs(d) > hard:
             refuse = True
             msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {d:+.1f} deg (limit "
                         f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
         elif abs(d) > checked:
-            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
-                        f"after photo (limit ±{warn:.0f}): this was measured, but it is {MSG_POSE_UNCHECKED} "
-                        f"(±{checked:g} deg of {name.split()[0]}; beyond it the correction misread unchanged and "
-                        "lifted faces), so the lower-face changes are shown without a verdict ('uncertain'; the "
-                        "head-pose rows keep theirs); retake the after photo facing the camera as in the before photo")
+            # one decimal when it reads beyond the limit (7.31-7.34 printed "about 7.3 deg ... beyond ±7.3")
+            amount = f"about {abs(d):.1f} deg" if round(abs(d), 1) > checked else f"more than {checked:g} deg"
+            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by {amount} in the after photo (named "
+                        f"above ±{warn:g} deg, checked up to ±{checked:g} deg, refused beyond ±{hard:.0f} deg): "
+                        f"this was measured, but it is {MSG_POSE_UNCHECKED} (beyond it the correction misread "
+                        "unchanged and lifted faces), so the lower-face changes are shown without a verdict "
+                        "('uncertain'; the head-pose rows keep theirs); retake the after photo facing the camera "
+                        "as in the before photo")
         elif abs(d) > warn:
+            # the other axis beyond its validated range takes the lower-face verdicts, or beyond its refusal
+            # limit the whole pair: nothing here is then 'added to a noise floor' of a row that keeps its verdict
+            beyond_other = pose_beyond_checked({("pose_pitch_deg", "pose_yaw_deg")[1 - k]: other[1]})
+            tail = ("" if abs(other[1]) > other[4] else
+                    f"; this was measured and corrected, but the {other[0].split()[0]} change is beyond the range "
+                    "the head-pose correction was checked on (its own message says how far), so the lower-face "
+                    "changes get no verdict" if beyond_other else f"; {effect}")
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
-                        f"after photo (limit ±{warn:.0f}); {effect}")
+                        f"after photo (limit ±{warn:.0f}){tail}")
     cam_floor = camera_floor(c)
     beyond = camera_beyond_checked(c)
     unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "

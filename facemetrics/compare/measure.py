@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -359,25 +359,39 @@ class RepeatPair:
         Robust RMS of the residual flow on the rigid upper face after alignment and the pose
         correction, mm (:attr:`Alignment.residual_mm`): what the comparability gate reads to tell
         the same face (one person photographed again: 0.13-0.34 mm) from another person.
+    cues : dict
+        The pose cues of the pair (:data:`REPEAT_POSE_CUES`: the 3-D fit's pitch and yaw change, deg,
+        and camera-distance change, % of the distance), which the gate's rule reads
+        (:func:`facemetrics.compare.gate.lower_face_unread_reasons`); empty when not measured.
     """
 
     changes: dict
     residual_mm: float
+    cues: dict = field(default_factory=dict)
+
+
+#: the cues of a repeat pair kept for the gate's rule (:class:`RepeatPair`): a repeat in another head
+#: pose or from another distance is no measure of this face's noise (a repeat re-rendered 9 deg
+#: chin-up, a pair the gate refuses, had raised a jawline floor from 0.06 to 1.04 mm, 2026-12-03)
+REPEAT_POSE_CUES = ("pose_pitch_deg", "pose_yaw_deg", "camera_distance_change_pct")
 
 
 def repeat_changes(first: PhotoAnalysis, repeat: PhotoAnalysis) -> RepeatPair:
-    """The changes of ``_measure(first, repeat)`` and its upper-face residual: the changes between
-    a photo and one of its repeats, which :func:`facemetrics.compare.compare_photos` turns into
-    noise floors when the residual says the repeat shows the same face.  Kept for the last
+    """The changes of ``_measure(first, repeat)``, its upper-face residual and its pose cues: the
+    changes between a photo and one of its repeats, which :func:`facemetrics.compare.compare_photos`
+    turns into noise floors when the gate's rule would read the pair's lower face (the same face, in
+    the same pose, expression and camera distance:
+    :func:`facemetrics.compare.gate.lower_face_unread_reasons`).  Kept for the last
     :data:`REPEAT_CACHE_SIZE` pairs (:func:`_kept`), so that a baseline pair compared again for
     every after photo of a session is measured once; the values are those of a fresh computation
     (``tests/test_compare.py``)."""
     def make():
         pair = _measure(first, repeat)
-        return {k: v[2] for k, v in pair.values.items()}, float(pair.alignment.residual_mm)
+        cues = {k: float(pair.cues[k]) for k in REPEAT_POSE_CUES if k in pair.cues}
+        return {k: v[2] for k, v in pair.values.items()}, float(pair.alignment.residual_mm), cues
 
-    ch, residual = _kept("repeats", REPEAT_CACHE_SIZE, (first, repeat), make)
-    return RepeatPair(dict(ch), residual)  # a copy: the kept one stays as measured
+    ch, residual, cues = _kept("repeats", REPEAT_CACHE_SIZE, (first, repeat), make)
+    return RepeatPair(dict(ch), residual, dict(cues))  # copies: the kept ones stay as measured
 
 
 def _warped_by_flow(reg: al.Registration) -> np.ndarray:

@@ -948,16 +948,17 @@ def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
     SeriesError
         As :func:`_usable`.
     """
-    df, source = _usable(changes, metrics)
-    again = _repeated(df, source)
-    df, source = df[~again], source[~again]
-    return df[~_at_two_times(df, source)]
+    df, source, twice = _usable(changes, metrics)
+    return df[~(_repeated(df, source) | twice)]
 
 
-def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The checked, typed and filtered copy of a change table (rows with finite time and value,
-    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), and the rows
-    of ``changes`` it was made from (by position, the same order).
+    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), the rows
+    of ``changes`` it was made from (by position, the same order), and for each of its rows
+    whether its photo is listed at two or more times (:func:`_at_two_times`, bool, shape (n,)),
+    found among every row with a finite time, whatever its verdict or value: a copy whose own
+    row reads ``uncertain`` still leaves the other copy's time unknown.
 
     ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); blank
     labels as :func:`_labels`.
@@ -1002,7 +1003,10 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
                 f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
             )
         keep &= df["metric"].isin(wanted).to_numpy()
-    return df[keep], changes.iloc[np.flatnonzero(keep)]
+    timed = np.isfinite(df["hours_since_treatment"].to_numpy())
+    twice = np.zeros(len(df), dtype=bool)  # before the verdict filter (review of 674ec27, 5)
+    twice[timed] = _at_two_times(df[timed], changes.iloc[np.flatnonzero(timed)])
+    return df[keep], changes.iloc[np.flatnonzero(keep)], twice[keep]
 
 
 def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
@@ -1020,21 +1024,51 @@ def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_t
 def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
     """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` (where ``source``, the
     rows ``df`` came from in the same order, has one), is listed at two or more ``time`` values of
-    one session (subject, treatment and, where the table has it, ``treated_at``), metric and side:
-    one file dated twice, a copied file or a wrong capture time.  Which time is right cannot be
-    told, and a copy compared with its own picture reads 0 by construction, so every copy is left
-    out (no row is counted at a time nobody knows it was taken).  A photo name alone is no identity
-    here (phones call every photo ``image.jpg``)."""
+    one session, metric and side: one file dated twice, a copied file or a wrong capture time.  A
+    session is the subject, treatment and ``treated_at``; where ``treated_at`` is missing or blank
+    (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
+    apart, so the photo is looked for among every time of that subject and treatment: one file
+    used as session 1's 24 h photo and session 2's before photo is then left out at both
+    (:func:`_without_session` words the reason so).  Which time is right cannot be told, and a copy
+    compared with its own picture reads 0 by construction, so every copy is left out (no row is
+    counted at a time nobody knows it was taken).  A photo name alone is no identity here (phones
+    call every photo ``image.jpg``)."""
     if "sha256" not in source.columns or df.empty:
         return np.zeros(len(df), dtype=bool)
     sha = source["sha256"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-    cols = ["subject", "treatment", "metric", "side"] + (["treated_at"] if "treated_at" in df.columns else [])
+    cols = ["subject", "treatment", "metric", "side"]
     key = df[cols].astype(str).reset_index(drop=True)
+    key["session"] = _session_texts(df)
     key["sha"], key["t"] = sha, df[time].to_numpy(dtype=float)
     named = key[sha != ""]
     out = np.zeros(len(df), dtype=bool)
-    out[np.flatnonzero(sha != "")] = named.groupby(cols + ["sha"])["t"].transform("nunique").to_numpy() > 1
+    out[np.flatnonzero(sha != "")] = named.groupby(cols + ["session", "sha"])["t"].transform("nunique").to_numpy() > 1
     return out
+
+
+def _session_texts(df: pd.DataFrame) -> np.ndarray:
+    """Each row's ``treated_at`` as stripped text (object, shape (n,)); "" where the table has no
+    such column or the cell is blank (NaN, None, spaces): no session is named."""
+    if "treated_at" not in df.columns:
+        return np.full(len(df), "", dtype=object)
+    return df["treated_at"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
+    """``(what, why)``: the words for rows left out by :func:`_at_two_times`, ``n_session`` of them
+    with a ``treated_at`` (a copy within its session) and ``n_blind`` without one (looked for among
+    every session of their subject and treatment), and why such rows are left out."""
+    what = "one photo (the same sha256) listed at two or more times of "
+    blind = "one subject and treatment (no treated_at to tell sessions apart)"
+    why = "a copied file or a wrong capture time, whose right time cannot be told"
+    if not n_blind:
+        return what + "its session", why
+    why = ("a copied file, a wrong capture time or, without treated_at, one file used in two sessions (one "
+           "session's last photo and the next one's before photo), which cannot be told apart (give every row "
+           "its treated_at)")
+    if not n_session:
+        return what + blind, why
+    return f"{what}its session or, for {n_blind} of them, of {blind}", why
 
 
 def _photo_ids(source: pd.DataFrame, values: np.ndarray) -> np.ndarray:
@@ -1084,7 +1118,12 @@ def analyze_series(
         counts once; one photo (the same ``sha256``, where the table has that
         column) listed at two or more times of one session (subject,
         treatment and ``treated_at``), a copied file or a wrong capture time,
-        is left out at every time, and the ``reason`` counts those rows too.
+        is left out at every time, whatever the verdict of its other rows,
+        and the ``reason`` counts those rows too.  Without ``treated_at``
+        (no such column, or a blank cell: a hand-made table, the app's
+        timeline) the times looked at are every time of one subject and
+        treatment (no ``treated_at`` to tell sessions apart), so one file
+        used in two sessions is left out at both, and the ``reason`` says so.
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -1133,11 +1172,13 @@ def analyze_series(
     _check_min_effect(min_effect)
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
-    df, source = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
+    df, source, twice = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
     again = _repeated(df, source)
-    df, source, repeated = df[~again], source[~again], df[again][["subject", "treatment", "metric", "side"]]
-    twice = _at_two_times(df, source)
-    df, retimed = df[~twice], df[twice][["subject", "treatment", "metric", "side"]]
+    twice &= ~again  # a repeated row is counted as such, once
+    labels = ["subject", "treatment", "metric", "side"]
+    repeated = df[again][labels]
+    retimed = df[twice][labels].assign(blind=_session_texts(df[twice]) == "")
+    df = df[~again & ~twice]
     opts = dict(min_effect=None if min_effect is None else float(min_effect), n_boot=n_boot, seed=seed,
                 confidence=confidence)
     unread = _unread_rows(changes, metrics)
@@ -1167,7 +1208,7 @@ def analyze_series(
                                       retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
-                            reason=_nothing_to_fit(changes, metrics, len(retimed)))
+                            reason=_nothing_to_fit(changes, metrics, retimed))
     return SeriesResult(fits=tuple(fits), **opts)
 
 
@@ -1258,14 +1299,15 @@ def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: s
 
 def _with_retimed(fit: DecayFit, retimed: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
     """``fit`` with a sentence added to its ``reason`` saying how many rows of its series were left out
-    as one photo listed at two or more times of its session (:func:`_at_two_times`; unchanged when
-    none were)."""
+    as one photo listed at two or more times of its session, or, for the rows without a
+    ``treated_at`` (column ``blind``), of its subject and treatment (:func:`_at_two_times`,
+    :func:`_without_session`; unchanged when none were)."""
     n = _count_of(retimed, key, subject)
     if n == 0:
         return fit
-    return replace(fit, reason=fit.reason + f" {n} row{'s were' if n != 1 else ' was'} left out as one photo (the "
-                                            "same sha256) listed at two or more times of its session: a copied "
-                                            "file or a wrong capture time, whose right time cannot be told.")
+    n_blind = _count_of(retimed[retimed["blind"]], key, subject)
+    what, why = _without_session(n - n_blind, n_blind)
+    return replace(fit, reason=fit.reason + f" {n} row{'s were' if n != 1 else ' was'} left out as {what}: {why}.")
 
 
 #: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
@@ -1278,11 +1320,14 @@ _UNREAD_CAUSES = (
     "construction), or, for the folds, one photo was black-and-white; each comparison's messages say why")
 
 
-def _nothing_to_fit(changes: pd.DataFrame, metrics, n_retimed: int = 0) -> str:
+def _nothing_to_fit(changes: pd.DataFrame, metrics, retimed: pd.DataFrame | None = None) -> str:
     """The ``reason`` of a :class:`SeriesResult` with no fit: why no row of ``changes`` (of the
     ``metrics`` asked for) could be used, with the counts: no rows, no finite time and value
-    (nothing measured), a verdict in :data:`UNREAD_VERDICTS`, or (``n_retimed`` rows) one photo
-    listed at two or more times of its session (:func:`_at_two_times`)."""
+    (nothing measured), a verdict in :data:`UNREAD_VERDICTS`, or (the rows of ``retimed``, with
+    its bool column ``blind``: no ``treated_at``) one photo listed at two or more times of its
+    session (:func:`_at_two_times`)."""
+    n_retimed = 0 if retimed is None else len(retimed)
+    n_blind = 0 if retimed is None else int(retimed["blind"].sum())
     rows = changes
     if metrics is not None:
         wanted = [metrics] if isinstance(metrics, str) else list(metrics)
@@ -1300,8 +1345,7 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics, n_retimed: int = 0) -> str:
         k = int(rows.loc[unread, "photo"].nunique())
         n_cmp = f" ({k} comparison{'s' if k != 1 else ''})"
     why_unread = _UNREAD_CAUSES.format(it="them" if n_unread != 1 else "it")
-    dated_twice = ("one photo (the same sha256) listed at two or more times of its session (a copied file or a "
-                   "wrong capture time, whose right time cannot be told)")
+    dated_twice = "{} ({})".format(*_without_session(n_retimed - n_blind, n_blind))
     if n_empty == n:
         return (f"None of the {n} row{'s' if n != 1 else ''} of changes has a number for both its time and its "
                 f"value ({nothing}), so no series could be fitted.")
@@ -1480,7 +1524,9 @@ def analyze_regimen(
 
 def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
     """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and
-    value and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`)."""
+    value and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), each
+    photo once (:func:`_repeated`) and none listed at two or more days (:func:`_at_two_times`, as in
+    the series: among every row with a finite day, whatever its verdict)."""
     if not isinstance(levels, pd.DataFrame):
         raise SeriesError(f"levels must be a pandas DataFrame, not {type(levels).__name__}")
     df = levels.copy()
@@ -1495,11 +1541,14 @@ def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
     df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
-    keep = np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])
+    timed = np.isfinite(df["days_since_start"]).to_numpy()
+    twice = np.zeros(len(df), dtype=bool)  # one file at two days: a copy, left out at both (as in the series)
+    twice[timed] = _at_two_times(df[timed], levels.iloc[np.flatnonzero(timed)], "days_since_start")
+    keep = (np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])).to_numpy()
     if "verdict" in df.columns:
-        keep &= ~df["verdict"].isin(UNREAD_VERDICTS)
-    df, source = df[keep], levels.iloc[np.flatnonzero(keep.to_numpy())]
-    return df[~_repeated(df, source, "days_since_start")]  # a photo listed twice counts once, as in the series
+        keep = keep & ~df["verdict"].isin(UNREAD_VERDICTS).to_numpy()
+    df, source, twice = df[keep], levels.iloc[np.flatnonzero(keep)], twice[keep]
+    return df[~(_repeated(df, source, "days_since_start") | twice)]  # a photo listed twice counts once
 
 
 def regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
