@@ -762,7 +762,8 @@ def comparison_view(pair: Pair, label: str) -> dict:
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
 #: added to the noise floors, which rows have no verdict): a refused comparison has none of these, so
 #: :func:`refused_others` leaves such clauses out (app audit, 2026-12-03: "±13.54 mm ... added to its noise floor")
-_MEASURED_ONLY = ("this was measured", "noise floor", "without a verdict", "no verdict", MSG_CAMERA_UNCHECKED)
+_MEASURED_ONLY = ("this was measured", "noise floor", "without a verdict", "no verdict", MSG_CAMERA_UNCHECKED,
+                  MSG_POSE_UNCHECKED)
 
 
 def _clauses(message: str) -> list[list[str]]:
