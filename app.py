@@ -59,7 +59,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.compare import DEFAULT_NOISE_FLOORS
+from facemetrics.compare import DEFAULT_NOISE_FLOORS, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
@@ -117,16 +117,19 @@ def warm_up() -> threading.Thread:
     comparison and its figure.  Runs in a background thread that holds nothing of any user;
     :func:`face_mesh` waits for the graph if it is still being built."""
     def run() -> None:
-        try:
-            face_mesh_graph()
-            import facemetrics.compare  # noqa: F401
-            import facemetrics.plots  # noqa: F401
-            import matplotlib.backends.backend_agg  # noqa: F401
-            import matplotlib.figure  # noqa: F401
-        except Exception:  # noqa: BLE001 - the first upload builds it again and shows any error
-            pass
+        for attempt in range(2):  # a second try: a cold start once failed the build (CI, 2026-12-03)
+            try:
+                face_mesh_graph()
+                import facemetrics.compare  # noqa: F401
+                import facemetrics.plots  # noqa: F401
+                import matplotlib.backends.backend_agg  # noqa: F401
+                import matplotlib.figure  # noqa: F401
+                return
+            except Exception as exc:  # noqa: BLE001 - the first upload builds it again and shows any error
+                t.errors.append(repr(exc))  # kept for diagnosis (tests print it), nothing of any user
 
     t = threading.Thread(target=run, name="facemetrics-warm-up", daemon=True)
+    t.errors = []
     t.start()
     return t
 
@@ -489,7 +492,9 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
             with left:
                 photo_card(a)
             if a.ok:
-                right.dataframe(photo_figures(a.to_row()), hide_index=True, width="stretch",
+                # the floors at this photo's pixel size as a comparison reads them (pair_mm_per_px: per
+                # analysed pixel; a pair's is the coarser photo's)
+                right.dataframe(photo_figures(a.to_row(), pair_mm_per_px(a, a)), hide_index=True, width="stretch",
                                 column_config=FIGURE_COLUMNS)
                 right.caption(FIGURES_NOTE)
         return
@@ -540,7 +545,8 @@ PHOTO_FIGURES = (
 FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's uncertainty (1 SD, "
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
-                "change between two photos that is not noise. Every column is in photos.csv (Downloads).")
+                "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
+                "photo; a comparison uses the coarser photo's). Every column is in photos.csv (Downloads).")
 
 
 def _num(v) -> float:
@@ -550,12 +556,16 @@ def _num(v) -> float:
         return float("nan")
 
 
-def photo_figures(row: dict) -> pd.DataFrame:
+def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFrame:
     """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units and the
     uncertainties the library gives: the mm scale (``mm_per_px`` and its ``mm_per_px_uncertainty_pct``,
     1 SD, which scales every mm value), and the default noise floor of a change
-    (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`).  Text columns: "n/a" for a figure not measured,
-    blank for an uncertainty the library does not give."""
+    (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`) widened for the photo's pixel size as a
+    comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
+    analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
+    defaults).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
+    does not give."""
+    floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
     scale = _num(row.get("mm_per_px"))
     source = row.get("calibration_source") or ""
@@ -569,7 +579,7 @@ def photo_figures(row: dict) -> pd.DataFrame:
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
         rows.append(dict(figure=label, value=f"{v:.1f}" if math.isfinite(v) else "n/a", unit=unit,
                          scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
-                         change_noise_floor=f"{DEFAULT_NOISE_FLOORS[floor_key]:g} {unit}"))
+                         change_noise_floor=f"{round(floors[floor_key], 2):g} {unit}"))
     return pd.DataFrame(rows)
 
 
@@ -680,21 +690,28 @@ TABLE_COLUMNS = {
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=105),
-    "before": st.column_config.TextColumn("before", width=62, help="blank: a lift has no value of its own"),
-    "after": st.column_config.TextColumn("after", width=62, help="blank: a lift has no value of its own"),
+    "before": st.column_config.NumberColumn("before", format="%.2f", width=62,
+                                            help="blank: a lift has no value of its own"),
+    "after": st.column_config.NumberColumn("after", format="%.2f", width=62,
+                                           help="blank: a lift has no value of its own"),
 }
+
+
+#: what :func:`comparison_view`'s table shows for a missing value (a lift row's before / after): blank, not
+#: Streamlit's default "None" (``st.dataframe(placeholder=...)``)
+TABLE_PLACEHOLDER = ""
 
 
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The comparison table as the page shows it: columns in :data:`TABLE_ORDER` (others after), and
-    ``before`` / ``after`` as text with 2 decimals, blank where a row has none (the lift rows showed
-    "None"); ``change`` and ``noise_floor`` stay numbers."""
+    ``before`` / ``after`` as numbers (NaN where a row has none, a lift row: shown blank through
+    :data:`TABLE_PLACEHOLDER`, and two decimals through :data:`TABLE_COLUMNS`), so the browser sorts them as
+    numbers (as text, "10.00" sorted before "9.00"); ``change`` and ``noise_floor`` stay numbers too."""
     cols = [c for c in TABLE_ORDER if c in frame.columns] + [c for c in frame.columns if c not in TABLE_ORDER]
     out = frame[cols].copy()
     for c in ("before", "after"):
-        if c in out.columns:
-            v = pd.to_numeric(out[c], errors="coerce")
-            out[c] = [f"{x:.2f}" if math.isfinite(x) else "" for x in v.astype(float)]
+        if c in out.columns:  # None (object column) -> NaN (float column)
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     return out
 
 
@@ -749,7 +766,8 @@ def comparison_view(pair: Pair, label: str) -> dict:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
                      width="stretch")
     with right:
-        st.dataframe(table_shown(frame), hide_index=True, width="stretch", height=420, column_config=TABLE_COLUMNS)
+        st.dataframe(table_shown(frame), hide_index=True, width="stretch", height=420, column_config=TABLE_COLUMNS,
+                     placeholder=TABLE_PLACEHOLDER)
         st.caption(TABLE_NOTE)
         if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
             st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
@@ -760,10 +778,11 @@ def comparison_view(pair: Pair, label: str) -> dict:
 
 
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
-#: added to the noise floors, which rows have no verdict): a refused comparison has none of these, so
-#: :func:`refused_others` leaves such clauses out (app audit, 2026-12-03: "±13.54 mm ... added to its noise floor")
+#: added to the noise floors, which rows have no verdict, what the rows may reflect): a refused comparison has none
+#: of these, so :func:`refused_others` leaves such clauses out (app audit, 2026-12-03: "±13.54 mm ... added to its
+#: noise floor"; "so the lifts, folds and mouth metrics may reflect either" of rows a refused pair has not)
 _MEASURED_ONLY = ("this was measured", "noise floor", "without a verdict", "no verdict", MSG_CAMERA_UNCHECKED,
-                  MSG_POSE_UNCHECKED)
+                  MSG_POSE_UNCHECKED, "may reflect either")
 
 
 def _clauses(message: str) -> list[list[str]]:

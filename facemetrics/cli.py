@@ -28,9 +28,15 @@ class UsageError(FacemetricsError):
     """An input the user gave cannot be used (message printed as one line, exit status 2)."""
 
 
-#: photo statuses of a file that could not be read at all (the loader refused it), as against a photo read
-#: but not measured (no face, too small, ...): `compare` stops with exit status 2 on one of them
-READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+def loader_failed(x) -> bool:
+    """Could the photo of the analysis ``x`` not be read at all (the loader refused it: missing, not an image,
+    truncated, too large, or too small an image), as against a photo read but not measured (no face, a face
+    too small, ...)?  `compare` stops with exit status 2 on one.  A loader failure leaves no photo and the
+    loader's status (``analyze_photo``); a measurement failure keeps its photo, and ``error`` (facemetrics
+    itself failed, a bug) is refused like a photo not measured.  Not a list of statuses: ``too_small`` is
+    both the loader's "image is too small: 20x20 pixels" and a face too small to measure."""
+    return x.photo is None and x.status not in ("ok", "error")
+
 
 def find_photos(paths: list[str]) -> list[Path]:
     """Files given directly, plus photos found recursively in given folders (sorted)."""
@@ -416,7 +422,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
-              if x.status in READ_FAILURES]
+              if loader_failed(x)]
     if unread:  # an input error like the others: one line, exit status 2, nothing written
         raise UsageError("; ".join(unread))
     write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
@@ -822,7 +828,7 @@ def _add_compare(sub) -> None:
                               "comparison was refused (a photo without a measurable face, a head pose or upper "
                               "face too different: comparison.csv is written, every row 'refused', and the "
                               "messages say why); 2 when the before or after photo cannot be read (missing, not "
-                              "an image, truncated, too large) or an option is invalid: one line on stderr, "
+                              "an image, truncated, too large, too small to hold a face) or an option is invalid: one line on stderr, "
                               "nothing written; 130 when interrupted.")
     c.add_argument("before", help="the before photo")
     c.add_argument("after", help="the after photo")

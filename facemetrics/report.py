@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
-from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_FACE_CUT,
-                           MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, WARN_CAMERA_PCT)
+from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
+                           MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED,
+                           WARN_CAMERA_PCT)
 from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
@@ -262,10 +263,11 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
     table's mean jawline row, only when the change is beyond its noise floor
     and the expression did not change; otherwise a sentence that says why no
-    lift is claimed, in this order: the lips' shape changed (the expression), a camera distance or
-    head pose beyond the range its correction was checked on (the rows read ``uncertain``), the
-    mouth corners' motion alone (the expression may differ: verdicts kept), a face cut by the edge,
-    a rough registration.  A corrected head-pose or camera-distance change is named after the figure.
+    lift is claimed, in this order: the lips' shape changed (the expression); with the row read
+    ``uncertain``, its cause (:func:`_uncertain_headline`: a face cut by the edge, a rough registration,
+    a camera distance or head pose beyond the range its correction was checked on, else the checks in
+    general); the mouth corners' motion alone (the expression may differ: verdicts kept).  A corrected
+    head-pose or camera-distance change is named after the figure.
     """
     rows = frame[(frame["metric"] == HEADLINE_METRIC) & (frame["side"] == "mean")]
     if rows.empty:
@@ -279,29 +281,13 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
                 f"{change:+.2f} {unit} is the expression, not {what}")
-    # before 'the expression may differ' (which keeps the verdicts): with the rows 'uncertain' the camera
-    # or pose beyond its checked range is the main problem (debruine 30 vs 60 cm was headlined as a smile)
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_CAMERA) and MSG_CAMERA_UNCHECKED in m for m in messages):
-        # the camera moved further than the perspective correction was checked for (app audit, 2026-12-03:
-        # the headline blamed the upper faces' match, which was fine)
-        return (f"no lift or sag can be claimed: the camera distance changed more than the perspective correction "
-                f"was checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be perspective, not {what}")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_POSE) and MSG_POSE_UNCHECKED in m for m in messages):
-        # the head turned or tilted further than the pose correction was validated for (2026-12-03)
-        return (f"no lift or sag can be claimed: the head pose changed more than the head-pose correction was "
-                f"checked for, so the jawline's {change:+.2f} {unit}{nf_txt} may be the pose change, not {what}")
+    # before 'the expression may differ' (which keeps the verdicts): with the rows 'uncertain' their cause is
+    # the main problem (debruine 30 vs 60 cm, and pose_variation_1 -> 4 at 1.02 mm RMS, were headlined as a smile)
+    if r.get("verdict") == "uncertain":
+        return "no lift or sag can be claimed: " + _uncertain_headline(messages, f"{change:+.2f} {unit}{nf_txt}", what)
     if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
         return (f"no lift or sag can be claimed: the mouth corners moved as in a smile (a lift pulling them up and "
                 f"out does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or {what}")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_FACE_CUT) for m in messages):
-        return (f"no lift or sag can be claimed: the face is cut by the image edge, so the jawline's {change:+.2f} "
-                f"{unit}{nf_txt} rests on landmarks Face Mesh guessed")
-    if r.get("verdict") == "uncertain" and any(m.startswith(MSG_MISMATCH) for m in messages):
-        return (f"no lift or sag can be claimed: the upper faces match only roughly after alignment, so the "
-                f"jawline's {change:+.2f} {unit}{nf_txt} may be misregistration, not {what}")
-    if r.get("verdict") == "uncertain":
-        return (f"no lift or sag can be claimed: the comparison's checks (see the messages) say the jawline's "
-                f"{change:+.2f} {unit}{nf_txt} cannot be read as {what}")
     if r.get("verdict") == "within_noise":
         return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"
@@ -309,6 +295,32 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if any(m.startswith((MSG_POSE, MSG_CAMERA)) for m in messages):
         out += ", after correcting the change of head pose and camera distance named below"
     return out
+
+
+def _uncertain_headline(messages, figure: str, what: str) -> str:
+    """Why :func:`headline`'s jawline row (``figure``: its change, unit and floor) reads ``uncertain``, in
+    this order: a face cut by the edge, a rough registration, a camera distance beyond the range its
+    correction was checked on (:data:`MSG_CAMERA_UNCHECKED`, in a distance's message or in one that says
+    the distance could not be measured), a head pose beyond it, else the comparison's checks."""
+    if any(m.startswith(MSG_FACE_CUT) for m in messages):
+        return f"the face is cut by the image edge, so the jawline's {figure} rests on landmarks Face Mesh guessed"
+    if any(m.startswith(MSG_MISMATCH) for m in messages):
+        return (f"the upper faces match only roughly after alignment, so the jawline's {figure} may be "
+                f"misregistration, not {what}")
+    cam = [m for m in messages if MSG_CAMERA_UNCHECKED in m]
+    if cam:
+        # the camera moved further than the perspective correction was checked for (app audit, 2026-12-03:
+        # the headline blamed the upper faces' match, which was fine); an estimate within its own uncertainty
+        # ("could not be measured") beyond that range takes the verdicts as well
+        moved = ("the camera distance could not be measured and its estimate lies beyond the range the perspective "
+                 "correction was checked for" if cam[0].startswith(MSG_CAMERA_UNMEASURED) else
+                 "the camera distance changed more than the perspective correction was checked for")
+        return f"{moved}, so the jawline's {figure} may be perspective, not {what}"
+    if any(m.startswith(MSG_POSE) and MSG_POSE_UNCHECKED in m for m in messages):
+        # the head turned or tilted further than the pose correction was validated for (2026-12-03)
+        return (f"the head pose changed more than the head-pose correction was checked for, so the jawline's "
+                f"{figure} may be the pose change, not {what}")
+    return f"the comparison's checks (see the messages) say the jawline's {figure} cannot be read as {what}"
 
 
 #: the note under the fold lines of :func:`summary_lines`: their before/after values are the

@@ -120,6 +120,11 @@ def test_upload_sample_pair_gives_table_and_lift(after_bytes):
     row = table[(table["metric"] == "jawline_lift_mm") & (table["side"] == "mean")].iloc[0]
     assert row["unit"] == "mm"
     assert abs(row["change"] - lift) < 0.051
+    # before / after numbers (sorted as numbers), a lift row's missing values drawn blank, not "None"
+    assert pd.api.types.is_float_dtype(table["before"]) and np.isnan(row["before"])
+    app = app_module()
+    drawn = [d.proto for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns]
+    assert drawn[0].HasField("placeholder") and drawn[0].placeholder == app.TABLE_PLACEHOLDER == ""
 
 
 def _spy_downloads(monkeypatch) -> dict[str, bytes]:
@@ -462,6 +467,43 @@ def test_headline_names_a_camera_or_pose_beyond_its_checked_range_before_a_possi
     assert "mouth corners moved as in a smile" in h, h
 
 
+def test_headline_names_why_the_rows_are_uncertain_before_a_possible_smile():
+    """debruine pose_variation_1 -> 4 (upper faces 1.02 mm apart, rows 'uncertain') read "the mouth corners
+    moved as in a smile": every cause of 'uncertain' rows now comes before 'the expression may differ', in
+    the order face cut, rough match, camera beyond, pose beyond, the checks in general; the lips' change of
+    shape still comes first.  A camera estimate within its own uncertainty but beyond the checked range (its
+    message starts "the camera distance could not be measured") is named too."""
+    from facemetrics import report
+    from facemetrics.compare.gate import MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED
+
+    maybe = "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"
+    lips = "expression differs: smile index 0.02 → 0.30 (limit ±0.10)"
+    rough = ("the upper faces match only roughly after alignment (1.02 mm RMS, limit 0.6): hair, glasses, brows, "
+             "expression or image detail changed")
+    cut = "the face is cut by the image edge in the after photo (3 jaw-line landmarks outside the picture)"
+    cam = (f"the camera was about 14 cm closer in the after photo (+45 % ± 3 %): This was measured, but "
+           f"{MSG_CAMERA_UNCHECKED} ±42 % it was checked on")
+    vague = (f"{MSG_CAMERA_UNMEASURED}: the estimate, +485 % ± 770 % of the distance, is within its own uncertainty; "
+             f"{MSG_CAMERA_UNCHECKED} ±42 % it was checked on, so the lower-face changes are shown without a verdict")
+    pose = ("head pose differs: chin raised by about 8.0 deg in the after photo: this was measured, but it is beyond "
+            "the range the head-pose correction was checked on")
+    unsure = _table(0.40, 0.30, "uncertain")
+    h = report.headline(unsure, [maybe, rough])
+    assert "misregistration" in h and "smile" not in h, h
+    h = report.headline(unsure, [maybe, cut])
+    assert "cut by the image edge" in h and "smile" not in h, h
+    h = report.headline(unsure, [maybe, "lighting differs: face luminance 120 → 80 of 255"])
+    assert "the comparison's checks" in h and "smile" not in h, h
+    assert "cut by the image edge" in report.headline(unsure, [pose, cam, rough, cut])
+    assert "misregistration" in report.headline(unsure, [pose, cam, rough])
+    assert "perspective" in report.headline(unsure, [pose, cam])
+    h = report.headline(unsure, [maybe, vague])
+    assert "camera distance could not be measured" in h and "perspective" in h and "smile" not in h, h
+    assert report.headline(unsure, [maybe, rough, lips]).startswith("not a skin change: the expression differs")
+    h = report.headline(_table(0.40, 0.06, "lift"), [maybe, rough])  # verdicts kept: the smile is named
+    assert "mouth corners moved as in a smile" in h, h
+
+
 def test_london_smile_pair_is_not_headlined_as_a_lift():
     from conftest import LONDON
 
@@ -668,9 +710,12 @@ def test_face_mesh_is_built_when_the_page_is_first_shown():
         "at.run()\n"
         "assert not at.exception, at.exception\n"
         "assert not at.file_uploader[0].value\n"
+        "errors = []\n"
         "for t in threading.enumerate():\n"
         "    if t.name == 'facemetrics-warm-up':\n"
         "        t.join(120)\n"
+        "        errors = t.errors\n"
+        "print(errors)\n"
         "print(lm._mesh is not None)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
@@ -1031,11 +1076,26 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     assert list(shown.columns[:6]) == ["metric", "side", "change", "unit", "noise_floor", "verdict"]
     assert set(shown.columns) == set(frame.columns) and len(shown) == len(frame)
     lifts = shown[shown["metric"] == "jawline_lift_mm"]
-    assert (lifts["before"] == "").all() and (lifts["after"] == "").all()
+    assert lifts["before"].isna().all() and lifts["after"].isna().all()
     width = shown[shown["metric"] == "jaw_width_mm"].iloc[0]
-    assert width["before"] == f"{frame[frame['metric'] == 'jaw_width_mm']['before'].iloc[0]:.2f}"
-    assert not shown.astype(str).isin(["None", "nan"]).any().any()
+    assert width["before"] == frame[frame['metric'] == 'jaw_width_mm']['before'].iloc[0]
+    assert not shown.isin(["None", None]).any().any()
     assert set(app.TABLE_COLUMNS) >= {"change", "unit", "noise_floor", "verdict", "before", "after"}
+    assert app.TABLE_PLACEHOLDER == ""  # a missing value drawn blank, not "None"
+
+
+def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis):
+    """before / after were text ("10.00" sorted before "9.00" in the browser): they are numbers now, two
+    decimals by the column's format, NaN drawn blank by the table's placeholder."""
+    from facemetrics import compare_photos
+
+    app = app_module()
+    frame = compare_photos(sample_analysis, sample_analysis).to_frame()
+    shown = app.table_shown(frame)
+    for c in ("before", "after", "change", "noise_floor"):
+        assert pd.api.types.is_float_dtype(shown[c]), (c, shown[c].dtype)
+        config = app.TABLE_COLUMNS[c]
+        assert config["type_config"]["type"] == "number" and config["type_config"]["format"], config
 
 
 def test_file_names_in_image_captions_are_shown_as_written(after_bytes):
@@ -1098,6 +1158,42 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     assert user.set_index("figure").loc["mm per pixel (scale)", "scale_uncertainty"] == "set by you"
 
 
+def test_one_photos_noise_floors_are_those_a_comparison_would_use_at_its_resolution():
+    """The figures showed the raw defaults (jaw width 3.1 mm, jaw angle 2.7 deg, fold depth 0.72) where a
+    comparison of a 0.687 mm/px photo widens them (resolution_floors at pair_mm_per_px): 5.91, 4.4, 0.96."""
+    from facemetrics.compare import DEFAULT_NOISE_FLOORS, resolution_floors
+
+    app = app_module()
+    row = dict(mm_per_px=0.687, mm_per_px_uncertainty_pct=5.0, calibration_source="iris", jaw_width_mm=120.0)
+    t = app.photo_figures(row, 0.687).set_index("figure")
+    wide = resolution_floors(DEFAULT_NOISE_FLOORS, 0.687)
+    assert wide[("jaw_width_mm", "mean")] > DEFAULT_NOISE_FLOORS[("jaw_width_mm", "mean")]  # the case at issue
+    assert t.loc["jaw width", "change_noise_floor"] == "5.91 mm"
+    assert t.loc["jaw angle, right", "change_noise_floor"] == "4.4 deg"
+    assert t.loc["fold depth index, left", "change_noise_floor"] == "0.96 index"
+    assert t.loc["jawline height below the pupils", "change_noise_floor"] == "3.7 mm"  # not widened at 0.687
+    fine = app.photo_figures(row, 0.2).set_index("figure")  # at the defaults' own resolutions: the defaults
+    assert fine.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
+    assert "at this photo's resolution" in app.FIGURES_NOTE
+
+
+def test_the_page_reads_a_photos_floors_at_its_analysed_pixel_size():
+    """The page passes the photo's analysed mm per pixel (pair_mm_per_px, as compare uses it) to the figures."""
+    from conftest import SHARED_FACES
+
+    photo = SHARED_FACES / "debruine_cc0" / "debruine_pose_variation_2.jpg"
+    if not photo.is_file():
+        pytest.skip(f"optional real photo {photo} is absent")
+    at = _app()
+    at.file_uploader[0].set_value([("pv2.jpg", photo.read_bytes(), "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    t = next(d.value for d in at.dataframe if "figure" in d.value.columns).set_index("figure")
+    assert t.loc["jaw width", "change_noise_floor"] == "5.91 mm", t
+    assert t.loc["jaw angle, left", "change_noise_floor"] == "4.4 deg"
+    assert t.loc["fold depth index, right", "change_noise_floor"] == "0.96 index"
+
+
 def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_has():
     """Under a refused pair, "±13.54 mm for what the correction may miss is added to its noise floor" (there
     are no floors) and "the lower-face changes are shown without a verdict" (there is no table)."""
@@ -1136,6 +1232,41 @@ def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_h
         "head pose differs: face turned further to the subject's left by about 3.5 deg in the after photo (limit ±3)",
         "the camera distance could not be measured from these photos: the estimate, +485 % ± 770 % of the distance, "
         "is within its own uncertainty. Hold the phone at the same distance for every photo"]
+
+
+def _gate_messages(a, b, residual_mm=0.1, **cues):
+    """The gate's messages for ``a`` against ``b`` with the given flow cues (no flow computed)."""
+    from types import SimpleNamespace
+
+    from facemetrics.compare.gate import gate
+
+    c = {"mouth_widening_mm": 0.0, "mouth_corner_rise_mm": 0.0, **cues}
+    return gate(a, b, SimpleNamespace(cues=c, alignment=SimpleNamespace(residual_mm=residual_mm)))[1]
+
+
+def test_a_refused_pairs_expression_messages_keep_their_remedy_and_drop_the_rows(sample_analysis):
+    """The 'expression differs' message lost "take both photos with the same relaxed, closed-mouth
+    expression" under a refused pair (it followed the dropped clause on verdicts after ": "), and 'expression
+    may differ' kept "so the lifts, folds and mouth metrics may reflect either" of rows a refused pair has not."""
+    import dataclasses
+
+    from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+
+    app = app_module()
+    a = sample_analysis
+    remedy = "take both photos with the same relaxed, closed-mouth expression"
+    maybe = [m for m in _gate_messages(a, a, mouth_widening_mm=1.7) if m.startswith(MSG_EXPRESSION_MAYBE)]
+    assert len(maybe) == 1 and "may reflect either" in maybe[0], maybe
+    shown = app.refused_others(maybe)[0]
+    assert "may reflect either" not in shown and "lifts, folds" not in shown, shown
+    assert shown.endswith(f"while the lips kept their shape; {remedy}"), shown
+    opened = dataclasses.replace(a, quality=dataclasses.replace(
+        a.quality, mouth_opening_ratio=a.quality.mouth_opening_ratio + 0.2))
+    lips = [m for m in _gate_messages(a, opened) if m.startswith(MSG_EXPRESSION + ":")]
+    assert len(lips) == 1 and remedy in lips[0], lips
+    shown = app.refused_others(lips)[0]
+    assert shown.startswith("expression differs: mouth opening") and shown.endswith(f"; {remedy}"), shown
+    assert "without a verdict" not in shown and "uncertain" not in shown, shown
 
 
 def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes):

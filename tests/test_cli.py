@@ -957,3 +957,29 @@ def test_compare_exit_status_says_refused_or_unreadable(tmp_path, capsys):
         assert err.startswith(f"facemetrics compare: cannot read the {which} photo: ") and "\n" not in err, err
         assert "Traceback" not in err and not (tmp_path / which).exists()
     assert "Exit status: 0 when" in HELP_FILE.read_text(encoding="utf-8")
+
+
+def test_compare_exits_2_on_an_image_the_loader_refuses_as_too_small(tmp_path, capsys):
+    """A 20x20 PNG ("image is too small: 20x20 pixels", status too_small like a face too small to measure)
+    exited 1 and wrote comparison.csv: the loader refused it, so it is an unreadable photo (2, nothing
+    written); a photo read but without a face is still a refused comparison (1)."""
+    import numpy as np
+    from PIL import Image
+
+    from facemetrics import analyze_photo
+
+    before = str(SAMPLES / "astronaut_before.jpg")
+    tiny = tmp_path / "tiny.png"
+    Image.fromarray(np.full((20, 20, 3), 200, np.uint8)).save(tiny)
+    assert main(["compare", before, str(tiny), "-o", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("facemetrics compare: cannot read the after photo: ") and "too small" in err, err
+    assert "\n" not in err and not (tmp_path / "out").exists()
+    from facemetrics.cli import loader_failed
+
+    x = analyze_photo(tiny)
+    assert x.status == "too_small" and x.photo is None and loader_failed(x), (x.status, x.error)
+    blank = tmp_path / "blank.png"
+    Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
+    faceless = analyze_photo(blank)
+    assert faceless.status == "no_face" and not loader_failed(faceless)

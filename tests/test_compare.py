@@ -228,6 +228,23 @@ def test_a_repeat_whose_lower_face_the_gate_would_not_read_is_not_used(sample_an
     assert any("the upper faces match only roughly" in m for m in c.messages), c.messages
 
 
+def test_a_repeat_left_out_for_the_camera_distance_asks_for_the_same_distance(sample_analysis):
+    """The left-out repeat's message asked for "the same pose and expression" when the reason was the camera
+    distance: it names the camera distance then (the reasons are gate.lower_face_unread_reasons')."""
+    from facemetrics.compare import _repeat_unread_message
+    from facemetrics.compare.gate import lower_face_unread_reasons
+
+    a = sample_analysis
+    far = lower_face_unread_reasons(a, a, 0.1, {"camera_distance_change_pct": 60.0})
+    assert far and far[0].startswith("the camera distance"), far
+    said = _repeat_unread_message("r.jpg", "before", "b.jpg", far)
+    assert said.startswith("repeat photo r.jpg not used against the before photo b.jpg: the camera distance changed")
+    assert said.endswith("in the before state, same pose, expression and camera distance"), said
+    tilted = lower_face_unread_reasons(a, a, 0.1, {"pose_pitch_deg": 9.0})
+    assert _repeat_unread_message("r.jpg", "after", "b.jpg", tilted).endswith(
+        "in the after state, same pose and expression")
+
+
 def test_noise_floors_from_repeats(sample_analysis):
     a = sample_analysis
     repeat = variant(a, sim.jpeg(sim.roll(a, 1.0).image, 80).image)

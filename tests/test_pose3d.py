@@ -772,6 +772,36 @@ def test_the_other_axis_claims_no_floor_when_one_is_beyond_the_validated_pose():
                                     for m in inside), inside
 
 
+def test_a_named_pose_claims_no_floor_when_the_rows_are_uncertain_for_another_reason(sample_analysis):
+    """A pitch of 3 deg beside a camera change beyond the checked ±42 % (or a rough registration, a cut face,
+    a change of the lips' shape) said "±X mm for what the correction may miss is added to its noise floor"
+    of rows that had no verdict; it now says they get none.  Within every range it keeps the floor's words."""
+    from types import SimpleNamespace
+
+    from facemetrics.compare.gate import MSG_POSE, gate, pose_messages
+
+    cues = {"pose_pitch_deg": 3.0, "pose_correction_mm": {"jawline": {"right": 1.0, "left": 1.0}},
+            "pose_floor_mm": {"jawline": {"mean": 0.5}}}
+    floor = "±0.50 mm for what the correction may miss is added to its noise floor"
+    none = ("head pose differs: chin raised by about 3.0 deg in the after photo (limit ±2); this was measured and "
+            "corrected, but the lower-face changes get no verdict for another reason (the other messages say which)")
+    alone = pose_messages(cues)[1]
+    assert len(alone) == 1 and floor in alone[0], alone
+    far = pose_messages({**cues, "camera_distance_change_pct": 60.0})[1]
+    assert far[0] == none and floor not in far[0], far
+    assert pose_messages(cues, lower_face_unread=True)[1] == [none]
+    assert pose_messages(cues, expression_changed=True)[1] == [none]
+    # the gate passes what it knows: a rough registration (0.8 mm RMS, limit 0.6)
+    a = sample_analysis
+    pair = SimpleNamespace(cues={**cues, "mouth_widening_mm": 0.0, "mouth_corner_rise_mm": 0.0},
+                           alignment=SimpleNamespace(residual_mm=0.8))
+    said = [m for m in gate(a, a, pair)[1] if m.startswith(MSG_POSE)]
+    assert said == [none], said
+    pair.alignment.residual_mm = 0.1
+    said = [m for m in gate(a, a, pair)[1] if m.startswith(MSG_POSE)]
+    assert len(said) == 1 and floor in said[0], said
+
+
 def test_the_lower_face_rule_reads_the_pose_cues(sample_analysis):
     """gate.lower_face_unread_reasons, the one rule for a comparison's rows and for repeat photos: a pitch
     or yaw beyond the validated range (or the refusal limit) and a camera change beyond the checked range

@@ -310,13 +310,21 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
                 continue
             why = lower_face_unread_reasons(first, r, rep.residual_mm, rep.cues)
             if why:  # a pair whose lower face the gate would not read: its changes are no noise floor either
-                msgs.append(f"repeat photo {r.name} not used against the {label} photo {first.name}: "
-                            f"{'; '.join(why)}, so "
-                            "its changes are not this face's noise (they would widen every floor); a repeat must "
-                            f"be another photo of the same face in the {label} state, same pose and expression")
+                msgs.append(_repeat_unread_message(r.name, label, first.name, why))
                 continue
             out.append(rep.changes)
     return out, msgs
+
+
+def _repeat_unread_message(name: str, label: str, photo: str, why: list[str]) -> str:
+    """The message on a repeat photo ``name`` left out against its ``label`` ("before" / "after") photo
+    ``photo`` for the reasons ``why`` (:func:`lower_face_unread_reasons`); the retake it asks for names the
+    camera distance when that was a reason (it said "same pose and expression" for a repeat taken closer)."""
+    alike = ("same pose, expression and camera distance" if any(w.startswith("the camera distance") for w in why)
+             else "same pose and expression")
+    return (f"repeat photo {name} not used against the {label} photo {photo}: {'; '.join(why)}, so its changes are "
+            f"not this face's noise (they would widen every floor); a repeat must be another photo of the same "
+            f"face in the {label} state, {alike}")
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:

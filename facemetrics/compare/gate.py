@@ -316,7 +316,8 @@ def pose_beyond_checked(cues: dict) -> bool:
                 or (np.isfinite(yaw) and abs(yaw) > VALIDATED_YAW_DEG))
 
 
-def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list[str]]:
+def pose_messages(c: dict, expression_changed: bool = False,
+                  lower_face_unread: bool = False) -> tuple[bool, list[str]]:
     """Plain-language messages on the head-pose and camera-distance change (3-D fit cues).
 
     Returns ``(refuse, messages)``: refused beyond :data:`REFUSE_PITCH_DEG` /
@@ -326,7 +327,11 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
     :data:`VALIDATED_PITCH_DEG` / :data:`VALIDATED_YAW_DEG` is said to be beyond the range the
     correction was checked on (:data:`MSG_POSE_UNCHECKED`, :func:`pose_beyond_checked`), with the
     limits it is named, checked and refused at, and then the other axis's message, named but within its
-    range, says the lower-face changes get no verdict (not what was added to a floor).  A camera change
+    range, says the lower-face changes get no verdict (not what was added to a floor).  So does a named
+    axis's message when those rows are ``uncertain`` for another reason: ``lower_face_unread`` (the
+    caller's :func:`lower_face_unread_reasons`: a rough registration, a cut face), ``expression_changed``
+    or a camera change beyond :data:`MAX_CHECKED_CAMERA_PCT` (a pitch of 3 deg beside a camera +60 % said
+    "±X mm ... is added to its noise floor" of rows that had no verdict).  A camera change
     beyond :data:`WARN_CAMERA_PCT` that is no measurement (:func:`camera_measured`: within its
     own uncertainty, or ``expression_changed``, the lips' shape changed) is said to be not
     measured (:data:`MSG_CAMERA_UNMEASURED`), never as a distance.
@@ -344,6 +349,8 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
              ("chin raised", "chin lowered")),
             ("yaw (turn left/right)", yaw, WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
              ("face turned further to the subject's left", "face turned further to the subject's right")))
+    # the lower-face rows carry no verdict for a reason other than this pose (gate.lower_face_unread_reasons)
+    unread_elsewhere = lower_face_unread or expression_changed or camera_beyond_checked(c)
     for k, (name, d, warn, checked, hard, words) in enumerate(axes):
         other = axes[1 - k]
         if abs(d) > hard:
@@ -363,10 +370,17 @@ def pose_messages(c: dict, expression_changed: bool = False) -> tuple[bool, list
             # the other axis beyond its validated range takes the lower-face verdicts, or beyond its refusal
             # limit the whole pair: nothing here is then 'added to a noise floor' of a row that keeps its verdict
             beyond_other = pose_beyond_checked({("pose_pitch_deg", "pose_yaw_deg")[1 - k]: other[1]})
-            tail = ("" if abs(other[1]) > other[4] else
-                    f"; this was measured and corrected, but the {other[0].split()[0]} change is beyond the range "
-                    "the head-pose correction was checked on (its own message says how far), so the lower-face "
-                    "changes get no verdict" if beyond_other else f"; {effect}")
+            if abs(other[1]) > other[4]:
+                tail = ""
+            elif beyond_other:
+                tail = (f"; this was measured and corrected, but the {other[0].split()[0]} change is beyond the "
+                        "range the head-pose correction was checked on (its own message says how far), so the "
+                        "lower-face changes get no verdict")
+            elif unread_elsewhere:
+                tail = ("; this was measured and corrected, but the lower-face changes get no verdict for another "
+                        "reason (the other messages say which)")
+            else:
+                tail = f"; {effect}"
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
                         f"after photo (limit ±{warn:.0f}){tail}")
     cam_floor = camera_floor(c)
@@ -427,7 +441,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     c = pair.cues
     expr = lip_shape_changes(a, b)
     shape = len(expr)  # cues from the lips' shape (landmarks); a skin lift does not change them
-    refuse, pose_msgs = pose_messages(c, expression_changed=bool(shape))
+    unread = bool(lower_face_unread_reasons(a, b, pair.alignment.residual_mm, c))
+    refuse, pose_msgs = pose_messages(c, expression_changed=bool(shape), lower_face_unread=unread)
     msgs += pose_msgs
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
         word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
@@ -436,17 +451,19 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if c["mouth_corner_rise_mm"] > MAX_MOUTH_CORNER_RISE_MM:
         expr.append(f"a mouth corner moved {c['mouth_corner_rise_mm']:.1f} mm relative to the jowl below it "
                     f"(limit {MAX_MOUTH_CORNER_RISE_MM:.1f} mm)")
+    # the remedy after "; ", not ": " (as the pose and camera messages): a refused pair's page drops the
+    # clause on verdicts, and a clause it introduces with ": " with it (app.refused_others)
     if expr and shape:
         msgs.append(f"{MSG_EXPRESSION}: " + "; ".join(expr)
                     + ". Lifts, folds and the jaw, mouth and cheek metrics then reflect the expression, not the "
                       "skin, so they are shown without a verdict ('uncertain'; the head-pose angle rows keep "
-                      "theirs, the camera-distance row reads 'uncertain' too): "
+                      "theirs, the camera-distance row reads 'uncertain' too); "
                       "take both photos with the same relaxed, closed-mouth expression")
     elif expr:
         msgs.append(f"{MSG_EXPRESSION_MAYBE}: " + "; ".join(expr)
                     + ", while the lips kept their shape. A change of expression (a gentle smile) and a lift "
                       "that pulls the mouth corners up and out both do this, so the lifts, folds and mouth "
-                      "metrics may reflect either: take both photos with the same relaxed, closed-mouth expression")
+                      "metrics may reflect either; take both photos with the same relaxed, closed-mouth expression")
     for label, q in (("before", qa), ("after", qb)):
         if q.cut_landmarks:
             msgs.append(f"{MSG_FACE_CUT} in the {label} photo ({q.cut_landmarks} jaw-line "
