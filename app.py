@@ -117,7 +117,7 @@ def warm_up() -> threading.Thread:
     comparison and its figure.  Runs in a background thread that holds nothing of any user;
     :func:`face_mesh` waits for the graph if it is still being built."""
     def run() -> None:
-        for attempt in range(2):  # a second try: a cold start once failed the build (CI, 2026-12-03)
+        for _ in range(2):  # a second try: a cold start once failed the build (CI, 2026-12-03)
             try:
                 face_mesh_graph()
                 import facemetrics.compare  # noqa: F401
@@ -178,8 +178,8 @@ def _shas_of(key) -> set[str]:
 def prune_memo(current: set[str]) -> None:
     """Forget everything derived from photos that are no longer uploaded in this session."""
     memo = st.session_state.get(MEMO_KEY, {})
-    for k in [k for k in memo if not _shas_of(k[1]) <= current]:
-        del memo[k]
+    for k in [k for k in list(memo) if not _shas_of(k[1]) <= current]:  # a snapshot: a download's thread
+        memo.pop(k, None)  # may add to the memo meanwhile (the all-pairs CSV is built when clicked)
 
 
 def analyse(data: bytes, name: str, sha: str | None = None) -> fm.PhotoAnalysis:
@@ -546,7 +546,8 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
                 "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). Every column is in photos.csv (Downloads).")
+                "photo; a comparison uses the coarser photo's). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
+                "columns are derived here.")
 
 
 def _num(v) -> float:
