@@ -159,7 +159,13 @@ def session_memo(kind: str, key: tuple, compute):
     ``key`` starts with the SHA-256 digest(s) of the photos it depends on
     (:func:`prune_memo` drops entries of photos no longer uploaded).
     """
-    memo = st.session_state.setdefault(MEMO_KEY, {})
+    return memo_get(st.session_state.setdefault(MEMO_KEY, {}), kind, key, compute)
+
+
+def memo_get(memo: dict, kind: str, key: tuple, compute):
+    """``compute()`` memoised in ``memo`` under ``(kind, key)``: the layout of :func:`session_memo`'s memo
+    (``st.session_state[MEMO_KEY]``), for a caller that holds the memo itself (:func:`all_comparisons_csv`,
+    run outside the script)."""
     if (kind, key) not in memo:
         memo[(kind, key)] = compute()
     return memo[(kind, key)]
@@ -249,9 +255,8 @@ def show_failure(what: str, exc: Exception, *inputs) -> None:
 
 def safe_compare(pair: "Pair"):
     """:func:`compare` of a pair, or None after :func:`show_failure` (an unexpected exception)."""
-    key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
     try:
-        return compare(key, pair.before, pair.after, pair.repeats)
+        return compare(pair_key(pair), pair.before, pair.after, pair.repeats)
     except Exception as exc:  # noqa: BLE001 - a message on the page, the traceback in the log
         show_failure("The comparison", exc, pair.before, pair.after, *pair.repeats)
         return None
@@ -361,6 +366,12 @@ class Pair:
     no_change: bool = False  # two 'before' photos: what it shows is the photos' repeatability
     on_timeline: bool = False  # :attr:`facemetrics.pairing.PhotoPair.on_timeline`
     before_hours: float | None = None  # the before photo's hours since treatment (None when unknown)
+
+
+def pair_key(pair: Pair) -> tuple:
+    """A pair's memo key (:func:`compare`, :func:`comparison_image`): the SHA-256 digests of its before
+    and after photos and a tuple of those of its repeat photos."""
+    return (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
 
 
 def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
@@ -718,7 +729,7 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def comparison_view(pair: Pair, label: str) -> dict:
     """Before/after view and numbers; returns the downloads it offers."""
-    key = (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
+    key = pair_key(pair)
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = safe_compare(pair)
     if cmp is None:
@@ -837,11 +848,9 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
 
     frames = []
     for pair in pairs.values():
-        key = ("compare", (pair.before.photo.sha256, pair.after.photo.sha256,
-                           tuple(r.photo.sha256 for r in pair.repeats)))
-        if key not in memo:
-            memo[key] = compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats))
-        frames.append(memo[key].to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
+        cmp = memo_get(memo, "compare", pair_key(pair),
+                       lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats)))
+        frames.append(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
     return csv_bytes(pd.concat(frames, ignore_index=True))
 
 

@@ -26,9 +26,11 @@ their truth is 0 in every case).  ``--real`` lists, beside the jawline, every
 other row of the real pairs that reads a change beyond its floor.
 
 Each row's ``*_verdict`` column is the comparison's (after the gate: ``uncertain`` where the gate
-reads no lower-face change, e.g. beyond ``gate.VALIDATED_PITCH_DEG`` / ``VALIDATED_YAW_DEG``), and
-``*_raw_verdict`` beside it is :func:`facemetrics.compare.verdict` of the change against its floor,
-before the gate: what the measurement alone says.  ``--beyond-summary`` reads the raw ones (a table
+reads no lower-face change, e.g. beyond ``gate.VALIDATED_PITCH_DEG`` / ``VALIDATED_YAW_DEG``).  A table
+this script writes now also has ``*_raw_verdict`` beside it, :func:`facemetrics.compare.verdict` of the
+change against its floor before the gate: what the measurement alone says.  Of the committed tables only
+``docs/data/pose3d_beyond_*.csv`` have it (``pose3d_tuning.csv`` and ``pose3d_heldout.csv`` were written
+before the column and have only ``*_verdict``).  ``--beyond-summary`` reads the raw ones (a table
 written before the column existed, such as the first runs of ``docs/data/pose3d_beyond_*.csv``, code
 0576fa2 plus ``--beyond``, before the rule, has only ``*_verdict``, which was raw then, and is read
 instead; the committed tables were regenerated with the column, every value and raw verdict equal to
@@ -237,7 +239,7 @@ def beyond_summary(paths: list[Path]) -> None:
             inside = int((err <= m["jawline_mean_floor_mm"]).sum())
             jj = [c for c in lifts if c.startswith(("jawline", "jowl"))]
             has = m[lifts + others].isin(verdicts)
-            which = sorted({c.rsplit("_", 2)[0] if c in lifts else c.rsplit("_", 2)[0] for c in has.columns[has.any()]})
+            which = sorted({c.rsplit("_", 2)[0] for c in has.columns[has.any()]})
             if (g.truth_mm != 0).any():  # lift cases: the jawline's claim is the point, the others listed
                 claim = f"jawline mean reads {m['jawline_mean_mm'].min():.2f}-{m['jawline_mean_mm'].max():.2f} mm " \
                         f"({(m['jawline_mean_verdict'] == 'lift').sum()} `lift`)" if len(m) else "-"

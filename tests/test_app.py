@@ -449,12 +449,13 @@ def test_headline_names_a_camera_or_pose_beyond_its_checked_range_before_a_possi
     though the rows read 'uncertain' for the camera distance beyond the checked ±42 %; a lips' change of
     shape still comes first, and the smile is named when the rows keep their verdicts."""
     from facemetrics import report
+    from facemetrics.compare.gate import MSG_POSE_UNCHECKED, pose_messages
 
     cam = ("the camera was about 14 cm closer in the after photo (+45 % ± 3 %): perspective changes the face's "
            "proportions. This was measured, but the correction for it is beyond the ±42 % it was checked on, so the "
            "lower-face changes are shown without a verdict ('uncertain')")
-    pose = ("head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2): this was measured, but it "
-            "is beyond the range the head-pose correction was checked on (±7.3 deg of pitch)")
+    (pose,) = pose_messages({"pose_pitch_deg": 8.0})[1]  # beyond the validated ±7.3 deg of pitch
+    assert MSG_POSE_UNCHECKED in pose, pose
     maybe = "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"
     lips = "expression differs: smile index 0.02 → 0.30 (limit ±0.10)"
     h = report.headline(_table(0.40, 0.30, "uncertain"), [cam, maybe])
@@ -1081,7 +1082,6 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     assert width["before"] == frame[frame['metric'] == 'jaw_width_mm']['before'].iloc[0]
     assert not shown.isin(["None", None]).any().any()
     assert set(app.TABLE_COLUMNS) >= {"change", "unit", "noise_floor", "verdict", "before", "after"}
-    assert app.TABLE_PLACEHOLDER == ""  # a missing value drawn blank, not "None"
 
 
 def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis):
@@ -1197,7 +1197,13 @@ def test_the_page_reads_a_photos_floors_at_its_analysed_pixel_size():
 def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_has():
     """Under a refused pair, "±13.54 mm for what the correction may miss is added to its noise floor" (there
     are no floors) and "the lower-face changes are shown without a verdict" (there is no table)."""
+    from facemetrics.compare.gate import pose_messages
+
     app = app_module()
+    (beyond,) = pose_messages({"pose_pitch_deg": 8.0})[1]  # beyond the validated ±7.3 deg of pitch
+    subject, measured = beyond.split(": this was measured", 1)
+    assert "without a verdict" in measured and measured.endswith("; retake the after photo facing the camera as "
+                                                                 "in the before photo"), beyond
     msgs = ["head pose differs: chin raised by about 2.8 deg in the after photo (limit ±2); this was measured and "
             "corrected: the tilt/turn alone moved the jawline -1.1 mm in the photo, and ±13.54 mm for what the "
             "correction may miss is added to its noise floor",
@@ -1205,11 +1211,7 @@ def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_h
             "45 cm for the before photo): perspective changes the face's proportions. This was measured, but the "
             "correction for it is beyond the ±42 % it was checked on, so the lower-face changes are shown without "
             "a verdict ('uncertain'); hold the phone at the same distance for every photo",
-            "head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2): this was measured, but it "
-            "is beyond the range the head-pose correction was checked on (±7.3 deg of pitch; beyond it the "
-            "correction misread unchanged and lifted faces), so the lower-face changes are shown without a verdict "
-            "('uncertain'; the head-pose rows keep theirs); retake the after photo facing the camera as in the "
-            "before photo",
+            beyond,
             "repeat photo r.jpg not used (unreadable): r.jpg: truncated JPEG data",
             "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"]
     out = app.refused_others(msgs)
@@ -1217,8 +1219,7 @@ def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_h
                    "the camera was about 21 cm closer in the after photo (-47 % of the distance, limit ±10 %; assuming "
                    "about 45 cm for the before photo): perspective changes the face's proportions; hold the phone at "
                    "the same distance for every photo",
-                   "head pose differs: chin raised by about 8.0 deg in the after photo (limit ±2); retake the after "
-                   "photo facing the camera as in the before photo",
+                   f"{subject}; retake the after photo facing the camera as in the before photo",
                    msgs[-1]], out
     # the clauses are found outside parentheses, whatever the message's wording around them
     other = ("head pose differs: face turned further to the subject's left by about 3.5 deg in the after photo (limit "
@@ -1269,18 +1270,28 @@ def test_a_refused_pairs_expression_messages_keep_their_remedy_and_drop_the_rows
     assert "without a verdict" not in shown and "uncertain" not in shown, shown
 
 
-def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes):
-    """comparison.csv holds the pair shown; with several pairs, one CSV holds them all, each row naming its pair."""
+def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes, monkeypatch):
+    """comparison.csv holds the pair shown; with several pairs, one CSV holds them all, each row naming its pair;
+    the comparisons the session's memo holds are read from it, not made again."""
     import facemetrics
 
     app = app_module()
     after = facemetrics.analyze_photo(after_bytes, name="after.jpg")
     pairs = {"a": app.Pair(sample_analysis, after), "b": app.Pair(after, sample_analysis)}
     memo = {}
-    text = pd.read_csv(io.BytesIO(app.all_comparisons_csv(pairs, memo)), dtype=str, keep_default_na=False)
+    first = app.all_comparisons_csv(pairs, memo)
+    text = pd.read_csv(io.BytesIO(first), dtype=str, keep_default_na=False)
     n = len(text) // 2
     assert list(zip(text.before_photo, text.after_photo)) == ([(sample_analysis.name, "after.jpg")] * n
                                                               + [("after.jpg", sample_analysis.name)] * n)
-    assert len([k for k in memo if k[0] == "compare"]) == 2  # kept for the page (and read, not redone, again)
-    assert app.all_comparisons_csv(pairs, memo) == app.all_comparisons_csv(pairs, dict(memo))
+    assert len([k for k in memo if k[0] == "compare"]) == 2  # kept for the page
+    assert {k[1] for k in memo} == {app.pair_key(p) for p in pairs.values()}
+
+    def no_second_comparison(*args, **kwargs):
+        raise AssertionError("compare_photos called again: the memo was not read")
+
+    monkeypatch.setattr("facemetrics.compare.compare_photos", no_second_comparison)
+    with pytest.raises(AssertionError, match="not read"):  # what an empty memo does now
+        app.all_comparisons_csv(pairs, {})
+    assert app.all_comparisons_csv(pairs, memo) == first  # read, not redone
     assert app.ALL_PAIRS_CSV != "comparison.csv" and app.ALL_PAIRS_CSV in app.DOWNLOAD_HELP

@@ -188,12 +188,15 @@ def test_the_app_timeline_says_why_nothing_was_fitted():
     assert any(t.startswith("All 6 rows of changes (6 comparisons) read 'uncertain'") for t in texts), texts
 
 
-def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeline, tmp_path, capsys):
+def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeline, tmp_path, capsys, monkeypatch):
     """A comparison left out of the fits because its photo is the same picture as its before photo
     (the batch marks its rows 'uncertain' with the message) is listed in report.md and printed by
-    `facemetrics timeline`, for the batch and for its regimen batch."""
+    `facemetrics timeline`, for the batch and for its regimen batch; run_timeline finds them once
+    (changes.csv was read three times), and report.md of the table alone says the same."""
     import shutil
 
+    from facemetrics.batch import timeline as stage
+    from facemetrics.batch import timeline_report
     from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_left_out
     from facemetrics.cli import _print_verdicts
 
@@ -205,8 +208,12 @@ def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeli
     changes.to_csv(flagged / "changes.csv", index=False)
     (flagged / "regimen").mkdir()
     changes.iloc[[0]].to_csv(flagged / "regimen" / "changes.csv", index=False)
+    read, records = [], stage._change_records
+    monkeypatch.setattr(stage, "_change_records", lambda d: read.append(d) or records(d))
     _, table = run_timeline(flagged, n_boot=0)
+    assert sorted(map(str, read)) == sorted(map(str, [flagged, flagged, flagged / "regimen"])), read
     report = (flagged / "report.md").read_text()
+    assert timeline_report(table, flagged) == report  # the notes read by the report itself
     head = f"{changes.loc[0, 'subject']}, {changes.loc[0, 'treatment']}, treated {changes.loc[0, 'treated_at']}"
     assert "## Comparisons left out of the fits: the same picture as their before photo" in report
     assert f"- {head}: {msg}\n" in report and f"- regimen: {head}: {msg}\n" in report

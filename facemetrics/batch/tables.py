@@ -441,10 +441,17 @@ def same_picture_notes(change_rows) -> list[str]:
     (:func:`same_picture_left_out`), from the ``messages`` of ``changes.csv`` rows (dicts):
     ``"S01, microcurrent, treated 2026-11-02T08:00: left out of the timeline fits: ..."``, in the
     rows' order; [] when none is."""
+    return _session_notes(change_rows, MSG_SAME_PICTURE_LEFT_OUT)
+
+
+def _session_notes(change_rows, prefix: str) -> list[str]:
+    """The message parts of ``changes.csv`` rows (dicts with ``messages``, split on ``"; "``) that start
+    with ``prefix``, each after its row's ``"subject, treatment, treated treated_at: "``; in the rows'
+    order, each line once."""
     notes: dict[str, None] = {}
     for r in change_rows:
         for part in str(r.get("messages") or "").split("; "):
-            if part.startswith(MSG_SAME_PICTURE_LEFT_OUT):
+            if part.startswith(prefix):
                 notes[f"{r.get('subject')}, {r.get('treatment')}, treated {r.get('treated_at')}: {part}"] = None
     return list(notes)
 
@@ -493,9 +500,4 @@ def disagreement_notes(change_rows) -> list[str]:
     """One line per session whose before photos disagree (:func:`baseline_disagreement`), from the
     ``messages`` of ``changes.csv`` rows (dicts): ``"S02, microcurrent, treated 2026-11-02T08:00:
     the session's before photos disagree ..."``, in the rows' order; [] when none does."""
-    notes: dict[str, None] = {}
-    for r in change_rows:
-        for part in str(r.get("messages") or "").split("; "):
-            if part.startswith(MSG_BASELINES_DISAGREE):
-                notes[f"{r.get('subject')}, {r.get('treatment')}, treated {r.get('treated_at')}: {part}"] = None
-    return list(notes)
+    return _session_notes(change_rows, MSG_BASELINES_DISAGREE)

@@ -93,9 +93,11 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     write_bytes(buf.getvalue(), out_dir / "timeline.png")
-    write_bytes(timeline_report(table, batch_dir, regimen_note=note).encode("utf-8"), out_dir / "report.md")
+    same = _same_picture_notes(batch_dir)  # the zeros of a copy, left out of the fits: in report.md and attrs
+    write_bytes(timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same).encode("utf-8"),
+                out_dir / "report.md")
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
-    table.attrs["same_picture_notes"] = _same_picture_notes(batch_dir)  # and the zeros of a copy, left out
+    table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
     return result, table
 
 
@@ -110,16 +112,14 @@ def _change_records(batch_dir) -> list[dict] | None:
     return changes.to_dict("records")
 
 
-def _same_picture_notes(batch_dir) -> list[str]:
+def _same_picture_notes(batch_dir, changes: list[dict] | None = None) -> list[str]:
     """:func:`facemetrics.batch.tables.same_picture_notes` of the batch and of its regimen batch (those
     prefixed ``regimen: ``): the comparisons left out of the fits because their photo is the same
-    picture as its before photo."""
+    picture as its before photo.  ``changes``: the batch's :func:`_change_records` when already read."""
     from .tables import same_picture_notes
 
-    notes = same_picture_notes(_change_records(batch_dir) or [])
+    notes = same_picture_notes((changes if changes is not None else _change_records(batch_dir)) or [])
     return notes + [f"regimen: {n}" for n in same_picture_notes(_change_records(Path(batch_dir) / REGIMEN_DIR) or [])]
-
-
 
 
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
@@ -172,14 +172,16 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
     return regimen_no_fit_note(len(with_value), len(comparisons(chosen) - with_value))
 
 
-def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "") -> str:
+def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
+                    same_picture_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
     the sessions whose before photos disagree (from ``batch_dir/changes.csv``'s messages,
     :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out) and
     the comparisons left out of the fits because their photo is the same picture as its before photo
-    (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch)."""
+    (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch:
+    ``same_picture_notes`` when the caller has them, as :func:`run_timeline`, else read here)."""
     from .tables import disagreement_notes
 
     try:
@@ -193,7 +195,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "") -> s
     notes = disagreement_notes(changes)
     if notes:
         text += "\n## Sessions whose before photos disagree\n\n" + "".join(f"- {n}\n" for n in notes)
-    same = _same_picture_notes(batch_dir)
+    same = same_picture_notes if same_picture_notes is not None else _same_picture_notes(batch_dir, changes)
     if same:
         text += ("\n## Comparisons left out of the fits: the same picture as their before photo\n\n"
                  "One picture under two times (a copied file, a wrong capture time) reads a change of 0 by "

@@ -62,6 +62,15 @@ REFUSE_YAW_DEG, REFUSE_PITCH_DEG = 10.0, 10.0
 VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG = 7.3, 5.8
 
 
+#: the head-pose axes of the 3-D fit, as the messages name them: ``(name, cue key, warning limit, validated
+#: limit, refusal limit, (words for a positive change, for a negative one))``, pitch then yaw (limits in deg:
+#: :data:`WARN_PITCH_DEG`, :data:`VALIDATED_PITCH_DEG`, :data:`REFUSE_PITCH_DEG` and the yaw ones)
+_POSE_AXES = (("pitch (tilt up/down)", "pose_pitch_deg", WARN_PITCH_DEG, VALIDATED_PITCH_DEG, REFUSE_PITCH_DEG,
+               ("chin raised", "chin lowered")),
+              ("yaw (turn left/right)", "pose_yaw_deg", WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
+               ("face turned further to the subject's left", "face turned further to the subject's right")))
+
+
 #: camera distance change (3-D fit) above which the comparison names it, % of the distance
 WARN_CAMERA_PCT = 10.0
 #: camera distance change (3-D fit's estimate) beyond which the lower-face rows carry the verdict
@@ -237,9 +246,7 @@ def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: f
 def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
     """The pose and camera clauses of :func:`lower_face_unread_reasons` (see there)."""
     out = []
-    for name, key, checked, hard in (("pitch (tilt up/down)", "pose_pitch_deg", VALIDATED_PITCH_DEG,
-                                      REFUSE_PITCH_DEG),
-                                     ("yaw (turn left/right)", "pose_yaw_deg", VALIDATED_YAW_DEG, REFUSE_YAW_DEG)):
+    for name, key, _, checked, hard, _ in _POSE_AXES:
         d = cues.get(key, 0.0)
         if pose_beyond_checked({key: d}):
             limit = (f"beyond ±{hard:.0f} deg, where a comparison is refused" if abs(d) > hard else
@@ -338,21 +345,18 @@ def pose_messages(c: dict, expression_changed: bool = False,
     """
     msgs: list[str] = []
     refuse = False
-    pitch, yaw = c.get("pose_pitch_deg", 0.0), c.get("pose_yaw_deg", 0.0)
     cam = c.get("camera_distance_change_pct", 0.0)
     corr = c.get("pose_correction_mm", {}).get("jawline", {})
     jaw_corr = 0.5 * (corr.get("right", 0.0) + corr.get("left", 0.0))
     jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
     effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
               f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
-    axes = (("pitch (tilt up/down)", pitch, WARN_PITCH_DEG, VALIDATED_PITCH_DEG, REFUSE_PITCH_DEG,
-             ("chin raised", "chin lowered")),
-            ("yaw (turn left/right)", yaw, WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
-             ("face turned further to the subject's left", "face turned further to the subject's right")))
     # the lower-face rows carry no verdict for a reason other than this pose (gate.lower_face_unread_reasons)
     unread_elsewhere = lower_face_unread or expression_changed or camera_beyond_checked(c)
-    for k, (name, d, warn, checked, hard, words) in enumerate(axes):
-        other = axes[1 - k]
+    for k, (name, key, warn, checked, hard, words) in enumerate(_POSE_AXES):
+        d = c.get(key, 0.0)
+        other_name, other_key, _, _, other_hard, _ = _POSE_AXES[1 - k]
+        other_d = c.get(other_key, 0.0)
         if abs(d) > hard:
             refuse = True
             msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {d:+.1f} deg (limit "
@@ -369,11 +373,10 @@ def pose_messages(c: dict, expression_changed: bool = False,
         elif abs(d) > warn:
             # the other axis beyond its validated range takes the lower-face verdicts, or beyond its refusal
             # limit the whole pair: nothing here is then 'added to a noise floor' of a row that keeps its verdict
-            beyond_other = pose_beyond_checked({("pose_pitch_deg", "pose_yaw_deg")[1 - k]: other[1]})
-            if abs(other[1]) > other[4]:
+            if abs(other_d) > other_hard:
                 tail = ""
-            elif beyond_other:
-                tail = (f"; this was measured and corrected, but the {other[0].split()[0]} change is beyond the "
+            elif pose_beyond_checked({other_key: other_d}):
+                tail = (f"; this was measured and corrected, but the {other_name.split()[0]} change is beyond the "
                         "range the head-pose correction was checked on (its own message says how far), so the "
                         "lower-face changes get no verdict")
             elif unread_elsewhere:
@@ -441,7 +444,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     c = pair.cues
     expr = lip_shape_changes(a, b)
     shape = len(expr)  # cues from the lips' shape (landmarks); a skin lift does not change them
-    unread = bool(lower_face_unread_reasons(a, b, pair.alignment.residual_mm, c))
+    unread = lower_face_uncertain(a, b, pair)
     refuse, pose_msgs = pose_messages(c, expression_changed=bool(shape), lower_face_unread=unread)
     msgs += pose_msgs
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
