@@ -163,6 +163,7 @@ class PhotoAnalysis:
         row.update(
             photo=self.name, subject=self.subject or "", facemetrics_version=__version__,
             taken_at=_iso(self.taken_at), sha256=ph.sha256 if ph else "",
+            pixel_sha256=ph.pixel_sha256 if ph else "",
             status=self.status, error=self.error, warnings="; ".join(self.warnings),
         )
         if ph is not None:

@@ -306,7 +306,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    for note in res.merged:
+    for note in res.merged + res.time_notes:  # names merged; capture times without an offset read or left out
         print(note)
     from .batch.tables import disagreement_notes, repeats_left_out_note, same_picture_notes
 
@@ -533,7 +533,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
-    for note in res.merged:
+    for note in res.merged + res.time_notes:
         print(note)
     _print_verdicts(table)
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "

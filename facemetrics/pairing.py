@@ -11,7 +11,9 @@ The rule, within one session (a subject's treatment session; an opaque key):
 1. The session's photos are put in order by hours since treatment, then by
    name (a photo without a time last).  This order, never the order of the
    files or of the uploads, decides everything below.
-2. A photo with the same content (SHA-256) and the same time as an earlier
+2. A photo with the same content (SHA-256 of the file; or, among photos of
+   one role, of the decoded pixels: one picture under two files, e.g. a copy
+   whose EXIF capture time was rewritten) and the same time as an earlier
    one in that order is a duplicate and is left out: compared with its own
    copy it would read a change of zero by construction, and as a repeat it
    would make the noise floor look smaller than it is.  When the photos of
@@ -79,6 +81,13 @@ class PairingPhoto:
         [h], negative before the treatment; None (or NaN) when unknown.
     content : str
         Its content's SHA-256 (hex); ``""`` when unknown (never a duplicate).
+    pixels : str
+        Its decoded pixels' SHA-256 (hex, :attr:`facemetrics.loader.Photo.pixel_sha256`); ``""``
+        when unknown.  Two photos with the same ``content``, or of one role with the same
+        ``pixels`` (linked through others too), are one picture for the rule: a copy of a file
+        with only its EXIF rewritten has other bytes but the same pixels.  A before and an after
+        photo with the same pixels but other bytes are still compared: the comparison says so
+        (``facemetrics.compare.MSG_SAME_PICTURE``) and a series leaves it out of its fits.
     """
 
     photo: str
@@ -86,6 +95,7 @@ class PairingPhoto:
     role: str
     hours_since_treatment: float | None = None
     content: str = ""
+    pixels: str = ""
 
 
 @dataclass(frozen=True)
@@ -149,10 +159,10 @@ class Pairing:
         Post photos not compared: their session has no baseline photo.
     duplicates : tuple of (str, str)
         ``(photo, same_as)``: photos left out because ``same_as``, earlier in
-        the rule's order in the same session, has the same content (and the
-        same role and time, or no known time).
+        the rule's order in the same session, has the same content or pixels
+        (and the same role and time, or no known time).
     conflicts : tuple of tuple of str
-        Groups of photos of one session with the same content but different
+        Groups of photos of one session with the same content or pixels but different
         roles (a before and an after photo that are one file) or different
         known hours since treatment (one file dated twice), in the rule's
         order: every photo of a group is left out.
@@ -179,6 +189,29 @@ def _order(p: PairingPhoto) -> tuple:
     """The rule's order: by hours since treatment (unknown last), then by name."""
     h = _hours(p.hours_since_treatment)
     return (h is None, 0.0 if h is None else h, p.photo)
+
+
+def _pictures(photos: list[PairingPhoto]) -> dict[str, tuple]:
+    """``{photo: picture}`` of one session's photos: photos with the same ``content``, or of one
+    role with the same ``pixels``, directly or through others, get one picture key (an opaque
+    tuple); a photo with neither gets ``()`` (never one picture with another)."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(node: tuple) -> tuple:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    nodes = {p.photo: [n for n in (("content", p.content), ("pixels", p.role, p.pixels)) if n[-1]] for p in photos}
+    for linked in nodes.values():
+        for n in linked:
+            parent.setdefault(n, n)
+        if len(linked) == 2:
+            a, b = root(linked[0]), root(linked[1])
+            if a != b:
+                parent[b] = a
+    return {name: root(linked[0]) if linked else () for name, linked in nodes.items()}
 
 
 def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
@@ -219,23 +252,25 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     conflicts: list[tuple[str, ...]] = []
     for key in sorted(sessions):
         ordered = sorted(sessions[key], key=_order)
-        groups: dict[str, list[PairingPhoto]] = {}
+        picture = _pictures(ordered)
+        groups: dict[tuple, list[PairingPhoto]] = {}
         for p in ordered:
-            if p.content:
-                groups.setdefault(p.content, []).append(p)
-        # one file in two roles, or at two known times: which one is true cannot be told
+            if picture[p.photo]:
+                groups.setdefault(picture[p.photo], []).append(p)
+        # one picture in two roles, or at two known times: which one is true cannot be told
         torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1
                 or len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1}
         conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: _order(groups[c][0]))]
         members, seen = [], {}
         for p in ordered:
-            if p.content in torn:
+            c = picture[p.photo]
+            if c in torn:
                 continue
-            if p.content and p.content in seen:
-                duplicates.append((p.photo, seen[p.content]))
+            if c and c in seen:
+                duplicates.append((p.photo, seen[c]))
                 continue
-            if p.content:
-                seen[p.content] = p.photo
+            if c:
+                seen[c] = p.photo
             members.append(p)
         base = [p.photo for p in members if p.role == BASELINE]
         post = [p for p in members if p.role == POST]

@@ -110,6 +110,7 @@ PROVENANCE = [
     Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time)."),
     _WROTE,
     Column("sha256", "", "SHA-256 of the photo file's bytes (identifies the exact input)."),
+    Column("pixel_sha256", "", "SHA-256 of the decoded, upright RGB pixels (their array's shape, then its bytes): the same for two files of one picture whose bytes differ (a copy whose EXIF capture time was rewritten); empty when the photo could not be read."),
 ]
 
 STATUS = [
@@ -240,7 +241,7 @@ _VERSION = Column("facemetrics_version", "", "Version of facemetrics that wrote 
 _SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
 _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
 _TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's).")
-_HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times.")
+_HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times, except that in a batch a photo time without an offset is read in the offset all the session's other photos carry (several offsets: the photo is left out; README, capture times).")
 
 #: columns ``facemetrics batch`` adds to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS_DEF = [
@@ -269,6 +270,7 @@ CHANGE_COLUMNS_DEF = [
     _SUBJECT, _TREATMENT,
     Column("photo", "", "The photo compared, path relative to the batch folder (the after photo; in a no-change check, the baseline photo checked)."),
     Column("sha256", "", "SHA-256 of `photo`'s file bytes (identifies the exact input)."),
+    Column("pixel_sha256", "", "SHA-256 of `photo`'s decoded pixels (`photos.csv`'s `pixel_sha256`): the same for two files of one picture."),
     Column("baseline_photos", "", "The baseline photos it is compared with, `; `-separated: the before photo first, then its repeats (they set the noise floor)."),
     Column("baseline_sha256", "", "SHA-256 of each baseline photo's file bytes, `; `-separated, in the order of `baseline_photos`."),
     Column("n_baseline", "", "Number of baseline photos."),
@@ -295,6 +297,7 @@ LONG_COLUMNS_DEF = [
     Column("taken_at", "", "Capture time of `photo`, ISO 8601."),
     _TREATED_AT,
     Column("sha256", "", "SHA-256 of `photo`'s file bytes (its baseline photos' are in `changes.csv`'s `baseline_sha256`)."),
+    Column("pixel_sha256", "", "SHA-256 of `photo`'s decoded pixels (`photos.csv`'s `pixel_sha256`); empty when not known (a table written before it, the app)."),
     _VERSION,
 ]
 #: columns of ``long.csv``
@@ -411,7 +414,7 @@ TIMELINE_COLUMNS_DEF = [
            "the others (at its negative time, a measured zero change). Rows whose verdict is `uncertain` are "
            "left out (a comparison whose photo is the same picture as its before photo among them: a copy reads "
            "0 by construction), a row repeating another (the same photo listed twice) is counted once, and one "
-           "photo (the same `sha256`) listed at two or more times of one session is left out at every time, "
+           "photo (the same `sha256`, or on one side of the treatment the same `pixel_sha256`) listed at two or more times of one session is left out at every time, "
            "whatever the verdict of its other rows (without `treated_at`, a hand-made table or the app's "
            "timeline: of one subject and treatment, so one file used in two sessions is left out at both) "
            "(`reason` counts each)."),

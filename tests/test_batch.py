@@ -1294,3 +1294,43 @@ def test_comparisons_whose_repeat_photos_were_left_out_are_counted():
                            "so the default floors apply") and note.endswith("messages column of changes.csv says "
                                                                             "why for each"), note
     assert repeats_left_out_note(rows[2:]) == ""
+
+
+def test_an_after_photo_copied_with_another_exif_time_is_left_out_at_both_times(folder, clean, tmp_path):
+    """An audit (copy_after): an after photo copied with its EXIF time rewritten (other bytes, the same
+    pixels) was a measurement at the copy's time (its 1 h lift read at 8 h, status ok).  End to end on the
+    module's study (its cache reused: only the copy is measured): both are left out, the reason says why,
+    and every table carries the photos' ``pixel_sha256``."""
+    import shutil
+    from datetime import datetime
+    from pathlib import Path
+
+    _, out0 = clean
+    study_copy, out = tmp_path / "study", tmp_path / "out"
+    shutil.copytree(folder.folder, study_copy)
+    shutil.copytree(out0, out)
+    man = pd.read_csv(folder.manifest, keep_default_na=False)
+    s01 = man[man["subject"] == "S01"]
+    post = s01[s01["taken_at"] > s01["treated_at"]].sort_values("taken_at").iloc[0]
+    data = (study_copy / post["photo"]).read_bytes()
+    stamp = datetime.fromisoformat(post["taken_at"]).strftime("%Y:%m:%d %H:%M:%S").encode()
+    assert stamp in data
+    name = str(Path(post["photo"]).parent / "copy_at_30h.jpg")
+    (study_copy / name).write_bytes(data.replace(stamp, b"2026:11:03 14:00:00"))
+    extra = dict(post[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name,
+                 taken_at=(datetime.fromisoformat(post["treated_at"]) + pd.Timedelta(hours=30)).isoformat())
+    manifest = tmp_path / "manifest.csv"
+    pd.concat([man[list(extra)], pd.DataFrame([extra])]).to_csv(manifest, index=False)
+    res = run_batch(study_copy, out, manifest=manifest, workers=1, progress=False)
+    assert res.n_measured == 1 and res.n_compared == 0
+    photos = res.photos.set_index("photo")
+    assert photos.loc[name, "sha256"] != photos.loc[post["photo"], "sha256"]
+    assert len(photos.loc[name, "pixel_sha256"]) == 64
+    assert photos.loc[name, "pixel_sha256"] == photos.loc[post["photo"], "pixel_sha256"]
+    ok = photos[photos["status"] == "ok"]
+    assert ok["pixel_sha256"].nunique() == len(ok) - 1  # the study's other photos differ
+    for photo in (name, post["photo"]):
+        why = photos.loc[photo, "excluded"]
+        assert why.startswith("same pixels as ") and "two times" in why, why
+    assert not {name, post["photo"]} & set(res.changes["photo"]) and not {name, post["photo"]} & set(res.long["photo"])
+    assert res.changes["pixel_sha256"].str.len().eq(64).all() and res.long["pixel_sha256"].str.len().eq(64).all()

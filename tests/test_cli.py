@@ -917,7 +917,7 @@ def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_it
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
                  messages=f"some warning; {same}"),
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=1, messages="")]
-    res = SimpleNamespace(merged=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4, n_cached=0, n_duplicates=0,
+    res = SimpleNamespace(merged=[], time_notes=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4, n_cached=0, n_duplicates=0,
                           excluded=[], seconds=1.0)
     monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
     monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)

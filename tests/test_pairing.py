@@ -307,3 +307,20 @@ def test_one_file_dated_twice_is_left_out_at_both_times():
     assert excluded["p4_at_30h.jpg"].startswith("same file content as p4.jpg (an after photo, 4.0 h after the "
                                                 "treatment), but this one is dated 30.0 h after the treatment")
     assert "every copy is left out" in excluded["p4.jpg"] and "compared once" not in excluded["p4.jpg"]
+
+
+def test_same_pixels_under_other_bytes_are_one_picture_in_one_role():
+    """An audit (copy_after): an after photo copied with its EXIF time rewritten has other bytes but the
+    same pixels; it was compared as a measurement at its new time.  In one role the same ``pixels`` are
+    one picture (two times: a conflict; one time: a duplicate); across roles they are still compared."""
+    s = ("S",)
+    photos = [PairingPhoto("pre.jpg", s, BASELINE, -1.0, "a", "A"),
+              PairingPhoto("p1.jpg", s, POST, 1.0, "b", "B"), PairingPhoto("p8.jpg", s, POST, 8.0, "c", "B"),
+              PairingPhoto("p4.jpg", s, POST, 4.0, "d", "D"), PairingPhoto("p4_copy.jpg", s, POST, 4.0, "e", "D"),
+              PairingPhoto("pre_at_2h.jpg", s, POST, 2.0, "f", "A")]
+    got = pair_photos(photos)
+    assert got.conflicts == (("p1.jpg", "p8.jpg"),)
+    assert got.duplicates == (("p4_copy.jpg", "p4.jpg"),)
+    assert [p.photo for p in got.pairs] == ["pre_at_2h.jpg", "p4.jpg"]  # compare says it is the same picture
+    no_pixels = pair_photos(PairingPhoto(p.photo, s, p.role, p.hours_since_treatment, p.content) for p in photos)
+    assert not no_pixels.conflicts and not no_pixels.duplicates and len(no_pixels.pairs) == 5

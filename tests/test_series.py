@@ -944,7 +944,7 @@ def test_one_photo_dated_twice_in_a_session_is_left_out_at_every_time(study):
     res = analyze_series(pd.concat([df, copy_], ignore_index=True), metrics=METRIC, n_boot=0)
     fit = res.get("microcurrent", METRIC, "mean")
     assert fit.n_photos == plain.n_photos - 1  # the copy and its original: both left out
-    assert "2 rows were left out as one photo (the same sha256) listed at two or more times" in fit.reason, fit.reason
+    assert "2 rows were left out as one photo (the same sha256 or pixel_sha256) listed at two or more times" in fit.reason, fit.reason
     s1 = res.get("microcurrent", METRIC, "mean", subject="S1")
     assert "2 rows were left out" in s1.reason and "left out as one photo" not in \
         res.get("microcurrent", METRIC, "mean", subject="S2").reason
@@ -957,7 +957,7 @@ def test_one_photo_dated_twice_in_a_session_is_left_out_at_every_time(study):
     only = pd.concat([src, copy_], ignore_index=True)
     empty = analyze_series(only, n_boot=0)
     assert empty.status == "insufficient_data" and empty.reason.startswith(
-        "Every row of changes is one photo (the same sha256) listed at two or more times"), empty.reason
+        "Every row of changes is one photo (the same sha256 or pixel_sha256) listed at two or more times"), empty.reason
     assert [f.n_photos for f in empty.fits] == [0] and "2 rows were left out" in empty.fits[0].reason
 
 
@@ -983,7 +983,7 @@ def test_one_photo_at_two_times_is_found_whatever_the_verdict_of_its_other_rows(
         table = pd.concat([df.drop(src.index), unread.assign(verdict="uncertain"), kept], ignore_index=True)
         fit = analyze_series(table, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
         assert fit.n_photos == plain.n_photos - 1, fit.reason  # neither copy fitted
-        assert "1 row was left out as one photo (the same sha256) listed at two or more times of its session" \
+        assert "1 row was left out as one photo (the same sha256 or pixel_sha256) listed at two or more times of its session" \
             in fit.reason and "1 more photo was left out because its comparison read 'uncertain'" in fit.reason
         points = validate_changes(table, METRIC)
         assert not ((points["subject"] == "S1") & points["hours_since_treatment"].isin([8.0, 30.0])).any()
@@ -1007,7 +1007,7 @@ def test_one_photo_at_two_times_without_treated_at_is_said_to_be_of_its_subject_
     res = analyze_series(untold, metrics=METRIC, n_boot=0)
     fit = res.get("microcurrent", METRIC, "mean")
     assert fit.n_photos == base.n_photos - 2  # left out at both times
-    assert ("2 rows were left out as one photo (the same sha256) listed at two or more times of one subject "
+    assert ("2 rows were left out as one photo (the same sha256 or pixel_sha256) listed at two or more times of one subject "
             "and treatment (no treated_at to tell sessions apart)") in fit.reason, fit.reason
     assert "of its session" not in fit.reason and "give every row its treated_at" in fit.reason
     only = analyze_series(pd.concat([src, before2], ignore_index=True).drop(columns="treated_at"), n_boot=0)
@@ -1057,3 +1057,29 @@ def test_a_picture_compared_with_itself_is_left_out_with_its_reason(study):
             assert fit.n_photos == plain.n_photos and "the same picture as its before photo" in fit.reason
         else:  # no message: a measured zero, fitted
             assert fit.n_photos == plain.n_photos + 1 and "read 'uncertain'" not in fit.reason
+
+
+def test_one_picture_under_two_files_at_two_times_is_left_out_by_its_pixels(study):
+    """An audit (copy_after): an after photo copied with its EXIF time rewritten (other bytes, the same
+    decoded pixels) was fitted at the copy's time: its 1 h lift read at 8 h.  Rows with the same
+    ``pixel_sha256`` on one side of the treatment are now one photo; without the column, as before."""
+    from facemetrics.decay.claim import _at_two_times, validate_changes
+
+    df, src, copy_ = _dated_twice_table(study)
+    pix = [f"{i + 1000:064x}" for i in range(len(df))]
+    df = df.assign(pixel_sha256=pix)
+    copy_ = copy_.assign(sha256="f" * 64, pixel_sha256=df.loc[src.index[0], "pixel_sha256"])  # other bytes
+    table = pd.concat([df, copy_], ignore_index=True)
+    twice = _at_two_times(table, table)
+    assert twice.sum() == 2 and set(table.loc[twice, "photo"]) == {src["photo"].iloc[0], "copy_at_30h.jpg"}
+    points = validate_changes(table, METRIC)
+    assert not ((points["subject"] == "S1") & points["hours_since_treatment"].isin([8.0, 30.0])).any()
+    fit = analyze_series(table, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+    assert "2 rows were left out as one photo (the same sha256 or pixel_sha256)" in fit.reason, fit.reason
+    # no pixel_sha256 column (an old table): the two files are two photos, as before
+    assert not _at_two_times(table.drop(columns="pixel_sha256"), table.drop(columns="pixel_sha256")).any()
+    # a before photo's pixels at an after time: left to the same-picture rule (not linked across the treatment)
+    pre = df[(df["subject"] == "S1") & (df["hours_since_treatment"] < 0)].iloc[[0]]
+    after = pre.assign(hours_since_treatment=30.0, sha256="e" * 64, photo="pre_at_30h.jpg")
+    both = pd.concat([df, after], ignore_index=True)
+    assert not _at_two_times(both, both).any()

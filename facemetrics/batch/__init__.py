@@ -71,7 +71,12 @@ the file endings of every format the loader opens
 Times: ``hours_since_treatment = (taken_at - treated_at)`` in hours.  When
 both times carry a UTC offset they are compared as instants; otherwise as
 wall-clock times (offsets dropped), which is right for photos and treatment
-logged in the same local time.
+logged in the same local time.  The exception: when ``treated_at`` has an
+offset and the session's photos mix capture times with and without one,
+the offset-free times are read in the one offset the other photos carry, or,
+when those carry several, their photos are left out (``excluded`` names the
+offsets); :attr:`BatchResult.time_notes` (printed by ``facemetrics batch``)
+says which (:func:`~facemetrics.batch.discover.offset_free_times`).
 
 Sessions and baselines
 ----------------------

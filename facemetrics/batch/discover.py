@@ -7,8 +7,8 @@ import difflib
 import io
 import math
 import os
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 from ..errors import FacemetricsError
@@ -112,7 +112,8 @@ def parse_time(value) -> datetime | None:
 def hours_between(taken_at, treated_at) -> float:
     """Hours from ``treated_at`` to ``taken_at`` (NaN when either is missing).
 
-    Both aware: compared as instants; otherwise as wall-clock times.
+    Both aware: compared as instants; otherwise as wall-clock times (the batch first reads
+    offset-free capture times among times with an offset: :func:`offset_free_times`).
     """
     a, b = parse_time(taken_at), parse_time(treated_at)
     if a is None or b is None:
@@ -120,6 +121,96 @@ def hours_between(taken_at, treated_at) -> float:
     if (a.tzinfo is None) != (b.tzinfo is None):
         a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
     return (a - b).total_seconds() / 3600.0
+
+
+def _offset_text(offset) -> str:
+    """``timedelta(hours=1) -> "+01:00"``, ``timedelta(hours=-5, minutes=-30) -> "-05:30"``."""
+    minutes = round(offset.total_seconds() / 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _timed(text) -> datetime | None:
+    """A time with a time of day (:func:`parse_time`), or None (empty, invalid, or a date alone:
+    those photos are excluded for it by the batch)."""
+    t = parse_time(text)
+    return t if t is not None and len(str(text).strip()) > 10 else None
+
+
+def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], list[str]]:
+    """Capture times without a UTC offset in a session whose other times have one: read safely.
+
+    A time without an offset is compared with one with an offset as a wall-clock time
+    (:func:`hours_between`): against ``treated_at = 07:00Z`` a photo of ``07:46`` camera local
+    time ``+01:00`` would be 46 min *after* the treatment, though taken 14 min before it (an
+    audit, 2026-12-03).  In each session (subject, treatment, treated_at as an instant) whose
+    ``treated_at`` has an offset and whose photos mix capture times with and without one:
+
+    * the other photos all carry one offset, other than ``treated_at``'s: each offset-free
+      capture time is read in that offset (the camera's local time the session's other
+      photos show; the entry's ``taken_at`` is that time with the offset) and a note says so;
+    * they carry two or more offsets: which one an offset-free time is in cannot be told, and
+      its hours since the treatment differ between the readings, so the photo is left out (its
+      ``note``, hence ``excluded``, names the offsets) and a note says so.
+
+    When the photos with an offset carry ``treated_at``'s offset, or none has one, or
+    ``treated_at`` has none (then every time is compared as wall-clock time, whatever offset
+    is assumed for the offset-free ones), nothing changes.
+
+    Parameters
+    ----------
+    entries : list of PhotoEntry
+        The batch's photos (:func:`discover`); an entry's own ``taken_at`` (manifest) is its time.
+    taken : dict
+        ``{index in entries: capture time text read from the photo (EXIF), ISO 8601 or ""}``.
+
+    Returns
+    -------
+    entries : list of PhotoEntry
+        New entries where a time was read in the session's offset or a photo left out (the
+        others are the same objects).
+    notes : list of str
+        One line per session changed, for the console.
+    """
+    out = list(entries)
+    sessions: dict[tuple, list[tuple[int, datetime]]] = {}
+    for i, e in enumerate(entries):
+        when, treated = _timed(e.taken_at or taken.get(i) or ""), _timed(e.treated_at)
+        if when is not None and treated is not None and treated.tzinfo is not None and not e.note:
+            key = (name_key(e.subject), name_key(e.treatment), treated.astimezone(timezone.utc))
+            sessions.setdefault(key, []).append((i, when))
+    notes = []
+    for photos in sessions.values():
+        naive = [(i, t) for i, t in photos if t.tzinfo is None]
+        offsets = sorted({t.utcoffset() for _, t in photos if t.tzinfo is not None})
+        first = entries[photos[0][0]]
+        treated_off = _timed(first.treated_at).utcoffset()
+        if not naive or not offsets or offsets == [treated_off]:
+            continue
+        shown = ", ".join(_offset_text(o) for o in offsets)
+        where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
+                 f"treated {first.treated_at}")
+        names = ", ".join(entries[i].photo for i, _ in naive)
+        n = len(naive)
+        if len(offsets) == 1:
+            for i, t in naive:
+                out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(offsets[0])).isoformat())
+            late = (offsets[0] - treated_off).total_seconds() / 3600.0
+            notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset read in {shown}, "
+                         f"the offset of the session's other photos (as wall-clock times against the treatment's "
+                         f"{_offset_text(treated_off)} each would be {abs(late):g} h "
+                         f"{'later' if late > 0 else 'earlier'}): {names}")
+        else:
+            for i, t in naive:
+                out[i] = replace(entries[i], note=(
+                    f"capture time {t.isoformat()!r} has no UTC offset while the session's other photos carry "
+                    f"{shown} and treated_at {first.treated_at!r} carries {_offset_text(treated_off)}: its hours "
+                    f"since the treatment depend on which one it is in (give its taken_at with the offset in a "
+                    f"manifest)"))
+            notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
+                         f"capture time without a UTC offset while the session's other photos carry {shown} "
+                         f"(see 'excluded' in photos.csv): {names}")
+    return out, notes
 
 
 def name_key(name) -> str:

@@ -15,7 +15,7 @@ from ..errors import PhotoError, SettingError
 from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
-from .discover import discover, merge_spellings
+from .discover import discover, merge_spellings, offset_free_times
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
 )
@@ -88,6 +88,10 @@ class BatchResult:
         One sentence per subject or treatment written with several spellings that were taken
         as one (case and surrounding spaces ignored,
         :func:`~facemetrics.batch.discover.merge_spellings`); the tables use the first spelling.
+    time_notes : list of str
+        One sentence per session whose capture times without a UTC offset were read in the offset
+        of its other photos, or left out because those carry several
+        (:func:`~facemetrics.batch.discover.offset_free_times`).
     """
 
     photo_rows: list
@@ -102,6 +106,7 @@ class BatchResult:
     seconds: float = 0.0
     excluded: list = field(default_factory=list)
     merged: list = field(default_factory=list)
+    time_notes: list = field(default_factory=list)
 
     @property
     def n_ok(self) -> int:
@@ -218,6 +223,9 @@ def run_batch(
                                         lambda i: entries[i].photo, stored)
             n_session_compared = 0
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
+        rows = _header_times(entries, rows)
+        # capture times without an offset among times with one: read in the session's one offset, or left out
+        entries, time_notes = offset_free_times(entries, {i: r.get("taken_at") for i, r in rows.items()})
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
         n_compare_cached = max(n_compare_cached - n_session_compared, 0)
@@ -231,7 +239,7 @@ def run_batch(
     res = _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
                   n_duplicates=n_duplicates,
                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
-    res.merged = merged
+    res.merged, res.time_notes = merged, time_notes
     return res
 
 
@@ -579,8 +587,8 @@ def _flag_same_pictures(jobs: list, comp_results: dict) -> dict:
 
 
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
-    """Merge metadata into the photo rows, find sessions/baselines and run the comparisons."""
-    rows = _header_times(entries, rows)
+    """Merge metadata into the photo rows (``rows`` with :func:`_header_times`' times), find
+    sessions/baselines and run the comparisons."""
     photo_rows = sorted((_table_row(e, rows[i]) for i, e in enumerate(entries)), key=_sort_key)
 
     # ---- 2. compare post photos with their session baseline ----------------
@@ -603,7 +611,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
             res = results[j]
             row = {
                 "subject": r["subject"], "treatment": r["treatment"], "photo": r["photo"],
-                "sha256": r["sha256"] or "", "baseline_photos": "; ".join(b["photo"] for b in base),
+                "sha256": r["sha256"] or "", "pixel_sha256": r.get("pixel_sha256") or "",
+                "baseline_photos": "; ".join(b["photo"] for b in base),
                 "baseline_sha256": "; ".join(b["sha256"] or "" for b in base), "n_baseline": len(base),
                 "taken_at": r["taken_at"], "treated_at": r["treated_at"],
                 "hours_since_treatment": r["hours_since_treatment"], "role": r["role"],
@@ -636,6 +645,7 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
                                hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],
                                taken_at=row["taken_at"], treated_at=row["treated_at"], sha256=row["sha256"],
+                               pixel_sha256=row["pixel_sha256"],
                                facemetrics_version=row["facemetrics_version"])]
     change_rows = [{k: v for k, v in r.items() if k != "_rows"} for r in change_rows]
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -19,7 +19,7 @@ from .discover import PhotoEntry, hours_between, name_key, parse_time
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
               photo: str = "", taken_at: str | None = None, treated_at: str | None = None, sha256: str = "",
-              facemetrics_version: str | None = None, messages=()) -> list[dict]:
+              pixel_sha256: str = "", facemetrics_version: str | None = None, messages=()) -> list[dict]:
     """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
     Parameters
@@ -32,8 +32,9 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
     subject, treatment : str
     hours_since_treatment : float or None
         Of the after photo [h].
-    photo, taken_at, treated_at, sha256 : str, optional
-        Provenance of the after photo (``sha256``: of its file's bytes).
+    photo, taken_at, treated_at, sha256, pixel_sha256 : str, optional
+        Provenance of the after photo (``sha256``: of its file's bytes; ``pixel_sha256``: of its
+        decoded pixels, :attr:`facemetrics.loader.Photo.pixel_sha256`).
     facemetrics_version : str, optional
         The version that wrote the rows (default: this one).
     messages : iterable of str, optional
@@ -63,6 +64,7 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
             "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
             "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
             "photo": photo, "taken_at": taken_at, "treated_at": treated_at, "sha256": sha256 or "",
+            "pixel_sha256": pixel_sha256 or "",
             "facemetrics_version": facemetrics_version or __version__,
         }
         out.append({c: row[c] for c in LONG_COLUMNS})
@@ -261,14 +263,15 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     with_role = [r for r in with_role if r["role"]]
     pairing = pair_photos(
         PairingPhoto(photo=r["photo"], session=sessions[r["photo"]], role=r["role"],
-                     hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "")
+                     hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "",
+                     pixels=r.get("pixel_sha256") or "")
         for r in with_role)
     rows = {r["photo"]: r for r in with_role}
     for name in pairing.no_baseline:
         rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
     _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
     for name, same_as in pairing.duplicates:
-        rows[name]["excluded"] = f"same file content as {same_as} (compared once)"
+        rows[name]["excluded"] = f"{_same_as(rows[name], [rows[same_as]])} {same_as} (compared once)"
     for group in pairing.conflicts:
         for name in group:
             rows[name]["excluded"] = _conflict_reason(rows[name], [rows[o] for o in group if o != name])
@@ -285,15 +288,24 @@ def _when(r: dict) -> str:
     return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} the treatment"
 
 
+def _same_as(r: dict, others: list[dict]) -> str:
+    """``"same file content as"`` when every one of ``others`` has ``r``'s file bytes (its
+    ``sha256``), else ``"same pixels as"`` (one picture under other bytes: a copy whose EXIF was
+    rewritten, linked by ``pixel_sha256``)."""
+    sha = r.get("sha256") or ""
+    return "same file content as" if sha and all((o.get("sha256") or "") == sha for o in others) else "same pixels as"
+
+
 def _conflict_reason(r: dict, others: list[dict]) -> str:
-    """Why a photo whose file is also another photo of its session in another role, or at another
-    time, is left out."""
+    """Why a photo whose file (or, in its own role, picture: the same pixels) is also another photo
+    of its session in another role, or at another time, is left out."""
     shown = " and ".join(f"{o['photo']} ({_ROLE_WORDS.get(o['role'], o['role'])}, {_when(o)})" for o in others)
+    same = _same_as(r, others)
     if all(o["role"] == r["role"] for o in others):  # one file dated twice (a copy, a wrong capture time)
-        return (f"same file content as {shown}, but this one is dated {_when(r)}: one photo cannot have been taken "
+        return (f"{same} {shown}, but this one is dated {_when(r)}: one photo cannot have been taken "
                 "at two times, and which time is right cannot be told, so every copy is left out of the "
                 "comparisons and the timeline fits (check the capture times; a copied file is a mistake)")
-    return (f"same file content as {shown}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
+    return (f"{same} {shown}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
             "one photo cannot be both a before and an after photo, so every copy is left out (check which "
             "photos were taken before the treatment and their capture times)")
 

@@ -1022,9 +1022,9 @@ def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_t
 
 
 def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
-    """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` (where ``source``, the
-    rows ``df`` came from in the same order, has one), is listed at two or more ``time`` values of
-    one session, metric and side: one file dated twice, a copied file or a wrong capture time.  A
+    """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` or ``pixel_sha256``
+    (:func:`_picture_ids`, where ``source``, the rows ``df`` came from in the same order, has them),
+    is listed at two or more ``time`` values of one session, metric and side: one file dated twice, a copied file or a wrong capture time.  A
     session is the subject, treatment and ``treated_at``; where ``treated_at`` is missing or blank
     (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
     apart, so the photo is looked for among every time of that subject and treatment: one file
@@ -1033,9 +1033,9 @@ def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_sin
     compared with its own picture reads 0 by construction, so every copy is left out (no row is
     counted at a time nobody knows it was taken).  A photo name alone is no identity here (phones
     call every photo ``image.jpg``)."""
-    if "sha256" not in source.columns or df.empty:
+    if not {"sha256", "pixel_sha256"} & set(source.columns) or df.empty:
         return np.zeros(len(df), dtype=bool)
-    sha = source["sha256"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+    sha = _picture_ids(source, df[time].to_numpy(dtype=float) < 0)
     cols = ["subject", "treatment", "metric", "side"]
     key = df[cols].astype(str).reset_index(drop=True)
     key["session"] = _session_texts(df)
@@ -1044,6 +1044,36 @@ def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_sin
     out = np.zeros(len(df), dtype=bool)
     out[np.flatnonzero(sha != "")] = named.groupby(cols + ["session", "sha"])["t"].transform("nunique").to_numpy() > 1
     return out
+
+
+def _picture_ids(source: pd.DataFrame, before: np.ndarray) -> np.ndarray:
+    """Per row of ``source`` (shape (n,), object): one id per picture, ``""`` for a row with neither
+    ``sha256`` nor ``pixel_sha256`` (a missing column reads as blank).  Rows with the same ``sha256``
+    (one file), or on the same side of the treatment (``before``: bool, shape (n,), time < 0) with
+    the same ``pixel_sha256`` (one picture under other bytes: a copy whose EXIF time was rewritten),
+    directly or through other rows, share their id, as :func:`facemetrics.pairing.pair_photos` links
+    photos (a before and an after photo of one picture are left to the same-picture rule)."""
+    def col(name):
+        if name not in source.columns:
+            return np.full(len(source), "", dtype=object)
+        return source[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+    parent: dict[tuple, tuple] = {}
+
+    def root(node: tuple) -> tuple:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    nodes = [[n for n in (("sha256", s), ("pixels", bool(b), p)) if n[-1]]
+             for s, p, b in zip(col("sha256"), col("pixel_sha256"), before)]
+    for linked in nodes:
+        for n in linked:
+            parent.setdefault(n, n)
+        if len(linked) == 2 and root(linked[0]) != root(linked[1]):
+            parent[root(linked[1])] = root(linked[0])
+    return np.array([repr(root(linked[0])) if linked else "" for linked in nodes], dtype=object)
 
 
 def _session_texts(df: pd.DataFrame) -> np.ndarray:
@@ -1058,7 +1088,7 @@ def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
     """``(what, why)``: the words for rows left out by :func:`_at_two_times`, ``n_session`` of them
     with a ``treated_at`` (a copy within its session) and ``n_blind`` without one (looked for among
     every session of their subject and treatment), and why such rows are left out."""
-    what = "one photo (the same sha256) listed at two or more times of "
+    what = "one photo (the same sha256 or pixel_sha256) listed at two or more times of "
     blind = "one subject and treatment (no treated_at to tell sessions apart)"
     why = "a copied file or a wrong capture time, whose right time cannot be told"
     if not n_blind:

@@ -1,0 +1,94 @@
+"""Capture times without a UTC offset in a session whose other times carry one (CLI audit, tz variant:
+``treated_at.txt`` = ``07:00Z``, some photos ``+01:00``, others without an offset, each of those 1 h
+late and a before photo taken 14 min before the treatment made a ``post`` photo at +0.77 h)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from facemetrics.batch import hours_between, run_batch
+from facemetrics.batch.discover import PhotoEntry, offset_free_times
+
+TREATED = "2026-11-02T07:00Z"  # 08:00 at +01:00
+
+
+def _entries(*times: str, treated: str = TREATED) -> list[PhotoEntry]:
+    return [PhotoEntry(Path(f"S01/rf/p{i}.jpg"), f"S01/rf/p{i}.jpg", "S01", "rf", treated_at=treated)
+            for i in range(len(times))]
+
+
+def test_an_offset_free_time_is_read_in_the_one_offset_of_the_other_photos():
+    times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00", "2026-11-02T09:00:00+01:00"]
+    entries = _entries(*times)
+    out, notes = offset_free_times(entries, dict(enumerate(times)))
+    assert out[1].taken_at == "2026-11-02T07:46:00+01:00"
+    assert hours_between(out[1].taken_at, TREATED) == pytest.approx(-14 / 60)  # before, as it was taken
+    assert hours_between(times[1], TREATED) > 0  # the wall-clock reading: a post photo (the defect)
+    assert out[0] is entries[0] and out[2] is entries[2] and not any(e.note for e in out)
+    assert len(notes) == 1 and "read in +01:00" in notes[0] and "1 h later" in notes[0] and "p1.jpg" in notes[0]
+
+
+def test_a_manifest_time_counts_as_the_photos_own():
+    entries = _entries("", "")
+    entries[1].taken_at = "2026-11-02T07:46"  # manifest, no offset; the header's time is not used then
+    out, notes = offset_free_times(entries, {0: "2026-11-02T09:00:00+01:00", 1: "2026-11-02T05:00:00+01:00"})
+    assert out[1].taken_at == "2026-11-02T07:46:00+01:00" and len(notes) == 1
+
+
+def test_several_offsets_leave_the_offset_free_photos_out_naming_them():
+    times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00", "2026-11-03T09:00:00+02:00"]
+    out, notes = offset_free_times(_entries(*times), dict(enumerate(times)))
+    assert "+01:00, +02:00" in out[1].note and "+00:00" in out[1].note and out[1].taken_at == ""
+    assert not out[0].note and not out[2].note
+    assert len(notes) == 1 and "1 photo left out" in notes[0] and "p1.jpg" in notes[0]
+
+
+@pytest.mark.parametrize("times, treated", [
+    (["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"], "2026-11-02T08:00+01:00"),  # the offset of treated_at
+    (["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"], "2026-11-02T08:00"),  # treated_at without: wall clock
+    (["2026-11-02T07:30:00", "2026-11-02T07:46:00"], TREATED),  # no photo carries an offset
+    (["2026-11-02T07:30:00+01:00", "2026-11-02"], TREATED),  # a date alone: excluded for that
+])
+def test_nothing_changes_when_the_readings_agree_or_nothing_tells_another(times, treated):
+    entries = _entries(*times, treated=treated)
+    out, notes = offset_free_times(entries, dict(enumerate(times)))
+    assert notes == [] and all(a is b for a, b in zip(out, entries))
+
+
+def test_sessions_are_apart():
+    """Another session's offset is not this one's."""
+    entries = _entries("", "") + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf", treated_at=TREATED)]
+    out, notes = offset_free_times(entries, {0: "2026-11-02T07:46:00", 1: "2026-11-02T09:00:00",
+                                              2: "2026-11-02T09:00:00+01:00"})
+    assert notes == [] and [e.taken_at for e in out] == ["", "", ""]
+
+
+def _jpeg(path: Path, when: str, offset: str | None) -> None:
+    exif = Image.Exif()
+    ifd = exif.get_ifd(0x8769)
+    ifd[36867] = when  # DateTimeOriginal
+    if offset:
+        ifd[36881] = offset  # OffsetTimeOriginal
+    buf = io.BytesIO()
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(buf, "JPEG", exif=exif)
+    path.write_bytes(buf.getvalue())
+
+
+def test_batch_reads_the_exif_time_without_offset_in_the_sessions_offset(tmp_path):
+    """Two tiny EXIF JPEGs (no face: only their times matter): the offset-free one keeps its 14 min
+    before the treatment, and the run says why."""
+    d = tmp_path / "study" / "S01" / "rf"
+    d.mkdir(parents=True)
+    (d / "treated_at.txt").write_text(TREATED + "\n")
+    _jpeg(d / "a_pre.jpg", "2026:11:02 07:30:00", "+01:00")
+    _jpeg(d / "b_pre.jpg", "2026:11:02 07:46:00", None)
+    res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False, compare=False)
+    rows = {r["photo"]: r for r in res.photo_rows}
+    assert rows["S01/rf/b_pre.jpg"]["taken_at"] == "2026-11-02T07:46:00+01:00"
+    assert rows["S01/rf/b_pre.jpg"]["hours_since_treatment"] == pytest.approx(-14 / 60)
+    assert len(res.time_notes) == 1 and "read in +01:00" in res.time_notes[0]
