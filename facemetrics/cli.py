@@ -330,6 +330,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     reg = run_regimen_batch(args.folder, args.output, res.photo_rows, workers=args.workers,
                             mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     if reg is not None:
+        for note in reg.time_notes:  # pooled baselines' capture times without an offset read or left out
+            print(f"regimen: {note}")
         print(f"regimen: {len(reg.change_rows)} pre-session photos compared with the first session's baseline "
               f"({args.output}/regimen)")
         for note in same_picture_notes(reg.change_rows):

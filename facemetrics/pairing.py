@@ -18,11 +18,16 @@ The rule, within one session (a subject's treatment session; an opaque key):
    copy it would read a change of zero by construction, and as a repeat it
    would make the noise floor look smaller than it is.  When the photos of
    one content have different roles (one file given as a before *and* an
-   after photo, e.g. a copy whose capture time was changed) or different
-   known times (one file dated twice: a copied file, a wrong timestamp),
-   which role or time is true cannot be told: every one of them is left out
-   (:attr:`Pairing.conflicts`), none is a duplicate "compared once" (kept at
-   the earlier time, it was a measurement at a time nobody knew it was taken).
+   after photo, e.g. a copy whose capture time was changed) or, as after
+   photos, different known times (one file dated twice: a copied file, a
+   wrong timestamp), which role or time is true cannot be told: every one of
+   them is left out (:attr:`Pairing.conflicts`), none is a duplicate
+   "compared once" (kept at the earlier time, it was a measurement at a time
+   nobody knew it was taken).  Baseline photos of one content at different
+   times are duplicates all the same (the first in that order is kept): a
+   before photo's exact time does not matter, only that its copy is no
+   repeat (a repeat of zero noise), and leaving them all out removed the
+   session's baseline.
 3. The first baseline photo (the **earliest**: taken longest before the
    treatment) is the before photo of every comparison; the other baseline
    photos are its repeats (``before_repeats`` of
@@ -160,12 +165,13 @@ class Pairing:
     duplicates : tuple of (str, str)
         ``(photo, same_as)``: photos left out because ``same_as``, earlier in
         the rule's order in the same session, has the same content or pixels
-        (and the same role and time, or no known time).
+        (and the same role and time, or no known time; or both are baseline
+        photos, at any times).
     conflicts : tuple of tuple of str
         Groups of photos of one session with the same content or pixels but different
-        roles (a before and an after photo that are one file) or different
-        known hours since treatment (one file dated twice), in the rule's
-        order: every photo of a group is left out.
+        roles (a before and an after photo that are one file) or, as post
+        photos, different known hours since treatment (one file dated twice),
+        in the rule's order: every photo of a group is left out.
     """
 
     pairs: tuple[PhotoPair, ...] = ()
@@ -257,9 +263,11 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
         for p in ordered:
             if picture[p.photo]:
                 groups.setdefault(picture[p.photo], []).append(p)
-        # one picture in two roles, or at two known times: which one is true cannot be told
+        # one picture in two roles, or an after photo at two known times: which one is true cannot be told;
+        # baseline copies at two times are compared once (a before photo's exact time does not matter)
         torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1
-                or len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1}
+                or (g[0].role != BASELINE
+                    and len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1)}
         conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: _order(groups[c][0]))]
         members, seen = [], {}
         for p in ordered:

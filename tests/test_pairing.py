@@ -324,3 +324,43 @@ def test_same_pixels_under_other_bytes_are_one_picture_in_one_role():
     assert [p.photo for p in got.pairs] == ["pre_at_2h.jpg", "p4.jpg"]  # compare says it is the same picture
     no_pixels = pair_photos(PairingPhoto(p.photo, s, p.role, p.hours_since_treatment, p.content) for p in photos)
     assert not no_pixels.conflicts and not no_pixels.duplicates and len(no_pixels.pairs) == 5
+
+
+def test_a_before_photo_copied_at_another_before_time_is_compared_once():
+    """Review of 85fba1e (A): a copy of the before photo at another before time (bytes or rewritten EXIF) was a
+    conflict, so the session lost its only baseline and every after photo read 'no baseline photo'.  A before
+    photo's exact time does not matter: the copy is a duplicate (the first in the rule's order kept), no repeat."""
+    s = ("S",)
+    photos = [PairingPhoto("pre.jpg", s, BASELINE, -2.0, "a", "A"),
+              PairingPhoto("pre_rewritten.jpg", s, BASELINE, -1.0, "b", "A"),
+              PairingPhoto("pre_bytes.jpg", s, BASELINE, -0.5, "a", "A"),
+              PairingPhoto("p4.jpg", s, POST, 4.0, "c", "C")]
+    got = pair_photos(photos)
+    assert got.conflicts == () and not got.no_baseline
+    assert got.duplicates == (("pre_rewritten.jpg", "pre.jpg"), ("pre_bytes.jpg", "pre.jpg"))
+    assert _pairs(got) == [("p4.jpg", "pre.jpg", (), False)]  # the copy is no repeat (and no no-change check)
+    # an after photo at two times is still a conflict
+    after = pair_photos(photos + [PairingPhoto("p4_at_30h.jpg", s, POST, 30.0, "d", "C")])
+    assert after.conflicts == (("p4.jpg", "p4_at_30h.jpg"),)
+    # the batch says which copy was kept and that the times differ
+    rows = [_row("pre.jpg", -2.0, "2026-11-02T08:00"), _row("pre_copy.jpg", -1.0, "2026-11-02T08:00"),
+            _row("p4.jpg", 4.0, "2026-11-02T08:00")]
+    rows[1]["sha256"] = rows[0]["sha256"]
+    assert _jobs(rows) == [("p4.jpg", ("pre.jpg",))]
+    assert rows[1]["excluded"].startswith("same file content as pre.jpg (compared once); dated 1.0 h before")
+    assert rows[0]["excluded"] == rows[2]["excluded"] == ""
+
+
+def test_a_conflict_says_per_photo_whether_it_is_the_same_file_or_the_same_pixels():
+    """Review of 85fba1e, C: the reason said "same pixels as A and B" though A was a byte-identical copy."""
+    rows = [_row("p1.jpg", 1.0, "2026-11-02T08:00"), _row("p1_copy.jpg", 8.0, "2026-11-02T08:00"),
+            _row("p1_rewritten.jpg", 30.0, "2026-11-02T08:00")]
+    rows[1]["sha256"] = rows[0]["sha256"]
+    for r in rows:
+        r["pixel_sha256"] = "P" * 64
+    assert _jobs(rows) == []
+    why = {r["photo"]: r["excluded"] for r in rows}
+    assert why["p1.jpg"].startswith("same file content as p1_copy.jpg (an after photo, 8.0 h after the treatment) "
+                                    "and same pixels as p1_rewritten.jpg (an after photo, 30.0 h after"), why
+    assert why["p1_rewritten.jpg"].startswith("same pixels as p1.jpg (an after photo, 1.0 h after the treatment) "
+                                              "and p1_copy.jpg"), why

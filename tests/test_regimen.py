@@ -277,3 +277,23 @@ def test_a_fitted_regimen_has_no_note(six_weeks):
     out, table = six_weeks
     assert table.attrs["regimen_note"] == ""
     assert "## Regimen: cumulative change over days" in (out / "report.md").read_text()
+
+
+def test_batch_prints_the_regimens_time_notes(tmp_path, monkeypatch, capsys):
+    """Review of 85fba1e, B: a pooled baseline left out among several offsets in the regimen batch was
+    never said (cmd_batch printed the main batch's time notes only)."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+    import facemetrics.regimen as regimen
+    from facemetrics.cli import main
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jpg").write_bytes(b"not read: run_batch is replaced")
+    done = SimpleNamespace(merged=[], time_notes=[], change_rows=[], n_duplicates=0, photo_rows=[], n_ok=0,
+                           n_cached=0, excluded=[], seconds=0.0)
+    reg = SimpleNamespace(**(done.__dict__ | dict(time_notes=["me, mc, treated X: 1 photo left out (...)"])))
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: done)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: reg)
+    assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 0
+    assert "regimen: me, mc, treated X: 1 photo left out (...)" in capsys.readouterr().out.splitlines()

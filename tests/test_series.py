@@ -1083,3 +1083,32 @@ def test_one_picture_under_two_files_at_two_times_is_left_out_by_its_pixels(stud
     after = pre.assign(hours_since_treatment=30.0, sha256="e" * 64, photo="pre_at_30h.jpg")
     both = pd.concat([df, after], ignore_index=True)
     assert not _at_two_times(both, both).any()
+
+
+def test_a_before_photo_copied_at_another_before_time_is_counted_once(study):
+    """Review of 85fba1e, A: a copy of a before photo at another before time (by its bytes or, rewritten,
+    its pixels) was left out at both times, as an after photo's copy is; a before photo's exact time does
+    not matter, so the copy is counted once (the first row kept) and the original stays in the fit."""
+    from facemetrics.decay.claim import _at_two_times, _repeated, validate_changes
+
+    df, _, _ = _dated_twice_table(study)
+    df = df.assign(pixel_sha256=[f"{i + 1000:064x}" for i in range(len(df))])
+    pre = df[(df["subject"] == "S1") & (df["hours_since_treatment"] < 0)].iloc[[0]]
+    t0 = float(pre["hours_since_treatment"].iloc[0])
+    for copy_ in (pre.assign(hours_since_treatment=t0 - 1.0, photo="pre_bytes.jpg"),  # the same file
+                  pre.assign(hours_since_treatment=t0 / 2, photo="pre_rewritten.jpg", sha256="f" * 64)):
+        table = pd.concat([df, copy_], ignore_index=True)
+        assert not _at_two_times(table, table).any()
+        again = _repeated(table, table)
+        assert again.sum() == 1 and again[-1]  # the copy, listed last, is the repeat
+        points = validate_changes(table, METRIC)
+        assert len(points) == len(validate_changes(df, METRIC))
+        s1 = points[(points["subject"] == "S1") & (points["metric"] == METRIC) & (points["side"] == pre["side"].iloc[0])]
+        assert (s1["hours_since_treatment"] == t0).sum() == 1 and not s1["hours_since_treatment"].isin(
+            [float(copy_["hours_since_treatment"].iloc[0])]).any()  # the original kept, at its own time
+        fit = analyze_series(table, metrics=METRIC, n_boot=0).get("microcurrent", METRIC, "mean")
+        assert "1 row repeated another" in fit.reason and "two or more times" not in fit.reason, fit.reason
+    # an after photo's copy at another time is still left out at both
+    post = df[(df["subject"] == "S1") & (df["hours_since_treatment"] > 0)].iloc[[0]]
+    table = pd.concat([df, post.assign(hours_since_treatment=50.0, photo="post_copy.jpg")], ignore_index=True)
+    assert _at_two_times(table, table).sum() == 2 and not _repeated(table, table).any()

@@ -48,8 +48,48 @@ def test_several_offsets_leave_the_offset_free_photos_out_naming_them():
     assert len(notes) == 1 and "1 photo left out" in notes[0] and "p1.jpg" in notes[0]
 
 
+def test_the_treatments_own_offset_is_written_without_a_note():
+    """Review of 85fba1e, B: the other photos carry treated_at's offset: the hours are the same in either
+    reading, but the time is now written with that offset (photos.csv shows the offset used), so a regimen
+    pooling sessions across a clock change does not find it among several offsets.  No note: no hour moved."""
+    times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"]
+    entries = _entries(*times, treated="2026-11-02T08:00+01:00")
+    out, notes = offset_free_times(entries, dict(enumerate(times)))
+    assert notes == [] and out[0] is entries[0] and not out[1].note
+    assert out[1].taken_at == "2026-11-02T07:46:00+01:00"
+    assert hours_between(out[1].taken_at, "2026-11-02T08:00+01:00") == hours_between(times[1], "2026-11-02T08:00+01:00")
+
+
+def test_a_regimen_across_a_clock_change_keeps_the_offset_free_baseline():
+    """Review of 85fba1e, B (the reviewer's case, on rows): s1's pre_b has no offset (07:40), its session's
+    other photos and treatment carry +01:00; s2, after the clock change, carries +02:00.  The regimen pools
+    the baselines under s1's treated_at and saw +01:00 and +02:00: pre_b was left out, silently.  Now the
+    main batch writes pre_b at +01:00 and the pooled regimen keeps it."""
+    from facemetrics.regimen import regimen_rows
+
+    s1, s2 = "2027-03-26T08:00+01:00", "2027-03-29T08:00+02:00"
+    spec = [("s1/pre_a.jpg", "2027-03-26T07:30:00+01:00", s1), ("s1/pre_b.jpg", "2027-03-26T07:40:00", s1),
+            ("s1/post.jpg", "2027-03-26T09:00:00+01:00", s1), ("s2/pre_c.jpg", "2027-03-29T07:30:00+02:00", s2),
+            ("s2/post.jpg", "2027-03-29T09:00:00+02:00", s2)]
+    entries = [PhotoEntry(Path(n), n, "me", "mc", treated_at=t) for n, _, t in spec]
+    out, notes = offset_free_times(entries, {i: w for i, (_, w, _) in enumerate(spec)})
+    assert notes == [] and out[1].taken_at == "2027-03-26T07:40:00+01:00"
+
+    def pooled(taken):
+        rows = [dict(photo=n, subject="me", treatment="mc", taken_at=w, treated_at=t,
+                     role="baseline" if hours_between(w, t) < 0 else "post") for (n, _, t), w in zip(spec, taken)]
+        manifest = regimen_rows(rows)
+        assert [r["photo"] for r in manifest] == ["s1/pre_a.jpg", "s1/pre_b.jpg", "s2/pre_c.jpg"]
+        return offset_free_times([PhotoEntry(Path(r["photo"]), r["photo"], r["subject"], r["treatment"],
+                                             taken_at=r["taken_at"], treated_at=r["treated_at"]) for r in manifest], {})
+
+    reg, reg_notes = pooled([e.taken_at or w for e, (_, w, _) in zip(out, spec)])
+    assert reg_notes == [] and not any(e.note for e in reg)
+    old, old_notes = pooled([w for _, w, _ in spec])  # as photos.csv wrote it before: left out among two offsets
+    assert "+01:00, +02:00" in old[1].note and "1 photo left out" in old_notes[0]
+
+
 @pytest.mark.parametrize("times, treated", [
-    (["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"], "2026-11-02T08:00+01:00"),  # the offset of treated_at
     (["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"], "2026-11-02T08:00"),  # treated_at without: wall clock
     (["2026-11-02T07:30:00", "2026-11-02T07:46:00"], TREATED),  # no photo carries an offset
     (["2026-11-02T07:30:00+01:00", "2026-11-02"], TREATED),  # a date alone: excluded for that

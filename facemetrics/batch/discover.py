@@ -153,9 +153,13 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
       its hours since the treatment differ between the readings, so the photo is left out (its
       ``note``, hence ``excluded``, names the offsets) and a note says so.
 
-    When the photos with an offset carry ``treated_at``'s offset, or none has one, or
-    ``treated_at`` has none (then every time is compared as wall-clock time, whatever offset
-    is assumed for the offset-free ones), nothing changes.
+    When the photos with an offset all carry ``treated_at``'s offset, each offset-free time is
+    written with it too (its hours since the treatment are unchanged, so no note): the regimen
+    study (:func:`facemetrics.regimen.regimen_rows`) pools the baseline photos of several
+    sessions under the first one's ``treated_at``, where another session's offset (a clock
+    change) would otherwise leave the offset-free photo among several offsets.  When none has
+    one, or ``treated_at`` has none (then every time is compared as wall-clock time, whatever
+    offset is assumed for the offset-free ones), nothing changes.
 
     Parameters
     ----------
@@ -167,10 +171,10 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     Returns
     -------
     entries : list of PhotoEntry
-        New entries where a time was read in the session's offset or a photo left out (the
-        others are the same objects).
+        New entries where a time was read in (or written with) the session's offset or a photo
+        left out (the others are the same objects).
     notes : list of str
-        One line per session changed, for the console.
+        One line per session whose hours changed or whose photos were left out, for the console.
     """
     out = list(entries)
     sessions: dict[tuple, list[tuple[int, datetime]]] = {}
@@ -185,7 +189,7 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         offsets = sorted({t.utcoffset() for _, t in photos if t.tzinfo is not None})
         first = entries[photos[0][0]]
         treated_off = _timed(first.treated_at).utcoffset()
-        if not naive or not offsets or offsets == [treated_off]:
+        if not naive or not offsets:
             continue
         shown = ", ".join(_offset_text(o) for o in offsets)
         where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
@@ -195,6 +199,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         if len(offsets) == 1:
             for i, t in naive:
                 out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(offsets[0])).isoformat())
+            if offsets == [treated_off]:  # hours unchanged; written with it for the pooled regimen (review of 85fba1e, B)
+                continue
             late = (offsets[0] - treated_off).total_seconds() / 3600.0
             notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset read in {shown}, "
                          f"the offset of the session's other photos (as wall-clock times against the treatment's "

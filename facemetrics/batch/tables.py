@@ -271,7 +271,7 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
         rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
     _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
     for name, same_as in pairing.duplicates:
-        rows[name]["excluded"] = f"{_same_as(rows[name], [rows[same_as]])} {same_as} (compared once)"
+        rows[name]["excluded"] = _duplicate_reason(rows[name], rows[same_as])
     for group in pairing.conflicts:
         for name in group:
             rows[name]["excluded"] = _conflict_reason(rows[name], [rows[o] for o in group if o != name])
@@ -288,24 +288,48 @@ def _when(r: dict) -> str:
     return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} the treatment"
 
 
-def _same_as(r: dict, others: list[dict]) -> str:
-    """``"same file content as"`` when every one of ``others`` has ``r``'s file bytes (its
-    ``sha256``), else ``"same pixels as"`` (one picture under other bytes: a copy whose EXIF was
-    rewritten, linked by ``pixel_sha256``)."""
+def _same_as(r: dict, others: list[dict], shown: list[str] | None = None) -> str:
+    """``"same file content as A"`` for the ``others`` with ``r``'s file bytes (its ``sha256``),
+    ``"same pixels as B"`` for the rest (one picture under other bytes: a copy whose EXIF was
+    rewritten, linked by ``pixel_sha256``); one phrase when all are alike, else one per photo.
+    ``shown``: how each of ``others`` is named (default its ``photo``)."""
     sha = r.get("sha256") or ""
-    return "same file content as" if sha and all((o.get("sha256") or "") == sha for o in others) else "same pixels as"
+    shown = [o["photo"] for o in others] if shown is None else shown
+    kinds = ["same file content as" if sha and (o.get("sha256") or "") == sha else "same pixels as" for o in others]
+    if len(set(kinds)) == 1:
+        return f"{kinds[0]} {' and '.join(shown)}"
+    return " and ".join(f"{k} {s}" for k, s in zip(kinds, shown))
+
+
+def _duplicate_reason(r: dict, first: dict) -> str:
+    """Why a photo with the same file content or pixels as ``first``, earlier in the pairing rule's order,
+    is left out (compared once); when both are before photos at different times, that this is no conflict."""
+    why = f"{_same_as(r, [first])} (compared once)"
+    h, h0 = _hours_of(r), _hours_of(first)
+    if h is not None and h0 is not None and h != h0:
+        why += (f"; dated {_when(r)}, {first['photo']} {_when(first)}: both are before photos, whose exact time "
+                "does not matter, and a copy is no repeat")
+    return why
+
+
+def _hours_of(r: dict) -> float | None:
+    """A photo row's finite hours since treatment [h], or None."""
+    try:
+        h = float(r.get("hours_since_treatment"))
+    except (TypeError, ValueError):
+        return None
+    return h if math.isfinite(h) else None
 
 
 def _conflict_reason(r: dict, others: list[dict]) -> str:
     """Why a photo whose file (or, in its own role, picture: the same pixels) is also another photo
     of its session in another role, or at another time, is left out."""
-    shown = " and ".join(f"{o['photo']} ({_ROLE_WORDS.get(o['role'], o['role'])}, {_when(o)})" for o in others)
-    same = _same_as(r, others)
+    same = _same_as(r, others, [f"{o['photo']} ({_ROLE_WORDS.get(o['role'], o['role'])}, {_when(o)})" for o in others])
     if all(o["role"] == r["role"] for o in others):  # one file dated twice (a copy, a wrong capture time)
-        return (f"{same} {shown}, but this one is dated {_when(r)}: one photo cannot have been taken "
+        return (f"{same}, but this one is dated {_when(r)}: one photo cannot have been taken "
                 "at two times, and which time is right cannot be told, so every copy is left out of the "
                 "comparisons and the timeline fits (check the capture times; a copied file is a mistake)")
-    return (f"{same} {shown}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
+    return (f"{same}, but this is {_ROLE_WORDS.get(r['role'], r['role'])} ({_when(r)}): "
             "one photo cannot be both a before and an after photo, so every copy is left out (check which "
             "photos were taken before the treatment and their capture times)")
 

@@ -1015,16 +1015,51 @@ def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_t
     side and ``time``, and the same photo: its ``sha256`` where ``source`` (the rows ``df`` came from,
     in the same order) has one, else its ``photo`` name, else (a table that names no photo) the same
     value.  Counted once: each row is an observation in the fits and their bootstrap, so a repeated
-    one narrowed the intervals (audit)."""
+    one narrowed the intervals (audit).  A before photo's copy at another before time
+    (:func:`_before_copies`) repeats it too."""
     key = df[["subject", "treatment", "metric", "side", time]].reset_index(drop=True)
     key["id"] = _photo_ids(source, df["value"].to_numpy())
-    return key.duplicated(keep="first").to_numpy()
+    return key.duplicated(keep="first").to_numpy() | _before_copies(df, source, time)
+
+
+def _picture_rows(df: pd.DataFrame, source: pd.DataFrame, time: str) -> tuple[pd.DataFrame, list[str]]:
+    """The rows of ``df`` with a picture id (:func:`_picture_ids`; none without a ``sha256`` or
+    ``pixel_sha256`` column), as a frame of their labels, session text, id (``sha``) and ``t``
+    (``time``), indexed by position in ``df``, and the columns that group one picture of one
+    session, metric and side."""
+    cols = ["subject", "treatment", "metric", "side"]
+    group = cols + ["session", "sha"]
+    if not {"sha256", "pixel_sha256"} & set(source.columns) or df.empty:
+        return pd.DataFrame(columns=group + ["t"]), group
+    key = df[cols].astype(str).reset_index(drop=True)
+    key["session"] = _session_texts(df)
+    key["t"] = df[time].to_numpy(dtype=float)
+    key["sha"] = _picture_ids(source, key["t"].to_numpy() < 0)
+    return key[key["sha"] != ""], group
+
+
+def _before_copies(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
+    """True for each row of ``df`` (shape (n,)) whose picture (:func:`_picture_rows`) is listed earlier
+    in ``df`` in its session, metric and side, every row of that picture being before the treatment
+    (``time`` < 0), at any before time: a copy of a before photo (a byte copy, or one whose EXIF time
+    was rewritten).  A before photo's exact time does not matter, only that its copy is no second
+    observation, so it is counted once (the first row kept), not left out at both times as an
+    after photo's copy is (:func:`_at_two_times`; review of 85fba1e, A)."""
+    out = np.zeros(len(df), dtype=bool)
+    named, group = _picture_rows(df, source, time)
+    if named.empty:
+        return out
+    before = named.groupby(group)["t"].transform("max").to_numpy() < 0
+    out[named.index.to_numpy()] = before & named.duplicated(subset=group, keep="first").to_numpy()
+    return out
 
 
 def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
     """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` or ``pixel_sha256``
     (:func:`_picture_ids`, where ``source``, the rows ``df`` came from in the same order, has them),
-    is listed at two or more ``time`` values of one session, metric and side: one file dated twice, a copied file or a wrong capture time.  A
+    is listed at two or more ``time`` values of one session, metric and side, one of them at or after
+    the treatment (``time`` >= 0; a before photo's copies at two before times are counted once,
+    :func:`_before_copies`): one file dated twice, a copied file or a wrong capture time.  A
     session is the subject, treatment and ``treated_at``; where ``treated_at`` is missing or blank
     (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
     apart, so the photo is looked for among every time of that subject and treatment: one file
@@ -1033,16 +1068,13 @@ def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_sin
     compared with its own picture reads 0 by construction, so every copy is left out (no row is
     counted at a time nobody knows it was taken).  A photo name alone is no identity here (phones
     call every photo ``image.jpg``)."""
-    if not {"sha256", "pixel_sha256"} & set(source.columns) or df.empty:
-        return np.zeros(len(df), dtype=bool)
-    sha = _picture_ids(source, df[time].to_numpy(dtype=float) < 0)
-    cols = ["subject", "treatment", "metric", "side"]
-    key = df[cols].astype(str).reset_index(drop=True)
-    key["session"] = _session_texts(df)
-    key["sha"], key["t"] = sha, df[time].to_numpy(dtype=float)
-    named = key[sha != ""]
     out = np.zeros(len(df), dtype=bool)
-    out[np.flatnonzero(sha != "")] = named.groupby(cols + ["session", "sha"])["t"].transform("nunique").to_numpy() > 1
+    named, group = _picture_rows(df, source, time)
+    if named.empty:
+        return out
+    times = named.groupby(group)["t"]
+    out[named.index.to_numpy()] = ((times.transform("nunique").to_numpy() > 1)
+                                   & (times.transform("max").to_numpy() >= 0))
     return out
 
 
@@ -1324,7 +1356,8 @@ def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: s
         return fit
     return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo, by "
                                             "its sha256 or name, or where the table names no photo the same "
-                                            "subject, time and value) and counted once.")
+                                            "subject, time and value; or a before photo's copy, by its sha256 "
+                                            "or pixel_sha256, at another before time) and counted once.")
 
 
 def _with_retimed(fit: DecayFit, retimed: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
