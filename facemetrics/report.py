@@ -172,7 +172,8 @@ def _fmt(v, unit="", digits=2) -> str:
     return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
 
 
-def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "") -> str:
+def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
+                      left_out=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -186,6 +187,10 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     regimen_note : str, optional
         The ``## Regimen`` section's text when the table has no regimen rows although the
         regimen batch ran (:func:`regimen_no_fit_note`); "" for none.
+    left_out : sequence of str, optional
+        One line per comparison whose rows the fits left out as ``uncertain``, with its reason
+        (:func:`facemetrics.batch.timeline.uncertain_notes`): listed under ``## Photos excluded``
+        (:func:`excluded_lines`).
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -239,16 +244,35 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
-    lines += ["", "## Photos excluded", ""]
+    lines += excluded_lines(photos, left_out)
+    return "\n".join(lines) + "\n"
+
+
+def excluded_lines(photos: pd.DataFrame | None, left_out=()) -> list[str]:
+    """The ``## Photos excluded`` section of ``report.md``: the photos of ``photos.csv`` (read with
+    ``keep_default_na=False``; None when it could not be read) with an ``excluded`` reason, then
+    ``left_out``, one line per comparison whose rows the fits left out as ``uncertain`` (a photo
+    measured and compared, but no change can be read from it).  "None: every photo was measured and
+    compared." only when neither has a line: it was said beside the fits' "N more photos were left
+    out because their comparison read 'uncertain'" (CLI audit, 2026-12-03)."""
+    lines = ["", "## Photos excluded", ""]
     if photos is None or "excluded" not in photos.columns or "photo" not in photos.columns:
         lines.append("(photos.csv not found)")
     else:
         exc = photos[photos["excluded"].astype(str) != ""]
         if len(exc):
             lines += [f"- `{r['photo']}`: {r['excluded']}" for _, r in exc.iterrows()]
-        else:
+        elif not left_out:
             lines.append("None: every photo was measured and compared.")
-    return "\n".join(lines) + "\n"
+        else:
+            lines.append("No photo was excluded from the batch: every photo was measured and compared.")
+    if left_out:
+        lines += ["", "### Comparisons left out of the fits: read 'uncertain'", "",
+                  "These photos were measured and compared, but no change can be read from their comparison, so "
+                  "the fits leave their rows out; each line gives the comparison's own reason (`changes.csv`'s "
+                  "`messages`).", ""]
+        lines += [f"- {n}" for n in left_out]
+    return lines
 
 
 #: the metric a comparison's headline reports (its ``mean`` side)

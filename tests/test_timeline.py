@@ -221,3 +221,52 @@ def test_report_and_console_name_the_comparisons_of_a_picture_with_itself(timeli
     out = capsys.readouterr().out
     assert f"\n{head}: {msg}\n" in out and f"\nregimen: {head}: {msg}\n" in out
     assert MSG_SAME_PICTURE_LEFT_OUT not in (timeline[4] / "report.md").read_text()  # none in the clean study
+
+
+def test_report_names_each_comparison_left_out_as_uncertain_and_why(timeline, tmp_path):
+    """CLI audit: comparisons read 'uncertain' (a head pose beyond the checked range, ...) were left out
+    of the fits, whose reason only listed every possible cause, while report.md's "Photos excluded"
+    said "None: every photo was measured and compared".  report.md now lists each such comparison
+    with its own reason (changes.csv's messages, cut to 200 characters), for the regimen too."""
+    import shutil
+
+    from facemetrics.batch import timeline_report
+    from facemetrics.compare.gate import MSG_POSE_UNCHECKED
+
+    flagged = tmp_path / "flagged"
+    shutil.copytree(timeline[4], flagged, ignore=shutil.ignore_patterns(".cache"))
+    changes = pd.read_csv(flagged / "changes.csv", keep_default_na=False)
+    pick = changes.index[(changes["treatment"] == "microcurrent")
+                         & (pd.to_numeric(changes["hours_since_treatment"]) > 0)][0]
+    photo, hours = changes.loc[pick, "photo"], float(changes.loc[pick, "hours_since_treatment"])
+    why = f"head pose differs (yaw +14.0 deg), {MSG_POSE_UNCHECKED} " + "x" * 300
+    changes.loc[pick, "messages"] = f"a first, unrelated note; {why}"
+    for col in [c for c in changes.columns if c.endswith("_verdict")]:
+        changes.loc[pick, col] = "uncertain"
+    changes.to_csv(flagged / "changes.csv", index=False)
+    long = pd.read_csv(flagged / "long.csv", keep_default_na=False)
+    long.loc[long["photo"] == photo, "verdict"] = "uncertain"
+    long.to_csv(flagged / "long.csv", index=False)
+    (flagged / "regimen").mkdir()
+    changes.loc[[pick]].to_csv(flagged / "regimen" / "changes.csv", index=False)
+
+    _, table = run_timeline(flagged, n_boot=0)
+    report = (flagged / "report.md").read_text()
+    assert "None: every photo was measured and compared" not in report
+    head = f"- `{photo}` ({changes.loc[pick, 'subject']}, microcurrent, {round(hours, 2):g} h since treatment): "
+    line = next(x for x in report.splitlines() if x.startswith(head))
+    said = line[len(head):]
+    assert said.startswith("head pose differs (yaw +14.0 deg)") and said.endswith("\u2026") and len(said) <= 200
+    assert "unrelated note" not in said  # the message that explains 'uncertain', not the first one
+    assert f"- regimen: {head[2:]}{said}\n" in report
+    fitted = [c for c in changes.columns if c.endswith("_verdict") and c.split("_verdict")[0] in
+              {"jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth_right", "nlf_depth_left"}]
+    unread = list(changes.loc[(changes[fitted] == "uncertain").any(axis=1), "photo"])  # the study's own too
+    listed = [x for x in report.split("### Comparisons left out")[1].splitlines() if x.startswith("- `")]
+    assert [x.split("`")[1] for x in listed] == unread and photo in unread, (listed, unread)
+    assert table.attrs["uncertain_notes"][-1] == f"regimen: {head[2:]}{said}"
+    assert timeline_report(table, flagged) == report  # the report of the table alone says the same
+    clean = (timeline[4] / "report.md").read_text()  # the study's own 'uncertain' comparisons (pose), if any
+    own = [p for p in unread if p != photo]
+    assert ("None: every photo was measured and compared" in clean) == (not own), clean
+    assert all(f"- `{p}` (" in clean for p in own), clean

@@ -11,13 +11,30 @@ import pandas as pd
 
 from ..export import check_output_folder, write_bytes, write_csv
 from ..report import timeline_markdown
+from ..compare import MSG_SAME_PICTURE
+from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
+                            MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
 from .runner import REGIMEN_DIR
+from .tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
 #: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
 #: index (per side; the ``nlf_depth`` rows of long.csv)
 HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
+
+#: the ``changes.csv`` columns :func:`_change_records` reads (with every ``<metric>_verdict``)
+_CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_treatment", "status", "messages")
+
+#: parts of a comparison's messages that say why its rows read ``uncertain`` (compare's gate, the
+#: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
+_UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
+                     MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE)
+
+#: how the messages begin that name a cause with its figures (a pose or camera message holds the clause
+#: of :data:`_UNCERTAIN_CAUSES`; a follow-up note that repeats the clause, without the figures, does not)
+_CAUSE_STARTS = (MSG_POSE, MSG_CAMERA, MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_EXPRESSION,
+                 MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE)
 
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
@@ -93,33 +110,94 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     write_bytes(buf.getvalue(), out_dir / "timeline.png")
-    same = _same_picture_notes(batch_dir)  # the zeros of a copy, left out of the fits: in report.md and attrs
-    write_bytes(timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same).encode("utf-8"),
-                out_dir / "report.md")
+    changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
+    same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
+    left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
+    write_bytes(timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
+                                uncertain_notes=left).encode("utf-8"), out_dir / "report.md")
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
+    table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     return result, table
 
 
 def _change_records(batch_dir) -> list[dict] | None:
-    """``changes.csv``'s ``subject``, ``treatment``, ``treated_at`` and ``messages`` as dicts; None when
-    it cannot be read."""
+    """``changes.csv``'s :data:`_CHANGE_FIELDS` and ``<metric>_verdict`` columns as dicts (strings); None
+    when it cannot be read."""
     try:
         changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
-                              usecols=lambda c: c in ("subject", "treatment", "treated_at", "messages"))
+                              usecols=lambda c: c in _CHANGE_FIELDS or str(c).endswith("_verdict"))
     except (OSError, ValueError):
         return None
     return changes.to_dict("records")
 
 
-def _same_picture_notes(batch_dir, changes: list[dict] | None = None) -> list[str]:
+def _same_picture_notes(batch_dir, changes: list[dict] | None = None,
+                        regimen_changes: list[dict] | None = None) -> list[str]:
     """:func:`facemetrics.batch.tables.same_picture_notes` of the batch and of its regimen batch (those
     prefixed ``regimen: ``): the comparisons left out of the fits because their photo is the same
-    picture as its before photo.  ``changes``: the batch's :func:`_change_records` when already read."""
+    picture as its before photo.  ``changes``, ``regimen_changes``: the batch's and its regimen
+    batch's :func:`_change_records` when already read (else read here)."""
     from .tables import same_picture_notes
 
     notes = same_picture_notes((changes if changes is not None else _change_records(batch_dir)) or [])
-    return notes + [f"regimen: {n}" for n in same_picture_notes(_change_records(Path(batch_dir) / REGIMEN_DIR) or [])]
+    if regimen_changes is None:
+        regimen_changes = _change_records(Path(batch_dir) / REGIMEN_DIR)
+    return notes + [f"regimen: {n}" for n in same_picture_notes(regimen_changes or [])]
+
+
+def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
+                     regimen_changes: list[dict] | None) -> list[str]:
+    """:func:`uncertain_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
+    (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for
+    the metrics and sides of ``table``'s decay rows (the regimen is fitted on the same selection)."""
+    decay = table[table["kind"] != "regimen"] if "kind" in table.columns else table
+    columns = list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(decay["metric"], decay["side"])))
+    return (uncertain_notes(changes or [], columns)
+            + [f"regimen: {n}" for n in uncertain_notes(regimen_changes or [], columns)])
+
+
+def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
+    """One line per comparison whose rows the timeline fits leave out as ``uncertain``, with its reason.
+
+    Parameters
+    ----------
+    change_rows : iterable of dict
+        ``changes.csv`` rows (:func:`_change_records`): ``photo``, ``subject``, ``treatment``,
+        ``hours_since_treatment``, ``status``, ``messages`` and the ``<column>_verdict`` cells.
+    columns : iterable of str
+        The ``changes.csv`` columns fitted (:func:`facemetrics.batch.tables.change_column`): a
+        comparison is listed when one of their verdicts reads ``uncertain`` (a ``refused`` or
+        ``error`` comparison is not: ``photos.csv`` excludes its photo with the reason).
+    max_chars : int
+        Longest reason quoted [characters]; a longer one is cut and ends with an ellipsis.
+
+    Returns
+    -------
+    list of str
+        ``"`S01/mc/p3.jpg` (S01, microcurrent, 12 h since treatment): the head pose differs ..."``
+        in the rows' order: the messages that say why the comparison reads ``uncertain``
+        (:data:`_UNCERTAIN_CAUSES`; those that begin as a cause's message, :data:`_CAUSE_STARTS`, when
+        there are such), else its first message; [] when none is left out.
+    """
+    verdicts = [f"{c}_verdict" for c in columns]
+    out = []
+    for r in change_rows:
+        if str(r.get("status") or "") in ("refused", "error") or not any(
+                str(r.get(v) or "") == "uncertain" for v in verdicts):
+            continue
+        parts = [p for p in str(r.get("messages") or "").split("; ") if p]
+        causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
+        said = "; ".join(dict.fromkeys([p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or parts[:1]))
+        said = said or "no message (its verdicts in changes.csv read 'uncertain')"
+        if len(said) > max_chars:
+            said = said[:max_chars - 1].rstrip() + "\u2026"
+        try:
+            when = f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
+        except (TypeError, ValueError):
+            when = "no time since treatment"
+        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {when}): {said}")
+    return out
 
 
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
@@ -173,7 +251,7 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
 
 
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
-                    same_picture_notes: list[str] | None = None) -> str:
+                    same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -181,21 +259,29 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     :func:`facemetrics.batch.tables.disagreement_notes`; each says whether the fits left it out) and
     the comparisons left out of the fits because their photo is the same picture as its before photo
     (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch:
-    ``same_picture_notes`` when the caller has them, as :func:`run_timeline`, else read here)."""
+    ``same_picture_notes`` when the caller has them, as :func:`run_timeline`, else read here).
+    ``## Photos excluded`` lists the comparisons left out of the fits as ``uncertain``, with their
+    reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them)."""
     from .tables import disagreement_notes
 
     try:
         photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
     except (OSError, ValueError):
         photos = None
-    text = timeline_markdown(table, photos, regimen_note)
     changes = _change_records(batch_dir)
+    regimen = None
+    if same_picture_notes is None or uncertain_notes is None:  # the regimen batch's changes.csv, read once
+        regimen = _change_records(Path(batch_dir) / REGIMEN_DIR)
+    if uncertain_notes is None:
+        uncertain_notes = _uncertain_notes(table, changes, regimen)
+    text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes)
     if changes is None:
         return text
     notes = disagreement_notes(changes)
     if notes:
         text += "\n## Sessions whose before photos disagree\n\n" + "".join(f"- {n}\n" for n in notes)
-    same = same_picture_notes if same_picture_notes is not None else _same_picture_notes(batch_dir, changes)
+    same = (same_picture_notes if same_picture_notes is not None
+            else _same_picture_notes(batch_dir, changes, regimen))
     if same:
         text += ("\n## Comparisons left out of the fits: the same picture as their before photo\n\n"
                  "One picture under two times (a copied file, a wrong capture time) reads a change of 0 by "
