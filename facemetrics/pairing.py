@@ -197,10 +197,11 @@ def _order(p: PairingPhoto) -> tuple:
     return (h is None, 0.0 if h is None else h, p.photo)
 
 
-def _pictures(photos: list[PairingPhoto]) -> dict[str, tuple]:
-    """``{photo: picture}`` of one session's photos: photos with the same ``content``, or of one
-    role with the same ``pixels``, directly or through others, get one picture key (an opaque
-    tuple); a photo with neither gets ``()`` (never one picture with another)."""
+def linked_groups(node_lists: list[list[tuple]]) -> list[tuple]:
+    """One group key per item of ``node_lists``: items that share a node, directly or through other
+    items, get the same key (an opaque node tuple); an item with no node gets ``()`` (a group of its
+    own).  Union-find with path halving; the photos' picture groups here and the fits' rows
+    (:func:`facemetrics.decay.claim`'s ``_picture_ids``) use it."""
     parent: dict[tuple, tuple] = {}
 
     def root(node: tuple) -> tuple:
@@ -209,15 +210,23 @@ def _pictures(photos: list[PairingPhoto]) -> dict[str, tuple]:
             node = parent[node]
         return node
 
-    nodes = {p.photo: [n for n in (("content", p.content), ("pixels", p.role, p.pixels)) if n[-1]] for p in photos}
-    for linked in nodes.values():
+    for linked in node_lists:
         for n in linked:
             parent.setdefault(n, n)
-        if len(linked) == 2:
-            a, b = root(linked[0]), root(linked[1])
+        for n in linked[1:]:
+            a, b = root(linked[0]), root(n)
             if a != b:
                 parent[b] = a
-    return {name: root(linked[0]) if linked else () for name, linked in nodes.items()}
+    return [root(linked[0]) if linked else () for linked in node_lists]
+
+
+def _pictures(photos: list[PairingPhoto]) -> dict[str, tuple]:
+    """``{photo: picture}`` of one session's photos: photos with the same ``content``, or of one
+    role with the same ``pixels``, directly or through others, get one picture key (an opaque
+    tuple); a photo with neither gets ``()`` (never one picture with another)."""
+    names = [p.photo for p in photos]
+    nodes = [[n for n in (("content", p.content), ("pixels", p.role, p.pixels)) if n[-1]] for p in photos]
+    return dict(zip(names, linked_groups(nodes)))
 
 
 def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:

@@ -1239,32 +1239,40 @@ def test_long_rows_of_a_same_picture_comparison_read_uncertain_outside_the_batch
     assert {m["verdict"] for m in long_rows(other, **kw, messages=["head pose differs"])} == {"lift"}
 
 
-def test_a_photo_with_its_baselines_pixels_under_another_time_is_left_out_by_the_batch(folder, clean, tmp_path):
-    """End to end, on the module's study (its cache reused: one photo measured, one comparison made): the
-    session's before photo again, its EXIF time rewritten (other bytes, the same pixels) and listed at 30 h."""
+def _batch_with_retimed_copy(folder, clean, tmp_path, original):
+    """``run_batch`` of the module's study (its cache reused: only the copy is measured) with a byte copy
+    of the manifest row ``original``'s photo whose EXIF time is rewritten and which the manifest dates
+    30 h after the treatment; ``(result, the copy's name)``."""
     import shutil
     from datetime import datetime
     from pathlib import Path
 
-    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
-    from facemetrics.decay.claim import validate_changes
-
     _, out0 = clean
     study_copy, out = tmp_path / "study", tmp_path / "out"
     shutil.copytree(folder.folder, study_copy)
-    shutil.copytree(out0, out)  # the cache: only the copy is measured and compared
+    shutil.copytree(out0, out)
     man = pd.read_csv(folder.manifest, keep_default_na=False)
-    first = man[man["subject"] == "S01"].sort_values("taken_at").iloc[0]
-    data = (study_copy / first["photo"]).read_bytes()
-    stamp = datetime.fromisoformat(first["taken_at"]).strftime("%Y:%m:%d %H:%M:%S").encode()
+    data = (study_copy / original["photo"]).read_bytes()
+    stamp = datetime.fromisoformat(original["taken_at"]).strftime("%Y:%m:%d %H:%M:%S").encode()
     assert stamp in data
-    name = str(Path(first["photo"]).parent / "copy_at_30h.jpg")
+    name = str(Path(original["photo"]).parent / "copy_at_30h.jpg")
     (study_copy / name).write_bytes(data.replace(stamp, b"2026:11:03 14:00:00"))
-    extra = dict(first[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name,
-                 taken_at=(datetime.fromisoformat(first["treated_at"]) + pd.Timedelta(hours=30)).isoformat())
+    extra = dict(original[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name,
+                 taken_at=(datetime.fromisoformat(original["treated_at"]) + pd.Timedelta(hours=30)).isoformat())
     manifest = tmp_path / "manifest.csv"
     pd.concat([man[list(extra)], pd.DataFrame([extra])]).to_csv(manifest, index=False)
-    res = run_batch(study_copy, out, manifest=manifest, workers=1, progress=False)
+    return run_batch(study_copy, out, manifest=manifest, workers=1, progress=False), name
+
+
+def test_a_photo_with_its_baselines_pixels_under_another_time_is_left_out_by_the_batch(folder, clean, tmp_path):
+    """End to end, on the module's study (its cache reused: one photo measured, one comparison made): the
+    session's before photo again, its EXIF time rewritten (other bytes, the same pixels) and listed at 30 h."""
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
+    from facemetrics.decay.claim import validate_changes
+
+    man = pd.read_csv(folder.manifest, keep_default_na=False)
+    first = man[man["subject"] == "S01"].sort_values("taken_at").iloc[0]
+    res, name = _batch_with_retimed_copy(folder, clean, tmp_path, first)
     assert res.n_measured == 1 and res.n_compared == 1
     row = res.changes.set_index("photo").loc[name]
     assert row["baseline_photos"].split("; ")[0] == first["photo"] and abs(row["jawline_lift_mm"]) < 1e-9
@@ -1301,27 +1309,10 @@ def test_an_after_photo_copied_with_another_exif_time_is_left_out_at_both_times(
     pixels) was a measurement at the copy's time (its 1 h lift read at 8 h, status ok).  End to end on the
     module's study (its cache reused: only the copy is measured): both are left out, the reason says why,
     and every table carries the photos' ``pixel_sha256``."""
-    import shutil
-    from datetime import datetime
-    from pathlib import Path
-
-    _, out0 = clean
-    study_copy, out = tmp_path / "study", tmp_path / "out"
-    shutil.copytree(folder.folder, study_copy)
-    shutil.copytree(out0, out)
     man = pd.read_csv(folder.manifest, keep_default_na=False)
     s01 = man[man["subject"] == "S01"]
     post = s01[s01["taken_at"] > s01["treated_at"]].sort_values("taken_at").iloc[0]
-    data = (study_copy / post["photo"]).read_bytes()
-    stamp = datetime.fromisoformat(post["taken_at"]).strftime("%Y:%m:%d %H:%M:%S").encode()
-    assert stamp in data
-    name = str(Path(post["photo"]).parent / "copy_at_30h.jpg")
-    (study_copy / name).write_bytes(data.replace(stamp, b"2026:11:03 14:00:00"))
-    extra = dict(post[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name,
-                 taken_at=(datetime.fromisoformat(post["treated_at"]) + pd.Timedelta(hours=30)).isoformat())
-    manifest = tmp_path / "manifest.csv"
-    pd.concat([man[list(extra)], pd.DataFrame([extra])]).to_csv(manifest, index=False)
-    res = run_batch(study_copy, out, manifest=manifest, workers=1, progress=False)
+    res, name = _batch_with_retimed_copy(folder, clean, tmp_path, post)
     assert res.n_measured == 1 and res.n_compared == 0
     photos = res.photos.set_index("photo")
     assert photos.loc[name, "sha256"] != photos.loc[post["photo"], "sha256"]

@@ -142,6 +142,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..compare.floors import DEFAULT_NOISE_FLOORS
+from ..pairing import linked_groups
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
@@ -1090,22 +1091,9 @@ def _picture_ids(source: pd.DataFrame, before: np.ndarray) -> np.ndarray:
             return np.full(len(source), "", dtype=object)
         return source[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
 
-    parent: dict[tuple, tuple] = {}
-
-    def root(node: tuple) -> tuple:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
     nodes = [[n for n in (("sha256", s), ("pixels", bool(b), p)) if n[-1]]
              for s, p, b in zip(col("sha256"), col("pixel_sha256"), before)]
-    for linked in nodes:
-        for n in linked:
-            parent.setdefault(n, n)
-        if len(linked) == 2 and root(linked[0]) != root(linked[1]):
-            parent[root(linked[1])] = root(linked[0])
-    return np.array([repr(root(linked[0])) if linked else "" for linked in nodes], dtype=object)
+    return np.array([repr(g) if g else "" for g in linked_groups(nodes)], dtype=object)
 
 
 def _session_texts(df: pd.DataFrame) -> np.ndarray:
