@@ -59,6 +59,7 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
+from facemetrics.batch.tables import baseline_messages, baseline_rank, no_change_wording, shared_faults
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
@@ -366,12 +367,38 @@ class Pair:
     no_change: bool = False  # two 'before' photos: what it shows is the photos' repeatability
     on_timeline: bool = False  # :attr:`facemetrics.pairing.PhotoPair.on_timeline`
     before_hours: float | None = None  # the before photo's hours since treatment (None when unknown)
+    passed_over: tuple = ()  # :attr:`facemetrics.pairing.PhotoPair.passed_over`: earlier 'before' photos' names
+    shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
 
 
 def pair_key(pair: Pair) -> tuple:
     """A pair's memo key (:func:`compare`, :func:`comparison_image`): the SHA-256 digests of its before
     and after photos and a tuple of those of its repeat photos."""
     return (pair.before.photo.sha256, pair.after.photo.sha256, tuple(r.photo.sha256 for r in pair.repeats))
+
+
+def flags_row(a: fm.PhotoAnalysis) -> dict:
+    """The ``photos.csv`` cells of an analysis that the batch's choice of the before photo reads
+    (:func:`facemetrics.batch.tables.baseline_rank`, :func:`~facemetrics.batch.tables.baseline_messages`):
+    ``photo`` (its upload name) and ``quality_flags`` (as :meth:`facemetrics.PhotoAnalysis.to_row`
+    writes them; "" without a quality check, or for an object without ``quality``)."""
+    q = getattr(a, "quality", None)
+    return {"photo": a.name, "quality_flags": "; ".join(q.flags) if q is not None else ""}
+
+
+def comparison_messages(pair: Pair, cmp) -> tuple[list[str], list[str]]:
+    """A comparison's messages as the batch words them in ``changes.csv``: ``(compare's messages, the
+    before photo's)``.  compare's, of a no-change check (two 'before' photos), name its photos
+    "checked before photo" and "reference before photo", not "after photo" and "before photo"
+    (:func:`facemetrics.batch.tables.no_change_wording`); the before photo's say which earlier 'before'
+    photos were passed over as the before photo, and why, or that the before photo is the likely
+    cause of an unreadable comparison (:func:`facemetrics.batch.tables.baseline_messages`)."""
+    said = no_change_wording(cmp.messages) if pair.no_change else list(cmp.messages)
+    r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST, _passed_over=pair.passed_over,
+             _shared_faults=pair.shared_faults)
+    base = [flags_row(b) for b in (pair.before, *pair.repeats)]
+    result = {"status": cmp.status, "rows": cmp.to_frame().to_dict("records")}
+    return said, baseline_messages(r, base, result)
 
 
 def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
@@ -736,10 +763,13 @@ def comparison_view(pair: Pair, label: str) -> dict:
         return {}
     frame = cmp.to_frame()
     msg = fm_report.headline(frame, cmp.messages)
+    said, on_before = comparison_messages(pair, cmp)  # worded as the batch's changes.csv
     if cmp.status == "refused":
-        reasons, others = refusal_reasons(cmp.messages)
+        reasons, others = refusal_reasons(said)
         st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in reasons)) + ".",
                  icon=":material/block:")
+        for m in on_before:  # the before photo is the likely cause: not a difference to take alike
+            st.warning(md(m), icon=":material/warning:")
         others = refused_others(others)
         if others:  # named apart: the reason is not lost in them (app audit, 2026-12-03)
             st.caption("Also different between the two photos (take them alike when you retake):")
@@ -750,7 +780,7 @@ def comparison_view(pair: Pair, label: str) -> dict:
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
-    for m in cmp.messages:
+    for m in said + on_before:
         st.warning(md(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
@@ -1315,26 +1345,37 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
     """``{label: Pair}``: the comparisons of :func:`facemetrics.pairing.pair_photos`, the batch's rule.
 
     Each treatment is a session; its 'before' photos are the baseline (the
-    earliest by hours since treatment is the before photo, the others its
-    repeats; with two or more, each is also checked against the others), its
-    'after' photos are compared with them.  Unusable photos, 'ignore' and a
+    before photo is the earliest by hours since treatment of those with the
+    fewest quality flags that make a comparison unreadable and that most of
+    the treatment's 'after' photos lack, as the batch chooses it:
+    :func:`facemetrics.batch.tables.baseline_rank`,
+    :func:`~facemetrics.batch.tables.shared_faults`; the others
+    are its repeats; with two or more, each is also checked against the
+    others), its 'after' photos are compared with them.  Unusable photos, 'ignore' and a
     missing treatment are not compared.  Listed with the before/after
     comparisons first, then the no-change checks.
     """
-    photos, hours = [], {}
+    given, hours, posts = [], {}, {}
     for r in roles.itertuples():
         hours[r.photo] = r.hours_since_treatment
         a = by_name[r.photo]
         treatment = None if pd.isna(r.treatment) else str(r.treatment)
         role = PAIRING_ROLES.get(r.role, "") if a.ok and treatment is not None else ""
-        photos.append(PairingPhoto(r.photo, (treatment or "",), role, r.hours_since_treatment,
-                                   a.photo.sha256 if a.photo is not None else ""))
+        content = a.photo.sha256 if a.photo is not None else ""
+        given.append((r, a, treatment or "", role, content))
+        if role == POST:  # the treatment's measured 'after' photos, one per file content (as the batch)
+            posts.setdefault(treatment, {}).setdefault(content or r.photo, flags_row(a))
+    shared = {t: shared_faults(p.values()) for t, p in posts.items()}
+    photos = [PairingPhoto(r.photo, (t,), role, r.hours_since_treatment, content,
+                           baseline_rank=baseline_rank(flags_row(a), shared.get(t, frozenset()))
+                           if role == BASELINE else 0)
+              for r, a, t, role, content in given]
     pairs = {}
     for p in sorted(pair_photos(photos).pairs, key=lambda p: p.no_change):
         label = f"{p.session[0]}: {p.before} → {p.photo}" + (" (no-change check)" if p.no_change else "")
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
-                            hours.get(p.before))
+                            hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()))
     return pairs
 
 
@@ -1363,12 +1404,13 @@ def _same_picture_left_out(pair: Pair, cmp, rows: list[dict]) -> list[dict]:
     see): a warning, and every row ``uncertain``, so the fit leaves its zeros out
     (:func:`facemetrics.batch.tables.same_picture_rows`); ``rows`` as they are otherwise."""
     from facemetrics.batch.tables import same_picture_left_out, same_picture_rows
-    from facemetrics.compare import MSG_SAME_PICTURE
+    from facemetrics.compare import MSG_SAME_PICTURE, says_same_picture
 
-    if MSG_SAME_PICTURE not in cmp.messages:
+    if not says_same_picture(cmp.messages):  # identical pixels, or a re-saved copy (MSG_NEAR_COPY)
         return rows
     st.warning(f"{md(pair.treatment)}: " + md(same_picture_left_out(pair.after.name, pair.hours_since_treatment,
-                                                                     pair.before.name, pair.before_hours)),
+                                                                     pair.before.name, pair.before_hours,
+                                                                     copy=MSG_SAME_PICTURE not in cmp.messages)),
                icon=":material/content_copy:")
     return same_picture_rows(rows)
 

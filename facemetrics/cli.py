@@ -6,7 +6,8 @@ completed (even if some photos were unusable: they are ``status`` rows),
 1 when ``compare`` refused its pair (``comparison.csv`` is written, every row
 ``refused``), 2 for usage errors and unusable inputs (a bad manifest, an output
 path under a file, a ``--mm-per-px`` no photo can have, a batch without changes,
-a ``compare`` photo that cannot be read: one line on stderr, never a traceback;
+a ``compare`` photo that cannot be read: one line on stderr, never a traceback; ``compare`` then removes
+the outputs an earlier run left in its folder, so that none is read as this pair's;
 output paths and numbers are checked before any photo is measured), 130 when stopped by Ctrl-C or SIGTERM (what was written is
 kept; ``analyze`` says how many rows its table holds, ``batch`` resumes).
 ``--verbose`` shows MediaPipe's own log lines, which are hidden otherwise.
@@ -308,19 +309,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     for note in res.merged + res.time_notes:  # names merged; capture times without an offset read or left out
         print(note)
-    from .batch.tables import disagreement_notes, repeats_left_out_note, same_picture_notes
+    for note in res.taken_at_notes:  # a manifest taken_at far from the photo's EXIF time (the manifest's used)
+        print(note)
+    from .batch.tables import baseline_notes, disagreement_notes, repeats_left_out_note, same_picture_notes
 
+    for note in baseline_notes(res.change_rows):  # a before photo passed over as the baseline, or at fault
+        print(note)
     for note in disagreement_notes(res.change_rows):  # sessions whose before photos disagree (each says if left out)
         print(note)
     for note in same_picture_notes(res.change_rows):  # one picture at two times: its zeros are left out of the fits
         print(note)
-    dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
-    n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
-    print(f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
-          + f"; {res.n_cached} read from the cache of an earlier run{dup}; "
-          f"{len(res.change_rows)} change{'' if len(res.change_rows) == 1 else 's'}; {len(res.excluded)} "
-          f"photo{'' if len(res.excluded) == 1 else 's'} excluded from the changes. "
-          f"Tables in {args.output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
+    print(_batch_summary(res, args.output))
     if note := repeats_left_out_note(res.change_rows):  # as compare and the app say it for one pair
         print(note)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
@@ -334,11 +333,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
             print(f"regimen: {note}")
         print(f"regimen: {len(reg.change_rows)} pre-session photos compared with the first session's baseline "
               f"({args.output}/regimen)")
-        for note in same_picture_notes(reg.change_rows):
+        for note in baseline_notes(reg.change_rows) + same_picture_notes(reg.change_rows):
             print(f"regimen: {note}")
         if note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv"):
             print(f"regimen: {note}")
     return 0
+
+
+def _batch_summary(res, output) -> str:
+    """The batch's summary line.  Its counts agree with ``changes.csv``: a comparison refused or
+    failed is a row there (status ``refused``/``error``) and is counted among the changes as such;
+    "left out of the changes" counts the excluded photos with no row in it (``photos.csv``'s ``excluded``
+    says why); it counted every photo with an ``excluded`` reason, refused ones too, as "excluded
+    from the changes" (an audit, 2026-12-03)."""
+    dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
+    n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
+    n_changes = len(res.change_rows)
+    compared = {r.get("photo") for r in res.change_rows}
+    n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
+    n_out = sum(photo not in compared for photo, _ in res.excluded)
+    refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    return (f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
+            + f"; {res.n_cached} read from the cache of an earlier run{dup}; "
+            f"{n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
+            f"left out of the changes (the 'excluded' column of photos.csv says why). "
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -414,6 +433,36 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 0
 
 
+#: the files ``compare`` writes into its output folder (``overlay.png`` and ``aligned_after.png`` only
+#: when the photos were aligned)
+_COMPARE_OUTPUTS = ("comparison.csv", "overlay.png", "aligned_after.png")
+
+
+def _remove_earlier(out: Path, names, photos) -> str:
+    """Remove the files ``names`` an earlier run left in ``out`` that this run does not write, so that
+    none is taken for this pair's (``compare`` stopped on an unreadable photo left an older
+    comparison.csv, which read as this pair's result; an audit, 2026-12-03).  A file that is one of
+    ``photos`` (the inputs) is never removed.  Returns the clause saying what was removed (or could
+    not be), ``""`` when there was nothing."""
+    inputs = {os.path.realpath(p) for p in photos}
+    removed, left = [], []
+    for name in names:
+        f = out / name
+        if not (f.is_file() or f.is_symlink()) or os.path.realpath(f) in inputs:
+            continue
+        try:
+            f.unlink()
+            removed.append(name)
+        except OSError as exc:
+            left.append(f"{name} ({_os_reason(exc)})")
+    said = []
+    if removed:
+        said.append(f"the earlier {', '.join(removed)} in {out} removed (not of these photos)")
+    if left:
+        said.append(f"the earlier {', '.join(left)} in {out} could not be removed: it is not of these photos")
+    return "".join(f"; {x}" for x in said)
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     out = check_output(args.output, folder=True)
     from .compare import compare_photos
@@ -425,8 +474,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
               if loader_failed(x)]
-    if unread:  # an input error like the others: one line, exit status 2, nothing written
-        raise UsageError("; ".join(unread))
+    photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
+    if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
+        raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
     write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
@@ -434,8 +484,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         write_png(comparison_overlay(c), out / "overlay.png")
         write_png(c.aligned_after(), out / "aligned_after.png")
         written += ["overlay.png", "aligned_after.png"]
+    earlier = _remove_earlier(out, [n for n in _COMPARE_OUTPUTS if n not in written], photos)
     print("\n".join(lines))
-    print(f"wrote {', '.join(written)} to {out}")
+    print(f"wrote {', '.join(written)} to {out}{earlier}")
     return 1 if c.status == "refused" else 0
 
 
@@ -831,7 +882,10 @@ def _add_compare(sub) -> None:
                               "face too different: comparison.csv is written, every row 'refused', and the "
                               "messages say why); 2 when the before or after photo cannot be read (missing, not "
                               "an image, truncated, too large, too small to hold a face) or an option is invalid: one line on stderr, "
-                              "nothing written; 130 when interrupted.")
+                              "nothing written (the comparison.csv, overlay.png and aligned_after.png of an earlier run "
+                              "in DIR are removed, so that none is read as this pair's; so are an earlier run's "
+                              "overlay.png and aligned_after.png when the photos could not be aligned); 130 when "
+                              "interrupted.")
     c.add_argument("before", help="the before photo")
     c.add_argument("after", help="the after photo")
     c.add_argument("-o", "--output", metavar="DIR", default="comparison", help="folder to write (default: comparison)")

@@ -28,31 +28,46 @@ The rule, within one session (a subject's treatment session; an opaque key):
    before photo's exact time does not matter, only that its copy is no
    repeat (a repeat of zero noise), and leaving them all out removed the
    session's baseline.
-3. The first baseline photo (the **earliest**: taken longest before the
-   treatment) is the before photo of every comparison; the other baseline
-   photos are its repeats (``before_repeats`` of
+3. The before photo of every comparison is the baseline photo best fit to
+   be one: the lowest :attr:`PairingPhoto.baseline_rank` (the batch: the
+   fewest per-photo flags that make a comparison unreadable, a smile or a
+   turned head, of the kinds most of the session's post photos lack,
+   ``batch.tables.baseline_rank``), the **earliest** (taken
+   longest before the treatment) among equals.  With every rank 0 (the
+   default) it is the earliest.  The other baseline photos, in the rule's
+   order, are its repeats (``before_repeats`` of
    :func:`facemetrics.compare.compare_photos`: they set the noise floor;
-   the change is measured against the before photo alone).
+   the change is measured against the before photo alone); the earlier ones
+   passed over for it are named (:attr:`PhotoPair.passed_over`).
 4. Every post photo is compared with that before photo and its repeats.
 5. With two or more baseline photos, each baseline photo is also compared
-   with the others (the first of the others as the before photo, the rest as
-   repeats): the no-change check, a measured zero-change observation at its
-   negative hours since treatment.
+   with the others (the one of the others chosen as in 3. as the before
+   photo, the rest as repeats): the no-change check, a measured zero-change
+   observation at its negative hours since treatment.
 6. A session without a baseline photo makes no comparison; its post photos
    are reported (:attr:`Pairing.no_baseline`).
 
-Why the earliest baseline photo and not the one closest to the treatment:
+Why the earliest baseline photo (among the best fit) and not the one closest to the treatment:
 it is the rule the batch has always used (``changes.csv`` lists it first in
-``baseline_photos``), it is the app's default 'before' photo (the earliest by
-capture time), and it stays the reference when one more photo is taken just
+``baseline_photos``), it is the app's default 'before' photo among equally fit
+ones (the earliest by capture time), and it stays the reference when one more photo is taken just
 before the session (that photo only adds a repeat).  Which one is nearer the
 treatment matters less than it seems: the no-change checks measure how much
 the baseline photos differ, and the repeats widen the noise floor by it.
+Why not always the earliest: a before photo that is smiling or has the head
+turned makes every comparison against it unreadable (``uncertain``), the
+session's good before photos included (as repeats they are left out of the
+noise floor against it), so one badly posed photo taken first made the whole
+session unusable (an audit, 2026-12-03).  What the comparison reads is the
+difference between the two photos, so a flag most post photos share (an
+off-axis camera: all turned alike) is not counted: a frontal before photo
+would then differ from every one of them (a review, 2026-12-03).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -93,6 +108,13 @@ class PairingPhoto:
         with only its EXIF rewritten has other bytes but the same pixels.  A before and an after
         photo with the same pixels but other bytes are still compared: the comparison says so
         (``facemetrics.compare.MSG_SAME_PICTURE``) and a series leaves it out of its fits.
+    baseline_rank : int or float
+        How unfit a baseline photo is to be its session's before photo (a count of faults, 0 =
+        none): the before photo is the baseline photo of the lowest rank, the earliest among
+        equals.  Default 0 for every photo: the earliest, the rule before ranks existed.  The batch
+        and the app give the number of the flags that make a comparison unreadable, of the kinds
+        at least half of the session's post photos lack (a flag they mostly share is no difference
+        between the photos: ``facemetrics.batch.tables.baseline_rank``).  Ignored for a post photo.
     """
 
     photo: str
@@ -101,6 +123,7 @@ class PairingPhoto:
     hours_since_treatment: float | None = None
     content: str = ""
     pixels: str = ""
+    baseline_rank: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +145,10 @@ class PhotoPair:
         Of ``photo`` [h] (None when unknown).
     no_change : bool
         A baseline photo compared with the session's other baseline photos.
+    passed_over : tuple of str
+        The baseline photos earlier in the rule's order than ``before`` that were passed over as
+        the before photo for their higher :attr:`PairingPhoto.baseline_rank` (they are among the
+        ``repeats``); ``()`` when ``before`` is the earliest.
     """
 
     session: tuple[str, ...]
@@ -130,6 +157,7 @@ class PhotoPair:
     repeats: tuple[str, ...] = ()
     hours_since_treatment: float | None = None
     no_change: bool = False
+    passed_over: tuple[str, ...] = ()
 
     @property
     def baselines(self) -> tuple[str, ...]:
@@ -191,6 +219,15 @@ def _hours(value) -> float | None:
     return h if math.isfinite(h) else None
 
 
+def _choose(baselines: list[PairingPhoto]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """``(before, repeats, passed_over)`` of baseline photos in the rule's order: the before photo
+    is the first of the lowest :attr:`~PairingPhoto.baseline_rank`; the repeats are the others in
+    the rule's order; the photos passed over are those before it (each of a higher rank)."""
+    k = min(range(len(baselines)), key=lambda i: (float(baselines[i].baseline_rank), i))
+    names = [p.photo for p in baselines]
+    return names[k], tuple(names[:k] + names[k + 1:]), tuple(names[:k])
+
+
 def _order(p: PairingPhoto) -> tuple:
     """The rule's order: by hours since treatment (unknown last), then by name."""
     h = _hours(p.hours_since_treatment)
@@ -248,8 +285,9 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     Raises
     ------
     ValueError
-        For a role other than :data:`BASELINE`, :data:`POST` or ``""``, or
-        two photos with the same name.
+        For a role other than :data:`BASELINE`, :data:`POST` or ``""``, a
+        ``baseline_rank`` that is not a finite number, or two photos with the
+        same name.
     """
     sessions: dict[tuple, list[PairingPhoto]] = {}
     names: set[str] = set()
@@ -258,6 +296,9 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
             raise ValueError(f"photo {p.photo!r}: role {p.role!r} is not {BASELINE!r}, {POST!r} or ''")
         if p.photo in names:
             raise ValueError(f"two photos are named {p.photo!r}: names must be unique")
+        if isinstance(p.baseline_rank, bool) or not isinstance(p.baseline_rank, numbers.Real) \
+                or not math.isfinite(p.baseline_rank):
+            raise ValueError(f"photo {p.photo!r}: baseline_rank {p.baseline_rank!r} is not a finite number")
         names.add(p.photo)
         if p.role:
             sessions.setdefault(tuple(p.session), []).append(p)
@@ -289,17 +330,17 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
             if c:
                 seen[c] = p.photo
             members.append(p)
-        base = [p.photo for p in members if p.role == BASELINE]
+        base = [p for p in members if p.role == BASELINE]
         post = [p for p in members if p.role == POST]
         if not base:
             no_baseline += [p.photo for p in post]
             continue
-        pairs += [PhotoPair(key, p.photo, base[0], tuple(base[1:]), _hours(p.hours_since_treatment))
+        before, repeats, passed = _choose(base)
+        pairs += [PhotoPair(key, p.photo, before, repeats, _hours(p.hours_since_treatment), passed_over=passed)
                   for p in post]
         if len(base) >= 2:
-            for p in members:
-                if p.role == BASELINE:
-                    others = [b for b in base if b != p.photo]
-                    pairs.append(PhotoPair(key, p.photo, others[0], tuple(others[1:]),
-                                           _hours(p.hours_since_treatment), no_change=True))
+            for p in base:
+                before, repeats, passed = _choose([b for b in base if b is not p])
+                pairs.append(PhotoPair(key, p.photo, before, repeats, _hours(p.hours_since_treatment),
+                                       no_change=True, passed_over=passed))
     return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts))

@@ -116,7 +116,7 @@ PROVENANCE = [
 STATUS = [
     Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
-    Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration)."),
+    Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
     Column("fit_for_comparison", "", "True when the photo was measured (`status` `ok`) and `quality_flags` is empty.",
            limits="A photo unfit for comparison is still measured; compare it with care."),
@@ -240,7 +240,7 @@ _VERSION = Column("facemetrics_version", "", "Version of facemetrics that wrote 
                   "version), so the version also made the numbers.")
 _SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
 _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
-_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, as written in the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's).")
+_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, from the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's), written one way for one time: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset as given (`Z` as `+00:00`), none when none is given; so `2026-11-02 08:00` and `2026-11-02T08:00` are one session, written `2026-11-02T08:00:00`. A text that is not a time with a time of day is kept as written.")
 _HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times, except that in a batch a photo time without an offset is read in the offset all the session's other photos carry (several offsets: the photo is left out; README, capture times).")
 
 #: columns ``facemetrics batch`` adds to ``photos.csv`` after :data:`PHOTO_COLUMNS`
@@ -463,7 +463,11 @@ TIMELINE_COLUMNS_DEF = [
     Column("bootstrap", "", "How the intervals were resampled: `cluster` (whole subjects, for a pooled fit of 3 "
            "or more subjects; below 10 subjects each replicate's residuals are resampled too), `residual` "
            "(fitted values plus resampled residuals, with one resampled offset per session for the baseline "
-           "photo's own error) or `none`."),
+           "photo's own error) or `none`. Intervals of changes in mm (mm2) also carry the error of the mm scale, one "
+           "draw per replicate (its square for areas): 2.5 % shared, 3.6 % per subject for the iris size, 1 % per "
+           "session (1 SD; the shared part only when whole subjects are resampled); also when the photos were read in "
+           "a scale given with `--mm-per-px` or `--ipd-mm`, whose own error differs (long.csv does not say which "
+           "scale a change was read in)."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE,
     Column("test_confidence", "", "Level of `change_24h_test_ci_*`: 2 x `confidence` - 1 (default 0.90)."),
     _SERIES_VERSION,

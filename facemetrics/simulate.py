@@ -26,6 +26,7 @@ frame's ``v`` points down the face, so a lift is a negative ``v`` change.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import cv2
@@ -578,9 +579,21 @@ NUISANCES = {
 #: (SD, 8-bit levels); JPEG quality of the written file
 DEFAULT_JITTER = dict(roll_deg=0.5, scale=0.01, brightness=0.03, noise=2.0, jpeg_quality=92)
 
+#: a jittered photo's roll is at least this far from the original's, deg (when ``roll_deg`` exceeds it):
+#: the jitter is one picture moved, re-lit and given new noise, with none of the small changes of the
+#: face itself that make two separate captures two pictures, so a draw turned by less than 0.05 deg
+#: was a re-saved copy to :func:`facemetrics.compare.copies.picture_difference` (7 of 63 draws; its
+#: turn limit, ``NEAR_COPY_MAX_ROTATION_DEG``, 0.05 deg), and a simulated study left the zero-change
+#: comparisons among them out of its fits: the fits saw only the photos that had changed.  Twice that
+#: limit; a draw within it is moved out by it (the other draws, and the generator's stream, unchanged)
+JITTER_MIN_ROLL_DEG = 0.1
+
 
 def photo_jitter(rgb: np.ndarray, rng: np.random.Generator, ranges: dict) -> tuple[np.ndarray, dict]:
     """Small random roll, scale, brightness and sensor noise (no real change), as in :data:`DEFAULT_JITTER`.
+
+    The roll is at least :data:`JITTER_MIN_ROLL_DEG` from 0 (a draw within it is moved out by it), so
+    that a jittered photo is never a re-saved copy of its source to the comparison's check.
 
     Parameters
     ----------
@@ -599,6 +612,8 @@ def photo_jitter(rgb: np.ndarray, rng: np.random.Generator, ranges: dict) -> tup
     """
     h, w = rgb.shape[:2]
     roll = float(rng.uniform(-1, 1) * ranges.get("roll_deg", 0.0))
+    if ranges.get("roll_deg", 0.0) > JITTER_MIN_ROLL_DEG and abs(roll) < JITTER_MIN_ROLL_DEG:
+        roll = math.copysign(JITTER_MIN_ROLL_DEG + abs(roll), roll)  # never the same picture (above)
     scale = 1.0 + float(rng.uniform(-1, 1) * ranges.get("scale", 0.0))
     bright = 1.0 + float(rng.uniform(-1, 1) * ranges.get("brightness", 0.0))
     m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), roll, scale)

@@ -81,6 +81,18 @@ def jpeg_bytes(rgb: np.ndarray, quality: int = 95) -> bytes:
     return buf.getvalue()
 
 
+@pytest.fixture(scope="session")
+def sample_resaved(sample_path):
+    """The bundled sample photo opened and saved again as JPEG at Pillow's default quality (75),
+    analysed: other pixels, the same picture (a re-saved copy)."""
+    from facemetrics import analyze_photo
+
+    rgb = np.array(Image.open(sample_path).convert("RGB"))
+    result = analyze_photo(jpeg_bytes(rgb, 75), name="astronaut_resaved.jpg")
+    assert result.ok, result.error
+    return result
+
+
 def app_module():
     """``app.py`` imported as a module (once per test session, as ``facemetrics_app``): its pure
     helpers (``pairs_of``, ...) for tests that do not run Streamlit."""

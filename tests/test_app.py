@@ -12,6 +12,7 @@ import io
 import re
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pandas as pd
 import pytest
@@ -643,7 +644,12 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     before/after comparison, on the timeline at their negative hours)."""
     at = _app()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    again = _jpeg(np.asarray(Image.open(io.BytesIO(before)).convert("RGB")))  # the same face, another file
+    # the same face, another picture: turned by 1 deg and re-saved (a plain re-save is a copy, which the
+    # page leaves out as a repeat: test_near_copies)
+    rgb = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"))
+    h, w = rgb.shape[:2]
+    again = _jpeg(cv2.warpAffine(rgb, cv2.getRotationMatrix2D((w / 2, h / 2), 1.0, 1.0), (w, h),
+                                 borderMode=cv2.BORDER_REFLECT))
     later = _jpeg(np.asarray(Image.open(io.BytesIO(after_bytes)).convert("RGB")))
     at.file_uploader[0].set_value([("b.jpg", again, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg"),
                                    ("a.jpg", before, "image/jpeg"), ("after2.jpg", later, "image/jpeg")])
@@ -673,7 +679,7 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     assert at.selectbox(key="pair").value == "treatment: a.jpg → b.jpg (no-change check)"
     assert any(t.startswith("No-change check") for t in _texts(at)), _texts(at)
     row = _comparison_table(at).query("metric == 'jawline_lift_mm' and side == 'mean'").iloc[0]
-    assert abs(row["change"]) < 0.3  # the same face re-encoded: no change (a lift of 1.5 mm above)
+    assert abs(row["change"]) < 0.3  # the same face turned 1 deg: no change (a lift of 1.5 mm above)
 
 
 def test_apply_edits_and_same_roles():
@@ -986,6 +992,10 @@ def test_the_timeline_leaves_out_a_picture_compared_with_itself():
     assert app._same_picture_left_out(pair, SimpleNamespace(messages=()), rows) == rows
     out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_SAME_PICTURE,)), rows)
     assert [m["verdict"] for m in out] == ["uncertain", "uncertain"] and rows[0]["verdict"] == "within_noise"
+    from facemetrics.compare import MSG_NEAR_COPY  # a re-saved copy (other pixels, one picture): the same rule
+
+    out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_NEAR_COPY + " (...)",)), rows)
+    assert [m["verdict"] for m in out] == ["uncertain", "uncertain"]
 
 
 # ---------------------------------------------------------------- app audit with Playwright (2026-12-03)
@@ -1295,3 +1305,168 @@ def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes, mo
         app.all_comparisons_csv(pairs, {})
     assert app.all_comparisons_csv(pairs, memo) == first  # read, not redone
     assert app.ALL_PAIRS_CSV != "comparison.csv" and app.ALL_PAIRS_CSV in app.DOWNLOAD_HELP
+
+
+# ---------------------------------------------------------------- the app chooses the before photo as the batch does
+
+
+def _flagged(name: str, *flags: str):
+    """A stand-in analysis (what :func:`app.pairs_of` and :func:`app.comparison_messages` read) with quality flags."""
+    from types import SimpleNamespace
+
+    return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(sha256=name * 4),
+                           quality=SimpleNamespace(flags=tuple(flags)))
+
+
+def _stub_comparison(status: str, messages, rows):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=lambda: pd.DataFrame(rows))
+
+
+SMILE = "smiling (smile score 4.43, limit 1.35)"
+
+
+def test_a_smiling_earliest_before_photo_is_passed_over_in_the_app_and_said():
+    """The app paired with the earliest 'before' photo whatever its flags, where the batch passes a smiling
+    or head-turned one over (tables.baseline_rank): the same photos gave two baselines.  Now the app ranks
+    them too, and its page messages are the batch's (tables.baseline_messages)."""
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, MSG_BEFORE_PHOTO_AT_FAULT
+
+    app = app_module()
+    by_name = {"a.jpg": _flagged("a.jpg", SMILE, "low resolution (0.61 mm/px, limit 0.5)"),
+               "b.jpg": _flagged("b.jpg", "low resolution (0.61 mm/px, limit 0.5)"), "p.jpg": _flagged("p.jpg")}
+    roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                          for n, role, h in (("a.jpg", "before", -2.0), ("b.jpg", "before", -1.0),
+                                             ("p.jpg", "after", 3.0))])
+    pairs = app.pairs_of(roles, by_name)
+    post = pairs["rf: b.jpg → p.jpg"]  # was "rf: a.jpg → p.jpg"
+    assert [r.name for r in post.repeats] == ["a.jpg"] and post.passed_over == ("a.jpg",)
+    read = _stub_comparison("ok", [], [dict(metric="jawline_lift_mm", side="mean", verdict="lift")])
+    said, on_before = app.comparison_messages(post, read)
+    assert said == [] and len(on_before) == 1
+    assert on_before[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: a.jpg ({SMILE}) is not the before photo"), on_before
+    check = pairs["rf: b.jpg → a.jpg (no-change check)"]  # a's check is against b: nothing passed over
+    assert check.passed_over == () and app.comparison_messages(check, read)[1] == []
+    # one 'before' photo, smiling, the 'after' photo not: an unreadable comparison blames the before photo
+    alone = app.pairs_of(roles.iloc[[0, 2]], by_name)["rf: a.jpg → p.jpg"]
+    unread = _stub_comparison("warning", ["expression differs: lips ...; retake the after photo"],
+                              [dict(metric="jawline_lift_mm", side="mean", verdict="uncertain"),
+                               dict(metric="head_pitch_change_deg", side="mean", verdict="within_noise")])
+    said, on_before = app.comparison_messages(alone, unread)
+    assert said == list(unread.messages) and len(on_before) == 1
+    assert on_before[0].startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: a.jpg is flagged {SMILE} and the after photo is not")
+    assert app.comparison_messages(alone, read)[1] == []  # readable: nothing to blame
+
+
+def test_the_app_keeps_a_before_photo_turned_as_its_after_photos_are_as_the_batch_does():
+    """A review: the rank counted a 'before' photo's own flags, so with an off-axis camera (every 'after' photo
+    turned about 12 deg) a turned earliest 'before' photo was passed over for a frontal one, and every
+    comparison carried a 12 deg pose change.  The app passes its 'after' photos' flags as the batch does
+    (tables.shared_faults): the turned one stays the 'before' photo and is not blamed."""
+    from facemetrics.batch.tables import _comparison_jobs
+
+    app = app_module()
+    turned = "head turned (yaw +12 deg, limit 10)"
+    by_name = {"a.jpg": _flagged("a.jpg", turned), "b.jpg": _flagged("b.jpg"),
+               "p.jpg": _flagged("p.jpg", "head turned (yaw +11 deg, limit 10)"),
+               "q.jpg": _flagged("q.jpg", "head turned (yaw +13 deg, limit 10)")}
+    times = {"a.jpg": ("before", -2.0), "b.jpg": ("before", -1.0), "p.jpg": ("after", 3.0), "q.jpg": ("after", 5.0)}
+    roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                          for n, (role, h) in times.items()])
+    pairs = app.pairs_of(roles, by_name)
+    post = pairs["rf: a.jpg → p.jpg"]  # was "rf: b.jpg → p.jpg"
+    assert post.passed_over == () and post.shared_faults == {"head turned"}
+    unread = _stub_comparison("refused", ["pose differs"], [])
+    assert app.comparison_messages(post, unread)[1] == []
+    rows = [dict(app.flags_row(by_name[n]), subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",
+                 sha256=n * 4, role=app.PAIRING_ROLES[role], hours_since_treatment=h, excluded="")
+            for n, (role, h) in times.items()]
+    batch = {r["photo"]: [b["photo"] for b in base] for r, base in _comparison_jobs(rows)}
+    assert batch["p.jpg"] == [post.before.name, *(r.name for r in post.repeats)] == ["a.jpg", "b.jpg"]
+    # the 'after' photos frontal: the turned one is passed over, in the app as in the batch
+    frontal = {**by_name, "p.jpg": _flagged("p.jpg"), "q.jpg": _flagged("q.jpg")}
+    assert "rf: b.jpg → p.jpg" in app.pairs_of(roles, frontal)
+
+
+def test_the_apps_no_change_check_names_its_photos_as_the_batch_does():
+    """The app showed a no-change check's messages as compare words them ("retake the after photo" of a
+    'before' photo); they now read as changes.csv's (tables.no_change_wording).  A before/after
+    comparison's are compare's own."""
+    from facemetrics.compare.gate import pose_messages
+
+    app = app_module()
+    _, msgs = pose_messages({"pose_yaw_deg": 12.0, "camera_distance_change_pct": 30.0},
+                            expression_changed=False, lower_face_unread=False)
+    assert msgs and all("after photo" in m for m in msgs)
+    by_name = {n: _flagged(n) for n in ("a.jpg", "b.jpg", "p.jpg")}
+    roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                          for n, role, h in (("a.jpg", "before", -2.0), ("b.jpg", "before", -1.0),
+                                             ("p.jpg", "after", 3.0))])
+    pairs = app.pairs_of(roles, by_name)
+    cmp = _stub_comparison("warning", msgs, [dict(metric="jawline_lift_mm", side="mean", verdict="uncertain")])
+    said, _ = app.comparison_messages(pairs["rf: a.jpg → b.jpg (no-change check)"], cmp)
+    assert not any("after photo" in m for m in said), said
+    assert said[0].endswith("retake the checked before photo facing the camera as in the reference before photo")
+    assert app.comparison_messages(pairs["rf: a.jpg → p.jpg"], cmp)[0] == list(msgs)
+
+
+@pytest.fixture(scope="module")
+def turned_first_session(sample_path):
+    """A session of real analyses: a head-turned first 'before' photo, a good later one, a lifted 'after' photo."""
+    from facemetrics import analyze_photo, simulate
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((480, 480))
+    rgb = np.asarray(img)
+    base = analyze_photo(rgb)
+    images = {"a_turned.png": simulate.head_pose(base, yaw_deg=14.0).image,
+              "b_pre.png": simulate.shift(rgb, 2, 1).image, "c_post.png": simulate.lift(base, 1.5).image}
+    return {n: (analyze_photo(im, name=n), im) for n, im in images.items()}
+
+
+def test_the_app_and_the_batch_choose_one_before_photo_and_say_the_same(turned_first_session):
+    """The same photos, roles and times give the app's pair the batch's before photo, repeats and
+    passed-over message (tables._comparison_jobs and baseline_messages on photos.csv rows)."""
+    from facemetrics import compare_photos
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, _comparison_jobs, baseline_messages
+
+    app = app_module()
+    by_name = {n: a for n, (a, _) in turned_first_session.items()}
+    assert "head turned" in "; ".join(by_name["a_turned.png"].quality.flags)
+    times = {"a_turned.png": ("before", -1.0), "b_pre.png": ("before", -0.5), "c_post.png": ("after", 1.0)}
+    roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                          for n, (role, h) in times.items()])
+    pair = app.pairs_of(roles, by_name)["rf: b_pre.png → c_post.png"]
+    rows = [dict(a.to_row(), subject="S01", treatment="rf", treated_at="2026-11-02T08:00",
+                 role=app.PAIRING_ROLES[times[n][0]], hours_since_treatment=times[n][1]) for n, a in by_name.items()]
+    (r, base), = [(r, base) for r, base in _comparison_jobs(rows) if r["photo"] == "c_post.png"]
+    assert [b["photo"] for b in base] == [pair.before.name, *(x.name for x in pair.repeats)] == ["b_pre.png",
+                                                                                                 "a_turned.png"]
+    cmp = compare_photos(pair.before, pair.after, before_repeats=pair.repeats)
+    _, on_before = app.comparison_messages(pair, cmp)
+    result = {"status": cmp.status, "rows": cmp.to_frame().to_dict("records")}
+    assert on_before == baseline_messages(r, base, result) and on_before[0].startswith(
+        f"{MSG_BASELINE_PASSED_OVER}: a_turned.png (head turned"), on_before
+
+
+def test_the_page_shows_the_before_photo_passed_over(turned_first_session):
+    """On the page: with a head-turned first 'before' photo the comparison shown is against the later
+    one, and its warnings name the photo passed over, as changes.csv does."""
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER
+
+    at = _app()
+    files = []
+    for name, (_, rgb) in turned_first_session.items():
+        buf = io.BytesIO()
+        Image.fromarray(rgb).save(buf, "PNG")
+        files.append((name, buf.getvalue(), "image/png"))
+    at.file_uploader[0].set_value(files)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    # no capture times: b_pre.png first (its name says 'pre'), then a_turned.png, c_post.png
+    _edit_roles(at, {0: {"hours_since_treatment": -0.5}, 1: {"role": "before", "hours_since_treatment": -1.0},
+                     2: {"role": "after", "hours_since_treatment": 1.0}})
+    assert at.selectbox(key="pair").value == "treatment: b_pre.png → c_post.png"
+    said = [_plain(w.value) for w in at.warning if _plain(w.value).startswith(MSG_BASELINE_PASSED_OVER)]
+    assert len(said) == 1 and said[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: a_turned.png (head turned"), _texts(at)

@@ -743,7 +743,7 @@ def _convention_study(tmp_path, treated_at: bytes | None):
 ])
 def test_treated_at_txt_with_a_bom_utf16_or_blank_lines_is_read(tmp_path, data):
     e = _convention_study(tmp_path, data)
-    assert (e.treated_at, e.note) == ("2026-11-02T08:00", "")
+    assert (e.treated_at, e.note) == ("2026-11-02T08:00:00", "")  # written one way (canonical_time)
 
 
 def test_treated_at_txt_empty_or_with_two_times_says_so(tmp_path):
@@ -1325,3 +1325,348 @@ def test_an_after_photo_copied_with_another_exif_time_is_left_out_at_both_times(
         assert why.startswith("same pixels as ") and "two times" in why, why
     assert not {name, post["photo"]} & set(res.changes["photo"]) and not {name, post["photo"]} & set(res.long["photo"])
     assert res.changes["pixel_sha256"].str.len().eq(64).all() and res.long["pixel_sha256"].str.len().eq(64).all()
+
+
+# ---------------------------------------------------------------- small fixes (2026-12-03)
+
+
+def test_a_treatment_time_is_written_one_way_for_one_instant(tmp_path):
+    """A treated_at was kept as written, so ``2026-05-01 08:00`` and ``2026-05-01T08:00:00`` were two
+    texts of one session in long.csv, which the timeline's one-photo-at-two-times rule compares as text.
+    Now read as one canonical text (offset kept as given, none added), in treated_at.txt and the manifest."""
+    from facemetrics.batch.discover import canonical_time
+
+    for given, want in (("2026-05-01 08:00", "2026-05-01T08:00:00"), ("2026-05-01T08:00", "2026-05-01T08:00:00"),
+                        ("2026:05:01 08:00:00", "2026-05-01T08:00:00"), ("2026-05-01T08:00:00.000", "2026-05-01T08:00:00"),
+                        ("2026-05-01T08:00:30.5", "2026-05-01T08:00:30.500000"),
+                        ("2026-05-01T08:00Z", "2026-05-01T08:00:00+00:00"),
+                        (" 2026-05-01T08:00+01:00 ", "2026-05-01T08:00:00+01:00"),
+                        ("2026-05-01", "2026-05-01"), ("01/05/2026 08:00", "01/05/2026 08:00"), ("", ""),
+                        # a date alone with an offset stays a date alone (it read 2026-05-01T00:00:00, and
+                        # the "+" as fromisoformat's date/time separator: 01:00), quoted as written
+                        ("2026-05-01Z", "2026-05-01Z"), ("2026-05-01+01:00", "2026-05-01+01:00"),
+                        ("20260501-05:00", "20260501-05:00"), (float("nan"), ""), (None, "")):
+        assert canonical_time(given) == want, given
+    from facemetrics.batch.discover import PhotoEntry, parse_time
+    from facemetrics.batch.tables import _table_row
+
+    assert [parse_time(t) for t in ("2026-05-01Z", "2026-05-01+01:00", "2026-05-01-05:00")] == [None] * 3
+    assert parse_time("2026-05-01T08:00-05:00").utcoffset().total_seconds() == -5 * 3600
+    e = PhotoEntry(path=tmp_path / "p.jpg", photo="p.jpg", subject="S1", treatment="rf",
+                   taken_at="2026-05-01T07:00", treated_at=canonical_time("2026-05-01+01:00"))
+    row = _table_row(e, {"status": "ok"})  # refused with the text as written, not a session at 01:00
+    assert row["role"] == "" and "'2026-05-01+01:00'" in row["excluded"], row["excluded"]
+    for i, text in enumerate(("2026-05-01 08:00:00\n", "2026-05-01T08:00\n")):
+        d = tmp_path / "study" / "S1" / f"rf{i}"
+        d.mkdir(parents=True)
+        (d / "pre.jpg").write_bytes(b"x")
+        (d / "treated_at.txt").write_text(text)
+    assert {e.treated_at for e in discover(tmp_path / "study")} == {"2026-05-01T08:00:00"}
+    m = tmp_path / "m.csv"  # one photo listed twice, its time spelled two ways: the same metadata now
+    m.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                 "S1/rf0/pre.jpg,S1,rf,2026-05-01T07:00,2026-05-01 08:00:00Z\n"
+                 "S1/rf0/pre.jpg,S1,rf,2026-05-01T07:00,2026-05-01T08:00+00:00\n"
+                 "S1/rf1/pre.jpg,S1,rf,2026-05-01T07:10,2026-05-01T08:00:00+00:00\n")
+    assert {e.treated_at for e in discover(tmp_path / "study", m)} == {"2026-05-01T08:00:00+00:00"}
+
+
+def _exif_jpeg(path, when: str) -> None:
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[36867] = when  # DateTimeOriginal
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(buf, "JPEG", exif=exif)
+    path.write_bytes(buf.getvalue())
+
+
+def test_a_manifest_time_far_from_the_exif_time_is_used_and_said(tmp_path):
+    """A manifest's taken_at silently overrode a different EXIF capture time (a wrong row, date or time
+    zone moved a photo across its treatment without a word).  The manifest's is still used; a difference
+    beyond MANIFEST_EXIF_MINUTES is named in the photo's warnings and in a console line."""
+    from facemetrics.batch.discover import MANIFEST_EXIF_MINUTES
+
+    d = tmp_path / "study"
+    d.mkdir()
+    _exif_jpeg(d / "far.jpg", "2026:11:02 07:00:00")
+    _exif_jpeg(d / "near.jpg", "2026:11:02 07:00:00")
+    _exif_jpeg(d / "none.jpg", "2026:11:02 07:00:00")
+    m = tmp_path / "m.csv"
+    m.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                 "far.jpg,S1,rf,2026-11-02T08:30,2026-11-02T08:00\n"
+                 f"near.jpg,S1,rf,2026-11-02T07:0{int(MANIFEST_EXIF_MINUTES) - 1},2026-11-02T08:00\n"
+                 "none.jpg,S1,rf,,2026-11-02T08:00\n")
+    res = run_batch(d, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
+    rows = {r["photo"]: r for r in res.photo_rows}
+    assert rows["far.jpg"]["taken_at"] == "2026-11-02T08:30" and rows["far.jpg"]["hours_since_treatment"] == 0.5
+    assert ("manifest taken_at 2026-11-02T08:30 is 90 min later than the photo's EXIF capture time "
+            "2026-11-02T07:00:00: the manifest's time is used") in rows["far.jpg"]["warnings"], rows["far.jpg"]
+    assert "manifest" not in (rows["near.jpg"]["warnings"] or "") + (rows["none.jpg"]["warnings"] or "")
+    assert len(res.taken_at_notes) == 1 and res.taken_at_notes[0].startswith("1 photo: the manifest's taken_at")
+    assert res.taken_at_notes[0].endswith(": far.jpg (+90 min)"), res.taken_at_notes
+    assert "manifest taken_at" in pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo").loc["far.jpg", "warnings"]
+
+
+def test_a_no_change_check_names_its_photos_by_their_roles():
+    """A no-change check (a before photo against the session's other before photos) said "retake the
+    after photo ...", "... in the after photo" of a before photo.  Its messages now say "checked before
+    photo" and "reference before photo"; a post photo's, and the cache's entries, are unchanged."""
+    from facemetrics.batch.runner import _name_checked_photos
+    from facemetrics.compare import MSG_SAME_PICTURE
+    from facemetrics.compare.gate import pose_messages
+
+    _, said = pose_messages({"pose_yaw_deg": 12.0, "camera_distance_change_pct": 30.0},
+                            expression_changed=False, lower_face_unread=False)
+    assert all("after photo" in m for m in said)
+    a, b, p = dict(photo="a.jpg", role="baseline"), dict(photo="b.jpg", role="baseline"), dict(photo="p.jpg", role="post")
+    jobs = [(p, [a, b]), (b, [a])]
+    results = {j: {"status": "refused", "messages": [*said, MSG_SAME_PICTURE], "rows": []} for j in (0, 1)}
+    before = copy.deepcopy(results)
+    out = _name_checked_photos(jobs, results, results)
+    assert results == before and out[0] == results[0]
+    check = out[1]["messages"]
+    assert not any("after photo" in m for m in check[:-1]) and check[-1] == MSG_SAME_PICTURE
+    assert check[0].endswith("retake the checked before photo facing the camera as in the reference before photo")
+    assert "further away in the checked before photo" in check[1] and "for the reference before photo)" in check[1]
+
+
+# ---------------------------------------------------------------- which before photo is the baseline
+
+
+def test_baseline_faults_are_flags_the_quality_module_writes():
+    """The flag starts :data:`BASELINE_FAULTS` reads must be those :func:`facemetrics.quality.quality_flags`
+    writes: a reworded flag would silently make every before photo fit again."""
+    from facemetrics.batch.tables import BASELINE_FAULTS, baseline_faults, baseline_rank
+    from facemetrics.quality import quality_flags
+
+    bad = dict(yaw_deg=20.0, pitch_deg=20.0, roll_deg=0.0, sharpness=50.0, face_luminance=120.0,
+               clipped_fraction=0.0, smile_score=3.0, mouth_opening_ratio=0.3, cut_landmarks=4, irises_hidden=True)
+    flags = quality_flags(bad, 0.9)
+    row = {"quality_flags": "; ".join(flags)}
+    faults = baseline_faults(row)
+    assert [next(k for k in BASELINE_FAULTS if f.startswith(k)) for f in faults] == [
+        "face cut by the image edge", "head turned", "head tilted up/down", "smiling", "mouth open"]
+    assert baseline_rank(row) == 5 and len(flags) == 7  # irises and the low resolution only warn
+    assert baseline_rank({"quality_flags": ""}) == baseline_rank({"quality_flags": float("nan")}) == 0
+
+
+def test_baseline_messages_name_the_photo_passed_over_and_a_before_photo_at_fault():
+    """The before photo's messages: the earlier photo passed over (named, with its flags), and a before
+    photo flagged where the after photo is not, for an unreadable comparison (compare's messages then
+    ask to retake the after photo, and leave the good repeat out)."""
+    from facemetrics.batch.tables import (
+        MSG_BASELINE_PASSED_OVER, MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages, baseline_notes, repeats_left_out_note,
+    )
+
+    smile = "smiling (smile score 4.43, limit 1.35)"
+    a = dict(photo="S/a.jpg", role="baseline", quality_flags=smile)
+    b = dict(photo="S/b.jpg", role="baseline", quality_flags="low resolution (0.61 mm/px, limit 0.5)")
+    post = dict(photo="S/p.jpg", role="post", quality_flags="", _passed_over=("S/a.jpg",))
+    unread = {"status": "warning", "rows": [dict(metric="jawline_lift_mm", verdict="uncertain"),
+                                            dict(metric="head_pitch_change_deg", verdict="chin_up")]}
+    read = {"status": "ok", "rows": [dict(metric="jawline_lift_mm", verdict="lift")]}
+    (msg,) = baseline_messages(post, [b, a], read)
+    assert msg == (f"{MSG_BASELINE_PASSED_OVER}: S/a.jpg ({smile}) is not the before photo of this comparison, only "
+                   "a repeat, and S/b.jpg (without such flags) is: the earliest before photo with the fewest flags "
+                   "that make a comparison unreadable (a smile, an open mouth, a head turned or tilted, a face cut "
+                   "by the image edge)")
+    assert ";" not in msg
+    # one before photo, smiling, the after photo not: the before photo is named as the likely cause
+    alone = dict(post, _passed_over=())
+    (fault,) = baseline_messages(alone, [a], unread)
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a.jpg is flagged {smile} and the after photo is not")
+    assert ";" not in fault
+    assert baseline_messages(alone, [a], read) == []  # readable: nothing to blame
+    assert baseline_messages(dict(alone, quality_flags=smile), [a], unread) == []  # both smiling: not the cause
+    assert baseline_messages(dict(a, _passed_over=()), [b], unread) == []  # a no-change check: not worded for it
+    rows = [dict(subject="S", treatment="rf", treated_at="2026-11-02T08:00", n_baseline=2,
+                 messages=f"repeat photo b.jpg not used against the before photo a.jpg: x; {fault}")] * 2
+    notes = baseline_notes(rows)
+    assert notes == [f"S, rf, treated 2026-11-02T08:00: {fault}"]
+    assert repeats_left_out_note(rows).endswith("(all of them against a before photo that is itself flagged, the "
+                                                "likely cause: see its line)")
+
+
+TURNED = "head turned (yaw +12 deg, limit 10)"
+SMILE_FLAG = "smiling (smile score 4.43, limit 1.35)"
+
+
+def _session_rows(*photos):
+    """``photos.csv`` rows of one session for :func:`facemetrics.batch.tables._comparison_jobs`: ``(name, hours
+    since treatment, quality_flags)`` each (a negative time: a before photo)."""
+    return [dict(photo=f"S/{n}", subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",
+                 role="baseline" if h < 0 else "post", hours_since_treatment=h, sha256=n * 4, pixel_sha256="",
+                 quality_flags=flags, excluded="") for n, h, flags in photos]
+
+
+def _befores(jobs) -> dict:
+    """``{compared photo: [its before photo and repeats]}`` of ``_comparison_jobs``' jobs."""
+    return {r["photo"]: [b["photo"] for b in base] for r, base in jobs}
+
+
+def test_a_before_photo_turned_as_the_after_photos_are_is_kept():
+    """A review: the rank counted a before photo's own flags.  With an off-axis camera (every after photo
+    turned about 12 deg) the turned earliest before photo A was passed over for a frontal B, and every
+    comparison then carried a 12 deg pose change (uncertain or refused) where A's were readable.  A fault
+    most of the session's after photos share is no fault of a before photo's: A stays the before photo."""
+    from facemetrics.batch.tables import (
+        MSG_BASELINE_PASSED_OVER, MSG_BEFORE_PHOTO_AT_FAULT, _comparison_jobs, baseline_messages, baseline_rank,
+        shared_faults,
+    )
+
+    off_axis = _session_rows(("a", -2.0, TURNED), ("b", -1.0, ""), ("p1", 1.0, "head turned (yaw +11 deg, limit 10)"),
+                             ("p2", 5.0, "head turned (yaw +13 deg, limit 10)"))
+    jobs = _comparison_jobs(off_axis)
+    assert _befores(jobs)["S/p1"] == ["S/a", "S/b"]  # was ["S/b", "S/a"]
+    assert _befores(jobs)["S/p2"] == ["S/a", "S/b"]
+    (r, base), = [(r, base) for r, base in jobs if r["photo"] == "S/p1"]
+    assert r["_passed_over"] == () and r["_shared_faults"] == {"head turned"}
+    # a frontal after photo among turned ones: A is not blamed (it is turned as most after photos are)
+    unread = {"status": "refused", "rows": []}
+    assert baseline_messages(dict(r, quality_flags=""), base, unread) == []
+    # the original case: a smiling (or turned) first before photo, frontal after photos: passed over
+    for flags in (SMILE_FLAG, TURNED):
+        frontal = _session_rows(("a", -2.0, flags), ("b", -1.0, ""), ("p1", 1.0, ""), ("p2", 5.0, ""))
+        jobs = _comparison_jobs(frontal)
+        assert _befores(jobs)["S/p1"] == ["S/b", "S/a"], flags
+        (r, base), = [(r, base) for r, base in jobs if r["photo"] == "S/p1"]
+        (msg,) = baseline_messages(r, base, {"status": "ok", "rows": []})
+        assert msg.startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a ({flags}) is not the before photo") and "not counting" \
+            not in msg
+    # half of the after photos turned: still mostly lacking it ("at least half"), so A is passed over
+    half = _session_rows(("a", -2.0, TURNED), ("b", -1.0, ""), ("p1", 1.0, TURNED), ("p2", 5.0, ""))
+    assert _befores(_comparison_jobs(half))["S/p1"] == ["S/b", "S/a"]
+    # no after photo: a before photo's own flags (the no-change checks choose as before)
+    assert shared_faults([]) == frozenset() and baseline_rank({"quality_flags": TURNED}) == 1
+    assert baseline_rank({"quality_flags": f"{TURNED}; {SMILE_FLAG}"}, frozenset({"head turned"})) == 1
+    # a smiling and turned A against a turned B, the after photos turned: A is passed over for its smile alone
+    both = _session_rows(("a", -2.0, f"{SMILE_FLAG}; {TURNED}"), ("b", -1.0, TURNED), ("p1", 1.0, TURNED))
+    (r, base), = [(r, base) for r, base in _comparison_jobs(both) if r["photo"] == "S/p1"]
+    assert [b["photo"] for b in base] == ["S/b", "S/a"]
+    msgs = baseline_messages(r, base, unread)
+    assert len(msgs) == 1 and msgs[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a ({SMILE_FLAG}) is not"), msgs
+    assert "S/b (without such flags)" in msgs[0] and msgs[0].endswith(
+        "not counting what most of the session's after photos have too (head turned)")
+    assert not any(m.startswith(MSG_BEFORE_PHOTO_AT_FAULT) for m in msgs)  # B is turned as the after photo is
+
+
+def test_baseline_notes_print_one_line_per_session_from_the_after_photos():
+    """A review: with three or more before photos the no-change checks carry passed-over messages of their
+    own, naming another before photo (a check of B is against A and C: C is chosen there), so one session
+    printed two lines that seemed to disagree.  The notes are read from the after photos' rows only."""
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, _comparison_jobs, baseline_messages, baseline_notes
+
+    rows = _session_rows(("a", -3.0, SMILE_FLAG), ("b", -2.0, ""), ("c", -1.0, ""), ("p", 1.0, ""))
+    read = {"status": "ok", "rows": []}
+    change_rows = [dict(subject="S", treatment="rf", treated_at="2026-11-02T08:00", role=r["role"],
+                        messages="; ".join(baseline_messages(r, base, read))) for r, base in _comparison_jobs(rows)]
+    check_b = next(c for c in change_rows if c["role"] == "baseline" and "and S/c (" in c["messages"])
+    assert check_b["messages"].startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a")  # the conflicting-looking line
+    (note,) = baseline_notes(change_rows)
+    assert note.startswith(f"S, rf, treated 2026-11-02T08:00: {MSG_BASELINE_PASSED_OVER}: S/a") and \
+        "and S/b (without such flags) is" in note
+    assert baseline_notes([c for c in change_rows if c["role"] == "baseline"]) == []
+
+
+def test_the_before_photo_is_blamed_from_compares_own_result_not_the_batchs_flags():
+    """A review: the batch worked out "the before photo is the likely cause" from rows its own flags (a
+    re-saved copy, disagreeing before photos) had made uncertain, while the app reads compare's rows: the
+    message was in changes.csv and not in the app, blaming the before photo for the batch's doing."""
+    from facemetrics.batch.runner import _flag_baseline_choice
+    from facemetrics.batch.tables import MSG_BEFORE_PHOTO_AT_FAULT
+
+    a = dict(photo="S/a", role="baseline", quality_flags=SMILE_FLAG)
+    p = dict(photo="S/p", role="post", quality_flags="", _passed_over=(), _shared_faults=frozenset())
+    jobs = [(p, [a])]
+    raw = {0: {"status": "ok", "messages": [], "rows": [dict(metric="jawline_lift_mm", verdict="lift")]}}
+    flagged = {0: {"status": "warning", "messages": ["left out of the timeline fits: ..."],
+                   "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}}
+    before = copy.deepcopy((flagged, raw))
+    assert _flag_baseline_choice(jobs, flagged, raw) == flagged  # compare read it: nothing to blame
+    unread = {0: dict(raw[0], status="warning", rows=[dict(metric="jawline_lift_mm", verdict="uncertain")])}
+    out = _flag_baseline_choice(jobs, flagged, unread)[0]
+    assert out["messages"][0] == "left out of the timeline fits: ..." and out["rows"] == flagged[0]["rows"]
+    assert len(out["messages"]) == 2 and out["messages"][1].startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a")
+    ok = _flag_baseline_choice(jobs, {0: dict(raw[0])}, unread)[0]  # an unflagged ok result becomes a warning
+    assert ok["status"] == "warning" and ok["rows"] == raw[0]["rows"]
+    assert (flagged, raw) == before
+
+
+def test_a_head_turned_first_before_photo_is_passed_over_for_the_next_one(tmp_path, sample_path):
+    """An audit: a first before photo with the head turned made every comparison of its session
+    unreadable, and the messages blamed the after photo and the good repeat.  The batch now compares
+    with the next before photo (fewer flags that make a comparison unreadable), keeps the turned one as
+    a repeat and names it, with why, in changes.csv and in the line the console prints."""
+    from facemetrics import analyze_photo, simulate
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, baseline_notes
+
+    img = Image.open(sample_path).convert("RGB")
+    img.thumbnail((480, 480))
+    rgb = np.asarray(img)
+    base = analyze_photo(rgb)
+    d = tmp_path / "study" / "S01" / "rf"
+    d.mkdir(parents=True)
+    photos = {"a_turned.png": simulate.head_pose(base, yaw_deg=14.0).image,
+              "b_pre.png": simulate.shift(rgb, 2, 1).image, "c_post.png": simulate.lift(base, 1.5).image}
+    for name, image in photos.items():
+        Image.fromarray(image).save(d / name)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n" + "".join(
+        f"S01/rf/{name},S01,rf,2026-11-02T{t},2026-11-02T08:00\n"
+        for name, t in zip(photos, ("07:00", "07:30", "09:00"))))
+    res = run_batch(tmp_path / "study", tmp_path / "out", manifest=manifest, workers=1, progress=False)
+    flags = res.photos.set_index("photo")["quality_flags"]
+    assert "head turned" in flags["S01/rf/a_turned.png"] and "head turned" not in flags["S01/rf/b_pre.png"]
+    ch = res.changes.set_index("photo")
+    post = ch.loc["S01/rf/c_post.png"]
+    assert post["baseline_photos"] == "S01/rf/b_pre.png; S01/rf/a_turned.png"  # was a_turned first
+    assert post["status"] == "warning" and post["jawline_lift_mm_verdict"] == "lift", post["messages"]
+    assert 1.0 < post["jawline_lift_mm"] < 2.0  # the simulated 1.5 mm, read against the good before photo
+    passed = [m for m in post["messages"].split("; ") if m.startswith(MSG_BASELINE_PASSED_OVER)]
+    assert len(passed) == 1 and passed[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: S01/rf/a_turned.png (head "
+                                                     "turned (yaw +"), passed
+    assert "S01/rf/b_pre.png (" in passed[0]
+    assert "smiling" not in passed[0].split(" is not the before photo")[0]  # shared by both: not why
+    (note,) = baseline_notes(res.change_rows)
+    assert note.startswith("S01, rf, treated 2026-11-02T08:00") and note.endswith(passed[0])
+    assert not any(k.startswith("_") for r in res.photo_rows for k in r)  # _passed_over stays inside
+
+
+def test_a_resaved_copy_of_the_before_photo_is_no_no_change_check(folder, clean, tmp_path):
+    """A before photo re-saved as JPEG and listed as a second before photo: its no-change check against
+    the original reads the re-compression's zeros.  The check's messages are reworded to name before
+    photos ("checked before photo"), and that rewording ran before the same-picture flag, which then no
+    longer saw compare's re-saved-copy message: the zeros entered long.csv as a measured no change.
+    Now the flag reads compare's own words: the row is left out ('uncertain') and the copy is no repeat."""
+    import shutil
+    from datetime import datetime
+    from pathlib import Path
+
+    from facemetrics.compare import MSG_NEAR_COPY
+
+    _, out0 = clean
+    study_copy, out = tmp_path / "study", tmp_path / "out"
+    shutil.copytree(folder.folder, study_copy)
+    shutil.copytree(out0, out)
+    man = pd.read_csv(folder.manifest, keep_default_na=False)
+    s01 = man[(man["subject"] == "S01") & (man["taken_at"] < man["treated_at"])].sort_values("taken_at")
+    original = s01.iloc[0]
+    name = str(Path(original["photo"]).parent / "before_resaved.jpg")
+    rgb = np.asarray(Image.open(study_copy / original["photo"]).convert("RGB"))
+    Image.fromarray(rgb).save(study_copy / name, quality=90)
+    when = (datetime.fromisoformat(original["treated_at"]) - pd.Timedelta(minutes=10)).isoformat()
+    extra = dict(original[["photo", "subject", "treatment", "taken_at", "treated_at"]], photo=name, taken_at=when)
+    manifest = tmp_path / "manifest.csv"
+    pd.concat([man[list(extra)], pd.DataFrame([extra])]).to_csv(manifest, index=False)
+    res = run_batch(study_copy, out, manifest=manifest, workers=1, progress=False)
+    row = res.changes.set_index("photo").loc[name]
+    reworded = MSG_NEAR_COPY.replace("after photo", "checked before photo").replace("the before photo",
+                                                                                     "the reference before photo")
+    assert reworded in row["messages"], row["messages"]
+    tidy = res.long[res.long["photo"] == name]
+    assert len(tidy) and set(tidy["verdict"]) <= {"uncertain"}, tidy["verdict"].value_counts()
+    posts = res.changes[(res.changes["subject"] == "S01") & (res.changes["hours_since_treatment"] > 0)
+                        & (res.changes["status"] != "error")]
+    assert len(posts) >= 3
+    assert posts["messages"].str.contains(f"repeat photo {Path(name).name} not used: it is a re-saved copy",
+                                          regex=False).all(), posts[["photo", "messages"]].to_string()

@@ -917,8 +917,8 @@ def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_it
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
                  messages=f"some warning; {same}"),
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=1, messages="")]
-    res = SimpleNamespace(merged=[], time_notes=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4, n_cached=0, n_duplicates=0,
-                          excluded=[], seconds=1.0)
+    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4,
+                          n_cached=0, n_duplicates=0, excluded=[], seconds=1.0)
     monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
     monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
     (tmp_path / "m.csv").write_text("photo\n")
@@ -959,6 +959,62 @@ def test_compare_exit_status_says_refused_or_unreadable(tmp_path, capsys):
     assert "Exit status: 0 when" in HELP_FILE.read_text(encoding="utf-8")
 
 
+def test_compare_leaves_no_earlier_outputs_beside_an_unreadable_or_refused_pair(tmp_path, capsys):
+    """`compare` stopped on an unreadable photo (exit 2) left an earlier run's comparison.csv, which read as
+    this pair's result (an audit, 2026-12-03); a refused pair without an alignment left an earlier overlay.png.
+    Both are removed and the line says so; a photo of this run in the folder is never removed."""
+    import numpy as np
+    from PIL import Image
+
+    before = str(SAMPLES / "astronaut_before.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("comparison.csv", "overlay.png", "aligned_after.png"):
+        (out / name).write_text("an earlier run\n")
+    unreadable = out / "after.jpg"  # an input inside the output folder
+    unreadable.write_bytes(b"not a photo\n" * 20)
+    assert main(["compare", before, str(unreadable), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("facemetrics compare: cannot read the after photo: ") and "\n" not in err, err
+    assert err.endswith(f"; the earlier comparison.csv, overlay.png, aligned_after.png in {out} removed (not of "
+                        "these photos)"), err
+    assert sorted(f.name for f in out.iterdir()) == ["after.jpg"]
+    blank = tmp_path / "blank.png"  # read, but no face: refused, nothing aligned
+    Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
+    (out / "overlay.png").write_text("an earlier run\n")
+    assert main(["compare", before, str(blank), "-o", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert f"wrote comparison.csv to {out}; the earlier overlay.png in {out} removed" in said, said
+    assert sorted(f.name for f in out.iterdir()) == ["after.jpg", "comparison.csv"]
+    assert (pd.read_csv(out / "comparison.csv").status == "refused").all()
+
+
+def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp_path, capsys, monkeypatch):
+    """The summary counted a photo whose comparison was refused (a `refused` row of changes.csv) among the
+    photos "excluded from the changes"; it now agrees with changes.csv.  The manifest's taken_at notes
+    are printed."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+    import facemetrics.regimen as regimen
+
+    rows = [dict(photo="S/p1.jpg", status="ok", messages=""), dict(photo="S/p2.jpg", status="refused", messages="x")]
+    excluded = [("S/p2.jpg", "comparison refused: x"), ("S/lost.jpg", "not measured (no_face: no face found)")]
+    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=["1 photo: the manifest's taken_at differs"],
+                          change_rows=rows, photo_rows=[{}] * 4, n_ok=3, n_cached=0, n_duplicates=0,
+                          excluded=excluded, seconds=1.0)
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
+    (tmp_path / "m.csv").write_text("photo\n")
+    (tmp_path / "study").mkdir()
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
+                 str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert "1 photo: the manifest's taken_at differs\n" in out, out
+    assert ("2 changes, 1 of them refused or failed (their status in changes.csv); 1 photo left out of the changes "
+            "(the 'excluded' column of photos.csv says why)") in out, out
+
+
 def test_compare_exits_2_on_an_image_the_loader_refuses_as_too_small(tmp_path, capsys):
     """A 20x20 PNG ("image is too small: 20x20 pixels", status too_small like a face too small to measure)
     exited 1 and wrote comparison.csv: the loader refused it, so it is an unreadable photo (2, nothing
@@ -983,3 +1039,27 @@ def test_compare_exits_2_on_an_image_the_loader_refuses_as_too_small(tmp_path, c
     Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
     faceless = analyze_photo(blank)
     assert faceless.status == "no_face" and not loader_failed(faceless)
+
+
+def test_batch_prints_the_before_photo_passed_over_as_the_baseline(tmp_path, capsys, monkeypatch):
+    """A smiling or head-turned first before photo is passed over as the session's before photo
+    (facemetrics.batch.tables.baseline_messages): the console names it, once per session."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+    import facemetrics.regimen as regimen
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER
+
+    said = f"{MSG_BASELINE_PASSED_OVER}: S01/rf/a.jpg (smiling (smile score 4.43, limit 1.35)) is not the before photo"
+    rows = [dict(subject="S01", treatment="rf", treated_at="2026-11-02T08:00", n_baseline=2, messages=f"x; {said}")
+            for _ in range(2)]
+    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=rows, photo_rows=[{}] * 3, n_ok=3,
+                          n_cached=0, n_duplicates=0, excluded=[], seconds=1.0)
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
+    (tmp_path / "m.csv").write_text("photo\n")
+    (tmp_path / "study").mkdir()
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
+                 str(tmp_path / "m.csv")]) == 0
+    out = capsys.readouterr().out
+    assert out.count(f"S01, rf, treated 2026-11-02T08:00: {said}\n") == 1, out

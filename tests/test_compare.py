@@ -336,10 +336,13 @@ def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
 def test_cli_compare(tmp_path, sample_path, capsys):
     out = tmp_path / "cmp"
     after = str(SAMPLES / "astronaut_after.jpg")
-    # a repeat of the before state: the same picture re-saved (the file itself would show no noise, and
-    # is not used: test_api_inputs)
+    # a repeat of the before state: the picture turned by 1 deg and re-saved (the file itself, or a plain
+    # re-save of it, would show no noise and is not used: test_api_inputs, test_near_copies)
     repeat = tmp_path / "before_again.jpg"
-    cv2.imwrite(str(repeat), cv2.imread(str(sample_path)), [cv2.IMWRITE_JPEG_QUALITY, 90])
+    img = cv2.imread(str(sample_path))
+    h, w = img.shape[:2]
+    img = cv2.warpAffine(img, cv2.getRotationMatrix2D((w / 2, h / 2), 1.0, 1.0), (w, h), borderMode=cv2.BORDER_REFLECT)
+    cv2.imwrite(str(repeat), img, [cv2.IMWRITE_JPEG_QUALITY, 90])
     assert main(["compare", str(sample_path), after, "-o", str(out),
                  "--before-repeat", str(repeat)]) == 0
     df = pd.read_csv(out / "comparison.csv")
@@ -561,7 +564,8 @@ def test_a_repeat_is_used_only_within_the_gates_limit_for_two_people(sample_anal
 def test_the_same_picture_as_before_and_after_is_compared_with_a_warning(sample_path, sample_analysis, tmp_path,
                                                                          capsys):
     """Audit: `compare X X` (or two files with identical pixels) said `ok`, every change 0.00, no note.
-    The result is kept and a warning says why every change is 0; a re-saved copy is another picture."""
+    The result is kept and a warning says why every change is 0; a re-saved copy has its own warning
+    (tests/test_near_copies.py)."""
     for after in (sample_analysis, sample_path, png_bytes(sample_analysis.photo.rgb)):
         c = compare_photos(sample_path, after)
         assert c.status == "warning" and c.messages == (cp.MSG_SAME_PICTURE,), c.messages
@@ -569,11 +573,31 @@ def test_the_same_picture_as_before_and_after_is_compared_with_a_warning(sample_
         assert c.lifts["jawline"]["mean"] == pytest.approx(0.0, abs=1e-6)
         assert c.get("jawline_lift_mm").verdict == "within_noise"
     resaved = variant(sample_analysis, sim.jpeg(sample_analysis, 90).image)
-    assert cp.MSG_SAME_PICTURE not in compare_photos(sample_analysis, resaved).messages
+    said = compare_photos(sample_analysis, resaved).messages
+    assert cp.MSG_SAME_PICTURE not in said and any(m.startswith(cp.MSG_NEAR_COPY) for m in said), said
     assert main(["compare", str(sample_path), str(sample_path), "-o", str(tmp_path / "c")]) == 0
     out = capsys.readouterr().out
     assert out.startswith("status: warning - 1 message(s)") and f"  ! {cp.MSG_SAME_PICTURE}" in out
     assert pd.read_csv(tmp_path / "c" / "comparison.csv").status.eq("warning").all()
+
+
+def test_a_change_zero_by_construction_is_written_as_zero(sample_analysis):
+    """A picture compared with itself read -8e-15 mm, 3e-14 deg (floating error in the after landmarks
+    carried into the before photo's frame) in comparison.csv and changes.csv.  A change below
+    EXACT_ZERO in magnitude is 0.0 (not -0.0); a real small change and NaN are kept."""
+    import math
+
+    from facemetrics.compare.table import EXACT_ZERO, _rows
+
+    c = compare_photos(sample_analysis, sample_analysis)
+    changes = [x.change for x in c.changes if np.isfinite(x.change)]
+    assert len(changes) > 20 and all(x == 0.0 and math.copysign(1.0, x) == 1.0 for x in changes), changes
+    values = {("jawline_lift_mm", "mean"): (math.nan, math.nan, 1e-6),
+              ("jaw_angle_deg", "left"): (136.7, 136.7, -2.8e-14), ("jowl_sag_mm", "right"): (8.1, 8.1, -EXACT_ZERO),
+              ("jowl_sag_mm", "left"): (8.1, math.nan, math.nan)}
+    got = {(x.metric, x.side): x.change for x in _rows(values, {}) if (x.metric, x.side) in values}
+    assert got[("jawline_lift_mm", "mean")] == 1e-6 and got[("jowl_sag_mm", "right")] == -EXACT_ZERO
+    assert got[("jaw_angle_deg", "left")] == 0.0 and math.isnan(got[("jowl_sag_mm", "left")])
 
 
 def test_a_refused_comparisons_figure_says_not_measured_not_nan(sample_analysis, monkeypatch):

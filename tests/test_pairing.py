@@ -119,6 +119,42 @@ def test_bad_input_is_refused():
         pair_photos([_photo("x", 1.0, role="after")])
     with pytest.raises(ValueError, match="named 'x'"):
         pair_photos([_photo("x", 1.0), _photo("x", -1.0)])
+    for bad in (math.nan, None, "1", True):
+        with pytest.raises(ValueError, match="baseline_rank"):
+            pair_photos([PairingPhoto("x", ("s",), BASELINE, -1.0, baseline_rank=bad)])
+
+
+def _ranked(name, hours, rank=0):
+    return PairingPhoto(name, ("s",), BASELINE if hours < 0 else POST, hours, baseline_rank=rank)
+
+
+def test_a_baseline_photo_unfit_as_the_before_photo_is_passed_over_for_the_earliest_fit_one():
+    """An audit: a smiling or head-turned first before photo made every comparison of its session
+    'uncertain'.  The before photo is the earliest of the lowest rank; the one passed over stays a
+    repeat, in the rule's order, and is named."""
+    photos = [_ranked("b_early", -2.0, rank=1), _ranked("b_mid", -1.0), _ranked("b_late", -0.5),
+              _ranked("post1", 0.5, rank=5)]  # a post photo's rank is ignored
+    got = pair_photos(photos)
+    assert [(p.photo, p.before, p.repeats, p.no_change, p.passed_over) for p in got.pairs] == [
+        ("post1", "b_mid", ("b_early", "b_late"), False, ("b_early",)),
+        ("b_early", "b_mid", ("b_late",), True, ()),  # checked against the others: b_mid is their earliest
+        ("b_mid", "b_late", ("b_early",), True, ("b_early",)),
+        ("b_late", "b_mid", ("b_early",), True, ("b_early",)),
+    ]
+    # every photo unfit alike: the earliest, as before ranks existed
+    same = pair_photos([_ranked("b1", -2.0, 2), _ranked("b2", -1.0, 2), _ranked("p", 1.0)])
+    assert (same.pairs[0].before, same.pairs[0].passed_over) == ("b1", ())
+    # fewer faults win over none being fit: the first of the lowest rank, both earlier ones named
+    mixed = pair_photos([_ranked("b1", -3.0, 2), _ranked("b2", -2.0, 1), _ranked("b3", -1.0, 1), _ranked("p", 1.0)])
+    assert (mixed.pairs[0].before, mixed.pairs[0].repeats, mixed.pairs[0].passed_over) == ("b2", ("b1", "b3"), ("b1",))
+
+
+def test_default_ranks_keep_the_earliest_rule_and_the_result_does_not_depend_on_input_order():
+    photos = [_photo("post4", 4.0), _photo("b_late", -0.5), _photo("b_early", -2.0), _photo("post1", 0.5)]
+    got = pair_photos(photos)
+    assert [(p.before, p.passed_over) for p in got.pairs if not p.no_change] == [("b_early", ()), ("b_early", ())]
+    ranked = [_ranked("b_early", -2.0, 1), _ranked("b_late", -0.5), _ranked("post1", 0.5)]
+    assert pair_photos(ranked) == pair_photos(list(reversed(ranked)))
 
 
 # ---------------------------------------------------------------- the batch and the app

@@ -307,6 +307,67 @@ def test_a_session_column_gives_each_session_its_own_offset():
     assert width["sessions"] < 0.95 * width["one"], width
 
 
+def _read_with_factor(factor, *, sd=0.02, seed=7, n_subjects=1):
+    """One subject's (or several subjects') 2 mm lift fading with a 3 h half-life, every value read
+    ``factor`` times the truth (a systematic error of the mm scale) plus small photo noise."""
+    df = pd.DataFrame(simulate(np.random.default_rng(seed), "microcurrent", MC_TIMES, transient=2.0,
+                               half_life=3.0, n_subjects=n_subjects, sd=0.0))
+    df["value"] = df["value"] * factor + np.random.default_rng(seed + 1).normal(0.0, sd, len(df))
+    return df
+
+
+def test_the_intervals_cover_a_systematic_error_of_the_mm_scale():
+    """A series read 7 % high (1.5 SD of the iris scale's 4.5 %: a person whose irises are 0.5 mm
+    smaller than the population's) with little photo noise: the photos' residuals cannot show such an
+    error, so without the scale term the peak's interval, 2.14 mm +- 0.03, excluded the true 2 mm.
+    Every replicate now carries one scale factor (claim.SCALE_SD), so it covers it; the half-life,
+    which a scale cannot move, keeps its interval."""
+    from facemetrics.decay import claim
+
+    f = analyze_series(_read_with_factor(1.07), per_subject=False, n_boot=400, seed=0).fits[0]
+    assert f.bootstrap == "residual" and f.peak_change > 2.1
+    assert f.peak_change_ci_low <= 2.0 <= f.peak_change_ci_high, (f.peak_change_ci_low, f.peak_change_ci_high)
+    assert f.transient_ci_low <= 2.0 <= f.transient_ci_high
+    assert f.verdict == FADES
+    old = claim.SCALE_SD
+    try:
+        claim.SCALE_SD = dict.fromkeys(old, 0.0)
+        g = analyze_series(_read_with_factor(1.07), per_subject=False, n_boot=400, seed=0).fits[0]
+    finally:
+        claim.SCALE_SD = old
+    assert not g.peak_change_ci_low <= 2.0 <= g.peak_change_ci_high  # the error the term is for
+    assert (f.half_life_h_ci_low, f.half_life_h_ci_high) == pytest.approx((g.half_life_h_ci_low,
+                                                                           g.half_life_h_ci_high), rel=1e-3)
+
+
+@pytest.mark.parametrize("n_subjects, bootstrap", [(1, "residual"), (4, "cluster")])
+def test_the_interval_width_rises_with_the_scale_term(monkeypatch, n_subjects, bootstrap):
+    """The peak's interval widens with each part of claim.SCALE_SD that its bootstrap design carries:
+    all three in the residual design, the common part only in the cluster design (its resampled
+    subjects carry their own scale errors); an area (mm2) twice as much as a length; a unit the mm
+    scale does not enter (deg) not at all."""
+    from facemetrics.decay import claim
+
+    def width(sd, unit="mm"):
+        monkeypatch.setattr(claim, "SCALE_SD", sd)
+        df = _read_with_factor(1.0, sd=0.05, n_subjects=n_subjects).assign(unit=unit)
+        f = analyze_series(df, per_subject=False, n_boot=200, seed=3).fits[0]
+        assert f.bootstrap == bootstrap
+        return f.peak_change_ci_high - f.peak_change_ci_low
+
+    zero = dict(common=0.0, subject=0.0, session=0.0)
+    w0, w_common = width(zero), width({**zero, "common": 0.05})
+    w_person = width({**zero, "subject": 0.05, "session": 0.05})
+    assert w_common > 1.5 * w0
+    if bootstrap == "residual":
+        assert w_person > 1.5 * w0
+    else:
+        assert w_person == pytest.approx(w0, rel=1e-9)
+    assert width({**zero, "common": 0.05}, "mm2") > 1.3 * w_common
+    assert width({**zero, "common": 0.05}, "deg") == pytest.approx(w0, rel=1e-9)
+    assert claim.SCALE_POWER == {"mm": 1, "mm2": 2}
+
+
 def test_decay_resolved_rules():
     """Exact checks of the rules (rows as mappings; a missing column skips its rule)."""
     from facemetrics.decay.claim import decay_resolved, peak_resolved

@@ -184,3 +184,30 @@ def test_one_sided_lift_truth_is_zero_on_the_other_side(sample_analysis):
     t = sim.lift(sample_analysis, 2.0, side="right").truth
     assert t["jawline_lift_right_mm"] > 1.6 and abs(t["jawline_lift_left_mm"]) < 0.2
     assert t["jawline_lift_mm"] == pytest.approx(0.5 * (t["jawline_lift_right_mm"] + t["jawline_lift_left_mm"]))
+
+
+def test_a_jittered_photo_is_never_a_copy_of_its_source(sample_analysis):
+    """photo_jitter is one picture moved, re-lit and given new noise; a draw turned by less than the
+    near-copy check's 0.05 deg was a re-saved copy to compare (7 of 63 draws), so simulated studies
+    left out only their zero-change photos.  Its roll is now at least JITTER_MIN_ROLL_DEG from 0."""
+    from facemetrics import analyze_photo
+    from facemetrics.compare import copies
+
+    rolls = [sim.photo_jitter(np.zeros((8, 8, 3), np.uint8), np.random.default_rng(s), sim.DEFAULT_JITTER)[1]
+             ["jitter_roll_deg"] for s in range(300)]
+    assert min(map(abs, rolls)) >= sim.JITTER_MIN_ROLL_DEG and max(map(abs, rolls)) <= sim.DEFAULT_JITTER["roll_deg"]
+    # a seed whose raw draw is within the near-copy turn limit: moved out of it, and not a copy
+    seed = next(s for s in range(300)
+                if abs(np.random.default_rng(s).uniform(-1, 1)) * sim.DEFAULT_JITTER["roll_deg"] < 0.03)
+    img, drawn = sim.photo_jitter(sample_analysis.photo.rgb, np.random.default_rng(seed), sim.DEFAULT_JITTER)
+    assert sim.JITTER_MIN_ROLL_DEG <= abs(drawn["jitter_roll_deg"]) < sim.JITTER_MIN_ROLL_DEG + 0.03
+    diff = copies.picture_difference(sample_analysis, analyze_photo(sim.encode_png(img)))
+    assert not diff.near_copy, diff
+    # the same draw without the minimum roll is caught: what the minimum is for
+    h, w = img.shape[:2]
+    raw = np.random.default_rng(seed).uniform(-1, 1) * sim.DEFAULT_JITTER["roll_deg"]
+    assert abs(raw) < 0.05
+    m = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), raw, 1.0)
+    turned = cv2.warpAffine(sample_analysis.photo.rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
+    noisy = np.clip(turned + np.random.default_rng(1).normal(0, 2.0, turned.shape), 0, 255).round().astype(np.uint8)
+    assert copies.picture_difference(sample_analysis, analyze_photo(sim.encode_png(noisy))).near_copy

@@ -270,3 +270,33 @@ def test_report_names_each_comparison_left_out_as_uncertain_and_why(timeline, tm
     own = [p for p in unread if p != photo]
     assert ("None: every photo was measured and compared" in clean) == (not own), clean
     assert all(f"- `{p}` (" in clean for p in own), clean
+
+
+def test_report_quotes_the_before_photo_as_the_likely_cause_of_an_uncertain_comparison():
+    """A comparison read 'uncertain' because its before photo smiles (the after photo does not): changes.csv
+    says "the before photo is the likely cause", but report.md's list quoted only compare's reason
+    ("expression differs ...", which asks to retake the after photo).  Its line now leads with the before
+    photo, named with its flag, then compare's reason; a row without the message is quoted as before."""
+    from facemetrics.batch.tables import MSG_BEFORE_PHOTO_AT_FAULT, baseline_messages
+    from facemetrics.batch.timeline import uncertain_notes
+    from facemetrics.compare.gate import MSG_EXPRESSION
+
+    smile = "smiling (smile score 4.43, limit 1.35)"
+    before = dict(photo="S01/rf/a.jpg", role="baseline", quality_flags=smile)
+    post = dict(photo="S01/rf/p.jpg", role="post", quality_flags="", _passed_over=())
+    (fault,) = baseline_messages(post, [before], {"status": "warning", "rows": [
+        dict(metric="jawline_lift_mm", verdict="uncertain")]})
+    expression = (f"{MSG_EXPRESSION}: the lips' shape changed (smile index 0.31 → 0.12, limit 0.08). Lifts, folds "
+                  "and the jaw, mouth and cheek metrics then reflect the expression, not the skin, so they are "
+                  "shown without a verdict ('uncertain'); take both photos with the same relaxed, closed-mouth "
+                  "expression")
+    row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
+               jawline_lift_mm_verdict="uncertain", messages=f"{expression}; {fault}")
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"])
+    said = line.split(": ", 1)[1]
+    assert said.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S01/rf/a.jpg is flagged {smile} and the after photo is "
+                           f"not"), line
+    assert f"; {MSG_EXPRESSION}: the lips' shape changed" in said and len(said) <= 200, line
+    (plain,) = uncertain_notes([dict(row, messages=expression)], ["jawline_lift_mm"])
+    assert plain.split(": ", 1)[1].startswith(f"{MSG_EXPRESSION}: the lips' shape changed")
+    assert MSG_BEFORE_PHOTO_AT_FAULT not in plain

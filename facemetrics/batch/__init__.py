@@ -96,7 +96,12 @@ photos get no role and ``excluded`` says so.  Its photos taken before
 ``treated_at`` are the **baseline**; each photo taken at or after it is
 compared with the baseline by the one pairing rule of
 :mod:`facemetrics.pairing` (the app's too): the earliest baseline photo
-(equal times: by path) is the before photo, the others are its
+(equal times: by path) is the before photo, unless it has more of the flags
+that make a comparison unreadable (smiling, mouth open, head turned or
+tilted, face cut, of the kinds most of the session's post photos lack:
+``tables.baseline_rank``) than a later one, which is then
+the before photo (``messages`` and a console line name the photo passed
+over, and why); the others are its
 ``before_repeats``, which set the noise floor (the change is measured
 against the before photo alone).  When a session has two or more baseline
 photos, each baseline photo is also compared with the others (leave-one-out)

@@ -7,6 +7,7 @@ import difflib
 import io
 import math
 import os
+import re
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,6 +22,15 @@ from ..schema import PHOTO_SUFFIXES
 
 #: name of the per-session treatment-time file of the folder convention
 TREATED_AT_FILE = "treated_at.txt"
+
+#: a manifest ``taken_at`` further than this from the photo's own EXIF capture time is named (a note in
+#: the photo's ``warnings`` and on the console, :func:`manifest_time_notes`); the manifest's is used, min
+MANIFEST_EXIF_MINUTES = 5.0
+
+# a UTC offset at the end of a time (``Z``, ``+01:00``, ``-0530``, ``+01``), and a date alone followed
+# by one (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time` refuses
+_OFFSET_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
+_DATE_WITH_OFFSET = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
 
 
 @dataclass
@@ -91,7 +101,11 @@ def skipped_note(folders) -> str:
 
 
 def parse_time(value) -> datetime | None:
-    """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid."""
+    """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid.
+
+    A date alone with a UTC offset (``2026-05-01Z``, ``2026-05-01+01:00``: not ISO 8601, whose
+    offsets belong to a time of day) is invalid: ``datetime.fromisoformat`` read it as the time
+    ``01:00`` (its ``+`` taken for the date/time separator), a session at a time nobody wrote."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, datetime):
@@ -101,6 +115,8 @@ def parse_time(value) -> datetime | None:
         return None
     if len(s) >= 19 and s[4] == ":" and s[7] == ":":
         s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+    if _DATE_WITH_OFFSET.fullmatch(s):
+        return None  # fromisoformat reads the "+"/"-" of 2026-05-01+01:00 as the date/time separator: 01:00
     if s.endswith("Z"):
         s = s[:-1] + "+00:00"
     try:
@@ -121,6 +137,38 @@ def hours_between(taken_at, treated_at) -> float:
     if (a.tzinfo is None) != (b.tzinfo is None):
         a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
     return (a - b).total_seconds() / 3600.0
+
+
+def canonical_time(text) -> str:
+    """A time as one text per instant it names, so that two spellings of one treatment time are one
+    session everywhere its text is compared (the batch's tables, ``long.csv``, the timeline's
+    sessions): ISO 8601 ``YYYY-MM-DDTHH:MM:SS`` (a fraction of a second when not 0), with the UTC
+    offset as given (``Z`` written ``+00:00``), none when none is given: ``datetime.isoformat``, as
+    the capture times (``taken_at``), the study store and the simulated studies write times.
+    ``2026-05-01 08:00``, ``2026-05-01T08:00`` and ``2026:05:01 08:00:00`` read
+    ``2026-05-01T08:00:00``; ``2026-05-01T08:00Z`` reads ``2026-05-01T08:00:00+00:00``.  A text that
+    is not such a time (empty, invalid, or a date alone, which the batch refuses with the text as
+    given, also with an offset: ``2026-05-01Z``) is returned stripped; None or NaN (an empty cell
+    read by pandas) is ``""``.
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written (a manifest cell, ``treated_at.txt``).
+
+    Returns
+    -------
+    str
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):  # an empty manifest cell
+        return ""
+    s = str(text).strip()
+    t = parse_time(s)
+    # not a time, or a date alone (an offset after it, 2026-05-01Z, does not make it one): kept as
+    # written, so that the batch's message quotes it
+    if t is None or len(_OFFSET_SUFFIX.sub("", s)) <= 10:
+        return s
+    return t.isoformat()
 
 
 def _offset_text(offset) -> str:
@@ -217,6 +265,51 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
                          f"capture time without a UTC offset while the session's other photos carry {shown} "
                          f"(see 'excluded' in photos.csv): {names}")
     return out, notes
+
+
+def manifest_time_notes(entries: list[PhotoEntry], taken: dict) -> tuple[dict[int, str], list[str]]:
+    """Manifest capture times far from the photo's own EXIF time: named, the manifest's kept.
+
+    A manifest's ``taken_at`` is the user's explicit statement and is used; but one that differs
+    from the photo's EXIF capture time by more than :data:`MANIFEST_EXIF_MINUTES` (a wrong row,
+    date or time zone) changed the photo's hours since the treatment, and its role, in silence.
+    Times both with a UTC offset are compared as instants, otherwise as wall-clock times
+    (:func:`hours_between`).
+
+    Parameters
+    ----------
+    entries : list of PhotoEntry
+        The batch's photos (:func:`discover`), before :func:`offset_free_times`: an entry's
+        ``taken_at`` is the manifest's own.
+    taken : dict
+        ``{index in entries: capture time text read from the photo (EXIF), ISO 8601 or ""}``.
+
+    Returns
+    -------
+    warnings : dict
+        ``{index: the note for the photo's ``warnings`` cell}`` of each such photo.
+    notes : list of str
+        One console line naming them (with the difference), or [] when there is none.
+    """
+    warnings, named = {}, []
+    for i, e in enumerate(entries):
+        exif = taken.get(i) or ""
+        if not e.taken_at or not exif or _timed(e.taken_at) is None or _timed(exif) is None:
+            continue
+        late = hours_between(e.taken_at, exif)  # manifest minus EXIF, h
+        if abs(late) * 60.0 <= MANIFEST_EXIF_MINUTES:
+            continue
+        gap = f"{abs(late) * 60:.0f} min" if abs(late) < 2 else f"{abs(late):.1f} h"
+        warnings[i] = (f"manifest taken_at {e.taken_at} is {gap} {'later' if late > 0 else 'earlier'} than the "
+                       f"photo's EXIF capture time {exif}: the manifest's time is used")
+        named.append(f"{e.photo} ({'+' if late > 0 else '-'}{gap})")
+    if not named:
+        return warnings, []
+    n = len(named)
+    shown = ", ".join(named[:10]) + (f", ... ({n} in all)" if n > 10 else "")
+    return warnings, [f"{n} photo{'s' if n != 1 else ''}: the manifest's taken_at differs from the photo's EXIF "
+                      f"capture time by more than {MANIFEST_EXIF_MINUTES:g} min; the manifest's time is used (the "
+                      f"'warnings' column of photos.csv gives both): {shown}"]
 
 
 def name_key(name) -> str:
@@ -332,6 +425,7 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
         if not key or key == ".":
             raise ManifestError(f"manifest {manifest} row {line}, column 'photo': empty")
         meta = {k: rec.get(k, "") or "" for k in ("subject", "treatment", "taken_at", "treated_at")}
+        meta["treated_at"] = canonical_time(meta["treated_at"])  # 08:00 and 08:00:00: one session
         if key in out:
             if not _same_metadata(out[key], meta):
                 raise ManifestError(f"manifest {manifest} rows {out[key]['_row']} and {line}, column 'photo': "
@@ -420,7 +514,7 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
         shown = ", ".join(repr(ln[:40]) for ln in lines[:3]) + (", ..." if len(lines) > 3 else "")
         return "", (f"{label} holds {len(lines)} lines ({shown}); it must hold one treatment time "
                     f"(put each session in its own folder with its own {path.name})")
-    return lines[0], ""
+    return canonical_time(lines[0]), ""
 
 
 def _convention(folder: Path, path: Path) -> dict:

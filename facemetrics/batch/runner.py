@@ -15,7 +15,7 @@ from ..errors import PhotoError, SettingError
 from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
-from .discover import discover, merge_spellings, offset_free_times
+from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
 )
@@ -92,6 +92,10 @@ class BatchResult:
         One sentence per session whose capture times without a UTC offset were read in the offset
         of its other photos, or left out because those carry several
         (:func:`~facemetrics.batch.discover.offset_free_times`).
+    taken_at_notes : list of str
+        A line naming the photos whose manifest ``taken_at`` differs from their EXIF capture time
+        by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` (the manifest's is
+        used; each row's ``warnings`` gives both), or [] (:func:`~facemetrics.batch.discover.manifest_time_notes`).
     """
 
     photo_rows: list
@@ -107,6 +111,7 @@ class BatchResult:
     excluded: list = field(default_factory=list)
     merged: list = field(default_factory=list)
     time_notes: list = field(default_factory=list)
+    taken_at_notes: list = field(default_factory=list)
 
     @property
     def n_ok(self) -> int:
@@ -224,6 +229,7 @@ def run_batch(
             n_session_compared = 0
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
         rows = _header_times(entries, rows)
+        rows, taken_at_notes = _manifest_time_warnings(entries, rows)  # a manifest time far from the EXIF one
         # capture times without an offset among times with one: read in the session's one offset, or left out
         entries, time_notes = offset_free_times(entries, {i: r.get("taken_at") for i, r in rows.items()})
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
@@ -239,7 +245,7 @@ def run_batch(
     res = _finish(out_dir, photo_rows, change_rows, compare=compare, n_measured=n_measured, n_cached=n_cached,
                   n_duplicates=n_duplicates,
                   n_compared=len(comp_results) - n_compare_cached, n_compare_cached=n_compare_cached, t0=t0)
-    res.merged, res.time_notes = merged, time_notes
+    res.merged, res.time_notes, res.taken_at_notes = merged, time_notes, taken_at_notes
     return res
 
 
@@ -531,6 +537,37 @@ def _header_times(entries, rows: dict) -> dict:
     return out
 
 
+def _manifest_time_warnings(entries, rows: dict) -> tuple[dict, list[str]]:
+    """``(rows, notes)``: ``rows`` with a note in the ``warnings`` of each photo whose manifest
+    ``taken_at`` (used) differs from its EXIF capture time (the row's ``taken_at``) by more than
+    :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`, and the console line naming them
+    (:func:`~facemetrics.batch.discover.manifest_time_notes`).  The cached rows are not changed (copies)."""
+    warned, notes = manifest_time_notes(entries, {i: r.get("taken_at") for i, r in rows.items()})
+    out = dict(rows)
+    for i, note in warned.items():
+        given = rows[i].get("warnings")
+        out[i] = dict(rows[i], warnings="; ".join(filter(None, [given if isinstance(given, str) else "", note])))
+    return out, notes
+
+
+def _name_checked_photos(jobs: list, results: dict, comp_results: dict) -> dict:
+    """``results`` (the flagged comparisons), with compare's own messages of every no-change check (a
+    baseline photo against the session's other baseline photos) naming its photos by their real roles
+    (:func:`facemetrics.batch.tables.no_change_wording`: compare's "after photo" is a before photo
+    there).  Applied after the flags, which read compare's messages as written (a re-saved copy's
+    message reworded was no longer seen, and the copy's zeros entered the fits), and only to the
+    messages compare wrote (the first of each ``comp_results`` entry; the flags' own name their
+    photos).  Neither argument is changed."""
+    from .tables import no_change_wording
+
+    out = dict(results)
+    for j, res in results.items():
+        if jobs[j][0]["role"] == "baseline":
+            n = len(comp_results[j]["messages"])
+            out[j] = dict(res, messages=[*no_change_wording(res["messages"][:n]), *res["messages"][n:]])
+    return out
+
+
 def _flag_disagreeing_baselines(jobs: list, comp_results: dict) -> dict:
     """The comparisons' results, with those of every session whose before photos disagree
     (:func:`facemetrics.batch.tables.baseline_disagreement`: a no-change check reads a headline
@@ -572,17 +609,37 @@ def _flag_same_pictures(jobs: list, comp_results: dict) -> dict:
     :func:`facemetrics.batch.tables.same_picture_left_out` and the verdict ``uncertain`` on every
     row (:func:`~facemetrics.batch.tables.same_picture_rows`), so the timeline's decay and regimen fits
     leave their zeros out.  ``comp_results`` (the cache's entries) is not changed."""
-    from ..compare import MSG_SAME_PICTURE
+    from ..compare import MSG_SAME_PICTURE, says_same_picture
     from .tables import same_picture_left_out, same_picture_rows
 
     out = dict(comp_results)
     for j, (r, base) in enumerate(jobs):
         res = comp_results[j]
-        if res["status"] in ("refused", "error") or MSG_SAME_PICTURE not in res["messages"]:
-            continue
+        if res["status"] in ("refused", "error") or not says_same_picture(res["messages"]):
+            continue  # identical pixels or a re-saved copy (MSG_NEAR_COPY) of the before photo
         msg = same_picture_left_out(r["photo"], r["hours_since_treatment"], base[0]["photo"],
-                                    base[0]["hours_since_treatment"])
+                                    base[0]["hours_since_treatment"], copy=MSG_SAME_PICTURE not in res["messages"])
         out[j] = dict(res, status="warning", messages=[*res["messages"], msg], rows=same_picture_rows(res["rows"]))
+    return out
+
+
+def _flag_baseline_choice(jobs: list, results: dict, comp_results: dict) -> dict:
+    """``results`` (the flagged comparisons), with the messages of
+    :func:`facemetrics.batch.tables.baseline_messages` (earlier before photos passed over as the before
+    photo, and why; a before photo that is the likely cause of an unreadable comparison) on those they
+    concern, whose status ``ok`` becomes ``warning`` (verdicts kept).  The messages are worked out from
+    compare's own result (``comp_results``), as the app does: the rows :func:`_flag_same_pictures` and
+    :func:`_flag_disagreeing_baselines` made ``uncertain`` are the batch's doing, not the before photo's.
+    Neither argument is changed."""
+    from .tables import baseline_messages
+
+    out = dict(results)
+    for j, (r, base) in enumerate(jobs):
+        res, raw = results[j], comp_results[j]
+        msgs = baseline_messages(r, base, raw) if raw["status"] != "error" else []
+        if msgs:
+            out[j] = dict(res, status="warning" if res["status"] == "ok" else res["status"],
+                          messages=[*res["messages"], *msgs])
     return out
 
 
@@ -606,7 +663,9 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
                                           "compare", lambda j: jobs[j][0]["photo"])
 
-        results = _flag_same_pictures(jobs, _flag_disagreeing_baselines(jobs, comp_results))
+        flagged = _flag_same_pictures(jobs, _flag_disagreeing_baselines(jobs, comp_results))
+        flagged = _flag_baseline_choice(jobs, flagged, comp_results)  # judged on compare's own result, as the app
+        results = _name_checked_photos(jobs, flagged, comp_results)  # a no-change check's "after photo" is a before photo
         for j, (r, base) in enumerate(jobs):
             res = results[j]
             row = {
@@ -640,7 +699,7 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
             n_cached: int, n_compared: int, n_compare_cached: int, t0: float, n_duplicates: int = 0) -> BatchResult:
     """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
     (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
-    photo_rows = [{k: v for k, v in r.items() if k != "_path"} for r in photo_rows]
+    photo_rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in photo_rows]  # _path, _passed_over
     tidy = [m for row in change_rows
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
                                hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],

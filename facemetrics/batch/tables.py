@@ -50,9 +50,13 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
         the app's timeline are built by this one function.  A comparison of
         two photos with the same pixels (compare's ``MSG_SAME_PICTURE`` among
         the comparison's messages, the ``messages`` given or a row's
-        ``messages``) reads 0 by construction, no measurement: its rows read
-        ``uncertain`` (:func:`same_picture_rows`), so the fits leave them out
-        even where the two files' sha256 differ (a re-saved copy).
+        ``messages``) reads 0 by construction, no measurement; one whose after
+        photo is a re-saved copy of the before photo (compare's
+        ``MSG_NEAR_COPY``: other pixels, one picture, a JPEG re-save, resize,
+        crop or tone edit) reads only the re-compression.  Either way its rows
+        read ``uncertain`` (:func:`same_picture_rows`; :func:`_says_same_picture`),
+        so the fits leave them out, though the two files' sha256 differ, and a
+        copy's pixels too.
     """
     rows, said = _rows_and_messages(comparison_rows, messages)
     if _says_same_picture(said):
@@ -89,13 +93,13 @@ def _rows_and_messages(comparison_rows, messages) -> tuple[list[dict], list[str]
 
 def _says_same_picture(messages: list[str]) -> bool:
     """Does one of ``messages`` say the comparison's two photos are the same picture (compare's
-    ``MSG_SAME_PICTURE``)?  compare is imported only when there are messages to read (it loads
-    OpenCV; the batch builds its tables from cached rows)."""
+    ``MSG_SAME_PICTURE``, or ``MSG_NEAR_COPY``: a re-saved copy)?  compare is imported only when there
+    are messages to read (it loads OpenCV; the batch builds its tables from cached rows)."""
     if not messages:
         return False
-    from ..compare import MSG_SAME_PICTURE
+    from ..compare import says_same_picture
 
-    return any(MSG_SAME_PICTURE in m for m in messages)
+    return says_same_picture(messages)
 
 
 def change_column(metric: str, side: str) -> str:
@@ -248,12 +252,18 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
 
     The photos with a role are paired within their session
     (:func:`_sessions`): every post photo with the session's baseline
-    photos (the earliest as the before photo, the others as its repeats);
+    photos (as the before photo the earliest of those with the lowest
+    :func:`baseline_rank` against the session's :func:`shared_faults`, the
+    others as its repeats);
     with two or more baselines each baseline photo also with the others (the
     no-change check).  The rows are ``photo_rows``' own dicts; the post
     photos of a session without a baseline, and photos with the same content
     as another of their session, are marked excluded (in place); a photo
-    whose session cannot be told loses its role, with the reason.
+    whose session cannot be told loses its role, with the reason.  The row of
+    each compared photo gets the names of the earlier baseline photos its
+    before photo was chosen over in ``_passed_over``, and its session's
+    :func:`shared_faults` in ``_shared_faults`` (in place; :func:`baseline_messages`
+    reads both).
     """
     with_role = [r for r in photo_rows if r["role"]]
     sessions, no_session = _sessions(with_role)
@@ -261,10 +271,16 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
         if r["photo"] in no_session:
             r["role"], r["excluded"] = "", no_session[r["photo"]]
     with_role = [r for r in with_role if r["role"]]
+    posts: dict[tuple, dict] = {}  # session -> its measured post photos, one per file content
+    for r in with_role:
+        if r["role"] == "post":
+            posts.setdefault(sessions[r["photo"]], {}).setdefault(r.get("sha256") or r["photo"], r)
+    shared = {k: shared_faults(list(posts.get(k, {}).values())) for k in set(sessions.values())}
     pairing = pair_photos(
         PairingPhoto(photo=r["photo"], session=sessions[r["photo"]], role=r["role"],
                      hours_since_treatment=r["hours_since_treatment"], content=r.get("sha256") or "",
-                     pixels=r.get("pixel_sha256") or "")
+                     pixels=r.get("pixel_sha256") or "",
+                     baseline_rank=baseline_rank(r, shared[sessions[r["photo"]]]))
         for r in with_role)
     rows = {r["photo"]: r for r in with_role}
     for name in pairing.no_baseline:
@@ -275,7 +291,134 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     for group in pairing.conflicts:
         for name in group:
             rows[name]["excluded"] = _conflict_reason(rows[name], [rows[o] for o in group if o != name])
+    for p in pairing.pairs:
+        rows[p.photo]["_passed_over"], rows[p.photo]["_shared_faults"] = p.passed_over, shared[sessions[p.photo]]
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
+
+
+#: how the quality flags (``photos.csv`` ``quality_flags``, :func:`facemetrics.quality.quality_flags`) begin
+#: that make every comparison against a before photo unreadable on that photo's own account: the gate
+#: reads no lower-face change across a change of the lips' shape, a head pose beyond its checked range
+#: or a face cut by the image edge (``facemetrics.compare.gate.lower_face_unread_reasons``), or refuses
+#: the pair.  A low resolution, blur or light only warn.  What the gate reads is the change between the
+#: two photos, so a fault most of the session's after photos have too (an off-axis camera: every photo
+#: turned alike) is no fault of a before photo's: :func:`shared_faults`, :func:`baseline_rank`.
+BASELINE_FAULTS = ("smiling", "mouth open", "head turned", "head tilted up/down", "face cut by the image edge")
+
+
+def baseline_faults(r: dict) -> list[str]:
+    """The quality flags of a photo row (its ``quality_flags`` text) that make it unfit as its
+    session's before photo (:data:`BASELINE_FAULTS`), whole, in their order; [] for none."""
+    text = r.get("quality_flags")
+    parts = text.split("; ") if isinstance(text, str) else []
+    return [f for f in parts if f.startswith(BASELINE_FAULTS)]
+
+
+def _fault_kinds(r: dict) -> set[str]:
+    """The kinds (:data:`BASELINE_FAULTS`) of a row's :func:`baseline_faults`."""
+    return {k for f in baseline_faults(r) for k in BASELINE_FAULTS if f.startswith(k)}
+
+
+def shared_faults(posts) -> frozenset[str]:
+    """The kinds (:data:`BASELINE_FAULTS`) more than half of a session's measured post photos have
+    (``posts``: their rows, with ``quality_flags``): a before photo with one of these differs from
+    most after photos less than one without it (an off-axis camera: every photo turned alike), so
+    it is no fault of the before photo's (:func:`baseline_rank`).  Empty for no post photos."""
+    posts = list(posts)
+    kinds = [k for p in posts for k in _fault_kinds(p)]
+    return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts))
+
+
+def _counted_faults(r: dict, shared) -> list[str]:
+    """``r``'s :func:`baseline_faults` of a kind not in ``shared`` (:func:`shared_faults`), in their order."""
+    return [f for f in baseline_faults(r) if not any(f.startswith(k) for k in shared)]
+
+
+def baseline_rank(r: dict, shared=frozenset()) -> int:
+    """A baseline photo row's :attr:`facemetrics.pairing.PairingPhoto.baseline_rank`: how many kinds
+    of :func:`baseline_faults` it has that at least half of its session's measured post photos lack
+    (those not in ``shared``, their :func:`shared_faults`; all of them with no post photos).  The
+    session's before photo is the earliest of the lowest rank: a smiling or head-turned first photo
+    is passed over for a later one without those flags, unless the after photos mostly have them
+    too (README.md, 'Which photo is compared with which')."""
+    return len(_counted_faults(r, shared))
+
+
+#: the start of the message a comparison gets when its session's earliest before photo(s) were passed
+#: over as the before photo (changes.csv, the batch's console)
+MSG_BASELINE_PASSED_OVER = "an earlier before photo was passed over"
+#: the start of the message a comparison gets when its before photo has flags that make it unreadable
+#: and the after photo has not (changes.csv, the batch's console)
+MSG_BEFORE_PHOTO_AT_FAULT = "the before photo is the likely cause"
+#: what :data:`BASELINE_FAULTS` are, in words
+_FAULT_WORDS = "a smile, an open mouth, a head turned or tilted, a face cut by the image edge"
+
+
+def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
+    """The messages a comparison gets on its before photo (no ``;`` in them: the messages column joins
+    with it): which earlier before photos were passed over as its before photo and why
+    (:data:`MSG_BASELINE_PASSED_OVER`, from ``r["_passed_over"]``, :func:`_comparison_jobs`), and, for a
+    post photo whose comparison was refused or reads ``uncertain`` on a row other than the head pose's,
+    that the before photo has flags the after photo has not (:data:`MSG_BEFORE_PHOTO_AT_FAULT`): the
+    gate's messages then ask to retake the after photo and leave the good repeat photos out, measured as
+    they are against the before photo.  Flags of a kind most of the session's after photos have
+    (``r["_shared_faults"]``, :func:`shared_faults`) are no fault of a before photo's: neither why a photo
+    was passed over nor a likely cause.
+
+    Parameters
+    ----------
+    r : dict
+        The compared photo's row (``photos.csv``, with ``quality_flags``, ``role``, ``_passed_over``,
+        ``_shared_faults``; the last two default to none).
+    base : list of dict
+        The rows of its before photo and its repeats (the before photo first).
+    result : dict
+        The comparison's result as compare returned it, before the batch's own flags (``status``;
+        ``rows`` with ``metric`` and ``verdict``).
+
+    Returns
+    -------
+    list of str
+    """
+    from ..compare.table import POSE_METRICS
+
+    out, before = [], base[0]
+    shared = frozenset(r.get("_shared_faults") or ())
+    passed = [b for b in base if b["photo"] in (r.get("_passed_over") or ())]
+    if passed:
+        mine, kinds = _counted_faults(before, shared), _fault_kinds(before)
+        # each photo passed over by the counted flags the chosen one has not (it has more of them)
+        why = {b["photo"]: [f for f in _counted_faults(b, shared) if not f.startswith(tuple(kinds))] for b in passed}
+        named = " and ".join(f"{b['photo']} ({', '.join(why[b['photo']])})" for b in passed)
+        also = (f", not counting what most of the session's after photos have too ({', '.join(sorted(shared))})"
+                if shared else "")
+        out.append(f"{MSG_BASELINE_PASSED_OVER}: {named} {'is' if len(passed) == 1 else 'are'} not the before "
+                   f"photo of this comparison, only {'a repeat' if len(passed) == 1 else 'repeats'}, and "
+                   f"{before['photo']} ({'flagged ' + ', '.join(mine) if mine else 'without such flags'}) is: the "
+                   f"earliest before photo with the fewest flags that make a comparison unreadable ({_FAULT_WORDS})"
+                   + also)
+    unread = result.get("status") == "refused" or any(
+        m.get("verdict") == "uncertain" and m.get("metric") not in POSE_METRICS for m in result.get("rows") or ())
+    own = _fault_kinds(before) - shared - _fault_kinds(r)
+    if r.get("role") == "post" and unread and own:
+        flags = [f for f in baseline_faults(before) if f.startswith(tuple(own))]
+        out.append(f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and the after photo "
+                   "is not, and no before photo of this session has fewer such flags, so where the other messages "
+                   "ask to retake the after photo or leave a repeat photo out, it is this before photo that differs: "
+                   "retake the session's before photos facing the camera with a relaxed, closed mouth")
+    return out
+
+
+def baseline_notes(change_rows) -> list[str]:
+    """One line per session whose earliest before photo was passed over as the before photo, or whose
+    before photo is the likely cause of its unreadable comparisons (:func:`baseline_messages`), from the
+    ``messages`` of ``changes.csv`` rows (dicts): ``"S01, rf, treated 2026-11-02T08:00: an earlier
+    before photo was passed over: S01/rf/a.jpg (smiling (...)) ..."``, in the rows' order; [] when none.
+    Read from the post photos' rows only (``role`` not ``baseline``): a no-change check's before photo
+    is chosen among the other before photos, so with three or more its passed-over message names
+    another before photo, and one session printed two lines that seemed to disagree."""
+    posts = [r for r in change_rows if r.get("role") != "baseline"]
+    return _session_notes(posts, MSG_BASELINE_PASSED_OVER) + _session_notes(posts, MSG_BEFORE_PHOTO_AT_FAULT)
 
 
 #: how a photo's role is named in messages
@@ -376,6 +519,29 @@ def _why(r: dict) -> str:
     return text
 
 
+#: a comparison message's "the after photo", "a before photo", "before photo not measured" (singular)
+_PHOTO_ROLE = re.compile(r"\b(?:(the|an?|The|An?) )?(before|after) photo\b")
+
+
+def no_change_wording(messages) -> list[str]:
+    """A no-change check's messages (a before photo compared with the session's other before
+    photos) naming each photo by its real role.  compare words its messages for a before and an
+    after photo ("... in the after photo", "retake the after photo facing the camera as in the
+    before photo"); in a no-change check its "after photo" is the before photo checked (the
+    ``photo`` of the ``changes.csv`` row) and its "before photo" the one it is checked against
+    (the first of ``baseline_photos``): written "checked before photo" and "reference before
+    photo".  "before and after photos" (compare's same-picture message, which code reads) and
+    plurals are left as they are.  New list; ``messages`` is not changed."""
+    def named(m: re.Match) -> str:
+        article = m.group(1) or ""
+        if article.lower() in ("a", "an"):
+            article = article[0]  # "an after photo" -> "a checked before photo"
+        role = "checked before photo" if m.group(2) == "after" else "reference before photo"
+        return f"{article} {role}" if article else role
+
+    return [_PHOTO_ROLE.sub(named, str(m)) for m in messages]
+
+
 #: the no-change checks' rows that tell whether a session's before photos agree: the headline
 #: changes the timeline fits (batch.timeline.HEADLINE_METRICS) with their sides
 AGREEMENT_ROWS = (("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"),
@@ -446,21 +612,26 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
 MSG_SAME_PICTURE_LEFT_OUT = "left out of the timeline fits: the same picture as its before photo"
 
 
-def same_picture_left_out(photo: str, hours, before: str, before_hours) -> str:
+def same_picture_left_out(photo: str, hours, before: str, before_hours, copy: bool = False) -> str:
     """The message of a comparison of a series whose photo ``photo`` (at ``hours`` since treatment)
     has the same pixels as its before photo ``before`` (at ``before_hours``): it starts with
     :data:`MSG_SAME_PICTURE_LEFT_OUT` and names both photos and times; no ``;`` (the messages column
     joins with it).  One picture under two times is a copied file or a wrong capture time, not a
-    measurement of no change at ``hours``: its zeros are no evidence that the effect was gone."""
+    measurement of no change at ``hours``: its zeros are no evidence that the effect was gone.
+    ``copy``: the photo is a re-saved copy of ``before`` (compare's ``MSG_NEAR_COPY``), not the same pixels."""
     def when(h) -> str:
         try:
             h = float(h)
         except (TypeError, ValueError):
             h = math.nan
         return _when({"hours_since_treatment": h}) if math.isfinite(h) else "at an unknown time"
-    return (f"{MSG_SAME_PICTURE_LEFT_OUT} ({photo}, {when(hours)}, has the same pixels as {before}, "
+    if copy:
+        same, zero = "is a re-saved copy of", "about 0: the re-compression's"
+    else:
+        same, zero = "has the same pixels as", "0 by construction"
+    return (f"{MSG_SAME_PICTURE_LEFT_OUT} ({photo}, {when(hours)}, {same} {before}, "
             f"{when(before_hours)}): a copied file or a wrong capture time, not a measurement, so its changes "
-            "(0 by construction) read 'uncertain' (check the photo and its capture time)")
+            f"({zero}) read 'uncertain' (check the photo and its capture time)")
 
 
 def same_picture_rows(rows: list[dict]) -> list[dict]:
@@ -523,8 +694,13 @@ def repeats_left_out_note(change_rows, where: str = "changes.csv") -> str:
     total = len(change_rows)
     default = (f"; {'all' if n_default == n else n_default} of them kept none, so the default floors apply"
                if n_default else "")
+    # a repeat left out against a flagged before photo is no fault of the repeat's (baseline_messages)
+    n_fault = sum(1 for r in change_rows if MSG_BEFORE_PHOTO_AT_FAULT in str(r.get("messages") or "")
+                  and _REPEAT_NOT_USED.search(str(r.get("messages") or "")))
+    fault = (f" ({'all' if n_fault == n else n_fault} of them against a before photo that is itself flagged, the "
+             "likely cause: see its line)" if n_fault else "")
     return (f"{n} of {total} comparison{'s' if total != 1 else ''} had repeat photos left out of the noise "
-            f"floor{default}: the messages column of {where} says why for each")
+            f"floor{default}: the messages column of {where} says why for each{fault}")
 
 
 def _compare_cache_file(cache: Path, r: dict, base: list[dict], skey: str) -> Path:

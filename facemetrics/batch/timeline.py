@@ -11,11 +11,11 @@ import pandas as pd
 
 from ..export import check_output_folder, write_bytes, write_csv
 from ..report import timeline_markdown
-from ..compare import MSG_SAME_PICTURE
+from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
 from .runner import REGIMEN_DIR
-from .tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, change_column
+from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -29,12 +29,26 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: parts of a comparison's messages that say why its rows read ``uncertain`` (compare's gate, the
 #: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
-                     MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE)
+                     MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
+                     MSG_NEAR_COPY)
 
 #: how the messages begin that name a cause with its figures (a pose or camera message holds the clause
 #: of :data:`_UNCERTAIN_CAUSES`; a follow-up note that repeats the clause, without the figures, does not)
 _CAUSE_STARTS = (MSG_POSE, MSG_CAMERA, MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_EXPRESSION,
-                 MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE)
+                 MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE, MSG_NEAR_COPY)
+
+
+def _first_clause(message: str) -> str:
+    """``message`` up to its first ``", and "`` outside parentheses (all of it without one): of the
+    batch's :data:`~facemetrics.batch.tables.MSG_BEFORE_PHOTO_AT_FAULT` message, the before photo
+    and its flags (``"...: S01/rf/a.jpg is flagged smiling (...) and the after photo is not"``), not
+    the advice after them, which ``changes.csv`` keeps."""
+    depth = 0
+    for i, c in enumerate(message):
+        depth += (c == "(") - (c == ")")
+        if depth == 0 and message.startswith(", and ", i):
+            return message[:i]
+    return message
 
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
@@ -178,7 +192,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         ``"`S01/mc/p3.jpg` (S01, microcurrent, 12 h since treatment): the head pose differs ..."``
         in the rows' order: the messages that say why the comparison reads ``uncertain``
         (:data:`_UNCERTAIN_CAUSES`; those that begin as a cause's message, :data:`_CAUSE_STARTS`, when
-        there are such), else its first message; [] when none is left out.
+        there are such), else its first message, after the first clause of the batch's message that
+        its before photo is the likely cause (:data:`~facemetrics.batch.tables.MSG_BEFORE_PHOTO_AT_FAULT`:
+        flagged, a smile or a turned head, where the after photo is not) when it has one; [] when none
+        is left out.
     """
     verdicts = [f"{c}_verdict" for c in columns]
     out = []
@@ -187,8 +204,12 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
                 str(r.get(v) or "") == "uncertain" for v in verdicts):
             continue
         parts = [p for p in str(r.get("messages") or "").split("; ") if p]
+        # the before photo first: compare's own messages, which judge one pair, blame the after photo
+        faults = [_first_clause(p) for p in parts if p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
+        parts = [p for p in parts if not p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
         causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
-        said = "; ".join(dict.fromkeys([p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or parts[:1]))
+        quoted = [p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or ([] if faults else parts[:1])
+        said = "; ".join(dict.fromkeys(faults + quoted))
         said = said or "no message (its verdicts in changes.csv read 'uncertain')"
         if len(said) > max_chars:
             said = said[:max_chars - 1].rstrip() + "\u2026"

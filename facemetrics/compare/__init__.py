@@ -51,6 +51,8 @@ Modules
 - :mod:`~facemetrics.compare.floors`: the noise floors (step 6), one rule for
   the defaults and one for repeats, and what the pose correction adds.
 - :mod:`~facemetrics.compare.gate`: the comparability gate (step 7).
+- :mod:`~facemetrics.compare.copies`: is the after photo (or a repeat) the same picture as its
+  photo: identical pixels, or a re-saved copy (a lossy save, resize, crop or tone edit)?
 - :mod:`~facemetrics.compare.table`: the rows, their units and verdicts, and
   the result types.
 - this module: :func:`compare_photos`, which runs them in order.
@@ -93,7 +95,10 @@ from .gate import (
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain,
 )
-from .measure import _measure, match_tones, repeat_changes as _repeat_changes
+from .copies import (
+    NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
+)
+from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, repeat_changes as _repeat_changes
 from .regions import (
     CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
     region_masks, robust_mean,
@@ -209,7 +214,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         alone counts as one repeat, None as none).  With at least
         one repeat the noise floors are estimated from the changes between
         photos of one state (:func:`noise_floors_from_repeats`) instead of
-        the defaults.  A repeat that is the same picture as its photo, whose
+        the defaults.  A repeat that is the same picture as its photo (identical
+        pixels, or a re-saved copy of it), whose
         upper face differs from its photo's beyond the gate's limit for two
         different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`), or whose
         lower face the gate would not read against its photo
@@ -235,7 +241,10 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     Comparison
         Never raises for a bad photo: ``status == "refused"`` and
         ``messages`` say why.  Before and after photos with identical pixels
-        are compared (every change 0) with a warning (:data:`MSG_SAME_PICTURE`).
+        are compared (every change 0) with a warning (:data:`MSG_SAME_PICTURE`); so is an after
+        photo that is a re-saved copy of the before photo (a lossy save, a resize, a crop or a small
+        tone edit: :func:`~facemetrics.compare.copies.picture_difference`), with its own warning
+        (:func:`near_copy_message`, starting with :data:`MSG_NEAR_COPY`).
 
     Raises
     ------
@@ -260,15 +269,53 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
 MSG_SAME_PICTURE = ("the before and after photos are the same picture (identical pixels): every change is 0 by "
                     "construction, so this comparison cannot show a change; compare two different photos")
 
+#: how the message of a comparison whose after photo is a re-saved copy of its before photo begins
+#: (:func:`near_copy_message`; a JPEG re-save, a resize, a crop or a tone edit: other pixels, one picture)
+MSG_NEAR_COPY = "the after photo is a re-saved copy of the before photo"
+
+# the limit of the near-copy messages, and what it was set against (a measured pair, not a law: two
+# separate photos closer than the limit could exist, docs/compare.md 'The same picture')
+_NEAR_COPY_LIMIT = (f"below the limit {NEAR_COPY_MAX_DIFFERENCE}; the closest two separate photos measured, "
+                    f"consecutive video frames, differ by {NEAR_COPY_CLOSEST_SEPARATE:.1f}")
+
+
+def near_copy_message(diff: PictureDifference) -> str:
+    """The warning of a comparison whose after photo is a re-saved copy of the before photo (``diff``:
+    their :func:`~facemetrics.compare.copies.picture_difference`); starts with :data:`MSG_NEAR_COPY`."""
+    return (f"{MSG_NEAR_COPY} (a lossy save, resize, crop or tone edit of it: after alignment and tone matching "
+            f"its face differs from it by only {diff.difference:.2f} grey levels, {_NEAR_COPY_LIMIT}): its "
+            "changes are those of the re-compression, not of the face, so this comparison cannot show a "
+            "change; compare two different photos")
+
+
+def says_same_picture(messages) -> bool:
+    """Does one of ``messages`` (str) say that a comparison's two photos are one picture: identical pixels
+    (:data:`MSG_SAME_PICTURE`) or a re-saved copy (:data:`MSG_NEAR_COPY`)?  What a series reads to leave
+    the comparison out of its fits (``facemetrics.batch``)."""
+    return any(MSG_SAME_PICTURE in m or MSG_NEAR_COPY in m for m in messages)
+
 
 def _same_picture(x: PhotoAnalysis, y: PhotoAnalysis) -> bool:
-    """Do two analysed photos hold identical pixels (the same file, or a lossless copy)?  A sparse
-    sample first (every 32nd row and column), so that two different photos cost microseconds, not
-    the 12-16 ms of a full comparison of two 12 MP images."""
-    if x.photo is None or y.photo is None or x.photo.rgb.shape != y.photo.rgb.shape:
-        return False
-    u, v = x.photo.rgb, y.photo.rgb
-    return bool(np.array_equal(u[::32, ::32], v[::32, ::32]) and np.array_equal(u, v))
+    """Do two analysed photos hold identical pixels (:func:`~facemetrics.compare.copies.same_pixels`)?"""
+    return same_pixels(x, y)
+
+
+def _picture_check(x: PhotoAnalysis, y: PhotoAnalysis) -> tuple[str, PictureDifference | None]:
+    """Are ``x`` and ``y`` one picture?  ``("same", None)``: identical pixels; ``("copy", diff)``: a
+    re-saved copy (:func:`~facemetrics.compare.copies.picture_difference` below the limit, not turned);
+    ``("", None)``: two pictures."""
+    if same_pixels(x, y):
+        return "same", None
+    diff = picture_difference(x, y)
+    return ("copy", diff) if diff.near_copy else ("", None)
+
+
+def _repeat_picture_check(first: PhotoAnalysis, repeat: PhotoAnalysis) -> tuple[str, PictureDifference | None]:
+    """:func:`_picture_check` of a photo and one of its repeats, kept as :func:`_repeat_changes` keeps
+    the pair's changes (the last :data:`~facemetrics.compare.measure.REPEAT_CACHE_SIZE` pairs, matched
+    by identity): a baseline pair recurs for every after photo of a session, and its check costs
+    22-27 ms when it reaches the full pass (two photos of one pose).  The result is frozen."""
+    return _kept("repeat_pictures", REPEAT_CACHE_SIZE, (first, repeat), lambda: _picture_check(first, repeat))
 
 
 def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repeats,
@@ -276,11 +323,12 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
     """The ``{(metric, side): change}`` of each usable repeat against its photo (``before_repeats``
     against ``a``, ``after_repeats`` against ``b``), for :func:`noise_floors_from_repeats`, and the
     messages on the repeats not used.  A repeat is not used, with a message, when it or its photo
-    was not measured, it is the same picture as its photo (identical pixels: no noise, floors pulled
-    to their minimum), it cannot be aligned, or its upper face differs from its photo's by more than
-    the gate's limit for two different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the
-    changes to another person's face are no measure of this face's noise (a jawline floor of 293 mm,
-    every row within it, before this check), or the gate would read no lower-face change between the
+    was not measured, it is the same picture as its photo (identical pixels, or a re-saved copy: no
+    noise but the re-compression's, floors pulled to their minimum; :func:`_picture_check`), it cannot
+    be aligned, or its upper face differs from its photo's by more than the gate's limit for two
+    different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the changes to another person's
+    face are no measure of this face's noise (a jawline floor of 293 mm, every row within it, before
+    this check), or the gate would read no lower-face change between the
     two (:func:`lower_face_unread_reasons` of the pair and its pose cues, the rule of
     :func:`lower_face_uncertain`): another expression, a rough registration, a cut face, or a head-pose
     or camera change beyond the range the correction was checked on (a repeat 9 deg chin-up had
@@ -292,9 +340,16 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
             if not r.ok or not first.ok:
                 msgs.append(f"repeat photo {r.name} not used ({r.status}): {r.error}")
                 continue
-            if _same_picture(first, r):
+            same, diff = _repeat_picture_check(first, r)  # kept, as the pair's changes below
+            if same == "same":
                 msgs.append(f"repeat photo {r.name} not used: it is the same picture as {first.name} "
                             "(identical pixels), so it shows no noise")
+                continue
+            if same == "copy":
+                msgs.append(f"repeat photo {r.name} not used: it is a re-saved copy of {first.name} (its face "
+                            f"differs from it by only {diff.difference:.2f} grey levels after alignment and tone "
+                            f"matching, {_NEAR_COPY_LIMIT}), so it shows the re-compression's noise, not this "
+                            "face's")
                 continue
             try:
                 rep = _repeat_changes(first, r)  # kept: a baseline pair recurs for every after photo
@@ -348,8 +403,9 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)
-    if _same_picture(a, b):  # kept: the result is right (every change 0, within the noise), it just shows nothing
-        msgs.append(MSG_SAME_PICTURE)
+    same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing
+    if same:
+        msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))
 
     floors, source = defaults, "default"
     repeat_changes, repeat_msgs = _repeat_pairs(a, b, before_repeats, after_repeats, kw_a)

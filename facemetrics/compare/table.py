@@ -35,6 +35,13 @@ POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "head_roll_chang
 WITHIN_NOISE = "within_noise"
 
 
+#: a change whose magnitude is below this, in its row's unit (mm, mm2, deg, pct, index), is written as
+#: exactly 0.0 (:func:`_rows`): floating-point error in a change that is 0 by construction (a picture
+#: compared with itself read -8e-15 mm, 3e-14 deg), never a measurement (the finest floors are
+#: hundredths of their unit)
+EXACT_ZERO = 1e-9
+
+
 #: the verdict of a row whose change the pair's own checks say cannot be read (the value is kept,
 #: no claim is made): every row but the pose rows (:data:`LOWER_FACE_KINDS`) when the upper faces
 #: match only roughly after alignment (:func:`facemetrics.compare.gate.registration_uncertain`: what
@@ -336,6 +343,7 @@ def _rows(values: dict, floors: dict, refused: bool = False,
                 out.append(Change(spec.metric, side, spec.unit, nan, nan, nan, fl, "refused" if refused else ""))
                 continue
             b, a, c = values[(spec.metric, side)]
+            c = 0.0 if abs(c) < EXACT_ZERO else c  # floating error in a change 0 by construction (NaN kept)
             word = verdict(spec.kind, c, fl)
             if word and spec.kind in kinds:
                 word = UNCERTAIN

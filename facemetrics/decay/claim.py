@@ -44,6 +44,20 @@ Uncertainty comes from a bootstrap with a fixed seed:
   has an error of its own that every change of the session shares and that
   the residuals cannot show.
 
+In a unit the mm scale enters (``mm``, ``mm2``: :data:`SCALE_POWER`) every
+replicate's values are also multiplied by one draw of the mm scale's own error
+(:data:`SCALE_SD`, the iris calibration's 4.5 % at 1 SD: 2.5 % common to
+everyone, 3.6 % per subject, 1 % per session; :func:`_scale_factors`): a scale
+error multiplies every change of a session, so no residual shows it, and the
+peak's 95 % interval of one subject read with photo jitter alone covered the
+truth in 31 of 36 series on real faces without it, 36 of 36 with it
+(``bench/bench_decay_coverage.py``, docs/validation.md section 8).  The cluster
+design draws the common part only: its resampled subjects carry their own.
+One factor shared by a whole series moves no half-life (a series multiplied by one
+factor has the same one): the common and subject parts do not; the per-session part
+can, where a series holds several sessions (the residual design draws a different
+factor for each, 1 % at 1 SD, so the sessions' changes are rescaled against each other).
+
 Each replicate minimises the same bounded least-squares criterion, solved by
 variable projection (:func:`facemetrics.decay.model.profile_fit`).
 Confidence intervals are percentile intervals.  With few subjects the
@@ -142,6 +156,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..compare.floors import DEFAULT_NOISE_FLOORS
+from ..geometry import IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM, IRIS_JITTER_FLOOR
 from ..pairing import linked_groups
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
@@ -239,6 +254,29 @@ MIN_VERDICT_REPLICATES = 50
 #: Any other unit has no known smallest meaningful change: the margin is the series' noise
 #: floor alone (0 when it has none; give ``min_effect`` explicitly).
 MIN_EFFECT = {"mm": 0.3, "index": DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]}
+
+#: The mm scale's own uncertainty (relative, 1 SD), which every bootstrap replicate of a series in mm
+#: carries as one factor on its values (:func:`_scale_factors`), split by what shares it (the iris
+#: calibration's parts, :mod:`facemetrics.geometry` and docs/accuracy.md 'Scale calibration'; together
+#: 4.5 %, the ``mm_per_px_uncertainty_pct`` of a frontal photo):
+#:
+#: - ``"common"``: the residual bias of the iris chord correction (``IRIS_CHORD_BIAS_SD``, 2.5 %), the
+#:   same for every photo and person;
+#: - ``"subject"``: the person's own iris size (``IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM``, 3.6 %);
+#: - ``"session"``: the landmark jitter of the session's before photo, whose scale every change of
+#:   the session is read in (``IRIS_JITTER_FLOOR``, 1 %; 0.9-1.3 % measured).
+#:
+#: A scale error multiplies every change of a session, so the photos' residuals never show it: on real
+#: faces with a known lift (``bench/bench_decay_coverage.py``, tuning faces) the read ratio measured /
+#: true varied by 1.9 % (photo jitter only) to 5.8 % (hand-held pose) between sessions, and one
+#: subject's 95 % peak intervals covered the truth in 31 of 36 series without this term, 36 with it
+#: (held-out faces: 30 and 36; docs/validation.md section 8).  One factor shared by a whole series
+#: moves no half-life; the per-session part can (a series of several sessions: a factor each).
+SCALE_SD = {"common": IRIS_CHORD_BIAS_SD, "subject": IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM,
+            "session": IRIS_JITTER_FLOOR}
+#: power of the mm scale in a value of each unit (a length scales with it, an area with its square);
+#: other units (deg, pct, the fold index) do not depend on the scale
+SCALE_POWER = {"mm": 1, "mm2": 2}
 
 
 
@@ -629,13 +667,34 @@ def _residual_draws(t, y, est: DecayParams, rng, n_boot: int, sessions: np.ndarr
     return draws
 
 
-def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None):
+def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None) -> np.ndarray | None:
+    """The mm scale's error of every replicate and row, as factors on the values, shape (B, n) (or (B, 1)
+    without ``subjects``); None for a unit the scale does not enter (:data:`SCALE_POWER`).
+
+    ``exp(power * (c + s + e))`` with ``c`` ~ N(0, SCALE_SD["common"]²) one per replicate, ``s`` ~
+    N(0, SCALE_SD["subject"]²) one per replicate and subject and ``e`` ~ N(0, SCALE_SD["session"]²) one
+    per replicate and session (``subjects`` and ``sessions``: integer codes, shape (n,); without them,
+    the common part only: the cluster design, whose resampled subjects carry their own scale errors)."""
+    power = SCALE_POWER.get(str(unit), 0)
+    if not power:
+        return None
+    log_f = rng.normal(0.0, SCALE_SD.get("common", 0.0), size=(n_boot, 1))
+    for part, codes in (("subject", subjects), ("session", sessions)):
+        if codes is not None:
+            log_f = log_f + rng.normal(0.0, SCALE_SD.get(part, 0.0), size=(n_boot, int(codes.max()) + 1))[:, codes]
+    return np.exp(power * log_f)
+
+
+def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None, unit: str = ""):
     """Bootstrap design: ``(method, values (B, n), weights (B, n), valid (B,))``.
 
     ``cluster`` for a pooled fit of >= MIN_CLUSTERS subjects (two-stage below
     TWO_STAGE_BELOW_CLUSTERS), ``residual`` otherwise, ``none`` for n_boot = 0.
     ``sessions``: one label per row (a subject's treatment session; the subject when not given);
-    the residual design adds a baseline offset per session (:func:`_residual_draws`).
+    the residual design adds a baseline offset per session (:func:`_residual_draws`).  In a unit the
+    mm scale enters (``unit``, :data:`SCALE_POWER`), every replicate's values are multiplied by its
+    scale error (:func:`_scale_factors`): per replicate, subject and session in the residual design,
+    the common part only in the cluster design.
     """
     n = t.size
     n_subjects = int(pd.unique(subjects).size)
@@ -658,11 +717,13 @@ def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, 
         present = np.zeros((n_boot, order.max() + 1), dtype=bool)
         rows_b, cols_n = np.nonzero(w[:, post_mask] > 0)
         present[rows_b, order[post_mask][cols_n]] = True
-        return "cluster", yb, w, present.sum(axis=1) >= 3
+        scale = _scale_factors(n_boot, rng, unit)
+        return "cluster", (yb if scale is None else yb * scale), w, present.sum(axis=1) >= 3
     if n_boot > 0:
         codes = pd.factorize(pd.Series(subjects if sessions is None else sessions).astype(str))[0]
         yb = _residual_draws(t, y, est, rng, n_boot, sessions=codes)
-        return "residual", yb, np.ones((n_boot, n)), np.ones(n_boot, dtype=bool)
+        scale = _scale_factors(n_boot, rng, unit, pd.factorize(pd.Series(subjects).astype(str))[0], codes)
+        return "residual", (yb if scale is None else yb * scale), np.ones((n_boot, n)), np.ones(n_boot, dtype=bool)
     return "none", None, None, np.zeros(0, dtype=bool)
 
 
@@ -827,7 +888,7 @@ def _analyze_one(
     if "treated_at" in data.columns:  # long.csv: one baseline photo per subject and treatment time
         sessions = (data["subject"].astype(str) + "\x1f" + data["treated_at"].astype(str)).to_numpy()
     method, yb, w, valid = _replicates(t, y, data["subject"].to_numpy(), est, pooled=subject is None,
-                                       n_boot=n_boot, rng=rng, sessions=sessions)
+                                       n_boot=n_boot, rng=rng, sessions=sessions, unit=base["unit"])
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
