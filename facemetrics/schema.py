@@ -450,7 +450,8 @@ TIMELINE_COLUMNS_DEF = [
            "empty when the changes carry none."),
     Column("verdict", "", "`fades_within_a_day` (the 90 % interval of `change_24h` lies inside "
            "+/-`smallest_meaningful_change`, after a real initial effect: the fitted change at the second photo "
-           "time after treatment lies beyond the margin with its `confidence` interval), `persists_beyond_a_day` (that interval lies entirely beyond the margin) or "
+           "time after treatment (the first at least 5 minutes after the first photo time: a retake is no second "
+           "look) lies beyond the margin with its `confidence` interval), `persists_beyond_a_day` (that interval lies entirely beyond the margin) or "
            "`inconclusive`."),
     Column("reason", "", "Which verdict rule applied and on what figures, in a full sentence."),
     Column("status", "", "`ok`; `insufficient_data` (no fit: fewer than 6 photos, fewer than 4 times after "
@@ -505,7 +506,11 @@ REGIMEN_COLUMNS_DEF = [
            "`no_bootstrap`, `bootstrap_failed`, `no_margin` or `too_few_replicates` (fewer than 50), each with "
            "verdict `inconclusive`."),
     Column("bootstrap", "", "`cluster` (whole subjects, with 3 or more), `moving_block` (blocks of "
-           "round(n_days^(1/3)) consecutive days within each subject, all photos of a day together) or `none`."),
+           "round(n_days^(1/3)) consecutive days within each subject, all photos of a day together) or `none`. "
+           "Intervals in mm (mm2) also carry the error of the mm scale, as in the decay rows: one draw per "
+           "replicate (its square for areas), 2.5 % shared, with `moving_block` also 3.6 % per subject for the "
+           "iris size and 1 % for the subject's day-0 baseline photo, which every level is read against (1 SD; "
+           "the shared part only with `cluster`)."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE, _SERIES_VERSION,
 ]
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)

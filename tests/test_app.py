@@ -1376,7 +1376,7 @@ def test_the_app_keeps_a_before_photo_turned_as_its_after_photos_are_as_the_batc
                           for n, (role, h) in times.items()])
     pairs = app.pairs_of(roles, by_name)
     post = pairs["rf: a.jpg → p.jpg"]  # was "rf: b.jpg → p.jpg"
-    assert post.passed_over == () and post.shared_faults == {"head turned"}
+    assert post.passed_over == () and post.shared_faults == {"head turned to the subject's left"}
     unread = _stub_comparison("refused", ["pose differs"], [])
     assert app.comparison_messages(post, unread)[1] == []
     rows = [dict(app.flags_row(by_name[n]), subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",

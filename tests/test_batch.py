@@ -1520,7 +1520,7 @@ def test_a_before_photo_turned_as_the_after_photos_are_is_kept():
     assert _befores(jobs)["S/p1"] == ["S/a", "S/b"]  # was ["S/b", "S/a"]
     assert _befores(jobs)["S/p2"] == ["S/a", "S/b"]
     (r, base), = [(r, base) for r, base in jobs if r["photo"] == "S/p1"]
-    assert r["_passed_over"] == () and r["_shared_faults"] == {"head turned"}
+    assert r["_passed_over"] == () and r["_shared_faults"] == {"head turned to the subject's left"}  # yaw > 0
     # a frontal after photo among turned ones: A is not blamed (it is turned as most after photos are)
     unread = {"status": "refused", "rows": []}
     assert baseline_messages(dict(r, quality_flags=""), base, unread) == []
@@ -1546,8 +1546,55 @@ def test_a_before_photo_turned_as_the_after_photos_are_is_kept():
     msgs = baseline_messages(r, base, unread)
     assert len(msgs) == 1 and msgs[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a ({SMILE_FLAG}) is not"), msgs
     assert "S/b (without such flags)" in msgs[0] and msgs[0].endswith(
-        "not counting what most of the session's after photos have too (head turned)")
+        "not counting what most of the session's after photos have too (head turned to the subject's left)")
     assert not any(m.startswith(MSG_BEFORE_PHOTO_AT_FAULT) for m in msgs)  # B is turned as the after photo is
+
+
+def _pose_flags(yaw: float = 0.0, pitch: float = 0.0) -> str:
+    """The ``quality_flags`` text :func:`facemetrics.quality.quality_flags` writes for a photo of this head pose
+    [deg], nothing else wrong with it."""
+    from facemetrics.quality import quality_flags
+
+    q = dict(yaw_deg=yaw, pitch_deg=pitch, roll_deg=0.0, sharpness=50.0, face_luminance=120.0, clipped_fraction=0.0,
+             smile_score=0.0, mouth_opening_ratio=0.0, cut_landmarks=0)
+    return "; ".join(quality_flags(q, 0.1))
+
+
+def test_a_before_photo_turned_the_other_way_than_the_after_photos_is_not_kept():
+    """A review: the shared faults were kinds without direction, so a before photo turned +12 deg and after
+    photos turned -12 deg "shared" a turned head, though they differ by 24 deg.  The flag gives the sign of
+    the yaw (pitch): a head turned (tilted) the other way than most after photos' counts against a before photo."""
+    from facemetrics.batch.tables import (
+        MSG_BASELINE_PASSED_OVER, MSG_BEFORE_PHOTO_AT_FAULT, _comparison_jobs, baseline_messages, baseline_rank,
+        shared_faults,
+    )
+
+    for angle, kinds in (("yaw", ("head turned to the subject's left", "head turned to the subject's right")),
+                         ("pitch", ("head tilted up (chin up)", "head tilted down (chin down)"))):
+        plus, minus = _pose_flags(**{angle: 15.0}), _pose_flags(**{angle: -15.0})  # beyond both limits
+        assert plus and minus and plus.split(" (")[0] == minus.split(" (")[0]  # one flag, two signs
+        posts = [{"quality_flags": _pose_flags(**{angle: -a})} for a in (14.0, 16.0)]
+        shared = shared_faults(posts)
+        assert shared == {kinds[1]}, shared
+        assert baseline_rank({"quality_flags": minus}, shared) == 0  # turned as the after photos are
+        assert baseline_rank({"quality_flags": plus}, shared) == 1  # 30 deg from them: a fault
+        assert shared_faults([{"quality_flags": plus}, {"quality_flags": minus}]) == frozenset()  # no majority
+        # the session: A turned +15, B frontal, the after photos turned -14 and -16: B is the before photo
+        rows = _session_rows(("a", -2.0, plus), ("b", -1.0, ""), ("p1", 1.0, posts[0]["quality_flags"]),
+                             ("p2", 5.0, posts[1]["quality_flags"]))
+        jobs = _comparison_jobs(rows)
+        assert _befores(jobs)["S/p1"] == ["S/b", "S/a"] and _befores(jobs)["S/p2"] == ["S/b", "S/a"]
+        (r, base), = [(r, base) for r, base in jobs if r["photo"] == "S/p1"]
+        (msg,) = baseline_messages(r, base, {"status": "ok", "rows": []})
+        assert msg.startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a ({plus}) is not the before photo"), msg
+        assert msg.endswith(f"not counting what most of the session's after photos have too ({kinds[1]})"), msg
+        # A alone: blamed against a frontal after photo, not against one turned the other way ("is not" is false)
+        unread = {"status": "refused", "rows": []}
+        alone = dict(r, _passed_over=())
+        a_row = dict(photo="S/a", role="baseline", quality_flags=plus)
+        (fault,) = baseline_messages(dict(alone, quality_flags=""), [a_row], unread)
+        assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a is flagged {plus} and the after photo is not")
+        assert baseline_messages(alone, [a_row], unread) == []
 
 
 def test_baseline_notes_print_one_line_per_session_from_the_after_photos():

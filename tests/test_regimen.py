@@ -297,3 +297,46 @@ def test_batch_prints_the_regimens_time_notes(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: reg)
     assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 0
     assert "regimen: me, mc, treated X: 1 photo left out (...)" in capsys.readouterr().out.splitlines()
+
+
+def _read_high_levels(unit: str, n_subjects: int = 1, read: float = 1.07) -> pd.DataFrame:
+    """A daily regimen whose true level grows 0.03 units a day (0.84 at day 28), every value read ``read``
+    times too large (a scale error shared by the whole series, as a wrong iris size gives), photo noise 0.01."""
+    rng = np.random.default_rng(4)
+    rows = [dict(subject=f"S{s}", treatment="microcurrent", metric="jawline_lift_mm", side="mean", unit=unit,
+                 hours_since_treatment=24 * d - 0.5, value=read * 0.03 * d + 0.01 * rng.standard_normal())
+            for s in range(n_subjects) for d in range(29)]
+    return pd.DataFrame(rows)
+
+
+def test_regimen_intervals_in_mm_carry_the_scale_error(monkeypatch):
+    """A regimen read 7 % high in mm: the interval of its change covers the truth only because the
+    bootstrap draws the mm scale's error (as the decay fits do); in degrees or the index nothing changes."""
+    import facemetrics.decay.claim as claim
+
+    truth = 0.03 * 28
+    mm = analyze_regimen(_read_high_levels("mm"), n_boot=400).iloc[0]
+    assert mm["bootstrap"] == "moving_block" and mm["day_n"] == 28
+    assert mm["change_day_n_ci_low"] <= truth <= mm["change_day_n_ci_high"], mm["reason"]
+    assert mm["change_day_n_ci_high"] < 1.07 * truth * 1.2  # the scale's 4.5 %, not an unbounded widening
+    deg = analyze_regimen(_read_high_levels("deg"), n_boot=400).iloc[0]
+    index = analyze_regimen(_read_high_levels("index"), n_boot=400).iloc[0]
+    assert deg["change_day_n"] == mm["change_day_n"]  # the estimate itself is not touched
+    assert (deg["change_day_n_ci_low"], deg["change_day_n_ci_high"]) == (
+        index["change_day_n_ci_low"], index["change_day_n_ci_high"])
+    assert deg["change_day_n_ci_low"] > truth  # photo noise alone: the 7 % is not seen
+    # without the scale's error, the mm interval is the degrees' one and misses the truth
+    monkeypatch.setattr(claim, "SCALE_SD", {k: 0.0 for k in claim.SCALE_SD})
+    bare = analyze_regimen(_read_high_levels("mm"), n_boot=400).iloc[0]
+    assert (bare["change_day_n_ci_low"], bare["change_day_n_ci_high"]) == (
+        deg["change_day_n_ci_low"], deg["change_day_n_ci_high"])
+    assert bare["change_day_n_ci_low"] > truth
+
+
+def test_regimen_cluster_intervals_in_mm_carry_the_shared_scale_error():
+    """Whole subjects resampled: the shared part of the scale's error still widens an interval in mm."""
+    mm = analyze_regimen(_read_high_levels("mm", n_subjects=3), n_boot=200).iloc[0]
+    deg = analyze_regimen(_read_high_levels("deg", n_subjects=3), n_boot=200).iloc[0]
+    assert mm["bootstrap"] == deg["bootstrap"] == "cluster"
+    widths = [r["change_day_n_ci_high"] - r["change_day_n_ci_low"] for r in (mm, deg)]
+    assert widths[0] > 3 * widths[1]

@@ -1173,3 +1173,56 @@ def test_a_before_photo_copied_at_another_before_time_is_counted_once(study):
     post = df[(df["subject"] == "S1") & (df["hours_since_treatment"] > 0)].iloc[[0]]
     table = pd.concat([df, post.assign(hours_since_treatment=50.0, photo="post_copy.jpg")], ignore_index=True)
     assert _at_two_times(table, table).sum() == 2 and not _repeated(table, table).any()
+
+
+# ---------------------------------------------------------------- sessions and photo times
+
+
+@pytest.mark.parametrize("first, second", [
+    ("2026-11-02T08:00:00", "2026-11-02T08:00:00+01:00"),  # offset-free and with an offset: one wall-clock time
+    ("2026-11-02T08:00:00+01:00", "2026-11-02T07:00:00+00:00"),  # one instant written with two offsets
+])
+def test_one_treatment_time_written_two_ways_is_one_session(study, first, second):
+    """A session is keyed by the batch's rule (facemetrics.batch.tables._sessions), not by the text of
+    ``treated_at``: one file listed at two times under two spellings of one treatment time is one photo at
+    two times of one session, left out at both (before, two sessions: the copy was fitted at its 30 h)."""
+    from facemetrics.decay.claim import validate_changes
+
+    df, src, copy_ = _dated_twice_table(study, treated_at=first)
+    kept = validate_changes(pd.concat([df, copy_.assign(treated_at=second)], ignore_index=True), METRIC)
+    assert len(kept) == len(df) - 1
+    assert not ((kept["subject"] == "S1") & kept["hours_since_treatment"].isin([8.0, 30.0])).any()
+
+
+def test_the_bootstrap_sessions_do_not_depend_on_how_treated_at_is_written():
+    """One subject's one session (the residual bootstrap, one offset per session): its treated_at written
+    two ways (offset-free and with the offset; two offsets for one instant) gives the same intervals as one
+    spelling.  Before, each spelling was a session of its own with an offset of its own."""
+    df = pd.DataFrame(simulate(np.random.default_rng(11), "rf", MC_TIMES, lasting=1.0, transient=1.0,
+                               n_subjects=1, sd=0.1))
+    one = df.assign(treated_at="2026-11-02T08:00:00+01:00")
+    mixed = df.assign(treated_at=["2026-11-02T08:00:00", "2026-11-02T08:00:00+01:00", "2026-11-02T07:00:00+00:00"]
+                      * (len(df) // 3))
+    fits = [analyze_series(t, per_subject=False, n_boot=100, seed=3).fits[0] for t in (one, mixed)]
+    assert fits[0].bootstrap == "residual" and fits[0].change_24h_ci_high > fits[0].change_24h_ci_low
+    assert (fits[1].change_24h_ci_low, fits[1].change_24h_ci_high) == (fits[0].change_24h_ci_low,
+                                                                       fits[0].change_24h_ci_high)
+
+
+def test_a_retake_minutes_later_is_not_the_second_photo_time():
+    """The initial-effect rule (rule 4) judges the change at the second photo time after treatment; a
+    retake 1.2 min after the 0.5 h photo (+0.52 h) was that time, so one moment's photo counted as an
+    effect seen at two times and a lift that had gone by 3 h read `fades`.  Times closer than
+    SAME_PHOTO_TIME_H (5 min) to the first are that photo time."""
+    from facemetrics.decay.claim import SAME_PHOTO_TIME_H, _second_photo_time
+
+    times = (-0.5, 0.5, 0.52, 3, 6, 12, 24, 48)
+    assert _second_photo_time(np.array(times)) == 3.0
+    assert _second_photo_time(np.array((-0.5, 0.5, 0.5 + SAME_PHOTO_TIME_H, 3.0))) == pytest.approx(0.5 + 5 / 60)
+    assert _second_photo_time(np.array((0.5, 0.51, 0.52))) == 0.52  # only retakes: the last
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame([dict(subject="S1", treatment="mc", hours_since_treatment=t, metric=METRIC, side="mean",
+                            value=float(decay_model(t, 0.0, 1.0, 1.0) + rng.normal(0.0, 0.05)), unit="mm")
+                       for t in times])
+    f = analyze_series(df, per_subject=False, n_boot=200, seed=0).fits[0]
+    assert f.verdict == INCONCLUSIVE and "at the second photo time after treatment, 3.0 h," in f.reason, f.reason

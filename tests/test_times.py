@@ -91,7 +91,6 @@ def test_a_regimen_across_a_clock_change_keeps_the_offset_free_baseline():
 
 @pytest.mark.parametrize("times, treated", [
     (["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"], "2026-11-02T08:00"),  # treated_at without: wall clock
-    (["2026-11-02T07:30:00", "2026-11-02T07:46:00"], TREATED),  # no photo carries an offset
     (["2026-11-02T07:30:00+01:00", "2026-11-02"], TREATED),  # a date alone: excluded for that
 ])
 def test_nothing_changes_when_the_readings_agree_or_nothing_tells_another(times, treated):
@@ -100,12 +99,31 @@ def test_nothing_changes_when_the_readings_agree_or_nothing_tells_another(times,
     assert notes == [] and all(a is b for a, b in zip(out, entries))
 
 
+def test_offset_free_times_of_a_whole_session_are_read_in_the_treatments_offset_with_a_note():
+    """treated_at carries an offset and no photo of the session does: they are compared as wall-clock
+    times, i.e. read in treated_at's offset (the natural reading; the hours do not change), but nothing
+    could tell a camera set to another zone, so a note names the session and what was assumed (before:
+    silent).  Another session, with an offset-free treated_at, gets none."""
+    times = ["2026-11-02T07:46:00", "2026-11-02T09:00:00"]
+    entries = _entries(*times) + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf",
+                                             treated_at="2026-11-02T08:00")]
+    out, notes = offset_free_times(entries, {0: times[0], 1: times[1], 2: "2026-11-02T09:00:00"})
+    assert all(a is b for a, b in zip(out, entries))  # nothing rewritten, no photo left out
+    assert hours_between(times[0], TREATED) == pytest.approx(46 / 60)  # 07:46 read at +00:00: after 07:00Z
+    assert len(notes) == 1, notes
+    assert notes[0].startswith(f"S01, rf, treated {TREATED}: 2 capture times without a UTC offset (no photo of "
+                               "the session carries one) read in +00:00, the offset of treated_at"), notes[0]
+    assert notes[0].endswith(": S01/rf/p0.jpg, S01/rf/p1.jpg") and "S02" not in notes[0]
+
+
 def test_sessions_are_apart():
     """Another session's offset is not this one's."""
     entries = _entries("", "") + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf", treated_at=TREATED)]
     out, notes = offset_free_times(entries, {0: "2026-11-02T07:46:00", 1: "2026-11-02T09:00:00",
                                               2: "2026-11-02T09:00:00+01:00"})
-    assert notes == [] and [e.taken_at for e in out] == ["", "", ""]
+    assert [e.taken_at for e in out] == ["", "", ""]
+    # S01's own photos carry no offset: read in its treated_at's (+00:00), not in S02's +01:00
+    assert len(notes) == 1 and "read in +00:00, the offset of treated_at" in notes[0] and "+01:00" not in notes[0]
 
 
 def _jpeg(path: Path, when: str, offset: str | None) -> None:

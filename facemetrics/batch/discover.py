@@ -18,6 +18,7 @@ from ..errors import FacemetricsError
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
 from ..schema import PHOTO_SUFFIXES
+from ..timekeys import name_key, parse_time  # the one time and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -27,10 +28,8 @@ TREATED_AT_FILE = "treated_at.txt"
 #: the photo's ``warnings`` and on the console, :func:`manifest_time_notes`); the manifest's is used, min
 MANIFEST_EXIF_MINUTES = 5.0
 
-# a UTC offset at the end of a time (``Z``, ``+01:00``, ``-0530``, ``+01``), and a date alone followed
-# by one (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time` refuses
+# a UTC offset at the end of a time (``Z``, ``+01:00``, ``-0530``, ``+01``)
 _OFFSET_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
-_DATE_WITH_OFFSET = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
 
 
 @dataclass
@@ -98,31 +97,6 @@ def skipped_note(folders) -> str:
     n = len(others)
     return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
             f"ending: {names})")
-
-
-def parse_time(value) -> datetime | None:
-    """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid.
-
-    A date alone with a UTC offset (``2026-05-01Z``, ``2026-05-01+01:00``: not ISO 8601, whose
-    offsets belong to a time of day) is invalid: ``datetime.fromisoformat`` read it as the time
-    ``01:00`` (its ``+`` taken for the date/time separator), a session at a time nobody wrote."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, datetime):
-        return value
-    s = str(value).strip()
-    if not s:
-        return None
-    if len(s) >= 19 and s[4] == ":" and s[7] == ":":
-        s = s[:4] + "-" + s[5:7] + "-" + s[8:]
-    if _DATE_WITH_OFFSET.fullmatch(s):
-        return None  # fromisoformat reads the "+"/"-" of 2026-05-01+01:00 as the date/time separator: 01:00
-    if s.endswith("Z"):
-        s = s[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(s)
-    except ValueError:
-        return None
 
 
 def hours_between(taken_at, treated_at) -> float:
@@ -205,9 +179,12 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     written with it too (its hours since the treatment are unchanged, so no note): the regimen
     study (:func:`facemetrics.regimen.regimen_rows`) pools the baseline photos of several
     sessions under the first one's ``treated_at``, where another session's offset (a clock
-    change) would otherwise leave the offset-free photo among several offsets.  When none has
-    one, or ``treated_at`` has none (then every time is compared as wall-clock time, whatever
-    offset is assumed for the offset-free ones), nothing changes.
+    change) would otherwise leave the offset-free photo among several offsets.  When no photo of
+    the session has an offset, each capture time is read in ``treated_at``'s offset (the natural
+    reading: the camera kept the time of the place of the treatment; it is what comparing them
+    as wall-clock times does, so the hours and ``taken_at`` are unchanged) and a note says so,
+    since nothing could tell a camera set to another zone.  When ``treated_at`` has no offset
+    (then every time is compared as wall-clock time), nothing changes.
 
     Parameters
     ----------
@@ -222,7 +199,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         New entries where a time was read in (or written with) the session's offset or a photo
         left out (the others are the same objects).
     notes : list of str
-        One line per session whose hours changed or whose photos were left out, for the console.
+        One line per session whose hours changed, whose photos were left out or whose capture
+        times, none with an offset, were read in ``treated_at``'s, for the console.
     """
     out = list(entries)
     sessions: dict[tuple, list[tuple[int, datetime]]] = {}
@@ -237,13 +215,19 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         offsets = sorted({t.utcoffset() for _, t in photos if t.tzinfo is not None})
         first = entries[photos[0][0]]
         treated_off = _timed(first.treated_at).utcoffset()
-        if not naive or not offsets:
+        if not naive:
             continue
-        shown = ", ".join(_offset_text(o) for o in offsets)
         where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
                  f"treated {first.treated_at}")
         names = ", ".join(entries[i].photo for i, _ in naive)
         n = len(naive)
+        if not offsets:  # nothing tells another offset: read in the treatment's, as wall-clock times
+            notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset (no photo of the "
+                         f"session carries one) read in {_offset_text(treated_off)}, the offset of treated_at (if "
+                         f"the camera was set to another zone, each is off by the difference; give taken_at with "
+                         f"its offset in a manifest): {names}")
+            continue
+        shown = ", ".join(_offset_text(o) for o in offsets)
         if len(offsets) == 1:
             for i, t in naive:
                 out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(offsets[0])).isoformat())
@@ -310,14 +294,6 @@ def manifest_time_notes(entries: list[PhotoEntry], taken: dict) -> tuple[dict[in
     return warnings, [f"{n} photo{'s' if n != 1 else ''}: the manifest's taken_at differs from the photo's EXIF "
                       f"capture time by more than {MANIFEST_EXIF_MINUTES:g} min; the manifest's time is used (the "
                       f"'warnings' column of photos.csv gives both): {shown}"]
-
-
-def name_key(name) -> str:
-    """A subject's or treatment's name as it is matched: surrounding whitespace dropped and case
-    folded (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"`` and ``"rf"`` one
-    treatment).  The batch and the study store (:mod:`facemetrics.store`) match names by this
-    one key; the first spelling met is the one shown."""
-    return str(name or "").strip().casefold()
 
 
 def merge_spellings(entries: list[PhotoEntry]) -> list[str]:

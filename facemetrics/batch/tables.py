@@ -8,13 +8,17 @@ import hashlib
 import json
 import math
 import re
-from datetime import timezone
 from pathlib import Path
 
 from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos
 from ..schema import LONG_COLUMNS, side_column
-from .discover import PhotoEntry, hours_between, name_key, parse_time
+from .discover import PhotoEntry, hours_between, parse_time
+# one treatment session of one subject and a treatment time as the instant it names: the one rule, in
+# facemetrics.timekeys (the decay claim keys its sessions by it too), under the names the batch and the store use
+from ..timekeys import match_sessions as _sessions
+from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
+from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -174,79 +178,6 @@ def _date_only(text) -> bool:
     return len(t) in (8, 10) and all(c.isdigit() or c == "-" for c in t)
 
 
-def _time_key(treated_at) -> str:
-    """A treatment time as the instant it names: UTC ISO 8601 when it has an offset
-    (``08:00+01:00`` and ``07:00Z`` are one key), the local wall-clock time in ISO 8601 when
-    not (``08:00``, ``08:00:00``, ``08 00`` with a space and ``08:00:00.000`` are one key); a
-    time that does not parse as itself (its photos have no role, so it pairs nothing)."""
-    t = parse_time(treated_at)
-    if t is None:
-        return str(treated_at or "").strip()
-    return t.isoformat() if t.tzinfo is None else t.astimezone(timezone.utc).isoformat()
-
-
-def _session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
-    """One treatment session of one subject: its photos are compared with its baseline.
-
-    ``(subject, treatment, the treatment time as an instant)`` (names by
-    :func:`~facemetrics.batch.discover.name_key`: ``Anna``/``anna`` and ``RF``/``rf`` match; times by
-    :func:`_time_key`): the same name or time written two ways is one session.  A time without
-    an offset and one with an offset are matched by :func:`_sessions` (the study's rows are
-    needed for that); this key alone also groups the batch's work by session
-    (:func:`facemetrics.batch.run_batch`).
-    """
-    return (name_key(subject), name_key(treatment), _time_key(treated_at))
-
-
-def _sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
-    """``({photo: session key}, {photo: why it has none})`` of photo rows with a role.
-
-    The key is :func:`_session_key`'s.  A treatment time without a UTC offset is compared with
-    one with an offset as a wall-clock time, as :func:`facemetrics.batch.hours_between` does:
-    ``08:00`` is the session ``08:00+01:00`` of the same subject and treatment when that is
-    the only session (one instant) with the wall-clock time ``08:00``.  It cannot be told when
-    two sessions with offsets have that wall-clock time (``08:00Z`` and ``08:00+01:00``), or
-    when two times without an offset would both fall in one session with offsets (``08:00`` and
-    ``09:00`` against ``08:00Z`` = ``09:00+01:00``): those photos get no session, with the
-    reason (never split into a session of their own without a word).
-    """
-    keys = {r["photo"]: _session_key(r["subject"], r["treatment"], r["treated_at"]) for r in rows}
-    spelled = {keys[r["photo"]][1]: r["treatment"] for r in reversed(rows)}  # a treatment as written (first)
-    walls: dict[tuple, dict[str, set]] = {}  # (subject, treatment) -> wall clock -> instant keys
-    given: dict[tuple, set] = {}  # (subject, treatment, instant key) -> treated_at texts
-    for r in rows:
-        t = parse_time(r["treated_at"])
-        if t is not None and t.tzinfo is not None:
-            k = keys[r["photo"]]
-            walls.setdefault(k[:2], {}).setdefault(t.replace(tzinfo=None).isoformat(), set()).add(k[2])
-            given.setdefault(k, set()).add(str(r["treated_at"]).strip())
-    moved: dict[tuple, tuple] = {}
-    why: dict[tuple, str] = {}
-    for k in set(keys.values()):
-        t = parse_time(k[2])
-        instants = walls.get(k[:2], {}).get(k[2], set()) if t is not None and t.tzinfo is None else set()
-        if len(instants) == 1:
-            moved[k] = (*k[:2], next(iter(instants)))
-        elif len(instants) > 1:
-            shown = sorted(x for i in instants for x in given[(*k[:2], i)])
-            why[k] = (f"treatment time {k[2]!r} has no UTC offset and matches the sessions of {spelled[k[1]]!r} with "
-                      f"offsets {', '.join(map(repr, shown))}: which one it belongs to cannot be told (give "
-                      f"every treated_at of this subject and treatment with its offset, or none)")
-    into: dict[tuple, list] = {}
-    for k, target in moved.items():
-        into.setdefault(target, []).append(k)
-    for target, naive in into.items():
-        if len(naive) > 1:
-            for k in naive:
-                moved.pop(k)
-                why[k] = (f"treatment times {', '.join(sorted(repr(n[2]) for n in naive))} have no UTC offset "
-                          f"and all match the session of {spelled[k[1]]!r} treated at "
-                          f"{', '.join(map(repr, sorted(given[target])))}: which one it belongs to cannot be "
-                          f"told (give every treated_at of this subject and treatment with its offset, or none)")
-    sessions = {p: moved.get(k, k) for p, k in keys.items() if k not in why}
-    return sessions, {p: why[k] for p, k in keys.items() if k in why}
-
-
 def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     """The study's comparisons: ``[(row, baselines)]``, by :func:`facemetrics.pairing.pair_photos`.
 
@@ -314,30 +245,53 @@ def baseline_faults(r: dict) -> list[str]:
     return [f for f in parts if f.startswith(BASELINE_FAULTS)]
 
 
-def _fault_kinds(r: dict) -> set[str]:
-    """The kinds (:data:`BASELINE_FAULTS`) of a row's :func:`baseline_faults`."""
-    return {k for f in baseline_faults(r) for k in BASELINE_FAULTS if f.startswith(k)}
+#: the :data:`BASELINE_FAULTS` whose flag gives the angle's sign (``facemetrics.quality.quality_flags``: "head turned
+#: (yaw +12 deg, limit 10)"), with the angle's name and the kind of each direction (the signs of ``yaw_deg``, > 0:
+#: the face turned towards the subject's left, and ``pitch_deg``, > 0: chin up; docs/metrics.md)
+_DIRECTED_FAULTS = {"head turned": ("yaw", "head turned to the subject's left", "head turned to the subject's right"),
+                    "head tilted up/down": ("pitch", "head tilted up (chin up)", "head tilted down (chin down)")}
+
+
+def _fault_kind(flag: str, directed: bool = True) -> str:
+    """The kind of one of :func:`baseline_faults`: its :data:`BASELINE_FAULTS` start, for a turned or tilted
+    head with its direction (:data:`_DIRECTED_FAULTS`; a before photo turned +12 deg and after photos turned
+    -12 deg differ by 24 deg: no fault shared) unless ``directed`` is False or the flag gives no sign."""
+    kind = next(k for k in BASELINE_FAULTS if flag.startswith(k))
+    if directed and kind in _DIRECTED_FAULTS:
+        angle, positive, negative = _DIRECTED_FAULTS[kind]
+        m = re.match(rf"{re.escape(kind)} \({angle} ([+-])\d", flag)
+        if m:
+            return positive if m.group(1) == "+" else negative
+    return kind
+
+
+def _fault_kinds(r: dict, directed: bool = True) -> set[str]:
+    """The kinds (:func:`_fault_kind`) of a row's :func:`baseline_faults`."""
+    return {_fault_kind(f, directed) for f in baseline_faults(r)}
 
 
 def shared_faults(posts) -> frozenset[str]:
-    """The kinds (:data:`BASELINE_FAULTS`) more than half of a session's measured post photos have
-    (``posts``: their rows, with ``quality_flags``): a before photo with one of these differs from
-    most after photos less than one without it (an off-axis camera: every photo turned alike), so
-    it is no fault of the before photo's (:func:`baseline_rank`).  Empty for no post photos."""
+    """The kinds (:func:`_fault_kind`: a turned or tilted head with its direction) more than half of a
+    session's measured post photos have (``posts``: their rows, with ``quality_flags``): a before photo
+    with one of these differs from most after photos less than one without it (an off-axis camera: every
+    photo turned alike), so it is no fault of the before photo's (:func:`baseline_rank`); one turned the
+    other way differs more, and still counts.  Empty for no post photos."""
     posts = list(posts)
     kinds = [k for p in posts for k in _fault_kinds(p)]
     return frozenset(k for k in set(kinds) if 2 * kinds.count(k) > len(posts))
 
 
 def _counted_faults(r: dict, shared) -> list[str]:
-    """``r``'s :func:`baseline_faults` of a kind not in ``shared`` (:func:`shared_faults`), in their order."""
-    return [f for f in baseline_faults(r) if not any(f.startswith(k) for k in shared)]
+    """``r``'s :func:`baseline_faults` of a kind not in ``shared`` (:func:`shared_faults`), in their order (a kind
+    without direction in ``shared``, "head turned", stands for both directions)."""
+    return [f for f in baseline_faults(r) if _fault_kind(f) not in shared and _fault_kind(f, False) not in shared]
 
 
 def baseline_rank(r: dict, shared=frozenset()) -> int:
     """A baseline photo row's :attr:`facemetrics.pairing.PairingPhoto.baseline_rank`: how many kinds
     of :func:`baseline_faults` it has that at least half of its session's measured post photos lack
-    (those not in ``shared``, their :func:`shared_faults`; all of them with no post photos).  The
+    (those not in ``shared``, their :func:`shared_faults`; all of them with no post photos; a head turned
+    or tilted the other way than most after photos' counts).  The
     session's before photo is the earliest of the lowest rank: a smiling or head-turned first photo
     is passed over for a later one without those flags, unless the after photos mostly have them
     too (README.md, 'Which photo is compared with which')."""
@@ -386,9 +340,11 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
     shared = frozenset(r.get("_shared_faults") or ())
     passed = [b for b in base if b["photo"] in (r.get("_passed_over") or ())]
     if passed:
-        mine, kinds = _counted_faults(before, shared), _fault_kinds(before)
-        # each photo passed over by the counted flags the chosen one has not (it has more of them)
-        why = {b["photo"]: [f for f in _counted_faults(b, shared) if not f.startswith(tuple(kinds))] for b in passed}
+        mine = _counted_faults(before, shared)
+        kinds = {_fault_kind(f, False) for f in mine}
+        # each photo passed over by the counted flags of kinds the chosen one has none of (it has more of them)
+        why = {b["photo"]: [f for f in _counted_faults(b, shared) if _fault_kind(f, False) not in kinds]
+               for b in passed}
         named = " and ".join(f"{b['photo']} ({', '.join(why[b['photo']])})" for b in passed)
         also = (f", not counting what most of the session's after photos have too ({', '.join(sorted(shared))})"
                 if shared else "")
@@ -399,9 +355,9 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
                    + also)
     unread = result.get("status") == "refused" or any(
         m.get("verdict") == "uncertain" and m.get("metric") not in POSE_METRICS for m in result.get("rows") or ())
-    own = _fault_kinds(before) - shared - _fault_kinds(r)
-    if r.get("role") == "post" and unread and own:
-        flags = [f for f in baseline_faults(before) if f.startswith(tuple(own))]
+    # the before photo's counted flags of kinds the after photo has none of (turned either way: not "is not")
+    flags = [f for f in _counted_faults(before, shared) if _fault_kind(f, False) not in _fault_kinds(r, False)]
+    if r.get("role") == "post" and unread and flags:
         out.append(f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and the after photo "
                    "is not, and no before photo of this session has fewer such flags, so where the other messages "
                    "ask to retake the after photo or leave a repeat photo out, it is this before photo that differs: "

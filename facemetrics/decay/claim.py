@@ -39,7 +39,8 @@ Uncertainty comes from a bootstrap with a fixed seed:
 * **residual bootstrap** (fitted values plus resampled, centred and
   degrees-of-freedom-inflated residuals) for per-subject fits and pooled fits
   with fewer than 3 subjects; each replicate also adds one resampled residual
-  per session (subject × ``treated_at`` when the table has that column, else
+  per session (subject × ``treated_at`` when the table has that column, one
+  time written two ways being one session as in the batch's tables, else
   per subject) to all of that session's rows: the session's baseline photo
   has an error of its own that every change of the session shares and that
   the residuals cannot show.
@@ -111,7 +112,9 @@ for the fold-depth index).  Verdicts, checked in order:
    inside (-delta, +delta) **and** there was a real initial effect, seen in
    at least two photo times: the 95 % CI of the fitted change at the
    *second* photo time after treatment lies entirely beyond the margin
-   (above +delta or below -delta).  Not judged at ``peak_change`` (the
+   (above +delta or below -delta).  Photo times closer than
+   :data:`SAME_PHOTO_TIME_H` (5 min) to the first one are that photo time
+   (a retake a minute later is not the second).  Not judged at ``peak_change`` (the
    model's t = 0, an extrapolation) nor at the first photo alone: a
    half-life at its lower bound fits one photo's noise exactly, and one
    subject with no effect read ``fades`` in 12 % of simulated studies
@@ -161,6 +164,7 @@ from ..pairing import linked_groups
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
+from ..timekeys import match_sessions, session_key
 from .model import (
     HALF_LIFE_BOUNDS,
     DecayParams,
@@ -217,6 +221,11 @@ MIN_TIMES = 4
 #: a photo at or after this many hours is required to speak about 24 h: half of CLAIM_HOURS, so
 #: the change at 24 h is never extrapolated beyond twice the last photo's time
 MIN_LAST_HOURS = 12.0
+#: photo times after treatment closer than this (h, 5 min) to the first one are that photo time
+#: for the initial-effect rule (rule 4, :func:`_second_photo_time`): a retake a minute later
+#: (+0.02 h) is no second look at the effect, it shares the first photo's moment, pose and light
+#: (a retake is taken within a minute or two; the simulated studies' photo times are >= 15 min apart)
+SAME_PHOTO_TIME_H = 5 / 60
 #: a subject gets its own fit with at least this many distinct times after treatment
 #: (MIN_TIMES + 1: one more than the least a pooled fit needs, since one person's photos are noisier)
 MIN_SUBJECT_TIMES = 5
@@ -845,6 +854,18 @@ def _untested(base: dict, values: dict, *, n_ok: int, n_boot: int, min_effect) -
     return None
 
 
+def _second_photo_time(t: np.ndarray) -> float:
+    """The second photo time after treatment (h) of a series' times ``t`` (h, shape (n,), with at
+    least one time at or after treatment): the first time at least :data:`SAME_PHOTO_TIME_H` after the
+    first one at or after treatment, so that a retake minutes after the first photo (+0.02 h) is not
+    the second photo time of the initial-effect rule (rule 4 of the module docstring).  When every
+    time after treatment lies within that of the first (only retakes: one photo time), the last one.
+    """
+    post = np.unique(t[t >= 0])
+    later = post[post >= post[0] + SAME_PHOTO_TIME_H]
+    return float(later[0] if later.size else post[-1])
+
+
 def _analyze_one(
     data: pd.DataFrame,
     *,
@@ -886,7 +907,7 @@ def _analyze_one(
     rng = _group_rng(seed, (treatment, metric, side, subject))
     sessions = None
     if "treated_at" in data.columns:  # long.csv: one baseline photo per subject and treatment time
-        sessions = (data["subject"].astype(str) + "\x1f" + data["treated_at"].astype(str)).to_numpy()
+        sessions = (data["subject"].astype(str) + "\x1f" + _session_keys(data)).to_numpy()
     method, yb, w, valid = _replicates(t, y, data["subject"].to_numpy(), est, pooled=subject is None,
                                        n_boot=n_boot, rng=rng, sessions=sessions, unit=base["unit"])
     if method == "none":
@@ -916,7 +937,7 @@ def _analyze_one(
         status, reason = untested
         return DecayFit(**base, **values, verdict=INCONCLUSIVE, reason=reason, status=status, fit_ok=True,
                         bootstrap=method, n_boot=n_ok, boot_params=boot)
-    t2 = float(np.unique(t[t >= 0])[1])  # the second photo time after treatment (>= 4 of them: _missing_data)
+    t2 = _second_photo_time(t)  # the second photo time after treatment (>= 4 times: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
     verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
                                confidence=confidence, test_conf=base["test_confidence"], early=early,
@@ -1086,7 +1107,7 @@ def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_t
 
 def _picture_rows(df: pd.DataFrame, source: pd.DataFrame, time: str) -> tuple[pd.DataFrame, list[str]]:
     """The rows of ``df`` with a picture id (:func:`_picture_ids`; none without a ``sha256`` or
-    ``pixel_sha256`` column), as a frame of their labels, session text, id (``sha``) and ``t``
+    ``pixel_sha256`` column), as a frame of their labels, session (:func:`_session_keys`), id (``sha``) and ``t``
     (``time``), indexed by position in ``df``, and the columns that group one picture of one
     session, metric and side."""
     cols = ["subject", "treatment", "metric", "side"]
@@ -1094,7 +1115,7 @@ def _picture_rows(df: pd.DataFrame, source: pd.DataFrame, time: str) -> tuple[pd
     if not {"sha256", "pixel_sha256"} & set(source.columns) or df.empty:
         return pd.DataFrame(columns=group + ["t"]), group
     key = df[cols].astype(str).reset_index(drop=True)
-    key["session"] = _session_texts(df)
+    key["session"] = _session_keys(df)
     key["t"] = df[time].to_numpy(dtype=float)
     key["sha"] = _picture_ids(source, key["t"].to_numpy() < 0)
     return key[key["sha"] != ""], group
@@ -1122,7 +1143,8 @@ def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_sin
     is listed at two or more ``time`` values of one session, metric and side, one of them at or after
     the treatment (``time`` >= 0; a before photo's copies at two before times are counted once,
     :func:`_before_copies`): one file dated twice, a copied file or a wrong capture time.  A
-    session is the subject, treatment and ``treated_at``; where ``treated_at`` is missing or blank
+    session is the subject, treatment and ``treated_at`` (as the batch keys it, :func:`_session_keys`:
+    one time written two ways is one session); where ``treated_at`` is missing or blank
     (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
     apart, so the photo is looked for among every time of that subject and treatment: one file
     used as session 1's 24 h photo and session 2's before photo is then left out at both
@@ -1163,6 +1185,27 @@ def _session_texts(df: pd.DataFrame) -> np.ndarray:
     if "treated_at" not in df.columns:
         return np.full(len(df), "", dtype=object)
     return df["treated_at"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
+
+
+def _session_keys(df: pd.DataFrame) -> np.ndarray:
+    """Each row's treatment session within its subject and treatment, as the batch's tables key it
+    (object, shape (n,)): the instant its ``treated_at`` names, by the batch's rule
+    (:func:`facemetrics.timekeys.match_sessions`: ``08:00+01:00`` and ``07:00+00:00`` are one
+    session; ``08:00`` without an offset is the session ``08:00+01:00`` of its subject and treatment
+    when that is the only session with that wall-clock time), so that one session of ``long.csv`` is one here
+    however its ``treated_at`` is written; ``""`` where no ``treated_at`` is given
+    (:func:`_session_texts`).  A time the batch would give no session (an offset-free time matching
+    two sessions with offsets: its photos are not in ``long.csv``) keeps its own key
+    (:func:`facemetrics.timekeys.time_key`)."""
+    texts = _session_texts(df)
+    if not (texts != "").any():
+        return texts
+    triples = list(dict.fromkeys(zip(df["subject"].astype(str), df["treatment"].astype(str), texts)))
+    rows = [dict(photo=str(i), subject=s, treatment=tr, treated_at=w) for i, (s, tr, w) in enumerate(triples)]
+    keys, _ = match_sessions(rows)
+    instant = {trip: keys.get(str(i), session_key(*trip))[2] for i, trip in enumerate(triples)}
+    return np.array([instant[trip] for trip in zip(df["subject"].astype(str), df["treatment"].astype(str), texts)],
+                    dtype=object)
 
 
 def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
@@ -1520,9 +1563,11 @@ MIN_REGIMEN_DAYS = 3
 def _regimen_slope(d: np.ndarray, y: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Least-squares common slope with one intercept per subject, for every weight row.
 
-    ``d`` days, ``y`` values, ``g`` subject codes (shape (n,)); ``w`` (B, n)
-    observation weights (bootstrap counts).  Returns (B,) slopes (value unit per day).
+    ``d`` days, ``y`` values (shape (n,), or (B, n): one row of values per weight row, e.g. scaled by
+    :func:`_scale_factors`), ``g`` subject codes (shape (n,)); ``w`` (B, n) observation weights
+    (bootstrap counts).  Returns (B,) slopes (value unit per day).
     """
+    y = np.broadcast_to(y, w.shape)
     n_g = int(g.max()) + 1 if g.size else 0
     onehot = np.zeros((g.size, n_g))
     onehot[np.arange(g.size), g] = 1.0
@@ -1532,7 +1577,7 @@ def _regimen_slope(d: np.ndarray, y: np.ndarray, g: np.ndarray, w: np.ndarray) -
         my = (w * y) @ onehot / sw
     md = np.nan_to_num(md)[:, g]  # (B, n): each observation's subject mean
     my = np.nan_to_num(my)[:, g]
-    dc, yc = d[None, :] - md, y[None, :] - my
+    dc, yc = d[None, :] - md, y - my
     sxx = (w * dc * dc).sum(axis=1)
     sxy = (w * dc * yc).sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1593,7 +1638,12 @@ def analyze_regimen(
     days (blocks of ``round(n_days ** (1/3))`` consecutive days within each
     subject's series, all photos of a day together; Künsch 1989) because the
     photos of one day share that day's error and day-to-day errors of one
-    person's photos are correlated (pose, light, season).
+    person's photos are correlated (pose, light, season).  In a unit the mm
+    scale enters (:data:`SCALE_POWER`) every replicate's values are also
+    multiplied by one draw of the scale's error, as in the decay fits
+    (:func:`_scale_factors`): the common part only when whole subjects are
+    resampled, else also each subject's own part and its one session's (every
+    level of a subject is read against its day-0 baseline).
 
     Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``
 (``min_effect`` default per unit, :data:`MIN_EFFECT`; ``noise_floor`` the median of the series'):
@@ -1716,7 +1766,10 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     rng = _group_rng(seed, ("regimen", treatment, metric, side))
     if n_boot > 0:
         method, w = _regimen_boot_weights(d, g, len(subj_names), n_boot, rng)
-        boot = _regimen_slope(d, y, g, w)
+        # the mm scale's error (as in the decay fits): resampled subjects carry their own; within the
+        # subjects, each one's too (one regimen session per subject: every level is read against day 0)
+        scale = _scale_factors(n_boot, rng, unit, *((g, g) if method == "moving_block" else ()))
+        boot = _regimen_slope(d, y if scale is None else y * scale, g, w)
         boot = boot[np.isfinite(boot)]
     else:
         boot, method = np.empty(0), "none"

@@ -1,0 +1,125 @@
+"""One rule for treatment times and sessions: a time as the instant it names, names as matched.
+
+Shared by the batch (:mod:`facemetrics.batch`: ``discover.parse_time``, ``name_key``,
+``tables._time_key``, ``_session_key`` and ``_sessions`` are these functions), the study store
+(:func:`facemetrics.store._same_session`) and the decay claim's sessions
+(:func:`facemetrics.decay.claim._session_keys`), so that one session of ``long.csv`` is one
+session everywhere, however its ``treated_at`` is written.  Pure functions, no I/O; a base
+module (it imports nothing from facemetrics), so that the measurement and model layers may use it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timezone
+
+# a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
+# refuses
+_DATE_WITH_OFFSET = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
+
+
+def parse_time(value) -> datetime | None:
+    """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid.
+
+    A date alone with a UTC offset (``2026-05-01Z``, ``2026-05-01+01:00``: not ISO 8601, whose
+    offsets belong to a time of day) is invalid: ``datetime.fromisoformat`` read it as the time
+    ``01:00`` (its ``+`` taken for the date/time separator), a session at a time nobody wrote."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, datetime):
+        return value
+    s = str(value).strip()
+    if not s:
+        return None
+    if len(s) >= 19 and s[4] == ":" and s[7] == ":":
+        s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+    if _DATE_WITH_OFFSET.fullmatch(s):
+        return None  # fromisoformat reads the "+"/"-" of 2026-05-01+01:00 as the date/time separator: 01:00
+    if s.endswith("Z"):
+        s = s[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+def name_key(name) -> str:
+    """A subject's or treatment's name as it is matched: surrounding whitespace dropped and case
+    folded (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"`` and ``"rf"`` one
+    treatment).  The batch and the study store (:mod:`facemetrics.store`) match names by this
+    one key; the first spelling met is the one shown."""
+    return str(name or "").strip().casefold()
+
+
+def time_key(treated_at) -> str:
+    """A treatment time as the instant it names: UTC ISO 8601 when it has an offset
+    (``08:00+01:00`` and ``07:00Z`` are one key), the local wall-clock time in ISO 8601 when
+    not (``08:00``, ``08:00:00``, ``08 00`` with a space and ``08:00:00.000`` are one key); a
+    time that does not parse as itself (its photos have no role, so it pairs nothing)."""
+    t = parse_time(treated_at)
+    if t is None:
+        return str(treated_at or "").strip()
+    return t.isoformat() if t.tzinfo is None else t.astimezone(timezone.utc).isoformat()
+
+
+def session_key(subject: str, treatment: str, treated_at: str) -> tuple[str, str, str]:
+    """One treatment session of one subject: its photos are compared with its baseline.
+
+    ``(subject, treatment, the treatment time as an instant)`` (names by
+    :func:`name_key`: ``Anna``/``anna`` and ``RF``/``rf`` match; times by
+    :func:`time_key`): the same name or time written two ways is one session.  A time without
+    an offset and one with an offset are matched by :func:`match_sessions` (the study's rows are
+    needed for that); this key alone also groups the batch's work by session
+    (:func:`facemetrics.batch.run_batch`; there as ``batch.tables._session_key``).
+    """
+    return (name_key(subject), name_key(treatment), time_key(treated_at))
+
+
+def match_sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
+    """``({photo: session key}, {photo: why it has none})`` of photo rows with a role.
+
+    The key is :func:`session_key`'s.  A treatment time without a UTC offset is compared with
+    one with an offset as a wall-clock time, as :func:`facemetrics.batch.hours_between` does:
+    ``08:00`` is the session ``08:00+01:00`` of the same subject and treatment when that is
+    the only session (one instant) with the wall-clock time ``08:00``.  It cannot be told when
+    two sessions with offsets have that wall-clock time (``08:00Z`` and ``08:00+01:00``), or
+    when two times without an offset would both fall in one session with offsets (``08:00`` and
+    ``09:00`` against ``08:00Z`` = ``09:00+01:00``): those photos get no session, with the
+    reason (never split into a session of their own without a word).
+    """
+    keys = {r["photo"]: session_key(r["subject"], r["treatment"], r["treated_at"]) for r in rows}
+    spelled = {keys[r["photo"]][1]: r["treatment"] for r in reversed(rows)}  # a treatment as written (first)
+    walls: dict[tuple, dict[str, set]] = {}  # (subject, treatment) -> wall clock -> instant keys
+    given: dict[tuple, set] = {}  # (subject, treatment, instant key) -> treated_at texts
+    for r in rows:
+        t = parse_time(r["treated_at"])
+        if t is not None and t.tzinfo is not None:
+            k = keys[r["photo"]]
+            walls.setdefault(k[:2], {}).setdefault(t.replace(tzinfo=None).isoformat(), set()).add(k[2])
+            given.setdefault(k, set()).add(str(r["treated_at"]).strip())
+    moved: dict[tuple, tuple] = {}
+    why: dict[tuple, str] = {}
+    for k in set(keys.values()):
+        t = parse_time(k[2])
+        instants = walls.get(k[:2], {}).get(k[2], set()) if t is not None and t.tzinfo is None else set()
+        if len(instants) == 1:
+            moved[k] = (*k[:2], next(iter(instants)))
+        elif len(instants) > 1:
+            shown = sorted(x for i in instants for x in given[(*k[:2], i)])
+            why[k] = (f"treatment time {k[2]!r} has no UTC offset and matches the sessions of {spelled[k[1]]!r} with "
+                      f"offsets {', '.join(map(repr, shown))}: which one it belongs to cannot be told (give "
+                      f"every treated_at of this subject and treatment with its offset, or none)")
+    into: dict[tuple, list] = {}
+    for k, target in moved.items():
+        into.setdefault(target, []).append(k)
+    for target, naive in into.items():
+        if len(naive) > 1:
+            for k in naive:
+                moved.pop(k)
+                why[k] = (f"treatment times {', '.join(sorted(repr(n[2]) for n in naive))} have no UTC offset "
+                          f"and all match the session of {spelled[k[1]]!r} treated at "
+                          f"{', '.join(map(repr, sorted(given[target])))}: which one it belongs to cannot be "
+                          f"told (give every treated_at of this subject and treatment with its offset, or none)")
+    sessions = {p: moved.get(k, k) for p, k in keys.items() if k not in why}
+    return sessions, {p: why[k] for p, k in keys.items() if k in why}
