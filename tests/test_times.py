@@ -108,8 +108,11 @@ def test_offset_free_times_of_a_whole_session_are_read_in_the_treatments_offset_
     entries = _entries(*times) + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf",
                                              treated_at="2026-11-02T08:00")]
     out, notes = offset_free_times(entries, {0: times[0], 1: times[1], 2: "2026-11-02T09:00:00"})
-    assert all(a is b for a, b in zip(out, entries))  # nothing rewritten, no photo left out
-    assert hours_between(times[0], TREATED) == pytest.approx(46 / 60)  # 07:46 read at +00:00: after 07:00Z
+    # written with treated_at's offset (the hours unchanged: 07:46 read at +00:00 is 46 min after 07:00Z), so
+    # that the pooled regimen, where another session's photos may carry another offset, reads it the same way
+    assert [e.taken_at for e in out[:2]] == [t + "+00:00" for t in times] and out[2] is entries[2]
+    assert [hours_between(e.taken_at, TREATED) for e in out[:2]] == pytest.approx([46 / 60, 2.0])
+    assert not any(e.note for e in out)  # no photo left out
     assert len(notes) == 1, notes
     assert notes[0].startswith(f"S01, rf, treated {TREATED}: 2 capture times without a UTC offset (no photo of "
                                "the session carries one) read in +00:00, the offset of treated_at"), notes[0]
@@ -121,7 +124,7 @@ def test_sessions_are_apart():
     entries = _entries("", "") + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf", treated_at=TREATED)]
     out, notes = offset_free_times(entries, {0: "2026-11-02T07:46:00", 1: "2026-11-02T09:00:00",
                                               2: "2026-11-02T09:00:00+01:00"})
-    assert [e.taken_at for e in out] == ["", "", ""]
+    assert [e.taken_at for e in out] == ["2026-11-02T07:46:00+00:00", "2026-11-02T09:00:00+00:00", ""]
     # S01's own photos carry no offset: read in its treated_at's (+00:00), not in S02's +01:00
     assert len(notes) == 1 and "read in +00:00, the offset of treated_at" in notes[0] and "+01:00" not in notes[0]
 

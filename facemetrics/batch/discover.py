@@ -160,7 +160,7 @@ def _timed(text) -> datetime | None:
 
 
 def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], list[str]]:
-    """Capture times without a UTC offset in a session whose other times have one: read safely.
+    """Capture times without a UTC offset in a session whose treated_at has one: read safely.
 
     A time without an offset is compared with one with an offset as a wall-clock time
     (:func:`hours_between`): against ``treated_at = 07:00Z`` a photo of ``07:46`` camera local
@@ -182,7 +182,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     change) would otherwise leave the offset-free photo among several offsets.  When no photo of
     the session has an offset, each capture time is read in ``treated_at``'s offset (the natural
     reading: the camera kept the time of the place of the treatment; it is what comparing them
-    as wall-clock times does, so the hours and ``taken_at`` are unchanged) and a note says so,
+    as wall-clock times does, so the hours are unchanged; ``taken_at`` is written with it, as
+    above, so that the pooled regimen reads the photo in the same offset) and a note says so,
     since nothing could tell a camera set to another zone.  When ``treated_at`` has no offset
     (then every time is compared as wall-clock time), nothing changes.
 
@@ -222,6 +223,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         names = ", ".join(entries[i].photo for i, _ in naive)
         n = len(naive)
         if not offsets:  # nothing tells another offset: read in the treatment's, as wall-clock times
+            for i, t in naive:  # written with it, so that the pooled regimen reads it in the same one
+                out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(treated_off)).isoformat())
             notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset (no photo of the "
                          f"session carries one) read in {_offset_text(treated_off)}, the offset of treated_at (if "
                          f"the camera was set to another zone, each is off by the difference; give taken_at with "
