@@ -900,14 +900,30 @@ def test_analyze_strips_the_subject_as_batch_does(tmp_path, monkeypatch):
     assert seen == ["Anna", None]
 
 
-def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_itself(tmp_path, capsys, monkeypatch):
-    """The single-pair `compare` and the app say when repeat photos were left out of the noise floor; `batch`
-    printed nothing of it, nor of a comparison left out of the fits as a picture compared with itself (its
-    zeros): both are on the console now, with where to read why (changes.csv's messages)."""
+def _batch_console(monkeypatch, tmp_path, capsys, change_rows, n_photos, n_ok=None, **fields) -> str:
+    """What ``facemetrics batch`` prints for a batch result made of ``change_rows`` (run_batch and the
+    regimen replaced by stand-ins; ``fields`` overrides the result's other fields)."""
     from types import SimpleNamespace
 
     import facemetrics.batch as batch
     import facemetrics.regimen as regimen
+
+    res = SimpleNamespace(**{**dict(merged=[], time_notes=[], taken_at_notes=[], change_rows=change_rows,
+                                    photo_rows=[{}] * n_photos, n_ok=n_photos if n_ok is None else n_ok, n_cached=0,
+                                    n_duplicates=0, excluded=[], seconds=1.0), **fields})
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
+    (tmp_path / "m.csv").write_text("photo\n")
+    (tmp_path / "study").mkdir(exist_ok=True)
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
+                 str(tmp_path / "m.csv")]) == 0
+    return capsys.readouterr().out
+
+
+def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_itself(tmp_path, capsys, monkeypatch):
+    """The single-pair `compare` and the app say when repeat photos were left out of the noise floor; `batch`
+    printed nothing of it, nor of a comparison left out of the fits as a picture compared with itself (its
+    zeros): both are on the console now, with where to read why (changes.csv's messages)."""
     from facemetrics.batch.tables import same_picture_left_out
 
     same = same_picture_left_out("S01/mc/copy.jpg", 12.0, "S01/mc/pre.jpg", -1.0)
@@ -917,22 +933,12 @@ def test_batch_says_which_comparisons_lost_repeats_or_compared_a_picture_with_it
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
                  messages=f"some warning; {same}"),
             dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=1, messages="")]
-    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=rows, photo_rows=[{}] * 4, n_ok=4,
-                          n_cached=0, n_duplicates=0, excluded=[], seconds=1.0)
-    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
-    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
-    (tmp_path / "m.csv").write_text("photo\n")
-    (tmp_path / "study").mkdir()
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
-                 str(tmp_path / "m.csv")]) == 0
-    out = capsys.readouterr().out
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 4)
     assert f"S01, mc, treated 2026-11-02T08:00: {same}\n" in out, out
     assert ("1 of 3 comparisons had repeat photos left out of the noise floor; all of them kept none, so the "
             "default floors apply: the messages column of changes.csv says why for each\n") in out, out
     rows[0]["messages"] = ""
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
-                 str(tmp_path / "m.csv")]) == 0
-    assert "repeat photos" not in capsys.readouterr().out
+    assert "repeat photos" not in _batch_console(monkeypatch, tmp_path, capsys, rows, 4)
 
 
 def test_compare_exit_status_says_refused_or_unreadable(tmp_path, capsys):
@@ -993,23 +999,10 @@ def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp
     """The summary counted a photo whose comparison was refused (a `refused` row of changes.csv) among the
     photos "excluded from the changes"; it now agrees with changes.csv.  The manifest's taken_at notes
     are printed."""
-    from types import SimpleNamespace
-
-    import facemetrics.batch as batch
-    import facemetrics.regimen as regimen
-
     rows = [dict(photo="S/p1.jpg", status="ok", messages=""), dict(photo="S/p2.jpg", status="refused", messages="x")]
     excluded = [("S/p2.jpg", "comparison refused: x"), ("S/lost.jpg", "not measured (no_face: no face found)")]
-    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=["1 photo: the manifest's taken_at differs"],
-                          change_rows=rows, photo_rows=[{}] * 4, n_ok=3, n_cached=0, n_duplicates=0,
-                          excluded=excluded, seconds=1.0)
-    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
-    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
-    (tmp_path / "m.csv").write_text("photo\n")
-    (tmp_path / "study").mkdir()
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
-                 str(tmp_path / "m.csv")]) == 0
-    out = capsys.readouterr().out
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 4, n_ok=3, excluded=excluded,
+                         taken_at_notes=["1 photo: the manifest's taken_at differs"])
     assert "1 photo: the manifest's taken_at differs\n" in out, out
     assert ("2 changes, 1 of them refused or failed (their status in changes.csv); 1 photo left out of the changes "
             "(the 'excluded' column of photos.csv says why)") in out, out
@@ -1044,22 +1037,10 @@ def test_compare_exits_2_on_an_image_the_loader_refuses_as_too_small(tmp_path, c
 def test_batch_prints_the_before_photo_passed_over_as_the_baseline(tmp_path, capsys, monkeypatch):
     """A smiling or head-turned first before photo is passed over as the session's before photo
     (facemetrics.batch.tables.baseline_messages): the console names it, once per session."""
-    from types import SimpleNamespace
-
-    import facemetrics.batch as batch
-    import facemetrics.regimen as regimen
     from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER
 
     said = f"{MSG_BASELINE_PASSED_OVER}: S01/rf/a.jpg (smiling (smile score 4.43, limit 1.35)) is not the before photo"
     rows = [dict(subject="S01", treatment="rf", treated_at="2026-11-02T08:00", n_baseline=2, messages=f"x; {said}")
             for _ in range(2)]
-    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=rows, photo_rows=[{}] * 3, n_ok=3,
-                          n_cached=0, n_duplicates=0, excluded=[], seconds=1.0)
-    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
-    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
-    (tmp_path / "m.csv").write_text("photo\n")
-    (tmp_path / "study").mkdir()
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
-                 str(tmp_path / "m.csv")]) == 0
-    out = capsys.readouterr().out
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 3)
     assert out.count(f"S01, rf, treated 2026-11-02T08:00: {said}\n") == 1, out

@@ -295,11 +295,6 @@ def says_same_picture(messages) -> bool:
     return any(MSG_SAME_PICTURE in m or MSG_NEAR_COPY in m for m in messages)
 
 
-def _same_picture(x: PhotoAnalysis, y: PhotoAnalysis) -> bool:
-    """Do two analysed photos hold identical pixels (:func:`~facemetrics.compare.copies.same_pixels`)?"""
-    return same_pixels(x, y)
-
-
 def _picture_check(x: PhotoAnalysis, y: PhotoAnalysis) -> tuple[str, PictureDifference | None]:
     """Are ``x`` and ``y`` one picture?  ``("same", None)``: identical pixels; ``("copy", diff)``: a
     re-saved copy (:func:`~facemetrics.compare.copies.picture_difference` below the limit, not turned);

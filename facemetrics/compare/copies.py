@@ -39,6 +39,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..align import fit_similarity
+
 #: a pair is a re-saved copy when its picture difference (8-bit grey levels: the
 #: NEAR_COPY_PERCENTILE-th percentile of the smoothed, tone-matched face difference) is below this
 NEAR_COPY_MAX_DIFFERENCE = 0.85
@@ -106,17 +108,6 @@ def same_pixels(x, y) -> bool:
         return False
     u, v = x.photo.rgb, y.photo.rgb
     return bool(np.array_equal(u[::32, ::32], v[::32, ::32]) and np.array_equal(u, v))
-
-
-def _similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """The least-squares similarity (2 x 3, px) taking points ``src`` onto ``dst`` (Umeyama)."""
-    ms, md = src.mean(0), dst.mean(0)
-    a, b = src - ms, dst - md
-    var = float((a ** 2).sum())
-    c = float((a * b).sum()) / var  # cos part * scale
-    s = float((a[:, 0] * b[:, 1] - a[:, 1] * b[:, 0]).sum()) / var  # sin part * scale
-    lin = np.array([[c, -s], [s, c]])
-    return np.hstack([lin, (md - lin @ ms)[:, None]])
 
 
 def _render(rgb: np.ndarray, to_grid: np.ndarray, size: tuple[int, int], px_per_cell: float) -> np.ndarray:
@@ -218,7 +209,7 @@ def picture_difference(x, y) -> PictureDifference:
         return PictureDifference(math.inf, reason="unmeasured")
     pb = np.asarray(x.points, np.float64)[:, :2]
     pa = np.asarray(y.points, np.float64)[:, :2]
-    fit = _similarity(pa, pb)
+    fit = fit_similarity(pa, pb)
     box = float(np.ptp(pb, axis=0).max())
     residual = math.sqrt(float(np.mean(np.sum((pa @ fit[:, :2].T + fit[:, 2] - pb) ** 2, 1)))) / box
     turn = math.degrees(math.atan2(fit[1, 0], fit[0, 0]))
