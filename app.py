@@ -59,8 +59,9 @@ from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows
-from facemetrics.batch.tables import baseline_messages, baseline_rank, no_change_wording, shared_faults
-from facemetrics.compare import DEFAULT_NOISE_FLOORS, pair_mm_per_px, resolution_floors
+from facemetrics.batch import results as batch_results
+from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
+from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
@@ -386,30 +387,102 @@ def flags_row(a: fm.PhotoAnalysis) -> dict:
     return {"photo": a.name, "quality_flags": "; ".join(q.flags) if q is not None else ""}
 
 
-def comparison_messages(pair: Pair, cmp) -> tuple[list[str], list[str]]:
-    """A comparison's messages as the batch words them in ``changes.csv``: ``(compare's messages, the
-    before photo's)``.  compare's, of a no-change check (two 'before' photos), name its photos
-    "checked before photo" and "reference before photo", not "after photo" and "before photo"
-    (:func:`facemetrics.batch.tables.no_change_wording`); the before photo's say which earlier 'before'
-    photos were passed over as the before photo, and why, or that the before photo is the likely
-    cause of an unreadable comparison (:func:`facemetrics.batch.tables.baseline_messages`)."""
-    said = no_change_wording(cmp.messages) if pair.no_change else list(cmp.messages)
-    r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST, _passed_over=pair.passed_over,
+def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
+    """``(r, base)``: the ``photos.csv`` rows of a pair's photos as the batch's flags on a comparison read them
+    (:func:`facemetrics.batch.results.comparison_result`).  ``r``, the compared ('after') photo's
+    :func:`flags_row` with its role (``baseline`` in a no-change check), its hours since treatment [h], the
+    earlier 'before' photos passed over and its treatment's shared faults; ``base``, the before photo's (with
+    its hours since treatment [h]) and its repeats'."""
+    r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST,
+             hours_since_treatment=pair.hours_since_treatment, _passed_over=pair.passed_over,
              _shared_faults=pair.shared_faults)
-    base = [flags_row(b) for b in (pair.before, *pair.repeats)]
-    result = {"status": cmp.status, "rows": cmp.to_frame().to_dict("records")}
-    return said, baseline_messages(r, base, result)
+    base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours), *map(flags_row, pair.repeats)]
+    return r, base
+
+
+def compare_result(cmp) -> dict:
+    """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
+    ``messages`` (list of str) and ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records)."""
+    return {"status": str(cmp.status), "messages": [str(m) for m in cmp.messages],
+            "rows": cmp.to_frame().to_dict("records")}
+
+
+def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", False)) -> dict:
+    """A pair's comparison as the batch reports it in ``changes.csv``: ``status``, ``messages`` and ``rows``
+    of :func:`facemetrics.batch.results.comparison_result` (the batch's own call) on :func:`batch_rows` and
+    :func:`compare_result`.  ``disagreement``: its treatment's :func:`session_disagreement` (default: its
+    'before' photos agree)."""
+    r, base = batch_rows(pair)
+    return batch_results.comparison_result(r, base, compare_result(cmp), disagreement)
+
+
+def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, bool]:
+    """The batch's message on a pair's treatment whose 'before' photos disagree, and whether its changes are
+    left out of the fits (:func:`facemetrics.batch.tables.baseline_disagreement` of the treatment's no-change
+    checks among ``pairs``, as compare returned them; ``("", False)`` when they agree or there are none).
+    ``comparison_of(pair)``: a pair's comparison, or None when it failed (left out, as the batch leaves a
+    failed one)."""
+    from facemetrics.batch.tables import baseline_disagreement
+
+    checks = []
+    for p in pairs.values():
+        if p.no_change and p.treatment == pair.treatment:
+            cmp = comparison_of(p)
+            if cmp is not None:
+                checks.append((*batch_rows(p), compare_result(cmp)))
+    return baseline_disagreement(checks)
 
 
 def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
     """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
-    provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one).
-    The app has one person ("you") and hours since treatment instead of treatment times, so
-    ``treated_at`` stays empty."""
+    provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one),
+    and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
+    passes it; empty without a calibration).  The app has one person ("you") and hours since treatment
+    instead of treatment times, so ``treated_at`` stays empty."""
     taken = pair.after.photo.taken_at
+    cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,
-                     taken_at=taken.isoformat() if taken is not None else None)
+                     taken_at=taken.isoformat() if taken is not None else None,
+                     calibration_source=cal.source if cal is not None else "")
+
+
+def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[str, str, str]]]:
+    """The Timeline tab's ``long.csv`` rows of ``pairs`` and its warnings, by the batch's rules: each pair on
+    the timeline, or a no-change check, as ``changes.csv`` reports it (:func:`comparison_result`, with its
+    treatment's :func:`session_disagreement`: a re-saved copy of the before photo, or a treatment whose
+    'before' photos disagree enough to be left out, reads ``uncertain``), its rows as the batch's
+    ``long.csv`` has them (none for a refused comparison).
+
+    Parameters
+    ----------
+    pairs : dict
+        ``{label: Pair}`` (:func:`pairs_of`).
+    comparison_of : callable
+        ``comparison_of(pair)``: the pair's comparison; every pair on the timeline and every no-change
+        check must have one.
+
+    Returns
+    -------
+    rows : list of dict
+        The :func:`pair_long_rows` of the pairs on the timeline (:data:`facemetrics.schema.LONG_COLUMNS`).
+    warnings : list of (str, str, str)
+        ``(treatment, message, icon)``: the batch's message on each comparison left out as the same picture
+        as its before photo, in the pairs' order, then its message on each treatment whose 'before' photos
+        disagree.
+    """
+    rows, copies, disagreements = [], [], {}
+    for pair in pairs.values():
+        if not (pair.on_timeline or pair.no_change):  # no time, or a 'before' photo dated at or after the treatment
+            continue
+        if pair.treatment not in disagreements:
+            disagreements[pair.treatment] = session_disagreement(pair, pairs, comparison_of)
+        result = comparison_result(pair, comparison_of(pair), disagreements[pair.treatment])
+        copies += [(pair.treatment, m, ":material/content_copy:") for m in result["messages"]
+                   if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
+        if pair.on_timeline:  # the batch writes no long.csv rows for a refused comparison
+            rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [])
+    return rows, copies + [(t, msg, ":material/warning:") for t, (msg, _) in disagreements.items() if msg]
 
 
 # --------------------------------------------------------------------------
@@ -702,7 +775,8 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
 TABLE_NOTE = ("right / left: the subject's own sides (the subject's right is on the left of the photo). "
               "before, after, change and floor (the noise floor) are in the row's unit; in the `*_lift_*` rows + is "
-              "up. A verdict other than `within_noise` means the change is beyond its noise floor.")
+              "up. `within_noise`: the change is within its noise floor; `uncertain`: the row cannot be read, whatever "
+              "its change (the messages above say why); any other verdict: the change is beyond its noise floor.")
 
 #: ... and when the gate found an expression change: the lips' shape changed (every row but the
 #: head-pose rows carries no verdict), or only the mouth corners' motion shows it (the verdicts are kept: a lift does that too)
@@ -754,33 +828,73 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def comparison_view(pair: Pair, label: str) -> dict:
-    """Before/after view and numbers; returns the downloads it offers."""
+def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
+    """The comparison's headline as the page shows it (plain text; its file names not escaped):
+    :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, unless the batch's
+    rules made its jawline row ``uncertain`` where compare's was not (``result``: :func:`comparison_result`;
+    the after photo is the before photo's picture, or the treatment's 'before' photos disagree enough to be
+    left out of the fits).  Then it says that no lift or sag can be claimed from the jawline's change [mm],
+    and why in the batch's own message (the same picture's first, else the 'before' photos'), as the table
+    and ``changes.csv`` read it."""
+    own = fm_report.headline(frame, messages)
+    at = (frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")
+    if not at.any() or frame.loc[at, "verdict"].iloc[0] == UNCERTAIN:  # none, or compare's own reason says why
+        return own
+    r = with_batch_verdicts(frame, result).loc[at].iloc[0]
+    change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
+    if r["verdict"] != UNCERTAIN or not math.isfinite(change):
+        return own
+    added = result["messages"][len(messages):]  # the batch's, after compare's own
+    why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
+    if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
+        return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
+    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    return f"no lift or sag can be claimed from the jawline's {change:+.2f} {unit}{nf_txt}: {why[0]}"
+
+
+def show_headline(box, msg: str) -> None:
+    """``msg`` (:func:`page_headline`) as the page's headline in ``box``, capitalised; shown literally
+    (:func:`md`) when it quotes the batch's message, which names the photos (compare's own names none)."""
+    text = msg[0].upper() + msg[1:]
+    quotes = any(start in msg for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE))
+    box.subheader(md(text) if quotes else text, anchor=False)
+
+
+def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
+    """Before/after view and numbers; returns the downloads it offers.  Its headline, its messages, its
+    table's verdicts and the status, messages and verdicts of its ``comparison.csv`` are the batch's
+    (:func:`comparison_result`, :func:`page_headline`), with its treatment's 'before' photos checked against
+    each other among ``pairs`` (:func:`session_disagreement`; after the headline and the table are drawn,
+    which are redrawn when the check makes their verdicts ``uncertain``: they do not wait for it)."""
     key = pair_key(pair)
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = safe_compare(pair)
     if cmp is None:
         return {}
     frame = cmp.to_frame()
-    msg = fm_report.headline(frame, cmp.messages)
-    said, on_before = comparison_messages(pair, cmp)  # worded as the batch's changes.csv
-    if cmp.status == "refused":
+    result = comparison_result(pair, cmp)  # worded as the batch's changes.csv
+    said, added = result["messages"][:len(cmp.messages)], result["messages"][len(cmp.messages):]
+    if cmp.status == "refused":  # the batch adds only the before photo's messages to a refused comparison
         reasons, others = refusal_reasons(said)
         st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in reasons)) + ".",
                  icon=":material/block:")
-        for m in on_before:  # the before photo is the likely cause: not a difference to take alike
+        for m in added:  # the before photo is the likely cause: not a difference to take alike
             st.warning(md(m), icon=":material/warning:")
         others = refused_others(others)
         if others:  # named apart: the reason is not lost in them (app audit, 2026-12-03)
             st.caption("Also different between the two photos (take them alike when you retake):")
             for m in others:
                 st.warning(md(m), icon=":material/warning:")
-        return {"comparison.csv": comparison_csv(cmp, pair)}  # its rows say refused, and why
-    st.subheader(msg[0].upper() + msg[1:], anchor=False)
+        return {"comparison.csv": comparison_csv(cmp, pair, result)}  # its rows say refused, and why
+    head = st.empty()  # redrawn when the 'before' photos' check below makes its jawline row 'uncertain'
+    show_headline(head, page_headline(frame, cmp.messages, result))
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
-    for m in said + on_before:
+    for m in said:
+        st.warning(md(m), icon=":material/warning:")
+    disagree_box = st.container()  # the batch's next message: the 'before' photos disagree (filled below)
+    for m in added:
         st.warning(md(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
@@ -807,16 +921,30 @@ def comparison_view(pair: Pair, label: str) -> dict:
         else:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
                      width="stretch")
+
+    def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
+        box.dataframe(table_shown(with_batch_verdicts(frame, result)), hide_index=True, width="stretch", height=420,
+                      column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
+
     with right:
-        st.dataframe(table_shown(frame), hide_index=True, width="stretch", height=420, column_config=TABLE_COLUMNS,
-                     placeholder=TABLE_PLACEHOLDER)
+        table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
+        draw_table(table_box)
         st.caption(TABLE_NOTE)
         if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
             st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
         elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
             st.caption(EXPRESSION_TABLE_NOTE)
+    if pairs and any(p.no_change and p.treatment == pair.treatment for p in pairs.values()):
+        with st.spinner("Checking the 'before' photos against each other..."):
+            disagreement = session_disagreement(pair, pairs, safe_compare)
+        if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
+            result = comparison_result(pair, cmp, disagreement)
+            disagree_box.warning(md(disagreement[0]), icon=":material/warning:")
+            if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
+                show_headline(head, page_headline(frame, cmp.messages, result))
+                draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
-    return {"comparison.csv": comparison_csv(cmp, pair), "overlay.png": lambda: png_bytes(over)}
+    return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
 
 
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
@@ -870,24 +998,52 @@ ALL_PAIRS_CSV = "comparison_all_pairs.csv"
 
 def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
     """Every pair's ``comparison.csv`` rows in one CSV, in the order of the page's list (before/after
-    comparisons, then no-change checks); each row names its pair in ``before_photo`` / ``after_photo``.
+    comparisons, then no-change checks); each row names its pair in ``before_photo`` / ``after_photo``, and
+    carries the status, messages and verdicts the batch gives the pair in ``changes.csv``
+    (:func:`comparison_frame`, with its treatment's :func:`session_disagreement`).
 
     Made when its download is clicked, outside the script run: comparisons already made in this session
     are read from its memo ``memo`` (``st.session_state``'s, passed in), the others are made and kept there."""
     from facemetrics.compare import compare_photos
 
+    def comparison_of(pair: Pair):
+        return memo_get(memo, "compare", pair_key(pair),
+                        lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats)))
+
     frames = []
     for pair in pairs.values():
-        cmp = memo_get(memo, "compare", pair_key(pair),
-                       lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats)))
-        frames.append(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
+        cmp = comparison_of(pair)
+        result = comparison_result(pair, cmp, session_disagreement(pair, pairs, comparison_of))
+        frames.append(comparison_frame(cmp, pair, result))
     return csv_bytes(pd.concat(frames, ignore_index=True))
 
 
-def comparison_csv(cmp, pair: Pair) -> bytes:
-    """``comparison.csv`` as ``facemetrics compare`` writes it (:meth:`facemetrics.compare.Comparison.to_csv_frame`:
-    the table with the photos' upload names, the comparison's status and messages and the version)."""
-    return csv_bytes(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name))
+def with_batch_verdicts(frame: pd.DataFrame, result: dict) -> pd.DataFrame:
+    """``frame`` (a comparison's :meth:`~facemetrics.compare.Comparison.to_frame` or ``to_csv_frame``: one row
+    per metric and side, in compare's order) with the verdicts the batch gives its rows in ``changes.csv``:
+    those of ``result``'s rows (:func:`comparison_result`, made from the same rows in the same order:
+    ``uncertain`` on a same-picture or re-saved copy of the before photo, and on a treatment whose 'before'
+    photos disagree enough to be left out of the fits).  A copy; ``frame`` is not changed."""
+    out = frame.copy()
+    out["verdict"] = [m.get("verdict") for m in result["rows"]]
+    return out
+
+
+def comparison_frame(cmp, pair: Pair, result: dict | None = None) -> pd.DataFrame:
+    """``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_csv_frame`: the table with the photos'
+    upload names, the comparison's status and messages and the version, as ``facemetrics compare`` writes
+    it) with the status, messages and verdicts the batch gives the pair in ``changes.csv``: those of
+    ``result`` (:func:`comparison_result`; default: the pair's, its treatment's 'before' photos taken to
+    agree; verdicts by :func:`with_batch_verdicts`, as the page's table shows them)."""
+    result = comparison_result(pair, cmp) if result is None else result
+    frame = with_batch_verdicts(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name), result)
+    frame["status"], frame["messages"] = result["status"], "; ".join(result["messages"])
+    return frame
+
+
+def comparison_csv(cmp, pair: Pair, result: dict | None = None) -> bytes:
+    """:func:`comparison_frame` as CSV bytes: the ``comparison.csv`` download."""
+    return csv_bytes(comparison_frame(cmp, pair, result))
 
 
 def comparison_image(key: tuple, cmp) -> np.ndarray:
@@ -970,7 +1126,7 @@ def downloads(files: dict) -> None:
 DOWNLOAD_HELP = {
     "photos.csv": "every measurement of each photo, one row per photo",
     "comparison.csv": "the comparison shown above (the pair chosen under Comparison), as `facemetrics compare` "
-                      "writes it",
+                      "writes it, with the status, messages and verdicts `facemetrics batch` gives it",
     ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",
     "overlay.png": "the aligned before/after figure of the comparison shown",
     "timeline.csv": "the decay fits of the Timeline tab",
@@ -1330,7 +1486,7 @@ def comparisons_section(pairs: dict[str, Pair]) -> dict:
     ``comparison.csv`` of the pair shown and, with several pairs, :data:`ALL_PAIRS_CSV` of them all
     (made when clicked)."""
     label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
-    out = comparison_view(pairs[label], label)
+    out = comparison_view(pairs[label], label, pairs)
     if len(pairs) > 1:
         memo = st.session_state.setdefault(MEMO_KEY, {})
         out[ALL_PAIRS_CSV] = lambda: all_comparisons_csv(pairs, memo)
@@ -1379,42 +1535,6 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
     return pairs
 
 
-def _disagreeing_sessions(changes: pd.DataFrame, checks: dict) -> pd.DataFrame:
-    """The batch's rule for a session whose before photos disagree
-    (:func:`facemetrics.batch.tables.baseline_disagreement`): a warning, and at
-    :data:`facemetrics.batch.tables.LEAVE_OUT_FLOORS` floors or more its rows but the pose rows
-    read ``uncertain``, so the fits leave them out (the app fitted them; review, 2026-12-03)."""
-    from facemetrics.batch.tables import baseline_disagreement
-    from facemetrics.compare import POSE_METRICS
-
-    for treatment, found in checks.items():
-        msg, leave_out = baseline_disagreement(found)
-        if not msg:
-            continue
-        st.warning(f"{md(treatment)}: " + md(msg), icon=":material/warning:")
-        if leave_out:
-            rows = (changes["treatment"] == treatment) & ~changes["metric"].isin(POSE_METRICS)
-            changes.loc[rows, "verdict"] = "uncertain"
-    return changes
-
-
-def _same_picture_left_out(pair: Pair, cmp, rows: list[dict]) -> list[dict]:
-    """The batch's rule for a comparison whose two photos are the same picture (identical pixels:
-    a copy with another capture time or name, which the upload check, by the file's bytes, does not
-    see): a warning, and every row ``uncertain``, so the fit leaves its zeros out
-    (:func:`facemetrics.batch.tables.same_picture_rows`); ``rows`` as they are otherwise."""
-    from facemetrics.batch.tables import same_picture_left_out, same_picture_rows
-    from facemetrics.compare import MSG_SAME_PICTURE, says_same_picture
-
-    if not says_same_picture(cmp.messages):  # identical pixels, or a re-saved copy (MSG_NEAR_COPY)
-        return rows
-    st.warning(f"{md(pair.treatment)}: " + md(same_picture_left_out(pair.after.name, pair.hours_since_treatment,
-                                                                     pair.before.name, pair.before_hours,
-                                                                     copy=MSG_SAME_PICTURE not in cmp.messages)),
-               icon=":material/content_copy:")
-    return same_picture_rows(rows)
-
-
 def _stored_statuses(store, photos: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Each stored photo's measurement ``status`` and ``error`` (cached in the store; a photo
     `study import` kept though no face was found reads ``no_face``, not as an ordinary photo)."""
@@ -1450,21 +1570,16 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                    "3 h half-life (microcurrent) and 1.5 mm that lasts (RF), each lifted copy compared "
                    "with the original photo.")
     else:
-        changes, checks = [], {}
+        made = {}
         for pair in pairs.values():
-            if not (pair.on_timeline or pair.no_change):  # no time, or a 'before' photo dated at or after the treatment
-                continue
-            cmp = safe_compare(pair)
-            if cmp is None:  # said why (the before/after tab says it too)
-                return {}
-            rows = _same_picture_left_out(pair, cmp, cmp.to_frame().to_dict("records"))
-            if pair.no_change:  # the session's before photos against each other: do they agree?
-                checks.setdefault(pair.treatment, []).append(
-                    ({"photo": pair.after.name}, [{"photo": pair.before.name}], {"rows": rows}))
-            if pair.on_timeline:
-                changes += pair_long_rows(pair, rows)
+            if pair.on_timeline or pair.no_change:  # not: no time, or a 'before' photo dated at or after the treatment
+                made[pair_key(pair)] = cmp = safe_compare(pair)
+                if cmp is None:  # said why (the before/after tab says it too)
+                    return {}
+        changes, warned = timeline_rows(pairs, lambda p: made[pair_key(p)])
+        for treatment, msg, icon in warned:  # the batch's: a copy of the before photo, 'before' photos that disagree
+            st.warning(f"{md(treatment)}: " + md(msg), icon=icon)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
-        changes_df = _disagreeing_sessions(changes_df, checks)
     checked = set() if example else {pair.after.name for pair in pairs.values() if pair.no_change}
     after = changes_df[~changes_df["photo"].isin(checked)]  # the 'after' photos' rows (no no-change checks)
     n_times = after.groupby("treatment")["hours_since_treatment"].nunique().max() if len(after) else 0

@@ -307,9 +307,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    for note in res.merged + res.time_notes:  # names merged; capture times without an offset read or left out
-        print(note)
-    for note in res.taken_at_notes:  # a manifest taken_at far from the photo's EXIF time (the manifest's used)
+    for note in _batch_time_notes(res):  # names merged; capture times read in an offset, left out, or off EXIF
         print(note)
     from .batch.tables import baseline_notes, disagreement_notes, repeats_left_out_note, same_picture_notes
 
@@ -338,6 +336,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
         if note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv"):
             print(f"regimen: {note}")
     return 0
+
+
+def _batch_time_notes(res) -> list[str]:
+    """The console lines of a batch run on names and times, as ``batch`` and ``study report`` print
+    them: subject or treatment names written several ways taken as one
+    (:func:`~facemetrics.batch.discover.merge_spellings`), capture times without a UTC offset read in
+    an offset or left out (:func:`~facemetrics.batch.discover.offset_free_times`: one line for all the
+    sessions whose photos carry none), and manifest capture times far from the photos' EXIF times
+    (:func:`~facemetrics.batch.discover.manifest_time_notes`).
+
+    Parameters
+    ----------
+    res : facemetrics.batch.BatchResult
+        The run (its ``merged``, ``time_notes`` and ``taken_at_notes``).
+
+    Returns
+    -------
+    list of str
+    """
+    return [*res.merged, *res.time_notes, *res.taken_at_notes]
 
 
 def _batch_summary(res, output) -> str:
@@ -586,7 +604,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     except StoreError as exc:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
-    for note in res.merged + res.time_notes:
+    for note in _batch_time_notes(res):  # as `batch` prints them (the rows' warnings say each photo's)
         print(note)
     _print_verdicts(table)
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "

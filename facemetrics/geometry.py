@@ -154,6 +154,35 @@ CANONICAL_RIGID = {
     263: (4.445859, 2.663991, 3.173422),
 }
 
+#: Face Mesh points on the face's midline: the vertices of MediaPipe's canonical face model (ref. [3])
+#: with x = 0.  The model lists its other vertices below 248 as the subject's right half and
+#: 248-467 as their mirror images in the same order: mirrored (x -> -x), every vertex lands exactly on
+#: the one found so (the nearest mirrored vertex, 0 cm away; the next nearest at least 0.117 cm), so
+#: these indices give every point's mirror image (:data:`MIRROR_INDEX`)
+MIDLINE = (0, 1, 2, 4, 5, 6, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 94, 151, 152, 164, 168, 175, 195,
+           197, 199, 200)
+#: the mirror images of the right iris' points 468-472 (not in the canonical model): the centre, the
+#: end towards the nose, the upper end, the outer end, the lower end of the left iris (read on the
+#: bundled sample photo and its mirror image, tests/test_compare.py)
+LEFT_IRIS_MIRRORS = (473, 476, 475, 474, 477)
+
+
+def _mirror_index() -> tuple[int, ...]:
+    """:data:`MIRROR_INDEX` from :data:`MIDLINE` and :data:`LEFT_IRIS_MIRRORS` (see there)."""
+    out = list(range(478))
+    right = [i for i in range(248) if i not in MIDLINE]
+    pairs = list(zip(right, range(248, 468))) + list(zip(range(468, 473), LEFT_IRIS_MIRRORS))
+    for r, l in pairs:
+        out[r], out[l] = l, r
+    return tuple(out)
+
+
+#: ``MIRROR_INDEX[i]``: the Face Mesh point at the mirror image of point ``i`` (its partner on the
+#: subject's other side; a :data:`MIDLINE` point is its own).  The landmarks of a photo flipped left to
+#: right are those of the photo with x -> -x and taken in this order (facemetrics.compare.gate's
+#: mirror check)
+MIRROR_INDEX = _mirror_index()
+
 #: Upper-face points that a lower-face treatment cannot move: used for
 #: alignment between photos (brows, forehead, nasal bridge, eye corners).
 RIGID_UPPER = (
@@ -269,8 +298,8 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
     points : ndarray, shape (478, 2+)
         Face Mesh landmarks ``(x, y[, z])`` in px.
     yaw_deg : float
-        Head yaw; the horizontal iris chord is foreshortened by ``cos(yaw)``
-        and corrected for it (NaN, an unknown pose, is taken as 0).
+        Head yaw relative to the line of sight (:func:`head_pose`); the horizontal iris chord
+        is foreshortened by ``cos(yaw)`` and corrected for it (NaN, an unknown pose, is taken as 0).
     mm_per_px : float, optional
         Known scale (e.g. from a ruler in the photo); wins over everything.
     ipd_mm : float, optional
@@ -370,13 +399,67 @@ def levelled_frame(points: np.ndarray, mm_per_px: float) -> Frame:
     return Frame(0.5 * (r + l), u, v, float(mm_per_px))
 
 
+def line_of_sight_rotation(position: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking the camera's optical axis to the line of sight to ``position``.
+
+    Its columns are the axes of a camera turned (about the axis perpendicular to both the optical
+    axis and the line of sight) to look straight at ``position``: ``R @ (0, 0, 1)`` is the unit
+    vector towards ``position``, and ``R.T @ v`` is a camera-space vector ``v`` in that camera's
+    axes.  Being the smallest such turn, it is the identity for a point on the optical axis and
+    commutes with a turn of the picture about its centre (no roll of its own).
+
+    Parameters
+    ----------
+    position : ndarray, shape (3,)
+        A point in camera space (OpenCV axes: ``x`` right, ``y`` down, ``z`` away from the camera;
+        any length unit), in front of the camera (``z > 0``).
+
+    Returns
+    -------
+    ndarray, shape (3, 3)
+        Rotation matrix (dimensionless).
+    """
+    d = np.asarray(position, dtype=np.float64).reshape(3)
+    d = d / np.linalg.norm(d)
+    axis = np.cross((0.0, 0.0, 1.0), d)  # (-d_y, d_x, 0), length sin(angle off the axis)
+    s = float(np.linalg.norm(axis))
+    if s == 0.0:
+        return np.eye(3)
+    rot, _ = cv2.Rodrigues(axis / s * np.arctan2(s, d[2]))
+    return rot
+
+
 def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, float, float]:
-    """Head yaw, pitch and roll in degrees from rigid landmarks.
+    """Head yaw, pitch and roll in degrees from rigid landmarks, relative to the line of sight.
 
     ``cv2.solvePnP`` fits MediaPipe's canonical face model (rigid points only,
     :data:`CANONICAL_RIGID`) to the detected points, with a pinhole camera of
     focal length equal to the image's long side (a ~53 deg field of view, a
-    typical phone main camera) and no distortion.
+    typical phone main camera), its principal point at the image centre, and no distortion.
+
+    The fitted rotation is in camera axes, and a face off the optical axis is seen
+    from the side: one seen at an angle ``theta`` off the axis and looking straight
+    at the camera reads as turned by ``theta`` in camera axes (the London 107 face
+    pasted at the left, centre and right of a 2400 x 1350 canvas read yaw +12.0,
+    -0.7 and -11.1 deg: flagged as turned, and the left and right copies refused
+    as a comparison).  What every user of the angles needs (the quality flags, the
+    iris scale's foreshortening in :func:`calibrate`, the comparison's pose gate, the
+    capture guide) is how the face is turned relative to the line of sight from the
+    camera to the face, which is what its appearance shows.  So the rotation ``R``
+    is expressed in the axes of a camera turned to look straight at the face,
+    ``R_los = L.T @ R``, with ``L = line_of_sight_rotation(tvec)`` (the fitted model
+    origin, inside the head behind the nose).  This is exact for a photo as taken:
+    a face anywhere in the frame reads the pose it has relative to its line of
+    sight.  A crop, or a canvas around the photo, moves the assumed optical axis and
+    not the face, and its pixels keep the perspective of where the face was: they
+    are not quite the picture of a face at its new place, and read about 12 % of the
+    angle they were moved off the axis, turned away from the picture's centre (the
+    canonical model moved 525 px, 12.3 deg, across a 2400 px canvas: yaw +-1.4 deg;
+    the London 107 canvases above now read -0.1, -0.4 and +1.4 deg; padded below
+    or above, pitch -0.4 deg where it read -13.6 and +14.5).  Near the picture's
+    centre little changes: on the 52 London and Canada portraits yaw moved by at
+    most 0.4 deg, and pitch by 2.3 deg (median; at most 3.3, lower: the Canada
+    faces sit below the picture's centre, their nose tips 3-6 deg below it).
 
     Near-planar point sets have two pose solutions that fit almost equally
     well, and the iterative solver alone sometimes lands on a mirrored one
@@ -400,10 +483,12 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
         Degrees, each in [-90, 90); NaN when no valid pose is found.
         Yaw > 0: the face turned towards the subject's left (image right);
         pitch > 0: chin up; roll > 0: head tilted clockwise in the image.
-        Definitions (OpenCV camera axes, ``x`` right, ``y`` down, ``z`` away
-        from the camera; ``fx``, ``fz`` the face's own axes towards the
-        subject's left and into the head): ``yaw = atan2(-fz_x, fz_z)``,
-        ``pitch = atan2(fz_y, hypot(fz_x, fz_z))``, ``roll = atan2(fx_y, fx_x)``.
+        Definitions (axes of the camera turned to look straight at the face, ``x`` right,
+        ``y`` down, ``z`` along the line of sight away from the camera (for a face at the
+        picture's centre, OpenCV's camera axes); ``fx``, ``fz`` the face's own
+        axes towards the subject's left and into the head, columns of ``R_los``):
+        ``yaw = atan2(-fz_x, fz_z)``, ``pitch = atan2(fz_y, hypot(fz_x, fz_z))``,
+        ``roll = atan2(fx_y, fx_x)``.
     """
     idx = list(CANONICAL_RIGID)
     model = np.array([CANONICAL_RIGID[i] for i in idx], dtype=np.float64)
@@ -424,9 +509,10 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
             rvec, tvec = cv2.solvePnPRefineLM(model, img, cam, None, rvec, tvec)
         except cv2.error:
             continue
-        rot, _ = cv2.Rodrigues(rvec)
-        # valid: head in front of the camera, face (-z of the model) towards it
-        if tvec[2, 0] <= 0 or rot[2, 2] <= 0:
+        if tvec[2, 0] <= 0:  # head behind the camera
+            continue
+        rot = line_of_sight_rotation(tvec).T @ cv2.Rodrigues(rvec)[0]  # face axes, line-of-sight camera
+        if rot[2, 2] <= 0:  # face (-z of the model) pointing away from the camera
             continue
         proj, _ = cv2.projectPoints(model, rvec, tvec, cam, None)
         err = float(np.mean(np.sum((proj[:, 0] - img) ** 2, axis=1)))
@@ -434,8 +520,8 @@ def head_pose(points: np.ndarray, image_size: tuple[int, int]) -> tuple[float, f
             best, best_err = rot, err
     if best is None:
         return nan3
-    # Angles of the face's own axes in camera space.  The model's x axis points to
-    # the subject's left (image right), y down, z away from the camera.
+    # Angles of the face's own axes in the line-of-sight camera's axes.  The model's x axis
+    # points to the subject's left (image right), y down, z away from the camera.
     fx, fz = best[:, 0], best[:, 2]
     yaw = np.degrees(np.arctan2(-fz[0], fz[2]))
     pitch = np.degrees(np.arctan2(fz[1], np.hypot(fz[0], fz[2])))

@@ -19,7 +19,8 @@ All lengths are millimetres in the before photo's levelled frame
 (:class:`facemetrics.geometry.Frame`: ``u`` along the pupil line, ``v`` down
 the face; grid pixels of :class:`facemetrics.align.Grid`).  The before photo
 is a pinhole view from :data:`CAMERA_MM` in front of the iris plane, its
-principal point at the image centre.  A grid point ``(u, v)`` whose skin lies
+principal point ``c = (cu, cv)`` given by the caller (the image centre: see
+"Principal point" below).  A grid point ``(u, v)`` whose skin lies
 ``d`` mm behind the iris plane (Face Mesh depth, :func:`depth_map`) is the
 3-D point ``P = ((u - cu) (D + d) / D, (v - cv) (D + d) / D, D + d)``.
 The after view of the same skin is::
@@ -43,6 +44,27 @@ face, by 0.1-0.15 mm, as much as a lift at the default floors.  The stretch is p
 with a camera-distance change on the rigid face (re-renders 45 -> 30 cm read a = -0.03 %), so it
 is not subtracted: what it would change at each region (:attr:`PoseFit.stretch_flow_mm`) goes into
 the noise floors (:func:`facemetrics.compare.pose_floor_terms`).
+
+Principal point
+---------------
+Of a photo as a phone camera took it the principal point is the image centre, which is what
+:func:`facemetrics.compare.compare_photos` passes.  A crop or padding of the before photo moves the
+image centre and not the camera's axis, and the error is not small: the predicted parallax of a
+camera-distance or pose change grows with the distance from the axis times the depth, so a
+30 % cut at the bottom of a real 60 -> 45 cm pair moved the image centre 95 mm and read a
++1.6 mm jawline lift (uncropped +0.2).  The true point of a cropped photo is unknown, and a
+camera panned between the photos is not in the model either.  So the fit is repeated with the
+principal point at the face's landmark centre (the mean of the 468 mesh points, which no crop
+moves: ``fit_pose(..., alt_principal_uv=...)``), and what that changes in each region
+(:attr:`PoseFit.principal_flow_mm`) goes into the noise floors like the stretch
+(:func:`facemetrics.compare.pose_floor_terms`; the model-error part of the floor also counts the
+larger of the two fits' corrections).  On an uncropped portrait the two points lie 5-24 mm apart
+and the term is small; on a crop it grows with the crop.  Chosen on the tuning faces among the
+image centre, the face centre, either with the term, and the image centre unless it lies
+> 25 mm from the face's: docs/accuracy.md "Cropped photos and the principal point".  The face
+centre alone read 2.6 x the uncropped error of the image centre on the re-renders (whose true
+point is the image centre) and false mouth-corner sags on the real camera-distance pairs.  A
+crop of the after photo alone is a shift of its pixels, which the 2-D similarity absorbs.
 
 Identifiability (documented limits)
 -----------------------------------
@@ -124,6 +146,12 @@ class PoseFit:
     stretch_flow_mm : ndarray, shape (rows, cols, 2), float32, or None
         The eight-parameter fit's pose flow minus :attr:`flow_mm`: what allowing the stretch
         changes at every grid pixel, mm (None when not fitted).
+    principal_alt_uv : ndarray, shape (2,), or None
+        The other principal point the fit was repeated with (levelled mm; None when not repeated).
+    principal_flow_mm : ndarray, shape (rows, cols, 2), float32, or None
+        The seven-parameter fit with the principal point at :attr:`principal_alt_uv` (refitted) minus
+        :attr:`flow_mm`: what the unknown principal point of a cropped photo may change at every grid
+        pixel, mm (None when not repeated).
     """
 
     params: np.ndarray
@@ -137,6 +165,8 @@ class PoseFit:
     stretch_log: float = 0.0
     stretch_sd_log: float = 0.0
     stretch_flow_mm: np.ndarray | None = None
+    principal_alt_uv: np.ndarray | None = None
+    principal_flow_mm: np.ndarray | None = None
 
     @property
     def pitch_deg(self) -> float:
@@ -436,8 +466,39 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
     return x, f, np.asarray(jac(x), dtype=np.float64) * j_scale[:, None]
 
 
+def _grid_flows(xs: list, principal_uv, camera_mm: float, depth_mm: np.ndarray, u0: float, v0: float,
+                res_mm: float, principals: list | None = None) -> list[np.ndarray]:
+    """The pose flow of each parameter vector of ``xs`` on the whole grid, mm, shape (rows, cols, 2),
+    float32: evaluated every :data:`_DEPTH_STEP_PX` px (the depth map itself is piecewise linear at
+    that step) and interpolated bilinearly in between.  The first is the flow itself, each other one
+    that flow minus the first (the difference, interpolated).  ``principals``: each one's principal
+    point (default ``principal_uv`` for all)."""
+    rows, cols = depth_mm.shape
+    k = _DEPTH_STEP_PX
+    cs, rs = np.arange(0, cols + k, k), np.arange(0, rows + k, k)
+    gu = (u0 + cs * res_mm)[None, :].repeat(len(rs), 0)
+    gv = (v0 + rs * res_mm)[:, None].repeat(len(cs), 1)
+    # the depth at those grid px (the last row / column where the lattice passes the grid's end)
+    dc = np.asarray(depth_mm)[np.minimum(rs, rows - 1)[:, None], np.minimum(cs, cols - 1)[None, :]]
+    principals = [principal_uv] * len(xs) if principals is None else principals
+
+    # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
+    # (bilinear; with k = 4 the sample positions are exact in warpAffine's 1/32 px table)
+    def on_grid(flow_coarse):
+        return cv2.warpAffine(np.ascontiguousarray(flow_coarse), np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]]),
+                              (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                              borderMode=cv2.BORDER_REPLICATE)
+
+    coarse = _Model(gu, gv, dc, principals[0], camera_mm).flow(xs[0]).astype(np.float32)
+    out = [on_grid(coarse)]
+    for x, c in zip(xs[1:], principals[1:]):
+        out.append(on_grid((_Model(gu, gv, dc, c, camera_mm).flow(x) - coarse).astype(np.float32)))
+    return out
+
+
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
-             res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0) -> PoseFit:
+             res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0,
+             alt_principal_uv=None) -> PoseFit:
     """Fit the relative 3-D pose change to the flow on the rigid face.
 
     Parameters
@@ -452,13 +513,18 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     u0, v0, res_mm : float
         Grid origin and resolution.
     principal_uv : (2,) float
-        The before photo's image centre in levelled mm.
+        The before photo's principal point in levelled mm (``facemetrics.compare`` passes the
+        image centre, and the face's landmark centre as ``alt_principal_uv``: module docstring,
+        "Principal point").
     camera_mm : float
         Assumed camera distance of the before photo.
     flow_scale : float
         The displacement is ``flow_scale * flow_mm`` (e.g. a flow in grid px and the grid's mm
         per px): only the fit's samples are scaled, in the flow's dtype, as
         ``(flow_mm * flow_scale)[samples]`` would be, without a grid-sized copy.
+    alt_principal_uv : (2,) float, optional
+        Another principal point (levelled mm, e.g. the image centre): the seven-parameter fit is
+        repeated with it and what it changes is :attr:`PoseFit.principal_flow_mm`.
 
     Returns
     -------
@@ -490,39 +556,32 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     cov = _param_cov(sol_jac, sol_fun)
     per_sample_area = (st * res_mm) ** 2
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
-
-    # the pose flow on the whole grid: evaluated every _DEPTH_STEP_PX px (the depth map itself is
-    # piecewise linear at that step) and interpolated bilinearly in between
-    k = _DEPTH_STEP_PX
-    cs, rs = np.arange(0, cols + k, k), np.arange(0, rows + k, k)
-    gu = (u0 + cs * res_mm)[None, :].repeat(len(rs), 0)
-    gv = (v0 + rs * res_mm)[:, None].repeat(len(cs), 1)
-    # the depth at those grid px (the last row / column where the lattice passes the grid's end)
-    dc = np.asarray(depth_mm)[np.minimum(rs, rows - 1)[:, None], np.minimum(cs, cols - 1)[None, :]]
-    grid_model = _Model(gu, gv, dc, principal_uv, camera_mm)
-    coarse = grid_model.flow(x).astype(np.float32)
-    # coarse sample (j, i) is at grid px (j k, i k): map every grid px to coarse coordinates
-    # (bilinear; with k = 4 the sample positions are exact in warpAffine's 1/32 px table)
-    def on_grid(flow_coarse):
-        return cv2.warpAffine(np.ascontiguousarray(flow_coarse), np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]]),
-                              (cols, rows), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
-                              borderMode=cv2.BORDER_REPLICATE)
-
-    fl = on_grid(coarse)
     # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
     # what it changes is a floor term (module docstring)
-    a, a_sd, s_fl = 0.0, 0.0, None
+    xs_grid, principals, a, a_sd = [x], [principal_uv], 0.0, 0.0
     try:
         x8, f8, j8 = robust_least_squares(resid, np.append(x, 0.0), model.jacobian, LOSS_SCALE_MM,
                                           np.append(_X_SCALE, _STRETCH_SCALE))
         x8 = _q(x8)
         a, a_sd = float(x8[7]), float(np.sqrt(max(_param_cov(j8, f8)[7, 7] * inflate, 0.0)))
-        s_fl = on_grid((grid_model.flow(x8) - coarse).astype(np.float32))
+        xs_grid.append(x8)
+        principals.append(principal_uv)
     except ValueError:  # pragma: no cover - a degenerate rigid face (non-finite fit): no stretch term
         pass
+    has_stretch = len(xs_grid) == 2
+    if alt_principal_uv is not None:  # the fit again with the other principal point: a floor term
+        alt = _Model(u, v, depth_mm[ys, xs], alt_principal_uv, camera_mm)
+        xa = robust_least_squares(lambda y: (alt.flow(y) - obs).ravel(), x, alt.jacobian, LOSS_SCALE_MM,
+                                  _X_SCALE)[0]
+        xs_grid.append(_q(xa))
+        principals.append(alt_principal_uv)
+    grids = _grid_flows(xs_grid, principal_uv, camera_mm, depth_mm, u0, v0, res_mm, principals)
+    s_fl = grids[1] if has_stretch else None
+    p_fl = grids[-1] if alt_principal_uv is not None else None
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   fl, float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
-                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl)
+                   grids[0], float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
+                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl,
+                   None if alt_principal_uv is None else np.asarray(alt_principal_uv, dtype=np.float64), p_fl)
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])

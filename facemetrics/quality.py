@@ -23,8 +23,8 @@ from .geometry import (
 # --- thresholds -------------------------------------------------------------
 #: |yaw| above this (deg) -> flag; jaw and fold geometry change with yaw
 MAX_YAW_DEG = 8.0
-#: |pitch| above this (deg) -> flag (frontal studio portraits of the London
-#: set read -6 to +10 deg: pitch depends on the assumed focal length)
+#: |pitch| above this (deg) -> flag (frontal studio portraits read -6 to +11 deg (London) and -14 to
+#: +3 deg (Canada) relative to the line of sight: pitch depends on the assumed focal length)
 MAX_PITCH_DEG = 12.0
 #: |roll| above this (deg) -> flag (roll itself is removed by the levelled frame)
 MAX_ROLL_DEG = 15.0
@@ -83,7 +83,8 @@ class Quality:
     Attributes
     ----------
     yaw_deg, pitch_deg, roll_deg : float
-        Head pose, degrees (see :func:`facemetrics.geometry.head_pose`).
+        Head pose, degrees, relative to the line of sight from the camera to the face (so where the
+        face sits in the picture does not turn it; see :func:`facemetrics.geometry.head_pose`).
     face_width_px : float
         Width of the face oval, px of the original photo.
     sharpness : float

@@ -145,10 +145,10 @@ CALIBRATION = [
 ]
 
 POSE = [
-    Column("yaw_deg", "deg", "Head yaw from cv2.solvePnP of MediaPipe's canonical face model (rigid points) with a focal length equal to the image's long side; positive = face turned towards the subject's left.",
+    Column("yaw_deg", "deg", "Head yaw from cv2.solvePnP of MediaPipe's canonical face model (rigid points) with a focal length equal to the image's long side, relative to the line of sight from the camera to the face (a face off the picture's centre that looks at the camera reads 0); positive = face turned towards the subject's left.",
            landmarks="1, 4, 5, 6, 7, 8, 9, 10, 33, 249, 263", limits="About +/-3 deg between repeated frontal photos."),
     Column("pitch_deg", "deg", "Head pitch as above; positive = chin up.", landmarks="as yaw_deg",
-           limits="Depends on the assumed focal length; frontal studio portraits read -6 to +10 deg."),
+           limits="Depends on the assumed focal length; frontal studio portraits read -6 to +11 deg (London) and -14 to +3 deg (Canada)."),
     Column("roll_deg", "deg", "Head roll (in-plane tilt) as above; positive = clockwise in the image.", landmarks="as yaw_deg"),
 ]
 
@@ -298,6 +298,7 @@ LONG_COLUMNS_DEF = [
     _TREATED_AT,
     Column("sha256", "", "SHA-256 of `photo`'s file bytes (its baseline photos' are in `changes.csv`'s `baseline_sha256`)."),
     Column("pixel_sha256", "", "SHA-256 of `photo`'s decoded pixels (`photos.csv`'s `pixel_sha256`); empty when not known (a table written before it, the app)."),
+    Column("calibration_source", "", "The mm scale `value` was read in: the before photo's `calibration_source` in `photos.csv` (`iris`, `user_mm_per_px` with `--mm-per-px`, `user_ipd` with `--ipd-mm`); it sets the scale's error the `timeline.csv` intervals carry (see its `bootstrap`). Empty when not known (a table written before it, the app): read as `iris`."),
     _VERSION,
 ]
 #: columns of ``long.csv``
@@ -419,8 +420,9 @@ TIMELINE_COLUMNS_DEF = [
            "timeline: of one subject and treatment, so one file used in two sessions is left out at both) "
            "(`reason` counts each)."),
     _SERIES_N_SUBJECTS,
-    Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows; a fit "
-           "needs at least 4."),
+    Column("n_times", "", "Distinct `hours_since_treatment` at or after treatment (t >= 0) among the rows, "
+           "photos of one session taken less than 5 minutes apart (retakes) counting as one time; a fit needs at "
+           "least 4."),
     Column("last_time_h", "h", "The latest photo's `hours_since_treatment`."),
     Column("half_life_h_min", "h", "The shortest half-life the fit allows: half the first photo time after "
            "treatment (at least 0.05 h; 0.05 h when a photo is at t = 0). A half-life within 1 % of it is "
@@ -465,10 +467,11 @@ TIMELINE_COLUMNS_DEF = [
            "or more subjects; below 10 subjects each replicate's residuals are resampled too), `residual` "
            "(fitted values plus resampled residuals, with one resampled offset per session for the baseline "
            "photo's own error) or `none`. Intervals of changes in mm (mm2) also carry the error of the mm scale, one "
-           "draw per replicate (its square for areas): 2.5 % shared, 3.6 % per subject for the iris size, 1 % per "
-           "session (1 SD; the shared part only when whole subjects are resampled); also when the photos were read in "
-           "a scale given with `--mm-per-px` or `--ipd-mm`, whose own error differs (long.csv does not say which "
-           "scale a change was read in)."),
+           "draw per replicate (its square for areas), as `long.csv`'s `calibration_source` says: for the iris "
+           "scale (`iris`, or none given) 2.5 % shared, 3.6 % per subject for the iris size, 1 % per session; for "
+           "a scale from `--ipd-mm` (`user_ipd`) 1.5 % per subject for the IPD given; for a scale given with "
+           "`--mm-per-px` (`user_mm_per_px`) none, the user's scale being taken as exact (1 SD; the shared part "
+           "only when whole subjects are resampled)."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE,
     Column("test_confidence", "", "Level of `change_24h_test_ci_*`: 2 x `confidence` - 1 (default 0.90)."),
     _SERIES_VERSION,
@@ -510,7 +513,8 @@ REGIMEN_COLUMNS_DEF = [
            "Intervals in mm (mm2) also carry the error of the mm scale, as in the decay rows: one draw per "
            "replicate (its square for areas), 2.5 % shared, with `moving_block` also 3.6 % per subject for the "
            "iris size and 1 % for the subject's day-0 baseline photo, which every level is read against (1 SD; "
-           "the shared part only with `cluster`)."),
+           "the shared part only with `cluster`); with `--ipd-mm` (`calibration_source` `user_ipd`) instead 1.5 % "
+           "per subject with `moving_block` and none with `cluster`, with `--mm-per-px` none."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE, _SERIES_VERSION,
 ]
 #: column order of :func:`analyze_regimen` (the ``regimen`` rows of ``timeline.csv``)

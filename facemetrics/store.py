@@ -93,6 +93,7 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import FacemetricsError, InputError
+from .timekeys import date_alone, no_time_of_day
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -398,12 +399,17 @@ def _photo_labels(photos: pd.DataFrame, pooled: bool) -> list[str]:
     return out
 
 
-def _iso(value) -> str:
-    """A time (datetime or text) as ISO 8601 text; StoreError when it does not parse."""
+def _iso(value, treatment: bool = True) -> str:
+    """A time (datetime or text) as ISO 8601 text; StoreError when it does not parse, or when it
+    is a date alone (``2026-05-01``, also with an offset: ``2026-05-01+01:00``; as the batch
+    refuses it, :func:`facemetrics.timekeys.no_time_of_day`, ``treatment`` saying which time it
+    is: it was stored as midnight, so a photo of 07:00 was a post photo of an 08:00 session)."""
     from .batch import parse_time
 
     if value is None or value == "":
         return ""
+    if date_alone(value):
+        raise StoreError(no_time_of_day(str(value).strip(), treatment))
     t = parse_time(value)
     if t is None:
         raise StoreError(f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
@@ -665,8 +671,9 @@ class Store:
         Raises
         ------
         StoreError
-            No treatment name or time, a time that does not parse, or one that matches two
-            sessions (a time without an offset against ``08:00Z`` and ``08:00+01:00``).
+            No treatment name or time, a time that does not parse or is a date alone
+            (``2026-05-01``: no time of day), or one that matches two sessions (a time without an
+            offset against ``08:00Z`` and ``08:00+01:00``).
         """
         from .batch import hours_between
 
@@ -819,8 +826,9 @@ class Store:
         ------
         StoreError
             Both a session and ``follow_up``, a session without its treatment or
-            time, a time that does not parse, a treatment time that matches two
-            stored sessions; raised before anything is written.
+            time, a time that does not parse or is a date alone (``2026-05-01``: no time of
+            day), a treatment time that matches two stored sessions; raised before anything is
+            written.
         """
         if treatment and follow_up:
             raise StoreError("give either a treatment session (--treatment/--treated-at) or --follow-up, not both")
@@ -840,7 +848,7 @@ class Store:
         if treatment and not str(treatment).strip():
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
         given_time = _iso(treated_at) if treatment else ""
-        default_time = _iso(taken_at)
+        default_time = _iso(taken_at, treatment=False)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)

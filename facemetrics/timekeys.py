@@ -17,6 +17,8 @@ from datetime import datetime, timezone
 # a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
 # refuses
 _DATE_WITH_OFFSET = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
+# a date alone, with or without such an offset (:func:`date_alone`): the date, the offset
+_DATE_ALONE = re.compile(r"(\d{4}-?\d{2}-?\d{2})(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
 
 
 def parse_time(value) -> datetime | None:
@@ -42,6 +44,51 @@ def parse_time(value) -> datetime | None:
         return datetime.fromisoformat(s)
     except ValueError:
         return None
+
+
+def date_alone(text) -> bool:
+    """A time written as a date alone, with or without a UTC offset after it (``2026-05-01``,
+    ``20260501``, ``2026-05-01Z``, ``2026-05-01+01:00``): it names no time of day, so which photos
+    were taken before a treatment cannot be told (read as midnight, a photo of 07:00 became a
+    post-treatment photo of an 08:00 session: an audit, 2026-12-02).  False for anything else,
+    a date that is not one (``2026-13-02``) included: that is not ISO 8601.
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written (a manifest cell, ``treated_at.txt``, ``--treated-at``).
+
+    Returns
+    -------
+    bool
+    """
+    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+        return False
+    m = _DATE_ALONE.fullmatch(str(text).strip())
+    # the date and the offset checked by the one rule, at midnight (2026-05-01+25:00 is no date alone)
+    return m is not None and parse_time(f"{m[1]}T00:00{(m[2] or '').upper()}") is not None
+
+
+def no_time_of_day(text, treatment: bool) -> str:
+    """Why a time written as a date alone (:func:`date_alone`) is refused: the batch's reason a photo
+    has no role and the study store's refusal, one wording.
+
+    Parameters
+    ----------
+    text : str
+        The time as written (quoted as given).
+    treatment : bool
+        True for a treatment time (``treated_at``), False for a capture time (``taken_at``).
+
+    Returns
+    -------
+    str
+    """
+    if treatment:
+        return (f"treatment time {text!r} has no time of day: which photos were taken before it cannot be "
+                "told (write e.g. 2026-11-02T08:00)")
+    return (f"capture time {text!r} has no time of day: before or after the treatment cannot be told "
+            "(write e.g. 2026-11-02T09:30)")
 
 
 def name_key(name) -> str:

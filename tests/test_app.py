@@ -922,21 +922,41 @@ def test_table_says_the_sides_are_the_subjects_own_and_they_are(sample_analysis)
     assert notes and "the subject's right is on the left of the photo" in notes[0], _texts(at)
 
 
+def _roles(times: dict) -> pd.DataFrame:
+    """The roles editor's table of ``{photo: (treatment, hours since treatment)}``: 'before' at negative hours."""
+    return pd.DataFrame([dict(photo=n, taken="", treatment=t, role="before" if h < 0 else "after",
+                              hours_since_treatment=h) for n, (t, h) in times.items()])
+
+
 def test_timeline_leaves_out_a_session_whose_before_photos_disagree():
     """The app fitted a session whose two 'before' photos read -1.59 mm against each other (a 0.07 mm
-    floor); the batch names and leaves such a session out, and now so does the app (review, 2026-12-03)."""
-    import pandas as pd
+    floor); the batch names and leaves such a session out, and now so does the app (review, 2026-12-03):
+    the Timeline tab's rows (:func:`app.timeline_rows`) are the batch's (results.comparison_result)."""
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
 
     app = app_module()
-    rows = [dict(metric="jawline_lift_mm", side="mean", unit="mm", change=-1.59, noise_floor=0.07, verdict="sag")]
-    checks = {"rf": [({"photo": "b.jpg"}, [{"photo": "a.jpg"}], {"rows": rows})]}
-    changes = pd.DataFrame([dict(treatment="rf", metric="jawline_lift_mm", side="mean", verdict="lift"),
-                            dict(treatment="rf", metric="head_pitch_change_deg", side="mean", verdict="chin_up"),
-                            dict(treatment="mc", metric="jawline_lift_mm", side="mean", verdict="lift")])
-    out = app._disagreeing_sessions(changes.copy(), checks)
-    assert list(out["verdict"]) == ["uncertain", "chin_up", "lift"]
-    mild = {"rf": [({"photo": "b.jpg"}, [{"photo": "a.jpg"}], {"rows": [dict(rows[0], change=-0.09)]})]}
-    assert list(app._disagreeing_sessions(changes.copy(), mild)["verdict"]) == ["lift", "chin_up", "lift"]
+    times = {"a.jpg": ("rf", -2.0), "b.jpg": ("rf", -1.0), "p.jpg": ("rf", 3.0), "c.jpg": ("mc", -1.0),
+             "s.jpg": ("mc", 3.0)}
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+    lift = dict(metric="jawline_lift_mm", side="mean", unit="mm", change=1.0, noise_floor=0.07, verdict="lift")
+    pose = dict(metric="head_pitch_change_deg", side="mean", unit="deg", change=2.0, noise_floor=1.0, verdict="chin_up")
+
+    def checks_read(change: float):  # each pair's comparison: its 'before' photos' checks read ``change``
+        check = [dict(lift, change=change, verdict="sag"), pose]
+        return lambda p: _stub_comparison("ok", [], check if p.no_change else [lift, pose])
+
+    rows, warned = app.timeline_rows(pairs, checks_read(-1.59))
+    verdicts = {(r["photo"], r["metric"]): r["verdict"] for r in rows}
+    assert (verdicts["p.jpg", "jawline_lift_mm"], verdicts["p.jpg", "head_pitch_change_deg"],
+            verdicts["s.jpg", "jawline_lift_mm"]) == ("uncertain", "chin_up", "lift"), verdicts
+    assert {verdicts[n, "jawline_lift_mm"] for n in ("a.jpg", "b.jpg")} == {"uncertain"}  # the checks' rows too
+    assert [(t, icon) for t, _, icon in warned] == [("rf", ":material/warning:")]
+    assert warned[0][1].startswith(MSG_BASELINES_DISAGREE) and "are left out of the timeline fits" in warned[0][1]
+    rows, warned = app.timeline_rows(pairs, checks_read(-0.09))  # 1.3 floors: named, but kept
+    verdicts = {(r["photo"], r["metric"]): r["verdict"] for r in rows}
+    assert (verdicts["p.jpg", "jawline_lift_mm"], verdicts["p.jpg", "head_pitch_change_deg"],
+            verdicts["s.jpg", "jawline_lift_mm"]) == ("lift", "chin_up", "lift"), verdicts
+    assert [t for t, _, _ in warned] == ["rf"] and "the session's changes are kept" in warned[0][1]
 
 
 def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysis):
@@ -960,6 +980,13 @@ def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysi
     undated = dataclasses.replace(sample_analysis, photo=dataclasses.replace(sample_analysis.photo, taken_at=None))
     no_time = app.pair_long_rows(app.Pair(sample_analysis, undated, treatment="rf"), rows)
     assert all(r["taken_at"] in (None, "") for r in no_time)
+    # the scale the changes were read in: the before photo's calibration_source, as the batch's long.csv (the
+    # app's rows read '' then, taken as 'iris' by the fits, whatever scale the before photo had)
+    assert {r["calibration_source"] for r in out} == {sample_analysis.calibration.source} == {"iris"}
+    scaled = dataclasses.replace(sample_analysis, calibration=dataclasses.replace(sample_analysis.calibration,
+                                                                                  source="user_mm_per_px"))
+    given = app.pair_long_rows(app.Pair(scaled, after, treatment="rf", hours_since_treatment=3.5), rows)
+    assert {r["calibration_source"] for r in given} == {"user_mm_per_px"}
 
 
 
@@ -977,25 +1004,28 @@ def test_the_timeline_leaves_out_a_picture_compared_with_itself():
     """The batch's rule in the app: a comparison whose photos are the same picture (identical pixels, other
     bytes: the upload check did not see it) warned but fitted its zeros at the copy's hours; its rows now
     read 'uncertain' (left out of the fit), and the warning names both photos and times."""
-    from types import SimpleNamespace
-
-    from facemetrics.compare import MSG_SAME_PICTURE
+    from facemetrics.batch.tables import same_picture_left_out
+    from facemetrics.compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 
     app = app_module()
-    roles = pd.DataFrame([dict(photo="pre.jpg", taken="", treatment="rf", role="before", hours_since_treatment=-1.0),
-                          dict(photo="copy.jpg", taken="", treatment="rf", role="after", hours_since_treatment=5.0)])
-    by_name = {n: SimpleNamespace(name=n, ok=True, photo=SimpleNamespace(sha256=n * 8)) for n in roles["photo"]}
-    (pair,) = app.pairs_of(roles, by_name).values()
+    (pair,) = app.pairs_of(_roles({"pre.jpg": ("rf", -1.0), "copy.jpg": ("rf", 5.0)}),
+                           {n: _flagged(n) for n in ("pre.jpg", "copy.jpg")}).values()
     assert (pair.before.name, pair.before_hours, pair.hours_since_treatment) == ("pre.jpg", -1.0, 5.0)
     rows = [dict(metric="jawline_lift_mm", side="mean", change=0.0, verdict="within_noise"),
             dict(metric="head_pitch_change_deg", side="mean", change=0.0, verdict="within_noise")]
-    assert app._same_picture_left_out(pair, SimpleNamespace(messages=()), rows) == rows
-    out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_SAME_PICTURE,)), rows)
-    assert [m["verdict"] for m in out] == ["uncertain", "uncertain"] and rows[0]["verdict"] == "within_noise"
-    from facemetrics.compare import MSG_NEAR_COPY  # a re-saved copy (other pixels, one picture): the same rule
 
-    out = app._same_picture_left_out(pair, SimpleNamespace(messages=(MSG_NEAR_COPY + " (...)",)), rows)
+    def timeline(*messages):
+        return app.timeline_rows({"p": pair}, lambda p: _stub_comparison("warning" if messages else "ok", messages,
+                                                                          rows))
+
+    out, warned = timeline()
+    assert [m["verdict"] for m in out] == ["within_noise", "within_noise"] and warned == []
+    out, warned = timeline(MSG_SAME_PICTURE)
+    assert [m["verdict"] for m in out] == ["uncertain", "uncertain"] and rows[0]["verdict"] == "within_noise"
+    assert warned == [("rf", same_picture_left_out("copy.jpg", 5.0, "pre.jpg", -1.0), ":material/content_copy:")]
+    out, warned = timeline(MSG_NEAR_COPY + " (...)")  # a re-saved copy (other pixels, one picture): the same rule
     assert [m["verdict"] for m in out] == ["uncertain", "uncertain"]
+    assert [m for _, m, _ in warned] == [same_picture_left_out("copy.jpg", 5.0, "pre.jpg", -1.0, copy=True)]
 
 
 # ---------------------------------------------------------------- app audit with Playwright (2026-12-03)
@@ -1199,7 +1229,7 @@ def test_the_page_reads_a_photos_floors_at_its_analysed_pixel_size():
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     t = next(d.value for d in at.dataframe if "figure" in d.value.columns).set_index("figure")
-    assert t.loc["jaw width", "change_noise_floor"] == "5.91 mm", t
+    assert t.loc["jaw width", "change_noise_floor"] == "5.92 mm", t
     assert t.loc["jaw angle, left", "change_noise_floor"] == "4.4 deg"
     assert t.loc["fold depth index, right", "change_noise_floor"] == "0.96 index"
 
@@ -1311,11 +1341,12 @@ def test_the_download_of_every_pairs_comparison(sample_analysis, after_bytes, mo
 
 
 def _flagged(name: str, *flags: str):
-    """A stand-in analysis (what :func:`app.pairs_of` and :func:`app.comparison_messages` read) with quality flags."""
+    """A stand-in analysis (what :func:`app.pairs_of`, :func:`app.comparison_result` and :func:`app.timeline_rows`
+    read) with quality flags: no capture time, no calibration."""
     from types import SimpleNamespace
 
-    return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(sha256=name * 4),
-                           quality=SimpleNamespace(flags=tuple(flags)))
+    return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(sha256=name * 4, taken_at=None),
+                           quality=SimpleNamespace(flags=tuple(flags)), calibration=None)
 
 
 def _stub_comparison(status: str, messages, rows):
@@ -1343,20 +1374,22 @@ def test_a_smiling_earliest_before_photo_is_passed_over_in_the_app_and_said():
     post = pairs["rf: b.jpg → p.jpg"]  # was "rf: a.jpg → p.jpg"
     assert [r.name for r in post.repeats] == ["a.jpg"] and post.passed_over == ("a.jpg",)
     read = _stub_comparison("ok", [], [dict(metric="jawline_lift_mm", side="mean", verdict="lift")])
-    said, on_before = app.comparison_messages(post, read)
-    assert said == [] and len(on_before) == 1
+    said = app.comparison_result(post, read)["messages"]  # compare's (none), then the batch's
+    on_before = said[len(read.messages):]
+    assert said[:len(read.messages)] == [] and len(on_before) == 1
     assert on_before[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: a.jpg ({SMILE}) is not the before photo"), on_before
     check = pairs["rf: b.jpg → a.jpg (no-change check)"]  # a's check is against b: nothing passed over
-    assert check.passed_over == () and app.comparison_messages(check, read)[1] == []
+    assert check.passed_over == () and app.comparison_result(check, read)["messages"][len(read.messages):] == []
     # one 'before' photo, smiling, the 'after' photo not: an unreadable comparison blames the before photo
     alone = app.pairs_of(roles.iloc[[0, 2]], by_name)["rf: a.jpg → p.jpg"]
     unread = _stub_comparison("warning", ["expression differs: lips ...; retake the after photo"],
                               [dict(metric="jawline_lift_mm", side="mean", verdict="uncertain"),
                                dict(metric="head_pitch_change_deg", side="mean", verdict="within_noise")])
-    said, on_before = app.comparison_messages(alone, unread)
+    said = app.comparison_result(alone, unread)["messages"]
+    said, on_before = said[:len(unread.messages)], said[len(unread.messages):]
     assert said == list(unread.messages) and len(on_before) == 1
     assert on_before[0].startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: a.jpg is flagged {SMILE} and the after photo is not")
-    assert app.comparison_messages(alone, read)[1] == []  # readable: nothing to blame
+    assert app.comparison_result(alone, read)["messages"][len(read.messages):] == []  # readable: nothing to blame
 
 
 def test_the_app_keeps_a_before_photo_turned_as_its_after_photos_are_as_the_batch_does():
@@ -1378,7 +1411,7 @@ def test_the_app_keeps_a_before_photo_turned_as_its_after_photos_are_as_the_batc
     post = pairs["rf: a.jpg → p.jpg"]  # was "rf: b.jpg → p.jpg"
     assert post.passed_over == () and post.shared_faults == {"head turned to the subject's left"}
     unread = _stub_comparison("refused", ["pose differs"], [])
-    assert app.comparison_messages(post, unread)[1] == []
+    assert app.comparison_result(post, unread)["messages"][len(unread.messages):] == []
     rows = [dict(app.flags_row(by_name[n]), subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",
                  sha256=n * 4, role=app.PAIRING_ROLES[role], hours_since_treatment=h, excluded="")
             for n, (role, h) in times.items()]
@@ -1405,10 +1438,10 @@ def test_the_apps_no_change_check_names_its_photos_as_the_batch_does():
                                              ("p.jpg", "after", 3.0))])
     pairs = app.pairs_of(roles, by_name)
     cmp = _stub_comparison("warning", msgs, [dict(metric="jawline_lift_mm", side="mean", verdict="uncertain")])
-    said, _ = app.comparison_messages(pairs["rf: a.jpg → b.jpg (no-change check)"], cmp)
+    said = app.comparison_result(pairs["rf: a.jpg → b.jpg (no-change check)"], cmp)["messages"][:len(msgs)]
     assert not any("after photo" in m for m in said), said
     assert said[0].endswith("retake the checked before photo facing the camera as in the reference before photo")
-    assert app.comparison_messages(pairs["rf: a.jpg → p.jpg"], cmp)[0] == list(msgs)
+    assert app.comparison_result(pairs["rf: a.jpg → p.jpg"], cmp)["messages"][:len(msgs)] == list(msgs)
 
 
 @pytest.fixture(scope="module")
@@ -1444,7 +1477,7 @@ def test_the_app_and_the_batch_choose_one_before_photo_and_say_the_same(turned_f
     assert [b["photo"] for b in base] == [pair.before.name, *(x.name for x in pair.repeats)] == ["b_pre.png",
                                                                                                  "a_turned.png"]
     cmp = compare_photos(pair.before, pair.after, before_repeats=pair.repeats)
-    _, on_before = app.comparison_messages(pair, cmp)
+    on_before = app.comparison_result(pair, cmp)["messages"][len(cmp.messages):]
     result = {"status": cmp.status, "rows": cmp.to_frame().to_dict("records")}
     assert on_before == baseline_messages(r, base, result) and on_before[0].startswith(
         f"{MSG_BASELINE_PASSED_OVER}: a_turned.png (head turned"), on_before
@@ -1470,3 +1503,290 @@ def test_the_page_shows_the_before_photo_passed_over(turned_first_session):
     assert at.selectbox(key="pair").value == "treatment: b_pre.png → c_post.png"
     said = [_plain(w.value) for w in at.warning if _plain(w.value).startswith(MSG_BASELINE_PASSED_OVER)]
     assert len(said) == 1 and said[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: a_turned.png (head turned"), _texts(at)
+
+
+# ---------------------------------------------------------------- the app's downloads say what changes.csv says
+
+
+@pytest.fixture(scope="module")
+def smiling_first_session(sample_analysis, after_bytes):
+    """Real analyses of one treatment: a smiling first 'before' photo (a.jpg: the sample turned 2 deg), a later
+    one (b.jpg: the sample) and an 'after' photo (p.jpg: the sample lifted 1.5 mm).  The astronaut smiles in
+    every photo: here only a.jpg's quality flags say so (the flags are what the choice of the before photo
+    reads), so that the 'after' photo lacks it and a.jpg is passed over."""
+    import dataclasses
+
+    from facemetrics import analyze_photo, simulate
+
+    def flagged(a, name: str, *flags: str):
+        return dataclasses.replace(a, name=name, quality=dataclasses.replace(a.quality, flags=flags))
+
+    turned = analyze_photo(simulate.head_pose(sample_analysis, yaw_deg=2.0).image)
+    return {"a.jpg": flagged(turned, "a.jpg", SMILE), "b.jpg": flagged(sample_analysis, "b.jpg"),
+            "p.jpg": flagged(analyze_photo(after_bytes), "p.jpg")}
+
+
+def test_the_comparison_download_carries_the_before_photo_passed_over_and_the_batchs_status(smiling_first_session):
+    """The app's comparison.csv (and the all-pairs CSV) held compare's own status and messages: a pair whose
+    smiling first 'before' photo was passed over read 'ok' without a word of it, where the batch's changes.csv
+    reads 'warning' and names the photo passed over.  Now both downloads carry the batch's."""
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER
+    from facemetrics.compare import compare_photos
+
+    app = app_module()
+    roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                          for n, role, h in (("a.jpg", "before", -2.0), ("b.jpg", "before", -1.0),
+                                             ("p.jpg", "after", 3.0))])
+    pairs = app.pairs_of(roles, smiling_first_session)
+    pair = pairs["rf: b.jpg → p.jpg"]
+    assert pair.passed_over == ("a.jpg",) and [r.name for r in pair.repeats] == ["a.jpg"]
+    cmp = compare_photos(pair.before, pair.after, before_repeats=pair.repeats)
+    assert cmp.status == "ok" and not any(MSG_BASELINE_PASSED_OVER in m for m in cmp.messages), cmp.messages
+    shown = pd.read_csv(io.BytesIO(app.comparison_csv(cmp, pair)), dtype=str, keep_default_na=False)
+    assert (shown.status == "warning").all() and shown.messages.nunique() == 1
+    passed = [m for m in shown.messages[0].split("; ") if m.startswith(MSG_BASELINE_PASSED_OVER)]
+    assert len(passed) == 1 and passed[0].startswith(f"{MSG_BASELINE_PASSED_OVER}: a.jpg ({SMILE}) is not the "
+                                                     "before photo of this comparison"), shown.messages[0]
+    assert len(shown) == len(cmp.to_frame())  # compare's rows, with the batch's status and messages
+    memo = {("compare", app.pair_key(pair)): cmp}  # the checks of a.jpg and b.jpg are made by the download
+    every = pd.read_csv(io.BytesIO(app.all_comparisons_csv(pairs, memo)), dtype=str, keep_default_na=False)
+    mine = every[every.after_photo == "p.jpg"]
+    assert len(mine) == len(shown) and (mine.status == "warning").all()
+    assert (mine.messages == shown.messages[0]).all()  # the checks agree: no message of the session's
+
+
+def _stub_with_csv(status: str, messages, rows):
+    """A stand-in comparison with what the downloads read: ``to_frame`` and ``to_csv_frame``."""
+    from types import SimpleNamespace
+
+    frame = pd.DataFrame(rows)
+    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=frame.copy,
+                           to_csv_frame=lambda before_photo, after_photo: frame.assign(
+                               before_photo=before_photo, after_photo=after_photo, status=status,
+                               messages="; ".join(messages)))
+
+
+def test_the_apps_downloads_and_the_batchs_changes_csv_give_each_pair_one_status_messages_and_verdicts(monkeypatch,
+                                                                                                       tmp_path):
+    """The same photos, roles and comparisons give the app's all-pairs CSV the status, messages and verdicts of the
+    batch's changes.csv rows (its comparing stage, with compare's results given): a passed-over smiling 'before'
+    photo, 'before' photos that disagree (left out: every row 'uncertain'), an 'after' photo with the before photo's
+    pixels ('uncertain') and a no-change check whose messages name its photos as before photos.  The app's CSV
+    carried compare's verdicts beside the batch's message saying they read 'uncertain'."""
+    from facemetrics.batch import runner
+    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch.tables import (MSG_BASELINE_PASSED_OVER, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT,
+                                          change_column)
+    from facemetrics.compare import MSG_SAME_PICTURE
+    from facemetrics.compare.gate import pose_messages
+
+    app = app_module()
+    hours, flags = {"a.jpg": -2.0, "b.jpg": -1.0, "p.jpg": 3.0, "q.jpg": 5.0}, {"a.jpg": (SMILE,)}
+    _, pose = pose_messages({"pose_yaw_deg": 12.0}, expression_changed=False, lower_face_unread=False)
+    assert pose and all("after photo" in m for m in pose)
+
+    def lift(change: float, floor: float, verdict: str) -> list[dict]:
+        return [dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change, noise_floor=floor,
+                     verdict=verdict)]
+
+    raw = {("b.jpg", "p.jpg"): ("ok", (), lift(1.5, 0.3, "lift")),  # compare's results: (before, compared photo)
+           ("b.jpg", "q.jpg"): ("warning", (MSG_SAME_PICTURE,), lift(0.0, 0.3, "within_noise")),
+           ("b.jpg", "a.jpg"): ("warning", pose, lift(1.24, 0.43, "lift")),  # 2.9 floors: the before photos disagree
+           ("a.jpg", "b.jpg"): ("ok", (), lift(-1.06, 0.36, "sag"))}
+    # the batch: its comparing stage on these photos' rows, compare's results taken from raw
+    entries = [PhotoEntry(Path(n), n, subject="S", treatment="rf", treated_at="2026-11-02T08:00", sha256=n * 4,
+                          taken_at=f"2026-11-02T{8 + h:02.0f}:00") for n, h in hours.items()]
+    rows = {i: dict(status="ok", error="", taken_at=e.taken_at, sha256=e.sha256,
+                    quality_flags="; ".join(flags.get(e.photo, ()))) for i, e in enumerate(entries)}
+
+    def given(pool, jobs, results, *args, **kwargs):
+        for key, _, (_, (before, after, _)) in jobs:
+            status, messages, out = raw[(Path(before[0][0]).name, Path(after[0]).name)]
+            results[key] = {"status": status, "messages": list(messages), "rows": [dict(m) for m in out]}
+        return len(jobs), 0
+
+    monkeypatch.setattr(runner, "_run_cached", given)
+    _, change_rows, _, _ = runner._changes_stage(entries, rows, tmp_path, "key", {}, None, True, False, None)
+    batch = {r["photo"]: (r["baseline_photos"].split("; ")[0], r["status"], r["messages"],
+                          {k: v for k, v in r.items() if k.endswith("_verdict")}) for r in change_rows}
+    # the app: the same photos (stand-ins with those flags), roles and comparisons
+    pairs = app.pairs_of(pd.DataFrame([dict(photo=n, taken="", treatment="rf", role="before" if h < 0 else "after",
+                                            hours_since_treatment=h) for n, h in hours.items()]),
+                         {n: _flagged(n, *flags.get(n, ())) for n in hours})
+    memo = {("compare", app.pair_key(p)): _stub_with_csv(*raw[(p.before.name, p.after.name)]) for p in pairs.values()}
+    every = pd.read_csv(io.BytesIO(app.all_comparisons_csv(pairs, memo)), dtype=str, keep_default_na=False)
+    downloaded = {}
+    for n, g in every.groupby("after_photo"):
+        assert len(g[["before_photo", "status", "messages"]].drop_duplicates()) == 1, g  # one pair, one of each
+        downloaded[n] = (g.before_photo.iloc[0], g.status.iloc[0], g.messages.iloc[0],
+                         {f"{change_column(m, s)}_verdict": v for m, s, v in zip(g.metric, g.side, g.verdict)})
+    assert downloaded == batch and len(batch) == 4
+    msgs = {n: m.split("; ") for n, (_, _, m, _) in batch.items()}
+    assert all(status == "warning" for _, status, _, _ in batch.values())  # p.jpg and b.jpg's check: 'ok' from compare
+    # compare's lift, within_noise, lift and sag: the session is left out (2.9 floors), q.jpg is the before picture
+    assert {n: v for n, (_, _, _, v) in batch.items()} == {n: {"jawline_lift_mm_verdict": "uncertain"} for n in hours}
+    assert any(m.startswith(MSG_BASELINES_DISAGREE) for m in msgs["p.jpg"])
+    assert any(m.startswith(MSG_BASELINE_PASSED_OVER) for m in msgs["p.jpg"])
+    assert any(m.startswith(MSG_SAME_PICTURE_LEFT_OUT) for m in msgs["q.jpg"])
+    assert not any("after photo" in m for m in msgs["a.jpg"][:len(pose)])  # compare's words, of two before photos
+
+
+def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch(monkeypatch):
+    """An 'after' photo that is a re-saved copy of the 'before' photo: compare reads its changes within the noise,
+    the batch leaves them out as 'uncertain' (and says so).  The page's table and its comparison.csv showed
+    compare's verdicts beside the batch's message saying they read 'uncertain'; now both carry the batch's."""
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
+
+    got = _spy_downloads(monkeypatch)
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    copy = _jpeg(np.asarray(Image.open(io.BytesIO(before)).convert("RGB")))  # other bytes, the same picture
+    at = _app()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", copy, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(_plain(w.value).startswith(MSG_SAME_PICTURE_LEFT_OUT) for w in at.warning), _texts(at)
+    heads = [_plain(h.value) for h in at.subheader]  # the headline agrees with the table, and says why
+    assert any(h.startswith("No lift or sag can be claimed from the jawline's")
+               and f": {MSG_SAME_PICTURE_LEFT_OUT} (after.jpg" in h for h in heads), heads
+    assert not any(h.startswith("No jawline change beyond the noise") for h in heads), heads
+    table = _comparison_table(at)
+    read = table.verdict.astype(str).replace({"None": ""})
+    assert len(table) > 1 and (read[read != ""] == "uncertain").all() and (read != "").any(), table
+    csv = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
+    assert csv.verdict.tolist() == read.tolist() and (csv.status == "warning").all()
+    assert MSG_SAME_PICTURE_LEFT_OUT in csv.messages[0]
+
+
+def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_bytes, monkeypatch):
+    """Two 'before' photos 1.5 mm apart (the sample and its lifted copy): the batch names the session and leaves
+    its changes out (every row but the head pose's 'uncertain').  The page's table, drawn before that check, is
+    redrawn with those verdicts, and its comparison.csv carries them."""
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare.table import POSE_METRICS
+
+    got = _spy_downloads(monkeypatch)
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at = _app()
+    at.file_uploader[0].set_value([("a.jpg", before, "image/jpeg"), ("b.jpg", after_bytes, "image/jpeg"),
+                                   ("p.jpg", _jpeg(np.asarray(Image.open(io.BytesIO(after_bytes)).convert("RGB"))),
+                                    "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    _edit_roles(at, {0: {"role": "before", "hours_since_treatment": -2.0},
+                     1: {"role": "before", "hours_since_treatment": -1.0},
+                     2: {"role": "after", "hours_since_treatment": 3.0}})
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.selectbox(key="pair").value == "treatment: a.jpg → p.jpg"
+    assert any(_plain(w.value).startswith(MSG_BASELINES_DISAGREE) for w in at.warning), _texts(at)
+    heads = [_plain(h.value) for h in at.subheader]  # redrawn with the table: not "Jawline lifted 1.5 mm"
+    assert _headline(at) is None and any(h.startswith("No lift or sag can be claimed from the jawline's")
+                                         and f": {MSG_BASELINES_DISAGREE}: " in h for h in heads), heads
+    table = _comparison_table(at)
+    read = table[~table.metric.isin(POSE_METRICS)].verdict.astype(str).replace({"None": ""})
+    assert (read != "").any() and (read[read != ""] == "uncertain").all(), table
+    csv = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
+    assert csv.verdict.tolist() == table.verdict.astype(str).replace({"None": ""}).tolist()
+
+
+# ---------------------------------------------------------------- the headline and the timeline follow the batch's rules
+
+
+def test_the_headline_says_why_the_batchs_rules_leave_its_row_uncertain():
+    """A re-saved copy of the before photo, or a treatment whose 'before' photos disagree enough to be left out:
+    the page's table read the batch's 'uncertain' under compare's own headline ("no jawline change beyond the
+    noise: ...", "jawline lifted ..."). The headline now says no lift or sag can be claimed and gives the
+    batch's own message, not a generic reason; where the batch keeps the verdicts it is compare's."""
+    from facemetrics import report
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, same_picture_left_out
+    from facemetrics.compare import MSG_NEAR_COPY
+
+    app = app_module()
+    jaw = dict(metric="jawline_lift_mm", side="mean", unit="mm", change=0.02, noise_floor=0.30, verdict="within_noise")
+    pose = dict(metric="head_pitch_change_deg", side="mean", unit="deg", change=0.1, noise_floor=1.0,
+                verdict="within_noise")
+    (pair,) = app.pairs_of(_roles({"pre.jpg": ("rf", -1.0), "copy.jpg": ("rf", 5.0)}),
+                           {n: _flagged(n) for n in ("pre.jpg", "copy.jpg")}).values()
+    copy = _stub_comparison("warning", [MSG_NEAR_COPY + " (...)"], [jaw, pose])
+    assert report.headline(copy.to_frame(), copy.messages).startswith("no jawline change beyond the noise")
+    h = app.page_headline(copy.to_frame(), copy.messages, app.comparison_result(pair, copy))
+    assert h == ("no lift or sag can be claimed from the jawline's +0.02 mm (noise floor 0.30 mm): "
+                 + same_picture_left_out("copy.jpg", 5.0, "pre.jpg", -1.0, copy=True)), h
+    # 'before' photos 1.59 mm apart (0.07 mm floor): the session is left out, the 'after' photo's lift too
+    times = {"a.jpg": ("rf", -2.0), "b.jpg": ("rf", -1.0), "p.jpg": ("rf", 3.0)}
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+    post = pairs["rf: a.jpg → p.jpg"]
+    lifted = _stub_comparison("ok", [], [dict(jaw, change=1.5, verdict="lift"), pose])
+    for check, left_out in ((-1.59, True), (-0.09, False)):
+        read = _stub_comparison("ok", [], [dict(jaw, change=check, noise_floor=0.07, verdict="sag"), pose])
+        disagreement = app.session_disagreement(post, pairs, lambda p: read if p.no_change else lifted)
+        assert disagreement[0].startswith(MSG_BASELINES_DISAGREE) and disagreement[1] == left_out
+        h = app.page_headline(lifted.to_frame(), (), app.comparison_result(post, lifted, disagreement))
+        if left_out:
+            assert h == ("no lift or sag can be claimed from the jawline's +1.50 mm (noise floor 0.30 mm): "
+                         + disagreement[0]), h
+        else:  # named, but its verdicts kept: the lift is claimed, as the table reads it
+            assert h == report.headline(lifted.to_frame(), ()) == "jawline lifted 1.50 mm (noise floor 0.30 mm)"
+
+
+def test_the_timelines_long_rows_read_uncertain_exactly_where_the_batchs_long_csv_does(monkeypatch, tmp_path):
+    """The Timeline tab kept its own copies of the batch's rules (a copy of the before photo, 'before' photos
+    that disagree); it now calls the batch's. The same photos, roles and comparisons give its rows the
+    hours, values and verdicts of the batch's long.csv (its comparing stage and tables, compare's results
+    given), and its warnings the batch's messages: a re-saved copy read 'uncertain' (every row), a left-out
+    session's rows but the head pose's 'uncertain', a row without a verdict kept without one."""
+    from facemetrics.batch import runner
+    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT
+    from facemetrics.compare import MSG_NEAR_COPY
+
+    app = app_module()
+    times = {"a.jpg": ("rf", -2.0), "b.jpg": ("rf", -1.0), "p.jpg": ("rf", 3.0), "q.jpg": ("rf", 5.0),
+             "c.jpg": ("mc", -2.0), "d.jpg": ("mc", -1.0), "s.jpg": ("mc", 4.0)}
+
+    def rows(change: float, verdict: str) -> list[dict]:
+        return [dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change, noise_floor=0.3, verdict=verdict),
+                dict(metric="head_pitch_change_deg", side="mean", unit="deg", change=0.5, noise_floor=1.0,
+                     verdict="within_noise"),
+                dict(metric="nlf_depth", side="left", unit="mm", change=float("nan"), noise_floor=0.2, verdict="")]
+
+    copy = ("warning", (MSG_NEAR_COPY + " (...)",), rows(0.01, "within_noise"))
+    raw = {("a.jpg", "p.jpg"): ("ok", (), rows(1.2, "lift")), ("a.jpg", "q.jpg"): copy,  # (before, compared photo)
+           ("a.jpg", "b.jpg"): ("ok", (), rows(0.1, "within_noise")),
+           ("b.jpg", "a.jpg"): ("ok", (), rows(-0.1, "within_noise")),
+           ("c.jpg", "s.jpg"): ("ok", (), rows(0.9, "lift")),  # mc: its 'before' photos 3 floors apart, left out
+           ("c.jpg", "d.jpg"): ("ok", (), rows(0.9, "lift")), ("d.jpg", "c.jpg"): ("ok", (), rows(-0.9, "sag"))}
+    entries = [PhotoEntry(Path(n), n, subject="S", treatment=t, treated_at="2026-11-02T08:00", sha256=n * 4,
+                          taken_at=f"2026-11-02T{8 + h:02.0f}:00") for n, (t, h) in times.items()]
+    measured = {i: dict(status="ok", error="", taken_at=e.taken_at, sha256=e.sha256, quality_flags="")
+                for i, e in enumerate(entries)}
+
+    def given(pool, jobs, results, *args, **kwargs):
+        for key, _, (_, (before, after, _)) in jobs:
+            status, messages, out = raw[(Path(before[0][0]).name, Path(after[0]).name)]
+            results[key] = {"status": status, "messages": list(messages), "rows": [dict(m) for m in out]}
+        return len(jobs), 0
+
+    monkeypatch.setattr(runner, "_run_cached", given)
+    photo_rows, change_rows, _, _ = runner._changes_stage(entries, measured, tmp_path, "key", {}, None, True, False,
+                                                          None)
+    batch = runner._finish(tmp_path, photo_rows, change_rows, compare=True, n_measured=len(entries), n_cached=0,
+                           n_compared=len(change_rows), n_compare_cached=0, t0=0.0)
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+    assert {(p.before.name, p.after.name) for p in pairs.values()} == set(raw)
+    app_rows, warned = app.timeline_rows(pairs, lambda p: _stub_comparison(*raw[(p.before.name, p.after.name)]))
+
+    def read(long: list[dict]) -> dict:
+        return {(r["photo"], r["metric"], r["side"]): (r["treatment"], r["hours_since_treatment"],
+                                                       None if r["value"] != r["value"] else round(r["value"], 6),
+                                                       r["verdict"]) for r in long}
+
+    mine = read(app_rows)
+    assert len(app_rows) == len(mine) == len(batch.long_rows) == 3 * len(raw)
+    assert mine == read(batch.long_rows)
+    uncertain = {k[:2] for k, (_, _, _, v) in mine.items() if v == "uncertain"}
+    assert uncertain == {("q.jpg", "jawline_lift_mm"), ("q.jpg", "head_pitch_change_deg"),
+                         *((n, "jawline_lift_mm") for n in ("c.jpg", "d.jpg", "s.jpg"))}, uncertain
+    assert {k[0] for k, (_, _, _, v) in mine.items() if v == ""} == set(times)  # no verdict: none given
+    said = {part for r in batch.change_rows for part in r["messages"].split("; ")}
+    assert [(t, m.startswith(MSG_SAME_PICTURE_LEFT_OUT)) for t, m, _ in warned] == [("rf", True), ("mc", False)]
+    assert warned[1][1].startswith(MSG_BASELINES_DISAGREE) and {m for _, m, _ in warned} <= said, warned

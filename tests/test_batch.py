@@ -834,6 +834,21 @@ def test_changes_and_long_rows_carry_provenance(clean):
     assert list(long.columns) == LONG_COLUMNS
     assert (long["facemetrics_version"] == __version__).all()
     assert (long["sha256"] == long["photo"].map(sha)).all() and len(long) > 0
+    # the scale each change was read in: its before photo's (the decay fits' scale term follows it)
+    source = dict(zip(photos["photo"], photos["calibration_source"]))
+    before = dict(zip(ch["photo"], ch["baseline_photos"].str.split("; ").str[0]))
+    assert (long["calibration_source"] == long["photo"].map(before).map(source)).all()
+    assert set(long["calibration_source"]) == {"iris"} and "calibration_source" not in ch.columns
+
+
+def test_long_csv_says_a_user_given_scale(folder, tmp_path):
+    """With --ipd-mm every change is read in the scale of the IPD given: long.csv's calibration_source says
+    `user_ipd` (the decay fits then draw that scale's 1.5 % per subject, not the iris scale's 4.5 %)."""
+    res = run_batch(folder.folder, tmp_path / "out", manifest=folder.manifest, workers=2, progress=False,
+                    ipd_mm=63.0)
+    long = pd.read_csv(tmp_path / "out" / "long.csv", keep_default_na=False, dtype=str)
+    assert len(long) > 0 and set(long["calibration_source"]) == {"user_ipd"}
+    assert list(res.long["calibration_source"].unique()) == ["user_ipd"]
 
 
 def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder, clean, tmp_path):
@@ -884,6 +899,34 @@ def test_a_time_written_as_a_date_alone_gives_no_role():
     assert r["role"] == "baseline" and r["hours_since_treatment"] == -1.0
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="29/03/2026 08:00")
     assert "is not ISO 8601 (e.g. 2026-11-02T08:00)" in _table_row(e, dict(measured))["excluded"]
+
+
+@pytest.mark.parametrize("given", ["2026-03-29+01:00", "2026-03-29Z", "20260329-05:00"])
+def test_a_date_alone_with_an_offset_is_said_to_have_no_time_of_day(given):
+    """``2026-03-29+01:00`` (a date with an offset, no time of day) was refused as "not ISO 8601", though
+    it is the date alone that is wrong: the message is now the plain date's, for a treatment and a capture
+    time, the text quoted as written; a date that is not one is still not ISO 8601."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry, canonical_time
+    from facemetrics.batch.tables import _table_row
+
+    measured = {"status": "ok", "error": "", "taken_at": "2026-03-29T07:00:00"}
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at=canonical_time(given))
+    r = _table_row(e, dict(measured))
+    assert r["role"] == "" and r["excluded"] == (
+        f"treatment time {given!r} has no time of day: which photos were taken before it cannot be told "
+        "(write e.g. 2026-11-02T08:00)"), r["excluded"]
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-03-29T08:00",
+                   taken_at=given)
+    r = _table_row(e, dict(measured, taken_at=""))
+    assert r["role"] == "" and r["excluded"] == (
+        f"capture time {given!r} has no time of day: before or after the treatment cannot be told "
+        "(write e.g. 2026-11-02T09:30)"), r["excluded"]
+    assert math.isnan(r["hours_since_treatment"])
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-13-29+01:00")
+    assert _table_row(e, dict(measured))["excluded"] == ("treatment time '2026-13-29+01:00' is not ISO 8601 "
+                                                         "(e.g. 2026-11-02T08:00)")
 
 
 # ---- names, settings and the cache read (leads left by the stop of 2026-12-02) ----------------
@@ -1037,10 +1080,19 @@ def _check_result(change: float, floor: float, verdict: str) -> dict:
              verdict="chin_down")]}
 
 
+def _with_session_disagreements(jobs: list, results: dict) -> dict:
+    """Every comparison's result with its session's disagreement, as the batch's comparing stage flags it
+    (runner._session_disagreements, then results.with_disagreement: the first step of comparison_result)."""
+    from facemetrics.batch.results import with_disagreement
+    from facemetrics.batch.runner import _session_disagreements
+
+    found = _session_disagreements(jobs, results)
+    return {j: with_disagreement(results[j], found[j]) for j in results}
+
+
 def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits():
     """An audit: two before photos read +1.24 mm / -1.06 mm against each other (beyond their floor),
     which then widened every floor of the session to 13.5 mm, and nothing said so."""
-    from facemetrics.batch.runner import _flag_disagreeing_baselines
     from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, disagreement_notes
 
     def row(photo, role):
@@ -1052,7 +1104,7 @@ def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits
     results = {0: _check_result(0.7, 13.5, "within_noise"), 1: _check_result(1.24, 0.43, "lift"),
                2: _check_result(-1.06, 0.36, "sag"), 3: _check_result(1.5, 0.3, "lift")}
     before = copy.deepcopy(results)
-    out = _flag_disagreeing_baselines(jobs, results)
+    out = _with_session_disagreements(jobs, results)
     assert results == before  # the cache's entries are not changed
     for j in (0, 1, 2):  # every comparison of the session: said, and 'uncertain' but for the pose rows
         msg = out[j]["messages"][-1]
@@ -1065,15 +1117,15 @@ def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits
     # agreeing before photos: nothing changes
     calm = {0: _check_result(0.7, 0.5, "lift"), 1: _check_result(0.2, 0.43, "within_noise"),
             2: _check_result(-0.2, 0.36, "within_noise"), 3: _check_result(1.5, 0.3, "lift")}
-    assert _flag_disagreeing_baselines(jobs, calm) == calm
+    assert _with_session_disagreements(jobs, calm) == calm
     # just beyond the floor (under LEAVE_OUT_FLOORS of it): named, but the session is kept
     mild = {**calm, 1: _check_result(0.46, 0.43, "lift")}
-    out = _flag_disagreeing_baselines(jobs, mild)
+    out = _with_session_disagreements(jobs, mild)
     for j in (0, 1, 2):
         msg = out[j]["messages"][-1]
         assert msg.startswith(MSG_BASELINES_DISAGREE) and "the session's changes are kept" in msg, msg
         assert [m["verdict"] for m in out[j]["rows"]] == [mild[j]["rows"][0]["verdict"], "chin_down"]
-    out = _flag_disagreeing_baselines(jobs, results)
+    out = _with_session_disagreements(jobs, results)
     rows = [dict(subject="S", treatment="mc", treated_at="2026-11-02T08:00", messages="; ".join(out[j]["messages"]))
             for j in (0, 1)]
     notes = disagreement_notes(rows)
@@ -1179,7 +1231,7 @@ def test_a_comparison_of_the_same_picture_is_said_and_left_out_of_the_fits():
     pairing's content check reads the file's bytes) read 0 everywhere, 'within_noise', and that zero
     entered the decay fit as a measurement at the copy's time."""
     from facemetrics.batch import long_rows
-    from facemetrics.batch.runner import _flag_same_pictures
+    from facemetrics.batch.results import with_same_picture
     from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, same_picture_notes
     from facemetrics.compare import MSG_SAME_PICTURE
     from facemetrics.decay.claim import validate_changes
@@ -1194,7 +1246,7 @@ def test_a_comparison_of_the_same_picture_is_said_and_left_out_of_the_fits():
     refused = {"status": "refused", "messages": [MSG_SAME_PICTURE], "rows": []}
     results = {0: _check_result(1.5, 0.3, "lift"), 1: same, 2: _check_result(0.1, 0.3, "within_noise"), 3: refused}
     before = copy.deepcopy(results)
-    out = _flag_same_pictures(jobs, results)
+    out = {j: with_same_picture(r, base, results[j]) for j, (r, base) in enumerate(jobs)}
     assert results == before  # the cache's entries are not changed
     assert out[0] == results[0] and out[2] == results[2] and out[3] == results[3]  # others, and a refused one
     msg = out[1]["messages"][-1]
@@ -1411,7 +1463,7 @@ def test_a_no_change_check_names_its_photos_by_their_roles():
     """A no-change check (a before photo against the session's other before photos) said "retake the
     after photo ...", "... in the after photo" of a before photo.  Its messages now say "checked before
     photo" and "reference before photo"; a post photo's, and the cache's entries, are unchanged."""
-    from facemetrics.batch.runner import _name_checked_photos
+    from facemetrics.batch.results import with_checked_photos_named
     from facemetrics.compare import MSG_SAME_PICTURE
     from facemetrics.compare.gate import pose_messages
 
@@ -1422,7 +1474,7 @@ def test_a_no_change_check_names_its_photos_by_their_roles():
     jobs = [(p, [a, b]), (b, [a])]
     results = {j: {"status": "refused", "messages": [*said, MSG_SAME_PICTURE], "rows": []} for j in (0, 1)}
     before = copy.deepcopy(results)
-    out = _name_checked_photos(jobs, results, results)
+    out = {j: with_checked_photos_named(r, results[j], results[j]) for j, (r, _) in enumerate(jobs)}
     assert results == before and out[0] == results[0]
     check = out[1]["messages"]
     assert not any("after photo" in m for m in check[:-1]) and check[-1] == MSG_SAME_PICTURE
@@ -1588,13 +1640,48 @@ def test_a_before_photo_turned_the_other_way_than_the_after_photos_is_not_kept()
         (msg,) = baseline_messages(r, base, {"status": "ok", "rows": []})
         assert msg.startswith(f"{MSG_BASELINE_PASSED_OVER}: S/a ({plus}) is not the before photo"), msg
         assert msg.endswith(f"not counting what most of the session's after photos have too ({kinds[1]})"), msg
-        # A alone: blamed against a frontal after photo, not against one turned the other way ("is not" is false)
+        # A alone: blamed against a frontal after photo, and against one turned the other way (twice the angle
+        # apart: test_a_before_photo_turned_the_other_way_than_the_after_photo_is_the_likely_cause)
         unread = {"status": "refused", "rows": []}
         alone = dict(r, _passed_over=())
         a_row = dict(photo="S/a", role="baseline", quality_flags=plus)
         (fault,) = baseline_messages(dict(alone, quality_flags=""), [a_row], unread)
         assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a is flagged {plus} and the after photo is not")
-        assert baseline_messages(alone, [a_row], unread) == []
+        (fault,) = baseline_messages(alone, [a_row], unread)
+        assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a is flagged {plus} and the after photo is flagged "
+                                f"the other way ({posts[0]['quality_flags']})"), fault
+
+
+@pytest.mark.parametrize("angle", ["yaw", "pitch"])
+def test_a_before_photo_turned_the_other_way_than_the_after_photo_is_the_likely_cause(angle):
+    """A review: a before photo turned +15 deg against after photos turned -15 deg (30 deg apart) was rightly
+    ranked as faulty, but "the before photo is the likely cause" was not given for its unreadable comparisons,
+    since the after photo is turned too.  The rule is :func:`shared_faults`' (with the direction): the message
+    is given, says the after photo is flagged the other way, and counts the flags as the rank does."""
+    from facemetrics.batch.tables import MSG_BEFORE_PHOTO_AT_FAULT, _comparison_jobs, baseline_messages
+
+    plus, minus14, minus16 = _pose_flags(**{angle: 15.0}), _pose_flags(**{angle: -14.0}), _pose_flags(**{angle: -16.0})
+    # the session's one before photo turned +15, its after photos -14 and -16: A is the before photo (no other)
+    rows = _session_rows(("a", -2.0, plus), ("p1", 1.0, minus14), ("p2", 5.0, minus16))
+    (r, base), = [(r, base) for r, base in _comparison_jobs(rows) if r["photo"] == "S/p1"]
+    assert [b["photo"] for b in base] == ["S/a"] and r["_shared_faults"]  # the after photos' direction is shared
+    unread, read = {"status": "refused", "rows": []}, {"status": "ok", "rows": [dict(metric="jawline_lift_mm",
+                                                                                     verdict="lift")]}
+    (fault,) = baseline_messages(r, base, unread)
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a is flagged {plus} and the after photo is flagged the "
+                            f"other way ({minus14}), and no before photo of this session has fewer such flags (not "
+                            "counting those most of the session's after photos have too), so where"), fault
+    assert ";" not in fault and baseline_messages(r, base, read) == []  # readable: nothing to blame
+    # turned the same way as the after photo: no fault of the before photo's
+    same = _session_rows(("a", -2.0, plus), ("p1", 1.0, _pose_flags(**{angle: 14.0})))
+    (r, base), = _comparison_jobs(same)
+    assert baseline_messages(r, base, unread) == []
+    # smiling and turned the other way: both named, the after photo "is not, or is flagged the other way"
+    both = _session_rows(("a", -2.0, f"{SMILE_FLAG}; {plus}"), ("p1", 1.0, minus14))
+    (r, base), = _comparison_jobs(both)
+    (fault,) = baseline_messages(r, base, unread)
+    assert fault.startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a is flagged {SMILE_FLAG}, {plus} and the after photo "
+                            f"is not, or is flagged the other way ({minus14}), and no before photo"), fault
 
 
 def test_baseline_notes_print_one_line_per_session_from_the_after_photos():
@@ -1619,22 +1706,21 @@ def test_the_before_photo_is_blamed_from_compares_own_result_not_the_batchs_flag
     """A review: the batch worked out "the before photo is the likely cause" from rows its own flags (a
     re-saved copy, disagreeing before photos) had made uncertain, while the app reads compare's rows: the
     message was in changes.csv and not in the app, blaming the before photo for the batch's doing."""
-    from facemetrics.batch.runner import _flag_baseline_choice
+    from facemetrics.batch.results import with_baseline_messages
     from facemetrics.batch.tables import MSG_BEFORE_PHOTO_AT_FAULT
 
     a = dict(photo="S/a", role="baseline", quality_flags=SMILE_FLAG)
     p = dict(photo="S/p", role="post", quality_flags="", _passed_over=(), _shared_faults=frozenset())
-    jobs = [(p, [a])]
     raw = {0: {"status": "ok", "messages": [], "rows": [dict(metric="jawline_lift_mm", verdict="lift")]}}
     flagged = {0: {"status": "warning", "messages": ["left out of the timeline fits: ..."],
                    "rows": [dict(metric="jawline_lift_mm", verdict="uncertain")]}}
     before = copy.deepcopy((flagged, raw))
-    assert _flag_baseline_choice(jobs, flagged, raw) == flagged  # compare read it: nothing to blame
+    assert with_baseline_messages(p, [a], flagged[0], raw[0]) == flagged[0]  # compare read it: nothing to blame
     unread = {0: dict(raw[0], status="warning", rows=[dict(metric="jawline_lift_mm", verdict="uncertain")])}
-    out = _flag_baseline_choice(jobs, flagged, unread)[0]
+    out = with_baseline_messages(p, [a], flagged[0], unread[0])
     assert out["messages"][0] == "left out of the timeline fits: ..." and out["rows"] == flagged[0]["rows"]
     assert len(out["messages"]) == 2 and out["messages"][1].startswith(f"{MSG_BEFORE_PHOTO_AT_FAULT}: S/a")
-    ok = _flag_baseline_choice(jobs, {0: dict(raw[0])}, unread)[0]  # an unflagged ok result becomes a warning
+    ok = with_baseline_messages(p, [a], dict(raw[0]), unread[0])  # an unflagged ok result becomes a warning
     assert ok["status"] == "warning" and ok["rows"] == raw[0]["rows"]
     assert (flagged, raw) == before
 

@@ -1218,3 +1218,93 @@ def test_the_upper_face_messages_quote_one_persons_measured_residuals(sample_ana
     doc = (Path(__file__).resolve().parents[1] / "docs" / "compare.md").read_text(encoding="utf-8")
     ranges = re.findall(r"\d+\.\d+-\d+\.\d+ mm", gt.SAME_PERSON_RESIDUALS + " " + gt.DIFFERENT_PEOPLE_RESIDUALS)
     assert len(ranges) == 4 and all(r in doc for r in ranges), [r for r in ranges if r not in doc]
+
+
+# ---------------------------------------------------------------------------
+# a mirror image of the before photo (audit 2026-12-03: selfie cameras save mirrored photos)
+# ---------------------------------------------------------------------------
+
+
+def test_the_mirror_index_pairs_each_face_mesh_point_with_its_mirror_image():
+    """geometry.MIRROR_INDEX, from the canonical face model's midline and vertex order: an involution
+    whose fixed points are exactly the midline, pairing the iris centres and ends, the canonical model's
+    own mirrored points (CANONICAL_RIGID: x -> -x lands on the partner), and the project's right / left
+    landmark sets."""
+    from facemetrics import geometry as g
+
+    m = np.asarray(g.MIRROR_INDEX)
+    assert sorted(m) == list(range(478)) and (m[m] == np.arange(478)).all()
+    assert sorted(np.flatnonzero(m == np.arange(478))) == sorted(g.MIDLINE) and len(g.MIDLINE) == 28
+    assert m[g.RIGHT_IRIS] == g.LEFT_IRIS == 473 and m[468] == 473
+    assert [m[i] for i in (469, 470, 471, 472)] == [476, 475, 474, 477]
+    for i, (x, y, z) in g.CANONICAL_RIGID.items():
+        if m[i] in g.CANONICAL_RIGID:
+            assert g.CANONICAL_RIGID[m[i]] == (-x if x else x, y, z), i
+    assert {m[7], m[33]} == {249, 263} and m[1] == 1 and m[10] == 10
+    pairs = [(g.RIGHT_EYE_OUTER, g.LEFT_EYE_OUTER), (g.RIGHT_EYE_INNER, g.LEFT_EYE_INNER),
+             (g.MOUTH_RIGHT, g.MOUTH_LEFT), (g.CHEEK_RIGHT, g.CHEEK_LEFT), (g.GONION_RIGHT, g.GONION_LEFT)]
+    pairs += list(zip(g.RIGHT_UPPER_LID + g.RIGHT_LOWER_LID + g.NLF_PATH_RIGHT,
+                      g.LEFT_UPPER_LID + g.LEFT_LOWER_LID + g.NLF_PATH_LEFT))
+    assert all(m[r] == l for r, l in pairs), [(r, l, m[r]) for r, l in pairs if m[r] != l]
+    assert set(m[list(g.RIGHT_EYE_CONTOUR)]) == set(g.LEFT_EYE_CONTOUR)
+    assert set(m[list(g.RIGID_UPPER)]) == set(g.RIGID_UPPER)  # the alignment's points mirror onto themselves
+    assert list(m[list(g.LOWER_OVAL)]) == list(g.LOWER_OVAL)[::-1]
+
+
+def test_a_flipped_photos_landmarks_are_the_mirror_index_of_the_photos(sample_analysis):
+    """Face Mesh on the sample flipped left to right finds what gate.mirrored says: its points flipped
+    back and taken by MIRROR_INDEX lie on the sample's (the irises included), the same indices without
+    the map do not."""
+    import importlib
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    a = sample_analysis
+    flipped = variant(a, np.ascontiguousarray(a.photo.rgb[:, ::-1]))
+    back = np.asarray(gt.mirrored(flipped).points)[:, :2]
+    err_mm = np.linalg.norm(back - a.points[:, :2], axis=1) * a.mm_per_px
+    assert np.median(err_mm) < 1.0 and err_mm[468:].max() < 1.5, (np.median(err_mm), err_mm[468:])
+    plain = a.points[:, :2].copy()
+    plain[:, 0] = a.photo.rgb.shape[1] - 1 - flipped.points[:, 0]
+    plain[:, 1] = flipped.points[:, 1]
+    assert np.median(np.linalg.norm(plain - a.points[:, :2], axis=1) * a.mm_per_px) > 10.0
+
+
+@pytest.mark.parametrize("render", ["plain", "yaw+5"])
+def test_a_mirror_image_of_the_before_photo_is_refused_as_one(sample_analysis, render):
+    """The sample against its own mirror image (and against the mirror image of a re-render with the
+    head turned 5 deg): refused with gate.MSG_MIRRORED, naming both residuals and the remedy, not as
+    different people or a rough match (the audit: 8 of 24 such pairs refused as 'different people',
+    16 'match only roughly')."""
+    import importlib
+    import re
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    a = sample_analysis
+    img = a.photo.rgb if render == "plain" else sim.head_pose(a, yaw_deg=5.0).image
+    c = compare_photos(a, variant(a, np.ascontiguousarray(img[:, ::-1])))
+    assert c.status == "refused" and c.messages[0].startswith(gt.MSG_MIRRORED), c.messages
+    got = [float(v) for v in re.findall(r"by (\d+\.\d+) mm", c.messages[0])]
+    assert len(got) == 2 and got[0] > gt.DIFFERENT_PEOPLE_RESIDUAL_MM and got[1] < 0.1, got
+    assert "flip one photo left to right" in c.messages[0] and "selfie cameras" in c.messages[0]
+    assert not any(m.startswith((gt.MSG_DIFFERENT_PEOPLE, gt.MSG_MISMATCH)) for m in c.messages), c.messages
+    assert gt.refusal_reasons(c.messages)[0] == [c.messages[0]]
+    assert cp.MSG_MIRRORED == gt.MSG_MIRRORED
+
+
+def test_a_real_pair_is_not_called_mirrored(sample_analysis, sample_path):
+    """The bundled before / after pair is one face as taken: its mirrored fit is far worse than its direct
+    one, and no comparison of it says 'mirror image'; the check's rule needs both a good mirrored fit and
+    a clearly worse direct one."""
+    import importlib
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    after = analyze_photo(sample_path.with_name("astronaut_after.jpg"))
+    c = compare_photos(sample_analysis, after)
+    rm = gt.mirrored_residual_mm(sample_analysis, after)
+    assert rm > gt.DIFFERENT_PEOPLE_RESIDUAL_MM and not gt.looks_mirrored(max(c.alignment.residual_mm, 5.0), rm)
+    assert c.status != "refused" and not any(gt.MSG_MIRRORED in m for m in c.messages), c.messages
+    # the rule's three parts: a rough direct fit, a flipped fit as one person's, clearly better
+    assert gt.looks_mirrored(1.0, 0.1) and gt.looks_mirrored(3.0, gt.DIFFERENT_PEOPLE_POSSIBLE_MM - 0.01)
+    assert not gt.looks_mirrored(gt.MAX_ALIGNMENT_RESIDUAL_MM, 0.0)
+    assert not gt.looks_mirrored(5.0, gt.DIFFERENT_PEOPLE_POSSIBLE_MM)
+    assert not gt.looks_mirrored(1.0, 1.0 / gt.MIRROR_MIN_RATIO + 0.01)

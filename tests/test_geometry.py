@@ -8,7 +8,7 @@ import pytest
 from facemetrics.geometry import (
     CANONICAL_RIGID, IRIS_CHORD_BIAS, IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM,
     IRIS_JITTER_FLOOR, LEFT_IRIS, LEFT_IRIS_H, RIGHT_IRIS, RIGHT_IRIS_H, USER_IPD_SD, YAW_SD_DEG, Frame,
-    calibrate, head_pose, levelled_frame, wrap_deg,
+    calibrate, head_pose, levelled_frame, line_of_sight_rotation, wrap_deg,
 )
 
 #: millimetres of iris per pixel of Face Mesh chord: the chord reads IRIS_CHORD_BIAS wide
@@ -164,12 +164,28 @@ def _rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
     return np.column_stack([fx, np.cross(fz, fx), fz])
 
 
-def _projected(yaw, pitch, roll, *, size=(1350, 1800), distance_cm=45.0, noise_px=0.0, rng=None):
-    """(478, 2) points with the canonical rigid points projected at a known pose (others NaN)."""
+def _towards(position) -> np.ndarray:
+    """The smallest rotation taking the optical axis (0, 0, 1) to the direction of ``position``
+    (Rodrigues' formula, written out here apart from the code under test)."""
+    d = np.asarray(position, dtype=float) / np.linalg.norm(position)
+    axis = np.array([-d[1], d[0], 0.0])
+    s, c = np.linalg.norm(axis), d[2]
+    if s == 0:
+        return np.eye(3)
+    k = np.array([[0, 0, axis[1]], [0, 0, -axis[0]], [-axis[1], axis[0], 0]]) / s
+    return np.eye(3) + s * k + (1 - c) * k @ k
+
+
+def _projected(yaw, pitch, roll, *, size=(1350, 1800), distance_cm=45.0, at_cm=(0.0, 0.0), noise_px=0.0,
+               rng=None):
+    """(478, 2) points with the canonical rigid points projected at a known pose (others NaN): the
+    model's origin ``at_cm`` (x right, y down) off the optical axis, turned by yaw / pitch / roll
+    relative to the line of sight to it."""
     w, h = size
     f = max(w, h)
     cam = np.array([[f, 0, w / 2], [0, f, h / 2], [0, 0, 1.0]])
-    x = _MODEL @ _rotation(yaw, pitch, roll).T + (0.0, 0.0, distance_cm)
+    at = np.array([*at_cm, distance_cm])
+    x = _MODEL @ (_towards(at) @ _rotation(yaw, pitch, roll)).T + at
     uv = x @ cam.T
     pts = np.full((478, 2), np.nan)
     pts[_IDX] = uv[:, :2] / uv[:, 2:]
@@ -205,6 +221,62 @@ def test_head_pose_never_flips_on_noisy_near_frontal_points():
         worst = np.maximum(worst, np.abs(got - pose))
     assert worst[2] < 2.0, worst  # roll (measured 1.0)
     assert worst[0] < 5.0 and worst[1] < 5.0, worst  # yaw, pitch (measured 2.4, 2.1: up to 4 px noise)
+
+
+#: face positions (x, y cm off the optical axis at 90 cm) over a 2400 x 1350 canvas: left, right, up,
+#: down and two corners, 9-23 deg off the axis
+_OFF_AXIS_CM = [(-20.0, 0.0), (20.0, 0.0), (0.0, -14.0), (0.0, 14.0), (-35.0, -14.0), (35.0, 14.0)]
+
+
+@pytest.mark.parametrize("pose", [(0, 0, 0), (15, 0, 0), (0, -10, 0), (-20, 10, 5)])
+@pytest.mark.parametrize("at_cm", _OFF_AXIS_CM)
+def test_head_pose_is_relative_to_the_line_of_sight(pose, at_cm):
+    """A face anywhere in the picture, turned by ``pose`` relative to the line of sight to it, reads
+    ``pose``; in camera axes it read the angle it is seen at added (yaw +12.5 deg at 20 cm left)."""
+    size = (2400, 1350)
+    pts = _projected(*pose, size=size, at_cm=at_cm, distance_cm=90.0)
+    assert np.all((pts[_IDX] > 0) & (pts[_IDX] < size)), "the face must be inside the canvas"
+    np.testing.assert_allclose(head_pose(pts, size), pose, atol=0.01)
+
+
+def test_line_of_sight_rotation_is_the_smallest_turn_to_the_ray():
+    for at in [(0.0, 0.0, 45.0), (-10.0, 0.0, 45.0), (3.0, -8.0, 30.0), (20.0, 11.0, 45.0)]:
+        r = line_of_sight_rotation(np.array(at))
+        np.testing.assert_allclose(r, _towards(at), atol=1e-12)
+        np.testing.assert_allclose(r[:, 2], np.array(at) / np.linalg.norm(at), atol=1e-12)
+        np.testing.assert_allclose(r.T @ r, np.eye(3), atol=1e-12)
+        assert np.linalg.det(r) == pytest.approx(1.0)
+    turn = np.degrees(np.arccos(line_of_sight_rotation(np.array([-10.0, 0.0, 45.0]))[0, 0]))
+    assert turn == pytest.approx(np.degrees(np.arctan2(10.0, 45.0)))  # a turn about y alone, by the ray's angle
+
+
+@pytest.mark.parametrize("pose", [(0, 0, 0), (15, 0, 0)])
+def test_a_face_moved_across_a_wide_canvas_keeps_its_yaw(pose):
+    """The same pixels pasted at the left, centre and right of a 2400 x 1350 canvas (the audit's
+    London 107 read yaw +12.0, -0.7, -11.1 deg and was flagged and refused as turned).  Moved pixels
+    are not the picture of a real face moved there (they keep the centred face's perspective): the
+    residual is about 12 % of the 12.3 deg they were moved off the axis, away from the centre
+    (+-1.4 deg here; head_pose's docstring), so within 1.5 deg of the centred reading, not 0."""
+    size = (2400, 1350)
+    centred = _projected(*pose, size=size)
+    yaws = [head_pose(centred + (dx, 0.0), size)[0] for dx in (-525.0, 0.0, 525.0)]
+    assert yaws[1] == pytest.approx(pose[0], abs=0.01)
+    assert max(abs(y - yaws[1]) for y in yaws) < 1.5, yaws
+    assert yaws[0] < yaws[1] < yaws[2], yaws  # the residual's sign: away from the centre
+
+
+@pytest.mark.parametrize("pose", [(0, 0, 0), (0, -10, 0), (0, 12, 0)])
+def test_a_face_moved_up_or_down_a_tall_canvas_keeps_its_pitch(pose):
+    """The same pixels at the top, centre and bottom of a 1350 x 2400 canvas (the audit's padding
+    below read pitch -14 deg, "head tilted"; 25 deg apart here before the line of sight was
+    taken) read pitch within 1.5 deg of the centred reading (residual as for the yaw above: 0.7 deg
+    for the frontal face, 1.3 for the one pitched -10 deg), and yaw unchanged."""
+    size = (1350, 2400)
+    centred = _projected(*pose, size=size)
+    got = np.array([head_pose(centred + (0.0, dy), size) for dy in (-525.0, 0.0, 525.0)])
+    np.testing.assert_allclose(got[1], pose, atol=0.01)
+    assert np.max(np.abs(got[:, 1] - pose[1])) < 1.5, got
+    assert np.max(np.abs(got[:, 0])) < 0.01, got
 
 
 def test_head_pose_of_missing_points_is_nan():

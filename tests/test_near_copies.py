@@ -133,7 +133,7 @@ def test_picture_difference_is_deterministic_and_pure(sample_analysis, sample_re
 def test_a_series_leaves_a_resaved_copy_out_of_its_fits(sample_analysis, sample_resaved):
     """long_rows (the app's timeline, long.csv) and the batch's flag read the near-copy message the way
     they read the same-pixels one: every row 'uncertain', the batch message names a re-saved copy."""
-    from facemetrics.batch.runner import _flag_same_pictures
+    from facemetrics.batch.results import with_same_picture
     from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT, long_rows
 
     cmp = compare_photos(sample_analysis, sample_resaved)
@@ -142,8 +142,8 @@ def test_a_series_leaves_a_resaved_copy_out_of_its_fits(sample_analysis, sample_
     msg = cp.near_copy_message(copies.picture_difference(sample_analysis, sample_resaved))
     res = {"status": "warning", "messages": [msg], "rows": [
         dict(metric="jawline_lift_mm", side="mean", unit="mm", change=0.01, noise_floor=0.3, verdict="within_noise")]}
-    jobs = [(dict(photo="S/copy.jpg", hours_since_treatment=12.0), [dict(photo="S/b.jpg", hours_since_treatment=-1.0)])]
-    out = _flag_same_pictures(jobs, {0: res})[0]
+    r, base = dict(photo="S/copy.jpg", hours_since_treatment=12.0), [dict(photo="S/b.jpg", hours_since_treatment=-1.0)]
+    out = with_same_picture(r, base, res)
     assert out["messages"][-1].startswith(MSG_SAME_PICTURE_LEFT_OUT)
     assert "S/copy.jpg, 12.0 h after the treatment, is a re-saved copy of S/b.jpg" in out["messages"][-1]
     assert [m["verdict"] for m in out["rows"]] == ["uncertain"]

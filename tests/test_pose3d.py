@@ -292,6 +292,48 @@ def test_lifts_that_vary_in_space_read_true_in_every_region(sample_analysis, sha
             assert abs(m - t) <= 0.05 + 0.03 * abs(t), (shape, side, region, sd, t, m)
 
 
+def test_principal_point_candidates(sample_analysis):
+    """The image centre (the shipped principal point) and the face's landmark centre (its floor term's
+    refit point): a crop moves the first by half the cut, the second by no more than the Face Mesh moves."""
+    from facemetrics.compare import measure
+
+    a = sample_analysis
+    c = measure.principal_points(a)
+    h = a.photo.rgb.shape[0]
+    k = int(0.3 * h)
+    cut = variant(a, np.ascontiguousarray(a.photo.rgb[k:]))  # the top 30 % cut
+    d = {name: cut.frame.to_px(uv) + (0.0, k) for name, uv in measure.principal_points(cut).items()}  # original px
+    c = {name: a.frame.to_px(uv) for name, uv in c.items()}
+    np.testing.assert_allclose(d["image"] - c["image"], (0.0, k / 2), atol=1e-6)  # half the cut down the face
+    assert np.hypot(*(d["face"] - c["face"])) < 8.0  # px (1.5 mm; the image centre: 240 px): the mesh found again
+    centre, other = measure.principal_point(a, measure.PRINCIPAL_POINT, measure.PRINCIPAL_FLOOR_TERM)
+    np.testing.assert_allclose(a.frame.to_px(centre), c["image"])
+    np.testing.assert_allclose(a.frame.to_px(other), c["face"])
+    # "auto" (a bench candidate): the image centre within the limit of the face's, else the face's
+    far = variant(a, np.pad(a.photo.rgb, ((0, 0), (a.photo.rgb.shape[1] // 2, 0), (0, 0)), mode="edge"))
+    p = measure.principal_points(far)
+    centre, other = measure.principal_point(far, "auto", True)
+    np.testing.assert_allclose(centre, p["face"])
+    assert np.hypot(*(other - p["face"])) == pytest.approx(measure.PRINCIPAL_OFFSET_LIMIT_MM)
+
+
+def test_a_cropped_before_photo_reads_no_false_lift(sample_analysis):
+    """A camera-distance pair (45 -> 35 cm, no true change) whose before photo lost its bottom 30 %: the
+    image centre is 44 mm from the camera's axis.  Without the principal point's floor term the jawline
+    read a 0.33 mm lift over a 0.27 mm floor (2026-12-03); with it no lift row claims a change."""
+    a = sample_analysis
+    after = variant(a, simulate.camera_distance(a, 450, 350).image)
+    h = a.photo.rgb.shape[0]
+    before = variant(a, np.ascontiguousarray(a.photo.rgb[:h - int(0.3 * h)]))
+    c = compare_photos(before, after)
+    assert c.status != "refused", c.messages
+    for region in ("jawline", "jowl", "mouth_corner", "cheek"):
+        for side in ("right", "left", "mean"):
+            ch = c.get(f"{region}_lift_mm", side)
+            assert ch.verdict not in ("lift", "sag"), (region, side, ch.change, ch.noise_floor)
+    assert c.cues["pose_floor_mm"]["jawline"]["mean"] > 0.25  # the term is there: the floor carries the crop
+
+
 # --- real photos: one person at three camera distances and four poses ---------------------
 
 DEBRUINE = SHARED_FACES / "debruine_cc0"
@@ -444,6 +486,28 @@ def test_the_stretch_fit_recovers_a_stretched_photo_and_what_it_moves():
     assert np.abs(fit.flow_mm + fit.stretch_flow_mm - flow).max() < 0.01
     # at the lower face (v > 70 mm, below the fit's rigid face) the stretch alone moves the skin by ~0.1 mm
     assert 0.03 < abs(float(np.mean(fit.stretch_flow_mm[vv > 70][:, 1]))) < 0.3
+
+
+def test_the_principal_point_refit_gives_what_the_other_point_changes():
+    """A camera-distance change seen with the principal point 40 mm below where the fit puts it (a photo cut
+    at the bottom): the refit at the true point plus what it changes is the true flow everywhere, and a
+    refit at the fit's own point changes nothing."""
+    rows, cols, res = 481, 401, 0.25
+    u0, v0 = -50.0, -40.0
+    uu, vv = np.meshgrid(u0 + np.arange(cols) * res, v0 + np.arange(rows) * res)
+    depth = (0.012 * uu ** 2 + 0.004 * (vv - 20) ** 2 - 35 * np.exp(-(uu ** 2 + (vv - 30) ** 2) / 200)).astype(np.float32)
+    truth = np.array([0.0, 0.0, -100.0, 0.0, 0.0, 0.0, 0.0])  # 45 -> 35 cm
+    flow = pose3d._Model(uu, vv, depth, (0.0, 35.0), 450.0).flow(truth).astype(np.float32)
+    mask = (vv < 40) & (np.abs(uu) < 40)
+    fit = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, -5.0), alt_principal_uv=(0.0, 35.0))
+    np.testing.assert_array_equal(fit.principal_alt_uv, [0.0, 35.0])
+    jaw = vv > 60  # below the fit's rigid face
+    wrong = float(np.mean(fit.flow_mm[jaw][:, 1] - flow[jaw][:, 1]))
+    assert abs(wrong) > 0.1  # the wrong point misreads the jaw ...
+    assert np.abs(fit.flow_mm + fit.principal_flow_mm - flow)[jaw].max() < 0.02  # ... the refit does not
+    same = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 35.0), alt_principal_uv=(0.0, 35.0))
+    assert np.abs(same.principal_flow_mm).max() < 1e-4
+    assert pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 35.0)).principal_flow_mm is None
 
 
 def _model(n=600, seed=6):
@@ -599,7 +663,9 @@ def test_a_real_photo_resized_one_pixel_taller_claims_no_lift():
     before = analyze_photo(jpeg(src))
     for size, truth in (((1255, 1255), 0.0), ((1255, 1256), 100 * (1256 / 1255 - 1))):
         c = compare_photos(before, analyze_photo(jpeg(src.resize(size, Image.BICUBIC))))
-        assert c.cues["pose_stretch_pct"] == pytest.approx(truth, abs=0.02), size
+        # 0.025: the reading moves with the photos' mm scales (0.097 % read 0.103 % once the iris scale's yaw
+        # correction took the line-of-sight yaw, geometry.head_pose), 0.02 was within 0.003 of it
+        assert c.cues["pose_stretch_pct"] == pytest.approx(truth, abs=0.025), size
         lifts = c.to_frame()
         lifts = lifts[lifts.metric.str.endswith("_lift_mm")]
         assert not lifts.verdict.isin(["lift", "sag"]).any(), lifts[["metric", "side", "change", "noise_floor"]]
@@ -619,9 +685,13 @@ def test_refusal_names_a_far_camera_move_beside_other_people():
     assert c.status == "refused" and c.messages[0].startswith("these may be different people")
     cam = abs(c.cues["camera_distance_change_pct"])
     assert cam > 42 and f"or the camera moved much closer (about {cam:.0f} %, beyond the ±42 %" in c.messages[0]
-    c = compare_photos(a[2], a[3])
-    assert c.status == "refused" and abs(c.cues["camera_distance_change_pct"]) <= 42
-    assert "or the camera moved" not in c.messages[0]
+    from facemetrics.compare.gate import MSG_MISMATCH
+
+    c = compare_photos(a[2], a[3])  # 1.51 mm: a rough match (it read just above 1.6 mm, refused, before the
+    # line-of-sight head pose moved the photos' iris scales by 0.1-0.2 %); either way no camera clause
+    assert c.status == "warning" and abs(c.cues["camera_distance_change_pct"]) <= 42
+    assert any(m.startswith(MSG_MISMATCH) for m in c.messages), c.messages
+    assert not any("or the camera moved" in m for m in c.messages), c.messages
 
 
 # --- a camera estimate read while the expression changed (user audit, 2026-12-03) ------------
@@ -689,7 +759,8 @@ def test_a_refusal_names_a_far_camera_move_only_when_it_was_measured():
 def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved(debruine, x, y):
     """One person, neutral, photographed closer: the camera message keeps its distance.  Perspective
     moves the mouth corners against the jowl, so the flow's expression cues ("expression may differ")
-    fire on 60 -> 45 and 60 -> 30 cm: only the lips' shape withholds the distance."""
+    fire on 60 -> 30 cm (and fired on 60 -> 45 cm until the line-of-sight head pose moved the photos' iris
+    scales by 0.1-0.2 %): only the lips' shape withholds the distance."""
     from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION
 
     c = compare_photos(debruine[f"camera_distance_{x}cm"], debruine[f"camera_distance_{y}cm"])
@@ -697,7 +768,7 @@ def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved
     assert not any(m.startswith(MSG_EXPRESSION) for m in c.messages), c.messages
     assert any(m.startswith(MSG_CAMERA) and "cm closer" in m for m in c.messages), c.messages
     assert not any(m.startswith(MSG_CAMERA_UNMEASURED) for m in c.messages), c.messages
-    if x == 60:
+    if (x, y) == (60, 30):
         assert any(m.startswith("expression may differ") for m in c.messages), c.messages
 
 

@@ -333,6 +333,26 @@ def test_regimen_intervals_in_mm_carry_the_scale_error(monkeypatch):
     assert bare["change_day_n_ci_low"] > truth
 
 
+@pytest.mark.parametrize("n_subjects", [1, 3])
+def test_regimen_scale_term_follows_the_calibration_source(n_subjects):
+    """Levels read in a scale given with --mm-per-px (long.csv's calibration_source user_mm_per_px) carry no
+    error of the mm scale (the user's scale is taken as exact): with the same seed their interval is
+    narrower than the iris scale's, exactly the one in degrees; --ipd-mm's lies between (its 1.5 % per
+    subject, moving blocks) or equals it (cluster: the resampled subjects carry it); a blank source is iris."""
+    df = _read_high_levels("mm", n_subjects=n_subjects)
+
+    def width(frame):
+        r = analyze_regimen(frame, n_boot=200).iloc[0]
+        return r["change_day_n_ci_high"] - r["change_day_n_ci_low"]
+
+    iris, user, ipd = (width(df.assign(calibration_source=s)) for s in ("iris", "user_mm_per_px", "user_ipd"))
+    deg = width(_read_high_levels("deg", n_subjects=n_subjects).assign(calibration_source="iris"))
+    assert user < 0.8 * iris and user == pytest.approx(deg, rel=1e-9), (user, iris, deg)
+    assert (user * 1.05 < ipd < 0.9 * iris) if n_subjects == 1 else ipd == pytest.approx(user, rel=1e-9)
+    assert width(df.assign(calibration_source="")) == pytest.approx(iris, rel=1e-12)
+    assert width(df) == pytest.approx(iris, rel=1e-12)
+
+
 def test_regimen_cluster_intervals_in_mm_carry_the_shared_scale_error():
     """Whole subjects resampled: the shared part of the scale's error still widens an interval in mm."""
     mm = analyze_regimen(_read_high_levels("mm", n_subjects=3), n_boot=200).iloc[0]

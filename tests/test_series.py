@@ -368,6 +368,117 @@ def test_the_interval_width_rises_with_the_scale_term(monkeypatch, n_subjects, b
     assert claim.SCALE_POWER == {"mm": 1, "mm2": 2}
 
 
+def _ci_width(df, *, n_boot=200, seed=3):
+    f = analyze_series(df, per_subject=False, n_boot=n_boot, seed=seed).fits[0]
+    return f, f.peak_change_ci_high - f.peak_change_ci_low
+
+
+@pytest.mark.parametrize("n_subjects, bootstrap", [(1, "residual"), (4, "cluster")])
+def test_the_scale_term_follows_the_calibration_source(n_subjects, bootstrap):
+    """The bootstrap drew the iris scale's error (4.5 %) also for changes read in a scale the user gave;
+    now the rows' calibration_source (long.csv) says which: a scale given as mm per px is taken as exact (no
+    term: the interval of the same series with the same seed is narrower, and exactly that of a unit the
+    scale does not enter), a user IPD carries its 1.5 % per subject (residual design; the cluster design's
+    subjects carry their own), and a blank source (an older long.csv) is the iris scale, as before."""
+    df = _read_with_factor(1.0, sd=0.05, n_subjects=n_subjects)
+    iris, w_iris = _ci_width(df.assign(calibration_source="iris"))
+    assert iris.bootstrap == bootstrap
+    _, w_user = _ci_width(df.assign(calibration_source="user_mm_per_px"))
+    _, w_ipd = _ci_width(df.assign(calibration_source="user_ipd"))
+    _, w_deg = _ci_width(df.assign(unit="deg"))
+    assert w_user < 0.8 * w_iris, (w_user, w_iris)
+    assert w_user == pytest.approx(w_deg, rel=1e-9)  # no scale term at all
+    if bootstrap == "residual":
+        assert w_user * 1.05 < w_ipd < 0.9 * w_iris, (w_user, w_ipd, w_iris)
+    else:
+        assert w_ipd == pytest.approx(w_user, rel=1e-9)
+    for older in (df, df.assign(calibration_source=""), df.assign(calibration_source=None)):
+        assert _ci_width(older)[1] == pytest.approx(w_iris, rel=1e-12)
+
+
+def test_the_calibration_source_leaves_degrees_and_percent_alone():
+    """A change in degrees or percent does not depend on the mm scale: its interval is the same whatever
+    the calibration_source; an unknown source is refused with a message naming it."""
+    df = _read_with_factor(1.0, sd=0.05)
+    for unit in ("deg", "pct"):
+        widths = {src: _ci_width(df.assign(unit=unit, calibration_source=src))[1]
+                  for src in ("iris", "user_ipd", "user_mm_per_px")}
+        assert len(set(widths.values())) == 1, widths
+    with pytest.raises(SeriesError, match=r"unknown calibration_source \('ruler'\).*iris, user_ipd, user_mm_per_px"):
+        analyze_series(df.assign(calibration_source="ruler"), n_boot=0)
+    assert analyze_series(df.assign(calibration_source=" User_MM_per_px "), n_boot=0).fits[0].fit_ok
+
+
+def _with_retakes(times, retakes=3, *, subject="S1", lift=2.0, seed=0):
+    """One subject's rows at ``times`` (h), each time after treatment also retaken ``retakes`` times a
+    minute apart (a burst of photos: one moment, no time of its own)."""
+    rng = np.random.default_rng(seed)
+    hours = [t + k / 60 for t in times for k in range(1 + (retakes if t >= 0 else 0))]
+    return pd.DataFrame([dict(subject=subject, treatment="microcurrent", hours_since_treatment=h, metric=METRIC,
+                              side="mean", value=float(decay_model(h, 0.0, lift, 3.0) + rng.normal(0.0, 0.05)),
+                              unit="mm") for h in hours])
+
+
+def test_retakes_are_not_extra_times():
+    """MIN_TIMES counted np.unique of the times, so two real times retaken 3 times a minute later each
+    were 8 'distinct times' and a 3-parameter curve was fitted through 2 moments.  Photos of one session
+    less than SAME_PHOTO_TIME_H apart are now one time: that series is refused as too few times (the
+    reason saying why retakes count once), while 4 real times, retaken or not, are enough."""
+    two = analyze_series(_with_retakes((-0.5, 1.0, 24.0)), per_subject=False).fits[0]
+    assert two.status == "insufficient_data" and not two.fit_ok and two.n_times == 2 and two.n_photos == 9
+    assert ("only 2 distinct times after treatment (need at least 4; photos of one session taken less than "
+            "5 min apart count as one time)") in two.reason, two.reason
+    for retakes in (0, 3):
+        four = analyze_series(_with_retakes((-1.0, -0.5, 0.5, 3.0, 12.0, 24.0), retakes), per_subject=False).fits[0]
+        assert four.status == "ok" and four.fit_ok and four.n_times == 4, four.reason
+    # 5 min apart is another photo time; so is the same time in another session (not a retake)
+    five = _with_retakes((-0.5, 1.0, 24.0), 0)
+    five = pd.concat([five, five.assign(hours_since_treatment=five["hours_since_treatment"] + 5 / 60)])
+    assert analyze_series(five, per_subject=False, n_boot=0).fits[0].n_times == 4
+    a = _with_retakes((-0.5, 1.0, 24.0), 0).assign(treated_at="2026-11-01T08:00")
+    b = _with_retakes((-0.5, 1.0, 24.0), 0).assign(treated_at="2026-11-08T08:00")
+    b["hours_since_treatment"] += 1 / 60
+    sessions = pd.concat([a, b])
+    assert analyze_series(sessions, per_subject=False, n_boot=0).fits[0].n_times == 4
+    assert analyze_series(sessions.drop(columns="treated_at"), per_subject=False, n_boot=0).fits[0].n_times == 2
+
+
+def test_a_subjects_retakes_do_not_earn_it_a_fit_of_its_own():
+    """MIN_SUBJECT_TIMES counts a subject's times as MIN_TIMES does: 3 photo times retaken 3 times each
+    (12 raw times) are 3 times, too few for a per-subject fit, and its row says why."""
+    rng = np.random.default_rng(31)
+    rows = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0, n_subjects=3))
+    few = _with_retakes((-0.5, 1.0, 4.0, 24.0), subject="few1").assign(treatment="microcurrent")
+    res = analyze_series(pd.concat([rows, few], ignore_index=True), n_boot=50)
+    f = res.get("microcurrent", METRIC, "mean", subject="few1")
+    assert f.status == "insufficient_data" and f.n_times == 3
+    assert f.reason == ("Subject few1: 3 times after treatment (photos of one session taken less than 5 min apart "
+                        "count as one time), 5 needed for a per-subject fit; included in the pooled fit only.")
+
+
+def test_no_direction_word_for_a_change_of_about_zero():
+    """`_verdict` chose "lift"/"sag" from the sign of the fitted change at the second photo time even when
+    that change was about 0 ("no clear initial sag ... 0.00 mm" on a lift series).  A change whose interval
+    holds 0 now reads "no clear initial change"; a clear lift (or sag) keeps its word."""
+    rng = np.random.default_rng(5)
+    flat = analyze_series(pd.DataFrame(simulate(rng, "sham", MC_TIMES)), per_subject=False).fits[0]
+    assert flat.verdict == INCONCLUSIVE and "no clear initial change to fade" in flat.reason, flat.reason
+    assert not re.search(r"\b(lift|sag)\b", flat.reason), flat.reason
+    # a small but clear lift (inside the 0.3 mm margin, its interval above 0) and a clear sag keep their words
+    t = np.array([-1, 0.25, 0.5, 1, 2, 4, 8, 24, 48.0])
+    bump = np.array([0, 0.21, 0.2, 0.17, 0.12, 0.07, 0.02, 0.0, 0.0])
+    wiggle = np.array([0, 0.01, -0.01, 0.01, -0.01, 0.01, -0.01, 0.01, -0.01])
+    for sign, word in ((1, "lift"), (-1, "sag")):
+        f = analyze_series(_one_series(sign * bump + wiggle, t), per_subject=False).fits[0]
+        assert f.verdict == INCONCLUSIVE and f"no clear initial {word} to fade" in f.reason, f.reason
+    lifted = analyze_series(pd.DataFrame(simulate(rng, "mc", MC_TIMES, transient=2.0)), per_subject=False).fits[0]
+    assert lifted.verdict == FADES and "the lift fades within a day" in lifted.reason, lifted.reason
+    # a metric whose word has no direction keeps it ("effect"), as the demo's fold rows
+    fold = analyze_series(pd.DataFrame(simulate(rng, "sham", MC_TIMES, metric="nlf_depth", unit="index")),
+                          per_subject=False).fits[0]
+    assert "no clear initial effect to fade" in fold.reason, fold.reason
+
+
 def test_decay_resolved_rules():
     """Exact checks of the rules (rows as mappings; a missing column skips its rule)."""
     from facemetrics.decay.claim import decay_resolved, peak_resolved

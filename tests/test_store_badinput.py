@@ -211,3 +211,26 @@ def test_report_refuses_too_few_bootstrap_replicates_before_any_batch(tmp_path, 
         store.report(tmp_path / "r", min_effect=-1)
     assert not (tmp_path / "r").exists()
     store.close()
+
+
+@pytest.mark.parametrize("given", ["2026-11-02", "2026-11-02+01:00", "2026-11-02Z"])
+def test_a_date_alone_is_refused_as_having_no_time_of_day(tmp_path, capsys, given):
+    """A treatment time ``2026-11-02`` was stored as midnight (a photo of 07:00 became a post photo of an
+    08:00 session, without a word), and ``2026-11-02+01:00`` was refused as "not a time": both are now
+    refused as the batch refuses them (no time of day), for ``--treated-at`` and ``--taken-at``, and
+    nothing is written.  A date that is not one is still not a time."""
+    store = Store(tmp_path / "s", lazy=True)
+    with pytest.raises(StoreError) as err:
+        store.add_photos("ann", [("a.jpg", jpeg(1))], treatment="mc", treated_at=given, measure=False)
+    assert str(err.value) == (f"treatment time {given!r} has no time of day: which photos were taken before it "
+                              "cannot be told (write e.g. 2026-11-02T08:00)")
+    with pytest.raises(StoreError) as err:
+        store.log_session("ann", "mc", given)
+    assert "has no time of day" in str(err.value)
+    assert main(["study", "add", "--subject", "ann", "--follow-up", "--taken-at", given, "--store",
+                 str(tmp_path / "s"), "--no-measure", str(tmp_path / "none.jpg")]) == 2
+    assert capsys.readouterr().err == (f"facemetrics study add: capture time {given!r} has no time of day: before "
+                                       "or after the treatment cannot be told (write e.g. 2026-11-02T09:30)\n")
+    assert not (tmp_path / "s").exists()
+    with pytest.raises(StoreError, match="'2026-13-02\\+01:00' is not a time"):
+        store.add_photos("ann", [("a.jpg", jpeg(1))], treatment="mc", treated_at="2026-13-02+01:00")

@@ -257,3 +257,27 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
     assert (new / "study.sqlite").is_file()
     with Store(new) as s:
         assert len(s.photos("A")) == 1 and s.check() == []
+
+
+def test_report_prints_the_batchs_time_notes(tmp_path, capsys, monkeypatch):
+    """`study report` printed the merged names and the offset notes but not the notes on a manifest capture
+    time far from the photo's EXIF time, which the batch prints (the rows' warnings carry them): it now
+    prints the batch's lines, by the batch's own function, once each and in the batch's order."""
+    from types import SimpleNamespace
+
+    import facemetrics.cli as cli
+
+    res = SimpleNamespace(merged=["subject names 'me', 'Me' are one subject"],
+                          time_notes=["3 capture times without a UTC offset, in 2 sessions none of whose photos "
+                                      "carries one, read in the offset of their treated_at (+01:00)"],
+                          taken_at_notes=["1 photo: the manifest's taken_at differs from the photo's EXIF capture "
+                                          "time by more than 5 min; the manifest's time is used"],
+                          n_ok=3, photo_rows=[{}] * 3, change_rows=[{}] * 2)
+    monkeypatch.setattr(Store, "report", lambda self, *a, **k: (res, pd.DataFrame()))
+    Store(tmp_path / "store").close()  # a store there (the report of none is an error)
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 0
+    out = capsys.readouterr().out
+    notes = [*res.merged, *res.time_notes, *res.taken_at_notes]
+    assert cli._batch_time_notes(res) == notes  # what `batch` prints (tests/test_cli.py)
+    assert out.startswith("".join(f"{n}\n" for n in notes)), out
+    assert all(out.count(n) == 1 for n in notes), out

@@ -57,6 +57,21 @@ def test_study_refuses_no_photos_no_subjects_and_a_file_as_its_folder(tmp_path, 
         study(sample_path, f, subjects=1)
 
 
+def test_a_batch_long_csv_without_its_verdict_column_is_refused(timeline, tmp_path):
+    """An audit: long.csv with its verdict column deleted was fitted whole, the 'uncertain' rows with it,
+    without a word (the RF result moved from 1.65 to 1.66 mm and the left-out note vanished)."""
+    from facemetrics.decay import SeriesError
+
+    long = pd.read_csv(timeline[4] / "long.csv")
+    assert "facemetrics_version" in long.columns and (long["verdict"] == "uncertain").any()
+    long.drop(columns="verdict").to_csv(tmp_path / "long.csv", index=False)
+    with pytest.raises(SeriesError, match=r"long.csv was written by facemetrics but has lost its verdict column"):
+        run_timeline(tmp_path, n_boot=0)
+    long.drop(columns=["verdict", "facemetrics_version"]).to_csv(tmp_path / "long.csv", index=False)
+    _, table = run_timeline(tmp_path, n_boot=0)  # a hand-made table (no provenance) is fitted, as documented
+    assert len(table) > 0
+
+
 def test_run_timeline_refuses_a_file_as_its_output_folder(tmp_path, monkeypatch):
     """A file given as ``out_dir`` gave a FileExistsError after the fits: now a SettingError first."""
     import facemetrics.decay

@@ -25,27 +25,31 @@ def _entries(*times: str, treated: str = TREATED) -> list[PhotoEntry]:
 def test_an_offset_free_time_is_read_in_the_one_offset_of_the_other_photos():
     times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00", "2026-11-02T09:00:00+01:00"]
     entries = _entries(*times)
-    out, notes = offset_free_times(entries, dict(enumerate(times)))
+    out, warned, notes = offset_free_times(entries, dict(enumerate(times)))
     assert out[1].taken_at == "2026-11-02T07:46:00+01:00"
     assert hours_between(out[1].taken_at, TREATED) == pytest.approx(-14 / 60)  # before, as it was taken
     assert hours_between(times[1], TREATED) > 0  # the wall-clock reading: a post photo (the defect)
     assert out[0] is entries[0] and out[2] is entries[2] and not any(e.note for e in out)
     assert len(notes) == 1 and "read in +01:00" in notes[0] and "1 h later" in notes[0] and "p1.jpg" in notes[0]
+    assert warned == {1: "capture time 2026-11-02T07:46:00 has no UTC offset: read in +01:00, the offset of the "
+                         "session's other photos (as a wall-clock time against treated_at 2026-11-02T07:00Z it "
+                         "would be 1 h later)"}
 
 
 def test_a_manifest_time_counts_as_the_photos_own():
     entries = _entries("", "")
     entries[1].taken_at = "2026-11-02T07:46"  # manifest, no offset; the header's time is not used then
-    out, notes = offset_free_times(entries, {0: "2026-11-02T09:00:00+01:00", 1: "2026-11-02T05:00:00+01:00"})
+    out, warned, notes = offset_free_times(entries, {0: "2026-11-02T09:00:00+01:00", 1: "2026-11-02T05:00:00+01:00"})
     assert out[1].taken_at == "2026-11-02T07:46:00+01:00" and len(notes) == 1
 
 
 def test_several_offsets_leave_the_offset_free_photos_out_naming_them():
     times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00", "2026-11-03T09:00:00+02:00"]
-    out, notes = offset_free_times(_entries(*times), dict(enumerate(times)))
+    out, warned, notes = offset_free_times(_entries(*times), dict(enumerate(times)))
     assert "+01:00, +02:00" in out[1].note and "+00:00" in out[1].note and out[1].taken_at == ""
     assert not out[0].note and not out[2].note
     assert len(notes) == 1 and "1 photo left out" in notes[0] and "p1.jpg" in notes[0]
+    assert warned == {}  # its reason is in 'excluded' (the entry's note)
 
 
 def test_the_treatments_own_offset_is_written_without_a_note():
@@ -54,8 +58,8 @@ def test_the_treatments_own_offset_is_written_without_a_note():
     pooling sessions across a clock change does not find it among several offsets.  No note: no hour moved."""
     times = ["2026-11-02T07:30:00+01:00", "2026-11-02T07:46:00"]
     entries = _entries(*times, treated="2026-11-02T08:00+01:00")
-    out, notes = offset_free_times(entries, dict(enumerate(times)))
-    assert notes == [] and out[0] is entries[0] and not out[1].note
+    out, warned, notes = offset_free_times(entries, dict(enumerate(times)))
+    assert notes == [] and warned == {} and out[0] is entries[0] and not out[1].note
     assert out[1].taken_at == "2026-11-02T07:46:00+01:00"
     assert hours_between(out[1].taken_at, "2026-11-02T08:00+01:00") == hours_between(times[1], "2026-11-02T08:00+01:00")
 
@@ -72,7 +76,7 @@ def test_a_regimen_across_a_clock_change_keeps_the_offset_free_baseline():
             ("s1/post.jpg", "2027-03-26T09:00:00+01:00", s1), ("s2/pre_c.jpg", "2027-03-29T07:30:00+02:00", s2),
             ("s2/post.jpg", "2027-03-29T09:00:00+02:00", s2)]
     entries = [PhotoEntry(Path(n), n, "me", "mc", treated_at=t) for n, _, t in spec]
-    out, notes = offset_free_times(entries, {i: w for i, (_, w, _) in enumerate(spec)})
+    out, warned, notes = offset_free_times(entries, {i: w for i, (_, w, _) in enumerate(spec)})
     assert notes == [] and out[1].taken_at == "2027-03-26T07:40:00+01:00"
 
     def pooled(taken):
@@ -80,8 +84,10 @@ def test_a_regimen_across_a_clock_change_keeps_the_offset_free_baseline():
                      role="baseline" if hours_between(w, t) < 0 else "post") for (n, _, t), w in zip(spec, taken)]
         manifest = regimen_rows(rows)
         assert [r["photo"] for r in manifest] == ["s1/pre_a.jpg", "s1/pre_b.jpg", "s2/pre_c.jpg"]
-        return offset_free_times([PhotoEntry(Path(r["photo"]), r["photo"], r["subject"], r["treatment"],
-                                             taken_at=r["taken_at"], treated_at=r["treated_at"]) for r in manifest], {})
+        out, _, notes = offset_free_times([PhotoEntry(Path(r["photo"]), r["photo"], r["subject"], r["treatment"],
+                                                      taken_at=r["taken_at"], treated_at=r["treated_at"])
+                                           for r in manifest], {})
+        return out, notes
 
     reg, reg_notes = pooled([e.taken_at or w for e, (_, w, _) in zip(out, spec)])
     assert reg_notes == [] and not any(e.note for e in reg)
@@ -95,8 +101,8 @@ def test_a_regimen_across_a_clock_change_keeps_the_offset_free_baseline():
 ])
 def test_nothing_changes_when_the_readings_agree_or_nothing_tells_another(times, treated):
     entries = _entries(*times, treated=treated)
-    out, notes = offset_free_times(entries, dict(enumerate(times)))
-    assert notes == [] and all(a is b for a, b in zip(out, entries))
+    out, warned, notes = offset_free_times(entries, dict(enumerate(times)))
+    assert notes == [] and warned == {} and all(a is b for a, b in zip(out, entries))
 
 
 def test_offset_free_times_of_a_whole_session_are_read_in_the_treatments_offset_with_a_note():
@@ -107,26 +113,31 @@ def test_offset_free_times_of_a_whole_session_are_read_in_the_treatments_offset_
     times = ["2026-11-02T07:46:00", "2026-11-02T09:00:00"]
     entries = _entries(*times) + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf",
                                              treated_at="2026-11-02T08:00")]
-    out, notes = offset_free_times(entries, {0: times[0], 1: times[1], 2: "2026-11-02T09:00:00"})
+    out, warned, notes = offset_free_times(entries, {0: times[0], 1: times[1], 2: "2026-11-02T09:00:00"})
     # written with treated_at's offset (the hours unchanged: 07:46 read at +00:00 is 46 min after 07:00Z), so
     # that the pooled regimen, where another session's photos may carry another offset, reads it the same way
     assert [e.taken_at for e in out[:2]] == [t + "+00:00" for t in times] and out[2] is entries[2]
     assert [hours_between(e.taken_at, TREATED) for e in out[:2]] == pytest.approx([46 / 60, 2.0])
     assert not any(e.note for e in out)  # no photo left out
     assert len(notes) == 1, notes
-    assert notes[0].startswith(f"S01, rf, treated {TREATED}: 2 capture times without a UTC offset (no photo of "
-                               "the session carries one) read in +00:00, the offset of treated_at"), notes[0]
-    assert notes[0].endswith(": S01/rf/p0.jpg, S01/rf/p1.jpg") and "S02" not in notes[0]
+    assert notes[0] == ("2 capture times without a UTC offset, in 1 session none of whose photos carries one, read "
+                        "in the offset of its treated_at (+00:00; if the camera was set to another zone, each is off "
+                        "by the difference; give taken_at with its offset in a manifest; the 'warnings' column of "
+                        f"photos.csv names each photo): e.g. S01/rf/p0.jpg (S01, rf, treated {TREATED})"), notes[0]
+    assert warned == {i: f"capture time {t} has no UTC offset, nor has any photo of its session: read in +00:00, "
+                         "the offset of treated_at (if the camera was set to another zone, it is off by the "
+                         "difference)" for i, t in enumerate(times)}
 
 
 def test_sessions_are_apart():
     """Another session's offset is not this one's."""
     entries = _entries("", "") + [PhotoEntry(Path("S02/rf/q.jpg"), "S02/rf/q.jpg", "S02", "rf", treated_at=TREATED)]
-    out, notes = offset_free_times(entries, {0: "2026-11-02T07:46:00", 1: "2026-11-02T09:00:00",
+    out, warned, notes = offset_free_times(entries, {0: "2026-11-02T07:46:00", 1: "2026-11-02T09:00:00",
                                               2: "2026-11-02T09:00:00+01:00"})
     assert [e.taken_at for e in out] == ["2026-11-02T07:46:00+00:00", "2026-11-02T09:00:00+00:00", ""]
     # S01's own photos carry no offset: read in its treated_at's (+00:00), not in S02's +01:00
-    assert len(notes) == 1 and "read in +00:00, the offset of treated_at" in notes[0] and "+01:00" not in notes[0]
+    assert len(notes) == 1 and "the offset of its treated_at (+00:00;" in notes[0] and "+01:00" not in notes[0]
+    assert sorted(warned) == [0, 1] and all("read in +00:00, the offset of treated_at" in w for w in warned.values())
 
 
 def _jpeg(path: Path, when: str, offset: str | None) -> None:
@@ -153,3 +164,34 @@ def test_batch_reads_the_exif_time_without_offset_in_the_sessions_offset(tmp_pat
     assert rows["S01/rf/b_pre.jpg"]["taken_at"] == "2026-11-02T07:46:00+01:00"
     assert rows["S01/rf/b_pre.jpg"]["hours_since_treatment"] == pytest.approx(-14 / 60)
     assert len(res.time_notes) == 1 and "read in +01:00" in res.time_notes[0]
+
+
+def test_batch_console_gives_the_treatment_offset_note_once_and_each_row_its_warning(tmp_path, capsys):
+    """Many cameras write no EXIF offset: a session whose treated_at has one and none of whose photos
+    does printed a note per session (a line per day of a real study).  Now one line for the batch
+    (its counts and one photo), and each photo's ``warnings`` in photos.csv says how it was read."""
+    import csv
+
+    from facemetrics.cli import main
+
+    for subject, photos in {"S01": [("a_pre", "07:30:00"), ("b_post", "09:30:00")], "S02": [("c_pre", "07:40:00")]}.items():
+        d = tmp_path / "study" / subject / "rf"
+        d.mkdir(parents=True)
+        (d / "treated_at.txt").write_text("2026-11-02T08:00+01:00\n")
+        for name, clock in photos:
+            _jpeg(d / f"{name}.jpg", f"2026:11:02 {clock}", None)
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--workers", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("without a UTC offset") == 1, out
+    assert ("3 capture times without a UTC offset, in 2 sessions none of whose photos carries one, read in the "
+            "offset of their treated_at (+01:00; if the camera was set to another zone, each is off by the "
+            "difference; give taken_at with its offset in a manifest; the 'warnings' column of photos.csv names "
+            "each photo): e.g. S01/rf/a_pre.jpg (S01, rf, treated 2026-11-02T08:00:00+01:00)\n") in out, out
+    with open(tmp_path / "out" / "photos.csv", newline="", encoding="utf-8") as f:
+        rows = {r["photo"]: r for r in csv.DictReader(f)}
+    assert len(rows) == 3
+    for photo, clock in (("S01/rf/a_pre.jpg", "07:30"), ("S01/rf/b_post.jpg", "09:30"), ("S02/rf/c_pre.jpg", "07:40")):
+        assert rows[photo]["taken_at"] == f"2026-11-02T{clock}:00+01:00"
+        assert rows[photo]["warnings"] == (f"capture time 2026-11-02T{clock}:00 has no UTC offset, nor has any photo "
+                                           "of its session: read in +01:00, the offset of treated_at (if the camera "
+                                           "was set to another zone, it is off by the difference)"), rows[photo]

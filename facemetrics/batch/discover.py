@@ -159,7 +159,7 @@ def _timed(text) -> datetime | None:
     return t if t is not None and len(str(text).strip()) > 10 else None
 
 
-def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], list[str]]:
+def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
     """Capture times without a UTC offset in a session whose treated_at has one: read safely.
 
     A time without an offset is compared with one with an offset as a wall-clock time
@@ -170,7 +170,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
 
     * the other photos all carry one offset, other than ``treated_at``'s: each offset-free
       capture time is read in that offset (the camera's local time the session's other
-      photos show; the entry's ``taken_at`` is that time with the offset) and a note says so;
+      photos show; the entry's ``taken_at`` is that time with the offset), the photo's
+      warning and a note say so;
     * they carry two or more offsets: which one an offset-free time is in cannot be told, and
       its hours since the treatment differ between the readings, so the photo is left out (its
       ``note``, hence ``excluded``, names the offsets) and a note says so.
@@ -183,9 +184,11 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     the session has an offset, each capture time is read in ``treated_at``'s offset (the natural
     reading: the camera kept the time of the place of the treatment; it is what comparing them
     as wall-clock times does, so the hours are unchanged; ``taken_at`` is written with it, as
-    above, so that the pooled regimen reads the photo in the same offset) and a note says so,
-    since nothing could tell a camera set to another zone.  When ``treated_at`` has no offset
-    (then every time is compared as wall-clock time), nothing changes.
+    above, so that the pooled regimen reads the photo in the same offset) and the photo's warning
+    says so, since nothing could tell a camera set to another zone; as many cameras write no
+    offset, one note says it for all such sessions of the batch (their counts and one photo).
+    When ``treated_at`` has no offset (then every time is compared as wall-clock time), nothing
+    changes.
 
     Parameters
     ----------
@@ -199,9 +202,14 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
     entries : list of PhotoEntry
         New entries where a time was read in (or written with) the session's offset or a photo
         left out (the others are the same objects).
+    warnings : dict
+        ``{index: the note for the photo's ``warnings`` cell}`` of each photo whose capture time
+        was read in an offset it does not carry, where that can matter (its session's other
+        photos' offset, or ``treated_at``'s when no photo of the session carries one).
     notes : list of str
-        One line per session whose hours changed, whose photos were left out or whose capture
-        times, none with an offset, were read in ``treated_at``'s, for the console.
+        For the console: one line per session whose hours changed or whose photos were left
+        out, and one line for all sessions whose capture times, none with an offset, were read
+        in ``treated_at``'s (:func:`_read_in_treatment_offset_note`).
     """
     out = list(entries)
     sessions: dict[tuple, list[tuple[int, datetime]]] = {}
@@ -210,7 +218,8 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         if when is not None and treated is not None and treated.tzinfo is not None and not e.note:
             key = (name_key(e.subject), name_key(e.treatment), treated.astimezone(timezone.utc))
             sessions.setdefault(key, []).append((i, when))
-    notes = []
+    notes, warnings = [], {}
+    assumed: list[tuple[int, str, str]] = []  # (index, session, offset) read in treated_at's: one note for all
     for photos in sessions.values():
         naive = [(i, t) for i, t in photos if t.tzinfo is None]
         offsets = sorted({t.utcoffset() for _, t in photos if t.tzinfo is not None})
@@ -225,10 +234,10 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         if not offsets:  # nothing tells another offset: read in the treatment's, as wall-clock times
             for i, t in naive:  # written with it, so that the pooled regimen reads it in the same one
                 out[i] = replace(entries[i], taken_at=t.replace(tzinfo=timezone(treated_off)).isoformat())
-            notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset (no photo of the "
-                         f"session carries one) read in {_offset_text(treated_off)}, the offset of treated_at (if "
-                         f"the camera was set to another zone, each is off by the difference; give taken_at with "
-                         f"its offset in a manifest): {names}")
+                warnings[i] = (f"capture time {t.isoformat()} has no UTC offset, nor has any photo of its session: "
+                               f"read in {_offset_text(treated_off)}, the offset of treated_at (if the camera was "
+                               f"set to another zone, it is off by the difference)")
+                assumed.append((i, where, _offset_text(treated_off)))
             continue
         shown = ", ".join(_offset_text(o) for o in offsets)
         if len(offsets) == 1:
@@ -237,10 +246,14 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
             if offsets == [treated_off]:  # hours unchanged; written with it for the pooled regimen (review of 85fba1e, B)
                 continue
             late = (offsets[0] - treated_off).total_seconds() / 3600.0
+            later = f"{abs(late):g} h {'later' if late > 0 else 'earlier'}"
+            for i, t in naive:
+                warnings[i] = (f"capture time {t.isoformat()} has no UTC offset: read in {shown}, the offset of the "
+                               f"session's other photos (as a wall-clock time against treated_at "
+                               f"{first.treated_at} it would be {later})")
             notes.append(f"{where}: {n} capture time{'s' if n != 1 else ''} without a UTC offset read in {shown}, "
                          f"the offset of the session's other photos (as wall-clock times against the treatment's "
-                         f"{_offset_text(treated_off)} each would be {abs(late):g} h "
-                         f"{'later' if late > 0 else 'earlier'}): {names}")
+                         f"{_offset_text(treated_off)} each would be {later}): {names}")
         else:
             for i, t in naive:
                 out[i] = replace(entries[i], note=(
@@ -251,7 +264,38 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
             notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, {'their' if n != 1 else 'its'} "
                          f"capture time without a UTC offset while the session's other photos carry {shown} "
                          f"(see 'excluded' in photos.csv): {names}")
-    return out, notes
+    return out, warnings, notes + _read_in_treatment_offset_note(assumed, entries)
+
+
+def _read_in_treatment_offset_note(assumed: list[tuple[int, str, str]], entries: list[PhotoEntry]) -> list[str]:
+    """The one console line for every capture time read in its treated_at's offset because no photo
+    of its session carries one (:func:`offset_free_times`), or [] when there is none.
+
+    Many cameras write no UTC offset: a line per session (or photo) filled the console of a real
+    study, so the line counts the photos and sessions and names one of them; each photo's
+    ``warnings`` in ``photos.csv`` says it.
+
+    Parameters
+    ----------
+    assumed : list of (int, str, str)
+        ``(index in entries, the session as named on the console, the offset used)`` per photo.
+    entries : list of PhotoEntry
+
+    Returns
+    -------
+    list of str
+    """
+    if not assumed:
+        return []
+    i, where, _ = assumed[0]
+    n, m = len(assumed), len({w for _, w, _ in assumed})
+    shown = ", ".join(sorted({o for _, _, o in assumed}))
+    return [f"{n} capture time{'s' if n != 1 else ''} without a UTC offset, in {m} session{'s' if m != 1 else ''} "
+            f"none of whose photos carries one, read in the offset of {'its' if m == 1 else 'their'} treated_at "
+            f"({shown}; if the camera was set to another zone, {'each is' if n != 1 else 'it is'} off by the "
+            f"difference; give taken_at with "
+            f"its offset in a manifest; the 'warnings' column of photos.csv names each photo): e.g. "
+            f"{entries[i].photo} ({where})"]
 
 
 def manifest_time_notes(entries: list[PhotoEntry], taken: dict) -> tuple[dict[int, str], list[str]]:

@@ -16,6 +16,7 @@ from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times
+from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
 )
@@ -90,8 +91,9 @@ class BatchResult:
         :func:`~facemetrics.batch.discover.merge_spellings`); the tables use the first spelling.
     time_notes : list of str
         One sentence per session whose capture times without a UTC offset were read in the offset
-        of its other photos, or left out because those carry several
-        (:func:`~facemetrics.batch.discover.offset_free_times`).
+        of its other photos, or left out because those carry several, and one for all sessions
+        whose capture times, none with an offset, were read in their treated_at's (each photo's
+        ``warnings`` says it; :func:`~facemetrics.batch.discover.offset_free_times`).
     taken_at_notes : list of str
         A line naming the photos whose manifest ``taken_at`` differs from their EXIF capture time
         by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` (the manifest's is
@@ -231,7 +233,8 @@ def run_batch(
         rows = _header_times(entries, rows)
         rows, taken_at_notes = _manifest_time_warnings(entries, rows)  # a manifest time far from the EXIF one
         # capture times without an offset among times with one: read in the session's one offset, or left out
-        entries, time_notes = offset_free_times(entries, {i: r.get("taken_at") for i, r in rows.items()})
+        entries, offset_warned, time_notes = offset_free_times(entries, {i: r.get("taken_at") for i, r in rows.items()})
+        rows = _with_warnings(rows, offset_warned)  # each photo's time read in an offset it does not carry
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
         n_compare_cached = max(n_compare_cached - n_session_compared, 0)
@@ -543,40 +546,23 @@ def _manifest_time_warnings(entries, rows: dict) -> tuple[dict, list[str]]:
     :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`, and the console line naming them
     (:func:`~facemetrics.batch.discover.manifest_time_notes`).  The cached rows are not changed (copies)."""
     warned, notes = manifest_time_notes(entries, {i: r.get("taken_at") for i, r in rows.items()})
+    return _with_warnings(rows, warned), notes
+
+
+def _with_warnings(rows: dict, warned: dict) -> dict:
+    """``rows`` with ``warned[i]`` added to the ``warnings`` of row ``i`` (after its own); the cached
+    rows are not changed (copies)."""
     out = dict(rows)
     for i, note in warned.items():
         given = rows[i].get("warnings")
         out[i] = dict(rows[i], warnings="; ".join(filter(None, [given if isinstance(given, str) else "", note])))
-    return out, notes
-
-
-def _name_checked_photos(jobs: list, results: dict, comp_results: dict) -> dict:
-    """``results`` (the flagged comparisons), with compare's own messages of every no-change check (a
-    baseline photo against the session's other baseline photos) naming its photos by their real roles
-    (:func:`facemetrics.batch.tables.no_change_wording`: compare's "after photo" is a before photo
-    there).  Applied after the flags, which read compare's messages as written (a re-saved copy's
-    message reworded was no longer seen, and the copy's zeros entered the fits), and only to the
-    messages compare wrote (the first of each ``comp_results`` entry; the flags' own name their
-    photos).  Neither argument is changed."""
-    from .tables import no_change_wording
-
-    out = dict(results)
-    for j, res in results.items():
-        if jobs[j][0]["role"] == "baseline":
-            n = len(comp_results[j]["messages"])
-            out[j] = dict(res, messages=[*no_change_wording(res["messages"][:n]), *res["messages"][n:]])
     return out
 
 
-def _flag_disagreeing_baselines(jobs: list, comp_results: dict) -> dict:
-    """The comparisons' results, with those of every session whose before photos disagree
-    (:func:`facemetrics.batch.tables.baseline_disagreement`: a no-change check reads a headline
-    change beyond its noise floor) carrying the message, and, beyond
-    :data:`facemetrics.batch.tables.LEAVE_OUT_FLOORS` floors, the verdict ``uncertain`` on every
-    row but the pose rows: their changes are measured against a before photo that is not the
-    state before the treatment, or with a floor widened by the disagreement, so the timeline's
-    fits leave them out (``facemetrics.decay.claim.UNREAD_VERDICTS``).  ``comp_results`` (the
-    cache's entries) is not changed."""
+def _session_disagreements(jobs: list, comp_results: dict) -> dict:
+    """``{j: (message, leave_out)}``: the :func:`facemetrics.batch.tables.baseline_disagreement` of the
+    session of every comparison ``j`` (a session: its set of baseline photos), from its no-change checks'
+    results as compare returned them (``comp_results``); ``("", False)`` where they agree or are none."""
     from .tables import baseline_disagreement
 
     session_of, checks = {}, {}
@@ -586,61 +572,7 @@ def _flag_disagreeing_baselines(jobs: list, comp_results: dict) -> dict:
         if r["role"] == "baseline":
             checks.setdefault(key, []).append((r, base, comp_results[j]))
     found = {k: baseline_disagreement(c) for k, c in checks.items()}
-    if not any(msg for msg, _ in found.values()):
-        return comp_results
-    from ..compare.table import POSE_METRICS, UNCERTAIN
-
-    out = dict(comp_results)
-    for j, key in session_of.items():
-        (msg, leave_out), res = found.get(key, ("", False)), comp_results[j]
-        if msg and res["status"] not in ("refused", "error"):
-            rows = res["rows"]
-            if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
-                rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS
-                        else m for m in rows]
-            out[j] = dict(res, status="warning", messages=[*res["messages"], msg], rows=rows)
-    return out
-
-
-def _flag_same_pictures(jobs: list, comp_results: dict) -> dict:
-    """The comparisons' results, with those whose photo has the same pixels as its before photo
-    (compare's ``MSG_SAME_PICTURE``: a copy with another capture time or file name, which the
-    pairing's content check, by the file's bytes, does not see) carrying the message of
-    :func:`facemetrics.batch.tables.same_picture_left_out` and the verdict ``uncertain`` on every
-    row (:func:`~facemetrics.batch.tables.same_picture_rows`), so the timeline's decay and regimen fits
-    leave their zeros out.  ``comp_results`` (the cache's entries) is not changed."""
-    from ..compare import MSG_SAME_PICTURE, says_same_picture
-    from .tables import same_picture_left_out, same_picture_rows
-
-    out = dict(comp_results)
-    for j, (r, base) in enumerate(jobs):
-        res = comp_results[j]
-        if res["status"] in ("refused", "error") or not says_same_picture(res["messages"]):
-            continue  # identical pixels or a re-saved copy (MSG_NEAR_COPY) of the before photo
-        msg = same_picture_left_out(r["photo"], r["hours_since_treatment"], base[0]["photo"],
-                                    base[0]["hours_since_treatment"], copy=MSG_SAME_PICTURE not in res["messages"])
-        out[j] = dict(res, status="warning", messages=[*res["messages"], msg], rows=same_picture_rows(res["rows"]))
-    return out
-
-
-def _flag_baseline_choice(jobs: list, results: dict, comp_results: dict) -> dict:
-    """``results`` (the flagged comparisons), with the messages of
-    :func:`facemetrics.batch.tables.baseline_messages` (earlier before photos passed over as the before
-    photo, and why; a before photo that is the likely cause of an unreadable comparison) on those they
-    concern, whose status ``ok`` becomes ``warning`` (verdicts kept).  The messages are worked out from
-    compare's own result (``comp_results``), as the app does: the rows :func:`_flag_same_pictures` and
-    :func:`_flag_disagreeing_baselines` made ``uncertain`` are the batch's doing, not the before photo's.
-    Neither argument is changed."""
-    from .tables import baseline_messages
-
-    out = dict(results)
-    for j, (r, base) in enumerate(jobs):
-        res, raw = results[j], comp_results[j]
-        msgs = baseline_messages(r, base, raw) if raw["status"] != "error" else []
-        if msgs:
-            out[j] = dict(res, status="warning" if res["status"] == "ok" else res["status"],
-                          messages=[*res["messages"], *msgs])
-    return out
+    return {j: found.get(key, ("", False)) for j, key in session_of.items()}
 
 
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
@@ -663,9 +595,9 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         _, n_compare_cached = _run_cached(pool, compare_jobs, comp_results, "comparing", progress, _hook,
                                           "compare", lambda j: jobs[j][0]["photo"])
 
-        flagged = _flag_same_pictures(jobs, _flag_disagreeing_baselines(jobs, comp_results))
-        flagged = _flag_baseline_choice(jobs, flagged, comp_results)  # judged on compare's own result, as the app
-        results = _name_checked_photos(jobs, flagged, comp_results)  # a no-change check's "after photo" is a before photo
+        # compare's results with the batch's messages, statuses and verdicts: the app's downloads call the same
+        disagree = _session_disagreements(jobs, comp_results)
+        results = {j: comparison_result(r, base, comp_results[j], disagree[j]) for j, (r, base) in enumerate(jobs)}
         for j, (r, base) in enumerate(jobs):
             res = results[j]
             row = {
@@ -679,6 +611,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 "facemetrics_version": __version__,
                 "status": res["status"], "messages": "; ".join(res["messages"]),
                 "_rows": res["rows"] if res["status"] != "refused" else [],
+                # the scale the changes were read in: the before photo's (long.csv's calibration_source)
+                "_calibration_source": (base[0].get("calibration_source") or "") if base else "",
             }
             if res["status"] in ("refused", "error"):
                 r["excluded"] = f"comparison {res['status']}: {row['messages']}"
@@ -704,9 +638,9 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
                                hours_since_treatment=row["hours_since_treatment"], photo=row["photo"],
                                taken_at=row["taken_at"], treated_at=row["treated_at"], sha256=row["sha256"],
-                               pixel_sha256=row["pixel_sha256"],
+                               pixel_sha256=row["pixel_sha256"], calibration_source=row.get("_calibration_source", ""),
                                facemetrics_version=row["facemetrics_version"])]
-    change_rows = [{k: v for k, v in r.items() if k != "_rows"} for r in change_rows]
+    change_rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in change_rows]  # _rows, ...
     out_dir.mkdir(parents=True, exist_ok=True)
     write_rows_csv(photo_rows, list(PHOTO_COLUMNS) + BATCH_COLUMNS, out_dir / "photos.csv")
     if compare:

@@ -19,11 +19,13 @@ from .discover import PhotoEntry, hours_between, parse_time
 from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
+from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
               photo: str = "", taken_at: str | None = None, treated_at: str | None = None, sha256: str = "",
-              pixel_sha256: str = "", facemetrics_version: str | None = None, messages=()) -> list[dict]:
+              pixel_sha256: str = "", facemetrics_version: str | None = None, messages=(),
+              calibration_source: str = "") -> list[dict]:
     """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
     Parameters
@@ -44,6 +46,9 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
     messages : iterable of str, optional
         The comparison's messages (``Comparison.messages``), when
         ``comparison_rows`` are dicts without a ``messages`` column.
+    calibration_source : str, optional
+        The scale the changes were read in: the before photo's ``calibration_source``
+        (``iris``, ``user_mm_per_px``, ``user_ipd``); empty when unknown (read as ``iris``).
 
     Returns
     -------
@@ -73,6 +78,7 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
             "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
             "photo": photo, "taken_at": taken_at, "treated_at": treated_at, "sha256": sha256 or "",
             "pixel_sha256": pixel_sha256 or "",
+            "calibration_source": calibration_source if isinstance(calibration_source, str) else "",
             "facemetrics_version": facemetrics_version or __version__,
         }
         out.append({c: row[c] for c in LONG_COLUMNS})
@@ -151,16 +157,14 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
         if r.get("status") == "ok" or r.get("image_width_px") not in (None, ""):
             # a file that could not be decoded has no time read from it: "not measured" says why
             reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
+    elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
+        reasons.append(no_time_of_day(r["taken_at"], treatment=False))
     elif parse_time(r["taken_at"]) is None:
         reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
-    elif _date_only(r["taken_at"]):
-        reasons.append(f"capture time {r['taken_at']!r} has no time of day: before or after the treatment "
-                       "cannot be told (write e.g. 2026-11-02T09:30)")
-    if e.treated_at and parse_time(e.treated_at) is None:
+    if e.treated_at and _date_only(e.treated_at):
+        reasons.append(no_time_of_day(e.treated_at, treatment=True))
+    elif e.treated_at and parse_time(e.treated_at) is None:
         reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601 (e.g. 2026-11-02T08:00)")
-    elif e.treated_at and _date_only(e.treated_at):
-        reasons.append(f"treatment time {e.treated_at!r} has no time of day: which photos were taken before "
-                       "it cannot be told (write e.g. 2026-11-02T08:00)")
     elif not e.treated_at and not e.note:
         reasons.append("no treatment time")
     if not reasons:
@@ -171,11 +175,10 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
 
 
 def _date_only(text) -> bool:
-    """A time written as a date alone (``2026-03-29``, ``20260329``): read as midnight, it would
-    silently make a photo of 07:00 a post-treatment one of an 08:00 session (an audit,
-    2026-12-02)."""
-    t = str(text).strip()
-    return len(t) in (8, 10) and all(c.isdigit() or c == "-" for c in t)
+    """A time written as a date alone (``2026-03-29``, ``20260329``, also with a UTC offset:
+    ``2026-03-29+01:00``): read as midnight, it would silently make a photo of 07:00 a
+    post-treatment one of an 08:00 session (an audit, 2026-12-02).  :func:`facemetrics.timekeys.date_alone`."""
+    return date_alone(text)
 
 
 def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
@@ -313,7 +316,8 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
     with it): which earlier before photos were passed over as its before photo and why
     (:data:`MSG_BASELINE_PASSED_OVER`, from ``r["_passed_over"]``, :func:`_comparison_jobs`), and, for a
     post photo whose comparison was refused or reads ``uncertain`` on a row other than the head pose's,
-    that the before photo has flags the after photo has not (:data:`MSG_BEFORE_PHOTO_AT_FAULT`): the
+    that the before photo has flags the after photo has not, or has the other way (a head turned or tilted
+    in the opposite direction, :func:`_at_fault_message`; :data:`MSG_BEFORE_PHOTO_AT_FAULT`): the
     gate's messages then ask to retake the after photo and leave the good repeat photos out, measured as
     they are against the before photo.  Flags of a kind most of the session's after photos have
     (``r["_shared_faults"]``, :func:`shared_faults`) are no fault of a before photo's: neither why a photo
@@ -355,14 +359,34 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
                    + also)
     unread = result.get("status") == "refused" or any(
         m.get("verdict") == "uncertain" and m.get("metric") not in POSE_METRICS for m in result.get("rows") or ())
-    # the before photo's counted flags of kinds the after photo has none of (turned either way: not "is not")
-    flags = [f for f in _counted_faults(before, shared) if _fault_kind(f, False) not in _fault_kinds(r, False)]
-    if r.get("role") == "post" and unread and flags:
-        out.append(f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and the after photo "
-                   "is not, and no before photo of this session has fewer such flags, so where the other messages "
-                   "ask to retake the after photo or leave a repeat photo out, it is this before photo that differs: "
-                   "retake the session's before photos facing the camera with a relaxed, closed mouth")
+    if r.get("role") == "post" and unread:
+        out += _at_fault_message(r, before, shared)
     return out
+
+
+def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:
+    """:func:`baseline_messages`' :data:`MSG_BEFORE_PHOTO_AT_FAULT` of an unreadable comparison of the post photo
+    ``r`` with ``before`` (``[]`` or one message): the before photo's counted flags (:func:`_counted_faults`,
+    not of the ``shared`` kinds) of a kind the after photo has not, by the rule of :func:`shared_faults`
+    (:func:`_fault_kind`: a head turned or tilted the other way than the after photo's is such a flag, the two
+    about twice the angle apart; an after photo's flag that gives no sign stands for both directions)."""
+    flags = _counted_faults(before, shared | _fault_kinds(r))
+    if not flags:
+        return []
+    # the after photo's flags of the kinds the before photo has the other way (a head turned +15 deg against -15)
+    other_way = {_fault_kind(f, False) for f in flags} & _fault_kinds(r, False)
+    theirs = [f for f in baseline_faults(r) if _fault_kind(f, False) in other_way]
+    if not theirs:
+        after = "the after photo is not"
+    elif all(_fault_kind(f, False) in other_way for f in flags):
+        after = f"the after photo is flagged the other way ({', '.join(theirs)})"
+    else:
+        after = f"the after photo is not, or is flagged the other way ({', '.join(theirs)})"
+    return [f"{MSG_BEFORE_PHOTO_AT_FAULT}: {before['photo']} is flagged {', '.join(flags)} and {after}, and no "
+            "before photo of this session has fewer such flags (not counting those most of the session's after "
+            "photos have too), so where the other messages ask to retake the after photo or leave a repeat photo "
+            "out, it is this before photo that differs: retake the session's before photos facing the camera with "
+            "a relaxed, closed mouth"]
 
 
 def baseline_notes(change_rows) -> list[str]:

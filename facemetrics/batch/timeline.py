@@ -82,8 +82,11 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     SeriesError
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
         (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`);
-        ``batch_dir`` without a ``long.csv``; a metric ``long.csv`` does not have; ``n_boot`` from 1
-        to 49 (before any file is written).
+        ``batch_dir`` without a ``long.csv``; a ``long.csv`` written by facemetrics (it has the
+        ``facemetrics_version`` column) without its ``verdict`` column, whose ``uncertain`` rows could
+        not be left out (a hand-made table without either is fitted whole, as
+        :func:`~facemetrics.decay.analyze_series` documents); a metric ``long.csv`` does not have;
+        ``n_boot`` from 1 to 49 (before any file is written).
     facemetrics.errors.SettingError
         ``out_dir`` (or a parent) is a file, not a folder: before any fit.
     """
@@ -96,6 +99,10 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
                           "(run `facemetrics batch` first, or give the folder it wrote)")
     long = pd.read_csv(batch_dir / "long.csv", keep_default_na=False, na_values=[""])
+    if "facemetrics_version" in long.columns and "verdict" not in long.columns:  # an edited batch output (audit)
+        raise SeriesError(f"{batch_dir / 'long.csv'} was written by facemetrics but has lost its verdict column: "
+                          "without it the comparisons that read 'uncertain' cannot be left out of the fits "
+                          "(restore the column, or run `facemetrics batch` again)")
     long["unit"] = long["unit"].fillna("")
     if metrics is None:
         metrics = [m for m in HEADLINE_METRICS if m in set(long["metric"])]

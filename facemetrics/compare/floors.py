@@ -432,8 +432,11 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
     CAMERA_FLOOR_MM x |relative camera-distance change|, stretch)`` where ``stretch`` is
     |what the eight-parameter fit's stretch of the after photo changes there|
     (:attr:`facemetrics.pose3d.PoseFit.stretch_flow_mm`: a resize that did not keep the aspect
-    ratio moves the lower face relative to the upper one), and
-    ``correction`` is the larger of the two sides' |correction| in that region,
+    ratio moves the lower face relative to the upper one) and, where the fit was repeated with the
+    principal point at the face's centre (:attr:`facemetrics.pose3d.PoseFit.principal_flow_mm`: a
+    cropped photo's image centre is not the camera's axis), |what that changes there| (the two
+    combined as a hypot), and ``correction`` is the larger of the two sides' |correction| in that
+    region (and of the repeated fit's, where there is one),
     and the fraction and the camera factor are the region's
     (:data:`REGION_POSE_MODEL_FRACTION`, :data:`REGION_CAMERA_FLOOR_MM`).
     """
@@ -446,7 +449,8 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
     block = 0.0 if not np.isfinite(block) else block
     pose_dv = pose.flow_mm[..., 1]
     stretch_dv = None if pose.stretch_flow_mm is None else pose.stretch_flow_mm[..., 1]
-    keys, groups, corrections, stretched = [], [], {}, {}
+    principal_dv = None if pose.principal_flow_mm is None else pose.principal_flow_mm[..., 1]
+    keys, groups, corrections, stretched, alt_corrections = [], [], {}, {}, {}
     for region in REGIONS:
         for side in _RL:
             m = masks[(region, side)]
@@ -456,6 +460,11 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
             corrections[(region, side)] = -robust_mean(pose_dv[ys, xs])
             if stretch_dv is not None:  # what a fitted stretch of the after photo would change here
                 stretched[(region, side)] = abs(robust_mean(stretch_dv[ys, xs]))
+            if principal_dv is not None:  # ... and the other principal point (a crop's): both count, and
+                # the model-error part counts the larger of the two fits' corrections
+                stretched[(region, side)] = float(np.hypot(stretched.get((region, side), 0.0),
+                                                           robust_mean(principal_dv[ys, xs])))
+                alt_corrections[(region, side)] = -robust_mean(pose_dv[ys, xs] + principal_dv[ys, xs])
             k = slice(None, None, max(len(xs) // 400, 1))
             keys.append((region, side))
             groups.append((u_row[xs[k]], v_col[ys[k]], depth[ys[k], xs[k]]))
@@ -470,8 +479,9 @@ def pose_floor_terms(pose: p3.PoseFit, masks: dict, flow_mm: np.ndarray, rigid: 
             corr[region][side] = c
             parts[side] = (c, props.get((region, side), 0.0))
         # the larger side's correction: a yaw moves the sides oppositely, and their errors do not cancel
-        cmax = REGION_POSE_MODEL_FRACTION.get(region, POSE_MODEL_FRACTION) * max(abs(parts["right"][0]),
-                                                                                 abs(parts["left"][0]))
+        cmax = REGION_POSE_MODEL_FRACTION.get(region, POSE_MODEL_FRACTION) * max(
+            abs(parts["right"][0]), abs(parts["left"][0]), *(abs(alt_corrections.get((region, side), 0.0))
+                                                             for side in _RL))
         cam = REGION_CAMERA_FLOOR_MM.get(region, CAMERA_FLOOR_MM) * cam_rel
         for side in _RL:
             prop = parts[side][1]

@@ -4,12 +4,16 @@ resolution, different people), in plain words.
 
 from __future__ import annotations
 
+import dataclasses
+
+import cv2
 import numpy as np
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
+from ..geometry import MIRROR_INDEX
 from ..quality import MAX_MM_PER_PX
-from .measure import _Pair
+from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 
 #: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
@@ -29,6 +33,9 @@ MSG_FACE_CUT = "the face is cut by the image edge"
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
+#: ... and of a pair whose upper faces match far better with the after photo flipped left to right
+#: (:func:`looks_mirrored`): a selfie camera's mirrored save
+MSG_MIRRORED = "the after photo appears to be a mirror image of the before photo"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
 #: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the
@@ -38,7 +45,7 @@ MSG_CAMERA_UNCHECKED = "the correction for it is beyond the"
 #: :data:`VALIDATED_YAW_DEG` (the lower-face rows are then ``uncertain``; the headline names this cause)
 MSG_POSE_UNCHECKED = "beyond the range the head-pose correction was checked on"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
-                    MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED)
+                    MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED, MSG_MIRRORED)
 
 
 # (measured values behind every limit: docs/compare.md, "Comparability gate")
@@ -143,6 +150,53 @@ SAME_PERSON_RESIDUALS = ("one person photographed again from another distance (1
 #: the range of different people's residuals the messages quote (1326 pairs of the 52 annotated faces,
 #: docs/data/identity_pairs.csv)
 DIFFERENT_PEOPLE_RESIDUALS = "different people read 1.20-5.31 mm"
+
+
+#: the mirror check (:func:`looks_mirrored`): how many times smaller than the direct upper-face residual
+#: the residual with the after photo flipped left to right must be (direct / flipped).  Real pairs of one
+#: person read at most 0.68, mirror images at least 1.61 (those whose flipped fit is below
+#: :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`; tuning split: 120 mirror images, 192 real pairs of the London
+#: faces, their re-renders and six GRID clips); 0.8 x 1.61, rounded down to 0.05.  Different people reach
+#: 1.98 (15 of 66 London pairs above 1.25), but not with a flipped fit below 1.19 mm (1.37 mm and more)
+#: (2026-12-03, ``bench/bench_mirrored.py``; docs/compare.md, 'Comparability gate', Mirror images)
+MIRROR_MIN_RATIO = 1.25
+
+
+def mirrored(x: PhotoAnalysis) -> PhotoAnalysis:
+    """The photo flipped left to right, as the alignment reads it: the picture mirrored and every
+    landmark at ``x -> W - 1 - x`` under its mirror partner's index
+    (:data:`facemetrics.geometry.MIRROR_INDEX`: the subject's right eye of the flipped photo is its
+    left eye mirrored).  Only ``photo`` and ``points`` are flipped: the result is for
+    :func:`mirrored_residual_mm`, not a measurement of the flipped photo."""
+    pts = np.asarray(x.points, dtype=np.float64)[list(MIRROR_INDEX)].copy()
+    pts[:, 0] = x.photo.rgb.shape[1] - 1 - pts[:, 0]
+    rgb = np.ascontiguousarray(x.photo.rgb[:, ::-1])
+    return dataclasses.replace(x, photo=dataclasses.replace(x.photo, rgb=rgb), points=pts)
+
+
+def mirrored_residual_mm(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The upper-face residual (robust RMS after alignment and the head-pose correction, mm; the one
+    :data:`DIFFERENT_PEOPLE_RESIDUAL_MM` reads) of ``a`` against ``b`` flipped left to right
+    (:func:`mirrored`); NaN when that pair could not be aligned.  A mirror image of the before photo
+    reads 0.00-0.01 mm here, of a re-render of it with the head turned or the camera moved 0.02-0.05 mm
+    (bench/bench_mirrored.py)."""
+    try:
+        return float(_measure(a, mirrored(b)).alignment.residual_mm)
+    except (cv2.error, ValueError, FloatingPointError):  # as compare_photos' own fit: no evidence either way
+        return float("nan")
+
+
+def looks_mirrored(residual_mm: float, mirrored_mm: float) -> bool:
+    """Is the after photo a mirror image of the before photo's face?  ``residual_mm`` and ``mirrored_mm``
+    are the upper-face residuals (mm RMS) as taken and with the after photo flipped left to right
+    (:func:`mirrored_residual_mm`).  True when the upper faces match only roughly as taken (above
+    :data:`MAX_ALIGNMENT_RESIDUAL_MM`: no photo pair below it is checked), flipped they match as only one
+    person's photos do (below :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`, the smallest residual between
+    different people) and :data:`MIRROR_MIN_RATIO` times better than as taken.  A selfie camera may save
+    its photos mirrored: left and right are then swapped, and the direct fit reads the face's own
+    asymmetry (a photo against its own mirror image: 1.06-3.32 mm, 2026-12-03, bench/bench_mirrored.py)."""
+    return bool(residual_mm > MAX_ALIGNMENT_RESIDUAL_MM and mirrored_mm < DIFFERENT_PEOPLE_POSSIBLE_MM
+                and residual_mm >= MIRROR_MIN_RATIO * mirrored_mm)
 
 
 def registration_uncertain(pair: _Pair) -> bool:
@@ -419,8 +473,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
 
     Without ``pair`` (before any flow is computed) only the photos' statuses
     and the single-photo pose estimates are checked.  ``status`` is
-    ``"refused"`` when a photo could not be measured or the head pose differs
-    beyond the refusal limits, ``"warning"`` when pose, expression, lighting,
+    ``"refused"`` when a photo could not be measured, the head pose differs
+    beyond the refusal limits, the upper faces differ as different people's do, or the after
+    photo is a mirror image of the before photo (:func:`looks_mirrored`), ``"warning"`` when pose, expression, lighting,
     resolution or the upper-face match break a warning limit, or a photo is cut, holds
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), else ``"ok"``.
@@ -483,26 +538,45 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
         if x.mm_per_px > MAX_MM_PER_PX:
             msgs.append(f"resolution too low in the {label} photo: {x.mm_per_px:.2f} mm/px "
                         f"(limit {MAX_MM_PER_PX}); sub-millimetre changes cannot be resolved")
-    r = pair.alignment.residual_mm
-    if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
-        refuse = True
-        # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
-        msgs.insert(0, f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
-                    f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
-                    f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; {DIFFERENT_PEOPLE_RESIDUALS}; {SAME_PERSON_RESIDUALS}); or "
-                    "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
-                    + _far_camera_clause(c, bool(shape)) + ". Nothing on the lower face can be measured "
-                    "against it: retake the after photo like the before photo")
-    elif r > MAX_ALIGNMENT_RESIDUAL_MM:
-        msgs.append(f"{MSG_MISMATCH} ({r:.2f} mm RMS, limit "
-                    f"{MAX_ALIGNMENT_RESIDUAL_MM}; {SAME_PERSON_RESIDUALS}): hair, glasses, brows, "
-                    "expression or image detail changed; what moved on the lower face may be misregistration, "
-                    "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
-                    "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(r))
-    msgs += several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
+    first, rough = _residual_messages(a, b, pair, bool(shape))
+    refuse = refuse or bool(first)
+    # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
+    msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
+
+
+def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
+                       expression_changed: bool) -> tuple[list[str], list[str]]:
+    """The upper-face residual's messages of :func:`gate`: ``(refusals, warnings)``.  A mirror image
+    (:func:`looks_mirrored`, fitted only above :data:`MAX_ALIGNMENT_RESIDUAL_MM`) is refused with
+    :data:`MSG_MIRRORED`, else a residual beyond :data:`DIFFERENT_PEOPLE_RESIDUAL_MM` with
+    :data:`MSG_DIFFERENT_PEOPLE`; one beyond :data:`MAX_ALIGNMENT_RESIDUAL_MM` warns
+    (:data:`MSG_MISMATCH`)."""
+    r, c = pair.alignment.residual_mm, pair.cues
+    rm = mirrored_residual_mm(a, b) if r > MAX_ALIGNMENT_RESIDUAL_MM else float("nan")
+    if looks_mirrored(r, rm):
+        return [f"{MSG_MIRRORED} (flipped left to right, as selfie cameras often save them): after alignment "
+                f"the upper faces differ by {r:.2f} mm RMS as taken, but by {rm:.2f} mm with the after photo "
+                f"flipped (called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
+                f"{DIFFERENT_PEOPLE_POSSIBLE_MM} mm, where only one person's photos match). Its left and right are "
+                "swapped, so no change can be read: flip one photo left to right (or turn off the camera's "
+                "mirroring) and compare again"], []
+    if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
+        return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
+                f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "
+                f"{DIFFERENT_PEOPLE_RESIDUAL_MM}; {DIFFERENT_PEOPLE_RESIDUALS}; {SAME_PERSON_RESIDUALS}); or "
+                "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
+                + _far_camera_clause(c, expression_changed) + ". Nothing on the lower face can be measured "
+                "against it: retake the after photo like the before photo"], []
+    if r > MAX_ALIGNMENT_RESIDUAL_MM:
+        return [], [f"{MSG_MISMATCH} ({r:.2f} mm RMS, limit "
+                     f"{MAX_ALIGNMENT_RESIDUAL_MM}; {SAME_PERSON_RESIDUALS}): hair, glasses, brows, "
+                     "expression or image detail changed; what moved on the lower face may be misregistration, "
+                     "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
+                     "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(r)]
+    return [], []
 
 
 def _maybe_other_person(residual_mm: float) -> str:

@@ -27,6 +27,9 @@ One row per photo × metric × side, with columns
     Unit of ``value`` (``"mm"``, ``""`` for unitless, ...).
 ``noise_floor`` (float, metric unit, optional)
     Measurement noise floor, e.g. the test-retest spread of the metric.
+``calibration_source`` (str, optional)
+    The mm scale the change was read in (:data:`CALIBRATION_SOURCES`: ``iris``,
+    ``user_ipd``, ``user_mm_per_px``); blank or absent: ``iris``.
 
 Uncertainty
 -----------
@@ -54,6 +57,12 @@ peak's 95 % interval of one subject read with photo jitter alone covered the
 truth in 31 of 36 series on real faces without it, 36 of 36 with it
 (``bench/bench_decay_coverage.py``, docs/validation.md section 8).  The cluster
 design draws the common part only: its resampled subjects carry their own.
+These are the iris scale's parts, for rows whose ``calibration_source`` is ``iris``
+(or not given); a row read in the scale of a user-given IPD (``user_ipd``,
+``--ipd-mm``) carries that IPD's 1.5 % per subject instead (``geometry.USER_IPD_SD``,
+as the photo's ``mm_per_px_uncertainty_pct``; in the residual design only, the
+cluster design's subjects carrying their own), and a row read in a scale the user
+gave (``user_mm_per_px``, ``--mm-per-px``) none: that scale is taken as exact.
 One factor shared by a whole series moves no half-life (a series multiplied by one
 factor has the same one): the common and subject parts do not; the per-session part
 can, where a series holds several sessions (the residual design draws a different
@@ -95,12 +104,14 @@ for the fold-depth index).  Verdicts, checked in order:
 
 1. ``inconclusive`` (status ``insufficient_data``, every estimate and CI NaN,
    no fit attempted) if the series has fewer than 6 photos, fewer than
-   4 distinct times at or after treatment (t >= 0), or no photo at or after
-   12 h (one cannot speak about 24 h without data near it).
+   4 distinct times at or after treatment (t >= 0; photos of one session
+   taken less than :data:`SAME_PHOTO_TIME_H`, 5 min, apart are one time: a
+   retake is no time of its own), or no photo at or after 12 h (one cannot
+   speak about 24 h without data near it).
 2. ``inconclusive`` (status ``fit_failed`` / ``bootstrap_failed`` /
    ``no_bootstrap`` / ``too_few_replicates``) if the fit failed, fewer than half
    of the bootstrap replicates could be fitted (a cluster replicate needs >= 3
-   distinct times after treatment), ``n_boot=0`` (point estimates only, CIs
+   distinct times after treatment, counted so too), ``n_boot=0`` (point estimates only, CIs
    NaN), or fewer than :data:`MIN_VERDICT_REPLICATES` (50) replicates were
    fitted (CIs reported, no verdict; ``n_boot`` from 1 to 49 is refused, so
    only failed refits leave so few).
@@ -159,7 +170,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..compare.floors import DEFAULT_NOISE_FLOORS
-from ..geometry import IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM, IRIS_JITTER_FLOOR
+from ..geometry import IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM, IRIS_JITTER_FLOOR, USER_IPD_SD
 from ..pairing import linked_groups
 from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
@@ -216,7 +227,8 @@ CLAIM_HOURS = 24.0
 #: so the residual bootstrap keeps >= 3 degrees of freedom (its inflation sqrt(n / (n - 3)) <= 1.42)
 MIN_PHOTOS = 6
 #: minimum number of distinct times at or after treatment for a fit: the 3 parameters plus one
-#: time to check them against (with 3 times any 3-parameter curve fits exactly)
+#: time to check them against (with 3 times any 3-parameter curve fits exactly); retakes count once
+#: (times of one session closer than SAME_PHOTO_TIME_H are one photo time, :func:`_photo_moments`)
 MIN_TIMES = 4
 #: a photo at or after this many hours is required to speak about 24 h: half of CLAIM_HOURS, so
 #: the change at 24 h is never extrapolated beyond twice the last photo's time
@@ -224,10 +236,13 @@ MIN_LAST_HOURS = 12.0
 #: photo times after treatment closer than this (h, 5 min) to the first one are that photo time
 #: for the initial-effect rule (rule 4, :func:`_second_photo_time`): a retake a minute later
 #: (+0.02 h) is no second look at the effect, it shares the first photo's moment, pose and light
-#: (a retake is taken within a minute or two; the simulated studies' photo times are >= 15 min apart)
+#: (a retake is taken within a minute or two; the simulated studies' photo times are >= 15 min apart).
+#: Within one session, the same rule counts the distinct times of MIN_TIMES and MIN_SUBJECT_TIMES
+#: (:func:`_photo_moments`): two photo times each retaken 3 times were 8 "distinct times"
 SAME_PHOTO_TIME_H = 5 / 60
-#: a subject gets its own fit with at least this many distinct times after treatment
-#: (MIN_TIMES + 1: one more than the least a pooled fit needs, since one person's photos are noisier)
+#: a subject gets its own fit with at least this many distinct times after treatment, retakes counted
+#: once as for MIN_TIMES (MIN_TIMES + 1: one more than the least a pooled fit needs, since one person's
+#: photos are noisier)
 MIN_SUBJECT_TIMES = 5
 #: at least this many subjects for the cluster (subject) bootstrap (with 2 clusters half the
 #: replicates are one subject repeated; Field & Welsh 2007)
@@ -281,11 +296,22 @@ MIN_EFFECT = {"mm": 0.3, "index": DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]}
 #: subject's 95 % peak intervals covered the truth in 31 of 36 series without this term, 36 with it
 #: (held-out faces: 30 and 36; docs/validation.md section 8).  One factor shared by a whole series
 #: moves no half-life; the per-session part can (a series of several sessions: a factor each).
+#: These are the parts of rows read in the iris scale (``calibration_source`` ``iris``, or none given);
+#: a row read in a scale the user gave carries the error of that scale instead
+#: (:data:`CALIBRATION_SOURCES`, :func:`_scale_factors`).
 SCALE_SD = {"common": IRIS_CHORD_BIAS_SD, "subject": IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM,
             "session": IRIS_JITTER_FLOOR}
 #: power of the mm scale in a value of each unit (a length scales with it, an area with its square);
 #: other units (deg, pct, the fold index) do not depend on the scale
 SCALE_POWER = {"mm": 1, "mm2": 2}
+#: the ``calibration_source`` values a change table may carry (``long.csv``: the scale its before photo
+#: was read in, ``photos.csv``'s column), and the mm scale's error each brings into the bootstrap
+#: (:func:`_scale_factors`): ``iris`` the parts of :data:`SCALE_SD`; ``user_ipd`` (``--ipd-mm``) the
+#: IPD the user gave, ``geometry.USER_IPD_SD`` (1.5 %) per subject, as in the photo's
+#: ``mm_per_px_uncertainty_pct``, and no iris part; ``user_mm_per_px`` (``--mm-per-px``) none: the user's
+#: scale is taken as exact, as the photo's uncertainty leaves it empty.  A blank cell, or a table without
+#: the column (written before it), is ``iris``.
+CALIBRATION_SOURCES = ("iris", "user_ipd", "user_mm_per_px")
 
 
 
@@ -380,7 +406,8 @@ class DecayFit:
     n_subjects : int
         Distinct subjects in the series.
     n_times : int
-        Distinct times at or after treatment (t >= 0).
+        Distinct times at or after treatment (t >= 0); photos of one session less than
+        :data:`SAME_PHOTO_TIME_H` apart (retakes) are one time.
     last_time_h : float
         Latest photo, hours since treatment.
     half_life_h_min : float
@@ -421,7 +448,9 @@ class DecayFit:
     rmse : float
         Root mean squared residual of the fit, metric unit.
     bootstrap : str
-        ``cluster`` (subjects resampled), ``residual`` or ``none``.
+        ``cluster`` (subjects resampled), ``residual`` or ``none``.  Either design carries the mm
+        scale's error as the rows' ``calibration_source`` says (:func:`_scale_factors`): the iris
+        scale's parts, a user IPD's, or none for a scale given as mm per px (taken as exact).
     n_boot : int
         Bootstrap replicates that could be fitted.
     confidence, test_confidence : float
@@ -610,7 +639,7 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
         unit=unit,
         n_photos=int(t.size),
         n_subjects=int(pd.unique(data["subject"].to_numpy()).size),
-        n_times=int(np.unique(t[t >= 0]).size),
+        n_times=_n_times(t, _photo_moments(data)),
         last_time_h=float(np.max(t)) if t.size else _NAN,
         half_life_h_min=float(default_half_life_bounds(t)[0]),
         smallest_meaningful_change=delta,
@@ -635,15 +664,51 @@ def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -
     return nf, (max(smallest, nf) if math.isfinite(nf) else smallest)
 
 
-def _missing_data(t: np.ndarray) -> list[str]:
-    """Why the series ``t`` (hours) is too small to test the claim (empty when it is not)."""
+def _photo_moments(data: pd.DataFrame) -> np.ndarray:
+    """Each row's photo time (h, shape (n,)): its ``hours_since_treatment``, or for a retake the time of
+    the photo it repeats.  Within one session (the subject and, where the table has it, ``treated_at``
+    as the batch keys sessions, :func:`_session_keys`: :mod:`facemetrics.timekeys`' one rule), the times
+    at or after treatment are taken in order, and each one closer than :data:`SAME_PHOTO_TIME_H`
+    (5 min) to the first time of the current photo time gets that first time; the next one starts a new
+    photo time (as :func:`_second_photo_time`).  Times before treatment, and times of other sessions,
+    are kept as they are."""
+    t = data["hours_since_treatment"].to_numpy(dtype=float)
+    out = t.copy()
+    sessions = pd.Series(data["subject"].astype(str).to_numpy() + "\x1f" + _session_keys(data))
+    for rows in sessions.groupby(sessions.to_numpy(), sort=False).indices.values():
+        post = rows[t[rows] >= 0]
+        start = _NAN
+        for i in post[np.argsort(t[post], kind="stable")]:
+            if not t[i] < start + SAME_PHOTO_TIME_H:  # the first, or at least 5 min after the current one
+                start = t[i]
+            out[i] = start
+    return out
+
+
+def _n_times(t: np.ndarray, moments: np.ndarray) -> int:
+    """Distinct photo times at or after treatment: distinct ``moments`` (:func:`_photo_moments`, h) of
+    the rows whose time ``t`` (h) is at or after treatment (shapes (n,)); retakes count once."""
+    return int(np.unique(moments[t >= 0]).size)
+
+
+def _retake_note(n: int, t: np.ndarray) -> str:
+    """The clause saying retakes were counted once (:func:`_photo_moments`) when ``t`` (h, shape (n,))
+    holds more different times at or after treatment than the ``n`` counted, else ``""``."""
+    if np.unique(t[t >= 0]).size <= n:
+        return ""
+    return f"photos of one session taken less than {SAME_PHOTO_TIME_H * 60:.0f} min apart count as one time"
+
+
+def _missing_data(t: np.ndarray, moments: np.ndarray | None = None) -> list[str]:
+    """Why the series ``t`` (hours) is too small to test the claim (empty when it is not); ``moments``:
+    each row's photo time (:func:`_photo_moments`; default ``t``), whose distinct values are counted."""
     post_times = np.unique(t[t >= 0])
-    n_times, n_photos = int(post_times.size), int(t.size)
+    n_times, n_photos = _n_times(t, t if moments is None else moments), int(t.size)
     missing = []
     if n_times < MIN_TIMES:
-        missing.append(
-            f"only {n_times} distinct time{'s' if n_times != 1 else ''} after treatment (need at least {MIN_TIMES})"
-        )
+        note = _retake_note(n_times, t)
+        missing.append(f"only {n_times} distinct time{'s' if n_times != 1 else ''} after treatment "
+                       f"(need at least {MIN_TIMES}{'; ' + note if note else ''})")
     if n_photos < MIN_PHOTOS:
         missing.append(f"only {n_photos} photo{'s' if n_photos != 1 else ''} (need at least {MIN_PHOTOS})")
     if not (post_times.size and post_times[-1] >= MIN_LAST_HOURS):
@@ -676,14 +741,20 @@ def _residual_draws(t, y, est: DecayParams, rng, n_boot: int, sessions: np.ndarr
     return draws
 
 
-def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None) -> np.ndarray | None:
+def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None, sources=None) -> np.ndarray | None:
     """The mm scale's error of every replicate and row, as factors on the values, shape (B, n) (or (B, 1)
-    without ``subjects``); None for a unit the scale does not enter (:data:`SCALE_POWER`).
+    without ``subjects`` and with every row ``iris``); None for a unit the scale does not enter
+    (:data:`SCALE_POWER`).
 
     ``exp(power * (c + s + e))`` with ``c`` ~ N(0, SCALE_SD["common"]²) one per replicate, ``s`` ~
     N(0, SCALE_SD["subject"]²) one per replicate and subject and ``e`` ~ N(0, SCALE_SD["session"]²) one
     per replicate and session (``subjects`` and ``sessions``: integer codes, shape (n,); without them,
-    the common part only: the cluster design, whose resampled subjects carry their own scale errors)."""
+    the common part only: the cluster design, whose resampled subjects carry their own scale errors).
+    ``sources``: each row's :data:`CALIBRATION_SOURCES` value (shape (n,); None: all ``iris``).  Only
+    ``iris`` rows carry those parts; a ``user_ipd`` row carries ``u`` ~ N(0, USER_IPD_SD²) one per
+    replicate and subject instead (none without ``subjects``: the resampled subjects carry it), a
+    ``user_mm_per_px`` row nothing (factor 1: the user's scale is taken as exact).  The iris parts are
+    drawn first, so an all-``iris`` series draws as it did before ``sources`` existed."""
     power = SCALE_POWER.get(str(unit), 0)
     if not power:
         return None
@@ -691,10 +762,17 @@ def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None) ->
     for part, codes in (("subject", subjects), ("session", sessions)):
         if codes is not None:
             log_f = log_f + rng.normal(0.0, SCALE_SD.get(part, 0.0), size=(n_boot, int(codes.max()) + 1))[:, codes]
+    if sources is not None and not np.all(sources == "iris"):
+        log_f = np.where(sources == "iris", log_f, 0.0)
+        ipd = sources == "user_ipd"
+        if subjects is not None and ipd.any():
+            own = rng.normal(0.0, USER_IPD_SD, size=(n_boot, int(subjects.max()) + 1))[:, subjects]
+            log_f = log_f + np.where(ipd, own, 0.0)
     return np.exp(power * log_f)
 
 
-def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None, unit: str = ""):
+def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None, unit: str = "",
+                moments=None, sources=None):
     """Bootstrap design: ``(method, values (B, n), weights (B, n), valid (B,))``.
 
     ``cluster`` for a pooled fit of >= MIN_CLUSTERS subjects (two-stage below
@@ -703,7 +781,10 @@ def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, 
     the residual design adds a baseline offset per session (:func:`_residual_draws`).  In a unit the
     mm scale enters (``unit``, :data:`SCALE_POWER`), every replicate's values are multiplied by its
     scale error (:func:`_scale_factors`): per replicate, subject and session in the residual design,
-    the common part only in the cluster design.
+    the common part only in the cluster design, as each row's ``sources`` (its calibration source,
+    :data:`CALIBRATION_SOURCES`; None: ``iris``) says.  ``moments``: each row's photo time (h; default ``t``),
+    retakes at the time of the photo they repeat (:func:`_photo_moments`), whose distinct values a
+    cluster replicate counts.
     """
     n = t.size
     n_subjects = int(pd.unique(subjects).size)
@@ -720,18 +801,18 @@ def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, 
             yb = _residual_draws(t, y, est, rng, n_boot)
         else:
             yb = np.broadcast_to(y, (n_boot, n))
-        # a replicate needs >= 3 distinct post-treatment times to identify 3 parameters
-        order = np.unique(t, return_inverse=True)[1]
+        # a replicate needs >= 3 distinct post-treatment times to identify 3 parameters (retakes count once)
+        order = np.unique(t if moments is None else moments, return_inverse=True)[1]
         post_mask = t >= 0
         present = np.zeros((n_boot, order.max() + 1), dtype=bool)
         rows_b, cols_n = np.nonzero(w[:, post_mask] > 0)
         present[rows_b, order[post_mask][cols_n]] = True
-        scale = _scale_factors(n_boot, rng, unit)
+        scale = _scale_factors(n_boot, rng, unit, sources=sources)
         return "cluster", (yb if scale is None else yb * scale), w, present.sum(axis=1) >= 3
     if n_boot > 0:
         codes = pd.factorize(pd.Series(subjects if sessions is None else sessions).astype(str))[0]
         yb = _residual_draws(t, y, est, rng, n_boot, sessions=codes)
-        scale = _scale_factors(n_boot, rng, unit, pd.factorize(pd.Series(subjects).astype(str))[0], codes)
+        scale = _scale_factors(n_boot, rng, unit, pd.factorize(pd.Series(subjects).astype(str))[0], codes, sources)
         return "residual", (yb if scale is None else yb * scale), np.ones((n_boot, n)), np.ones(n_boot, dtype=bool)
     return "none", None, None, np.zeros(0, dtype=bool)
 
@@ -802,8 +883,12 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     peak_real = e_lo > delta or e_hi < -delta
     if not peak_ok:
         peak_ci_txt = f"{percent(confidence)} CI {num(e_lo)} to {quantity(e_hi, unit)}"
-    # the words follow the sign of the change (a negative change of a lift metric is a sag)
+    # the words follow the sign of the change (a negative change of a lift metric is a sag); a change whose
+    # interval holds 0, or that prints as 0 at the sentence's two decimals, has no direction, so a metric
+    # whose word has one says "change" (a lift series read "no clear initial sag ... 0.00 mm")
     noun = effect_noun(metric, e1 if math.isfinite(e1) and e1 != 0 else peak)
+    if (e_lo <= 0.0 <= e_hi or num(e1) == num(0.0)) and effect_noun(metric, 1.0) != effect_noun(metric, -1.0):
+        noun = "change"
     if lo > delta or hi < -delta:
         where = f"above the +{quantity(delta, unit)}" if lo > delta else f"below the \u2212{quantity(delta, unit)}"
         late = effect_noun(metric, c24)
@@ -891,7 +976,8 @@ def _analyze_one(
 
     t = data["hours_since_treatment"].to_numpy(dtype=float)
     y = data["value"].to_numpy(dtype=float)
-    missing = _missing_data(t)
+    moments = _photo_moments(data)  # a retake minutes after a photo is no time of its own
+    missing = _missing_data(t, moments)
     if missing:
         return no_fit(
             "insufficient_data",
@@ -909,7 +995,8 @@ def _analyze_one(
     if "treated_at" in data.columns:  # long.csv: one baseline photo per subject and treatment time
         sessions = (data["subject"].astype(str) + "\x1f" + _session_keys(data)).to_numpy()
     method, yb, w, valid = _replicates(t, y, data["subject"].to_numpy(), est, pooled=subject is None,
-                                       n_boot=n_boot, rng=rng, sessions=sessions, unit=base["unit"])
+                                       n_boot=n_boot, rng=rng, sessions=sessions, unit=base["unit"],
+                                       moments=moments, sources=_sources(data))
     if method == "none":
         c24 = float(est.change_at(CLAIM_HOURS))
         point = {**nan_est, "peak_change": est.peak, "half_life_h": est.half_life, "change_24h": c24,
@@ -1057,8 +1144,11 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
     missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
     if missing:
         raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
-    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at") if c in changes.columns]
+    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at", "calibration_source")
+                                      if c in changes.columns]
     df = _labels(changes.loc[:, cols].copy())
+    if "calibration_source" in df.columns:
+        df["calibration_source"] = _calibration_sources(df["calibration_source"])
     df["hours_since_treatment"] = _hours(df["hours_since_treatment"])
     df["unit"] = df["unit"].fillna("").astype(str)
     if "treated_at" in df.columns:
@@ -1090,6 +1180,34 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
     twice = np.zeros(len(df), dtype=bool)  # before the verdict filter (review of 674ec27, 5)
     twice[timed] = _at_two_times(df[timed], changes.iloc[np.flatnonzero(timed)])
     return df[keep], changes.iloc[np.flatnonzero(keep)], twice[keep]
+
+
+def _calibration_sources(col: pd.Series) -> pd.Series:
+    """A ``calibration_source`` column checked: each cell one of :data:`CALIBRATION_SOURCES` (spaces
+    and case ignored), a blank cell (NaN, None, ``""``: a row written before the column, the app)
+    ``iris``.
+
+    Raises
+    ------
+    SeriesError
+        A cell with another value (naming it and the values allowed).
+    """
+    text = labels_or(col, "iris").str.strip().str.lower()
+    bad = sorted(set(text) - set(CALIBRATION_SOURCES))
+    if bad:
+        n = int((~text.isin(CALIBRATION_SOURCES)).sum())
+        raise SeriesError(f"{n} of {len(text)} rows {'has' if n == 1 else 'have'} an unknown calibration_source ({', '.join(map(repr, bad[:3]))}"
+                          f"{', ...' if len(bad) > 3 else ''}); give {', '.join(CALIBRATION_SOURCES)} (the scale the "
+                          "change was read in, as photos.csv says it) or leave the cell empty (iris)")
+    return text
+
+
+def _sources(data: pd.DataFrame) -> np.ndarray | None:
+    """Each row's calibration source (:func:`_calibration_sources`, object, shape (n,)); None when the
+    table has no ``calibration_source`` column (every row ``iris``)."""
+    if "calibration_source" not in data.columns:
+        return None
+    return data["calibration_source"].to_numpy(dtype=object)
 
 
 def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
@@ -1260,7 +1378,9 @@ def analyze_series(
         ``treatment``, ``hours_since_treatment`` [h: numbers, or timedeltas
         photo time - treatment time; dates are refused], ``metric``, ``side``,
         ``value`` [metric unit], ``unit``, optional ``noise_floor`` [metric
-        unit, >= 0], optional ``verdict``), as ``long.csv``.  A blank subject
+        unit, >= 0], optional ``verdict``, optional ``calibration_source``
+        [:data:`CALIBRATION_SOURCES`, blank: ``iris``; it sets the mm scale's
+        error the intervals carry]), as ``long.csv``.  A blank subject
         or treatment is one unnamed subject / treatment (:data:`BLANK_SUBJECT`,
         :data:`BLANK_TREATMENT`); a blank metric or side is refused.  Rows with a non-finite time or value
         are ignored, and so are rows whose verdict is ``uncertain`` (the
@@ -1288,7 +1408,8 @@ def analyze_series(
         noise floor larger than the ``min_effect`` given says so.
     per_subject : bool, optional
         Also fit each subject with at least :data:`MIN_SUBJECT_TIMES` (5)
-        distinct times after treatment (only in series with 2 or more
+        distinct times after treatment (retakes less than 5 min apart in one
+        session counted once; only in series with 2 or more
         subjects; with one subject the pooled fit is that subject's fit).  A
         subject with fewer gets a row with no fit (status
         ``insufficient_data``) whose ``reason`` says how many times it has,
@@ -1319,7 +1440,7 @@ def analyze_series(
     ------
     SeriesError
         Missing columns, non-numeric values, unknown metrics, mixed units in
-        one series, or invalid settings (``n_boot`` from 1 to
+        one series, an unknown ``calibration_source``, or invalid settings (``n_boot`` from 1 to
         ``MIN_VERDICT_REPLICATES - 1`` included).
     """
     confidence, n_boot, seed = _check_settings(confidence, n_boot, seed)
@@ -1351,8 +1472,8 @@ def analyze_series(
             continue
         pooled_ok = fits[-1].fit_ok
         for subj, sg in grp.groupby("subject", sort=True):
-            t = sg["hours_since_treatment"].to_numpy()
-            if np.unique(t[t >= 0]).size < MIN_SUBJECT_TIMES:
+            t = sg["hours_since_treatment"].to_numpy(dtype=float)
+            if _n_times(t, _photo_moments(sg)) < MIN_SUBJECT_TIMES:  # retakes count once
                 fit = _too_few_subject_times(sg, treatment=treatment, metric=metric, side=side, subject=subj,
                                              pooled_ok=pooled_ok, min_effect=opts["min_effect"],
                                              confidence=opts["confidence"])
@@ -1377,8 +1498,9 @@ def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subje
     n = base["n_times"]
     where = ("included in the pooled fit only" if pooled_ok else
              "its photos are in the pooled series only (which has no fit either: see its reason)")
-    reason = (f"Subject {subject}: {n} time{'s' if n != 1 else ''} after treatment, {MIN_SUBJECT_TIMES} needed "
-              f"for a per-subject fit; {where}.")
+    note = _retake_note(n, data["hours_since_treatment"].to_numpy(dtype=float))
+    reason = (f"Subject {subject}: {n} time{'s' if n != 1 else ''} after treatment{f' ({note})' if note else ''}, "
+              f"{MIN_SUBJECT_TIMES} needed for a per-subject fit; {where}.")
     return DecayFit(**base, **dict.fromkeys(_ESTIMATES, _NAN), verdict=INCONCLUSIVE, reason=reason,
                     status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
 
@@ -1643,7 +1765,9 @@ def analyze_regimen(
     multiplied by one draw of the scale's error, as in the decay fits
     (:func:`_scale_factors`): the common part only when whole subjects are
     resampled, else also each subject's own part and its one session's (every
-    level of a subject is read against its day-0 baseline).
+    level of a subject is read against its day-0 baseline); for levels read in a
+    user-given scale (``calibration_source``) that scale's error instead, as in
+    the decay fits.
 
     Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``
 (``min_effect`` default per unit, :data:`MIN_EFFECT`; ``noise_floor`` the median of the series'):
@@ -1654,7 +1778,8 @@ def analyze_regimen(
     ----------
     levels : pandas.DataFrame
         Tidy table with ``subject``, ``treatment``, ``metric``, ``side``,
-        ``value`` [metric unit], ``unit``, optional ``noise_floor``, and the
+        ``value`` [metric unit], ``unit``, optional ``noise_floor``, optional
+        ``calibration_source`` (as in :func:`analyze_series`), and the
         time since the first session as ``days_since_start`` [days] or
         ``hours_since_treatment`` [h] (as written by the regimen batch).
     day_n : float, optional
@@ -1701,6 +1826,8 @@ def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
             raise SeriesError(f"levels lack column {c}")
     df = _labels(df)
     df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
+    if "calibration_source" in df.columns:
+        df["calibration_source"] = _calibration_sources(df["calibration_source"])
     df["value"] = pd.to_numeric(df["value"], errors="coerce")
     df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
     timed = np.isfinite(df["days_since_start"]).to_numpy()
@@ -1768,7 +1895,8 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
         method, w = _regimen_boot_weights(d, g, len(subj_names), n_boot, rng)
         # the mm scale's error (as in the decay fits): resampled subjects carry their own; within the
         # subjects, each one's too (one regimen session per subject: every level is read against day 0)
-        scale = _scale_factors(n_boot, rng, unit, *((g, g) if method == "moving_block" else ()))
+        scale = _scale_factors(n_boot, rng, unit, *((g, g) if method == "moving_block" else (None, None)),
+                               sources=_sources(grp))
         boot = _regimen_slope(d, y if scale is None else y * scale, g, w)
         boot = boot[np.isfinite(boot)]
     else:

@@ -1,0 +1,353 @@
+"""Cropped or padded photos and the principal point of the 3-D pose correction.
+
+``compare_photos`` corrects a head-pose or camera-distance change with a pinhole model of the before
+photo (:mod:`facemetrics.pose3d`) whose principal point it must assume.  A crop or padding of the
+before photo moves the image centre, not the camera's axis.  This bench compares the candidates of
+:data:`CANDIDATES` (``facemetrics.compare.measure._fit_pose``'s ``principal`` and ``term``):
+
+- ``a_image``: the image centre, no floor term (before 2026-12-03);
+- ``b_face``: the landmark centre of the face (the mean of the 468 Face Mesh points), which no crop moves;
+- ``c_image_term``: the image centre, and the fit repeated at the face centre: what that changes in each
+  region goes into the lift floors (as the stretch term);
+- ``d_face_term``: the face centre, and the fit repeated at the image centre, into the floors;
+- ``e_auto``: the image centre, unless it lies more than ``measure.PRINCIPAL_OFFSET_LIMIT_MM`` from the
+  face centre (a crop or padding, or a face framed far off-centre): the face centre then;
+- ``f_auto_term``: as ``e_auto``, and where it took the face centre the fit repeated at the point
+  ``PRINCIPAL_OFFSET_LIMIT_MM`` from it towards the image centre, into the floors.
+
+Splits, fixed before any result was seen: ``tuning`` = the 12 London neutral portraits (simulated pairs)
+and the real debruine camera-distance pairs; ``heldout`` = the 40 Canada faces (simulated pairs).
+
+Simulated pairs (the project's renderer, :func:`facemetrics.simulate.camera_distance` and
+:func:`~facemetrics.simulate.head_pose`, with bench_pose3d's random depth and pivot errors): the
+uncropped pair of every case of :data:`SIM_CASES`, and :data:`CROPS_PER_CASE` crops of it drawn in turn
+from :data:`CROPS` (the held-out run: the cases of :data:`HELDOUT_CASES` only; a crop of the before photo, the after photo, or both; a cut stops
+:data:`FACE_MARGIN_MM` outside the face mesh, below the chin :data:`CHIN_MARGIN_MM`).  Every pair is
+compared once per candidate (the registration, which the candidates share, is computed once per pair).
+A false verdict is ``lift`` or ``sag`` on any dense lift row (four regions, right / left / mean) of a
+true-zero pair, after the gate.  Run::
+
+    python bench/bench_principal_point.py --set tuning  -o /tmp/pp_tuning.csv
+    python bench/bench_principal_point.py --set heldout -o /tmp/pp_heldout.csv [--part 0/2]
+    python bench/bench_principal_point.py --summary /tmp/pp_tuning.csv /tmp/pp_heldout.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "faces"
+sys.path.insert(0, str(ROOT))
+
+#: name -> (principal, term) of ``measure._fit_pose``
+CANDIDATES = {"a_image": ("image", False), "b_face": ("face", False), "c_image_term": ("image", True),
+              "d_face_term": ("face", True), "e_auto": ("auto", False), "f_auto_term": ("auto", True)}
+
+#: (name, kind, parameters, true jawline lift?) as bench_pose3d's CASES
+SIM_CASES = [
+    ("camera350", "camera", 350.0, False),
+    ("camera550", "camera", 550.0, False),
+    ("pitch+3", "pose", dict(pitch_deg=3.0), False),
+    ("pitch-3", "pose", dict(pitch_deg=-3.0), False),
+    ("yaw+5", "pose", dict(yaw_deg=5.0), False),
+    ("pitch+2_yaw-3", "pose", dict(pitch_deg=2.0, yaw_deg=-3.0), False),
+    ("lift2_camera350", "camera", 350.0, True),
+    ("lift2_pitch+3", "pose", dict(pitch_deg=3.0), True),
+]
+
+#: (name, which photo, edge, fraction): a cut of that fraction of the side at that edge, or "pad":
+#: that fraction of the width added at that edge (the corner's colour)
+CROPS = [
+    ("before_bottom20", "before", "bottom", 0.20), ("before_bottom30", "before", "bottom", 0.30),
+    ("before_top20", "before", "top", 0.20), ("before_left20", "before", "left", 0.20),
+    ("before_right30", "before", "right", 0.30), ("before_padleft50", "before", "padleft", 0.50),
+    ("after_bottom30", "after", "bottom", 0.30), ("both_bottom30", "both", "bottom", 0.30),
+    ("both_left25", "both", "left", 0.25),
+]
+CROPS_PER_CASE = 3
+FACE_MARGIN_MM = 12.0
+CHIN_MARGIN_MM = 25.0
+
+REGIONS = ("jawline", "jowl", "mouth_corner", "cheek")
+CLAIMS = ("lift", "sag")
+
+
+def faces(which: str) -> list[Path]:
+    if which == "tuning":
+        return sorted((SHARED / "london_ccby").glob("*_neutral.jpg"))
+    return sorted((SHARED / "canada_ccby").glob("*.jpg"))
+
+
+def cut(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, edge: str, frac: float) -> tuple[np.ndarray, float]:
+    """The photo cut (or padded) at ``edge``; the fraction actually cut (the face kept)."""
+    h, w = rgb.shape[:2]
+    x0, y0 = points[:468, :2].min(0)
+    x1, y1 = points[:468, :2].max(0)
+    m, mc = FACE_MARGIN_MM / mm_per_px, CHIN_MARGIN_MM / mm_per_px
+    if edge == "padleft":
+        n = int(round(frac * w))
+        out = np.empty((h, w + n, 3), np.uint8)
+        out[:, :n] = rgb[:, :1].mean(axis=0).astype(np.uint8)
+        out[:, n:] = rgb
+        return out, -frac
+    if edge == "bottom":
+        k = int(min(frac * h, max(h - (y1 + mc), 0)))
+        return np.ascontiguousarray(rgb[:h - k]), k / h
+    if edge == "top":
+        k = int(min(frac * h, max(y0 - m, 0)))
+        return np.ascontiguousarray(rgb[k:]), k / h
+    if edge == "left":
+        k = int(min(frac * w, max(x0 - m, 0)))
+        return np.ascontiguousarray(rgb[:, k:]), k / w
+    k = int(min(frac * w, max(w - (x1 + m), 0)))
+    return np.ascontiguousarray(rgb[:, :w - k]), k / w
+
+
+class _Shared:
+    """Keeps the last registration (the candidates share it) and times ``_fit_pose``."""
+
+    def __init__(self):
+        from facemetrics import align
+        from facemetrics.compare import measure
+
+        self.align, self.measure = align, measure
+        self.register0, self.fit0 = align.register, measure._fit_pose
+        self.key, self.value, self.fit_s = None, None, 0.0
+        self.reuse = True
+
+    def register(self, before, after, *args, **kw):
+        key = (id(before), id(after))
+        if not self.reuse or key != self.key:
+            self.value, self.key = self.register0(before, after, *args, **kw), key
+        return self.value
+
+    def install(self, principal: str, term: bool):
+        def fit(*args, **kw):
+            t = time.perf_counter()
+            out = self.fit0(*args, principal=principal, term=term, **kw)
+            self.fit_s += time.perf_counter() - t
+            return out
+        self.align.register = self.register
+        self.measure._fit_pose = fit
+
+
+def _row(c, base: dict) -> dict:
+    row = dict(base, status=c.status)
+    if c.status == "refused" or not c.lifts:
+        return row
+    for region in REGIONS:
+        for side in ("right", "left", "mean"):
+            ch = c.get(f"{region}_lift_mm", side)
+            row[f"{region}_{side}_mm"] = ch.change
+            row[f"{region}_{side}_floor_mm"] = ch.noise_floor
+            row[f"{region}_{side}_verdict"] = ch.verdict
+    row.update(pitch_est=c.cues["pose_pitch_deg"], yaw_est=c.cues["pose_yaw_deg"],
+               camera_pct_est=c.cues["camera_distance_change_pct"])
+    return row
+
+
+def _compare_all(shared: _Shared, a, b, base: dict, rows: list) -> None:
+    """Every candidate on one pair: the first with its own registration (its full time recorded), the
+    others reusing it (their pose fit's time recorded)."""
+    import facemetrics as fm
+
+    for i, (name, (principal, term)) in enumerate(CANDIDATES.items()):
+        shared.install(principal, term)
+        shared.fit_s = 0.0
+        shared.key = None if i == 0 else shared.key
+        t = time.perf_counter()
+        c = fm.compare_photos(a, b)
+        dt = time.perf_counter() - t
+        rows.append(_row(c, dict(base, candidate=name, seconds=round(dt, 4), fit_seconds=round(shared.fit_s, 4),
+                                 full=int(i == 0))))
+
+
+#: the cases of the held-out run (the machine's time: half of :data:`SIM_CASES`, one of each kind)
+HELDOUT_CASES = ("camera350", "pitch-3", "yaw+5", "lift2_camera350")
+
+
+def run_sim(which: str, out: Path, part: tuple[int, int] = (0, 1)) -> None:
+    import facemetrics as fm
+    from facemetrics import simulate
+
+    shared = _Shared()
+    rows = []
+    paths = faces(which)
+    for fi, path in enumerate(paths):
+        if fi % part[1] != part[0]:
+            continue
+        a = fm.analyze_photo(path)
+        if not a.ok:
+            print(f"skip {path.name}: {a.status}", flush=True)
+            continue
+        k = a.calibration.mm_per_px
+        rgb = a.photo.rgb
+        rng = np.random.default_rng(sum(path.name.encode()))
+        cache = {}
+
+        def analysed(key, img):
+            if key not in cache:
+                cache[key] = fm.analyze_photo(img, name=f"{path.stem}_{key}.png")
+            return cache[key]
+
+        for ci, (case, kind, kw, lifted) in enumerate(SIM_CASES):
+            if which == "heldout" and case not in HELDOUT_CASES:
+                rng.uniform(size=4)  # the same draws for the cases run as in a full run
+                continue
+            pert = dict(depth_scale=float(rng.uniform(0.85, 1.2)), lower_depth_scale=float(rng.uniform(0.8, 1.25)))
+            pivot = np.array(simulate.RENDER_PIVOT_MM) + np.r_[0.0, rng.uniform(-30, 30, 2)]
+            image = simulate.lift(a, 2.0) if lifted else None
+            truth = image.truth["jawline_lift_mm"] if lifted else 0.0
+            if kind == "pose":
+                s = simulate.head_pose(a, image=image, pivot_mm=tuple(pivot), **kw, **pert)
+            else:
+                s = simulate.camera_distance(a, 450.0, float(kw), image=image, **pert)
+            after = fm.analyze_photo(s.image, name=f"{path.stem}_{case}.png")
+            chosen = [CROPS[(fi * len(SIM_CASES) * CROPS_PER_CASE + ci * CROPS_PER_CASE + j) % len(CROPS)]
+                      for j in range(CROPS_PER_CASE)]
+            for crop in [None] + chosen:
+                base = dict(face=path.name, case=case, truth_mm=truth, crop="none" if crop is None else crop[0],
+                            cut=0.0)
+                bb, aa = a, after
+                if crop is not None:
+                    _, where, edge, frac = crop
+                    if where in ("before", "both"):
+                        img, base["cut"] = cut(rgb, a.points, k, edge, frac)
+                        bb = analysed(crop[0], img)
+                    if where in ("after", "both"):
+                        img, cf = cut(s.image, after.points if after.ok else a.points, k, edge, frac)
+                        base["cut"] = base["cut"] or cf
+                        aa = fm.analyze_photo(img, name=f"{path.stem}_{case}_{crop[0]}.png")
+                if not (bb.ok and aa.ok):
+                    rows.append(dict(base, candidate="-", status="not analysed"))
+                    continue
+                _compare_all(shared, bb, aa, base, rows)
+                r = rows[-len(CANDIDATES):]
+                print(f"{path.name[:12]} {case:15s} {base['crop']:17s} jaw " + " ".join(
+                    f"{x.get('jawline_mean_mm', float('nan')) - truth:+.2f}/{x.get('jawline_mean_floor_mm', float('nan')):.2f}"
+                    for x in r), flush=True)
+    _write(rows, out)
+
+
+def run_real(out: Path) -> None:
+    """The real debruine camera-distance pairs (one person, no treatment: every verdict is false), uncropped
+    and with the crops of :data:`CROPS` (the cuts as fractions of the photo: the face is small in them)."""
+    import facemetrics as fm
+
+    shared = _Shared()
+    d = SHARED / "debruine_cc0"
+    names = {cm: d / f"debruine_camera_distance_{cm}cm.jpg" for cm in (30, 45, 60)}
+    an = {cm: fm.analyze_photo(p) for cm, p in names.items()}
+    rows = []
+    for x, y in ((60, 45), (45, 60), (45, 30), (30, 45), (60, 30), (30, 60)):
+        a, b = an[x], an[y]
+        for crop in [None] + CROPS:
+            base = dict(face="debruine", case=f"{x}->{y}cm", truth_mm=0.0, crop="none" if crop is None else crop[0],
+                        cut=0.0)
+            bb, aa = a, b
+            if crop is not None:
+                _, where, edge, frac = crop
+                if where in ("before", "both"):
+                    img, base["cut"] = cut(a.photo.rgb, a.points, a.calibration.mm_per_px, edge, frac)
+                    bb = fm.analyze_photo(img, name=f"b_{crop[0]}.png")
+                if where in ("after", "both"):
+                    img, cf = cut(b.photo.rgb, b.points, b.calibration.mm_per_px, edge, frac)
+                    base["cut"] = base["cut"] or cf
+                    aa = fm.analyze_photo(img, name=f"a_{crop[0]}.png")
+            if not (bb.ok and aa.ok):
+                rows.append(dict(base, candidate="-", status="not analysed"))
+                continue
+            _compare_all(shared, bb, aa, base, rows)
+            r = rows[-len(CANDIDATES):]
+            print(f"{base['case']:9s} {base['crop']:17s} jaw " + " ".join(
+                f"{x_.get('jawline_mean_mm', float('nan')):+.2f}/{x_.get('jawline_mean_floor_mm', float('nan')):.2f}"
+                f"({str(x_.get('jawline_mean_verdict', '-'))[:4]})" for x_ in r), flush=True)
+    _write(rows, out)
+
+
+def _write(rows: list, out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    with open(out, "w", newline="") as f:
+        w = csv.DictWriter(f, keys)
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {out} ({len(rows)} rows)")
+
+
+def _false(d):
+    cols = [f"{r}_{s}_verdict" for r in REGIONS for s in ("right", "left", "mean")]
+    return d[cols].isin(CLAIMS).any(axis=1)
+
+
+def summary(paths: list[Path]) -> None:
+    """Per file and candidate: (i) false verdicts on the true-zero pairs, cropped and uncropped; (ii) the
+    uncropped pairs' jawline / jowl mean |error| (bench_pose3d's figures); (iii) the cropped 2 mm lifts read;
+    the run time relative to ``a_image`` in the same run."""
+    import pandas as pd
+
+    for p in paths:
+        d = pd.read_csv(p)
+        d = d[d.candidate != "-"]
+        print(f"\n## {p.name}: {d.face.nunique()} faces, {d[d.candidate == 'a_image'].shape[0]} pairs, "
+              f"{(d.status == 'refused').sum() // len(CANDIDATES)} refused")
+        full = d[d.full == 1]
+        t_full = full.seconds.mean()
+        fit_a = d[d.candidate == "a_image"].fit_seconds.mean()
+        print("| candidate | false verdicts, cropped true-zero pairs | ... of which before / after / both cropped | "
+              "false verdicts, uncropped | uncropped jawline mean \\|error\\| median / p95 / max mm | "
+              "uncropped jowl mean \\|error\\| median / p95 mm | cropped 2 mm lifts read `lift` | "
+              "cropped lift jawline read median (min-max) mm | uncropped 2 mm lifts read `lift` | run time / a_image |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
+        for name in CANDIDATES:
+            g = d[(d.candidate == name) & (d.status != "refused")]
+            z = g[g.truth_mm == 0]
+            zc, zu = z[z.crop != "none"], z[z.crop == "none"]
+            fc = _false(zc)
+            by = " / ".join(str(int(fc[zc.crop.str.startswith(w)].sum())) + f" of {int(zc.crop.str.startswith(w).sum())}"
+                            for w in ("before", "after", "both"))
+            u = g[g.crop == "none"]
+            ej = (u.jawline_mean_mm - u.truth_mm).abs()
+            ew = (u.jowl_mean_mm - u.truth_mm).abs()
+            lc = g[(g.truth_mm != 0) & (g.crop != "none")]
+            lu = g[(g.truth_mm != 0) & (g.crop == "none")]
+            det = (lc.jawline_mean_verdict == "lift").sum()
+            ratio = (t_full - fit_a + g.fit_seconds.mean()) / t_full
+            lift_read = (f"{lc.jawline_mean_mm.median():.2f} ({lc.jawline_mean_mm.min():.2f}-{lc.jawline_mean_mm.max():.2f})"
+                         if len(lc) else "-")
+            print(f"| {name} | {int(fc.sum())} of {len(zc)} | {by} | {int(_false(zu).sum())} of {len(zu)} | "
+                  f"{ej.median():.3f} / {ej.quantile(.95):.3f} / {ej.max():.3f} | {ew.median():.3f} / {ew.quantile(.95):.3f} | "
+                  f"{det} of {len(lc)} | {lift_read} | {(lu.jawline_mean_verdict == 'lift').sum()} of {len(lu)} | {ratio:.2f} |")
+        print("\nfalse verdicts per crop (cropped true-zero pairs), " + ", ".join(CANDIDATES))
+        z = d[(d.truth_mm == 0) & (d.status != "refused")]
+        for crop, g in z.groupby("crop"):
+            print(f"  {crop:18s} " + "  ".join(f"{int(_false(g[g.candidate == n]).sum())}/{(g.candidate == n).sum()}"
+                                              for n in CANDIDATES))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--set", choices=("tuning", "heldout"))
+    ap.add_argument("--real", action="store_true", help="the real debruine pairs (part of the tuning split)")
+    ap.add_argument("--part", default="0/1", help="k/n: every n-th face from the k-th (parallel runs)")
+    ap.add_argument("-o", "--out", type=Path)
+    ap.add_argument("--summary", nargs="+", type=Path)
+    a = ap.parse_args()
+    if a.summary:
+        summary(a.summary)
+    elif a.real:
+        run_real(a.out or Path("/tmp/pp_real.csv"))
+    else:
+        k, n = (int(x) for x in a.part.split("/"))
+        run_sim(a.set, a.out or Path(f"/tmp/pp_{a.set}.csv"), (k, n))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,149 @@
+"""One comparison's result as ``changes.csv`` reports it: compare's result with the batch's own messages,
+statuses and verdicts (:func:`comparison_result`).
+
+``facemetrics batch`` (:mod:`facemetrics.batch.runner`) and the app's comparison downloads call the same
+:func:`comparison_result`, so the same photos give the same status and messages in both.  A result is a
+dict as the batch's cache holds it: ``status`` (str), ``messages`` (list of str) and ``rows`` (one dict
+per metric and side, ``Comparison.to_frame().to_dict("records")``).  Every function here is pure: it
+returns a new dict when it adds something, else the one given, and never changes its arguments.
+"""
+
+from __future__ import annotations
+
+from .tables import baseline_messages, no_change_wording, same_picture_left_out, same_picture_rows
+
+#: statuses of a comparison that has no measurement to flag
+_NOT_MEASURED = ("refused", "error")
+
+
+def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
+    """``result`` of a comparison of a session whose before photos disagree, with the session's message
+    and the status ``warning``; when the session is left out of the fits, the verdict ``uncertain`` on
+    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).
+
+    Parameters
+    ----------
+    result : dict
+        The comparison's result (``status``, ``messages``, ``rows``).
+    disagreement : (str, bool)
+        The session's :func:`facemetrics.batch.tables.baseline_disagreement`: its message ("" when its
+        before photos agree) and whether it is left out of the fits.
+
+    Returns
+    -------
+    dict
+        ``result`` itself when the message is "" or the comparison was refused or failed.
+    """
+    msg, leave_out = disagreement
+    if not msg or result["status"] in _NOT_MEASURED:
+        return result
+    from ..compare.table import POSE_METRICS, UNCERTAIN
+
+    rows = result["rows"]
+    if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
+        rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
+                for m in rows]
+    return dict(result, status="warning", messages=[*result["messages"], msg], rows=rows)
+
+
+def with_same_picture(r: dict, base: list[dict], result: dict) -> dict:
+    """``result`` of a comparison whose photo is its before photo's picture (compare's ``MSG_SAME_PICTURE``:
+    identical pixels, or ``MSG_NEAR_COPY``: a re-saved copy), with the message of
+    :func:`facemetrics.batch.tables.same_picture_left_out`, the status ``warning`` and the verdict
+    ``uncertain`` on every row (:func:`~facemetrics.batch.tables.same_picture_rows`), so the timeline's
+    fits leave its zeros out.
+
+    Parameters
+    ----------
+    r : dict
+        The compared photo's row (``photo``, ``hours_since_treatment`` [h]).
+    base : list of dict
+        Its before photo's row (``photo``, ``hours_since_treatment`` [h]) and its repeats'.
+    result : dict
+        The comparison's result, with compare's messages as compare wrote them.
+
+    Returns
+    -------
+    dict
+        ``result`` itself when it says no such thing, or the comparison was refused or failed.
+    """
+    from ..compare import MSG_SAME_PICTURE, says_same_picture
+
+    if result["status"] in _NOT_MEASURED or not says_same_picture(result["messages"]):
+        return result
+    msg = same_picture_left_out(r["photo"], r["hours_since_treatment"], base[0]["photo"],
+                                base[0]["hours_since_treatment"], copy=MSG_SAME_PICTURE not in result["messages"])
+    return dict(result, status="warning", messages=[*result["messages"], msg], rows=same_picture_rows(result["rows"]))
+
+
+def with_baseline_messages(r: dict, base: list[dict], result: dict, raw: dict) -> dict:
+    """``result`` with the messages of :func:`facemetrics.batch.tables.baseline_messages` (earlier before
+    photos passed over as the before photo, and why; a before photo that is the likely cause of an
+    unreadable comparison), its status ``ok`` becoming ``warning`` (verdicts kept).  They are worked out
+    from compare's own result ``raw``: the rows the batch's flags made ``uncertain`` are the batch's
+    doing, not the before photo's.
+
+    Parameters
+    ----------
+    r, base : dict, list of dict
+        The compared photo's row and its before photo's and repeats' (see ``baseline_messages``).
+    result : dict
+        The comparison's result with the batch's flags so far.
+    raw : dict
+        The comparison's result as compare returned it.
+
+    Returns
+    -------
+    dict
+        ``result`` itself when there is nothing to say (and for a comparison that failed).
+    """
+    msgs = baseline_messages(r, base, raw) if raw["status"] != "error" else []
+    if not msgs:
+        return result
+    return dict(result, status="warning" if result["status"] == "ok" else result["status"],
+                messages=[*result["messages"], *msgs])
+
+
+def with_checked_photos_named(r: dict, result: dict, raw: dict) -> dict:
+    """``result`` of a no-change check (``r``'s role ``baseline``: a before photo against the session's other
+    before photos) with compare's own messages naming its photos by their real roles
+    (:func:`facemetrics.batch.tables.no_change_wording`: compare's "after photo" is a before photo there).
+    Only the messages compare wrote (the first ``len(raw["messages"])``) are reworded: the flags' own name
+    their photos, and they read compare's words before this (a reworded re-saved-copy message was no
+    longer seen).  ``result`` itself for any other comparison."""
+    if r["role"] != "baseline":
+        return result
+    n = len(raw["messages"])
+    return dict(result, messages=[*no_change_wording(result["messages"][:n]), *result["messages"][n:]])
+
+
+def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[str, bool] = ("", False)) -> dict:
+    """A comparison's result as ``changes.csv`` reports it: compare's result with the batch's flags, in this
+    order (the order of their messages): the session's before photos disagree
+    (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), the
+    before photo's messages (:func:`with_baseline_messages`), and a no-change check's messages naming its
+    photos by their roles (:func:`with_checked_photos_named`).
+
+    Parameters
+    ----------
+    r : dict
+        The compared photo's ``photos.csv`` row: ``photo``, ``role`` (``baseline`` for a no-change check),
+        ``hours_since_treatment`` [h], ``quality_flags``, and ``_passed_over`` / ``_shared_faults``
+        (:func:`facemetrics.batch.tables._comparison_jobs`; default none).
+    base : list of dict
+        The rows of its before photo (first, with ``hours_since_treatment`` [h]) and its repeats
+        (``photo``, ``quality_flags``).
+    raw : dict
+        The comparison's result as compare returned it (``status``, ``messages``, ``rows``).
+    disagreement : (str, bool), optional
+        The session's :func:`facemetrics.batch.tables.baseline_disagreement` (default: its before photos
+        agree).
+
+    Returns
+    -------
+    dict
+        ``status``, ``messages`` and ``rows`` (and whatever else ``raw`` holds).
+    """
+    result = with_same_picture(r, base, with_disagreement(raw, disagreement))
+    result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
+    return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo
