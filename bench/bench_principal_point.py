@@ -3,17 +3,19 @@
 ``compare_photos`` corrects a head-pose or camera-distance change with a pinhole model of the before
 photo (:mod:`facemetrics.pose3d`) whose principal point it must assume.  A crop or padding of the
 before photo moves the image centre, not the camera's axis.  This bench compares the candidates of
-:data:`CANDIDATES` (``facemetrics.compare.measure._fit_pose``'s ``principal`` and ``term``):
+:data:`CANDIDATES` (:func:`principal_point`; the library ships only ``c_image_term``:
+``facemetrics.compare.measure._fit_pose`` fits at the image centre and repeats the fit at the face's
+centre, and the bench puts each candidate's points in its place by wrapping ``pose3d.fit_pose``):
 
 - ``a_image``: the image centre, no floor term (before 2026-12-03);
 - ``b_face``: the landmark centre of the face (the mean of the 468 Face Mesh points), which no crop moves;
 - ``c_image_term``: the image centre, and the fit repeated at the face centre: what that changes in each
   region goes into the lift floors (as the stretch term);
 - ``d_face_term``: the face centre, and the fit repeated at the image centre, into the floors;
-- ``e_auto``: the image centre, unless it lies more than ``measure.PRINCIPAL_OFFSET_LIMIT_MM`` from the
+- ``e_auto``: the image centre, unless it lies more than :data:`PRINCIPAL_OFFSET_LIMIT_MM` from the
   face centre (a crop or padding, or a face framed far off-centre): the face centre then;
 - ``f_auto_term``: as ``e_auto``, and where it took the face centre the fit repeated at the point
-  ``PRINCIPAL_OFFSET_LIMIT_MM`` from it towards the image centre, into the floors.
+  :data:`PRINCIPAL_OFFSET_LIMIT_MM` from it towards the image centre, into the floors.
 
 Splits, fixed before any result was seen: ``tuning`` = the 12 London neutral portraits (simulated pairs)
 and the real debruine camera-distance pairs; ``heldout`` = the 40 Canada faces (simulated pairs).
@@ -46,9 +48,18 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "faces"
 sys.path.insert(0, str(ROOT))
 
-#: name -> (principal, term) of ``measure._fit_pose``
+#: name -> (principal, term) of :func:`principal_point`
 CANDIDATES = {"a_image": ("image", False), "b_face": ("face", False), "c_image_term": ("image", True),
               "d_face_term": ("face", True), "e_auto": ("auto", False), "f_auto_term": ("auto", True)}
+
+#: the farthest the face's landmark centre lies from the image centre in a photo as the camera took it, mm
+#: (levelled frame), for the candidates ``"auto"``: the largest distance over the tuning photos (the 12
+#: London neutral portraits, 5-24 mm, and the real debruine camera-distance photos, 11-14 mm), rounded up;
+#: farther, the photo was cropped or padded (or the face framed far off-centre) and the image centre is
+#: taken for no estimate of the camera's axis.  Not shipped (the "auto" candidates lost to
+#: ``c_image_term`` on the tuning split: docs/accuracy.md "Cropped photos and the principal point"), so
+#: it lives here and not in facemetrics (formerly ``compare.measure.PRINCIPAL_OFFSET_LIMIT_MM``)
+PRINCIPAL_OFFSET_LIMIT_MM = 25.0
 
 #: (name, kind, parameters, true jawline lift?) as bench_pose3d's CASES
 SIM_CASES = [
@@ -110,15 +121,36 @@ def cut(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, edge: str, frac: 
     return np.ascontiguousarray(rgb[:, :w - k]), k / w
 
 
+def principal_point(image: np.ndarray, face: np.ndarray, how: str, term: bool) -> tuple[np.ndarray, np.ndarray | None]:
+    """The principal point of the before photo (levelled mm) by ``how`` from its image centre ``image``
+    and face centre ``face`` (``facemetrics.compare.measure.principal_points``), and with ``term`` the
+    other point the fit is repeated at (else None): for ``"image"`` the face's centre, for ``"face"`` the
+    image centre; for ``"auto"``, the image centre unless it lies more than
+    :data:`PRINCIPAL_OFFSET_LIMIT_MM` from the face's centre, the face's centre then, and, when it took
+    the face's centre, the point :data:`PRINCIPAL_OFFSET_LIMIT_MM` from it towards the image centre (the
+    farthest a camera's axis lies from the face in the tuning photos), none when it took the image centre."""
+    if how not in ("image", "face", "auto"):
+        raise ValueError(f"principal point {how!r}: expected 'image', 'face' or 'auto'")
+    if how in ("image", "face"):
+        centre, other = (image, face) if how == "image" else (face, image)
+        return centre, (other if term else None)
+    off = np.asarray(image) - np.asarray(face)
+    dist = float(np.hypot(*off))
+    if dist <= PRINCIPAL_OFFSET_LIMIT_MM:
+        return image, None
+    return face, (face + off * (PRINCIPAL_OFFSET_LIMIT_MM / dist) if term else None)
+
+
 class _Shared:
-    """Keeps the last registration (the candidates share it) and times ``_fit_pose``."""
+    """Keeps the last registration (the candidates share it) and times the pose fit
+    (``pose3d.fit_pose``, wrapped: compare's ``measure._fit_pose`` passes the image centre and the face's
+    centre, which :meth:`install` replaces by a candidate's points)."""
 
     def __init__(self):
-        from facemetrics import align
-        from facemetrics.compare import measure
+        from facemetrics import align, pose3d
 
-        self.align, self.measure = align, measure
-        self.register0, self.fit0 = align.register, measure._fit_pose
+        self.align, self.pose3d = align, pose3d
+        self.register0, self.fit0 = align.register, pose3d.fit_pose
         self.key, self.value, self.fit_s = None, None, 0.0
         self.reuse = True
 
@@ -129,13 +161,16 @@ class _Shared:
         return self.value
 
     def install(self, principal: str, term: bool):
-        def fit(*args, **kw):
+        def fit(flow_mm, mask, depth, u0, v0, res_mm, principal_uv, *, alt_principal_uv=None, **kw):
+            if alt_principal_uv is None:  # compare no longer passes (image centre, face centre)
+                raise RuntimeError("measure._fit_pose passed no alt_principal_uv: the bench's wrapper is stale")
+            centre, other = principal_point(principal_uv, alt_principal_uv, principal, term)
             t = time.perf_counter()
-            out = self.fit0(*args, principal=principal, term=term, **kw)
+            out = self.fit0(flow_mm, mask, depth, u0, v0, res_mm, centre, alt_principal_uv=other, **kw)
             self.fit_s += time.perf_counter() - t
             return out
         self.align.register = self.register
-        self.measure._fit_pose = fit
+        self.pose3d.fit_pose = fit
 
 
 def _row(c, base: dict) -> dict:

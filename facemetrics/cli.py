@@ -307,35 +307,76 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    for note in _batch_time_notes(res):  # names merged; capture times read in an offset, left out, or off EXIF
-        print(note)
-    from .batch.tables import baseline_notes, disagreement_notes, repeats_left_out_note, same_picture_notes
-
-    for note in baseline_notes(res.change_rows):  # a before photo passed over as the baseline, or at fault
-        print(note)
-    for note in disagreement_notes(res.change_rows):  # sessions whose before photos disagree (each says if left out)
-        print(note)
-    for note in same_picture_notes(res.change_rows):  # one picture at two times: its zeros are left out of the fits
-        print(note)
-    print(_batch_summary(res, args.output))
-    if note := repeats_left_out_note(res.change_rows):  # as compare and the app say it for one pair
-        print(note)
+    for line in _batch_lines(res, summary=_batch_summary(res, args.output)):
+        print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
-    from .batch import REGIMEN_DIR
     from .regimen import run_regimen_batch
 
     reg = run_regimen_batch(args.folder, args.output, res.photo_rows, workers=args.workers,
                             mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    if reg is not None:
-        for note in reg.time_notes:  # pooled baselines' capture times without an offset read or left out
-            print(f"regimen: {note}")
-        print(f"regimen: {len(reg.change_rows)} pre-session photos compared with the first session's baseline "
-              f"({args.output}/regimen)")
-        for note in baseline_notes(reg.change_rows) + same_picture_notes(reg.change_rows):
-            print(f"regimen: {note}")
-        if note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv"):
-            print(f"regimen: {note}")
+    for line in _regimen_lines(reg, args.output):
+        print(line)
     return 0
+
+
+def _batch_lines(res, summary: str = "") -> list[str]:
+    """The console lines of a batch run, as ``batch`` and ``study report`` print them (one function,
+    so the two commands say the same): the names and times (:func:`_batch_time_notes`), the sessions
+    whose before photo was passed over or is at fault, whose before photos disagree, and the
+    comparisons of one picture at two times; ``summary`` (when given); then the comparisons whose
+    repeat photos were left out of the noise floor.  Its regimen batch's lines:
+    :func:`_regimen_lines`.
+
+    Parameters
+    ----------
+    res : facemetrics.batch.BatchResult
+        The batch run.
+    summary : str
+        The line after the session notes (``batch``: :func:`_batch_summary`); "" for none.
+
+    Returns
+    -------
+    list of str
+    """
+    from .batch.tables import baseline_notes, disagreement_notes, repeats_left_out_note, same_picture_notes
+
+    rows = res.change_rows
+    lines = [*_batch_time_notes(res),  # names merged; capture times read in an offset, left out, or off EXIF
+             *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
+             *disagreement_notes(rows),  # sessions whose before photos disagree (each says if left out)
+             *same_picture_notes(rows)]  # one picture at two times: its zeros are left out of the fits
+    lines += [summary] if summary else []
+    lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
+    return lines
+
+
+def _regimen_lines(reg, output) -> list[str]:
+    """The console lines of a batch's regimen batch (each ``regimen: ...``), as ``batch`` and ``study
+    report`` print them: its capture times without an offset, how many pre-session photos were
+    compared, its passed-over before photos and pictures at two times, its repeats left out.
+
+    Parameters
+    ----------
+    reg : facemetrics.batch.BatchResult or None
+        The regimen batch (:func:`facemetrics.regimen.run_regimen_batch`); None when there is none.
+    output : str or path-like
+        The batch's output folder, as the user gave it.
+
+    Returns
+    -------
+    list of str
+        [] when ``reg`` is None.
+    """
+    if reg is None:
+        return []
+    from .batch import REGIMEN_DIR
+    from .batch.tables import baseline_notes, repeats_left_out_note, same_picture_notes
+
+    lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
+             f"{len(reg.change_rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             *baseline_notes(reg.change_rows), *same_picture_notes(reg.change_rows)]
+    lines += [note] if (note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv")) else []
+    return [f"regimen: {line}" for line in lines]
 
 
 def _batch_time_notes(res) -> list[str]:
@@ -406,7 +447,9 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_verdicts(table) -> None:
+def _print_verdicts(table, said=()) -> None:
+    """Print the timeline's verdicts and its notes, but for those in ``said`` (``study report``: the
+    batch's lines, printed already, :func:`_batch_lines`; the same-picture notes are among both)."""
     from .report import verdict_lines
 
     for line in verdict_lines(table):
@@ -414,7 +457,8 @@ def _print_verdicts(table) -> None:
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         print(note)
     for note in table.attrs.get("same_picture_notes", ()):  # a copy's zeros, left out of the fits
-        print(note)
+        if note not in said:
+            print(note)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -599,14 +643,20 @@ def cmd_study_report(args: argparse.Namespace) -> int:
         with _open_store(args) as store:
             if missing := _no_store(store):
                 raise StoreError(missing)
+            said: list[str] = []
+
+            def batch_done(res, reg) -> None:  # what `batch` prints, also before a "no changes to fit yet"
+                said.extend([*_batch_lines(res), *_regimen_lines(reg, args.output)])
+                for line in said:
+                    print(line)
+
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
-                                      seed=args.seed, min_effect=args.min_effect, progress=False)
+                                      seed=args.seed, min_effect=args.min_effect, progress=False,
+                                      batch_done=batch_done)
     except StoreError as exc:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
-    for note in _batch_time_notes(res):  # as `batch` prints them (the rows' warnings say each photo's)
-        print(note)
-    _print_verdicts(table)
+    _print_verdicts(table, said=said)
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
           "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0
@@ -614,7 +664,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
 def cmd_study_import(args: argparse.Namespace) -> int:
     from .batch import discover
-    from .store import StoreError
+    from .store import DUPLICATE_MESSAGE, StoreError
 
     if not Path(args.folder).is_dir():
         print(f"facemetrics study import: {args.folder} is not a folder", file=sys.stderr)
@@ -622,6 +672,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     entries = discover(args.folder, args.manifest)
     added = dup = bad = 0
     notes: dict[str, None] = {}
+    timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`
     try:
         with _open_store(args) as store:
             for e in entries:
@@ -631,9 +682,21 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                           + (f" ({e.note})" if e.note else ""))
                     bad += 1
                     continue
-                (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
-                                        taken_at=e.taken_at or None, measure=not args.no_measure)
+                try:
+                    (r,) = store.add_photos(subject, [e.path], treatment=e.treatment, treated_at=e.treated_at,
+                                            taken_at=e.taken_at or None, measure=not args.no_measure,
+                                            taken_at_wins=True)
+                except StoreError as exc:
+                    # this row's own refusal (a date alone, a time that does not parse, a treatment time naming
+                    # two stored sessions), raised before anything of it was written: the other rows go on
+                    print(f"{e.photo}: not imported - {exc}")
+                    bad += 1
+                    continue
                 added += r.status == "added"
+                if r.status == "added":
+                    timed.append((e, r.exif_taken_at))
+                elif r.status == "duplicate" and r.message != DUPLICATE_MESSAGE:
+                    print(f"{e.photo}: {r.message}")  # a manifest time not applied to a photo stored already
                 dup += r.status == "duplicate"
                 if r.note and r.note not in notes:
                     notes[r.note] = None
@@ -641,10 +704,21 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 if r.status == "error":
                     bad += 1
                     print(f"{e.photo}: not imported - {r.message}")
-    except StoreError as exc:
+    except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2
-    print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; store: {store.dir}")
+    from .batch.discover import manifest_time_notes
+
+    _, far = manifest_time_notes([e for e, _ in timed], {i: exif for i, (_, exif) in enumerate(timed)})
+    for line in far:  # the batch's line on manifest times far from the photos' EXIF times (the store's rule too)
+        print(line)
+    where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
+             else f"no store was created at {store.dir}")
+    print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
+    if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
+        print(f"facemetrics study import: none of the {bad} photo(s) was imported (see the reasons above); "
+              "the store is unchanged", file=sys.stderr)
+        return 2
     return 0
 
 

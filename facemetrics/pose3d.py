@@ -61,7 +61,8 @@ moves: ``fit_pose(..., alt_principal_uv=...)``), and what that changes in each r
 larger of the two fits' corrections).  On an uncropped portrait the two points lie 5-24 mm apart
 and the term is small; on a crop it grows with the crop.  Chosen on the tuning faces among the
 image centre, the face centre, either with the term, and the image centre unless it lies
-> 25 mm from the face's: docs/accuracy.md "Cropped photos and the principal point".  The face
+> 25 mm from the face's (bench/bench_principal_point.py's candidates): docs/accuracy.md "Cropped
+photos and the principal point".  The face
 centre alone read 2.6 x the uncropped error of the image centre on the re-renders (whose true
 point is the image centre) and false mouth-corner sags on the real camera-distance pairs.  A
 crop of the after photo alone is a shift of its pixels, which the 2-D similarity absorbs.
@@ -147,11 +148,12 @@ class PoseFit:
         The eight-parameter fit's pose flow minus :attr:`flow_mm`: what allowing the stretch
         changes at every grid pixel, mm (None when not fitted).
     principal_alt_uv : ndarray, shape (2,), or None
-        The other principal point the fit was repeated with (levelled mm; None when not repeated).
+        The other principal point the fit was repeated with (levelled mm; None when not repeated or
+        when that refit failed).
     principal_flow_mm : ndarray, shape (rows, cols, 2), float32, or None
         The seven-parameter fit with the principal point at :attr:`principal_alt_uv` (refitted) minus
         :attr:`flow_mm`: what the unknown principal point of a cropped photo may change at every grid
-        pixel, mm (None when not repeated).
+        pixel, mm (None when not repeated or when that refit failed).
     """
 
     params: np.ndarray
@@ -523,8 +525,11 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         per px): only the fit's samples are scaled, in the flow's dtype, as
         ``(flow_mm * flow_scale)[samples]`` would be, without a grid-sized copy.
     alt_principal_uv : (2,) float, optional
-        Another principal point (levelled mm, e.g. the image centre): the seven-parameter fit is
-        repeated with it and what it changes is :attr:`PoseFit.principal_flow_mm`.
+        Another principal point (levelled mm; ``facemetrics.compare`` passes the face's landmark
+        centre): the seven-parameter fit is repeated with it and what it changes is
+        :attr:`PoseFit.principal_flow_mm`.  When that refit fails (``ValueError``, e.g. a non-finite
+        fit) the pose is still returned, :attr:`PoseFit.principal_flow_mm` and
+        :attr:`PoseFit.principal_alt_uv` None (no floor term), as for the stretch.
 
     Returns
     -------
@@ -569,19 +574,36 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     except ValueError:  # pragma: no cover - a degenerate rigid face (non-finite fit): no stretch term
         pass
     has_stretch = len(xs_grid) == 2
+    alt_uv = None
     if alt_principal_uv is not None:  # the fit again with the other principal point: a floor term
-        alt = _Model(u, v, depth_mm[ys, xs], alt_principal_uv, camera_mm)
-        xa = robust_least_squares(lambda y: (alt.flow(y) - obs).ravel(), x, alt.jacobian, LOSS_SCALE_MM,
-                                  _X_SCALE)[0]
-        xs_grid.append(_q(xa))
-        principals.append(alt_principal_uv)
+        try:
+            xs_grid.append(_refit_at(alt_principal_uv, u, v, depth_mm[ys, xs], obs, x, camera_mm))
+            principals.append(alt_principal_uv)
+            alt_uv = np.asarray(alt_principal_uv, dtype=np.float64)
+        except ValueError:  # a degenerate refit (non-finite fit): no principal-point term, as the stretch
+            pass
     grids = _grid_flows(xs_grid, principal_uv, camera_mm, depth_mm, u0, v0, res_mm, principals)
     s_fl = grids[1] if has_stretch else None
-    p_fl = grids[-1] if alt_principal_uv is not None else None
+    p_fl = grids[-1] if alt_uv is not None else None
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
                    grids[0], float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
-                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl,
-                   None if alt_principal_uv is None else np.asarray(alt_principal_uv, dtype=np.float64), p_fl)
+                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl)
+
+
+def _refit_at(principal_uv, u: np.ndarray, v: np.ndarray, depth: np.ndarray, obs: np.ndarray, x: np.ndarray,
+              camera_mm: float) -> np.ndarray:
+    """The seven-parameter fit of :func:`fit_pose` again, from its solution ``x``, with the principal
+    point at ``principal_uv`` (levelled mm): the samples ``u``, ``v`` (mm), their ``depth`` (mm) and
+    observed flow ``obs`` (mm, shape (n, 2)); quantised as :func:`fit_pose`'s.
+
+    Raises
+    ------
+    ValueError
+        The fit failed (e.g. a non-finite residual): :func:`fit_pose` then leaves out the term.
+    """
+    alt = _Model(u, v, depth, principal_uv, camera_mm)
+    return _q(robust_least_squares(lambda y: (alt.flow(y) - obs).ravel(), x, alt.jacobian, LOSS_SCALE_MM,
+                                   _X_SCALE)[0])
 
 
 _STEPS = np.array([0.05, 0.05, 1.0, 1e-3, 0.05, 0.05, 0.05])

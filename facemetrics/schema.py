@@ -298,7 +298,7 @@ LONG_COLUMNS_DEF = [
     _TREATED_AT,
     Column("sha256", "", "SHA-256 of `photo`'s file bytes (its baseline photos' are in `changes.csv`'s `baseline_sha256`)."),
     Column("pixel_sha256", "", "SHA-256 of `photo`'s decoded pixels (`photos.csv`'s `pixel_sha256`); empty when not known (a table written before it, the app)."),
-    Column("calibration_source", "", "The mm scale `value` was read in: the before photo's `calibration_source` in `photos.csv` (`iris`, `user_mm_per_px` with `--mm-per-px`, `user_ipd` with `--ipd-mm`); it sets the scale's error the `timeline.csv` intervals carry (see its `bootstrap`). Empty when not known (a table written before it, the app): read as `iris`."),
+    Column("calibration_source", "", "The mm scale `value` was read in: the before photo's `calibration_source` in `photos.csv` (`iris`, `user_mm_per_px` with `--mm-per-px`, `user_ipd` with `--ipd-mm`); it sets the scale's error the `timeline.csv` intervals carry (see its `bootstrap`). Empty when not known (a table written before it): read as `iris`."),
     _VERSION,
 ]
 #: columns of ``long.csv``
@@ -469,7 +469,8 @@ TIMELINE_COLUMNS_DEF = [
            "photo's own error) or `none`. Intervals of changes in mm (mm2) also carry the error of the mm scale, one "
            "draw per replicate (its square for areas), as `long.csv`'s `calibration_source` says: for the iris "
            "scale (`iris`, or none given) 2.5 % shared, 3.6 % per subject for the iris size, 1 % per session; for "
-           "a scale from `--ipd-mm` (`user_ipd`) 1.5 % per subject for the IPD given; for a scale given with "
+           "a scale from `--ipd-mm` (`user_ipd`) 1.5 % per subject for the IPD given, none with `cluster` (the "
+           "resampled subjects carry it); for a scale given with "
            "`--mm-per-px` (`user_mm_per_px`) none, the user's scale being taken as exact (1 SD; the shared part "
            "only when whole subjects are resampled)."),
     _SERIES_BOOT_N, _SERIES_CONFIDENCE,

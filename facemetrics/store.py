@@ -170,6 +170,11 @@ MIGRATIONS: dict[int, str] = {
 }
 
 
+#: the ``message`` of a photo already in the store (:class:`AddResult` ``duplicate``); more follows it
+#: only when something was not applied (:meth:`Store.add_photos`' ``taken_at_wins``)
+DUPLICATE_MESSAGE = "already in the store: not added again"
+
+
 class StoreError(FacemetricsError):
     """A store operation that cannot be done (unknown subject, newer schema, bad time ...); a
     :class:`~facemetrics.errors.FacemetricsError`, so code catching those catches it too."""
@@ -345,6 +350,29 @@ def _taken_at_of(data: bytes) -> str:
     return t.isoformat() if t is not None else ""
 
 
+def _time_note(name: str, given: str, exif: str) -> str:
+    """The note on a photo whose given capture time (a manifest's, used) differs from its EXIF time
+    ``exif`` by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`, in the batch's
+    words (:func:`~facemetrics.batch.discover.manifest_time_notes`: a ``photos.csv`` warning); ""
+    when they agree, or either is missing."""
+    from .batch.discover import PhotoEntry, manifest_time_notes
+
+    warned, _ = manifest_time_notes([PhotoEntry(Path(name), name, taken_at=given)], {0: exif})
+    return warned.get(0, "")
+
+
+def _kept_time_note(stored: str, given: str) -> str:
+    """``"; it keeps its stored capture time ..."``: what a photo already stored says when the time
+    given with it again (a manifest's) differs from its stored one by more than
+    :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`; "" when they agree or either is missing."""
+    from .batch.discover import MANIFEST_EXIF_MINUTES, hours_between
+
+    if not abs(hours_between(given, stored)) * 60.0 > MANIFEST_EXIF_MINUTES:  # also NaN: a time missing
+        return ""
+    return (f"; it keeps its stored capture time {stored}, not the {given} given now (delete the subject and "
+            "add it again to change it)")
+
+
 #: how a measurement row names a stored copy (``<sha256[:20]>.<ext>: ...``, the loader's label):
 #: a user is shown the name of the file they gave instead (:func:`_relabel`)
 _STORED_LABEL = re.compile(r"^[0-9a-f]{20}\.(?:jpg|png): ")
@@ -482,7 +510,8 @@ class AddResult:
     largest``), the reason in ``message``.  ``note``
     says when the subject, treatment or treatment time given was matched to
     one stored with another spelling (``anna`` to ``Anna``, ``08:00+01:00``
-    to ``07:00Z``), "" when not.
+    to ``07:00Z``), "" when not.  ``exif_taken_at`` is the photo's own EXIF capture time
+    (ISO 8601; "" when it has none, or when it was not read: a duplicate, an unreadable file).
     """
 
     name: str
@@ -494,6 +523,7 @@ class AddResult:
     message: str = ""
     measured: str = ""  # analysis status when measured ("ok", "no_face", ...)
     note: str = ""
+    exif_taken_at: str = ""
 
 
 class Store:
@@ -787,7 +817,7 @@ class Store:
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
-                   capture_note: str = "", measure: bool = True) -> list[AddResult]:
+                   capture_note: str = "", measure: bool = True, taken_at_wins: bool = False) -> list[AddResult]:
         """Copy photos (metadata stripped) into the store and record them.
 
         Parameters
@@ -803,8 +833,16 @@ class Store:
             Attach each photo to the subject's latest session treated at or
             before the photo was taken (role ``post``).
         taken_at : str or datetime, optional
-            Capture time for photos without EXIF ``DateTimeOriginal``
-            (an EXIF time always wins).
+            Capture time for photos without EXIF ``DateTimeOriginal`` (an EXIF time wins),
+            or, with ``taken_at_wins``, of every photo.
+        taken_at_wins : bool
+            ``taken_at`` is the user's statement of when the photos were taken (a manifest's:
+            ``study import``) and wins over their EXIF times, as the batch takes a manifest's.
+            A photo whose EXIF time differs from it by more than
+            :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` says so in its ``message``,
+            in the batch's words (:func:`~facemetrics.batch.discover.manifest_time_notes`; the
+            report's ``photos.csv`` says it again, from the stored copy's EXIF time); a photo
+            already stored at another time keeps it, and its ``message`` says so.
         device, settings
             Stored with a new session (e.g. ``"NuFace Trinity"``, ``{"intensity": 3}``).
         capture_note : str
@@ -875,7 +913,7 @@ class Store:
                 except OSError as exc:
                     results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.strerror or exc}"))
                     continue
-            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time)
+            checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins)
             results.append(checked if isinstance(checked, AddResult) else None)
             if not isinstance(checked, AddResult):
                 todo.append((len(results) - 1, checked))
@@ -920,10 +958,12 @@ class Store:
                              "instant, or the same wall-clock time)")
         return notes
 
-    def _check_one(self, sid, name, data, follow_up, default_time) -> AddResult | dict:
+    def _check_one(self, sid, name, data, follow_up, default_time, time_wins=False) -> AddResult | dict:
         """What :meth:`add_photos` would do with one photo, nothing written: an ``error`` or
         ``duplicate`` result, or the checked photo to store (``dict``: its name, bytes, hash,
-        clean copy, suffix, capture time and, for a follow-up, its session id)."""
+        clean copy, suffix, capture time, EXIF time, the note on the two and, for a follow-up,
+        its session id).  ``time_wins``: ``default_time`` is the photo's time, its EXIF's or not
+        (:meth:`add_photos`' ``taken_at_wins``)."""
         if not data:
             return AddResult(name, "error", message=f"{name}: the file is empty")
         sha = _sha256(data)
@@ -931,8 +971,9 @@ class Store:
             "SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND sha256 = ?",
             (sid, sha)).fetchone()
         if old:
+            kept = _kept_time_note(old["taken_at"], default_time) if time_wins else ""
             return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
-                             "already in the store: not added again")
+                             DUPLICATE_MESSAGE + kept)
         # first whether it can be read at all (the loader's checks: a truncated or corrupt file is
         # refused with the loader's reason, never stored), then its time and role
         try:
@@ -941,7 +982,9 @@ class Store:
             # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
-        when = _taken_at_of(data) or default_time
+        exif = _taken_at_of(data)
+        when = (default_time or exif) if time_wins else (exif or default_time)
+        said = _time_note(name, default_time, exif) if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
                                                     "give it with --taken-at")
@@ -953,7 +996,7 @@ class Store:
                                  message=f"{name}: no treatment session at or before {when} to follow up")
             follow_session = int(sess["id"])
         return {"name": name, "data": data, "sha": sha, "clean": clean, "ext": ext, "when": when,
-                "follow_session": follow_session}
+                "exif": exif, "time_note": said, "follow_session": follow_session}
 
     def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:
         """Write one photo :meth:`_check_one` passed: its copy, then its row; measure it."""
@@ -969,7 +1012,7 @@ class Store:
                                "sha256 = ?", (sid, sha)).fetchone()
         if old:  # the same file given twice in one add: stored once
             return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
-                             "already in the store: not added again")
+                             DUPLICATE_MESSAGE)
         rel = f"{PHOTO_DIR}/{sid}/{sha[:20]}{ext}"
         target = self.dir / rel
         # 1. the file, atomically (a kill here leaves at most an unreferenced file, removed by gc())
@@ -994,13 +1037,14 @@ class Store:
                 pid = con.execute("SELECT id FROM photos WHERE subject_id = ? AND sha256 = ?", (sid, sha)
                                   ).fetchone()[0]
                 return AddResult(name, "duplicate", int(pid), role, when, session_id,
-                                 "already in the store: not added again")
+                                 DUPLICATE_MESSAGE)
             pid = int(cur.lastrowid)
         measured, said = "", ""
         if measure:
             row = self.analysis(pid)
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
-        return AddResult(name, "added", pid, role, when, session_id, said, measured)
+        said = "; ".join(filter(None, [checked["time_note"], said]))  # the time first: it set the role
+        return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"])
 
     # ---- measurements (the same rows and cache keys as facemetrics.batch) --------
 
@@ -1169,12 +1213,27 @@ class Store:
         return table
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
-               seed: int = 0, min_effect: float | None = None, progress: bool = False):
+               seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and
         :func:`facemetrics.batch.run_timeline`.  Measurements and comparisons
         already in the store are reused, new ones stored.
+
+        Parameters
+        ----------
+        out_dir : path-like
+            The report's folder.
+        subject : str, optional
+            One subject's photos; default every subject's, pooled.
+        workers, n_boot, seed, min_effect, progress
+            As ``facemetrics study report`` takes them (:func:`~facemetrics.batch.run_batch`,
+            :func:`~facemetrics.batch.run_timeline`).
+        batch_done : callable, optional
+            Called as ``batch_done(batch, regimen)`` (the :class:`~facemetrics.batch.BatchResult` of
+            the batch and of its regimen batch, None when there is none) once both ran, before the
+            fits and before a "no changes to fit yet" refusal: ``study report`` prints their notes
+            from it, as ``batch`` does (they may say why there is nothing to fit).
 
         Returns
         -------
@@ -1211,12 +1270,14 @@ class Store:
             manifest = cache / "store_manifest.csv"
             table.to_csv(manifest, index=False, lineterminator="\n")
             res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
-            run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
-                              cache_from=cache)
+            reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
+                                    cache_from=cache)
         finally:  # the links (or copies) named by the user's file names: not left beside the report
             shutil.rmtree(folder, ignore_errors=True)
         self._ingest_cache(cache, sid)
         self._ingest_cache(out_dir / "regimen" / ".cache", sid)
+        if batch_done is not None:
+            batch_done(res, reg)
         if res.long.empty:
             raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
                              "measurable photo taken before its treatment and one after it")

@@ -1251,10 +1251,35 @@ def test_the_mirror_index_pairs_each_face_mesh_point_with_its_mirror_image():
     assert list(m[list(g.LOWER_OVAL)]) == list(g.LOWER_OVAL)[::-1]
 
 
+def test_the_mirror_index_carries_mediapipes_mesh_connections_onto_their_mirror_images():
+    """MediaPipe's own connection sets of the Face Mesh, as edge sets: the lips, face oval, contours and
+    irises map onto themselves, the right eye, eyebrow and iris onto the left ones (and back).  (The
+    tesselation is not mirror-symmetric: some quads are split along the other diagonal.)"""
+    from mediapipe.python.solutions import face_mesh_connections as fc
+
+    from facemetrics import geometry as g
+
+    m = g.MIRROR_INDEX
+
+    def edges(connections):
+        return {frozenset(e) for e in connections}
+
+    def mirrored(connections):
+        return {frozenset((m[i], m[j])) for i, j in connections}
+
+    for name in ("FACEMESH_LIPS", "FACEMESH_FACE_OVAL", "FACEMESH_CONTOURS", "FACEMESH_IRISES"):
+        s = getattr(fc, name)
+        assert mirrored(s) == edges(s), (name, mirrored(s) ^ edges(s))
+    for part in ("EYE", "EYEBROW", "IRIS"):
+        right, left = getattr(fc, f"FACEMESH_RIGHT_{part}"), getattr(fc, f"FACEMESH_LEFT_{part}")
+        assert mirrored(right) == edges(left) != edges(right), (part, mirrored(right) ^ edges(left))
+        assert mirrored(left) == edges(right), part
+
+
 def test_a_flipped_photos_landmarks_are_the_mirror_index_of_the_photos(sample_analysis):
     """Face Mesh on the sample flipped left to right finds what gate.mirrored says: its points flipped
-    back and taken by MIRROR_INDEX lie on the sample's (the irises included), the same indices without
-    the map do not."""
+    back and taken by MIRROR_INDEX lie on the sample's (the irises included; the median and the 95th
+    percentile, so a few points mapped wrong would show), the same indices without the map do not."""
     import importlib
 
     gt = importlib.import_module("facemetrics.compare.gate")
@@ -1263,6 +1288,7 @@ def test_a_flipped_photos_landmarks_are_the_mirror_index_of_the_photos(sample_an
     back = np.asarray(gt.mirrored(flipped).points)[:, :2]
     err_mm = np.linalg.norm(back - a.points[:, :2], axis=1) * a.mm_per_px
     assert np.median(err_mm) < 1.0 and err_mm[468:].max() < 1.5, (np.median(err_mm), err_mm[468:])
+    assert np.percentile(err_mm, 95) < 2.5, np.percentile(err_mm, 95)  # 2.0 mm (2026-12-03): no point far off
     plain = a.points[:, :2].copy()
     plain[:, 0] = a.photo.rgb.shape[1] - 1 - flipped.points[:, 0]
     plain[:, 1] = flipped.points[:, 1]

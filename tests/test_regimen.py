@@ -262,6 +262,28 @@ def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(t
     assert not (out / "regimen.png").exists()
 
 
+def test_a_regimen_long_csv_without_its_verdict_column_is_refused(tmp_path):
+    """Review of f368598: only the batch's long.csv was checked for a lost verdict column; an edited
+    regimen/long.csv was fitted whole, its 'uncertain' levels with it, without a word.  Both are read by
+    one helper now: refused with the regimen table named, before timeline.csv is written; a hand-made
+    levels table (no facemetrics_version either) is fitted as it is."""
+    from facemetrics.decay import SeriesError
+
+    long, levels = simulate(seed=3)
+    long, levels = long.assign(facemetrics_version="0.2.11"), levels.assign(facemetrics_version="0.2.11")
+    levels.loc[levels.index[-4:], ["value", "verdict"]] = [3.0, "uncertain"]  # wild levels the fits leave out
+    out = _write(tmp_path, long, levels.drop(columns="verdict"))
+    with pytest.raises(SeriesError, match=r"regimen/long\.csv was written by facemetrics but has lost its verdict"):
+        run_timeline(out, n_boot=0)
+    assert not (out / "timeline.csv").exists()
+    levels.drop(columns=["verdict", "facemetrics_version"]).to_csv(out / "regimen" / "long.csv", index=False)
+    _, whole = run_timeline(out, n_boot=0)
+    levels.to_csv(out / "regimen" / "long.csv", index=False)
+    _, kept = run_timeline(out, n_boot=0)
+    whole, kept = (t[t["kind"] == "regimen"].iloc[0] for t in (whole, kept))
+    assert whole["n_photos"] == kept["n_photos"] + 4 and whole["change_day_n"] > kept["change_day_n"]
+
+
 def test_the_regimen_note_counts_in_words():
     from facemetrics.report import regimen_no_fit_note
 

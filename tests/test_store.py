@@ -393,3 +393,45 @@ def test_a_lazy_store_is_created_by_its_first_write_only(tmp_path):
     other.close()
     with Store(tmp_path / "eager") as eager:  # the default: created when opened, as before
         assert eager.db_path.is_file()
+
+
+def test_a_given_time_that_wins_is_used_and_its_distance_from_exif_said(tmp_path):
+    """``study import`` gave the store a manifest's taken_at, but the photo's EXIF time always won, without a
+    word; the batch uses the manifest's and says when the two are more than MANIFEST_EXIF_MINUTES apart.
+    With ``taken_at_wins`` the store does the same, in the batch's words: a photo whose EXIF says 07:50
+    stated at 09:50 is a post photo of the 08:00 session, and says the 2 h.  Without it (the app, `study
+    add --taken-at`) the EXIF time still wins over a fallback time."""
+    from facemetrics.batch.discover import MANIFEST_EXIF_MINUTES, manifest_time_notes
+
+    store = Store(tmp_path)
+    session = dict(treatment="mc", treated_at="2026-11-02T08:00", measure=False)
+    (far,) = store.add_photos("ann", [("far.jpg", photo_bytes(1, "2026:11:02 07:50:00"))], taken_at="2026-11-02T09:50",
+                              taken_at_wins=True, **session)
+    assert far.status == "added" and far.taken_at == "2026-11-02T09:50:00" and far.role == "post"
+    assert far.exif_taken_at == "2026-11-02T07:50:00"
+    assert far.message == ("manifest taken_at 2026-11-02T09:50:00 is 2.0 h later than the photo's EXIF capture time "
+                           "2026-11-02T07:50:00: the manifest's time is used"), far.message
+    # the batch's own function gives that wording (one rule, one text)
+    from facemetrics.batch.discover import PhotoEntry
+
+    warned, _ = manifest_time_notes([PhotoEntry(Path("far.jpg"), "far.jpg", taken_at=far.taken_at)],
+                                    {0: far.exif_taken_at})
+    assert warned == {0: far.message}
+    near_time = f"2026-11-02T07:{50 + int(MANIFEST_EXIF_MINUTES) - 1}"  # within the limit: used, nothing said
+    (near,) = store.add_photos("ann", [("near.jpg", photo_bytes(2, "2026:11:02 07:50:00"))], taken_at=near_time,
+                               taken_at_wins=True, **session)
+    assert near.status == "added" and near.taken_at == f"{near_time}:00" and near.message == ""
+    (exif,) = store.add_photos("ann", [("exif.jpg", photo_bytes(3, "2026:11:02 07:50:00"))],
+                               taken_at="2026-11-02T09:50", **session)  # a fallback: the EXIF time wins
+    assert exif.taken_at == "2026-11-02T07:50:00" and exif.role == "baseline" and exif.message == ""
+    photos = store.photos("ann").set_index("original_name")
+    assert photos.loc["far.jpg", "taken_at"] == "2026-11-02T09:50:00" and photos.loc["far.jpg", "role"] == "post"
+    # the same photo given again at another time keeps its stored one, and says so
+    (again,) = store.add_photos("ann", [("far.jpg", photo_bytes(1, "2026:11:02 07:50:00"))],
+                                taken_at="2026-11-02T12:00", taken_at_wins=True, **session)
+    assert again.status == "duplicate" and again.taken_at == "2026-11-02T09:50:00"
+    assert again.message.startswith("already in the store: not added again; it keeps its stored capture time "
+                                    "2026-11-02T09:50:00, not the 2026-11-02T12:00:00 given now"), again.message
+    (same,) = store.add_photos("ann", [("far.jpg", photo_bytes(1, "2026:11:02 07:50:00"))],
+                               taken_at="2026-11-02T09:50", taken_at_wins=True, **session)
+    assert same.message == "already in the store: not added again"

@@ -107,8 +107,10 @@ def test_report_reuses_the_stored_measurements(store_and_report, tmp_path):
         n_an = store.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0]
         n_cmp = store.con.execute("SELECT COUNT(*) FROM comparisons").fetchone()[0]
         assert n_an == 9 and n_cmp == 6 + 2  # sessions + regimen (days 1, 2 vs day 0)
-        res, _ = store.report(tmp_path / "again", "me", n_boot=50)
+        seen = []  # what `study report` prints from: the batch and its regimen batch, before the fits
+        res, _ = store.report(tmp_path / "again", "me", n_boot=50, batch_done=lambda *both: seen.append(both))
     assert res.n_measured == 0 and res.n_compared == 0 and res.n_cached == 9
+    assert len(seen) == 1 and seen[0][0] is res and len(seen[0][1].change_rows) == 2  # days 1, 2 vs day 0
 
 
 def test_import_and_delete(store_and_report, days, tmp_path, capsys):
@@ -259,25 +261,192 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
         assert len(s.photos("A")) == 1 and s.check() == []
 
 
-def test_report_prints_the_batchs_time_notes(tmp_path, capsys, monkeypatch):
-    """`study report` printed the merged names and the offset notes but not the notes on a manifest capture
-    time far from the photo's EXIF time, which the batch prints (the rows' warnings carry them): it now
-    prints the batch's lines, by the batch's own function, once each and in the batch's order."""
+def _batch_stand_in(regimen_rows=()):
+    """A batch result and its regimen batch's whose change rows carry every note the ``batch`` command
+    prints (a passed-over before photo, before photos that disagree, a picture at two times, a repeat
+    left out), and the names-and-times notes."""
     from types import SimpleNamespace
 
-    import facemetrics.cli as cli
+    from facemetrics.batch.tables import (MSG_BASELINE_PASSED_OVER, MSG_BASELINES_DISAGREE,
+                                          same_picture_left_out)
 
+    where = dict(subject="me", treatment="mc", treated_at="2026-11-02T08:00", role="post", n_baseline=2)
+    rows = [dict(where, messages=f"{MSG_BASELINE_PASSED_OVER}: me/a.jpg (smiling)"),
+            dict(where, messages=f"{MSG_BASELINES_DISAGREE} (jawline_lift_mm)"),
+            dict(where, messages=same_picture_left_out("me/c.jpg", 12.0, "me/b.jpg", -1.0)),
+            dict(where, messages="repeat photo me/r.jpg not used against the before photo me/b.jpg: the head is "
+                                 "turned")]
     res = SimpleNamespace(merged=["subject names 'me', 'Me' are one subject"],
                           time_notes=["3 capture times without a UTC offset, in 2 sessions none of whose photos "
                                       "carries one, read in the offset of their treated_at (+01:00)"],
                           taken_at_notes=["1 photo: the manifest's taken_at differs from the photo's EXIF capture "
                                           "time by more than 5 min; the manifest's time is used"],
-                          n_ok=3, photo_rows=[{}] * 3, change_rows=[{}] * 2)
-    monkeypatch.setattr(Store, "report", lambda self, *a, **k: (res, pd.DataFrame()))
+                          n_ok=3, photo_rows=[{}] * 3, change_rows=rows)
+    reg = SimpleNamespace(time_notes=[], change_rows=[dict(where, messages=m) for m in regimen_rows])
+    return res, reg
+
+
+def test_report_prints_what_batch_prints(tmp_path, capsys, monkeypatch):
+    """`study report` printed the batch's name and time notes but not the rest of what `batch` prints: the
+    sessions whose before photo was passed over, whose before photos disagree, a picture at two times, the
+    repeats left out, nor the regimen's lines.  It prints them now, by the function `batch` prints them with,
+    once each (the timeline's same-picture lines are among them: not twice) and in the batch's order."""
+    import facemetrics.cli as cli
+
+    res, reg = _batch_stand_in()
+    same = cli._batch_lines(res)[5]
+    assert "the same picture as its before photo" in same, same
+    table = pd.DataFrame()
+    table.attrs["same_picture_notes"] = [same]
+
+    def report(self, out_dir, *a, batch_done=None, **k):
+        batch_done(res, reg)
+        return res, table
+
+    monkeypatch.setattr(Store, "report", report)
     Store(tmp_path / "store").close()  # a store there (the report of none is an error)
     assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 0
     out = capsys.readouterr().out
-    notes = [*res.merged, *res.time_notes, *res.taken_at_notes]
-    assert cli._batch_time_notes(res) == notes  # what `batch` prints (tests/test_cli.py)
-    assert out.startswith("".join(f"{n}\n" for n in notes)), out
-    assert all(out.count(n) == 1 for n in notes), out
+    lines = [*cli._batch_lines(res), *cli._regimen_lines(reg, str(tmp_path / "r"))]
+    assert lines[:3] == [*res.merged, *res.time_notes, *res.taken_at_notes]
+    assert "me, mc, treated 2026-11-02T08:00: an earlier before photo was passed over: me/a.jpg (smiling)" in lines
+    assert any(n.startswith("me, mc, treated 2026-11-02T08:00: the session's before photos disagree") for n in lines)
+    assert any("had repeat photos left out of the noise floor" in n for n in lines), lines
+    assert f"regimen: 0 pre-session photos compared with the first session's baseline ({tmp_path / 'r'}/regimen)" \
+        in lines
+    assert len(lines) == 8, lines
+    assert out.startswith("".join(f"{n}\n" for n in lines)), out
+    assert all(out.count(n) == 1 for n in lines), out
+
+
+def test_report_with_nothing_to_fit_prints_the_batchs_notes_first(tmp_path, capsys, monkeypatch):
+    """A report that stopped at "no changes to fit yet" printed none of the batch's notes, though they may
+    say why (a before photo at fault, a picture at two times): they are printed, then the refusal."""
+    from facemetrics.store import StoreError
+
+    res, reg = _batch_stand_in()
+
+    def report(self, out_dir, *a, batch_done=None, **k):
+        batch_done(res, None)
+        raise StoreError("no changes to fit yet (photos.csv written to r)")
+
+    monkeypatch.setattr(Store, "report", report)
+    Store(tmp_path / "store").close()
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 2
+    said = capsys.readouterr()
+    assert "an earlier before photo was passed over: me/a.jpg (smiling)" in said.out, said.out
+    assert "regimen:" not in said.out  # no regimen batch: no regimen line
+    assert said.err.startswith("facemetrics study report: no changes to fit yet"), said.err
+
+
+def test_import_takes_the_manifests_time_over_exif_and_the_report_uses_it(days, tmp_path, capsys):
+    """`study import` gave the store a manifest's taken_at but the photo's EXIF time won, without a word,
+    where `batch` uses the manifest's and names the photo.  Now the store follows the batch's rule: a photo
+    stated 2 h before its EXIF time is stored at the stated time, the import names it in the batch's line,
+    and the report (its measurements made at import, whose rows carry the EXIF time) times it so too and
+    says it again, in photos.csv's warnings and on the console."""
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(days[1].folder / "S01", folder / "S01")
+    manifest = pd.read_csv(days[1].folder / "manifest.csv", dtype=str)[["photo", "subject", "treatment", "taken_at",
+                                                                         "treated_at"]]
+    late = manifest["photo"].str.endswith("_p6h.jpg")
+    assert late.sum() == 1 and manifest.loc[late, "taken_at"].item() == "2026-11-03T14:00:00"
+    manifest.loc[late, "taken_at"] = "2026-11-03T12:00:00"  # 2 h before its EXIF time: 4 h after, not 6 h
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    store = tmp_path / "store"
+    assert main(["study", "import", str(folder), "--manifest", str(folder / "manifest.csv"),
+                 "--store", str(store)]) == 0
+    far = manifest.loc[late, "photo"].item()
+    out = capsys.readouterr().out
+    assert ("1 photo: the manifest's taken_at differs from the photo's EXIF capture time by more than 5 min; the "
+            f"manifest's time is used (the 'warnings' column of photos.csv gives both): {far} (-2.0 h)\n") in out, out
+    assert "3 photo(s) imported" in out
+    with Store(store) as s:
+        stored = s.photos("S01").set_index("original_name")["taken_at"]
+        assert stored[far.rsplit("/", 1)[-1]] == "2026-11-03T12:00:00"
+        assert s.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 3  # measured at import
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--n-boot", "50", "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert "1 photo: the manifest's taken_at differs from the photo's EXIF capture time" in out, out
+    ch = pd.read_csv(tmp_path / "r" / "changes.csv")
+    assert sorted(ch["hours_since_treatment"].round(3)) == [1.0, 4.0]
+    photos = pd.read_csv(tmp_path / "r" / "photos.csv", keep_default_na=False).set_index("photo")
+    (row,) = [r for name, r in photos.iterrows() if name.endswith("_p6h.jpg")]
+    assert ("manifest taken_at 2026-11-03T12:00:00 is 2.0 h earlier than the photo's EXIF capture time "
+            "2026-11-03T14:00:00: the manifest's time is used") in row["warnings"], row["warnings"]
+
+
+def _import_folder(days, tmp_path, **columns):
+    """Day 1's photos (a before photo, 1 h and 6 h after) and their manifest, with ``columns`` (a list of
+    three values each) in place of the manifest's: the folder and its manifest."""
+    import shutil
+
+    folder = tmp_path / "study"
+    shutil.copytree(days[1].folder / "S01", folder / "S01")
+    manifest = pd.read_csv(days[1].folder / "manifest.csv", dtype=str)[["photo", "subject", "treatment", "taken_at",
+                                                                         "treated_at"]]
+    for column, values in columns.items():
+        manifest[column] = values
+    manifest.to_csv(folder / "manifest.csv", index=False)
+    return folder, manifest
+
+
+@pytest.mark.parametrize("column, value, reason", [
+    ("taken_at", "2026-11-03", "capture time '2026-11-03' has no time of day: before or after the treatment cannot "
+                               "be told (write e.g. 2026-11-02T09:30)"),
+    ("taken_at", "noon", "'noon' is not a time (use ISO 8601, e.g. 2026-11-02T08:00)"),
+    ("treated_at", "2026-11-03", "treatment time '2026-11-03' has no time of day: which photos were taken before it "
+                                 "cannot be told (write e.g. 2026-11-02T08:00)")])
+def test_import_goes_on_past_a_row_whose_time_is_bad(days, tmp_path, capsys, column, value, reason):
+    """`study import` stopped with exit 2 at the first manifest row whose time the store refused (a date alone, a
+    time that does not parse), after the rows before it were stored, and never imported the rows after it,
+    without naming the row.  That row is now "not imported" with the store's reason, as an unreadable photo is,
+    and the rest are imported."""
+    good = ["2026-11-03T07:45:00", "2026-11-03T09:00:00", "2026-11-03T14:00:00"] if column == "taken_at" else \
+        ["2026-11-03T08:00:00"] * 3
+    folder, manifest = _import_folder(days, tmp_path, **{column: [good[0], value, good[2]]})
+    store = tmp_path / "store"
+    assert main(["study", "import", str(folder), "--manifest", str(folder / "manifest.csv"), "--no-measure",
+                 "--store", str(store)]) == 0  # a partial import succeeds, as `batch` and `study add` do
+    captured = capsys.readouterr()
+    bad = manifest["photo"][1]
+    assert f"{bad}: not imported - {reason}\n" in captured.out, captured.out
+    assert f"2 photo(s) imported, 0 already there, 1 not imported; store: {store}\n" in captured.out, captured.out
+    assert captured.err == ""
+    with Store(store) as s:
+        stored = sorted(s.photos("S01")["original_name"])
+    assert stored == sorted(manifest["photo"][[0, 2]].str.rsplit("/", n=1).str[-1]), stored
+
+
+def test_import_goes_on_past_a_row_naming_two_sessions_and_fails_when_no_row_is_imported(days, tmp_path, capsys):
+    """A treatment time without an offset that matches two stored sessions (08:00Z and 08:00+01:00) was
+    a StoreError that stopped the import too: that row alone is refused now.  An import of which no row
+    could be imported (each refused: an empty file, a bad time) fails as `study add` does, creating no store."""
+    folder, manifest = _import_folder(days, tmp_path, treated_at=["2026-11-03T08:00:00Z", "2026-11-03T08:00:00+01:00",
+                                                                  "2026-11-03T08:00:00"])
+    store = tmp_path / "store"
+    args = ["--manifest", str(folder / "manifest.csv"), "--no-measure", "--store"]
+    assert main(["study", "import", str(folder), *args, str(store)]) == 0
+    out = capsys.readouterr().out
+    assert (f"{manifest['photo'][2]}: not imported - the treatment time '2026-11-03T08:00:00' of 'microcurrent' has "
+            "no UTC offset and matches the sessions treated at '2026-11-03T08:00:00+00:00', "
+            "'2026-11-03T08:00:00+01:00': which one it belongs to cannot be told") in out, out
+    assert "2 photo(s) imported, 0 already there, 1 not imported" in out, out
+    with Store(store) as s:
+        assert len(s.photos("S01")) == 2 and len(s.sessions()) == 2
+    # no row importable: exit 2, nothing written, each row named with its reason
+    (folder / manifest["photo"][0]).write_bytes(b"")
+    manifest.assign(taken_at=["2026-11-03T07:45:00", "2026-11-03", "noon"],
+                    treated_at="2026-11-03T08:00:00").to_csv(folder / "manifest.csv", index=False)
+    new = tmp_path / "new"
+    assert main(["study", "import", str(folder), *args, str(new)]) == 2
+    captured = capsys.readouterr()
+    empty = manifest["photo"][0]
+    assert f"{empty}: not imported - {empty.rsplit('/', 1)[-1]}: the file is empty\n" in captured.out, captured.out
+    assert f"{manifest['photo'][1]}: not imported - capture time '2026-11-03' has no time of day" in captured.out
+    assert f"{manifest['photo'][2]}: not imported - 'noon' is not a time" in captured.out
+    assert f"0 photo(s) imported, 0 already there, 3 not imported; no store was created at {new}\n" in captured.out
+    assert "none of the 3 photo(s) was imported" in captured.err, captured.err
+    assert not new.exists()

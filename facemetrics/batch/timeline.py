@@ -82,11 +82,11 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     SeriesError
         Nothing to fit, e.g. every headline change read ``uncertain`` or every value is empty
         (the message is the fits' own :attr:`SeriesResult.reason <facemetrics.decay.SeriesResult>`);
-        ``batch_dir`` without a ``long.csv``; a ``long.csv`` written by facemetrics (it has the
-        ``facemetrics_version`` column) without its ``verdict`` column, whose ``uncertain`` rows could
-        not be left out (a hand-made table without either is fitted whole, as
-        :func:`~facemetrics.decay.analyze_series` documents); a metric ``long.csv`` does not have;
-        ``n_boot`` from 1 to 49 (before any file is written).
+        ``batch_dir`` without a ``long.csv``; a ``long.csv`` or ``regimen/long.csv`` written by
+        facemetrics (it has the ``facemetrics_version`` column) without its ``verdict`` column, whose
+        ``uncertain`` rows could not be left out (:func:`_read_long`; a hand-made table without
+        either is fitted whole, as :func:`~facemetrics.decay.analyze_series` documents); a metric
+        ``long.csv`` does not have; ``n_boot`` from 1 to 49 (before any file is written).
     facemetrics.errors.SettingError
         ``out_dir`` (or a parent) is a file, not a folder: before any fit.
     """
@@ -98,11 +98,7 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     if not (batch_dir / "long.csv").is_file():  # pandas' FileNotFoundError named only the CSV (audit)
         raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
                           "(run `facemetrics batch` first, or give the folder it wrote)")
-    long = pd.read_csv(batch_dir / "long.csv", keep_default_na=False, na_values=[""])
-    if "facemetrics_version" in long.columns and "verdict" not in long.columns:  # an edited batch output (audit)
-        raise SeriesError(f"{batch_dir / 'long.csv'} was written by facemetrics but has lost its verdict column: "
-                          "without it the comparisons that read 'uncertain' cannot be left out of the fits "
-                          "(restore the column, or run `facemetrics batch` again)")
+    long = _read_long(batch_dir / "long.csv")
     long["unit"] = long["unit"].fillna("")
     if metrics is None:
         metrics = [m for m in HEADLINE_METRICS if m in set(long["metric"])]
@@ -228,6 +224,28 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
     return out
 
 
+def _read_long(path: Path) -> pd.DataFrame:
+    """A batch's ``long.csv`` (or its regimen batch's ``regimen/long.csv``) at ``path``, refused when
+    it was written by facemetrics (it has the ``facemetrics_version`` column) but has lost its
+    ``verdict`` column: the fits leave the ``uncertain`` rows out only by that column, so an edited
+    table would be fitted whole without a word (audit).  A hand-made table without either column is
+    read as it is.
+
+    Raises
+    ------
+    SeriesError
+        The table has ``facemetrics_version`` but no ``verdict`` column (the message names ``path``).
+    """
+    from ..decay import SeriesError
+
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if "facemetrics_version" in table.columns and "verdict" not in table.columns:  # an edited batch output
+        raise SeriesError(f"{path} was written by facemetrics but has lost its verdict column: without it the "
+                          "comparisons that read 'uncertain' cannot be left out of the fits (restore the "
+                          "column, or run `facemetrics batch` again)")
+    return table
+
+
 def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
     """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note)``.
 
@@ -242,7 +260,7 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
     path = batch_dir / REGIMEN_DIR / "long.csv"
     if not path.is_file():
         return None, ""
-    lv = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    lv = _read_long(path)
     if lv.empty:
         return None, ""
     lv["unit"] = lv["unit"].fillna("")

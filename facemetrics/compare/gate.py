@@ -194,7 +194,9 @@ def looks_mirrored(residual_mm: float, mirrored_mm: float) -> bool:
     person's photos do (below :data:`DIFFERENT_PEOPLE_POSSIBLE_MM`, the smallest residual between
     different people) and :data:`MIRROR_MIN_RATIO` times better than as taken.  A selfie camera may save
     its photos mirrored: left and right are then swapped, and the direct fit reads the face's own
-    asymmetry (a photo against its own mirror image: 1.06-3.32 mm, 2026-12-03, bench/bench_mirrored.py)."""
+    asymmetry (a photo or a re-render of it against its mirror image, as taken: 1.06-3.32 mm on the
+    tuning split, 0.76-3.32 mm on the held-out Canada faces; 2026-12-03, bench/bench_mirrored.py,
+    docs/compare.md 'Mirror images')."""
     return bool(residual_mm > MAX_ALIGNMENT_RESIDUAL_MM and mirrored_mm < DIFFERENT_PEOPLE_POSSIBLE_MM
                 and residual_mm >= MIRROR_MIN_RATIO * mirrored_mm)
 

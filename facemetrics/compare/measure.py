@@ -209,65 +209,30 @@ def _into(view: np.ndarray, result: np.ndarray) -> None:
         view[...] = result
 
 
-#: where :func:`_fit_pose` puts the before photo's principal point (:func:`principal_point`): ``"image"``
-#: (the image centre), ``"face"`` (the landmark centre of the face, which no crop of the photo moves) or
-#: ``"auto"`` (the image centre unless it lies more than :data:`PRINCIPAL_OFFSET_LIMIT_MM` from the face's
-#: centre, the face's centre then); and whether the fit is repeated at the other candidate point and what
-#: that changes goes into the lift floors.  Shipped: the image centre with the term (the fewest false lifts
-#: and sags on cropped photos of the tuning faces with their uncropped accuracy unchanged, docs/accuracy.md
-#: "Cropped photos and the principal point"); the others are bench_principal_point.py's candidates
-PRINCIPAL_POINT = "image"
-PRINCIPAL_FLOOR_TERM = True
-
-
-#: the farthest the face's landmark centre lies from the image centre in a photo as the camera took it, mm
-#: (levelled frame): the largest distance over the tuning photos (the 12 London neutral portraits, 5-24 mm,
-#: and the real debruine camera-distance photos, 11-14 mm), rounded up; farther, the photo was cropped or
-#: padded (or the face framed far off-centre) and the image centre is no estimate of the camera's axis
-PRINCIPAL_OFFSET_LIMIT_MM = 25.0
-
-
 def principal_points(a: PhotoAnalysis) -> dict[str, np.ndarray]:
-    """The candidate principal points of the before photo ``a`` in its levelled frame, mm:
-    ``"image"``, the centre of ``a.photo.rgb`` (a phone camera's principal point, as taken; a crop or
-    padding moves it), and ``"face"``, the mean of the 468 Face Mesh points (no crop moves it)."""
+    """The two principal points of the before photo ``a`` in its levelled frame, mm: ``"image"``, the
+    centre of ``a.photo.rgb`` (a phone camera's principal point, as taken; a crop or padding moves it),
+    where :func:`_fit_pose` puts it, and ``"face"``, the mean of the 468 Face Mesh points (no crop moves
+    it), where the fit is repeated for the floor term (docs/accuracy.md "Cropped photos and the
+    principal point"; the other candidates tried are bench/bench_principal_point.py's)."""
     h, w = a.photo.rgb.shape[:2]
     return {"image": a.frame.to_mm(np.array([w / 2.0, h / 2.0])),
             "face": a.frame.to_mm(a.points[:468, :2]).mean(axis=0)}
 
 
-def principal_point(a: PhotoAnalysis, how: str, term: bool) -> tuple[np.ndarray, np.ndarray | None]:
-    """The principal point of the before photo ``a`` (levelled mm) by ``how`` (:data:`PRINCIPAL_POINT`),
-    and with ``term`` the other point the fit is repeated at (else None): for ``"image"`` the face's centre,
-    for ``"face"`` the image centre; for ``"auto"``, when it took the face's centre, the point
-    :data:`PRINCIPAL_OFFSET_LIMIT_MM` from it towards the image centre (the farthest a camera's axis lies
-    from the face in the tuning photos), and none when it took the image centre."""
-    c = principal_points(a)
-    if how not in ("image", "face", "auto"):
-        raise ValueError(f"principal point {how!r}: expected 'image', 'face' or 'auto'")
-    if how in ("image", "face"):
-        return c[how], (c["face" if how == "image" else "image"] if term else None)
-    off = c["image"] - c["face"]
-    dist = float(np.hypot(*off))
-    if dist <= PRINCIPAL_OFFSET_LIMIT_MM:
-        return c["image"], None
-    return c["face"], (c["face"] + off * (PRINCIPAL_OFFSET_LIMIT_MM / dist) if term else None)
-
-
 def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
-              pts_g: np.ndarray, flow_scale: float = 1.0, principal: str | None = None,
-              term: bool | None = None) -> p3.PoseFit:
+              pts_g: np.ndarray, flow_scale: float = 1.0) -> p3.PoseFit:
     """Relative 3-D pose from the flow (``flow_scale * flow_mm``, mm) on the rigid upper face and the
-    nose tip (:mod:`facemetrics.pose3d`), the principal point by ``principal`` and ``term`` (default
-    :data:`PRINCIPAL_POINT`, :data:`PRINCIPAL_FLOOR_TERM`; :func:`principal_point`)."""
-    principal = PRINCIPAL_POINT if principal is None else principal
-    term = PRINCIPAL_FLOOR_TERM if term is None else term
+    nose tip (:mod:`facemetrics.pose3d`), the principal point at the before photo's image centre and
+    the fit repeated at its face's centre (:func:`principal_points`: ``principal_uv`` and
+    ``alt_principal_uv`` of :func:`facemetrics.pose3d.fit_pose`, in that order), what that changes
+    going into the lift floors (:attr:`~facemetrics.pose3d.PoseFit.principal_flow_mm`)."""
     mask = rigid.copy()
     for i in NOSE_TIP_POINTS:
         mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
-    centre, other = principal_point(a, principal, term)
-    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, centre, flow_scale=flow_scale,
-                       alt_principal_uv=other)
+    c = principal_points(a)
+    return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, c["image"], flow_scale=flow_scale,
+                       alt_principal_uv=c["face"])
 
 
 def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[dict, dict]:

@@ -1184,7 +1184,7 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
 
 def _calibration_sources(col: pd.Series) -> pd.Series:
     """A ``calibration_source`` column checked: each cell one of :data:`CALIBRATION_SOURCES` (spaces
-    and case ignored), a blank cell (NaN, None, ``""``: a row written before the column, the app)
+    and case ignored), a blank cell (NaN, None, ``""``: a row written before the column)
     ``iris``.
 
     Raises
@@ -1398,6 +1398,13 @@ def analyze_series(
         timeline) the times looked at are every time of one subject and
         treatment (no ``treated_at`` to tell sessions apart), so one file
         used in two sessions is left out at both, and the ``reason`` says so.
+        Photos of one session taken less than :data:`SAME_PHOTO_TIME_H`
+        (5 min) apart at or after treatment are one photo time (retakes:
+        rules 1 and 4 of the module docstring, ``per_subject``); the retake
+        rule needs sessions too, so without ``treated_at`` it is applied per
+        subject and treatment: photos of different sessions (days) whose
+        ``hours_since_treatment`` lie within 5 min of each other (24.00 h
+        after one treatment, 24.05 h after another) count as one time.
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
