@@ -27,7 +27,12 @@ from :data:`CROPS` (the held-out run: the cases of :data:`HELDOUT_CASES` only; a
 :data:`FACE_MARGIN_MM` outside the face mesh, below the chin :data:`CHIN_MARGIN_MM`).  Every pair is
 compared once per candidate (the registration, which the candidates share, is computed once per pair).
 A false verdict is ``lift`` or ``sag`` on any dense lift row (four regions, right / left / mean) of a
-true-zero pair, after the gate.  Run::
+true-zero pair, after the gate; the other rows whose value uses the pose correction (:data:`OTHER_ROWS`:
+the landmark lifts and the per-photo jaw, mouth-corner and cheek metrics) are recorded too, with the
+principal-point term of each floor, and ``--summary`` counts their false verdicts (any verdict but
+``within_noise`` / ``uncertain``), ``c_image_term``'s also without that term (2026-12-03;
+docs/accuracy.md "Cropped photos and the principal point").  ``--candidates a_image,c_image_term``
+compares only those.  Run::
 
     python bench/bench_principal_point.py --set tuning  -o /tmp/pp_tuning.csv
     python bench/bench_principal_point.py --set heldout -o /tmp/pp_heldout.csv [--part 0/2]
@@ -88,6 +93,17 @@ CHIN_MARGIN_MM = 25.0
 
 REGIONS = ("jawline", "jowl", "mouth_corner", "cheek")
 CLAIMS = ("lift", "sag")
+
+#: the other rows whose value uses the pose correction (``compare.measure._measure``: the after landmarks
+#: carried into the before photo minus the pose change's displacement there): the landmark lifts, whose
+#: floors take the dense rows' pose term (principal-point term included), and the per-photo metrics, whose
+#: floors take ``floors.POSE_ROW_FLOORS`` only; ``(metric, sides)``
+OTHER_ROWS = tuple((f"{r}_lift_landmarks_mm", ("right", "left", "mean")) for r in REGIONS) + (
+    ("jawline_height_mm", ("right", "left", "mean")), ("jaw_width_mm", ("mean",)),
+    ("lower_face_area_mm2", ("mean",)), ("jowl_sag_mm", ("right", "left")), ("jaw_angle_deg", ("right", "left")),
+    ("mouth_corner_height_mm", ("right", "left")), ("cheek_height_mm", ("right", "left")))
+#: verdicts that make no claim
+NO_CLAIM = ("within_noise", "uncertain")
 
 
 def faces(which: str) -> list[Path]:
@@ -183,6 +199,17 @@ def _row(c, base: dict) -> dict:
             row[f"{region}_{side}_mm"] = ch.change
             row[f"{region}_{side}_floor_mm"] = ch.noise_floor
             row[f"{region}_{side}_verdict"] = ch.verdict
+    for metric, sides in OTHER_ROWS:
+        for side in sides:
+            ch = c.get(metric, side)
+            row[f"{metric}:{side}"] = ch.change
+            row[f"{metric}:{side}_floor"] = ch.noise_floor
+            row[f"{metric}:{side}_verdict"] = ch.verdict
+            # the principal-point term in this floor (compare.floors.pose_adjusted_floors: the larger side's
+            # for a side row), so the summary can read the verdict without it (the floor a hypot of its parts)
+            t = c.cues.get("principal_row_floor", {}).get(metric, {})
+            row[f"{metric}:{side}_pterm"] = t.get(side, 0.0) if side == "mean" else max(t.get("right", 0.0),
+                                                                                       t.get("left", 0.0))
     row.update(pitch_est=c.cues["pose_pitch_deg"], yaw_est=c.cues["pose_yaw_deg"],
                camera_pct_est=c.cues["camera_distance_change_pct"])
     return row
@@ -193,7 +220,7 @@ def _compare_all(shared: _Shared, a, b, base: dict, rows: list) -> None:
     others reusing it (their pose fit's time recorded)."""
     import facemetrics as fm
 
-    for i, (name, (principal, term)) in enumerate(CANDIDATES.items()):
+    for i, (name, (principal, term)) in enumerate((n, CANDIDATES[n]) for n in RUN_CANDIDATES):
         shared.install(principal, term)
         shared.fit_s = 0.0
         shared.key = None if i == 0 else shared.key
@@ -202,6 +229,10 @@ def _compare_all(shared: _Shared, a, b, base: dict, rows: list) -> None:
         dt = time.perf_counter() - t
         rows.append(_row(c, dict(base, candidate=name, seconds=round(dt, 4), fit_seconds=round(shared.fit_s, 4),
                                  full=int(i == 0))))
+
+
+#: the candidates a run compares (``--candidates``; all of :data:`CANDIDATES` by default)
+RUN_CANDIDATES = list(CANDIDATES)
 
 
 #: the cases of the held-out run (the machine's time: half of :data:`SIM_CASES`, one of each kind)
@@ -264,7 +295,7 @@ def run_sim(which: str, out: Path, part: tuple[int, int] = (0, 1)) -> None:
                     rows.append(dict(base, candidate="-", status="not analysed"))
                     continue
                 _compare_all(shared, bb, aa, base, rows)
-                r = rows[-len(CANDIDATES):]
+                r = rows[-len(RUN_CANDIDATES):]
                 print(f"{path.name[:12]} {case:15s} {base['crop']:17s} jaw " + " ".join(
                     f"{x.get('jawline_mean_mm', float('nan')) - truth:+.2f}/{x.get('jawline_mean_floor_mm', float('nan')):.2f}"
                     for x in r), flush=True)
@@ -300,7 +331,7 @@ def run_real(out: Path) -> None:
                 rows.append(dict(base, candidate="-", status="not analysed"))
                 continue
             _compare_all(shared, bb, aa, base, rows)
-            r = rows[-len(CANDIDATES):]
+            r = rows[-len(RUN_CANDIDATES):]
             print(f"{base['case']:9s} {base['crop']:17s} jaw " + " ".join(
                 f"{x_.get('jawline_mean_mm', float('nan')):+.2f}/{x_.get('jawline_mean_floor_mm', float('nan')):.2f}"
                 f"({str(x_.get('jawline_mean_verdict', '-'))[:4]})" for x_ in r), flush=True)
@@ -322,6 +353,73 @@ def _false(d):
     return d[cols].isin(CLAIMS).any(axis=1)
 
 
+def _other_cols(d, metric=None) -> list[str]:
+    return [f"{m}:{s}_verdict" for m, sides in OTHER_ROWS for s in sides
+            if (metric is None or m == metric) and f"{m}:{s}_verdict" in d]
+
+
+def _false_other(d, metric=None, without_term=False):
+    """A claim (a verdict other than ``within_noise`` / ``uncertain``) on any of :data:`OTHER_ROWS`
+    (or ``metric``'s rows) of a pair; False where a run did not record them.  ``without_term``: the
+    verdicts the per-photo rows would have had without their principal-point term (``*_pterm``, recorded
+    since 2026-12-03): a claim where |change| > sqrt(floor² - term²) and the verdict was no ``uncertain``."""
+    cols = _other_cols(d, metric)
+    if not cols:
+        return d.index.to_series().map(lambda _: False)
+    claims = ~d[cols].isin(NO_CLAIM) & d[cols].notna()
+    if without_term:
+        for c in cols:
+            base = c[:-len("_verdict")]
+            if base + "_pterm" not in d:
+                continue
+            floor = np.sqrt(np.maximum(d[base + "_floor"] ** 2 - d[base + "_pterm"].fillna(0.0) ** 2, 0.0))
+            claims[c] = d[c].notna() & (d[c] != "uncertain") & (d[base].abs() > floor)
+    return claims.any(axis=1)
+
+
+def summary_other(d) -> None:
+    """False verdicts on the true-zero pairs per row of :data:`OTHER_ROWS` (cropped / uncropped), per
+    candidate, with the largest |change| / floor of each."""
+    import pandas as pd
+
+    z = d[(d.truth_mm == 0) & (d.status != "refused")].copy()
+    names = [n for n in CANDIDATES if (z.candidate == n).any()]
+    if any(c.endswith("_pterm") for c in z) and "c_image_term" in names:  # the term's effect, the same run
+        z = pd.concat([z, z[z.candidate == "c_image_term"].assign(candidate="c_no_row_term")])
+        names.append("c_no_row_term")
+    print("\nfalse verdicts on the other pose-corrected rows (true-zero pairs): cropped (of which the uncropped "
+          "pair of the same face and case made none) / uncropped, per candidate; c_no_row_term: c_image_term's "
+          "verdicts without the per-photo rows' principal-point term, read from the same run; "
+          + ", ".join(names))
+    print("| row | " + " | ".join(names) + " | largest \\|change\\|/floor, cropped (" + ", ".join(names) + ") |")
+    print("|---|" + "---|" * (len(names) + 1))
+    for metric, sides in [(None, ())] + list(OTHER_ROWS):
+        cells, ratios = [], []
+        for n in names:
+            g = z[z.candidate == n]
+            f = _false_other(g, metric, without_term=n == "c_no_row_term")
+            zc = g.crop != "none"
+            # ... of which the uncropped pair of the same face and case made no claim on these rows
+            clean = g[~zc].assign(f=f[~zc]).groupby(["face", "case"]).f.any()
+            ok = [not clean.get((fa, ca), True) for fa, ca in zip(g.face, g.case)]
+            new = f[zc & np.array(ok)]
+            cells.append(f"{int(f[zc].sum())} of {int(zc.sum())} ({int(new.sum())}) / "
+                         f"{int(f[~zc].sum())} of {int((~zc).sum())}")
+            if metric is not None:
+                r = pd.concat([(g[f"{metric}:{s}"].abs() / g[f"{metric}:{s}_floor"])[zc] for s in sides])
+                ratios.append(f"{r.max():.2f}" if len(r.dropna()) else "-")
+        print(f"| {metric or 'any'} | " + " | ".join(cells) + " | " + (", ".join(ratios) or "") + " |")
+    for n in names:
+        g = z[z.candidate == n]
+        if n == "c_no_row_term":
+            continue
+        f = _false_other(g) & (g.crop != "none")
+        for _, row in g[f].iterrows():
+            bad = [c[:-8] for c in _other_cols(g) if row[c] not in NO_CLAIM and isinstance(row[c], str)]
+            print(f"  {n}: {row.face[:14]} {row.case} {row.crop}: " + ", ".join(
+                f"{b} {row[b]:+.2f}/{row[b + '_floor']:.2f} {row[b + '_verdict']}" for b in bad))
+
+
 def summary(paths: list[Path]) -> None:
     """Per file and candidate: (i) false verdicts on the true-zero pairs, cropped and uncropped; (ii) the
     uncropped pairs' jawline / jowl mean |error| (bench_pose3d's figures); (iii) the cropped 2 mm lifts read;
@@ -331,8 +429,9 @@ def summary(paths: list[Path]) -> None:
     for p in paths:
         d = pd.read_csv(p)
         d = d[d.candidate != "-"]
+        present = [n for n in CANDIDATES if (d.candidate == n).any()]
         print(f"\n## {p.name}: {d.face.nunique()} faces, {d[d.candidate == 'a_image'].shape[0]} pairs, "
-              f"{(d.status == 'refused').sum() // len(CANDIDATES)} refused")
+              f"{(d.status == 'refused').sum() // len(present)} refused")
         full = d[d.full == 1]
         t_full = full.seconds.mean()
         fit_a = d[d.candidate == "a_image"].fit_seconds.mean()
@@ -341,7 +440,7 @@ def summary(paths: list[Path]) -> None:
               "uncropped jowl mean \\|error\\| median / p95 mm | cropped 2 mm lifts read `lift` | "
               "cropped lift jawline read median (min-max) mm | uncropped 2 mm lifts read `lift` | run time / a_image |")
         print("|---|---|---|---|---|---|---|---|---|---|")
-        for name in CANDIDATES:
+        for name in present:
             g = d[(d.candidate == name) & (d.status != "refused")]
             z = g[g.truth_mm == 0]
             zc, zu = z[z.crop != "none"], z[z.crop == "none"]
@@ -360,11 +459,13 @@ def summary(paths: list[Path]) -> None:
             print(f"| {name} | {int(fc.sum())} of {len(zc)} | {by} | {int(_false(zu).sum())} of {len(zu)} | "
                   f"{ej.median():.3f} / {ej.quantile(.95):.3f} / {ej.max():.3f} | {ew.median():.3f} / {ew.quantile(.95):.3f} | "
                   f"{det} of {len(lc)} | {lift_read} | {(lu.jawline_mean_verdict == 'lift').sum()} of {len(lu)} | {ratio:.2f} |")
-        print("\nfalse verdicts per crop (cropped true-zero pairs), " + ", ".join(CANDIDATES))
+        print("\nfalse verdicts per crop (cropped true-zero pairs), " + ", ".join(present))
         z = d[(d.truth_mm == 0) & (d.status != "refused")]
         for crop, g in z.groupby("crop"):
             print(f"  {crop:18s} " + "  ".join(f"{int(_false(g[g.candidate == n]).sum())}/{(g.candidate == n).sum()}"
-                                              for n in CANDIDATES))
+                                              for n in present))
+        if _other_cols(d):
+            summary_other(d)
 
 
 def main() -> None:
@@ -374,7 +475,14 @@ def main() -> None:
     ap.add_argument("--part", default="0/1", help="k/n: every n-th face from the k-th (parallel runs)")
     ap.add_argument("-o", "--out", type=Path)
     ap.add_argument("--summary", nargs="+", type=Path)
+    ap.add_argument("--candidates", default=",".join(CANDIDATES),
+                    help="comma-separated names of CANDIDATES to compare (all by default)")
     a = ap.parse_args()
+    names = [x for x in a.candidates.split(",") if x]
+    unknown = sorted(set(names) - set(CANDIDATES))
+    if unknown or not names:
+        ap.error(f"--candidates: unknown {unknown}; expected some of {', '.join(CANDIDATES)}")
+    RUN_CANDIDATES[:] = names
     if a.summary:
         summary(a.summary)
     elif a.real:

@@ -1017,9 +1017,18 @@ def test_refusal_reasons_are_told_apart_from_the_other_messages():
 
 def _per_photo_rows(c):
     """The per-photo rows with a value (jaw, mouth-corner and cheek metrics, the fold's length), each
-    with the verdict it reads against its floor alone (what the table said before the audit)."""
+    with the verdict it reads against its floor alone (what the table said before the audit: without the
+    principal-point term the per-photo floors take since 2026-12-03, a hypot part of the floor; it widened
+    London 003's lower-face area floor from 380 to 392 mm², past its -386 mm²)."""
     kind = {m.metric: m.kind for m in cp.METRICS}
-    return [(r, cp.verdict(kind[r.metric], r.change, r.noise_floor)) for r in c.changes
+    terms = c.cues.get("principal_row_floor", {})
+
+    def floor(r):
+        t = terms.get(r.metric, {})
+        t = t.get("mean", 0.0) if r.side == "mean" else max(t.get("right", 0.0), t.get("left", 0.0))
+        return float(np.sqrt(max(r.noise_floor ** 2 - t ** 2, 0.0)))
+
+    return [(r, cp.verdict(kind[r.metric], r.change, floor(r))) for r in c.changes
             if kind[r.metric] in ("metric", "length") and np.isfinite(r.change)]
 
 
@@ -1315,6 +1324,35 @@ def test_a_mirror_image_of_the_before_photo_is_refused_as_one(sample_analysis, r
     assert not any(m.startswith((gt.MSG_DIFFERENT_PEOPLE, gt.MSG_MISMATCH)) for m in c.messages), c.messages
     assert gt.refusal_reasons(c.messages)[0] == [c.messages[0]]
     assert cp.MSG_MIRRORED == gt.MSG_MIRRORED
+
+
+def test_a_mirrored_repeat_is_left_out_and_named_as_a_mirror_image(sample_analysis):
+    """A repeat of the before photo flipped left to right (a selfie camera's mirrored save) was left out
+    as another person or a rough match, not named as mirrored (2026-12-03): the message that
+    leaves it out now says it is a mirror image (gate.MSG_MIRRORED's wording) and names both residuals and
+    the remedy; the floors are the defaults, as without a repeat."""
+    import importlib
+    import re
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    a = sample_analysis
+    flipped = variant(a, np.ascontiguousarray(a.photo.rgb[:, ::-1]))
+    lifted = variant(a, sim.lift(a, 1.0).image)
+    c = compare_photos(a, lifted, before_repeats=[flipped])
+    assert c.noise_source == "default (1 repeat photo not used)"
+    said = [m for m in c.messages if m.startswith(f"repeat photo {flipped.name} not used")]
+    assert len(said) == 1, c.messages
+    assert said[0].startswith(f"repeat photo {flipped.name} not used against the before photo {a.name}: it "
+                              f"{gt.MSG_MIRROR_IMAGE} the before photo"), said
+    assert gt.MSG_MIRRORED == f"the after photo {gt.MSG_MIRROR_IMAGE} the before photo"
+    got = [float(v) for v in re.findall(r"by (\d+\.\d+) mm", said[0])]
+    assert len(got) == 2 and got[0] > gt.MAX_ALIGNMENT_RESIDUAL_MM and got[1] < 0.1, got
+    assert gt.MSG_MIRROR_REMEDY in said[0] and "may show another person" not in said[0]
+    assert c.noise_floors[("jawline_lift_mm", "mean")] == compare_photos(a, lifted).noise_floors[("jawline_lift_mm", "mean")]
+    # a repeat left out for another reason (its residual within the gate's limit) is not fitted flipped
+    from facemetrics.compare import _repeat_mirror_message
+
+    assert _repeat_mirror_message(a, flipped, "before", gt.MAX_ALIGNMENT_RESIDUAL_MM) == ""
 
 
 def test_a_real_pair_is_not_called_mirrored(sample_analysis, sample_path):

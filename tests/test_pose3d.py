@@ -227,6 +227,24 @@ def test_fold_floors_grow_with_the_pose_and_camera_change():
     assert cp.pose_adjusted_floors(base, nan)[("nlf_depth", "side")] == base[("nlf_depth", "side")]
 
 
+def test_per_photo_floors_take_the_principal_point_term():
+    """The ``principal_row_floor`` cue (what the pose fit repeated at the face's centre changes in each
+    per-photo metric, measure._principal_row_terms) widens those floors as a hypot, the larger side for the
+    ``side`` floor; no cue, a zero term or a metric without a floor: unchanged; the lifts are not touched."""
+    from facemetrics import compare as cp
+
+    base = dict(cp.DEFAULT_NOISE_FLOORS)
+    cues = {"principal_row_floor": {"jawline_height_mm": {"right": 1.0, "left": 2.5, "mean": 2.0},
+                                    "jaw_width_mm": {"mean": 0.0}, "no_such_metric": {"mean": 9.0}}}
+    out = cp.pose_adjusted_floors(base, cues)
+    assert out[("jawline_height_mm", "side")] == pytest.approx(np.hypot(base[("jawline_height_mm", "side")], 2.5))
+    assert out[("jawline_height_mm", "mean")] == pytest.approx(np.hypot(base[("jawline_height_mm", "mean")], 2.0))
+    assert out[("jaw_width_mm", "mean")] == base[("jaw_width_mm", "mean")]
+    assert set(out) == set(base)
+    assert out[("jawline_lift_mm", "mean")] == base[("jawline_lift_mm", "mean")]
+    assert cp.pose_adjusted_floors(base, {"principal_row_floor": {}}) == base
+
+
 def test_landmark_floors_grow_with_the_roll_beyond_the_covered_degrees():
     from facemetrics import compare as cp
 
@@ -333,6 +351,11 @@ def test_a_cropped_before_photo_reads_no_false_lift(sample_analysis):
             ch = c.get(f"{region}_lift_mm", side)
             assert ch.verdict not in ("lift", "sag"), (region, side, ch.change, ch.noise_floor)
     assert c.cues["pose_floor_mm"]["jawline"]["mean"] > 0.25  # the term is there: the floor carries the crop
+    # ... and the per-photo metrics' floors carry what the repeated fit changes in them (2026-12-03)
+    term = c.cues["principal_row_floor"]
+    assert set(term) == {"jawline_height_mm", "jaw_width_mm", "lower_face_area_mm2", "jowl_sag_mm", "jaw_angle_deg",
+                         "mouth_corner_height_mm", "cheek_height_mm"}, term
+    assert term["jawline_height_mm"]["mean"] > 0.1, term["jawline_height_mm"]
 
 
 def test_a_failed_principal_point_refit_leaves_the_lifts_and_drops_only_its_floor_term(sample_analysis,
@@ -359,6 +382,11 @@ def test_a_failed_principal_point_refit_leaves_the_lifts_and_drops_only_its_floo
         for side in ("right", "left", "mean"):
             assert c.get(f"{region}_lift_mm", side).change == ok.get(f"{region}_lift_mm", side).change
     assert c.cues["pose_floor_mm"]["jawline"]["mean"] < ok.cues["pose_floor_mm"]["jawline"]["mean"] - 0.05
+    # the per-photo metrics: the same values, no principal-point term in their floors
+    assert c.cues["principal_row_floor"] == {} and ok.cues["principal_row_floor"]
+    for key in (("jawline_height_mm", "mean"), ("lower_face_area_mm2", "mean")):
+        assert c.get(*key).change == ok.get(*key).change
+        assert c.noise_floors[(key[0], "mean")] < ok.noise_floors[(key[0], "mean")]
 
 
 # --- real photos: one person at three camera distances and four poses ---------------------
@@ -410,6 +438,26 @@ def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine)
             lifts = t[t.metric.str.endswith("_lift_mm")]
             assert not lifts.verdict.isin(["lift", "sag"]).any(), (x, y, lifts[["metric", "side", "change",
                                                                                "noise_floor", "verdict"]])
+
+
+def test_a_real_pair_with_a_cropped_before_photo_reads_no_false_jaw_change(debruine):
+    """60 -> 30 cm (one person, no treatment) with the before photo's bottom 30 % cut (as
+    bench/bench_principal_point.py's ``before_bottom30``: stopping 25 mm below the chin): the image
+    centre moves off the camera's axis.  Before the per-photo metrics' floors took the principal-point
+    term (2026-12-03) the jawline height read -4.45 mm against a 3.90 floor (``decrease``; uncropped
+    -0.34) and the lower-face area -569 mm² against 380; they make no claim now."""
+    a, b = debruine["camera_distance_60cm"], debruine["camera_distance_30cm"]
+    h = a.photo.rgb.shape[0]
+    chin = float(a.points[:468, 1].max())
+    k = int(min(0.3 * h, max(h - (chin + 25.0 / a.calibration.mm_per_px), 0)))
+    assert k > 0.2 * h  # a real cut
+    c = compare_photos(variant(a, np.ascontiguousarray(a.photo.rgb[:h - k])), b)
+    assert c.status != "refused", c.messages
+    for metric, side in (("jawline_height_mm", "right"), ("jawline_height_mm", "left"),
+                         ("jawline_height_mm", "mean"), ("lower_face_area_mm2", "mean")):
+        ch = c.get(metric, side)
+        assert ch.verdict in ("within_noise", "uncertain"), (metric, side, ch.change, ch.noise_floor, ch.verdict)
+    assert c.cues["principal_row_floor"]["jawline_height_mm"]["mean"] > 1.0  # the term carries the crop
 
 
 def test_real_pose_pairs_claim_no_lift_or_sag():

@@ -90,7 +90,7 @@ from .gate import (
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, VALIDATED_PITCH_DEG,
-    VALIDATED_YAW_DEG,
+    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, looks_mirrored, mirrored_residual_mm,
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
@@ -321,7 +321,9 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
     messages on the repeats not used.  A repeat is not used, with a message, when it or its photo
     was not measured, it is the same picture as its photo (identical pixels, or a re-saved copy: no
     noise but the re-compression's, floors pulled to their minimum; :func:`_picture_check`), it cannot
-    be aligned, or its upper face differs from its photo's by more than the gate's limit for two
+    be aligned, it is a mirror image of its photo (:func:`looks_mirrored`, named as such:
+    :func:`_repeat_mirror_message`; it was named another person or a rough match), or its upper face
+    differs from its photo's by more than the gate's limit for two
     different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the changes to another person's
     face are no measure of this face's noise (a jawline floor of 293 mm, every row within it, before
     this check), or the gate would read no lower-face change between the
@@ -352,6 +354,10 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
             except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
                 msgs.append(f"repeat photo {r.name} not used: it could not be aligned ({exc})")
                 continue
+            mirror = _repeat_mirror_message(first, r, label, rep.residual_mm)
+            if mirror:  # left out below either way (its residual is above the gate's limit): named as what it is
+                msgs.append(mirror)
+                continue
             if rep.residual_mm > DIFFERENT_PEOPLE_RESIDUAL_MM:
                 msgs.append(f"repeat photo {r.name} not used: its upper face (forehead, brows, nose bridge, eye "
                             f"corners) differs from the {label} photo {first.name} by {rep.residual_mm:.2f} mm RMS "
@@ -365,6 +371,25 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
                 continue
             out.append(rep.changes)
     return out, msgs
+
+
+def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: str, residual_mm: float) -> str:
+    """The message on a repeat photo left out as a mirror image of its ``label`` ("before" / "after") photo
+    ``first`` (:func:`looks_mirrored` of ``residual_mm``, its upper-face residual as taken, mm RMS, and of
+    the residual with the repeat flipped left to right, :func:`mirrored_residual_mm`, fitted only above
+    :data:`MAX_ALIGNMENT_RESIDUAL_MM`, where the repeat is left out anyway, and kept as the pair's changes
+    are); ``""`` when it is not one.  A selfie camera's mirrored save: its changes would be the face's own
+    asymmetry, not its noise."""
+    if not residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:
+        return ""
+    rm = _kept("repeat_mirrored", REPEAT_CACHE_SIZE, (first, repeat), lambda: mirrored_residual_mm(first, repeat))
+    if not looks_mirrored(residual_mm, rm):
+        return ""
+    return (f"repeat photo {repeat.name} not used against the {label} photo {first.name}: it {MSG_MIRROR_IMAGE} "
+            f"the {label} photo (flipped left to right, as selfie cameras often save them): after alignment the "
+            f"upper faces differ by {residual_mm:.2f} mm RMS as taken, but by {rm:.2f} mm with the repeat flipped. "
+            f"Its left and right are swapped, so its changes are not this face's noise: {MSG_MIRROR_REMEDY} "
+            "and give it again")
 
 
 def _repeat_unread_message(name: str, label: str, photo: str, why: list[str]) -> str:

@@ -564,12 +564,21 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     that was corrected and with how badly the rigid upper faces agree, not
     by a blanket amount.  The fold rows and the per-photo landmark metrics of
     :data:`POSE_ROW_FLOORS` become ``hypot(floor, extra)`` with their
-    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).  The landmark rows of
+    :func:`pose_row_floor_terms` (only when the cues hold a measured pose), and then
+    ``hypot(floor, principal)`` with ``principal`` the ``principal_row_floor`` cue (what the pose fit
+    repeated at the other principal point changes in the metric,
+    ``facemetrics.compare.measure._principal_row_terms``; the larger side for the ``side`` floor): the
+    principal-point term the lift floors take in :func:`pose_floor_terms`.  The landmark rows of
     :data:`ROLL_ROW_FLOORS` then become ``hypot(floor, extra)`` with their
     :func:`roll_row_floor_terms` (the roll beyond :data:`ROLL_COVERED_DEG`).
     """
     extra = cues.get("pose_floor_mm", {})
     out = dict(floors)
+    for metric, e in cues.get("principal_row_floor", {}).items():
+        for kind, val in (("side", max(e.get("right", 0.0), e.get("left", 0.0))), ("mean", e.get("mean", 0.0))):
+            key = (metric, kind)
+            if key in out and val > 0:
+                out[key] = float(np.hypot(out[key], val))
     for key, e in roll_row_floor_terms(cues).items():
         if key in out and e > 0:
             out[key] = float(np.hypot(out[key], e))

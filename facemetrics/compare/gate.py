@@ -35,7 +35,11 @@ MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
 #: ... and of a pair whose upper faces match far better with the after photo flipped left to right
 #: (:func:`looks_mirrored`): a selfie camera's mirrored save
-MSG_MIRRORED = "the after photo appears to be a mirror image of the before photo"
+MSG_MIRROR_IMAGE = "appears to be a mirror image of"
+MSG_MIRRORED = f"the after photo {MSG_MIRROR_IMAGE} the before photo"
+#: ... its remedy (:data:`MSG_MIRRORED`'s message, and a repeat photo left out as a mirror image:
+#: :func:`facemetrics.compare._repeat_pairs`)
+MSG_MIRROR_REMEDY = "flip one photo left to right (or turn off the camera's mirroring)"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
 #: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the
@@ -563,8 +567,7 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
                 f"the upper faces differ by {r:.2f} mm RMS as taken, but by {rm:.2f} mm with the after photo "
                 f"flipped (called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
                 f"{DIFFERENT_PEOPLE_POSSIBLE_MM} mm, where only one person's photos match). Its left and right are "
-                "swapped, so no change can be read: flip one photo left to right (or turn off the camera's "
-                "mirroring) and compare again"], []
+                f"swapped, so no change can be read: {MSG_MIRROR_REMEDY} and compare again"], []
     if r > DIFFERENT_PEOPLE_RESIDUAL_MM:
         return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                 f"faces (forehead, brows, nose bridge, eye corners) still differ by {r:.2f} mm RMS (limit "

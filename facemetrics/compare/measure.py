@@ -235,6 +235,44 @@ def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.nd
                        alt_principal_uv=c["face"])
 
 
+def _principal_row_terms(pose: p3.PoseFit, uv_a: np.ndarray, uv_b: np.ndarray, grid: al.Grid, frame,
+                         ja: dict) -> dict:
+    """What the pose fit repeated at the other principal point changes in the per-photo metrics.
+
+    Parameters
+    ----------
+    pose : PoseFit
+        The pair's fit; its :attr:`~facemetrics.pose3d.PoseFit.principal_flow_mm` (mm) is what the
+        other principal point (the face's centre: a cropped photo's image centre is not the camera's
+        axis) changes in the pose displacement; None when the fit was not repeated or that refit failed.
+    uv_a, uv_b : ndarray, shape (478, 2)
+        The before landmarks and the after landmarks carried into the before photo's levelled frame
+        minus the pose displacement there, mm.
+    grid : Grid
+        The work grid the flows are sampled on.
+    frame : Frame
+        The before photo's levelled frame.
+    ja : dict
+        The after photo's per-photo metrics read from ``uv_b`` (:func:`_jaw_values`), in their units.
+
+    Returns
+    -------
+    dict
+        ``{metric: {side: extra}}``: |the metric with the after landmarks corrected by the repeated fit
+        minus ``ja``| in the metric's unit (mm, mm², deg) for each row of :func:`_jaw_values`; empty
+        without a repeated fit.  :func:`facemetrics.compare.floors.pose_adjusted_floors` adds it to their
+        floors (hypot), as :func:`facemetrics.compare.floors.pose_floor_terms` adds it to the lifts'.
+    """
+    if pose.principal_flow_mm is None:
+        return {}
+    alt = _jaw_values(jaw_metrics(frame.to_px(uv_b - _at(pose.principal_flow_mm, grid.from_uv(uv_a))), frame))
+    out: dict = {}
+    for (metric, side), v in alt.items():
+        d = abs(float(v) - float(ja[(metric, side)]))
+        out.setdefault(metric, {})[side] = d if np.isfinite(d) else 0.0
+    return out
+
+
 def _landmark_lifts(uv_a: np.ndarray, uv_b: np.ndarray, lifts: dict) -> tuple[dict, dict]:
     """Landmark-based lifts (the before and after landmarks in the before photo's frame, mm) and the
     rows of both kinds of lift: ``(landmark_lifts, values)``."""
@@ -498,6 +536,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
                 camera_distance_change_pct=pose.camera_distance_change_pct, pose_stretch_pct=pose.stretch_pct,
                 pose_stretch_sd_pct=float(100.0 * pose.stretch_sd_log))
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
+    cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
     ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
     cues["mouth_width_change"] = float(np.linalg.norm(uv_b[MOUTH_LEFT] - uv_b[MOUTH_RIGHT]) / ipd_b

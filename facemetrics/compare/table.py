@@ -222,7 +222,9 @@ class Comparison:
         ``pose_yaw_deg``, ``pose_pitch_deg``, ``pose_roll_deg``,
         ``camera_distance_change_pct`` (3-D fit), ``pose_sd`` (their SDs),
         ``pose_correction_mm`` and ``pose_floor_mm`` (per region and side,
-        :func:`pose_floor_terms`) and ``rigid_block_sd_mm``.
+        :func:`pose_floor_terms`), ``rigid_block_sd_mm`` and ``principal_row_floor``
+        (per per-photo metric and side, in its unit: what the pose fit repeated at the face's
+        centre changes in it; :func:`pose_adjusted_floors`).
     """
 
     before: PhotoAnalysis
