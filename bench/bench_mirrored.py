@@ -37,7 +37,6 @@ import itertools
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 import pandas as pd
 
@@ -47,6 +46,8 @@ sys.path.insert(0, str(HERE.parent))
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.compare.measure import _measure  # noqa: E402
+
+from bench_near_copies import grid_frames  # noqa: E402  (the GRID clips' frames, enlarged 2x, as that bench reads them)
 
 gt = importlib.import_module("facemetrics.compare.gate")  # the package exports its function gate under that name
 
@@ -122,17 +123,6 @@ def debruine_rows() -> list[dict]:
             rows.append(_row("report", "debruine", "real", group, x, y))
             rows.append(_row("report", "debruine", "mirror", group, x, flipped[y.name]))
     return rows
-
-
-def grid_frames(clip: Path) -> list[np.ndarray]:
-    cap, out = cv2.VideoCapture(str(clip)), []
-    while True:
-        ok, f = cap.read()
-        if not ok:
-            break
-        out.append(cv2.resize(cv2.cvtColor(f, cv2.COLOR_BGR2RGB), None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC))
-    cap.release()
-    return out
 
 
 def grid_rows() -> list[dict]:

@@ -97,7 +97,8 @@ CLAIMS = ("lift", "sag")
 #: the other rows whose value uses the pose correction (``compare.measure._measure``: the after landmarks
 #: carried into the before photo minus the pose change's displacement there): the landmark lifts, whose
 #: floors take the dense rows' pose term (principal-point term included), and the per-photo metrics, whose
-#: floors take ``floors.POSE_ROW_FLOORS`` only; ``(metric, sides)``
+#: floors take ``floors.POSE_ROW_FLOORS`` (where listed) and, since 2026-12-03, the ``principal_row_floor``
+#: term; ``(metric, sides)``
 OTHER_ROWS = tuple((f"{r}_lift_landmarks_mm", ("right", "left", "mean")) for r in REGIONS) + (
     ("jawline_height_mm", ("right", "left", "mean")), ("jaw_width_mm", ("mean",)),
     ("lower_face_area_mm2", ("mean",)), ("jowl_sag_mm", ("right", "left")), ("jaw_angle_deg", ("right", "left")),

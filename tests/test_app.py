@@ -1275,6 +1275,19 @@ def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_h
         "is within its own uncertainty. Hold the phone at the same distance for every photo"]
 
 
+def _given_comparisons(raw: dict):
+    """A stand-in for the batch runner's ``_run_cached`` that fills each comparison job's result from
+    ``raw[(before photo name, after photo name)] = (status, messages, rows)`` instead of comparing."""
+
+    def given(pool, jobs, results, *args, **kwargs):
+        for key, _, (_, (before, after, _)) in jobs:
+            status, messages, out = raw[(Path(before[0][0]).name, Path(after[0]).name)]
+            results[key] = {"status": status, "messages": list(messages), "rows": [dict(m) for m in out]}
+        return len(jobs), 0
+
+    return given
+
+
 def _gate_messages(a, b, residual_mm=0.1, **cues):
     """The gate's messages for ``a`` against ``b`` with the given flow cues (no flow computed)."""
     from types import SimpleNamespace
@@ -1599,13 +1612,7 @@ def test_the_apps_downloads_and_the_batchs_changes_csv_give_each_pair_one_status
     rows = {i: dict(status="ok", error="", taken_at=e.taken_at, sha256=e.sha256,
                     quality_flags="; ".join(flags.get(e.photo, ()))) for i, e in enumerate(entries)}
 
-    def given(pool, jobs, results, *args, **kwargs):
-        for key, _, (_, (before, after, _)) in jobs:
-            status, messages, out = raw[(Path(before[0][0]).name, Path(after[0]).name)]
-            results[key] = {"status": status, "messages": list(messages), "rows": [dict(m) for m in out]}
-        return len(jobs), 0
-
-    monkeypatch.setattr(runner, "_run_cached", given)
+    monkeypatch.setattr(runner, "_run_cached", _given_comparisons(raw))
     _, change_rows, _, _ = runner._changes_stage(entries, rows, tmp_path, "key", {}, None, True, False, None)
     batch = {r["photo"]: (r["baseline_photos"].split("; ")[0], r["status"], r["messages"],
                           {k: v for k, v in r.items() if k.endswith("_verdict")}) for r in change_rows}
@@ -1760,13 +1767,7 @@ def test_the_timelines_long_rows_read_uncertain_exactly_where_the_batchs_long_cs
     measured = {i: dict(status="ok", error="", taken_at=e.taken_at, sha256=e.sha256, quality_flags="")
                 for i, e in enumerate(entries)}
 
-    def given(pool, jobs, results, *args, **kwargs):
-        for key, _, (_, (before, after, _)) in jobs:
-            status, messages, out = raw[(Path(before[0][0]).name, Path(after[0]).name)]
-            results[key] = {"status": status, "messages": list(messages), "rows": [dict(m) for m in out]}
-        return len(jobs), 0
-
-    monkeypatch.setattr(runner, "_run_cached", given)
+    monkeypatch.setattr(runner, "_run_cached", _given_comparisons(raw))
     photo_rows, change_rows, _, _ = runner._changes_stage(entries, measured, tmp_path, "key", {}, None, True, False,
                                                           None)
     batch = runner._finish(tmp_path, photo_rows, change_rows, compare=True, n_measured=len(entries), n_cached=0,

@@ -1099,8 +1099,11 @@ def test_a_photo_cut_at_the_chin_claims_no_jaw_change(sample_analysis):
 
 def test_real_pairs_matched_only_roughly_claim_no_per_photo_change(london, canada_dir):
     """Real pairs whose upper faces match only roughly: London 003 smiling -> neutral (hair over the
-    forehead) read jaw width -3.25 mm `decrease`; two different Canada people (1.50 mm RMS, under the
-    1.6 mm refusal limit) read jaw width +14.5 mm `increase`.  Now no per-photo row claims a change."""
+    forehead) read a per-photo change beyond its floor (at the audit jaw width -3.25 mm `decrease`; on
+    2026-12-03 lower-face area -386 mm² against 380 mm², the floor before the principal-point term, 392 mm²
+    with it: ``_per_photo_rows`` judges against the former, so the check keeps a row to withhold); two
+    different Canada people (1.50 mm RMS, under the 1.6 mm refusal limit) read jaw width +14.5 mm
+    `increase`.  Now no per-photo row claims a change."""
     from PIL import Image
 
     from conftest import jpeg_bytes
@@ -1326,7 +1329,7 @@ def test_a_mirror_image_of_the_before_photo_is_refused_as_one(sample_analysis, r
     assert cp.MSG_MIRRORED == gt.MSG_MIRRORED
 
 
-def test_a_mirrored_repeat_is_left_out_and_named_as_a_mirror_image(sample_analysis):
+def test_a_mirrored_repeat_is_left_out_and_named_as_a_mirror_image(sample_analysis, monkeypatch):
     """A repeat of the before photo flipped left to right (a selfie camera's mirrored save) was left out
     as another person or a rough match, not named as mirrored (2026-12-03): the message that
     leaves it out now says it is a mirror image (gate.MSG_MIRRORED's wording) and names both residuals and
@@ -1349,10 +1352,18 @@ def test_a_mirrored_repeat_is_left_out_and_named_as_a_mirror_image(sample_analys
     assert len(got) == 2 and got[0] > gt.MAX_ALIGNMENT_RESIDUAL_MM and got[1] < 0.1, got
     assert gt.MSG_MIRROR_REMEDY in said[0] and "may show another person" not in said[0]
     assert c.noise_floors[("jawline_lift_mm", "mean")] == compare_photos(a, lifted).noise_floors[("jawline_lift_mm", "mean")]
-    # a repeat left out for another reason (its residual within the gate's limit) is not fitted flipped
-    from facemetrics.compare import _repeat_mirror_message
+    # a repeat left out for another reason (its residual within the gate's limit) is not fitted flipped: a
+    # fresh repeat (not in the cache) whose flipped fit would raise
+    import facemetrics.compare as fc
 
-    assert _repeat_mirror_message(a, flipped, "before", gt.MAX_ALIGNMENT_RESIDUAL_MM) == ""
+    def never(*args):
+        raise AssertionError("a repeat within the gate's limit was fitted flipped")
+
+    other = variant(a, np.ascontiguousarray(a.photo.rgb[:, ::-1]).copy())
+    monkeypatch.setattr(fc, "mirrored_residual_mm", never)
+    assert fc._repeat_mirror_message(a, other, "before", gt.MAX_ALIGNMENT_RESIDUAL_MM) == ""
+    with pytest.raises(AssertionError, match="fitted flipped"):  # and above it, it is
+        fc._repeat_mirror_message(a, other, "before", gt.MAX_ALIGNMENT_RESIDUAL_MM + 0.01)
 
 
 def test_a_real_pair_is_not_called_mirrored(sample_analysis, sample_path):

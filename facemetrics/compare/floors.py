@@ -564,7 +564,10 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     that was corrected and with how badly the rigid upper faces agree, not
     by a blanket amount.  The fold rows and the per-photo landmark metrics of
     :data:`POSE_ROW_FLOORS` become ``hypot(floor, extra)`` with their
-    :func:`pose_row_floor_terms` (only when the cues hold a measured pose), and then
+    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).  Every per-photo landmark
+    metric the cue names (those of :data:`POSE_ROW_FLOORS`, ``jaw_width_mm`` and
+    ``lower_face_area_mm2``: all read on the pose-corrected after landmarks; never the fold rows), whatever
+    the pose cues, then becomes
     ``hypot(floor, principal)`` with ``principal`` the ``principal_row_floor`` cue (what the pose fit
     repeated at the other principal point changes in the metric,
     ``facemetrics.compare.measure._principal_row_terms``; the larger side for the ``side`` floor): the

@@ -33,12 +33,14 @@ MSG_FACE_CUT = "the face is cut by the image edge"
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
 MSG_NOT_ALIGNED = "the photos could not be aligned"
+#: the phrase naming a photo as a mirror image of another (:data:`MSG_MIRRORED`, and a repeat photo left
+#: out as one: :func:`facemetrics.compare._repeat_mirror_message`)
+MSG_MIRROR_IMAGE = "appears to be a mirror image of"
 #: ... and of a pair whose upper faces match far better with the after photo flipped left to right
 #: (:func:`looks_mirrored`): a selfie camera's mirrored save
-MSG_MIRROR_IMAGE = "appears to be a mirror image of"
 MSG_MIRRORED = f"the after photo {MSG_MIRROR_IMAGE} the before photo"
 #: ... its remedy (:data:`MSG_MIRRORED`'s message, and a repeat photo left out as a mirror image:
-#: :func:`facemetrics.compare._repeat_pairs`)
+#: :func:`facemetrics.compare._repeat_mirror_message`)
 MSG_MIRROR_REMEDY = "flip one photo left to right (or turn off the camera's mirroring)"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
