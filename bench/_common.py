@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import statistics
 import time
 from pathlib import Path
@@ -33,3 +34,15 @@ def median_ms(fn, repeats: int = 7) -> float:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def write_rows(rows: list[dict], out: Path) -> None:
+    """Write ``rows`` (dicts; the columns are every key, in first-seen order) as a CSV at ``out``,
+    creating its folder, and say so."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    with open(out, "w", newline="") as f:
+        w = csv.DictWriter(f, keys)
+        w.writeheader()
+        w.writerows(rows)
+    print(f"wrote {out} ({len(rows)} rows)")

@@ -40,7 +40,6 @@ those first runs: docs/compare.md, 'Beyond the validated head pose').
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import sys
 import time
@@ -51,6 +50,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "faces"
 sys.path.insert(0, str(ROOT))
+
+from _common import write_rows  # noqa: E402  (bench/ is the script's folder)
 
 #: (name, kind, params): kind "pose" -> simulate.head_pose kwargs, "camera" -> to_mm, "lift+..." -> 2 mm lift first
 CASES = [
@@ -160,13 +161,7 @@ def run(which: str, out: Path, beyond: bool = False) -> None:
                   f"(uncorr {row['jawline_mean_uncorrected_mm'] - truth:+.3f}, floor {row['jawline_mean_floor_mm']:.3f}) "
                   f"pitch {row['pitch_est']:+.2f} yaw {row['yaw_est']:+.2f} cam {row['camera_pct_est']:+.1f}% "
                   f"{dt:.2f}s", flush=True)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    with open(out, "w", newline="") as f:
-        w = csv.DictWriter(f, keys)
-        w.writeheader()
-        w.writerows(rows)
-    print(f"wrote {out} ({len(rows)} rows)")
+    write_rows(rows, out)
 
 
 def summary(paths: list[Path], plot: Path | None) -> None:

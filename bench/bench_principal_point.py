@@ -42,7 +42,6 @@ compares only those.  Run::
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 import time
 from pathlib import Path
@@ -52,6 +51,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "faces"
 sys.path.insert(0, str(ROOT))
+
+from _common import write_rows  # noqa: E402  (bench/ is the script's folder)
 
 #: name -> (principal, term) of :func:`principal_point`
 CANDIDATES = {"a_image": ("image", False), "b_face": ("face", False), "c_image_term": ("image", True),
@@ -300,7 +301,7 @@ def run_sim(which: str, out: Path, part: tuple[int, int] = (0, 1)) -> None:
                 print(f"{path.name[:12]} {case:15s} {base['crop']:17s} jaw " + " ".join(
                     f"{x.get('jawline_mean_mm', float('nan')) - truth:+.2f}/{x.get('jawline_mean_floor_mm', float('nan')):.2f}"
                     for x in r), flush=True)
-    _write(rows, out)
+    write_rows(rows, out)
 
 
 def run_real(out: Path) -> None:
@@ -336,17 +337,7 @@ def run_real(out: Path) -> None:
             print(f"{base['case']:9s} {base['crop']:17s} jaw " + " ".join(
                 f"{x_.get('jawline_mean_mm', float('nan')):+.2f}/{x_.get('jawline_mean_floor_mm', float('nan')):.2f}"
                 f"({str(x_.get('jawline_mean_verdict', '-'))[:4]})" for x_ in r), flush=True)
-    _write(rows, out)
-
-
-def _write(rows: list, out: Path) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    keys = list(dict.fromkeys(k for r in rows for k in r))
-    with open(out, "w", newline="") as f:
-        w = csv.DictWriter(f, keys)
-        w.writeheader()
-        w.writerows(rows)
-    print(f"wrote {out} ({len(rows)} rows)")
+    write_rows(rows, out)
 
 
 def _false(d):
