@@ -1010,10 +1010,12 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
         return memo_get(memo, "compare", pair_key(pair),
                         lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats)))
 
-    frames = []
+    frames, disagreements = [], {}
     for pair in pairs.values():
         cmp = comparison_of(pair)
-        result = comparison_result(pair, cmp, session_disagreement(pair, pairs, comparison_of))
+        if pair.treatment not in disagreements:  # once per treatment (its no-change checks), as timeline_rows
+            disagreements[pair.treatment] = session_disagreement(pair, pairs, comparison_of)
+        result = comparison_result(pair, cmp, disagreements[pair.treatment])
         frames.append(comparison_frame(cmp, pair, result))
     return csv_bytes(pd.concat(frames, ignore_index=True))
 
