@@ -64,7 +64,7 @@ from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LE
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
-from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
+from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
@@ -321,19 +321,57 @@ _AFTER_WORDS = re.compile(r"(?:^|[^a-z])(?:after|post)(?:[^a-z]|$)")
 
 
 def name_hint(name: str) -> int:
-    """0 for a file name that says 'before' ('pre', 'baseline'), 2 for 'after' ('post'), else 1."""
+    """What a file name says about its photo's role.
+
+    Parameters
+    ----------
+    name : str
+        The file name (its stem is read, case-insensitively; a word is delimited by non-letters).
+
+    Returns
+    -------
+    int
+        0 for a name that says 'before' ('pre', 'baseline'), 2 for 'after' ('post'), else 1.
+    """
     low = Path(name).stem.lower()
     return 0 if _BEFORE_WORDS.search(low) else 2 if _AFTER_WORDS.search(low) else 1
 
 
 def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFrame:
-    """Editable photo table: order by EXIF capture time, then by what the file name says (before, pre,
-    baseline / after, post), then by file name; first = before, others = after.
+    """The roles editor's default table: each photo's role and hours since treatment.
 
-    Hours since treatment are counted from the "before" photo's capture time
-    by :func:`facemetrics.batch.hours_between` (both with a UTC offset: as
-    instants; otherwise as wall-clock times), empty when a photo has no
-    capture time.
+    Photos are listed by EXIF capture time, then by what the file name says
+    (:func:`name_hint`), then by file name (never the upload order).  A usable
+    photo whose name says before, pre or baseline is "before", one whose name
+    says after or post is "after", whatever the order.  The first usable photo
+    listed that is not named 'after' is the first "before" photo; a photo whose
+    name says neither is "before" if it is that photo or was taken less than
+    :data:`facemetrics.decay.claim.SAME_PHOTO_TIME_H` (5 min) after it (a
+    retake: one photo time, as the decay fit counts it; also one taken earlier,
+    which only photos of different UTC offsets can be), else "after" (also
+    without a capture time); unless that would leave no "after" photo (two
+    photos minutes apart, a short session: before and after).  Without capture times and name hints: the first
+    by file name is "before", the others "after".  An unusable photo is
+    "ignore".
+
+    Parameters
+    ----------
+    analyses : list of PhotoAnalysis
+        The uploads' analyses (read: ``name``, ``ok``, ``photo.taken_at``).
+    treatment : str
+        Every row's treatment name.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per analysis, in the order above: ``photo``, ``taken``
+        (wall-clock capture time, "YYYY-MM-DD HH:MM"; "" without one), ``role``
+        ("before", "after" or "ignore"), ``treatment`` and
+        ``hours_since_treatment`` [h]: from the first "before" photo's capture
+        time (the first usable photo's when none is "before") by
+        :func:`facemetrics.batch.hours_between` (both with a UTC offset: as
+        instants; otherwise as wall-clock times), None when either photo has no
+        capture time.
     """
     stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
     taken = [naive(t) for t in stamps]  # wall-clock order and display
@@ -343,16 +381,26 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
                    key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
                                   analyses[i].name, i))
     usable = [i for i in order if analyses[i].ok]
-    rows = []
-    t0 = stamps[usable[0]] if usable else None
+    hint = {i: name_hint(analyses[i].name) for i in usable}
+    first = next((i for i in usable if hint[i] != 2), None)  # the first 'before' photo
+    ref = first if first is not None else (usable[0] if usable else None)
+    t0 = stamps[ref] if ref is not None else None
+    rows, retakes = [], []
     for i in order:
         a = analyses[i]
-        role = "ignore" if not a.ok else ("before" if i == usable[0] else "after")
         # without capture times no hours are guessed (not even 0 for the 'before' photo): the user's
         # entries, not the upload order, then decide which 'before' photo is the reference
         hours = hours_between(stamps[i], t0) if (stamps[i] and t0) else None
+        # a second 'before' photo (a retake minutes after the first, or named so) is a before repeat, not an
+        # 'after' at +0.03 h: it set no noise floor and was a near-zero Timeline point (app audit, 2026-12-04)
+        retake = a.ok and i != first and hint[i] == 1 and hours is not None and hours < SAME_PHOTO_TIME_H
+        retakes.append(retake)
+        role = "ignore" if not a.ok else "before" if hint[i] == 0 or i == first or retake else "after"
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
                          role=role, treatment=treatment, hours_since_treatment=hours))
+    if not any(r["role"] == "after" for r in rows):  # the time rule never leaves no 'after' photo: two photos
+        for r, retake in zip(rows, retakes):        # minutes apart (a short session) stay a before/after pair
+            r["role"] = "after" if retake else r["role"]
     return pd.DataFrame(rows)
 
 
@@ -744,7 +792,8 @@ EDITOR_FIRST_KEY = "_roles_editor_first"
 
 def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     """The roles editor in its expander; returns the edited table (:func:`roles_editor`)."""
-    with st.expander("Which photos are 'before' and which 'after'? (default: by capture time)", expanded=False):
+    with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
+                     expanded=False):
         return roles_editor(analyses)
 
 
@@ -753,8 +802,11 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
                               help="Written to the tables; give photos of another device another name below.")
     table = default_roles(analyses, treatment or "treatment")
     key = roles_key(analyses)
-    st.caption("Before/after default to the capture time order (EXIF); edit any cell. Hours since treatment "
-               "are counted from the first usable photo's capture time: set them to your treatment time "
+    st.caption("By default a photo whose file name says before, pre or baseline is 'before' and one that says "
+               "after or post is 'after'; the first photo by capture time (EXIF; then by file name) not named "
+               f"'after' is 'before', as is one taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a "
+               "retake; unless no photo would be 'after'), and the others are 'after'. Edit any cell. Hours since treatment are counted from the "
+               "first 'before' photo's capture time: set them to your treatment time "
                "(negative for photos taken before it). Each 'after' photo is compared with the earliest 'before' "
                "photo, the other 'before' photos are its repeats (they set the noise floor), and two or more "
                "'before' photos are also checked against each other (no-change checks), as `facemetrics batch` "

@@ -236,7 +236,7 @@ def main(argv=None) -> int:
     ap.add_argument("--cache", default="/tmp/bench_decay_coverage", help="folder of the cached change tables")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
     ap.add_argument("--no-scale-term", action="store_true",
-                    help="fit without the mm scale term, claim.SCALE_SD (the intervals as before 2026-12-03)")
+                    help="fit without the mm scale term, bootstrap.SCALE_SD (the intervals as before 2026-12-03)")
     ap.add_argument("--csv", help="write every fit's record to this CSV")
     args = ap.parse_args(argv)
     if not SHARED.is_dir():
@@ -244,9 +244,9 @@ def main(argv=None) -> int:
         return 0
     os.environ.setdefault("GLOG_minloglevel", "2")
     if args.no_scale_term:
-        from facemetrics.decay import claim
+        from facemetrics.decay import bootstrap  # where _scale_factors reads SCALE_SD
 
-        claim.SCALE_SD = dict.fromkeys(claim.SCALE_SD, 0.0)
+        bootstrap.SCALE_SD = dict.fromkeys(bootstrap.SCALE_SD, 0.0)
     fits, tables = [], []
     for s in args.sets.split(","):
         table = _tables(SETS[s], Path(args.cache), args.workers)

@@ -1,6 +1,6 @@
 """False refusals of good photos: edited, re-encoded real photos through ``load_photo``.
 
-The damage checks of ``facemetrics/integrity.py`` (colour garbage, JPEG DC
+The damage checks of ``facemetrics/integrity/`` (colour garbage, JPEG DC
 drift, wrong MCUs, blocks coded out of range, the WebP early ends) must never
 refuse an undamaged photo. The clean set of ``bench_integrity.py`` re-encodes
 real photos as they are; this script also edits them the way people do before

@@ -45,10 +45,14 @@ def _module_at(rev: str, rel: str, name: str):
 
 def _loader_at(rev: str):
     """REV's ``load_photo``, with REV's ``facemetrics/integrity.py`` too (the loader binds its names at
-    import; without this the old loader would run the working tree's pixel checks)."""
+    import; without this the old loader would run the working tree's pixel checks).  A revision from after
+    that file became the package ``facemetrics/integrity/`` runs with the working tree's checks, and says so."""
     import facemetrics.integrity as current
 
     old_integrity = _module_at(rev, "facemetrics/integrity.py", "old_integrity")
+    if old_integrity is None:
+        print(f"note: {rev} has no facemetrics/integrity.py (the package came later): its loader runs with the "
+              "working tree's pixel checks, so only the loader's own changes are compared")
     try:
         if old_integrity is not None:
             sys.modules["facemetrics.integrity"] = old_integrity

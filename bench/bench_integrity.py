@@ -1,4 +1,4 @@
-"""The decoder-garbage checks (``facemetrics/integrity.py``): catch rate, false alarms, cost.
+"""The decoder-garbage checks (``facemetrics/integrity/``): catch rate, false alarms, cost.
 
 The pixel check (:func:`check_pixels`), for lossy WebP the early-end
 check on the file's bytes (:func:`vp8_ends_early`) and for HEIC the HEVC
@@ -35,7 +35,7 @@ caught / a false alarm when any of them flags it.
    with random settings, 80 ``vpxenc`` key frames and ``cwebp -lossless``
    encodings) and how many of the wrong decodes of each seed do (found).
 4. **Equivalence** (``--compare-old PATH``, instead of 2 and 3): a former
-   version of ``facemetrics/integrity.py`` (a copy of the file) against the
+   single-file version of ``facemetrics/integrity.py`` (a copy of the file, from before it became a package) against the
    current one on exactly the arrays the loader checks, for the fuzz set
    (every kind of damage, seeds 0, 1, 2) and the clean set: decisions that
    differ (should be 0), the largest score difference, and the ratio of
@@ -362,7 +362,7 @@ def _encoder_webps(n: int, seed: int = 5) -> dict[str, list[bytes]]:
 
 
 def vp8_tail(n_per: int, clean: Path | None, seeds: tuple[int, ...] = (1, 0, 2)) -> None:
-    from facemetrics.integrity import _decodes_without_tail, webp_is_lossless
+    from facemetrics.integrity.webp import _decodes_without_tail, webp_is_lossless
 
     cuts = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32)
     encoded = _encoder_webps(300)
@@ -504,7 +504,7 @@ def compare_old(path: Path, n_per: int, clean: Path | None, max_clean: int) -> N
                 files = files[:: -(-len(files) // max_clean)]
             yield f"clean ({clean})", [(f.name, f.read_bytes()) for f in files]
 
-    print(f"== equivalence: {path} (old) against facemetrics/integrity.py (new)")
+    print(f"== equivalence: {path} (old) against facemetrics/integrity/ (new)")
     print(f"{'set':32s} {'arrays':>6s} {'damaged':>7s} {'differ':>6s} {'max |d score|':>13s} {'other diff':>10s} "
           f"{'old s':>6s} {'new s':>6s} {'new/old':>7s}")
     tot = Counter()

@@ -10,7 +10,10 @@
 Every pair gets both upper-face residuals (robust RMS after alignment and the head-pose correction, mm):
 as taken (the one ``DIFFERENT_PEOPLE_RESIDUAL_MM`` reads) and with the after photo flipped left to right
 (:func:`facemetrics.compare.gate.mirrored_residual_mm`), and the gate's verdict (``mirrored``) with the
-limits of the code.
+limits of the code; and what the gate says before any flow (``early``: ``ok``, ``pose`` when the
+single-photo pose estimates refuse the pair, ``mirrored`` when it names such a pair a mirror image since
+2026-12-04, :func:`facemetrics.compare.gate.pose_mirror_messages`).  A pair refused before the flow is
+called mirrored only when the early gate says so (the flow's check is then never reached).
 
 Mirror images (should be caught): a photo against its own mirror image ("plain"), and against the mirror
 image of a re-render of it with the head turned 5 deg either way, the chin raised 3 deg, or the camera
@@ -74,8 +77,10 @@ def _row(split: str, group: str, kind: str, var: str, x, y) -> dict | None:
         return None
     r = float(_measure(x, y).alignment.residual_mm)
     rm = gt.mirrored_residual_mm(x, y)
+    status, msgs = gt.gate(x, y)  # before any flow: the pose refusal, or a mirror image named there
+    early = "ok" if status != "refused" else "mirrored" if msgs[0].startswith(gt.MSG_MIRRORED) else "pose"
     return dict(split=split, group=group, kind=kind, var=var, before=x.name, after=y.name, residual_mm=r,
-                mirrored_mm=rm, ratio=r / rm if rm > 0 else np.inf, mirrored=gt.looks_mirrored(r, rm))
+                mirrored_mm=rm, ratio=r / rm if rm > 0 else np.inf, mirrored=gt.looks_mirrored(r, rm), early=early)
 
 
 def face_rows(group: str, split: str, paths) -> list[dict]:
@@ -147,8 +152,10 @@ def report(df: pd.DataFrame) -> None:
     the verdict is re-read with the code's limits (saved rows may hold an older one)."""
     pd.set_option("display.width", 200)
     df = df.assign(mirrored=[gt.looks_mirrored(r, m) for r, m in zip(df.residual_mm, df.mirrored_mm)])
+    if "early" in df:  # refused before the flow: the early gate's verdict (rows saved before 2026-12-04 lack it)
+        df = df.assign(mirrored=np.where(df.early != "ok", df.early == "mirrored", df.mirrored))
     print(f"\nlimits: checked above {gt.MAX_ALIGNMENT_RESIDUAL_MM} mm, flipped fit below "
-          f"{gt.DIFFERENT_PEOPLE_POSSIBLE_MM} mm and >= {gt.MIRROR_MIN_RATIO} x better")
+          f"{gt.MIRROR_MAX_FLIPPED_MM} mm and >= {gt.MIRROR_MIN_RATIO} x better")
     for split in ("tune", "report"):
         d = df[df.split == split]
         print(f"\n== {split} ==")
@@ -160,12 +167,16 @@ def report(df: pd.DataFrame) -> None:
         m, r, o = d[d.kind == "mirror"], d[d.kind == "real"], d[d.kind == "people"]
         print(f"mirror images caught: {int(m.mirrored.sum())} of {len(m)} ({int((m.residual_mm <= gt.MAX_ALIGNMENT_RESIDUAL_MM).sum())}"
               f" not checked, at most {gt.MAX_ALIGNMENT_RESIDUAL_MM} mm apart as taken; "
-              f"{int((m.mirrored_mm >= gt.DIFFERENT_PEOPLE_POSSIBLE_MM).sum())} whose flipped fit is "
-              f"{gt.DIFFERENT_PEOPLE_POSSIBLE_MM} mm or more); real pairs called mirrored: {int(r.mirrored.sum())} "
+              f"{int((m.mirrored_mm >= gt.MIRROR_MAX_FLIPPED_MM).sum())} whose flipped fit is "
+              f"{gt.MIRROR_MAX_FLIPPED_MM} mm or more); real pairs called mirrored: {int(r.mirrored.sum())} "
               f"of {len(r)}; different people called mirrored: {int(o.mirrored.sum())} of {len(o)}")
         print(f"  real pairs: smallest mirrored-fit residual {r.mirrored_mm.min():.3f} mm, largest ratio "
               f"{r.ratio.max():.2f}; mirror images: largest mirrored-fit residual {m.mirrored_mm.max():.3f} mm, "
               f"smallest ratio {m.ratio.min():.2f}")
+        if "early" in d:
+            print("  refused before any flow on the pose estimates (early = pose / mirrored): "
+                  + ", ".join(f"{k} {int((g.early == 'pose').sum())} / {int((g.early == 'mirrored').sum())} of {len(g)}"
+                              for k, g in d.groupby("kind")))
         missed = m[~m.mirrored]
         if len(missed):
             print("  missed:\n" + missed[["group", "var", "before", "after", "residual_mm", "mirrored_mm"]]

@@ -32,11 +32,15 @@ the landmark lifts and the per-photo jaw, mouth-corner and cheek metrics) are re
 principal-point term of each floor, and ``--summary`` counts their false verdicts (any verdict but
 ``within_noise`` / ``uncertain``), ``c_image_term``'s also without that term (2026-12-03;
 docs/accuracy.md "Cropped photos and the principal point").  ``--candidates a_image,c_image_term``
-compares only those.  Run::
+compares only those.  The fold rows (:data:`FOLD_ROWS`) and the repeated fit's angles are recorded too, and
+``--versus OLD NEW`` compares two runs of the same pairs (e.g. before and after a change of the floors) on
+the rows whose floors take ``POSE_ROW_FLOORS`` (:data:`PER_PHOTO_ROWS`): false verdicts and the uncropped
+floors' growth (2026-12-04).  Run::
 
     python bench/bench_principal_point.py --set tuning  -o /tmp/pp_tuning.csv
     python bench/bench_principal_point.py --set heldout -o /tmp/pp_heldout.csv [--part 0/2]
     python bench/bench_principal_point.py --summary /tmp/pp_tuning.csv /tmp/pp_heldout.csv
+    python bench/bench_principal_point.py --versus /tmp/pp_before.csv /tmp/pp_after.csv
 """
 
 from __future__ import annotations
@@ -104,6 +108,12 @@ OTHER_ROWS = tuple((f"{r}_lift_landmarks_mm", ("right", "left", "mean")) for r i
     ("jawline_height_mm", ("right", "left", "mean")), ("jaw_width_mm", ("mean",)),
     ("lower_face_area_mm2", ("mean",)), ("jowl_sag_mm", ("right", "left")), ("jaw_angle_deg", ("right", "left")),
     ("mouth_corner_height_mm", ("right", "left")), ("cheek_height_mm", ("right", "left")))
+#: the fold rows, recorded (not counted in ``--summary``'s other rows) for ``--versus``: their floors take
+#: ``floors.POSE_ROW_FLOORS``'s model-error term as the per-photo rows' do; ``(metric, sides)``
+FOLD_ROWS = (("nlf_depth", ("right", "left")), ("nlf_contrast_pct", ("right", "left")))
+#: the rows whose floors take ``floors.POSE_ROW_FLOORS`` (``floors.pose_row_floor_terms``): the per-photo rows of
+#: :data:`OTHER_ROWS` (not the landmark lifts) and the folds; what ``--versus`` compares between two runs
+PER_PHOTO_ROWS = tuple(r for r in OTHER_ROWS if not r[0].endswith("_landmarks_mm")) + FOLD_ROWS
 #: verdicts that make no claim
 NO_CLAIM = ("within_noise", "uncertain")
 
@@ -212,8 +222,18 @@ def _row(c, base: dict) -> dict:
             t = c.cues.get("principal_row_floor", {}).get(metric, {})
             row[f"{metric}:{side}_pterm"] = t.get(side, 0.0) if side == "mean" else max(t.get("right", 0.0),
                                                                                        t.get("left", 0.0))
+    for metric, sides in FOLD_ROWS:
+        for side in sides:
+            ch = c.get(metric, side)
+            row[f"{metric}:{side}"] = ch.change
+            row[f"{metric}:{side}_floor"] = ch.noise_floor
+            row[f"{metric}:{side}_verdict"] = ch.verdict
+    # the fit repeated at the other principal point: its angles (NaN where it was not repeated, or before
+    # compare's cues carried them)
     row.update(pitch_est=c.cues["pose_pitch_deg"], yaw_est=c.cues["pose_yaw_deg"],
-               camera_pct_est=c.cues["camera_distance_change_pct"])
+               camera_pct_est=c.cues["camera_distance_change_pct"],
+               pitch_alt_est=c.cues.get("principal_pitch_deg", float("nan")),
+               yaw_alt_est=c.cues.get("principal_yaw_deg", float("nan")))
     return row
 
 
@@ -460,6 +480,43 @@ def summary(paths: list[Path]) -> None:
             summary_other(d)
 
 
+def _claims(verdicts):
+    """A claim (a verdict other than ``within_noise`` / ``uncertain``) in any column of ``verdicts``, per pair."""
+    return (~verdicts.isin(NO_CLAIM) & verdicts.notna()).any(axis=1)
+
+
+def versus(old: Path, new: Path) -> None:
+    """Two runs of the same pairs (``old``, ``new``: CSVs of this bench, e.g. before and after a change of
+    the floors), per row of :data:`PER_PHOTO_ROWS` and candidate: false verdicts (any verdict but
+    ``within_noise`` / ``uncertain``) on the true-zero pairs, cropped and uncropped, old -> new, and how
+    much the uncropped pairs' floors grew (new / old - 1: median and largest, %, over the pairs of both
+    runs that were not refused)."""
+    import pandas as pd
+
+    key = ["face", "case", "crop", "candidate"]
+    d0, d1 = (pd.read_csv(p) for p in (old, new))
+    d0, d1 = (d[(d.candidate != "-") & (d.status != "refused")] for d in (d0, d1))
+    m = d0.merge(d1, on=key, suffixes=("_o", "_n"))
+    z = m[m.truth_mm_o == 0]
+    print(f"\n## {old.name} -> {new.name}: {len(m)} pairs in both ({m.face.nunique()} faces), "
+          f"{len(z)} true-zero")
+    print("| row | candidate | false verdicts, cropped: old -> new | uncropped: old -> new | "
+          "uncropped floor growth median / max % |")
+    print("|---|---|---|---|---|")
+    for cand, g in z.groupby("candidate"):
+        zc = g.crop != "none"
+        for metric, sides in [(None, ())] + list(PER_PHOTO_ROWS):
+            rows = PER_PHOTO_ROWS if metric is None else ((metric, sides),)
+            cols = [f"{mt}:{s}" for mt, ss in rows for s in ss if f"{mt}:{s}_verdict_o" in g]
+            if not cols:
+                continue
+            f0, f1 = (_claims(g[[f"{c}_verdict{x}" for c in cols]]) for x in ("_o", "_n"))
+            gr = pd.concat([(g[c + "_floor_n"] / g[c + "_floor_o"] - 1.0)[~zc] for c in cols]).dropna() * 100.0
+            print(f"| {metric or 'any'} | {cand} | {int(f0[zc].sum())} -> {int(f1[zc].sum())} of {int(zc.sum())} | "
+                  f"{int(f0[~zc].sum())} -> {int(f1[~zc].sum())} of {int((~zc).sum())} | "
+                  + (f"{gr.median():.2f} / {gr.max():.2f} |" if len(gr) else "- |"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", choices=("tuning", "heldout"))
@@ -467,6 +524,8 @@ def main() -> None:
     ap.add_argument("--part", default="0/1", help="k/n: every n-th face from the k-th (parallel runs)")
     ap.add_argument("-o", "--out", type=Path)
     ap.add_argument("--summary", nargs="+", type=Path)
+    ap.add_argument("--versus", nargs=2, type=Path, metavar=("OLD", "NEW"),
+                    help="two runs of the same pairs: the per-photo rows' false verdicts and floor growth")
     ap.add_argument("--candidates", default=",".join(CANDIDATES),
                     help="comma-separated names of CANDIDATES to compare (all by default)")
     a = ap.parse_args()
@@ -475,7 +534,9 @@ def main() -> None:
     if unknown or not names:
         ap.error(f"--candidates: unknown {unknown}; expected some of {', '.join(CANDIDATES)}")
     RUN_CANDIDATES[:] = names
-    if a.summary:
+    if a.versus:
+        versus(*a.versus)
+    elif a.summary:
         summary(a.summary)
     elif a.real:
         run_real(a.out or Path("/tmp/pp_real.csv"))

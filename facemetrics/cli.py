@@ -703,7 +703,8 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                     print(r.note)
                 if r.status == "error":
                     bad += 1
-                    print(f"{e.photo}: not imported - {r.message}")
+                    msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
+                    print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
         return 2
@@ -760,10 +761,10 @@ def _positive_int(text: str) -> int:
 
 def _n_boot(text: str) -> int:
     """argparse type of ``--n-boot``: 0 (no bootstrap) or a whole number of at least
-    :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, as :func:`facemetrics.analyze_series`
+    :data:`facemetrics.decay.bootstrap.MIN_VERDICT_REPLICATES`, as :func:`facemetrics.analyze_series`
     accepts (said as the option's error, not as 'nothing to fit' after long.csv was read; 1 gave
     intervals that excluded their own estimate, "1.93 mm [1.95, 1.95]")."""
-    from .decay.claim import MIN_VERDICT_REPLICATES  # only when --n-boot is given; every such command fits
+    from .decay.bootstrap import MIN_VERDICT_REPLICATES  # only when --n-boot is given; every such command fits
 
     n = _whole_number(text, 0, "must be 0 or more (bootstrap replicates; 0: none), got {n}")
     if 0 < n < MIN_VERDICT_REPLICATES:
@@ -808,14 +809,14 @@ def _setting(check):
 _MM_PER_PX_HELP = ("known scale of the photos, mm per pixel of the original photo (0.007-0.933: a face then "
                    "spans 150-20000 px); overrides the iris calibration")
 _IPD_HELP = "the subject's known inter-pupillary distance, mm (40-90; not cm); overrides the iris calibration"
-#: help of ``--min-effect`` (the defaults are :data:`facemetrics.decay.claim.MIN_EFFECT`, the margin
+#: help of ``--min-effect`` (the defaults are :data:`facemetrics.decay.margin.MIN_EFFECT`, the margin
 #: ``max(min_effect, noise floor)`` of :func:`facemetrics.decay.analyze_series`; tests/test_cli.py checks both:
 #: a user's 0.1 raised to a 0.40 mm floor in silence read exactly as without the option, CLI audit b)
 _MIN_EFFECT_HELP = ("smallest change that matters, in the metric's unit (default: 0.3 mm for lifts, 0.72 for the "
                     "fold-depth index). A verdict's margin is at least its series' noise floor (the median of its "
                     "photos' floors): a smaller value is raised to it, and the verdict then says so")
 #: help of ``--n-boot`` after "bootstrap replicates: " (the least is
-#: :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, which ``_n_boot`` checks; tests/test_cli.py checks the text)
+#: :data:`facemetrics.decay.bootstrap.MIN_VERDICT_REPLICATES`, which ``_n_boot`` checks; tests/test_cli.py checks the text)
 _N_BOOT_HELP = "0 (no bootstrap: no intervals, no verdict) or at least 50 (default 400)"
 
 

@@ -238,7 +238,7 @@ def linked_groups(node_lists: list[list[tuple]]) -> list[tuple]:
     """One group key per item of ``node_lists``: items that share a node, directly or through other
     items, get the same key (an opaque node tuple); an item with no node gets ``()`` (a group of its
     own).  Union-find with path halving; the photos' picture groups here and the fits' rows
-    (:func:`facemetrics.decay.claim`'s ``_picture_ids``) use it."""
+    (:func:`facemetrics.decay.inputs._picture_ids`) use it."""
     parent: dict[tuple, tuple] = {}
 
     def root(node: tuple) -> tuple:

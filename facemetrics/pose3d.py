@@ -58,7 +58,10 @@ principal point at the face's landmark centre (the mean of the 468 mesh points, 
 moves: ``fit_pose(..., alt_principal_uv=...)``), and what that changes in each region
 (:attr:`PoseFit.principal_flow_mm`) goes into the noise floors like the stretch
 (:func:`facemetrics.compare.pose_floor_terms`; the model-error part of the floor also counts the
-larger of the two fits' corrections).  On an uncropped portrait the two points lie 5-24 mm apart
+larger of the two fits' corrections, and that of the fold and per-photo rows the larger of their angles,
+:attr:`PoseFit.principal_params`: :func:`facemetrics.compare.pose_row_floor_terms`).  A refit (or the
+stretch fit) that fails leaves its term out and is named in :attr:`PoseFit.failed`, which the comparison
+turns into a warning.  On an uncropped portrait the two points lie 5-24 mm apart
 and the term is small; on a crop it grows with the crop.  Chosen on the tuning faces among the
 image centre, the face centre, either with the term, and the image centre unless it lies
 > 25 mm from the face's (bench/bench_principal_point.py's candidates): docs/accuracy.md "Cropped
@@ -115,6 +118,10 @@ FLOW_CORRELATION_MM = 2.0
 NOSE_TIP_RADIUS_MM = 4.0
 #: depth map computed every this many grid px and interpolated between
 _DEPTH_STEP_PX = 4
+#: the names :attr:`PoseFit.failed` gives the extra fits of :func:`fit_pose` whose floor terms are missing:
+#: the eight-parameter (stretch) fit, and the refit at the other principal point
+FIT_STRETCH = "stretch"
+FIT_PRINCIPAL = "principal point"
 
 
 @dataclass(frozen=True, eq=False)
@@ -154,6 +161,15 @@ class PoseFit:
         The seven-parameter fit with the principal point at :attr:`principal_alt_uv` (refitted) minus
         :attr:`flow_mm`: what the unknown principal point of a cropped photo may change at every grid
         pixel, mm (None when not repeated or when that refit failed).
+    principal_params : ndarray, shape (7,), or None
+        That refit's parameters, as :attr:`params` (its pitch and yaw, deg, are
+        :attr:`principal_pitch_deg` and :attr:`principal_yaw_deg`); None when not repeated or when the
+        refit failed.
+    failed : tuple of str
+        The extra fits that were asked for and failed (a ``ValueError``: e.g. a non-finite fit), so
+        their floor terms are missing: :data:`FIT_STRETCH` (the eight-parameter fit:
+        :attr:`stretch_flow_mm` None) and :data:`FIT_PRINCIPAL` (the refit at ``alt_principal_uv``:
+        :attr:`principal_flow_mm` None); empty when none failed.
     """
 
     params: np.ndarray
@@ -169,6 +185,8 @@ class PoseFit:
     stretch_flow_mm: np.ndarray | None = None
     principal_alt_uv: np.ndarray | None = None
     principal_flow_mm: np.ndarray | None = None
+    principal_params: np.ndarray | None = None
+    failed: tuple[str, ...] = ()
 
     @property
     def pitch_deg(self) -> float:
@@ -216,6 +234,18 @@ class PoseFit:
     def camera_distance_change_pct(self) -> float:
         """``100 tz / D``: the camera's distance change relative to the assumed before distance."""
         return 100.0 * self.tz_mm / self.camera_mm
+
+    @property
+    def principal_pitch_deg(self) -> float:
+        """The pitch change of the fit repeated at :attr:`principal_alt_uv`, deg (as :attr:`pitch_deg`);
+        NaN when that fit was not repeated or failed."""
+        return float("nan") if self.principal_params is None else float(self.principal_params[0])
+
+    @property
+    def principal_yaw_deg(self) -> float:
+        """The yaw change of the fit repeated at :attr:`principal_alt_uv`, deg (as :attr:`yaw_deg`);
+        NaN when that fit was not repeated or failed."""
+        return float("nan") if self.principal_params is None else float(self.principal_params[1])
 
 
 def depth_map(points_uv: np.ndarray, z_mm: np.ndarray, shape: tuple[int, int], u0: float, v0: float,
@@ -527,9 +557,12 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     alt_principal_uv : (2,) float, optional
         Another principal point (levelled mm; ``facemetrics.compare`` passes the face's landmark
         centre): the seven-parameter fit is repeated with it and what it changes is
-        :attr:`PoseFit.principal_flow_mm`.  When that refit fails (``ValueError``, e.g. a non-finite
-        fit) the pose is still returned, :attr:`PoseFit.principal_flow_mm` and
-        :attr:`PoseFit.principal_alt_uv` None (no floor term), as for the stretch.
+        :attr:`PoseFit.principal_flow_mm` (its angles :attr:`PoseFit.principal_params`).  When that
+        refit fails (``ValueError``, e.g. a non-finite fit) the pose is still returned,
+        :attr:`PoseFit.principal_flow_mm`, :attr:`PoseFit.principal_alt_uv` and
+        :attr:`PoseFit.principal_params` None (no floor term) and :data:`FIT_PRINCIPAL` in
+        :attr:`PoseFit.failed`, as a failed stretch fit leaves :attr:`PoseFit.stretch_flow_mm` None and
+        :data:`FIT_STRETCH` there (``facemetrics.compare`` then warns that the floors lack the term).
 
     Returns
     -------
@@ -563,7 +596,7 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
     # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
     # what it changes is a floor term (module docstring)
-    xs_grid, principals, a, a_sd = [x], [principal_uv], 0.0, 0.0
+    xs_grid, principals, a, a_sd, failed = [x], [principal_uv], 0.0, 0.0, []
     try:
         x8, f8, j8 = robust_least_squares(resid, np.append(x, 0.0), model.jacobian, LOSS_SCALE_MM,
                                           np.append(_X_SCALE, _STRETCH_SCALE))
@@ -571,23 +604,25 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         a, a_sd = float(x8[7]), float(np.sqrt(max(_param_cov(j8, f8)[7, 7] * inflate, 0.0)))
         xs_grid.append(x8)
         principals.append(principal_uv)
-    except ValueError:  # pragma: no cover - a degenerate rigid face (non-finite fit): no stretch term
-        pass
+    except ValueError:  # a degenerate rigid face (non-finite fit): no stretch term, and the fit says so
+        failed.append(FIT_STRETCH)
     has_stretch = len(xs_grid) == 2
-    alt_uv = None
+    alt_uv = x_alt = None
     if alt_principal_uv is not None:  # the fit again with the other principal point: a floor term
         try:
-            xs_grid.append(_refit_at(alt_principal_uv, u, v, depth_mm[ys, xs], obs, x, camera_mm))
+            x_alt = _refit_at(alt_principal_uv, u, v, depth_mm[ys, xs], obs, x, camera_mm)
+            xs_grid.append(x_alt)
             principals.append(alt_principal_uv)
             alt_uv = np.asarray(alt_principal_uv, dtype=np.float64)
         except ValueError:  # a degenerate refit (non-finite fit): no principal-point term, as the stretch
-            pass
+            failed.append(FIT_PRINCIPAL)
     grids = _grid_flows(xs_grid, principal_uv, camera_mm, depth_mm, u0, v0, res_mm, principals)
     s_fl = grids[1] if has_stretch else None
     p_fl = grids[-1] if alt_uv is not None else None
     return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
                    grids[0], float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
-                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl)
+                   float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl,
+                   None if x_alt is None else np.array(x_alt, dtype=np.float64), tuple(failed))
 
 
 def _refit_at(principal_uv, u: np.ndarray, v: np.ndarray, depth: np.ndarray, obs: np.ndarray, x: np.ndarray,

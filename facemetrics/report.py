@@ -82,7 +82,7 @@ def uncompared_lines(photos: pd.DataFrame | None) -> list[str]:
     ``photos.csv`` none of whose photos was compared (every one excluded: no baseline photo, unreadable,
     ...), with the distinct reasons; such a subject had no line anywhere but "Photos excluded" (series
     audit, 2026-12-03).  A blank subject or treatment ("" or NaN) is listed as the fits name it,
-    :data:`~facemetrics.decay.claim.BLANK_SUBJECT` / :data:`~facemetrics.decay.claim.BLANK_TREATMENT`
+    :data:`~facemetrics.decay.inputs.BLANK_SUBJECT` / :data:`~facemetrics.decay.inputs.BLANK_TREATMENT`
     (such photos were left out of the section); a blank ``excluded`` (NaN as pandas reads an empty
     cell) is a photo that was not excluded.  Empty when every subject and treatment has a comparison
     or the table lacks the columns."""

@@ -1251,7 +1251,8 @@ class Store:
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
-        from .decay.claim import _check_min_effect, _check_settings
+        from .decay.bootstrap import _check_settings
+        from .decay.margin import _check_min_effect
         from .regimen import run_regimen_batch
 
         check_run_settings(workers=workers)

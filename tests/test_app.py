@@ -544,7 +544,8 @@ def test_default_roles_count_hours_like_the_batch():
     assert roles.loc["after.jpg", "hours_since_treatment"] == 23.0  # 23 h elapsed, not the 24 wall-clock hours
     assert pd.isna(roles.loc["no_exif.jpg", "hours_since_treatment"])
     assert set(roles["treatment"]) == {"rf"}
-    # equal or missing capture times: by file name, whatever the upload order (app audit, 2026-12-03)
+    # equal or missing capture times: by file name, whatever the upload order (app audit, 2026-12-03); two
+    # photos at one time stay a before/after pair (the retake rule never leaves no 'after' photo)
     t = datetime(2026, 11, 2, 8, 0)
     for upload in ([shot("b_photo.jpg", t), shot("a_photo.jpg", t)], [shot("a_photo.jpg", t), shot("b_photo.jpg", t)],
                    [shot("b_photo.jpg", None), shot("a_photo.jpg", None)]):
@@ -555,6 +556,56 @@ def test_default_roles_count_hours_like_the_batch():
         assert list(app.default_roles(upload, "rf")["role"]) == ["before", "after"]
         assert app.default_roles(upload, "rf")["photo"].iloc[0] in ("before.png", "IMG_pre.jpg")
     assert [app.name_hint(n) for n in ("baseline.jpg", "prep.jpg", "Post-1h.JPG", "x.jpg")] == [0, 1, 2, 1]
+
+
+def test_default_roles_keep_a_second_before_photo_before():
+    """A retake minutes after the first photo, or a file named 'before', is a before repeat, not an 'after'
+    at +0.03 h (app audit, 2026-12-04: no repeat, default floors, a near-zero Timeline point); 'after' names
+    stay after; without times and name hints the first by name is before, the rest after."""
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    app = app_module()
+
+    def shot(name, hhmm=None):
+        taken = None if hhmm is None else datetime(2026, 11, 2, *map(int, hhmm.split(":")))
+        return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(taken_at=taken))
+
+    def roles(*photos):
+        return app.default_roles(list(photos), "rf").set_index("photo")
+
+    # the audit's EXIF times, uploaded in another order: 07:02 is a retake of 07:00 (< 5 min), 09:00 the after
+    r = roles(shot("IMG_0003.jpg", "09:00"), shot("IMG_0001.jpg", "07:00"), shot("IMG_0002.jpg", "07:02"))
+    assert list(r.index) == ["IMG_0001.jpg", "IMG_0002.jpg", "IMG_0003.jpg"]
+    assert list(r["role"]) == ["before", "before", "after"]
+    assert list(r["hours_since_treatment"]) == pytest.approx([0.0, 2 / 60, 2.0])  # from the first before photo
+    # the window is counted from the first photo (as the decay fit's retakes), not chained from retake to retake
+    r = roles(shot("a.jpg", "07:00"), shot("b.jpg", "07:04"), shot("c.jpg", "07:08"), shot("d.jpg", "07:06"))
+    assert list(r["role"]) == ["before", "before", "after", "after"]
+    # no times: a name that says before is before, not only first in the order
+    r = roles(shot("c002.png"), shot("before_c003.png"), shot("baseline_c001.png"))
+    assert list(r.index) == ["baseline_c001.png", "before_c003.png", "c002.png"]
+    assert list(r["role"]) == ["before", "before", "after"]
+    assert r["hours_since_treatment"].isna().all()
+    # a 'before' name hours after the first photo is still before; hours stay counted from the first one
+    r = roles(shot("IMG_1.jpg", "07:00"), shot("IMG_2.jpg", "08:00"), shot("before_late.jpg", "09:00"))
+    assert r["role"].to_dict() == {"IMG_1.jpg": "before", "IMG_2.jpg": "after", "before_late.jpg": "before"}
+    assert r.loc["before_late.jpg", "hours_since_treatment"] == pytest.approx(2.0)
+    # names that say after stay after: within the retake window, or even taken first
+    r = roles(shot("IMG_1.jpg", "07:00"), shot("IMG_1_post.jpg", "07:01"), shot("IMG_3.jpg", "09:00"))
+    assert list(r["role"]) == ["before", "after", "after"]
+    r = roles(shot("after.jpg", "06:00"), shot("x.jpg", "07:00"), shot("y.jpg", "07:03"))
+    assert r["role"].to_dict() == {"after.jpg": "after", "x.jpg": "before", "y.jpg": "before"}
+    assert r.loc["after.jpg", "hours_since_treatment"] == pytest.approx(-1.0)
+    assert set(roles(shot("post_1.jpg", "07:00"), shot("after_2.jpg", "07:01"))["role"]) == {"after"}
+    # two photos minutes apart (a short session) stay a before/after pair: the retake rule never leaves no
+    # 'after' photo; with a third, later photo the second is a retake
+    assert list(roles(shot("IMG_2.jpg", "07:04"), shot("IMG_1.jpg", "07:00"))["role"]) == ["before", "after"]
+    r = roles(shot("IMG_2.jpg", "07:04"), shot("IMG_1.jpg", "07:00"), shot("IMG_3.jpg", "07:30"))
+    assert list(r["role"]) == ["before", "before", "after"]
+    # no times and no name hints: today's rule (first by file name before, the others after)
+    r = roles(shot("c.jpg"), shot("a.jpg"), shot("b.jpg"))
+    assert list(r.index) == ["a.jpg", "b.jpg", "c.jpg"] and list(r["role"]) == ["before", "after", "after"]
 
 
 def test_the_uploader_takes_every_format_the_loader_reads():

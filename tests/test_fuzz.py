@@ -7,7 +7,7 @@ file of any format with a range cut, removed or repeated (strict libjpeg,
 RIFF sizes, ISO box sizes) are never read as a good photo. Bytes
 *overwritten* inside JPEG/WebP/HEIC compressed data keep every size and
 marker right; what libjpeg does not notice there is looked for in the
-decoded pixels (``facemetrics/integrity.py``: colour garbage, JPEG DC
+decoded pixels (``facemetrics/integrity/``: colour garbage, JPEG DC
 drift; for JPEGs up to 1 MP also the blocks' coded means, which a drift
 clipped to black takes out of range: ``jpeg_dc_out_of_range``), for lossy WebP in the decoder's behaviour (a desynchronised
 VP8 decoder finishes without its last bytes: ``vp8_ends_early``) and for

@@ -1,4 +1,4 @@
-"""Decoder-garbage detector (``facemetrics/integrity.py``): clean photos pass in every format,
+"""Decoder-garbage detector (``facemetrics/integrity/``): clean photos pass in every format,
 synthetic garbage is found where it starts, and the loader refuses what it finds.
 
 The fuzz-set figures (catch rates, false alarms on the real clean set) are in
@@ -14,8 +14,10 @@ import pytest
 from PIL import Image
 
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, PixelCheck, _hevc_items, _vp8_without_tail,
-                                   check_pixels, hevc_errors, vp8_ends_early, vp8l_ends_early, webp_is_lossless)
+from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, PixelCheck, check_pixels, hevc_errors,
+                                   vp8_ends_early, vp8l_ends_early, webp_is_lossless)
+from facemetrics.integrity.heif import _hevc_items
+from facemetrics.integrity.webp import _vp8_without_tail
 from facemetrics.loader import load_photo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,15 +198,15 @@ def test_clipped_full_width_drift_found(decoded, row, shift, monkeypatch):
     there the step is smaller than the shift and the texture flat, so neither the staircase nor the
     long run sees it; the clipped run does (the unclipped MCUs step alike and their texture
     continues, the others are clipped), at the row where it starts."""
-    import facemetrics.integrity as integrity
+    from facemetrics.integrity import drift
 
     rgb = decoded["jpeg_q90"].astype(np.int16)
     rgb[row:] += shift
     rgb = rgb.clip(0, 255).astype(np.uint8)
     found = check_pixels(rgb, mcu=(16, 16))
     assert found.damaged and found.kind == "dc_drift" and found.row == row, found
-    monkeypatch.setattr(integrity, "_clipped_run", lambda rgb, g, hr, lvl, best, rows=None: best)
-    monkeypatch.setattr(integrity, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
+    monkeypatch.setattr(drift, "_clipped_run", lambda rgb, g, hr, lvl, best, rows=None: best)
+    monkeypatch.setattr(drift, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
     assert not check_pixels(rgb, mcu=(16, 16)).damaged  # what the committed searches saw
 
 
@@ -240,7 +242,7 @@ def test_clipped_staircase_drift_found(decoded, row, col, shift, monkeypatch):
     sees no consistent step; the clipped staircase does (the unclipped MCUs of both parts step
     alike, the others are clipped), at its row and, to a few MCUs, its column. (The CI fuzz set's
     last baseline-JPEG miss was such a drift: -38 levels from row 336.)"""
-    import facemetrics.integrity as integrity
+    from facemetrics.integrity import drift
 
     rgb = decoded["jpeg_q90"].astype(np.int16)
     rgb[row:row + 16, col:] += shift
@@ -249,7 +251,7 @@ def test_clipped_staircase_drift_found(decoded, row, col, shift, monkeypatch):
     found = check_pixels(rgb, mcu=(16, 16))
     assert found.damaged and found.kind == "dc_drift" and found.row == row, found
     assert abs(found.col - col) <= 3 * 16, found
-    monkeypatch.setattr(integrity, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
+    monkeypatch.setattr(drift, "_clipped_staircase", lambda rgb, g, hr, lvl, best, rows=None: best)
     assert not check_pixels(rgb, mcu=(16, 16)).damaged  # what the other searches see
 
 
@@ -272,7 +274,7 @@ def _band_replaced(rgb: np.ndarray, row: int, col: int, n: int, first: int = 20)
     every AC coefficient from zigzag-like index ``u + v >= first / 4`` replaced by minus a
     JPEG-like quantiser (what a damaged progressive AC scan decodes to), the change added to all
     three channels."""
-    from facemetrics.integrity import _dct_matrix
+    from facemetrics.integrity.coefficients import _dct_matrix
 
     d = _dct_matrix(8)
     out = rgb.astype(np.float32)
@@ -306,7 +308,7 @@ def test_progressive_repeated_coefficients_found(decoded, n, found):
 def _dct_half(rgb: np.ndarray) -> np.ndarray:
     """What a 1/2-scale DCT decode makes of `rgb`'s 8 x 8 blocks: each block's 4 x 4 lowest
     coefficients, inverse-transformed to 4 x 4 px (per channel)."""
-    from facemetrics.integrity import _dct_matrix
+    from facemetrics.integrity.coefficients import _dct_matrix
 
     d8, d4 = _dct_matrix(8), _dct_matrix(4)
     h, w = rgb.shape[0] // 8, rgb.shape[1] // 8
@@ -409,7 +411,7 @@ def test_a_weak_drift_starting_at_a_weakly_wrong_mcu_is_found(decoded):
     """A drift of 14 levels (score 0.7) and an MCU of +-70-level stripes (wrong-MCU score 0.6) are each
     too weak alone; where the drift starts right after the wrong MCU they are damage, found at that MCU;
     with the wrong MCU elsewhere they are not."""
-    from facemetrics.integrity import _dc_drift, _wrong_mcu
+    from facemetrics.integrity.drift import _dc_drift, _wrong_mcu
 
     rgb = decoded["jpeg_q90"]
     both = _luma_stripes(rgb, 320, 224, 70, 14, (320, 240))
@@ -447,7 +449,7 @@ def test_garbage_across_the_row_or_with_8px_mcus_is_not_a_wrong_mcu(decoded):
     """A band of stripes across the whole width (its edges continue into the MCUs beside), four MCUs
     side by side (more than WRONG_MCU_RUN), and one MCU when the MCU rows are 8 px (4:4:4: a thin
     line of the picture has the same signature) are not wrong MCUs."""
-    from facemetrics.integrity import _wrong_mcu
+    from facemetrics.integrity.drift import _wrong_mcu
 
     rgb = decoded["jpeg_q90"]
     assert not _wrong_mcu(_stripes(rgb, 320, 0, rgb.shape[1] // 16), (16, 16)).damaged
@@ -709,7 +711,8 @@ def test_loader_reports_rows_of_the_stored_image_after_a_reduced_decode(sample_r
 def test_gathers_and_block_counts_match_plain_numpy():
     """The strided copies of the drift check and the block counts of the colour check give what
     plain slicing and summing give, also at the image's last row and column (4-byte items)."""
-    from facemetrics.integrity import _block_counts, _boundary_rows
+    from facemetrics.integrity.colour import _block_counts
+    from facemetrics.integrity.drift import _boundary_rows
 
     rng = np.random.default_rng(11)
     for h, w, mh, cw, off, n, r in ((67, 100, 16, 16, 0, 16, 6), (51, 96, 8, 32, 3, 1, 4), (27, 24, 3, 8, 7, 1, 6),
@@ -725,7 +728,7 @@ def test_gathers_and_block_counts_match_plain_numpy():
     want = hot.reshape(6, 8, 8, 8)[:, :7, :, :7].sum(axis=(1, 3))
     np.testing.assert_array_equal(_block_counts(hot, 8), want)
     # the colour check's counts straight from the (H - 1, W - 1) gradient, at and around the level
-    from facemetrics.integrity import _hot_block_counts
+    from facemetrics.integrity.colour import _hot_block_counts
 
     grad = rng.integers(0, 400, (47, 63)).astype(np.int16)
     for level in (129.5, 130.0, 130.5, 230.0):
@@ -848,7 +851,7 @@ def test_damage_in_a_turned_grid_tile_is_refused(turned_grid_heics):
 
 
 def test_the_grid_check_says_the_same_on_one_thread_or_two(grid_heic, monkeypatch):
-    import facemetrics.integrity as integrity
+    from facemetrics.integrity import hevc
 
     data, _ = grid_heic
     damaged = bytearray(data)
@@ -858,8 +861,8 @@ def test_the_grid_check_says_the_same_on_one_thread_or_two(grid_heic, monkeypatc
         damaged[mid:mid + 64] = bytes(64)
     said = {}
     for threads in (1, 2):
-        monkeypatch.setattr(integrity, "HEVC_THREADS", threads)
-        said[threads] = (integrity.hevc_errors(data), integrity.hevc_errors(bytes(damaged)))
+        monkeypatch.setattr(hevc, "HEVC_THREADS", threads)
+        said[threads] = (hevc.hevc_errors(data), hevc.hevc_errors(bytes(damaged)))
     assert said[1] == said[2] and said[1][0] == () and said[1][1] != ()
 
 

@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from facemetrics.integrity import _dc_drift, check_pixels
+from facemetrics.integrity import check_pixels
+from facemetrics.integrity.drift import _dc_drift
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))

@@ -18,7 +18,8 @@ from PIL import Image
 
 import facemetrics.loader as loader
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import DC_RANGE_LEVELS, _dc_squeezed, check_pixels, jpeg_dc_out_of_range
+from facemetrics.integrity import DC_RANGE_LEVELS, check_pixels, jpeg_dc_out_of_range
+from facemetrics.integrity.jpeg import _dc_squeezed
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -46,7 +47,7 @@ def sample_jpeg() -> bytes:
 def test_a_drift_clipped_to_black_is_found_where_the_drift_search_sees_nothing(sample_jpeg, offset, mask):
     import simplejpeg
 
-    from facemetrics.integrity import _dc_drift
+    from facemetrics.integrity.drift import _dc_drift
 
     bad = bytearray(sample_jpeg)
     bad[offset] ^= mask

@@ -1,4 +1,4 @@
-"""Coloured text is not colour garbage (``facemetrics.integrity._two_colour_edges``, issue 9).
+"""Coloured text is not colour garbage (``facemetrics.integrity.colour._two_colour_edges``, issue 9).
 
 Before/after photos often carry a coloured caption ("Day 1", "After"). At 4:4:4 (and at low
 quality at 4:2:0) the edges of small coloured letters leave half the pixels of many 8 x 8 blocks
@@ -19,9 +19,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-import facemetrics.integrity as integrity
+import facemetrics.integrity.colour as colour_check
 from facemetrics.errors import PhotoError
-from facemetrics.integrity import _two_colour_edges, check_pixels
+from facemetrics.integrity import check_pixels
+from facemetrics.integrity.colour import _two_colour_edges
 from facemetrics.loader import load_photo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,7 +64,7 @@ def test_a_coloured_caption_passes_that_was_refused_as_colour_garbage(photo, col
     data = _jpeg_444(_captioned(photo, colour, banner), quality)
     assert load_photo(data, name="caption.jpg").rgb.shape == (800, 640, 3)
     # without the text test (no share of edges is enough) the same file is refused as colour garbage
-    monkeypatch.setattr(integrity, "CHROMA_EDGE_SHARE", 2.0)
+    monkeypatch.setattr(colour_check, "CHROMA_EDGE_SHARE", 2.0)
     with pytest.raises(PhotoError, match="colour garbage"):
         load_photo(data, name="caption.jpg")
 

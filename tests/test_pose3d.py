@@ -11,6 +11,7 @@ per pixel from an interpolated depth map).
 from __future__ import annotations
 
 import dataclasses
+import importlib
 
 import numpy as np
 import pytest
@@ -227,6 +228,52 @@ def test_fold_floors_grow_with_the_pose_and_camera_change():
     assert cp.pose_adjusted_floors(base, nan)[("nlf_depth", "side")] == base[("nlf_depth", "side")]
 
 
+def test_row_floors_take_the_larger_angle_of_the_two_fits():
+    """The model-error term of the fold and per-photo rows (``POSE_ROW_FLOORS``) counts the larger
+    ``hypot(pitch, yaw)`` of the fit and of its repeat at the face's centre (``principal_*_deg`` cues), as the
+    lift floors count the larger of their corrections; before 2026-12-04 only the first fit's angles."""
+    from facemetrics import compare as cp
+
+    base = dict(cp.DEFAULT_NOISE_FLOORS)
+    main = {"camera_distance_change_pct": -10.0, "pose_pitch_deg": 2.0, "pose_yaw_deg": 0.5}
+    k_cam, k_deg = cp.POSE_ROW_FLOORS["jawline_height_mm"]
+    wider = dict(main, principal_pitch_deg=3.0, principal_yaw_deg=-1.0)  # the refit reads the larger angle
+    assert cp.pose_row_floor_terms(wider)["jawline_height_mm"] == pytest.approx(np.hypot(k_cam * 0.1,
+                                                                                         k_deg * np.hypot(3.0, 1.0)))
+    out = cp.pose_adjusted_floors(base, wider)
+    key = ("nlf_depth", "side")
+    k_cam, k_deg = cp.POSE_ROW_FLOORS["nlf_depth"]
+    assert out[key] == pytest.approx(np.hypot(base[key], np.hypot(k_cam * 0.1, k_deg * np.hypot(3.0, 1.0))))
+    assert out[key] > cp.pose_adjusted_floors(base, main)[key]
+    # a refit reading a smaller angle, or none (NaN: not repeated), leaves the first fit's term
+    for alt in ({"principal_pitch_deg": 0.5, "principal_yaw_deg": 0.0},
+                {"principal_pitch_deg": float("nan"), "principal_yaw_deg": float("nan")}):
+        assert cp.pose_row_floor_terms(dict(main, **alt)) == cp.pose_row_floor_terms(main)
+    assert out[("jawline_lift_mm", "mean")] == base[("jawline_lift_mm", "mean")]  # the lifts: pose_floor_terms'
+
+
+def test_a_top_cut_before_photo_widens_the_row_floors_by_the_refits_angle(sample_analysis):
+    """The sample re-rendered 3 deg chin-up, its before photo cut 20 % at the top: the image centre moves
+    down the face, and the fit there reads a pitch of 2.1 deg, the refit at the face's centre 3.0 deg (the
+    truth).  The fold and per-photo rows' model-error term takes the larger (2026-12-04; it took 2.1)."""
+    from facemetrics import compare as cp
+
+    a = sample_analysis
+    after = variant(a, simulate.head_pose(a, pitch_deg=3.0).image)
+    h = a.photo.rgb.shape[0]
+    before = variant(a, np.ascontiguousarray(a.photo.rgb[int(0.2 * h):]))
+    c = compare_photos(before, after)
+    q = c.cues
+    first, refit = np.hypot(q["pose_pitch_deg"], q["pose_yaw_deg"]), np.hypot(q["principal_pitch_deg"],
+                                                                               q["principal_yaw_deg"])
+    assert refit > first + 0.5 and abs(refit - 3.0) < 0.5, (first, refit)
+    key = ("nlf_depth", "side")  # no roll or principal-point row term: the base floor and this one
+    base = cp.resolution_floors(cp.DEFAULT_NOISE_FLOORS, cp.pair_mm_per_px(before, after))[key]
+    k_cam, k_deg = cp.POSE_ROW_FLOORS["nlf_depth"]
+    cam = abs(q["camera_distance_change_pct"]) / 100.0
+    assert c.noise_floors[key] == pytest.approx(np.hypot(base, np.hypot(k_cam * cam, k_deg * refit)))
+
+
 def test_per_photo_floors_take_the_principal_point_term():
     """The ``principal_row_floor`` cue (what the pose fit repeated at the face's centre changes in each
     per-photo metric, measure._principal_row_terms) widens those floors as a hypot, the larger side for the
@@ -387,6 +434,52 @@ def test_a_failed_principal_point_refit_leaves_the_lifts_and_drops_only_its_floo
     for key in (("jawline_height_mm", "mean"), ("lower_face_area_mm2", "mean")):
         assert c.get(*key).change == ok.get(*key).change
         assert c.noise_floors[(key[0], "mean")] < ok.noise_floors[(key[0], "mean")]
+    # ... and the comparison says so (2026-12-04: it was silent), the pair without the failure does not
+    gt = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is the function)
+
+    said = [m for m in c.messages if m.startswith(gt.MSG_FLOORS_LACK)]
+    assert len(said) == 1 and said[0].startswith(f"{gt.MSG_FLOORS_LACK} the principal-point term"), c.messages
+    assert c.status == "warning" and c.cues["pose_fits_failed"] == (pose3d.FIT_PRINCIPAL,)
+    assert not any(m.startswith(gt.MSG_FLOORS_LACK) for m in ok.messages) and ok.cues["pose_fits_failed"] == ()
+
+
+def test_a_failed_stretch_fit_is_said_and_drops_only_its_floor_term(sample_analysis, monkeypatch):
+    """The eight-parameter (stretch) fit failing, as the principal point's refit: the lifts are read as
+    without the failure, the lift floors lose the stretch term, and the comparison says its floors lack it
+    (2026-12-04: the failure was silent)."""
+    gt = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is the function)
+
+    a = sample_analysis
+    after = variant(a, simulate.camera_distance(a, 450, 350).image)
+    ok = compare_photos(a, after)
+    solve = pose3d.robust_least_squares
+
+    def fail_eight(fun, x0, *args, **kw):
+        if len(x0) == 8:
+            raise ValueError("non-finite residuals")
+        return solve(fun, x0, *args, **kw)
+
+    monkeypatch.setattr(pose3d, "robust_least_squares", fail_eight)
+    c = compare_photos(a, after)
+    assert c.status != "refused" and c.lifts, c.messages
+    assert c.cues["pose_fits_failed"] == (pose3d.FIT_STRETCH,) and c.cues["pose_stretch_pct"] == 0.0
+    for region in ("jawline", "jowl", "mouth_corner", "cheek"):
+        assert c.get(f"{region}_lift_mm", "mean").change == ok.get(f"{region}_lift_mm", "mean").change
+    assert c.cues["pose_floor_mm"]["jawline"]["mean"] < ok.cues["pose_floor_mm"]["jawline"]["mean"]
+    said = [m for m in c.messages if m.startswith(gt.MSG_FLOORS_LACK)]
+    assert len(said) == 1 and said[0].startswith(f"{gt.MSG_FLOORS_LACK} the stretch term"), c.messages
+    assert not any(m.startswith(gt.MSG_FLOORS_LACK) for m in ok.messages)
+    # the fit itself: both failures named, their terms None, the first fit kept
+    rows, cols, res = 121, 101, 1.0
+    uu, vv = np.meshgrid(-50.0 + np.arange(cols) * res, -40.0 + np.arange(rows) * res)
+    depth = (0.012 * uu ** 2 - 35 * np.exp(-(uu ** 2 + (vv - 30) ** 2) / 200)).astype(np.float32)
+    flow = pose3d._Model(uu, vv, depth, (0.0, 20.0), 450.0).flow(np.array([1.0, 0, 20, 0, 0, 0, 0])).astype(np.float32)
+    mask = (vv < 40) & (np.abs(uu) < 40)
+    monkeypatch.setattr(pose3d, "_refit_at", lambda *args: (_ for _ in ()).throw(ValueError("no")))
+    fit = pose3d.fit_pose(flow, mask, depth, -50.0, -40.0, res, (0.0, 20.0), alt_principal_uv=(0.0, 30.0))
+    assert fit.failed == (pose3d.FIT_STRETCH, pose3d.FIT_PRINCIPAL)
+    assert fit.stretch_flow_mm is None and fit.principal_flow_mm is None and fit.principal_params is None
+    assert np.isnan(fit.principal_pitch_deg) and fit.pitch_deg == pytest.approx(1.0, abs=0.05)
 
 
 # --- real photos: one person at three camera distances and four poses ---------------------
@@ -582,7 +675,11 @@ def test_the_principal_point_refit_gives_what_the_other_point_changes():
     assert np.abs(fit.flow_mm + fit.principal_flow_mm - flow)[jaw].max() < 0.02  # ... the refit does not
     same = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 35.0), alt_principal_uv=(0.0, 35.0))
     assert np.abs(same.principal_flow_mm).max() < 1e-4
-    assert pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 35.0)).principal_flow_mm is None
+    np.testing.assert_allclose(same.principal_params, same.params, atol=1e-6)  # the refit's own parameters
+    assert (same.principal_pitch_deg, same.principal_yaw_deg) == (same.principal_params[0], same.principal_params[1])
+    assert fit.principal_params is not None and fit.failed == ()
+    alone = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 35.0))
+    assert alone.principal_flow_mm is None and alone.principal_params is None and alone.failed == ()
 
 
 def _model(n=600, seed=6):

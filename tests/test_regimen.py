@@ -334,7 +334,7 @@ def _read_high_levels(unit: str, n_subjects: int = 1, read: float = 1.07) -> pd.
 def test_regimen_intervals_in_mm_carry_the_scale_error(monkeypatch):
     """A regimen read 7 % high in mm: the interval of its change covers the truth only because the
     bootstrap draws the mm scale's error (as the decay fits do); in degrees or the index nothing changes."""
-    import facemetrics.decay.claim as claim
+    import facemetrics.decay.bootstrap as bootstrap  # where _scale_factors reads SCALE_SD
 
     truth = 0.03 * 28
     mm = analyze_regimen(_read_high_levels("mm"), n_boot=400).iloc[0]
@@ -348,7 +348,7 @@ def test_regimen_intervals_in_mm_carry_the_scale_error(monkeypatch):
         index["change_day_n_ci_low"], index["change_day_n_ci_high"])
     assert deg["change_day_n_ci_low"] > truth  # photo noise alone: the 7 % is not seen
     # without the scale's error, the mm interval is the degrees' one and misses the truth
-    monkeypatch.setattr(claim, "SCALE_SD", {k: 0.0 for k in claim.SCALE_SD})
+    monkeypatch.setattr(bootstrap, "SCALE_SD", {k: 0.0 for k in bootstrap.SCALE_SD})
     bare = analyze_regimen(_read_high_levels("mm"), n_boot=400).iloc[0]
     assert (bare["change_day_n_ci_low"], bare["change_day_n_ci_high"]) == (
         deg["change_day_n_ci_low"], deg["change_day_n_ci_high"])

@@ -320,21 +320,21 @@ def test_the_intervals_cover_a_systematic_error_of_the_mm_scale():
     """A series read 7 % high (1.5 SD of the iris scale's 4.5 %: a person whose irises are 0.5 mm
     smaller than the population's) with little photo noise: the photos' residuals cannot show such an
     error, so without the scale term the peak's interval, 2.14 mm +- 0.03, excluded the true 2 mm.
-    Every replicate now carries one scale factor (claim.SCALE_SD), so it covers it; the half-life,
+    Every replicate now carries one scale factor (bootstrap.SCALE_SD), so it covers it; the half-life,
     which a scale cannot move, keeps its interval."""
-    from facemetrics.decay import claim
+    from facemetrics.decay import bootstrap  # where _scale_factors reads SCALE_SD
 
     f = analyze_series(_read_with_factor(1.07), per_subject=False, n_boot=400, seed=0).fits[0]
     assert f.bootstrap == "residual" and f.peak_change > 2.1
     assert f.peak_change_ci_low <= 2.0 <= f.peak_change_ci_high, (f.peak_change_ci_low, f.peak_change_ci_high)
     assert f.transient_ci_low <= 2.0 <= f.transient_ci_high
     assert f.verdict == FADES
-    old = claim.SCALE_SD
+    old = bootstrap.SCALE_SD
     try:
-        claim.SCALE_SD = dict.fromkeys(old, 0.0)
+        bootstrap.SCALE_SD = dict.fromkeys(old, 0.0)
         g = analyze_series(_read_with_factor(1.07), per_subject=False, n_boot=400, seed=0).fits[0]
     finally:
-        claim.SCALE_SD = old
+        bootstrap.SCALE_SD = old
     assert not g.peak_change_ci_low <= 2.0 <= g.peak_change_ci_high  # the error the term is for
     assert (f.half_life_h_ci_low, f.half_life_h_ci_high) == pytest.approx((g.half_life_h_ci_low,
                                                                            g.half_life_h_ci_high), rel=1e-3)
@@ -342,14 +342,14 @@ def test_the_intervals_cover_a_systematic_error_of_the_mm_scale():
 
 @pytest.mark.parametrize("n_subjects, bootstrap", [(1, "residual"), (4, "cluster")])
 def test_the_interval_width_rises_with_the_scale_term(monkeypatch, n_subjects, bootstrap):
-    """The peak's interval widens with each part of claim.SCALE_SD that its bootstrap design carries:
+    """The peak's interval widens with each part of bootstrap.SCALE_SD that its bootstrap design carries:
     all three in the residual design, the common part only in the cluster design (its resampled
     subjects carry their own scale errors); an area (mm2) twice as much as a length; a unit the mm
     scale does not enter (deg) not at all."""
-    from facemetrics.decay import claim
+    from facemetrics.decay import bootstrap as shared  # where _scale_factors reads SCALE_SD
 
     def width(sd, unit="mm"):
-        monkeypatch.setattr(claim, "SCALE_SD", sd)
+        monkeypatch.setattr(shared, "SCALE_SD", sd)
         df = _read_with_factor(1.0, sd=0.05, n_subjects=n_subjects).assign(unit=unit)
         f = analyze_series(df, per_subject=False, n_boot=200, seed=3).fits[0]
         assert f.bootstrap == bootstrap
@@ -365,7 +365,7 @@ def test_the_interval_width_rises_with_the_scale_term(monkeypatch, n_subjects, b
         assert w_person == pytest.approx(w0, rel=1e-9)
     assert width({**zero, "common": 0.05}, "mm2") > 1.3 * w_common
     assert width({**zero, "common": 0.05}, "deg") == pytest.approx(w0, rel=1e-9)
-    assert claim.SCALE_POWER == {"mm": 1, "mm2": 2}
+    assert shared.SCALE_POWER == {"mm": 1, "mm2": 2}
 
 
 def _ci_width(df, *, n_boot=200, seed=3):

@@ -114,7 +114,7 @@ def test_study_import_reports_a_truncated_photo(tmp_path, capsys):
     (folder / "cut.jpg").write_bytes(jpeg(2)[:700])
     assert main(["study", "import", str(tmp_path / "study"), "--no-measure", "--store", str(tmp_path / "s")]) == 0
     out = capsys.readouterr().out
-    assert "S01/mc/cut.jpg: not imported - cut.jpg: cannot be stored (truncated" in out
+    assert "S01/mc/cut.jpg: not imported - cannot be stored (truncated" in out  # named once
     assert "1 photo(s) imported, 0 already there, 1 not imported" in out
 
 

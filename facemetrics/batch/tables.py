@@ -617,7 +617,7 @@ def same_picture_left_out(photo: str, hours, before: str, before_hours, copy: bo
 def same_picture_rows(rows: list[dict]) -> list[dict]:
     """A same-picture comparison's rows (dicts with ``verdict``) for a series: every row with a verdict
     (the pose rows too: a copy's pose change is no reading either) reads ``uncertain``, so the decay
-    and regimen fits leave it out (``facemetrics.decay.claim.UNREAD_VERDICTS``); values kept.  New
+    and regimen fits leave it out (``facemetrics.decay.inputs.UNREAD_VERDICTS``); values kept.  New
     dicts; ``rows`` is not changed."""
     return [dict(m, verdict="uncertain") if m.get("verdict") not in (None, "", "refused") else dict(m)
             for m in rows]

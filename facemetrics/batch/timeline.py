@@ -67,7 +67,7 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         Sides to analyse (default only ``"mean"``).
     min_effect, n_boot, seed, per_subject
         Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit; ``n_boot``
-        0 or at least :data:`facemetrics.decay.claim.MIN_VERDICT_REPLICATES`, 50).
+        0 or at least :data:`facemetrics.decay.bootstrap.MIN_VERDICT_REPLICATES`, 50).
 
     Returns
     -------

@@ -39,7 +39,10 @@ Method (details in ``docs/compare.md``)
    resolution, each photo's mm scale and how well the upper faces match
    (different people), and refuses or warns with plain-language messages;
    where it says the lower face cannot be read (:func:`lower_face_uncertain`)
-   every row but the pose rows carries the verdict ``uncertain``.
+   every row but the pose rows carries the verdict ``uncertain``.  Where part of
+   the lower face looks covered in one photo (:func:`covered_areas`: a large
+   area of tone-matched difference between the before image and the registered
+   after image), the rows it reaches carry ``uncertain``, with a message.
 
 Sides are the subject's own (the subject's right is the image left of an
 unmirrored photo).
@@ -51,6 +54,8 @@ Modules
 - :mod:`~facemetrics.compare.floors`: the noise floors (step 6), one rule for
   the defaults and one for repeats, and what the pose correction adds.
 - :mod:`~facemetrics.compare.gate`: the comparability gate (step 7).
+- :mod:`~facemetrics.compare.occlusion`: does part of the lower face look covered in one photo (a hand,
+  a scarf, a block over the jaw)?  The rows it reaches read ``uncertain`` (step 7).
 - :mod:`~facemetrics.compare.copies`: is the after photo (or a repeat) the same picture as its
   photo: identical pixels, or a re-saved copy (a lossy save, resize, crop or tone edit)?
 - :mod:`~facemetrics.compare.table`: the rows, their units and verdicts, and
@@ -100,6 +105,7 @@ from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
 from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, repeat_changes as _repeat_changes
+from .occlusion import MSG_COVERED, Covered, covered_areas, covered_messages
 from .regions import (
     CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
     region_masks, robust_mean,
@@ -118,6 +124,7 @@ __all__ = [
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
+    "covered_areas", "covered_messages", "MSG_COVERED",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
     "resolution_floors", "resolution_floor_power", "pair_mm_per_px",
@@ -403,6 +410,17 @@ def _repeat_unread_message(name: str, label: str, photo: str, why: list[str]) ->
             f"face in the {label} state, {alike}")
 
 
+def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
+    """The areas of the lower face that look covered in one photo (:func:`covered_areas`), looked for only
+    where the gate reads the lower face (not refused, :func:`lower_face_unread_reasons` empty): elsewhere
+    every row they could reach is ``uncertain`` already, and the registered after image the check reads is
+    not the same skin (a rough match, another head pose or expression; the debruine pose selfies and the
+    15 cm camera-distance photos read areas as large as a cover's: docs/compare.md 'A covered chin or jaw')."""
+    if status == "refused" or lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues):
+        return Covered()
+    return covered_areas(a, pair)
+
+
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
     kw_a = dict(ipd_mm=ipd_mm, fast=fast)
@@ -424,6 +442,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)
+    covered = _covered(a, b, pair, status)  # a covered jaw or chin: its rows read 'uncertain', with a message
+    msgs += covered_messages(covered)
     same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing
     if same:
         msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))
@@ -456,7 +476,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     unread |= {"camera"} if lip_shape_changes(a, b) else set()
     return Comparison(
         a, b, status, tuple(msgs),
-        changes=_rows(pair.values, floors, refused=refused, uncertain=tuple(sorted(unread))),
+        changes=_rows(pair.values, floors, refused=refused,
+                      uncertain=tuple(sorted(unread)) + tuple(sorted(covered.rows))),
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
         alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
         before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,

@@ -517,20 +517,25 @@ def pose_row_floor_terms(cues: dict) -> dict:
     ----------
     cues : dict
         The comparison's cues: ``camera_distance_change_pct`` (%), ``pose_pitch_deg`` and
-        ``pose_yaw_deg`` (deg); a missing or non-finite cue counts as no change.
+        ``pose_yaw_deg`` (deg), and ``principal_pitch_deg`` and ``principal_yaw_deg`` (deg: the fit
+        repeated at the other principal point, :attr:`facemetrics.pose3d.PoseFit.principal_params`); a
+        missing or non-finite cue counts as no change.
 
     Returns
     -------
     dict
         ``{metric: extra}`` in the metric's unit for each metric of :data:`POSE_ROW_FLOORS`:
-        ``hypot(per_camera x |camera change| / 100, per_deg x hypot(pitch, yaw))``.
+        ``hypot(per_camera x |camera change| / 100, per_deg x angle)`` with ``angle`` the larger
+        ``hypot(pitch, yaw)`` of the two fits (as :func:`pose_floor_terms`' model-error part counts the
+        larger of their corrections: the principal point of a cropped photo is unknown).
     """
     def finite(key):
         v = cues.get(key, 0.0)
         return float(v) if v is not None and np.isfinite(v) else 0.0
 
     cam = abs(finite("camera_distance_change_pct")) / 100.0
-    ang = float(np.hypot(finite("pose_pitch_deg"), finite("pose_yaw_deg")))
+    ang = max(float(np.hypot(finite("pose_pitch_deg"), finite("pose_yaw_deg"))),
+              float(np.hypot(finite("principal_pitch_deg"), finite("principal_yaw_deg"))))
     return {m: float(np.hypot(k_cam * cam, k_deg * ang)) for m, (k_cam, k_deg) in POSE_ROW_FLOORS.items()}
 
 
@@ -564,7 +569,8 @@ def pose_adjusted_floors(floors: dict, cues: dict) -> dict:
     that was corrected and with how badly the rigid upper faces agree, not
     by a blanket amount.  The fold rows and the per-photo landmark metrics of
     :data:`POSE_ROW_FLOORS` become ``hypot(floor, extra)`` with their
-    :func:`pose_row_floor_terms` (only when the cues hold a measured pose).  Every per-photo landmark
+    :func:`pose_row_floor_terms` (only when the cues hold a measured pose; the larger angle of the fit
+    and of its repeat at the other principal point).  Every per-photo landmark
     metric the cue names (those of :data:`POSE_ROW_FLOORS`, ``jaw_width_mm`` and
     ``lower_face_area_mm2``: all read on the pose-corrected after landmarks; never the fold rows), whatever
     the pose cues, then becomes

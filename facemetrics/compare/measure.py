@@ -41,6 +41,9 @@ class _Pair:
     after_points: np.ndarray  # (478, 2) after landmarks in before px (pose motion removed)
     cues: dict  # expression and pose cues for the gate
     pose: p3.PoseFit | None = None  # relative 3-D pose / camera distance, and the motion it explains
+    # the after grid image resampled onto the before grid's pixels by the registration's flow
+    # (_warped_by_flow: the same skin at the same pixel; compare.occlusion reads it)
+    warped_after: np.ndarray | None = None
 
 
 def match_tones(image: np.ndarray, reference: np.ndarray, mask: np.ndarray, *,
@@ -410,7 +413,7 @@ class RepeatPair:
     residual_mm : float
         Robust RMS of the residual flow on the rigid upper face after alignment and the pose
         correction, mm (:attr:`Alignment.residual_mm`): what the comparability gate reads to tell
-        the same face (one person photographed again: 0.13-0.34 mm) from another person.
+        the same face (one person photographed again: 0.13-0.36 mm) from another person.
     cues : dict
         The pose cues of the pair (:data:`REPEAT_POSE_CUES`: the 3-D fit's pitch and yaw change, deg,
         and camera-distance change, % of the distance), which the gate's rule reads
@@ -456,7 +459,7 @@ def _warped_by_flow(reg: al.Registration) -> np.ndarray:
                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis) -> dict:
+def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis, warped: np.ndarray | None = None) -> dict:
     """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's over the same
     skin (the after image warped by the flow for the histograms, :func:`_warped_by_flow`).  The lips
@@ -467,7 +470,8 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis) -> dict:
     and that pair's right fold, came from the tone matching's histograms over other skin: docs/compare.md §3)."""
     values = {}
     pts_g = st.pts_g
-    matched = match_tones(reg.after_grid, reg.before_grid, st.skin, aligned=_warped_by_flow(reg))
+    warped = _warped_by_flow(reg) if warped is None else warped
+    matched = match_tones(reg.after_grid, reg.before_grid, st.skin, aligned=warped)
     moved = pts_g + _at(reg.flow, pts_g)
     lips = list(OUTER_LIPS)
     moved[lips] = al.apply(al.invert(reg.grid_to_after), b.points[lips, :2])
@@ -522,7 +526,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     uv_b = frame.to_mm(al.apply(after_to_before, b.points[:, :2])) - _at(pose.flow_mm, grid.from_uv(uv_a))
     b_in_a = frame.to_px(uv_b)
     lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
-    values.update(_fold_changes(reg, st, b))
+    warped = _warped_by_flow(reg)  # the registered after image: the folds' tone matching, compare.occlusion
+    values.update(_fold_changes(reg, st, b, warped))
 
     # per-photo jaw metrics, the after landmarks in the before photo's frame
     jb = st.jaw_before
@@ -534,7 +539,9 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     cues = _flow_cues(flow_mm, masks, uv_a, grid, st.keep)
     cues.update(pose_pitch_deg=pose.pitch_deg, pose_yaw_deg=pose.yaw_deg,
                 camera_distance_change_pct=pose.camera_distance_change_pct, pose_stretch_pct=pose.stretch_pct,
-                pose_stretch_sd_pct=float(100.0 * pose.stretch_sd_log))
+                pose_stretch_sd_pct=float(100.0 * pose.stretch_sd_log), pose_fits_failed=pose.failed)
+    if pose.principal_params is not None:  # the refit at the face's centre: its angles widen the row floors too
+        cues.update(principal_pitch_deg=pose.principal_pitch_deg, principal_yaw_deg=pose.principal_yaw_deg)
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
@@ -562,4 +569,4 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     alignment = Alignment(after_to_before, m_land, sc, rot, residual_mm,
                           land_rms_px * frame.mm_per_px, float(refine.max() * frame.mm_per_px))
     return _Pair(values, lifts, lm_lifts, alignment, grid, flow_mm, shown, reg.before_grid, reg.after_grid,
-                 masks, b_in_a, cues, pose)
+                 masks, b_in_a, cues, pose, warped)

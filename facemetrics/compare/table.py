@@ -224,7 +224,10 @@ class Comparison:
         ``pose_correction_mm`` and ``pose_floor_mm`` (per region and side,
         :func:`pose_floor_terms`), ``rigid_block_sd_mm`` and ``principal_row_floor``
         (per per-photo metric and side, in its unit: what the pose fit repeated at the face's
-        centre changes in it; :func:`pose_adjusted_floors`).
+        centre changes in it; :func:`pose_adjusted_floors`), ``principal_pitch_deg`` and
+        ``principal_yaw_deg`` (that repeated fit's angles, deg; absent when it failed:
+        :func:`pose_row_floor_terms`), ``pose_fits_failed`` (the extra fits that failed,
+        :attr:`facemetrics.pose3d.PoseFit.failed`: their floor terms are missing, and a message says so).
     """
 
     before: PhotoAnalysis
@@ -333,7 +336,8 @@ def verdict(kind: str, change: float, floor: float) -> str:
 def _rows(values: dict, floors: dict, refused: bool = False,
           uncertain: bool | tuple[str, ...] = False) -> tuple[Change, ...]:
     """The table's rows; ``uncertain``: the rows of :data:`REGISTERED_KINDS` (True), or of the
-    kinds given (a tuple, e.g. ``("fold",)`` or :data:`LOWER_FACE_KINDS`), with a value get the
+    kinds given (a tuple, e.g. ``("fold",)`` or :data:`LOWER_FACE_KINDS`), or single rows given as
+    ``(metric, side)`` pairs in that tuple (:mod:`facemetrics.compare.occlusion`), with a value get the
     verdict :data:`UNCERTAIN` instead of one read against their floor."""
     kinds = REGISTERED_KINDS if uncertain is True else tuple(uncertain or ())
     out = []
@@ -347,7 +351,7 @@ def _rows(values: dict, floors: dict, refused: bool = False,
             b, a, c = values[(spec.metric, side)]
             c = 0.0 if abs(c) < EXACT_ZERO else c  # floating error in a change 0 by construction (NaN kept)
             word = verdict(spec.kind, c, fl)
-            if word and spec.kind in kinds:
+            if word and (spec.kind in kinds or (spec.metric, side) in kinds):
                 word = UNCERTAIN
             out.append(Change(spec.metric, side, spec.unit, b, a, c, fl, word))
     return tuple(out)

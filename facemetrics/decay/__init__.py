@@ -3,8 +3,14 @@
 - :mod:`facemetrics.decay.model`: the decay model ``change(t) = lasting +
   transient * 2 ** (-t / half_life)`` and its least-squares fit (also the
   simulated truth of :mod:`facemetrics.study`).
-- :mod:`facemetrics.decay.claim`: bootstrap, the 24 h verdict, the timeline
-  table (:func:`analyze_series`) and the regimen slope (:func:`analyze_regimen`).
+- :mod:`facemetrics.decay.claim`: the series fit: bootstrap designs, the 24 h verdict and the
+  timeline table (:func:`analyze_series`).
+- :mod:`facemetrics.decay.regimen`: the regimen slope over days (:func:`analyze_regimen`).
+- :mod:`facemetrics.decay.inputs`: the table of changes checked and cleaned (types, labels,
+  rows read ``uncertain``, repeated photos, one photo at two times, sessions).
+- :mod:`facemetrics.decay.bootstrap`: what both bootstraps share (settings check, random
+  streams, percentile intervals, the mm scale's error).
+- :mod:`facemetrics.decay.margin`: the equivalence margin ``max(min_effect, noise_floor)``.
 - :mod:`facemetrics.decay.wording`: the ``reason`` sentences' number formatting.
 
 No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.
@@ -13,22 +19,17 @@ No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.
 from .claim import (
     CLAIM_HOURS,
     COLUMNS,
-    CUMULATIVE,
     FADES,
-    INCONCLUSIVE,
-    MIN_EFFECT,
     MIN_LAST_HOURS,
     MIN_PHOTOS,
-    NO_CUMULATIVE,
     PERSISTS,
-    REGIMEN_COLUMNS,
     DecayFit,
     SeriesResult,
-    analyze_regimen,
     analyze_series,
-    min_effect_for,
 )
+from .margin import INCONCLUSIVE, MIN_EFFECT, min_effect_for
 from .model import DecayParams, SeriesError, decay_model, fit_decay
+from .regimen import CUMULATIVE, NO_CUMULATIVE, REGIMEN_COLUMNS, analyze_regimen
 
 __all__ = [
     "CLAIM_HOURS",

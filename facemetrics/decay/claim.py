@@ -7,6 +7,13 @@ answers questions such as "does the microcurrent lift fade within a day,
 while the RF lift lasts?".  It contains no image code, no plotting and no
 file I/O (figures: :mod:`facemetrics.plots`).
 
+The pieces it uses live beside it: the table's checks and cleaning
+(:mod:`facemetrics.decay.inputs`), the parts of the bootstrap the regimen shares
+(:mod:`facemetrics.decay.bootstrap`: random streams, percentile intervals, the mm scale's
+error), the margin (:mod:`facemetrics.decay.margin`) and the regimen slope
+(:mod:`facemetrics.decay.regimen`).  Their public names, and the ones imported from here
+before the split, are importable from this module too (:data:`__all__`).
+
 Input table
 -----------
 One row per photo × metric × side, with columns
@@ -159,9 +166,7 @@ Application*. Cambridge University Press, sec. 3.8 (hierarchical data).
 
 from __future__ import annotations
 
-import datetime as _dt
 import math
-import zlib
 from dataclasses import dataclass, field, replace
 from typing import Iterable
 
@@ -169,13 +174,35 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..compare.floors import DEFAULT_NOISE_FLOORS
-from ..geometry import IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM, IRIS_JITTER_FLOOR, USER_IPD_SD
-from ..pairing import linked_groups
-from ..schema import CHANGES_INPUT_COLUMNS as REQUIRED_COLUMNS
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
-from ..timekeys import match_sessions, session_key
+from .bootstrap import (
+    MIN_CLUSTERS,
+    MIN_VERDICT_REPLICATES,
+    SCALE_POWER,
+    SCALE_SD,
+    _check_settings,
+    _ci,
+    _group_rng,
+    _scale_factors,
+)
+from .inputs import (
+    BLANK_SUBJECT,
+    BLANK_TREATMENT,
+    CALIBRATION_SOURCES,
+    UNREAD_VERDICTS,
+    _at_two_times,
+    _has_time_and_value,
+    _repeated,
+    _session_keys,
+    _session_texts,
+    _sources,
+    _unread_rows,
+    _usable,
+    labels_or,
+    validate_changes,
+)
+from .margin import INCONCLUSIVE, MIN_EFFECT, _check_min_effect, _floor_and_margin, min_effect_for
 from .model import (
     HALF_LIFE_BOUNDS,
     DecayParams,
@@ -186,6 +213,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
+from .regimen import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
 
 __all__ = [
@@ -208,18 +236,31 @@ __all__ = [
     "labels_or",
     "min_effect_for",
     "validate_changes",
+    # moved to .inputs, .bootstrap, .margin and .regimen, still importable from here (the rest of the
+    # package, the app, bench/ and tests/ import them so); set SCALE_SD on .bootstrap, which reads it
+    "BLANK_SUBJECT",
+    "BLANK_TREATMENT",
+    "CALIBRATION_SOURCES",
+    "MIN_CLUSTERS",
+    "MIN_REGIMEN_DAYS",
+    "SCALE_POWER",
+    "SCALE_SD",
+    "UNREAD_VERDICTS",
+    "regimen_levels",
+    "_at_two_times",  # tests/test_series.py imports it from here
 ]
+
 
 # --------------------------------------------------------------------------
 # constants
 # --------------------------------------------------------------------------
 
+
 #: verdict: the 24 h change is inside the equivalence margin after a real peak
 FADES = "fades_within_a_day"
 #: verdict: the 24 h change is beyond the margin
 PERSISTS = "persists_beyond_a_day"
-#: verdict: neither could be shown
-INCONCLUSIVE = "inconclusive"
+
 
 #: hours after treatment at which the claim is tested (the claim under test says "within a day")
 CLAIM_HOURS = 24.0
@@ -244,75 +285,15 @@ SAME_PHOTO_TIME_H = 5 / 60
 #: once as for MIN_TIMES (MIN_TIMES + 1: one more than the least a pooled fit needs, since one person's
 #: photos are noisier)
 MIN_SUBJECT_TIMES = 5
-#: at least this many subjects for the cluster (subject) bootstrap (with 2 clusters half the
-#: replicates are one subject repeated; Field & Welsh 2007)
-MIN_CLUSTERS = 3
 #: below this many subjects the cluster bootstrap also resamples residuals (two-stage;
 #: Davison & Hinkley 1997, sec. 3.8; Cameron, Gelbach & Miller 2008 find the plain cluster
 #: percentile bootstrap too narrow below about 10 clusters)
 TWO_STAGE_BELOW_CLUSTERS = 10
 
+
 #: a half-life at most this multiple of its lower limit (``half_life_h_min``) counts as pinned there
 #: (the profile search's relative precision is ~1e-4; 1 % leaves room for the grid)
 PINNED = 1.01
-#: fewest fitted bootstrap replicates for a verdict: with fewer, the 5 % tails of the 90 % test
-#: interval rest on at most 2 replicates each (``n_boot=1`` gave a zero-width interval that did not
-#: contain its own estimate, and a `fades` verdict; series audit, 2026-12-03); the CIs are still
-#: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``).  Also the smallest
-#: ``n_boot`` other than 0 that :func:`analyze_series` and :func:`analyze_regimen` accept (1 gave
-#: "1.93 mm [1.95, 1.95]", an interval that excluded its own estimate; CLI audit, 2026-12-03)
-MIN_VERDICT_REPLICATES = 50
-
-#: Smallest change that matters, per unit of the change (the ``unit`` column); the equivalence
-#: margin is ``max(min_effect, noise_floor)``.
-#:
-#: - ``"mm"``: 0.3 mm, the 95th percentile of the pose-corrected jawline-lift error on
-#:   re-rendered photos with no true change (docs/compare.md, "3-D re-rendering" table:
-#:   0.06 / 0.30 / 0.91 mm on the tuning faces); a lift below it cannot be told from a
-#:   change of head pose.
-#: - ``"index"`` (``nlf_depth``): 0.72, the fold index's default noise floor
-#:   (``compare.DEFAULT_NOISE_FLOORS``), 1.25 × the largest |change| over 325 nuisance-only
-#:   photo pairs (docs/compare.md, "Default noise floors"); no smaller change of the index
-#:   is known to matter.
-#:
-#: Any other unit has no known smallest meaningful change: the margin is the series' noise
-#: floor alone (0 when it has none; give ``min_effect`` explicitly).
-MIN_EFFECT = {"mm": 0.3, "index": DEFAULT_NOISE_FLOORS[("nlf_depth", "side")]}
-
-#: The mm scale's own uncertainty (relative, 1 SD), which every bootstrap replicate of a series in mm
-#: carries as one factor on its values (:func:`_scale_factors`), split by what shares it (the iris
-#: calibration's parts, :mod:`facemetrics.geometry` and docs/accuracy.md 'Scale calibration'; together
-#: 4.5 %, the ``mm_per_px_uncertainty_pct`` of a frontal photo):
-#:
-#: - ``"common"``: the residual bias of the iris chord correction (``IRIS_CHORD_BIAS_SD``, 2.5 %), the
-#:   same for every photo and person;
-#: - ``"subject"``: the person's own iris size (``IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM``, 3.6 %);
-#: - ``"session"``: the landmark jitter of the session's before photo, whose scale every change of
-#:   the session is read in (``IRIS_JITTER_FLOOR``, 1 %; 0.9-1.3 % measured).
-#:
-#: A scale error multiplies every change of a session, so the photos' residuals never show it: on real
-#: faces with a known lift (``bench/bench_decay_coverage.py``, tuning faces) the read ratio measured /
-#: true varied by 1.9 % (photo jitter only) to 5.8 % (hand-held pose) between sessions, and one
-#: subject's 95 % peak intervals covered the truth in 31 of 36 series without this term, 36 with it
-#: (held-out faces: 30 and 36; docs/validation.md section 8).  One factor shared by a whole series
-#: moves no half-life; the per-session part can (a series of several sessions: a factor each).
-#: These are the parts of rows read in the iris scale (``calibration_source`` ``iris``, or none given);
-#: a row read in a scale the user gave carries the error of that scale instead
-#: (:data:`CALIBRATION_SOURCES`, :func:`_scale_factors`).
-SCALE_SD = {"common": IRIS_CHORD_BIAS_SD, "subject": IRIS_DIAMETER_SD_MM / IRIS_DIAMETER_MM,
-            "session": IRIS_JITTER_FLOOR}
-#: power of the mm scale in a value of each unit (a length scales with it, an area with its square);
-#: other units (deg, pct, the fold index) do not depend on the scale
-SCALE_POWER = {"mm": 1, "mm2": 2}
-#: the ``calibration_source`` values a change table may carry (``long.csv``: the scale its before photo
-#: was read in, ``photos.csv``'s column), and the mm scale's error each brings into the bootstrap
-#: (:func:`_scale_factors`): ``iris`` the parts of :data:`SCALE_SD`; ``user_ipd`` (``--ipd-mm``) the
-#: IPD the user gave, ``geometry.USER_IPD_SD`` (1.5 %) per subject, as in the photo's
-#: ``mm_per_px_uncertainty_pct``, and no iris part; ``user_mm_per_px`` (``--mm-per-px``) none: the user's
-#: scale is taken as exact, as the photo's uncertainty leaves it empty.  A blank cell, or a table without
-#: the column (written before it), is ``iris``.
-CALIBRATION_SOURCES = ("iris", "user_ipd", "user_mm_per_px")
-
 
 
 _NAN = float("nan")
@@ -365,17 +346,6 @@ def decay_resolved(r) -> bool:
     hl_min, last = _row_float(r, "half_life_h_min"), _row_float(r, "last_time_h")
     return not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(hl_min) and math.isfinite(last)
                 and lo <= PINNED * hl_min and hi >= last)
-
-
-def min_effect_for(unit: str, min_effect: float | None = None) -> float:
-    """The smallest meaningful change for a series in ``unit``.
-
-    ``min_effect`` when given (the user's choice, applied to every unit),
-    otherwise :data:`MIN_EFFECT` of the unit, 0 for a unit without one.
-    """
-    if min_effect is not None:
-        return float(min_effect)
-    return float(MIN_EFFECT.get(str(unit), 0.0))
 
 
 # --------------------------------------------------------------------------
@@ -595,24 +565,9 @@ class SeriesResult:
         raise KeyError((treatment, metric, side, subject))
 
 
-
 # --------------------------------------------------------------------------
 # the analysis of one series, step by step
 # --------------------------------------------------------------------------
-
-
-def _group_rng(seed: int, key: tuple) -> np.random.Generator:
-    """RNG for one series: depends on the seed and the group key only."""
-    tag = zlib.crc32("\x1f".join("" if k is None else str(k) for k in key).encode("utf-8"))
-    return np.random.default_rng(np.random.SeedSequence([int(seed) & 0xFFFFFFFF, tag]))
-
-
-def _ci(values: np.ndarray, level: float) -> tuple[float, float]:
-    if values.size == 0:
-        return _NAN, _NAN
-    q = (1.0 - level) / 2.0
-    lo, hi = np.quantile(values, [q, 1.0 - q])
-    return float(lo), float(hi)
 
 
 #: estimate and CI fields of a DecayFit (NaN when there is no fit)
@@ -647,21 +602,6 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
         confidence=float(confidence),
         test_confidence=float(2.0 * confidence - 1.0),
     )
-
-
-def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -> tuple[float, float]:
-    """``(noise_floor, delta)``: the series' noise floor, the median of its photos' ``|noise_floor|``
-    (NaN without the column or finite values), and the margin ``max(min_effect, noise_floor)``.
-    The median, a typical comparison's floor, for the decay and the regimen fits alike: the largest
-    grew with the number of photos (bench/bench_claim.py: margins 1.07 / 1.36 / 1.69 mm with 1 / 3 / 8
-    subjects, and a lift keeping 1 mm at 24 h read `fades` in 33 / 63 / 95 % of studies)."""
-    nf = _NAN
-    if "noise_floor" in data.columns:
-        vals = np.abs(pd.to_numeric(data["noise_floor"], errors="coerce").to_numpy(dtype=float))
-        vals = vals[np.isfinite(vals)]
-        nf = float(np.median(vals)) if vals.size else _NAN
-    smallest = min_effect_for(unit, min_effect)
-    return nf, (max(smallest, nf) if math.isfinite(nf) else smallest)
 
 
 def _photo_moments(data: pd.DataFrame) -> np.ndarray:
@@ -739,36 +679,6 @@ def _residual_draws(t, y, est: DecayParams, rng, n_boot: int, sessions: np.ndarr
         n_sessions = int(sessions.max()) + 1
         draws = draws + resid[rng.integers(0, n, size=(n_boot, n_sessions))][:, sessions]
     return draws
-
-
-def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None, sources=None) -> np.ndarray | None:
-    """The mm scale's error of every replicate and row, as factors on the values, shape (B, n) (or (B, 1)
-    without ``subjects`` and with every row ``iris``); None for a unit the scale does not enter
-    (:data:`SCALE_POWER`).
-
-    ``exp(power * (c + s + e))`` with ``c`` ~ N(0, SCALE_SD["common"]²) one per replicate, ``s`` ~
-    N(0, SCALE_SD["subject"]²) one per replicate and subject and ``e`` ~ N(0, SCALE_SD["session"]²) one
-    per replicate and session (``subjects`` and ``sessions``: integer codes, shape (n,); without them,
-    the common part only: the cluster design, whose resampled subjects carry their own scale errors).
-    ``sources``: each row's :data:`CALIBRATION_SOURCES` value (shape (n,); None: all ``iris``).  Only
-    ``iris`` rows carry those parts; a ``user_ipd`` row carries ``u`` ~ N(0, USER_IPD_SD²) one per
-    replicate and subject instead (none without ``subjects``: the resampled subjects carry it), a
-    ``user_mm_per_px`` row nothing (factor 1: the user's scale is taken as exact).  The iris parts are
-    drawn first, so an all-``iris`` series draws as it did before ``sources`` existed."""
-    power = SCALE_POWER.get(str(unit), 0)
-    if not power:
-        return None
-    log_f = rng.normal(0.0, SCALE_SD.get("common", 0.0), size=(n_boot, 1))
-    for part, codes in (("subject", subjects), ("session", sessions)):
-        if codes is not None:
-            log_f = log_f + rng.normal(0.0, SCALE_SD.get(part, 0.0), size=(n_boot, int(codes.max()) + 1))[:, codes]
-    if sources is not None and not np.all(sources == "iris"):
-        log_f = np.where(sources == "iris", log_f, 0.0)
-        ipd = sources == "user_ipd"
-        if subjects is not None and ipd.any():
-            own = rng.normal(0.0, USER_IPD_SD, size=(n_boot, int(subjects.max()) + 1))[:, subjects]
-            log_f = log_f + np.where(ipd, own, 0.0)
-    return np.exp(power * log_f)
 
 
 def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, rng, sessions=None, unit: str = "",
@@ -1042,320 +952,6 @@ def _analyze_one(
 # --------------------------------------------------------------------------
 
 
-#: verdicts of rows that make no claim about the skin and are left out of every fit: a lift or
-#: fold row of a pair whose upper faces matched only roughly (:data:`facemetrics.compare.UNCERTAIN`)
-UNREAD_VERDICTS = ("uncertain",)
-
-
-#: the ``subject`` given to rows whose subject is blank (NaN, None or ""): one unnamed subject
-BLANK_SUBJECT = "(no subject)"
-#: the ``treatment`` given to rows whose treatment is blank: one unnamed treatment (a batch folder
-#: ``<subject>/treated_at.txt`` without a treatment folder, a manifest with the cell left empty)
-BLANK_TREATMENT = "(no treatment)"
-
-
-def _labels(df: pd.DataFrame) -> pd.DataFrame:
-    """``subject``, ``treatment``, ``metric`` and ``side`` as strings (in place; returned).
-
-    A blank subject or treatment is one unnamed subject / treatment (:data:`BLANK_SUBJECT`,
-    :data:`BLANK_TREATMENT`: not "", which marks the pooled fit's subject, report.is_pooled);
-    a blank metric or side is a :class:`SeriesError` (pandas' groupby would drop the rows
-    without a word)."""
-    for c in ("metric", "side"):
-        blank = _blank(df[c])
-        if blank.any():
-            raise SeriesError(f"{int(blank.sum())} of {len(df)} rows have no {c}; give every row its {c}")
-    for c, label in (("subject", BLANK_SUBJECT), ("treatment", BLANK_TREATMENT)):
-        df[c] = labels_or(df[c], label)
-    for c in ("subject", "treatment", "metric", "side"):
-        df[c] = df[c].astype(str)
-    return df
-
-
-def labels_or(col: pd.Series, label: str) -> pd.Series:
-    """A label column as strings, its blank cells (:func:`_blank`: NaN, None, ``""`` or only spaces)
-    replaced by ``label`` (e.g. :data:`BLANK_SUBJECT`; ``""`` makes every blank cell ``""``)."""
-    return col.astype(object).where(~_blank(col), label).astype(str)  # object: a categorical column takes it too
-
-
-def _blank(col: pd.Series) -> np.ndarray:
-    """True where a label column is missing or empty (NaN and None as pandas reads a blank CSV
-    cell, ``""``, or only spaces), shape (n,)."""
-    return (col.isna() | col.astype(str).str.strip().eq("")).to_numpy()
-
-
-def _hours(col: pd.Series) -> pd.Series:
-    """The ``hours_since_treatment`` column as it is given, or converted from timedeltas to hours.
-
-    Raises
-    ------
-    SeriesError
-        Dates or times of day (datetime64, ``Timestamp``, ``datetime``): they are not a time
-        *since the treatment* (``pd.to_numeric`` would read them as nanoseconds since 1970).
-    """
-    if pd.api.types.is_timedelta64_dtype(col):
-        return col / pd.Timedelta(hours=1)
-    dated = pd.api.types.is_datetime64_any_dtype(col)
-    if not dated and col.dtype == object:
-        kinds = {type(v) for v in col.dropna()}
-        if kinds and all(issubclass(k, (pd.Timedelta, _dt.timedelta)) and not issubclass(k, _dt.datetime)
-                         for k in kinds):
-            return pd.to_timedelta(col) / pd.Timedelta(hours=1)
-        dated = any(issubclass(k, (_dt.datetime, _dt.date, np.datetime64)) for k in kinds)
-    if dated:
-        raise SeriesError("hours_since_treatment holds dates or times of day; give the hours since the "
-                          "treatment (a number, or a timedelta: photo time - treatment time)")
-    return col
-
-
-def validate_changes(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
-    """The checked, typed and filtered copy of a change table (:func:`_usable`), each photo's row
-    counted once (a repeated row, :func:`_repeated`, left out), without the photos listed at two
-    times of one session (:func:`_at_two_times`): the rows :func:`analyze_series` fits.
-
-    Raises
-    ------
-    SeriesError
-        As :func:`_usable`.
-    """
-    df, source, twice = _usable(changes, metrics)
-    return df[~(_repeated(df, source) | twice)]
-
-
-def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """The checked, typed and filtered copy of a change table (rows with finite time and value,
-    and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), the rows
-    of ``changes`` it was made from (by position, the same order), and for each of its rows
-    whether its photo is listed at two or more times (:func:`_at_two_times`, bool, shape (n,)),
-    found among every row with a finite time, whatever its verdict or value: a copy whose own
-    row reads ``uncertain`` still leaves the other copy's time unknown.
-
-    ``hours_since_treatment`` may be numbers (hours) or timedeltas (converted to hours); blank
-    labels as :func:`_labels`.
-
-    Raises
-    ------
-    SeriesError
-        Not a DataFrame, missing columns, non-numeric values, dates as times, a blank
-        metric or side, a negative noise floor, or unknown metrics.
-    """
-    if not isinstance(changes, pd.DataFrame):
-        raise SeriesError(f"changes must be a pandas DataFrame, not {type(changes).__name__}")
-    missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
-    if missing:
-        raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
-    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at", "calibration_source")
-                                      if c in changes.columns]
-    df = _labels(changes.loc[:, cols].copy())
-    if "calibration_source" in df.columns:
-        df["calibration_source"] = _calibration_sources(df["calibration_source"])
-    df["hours_since_treatment"] = _hours(df["hours_since_treatment"])
-    df["unit"] = df["unit"].fillna("").astype(str)
-    if "treated_at" in df.columns:
-        df["treated_at"] = df["treated_at"].fillna("").astype(str)
-    try:
-        df["hours_since_treatment"] = pd.to_numeric(df["hours_since_treatment"], errors="raise").astype(float)
-        df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
-        if "noise_floor" in df.columns:
-            df["noise_floor"] = pd.to_numeric(df["noise_floor"], errors="raise").astype(float)
-    except (TypeError, ValueError) as exc:
-        raise SeriesError(f"non-numeric time, value or noise floor: {exc}") from exc
-    if "noise_floor" in df.columns and (df["noise_floor"] < 0).any():
-        raise SeriesError(f"{int((df['noise_floor'] < 0).sum())} rows have a negative noise_floor; a noise floor "
-                          "is a size (>= 0, the metric's unit)")
-    # by position, not by index label: a table concatenated without ignore_index repeats labels
-    # (``changes.loc[df.index]`` then returned more rows than df: a ValueError; review, stop 27)
-    keep = np.isfinite(df["hours_since_treatment"].to_numpy()) & np.isfinite(df["value"].to_numpy())
-    if "verdict" in changes.columns:
-        keep &= ~changes["verdict"].isin(UNREAD_VERDICTS).to_numpy()
-    if metrics is not None:
-        wanted = [metrics] if isinstance(metrics, str) else list(metrics)
-        unknown = sorted(set(wanted) - set(df["metric"]))
-        if unknown:
-            raise SeriesError(
-                f"unknown metric(s) {', '.join(unknown)}; available: {', '.join(sorted(set(df['metric'])))}"
-            )
-        keep &= df["metric"].isin(wanted).to_numpy()
-    timed = np.isfinite(df["hours_since_treatment"].to_numpy())
-    twice = np.zeros(len(df), dtype=bool)  # before the verdict filter (review of 674ec27, 5)
-    twice[timed] = _at_two_times(df[timed], changes.iloc[np.flatnonzero(timed)])
-    return df[keep], changes.iloc[np.flatnonzero(keep)], twice[keep]
-
-
-def _calibration_sources(col: pd.Series) -> pd.Series:
-    """A ``calibration_source`` column checked: each cell one of :data:`CALIBRATION_SOURCES` (spaces
-    and case ignored), a blank cell (NaN, None, ``""``: a row written before the column)
-    ``iris``.
-
-    Raises
-    ------
-    SeriesError
-        A cell with another value (naming it and the values allowed).
-    """
-    text = labels_or(col, "iris").str.strip().str.lower()
-    bad = sorted(set(text) - set(CALIBRATION_SOURCES))
-    if bad:
-        n = int((~text.isin(CALIBRATION_SOURCES)).sum())
-        raise SeriesError(f"{n} of {len(text)} rows {'has' if n == 1 else 'have'} an unknown calibration_source ({', '.join(map(repr, bad[:3]))}"
-                          f"{', ...' if len(bad) > 3 else ''}); give {', '.join(CALIBRATION_SOURCES)} (the scale the "
-                          "change was read in, as photos.csv says it) or leave the cell empty (iris)")
-    return text
-
-
-def _sources(data: pd.DataFrame) -> np.ndarray | None:
-    """Each row's calibration source (:func:`_calibration_sources`, object, shape (n,)); None when the
-    table has no ``calibration_source`` column (every row ``iris``)."""
-    if "calibration_source" not in data.columns:
-        return None
-    return data["calibration_source"].to_numpy(dtype=object)
-
-
-def _repeated(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
-    """True for each row of ``df`` (shape (n,)) that repeats an earlier one: the same photo listed twice
-    (two tables concatenated, a photo copied under another name).  Same subject, treatment, metric,
-    side and ``time``, and the same photo: its ``sha256`` where ``source`` (the rows ``df`` came from,
-    in the same order) has one, else its ``photo`` name, else (a table that names no photo) the same
-    value.  Counted once: each row is an observation in the fits and their bootstrap, so a repeated
-    one narrowed the intervals (audit).  A before photo's copy at another before time
-    (:func:`_before_copies`) repeats it too."""
-    key = df[["subject", "treatment", "metric", "side", time]].reset_index(drop=True)
-    key["id"] = _photo_ids(source, df["value"].to_numpy())
-    return key.duplicated(keep="first").to_numpy() | _before_copies(df, source, time)
-
-
-def _picture_rows(df: pd.DataFrame, source: pd.DataFrame, time: str) -> tuple[pd.DataFrame, list[str]]:
-    """The rows of ``df`` with a picture id (:func:`_picture_ids`; none without a ``sha256`` or
-    ``pixel_sha256`` column), as a frame of their labels, session (:func:`_session_keys`), id (``sha``) and ``t``
-    (``time``), indexed by position in ``df``, and the columns that group one picture of one
-    session, metric and side."""
-    cols = ["subject", "treatment", "metric", "side"]
-    group = cols + ["session", "sha"]
-    if not {"sha256", "pixel_sha256"} & set(source.columns) or df.empty:
-        return pd.DataFrame(columns=group + ["t"]), group
-    key = df[cols].astype(str).reset_index(drop=True)
-    key["session"] = _session_keys(df)
-    key["t"] = df[time].to_numpy(dtype=float)
-    key["sha"] = _picture_ids(source, key["t"].to_numpy() < 0)
-    return key[key["sha"] != ""], group
-
-
-def _before_copies(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
-    """True for each row of ``df`` (shape (n,)) whose picture (:func:`_picture_rows`) is listed earlier
-    in ``df`` in its session, metric and side, every row of that picture being before the treatment
-    (``time`` < 0), at any before time: a copy of a before photo (a byte copy, or one whose EXIF time
-    was rewritten).  A before photo's exact time does not matter, only that its copy is no second
-    observation, so it is counted once (the first row kept), not left out at both times as an
-    after photo's copy is (:func:`_at_two_times`; review of 85fba1e, A)."""
-    out = np.zeros(len(df), dtype=bool)
-    named, group = _picture_rows(df, source, time)
-    if named.empty:
-        return out
-    before = named.groupby(group)["t"].transform("max").to_numpy() < 0
-    out[named.index.to_numpy()] = before & named.duplicated(subset=group, keep="first").to_numpy()
-    return out
-
-
-def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_since_treatment") -> np.ndarray:
-    """True for each row of ``df`` (shape (n,)) whose photo, by its ``sha256`` or ``pixel_sha256``
-    (:func:`_picture_ids`, where ``source``, the rows ``df`` came from in the same order, has them),
-    is listed at two or more ``time`` values of one session, metric and side, one of them at or after
-    the treatment (``time`` >= 0; a before photo's copies at two before times are counted once,
-    :func:`_before_copies`): one file dated twice, a copied file or a wrong capture time.  A
-    session is the subject, treatment and ``treated_at`` (as the batch keys it, :func:`_session_keys`:
-    one time written two ways is one session); where ``treated_at`` is missing or blank
-    (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
-    apart, so the photo is looked for among every time of that subject and treatment: one file
-    used as session 1's 24 h photo and session 2's before photo is then left out at both
-    (:func:`_without_session` words the reason so).  Which time is right cannot be told, and a copy
-    compared with its own picture reads 0 by construction, so every copy is left out (no row is
-    counted at a time nobody knows it was taken).  A photo name alone is no identity here (phones
-    call every photo ``image.jpg``)."""
-    out = np.zeros(len(df), dtype=bool)
-    named, group = _picture_rows(df, source, time)
-    if named.empty:
-        return out
-    times = named.groupby(group)["t"]
-    out[named.index.to_numpy()] = ((times.transform("nunique").to_numpy() > 1)
-                                   & (times.transform("max").to_numpy() >= 0))
-    return out
-
-
-def _picture_ids(source: pd.DataFrame, before: np.ndarray) -> np.ndarray:
-    """Per row of ``source`` (shape (n,), object): one id per picture, ``""`` for a row with neither
-    ``sha256`` nor ``pixel_sha256`` (a missing column reads as blank).  Rows with the same ``sha256``
-    (one file), or on the same side of the treatment (``before``: bool, shape (n,), time < 0) with
-    the same ``pixel_sha256`` (one picture under other bytes: a copy whose EXIF time was rewritten),
-    directly or through other rows, share their id, as :func:`facemetrics.pairing.pair_photos` links
-    photos (a before and an after photo of one picture are left to the same-picture rule)."""
-    def col(name):
-        if name not in source.columns:
-            return np.full(len(source), "", dtype=object)
-        return source[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-
-    nodes = [[n for n in (("sha256", s), ("pixels", bool(b), p)) if n[-1]]
-             for s, p, b in zip(col("sha256"), col("pixel_sha256"), before)]
-    return np.array([repr(g) if g else "" for g in linked_groups(nodes)], dtype=object)
-
-
-def _session_texts(df: pd.DataFrame) -> np.ndarray:
-    """Each row's ``treated_at`` as stripped text (object, shape (n,)); "" where the table has no
-    such column or the cell is blank (NaN, None, spaces): no session is named."""
-    if "treated_at" not in df.columns:
-        return np.full(len(df), "", dtype=object)
-    return df["treated_at"].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-
-
-def _session_keys(df: pd.DataFrame) -> np.ndarray:
-    """Each row's treatment session within its subject and treatment, as the batch's tables key it
-    (object, shape (n,)): the instant its ``treated_at`` names, by the batch's rule
-    (:func:`facemetrics.timekeys.match_sessions`: ``08:00+01:00`` and ``07:00+00:00`` are one
-    session; ``08:00`` without an offset is the session ``08:00+01:00`` of its subject and treatment
-    when that is the only session with that wall-clock time), so that one session of ``long.csv`` is one here
-    however its ``treated_at`` is written; ``""`` where no ``treated_at`` is given
-    (:func:`_session_texts`).  A time the batch would give no session (an offset-free time matching
-    two sessions with offsets: its photos are not in ``long.csv``) keeps its own key
-    (:func:`facemetrics.timekeys.time_key`)."""
-    texts = _session_texts(df)
-    if not (texts != "").any():
-        return texts
-    triples = list(dict.fromkeys(zip(df["subject"].astype(str), df["treatment"].astype(str), texts)))
-    rows = [dict(photo=str(i), subject=s, treatment=tr, treated_at=w) for i, (s, tr, w) in enumerate(triples)]
-    keys, _ = match_sessions(rows)
-    instant = {trip: keys.get(str(i), session_key(*trip))[2] for i, trip in enumerate(triples)}
-    return np.array([instant[trip] for trip in zip(df["subject"].astype(str), df["treatment"].astype(str), texts)],
-                    dtype=object)
-
-
-def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
-    """``(what, why)``: the words for rows left out by :func:`_at_two_times`, ``n_session`` of them
-    with a ``treated_at`` (a copy within its session) and ``n_blind`` without one (looked for among
-    every session of their subject and treatment), and why such rows are left out."""
-    what = "one photo (the same sha256 or pixel_sha256) listed at two or more times of "
-    blind = "one subject and treatment (no treated_at to tell sessions apart)"
-    why = "a copied file or a wrong capture time, whose right time cannot be told"
-    if not n_blind:
-        return what + "its session", why
-    why = ("a copied file, a wrong capture time or, without treated_at, one file used in two sessions (one "
-           "session's last photo and the next one's before photo), which cannot be told apart (give every row "
-           "its treated_at)")
-    if not n_session:
-        return what + blind, why
-    return f"{what}its session or, for {n_blind} of them, of {blind}", why
-
-
-def _photo_ids(source: pd.DataFrame, values: np.ndarray) -> np.ndarray:
-    """Per row of ``source`` (shape (n,), object): ``"sha256:<hex>"`` where its ``sha256`` is filled,
-    else ``"photo:<name>"`` where its ``photo`` is, else ``"value:<value>"``."""
-    def col(name):
-        if name not in source.columns:
-            return np.full(len(source), "", dtype=object)
-        return source[name].fillna("").astype(str).str.strip().to_numpy(dtype=object)
-
-    sha, photo = col("sha256"), col("photo")
-    by_value = np.array([f"value:{v!r}" for v in values], dtype=object)
-    return np.where(sha != "", "sha256:" + sha, np.where(photo != "", "photo:" + photo, by_value))
-
-
 def analyze_series(
     changes: pd.DataFrame,
     *,
@@ -1512,34 +1108,6 @@ def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subje
                     status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
 
 
-def _has_time_and_value(rows: pd.DataFrame) -> np.ndarray:
-    """Boolean mask, shape (len(rows),): a finite number in both ``hours_since_treatment`` and
-    ``value`` (text that is not a number counts as missing)."""
-    def finite(col: str) -> np.ndarray:
-        return np.isfinite(pd.to_numeric(rows[col], errors="coerce").to_numpy(dtype=float))
-
-    return finite("hours_since_treatment") & finite("value")
-
-
-def _unread_rows(changes: pd.DataFrame, metrics=None) -> pd.DataFrame:
-    """The rows :func:`validate_changes` left out only for their verdict (:data:`UNREAD_VERDICTS`;
-    finite time and value, a metric that was asked for): ``subject``, ``treatment``, ``metric``,
-    ``side`` as strings, one row per left-out photo row.  Empty without a ``verdict`` column."""
-    cols = ["subject", "treatment", "metric", "side"]
-    if "verdict" not in changes.columns:
-        return pd.DataFrame(columns=cols)
-    rows = changes[changes["verdict"].isin(UNREAD_VERDICTS)]
-    finite = _has_time_and_value(rows)
-    rows = rows.loc[finite]
-    out = _labels(rows[cols].copy())  # the labels as the fits read them (blank subject, ...)
-    key = out.assign(t=pd.to_numeric(_hours(rows["hours_since_treatment"]), errors="coerce").to_numpy(),
-                     id=_photo_ids(rows, pd.to_numeric(rows["value"], errors="coerce").to_numpy()))
-    out = out[~key.duplicated(keep="first").to_numpy()]  # a photo listed twice is one photo left out
-    if metrics is None:
-        return out
-    return out[out["metric"].isin([metrics] if isinstance(metrics, str) else [str(m) for m in metrics])]
-
-
 def _count_of(rows: pd.DataFrame, key: tuple, subject: str | None) -> int:
     """How many of ``rows`` (columns ``subject``, ``treatment``, ``metric``, ``side``) belong to the
     series ``key`` = (treatment, metric, side), and to ``subject`` unless it is None."""
@@ -1604,6 +1172,23 @@ _UNREAD_CAUSES = (
     "construction), or, for the folds, one photo was black-and-white; each comparison's messages say why")
 
 
+def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
+    """``(what, why)``: the words for rows left out by :func:`_at_two_times`, ``n_session`` of them
+    with a ``treated_at`` (a copy within its session) and ``n_blind`` without one (looked for among
+    every session of their subject and treatment), and why such rows are left out."""
+    what = "one photo (the same sha256 or pixel_sha256) listed at two or more times of "
+    blind = "one subject and treatment (no treated_at to tell sessions apart)"
+    why = "a copied file or a wrong capture time, whose right time cannot be told"
+    if not n_blind:
+        return what + "its session", why
+    why = ("a copied file, a wrong capture time or, without treated_at, one file used in two sessions (one "
+           "session's last photo and the next one's before photo), which cannot be told apart (give every row "
+           "its treated_at)")
+    if not n_session:
+        return what + blind, why
+    return f"{what}its session or, for {n_blind} of them, of {blind}", why
+
+
 def _nothing_to_fit(changes: pd.DataFrame, metrics, retimed: pd.DataFrame | None = None) -> str:
     """The ``reason`` of a :class:`SeriesResult` with no fit: why no row of ``changes`` (of the
     ``metrics`` asked for) could be used, with the counts: no rows, no finite time and value
@@ -1644,301 +1229,3 @@ def _nothing_to_fit(changes: pd.DataFrame, metrics, retimed: pd.DataFrame | None
              f"{n_retimed} {'are' if n_retimed != 1 else 'is'} {dated_twice}"]
     parts = [p for p, k in zip(parts, (n_empty, n_unread, n_retimed)) if k] or parts[:2]  # the counts that apply
     return f"Of the {n} rows of changes, {join_words(parts)}, so no series could be fitted."
-
-
-def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
-    """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (0, or a whole number of at
-    least :data:`MIN_VERDICT_REPLICATES`) and ``seed`` (whole number), checked; a :class:`SeriesError`
-    naming the setting otherwise."""
-    def whole(name, v):
-        try:
-            if isinstance(v, bool) or float(v) != int(v):
-                raise ValueError
-            return int(v)
-        except (TypeError, ValueError, OverflowError):
-            raise SeriesError(f"{name} must be a whole number, got {v!r}") from None
-    try:
-        c = float(confidence)
-    except (TypeError, ValueError):
-        c = float("nan")
-    if not 0.5 < c < 1.0:
-        raise SeriesError(f"confidence must be in (0.5, 1), got {confidence!r}")
-    n = whole("n_boot", n_boot)
-    if n < 0 or 0 < n < MIN_VERDICT_REPLICATES:  # 1 gave "1.93 mm [1.95, 1.95]": an interval without its estimate
-        raise SeriesError(f"n_boot must be 0 (no bootstrap: point estimates only, no intervals) or at least "
-                          f"{MIN_VERDICT_REPLICATES} (bootstrap replicates; with fewer an interval's tails rest on "
-                          f"one or two replicates), got {n_boot!r}")
-    return c, n, whole("seed", seed)
-
-
-def _check_min_effect(min_effect) -> None:
-    if min_effect is not None and not (math.isfinite(float(min_effect)) and float(min_effect) >= 0):
-        raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}")
-
-
-# --------------------------------------------------------------------------
-# the regimen: cumulative change over days, from the pre-session photos
-# --------------------------------------------------------------------------
-
-#: verdicts of a regimen row
-CUMULATIVE = "cumulative_change"
-NO_CUMULATIVE = "no_cumulative_change"
-
-
-#: a regimen fit needs pre-session photos on at least this many distinct days after day 0 (a slope + one check)
-MIN_REGIMEN_DAYS = 3
-
-
-def _regimen_slope(d: np.ndarray, y: np.ndarray, g: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Least-squares common slope with one intercept per subject, for every weight row.
-
-    ``d`` days, ``y`` values (shape (n,), or (B, n): one row of values per weight row, e.g. scaled by
-    :func:`_scale_factors`), ``g`` subject codes (shape (n,)); ``w`` (B, n) observation weights
-    (bootstrap counts).  Returns (B,) slopes (value unit per day).
-    """
-    y = np.broadcast_to(y, w.shape)
-    n_g = int(g.max()) + 1 if g.size else 0
-    onehot = np.zeros((g.size, n_g))
-    onehot[np.arange(g.size), g] = 1.0
-    sw = w @ onehot  # (B, G)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        md = (w * d) @ onehot / sw
-        my = (w * y) @ onehot / sw
-    md = np.nan_to_num(md)[:, g]  # (B, n): each observation's subject mean
-    my = np.nan_to_num(my)[:, g]
-    dc, yc = d[None, :] - md, y - my
-    sxx = (w * dc * dc).sum(axis=1)
-    sxy = (w * dc * yc).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(sxx > 0, sxy / sxx, np.nan)
-
-
-def _block_weights(day_groups: list[list[np.ndarray]], n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """Moving-block bootstrap counts (B, n) over days.
-
-    ``day_groups[s]`` lists, in time order, the observation indices of each
-    day of subject ``s``; a day's photos share that day's error (light, pose),
-    so days are the units, drawn in blocks of ``round(n_days ** (1/3))``
-    consecutive days within each subject.
-    """
-    w = np.zeros((n_boot, n))
-    for days in day_groups:
-        m = len(days)
-        block = max(1, int(round(m ** (1.0 / 3.0))))
-        n_blocks = int(math.ceil(m / block))
-        starts = rng.integers(0, max(1, m - block + 1), size=(n_boot, n_blocks))
-        picks = (starts[:, :, None] + np.arange(block)[None, None, :]).reshape(n_boot, -1)[:, :m]
-        for b in range(n_boot):
-            for k in picks[b]:
-                w[b, days[k]] += 1.0
-    return w
-
-
-def analyze_regimen(
-    levels: pd.DataFrame,
-    *,
-    day_n: float | None = None,
-    min_effect: float | None = None,
-    n_boot: int = 400,
-    seed: int = 0,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
-    """Cumulative change over days of a treatment regimen, from the pre-session photos.
-
-    A daily microcurrent (or weekly RF) user photographs the face before
-    every session.  Each pre-session photo compared with the first session's
-    baseline (day 0) gives the *level* reached so far, free of that day's
-    transient lift (which :func:`analyze_series` fits separately from the
-    photos after each session).  Model, per treatment × metric × side::
-
-        level(subject, day) = intercept[subject] + slope * day + noise
-
-    fitted by least squares with one intercept per subject (the day-0
-    reference photo's own error shifts a subject's whole series, so the
-    intercept is free rather than forced to 0).  Reported: ``slope_per_week
-    = 7 * slope`` and ``change_day_n = slope * day_n``, the fitted change
-    from day 0 to day ``day_n`` (default: the last day with a photo, rounded).
-    A straight line is the simplest summary of a slow change; when the true
-    course saturates, ``change_day_n`` is the line's value, close to but not
-    exactly the level reached.
-
-    Uncertainty: percentile bootstrap with a fixed seed, resampling whole
-    subjects with 3 or more subjects, otherwise a moving-block bootstrap of
-    days (blocks of ``round(n_days ** (1/3))`` consecutive days within each
-    subject's series, all photos of a day together; Künsch 1989) because the
-    photos of one day share that day's error and day-to-day errors of one
-    person's photos are correlated (pose, light, season).  In a unit the mm
-    scale enters (:data:`SCALE_POWER`) every replicate's values are also
-    multiplied by one draw of the scale's error, as in the decay fits
-    (:func:`_scale_factors`): the common part only when whole subjects are
-    resampled, else also each subject's own part and its one session's (every
-    level of a subject is read against its day-0 baseline); for levels read in a
-    user-given scale (``calibration_source``) that scale's error instead, as in
-    the decay fits.
-
-    Verdict on ``change_day_n`` with ``delta = max(min_effect, noise_floor)``
-(``min_effect`` default per unit, :data:`MIN_EFFECT`; ``noise_floor`` the median of the series'):
-    ``cumulative_change`` when its CI lies beyond ±delta, ``no_cumulative_change``
-    when inside, else ``inconclusive``.
-
-    Parameters
-    ----------
-    levels : pandas.DataFrame
-        Tidy table with ``subject``, ``treatment``, ``metric``, ``side``,
-        ``value`` [metric unit], ``unit``, optional ``noise_floor``, optional
-        ``calibration_source`` (as in :func:`analyze_series`), and the
-        time since the first session as ``days_since_start`` [days] or
-        ``hours_since_treatment`` [h] (as written by the regimen batch).
-    day_n : float, optional
-        Day at which the change is reported (default: the last day with data).
-    min_effect, n_boot, seed, confidence
-        As in :func:`analyze_series`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per treatment × metric × side, columns :data:`REGIMEN_COLUMNS`
-        (``kind = "regimen"``).
-
-    References
-    ----------
-    Künsch, H. R. (1989). The jackknife and the bootstrap for general
-    stationary observations. *Annals of Statistics*, 17(3), 1217-1241.
-    """
-    level, n_boot, seed = _check_settings(confidence, n_boot, seed)
-    _check_min_effect(min_effect)
-    df = _regimen_levels(levels)
-    rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
-                         n_boot=n_boot, seed=seed, level=level)
-            for (treatment, metric, side), grp in df.groupby(["treatment", "metric", "side"], sort=True)]
-    frame = pd.DataFrame(rows, columns=list(REGIMEN_COLUMNS))
-    frame["facemetrics_version"] = __version__
-    return frame
-
-
-def _regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
-    """The checked, typed copy of a levels table with ``days_since_start`` (rows with finite day and
-    value and, when the table has a ``verdict`` column, not one of :data:`UNREAD_VERDICTS`), each
-    photo once (:func:`_repeated`) and none listed at two or more days (:func:`_at_two_times`, as in
-    the series: among every row with a finite day, whatever its verdict)."""
-    if not isinstance(levels, pd.DataFrame):
-        raise SeriesError(f"levels must be a pandas DataFrame, not {type(levels).__name__}")
-    df = levels.copy()
-    if "days_since_start" not in df.columns:
-        if "hours_since_treatment" not in df.columns:
-            raise SeriesError("levels need days_since_start or hours_since_treatment")
-        df["days_since_start"] = pd.to_numeric(_hours(df["hours_since_treatment"]), errors="coerce") / 24.0
-    for c in ("subject", "treatment", "metric", "side", "value"):
-        if c not in df.columns:
-            raise SeriesError(f"levels lack column {c}")
-    df = _labels(df)
-    df["unit"] = df["unit"].fillna("").astype(str) if "unit" in df.columns else ""
-    if "calibration_source" in df.columns:
-        df["calibration_source"] = _calibration_sources(df["calibration_source"])
-    df["value"] = pd.to_numeric(df["value"], errors="coerce")
-    df["days_since_start"] = pd.to_numeric(df["days_since_start"], errors="coerce")
-    timed = np.isfinite(df["days_since_start"]).to_numpy()
-    twice = np.zeros(len(df), dtype=bool)  # one file at two days: a copy, left out at both (as in the series)
-    twice[timed] = _at_two_times(df[timed], levels.iloc[np.flatnonzero(timed)], "days_since_start")
-    keep = (np.isfinite(df["value"]) & np.isfinite(df["days_since_start"])).to_numpy()
-    if "verdict" in df.columns:
-        keep = keep & ~df["verdict"].isin(UNREAD_VERDICTS).to_numpy()
-    df, source, twice = df[keep], levels.iloc[np.flatnonzero(keep)], twice[keep]
-    return df[~(_repeated(df, source, "days_since_start") | twice)]  # a photo listed twice counts once
-
-
-def regimen_levels(levels: pd.DataFrame) -> pd.DataFrame:
-    """The levels table as :func:`analyze_regimen` reads it: ``days_since_start`` (from timedelta or
-    numeric hours), labels as :func:`_labels`, rows with finite day and value, not ``uncertain``, each
-    photo once.  For plotting the same points the fit used (``plots.plot_regimen``).
-
-    Raises
-    ------
-    SeriesError
-        As :func:`analyze_regimen`.
-    """
-    return _regimen_levels(levels)
-
-
-def _regimen_boot_weights(d, g, n_subjects: int, n_boot: int, rng) -> tuple[str, np.ndarray]:
-    """Bootstrap weights (B, n): whole subjects with >= MIN_CLUSTERS of them, else moving blocks of days."""
-    if n_subjects >= MIN_CLUSTERS:
-        draw = rng.integers(0, n_subjects, size=(n_boot, n_subjects))
-        counts = np.zeros((n_boot, n_subjects))
-        for b in range(n_boot):
-            np.add.at(counts[b], draw[b], 1.0)
-        return "cluster", counts[:, g]
-    day = np.round(d).astype(int)
-    groups = []
-    for k in range(n_subjects):
-        idx = np.flatnonzero(g == k)
-        groups.append([idx[day[idx] == u] for u in np.unique(day[idx])])
-    return "moving_block", _block_weights(groups, d.size, n_boot, rng)
-
-
-def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effect, n_boot, seed, level) -> dict:
-    """One row of :func:`analyze_regimen`: slope, change at ``day_n``, CIs and verdict."""
-    grp = grp.sort_values(["subject", "days_since_start"], kind="stable")
-    d = grp["days_since_start"].to_numpy(float)
-    y = grp["value"].to_numpy(float)
-    subj_codes, subj_names = pd.factorize(grp["subject"], sort=True)
-    g = np.asarray(subj_codes)
-    unit = next((u for u in grp["unit"] if u), "")
-    floor, delta = _floor_and_margin(grp, unit, min_effect)
-    n_days = int(np.unique(np.round(d[d > 0.5])).size)
-    dn = float(round(d.max())) if day_n is None else float(day_n)
-    row = dict(kind="regimen", treatment=treatment, metric=metric, side=side, subject=None, unit=unit,
-               n_photos=int(d.size), n_subjects=len(subj_names), n_days=n_days, day_n=dn,
-               smallest_meaningful_change=delta, bootstrap="none", n_boot=0, confidence=level)
-    if n_days < MIN_REGIMEN_DAYS:
-        return {**row, "slope_per_week": _NAN, "slope_per_week_ci_low": _NAN, "slope_per_week_ci_high": _NAN,
-                "change_day_n": _NAN, "change_day_n_ci_low": _NAN, "change_day_n_ci_high": _NAN,
-                "verdict": INCONCLUSIVE, "status": "insufficient_data",
-                "reason": (f"Pre-session photos on only {n_days} day(s) after day 0 (need at least "
-                           f"{MIN_REGIMEN_DAYS}): no cumulative change can be fitted.")}
-    slope = float(_regimen_slope(d, y, g, np.ones((1, d.size)))[0])
-    rng = _group_rng(seed, ("regimen", treatment, metric, side))
-    if n_boot > 0:
-        method, w = _regimen_boot_weights(d, g, len(subj_names), n_boot, rng)
-        # the mm scale's error (as in the decay fits): resampled subjects carry their own; within the
-        # subjects, each one's too (one regimen session per subject: every level is read against day 0)
-        scale = _scale_factors(n_boot, rng, unit, *((g, g) if method == "moving_block" else (None, None)),
-                               sources=_sources(grp))
-        boot = _regimen_slope(d, y if scale is None else y * scale, g, w)
-        boot = boot[np.isfinite(boot)]
-    else:
-        boot, method = np.empty(0), "none"
-    s_ci = _ci(boot * 7.0, level)
-    c_ci = _ci(boot * dn, level)
-    change = slope * dn
-    row.update(slope_per_week=7.0 * slope, slope_per_week_ci_low=s_ci[0], slope_per_week_ci_high=s_ci[1],
-               change_day_n=change, change_day_n_ci_low=c_ci[0], change_day_n_ci_high=c_ci[1],
-               bootstrap=method, n_boot=int(boot.size))
-    head = (f"From the pre-session photos, the {metric} ({side}) changed by {quantity(change, unit)} from day 0 to "
-            f"day {dn:.0f} ({percent(level)} CI {num(c_ci[0])} to {quantity(c_ci[1], unit)}), "
-            f"{quantity(7.0 * slope, unit)} per week")
-    margin = f"\u00b1{quantity(delta, unit)}"
-    if not np.isfinite(c_ci[0]):
-        verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
-        reason = head + ": no confidence interval, so no verdict."
-    elif not delta > 0 and min_effect is None:  # no margin known (as in the decay fit): nothing to test against
-        verdict, status = INCONCLUSIVE, "no_margin"
-        reason = head + (f": no smallest meaningful change is known for {unit or '(no unit)'} and the changes carry "
-                         "no noise floor, so no verdict (give min_effect).")
-    elif boot.size < MIN_VERDICT_REPLICATES:
-        verdict, status = INCONCLUSIVE, "too_few_replicates"
-        reason = head + (f": only {boot.size} bootstrap replicates (at least {MIN_VERDICT_REPLICATES} are needed "
-                         f"for a verdict; the default is 400), so no verdict.")
-    elif c_ci[0] > delta or c_ci[1] < -delta:
-        verdict, status = CUMULATIVE, "ok"
-        reason = head + f": beyond the {margin} margin, a cumulative change."
-    elif -delta < c_ci[0] and c_ci[1] < delta:
-        verdict, status = NO_CUMULATIVE, "ok"
-        reason = head + f": inside the {margin} margin, no cumulative change."
-    else:
-        verdict, status = INCONCLUSIVE, "ok"
-        reason = head + f": the interval straddles the {margin} margin, inconclusive."
-    if status == "ok":  # a verdict against the margin: say when the noise floor raised the min_effect given
-        reason += raised_margin_note(delta, floor, min_effect, unit)
-    row.update(verdict=verdict, status=status, reason=reason)
-    return row

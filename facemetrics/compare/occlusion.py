@@ -1,0 +1,344 @@
+"""Is part of the lower face covered (or otherwise changed as no face changes) in one photo of a pair?
+
+A hand, a scarf, a collar or a block over the chin or a jaw corner in one photo leaves Face Mesh to guess
+the jaw under it, and the comparison read that guess as a change: a block from 5 mm above the chin of
+Canada 003 read a jawline 'lift' of +4.0 mm, a skin-coloured ellipse over one jaw corner a jaw-width
+'decrease' of 5.7 mm, all with status ``ok`` (audit F1, 2026-12-04).  No face change makes one photo's
+lower face look different from the other's once the two are registered and their tones matched; a cover
+does.
+
+The rule (chosen on the tuning split, ``bench/bench_occlusion.py``; docs/compare.md 'A covered chin or jaw'):
+
+1. the before grid image and the registered after image (the after grid image resampled onto the before
+   grid's pixels by the registration's flow, :attr:`facemetrics.compare.measure._Pair.warped_after`: no
+   second registration) are averaged over cells of :data:`OCCLUSION_CELL_MM`;
+2. the after cells' tones are matched to the before's by a quadratic curve per channel fitted over the face
+   above the nose base (:func:`facemetrics.compare.copies._tone_matched_difference`: exposure, gamma and
+   white balance drop out; no lower-face cover reaches the fit), first on the cells whose raw grey
+   difference lies within :data:`OCCLUSION_TONE_MAD` robust SDs of its median, then
+   :data:`OCCLUSION_TONE_PASSES` times on the :data:`OCCLUSION_TONE_KEEP` of them it matched best (covered
+   eyes or glasses must not bend it), and the grey difference is taken;
+3. its absolute value is averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
+   over the lower face (the mesh below the nose base, and a band of :data:`OCCLUSION_NECK_BAND_MM` outside
+   the jaw contour, where a cover under the chin shows), the lips and a margin of
+   :data:`OCCLUSION_MOUTH_MARGIN_MM` left out (a smile changes them);
+4. every connected set of cells above :data:`OCCLUSION_MIN_DIFFERENCE` grey levels larger than
+   :data:`OCCLUSION_MIN_AREA_MM2` is a covered area (:func:`covered_areas`), named by the lower face's
+   landmarks within :data:`OCCLUSION_REACH_MM` of it (the chin, a jaw corner, a jowl, a cheek);
+5. the rows it reaches read ``uncertain``: every jaw row (:data:`JAW_ROWS`) when it reaches a landmark of
+   the jaw contour (Face Mesh fits the whole jaw to its guess), a side's mouth-corner, cheek, jawline or
+   jowl rows when it reaches that side's landmark or region, a side's fold rows when it reaches its fold
+   band; one message per area (:func:`covered_messages`, beginning with :data:`MSG_COVERED`).
+
+The comparison looks for covered areas only where its gate reads the lower face
+(:func:`facemetrics.compare.gate.lower_face_unread_reasons` empty, not refused): elsewhere every row they
+could reach is ``uncertain`` already, and the registered after image is not the same skin (the debruine
+pose selfies, rough matches of 0.9-1.7 mm, read changed areas up to 857 mm², a 60 -> 15 cm camera change
+589 mm², a London smile whose lips changed shape 215 mm²).  Which photo is covered is not told: the
+difference is symmetric.  A cover close in grey to what it hides is missed (the check reads the grey
+difference: a near-black block on a dark-skinned face, a skin-coloured square on skin).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ..geometry import (
+    CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
+    MOUTH_LEFT, MOUTH_RIGHT, OUTER_LIPS, SUBNASALE, resample_polyline,
+)
+from .copies import _tone_matched_difference
+from .regions import _RL, _fill, _strip
+
+#: cell of the difference map, mm (the work grid averaged over cells this wide)
+OCCLUSION_CELL_MM = 1.0
+#: side of the square patch over which the cells' |difference| is averaged, mm
+OCCLUSION_PATCH_MM = 3.0
+#: band outside the jaw contour (the jaw-to-neck edge) that the check reads too, mm
+OCCLUSION_NECK_BAND_MM = 14.0
+#: margin around the lips left out of the check (a smile changes them), mm
+OCCLUSION_MOUTH_MARGIN_MM = 3.0
+#: patch difference above which a cell counts as changed, 8-bit grey levels
+OCCLUSION_MIN_DIFFERENCE = 30.0
+#: the tone curve's refits (:func:`difference_map`), each on this fraction of the fit's cells, those it
+#: matched best
+OCCLUSION_TONE_PASSES = 2
+OCCLUSION_TONE_KEEP = 0.75
+#: the tone curve's first fit takes the cells whose raw grey difference lies within this many robust SDs
+#: (1.4826 MAD) of its median: a cover of the upper face (both eyes) is a fifth of its cells, SD
+OCCLUSION_TONE_MAD = 3.0
+#: connected changed area above which the lower face is called covered, mm2
+OCCLUSION_MIN_AREA_MM2 = 100.0
+
+
+@dataclass(frozen=True, eq=False)
+class DifferenceMap:
+    """The tone-matched patch difference of the lower face (:func:`difference_map`).
+
+    Attributes
+    ----------
+    patch : ndarray, shape (rows, cols), float32
+        Mean |tone-matched grey difference| over a patch of :data:`OCCLUSION_PATCH_MM`, 8-bit levels,
+        one cell per :data:`OCCLUSION_CELL_MM`.
+    roi : ndarray, shape (rows, cols), bool
+        The cells read: the lower face and the jaw-to-neck band, lips left out.
+    cell_mm : float
+        Size of a cell, mm.
+    to_cells : ndarray, shape (2, 3)
+        Work grid ``(col, row)`` -> cell ``(col, row)``.
+    """
+
+    patch: np.ndarray
+    roi: np.ndarray
+    cell_mm: float
+    to_cells: np.ndarray
+
+
+def _cells(image: np.ndarray, k: int) -> np.ndarray:
+    """``image`` averaged over ``k`` x ``k`` blocks of the work grid (float32)."""
+    h, w = image.shape[:2]
+    return cv2.resize(image, (w // k, h // k), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+def lower_face_roi(uv: np.ndarray, grid) -> np.ndarray:
+    """The lower face on the work grid: the mesh's hull below the subnasale, the band
+    :data:`OCCLUSION_NECK_BAND_MM` outside the jaw contour (gonion to gonion), lips and a margin out.
+
+    Parameters
+    ----------
+    uv : ndarray, shape (478, 2)
+        The before landmarks, ``(u, v)`` mm in its levelled frame.
+    grid : Grid
+        The work grid.
+
+    Returns
+    -------
+    ndarray, shape grid.shape, bool
+    """
+    shape, res_mm, g = grid.shape, grid.res_mm, grid.from_uv(uv)
+    hull = _fill(shape, cv2.convexHull(g[:468].astype(np.float32))[:, 0])
+    rows = np.arange(shape[0])[:, None] * np.ones((1, shape[1]))
+    below = rows >= g[SUBNASALE, 1]
+    roi = hull & below
+    chain = list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT[1:])
+    poly = resample_polyline(uv[chain], 0.5, "at_most")
+    band = _strip(poly, uv[SUBNASALE], -OCCLUSION_NECK_BAND_MM, 0.0)
+    roi |= _fill(shape, grid.from_uv(band))
+    lips = np.zeros(shape, np.uint8)
+    cv2.fillPoly(lips, [np.round(g[list(OUTER_LIPS)] * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
+    r = max(1, int(round(OCCLUSION_MOUTH_MARGIN_MM / res_mm)))
+    lips = cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    return roi & ~lips.astype(bool)
+
+
+def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid) -> DifferenceMap:
+    """The tone-matched patch difference of the registered after image against the before image.
+
+    Parameters
+    ----------
+    before_grid, warped_after : ndarray, shape (rows, cols, 3), uint8
+        The before grid image and the after grid image registered onto it (work grid pixels).
+    uv : ndarray, shape (478, 2)
+        The before landmarks, ``(u, v)`` mm in its levelled frame.
+    grid : Grid
+        The work grid.
+
+    Returns
+    -------
+    DifferenceMap
+    """
+    res_mm, g = grid.res_mm, grid.from_uv(uv)
+    k = max(1, int(round(OCCLUSION_CELL_MM / res_mm)))
+    shape = before_grid.shape[:2]
+    roi = lower_face_roi(uv, grid)
+    hull = _fill(shape, cv2.convexHull(g[:468].astype(np.float32))[:, 0])
+    rows = np.arange(shape[0])[:, None] * np.ones((1, shape[1]))
+    fit = hull & (rows < g[SUBNASALE, 1])  # the tone curve from the face above the nose: no occluder reaches it
+    a, b = _cells(before_grid, k), _cells(warped_after, k)
+    fit_c = _cells(fit.astype(np.uint8) * 255, k) > 127
+    roi_c = _cells(roi.astype(np.uint8) * 255, k) > 127
+    raw = a.mean(2) - b.mean(2)
+    med = np.median(raw[fit_c])
+    sd = 1.4826 * np.median(np.abs(raw[fit_c] - med))
+    first = fit_c & (np.abs(raw - med) <= OCCLUSION_TONE_MAD * max(sd, 1.0))
+    d, _ = _tone_matched_difference(a, b, first if first.sum() >= fit_c.sum() // 4 else fit_c)
+    # fitted again on the cells the curve matches best (covered eyes, glasses, hair over the brow must not
+    # tilt the curve the lower face is read with: eyes hidden by dark ellipses read the whole lower face
+    # 32 levels off)
+    for _ in range(OCCLUSION_TONE_PASSES):
+        r = np.abs(d)
+        d, _ = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
+    n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
+    patch = cv2.blur(np.abs(d), (n, n))
+    to_cells = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
+    return DifferenceMap(patch, roi_c, k * res_mm, to_cells)
+
+
+def largest_area_mm2(dm: DifferenceMap, threshold: float) -> tuple[float, np.ndarray]:
+    """Area of the largest connected set of ROI cells above ``threshold``, mm2, and its mask."""
+    m = ((dm.patch > threshold) & dm.roi).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    if n <= 1:
+        return 0.0, np.zeros_like(m, bool)
+    i = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    return float(stats[i, cv2.CC_STAT_AREA] * dm.cell_mm ** 2), lab == i
+
+
+#: how far around a changed area the rows it reaches are looked for (landmarks, region masks), mm
+OCCLUSION_REACH_MM = 3.0
+
+#: the per-photo rows read from the jaw contour (every landmark of the jaw chains): all of them, both sides,
+#: when a changed area reaches the contour (Face Mesh fits the whole jaw to what it guesses under a cover)
+JAW_ROWS = (*((m, s) for m in ("jawline_height_mm",) for s in ("right", "left", "mean")),
+            ("jaw_width_mm", "mean"), ("lower_face_area_mm2", "mean"),
+            *((m, s) for m in ("jowl_sag_mm", "jaw_angle_deg") for s in _RL),
+            *((f"{r}_lift{k}", s) for r in ("jawline", "jowl") for k in ("_mm", "_landmarks_mm")
+              for s in ("right", "left", "mean")))
+
+
+@dataclass(frozen=True)
+class CoveredArea:
+    """One connected area of the lower face that differs between the photos as no face change does.
+
+    Attributes
+    ----------
+    name : str
+        Where it lies, in words ("the chin", "the subject's right jaw corner and right jowl", ...).
+    area_mm2 : float
+        Its size, mm² (cells above :data:`OCCLUSION_MIN_DIFFERENCE`).
+    rows : tuple of (str, str)
+        The ``(metric, side)`` rows whose landmarks or pixels it reaches (:data:`OCCLUSION_REACH_MM`).
+    """
+
+    name: str
+    area_mm2: float
+    rows: tuple
+
+
+@dataclass(frozen=True)
+class Covered:
+    """What :func:`covered_areas` found: the areas (largest first) and every row they reach."""
+
+    areas: tuple = ()
+
+    @property
+    def rows(self) -> frozenset:
+        """Every ``(metric, side)`` row the areas reach."""
+        return frozenset(r for x in self.areas for r in x.rows)
+
+
+def _anchors(uv: np.ndarray) -> dict[str, int]:
+    """Named landmarks of the lower face (the names of :class:`CoveredArea`)."""
+    out = {"the chin": CHIN, "the subject's right jaw corner": GONION_RIGHT,
+           "the subject's left jaw corner": GONION_LEFT}
+    for side, chain, mc in (("right", JAW_CHAIN_RIGHT, MOUTH_RIGHT), ("left", JAW_CHAIN_LEFT, MOUTH_LEFT)):
+        chain = list(chain)
+        out[f"the subject's {side} jowl"] = chain[int(np.argmin(np.abs(uv[chain, 0] - uv[mc, 0])))]
+    out["the subject's right cheek"], out["the subject's left cheek"] = 205, 425  # below the malar point
+    return out
+
+
+def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> list:
+    """The ``(metric, side)`` rows whose landmarks (``at(i)``: landmark ``i`` in cells, int (col, row)) or
+    region / fold-band pixels lie in ``reach`` (cells, bool)."""
+    hit = lambda idx: any(reach[r, c] for c, r in (at(i) for i in idx))  # noqa: E731
+    rows = list(JAW_ROWS) if hit(list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT)) else []
+    for side, mc, ck in (("right", MOUTH_RIGHT, CHEEK_RIGHT), ("left", MOUTH_LEFT, CHEEK_LEFT)):
+        for region, idx, height in (("mouth_corner", mc, "mouth_corner_height_mm"), ("cheek", ck, "cheek_height_mm")):
+            if hit([idx]) or (to_cells(masks[(region, side)]) & reach).any():
+                rows += [(f"{region}_lift{k}", s) for k in ("_mm", "_landmarks_mm") for s in (side, "mean")]
+                rows.append((height, side))
+        for region in ("jawline", "jowl"):  # a side's band reached off the contour (inside the face)
+            if (to_cells(masks[(region, side)]) & reach).any():
+                rows += [(f"{region}_lift{k}", s) for k in ("_mm", "_landmarks_mm") for s in (side, "mean")]
+    for side, band in zip(_RL, fold_bands):
+        if (band & reach).any():
+            rows += [(m, side) for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")]
+    return list(dict.fromkeys(rows))
+
+
+def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
+                  min_area_mm2: float = OCCLUSION_MIN_AREA_MM2) -> Covered:
+    """The areas of the lower face that look covered or changed in one photo of a compared pair.
+
+    Parameters
+    ----------
+    before : PhotoAnalysis
+        The pair's before photo.
+    pair : compare.measure._Pair
+        The pair as measured (its before grid image and registered after image,
+        :attr:`~facemetrics.compare.measure._Pair.warped_after`).
+    min_difference : float
+        Patch difference (8-bit grey levels) above which a cell counts as changed.
+    min_area_mm2 : float
+        Connected changed area (mm²) above which it is reported.
+
+    Returns
+    -------
+    Covered
+        Empty when nothing is found or the pair carries no registered after image.
+    """
+    if pair.warped_after is None:
+        return Covered()
+    from .measure import _before_state  # the before photo's part of the pair, kept by measure
+
+    st = _before_state(before)
+    dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid)
+    m = ((dm.patch > min_difference) & dm.roi).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
+    k = int(round(1.0 / dm.to_cells[0, 0]))
+    shape = dm.patch.shape
+
+    def to_cells(mask):
+        return cv2.resize(mask.astype(np.uint8), (shape[1], shape[0]), interpolation=cv2.INTER_AREA) > 0 \
+            if mask.shape != shape else mask
+
+    g = st.grid.from_uv(st.uv_a)
+    cells = np.clip(np.round((g - (k - 1) / 2.0) / k).astype(int), 0, [shape[1] - 1, shape[0] - 1])
+    at = lambda i: cells[i]  # noqa: E731
+    bands = [to_cells(_fill(st.grid.shape[:2], region)) for _, region in st.fold_lines]
+    r = max(1, int(round(OCCLUSION_REACH_MM / dm.cell_mm)))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    anchors = _anchors(st.uv_a)
+    out = []
+    for i in range(1, n):
+        area = float(stats[i, cv2.CC_STAT_AREA] * dm.cell_mm ** 2)
+        if area <= min_area_mm2:
+            continue
+        reach = cv2.dilate((lab == i).astype(np.uint8), disc).astype(bool)
+        names = [w for w, j in anchors.items() if reach[cells[j, 1], cells[j, 0]]]
+        if not names:
+            cy, cx = np.argwhere(lab == i).mean(0)
+            names = [min(anchors, key=lambda w: np.hypot(*(cells[anchors[w]] - (cx, cy))))]
+        name = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+        out.append(CoveredArea(name, area, tuple(_rows_reached(reach, at, st.masks, bands, to_cells))))
+    return Covered(tuple(sorted(out, key=lambda x: -x.area_mm2)))
+
+
+#: how the message on a pair with a covered lower face begins (:func:`covered_messages`)
+MSG_COVERED = "the lower face looks covered or changed in one photo"
+
+#: the rows' names in the message, by the first part of their metric name
+_ROW_WORDS = (("jaw", ("jawline", "jaw_", "lower_face", "jowl")), ("mouth-corner", ("mouth_corner",)),
+              ("cheek", ("cheek",)), ("fold", ("nlf_",)))
+
+
+def covered_messages(found: Covered) -> list[str]:
+    """One message per area of ``found`` (:func:`covered_areas`), beginning with :data:`MSG_COVERED`,
+    naming where it lies and the rows it takes the verdict from."""
+    out = []
+    for x in found.areas:
+        words = [w for w, starts in _ROW_WORDS if any(m.startswith(starts) for m, _ in x.rows)]
+        what = (", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]) if words else ""
+        rows = (f": the {what} rows are not read (shown without a verdict, 'uncertain')" if what else
+                ": no row is read from there")
+        out.append(f"{MSG_COVERED} near {x.name}{rows}. After alignment and tone matching about "
+                   f"{x.area_mm2 / 100:.0f} cm² there differs from the other photo as a hand, a scarf, a collar or "
+                   "hair over the jaw would, and as no change of the face did in the pairs measured (lifts of 1-3 mm, "
+                   "light, JPEG and scale changes, video frames, smiles that kept the lips' shape); Face Mesh "
+                   "guesses the jaw under a cover. "
+                   "Retake the photos with the chin and jaw uncovered")
+    return out
