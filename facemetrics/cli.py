@@ -812,7 +812,7 @@ _IPD_HELP = "the subject's known inter-pupillary distance, mm (40-90; not cm); o
 #: help of ``--min-effect`` (the defaults are :data:`facemetrics.decay.margin.MIN_EFFECT`, the margin
 #: ``max(min_effect, noise floor)`` of :func:`facemetrics.decay.analyze_series`; tests/test_cli.py checks both:
 #: a user's 0.1 raised to a 0.40 mm floor in silence read exactly as without the option, CLI audit b)
-_MIN_EFFECT_HELP = ("smallest change that matters, in the metric's unit (default: 0.3 mm for lifts, 0.72 for the "
+_MIN_EFFECT_HELP = ("smallest change that matters, in the metric's unit (default: 0.3 mm for lifts, 0.84 for the "
                     "fold-depth index). A verdict's margin is at least its series' noise floor (the median of its "
                     "photos' floors): a smaller value is raised to it, and the verdict then says so")
 #: help of ``--n-boot`` after "bootstrap replicates: " (the least is

@@ -395,7 +395,7 @@ _SERIES_UNIT = Column("unit", "", "Unit of every change column of the row (`long
 _SERIES_N_SUBJECTS = Column("n_subjects", "", "Distinct subjects among the rows fitted.")
 _SERIES_MARGIN = Column("smallest_meaningful_change", _AS_UNIT,
                         "The margin the verdict tests against: max(min_effect, `noise_floor`), where min_effect "
-                        "is `--min-effect` or the unit's default (0.3 mm, 0.72 for `index`, 0 for any other "
+                        "is `--min-effect` or the unit's default (0.3 mm, 0.84 for `index`, 0 for any other "
                         "unit).")
 _SERIES_BOOT_N = Column("n_boot", "", "Bootstrap replicates that could be fitted (400 are drawn by default); 0 "
                         "without a bootstrap.")

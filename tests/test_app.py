@@ -1226,7 +1226,8 @@ def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties():
     assert t.loc["jaw width", "value"] == f"{row['jaw_width_mm']:.1f}" and t.loc["jaw width", "unit"] == "mm"
     assert t.loc["jaw width", "scale_uncertainty"] == f"±{row['jaw_width_mm'] * pct / 100:.1f} mm"
     assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.1f}"
-    assert t.loc["fold depth index, left", "change_noise_floor"] == "0.72 index"
+    # the default fold-depth floor, 0.84 since re-measured 2026-12-04 after f368598 (0.72 before)
+    assert t.loc["fold depth index, left", "change_noise_floor"] == "0.84 index"
     assert t.loc["jaw angle, left", "unit"] == "deg" and t.loc["jaw angle, left", "scale_uncertainty"] == ""
     assert t.loc["mm per pixel (scale)", "scale_uncertainty"] == f"±{pct:.1f} %"
     assert any("subject's own sides" in str(c.value) for c in at.caption), _texts(at)

@@ -804,8 +804,10 @@ def test_smallest_meaningful_change_follows_the_unit():
     df = pd.DataFrame(rows)
     res = analyze_series(df, per_subject=False, n_boot=50)
     margins = {f.metric: f.smallest_meaningful_change for f in res.fits}
-    assert margins == {METRIC: 0.3, "nlf_depth": 0.72, "nlf_contrast_pct": 1.2}
-    assert "±0.72 index margin" in res.get("microcurrent", "nlf_depth", "right").reason
+    # the fold index's default is DEFAULT_NOISE_FLOORS' nlf_depth floor: 0.84 since it was re-measured
+    # 2026-12-04 after f368598 (0.72 before)
+    assert margins == {METRIC: 0.3, "nlf_depth": 0.84, "nlf_contrast_pct": 1.2}
+    assert "±0.84 index margin" in res.get("microcurrent", "nlf_depth", "right").reason
     explicit = analyze_series(df, per_subject=False, n_boot=50, min_effect=0.5)
     assert {f.metric: f.smallest_meaningful_change for f in explicit.fits} == {
         METRIC: 0.5, "nlf_depth": 0.5, "nlf_contrast_pct": 1.2}

@@ -106,7 +106,7 @@ confidence - 1``), i.e. two one-sided tests at α = 0.05.  The margin is::
 
 where ``noise_floor`` is the median of the series' per-photo floors (a
 typical comparison's; the largest grew with the number of photos), reported as ``smallest_meaningful_change``; ``min_effect`` defaults to the
-value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.72
+value for the series' unit in :data:`MIN_EFFECT` (0.3 mm for lifts, 0.84
 for the fold-depth index).  Verdicts, checked in order:
 
 1. ``inconclusive`` (status ``insufficient_data``, every estimate and CI NaN,
@@ -1005,7 +1005,7 @@ def analyze_series(
         Only analyse these metrics (default: all).
     min_effect : float, optional
         Smallest change that matters, metric unit, for every series.  Default:
-        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.72 for the fold-depth
+        per unit, :data:`MIN_EFFECT` (0.3 mm for lifts, 0.84 for the fold-depth
         index, 0 for other units).  The equivalence margin is
         ``max(min_effect, noise_floor)``; a ``reason`` whose verdict used a
         noise floor larger than the ``min_effect`` given says so.

@@ -32,7 +32,7 @@ INCONCLUSIVE = "inconclusive"
 #:   re-rendered photos with no true change (docs/compare.md, "3-D re-rendering" table:
 #:   0.06 / 0.30 / 0.91 mm on the tuning faces); a lift below it cannot be told from a
 #:   change of head pose.
-#: - ``"index"`` (``nlf_depth``): 0.72, the fold index's default noise floor
+#: - ``"index"`` (``nlf_depth``): 0.84, the fold index's default noise floor
 #:   (``compare.DEFAULT_NOISE_FLOORS``), 1.25 × the largest |change| over 325 nuisance-only
 #:   photo pairs (docs/compare.md, "Default noise floors"); no smaller change of the index
 #:   is known to matter.
