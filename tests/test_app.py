@@ -1252,7 +1252,8 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
 
 def test_one_photos_noise_floors_are_those_a_comparison_would_use_at_its_resolution():
     """The figures showed the raw defaults (jaw width 3.1 mm, jaw angle 2.7 deg, fold depth 0.72) where a
-    comparison of a 0.687 mm/px photo widens them (resolution_floors at pair_mm_per_px): 5.91, 4.4, 0.96."""
+    comparison of a 0.687 mm/px photo widens them (resolution_floors at pair_mm_per_px): 5.91, 4.4, 1.24
+    (0.96 until the floors were re-measured on 2026-12-04: fold depth 0.72 -> 0.84, its slope 1.4 -> 1.8)."""
     from facemetrics.compare import DEFAULT_NOISE_FLOORS, resolution_floors
 
     app = app_module()
@@ -1262,7 +1263,7 @@ def test_one_photos_noise_floors_are_those_a_comparison_would_use_at_its_resolut
     assert wide[("jaw_width_mm", "mean")] > DEFAULT_NOISE_FLOORS[("jaw_width_mm", "mean")]  # the case at issue
     assert t.loc["jaw width", "change_noise_floor"] == "5.91 mm"
     assert t.loc["jaw angle, right", "change_noise_floor"] == "4.4 deg"
-    assert t.loc["fold depth index, left", "change_noise_floor"] == "0.96 index"
+    assert t.loc["fold depth index, left", "change_noise_floor"] == "1.24 index"
     assert t.loc["jawline height below the pupils", "change_noise_floor"] == "3.7 mm"  # not widened at 0.687
     fine = app.photo_figures(row, 0.2).set_index("figure")  # at the defaults' own resolutions: the defaults
     assert fine.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
@@ -1283,7 +1284,7 @@ def test_the_page_reads_a_photos_floors_at_its_analysed_pixel_size():
     t = next(d.value for d in at.dataframe if "figure" in d.value.columns).set_index("figure")
     assert t.loc["jaw width", "change_noise_floor"] == "5.92 mm", t
     assert t.loc["jaw angle, left", "change_noise_floor"] == "4.4 deg"
-    assert t.loc["fold depth index, right", "change_noise_floor"] == "0.96 index"
+    assert t.loc["fold depth index, right", "change_noise_floor"] == "1.24 index"  # 0.96 before 2026-12-04's floors
 
 
 def test_a_refused_pairs_other_differences_leave_out_what_only_a_measured_pair_has():
