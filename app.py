@@ -67,7 +67,7 @@ from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
-from facemetrics.pairing import BASELINE, POST, PairingPhoto, pair_photos
+from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES
 
 ROOT = Path(__file__).resolve().parent
@@ -352,7 +352,11 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     without a capture time); unless that would leave no "after" photo (two
     photos minutes apart, a short session: before and after).  Without capture times and name hints: the first
     by file name is "before", the others "after".  An unusable photo is
-    "ignore".
+    "ignore", and so is a photo dated more than
+    :data:`facemetrics.pairing.MAX_DAYS_BEFORE_TREATMENT` (30 days) before every one of two or
+    more other usable photos with a capture time (a camera whose clock was reset dates its photos
+    2000-01-01: as the first photo it was the 'before' photo and every other photo an 'after'
+    photo at +235280 h); ``table.attrs["too_early"]`` gives ``{photo: why}`` for the editor.
 
     Parameters
     ----------
@@ -382,6 +386,13 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
                                   analyses[i].name, i))
     usable = [i for i in order if analyses[i].ok]
     hint = {i: name_hint(analyses[i].name) for i in usable}
+    # a photo dated more than MAX_DAYS_BEFORE_TREATMENT before all the others (two or more: a before/after
+    # pair months apart stays a pair) is no 'before' photo: a reset camera clock (2000-01-01) or another
+    # session's photo; 'ignore' by default, named (an audit, 2026-12-04; the batch's rule, pairing.too_early)
+    timed, stale = [i for i in usable if stamps[i]], []
+    while len(timed) >= 3 and hours_between(stamps[timed[1]], stamps[timed[0]]) > MAX_DAYS_BEFORE_TREATMENT * 24.0:
+        stale.append(timed.pop(0))
+    usable = [i for i in usable if i not in stale]
     first = next((i for i in usable if hint[i] != 2), None)  # the first 'before' photo
     ref = first if first is not None else (usable[0] if usable else None)
     t0 = stamps[ref] if ref is not None else None
@@ -395,13 +406,16 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         # 'after' at +0.03 h: it set no noise floor and was a near-zero Timeline point (app audit, 2026-12-04)
         retake = a.ok and i != first and hint[i] == 1 and hours is not None and hours < SAME_PHOTO_TIME_H
         retakes.append(retake)
-        role = "ignore" if not a.ok else "before" if hint[i] == 0 or i == first or retake else "after"
+        role = "ignore" if not a.ok or i in stale else "before" if hint[i] == 0 or i == first or retake else "after"
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
                          role=role, treatment=treatment, hours_since_treatment=hours))
     if not any(r["role"] == "after" for r in rows):  # the time rule never leaves no 'after' photo: two photos
         for r, retake in zip(rows, retakes):        # minutes apart (a short session) stay a before/after pair
             r["role"] = "after" if retake else r["role"]
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    # {photo: why it is 'ignore' by default}, for the editor's warning
+    table.attrs["too_early"] = {analyses[i].name: too_early(hours_between(stamps[i], t0)) for i in stale}
+    return table
 
 
 @dataclass(frozen=True)
@@ -802,6 +816,8 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
                               help="Written to the tables; give photos of another device another name below.")
     table = default_roles(analyses, treatment or "treatment")
     key = roles_key(analyses)
+    for name, why in table.attrs.get("too_early", {}).items():
+        st.warning(f"{name}: {why}; it is set to 'ignore' (set its role and hours if its capture time is right).")
     st.caption("By default a photo whose file name says before, pre or baseline is 'before' and one that says "
                "after or post is 'after'; the first photo by capture time (EXIF; then by file name) not named "
                f"'after' is 'before', as is one taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a "

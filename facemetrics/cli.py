@@ -384,7 +384,8 @@ def _batch_time_notes(res) -> list[str]:
     them: subject or treatment names written several ways taken as one
     (:func:`~facemetrics.batch.discover.merge_spellings`), capture times without a UTC offset read in
     an offset or left out (:func:`~facemetrics.batch.discover.offset_free_times`: one line for all the
-    sessions whose photos carry none), and manifest capture times far from the photos' EXIF times
+    sessions whose photos carry none; a treated_at without an offset among photos of two or more
+    offsets, :func:`~facemetrics.batch.discover.offset_free_treatment`), and manifest capture times far from the photos' EXIF times
     (:func:`~facemetrics.batch.discover.manifest_time_notes`).
 
     Parameters

@@ -46,6 +46,12 @@ The rule, within one session (a subject's treatment session; an opaque key):
    observation at its negative hours since treatment.
 6. A session without a baseline photo makes no comparison; its post photos
    are reported (:attr:`Pairing.no_baseline`).
+7. A baseline photo taken more than :data:`MAX_DAYS_BEFORE_TREATMENT` before its
+   session's treatment is no before photo of it: it is left out first, with the reason
+   (:attr:`Pairing.too_early`, :func:`too_early`), and never chosen as the before photo.  A
+   camera whose clock was reset dates its photos 2000-01-01 00:00: taken "235280 h before the
+   treatment", the earliest, it became the before photo, the real one a repeat, and the
+   timeline's axis reached -1e5 h (an audit, 2026-12-04).
 
 Why the earliest baseline photo (among the best fit) and not the one closest to the treatment:
 it is the rule the batch has always used (``changes.csv`` lists it first in
@@ -71,12 +77,36 @@ import numbers
 from dataclasses import dataclass
 from typing import Iterable
 
-__all__ = ["BASELINE", "POST", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos"]
+__all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos",
+           "too_early"]
 
 #: role of a photo taken before its session's treatment
 BASELINE = "baseline"
 #: role of a photo taken at or after its session's treatment
 POST = "post"
+
+#: a photo taken more than this many days before its session's treatment is no before photo of it
+#: (:func:`too_early`), d.  A before photo shows the face as the treatment found it: the study
+#: conventions take it minutes before the treatment (microcurrent), at most about a week before (an
+#: RF course's baseline visit), so 30 days leaves four times the longest planned gap, while a camera
+#: whose clock was reset (EXIF 2000-01-01 00:00:00, about 9800 days before a 2026 session) or a
+#: photo from another session months earlier is beyond it.  Weight, tan and hair change over
+#: months; a baseline that old would measure them too.
+MAX_DAYS_BEFORE_TREATMENT = 30.0
+
+
+def too_early(hours_since_treatment) -> str:
+    """Why a photo taken ``hours_since_treatment`` [h] before its treatment is no before photo of it
+    (more than :data:`MAX_DAYS_BEFORE_TREATMENT` days before), or ``""`` when it may be one (also
+    for an unknown time or a photo after the treatment).  The batch's ``excluded`` reason and
+    :attr:`Pairing.too_early` say it with this one wording."""
+    h = _hours(hours_since_treatment)
+    if h is None or -h <= MAX_DAYS_BEFORE_TREATMENT * 24.0:
+        return ""
+    days = -h / 24.0
+    return (f"taken {days:.0f} days before the treatment (more than {MAX_DAYS_BEFORE_TREATMENT:g} days: a "
+            f"camera clock reset, e.g. to 2000-01-01, or a photo from another session?): not used as a "
+            f"before photo (correct its capture time with taken_at in a manifest)")
 
 
 @dataclass(frozen=True)
@@ -200,12 +230,17 @@ class Pairing:
         roles (a before and an after photo that are one file) or, as post
         photos, different known hours since treatment (one file dated twice),
         in the rule's order: every photo of a group is left out.
+    too_early : tuple of (str, str)
+        ``(photo, reason)``: baseline photos left out, taken more than
+        :data:`MAX_DAYS_BEFORE_TREATMENT` before the treatment (:func:`too_early`), in the
+        rule's order of their sessions.
     """
 
     pairs: tuple[PhotoPair, ...] = ()
     no_baseline: tuple[str, ...] = ()
     duplicates: tuple[tuple[str, str], ...] = ()
     conflicts: tuple[tuple[str, ...], ...] = ()
+    too_early: tuple[tuple[str, str], ...] = ()
 
 
 def _hours(value) -> float | None:
@@ -306,8 +341,13 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     no_baseline: list[str] = []
     duplicates: list[tuple[str, str]] = []
     conflicts: list[tuple[str, ...]] = []
+    early: list[tuple[str, str]] = []
     for key in sorted(sessions):
         ordered = sorted(sessions[key], key=_order)
+        # a reset camera clock (2000-01-01) or another session's photo: never the before photo (rule 7)
+        early += [(p.photo, too_early(p.hours_since_treatment)) for p in ordered
+                  if p.role == BASELINE and too_early(p.hours_since_treatment)]
+        ordered = [p for p in ordered if not (p.role == BASELINE and too_early(p.hours_since_treatment))]
         picture = _pictures(ordered)
         groups: dict[tuple, list[PairingPhoto]] = {}
         for p in ordered:
@@ -343,4 +383,4 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
                 before, repeats, passed = _choose([b for b in base if b is not p])
                 pairs.append(PhotoPair(key, p.photo, before, repeats, _hours(p.hours_since_treatment),
                                        no_change=True, passed_over=passed))
-    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts))
+    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts), tuple(early))

@@ -240,15 +240,17 @@ _VERSION = Column("facemetrics_version", "", "Version of facemetrics that wrote 
                   "version), so the version also made the numbers.")
 _SUBJECT = Column("subject", "", "Subject identifier (manifest or first folder level).")
 _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder level).")
-_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, from the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's), written one way for one time: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset as given (`Z` as `+00:00`), none when none is given; so `2026-11-02 08:00` and `2026-11-02T08:00` are one session, written `2026-11-02T08:00:00`. A text that is not a time with a time of day is kept as written.")
-_HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times, except that in a batch a photo time without an offset is read in the offset all the session's other photos carry (several offsets: the photo is left out; README, capture times).")
+_TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, from the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's), written one way for one time: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset as given (`Z` as `+00:00`), none when none is given; so `2026-11-02 08:00` and `2026-11-02T08:00` are one session, written `2026-11-02T08:00:00`. A text that is not a time with a time of day is kept as written. A time without an offset whose session's photos carry two or more offsets is written with the offset of the session's before photos it was read in (README, capture times).")
+_HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times, except that in a batch a photo time without an offset is read in the offset all the session's other photos carry (several offsets: the photo is left out), and a `treated_at` without an offset whose session's photos carry two or more offsets (travel, a clock change) is read in the offset of the session's before photos (they disagree or carry none: the photos with an offset are left out; README, capture times).")
 
 #: columns ``facemetrics batch`` adds to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS_DEF = [
     _TREATMENT, _TREATED_AT, _HOURS,
     Column("role", "", "`baseline` (taken before `treated_at`: a before photo of its session) or `post` (taken at "
            "or after it); empty when the photo cannot be placed (not measured, no capture or treatment time, a "
-           "time without a time of day, or a session that cannot be told: `excluded` says why)."),
+           "time without a time of day, a time with a fraction after the hours or minutes such as `08.20`, a photo "
+           "taken more than 30 days before the treatment (`pairing.MAX_DAYS_BEFORE_TREATMENT`: a reset camera "
+           "clock), or a session that cannot be told: `excluded` says why)."),
     Column("excluded", "", "Why the photo is left out of the comparisons, `; `-separated (not measured, no capture "
            "or treatment time, not in the manifest, no baseline photo in its session, the same file content as "
            "another photo of the session (at another time or in another role: every copy is left out), its "

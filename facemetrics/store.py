@@ -93,7 +93,7 @@ import pandas as pd
 
 from ._version import __version__
 from .errors import FacemetricsError, InputError
-from .timekeys import date_alone, no_time_of_day
+from .timekeys import ambiguous_time, date_alone, no_time_of_day
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -439,6 +439,8 @@ def _iso(value, treatment: bool = True) -> str:
     if date_alone(value):
         raise StoreError(no_time_of_day(str(value).strip(), treatment))
     t = parse_time(value)
+    if t is None and ambiguous_time(value):  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
+        raise StoreError(ambiguous_time(value, "treatment time" if treatment else "capture time"))
     if t is None:
         raise StoreError(f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
     return t.isoformat()

@@ -19,6 +19,15 @@ from datetime import datetime, timezone
 _DATE_WITH_OFFSET = re.compile(r"\d{4}-?\d{2}-?\d{2}(?:Z|[+-]\d{2}(?::?\d{2})?)", re.IGNORECASE)
 # a date alone, with or without such an offset (:func:`date_alone`): the date, the offset
 _DATE_ALONE = re.compile(r"(\d{4}-?\d{2}-?\d{2})(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
+# a time of day whose decimal fraction follows the hours or the minutes (``08.20``, ``14.45+01:00``,
+# ``08:20.5``, ``0820,5``): the date, its separator, the hours, the minutes, the fraction, the offset
+_EARLY_FRACTION = re.compile(r"(\d{4}-?\d{2}-?\d{2})([T ])(\d{2})(:?\d{2})?([.,]\d+)"
+                             r"(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
+
+#: the forms of a time that :func:`parse_time` accepts, as the messages name them
+ACCEPTED_TIME_FORMS = ("2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 08:20:30, a fraction of a "
+                       "second after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF "
+                       "2026:11:02 08:20:30")
 
 
 def parse_time(value) -> datetime | None:
@@ -26,7 +35,12 @@ def parse_time(value) -> datetime | None:
 
     A date alone with a UTC offset (``2026-05-01Z``, ``2026-05-01+01:00``: not ISO 8601, whose
     offsets belong to a time of day) is invalid: ``datetime.fromisoformat`` read it as the time
-    ``01:00`` (its ``+`` taken for the date/time separator), a session at a time nobody wrote."""
+    ``01:00`` (its ``+`` taken for the date/time separator), a session at a time nobody wrote.
+    So is a time of day whose decimal fraction follows the hours or the minutes (``08.20``,
+    ``14.45+01:00``, ``08:20.5``): ``datetime.fromisoformat`` read ``08.20`` as 08:00:00.2 (a
+    fraction of a second), and ISO 8601 would read it as 8.2 hours, 08:12; the writer meant 08:20
+    (an audit, 2026-12-04).  :func:`ambiguous_time` says why; a fraction after the seconds
+    (``08:20:00.5``) is a fraction of a second and is kept."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, datetime):
@@ -36,6 +50,8 @@ def parse_time(value) -> datetime | None:
         return None
     if len(s) >= 19 and s[4] == ":" and s[7] == ":":
         s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+    if _EARLY_FRACTION.fullmatch(s):
+        return None  # 08.20 read as 08:00:00.2 by fromisoformat, 08:12 by ISO 8601, meant as 08:20
     if _DATE_WITH_OFFSET.fullmatch(s):
         return None  # fromisoformat reads the "+"/"-" of 2026-05-01+01:00 as the date/time separator: 01:00
     if s.endswith("Z"):
@@ -44,6 +60,42 @@ def parse_time(value) -> datetime | None:
         return datetime.fromisoformat(s)
     except ValueError:
         return None
+
+
+def ambiguous_time(text, what: str = "time") -> str:
+    """Why ``text``, a time of day with a decimal fraction after the hours or the minutes
+    (``2026-11-02 08.20``, ``14.45+01:00``, ``08:20.5``), is refused by :func:`parse_time`, in one
+    sentence naming the accepted forms (:data:`ACCEPTED_TIME_FORMS`); ``""`` for any other text
+    (a time that parses, or one invalid otherwise, whose message is the caller's).
+
+    ``datetime.fromisoformat`` read ``08.20`` as 08:00:00.2, so a photo of 08:15 became an after
+    photo of a treatment meant at 08:20 (an audit, 2026-12-04); ISO 8601 reads it as 8.2 hours
+    (08:12).  Which one the writer meant cannot be told, so it is refused.
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written (a manifest cell, ``treated_at.txt``, ``--treated-at``).
+    what : str, optional
+        How the sentence names it (``"treatment time"``, ``"capture time"``).
+
+    Returns
+    -------
+    str
+    """
+    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    s = str(text).strip()
+    m = _EARLY_FRACTION.fullmatch(s)
+    if not m:
+        return ""
+    written = f"{m[3]}{m[4] or ''}{m[5]}"
+    meant = (f" (if {m[3]}:{m[5][1:]} was meant: {m[1]}T{m[3]}:{m[5][1:]}{m[6] or ''})"
+             if not m[4] and len(m[5]) == 3 else "")
+    return (f"{what} {s!r} has a decimal fraction after the {'minutes' if m[4] else 'hours'} ({written}): "
+            f"datetime.fromisoformat reads it as a fraction of a second ({m[3]}:{(m[4] or '00').lstrip(':')}:00{m[5].replace(',', '.')}), "
+            f"and ISO 8601 reads it as a fraction of {'a minute' if m[4] else 'an hour'}, so which time was meant "
+            f"cannot be told: write it with colons{meant}; accepted: {ACCEPTED_TIME_FORMS}")
 
 
 def date_alone(text) -> bool:

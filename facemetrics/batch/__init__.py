@@ -76,7 +76,11 @@ offset and the session's photos mix capture times with and without one,
 the offset-free times are read in the one offset the other photos carry, or,
 when those carry several, their photos are left out (``excluded`` names the
 offsets); :attr:`BatchResult.time_notes` (printed by ``facemetrics batch``)
-says which (:func:`~facemetrics.batch.discover.offset_free_times`).
+says which (:func:`~facemetrics.batch.discover.offset_free_times`).  The reverse: when
+``treated_at`` has no offset and the session's photos carry two or more (travel, a clock
+change), ``treated_at`` is read in the offset of the session's before photos and the hours are
+counted as instants, or, when those carry none or several, the photos with an offset are left
+out (:func:`~facemetrics.batch.discover.offset_free_treatment`).
 
 Sessions and baselines
 ----------------------

@@ -18,7 +18,7 @@ from ..errors import FacemetricsError
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import ambiguous_time, name_key, parse_time  # the one time and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -157,6 +157,104 @@ def _timed(text) -> datetime | None:
     those photos are excluded for it by the batch)."""
     t = parse_time(text)
     return t if t is not None and len(str(text).strip()) > 10 else None
+
+
+def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
+    """A ``treated_at`` without a UTC offset in a session whose photos carry two or more offsets: read safely.
+
+    A time without an offset is compared with one with an offset as a wall-clock time
+    (:func:`hours_between`).  When the session's photos carry one offset that is the same as
+    reading ``treated_at`` in it, but when they carry two (travel, a daylight-saving change
+    during the series) the wall-clock hours of the photos in the other offset are off by the
+    difference: photos 1 h apart read 0.5 h and 3.0 h after an 08:00 treatment, a half-life of
+    5.9 h instead of 3.8 h; a photo taken 48 h after the treatment across the autumn clock change
+    read 47 h (an audit, 2026-12-04).  In each session (subject, treatment, ``treated_at``'s
+    wall-clock time) whose ``treated_at`` has no offset and whose photos with an offset carry
+    two or more:
+
+    * the session's before photos with an offset (taken before ``treated_at`` as wall-clock
+      times; they are taken just before it, at the place of the treatment) all carry one offset:
+      ``treated_at`` is read in it (every entry of the session gets ``treated_at`` with that
+      offset, so every photo's hours are counted in absolute time), each photo in another
+      offset gets a warning with its hours both ways, and a console note names the session;
+    * no before photo carries an offset, or they carry two or more: which offset the treatment
+      time is in cannot be told, so the photos with an offset are left out (their ``note``,
+      hence ``excluded``, names the offsets) and a note says so.
+
+    Sessions whose photos carry one offset or none, or whose ``treated_at`` has an offset, are
+    unchanged (:func:`offset_free_times` then reads their offset-free capture times).
+
+    Parameters
+    ----------
+    entries : list of PhotoEntry
+        The batch's photos (:func:`discover`); an entry's own ``taken_at`` (manifest) is its time.
+    taken : dict
+        ``{index in entries: capture time text read from the photo (EXIF), ISO 8601 or ""}``.
+
+    Returns
+    -------
+    entries : list of PhotoEntry
+        New entries where ``treated_at`` was read in an offset or a photo left out (the others
+        are the same objects).
+    warnings : dict
+        ``{index: the note for the photo's ``warnings`` cell}``.
+    notes : list of str
+        One console line per session changed.
+    """
+    out = list(entries)
+    sessions: dict[tuple, list[tuple[int, datetime]]] = {}
+    for i, e in enumerate(entries):
+        when, treated = _timed(e.taken_at or taken.get(i) or ""), _timed(e.treated_at)
+        if when is not None and treated is not None and treated.tzinfo is None and not e.note:
+            sessions.setdefault((name_key(e.subject), name_key(e.treatment), treated.isoformat()), []).append((i, when))
+    notes, warnings = [], {}
+    for (subject, treatment, wall), photos in sessions.items():
+        aware = [(i, t) for i, t in photos if t.tzinfo is not None]
+        offsets = sorted({t.utcoffset() for _, t in aware})
+        if len(offsets) < 2:
+            continue
+        treated = datetime.fromisoformat(wall)
+        first = entries[photos[0][0]]
+        where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
+                 f"treated {first.treated_at}")
+        shown = ", ".join(_offset_text(o) for o in offsets)
+        before = sorted({t.utcoffset() for _, t in aware if t.replace(tzinfo=None) < treated})
+        if len(before) == 1:
+            read = treated.replace(tzinfo=timezone(before[0])).isoformat()
+            moved = []
+            for i, e in enumerate(entries):
+                if e.note or (name_key(e.subject), name_key(e.treatment)) != (subject, treatment) \
+                        or _timed(e.treated_at) is None or _timed(e.treated_at).tzinfo is not None \
+                        or _timed(e.treated_at).isoformat() != wall:
+                    continue
+                out[i] = replace(out[i], treated_at=read)
+            for i, t in aware:
+                if t.utcoffset() == before[0]:
+                    continue
+                now, wall_h = hours_between(t, read), hours_between(t.replace(tzinfo=None), treated)
+                warnings[i] = (f"capture time {t.isoformat()} carries {_offset_text(t.utcoffset())} while treated_at "
+                               f"{first.treated_at} has no UTC offset: treated_at is read in "
+                               f"{_offset_text(before[0])}, the offset of the session's before photo(s), so the "
+                               f"photo is {now:g} h after the treatment (as wall-clock times {wall_h:g} h)")
+                moved.append(entries[i].photo)
+            notes.append(f"{where}: treated_at has no UTC offset while the session's photos carry {shown}; it is "
+                         f"read in {_offset_text(before[0])}, the offset of the session's before photo(s), and "
+                         f"the hours are counted in absolute time ({len(moved)} photo{'s' if len(moved) != 1 else ''} "
+                         f"in another offset: {', '.join(moved)}; give treated_at with its offset to be sure)")
+            continue
+        why = ("no before photo carries one" if not before else
+               f"its before photos carry {', '.join(_offset_text(o) for o in before)}")
+        for i, t in aware:
+            out[i] = replace(entries[i], note=(
+                f"treatment time {first.treated_at!r} has no UTC offset while the session's photos carry {shown} "
+                f"and {why}: the photo's hours since the treatment depend on which offset the treatment time "
+                f"is in (give treated_at with its offset, e.g. {treated.isoformat(timespec='minutes')}"
+                f"{_offset_text(offsets[0])})"))
+        n = len(aware)
+        notes.append(f"{where}: {n} photo{'s' if n != 1 else ''} left out, treated_at without a UTC offset while "
+                     f"the session's photos carry {shown} and {why} (see 'excluded' in photos.csv): "
+                     f"{', '.join(entries[i].photo for i, _ in aware)}")
+    return out, warnings, notes
 
 
 def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[PhotoEntry], dict[int, str], list[str]]:
@@ -458,6 +556,17 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
     return out
 
 
+def _manifest_time_note(manifest: Path, m: dict) -> str:
+    """Why a manifest row's ``taken_at`` or ``treated_at`` cannot be read as a time, naming the file,
+    row and column, when it is written with a decimal fraction after the hours or the minutes
+    (``08.20``: :func:`facemetrics.timekeys.ambiguous_time`); ``""`` otherwise (other invalid times
+    are named with the photo's row, :func:`facemetrics.batch.tables._table_row`)."""
+    said = [f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}"
+            for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time"))
+            if (problem := ambiguous_time(m.get(col), what))]
+    return "; ".join(said)
+
+
 def _same_metadata(a: dict, b: dict) -> bool:
     """Do two manifest rows give a photo the same metadata (names by :func:`name_key`)?"""
     return all(name_key(a[k]) == name_key(b[k]) for k in ("subject", "treatment")) and \
@@ -537,6 +646,9 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
         shown = ", ".join(repr(ln[:40]) for ln in lines[:3]) + (", ..." if len(lines) > 3 else "")
         return "", (f"{label} holds {len(lines)} lines ({shown}); it must hold one treatment time "
                     f"(put each session in its own folder with its own {path.name})")
+    problem = ambiguous_time(lines[0], "treatment time")  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
+    if problem:
+        return "", f"{label}: {problem}"
     return canonical_time(lines[0]), ""
 
 
@@ -594,7 +706,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             m = _convention(folder, path)
             note = m["note"]
         elif rel in meta:
-            m, note = meta[rel], ""
+            m, note = meta[rel], _manifest_time_note(Path(manifest), meta[rel])
             listed.add(rel)
         else:
             m, note = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}, "not in manifest"
@@ -610,6 +722,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],
-                    note="" if found else f"listed in manifest row {m['_row']} but not found in {folder}"))
+                    note=_manifest_time_note(Path(manifest), m) if found else
+                    f"listed in manifest row {m['_row']} but not found in {folder}"))
         entries.sort(key=lambda e: e.photo)
     return entries

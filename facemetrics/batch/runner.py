@@ -15,7 +15,7 @@ from ..errors import PhotoError, SettingError
 from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
-from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times
+from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times, offset_free_treatment
 from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
@@ -93,7 +93,9 @@ class BatchResult:
         One sentence per session whose capture times without a UTC offset were read in the offset
         of its other photos, or left out because those carry several, and one for all sessions
         whose capture times, none with an offset, were read in their treated_at's (each photo's
-        ``warnings`` says it; :func:`~facemetrics.batch.discover.offset_free_times`).
+        ``warnings`` says it; :func:`~facemetrics.batch.discover.offset_free_times`); first, one per
+        session whose treated_at without an offset was read in its before photos' offset, or whose
+        photos with an offset were left out (:func:`~facemetrics.batch.discover.offset_free_treatment`).
     taken_at_notes : list of str
         A line naming the photos whose manifest ``taken_at`` differs from their EXIF capture time
         by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` (the manifest's is
@@ -232,9 +234,14 @@ def run_batch(
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
         rows = _header_times(entries, rows)
         rows, taken_at_notes = _manifest_time_warnings(entries, rows)  # a manifest time far from the EXIF one
-        # capture times without an offset among times with one: read in the session's one offset, or left out
-        entries, offset_warned, time_notes = offset_free_times(entries, {i: r.get("taken_at") for i, r in rows.items()})
-        rows = _with_warnings(rows, offset_warned)  # each photo's time read in an offset it does not carry
+        # a treated_at without an offset among photos of two or more offsets: read in the before photos' offset,
+        # or those photos left out; then capture times without an offset among times with one: read in the
+        # session's one offset, or left out
+        exif_times = {i: r.get("taken_at") for i, r in rows.items()}
+        entries, treated_warned, treated_notes = offset_free_treatment(entries, exif_times)
+        entries, offset_warned, time_notes = offset_free_times(entries, exif_times)
+        time_notes = treated_notes + time_notes
+        rows = _with_warnings(_with_warnings(rows, treated_warned), offset_warned)  # each photo's time read in an offset it does not carry
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
         n_compare_cached = max(n_compare_cached - n_session_compared, 0)

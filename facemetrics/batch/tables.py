@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .._version import __version__
-from ..pairing import PairingPhoto, pair_photos
+from ..pairing import PairingPhoto, pair_photos, too_early
 from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
@@ -20,6 +20,7 @@ from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
+from ..timekeys import ambiguous_time  # 08.20 (hours.minutes): its message
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -159,14 +160,22 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
             reasons.append("no capture time (no EXIF DateTimeOriginal and none in the manifest)")
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         reasons.append(no_time_of_day(r["taken_at"], treatment=False))
+    elif ambiguous_time(r["taken_at"]):
+        if not e.note:  # a manifest's 08.20 is named in the note with its row
+            reasons.append(ambiguous_time(r["taken_at"], "capture time"))
     elif parse_time(r["taken_at"]) is None:
         reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
     if e.treated_at and _date_only(e.treated_at):
         reasons.append(no_time_of_day(e.treated_at, treatment=True))
+    elif e.treated_at and ambiguous_time(e.treated_at):
+        if not e.note:
+            reasons.append(ambiguous_time(e.treated_at, "treatment time"))
     elif e.treated_at and parse_time(e.treated_at) is None:
         reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601 (e.g. 2026-11-02T08:00)")
     elif not e.treated_at and not e.note:
         reasons.append("no treatment time")
+    if not reasons and too_early(r["hours_since_treatment"]):  # a reset camera clock: never the before photo
+        reasons.append(too_early(r["hours_since_treatment"]))
     if not reasons:
         r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
     r["excluded"] = "; ".join(reasons)
@@ -220,6 +229,8 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     for name in pairing.no_baseline:
         rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
     _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
+    for name, reason in pairing.too_early:  # _table_row gives these no role; kept for rows given one
+        rows[name]["excluded"] = reason
     for name, same_as in pairing.duplicates:
         rows[name]["excluded"] = _duplicate_reason(rows[name], rows[same_as])
     for group in pairing.conflicts:
