@@ -460,6 +460,8 @@ def _print_verdicts(table, said=()) -> None:
     for note in table.attrs.get("same_picture_notes", ()):  # a copy's zeros, left out of the fits
         if note not in said:
             print(note)
+    for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
+        print(f"follow-on session left out of the decay fits: {note}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -31,7 +31,8 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None):
     """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
-    Drawn per panel: the photos (colour = treatment, marker = subject), the
+    Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
+    left out of the fits, ``result.follow_on``), the
     pooled fitted curve of each treatment with its pointwise 95 % bootstrap
     band, a grey band ±noise_floor, dashed lines at ±delta (the equivalence
     margin) and a dotted line at 24 h.  The time axis is ``symlog`` with a
@@ -80,6 +81,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         colour={tr: _COLOURS[i % len(_COLOURS)] for i, tr in enumerate(treatments)},
         marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
     )
+    df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
     panels = _timeline_panels(df, result, metrics, side)
 
     ncols = min(len(panels), 2)
@@ -96,6 +98,17 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     if path is not None:
         fig.savefig(path, format="png", dpi=110)
     return fig
+
+
+def _follow_on_rows(df: pd.DataFrame, result: SeriesResult) -> np.ndarray:
+    """True for each row of ``df`` (shape (n,)) of a session its series' fits left out as a follow-on
+    session (``result.follow_on``: subject, treatment, metric, side and ``treated_at`` as written)."""
+    if not result.follow_on or "treated_at" not in df.columns:
+        return np.zeros(len(df), dtype=bool)
+    keys = {(f.subject, f.treatment, f.metric, f.side, f.treated_at) for f in result.follow_on}
+    rows = zip(df["subject"].astype(str), df["treatment"].astype(str), df["metric"].astype(str),
+               df["side"].astype(str), df["treated_at"].fillna("").astype(str).str.strip())
+    return np.array([r in keys for r in rows], dtype=bool)
 
 
 def _timeline_panels(df: pd.DataFrame, result: SeriesResult, metrics, side) -> list[tuple[str, str]]:
@@ -146,10 +159,15 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     for tr in treatments:
         tdf = mdf[mdf["treatment"] == tr]
         for subj, sdf in tdf.groupby("subject", sort=True):
+            fitted = sdf[~sdf["_follow_on"]] if "_follow_on" in sdf.columns else sdf
             ax.plot(
-                sdf["hours_since_treatment"], sdf["value"], ls="none", marker=marker[subj],
+                fitted["hours_since_treatment"], fitted["value"], ls="none", marker=marker[subj],
                 ms=4.5, color=colour[tr], alpha=0.55, mec="none", zorder=3,
             )
+            if len(fitted) < len(sdf):  # a follow-on session's photos: hollow, not in the fit
+                later = sdf[sdf["_follow_on"]]
+                ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=4.5,
+                        mfc="none", mec=colour[tr], alpha=0.7, zorder=3)
         for f in fits:
             if f.treatment != tr or not f.fit_ok:
                 continue
@@ -202,6 +220,9 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
         if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits)
     ]
     handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
+    if "_follow_on" in mdf.columns and mdf["_follow_on"].any():
+        handles.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="none", mec="0.3",
+                              label="follow-on session: left out of the fit"))
     if nf is not None:
         label = f"noise floor \u00b1{quantity(nf, unit)}"
         floors = {f.treatment: f.noise_floor for f in fits if f.subject is None and math.isfinite(f.noise_floor)}

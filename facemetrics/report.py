@@ -25,6 +25,7 @@ from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
     "effect_noun",
+    "follow_on_notes",
     "hours_text",
     "is_pooled",
     "join_words",
@@ -173,7 +174,7 @@ def _fmt(v, unit="", digits=2) -> str:
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=()) -> str:
+                      left_out=(), follow_on=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -191,6 +192,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         One line per comparison whose rows the fits left out as ``uncertain``, with its reason
         (:func:`facemetrics.batch.timeline.uncertain_notes`): listed under ``## Photos excluded``
         (:func:`excluded_lines`).
+    follow_on : sequence of str, optional
+        One line per follow-on session left out of the decay fits (:func:`follow_on_notes`): listed
+        under ``## Photos excluded`` too.
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -244,11 +248,33 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
-    lines += excluded_lines(photos, left_out)
+    lines += excluded_lines(photos, left_out, follow_on)
     return "\n".join(lines) + "\n"
 
 
-def excluded_lines(photos: pd.DataFrame | None, left_out=()) -> list[str]:
+def follow_on_notes(items) -> list[str]:
+    """One line per follow-on session left out of the decay fits (``SeriesResult.follow_on``:
+    :class:`facemetrics.decay.carryover.FollowOn`, one per session and series), naming the series it
+    was left out of: ``"S01, rf: the session treated at 2026-12-06T08:00:00 began 96.0 h after the
+    one treated at 2026-12-02T08:00:00, whose effect is not shown gone by then: its changes are left
+    out of the decay fits of jawline_lift_mm (mean), ... (its before photo may carry that effect)"``.
+    [] for none."""
+    sessions: dict[tuple, list] = {}
+    for f in items:
+        sessions.setdefault((f.subject, f.treatment, f.treated_at), []).append(f)
+    lines = []
+    for (subj, tr, when), group in sessions.items():
+        first = min(group, key=lambda f: f.gap_h)
+        series = join_words(list(dict.fromkeys(f"{f.metric} ({f.side})" for f in group)))
+        n = max(f.n_rows for f in group)
+        lines.append(f"{subj}, {tr}: the session treated at {when} began {hours_text(first.gap_h)} after the one "
+                     f"treated at {first.earlier_treated_at}, whose effect is not shown gone by then: its "
+                     f"{n} change{'s' if n != 1 else ''} per series {'are' if n != 1 else 'is'} left out of the decay "
+                     f"fits of {series} (its before photo may carry that effect; its rows stay in long.csv)")
+    return lines
+
+
+def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> list[str]:
     """The ``## Photos excluded`` section of ``report.md``: the photos of ``photos.csv`` (read with
     ``keep_default_na=False``; None when it could not be read) with an ``excluded`` reason, then
     ``left_out``, one line per comparison whose rows the fits left out as ``uncertain`` (a photo
@@ -262,7 +288,7 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=()) -> list[str]:
         exc = photos[photos["excluded"].astype(str) != ""]
         if len(exc):
             lines += [f"- `{r['photo']}`: {r['excluded']}" for _, r in exc.iterrows()]
-        elif not left_out:
+        elif not left_out and not follow_on:
             lines.append("None: every photo was measured and compared.")
         else:
             lines.append("No photo was excluded from the batch: every photo was measured and compared.")
@@ -272,6 +298,15 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=()) -> list[str]:
                   "the fits leave their rows out; each line gives the comparison's own reason (`changes.csv`'s "
                   "`messages`).", ""]
         lines += [f"- {n}" for n in left_out]
+    if follow_on:
+        lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
+                  "Each of these sessions began while an earlier session of the same subject and treatment may "
+                  "still act (the fit of the subjects' first sessions does not show that session's change inside "
+                  "the margin by then, at its 90 % CI), so its before photo may carry that effect and its changes "
+                  "are no changes from a fresh baseline; the decay fits leave them out (each fit's reason gives the "
+                  "figures). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
+                  "compares their before photos with the first session's.", ""]
+        lines += [f"- {n}" for n in follow_on]
     return lines
 
 

@@ -26,7 +26,7 @@ MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "quality", "jaw", "
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
                "integrity.result",
                "analyze", "decay", "decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap",
-               "decay.margin", "decay.regimen")
+               "decay.margin", "decay.regimen", "decay.carryover")
 #: what they must not reach: reporting, figures, files, orchestration, the CLI and the app
 FORBIDDEN = ("report", "plots", "overlay", "export", "batch", "store", "cli", "app", "validate")
 
@@ -196,7 +196,7 @@ def test_known_violations_still_occur():
 def test_no_function_level_import_of_a_higher_layer_in_the_time_series_modules():
     """decay/*, study and simulate import their dependencies at the top of the file."""
     for module in ("decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap", "decay.margin",
-                   "decay.regimen", "study"):
+                   "decay.regimen", "decay.carryover", "study"):
         tree = ast.parse(module_names()[module].read_text(encoding="utf-8"))
         hidden = [n.lineno for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                   for n in ast.walk(f) if isinstance(n, ast.ImportFrom) and n.level]
@@ -216,6 +216,7 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "loader": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED"), "EXIF tag numbers"),
     "store": (("_KEEP_IFD0", "_KEEP_EXIF", "SCHEMA_VERSION"), "EXIF tag numbers; the database's version number"),
+    "decay.carryover": (("_NAMED",), "how many sessions a reason names one by one (wording, not a threshold)"),
     "integrity.hevc": (("_DE265_DISABLE_DEBLOCKING", "_DE265_DISABLE_SAO", "_NEVER_DECODED"),
                        "libde265's parameter numbers (de265.h) and a pseudo-code beside its warning codes"),
 }

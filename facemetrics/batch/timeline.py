@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..export import check_output_folder, write_bytes, write_csv
-from ..report import timeline_markdown
+from ..report import follow_on_notes, timeline_markdown
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
@@ -130,11 +130,13 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
+    follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     write_bytes(timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
-                                uncertain_notes=left).encode("utf-8"), out_dir / "report.md")
+                                uncertain_notes=left, follow_on_notes=follow).encode("utf-8"), out_dir / "report.md")
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
+    table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     return result, table
 
 
@@ -297,7 +299,8 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
 
 
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
-                    same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None) -> str:
+                    same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None,
+                    follow_on_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -307,7 +310,9 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     (:func:`facemetrics.batch.tables.same_picture_notes`, of the batch and its regimen batch:
     ``same_picture_notes`` when the caller has them, as :func:`run_timeline`, else read here).
     ``## Photos excluded`` lists the comparisons left out of the fits as ``uncertain``, with their
-    reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them)."""
+    reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them), and
+    the follow-on sessions the decay fits left out (``follow_on_notes``, :func:`facemetrics.report.follow_on_notes`
+    of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them)."""
     from .tables import disagreement_notes
 
     try:
@@ -320,7 +325,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
         regimen = _change_records(Path(batch_dir) / REGIMEN_DIR)
     if uncertain_notes is None:
         uncertain_notes = _uncertain_notes(table, changes, regimen)
-    text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes)
+    text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or ())
     if changes is None:
         return text
     notes = disagreement_notes(changes)

@@ -6,6 +6,8 @@
 - :mod:`facemetrics.decay.claim`: the series fit: bootstrap designs, the 24 h verdict and the
   timeline table (:func:`analyze_series`).
 - :mod:`facemetrics.decay.regimen`: the regimen slope over days (:func:`analyze_regimen`).
+- :mod:`facemetrics.decay.carryover`: follow-on sessions (a later session of a subject and
+  treatment begun while an earlier one's effect is not shown gone), left out of the decay fit.
 - :mod:`facemetrics.decay.inputs`: the table of changes checked and cleaned (types, labels,
   rows read ``uncertain``, repeated photos, one photo at two times, sessions).
 - :mod:`facemetrics.decay.bootstrap`: what both bootstraps share (settings check, random
@@ -16,6 +18,7 @@
 No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.
 """
 
+from .carryover import FollowOn
 from .claim import (
     CLAIM_HOURS,
     COLUMNS,
@@ -45,6 +48,7 @@ __all__ = [
     "REGIMEN_COLUMNS",
     "DecayFit",
     "DecayParams",
+    "FollowOn",
     "SeriesError",
     "SeriesResult",
     "analyze_regimen",

@@ -186,6 +186,7 @@ from .bootstrap import (
     _group_rng,
     _scale_factors,
 )
+from .carryover import FollowOn, first_session_rows, follow_on_sentence, follow_on_sessions, session_order
 from .inputs import (
     BLANK_SUBJECT,
     BLANK_TREATMENT,
@@ -193,6 +194,7 @@ from .inputs import (
     UNREAD_VERDICTS,
     _at_two_times,
     _has_time_and_value,
+    _labels,
     _repeated,
     _session_keys,
     _session_texts,
@@ -227,6 +229,7 @@ __all__ = [
     "PERSISTS",
     "REGIMEN_COLUMNS",
     "DecayFit",
+    "FollowOn",
     "SeriesError",
     "SeriesResult",
     "analyze_regimen",
@@ -531,6 +534,10 @@ class SeriesResult:
         "" when ``status`` is ``ok``; otherwise a full sentence saying why nothing was fitted
         (the table has no rows, none has a number for its time and value, every row read
         ``uncertain``, or a mix of these, with the counts).
+    follow_on : tuple of FollowOn
+        The sessions left out of a series' fits as follow-on sessions (begun while an earlier
+        session of the same subject and treatment may still act: :mod:`facemetrics.decay.carryover`),
+        one per session and series, in series order; each fit's ``reason`` names its own.
     """
 
     fits: tuple[DecayFit, ...]
@@ -540,6 +547,7 @@ class SeriesResult:
     seed: int = 0
     status: str = "ok"
     reason: str = ""
+    follow_on: tuple[FollowOn, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The timeline table: one row per fit, columns :data:`COLUMNS` in order."""
@@ -1001,6 +1009,15 @@ def analyze_series(
         subject and treatment: photos of different sessions (days) whose
         ``hours_since_treatment`` lie within 5 min of each other (24.00 h
         after one treatment, 24.05 h after another) count as one time.
+        With ``treated_at``, a later session of a subject and treatment begun
+        while the earlier one's effect is not shown gone (the fit of every
+        subject's first session alone does not put its change inside the
+        margin at the hours between the two treatments, at
+        ``test_confidence``) is a *follow-on* session: its before photo may
+        carry that effect, so its rows are left out of the series' fits
+        (pooled and per subject), the ``reason`` names it and
+        :attr:`SeriesResult.follow_on` lists it
+        (:mod:`facemetrics.decay.carryover`).
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -1066,10 +1083,16 @@ def analyze_series(
     # saying so (it vanished before)
     left_out = pd.concat([unread[["treatment", "metric", "side"]], retimed[["treatment", "metric", "side"]]])
     groups.update({k: df.iloc[:0] for k in left_out.itertuples(index=False, name=None) if k not in groups})
+    order = _sessions_in(changes)  # every session of the table, whatever its rows' verdicts
+    follow_on: list[FollowOn] = []
     for key in sorted(groups, key=lambda k: tuple(map(str, k))):
         treatment, metric, side = key
         grp = groups[key].sort_values(["subject", "hours_since_treatment"], kind="stable")
-        fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
+        grp, later, fit = _without_follow_on(grp, order, treatment=treatment, metric=metric, side=side, **opts)
+        follow_on += later
+        if fit is None:
+            fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
+        fit = replace(fit, reason=fit.reason + follow_on_sentence(later)) if later else fit
         fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key), repeated, key), retimed, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
@@ -1082,12 +1105,45 @@ def analyze_series(
                                              confidence=opts["confidence"])
             else:
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
+            if any(f.subject == subj for f in later):
+                fit = replace(fit, reason=fit.reason + follow_on_sentence(later, subj))
             fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj),
                                       retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
-                            reason=_nothing_to_fit(changes, metrics, retimed))
-    return SeriesResult(fits=tuple(fits), **opts)
+                            reason=_nothing_to_fit(changes, metrics, retimed), follow_on=tuple(follow_on))
+    return SeriesResult(fits=tuple(fits), **opts, follow_on=tuple(follow_on))
+
+
+def _sessions_in(changes: pd.DataFrame) -> dict:
+    """:func:`~facemetrics.decay.carryover.session_order` of every row of ``changes`` (labels as the
+    fits read them), {} without a ``treated_at`` column."""
+    if "treated_at" not in changes.columns:
+        return {}
+    return session_order(_labels(changes.loc[:, ["subject", "treatment", "metric", "side", "treated_at"]].copy()))
+
+
+def _without_follow_on(grp: pd.DataFrame, order: dict, *, treatment, metric, side, **opts
+                       ) -> tuple[pd.DataFrame, tuple[FollowOn, ...], DecayFit | None]:
+    """One series' rows without its follow-on sessions (:mod:`facemetrics.decay.carryover`), those
+    sessions, and the pooled fit when it is already made (the first sessions' fit, when every later
+    session was left out; the fit of all sessions, when it was made to judge and none was; else
+    None).  A series with no later session is returned whole."""
+    first = first_session_rows(grp, order)
+    if first.all():
+        return grp, (), None
+    judge = _analyze_one(grp[first], treatment=treatment, metric=metric, side=side, subject=None, **opts)
+    every: list[DecayFit] = []
+
+    def everything() -> DecayFit:  # the fit of all sessions, asked only what the first sessions cannot tell
+        every.append(_analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts))
+        return every[-1]
+
+    leave, later = follow_on_sessions(grp, order, judge, everything)
+    if not leave.any():
+        return grp, (), (every[0] if every else None)  # the fit of all sessions is this series' fit
+    kept = grp[~leave]
+    return kept, later, (judge if np.array_equal(leave, ~first) else None)  # kept: the first sessions' rows
 
 
 def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subject, pooled_ok: bool,

@@ -1,0 +1,337 @@
+"""Follow-on sessions: a session begun while an earlier one of the same subject and treatment may still act.
+
+The decay fit (:func:`facemetrics.decay.claim.analyze_series`) reads each session's changes as
+changes from a fresh baseline: its before photo is the face without the treatment.  A second
+session of the same subject and treatment whose treatment came while the first session's effect
+may still last breaks that: its before photo already carries the earlier effect, so its changes
+measure how a second treatment adds to a face that is already treated (0 when the effect is
+already at its ceiling, the first one's course again when treatments add up, anything between),
+not the single treatment's course.  Pooled as if from a fresh baseline, a lasting lift read as
+one that fades (an audit, 2026-12-04: the demo's RF photos split into two sessions 96 h apart
+read half-life 53 h and lasting 0.04 mm, 95 % CI -9.2 to 0.80 mm, for a lasting 1.5 mm).
+
+The rule (:func:`follow_on_sessions`), per treatment × metric × side:
+
+- a subject's sessions are its ``treated_at`` times, keyed as the batch keys them
+  (:func:`facemetrics.decay.inputs._session_keys`), ordered by the instant they name; a
+  session with an earlier session of the same subject and treatment is a *later* session,
+  the others (each subject's first, and rows without a ``treated_at`` or with a time that does
+  not parse, which cannot be ordered) are *first* sessions;
+- the *first sessions' fit* (the decay fit of the first sessions' rows alone, every subject
+  pooled) judges the earlier session's change ``gap_h`` hours after its treatment
+  (:func:`state_at`): *gone* when the fit's ``test_confidence`` (90 %) band at ``gap_h`` lies
+  inside ``±smallest_meaningful_change`` (the 24 h claim's equivalence test; with ``n_boot=0``,
+  no band: the point estimate inside the margin), *still there* when it lies entirely beyond
+  it, else (the band straddles the margin, or there is no fit: too few first-session photos,
+  e.g. one subject's one day of a daily regimen) *not told*;
+- when the first sessions' fit does not tell, the fit of *all* the series' sessions judges the
+  same way (gone, or not); it is the old pooled fit, biased towards fading by the very sessions
+  judged when the effect lasts, so it is asked only what the first sessions cannot answer, and
+  a session it passes is pooled as before this rule (never worse than before);
+- a later session is a *follow-on* session when the effect of any earlier session of its
+  subject and treatment is not judged gone by its own treatment time (``gap_h`` = hours from
+  that session's treatment to this one's); it is left out of the fit and named in the fit's
+  ``reason`` with the fit that judged.  A later session after every earlier one's effect is
+  gone (a fast-fading lift, sessions a day or more apart) is pooled as before.
+
+The session's *treatment* time is the boundary, not its before photo's capture time: the before
+photo is taken before it, when the earlier effect is at least as large, and ``long.csv`` does not
+carry the before photo's time.  Pure functions; no file I/O.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from ..timekeys import parse_time
+from .inputs import _session_keys, _session_texts
+from .wording import hours_text, join_words, num, percent, quantity
+
+__all__ = ["GONE", "THERE", "UNTOLD", "FollowOn", "first_session_rows", "follow_on_sentence", "follow_on_sessions",
+           "session_order", "shown_gone", "state_at"]
+
+#: at most this many sessions are named one by one in a fit's ``reason`` (the rest counted)
+_NAMED = 3
+
+
+@dataclass(frozen=True)
+class FollowOn:
+    """One session left out of one series' decay fit as a follow-on session.
+
+    Attributes
+    ----------
+    subject, treatment, metric, side : str
+        The series (and the subject) it was left out of.
+    treated_at : str
+        The follow-on session's treatment time, as the table writes it.
+    earlier_treated_at : str
+        The earlier session whose effect is not shown gone by then (the latest such one).
+    gap_h : float
+        Hours from ``earlier_treated_at`` to ``treated_at``.
+    n_rows : int
+        Rows of the series left out (its photos' changes, its no-change checks).
+    change, ci_low, ci_high : float
+        The first sessions' fit at ``gap_h`` [metric unit] and its ``test_confidence`` interval;
+        NaN when there is no such fit (the interval also NaN without a bootstrap).
+    margin : float
+        The fit's ``smallest_meaningful_change`` [metric unit]; NaN without a fit.
+    level : float
+        The interval's level (the fit's ``test_confidence``, e.g. 0.9).
+    unit : str
+        Unit of ``change`` and ``margin``.
+    judged_by : str
+        The fit whose figures these are: ``"first"`` (the first sessions' fit) or ``"all"`` (the fit
+        of all sessions, when the first sessions' fit did not tell).
+    """
+
+    subject: str
+    treatment: str
+    metric: str
+    side: str
+    treated_at: str
+    earlier_treated_at: str
+    gap_h: float
+    n_rows: int
+    change: float
+    ci_low: float
+    ci_high: float
+    margin: float
+    level: float
+    unit: str
+    judged_by: str = "first"
+
+
+def _hours(later, earlier) -> float:
+    """Hours from ``earlier`` to ``later`` (datetimes); both aware: as instants, else as wall-clock
+    times (as :func:`facemetrics.batch.hours_between` compares a time with and one without an offset)."""
+    if (later.tzinfo is None) != (earlier.tzinfo is None):
+        later, earlier = later.replace(tzinfo=None), earlier.replace(tzinfo=None)
+    return (later - earlier).total_seconds() / 3600.0
+
+
+def session_order(changes: pd.DataFrame) -> dict[tuple[str, str], list[tuple]]:
+    """Each subject × treatment's timed sessions in time order.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        A change table with ``subject``, ``treatment`` (labels as the fits read them,
+        :func:`facemetrics.decay.inputs._labels`) and optional ``treated_at``.  Every row counts,
+        whatever its value or verdict: a session all of whose changes read ``uncertain`` still
+        treated the face.
+
+    Returns
+    -------
+    dict
+        ``{(subject, treatment): [(instant, key, text), ...]}``, ordered by ``instant`` (a
+        ``datetime``); ``key`` is the session key (:func:`facemetrics.decay.inputs._session_keys`),
+        ``text`` its first ``treated_at`` as written.  Sessions without a ``treated_at`` or whose
+        time does not parse are not listed (they cannot be ordered).
+    """
+    if "treated_at" not in changes.columns or changes.empty:
+        return {}
+    keys = _session_keys(changes)
+    texts = _session_texts(changes)
+    seen: dict[tuple[str, str], dict[str, tuple]] = {}
+    for subj, tr, k, text in zip(changes["subject"].astype(str), changes["treatment"].astype(str), keys, texts):
+        if not k:
+            continue
+        t = parse_time(text)  # as written (its offset kept): a time without one is compared as wall-clock time
+        if t is None:
+            continue
+        seen.setdefault((subj, tr), {}).setdefault(k, (t, k, text))
+    out = {}
+    for st, sessions in seen.items():
+        items = list(sessions.values())
+        aware = all(t.tzinfo is not None for t, _, _ in items)
+        out[st] = sorted(items, key=lambda s: (s[0] if aware else s[0].replace(tzinfo=None), s[1]))
+    return out
+
+
+def _earlier(order: dict, subject: str, treatment: str, key: str) -> list[tuple[str, float]]:
+    """``[(earlier session's text, hours from it to session key), ...]`` of the sessions of
+    ``subject`` and ``treatment`` before the session ``key`` (latest first); [] for a first session."""
+    sessions = order.get((subject, treatment), [])
+    at = next((i for i, s in enumerate(sessions) if s[1] == key), None)
+    if not at:
+        return []
+    t = sessions[at][0]
+    return [(s[2], _hours(t, s[0])) for s in reversed(sessions[:at])]
+
+
+def first_session_rows(series: pd.DataFrame, order: dict) -> np.ndarray:
+    """True for each row of ``series`` (shape (n,)) of a first session: no earlier session of its
+    subject and treatment in ``order`` (:func:`session_order`); rows without a timed session too."""
+    if "treated_at" not in series.columns or not order:
+        return np.ones(len(series), dtype=bool)
+    keys = _session_keys(series)
+    return np.array([not _earlier(order, s, tr, k) for s, tr, k in
+                     zip(series["subject"].astype(str), series["treatment"].astype(str), keys)], dtype=bool)
+
+
+#: :func:`state_at`'s words: the change inside the margin, beyond it, or neither shown
+GONE, THERE, UNTOLD = "gone", "there", "untold"
+
+
+def state_at(fit, gap_h: float) -> tuple[str, float, float, float]:
+    """What ``fit`` tells of its change ``gap_h`` hours after treatment: ``(state, change, low, high)``.
+
+    ``state`` is :data:`GONE` (:func:`shown_gone`), :data:`THERE` (the ``test_confidence`` band
+    entirely beyond ``±smallest_meaningful_change``; without a band, never) or :data:`UNTOLD`.
+    """
+    gone, f, lo, hi = shown_gone(fit, gap_h)
+    if gone:
+        return GONE, f, lo, hi
+    delta = fit.smallest_meaningful_change if fit.fit_ok else float("nan")
+    if math.isfinite(delta) and math.isfinite(lo) and math.isfinite(hi) and (lo > delta or hi < -delta):
+        return THERE, f, lo, hi
+    return UNTOLD, f, lo, hi
+
+
+def shown_gone(fit, gap_h: float) -> tuple[bool, float, float, float]:
+    """Whether ``fit`` shows its effect gone ``gap_h`` hours after treatment: ``(gone, change, low, high)``.
+
+    Parameters
+    ----------
+    fit : DecayFit
+        A fit of :mod:`facemetrics.decay.claim` (``fit_ok``, ``curve``, ``test_confidence``,
+        ``smallest_meaningful_change``, ``boot_params``).
+    gap_h : float
+        Hours since treatment.
+
+    Returns
+    -------
+    (bool, float, float, float)
+        Gone when the ``test_confidence`` band at ``gap_h`` lies inside
+        ``±smallest_meaningful_change`` (without bootstrap replicates: the fitted change does);
+        the fitted change and its band [metric unit] (NaN where there are none).  Not gone
+        without a fit or a margin.
+    """
+    nan = float("nan")
+    if not fit.fit_ok:
+        return False, nan, nan, nan
+    f, lo, hi = (float(v[0]) for v in fit.curve(np.array([gap_h]), fit.test_confidence))
+    delta = fit.smallest_meaningful_change
+    if not (math.isfinite(delta) and delta > 0):
+        return False, f, lo, hi
+    if math.isfinite(lo) and math.isfinite(hi):
+        return bool(-delta < lo and hi < delta), f, lo, hi
+    return bool(fit.boot_params is None or len(fit.boot_params) == 0) and abs(f) < delta, f, lo, hi
+
+
+def follow_on_sessions(series: pd.DataFrame, order: dict, judge, fallback=None
+                       ) -> tuple[np.ndarray, tuple[FollowOn, ...]]:
+    """The follow-on sessions of one series (module docstring): which rows to leave out, and each session.
+
+    Parameters
+    ----------
+    series : pandas.DataFrame
+        One treatment × metric × side's cleaned rows (:func:`facemetrics.decay.inputs.validate_changes`).
+    order : dict
+        :func:`session_order` of the whole change table.
+    judge : DecayFit or None
+        The fit of the series' first-session rows (:func:`first_session_rows`); None when there are
+        no later sessions to judge.
+    fallback : callable, optional
+        Returns the fit of all the series' rows (called at most once, only when ``judge`` does not
+        tell, :data:`UNTOLD`); None: no such fit (a session ``judge`` does not tell of is left out).
+
+    Returns
+    -------
+    (numpy.ndarray, tuple of FollowOn)
+        bool, shape (n,): True for the rows of follow-on sessions; the sessions, in subject and time order.
+    """
+    leave = np.zeros(len(series), dtype=bool)
+    if judge is None or "treated_at" not in series.columns or series.empty:
+        return leave, ()
+    keys = _session_keys(series)
+    texts = _session_texts(series)
+    subjects = series["subject"].astype(str).to_numpy()
+    treatments = series["treatment"].astype(str).to_numpy()
+    metric, side = str(series["metric"].iloc[0]), str(series["side"].iloc[0])
+    unit = str(judge.unit)
+    found: dict[tuple, FollowOn] = {}
+    judged: set[tuple] = set()
+    everything = []  # the fit of all sessions, made once when needed
+
+    def all_fit():
+        if not everything:
+            everything.append(fallback() if fallback is not None else None)
+        return everything[0]
+
+    for i, (subj, tr, k) in enumerate(zip(subjects, treatments, keys)):
+        if (subj, tr, k) in found:
+            leave[i] = True
+            continue
+        if (subj, tr, k) in judged:
+            continue
+        judged.add((subj, tr, k))
+        for earlier_text, gap in _earlier(order, subj, tr, k):  # latest first: the smallest gap
+            fit, by = judge, "first"
+            state, change, lo, hi = state_at(judge, gap)
+            if state == UNTOLD and all_fit() is not None:
+                fit, by = all_fit(), "all"
+                state, change, lo, hi = state_at(fit, gap)
+            if state != GONE:
+                found[(subj, tr, k)] = FollowOn(
+                    subject=subj, treatment=tr, metric=metric, side=side, treated_at=str(texts[i]),
+                    earlier_treated_at=str(earlier_text), gap_h=float(gap), n_rows=0, change=change, ci_low=lo,
+                    ci_high=hi, margin=float(fit.smallest_meaningful_change) if fit.fit_ok else float("nan"),
+                    level=float(fit.test_confidence), unit=unit, judged_by=by)
+                leave[i] = True
+                break
+    counts: dict[tuple, int] = {}
+    for trip in zip(subjects[leave], treatments[leave], keys[leave]):
+        counts[trip] = counts.get(trip, 0) + 1
+    place = {(s, tr, k): j for (s, tr), sess in order.items() for j, (_, k, _) in enumerate(sess)}
+    items = [replace(found[trip], n_rows=counts.get(trip, 0))
+             for trip in sorted(found, key=lambda trip: (trip[0], trip[1], place.get(trip, 0)))]
+    return leave, tuple(items)
+
+
+def _phrase(f: FollowOn, with_subject: bool) -> str:
+    """One follow-on session in words (part of :func:`follow_on_sentence`)."""
+    who = f"{f.subject}'s session" if with_subject else "the session"
+    head = (f"{who} treated at {f.treated_at} began {hours_text(f.gap_h)} after the one treated at "
+            f"{f.earlier_treated_at}")
+    if not math.isfinite(f.change):
+        return head + ", and no fit shows that one's effect gone by then"
+    fit = ("the first sessions' fit" if f.judged_by == "first" else
+           "the fit of all sessions (the first sessions' alone cannot tell)")
+    if math.isfinite(f.ci_low):
+        at = (f"{quantity(f.change, f.unit)} ({percent(f.level)} CI {num(f.ci_low)} to "
+              f"{quantity(f.ci_high, f.unit)})")
+    else:
+        at = quantity(f.change, f.unit)
+    if not (math.isfinite(f.margin) and f.margin > 0):
+        return head + f", when {fit} puts that one's change at {at}, with no margin to call it gone"
+    return head + f", when {fit} puts that one's change at {at}, not shown inside \u00b1{quantity(f.margin, f.unit)}"
+
+
+def follow_on_sentence(items, subject: str | None = None) -> str:
+    """The sentence a fit's ``reason`` ends with when follow-on sessions were left out of it ("" for none).
+
+    Parameters
+    ----------
+    items : iterable of FollowOn
+        The series' follow-on sessions (:func:`follow_on_sessions`).
+    subject : str, optional
+        Only this subject's (a per-subject fit); None: all (the pooled fit).
+    """
+    items = [f for f in items if subject is None or f.subject == subject]
+    if not items:
+        return ""
+    n_rows = sum(f.n_rows for f in items)
+    k = len(items)
+    named = [_phrase(f, subject is None) for f in items[:_NAMED]]
+    if k > _NAMED:
+        named.append(f"{k - _NAMED} more")
+    return (f" {n_rows} row{'s' if n_rows != 1 else ''} of {k} follow-on session{'s' if k != 1 else ''} "
+            f"{'were' if n_rows != 1 else 'was'} left out of this fit: {join_words(named)}. A session begun while "
+            "an earlier session of the same subject and treatment may still act has a before photo that may "
+            "carry that effect, so its changes are not changes from a fresh baseline (they stay in long.csv; "
+            "the Regimen section compares the before photos of later sessions with the first session's).")
