@@ -44,6 +44,7 @@ import re
 import sys
 import threading
 import traceback
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +59,8 @@ from facemetrics import decay as fm_decay
 from facemetrics import plots as fm_plots
 from facemetrics import report as fm_report
 from facemetrics import study as fm_study
-from facemetrics.batch import hours_between, long_rows
+from facemetrics.batch import hours_between, long_rows, name_key
+from facemetrics.batch.discover import name_text
 from facemetrics.batch import results as batch_results
 from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
@@ -316,8 +318,9 @@ def naive(t: datetime | None) -> datetime | None:
 
 
 #: words of a file name that say which photo was taken first, for photos of equal or no capture time
-_BEFORE_WORDS = re.compile(r"(?:^|[^a-z])(?:before|pre|baseline)(?:[^a-z]|$)")
-_AFTER_WORDS = re.compile(r"(?:^|[^a-z])(?:after|post)(?:[^a-z]|$)")
+#: (a word: not next to a letter, any script's, ``[^\W\d_]``: ``postérieur`` says nothing, ``S01_pre2`` says before)
+_BEFORE_WORDS = re.compile(r"(?<![^\W\d_])(?:before|pre|baseline)(?![^\W\d_])")
+_AFTER_WORDS = re.compile(r"(?<![^\W\d_])(?:after|post)(?![^\W\d_])")
 
 
 def name_hint(name: str) -> int:
@@ -326,14 +329,17 @@ def name_hint(name: str) -> int:
     Parameters
     ----------
     name : str
-        The file name (its stem is read, case-insensitively; a word is delimited by non-letters).
+        The file name (its stem is read, case-insensitively, in Unicode's composed form, NFC; a word
+        is delimited by what is not a letter: ``é`` is a letter whether the name writes it as one
+        character or as ``e`` + a combining accent, as macOS writes file names, where ``pre\u0301op``
+        read as the word 'pre'; an audit, 2026-12-04).
 
     Returns
     -------
     int
         0 for a name that says 'before' ('pre', 'baseline'), 2 for 'after' ('post'), else 1.
     """
-    low = Path(name).stem.lower()
+    low = unicodedata.normalize("NFC", Path(name).stem).lower()
     return 0 if _BEFORE_WORDS.search(low) else 2 if _AFTER_WORDS.search(low) else 1
 
 
@@ -1268,14 +1274,17 @@ def _study_page(store) -> None:
     names = store.subjects()["name"].tolist()
     pending = st.session_state.pop("study-pending", None)
     if pending is not None:
-        st.session_state["study-subject"] = pending if pending in names else (names[0] if names else NEW_SUBJECT)
+        # the stored spelling of a name that matches it (``anna`` created as the stored ``Anna``) is selected
+        same = [n for n in names if pending and name_key(n) == name_key(pending)]
+        st.session_state["study-subject"] = (pending if pending in names else same[0] if same
+                                             else names[0] if names else NEW_SUBJECT)
     pick = st.selectbox("Subject", names + [NEW_SUBJECT], key="study-subject")
     if pick == NEW_SUBJECT:
         name = st.text_input("New subject's name (or a code)", key="study-new-name")
         if st.button("Create subject", key="study-create", disabled=not name.strip()):
             store.subject_id(name.strip(), create=True)
-            st.session_state["study-pending"] = name.strip()
-            st.session_state["study-flash"] = f"Subject {md(repr(name.strip()))} created. Log a treatment session next."
+            st.session_state["study-pending"] = name_text(name)  # as stored: composed (NFC), stripped
+            st.session_state["study-flash"] = f"Subject {md(repr(name_text(name)))} created. Log a treatment session next."
             st.rerun()
         return
     subject = pick
@@ -1320,7 +1329,8 @@ def _study_page(store) -> None:
         st.warning(f"Deletes every photo copy, session and measurement of {md(repr(subject))} from this machine. "
                    "This cannot be undone.")
         confirm = st.text_input("Type the subject's name to confirm", key="study-delete-confirm")
-        if st.button("Delete subject", key="study-delete", disabled=confirm.strip() != subject):
+        if st.button("Delete subject", key="study-delete",
+                     disabled=unicodedata.normalize("NFC", confirm.strip()) != unicodedata.normalize("NFC", subject)):
             out = store.delete_subject(subject)
             study_report.clear()
             st.session_state["study-pending"] = ""

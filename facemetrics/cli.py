@@ -406,18 +406,29 @@ def _batch_summary(res, output) -> str:
     "left out of the changes" counts the excluded photos with no row in it (``photos.csv``'s ``excluded``
     says why); it counted every photo with an ``excluded`` reason, refused ones too, as "excluded
     from the changes" (an audit, 2026-12-03)."""
-    dup = f", {res.n_duplicates} identical to another photo here" if res.n_duplicates else ""
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
+    # how the photos' results were had: a part of the n photos, not more photos ("15 photos: 15 measured;
+    # 14 read from the cache" read as 29; an audit, 2026-12-04)
+    how = [f"{res.n_cached} read from the cache of an earlier run"] if res.n_cached else []
+    how += [f"{res.n_duplicates} identical to another photo here"] if res.n_duplicates else []
+    head = (f"{n} photo{'' if n == 1 else 's'} measured" if not n_bad
+            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not (see their status)")
+    if how:
+        head += f" ({', '.join(how)})" if not n_bad else f"; of the {n}, {', '.join(how)}"
     n_changes = len(res.change_rows)
     compared = {r.get("photo") for r in res.change_rows}
     n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
     n_out = sum(photo not in compared for photo, _ in res.excluded)
     refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
-    return (f"{n} photos: {res.n_ok} measured" + (f", {n_bad} not (see their status)" if n_bad else "")
-            + f"; {res.n_cached} read from the cache of an earlier run{dup}; "
-            f"{n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
+    earlier = ""
+    if res.removed:  # an earlier run's timeline: made from the tables this run replaced
+        earlier += (f" The earlier {', '.join(res.removed)} in {output} removed (made from an earlier run's tables; "
+                    f"`facemetrics timeline {output}` makes them again).")
+    if res.not_removed:
+        earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
+    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
             f"left out of the changes (the 'excluded' column of photos.csv says why). "
-            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s)")
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}")
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -907,7 +918,9 @@ def _add_batch(sub) -> None:
     b = sub.add_parser("batch", help="measure a study folder and compare each photo with its session baseline",
                        description="Measure every photo of a study folder (recursively) and compare each "
                                    "post-treatment photo with its session's baseline. Writes photos.csv, "
-                                   "changes.csv and long.csv; re-running resumes.")
+                                   "changes.csv and long.csv; re-running resumes (and removes the earlier "
+                                   "timeline.csv, timeline.png, report.md and regimen.png there, made from the "
+                                   "tables it replaces: run `timeline` again).")
     b.add_argument("folder", help="study folder")
     b.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at); "

@@ -306,6 +306,16 @@ LONG_COLUMNS_DEF = [
 #: columns of ``long.csv``
 LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]
 
+#: the identifier and text columns of the batch's tables (``photos.csv``, ``changes.csv``, ``long.csv``)
+#: and ``timeline.csv``: read back as text (``dtype=str``), never as numbers, by every reader of the
+#: project's own outputs (:mod:`facemetrics.batch.timeline`): subjects ``007``, ``7`` and ``003`` were
+#: read as the numbers 7, 7 and 3, so two people were fitted as one and ``003`` was shown as 3 (an audit,
+#: 2026-12-04).  A column a table lacks is passed over.
+TEXT_COLUMNS = ("subject", "treatment", "photo", "baseline_photos", "sha256", "pixel_sha256",
+                "baseline_sha256", "taken_at", "treated_at", "role", "status", "error", "warnings", "quality_flags",
+                "messages", "excluded", "metric", "side", "unit", "verdict", "reason", "calibration_source",
+                "facemetrics_version")
+
 #: ``comparison.csv`` of ``facemetrics compare`` and the app's download
 #: (:meth:`facemetrics.compare.Comparison.to_csv_frame`): the table's :data:`COMPARISON_COLUMNS`,
 #: then on every row which photos and which comparison (its status and messages) and which

@@ -26,9 +26,11 @@ mid-write leaves the last committed state.  Tables (schema version
 :data:`SCHEMA_VERSION`, see :data:`MIGRATIONS`):
 
 ``subjects(id, name UNIQUE, created_at)``
-    Names match ignoring case and surrounding spaces (``anna`` is the stored
-    ``Anna``; :func:`facemetrics.batch.name_key`, the batch's rule); the
-    first spelling stays.
+    Names match ignoring case, surrounding spaces and Unicode normalisation
+    (``anna`` is the stored ``Anna``; ``Zoë`` typed composed or decomposed is one
+    subject; :func:`facemetrics.batch.name_key`, the batch's rule); the first
+    spelling stays, stored in the composed form (NFC,
+    :func:`facemetrics.batch.discover.name_text`), as are treatment names.
 ``sessions(id, subject_id, treatment, device, settings_json, treated_at, note, created_at)``
     One treatment session; ``settings_json`` holds e.g. ``{"current_uA": 300}``.
     One row per (subject, treatment, the instant ``treated_at`` names), matched
@@ -92,6 +94,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._version import __version__
+from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
 from .errors import FacemetricsError, InputError
 from .timekeys import ambiguous_time, date_alone, no_time_of_day
 
@@ -641,12 +644,14 @@ class Store:
     def subject_id(self, name: str, *, create: bool = False) -> int:
         """Id of the subject ``name`` (created when ``create``); StoreError when unknown.
 
-        Names match ignoring case and surrounding spaces (:func:`facemetrics.batch.name_key`:
-        ``anna`` is the stored ``Anna``, whose spelling stays).  A store written before this
+        Names match ignoring case, surrounding spaces and Unicode normalisation
+        (:func:`facemetrics.batch.name_key`: ``anna`` is the stored ``Anna``, whose spelling stays;
+        a new name is stored composed, NFC, :func:`~facemetrics.batch.discover.name_text`).  A store
+        written before this
         rule may hold two spellings of one name as two rows: the exact spelling, else the
         oldest, is returned (and :meth:`photos`, :meth:`manifest` and :meth:`delete_subject`
         take them as one subject)."""
-        name = str(name).strip()
+        name = name_text(name)  # "Zoë" composed or decomposed: stored composed, one subject (audit, 2026-12-04)
         if not name:
             raise StoreError("a subject needs a name")
         row = self.con.execute("SELECT id FROM subjects WHERE name = ?", (name,)).fetchone()
@@ -680,13 +685,32 @@ class Store:
         return f" WHERE {alias} IN ({', '.join('?' * len(ids)) or 'NULL'})", tuple(ids)
 
     def subjects(self) -> pd.DataFrame:
-        """One row per subject: ``name, n_sessions, n_photos, first_photo, last_photo``."""
-        return pd.read_sql_query(
-            "SELECT s.name, (SELECT COUNT(*) FROM sessions WHERE subject_id = s.id) AS n_sessions, "
+        """One row per subject: ``name, n_sessions, n_photos, first_photo, last_photo``.
+
+        A store written before names were matched as now (:func:`facemetrics.batch.name_key`) may
+        hold one subject as two rows (``Anna`` and ``anna``; ``Zoë`` composed and decomposed, which
+        look the same and were listed twice; an audit, 2026-12-04): they are one row here, named
+        by the oldest spelling (as :meth:`photos` names them), their counts summed."""
+        df = pd.read_sql_query(
+            "SELECT s.id, s.name, (SELECT COUNT(*) FROM sessions WHERE subject_id = s.id) AS n_sessions, "
             "(SELECT COUNT(*) FROM photos WHERE subject_id = s.id) AS n_photos, "
             "(SELECT MIN(taken_at) FROM photos WHERE subject_id = s.id) AS first_photo, "
             "(SELECT MAX(taken_at) FROM photos WHERE subject_id = s.id) AS last_photo "
-            "FROM subjects s ORDER BY s.name", self.con)
+            "FROM subjects s ORDER BY s.id", self.con)
+        shown = self._shown_names()
+        df["name"] = [shown.get(int(i), n) for i, n in zip(df["id"], df["name"])]
+        return (df.groupby("name", sort=True, as_index=False, dropna=False)
+                .agg(n_sessions=("n_sessions", "sum"), n_photos=("n_photos", "sum"),
+                     first_photo=("first_photo", "min"), last_photo=("last_photo", "max")))
+
+    def _shown_names(self) -> dict[int, str]:
+        """``{subject id: the name it is shown by}``: the oldest spelling of its name
+        (:func:`facemetrics.batch.name_key`; one name in a store that holds two spellings)."""
+        from .batch import name_key
+
+        names: dict[str, str] = {}
+        return {int(r[0]): names.setdefault(name_key(r[1]), r[1])
+                for r in self.con.execute("SELECT id, name FROM subjects ORDER BY id")}
 
     def log_session(self, subject: str, treatment: str, treated_at, *, device: str = "",
                     settings: dict | None = None, note: str = "") -> int:
@@ -709,7 +733,7 @@ class Store:
         """
         from .batch import hours_between
 
-        treatment = str(treatment).strip()
+        treatment = name_text(treatment)
         if not treatment:
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
         when = _iso(treated_at)
@@ -748,10 +772,7 @@ class Store:
         """
         from .batch import name_key
 
-        names: dict[str, str] = {}
-        shown: dict[int, str] = {}
-        for r in self.con.execute("SELECT id, name FROM subjects ORDER BY id"):
-            shown[int(r[0])] = names.setdefault(name_key(r[1]), r[1])
+        shown = self._shown_names()
         kept: dict[str, list[dict]] = {}
         canon: dict[int, dict] = {}
         for r in self.con.execute("SELECT id, subject_id, treatment, treated_at FROM sessions ORDER BY id"):
@@ -772,10 +793,13 @@ class Store:
     def sessions(self, subject: str | None = None) -> pd.DataFrame:
         """Sessions (``subject, id, treatment, device, settings_json, treated_at, note, n_photos``)."""
         q = ("SELECT sub.name AS subject, se.id, se.treatment, se.device, se.settings_json, se.treated_at, se.note, "
-             "(SELECT COUNT(*) FROM photos WHERE session_id = se.id) AS n_photos "
+             "(SELECT COUNT(*) FROM photos WHERE session_id = se.id) AS n_photos, sub.id AS subject_id "
              "FROM sessions se JOIN subjects sub ON sub.id = se.subject_id")
         where, args = self._subject_filter(subject, "sub.id")
-        return pd.read_sql_query(q + where + " ORDER BY sub.name, se.treated_at", self.con, params=args)
+        df = pd.read_sql_query(q + where + " ORDER BY sub.name, se.treated_at", self.con, params=args)
+        shown = self._shown_names()  # two rows of one name (a store written before name_key): one name
+        df["subject"] = [shown.get(int(i), n) for i, n in zip(df["subject_id"], df["subject"])]
+        return df.drop(columns="subject_id")
 
     def _session_for(self, subject_id: int, taken_at: str) -> sqlite3.Row | None:
         """The subject's latest session treated at or before ``taken_at`` (follow-up photos; the
@@ -896,7 +920,7 @@ class Store:
             named = _same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE "
                                                    f"subject_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
                                                    tuple(ids)).fetchall(),
-                                  str(treatment).strip(), given_time)
+                                  name_text(treatment), given_time)
         results: list[AddResult | None] = []
         todo = []  # (index in results, checked photo)
         for item in photos:
@@ -947,13 +971,13 @@ class Store:
         if sid is None:
             return notes
         stored_name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (sid,)).fetchone()[0]
-        if stored_name != str(subject).strip():
-            notes.append(f"subject {str(subject).strip()!r} is the stored {stored_name!r} (names match ignoring "
+        if stored_name != name_text(subject):  # composed/decomposed alone: they look the same, no note
+            notes.append(f"subject {name_text(subject)!r} is the stored {stored_name!r} (names match ignoring "
                          "case and surrounding spaces)")
         if session_id is not None:
             se = self.con.execute("SELECT treatment, treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()
-            if se["treatment"] != str(treatment).strip():
-                notes.append(f"treatment {str(treatment).strip()!r} is the stored {se['treatment']!r} (names match "
+            if se["treatment"] != name_text(treatment):
+                notes.append(f"treatment {name_text(treatment)!r} is the stored {se['treatment']!r} (names match "
                              "ignoring case and surrounding spaces)")
             if se["treated_at"] != _iso(treated_at):
                 notes.append(f"treatment time {treated_at!s} is the session stored as {se['treated_at']} (the same "

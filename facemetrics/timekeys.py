@@ -144,11 +144,18 @@ def no_time_of_day(text, treatment: bool) -> str:
 
 
 def name_key(name) -> str:
-    """A subject's or treatment's name as it is matched: surrounding whitespace dropped and case
-    folded (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"`` and ``"rf"`` one
-    treatment).  The batch and the study store (:mod:`facemetrics.store`) match names by this
-    one key; the first spelling met is the one shown."""
-    return str(name or "").strip().casefold()
+    """A subject's or treatment's name as it is matched: surrounding whitespace dropped, case
+    folded and Unicode-normalised (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"``
+    and ``"rf"`` one treatment; ``"Zoë"`` typed as one character ``ë`` (NFC, as most keyboards
+    write it) and as ``e`` + a combining diaeresis (NFD, as macOS writes folder names) is one
+    subject: canonical caseless matching, Unicode's ``NFC(casefold(NFD(name)))``; they were two
+    identical-looking subjects, an audit, 2026-12-04).  The batch and the study store
+    (:mod:`facemetrics.store`) match names by this one key; the first spelling met is the one
+    shown (in NFC, :func:`facemetrics.batch.discover.name_text`)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", str(name or "")).strip()
+    return unicodedata.normalize("NFC", text.casefold())
 
 
 def time_key(treated_at) -> str:

@@ -556,6 +556,10 @@ def test_default_roles_count_hours_like_the_batch():
         assert list(app.default_roles(upload, "rf")["role"]) == ["before", "after"]
         assert app.default_roles(upload, "rf")["photo"].iloc[0] in ("before.png", "IMG_pre.jpg")
     assert [app.name_hint(n) for n in ("baseline.jpg", "prep.jpg", "Post-1h.JPG", "x.jpg")] == [0, 1, 2, 1]
+    # a word is delimited by what is not a letter, accented letters included, however the name writes them
+    # (macOS writes file names decomposed: "pre" + a combining accent read as the word 'pre'; audit, 2026-12-04)
+    assert [app.name_hint(n) for n in ("pre\u0301op.jpg", "pr\u00e9op.jpg", "poste\u0301rieur.jpg",
+                                       "post\u00e9rieur.jpg", "S01_pre2.jpg", "\u00e9t\u00e9_after.jpg")] == [1, 1, 1, 1, 0, 2]
 
 
 def test_default_roles_keep_a_second_before_photo_before():

@@ -1803,3 +1803,101 @@ def test_a_resaved_copy_of_the_before_photo_is_no_no_change_check(folder, clean,
     assert len(posts) >= 3
     assert posts["messages"].str.contains(f"repeat photo {Path(name).name} not used: it is a re-saved copy",
                                           regex=False).all(), posts[["photo", "messages"]].to_string()
+
+
+def test_a_batch_run_again_removes_the_earlier_outputs_it_does_not_rewrite(folder, clean, tmp_path):
+    """An audit (2026-12-04): a subject deleted from the study and the batch run again into the same folder:
+    the three CSVs dropped it, but the earlier timeline.csv, timeline.png and report.md were left beside
+    them, still holding it.  A run now removes each output an earlier batch or timeline left there that it
+    does not rewrite (the timeline's, made from the earlier tables; changes.csv and long.csv when it does
+    not compare); never the cache, never a file of such a name that facemetrics did not make."""
+    import shutil
+
+    from facemetrics.batch import run_timeline
+
+    _, clean_out = clean
+    study_copy, out = tmp_path / "study", tmp_path / "out"
+    shutil.copytree(folder.folder, study_copy)
+    shutil.copytree(clean_out / ".cache", out / ".cache")  # measured and compared once, by the clean run
+    first = run_batch(study_copy, out, workers=1, progress=False)  # the folder convention (treated_at.txt)
+    assert "S02" in set(first.photos["subject"]) and first.removed == [] == first.not_removed
+    run_timeline(out, n_boot=0)
+    (out / "regimen.png").write_bytes((out / "timeline.png").read_bytes())  # a figure as timeline writes one
+    assert all("S02" in (out / n).read_text() for n in ("timeline.csv", "report.md")), (out / "report.md").read_text()
+
+    shutil.rmtree(study_copy / "S02")
+    cached = sorted(p.relative_to(out) for p in (out / ".cache").rglob("*"))
+    again = run_batch(study_copy, out, workers=1, progress=False)
+    assert again.removed == ["timeline.csv", "timeline.png", "report.md", "regimen.png"] and again.not_removed == []
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "changes.csv", "long.csv", "photos.csv"]
+    assert not any("S02" in (out / n).read_text() for n in ("photos.csv", "changes.csv", "long.csv"))
+    assert set(cached) <= {p.relative_to(out) for p in (out / ".cache").rglob("*")}  # the cache kept
+    run_timeline(out, n_boot=0)  # made again from this run's tables
+    assert not any("S02" in (out / n).read_text() for n in ("timeline.csv", "report.md"))
+
+    # a file of an output's name that facemetrics did not make is left, and named; without comparing,
+    # the earlier changes.csv and long.csv go too
+    (out / "report.md").write_text("my notes on S01\n")
+    (out / "timeline.png").unlink()
+    res = run_batch(study_copy, out, workers=1, progress=False, compare=False)
+    assert res.removed == ["changes.csv", "long.csv", "timeline.csv"]
+    assert res.not_removed == ["report.md (not written by facemetrics)"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", "photos.csv", "report.md"]
+    assert (out / "report.md").read_text() == "my notes on S01\n"
+
+
+NFC, NFD = "Zo\u00eb", "Zoe\u0308"  # "Zoë" as one character (most keyboards) and as e + a combining diaeresis (macOS)
+
+
+def _two_spellings_study(folder, root):
+    """S01's session split between a folder ``Zoë`` written composed (its 2 before photos) and one written
+    decomposed (its 3 after photos), each with the session's treated_at.txt; ``(study folder, photos)``."""
+    import shutil
+
+    src = folder.folder / "S01" / "microcurrent"
+    photos = sorted(src.glob("S01_*.jpg"))
+    for name, part in ((NFC, photos[:2]), (NFD, photos[2:])):
+        d = root / name / "microcurrent"
+        d.mkdir(parents=True)
+        shutil.copy2(src / "treated_at.txt", d / "treated_at.txt")
+        for p in part:
+            shutil.copy2(p, d / p.name)
+    return root, photos
+
+
+def test_a_subject_folder_in_two_unicode_spellings_is_one_subject(folder, clean, tmp_path):
+    """An audit (2026-12-04): one name in two Unicode spellings (composed and decomposed "Zoë", which look
+    the same) was two subjects, the after photos without a baseline.  Names match in Unicode's canonical
+    form (``name_key``) and are written composed (NFC), with no note (the two look the same); each photo
+    keeps its own path."""
+    import shutil
+
+    from facemetrics.batch import merge_spellings
+
+    study_dir, _ = _two_spellings_study(folder, tmp_path / "study")
+    entries = discover(study_dir)
+    assert {e.subject for e in entries} == {NFC, NFD}
+    assert merge_spellings(entries) == [] and {e.subject for e in entries} == {NFC}
+    shutil.copytree(clean[1] / ".cache", tmp_path / "out" / ".cache")
+    res = run_batch(study_dir, tmp_path / "out", workers=1, progress=False)
+    assert res.merged == [] and set(res.photos["subject"]) == {NFC}
+    post = sorted(r["photo"] for r in res.change_rows if r["role"] == "post")
+    assert len(post) == 3 and all(p.startswith(f"{NFD}/") for p in post), post
+    assert not any("no baseline" in why for _, why in res.excluded), res.excluded
+
+
+def test_a_manifest_names_a_photo_and_a_subject_in_either_unicode_spelling(folder, tmp_path):
+    """A manifest typed with composed names (``Zoë/microcurrent/...``) read the photos of a folder macOS
+    wrote decomposed as "not in manifest" and its rows as "not found"; and its subject cells written both
+    ways were two subjects.  The rows now match the files whatever the spelling, one subject (NFC)."""
+    from facemetrics.batch import merge_spellings
+
+    study_dir, photos = _two_spellings_study(folder, tmp_path / "study")
+    manifest = tmp_path / "manifest.csv"
+    rows = [f"{NFC}/microcurrent/{p.name},{NFD if i % 2 else NFC},microcurrent,,2026-11-02T08:00"
+            for i, p in enumerate(photos)]
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    entries = discover(study_dir, manifest)
+    assert sorted((e.photo.split("/")[0], e.note) for e in entries) == sorted([(NFC, "")] * 2 + [(NFD, "")] * 3)
+    assert all(e.path.is_file() for e in entries)
+    assert merge_spellings(entries) == [] and {e.subject for e in entries} == {NFC}

@@ -910,7 +910,7 @@ def _batch_console(monkeypatch, tmp_path, capsys, change_rows, n_photos, n_ok=No
 
     res = SimpleNamespace(**{**dict(merged=[], time_notes=[], taken_at_notes=[], change_rows=change_rows,
                                     photo_rows=[{}] * n_photos, n_ok=n_photos if n_ok is None else n_ok, n_cached=0,
-                                    n_duplicates=0, excluded=[], seconds=1.0), **fields})
+                                    n_duplicates=0, excluded=[], seconds=1.0, removed=[], not_removed=[]), **fields})
     monkeypatch.setattr(batch, "run_batch", lambda *a, **k: res)
     monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: None)
     (tmp_path / "m.csv").write_text("photo\n")
@@ -1006,6 +1006,29 @@ def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp
     assert "1 photo: the manifest's taken_at differs\n" in out, out
     assert ("2 changes, 1 of them refused or failed (their status in changes.csv); 1 photo left out of the changes "
             "(the 'excluded' column of photos.csv says why)") in out, out
+
+
+def test_batch_summary_counts_cached_photos_among_the_photos_and_names_the_earlier_outputs_removed(
+        tmp_path, capsys, monkeypatch):
+    """"15 photos: 15 measured; 14 read from the cache of an earlier run" read as 29 photos (an audit,
+    2026-12-04): the photos taken from the cache are a part of those measured.  The earlier timeline
+    outputs a re-run removed (made from the tables it replaced), and a file of such a name it did not
+    make, are named."""
+    rows = [dict(photo="S/p1.jpg", status="ok", messages="")]
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_cached=14)
+    assert out.startswith("15 photos measured (14 read from the cache of an earlier run); 1 change; 0 photos "
+                          "left out"), out
+    assert "removed" not in out and "15 measured" not in out
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_ok=13, n_cached=14, n_duplicates=1,
+                         removed=["timeline.csv", "report.md"], not_removed=["timeline.png (not written by facemetrics)"])
+    where = tmp_path / "out"
+    assert out.startswith("15 photos: 13 measured, 2 not (see their status); of the 15, 14 read from the cache "
+                          "of an earlier run, 1 identical to another photo here; 1 change;"), out
+    assert (f"The earlier timeline.csv, report.md in {where} removed (made from an earlier run's tables; "
+            f"`facemetrics timeline {where}` makes them again). Not removed: timeline.png (not written by "
+            "facemetrics); it is not made from these tables.\n") in out, out
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 1)
+    assert out.startswith("1 photo measured; 1 change;"), out
 
 
 def test_compare_exits_2_on_an_image_the_loader_refuses_as_too_small(tmp_path, capsys):

@@ -313,7 +313,7 @@ def test_batch_prints_the_regimens_time_notes(tmp_path, monkeypatch, capsys):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.jpg").write_bytes(b"not read: run_batch is replaced")
     done = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=[], n_duplicates=0, photo_rows=[],
-                           n_ok=0, n_cached=0, excluded=[], seconds=0.0)
+                           n_ok=0, n_cached=0, excluded=[], seconds=0.0, removed=[], not_removed=[])
     reg = SimpleNamespace(**(done.__dict__ | dict(time_notes=["me, mc, treated X: 1 photo left out (...)"])))
     monkeypatch.setattr(batch, "run_batch", lambda *a, **k: done)
     monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: reg)

@@ -156,3 +156,52 @@ def test_report_refuses_bad_workers_before_any_work(tmp_path):
     with pytest.raises(SettingError, match="mm_per_px"):
         store.analysis(int(store.photos()["id"][0]), mm_per_px=-1)
     assert store.con.execute("SELECT COUNT(*) FROM analyses").fetchone()[0] == 0
+
+
+NFC, NFD = "Zo\u00eb", "Zoe\u0308"  # "Zoë" as one character (most keyboards) and as e + a combining diaeresis (macOS)
+
+
+def test_a_name_in_two_unicode_spellings_is_one_subject_stored_composed(tmp_path):
+    """An audit (2026-12-04): ``study add --subject Zoë`` (composed) then ``study import`` of a folder named
+    ``Zoë`` decomposed made two identical-looking subjects, the imported photos without a baseline.  Names
+    now match in Unicode's canonical form and are stored composed (NFC); the two look the same, so no
+    'is the stored' note is given."""
+    from facemetrics.batch import name_key
+    from facemetrics.batch.discover import name_text
+
+    assert NFC != NFD and name_key(NFC) == name_key(NFD) == name_key(" ZOE\u0308 ") and name_text(NFD) == NFC
+    store = Store(tmp_path)
+    (a,) = store.add_photos(NFC, [("a.jpg", photo_bytes(11, "2026:03:01 07:30:00"))], treatment="r\u00e9f",
+                            treated_at="2026-03-01T08:00", measure=False)
+    (b,) = store.add_photos(NFD, [("b.jpg", photo_bytes(12, "2026:03:01 09:00:00"))], treatment="re\u0301f",
+                            treated_at="2026-03-01T08:00", measure=False)
+    assert a.session_id == b.session_id and (a.role, b.role) == ("baseline", "post") and b.note == ""
+    assert store.subjects()["name"].tolist() == [NFC] and store.subject_id(NFD) == store.subject_id(NFC)
+    assert set(store.photos(NFD)["subject"]) == {NFC} and set(store.photos()["treatment"]) == {"r\u00e9f"}
+    # a name given decomposed first is stored composed, and so is its treatment
+    other = Store(tmp_path / "other")
+    other.add_photos(NFD, [("a.jpg", photo_bytes(13, "2026:03:01 07:30:00"))], treatment="re\u0301f",
+                     treated_at="2026-03-01T08:00", measure=False)
+    assert other.con.execute("SELECT name FROM subjects").fetchall()[0][0] == NFC
+    assert other.con.execute("SELECT treatment FROM sessions").fetchall()[0][0] == "r\u00e9f"
+
+
+def test_an_older_store_with_a_name_in_two_unicode_spellings_lists_and_reports_one_subject(tmp_path):
+    """A store the code before 2026-12-04 wrote (the audit's: ``Zoë`` composed with the baseline photo,
+    ``Zoë`` decomposed with the post photo, each with its session): one subject, one session."""
+    store = Store(tmp_path)
+    store.add_photos(NFC, [("pre.jpg", photo_bytes(14, "2026:03:01 07:30:00"))], treatment="rf",
+                     treated_at="2026-03-01T08:00", measure=False)
+    with store.transaction() as con:
+        con.execute("INSERT INTO subjects (name, created_at) VALUES (?, '2026-03-02T00:00:00+00:00')", (NFD,))
+        sid2 = con.execute("SELECT id FROM subjects WHERE name = ?", (NFD,)).fetchone()[0]
+        con.execute("INSERT INTO sessions (subject_id, treatment, treated_at, created_at) VALUES "
+                    "(?, 'rf', '2026-03-01T08:00:00', '2026-03-02T00:00:00+00:00')", (sid2,))
+    (post,) = store.add_photos(NFD, [("post.jpg", photo_bytes(15, "2026:03:01 09:00:00"))], treatment="rf",
+                               treated_at="2026-03-01T08:00", measure=False)
+    assert post.role == "post" and post.note == ""
+    subjects = store.subjects()
+    assert subjects["name"].tolist() == [NFC] and subjects["n_photos"].tolist() == [2]
+    assert set(store.sessions()["subject"]) == {NFC}
+    _, m = store.manifest()
+    assert m["subject"].tolist() == [NFC, NFC] and len(set(m["treated_at"])) == 1

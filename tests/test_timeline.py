@@ -315,3 +315,30 @@ def test_report_quotes_the_before_photo_as_the_likely_cause_of_an_uncertain_comp
     (plain,) = uncertain_notes([dict(row, messages=expression)], ["jawline_lift_mm"])
     assert plain.split(": ", 1)[1].startswith(f"{MSG_EXPRESSION}: the lips' shape changed")
     assert MSG_BEFORE_PHOTO_AT_FAULT not in plain
+
+
+def test_numeric_looking_subject_names_stay_names(tmp_path):
+    """An audit (2026-12-04): ``timeline`` read long.csv's subjects ``007``, ``7`` and ``003`` as the numbers
+    7, 7 and 3: two people fitted as one, ``003`` shown as 3.  The batch tables' text columns
+    (schema.TEXT_COLUMNS) are read as text; an earlier run's regimen.png in the output folder of a batch
+    without a regimen batch is removed (it was left beside the new tables)."""
+    times = [-0.5, 0.5, 1.0, 2.0, 4.0, 8.0, 24.0, 48.0]
+    rows = [dict(subject=s, treatment="01", hours_since_treatment=t, metric="jawline_lift_mm", side="mean",
+                 value=round(decay_model(t, 0.0, 2.0 + 0.1 * k, 3.0) if t > 0 else 0.0, 4) + 0.01 * (i % 3),
+                 unit="mm", noise_floor=0.5, verdict="lift", photo=f"{s}/p{i}.jpg", treated_at="2026-11-02T08:00:00",
+                 facemetrics_version="0.2.12")
+            for k, s in enumerate(["007", "7", "003"]) for i, t in enumerate(times)]
+    pd.DataFrame(rows).to_csv(tmp_path / "long.csv", index=False)
+    photos = pd.DataFrame([dict(photo=r["photo"], subject=r["subject"], status="ok", excluded="",
+                                facemetrics_version="0.2.12") for r in rows])
+    photos.to_csv(tmp_path / "photos.csv", index=False)
+    (tmp_path / "regimen.png").write_bytes(b"an earlier run's figure")
+    _, table = run_timeline(tmp_path, n_boot=0)
+    per = table[table["subject"].notna() & (table["subject"] != "")]
+    assert sorted(per["subject"]) == ["003", "007", "7"] and set(per["n_photos"]) == {len(times)}
+    assert set(per["treatment"]) == {"01"} and int(table.loc[table["subject"].isna(), "n_subjects"].iloc[0]) == 3
+    written = pd.read_csv(tmp_path / "timeline.csv", dtype=str, keep_default_na=False)
+    assert sorted(s for s in written["subject"] if s) == ["003", "007", "7"]
+    report = (tmp_path / "report.md").read_text()
+    assert "| 007 |" in report and "| 003 |" in report and "| 3 |" not in report
+    assert not (tmp_path / "regimen.png").exists()

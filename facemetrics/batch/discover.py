@@ -8,6 +8,7 @@ import io
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -441,14 +442,26 @@ def manifest_time_notes(entries: list[PhotoEntry], taken: dict) -> tuple[dict[in
                       f"'warnings' column of photos.csv gives both): {shown}"]
 
 
+def name_text(name) -> str:
+    """A subject's or treatment's name as it is stored and shown: in Unicode's composed form (NFC:
+    ``ë`` one character, as most keyboards type it, not ``e`` + a combining diaeresis, as macOS
+    writes folder names), surrounding whitespace dropped; ``""`` for None.  Two spellings that
+    differ only so look the same and match by :func:`name_key`, so the tables, the store and the
+    console write them one way (an audit, 2026-12-04: a subject added as ``Zoë`` and imported from
+    a folder named ``Zoë`` in the decomposed form were two identical-looking subjects)."""
+    return unicodedata.normalize("NFC", str(name if name is not None else "")).strip()
+
+
 def merge_spellings(entries: list[PhotoEntry]) -> list[str]:
     """Give every photo of one subject, and of one treatment, the same spelling (in place).
 
     Names are matched by :func:`name_key` (case and surrounding whitespace ignored): ``Anna``
     and ``anna`` in a manifest, or folders ``S01/RF`` and ``S01/rf``, are one subject and one
     treatment, so their photos are one session and one decay fit, not two.  The spelling kept
-    is the first in ``entries``' order (sorted by photo path), surrounding spaces dropped.
-    Treatments are matched across subjects (one treatment, one label in every table).
+    is the first in ``entries``' order (sorted by photo path), surrounding spaces dropped, in
+    Unicode's composed form (:func:`name_text`: a folder ``Zoë`` written decomposed, as macOS
+    writes names, and a manifest's composed ``Zoë`` are one subject, with no note, since the two
+    look the same).  Treatments are matched across subjects (one treatment, one label in every table).
 
     Returns
     -------
@@ -466,9 +479,10 @@ def merge_spellings(entries: list[PhotoEntry]) -> list[str]:
             if not str(given or "").strip():
                 continue
             key = name_key(given)
-            first.setdefault(key, str(given).strip())
-            if given not in seen.setdefault(key, []):
-                seen[key].append(given)
+            first.setdefault(key, name_text(given))
+            shown = unicodedata.normalize("NFC", str(given))  # two that look the same: one spelling, no note
+            if shown not in seen.setdefault(key, []):
+                seen[key].append(shown)
             setattr(e, field, first[key])
         for key, spellings in seen.items():
             if len(spellings) > 1:
@@ -597,11 +611,15 @@ def _manifest_in_folder(manifest: Path, folder: Path, meta: dict[str, dict]) -> 
     column of every table), found by searching it, and a manifest row is matched to a file of it.
     A photo outside it (``../other/x.jpg``, ``/home/me/x.jpg``) is refused with one line naming
     the row, rather than measured and then reported as not found; an absolute path that lies
-    inside the folder is accepted as its relative path.
+    inside the folder is accepted as its relative path.  The keys are in Unicode's composed form
+    (NFC), each row's path as given relative to ``folder`` in its ``_rel``: a row ``Zoë/rf/a.jpg``
+    typed composed names the file of a folder ``Zoë`` that macOS wrote decomposed (the two look
+    the same; the row was "not found" and the file "not in manifest"; an audit, 2026-12-04).
     """
     out: dict[str, dict] = {}
     for key, m in meta.items():
-        rel = _inside(folder, key)
+        found = _inside(folder, key)
+        rel = None if found is None else unicodedata.normalize("NFC", found)
         if rel is None:
             raise ManifestError(f"manifest {manifest} row {m['_row']}, column 'photo': {m['_given']!r} is outside "
                                 f"the study folder {folder}: move the photo into it and give its path relative "
@@ -613,7 +631,7 @@ def _manifest_in_folder(manifest: Path, folder: Path, meta: dict[str, dict]) -> 
                                     f"{first['_given']!r} and {m['_given']!r} are the same photo {rel!r} with "
                                     f"different metadata")
             continue
-        out[rel] = m
+        out[rel] = {**m, "_rel": found}
     return out
 
 
@@ -702,19 +720,21 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         rel = path.relative_to(folder).as_posix()
         if meta is not None and Path(manifest).resolve() == path.resolve():
             continue
+        key = unicodedata.normalize("NFC", rel)  # the manifest's rows are keyed so (_manifest_in_folder)
         if meta is None:
             m = _convention(folder, path)
             note = m["note"]
-        elif rel in meta:
-            m, note = meta[rel], _manifest_time_note(Path(manifest), meta[rel])
-            listed.add(rel)
+        elif key in meta:
+            m, note = meta[key], _manifest_time_note(Path(manifest), meta[key])
+            listed.add(key)
         else:
             m, note = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}, "not in manifest"
         entries.append(PhotoEntry(path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
     if meta is not None:  # listed but not found: a row each, never silently dropped
-        for rel, m in meta.items():
-            if rel not in listed:
+        for key, m in meta.items():
+            if key not in listed:
+                rel = m["_rel"]
                 path = folder / rel
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending

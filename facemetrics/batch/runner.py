@@ -61,6 +61,17 @@ class _Progress:
 #: sub-folder of a batch output folder holding the regimen batch (written by facemetrics.regimen)
 REGIMEN_DIR = "regimen"
 
+#: the files :func:`run_batch` writes into its output folder (``changes.csv`` and ``long.csv`` only when it
+#: compares), and those :func:`~facemetrics.batch.run_timeline` writes there from them: a run removes
+#: each of these an earlier run left that it does not write itself (the ``.cache`` folder and the regimen
+#: batch's ``regimen/`` folder are never touched here; :func:`facemetrics.regimen.run_regimen_batch` owns it)
+BATCH_OUTPUTS = ("photos.csv", "changes.csv", "long.csv")
+TIMELINE_OUTPUTS = ("timeline.csv", "timeline.png", "report.md", "regimen.png")
+
+#: how each output file begins when facemetrics wrote it (its first 4 KiB are read): only such a file is
+#: removed as an earlier run's, never a file of the same name that facemetrics did not make
+_OUTPUT_MARKS = {".csv": b"facemetrics_version", ".md": b"# Treatment time course", ".png": b"Matplotlib version"}
+
 @dataclass
 class BatchResult:
     """What :func:`run_batch` wrote.
@@ -100,6 +111,14 @@ class BatchResult:
         A line naming the photos whose manifest ``taken_at`` differs from their EXIF capture time
         by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` (the manifest's is
         used; each row's ``warnings`` gives both), or [] (:func:`~facemetrics.batch.discover.manifest_time_notes`).
+    removed : list of str
+        The files an earlier run (of ``batch`` or ``timeline``) left in ``out_dir`` that this run
+        removed, as they were not made from this run's tables (:data:`BATCH_OUTPUTS`,
+        :data:`TIMELINE_OUTPUTS`: a ``report.md`` and ``timeline.csv`` that still held a subject
+        deleted from the study; an audit, 2026-12-04), or [].
+    not_removed : list of str
+        Those that could not be removed, each with why (``"report.md (not written by facemetrics)"``,
+        or the system's reason), or [].
     """
 
     photo_rows: list
@@ -116,6 +135,8 @@ class BatchResult:
     merged: list = field(default_factory=list)
     time_notes: list = field(default_factory=list)
     taken_at_notes: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+    not_removed: list = field(default_factory=list)
 
     @property
     def n_ok(self) -> int:
@@ -638,8 +659,10 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
 
 def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, compare: bool, n_measured: int,
             n_cached: int, n_compared: int, n_compare_cached: int, t0: float, n_duplicates: int = 0) -> BatchResult:
-    """Write ``photos.csv``, ``changes.csv`` and ``long.csv``; build the :class:`BatchResult`
-    (the counts are those of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
+    """Write ``photos.csv``, ``changes.csv`` and ``long.csv`` (the last two when ``compare``), remove
+    the outputs of an earlier run that this run does not rewrite (:func:`_remove_earlier`: the
+    timeline's, made from the earlier tables); build the :class:`BatchResult` (the counts are those
+    of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
     photo_rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in photo_rows]  # _path, _passed_over
     tidy = [m for row in change_rows
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
@@ -653,9 +676,43 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     if compare:
         write_rows_csv(change_rows, CHANGE_COLUMNS, out_dir / "changes.csv")
         write_rows_csv(tidy, LONG_COLUMNS, out_dir / "long.csv")
+    written = BATCH_OUTPUTS if compare else BATCH_OUTPUTS[:1]
+    removed, not_removed = _remove_earlier(out_dir, [n for n in BATCH_OUTPUTS + TIMELINE_OUTPUTS if n not in written])
     excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
         photo_rows=photo_rows, change_rows=change_rows, long_rows=tidy, out_dir=out_dir,
         n_measured=n_measured, n_cached=n_cached, n_duplicates=n_duplicates, n_compared=n_compared,
         n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
+        removed=removed, not_removed=not_removed,
     )
+
+
+def _remove_earlier(out_dir: Path, names) -> tuple[list[str], list[str]]:
+    """Remove the files ``names`` (of :data:`BATCH_OUTPUTS` and :data:`TIMELINE_OUTPUTS`) an earlier
+    run left in ``out_dir``: ``(removed, not_removed)``, the second's names each with why.
+
+    A batch run rewrote its three CSVs but left the earlier ``timeline.csv``, ``timeline.png`` and
+    ``report.md`` beside them, which still held a subject deleted from the study (an audit,
+    2026-12-04); ``compare`` removes its earlier outputs likewise (``facemetrics.cli._remove_earlier``).
+    Only a regular file whose beginning shows that facemetrics wrote it (:data:`_OUTPUT_MARKS`) is
+    removed: a file of the same name that it did not make (the user's own ``report.md``, a link) is
+    left, and named.  A missing file is no entry of either list."""
+    removed, not_removed = [], []
+    for name in names:
+        f = out_dir / name
+        if f.is_symlink():  # facemetrics writes files, never links
+            not_removed.append(f"{name} (a symbolic link, not written by facemetrics)")
+            continue
+        if not f.is_file():
+            continue
+        try:
+            with open(f, "rb") as fh:
+                head = fh.read(4096)
+            if _OUTPUT_MARKS[Path(name).suffix] not in head:
+                not_removed.append(f"{name} (not written by facemetrics)")
+                continue
+            f.unlink()
+            removed.append(name)
+        except OSError as exc:
+            not_removed.append(f"{name} ({exc.strerror or exc})")
+    return removed, not_removed

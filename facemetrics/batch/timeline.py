@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..export import check_output_folder, write_bytes, write_csv
 from ..report import follow_on_notes, timeline_markdown
+from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
@@ -22,6 +23,10 @@ from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_
 #: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
 #: index (per side; the ``nlf_depth`` rows of long.csv)
 HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
+
+#: the batch tables' text columns as ``pandas.read_csv`` takes them (``dtype``): every reader of the
+#: batch's CSVs here keeps them text (subjects ``007`` and ``7`` were both read as 7; an audit, 2026-12-04)
+_TEXT = dict.fromkeys(TEXT_COLUMNS, str)
 
 #: the ``changes.csv`` columns :func:`_change_records` reads (with every ``<metric>_verdict``)
 _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_treatment", "status", "messages")
@@ -144,7 +149,7 @@ def _change_records(batch_dir) -> list[dict] | None:
     """``changes.csv``'s :data:`_CHANGE_FIELDS` and ``<metric>_verdict`` columns as dicts (strings); None
     when it cannot be read."""
     try:
-        changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False,
+        changes = pd.read_csv(Path(batch_dir) / "changes.csv", keep_default_na=False, dtype=_TEXT,
                               usecols=lambda c: c in _CHANGE_FIELDS or str(c).endswith("_verdict"))
     except (OSError, ValueError):
         return None
@@ -240,7 +245,7 @@ def _read_long(path: Path) -> pd.DataFrame:
     """
     from ..decay import SeriesError
 
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=_TEXT)  # subject "007" is not 7
     if "facemetrics_version" in table.columns and "verdict" not in table.columns:  # an edited batch output
         raise SeriesError(f"{path} was written by facemetrics but has lost its verdict column: without it the "
                           "comparisons that read 'uncertain' cannot be left out of the fits (restore the "
@@ -253,17 +258,16 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
 
     ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``) and
     writes ``regimen.png``; ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
-    it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value;
-    an earlier run's ``regimen.png`` is then removed), else "".  Same metric/side selection as the
-    decay fits."""
+    it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value),
+    else "".  Without a figure (no regimen batch, nothing to fit) an earlier run's ``regimen.png`` in
+    ``out_dir`` is removed.  Same metric/side selection as the decay fits."""
     from ..decay import analyze_regimen
     from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
-    if not path.is_file():
-        return None, ""
-    lv = _read_long(path)
-    if lv.empty:
+    lv = _read_long(path) if path.is_file() else None
+    if lv is None or lv.empty:  # no regimen batch (any more): nor an earlier run's figure beside this run's tables
+        (out_dir / "regimen.png").unlink(missing_ok=True)  # (timeline -o into the folder of a batch with one kept it)
         return None, ""
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
@@ -316,7 +320,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     from .tables import disagreement_notes
 
     try:
-        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False)
+        photos = pd.read_csv(Path(batch_dir) / "photos.csv", keep_default_na=False, dtype=_TEXT)
     except (OSError, ValueError):
         photos = None
     changes = _change_records(batch_dir)

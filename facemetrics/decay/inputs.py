@@ -62,7 +62,9 @@ CALIBRATION_SOURCES = ("iris", "user_ipd", "user_mm_per_px")
 
 
 def _labels(df: pd.DataFrame) -> pd.DataFrame:
-    """``subject``, ``treatment``, ``metric`` and ``side`` as strings (in place; returned).
+    """``subject``, ``treatment``, ``metric`` and ``side`` as strings (in place; returned), the
+    names in Unicode's composed form (NFC, as the batch writes them,
+    :func:`facemetrics.batch.discover.name_text`).
 
     A blank subject or treatment is one unnamed subject / treatment (:data:`BLANK_SUBJECT`,
     :data:`BLANK_TREATMENT`: not "", which marks the pooled fit's subject, report.is_pooled);
@@ -76,6 +78,8 @@ def _labels(df: pd.DataFrame) -> pd.DataFrame:
         df[c] = labels_or(df[c], label)
     for c in ("subject", "treatment", "metric", "side"):
         df[c] = df[c].astype(str)
+    for c in ("subject", "treatment"):  # "Zoë" composed and decomposed look the same: one subject (NFC)
+        df[c] = df[c].str.normalize("NFC")
     return df
 
 
