@@ -34,7 +34,7 @@ before the column until then).  ``--beyond-summary`` reads the raw ones (a table
 written before the column existed, such as the first runs of ``docs/data/pose3d_beyond_*.csv``, code
 0576fa2 plus ``--beyond``, before the rule, has only ``*_verdict``, which was raw then, and is read
 instead; the committed tables were regenerated with the column, every value and raw verdict equal to
-those first runs: docs/compare.md, 'Beyond the validated head pose').
+those first runs, and re-run 2026-12-04 after f368598: docs/compare.md, 'Beyond the validated head pose').
 """
 
 from __future__ import annotations
