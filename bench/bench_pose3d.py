@@ -28,13 +28,13 @@ other row of the real pairs that reads a change beyond its floor.
 Each row's ``*_verdict`` column is the comparison's (after the gate: ``uncertain`` where the gate
 reads no lower-face change, e.g. beyond ``gate.VALIDATED_PITCH_DEG`` / ``VALIDATED_YAW_DEG``).  A table
 this script writes now also has ``*_raw_verdict`` beside it, :func:`facemetrics.compare.verdict` of the
-change against its floor before the gate: what the measurement alone says.  Of the committed tables only
-``docs/data/pose3d_beyond_*.csv`` have it (``pose3d_tuning.csv`` and ``pose3d_heldout.csv`` were written
-before the column and have only ``*_verdict``).  ``--beyond-summary`` reads the raw ones (a table
+change against its floor before the gate: what the measurement alone says.  Every committed table has it
+(``pose3d_tuning.csv`` and ``pose3d_heldout.csv`` since their re-run of 2026-12-04; they were written
+before the column until then).  ``--beyond-summary`` reads the raw ones (a table
 written before the column existed, such as the first runs of ``docs/data/pose3d_beyond_*.csv``, code
 0576fa2 plus ``--beyond``, before the rule, has only ``*_verdict``, which was raw then, and is read
 instead; the committed tables were regenerated with the column, every value and raw verdict equal to
-those first runs: docs/compare.md, 'Beyond the validated head pose').
+those first runs, and re-run 2026-12-04 after f368598: docs/compare.md, 'Beyond the validated head pose').
 """
 
 from __future__ import annotations

@@ -948,8 +948,9 @@ def test_a_head_pose_change_beyond_the_validated_range_gives_no_verdict():
     """Beyond VALIDATED_PITCH_DEG / VALIDATED_YAW_DEG (the largest estimates among the re-renders the
     correction and its floors were validated on) every lower-face row is 'uncertain', and the message
     names the range and the retake; at the limits exactly, and within them, nothing changes.  (On the
-    tuning faces re-rendered at pitch +8 deg, unchanged faces read a jowl sag of -0.39 mm against 0.24
-    and a mouth-corner sag of -0.41 against 0.36: docs/compare.md, 'Beyond the validated head pose'.)"""
+    tuning faces re-rendered at pitch +8 deg, unchanged faces read a jowl sag of -0.40 mm against 0.35
+    and a mouth-corner sag of -0.41 against 0.37, 2026-12-04: docs/compare.md, 'Beyond the validated head
+    pose'.)"""
     from facemetrics.compare.gate import (MSG_POSE, MSG_POSE_UNCHECKED, REFUSE_PITCH_DEG, VALIDATED_PITCH_DEG,
                                           VALIDATED_YAW_DEG, pose_beyond_checked, pose_messages)
 
