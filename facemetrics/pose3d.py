@@ -437,7 +437,7 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
     A trial step that moves any parameter by more than :data:`_MAX_STEP` of its ``x_scale`` units is
     refused without evaluating ``fun`` there, as a step that does not lower the cost is (the damping
     is raised and the step solved again): a trust bound, like the trust region SciPy's solvers keep.
-    Where the normal equations are nearly singular the undamped step is far outside any pose (a
+    Where the normal equations are nearly singular a lightly damped step lands far outside any pose (a
     zoom of e**1847), where ``fun`` overflows; no accepted step has come near the bound.
 
     Parameters
