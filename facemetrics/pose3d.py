@@ -398,6 +398,15 @@ _STEP_TOL = 1e-10
 #: ... or when a step lowers the cost by less than this fraction of it
 _COST_TOL = 1e-15
 _MAX_ITERATIONS = 200
+#: a trial step that moves any parameter by more than this many of its ``x_scale`` units (1000 deg of
+#: rotation, 10 m of camera distance, a zoom of e**10, 1 m of framing, a log stretch of 1) is refused
+#: without evaluating the model, like a step that does not lower the cost (the damping is raised).
+#: Where the normal equations are nearly singular (the flat valleys of the module docstring: a turned
+#: photo against a mirror image or an opposite turn) the first Levenberg-Marquardt steps of a refit were
+#: 1.5e5-6e8 units, at which ``exp`` of the log zoom overflowed (e**1847) and the residuals were
+#: not finite: rejected, but after RuntimeWarnings.  Accepted steps were at most 157 units on 35 pairs
+#: (docs/speed.md 'Stop 35')
+_MAX_STEP = 1e3
 
 
 def _soft_l1(f: np.ndarray, f_scale: float) -> tuple[float, np.ndarray, np.ndarray]:
@@ -424,6 +433,12 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
     because importing ``scipy.optimize`` (with ``scipy.interpolate``, for :func:`depth_map`) cost
     0.7 s of CPU in every process that compares photos, about six comparisons' worth
     (``docs/speed.md``), for a 7-parameter fit with an analytic Jacobian.
+
+    A trial step that moves any parameter by more than :data:`_MAX_STEP` of its ``x_scale`` units is
+    refused without evaluating ``fun`` there, as a step that does not lower the cost is (the damping
+    is raised and the step solved again): a trust bound, like the trust region SciPy's solvers keep.
+    Where the normal equations are nearly singular a lightly damped step lands far outside any pose (a
+    zoom of e**1847), where ``fun`` overflows; no accepted step has come near the bound.
 
     Parameters
     ----------
@@ -480,7 +495,8 @@ def robust_least_squares(fun, x0: np.ndarray, jac, f_scale: float, x_scale: np.n
                 step = np.linalg.solve(A + lam * np.diag(np.maximum(diag, 1e-12)), -g)
             except np.linalg.LinAlgError:
                 step = None
-            if step is not None and np.all(np.isfinite(step)):
+            # a step beyond _MAX_STEP is refused untried, as one that does not lower the cost
+            if step is not None and np.all(np.isfinite(step)) and np.max(np.abs(step)) <= _MAX_STEP:
                 x_new = x + step * xs
                 f_new = np.asarray(fun(x_new), dtype=np.float64)
                 if np.all(np.isfinite(f_new)):

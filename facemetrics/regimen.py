@@ -11,7 +11,7 @@ later session's baseline photos are "after" photos, at hours since the first
 treatment), and :func:`run_regimen_batch` runs it through the same
 :func:`~facemetrics.batch.run_batch` into ``DIR/regimen/``.
 :func:`facemetrics.batch.run_timeline` then fits the cumulative change with
-:func:`facemetrics.decay.analyze_regimen` (``regimen`` rows of
+:func:`facemetrics.decay.analyze_regimen` (:mod:`facemetrics.decay.regimen_slope`; ``regimen`` rows of
 ``timeline.csv``, ``regimen.png``, a section of ``report.md``).
 """
 

@@ -1442,7 +1442,17 @@ def test_a_real_pair_is_not_called_mirrored(sample_analysis, sample_path):
     assert gt.looks_mirrored(3.0, 1.18) and gt.DIFFERENT_PEOPLE_POSSIBLE_MM < 1.18
 
 
-def test_a_turned_photo_against_its_mirror_image_is_named_a_mirror_image_not_a_pose_change(sample_analysis):
+@pytest.fixture(scope="module")
+def turned_pairs(sample_analysis):
+    """The sample turned 15 deg (simulate.head_pose), its mirror image, and the sample turned 15 deg the
+    other way."""
+    a = sample_analysis
+    turned = variant(a, sim.head_pose(a, yaw_deg=15.0).image)
+    mirror = variant(a, np.ascontiguousarray(turned.photo.rgb[:, ::-1]))
+    return turned, mirror, variant(a, sim.head_pose(a, yaw_deg=-15.0).image)
+
+
+def test_a_turned_photo_against_its_mirror_image_is_named_a_mirror_image_not_a_pose_change(turned_pairs):
     """A mirror image turns the head the other way: the sample turned 15 deg (simulate.head_pose) against its
     own mirror image read yaw +15 -> -13 deg and was refused "head pose differs too much" before any flow,
     never named a mirror image (2026-12-04).  Now refused as a mirror image (both fits made once its pose,
@@ -1451,10 +1461,7 @@ def test_a_turned_photo_against_its_mirror_image_is_named_a_mirror_image_not_a_p
     import importlib
 
     gt = importlib.import_module("facemetrics.compare.gate")
-    a = sample_analysis
-    turned = variant(a, sim.head_pose(a, yaw_deg=15.0).image)
-    mirror = variant(a, np.ascontiguousarray(turned.photo.rgb[:, ::-1]))
-    other = variant(a, sim.head_pose(a, yaw_deg=-15.0).image)
+    turned, mirror, other = turned_pairs
     for b in (mirror, other):  # both pose estimates differ beyond the early refusal's limit
         assert abs(b.quality.yaw_deg - turned.quality.yaw_deg) > gt.REFUSE_LANDMARK_POSE_DEG, b.quality
         assert gt.mirrored_pose_matches(turned, b)
@@ -1469,6 +1476,31 @@ def test_a_turned_photo_against_its_mirror_image_is_named_a_mirror_image_not_a_p
     tilted = dataclasses.replace(mirror, quality=dataclasses.replace(
         mirror.quality, pitch_deg=turned.quality.pitch_deg + gt.REFUSE_LANDMARK_POSE_DEG + 1.0))
     assert not gt.mirrored_pose_matches(turned, tilted) and gt.pose_mirror_messages(turned, tilted) == []
+
+
+def test_a_turned_photo_against_its_mirror_image_or_an_opposite_turn_fits_without_runtime_warnings(turned_pairs):
+    """Both pairs of the test above with RuntimeWarnings as errors: the 3-D pose refit at the face's
+    landmark centre started from a nearly singular system and tried steps of 1e5-1e6 x_scale units
+    (a zoom of e**1847), warning "overflow encountered in exp", "invalid value encountered in matmul" and
+    "overflow encountered in square" before rejecting them (2026-12-04).  The solver now refuses such
+    steps untried (pose3d._MAX_STEP); the pairs say what they said before, word for word."""
+    import importlib
+    import warnings
+
+    gt = importlib.import_module("facemetrics.compare.gate")
+    turned, mirror, other = turned_pairs
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        c_mirror = compare_photos(turned, mirror)
+        c_other = compare_photos(turned, other)
+    assert c_mirror.status == c_other.status == "refused"
+    assert {r.verdict for r in c_mirror.changes} == {r.verdict for r in c_other.changes} == {"refused"}
+    assert len(c_mirror.messages) == 1 and c_mirror.messages[0].startswith(gt.MSG_MIRRORED), c_mirror.messages
+    assert ("after alignment the upper faces differ by 2.80 mm RMS as taken, but by 0.00 mm with the after photo "
+            "flipped" in c_mirror.messages[0]), c_mirror.messages
+    assert "its head pose is the before photo's mirrored (yaw +15 → -13 deg, roll +3 → -4 deg)" in c_mirror.messages[0]
+    assert c_other.messages == (f"{gt.MSG_POSE} too much to compare: yaw (turn) +15 → -14 deg (limit ±20); retake "
+                                "the after photo facing the camera as in the before photo",), c_other.messages
 
 
 def test_a_real_turned_pair_whose_mirrored_pose_matches_stays_refused_on_the_pose():

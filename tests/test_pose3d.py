@@ -775,6 +775,42 @@ def test_robust_least_squares_refuses_a_non_finite_start_or_jacobian():
                                     1.0, np.ones(1))
 
 
+def test_robust_least_squares_never_tries_a_step_beyond_its_bound(monkeypatch):
+    """A nearly singular problem (one residual sees the parameter a million times more weakly than the
+    other, which is quadratic), as a turned photo against its mirror image made the principal-point
+    refit's: its first damped step is ~1e6 x_scale units, where ``cosh`` overflows.  No trial beyond
+    _MAX_STEP is evaluated, so no RuntimeWarning, and the minimum is found; with the bound lifted the
+    same solve evaluates at ~1e6 (before 2026-12-04: overflow in exp, invalid value in matmul)."""
+    import warnings
+
+    def problem():
+        tried = []
+
+        def fun(x):
+            tried.append(float(x[0]))
+            return np.array([1e-6 * x[0] - 1.0, 1e-3 * (np.cosh(x[0] / 10.0) - 1.0)])
+
+        def jac(x):
+            return np.array([[1e-6], [1e-4 * np.sinh(x[0] / 10.0)]])
+
+        return fun, jac, tried
+
+    fun, jac, tried = problem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        x, f, _ = pose3d.robust_least_squares(fun, np.zeros(1), jac, 1.0, np.ones(1))
+    assert max(abs(t) for t in tried) <= pose3d._MAX_STEP, max(tried)
+    grid = np.linspace(-50.0, 50.0, 100001)  # the soft-L1 cost on a grid: the same minimum
+    cost = np.sqrt(1 + (1e-6 * grid - 1) ** 2) + np.sqrt(1 + (1e-3 * (np.cosh(grid / 10) - 1)) ** 2)
+    assert abs(x[0] - grid[np.argmin(cost)]) < 1e-2, (x, grid[np.argmin(cost)])  # 18.54
+    monkeypatch.setattr(pose3d, "_MAX_STEP", np.inf)
+    fun, jac, tried = problem()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        pose3d.robust_least_squares(fun, np.zeros(1), jac, 1.0, np.ones(1))
+    assert max(abs(t) for t in tried) > 1e5
+
+
 def test_a_camera_change_beyond_the_checked_range_gives_no_verdict():
     """Beyond MAX_CHECKED_CAMERA_PCT (the largest estimate among the re-renders the perspective
     correction was checked on) every lower-face row is 'uncertain' (the compare-level check is in

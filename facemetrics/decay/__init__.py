@@ -5,11 +5,14 @@
   simulated truth of :mod:`facemetrics.study`).
 - :mod:`facemetrics.decay.claim`: the series fit: bootstrap designs, the 24 h verdict and the
   timeline table (:func:`analyze_series`).
-- :mod:`facemetrics.decay.regimen`: the regimen slope over days (:func:`analyze_regimen`).
+- :mod:`facemetrics.decay.regimen_slope`: the regimen slope over days (:func:`analyze_regimen`; the
+  regimen study itself, its manifest and batch run, is :mod:`facemetrics.regimen`).
 - :mod:`facemetrics.decay.carryover`: follow-on sessions (a later session of a subject and
   treatment begun while an earlier one's effect is not shown gone), left out of the decay fit.
 - :mod:`facemetrics.decay.inputs`: the table of changes checked and cleaned (types, labels,
   rows read ``uncertain``, repeated photos, one photo at two times, sessions).
+- :mod:`facemetrics.decay.left_out`: the ``reason`` sentences saying which of those rows a series
+  left out, and the reason of a result with no series.
 - :mod:`facemetrics.decay.bootstrap`: what both bootstraps share (settings check, random
   streams, percentile intervals, the mm scale's error).
 - :mod:`facemetrics.decay.margin`: the equivalence margin ``max(min_effect, noise_floor)``.
@@ -32,7 +35,7 @@ from .claim import (
 )
 from .margin import INCONCLUSIVE, MIN_EFFECT, min_effect_for
 from .model import DecayParams, SeriesError, decay_model, fit_decay
-from .regimen import CUMULATIVE, NO_CUMULATIVE, REGIMEN_COLUMNS, analyze_regimen
+from .regimen_slope import CUMULATIVE, NO_CUMULATIVE, REGIMEN_COLUMNS, analyze_regimen
 
 __all__ = [
     "CLAIM_HOURS",

@@ -10,7 +10,7 @@
   "Uncertainty" part of :mod:`facemetrics.decay.claim`'s docstring).
 
 The designs themselves are :func:`facemetrics.decay.claim._replicates` (residual, cluster,
-two-stage) and :func:`facemetrics.decay.regimen._regimen_boot_weights` (cluster, moving
+two-stage) and :func:`facemetrics.decay.regimen_slope._regimen_boot_weights` (cluster, moving
 blocks of days).  To fit without the scale term, set :data:`SCALE_SD` here (where
 :func:`_scale_factors` reads it), not on a module that re-exports it.  No file I/O.
 """
@@ -37,7 +37,7 @@ MIN_CLUSTERS = 3
 #: contain its own estimate, and a `fades` verdict; series audit, 2026-12-03); the CIs are still
 #: reported, the verdict is ``inconclusive`` (status ``too_few_replicates``).  Also the smallest
 #: ``n_boot`` other than 0 that :func:`~facemetrics.decay.claim.analyze_series` and
-#: :func:`~facemetrics.decay.regimen.analyze_regimen` accept (1 gave
+#: :func:`~facemetrics.decay.regimen_slope.analyze_regimen` accept (1 gave
 #: "1.93 mm [1.95, 1.95]", an interval that excluded its own estimate; CLI audit, 2026-12-03)
 MIN_VERDICT_REPLICATES = 50
 #: The mm scale's own uncertainty (relative, 1 SD), which every bootstrap replicate of a series in mm

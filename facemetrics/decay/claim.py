@@ -10,8 +10,9 @@ file I/O (figures: :mod:`facemetrics.plots`).
 The pieces it uses live beside it: the table's checks and cleaning
 (:mod:`facemetrics.decay.inputs`), the parts of the bootstrap the regimen shares
 (:mod:`facemetrics.decay.bootstrap`: random streams, percentile intervals, the mm scale's
-error), the margin (:mod:`facemetrics.decay.margin`) and the regimen slope
-(:mod:`facemetrics.decay.regimen`).  Their public names, and the ones imported from here
+error), the margin (:mod:`facemetrics.decay.margin`), the regimen slope
+(:mod:`facemetrics.decay.regimen_slope`) and the sentences saying which rows a series left out
+(:mod:`facemetrics.decay.left_out`).  Their public names, and the ones imported from here
 before the split, are importable from this module too (:data:`__all__`).
 
 Input table
@@ -193,7 +194,6 @@ from .inputs import (
     CALIBRATION_SOURCES,
     UNREAD_VERDICTS,
     _at_two_times,
-    _has_time_and_value,
     _labels,
     _repeated,
     _session_keys,
@@ -204,6 +204,7 @@ from .inputs import (
     labels_or,
     validate_changes,
 )
+from .left_out import _nothing_to_fit, _with_repeated, _with_retimed, _with_unread
 from .margin import INCONCLUSIVE, MIN_EFFECT, _check_min_effect, _floor_and_margin, min_effect_for
 from .model import (
     HALF_LIFE_BOUNDS,
@@ -215,7 +216,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
-from .regimen import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
+from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
 
 __all__ = [
@@ -1162,126 +1163,3 @@ def _too_few_subject_times(data: pd.DataFrame, *, treatment, metric, side, subje
               f"{MIN_SUBJECT_TIMES} needed for a per-subject fit; {where}.")
     return DecayFit(**base, **dict.fromkeys(_ESTIMATES, _NAN), verdict=INCONCLUSIVE, reason=reason,
                     status="insufficient_data", fit_ok=False, bootstrap="none", n_boot=0)
-
-
-def _count_of(rows: pd.DataFrame, key: tuple, subject: str | None) -> int:
-    """How many of ``rows`` (columns ``subject``, ``treatment``, ``metric``, ``side``) belong to the
-    series ``key`` = (treatment, metric, side), and to ``subject`` unless it is None."""
-    treatment, metric, side = key
-    sel = (rows["treatment"] == treatment) & (rows["metric"] == metric) & (rows["side"] == side)
-    if subject is not None:
-        sel &= rows["subject"] == subject
-    return int(sel.sum())
-
-
-def _with_unread(fit: DecayFit, unread: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
-    """``fit`` with a sentence added to its ``reason`` saying how many photos of its series were
-    left out because their comparison read ``uncertain`` (unchanged when none were): without it a
-    series reads "only 2 photos" while the batch compared 80."""
-    n = _count_of(unread, key, subject)
-    if n == 0:
-        return fit
-    if fit.n_photos == 0:  # nothing else in the series: say that first, not "only 0 photos"
-        # counted as what the sentence claims: the photos with a measured change (a refused comparison has
-        # none; "All 1 photo of this series" read as the session's only photo, CLI audit 2026-12-03)
-        head = (f"All {n} photos of this series with a measured change read" if n != 1 else
-                "The only photo of this series with a measured change read")
-        return replace(fit, reason=f"{head} 'uncertain' ({_UNREAD_CAUSES.format(it='them' if n != 1 else 'it')}), "
-                                   "so no fit was made.")
-    note = (f" {n} more photo{'s were' if n != 1 else ' was'} left out because {'their' if n != 1 else 'its'} "
-            f"comparison read 'uncertain' ({_UNREAD_CAUSES.format(it='it')}).")
-    return replace(fit, reason=fit.reason + note)
-
-
-def _with_repeated(fit: DecayFit, repeated: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
-    """``fit`` with a sentence added to its ``reason`` saying how many rows of its series repeated
-    another and were counted once (:func:`_repeated`; unchanged when none did)."""
-    n = _count_of(repeated, key, subject)
-    if n == 0:
-        return fit
-    return replace(fit, reason=fit.reason + f" {n} row{'s' if n != 1 else ''} repeated another (the same photo, by "
-                                            "its sha256 or name, or where the table names no photo the same "
-                                            "subject, time and value; or a before photo's copy, by its sha256 "
-                                            "or pixel_sha256, at another before time) and counted once.")
-
-
-def _with_retimed(fit: DecayFit, retimed: pd.DataFrame, key: tuple, subject: str | None = None) -> DecayFit:
-    """``fit`` with a sentence added to its ``reason`` saying how many rows of its series were left out
-    as one photo listed at two or more times of its session, or, for the rows without a
-    ``treated_at`` (column ``blind``), of its subject and treatment (:func:`_at_two_times`,
-    :func:`_without_session`; unchanged when none were)."""
-    n = _count_of(retimed, key, subject)
-    if n == 0:
-        return fit
-    n_blind = _count_of(retimed[retimed["blind"]], key, subject)
-    what, why = _without_session(n - n_blind, n_blind)
-    return replace(fit, reason=fit.reason + f" {n} row{'s were' if n != 1 else ' was'} left out as {what}: {why}.")
-
-
-#: why a comparison reads ``uncertain`` (its messages say which applied); ``{it}``: "it" or "them"
-_UNREAD_CAUSES = (
-    "no change can be read from {it}, e.g. the upper faces matched only roughly after alignment, the face was "
-    "cut by the image edge, the head pose or the camera distance changed beyond what the correction was checked "
-    "on, the lips' "
-    "shape changed (a smile, an open mouth), the session's before photos disagreed by twice the noise floor or "
-    "more, the photo was the same picture as its before photo (a copied file or a wrong capture time: 0 by "
-    "construction), or, for the folds, one photo was black-and-white; each comparison's messages say why")
-
-
-def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
-    """``(what, why)``: the words for rows left out by :func:`_at_two_times`, ``n_session`` of them
-    with a ``treated_at`` (a copy within its session) and ``n_blind`` without one (looked for among
-    every session of their subject and treatment), and why such rows are left out."""
-    what = "one photo (the same sha256 or pixel_sha256) listed at two or more times of "
-    blind = "one subject and treatment (no treated_at to tell sessions apart)"
-    why = "a copied file or a wrong capture time, whose right time cannot be told"
-    if not n_blind:
-        return what + "its session", why
-    why = ("a copied file, a wrong capture time or, without treated_at, one file used in two sessions (one "
-           "session's last photo and the next one's before photo), which cannot be told apart (give every row "
-           "its treated_at)")
-    if not n_session:
-        return what + blind, why
-    return f"{what}its session or, for {n_blind} of them, of {blind}", why
-
-
-def _nothing_to_fit(changes: pd.DataFrame, metrics, retimed: pd.DataFrame | None = None) -> str:
-    """The ``reason`` of a :class:`SeriesResult` with no fit: why no row of ``changes`` (of the
-    ``metrics`` asked for) could be used, with the counts: no rows, no finite time and value
-    (nothing measured), a verdict in :data:`UNREAD_VERDICTS`, or (the rows of ``retimed``, with
-    its bool column ``blind``: no ``treated_at``) one photo listed at two or more times of its
-    session (:func:`_at_two_times`)."""
-    n_retimed = 0 if retimed is None else len(retimed)
-    n_blind = 0 if retimed is None else int(retimed["blind"].sum())
-    rows = changes
-    if metrics is not None:
-        wanted = [metrics] if isinstance(metrics, str) else list(metrics)
-        rows = rows[rows["metric"].astype(str).isin(wanted)]
-    n = len(rows)
-    if n == 0:
-        return "The table of changes has no rows, so no series could be fitted."
-    finite = _has_time_and_value(rows)
-    unread = finite & (rows["verdict"].isin(UNREAD_VERDICTS).to_numpy() if "verdict" in rows.columns
-                       else np.zeros(n, dtype=bool))
-    n_empty, n_unread = int((~finite).sum()), int(unread.sum())
-    nothing = "no change was measured"
-    n_cmp = ""
-    if n_unread and "photo" in rows.columns:  # long.csv: one row per comparison, metric and side
-        k = int(rows.loc[unread, "photo"].nunique())
-        n_cmp = f" ({k} comparison{'s' if k != 1 else ''})"
-    why_unread = _UNREAD_CAUSES.format(it="them" if n_unread != 1 else "it")
-    dated_twice = "{} ({})".format(*_without_session(n_retimed - n_blind, n_blind))
-    if n_empty == n:
-        return (f"None of the {n} row{'s' if n != 1 else ''} of changes has a number for both its time and its "
-                f"value ({nothing}), so no series could be fitted.")
-    if n_unread == n:
-        head = f"All {n} rows" if n != 1 else "The one row"
-        return f"{head} of changes{n_cmp} read 'uncertain' ({why_unread}), so no series could be fitted."
-    if n_retimed and not n_empty and not n_unread:
-        return f"Every row of changes is {dated_twice}, so no series could be fitted."
-    have = "has" if n_empty == 1 else "have"
-    parts = [f"{n_empty} {have} no number for the time or the value ({nothing})",
-             f"{n_unread}{n_cmp} read 'uncertain' ({why_unread})",
-             f"{n_retimed} {'are' if n_retimed != 1 else 'is'} {dated_twice}"]
-    parts = [p for p, k in zip(parts, (n_empty, n_unread, n_retimed)) if k] or parts[:2]  # the counts that apply
-    return f"Of the {n} rows of changes, {join_words(parts)}, so no series could be fitted."

@@ -277,7 +277,7 @@ def _at_two_times(df: pd.DataFrame, source: pd.DataFrame, time: str = "hours_sin
     (a hand-made table, the app's timeline) nothing tells two sessions of one subject and treatment
     apart, so the photo is looked for among every time of that subject and treatment: one file
     used as session 1's 24 h photo and session 2's before photo is then left out at both
-    (:func:`facemetrics.decay.claim._without_session` words the reason so).  Which time is right
+    (:func:`facemetrics.decay.left_out._without_session` words the reason so).  Which time is right
     cannot be told, and a copy compared with its own picture reads 0 by construction, so every copy
     is left out (no row is counted at a time nobody knows it was taken).  A photo name alone is no identity here (phones
     call every photo ``image.jpg``)."""

@@ -1,6 +1,6 @@
 """The equivalence margin a verdict is judged against: ``delta = max(min_effect, noise_floor)``.
 
-The decay series (:mod:`facemetrics.decay.claim`) and the regimen (:mod:`facemetrics.decay.regimen`)
+The decay series (:mod:`facemetrics.decay.claim`) and the regimen (:mod:`facemetrics.decay.regimen_slope`)
 judge an interval against one margin, in the metric's unit: the smallest change that matters
 (:data:`MIN_EFFECT` per unit, or the user's ``min_effect``), raised to the series' noise floor
 (the median of its photos' floors) when that is larger.  Also the verdict both give when their

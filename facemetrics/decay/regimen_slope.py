@@ -1,4 +1,7 @@
-"""The regimen: cumulative change over days, from the pre-session photos (:func:`analyze_regimen`).
+"""The regimen slope: cumulative change over days, from the pre-session photos (:func:`analyze_regimen`).
+
+The regimen study it is fitted to (every later session's pre-session photos compared with the first
+session's baseline) is built and run by :mod:`facemetrics.regimen`; this module only fits its table.
 
 A common slope over days with one intercept per subject, its bootstrap (whole subjects, or
 moving blocks of days: :func:`_regimen_boot_weights`) and its verdict against the margin of
