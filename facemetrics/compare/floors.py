@@ -13,14 +13,16 @@ from .regions import REGIONS, TRIM, _RL, robust_mean
 
 
 #: Default noise floors: ``(metric, "side" | "mean") -> floor`` in the metric's unit
-#: (``"side"`` for the right and left rows).  Measured by
+#: (``"side"`` for the right and left rows).  Every row but the four pose rows measured by
 #: ``python bench/bench_compare.py --noise-floors`` (table in docs/compare.md): the
 #: largest |change| of each metric over 325 nuisance-only pairs (the 13 nuisances of
 #: :data:`facemetrics.simulate.NUISANCES` applied to the sample photo and the 24 London
 #: portraits), x 1.25, rounded up to two significant digits
 #: (:func:`noise_floors_from_nuisances`).  They are the floor of the
 #: *measurement* for one unchanged face; a person re-photographed also varies in pose and
-#: expression below the gate's limits: give repeat photos to measure that.
+#: expression below the gate's limits: give repeat photos to measure that.  Each row's rule figure is
+#: kept in ``docs/data/noise_floor_rule.csv`` (both benches' ``--write-rule-csv``), and
+#: ``tests/test_floor_provenance.py`` fails when a row is below it.
 DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     # the dense-flow rows: issue 12's fourth round (DIS patch stride 4, 12 iterations; the same 325 pairs),
     # re-measured 2026-12-04 after f368598 (head pose relative to the line of sight) moved them: was 0.083 / 0.056,
@@ -58,11 +60,16 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("mouth_corner_height_mm", "side"): 1.7,
     ("cheek_height_mm", "side"): 1.7,
     # pose rows: 1.25 x the largest |change| over the 14 nuisances on the tuning faces (sample +
-    # London 003/021/024/037; bench/bench_pose3d.py)
-    ("head_pitch_change_deg", "mean"): 0.035,
-    ("head_yaw_change_deg", "mean"): 0.016,
+    # London 003/021/024/037 neutral; the roll row's error against the roll nuisances' +-3 deg), rounded up to
+    # two significant digits: ``python bench/bench_compare.py --pose-floors``; re-measured 2026-12-04 (largest
+    # 0.0294 deg / 0.0130 deg / 0.0062 deg / 0.384 %): pitch, yaw and camera were below their rule (was 0.035,
+    # 0.016, 0.35); the rule gives roll 0.0078: kept at 0.0085 (not narrowed here).  Held out (the 20 other
+    # photos of --noise-floors, --pose-floors --heldout): 13 of 1120 pose rows read beyond their floor
+    # (docs/compare.md 'The pose rows')
+    ("head_pitch_change_deg", "mean"): 0.037,
+    ("head_yaw_change_deg", "mean"): 0.017,
     ("head_roll_change_deg", "mean"): 0.0085,
-    ("camera_distance_change_pct", "mean"): 0.35,
+    ("camera_distance_change_pct", "mean"): 0.48,
 }
 
 
