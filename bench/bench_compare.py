@@ -30,9 +30,11 @@ Every row but the four pose rows is this run's (:data:`POSE_ROWS`).
 
 Pose floors (``--pose-floors``): the pose rows (head pitch, yaw and roll change, camera-distance
 change) have their own run of the same rule: the 14 nuisances of
-:data:`facemetrics.simulate.NUISANCES` (the identity included) on the 5 tuning faces of the 3-D pose
-correction (the sample photo and London 003, 021, 024, 037 neutral: ``bench_pose3d.faces("tuning")``),
-70 nuisance-only pairs; per row the largest |change|, its pair and the rule's floor.  The roll row
+:data:`facemetrics.simulate.NUISANCES` (the identity included) on the same 25 photos as the other rows
+(the sample photo and the 12 London portraits, neutral and smiling), 350 nuisance-only pairs; per row the
+largest |change|, its pair and the rule's floor (until 2026-12-04 the rule ran on the 5 tuning faces of the
+3-D pose correction only, which left 13 of 1120 pose rows on the other 20 photos beyond their floor).
+``--heldout``: the same 14 nuisances on the 40 Canada faces, which no floor uses, through ``compare_photos``.  The roll row
 takes the roll nuisances' (+-3 deg: a photo turned in its plane is a head roll to the camera, which the row
 reads) |change - truth| (the truth, -+3 deg in the row's sign, subtracted), every other pair's |change|.
 
@@ -68,6 +70,7 @@ from facemetrics.loader import load_photo  # noqa: E402
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample_images" / "astronaut_before.jpg"
 LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
+CANADA = ROOT.parent / "shared" / "faces" / "canada_ccby"
 
 #: the rows of ``--pose-floors`` (their own rule's run); every other default floor is ``--noise-floors``'
 POSE_ROWS = tuple((m, "mean") for m in cp.POSE_METRICS)
@@ -383,13 +386,12 @@ def _pose_errors(a, s) -> dict:
 
 
 def pose_floors(rule_csv: Path | None = None) -> None:
-    """The pose rows' floors by their rule (module docstring): 14 nuisances x the 5 tuning faces."""
-    from bench_pose3d import faces as pose3d_faces
-
+    """The pose rows' floors by their rule (module docstring): 14 nuisances x the 25 photos of
+    ``--noise-floors`` (the sample and the 12 London portraits, neutral and smiling), as every other row."""
     cv2.setNumThreads(1)
     worst: dict[tuple[str, str], tuple[float, str]] = {}
     pair_changes: list[dict] = []
-    faces = pose3d_faces("tuning")
+    faces = _faces()
     n_pairs = 0
     for path in faces:
         a = analyze_photo(path)
@@ -407,7 +409,7 @@ def pose_floors(rule_csv: Path | None = None) -> None:
     floors = cp.noise_floors_from_nuisances(pair_changes)
     units = {s.metric: s.unit for s in cp.METRICS}
     print(f"\n{n_pairs} nuisance-only pairs ({len(sim.NUISANCES)} nuisances, the identity included) "
-          f"on {len(faces)} tuning faces: {', '.join(p.name for p in faces)}")
+          f"on {len(faces)} photos (those of --noise-floors)")
     print("| row | unit | largest abs. change | pair | rule floor (1.25 x, 2 sig. digits up) | DEFAULT_NOISE_FLOORS | |")
     print("|---|---|---|---|---|---|---|")
     for key in POSE_ROWS:
@@ -422,16 +424,14 @@ def pose_floors(rule_csv: Path | None = None) -> None:
 
 
 def pose_floors_heldout() -> None:
-    """The pose rows on the photos of ``--noise-floors`` that the pose rule does not use (the other London
-    portraits, neutral and smiling, and the tuning faces' smiling photos), the same 14 nuisances, through
+    """The pose rows on photos the pose rule does not use (the 40 Canada faces), the same 14 nuisances, through
     ``compare_photos``: per row the largest |error| (as :func:`_pose_errors`), its pair, and how many pairs
     read it beyond the row's own floor (:func:`facemetrics.compare.pose_uncertainty`: the default floor, the
     fit's 2 SD and the relative part)."""
-    from bench_pose3d import faces as pose3d_faces
-
     cv2.setNumThreads(1)
-    tuning = {p.name for p in pose3d_faces("tuning")}
-    faces = [p for p in _faces() if p.name not in tuning]
+    faces = sorted(CANADA.glob("*.jpg"))
+    if not faces:
+        raise SystemExit(f"the held-out check needs the Canada faces at {CANADA}")
     worst: dict[tuple[str, str], tuple[float, str]] = {}
     beyond: dict[tuple[str, str], list[str]] = {k: [] for k in POSE_ROWS}
     n_pairs = 0
@@ -558,9 +558,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--noise-floors", action="store_true", help="measure the default noise floors")
     p.add_argument("--pose-floors", action="store_true", help="measure the pose rows' default noise floors "
-                   "(14 nuisances on the 5 tuning faces)")
-    p.add_argument("--heldout", action="store_true", help="with --pose-floors: the pose rows on the other "
-                   "photos of --noise-floors instead (how many nuisance-only pairs read beyond their floor)")
+                   "(14 nuisances on the 25 photos of --noise-floors)")
+    p.add_argument("--heldout", action="store_true", help="with --pose-floors: the pose rows on the 40 Canada "
+                   "faces instead (how many nuisance-only pairs read beyond their floor)")
     p.add_argument("--write-rule-csv", type=Path, metavar="PATH", help="with --noise-floors or --pose-floors: "
                    "write that run's rows of the floors' rule to PATH (docs/data/noise_floor_rule.csv), "
                    "keeping the other run's rows")
