@@ -1,10 +1,15 @@
 """Time ``compare_photos`` on two 12 MP JPEGs, as a ratio to two ``analyze_photo``
 calls alone (both measured in this run: machines here are noisy, compare
 ratios, not ms).  With ``--noise-floors``, measure the default noise floors of
-``facemetrics.compare`` instead; with ``--accuracy``, the recovered lifts.
+``facemetrics.compare`` instead; with ``--pose-floors``, its four pose rows; with ``--accuracy``,
+the recovered lifts.
 
     python bench/bench_compare.py                 # timing, one core
     python bench/bench_compare.py --noise-floors  # validation: noise floors (docs/compare.md)
+    python bench/bench_compare.py --pose-floors   # validation: the pose rows' floors (docs/compare.md)
+    python bench/bench_compare.py --pose-floors --heldout  # the pose rows on the photos the rule does not use
+    python bench/bench_compare.py --noise-floors --write-rule-csv docs/data/noise_floor_rule.csv
+    python bench/bench_compare.py --pose-floors --write-rule-csv docs/data/noise_floor_rule.csv
     python bench/bench_compare.py --accuracy      # validation: simulated lifts and folds
     python bench/bench_compare.py --baseline HEAD --repeats 15  # this tree / HEAD, same run
     python bench/bench_compare.py --baseline HEAD --repeats 15 --cold  # same, nothing of the before kept
@@ -21,6 +26,22 @@ present; each nuisance-only pair is compared and the largest |change| of every
 metric is reported with its 95th / 99th percentiles.  The floor proposed is
 1.25 x the largest |change|, rounded up to two significant digits
 (:func:`facemetrics.compare.noise_floors_from_nuisances`, the package's rule).
+Every row but the four pose rows is this run's (:data:`POSE_ROWS`).
+
+Pose floors (``--pose-floors``): the pose rows (head pitch, yaw and roll change, camera-distance
+change) have their own run of the same rule: the 14 nuisances of
+:data:`facemetrics.simulate.NUISANCES` (the identity included) on the same 25 photos as the other rows
+(the sample photo and the 12 London portraits, neutral and smiling), 350 nuisance-only pairs; per row the
+largest |change|, its pair and the rule's floor (until 2026-12-04 the rule ran on the 5 tuning faces of the
+3-D pose correction only, which left 13 of 1120 pose rows on the other 20 photos beyond their floor).
+``--heldout``: the same 14 nuisances on the 40 Canada faces, which no floor uses, through ``compare_photos``.  The roll row
+takes the roll nuisances' (+-3 deg: a photo turned in its plane is a head roll to the camera, which the row
+reads) |change - truth| (the truth, -+3 deg in the row's sign, subtracted), every other pair's |change|.
+
+``--write-rule-csv PATH`` (with either): the rows this run measures are written to ``PATH``
+(``docs/data/noise_floor_rule.csv``: metric, side, largest_abs_change, rule_floor, pair, command,
+measured_on), the other run's rows kept; ``tests/test_floor_provenance.py`` checks every
+``DEFAULT_NOISE_FLOORS`` row against it.
 """
 
 from __future__ import annotations
@@ -49,6 +70,14 @@ from facemetrics.loader import load_photo  # noqa: E402
 ROOT = HERE.parent
 SAMPLE = ROOT / "sample_images" / "astronaut_before.jpg"
 LONDON = ROOT.parent / "shared" / "faces" / "london_ccby"
+CANADA = ROOT.parent / "shared" / "faces" / "canada_ccby"
+
+#: the rows of ``--pose-floors`` (their own rule's run); every other default floor is ``--noise-floors``'
+POSE_ROWS = tuple((m, "mean") for m in cp.POSE_METRICS)
+ROLL_ROW = ("head_roll_change_deg", "mean")
+
+#: columns of ``--write-rule-csv`` (docs/data/noise_floor_rule.csv)
+RULE_CSV_COLUMNS = ("metric", "side", "largest_abs_change", "rule_floor", "pair", "command", "measured_on")
 
 
 #: (module, function) pairs timed by ``--stages`` (the module whose global the caller looks up)
@@ -316,7 +345,127 @@ def _variant(a, rgb):
     return analyze_loaded(dataclasses.replace(a.photo, rgb=rgb))
 
 
-def noise_floors() -> None:
+def write_rule_csv(path: Path, worst: dict, floors: dict, command: str) -> None:
+    """Update the rule CSV at ``path`` with this run's rows (``worst``: ``{key: (|change|, pair)}``,
+    ``floors``: the rule's ``{key: floor}``); rows of keys this run did not measure are kept.
+    Rows in :data:`facemetrics.compare.DEFAULT_NOISE_FLOORS` order (unknown keys last)."""
+    import csv
+    import datetime
+
+    rows: dict[tuple[str, str], dict] = {}
+    if path.is_file():
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                rows[(r["metric"], r["side"])] = r
+    today = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
+    for key, (v, pair) in worst.items():
+        rows[key] = dict(metric=key[0], side=key[1], largest_abs_change=f"{v:.6g}", rule_floor=f"{floors[key]:.6g}",
+                         pair=pair, command=command, measured_on=today)
+    order = {k: i for i, k in enumerate(cp.DEFAULT_NOISE_FLOORS)}
+    out = sorted(rows.values(), key=lambda r: (order.get((r["metric"], r["side"]), len(order)), r["metric"], r["side"]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, RULE_CSV_COLUMNS, lineterminator="\n")
+        w.writeheader()
+        w.writerows({c: r.get(c, "") for c in RULE_CSV_COLUMNS} for r in out)
+    print(f"wrote {path} ({len(worst)} rows of this run, {len(out)} in all)")
+
+
+def _pose_errors(a, s) -> dict:
+    """The pose rows' errors of the nuisance-only pair (``a``, the simulated ``s``): ``{key: change - truth}``.
+
+    The truth is 0 except for the roll row under the roll nuisances: ``simulate.roll(+deg)`` turns the
+    photo counter-clockwise, which the row (> 0: clockwise in the image) reads as a true roll of ``-deg``.
+    """
+    pair = cp._measure(a, _variant(a, s.image))
+    ch = {k: pair.values[k][2] for k in POSE_ROWS}
+    ch[ROLL_ROW] = ch[ROLL_ROW] + s.truth.get("roll_deg", 0.0)
+    if abs(ch[ROLL_ROW]) > 0.5:  # a roll nuisance read with the other sign: the convention changed
+        raise RuntimeError(f"roll row error {ch[ROLL_ROW]:+.3f} deg (truth roll {s.truth.get('roll_deg', 0.0)} deg)")
+    return ch
+
+
+def pose_floors(rule_csv: Path | None = None) -> None:
+    """The pose rows' floors by their rule (module docstring): 14 nuisances x the 25 photos of
+    ``--noise-floors`` (the sample and the 12 London portraits, neutral and smiling), as every other row."""
+    cv2.setNumThreads(1)
+    worst: dict[tuple[str, str], tuple[float, str]] = {}
+    pair_changes: list[dict] = []
+    faces = _faces()
+    n_pairs = 0
+    for path in faces:
+        a = analyze_photo(path)
+        if not a.ok:
+            print(f"skip {path.name}: {a.error}")
+            continue
+        for name, fn in sim.NUISANCES.items():
+            ch = _pose_errors(a, fn(a))
+            n_pairs += 1
+            pair_changes.append(ch)
+            for key, v in ch.items():
+                if np.isfinite(v) and abs(v) > worst.get(key, (-1.0, ""))[0]:
+                    worst[key] = (abs(float(v)), f"{path.name} {name}")
+        print(f"{path.name}: done", file=sys.stderr, flush=True)
+    floors = cp.noise_floors_from_nuisances(pair_changes)
+    units = {s.metric: s.unit for s in cp.METRICS}
+    print(f"\n{n_pairs} nuisance-only pairs ({len(sim.NUISANCES)} nuisances, the identity included) "
+          f"on {len(faces)} photos (those of --noise-floors)")
+    print("| row | unit | largest abs. change | pair | rule floor (1.25 x, 2 sig. digits up) | DEFAULT_NOISE_FLOORS | |")
+    print("|---|---|---|---|---|---|---|")
+    for key in POSE_ROWS:
+        v, pair = worst.get(key, (float("nan"), "-"))
+        cur = cp.DEFAULT_NOISE_FLOORS[key]
+        f = floors.get(key, float("nan"))
+        note = "below its rule" if cur < f else "at or above its rule"
+        print(f"| `{key[0]}` | {units.get(key[0], '')} | {v:.4g} | {pair} | {f:.3g} | {cur:.3g} | {note} |")
+    if rule_csv is not None:
+        write_rule_csv(rule_csv, {k: worst[k] for k in POSE_ROWS if k in worst}, floors,
+                       "python bench/bench_compare.py --pose-floors")
+
+
+def pose_floors_heldout() -> None:
+    """The pose rows on photos the pose rule does not use (the 40 Canada faces), the same 14 nuisances, through
+    ``compare_photos``: per row the largest |error| (as :func:`_pose_errors`), its pair, and how many pairs
+    read it beyond the row's own floor (:func:`facemetrics.compare.pose_uncertainty`: the default floor, the
+    fit's 2 SD and the relative part)."""
+    cv2.setNumThreads(1)
+    faces = sorted(CANADA.glob("*.jpg"))
+    if not faces:
+        raise SystemExit(f"the held-out check needs the Canada faces at {CANADA}")
+    worst: dict[tuple[str, str], tuple[float, str]] = {}
+    beyond: dict[tuple[str, str], list[str]] = {k: [] for k in POSE_ROWS}
+    n_pairs = 0
+    for path in faces:
+        a = analyze_photo(path)
+        if not a.ok:
+            print(f"skip {path.name}: {a.error}")
+            continue
+        for name, fn in sim.NUISANCES.items():
+            s = fn(a)
+            c = cp.compare_photos(a, _variant(a, s.image))
+            n_pairs += 1
+            rows = {(r.metric, r.side): r for r in c.changes}
+            for key in POSE_ROWS:
+                r = rows[key]
+                err = r.change + (s.truth.get("roll_deg", 0.0) if key == ROLL_ROW else 0.0)
+                if np.isfinite(err) and abs(err) > worst.get(key, (-1.0, ""))[0]:
+                    worst[key] = (abs(float(err)), f"{path.name} {name}")
+                if np.isfinite(err) and abs(err) > r.noise_floor:
+                    beyond[key].append(f"{path.name} {name} ({err:+.3g} > {r.noise_floor:.3g})")
+        print(f"{path.name}: done", file=sys.stderr, flush=True)
+    print(f"\nheld out: {n_pairs} nuisance-only pairs ({len(sim.NUISANCES)} nuisances) on {len(faces)} photos "
+          "not used by the pose rule")
+    print("| row | largest abs. error | pair | DEFAULT_NOISE_FLOORS | pairs beyond the row's floor (compare_photos) |")
+    print("|---|---|---|---|---|")
+    for key in POSE_ROWS:
+        v, pair = worst.get(key, (float("nan"), "-"))
+        print(f"| `{key[0]}` | {v:.4g} | {pair} | {cp.DEFAULT_NOISE_FLOORS[key]:.3g} | {len(beyond[key])} |")
+    for key in POSE_ROWS:
+        for b in beyond[key]:
+            print(f"  beyond: {key[0]}: {b}")
+
+
+def noise_floors(rule_csv: Path | None = None) -> None:
     cv2.setNumThreads(1)
     changes: dict[tuple[str, str], list[float]] = {}
     worst: dict[tuple[str, str], tuple[float, str]] = {}
@@ -375,6 +524,9 @@ def noise_floors() -> None:
     for key, f in floors.items():
         print(f"    {key!r}: {f:.3g},")
     print("}")
+    if rule_csv is not None:  # the pose rows are --pose-floors' (their own rule's faces)
+        write_rule_csv(rule_csv, {k: w for k, w in worst.items() if k not in POSE_ROWS and k in floors}, floors,
+                       "python bench/bench_compare.py --noise-floors")
 
 
 def accuracy() -> None:
@@ -405,6 +557,13 @@ def accuracy() -> None:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--noise-floors", action="store_true", help="measure the default noise floors")
+    p.add_argument("--pose-floors", action="store_true", help="measure the pose rows' default noise floors "
+                   "(14 nuisances on the 25 photos of --noise-floors)")
+    p.add_argument("--heldout", action="store_true", help="with --pose-floors: the pose rows on the 40 Canada "
+                   "faces instead (how many nuisance-only pairs read beyond their floor)")
+    p.add_argument("--write-rule-csv", type=Path, metavar="PATH", help="with --noise-floors or --pose-floors: "
+                   "write that run's rows of the floors' rule to PATH (docs/data/noise_floor_rule.csv), "
+                   "keeping the other run's rows")
     p.add_argument("--accuracy", action="store_true", help="recovered lifts on simulated changes")
     p.add_argument("--repeats", type=int, default=5, help="timing repeats (median)")
     p.add_argument("--stages", action="store_true", help="with the timing: where compare_photos spends its time")
@@ -417,6 +576,10 @@ def main() -> None:
                    "as when one before photo is compared with several after photos)")
     p.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args()
+    if args.write_rule_csv and not (args.noise_floors or args.pose_floors) or args.write_rule_csv and args.heldout:
+        p.error("--write-rule-csv goes with --noise-floors or --pose-floors (not --heldout)")
+    if args.heldout and not args.pose_floors:
+        p.error("--heldout goes with --pose-floors")
     if args._child:
         _child(args._child[0], args._child[1], int(args._child[2]), args._child[3] if len(args._child) > 3 else None)
     elif args.baseline and args.processes:
@@ -424,7 +587,11 @@ def main() -> None:
     elif args.baseline:
         against_baseline(args.baseline, args.repeats, cold=args.cold)
     elif args.noise_floors:
-        noise_floors()
+        noise_floors(args.write_rule_csv)
+    elif args.pose_floors and args.heldout:
+        pose_floors_heldout()
+    elif args.pose_floors:
+        pose_floors(args.write_rule_csv)
     elif args.accuracy:
         accuracy()
     else:
