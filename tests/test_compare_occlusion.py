@@ -97,7 +97,7 @@ def test_a_purple_cover_with_the_skins_grey_reads_a_colour_difference_not_a_grey
 
     before = _skin_cells(0)
     after = _skin_cells(1)
-    after[25:35, 20:40] += np.array([20, -40, 20], np.float32)  # purple over the skin, its grey unchanged
+    after[25:35, 20:40] += np.array([35, -70, 35], np.float32)  # purple over the skin, its grey unchanged
     fit = np.zeros((40, 60), bool)
     fit[:18] = True  # the tone curves from the rows above the cover
     d, keep = _tone_matched_difference(before, after, fit)
@@ -106,7 +106,7 @@ def test_a_purple_cover_with_the_skins_grey_reads_a_colour_difference_not_a_grey
     block[26:34, 21:39] = True  # the cover less the patches reaching past its edge
     edge = cv2.dilate(block.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
     assert np.abs(d[block]).mean() < 3.0  # grey: within the noise (the check's grey limit is 30 levels)
-    assert c[block].min() > 2 * OCCLUSION_MIN_CHROMA, c[block].min()
+    assert c[block].min() > 1.5 * OCCLUSION_MIN_CHROMA, c[block].min()
     assert c[~edge].max() < OCCLUSION_MIN_CHROMA / 2, c[~edge].max()
 
 
@@ -126,12 +126,12 @@ def test_a_colour_cast_over_the_whole_photo_reads_no_colour_difference(gains):
 
 def _purple_cloth(x, gonion: int, sign: int) -> np.ndarray:
     """``x``'s picture with a disc of 15 mm radius over a jaw corner tinted purple, each pixel's grey kept
-    (R and B +20 levels, G -40): a cover of the skin's own grey."""
+    (R and B +35 levels, G -70): a cover of the skin's own grey."""
     rgb = x.photo.rgb.astype(np.int16)
     g = x.points[gonion, :2]
     r = 15.0 / x.mm_per_px
     yy, xx = np.mgrid[:rgb.shape[0], :rgb.shape[1]]
-    rgb[(xx - g[0] - sign * 0.3 * r) ** 2 + (yy - g[1] - r) ** 2 < r ** 2] += np.array([20, -40, 20], np.int16)
+    rgb[(xx - g[0] - sign * 0.3 * r) ** 2 + (yy - g[1] - r) ** 2 < r ** 2] += np.array([35, -70, 35], np.int16)
     return np.clip(rgb, 0, 255).astype(np.uint8)
 
 

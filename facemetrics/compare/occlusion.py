@@ -17,12 +17,15 @@ The rule (chosen on the tuning split, ``bench/bench_occlusion.py``; docs/compare
    white balance drop out; no lower-face cover reaches the fit), first on the cells whose raw grey
    difference lies within :data:`OCCLUSION_TONE_MAD` robust SDs of its median, then
    :data:`OCCLUSION_TONE_PASSES` times on the :data:`OCCLUSION_TONE_KEEP` of them it matched best (covered
-   eyes or glasses must not bend it), and the grey difference is taken;
-3. its absolute value is averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
+   eyes or glasses must not bend it), and the grey difference is taken; and the colour difference: the
+   distance between the before cells' and the tone-matched after cells' CIELAB (a*, b*)
+   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour);
+3. their absolute values are averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
    over the lower face (the mesh below the nose base, and a band of :data:`OCCLUSION_NECK_BAND_MM` outside
    the jaw contour, where a cover under the chin shows), the lips and a margin of
    :data:`OCCLUSION_MOUTH_MARGIN_MM` left out (a smile changes them);
-4. every connected set of cells above :data:`OCCLUSION_MIN_DIFFERENCE` grey levels larger than
+4. every connected set of cells above :data:`OCCLUSION_MIN_DIFFERENCE` grey levels or above
+   :data:`OCCLUSION_MIN_CHROMA` a*b* units of colour difference larger than
    :data:`OCCLUSION_MIN_AREA_MM2` is a covered area (:func:`covered_areas`), named by the lower face's
    landmarks within :data:`OCCLUSION_REACH_MM` of it (the chin, a jaw corner, a jowl, a cheek);
 5. the rows it reaches read ``uncertain``: every jaw row (:data:`JAW_ROWS`) when it reaches a landmark of
@@ -35,8 +38,9 @@ The comparison looks for covered areas only where its gate reads the lower face
 could reach is ``uncertain`` already, and the registered after image is not the same skin (the debruine
 pose selfies, rough matches of 0.9-1.7 mm, read changed areas up to 857 mm², a 60 -> 15 cm camera change
 589 mm², a London smile whose lips changed shape 215 mm²).  Which photo is covered is not told: the
-difference is symmetric.  A cover close in grey to what it hides is missed (the check reads the grey
-difference: a near-black block on a dark-skinned face, a skin-coloured square on skin).
+difference is symmetric.  A cover close to what it hides in both grey and colour is missed (a near-black
+block on a dark-skinned face, a skin-coloured square on skin); docs/compare.md gives what the colour
+evidence (2026-12-04) caught that the grey difference alone did not.
 """
 
 from __future__ import annotations
@@ -74,7 +78,7 @@ OCCLUSION_TONE_MAD = 3.0
 OCCLUSION_MIN_AREA_MM2 = 100.0
 #: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
 #: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
-OCCLUSION_MIN_CHROMA = 12.0
+OCCLUSION_MIN_CHROMA = 30.0
 
 
 @dataclass(frozen=True, eq=False)
