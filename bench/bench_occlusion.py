@@ -4,6 +4,7 @@
     python bench/bench_occlusion.py --split tuning --sweep   # the parameter sweep the limits were chosen on
     python bench/bench_occlusion.py --csv /tmp/occ.csv   # every pair's figures as a CSV (outside the project)
     python bench/bench_occlusion.py --write              # ... and docs/data/occlusion_pairs.csv
+    python bench/bench_occlusion.py --from-csv /tmp/occ.csv --choose-chroma   # the colour limit's rule
 
 Pairs (before -> after; the after photo is covered when it is an occluder pair):
 
@@ -19,6 +20,13 @@ colours from 5 mm below / 5 and 14 mm above the chin tip down to the image's bot
 square over each jaw corner (two colours) and a 20 mm square over each jowl; a hand: an ellipse over a
 jaw corner filled with the same face's forehead skin (or a flat skin colour, as the audit's); a
 textured scarf band from 10 mm above the chin; a dark band with blurred edges over the chin.
+
+The colour limit (``occlusion.OCCLUSION_MIN_CHROMA``; ``--choose-chroma``) is chosen on the tuning split
+alone by a rule written down before the first run (2026-12-04): with the grey limits as they are (30 levels,
+100 mm², the 14 mm band), the lowest of :data:`CHROMAS` at which the largest changed area (grey or colour) of
+the tuning negatives whose lower face the gate reads is no larger than grey alone gives them (colour adds no
+changed area on any uncovered tuning pair), times 1.5 (a margin for faces and casts not seen), rounded up to a
+whole a*b* unit.  The held-out split is read at that value only.
 
 Each pair is measured once (``compare.measure._measure``: the registration the comparison uses) and its
 patch-difference map computed once per neck band; the sweep then reads the largest changed area at each
@@ -46,6 +54,7 @@ from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.compare import occlusion as oc  # noqa: E402
 gt = importlib.import_module("facemetrics.compare.gate")  # the module: the package exports its function gate
+from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS  # noqa: E402
 from facemetrics.compare.measure import _before_state, _measure  # noqa: E402
 from facemetrics.geometry import CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, \
     MOUTH_LEFT, MOUTH_RIGHT  # noqa: E402
@@ -59,6 +68,33 @@ AREAS = (20, 40, 60, 80, 100, 150, 200, 300)
 BANDS = (6.0, 10.0, 14.0)
 GRID_PAIRS = ((0, 1), (20, 21), (40, 41))
 LIFTS_MM = (1.0, 2.0, 3.0)
+#: colour limits read (CIELAB a*b* units), with the grey limit at OCCLUSION_MIN_DIFFERENCE and the 14 mm band
+CHROMAS = (3, 4, 5, 6, 8, 10, 12, 15, 20, 25)
+#: the colour limits whose changed area is kept per pair (every whole unit the rule can choose)
+CHROMA_COLUMNS = tuple(range(2, 41))
+#: jaw rows and the change beyond which an occluder 'moved a jaw row beyond its default floor'
+JAW_FLOORS = {k: DEFAULT_NOISE_FLOORS[k] for k in
+              (("jawline_height_mm", "mean"), ("jaw_width_mm", "mean"), ("jawline_lift_landmarks_mm", "mean"))}
+
+
+def _linear_cast(gains):
+    """A colour cast applied in linear light (sRGB decoded, each channel times its gain, encoded again)."""
+    def f(a):
+        x = a.photo.rgb.astype(np.float32) / 255.0
+        lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * np.asarray(gains, np.float32)
+        lin = np.clip(lin, 0, 1)
+        out = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * lin ** (1 / 2.4) - 0.055)
+        return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
+    return f
+
+
+#: white-balance casts between sessions beside simulate.NUISANCES' warm 'white_balance' (1.08, 1, 0.92 on the
+#: encoded values): its cool mirror, and a warm and a cool cast in linear light (uncalibrated in kelvin)
+CASTS = {
+    "cast_cool": lambda a: sim.white_balance(a, (0.92, 1.0, 1.08)).image,
+    "cast_warm_linear": _linear_cast((1.08, 1.0, 0.90)),
+    "cast_cool_linear": _linear_cast((0.90, 1.0, 1.08)),
+}
 
 
 # ----------------------------------------------------------------------------------------- occluders
@@ -163,6 +199,9 @@ OCCLUDERS = {
 
 
 # ----------------------------------------------------------------------------------------- pairs
+_COUNT = [0]  # pairs measured (the timed checks' order alternates)
+
+
 def _row(split: str, group: str, kind: str, name: str, a, b, **extra) -> dict:
     r = dict(split=split, group=group, kind=kind, name=name, ok=bool(a.ok and b.ok), **extra)
     if not r["ok"]:
@@ -173,18 +212,34 @@ def _row(split: str, group: str, kind: str, name: str, a, b, **extra) -> dict:
     keep = oc.OCCLUSION_NECK_BAND_MM
     for band in BANDS:
         oc.OCCLUSION_NECK_BAND_MM = band
-        dm = oc.difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid)
+        dm = oc.difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid, colour=band == keep)
         for t_ in THRESHOLDS:
             r[f"area_b{band:g}_t{t_}"] = oc.largest_area_mm2(dm, t_)[0]
+        if band == keep:  # the colour limits, with the grey limit and band as they are
+            for c in CHROMA_COLUMNS:
+                r[f"area_c{c}"] = oc.largest_area_mm2(dm, oc.OCCLUSION_MIN_DIFFERENCE, c)[0]
+            for c in CHROMAS:
+                r[f"areachroma_c{c}"] = oc.largest_area_mm2(dm, np.inf, c)[0]
+            r["chroma_max"] = float(dm.chroma[dm.roi].max()) if dm.roi.any() else 0.0
     oc.OCCLUSION_NECK_BAND_MM = keep
-    found = oc.covered_areas(a, pair)
+    # the check as it was (grey alone) and with colour, timed in the same run, in alternating order
+    times = {}
+    _COUNT[0] += 1
+    for colour in ((False, True) if _COUNT[0] % 2 else (True, False)):
+        t0 = time.perf_counter()
+        f_ = oc.covered_areas(a, pair, min_chroma=oc.OCCLUSION_MIN_CHROMA if colour else None)
+        times[colour] = (time.perf_counter() - t0) * 1000
+        if colour:
+            found = f_
     why = gt.lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues)
     r.update(raw_flagged=bool(found.areas), where="; ".join(x.name for x in found.areas),
              rows=len(found.rows), residual_mm=pair.alignment.residual_mm, unread="; ".join(why),
-             flagged=bool(found.areas) and not why)
+             flagged=bool(found.areas) and not why, ms_grey=times[False], ms_colour=times[True])
     for key in (("jawline_height_mm", "mean"), ("jaw_width_mm", "mean"), ("jawline_lift_landmarks_mm", "mean"),
                 ("jowl_sag_mm", "right"), ("jowl_sag_mm", "left")):
         r[f"d_{key[0]}_{key[1]}"] = pair.values[key][2]
+    r["beyond_floor"] = bool(any(abs(pair.values[k][2]) > f for k, f in JAW_FLOORS.items()
+                                 if np.isfinite(pair.values[k][2])))
     r["ms"] = (time.perf_counter() - t) * 1000
     return r
 
@@ -202,6 +257,8 @@ def face_rows(split: str, group: str, faces: list[Path], occluders=True, nuisanc
         if nuisances:
             for n, f in sim.NUISANCES.items():
                 rows.append(_row(split, group, "nuisance", f"{path.stem} {n}", a, analyze_photo(f(a).image)))
+            for n, f in CASTS.items():
+                rows.append(_row(split, group, "cast", f"{path.stem} {n}", a, analyze_photo(f(a))))
         if lifts:
             for mm in LIFTS_MM:
                 rows.append(_row(split, group, "lift", f"{path.stem} lift {mm:g}", a,
@@ -255,30 +312,76 @@ def rates(df: pd.DataFrame, flag: pd.Series) -> str:
         occ = d.kind == "occluder"
         unread = d.unread.fillna("") != ""  # the gate's own reasons already make every lower-face row uncertain
         raw = d.raw_flagged.astype(bool)
+        far = occ & d.beyond_floor.astype(bool) if "beyond_floor" in d else occ & False
         out.append(f"{split}: caught {int(f[occ].sum())}/{int(occ.sum())} ({100 * f[occ].mean():.1f} %; with "
-                   f"those the gate already leaves unread {int((f | unread)[occ].sum())}), "
-                   f"false {int(f[~occ].sum())}/{int((~occ).sum())} (before the gate's rule: {int(raw[~occ].sum())})")
+                   f"those the gate already leaves unread {int((f | unread)[occ].sum())}; of those beyond a jaw floor "
+                   f"{int(f[far].sum())}/{int(far.sum())}), "
+                   f"false {int(f[~occ].sum())}/{int((~occ).sum())} (read by the gate {int((~occ & ~unread).sum())}; "
+                   f"before the gate's rule: {int(raw[~occ].sum())})")
     return "; ".join(out)
 
 
-def report(df: pd.DataFrame) -> None:
+def _flags(df: pd.DataFrame, chroma) -> tuple[pd.Series, pd.Series]:
+    """(raw, flagged) under the module's grey limits and the colour limit ``chroma`` (None: grey alone)."""
+    col = f"area_b{oc.OCCLUSION_NECK_BAND_MM:g}_t{oc.OCCLUSION_MIN_DIFFERENCE:g}" if chroma is None \
+        else f"area_c{chroma:g}"
+    raw = df[col] > oc.OCCLUSION_MIN_AREA_MM2
+    return raw, raw & (df.unread.fillna("") == "")
+
+
+def report(df: pd.DataFrame, chroma="module") -> None:
+    """The rates under the grey rule alone and with the colour limit ``chroma`` (default: the module's)."""
     df = df[df.ok].copy()
-    col = f"area_b{oc.OCCLUSION_NECK_BAND_MM:g}_t{oc.OCCLUSION_MIN_DIFFERENCE:g}"
-    if col in df:  # the module's limits, read from the sweep's columns (a CSV measured before a limit moved)
-        df["raw_flagged"] = df[col] > oc.OCCLUSION_MIN_AREA_MM2
-        df["flagged"] = df.raw_flagged & (df.unread.fillna("") == "")
-    print(f"\nthe module's rule (OCCLUSION_MIN_DIFFERENCE {oc.OCCLUSION_MIN_DIFFERENCE}, OCCLUSION_MIN_AREA_MM2 "
-          f"{oc.OCCLUSION_MIN_AREA_MM2}, neck band {oc.OCCLUSION_NECK_BAND_MM} mm): " + rates(df, df.flagged))
-    for split, d in df.groupby("split", sort=False):
-        print(f"\n{split}: flagged by kind")
-        print(d.groupby(["group", "kind"]).flagged.agg(["sum", "count"]).to_string())
-        occ = d[d.kind == "occluder"]
-        miss = occ[~occ.flagged]
-        if len(miss):
-            print("missed occluders:", miss.occluder.value_counts().to_dict())
-        false = d[(d.kind != "occluder") & d.flagged]
-        for _, r in false.iterrows():
-            print(f"  false flag: {r['name']} ({r['where']})")
+    chroma = oc.OCCLUSION_MIN_CHROMA if chroma == "module" else chroma
+    for c in (None, chroma):
+        if c is not None and f"area_c{c:g}" not in df:
+            print(f"no column for the colour limit {c} (measured at {CHROMA_COLUMNS})")
+            continue
+        df["raw_flagged"], df["flagged"] = _flags(df, c)
+        print(f"\nthe rule (grey {oc.OCCLUSION_MIN_DIFFERENCE} levels, area {oc.OCCLUSION_MIN_AREA_MM2} mm2, neck band "
+              f"{oc.OCCLUSION_NECK_BAND_MM} mm, colour {'none' if c is None else f'{c:g} a*b*'}): " + rates(df, df.flagged))
+        for split, d in df.groupby("split", sort=False):
+            print(f"\n{split}: flagged by kind")
+            print(d.groupby(["group", "kind"]).flagged.agg(["sum", "count"]).to_string())
+            occ = d[d.kind == "occluder"]
+            miss = occ[~occ.flagged]
+            if len(miss):
+                print("missed occluders:", miss.occluder.value_counts().to_dict())
+                far = miss[miss.beyond_floor.astype(bool)] if "beyond_floor" in miss else miss.iloc[:0]
+                print("missed beyond a jaw floor:", far.occluder.value_counts().to_dict())
+            false = d[(d.kind != "occluder") & d.flagged]
+            for _, r in false.iterrows():
+                print(f"  false flag: {r['name']} ({r['where']})")
+            neg = d[d.kind != "occluder"]
+            read = neg[neg.unread.fillna("") == ""]
+            if c is not None:
+                print(f"negatives read by the gate: largest changed area {read[f'area_c{c:g}'].max():.0f} mm2 "
+                      f"(grey alone {read[f'area_b14_t30'].max():.0f}); largest colour patch difference "
+                      f"{read.chroma_max.max():.1f} a*b* ({read.loc[read.chroma_max.idxmax(), 'name']})")
+    if "ms_grey" in df:
+        for split, d in df.groupby("split", sort=False):
+            ratio = d.ms_colour / d.ms_grey
+            print(f"{split}: covered_areas per pair, grey alone {d.ms_grey.median():.1f} ms median "
+                  f"({d.ms_grey.quantile(0.1):.1f}-{d.ms_grey.quantile(0.9):.1f} 10-90 %), with colour "
+                  f"{d.ms_colour.median():.1f} ms ({d.ms_colour.quantile(0.1):.1f}-{d.ms_colour.quantile(0.9):.1f}); "
+                  f"ratio median {ratio.median():.2f} ({ratio.quantile(0.1):.2f}-{ratio.quantile(0.9):.2f})")
+
+
+def choose_chroma(df: pd.DataFrame) -> float:
+    """The colour limit by the rule written before the first run (module docstring), tuning pairs only."""
+    d = df[df.ok & (df.split == "tuning")]
+    read = (d.kind != "occluder") & (d.unread.fillna("") == "")
+    grey = d.loc[read, "area_b14_t30"].max()
+    print(f"\nchoosing the colour limit on {int(read.sum())} tuning negatives the gate reads (grey alone: largest "
+          f"area {grey:.0f} mm2; largest colour patch difference {d.loc[read, 'chroma_max'].max():.1f} a*b*)")
+    for c in CHROMAS:
+        print(f"  colour {c:3d}: largest area {d.loc[read, f'area_c{c}'].max():6.0f} mm2 (colour alone "
+              f"{d.loc[read, f'areachroma_c{c}'].max():6.0f}); occluders caught (area > "
+              f"{oc.OCCLUSION_MIN_AREA_MM2:g}) {int((d.loc[d.kind == 'occluder', f'area_c{c}'] > oc.OCCLUSION_MIN_AREA_MM2).sum())}")
+    low = next(c for c in CHROMAS if d.loc[read, f"area_c{c}"].max() <= grey)
+    chosen = float(np.ceil(1.5 * low))
+    print(f"lowest adding no area: {low}; x 1.5, rounded up: {chosen:g}")
+    return chosen
 
 
 def sweep(df: pd.DataFrame) -> None:
@@ -304,6 +407,8 @@ def main() -> None:
     ap.add_argument("--csv", type=Path, help="write every pair's figures here")
     ap.add_argument("--from-csv", type=Path, help="report on a CSV written before instead of measuring")
     ap.add_argument("--write", action="store_true", help=f"write {OUT.relative_to(HERE.parent)}")
+    ap.add_argument("--choose-chroma", action="store_true", help="choose the colour limit on the tuning pairs")
+    ap.add_argument("--chroma", type=float, help="report at this colour limit (default: the module's)")
     args = ap.parse_args()
     cv2.setNumThreads(1)
     if args.from_csv:
@@ -320,7 +425,10 @@ def main() -> None:
         df = pd.DataFrame(rows)
         if args.csv:
             df.to_csv(args.csv, index=False)
-    report(df)
+    chroma = args.chroma if args.chroma is not None else "module"
+    if args.choose_chroma:
+        chroma = choose_chroma(df)
+    report(df, chroma)
     if args.sweep:
         sweep(df[df.split == "tuning"])
     if args.write:

@@ -3,6 +3,7 @@ reaches read 'uncertain' with a message naming the area; an uncovered pair and a
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 
@@ -80,3 +81,78 @@ def test_a_hand_over_one_jaw_corner_names_that_side(sample_analysis):
     c = compare_photos(sample_analysis, analyze_photo(rgb, name="hand.png"))
     msgs = _covered_messages(c)
     assert msgs and "left jaw corner" in msgs[0] and "right" not in msgs[0].split(":")[0], c.messages
+
+
+# ------------------------------------------------------------------ colour evidence (2026-12-04)
+def _skin_cells(seed: int = 0) -> np.ndarray:
+    """A 40 x 60 patch of shaded skin tones (RGB, 8-bit levels, float32) with sensor noise."""
+    rng = np.random.default_rng(seed)
+    shade = np.linspace(0.6, 1.1, 60)[None, :] * np.linspace(0.8, 1.05, 40)[:, None]
+    return (np.array([200, 150, 130], np.float32) * shade[..., None] + rng.normal(0, 2, (40, 60, 3))).astype(np.float32)
+
+
+def test_a_purple_cover_with_the_skins_grey_reads_a_colour_difference_not_a_grey_one():
+    from facemetrics.compare.copies import _tone_matched_difference
+    from facemetrics.compare.occlusion import OCCLUSION_MIN_CHROMA, chroma_difference
+
+    before = _skin_cells(0)
+    after = _skin_cells(1)
+    after[25:35, 20:40] += np.array([35, -70, 35], np.float32)  # purple over the skin, its grey unchanged
+    fit = np.zeros((40, 60), bool)
+    fit[:18] = True  # the tone curves from the rows above the cover
+    d, keep = _tone_matched_difference(before, after, fit)
+    c = cv2.blur(chroma_difference(before, after, keep), (3, 3))  # over 3-cell patches, as the check reads it
+    block = np.zeros((40, 60), bool)
+    block[26:34, 21:39] = True  # the cover less the patches reaching past its edge
+    edge = cv2.dilate(block.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+    assert np.abs(d[block]).mean() < 3.0  # grey: within the noise (the check's grey limit is 30 levels)
+    assert c[block].min() > 1.5 * OCCLUSION_MIN_CHROMA, c[block].min()
+    assert c[~edge].max() < OCCLUSION_MIN_CHROMA / 2, c[~edge].max()
+
+
+@pytest.mark.parametrize("gains", [(0.92, 1.0, 1.08), (1.08, 1.0, 0.92), (1.0, 0.94, 1.0)])
+def test_a_colour_cast_over_the_whole_photo_reads_no_colour_difference(gains):
+    from facemetrics.compare.copies import _tone_matched_difference
+    from facemetrics.compare.occlusion import OCCLUSION_MIN_CHROMA, chroma_difference
+
+    before = _skin_cells(0)
+    after = np.clip(_skin_cells(1) * np.asarray(gains, np.float32), 0, 255)
+    fit = np.zeros((40, 60), bool)
+    fit[:18] = True
+    _, keep = _tone_matched_difference(before, after, fit)
+    c = cv2.blur(chroma_difference(before, after, keep), (3, 3))
+    assert c.max() < OCCLUSION_MIN_CHROMA / 2, c.max()
+
+
+def _purple_cloth(x, gonion: int, sign: int) -> np.ndarray:
+    """``x``'s picture with a disc of 15 mm radius over a jaw corner tinted purple, each pixel's grey kept
+    (R and B +35 levels, G -70): a cover of the skin's own grey."""
+    rgb = x.photo.rgb.astype(np.int16)
+    g = x.points[gonion, :2]
+    r = 15.0 / x.mm_per_px
+    yy, xx = np.mgrid[:rgb.shape[0], :rgb.shape[1]]
+    rgb[(xx - g[0] - sign * 0.3 * r) ** 2 + (yy - g[1] - r) ** 2 < r ** 2] += np.array([35, -70, 35], np.int16)
+    return np.clip(rgb, 0, 255).astype(np.uint8)
+
+
+def test_a_cover_of_the_skins_grey_is_caught_by_its_colour_and_a_mirror_names_the_other_side(
+        sample_analysis, after_photo):
+    from facemetrics.compare.measure import _measure
+    from facemetrics.compare.occlusion import covered_areas
+
+    covered = _purple_cloth(after_photo, 172, 1)  # the subject's right gonion (image left)
+    for flip, side, other in ((False, "right", "left"), (True, "left", "right")):
+        before = analyze_photo(sample_analysis.photo.rgb[:, ::-1].copy(), name="b.png") if flip else sample_analysis
+        after = analyze_photo(covered[:, ::-1].copy() if flip else covered, name="a.png")
+        assert covered_areas(before, _measure(before, after), min_chroma=None).areas == ()  # grey alone misses it
+        msgs = _covered_messages(compare_photos(before, after))
+        assert msgs and f"{side} jaw corner" in msgs[0] and other not in msgs[0].split(":")[0], (flip, msgs)
+
+
+def test_a_cool_cast_in_linear_light_is_not_flagged(sample_analysis, after_photo):
+    x = after_photo.photo.rgb.astype(np.float32) / 255.0
+    lin = np.where(x <= 0.04045, x / 12.92, ((x + 0.055) / 1.055) ** 2.4) * np.array([0.90, 1.0, 1.08], np.float32)
+    out = np.where(lin <= 0.0031308, 12.92 * lin, 1.055 * np.clip(lin, 0, 1) ** (1 / 2.4) - 0.055)
+    cast = analyze_photo(np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8), name="cool.png")
+    c = compare_photos(sample_analysis, cast)
+    assert _covered_messages(c) == [], c.messages

@@ -41,8 +41,8 @@ Method (details in ``docs/compare.md``)
    where it says the lower face cannot be read (:func:`lower_face_uncertain`)
    every row but the pose rows carries the verdict ``uncertain``.  Where part of
    the lower face looks covered in one photo (:func:`covered_areas`: a large
-   area of tone-matched difference between the before image and the registered
-   after image), the rows it reaches carry ``uncertain``, with a message.
+   area of tone-matched grey or colour difference between the before image and
+   the registered after image), the rows it reaches carry ``uncertain``, with a message.
 
 Sides are the subject's own (the subject's right is the image left of an
 unmirrored photo).

@@ -17,12 +17,15 @@ The rule (chosen on the tuning split, ``bench/bench_occlusion.py``; docs/compare
    white balance drop out; no lower-face cover reaches the fit), first on the cells whose raw grey
    difference lies within :data:`OCCLUSION_TONE_MAD` robust SDs of its median, then
    :data:`OCCLUSION_TONE_PASSES` times on the :data:`OCCLUSION_TONE_KEEP` of them it matched best (covered
-   eyes or glasses must not bend it), and the grey difference is taken;
-3. its absolute value is averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
+   eyes or glasses must not bend it), and the grey difference is taken; and the colour difference: the
+   distance between the before cells' and the tone-matched after cells' CIELAB (a*, b*)
+   (:func:`chroma_difference`, lightness left out: a cover of the skin's grey but another colour);
+3. their absolute values are averaged over patches of :data:`OCCLUSION_PATCH_MM` (:func:`difference_map`), read
    over the lower face (the mesh below the nose base, and a band of :data:`OCCLUSION_NECK_BAND_MM` outside
    the jaw contour, where a cover under the chin shows), the lips and a margin of
    :data:`OCCLUSION_MOUTH_MARGIN_MM` left out (a smile changes them);
-4. every connected set of cells above :data:`OCCLUSION_MIN_DIFFERENCE` grey levels larger than
+4. every connected set of cells above :data:`OCCLUSION_MIN_DIFFERENCE` grey levels or above
+   :data:`OCCLUSION_MIN_CHROMA` a*b* units of colour difference larger than
    :data:`OCCLUSION_MIN_AREA_MM2` is a covered area (:func:`covered_areas`), named by the lower face's
    landmarks within :data:`OCCLUSION_REACH_MM` of it (the chin, a jaw corner, a jowl, a cheek);
 5. the rows it reaches read ``uncertain``: every jaw row (:data:`JAW_ROWS`) when it reaches a landmark of
@@ -35,8 +38,9 @@ The comparison looks for covered areas only where its gate reads the lower face
 could reach is ``uncertain`` already, and the registered after image is not the same skin (the debruine
 pose selfies, rough matches of 0.9-1.7 mm, read changed areas up to 857 mm², a 60 -> 15 cm camera change
 589 mm², a London smile whose lips changed shape 215 mm²).  Which photo is covered is not told: the
-difference is symmetric.  A cover close in grey to what it hides is missed (the check reads the grey
-difference: a near-black block on a dark-skinned face, a skin-coloured square on skin).
+difference is symmetric.  A cover close to what it hides in both grey and colour is missed (a near-black
+block on a dark-skinned face, a skin-coloured square on skin); docs/compare.md gives what the colour
+evidence (2026-12-04) caught that the grey difference alone did not.
 """
 
 from __future__ import annotations
@@ -72,6 +76,9 @@ OCCLUSION_TONE_KEEP = 0.75
 OCCLUSION_TONE_MAD = 3.0
 #: connected changed area above which the lower face is called covered, mm2
 OCCLUSION_MIN_AREA_MM2 = 100.0
+#: patch colour difference above which a cell counts as changed too (whatever its grey difference), CIELAB
+#: a*b* units (Delta C: the distance between the tone-matched cells' (a*, b*), lightness left out)
+OCCLUSION_MIN_CHROMA = 30.0
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,12 +96,25 @@ class DifferenceMap:
         Size of a cell, mm.
     to_cells : ndarray, shape (2, 3)
         Work grid ``(col, row)`` -> cell ``(col, row)``.
+    chroma : ndarray, shape (rows, cols), float32, or None
+        Mean tone-matched colour difference over the same patches, CIELAB a*b* units
+        (:func:`chroma_difference`); None when not asked for.
     """
 
     patch: np.ndarray
     roi: np.ndarray
     cell_mm: float
     to_cells: np.ndarray
+    chroma: np.ndarray | None = None
+
+    def changed(self, min_difference: float, min_chroma: float | None) -> np.ndarray:
+        """Cells of the ROI whose grey patch difference exceeds ``min_difference`` (8-bit levels) or whose
+        colour difference exceeds ``min_chroma`` (CIELAB a*b* units; None or no colour map: grey alone),
+        shape (rows, cols), bool."""
+        m = self.patch > min_difference
+        if min_chroma is not None and self.chroma is not None:
+            m |= self.chroma > min_chroma
+        return m & self.roi
 
 
 def _cells(image: np.ndarray, k: int) -> np.ndarray:
@@ -134,7 +154,56 @@ def lower_face_roi(uv: np.ndarray, grid) -> np.ndarray:
     return roi & ~lips.astype(bool)
 
 
-def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid) -> DifferenceMap:
+def tone_curves(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """``b`` with each channel mapped by the quadratic tone curve fitted (least squares) to ``a`` over
+    ``keep``: the curves :func:`facemetrics.compare.copies._tone_matched_difference` fits.
+
+    Parameters
+    ----------
+    a, b : ndarray, shape (rows, cols, 3), float32
+        RGB images (8-bit levels) on the same pixels.
+    keep : ndarray, shape (rows, cols), bool
+        The pixels the curves are fitted on.
+
+    Returns
+    -------
+    ndarray, shape (rows, cols, 3), float32
+        ``b`` tone-matched to ``a`` (8-bit levels, not clipped).
+    """
+    out = np.empty(b.shape, np.float32)
+    for k in range(3):
+        u, v = b[..., k], a[..., k]
+        design = np.stack([u[keep] ** 2 / 255.0, u[keep], np.ones(int(keep.sum()), np.float32)], 1)
+        coef = np.linalg.lstsq(design.astype(np.float64), v[keep].astype(np.float64), rcond=None)[0]
+        out[..., k] = coef[0] * u ** 2 / 255.0 + coef[1] * u + coef[2]
+    return out
+
+
+def chroma_difference(a: np.ndarray, b: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Colour difference of ``b`` against ``a`` once ``b``'s tones are matched to ``a``'s over ``keep``
+    (:func:`tone_curves`; a global colour cast, exposure and gamma drop out): the distance between the two
+    images' CIELAB (a*, b*) at each pixel, lightness left out (the grey difference reads it).
+
+    Parameters
+    ----------
+    a, b : ndarray, shape (rows, cols, 3), float32
+        sRGB images (8-bit levels) on the same pixels.
+    keep : ndarray, shape (rows, cols), bool
+        The pixels the tone curves are fitted on (no cover reaches them).
+
+    Returns
+    -------
+    ndarray, shape (rows, cols), float32
+        Delta C, CIELAB a*b* units (D65; OpenCV's float conversion, within 0.3 units of scikit-image's
+        ``rgb2lab`` and a tenth of its time).
+    """
+    la = cv2.cvtColor(np.clip(a / 255.0, 0, 1).astype(np.float32), cv2.COLOR_RGB2Lab)
+    lb = cv2.cvtColor(np.clip(tone_curves(a, b, keep) / 255.0, 0, 1).astype(np.float32), cv2.COLOR_RGB2Lab)
+    return np.hypot(la[..., 1] - lb[..., 1], la[..., 2] - lb[..., 2]).astype(np.float32)
+
+
+def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.ndarray, grid, *,
+                   colour: bool = True) -> DifferenceMap:
     """The tone-matched patch difference of the registered after image against the before image.
 
     Parameters
@@ -145,6 +214,9 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
         The before landmarks, ``(u, v)`` mm in its levelled frame.
     grid : Grid
         The work grid.
+    colour : bool
+        Also the colour difference (:attr:`DifferenceMap.chroma`, :func:`chroma_difference`, on the tone
+        curves' last fitting cells).
 
     Returns
     -------
@@ -168,18 +240,22 @@ def difference_map(before_grid: np.ndarray, warped_after: np.ndarray, uv: np.nda
     # fitted again on the cells the curve matches best (covered eyes, glasses, hair over the brow must not
     # tilt the curve the lower face is read with: eyes hidden by dark ellipses read the whole lower face
     # 32 levels off)
+    keep = fit_c
     for _ in range(OCCLUSION_TONE_PASSES):
         r = np.abs(d)
-        d, _ = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
+        d, keep = _tone_matched_difference(a, b, fit_c & (r <= np.quantile(r[fit_c], OCCLUSION_TONE_KEEP)))
     n = max(1, int(round(OCCLUSION_PATCH_MM / (k * res_mm))))
     patch = cv2.blur(np.abs(d), (n, n))
+    chroma = cv2.blur(chroma_difference(a, b, keep), (n, n)) if colour else None
     to_cells = np.array([[1.0 / k, 0, 0], [0, 1.0 / k, 0]])
-    return DifferenceMap(patch, roi_c, k * res_mm, to_cells)
+    return DifferenceMap(patch, roi_c, k * res_mm, to_cells, chroma)
 
 
-def largest_area_mm2(dm: DifferenceMap, threshold: float) -> tuple[float, np.ndarray]:
-    """Area of the largest connected set of ROI cells above ``threshold``, mm2, and its mask."""
-    m = ((dm.patch > threshold) & dm.roi).astype(np.uint8)
+def largest_area_mm2(dm: DifferenceMap, threshold: float,
+                     min_chroma: float | None = None) -> tuple[float, np.ndarray]:
+    """Area of the largest connected set of ROI cells above ``threshold`` (grey levels) or above
+    ``min_chroma`` (CIELAB a*b* units; None: grey alone), mm2, and its mask."""
+    m = dm.changed(threshold, min_chroma).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     if n <= 1:
         return 0.0, np.zeros_like(m, bool)
@@ -208,7 +284,7 @@ class CoveredArea:
     name : str
         Where it lies, in words ("the chin", "the subject's right jaw corner and right jowl", ...).
     area_mm2 : float
-        Its size, mm² (cells above :data:`OCCLUSION_MIN_DIFFERENCE`).
+        Its size, mm² (cells above :data:`OCCLUSION_MIN_DIFFERENCE` or :data:`OCCLUSION_MIN_CHROMA`).
     rows : tuple of (str, str)
         The ``(metric, side)`` rows whose landmarks or pixels it reaches (:data:`OCCLUSION_REACH_MM`).
     """
@@ -261,7 +337,8 @@ def _rows_reached(reach: np.ndarray, at, masks: dict, fold_bands, to_cells) -> l
 
 
 def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERENCE,
-                  min_area_mm2: float = OCCLUSION_MIN_AREA_MM2) -> Covered:
+                  min_area_mm2: float = OCCLUSION_MIN_AREA_MM2,
+                  min_chroma: float | None = OCCLUSION_MIN_CHROMA) -> Covered:
     """The areas of the lower face that look covered or changed in one photo of a compared pair.
 
     Parameters
@@ -275,6 +352,9 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
         Patch difference (8-bit grey levels) above which a cell counts as changed.
     min_area_mm2 : float
         Connected changed area (mm²) above which it is reported.
+    min_chroma : float or None
+        Patch colour difference (CIELAB a*b* units) above which a cell counts as changed too; None: the grey
+        difference alone (the rule before 2026-12-04's colour evidence; no colour map is computed).
 
     Returns
     -------
@@ -286,8 +366,8 @@ def covered_areas(before, pair, *, min_difference: float = OCCLUSION_MIN_DIFFERE
     from .measure import _before_state  # the before photo's part of the pair, kept by measure
 
     st = _before_state(before)
-    dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid)
-    m = ((dm.patch > min_difference) & dm.roi).astype(np.uint8)
+    dm = difference_map(pair.before_grid, pair.warped_after, st.uv_a, st.grid, colour=min_chroma is not None)
+    m = dm.changed(min_difference, min_chroma).astype(np.uint8)
     n, lab, stats, _ = cv2.connectedComponentsWithStats(m, connectivity=8)
     k = int(round(1.0 / dm.to_cells[0, 0]))
     shape = dm.patch.shape
