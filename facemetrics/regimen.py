@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
+from .batch.runner import BATCH_OUTPUTS, _remove_earlier
 from .batch.tables import _sessions
 from .export import check_output_folder, is_missing, write_rows_csv
 
@@ -137,6 +138,10 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     Returns
     -------
     BatchResult or None
+        None when no subject and treatment has baseline photos in two sessions: an earlier run's
+        tables in ``out_dir/regimen`` (:data:`~facemetrics.batch.runner.BATCH_OUTPUTS`, those
+        facemetrics wrote) are then removed, its measurements cache ``regimen/.cache`` and any other
+        file kept (the whole folder was deleted, the cache with it; an audit, 2026-12-04).
 
     Raises
     ------
@@ -147,7 +152,12 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     target = out_dir / REGIMEN_DIR
     manifest = regimen_rows(photos)
     if not manifest:
-        shutil.rmtree(target, ignore_errors=True)
+        if target.is_dir() and not target.is_symlink():  # the tables only: never the cache, never another's file
+            _remove_earlier(target, BATCH_OUTPUTS)
+            try:
+                target.rmdir()  # only when nothing is left in it
+            except OSError:
+                pass
         return None
     src = Path(cache_from) if cache_from is not None else out_dir / ".cache"
     for kind in ("photo", "compare"):

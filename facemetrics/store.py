@@ -457,6 +457,37 @@ def _wall_clock(text) -> tuple[str, bool] | None:
     return None if t is None else (t.replace(tzinfo=None).isoformat(), t.tzinfo is not None)
 
 
+def _treatment_time(treated_at: str, taken) -> str:
+    """A session's treatment time as the batch reads it among its photos' capture times: the one rule.
+
+    A ``treated_at`` without a UTC offset in a session whose photos carry two or more offsets is read
+    in the one offset of its before photos (:func:`facemetrics.batch.discover.offset_free_treatment`,
+    which the batch, hence :meth:`Store.report`, applies); otherwise (an offset given, the photos in
+    one offset or none, or before photos in several, whose photos the batch leaves out) ``treated_at``
+    as stored, compared with a capture time of the other kind on the wall clock
+    (:func:`facemetrics.batch.hours_between`).
+
+    Parameters
+    ----------
+    treated_at : str
+        The session's stored treatment time (ISO 8601).
+    taken : iterable of str
+        The capture times (ISO 8601) of the session's photos, with any about to join it.
+
+    Returns
+    -------
+    str
+        The time to count every photo's hours from (ISO 8601).
+    """
+    from .batch.discover import PhotoEntry, offset_free_treatment
+
+    treated_at = str(treated_at or "")
+    entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=str(t or ""), treated_at=treated_at)
+               for i, t in enumerate(taken)]
+    read, _, _ = offset_free_treatment(entries, {})
+    return next((e.treated_at for e in read if not e.note and e.treated_at != treated_at), treated_at)
+
+
 def _same_session(rows, treatment: str, when: str):
     """The session among ``rows`` (one subject's sessions, oldest first: mappings with
     ``treatment`` and ``treated_at``) that ``treatment`` at ``when`` names, or None (a new one).
@@ -731,8 +762,6 @@ class Store:
             (``2026-05-01``: no time of day), or one that matches two sessions (a time without an
             offset against ``08:00Z`` and ``08:00+01:00``).
         """
-        from .batch import hours_between
-
         treatment = name_text(treatment)
         if not treatment:
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
@@ -748,10 +777,7 @@ class Store:
             if found is not None:
                 if not _wall_clock(found["treated_at"])[1] and _wall_clock(when)[1]:
                     con.execute("UPDATE sessions SET treated_at = ? WHERE id = ?", (when, found["id"]))
-                    for p in con.execute("SELECT id, taken_at FROM photos WHERE session_id = ?",
-                                         (found["id"],)).fetchall():
-                        role = "baseline" if hours_between(p["taken_at"], when) < 0 else "post"
-                        con.execute("UPDATE photos SET role = ? WHERE id = ?", (role, p["id"]))
+                    self._set_roles(con, int(found["id"]))
                 return int(found["id"])
             con.execute(
                 "INSERT OR IGNORE INTO sessions (subject_id, treatment, device, settings_json, treated_at, note, "
@@ -801,9 +827,33 @@ class Store:
         df["subject"] = [shown.get(int(i), n) for i, n in zip(df["subject_id"], df["subject"])]
         return df.drop(columns="subject_id")
 
+    def _set_roles(self, con: sqlite3.Connection, session_id: int) -> dict[int, str]:
+        """Set the ``role`` of every photo of a session, as the batch tells them: ``baseline`` when
+        taken before the session's treatment time as the batch reads it among them
+        (:func:`_treatment_time`), else ``post``; ``{photo id: role}``.  ``con`` is in a transaction.
+
+        The store compared a time with a UTC offset and one without on the wall clock, while the
+        batch reads an offset-free treatment time in the offset of the session's before photos
+        when its photos carry two: a photo listed ``post`` was the report's before photo (an audit,
+        2026-12-04)."""
+        from .batch import hours_between
+
+        treated = con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
+        photos = con.execute("SELECT id, taken_at, role FROM photos WHERE session_id = ?", (session_id,)).fetchall()
+        when = _treatment_time(treated, [p["taken_at"] for p in photos])
+        roles = {}
+        for p in photos:
+            role = "baseline" if hours_between(p["taken_at"], when) < 0 else "post"
+            if role != p["role"]:
+                con.execute("UPDATE photos SET role = ? WHERE id = ?", (role, p["id"]))
+            roles[int(p["id"])] = role
+        return roles
+
     def _session_for(self, subject_id: int, taken_at: str) -> sqlite3.Row | None:
         """The subject's latest session treated at or before ``taken_at`` (follow-up photos; the
-        sessions of every row of the subject's name, in a store that holds two spellings)."""
+        sessions of every row of the subject's name, in a store that holds two spellings).  Each
+        session's time is read as the batch reads it with the photo among its photos
+        (:func:`_treatment_time`), so the photo joins the session the report times it after."""
         from .batch import hours_between
 
         name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (subject_id,)).fetchone()[0]
@@ -812,7 +862,8 @@ class Store:
                                 "ORDER BY id", tuple(ids)).fetchall()
         best, best_h = None, None
         for r in rows:
-            h = hours_between(taken_at, r["treated_at"])
+            taken = [t for (t,) in self.con.execute("SELECT taken_at FROM photos WHERE session_id = ?", (r["id"],))]
+            h = hours_between(taken_at, _treatment_time(r["treated_at"], taken + [taken_at]))
             if h == h and h >= 0 and (best_h is None or h < best_h):
                 best, best_h = r, h
         return best
@@ -826,7 +877,11 @@ class Store:
         ``subject`` matches every spelling of the name (:func:`facemetrics.batch.name_key`).
         ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
         :meth:`_canonical_sessions` maps it (in a store written before sessions were matched by
-        instant, two rows of one session are shown as its oldest)."""
+        instant, two rows of one session are shown as its oldest).  ``role`` is the one the report's
+        batch gives (:func:`_treatment_time` over the session's photos; as :meth:`_set_roles` stores
+        it), also for a store written before that rule."""
+        from .batch import hours_between
+
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
              "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id "
@@ -839,6 +894,18 @@ class Store:
         for col in ("treatment", "treated_at"):
             df[col] = [canon[int(s)][col] if s == s and s is not None and int(s) in canon else v
                        for s, v in zip(df["session_id"], df[col])]
+        # each session's roles from its one time as the batch reads it among its photos (a store written
+        # before the rule, or one session stored as two rows, shows the roles its report gives)
+        sessions: dict[int, list[int]] = {}
+        for i, s in enumerate(df["session_id"]):
+            if s == s and s is not None and int(s) in canon:
+                sessions.setdefault(int(canon[int(s)]["id"]), []).append(i)
+        roles, taken = df["role"].tolist(), df["taken_at"].tolist()
+        for rows in sessions.values():
+            when = _treatment_time(df["treated_at"].iat[rows[0]], [taken[i] for i in rows])
+            for i in rows:
+                roles[i] = "baseline" if hours_between(taken[i], when) < 0 else "post"
+        df["role"] = roles
         return df.drop(columns="subject_id")
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
@@ -958,6 +1025,15 @@ class Store:
                                             (session_id,)).fetchone()[0]
         for k, checked in todo:
             results[k] = self._store_one(sid, checked, session_id, session_time, capture_note, measure)
+        # a later photo of this call may have changed how the session's time is read (_treatment_time):
+        # every result gives its photo's stored role
+        added = [k for k, _ in todo if results[k].status == "added"]
+        if added:
+            ids = [results[k].photo_id for k in added]
+            stored = dict(self.con.execute(f"SELECT id, role FROM photos WHERE id IN ({', '.join('?' * len(ids))})",
+                                           tuple(ids)).fetchall())
+            for k in added:
+                results[k] = replace(results[k], role=stored.get(results[k].photo_id, results[k].role))
         return self._with_notes(results, self._spelling_notes(sid, subject, session_id, treatment, treated_at))
 
     @staticmethod
@@ -1025,7 +1101,8 @@ class Store:
                 "exif": exif, "time_note": said, "follow_session": follow_session}
 
     def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:
-        """Write one photo :meth:`_check_one` passed: its copy, then its row; measure it."""
+        """Write one photo :meth:`_check_one` passed: its copy, then its row (its role, and those of
+        its session's other photos, set by :meth:`_set_roles`); measure it."""
         from .batch import hours_between
 
         name, sha, clean, ext, when = (checked[k] for k in ("name", "sha", "clean", "ext", "when"))
@@ -1065,6 +1142,8 @@ class Store:
                 return AddResult(name, "duplicate", int(pid), role, when, session_id,
                                  DUPLICATE_MESSAGE)
             pid = int(cur.lastrowid)
+            if session_id is not None:  # as the batch times the session's photos (one rule, _treatment_time)
+                role = self._set_roles(con, int(session_id)).get(pid, role)
         measured, said = "", ""
         if measure:
             row = self.analysis(pid)

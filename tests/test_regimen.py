@@ -227,6 +227,11 @@ def test_levels_of_roughly_registered_pairs_are_left_out():
     assert analyze_regimen(wild, n_boot=0).iloc[0]["slope_per_week"] != a["slope_per_week"]
 
 
+#: an earlier run's figure as matplotlib saves one (its ``Software`` tag): ``timeline`` replaces or removes only
+#: such a file (a regimen.png it did not write is refused, ``batch.runner.not_written_by_facemetrics``)
+_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00Matplotlib version3.10.0, https://matplotlib.org/"
+
+
 def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(tmp_path, capsys):
     """CLI audit, 2026-12-03: `batch` said "regimen: 1 pre-session photos compared ..." but when every
     level read 'uncertain', `timeline` wrote no Regimen section and no regimen.png and said nothing.  Now
@@ -238,7 +243,7 @@ def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(t
     long, levels = simulate(seed=3)
     levels = levels.assign(photo=[f"pre{i}.jpg" for i in range(len(levels))], verdict="uncertain")
     out = _write(tmp_path, long, levels)
-    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    (out / "regimen.png").write_bytes(_EARLIER_PNG)
     assert main(["timeline", str(out), "--n-boot", "0"]) == 0
     note = regimen_no_fit_note(len(levels))
     assert note.startswith(f"Regimen: all {len(levels)} pre-session comparisons read 'uncertain'"), note
@@ -249,14 +254,14 @@ def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(t
 
     levels.loc[levels.index[:3], "value"] = float("nan")  # three refused: no value
     levels.to_csv(out / "regimen" / "long.csv", index=False)
-    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    (out / "regimen.png").write_bytes(_EARLIER_PNG)
     _, table = run_timeline(out, n_boot=0)
     assert table.attrs["regimen_note"] == regimen_no_fit_note(len(levels) - 3, 3)
     assert "3 gave no value (refused or not measured)" in table.attrs["regimen_note"]
     assert not (out / "regimen.png").exists()
     levels["value"] = float("nan")
     levels.to_csv(out / "regimen" / "long.csv", index=False)
-    (out / "regimen.png").write_bytes(b"\x89PNG an earlier run's figure")
+    (out / "regimen.png").write_bytes(_EARLIER_PNG)
     _, table = run_timeline(out, n_boot=0)
     assert table.attrs["regimen_note"].startswith(f"Regimen: all {len(levels)} pre-session comparisons gave no value")
     assert not (out / "regimen.png").exists()
@@ -382,3 +387,35 @@ def test_regimen_cluster_intervals_in_mm_carry_the_shared_scale_error():
     assert mm["bootstrap"] == deg["bootstrap"] == "cluster"
     widths = [r["change_day_n_ci_high"] - r["change_day_n_ci_low"] for r in (mm, deg)]
     assert widths[0] > 3 * widths[1]
+
+
+def test_no_regimen_removes_only_the_regimen_tables_not_its_cache(tmp_path):
+    """An audit (2026-12-04): a batch run again after the later sessions were taken out of the study deleted
+    the whole ``regimen/`` folder, its measurements cache ``regimen/.cache`` with it (every regimen photo
+    measured again when the sessions came back).  Now only the tables an earlier regimen batch wrote there
+    (those whose start shows facemetrics wrote them) are removed; the cache and any other file are kept."""
+    from facemetrics.regimen import run_regimen_batch
+
+    out = tmp_path / "out"
+    reg = out / "regimen"
+    (reg / ".cache" / "photo").mkdir(parents=True)
+    (reg / ".cache" / "photo" / "abc.json").write_text("{}")
+    (reg / ".cache" / "regimen_manifest.csv").write_text("photo,subject\n")
+    for name in ("photos.csv", "changes.csv", "long.csv"):
+        (reg / name).write_text("photo,facemetrics_version\na.jpg,0.2.12\n")
+    (reg / "notes.txt").write_text("mine\n")
+    (reg / "long.csv").write_text("photo,value\na.jpg,1\n")  # not facemetrics': kept
+    one_session = [dict(photo="a.jpg", subject="me", treatment="rf", role="baseline", taken_at="2026-11-02T07:50:00",
+                        treated_at="2026-11-02T08:00:00")]
+    assert run_regimen_batch(tmp_path / "photos", out, one_session) is None
+    assert sorted(str(p.relative_to(reg)) for p in reg.rglob("*")) == [
+        ".cache", ".cache/photo", ".cache/photo/abc.json", ".cache/regimen_manifest.csv", "long.csv", "notes.txt"]
+    (reg / "long.csv").unlink()
+    (reg / "notes.txt").unlink()
+    assert run_regimen_batch(tmp_path / "photos", out, one_session) is None
+    assert (reg / ".cache" / "photo" / "abc.json").read_text() == "{}"
+    bare = tmp_path / "bare"  # a regimen folder that held only its tables is removed with them
+    (bare / "regimen").mkdir(parents=True)
+    (bare / "regimen" / "photos.csv").write_text("photo,facemetrics_version\n")
+    assert run_regimen_batch(tmp_path / "photos", bare, one_session) is None
+    assert not (bare / "regimen").exists() and bare.is_dir()

@@ -205,3 +205,55 @@ def test_an_older_store_with_a_name_in_two_unicode_spellings_lists_and_reports_o
     assert set(store.sessions()["subject"]) == {NFC}
     _, m = store.manifest()
     assert m["subject"].tolist() == [NFC, NFC] and len(set(m["treated_at"])) == 1
+
+
+def _batch_roles(store: Store, subject: str) -> dict[str, str]:
+    """The roles the batch gives the store's photos (its manifest, as :meth:`Store.report` runs it): the
+    treatment time read by ``batch.discover.offset_free_treatment``, a photo before it ``baseline``."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry, offset_free_treatment
+
+    _, m = store.manifest(subject)
+    entries = [PhotoEntry(path=Path(p), photo=p, subject=s, treatment=t, taken_at=a, treated_at=b)
+               for p, s, t, a, b in zip(m["photo"], m["subject"], m["treatment"], m["taken_at"], m["treated_at"])]
+    read, _, _ = offset_free_treatment(entries, {})
+    return {e.photo: "baseline" if hours_between(e.taken_at, e.treated_at) < 0 else "post" for e in read}
+
+
+def test_the_store_reads_an_offset_free_treatment_time_as_the_batch_does(tmp_path):
+    """An audit (2026-12-04): a treatment at 08:00 (no UTC offset) with a before photo at 07:50+01:00 and a
+    photo at 08:30+02:00 (06:30 UTC, half an hour before the treatment read in the before photo's offset):
+    the batch (hence the store's report) reads the treatment time at 07:00 UTC and the photo as a before
+    photo, while the store compared the times on the wall clock and listed it ``post``, and attached a
+    follow-up photo of 08:15+02:00 to the session.  The store now uses the batch's rule: its listing agrees
+    with its report, whichever photo is added first."""
+    store = Store(tmp_path / "a")
+    session = dict(treatment="rf", treated_at="2026-03-29T08:00", measure=False, taken_at_wins=True)
+    (b,) = store.add_photos("ann", [("b.jpg", photo_bytes(1))], taken_at="2026-03-29T07:50+01:00", **session)
+    (p,) = store.add_photos("ann", [("p.jpg", photo_bytes(2))], taken_at="2026-03-29T08:30+02:00", **session)
+    assert (b.role, p.role) == ("baseline", "baseline")
+    listed = dict(zip(store.photos("ann")["original_name"], store.photos("ann")["role"]))
+    assert listed == {"b.jpg": "baseline", "p.jpg": "baseline"} == _batch_roles(store, "ann")
+    (f,) = store.add_photos("ann", [("f.jpg", photo_bytes(3))], follow_up=True, taken_at="2026-03-29T08:15+02:00",
+                            taken_at_wins=True, measure=False)
+    assert f.status == "error" and "no treatment session at or before" in f.message, f
+    (g,) = store.add_photos("ann", [("g.jpg", photo_bytes(4))], follow_up=True, taken_at="2026-03-29T09:15+02:00",
+                            taken_at_wins=True, measure=False)
+    assert g.status == "added" and g.session_id == b.session_id and g.role == "post"  # 07:15 UTC
+
+    # the other order: the photo in +02:00 alone is timed on the wall clock (one offset: the same reading);
+    # the before photo in +01:00 then sets how the time is read, and the earlier photo's role follows
+    other = Store(tmp_path / "b")
+    (p,) = other.add_photos("ann", [("p.jpg", photo_bytes(2))], taken_at="2026-03-29T08:30+02:00", **session)
+    assert p.role == "post"
+    added = other.add_photos("ann", [("b.jpg", photo_bytes(1)), ("q.jpg", photo_bytes(5))], **session,
+                             taken_at="2026-03-29T07:50+01:00")
+    assert [r.role for r in added] == ["baseline", "baseline"]
+    listed = dict(zip(other.photos("ann")["original_name"], other.photos("ann")["role"]))
+    assert listed == {"b.jpg": "baseline", "p.jpg": "baseline", "q.jpg": "baseline"} == _batch_roles(other, "ann")
+    # a store written before the rule holds the wall-clock roles: listed as the report gives them
+    with other.transaction() as con:
+        con.execute("UPDATE photos SET role = 'post' WHERE original_name = 'p.jpg'")
+    listed = dict(zip(other.photos("ann")["original_name"], other.photos("ann")["role"]))
+    assert listed["p.jpg"] == "baseline" == _batch_roles(other, "ann")["p.jpg"]

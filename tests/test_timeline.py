@@ -332,7 +332,7 @@ def test_numeric_looking_subject_names_stay_names(tmp_path):
     photos = pd.DataFrame([dict(photo=r["photo"], subject=r["subject"], status="ok", excluded="",
                                 facemetrics_version="0.2.12") for r in rows])
     photos.to_csv(tmp_path / "photos.csv", index=False)
-    (tmp_path / "regimen.png").write_bytes(b"an earlier run's figure")
+    (tmp_path / "regimen.png").write_bytes(_EARLIER_PNG)  # an earlier run's figure
     _, table = run_timeline(tmp_path, n_boot=0)
     per = table[table["subject"].notna() & (table["subject"] != "")]
     assert sorted(per["subject"]) == ["003", "007", "7"] and set(per["n_photos"]) == {len(times)}
@@ -342,3 +342,114 @@ def test_numeric_looking_subject_names_stay_names(tmp_path):
     report = (tmp_path / "report.md").read_text()
     assert "| 007 |" in report and "| 003 |" in report and "| 3 |" not in report
     assert not (tmp_path / "regimen.png").exists()
+
+
+#: the start of a figure as matplotlib saves one (its ``Software`` tag), which the batch's recogniser reads
+_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00Matplotlib version3.10.0, https://matplotlib.org/"
+
+
+def _small_batch(folder):
+    """A hand-made batch folder: one subject's jawline lift at 8 times (long.csv, photos.csv)."""
+    times = [-0.5, 0.5, 1.0, 2.0, 4.0, 8.0, 24.0, 48.0]
+    rows = [dict(subject="S01", treatment="mc", hours_since_treatment=t, metric="jawline_lift_mm", side="mean",
+                 value=round(decay_model(t, 0.0, 2.0, 3.0) if t > 0 else 0.0, 4) + 0.01 * (i % 3), unit="mm",
+                 noise_floor=0.5, verdict="lift", photo=f"S01/p{i}.jpg", treated_at="2026-11-02T08:00:00",
+                 facemetrics_version="0.2.12") for i, t in enumerate(times)]
+    folder.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(folder / "long.csv", index=False)
+    pd.DataFrame([dict(photo=r["photo"], subject="S01", status="ok", excluded="", facemetrics_version="0.2.12")
+                  for r in rows]).to_csv(folder / "photos.csv", index=False)
+    return folder
+
+
+def test_timeline_refuses_to_overwrite_a_file_facemetrics_did_not_write(tmp_path, monkeypatch, capsys):
+    """An audit (2026-12-04): ``timeline`` replaced a user's own report.md (or timeline.csv) in its output
+    folder without a word.  It now refuses, naming the file, before any fit, and leaves every file as it was;
+    its own earlier outputs (recognised as the batch recognises them) are replaced."""
+    import facemetrics.decay
+    from facemetrics.cli import main
+    from facemetrics.errors import SettingError
+
+    batch = _small_batch(tmp_path / "b")
+    _, table = run_timeline(batch, n_boot=0)  # facemetrics' own outputs: replaced by a second run
+    run_timeline(batch, n_boot=0)
+    assert (batch / "report.md").read_text().startswith("# Treatment time course")
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.md").write_text("my notes on S01\n")
+    (out / "timeline.csv").write_text("a,b\n1,2\n")
+
+    def fit(*a, **k):
+        raise AssertionError("fitted before the output folder was checked")
+
+    with monkeypatch.context() as m:
+        m.setattr(facemetrics.decay, "analyze_series", fit)
+        with pytest.raises(SettingError, match=r"will not overwrite .*timeline.csv \(not written by facemetrics\); "
+                                               r".*report.md \(not written by facemetrics\)"):
+            run_timeline(batch, out, n_boot=0)
+    assert sorted(p.name for p in out.iterdir()) == ["report.md", "timeline.csv"]
+    assert (out / "report.md").read_text() == "my notes on S01\n"
+    # the command line: one line naming the file, exit status 2, as its other refusals
+    (out / "timeline.csv").unlink()
+    assert main(["timeline", str(batch), "-o", str(out), "--n-boot", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "facemetrics timeline: will not overwrite" in err and str(out / "report.md") in err, err
+    assert (out / "report.md").read_text() == "my notes on S01\n" and not (out / "timeline.csv").exists()
+    # a link of an output's name is not replaced either (its target would be)
+    (out / "report.md").unlink()
+    target = tmp_path / "elsewhere.md"
+    target.write_text("kept\n")
+    (out / "report.md").symlink_to(target)
+    with pytest.raises(SettingError, match=r"report.md \(a symbolic link, not written by facemetrics\)"):
+        run_timeline(batch, out, n_boot=0)
+    assert target.read_text() == "kept\n"
+
+
+def test_a_failed_timeline_leaves_no_earlier_outputs_that_read_as_its_own(tmp_path, monkeypatch):
+    """An audit (2026-12-04): ``timeline -o OUT`` of another batch that failed part way (a fit, the figure)
+    left the earlier run's timeline.csv, timeline.png, report.md and regimen.png in OUT, read as this run's.
+    The outputs are now made in memory and written at the end; a failed run removes the earlier ones
+    (those facemetrics wrote: a user's file is refused before, never removed)."""
+    import facemetrics.plots
+    from facemetrics.decay import SeriesError
+
+    first, second = _small_batch(tmp_path / "first"), _small_batch(tmp_path / "second")
+    out = tmp_path / "out"
+    run_timeline(first, out, n_boot=0)
+    (out / "regimen.png").write_bytes(_EARLIER_PNG)
+    (out / "notes.txt").write_text("mine\n")
+    assert {p.name for p in out.iterdir()} == {"timeline.csv", "timeline.png", "report.md", "regimen.png", "notes.txt"}
+
+    def broken(*a, **k):
+        raise RuntimeError("the figure failed")
+
+    with monkeypatch.context() as m:  # fails after the fits, before anything is written
+        m.setattr(facemetrics.plots, "plot_timeline", broken)
+        with pytest.raises(RuntimeError, match="the figure failed"):
+            run_timeline(second, out, n_boot=0)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+    run_timeline(first, out, n_boot=0)
+    long = pd.read_csv(second / "long.csv")
+    long["verdict"] = "uncertain"  # nothing to fit
+    long.to_csv(second / "long.csv", index=False)
+    with pytest.raises(SeriesError):
+        run_timeline(second, out, n_boot=0)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+    # a write that fails part way: neither the new nor the earlier files are left
+    run_timeline(first, out, n_boot=0)
+    import facemetrics.batch.timeline as tl
+    real = tl.write_bytes
+
+    def fails_on_report(data, path):
+        if path.name == "report.md":
+            raise OSError(28, "No space left on device")
+        return real(data, path)
+
+    with monkeypatch.context() as m:
+        m.setattr(tl, "write_bytes", fails_on_report)
+        with pytest.raises(OSError, match="No space left"):
+            run_timeline(first, out, n_boot=0)
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]

@@ -700,19 +700,50 @@ def _remove_earlier(out_dir: Path, names) -> tuple[list[str], list[str]]:
     removed, not_removed = [], []
     for name in names:
         f = out_dir / name
-        if f.is_symlink():  # facemetrics writes files, never links
-            not_removed.append(f"{name} (a symbolic link, not written by facemetrics)")
+        why = not_written_by_facemetrics(f)
+        if why is None:  # nothing there
             continue
-        if not f.is_file():
+        if why:
+            not_removed.append(f"{name} ({why})")
             continue
         try:
-            with open(f, "rb") as fh:
-                head = fh.read(4096)
-            if _OUTPUT_MARKS[Path(name).suffix] not in head:
-                not_removed.append(f"{name} (not written by facemetrics)")
-                continue
             f.unlink()
             removed.append(name)
         except OSError as exc:
             not_removed.append(f"{name} ({exc.strerror or exc})")
     return removed, not_removed
+
+
+def not_written_by_facemetrics(path: Path) -> str | None:
+    """Whether the output file ``path`` (of :data:`BATCH_OUTPUTS`, :data:`TIMELINE_OUTPUTS`) may be
+    replaced or removed as facemetrics' own: the one recogniser of :func:`_remove_earlier` (batch) and
+    :func:`~facemetrics.batch.run_timeline` (which refuses to overwrite another's file).
+
+    Parameters
+    ----------
+    path : Path
+        The file; its suffix (``.csv``, ``.md``, ``.png``) picks its mark in :data:`_OUTPUT_MARKS`.
+
+    Returns
+    -------
+    str or None
+        None when there is nothing at ``path``; ``""`` when it is a regular file whose first 4 KiB
+        hold its mark (facemetrics wrote it); else why not, for a message: ``"a symbolic link, not
+        written by facemetrics"``, ``"a folder, not written by facemetrics"``, ``"not written by
+        facemetrics"``, or the system's reason it could not be read.
+    """
+    path = Path(path)
+    if path.is_symlink():  # facemetrics writes files, never links
+        return "a symbolic link, not written by facemetrics"
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return ("a folder, not written by facemetrics" if path.is_dir()
+                else "not a regular file, not written by facemetrics")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    mark = _OUTPUT_MARKS.get(path.suffix)
+    return "" if mark is not None and mark in head else "not written by facemetrics"

@@ -9,13 +9,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..export import check_output_folder, write_bytes, write_csv
+from ..errors import SettingError
+from ..export import check_output_folder, csv_bytes, write_bytes
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
-from .runner import REGIMEN_DIR
+from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS, _remove_earlier, not_written_by_facemetrics
 from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
@@ -93,16 +94,64 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         either is fitted whole, as :func:`~facemetrics.decay.analyze_series` documents); a metric
         ``long.csv`` does not have; ``n_boot`` from 1 to 49 (before any file is written).
     facemetrics.errors.SettingError
-        ``out_dir`` (or a parent) is a file, not a folder: before any fit.
+        ``out_dir`` (or a parent) is a file, not a folder; or ``out_dir`` holds a file of an output's name
+        (:data:`~facemetrics.batch.runner.TIMELINE_OUTPUTS`) that facemetrics did not write (the user's own
+        ``report.md``, a link; :func:`~facemetrics.batch.runner.not_written_by_facemetrics`), which it
+        will not overwrite: before any fit.
+
+    Notes
+    -----
+    Every output is made in memory first and written at the end (each atomically); ``regimen.png`` of an
+    earlier run is removed when this run has no regimen fit.  A run that fails after the output folder's
+    checks (a fit that cannot be made, a write that fails, an interruption) removes the outputs an earlier
+    run left in ``out_dir`` (those facemetrics wrote), so none of them reads as this run's.
     """
-    from ..decay import SeriesError, analyze_series
-    from ..plots import plot_timeline
+    from ..decay import SeriesError
 
     batch_dir = Path(batch_dir)
     out_dir = check_output_folder(out_dir) if out_dir is not None else batch_dir
     if not (batch_dir / "long.csv").is_file():  # pandas' FileNotFoundError named only the CSV (audit)
         raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
                           "(run `facemetrics batch` first, or give the folder it wrote)")
+    _refuse_foreign_outputs(out_dir)
+    try:
+        result, table, files = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
+                                               n_boot=n_boot, seed=seed, per_subject=per_subject)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():  # all made: written last, each atomically
+            write_bytes(data, out_dir / name)
+        _remove_earlier(out_dir, [n for n in TIMELINE_OUTPUTS if n not in files])  # regimen.png without a regimen
+    except BaseException:  # a failed run leaves no earlier run's outputs that would read as its own
+        _remove_earlier(out_dir, TIMELINE_OUTPUTS)
+        raise
+    return result, table
+
+
+def _refuse_foreign_outputs(out_dir: Path) -> None:
+    """Refuse an ``out_dir`` holding a file of a :data:`TIMELINE_OUTPUTS` name that facemetrics did not
+    write (:func:`~facemetrics.batch.runner.not_written_by_facemetrics`): ``timeline`` replaced a
+    user's own ``report.md`` there without a word (an audit, 2026-12-04).
+
+    Raises
+    ------
+    SettingError
+        Naming each such file and why, before anything is read or written.
+    """
+    foreign = [(out_dir / n, why) for n in TIMELINE_OUTPUTS if (why := not_written_by_facemetrics(out_dir / n))]
+    if foreign:
+        said = "; ".join(f"{f} ({why})" for f, why in foreign)
+        raise SettingError(f"will not overwrite {said}: timeline writes {', '.join(TIMELINE_OUTPUTS)} into "
+                           f"{out_dir}; move or rename {'it' if len(foreign) == 1 else 'them'}, or give "
+                           "another output folder")
+
+
+def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject):
+    """The fits of :func:`run_timeline` and its outputs, made in memory: ``(result, table, files)``,
+    ``files`` ``{name: bytes}`` of ``timeline.csv``, ``timeline.png``, ``report.md`` and ``regimen.png``
+    when the regimen batch has a fit.  Raises as :func:`run_timeline`."""
+    from ..decay import SeriesError, analyze_series
+    from ..plots import plot_timeline
+
     long = _read_long(batch_dir / "long.csv")
     long["unit"] = long["unit"].fillna("")
     if metrics is None:
@@ -122,27 +171,28 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
     table = result.to_frame()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    regimen, note = _regimen_rows(batch_dir, out_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
-                                  seed=seed)
+    regimen, note, regimen_png = _regimen_rows(batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
+                                               seed=seed)
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
-    write_csv(table, out_dir / "timeline.csv")
+    files = {"timeline.csv": csv_bytes(table)}
     fig = plot_timeline(data, result)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    write_bytes(buf.getvalue(), out_dir / "timeline.png")
+    files["timeline.png"] = buf.getvalue()
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
-    write_bytes(timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
-                                uncertain_notes=left, follow_on_notes=follow).encode("utf-8"), out_dir / "report.md")
+    files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
+                                         uncertain_notes=left, follow_on_notes=follow).encode("utf-8")
+    if regimen_png is not None:
+        files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
-    return result, table
+    return result, table, files
 
 
 def _change_records(batch_dir) -> list[dict] | None:
@@ -253,22 +303,21 @@ def _read_long(path: Path) -> pd.DataFrame:
     return table
 
 
-def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
-    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note)``.
+def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
+    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png)``.
 
-    ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``) and
-    writes ``regimen.png``; ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
+    ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``);
+    ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
     it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value),
-    else "".  Without a figure (no regimen batch, nothing to fit) an earlier run's ``regimen.png`` in
-    ``out_dir`` is removed.  Same metric/side selection as the decay fits."""
+    else ""; ``png`` the bytes of ``regimen.png``, None without a fit (:func:`run_timeline` then
+    removes an earlier run's ``regimen.png``).  Same metric/side selection as the decay fits."""
     from ..decay import analyze_regimen
     from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     lv = _read_long(path) if path.is_file() else None
-    if lv is None or lv.empty:  # no regimen batch (any more): nor an earlier run's figure beside this run's tables
-        (out_dir / "regimen.png").unlink(missing_ok=True)  # (timeline -o into the folder of a batch with one kept it)
-        return None, ""
+    if lv is None or lv.empty:  # no regimen batch (any more): no figure (run_timeline removes an earlier run's;
+        return None, "", None  # timeline -o into the folder of a batch with one kept it)
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
     side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
@@ -276,13 +325,11 @@ def _regimen_rows(batch_dir: Path, out_dir: Path, metrics, sides, *, min_effect,
     lv = chosen[np.isfinite(pd.to_numeric(chosen["value"], errors="coerce"))]
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
     if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
-        (out_dir / "regimen.png").unlink(missing_ok=True)  # nor an earlier run's figure beside this run's tables
-        return reg, _no_fit_note(chosen, lv)
+        return reg, _no_fit_note(chosen, lv), None
     fig = plot_regimen(lv, reg)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
-    write_bytes(buf.getvalue(), out_dir / "regimen.png")
-    return reg, ""
+    return reg, "", buf.getvalue()
 
 
 def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
