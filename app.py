@@ -213,12 +213,23 @@ def fold_overlay(sha: str, analysis: fm.PhotoAnalysis) -> np.ndarray:
     return session_memo("fold_overlay", (sha,), lambda: photo_overlay(analysis))
 
 
-def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = ()):
-    """:func:`facemetrics.compare.compare_photos`, memoised per session on the photos' SHA-256 (``key``)."""
+def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = (),
+            check_order: bool = True):
+    """:func:`facemetrics.compare.compare_photos`, memoised per session on the photos' SHA-256 (``key``);
+    ``check_order``: warn when the 'before' photo was taken after the 'after' photo (the roles follow the file
+    names before the times: :func:`default_roles`), not for a no-change check (:func:`order_checked`)."""
     from facemetrics.compare import compare_photos
 
     return session_memo("compare", key,
-                        lambda: compare_photos(before, after, before_repeats=tuple(before_repeats)))
+                        lambda: compare_photos(before, after, before_repeats=tuple(before_repeats),
+                                               check_order=check_order))
+
+
+def order_checked(pair: "Pair") -> bool:
+    """Whether the comparison of ``pair`` checks the photos' capture-time order
+    (:func:`facemetrics.compare.gate.order_messages`): not for a no-change check, which compares two 'before'
+    photos in either order on purpose."""
+    return not pair.no_change
 
 
 #: shown instead of a traceback when a result kept in the session is of a facemetrics class that has been
@@ -260,7 +271,7 @@ def show_failure(what: str, exc: Exception, *inputs) -> None:
 def safe_compare(pair: "Pair"):
     """:func:`compare` of a pair, or None after :func:`show_failure` (an unexpected exception)."""
     try:
-        return compare(pair_key(pair), pair.before, pair.after, pair.repeats)
+        return compare(pair_key(pair), pair.before, pair.after, pair.repeats, order_checked(pair))
     except Exception as exc:  # noqa: BLE001 - a message on the page, the traceback in the log
         show_failure("The comparison", exc, pair.before, pair.after, *pair.repeats)
         return None
@@ -1082,7 +1093,8 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
 
     def comparison_of(pair: Pair):
         return memo_get(memo, "compare", pair_key(pair),
-                        lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats)))
+                        lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats),
+                                               check_order=order_checked(pair)))
 
     frames, disagreements = [], {}
     for pair in pairs.values():

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
-                           MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED,
+                           MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
                            WARN_CAMERA_PCT)
 from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
@@ -353,6 +353,9 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
     if any(m.startswith((MSG_POSE, MSG_CAMERA)) for m in messages):
         out += ", after correcting the change of head pose and camera distance named below"
+    if any(m.startswith(MSG_SWAPPED) for m in messages):
+        out += (" in the order given, but the before photo was taken after the after photo (named below): if the "
+                f"photos are swapped, the jawline {'dropped' if change >= 0 else 'lifted'}")
     return out
 
 

@@ -62,6 +62,22 @@ def parse_time(value) -> datetime | None:
         return None
 
 
+def hours_between(taken_at, treated_at) -> float:
+    """Hours from ``treated_at`` to ``taken_at`` (NaN when either is missing).
+
+    Both aware: compared as instants; otherwise as wall-clock times (the batch first reads
+    offset-free capture times among times with an offset: ``batch.discover.offset_free_times``).
+    The one time-difference rule: the batch (``batch.hours_between``, re-exported), the store and the
+    comparison's photo-order check (:func:`facemetrics.compare.gate.order_messages`) use it.
+    """
+    a, b = parse_time(taken_at), parse_time(treated_at)
+    if a is None or b is None:
+        return float("nan")
+    if (a.tzinfo is None) != (b.tzinfo is None):
+        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
+    return (a - b).total_seconds() / 3600.0
+
+
 def ambiguous_time(text, what: str = "time") -> str:
     """Why ``text``, a time of day with a decimal fraction after the hours or the minutes
     (``2026-11-02 08.20``, ``14.45+01:00``, ``08:20.5``), is refused by :func:`parse_time`, in one

@@ -19,7 +19,7 @@ from ..errors import FacemetricsError
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import ambiguous_time, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import ambiguous_time, hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -98,20 +98,6 @@ def skipped_note(folders) -> str:
     n = len(others)
     return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
             f"ending: {names})")
-
-
-def hours_between(taken_at, treated_at) -> float:
-    """Hours from ``treated_at`` to ``taken_at`` (NaN when either is missing).
-
-    Both aware: compared as instants; otherwise as wall-clock times (the batch first reads
-    offset-free capture times among times with an offset: :func:`offset_free_times`).
-    """
-    a, b = parse_time(taken_at), parse_time(treated_at)
-    if a is None or b is None:
-        return float("nan")
-    if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = a.replace(tzinfo=None), b.replace(tzinfo=None)
-    return (a - b).total_seconds() / 3600.0
 
 
 def canonical_time(text) -> str:

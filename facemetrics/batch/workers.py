@@ -180,7 +180,8 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
         ana_after = get(after)
         from ..compare import compare_photos
 
-        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]))
+        # the batch orders the photos by time itself; a no-change check compares a photo with a later one
+        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]), check_order=False)
         out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
                "rows": _change_rows(comp)}
     except Exception as exc:

@@ -95,7 +95,7 @@ from .gate import (
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, VALIDATED_PITCH_DEG,
-    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, looks_mirrored, mirrored_residual_mm,
+    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, looks_mirrored, mirrored_residual_mm, order_messages,
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
@@ -210,7 +210,7 @@ def _check_scale_settings(before, after, mm_per_px, ipd_mm) -> None:
 
 def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per_px: float | None = None,
                    ipd_mm: float | None = None, noise_floors: dict | None = None,
-                   fast: bool = True) -> Comparison:
+                   fast: bool = True, check_order: bool = True) -> Comparison:
     """Compare a before and an after photo of one face.
 
     Parameters
@@ -243,6 +243,12 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         :data:`DEFAULT_NOISE_FLOORS`, floors >= 0 in the metric's unit).
     fast : bool
         Allow the reduced decode of large JPEGs (see :func:`facemetrics.load_photo`).
+    check_order : bool
+        Warn when both photos carry an EXIF capture time and the before photo was taken more than
+        :data:`~facemetrics.compare.gate.MAX_BEFORE_AFTER_H` after the after photo (status ``warning``,
+        verdicts kept: :func:`~facemetrics.compare.gate.order_messages`).  The batch and the app's
+        study comparisons pass False: they order the photos by their times themselves, and a no-change
+        check compares a baseline photo with a later one on purpose.
 
     Returns
     -------
@@ -269,7 +275,7 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     before_repeats = _as_sequence(before_repeats, "before_repeats")
     after_repeats = _as_sequence(after_repeats, "after_repeats")
     with single_blas_thread():
-        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast)
+        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast, check_order)
 
 
 #: the message of a comparison whose before and after photos have identical pixels (the same file
@@ -421,7 +427,8 @@ def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
     return covered_areas(a, pair)
 
 
-def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast) -> Comparison:
+def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,
+             check_order: bool = True) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
     kw_a = dict(ipd_mm=ipd_mm, fast=fast)
     a = _as_analysis(before, **kw_b)
@@ -431,7 +438,9 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     defaults = resolution_floors(DEFAULT_NOISE_FLOORS, pair_mm_per_px(a, b))
     if noise_floors:
         defaults.update(noise_floors)
+    order = order_messages(a, b) if check_order else []  # the photos given in the wrong order?
     status, msgs = gate(a, b)
+    msgs += order
     if status == "refused":
         return Comparison(a, b, status, tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
@@ -442,6 +451,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     status, msgs = gate(a, b, pair)
+    # first when the verdicts stand (it says how to read each of them), after a refusal's reasons
+    msgs = msgs + order if status == "refused" else order + msgs
     covered = _covered(a, b, pair, status)  # a covered jaw or chin: its rows read 'uncertain', with a message
     msgs += covered_messages(covered)
     same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing

@@ -13,6 +13,7 @@ from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import MIRROR_INDEX
 from ..quality import MAX_MM_PER_PX
+from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 
@@ -53,6 +54,10 @@ MSG_POSE_UNCHECKED = "beyond the range the head-pose correction was checked on"
 #: how the warning of a comparison whose noise floors lack a term of the 3-D pose correction begins (one of its
 #: extra fits failed: :func:`pose_fit_messages`)
 MSG_FLOORS_LACK = "the noise floors lack"
+#: how the warning of a pair whose before photo was taken after its after photo begins (both EXIF capture
+#: times known, :func:`order_messages`): the user may have given the files in the wrong order, which turns a
+#: lift into a sag; the verdicts are kept (status ``warning``)
+MSG_SWAPPED = "the before photo was taken"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED, MSG_MIRRORED)
 
@@ -184,6 +189,13 @@ MIRROR_MIN_RATIO = 1.25
 #: of the 66 pairs of different London people 1.37 mm and more.  It stayed 1.19 when that smallest residual
 #: moved to 1.078 mm with f368598 (as taken, not flipped; 2026-12-04); not re-tuned
 MIRROR_MAX_FLIPPED_MM = 1.19
+
+
+#: how much later than the after photo the before photo may be taken (EXIF capture times) before the
+#: comparison asks whether the photos are swapped, h (5 min): the project's retake window,
+#: :data:`facemetrics.decay.claim.SAME_PHOTO_TIME_H` (a retake within it is one photo time; a test checks
+#: they are equal: the measurement layer does not import the statistics one)
+MAX_BEFORE_AFTER_H = 5 / 60
 
 
 def mirrored(x: PhotoAnalysis) -> PhotoAnalysis:
@@ -567,6 +579,22 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if refuse:
         return "refused", msgs
     return ("warning" if msgs else "ok"), msgs
+
+
+def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a before photo ``a`` taken more than :data:`MAX_BEFORE_AFTER_H` after the after photo
+    ``b`` (:data:`MSG_SWAPPED`), by their EXIF capture times (``PhotoAnalysis.taken_at``; compared by
+    :func:`facemetrics.timekeys.hours_between`, the batch's rule: as instants when both carry a UTC offset,
+    else as wall-clock times); none when either time is unknown.  The verdicts are kept: the times may be
+    wrong (a camera clock), the files may be swapped."""
+    hours = hours_between(a.taken_at, b.taken_at)
+    if not np.isfinite(hours) or hours <= MAX_BEFORE_AFTER_H:
+        return []
+    span = f"{hours:.1f} h" if hours >= 1 else f"{hours * 60:.0f} min"
+    return [f"{MSG_SWAPPED} {span} after the after photo (EXIF capture times {a.taken_at.isoformat()} and "
+            f"{b.taken_at.isoformat()}): are the two photos swapped? If so, compare again with the earlier photo "
+            "as the before photo (a lift then reads as a sag and a sag as a lift); the verdicts are for the photos "
+            "in the order given"]
 
 
 def _flow_expression_cues(c: dict) -> list[str]:

@@ -1,0 +1,87 @@
+"""The before/after order check: a before photo taken after the after photo (EXIF capture times) warns
+that the photos may be swapped (``order_messages``), with the verdicts kept; the batch and the app's
+no-change checks do not check it (``compare_photos(check_order=False)``)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from conftest import SAMPLES
+from facemetrics import analyze_photo, compare_photos
+from facemetrics.batch.workers import _task_compare
+from facemetrics.compare.gate import MAX_BEFORE_AFTER_H, MSG_SWAPPED, order_messages
+from facemetrics.decay.claim import SAME_PHOTO_TIME_H
+from facemetrics.report import headline
+
+
+@pytest.fixture(scope="module")
+def pair():
+    """The sample pair as analysed: before taken 2026-11-02 08:00, after 11:30 (EXIF, no UTC offset)."""
+    a, b = analyze_photo(SAMPLES / "astronaut_before.jpg"), analyze_photo(SAMPLES / "astronaut_after.jpg")
+    assert a.ok and b.ok
+    assert (b.taken_at - a.taken_at) == timedelta(hours=3.5)
+    return a, b
+
+
+def at(x, when):
+    """``x`` with its photo's capture time replaced (None: no EXIF time)."""
+    return dataclasses.replace(x, photo=dataclasses.replace(x.photo, taken_at=when))
+
+
+def swapped(messages) -> list[str]:
+    return [m for m in messages if m.startswith(MSG_SWAPPED)]
+
+
+def test_swapped_sample_pair_warns_and_keeps_its_verdicts(pair):
+    a, b = pair
+    c = compare_photos(b, a)  # the arguments swapped: the 'before' photo is the later one
+    assert c.status == "warning"
+    assert c.messages[0].startswith(f"{MSG_SWAPPED} 3.5 h after the after photo")
+    assert "are the two photos swapped?" in c.messages[0]
+    plain = compare_photos(b, a, check_order=False)  # the same pair, the check off: only the message differs
+    assert plain.status == "ok" and not swapped(plain.messages)
+    f, g = c.to_frame(), plain.to_frame()
+    assert f["verdict"].tolist() == g["verdict"].tolist()
+    jaw = f[(f["metric"] == "jawline_lift_mm") & (f["side"] == "mean")].iloc[0]
+    assert jaw["verdict"] == "sag"
+    assert "if the photos are swapped, the jawline lifted" in headline(f, c.messages)
+    assert "swapped" not in headline(g, plain.messages)
+
+
+def test_pair_in_order_does_not_warn(pair):
+    a, b = pair
+    c = compare_photos(a, b)
+    assert c.status == "ok" and not swapped(c.messages)
+
+
+def test_no_warning_without_both_times(pair):
+    a, b = pair
+    assert order_messages(b, a)  # the sample pair swapped
+    assert not order_messages(at(b, None), a)
+    assert not order_messages(b, at(a, None))
+    assert not order_messages(at(b, None), at(a, None))
+    c = compare_photos(at(b, None), at(a, None))
+    assert c.status == "ok" and not swapped(c.messages)
+
+
+def test_retake_window_and_utc_offsets(pair):
+    a, b = pair
+    t = datetime(2026, 11, 2, 8, 0)
+    assert MAX_BEFORE_AFTER_H == SAME_PHOTO_TIME_H  # the project's retake window
+    assert not order_messages(at(a, t + timedelta(minutes=4)), at(b, t))  # a retake: within 5 min
+    assert order_messages(at(a, t + timedelta(minutes=10)), at(b, t))[0].startswith(
+        f"{MSG_SWAPPED} 10 min after")
+    # both with a UTC offset: compared as instants (09:00+02:00 is 07:00 UTC, before 08:00+00:00)
+    assert not order_messages(at(a, datetime(2026, 11, 2, 9, 0, tzinfo=timezone(timedelta(hours=2)))),
+                                   at(b, datetime(2026, 11, 2, 8, 0, tzinfo=timezone.utc)))
+
+
+def test_batch_comparison_does_not_check_the_order(pair, tmp_path):
+    """A batch comparison (its no-change checks compare a baseline photo with a later one on purpose)."""
+    a, b = pair
+    out = _task_compare([b], a, {}, str(tmp_path / "c.json"))
+    assert out["status"] == "ok", out["messages"]
+    assert not swapped(out["messages"])
