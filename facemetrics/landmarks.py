@@ -53,6 +53,13 @@ DETECTION_FLOOR = 0.05
 #: detector input larger than this (long side, px) is halved (repeatedly) first; the networks see
 #: 128 x 128 (short range) and 192 x 192 (full range) whatever the input size
 DETECTION_MAX_SIDE = 1280
+#: when Face Mesh finds no face in the whole picture, the full-range detector's face box with at least this
+#: score is cropped and measured (:func:`detect_landmarks`): Face Mesh's own detection threshold
+#: (``min_detection_confidence`` of :func:`_build_mesh`)
+SMALL_FACE_MIN_SCORE = 0.5
+#: ... the crop's side, times the box's longer side: the face then takes about a third of the crop, as in a
+#: portrait, where Face Mesh's short-range detector finds it
+SMALL_FACE_CROP = 3.0
 
 _lock = threading.Lock()
 _mesh = None
@@ -305,6 +312,13 @@ def _detection_score(small: np.ndarray, model: str) -> float:
 def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
     """Find the Face Mesh landmarks of the largest face in an image.
 
+    When Face Mesh finds no face in the whole picture, the full-range face detector is asked for one
+    (:func:`_small_face_faces`): Face Mesh's own detector is the short-range model, which sees the whole
+    picture at 128 x 128 px, so a face taking a small part of a large picture (220 px wide on a 3000 x 2250
+    canvas) is not found although a crop around it measures; the crop around the full-range detector's box
+    is given to Face Mesh and its landmarks mapped back.  Photos in which Face Mesh finds a face are
+    measured as before.
+
     Parameters
     ----------
     rgb : ndarray, shape (H, W, 3), uint8
@@ -313,8 +327,20 @@ def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
     Returns
     -------
     FaceLandmarks or None
-        ``None`` when no face is found.
+        ``None`` when no face is found.  ``n_faces`` counts the faces Face Mesh found in what it was
+        given: the whole picture, or the crop around the small face.
     """
+    arrays = _mesh_faces(rgb) or _small_face_faces(rgb)
+    if not arrays:
+        return None
+    sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
+    best = int(np.argmax(sizes))
+    return FaceLandmarks(points=arrays[best], n_faces=len(arrays))
+
+
+def _mesh_faces(rgb: np.ndarray) -> list[np.ndarray]:
+    """Face Mesh's faces in ``rgb`` (halved while longer than :data:`MESH_MAX_SIDE`), each ``(478, 3)``
+    ``(x, y, z)`` in pixels of ``rgb``; ``[]`` when none is found."""
     small = np.ascontiguousarray(rgb)
     while max(small.shape[:2]) > MESH_MAX_SIDE:
         small = cv2.pyrDown(small)  # exact halving: much faster than an arbitrary-ratio INTER_AREA
@@ -328,8 +354,6 @@ def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
         faces = result.multi_face_landmarks or []
         if faces:
             _seen_face = True
-    if not faces:
-        return None
     arrays = []
     for face in faces:
         pts = np.array([(p.x, p.y, p.z) for p in face.landmark], dtype=np.float64)
@@ -337,6 +361,67 @@ def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
         pts *= (sw, sh, sw)
         pts /= factor
         arrays.append(pts)
-    sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
-    best = int(np.argmax(sizes))
-    return FaceLandmarks(points=arrays[best], n_faces=len(arrays))
+    return arrays
+
+
+def _full_range_box(rgb: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The largest face box the full-range detector finds with a score of at least
+    :data:`SMALL_FACE_MIN_SCORE`, ``(left, top, right, bottom)`` in pixels of ``rgb`` (x, y), or None.
+
+    The whole picture first; without a box there, the 9 half-size tiles overlapping by half (the
+    detector sees its input at 192 x 192 px: a 150 px face on a 3000 x 2250 canvas is found only in a
+    tile)."""
+    boxes = _boxes(rgb)
+    if not boxes:
+        h, w = rgb.shape[:2]
+        th, tw = h // 2, w // 2
+        for top in (0, th // 2, h - th):
+            for left in (0, tw // 2, w - tw):
+                boxes += [(x0 + left, y0 + top, x1 + left, y1 + top)
+                          for x0, y0, x1, y1 in _boxes(rgb[top:top + th, left:left + tw])]
+    if not boxes:
+        return None
+    x0, y0, x1, y1 = max(boxes, key=lambda b: (b[2] - b[0]) * (b[3] - b[1]))
+    return int(round(x0)), int(round(y0)), int(round(x1)), int(round(y1))
+
+
+def _boxes(rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
+    """The full-range detector's face boxes in ``rgb`` scoring :data:`SMALL_FACE_MIN_SCORE` or more,
+    ``(left, top, right, bottom)`` in pixels of ``rgb``."""
+    if min(rgb.shape[:2]) < 2:
+        return []
+    small = detection_input(rgb)
+    with _lock:
+        detector = _get_mesh().detectors[1]
+        with _quiet_native_stderr(not _seen_face):
+            result = detector.process(small)
+    h, w = rgb.shape[:2]
+    out = []
+    for d in result.detections or []:
+        if d.score[0] >= SMALL_FACE_MIN_SCORE:
+            b = d.location_data.relative_bounding_box
+            out.append((b.xmin * w, b.ymin * h, (b.xmin + b.width) * w, (b.ymin + b.height) * h))
+    return out
+
+
+def _small_face_faces(rgb: np.ndarray) -> list[np.ndarray]:
+    """Face Mesh's faces in a crop around the full-range detector's face box (:func:`_full_range_box`): a
+    square :data:`SMALL_FACE_CROP` times the box's longer side, centred on it and cut by the picture's
+    edges; landmarks in pixels of ``rgb``.  ``[]`` when the detector finds no face, or the crop would be
+    the whole picture (Face Mesh saw that already)."""
+    box = _full_range_box(rgb)
+    if box is None:
+        return []
+    h, w = rgb.shape[:2]
+    x0, y0, x1, y1 = box
+    half = SMALL_FACE_CROP * max(x1 - x0, y1 - y0) / 2
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    left, top = max(0, int(cx - half)), max(0, int(cy - half))
+    right, bottom = min(w, int(np.ceil(cx + half))), min(h, int(np.ceil(cy + half)))
+    if right - left < 2 or bottom - top < 2 or (right - left >= w and bottom - top >= h):
+        return []
+    arrays = _mesh_faces(rgb[top:bottom, left:right])
+    for pts in arrays:
+        pts[:, 0] += left
+        pts[:, 1] += top
+    return arrays
