@@ -14,7 +14,7 @@ every :data:`facemetrics.simulate.NUISANCES` pair (nuisance-only, no re-framing)
 
     python bench/bench_framing.py --set tuning  [--out docs/data/framing_tuning.csv]
     python bench/bench_framing.py --set heldout [--nuisances] [--limit N]
-    python bench/bench_framing.py --summary docs/data/framing_tuning.csv
+    python bench/bench_framing.py --summary docs/data/framing_tuning.csv [more CSVs]
 
 ``tuning``: the 12 London neutral portraits and the sample's before photo (docs/accuracy.md's tuning
 faces); ``heldout``: the Canada faces.  Needs ``/work/shared/faces``.  Prints one line per pair and
@@ -106,15 +106,16 @@ def row_of(face: str, kind: str, k: float, c) -> dict:
     return r
 
 
-def summary(path: Path, limit: float) -> str:
-    """The table of docs/compare.md 'Framing' from a CSV this script wrote: per framing, the pairs, the
+def summary(paths: list[Path], limit: float) -> str:
+    """The table of docs/compare.md 'Framing' from the CSVs this script wrote (every nuisance one row): per framing, the pairs, the
     framing ratio's range, the worst landmark row's |change| / floor (median, max), the pairs with a row
     beyond 0.8 x its floor, the landmark rows beyond their floor (false verdicts without the gate), the pairs
     beyond ``limit``, the false verdicts left (with the gate), and the dense-flow lifts' worst ratio and
     verdicts."""
     import pandas as pd
 
-    d = pd.read_csv(path)
+    d = pd.concat([pd.read_csv(p) for p in paths], ignore_index=True)
+    d["framing"] = d.framing.where(~d.framing.str.startswith("nuisance:"), "nuisances")
     cols = [c for c in d.columns if "/" in c and c not in ("landmark_worst_row", "flow_worst_row")]
     d["beyond_floor"] = (d[cols].abs() > 1).sum(axis=1)
     out = ["| framing | pairs | ratio | worst row / floor: median, max | pairs > 0.8 floor | rows > floor "
@@ -138,7 +139,8 @@ def main(argv=None) -> None:
     ap.add_argument("--limit", type=int, default=0, help="first N faces only")
     ap.add_argument("--skip", type=int, default=0, help="leave out the first N faces (to split a run)")
     ap.add_argument("--out", type=Path, default=None)
-    ap.add_argument("--summary", type=Path, default=None, help="print the table of a CSV this script wrote")
+    ap.add_argument("--summary", type=Path, nargs="+", default=None,
+                    help="print the table of the CSVs this script wrote")
     args = ap.parse_args(argv)
     if args.summary:
         print(summary(args.summary, gate_mod.MAX_FRAMING_RATIO))
