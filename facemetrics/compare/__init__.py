@@ -99,7 +99,8 @@ from .gate import (
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
-    registration_uncertain,
+    registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
+    framing_rows,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -119,7 +120,8 @@ from .table import (
 __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
-    "registration_uncertain", "lower_face_uncertain", "face_cut", "lip_shape_changes", "irises_hidden",
+    "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
+    "framing_ratio", "framed_differently", "framing_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -485,10 +487,13 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # the camera row when the lips' shape changed: the fit's estimate is then not a distance
     # (gate.camera_measured), and its message says so
     unread |= {"camera"} if lip_shape_changes(a, b) else set()
+    # the landmark-based rows of a pair framed differently (gate.framed_differently): Face Mesh's landmarks
+    # depend on how much of the frame the face fills (docs/compare.md, 'Framing'); the dense-flow lifts keep theirs
+    framing = framing_rows(METRICS) if not refused and framed_differently(a, b) else ()
     return Comparison(
         a, b, status, tuple(msgs),
         changes=_rows(pair.values, floors, refused=refused,
-                      uncertain=tuple(sorted(unread)) + tuple(sorted(covered.rows))),
+                      uncertain=tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing),
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
         alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
         before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,

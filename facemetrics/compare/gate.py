@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..geometry import MIRROR_INDEX
+from ..geometry import FACE_OVAL, MIRROR_INDEX
 from ..quality import MAX_MM_PER_PX
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
@@ -30,6 +30,8 @@ MSG_EXPRESSION = "expression differs"
 #: do this (bench/bench_coverage.py: 67 of 168 simulated oblique lifts; 4 of 12 London smiles)
 MSG_EXPRESSION_MAYBE = "expression may differ"
 MSG_FACE_CUT = "the face is cut by the image edge"
+#: how the message of a pair framed differently begins (:func:`framing_messages`)
+MSG_FRAMING = "the photos are framed differently"
 #: how the messages of a refused pair's reasons begin (:func:`refusal_reasons`); every other message of a
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
@@ -100,6 +102,16 @@ WARN_CAMERA_PCT = 10.0
 #: +41.8 %, docs/data/pose3d_*.csv); beyond it nothing says the correction holds (real pairs of one
 #: person at 45 -> 15 and 60 -> 15 cm read mouth-corner and jawline sags of 1.3-2.6 mm; docs/compare.md)
 MAX_CHECKED_CAMERA_PCT = 42.0
+
+
+#: framing cue (:func:`framing_ratio`: the larger over the smaller of the two photos' face-oval width / image
+#: width) beyond which the landmark-based and per-photo rows (:data:`FRAMING_METRICS`, the ``*_landmarks_mm``
+#: rows) carry the verdict ``uncertain``, ratio: Face Mesh's landmarks depend on how much of the frame the face
+#: fills.  Chosen on the tuning faces by a rule written before the table (the smallest ratio above 1.20 at
+#: which a row exceeded 0.8 x its floor, 1.249 (a 0.8 x crop of the sample), rounded down to 0.05, never
+#: below 1.20, the nuisances' own scale change 0.85 / 1.15): 2026-12-04, ``bench/bench_framing.py``;
+#: docs/compare.md, 'Framing'
+MAX_FRAMING_RATIO = 1.20
 
 
 #: single-photo pose estimates (solvePnP, +-7 deg of jitter on pitch) differing by more
@@ -247,6 +259,58 @@ def registration_uncertain(pair: _Pair) -> bool:
     and 1.30 mm; docs/compare.md, 'Real photos of one person'), and the per-photo metrics read the after landmarks
     carried through the same alignment (pose 2 -> 4: jawline height +5.3 mm, jaw width +7.5 mm)."""
     return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
+
+
+def face_fraction(x: PhotoAnalysis) -> float:
+    """How much of the frame's width the face fills: the width of the bounding box of Face Mesh's face oval
+    (:data:`facemetrics.geometry.FACE_OVAL`, x in px of ``photo.rgb``) over the width of ``photo.rgb``
+    (a fraction, 0-1+; NaN for a photo without landmarks)."""
+    if x.points is None or x.photo is None:
+        return float("nan")
+    xs = np.asarray(x.points)[list(FACE_OVAL), 0]
+    return float((xs.max() - xs.min()) / x.photo.rgb.shape[1])
+
+
+def framing_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The framing cue of a pair: the larger of the two photos' :func:`face_fraction` over the smaller
+    (1 = framed alike, 2 = the face fills twice the width of the frame in one photo; NaN when unknown)."""
+    fa, fb = face_fraction(a), face_fraction(b)
+    if not (np.isfinite(fa) and np.isfinite(fb)) or min(fa, fb) <= 0:
+        return float("nan")
+    return float(max(fa, fb) / min(fa, fb))
+
+
+#: the per-photo metrics the framing gate reaches (besides every ``*_landmarks_mm`` lift row): read from the
+#: landmarks of each photo (:func:`framing_rows`)
+FRAMING_METRICS = ("jawline_height_mm", "jaw_width_mm", "lower_face_area_mm2", "jowl_sag_mm", "jaw_angle_deg",
+                   "mouth_corner_height_mm", "cheek_height_mm")
+
+
+def framed_differently(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Does the face fill the two frames differently beyond :data:`MAX_FRAMING_RATIO`
+    (:func:`framing_ratio`)?  Then the landmark-based rows (:func:`framing_rows`) read ``uncertain``."""
+    r = framing_ratio(a, b)
+    return bool(np.isfinite(r) and r > MAX_FRAMING_RATIO)
+
+
+def framing_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) a framing
+    difference reaches: every ``*_landmarks_mm`` row and the :data:`FRAMING_METRICS`; the dense-flow lifts,
+    the folds and the pose rows keep their verdicts."""
+    return tuple((s.metric, side) for s in metrics
+                 if s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS for side in s.sides)
+
+
+def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The message of a pair framed differently (:func:`framed_differently`), naming both face fractions
+    and the limit; empty otherwise."""
+    if not framed_differently(a, b):
+        return []
+    fa, fb = face_fraction(a), face_fraction(b)
+    return [f"{MSG_FRAMING} (the face fills {100 * fa:.0f} % vs {100 * fb:.0f} % of the frame's width, "
+            f"{framing_ratio(a, b):.2f}x; limit {MAX_FRAMING_RATIO:.2f}x): the landmark-based rows (landmark lifts, "
+            "jaw, mouth and cheek metrics) depend on framing, so they are shown without a verdict ('uncertain'; the "
+            "dense-flow lifts keep theirs); take both photos at the same framing"]
 
 
 def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
@@ -575,6 +639,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                         f"(limit {MAX_MM_PER_PX}); sub-millimetre changes cannot be resolved")
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
+    msgs += [] if mirror else framing_messages(a, b)
     msgs += [] if mirror else pose_fit_messages(c)
     if refuse:
         return "refused", msgs

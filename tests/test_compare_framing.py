@@ -1,0 +1,50 @@
+"""The framing gate (docs/compare.md, 'Framing'): a pair whose face fills the frames differently beyond
+``MAX_FRAMING_RATIO`` reads its landmark-based rows ``uncertain`` with a message; the dense-flow lifts keep
+their verdicts; a nuisance-only pair does not trip it.  Synthetic inputs from the bundled sample only."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from facemetrics import simulate
+from facemetrics.compare import (
+    MAX_FRAMING_RATIO, METRICS, MSG_FRAMING, UNCERTAIN, compare_photos, framing_ratio, framing_rows,
+)
+
+
+def _padded(rgb: np.ndarray, k: float) -> np.ndarray:
+    """``rgb`` pasted centred into a white canvas ``k`` times its size."""
+    h, w = rgb.shape[:2]
+    ph, pw = int(round(h * (k - 1) / 2)), int(round(w * (k - 1) / 2))
+    return cv2.copyMakeBorder(rgb, ph, ph, pw, pw, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+
+@pytest.fixture(scope="module")
+def padded_pair(sample_analysis):
+    return compare_photos(sample_analysis, _padded(sample_analysis.photo.rgb, 2.0))
+
+
+def test_padded_2x_trips_the_framing_gate(padded_pair):
+    c = padded_pair
+    assert framing_ratio(c.before, c.after) > 1.8  # the face fills about half the width it did
+    assert c.status == "warning"
+    framing = [m for m in c.messages if m.startswith(MSG_FRAMING)]
+    assert len(framing) == 1 and "same framing" in framing[0]
+    rows = set(framing_rows(METRICS))
+    assert ("jawline_lift_landmarks_mm", "mean") in rows and ("jawline_height_mm", "mean") in rows
+    by = {(ch.metric, ch.side): ch for ch in c.changes}
+    assert all(by[r].verdict == UNCERTAIN for r in rows)
+    # the dense-flow lifts and the pose rows keep verdicts read against their floors
+    flow = [ch for ch in c.changes if ch.metric.endswith("_lift_mm")]
+    assert flow and all(ch.verdict != UNCERTAIN for ch in flow)
+    assert by[("head_roll_change_deg", "mean")].verdict != UNCERTAIN
+
+
+@pytest.mark.parametrize("name", ["scale_0.85", "shift", "bright_+15"])
+def test_nuisance_pair_does_not_trip_it(sample_analysis, name):
+    c = compare_photos(sample_analysis, simulate.NUISANCES[name](sample_analysis).image)
+    assert framing_ratio(c.before, c.after) <= MAX_FRAMING_RATIO
+    assert not any(m.startswith(MSG_FRAMING) for m in c.messages)
+    assert all(ch.verdict != UNCERTAIN for ch in c.changes if ch.metric == "jawline_height_mm")
