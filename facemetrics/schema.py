@@ -202,6 +202,50 @@ PHOTO_COLUMNS_DEF = [*PROVENANCE, *STATUS, *IMAGE, *CALIBRATION, *POSE, *QUALITY
 PHOTO_COLUMNS = [c.name for c in PHOTO_COLUMNS_DEF]
 COLUMNS_BY_NAME = {c.name: c for c in PHOTO_COLUMNS_DEF}
 
+#: the noise floor of a change between two photos of each measurement column of ``photos.csv``: its key in
+#: :data:`facemetrics.compare.DEFAULT_NOISE_FLOORS` (a test checks each exists there; named, not imported:
+#: this module imports nothing of the package), for the dictionary's ``uncertainty`` cells
+#: (:func:`photo_uncertainty`)
+PHOTO_FLOOR_KEYS: dict[str, tuple[str, str]] = {
+    "yaw_deg": ("head_yaw_change_deg", "mean"), "pitch_deg": ("head_pitch_change_deg", "mean"),
+    "roll_deg": ("head_roll_change_deg", "mean"),
+    "jawline_height_mm": ("jawline_height_mm", "mean"), "jawline_height_right_mm": ("jawline_height_mm", "side"),
+    "jawline_height_left_mm": ("jawline_height_mm", "side"), "jaw_width_mm": ("jaw_width_mm", "mean"),
+    "lower_face_area_mm2": ("lower_face_area_mm2", "mean"),
+    **{f"jowl_sag_{s}_mm": ("jowl_sag_mm", "side") for s in ("right", "left")},
+    **{f"jaw_angle_{s}_deg": ("jaw_angle_deg", "side") for s in ("right", "left")},
+    **{f"mouth_corner_height_{s}_mm": ("mouth_corner_height_mm", "side") for s in ("right", "left")},
+    **{f"cheek_height_{s}_mm": ("cheek_height_mm", "side") for s in ("right", "left")},
+    **{f"nlf_depth_{s}": ("nlf_depth", "side") for s in ("right", "left")},
+    **{f"nlf_contrast_{s}_pct": ("nlf_contrast_pct", "side") for s in ("right", "left")},
+    **{f"nlf_length_{s}_mm": ("nlf_length_mm", "side") for s in ("right", "left")},
+}
+
+
+def photo_uncertainty(col: Column) -> str:
+    """The ``uncertainty`` cell of a ``photos.csv`` column in the data dictionary: the mm scale's
+    (``mm_per_px_uncertainty_pct``, 1 SD) for a length or an area, and the noise floor of a change
+    between two photos (:data:`PHOTO_FLOOR_KEYS`); ``""`` for a column that is no measurement.  Every
+    measured figure of a photo has one or both (an audit, 2026-12-04: the mm columns' own rows named
+    neither, the scale's uncertainty stood only under `mm_per_px_uncertainty_pct`)."""
+    parts = []
+    if col.unit == "mm":
+        parts.append("scale: +/- value x `mm_per_px_uncertainty_pct` / 100 (1 SD; the same factor for every mm "
+                     "of the photo, so it cancels in a change)")
+    elif col.unit == "mm2":
+        parts.append("scale: +/- value x 2 x `mm_per_px_uncertainty_pct` / 100 (1 SD; cancels in a change)")
+    elif col.unit == "mm/px":
+        parts.append("`mm_per_px_uncertainty_pct` (1 SD)")
+    elif col.name.endswith(("_ipd", "_ipd2")):
+        parts.append("no scale uncertainty (no calibration); no noise floor of its own (its mm column's floor "
+                     "divided by `ipd_mm` is a guide, not measured)")
+    key = PHOTO_FLOOR_KEYS.get(col.name)
+    if key:
+        parts.append(f"change between two photos: noise floor `{key[0]}` ({key[1]}) of `comparison.csv` "
+                     "(`DEFAULT_NOISE_FLOORS`, docs/thresholds.md; from repeat photos when given)")
+    return "; ".join(parts)
+
+
 _GROUPS = [
     ("Provenance", PROVENANCE), ("Status", STATUS), ("Image and face", IMAGE),
     ("Calibration", CALIBRATION), ("Head pose", POSE), ("Quality and expression", QUALITY),
@@ -544,14 +588,15 @@ def data_dictionary_markdown() -> str:
         "a test fails when the two disagree. One row per photo, columns in this order. "
         "`right`/`left` are the subject's own sides. Heights are measured downwards from the line "
         "through the two pupils, in a frame levelled on the eyes. Empty cells mean the value could "
-        "not be measured (see `status`).",
+        "not be measured (see `status`). The `uncertainty` column says what uncertainty each measured figure "
+        "carries: the mm scale's (`mm_per_px_uncertainty_pct`) and the noise floor of a change between two photos.",
         "",
     ]
     for title, cols in (*_GROUPS, ("Batch columns (`facemetrics batch` only)", BATCH_COLUMNS_DEF)):
-        out += [f"## {title}", "", "| column | unit | definition | direction | landmarks | known limits |",
-                "|---|---|---|---|---|---|"]
+        out += [f"## {title}", "", "| column | unit | definition | direction | landmarks | known limits | uncertainty |",
+                "|---|---|---|---|---|---|---|"]
         for c in cols:
-            cells = [f"`{c.name}`", c.unit, c.definition, c.direction, c.landmarks, c.limits]
+            cells = [f"`{c.name}`", c.unit, c.definition, c.direction, c.landmarks, c.limits, photo_uncertainty(c)]
             out.append("| " + " | ".join(x.replace("|", "/") for x in cells) + " |")
         out.append("")
     for title, intro, cols in (
