@@ -246,6 +246,9 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
 def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     """Pre-session level versus days since the first session, with the fitted slope (one panel per metric/side).
 
+    The line's legend gives its slope per week with its CI (:func:`slope_label`); dashed lines at
+    ±``smallest_meaningful_change``, the margin the verdict reads, as :func:`plot_timeline` draws it.
+
     Parameters
     ----------
     levels : pandas.DataFrame
@@ -290,8 +293,13 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
             y0 = float(pd.to_numeric(sub["value"], errors="coerce").mean()
                        - r["slope_per_week"] / 7.0 * sub["days_since_start"].mean())
             ax.plot(dd, y0 + r["slope_per_week"] / 7.0 * dd, color=colour, lw=2,
-                    label=f"{num(r['slope_per_week'])} {r['unit']} / week".strip())
+                    label=slope_label(r))
         ax.axhline(0.0, color="0.6", lw=0.8)
+        delta = pd.to_numeric(r.get("smallest_meaningful_change"), errors="coerce")
+        if pd.notna(delta) and delta > 0:  # the margin the verdict reads, as the timeline draws it
+            for sign in (1, -1):
+                ax.axhline(sign * delta, color="0.35", ls="--", lw=0.9,
+                           label=f"margin \u00b1{quantity(float(delta), r['unit'] or '')}" if sign > 0 else None)
         unit = r["unit"] or ""
         ax.set_xlabel("days since the first session")
         ax.set_ylabel(f"level vs day 0 [{unit}]" if unit else "level vs day 0")
@@ -300,6 +308,27 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     if path is not None:
         fig.savefig(path, format="png", dpi=110)
     return fig
+
+
+def slope_label(r) -> str:
+    """The legend of a regimen panel's fitted line: its slope with its unit and interval, as ``report.md``'s
+    regimen table gives it: ``"0.14 mm / week (95% CI 0.10 to 0.18 mm / week)"``; ``"(no CI)"`` when the row has
+    none (``n_boot`` 0, or an older table without the CI columns).  It showed the slope alone (an audit,
+    2026-12-04: a figure without its uncertainty).
+
+    Parameters
+    ----------
+    r : mapping
+        A regimen row (:func:`facemetrics.decay.analyze_regimen`): ``slope_per_week``, ``unit`` and,
+        when present, ``slope_per_week_ci_low`` / ``_ci_high`` and ``confidence`` (a fraction).
+    """
+    unit = str(r.get("unit") or "").strip()
+    per = f"{unit} / week" if unit else "/ week"
+    lo, hi = (pd.to_numeric(r.get(f"slope_per_week_ci_{end}"), errors="coerce") for end in ("low", "high"))
+    conf = pd.to_numeric(r.get("confidence"), errors="coerce")
+    level = percent(float(conf)) if pd.notna(conf) else "95%"
+    ci = f"({level} CI {num(lo)} to {num(hi)} {per})" if pd.notna(lo) and pd.notna(hi) else "(no CI)"
+    return f"{num(r['slope_per_week'])} {per} {ci}"
 
 
 #: the columns of an :func:`facemetrics.decay.analyze_regimen` table that :func:`plot_regimen` reads

@@ -139,23 +139,34 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "each session's transient lift (the decay fits above, from the photos after each session). "
              "Block-bootstrap 95 % CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
              "| treatment | metric | side | photos | days | slope per week [95 % CI] | change day 0 to day N "
-             "[95 % CI] | session peak (transient) | half-life h | verdict |",
+             "[95 % CI] | session peak (transient) [95 % CI] | half-life h [95 % CI] | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in reg.iterrows():
         u = r.get("unit") or ""
         d = dec[(dec["treatment"] == r["treatment"]) & (dec["metric"] == r["metric"]) & (dec["side"] == r["side"])]
-        peak = ((_fmt(d["peak_change"].iloc[0], u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
+        # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they
+        # stood here alone), and the slope in its unit per week
+        peak = ((_with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
                 if len(d) else "n/a")
-        hl = (_fmt(d["half_life_h"].iloc[0], "", 1) if decay_resolved(d.iloc[0]) else NOT_RESOLVED) if len(d) else "n/a"
+        hl = ((_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else NOT_RESOLVED)
+              if len(d) else "n/a")
+        per_week = f"{u}/week" if u else "/week"
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
-            f"{_fmt(r['slope_per_week'], u)} [{_fmt(r['slope_per_week_ci_low'])}, {_fmt(r['slope_per_week_ci_high'])}] | "
+            f"{_fmt(r['slope_per_week'], per_week)} [{_fmt(r['slope_per_week_ci_low'])}, "
+            f"{_fmt(r['slope_per_week_ci_high'])}] | "
             f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
             f"{peak} | {hl} | {r['verdict']} |")
     lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}"
                      for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]
     return lines
+
+
+def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
+    """A report.md cell: the row's ``col`` in ``unit`` and its ``[col_ci_low, col_ci_high]``."""
+    return (f"{_fmt(r.get(col), unit, digits)} [{_fmt(r.get(f'{col}_ci_low'), '', digits)}, "
+            f"{_fmt(r.get(f'{col}_ci_high'), '', digits)}]")
 
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
@@ -420,11 +431,13 @@ def summary_lines(c: Comparison) -> list[str]:
                    + cam)
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
-        out.append(f"  nasolabial fold {side}: depth index {d.before:.1f} → {d.after:.1f}, change {d.change:+.2f} "
-                   f"({d.verdict}; noise floor {d.noise_floor:.2f}), contrast {k.before:.1f} → {k.after:.1f} %, "
+        # every figure with its unit (the depth's is "index", as in comparison.csv; an audit, 2026-12-04: the
+        # depth figures were bare numbers)
+        out.append(f"  nasolabial fold {side}: depth {d.before:.1f} → {d.after:.1f} index, change {d.change:+.2f} index "
+                   f"({d.verdict}; noise floor {d.noise_floor:.2f} index), contrast {k.before:.1f} → {k.after:.1f} %, "
                    f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
-    out.append("    (depth index: 10 × mm of full darkening across the fold; contrast: % darker than the skin "
-               f"{CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast)")
+    out.append("    (index: the fold depth index, 10 × mm of full darkening across the fold; contrast: % darker than the "
+               f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast)")
     out.append(f"    {NOTE_COMPARED_VALUES}")
     note = noise_source_note(c.noise_source)
     out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))

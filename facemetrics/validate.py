@@ -116,8 +116,8 @@ def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict) -> pd.D
         summary["recovery"][m] = dict(bias_mm=float(err.mean()), slope=float(slope), intercept_mm=float(icpt),
                                       rmse_mm=float(np.sqrt((err ** 2).mean())), max_abs_error_mm=float(err.abs().max()))
         s = summary["recovery"][m]
-        summary["lines"].append(f"recovery {m}: slope {s['slope']:.3f}, bias {s['bias_mm']:+.3f} mm, "
-                                f"RMSE {s['rmse_mm']:.3f} mm")
+        summary["lines"].append(f"recovery {m}: slope {s['slope']:.3f} mm/mm (measured per true), bias "
+                                f"{s['bias_mm']:+.3f} mm, RMSE {s['rmse_mm']:.3f} mm")
     return rec
 
 
@@ -144,7 +144,7 @@ def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
     floors = noise_floors_from_nuisances(pairs)
     summary["nuisance_floor"] = {f"{m}|mean": floors.get((m, "mean"), float("nan")) for m in _LIFTS}
     summary["lines"].append(f"default-floor rule ({NUISANCE_FLOOR_FACTOR:g} x largest nuisance change) on this face: " + ", ".join(
-        f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f})"
+        f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f} mm)"
         for m in _LIFTS))
     return nuis_df
 
@@ -213,7 +213,7 @@ def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) ->
     summary["noise_floor_repeats"] = {f"{r.metric}|{r.side}": float(r.noise_floor) for r in floors.itertuples()
                                       if r.metric in _LIFTS + ("nlf_depth",)}
     summary["lines"].append(f"noise floor from {len(pairs)} jitter-only repeats (t x RMS): " + ", ".join(
-        f"{k} {v:.3f}{' mm' if k.split('|')[0].endswith('_mm') else ' (index)'}"
+        f"{k} {v:.3f}{' mm' if k.split('|')[0].endswith('_mm') else ' index'}"
         for k, v in summary["noise_floor_repeats"].items()))
     return floors
 
@@ -229,6 +229,9 @@ def _half_life(r: dict) -> str:
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")
+    if not (np.isfinite(r["half_life_h_ci_low"]) or np.isfinite(r["half_life_h_ci_high"])):
+        # no bootstrap: said in words, not "95 % CI [?, ?] h" (an audit, 2026-12-04)
+        return f"half-life {r['half_life_h']:.1f} h, no 95 % CI (the bootstrap gave none)"
     lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
     return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from facemetrics import __version__, validate
+from figures import bare_figures
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,7 @@ def test_recovered_lift_follows_the_true_lift(base, tmp_path):
     jaw = summary["recovery"]["jawline_lift_mm"]
     assert 0.85 < jaw["slope"] < 1.15 and abs(jaw["bias_mm"]) < 0.3 and jaw["max_abs_error_mm"] < 0.5, jaw
     assert summary["lines"][0].startswith("recovery jawline_lift_mm: slope ")
+    assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]  # every figure with its unit
 
 
 def test_no_nuisance_fakes_a_lift(base, tmp_path):
@@ -73,6 +75,7 @@ def test_nuisance_check_uses_the_simulate_nuisances_and_the_default_floor_rule(b
         worst = nuis.loc[nuis["metric"] == m, "false_lift_mm"].abs().max()
         assert 1.25 * worst <= summary["nuisance_floor"][f"{m}|mean"] <= 1.25 * worst * 1.11 + 1e-12
     assert summary["lines"][1].startswith("default-floor rule (1.25 x largest nuisance change) on this face: ")
+    assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]  # "(default 0.081)" had no unit
 
 
 def test_repeatability_floor_is_compares_repeat_floor(base, tmp_path):
@@ -96,6 +99,7 @@ def test_repeatability_floor_is_compares_repeat_floor(base, tmp_path):
     assert jaw["rms"] > 0 and 0 < jaw["noise_floor"] < 1.0
     assert summary["noise_floor_repeats"]["jawline_lift_mm|mean"] == pytest.approx(jaw["noise_floor"], rel=1e-5)
     assert len(floors) == len(written)
+    assert not bare_figures(summary["lines"][-1]), summary["lines"]
 
 
 # ---------------------------------------------------------------- the figure (validate computes, plots draws)
@@ -174,6 +178,9 @@ def test_claim_line_says_no_half_life_instead_of_nan():
         "no half-life fitted"
     assert validate._half_life(dict(half_life_h=30.0, half_life_h_ci_low=12.0, half_life_h_ci_high=nan)) == \
         "half-life 30.0 h, 95 % CI [12.0, ?] h"
+    # a fit without its bootstrap: no "[?, ?]", the missing interval in words
+    assert validate._half_life(dict(half_life_h=3.0, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
+        "half-life 3.0 h, no 95 % CI (the bootstrap gave none)"
     # a lasting lift: the fit stops at its lower bound and the interval runs to the upper one (the audit of
     # 2026-12-02 saw "half-life 0.5 h [0.5, 5000.0]" printed for the RF lift that does not fade)
     line = validate._half_life(dict(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0))

@@ -272,9 +272,16 @@ def _regimen_row(grp: pd.DataFrame, *, treatment, metric, side, day_n, min_effec
     row.update(slope_per_week=7.0 * slope, slope_per_week_ci_low=s_ci[0], slope_per_week_ci_high=s_ci[1],
                change_day_n=change, change_day_n_ci_low=c_ci[0], change_day_n_ci_high=c_ci[1],
                bootstrap=method, n_boot=int(boot.size))
+    # each figure with its interval, or "no CI" (an audit, 2026-12-04: the slope had none, and without a
+    # bootstrap the change read "95% CI nan to nan mm")
+    def ci_text(lo, hi, per=""):
+        if not (np.isfinite(lo) and np.isfinite(hi)):
+            return "no CI"
+        return f"{percent(level)} CI {num(lo)} to {quantity(hi, unit)}{per}"
+
     head = (f"From the pre-session photos, the {metric} ({side}) changed by {quantity(change, unit)} from day 0 to "
-            f"day {dn:.0f} ({percent(level)} CI {num(c_ci[0])} to {quantity(c_ci[1], unit)}), "
-            f"{quantity(7.0 * slope, unit)} per week")
+            f"day {dn:.0f} ({ci_text(*c_ci)}), {quantity(7.0 * slope, unit)} per week "
+            f"({ci_text(*s_ci, ' per week')})")
     margin = f"\u00b1{quantity(delta, unit)}"
     if not np.isfinite(c_ci[0]):
         verdict, status = INCONCLUSIVE, ("no_bootstrap" if n_boot == 0 else "bootstrap_failed")
