@@ -70,7 +70,7 @@ from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early
-from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES
+from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -1172,9 +1172,34 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
             st.markdown(f"**{md(r.treatment)} · {r.metric}{side}**: half-life {fmt_h(r)} · "
                         f"verdict **{r.verdict}**  \n{r.reason}")
     with st.expander("Timeline table"):
-        st.dataframe(table, hide_index=True, width="stretch")
+        st.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS)
+        st.caption(TIMELINE_TABLE_NOTE)
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one)
     return {"timeline.csv": csv_bytes(table), "long.csv": csv_bytes(changes)}
+
+
+def _timeline_table_columns() -> dict:
+    """How the "Timeline table" shows its numbers: a change (in the row's ``unit``) with 2 decimals, hours
+    with 1, as ``report.md`` and the verdicts give them; it showed the raw floats ("1.990540", "2.003670e+00")
+    beside CIs a few tenths wide (an audit, 2026-12-04: more digits than the uncertainty supports).  The
+    downloaded ``timeline.csv`` keeps every digit."""
+    out = {}
+    for c in (*TIMELINE_COLUMNS_DEF, *REGIMEN_COLUMNS_DEF):
+        if c.unit.startswith("as `unit`"):
+            out[c.name] = st.column_config.NumberColumn(c.name, format="%.2f")
+        elif c.unit in ("h", "day") and c.name not in ("last_time_h", "half_life_h_min", "day_n"):
+            # estimates only: the photos' own times (the last, half the first) are exact and shown as they are
+            out[c.name] = st.column_config.NumberColumn(c.name, format=f"%.1f {c.unit}")
+    return out
+
+
+#: the "Timeline table"'s number formats (:func:`_timeline_table_columns`)
+TIMELINE_TABLE_COLUMNS = _timeline_table_columns()
+
+#: under the "Timeline table"
+TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal); each figure's 95 % CI is "
+                       "in its `_ci_low` / `_ci_high` columns, the 24 h test's 90 % CI in `change_24h_test_ci_*`. "
+                       "timeline.csv (Downloads) keeps every digit.")
 
 
 def timeline_caption(table: pd.DataFrame) -> str:
@@ -1195,7 +1220,22 @@ def fmt_h(r) -> str:
     if not fm_report.decay_resolved(r._asdict() if hasattr(r, "_asdict") else vars(r)):
         return ("not resolved (no fading part to time: its 95 % CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
-    return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)" if math.isfinite(lo) and math.isfinite(hi) else f"{hl:.1f} h"
+    if math.isfinite(lo) and math.isfinite(hi):
+        return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)"
+    if math.isfinite(lo) or math.isfinite(hi):  # one end only: "?" for the other (as `validate` prints it)
+        return f"{hl:.1f} h (95 % CI {_h_or(lo)}-{_h_or(hi)} h)"
+    # a fit without its bootstrap (n_boot 0, or too few replicates fitted): the point estimate has no CI, and
+    # says so (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)
+    return f"{hl:.1f} h ({NO_CI})"
+
+
+def _h_or(v: float, text: str = "?") -> str:
+    """``v`` in hours with one decimal, or ``text`` when it is not finite."""
+    return f"{v:.1f}" if math.isfinite(v) else text
+
+
+#: what stands for a figure's CI when the fit has none (:func:`fmt_h`)
+NO_CI = "no 95 % CI: the bootstrap gave none, see the verdict's reason"
 
 
 def downloads(files: dict) -> None:

@@ -101,6 +101,18 @@ def test_example_loads_every_view():
     assert jaw.loc["rf", "verdict"] == "persists_beyond_a_day"
     md = " ".join(_texts(at))
     assert "verdict **fades_within_a_day**" in md and "verdict **persists_beyond_a_day**" in md
+    # every figure of the results shown has its unit and its uncertainty (the headline's noise floor, the
+    # verdicts' CIs and margins, each half-life's CI): tests/figures.py reads them
+    from figures import bare_figures, figures_without_uncertainty, overprecise
+
+    results = [str(e.value) for e in at.subheader if HEADLINE.match(str(e.value))]
+    results += [str(e.value) for e in at.markdown if "verdict **" in str(e.value)]
+    assert len(results) >= 5, results  # the headline, 2 treatments x 2 metrics
+    for text in results:
+        assert not bare_figures(text), (text, bare_figures(text))
+        assert not figures_without_uncertainty(text), (text, figures_without_uncertainty(text))
+        assert not overprecise(text), text
+    assert sum("half-life" in t and "95 % CI" in t for t in results) >= 2, results
     names = {d.proto.label for d in at.get("download_button")}
     # the changes as the batch's tidy long.csv (the batch's changes.csv is its wide table: not the same file)
     assert {"photos.csv", "comparison.csv", "timeline.csv", "long.csv", "overlay.png"} <= names
@@ -804,6 +816,26 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
                              last_time_h=48.0)
     assert app.fmt_h(pinned).startswith("not resolved")
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})) == "2.0 h (95 % CI 0.5-8.3 h)"
+    # a fit without its bootstrap (CIs NaN): the half-life says it has no CI (it read "3.4 h" alone)
+    nan = float("nan")
+    none = app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=nan, half_life_h_ci_high=nan))
+    assert none.startswith("3.4 h (no 95 % CI"), none
+    assert app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=nan)) == \
+        "3.4 h (95 % CI 2.5-? h)"
+
+
+def test_timeline_table_shows_no_more_digits_than_its_cis():
+    """The "Timeline table" formats its changes with 2 decimals and its hours with 1 (it showed raw floats,
+    "2.003670e+00", beside CIs a few tenths wide); the downloaded timeline.csv keeps every digit."""
+    app = app_module()
+    cols = app.TIMELINE_TABLE_COLUMNS
+    for name in ("peak_change", "peak_change_ci_low", "change_24h", "lasting_ci_high", "transient", "rmse",
+                 "slope_per_week", "change_day_n_ci_high"):
+        assert cols[name]["type_config"]["format"] == "%.2f", (name, cols[name])
+    for name in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high"):
+        assert cols[name]["type_config"]["format"] == "%.1f h", (name, cols[name])
+    # counts, words and the photos' own times (exact: half of a first photo at 0.25 h is 0.125 h) as they are
+    assert not {"n_photos", "verdict", "last_time_h", "half_life_h_min"} & set(cols)
 
 
 def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_path, monkeypatch):
