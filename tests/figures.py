@@ -16,8 +16,8 @@ UNITS = ("mm / week", "index / week", "mm²", "mm2", "mm/px", "mm", "index", "pp
          "days", "day", "×", "x")  # x, ×: a factor ("1.25 x largest")
 
 _NUM = r"[−+\-±]?\d+\.\d+"
-#: a number, then (in the first group) what follows it up to the next number's start or the line's end
-_FIG = re.compile(rf"({_NUM})(?=(\s*(?:{'|'.join(re.escape(u) for u in UNITS)})(?![A-Za-z]))?)")
+#: a number, then (in its second group) the unit that follows it, after an interval's closing "]" too
+_FIG = re.compile(rf"({_NUM})(?=(\]?\s*(?:{'|'.join(re.escape(u) for u in UNITS)})(?![A-Za-z]))?)")
 #: an interval's first end, whose unit is given once after its second end: "−0.28 to 0.01 mm", "2.4-5.2 h",
 #: "[1.68, 2.14] mm", "2.4–5.2 h"; or a value whose unit follows its uncertainty: "-0.01 ± 0.04 deg", "16.3 → 15.9 index"
 _FIRST_END = re.compile(rf"{_NUM}(?=\s*(?:to|-|–|,|±|→)\s*{_NUM}\]?\s*(?:{'|'.join(re.escape(u) for u in UNITS)})(?![A-Za-z]))")

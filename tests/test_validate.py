@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from facemetrics import __version__, validate
-from figures import bare_figures
+from figures import bare_figures, figures_without_uncertainty
 
 
 @pytest.fixture(scope="module")
@@ -236,8 +236,9 @@ def test_claim_rows_carry_unit_cis_resolved_flags_and_version():
     assert {r["unit"] for r in rows} == {"mm"} and {r["facemetrics_version"] for r in rows} == {__version__}
     assert none["status"] == "insufficient_data" and none["reason"].startswith("only 2 distinct times")
     line = validate._claim_line(fading)
-    assert line == ("claim test, s / microcurrent: inconclusive (24 h change -0.25 mm, 90 % CI [-0.51, -0.04]; "
+    assert line == ("claim test, s / microcurrent: inconclusive (24 h change -0.25 mm, 90 % CI [-0.51, -0.04] mm; "
                     "half-life 3.8 h, 95 % CI [2.8, 5.3] h)")
+    assert not bare_figures(line) and not figures_without_uncertainty(line), line
     assert validate._claim_line(none) == "claim test, s / few: inconclusive (no half-life fitted)"
 
 
