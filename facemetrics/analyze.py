@@ -24,7 +24,8 @@ from .landmarks import detect_landmarks, detection_input, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
-    ORIENTATION_UNSURE, colour_fraction, cut_landmarks, quality_flags, smile_score,
+    MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
+    quality_flags, smile_score,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
@@ -366,6 +367,40 @@ def _upside_down(rgb: np.ndarray) -> bool:
     return d < 0
 
 
+def _no_face_error(label: str, alpha: np.ndarray | None) -> str:
+    """The ``no_face`` sentence; with partly transparent pixels (:attr:`~facemetrics.loader.Photo.alpha`)
+    it says how much of the picture is transparent (the face may be hidden by it)."""
+    seen = "" if alpha is None else (
+        f"; {100 * np.mean(alpha < 255):.0f} % of the picture is transparent or partly transparent (alpha "
+        "channel, shown on white): the face may be hidden, use the photo without transparency")
+    return f"{label}: no face found (is the face visible, frontal and well lit?){seen}"
+
+
+def _transparency(alpha: np.ndarray, pts: np.ndarray, label: str, warnings: list[str]) -> str:
+    """A photo with partly transparent pixels (:attr:`~facemetrics.loader.Photo.alpha`, composited on
+    white): the refusal's sentence when the face's mean opacity is below
+    :data:`~facemetrics.quality.MIN_FACE_OPACITY`, else "" (a warning is appended to ``warnings``: that
+    the face is partly transparent when more than :data:`~facemetrics.quality.TRANSPARENT_FACE_FRACTION`
+    of it is not opaque, else that the background is, docs/robustness.md "Transparent photos")."""
+    fraction, opacity = face_opacity(alpha, pts)
+    if not fraction > TRANSPARENT_FACE_FRACTION:  # a transparent background only (a cut-out), or NaN
+        part = float(np.mean(alpha < 255))
+        share = f"{100 * part:.0f} %" if part >= 0.005 else "less than 1 %"
+        warnings.append(f"{share} of the picture is transparent (alpha channel, shown on white; the face is "
+                        "opaque): the jaw edge is read against white where the background was cut away, so "
+                        "compare it with photos cut out alike")
+        return ""
+    if opacity < MIN_FACE_OPACITY:
+        return (f"{label}: the face is mostly transparent (alpha channel: mean opacity {100 * opacity:.0f} % over "
+                f"the face, below {100 * MIN_FACE_OPACITY:.0f} %): shown on white it is too faded to measure; "
+                "use the photo without transparency")
+    warnings.append(f"{100 * fraction:.0f} % of the face is partly transparent (alpha channel, mean opacity "
+                    f"{100 * opacity:.0f} % over the face): shown on white it is a faded copy of the photo, so the "
+                    "fold depth and contrast read lower (on real faces at 90 % opacity about 0.8 times, at 50 % "
+                    "about a third) and the jaw and the mm scale move; use the photo without transparency")
+    return ""
+
+
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None) -> PhotoAnalysis:
     label = name or photo.name
@@ -373,9 +408,9 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     rgb = photo.rgb
     h, w = rgb.shape[:2]
     faces = detect_landmarks(rgb)
+    alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
-        return PhotoAnalysis(**base, status="no_face",
-                             error=f"{label}: no face found (is the face visible, frontal and well lit?)")
+        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha))
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
@@ -402,7 +437,10 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
         warnings.append(f"the two irises read {100 * cal.mm_per_px_spread:.0f} % apart in size (above "
                         f"{100 * SPREAD_WARN:.0f} %: a turned head or an iris partly hidden), so the mm scale "
                         f"is less certain (±{cal.uncertainty_pct:.1f} %)")
+    refused = "" if alpha is None else _transparency(alpha, pts, label, warnings)
     partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes))
+    if refused:  # an alpha channel hides the face
+        return PhotoAnalysis(**partial, status="transparent", error=refused)
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
         return PhotoAnalysis(**partial, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "

@@ -517,20 +517,13 @@ _COMPARE_OUTPUTS = ("comparison.csv", "overlay.png", "aligned_after.png")
 def _remove_earlier(out: Path, names, photos) -> str:
     """Remove the files ``names`` an earlier run left in ``out`` that this run does not write, so that
     none is taken for this pair's (``compare`` stopped on an unreadable photo left an older
-    comparison.csv, which read as this pair's result; an audit, 2026-12-03).  A file that is one of
-    ``photos`` (the inputs) is never removed.  Returns the clause saying what was removed (or could
-    not be), ``""`` when there was nothing."""
-    inputs = {os.path.realpath(p) for p in photos}
-    removed, left = [], []
-    for name in names:
-        f = out / name
-        if not (f.is_file() or f.is_symlink()) or os.path.realpath(f) in inputs:
-            continue
-        try:
-            f.unlink()
-            removed.append(name)
-        except OSError as exc:
-            left.append(f"{name} ({_os_reason(exc)})")
+    comparison.csv, which read as this pair's result; an audit, 2026-12-03), with the batch's remover
+    (:func:`facemetrics.batch.runner.remove_earlier`; ``marked_only=False``: compare's PNGs carry no
+    mark of facemetrics).  A file that is one of ``photos`` (the inputs) is never removed.  Returns
+    the clause saying what was removed (or could not be), ``""`` when there was nothing."""
+    from .batch.runner import remove_earlier
+
+    removed, left = remove_earlier(out, names, keep=photos, marked_only=False)
     said = []
     if removed:
         said.append(f"the earlier {', '.join(removed)} in {out} removed (not of these photos)")

@@ -18,8 +18,12 @@ Pixel conversions
 -----------------
 * grayscale / bilevel / palette / CMYK (Adobe-inverted CMYK included) /
   YCbCr / LAB -> RGB with Pillow's ``convert``;
-* alpha (LA, RGBA, PA, palette or RGB with a transparent colour) is composited
-  on a white background;
+* alpha (LA, RGBA, PA, palette or RGB with a transparent colour; 8- or 16-bit PNG, WebP, TIFF,
+  GIF, ...) is composited on a white background, and the opacity is kept in :attr:`Photo.alpha`
+  when any pixel is not fully opaque (a fully opaque alpha channel gives the very pixels and
+  metrics of the same photo without one): a partly transparent face is a faded copy of the photo
+  (its folds read shallower), which :func:`facemetrics.analyze.analyze_photo` warns about or
+  refuses (status ``transparent``; :func:`facemetrics.quality.face_opacity`);
 * 16-bit grayscale (``I;16``) and 32-bit integer (``I``) images are scaled
   from 0..65535 to 0..255 with rounding (``65535 -> 255``, ``32768 -> 128``),
   never clipped;
@@ -251,6 +255,12 @@ class Photo:
     warnings : tuple of str
         Notes about the decode that do not stop the measurement, e.g. that a
         multi-page TIFF or an animated GIF/WebP was cut to its first page.
+    alpha : numpy.ndarray or None
+        Opacity of each pixel of `rgb`, shape ``(H, W)``, dtype ``uint8``
+        (0 fully transparent ... 255 opaque), upright like `rgb`, when the
+        file had an alpha channel or a transparent colour and at least one
+        pixel is not fully opaque; ``None`` otherwise (no alpha, or an alpha
+        channel that is 255 everywhere). `rgb` is already composited on white.
     """
 
     rgb: np.ndarray
@@ -262,6 +272,7 @@ class Photo:
     format: str
     sha256: str
     warnings: tuple[str, ...] = ()
+    alpha: np.ndarray | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -379,24 +390,26 @@ def _photo_from_pixels(source: np.ndarray | Image.Image, name: str | None, max_p
             img = ImageOps.exif_transpose(source)
         except Exception:  # noqa: BLE001 - broken EXIF: keep as stored (as the decoder does)
             img = source
-        rgb, fmt = _to_rgb_array(img), "PIL"  # every mode as a decoded file's (16-bit, float, alpha over white)
+        (rgb, alpha), fmt = _to_rgb_array(img, with_alpha=True), "PIL"  # every mode as a decoded file's
         arr = rgb
     else:
         check_source_type(source)
         label = name if name is not None else "<array>"
         arr, fmt = (source[..., 0] if source.ndim == 3 and source.shape[2] == 1 else source), "ARRAY"
         _check_dimensions(label, arr.shape[1], arr.shape[0], max_pixels)
+        alpha = None
         if arr.ndim == 2:
             rgb = np.repeat(arr[..., None], 3, axis=2)
         elif arr.shape[2] == 4:
             rgb = _composite_on_white(np.ascontiguousarray(arr))
+            alpha = _partial_alpha(arr[..., 3])
         else:
             rgb = np.array(arr, order="C", copy=True)  # owned: the caller's array is never shared
     h, w = arr.shape[:2]
     digest = hashlib.sha256(repr(arr.shape).encode())
     digest.update(np.ascontiguousarray(arr))  # the pixels' buffer, without another copy when contiguous
     return Photo(rgb=rgb, name=label, path=None, taken_at=None, scale=1.0,
-                 original_size=(int(w), int(h)), format=fmt, sha256=digest.hexdigest())
+                 original_size=(int(w), int(h)), format=fmt, sha256=digest.hexdigest(), alpha=alpha)
 
 
 def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]:
@@ -602,51 +615,69 @@ def _composite_on_white(rgba: np.ndarray) -> np.ndarray:
 _BAND_PIXELS = 1 << 22
 
 
-def _to_rgb_array(img: Image.Image) -> np.ndarray:
+def _partial_alpha(alpha: np.ndarray | None) -> np.ndarray | None:
+    """``alpha`` (``(H, W)`` uint8) as an owned C-contiguous array when some pixel is below 255,
+    else None: a fully opaque alpha channel is no alpha at all (:attr:`Photo.alpha`)."""
+    if alpha is None or alpha.size == 0 or int(alpha.min()) == 255:
+        return None
+    return np.array(alpha, dtype=np.uint8, order="C", copy=True)
+
+
+def _to_rgb_array(img: Image.Image, with_alpha: bool = False):
     """Any Pillow mode -> ``(H, W, 3)`` uint8 RGB (C-contiguous), converted in bands.
 
     The output is allocated once and filled band by band (about 4 MP each),
     so the conversion's temporaries (Pillow's ``tobytes`` copy, mode
     conversions, 16-bit and alpha arithmetic) stay a few tens of MB instead
     of several times the image: the peak is Pillow's decoded image plus this
-    array.
+    array.  With ``with_alpha``: ``(rgb, alpha)``, ``alpha`` the ``(H, W)``
+    uint8 opacity when the image has an alpha channel (or a transparent
+    colour) with a pixel below 255, else None (:func:`_partial_alpha`).
     """
     width, height = img.size
     band = max(1, _BAND_PIXELS // max(width, 1))
     if height <= band:
-        return _band_to_rgb(img)
+        rgb, alpha = _band_to_rgb(img)
+        return (rgb, _partial_alpha(alpha)) if with_alpha else rgb
     out = np.empty((height, width, 3), np.uint8)
+    alpha_out = None
     for y in range(0, height, band):
-        out[y:y + band] = _band_to_rgb(img.crop((0, y, width, min(height, y + band))))
-    return out
+        out[y:y + band], alpha = _band_to_rgb(img.crop((0, y, width, min(height, y + band))))
+        if alpha is not None and with_alpha:
+            if alpha_out is None:
+                alpha_out = np.empty((height, width), np.uint8)
+            alpha_out[y:y + band] = alpha
+    return (out, _partial_alpha(alpha_out)) if with_alpha else out
 
 
-def _band_to_rgb(img: Image.Image) -> np.ndarray:
-    """Any Pillow mode -> ``(H, W, 3)`` uint8 RGB (C-contiguous)."""
+def _band_to_rgb(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """Any Pillow mode -> ``(rgb, alpha)``: ``(H, W, 3)`` uint8 RGB (C-contiguous) composited on
+    white, and the ``(H, W)`` uint8 alpha when the mode has one (or a transparent colour), else None."""
     mode = img.mode
     if mode.startswith("I;16") or mode == "I":
         arr = np.asarray(img).astype(np.int64)
         arr = np.clip(arr, 0, 65535)
         gray = ((arr * 255 + 32767) // 65535).astype(np.uint8)
-        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2)), None
     if mode == "F":
         arr = np.asarray(img, dtype=np.float64)
         arr = np.nan_to_num(arr)
         if arr.size and arr.max() <= 1.0:
             arr = arr * 255.0
         gray = np.clip(np.rint(arr), 0, 255).astype(np.uint8)
-        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+        return np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2)), None
 
     has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
         mode in ("P", "L", "RGB", "1") and "transparency" in img.info
     )
     if has_alpha:
-        return _composite_on_white(np.asarray(img.convert("RGBA")))
+        rgba = np.asarray(img.convert("RGBA"))
+        return _composite_on_white(rgba), rgba[..., 3]
     if mode != "RGB":
         img = img.convert("RGB")
     # np.array, not np.asarray: asarray wraps Pillow's bytes read-only, while
     # the OpenCV path returns writeable arrays; keep both paths alike.
-    return np.array(img)
+    return np.array(img), None
 
 
 def _jpeg_has_eoi(data: bytes) -> bool:
@@ -1099,19 +1130,20 @@ def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:
 
 
 def _upright_pillow(img: Image.Image, orientation: int, fmt: str, label: str,
-                    lossless: bool = False) -> tuple[np.ndarray, int]:
+                    lossless: bool = False) -> tuple[np.ndarray, int, np.ndarray | None]:
     """A Pillow-decoded picture turned upright by its EXIF orientation, as RGB, checked for decoder
-    garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied)``."""
+    garbage (:mod:`facemetrics.integrity`); ``(rgb, orientation applied, alpha)`` (``alpha``:
+    :attr:`Photo.alpha`, upright too)."""
     try:
         # exif_transpose copies the whole image even when upright: skip it then
         upright = img if orientation == 1 else ImageOps.exif_transpose(img)
     except Exception:  # noqa: BLE001 - broken EXIF: keep as stored
         upright, orientation = img, 1
-    rgb = _to_rgb_array(upright)
+    rgb, alpha = _to_rgb_array(upright, with_alpha=True)
     del upright
     if fmt in _CHECKED_FORMATS:  # on the upright picture: the colour check needs no grid
         _refuse_garbage(rgb, label, specks=lossless)  # lossless WebP: also sparse colour specks
-    return rgb, orientation
+    return rgb, orientation, alpha
 
 
 def read_taken_at(path: str | os.PathLike) -> datetime | None:
@@ -1239,11 +1271,12 @@ def load_photo(
             orientation = _orientation(exif)
             taken_at = _taken_at(exif)
 
+            alpha = None
             if use_sj:
                 rgb = _decode_jpeg(data, orientation, label, reduce, width, height)
                 scale = float(reduce)
             else:
-                rgb, orientation = _upright_pillow(img, orientation, fmt, label,
+                rgb, orientation, alpha = _upright_pillow(img, orientation, fmt, label,
                                                    lossless=sniffed == "WEBP" and webp_is_lossless(data))
                 if sniffed == "HEIF":  # after libheif's decode: its size limits are checked
                     _refuse_hevc_errors(data, label)
@@ -1265,4 +1298,5 @@ def load_photo(
         format=fmt,
         sha256=sha,
         warnings=notes,
+        alpha=alpha,
     )

@@ -45,6 +45,15 @@ HARD_MAX_FACE_ROTATION_DEG = 45.0
 ORIENTATION_UNSURE = 0.2
 #: faces narrower than this (px) are not measured (status ``too_small``)
 MIN_FACE_WIDTH_PX = 150
+#: a photo with an alpha channel (:attr:`facemetrics.loader.Photo.alpha`, composited on white): when
+#: more than this fraction of the face's pixels (:func:`face_opacity`) are below full opacity, the
+#: photo is a faded copy of itself and a warning says so (a cut-out portrait's soft edge touching
+#: the face hull stays below it; docs/robustness.md "Transparent photos")
+TRANSPARENT_FACE_FRACTION = 0.01
+#: mean opacity (0-1) of the face's pixels below which the face is hidden too much to measure
+#: (status ``transparent``): the landmarks and the mm scale held to 0.5 on the tuning faces, below it
+#: they move (docs/robustness.md "Transparent photos")
+MIN_FACE_OPACITY = 0.5
 #: calibrations coarser than this (mm/px) -> flag ``low_resolution``
 MAX_MM_PER_PX = 0.5
 #: physical resolution at which sharpness is measured, mm/px
@@ -289,6 +298,32 @@ def colour_fraction(image: np.ndarray, points: np.ndarray) -> float:
     c = crop[mask].astype(np.int16)
     spread = np.maximum(np.abs(c[:, 0] - c[:, 1]), np.abs(c[:, 1] - c[:, 2]))
     return float(np.mean(spread > COLOUR_LEVELS))
+
+
+def face_opacity(alpha: np.ndarray, points: np.ndarray) -> tuple[float, float]:
+    """How transparent the face is in a photo with an alpha channel.
+
+    Parameters
+    ----------
+    alpha : ndarray, shape (H, W) uint8
+        Opacity of each pixel (0 transparent ... 255 opaque), :attr:`facemetrics.loader.Photo.alpha`.
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of the same image.
+
+    Returns
+    -------
+    (fraction, opacity) : tuple of float
+        Of the pixels inside the hull of the 468 face landmarks (every 2nd row and column): the
+        fraction below full opacity (alpha < 255) and the mean opacity, 0 (transparent) to 1
+        (opaque); ``(nan, nan)`` without face pixels.
+    """
+    x0, y0, x1, y1 = _face_box(points, alpha.shape)
+    crop = alpha[y0:y1:2, x0:x1:2]
+    mask = _face_mask((points[:, :2] - (x0, y0)) / 2.0, crop.shape[:2])
+    if not mask.any():
+        return float("nan"), float("nan")
+    a = crop[mask]
+    return float(np.mean(a < 255)), float(np.mean(a) / 255.0)
 
 
 def cut_landmarks(points: np.ndarray, size: tuple[int, int]) -> int:

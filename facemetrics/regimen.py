@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
-from .batch.runner import BATCH_OUTPUTS, _remove_earlier
+from .batch.runner import BATCH_OUTPUTS, remove_earlier
 from .batch.tables import _sessions
 from .export import check_output_folder, is_missing, write_rows_csv
 
@@ -153,7 +153,7 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     manifest = regimen_rows(photos)
     if not manifest:
         if target.is_dir() and not target.is_symlink():  # the tables only: never the cache, never another's file
-            _remove_earlier(target, BATCH_OUTPUTS)
+            remove_earlier(target, BATCH_OUTPUTS)
             try:
                 target.rmdir()  # only when nothing is left in it
             except OSError:

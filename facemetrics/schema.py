@@ -114,7 +114,7 @@ PROVENANCE = [
 ]
 
 STATUS = [
-    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),

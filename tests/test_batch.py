@@ -1901,3 +1901,38 @@ def test_a_manifest_names_a_photo_and_a_subject_in_either_unicode_spelling(folde
     assert sorted((e.photo.split("/")[0], e.note) for e in entries) == sorted([(NFC, "")] * 2 + [(NFD, "")] * 3)
     assert all(e.path.is_file() for e in entries)
     assert merge_spellings(entries) == [] and {e.subject for e in entries} == {NFC}
+
+
+def test_one_remover_of_earlier_outputs_for_batch_timeline_and_compare(tmp_path, monkeypatch):
+    """``batch`` and ``compare`` had each their own remover of an earlier run's outputs; there is one,
+    ``batch.runner.remove_earlier``: a batch or timeline removes only what facemetrics wrote (the
+    file's start shows it), ``compare`` (whose PNGs carry no mark) any file or link of its names, never
+    one of its input photos; a folder of such a name is left and named by both."""
+    from facemetrics import cli
+    from facemetrics.batch import runner
+
+    def fill():
+        (tmp_path / "timeline.csv").write_text("facemetrics_version,x\n1,2\n")  # written by facemetrics
+        (tmp_path / "report.md").write_text("my own notes\n")  # not
+        (tmp_path / "overlay.png").write_text("an earlier run\n")
+        (tmp_path / "aligned_after.png").mkdir(exist_ok=True)
+        (tmp_path / "comparison.csv").write_text("a photo\n")
+
+    names = ["timeline.csv", "report.md", "overlay.png", "aligned_after.png", "comparison.csv", "missing.csv"]
+    fill()
+    removed, left = runner.remove_earlier(tmp_path, names)
+    assert removed == ["timeline.csv"]
+    assert left == ["report.md (not written by facemetrics)", "overlay.png (not written by facemetrics)",
+                    "aligned_after.png (a folder, not written by facemetrics)",
+                    "comparison.csv (not written by facemetrics)"]
+    fill()
+    removed, left = runner.remove_earlier(tmp_path, names, keep=[tmp_path / "comparison.csv"], marked_only=False)
+    assert removed == ["timeline.csv", "report.md", "overlay.png"]
+    assert left == ["aligned_after.png (a folder, not written by facemetrics)"]
+    assert (tmp_path / "comparison.csv").read_text() == "a photo\n"  # an input photo is never removed
+
+    calls = []
+    monkeypatch.setattr(runner, "remove_earlier", lambda *a, **kw: calls.append((a, kw)) or (["overlay.png"], []))
+    said = cli._remove_earlier(tmp_path, ["overlay.png"], ["in.jpg"])
+    assert calls == [((tmp_path, ["overlay.png"]), dict(keep=["in.jpg"], marked_only=False))]
+    assert said == f"; the earlier overlay.png in {tmp_path} removed (not of these photos)"

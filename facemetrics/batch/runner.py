@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -660,7 +661,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
 def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, compare: bool, n_measured: int,
             n_cached: int, n_compared: int, n_compare_cached: int, t0: float, n_duplicates: int = 0) -> BatchResult:
     """Write ``photos.csv``, ``changes.csv`` and ``long.csv`` (the last two when ``compare``), remove
-    the outputs of an earlier run that this run does not rewrite (:func:`_remove_earlier`: the
+    the outputs of an earlier run that this run does not rewrite (:func:`remove_earlier`: the
     timeline's, made from the earlier tables); build the :class:`BatchResult` (the counts are those
     of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
     photo_rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in photo_rows]  # _path, _passed_over
@@ -677,7 +678,7 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
         write_rows_csv(change_rows, CHANGE_COLUMNS, out_dir / "changes.csv")
         write_rows_csv(tidy, LONG_COLUMNS, out_dir / "long.csv")
     written = BATCH_OUTPUTS if compare else BATCH_OUTPUTS[:1]
-    removed, not_removed = _remove_earlier(out_dir, [n for n in BATCH_OUTPUTS + TIMELINE_OUTPUTS if n not in written])
+    removed, not_removed = remove_earlier(out_dir, [n for n in BATCH_OUTPUTS + TIMELINE_OUTPUTS if n not in written])
     excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
         photo_rows=photo_rows, change_rows=change_rows, long_rows=tidy, out_dir=out_dir,
@@ -687,23 +688,47 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     )
 
 
-def _remove_earlier(out_dir: Path, names) -> tuple[list[str], list[str]]:
-    """Remove the files ``names`` (of :data:`BATCH_OUTPUTS` and :data:`TIMELINE_OUTPUTS`) an earlier
-    run left in ``out_dir``: ``(removed, not_removed)``, the second's names each with why.
+def remove_earlier(out_dir: Path, names, *, keep=(), marked_only: bool = True) -> tuple[list[str], list[str]]:
+    """Remove the files ``names`` an earlier run left in ``out_dir`` that this run does not rewrite:
+    ``(removed, not_removed)``, the second's names each with why.  The one remover of earlier outputs:
+    ``batch`` (:func:`_finish`), ``timeline`` (:func:`~facemetrics.batch.run_timeline`), the regimen
+    study and ``compare`` (``facemetrics.cli.cmd_compare``).
 
     A batch run rewrote its three CSVs but left the earlier ``timeline.csv``, ``timeline.png`` and
     ``report.md`` beside them, which still held a subject deleted from the study (an audit,
-    2026-12-04); ``compare`` removes its earlier outputs likewise (``facemetrics.cli._remove_earlier``).
-    Only a regular file whose beginning shows that facemetrics wrote it (:data:`_OUTPUT_MARKS`) is
-    removed: a file of the same name that it did not make (the user's own ``report.md``, a link) is
-    left, and named.  A missing file is no entry of either list."""
+    2026-12-04); ``compare`` stopped on an unreadable photo left an older ``comparison.csv``, which
+    read as this pair's result (an audit, 2026-12-03).
+
+    Parameters
+    ----------
+    out_dir : Path
+        The output folder.
+    names : iterable of str
+        File names in it (of :data:`BATCH_OUTPUTS`, :data:`TIMELINE_OUTPUTS`, ``compare``'s outputs).
+    keep : iterable of path-like
+        Files never removed, compared by their real path (``compare``'s input photos, which may lie in
+        the output folder under such a name).
+    marked_only : bool
+        True (batch, timeline): only a regular file whose beginning shows that facemetrics wrote it
+        (:func:`not_written_by_facemetrics`, :data:`_OUTPUT_MARKS`) is removed; a file of the same
+        name that it did not make (the user's own ``report.md``, a link, a folder) is left, and named.
+        False (``compare``, whose PNGs carry no mark): any regular file or symbolic link of such a
+        name is removed (a folder is left, and named).
+
+    Returns
+    -------
+    (removed, not_removed) : tuple of list of str
+        The names removed, and those left each as ``"name (why)"``.  A missing file, or one of
+        ``keep``, is in neither list.
+    """
+    kept = {os.path.realpath(p) for p in keep}
     removed, not_removed = [], []
     for name in names:
-        f = out_dir / name
+        f = Path(out_dir) / name
         why = not_written_by_facemetrics(f)
-        if why is None:  # nothing there
+        if why is None or (kept and os.path.realpath(f) in kept):  # nothing there, or an input
             continue
-        if why:
+        if why and not (not marked_only and (f.is_symlink() or f.is_file())):
             not_removed.append(f"{name} ({why})")
             continue
         try:
@@ -716,7 +741,7 @@ def _remove_earlier(out_dir: Path, names) -> tuple[list[str], list[str]]:
 
 def not_written_by_facemetrics(path: Path) -> str | None:
     """Whether the output file ``path`` (of :data:`BATCH_OUTPUTS`, :data:`TIMELINE_OUTPUTS`) may be
-    replaced or removed as facemetrics' own: the one recogniser of :func:`_remove_earlier` (batch) and
+    replaced or removed as facemetrics' own: the one recogniser of :func:`remove_earlier` (batch) and
     :func:`~facemetrics.batch.run_timeline` (which refuses to overwrite another's file).
 
     Parameters

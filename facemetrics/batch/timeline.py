@@ -16,7 +16,7 @@ from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
-from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS, _remove_earlier, not_written_by_facemetrics
+from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS, remove_earlier, not_written_by_facemetrics
 from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
@@ -120,9 +120,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():  # all made: written last, each atomically
             write_bytes(data, out_dir / name)
-        _remove_earlier(out_dir, [n for n in TIMELINE_OUTPUTS if n not in files])  # regimen.png without a regimen
+        remove_earlier(out_dir, [n for n in TIMELINE_OUTPUTS if n not in files])  # regimen.png without a regimen
     except BaseException:  # a failed run leaves no earlier run's outputs that would read as its own
-        _remove_earlier(out_dir, TIMELINE_OUTPUTS)
+        remove_earlier(out_dir, TIMELINE_OUTPUTS)
         raise
     return result, table
 

@@ -142,7 +142,11 @@ for the fold-depth index).  Verdicts, checked in order:
    ``inconclusive``.
 5. ``inconclusive`` otherwise: the CI straddles a margin.
 
-The ``reason`` column always says which rule applied, in a full sentence; when a
+The ``reason`` column always says which rule applied, in a full sentence; a time axis that looks
+like days (or weeks, minutes) rather than hours adds a "Check the time unit" sentence
+(:mod:`facemetrics.decay.time_unit`: the capture times ``taken_at`` disagree with
+``hours_since_treatment`` by that unit's factor, or, without them, a ``fades_within_a_day`` fit
+whose times are all whole numbers from 1 to 31); when a
 ``min_effect`` given by the user is smaller than the noise floor, so that the
 floor is the margin, a last sentence says so ("Margin ±0.40 mm: the series'
 noise floor, larger than the min_effect (--min-effect) of 0.1 mm given.").
@@ -216,6 +220,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
+from .time_unit import time_unit_note
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
 
@@ -1018,7 +1023,10 @@ def analyze_series(
         carry that effect, so its rows are left out of the series' fits
         (pooled and per subject), the ``reason`` names it and
         :attr:`SeriesResult.follow_on` lists it
-        (:mod:`facemetrics.decay.carryover`).
+        (:mod:`facemetrics.decay.carryover`).  An optional ``taken_at`` column
+        (capture times, ISO 8601) is compared with ``hours_since_treatment`` within each session:
+        a table whose times are days (or weeks, minutes) is fitted as given, and each fit's
+        ``reason`` says to check the unit (:mod:`facemetrics.decay.time_unit`).
     metrics : str or iterable of str, optional
         Only analyse these metrics (default: all).
     min_effect : float, optional
@@ -1094,6 +1102,7 @@ def analyze_series(
         if fit is None:
             fit = _analyze_one(grp, treatment=treatment, metric=metric, side=side, subject=None, **opts)
         fit = replace(fit, reason=fit.reason + follow_on_sentence(later)) if later else fit
+        fit = _with_time_unit(fit, grp)
         fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key), repeated, key), retimed, key))
         if not per_subject or grp["subject"].nunique() < 2:
             continue
@@ -1108,12 +1117,23 @@ def analyze_series(
                 fit = _analyze_one(sg, treatment=treatment, metric=metric, side=side, subject=subj, **opts)
             if any(f.subject == subj for f in later):
                 fit = replace(fit, reason=fit.reason + follow_on_sentence(later, subj))
+            fit = _with_time_unit(fit, sg)
             fits.append(_with_retimed(_with_repeated(_with_unread(fit, unread, key, subj), repeated, key, subj),
                                       retimed, key, subj))
     if df.empty:  # no usable row: the result says why (an empty tuple said nothing; review, stop 27)
         return SeriesResult(fits=tuple(fits), **opts, status="insufficient_data",
                             reason=_nothing_to_fit(changes, metrics, retimed), follow_on=tuple(follow_on))
     return SeriesResult(fits=tuple(fits), **opts, follow_on=tuple(follow_on))
+
+
+def _with_time_unit(fit: DecayFit, rows: pd.DataFrame) -> DecayFit:
+    """``fit`` with :func:`~facemetrics.decay.time_unit.time_unit_note` added to its ``reason`` when
+    its rows' time axis looks like days (or weeks, minutes) rather than hours (unchanged otherwise,
+    and for a series with no fit)."""
+    if not fit.fit_ok or rows.empty:
+        return fit
+    note = time_unit_note(rows, fit.verdict, fades=FADES)
+    return replace(fit, reason=fit.reason + note) if note else fit
 
 
 def _sessions_in(changes: pd.DataFrame) -> dict:

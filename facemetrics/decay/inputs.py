@@ -155,15 +155,16 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
     missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
     if missing:
         raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
-    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at", "calibration_source")
+    cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at", "calibration_source", "taken_at")
                                       if c in changes.columns]
     df = _labels(changes.loc[:, cols].copy())
     if "calibration_source" in df.columns:
         df["calibration_source"] = _calibration_sources(df["calibration_source"])
     df["hours_since_treatment"] = _hours(df["hours_since_treatment"])
     df["unit"] = df["unit"].fillna("").astype(str)
-    if "treated_at" in df.columns:
-        df["treated_at"] = df["treated_at"].fillna("").astype(str)
+    for c in ("treated_at", "taken_at"):  # text; taken_at: the time unit's check (decay.time_unit)
+        if c in df.columns:
+            df[c] = df[c].fillna("").astype(str)
     try:
         df["hours_since_treatment"] = pd.to_numeric(df["hours_since_treatment"], errors="raise").astype(float)
         df["value"] = pd.to_numeric(df["value"], errors="raise").astype(float)
