@@ -16,9 +16,12 @@ from PIL import Image
 
 from ._version import __version__
 from .errors import FacemetricsError, SettingError
-from .eyes import ONE_EYE_MIN_SPREAD, iris_visibility, scale_warning
+from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
-from .geometry import LOWER_OVAL, SPREAD_WARN, Calibration, Frame, calibrate, face_rotation_deg, head_pose, levelled_frame
+from .geometry import (
+    LOWER_OVAL, SPREAD_WARN, Calibration, Frame, IrisPlausibility, calibrate, face_rotation_deg, head_pose,
+    iris_plausibility, iris_plausibility_warning, levelled_frame,
+)
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks, detection_input, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
@@ -107,7 +110,8 @@ class PhotoAnalysis:
         Partial results; None when not reached.  ``jaw``: :class:`~facemetrics.jaw.JawMetrics`;
         ``nlf_right`` / ``nlf_left``: :class:`~facemetrics.folds.FoldMetrics` of the subject's sides.
     extra : dict
-        Intermediate results kept for the comparison (``"eyes"``: the iris visibility);
+        Intermediate results kept for the comparison (``"eyes"``: the iris visibility; ``"iris_check"``: the
+        iris size against the eye width, :func:`~facemetrics.geometry.iris_plausibility`);
         not part of the output columns.
     header_taken_at : datetime or None
         The capture time read from the file's header when the photo itself could not
@@ -401,6 +405,40 @@ def _transparency(alpha: np.ndarray, pts: np.ndarray, label: str, warnings: list
     return ""
 
 
+def _scale(rgb: np.ndarray, pts: np.ndarray, yaw: float, mm_per_px: float | None,
+           ipd_mm: float | None) -> tuple[Calibration, EyeVisibility, IrisPlausibility, list[str]]:
+    """The photo's calibration (:func:`~facemetrics.geometry.calibrate`), its irises' visibility
+    (:func:`~facemetrics.eyes.iris_visibility`) and the iris size against the eye width
+    (:func:`~facemetrics.geometry.iris_plausibility`), and the scale's warnings (sentences).
+    ``mm_per_px``: the user's scale per px of ``rgb`` (None: not given)."""
+    cal = calibrate(pts, yaw_deg=yaw, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
+    warnings = []
+    eyes = iris_visibility(rgb, pts)  # an iris scale needs the irises seen (facemetrics.eyes)
+    if cal.source == "iris" and not eyes.both_visible and (
+            not eyes.any_visible or cal.mm_per_px_spread > ONE_EYE_MIN_SPREAD):
+        # no iris seen: flagged below; one seen and the chords disagree: that eye alone (with one
+        # seen and the chords agreeing, the hidden eye's chord is no outlier: both stand)
+        if eyes.any_visible:  # with no iris seen the quality flag says it (no second sentence)
+            warnings.append(scale_warning(eyes))
+        cal = calibrate(pts, yaw_deg=yaw, iris_eyes=eyes.visible)
+        used_eyes = eyes.visible
+    else:
+        used_eyes = (True, True)
+    # both irises erring alike (a circle lens, glare on both) leave the two-eye spread small: the iris
+    # against the eye's own width (facemetrics.geometry.iris_plausibility); with no iris seen the flag says it
+    iris_check = iris_plausibility(pts, used_eyes)
+    if cal.source == "iris" and eyes.any_visible and not iris_check.plausible:
+        cal = replace(cal, uncertainty_pct=float(np.hypot(cal.uncertainty_pct, iris_check.scale_error_pct)))
+        warnings.append(iris_plausibility_warning(iris_check, cal.uncertainty_pct))
+    if cal.warning and cal.source == "user_ipd":  # otherwise the IPD's quality flag says it
+        warnings.append(cal.warning)
+    if cal.source == "iris" and cal.mm_per_px_spread > SPREAD_WARN:
+        warnings.append(f"the two irises read {100 * cal.mm_per_px_spread:.0f} % apart in size (above "
+                        f"{100 * SPREAD_WARN:.0f} %: a turned head or an iris partly hidden), so the mm scale "
+                        f"is less certain (±{cal.uncertainty_pct:.1f} %)")
+    return cal, eyes, iris_check, warnings
+
+
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None) -> PhotoAnalysis:
     label = name or photo.name
@@ -420,25 +458,12 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     partial = dict(base, points=pts, n_faces=faces.n_faces)
     yaw, pitch, roll = head_pose(pts, (w, h))
     user_scale = None if mm_per_px is None else mm_per_px * photo.scale
-    cal = calibrate(pts, yaw_deg=yaw, mm_per_px=user_scale, ipd_mm=ipd_mm)
-    eyes = iris_visibility(rgb, pts)  # an iris scale needs the irises seen (facemetrics.eyes)
-    if cal.source == "iris" and not eyes.both_visible and (
-            not eyes.any_visible or cal.mm_per_px_spread > ONE_EYE_MIN_SPREAD):
-        # no iris seen: flagged below; one seen and the chords disagree: that eye alone (with one
-        # seen and the chords agreeing, the hidden eye's chord is no outlier: both stand)
-        if eyes.any_visible:  # with no iris seen the quality flag says it (no second sentence)
-            warnings.append(scale_warning(eyes))
-        cal = calibrate(pts, yaw_deg=yaw, iris_eyes=eyes.visible)
+    cal, eyes, iris_check, notes = _scale(rgb, pts, yaw, user_scale, ipd_mm)
+    warnings += notes
     scale_checks = dict(irises_hidden=cal.source == "iris" and not eyes.any_visible, ipd_mm=cal.ipd_mm,
                         calibration_source=cal.source)
-    if cal.warning and cal.source == "user_ipd":  # otherwise the IPD's quality flag says it
-        warnings.append(cal.warning)
-    if cal.source == "iris" and cal.mm_per_px_spread > SPREAD_WARN:
-        warnings.append(f"the two irises read {100 * cal.mm_per_px_spread:.0f} % apart in size (above "
-                        f"{100 * SPREAD_WARN:.0f} %: a turned head or an iris partly hidden), so the mm scale "
-                        f"is less certain (±{cal.uncertainty_pct:.1f} %)")
     refused = "" if alpha is None else _transparency(alpha, pts, label, warnings)
-    partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes))
+    partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes, iris_check=iris_check))
     if refused:  # an alpha channel hides the face
         return PhotoAnalysis(**partial, status="transparent", error=refused)
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:

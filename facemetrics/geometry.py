@@ -32,7 +32,11 @@ the residual bias of the factor (:data:`IRIS_CHORD_BIAS_SD`), landmark jitter
 yaw correction, added in quadrature.  See ``docs/accuracy.md``.  The chord is a
 guess when the iris is hidden (closed eyes, sunglasses): :mod:`facemetrics.eyes`
 checks each eye, and :func:`calibrate` then reads only the visible one
-(``iris_eyes``); with neither visible the photo is flagged.
+(``iris_eyes``); with neither visible the photo is flagged.  Both eyes erring alike (a dark-rimmed
+"circle" contact lens on both, glare over both) leave the two eyes in agreement: :func:`iris_plausibility`
+checks the iris against the eye's own width, a net for gross errors only (people's own ratios span
++/-9 %, a lens moves it by +6 to +15 %), and the comparison checks each photo's iris scale against the
+alignment (:func:`facemetrics.compare.gate.iris_scale_ratio`).
 
 References
 ----------
@@ -82,6 +86,16 @@ IPD_RANGE_MM = (50.0, 80.0)
 #: -> a warning that the mm scale is less certain (it is already in ``uncertainty_pct``); frontal
 #: portraits read at most 0.051 (docs/accuracy.md 'Scale calibration: are the irises visible?').
 SPREAD_WARN = 0.1
+
+#: Iris chord over eye width (:func:`iris_plausibility`): the range a face's iris may read in.  The two
+#: eyes' mean chord (469-471, 474-476) over their mean corner-to-corner width (33-133, 263-362) read
+#: 0.414-0.496 (CV 3.3 %) on the 36 tuning faces (12 London neutral, 24 Canada tuning); the limits are
+#: that range widened by 1.1 each way, a rule fixed before any lens was painted (docs/accuracy.md
+#: 'Scale calibration: an iris too large or too small for the face').  Outside it the photo is warned
+#: and its ``uncertainty_pct`` widened.
+IRIS_EYE_RATIO_RANGE = (0.3765, 0.5455)
+#: Median of that ratio on the same 36 tuning faces: the iris size this cue expects of a face.
+IRIS_EYE_RATIO_TYPICAL = 0.4558
 
 # --- Face Mesh landmark indices (subject's sides) ---------------------------
 RIGHT_IRIS = 468  # centre; 469/471 horizontal ends, 470/472 vertical ends
@@ -338,6 +352,91 @@ def calibrate(points: np.ndarray, *, yaw_deg: float = 0.0, mm_per_px: float | No
                    "(on the command line, give the scale: --ipd-mm or --mm-per-px)")
     return Calibration(scale, source, (d_right, d_left), ipd_px, ipd, spread, warning,
                        calibration_uncertainty_pct(source, spread, yaw_deg, n_eyes))
+
+
+@dataclass(frozen=True)
+class IrisPlausibility:
+    """Does the iris read a plausible size for this face?  (:func:`iris_plausibility`)
+
+    Attributes
+    ----------
+    ratio : float
+        Iris chord / eye width of the eyes the scale reads (dimensionless; NaN when a width is 0).
+    typical : float
+        :data:`IRIS_EYE_RATIO_TYPICAL`.
+    limits : (float, float)
+        :data:`IRIS_EYE_RATIO_RANGE`.
+    """
+
+    ratio: float
+    typical: float = IRIS_EYE_RATIO_TYPICAL
+    limits: tuple[float, float] = IRIS_EYE_RATIO_RANGE
+
+    @property
+    def plausible(self) -> bool:
+        """Within :attr:`limits` (a NaN ratio, no evidence, counts as plausible)."""
+        return not (self.ratio < self.limits[0] or self.ratio > self.limits[1])
+
+    @property
+    def scale_error_pct(self) -> float:
+        """How far the iris scale sits from the one this cue expects, % (``typical / ratio - 1``):
+        negative when the iris reads large (every mm value too small)."""
+        return 100.0 * (self.typical / self.ratio - 1.0)
+
+
+def iris_plausibility(points: np.ndarray, iris_eyes: tuple[bool, bool] = (True, True)) -> IrisPlausibility:
+    """The iris chord over the eye's own width: a scale-free check of the iris scale against a cue the
+    iris does not set.
+
+    Both eyes erring alike (a dark limbal ring or "circle" contact lens on both, glare over both)
+    move the two chords together, so their spread (``Calibration.mm_per_px_spread``) stays small;
+    the eye's width, corner to corner, is another measure of the face's size.  People differ in it
+    (CV 3.3 % of the ratio on the tuning faces, 0.414-0.496), so only a gross error shows: a ring
+    at 1.2 iris radii moves the ratio by +12 % (median), and the limits
+    :data:`IRIS_EYE_RATIO_RANGE` sit 10 % beyond the tuning faces (docs/accuracy.md).
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y)`` px.
+    iris_eyes : (bool, bool)
+        The eyes (subject's right, left) the scale reads, as in :func:`calibrate`: with one True,
+        that eye's chord over that eye's width; otherwise both eyes' means.
+
+    Returns
+    -------
+    IrisPlausibility
+    """
+    p = np.asarray(points, dtype=np.float64)[:, :2]
+    eyes = ((RIGHT_IRIS_H, (RIGHT_EYE_OUTER, RIGHT_EYE_INNER)), (LEFT_IRIS_H, (LEFT_EYE_OUTER, LEFT_EYE_INNER)))
+    use = [e for e, on in zip(eyes, iris_eyes) if on] if sum(map(bool, iris_eyes)) == 1 else list(eyes)
+    chord = sum(float(np.linalg.norm(p[h[0]] - p[h[1]])) for h, _ in use)
+    width = sum(float(np.linalg.norm(p[c[0]] - p[c[1]])) for _, c in use)
+    return IrisPlausibility(chord / width if width > 0 else float("nan"))
+
+
+def iris_plausibility_warning(check: IrisPlausibility, uncertainty_pct: float) -> str:
+    """The warning sentence of an implausible iris size (``""`` when plausible).
+
+    Parameters
+    ----------
+    check : IrisPlausibility
+    uncertainty_pct : float
+        The photo's widened ``mm_per_px`` uncertainty (1 SD, %), quoted.
+    """
+    if check.plausible:
+        return ""
+    large = check.ratio > check.limits[1]
+    return (f"the irises read implausibly {'large' if large else 'small'} for this face: iris width / eye width "
+            f"{check.ratio:.3f} ({'above' if large else 'below'} the limit "
+            f"{check.limits[1 if large else 0]:.3f}; faces read 0.414-0.496, typically {check.typical:.3f}), so "
+            f"the iris mm scale may be {abs(check.scale_error_pct):.0f} % too {'small' if large else 'large'} "
+            f"(every mm value {'too small' if large else 'too large'}; uncertainty widened to "
+            f"±{uncertainty_pct:.0f} %): "
+            + ("a dark-rimmed ('circle' or limbal-ring) contact lens enlarges the iris, " if large else
+               "glare or a reflection over the iris, or half-closed eyes, shrink it, ")
+            + "and the two eyes then agree with each other; give the scale on the command line "
+              "(--mm-per-px or --ipd-mm) or use a photo without them")
 
 
 @dataclass(frozen=True)

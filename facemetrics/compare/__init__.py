@@ -100,7 +100,7 @@ from .gate import (
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
-    framing_rows,
+    framing_rows, MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -121,7 +121,8 @@ __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
-    "framing_ratio", "framed_differently", "framing_rows", "face_cut", "lip_shape_changes", "irises_hidden",
+    "framing_ratio", "framed_differently", "framing_rows", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
+    "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -490,10 +491,16 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # the landmark-based rows of a pair framed differently (gate.framed_differently): Face Mesh's landmarks
     # depend on how much of the frame the face fills (docs/compare.md, 'Framing'); the dense-flow lifts keep theirs
     framing = framing_rows(METRICS) if not refused and framed_differently(a, b) else ()
+    uncertain = tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing
+    changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
+    # the two iris scales disagree beyond what the alignment explains (a lens or glare in one photo): the
+    # mm rows whose verdict that scale error could change (gate.iris_scale_rows; the message is the gate's)
+    iris_rows = () if refused else iris_scale_rows(changes, iris_scale_ratio(a, b, pair.alignment.scale))
+    if iris_rows:
+        changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain + iris_rows)
     return Comparison(
         a, b, status, tuple(msgs),
-        changes=_rows(pair.values, floors, refused=refused,
-                      uncertain=tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing),
+        changes=changes,
         lifts=pair.lifts, landmark_lifts=pair.landmark_lifts, noise_floors=floors, noise_source=source,
         alignment=pair.alignment, grid=pair.grid, lift_map_mm=pair.lift_map_mm,
         before_grid=pair.before_grid, after_grid=pair.after_grid, region_masks=pair.masks,

@@ -11,11 +11,12 @@ import numpy as np
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..geometry import FACE_OVAL, MIRROR_INDEX
+from ..geometry import FACE_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import MAX_MM_PER_PX
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+from .table import METRICS, UNCERTAIN, verdict
 
 #: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
 #: them: one definition for the writer and the reader)
@@ -92,6 +93,16 @@ _POSE_AXES = (("pitch (tilt up/down)", "pose_pitch_deg", WARN_PITCH_DEG, VALIDAT
                ("chin raised", "chin lowered")),
               ("yaw (turn left/right)", "pose_yaw_deg", WARN_YAW_DEG, VALIDATED_YAW_DEG, REFUSE_YAW_DEG,
                ("face turned further to the subject's left", "face turned further to the subject's right")))
+
+
+#: the two photos' iris scales against the alignment (:func:`iris_scale_ratio` ``q``): the larger of ``q`` and
+#: ``1 / q`` beyond this -> a warning (:data:`MSG_IRIS_SCALE`), and the mm rows whose verdict a scale error of
+#: that size could change read ``uncertain`` (:func:`iris_scale_rows`).  Rule fixed before measuring:
+#: 1.1 x the largest ``|ln q|`` of the tuning pairs (12 London neutral -> smiling, 24 Canada tuning photos ->
+#: a resized, shifted, re-saved copy): 0.069 -> 0.076, ``exp`` 1.079 (docs/compare.md 'Iris scales')
+MAX_IRIS_SCALE_RATIO = 1.079
+#: how the message of a pair whose iris scales disagree begins (:func:`iris_scale_messages`)
+MSG_IRIS_SCALE = "the two photos' iris scales disagree"
 
 
 #: camera distance change (3-D fit) above which the comparison names it, % of the distance
@@ -581,7 +592,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     photo is a mirror image of the before photo (:func:`looks_mirrored`), ``"warning"`` when pose, expression, lighting,
     resolution or the upper-face match break a warning limit, or a photo is cut, holds
     several faces, is black-and-white against a colour one or has an unreliable mm scale
-    (:func:`scale_messages`), or an extra fit of the pose correction failed, so the floors lack its term
+    (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`),
+    or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
     (:data:`MSG_MIRRORED`) comes first and alone of what the pair's alignment and 3-D fit read (the head
@@ -640,6 +652,9 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
+    # (an alignment without a scale, a stand-in, is not checked)
+    scale = getattr(pair.alignment, "scale", float("nan"))
+    msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
     msgs += [] if mirror else pose_fit_messages(c)
     if refuse:
         return "refused", msgs
@@ -853,12 +868,91 @@ def scale_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
                    "(photos.csv, or as a before photo) do: use a photo with open, uncovered eyes")
     # the before photo's iris scale puts the pupils an implausible distance apart (the analysis' own
     # calibration warning, geometry.IPD_RANGE_MM); compare said nothing (review, 2026-12-03)
+    check = a.extra.get("iris_check") if a.extra else None
+    if (a.calibration is not None and a.calibration.source == "iris" and check is not None
+            and not check.plausible and not irises_hidden(a)):
+        # both irises erring alike (a circle lens, glare): the analysis' own warning (geometry.iris_plausibility)
+        out.append(f"the before photo's mm scale is doubtful: its irises read implausibly "
+                   f"{'large' if check.ratio > check.limits[1] else 'small'} for the face (iris width / eye width "
+                   f"{check.ratio:.3f}, limits {check.limits[0]:.3f}-{check.limits[1]:.3f}), so every millimetre of "
+                   f"this comparison may be {abs(check.scale_error_pct):.0f} % off (the changes keep their "
+                   "direction): a dark-rimmed ('circle') contact lens or glare; on the command line give the scale "
+                   "(--ipd-mm or --mm-per-px)")
     cal = a.calibration
     if cal is not None and cal.source == "iris" and cal.warning and not irises_hidden(a):
         out.append(f"the before photo's mm scale is doubtful: its {cal.warning.split(': calibration')[0]}, and "
                    "every millimetre of this comparison is read in that scale (the changes keep their direction); "
                    "on the command line give the scale (--ipd-mm or --mm-per-px)")
     return out
+
+
+def iris_scale_ratio(a: PhotoAnalysis, b: PhotoAnalysis, scale: float) -> float:
+    """``q = mm_after / (scale * mm_before)``: the after photo's iris scale over the before photo's carried
+    by the alignment (``scale``: before px per after px, :attr:`~facemetrics.compare.table.Alignment.scale`,
+    fitted on the rigid upper face, so a change of camera distance is in it).  1 when the two iris scales
+    agree with the faces' own size; below 1 when the after photo's irises read larger than the before
+    photo's, for the same face.  NaN unless both scales are read from the irises (a scale the user gave
+    is not checked) or a value is missing.  Dimensionless.
+    """
+    ca, cb = a.calibration, b.calibration
+    if ca is None or cb is None or ca.source != "iris" or cb.source != "iris" or not scale > 0:
+        return float("nan")
+    return float(cb.mm_per_px / (scale * ca.mm_per_px))
+
+
+def iris_scale_disagrees(q: float) -> bool:
+    """Is ``q`` (:func:`iris_scale_ratio`) beyond :data:`MAX_IRIS_SCALE_RATIO` either way?  A NaN is not."""
+    return bool(np.isfinite(q) and max(q, 1.0 / q) > MAX_IRIS_SCALE_RATIO)
+
+
+def iris_scale_messages(a: PhotoAnalysis, b: PhotoAnalysis, q: float) -> list[str]:
+    """The warning of a pair whose iris scales disagree (:func:`iris_scale_disagrees` of ``q``,
+    :func:`iris_scale_ratio`), with both figures, each photo's iris / eye width
+    (:func:`facemetrics.geometry.iris_plausibility`) and the limit; empty otherwise.
+
+    Each photo's own checks compare its two eyes, which a lens on both eyes, or glare over both, leaves in
+    agreement; the pair compares each photo's irises with the same face's size in the other photo.  The
+    pair cannot tell which photo is off: the changes are read in the before photo's scale, so when it is
+    the before photo every mm change is off by that factor (never in sign)."""
+    if not iris_scale_disagrees(q):
+        return []
+    larger = 100.0 * (1.0 / q - 1.0)  # how much larger the after photo's irises read, for the same face
+    ra, rb = (iris_plausibility(x.points).ratio for x in (a, b))
+    off = 100.0 * (max(q, 1.0 / q) - 1.0)
+    return [f"{MSG_IRIS_SCALE}: for the same face size (the upper faces' alignment, which takes in any change of "
+            f"camera distance) the after photo's irises read {larger:+.0f} % {'larger' if larger > 0 else 'smaller'} "
+            f"than the before photo's (limit ±{100 * (MAX_IRIS_SCALE_RATIO - 1):.0f} %; two photos of one face read "
+            f"within ±7 %). One of the two iris scales is off: a dark-rimmed ('circle' or limbal-ring) contact lens, "
+            f"or glare over the irises, in one photo (iris width / eye width: before {ra:.3f}, after {rb:.3f}; "
+            f"faces without them read 0.414-0.496). The changes are read in the before photo's mm scale: if that is "
+            f"the one off, every mm change is up to {off:.0f} % too large or too small (none changes direction), so "
+            "the mm rows whose verdict that could change are shown without one ('uncertain'); give the before "
+            "photo's scale (--mm-per-px or --ipd-mm) or retake the photos without lenses"]
+
+
+def iris_scale_rows(changes, q: float) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows a scale error of ``q`` (:func:`iris_scale_ratio`) could give another
+    verdict: the mm rows (mm² with ``q**2``) whose verdict against their floor differs when their change
+    is multiplied by ``q`` or by ``1 / q``; empty when the scales agree (:func:`iris_scale_disagrees`).
+
+    Parameters
+    ----------
+    changes : sequence of :class:`~facemetrics.compare.table.Change`
+        The pair's rows (change and noise floor in the row's unit).
+    q : float
+    """
+    if not iris_scale_disagrees(q):
+        return ()
+    kinds = {spec.metric: spec.kind for spec in METRICS}
+    out = []
+    for c in changes:
+        power = {"mm": 1, "mm2": 2}.get(c.unit)
+        if power is None or not c.verdict or c.verdict == UNCERTAIN or c.metric not in kinds:
+            continue
+        words = {verdict(kinds[c.metric], c.change * f ** power, c.noise_floor) for f in (q, 1.0 / q)}
+        if words != {c.verdict}:
+            out.append((c.metric, c.side))
+    return tuple(out)
 
 
 def colour_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
