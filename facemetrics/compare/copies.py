@@ -9,10 +9,13 @@ its face holds the same picture: its changes are those of the re-compression, no
 1. the after photo's landmarks are fitted onto the before photo's by a similarity (rotation,
    scale, shift); a copy's landmarks agree to 0.4 % of the face size and are not turned, a new
    expression, pose or hand-held angle is (cheap exit, :data:`NEAR_COPY_MAX_LANDMARK_RESIDUAL`,
-   :data:`NEAR_COPY_LANDMARK_ROTATION_DEG`);
+   :data:`NEAR_COPY_LANDMARK_ROTATION_DEG`).  A copy padded into a wider frame or cut to a tighter one
+   agrees only to 0.3-2.7 %: Face Mesh's landmarks move with the face's fraction of the frame
+   (docs/compare.md, 'Why the landmarks move with framing'), so the limit admits those;
 2. both faces are resampled onto one grid over the before face's landmark box, at the coarser
    photo's pixel size (at most :data:`NEAR_COPY_GRID_CELLS` cells across), the after face through
-   the fit, refined by an affine image registration (ECC, on a half-resolution grid);
+   the coarse pass's registration (below), refined by an affine image registration (ECC, on a
+   half-resolution grid);
 3. each channel of the after face is matched to the before face's by a quadratic tone curve
    (brightness, contrast, gamma, white balance drop out), clipped pixels (<= 3 or >= 250) aside;
 4. the difference of the two (grey: mean of the channels) is smoothed over
@@ -20,10 +23,13 @@ its face holds the same picture: its changes are those of the re-compression, no
    of the face does not) and its :data:`NEAR_COPY_PERCENTILE` th percentile over the face is the
    picture difference, in 8-bit grey levels.
 
-A coarse pass on a grid :data:`NEAR_COPY_COARSE_CELLS` cells across comes first: a pair whose
+A coarse pass on a grid :data:`NEAR_COPY_COARSE_CELLS` cells across, the after face through the landmark fit
+refined by ECC, comes first (its registration is where the full pass starts: a re-framed copy's landmark fit can
+be 3 % off in scale); a pair whose
 coarse difference is beyond :data:`NEAR_COPY_COARSE_FACTOR` times the limit, or whose coarse
-registration turns the face by more than :data:`NEAR_COPY_COARSE_ROTATION_DEG`, is a different
-picture without the full pass.  A copy made by software keeps the picture's orientation: a pair
+registration turns the face by more than :data:`NEAR_COPY_COARSE_ROTATION_DEG` (also when the coarse
+pass is run once more from its own registration, as it then is), is a different picture without the
+full pass.  A copy made by software keeps the picture's orientation: a pair
 whose registration turns the face by more than :data:`NEAR_COPY_MAX_ROTATION_DEG` is never a
 copy (a second capture, even on a tripod, or the project's simulated hand-held jitter).
 
@@ -58,8 +64,12 @@ NEAR_COPY_GRID_CELLS = 256
 NEAR_COPY_COARSE_CELLS = 48
 NEAR_COPY_COARSE_FACTOR = 25.0
 #: landmark residual after the similarity fit (RMS, fraction of the before face's landmark box)
-#: beyond which the two are different pictures (copies: at most 0.004)
-NEAR_COPY_MAX_LANDMARK_RESIDUAL = 0.01
+#: beyond which the two are different pictures (copies: at most 0.004; copies padded into a wider frame or cut
+#: to a tighter one: at most 0.0154 on the tuning part, the 12 London portraits, 0.0267 held out, since Face Mesh's
+#: landmarks move with framing).  1.5 x the tuning part's 0.0154, rounded up to 0.005, by a rule written before
+#: the run (2026-12-04, ``bench/bench_near_copies.py``; was 0.01): 202 of 2412 separate captures, settled here
+#: before, now read pixels (the closest of them 15.4 grey levels)
+NEAR_COPY_MAX_LANDMARK_RESIDUAL = 0.025
 #: a registration that turns the face by more than this (deg) is never a copy (copies: at most 0.045)
 NEAR_COPY_MAX_ROTATION_DEG = 0.05
 #: a registration on the coarse grid that turns the face by more than this (deg) settles it there
@@ -216,10 +226,27 @@ def picture_difference(x, y) -> PictureDifference:
     if residual > NEAR_COPY_MAX_LANDMARK_RESIDUAL or abs(turn) > NEAR_COPY_LANDMARK_ROTATION_DEG:
         return PictureDifference(math.inf, rotation_deg=turn, reason="landmarks")
     coarse, after = _difference_on_grid(x, y, pb, fit, NEAR_COPY_COARSE_CELLS, refine=True)
+    refined = _in_before_px(after, pb, fit)
+    if abs(_turn(after)) > NEAR_COPY_COARSE_ROTATION_DEG:
+        # once more from its own registration before it settles the pair: a landmark fit turned by framing (0.70 deg
+        # for London 003 padded 2.5x) is not undone within ECC's iterations (0.37 deg left, then 0.095); a re-take
+        # turned by 1 deg stays turned (docs/compare.md, 'Re-framed copies')
+        coarse, after = _difference_on_grid(x, y, pb, refined, NEAR_COPY_COARSE_CELLS, refine=True)
+        refined = _in_before_px(after, pb, refined)
     if coarse > NEAR_COPY_COARSE_FACTOR * NEAR_COPY_MAX_DIFFERENCE or abs(_turn(after)) > NEAR_COPY_COARSE_ROTATION_DEG:
         return PictureDifference(math.inf, rotation_deg=_turn(after), reason="coarse")
-    diff, after = _difference_on_grid(x, y, pb, fit, NEAR_COPY_GRID_CELLS, refine=True)
-    return PictureDifference(diff, rotation_deg=_turn(after), scale=math.sqrt(abs(np.linalg.det(fit[:, :2]))))
+    # the full pass starts from the coarse pass's registration, not from the landmark fit: Face Mesh's landmarks
+    # move with framing (a copy padded 2x white read a landmark scale of 1.032 for a true 1, and 1.16 grey levels
+    # from the landmark fit where the registration it refines reads 0.2x that; docs/compare.md 'The same picture')
+    diff, after = _difference_on_grid(x, y, pb, refined, NEAR_COPY_GRID_CELLS, refine=True)
+    return PictureDifference(diff, rotation_deg=_turn(after), scale=math.sqrt(abs(np.linalg.det(refined[:, :2]))))
+
+
+def _in_before_px(after: np.ndarray, pb: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """The coarse pass's registration ``after`` (3 x 3, after px -> its grid, the grid :func:`_grid` laid for the
+    fit ``fit``) as after px -> before px (2 x 3)."""
+    to_coarse = _grid(pb, NEAR_COPY_COARSE_CELLS, math.sqrt(abs(np.linalg.det(fit[:, :2]))))[0]
+    return (np.linalg.inv(np.vstack([to_coarse, [0, 0, 1]])) @ after)[:2]
 
 
 def _turn(to_grid: np.ndarray) -> float:

@@ -121,7 +121,13 @@ MAX_CHECKED_CAMERA_PCT = 42.0
 #: fills.  Chosen on the tuning faces by a rule written before the table (the smallest ratio above 1.20 at
 #: which a row exceeded 0.8 x its floor, 1.249 (a 0.8 x crop of the sample), rounded down to 0.05, never
 #: below 1.20, the nuisances' own scale change 0.85 / 1.15): 2026-12-04, ``bench/bench_framing.py``;
-#: docs/compare.md, 'Framing'
+#: docs/compare.md, 'Framing'.  Why: Face Mesh crops its landmark network's input from the box its face detector
+#: finds in the whole picture, and that box moves by up to 4-11 % of the face's width when the face fills another
+#: fraction of the frame (up to 0.2-1.0 % when only the photo's pixel size changes); the landmarks follow it.  A camera
+#: moved nearer or farther changes that fraction as a wider frame does, and the same pixels re-framed that way
+#: (padded, then reduced back to the photo's size) read landmark rows beyond their floors as padded copies do, so
+#: the cue rightly takes in camera-distance changes (``bench/bench_framing.py --why`` and ``--camera``,
+#: 2026-12-04; docs/compare.md, 'Why the landmarks move with framing')
 MAX_FRAMING_RATIO = 1.20
 
 
@@ -299,7 +305,9 @@ FRAMING_METRICS = ("jawline_height_mm", "jaw_width_mm", "lower_face_area_mm2", "
 
 def framed_differently(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     """Does the face fill the two frames differently beyond :data:`MAX_FRAMING_RATIO`
-    (:func:`framing_ratio`)?  Then the landmark-based rows (:func:`framing_rows`) read ``uncertain``."""
+    (:func:`framing_ratio`)?  Then the landmark-based rows (:func:`framing_rows`) read ``uncertain``.  Whether
+    the frame, a crop or the camera distance changed is not asked: each moves the landmarks the same way
+    (:data:`MAX_FRAMING_RATIO`)."""
     r = framing_ratio(a, b)
     return bool(np.isfinite(r) and r > MAX_FRAMING_RATIO)
 
@@ -320,8 +328,9 @@ def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     fa, fb = face_fraction(a), face_fraction(b)
     return [f"{MSG_FRAMING} (the face fills {100 * fa:.0f} % vs {100 * fb:.0f} % of the frame's width, "
             f"{framing_ratio(a, b):.2f}x; limit {MAX_FRAMING_RATIO:.2f}x): the landmark-based rows (landmark lifts, "
-            "jaw, mouth and cheek metrics) depend on framing, so they are shown without a verdict ('uncertain'; the "
-            "dense-flow lifts keep theirs); take both photos at the same framing"]
+            "jaw, mouth and cheek metrics) depend on how much of the frame the face fills (a wider frame, a crop, a "
+            "zoom or a camera nearer or farther all change it), so they are shown without a verdict ('uncertain'; the "
+            "dense-flow lifts keep theirs); take both photos at the same framing and camera distance"]
 
 
 def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
