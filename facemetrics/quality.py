@@ -17,7 +17,7 @@ import numpy as np
 
 from .geometry import (
     IPD_RANGE_MM, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, UPPER_LIP_INNER,
-    Frame,
+    Frame, levelled_frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -171,14 +171,18 @@ def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, 
     return gap, gap / width, float(elevation + widening)
 
 
-def smile_score(points: np.ndarray, frame: Frame) -> float:
+def smile_score(points: np.ndarray, frame: Frame, mirrored: np.ndarray | None = None) -> float:
     """How much wider the mouth and how much higher its corners are than on a neutral face.
 
     The mean of two standard scores against neutral faces (:data:`SMILE_WIDTH_IPD`,
     :data:`SMILE_CORNER_DEPTH_IPD`): the mouth width (61-291) divided by the inter-pupil distance
     (468-473), and minus the depth of the mouth corners below the pupil line divided by the same
     distance.  Both are read in the levelled frame as ratios, so the score does not change with the
-    photo's scale, the head's roll or a mirrored photo.  A smile widens the mouth and pulls its
+    photo's scale or the head's roll, and on given landmarks not with a mirrored photo either.  Face
+    Mesh itself is not mirror-symmetric (on a flipped photo it places the corners and pupils a little
+    differently: up to 0.4 SD on 48 London and Canada faces): with ``mirrored``, the landmarks read on the photo flipped left to right
+    (:func:`facemetrics.landmarks.mirrored_landmarks`), the score is the mean of the two readings, the
+    same for a photo and its mirror image (docs/accuracy.md "Smiling flag").  A smile widens the mouth and pulls its
     corners up towards the eyes; talking opens the mouth and lowers them (GRID frames <= 0.99 on
     the tuning clips).  Closed eyes raise it by about 0.2 (Face Mesh guesses the pupil points on a
     closed lid).  Between people the two ratios vary (SD 0.044 and 0.052 of the inter-pupil
@@ -194,12 +198,19 @@ def smile_score(points: np.ndarray, frame: Frame) -> float:
         Landmarks ``(x, y)`` px.
     frame : Frame
         Levelled frame of the same photo (its scale cancels).
+    mirrored : ndarray, shape (478, 2+), optional
+        Landmarks of the same face read on the photo flipped left to right, mapped back to the
+        photo (:func:`facemetrics.geometry.unmirror_points`): the score is then the mean of the
+        scores of ``points`` and ``mirrored`` (its own levelled frame).
 
     Returns
     -------
     float
         Score in SD units of neutral faces: about 0 (-2..+1.3) neutral, rising with a smile.
     """
+    if mirrored is not None:
+        m = np.asarray(mirrored, dtype=np.float64)
+        return 0.5 * (smile_score(points, frame) + smile_score(m, levelled_frame(m, frame.mm_per_px)))
     uv = frame.to_mm(np.asarray(points, dtype=np.float64)[:, :2])
     ipd = float(np.linalg.norm(uv[LEFT_IRIS] - uv[RIGHT_IRIS]))
     width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT])) / ipd
