@@ -164,11 +164,39 @@ def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, 
     uv = frame.to_mm(p)
     width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]))
     gap = float(max(uv[LOWER_LIP_INNER, 1] - uv[UPPER_LIP_INNER, 1], 0.0))
+    elevation, widening = smile_terms(p, frame, ipd_px)
+    return gap, gap / width, float(elevation + widening)
+
+
+def smile_terms(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, float]:
+    """The two terms of the smile index (:func:`expression`; their sum).
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px.
+    frame : Frame
+        Levelled frame of the same photo (its scale cancels).
+    ipd_px : float
+        Inter-pupil distance, px (Face Mesh's iris centres 468-473).
+
+    Returns
+    -------
+    elevation : float
+        Height of the mouth corners (61, 291) above the midpoint of the inner lips (13, 14) along
+        the levelled frame's ``v``, divided by the mouth width (dimensionless): the lips alone.
+    widening : float
+        Mouth width / ``ipd_px`` - 0.8 (dimensionless): it reads the pupils, which Face Mesh
+        guesses behind dark glasses or closed lids (the London 003 neutral photo with dark lenses
+        painted on read 0.11 more, the elevation 0.01; docs/compare.md "Eyes not visible").
+    """
+    p = np.asarray(points, dtype=np.float64)[:, :2]
+    uv = frame.to_mm(p)
+    width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]))
     centre_v = 0.5 * (uv[LOWER_LIP_INNER, 1] + uv[UPPER_LIP_INNER, 1])
     corners_v = 0.5 * (uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1])
-    elevation = (centre_v - corners_v) / width
-    widening = np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8
-    return gap, gap / width, float(elevation + widening)
+    widening = float(np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8)
+    return float((centre_v - corners_v) / width), widening
 
 
 def smile_score(points: np.ndarray, frame: Frame, mirrored: np.ndarray | None = None) -> float:

@@ -100,7 +100,7 @@ from .gate import (
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
-    framing_rows,
+    framing_rows, eyes_covered,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -122,6 +122,7 @@ __all__ = [
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "face_cut", "lip_shape_changes", "irises_hidden",
+    "eyes_covered",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",

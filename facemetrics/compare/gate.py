@@ -12,7 +12,7 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, MIRROR_INDEX
-from ..quality import MAX_MM_PER_PX
+from ..quality import MAX_MM_PER_PX, smile_terms
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -331,12 +331,27 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     so with any of them the expression differs and every row but the pose rows carries ``uncertain``
     (:func:`lower_face_uncertain`): the mouth corners move (their height, and the jaw width read at
     their height), an opening mouth lowers the chin (jawline height, lower-face area, jaw angle, jowl
-    sag), a smile raises the cheeks and lengthens the nasolabial fold."""
+    sag), a smile raises the cheeks and lengthens the nasolabial fold.
+
+    When no iris is visible in either photo (:func:`eyes_covered`: dark glasses, closed eyes), the smile
+    index's second term (mouth width / pupil distance, :func:`facemetrics.quality.smile_terms`) reads
+    pupils Face Mesh guessed: dark lenses painted on London 003's neutral photo moved it by +0.11 and the
+    index from 0.05 to 0.17 ("expression differs" for the same face).  The check then compares the first
+    term alone, the mouth corners' elevation over the inner lips (moved 0.01 there), against the same
+    limit, and says so (docs/compare.md "Eyes not visible")."""
     qa, qb = a.quality, b.quality
     if qa is None or qb is None:
         return []
     out = []
-    if abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
+    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
+    if covered and all(x.points is not None and x.frame is not None for x in (a, b)):
+        # the smile index's mouth width / pupil distance term reads pupils Face Mesh guessed: the lips alone
+        ea, eb = (smile_terms(x.points, x.frame, x.calibration.ipd_px)[0] for x in (a, b))
+        if abs(eb - ea) > MAX_SMILE_CHANGE:
+            out.append(f"mouth-corner elevation {ea:.2f} → {eb:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}; the smile "
+                       f"index's mouth width / pupil distance term is left out: no iris is visible in the "
+                       f"{' and '.join(covered)} photo, where Face Mesh guesses the pupils)")
+    elif abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
         out.append(f"smile index {qa.smile_index:.2f} → {qb.smile_index:.2f} (limit ±{MAX_SMILE_CHANGE:.2f})")
     if abs(qb.mouth_opening_ratio - qa.mouth_opening_ratio) > MAX_MOUTH_OPENING_CHANGE:
         out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
@@ -815,6 +830,14 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
             "the intended person: crop the photo to the one face"
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
+
+
+def eyes_covered(x: PhotoAnalysis) -> bool:
+    """Is no iris visible in the photo (:func:`facemetrics.eyes.iris_visibility`: eyes closed, dark or
+    reflective glasses, a hand)?  Then Face Mesh's pupil points are guesses, whatever the mm scale's
+    source (:func:`irises_hidden` asks the same of an iris scale)."""
+    eyes = x.extra.get("eyes") if x.extra else None
+    return bool(eyes is not None and not eyes.any_visible)
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
