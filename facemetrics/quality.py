@@ -247,6 +247,53 @@ def smile_score(points: np.ndarray, frame: Frame, mirrored: np.ndarray | None = 
     return 0.5 * ((width - w0) / w_sd + (d0 - depth) / d_sd)
 
 
+#: :func:`skin_texture`: the resolution it is read at (mm/px) and the band-pass's two scales (mm): the skin's
+#: structure 1-3 mm across (pores in groups, fine lines, the shading of a fold), which a beauty filter's
+#: edge-preserving smoothing removes and a slightly soft photo keeps
+TEXTURE_RESOLUTION_MM = 0.4
+TEXTURE_SIGMAS_MM = (0.8, 1.6)
+
+
+def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> float:
+    """How much mid-scale structure the face's skin shows: the median absolute difference of two Gaussian
+    blurs (:data:`TEXTURE_SIGMAS_MM`) of the luminance over the face, % of its mean luminance.
+
+    Read at :data:`TEXTURE_RESOLUTION_MM` (the photo is reduced first, so its pixel size does not change
+    it) inside the convex hull of the face landmarks shrunk by 2 mm; the median leaves out the few strong
+    edges (eyes, brows, lips, nostrils).  Edge-preserving smoothing (a beauty filter) lowers it: the
+    comparison reads it in both photos (:func:`facemetrics.compare.gate.smoothed_skin`).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        RGB photo.
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+    mm_per_px : float
+        Scale of ``image``, mm per px.
+
+    Returns
+    -------
+    float
+        Texture, % of the face's mean luminance (NaN when the face is too small to read it).
+    """
+    x0, y0, x1, y1 = _face_box(points, image.shape)
+    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    f = min(mm_per_px / TEXTURE_RESOLUTION_MM, 1.0)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    res = mm_per_px / f  # mm per px of `small`
+    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    mask = _face_mask(pts, small.shape, np.uint8)
+    k = max(int(round(2.0 / res)), 1)
+    mask = cv2.erode(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8)).astype(bool)
+    if mask.sum() < 100:
+        return float("nan")
+    s1, s2 = (s / res for s in TEXTURE_SIGMAS_MM)
+    dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
+    mean = float(small[mask].mean())
+    return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")
+
+
 def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.ndarray:
     """The convex hull of the 468 face landmarks filled, shape ``shape``: True / 1 inside
     (``dtype`` bool, or uint8 for OpenCV's masks without a bool round trip)."""

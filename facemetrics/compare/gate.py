@@ -12,7 +12,7 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, MIRROR_INDEX
-from ..quality import MAX_MM_PER_PX, smile_terms
+from ..quality import MAX_MM_PER_PX, skin_texture, smile_terms
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -132,6 +132,17 @@ MAX_MOUTH_WIDENING_MM = 0.5
 
 
 MAX_MOUTH_CORNER_RISE_MM = 0.6
+
+
+#: skin texture ratio (:func:`smoothed_skin`: the smoother photo's :func:`facemetrics.quality.skin_texture`
+#: over the other's) below this -> the fold rows of both sides read ``uncertain`` (:func:`weak_fold_rows`): a
+#: beauty filter's edge-preserving smoothing flattens the fold, and the fold length's threshold crossing
+#: and the depth then move (a photo against its own smoothed copy read ``nlf_length_mm`` -6 mm, 'shorter').
+#: Chosen on the London neutral faces smoothed by bilateral and edge-preserving filters (docs/compare.md
+#: "Smoothed skin: the fold rows", ``bench/bench_beauty_filter.py``)
+MIN_SKIN_TEXTURE_RATIO = 0.71
+#: how the message of :func:`weak_fold_messages` begins
+MSG_SMOOTHED = "the skin looks smoothed in one photo"
 
 
 #: face luminance ratio after/before outside 1 +- this -> warning
@@ -838,6 +849,42 @@ def eyes_covered(x: PhotoAnalysis) -> bool:
     source (:func:`irises_hidden` asks the same of an iris scale)."""
     eyes = x.extra.get("eyes") if x.extra else None
     return bool(eyes is not None and not eyes.any_visible)
+
+
+def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
+    """:func:`facemetrics.quality.skin_texture` of each photo (%, the analysed image at its own scale)."""
+    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+
+
+def smoothed_skin(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The smaller photo's skin texture over the larger's (:func:`skin_textures`, 0-1; 1 alike; NaN when
+    either cannot be read).  Unedited photos against their nuisance copies (light, gamma, JPEG, noise, a
+    slight blur, scale, roll) read 0.79-1; a beauty filter lowers it (docs/compare.md "Smoothed skin")."""
+    ta, tb = skin_textures(a, b)
+    if not (np.isfinite(ta) and np.isfinite(tb)) or max(ta, tb) <= 0:
+        return float("nan")
+    return float(min(ta, tb) / max(ta, tb))
+
+
+def weak_fold_rows(ratio: float) -> tuple[tuple[str, str], ...]:
+    """The fold rows (``nlf_depth``, ``nlf_contrast_pct``, ``nlf_length_mm``, both sides) as ``(metric, side)``
+    when the skin texture ratio ``ratio`` (:func:`smoothed_skin`) is below :data:`MIN_SKIN_TEXTURE_RATIO`:
+    they read ``uncertain``; none otherwise (a NaN ratio: none)."""
+    if not ratio < MIN_SKIN_TEXTURE_RATIO:
+        return ()
+    return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
+
+
+def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list[str]:
+    """The message of :func:`weak_fold_rows`, naming the smoother photo and the ratio; empty when none."""
+    if not weak_fold_rows(ratio):
+        return []
+    ta, tb = skin_textures(a, b)
+    which = "after" if tb < ta else "before"
+    return [f"{MSG_SMOOTHED} (the {which} photo: its skin shows {100 * ratio:.0f} % of the other's fine structure, "
+            f"limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %): a beauty filter, a soft-focus lens or heavy noise reduction "
+            "flattens the nasolabial folds, and their length and depth then move with it, so the fold rows are shown "
+            "without a verdict ('uncertain'); compare unfiltered photos"]
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
