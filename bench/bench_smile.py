@@ -36,7 +36,7 @@ from facemetrics import analyze_photo  # noqa: E402
 from facemetrics.geometry import (  # noqa: E402
     LEFT_IRIS, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, calibrate, head_pose, levelled_frame,
 )
-from facemetrics.landmarks import detect_landmarks  # noqa: E402
+from facemetrics.landmarks import detect_landmarks, mirrored_landmarks  # noqa: E402
 from facemetrics.quality import MAX_SMILE_SCORE, expression, smile_score  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,8 +53,13 @@ WHITEHOUSE = {
 }
 
 
-def _features(points: np.ndarray, mm_per_px: float) -> tuple[float, float]:
-    """Mouth width / IPD and the corners' depth below the pupil line / IPD (the score's inputs)."""
+def _features(points: np.ndarray, mm_per_px: float, mirrored: np.ndarray | None = None) -> tuple[float, float]:
+    """Mouth width / IPD and the corners' depth below the pupil line / IPD (the score's inputs); with
+    ``mirrored`` (the landmarks read on the flipped photo, ``landmarks.mirrored_landmarks``) the mean
+    of both readings, as the score reads them."""
+    if mirrored is not None:
+        return tuple(float(x) for x in 0.5 * (np.array(_features(points, mm_per_px))
+                                               + np.array(_features(mirrored, mm_per_px))))
     uv = levelled_frame(points, mm_per_px).to_mm(points[:, :2])
     ipd = np.linalg.norm(uv[LEFT_IRIS] - uv[RIGHT_IRIS])
     return (float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]) / ipd),
@@ -68,7 +73,8 @@ def _still(path: Path, set_: str, split: str, label: str) -> dict:
     if r.quality is not None and r.status == "ok":
         q = r.quality
         row.update(score=q.smile_score, index=q.smile_index, flagged=any(f.startswith("smiling") for f in q.flags),
-                   old=q.smile_index > OLD_MAX_SMILE_INDEX, feats=_features(r.points, r.calibration.mm_per_px))
+                   old=q.smile_index > OLD_MAX_SMILE_INDEX, single=smile_score(r.points, r.frame),
+                   feats=_features(r.points, r.calibration.mm_per_px, mirrored_landmarks(r.photo.rgb, r.points)))
     return row
 
 
@@ -85,11 +91,12 @@ def _grid(clip: Path, split: str) -> list[dict]:
                 pts = f.points
                 cal = calibrate(pts, yaw_deg=head_pose(pts, rgb.shape[1::-1])[0])
                 frame = levelled_frame(pts, cal.mm_per_px)
-                s = smile_score(pts, frame)
+                mir = mirrored_landmarks(rgb, pts)
+                s = smile_score(pts, frame, mirrored=mir)
                 idx = expression(pts, frame, cal.ipd_px)[2]
                 rows.append(dict(set="grid", split=split, label="talking", name=f"{clip.stem}#{k}", status="ok",
                                  score=s, index=idx, flagged=s > MAX_SMILE_SCORE, old=idx > OLD_MAX_SMILE_INDEX,
-                                 feats=_features(pts, cal.mm_per_px)))
+                                 single=smile_score(pts, frame), feats=_features(pts, cal.mm_per_px, mir)))
         k += 1
     return rows
 
@@ -154,12 +161,13 @@ def report(rows: list[dict]) -> None:
             line("held: White House smiling", [r for r in wh if r["label"] == "smile"], True)
             line("held: White House neutral / talking", [r for r in wh if r["label"] in ("neutral", "talking")], False)
             line("held: sample_images (smiling)", [r for r in rs if r["set"] == "sample"], True)
-    print("\nLondon pairs (score neutral / smiling; index neutral / smiling):")
+    print("\nLondon pairs (score neutral / smiling; index neutral / smiling; the photo's own reading alone, "
+          "before 2026-12-04, neutral / smiling):")
     lon = {r["name"]: r for r in rows if r["set"] == "london"}
     for n in sorted(k for k in lon if k.endswith("_neutral")):
         a, b = lon[n], lon[n.replace("_neutral", "_smiling")]
         print(f"  {n[7:10]} {a['split']}: {a['score']:+.2f} / {b['score']:+.2f}   "
-              f"{a['index']:+.3f} / {b['index']:+.3f}")
+              f"{a['index']:+.3f} / {b['index']:+.3f}   {a['single']:+.2f} / {b['single']:+.2f}")
     print("\nOthers held out:")
     for r in rows:
         if r["set"] in ("whitehouse", "sample", "debruine"):

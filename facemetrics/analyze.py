@@ -23,7 +23,7 @@ from .geometry import (
     iris_plausibility, iris_plausibility_warning, levelled_frame,
 )
 from .jaw import JawMetrics, jaw_metrics
-from .landmarks import detect_landmarks, detection_input, orientation_scores
+from .landmarks import detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
@@ -475,7 +475,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     sharp, lum, clipped = image_quality(rgb, pts, cal.mm_per_px)
     qd = dict(yaw_deg=yaw, pitch_deg=pitch, roll_deg=roll, face_width_px=face_w * photo.scale,
               sharpness=sharp, face_luminance=lum, clipped_fraction=clipped, mouth_opening_mm=gap,
-              mouth_opening_ratio=gap_ratio, smile_index=smile, smile_score=smile_score(pts, frame))
+              mouth_opening_ratio=gap_ratio, smile_index=smile,
+              smile_score=smile_score(pts, frame, mirrored=mirrored_landmarks(rgb, pts)))
     cut = cut_landmarks(pts, (w, h))
     quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **scale_checks),
                                                 cal.mm_per_px / photo.scale),

@@ -197,6 +197,29 @@ def _mirror_index() -> tuple[int, ...]:
 #: mirror check)
 MIRROR_INDEX = _mirror_index()
 
+
+def unmirror_points(points: np.ndarray, width: float) -> np.ndarray:
+    """Landmarks found on a picture flipped left to right, as points of the picture itself.
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y[, z])`` px of the flipped picture.
+    width : float
+        The picture's width, px (``x`` of a flipped point: ``width - x``, pixel edges at 0 and
+        ``width``).
+
+    Returns
+    -------
+    ndarray, shape (478, 2+)
+        A new array: point ``i`` is the flipped picture's point ``MIRROR_INDEX[i]`` (the subject's
+        sides swap back, :data:`MIRROR_INDEX`) with ``x -> width - x``; ``y`` and ``z`` unchanged.
+        Applied twice it gives ``points`` back (to rounding).
+    """
+    out = np.array(points, dtype=np.float64)[list(MIRROR_INDEX)]
+    out[:, 0] = width - out[:, 0]
+    return out
+
 #: Upper-face points that a lower-face treatment cannot move: used for
 #: alignment between photos (brows, forehead, nasal bridge, eye corners).
 RIGID_UPPER = (

@@ -17,7 +17,7 @@ import numpy as np
 
 from .geometry import (
     IPD_RANGE_MM, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, UPPER_LIP_INNER,
-    Frame,
+    Frame, levelled_frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -173,21 +173,53 @@ def expression(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, 
     uv = frame.to_mm(p)
     width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]))
     gap = float(max(uv[LOWER_LIP_INNER, 1] - uv[UPPER_LIP_INNER, 1], 0.0))
-    centre_v = 0.5 * (uv[LOWER_LIP_INNER, 1] + uv[UPPER_LIP_INNER, 1])
-    corners_v = 0.5 * (uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1])
-    elevation = (centre_v - corners_v) / width
-    widening = np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8
+    elevation, widening = smile_terms(p, frame, ipd_px)
     return gap, gap / width, float(elevation + widening)
 
 
-def smile_score(points: np.ndarray, frame: Frame) -> float:
+def smile_terms(points: np.ndarray, frame: Frame, ipd_px: float) -> tuple[float, float]:
+    """The two terms of the smile index (:func:`expression`; their sum).
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px.
+    frame : Frame
+        Levelled frame of the same photo (its scale cancels).
+    ipd_px : float
+        Inter-pupil distance, px (Face Mesh's iris centres 468-473).
+
+    Returns
+    -------
+    elevation : float
+        Height of the mouth corners (61, 291) above the midpoint of the inner lips (13, 14) along
+        the levelled frame's ``v``, divided by the mouth width (dimensionless): the lips alone.
+    widening : float
+        Mouth width / ``ipd_px`` - 0.8 (dimensionless): it reads the pupils, which Face Mesh
+        guesses behind dark glasses or closed lids (the London 003 neutral photo with dark lenses
+        painted on read 0.11 more, the elevation 0.01; docs/compare.md "Eyes not visible").
+    """
+    p = np.asarray(points, dtype=np.float64)[:, :2]
+    uv = frame.to_mm(p)
+    width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT]))
+    centre_v = 0.5 * (uv[LOWER_LIP_INNER, 1] + uv[UPPER_LIP_INNER, 1])
+    corners_v = 0.5 * (uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1])
+    widening = float(np.linalg.norm(p[MOUTH_LEFT] - p[MOUTH_RIGHT]) / ipd_px - 0.8)
+    return float((centre_v - corners_v) / width), widening
+
+
+def smile_score(points: np.ndarray, frame: Frame, mirrored: np.ndarray | None = None) -> float:
     """How much wider the mouth and how much higher its corners are than on a neutral face.
 
     The mean of two standard scores against neutral faces (:data:`SMILE_WIDTH_IPD`,
     :data:`SMILE_CORNER_DEPTH_IPD`): the mouth width (61-291) divided by the inter-pupil distance
     (468-473), and minus the depth of the mouth corners below the pupil line divided by the same
     distance.  Both are read in the levelled frame as ratios, so the score does not change with the
-    photo's scale, the head's roll or a mirrored photo.  A smile widens the mouth and pulls its
+    photo's scale or the head's roll, and on given landmarks not with a mirrored photo either.  Face
+    Mesh itself is not mirror-symmetric (on a flipped photo it places the corners and pupils a little
+    differently: up to 0.4 SD on 48 London and Canada faces): with ``mirrored``, the landmarks read on the photo flipped left to right
+    (:func:`facemetrics.landmarks.mirrored_landmarks`), the score is the mean of the two readings, the
+    same for a photo and its mirror image (docs/accuracy.md "Smiling flag").  A smile widens the mouth and pulls its
     corners up towards the eyes; talking opens the mouth and lowers them (GRID frames <= 0.99 on
     the tuning clips).  Closed eyes raise it by about 0.2 (Face Mesh guesses the pupil points on a
     closed lid).  Between people the two ratios vary (SD 0.044 and 0.052 of the inter-pupil
@@ -203,18 +235,72 @@ def smile_score(points: np.ndarray, frame: Frame) -> float:
         Landmarks ``(x, y)`` px.
     frame : Frame
         Levelled frame of the same photo (its scale cancels).
+    mirrored : ndarray, shape (478, 2+), optional
+        Landmarks of the same face read on the photo flipped left to right, mapped back to the
+        photo (:func:`facemetrics.geometry.unmirror_points`): the score is then the mean of the
+        scores of ``points`` and ``mirrored`` (its own levelled frame).
 
     Returns
     -------
     float
         Score in SD units of neutral faces: about 0 (-2..+1.3) neutral, rising with a smile.
     """
+    if mirrored is not None:
+        m = np.asarray(mirrored, dtype=np.float64)
+        return 0.5 * (smile_score(points, frame) + smile_score(m, levelled_frame(m, frame.mm_per_px)))
     uv = frame.to_mm(np.asarray(points, dtype=np.float64)[:, :2])
     ipd = float(np.linalg.norm(uv[LEFT_IRIS] - uv[RIGHT_IRIS]))
     width = float(np.linalg.norm(uv[MOUTH_LEFT] - uv[MOUTH_RIGHT])) / ipd
     depth = 0.5 * float(uv[MOUTH_LEFT, 1] + uv[MOUTH_RIGHT, 1]) / ipd
     (w0, w_sd), (d0, d_sd) = SMILE_WIDTH_IPD, SMILE_CORNER_DEPTH_IPD
     return 0.5 * ((width - w0) / w_sd + (d0 - depth) / d_sd)
+
+
+#: :func:`skin_texture`: the resolution it is read at (mm/px) and the band-pass's two scales (mm): the skin's
+#: structure 1-3 mm across (pores in groups, fine lines, the shading of a fold), which a beauty filter's
+#: edge-preserving smoothing removes and a slightly soft photo keeps
+TEXTURE_RESOLUTION_MM = 0.4
+TEXTURE_SIGMAS_MM = (0.8, 1.6)
+
+
+def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> float:
+    """How much mid-scale structure the face's skin shows: the median absolute difference of two Gaussian
+    blurs (:data:`TEXTURE_SIGMAS_MM`) of the luminance over the face, % of its mean luminance.
+
+    Read at :data:`TEXTURE_RESOLUTION_MM` (the photo is reduced first, so its pixel size does not change
+    it) inside the convex hull of the face landmarks shrunk by 2 mm; the median leaves out the few strong
+    edges (eyes, brows, lips, nostrils).  Edge-preserving smoothing (a beauty filter) lowers it: the
+    comparison reads it in both photos (:func:`facemetrics.compare.gate.smoothed_skin`).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        RGB photo.
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+    mm_per_px : float
+        Scale of ``image``, mm per px.
+
+    Returns
+    -------
+    float
+        Texture, % of the face's mean luminance (NaN when the face is too small to read it).
+    """
+    x0, y0, x1, y1 = _face_box(points, image.shape)
+    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    f = min(mm_per_px / TEXTURE_RESOLUTION_MM, 1.0)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    res = mm_per_px / f  # mm per px of `small`
+    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    mask = _face_mask(pts, small.shape, np.uint8)
+    k = max(int(round(2.0 / res)), 1)
+    mask = cv2.erode(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8)).astype(bool)
+    if mask.sum() < 100:
+        return float("nan")
+    s1, s2 = (s / res for s in TEXTURE_SIGMAS_MM)
+    dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
+    mean = float(small[mask].mean())
+    return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")
 
 
 def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.ndarray:

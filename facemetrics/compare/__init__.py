@@ -101,6 +101,7 @@ from .gate import (
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
     framing_rows, MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
+    eyes_covered, MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -123,6 +124,8 @@ __all__ = [
     "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
+    "eyes_covered",
+    "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -458,6 +461,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     msgs = msgs + order if status == "refused" else order + msgs
     covered = _covered(a, b, pair, status)  # a covered jaw or chin: its rows read 'uncertain', with a message
     msgs += covered_messages(covered)
+    # the skin smoothed in one photo (a beauty filter): the fold rows read 'uncertain', with a message
+    texture = float("nan") if status == "refused" else smoothed_skin(a, b)
+    weak_folds = weak_fold_rows(texture)
+    msgs += weak_fold_messages(a, b, texture)
     same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing
     if same:
         msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))
@@ -491,7 +498,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # the landmark-based rows of a pair framed differently (gate.framed_differently): Face Mesh's landmarks
     # depend on how much of the frame the face fills (docs/compare.md, 'Framing'); the dense-flow lifts keep theirs
     framing = framing_rows(METRICS) if not refused and framed_differently(a, b) else ()
-    uncertain = tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing
+    uncertain = tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing + weak_folds
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
     # the two iris scales disagree beyond what the alignment explains (a lens or glare in one photo): the
     # mm rows whose verdict that scale error could change (gate.iris_scale_rows; the message is the gate's)

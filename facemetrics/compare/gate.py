@@ -12,7 +12,7 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX
+from ..quality import MAX_MM_PER_PX, skin_texture, smile_terms
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -149,6 +149,17 @@ MAX_MOUTH_WIDENING_MM = 0.5
 
 
 MAX_MOUTH_CORNER_RISE_MM = 0.6
+
+
+#: skin texture ratio (:func:`smoothed_skin`: the smoother photo's :func:`facemetrics.quality.skin_texture`
+#: over the other's) below this -> the fold rows of both sides read ``uncertain`` (:func:`weak_fold_rows`): a
+#: beauty filter's edge-preserving smoothing flattens the fold, and the fold length's threshold crossing
+#: and the depth then move (a photo against its own smoothed copy read ``nlf_length_mm`` -6 mm, 'shorter').
+#: Chosen on the London neutral faces smoothed by bilateral and edge-preserving filters (docs/compare.md
+#: "Smoothed skin: the fold rows", ``bench/bench_beauty_filter.py``)
+MIN_SKIN_TEXTURE_RATIO = 0.71
+#: how the message of :func:`weak_fold_messages` begins
+MSG_SMOOTHED = "the skin looks smoothed in one photo"
 
 
 #: face luminance ratio after/before outside 1 +- this -> warning
@@ -351,12 +362,27 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     so with any of them the expression differs and every row but the pose rows carries ``uncertain``
     (:func:`lower_face_uncertain`): the mouth corners move (their height, and the jaw width read at
     their height), an opening mouth lowers the chin (jawline height, lower-face area, jaw angle, jowl
-    sag), a smile raises the cheeks and lengthens the nasolabial fold."""
+    sag), a smile raises the cheeks and lengthens the nasolabial fold.
+
+    When no iris is visible in either photo (:func:`eyes_covered`: dark glasses, closed eyes), the smile
+    index's second term (mouth width / pupil distance, :func:`facemetrics.quality.smile_terms`) reads
+    pupils Face Mesh guessed: dark lenses painted on London 003's neutral photo moved it by +0.11 and the
+    index from 0.05 to 0.17 ("expression differs" for the same face).  The check then compares the first
+    term alone, the mouth corners' elevation over the inner lips (moved 0.01 there), against the same
+    limit, and says so (docs/compare.md "Eyes not visible")."""
     qa, qb = a.quality, b.quality
     if qa is None or qb is None:
         return []
     out = []
-    if abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
+    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
+    if covered and all(x.points is not None and x.frame is not None for x in (a, b)):
+        # the smile index's mouth width / pupil distance term reads pupils Face Mesh guessed: the lips alone
+        ea, eb = (smile_terms(x.points, x.frame, x.calibration.ipd_px)[0] for x in (a, b))
+        if abs(eb - ea) > MAX_SMILE_CHANGE:
+            out.append(f"mouth-corner elevation {ea:.2f} → {eb:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}; the smile "
+                       f"index's mouth width / pupil distance term is left out: no iris is visible in the "
+                       f"{' and '.join(covered)} photo, where Face Mesh guesses the pupils)")
+    elif abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
         out.append(f"smile index {qa.smile_index:.2f} → {qb.smile_index:.2f} (limit ±{MAX_SMILE_CHANGE:.2f})")
     if abs(qb.mouth_opening_ratio - qa.mouth_opening_ratio) > MAX_MOUTH_OPENING_CHANGE:
         out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
@@ -839,6 +865,50 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
             "the intended person: crop the photo to the one face"
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
+
+
+def eyes_covered(x: PhotoAnalysis) -> bool:
+    """Is no iris visible in the photo (:func:`facemetrics.eyes.iris_visibility`: eyes closed, dark or
+    reflective glasses, a hand)?  Then Face Mesh's pupil points are guesses, whatever the mm scale's
+    source (:func:`irises_hidden` asks the same of an iris scale)."""
+    eyes = x.extra.get("eyes") if x.extra else None
+    return bool(eyes is not None and not eyes.any_visible)
+
+
+def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
+    """:func:`facemetrics.quality.skin_texture` of each photo (%, the analysed image at its own scale)."""
+    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+
+
+def smoothed_skin(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The smaller photo's skin texture over the larger's (:func:`skin_textures`, 0-1; 1 alike; NaN when
+    either cannot be read).  Unedited photos against their nuisance copies (light, gamma, JPEG, noise, a
+    slight blur, scale, roll) read 0.79-1; a beauty filter lowers it (docs/compare.md "Smoothed skin")."""
+    ta, tb = skin_textures(a, b)
+    if not (np.isfinite(ta) and np.isfinite(tb)) or max(ta, tb) <= 0:
+        return float("nan")
+    return float(min(ta, tb) / max(ta, tb))
+
+
+def weak_fold_rows(ratio: float) -> tuple[tuple[str, str], ...]:
+    """The fold rows (``nlf_depth``, ``nlf_contrast_pct``, ``nlf_length_mm``, both sides) as ``(metric, side)``
+    when the skin texture ratio ``ratio`` (:func:`smoothed_skin`) is below :data:`MIN_SKIN_TEXTURE_RATIO`:
+    they read ``uncertain``; none otherwise (a NaN ratio: none)."""
+    if not ratio < MIN_SKIN_TEXTURE_RATIO:
+        return ()
+    return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
+
+
+def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list[str]:
+    """The message of :func:`weak_fold_rows`, naming the smoother photo and the ratio; empty when none."""
+    if not weak_fold_rows(ratio):
+        return []
+    ta, tb = skin_textures(a, b)
+    which = "after" if tb < ta else "before"
+    return [f"{MSG_SMOOTHED} (the {which} photo: its skin shows {100 * ratio:.0f} % of the other's fine structure, "
+            f"limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %): a beauty filter, a soft-focus lens or heavy noise reduction "
+            "flattens the nasolabial folds, and their length and depth then move with it, so the fold rows are shown "
+            "without a verdict ('uncertain'); compare unfiltered photos"]
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:

@@ -1,0 +1,65 @@
+"""The comparison's expression check with the eyes covered in one photo (compare.gate.lip_shape_changes,
+eyes_covered; docs/compare.md "Eyes not visible"): dark glasses move Face Mesh's guessed pupils, and with
+them the smile index's mouth width / pupil distance term, not the lips."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from facemetrics import analyze_photo, compare_photos
+from facemetrics.compare.gate import MAX_SMILE_CHANGE, MSG_EXPRESSION, eyes_covered, lip_shape_changes
+from facemetrics.geometry import LEFT_IRIS, RIGHT_IRIS
+from facemetrics.quality import smile_terms
+
+from conftest import SAMPLES
+
+
+def dark_glasses(x, k: float = 0.26) -> np.ndarray:
+    """``x``'s picture with dark ellipses ``k`` x IPD wide (0.65 of that high) over both irises (the
+    covers of tests/test_eyes.py and bench/bench_eyes.py)."""
+    rgb = x.photo.rgb.copy()
+    ipd = float(np.linalg.norm(x.points[RIGHT_IRIS, :2] - x.points[LEFT_IRIS, :2]))
+    yy, xx = np.mgrid[:rgb.shape[0], :rgb.shape[1]]
+    for i in (RIGHT_IRIS, LEFT_IRIS):
+        cx, cy = x.points[i, :2]
+        rgb[((xx - cx) / (k * ipd)) ** 2 + ((yy - cy) / (0.65 * k * ipd)) ** 2 <= 1] = (15, 15, 18)
+    return rgb
+
+
+@pytest.fixture(scope="module")
+def sample_pair():
+    a = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    b = analyze_photo(dark_glasses(a), name="sunglasses.png")
+    assert a.ok and b.ok, (a.error, b.error)
+    return a, b
+
+
+def test_dark_glasses_move_the_pupil_term_not_the_lips(sample_pair):
+    a, b = sample_pair
+    assert eyes_covered(b) and not eyes_covered(a)
+    # the defect: the same face behind dark glasses reads a smile index change beyond the limit ...
+    assert abs(b.quality.smile_index - a.quality.smile_index) > MAX_SMILE_CHANGE
+    (ea, wa), (eb, wb) = (smile_terms(x.points, x.frame, x.calibration.ipd_px) for x in (a, b))
+    assert ea + wa == pytest.approx(a.quality.smile_index) and eb + wb == pytest.approx(b.quality.smile_index)
+    # ... from the mouth width / pupil distance term; the lips' own elevation stays
+    assert abs(wb - wa) > MAX_SMILE_CHANGE and abs(eb - ea) < 0.3 * MAX_SMILE_CHANGE
+
+
+def test_the_expression_check_reads_the_lips_alone_when_no_iris_is_visible(sample_pair):
+    a, b = sample_pair
+    assert lip_shape_changes(a, b) == [] and lip_shape_changes(b, a) == []
+    c = compare_photos(a, b)
+    assert not any(m.startswith(MSG_EXPRESSION) for m in c.messages), c.messages
+    assert any(m.startswith("irises not visible in the after photo") for m in c.messages)  # the cover is named
+
+
+def test_a_smile_behind_dark_glasses_still_reads_as_an_expression_change(london_dir):
+    """London 062: neutral against its smiling photo with dark glasses (the lips' elevation rose 0.16)."""
+    a = analyze_photo(london_dir / "london_062_f30_black_neutral.jpg")
+    s = analyze_photo(london_dir / "london_062_f30_black_smiling.jpg")
+    b = analyze_photo(dark_glasses(s, 0.30), name="smiling-sunglasses.png")
+    assert eyes_covered(b)
+    parts = lip_shape_changes(a, b)
+    assert any(p.startswith("mouth-corner elevation") and "no iris is visible in the after photo" in p
+               for p in parts), parts
