@@ -12,10 +12,11 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX
+from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+from .occlusion import JAW_ROWS
 from .table import METRICS, UNCERTAIN, verdict
 
 #: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
@@ -33,6 +34,9 @@ MSG_EXPRESSION_MAYBE = "expression may differ"
 MSG_FACE_CUT = "the face is cut by the image edge"
 #: how the message of a pair framed differently begins (:func:`framing_messages`)
 MSG_FRAMING = "the photos are framed differently"
+#: how the message of a pair of which exactly one photo has a transparent background (a cut-out) begins
+#: (:func:`cut_out_messages`)
+MSG_CUT_OUT = "one photo is cut out from its background"
 #: how the messages of a refused pair's reasons begin (:func:`refusal_reasons`); every other message of a
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
@@ -331,6 +335,58 @@ def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
             "jaw, mouth and cheek metrics) depend on how much of the frame the face fills (a wider frame, a crop, a "
             "zoom or a camera nearer or farther all change it), so they are shown without a verdict ('uncertain'; the "
             "dense-flow lifts keep theirs); take both photos at the same framing and camera distance"]
+
+
+#: the rows a cut-out against an uncut photo moves besides the jaw rows (:data:`facemetrics.compare.occlusion.JAW_ROWS`,
+#: the jaw contour's): every metric with a side beyond 0.8 x its floor in a tuning pair (London 12 neutral + the
+#: Canada tuning split, each photo against a cut-out of itself along a silhouette drawn from the hand-placed
+#: template points: 2026-12-04, ``bench/bench_cutout_compare.py``; docs/compare.md, 'Cut-out photos'), all sides
+CUT_OUT_METRICS = ("cheek_lift_landmarks_mm", "cheek_height_mm")
+
+
+def transparency(x: PhotoAnalysis) -> str:
+    """What a photo's alpha channel (:attr:`facemetrics.loader.Photo.alpha`, composited on white) hides:
+    ``"cut out"`` when the face is opaque and the background (some of the rest) transparent, ``"faded"`` when
+    more than :data:`~facemetrics.quality.TRANSPARENT_FACE_FRACTION` of the face is partly transparent too,
+    ``""`` without transparent pixels (or without landmarks).  Either way the jaw edge is read against white
+    where the photo is transparent."""
+    alpha = getattr(x.photo, "alpha", None)
+    if alpha is None or x.points is None:
+        return ""
+    fraction, _ = face_opacity(alpha, np.asarray(x.points))
+    return "faded" if fraction > TRANSPARENT_FACE_FRACTION else "cut out"
+
+
+def cut_out_differs(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Is exactly one of the two photos transparent (:func:`transparency`)?  Then the background alone moves
+    the jaw rows (:func:`cut_out_rows`).  Two transparent photos are taken as cut out alike (whether their cuts
+    follow the same contour is not checked)."""
+    return bool(transparency(a)) != bool(transparency(b))
+
+
+def cut_out_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) a cut-out against
+    an uncut photo reaches: the jaw rows (:data:`facemetrics.compare.occlusion.JAW_ROWS`) and the
+    :data:`CUT_OUT_METRICS`; the other rows keep their verdicts."""
+    jaw = set(JAW_ROWS)
+    return tuple((s.metric, side) for s in metrics for side in s.sides
+                 if (s.metric, side) in jaw or s.metric in CUT_OUT_METRICS)
+
+
+def cut_out_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a pair of which exactly one photo is transparent (:func:`cut_out_differs`), naming it;
+    empty otherwise."""
+    if not cut_out_differs(a, b):
+        return []
+    label, x = ("before", a) if transparency(a) else ("after", b)
+    part = 100.0 * float(np.mean(x.photo.alpha < 255))
+    what = ("its face is opaque" if transparency(x) == "cut out" else "its face is partly transparent too")
+    return [f"{MSG_CUT_OUT}: the {label} photo is transparent over {part:.0f} % of the picture (alpha channel, shown "
+            f"on white; {what}) and the other is not. The jaw edge is then read against white where the background "
+            "was cut away, which alone moved the jaw width (median 4.9 mm, up to 7.8 mm), the jaw angles (up to 6.7 deg) "
+            "and the lower-face area beyond their floors in 36 real faces compared with a cut-out of themselves, so the jaw rows, the lower-face "
+            "area and the cheek landmark rows are shown without a verdict ('uncertain'; the dense-flow lifts of the "
+            "cheeks and mouth and the folds keep theirs); compare the original photos, or two photos cut out alike"]
 
 
 def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
@@ -661,6 +717,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
+    msgs += cut_out_messages(a, b)
     # (an alignment without a scale, a stand-in, is not checked)
     scale = getattr(pair.alignment, "scale", float("nan"))
     msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
