@@ -18,6 +18,13 @@ Tuning: London 12 neutral + the Canada tuning split of bench/accuracy.py; held-o
 
     PYTHONPATH=. python bench/bench_cutout_compare.py                 # tuning, then held-out
     PYTHONPATH=. python bench/bench_cutout_compare.py --opaque OUT.csv  # held-out opaque pairs' rows
+    PYTHONPATH=. python bench/bench_cutout_compare.py --both            # two cut-outs: alike / differently
+
+``--both``: pairs of two cut-outs of each face.  Cut alike: the silhouette (grown by 12 %, and by 35 %)
+against the same cut-out shifted by 7 px and reduced to 0.9 (pixels and opacity together).  Cut
+differently: the close cut (12 %) against the wide one (35 %, which keeps background beside the jaw).
+Printed: the cue ``abs difference of cut_edge_opacity`` (range), how many pairs warn that the photos are
+cut differently, and how many jaw rows beyond their floor are left with a verdict.
 """
 
 from __future__ import annotations
@@ -38,7 +45,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from accuracy import CANADA, LONDON, canada_split  # noqa: E402
 from facemetrics import compare_photos  # noqa: E402
-from facemetrics.compare import MSG_COVERED  # noqa: E402
+from facemetrics import analyze_photo  # noqa: E402
+from facemetrics.compare import MSG_COVERED, MSG_CUT_DIFFERENTLY, cut_edge_opacity  # noqa: E402
 from facemetrics.compare.table import UNCERTAIN  # noqa: E402
 
 
@@ -110,6 +118,49 @@ def run(name: str, paths: list[Path]) -> None:
                   f"| {np.median(rs):.2f} / {rs.max():.2f} |")
 
 
+def _shifted(rgb: np.ndarray, alpha: np.ndarray, dx: int = 7) -> bytes:
+    r = np.full_like(rgb, 255)
+    r[dx:, dx:] = rgb[:-dx, :-dx]
+    a = np.zeros_like(alpha)
+    a[dx:, dx:] = alpha[:-dx, :-dx]
+    small = (rgb.shape[1] * 9 // 10, rgb.shape[0] * 9 // 10)
+    return cut_out_png(cv2.resize(r, small, interpolation=cv2.INTER_AREA),
+                       cv2.resize(a, small, interpolation=cv2.INTER_AREA))
+
+
+def run_both(name: str, paths: list[Path]) -> None:
+    kinds = {"alike": [], "differently": []}
+    for path in paths:
+        tem = path.with_suffix(".tem")
+        if not tem.is_file():
+            continue
+        rgb = np.asarray(Image.open(path).convert("RGB"))
+        close, wide = (silhouette_alpha(rgb.shape, read_tem(tem), g) for g in (0.12, 0.35))
+        a_close = analyze_photo(cut_out_png(rgb, close), name="close.png")
+        pairs_ = [("alike", a_close, _shifted(rgb, close)),
+                  ("alike", analyze_photo(cut_out_png(rgb, wide), name="wide.png"), _shifted(rgb, wide)),
+                  ("differently", a_close, cut_out_png(rgb, wide))]
+        for kind, a, b in pairs_:
+            c = compare_photos(a, b)
+            cue = abs(cut_edge_opacity(c.before) - cut_edge_opacity(c.after))
+            beyond = [ch for ch in c.changes if np.isfinite(ch.change) and ch.noise_floor > 0
+                      and abs(ch.change) > ch.noise_floor and ch.metric in ("jaw_width_mm", "jaw_angle_deg",
+                                                                           "lower_face_area_mm2")]
+            left = sum(ch.verdict not in (UNCERTAIN, "within_noise", "refused") for ch in beyond)
+            kinds[kind].append((cue, any(m.startswith(MSG_CUT_DIFFERENTLY) for m in c.messages), len(beyond), left))
+    print(f"\n{name}: two cut-outs of each face\n")
+    print("| cut | pairs | abs difference of cut_edge_opacity: min - max | warned 'cut differently' "
+          "| pairs with a jaw row beyond its floor: their smallest cue | jaw rows beyond floor left with a verdict |")
+    print("|---|---|---|---|---|---|")
+    for kind, rs in kinds.items():
+        cues = [r[0] for r in rs]
+        hit = [r[0] for r in rs if r[2]]
+        print(f"| {kind} | {len(rs)} | {min(cues):.3f} - {max(cues):.3f} | {sum(r[1] for r in rs)} "
+              f"| {len(hit)}: {min(hit):.3f} | {sum(r[3] for r in rs)} |" if hit else
+              f"| {kind} | {len(rs)} | {min(cues):.3f} - {max(cues):.3f} | {sum(r[1] for r in rs)} | 0 | "
+              f"{sum(r[3] for r in rs)} |")
+
+
 def opaque_rows(paths: list[Path], out: Path) -> None:
     """Each held-out photo against itself re-saved as a JPEG (quality 90) and shifted by 7 px: opaque pairs;
     every comparison row written to ``out`` (to diff the rows of two trees)."""
@@ -130,6 +181,7 @@ def opaque_rows(paths: list[Path], out: Path) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--opaque", type=Path, help="write the held-out opaque pairs' rows to this CSV and stop")
+    ap.add_argument("--both", action="store_true", help="pairs of two cut-outs (alike, differently)")
     ap.add_argument("--set", choices=("tuning", "heldout", "both"), default="both")
     args = ap.parse_args()
     if not (CANADA.is_dir() and LONDON.is_dir()):
@@ -138,6 +190,12 @@ def main() -> None:
     tune, held = canada_split(list(CANADA.glob("*.jpg")))
     if args.opaque:
         opaque_rows(held, args.opaque)
+        return
+    if args.both:
+        if args.set in ("tuning", "both"):
+            run_both("tuning: London 12 neutral + Canada tuning 24", sorted(LONDON.glob("*_neutral.jpg")) + tune)
+        if args.set in ("heldout", "both"):
+            run_both("held-out: Canada 16", held)
         return
     if args.set in ("tuning", "both"):
         run("tuning: London 12 neutral + Canada tuning 24", sorted(LONDON.glob("*_neutral.jpg")) + tune)

@@ -6,6 +6,7 @@ Synthetic inputs from the bundled sample only (the real-face figures: bench/benc
 from __future__ import annotations
 
 import io
+import re
 
 import cv2
 import numpy as np
@@ -14,7 +15,8 @@ from PIL import Image
 
 from facemetrics import analyze_photo
 from facemetrics.compare import (
-    METRICS, MSG_CUT_OUT, UNCERTAIN, compare_photos, cut_out_differs, cut_out_rows, transparency,
+    MAX_CUT_EDGE_DIFFERENCE, METRICS, MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, UNCERTAIN, compare_photos, cut_edge_opacity,
+    cut_out_differs, cut_out_rows, transparency,
 )
 
 
@@ -72,11 +74,13 @@ def test_one_cut_out_warns_and_reads_the_jaw_rows_uncertain(sample_analysis, cut
     assert by[("head_roll_change_deg", "mean")].verdict != UNCERTAIN
 
 
-def test_two_cut_outs_are_not_named(sample_analysis, cut_out):
+def test_two_cut_outs_alike_are_not_named(sample_analysis, cut_out):
     rgb = sample_analysis.photo.rgb
-    other = _png(rgb, _ellipse_alpha(rgb.shape, sample_analysis.points, 0.3))  # cut a little wider
+    other = _png(rgb, _ellipse_alpha(rgb.shape, sample_analysis.points, 0.3))  # cut wider, but both clear the jaw
     c = compare_photos(cut_out, other)
-    assert not any(m.startswith(MSG_CUT_OUT) for m in c.messages)
+    assert abs(cut_edge_opacity(c.before) - cut_edge_opacity(c.after)) <= MAX_CUT_EDGE_DIFFERENCE
+    assert not cut_out_differs(c.before, c.after)
+    assert not any(m.startswith((MSG_CUT_OUT, MSG_CUT_DIFFERENTLY)) for m in c.messages)
     assert c.changes and all(ch.verdict != UNCERTAIN for ch in c.changes if ch.metric == "jaw_width_mm")
 
 
@@ -93,3 +97,18 @@ def test_a_faded_photo_is_named_too(sample_analysis):
     c = compare_photos(sample_analysis, faded)
     msgs = [m for m in c.messages if m.startswith(MSG_CUT_OUT)]
     assert len(msgs) == 1 and "partly transparent too" in msgs[0]
+
+
+def test_two_cut_outs_cut_differently_beside_the_jaw_are_named(sample_analysis, cut_out):
+    rgb = sample_analysis.photo.rgb
+    close = analyze_photo(_png(rgb, _ellipse_alpha(rgb.shape, sample_analysis.points, 0.05)), name="close.png")
+    assert close.ok and transparency(close) == "cut out"
+    assert cut_edge_opacity(close) < 0.6 < cut_edge_opacity(cut_out)  # the close cut runs along the jaw
+    assert cut_edge_opacity(sample_analysis) == 1.0
+    c = compare_photos(close, cut_out)
+    msgs = [m for m in c.messages if m.startswith(MSG_CUT_DIFFERENTLY)]
+    assert c.status == "warning" and len(msgs) == 1, msgs
+    assert re.search(r"the before photo is \d+ % opaque and the after photo \d+ %", msgs[0]), msgs
+    assert not any(m.startswith(MSG_CUT_OUT) for m in c.messages)
+    by = {(ch.metric, ch.side): ch for ch in c.changes}
+    assert all(by[r].verdict == UNCERTAIN for r in cut_out_rows(METRICS))

@@ -100,7 +100,8 @@ from .gate import (
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
     registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
-    framing_rows, MSG_CUT_OUT, CUT_OUT_METRICS, transparency, cut_out_differs, cut_out_rows, cut_out_messages,
+    framing_rows, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
+    transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages,
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
 )
 from .copies import (
@@ -123,7 +124,8 @@ __all__ = [
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MSG_CUT_OUT", "CUT_OUT_METRICS", "transparency",
-    "cut_out_differs", "cut_out_rows", "cut_out_messages", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
+    "cut_out_differs", "cut_out_rows", "cut_out_messages", "MSG_CUT_DIFFERENTLY", "CUT_EDGE_OFFSET",
+    "MAX_CUT_EDGE_DIFFERENCE", "cut_edge_opacity", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..geometry import FACE_OVAL, MIRROR_INDEX, iris_plausibility
+from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
@@ -37,6 +37,8 @@ MSG_FRAMING = "the photos are framed differently"
 #: how the message of a pair of which exactly one photo has a transparent background (a cut-out) begins
 #: (:func:`cut_out_messages`)
 MSG_CUT_OUT = "one photo is cut out from its background"
+#: ... and of a pair of two transparent photos cut differently beside the jaw (:func:`cut_out_messages`)
+MSG_CUT_DIFFERENTLY = "the two photos are cut out from their backgrounds differently"
 #: how the messages of a refused pair's reasons begin (:func:`refusal_reasons`); every other message of a
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
@@ -357,11 +359,47 @@ def transparency(x: PhotoAnalysis) -> str:
     return "faded" if fraction > TRANSPARENT_FACE_FRACTION else "cut out"
 
 
+#: where :func:`cut_edge_opacity` reads a photo's opacity beside the jaw: this fraction of the face's width
+#: (the 468 landmarks' x extent) outward from each lower face-oval landmark, away from the landmarks' centre
+CUT_EDGE_OFFSET = 0.06
+#: two transparent photos whose :func:`cut_edge_opacity` differ by more than this (0-1) are cut differently
+#: (:func:`cut_out_differs`).  Rule written before the held-out faces were read: 1.2 x the largest difference
+#: of the tuning pairs cut alike (a cut-out against itself shifted by 7 px and reduced to 0.9, 0.083), rounded
+#: to 0.01; pairs cut differently (a close and a wide cut) differed by 0.09-0.65 and those with a jaw row beyond
+#: its floor by 0.11 or more (2026-12-04, ``bench/bench_cutout_compare.py --both``; docs/compare.md 'Cut-out photos')
+MAX_CUT_EDGE_DIFFERENCE = 0.10
+
+
+def cut_edge_opacity(x: PhotoAnalysis) -> float:
+    """How opaque a photo is just beside its jaw: the mean opacity (0-1, :attr:`facemetrics.loader.Photo.alpha`)
+    at the lower face-oval landmarks (:data:`facemetrics.geometry.LOWER_OVAL`) moved outward from the 468
+    landmarks' centre by :data:`CUT_EDGE_OFFSET` of the face's width (points outside the picture read at its
+    edge); 1.0 without transparent pixels, NaN without landmarks.  A cut close along the jaw reads low, one
+    keeping some background beside it high."""
+    if x.points is None:
+        return float("nan")
+    alpha = getattr(x.photo, "alpha", None)
+    if alpha is None:
+        return 1.0
+    p = np.asarray(x.points)[:, :2]
+    c = p[:468].mean(0)
+    q = p[list(LOWER_OVAL)]
+    d = q - c
+    d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
+    s = q + d * CUT_EDGE_OFFSET * float(np.ptp(p[:468, 0]))
+    h, w = alpha.shape[:2]
+    ij = np.clip(np.round(s).astype(int), 0, [w - 1, h - 1])
+    return float(alpha[ij[:, 1], ij[:, 0]].mean() / 255.0)
+
+
 def cut_out_differs(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
-    """Is exactly one of the two photos transparent (:func:`transparency`)?  Then the background alone moves
-    the jaw rows (:func:`cut_out_rows`).  Two transparent photos are taken as cut out alike (whether their cuts
-    follow the same contour is not checked)."""
-    return bool(transparency(a)) != bool(transparency(b))
+    """Is exactly one of the two photos transparent (:func:`transparency`), or are both, cut differently beside
+    the jaw (:func:`cut_edge_opacity` differing by more than :data:`MAX_CUT_EDGE_DIFFERENCE`)?  Then the
+    background alone moves the jaw rows (:func:`cut_out_rows`)."""
+    ta, tb = bool(transparency(a)), bool(transparency(b))
+    if ta != tb:
+        return True
+    return bool(ta and tb and abs(cut_edge_opacity(a) - cut_edge_opacity(b)) > MAX_CUT_EDGE_DIFFERENCE)
 
 
 def cut_out_rows(metrics) -> tuple[tuple[str, str], ...]:
@@ -374,10 +412,20 @@ def cut_out_rows(metrics) -> tuple[tuple[str, str], ...]:
 
 
 def cut_out_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
-    """The warning of a pair of which exactly one photo is transparent (:func:`cut_out_differs`), naming it;
-    empty otherwise."""
+    """The warning of a pair of which exactly one photo is transparent (:func:`cut_out_differs`), naming it, or
+    of two transparent photos cut differently beside the jaw (naming both :func:`cut_edge_opacity`); empty
+    otherwise."""
     if not cut_out_differs(a, b):
         return []
+    if transparency(a) and transparency(b):
+        ea, eb = cut_edge_opacity(a), cut_edge_opacity(b)
+        return [f"{MSG_CUT_DIFFERENTLY}: both are transparent (alpha channel, shown on white), but just beside the "
+                f"jaw the before photo is {100 * ea:.0f} % opaque and the after photo {100 * eb:.0f} % (limit "
+                f"±{100 * MAX_CUT_EDGE_DIFFERENCE:.0f} points): the jaw edge is read against white where one cut "
+                "runs closer, which alone moved the jaw width and angles beyond their floors in real faces cut "
+                "twice, so the jaw rows, the lower-face area and the cheek landmark rows are shown without a "
+                "verdict ('uncertain'; the dense-flow lifts of the cheeks and mouth and the folds keep theirs); "
+                "compare the original photos, or cut both out with the same tool and margin"]
     label, x = ("before", a) if transparency(a) else ("after", b)
     part = 100.0 * float(np.mean(x.photo.alpha < 255))
     what = ("its face is opaque" if transparency(x) == "cut out" else "its face is partly transparent too")
@@ -657,7 +705,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     photo is a mirror image of the before photo (:func:`looks_mirrored`), ``"warning"`` when pose, expression, lighting,
     resolution or the upper-face match break a warning limit, or a photo is cut, holds
     several faces, is black-and-white against a colour one or has an unreliable mm scale
-    (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`),
+    (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
+    is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
