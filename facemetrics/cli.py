@@ -518,17 +518,25 @@ def _remove_earlier(out: Path, names, photos) -> str:
     """Remove the files ``names`` an earlier run left in ``out`` that this run does not write, so that
     none is taken for this pair's (``compare`` stopped on an unreadable photo left an older
     comparison.csv, which read as this pair's result; an audit, 2026-12-03), with the batch's remover
-    (:func:`facemetrics.batch.runner.remove_earlier`; ``marked_only=False``: compare's PNGs carry no
-    mark of facemetrics).  A file that is one of ``photos`` (the inputs) is never removed.  Returns
-    the clause saying what was removed (or could not be), ``""`` when there was nothing."""
+    (:func:`facemetrics.batch.runner.remove_earlier`, ``marked_only=True`` since compare's PNGs carry a
+    mark, :func:`facemetrics.export.mark_png`: only a file facemetrics wrote is removed; a user's own file
+    of such a name, a link or a folder is left and named).  A file that is one of ``photos`` (the inputs)
+    is never removed.  Returns the clause saying what was removed, left or could not be removed, ``""``
+    when there was nothing."""
     from .batch.runner import remove_earlier
 
-    removed, left = remove_earlier(out, names, keep=photos, marked_only=False)
+    removed, left = remove_earlier(out, names, keep=photos, marked_only=True)
+    foreign = [x for x in left if "not written by facemetrics" in x]
+    failed = [x for x in left if x not in foreign]
     said = []
     if removed:
         said.append(f"the earlier {', '.join(removed)} in {out} removed (not of these photos)")
-    if left:
-        said.append(f"the earlier {', '.join(left)} in {out} could not be removed: it is not of these photos")
+    if foreign:
+        said.append(f"{', '.join(foreign)} in {out} left as {'it is' if len(foreign) == 1 else 'they are'}: "
+                    f"{'it is' if len(foreign) == 1 else 'they are'} not this run's output (move or rename "
+                    f"{'it' if len(foreign) == 1 else 'them'} if one could be taken for it)")
+    if failed:
+        said.append(f"the earlier {', '.join(failed)} in {out} could not be removed: it is not of these photos")
     return "".join(f"; {x}" for x in said)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 import cv2
 import numpy as np
 
+from ._version import __version__
 from .errors import SettingError
 from .schema import PHOTO_COLUMNS
 
@@ -226,9 +228,36 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
     return buf.getvalue()
 
 
+#: the PNG text chunk that marks a PNG facemetrics wrote (:func:`write_png`): keyword ``Software``, text
+#: ``facemetrics <version>``; right after the header chunk, so within the first bytes of the file, where
+#: :func:`facemetrics.batch.runner.not_written_by_facemetrics` looks for :data:`PNG_MARK`
+PNG_SOFTWARE = f"facemetrics {__version__}"
+#: the bytes of that chunk's type, keyword and the start of its text, whatever the version
+PNG_MARK = b"tEXtSoftware\x00facemetrics "
+
+
+def mark_png(data: bytes, text: str = PNG_SOFTWARE) -> bytes:
+    """``data`` (a PNG file's bytes) with a ``tEXt`` chunk ``Software`` = ``text`` after its ``IHDR`` chunk
+    (PNG specification, 11.3.4.3; Latin-1 text); the image data are unchanged.
+
+    Raises
+    ------
+    ValueError
+        ``data`` does not begin with a PNG signature and an ``IHDR`` chunk.
+    """
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG file")
+    end = 8 + 12 + int.from_bytes(data[8:12], "big")  # signature, then IHDR's length, type, data and CRC
+    body = b"tEXt" + b"Software\x00" + text.encode("latin-1")
+    chunk = (len(body) - 4).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
+    return data[:end] + chunk + data[end:]
+
+
 def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
-    """Write an RGB uint8 image as PNG atomically."""
+    """Write an RGB uint8 image as PNG atomically, marked as facemetrics' (:func:`mark_png`: a later run
+    removes or replaces only a PNG of an output's name that carries it)."""
     ok, buf = cv2.imencode(".png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
     if not ok:  # pragma: no cover - cv2 encodes any uint8 RGB image
         raise OSError(f"could not encode {path}")
-    return atomic_write(path, lambda fh: fh.write(buf.tobytes()))
+    data = mark_png(buf.tobytes())
+    return atomic_write(path, lambda fh: fh.write(data))

@@ -287,9 +287,18 @@ class Photo:
         time) have different :attr:`sha256` but the same ``pixel_sha256``: it tells one picture
         under two files.  It is computed on each call from `rgb` as it is then (about 10 ms for
         a 1600 x 1200 photo), and depends on the decode's `scale` (a batch decodes every photo
-        with the same settings)."""
+        with the same settings).
+
+        With partly transparent pixels (:attr:`alpha` not None) the opacity follows the pixels
+        (the marker ``b"alpha"``, then its bytes): `rgb` is composited on white, so two files
+        whose pixels differ only where they are transparent, or whose opacity differs over white
+        pixels, are otherwise one hash for two pictures.  Without it (no alpha channel, or one
+        opaque everywhere) the hash is the pixels' alone, as before 2026-12-04."""
         digest = hashlib.sha256(repr(tuple(int(n) for n in self.rgb.shape)).encode())
         digest.update(np.ascontiguousarray(self.rgb))
+        if self.alpha is not None:
+            digest.update(b"alpha")
+            digest.update(np.ascontiguousarray(self.alpha, dtype=np.uint8))
         return digest.hexdigest()
 
 

@@ -110,7 +110,7 @@ PROVENANCE = [
     Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time). In a batch, a time without a UTC offset in a session whose other photos all carry one offset may be written with that offset, read from the session's other photos (the batch's console notes say so when this changes its hours since the treatment)."),
     _WROTE,
     Column("sha256", "", "SHA-256 of the photo file's bytes (identifies the exact input)."),
-    Column("pixel_sha256", "", "SHA-256 of the decoded, upright RGB pixels at the size they were analysed at (their array's shape, then its bytes): the same for two files of one picture whose bytes differ (a copy whose EXIF capture time was rewritten); empty when the photo could not be read. A large JPEG's fast half-size decode (the default) gives another hash than its full decode (`fast=False` of `run_batch` and `analyze_photo`), so copies are only linked among photos read with the same settings (one run)."),
+    Column("pixel_sha256", "", "SHA-256 of the decoded, upright RGB pixels at the size they were analysed at (their array's shape, then its bytes; then the opacity's bytes when the file has partly transparent pixels, an alpha channel, since 2026-12-04): the same for two files of one picture whose bytes differ (a copy whose EXIF capture time was rewritten); empty when the photo could not be read. A large JPEG's fast half-size decode (the default) gives another hash than its full decode (`fast=False` of `run_batch` and `analyze_photo`), so copies are only linked among photos read with the same settings (one run)."),
 ]
 
 STATUS = [

@@ -1906,8 +1906,9 @@ def test_a_manifest_names_a_photo_and_a_subject_in_either_unicode_spelling(folde
 def test_one_remover_of_earlier_outputs_for_batch_timeline_and_compare(tmp_path, monkeypatch):
     """``batch`` and ``compare`` had each their own remover of an earlier run's outputs; there is one,
     ``batch.runner.remove_earlier``: a batch or timeline removes only what facemetrics wrote (the
-    file's start shows it), ``compare`` (whose PNGs carry no mark) any file or link of its names, never
-    one of its input photos; a folder of such a name is left and named by both."""
+    file's start shows it), and so does ``compare`` since its PNGs carry a mark (``export.mark_png``; it
+    removed any file or link of its names before), never one of its input photos; a folder of such a name is
+    left and named by both."""
     from facemetrics import cli
     from facemetrics.batch import runner
 
@@ -1934,5 +1935,28 @@ def test_one_remover_of_earlier_outputs_for_batch_timeline_and_compare(tmp_path,
     calls = []
     monkeypatch.setattr(runner, "remove_earlier", lambda *a, **kw: calls.append((a, kw)) or (["overlay.png"], []))
     said = cli._remove_earlier(tmp_path, ["overlay.png"], ["in.jpg"])
-    assert calls == [((tmp_path, ["overlay.png"]), dict(keep=["in.jpg"], marked_only=False))]
+    assert calls == [((tmp_path, ["overlay.png"]), dict(keep=["in.jpg"], marked_only=True))]
     assert said == f"; the earlier overlay.png in {tmp_path} removed (not of these photos)"
+
+
+def test_png_outputs_carry_facemetrics_mark(tmp_path):
+    """The PNGs facemetrics writes (``export.write_png``: compare's overlay.png and aligned_after.png,
+    analyze's overlays) carry a ``Software`` text chunk, which the remover recognises; the pixels are the
+    same; a PNG another program wrote, with the same pixels, is not facemetrics'."""
+    import numpy as np
+    from PIL import Image
+
+    from facemetrics import __version__
+    from facemetrics.batch import runner
+    from facemetrics.export import write_png
+
+    rgb = np.random.default_rng(3).integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    write_png(rgb, tmp_path / "overlay.png")
+    with Image.open(tmp_path / "overlay.png") as im:
+        assert im.text.get("Software") == f"facemetrics {__version__}"
+        np.testing.assert_array_equal(np.asarray(im.convert("RGB")), rgb)
+    Image.fromarray(rgb).save(tmp_path / "aligned_after.png")  # another program's PNG
+    assert runner.not_written_by_facemetrics(tmp_path / "overlay.png") == ""
+    assert runner.not_written_by_facemetrics(tmp_path / "aligned_after.png") == "not written by facemetrics"
+    removed, left = runner.remove_earlier(tmp_path, ["overlay.png", "aligned_after.png"])
+    assert removed == ["overlay.png"] and left == ["aligned_after.png (not written by facemetrics)"]

@@ -972,11 +972,19 @@ def test_compare_leaves_no_earlier_outputs_beside_an_unreadable_or_refused_pair(
     import numpy as np
     from PIL import Image
 
+    from facemetrics.export import write_png
+
+    def earlier(name):  # as an earlier run wrote it: marked (the CSV's version column, the PNG's text chunk)
+        if name.endswith(".csv"):
+            (out / name).write_text("metric,facemetrics_version\nx,0.2\n")
+        else:
+            write_png(np.full((8, 8, 3), 90, np.uint8), out / name)
+
     before = str(SAMPLES / "astronaut_before.jpg")
     out = tmp_path / "out"
     out.mkdir()
     for name in ("comparison.csv", "overlay.png", "aligned_after.png"):
-        (out / name).write_text("an earlier run\n")
+        earlier(name)
     unreadable = out / "after.jpg"  # an input inside the output folder
     unreadable.write_bytes(b"not a photo\n" * 20)
     assert main(["compare", before, str(unreadable), "-o", str(out)]) == 2
@@ -987,12 +995,37 @@ def test_compare_leaves_no_earlier_outputs_beside_an_unreadable_or_refused_pair(
     assert sorted(f.name for f in out.iterdir()) == ["after.jpg"]
     blank = tmp_path / "blank.png"  # read, but no face: refused, nothing aligned
     Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
-    (out / "overlay.png").write_text("an earlier run\n")
+    earlier("overlay.png")
     assert main(["compare", before, str(blank), "-o", str(out)]) == 1
     said = capsys.readouterr().out
     assert f"wrote comparison.csv to {out}; the earlier overlay.png in {out} removed" in said, said
     assert sorted(f.name for f in out.iterdir()) == ["after.jpg", "comparison.csv"]
     assert (pd.read_csv(out / "comparison.csv").status == "refused").all()
+
+
+def test_compare_leaves_a_users_own_file_of_an_output_name(tmp_path, capsys):
+    """`compare` removed any file named like its outputs that this run did not write (its PNGs carried no
+    mark): a user's own overlay.png in the output folder was deleted.  Its PNGs are now marked
+    (export.mark_png), so only files facemetrics wrote are removed; another file of such a name is left,
+    and the line says so."""
+    import numpy as np
+    from PIL import Image
+
+    before = str(SAMPLES / "astronaut_before.jpg")
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = Image.fromarray(np.full((20, 20, 3), 30, np.uint8))
+    mine.save(out / "overlay.png")  # the user's own PNG (Pillow, no facemetrics mark)
+    (out / "aligned_after.png").write_bytes(b"\x89PNG\r\n\x1a\nnot ours")
+    mine_bytes = (out / "overlay.png").read_bytes()
+    blank = tmp_path / "blank.png"  # read, but no face: refused, no PNG written
+    Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
+    assert main(["compare", before, str(blank), "-o", str(out)]) == 1
+    said = capsys.readouterr().out
+    assert (out / "overlay.png").read_bytes() == mine_bytes and (out / "aligned_after.png").exists()
+    assert (f"wrote comparison.csv to {out}; overlay.png (not written by facemetrics), aligned_after.png (not written "
+            f"by facemetrics) in {out} left as they are: they are not this run's output") in said, said
+    assert "removed" not in said, said
 
 
 def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp_path, capsys, monkeypatch):

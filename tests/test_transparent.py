@@ -113,6 +113,51 @@ def test_arrays_and_pil_images_keep_alpha_too():
     assert load_photo(Image.fromarray(rgb)).alpha is None
 
 
+def test_pixel_sha256_includes_the_alpha_channel():
+    """Two files alike once composited on white (white pixels, one opaque, one transparent; and pixels that
+    differ only where they are fully transparent) are two hashes; without alpha (and with an opaque alpha
+    channel) the hash is the pixels' alone, as caches and tables written before it hold."""
+    import hashlib
+
+    rgb = _pattern()
+    rgb[:16] = 255  # a white band: opaque in one file, transparent in the other
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    alpha[:16] = 0
+    opaque = load_photo(_encode(Image.fromarray(rgb), "PNG"), name="o")
+    cut = load_photo(_encode(Image.fromarray(_rgba(rgb, alpha), "RGBA"), "PNG"), name="c")
+    np.testing.assert_array_equal(opaque.rgb, cut.rgb)  # the same composited pixels ...
+    assert opaque.pixel_sha256 != cut.pixel_sha256  # ... but two pictures
+    other = rgb.copy()
+    other[:16] = 7  # other colours under the transparent band: the same picture, the same alpha
+    again = load_photo(_encode(Image.fromarray(_rgba(other, alpha), "RGBA"), "PNG"), name="d")
+    assert again.pixel_sha256 == cut.pixel_sha256
+    half = alpha.copy()
+    half[:16] = 128
+    assert load_photo(_encode(Image.fromarray(_rgba(rgb, half), "RGBA"), "PNG"), name="h").pixel_sha256 \
+        != cut.pixel_sha256
+    # no alpha, or an opaque one: the shape, then the pixels, as before
+    want = hashlib.sha256(repr(tuple(rgb.shape)).encode())
+    want.update(np.ascontiguousarray(rgb))
+    assert opaque.pixel_sha256 == want.hexdigest()
+    assert load_photo(_encode(Image.fromarray(_rgba(rgb, 255), "RGBA"), "PNG"), name="a").pixel_sha256 \
+        == want.hexdigest()
+
+
+def test_same_pixels_needs_the_same_opacity():
+    from types import SimpleNamespace
+
+    from facemetrics.compare.copies import same_pixels
+
+    rgb = _pattern()
+    rgb[:16] = 255
+    alpha = np.full(rgb.shape[:2], 255, np.uint8)
+    alpha[:16] = 0
+    opaque = SimpleNamespace(photo=load_photo(_encode(Image.fromarray(rgb), "PNG"), name="o"))
+    cut = SimpleNamespace(photo=load_photo(_encode(Image.fromarray(_rgba(rgb, alpha), "RGBA"), "PNG"), name="c"))
+    assert same_pixels(opaque, opaque) and same_pixels(cut, cut)
+    assert not same_pixels(opaque, cut) and not same_pixels(cut, opaque)
+
+
 def test_large_images_keep_alpha_band_by_band(monkeypatch):
     from facemetrics import loader
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
 from ..errors import PhotoError, SettingError
-from ..export import check_output_folder, rows_frame, write_rows_csv
+from ..export import PNG_MARK, check_output_folder, rows_frame, write_rows_csv
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times, offset_free_treatment
@@ -71,7 +71,10 @@ TIMELINE_OUTPUTS = ("timeline.csv", "timeline.png", "report.md", "regimen.png")
 
 #: how each output file begins when facemetrics wrote it (its first 4 KiB are read): only such a file is
 #: removed as an earlier run's, never a file of the same name that facemetrics did not make
-_OUTPUT_MARKS = {".csv": b"facemetrics_version", ".md": b"# Treatment time course", ".png": b"Matplotlib version"}
+#: (a PNG: the ``Software`` text chunk of :func:`facemetrics.export.write_png`, ``compare``'s and ``analyze``'s
+#: overlays, or Matplotlib's of the timeline plots)
+_OUTPUT_MARKS = {".csv": (b"facemetrics_version",), ".md": (b"# Treatment time course",),
+                 ".png": (PNG_MARK, b"Matplotlib version")}
 
 @dataclass
 class BatchResult:
@@ -709,11 +712,11 @@ def remove_earlier(out_dir: Path, names, *, keep=(), marked_only: bool = True) -
         Files never removed, compared by their real path (``compare``'s input photos, which may lie in
         the output folder under such a name).
     marked_only : bool
-        True (batch, timeline): only a regular file whose beginning shows that facemetrics wrote it
+        True (batch, timeline, compare): only a regular file whose beginning shows that facemetrics wrote it
         (:func:`not_written_by_facemetrics`, :data:`_OUTPUT_MARKS`) is removed; a file of the same
         name that it did not make (the user's own ``report.md``, a link, a folder) is left, and named.
-        False (``compare``, whose PNGs carry no mark): any regular file or symbolic link of such a
-        name is removed (a folder is left, and named).
+        False: any regular file or symbolic link of such a name is removed (a folder is left, and named);
+        no command uses it since ``compare``'s PNGs carry a mark (2026-12-04).
 
     Returns
     -------
@@ -770,5 +773,4 @@ def not_written_by_facemetrics(path: Path) -> str | None:
             head = fh.read(4096)
     except OSError as exc:
         return exc.strerror or str(exc)
-    mark = _OUTPUT_MARKS.get(path.suffix)
-    return "" if mark is not None and mark in head else "not written by facemetrics"
+    return "" if any(mark in head for mark in _OUTPUT_MARKS.get(path.suffix, ())) else "not written by facemetrics"

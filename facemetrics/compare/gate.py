@@ -11,11 +11,12 @@ import numpy as np
 
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..geometry import FACE_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX, skin_texture, smile_terms
+from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
+from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, skin_texture, smile_terms
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
+from .occlusion import JAW_ROWS
 from .table import METRICS, UNCERTAIN, verdict
 
 #: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
@@ -33,6 +34,11 @@ MSG_EXPRESSION_MAYBE = "expression may differ"
 MSG_FACE_CUT = "the face is cut by the image edge"
 #: how the message of a pair framed differently begins (:func:`framing_messages`)
 MSG_FRAMING = "the photos are framed differently"
+#: how the message of a pair of which exactly one photo has a transparent background (a cut-out) begins
+#: (:func:`cut_out_messages`)
+MSG_CUT_OUT = "one photo is cut out from its background"
+#: ... and of a pair of two transparent photos cut differently beside the jaw (:func:`cut_out_messages`)
+MSG_CUT_DIFFERENTLY = "the two photos are cut out from their backgrounds differently"
 #: how the messages of a refused pair's reasons begin (:func:`refusal_reasons`); every other message of a
 #: refused pair is a difference found on the way (pose, light, faces, ...)
 MSG_DIFFERENT_PEOPLE = "these may be different people"
@@ -344,6 +350,104 @@ def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
             "dense-flow lifts keep theirs); take both photos at the same framing and camera distance"]
 
 
+#: the rows a cut-out against an uncut photo moves besides the jaw rows (:data:`facemetrics.compare.occlusion.JAW_ROWS`,
+#: the jaw contour's): every metric with a side beyond 0.8 x its floor in a tuning pair (London 12 neutral + the
+#: Canada tuning split, each photo against a cut-out of itself along a silhouette drawn from the hand-placed
+#: template points: 2026-12-04, ``bench/bench_cutout_compare.py``; docs/compare.md, 'Cut-out photos'), all sides
+CUT_OUT_METRICS = ("cheek_lift_landmarks_mm", "cheek_height_mm")
+
+
+def transparency(x: PhotoAnalysis) -> str:
+    """What a photo's alpha channel (:attr:`facemetrics.loader.Photo.alpha`, composited on white) hides:
+    ``"cut out"`` when the face is opaque and the background (some of the rest) transparent, ``"faded"`` when
+    more than :data:`~facemetrics.quality.TRANSPARENT_FACE_FRACTION` of the face is partly transparent too,
+    ``""`` without transparent pixels (or without landmarks).  Either way the jaw edge is read against white
+    where the photo is transparent."""
+    alpha = getattr(x.photo, "alpha", None)
+    if alpha is None or x.points is None:
+        return ""
+    fraction, _ = face_opacity(alpha, np.asarray(x.points))
+    return "faded" if fraction > TRANSPARENT_FACE_FRACTION else "cut out"
+
+
+#: where :func:`cut_edge_opacity` reads a photo's opacity beside the jaw: this fraction of the face's width
+#: (the 468 landmarks' x extent) outward from each lower face-oval landmark, away from the landmarks' centre
+CUT_EDGE_OFFSET = 0.06
+#: two transparent photos whose :func:`cut_edge_opacity` differ by more than this (0-1) are cut differently
+#: (:func:`cut_out_differs`).  Rule written before the held-out faces were read: 1.2 x the largest difference
+#: of the tuning pairs cut alike (a cut-out against itself shifted by 7 px and reduced to 0.9, 0.083), rounded
+#: to 0.01; pairs cut differently (a close and a wide cut) differed by 0.09-0.65 and those with a jaw row beyond
+#: its floor by 0.11 or more (2026-12-04, ``bench/bench_cutout_compare.py --both``; docs/compare.md 'Cut-out photos')
+MAX_CUT_EDGE_DIFFERENCE = 0.10
+
+
+def cut_edge_opacity(x: PhotoAnalysis) -> float:
+    """How opaque a photo is just beside its jaw: the mean opacity (0-1, :attr:`facemetrics.loader.Photo.alpha`)
+    at the lower face-oval landmarks (:data:`facemetrics.geometry.LOWER_OVAL`) moved outward from the 468
+    landmarks' centre by :data:`CUT_EDGE_OFFSET` of the face's width (points outside the picture read at its
+    edge); 1.0 without transparent pixels, NaN without landmarks.  A cut close along the jaw reads low, one
+    keeping some background beside it high."""
+    if x.points is None:
+        return float("nan")
+    alpha = getattr(x.photo, "alpha", None)
+    if alpha is None:
+        return 1.0
+    p = np.asarray(x.points)[:, :2]
+    c = p[:468].mean(0)
+    q = p[list(LOWER_OVAL)]
+    d = q - c
+    d /= np.maximum(np.linalg.norm(d, axis=1, keepdims=True), 1e-9)
+    s = q + d * CUT_EDGE_OFFSET * float(np.ptp(p[:468, 0]))
+    h, w = alpha.shape[:2]
+    ij = np.clip(np.round(s).astype(int), 0, [w - 1, h - 1])
+    return float(alpha[ij[:, 1], ij[:, 0]].mean() / 255.0)
+
+
+def cut_out_differs(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Is exactly one of the two photos transparent (:func:`transparency`), or are both, cut differently beside
+    the jaw (:func:`cut_edge_opacity` differing by more than :data:`MAX_CUT_EDGE_DIFFERENCE`)?  Then the
+    background alone moves the jaw rows (:func:`cut_out_rows`)."""
+    ta, tb = bool(transparency(a)), bool(transparency(b))
+    if ta != tb:
+        return True
+    return bool(ta and tb and abs(cut_edge_opacity(a) - cut_edge_opacity(b)) > MAX_CUT_EDGE_DIFFERENCE)
+
+
+def cut_out_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) a cut-out against
+    an uncut photo reaches: the jaw rows (:data:`facemetrics.compare.occlusion.JAW_ROWS`) and the
+    :data:`CUT_OUT_METRICS`; the other rows keep their verdicts."""
+    jaw = set(JAW_ROWS)
+    return tuple((s.metric, side) for s in metrics for side in s.sides
+                 if (s.metric, side) in jaw or s.metric in CUT_OUT_METRICS)
+
+
+def cut_out_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a pair of which exactly one photo is transparent (:func:`cut_out_differs`), naming it, or
+    of two transparent photos cut differently beside the jaw (naming both :func:`cut_edge_opacity`); empty
+    otherwise."""
+    if not cut_out_differs(a, b):
+        return []
+    if transparency(a) and transparency(b):
+        ea, eb = cut_edge_opacity(a), cut_edge_opacity(b)
+        return [f"{MSG_CUT_DIFFERENTLY}: both are transparent (alpha channel, shown on white), but just beside the "
+                f"jaw the before photo is {100 * ea:.0f} % opaque and the after photo {100 * eb:.0f} % (limit "
+                f"±{100 * MAX_CUT_EDGE_DIFFERENCE:.0f} points): the jaw edge is read against white where one cut "
+                "runs closer, which alone moved the jaw width and angles beyond their floors in real faces cut "
+                "twice, so the jaw rows, the lower-face area and the cheek landmark rows are shown without a "
+                "verdict ('uncertain'; the dense-flow lifts of the cheeks and mouth and the folds keep theirs); "
+                "compare the original photos, or cut both out with the same tool and margin"]
+    label, x = ("before", a) if transparency(a) else ("after", b)
+    part = 100.0 * float(np.mean(x.photo.alpha < 255))
+    what = ("its face is opaque" if transparency(x) == "cut out" else "its face is partly transparent too")
+    return [f"{MSG_CUT_OUT}: the {label} photo is transparent over {part:.0f} % of the picture (alpha channel, shown "
+            f"on white; {what}) and the other is not. The jaw edge is then read against white where the background "
+            "was cut away, which alone moved the jaw width (median 4.9 mm, up to 7.8 mm), the jaw angles (up to 6.7 deg) "
+            "and the lower-face area beyond their floors in 36 real faces compared with a cut-out of themselves, so the jaw rows, the lower-face "
+            "area and the cheek landmark rows are shown without a verdict ('uncertain'; the dense-flow lifts of the "
+            "cheeks and mouth and the folds keep theirs); compare the original photos, or two photos cut out alike"]
+
+
 def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     """Is the face cut by the image edge in either photo (jaw-line landmarks outside the picture,
     :attr:`facemetrics.quality.Quality.cut_landmarks`)?  Face Mesh then guesses the jaw there and
@@ -627,7 +731,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     photo is a mirror image of the before photo (:func:`looks_mirrored`), ``"warning"`` when pose, expression, lighting,
     resolution or the upper-face match break a warning limit, or a photo is cut, holds
     several faces, is black-and-white against a colour one or has an unreliable mm scale
-    (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`),
+    (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
+    is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
@@ -687,6 +792,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
+    msgs += cut_out_messages(a, b)
     # (an alignment without a scale, a stand-in, is not checked)
     scale = getattr(pair.alignment, "scale", float("nan"))
     msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
