@@ -446,6 +446,30 @@ def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
     return found
 
 
+def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tuple:
+    """The rows (kinds, or ``(metric, side)``) of the pair ``a``, ``b`` that read ``uncertain`` by the gate's
+    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs); the covered-area and
+    smoothed-skin rows are added by the caller."""
+    # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
+    # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
+    # the checked range (the per-photo rows carry the after photo's landmarks through the same corrected
+    # fit as the landmark lifts): one rule with the repeats' (gate.lower_face_unread_reasons); the folds
+    # of a grey photo against a colour one
+    why = lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues)
+    unread = set(LOWER_FACE_KINDS if why else ())
+    unread |= {"fold"} if colour_mismatch(a, b) else set()
+    # the camera row when the lips' shape changed: the fit's estimate is then not a distance
+    # (gate.camera_measured), and its message says so
+    unread |= {"camera"} if lip_shape_changes(a, b) else set()
+    # the landmark-based rows of a pair framed differently (gate.framed_differently): Face Mesh's landmarks
+    # depend on how much of the frame the face fills (docs/compare.md, 'Framing'); the dense-flow lifts keep theirs
+    framing = framing_rows(METRICS) if not refused and framed_differently(a, b) else ()
+    # the jaw rows of a cut-out against an uncut photo (gate.cut_out_differs): the jaw edge is read against white
+    # where the background was cut away (docs/compare.md, 'Cut-out photos')
+    framing += cut_out_rows(METRICS) if not refused and cut_out_differs(a, b) else ()
+    return tuple(sorted(unread)) + framing
+
+
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,
              check_order: bool = True) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
@@ -497,24 +521,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     if status == "ok" and msgs:
         status = "warning"
     refused = status == "refused"
-    # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
-    # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
-    # the checked range (the per-photo rows carry the after photo's landmarks through the same corrected
-    # fit as the landmark lifts): one rule with the repeats' (gate.lower_face_unread_reasons); the folds
-    # of a grey photo against a colour one
-    why = lower_face_unread_reasons(a, b, pair.alignment.residual_mm, pair.cues)
-    unread = set(LOWER_FACE_KINDS if why else ())
-    unread |= {"fold"} if colour_mismatch(a, b) else set()
-    # the camera row when the lips' shape changed: the fit's estimate is then not a distance
-    # (gate.camera_measured), and its message says so
-    unread |= {"camera"} if lip_shape_changes(a, b) else set()
-    # the landmark-based rows of a pair framed differently (gate.framed_differently): Face Mesh's landmarks
-    # depend on how much of the frame the face fills (docs/compare.md, 'Framing'); the dense-flow lifts keep theirs
-    framing = framing_rows(METRICS) if not refused and framed_differently(a, b) else ()
-    # the jaw rows of a cut-out against an uncut photo (gate.cut_out_differs): the jaw edge is read against white
-    # where the background was cut away (docs/compare.md, 'Cut-out photos')
-    framing += cut_out_rows(METRICS) if not refused and cut_out_differs(a, b) else ()
-    uncertain = tuple(sorted(unread)) + tuple(sorted(covered.rows)) + framing + weak_folds
+    uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + weak_folds
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
     # the two iris scales disagree beyond what the alignment explains (a lens or glare in one photo): the
     # mm rows whose verdict that scale error could change (gate.iris_scale_rows; the message is the gate's)
