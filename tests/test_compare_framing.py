@@ -48,3 +48,34 @@ def test_nuisance_pair_does_not_trip_it(sample_analysis, name):
     assert framing_ratio(c.before, c.after) <= MAX_FRAMING_RATIO
     assert not any(m.startswith(MSG_FRAMING) for m in c.messages)
     assert all(ch.verdict != UNCERTAIN for ch in c.changes if ch.metric == "jawline_height_mm")
+
+
+def _screenshot(rgb: np.ndarray, k: float = 2.0) -> np.ndarray:
+    """``rgb`` as on a phone screenshot: its width kept, black bars above and below making the picture
+    ``k`` times as tall (docs/robustness.md, 'Phone capture audit')."""
+    h = rgb.shape[0]
+    bar = int(round(h * (k - 1) / 2))
+    return cv2.copyMakeBorder(rgb, bar, bar, 0, 0, cv2.BORDER_CONSTANT, value=(0, 0, 0))
+
+
+def test_a_screenshot_with_bars_trips_it_on_the_longer_side(sample_analysis):
+    """The face fills the same share of the width, but the picture is twice as tall: the cue read on the
+    width alone (1.00) let the landmark rows keep verdicts; on the longer side it reads about 2."""
+    from facemetrics.compare.gate import face_fraction, framing_side
+    c = compare_photos(sample_analysis, _screenshot(sample_analysis.photo.rgb))
+    assert face_fraction(c.after) == pytest.approx(face_fraction(c.before), rel=0.05)  # width: framed alike
+    assert framing_side(c.before, c.after) == "longer"
+    assert framing_ratio(c.before, c.after) > 1.6
+    framing = [m for m in c.messages if m.startswith(MSG_FRAMING)]
+    assert len(framing) == 1 and "of the frame's longer side" in framing[0], c.messages
+    by = {(ch.metric, ch.side): ch for ch in c.changes}
+    assert all(by[r].verdict == UNCERTAIN for r in framing_rows(METRICS))
+
+
+def test_a_pair_of_one_shape_reads_alike_on_either_side(padded_pair):
+    """Padded alike on every side, the photo keeps its shape: the width's and the longer side's ratios agree,
+    so the cue is what it was before the longer side was read."""
+    from facemetrics.compare.gate import _fraction_ratio
+    rw, rl = (_fraction_ratio(padded_pair.before, padded_pair.after, s) for s in ("width", "longer"))
+    assert rl == pytest.approx(rw, rel=0.01)
+    assert framing_ratio(padded_pair.before, padded_pair.after) == pytest.approx(max(rw, rl))

@@ -122,10 +122,11 @@ MAX_CHECKED_CAMERA_PCT = 42.0
 
 
 #: framing cue (:func:`framing_ratio`: the larger over the smaller of the two photos' face-oval width / image
-#: width) beyond which the landmark-based and per-photo rows (:data:`FRAMING_METRICS`, the ``*_landmarks_mm``
-#: rows) carry the verdict ``uncertain``, ratio: Face Mesh's landmarks depend on how much of the frame the face
-#: fills.  Chosen on the tuning faces by a rule written before the table (the smallest ratio above 1.20 at
-#: which a row exceeded 0.8 x its floor, 1.249 (a 0.8 x crop of the sample), rounded down to 0.05, never
+#: width, or / the image's longer side when that ratio is the larger) beyond which the landmark-based and
+#: per-photo rows (:data:`FRAMING_METRICS`, the ``*_landmarks_mm`` rows) carry the verdict ``uncertain``,
+#: ratio: Face Mesh's landmarks depend on how much of the frame the face fills.  Chosen on the tuning faces
+#: by a rule written before the table (the smallest ratio above 1.20 at which a row exceeded 0.8 x its floor,
+#: 1.249 (a 0.8 x crop of the sample), rounded down to 0.05, never
 #: below 1.20, the nuisances' own scale change 0.85 / 1.15): 2026-12-04, ``bench/bench_framing.py``;
 #: docs/compare.md, 'Framing'.  Why: Face Mesh crops its landmark network's input from the box its face detector
 #: finds in the whole picture, and that box moves by up to 4-11 % of the face's width when the face fills another
@@ -295,23 +296,43 @@ def registration_uncertain(pair: _Pair) -> bool:
     return bool(pair.alignment.residual_mm > MAX_ALIGNMENT_RESIDUAL_MM)
 
 
-def face_fraction(x: PhotoAnalysis) -> float:
-    """How much of the frame's width the face fills: the width of the bounding box of Face Mesh's face oval
+def face_fraction(x: PhotoAnalysis, side: str = "width") -> float:
+    """How much of the frame the face fills: the width of the bounding box of Face Mesh's face oval
     (:data:`facemetrics.geometry.FACE_OVAL`, x in px of ``photo.rgb``) over the width of ``photo.rgb``
-    (a fraction, 0-1+; NaN for a photo without landmarks)."""
+    (``side="width"``) or over its longer side (``side="longer"``: Face Mesh's face detector sees the whole
+    picture at 128 x 128 px, so bars that make the picture taller shrink the face there too); a fraction,
+    0-1+; NaN for a photo without landmarks."""
     if x.points is None or x.photo is None:
         return float("nan")
     xs = np.asarray(x.points)[list(FACE_OVAL), 0]
-    return float((xs.max() - xs.min()) / x.photo.rgb.shape[1])
+    h, w = x.photo.rgb.shape[:2]
+    return float((xs.max() - xs.min()) / (w if side == "width" else max(h, w)))
+
+
+def _fraction_ratio(a: PhotoAnalysis, b: PhotoAnalysis, side: str) -> float:
+    fa, fb = face_fraction(a, side), face_fraction(b, side)
+    if not (np.isfinite(fa) and np.isfinite(fb)) or min(fa, fb) <= 0:
+        return float("nan")
+    return float(max(fa, fb) / min(fa, fb))
+
+
+def framing_side(a: PhotoAnalysis, b: PhotoAnalysis) -> str:
+    """Which of the frame's sides the framing cue (:func:`framing_ratio`) was read on: ``"width"``, or
+    ``"longer"`` when the ratio of the face's fractions of the longer side is the larger (the two photos'
+    shapes differ: a screenshot of a photo, a portrait photo against a landscape one; for photos of one shape
+    the two agree but for the rounding of their sizes)."""
+    rw, rl = _fraction_ratio(a, b, "width"), _fraction_ratio(a, b, "longer")
+    return "longer" if np.isfinite(rl) and (not np.isfinite(rw) or rl > rw) else "width"
 
 
 def framing_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     """The framing cue of a pair: the larger of the two photos' :func:`face_fraction` over the smaller
-    (1 = framed alike, 2 = the face fills twice the width of the frame in one photo; NaN when unknown)."""
-    fa, fb = face_fraction(a), face_fraction(b)
-    if not (np.isfinite(fa) and np.isfinite(fb)) or min(fa, fb) <= 0:
-        return float("nan")
-    return float(max(fa, fb) / min(fa, fb))
+    (1 = framed alike, 2 = the face fills twice the width of the frame in one photo; NaN when unknown),
+    read on the frame's width and on its longer side, the larger of the two (:func:`framing_side`; since
+    2026-12-04: a screenshot of a photo, the photo scaled to the screen's width with bars above and below,
+    kept the width's ratio at 1.00-1.02 while the longer side's read 1.61-2.20 and its landmark rows moved
+    up to 1.58 x their floors; docs/robustness.md, 'Phone capture audit')."""
+    return _fraction_ratio(a, b, framing_side(a, b))
 
 
 #: the per-photo metrics the framing gate reaches (besides every ``*_landmarks_mm`` lift row): read from the
@@ -342,8 +363,10 @@ def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     and the limit; empty otherwise."""
     if not framed_differently(a, b):
         return []
-    fa, fb = face_fraction(a), face_fraction(b)
-    return [f"{MSG_FRAMING} (the face fills {100 * fa:.0f} % vs {100 * fb:.0f} % of the frame's width, "
+    side = framing_side(a, b)
+    fa, fb = face_fraction(a, side), face_fraction(b, side)
+    where = "width" if side == "width" else "longer side"
+    return [f"{MSG_FRAMING} (the face fills {100 * fa:.0f} % vs {100 * fb:.0f} % of the frame's {where}, "
             f"{framing_ratio(a, b):.2f}x; limit {MAX_FRAMING_RATIO:.2f}x): the landmark-based rows (landmark lifts, "
             "jaw, mouth and cheek metrics) depend on how much of the frame the face fills (a wider frame, a crop, a "
             "zoom or a camera nearer or farther all change it), so they are shown without a verdict ('uncertain'; the "
