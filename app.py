@@ -66,6 +66,7 @@ from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LE
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
+from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
@@ -881,18 +882,19 @@ TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "be
 TABLE_COLUMNS = {
     "metric": st.column_config.TextColumn("metric", width=145),
     "side": st.column_config.TextColumn("side", width=48, help="the subject's own right / left, or their mean"),
-    "change": st.column_config.NumberColumn("change", format="%+.2f", width=58,
-                                            help="after - before, in the row's unit"),
+    "change": st.column_config.NumberColumn("change", width=58,
+                                            help="after - before, in the row's unit, to about a tenth of its floor"),
     "unit": st.column_config.TextColumn("unit", width=44),
-    "noise_floor": st.column_config.NumberColumn("floor", format="%.2f", width=50,
+    "noise_floor": st.column_config.NumberColumn("floor", width=50,
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=105),
-    "before": st.column_config.NumberColumn("before", format="%.2f", width=62,
+    "before": st.column_config.NumberColumn("before", width=62,
                                             help="blank: a lift has no value of its own"),
-    "after": st.column_config.NumberColumn("after", format="%.2f", width=62,
+    "after": st.column_config.NumberColumn("after", width=62,
                                            help="blank: a lift has no value of its own"),
 }
+# no number format above: each row's figures are formatted by table_styled (a format here would override it)
 
 
 #: what :func:`comparison_view`'s table shows for a missing value (a lift row's before / after): blank, not
@@ -903,7 +905,7 @@ TABLE_PLACEHOLDER = ""
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The comparison table as the page shows it: columns in :data:`TABLE_ORDER` (others after), and
     ``before`` / ``after`` as numbers (NaN where a row has none, a lift row: shown blank through
-    :data:`TABLE_PLACEHOLDER`, and two decimals through :data:`TABLE_COLUMNS`), so the browser sorts them as
+    :data:`TABLE_PLACEHOLDER`; each row's decimals through :func:`table_styled`), so the browser sorts them as
     numbers (as text, "10.00" sorted before "9.00"); ``change`` and ``noise_floor`` stay numbers too."""
     cols = [c for c in TABLE_ORDER if c in frame.columns] + [c for c in frame.columns if c not in TABLE_ORDER]
     out = frame[cols].copy()
@@ -911,6 +913,33 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
         if c in out.columns:  # None (object column) -> NaN (float column)
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     return out
+
+
+def _number_text(dp: int, sign: str = ""):
+    """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):{sign}.{dp}f}"
+
+
+def table_decimals(shown: pd.DataFrame) -> pd.Series:
+    """The decimals each row of :func:`table_shown`'s table is shown with: as many as its noise floor supports
+    (:func:`facemetrics.decay.wording.decimals_for`: steps of about a tenth of the floor, 0-3), 2 without one."""
+    floors = pd.to_numeric(shown["noise_floor"], errors="coerce")
+    return pd.Series([decimals_for(f) if math.isfinite(f) and f > 0 else 2 for f in floors], index=shown.index)
+
+
+def table_styled(shown: pd.DataFrame):
+    """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
+    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.
+    A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
+    them (the columns stay numbers); the comparison.csv download keeps every digit."""
+    dp = table_decimals(shown)
+    styler = shown.style
+    for col, sign in (("change", "+"), ("noise_floor", ""), ("before", ""), ("after", "")):
+        if col not in shown.columns:
+            continue
+        for d in sorted(set(dp)):
+            styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[shown.index[dp == d], [col]])
+    return styler
 
 
 def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
@@ -1008,8 +1037,8 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                      width="stretch")
 
     def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
-        box.dataframe(table_shown(with_batch_verdicts(frame, result)), hide_index=True, width="stretch", height=420,
-                      column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
+        box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
+                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
 
     with right:
         table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
