@@ -737,7 +737,8 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
                 "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
+                "photo; a comparison uses the coarser photo's). A fold depth's ±: its share of that floor, floor / √2 "
+                "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
                 "columns are derived here.")
 
 
@@ -755,7 +756,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`) widened for the photo's pixel size as a
     comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
     analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
-    defaults).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
+    defaults); a fold depth's value with its ± (:func:`facemetrics.report.per_photo_value`: each photo's share
+    of that floor, floor / √2).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
     does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
@@ -769,7 +771,10 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     for label, col, unit, floor_key in PHOTO_FIGURES:
         v = _num(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
-        rows.append(dict(figure=label, value=f"{v:.1f}" if math.isfinite(v) else "n/a", unit=unit,
+        value = f"{v:.1f}" if math.isfinite(v) else "n/a"
+        if unit == "index" and math.isfinite(v):  # a fold's own value with its ± (floor / √2; report.per_photo_value)
+            value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
+        rows.append(dict(figure=label, value=value, unit=unit,
                          scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
                          change_noise_floor=f"{round(floors[floor_key], 2):g} {unit}"))
     return pd.DataFrame(rows)
@@ -890,9 +895,11 @@ TABLE_COLUMNS = {
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=105),
     "before": st.column_config.NumberColumn("before", width=62,
-                                            help="blank: a lift has no value of its own"),
+                                            help="blank: a lift has no value of its own; a fold's with its ± "
+                                                 "(floor / √2: each photo's share of the change's floor)"),
     "after": st.column_config.NumberColumn("after", width=62,
-                                           help="blank: a lift has no value of its own"),
+                                           help="blank: a lift has no value of its own; a fold's with its ± "
+                                                "(floor / √2: each photo's share of the change's floor)"),
 }
 # no number format above: each row's figures are formatted by table_styled (a format here would override it)
 
@@ -915,9 +922,18 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+#: the rows whose before / after values are shown with their own ± (report.per_photo_value): the folds
+PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct")
+
+
 def _number_text(dp: int, sign: str = ""):
     """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed), blank for NaN."""
     return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):{sign}.{dp}f}"
+
+
+def _per_photo_text(floor: float):
+    """A Styler formatter: a fold row's before or after value with its ± (report.per_photo_value), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else fm_report.per_photo_value(v, floor, "").strip()
 
 
 def table_decimals(shown: pd.DataFrame) -> pd.Series:
@@ -929,16 +945,24 @@ def table_decimals(shown: pd.DataFrame) -> pd.Series:
 
 def table_styled(shown: pd.DataFrame):
     """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
-    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.
+    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  The
+    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`).
     A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
+    fold = shown["metric"].isin(PER_PHOTO_ROWS) if "metric" in shown.columns else pd.Series(False, index=shown.index)
     styler = shown.style
     for col, sign in (("change", "+"), ("noise_floor", ""), ("before", ""), ("after", "")):
         if col not in shown.columns:
             continue
-        for d in sorted(set(dp)):
-            styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[shown.index[dp == d], [col]])
+        per_photo = fold if col in ("before", "after") else pd.Series(False, index=shown.index)
+        for d in sorted(set(dp[~per_photo])):
+            rows = shown.index[(dp == d) & ~per_photo]
+            styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[rows, [col]])
+        floors = pd.to_numeric(shown.loc[per_photo, "noise_floor"], errors="coerce")
+        for f in sorted(set(floors)):
+            rows = floors.index[floors == f] if math.isfinite(f) else floors.index[floors.isna()]
+            styler = styler.format(_per_photo_text(f), subset=pd.IndexSlice[rows, [col]])
     return styler
 
 

@@ -154,7 +154,10 @@ def _decimals(text: str) -> int:
 
 def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supports(after_bytes):
     """Every row showed 2 decimals (``lower_face_area_mm2`` −91.16 beside a floor of 380): each row now has
-    steps of about a tenth of its floor (0-3 decimals), and the columns stay numbers (sorted as numbers)."""
+    steps of about a tenth of its floor (0-3 decimals), the columns stay numbers (sorted as numbers), and a
+    fold's before and after carry their ± (each photo's share of the floor, floor / √2)."""
+    import math
+
     at = _app()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
@@ -173,6 +176,10 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
     assert _decimals(big) == 0 and _decimals(small) >= 2, (big, small)
     assert float(big) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
     assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f}"
+    fold = at_row[("nlf_depth", "right")]
+    u = data.loc[fold, "noise_floor"] / math.sqrt(2)
+    assert shown.loc[fold, "before"] == f"{data.loc[fold, 'before']:.2f} ± {u:.2f}", shown.loc[fold]
+    assert " ± " in shown.loc[fold, "after"] and " ± " not in shown.loc[area, "after"]
     for c in ("change", "noise_floor", "before", "after"):  # a format in the column's config would override them
         assert not app_module().TABLE_COLUMNS[c]["type_config"].get("format"), c
 
@@ -1301,7 +1308,8 @@ def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties():
     pct = row["mm_per_px_uncertainty_pct"]
     assert t.loc["jaw width", "value"] == f"{row['jaw_width_mm']:.1f}" and t.loc["jaw width", "unit"] == "mm"
     assert t.loc["jaw width", "scale_uncertainty"] == f"±{row['jaw_width_mm'] * pct / 100:.1f} mm"
-    assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.1f}"
+    # a fold's own value with its ± (each photo's share of the change's floor, 0.84 / sqrt(2)): it had none
+    assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.2f} ± 0.59"
     # the default fold-depth floor, 0.84 since re-measured 2026-12-04 after f368598 (0.72 before)
     assert t.loc["fold depth index, left", "change_noise_floor"] == "0.84 index"
     assert t.loc["jaw angle, left", "unit"] == "deg" and t.loc["jaw angle, left", "scale_uncertainty"] == ""
@@ -1321,6 +1329,8 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     assert t.loc["jawline height below the pupils", "value"] == "n/a"
     assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == "125.0"
     assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
+    u = DEFAULT_NOISE_FLOORS[("nlf_depth", "side")] / 2 ** 0.5
+    assert t.loc["fold depth index, right", "value"] == f"10.00 ± {u:.2f}" and "floor / √2" in app.FIGURES_NOTE
     user = app.photo_figures(dict(row, mm_per_px_uncertainty_pct=None, calibration_source="user_mm_per_px"))
     assert user.set_index("figure").loc["jaw width", "scale_uncertainty"] == ""
     assert user.set_index("figure").loc["mm per pixel (scale)", "scale_uncertainty"] == "set by you"
