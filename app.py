@@ -66,6 +66,7 @@ from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LE
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
+from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
@@ -736,7 +737,8 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
                 "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
+                "photo; a comparison uses the coarser photo's). A fold depth's ±: its share of that floor, floor / √2 "
+                "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
                 "columns are derived here.")
 
 
@@ -754,7 +756,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     (:data:`facemetrics.compare.DEFAULT_NOISE_FLOORS`) widened for the photo's pixel size as a
     comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
     analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
-    defaults).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
+    defaults); a fold depth's value with its ± (:func:`facemetrics.report.per_photo_value`: each photo's share
+    of that floor, floor / √2).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
     does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
@@ -768,7 +771,10 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     for label, col, unit, floor_key in PHOTO_FIGURES:
         v = _num(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
-        rows.append(dict(figure=label, value=f"{v:.1f}" if math.isfinite(v) else "n/a", unit=unit,
+        value = f"{v:.1f}" if math.isfinite(v) else "n/a"
+        if unit == "index" and math.isfinite(v):  # a fold's own value with its ± (floor / √2; report.per_photo_value)
+            value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
+        rows.append(dict(figure=label, value=value, unit=unit,
                          scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
                          change_noise_floor=f"{round(floors[floor_key], 2):g} {unit}"))
     return pd.DataFrame(rows)
@@ -881,18 +887,21 @@ TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "be
 TABLE_COLUMNS = {
     "metric": st.column_config.TextColumn("metric", width=145),
     "side": st.column_config.TextColumn("side", width=48, help="the subject's own right / left, or their mean"),
-    "change": st.column_config.NumberColumn("change", format="%+.2f", width=58,
-                                            help="after - before, in the row's unit"),
+    "change": st.column_config.NumberColumn("change", width=58,
+                                            help="after - before, in the row's unit, to about a tenth of its floor"),
     "unit": st.column_config.TextColumn("unit", width=44),
-    "noise_floor": st.column_config.NumberColumn("floor", format="%.2f", width=50,
+    "noise_floor": st.column_config.NumberColumn("floor", width=50,
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=105),
-    "before": st.column_config.NumberColumn("before", format="%.2f", width=62,
-                                            help="blank: a lift has no value of its own"),
-    "after": st.column_config.NumberColumn("after", format="%.2f", width=62,
-                                           help="blank: a lift has no value of its own"),
+    "before": st.column_config.NumberColumn("before", width=62,
+                                            help="blank: a lift has no value of its own; a fold's with its ± "
+                                                 "(floor / √2: each photo's share of the change's floor)"),
+    "after": st.column_config.NumberColumn("after", width=62,
+                                           help="blank: a lift has no value of its own; a fold's with its ± "
+                                                "(floor / √2: each photo's share of the change's floor)"),
 }
+# no number format above: each row's figures are formatted by table_styled (a format here would override it)
 
 
 #: what :func:`comparison_view`'s table shows for a missing value (a lift row's before / after): blank, not
@@ -903,7 +912,7 @@ TABLE_PLACEHOLDER = ""
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
     """The comparison table as the page shows it: columns in :data:`TABLE_ORDER` (others after), and
     ``before`` / ``after`` as numbers (NaN where a row has none, a lift row: shown blank through
-    :data:`TABLE_PLACEHOLDER`, and two decimals through :data:`TABLE_COLUMNS`), so the browser sorts them as
+    :data:`TABLE_PLACEHOLDER`; each row's decimals through :func:`table_styled`), so the browser sorts them as
     numbers (as text, "10.00" sorted before "9.00"); ``change`` and ``noise_floor`` stay numbers too."""
     cols = [c for c in TABLE_ORDER if c in frame.columns] + [c for c in frame.columns if c not in TABLE_ORDER]
     out = frame[cols].copy()
@@ -911,6 +920,50 @@ def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
         if c in out.columns:  # None (object column) -> NaN (float column)
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
     return out
+
+
+#: the rows whose before / after values are shown with their own ± (report.per_photo_value): the folds
+PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct")
+
+
+def _number_text(dp: int, sign: str = ""):
+    """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):{sign}.{dp}f}"
+
+
+def _per_photo_text(floor: float):
+    """A Styler formatter: a fold row's before or after value with its ± (report.per_photo_value), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else fm_report.per_photo_value(v, floor, "").strip()
+
+
+def table_decimals(shown: pd.DataFrame) -> pd.Series:
+    """The decimals each row of :func:`table_shown`'s table is shown with: as many as its noise floor supports
+    (:func:`facemetrics.decay.wording.decimals_for`: steps of about a tenth of the floor, 0-3), 2 without one."""
+    floors = pd.to_numeric(shown["noise_floor"], errors="coerce")
+    return pd.Series([decimals_for(f) if math.isfinite(f) and f > 0 else 2 for f in floors], index=shown.index)
+
+
+def table_styled(shown: pd.DataFrame):
+    """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
+    supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  The
+    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`).
+    A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
+    them (the columns stay numbers); the comparison.csv download keeps every digit."""
+    dp = table_decimals(shown)
+    fold = shown["metric"].isin(PER_PHOTO_ROWS) if "metric" in shown.columns else pd.Series(False, index=shown.index)
+    styler = shown.style
+    for col, sign in (("change", "+"), ("noise_floor", ""), ("before", ""), ("after", "")):
+        if col not in shown.columns:
+            continue
+        per_photo = fold if col in ("before", "after") else pd.Series(False, index=shown.index)
+        for d in sorted(set(dp[~per_photo])):
+            rows = shown.index[(dp == d) & ~per_photo]
+            styler = styler.format(_number_text(int(d), sign), subset=pd.IndexSlice[rows, [col]])
+        floors = pd.to_numeric(shown.loc[per_photo, "noise_floor"], errors="coerce")
+        for f in sorted(set(floors)):
+            rows = floors.index[floors == f] if math.isfinite(f) else floors.index[floors.isna()]
+            styler = styler.format(_per_photo_text(f), subset=pd.IndexSlice[rows, [col]])
+    return styler
 
 
 def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
@@ -1008,8 +1061,8 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                      width="stretch")
 
     def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
-        box.dataframe(table_shown(with_batch_verdicts(frame, result)), hide_index=True, width="stretch", height=420,
-                      column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
+        box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
+                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
 
     with right:
         table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts

@@ -14,13 +14,13 @@ import math
 import numpy as np
 import pandas as pd
 
-from .compare import POSE_METRICS, REGIONS, Comparison
+from .compare import POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
                            MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
                            WARN_CAMERA_PCT)
 from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import effect_noun, hours_text, join_words, num, percent, quantity
+from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "is_pooled",
     "join_words",
     "num",
+    "per_photo_value",
     "percent",
     "quantity",
     "regimen_no_fit_note",
@@ -403,6 +404,28 @@ NOTE_COMPARED_VALUES = ("(before → after are measured for the comparison: the 
                         "analyze` of each photo by design; the change compares the same skin)")
 
 
+#: what the ± of a photo's own value says (:func:`per_photo_value`; the CLI's note under the fold lines, the app's)
+PER_PHOTO_NOTE = ("± on a before or after value: each photo's share of the change's noise floor, floor / √2, at the "
+                  "floor's coverage; the repeatability of photos of one unchanged face, not of the light")
+
+
+def per_photo_value(value: float, floor: float, unit: str) -> str:
+    """One photo's value of a row with its uncertainty and ``unit``: ``"16.31 ± 0.59 index"``; the ± is
+    :func:`facemetrics.compare.per_photo_uncertainty` of the row's change ``floor``, and both show as many
+    decimals as it supports (:func:`facemetrics.decay.wording.decimals_for`).  Without a floor: the value
+    with one decimal and "(no floor)"; "n/a" for a missing value."""
+    try:
+        v, u = float(value), per_photo_uncertainty(float(floor))
+    except (TypeError, ValueError):
+        return "n/a"
+    if not math.isfinite(v):
+        return "n/a"
+    if not math.isfinite(u):
+        return f"{v:.1f} {unit} (no floor)"
+    dp = decimals_for(u)
+    return f"{v:.{dp}f} ± {u:.{dp}f} {unit}"
+
+
 def summary_lines(c: Comparison) -> list[str]:
     """Short plain-language summary of a comparison: status, messages, the lifts, the pose change and
     the folds (for the CLI and the comparison figure, :func:`facemetrics.plots.comparison_overlay`)."""
@@ -432,12 +455,14 @@ def summary_lines(c: Comparison) -> list[str]:
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
         # every figure with its unit (the depth's is "index", as in comparison.csv; an audit, 2026-12-04: the
-        # depth figures were bare numbers)
-        out.append(f"  nasolabial fold {side}: depth {d.before:.1f} → {d.after:.1f} index, change {d.change:+.2f} index "
-                   f"({d.verdict}; noise floor {d.noise_floor:.2f} index), contrast {k.before:.1f} → {k.after:.1f} %, "
+        # depth figures were bare numbers) and each photo's value with its ± (per_photo_value)
+        out.append(f"  nasolabial fold {side}: depth {per_photo_value(d.before, d.noise_floor, 'index')} → "
+                   f"{per_photo_value(d.after, d.noise_floor, 'index')}, change {d.change:+.2f} index "
+                   f"({d.verdict}; noise floor {d.noise_floor:.2f} index), contrast "
+                   f"{per_photo_value(k.before, k.noise_floor, '%')} → {per_photo_value(k.after, k.noise_floor, '%')}, "
                    f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
     out.append("    (index: the fold depth index, 10 × mm of full darkening across the fold; contrast: % darker than the "
-               f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast)")
+               f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast; {PER_PHOTO_NOTE})")
     out.append(f"    {NOTE_COMPARED_VALUES}")
     note = noise_source_note(c.noise_source)
     out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))

@@ -5,7 +5,9 @@
 1. **Recovered vs true lift**: photos lifted by known amounts (0-3 mm,
    :func:`facemetrics.simulate.lift`) with small pose/light jitter, compared
    with a jittered baseline: bias, slope and RMSE of ``jawline_lift_mm`` and
-   ``mouth_corner_lift_mm`` (mean side).
+   ``mouth_corner_lift_mm`` (mean side); the bias and the slope with a 95 % CI
+   from the same after photos compared with other jittered baselines
+   (:func:`recovery_fit`).
 2. **False lift under every nuisance**: an unlifted photo under each
    nuisance of :data:`facemetrics.simulate.NUISANCES` (the set the default
    noise floors were measured with: roll, rescale, shift, brightness, gamma,
@@ -25,7 +27,8 @@
    pipeline (study -> batch -> timeline): the issue's design, a lift that does
    not fade, and a study with too few photos.
 
-Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv``,
+Outputs in ``out_dir``: ``validation.json`` (all figures), ``recovery.csv`` (every change, against the
+reference baseline and the other baselines), ``recovery_fit.csv`` (bias and slope with their CIs),
 ``nuisance.csv``, ``pose3d.csv``, ``folds.csv``, ``repeatability.csv``, ``claims.csv`` and
 ``validation.png``.  Every CSV row and the JSON carry ``facemetrics_version``; a figure's unit is
 in its column name (``_mm``, ``_deg``, ``_pct``) or, where the name has none, in a ``unit``
@@ -54,6 +57,7 @@ from .compare import (
     noise_floors_from_repeats,
 )
 from .decay.claim import decay_resolved, peak_resolved
+from .decay.wording import decimals_for
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
 from .loader import load_photo
@@ -98,27 +102,134 @@ def _jittered(rgb, rng):
     return analyze_photo(encode_png(img), name="jittered")
 
 
-def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict) -> pd.DataFrame:
-    """1. Recovered vs true lift: ``recovery.csv``; bias, slope and RMSE per lift metric."""
-    # 1. recovery
+def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict, baselines=()) -> pd.DataFrame:
+    """1. Recovered vs true lift: ``recovery.csv`` (every change, against ``ref`` and each of ``baselines``)
+    and ``recovery_fit.csv`` (:func:`recovery_fit`: bias, slope and RMSE per lift metric against ``ref``, the
+    slope and bias with their 95 % CI over the baselines).  Returns the rows against ``ref``
+    (``baseline`` 0), the figure's."""
+    # 1. recovery: each after photo against the reference and against each other jittered baseline (its draws
+    # of rng are those of the reference alone: the other baselines were drawn from their own generator)
     rec = []
     for true in (0.0, 0.5, 1.0, 2.0, 3.0):
         img = base.photo.rgb if true == 0 else simulate.lift(base, true, side="both").image
         for k in range(reps):
-            ch = _changes(ref, _jittered(img, rng))
-            rec += [dict(metric=m, true_mm=true, repeat=k, measured_mm=ch.get((m, "mean"), np.nan)) for m in _LIFTS]
+            after = _jittered(img, rng)
+            for b, before in enumerate((ref, *baselines) if k == 0 else (ref,)):
+                ch = _changes(before, after)
+                rec += [dict(metric=m, baseline=b, true_mm=true, repeat=k, measured_mm=ch.get((m, "mean"), np.nan))
+                        for m in _LIFTS]
     rec = pd.DataFrame(rec)
     _write_table(rec, out / "recovery.csv")
+    fit = recovery_fit(rec)
+    _write_table(fit, out / "recovery_fit.csv")
     summary["recovery"] = {}
-    for m, g in rec.groupby("metric"):
-        slope, icpt = np.polyfit(g["true_mm"], g["measured_mm"], 1)
-        err = g["measured_mm"] - g["true_mm"]
-        summary["recovery"][m] = dict(bias_mm=float(err.mean()), slope=float(slope), intercept_mm=float(icpt),
-                                      rmse_mm=float(np.sqrt((err ** 2).mean())), max_abs_error_mm=float(err.abs().max()))
-        s = summary["recovery"][m]
-        summary["lines"].append(f"recovery {m}: slope {s['slope']:.3f} mm/mm (measured per true), bias "
-                                f"{s['bias_mm']:+.3f} mm, RMSE {s['rmse_mm']:.3f} mm")
-    return rec
+    for r in fit.to_dict("records"):
+        m = r["metric"]
+        summary["recovery"][m] = dict(
+            bias_mm=r["bias_mm"], slope=r["slope_mm_per_mm"], intercept_mm=r["intercept_mm"], rmse_mm=r["rmse_mm"],
+            max_abs_error_mm=r["max_abs_error_mm"], bias_mm_ci_low=r["bias_mm_ci_low"],
+            bias_mm_ci_high=r["bias_mm_ci_high"], slope_ci_low=r["slope_mm_per_mm_ci_low"],
+            slope_ci_high=r["slope_mm_per_mm_ci_high"], confidence=r["confidence"], n_baselines=r["n_baselines"])
+        summary["lines"].append(recovery_line(r))
+    return rec[rec["baseline"] == 0].reset_index(drop=True)
+
+
+def _line_fit(g: pd.DataFrame) -> tuple[float, float, float]:
+    """``(slope, intercept_mm, bias_mm)`` of measured against true lift (finite rows of ``g``; NaN with fewer
+    than 2 distinct true lifts)."""
+    g = g[np.isfinite(g["measured_mm"])]
+    if g["true_mm"].nunique() < 2:
+        return float("nan"), float("nan"), float("nan")
+    slope, icpt = np.polyfit(g["true_mm"], g["measured_mm"], 1)
+    return float(slope), float(icpt), float((g["measured_mm"] - g["true_mm"]).mean())
+
+
+def recovery_fit(rec: pd.DataFrame) -> pd.DataFrame:
+    """Bias, slope and RMSE of the recovered lift, the slope and the bias with a 95 % CI.
+
+    Every change of a validate run is read against one jittered baseline photo, whose own error is shared
+    by all of them (docs/validation.md, section 4): most of the bias is that one photo's error, which the
+    changes' scatter around their line cannot show, so a CI from that scatter alone (or a bootstrap of the
+    changes) would be far too narrow.  The same after photos are therefore also compared with other,
+    independently jittered baselines: the spread of the slope and the bias between baselines is what
+    another baseline would have given.  The interval adds the after photos' own share (the least-squares
+    standard error of the slope, and the residual SD / sqrt(n) of the bias, against baseline 0):
+    ``estimate ± t(0.975, B - 1) x sqrt(SD_between_baselines² + SE_after_photos²)`` with ``B`` baselines.
+
+    Parameters
+    ----------
+    rec : pandas.DataFrame
+        ``recovery.csv``: one row per change, columns ``metric``, ``baseline`` (0: the reference the
+        figures are read against; 1, 2, ...: the other baselines), ``true_mm``, ``repeat`` (which after photo
+        of that true lift) and ``measured_mm`` (mm; NaN: not measured, left out).  Without a ``baseline``
+        column every row is baseline 0; without ``repeat`` the rows of a true lift are numbered in order.
+        The baselines' spread is read on the after photos that every baseline was compared with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per metric: ``slope_mm_per_mm`` (measured per true lift) and ``bias_mm`` (mean of
+        measured - true), each with ``_ci_low`` / ``_ci_high`` (NaN with fewer than 2 baselines that gave a
+        fit: no CI), ``intercept_mm``, ``rmse_mm``, ``max_abs_error_mm`` (all against baseline 0),
+        ``confidence`` (0.95), ``n_baselines`` and ``n_changes`` (baseline 0's finite changes).
+    """
+    from .compare.floors import t_975
+
+    if "baseline" not in rec.columns:
+        rec = rec.assign(baseline=0)
+    if "repeat" not in rec.columns:  # the after photos of a true lift, numbered in their order
+        rec = rec.assign(repeat=rec.groupby(["metric", "baseline", "true_mm"]).cumcount())
+    rows = []
+    for m, g in rec.groupby("metric", sort=True):
+        g0 = g[(g["baseline"] == 0) & np.isfinite(g["measured_mm"])]
+        slope, icpt, bias = _line_fit(g0)
+        err = g0["measured_mm"] - g0["true_mm"]
+        n = len(g0)
+        # each baseline's estimates on the after photos every baseline was compared with (the other baselines
+        # read one after photo per true lift), so that their spread is the baselines' alone
+        keys = g.loc[np.isfinite(g["measured_mm"]), ["baseline", "true_mm", "repeat"]]
+        common = set.intersection(*(set(zip(k["true_mm"], k["repeat"])) for _, k in keys.groupby("baseline")),
+                                  set(zip(keys["true_mm"], keys["repeat"])))
+        on_common = [(t, r) in common for t, r in zip(g["true_mm"], g["repeat"])]
+        per = [_line_fit(gb) for _, gb in g[on_common].groupby("baseline")]
+        per = np.array([p for p in per if np.isfinite(p[0])], dtype=float).reshape(-1, 3)
+        nb = len(per)
+        row = dict(metric=m, slope_mm_per_mm=slope, slope_mm_per_mm_ci_low=np.nan, slope_mm_per_mm_ci_high=np.nan,
+                   bias_mm=bias, bias_mm_ci_low=np.nan, bias_mm_ci_high=np.nan, intercept_mm=icpt,
+                   rmse_mm=float(np.sqrt((err ** 2).mean())) if n else np.nan,
+                   max_abs_error_mm=float(err.abs().max()) if n else np.nan,
+                   confidence=0.95, n_baselines=nb, n_changes=n)
+        if nb >= 2 and n > 2 and np.isfinite(slope):
+            x = g0["true_mm"].to_numpy(float)
+            resid = g0["measured_mm"].to_numpy(float) - (slope * x + icpt)
+            s2 = float((resid ** 2).sum() / (n - 2))
+            se_after = (np.sqrt(s2 / ((x - x.mean()) ** 2).sum()), np.sqrt(s2 / n))
+            t = t_975(nb - 1)
+            for name, est, between, se in (("slope_mm_per_mm", slope, per[:, 0], se_after[0]),
+                                           ("bias_mm", bias, per[:, 2], se_after[1])):
+                half = t * float(np.sqrt(np.var(between, ddof=1) + se ** 2))
+                row[f"{name}_ci_low"], row[f"{name}_ci_high"] = est - half, est + half
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def recovery_line(r: dict) -> str:
+    """The summary sentence of one :func:`recovery_fit` row: slope and bias with their CI (as many decimals
+    as the CI supports, :func:`facemetrics.decay.wording.decimals_for`; "no CI" in words without one) and the
+    RMSE, each with its unit."""
+    level = f"{100 * r['confidence']:.0f} % CI"
+
+    def with_ci(name: str, unit: str, sign: str) -> str:
+        est, lo, hi = r[name], r[f"{name}_ci_low"], r[f"{name}_ci_high"]
+        if not (_finite(lo) and _finite(hi)):
+            return f"{est:{sign}.3f} {unit} (no CI: one baseline photo)"
+        d = decimals_for((hi - lo) / 2)
+        return f"{est:{sign}.{d}f} {unit} ({level} {lo:{sign}.{d}f} to {hi:{sign}.{d}f} {unit})"
+
+    nb = int(r["n_baselines"])
+    return (f"recovery {r['metric']}: slope (measured per true) {with_ci('slope_mm_per_mm', 'mm/mm', '')}, bias "
+            f"{with_ci('bias_mm', 'mm', '+')}, RMSE {r['rmse_mm']:.3f} mm; intervals over {nb} jittered baseline "
+            f"photo{'s' if nb != 1 else ''}")
 
 
 def _metric_changes(ch: dict) -> dict:
@@ -326,9 +437,13 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     base = _base(640)
     reps = 3 if quick else 6
     ref = _jittered(base.photo.rgb, rng)
+    # the recovery's other baselines (its CIs): from their own generator, so that the draws of rng, hence every
+    # figure read against ref, are those of a run without them
+    brng = np.random.default_rng([seed, 1])
+    baselines = [_jittered(base.photo.rgb, brng) for _ in range(reps)]
     summary: dict = {"facemetrics_version": __version__, "quick": quick, "lines": []}
     # the order matters: recovery and repeatability draw from the same generator
-    rec = _check_recovery(base, ref, rng, reps, out, summary)
+    rec = _check_recovery(base, ref, rng, reps, out, summary, baselines)
     nuis_df = _check_nuisances(base, out, summary)
     _check_pose3d(base, out, summary)
     folds = _check_folds(base, out, summary)

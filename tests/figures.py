@@ -3,7 +3,9 @@ and an uncertainty (``tests/test_units.py``, ``tests/test_app.py``).
 
 :func:`bare_figures` lists the decimal numbers of a text that no unit follows; :func:`figures_without_uncertainty`
 the sentences with a measured figure (a decimal with a unit of a change: mm, mm², index, pp, deg) and no
-uncertainty beside it (a CI, a noise floor, a margin, a ±).  Counts, ranks and whole numbers (``2 more
+uncertainty beside it (a CI, a noise floor, a margin, a ±); :func:`values_without_uncertainty` the before → after
+values that stand without their own ± ("depth 16.3 → 15.9 index": a value, not a change, so the change's floor
+beside it is not its uncertainty).  Counts, ranks and whole numbers (``2 more
 photos``, ``24 h``) are not read: only numbers with a decimal point are figures here.
 """
 
@@ -59,3 +61,14 @@ def overprecise(text: str) -> list[str]:
         return len(s.split(".")[1]) if "." in s else 0
 
     return [m.group(0) for m in _PM.finditer(text) if decimals(m.group(1)) > decimals(m.group(2))]
+
+
+#: a value and its optional ± (and unit) on either side of "→": "16.31 ± 0.59 index → 15.93 ± 0.59 index"
+_ARROW = re.compile(rf"({_NUM})(\s*±\s*\d+(?:\.\d+)?)?\s*(?:{'|'.join(re.escape(u) for u in UNITS)})?(?![A-Za-z])"
+                    rf"\s*→\s*({_NUM})(\s*±\s*\d+(?:\.\d+)?)?")
+
+
+def values_without_uncertainty(text: str) -> list[str]:
+    """The ``before → after`` pairs of decimal values in ``text`` of which either value has no ``± u`` of its
+    own ("16.3 → 15.9 index"; "16.31 ± 0.59 index → 15.93 ± 0.59 index" passes)."""
+    return [m.group(0) for m in _ARROW.finditer(text) if m.group(2) is None or m.group(4) is None]

@@ -140,6 +140,50 @@ def test_upload_sample_pair_gives_table_and_lift(after_bytes):
     assert drawn[0].HasField("placeholder") and drawn[0].placeholder == app.TABLE_PLACEHOLDER == ""
 
 
+def _shown_texts(element) -> pd.DataFrame:
+    """What a dataframe element shows (a pandas Styler's display values), beside its ``value`` (the numbers)."""
+    from streamlit import dataframe_util
+
+    assert element.proto.arrow_data.HasField("styler"), "the table is drawn without its per-row formats"
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(element.proto.arrow_data.styler.display_values)
+
+
+def _decimals(text: str) -> int:
+    return len(text.split(".")[1].split(" ")[0]) if "." in text.split(" ")[0] else 0
+
+
+def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supports(after_bytes):
+    """Every row showed 2 decimals (``lower_face_area_mm2`` −91.16 beside a floor of 380): each row now has
+    steps of about a tenth of its floor (0-3 decimals), the columns stay numbers (sorted as numbers), and a
+    fold's before and after carry their ± (each photo's share of the floor, floor / √2)."""
+    import math
+
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
+    data, shown = element.value, _shown_texts(element)
+    assert len(shown) == len(data) and list(shown.columns) == list(data.columns)
+    for c in ("change", "noise_floor", "before", "after"):
+        assert pd.api.types.is_float_dtype(data[c]), (c, data[c].dtype)  # sorted as numbers
+    at_row = {(m, s): i for i, (m, s) in enumerate(zip(data["metric"], data["side"]))}
+    area, jaw = at_row[("lower_face_area_mm2", "mean")], at_row[("jawline_lift_mm", "mean")]
+    assert data.loc[area, "noise_floor"] > 100 and data.loc[jaw, "noise_floor"] < 1
+    big, small = shown.loc[area, "change"], shown.loc[jaw, "change"]
+    assert _decimals(big) < _decimals(small), (big, small)
+    assert _decimals(big) == 0 and _decimals(small) >= 2, (big, small)
+    assert float(big) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
+    assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f}"
+    fold = at_row[("nlf_depth", "right")]
+    u = data.loc[fold, "noise_floor"] / math.sqrt(2)
+    assert shown.loc[fold, "before"] == f"{data.loc[fold, 'before']:.2f} ± {u:.2f}", shown.loc[fold]
+    assert " ± " in shown.loc[fold, "after"] and " ± " not in shown.loc[area, "after"]
+    for c in ("change", "noise_floor", "before", "after"):  # a format in the column's config would override them
+        assert not app_module().TABLE_COLUMNS[c]["type_config"].get("format"), c
+
+
 def _spy_downloads(monkeypatch) -> dict[str, bytes]:
     """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -1212,8 +1256,8 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
 
 
 def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis):
-    """before / after were text ("10.00" sorted before "9.00" in the browser): they are numbers now, two
-    decimals by the column's format, NaN drawn blank by the table's placeholder."""
+    """before / after were text ("10.00" sorted before "9.00" in the browser): they are numbers now, their
+    decimals by each row's floor (app.table_styled), NaN drawn blank."""
     from facemetrics import compare_photos
 
     app = app_module()
@@ -1222,7 +1266,10 @@ def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis)
     for c in ("before", "after", "change", "noise_floor"):
         assert pd.api.types.is_float_dtype(shown[c]), (c, shown[c].dtype)
         config = app.TABLE_COLUMNS[c]
-        assert config["type_config"]["type"] == "number" and config["type_config"]["format"], config
+        # numbers, shown through app.table_styled's per-row formats (a column format would override them)
+        assert config["type_config"]["type"] == "number" and not config["type_config"].get("format"), config
+    styled = app.table_styled(shown)
+    assert styled.data is shown  # the numbers under the texts
 
 
 def test_file_names_in_image_captions_are_shown_as_written(after_bytes):
@@ -1261,7 +1308,8 @@ def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties():
     pct = row["mm_per_px_uncertainty_pct"]
     assert t.loc["jaw width", "value"] == f"{row['jaw_width_mm']:.1f}" and t.loc["jaw width", "unit"] == "mm"
     assert t.loc["jaw width", "scale_uncertainty"] == f"±{row['jaw_width_mm'] * pct / 100:.1f} mm"
-    assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.1f}"
+    # a fold's own value with its ± (each photo's share of the change's floor, 0.84 / sqrt(2)): it had none
+    assert t.loc["fold depth index, right", "value"] == f"{row['nlf_depth_right']:.2f} ± 0.59"
     # the default fold-depth floor, 0.84 since re-measured 2026-12-04 after f368598 (0.72 before)
     assert t.loc["fold depth index, left", "change_noise_floor"] == "0.84 index"
     assert t.loc["jaw angle, left", "unit"] == "deg" and t.loc["jaw angle, left", "scale_uncertainty"] == ""
@@ -1281,6 +1329,8 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     assert t.loc["jawline height below the pupils", "value"] == "n/a"
     assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == "125.0"
     assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
+    u = DEFAULT_NOISE_FLOORS[("nlf_depth", "side")] / 2 ** 0.5
+    assert t.loc["fold depth index, right", "value"] == f"10.00 ± {u:.2f}" and "floor / √2" in app.FIGURES_NOTE
     user = app.photo_figures(dict(row, mm_per_px_uncertainty_pct=None, calibration_source="user_mm_per_px"))
     assert user.set_index("figure").loc["jaw width", "scale_uncertainty"] == ""
     assert user.set_index("figure").loc["mm per pixel (scale)", "scale_uncertainty"] == "set by you"

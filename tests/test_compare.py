@@ -326,7 +326,8 @@ def test_summary_gives_every_change_its_unit_and_noise_floor(sample_analysis):
     assert len(folds) == 2
     for side, x in zip(("right", "left"), folds):
         d = c.get("nlf_depth", side)
-        assert f"depth {d.before:.1f} → {d.after:.1f} index, " in x, x  # before and after with the unit too
+        u = d.noise_floor / 2 ** 0.5  # each photo's value with its ± (floor / sqrt(2)) and the unit too
+        assert f"depth {d.before:.2f} ± {u:.2f} index → {d.after:.2f} ± {u:.2f} index, " in x, x
         assert f"change {d.change:+.2f} index ({d.verdict}; noise floor {d.noise_floor:.2f} index)" in x, x
         assert x.count("noise floor") == 2, x
         k = c.get("nlf_contrast_pct", side)  # a change of a % is in percentage points, not a relative %

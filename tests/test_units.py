@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from figures import bare_figures, figures_without_uncertainty, overprecise
+from figures import bare_figures, figures_without_uncertainty, overprecise, values_without_uncertainty
 from facemetrics import schema
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, compare_photos
 from facemetrics.decay import analyze_regimen, analyze_series
@@ -28,11 +28,17 @@ def test_the_reader_finds_what_it_should():
     assert figures_without_uncertainty("Jawline lifted 1.59 mm.") == ["Jawline lifted 1.59 mm."]
     assert figures_without_uncertainty("Jawline lifted 1.59 mm (noise floor 0.10 mm).") == []
     assert overprecise("1.3749 mm ± 0.4") == ["1.3749 mm ± 0.4"] and overprecise("-0.01 ± 0.04 deg") == []
+    assert values_without_uncertainty("depth 16.3 → 15.9 index, change -0.32 index (noise floor 0.84 index)") == [
+        "16.3 → 15.9"]
+    assert values_without_uncertainty("contrast 41.9 ± 2.1 % → 41.3 %") == ["41.9 ± 2.1 % → 41.3"]
+    assert values_without_uncertainty("depth 16.25 ± 0.59 index → 15.93 ± 0.59 index, contrast 41.9 ± 2.1 % → "
+                                      "41.3 ± 2.1 %") == []
 
 
 def test_compare_summary_every_figure_with_unit_and_uncertainty(sample_path):
     """``facemetrics compare``'s lines (``report.summary_lines``) on the bundled pair: no bare figure (the fold
-    depth's before, after, change and floor were bare numbers), every change with its floor or ±, no
+    depth's before, after, change and floor were bare numbers), every change with its floor or ±, each
+    photo's own fold value (depth and contrast, before → after) with its ± (they had the unit only), no
     value with more decimals than its ±."""
     after = sample_path.parent / "astronaut_after.jpg"
     c = compare_photos(sample_path, after)
@@ -44,6 +50,12 @@ def test_compare_summary_every_figure_with_unit_and_uncertainty(sample_path):
         assert not bare_figures(x), (x, bare_figures(x))
         assert not figures_without_uncertainty(x), x
         assert not overprecise(x), (x, overprecise(x))
+        assert not values_without_uncertainty(x), (x, values_without_uncertainty(x))
+    folds = [x for x in lines if x.startswith("  nasolabial fold")]
+    assert len(folds) == 2 and all(x.count(" ± ") == 4 for x in folds), folds
+    # the ± is each photo's share of the change's floor: floor / sqrt(2) (compare.per_photo_uncertainty)
+    d = c.get("nlf_depth", "right")
+    assert f"{d.before:.2f} ± {d.noise_floor / math.sqrt(2):.2f} index → " in folds[0], (folds[0], d)
 
 
 def _study() -> pd.DataFrame:
@@ -157,3 +169,6 @@ def test_every_measured_photo_column_names_its_uncertainty():
         assert name in schema.PHOTO_COLUMNS, name
         assert key in DEFAULT_NOISE_FLOORS, (name, key)
     assert all(schema.photo_uncertainty(c) == "" for c in schema.PROVENANCE + schema.STATUS)
+    # a fold's own value (as compare's summary and the app show it): +/- its change's floor / sqrt(2)
+    for c in schema.NLF:
+        assert ("floor / sqrt(2)" in schema.photo_uncertainty(c)) == c.name.startswith(("nlf_depth", "nlf_contrast")), c

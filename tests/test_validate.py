@@ -43,14 +43,88 @@ def test_fold_depth_change_rises_with_the_simulated_darkening(base, tmp_path):
 def test_recovered_lift_follows_the_true_lift(base, tmp_path):
     rng = np.random.default_rng(0)
     ref = validate._jittered(base.photo.rgb, rng)
+    others = [validate._jittered(base.photo.rgb, np.random.default_rng([0, 1])) for _ in range(2)]
     summary = {"lines": []}
-    rec = validate._check_recovery(base, ref, rng, 1, tmp_path, summary)
-    assert (pd.read_csv(tmp_path / "recovery.csv")["facemetrics_version"] == __version__).all()
-    assert sorted(set(rec["true_mm"])) == [0.0, 0.5, 1.0, 2.0, 3.0]
+    rec = validate._check_recovery(base, ref, rng, 1, tmp_path, summary, others)
+    written = pd.read_csv(tmp_path / "recovery.csv")
+    assert (written["facemetrics_version"] == __version__).all()
+    assert sorted(set(written["baseline"])) == [0, 1, 2] and len(written) == 3 * len(rec)  # each after, 3 baselines
+    assert sorted(set(rec["true_mm"])) == [0.0, 0.5, 1.0, 2.0, 3.0] and set(rec["baseline"]) == {0}
     jaw = summary["recovery"]["jawline_lift_mm"]
     assert 0.85 < jaw["slope"] < 1.15 and abs(jaw["bias_mm"]) < 0.3 and jaw["max_abs_error_mm"] < 0.5, jaw
-    assert summary["lines"][0].startswith("recovery jawline_lift_mm: slope ")
-    assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]  # every figure with its unit
+    # the bias and the slope with their CI over the 3 baselines, in the summary, recovery_fit.csv and the line
+    assert jaw["n_baselines"] == 3
+    assert jaw["bias_mm_ci_low"] < jaw["bias_mm"] < jaw["bias_mm_ci_high"], jaw
+    assert jaw["slope_ci_low"] < jaw["slope"] < jaw["slope_ci_high"], jaw
+    fit = pd.read_csv(tmp_path / "recovery_fit.csv").set_index("metric")
+    assert fit.loc["jawline_lift_mm", "bias_mm_ci_high"] == pytest.approx(jaw["bias_mm_ci_high"])
+    assert (fit["facemetrics_version"] == __version__).all()
+    assert summary["lines"][0].startswith("recovery jawline_lift_mm: slope (measured per true) ")
+    for line in summary["lines"]:  # every figure with its unit, the bias and the slope with their CI
+        assert not bare_figures(line) and line.count("95 % CI") == 2, line
+
+
+def _synthetic_recovery(seed: int, noise: float, n_baselines: int = 4, reps: int = 3, bias: float = -0.05,
+                        slope: float = 0.97, others_reps: int = 1) -> pd.DataFrame:
+    """A recovery.csv of changes against ``n_baselines`` baselines without photos: each after photo and each
+    baseline has its own error (``noise`` mm at 1 SD; the baseline's error is also a scale factor, as the
+    before photo's mm scale is, which no additive model of the fit assumes), on a true line of ``slope`` and
+    ``bias`` (mean over the true lifts 0-3 mm).  As in validate, baseline 0 reads every after photo, the others
+    the first ``others_reps`` of each true lift."""
+    rng = np.random.default_rng(seed)
+    truths = np.repeat([0.0, 0.5, 1.0, 2.0, 3.0], reps)
+    after_err = rng.normal(0, noise, truths.size)
+    base_off, base_scale = rng.normal(0, noise, n_baselines), rng.normal(0, noise / 10, n_baselines)
+    icpt = bias - (slope - 1) * truths.mean()
+    rows = []
+    for b in range(n_baselines):
+        for i, t in enumerate(truths):
+            pair = rng.normal(0, noise / 3)  # this pair's own flow noise
+            if b and i % reps >= others_reps:
+                continue
+            m = (icpt + slope * t + after_err[i] - base_off[b] + pair) * (1 + base_scale[b])
+            rows.append(dict(metric="jawline_lift_mm", baseline=b, true_mm=t, repeat=i % reps, measured_mm=m))
+    return pd.DataFrame(rows)
+
+
+def test_recovery_cis_contain_the_estimate_and_widen_with_the_noise():
+    """recovery_fit on changes without photos: each interval holds its estimate (against baseline 0), and it
+    widens when the simulated noise grows (the same draws, 4 x the noise)."""
+    small = validate.recovery_fit(_synthetic_recovery(3, 0.03)).iloc[0]
+    large = validate.recovery_fit(_synthetic_recovery(3, 0.12)).iloc[0]
+    for r in (small, large):
+        for name in ("slope_mm_per_mm", "bias_mm"):
+            assert r[f"{name}_ci_low"] < r[name] < r[f"{name}_ci_high"], r
+    for name in ("slope_mm_per_mm", "bias_mm"):
+        w_small = small[f"{name}_ci_high"] - small[f"{name}_ci_low"]
+        w_large = large[f"{name}_ci_high"] - large[f"{name}_ci_low"]
+        assert w_large > 2 * w_small > 0, (name, w_small, w_large)
+    # one baseline: no interval (said "no CI" in the line), the estimates kept
+    one = validate.recovery_fit(_synthetic_recovery(3, 0.03, n_baselines=1)).iloc[0]
+    assert np.isnan(one["bias_mm_ci_low"]) and one["n_baselines"] == 1 and one["bias_mm"] == pytest.approx(
+        validate.recovery_fit(_synthetic_recovery(3, 0.03)).iloc[0]["bias_mm"], abs=0.1)
+    line = validate.recovery_line(one.to_dict())
+    assert line.count("no CI") == 2 and "nan" not in line and not bare_figures(line), line
+
+
+def test_recovery_cis_cover_the_true_bias_and_slope():
+    """The intervals' purpose: over simulated runs, each with its own baselines, the 95 % CI of the bias holds
+    the true bias about 95 % of the time.  A CI from the changes' scatter around one baseline would not: the
+    baseline's own error, shared by every change, is most of the bias's error (checked here too)."""
+    hits = dict(bias_mm=0, slope_mm_per_mm=0)
+    naive = 0
+    n = 200
+    for seed in range(n):
+        rec = _synthetic_recovery(seed, 0.08)
+        r = validate.recovery_fit(rec).iloc[0]
+        hits["bias_mm"] += r["bias_mm_ci_low"] <= -0.05 <= r["bias_mm_ci_high"]
+        hits["slope_mm_per_mm"] += r["slope_mm_per_mm_ci_low"] <= 0.97 <= r["slope_mm_per_mm_ci_high"]
+        one = validate.recovery_fit(rec[rec["baseline"] == 0]).iloc[0]
+        g = rec[rec["baseline"] == 0]
+        resid_sd = np.std(g["measured_mm"] - g["true_mm"], ddof=1)
+        naive += abs(one["bias_mm"] + 0.05) <= 1.96 * resid_sd / np.sqrt(len(g))
+    assert 0.90 * n <= hits["bias_mm"] and 0.90 * n <= hits["slope_mm_per_mm"], hits
+    assert naive < 0.75 * n, naive  # the naive interval misses the shared baseline error
 
 
 def test_no_nuisance_fakes_a_lift(base, tmp_path):

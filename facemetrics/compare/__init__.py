@@ -86,7 +86,8 @@ from .floors import (
     POSE_ANGLE_REL_UNCERTAINTY, POSE_FLOOR_K, POSE_MODEL_FRACTION, POSE_ROW_FLOORS, REGION_CAMERA_FLOOR_MM,
     REGION_POSE_MODEL_FRACTION, RIGID_BLOCK_MM, ROLL_COVERED_DEG, ROLL_ROW_FLOORS,
     RESOLUTION_FLOOR_SLOPES, RESOLUTION_POWER_DENSE, RESOLUTION_POWER_OTHER,
-    noise_floors_from_nuisances, noise_floors_from_repeats, pair_mm_per_px, pose_adjusted_floors, pose_floor_terms,
+    noise_floors_from_nuisances, noise_floors_from_repeats, pair_mm_per_px, per_photo_uncertainty, pose_adjusted_floors,
+    pose_floor_terms,
     pose_row_floor_terms, pose_uncertainty, resolution_floor_power, resolution_floors, rigid_block_sd,
     roll_row_floor_terms,
 )
@@ -137,7 +138,7 @@ __all__ = [
     "covered_areas", "covered_messages", "MSG_COVERED",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
-    "resolution_floors", "resolution_floor_power", "pair_mm_per_px",
+    "resolution_floors", "resolution_floor_power", "pair_mm_per_px", "per_photo_uncertainty",
     # the constants behind the floors, the gate and the regions (their modules document them)
     "RESOLUTION_FLOOR_SLOPES", "RESOLUTION_POWER_DENSE", "RESOLUTION_POWER_OTHER",
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",

@@ -165,6 +165,23 @@ def noise_floors_from_repeats(changes: list[dict], defaults: dict | None = None)
 NUISANCE_FLOOR_FACTOR = 1.25
 
 
+def per_photo_uncertainty(floor: float) -> float:
+    """The uncertainty (±) of one photo's value of a row whose change has noise floor ``floor``, in its unit:
+    ``floor / sqrt(2)``, each photo's share of its change's floor.
+
+    The project has no measured repeatability of one photo's own value (no SD of a photo's fold depth over
+    repeat photos; docs/compare.md 'Absolute values and their uncertainty'), only of the change between two:
+    the floor (:data:`DEFAULT_NOISE_FLOORS`: 1.25 x the largest change of an unchanged face; or t x RMS of
+    repeat photos; widened for resolution and pose).  A change is one photo's value minus another's; if the two
+    err alike and independently, the change's spread is sqrt(2) x each one's, so each photo's value carries
+    ``floor / sqrt(2)`` at the floor's own coverage (about 95 % or more, not 1 SD; the default floors' nuisance
+    pairs perturb one photo only, so there it may understate a photo's scatter by up to sqrt(2)).  That is
+    the measurement's repeatability for one unchanged face, not what the light does: the fold depth is a
+    shading proxy, and a photo under other light reads another value.  NaN for a NaN floor.
+    """
+    return float(floor) / float(np.sqrt(2.0))
+
+
 def _round_up_2sig(x: float) -> float:
     """``x`` rounded up to two significant digits (0 for ``x <= 0``)."""
     if not x > 0:

@@ -9,7 +9,10 @@ Pure string functions: no I/O, no numpy beyond ``float``.
 
 from __future__ import annotations
 
+import math
+
 __all__ = [
+    "decimals_for",
     "effect_noun",
     "hours_text",
     "join_words",
@@ -28,6 +31,20 @@ def num(v: float, digits: int = 2) -> str:
         if float(s[1:]) == 0:
             s = s[1:]
     return s
+
+
+def decimals_for(uncertainty: float, most: int = 3) -> int:
+    """How many decimals a figure with this ``uncertainty`` (a noise floor, a CI's half-width, a ±) supports:
+    steps no larger than a tenth of it, ``ceil(-log10(uncertainty / 10))``, from 0 to ``most``.  A floor of
+    380 mm² gives 0 (−91 mm², not −91.16), 0.84 gives 2, 0.081 gives 3; an uncertainty that is not a
+    positive number gives ``most``."""
+    try:
+        u = float(uncertainty)
+    except (TypeError, ValueError):
+        return most
+    if not (math.isfinite(u) and u > 0):
+        return most
+    return int(min(max(math.ceil(-math.log10(u / 10) - 1e-9), 0), most))
 
 
 #: how a unit code of the column names (``schema``) is written in a sentence
