@@ -155,6 +155,18 @@ class PhotoAnalysis:
         return self.photo.taken_at if self.photo is not None else self.header_taken_at
 
     @property
+    def lens(self) -> str | None:
+        """The lens named in the photo's EXIF (:attr:`~facemetrics.loader.Photo.lens`); None when not named
+        or the photo was not decoded."""
+        return self.photo.lens if self.photo is not None else None
+
+    @property
+    def focal_length_35mm(self) -> float | None:
+        """The photo's EXIF 35 mm-equivalent focal length, mm (:attr:`~facemetrics.loader.Photo.focal_length_35mm`);
+        None when absent or the photo was not decoded."""
+        return self.photo.focal_length_35mm if self.photo is not None else None
+
+    @property
     def mm_per_px(self) -> float:
         """Millimetres per pixel of the original photo."""
         if self.calibration is None or self.photo is None:

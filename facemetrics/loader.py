@@ -202,6 +202,9 @@ _TAG_OFFSET_ORIGINAL = 36881
 _TAG_OFFSET_DIGITIZED = 36882
 _TAG_SUBSEC_ORIGINAL = 37521
 _TAG_SUBSEC_DIGITIZED = 37522
+_TAG_FOCAL_35MM = 0xA405  # Exif IFD: FocalLengthIn35mmFilm, integer mm
+_TAG_LENS_MAKE = 0xA433  # Exif IFD
+_TAG_LENS_MODEL = 0xA434  # Exif IFD: e.g. "iPhone 13 back dual wide camera 5.1mm f/1.6"
 
 #: formats decoded by Pillow whose compressed data carry no checksum: their pixels are checked for
 #: decoder garbage (JPEGs decoded by libjpeg-turbo are checked in :func:`_decode_jpeg`)
@@ -261,6 +264,14 @@ class Photo:
         file had an alpha channel or a transparent colour and at least one
         pixel is not fully opaque; ``None`` otherwise (no alpha, or an alpha
         channel that is 255 everywhere). `rgb` is already composited on white.
+    lens : str or None
+        The lens that took the photo, from EXIF ``LensModel`` (0xA434), prefixed with ``LensMake``
+        (0xA433) when the model does not already name it, e.g. ``"Apple iPhone 13 back dual wide camera
+        5.1mm f/1.6"`` (phones name the front and each back camera apart); ``None`` when absent. Not
+        in the CSV: the comparison reads it (:func:`facemetrics.compare.gate.lens_messages`).
+    focal_length_35mm : float or None
+        EXIF ``FocalLengthIn35mmFilm`` (0xA405), mm (the 35 mm-equivalent focal length; a digital zoom
+        raises it); ``None`` when absent or 0 (unknown).
     """
 
     rgb: np.ndarray
@@ -273,6 +284,8 @@ class Photo:
     sha256: str
     warnings: tuple[str, ...] = ()
     alpha: np.ndarray | None = None
+    lens: str | None = None
+    focal_length_35mm: float | None = None
 
     @property
     def size(self) -> tuple[int, int]:
@@ -570,6 +583,28 @@ def _taken_at(exif: Image.Exif | None) -> datetime | None:
         if dt is not None:
             return dt
     return None
+
+
+def _lens(exif: Image.Exif | None) -> tuple[str | None, float | None]:
+    """``(lens, focal_length_35mm)`` from the Exif IFD (:attr:`Photo.lens`, :attr:`Photo.focal_length_35mm`);
+    ``None`` for what is absent, empty or malformed."""
+    if exif is None:
+        return None, None
+    try:
+        ifd = exif.get_ifd(ExifTags.IFD.Exif)
+    except Exception:  # noqa: BLE001
+        return None, None
+    model = " ".join((_as_text(ifd.get(_TAG_LENS_MODEL)) or "").split()) or None
+    make = " ".join((_as_text(ifd.get(_TAG_LENS_MAKE)) or "").split())
+    if model and make and make.lower() not in model.lower():
+        model = f"{make} {model}"
+    try:
+        focal = float(ifd.get(_TAG_FOCAL_35MM))
+    except (TypeError, ValueError):
+        focal = None
+    if focal is not None and not (np.isfinite(focal) and focal > 0):
+        focal = None
+    return model, focal
 
 
 # --------------------------------------------------------------------------
@@ -1279,6 +1314,7 @@ def load_photo(
             exif = _get_exif(img)  # JPEG: parsed from the header, no decode
             orientation = _orientation(exif)
             taken_at = _taken_at(exif)
+            lens, focal_35mm = _lens(exif)
 
             alpha = None
             if use_sj:
@@ -1308,4 +1344,6 @@ def load_photo(
         sha256=sha,
         warnings=notes,
         alpha=alpha,
+        lens=lens,
+        focal_length_35mm=focal_35mm,
     )

@@ -100,7 +100,8 @@ from .gate import (
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
-    registration_uncertain, MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
+    registration_uncertain, MAX_FOCAL_35MM_DIFFERENCE_MM, MSG_LENSES, different_lenses, lens_messages, lens_rows,
+    MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
     framing_rows, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
     transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages,
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
@@ -124,7 +125,8 @@ from .table import (
 __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
-    "registration_uncertain", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
+    "registration_uncertain", "MAX_FOCAL_35MM_DIFFERENCE_MM", "MSG_LENSES", "different_lenses", "lens_messages",
+    "lens_rows", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MSG_CUT_OUT", "CUT_OUT_METRICS", "transparency",
     "cut_out_differs", "cut_out_rows", "cut_out_messages", "MSG_CUT_DIFFERENTLY", "CUT_EDGE_OFFSET",
     "MAX_CUT_EDGE_DIFFERENCE", "cut_edge_opacity", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
@@ -449,7 +451,7 @@ def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
 
 def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tuple:
     """The rows (kinds, or ``(metric, side)``) of the pair ``a``, ``b`` that read ``uncertain`` by the gate's
-    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs); the covered-area and
+    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs, different lenses); the covered-area and
     smoothed-skin rows are added by the caller."""
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
     # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
@@ -468,6 +470,9 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     # the jaw rows of a cut-out against an uncut photo (gate.cut_out_differs): the jaw edge is read against white
     # where the background was cut away (docs/compare.md, 'Cut-out photos')
     framing += cut_out_rows(METRICS) if not refused and cut_out_differs(a, b) else ()
+    # the lifts and per-photo landmark rows of two photos taken with different lenses (gate.different_lenses, by
+    # their EXIF): the distortions differ and read as lift or sag (docs/robustness.md, 'Phone capture audit')
+    framing += lens_rows(METRICS) if not refused and different_lenses(a, b) else ()
     return tuple(sorted(unread)) + framing
 
 

@@ -436,6 +436,53 @@ def cut_out_differs(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return bool(ta and tb and abs(cut_edge_opacity(a) - cut_edge_opacity(b)) > MAX_CUT_EDGE_DIFFERENCE)
 
 
+#: two photos' EXIF 35 mm-equivalent focal lengths (:attr:`facemetrics.loader.Photo.focal_length_35mm`) differing
+#: by more than this, mm, are taken as two lenses (:func:`different_lenses`): the tag is whole millimetres, and
+#: one computed from the real focal length and a crop factor may round either way
+MAX_FOCAL_35MM_DIFFERENCE_MM = 1.0
+MSG_LENSES = "taken with different lenses"
+
+
+def different_lenses(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[str, str] | None:
+    """The two lenses, as named for the message, when both photos name their lens in EXIF and the names
+    (``LensModel``, :attr:`facemetrics.loader.Photo.lens`) differ or the 35 mm-equivalent focal lengths differ
+    by more than :data:`MAX_FOCAL_35MM_DIFFERENCE_MM`; ``None`` otherwise (the same lens, or either photo
+    without lens tags: nothing is said then).  Two lenses distort the picture differently, which reads as a
+    lift or sag of the lower face (docs/robustness.md, 'Phone capture audit, 2026-12-04')."""
+    names = (a.lens, b.lens)
+    focal = (a.focal_length_35mm, b.focal_length_35mm)
+    by_name = None not in names and names[0].casefold() != names[1].casefold()
+    by_focal = None not in focal and abs(focal[0] - focal[1]) > MAX_FOCAL_35MM_DIFFERENCE_MM
+    if not (by_name or by_focal):
+        return None
+
+    def named(lens: str | None, f: float | None) -> str:
+        mm = f"{f:.0f} mm equivalent" if f is not None else ""
+        return ", ".join(x for x in (lens, mm) if x)
+
+    return named(a.lens, focal[0]), named(b.lens, focal[1])
+
+
+def lens_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that a difference of
+    lens distortion reaches: every lift row (dense-flow and landmark) and the per-photo landmark metrics
+    (:data:`FRAMING_METRICS`); the folds and the pose rows keep their verdicts."""
+    return tuple((s.metric, side) for s in metrics for side in s.sides
+                 if s.kind == "lift" or s.metric in FRAMING_METRICS)
+
+
+def lens_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a pair taken with different lenses (:func:`different_lenses`), naming both; empty
+    otherwise."""
+    lenses = different_lenses(a, b)
+    if lenses is None:
+        return []
+    return [f"{MSG_LENSES} ({lenses[0]} vs {lenses[1]}, EXIF): lens distortion differs between them and moves the "
+            "jaw and lower face in the picture, which reads as a lift or sag, so the lifts and the jaw, mouth and "
+            "cheek metrics are shown without a verdict ('uncertain'; the folds and head-pose rows keep theirs); take "
+            "both photos with the same camera and lens, at the same zoom"]
+
+
 def cut_out_rows(metrics) -> tuple[tuple[str, str], ...]:
     """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) a cut-out against
     an uncut photo reaches: the jaw rows (:data:`facemetrics.compare.occlusion.JAW_ROWS`) and the
@@ -756,6 +803,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
     is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
+    the two photos name different lenses in EXIF (:func:`lens_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
@@ -816,6 +864,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
     msgs += cut_out_messages(a, b)
+    msgs += [] if mirror else lens_messages(a, b)
     # (an alignment without a scale, a stand-in, is not checked)
     scale = getattr(pair.alignment, "scale", float("nan"))
     msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
