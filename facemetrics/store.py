@@ -207,13 +207,15 @@ def _sha256(data: bytes) -> str:
 
 #: EXIF tags kept in a stored JPEG copy: (IFD, tag)
 _KEEP_IFD0 = (274,)  # Orientation
-_KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522)  # DateTime{Original,Digitized}, offsets, subsec
+#: FocalLengthIn35mmFilm (0xA405) is kept so that a comparison of stored photos can still tell two lenses apart
+#: (compare.gate.different_lenses); LensMake/LensModel name the device, so they go with Make and Model
+_KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522, 0xA405)  # DateTime{Original,Digitized}, offsets, subsec, focal
 #: PNG chunks kept (image and colour only)
 _KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
 
 
 def _minimal_exif(data: bytes, orientation: bool = True) -> bytes:
-    """An ``Exif\\0\\0`` APP1 payload with only orientation and capture times (b"" if none);
+    """An ``Exif\\0\\0`` APP1 payload with only orientation, capture times and the 35 mm focal length (b"" if none);
     without the orientation when ``orientation`` is False (for a copy whose pixels are already
     turned upright)."""
     from PIL import Image

@@ -36,6 +36,8 @@ def photo_bytes(seed: int, when: str = "2026:11:02 07:50:00", gps: bool = True, 
     ifd = exif.get_ifd(0x8769)
     ifd[36867] = when
     ifd[0xA431] = "SERIAL123"  # BodySerialNumber
+    ifd[0xA434] = "Phone 15 back camera 6mm"  # LensModel: names the device
+    ifd[0xA405] = 26  # FocalLengthIn35mmFilm
     if gps:
         g = exif.get_ifd(0x8825)
         g[1] = "N"
@@ -56,6 +58,8 @@ def test_strip_metadata_jpeg_keeps_pixels_and_time_drops_the_rest():
     exif = Image.open(io.BytesIO(clean)).getexif()
     assert not exif.get_ifd(0x8825), "GPS kept"
     assert exif.get_ifd(0x8769)[36867] == "2026:11:02 07:50:00"
+    # the 35 mm focal length stays (a comparison of stored photos tells two lenses apart by it); LensModel goes
+    assert exif.get_ifd(0x8769)[0xA405] == 26 and 0xA434 not in exif.get_ifd(0x8769)
     a = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
     b = np.asarray(Image.open(io.BytesIO(clean)).convert("RGB"))
     assert np.array_equal(a, b)  # same compressed pixels
