@@ -1,0 +1,246 @@
+"""The 24 h claim test when the truth is NOT the decay model's curve.
+
+:func:`facemetrics.analyze_series` fits ``change(t) = lasting + transient * 2 ** (-t / half_life)``
+and tests "the lift fades within a day" on the fitted change at 24 h.  ``bench/bench_decay_coverage.py``
+and ``bench/bench_claim.py`` simulate truths from that same family, so they cannot show what the fit
+does when a real fade has another shape.  This bench simulates truths that differ from the model and
+counts the verdicts.  Change tables are simulated directly (no images), as ``bench/bench_claim.py`` does,
+so a study costs one ``analyze_series`` call::
+
+    python bench/bench_decay_misspecified.py                # the table (markdown), ~2-4 min on 2 busy cores
+    python bench/bench_decay_misspecified.py --studies 10   # a smoke run
+    python bench/bench_decay_misspecified.py --half tuning  # the tuning seeds only
+
+Everything below was fixed before any result was looked at (2026-12-04).
+
+Truths (one subject's change in mm, ``t`` hours after treatment, 0 before; peak about 2 mm as the demo)
+-------------------------------------------------------------------------------------------------------
+The right answer is the population's true change at 24 h against the claim's margin
+(:mod:`facemetrics.decay.margin`: ``max(min_effect, noise_floor)``; no ``noise_floor`` column here, so
+``MIN_EFFECT['mm']`` = 0.3 mm): inside ±0.3 mm, ``fades_within_a_day`` is right; beyond, ``persists_beyond_a_day``.
+
+==================  =====================================================  ==========  ==========
+name                curve                                                  24 h (mm)   answer
+==================  =====================================================  ==========  ==========
+model_3h            ``2 * 2 ** (-t / 3)`` (the model's own family: control)  0.008     fades
+power_fade          ``2 * (1 + t / 1 h) ** -1``                              0.08      fades
+power_tail          ``2 * (1 + t / 1 h) ** -0.5``                            0.40      persists
+two_phase           ``1.2 * 2 ** (-t / 1 h) + 0.8 * 2 ** (-t / 30 h)``       0.46      persists
+linear              ``2 * max(0, 1 - t / 20 h)``                             0         fades
+delayed             ``2 * (t / 2 h) * exp(1 - t / 2 h)`` (peak 2 mm at 2 h)  0.0004    fades
+plateau_drop        2 mm to 30 h, then linearly to 0 at 36 h                 2         persists
+stretched_persist   ``2 * exp(-sqrt(t / 12.49 h))`` (0.5 mm at 24 h)         0.50      persists
+==================  =====================================================  ==========  ==========
+
+(24 h values of the typical subject; the population value the verdict is judged against, with the
+between-subject spread below, is printed in the table's ``true 24 h`` column.)
+
+Half-life "where defined": the time at which the typical subject's curve first falls to half its
+value at t = 0 (model_3h 3 h, power_fade 1 h, power_tail 3 h, two_phase 2.3 h, linear 10 h,
+stretched_persist 6.0 h); none for ``delayed`` (no change at t = 0) and ``plateau_drop`` (half only
+at 33 h, after the last photo of the sparse schedule).  For a truth outside the model this is what a
+user reads ``half_life_h`` as, not a parameter the fit estimates; its coverage is reported as such.
+
+Noise and subjects (as ``bench/bench_claim.py``'s ``measured`` run)
+------------------------------------------------------------------
+``value = f * g(t / s) + b + e``: ``b`` ~ N(0, 0.156²) mm per subject (the session's baseline photo),
+``e`` ~ N(0, 0.117²) mm per photo (the one-way ANOVA of the demo's errors, docs/validation.md section 7);
+between subjects the amplitude ``f = max(0.05, 1 + 0.2 z)`` and the time scale ``s = exp(0.3 z')``
+(the same spread as bench_claim).  Population truth at 24 h: the mean of ``g(24 / s)`` over ``z'``
+(Gauss-Hermite, 40 nodes; ``E f`` = 1).
+
+Schedules (photos after treatment, as ``long.csv`` has them; no baseline rows)
+-----------------------------------------------------------------------------
+``demo``: the demo's microcurrent times (:data:`facemetrics.study.DEFAULT_DESIGN`: 0.25, 0.5, 1, 2, 4,
+8, 12, 24, 48 h) with 1 subject and with 3 subjects; ``sparse``: 0, 1, 4, 24 h with 3 subjects (one
+subject has 4 photos, below ``MIN_PHOTOS``: always ``insufficient_data``, not run).
+
+Analysis and counts
+-------------------
+``analyze_series(table, per_subject=False, n_boot=400, seed=study)``, the pooled row.  Per cell:
+``right`` (the verdict is the answer above), ``wrong`` (the opposite verdict: a confident wrong answer),
+``inconclusive``; coverage of the 95 % CI of ``change_24h`` (the claim's quantity) against the
+population truth, and of ``half_life_h`` against the half-time above where defined (studies with
+``status`` ``ok``).  Studies per cell ``--studies`` (default 200): seeds
+``SeedSequence([20261204, schedule, truth, study])``; study indices even = the ``tuning`` half (any
+rule or threshold is chosen on it), odd = ``held_out`` (reported, never used to choose).
+
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from facemetrics.decay import FADES, INCONCLUSIVE, MIN_EFFECT, PERSISTS, analyze_series  # noqa: E402
+from facemetrics.study import DEFAULT_DESIGN  # noqa: E402
+
+METRIC = "jawline_lift_mm"
+SEED = 20261204
+SD_BETWEEN_MM = 0.156
+SD_WITHIN_MM = 0.117
+PEAK_SD_FRACTION = 0.2
+TIME_LOG_SD = 0.3
+MARGIN_MM = MIN_EFFECT["mm"]
+
+
+def _power(tau, k):
+    return lambda t: 2.0 * (1.0 + t / tau) ** -k
+
+
+def _plateau(t):
+    return np.where(t <= 30.0, 2.0, 2.0 * np.clip(1.0 - (t - 30.0) / 6.0, 0.0, None))
+
+
+#: ``name: (g(t) in mm for t >= 0 (array in, array out), answer, half-time h or None)``
+TRUTHS = {
+    "model_3h": (lambda t: 2.0 * np.exp2(-t / 3.0), FADES, 3.0),
+    "power_fade": (_power(1.0, 1.0), FADES, 1.0),
+    "power_tail": (_power(1.0, 0.5), PERSISTS, 3.0),
+    "two_phase": (lambda t: 1.2 * np.exp2(-t / 1.0) + 0.8 * np.exp2(-t / 30.0), PERSISTS, None),  # half-time solved
+    "linear": (lambda t: 2.0 * np.clip(1.0 - t / 20.0, 0.0, None), FADES, 10.0),
+    "delayed": (lambda t: 2.0 * (t / 2.0) * np.exp(1.0 - t / 2.0), FADES, None),
+    "plateau_drop": (_plateau, PERSISTS, None),
+    "stretched_persist": (lambda t: 2.0 * np.exp(-np.sqrt(t / 12.49)), PERSISTS, 12.49 * math.log(2.0) ** 2),
+}
+#: truths with no half-time (no change at t = 0 to halve, or halved only after the photos)
+NO_HALF_TIME = ("delayed", "plateau_drop")
+
+DEMO_TIMES = tuple(float(t) for t in DEFAULT_DESIGN["microcurrent"]["times_h"] if t >= 0)
+SCHEDULES = {
+    "demo x1": (DEMO_TIMES, 1),
+    "demo x3": (DEMO_TIMES, 3),
+    "sparse x3": ((0.0, 1.0, 4.0, 24.0), 3),
+}
+
+_GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
+_GH_W = _GH_W / _GH_W.sum()
+
+
+def half_time(name: str) -> float | None:
+    """Hours until the typical subject's curve first falls to half its t = 0 value (None: undefined)."""
+    g, _, h = TRUTHS[name]
+    if name in NO_HALF_TIME:
+        return None
+    if h is not None:
+        return float(h)
+    grid = np.linspace(0.0, 200.0, 2000001)
+    v = g(grid)
+    return float(grid[np.argmax(v <= 0.5 * v[0])])
+
+
+def population_change(name: str, t: float) -> float:
+    """Mean true change over subjects ``t`` hours after treatment (mm); the amplitude's mean is 1."""
+    g = TRUTHS[name][0]
+    return float(np.sum(_GH_W * g(np.full(_GH_X.shape, t) / np.exp(TIME_LOG_SD * _GH_X))))
+
+
+def simulate_table(rng, name: str, times, n_subjects: int) -> pd.DataFrame:
+    """One study's change table (``analyze_series``' input columns), noise as the module docstring says."""
+    g = TRUTHS[name][0]
+    t = np.asarray(times, float)
+    rows = []
+    for s in range(n_subjects):
+        f = max(0.05, 1.0 + PEAK_SD_FRACTION * rng.standard_normal())
+        scale = math.exp(TIME_LOG_SD * rng.standard_normal())
+        value = f * g(t / scale) + SD_BETWEEN_MM * rng.standard_normal() + SD_WITHIN_MM * rng.standard_normal(t.size)
+        rows.append(pd.DataFrame(dict(subject=f"S{s + 1:02d}", hours_since_treatment=t, value=value)))
+    return pd.concat(rows, ignore_index=True).assign(treatment="sim", metric=METRIC, side="mean", unit="mm")
+
+
+def run_cell(schedule: str, sched_i: int, name: str, truth_i: int, studies) -> list[dict]:
+    """One record per study of one schedule x truth."""
+    times, n_subj = SCHEDULES[schedule]
+    answer = TRUTHS[name][1]
+    true24 = population_change(name, 24.0)
+    ht = half_time(name)
+    recs = []
+    for k in studies:
+        rng = np.random.default_rng(np.random.SeedSequence([SEED, sched_i, truth_i, k]))
+        table = simulate_table(rng, name, times, n_subj)
+        f = analyze_series(table, per_subject=False, seed=k).fits[0]
+        ok = f.status == "ok"
+        recs.append(dict(
+            schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
+            answer=answer, true_24h=true24, verdict=f.verdict, status=f.status, reason=f.reason,
+            change_24h=f.change_24h, lo95=f.change_24h_ci_low, hi95=f.change_24h_ci_high,
+            lo90=f.change_24h_test_ci_low, hi90=f.change_24h_test_ci_high, half_life=f.half_life_h,
+            c24_covered=ok and f.change_24h_ci_low <= true24 <= f.change_24h_ci_high,
+            hl_covered=(ok and ht is not None and f.half_life_h_ci_low <= ht <= f.half_life_h_ci_high),
+            hl_defined=ht is not None,
+        ))
+    return recs
+
+
+def summarise(df: pd.DataFrame) -> pd.DataFrame:
+    """Rates per half x schedule x truth."""
+    out = []
+    for (half, schedule, name), g in df.groupby(["half", "schedule", "truth"], sort=False):
+        answer = g["answer"].iloc[0]
+        wrong = PERSISTS if answer == FADES else FADES
+        ok = g["status"] == "ok"
+        out.append(dict(
+            half=half, schedule=schedule, truth=name, answer="fades" if answer == FADES else "persists",
+            true_24h=g["true_24h"].iloc[0], n=len(g),
+            right=(g["verdict"] == answer).mean(), wrong=(g["verdict"] == wrong).mean(),
+            inconclusive=(g["verdict"] == INCONCLUSIVE).mean(),
+            c24_cov=g.loc[ok, "c24_covered"].mean() if ok.any() else math.nan,
+            c24_med=g["change_24h"].median(),
+            hl_cov=(g.loc[ok, "hl_covered"].mean() if ok.any() and g["hl_defined"].iloc[0] else math.nan),
+        ))
+    return pd.DataFrame(out)
+
+
+def _pct(x) -> str:
+    return "-" if not np.isfinite(x) else f"{100 * x:.0f} %"
+
+
+def markdown(s: pd.DataFrame) -> str:
+    lines = []
+    for half, g in s.groupby("half", sort=False):
+        lines += [f"\n{half} seeds ({int(g['n'].iloc[0])} studies per cell)\n",
+                  "| schedule | truth | answer | true 24 h (mm) | right | wrong | inconclusive "
+                  "| median fitted 24 h (mm) | 95 % CI of 24 h covers | half-time covered |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
+        for r in g.itertuples():
+            lines.append(f"| {r.schedule} | {r.truth} | {r.answer} | {r.true_24h:.2f} | {_pct(r.right)} | "
+                         f"**{_pct(r.wrong)}** | {_pct(r.inconclusive)} | {r.c24_med:.2f} | {_pct(r.c24_cov)} | "
+                         f"{_pct(r.hl_cov)} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--studies", type=int, default=200, help="studies per cell (even indices tuning, odd held-out)")
+    ap.add_argument("--half", choices=("both", "tuning", "held_out"), default="both")
+    ap.add_argument("--truths", nargs="*", default=list(TRUTHS))
+    ap.add_argument("--csv", help="also write every study's record here")
+    args = ap.parse_args(argv)
+    studies = [k for k in range(args.studies)
+               if args.half == "both" or (k % 2 == 0) == (args.half == "tuning")]
+    t0 = time.time()
+    recs = []
+    for si, schedule in enumerate(SCHEDULES):
+        for ti, name in enumerate(TRUTHS):
+            if name in args.truths:
+                recs += run_cell(schedule, si, name, ti, studies)
+    df = pd.DataFrame(recs)
+    if args.csv:
+        df.to_csv(args.csv, index=False)
+    print(f"margin {MARGIN_MM} mm; noise SD {SD_BETWEEN_MM} mm per subject + {SD_WITHIN_MM} mm per photo; "
+          f"{len(df)} fits in {time.time() - t0:.0f} s")
+    print(markdown(summarise(df)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
