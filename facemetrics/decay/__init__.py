@@ -16,6 +16,8 @@
 - :mod:`facemetrics.decay.bootstrap`: what both bootstraps share (settings check, random
   streams, percentile intervals, the mm scale's error).
 - :mod:`facemetrics.decay.margin`: the equivalence margin ``max(min_effect, noise_floor)``.
+- :mod:`facemetrics.decay.near_claim`: the fitted curve checked against the photos near 24 h (a curve
+  that misses them is not read at 24 h: the verdict reads those photos; rule 6 of the claim).
 - :mod:`facemetrics.decay.time_unit`: is the time axis in hours?  (a "Check the time unit"
   sentence in a fit's ``reason`` when the capture times or the times' pattern say days).
 - :mod:`facemetrics.decay.wording`: the ``reason`` sentences' number formatting.

@@ -141,6 +141,15 @@ for the fold-depth index).  Verdicts, checked in order:
    Without such an effect there is "nothing to fade" and the verdict is
    ``inconclusive``.
 5. ``inconclusive`` otherwise: the CI straddles a margin.
+6. Then the curve is checked against the photos near 24 h (at 18-30 h:
+   :mod:`facemetrics.decay.near_claim`): when their mean change differs from the curve's more than the
+   bootstrap replicates' own gaps allow (two-sided p below :data:`~facemetrics.decay.near_claim.NEAR_CLAIM_ALPHA`,
+   0.05), the decay model does not describe the series near 24 h, and rules 3-5 are applied to the
+   mean change of those photos and its interval at the test level instead of the curve's (the
+   ``reason`` begins "The fitted curve misses ..."; the ``change_24h*`` columns stay the curve's).
+   Truths of another shape than the model's (an onset rising for 2 h, photos at 0, 1, 4, 24 h) read
+   ``persists_beyond_a_day`` in 25 % of simulated studies without this rule
+   (``bench/bench_decay_misspecified.py``, docs/validation.md section 10).
 
 The ``reason`` column always says which rule applied, in a full sentence; a time axis that looks
 like days (or weeks, minutes) rather than hours adds a "Check the time unit" sentence
@@ -220,6 +229,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
+from .near_claim import NearClaim, near_claim
 from .time_unit import time_unit_note
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
@@ -438,6 +448,10 @@ class DecayFit:
         Bootstrap estimates, shape (n_boot, 3): lasting, transient, half-life
         (hours).  Not part of the table; used by
         :func:`facemetrics.plots.plot_timeline`.
+    near_claim : NearClaim or None
+        The curve against the photos near 24 h (:mod:`facemetrics.decay.near_claim`, rule 6 of the
+        module docstring), with the verdicts read from the curve and from those photos; None when
+        no verdict was judged.  Not part of the table.
     """
 
     treatment: str
@@ -479,6 +493,7 @@ class DecayFit:
     confidence: float
     test_confidence: float
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
+    near_claim: NearClaim | None = field(default=None, repr=False, compare=False)
 
     @property
     def facemetrics_version(self) -> str:
@@ -741,16 +756,19 @@ def _replicates(t, y, subjects, est: DecayParams, *, pooled: bool, n_boot: int, 
     return "none", None, None, np.zeros(0, dtype=bool)
 
 
-def _refit_replicates(t, yb, w, valid, bound, hl_bounds) -> np.ndarray:
-    """Fit every valid replicate; returns the finite (lasting, transient, half_life) rows, read-only."""
+def _refit_replicates(t, yb, w, valid, bound, hl_bounds) -> tuple[np.ndarray, np.ndarray]:
+    """Fit every valid replicate; returns the finite (lasting, transient, half_life) rows, read-only,
+    and the indices of their replicates (rows of ``yb`` and ``w``)."""
     if valid.sum():
+        idx = np.flatnonzero(valid)
         bl, bs, bh, _ = profile_fit(t, np.ascontiguousarray(yb[valid]), w[valid], bound, hl_bounds)
         boot = np.column_stack([bl, bs, bh])
-        boot = boot[np.all(np.isfinite(boot), axis=1)]
+        finite = np.all(np.isfinite(boot), axis=1)
+        boot, idx = boot[finite], idx[finite]
     else:
-        boot = np.empty((0, 3))
+        boot, idx = np.empty((0, 3)), np.zeros(0, dtype=int)
     boot.setflags(write=False)
-    return boot
+    return boot, idx
 
 
 def _estimates(est: DecayParams, boot: np.ndarray, confidence: float, test_conf: float) -> dict:
@@ -844,6 +862,33 @@ def _verdict(v: dict, *, metric: str, unit: str, delta: float, confidence: float
     )
 
 
+def _judged(values: dict, near: NearClaim, judge: dict) -> tuple[str, str, NearClaim]:
+    """The verdict and its sentence (rules 3-6): from the curve's interval (``values``), or, when the curve
+    misses the photos near 24 h (``near``, :meth:`NearClaim.misses`), from those photos' mean change and
+    its interval; and ``near`` with both verdicts.  ``judge``: the other arguments of :func:`_verdict`."""
+    verdict, reason = _verdict(values, **judge)
+    near = replace(near, curve_verdict=verdict)
+    if not near.n_photos:
+        return verdict, reason, near
+    data_verdict, data_reason = _verdict({**values, "change_24h": near.data_change,
+                                          "change_24h_test_ci_low": near.data_ci[0],
+                                          "change_24h_test_ci_high": near.data_ci[1]}, **judge)
+    near = replace(near, data_verdict=data_verdict)
+    if near.misses():
+        return data_verdict, _near_sentence(near, judge["unit"]) + data_reason, near
+    return verdict, reason, near
+
+
+def _near_sentence(near: NearClaim, unit: str) -> str:
+    """The sentence saying the fitted curve misses the photos near 24 h, so the verdict reads them."""
+    lo, hi = near.window_h
+    n = near.n_photos
+    return (f"The fitted curve misses the {n} photo{'s' if n != 1 else ''} at {hours_text(lo)} to {hours_text(hi)}: "
+            f"their mean change is {quantity(near.data_change, unit)}, the curve's {quantity(near.curve_change, unit)} "
+            f"(two-sided bootstrap p = {near.p_value:.3f}), so the decay model does not describe this series near 24 h "
+            f"and the claim is judged on those photos instead of the curve. ")
+
+
 def _untested(base: dict, values: dict, *, n_ok: int, n_boot: int, min_effect) -> tuple[str, str] | None:
     """``(status, reason)`` of a fitted series whose 24 h claim cannot be tested, None when it can:
     too few bootstrap replicates (:data:`MIN_VERDICT_REPLICATES`), or no margin (a unit without a
@@ -933,7 +978,7 @@ def _analyze_one(
             ),
             status="no_bootstrap", fit_ok=True, bootstrap=method, n_boot=0,
         )
-    boot = _refit_replicates(t, yb, w, valid, bound, hl_bounds)
+    boot, kept = _refit_replicates(t, yb, w, valid, bound, hl_bounds)
     n_ok = int(boot.shape[0])
     if n_ok < max(1, n_boot // 2):
         return no_fit(
@@ -950,14 +995,18 @@ def _analyze_one(
                         bootstrap=method, n_boot=n_ok, boot_params=boot)
     t2 = _second_photo_time(t)  # the second photo time after treatment (>= 4 times: _missing_data)
     early = (t2, float(est.change_at(t2)), _ci(decay_model(t2, boot[:, 0], boot[:, 1], boot[:, 2]), confidence))
-    verdict, reason = _verdict(values, metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"],
-                               confidence=confidence, test_conf=base["test_confidence"], early=early,
-                               peak_ok=peak_resolved({**base, **values}))
+    judge = dict(metric=metric, unit=base["unit"], delta=base["smallest_meaningful_change"], confidence=confidence,
+                 test_conf=base["test_confidence"], early=early, peak_ok=peak_resolved({**base, **values}))
+    # the curve against the photos near 24 h (rule 6: a curve that misses them is not read at 24 h)
+    drawn = not (method == "cluster" and base["n_subjects"] >= TWO_STAGE_BELOW_CLUSTERS)
+    near = near_claim(t, y, (est.lasting, est.transient, est.half_life), yb[kept], w[kept], boot,
+                      hours=CLAIM_HOURS, level=base["test_confidence"], drawn=drawn)
+    verdict, reason, near = _judged(values, near, judge)
     # a --min-effect smaller than the noise floor was raised to it: said, or the verdict reads as without it
     reason += raised_margin_note(base["smallest_meaningful_change"], base["noise_floor"], min_effect, base["unit"])
     return DecayFit(
         **base, **values, verdict=verdict, reason=reason, status="ok", fit_ok=True,
-        bootstrap=method, n_boot=n_ok, boot_params=boot,
+        bootstrap=method, n_boot=n_ok, boot_params=boot, near_claim=near,
     )
 
 
