@@ -428,7 +428,39 @@ def _batch_summary(res, output) -> str:
         earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
     return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
             f"left out of the changes (the 'excluded' column of photos.csv says why). "
-            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}")
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}"
+            + (_why_no_changes(res.excluded) if not n_changes else ""))
+
+
+def _reasons(why: str) -> list[str]:
+    """The reasons of one ``excluded`` cell (joined with "; ", split at that outside brackets), a
+    photo not measured as one reason whatever its error (that names the photo; its ``status`` and
+    ``error`` columns say it)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(why or ""):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and why.startswith("; ", i):
+            parts.append(why[start:i])
+            start = i + 2
+    parts.append((why or "")[start:])
+    return ["not measured (photos.csv's status and error say why)" if p.startswith("not measured (") else p.strip()
+            for p in parts if p.strip()]
+
+
+def _why_no_changes(excluded, most: int = 3) -> str:
+    """When a batch made no change at all, the commonest reasons its photos were left out, with how
+    many photos each, so that the console says what to fix: a folder of photos without
+    ``<subject>/<treatment>/`` folders read "0 changes" with the reasons only in photos.csv (a new
+    user's audit, 2026-12-04).  ``excluded``: ``(photo, reason)`` pairs; "" when there are none."""
+    from collections import Counter
+
+    counts = Counter(part for _, why in excluded for part in _reasons(why))
+    if not counts:
+        return ""
+    shown = [f" {n} photo{'' if n == 1 else 's'}: {why.rstrip('.')}." for why, n in counts.most_common(most)]
+    rest = len(counts) - len(shown)
+    more = f" {rest} other reason{'' if rest == 1 else 's'}: see photos.csv." if rest > 0 else ""
+    return " No photo could be compared." + "".join(shown) + more
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:

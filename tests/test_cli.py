@@ -133,6 +133,32 @@ def test_timeline_without_changes_is_a_message_not_a_traceback(tmp_path, capsys)
     assert "holds no changes" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, capsys):
+    """A folder of photos without <subject>/<treatment>/ folders and treated_at.txt read "0 changes; 2
+    photos left out of the changes (the 'excluded' column of photos.csv says why)" and exit 0, the
+    reason only in photos.csv (a new user's audit, 2026-12-04): the console now gives the commonest
+    reasons with their counts, the layout among them; a run with changes prints no such sentence."""
+    from PIL import Image
+
+    from facemetrics.cli import _why_no_changes
+
+    study = tmp_path / "flat"
+    study.mkdir()
+    for name in ("a.png", "b.png"):  # too small to measure: no MediaPipe needed, still two rows
+        Image.new("RGB", (8, 8)).save(study / name)
+    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "0 changes" in out and "No photo could be compared. 2 photos: not measured" in out, out
+    assert "2 photos: no treated_at.txt in the study folder: photos go in FOLDER/<subject>/<treatment>/" in out, out
+    excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
+    assert excluded.str.contains("no treated_at.txt in the study folder").all(), excluded
+    # the reasons of one cell are split outside brackets; the fourth and later reasons are counted, not shown
+    why = [("p1", "x (a; b); y"), ("p2", "y"), ("p3", "z"), ("p4", "w"), ("p5", "v")]
+    assert _why_no_changes(why) == (" No photo could be compared. 2 photos: y. 1 photo: x (a; b). 1 photo: z."
+                                    " 2 other reasons: see photos.csv.")
+    assert _why_no_changes([]) == ""
+
+
 def test_timeline_output_under_a_file(tmp_path, capsys):
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\nS,t,1,jawline_lift_mm,mean,1,mm,0.1,,p,,\n")
     (tmp_path / "afile").write_text("x")
