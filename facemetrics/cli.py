@@ -466,6 +466,11 @@ def _why_no_changes(excluded, most: int = 3) -> str:
 def cmd_timeline(args: argparse.Namespace) -> int:
     from .batch import run_timeline
 
+    if Path(args.folder).is_file():  # `timeline results/study/long.csv` said ".../long.csv/long.csv not found"
+        parent = Path(args.folder).parent
+        print(f"facemetrics timeline: {args.folder} is a file: give the folder that `facemetrics batch` wrote "
+              f"(the one holding long.csv, e.g. `facemetrics timeline {parent}`)", file=sys.stderr)
+        return 2
     if not (Path(args.folder) / "long.csv").is_file():
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)

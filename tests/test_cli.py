@@ -133,6 +133,16 @@ def test_timeline_without_changes_is_a_message_not_a_traceback(tmp_path, capsys)
     assert "holds no changes" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_timeline_given_the_long_csv_file_names_its_folder(tmp_path, capsys):
+    """`timeline results/study/long.csv` said ".../long.csv/long.csv not found (run batch first)", though
+    batch had run (a new user's audit, 2026-12-04): one line saying to give the folder, and which."""
+    (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n")
+    assert main(["timeline", str(tmp_path / "long.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "long.csv/long.csv" not in err, err
+    assert "is a file: give the folder that `facemetrics batch` wrote" in err and f"timeline {tmp_path}`" in err
+
+
 def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, capsys):
     """A folder of photos without <subject>/<treatment>/ folders and treated_at.txt read "0 changes; 2
     photos left out of the changes (the 'excluded' column of photos.csv says why)" and exit 0, the
