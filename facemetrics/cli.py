@@ -217,15 +217,24 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
 def _status_text(result, most: int = 4) -> str:
     """A photo's status on its ``analyze`` progress line: ``ok``, ``ok (flags: smiling, mouth open)``
     (each quality flag by its name, without its numbers; the photo then is not fit for a comparison,
-    which the line said nothing of: CLI audit b), or ``STATUS - error``.  At most ``most`` flags are
-    named, the rest counted ("+2 more"); the ``quality_flags`` column has them all, with their numbers."""
+    which the line said nothing of: CLI audit b), ``ok (warning: 2 faces found, measured the largest)``
+    (each warning by its first clause), or ``STATUS - error``.  At most ``most`` flags and two warnings
+    are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
+    all, with their numbers."""
     if not result.ok:
         return f"{result.status} - {result.error}"
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
-    if not flags:
-        return result.status
-    shown = flags if len(flags) <= most else flags[:most - 1] + [f"+{len(flags) - most + 1} more"]
-    return f"{result.status} (flags: {', '.join(shown)})"
+    # the photo's warnings by their first clause: "2 faces found", "black-and-white photo", a face partly
+    # transparent; the line read "ok" for them (the warnings column only; a new user's audit, 2026-12-04)
+    warned = [w.split(" (")[0].split(":")[0].replace("; ", ", ") for w in getattr(result, "warnings", ()) or ()]
+    parts = []
+    if flags:
+        shown = flags if len(flags) <= most else flags[:most - 1] + [f"+{len(flags) - most + 1} more"]
+        parts.append(f"flags: {', '.join(shown)}")
+    if warned:
+        shown = warned if len(warned) <= 2 else warned[:1] + [f"+{len(warned) - 1} more"]
+        parts.append(f"warning{'' if len(warned) == 1 else 's'}: {', '.join(shown)}")
+    return f"{result.status} ({'; '.join(parts)})" if parts else result.status
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:

@@ -740,14 +740,14 @@ def test_analyze_names_skipped_files_by_their_path_in_the_folder(tmp_path, monke
     assert "(not a photo by their ending: other/notes.txt, rf/treated_at.txt)" in capsys.readouterr().out
 
 
-def _flagged_result(path, *, subject=None, mm_per_px=None, ipd_mm=None, name=None, flags=()):
-    """A measured photo with these quality flags, as :func:`facemetrics.analyze.analyze_photo` returns
-    it to ``analyze`` (only what the command reads of it)."""
+def _flagged_result(path, *, subject=None, mm_per_px=None, ipd_mm=None, name=None, flags=(), warnings=()):
+    """A measured photo with these quality flags and warnings, as :func:`facemetrics.analyze.analyze_photo`
+    returns it to ``analyze`` (only what the command reads of it)."""
     from types import SimpleNamespace
 
-    row = {"photo": name, "status": "ok", "warnings": "", "quality_flags": "; ".join(flags)}
+    row = {"photo": name, "status": "ok", "warnings": "; ".join(warnings), "quality_flags": "; ".join(flags)}
     return SimpleNamespace(ok=True, status="ok", error="", quality=SimpleNamespace(flags=tuple(flags)),
-                           to_row=lambda: dict(row))
+                           warnings=tuple(warnings), to_row=lambda: dict(row))
 
 
 def test_analyze_names_a_photos_quality_flags_on_its_line(tmp_path, capsys):
@@ -767,6 +767,32 @@ def test_analyze_names_a_photos_quality_flags_on_its_line(tmp_path, capsys):
             == "ok (flags: head tilted up/down, low resolution, irises not visible, smiling)")
     assert (_status_text(_flagged_result("x.jpg", flags=names))  # the line stays short: the rest counted
             == "ok (flags: head tilted up/down, low resolution, irises not visible, +2 more)")
+
+
+def test_analyze_names_a_photos_warnings_on_its_line(tmp_path, capsys):
+    """A photo of two faces read "ok (flags: smiling, mouth open)", its warning "2 faces found; measured the
+    largest" only in the table (a new user's audit, 2026-12-04); so did a black-and-white or a partly
+    transparent photo.  Each warning is named by its first clause; from three on, the rest are counted."""
+    from PIL import Image
+
+    from facemetrics.cli import _status_text
+
+    pair = Image.new("RGB", (2560, 1600))
+    pair.paste(Image.open(SAMPLES / "astronaut_before.jpg"), (0, 0))
+    pair.paste(Image.open(SAMPLES / "astronaut_after.jpg").transpose(Image.Transpose.FLIP_LEFT_RIGHT), (1280, 0))
+    pair.save(tmp_path / "two.jpg", quality=92)
+    assert main(["analyze", str(tmp_path / "two.jpg"), "-o", str(tmp_path / "p.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest)\n" in err, err
+    grey = ("black-and-white photo: the fold depth and contrast are read on its grey instead of the green channel "
+            "(on 12 London faces made grey the depth index moved by up to 2.4, median 0.3): compare its folds only "
+            "with black-and-white photos")
+    alpha = "100 % of the face is partly transparent (alpha channel, mean opacity 78 % over the face): ..."
+    assert _status_text(_flagged_result("x.jpg", warnings=[grey])) == "ok (warning: black-and-white photo)"
+    assert (_status_text(_flagged_result("x.jpg", flags=["smiling (smile score 5)"], warnings=[grey, alpha]))
+            == "ok (flags: smiling; warnings: black-and-white photo, 100 % of the face is partly transparent)")
+    assert (_status_text(_flagged_result("x.jpg", warnings=[grey, alpha, "2 faces found; measured the largest"]))
+            == "ok (warnings: black-and-white photo, +2 more)")
 
 
 # ---- audit of 2026-12: FIFOs, timeline messages ---------------------------------------------
