@@ -75,13 +75,10 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass
-from datetime import timezone
 from typing import Iterable
 
-from .timekeys import parse_time
-
-__all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "MAX_HOURS_IN_THE_FUTURE", "PairingPhoto", "PhotoPair",
-           "Pairing", "in_the_future", "pair_photos", "too_early"]
+__all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos",
+           "too_early"]
 
 #: role of a photo taken before its session's treatment
 BASELINE = "baseline"
@@ -96,37 +93,6 @@ POST = "post"
 #: photo from another session months earlier is beyond it.  Weight, tan and hair change over
 #: months; a baseline that old would measure them too.
 MAX_DAYS_BEFORE_TREATMENT = 30.0
-#: a capture time more than this (h) after the moment the photo is read cannot be the photo's: it
-#: exists already.  Wider than any two clocks' time zones differ (UTC-12 to UTC+14), since a capture
-#: time without a UTC offset is the camera's wall clock, compared with the present in UTC.
-MAX_HOURS_IN_THE_FUTURE = 26.0
-
-
-def in_the_future(taken_at, now) -> str:
-    """Why a photo whose capture time is ``taken_at`` cannot have been taken then, read at ``now``:
-    more than :data:`MAX_HOURS_IN_THE_FUTURE` later (a camera clock set to a wrong year; a photo
-    dated 2031 was accepted 43825 h after a 2026 treatment, a new user's audit, 2026-12-04), or
-    ``""`` (also for an unknown or unreadable time).
-
-    Parameters
-    ----------
-    taken_at : str, datetime or None
-        The capture time (ISO 8601 text as :func:`facemetrics.timekeys.parse_time` reads it);
-        without a UTC offset it is read as UTC, within the tolerance.
-    now : datetime
-        The present, with a UTC offset (the caller's clock: this function reads none).
-    """
-    t = parse_time(taken_at)
-    if t is None:
-        return ""
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=timezone.utc)
-    ahead_h = (t - now).total_seconds() / 3600.0
-    if ahead_h <= MAX_HOURS_IN_THE_FUTURE:
-        return ""
-    return (f"capture time {taken_at} is {ahead_h / 24.0:.0f} days after this run ({now:%Y-%m-%d}): a camera "
-            "clock set wrong, so its hours since the treatment cannot be told; left out (correct its capture "
-            "time with taken_at in a manifest)")
 
 
 def too_early(hours_since_treatment) -> str:

@@ -193,34 +193,6 @@ def test_batch_leaves_a_reset_clock_photo_out_with_its_reason():
     assert [r["excluded"] for r in rows[1:]] == ["", ""]
 
 
-def test_a_capture_time_in_the_future_is_left_out_with_its_reason():
-    """A camera clock set to a wrong year: an after photo dated 2031-11-02 was placed 43825 h after a
-    2026 treatment and compared, without a word (a new user's audit, 2026-12-04).  Read on 2026-12-04,
-    it is left out, naming the time and the run's date; within the time zones' 26 h it is kept."""
-    from datetime import datetime, timezone
-
-    from facemetrics.pairing import MAX_HOURS_IN_THE_FUTURE, in_the_future
-
-    now = datetime(2026, 12, 4, 12, 0, tzinfo=timezone.utc)
-    measured = {"status": "ok", "error": ""}
-    times = {"a_pre.jpg": "2026-11-02T07:50:00", "b_2h.jpg": "2026-11-02T10:00:00",
-             "c_wrong_year.jpg": "2031-11-02T09:00:00", "d_tomorrow_east.jpg": "2026-12-05T13:00:00"}
-    rows = [_table_row(PhotoEntry(Path(n), f"S01/rf/{n}", "S01", "rf", taken_at=t, treated_at="2026-11-02T08:00:00"),
-                       dict(measured, sha256=n), now=now) for n, t in times.items()]
-    wrong = rows[2]
-    assert wrong["role"] == "" and wrong["excluded"].startswith(
-        "capture time 2031-11-02T09:00:00 is 1794 days after this run (2026-12-04): a camera clock set wrong"), wrong
-    assert [r["role"] for r in rows] == ["baseline", "post", "", "post"]  # 25 h ahead: a time zone, kept
-    jobs = _comparison_jobs(rows)
-    assert sorted(r["photo"] for r, _ in jobs) == ["S01/rf/b_2h.jpg", "S01/rf/d_tomorrow_east.jpg"]
-    # instants when the time carries an offset; unknown and unreadable times are not judged here
-    edge = now.timestamp() + MAX_HOURS_IN_THE_FUTURE * 3600
-    assert in_the_future(datetime.fromtimestamp(edge, timezone.utc).isoformat(), now) == ""
-    assert in_the_future(datetime.fromtimestamp(edge + 60, timezone.utc).isoformat(), now) != ""
-    assert in_the_future("2026-12-06T00:00:00+14:00", now) == ""  # 10:00 UTC on the 5th: 22 h ahead
-    assert in_the_future("", now) == in_the_future(None, now) == in_the_future("not a time", now) == ""
-
-
 def test_the_apps_default_roles_ignore_a_reset_clock_photo_and_name_it():
     """The app's roles: the earliest photo was 'before', every other an 'after' at +235280 h."""
     from datetime import datetime

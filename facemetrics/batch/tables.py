@@ -8,11 +8,10 @@ import hashlib
 import json
 import math
 import re
-from datetime import datetime, timezone
 from pathlib import Path
 
 from .._version import __version__
-from ..pairing import PairingPhoto, in_the_future, pair_photos, too_early
+from ..pairing import PairingPhoto, pair_photos, too_early
 from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
@@ -129,11 +128,10 @@ def _sort_key(r: dict):
             str(r.get("photo") or ""))
 
 
-def _table_row(e: PhotoEntry, measured: dict, now: datetime | None = None) -> dict:
+def _table_row(e: PhotoEntry, measured: dict) -> dict:
     """A photo's ``photos.csv`` row: its measured row, the study metadata, its role
     (``baseline``/``post``, or empty with the reasons in ``excluded``).  ``_path`` is
-    kept for the comparing stage (not written).  ``now`` (aware; default: this machine's clock)
-    is the present a capture time must not lie beyond (:func:`facemetrics.pairing.in_the_future`)."""
+    kept for the comparing stage (not written)."""
     r = dict(measured)
     r["photo"] = e.photo
     if e.subject:
@@ -167,8 +165,6 @@ def _table_row(e: PhotoEntry, measured: dict, now: datetime | None = None) -> di
             reasons.append(ambiguous_time(r["taken_at"], "capture time"))
     elif parse_time(r["taken_at"]) is None:
         reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
-    elif future := in_the_future(r["taken_at"], now or datetime.now(timezone.utc)):
-        reasons.append(future)
     if e.treated_at and _date_only(e.treated_at):
         reasons.append(no_time_of_day(e.treated_at, treatment=True))
     elif e.treated_at and ambiguous_time(e.treated_at):
