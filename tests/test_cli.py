@@ -169,6 +169,20 @@ def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, cap
     assert _why_no_changes([]) == ""
 
 
+def test_timeline_on_a_long_csv_without_a_column_names_the_file_and_the_columns(tmp_path, capsys):
+    """A long.csv without hours_since_treatment said "cannot fit DIR/long.csv: changes lacks column(s)
+    hours_since_treatment" ("changes": the library's argument; a new user's audit, 2026-12-04)."""
+    from facemetrics.schema import CHANGES_INPUT_COLUMNS
+
+    cols = [c for c in LONG_COLUMNS if c != "hours_since_treatment"]
+    (tmp_path / "long.csv").write_text(",".join(cols) + "\n" + ",".join("1" for _ in cols) + "\n")
+    assert main(["timeline", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "changes lacks" not in err, err
+    assert (f"cannot fit {tmp_path}/long.csv: the change table lacks column(s) hours_since_treatment (it needs "
+            f"{', '.join(CHANGES_INPUT_COLUMNS)}, as the long.csv `facemetrics batch` writes has them)") in err, err
+
+
 def test_timeline_output_under_a_file(tmp_path, capsys):
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\nS,t,1,jawline_lift_mm,mean,1,mm,0.1,,p,,\n")
     (tmp_path / "afile").write_text("x")
