@@ -217,15 +217,24 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
 def _status_text(result, most: int = 4) -> str:
     """A photo's status on its ``analyze`` progress line: ``ok``, ``ok (flags: smiling, mouth open)``
     (each quality flag by its name, without its numbers; the photo then is not fit for a comparison,
-    which the line said nothing of: CLI audit b), or ``STATUS - error``.  At most ``most`` flags are
-    named, the rest counted ("+2 more"); the ``quality_flags`` column has them all, with their numbers."""
+    which the line said nothing of: CLI audit b), ``ok (warning: 2 faces found, measured the largest)``
+    (each warning by its first clause), or ``STATUS - error``.  At most ``most`` flags and two warnings
+    are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
+    all, with their numbers."""
     if not result.ok:
         return f"{result.status} - {result.error}"
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
-    if not flags:
-        return result.status
-    shown = flags if len(flags) <= most else flags[:most - 1] + [f"+{len(flags) - most + 1} more"]
-    return f"{result.status} (flags: {', '.join(shown)})"
+    # the photo's warnings by their first clause: "2 faces found", "black-and-white photo", a face partly
+    # transparent; the line read "ok" for them (the warnings column only; a new user's audit, 2026-12-04)
+    warned = [w.split(" (")[0].split(":")[0].replace("; ", ", ") for w in getattr(result, "warnings", ()) or ()]
+    parts = []
+    if flags:
+        shown = flags if len(flags) <= most else flags[:most - 1] + [f"+{len(flags) - most + 1} more"]
+        parts.append(f"flags: {', '.join(shown)}")
+    if warned:
+        shown = warned if len(warned) <= 2 else warned[:1] + [f"+{len(warned) - 1} more"]
+        parts.append(f"warning{'' if len(warned) == 1 else 's'}: {', '.join(shown)}")
+    return f"{result.status} ({'; '.join(parts)})" if parts else result.status
 
 
 def cmd_analyze(args: argparse.Namespace) -> int:
@@ -428,12 +437,49 @@ def _batch_summary(res, output) -> str:
         earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
     return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
             f"left out of the changes (the 'excluded' column of photos.csv says why). "
-            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}")
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}"
+            + (_why_no_changes(res.excluded) if not n_changes else ""))
+
+
+def _reasons(why: str) -> list[str]:
+    """The reasons of one ``excluded`` cell (joined with "; ", split at that outside brackets), a
+    photo not measured as one reason whatever its error (that names the photo; its ``status`` and
+    ``error`` columns say it)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(why or ""):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and why.startswith("; ", i):
+            parts.append(why[start:i])
+            start = i + 2
+    parts.append((why or "")[start:])
+    return ["not measured (photos.csv's status and error say why)" if p.startswith("not measured (") else p.strip()
+            for p in parts if p.strip()]
+
+
+def _why_no_changes(excluded, most: int = 3) -> str:
+    """When a batch made no change at all, the commonest reasons its photos were left out, with how
+    many photos each, so that the console says what to fix: a folder of photos without
+    ``<subject>/<treatment>/`` folders read "0 changes" with the reasons only in photos.csv (a new
+    user's audit, 2026-12-04).  ``excluded``: ``(photo, reason)`` pairs; "" when there are none."""
+    from collections import Counter
+
+    counts = Counter(part for _, why in excluded for part in _reasons(why))
+    if not counts:
+        return ""
+    shown = [f" {n} photo{'' if n == 1 else 's'}: {why.rstrip('.')}." for why, n in counts.most_common(most)]
+    rest = len(counts) - len(shown)
+    more = f" {rest} other reason{'' if rest == 1 else 's'}: see photos.csv." if rest > 0 else ""
+    return " No photo could be compared." + "".join(shown) + more
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     from .batch import run_timeline
 
+    if Path(args.folder).is_file():  # `timeline results/study/long.csv` said ".../long.csv/long.csv not found"
+        parent = Path(args.folder).parent
+        print(f"facemetrics timeline: {args.folder} is a file: give the folder that `facemetrics batch` wrote "
+              f"(the one holding long.csv, e.g. `facemetrics timeline {parent}`)", file=sys.stderr)
+        return 2
     if not (Path(args.folder) / "long.csv").is_file():
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)

@@ -747,7 +747,9 @@ def test_treated_at_txt_with_a_bom_utf16_or_blank_lines_is_read(tmp_path, data):
 
 
 def test_treated_at_txt_empty_or_with_two_times_says_so(tmp_path):
-    assert _convention_study(tmp_path / "none", None).note == "no treated_at.txt for this photo's folder"
+    note = _convention_study(tmp_path / "none", None).note  # names the folder and the layout that gives a time
+    assert note.startswith("no treated_at.txt in S1/rf or a folder above it: ") and "<subject>/<treatment>/" in note
+    assert "--manifest" in note
     e = _convention_study(tmp_path / "empty", b"  \n")
     assert e.treated_at == "" and e.note.startswith("treated_at.txt in S1/rf is empty")
     e = _convention_study(tmp_path / "two", b"2026-11-02T08:00\n2026-11-09T08:00\n")

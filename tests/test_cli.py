@@ -133,6 +133,56 @@ def test_timeline_without_changes_is_a_message_not_a_traceback(tmp_path, capsys)
     assert "holds no changes" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
 
 
+def test_timeline_given_the_long_csv_file_names_its_folder(tmp_path, capsys):
+    """`timeline results/study/long.csv` said ".../long.csv/long.csv not found (run batch first)", though
+    batch had run (a new user's audit, 2026-12-04): one line saying to give the folder, and which."""
+    (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n")
+    assert main(["timeline", str(tmp_path / "long.csv")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "long.csv/long.csv" not in err, err
+    assert "is a file: give the folder that `facemetrics batch` wrote" in err and f"timeline {tmp_path}`" in err
+
+
+def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, capsys):
+    """A folder of photos without <subject>/<treatment>/ folders and treated_at.txt read "0 changes; 2
+    photos left out of the changes (the 'excluded' column of photos.csv says why)" and exit 0, the
+    reason only in photos.csv (a new user's audit, 2026-12-04): the console now gives the commonest
+    reasons with their counts, the layout among them; a run with changes prints no such sentence."""
+    from PIL import Image
+
+    from facemetrics.cli import _why_no_changes
+
+    study = tmp_path / "flat"
+    study.mkdir()
+    for name in ("a.png", "b.png"):  # too small to measure: no MediaPipe needed, still two rows
+        Image.new("RGB", (8, 8)).save(study / name)
+    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert "0 changes" in out and "No photo could be compared. 2 photos: not measured" in out, out
+    assert "2 photos: no treated_at.txt in the study folder: photos go in FOLDER/<subject>/<treatment>/" in out, out
+    excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
+    assert excluded.str.contains("no treated_at.txt in the study folder").all(), excluded
+    # the reasons of one cell are split outside brackets; the fourth and later reasons are counted, not shown
+    why = [("p1", "x (a; b); y"), ("p2", "y"), ("p3", "z"), ("p4", "w"), ("p5", "v")]
+    assert _why_no_changes(why) == (" No photo could be compared. 2 photos: y. 1 photo: x (a; b). 1 photo: z."
+                                    " 2 other reasons: see photos.csv.")
+    assert _why_no_changes([]) == ""
+
+
+def test_timeline_on_a_long_csv_without_a_column_names_the_file_and_the_columns(tmp_path, capsys):
+    """A long.csv without hours_since_treatment said "cannot fit DIR/long.csv: changes lacks column(s)
+    hours_since_treatment" ("changes": the library's argument; a new user's audit, 2026-12-04)."""
+    from facemetrics.schema import CHANGES_INPUT_COLUMNS
+
+    cols = [c for c in LONG_COLUMNS if c != "hours_since_treatment"]
+    (tmp_path / "long.csv").write_text(",".join(cols) + "\n" + ",".join("1" for _ in cols) + "\n")
+    assert main(["timeline", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "changes lacks" not in err, err
+    assert (f"cannot fit {tmp_path}/long.csv: the change table lacks column(s) hours_since_treatment (it needs "
+            f"{', '.join(CHANGES_INPUT_COLUMNS)}, as the long.csv `facemetrics batch` writes has them)") in err, err
+
+
 def test_timeline_output_under_a_file(tmp_path, capsys):
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\nS,t,1,jawline_lift_mm,mean,1,mm,0.1,,p,,\n")
     (tmp_path / "afile").write_text("x")
@@ -704,14 +754,14 @@ def test_analyze_names_skipped_files_by_their_path_in_the_folder(tmp_path, monke
     assert "(not a photo by their ending: other/notes.txt, rf/treated_at.txt)" in capsys.readouterr().out
 
 
-def _flagged_result(path, *, subject=None, mm_per_px=None, ipd_mm=None, name=None, flags=()):
-    """A measured photo with these quality flags, as :func:`facemetrics.analyze.analyze_photo` returns
-    it to ``analyze`` (only what the command reads of it)."""
+def _flagged_result(path, *, subject=None, mm_per_px=None, ipd_mm=None, name=None, flags=(), warnings=()):
+    """A measured photo with these quality flags and warnings, as :func:`facemetrics.analyze.analyze_photo`
+    returns it to ``analyze`` (only what the command reads of it)."""
     from types import SimpleNamespace
 
-    row = {"photo": name, "status": "ok", "warnings": "", "quality_flags": "; ".join(flags)}
+    row = {"photo": name, "status": "ok", "warnings": "; ".join(warnings), "quality_flags": "; ".join(flags)}
     return SimpleNamespace(ok=True, status="ok", error="", quality=SimpleNamespace(flags=tuple(flags)),
-                           to_row=lambda: dict(row))
+                           warnings=tuple(warnings), to_row=lambda: dict(row))
 
 
 def test_analyze_names_a_photos_quality_flags_on_its_line(tmp_path, capsys):
@@ -731,6 +781,32 @@ def test_analyze_names_a_photos_quality_flags_on_its_line(tmp_path, capsys):
             == "ok (flags: head tilted up/down, low resolution, irises not visible, smiling)")
     assert (_status_text(_flagged_result("x.jpg", flags=names))  # the line stays short: the rest counted
             == "ok (flags: head tilted up/down, low resolution, irises not visible, +2 more)")
+
+
+def test_analyze_names_a_photos_warnings_on_its_line(tmp_path, capsys):
+    """A photo of two faces read "ok (flags: smiling, mouth open)", its warning "2 faces found; measured the
+    largest" only in the table (a new user's audit, 2026-12-04); so did a black-and-white or a partly
+    transparent photo.  Each warning is named by its first clause; from three on, the rest are counted."""
+    from PIL import Image
+
+    from facemetrics.cli import _status_text
+
+    pair = Image.new("RGB", (2560, 1600))
+    pair.paste(Image.open(SAMPLES / "astronaut_before.jpg"), (0, 0))
+    pair.paste(Image.open(SAMPLES / "astronaut_after.jpg").transpose(Image.Transpose.FLIP_LEFT_RIGHT), (1280, 0))
+    pair.save(tmp_path / "two.jpg", quality=92)
+    assert main(["analyze", str(tmp_path / "two.jpg"), "-o", str(tmp_path / "p.csv")]) == 0
+    err = capsys.readouterr().err
+    assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest)\n" in err, err
+    grey = ("black-and-white photo: the fold depth and contrast are read on its grey instead of the green channel "
+            "(on 12 London faces made grey the depth index moved by up to 2.4, median 0.3): compare its folds only "
+            "with black-and-white photos")
+    alpha = "100 % of the face is partly transparent (alpha channel, mean opacity 78 % over the face): ..."
+    assert _status_text(_flagged_result("x.jpg", warnings=[grey])) == "ok (warning: black-and-white photo)"
+    assert (_status_text(_flagged_result("x.jpg", flags=["smiling (smile score 5)"], warnings=[grey, alpha]))
+            == "ok (flags: smiling; warnings: black-and-white photo, 100 % of the face is partly transparent)")
+    assert (_status_text(_flagged_result("x.jpg", warnings=[grey, alpha, "2 faces found; measured the largest"]))
+            == "ok (warnings: black-and-white photo, +2 more)")
 
 
 # ---- audit of 2026-12: FIFOs, timeline messages ---------------------------------------------

@@ -122,3 +122,22 @@ def test_timeline_of_a_hand_written_long_csv_in_days_says_so(tmp_path, capsys):
 def test_capture_times_in_hours_never_note(verdict):
     rows = table(DAYS, clock_h_per_unit=1.0)
     assert time_unit_note(rows, verdict) == ""
+
+
+def test_hours_that_run_against_the_capture_times_are_named(tmp_path, capsys):
+    """A hand-edited long.csv whose hours_since_treatment run backwards against its capture times (hours
+    typed in the reverse order) was fitted without a word (a new user's audit, 2026-12-04): every fit's
+    reason, and timeline's output, now say so; the time-unit note is not given on top, and a table whose
+    capture times follow its hours gets neither."""
+    backwards = table((0.5, 1, 2, 4, 8, 24), clock_h_per_unit=-1.0)
+    assert clock_ratio(backwards) == (-1.0, 20)
+    res = analyze_series(backwards, n_boot=100)
+    assert all("Check the times: the photos' capture times (taken_at) run against" in f.reason for f in res.fits)
+    assert not any(NOTE in f.reason for f in res.fits)
+    assert time_unit_note(table((0.5, 1, 2, 4, 8, 24), clock_h_per_unit=1.0), PERSISTS) == ""
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    backwards.assign(photo=[f"{s}/h{t:g}.jpg" for s, t in zip(backwards.subject, backwards.hours_since_treatment)]
+                     ).to_csv(batch / "long.csv", index=False)
+    assert main(["timeline", str(batch), "--n-boot", "100"]) == 0
+    assert "Check the times: the photos' capture times (taken_at) run against" in capsys.readouterr().out

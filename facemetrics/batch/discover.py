@@ -656,13 +656,26 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     return canonical_time(lines[0]), ""
 
 
+def _no_treated_at_note(rel: Path) -> str:
+    """Why a photo at ``rel`` (relative to the study folder) has no treatment time: no
+    ``treated_at.txt`` beside it or above it, and the layout that gives one.  It was "no
+    treated_at.txt for this photo's folder", which named neither the folder nor the layout: a
+    folder of photos without subject and treatment folders read "0 changes" with that reason on
+    every row (a new user's audit, 2026-12-04)."""
+    where = rel.parent.as_posix()
+    where = "the study folder" if where == "." else f"{where} or a folder above it"
+    layout = (f"photos go in FOLDER/<subject>/<treatment>/ with a {TREATED_AT_FILE} there holding the "
+              "treatment time (e.g. 2026-11-02T08:00), or give a manifest CSV (--manifest)")
+    return f"no {TREATED_AT_FILE} in {where}: {layout}"
+
+
 def _convention(folder: Path, path: Path) -> dict:
     """The folder convention's metadata of ``path``: subject, treatment, the nearest
     ``treated_at.txt``'s time and folder, and ``note`` (why there is no treatment time)."""
     rel = path.relative_to(folder)
     parts = rel.parts[:-1]
     meta = {"subject": parts[0] if len(parts) >= 1 else "", "treatment": parts[1] if len(parts) >= 2 else "",
-            "taken_at": "", "treated_at": "", "session_dir": "", "note": f"no {TREATED_AT_FILE} for this photo's folder"}
+            "taken_at": "", "treated_at": "", "session_dir": "", "note": _no_treated_at_note(rel)}
     d = path.parent
     while True:
         f = d / TREATED_AT_FILE

@@ -154,7 +154,10 @@ def _usable(changes: pd.DataFrame, metrics=None) -> tuple[pd.DataFrame, pd.DataF
         raise SeriesError(f"changes must be a pandas DataFrame, not {type(changes).__name__}")
     missing = [c for c in REQUIRED_COLUMNS if c not in changes.columns]
     if missing:
-        raise SeriesError(f"changes lacks column(s) {', '.join(missing)}")
+        # "changes lacks column(s) hours_since_treatment" named the argument, not the table the user gave
+        # (`timeline DIR`: DIR/long.csv; a new user's audit, 2026-12-04)
+        raise SeriesError(f"the change table lacks column(s) {', '.join(missing)} (it needs "
+                          f"{', '.join(REQUIRED_COLUMNS)}, as the long.csv `facemetrics batch` writes has them)")
     cols = list(REQUIRED_COLUMNS) + [c for c in ("noise_floor", "treated_at", "calibration_source", "taken_at")
                                       if c in changes.columns]
     df = _labels(changes.loc[:, cols].copy())

@@ -11,6 +11,8 @@ the treatment is valid); the ``reason`` of the fit gets a sentence, on two kinds
   compared with their ``hours_since_treatment``; when the median ratio of the two gaps is that of
   another unit (:data:`UNIT_RATIOS`: 24 for days, 168 for weeks, 1/60 for minutes, within a
   factor :data:`UNIT_RATIO_TOLERANCE`), every fit of those rows says so, whatever its verdict;
+- **capture times that run backwards** against ``hours_since_treatment`` (that median ratio below 0:
+  a hand-edited table, hours typed in the wrong order), said whatever the verdict;
 - **the times' pattern**, only when no capture times can be compared: every time after the
   treatment a whole number from 1 to :data:`DAY_COUNT_MAX` (31), as day counts are.  That is
   no proof (1, 2, 4, 8 and 24 h is a study in hours), so the sentence is a question, and only on
@@ -59,8 +61,9 @@ def clock_ratio(rows: pd.DataFrame) -> tuple[float, int]:
     -------
     (ratio, n) : tuple of (float, int)
         The median over consecutive photos of one session (by ``hours_since_treatment``) of
-        capture-time gap / ``hours_since_treatment`` gap, both at least :data:`MIN_GAP_H`, and how
-        many such gaps there were; ``(nan, 0)`` without ``taken_at`` or without such a gap.
+        capture-time gap / ``hours_since_treatment`` gap, both at least :data:`MIN_GAP_H` long (the
+        capture-time gap negative when a photo later in hours was taken earlier), and how many such
+        gaps there were; ``(nan, 0)`` without ``taken_at`` or without such a gap.
     """
     if "taken_at" not in rows.columns or rows.empty:
         return math.nan, 0
@@ -74,7 +77,7 @@ def clock_ratio(rows: pd.DataFrame) -> tuple[float, int]:
         for i in range(1, len(hours)):
             d_col = hours[i] - hours[i - 1]
             d_clock = hours_between(taken[i], taken[i - 1])
-            if d_col >= MIN_GAP_H and math.isfinite(d_clock) and d_clock >= MIN_GAP_H:
+            if d_col >= MIN_GAP_H and math.isfinite(d_clock) and abs(d_clock) >= MIN_GAP_H:  # < 0: backwards
                 ratios.append(d_clock / d_col)
     if not ratios:
         return math.nan, 0
@@ -108,6 +111,11 @@ def time_unit_note(rows: pd.DataFrame, verdict: str, fades: str = "fades_within_
         The verdict a day count read as hours makes (``decay.claim.FADES``).
     """
     ratio, n = clock_ratio(rows)
+    if n and ratio < 0:  # a hand-edited table whose times run backwards (a new user's audit, 2026-12-04)
+        return (f" Check the times: the photos' capture times (taken_at) run against their hours_since_treatment "
+                f"(median ratio of the gaps {ratio:.3g}, over {n} gap{'s' if n != 1 else ''} between photos of a "
+                "session): a photo taken later has fewer hours since the treatment, so the fit's time axis is "
+                "not that of the photos. hours_since_treatment must be the hours from the treatment to each photo.")
     if n:
         unit = _unit_of(ratio)
         if unit is None:
