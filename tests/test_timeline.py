@@ -453,3 +453,21 @@ def test_a_failed_timeline_leaves_no_earlier_outputs_that_read_as_its_own(tmp_pa
         with pytest.raises(OSError, match="No space left"):
             run_timeline(first, out, n_boot=0)
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_uncertain_note_cut_at_a_whole_word():
+    """A reason longer than ``max_chars`` ends at a whole word with an ellipsis, never inside a word
+    (new-user audit 2026-12-04: "... it is be…")."""
+    from facemetrics.batch.timeline import uncertain_notes
+
+    row = {"photo": "S01/mc/p.jpg", "subject": "S01", "treatment": "mc", "hours_since_treatment": "2",
+           "status": "warning", "jawline_lift_mm_verdict": "uncertain",
+           "messages": "head pose differs (yaw +14.0 deg) and the correction for it is beyond the range "
+                       "it was checked on, so no change is claimed"}
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"], max_chars=60)
+    said = line.split("since treatment): ", 1)[1]
+    assert said.endswith("\u2026") and len(said) <= 60
+    words = row["messages"].split(" ")
+    assert said[:-1].split(" ")[-1] in words  # the last word is whole
+    (whole,) = uncertain_notes([row], ["jawline_lift_mm"], max_chars=500)
+    assert whole.endswith("no change is claimed")

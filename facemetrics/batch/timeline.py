@@ -244,7 +244,7 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         comparison is listed when one of their verdicts reads ``uncertain`` (a ``refused`` or
         ``error`` comparison is not: ``photos.csv`` excludes its photo with the reason).
     max_chars : int
-        Longest reason quoted [characters]; a longer one is cut and ends with an ellipsis.
+        Longest reason quoted [characters]; a longer one is cut at the last whole word and ends with an ellipsis.
 
     Returns
     -------
@@ -272,7 +272,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         said = "; ".join(dict.fromkeys(faults + quoted))
         said = said or "no message (its verdicts in changes.csv read 'uncertain')"
         if len(said) > max_chars:
-            said = said[:max_chars - 1].rstrip() + "\u2026"
+            cut = said[:max_chars - 1]
+            if said[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
+                cut = cut.rsplit(" ", 1)[0]
+            said = cut.rstrip(" ;,") + "\u2026"
         try:
             when = f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
         except (TypeError, ValueError):
