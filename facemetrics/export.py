@@ -253,6 +253,18 @@ def mark_png(data: bytes, text: str = PNG_SOFTWARE) -> bytes:
     return data[:end] + chunk + data[end:]
 
 
+def figure_png(fig, dpi: int = 110) -> bytes:
+    """A Matplotlib figure as PNG bytes, marked as facemetrics' (its ``Software`` text chunk is
+    :data:`PNG_SOFTWARE`, in place of Matplotlib's own): every figure facemetrics writes or offers for
+    download (``timeline.png``, ``regimen.png``, ``validation.png``, the app's plots)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    data = buf.getvalue()
+    return data if PNG_MARK in data[:4096] else mark_png(data)
+
+
 def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
     """Write an RGB uint8 image as PNG atomically, marked as facemetrics' (:func:`mark_png`: a later run
     removes or replaces only a PNG of an output's name that carries it)."""
