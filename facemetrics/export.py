@@ -230,7 +230,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 #: the PNG text chunk that marks a PNG facemetrics wrote (:func:`write_png`): keyword ``Software``, text
 #: ``facemetrics <version>``; right after the header chunk, so within the first bytes of the file, where
-#: :func:`facemetrics.batch.runner.not_written_by_facemetrics` looks for :data:`PNG_MARK`
+#: :func:`facemetrics.outputs.not_written_by_facemetrics` looks for :data:`PNG_MARK`
 PNG_SOFTWARE = f"facemetrics {__version__}"
 #: the bytes of that chunk's type, keyword and the start of its text, whatever the version
 PNG_MARK = b"tEXtSoftware\x00facemetrics "
