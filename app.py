@@ -68,7 +68,7 @@ from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_
                                       refusal_reasons)
 from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
-from facemetrics.export import csv_bytes, rows_frame, zip_bytes
+from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
@@ -314,15 +314,17 @@ def example_series() -> pd.DataFrame:
 
 
 def png_bytes_of_figure(fig) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return buf.getvalue()
+    """A figure as PNG bytes marked as facemetrics' (:func:`facemetrics.export.figure_png`), as the CLI's."""
+    return figure_png(fig, dpi=110)
 
 
 def png_bytes(rgb: np.ndarray, compress_level: int = 6) -> bytes:
+    """An RGB image as PNG bytes marked as facemetrics' (:func:`facemetrics.export.mark_png`): the
+    ``overlay.png`` download carries the mark compare's does, so a later ``facemetrics compare -o`` into
+    the folder it was saved in replaces it as its own."""
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, "PNG", compress_level=compress_level)
-    return buf.getvalue()
+    return mark_png(buf.getvalue())
 
 
 def naive(t: datetime | None) -> datetime | None:

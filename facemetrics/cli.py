@@ -206,6 +206,24 @@ def _refuse_writing_over_photos(table, photos: list) -> None:
                          "give a .csv name")
 
 
+def _refuse_foreign_analyze_outputs(args: argparse.Namespace, stems: dict, inputs: set) -> None:
+    """``analyze``'s outputs by the one rule (:func:`facemetrics.outputs.refuse_foreign_outputs`): the table
+    ``-o`` and every overlay and geometry file replace only files facemetrics wrote, unless ``--force``; a
+    table written into a device or pipe (``-o /dev/null``, ``/dev/stdout``) is no file to keep; an overlay or
+    geometry file that is one of the photos (``inputs``, real paths) is that photo's row warning instead,
+    never written, ``--force`` or not."""
+    from .outputs import refuse_foreign_outputs
+
+    table, real = Path(args.output), Path(os.path.realpath(args.output))
+    if not (real.exists() and not real.is_file() and not real.is_dir()):
+        refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze")
+    for folder, suffix in ((args.overlays, "_overlay.png"), (args.geometry, ".json")):
+        if folder:
+            names = [stem + suffix for stem in stems.values()
+                     if os.path.realpath(Path(folder) / (stem + suffix)) not in inputs]
+            refuse_foreign_outputs(folder, names, force=args.force, command="analyze")
+
+
 def _os_reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
@@ -254,6 +272,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     _refuse_writing_over_photos(args.output, [path for path, _ in photos])
     inputs = {os.path.realpath(path) for path, _ in photos}
     stems = output_names([label for _, label in photos])
+    _refuse_foreign_analyze_outputs(args, stems, inputs)
     subject = (args.subject or "").strip() or None  # " Anna " is Anna, as batch and the study store read it
     rows: list[dict] = []
     written = 0  # rows in the table on disk (an interrupted write leaves the one before)
@@ -315,14 +334,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(f"facemetrics batch: no photos found in {args.folder}", file=sys.stderr)
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
-                    mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+                    mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
     for line in _batch_lines(res, summary=_batch_summary(res, args.output)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
 
     reg = run_regimen_batch(args.folder, args.output, res.photo_rows, workers=args.workers,
-                            mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+                            mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
     for line in _regimen_lines(reg, args.output):
         print(line)
     return 0
@@ -495,7 +514,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
                          "baseline (see the 'excluded' column of photos.csv for why)")
     try:
         _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
-                                n_boot=args.n_boot, seed=args.seed)
+                                n_boot=args.n_boot, seed=args.seed, force=args.force)
     except SeriesError as exc:  # what is wrong with the data (the options were checked by argparse)
         raise UsageError(f"cannot fit {args.folder}/long.csv: {exc}") from None
     except OSError as exc:
@@ -525,19 +544,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
     from .batch import run_batch, run_timeline
+    from .batch.runner import TIMELINE_OUTPUTS, run_outputs
+    from .outputs import refuse_foreign_outputs
     from .study import study
 
     t0 = time.perf_counter()
     out = check_output(args.output, folder=True)
+    refuse_foreign_outputs(out, ("study/manifest.csv", *run_outputs(), *TIMELINE_OUTPUTS), force=args.force,
+                           command="demo")  # before the simulation, not after it
     samples = sorted((Path(__file__).resolve().parents[1] / "sample_images").glob("*_before.jpg"))
     if not samples:
         print("facemetrics demo: no sample_images/*_before.jpg found", file=sys.stderr)
         return 2
-    info = study(samples[:1], out / "study", subjects=args.subjects, seed=args.seed, max_side=640)
+    info = study(samples[:1], out / "study", subjects=args.subjects, seed=args.seed, max_side=640, force=args.force)
     print(f"simulated study: {len(info.table)} photos of {args.subjects} subjects in {info.folder} "
           "(microcurrent: 2 mm peak, 3 h half-life; RF: 1.5 mm lasting)")
-    run_batch(info.folder, out, manifest=info.manifest, workers=args.workers)
-    _, table = run_timeline(out, n_boot=args.n_boot, seed=args.seed)
+    run_batch(info.folder, out, manifest=info.manifest, workers=args.workers, force=args.force)
+    _, table = run_timeline(out, n_boot=args.n_boot, seed=args.seed, force=args.force)
     _print_verdicts(table)
     print(f"results in {out}: report.md, timeline.png, photos.csv, changes.csv, long.csv, timeline.csv "
           f"({time.perf_counter() - t0:.0f} s)")
@@ -548,7 +571,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     check_output(args.output, folder=True)
     from .validate import run_validation
 
-    summary = run_validation(args.output, quick=args.quick, workers=args.workers)
+    summary = run_validation(args.output, quick=args.quick, workers=args.workers, force=args.force)
     for line in summary.get("lines", []):
         print(line)
     print(f"validation results in {args.output}")
@@ -588,6 +611,10 @@ def _remove_earlier(out: Path, names, photos) -> str:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     out = check_output(args.output, folder=True)
+    from .outputs import refuse_foreign_outputs
+
+    # a user's own comparison.csv / overlay.png / aligned_after.png (an input photo too): named, never replaced
+    refuse_foreign_outputs(out, _COMPARE_OUTPUTS, force=args.force, command="compare")
     from .compare import compare_photos
     from .plots import comparison_overlay
     from .report import summary_lines
@@ -713,7 +740,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False,
-                                      batch_done=batch_done)
+                                      batch_done=batch_done, force=args.force)
     except StoreError as exc:
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
@@ -881,6 +908,16 @@ _MIN_EFFECT_HELP = ("smallest change that matters, in the metric's unit (default
 _N_BOOT_HELP = "0 (no bootstrap: no intervals, no verdict) or at least 50 (default 400)"
 
 
+#: the help of every writing command's ``--force``
+_FORCE_HELP = ("replace files of the output names that facemetrics did not write (by default such a file, e.g. "
+               "your own overlay.png or report.md, stops the command before any work; files facemetrics wrote "
+               "are always replaced)")
+
+
+def _add_force(p) -> None:
+    p.add_argument("--force", action="store_true", help=_FORCE_HELP)
+
+
 def _add_study_parser(sub) -> None:
     s = sub.add_parser("study", help="your study over days and weeks, kept in a local store",
                        description="A persistent local study store (SQLite + photo copies without GPS or other "
@@ -918,6 +955,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
     r.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+    _add_force(r)
     common(r)
     r.set_defaults(func=cmd_study_report)
 
@@ -957,6 +995,7 @@ def _add_analyze(sub) -> None:
     a.add_argument("--subject", help="subject identifier for the 'subject' column")
     a.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
     a.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
+    _add_force(a)
     a.set_defaults(func=cmd_analyze)
 
 
@@ -976,6 +1015,7 @@ def _add_batch(sub) -> None:
                    help="processes measuring photos, this one included (default: min(2, CPUs))")
     b.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
     b.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
+    _add_force(b)
     b.set_defaults(func=cmd_batch)
 
 
@@ -989,6 +1029,7 @@ def _add_timeline(sub) -> None:
     t.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
+    _add_force(t)
     t.set_defaults(func=cmd_timeline)
 
 
@@ -1007,6 +1048,7 @@ def _add_demo(sub) -> None:
                    help="processes measuring photos, this one included (default: min(2, CPUs))")
     d.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates of the timeline: {_N_BOOT_HELP}")
     d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
+    _add_force(d)
     d.set_defaults(func=cmd_demo)
 
 
@@ -1023,6 +1065,7 @@ def _add_validate(sub) -> None:
     v.add_argument("--workers", type=_positive_int,
                    help="processes measuring the simulated studies' photos, this one included "
                         "(default: min(2, CPUs))")
+    _add_force(v)
     v.set_defaults(func=cmd_validate)
 
 
@@ -1052,6 +1095,7 @@ def _add_compare(sub) -> None:
                    help="known scale of the before photo, mm per pixel of the original photo (0.007-0.933: a face "
                         "then spans 150-20000 px); overrides its iris calibration")
     c.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
+    _add_force(c)
     c.set_defaults(func=cmd_compare)
 
 

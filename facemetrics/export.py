@@ -230,7 +230,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
 
 #: the PNG text chunk that marks a PNG facemetrics wrote (:func:`write_png`): keyword ``Software``, text
 #: ``facemetrics <version>``; right after the header chunk, so within the first bytes of the file, where
-#: :func:`facemetrics.batch.runner.not_written_by_facemetrics` looks for :data:`PNG_MARK`
+#: :func:`facemetrics.outputs.not_written_by_facemetrics` looks for :data:`PNG_MARK`
 PNG_SOFTWARE = f"facemetrics {__version__}"
 #: the bytes of that chunk's type, keyword and the start of its text, whatever the version
 PNG_MARK = b"tEXtSoftware\x00facemetrics "
@@ -251,6 +251,18 @@ def mark_png(data: bytes, text: str = PNG_SOFTWARE) -> bytes:
     body = b"tEXt" + b"Software\x00" + text.encode("latin-1")
     chunk = (len(body) - 4).to_bytes(4, "big") + body + zlib.crc32(body).to_bytes(4, "big")
     return data[:end] + chunk + data[end:]
+
+
+def figure_png(fig, dpi: int = 110) -> bytes:
+    """A Matplotlib figure as PNG bytes, marked as facemetrics' (its ``Software`` text chunk is
+    :data:`PNG_SOFTWARE`, in place of Matplotlib's own): every figure facemetrics writes or offers for
+    download (``timeline.png``, ``regimen.png``, ``validation.png``, the app's plots)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
+    data = buf.getvalue()
+    return data if PNG_MARK in data[:4096] else mark_png(data)
 
 
 def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:

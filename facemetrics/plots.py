@@ -20,6 +20,7 @@ import pandas as pd
 from .compare import Comparison
 from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, regimen_levels, validate_changes
 from .decay.wording import num, percent, quantity
+from .export import figure_png, write_bytes
 from .jaw import jaw_metrics
 
 __all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
@@ -96,7 +97,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
         _draw_timeline_panel(ax, mdf, fits, result, metric=metric, side=use_side, **style)
     if path is not None:
-        fig.savefig(path, format="png", dpi=110)
+        write_bytes(figure_png(fig, dpi=110), path)  # marked as facemetrics', atomically
     return fig
 
 
@@ -306,7 +307,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
         ax.set_title(f"regimen: {tr}, {metric} ({side})")
         ax.legend(fontsize=7, loc="best")
     if path is not None:
-        fig.savefig(path, format="png", dpi=110)
+        write_bytes(figure_png(fig, dpi=110), path)  # marked as facemetrics', atomically
     return fig
 
 
@@ -407,7 +408,7 @@ def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.Da
     c.set(xlabel="simulated fold darkening (fraction)", ylabel="nlf_depth change [index]", title="fold index")
     c.legend(fontsize=7)
     if path is not None:
-        fig.savefig(path, dpi=100)
+        write_bytes(figure_png(fig, dpi=100), path)  # marked as facemetrics', atomically
     return fig
 
 

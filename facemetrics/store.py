@@ -1320,7 +1320,8 @@ class Store:
         return table
 
     def report(self, out_dir, subject: str | None = None, *, workers: int | None = 1, n_boot: int = 400,
-               seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None):
+               seed: int = 0, min_effect: float | None = None, progress: bool = False, batch_done=None,
+               force: bool = False):
         """Write the study's ``photos.csv``, ``changes.csv``, ``long.csv``, ``timeline.csv``,
         ``timeline.png`` and ``report.md`` (and the regimen, see :mod:`facemetrics.regimen`) into
         ``out_dir``, with :func:`facemetrics.batch.run_batch` and
@@ -1341,6 +1342,8 @@ class Store:
             the batch and of its regimen batch, None when there is none) once both ran, before the
             fits and before a "no changes to fit yet" refusal: ``study report`` prints their notes
             from it, as ``batch`` does (they may say why there is nothing to fit).
+        force : bool
+            Replace files of the outputs' names that facemetrics did not write (``--force``).
 
         Returns
         -------
@@ -1350,7 +1353,9 @@ class Store:
         Raises
         ------
         facemetrics.errors.SettingError
-            ``workers`` not a whole number of at least 1 (before anything is read or written).
+            ``workers`` not a whole number of at least 1 (before anything is read or written); ``out_dir``
+            holds a file of an output's name that facemetrics did not write, and not ``force``
+            (:class:`facemetrics.outputs.OverwriteRefused`, before anything is read or written).
         facemetrics.decay.SeriesError
             ``n_boot`` neither 0 nor at least 50, ``seed`` not a whole number, or ``min_effect``
             not a finite number of at least 0 (before anything is read or written).
@@ -1358,7 +1363,9 @@ class Store:
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
+        from .batch.runner import TIMELINE_OUTPUTS, run_outputs
         from .decay.bootstrap import _check_settings
+        from .outputs import refuse_foreign_outputs
         from .decay.margin import _check_min_effect
         from .regimen import run_regimen_batch
 
@@ -1366,6 +1373,7 @@ class Store:
         _check_settings(0.9, n_boot, seed)  # said before the batches run (minutes), not by the fits after them
         _check_min_effect(min_effect)
         out_dir = Path(out_dir)
+        refuse_foreign_outputs(out_dir, run_outputs() + TIMELINE_OUTPUTS, force=force, command="study report")
         cache = out_dir / ".cache"
         sid = self.subject_id(subject) if subject is not None else None  # StoreError when unknown
         folder, photos = cache / "store_photos", self.photos(subject)
@@ -1377,9 +1385,9 @@ class Store:
             self._seed_cache(cache, dict(zip(photos["file_sha256"], (Path(p).name for p in table["photo"]))))
             manifest = cache / "store_manifest.csv"
             table.to_csv(manifest, index=False, lineterminator="\n")
-            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress)
+            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force)
             reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
-                                    cache_from=cache)
+                                    cache_from=cache, force=force)
         finally:  # the links (or copies) named by the user's file names: not left beside the report
             shutil.rmtree(folder, ignore_errors=True)
         self._ingest_cache(cache, sid)
@@ -1389,7 +1397,7 @@ class Store:
         if res.long.empty:
             raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
                              "measurable photo taken before its treatment and one after it")
-        _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect)
+        _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect, force=force)
         return res, tl
 
     def _seed_cache(self, cache: Path, names: dict[str, str] | None = None) -> None:

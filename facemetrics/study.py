@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from ._version import __version__
 from .analyze import analyze_photo
 from .batch.runner import whole_count
 from .batch.tables import long_rows
@@ -47,6 +48,7 @@ from .compare import compare_photos
 from .decay.model import decay_model
 from .errors import SettingError
 from .export import check_output_folder
+from .outputs import OverwriteRefused, refuse_foreign_outputs
 from .loader import load_photo
 from .schema import LONG_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
@@ -199,6 +201,18 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
 
 
+def _refuse_foreign_study(out_dir: Path, force: bool) -> None:
+    """Refuse a study folder that holds a ``manifest.csv`` facemetrics did not write, or files without
+    one (:func:`facemetrics.outputs.refuse_foreign_outputs`), unless ``force``."""
+    refuse_foreign_outputs(out_dir, ["manifest.csv"], force=force, command="study")
+    if force or (out_dir / "manifest.csv").exists() or not out_dir.is_dir():
+        return
+    if any(True for _ in out_dir.iterdir()):
+        raise OverwriteRefused(f"will not write a simulated study into {out_dir}: it holds files but no manifest.csv "
+                               "of a simulated study (its photos could be named as the simulated ones); give an "
+                               "empty or new folder, or add --force")
+
+
 def study(
     base_photos,
     out_dir,
@@ -210,6 +224,7 @@ def study(
     max_side: int = 800,
     seed: int = 0,
     start: datetime = _START,
+    force: bool = False,
 ) -> StudyInfo:
     """Write a simulated study: subjects × treatments × time points.
 
@@ -238,6 +253,8 @@ def study(
     start : datetime
         Treatment time of subject 1's first session; each treatment session
         of a subject starts 30 days after the previous one, subjects 1 day apart.
+    force : bool
+        Write into ``out_dir`` even when it holds files facemetrics did not write (below).
 
     Returns
     -------
@@ -252,6 +269,11 @@ def study(
     facemetrics.errors.SettingError
         ``base_photos`` is empty, ``subjects`` is not a whole number of at least 1, or
         ``out_dir`` (or a parent) is a file: before anything is written.
+    facemetrics.outputs.OverwriteRefused
+        ``out_dir`` holds a ``manifest.csv`` facemetrics did not write, or files but no ``manifest.csv``
+        (a real study's photos could be named as the simulated ones), and not ``force``: before anything
+        is written.  A folder an earlier run wrote (its ``manifest.csv`` has the ``facemetrics_version``
+        column) is written again.
     """
     design = DEFAULT_DESIGN if design is None else design
     jitter = DEFAULT_JITTER if jitter is None else jitter
@@ -263,6 +285,7 @@ def study(
         raise SettingError("base_photos is empty: give at least one frontal face photo")
     subjects = whole_count(subjects, "subjects")
     out_dir = check_output_folder(out_dir)
+    _refuse_foreign_study(out_dir, force)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     bases = [(p, _base_analysis(p, max_side, p.name)) for p in base_photos]
@@ -295,5 +318,7 @@ def study(
                 ))
     table = pd.DataFrame(records)
     manifest = out_dir / "manifest.csv"
-    table.to_csv(manifest, index=False, float_format="%.6g", lineterminator="\n")
+    # the version column marks the folder as facemetrics' (facemetrics.outputs): a re-run writes it again
+    table.assign(facemetrics_version=__version__).to_csv(manifest, index=False, float_format="%.6g",
+                                                         lineterminator="\n")
     return StudyInfo(folder=out_dir, manifest=manifest, table=table)

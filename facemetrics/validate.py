@@ -60,6 +60,7 @@ from .decay.claim import decay_resolved, peak_resolved
 from .decay.wording import decimals_for
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
+from .outputs import refuse_foreign_outputs
 from .loader import load_photo
 from .plots import plot_validation
 from .schema import CLAIMS_COLUMNS, PHOTO_COLUMNS
@@ -347,21 +348,36 @@ def _half_life(r: dict) -> str:
     return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
 
 
-def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int) -> pd.DataFrame:
+#: the claim test's simulated studies (:func:`_check_claims`), each in ``studies/<name with _>/``
+_CLAIM_STUDIES = ("issue design", "lift does not fade", "too few photos")
+
+
+def validation_outputs() -> tuple[str, ...]:
+    """The files :func:`run_validation` writes in its output folder (its sub-folders' as ``studies/...``):
+    a file of these names that facemetrics did not write stops it before any work
+    (:func:`facemetrics.outputs.refuse_foreign_outputs`)."""
+    from .batch.runner import BATCH_OUTPUTS, TIMELINE_OUTPUTS
+
+    tables = ("recovery.csv", "recovery_fit.csv", "nuisance.csv", "pose3d.csv", "folds.csv", "repeatability.csv",
+              "claims.csv", "validation.png", "validation.json")
+    studies = tuple(f"studies/{name.replace(' ', '_')}/{sub}" for name in _CLAIM_STUDIES
+                    for sub in ("photos/manifest.csv", *(f"out/{n}" for n in BATCH_OUTPUTS + TIMELINE_OUTPUTS)))
+    return tables + studies
+
+
+def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int,
+                  force: bool = False) -> pd.DataFrame:
     """5. The claim test on simulated studies with known truth, through batch and timeline: ``claims.csv``."""
     # 5. claim test on simulated studies with known truth
     mc = DEFAULT_DESIGN["microcurrent"]
-    scenarios = {
-        "issue design": DEFAULT_DESIGN,
-        "lift does not fade": {"microcurrent": dict(mc, lasting_mm=2.0)},
-        "too few photos": {"microcurrent": dict(mc, times_h=[-0.5, 1, 4])},
-    }
+    scenarios = dict(zip(_CLAIM_STUDIES, (DEFAULT_DESIGN, {"microcurrent": dict(mc, lasting_mm=2.0)},
+                                          {"microcurrent": dict(mc, times_h=[-0.5, 1, 4])})))
     crows = []
     for name, design in scenarios.items():
         d = out / "studies" / name.replace(" ", "_")
-        info = study(_SAMPLE, d / "photos", subjects=subjects, design=design, max_side=640, seed=seed)
-        run_batch(info.folder, d / "out", manifest=info.manifest, workers=workers, progress=False)
-        _, table = run_timeline(d / "out", n_boot=200, seed=seed, per_subject=False)
+        info = study(_SAMPLE, d / "photos", subjects=subjects, design=design, max_side=640, seed=seed, force=force)
+        run_batch(info.folder, d / "out", manifest=info.manifest, workers=workers, progress=False, force=force)
+        _, table = run_timeline(d / "out", n_boot=200, seed=seed, per_subject=False, force=force)
         crows += _claim_rows(name, table)
     claims = pd.DataFrame(crows, columns=list(CLAIMS_COLUMNS))
     write_csv(claims, out / "claims.csv")
@@ -402,7 +418,8 @@ def _claim_line(r: dict) -> str:
     return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
 
 
-def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0) -> dict:
+def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0,
+                   force: bool = False) -> dict:
     """Run every check; write the tables, the figure and ``validation.json``.
 
     Parameters
@@ -415,6 +432,8 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
         Workers for the simulated-study batches: a whole number of at least 1
         (default: :func:`facemetrics.batch.run_batch`'s).
     seed : int
+    force : bool
+        Replace files of the outputs' names that facemetrics did not write (``--force``).
 
     Returns
     -------
@@ -429,9 +448,13 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
         (:func:`facemetrics.batch.check_run_settings`), or ``out_dir`` (or a parent) is a
         file: before any work (``workers`` was checked only by the claim test's first batch,
         minutes in).
+    facemetrics.outputs.OverwriteRefused
+        ``out_dir`` holds a file of one of :func:`validation_outputs` that facemetrics did not write (and
+        not ``force``): before any work.
     """
     _, _, workers = check_run_settings(workers=workers)
     out = check_output_folder(out_dir)
+    refuse_foreign_outputs(out, validation_outputs(), force=force, command="validate")
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     base = _base(640)
@@ -448,7 +471,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     _check_pose3d(base, out, summary)
     folds = _check_folds(base, out, summary)
     _check_repeatability(base, ref, rng, reps, out, summary)
-    _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed)
+    _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed, force=force)
     plot_validation(rec, nuis_df, folds, out / "validation.png")
     write_json(summary, out / "validation.json")
     return summary

@@ -1951,6 +1951,7 @@ def test_png_outputs_carry_facemetrics_mark(tmp_path):
     from facemetrics import __version__
     from facemetrics.batch import runner
     from facemetrics.export import write_png
+    from facemetrics.outputs import not_written_by_facemetrics
 
     rgb = np.random.default_rng(3).integers(0, 256, (30, 40, 3), dtype=np.uint8)
     write_png(rgb, tmp_path / "overlay.png")
@@ -1958,7 +1959,7 @@ def test_png_outputs_carry_facemetrics_mark(tmp_path):
         assert im.text.get("Software") == f"facemetrics {__version__}"
         np.testing.assert_array_equal(np.asarray(im.convert("RGB")), rgb)
     Image.fromarray(rgb).save(tmp_path / "aligned_after.png")  # another program's PNG
-    assert runner.not_written_by_facemetrics(tmp_path / "overlay.png") == ""
-    assert runner.not_written_by_facemetrics(tmp_path / "aligned_after.png") == "not written by facemetrics"
+    assert not_written_by_facemetrics(tmp_path / "overlay.png") == ""
+    assert not_written_by_facemetrics(tmp_path / "aligned_after.png") == "not written by facemetrics"
     removed, left = runner.remove_earlier(tmp_path, ["overlay.png", "aligned_after.png"])
     assert removed == ["overlay.png"] and left == ["aligned_after.png (not written by facemetrics)"]

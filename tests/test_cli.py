@@ -1080,10 +1080,10 @@ def test_compare_leaves_no_earlier_outputs_beside_an_unreadable_or_refused_pair(
 
 
 def test_compare_leaves_a_users_own_file_of_an_output_name(tmp_path, capsys):
-    """`compare` removed any file named like its outputs that this run did not write (its PNGs carried no
-    mark): a user's own overlay.png in the output folder was deleted.  Its PNGs are now marked
-    (export.mark_png), so only files facemetrics wrote are removed; another file of such a name is left,
-    and the line says so."""
+    """`compare` replaced a user's own overlay.png or comparison.csv in its output folder (stop 36 only stopped
+    removing them).  It now stops before comparing, naming the file and the ways out (another -o, --force),
+    and leaves every file as it was; with --force it runs, and a file it neither writes nor made is still
+    left and named."""
     import numpy as np
     from PIL import Image
 
@@ -1096,12 +1096,36 @@ def test_compare_leaves_a_users_own_file_of_an_output_name(tmp_path, capsys):
     mine_bytes = (out / "overlay.png").read_bytes()
     blank = tmp_path / "blank.png"  # read, but no face: refused, no PNG written
     Image.fromarray(np.full((300, 300, 3), 200, np.uint8)).save(blank)
-    assert main(["compare", before, str(blank), "-o", str(out)]) == 1
+    assert main(["compare", before, str(blank), "-o", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"facemetrics compare: will not overwrite {out / 'overlay.png'} (not written by "
+                          f"facemetrics); {out / 'aligned_after.png'} (not written by facemetrics): ") and "\n" not in err
+    assert "give another output folder (-o), or add --force" in err, err
+    assert sorted(f.name for f in out.iterdir()) == ["aligned_after.png", "overlay.png"]
+    assert (out / "overlay.png").read_bytes() == mine_bytes
+    assert main(["compare", before, str(blank), "-o", str(out), "--force"]) == 1
     said = capsys.readouterr().out
     assert (out / "overlay.png").read_bytes() == mine_bytes and (out / "aligned_after.png").exists()
     assert (f"wrote comparison.csv to {out}; overlay.png (not written by facemetrics), aligned_after.png (not written "
             f"by facemetrics) in {out} left as they are: they are not this run's output") in said, said
     assert "removed" not in said, said
+    # a user's own comparison.csv: the same refusal (its header has no facemetrics_version column)
+    (out / "comparison.csv").write_text("note,value\nmy own table, facemetrics_version 0.2\n")
+    assert main(["compare", before, str(blank), "-o", str(out)]) == 2
+    assert f"{out / 'comparison.csv'} (not written by facemetrics)" in capsys.readouterr().err
+
+
+def test_compare_twice_into_one_folder_replaces_its_own_outputs(tmp_path, capsys):
+    """Re-running `compare` on the same output folder keeps working: its CSV and marked PNGs are its own."""
+    from facemetrics.outputs import not_written_by_facemetrics
+
+    before, after = str(SAMPLES / "astronaut_before.jpg"), str(SAMPLES / "astronaut_after.jpg")
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert main(["compare", before, after, "-o", str(out)]) == 0
+        assert "wrote comparison.csv, overlay.png, aligned_after.png" in capsys.readouterr().out
+    for name in ("comparison.csv", "overlay.png", "aligned_after.png"):
+        assert not_written_by_facemetrics(out / name) == "", name
 
 
 def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp_path, capsys, monkeypatch):

@@ -227,9 +227,9 @@ def test_levels_of_roughly_registered_pairs_are_left_out():
     assert analyze_regimen(wild, n_boot=0).iloc[0]["slope_per_week"] != a["slope_per_week"]
 
 
-#: an earlier run's figure as matplotlib saves one (its ``Software`` tag): ``timeline`` replaces or removes only
-#: such a file (a regimen.png it did not write is refused, ``batch.runner.not_written_by_facemetrics``)
-_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00Matplotlib version3.10.0, https://matplotlib.org/"
+#: the start of an earlier run's figure (its ``Software`` tag, ``export.figure_png``): ``timeline`` replaces or
+#: removes only such a file (a regimen.png it did not write is refused, ``outputs.not_written_by_facemetrics``)
+_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00facemetrics 0.2.15"
 
 
 def test_a_regimen_with_no_usable_comparison_is_said_and_an_old_figure_removed(tmp_path, capsys):

@@ -1,8 +1,9 @@
 """Hours entered as days: a hand-made change table whose ``hours_since_treatment`` holds day counts
 read ``fades_within_a_day`` without a word.  Now the fit's ``reason`` says "Check the time unit" when
 the capture times (``taken_at``) show the column is days (or weeks, minutes), or, with no capture
-times, on a ``fades_within_a_day`` verdict whose times are all whole numbers from 1 to 31.  Valid
-studies are never refused and a table in hours gets no note."""
+times, on a ``fades_within_a_day`` verdict whose times are all whole numbers from 1 to 31, none of
+them 24 (1, 2, 4, 8, 24 h is hours).  Valid studies are never refused and a table in hours gets no
+note."""
 
 from __future__ import annotations
 
@@ -124,6 +125,7 @@ def test_capture_times_in_hours_never_note(verdict):
     assert time_unit_note(rows, verdict) == ""
 
 
+<<<<<<< HEAD
 def test_hours_that_run_against_the_capture_times_are_named(tmp_path, capsys):
     """A hand-edited long.csv whose hours_since_treatment run backwards against its capture times (hours
     typed in the reverse order) was fitted without a word (a new user's audit, 2026-12-04): every fit's
@@ -141,3 +143,28 @@ def test_hours_that_run_against_the_capture_times_are_named(tmp_path, capsys):
                      ).to_csv(batch / "long.csv", index=False)
     assert main(["timeline", str(batch), "--n-boot", "100"]) == 0
     assert "Check the times: the photos' capture times (taken_at) run against" in capsys.readouterr().out
+=======
+@pytest.mark.parametrize("times", [(1, 2, 4, 8, 24), (1, 2, 4, 8, 12, 24), (1, 3, 6, 12, 24), (2, 4, 6, 8, 10, 24),
+                                   (1, 6, 24)])
+def test_whole_hours_to_the_day_after_ask_no_question(times):
+    # the usual schedule in whole hours, without capture times: a photo at 24 h (the day after) is
+    # hours; the question fired on every such fit (a false alarm, stop 37)
+    assert time_unit_note(table(times, clock_h_per_unit=None), FADES) == ""
+
+
+@pytest.mark.parametrize("times", [DAYS, (1, 2, 3, 7, 14, 21, 28), (1, 3, 7, 14, 30), (1, 2, 3, 4, 5, 6, 7)])
+def test_day_counts_without_capture_times_still_ask(times):
+    # the tables the question exists for: day counts typed as hours, none of them day 24
+    assert time_unit_note(table(times, clock_h_per_unit=None), FADES).startswith(" " + NOTE)
+
+
+def test_a_day_24_among_capture_times_is_still_named():
+    # the day-after rule is the pattern's only: capture times that say days are named whatever the times
+    rows = table((1, 2, 7, 14, 24), half_life=2.0)
+    assert "held days" in time_unit_note(rows, FADES)
+
+
+def test_whole_hours_fit_to_the_day_after_reads_fades_without_the_question():
+    res = analyze_series(table((1, 2, 4, 8, 24), clock_h_per_unit=None), n_boot=100)
+    assert res.fits[0].verdict == FADES and not any(NOTE in f.reason for f in res.fits)
+>>>>>>> h3

@@ -344,8 +344,9 @@ def test_numeric_looking_subject_names_stay_names(tmp_path):
     assert not (tmp_path / "regimen.png").exists()
 
 
-#: the start of a figure as matplotlib saves one (its ``Software`` tag), which the batch's recogniser reads
-_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00Matplotlib version3.10.0, https://matplotlib.org/"
+#: the start of a figure as facemetrics saves one (its ``Software`` tag, ``export.figure_png``), which the
+#: recogniser reads (``facemetrics.outputs``; Matplotlib's own tag alone is no longer facemetrics')
+_EARLIER_PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00facemetrics 0.2.15"
 
 
 def _small_batch(folder):
@@ -471,3 +472,27 @@ def test_uncertain_note_cut_at_a_whole_word():
     assert said[:-1].split(" ")[-1] in words  # the last word is whole
     (whole,) = uncertain_notes([row], ["jawline_lift_mm"], max_chars=500)
     assert whole.endswith("no change is claimed")
+
+
+def test_timeline_figures_carry_the_mark_and_an_unmarked_one_is_replaced_only_with_force(tmp_path, capsys):
+    """timeline.png carried only Matplotlib's own ``Software`` chunk, which any user's figure carries too
+    (the recogniser took it for facemetrics'): it now carries facemetrics' mark (``export.figure_png``),
+    and a PNG without it (a user's figure, or one of facemetrics 0.2.14) stops the command until --force."""
+    from facemetrics.cli import main
+    from facemetrics.export import PNG_MARK
+    from facemetrics.outputs import not_written_by_facemetrics
+
+    batch = _small_batch(tmp_path / "b")
+    run_timeline(batch, n_boot=0)
+    assert PNG_MARK in (batch / "timeline.png").read_bytes()[:100]
+    assert not_written_by_facemetrics(batch / "timeline.png") == ""
+    matplotlib_only = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x1ctEXtSoftware\x00Matplotlib version3.10.0, https://matplotlib.org/"
+    (batch / "timeline.png").write_bytes(matplotlib_only)
+    assert main(["timeline", str(batch), "--n-boot", "0"]) == 2
+    err = capsys.readouterr().err
+    assert f"will not overwrite {batch / 'timeline.png'} (not written by facemetrics)" in err and "--force" in err
+    assert (batch / "timeline.png").read_bytes() == matplotlib_only
+    assert main(["timeline", str(batch), "--n-boot", "0", "--force"]) == 0
+    capsys.readouterr()
+    assert not_written_by_facemetrics(batch / "timeline.png") == ""
+    assert main(["timeline", str(batch), "--n-boot", "0"]) == 0  # and again: its own files

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -13,7 +12,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .._version import __version__
 from ..errors import PhotoError, SettingError
-from ..export import PNG_MARK, check_output_folder, rows_frame, write_rows_csv
+from ..export import check_output_folder, rows_frame, write_rows_csv
+from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
 from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times, offset_free_treatment
@@ -69,12 +69,15 @@ REGIMEN_DIR = "regimen"
 BATCH_OUTPUTS = ("photos.csv", "changes.csv", "long.csv")
 TIMELINE_OUTPUTS = ("timeline.csv", "timeline.png", "report.md", "regimen.png")
 
-#: how each output file begins when facemetrics wrote it (its first 4 KiB are read): only such a file is
-#: removed as an earlier run's, never a file of the same name that facemetrics did not make
-#: (a PNG: the ``Software`` text chunk of :func:`facemetrics.export.write_png`, ``compare``'s and ``analyze``'s
-#: overlays, or Matplotlib's of the timeline plots)
-_OUTPUT_MARKS = {".csv": (b"facemetrics_version",), ".md": (b"# Treatment time course",),
-                 ".png": (PNG_MARK, b"Matplotlib version")}
+
+def run_outputs(compare: bool = True) -> tuple[str, ...]:
+    """The files a batch run writes in its output folder (:data:`BATCH_OUTPUTS`; ``photos.csv`` alone
+    without ``compare``) and those of its regimen batch (:func:`facemetrics.regimen.run_regimen_batch`)
+    in ``regimen/``: what :func:`run_batch` checks before any work (a user's own file of such a name stops
+    it, :func:`facemetrics.outputs.refuse_foreign_outputs`)."""
+    own = BATCH_OUTPUTS if compare else BATCH_OUTPUTS[:1]
+    return own + tuple(f"{REGIMEN_DIR}/{n}" for n in BATCH_OUTPUTS)
+
 
 @dataclass
 class BatchResult:
@@ -172,6 +175,7 @@ def run_batch(
     compare: bool = True,
     progress: bool = True,
     on_progress: Callable[[str, int], None] | None = None,
+    force: bool = False,
 ) -> BatchResult:
     """Measure a study folder and compare every post-treatment photo with its baseline.
 
@@ -200,6 +204,9 @@ def run_batch(
         comparison (``stage`` is the progress label, e.g. ``"measuring"``,
         ``n_done`` the count finished in that stage).  An exception raised in
         it stops the run like Ctrl-C: what was finished stays in the cache.
+    force : bool
+        Replace a file of an output's name that facemetrics did not write (``--force``); default False:
+        such a file stops the run before any photo is read (:func:`facemetrics.outputs.refuse_foreign_outputs`).
 
     Returns
     -------
@@ -213,11 +220,16 @@ def run_batch(
         or anything is written; ``out_dir`` (or a parent) is a file, not a folder
         (:func:`facemetrics.export.check_output_folder`); or ``out_dir`` is ``folder`` itself
         (every photo would be taken for an output of the run).
+    facemetrics.outputs.OverwriteRefused
+        ``out_dir`` holds a ``photos.csv``, ``changes.csv`` or ``long.csv`` that facemetrics did not write
+        or ``regimen/`` one (:func:`run_outputs`) that facemetrics did not write (and not ``force``), before any
+        photo is read.
     """
     t0 = time.perf_counter()
     _hook = on_progress
     folder, out_dir = Path(folder), check_output_folder(out_dir)
     mm_per_px, ipd_mm, workers = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm, workers=workers)
+    refuse_foreign_outputs(out_dir, run_outputs(compare), force=force, command="batch")
     workers = default_workers() if workers is None else workers
     settings = _settings(mm_per_px, ipd_mm, fast)
     skey = _settings_key(settings)
@@ -689,88 +701,3 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
         n_compare_cached=n_compare_cached, seconds=time.perf_counter() - t0, excluded=excluded,
         removed=removed, not_removed=not_removed,
     )
-
-
-def remove_earlier(out_dir: Path, names, *, keep=(), marked_only: bool = True) -> tuple[list[str], list[str]]:
-    """Remove the files ``names`` an earlier run left in ``out_dir`` that this run does not rewrite:
-    ``(removed, not_removed)``, the second's names each with why.  The one remover of earlier outputs:
-    ``batch`` (:func:`_finish`), ``timeline`` (:func:`~facemetrics.batch.run_timeline`), the regimen
-    study and ``compare`` (``facemetrics.cli.cmd_compare``).
-
-    A batch run rewrote its three CSVs but left the earlier ``timeline.csv``, ``timeline.png`` and
-    ``report.md`` beside them, which still held a subject deleted from the study (an audit,
-    2026-12-04); ``compare`` stopped on an unreadable photo left an older ``comparison.csv``, which
-    read as this pair's result (an audit, 2026-12-03).
-
-    Parameters
-    ----------
-    out_dir : Path
-        The output folder.
-    names : iterable of str
-        File names in it (of :data:`BATCH_OUTPUTS`, :data:`TIMELINE_OUTPUTS`, ``compare``'s outputs).
-    keep : iterable of path-like
-        Files never removed, compared by their real path (``compare``'s input photos, which may lie in
-        the output folder under such a name).
-    marked_only : bool
-        True (batch, timeline, compare): only a regular file whose beginning shows that facemetrics wrote it
-        (:func:`not_written_by_facemetrics`, :data:`_OUTPUT_MARKS`) is removed; a file of the same
-        name that it did not make (the user's own ``report.md``, a link, a folder) is left, and named.
-        False: any regular file or symbolic link of such a name is removed (a folder is left, and named);
-        no command uses it since ``compare``'s PNGs carry a mark (2026-12-04).
-
-    Returns
-    -------
-    (removed, not_removed) : tuple of list of str
-        The names removed, and those left each as ``"name (why)"``.  A missing file, or one of
-        ``keep``, is in neither list.
-    """
-    kept = {os.path.realpath(p) for p in keep}
-    removed, not_removed = [], []
-    for name in names:
-        f = Path(out_dir) / name
-        why = not_written_by_facemetrics(f)
-        if why is None or (kept and os.path.realpath(f) in kept):  # nothing there, or an input
-            continue
-        if why and not (not marked_only and (f.is_symlink() or f.is_file())):
-            not_removed.append(f"{name} ({why})")
-            continue
-        try:
-            f.unlink()
-            removed.append(name)
-        except OSError as exc:
-            not_removed.append(f"{name} ({exc.strerror or exc})")
-    return removed, not_removed
-
-
-def not_written_by_facemetrics(path: Path) -> str | None:
-    """Whether the output file ``path`` (of :data:`BATCH_OUTPUTS`, :data:`TIMELINE_OUTPUTS`) may be
-    replaced or removed as facemetrics' own: the one recogniser of :func:`remove_earlier` (batch) and
-    :func:`~facemetrics.batch.run_timeline` (which refuses to overwrite another's file).
-
-    Parameters
-    ----------
-    path : Path
-        The file; its suffix (``.csv``, ``.md``, ``.png``) picks its mark in :data:`_OUTPUT_MARKS`.
-
-    Returns
-    -------
-    str or None
-        None when there is nothing at ``path``; ``""`` when it is a regular file whose first 4 KiB
-        hold its mark (facemetrics wrote it); else why not, for a message: ``"a symbolic link, not
-        written by facemetrics"``, ``"a folder, not written by facemetrics"``, ``"not written by
-        facemetrics"``, or the system's reason it could not be read.
-    """
-    path = Path(path)
-    if path.is_symlink():  # facemetrics writes files, never links
-        return "a symbolic link, not written by facemetrics"
-    if not path.exists():
-        return None
-    if not path.is_file():
-        return ("a folder, not written by facemetrics" if path.is_dir()
-                else "not a regular file, not written by facemetrics")
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4096)
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    return "" if any(mark in head for mark in _OUTPUT_MARKS.get(path.suffix, ())) else "not written by facemetrics"

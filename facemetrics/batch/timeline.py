@@ -3,20 +3,19 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ..errors import SettingError
-from ..export import check_output_folder, csv_bytes, write_bytes
+from ..export import check_output_folder, csv_bytes, figure_png, write_bytes
+from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_FACE_CUT, MSG_MISMATCH,
                             MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED)
-from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS, remove_earlier, not_written_by_facemetrics
+from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
@@ -58,7 +57,7 @@ def _first_clause(message: str) -> str:
 
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
-                 n_boot: int = 400, seed: int = 0, per_subject: bool = True):
+                 n_boot: int = 400, seed: int = 0, per_subject: bool = True, force: bool = False):
     """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
 
     Parameters
@@ -74,6 +73,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     min_effect, n_boot, seed, per_subject
         Passed to :func:`facemetrics.decay.analyze_series` (``min_effect`` None: per unit; ``n_boot``
         0 or at least :data:`facemetrics.decay.bootstrap.MIN_VERDICT_REPLICATES`, 50).
+    force : bool
+        Replace a file of an output's name that facemetrics did not write (``--force``; a folder never).
 
     Returns
     -------
@@ -96,8 +97,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     facemetrics.errors.SettingError
         ``out_dir`` (or a parent) is a file, not a folder; or ``out_dir`` holds a file of an output's name
         (:data:`~facemetrics.batch.runner.TIMELINE_OUTPUTS`) that facemetrics did not write (the user's own
-        ``report.md``, a link; :func:`~facemetrics.batch.runner.not_written_by_facemetrics`), which it
-        will not overwrite: before any fit.
+        ``report.md``, a link; :func:`facemetrics.outputs.refuse_foreign_outputs`, raising its
+        ``OverwriteRefused``), which it will not overwrite without ``force``: before any fit.
 
     Notes
     -----
@@ -113,7 +114,8 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     if not (batch_dir / "long.csv").is_file():  # pandas' FileNotFoundError named only the CSV (audit)
         raise SeriesError(f"{batch_dir} is not a batch output folder: it has no long.csv "
                           "(run `facemetrics batch` first, or give the folder it wrote)")
-    _refuse_foreign_outputs(out_dir)
+    # timeline replaced a user's own report.md there without a word (an audit, 2026-12-04)
+    refuse_foreign_outputs(out_dir, TIMELINE_OUTPUTS, force=force, command="timeline")
     try:
         result, table, files = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
                                                n_boot=n_boot, seed=seed, per_subject=per_subject)
@@ -125,24 +127,6 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         remove_earlier(out_dir, TIMELINE_OUTPUTS)
         raise
     return result, table
-
-
-def _refuse_foreign_outputs(out_dir: Path) -> None:
-    """Refuse an ``out_dir`` holding a file of a :data:`TIMELINE_OUTPUTS` name that facemetrics did not
-    write (:func:`~facemetrics.batch.runner.not_written_by_facemetrics`): ``timeline`` replaced a
-    user's own ``report.md`` there without a word (an audit, 2026-12-04).
-
-    Raises
-    ------
-    SettingError
-        Naming each such file and why, before anything is read or written.
-    """
-    foreign = [(out_dir / n, why) for n in TIMELINE_OUTPUTS if (why := not_written_by_facemetrics(out_dir / n))]
-    if foreign:
-        said = "; ".join(f"{f} ({why})" for f, why in foreign)
-        raise SettingError(f"will not overwrite {said}: timeline writes {', '.join(TIMELINE_OUTPUTS)} into "
-                           f"{out_dir}; move or rename {'it' if len(foreign) == 1 else 'them'}, or give "
-                           "another output folder")
 
 
 def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject):
@@ -176,10 +160,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
-    fig = plot_timeline(data, result)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    files["timeline.png"] = buf.getvalue()
+    files["timeline.png"] = figure_png(plot_timeline(data, result), dpi=110)  # marked as facemetrics'
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
@@ -329,10 +310,7 @@ def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
     if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
         return reg, _no_fit_note(chosen, lv), None
-    fig = plot_regimen(lv, reg)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return reg, "", buf.getvalue()
+    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110)
 
 
 def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:

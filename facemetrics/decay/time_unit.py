@@ -14,10 +14,13 @@ the treatment is valid); the ``reason`` of the fit gets a sentence, on two kinds
 - **capture times that run backwards** against ``hours_since_treatment`` (that median ratio below 0:
   a hand-edited table, hours typed in the wrong order), said whatever the verdict;
 - **the times' pattern**, only when no capture times can be compared: every time after the
-  treatment a whole number from 1 to :data:`DAY_COUNT_MAX` (31), as day counts are.  That is
-  no proof (1, 2, 4, 8 and 24 h is a study in hours), so the sentence is a question, and only on
-  a ``fades_within_a_day`` verdict: the one a day count read as hours makes (an effect that
-  persists beyond 24 "hours" persists beyond 24 days too).
+  treatment a whole number from 1 to :data:`DAY_COUNT_MAX` (31), as day counts are, and none of them
+  :data:`HOURS_DAY_AFTER` (24).  That is no proof (1, 2, 3, 5, 7 and 14 h is a study in hours), so the
+  sentence is a question, and only on a ``fades_within_a_day`` verdict: the one a day count read as
+  hours makes (an effect that persists beyond 24 "hours" persists beyond 24 days too).  A photo at
+  exactly 24 is the day after in hours, the time the claim is about (1, 2, 4, 8, 24 h asked the
+  question on every fit: a false alarm on the usual whole-hour schedule, stop 37); day 24 is no
+  study's day (a week's multiples are 7, 14, 21, 28; a month 30 or 31).
 
 Pure functions of DataFrames; no file I/O.
 """
@@ -31,7 +34,7 @@ import pandas as pd
 
 from ..timekeys import hours_between
 
-__all__ = ["DAY_COUNT_MAX", "UNIT_RATIOS", "UNIT_RATIO_TOLERANCE", "clock_ratio", "time_unit_note"]
+__all__ = ["DAY_COUNT_MAX", "HOURS_DAY_AFTER", "UNIT_RATIOS", "UNIT_RATIO_TOLERANCE", "clock_ratio", "time_unit_note"]
 
 #: the units a time column may have been filled in instead of hours, by how many hours one of them is
 UNIT_RATIOS = {"days": 24.0, "weeks": 168.0, "minutes": 1 / 60}
@@ -42,6 +45,9 @@ UNIT_RATIO_TOLERANCE = 1.25
 #: every time after treatment a whole number from 1 to this many, with no capture time to check
 #: against: a day count (a month of daily photos) as much as hours; the fades verdict asks which
 DAY_COUNT_MAX = 31
+#: a whole-number time that reads as hours, not days: the day after at the same hour, the 24 h of the
+#: claim; a schedule without capture times holding it gets no question (1, 2, 4, 8, 24 h)
+HOURS_DAY_AFTER = 24
 #: gaps shorter than this (h) on either axis are not compared (a retake a minute later: its
 #: capture time to the second says nothing of the unit); ``decay.claim.SAME_PHOTO_TIME_H``
 MIN_GAP_H = 5 / 60
@@ -129,6 +135,8 @@ def time_unit_note(rows: pd.DataFrame, verdict: str, fades: str = "fades_within_
     t = np.unique(rows["hours_since_treatment"].to_numpy(dtype=float))
     t = t[t > 0]
     if t.size == 0 or not (np.all(t == np.round(t)) and t[0] >= 1 and t[-1] <= DAY_COUNT_MAX):
+        return ""
+    if np.any(t == HOURS_DAY_AFTER):  # a photo the day after, at 24 h: a schedule in hours
         return ""
     return (f" Check the time unit: every time after treatment is a whole number from {t[0]:g} to {t[-1]:g} "
             f"({_times_text(t)}), as day counts are, and the table has no capture times (taken_at) to check them "
