@@ -528,6 +528,92 @@ def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
 
 
+@dataclasses.dataclass(frozen=True)
+class SmileChange:
+    """The expression check's smile cue between two photos (:func:`smile_change`).
+
+    Attributes
+    ----------
+    term : str
+        What was compared: ``"smile index"`` (the index, :func:`facemetrics.quality.expression`), or
+        ``"mouth-corner elevation"`` (its first term alone, :func:`facemetrics.quality.smile_terms`) when no
+        iris is visible in either photo (:func:`eyes_covered`).
+    before, after : float
+        That value in each photo (dimensionless; NaN when unknown).
+    covered : tuple of str
+        The photos with no iris visible, ``"before"`` and / or ``"after"``.
+    """
+
+    term: str
+    before: float
+    after: float
+    covered: tuple[str, ...] = ()
+
+    @property
+    def change(self) -> float:
+        """``after - before`` (dimensionless)."""
+        return self.after - self.before
+
+    @property
+    def beyond(self) -> bool:
+        """Did it change beyond :data:`MAX_SMILE_CHANGE` either way (False when a value is unknown)?"""
+        return bool(abs(self.change) > MAX_SMILE_CHANGE)
+
+    @property
+    def message(self) -> str:
+        """The message part naming both values and the limit (and, for the elevation, why)."""
+        text = f"{self.term} {self.before:.2f} → {self.after:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}"
+        if self.term == SMILE_ELEVATION:
+            text += (f"; the smile index's mouth width / pupil distance term is left out: no iris is visible in the "
+                     f"{' and '.join(self.covered)} photo, where Face Mesh guesses the pupils")
+        return text + ")"
+
+
+#: the :attr:`SmileChange.term` of a smile cue read from the lips alone
+SMILE_ELEVATION = "mouth-corner elevation"
+
+
+def smile_change(index: tuple[float, float], elevation: tuple[float, float],
+                 covered: tuple[bool, bool]) -> SmileChange:
+    """The smile cue of the expression check between a before and an after photo, one rule for the
+    comparison (:func:`lip_shape_changes`) and the guided capture (:func:`facemetrics.capture.capture_check`).
+
+    The smile index is the sum of the mouth corners' elevation over the inner lips and the mouth width /
+    pupil distance (:func:`facemetrics.quality.smile_terms`).  Behind dark glasses or closed lids Face Mesh
+    guesses the pupils, and the second term moves with the guess (docs/compare.md "Eyes not visible"), so
+    when no iris is visible in either photo the elevation alone is compared, against the same limit.
+
+    Parameters
+    ----------
+    index : (float, float)
+        The smile index of the before and the after photo (dimensionless).
+    elevation : (float, float)
+        Their mouth-corner elevation, the index's first term (dimensionless; NaN when unknown, e.g. a row
+        stored before the column existed: then the index is compared).
+    covered : (bool, bool)
+        Is no iris visible in the before / the after photo (:func:`eyes_covered`)?
+
+    Returns
+    -------
+    SmileChange
+    """
+    labels = tuple(label for label, c in zip(("before", "after"), covered) if c)
+    if labels and all(np.isfinite(v) for v in elevation):
+        return SmileChange(SMILE_ELEVATION, float(elevation[0]), float(elevation[1]), labels)
+    return SmileChange("smile index", float(index[0]), float(index[1]), labels)
+
+
+def smile_elevation(x: PhotoAnalysis) -> float:
+    """The photo's mouth-corner elevation (:func:`facemetrics.quality.smile_terms`' first term,
+    dimensionless): its quality's, else read from its landmarks; NaN without either."""
+    q = x.quality
+    if q is not None and np.isfinite(q.smile_elevation):
+        return float(q.smile_elevation)
+    if x.points is None or x.frame is None or x.calibration is None:
+        return float("nan")
+    return smile_terms(x.points, x.frame, x.calibration.ipd_px)[0]
+
+
 def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     """The expression cues read from the lips' own shape (landmarks), each as a message part: the
     smile index or the mouth opening changed beyond :data:`MAX_SMILE_CHANGE` /
@@ -548,16 +634,10 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if qa is None or qb is None:
         return []
     out = []
-    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
-    if covered and all(x.points is not None and x.frame is not None for x in (a, b)):
-        # the smile index's mouth width / pupil distance term reads pupils Face Mesh guessed: the lips alone
-        ea, eb = (smile_terms(x.points, x.frame, x.calibration.ipd_px)[0] for x in (a, b))
-        if abs(eb - ea) > MAX_SMILE_CHANGE:
-            out.append(f"mouth-corner elevation {ea:.2f} → {eb:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}; the smile "
-                       f"index's mouth width / pupil distance term is left out: no iris is visible in the "
-                       f"{' and '.join(covered)} photo, where Face Mesh guesses the pupils)")
-    elif abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
-        out.append(f"smile index {qa.smile_index:.2f} → {qb.smile_index:.2f} (limit ±{MAX_SMILE_CHANGE:.2f})")
+    smile = smile_change((qa.smile_index, qb.smile_index), (smile_elevation(a), smile_elevation(b)),
+                         (eyes_covered(a), eyes_covered(b)))
+    if smile.beyond:
+        out.append(smile.message)
     if abs(qb.mouth_opening_ratio - qa.mouth_opening_ratio) > MAX_MOUTH_OPENING_CHANGE:
         out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
                    f"(limit ±{MAX_MOUTH_OPENING_CHANGE:.2f})")
