@@ -883,7 +883,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
     is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
-    the two photos name different lenses in EXIF (:func:`lens_messages`),
+    the two photos name different lenses in EXIF (:func:`lens_messages`), no iris is visible in a photo
+    (:func:`eyes_covered_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
@@ -945,6 +946,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     msgs += [] if mirror else framing_messages(a, b)
     msgs += cut_out_messages(a, b)
     msgs += [] if mirror else lens_messages(a, b)
+    msgs += [] if mirror else eyes_covered_messages(a, b)
     # (an alignment without a scale, a stand-in, is not checked)
     scale = getattr(pair.alignment, "scale", float("nan"))
     msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
@@ -1131,6 +1133,41 @@ def eyes_covered(x: PhotoAnalysis) -> bool:
     source (:func:`irises_hidden` asks the same of an iris scale)."""
     eyes = x.extra.get("eyes") if x.extra else None
     return bool(eyes is not None and not eyes.any_visible)
+
+
+#: how the warning of a pair with no iris visible in a photo begins (:func:`eyes_covered_messages`)
+MSG_EYES_COVERED = "no iris is visible in the"
+#: the pose-fit rows that read ``uncertain`` when no iris is visible in either photo (:func:`eyes_covered_rows`)
+EYES_COVERED_POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "camera_distance_change_pct")
+
+
+def eyes_covered_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that read ``uncertain``
+    when no iris is visible in either photo (:func:`eyes_covered`): the head pitch, yaw and camera-distance rows
+    (:data:`EYES_COVERED_POSE_METRICS`: the registration and the 3-D fit read the rigid upper face, whose eye
+    corners the cover hides), the fold rows and every landmark-based row (``*_landmarks_mm`` and
+    :data:`FRAMING_METRICS`: Face Mesh fits its whole mesh to the eyes it guesses).  The dense-flow lifts and the
+    roll keep their verdicts.  Chosen by a rule written before the run (``bench/bench_glasses_rows.py``: the
+    smallest of four row sets that leaves no more false rows on covered pairs than on clean ones, else the
+    largest, this one) on the tuning faces, 2026-12-04: docs/robustness.md 'Dark glasses: the rows they move'."""
+    return tuple((s.metric, side) for s in metrics for side in s.sides
+                 if s.metric in EYES_COVERED_POSE_METRICS or s.kind in ("fold", "length")
+                 or s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS)
+
+
+def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a pair with no iris visible in one or both photos (:func:`eyes_covered`), naming them and
+    the rows :func:`eyes_covered_rows` takes; empty otherwise."""
+    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
+    if not covered:
+        return []
+    return [f"{MSG_EYES_COVERED} {' and '.join(covered)} photo{'s' if len(covered) > 1 else ''} (dark glasses, "
+            "closed or covered eyes): Face Mesh "
+            "guesses the eyes and fits its whole mesh to the guess, and the alignment and head-pose fit read the "
+            "covered skin round the eyes, so the head pitch, yaw and camera-distance rows, the folds and the "
+            "landmark-based rows (landmark lifts, jaw, mouth and cheek metrics) are shown without a verdict "
+            "('uncertain'; the dense-flow lifts and the roll keep theirs); compare photos with the eyes open and "
+            "uncovered"]
 
 
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
