@@ -453,3 +453,19 @@ def test_a_failed_timeline_leaves_no_earlier_outputs_that_read_as_its_own(tmp_pa
         with pytest.raises(OSError, match="No space left"):
             run_timeline(first, out, n_boot=0)
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt"]
+
+
+def test_report_quotes_covered_eyes_as_the_cause_of_an_uncertain_comparison():
+    """A comparison whose fold rows read 'uncertain' because no iris is visible in a photo (dark glasses:
+    compare.gate.eyes_covered_rows) is quoted by that message, not by its first one (the mm-scale note)."""
+    from facemetrics.batch.timeline import uncertain_notes
+    from facemetrics.compare.gate import MSG_EYES_COVERED
+
+    scale = ("irises not visible in the after photo (eyes closed, covered or outside the picture): its mm scale is "
+             "unreliable")
+    covered = (f"{MSG_EYES_COVERED} after photo (dark glasses, closed or covered eyes): Face Mesh guesses the eyes "
+               "... are shown without a verdict ('uncertain')")
+    row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
+               nlf_depth_right_verdict="uncertain", messages=f"{scale}; {covered}")
+    (line,) = uncertain_notes([row], ["nlf_depth_right"])
+    assert line.split(": ", 1)[1].startswith(MSG_EYES_COVERED), line
