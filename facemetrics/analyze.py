@@ -28,7 +28,7 @@ from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
-    quality_flags, smile_score,
+    quality_flags, smile_score, smile_terms,
 )
 from .schema import JAW_RATIOS, NLF_RATIOS, PHOTO_COLUMNS
 from .threads import single_blas_thread
@@ -200,10 +200,13 @@ class PhotoAnalysis:
         if q is not None:
             row.update({k: getattr(q, k) for k in (
                 "yaw_deg", "pitch_deg", "roll_deg", "sharpness", "face_luminance", "clipped_fraction", "colour_fraction",
-                "mouth_opening_mm", "mouth_opening_ratio", "smile_index", "smile_score")})
+                "mouth_opening_mm", "mouth_opening_ratio", "smile_index", "smile_score", "smile_elevation")})
             row["quality_flags"] = "; ".join(q.flags)
             # a photo that was not measured (sideways, turned head ...) is never fit for a comparison
             row["fit_for_comparison"] = q.fit_for_comparison and self.status == "ok"
+        eyes = self.extra.get("eyes") if self.extra else None
+        if eyes is not None:  # how many irises are in view (facemetrics.eyes): 0 -> the pupils are guessed
+            row["irises_visible"] = int(sum(eyes.visible))
         if self.jaw is not None:
             for k, v in vars(self.jaw).items():
                 if k in row:
@@ -492,7 +495,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     cut = cut_landmarks(pts, (w, h))
     quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **scale_checks),
                                                 cal.mm_per_px / photo.scale),
-                      cut_landmarks=cut, colour_fraction=colour_fraction(rgb, pts))
+                      cut_landmarks=cut, colour_fraction=colour_fraction(rgb, pts),
+                      smile_elevation=smile_terms(pts, frame, cal.ipd_px)[0])
     if quality.black_and_white:
         warnings.append("black-and-white photo: the fold depth and contrast are read on its grey instead of the "
                         "green channel (on 12 London faces made grey the depth index moved by up to 2.4, median "

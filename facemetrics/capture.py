@@ -27,7 +27,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compare.gate import MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT
+from .compare.gate import (
+    MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT, smile_change,
+)
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
     RIGHT_IRIS,
@@ -64,14 +66,21 @@ class CaptureCheck:
     differences : dict
         ``pitch_deg``, ``yaw_deg``, ``roll_deg`` (new - baseline, deg),
         ``distance_pct`` (camera distance change, %, + = further away),
-        ``smile_index``, ``mouth_opening_ratio`` (new - baseline),
+        ``smile_index``, ``mouth_opening_ratio`` (new - baseline; ``smile_index`` is the change of the
+        comparison's smile cue, :func:`facemetrics.compare.gate.smile_change`: the mouth corners' elevation
+        alone, ``smile_elevation``, when no iris is visible in either photo, ``irises_visible`` 0, as
+        behind dark glasses, where Face Mesh guesses the pupils),
         ``luminance_frac`` (new / baseline - 1), ``sharpness_frac``
         (new / baseline - 1); NaN when a value is missing.
+    smile_cue : str
+        What ``differences["smile_index"]`` compared (:attr:`facemetrics.compare.gate.SmileChange.term`):
+        ``"smile index"``, or ``"mouth-corner elevation"`` when no iris is visible in either photo.
     """
 
     ok: bool
     advice: tuple[str, ...]
     differences: dict
+    smile_cue: str = "smile index"
 
 
 def _f(row: dict, key: str) -> float:
@@ -106,6 +115,12 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
         return CaptureCheck(True, (), {})  # nothing to compare with
     d = {k: _f(new, k) - _f(baseline, k) for k in ("pitch_deg", "yaw_deg", "roll_deg", "smile_index",
                                                    "mouth_opening_ratio")}
+    # the comparison's smile cue (one rule, compare.gate.smile_change): with no iris visible in either photo
+    # Face Mesh guesses the pupils, and the index's mouth width / pupil distance term with them, so the mouth
+    # corners' elevation alone is compared
+    smile = smile_change(*(tuple(_f(r, k) for r in (baseline, new)) for k in ("smile_index", "smile_elevation")),
+                         tuple(_f(r, "irises_visible") == 0 for r in (baseline, new)))
+    d["smile_index"] = smile.change
     with np.errstate(divide="ignore", invalid="ignore"):  # a 0 in a row: NaN or inf, never ZeroDivisionError
         size_b, size_n = (np.float64(_f(r, "ipd_px")) / _f(r, "image_width_px") for r in (baseline, new))
         size_b, size_n = (v if v > 0 and np.isfinite(v) else np.nan for v in (size_b, size_n))  # 0 px: not measured
@@ -140,7 +155,7 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
         else:
             advice.append(f"Hold the phone about {abs(d['distance_pct']):.0f} % closer{cm_txt}: the camera is "
                           "further away than in the baseline.")
-    if big("smile_index") and d["smile_index"] > 0:
+    if smile.beyond and smile.change > 0:
         advice.append("Relax your face: you are smiling more than in the baseline (neutral expression, lips "
                       "together).")
     if big("mouth_opening_ratio") and d["mouth_opening_ratio"] > 0:
@@ -156,7 +171,7 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
     if unknown:  # a missing value said "taken like your baseline" (audit): it was not compared
         advice.append(f"Could not compare the {', '.join(unknown)} (missing from one photo's measurements); "
                       "retake the photo facing the camera.")
-    return CaptureCheck(not advice, tuple(advice), d)
+    return CaptureCheck(not advice, tuple(advice), d, smile.term)
 
 
 #: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline

@@ -124,6 +124,11 @@ class Quality:
     colour_fraction : float
         Fraction of the face's pixels with colour (:func:`colour_fraction`); below
         :data:`MIN_COLOUR_FRACTION` the photo is black-and-white (:attr:`black_and_white`).
+    smile_elevation : float
+        The smile index's first term (:func:`smile_terms`): the mouth corners' elevation over the inner
+        lips' midpoint / mouth width, dimensionless; read from the lips alone (no pupils), what the
+        expression checks compare when no iris is visible (:func:`facemetrics.compare.gate.smile_change`).
+        NaN when not measured.
     """
 
     yaw_deg: float
@@ -140,6 +145,7 @@ class Quality:
     flags: tuple[str, ...]
     cut_landmarks: int = 0
     colour_fraction: float = float("nan")
+    smile_elevation: float = float("nan")
 
     @property
     def fit_for_comparison(self) -> bool:

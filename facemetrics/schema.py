@@ -142,6 +142,8 @@ CALIBRATION = [
     Column("calibration_spread", "", "Relative disagreement of the two eyes' iris diameters, |r - l| / mean; it enters `mm_per_px_uncertainty_pct`, and above 0.1 (a turned head or an iris partly hidden; frontal portraits read at most about 0.05) `warnings` says the mm scale is less certain."),
     Column("ipd_px", "px", "Inter-pupillary distance (iris centres).", landmarks="468, 473"),
     Column("ipd_mm", "mm", "Inter-pupillary distance under this calibration; outside 50-80 mm gives a warning and a quality flag (unless the user gave the IPD).", landmarks="468, 473"),
+    Column("irises_visible", "", "How many irises (0-2) are in view: an eye counts when its lids are open and its iris reads darker than the sclera on both sides (facemetrics.eyes). With 0 (dark glasses, closed eyes) Face Mesh guesses the pupils, so the mm scale is flagged and the expression checks (comparison, guided capture) compare `smile_elevation` instead of `smile_index`.",
+           "larger = more irises seen", "468-477, eye contours"),
 ]
 
 POSE = [
@@ -163,6 +165,8 @@ QUALITY = [
     Column("smile_index", "", "Elevation of the mouth corners above the inner-lip midpoint divided by mouth width, plus (mouth width / IPD - 0.8). Compared between two photos (the comparison's expression check); the per-photo `smiling` flag reads `smile_score`.",
            "larger = broader smile", "13, 14, 61, 291, 468, 473",
            "Higher smiling than neutral for all 12 London faces, but weak smiles reach only -0.03-0.02 and talking raises it: compare it between photos rather than trusting an absolute threshold."),
+    Column("smile_elevation", "", "The first term of `smile_index` alone: elevation of the mouth corners above the inner-lip midpoint divided by mouth width. Read from the lips only (no pupils): when no iris is visible in one of two photos (`irises_visible` 0) the expression checks compare it instead of `smile_index`, against the same limit (0.10).",
+           "larger = mouth corners higher (smile)", "13, 14, 61, 291"),
     Column("smile_score", "", "Mean of two standard scores against neutral faces: mouth width / IPD (neutral 0.771 +/- 0.044) and minus the mouth corners' depth below the pupil line / IPD (neutral 1.117 +/- 0.052). Above 1.35 flagged `smiling`.",
            "larger = wider mouth, corners nearer the eyes (smile)", "61, 291, 468, 473",
            "One photo, no baseline: a gentle smile on a face with a narrow, low-set mouth can stay below the limit, and a neutral face with a wide, high-set mouth can exceed it (docs/accuracy.md 'Smiling flag')."),

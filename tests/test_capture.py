@@ -63,3 +63,41 @@ def test_overlay_places_the_baseline_outline_on_a_moved_photo(sample_analysis):
     own = moved.jaw.contour_px
     gap = np.min(np.linalg.norm(jaw[:, None, :] - own[None, :, :], axis=2), axis=1)
     assert np.median(gap) < 0.02 * moved.photo.rgb.shape[1], np.median(gap)
+
+
+def test_smile_with_no_iris_visible_compares_the_lips_alone():
+    """One rule with the comparison (compare.gate.smile_change): with no iris visible in either row the smile
+    index's pupil term is a guess, so the mouth corners' elevation is compared instead."""
+    base = dict(BASE, smile_elevation=0.01, irises_visible=2)
+    # behind dark glasses the index rose 0.12 through the guessed pupils alone; the lips did not move
+    glasses = dict(base, smile_index=0.14, smile_elevation=0.02, irises_visible=0)
+    c = capture_check(base, glasses)
+    assert c.ok and c.smile_cue == "mouth-corner elevation", c.advice
+    assert abs(c.differences["smile_index"] - 0.01) < 1e-9
+    # the same rows with the irises in view: the index is compared, and the smile advice given
+    c = capture_check(base, dict(glasses, irises_visible=2))
+    assert not c.ok and c.smile_cue == "smile index" and "smiling" in " ".join(c.advice)
+    # a real smile behind dark glasses still reads (the corners rose)
+    c = capture_check(base, dict(glasses, smile_elevation=0.15))
+    assert c.smile_cue == "mouth-corner elevation" and "smiling" in " ".join(c.advice)
+    # a row stored before these columns existed: the index, as before
+    c = capture_check(BASE, dict(BASE, smile_index=0.14, irises_visible=0))
+    assert c.smile_cue == "smile index" and "smiling" in " ".join(c.advice)
+
+
+def test_dark_glasses_on_the_sample_ask_for_no_relaxed_face(sample_analysis):
+    """The sample against its own copy behind dark glasses: the index moves beyond the limit (the guessed
+    pupils), the lips do not; the capture check says nothing about a smile (it did before)."""
+    from facemetrics import analyze_photo
+    from facemetrics.compare.gate import MAX_SMILE_CHANGE
+
+    from test_compare_eyes_covered import dark_glasses
+
+    covered = analyze_photo(dark_glasses(sample_analysis), name="sunglasses.png")
+    base, new = sample_analysis.to_row(), covered.to_row()
+    assert new["irises_visible"] == 0 and base["irises_visible"] == 2
+    assert abs(new["smile_index"] - base["smile_index"]) > MAX_SMILE_CHANGE  # what the check read before
+    c = capture_check(base, new)
+    assert c.smile_cue == "mouth-corner elevation"
+    assert abs(c.differences["smile_index"]) < 0.3 * MAX_SMILE_CHANGE
+    assert not any("smiling" in a for a in c.advice), c.advice

@@ -63,3 +63,45 @@ def test_a_smile_behind_dark_glasses_still_reads_as_an_expression_change(london_
     parts = lip_shape_changes(a, b)
     assert any(p.startswith("mouth-corner elevation") and "no iris is visible in the after photo" in p
                for p in parts), parts
+
+
+def test_rows_the_cover_moves_read_uncertain_and_the_dense_lifts_keep_theirs(sample_analysis):
+    """The bundled pair (a simulated 1.5 mm lift, rolled 1 deg) with dark glasses (0.38 x IPD) drawn over both
+    photos read the left fold 'deeper' (+3.98 against a floor of 0.84), a mouth-corner height beyond its floor
+    and head pitch, yaw and camera-distance changes that were not made (2026-12-04): those rows now read
+    ``uncertain`` with a message; the dense-flow lifts still read the lift, the roll the roll."""
+    from facemetrics.compare import MSG_EYES_COVERED, UNCERTAIN, METRICS, eyes_covered_rows
+
+    from conftest import SAMPLES
+
+    after = analyze_photo(SAMPLES / "astronaut_after.jpg")
+    a = analyze_photo(dark_glasses(sample_analysis, 0.38), name="before-sunglasses.png")
+    b = analyze_photo(dark_glasses(after, 0.38), name="after-sunglasses.png")
+    assert eyes_covered(a) and eyes_covered(b)
+    c = compare_photos(a, b)
+    rows = {(r.metric, r.side): r for r in c.changes}
+    taken = set(eyes_covered_rows(METRICS))
+    # the defect: some of the rows taken are beyond their floors with no such change made
+    assert any(abs(rows[k].change) > rows[k].noise_floor for k in taken
+               if k[0].startswith(("nlf_", "head_pitch", "head_yaw", "camera")))
+    assert all(rows[k].verdict == UNCERTAIN for k in taken)
+    assert sum(m.startswith(MSG_EYES_COVERED) for m in c.messages) == 1
+    assert "before and after photos" in next(m for m in c.messages if m.startswith(MSG_EYES_COVERED))
+    for region in ("jawline", "jowl", "mouth_corner"):
+        assert rows[(f"{region}_lift_mm", "mean")].verdict == "lift"
+    assert rows[("head_roll_change_deg", "mean")].verdict == "counterclockwise"
+    # the clean pair: nothing said, no row taken
+    clean = compare_photos(sample_analysis, after)
+    assert not any(m.startswith(MSG_EYES_COVERED) for m in clean.messages)
+    assert not any(r.verdict == UNCERTAIN for r in clean.changes)
+
+
+def test_the_rows_a_cover_takes():
+    from facemetrics.compare import METRICS, eyes_covered_rows
+
+    taken = {m for m, _ in eyes_covered_rows(METRICS)}
+    assert {"head_pitch_change_deg", "head_yaw_change_deg", "camera_distance_change_pct", "nlf_depth",
+            "nlf_contrast_pct", "nlf_length_mm", "cheek_lift_landmarks_mm", "cheek_height_mm", "jowl_sag_mm",
+            "mouth_corner_height_mm", "jaw_width_mm"} <= taken
+    assert not taken & {"jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm", "cheek_lift_mm",
+                        "head_roll_change_deg"}

@@ -496,3 +496,19 @@ def test_timeline_figures_carry_the_mark_and_an_unmarked_one_is_replaced_only_wi
     capsys.readouterr()
     assert not_written_by_facemetrics(batch / "timeline.png") == ""
     assert main(["timeline", str(batch), "--n-boot", "0"]) == 0  # and again: its own files
+
+
+def test_report_quotes_covered_eyes_as_the_cause_of_an_uncertain_comparison():
+    """A comparison whose fold rows read 'uncertain' because no iris is visible in a photo (dark glasses:
+    compare.gate.eyes_covered_rows) is quoted by that message, not by its first one (the mm-scale note)."""
+    from facemetrics.batch.timeline import uncertain_notes
+    from facemetrics.compare.gate import MSG_EYES_COVERED
+
+    scale = ("irises not visible in the after photo (eyes closed, covered or outside the picture): its mm scale is "
+             "unreliable")
+    covered = (f"{MSG_EYES_COVERED} after photo (dark glasses, closed or covered eyes): Face Mesh guesses the eyes "
+               "... are shown without a verdict ('uncertain')")
+    row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
+               nlf_depth_right_verdict="uncertain", messages=f"{scale}; {covered}")
+    (line,) = uncertain_notes([row], ["nlf_depth_right"])
+    assert line.split(": ", 1)[1].startswith(MSG_EYES_COVERED), line

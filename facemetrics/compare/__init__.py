@@ -105,7 +105,8 @@ from .gate import (
     framing_rows, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
     transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages,
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
-    eyes_covered, MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
+    eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
+    MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -131,7 +132,7 @@ __all__ = [
     "cut_out_differs", "cut_out_rows", "cut_out_messages", "MSG_CUT_DIFFERENTLY", "CUT_EDGE_OFFSET",
     "MAX_CUT_EDGE_DIFFERENCE", "cut_edge_opacity", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
-    "eyes_covered",
+    "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
@@ -451,8 +452,8 @@ def _covered(a: PhotoAnalysis, b: PhotoAnalysis, pair, status: str) -> Covered:
 
 def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tuple:
     """The rows (kinds, or ``(metric, side)``) of the pair ``a``, ``b`` that read ``uncertain`` by the gate's
-    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs, different lenses); the covered-area and
-    smoothed-skin rows are added by the caller."""
+    rules (unread lower face, colour mismatch, lips' shape, framing, cut-outs, different lenses, eyes covered); the
+    covered-area and smoothed-skin rows are added by the caller."""
     # the kinds of row whose change the gate says cannot be read: everything but the pose rows for a
     # rough registration, a cut face, a change of the lips' shape or a camera or head-pose change beyond
     # the checked range (the per-photo rows carry the after photo's landmarks through the same corrected
@@ -473,6 +474,9 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     # the lifts and per-photo landmark rows of two photos taken with different lenses (gate.different_lenses, by
     # their EXIF): the distortions differ and read as lift or sag (docs/robustness.md, 'Phone capture audit')
     framing += lens_rows(METRICS) if not refused and different_lenses(a, b) else ()
+    # no iris visible in a photo (gate.eyes_covered: dark glasses, closed eyes): the pose-fit, fold and landmark rows
+    # (docs/robustness.md, 'Dark glasses: the rows they move')
+    framing += eyes_covered_rows(METRICS) if not refused and (eyes_covered(a) or eyes_covered(b)) else ()
     return tuple(sorted(unread)) + framing
 
 

@@ -528,6 +528,92 @@ def face_cut(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
     return any(x.quality is not None and x.quality.cut_landmarks > 0 for x in (a, b))
 
 
+@dataclasses.dataclass(frozen=True)
+class SmileChange:
+    """The expression check's smile cue between two photos (:func:`smile_change`).
+
+    Attributes
+    ----------
+    term : str
+        What was compared: ``"smile index"`` (the index, :func:`facemetrics.quality.expression`), or
+        ``"mouth-corner elevation"`` (its first term alone, :func:`facemetrics.quality.smile_terms`) when no
+        iris is visible in either photo (:func:`eyes_covered`).
+    before, after : float
+        That value in each photo (dimensionless; NaN when unknown).
+    covered : tuple of str
+        The photos with no iris visible, ``"before"`` and / or ``"after"``.
+    """
+
+    term: str
+    before: float
+    after: float
+    covered: tuple[str, ...] = ()
+
+    @property
+    def change(self) -> float:
+        """``after - before`` (dimensionless)."""
+        return self.after - self.before
+
+    @property
+    def beyond(self) -> bool:
+        """Did it change beyond :data:`MAX_SMILE_CHANGE` either way (False when a value is unknown)?"""
+        return bool(abs(self.change) > MAX_SMILE_CHANGE)
+
+    @property
+    def message(self) -> str:
+        """The message part naming both values and the limit (and, for the elevation, why)."""
+        text = f"{self.term} {self.before:.2f} → {self.after:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}"
+        if self.term == SMILE_ELEVATION:
+            text += (f"; the smile index's mouth width / pupil distance term is left out: no iris is visible in the "
+                     f"{' and '.join(self.covered)} photo, where Face Mesh guesses the pupils")
+        return text + ")"
+
+
+#: the :attr:`SmileChange.term` of a smile cue read from the lips alone
+SMILE_ELEVATION = "mouth-corner elevation"
+
+
+def smile_change(index: tuple[float, float], elevation: tuple[float, float],
+                 covered: tuple[bool, bool]) -> SmileChange:
+    """The smile cue of the expression check between a before and an after photo, one rule for the
+    comparison (:func:`lip_shape_changes`) and the guided capture (:func:`facemetrics.capture.capture_check`).
+
+    The smile index is the sum of the mouth corners' elevation over the inner lips and the mouth width /
+    pupil distance (:func:`facemetrics.quality.smile_terms`).  Behind dark glasses or closed lids Face Mesh
+    guesses the pupils, and the second term moves with the guess (docs/compare.md "Eyes not visible"), so
+    when no iris is visible in either photo the elevation alone is compared, against the same limit.
+
+    Parameters
+    ----------
+    index : (float, float)
+        The smile index of the before and the after photo (dimensionless).
+    elevation : (float, float)
+        Their mouth-corner elevation, the index's first term (dimensionless; NaN when unknown, e.g. a row
+        stored before the column existed: then the index is compared).
+    covered : (bool, bool)
+        Is no iris visible in the before / the after photo (:func:`eyes_covered`)?
+
+    Returns
+    -------
+    SmileChange
+    """
+    labels = tuple(label for label, c in zip(("before", "after"), covered) if c)
+    if labels and all(np.isfinite(v) for v in elevation):
+        return SmileChange(SMILE_ELEVATION, float(elevation[0]), float(elevation[1]), labels)
+    return SmileChange("smile index", float(index[0]), float(index[1]), labels)
+
+
+def smile_elevation(x: PhotoAnalysis) -> float:
+    """The photo's mouth-corner elevation (:func:`facemetrics.quality.smile_terms`' first term,
+    dimensionless): its quality's, else read from its landmarks; NaN without either."""
+    q = x.quality
+    if q is not None and np.isfinite(q.smile_elevation):
+        return float(q.smile_elevation)
+    if x.points is None or x.frame is None or x.calibration is None:
+        return float("nan")
+    return smile_terms(x.points, x.frame, x.calibration.ipd_px)[0]
+
+
 def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     """The expression cues read from the lips' own shape (landmarks), each as a message part: the
     smile index or the mouth opening changed beyond :data:`MAX_SMILE_CHANGE` /
@@ -548,16 +634,10 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if qa is None or qb is None:
         return []
     out = []
-    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
-    if covered and all(x.points is not None and x.frame is not None for x in (a, b)):
-        # the smile index's mouth width / pupil distance term reads pupils Face Mesh guessed: the lips alone
-        ea, eb = (smile_terms(x.points, x.frame, x.calibration.ipd_px)[0] for x in (a, b))
-        if abs(eb - ea) > MAX_SMILE_CHANGE:
-            out.append(f"mouth-corner elevation {ea:.2f} → {eb:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}; the smile "
-                       f"index's mouth width / pupil distance term is left out: no iris is visible in the "
-                       f"{' and '.join(covered)} photo, where Face Mesh guesses the pupils)")
-    elif abs(qb.smile_index - qa.smile_index) > MAX_SMILE_CHANGE:
-        out.append(f"smile index {qa.smile_index:.2f} → {qb.smile_index:.2f} (limit ±{MAX_SMILE_CHANGE:.2f})")
+    smile = smile_change((qa.smile_index, qb.smile_index), (smile_elevation(a), smile_elevation(b)),
+                         (eyes_covered(a), eyes_covered(b)))
+    if smile.beyond:
+        out.append(smile.message)
     if abs(qb.mouth_opening_ratio - qa.mouth_opening_ratio) > MAX_MOUTH_OPENING_CHANGE:
         out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
                    f"(limit ±{MAX_MOUTH_OPENING_CHANGE:.2f})")
@@ -803,7 +883,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     several faces, is black-and-white against a colour one or has an unreliable mm scale
     (:func:`scale_messages`), the two photos' iris scales disagree (:func:`iris_scale_messages`), one photo
     is cut out from its background or the two are cut differently beside the jaw (:func:`cut_out_messages`),
-    the two photos name different lenses in EXIF (:func:`lens_messages`),
+    the two photos name different lenses in EXIF (:func:`lens_messages`), no iris is visible in a photo
+    (:func:`eyes_covered_messages`),
     or an extra fit of the pose correction failed, so the floors lack its term
     (:func:`pose_fit_messages`), else ``"ok"``.
     Every message names the cause with both values and the limit.  A mirror image's message
@@ -865,6 +946,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     msgs += [] if mirror else framing_messages(a, b)
     msgs += cut_out_messages(a, b)
     msgs += [] if mirror else lens_messages(a, b)
+    msgs += [] if mirror else eyes_covered_messages(a, b)
     # (an alignment without a scale, a stand-in, is not checked)
     scale = getattr(pair.alignment, "scale", float("nan"))
     msgs += [] if mirror else iris_scale_messages(a, b, iris_scale_ratio(a, b, scale))
@@ -1051,6 +1133,41 @@ def eyes_covered(x: PhotoAnalysis) -> bool:
     source (:func:`irises_hidden` asks the same of an iris scale)."""
     eyes = x.extra.get("eyes") if x.extra else None
     return bool(eyes is not None and not eyes.any_visible)
+
+
+#: how the warning of a pair with no iris visible in a photo begins (:func:`eyes_covered_messages`)
+MSG_EYES_COVERED = "no iris is visible in the"
+#: the pose-fit rows that read ``uncertain`` when no iris is visible in either photo (:func:`eyes_covered_rows`)
+EYES_COVERED_POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "camera_distance_change_pct")
+
+
+def eyes_covered_rows(metrics) -> tuple[tuple[str, str], ...]:
+    """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that read ``uncertain``
+    when no iris is visible in either photo (:func:`eyes_covered`): the head pitch, yaw and camera-distance rows
+    (:data:`EYES_COVERED_POSE_METRICS`: the registration and the 3-D fit read the rigid upper face, whose eye
+    corners the cover hides), the fold rows and every landmark-based row (``*_landmarks_mm`` and
+    :data:`FRAMING_METRICS`: Face Mesh fits its whole mesh to the eyes it guesses).  The dense-flow lifts and the
+    roll keep their verdicts.  Chosen by a rule written before the run (``bench/bench_glasses_rows.py``: the
+    smallest of four row sets that leaves no more false rows on covered pairs than on clean ones, else the
+    largest, this one) on the tuning faces, 2026-12-04: docs/robustness.md 'Dark glasses: the rows they move'."""
+    return tuple((s.metric, side) for s in metrics for side in s.sides
+                 if s.metric in EYES_COVERED_POSE_METRICS or s.kind in ("fold", "length")
+                 or s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS)
+
+
+def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
+    """The warning of a pair with no iris visible in one or both photos (:func:`eyes_covered`), naming them and
+    the rows :func:`eyes_covered_rows` takes; empty otherwise."""
+    covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
+    if not covered:
+        return []
+    return [f"{MSG_EYES_COVERED} {' and '.join(covered)} photo{'s' if len(covered) > 1 else ''} (dark glasses, "
+            "closed or covered eyes): Face Mesh "
+            "guesses the eyes and fits its whole mesh to the guess, and the alignment and head-pose fit read the "
+            "covered skin round the eyes, so the head pitch, yaw and camera-distance rows, the folds and the "
+            "landmark-based rows (landmark lifts, jaw, mouth and cheek metrics) are shown without a verdict "
+            "('uncertain'; the dense-flow lifts and the roll keep theirs); compare photos with the eyes open and "
+            "uncovered"]
 
 
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
