@@ -110,11 +110,11 @@ EXTEND_BOTTOM_MM = 8.0
 #: lateral distance of the "skin either side" samples for the contrast, mm
 CONTRAST_OFFSET_MM = 4.0
 #: valley evidence at and above which a step of the line counts in full towards the length (below
-#: it in proportion, none at <= 0); chosen on the tuning faces from a soft count with ramps 0-0.25 ..
-#: 0.5-2 and thresholds (bench/bench_fold_length.py, docs/compare.md "The fold length's ends");
-#: it replaced a hard threshold of 0.5 (stop 37)
+#: it in proportion, none at <= 0); chosen on the tuning faces among soft ramps (0-1 .. 0.5-1.5),
+#: hysteresis and the former count (bench/bench_fold_length.py, docs/compare.md "The fold length's
+#: ends"); it replaced a hard threshold of 0.5 (2026-12-04)
 LENGTH_FULL_EVIDENCE = 1.5
-#: smoothing of the evidence along the line before the length threshold, mm
+#: smoothing of the evidence along the line before the length's soft count, mm
 LENGTH_SMOOTH_MM = 2.0
 #: anatomical prior: penalty per mm away from the reference line, and that line's
 #: offset from the Face Mesh path (negative = towards the midline), mm; the reference
