@@ -722,9 +722,8 @@ def _score_with_skin(design: str, closing_mm: float = 0.0):
                          * 100.0)
         ref_len = max(float(np.percentile(band_s[span][:, lat], pct)), 1e-3)
         on_line = F._evidence(band_s, np.full(len(band_s), ref_len))[:, c0]
-        above = ndimage.gaussian_filter1d(on_line, F.LENGTH_SMOOTH_MM / F.RESOLUTION_MM, mode="nearest") > \
-            F.LENGTH_THRESHOLD
-        return depth, contrast, float(np.count_nonzero(above)) * F.RESOLUTION_MM
+        smooth = ndimage.gaussian_filter1d(on_line, F.LENGTH_SMOOTH_MM / F.RESOLUTION_MM, mode="nearest")
+        return depth, contrast, F._fold_length(smooth)
 
     return score
 

@@ -20,7 +20,7 @@ cached; only :func:`facemetrics.folds.fold_metrics` (the fold stage) is re-run p
   darkening test of ``bench/accuracy.py`` (``_darken``; 0/5/10/20/30 %): face-sides whose index
   rises strictly; for ``SKIN_PERCENTILE`` with every ``VARIANTS`` shape, otherwise along the
   found line (Gaussian 1.5 mm);
-* for ``LENGTH_THRESHOLD`` / ``LENGTH_SMOOTH_MM``: ``nlf_length_mm`` against the length of the
+* for ``LENGTH_FULL_EVIDENCE`` / ``LENGTH_SMOOTH_MM``: ``nlf_length_mm`` against the length of the
   hand-placed smile line (158-159-160 / 161-162-163), and its change under the nuisances;
 * for ``SKIN_PERCENTILE``: the index's change under ``simulate.NUISANCES`` (12 tuning faces;
   Face Mesh re-run once per nuisance image) against its spread between faces.
@@ -629,7 +629,7 @@ SWEEPS = {
     "SLOPE_PENALTY": lambda: fold_sweep("SLOPE_PENALTY", (0.0, 0.01, 0.05, 0.1, 0.2, 0.3)),
     "LINE_SMOOTH_MM": lambda: fold_sweep("LINE_SMOOTH_MM", (0.05, 0.4, 0.8, 1.2, 2.0)),
     "REF_PERCENTILE": lambda: fold_sweep("REF_PERCENTILE", (75.0, 85.0, 90.0, 95.0, 98.0)),
-    "LENGTH_THRESHOLD": lambda: fold_sweep("LENGTH_THRESHOLD", (0.25, 0.35, 0.5, 0.7, 1.0), length=True),
+    "LENGTH_FULL_EVIDENCE": lambda: fold_sweep("LENGTH_FULL_EVIDENCE", (0.75, 1.0, 1.5, 2.0, 3.0), length=True),
     "LENGTH_SMOOTH_MM": lambda: fold_sweep("LENGTH_SMOOTH_MM", (0.5, 1.0, 2.0, 3.0, 4.0), length=True),
     "SKIN_PERCENTILE": lambda: fold_sweep("SKIN_PERCENTILE", (50.0, 60.0, 75.0, 90.0), skin=True),
     "MAX_YAW_DEG": q_max_yaw,

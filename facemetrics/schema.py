@@ -196,8 +196,8 @@ NLF = [
                 limits="A shading proxy, not a 3-D depth: lighting direction changes it. Unchanged by resolution and global brightness; can be negative where the fold area is lighter than the cheek. Compare photos under the same light."),
     *_side_pair("nlf_contrast", "pct", "Darkening of the fold line against the skin 4 mm either side of it, median along the line.",
                 direction="larger = darker fold", landmarks=_NLF_LM, limits="As nlf_depth; negative when the line is lighter than its sides (no visible fold)."),
-    *_side_pair("nlf_length", "mm", "Length of the fold line along which the scale-space valley evidence, smoothed along the line, exceeds the threshold of facemetrics.folds.LENGTH_THRESHOLD.",
-                direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Not validated: it does not track the length of hand-placed smile lines (Spearman 0.16-0.29 on the tuning faces, about 0 on held-out ones; mean 5.7-12 mm against 21 mm) and moves by up to 4.8 mm (p95) between near-identical photos (docs/sensitivity.md §20-§21). Capped by the band length (about 30-45 mm)."),
+    *_side_pair("nlf_length", "mm", "Length of the fold line with scale-space valley evidence: the evidence, smoothed along the line, counts each 0.4 mm of line in full at or above facemetrics.folds.LENGTH_FULL_EVIDENCE and in proportion below it (a soft count, so a fold end that fades gradually is not a threshold crossing).",
+                direction="larger = longer visible fold", landmarks=_NLF_LM, limits="Not validated: it does not track the length of hand-placed smile lines (Spearman 0.16-0.29 on the tuning faces, about 0 on held-out ones; mean 5.7-12 mm against 21 mm) and moved by up to 4.8 mm (p95) between near-identical photos (docs/sensitivity.md §20-§21; both measured with the former hard threshold, not re-measured for the soft count; its re-save and filter figures: docs/compare.md, 'The fold length's ends'). Capped by the band length (about 30-45 mm)."),
 ]
 NLF_RATIOS = [_ratio(c) for c in NLF if c.unit == "mm"]
 

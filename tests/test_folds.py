@@ -2,7 +2,9 @@
 contour (facemetrics.jaw) on small synthetic images: the depth index rises
 strictly with a valley's darkness and width on the line and beside it, ignores
 brightness scaling and shading gradients, swaps sides when mirrored, and the
-found line follows a valley smoothly; the jaw contour refined on the image finds
+found line follows a valley smoothly; the fold length is a soft count that a
+fading fold's JPEG re-saves and brightness scaling move by little and a longer
+darkening raises; the jaw contour refined on the image finds
 a known jaw-to-neck edge, falls back to the oval + 2 mm where there is none or
 where two edges compete, and swaps sides when mirrored."""
 
@@ -596,3 +598,67 @@ def test_valley_map_is_drawn_on_first_use_from_the_kept_luminance(base):
     assert vmap.dtype == np.float32 and vmap.shape == fm.valley_luminance.shape
     np.testing.assert_array_equal(vmap, folds._display_map(fm.valley_luminance))
     assert fm.valley_map is vmap  # kept
+
+
+# ------------------------------------------------------------------ the fold length (stop 37)
+
+def test_length_is_a_soft_count_of_the_evidence():
+    r, full = folds.RESOLUTION_MM, folds.LENGTH_FULL_EVIDENCE
+    assert folds._fold_length(np.full(50, 2.0 * full)) == pytest.approx(50 * r)
+    assert folds._fold_length(np.full(50, -1.0)) == 0.0
+    assert folds._fold_length(np.full(50, 0.5 * full)) == pytest.approx(25 * r)
+    # a fold fading gradually (evidence 3 -> 0 over 60 steps) under smooth perturbations of the
+    # evidence: the length moves by at most sum|d evidence| / full steps (no threshold crossing)
+    from scipy import ndimage
+
+    e = np.linspace(3.0, 0.0, 60)
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        d = ndimage.gaussian_filter1d(rng.normal(0.0, 0.2, e.size), 5.0)
+        moved = abs(folds._fold_length(e + d) - folds._fold_length(e))
+        assert moved <= np.abs(d).sum() / full * r + 1e-9
+
+
+def _fading(found_line: np.ndarray, top_y: float, bottom_y: float, fraction: float = 0.12,
+            plateau: float = 0.0) -> np.ndarray:
+    """Gains (H, W): a valley along ``found_line`` (sigma 1.5 mm) from image row ``top_y`` down, whose
+    darkening falls linearly from ``fraction`` to ``plateau`` at row ``bottom_y`` and stays at
+    ``plateau`` below it (a fold that fades gradually, or to a faint tail)."""
+    d = _distance_mm(found_line)
+    y = np.arange(H, dtype=float)[:, None]
+    t = np.clip((bottom_y - y) / (bottom_y - top_y), 0.0, 1.0)
+    dark = (plateau + (fraction - plateau) * t) * (y >= top_y)
+    return 1.0 - dark * np.exp(-0.5 * (d / 1.5) ** 2)
+
+
+def _jpeg(img: np.ndarray, quality: int) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", np.clip(np.round(img), 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE).astype(float)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+@pytest.mark.parametrize("plateau", [0.0, 0.011, 0.014, 0.018])
+def test_length_of_a_fading_fold_is_stable_under_resaves_and_brightness(base, side, plateau):
+    """A fold whose lower half fades (to nothing, or to a faint tail near the former threshold of 0.5,
+    about 1.4 % darker): JPEG re-saves and brightness scaling of the 8-bit picture move its length by
+    little (the former threshold count moved by up to 9.6 mm here: JPEG 70, left, tail 1.4 %)."""
+    img, pts, f, found = base
+    line = found[side].line_px
+    top = float(line[:, 1].min())
+    fold = np.round(img * _fading(line, top, top + 0.5 * float(np.ptp(line[:, 1])), plateau=plateau))
+
+    def length(x):
+        return fold_metrics(x, pts, f, side, line_px=line).length_mm
+
+    ref = length(fold)
+    for copy in (_jpeg(fold, 70), _jpeg(fold, 60), np.round(fold * 0.85), np.round(fold * 1.15)):
+        assert abs(length(copy) - ref) < 1.5
+
+
+def test_length_rises_with_a_longer_darkening(base):
+    img, pts, f, found = base
+    line = found["right"].line_px
+    top, span = float(line[:, 1].min()), float(np.ptp(line[:, 1]))
+    longer = [fold_metrics(np.round(img * _fading(line, top, top + k * span)), pts, f, "right", line_px=line).length_mm
+              for k in (0.5, 0.75, 1.0, 1.3)]
+    assert np.all(np.diff(longer) > 1.0), longer

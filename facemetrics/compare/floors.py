@@ -50,7 +50,9 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     # sixth round, strips to 4.5 mm lateral; 0.67 at issue 12's fourth round, 0.65 before);
     # decay.margin.MIN_EFFECT reads it from here)
     ("nlf_contrast_pct", "side"): 3,  # (issue 10's fold line; same 325 pairs; the rule gives 2.8 since f368598: kept)
-    ("nlf_length_mm", "side"): 5,  # re-measured 2026-12-04 after f368598 moved it: was 4.6
+    ("nlf_length_mm", "side"): 5,  # re-measured 2026-12-04 after f368598 moved it: was 4.6; the length's soft
+    # count (stop 37, folds.LENGTH_FULL_EVIDENCE) brought the rule to 2.2 (largest 1.73): kept at 5, as the young
+    # Canada folds' re-saves and mild filters move it further (docs/compare.md "The fold length's ends")
     ("jawline_height_mm", "side"): 4.1,
     ("jawline_height_mm", "mean"): 3.7,
     ("jaw_width_mm", "mean"): 3.1,

@@ -1,0 +1,73 @@
+"""The fold length (``nlf_length_mm``) on a real photo (``../shared/faces``; skipped when absent):
+the face whose clean JPEG-70 copy read a false ``longer`` (+6.0 mm against the 5.0 mm floor, stop 36)
+keeps its length under JPEG re-saves and brightness scaling, and the length rises with a darkening
+painted further down the fold line (docs/compare.md "The fold length's ends")."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from facemetrics import analyze_photo
+from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS
+from facemetrics.folds import score_fold_line
+from facemetrics.geometry import NLF_PATH_LEFT, NLF_PATH_RIGHT
+
+
+@pytest.fixture(scope="module")
+def face(canada_dir):
+    a = analyze_photo(canada_dir / "canada_095m.jpg")
+    assert a.ok, a.error
+    return a
+
+
+def _jpeg(rgb: np.ndarray, quality: int) -> np.ndarray:
+    ok, buf = cv2.imencode(".jpg", rgb[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+    return np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
+
+
+def _length(a, rgb: np.ndarray, side: str) -> float:
+    line = (a.nlf_right if side == "right" else a.nlf_left).line_px
+    return score_fold_line(rgb, a.points, a.frame, side, line)[2]
+
+
+def _darken_below(a, side: str, length_mm: float, fraction: float = 0.05) -> np.ndarray:
+    """The photo with a valley (``fraction`` darker at its centre, sigma 1.5 mm) painted along the fold
+    line from its point nearest the bottom landmark over ``length_mm`` further down the line."""
+    if length_mm <= 0:
+        return a.photo.rgb
+    line = (a.nlf_right if side == "right" else a.nlf_left).line_px
+    bottom = a.points[(NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT)[-1], :2]
+    mm = a.frame.mm_per_px
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(line, axis=0), axis=1))]) * mm
+    s = arc - arc[int(np.argmin(np.linalg.norm(line - bottom, axis=1)))]
+    seg = line[(s >= 0) & (s <= length_mm)]
+    mask = np.full(a.photo.rgb.shape[:2], 255, np.uint8)
+    cv2.polylines(mask, [np.round(seg).astype(np.int32)], False, 0, 1, cv2.LINE_8)
+    d = cv2.distanceTransform(mask, cv2.DIST_L2, 5) * mm
+    gain = 1.0 - fraction * np.exp(-0.5 * (d / 1.5) ** 2)
+    return np.clip(a.photo.rgb * gain[..., None], 0, 255).round().astype(np.uint8)
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_length_stable_under_resaves_and_brightness(face, side):
+    rgb = face.photo.rgb
+    ref = _length(face, rgb, side)
+    floor = DEFAULT_NOISE_FLOORS[("nlf_length_mm", "side")]
+    copies = {"jpeg_70": _jpeg(rgb, 70), "jpeg_60": _jpeg(rgb, 60), "jpeg_90": _jpeg(rgb, 90),
+              "bright_-15": np.round(rgb * 0.85).astype(np.uint8),
+              "bright_+15": np.clip(np.round(rgb * 1.15), 0, 255).astype(np.uint8)}
+    moved = {k: _length(face, v, side) - ref for k, v in copies.items()}
+    # the former threshold count moved the left length by +7.6 mm under JPEG 70 (same line, same landmarks)
+    assert all(abs(v) < 0.5 * floor for v in moved.values()), moved
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_length_rises_with_a_longer_darkening(face, side):
+    """Never shorter with a longer darkening, and 8 mm of it reads more than 2 mm longer (where the
+    line already shows full evidence the soft count cannot rise: 095m's right fold gains 3 mm over
+    the first 2 mm of darkening and little after)."""
+    lengths = [_length(face, _darken_below(face, side, mm), side) for mm in (0.0, 2.0, 4.0, 8.0)]
+    assert np.all(np.diff(lengths) > -0.05), lengths
+    assert lengths[-1] - lengths[0] > 2.0, lengths
