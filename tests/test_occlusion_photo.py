@@ -100,3 +100,20 @@ def test_compare_reads_a_region_covered_in_one_photo_alone():
     assert one_photo_covered(_Fake("chin"), _Fake("chin")) == ((), [])
     rows, msgs = one_photo_covered(_Fake("jaw_right"), _Fake())
     assert ("jowl_sag_mm", "left") in rows and "before photo" in msgs[0]
+
+
+def test_clean_london_portraits_are_not_flagged_and_a_red_band_over_a_chin_is(london_dir):
+    """The 12 London neutral portraits (tuning faces, bearded and not) read no covered region; a red band
+    (a scarf) across one's chin is flagged there."""
+    photos = sorted(london_dir.glob("*_neutral.jpg"))
+    assert len(photos) == 12
+    for p in photos:
+        a = analyze_photo(p)
+        assert a.ok and a.occlusion.checked and a.occlusion.covered == (), (p.name, a.occlusion.areas_mm2)
+    rgb = a.photo.rgb.copy()
+    c = a.points[CHIN, :2] - (0, 6.0 / a.calibration.mm_per_px)
+    half = (int(20 / a.calibration.mm_per_px), int(5 / a.calibration.mm_per_px))
+    cv2.rectangle(rgb, (int(c[0]) - half[0], int(c[1]) - half[1]), (int(c[0]) + half[0], int(c[1]) + half[1]),
+                  (190, 25, 35), -1)
+    scarf = analyze_photo(rgb, name="scarf.png")
+    assert scarf.ok and "chin" in scarf.occlusion.covered, scarf.occlusion.areas_mm2
