@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import CHIN, GONION_LEFT, GONION_RIGHT, OUTER_LIPS
+from .geometry import CHIN, GONION_LEFT, GONION_RIGHT, OUTER_LIPS, SKIN_REFERENCE
 
 #: resolution the photo is reduced to before the check (never enlarged), mm/px
 OCCLUSION_PHOTO_RES_MM = 0.5
@@ -67,9 +67,6 @@ OCCLUSION_PHOTO_LIGHTNESS = (0.0, 1.5)
 OCCLUSION_PHOTO_MIN_AREA_MM2 = 24.0
 #: coarsest photo the check reads (a cell must hold at least 2 x 2 px), mm/px
 OCCLUSION_PHOTO_MAX_MM_PER_PX = 1.0
-
-#: reference-skin landmarks: the cheeks below the eyes (subject's right, left) and the nasal bridge
-REFERENCE_LANDMARKS = (118, 347, 197)
 
 #: the regions the check reads and the ``photos.csv`` columns each one's values come from
 REGION_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -242,7 +239,7 @@ def region_masks(points: np.ndarray, contour_px: np.ndarray, fold_regions: tuple
     out = {}
     ref = np.zeros(shape, np.uint8)
     rr = max(1, int(round(OCCLUSION_PHOTO_REF_RADIUS_MM / cell_mm)))
-    for i in REFERENCE_LANDMARKS:
+    for i in SKIN_REFERENCE:
         cv2.circle(ref, tuple(int(round(v)) for v in p[i]), rr, 1, -1)
     out["reference"] = ref.astype(bool)
     # the band inside the jaw contour (the filled contour less its erosion by the band's width, the margin
