@@ -26,6 +26,13 @@ combination catching the most tuning covers (target region flagged) wins, ties g
 limit, then the larger colour and texture limits.  The held-out sets (Canada held-out, debruine, White House,
 GRID frames) are read once at the limits so chosen.
 
+Runs (2026-12-04): the first, with a 2 mm margin inside the jaw contour and the grid colour 10-25, texture
+2.5-6, lightness (0.5, 1.3), (0.4, 1.4), (0.6, 1.25), found no combination (stubbled and bearded tuning men
+read 250-500 mm² of not-skin on clean photos, the dark neck shadow under the jaw among it); the second, with
+the 3 mm margin (``occlusion.OCCLUSION_PHOTO_JAW_EDGE_MM``) and the grid below, written down before it, chose
+colour 30, texture 8, lightness (0, 1.5), area 24 mm² (docs/robustness.md 'A covered jaw or fold in one
+photo').
+
 Tuning: London 12 neutral + 12 smiling (clean only), London neutral and Canada tuning split (clean and
 covered).  Held-out: Canada held-out (clean and covered), debruine and White House photos (clean and
 covered), GRID frames 0/25/50 of each clip (clean).  Prints counts; writes nothing in the project.
