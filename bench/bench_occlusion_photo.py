@@ -3,6 +3,7 @@
     python bench/bench_occlusion_photo.py                  # tuning: the sweep and the chosen limits
     python bench/bench_occlusion_photo.py --split held-out # held-out, at the module's limits (read once)
     python bench/bench_occlusion_photo.py --csv /tmp/occ_photo.csv   # every photo's figures (outside the project)
+    python bench/bench_occlusion_photo.py --nuisances      # London neutral faces under the simulated nuisances and lifts
 
 Covers (the simulator does not share the check's assumption that a cover differs from the face's own cheek
 skin: it pastes real textures in shapes that follow no Face Mesh region, unmatched in tone):
@@ -350,6 +351,24 @@ def report(df: pd.DataFrame, combo, area: float) -> None:
     print(f"covered photos not checked (status not ok or too coarse): {int((~clean & ~ok).sum())}")
 
 
+def nuisances() -> None:
+    """The 12 London neutral faces (tuning) under every simulated nuisance (``simulate.NUISANCES``) and lifts of
+    1, 2 and 3 mm (``simulate.lift``): the negatives of the pairwise check (bench/bench_occlusion.py), none of
+    which may be flagged by the per-photo check (it would take rows from a comparison with the clean photo)."""
+    from facemetrics import simulate as sim
+
+    n, hits = 0, []
+    for p in sorted((FACES / "london_ccby").glob("*_neutral.jpg")):
+        a = analyze_photo(p)
+        variants = {k: f(a) for k, f in sim.NUISANCES.items()} | {f"lift_{mm:g}": sim.lift(a, mm) for mm in (1.0, 2.0, 3.0)}
+        for k, s in variants.items():
+            b = analyze_photo(s.image, name=k)
+            n += 1
+            if b.occlusion is not None and b.occlusion.covered:
+                hits.append(f"{p.stem} {k} ({','.join(b.occlusion.covered)})")
+    print(f"simulated nuisances and lifts flagged: {len(hits)} of {n}" + (": " + "; ".join(hits) if hits else ""))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--split", choices=("tuning", "held-out"), default="tuning")
@@ -357,8 +376,11 @@ def main() -> None:
     ap.add_argument("--from-csv", help="read the rows from here instead of measuring")
     ap.add_argument("--cache", help="with --csv: also keep every photo's cell features here (a pickle); with "
                                     "--from-csv: sweep again from them (another grid, no Face Mesh)")
+    ap.add_argument("--nuisances", action="store_true", help="only the simulated nuisances and lifts (tuning faces)")
     args = ap.parse_args()
     t = time.time()
+    if args.nuisances:
+        return nuisances()
     df = pd.read_csv(args.from_csv, keep_default_na=False, na_values=[""]) if args.from_csv else measure(args.split)
     if args.cache and args.from_csv:
         with open(args.cache, "rb") as f:
