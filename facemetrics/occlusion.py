@@ -25,8 +25,10 @@ face does not reach):
 The limits were chosen on the tuning faces (London 12, Canada tuning split) with covers pasted from real
 textures (``bench/bench_occlusion_photo.py``; docs/robustness.md 'A covered jaw or fold in one photo').  A
 cover of the face's own colour and texture (a hand of the same skin held flat, a skin-coloured mask) is not
-told from skin; a beard, dense stubble or heavy make-up differs from the cheeks' skin as a cover does and is
-flagged as one.
+told from skin (another person's cheek pasted over the jaw: 3-13 % caught), nor, mostly, a tabby cat's fur
+(11-14 %); a beard, stubble or heavy make-up that differs from the cheeks' skin beyond these limits would be
+flagged as a cover (no beard or stubble of the 80 clean tuning and held-out photos checked was; stricter colour or
+darkness limits flagged stubbled jaws).
 
 The check reads only the image and the regions the metrics read; it never changes a value.  A covered
 region's columns are named in :attr:`PhotoOcclusion.columns` (the ``covered_columns`` column of
@@ -353,6 +355,6 @@ def occlusion_warnings(found: PhotoOcclusion) -> list[str]:
         cols = ", ".join(REGION_COLUMNS[r])
         out.append(f"{REGION_WORDS[r]} {MSG_PHOTO_COVERED} (about {found.areas_mm2[r]:.0f} mm² there differ from "
                    f"the face's own cheek skin in colour, texture or lightness, as a hand, hair, a scarf or a mask "
-                   f"would; a beard or stubble does too): {cols} may be read on the cover, not the face "
+                   f"would; so may a dense beard): {cols} may be read on the cover, not the face "
                    "(`covered_columns`); retake the photo with the jaw and folds uncovered")
     return out
