@@ -25,6 +25,7 @@ from .geometry import (
 from .jaw import JawMetrics, jaw_metrics
 from .landmarks import detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
+from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
@@ -111,8 +112,9 @@ class PhotoAnalysis:
         ``nlf_right`` / ``nlf_left``: :class:`~facemetrics.folds.FoldMetrics` of the subject's sides.
     extra : dict
         Intermediate results kept for the comparison (``"eyes"``: the iris visibility; ``"iris_check"``: the
-        iris size against the eye width, :func:`~facemetrics.geometry.iris_plausibility`);
-        not part of the output columns.
+        iris size against the eye width, :func:`~facemetrics.geometry.iris_plausibility`; ``"occlusion"``: the
+        per-photo cover check, :func:`~facemetrics.occlusion.photo_occlusion`, read by :attr:`occlusion` and
+        written as ``covered_columns``); not part of the output columns.
     header_taken_at : datetime or None
         The capture time read from the file's header when the photo itself could not
         be decoded (so that a failure row still carries its ``taken_at``); None otherwise.
@@ -147,6 +149,12 @@ class PhotoAnalysis:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def occlusion(self) -> PhotoOcclusion | None:
+        """The per-photo cover check (:func:`facemetrics.occlusion.photo_occlusion`: which regions the jaw and
+        fold columns are read from look covered); None when the photo was not measured."""
+        return self.extra.get("occlusion") if self.extra else None
 
     @property
     def taken_at(self) -> datetime | None:
@@ -207,6 +215,9 @@ class PhotoAnalysis:
         eyes = self.extra.get("eyes") if self.extra else None
         if eyes is not None:  # how many irises are in view (facemetrics.eyes): 0 -> the pupils are guessed
             row["irises_visible"] = int(sum(eyes.visible))
+        found = self.occlusion
+        if found is not None:
+            row["covered_columns"] = "; ".join(found.columns)
         if self.jaw is not None:
             for k, v in vars(self.jaw).items():
                 if k in row:
@@ -524,4 +535,10 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     jaw = jaw_metrics(pts, frame, image=rgb)
     right = fold_metrics(rgb, pts, frame, "right")
     left = fold_metrics(rgb, pts, frame, "left")
+    # a hand, hair, a scarf or a mask over the jaw line or a fold: the columns read there are named
+    # (``covered_columns``) and a warning says where (facemetrics.occlusion)
+    covered = photo_occlusion(rgb, pts, cal.mm_per_px, jaw.contour_px,
+                              (right.region_px if right else None, left.region_px if left else None))
+    warnings += occlusion_warnings(covered)
+    partial.update(warnings=tuple(warnings), extra=dict(partial["extra"], occlusion=covered))
     return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)

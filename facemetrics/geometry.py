@@ -115,6 +115,9 @@ UPPER_LIP_INNER, LOWER_LIP_INNER = 13, 14
 UPPER_LIP_TOP, LOWER_LIP_BOTTOM = 0, 17
 CHEEK_RIGHT, CHEEK_LEFT = 50, 280  # malar prominence ("apple" of the cheek)
 NASION, NASAL_BRIDGE_MID = 168, 6  # between the eyes, and halfway down the nasal bridge
+#: reference skin of the per-photo cover check (facemetrics.occlusion): the cheek below each eye (subject's
+#: right, left) and the nasal bridge, where no cover of the jaw or the folds reaches
+SKIN_REFERENCE = (118, 347, 197)
 
 #: Face-oval chain from the subject's right temple, under the chin, to the
 #: left temple (MediaPipe FACEMESH_FACE_OVAL, lower part).

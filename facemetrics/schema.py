@@ -118,6 +118,8 @@ STATUS = [
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration, e.g. irises implausibly large or small for the face: iris width over eye width outside 0.3765-0.5455, as a dark-rimmed 'circle' contact lens makes them); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
+    Column("covered_columns", "", "Semicolon-separated columns of this row read from a region that looks covered (a hand, hair, a scarf, a mask over the jaw line, the chin or a fold: more than 24 mm² of the region (a connected set of 2 mm cells) differ from the face's own cheek skin in colour, texture or lightness; `facemetrics.occlusion`), with their `_ipd` ratios; `warnings` names the region. Empty when none is, or when the photo was not checked (not measured, or coarser than 1 mm/px).",
+           limits="A cover of the face's own colour and texture (the same person's hand held flat, a skin-coloured mask) is not told from skin; a beard or dense stubble along the jaw is flagged as a cover (docs/robustness.md 'A covered jaw or fold in one photo')."),
     Column("fit_for_comparison", "", "True when the photo was measured (`status` `ok`) and `quality_flags` is empty.",
            limits="A photo unfit for comparison is still measured; compare it with care."),
 ]
@@ -364,7 +366,7 @@ LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]
 #: 2026-12-04).  A column a table lacks is passed over.
 TEXT_COLUMNS = ("subject", "treatment", "photo", "baseline_photos", "sha256", "pixel_sha256",
                 "baseline_sha256", "taken_at", "treated_at", "role", "status", "error", "warnings", "quality_flags",
-                "messages", "excluded", "metric", "side", "unit", "verdict", "reason", "calibration_source",
+                "messages", "excluded", "metric", "side", "unit", "verdict", "reason", "calibration_source", "covered_columns",
                 "facemetrics_version")
 
 #: ``comparison.csv`` of ``facemetrics compare`` and the app's download

@@ -112,7 +112,7 @@ from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
 from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, repeat_changes as _repeat_changes
-from .occlusion import MSG_COVERED, Covered, covered_areas, covered_messages
+from .occlusion import MSG_COVERED, MSG_PHOTO_COVERED, Covered, covered_areas, covered_messages, one_photo_covered
 from .regions import (
     CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
     region_masks, robust_mean,
@@ -138,7 +138,7 @@ __all__ = [
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
-    "covered_areas", "covered_messages", "MSG_COVERED",
+    "covered_areas", "covered_messages", "MSG_COVERED", "one_photo_covered", "MSG_PHOTO_COVERED",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
     "resolution_floors", "resolution_floor_power", "pair_mm_per_px", "per_photo_uncertainty",
@@ -508,6 +508,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     msgs = msgs + order if status == "refused" else order + msgs
     covered = _covered(a, b, pair, status)  # a covered jaw or chin: its rows read 'uncertain', with a message
     msgs += covered_messages(covered)
+    # a region covered in one photo by its own check (facemetrics.occlusion: a skin-coloured hand or a small
+    # cover the pairwise difference misses): its rows read 'uncertain', with a message
+    photo_rows, photo_msgs = one_photo_covered(a, b) if status != "refused" else ((), [])
+    msgs += photo_msgs
     # the skin smoothed in one photo (a beauty filter): the fold rows read 'uncertain', with a message
     texture = float("nan") if status == "refused" else smoothed_skin(a, b)
     weak_folds = weak_fold_rows(texture)
@@ -531,7 +535,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     if status == "ok" and msgs:
         status = "warning"
     refused = status == "refused"
-    uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + weak_folds
+    uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + photo_rows + weak_folds
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
     # the two iris scales disagree beyond what the alignment explains (a lens or glare in one photo): the
     # mm rows whose verdict that scale error could change (gate.iris_scale_rows; the message is the gate's)

@@ -422,3 +422,51 @@ def covered_messages(found: Covered) -> list[str]:
                    "guesses the jaw under a cover. "
                    "Retake the photos with the chin and jaw uncovered")
     return out
+
+
+#: how the message on a pair one of whose photos alone has a covered region by the per-photo check begins
+#: (:func:`one_photo_covered`)
+MSG_PHOTO_COVERED = "a region looks covered in one photo by its own check"
+
+#: the comparison rows read from each region of the per-photo check (:data:`facemetrics.occlusion.REGION_COLUMNS`):
+#: every jaw row for a jaw or chin region (Face Mesh fits the whole jaw to its guess), a side's fold rows
+PHOTO_REGION_ROWS = {
+    **{r: JAW_ROWS for r in ("jaw_right", "chin", "jaw_left")},
+    **{f"fold_{s}": tuple((m, s) for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")) for s in _RL},
+}
+
+
+def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
+    """The rows and messages of regions the per-photo check (:attr:`PhotoAnalysis.occlusion`,
+    :func:`facemetrics.occlusion.photo_occlusion`) finds covered in one photo of the pair and not in the other.
+
+    A region flagged in both photos is left to the pairwise check (:func:`covered_areas`): a beard or stubble
+    reads as a cover in every photo of the face, and the same thing in both photos is no change.  A region
+    flagged in one photo alone is a cover there (or a shave): its rows read ``uncertain``, even where the
+    pairwise difference missed it (a skin-coloured hand, a cover under 100 mm²).
+
+    Returns
+    -------
+    rows : tuple of (str, str)
+        ``(metric, side)`` rows.
+    messages : list of str
+        One per photo with such regions, beginning with :data:`MSG_PHOTO_COVERED`.
+    """
+    from ..occlusion import REGION_WORDS
+
+    found = [x.occlusion.covered if getattr(x, "occlusion", None) is not None else () for x in (before, after)]
+    rows, msgs = [], []
+    for label, mine, other in (("before", found[0], found[1]), ("after", found[1], found[0])):
+        only = [r for r in mine if r not in other]
+        if not only:
+            continue
+        for r in only:
+            rows += PHOTO_REGION_ROWS[r]
+        where = [REGION_WORDS[r] for r in only]
+        where = ", ".join(where[:-1]) + " and " + where[-1] if len(where) > 1 else where[0]
+        words = [w for w, starts in _ROW_WORDS if any(m.startswith(starts) for r in only for m, _ in PHOTO_REGION_ROWS[r])]
+        what = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+        msgs.append(f"{MSG_PHOTO_COVERED}: in the {label} photo {where} differ from the face's own cheek skin as a "
+                    f"hand, hair, a scarf or a mask would, and not in the other photo: the {what} rows are not read "
+                    "(shown without a verdict, 'uncertain'). Retake the photo with the jaw and folds uncovered")
+    return tuple(dict.fromkeys(rows)), msgs

@@ -1,0 +1,119 @@
+"""The per-photo cover check (facemetrics.occlusion): a cover over the jaw line or a fold of ONE photo."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from skimage import data
+
+from facemetrics import analyze_photo
+from facemetrics import occlusion as oc
+from facemetrics.compare.occlusion import MSG_PHOTO_COVERED, PHOTO_REGION_ROWS, one_photo_covered
+from facemetrics.geometry import CHIN, GONION_RIGHT
+
+
+def _coffee_on_right_jaw(a, area_mm2: float = 300.0) -> np.ndarray:
+    """The analysed photo with a coffee-bean ellipse (scikit-image's picture, not the face's colour) of
+    ``area_mm2`` over the subject's right jaw line, halfway from the gonion to the chin, 3 mm inside."""
+    rgb = a.photo.rgb.copy()
+    mmpx = a.calibration.mm_per_px
+    cont = a.jaw.contour_px
+    mid = 0.5 * (a.points[GONION_RIGHT, :2] + a.points[CHIN, :2])
+    q = cont[np.argmin(np.hypot(*(cont - mid).T))]
+    d = a.points[17, :2] - q
+    centre = q + d / np.linalg.norm(d) * 3.0 / mmpx
+    b = np.sqrt(area_mm2 / (np.pi * 1.6)) / mmpx
+    mask = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.ellipse(mask, tuple(int(v) for v in centre), (int(1.6 * b), int(b)), 30, 0, 360, 1, -1)
+    tex = cv2.resize(data.coffee(), (rgb.shape[1], rgb.shape[0]))
+    rgb[mask.astype(bool)] = tex[mask.astype(bool)]
+    return rgb
+
+
+@pytest.fixture(scope="module")
+def covered(sample_analysis):
+    return analyze_photo(_coffee_on_right_jaw(sample_analysis), name="covered.png")
+
+
+def test_a_clean_astronaut_is_not_flagged(sample_analysis):
+    found = sample_analysis.occlusion
+    assert found is not None and found.checked, found
+    assert found.covered == (), found.areas_mm2
+    row = sample_analysis.to_row()
+    assert row["covered_columns"] == "" and oc.MSG_PHOTO_COVERED not in row["warnings"]
+
+
+def test_a_coffee_patch_over_the_jaw_is_flagged_with_its_columns(covered):
+    assert covered.ok, covered.error
+    found = covered.occlusion
+    assert "jaw_right" in found.covered, found.areas_mm2
+    assert "jaw_left" not in found.covered and not any(r.startswith("fold") for r in found.covered), found.areas_mm2
+    row = covered.to_row()
+    cols = row["covered_columns"].split("; ")
+    assert "jowl_sag_right_mm" in cols and "jowl_sag_right_ipd" in cols and "jawline_height_mm" in cols
+    assert "jowl_sag_left_mm" not in cols and "nlf_depth_right" not in cols
+    assert all(c in row for c in cols)  # every name is a column of photos.csv
+    assert any(w.startswith("the subject's right jaw line " + oc.MSG_PHOTO_COVERED) for w in covered.warnings), \
+        covered.warnings
+
+
+def test_the_flag_swaps_sides_when_the_photo_is_mirrored(covered):
+    flipped = analyze_photo(np.ascontiguousarray(covered.photo.rgb[:, ::-1]), name="flipped.png")
+    assert flipped.ok, flipped.error
+    assert "jaw_left" in flipped.occlusion.covered and "jaw_right" not in flipped.occlusion.covered, \
+        flipped.occlusion.areas_mm2
+
+
+def test_a_small_patch_under_the_limit_is_not_flagged(sample_analysis):
+    small = analyze_photo(_coffee_on_right_jaw(sample_analysis, 0.5 * oc.OCCLUSION_PHOTO_MIN_AREA_MM2), name="s.png")
+    assert small.ok and "jaw_right" not in small.occlusion.covered, small.occlusion.areas_mm2
+
+
+def test_a_coarse_photo_is_not_checked(sample_analysis):
+    a = sample_analysis
+    found = oc.photo_occlusion(a.photo.rgb, a.points, 1.5, a.jaw.contour_px)
+    assert not found.checked and found.covered == () and found.columns == ()
+
+
+def test_regions_name_only_photo_columns():
+    from facemetrics.schema import PHOTO_COLUMNS
+
+    for r, cols in oc.REGION_COLUMNS.items():
+        assert set(cols) <= set(PHOTO_COLUMNS), r
+        assert r in oc.REGION_WORDS and r in PHOTO_REGION_ROWS
+    found = oc.PhotoOcclusion({r: 0.0 for r in oc.REGION_COLUMNS}, ("chin", "fold_left"))
+    assert set(found.columns) <= set(PHOTO_COLUMNS)
+    assert "lower_face_area_ipd2" in found.columns and "nlf_length_left_ipd" in found.columns
+
+
+class _Fake:
+    def __init__(self, *covered):
+        self.occlusion = oc.PhotoOcclusion({r: 0.0 for r in oc.REGION_COLUMNS}, covered)
+
+
+def test_compare_reads_a_region_covered_in_one_photo_alone():
+    rows, msgs = one_photo_covered(_Fake(), _Fake("fold_left"))
+    assert set(rows) == {("nlf_depth", "left"), ("nlf_contrast_pct", "left"), ("nlf_length_mm", "left")}
+    assert len(msgs) == 1 and msgs[0].startswith(MSG_PHOTO_COVERED) and "after photo" in msgs[0]
+    # the same region in both photos (a beard): left to the pairwise check
+    assert one_photo_covered(_Fake("chin"), _Fake("chin")) == ((), [])
+    rows, msgs = one_photo_covered(_Fake("jaw_right"), _Fake())
+    assert ("jowl_sag_mm", "left") in rows and "before photo" in msgs[0]
+
+
+def test_clean_london_portraits_are_not_flagged_and_a_red_band_over_a_chin_is(london_dir):
+    """The 12 London neutral portraits (tuning faces, bearded and not) read no covered region; a red band
+    (a scarf) across one's chin is flagged there."""
+    photos = sorted(london_dir.glob("*_neutral.jpg"))
+    assert len(photos) == 12
+    for p in photos:
+        a = analyze_photo(p)
+        assert a.ok and a.occlusion.checked and a.occlusion.covered == (), (p.name, a.occlusion.areas_mm2)
+    rgb = a.photo.rgb.copy()
+    c = a.points[CHIN, :2] - (0, 6.0 / a.calibration.mm_per_px)
+    half = (int(20 / a.calibration.mm_per_px), int(5 / a.calibration.mm_per_px))
+    cv2.rectangle(rgb, (int(c[0]) - half[0], int(c[1]) - half[1]), (int(c[0]) + half[0], int(c[1]) + half[1]),
+                  (190, 25, 35), -1)
+    scarf = analyze_photo(rgb, name="scarf.png")
+    assert scarf.ok and "chin" in scarf.occlusion.covered, scarf.occlusion.areas_mm2
