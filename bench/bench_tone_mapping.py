@@ -1,8 +1,8 @@
 """Local tone mapping (HDR / night mode) in one photo of a pair: the check ``compare.gate.tone_mapping_ratio``
 / ``tone_mapped_rows`` (docs/robustness.md "Local tone mapping"; ``quality.local_contrast``).
 
-    python bench/bench_tone_mapping.py --split tune      # needs ../shared/faces; ~5 min on 2 busy cores
-    python bench/bench_tone_mapping.py --split held      # run once, after the rule below was written
+    python bench/bench_tone_mapping.py --split tune      # needs ../shared/faces; 12-24 min on 2 cores at load 14-22
+    python bench/bench_tone_mapping.py --split held      # run once, after the rule below was written; 17 min there
     python bench/bench_tone_mapping.py --split tune --csv /tmp/tone.csv   # and one row per pair
 
 Each before photo is a real photo as stored; the after photo is the same capture through one operation, saved

@@ -106,3 +106,18 @@ def test_a_deeper_fold_keeps_its_verdict(sample_analysis):
 def test_the_sample_pair_is_not_called_tone_mapped(sample_analysis):
     c = compare_photos(sample_analysis, analyze_photo(SAMPLES / "astronaut_after.jpg"))
     assert _said(c) == [], c.messages
+
+
+def test_covered_eyes_are_not_read_as_tone_mapping(sample_analysis):
+    """Dark lenses over both eyes (sunglasses) reach into the skin read around them: no ratio, no message."""
+    from PIL import Image, ImageDraw
+
+    a = sample_analysis
+    im = Image.fromarray(a.photo.rgb)
+    w = 0.9 * abs(a.points[33, 0] - a.points[133, 0])
+    for i in (468, 473):
+        x, y = a.points[i, :2]
+        ImageDraw.Draw(im).ellipse((x - w, y - 0.6 * w, x + w, y + 0.6 * w), fill=(15, 15, 18))
+    covered = _variant(a, np.asarray(im))
+    assert np.isnan(tone_mapping_ratio(covered, a)) and np.isnan(tone_mapping_ratio(a, covered))
+    assert _said(compare_photos(covered, a)) == []

@@ -1112,7 +1112,11 @@ def tone_mapping_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     """The larger photo's local contrast over the smaller's (:func:`local_contrasts`, >= 1; 1 alike; NaN when
     either cannot be read).  A global tone change (gamma, exposure, white balance), JPEG, blur, noise, scale, a
     deeper fold or a lift keep it near 1; local tone mapping in one photo (HDR / night mode) raises it
-    (docs/robustness.md "Local tone mapping")."""
+    (docs/robustness.md "Local tone mapping").  NaN too when either photo shows no iris (:func:`eyes_covered`,
+    :func:`irises_hidden`: sunglasses, closed or covered eyes): the skin read lies around the eyes, a dark lens
+    reaches into it (the sample with both irises covered read 1.58), and its mm scale comes from the irises."""
+    if any(eyes_covered(x) or irises_hidden(x) for x in (a, b)):
+        return float("nan")
     ca, cb = local_contrasts(a, b)
     if not (np.isfinite(ca) and np.isfinite(cb)) or min(ca, cb) <= 0:
         return float("nan")
