@@ -16,8 +16,8 @@ import cv2
 import numpy as np
 
 from .geometry import (
-    IPD_RANGE_MM, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, RIGHT_IRIS, UPPER_LIP_INNER,
-    Frame, levelled_frame,
+    BROW_LEFT, BROW_RIGHT, IPD_RANGE_MM, LEFT_EYE_CONTOUR, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT,
+    MOUTH_RIGHT, NLF_PATH_LEFT, NLF_PATH_RIGHT, RIGHT_EYE_CONTOUR, RIGHT_IRIS, UPPER_LIP_INNER, Frame, levelled_frame,
 )
 
 # --- thresholds -------------------------------------------------------------
@@ -307,6 +307,87 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> flo
     dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
     mean = float(small[mask].mean())
     return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")
+
+
+#: :func:`local_contrast`: the band-pass's two scales (mm: shading 2-8 mm across, the fold valley's own scale,
+#: read where there is no fold) and the larger scale whose spread it is divided by (mm: the face's shading
+#: across 1-3 cm, which a global tone curve scales as it scales the band and local tone mapping flattens)
+LOCAL_CONTRAST_SIGMAS_MM = (1.6, 4.0)
+#: :func:`local_contrast`: the percentiles of the 4-mm blurred luminance whose difference is its denominator
+LOCAL_CONTRAST_PERCENTILES = (10.0, 90.0)
+#: :func:`local_contrast` reads the skin this far (mm) from the eye and brow landmarks' hulls (their strong
+#: edges), and above the nose tip (Face Mesh point 1): forehead, nose bridge and upper cheeks, which a
+#: treatment of the folds, the jaw or the lower face does not change
+LOCAL_CONTRAST_EYE_MARGIN_MM = 3.0
+#: :func:`local_contrast` leaves out the skin this close (mm) to the nasolabial fold's Face Mesh path (alar base to
+#: mouth corner): a darkened fold (1.5 mm wide) and the 4-mm blur's reach stay out of the skin it reads
+LOCAL_CONTRAST_FOLD_MARGIN_MM = 12.0
+
+
+def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> float:
+    """How much shading 2-8 mm across the upper face shows against its shading across centimetres: the
+    median absolute difference of two Gaussian blurs (:data:`LOCAL_CONTRAST_SIGMAS_MM`) of the luminance over
+    the forehead, nose bridge and upper cheeks, over the 10-90 percentile spread of the luminance blurred at
+    4 mm over the same skin (dimensionless).
+
+    A global tone curve (exposure, gamma, white balance) scales the numerator and the denominator by about
+    the same slope, and blur, noise and the photo's size leave both: the ratio stays.  Local tone mapping
+    (HDR / night modes: CLAHE, local-contrast boosts) raises the small-scale contrast and flattens the
+    large-scale shading: the ratio rises.  The comparison reads it in both photos
+    (:func:`facemetrics.compare.gate.tone_mapping_ratio`).  The skin read is above the nose tip, away from
+    the nasolabial folds, the mouth and the jaw, so a treatment of those (a deeper or shallower fold, a
+    lift) does not move it.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        RGB photo.
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+    mm_per_px : float
+        Scale of ``image``, mm per px.
+
+    Returns
+    -------
+    float
+        Ratio, dimensionless (typically 0.05-0.2; NaN when the skin is too small to read or flat).
+    """
+    x0, y0, x1, y1 = _face_box(points, image.shape)
+    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    f = min(mm_per_px / TEXTURE_RESOLUTION_MM, 1.0)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    res = mm_per_px / f  # mm per px of `small`
+    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    mask = _upper_skin(pts, small.shape, res)
+    if mask.sum() < 100:
+        return float("nan")
+    s1, s2 = (s / res for s in LOCAL_CONTRAST_SIGMAS_MM)
+    coarse = cv2.GaussianBlur(small, (0, 0), s2)
+    band = float(np.median(np.abs(cv2.GaussianBlur(small, (0, 0), s1) - coarse)[mask]))
+    lo, hi = np.percentile(coarse[mask], LOCAL_CONTRAST_PERCENTILES)
+    return float(band / (hi - lo)) if hi > lo else float("nan")
+
+
+def _upper_skin(pts: np.ndarray, shape: tuple[int, int], res: float) -> np.ndarray:
+    """:func:`local_contrast`'s skin, bool of ``shape``: the landmark hull (``pts`` px, ``res`` mm/px) shrunk
+    by 2 mm, without the eyes and brows (hulls grown by :data:`LOCAL_CONTRAST_EYE_MARGIN_MM`), above the
+    nose tip (point 1)."""
+    mask = _face_mask(pts, shape, np.uint8)
+    k = max(int(round(2.0 / res)), 1)
+    mask = cv2.erode(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8))
+    eyes = np.zeros_like(mask)
+    for idx in (RIGHT_EYE_CONTOUR + BROW_RIGHT, LEFT_EYE_CONTOUR + BROW_LEFT):
+        cv2.fillConvexPoly(eyes, cv2.convexHull(np.round(pts[list(idx)]).astype(np.int32)), 1)
+    d = max(int(round(LOCAL_CONTRAST_EYE_MARGIN_MM / res)), 1)
+    mask[cv2.dilate(eyes, np.ones((2 * d + 1, 2 * d + 1), np.uint8)) > 0] = 0
+    mask[max(int(pts[1, 1]), 0):] = 0
+    folds = np.zeros_like(mask)
+    w = max(int(round(2 * LOCAL_CONTRAST_FOLD_MARGIN_MM / res)), 1)
+    for path in (NLF_PATH_RIGHT, NLF_PATH_LEFT):
+        cv2.polylines(folds, [np.round(pts[list(path)]).astype(np.int32)], False, 1, w)
+        cv2.circle(folds, tuple(int(v) for v in np.round(pts[path[0]])), w // 2, 1, -1)
+    mask[folds > 0] = 0
+    return mask.astype(bool)
 
 
 def _face_mask(points: np.ndarray, shape: tuple[int, int], dtype=bool) -> np.ndarray:

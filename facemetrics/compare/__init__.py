@@ -107,6 +107,7 @@ from .gate import (
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
+    MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -134,6 +135,7 @@ __all__ = [
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
+    "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -480,6 +482,17 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     return tuple(sorted(unread)) + framing
 
 
+def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The fold rows that read ``uncertain`` and their messages: the skin smoothed in one photo (a beauty filter,
+    ``gate.smoothed_skin``) or one photo locally tone-mapped (HDR / night mode, ``gate.tone_mapping_ratio``);
+    none for a refused pair."""
+    if status == "refused":
+        return (), []
+    texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
+    rows = tuple(dict.fromkeys(weak_fold_rows(texture) + tone_mapped_rows(tone)))
+    return rows, weak_fold_messages(a, b, texture) + tone_mapped_messages(a, b, tone)
+
+
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,
              check_order: bool = True) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
@@ -512,10 +525,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # cover the pairwise difference misses): its rows read 'uncertain', with a message
     photo_rows, photo_msgs = one_photo_covered(a, b) if status != "refused" else ((), [])
     msgs += photo_msgs
-    # the skin smoothed in one photo (a beauty filter): the fold rows read 'uncertain', with a message
-    texture = float("nan") if status == "refused" else smoothed_skin(a, b)
-    weak_folds = weak_fold_rows(texture)
-    msgs += weak_fold_messages(a, b, texture)
+    # the skin smoothed in one photo (a beauty filter) or one photo locally tone-mapped (HDR / night mode):
+    # the fold rows read 'uncertain', with a message
+    weak_folds, fold_msgs = _fold_checks(a, b, status)
+    msgs += fold_msgs
     same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing
     if same:
         msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))

@@ -12,7 +12,7 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, skin_texture, smile_terms
+from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, skin_texture, smile_terms
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -167,6 +167,19 @@ MAX_MOUTH_CORNER_RISE_MM = 0.6
 MIN_SKIN_TEXTURE_RATIO = 0.71
 #: how the message of :func:`weak_fold_messages` begins
 MSG_SMOOTHED = "the skin looks smoothed in one photo"
+
+
+#: local contrast ratio (:func:`tone_mapping_ratio`: the larger photo's :func:`facemetrics.quality.local_contrast`
+#: over the other's) above this -> the fold rows of both sides read ``uncertain`` (:func:`tone_mapped_rows`):
+#: local tone mapping (HDR / night mode) in one photo lifts the fold's shadow and flattens the face's shading, which
+#: a global tone match does not undo (a photo against its CLAHE copy read ``nlf_depth`` 'shallower', up to 5.6 x its
+#: floor: docs/robustness.md "Phone capture audit").  Rule written before the held-out run: 1.1 x the largest ratio
+#: of a clean or treatment pair of the tuning faces (12 London neutral + 24 Canada tuning; gamma, brightness, white
+#: balance, JPEG, a deeper fold, a lift), rounded up to 0.01: 1.1 x 1.085 (a deeper fold) = 1.194 (docs/robustness.md
+#: "Local tone mapping", ``bench/bench_tone_mapping.py --split tune``)
+MAX_LOCAL_CONTRAST_RATIO = 1.20
+#: how the message of :func:`tone_mapped_messages` begins (after "the before photo " / "the after photo ")
+MSG_TONE_MAPPED = "looks locally tone-mapped (HDR/night mode)"
 
 
 #: face luminance ratio after/before outside 1 +- this -> warning
@@ -1204,6 +1217,50 @@ def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list
             f"limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %): a beauty filter, a soft-focus lens or heavy noise reduction "
             "flattens the nasolabial folds, and their length and depth then move with it, so the fold rows are shown "
             "without a verdict ('uncertain'); compare unfiltered photos"]
+
+
+def local_contrasts(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
+    """:func:`facemetrics.quality.local_contrast` of each photo (dimensionless, the analysed image at its own
+    scale)."""
+    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+
+
+def tone_mapping_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """The larger photo's local contrast over the smaller's (:func:`local_contrasts`, >= 1; 1 alike; NaN when
+    either cannot be read).  A global tone change (gamma, exposure, white balance), JPEG, blur, noise, scale, a
+    deeper fold or a lift keep it near 1; local tone mapping in one photo (HDR / night mode) raises it
+    (docs/robustness.md "Local tone mapping").  NaN too when either photo shows no iris (:func:`eyes_covered`,
+    :func:`irises_hidden`: sunglasses, closed or covered eyes): the skin read lies around the eyes, a dark lens
+    reaches into it (the sample with both irises covered read 1.58), and its mm scale comes from the irises."""
+    if any(eyes_covered(x) or irises_hidden(x) for x in (a, b)):
+        return float("nan")
+    ca, cb = local_contrasts(a, b)
+    if not (np.isfinite(ca) and np.isfinite(cb)) or min(ca, cb) <= 0:
+        return float("nan")
+    return float(max(ca, cb) / min(ca, cb))
+
+
+def tone_mapped_rows(ratio: float) -> tuple[tuple[str, str], ...]:
+    """The fold rows (``nlf_depth``, ``nlf_contrast_pct``, ``nlf_length_mm``, both sides) as ``(metric, side)``
+    when the local contrast ratio ``ratio`` (:func:`tone_mapping_ratio`) is above
+    :data:`MAX_LOCAL_CONTRAST_RATIO`: they read ``uncertain``; none otherwise (a NaN ratio: none)."""
+    if not ratio > MAX_LOCAL_CONTRAST_RATIO:
+        return ()
+    return tuple((m, side) for side in ("right", "left") for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"))
+
+
+def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list[str]:
+    """The message of :func:`tone_mapped_rows`, naming the photo with the larger local contrast and the ratio;
+    empty when none."""
+    if not tone_mapped_rows(ratio):
+        return []
+    ca, cb = local_contrasts(a, b)
+    which = "after" if cb > ca else "before"
+    return [f"the {which} photo {MSG_TONE_MAPPED}: its skin's fine shading is {ratio:.2f} x the other's against "
+            f"the face's broad shading (limit {MAX_LOCAL_CONTRAST_RATIO:.2f} x): a phone's HDR or night mode, or a "
+            "'local contrast' edit, lifts the folds' shadows in that photo alone, and the nasolabial folds then read "
+            "shallower, so the fold rows are shown without a verdict ('uncertain'); take both photos with HDR and "
+            "night mode off, or both in the same light with the same mode"]
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
