@@ -412,7 +412,7 @@ def _fixed_framing_faces(rgb: np.ndarray, points: np.ndarray, share: float | Non
     return min(back, key=lambda b: float(np.mean(np.linalg.norm(b[:, :2] - ref, axis=1))))
 
 
-def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray, fixed_framing: bool | None = None) -> np.ndarray | None:
     """Face Mesh's landmarks of the face at ``points``, read on the picture flipped left to right.
 
     Face Mesh is not mirror-symmetric: on a flipped picture it places the mouth corners and pupils a
@@ -427,6 +427,9 @@ def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None
     points : ndarray, shape (478, 2+)
         The face's landmarks found on ``rgb``, px: of the faces found on the flipped picture, the one
         nearest these (mean distance) is returned.
+    fixed_framing : bool, optional
+        Read that face again on the flipped picture's fixed-framing crop, as :func:`detect_landmarks` does;
+        ``None`` (default): :data:`FIXED_FRAMING`.
 
     Returns
     -------
@@ -441,7 +444,12 @@ def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None
         return None
     back = [unmirror_points(a, rgb.shape[1]) for a in arrays]
     ref = np.asarray(points, dtype=np.float64)[:, :2]
-    return min(back, key=lambda b: float(np.mean(np.linalg.norm(b[:, :2] - ref, axis=1))))
+    best = min(range(len(back)), key=lambda i: float(np.mean(np.linalg.norm(back[i][:, :2] - ref, axis=1))))
+    if FIXED_FRAMING if fixed_framing is None else fixed_framing:
+        again = _fixed_framing_faces(flipped, arrays[best])
+        if again is not None:
+            return unmirror_points(again, rgb.shape[1])
+    return back[best]
 
 
 def _mesh_faces(rgb: np.ndarray) -> list[np.ndarray]:

@@ -93,3 +93,16 @@ def test_framing_crop_is_a_square_about_the_face_oval(astronaut):
     oval = p[list(FACE_OVAL), :2]
     assert left + side / 2 == pytest.approx((oval[:, 0].min() + oval[:, 0].max()) / 2)
     assert top + side / 2 == pytest.approx((oval[:, 1].min() + oval[:, 1].max()) / 2)
+
+
+def test_the_mirrored_reading_follows_the_option(astronaut):
+    """The smile score's mirrored reading (``mirrored_landmarks``) goes through the flipped picture's
+    fixed-framing crop too when the option is on: the same face, in the picture's pixels."""
+    fixed = L.detect_landmarks(astronaut, fixed_framing=True).points
+    m_fixed = L.mirrored_landmarks(astronaut, fixed, fixed_framing=True)
+    m_single = L.mirrored_landmarks(astronaut, fixed, fixed_framing=False)
+    assert m_fixed is not None and m_single is not None and not np.allclose(m_fixed, m_single)
+    d = np.linalg.norm(m_fixed[:, :2] - fixed[:, :2], axis=1)
+    assert np.median(d) < 0.02 * _width(fixed), np.median(d)
+    # indexed as on the picture: the subject's right iris centre (468) stays on the image-left eye
+    assert m_fixed[468, 0] < m_fixed[473, 0]
