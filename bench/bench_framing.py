@@ -19,6 +19,7 @@ every :data:`facemetrics.simulate.NUISANCES` pair (nuisance-only, no re-framing)
     python bench/bench_framing.py --summary docs/data/framing_tuning.csv [more CSVs]
     python bench/bench_framing.py --set tuning --why --out docs/data/framing_why.csv
     python bench/bench_framing.py --why-summary docs/data/framing_why.csv
+    python bench/bench_framing.py --set tuning --camera --pads 1.0 2.0 --fixed-framing --out /tmp/ff.csv
 
 ``tuning``: the 12 London neutral portraits and the sample's before photo (docs/accuracy.md's tuning
 faces); ``heldout``: the Canada faces.  Needs ``/work/shared/faces``.  Prints one line per pair and
@@ -263,7 +264,13 @@ def main(argv=None) -> None:
     ap.add_argument("--why-summary", type=Path, default=None, help="print the table of a --why CSV")
     ap.add_argument("--summary", type=Path, nargs="+", default=None,
                     help="print the table of the CSVs this script wrote")
+    ap.add_argument("--fixed-framing", action="store_true",
+                    help="Face Mesh with its fixed-framing second pass (landmarks.FIXED_FRAMING) for this run")
     args = ap.parse_args(argv)
+    if args.fixed_framing:
+        from facemetrics import landmarks
+
+        landmarks.FIXED_FRAMING = True
     if args.summary:
         print(summary(args.summary, gate_mod.MAX_FRAMING_RATIO))
         return

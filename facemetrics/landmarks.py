@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import unmirror_points
+from .geometry import FACE_OVAL, unmirror_points
 
 #: Face Mesh input larger than this (long side, px) is halved (repeatedly)
 #: before detection.  The landmark network sees a 192 x 192 crop of the face
@@ -62,6 +62,17 @@ SMALL_FACE_MIN_SCORE = 0.5
 #: ... the crop's side, times the box's longer side: the face then takes about a third of the crop, as in a
 #: portrait, where Face Mesh's short-range detector finds it
 SMALL_FACE_CROP = 3.0
+
+#: :func:`detect_landmarks`' ``fixed_framing`` when the caller does not say: the single pass (the floors of
+#: docs/compare.md were measured with it).  The second pass on a fixed-framing crop is an option
+#: (docs/robustness.md 'Fixed-framing second pass, 2026-12-04').
+FIXED_FRAMING = False
+#: fixed-framing second pass (:func:`_fixed_framing_faces`): the first pass's face-oval width as a share of
+#: the square crop's side (the face then fills the crop the same way whatever the photo's framing)
+FRAMING_FACE_SHARE = 0.4
+#: ... and the crop's side after resizing, px (the face is then about ``FRAMING_FACE_SHARE`` times this wide
+#: whatever its size in the photo)
+FRAMING_CROP_PX = 256
 
 _lock = threading.Lock()
 _mesh = None
@@ -311,7 +322,7 @@ def _detection_score(small: np.ndarray, model: str) -> float:
         return float(max((d.score[0] for d in (result.detections or [])), default=0.0))
 
 
-def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
+def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None) -> FaceLandmarks | None:
     """Find the Face Mesh landmarks of the largest face in an image.
 
     When Face Mesh finds no face in the whole picture, the full-range face detector is asked for one
@@ -321,26 +332,87 @@ def detect_landmarks(rgb: np.ndarray) -> FaceLandmarks | None:
     is given to Face Mesh and its landmarks mapped back.  Photos in which Face Mesh finds a face are
     measured as before.
 
+    With ``fixed_framing`` the face found is measured again on a square crop about it in which it always
+    takes the same share and the same number of pixels (:func:`_fixed_framing_faces`): Face Mesh's
+    landmarks follow its face detector's box, which moves with how much of the frame the face fills
+    (docs/compare.md 'Why the landmarks move with framing'); the crop takes that out.
+
     Parameters
     ----------
     rgb : ndarray, shape (H, W, 3), uint8
         RGB image.
+    fixed_framing : bool, optional
+        Measure the face again on a fixed-framing crop (a second Face Mesh pass: about twice the time).
+        ``None`` (default): :data:`FIXED_FRAMING` (off).
 
     Returns
     -------
     FaceLandmarks or None
         ``None`` when no face is found.  ``n_faces`` counts the faces Face Mesh found in what it was
-        given: the whole picture, or the crop around the small face.
+        given: the whole picture, or the crop around the small face (the first pass's count with
+        ``fixed_framing``).  Points in pixels of ``rgb``, ``(x, y, z)``.
     """
     arrays = _mesh_faces(rgb) or _small_face_faces(rgb)
     if not arrays:
         return None
     sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
     best = int(np.argmax(sizes))
-    return FaceLandmarks(points=arrays[best], n_faces=len(arrays))
+    points = arrays[best]
+    if FIXED_FRAMING if fixed_framing is None else fixed_framing:
+        again = _fixed_framing_faces(rgb, points)
+        if again is not None:
+            points = again
+    return FaceLandmarks(points=points, n_faces=len(arrays))
 
 
-def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None:
+def framing_crop(points: np.ndarray, share: float = FRAMING_FACE_SHARE) -> tuple[float, float, float]:
+    """The fixed-framing crop about a face: ``(left, top, side)`` px of the picture (x, y; may reach beyond
+    it), a square whose side is the face-oval width (``points`` 's :data:`~facemetrics.geometry.FACE_OVAL`
+    x extent) over ``share``, centred on the face oval's bounding box.
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks, ``(x, y, ...)`` px.
+    share : float
+        Face-oval width / crop side (0-1).
+    """
+    oval = np.asarray(points, dtype=np.float64)[list(FACE_OVAL), :2]
+    side = float(np.ptp(oval[:, 0])) / share
+    cx, cy = (oval.min(axis=0) + oval.max(axis=0)) / 2
+    return float(cx - side / 2), float(cy - side / 2), side
+
+
+def _fixed_framing_faces(rgb: np.ndarray, points: np.ndarray, share: float | None = None,
+                         px: int | None = None) -> np.ndarray | None:
+    """Face Mesh again on :func:`framing_crop` about ``points``, resampled to ``px`` x ``px`` (default
+    :data:`FRAMING_FACE_SHARE`, :data:`FRAMING_CROP_PX`; pixels beyond the picture's edges replicate
+    them): the face in the crop nearest ``points`` (mean distance), ``(478, 3)`` ``(x, y, z)`` in pixels
+    of ``rgb``; ``None`` when the crop holds no face or the face is degenerate."""
+    share = FRAMING_FACE_SHARE if share is None else share
+    px = FRAMING_CROP_PX if px is None else int(px)
+    left, top, side = framing_crop(points, share)
+    if not np.isfinite(side) or side < 8:
+        return None
+    n, x0, y0 = int(round(side)), int(round(left)), int(round(top))
+    h, w = rgb.shape[:2]
+    cut = rgb[max(0, y0):max(0, min(h, y0 + n)), max(0, x0):max(0, min(w, x0 + n))]
+    if cut.shape[0] < 2 or cut.shape[1] < 2:
+        return None
+    pads = (max(0, -y0), max(0, y0 + n - h), max(0, -x0), max(0, x0 + n - w))  # top, bottom, left, right
+    crop = cv2.copyMakeBorder(np.ascontiguousarray(cut), *pads, cv2.BORDER_REPLICATE) if any(pads) else cut
+    crop = cv2.resize(np.ascontiguousarray(crop), (px, px),
+                      interpolation=cv2.INTER_AREA if n > px else cv2.INTER_LINEAR)
+    faces = _mesh_faces(crop)
+    if not faces:
+        return None
+    scale = n / px  # picture px per crop px (resize maps pixel edges to pixel edges)
+    back = [np.column_stack([a[:, 0] * scale + x0, a[:, 1] * scale + y0, a[:, 2] * scale]) for a in faces]
+    ref = np.asarray(points, dtype=np.float64)[:, :2]
+    return min(back, key=lambda b: float(np.mean(np.linalg.norm(b[:, :2] - ref, axis=1))))
+
+
+def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray, fixed_framing: bool | None = None) -> np.ndarray | None:
     """Face Mesh's landmarks of the face at ``points``, read on the picture flipped left to right.
 
     Face Mesh is not mirror-symmetric: on a flipped picture it places the mouth corners and pupils a
@@ -355,6 +427,9 @@ def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None
     points : ndarray, shape (478, 2+)
         The face's landmarks found on ``rgb``, px: of the faces found on the flipped picture, the one
         nearest these (mean distance) is returned.
+    fixed_framing : bool, optional
+        Read that face again on the flipped picture's fixed-framing crop, as :func:`detect_landmarks` does;
+        ``None`` (default): :data:`FIXED_FRAMING`.
 
     Returns
     -------
@@ -369,7 +444,12 @@ def mirrored_landmarks(rgb: np.ndarray, points: np.ndarray) -> np.ndarray | None
         return None
     back = [unmirror_points(a, rgb.shape[1]) for a in arrays]
     ref = np.asarray(points, dtype=np.float64)[:, :2]
-    return min(back, key=lambda b: float(np.mean(np.linalg.norm(b[:, :2] - ref, axis=1))))
+    best = min(range(len(back)), key=lambda i: float(np.mean(np.linalg.norm(back[i][:, :2] - ref, axis=1))))
+    if FIXED_FRAMING if fixed_framing is None else fixed_framing:
+        again = _fixed_framing_faces(flipped, arrays[best])
+        if again is not None:
+            return unmirror_points(again, rgb.shape[1])
+    return back[best]
 
 
 def _mesh_faces(rgb: np.ndarray) -> list[np.ndarray]:
