@@ -125,7 +125,6 @@ def test_capture_times_in_hours_never_note(verdict):
     assert time_unit_note(rows, verdict) == ""
 
 
-<<<<<<< HEAD
 def test_hours_that_run_against_the_capture_times_are_named(tmp_path, capsys):
     """A hand-edited long.csv whose hours_since_treatment run backwards against its capture times (hours
     typed in the reverse order) was fitted without a word (a new user's audit, 2026-12-04): every fit's
@@ -143,7 +142,8 @@ def test_hours_that_run_against_the_capture_times_are_named(tmp_path, capsys):
                      ).to_csv(batch / "long.csv", index=False)
     assert main(["timeline", str(batch), "--n-boot", "100"]) == 0
     assert "Check the times: the photos' capture times (taken_at) run against" in capsys.readouterr().out
-=======
+
+
 @pytest.mark.parametrize("times", [(1, 2, 4, 8, 24), (1, 2, 4, 8, 12, 24), (1, 3, 6, 12, 24), (2, 4, 6, 8, 10, 24),
                                    (1, 6, 24)])
 def test_whole_hours_to_the_day_after_ask_no_question(times):
@@ -167,4 +167,3 @@ def test_a_day_24_among_capture_times_is_still_named():
 def test_whole_hours_fit_to_the_day_after_reads_fades_without_the_question():
     res = analyze_series(table((1, 2, 4, 8, 24), clock_h_per_unit=None), n_boot=100)
     assert res.fits[0].verdict == FADES and not any(NOTE in f.reason for f in res.fits)
->>>>>>> h3
