@@ -93,9 +93,14 @@ class _Fake:
 
 
 def test_compare_reads_a_region_covered_in_one_photo_alone():
+    # a fold region: a message, its rows keep their verdicts (a deeper fold moves the check's cue too)
     rows, msgs = one_photo_covered(_Fake(), _Fake("fold_left"))
-    assert set(rows) == {("nlf_depth", "left"), ("nlf_contrast_pct", "left"), ("nlf_length_mm", "left")}
+    assert rows == ()
     assert len(msgs) == 1 and msgs[0].startswith(MSG_PHOTO_COVERED) and "after photo" in msgs[0]
+    assert "left nasolabial fold" in msgs[0] and "keep their verdicts" in msgs[0]
+    rows, msgs = one_photo_covered(_Fake("jaw_left", "fold_right"), _Fake())
+    assert ("jawline_lift_mm", "left") in rows and not any(m.startswith("nlf_") for m, _ in rows)
+    assert len(msgs) == 2 and all("before photo" in m for m in msgs)
     # the same region in both photos (a beard): left to the pairwise check
     assert one_photo_covered(_Fake("chin"), _Fake("chin")) == ((), [])
     rows, msgs = one_photo_covered(_Fake("jaw_right"), _Fake())

@@ -436,21 +436,36 @@ PHOTO_REGION_ROWS = {
 }
 
 
+#: the per-photo check's fold regions (:func:`one_photo_covered` words them, never takes their rows)
+FOLD_REGIONS = ("fold_right", "fold_left")
+
+
+def _joined(words: list[str]) -> str:
+    """``"a, b and c"``."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
     """The rows and messages of regions the per-photo check (:attr:`PhotoAnalysis.occlusion`,
     :func:`facemetrics.occlusion.photo_occlusion`) finds covered in one photo of the pair and not in the other.
 
     A region flagged in both photos is left to the pairwise check (:func:`covered_areas`): a beard or stubble
     reads as a cover in every photo of the face, and the same thing in both photos is no change.  A region
-    flagged in one photo alone is a cover there (or a shave): its rows read ``uncertain``, even where the
-    pairwise difference missed it (a skin-coloured hand, a cover under 100 mm²).
+    flagged in one photo alone is a cover there (or a shave): a jaw or chin region's rows read ``uncertain``,
+    even where the pairwise difference missed it (a skin-coloured hand, a cover under 100 mm²).  A fold region
+    flagged in one photo alone gets a message only, its rows keep their verdicts: the check reads colour and
+    lightness against the cheek, which a deeper fold moves too (the sample's right fold, darkened by 30 % with
+    ``simulate.deepen_fold``, read 28 mm² against the 24 mm² limit and lost its 'deeper'; none of the 12 London
+    tuning faces' folds was flagged at 10-30 %, 2026-12-04), so it cannot tell a cover there from the very
+    change the fold rows measure.
 
     Returns
     -------
     rows : tuple of (str, str)
         ``(metric, side)`` rows.
     messages : list of str
-        One per photo with such regions, beginning with :data:`MSG_PHOTO_COVERED`.
+        One per photo with such jaw regions and one per photo with such fold regions, beginning with
+        :data:`MSG_PHOTO_COVERED`.
     """
     from ..occlusion import REGION_WORDS
 
@@ -458,15 +473,20 @@ def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
     rows, msgs = [], []
     for label, mine, other in (("before", found[0], found[1]), ("after", found[1], found[0])):
         only = [r for r in mine if r not in other]
-        if not only:
-            continue
-        for r in only:
-            rows += PHOTO_REGION_ROWS[r]
-        where = [REGION_WORDS[r] for r in only]
-        where = ", ".join(where[:-1]) + " and " + where[-1] if len(where) > 1 else where[0]
-        words = [w for w, starts in _ROW_WORDS if any(m.startswith(starts) for r in only for m, _ in PHOTO_REGION_ROWS[r])]
-        what = ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
-        msgs.append(f"{MSG_PHOTO_COVERED}: in the {label} photo {where} differ from the face's own cheek skin as a "
-                    f"hand, hair, a scarf or a mask would, and not in the other photo: the {what} rows are not read "
-                    "(shown without a verdict, 'uncertain'). Retake the photo with the jaw and folds uncovered")
+        jaw = [r for r in only if r not in FOLD_REGIONS]
+        folds = [r for r in only if r in FOLD_REGIONS]
+        if jaw:
+            for r in jaw:
+                rows += PHOTO_REGION_ROWS[r]
+            where = _joined([REGION_WORDS[r] for r in jaw])
+            what = _joined([w for w, starts in _ROW_WORDS
+                            if any(m.startswith(starts) for r in jaw for m, _ in PHOTO_REGION_ROWS[r])])
+            msgs.append(f"{MSG_PHOTO_COVERED}: in the {label} photo {where} differ from the face's own cheek skin as "
+                        f"a hand, hair, a scarf or a mask would, and not in the other photo: the {what} rows are not "
+                        "read (shown without a verdict, 'uncertain'). Retake the photo with the jaw uncovered")
+        if folds:  # the check's cue (colour and lightness against the cheek) is what a deeper fold moves too
+            msgs.append(f"{MSG_PHOTO_COVERED}: in the {label} photo {_joined([REGION_WORDS[r] for r in folds])} "
+                        "differ from the face's own cheek skin as a hand or hair would, and not in the other "
+                        "photo; a much deeper fold shadow reads alike, so the fold rows keep their verdicts: look at "
+                        "the overlays, and retake the photo if something covers the fold")
     return tuple(dict.fromkeys(rows)), msgs
