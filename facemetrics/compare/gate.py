@@ -12,7 +12,8 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, skin_texture, smile_terms
+from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
+                       skin_texture, smile_terms)
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -1184,8 +1185,10 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
 
 
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
-    """:func:`facemetrics.quality.skin_texture` of each photo (%, the analysed image at its own scale)."""
-    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+    """:func:`facemetrics.quality.skin_texture` of each photo (%), both read at one pixel size
+    (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
 
 
 def smoothed_skin(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
@@ -1220,9 +1223,11 @@ def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list
 
 
 def local_contrasts(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
-    """:func:`facemetrics.quality.local_contrast` of each photo (dimensionless, the analysed image at its own
-    scale)."""
-    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+    """:func:`facemetrics.quality.local_contrast` of each photo (dimensionless), both read at one pixel size
+    (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser: the same
+    band-pass on the same grid; each at its own, a 0.69 mm/px photo beside a fine one read another ratio)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
 
 
 def tone_mapping_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
@@ -1261,6 +1266,20 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
             "'local contrast' edit, lifts the folds' shadows in that photo alone, and the nasolabial folds then read "
             "shallower, so the fold rows are shown without a verdict ('uncertain'); take both photos with HDR and "
             "night mode off, or both in the same light with the same mode"]
+
+
+def smoothing_is_tone_mapping(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) -> bool:
+    """Is the skin-smoothing finding (:func:`weak_fold_rows` of ``texture``, :func:`smoothed_skin`) the local tone
+    mapping's own consequence (:func:`tone_mapped_rows` of ``tone``, :func:`tone_mapping_ratio`)?  True when both
+    fire and the photo the texture check calls smoother is the one with the lower local contrast (the photo the
+    tone-mapping message does not name): a tone-mapped photo's boosted fine shading makes the untouched one look
+    smoothed beside it.  Then only the tone-mapping message is given (the fold rows read ``uncertain`` either way).
+    Rule written before its run and checked on the tuning faces only (docs/robustness.md "Local tone mapping":
+    "Which photo, which cause", ``bench/bench_fold_cause.py``)."""
+    if not (weak_fold_rows(texture) and tone_mapped_rows(tone)):
+        return False
+    (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
+    return (tb < ta) == (cb < ca)
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
