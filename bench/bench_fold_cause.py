@@ -16,12 +16,20 @@ tone-mapping check fired; `both`; `smooth_msg` / `tone_msg`: the pairs whose mes
 cause; `smooth_after` / `tone_after`: of those, the pairs whose message names the after photo (the edited one:
 right); `rows`: pairs with the fold rows ``uncertain``.
 
-The rule (written 2026-12-04 before any run of this script, in ``gate.smoothing_is_tone_mapping``): when the
-tone-mapping check fires (ratio > ``MAX_LOCAL_CONTRAST_RATIO``) and the photo the skin-texture check calls
-smoother is the one with the LOWER local contrast (the photo the tone-mapping message does not name), only the
-tone-mapping message is given; the fold rows stay ``uncertain`` in every case.  Pass on ``--split tune``: every
-bilateral pair the texture check catches keeps the smoothing message naming the after photo (count), and no
-CLAHE pair the tone check catches carries the smoothing message (count).  Not tuned: the rule has no number.
+The rule (written 2026-12-04 before any run of this script): rule A: when the tone-mapping check fires (ratio >
+``MAX_LOCAL_CONTRAST_RATIO``) and the photo the skin-texture check calls smoother is the one with the LOWER local
+contrast (the photo the tone-mapping message does not name), only the tone-mapping message is given; the fold rows
+stay ``uncertain`` in every case.  Pass on ``--split tune``: every bilateral pair the texture check catches keeps
+the smoothing message naming the after photo (count), and no CLAHE pair the tone check catches carries the
+smoothing message (count).
+
+Rule A failed on the tuning faces (2026-12-04, the run below): bilateral 60 / 3 mm tripped the tone check in 14 of
+36 pairs (ratio 1.20-1.37, the filtered photo the LOWER in local contrast, so the untouched one was named
+tone-mapped), and rule A dropped their smoothing message (14 of 14).  Rule B (``gate.fold_cause``), chosen on the
+same tuning rows (``--csv``): same pattern, then ``ln(texture ratio) / ln(1 / tone ratio)`` <= ``K`` is tone
+mapping (tone message only), above it a beauty filter (smoothing message only); ``K`` =
+``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
+3.05-4.82).  Held out (``--split held``) run once after that.
 """
 
 from __future__ import annotations
@@ -59,8 +67,9 @@ def score(a, b) -> dict:
     texture, tone = G.smoothed_skin(a, b), G.tone_mapping_ratio(a, b)
     sm = [m for m in msgs if m.startswith(MSG_SMOOTHED)]
     tm = [m for m in msgs if MSG_TONE_MAPPED in m]
+    (ta, tb), (ca, cb) = G.skin_textures(a, b), G.local_contrasts(a, b)
     return {"smooth": bool(G.weak_fold_rows(texture)), "tone": bool(G.tone_mapped_rows(tone)),
-            "texture_ratio": texture, "tone_ratio": tone,
+            "texture_ratio": texture, "tone_ratio": tone, "smoother_after": tb < ta, "higher_contrast_after": cb > ca,
             "smooth_msg": bool(sm), "smooth_after": any("(the after photo" in m for m in sm),
             "tone_msg": bool(tm), "tone_after": any(m.startswith("the after photo") for m in tm),
             "rows": len(rows) == 6}
@@ -70,10 +79,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--split", choices=("tune", "held"), required=True)
     ap.add_argument("--limit", type=int, default=0, help="the first N faces of the split only")
+    ap.add_argument("--csv", type=Path, help="one row per pair (the ratios, which photo each check calls edited)")
     args = ap.parse_args()
     if FACES is None:
         sys.exit("needs the shared faces (../shared/faces)")
-    t0, agg = time.time(), defaultdict(lambda: defaultdict(int))
+    t0, agg, table = time.time(), defaultdict(lambda: defaultdict(int)), []
     paths = faces(args.split)
     for path in paths[:args.limit or None]:
         a = analyze_photo(path.read_bytes(), name=path.name)
@@ -86,12 +96,13 @@ def main() -> None:
                 agg[op]["not_measured"] += 1
                 continue
             s = score(a, b)
+            table.append({"face": path.stem, "op": op, "kind": kind, **s})
             agg[op]["pairs"] += 1
             for k in ("smooth", "tone", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows"):
                 agg[op][k] += int(s[k])
             agg[op]["both"] += int(s["smooth"] and s["tone"])
-            if (kind == "beauty" and s["smooth"] and not (s["smooth_msg"] and s["smooth_after"])) or \
-                    (kind == "tone" and s["tone"] and s["smooth_msg"]):
+            if (kind == "beauty" and s["smooth"] and not (s["smooth_msg"] and s["smooth_after"] and not s["tone_msg"])) \
+                    or (kind == "tone" and s["tone"] and s["smooth_msg"]):
                 print(f"  against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
                       f"tone {s['tone_ratio']:.3f} smooth_msg {s['smooth_msg']} tone_msg {s['tone_msg']}")
     cols = ("pairs", "smooth", "tone", "both", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows")
@@ -99,6 +110,13 @@ def main() -> None:
     for op, d in agg.items():
         print(f"{op:20s}" + "".join(f"{d[c]:13d}" for c in cols))
     print(f"{time.time() - t0:.0f} s")
+    if args.csv:
+        import csv
+
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(table[0]))
+            w.writeheader()
+            w.writerows(table)
 
 
 if __name__ == "__main__":

@@ -1268,18 +1268,35 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
             "night mode off, or both in the same light with the same mode"]
 
 
-def smoothing_is_tone_mapping(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) -> bool:
-    """Is the skin-smoothing finding (:func:`weak_fold_rows` of ``texture``, :func:`smoothed_skin`) the local tone
-    mapping's own consequence (:func:`tone_mapped_rows` of ``tone``, :func:`tone_mapping_ratio`)?  True when both
-    fire and the photo the texture check calls smoother is the one with the lower local contrast (the photo the
-    tone-mapping message does not name): a tone-mapped photo's boosted fine shading makes the untouched one look
-    smoothed beside it.  Then only the tone-mapping message is given (the fold rows read ``uncertain`` either way).
-    Rule written before its run and checked on the tuning faces only (docs/robustness.md "Local tone mapping":
-    "Which photo, which cause", ``bench/bench_fold_cause.py``)."""
+#: :func:`fold_cause`: when both fold checks fire and one photo is both the smoother and the lower in local contrast,
+#: the skin texture ratio ``T`` and the local contrast ratio ``R`` name the cause: tone mapping in the other photo when
+#: ``ln T / ln(1 / R)`` is at most this (CLAHE boosts the 0.8-1.6 mm texture about as the 1.6-4 mm shading, squared),
+#: a beauty filter in this photo when above (edge-preserving smoothing removes the texture far more than the
+#: shading).  Chosen on the tuning faces only (London 12 + Canada tuning 24, CLAHE 1.5 / 2.5 and bilateral
+#: 20-60 / 1.5-3 mm, where both checks fired: CLAHE 0.75-3.02 but one pair 5.20, bilateral 3.05-4.82; a thin gap,
+#: rounded down to 3.0): docs/robustness.md "Local tone mapping", "Which photo, which cause"; ``bench/bench_fold_cause.py``
+MAX_TONE_TEXTURE_EXPONENT = 3.0
+
+
+def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) -> str:
+    """Which fold check's message to give when both fire: ``"tone"`` (only :func:`tone_mapped_messages`),
+    ``"smoothing"`` (only :func:`weak_fold_messages`) or ``""`` (each that fires).
+
+    ``texture`` is :func:`smoothed_skin`, ``tone`` :func:`tone_mapping_ratio`.  When both fire and the photo the
+    texture check calls smoother is the one with the lower local contrast, one edit explains both: local tone
+    mapping of the other photo (its boosted fine shading makes the untouched photo look smoothed beside it), or a
+    beauty filter in this one (its smoothing also lowers the 2-8 mm shading, so the untouched photo looks
+    tone-mapped beside it).  The two differ in how much the texture falls against the shading:
+    ``ln(texture) / ln(1 / tone)`` up to :data:`MAX_TONE_TEXTURE_EXPONENT` is tone mapping, beyond it a beauty
+    filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
+    The fold rows read ``uncertain`` in every case; only the wording follows this.
+    """
     if not (weak_fold_rows(texture) and tone_mapped_rows(tone)):
-        return False
+        return ""
     (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
-    return (tb < ta) == (cb < ca)
+    if (tb < ta) != (cb < ca):
+        return ""
+    return "tone" if np.log(texture) / np.log(1.0 / tone) <= MAX_TONE_TEXTURE_EXPONENT else "smoothing"
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
