@@ -269,12 +269,13 @@ TEXTURE_RESOLUTION_MM = 0.4
 TEXTURE_SIGMAS_MM = (0.8, 1.6)
 
 
-def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> float:
+def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_mm: float | None = None) -> float:
     """How much mid-scale structure the face's skin shows: the median absolute difference of two Gaussian
     blurs (:data:`TEXTURE_SIGMAS_MM`) of the luminance over the face, % of its mean luminance.
 
     Read at :data:`TEXTURE_RESOLUTION_MM` (the photo is reduced first, so its pixel size does not change
-    it) inside the convex hull of the face landmarks shrunk by 2 mm; the median leaves out the few strong
+    it; a photo coarser than that at its own pixel size, and both photos of a pair at the coarser one's:
+    ``grid_mm``) inside the convex hull of the face landmarks shrunk by 2 mm; the median leaves out the few strong
     edges (eyes, brows, lips, nostrils).  Edge-preserving smoothing (a beauty filter) lowers it: the
     comparison reads it in both photos (:func:`facemetrics.compare.gate.smoothed_skin`).
 
@@ -286,6 +287,9 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> flo
         Landmarks ``(x, y)`` px of ``image``.
     mm_per_px : float
         Scale of ``image``, mm per px.
+    grid_mm : float, optional
+        Pixel size (mm) to read it at: :data:`TEXTURE_RESOLUTION_MM` or ``mm_per_px`` if coarser when not
+        given; a pair of photos is read on one grid (:func:`read_grid_mm`, the coarser photo's).
 
     Returns
     -------
@@ -294,9 +298,7 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> flo
     """
     x0, y0, x1, y1 = _face_box(points, image.shape)
     grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
-    f = min(mm_per_px / TEXTURE_RESOLUTION_MM, 1.0)
-    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
-    res = mm_per_px / f  # mm per px of `small`
+    small, res = _reduced(grey, mm_per_px, grid_mm)
     pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
     mask = _face_mask(pts, small.shape, np.uint8)
     k = max(int(round(2.0 / res)), 1)
@@ -307,6 +309,22 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> flo
     dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
     mean = float(small[mask].mean())
     return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")
+
+
+def read_grid_mm(*mm_per_px: float) -> float:
+    """The pixel size (mm) :func:`skin_texture` and :func:`local_contrast` read photos of these scales
+    (mm/px) at, so that each is read on the same grid: :data:`TEXTURE_RESOLUTION_MM`, or the coarsest
+    photo's pixel size when coarser (a finer photo is reduced to it, a coarser one cannot be enlarged
+    into detail it does not hold)."""
+    return float(max(TEXTURE_RESOLUTION_MM, *mm_per_px))
+
+
+def _reduced(grey: np.ndarray, mm_per_px: float, grid_mm: float | None) -> tuple[np.ndarray, float]:
+    """``grey`` (``mm_per_px``) reduced by area to ``grid_mm`` (default :func:`read_grid_mm` of its own
+    scale; never enlarged) and the result's mm per px."""
+    f = min(mm_per_px / (read_grid_mm(mm_per_px) if grid_mm is None else grid_mm), 1.0)
+    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
+    return small, mm_per_px / f
 
 
 #: :func:`local_contrast`: the band-pass's two scales (mm: shading 2-8 mm across, the fold valley's own scale,
@@ -324,7 +342,8 @@ LOCAL_CONTRAST_EYE_MARGIN_MM = 3.0
 LOCAL_CONTRAST_FOLD_MARGIN_MM = 12.0
 
 
-def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> float:
+def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float,
+                   grid_mm: float | None = None) -> float:
     """How much shading 2-8 mm across the upper face shows against its shading across centimetres: the
     median absolute difference of two Gaussian blurs (:data:`LOCAL_CONTRAST_SIGMAS_MM`) of the luminance over
     the forehead, nose bridge and upper cheeks, over the 10-90 percentile spread of the luminance blurred at
@@ -346,6 +365,10 @@ def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> f
         Landmarks ``(x, y)`` px of ``image``.
     mm_per_px : float
         Scale of ``image``, mm per px.
+    grid_mm : float, optional
+        Pixel size (mm) to read it at, as in :func:`skin_texture`: a pair of photos is read on one grid
+        (:func:`read_grid_mm`), so a coarse photo and a fine one go through the same band-pass on the same
+        pixels.
 
     Returns
     -------
@@ -354,9 +377,7 @@ def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> f
     """
     x0, y0, x1, y1 = _face_box(points, image.shape)
     grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
-    f = min(mm_per_px / TEXTURE_RESOLUTION_MM, 1.0)
-    small = cv2.resize(grey, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else grey
-    res = mm_per_px / f  # mm per px of `small`
+    small, res = _reduced(grey, mm_per_px, grid_mm)
     pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
     mask = _upper_skin(pts, small.shape, res)
     if mask.sum() < 100:

@@ -14,8 +14,10 @@ from facemetrics import analyze_photo, compare_photos
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.compare import UNCERTAIN
-from facemetrics.compare.gate import MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapped_rows, tone_mapping_ratio
-from facemetrics.quality import local_contrast
+from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, MSG_TONE_MAPPED,
+                                     fold_cause, local_contrasts, skin_textures, smoothed_skin,
+                                     tone_mapped_rows, tone_mapping_ratio)
+from facemetrics.quality import local_contrast, read_grid_mm, skin_texture
 
 from conftest import SAMPLES
 
@@ -26,6 +28,10 @@ def _clahe(rgb: np.ndarray, clip: float = 2.5, tiles: int = 8) -> np.ndarray:
     lab = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)
     lab[..., 0] = cv2.createCLAHE(clipLimit=clip, tileGridSize=(tiles, tiles)).apply(lab[..., 0])
     return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB)
+
+
+def _scaled(rgb: np.ndarray, f: float) -> np.ndarray:
+    return np.ascontiguousarray(cv2.resize(rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA))
 
 
 def _variant(a, rgb):
@@ -86,6 +92,51 @@ def test_a_tone_mapped_after_photo_gives_the_fold_rows_no_verdict(sample_analysi
     # the before photo tone-mapped: named the same way
     c2 = compare_photos(b, sample_analysis)
     assert any(m.startswith(f"the before photo {MSG_TONE_MAPPED}: ") for m in c2.messages), c2.messages
+    # the skin-texture check fires too (the CLAHE copy's boosted texture makes the untouched photo look
+    # smoothed), but that is the tone mapping's doing: one cause, the right photo; no "smoothed" message
+    assert smoothed_skin(sample_analysis, b) < MIN_SKIN_TEXTURE_RATIO
+    assert fold_cause(sample_analysis, b, smoothed_skin(sample_analysis, b), tone_mapping_ratio(sample_analysis, b)) \
+        == fold_cause(b, sample_analysis, smoothed_skin(b, sample_analysis), tone_mapping_ratio(b, sample_analysis)) \
+        == "tone"
+    assert not any(m.startswith(MSG_SMOOTHED) for m in c.messages + c2.messages), (c.messages, c2.messages)
+
+
+@pytest.mark.parametrize("sigma_colour, sigma_mm", [(60, 3.0), (80, 4.0)])
+def test_a_beauty_filter_is_still_named_as_smoothing(sample_analysis, sigma_colour, sigma_mm):
+    a = sample_analysis
+    b = _variant(a, cv2.bilateralFilter(a.photo.rgb, 0, sigma_colour, sigma_mm / a.frame.mm_per_px))
+    texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
+    assert texture < MIN_SKIN_TEXTURE_RATIO
+    # smoothing alone, or both checks with the texture falling far more than the shading: never 'tone'
+    assert fold_cause(a, b, texture, tone) in ("", "smoothing")
+    if tone > MAX_LOCAL_CONTRAST_RATIO:
+        assert fold_cause(a, b, texture, tone) == "smoothing"
+    assert fold_cause(a, b, texture, float("nan")) == "" == fold_cause(a, b, float("nan"), tone)
+
+
+def test_both_photos_are_read_on_one_grid(sample_analysis):
+    """local_contrasts / skin_textures read both photos at the coarser one's pixel size (0.4 mm/px at least)."""
+    base = _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, 0.5))  # 0.37 mm/px
+    coarse = _variant(sample_analysis, _scaled(base.photo.rgb, 0.5))  # 0.73 mm/px
+    grid = coarse.frame.mm_per_px
+    assert grid > 0.6 and read_grid_mm(base.frame.mm_per_px, grid) == grid
+    assert read_grid_mm(0.2, 0.3) == 0.4
+    lc, tx = local_contrasts(base, coarse), skin_textures(base, coarse)
+    own = local_contrast(base.photo.rgb, base.points, base.frame.mm_per_px)
+    assert lc[0] == local_contrast(base.photo.rgb, base.points, base.frame.mm_per_px, grid) != own
+    assert tx[0] == skin_texture(base.photo.rgb, base.points, base.frame.mm_per_px, grid)
+    assert lc[1] == local_contrast(coarse.photo.rgb, coarse.points, grid)
+
+
+def test_a_photo_against_its_half_size_copy_is_alike_and_clahe_is_caught_at_both_sizes(sample_analysis):
+    base = _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, 0.5))  # 0.37 mm/px, against 0.73
+    half = _variant(sample_analysis, _scaled(base.photo.rgb, 0.5))
+    assert tone_mapping_ratio(base, half) == pytest.approx(1.0, abs=0.03)
+    assert smoothed_skin(base, half) > 0.95
+    tone_full = _variant(sample_analysis, _clahe(base.photo.rgb, 1.5))
+    tone_half = _variant(sample_analysis, _scaled(_clahe(base.photo.rgb, 1.5), 0.5))
+    assert tone_mapping_ratio(base, tone_half) > MAX_LOCAL_CONTRAST_RATIO
+    assert tone_mapping_ratio(half, tone_full) > MAX_LOCAL_CONTRAST_RATIO
 
 
 @pytest.mark.parametrize("name", ["gamma_0.8", "gamma_1.25", "white_balance", "bright_-15"])
@@ -121,3 +172,20 @@ def test_covered_eyes_are_not_read_as_tone_mapping(sample_analysis):
     covered = _variant(a, np.asarray(im))
     assert np.isnan(tone_mapping_ratio(covered, a)) and np.isnan(tone_mapping_ratio(a, covered))
     assert _said(compare_photos(covered, a)) == []
+
+
+@pytest.mark.parametrize("textures, contrasts, cause", [
+    ((1.0, 0.5), (0.10, 0.14), ""),  # the smoother photo is the higher in local contrast: two edits, both named
+    ((1.0, 0.5), (0.14, 0.10), "tone"),  # ln 0.5 / ln(1 / 1.4) = 2.06: the before photo tone-mapped
+    ((1.0, 0.4), (0.125, 0.10), "smoothing"),  # ln 0.4 / ln(1 / 1.25) = 4.11: a beauty filter in the after photo
+    ((0.4, 1.0), (0.10, 0.125), "smoothing"),  # the same, the photos swapped
+])
+def test_the_cause_follows_how_far_the_texture_falls_against_the_shading(monkeypatch, textures, contrasts, cause):
+    import importlib
+
+    G = importlib.import_module("facemetrics.compare.gate")
+    monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
+    monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
+    texture, tone = min(textures) / max(textures), max(contrasts) / min(contrasts)
+    assert G.fold_cause(None, None, texture, tone) == cause
+    assert G.fold_cause(None, None, texture, 1.1) == "" == G.fold_cause(None, None, 0.9, tone)

@@ -108,6 +108,7 @@ from .gate import (
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
+    MAX_TONE_TEXTURE_EXPONENT, fold_cause,
 )
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
@@ -136,6 +137,7 @@ __all__ = [
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
+    "MAX_TONE_TEXTURE_EXPONENT", "fold_cause",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -490,7 +492,10 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
         return (), []
     texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
     rows = tuple(dict.fromkeys(weak_fold_rows(texture) + tone_mapped_rows(tone)))
-    return rows, weak_fold_messages(a, b, texture) + tone_mapped_messages(a, b, tone)
+    # one edit (tone mapping in one photo, or a beauty filter) trips both checks: the cause and photo it names
+    cause = fold_cause(a, b, texture, tone)
+    smoothed = [] if cause == "tone" else weak_fold_messages(a, b, texture)
+    return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone))
 
 
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,

@@ -12,7 +12,8 @@ import numpy as np
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
-from ..quality import MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, skin_texture, smile_terms
+from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
+                       skin_texture, smile_terms)
 from ..timekeys import hours_between
 from .measure import _Pair, _measure
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -1184,8 +1185,10 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
 
 
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
-    """:func:`facemetrics.quality.skin_texture` of each photo (%, the analysed image at its own scale)."""
-    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+    """:func:`facemetrics.quality.skin_texture` of each photo (%), both read at one pixel size
+    (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
 
 
 def smoothed_skin(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
@@ -1220,9 +1223,11 @@ def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list
 
 
 def local_contrasts(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
-    """:func:`facemetrics.quality.local_contrast` of each photo (dimensionless, the analysed image at its own
-    scale)."""
-    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px) for x in (a, b))
+    """:func:`facemetrics.quality.local_contrast` of each photo (dimensionless), both read at one pixel size
+    (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser: the same
+    band-pass on the same grid; each at its own, a 0.69 mm/px photo beside a fine one read another ratio)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
 
 
 def tone_mapping_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
@@ -1261,6 +1266,37 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
             "'local contrast' edit, lifts the folds' shadows in that photo alone, and the nasolabial folds then read "
             "shallower, so the fold rows are shown without a verdict ('uncertain'); take both photos with HDR and "
             "night mode off, or both in the same light with the same mode"]
+
+
+#: :func:`fold_cause`: when both fold checks fire and one photo is both the smoother and the lower in local contrast,
+#: the skin texture ratio ``T`` and the local contrast ratio ``R`` name the cause: tone mapping in the other photo when
+#: ``ln T / ln(1 / R)`` is at most this (CLAHE boosts the 0.8-1.6 mm texture about as the 1.6-4 mm shading, squared),
+#: a beauty filter in this photo when above (edge-preserving smoothing removes the texture far more than the
+#: shading).  Chosen on the tuning faces only (London 12 + Canada tuning 24, CLAHE 1.5 / 2.5 and bilateral
+#: 20-60 / 1.5-3 mm, where both checks fired: CLAHE 0.75-3.02 but one pair 5.20, bilateral 3.05-4.82; a thin gap,
+#: rounded down to 3.0): docs/robustness.md "Local tone mapping", "Which photo, which cause"; ``bench/bench_fold_cause.py``
+MAX_TONE_TEXTURE_EXPONENT = 3.0
+
+
+def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) -> str:
+    """Which fold check's message to give when both fire: ``"tone"`` (only :func:`tone_mapped_messages`),
+    ``"smoothing"`` (only :func:`weak_fold_messages`) or ``""`` (each that fires).
+
+    ``texture`` is :func:`smoothed_skin`, ``tone`` :func:`tone_mapping_ratio`.  When both fire and the photo the
+    texture check calls smoother is the one with the lower local contrast, one edit explains both: local tone
+    mapping of the other photo (its boosted fine shading makes the untouched photo look smoothed beside it), or a
+    beauty filter in this one (its smoothing also lowers the 2-8 mm shading, so the untouched photo looks
+    tone-mapped beside it).  The two differ in how much the texture falls against the shading:
+    ``ln(texture) / ln(1 / tone)`` up to :data:`MAX_TONE_TEXTURE_EXPONENT` is tone mapping, beyond it a beauty
+    filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
+    The fold rows read ``uncertain`` in every case; only the wording follows this.
+    """
+    if not (weak_fold_rows(texture) and tone_mapped_rows(tone)):
+        return ""
+    (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
+    if (tb < ta) != (cb < ca):
+        return ""
+    return "tone" if np.log(texture) / np.log(1.0 / tone) <= MAX_TONE_TEXTURE_EXPONENT else "smoothing"
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:

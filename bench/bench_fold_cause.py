@@ -1,0 +1,123 @@
+"""Which photo and which cause the fold checks name when a beauty filter or local tone mapping is in one photo
+(``compare.gate.smoothing_is_tone_mapping``; docs/robustness.md "Local tone mapping": "Which photo, which cause").
+
+    python bench/bench_fold_cause.py --split tune            # needs ../shared/faces; London 12 + Canada tuning 24
+    python bench/bench_fold_cause.py --split held            # run once, after the rule below was written
+    python bench/bench_fold_cause.py --split tune --limit 12 # the first 12 faces of the split only
+
+Each before photo is a stored real photo; the after photo is the same capture through one operation, saved as a
+phone JPEG (quality 92): CLAHE on L* clip 1.5 / 2.5 with 8 x 8 tiles (``bench_tone_mapping.clahe``: tone mapping)
+and bilateral filters 20 / 1.5 mm, 40 / 2 mm, 60 / 3 mm (``bench_beauty_filter.filters``: beauty filters).  The
+fold checks are read as the comparison reads them (``compare._fold_checks`` on the two analyses; no alignment,
+so a run is minutes).
+
+Printed per operation: pairs; `smooth`: the skin-texture check fired (``gate.weak_fold_rows``); `tone`: the
+tone-mapping check fired; `both`; `smooth_msg` / `tone_msg`: the pairs whose messages (with the rule) name that
+cause; `smooth_after` / `tone_after`: of those, the pairs whose message names the after photo (the edited one:
+right); `rows`: pairs with the fold rows ``uncertain``.
+
+The rule (written 2026-12-04 before any run of this script): rule A: when the tone-mapping check fires (ratio >
+``MAX_LOCAL_CONTRAST_RATIO``) and the photo the skin-texture check calls smoother is the one with the LOWER local
+contrast (the photo the tone-mapping message does not name), only the tone-mapping message is given; the fold rows
+stay ``uncertain`` in every case.  Pass on ``--split tune``: every bilateral pair the texture check catches keeps
+the smoothing message naming the after photo (count), and no CLAHE pair the tone check catches carries the
+smoothing message (count).
+
+Rule A failed on the tuning faces (2026-12-04, the run below): bilateral 60 / 3 mm tripped the tone check in 14 of
+36 pairs (ratio 1.20-1.37, the filtered photo the LOWER in local contrast, so the untouched one was named
+tone-mapped), and rule A dropped their smoothing message (14 of 14).  Rule B (``gate.fold_cause``), chosen on the
+same tuning rows (``--csv``): same pattern, then ``ln(texture ratio) / ln(1 / tone ratio)`` <= ``K`` is tone
+mapping (tone message only), above it a beauty filter (smoothing message only); ``K`` =
+``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
+3.05-4.82).  Held out (``--split held``) run once after that.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_beauty_filter import filters  # noqa: E402
+from bench_tone_mapping import FACES, clahe, faces, jpeg  # noqa: E402
+from facemetrics import analyze_photo  # noqa: E402
+from facemetrics.compare import MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
+
+G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
+BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
+
+
+def operations(a) -> dict:
+    """name -> (kind, after photo's JPEG bytes) for the before analysis ``a``."""
+    out = {f"clahe{c:g}_8x8": ("tone", jpeg(clahe(a.photo.rgb, c))) for c in (1.5, 2.5)}
+    f = filters(a.mm_per_px)
+    out.update({n: ("beauty", jpeg(f[n](a.photo.rgb))) for n in BILATERAL})
+    return out
+
+
+def score(a, b) -> dict:
+    rows, msgs = _fold_checks(a, b, "ok")
+    texture, tone = G.smoothed_skin(a, b), G.tone_mapping_ratio(a, b)
+    sm = [m for m in msgs if m.startswith(MSG_SMOOTHED)]
+    tm = [m for m in msgs if MSG_TONE_MAPPED in m]
+    (ta, tb), (ca, cb) = G.skin_textures(a, b), G.local_contrasts(a, b)
+    return {"smooth": bool(G.weak_fold_rows(texture)), "tone": bool(G.tone_mapped_rows(tone)),
+            "texture_ratio": texture, "tone_ratio": tone, "smoother_after": tb < ta, "higher_contrast_after": cb > ca,
+            "smooth_msg": bool(sm), "smooth_after": any("(the after photo" in m for m in sm),
+            "tone_msg": bool(tm), "tone_after": any(m.startswith("the after photo") for m in tm),
+            "rows": len(rows) == 6}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--split", choices=("tune", "held"), required=True)
+    ap.add_argument("--limit", type=int, default=0, help="the first N faces of the split only")
+    ap.add_argument("--csv", type=Path, help="one row per pair (the ratios, which photo each check calls edited)")
+    args = ap.parse_args()
+    if FACES is None:
+        sys.exit("needs the shared faces (../shared/faces)")
+    t0, agg, table = time.time(), defaultdict(lambda: defaultdict(int)), []
+    paths = faces(args.split)
+    for path in paths[:args.limit or None]:
+        a = analyze_photo(path.read_bytes(), name=path.name)
+        if not a.ok:
+            print(f"{path.name}: not measured ({a.status}); skipped")
+            continue
+        for op, (kind, data) in operations(a).items():
+            b = analyze_photo(data, name=f"{path.stem}_{op}.jpg")
+            if not b.ok:
+                agg[op]["not_measured"] += 1
+                continue
+            s = score(a, b)
+            table.append({"face": path.stem, "op": op, "kind": kind, **s})
+            agg[op]["pairs"] += 1
+            for k in ("smooth", "tone", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows"):
+                agg[op][k] += int(s[k])
+            agg[op]["both"] += int(s["smooth"] and s["tone"])
+            if (kind == "beauty" and s["smooth"] and not (s["smooth_msg"] and s["smooth_after"] and not s["tone_msg"])) \
+                    or (kind == "tone" and s["tone"] and s["smooth_msg"]):
+                print(f"  against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
+                      f"tone {s['tone_ratio']:.3f} smooth_msg {s['smooth_msg']} tone_msg {s['tone_msg']}")
+    cols = ("pairs", "smooth", "tone", "both", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows")
+    print(f"{'operation':20s}" + "".join(f"{c:>13s}" for c in cols))
+    for op, d in agg.items():
+        print(f"{op:20s}" + "".join(f"{d[c]:13d}" for c in cols))
+    print(f"{time.time() - t0:.0f} s")
+    if args.csv:
+        import csv
+
+        with open(args.csv, "w", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=list(table[0]))
+            w.writeheader()
+            w.writerows(table)
+
+
+if __name__ == "__main__":
+    main()
