@@ -114,7 +114,7 @@ PROVENANCE = [
 ]
 
 STATUS = [
-    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning), `several_faces` (two or more faces of about the same size: the second at least 98 % of the largest, `analyze.SEVERAL_FACES_SHARE`; crop the photo to one face; a clearly smaller second face is measured with the warning `N faces found; measured the largest`); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration, e.g. irises implausibly large or small for the face: iris width over eye width outside 0.3765-0.5455, as a dark-rimmed 'circle' contact lens makes them); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
@@ -127,7 +127,7 @@ STATUS = [
 IMAGE = [
     Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
     Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
-    Column("n_faces", "", "Number of faces found; the largest is measured.", limits="Up to 4 faces are detected."),
+    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`).", limits="Up to 4 faces are detected."),
     Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
 ]
 
