@@ -303,7 +303,8 @@ BATCH_COLUMNS_DEF = [
            "or after it); empty when the photo cannot be placed (not measured, no capture or treatment time, a "
            "time without a time of day, a time with a fraction after the hours or minutes such as `08.20`, a photo "
            "taken more than 30 days before the treatment (`pairing.MAX_DAYS_BEFORE_TREATMENT`: a reset camera "
-           "clock), or a session that cannot be told: `excluded` says why)."),
+           "clock) or more than 365 days after it (`pairing.MAX_DAYS_AFTER_TREATMENT`: a camera clock set ahead), "
+           "or a session that cannot be told: `excluded` says why)."),
     Column("excluded", "", "Why the photo is left out of the comparisons, `; `-separated (not measured, no capture "
            "or treatment time, not in the manifest, no baseline photo in its session, the same file content as "
            "another photo of the session (at another time or in another role: every copy is left out), its "
