@@ -476,7 +476,7 @@ def _several_faces_error(label: str, faces) -> str:
     """Why a photo whose second face is about as large as the largest (``faces``:
     :class:`~facemetrics.landmarks.FaceLandmarks`, ``second_face_share`` at least
     :data:`SEVERAL_FACES_SHARE`) is not measured, and what to do: one sentence."""
-    return (f"{label}: {faces.n_faces} faces of about the same size (the second {100 * faces.second_face_share:.0f} % "
+    return (f"{label}: {faces.n_faces} faces of about the same size (the second {100 * faces.second_face_share:.1f} % "
             f"of the largest; at least {100 * SEVERAL_FACES_SHARE:.0f} %): which one to measure cannot be told; "
             "crop the photo to the one face")
 

@@ -67,3 +67,14 @@ def test_batch_goes_on_past_a_photo_of_two_faces(tmp_path, sample_path):
     assert rows.loc["two.jpg", "status"] == "several_faces"
     assert "crop the photo" in rows.loc["two.jpg", "error"]
     assert rows.loc["one.jpg", "status"] == "ok"
+
+
+def test_the_app_sets_a_photo_of_two_faces_aside(results, sample_analysis):
+    """The app's roles: the photo that cannot be measured is 'ignore'; the others keep their roles."""
+    from conftest import app_module
+
+    app = app_module()
+    roles = app.default_roles([sample_analysis, results[1.0], results[0.5]], "rf").set_index("photo")
+    assert roles.loc["two_1.0.jpg", "role"] == "ignore"
+    assert set(roles.loc[[sample_analysis.name, "two_0.5.jpg"], "role"]) <= {"before", "after"}
+    assert app.own_error(results[1.0]).startswith("2 faces of about the same size")
