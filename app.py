@@ -70,7 +70,7 @@ from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
-from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early
+from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 
 ROOT = Path(__file__).resolve().parent
@@ -376,7 +376,10 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     :data:`facemetrics.pairing.MAX_DAYS_BEFORE_TREATMENT` (30 days) before every one of two or
     more other usable photos with a capture time (a camera whose clock was reset dates its photos
     2000-01-01: as the first photo it was the 'before' photo and every other photo an 'after'
-    photo at +235280 h); ``table.attrs["too_early"]`` gives ``{photo: why}`` for the editor.
+    photo at +235280 h), and so is a photo dated more than
+    :data:`facemetrics.pairing.MAX_DAYS_AFTER_TREATMENT` (365 days) after the first 'before' photo when
+    two or more others have a capture time (a camera clock set ahead, 2031: compared at +43825 h); ``table.attrs["too_early"]`` gives
+    ``{photo: why}`` of both for the editor.
 
     Parameters
     ----------
@@ -426,15 +429,20 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         # 'after' at +0.03 h: it set no noise floor and was a near-zero Timeline point (app audit, 2026-12-04)
         retake = a.ok and i != first and hint[i] == 1 and hours is not None and hours < SAME_PHOTO_TIME_H
         retakes.append(retake)
-        role = "ignore" if not a.ok or i in stale else "before" if hint[i] == 0 or i == first or retake else "after"
+        # the batch's rule, pairing.too_late; as above, only beside two or more other photos with a time
+        late = too_late(hours) if a.ok and len(timed) >= 3 else ""
+        role = "ignore" if not a.ok or i in stale or late else \
+            "before" if hint[i] == 0 or i == first or retake else "after"
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
-                         role=role, treatment=treatment, hours_since_treatment=hours))
+                         role=role, treatment=treatment, hours_since_treatment=hours, _late=late))
     if not any(r["role"] == "after" for r in rows):  # the time rule never leaves no 'after' photo: two photos
         for r, retake in zip(rows, retakes):        # minutes apart (a short session) stay a before/after pair
             r["role"] = "after" if retake else r["role"]
+    late_why = {r["photo"]: r.pop("_late") for r in rows}
     table = pd.DataFrame(rows)
     # {photo: why it is 'ignore' by default}, for the editor's warning
-    table.attrs["too_early"] = {analyses[i].name: too_early(hours_between(stamps[i], t0)) for i in stale}
+    table.attrs["too_early"] = {**{analyses[i].name: too_early(hours_between(stamps[i], t0)) for i in stale},
+                                **{name: why for name, why in late_why.items() if why}}
     return table
 
 

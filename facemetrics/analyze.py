@@ -46,6 +46,13 @@ USER_MM_PER_PX_RANGE = (TYPICAL_FACE_WIDTH_MM / MAX_FACE_WIDTH_PX, TYPICAL_FACE_
 #: ``ipd_mm`` a user may give: children from about 5 years to the widest adults (wider than
 #: :data:`facemetrics.geometry.IPD_RANGE_MM`, the adult range that only warns)
 USER_IPD_RANGE_MM = (40.0, 90.0)
+#: a photo whose second-largest face is at least this share of the largest (size: the square root of the
+#: landmarks' bounding-box area, :attr:`~facemetrics.landmarks.FaceLandmarks.second_face_share`) is not
+#: measured (status ``several_faces``): which face is "the largest" is then chance.  1 - 2 d, d = 0.92 % the
+#: largest size difference between two detections of one face (re-saves and rescales of the astronaut:
+#: ``bench/bench_several_faces.py``, docs/robustness.md 'Several faces of similar size'); a clearly
+#: smaller second face (a poster, someone behind) is measured with a warning
+SEVERAL_FACES_SHARE = 0.98
 
 
 def check_mm_per_px(mm_per_px: float | None) -> float | None:
@@ -465,6 +472,15 @@ def _scale(rgb: np.ndarray, pts: np.ndarray, yaw: float, mm_per_px: float | None
     return cal, eyes, iris_check, warnings
 
 
+def _several_faces_error(label: str, faces) -> str:
+    """Why a photo whose second face is about as large as the largest (``faces``:
+    :class:`~facemetrics.landmarks.FaceLandmarks`, ``second_face_share`` at least
+    :data:`SEVERAL_FACES_SHARE`) is not measured, and what to do: one sentence."""
+    return (f"{label}: {faces.n_faces} faces of about the same size (the second {100 * faces.second_face_share:.1f} % "
+            f"of the largest; at least {100 * SEVERAL_FACES_SHARE:.0f} %): which one to measure cannot be told; "
+            "crop the photo to the one face")
+
+
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None) -> PhotoAnalysis:
     label = name or photo.name
@@ -492,6 +508,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes, iris_check=iris_check))
     if refused:  # an alpha channel hides the face
         return PhotoAnalysis(**partial, status="transparent", error=refused)
+    if faces.second_face_share >= SEVERAL_FACES_SHARE:  # "the largest" would be chance: not measured
+        return PhotoAnalysis(**partial, status="several_faces", error=_several_faces_error(label, faces))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
         return PhotoAnalysis(**partial, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "

@@ -122,10 +122,15 @@ class FaceLandmarks:
         the subject's left iris.
     n_faces : int
         Number of faces the detector found; the largest one is ``points``.
+    second_face_share : float
+        Size of the second-largest face over that of the largest (size: the square root of the
+        landmarks' bounding-box area, px; 0.0 with one face): near 1 the choice of "the largest" is
+        arbitrary (:data:`facemetrics.analyze.SEVERAL_FACES_SHARE`).
     """
 
     points: np.ndarray
     n_faces: int
+    second_face_share: float = 0.0
 
 
 def _get_mesh():
@@ -358,11 +363,13 @@ def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None) -> Face
     sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
     best = int(np.argmax(sizes))
     points = arrays[best]
+    ranked = sorted(sizes, reverse=True)
+    share = float(np.sqrt(ranked[1] / ranked[0])) if len(ranked) > 1 and ranked[0] > 0 else 0.0
     if FIXED_FRAMING if fixed_framing is None else fixed_framing:
         again = _fixed_framing_faces(rgb, points)
         if again is not None:
             points = again
-    return FaceLandmarks(points=points, n_faces=len(arrays))
+    return FaceLandmarks(points=points, n_faces=len(arrays), second_face_share=share)
 
 
 def framing_crop(points: np.ndarray, share: float = FRAMING_FACE_SHARE) -> tuple[float, float, float]:

@@ -52,6 +52,11 @@ The rule, within one session (a subject's treatment session; an opaque key):
    camera whose clock was reset dates its photos 2000-01-01 00:00: taken "235280 h before the
    treatment", the earliest, it became the before photo, the real one a repeat, and the
    timeline's axis reached -1e5 h (an audit, 2026-12-04).
+8. Its counterpart: a post photo taken more than :data:`MAX_DAYS_AFTER_TREATMENT` after its
+   session's treatment is left out first, with the reason (:attr:`Pairing.too_late`,
+   :func:`too_late`).  A camera clock set years ahead (2031) had a photo compared at +43825 h
+   without a word (an audit, 2026-12-04).  The bound is the photo's own treatment time, never the
+   machine's clock (a simulated study is dated after the day it is written).
 
 Why the earliest baseline photo (among the best fit) and not the one closest to the treatment:
 it is the rule the batch has always used (``changes.csv`` lists it first in
@@ -78,7 +83,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 __all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos",
-           "too_early"]
+           "too_early", "MAX_DAYS_AFTER_TREATMENT", "too_late"]
 
 #: role of a photo taken before its session's treatment
 BASELINE = "baseline"
@@ -93,6 +98,27 @@ POST = "post"
 #: photo from another session months earlier is beyond it.  Weight, tan and hair change over
 #: months; a baseline that old would measure them too.
 MAX_DAYS_BEFORE_TREATMENT = 30.0
+#: a photo taken more than this many days after its session's treatment is not compared (:func:`too_late`),
+#: d.  The longest the project's designs place a post photo: 14 d (``study.DEFAULT_DESIGN`` rf, 336 h) in a
+#: session; the regimen study (``regimen.run_regimen_batch``, through the same rule) compares each later
+#: session's pre-session photos with the first session's at the days since it: 6 weeks of daily sessions in
+#: its tests, "weeks" in its docs.  A year is 26 times the first and 8 times the second, while a camera clock
+#: set years ahead (2031 on a 2026 session: 1826 days) or a photo of another year is beyond it.  Not the
+#: machine's clock: ``facemetrics.study`` dates its simulated photos after the day it runs.
+MAX_DAYS_AFTER_TREATMENT = 365.0
+
+
+def too_late(hours_since_treatment) -> str:
+    """Why a photo taken ``hours_since_treatment`` [h] after its treatment is not compared (more than
+    :data:`MAX_DAYS_AFTER_TREATMENT` days after), or ``""`` when it may be (also for an unknown time or a
+    photo before the treatment).  The batch's ``excluded`` reason, :attr:`Pairing.too_late` and the
+    app's note say it with this one wording."""
+    h = _hours(hours_since_treatment)
+    if h is None or h <= MAX_DAYS_AFTER_TREATMENT * 24.0:
+        return ""
+    return (f"taken {h / 24.0:.0f} days after the treatment (more than {MAX_DAYS_AFTER_TREATMENT:g} days: a "
+            f"camera clock set ahead, e.g. to a later year, or a photo from another session?): not compared "
+            f"(correct its capture time with taken_at in a manifest)")
 
 
 def too_early(hours_since_treatment) -> str:
@@ -234,6 +260,9 @@ class Pairing:
         ``(photo, reason)``: baseline photos left out, taken more than
         :data:`MAX_DAYS_BEFORE_TREATMENT` before the treatment (:func:`too_early`), in the
         rule's order of their sessions.
+    too_late : tuple of (str, str)
+        ``(photo, reason)``: post photos left out, taken more than :data:`MAX_DAYS_AFTER_TREATMENT`
+        after the treatment (:func:`too_late`), in the rule's order of their sessions.
     """
 
     pairs: tuple[PhotoPair, ...] = ()
@@ -241,6 +270,7 @@ class Pairing:
     duplicates: tuple[tuple[str, str], ...] = ()
     conflicts: tuple[tuple[str, ...], ...] = ()
     too_early: tuple[tuple[str, str], ...] = ()
+    too_late: tuple[tuple[str, str], ...] = ()
 
 
 def _hours(value) -> float | None:
@@ -342,12 +372,17 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     duplicates: list[tuple[str, str]] = []
     conflicts: list[tuple[str, ...]] = []
     early: list[tuple[str, str]] = []
+    late: list[tuple[str, str]] = []
     for key in sorted(sessions):
         ordered = sorted(sessions[key], key=_order)
         # a reset camera clock (2000-01-01) or another session's photo: never the before photo (rule 7)
         early += [(p.photo, too_early(p.hours_since_treatment)) for p in ordered
                   if p.role == BASELINE and too_early(p.hours_since_treatment)]
         ordered = [p for p in ordered if not (p.role == BASELINE and too_early(p.hours_since_treatment))]
+        # a camera clock set ahead (2031): never compared at +43825 h (rule 8)
+        late += [(p.photo, too_late(p.hours_since_treatment)) for p in ordered
+                 if p.role == POST and too_late(p.hours_since_treatment)]
+        ordered = [p for p in ordered if not (p.role == POST and too_late(p.hours_since_treatment))]
         picture = _pictures(ordered)
         groups: dict[tuple, list[PairingPhoto]] = {}
         for p in ordered:
@@ -383,4 +418,4 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
                 before, repeats, passed = _choose([b for b in base if b is not p])
                 pairs.append(PhotoPair(key, p.photo, before, repeats, _hours(p.hours_since_treatment),
                                        no_change=True, passed_over=passed))
-    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts), tuple(early))
+    return Pairing(tuple(pairs), tuple(no_baseline), tuple(duplicates), tuple(conflicts), tuple(early), tuple(late))

@@ -114,7 +114,7 @@ PROVENANCE = [
 ]
 
 STATUS = [
-    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning), `several_faces` (two or more faces of about the same size: the second at least 98 % of the largest, `analyze.SEVERAL_FACES_SHARE`; crop the photo to one face; a clearly smaller second face is measured with the warning `N faces found; measured the largest`); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration, e.g. irises implausibly large or small for the face: iris width over eye width outside 0.3765-0.5455, as a dark-rimmed 'circle' contact lens makes them); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
@@ -127,7 +127,7 @@ STATUS = [
 IMAGE = [
     Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
     Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
-    Column("n_faces", "", "Number of faces found; the largest is measured.", limits="Up to 4 faces are detected."),
+    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`).", limits="Up to 4 faces are detected."),
     Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
 ]
 
@@ -303,7 +303,8 @@ BATCH_COLUMNS_DEF = [
            "or after it); empty when the photo cannot be placed (not measured, no capture or treatment time, a "
            "time without a time of day, a time with a fraction after the hours or minutes such as `08.20`, a photo "
            "taken more than 30 days before the treatment (`pairing.MAX_DAYS_BEFORE_TREATMENT`: a reset camera "
-           "clock), or a session that cannot be told: `excluded` says why)."),
+           "clock) or more than 365 days after it (`pairing.MAX_DAYS_AFTER_TREATMENT`: a camera clock set ahead), "
+           "or a session that cannot be told: `excluded` says why)."),
     Column("excluded", "", "Why the photo is left out of the comparisons, `; `-separated (not measured, no capture "
            "or treatment time, not in the manifest, no baseline photo in its session, the same file content as "
            "another photo of the session (at another time or in another role: every copy is left out), its "

@@ -135,7 +135,10 @@ def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
     by = {r.name: r for r in res}
     assert by["blank.png"].measured == "no_face"
     assert by["blank.png"].message.startswith("blank.png: no face found")
-    assert by["two.png"].measured == "ok" and by["two.png"].message == "two.png: 2 faces found; measured the largest"
+    # two copies of one face: which is "the largest" is chance, so not measured (analyze.SEVERAL_FACES_SHARE)
+    assert by["two.png"].measured == "several_faces"
+    assert by["two.png"].message.startswith("two.png: 2 faces of about the same size")
+    assert by["two.png"].message.endswith("crop the photo to the one face")
     assert by["small.png"].measured != "ok" and by["small.png"].message.startswith("small.png: ")
     for r in res:
         assert not re.search(r"[0-9a-f]{20}\.(jpg|png)", r.message), r.message
@@ -144,7 +147,8 @@ def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
     rows = pd.read_csv(tmp_path / "r" / "photos.csv", keep_default_na=False).set_index("photo")
     assert rows.loc["blank.png", "status"] == "no_face"
     assert rows.loc["blank.png", "error"].startswith("blank.png: no face found")
-    assert rows.loc["two.png", "warnings"] == "2 faces found; measured the largest"
+    assert rows.loc["two.png", "status"] == "several_faces"
+    assert rows.loc["two.png", "error"].startswith("two.png: 2 faces of about the same size")
     assert rows.loc["small.png", "error"].startswith("small.png: ")
 
 

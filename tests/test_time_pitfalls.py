@@ -15,7 +15,9 @@ from PIL import Image
 from facemetrics.batch import hours_between, run_batch
 from facemetrics.batch.discover import PhotoEntry, offset_free_times, offset_free_treatment
 from facemetrics.batch.tables import _comparison_jobs, _table_row
-from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early
+from facemetrics.pairing import (
+    BASELINE, MAX_DAYS_AFTER_TREATMENT, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late,
+)
 from facemetrics.store import Store, StoreError
 from facemetrics.timekeys import ACCEPTED_TIME_FORMS, ambiguous_time, parse_time
 
@@ -213,3 +215,61 @@ def test_the_apps_default_roles_ignore_a_reset_clock_photo_and_name_it():
     assert roles.attrs["too_early"]["p24.jpg"].startswith("taken 9803 days before the treatment")
     # two photos months apart stay a before/after pair (nothing else tells which one is wrong)
     assert list(app.default_roles(photos[:2], "rf")["role"]) == ["before", "after"]
+
+
+# ---------------------------------------------------------------- 4. a camera clock set ahead
+
+def test_a_post_photo_more_than_the_limit_after_is_not_compared():
+    """A camera clock set to 2031: compared at +43825 h without a word (audit, 2026-12-04)."""
+    photos = [PairingPhoto("pre.jpg", ("s",), BASELINE, -0.5), PairingPhoto("p24.jpg", ("s",), POST, 24.0),
+              PairingPhoto("p2031.jpg", ("s",), POST, 43825.0)]
+    pairing = pair_photos(photos)
+    assert [(p.photo, p.before) for p in pairing.pairs] == [("p24.jpg", "pre.jpg")]
+    (name, reason), = pairing.too_late
+    assert name == "p2031.jpg" and reason.startswith("taken 1826 days after the treatment (more than 365 days")
+    assert pairing.too_early == ()
+
+
+def test_a_post_photo_within_the_limit_is_kept():
+    """A regimen's photos weeks after the first session (6 weeks in tests/test_regimen.py) stay compared."""
+    assert too_late(42 * 24.0) == "" and too_late(MAX_DAYS_AFTER_TREATMENT * 24.0) == ""
+    assert too_late(MAX_DAYS_AFTER_TREATMENT * 24.0 + 1.0) != "" and too_late(None) == "" and too_late(-1e6) == ""
+    pairing = pair_photos([PairingPhoto("pre.jpg", ("s",), BASELINE, -0.5), PairingPhoto("d41.jpg", ("s",), POST, 41 * 24.0)])
+    assert [p.photo for p in pairing.pairs] == ["d41.jpg"] and pairing.too_late == ()
+    # a baseline photo is never too late (nor a post photo too early): each rule reads its own role
+    assert pair_photos([PairingPhoto("pre.jpg", ("s",), BASELINE, -0.5),
+                        PairingPhoto("x.jpg", ("s",), BASELINE, -1.0)]).too_late == ()
+
+
+def test_batch_leaves_a_photo_dated_years_ahead_out_with_its_reason():
+    measured = {"status": "ok", "error": ""}
+    times = {"a_pre.jpg": "2026-11-03T07:30:00", "b_24h.jpg": "2026-11-04T08:00:00", "c_2031.jpg": "2031-11-03T09:00:00"}
+    rows = [_table_row(PhotoEntry(Path(n), f"S01/rf/{n}", "S01", "rf", taken_at=t, treated_at="2026-11-03T08:00:00"),
+                       dict(measured, sha256=n)) for n, t in times.items()]
+    assert rows[2]["role"] == "" and rows[2]["excluded"].startswith("taken 1826 days after the treatment")
+    assert "correct its capture time with taken_at in a manifest" in rows[2]["excluded"]
+    jobs = _comparison_jobs(rows)
+    assert [(r["photo"], [b["photo"] for b in bs]) for r, bs in jobs] == [("S01/rf/b_24h.jpg", ["S01/rf/a_pre.jpg"])]
+    assert [r["excluded"] for r in rows[:2]] == ["", ""]
+
+
+def test_the_apps_default_roles_ignore_a_photo_dated_years_ahead_and_name_it():
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from conftest import app_module
+
+    app = app_module()
+
+    def shot(name, taken, ok=True):
+        return SimpleNamespace(name=name, ok=ok, photo=SimpleNamespace(taken_at=taken))
+
+    photos = [shot("p0.jpg", datetime(2026, 11, 3, 7, 30)), shot("p1.jpg", datetime(2026, 11, 3, 9, 0)),
+              shot("p2031.jpg", datetime(2031, 11, 3, 7, 30)), shot("bad2031.jpg", datetime(2031, 11, 3, 7, 30), ok=False)]
+    roles = app.default_roles(photos, "rf").set_index("photo")
+    assert roles.loc["p0.jpg", "role"] == "before" and roles.loc["p1.jpg", "role"] == "after"
+    assert roles.loc["p2031.jpg", "role"] == "ignore"
+    assert roles.attrs["too_early"]["p2031.jpg"].startswith("taken 1826 days after the treatment")
+    assert "bad2031.jpg" not in roles.attrs["too_early"]  # unusable anyway: no second message
+    # two photos years apart stay a before/after pair (nothing else tells which one is wrong), as above
+    assert list(app.default_roles(photos[::2], "rf")["role"]) == ["before", "after"]

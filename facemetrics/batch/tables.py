@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .._version import __version__
-from ..pairing import PairingPhoto, pair_photos, too_early
+from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
 from .discover import PhotoEntry, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
@@ -176,6 +176,8 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
         reasons.append("no treatment time")
     if not reasons and too_early(r["hours_since_treatment"]):  # a reset camera clock: never the before photo
         reasons.append(too_early(r["hours_since_treatment"]))
+    if not reasons and too_late(r["hours_since_treatment"]):  # a camera clock set ahead (2031): never compared
+        reasons.append(too_late(r["hours_since_treatment"]))
     if not reasons:
         r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
     r["excluded"] = "; ".join(reasons)
@@ -229,7 +231,7 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     for name in pairing.no_baseline:
         rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
     _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
-    for name, reason in pairing.too_early:  # _table_row gives these no role; kept for rows given one
+    for name, reason in (*pairing.too_early, *pairing.too_late):  # _table_row gives these no role; kept for rows given one
         rows[name]["excluded"] = reason
     for name, same_as in pairing.duplicates:
         rows[name]["excluded"] = _duplicate_reason(rows[name], rows[same_as])
