@@ -296,10 +296,7 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_m
     float
         Texture, % of the face's mean luminance (NaN when the face is too small to read it).
     """
-    x0, y0, x1, y1 = _face_box(points, image.shape)
-    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
-    small, res = _reduced(grey, mm_per_px, grid_mm)
-    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    small, pts, res = _face_grey_on_grid(image, points, mm_per_px, grid_mm)
     mask = _face_mask(pts, small.shape, np.uint8)
     k = max(int(round(2.0 / res)), 1)
     mask = cv2.erode(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8)).astype(bool)
@@ -309,6 +306,18 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_m
     dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
     mean = float(small[mask].mean())
     return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")
+
+
+def _face_grey_on_grid(image: np.ndarray, points: np.ndarray, mm_per_px: float,
+                       grid_mm: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """The face's box of ``image`` as float32 luminance reduced to the read grid (:func:`_reduced`), the
+    landmarks ``(x, y)`` in its pixels, and its pixel size (mm): what :func:`skin_texture` and
+    :func:`local_contrast` read."""
+    x0, y0, x1, y1 = _face_box(points, image.shape)
+    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    small, res = _reduced(grey, mm_per_px, grid_mm)
+    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    return small, pts, res
 
 
 def read_grid_mm(*mm_per_px: float) -> float:
@@ -375,10 +384,7 @@ def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float,
     float
         Ratio, dimensionless (typically 0.05-0.2; NaN when the skin is too small to read or flat).
     """
-    x0, y0, x1, y1 = _face_box(points, image.shape)
-    grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
-    small, res = _reduced(grey, mm_per_px, grid_mm)
-    pts = (np.asarray(points, dtype=np.float64)[:, :2] - (x0, y0)) * (np.array(small.shape[1::-1]) / grey.shape[1::-1])
+    small, pts, res = _face_grey_on_grid(image, points, mm_per_px, grid_mm)
     mask = _upper_skin(pts, small.shape, res)
     if mask.sum() < 100:
         return float("nan")
