@@ -112,7 +112,7 @@ def all_areas(feat, cells) -> dict:
 def valley(rgb: np.ndarray, line_px: np.ndarray, mm_per_px: float, f: float) -> np.ndarray:
     """Linear-light intensity x (1 - f exp(-d²/2 w²)) about a polyline (d its distance, w = VALLEY_MM)."""
     mask = np.full(rgb.shape[:2], 255, np.uint8)
-    cv2.polylines(mask, [np.round(line_px * 8).astype(np.int32)], False, 0, 1, cv2.LINE_AA, shift=3)
+    cv2.polylines(mask, [np.round(line_px * 8).astype(np.int32)], False, 0, 1, cv2.LINE_8, shift=3)
     d = cv2.distanceTransform(mask, cv2.DIST_L2, 5) * mm_per_px
     g = 1.0 - f * np.exp(-0.5 * (d / VALLEY_MM) ** 2)
     x = rgb.astype(np.float64) / 255.0
