@@ -45,6 +45,11 @@ House photos for the covers and clean photos; GRID frames clean):
   3. it catches at least as many fold-aimed covers as the module's cue does, on tuning AND on held-out.
 Then a fold band flagged in one photo may make the fold rows ``uncertain`` again (docs/compare.md).
 
+Runs (2026-12-04, on bench_occlusion_photo.py's cell features of that day): tuning chose C 15, T 8, A 36
+(fold covers 273/351, the module's cue 201/351; 0/48 clean, 0/360 darker folds flagged); held out once:
+1. 0/160 darker folds flagged, 3. 251/312 fold covers (module 183/312), but 2. 5/32 clean photos with a fold
+band flagged (White House portraits): fails, not landed (docs/robustness.md 'The cover check's leftovers').
+
 Prints counts; writes nothing in the project.
 """
 

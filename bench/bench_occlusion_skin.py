@@ -22,6 +22,10 @@ raises the ``skin`` covers caught from 6/180 to at least 45/180 (25 %) with no c
 out once at the chosen E, A: at least 32/160 (20 %) ``skin`` covers caught and no more clean photos flagged
 than the module's 1 of 32.
 
+Runs (2026-12-04, on bench_occlusion_photo.py's cell features of that day): tuning chose E 6, A 50 (``skin``
+48/180, module 6/180; 0/48 clean flagged); held out once: ``skin`` 69/160 but 8/32 clean photos flagged (all
+eight checked White House photos): fails, not landed (docs/robustness.md 'The cover check's leftovers').
+
 Prints counts; writes nothing in the project.
 """
 
