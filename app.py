@@ -70,7 +70,8 @@ from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
-from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
+from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
+                                 pair_photos, too_early, too_late)
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 
 ROOT = Path(__file__).resolve().parent
@@ -620,7 +621,8 @@ def unique_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byte
     """Key uploads by content: ``([(label, bytes, sha256)], duplicate notes)``.
 
     A file whose bytes equal an earlier upload's is dropped with a note
-    (``"image.jpg is the same photo as before.jpg: used once"``), so a photo
+    (``"image.jpg is the same photo (identical file) as before.jpg: it is used once."``; one file picked
+    twice, ``"before.jpg was uploaded twice (identical files): it is used once."``), so a photo
     is never compared with itself. Different photos with the same file name
     (phones call every upload ``image.jpg``) get distinct labels: ``image.jpg``,
     ``image (2).jpg``, ... numbered in the order of their contents' hashes, not of the uploads, so
@@ -648,7 +650,8 @@ def unique_uploads(files: list[tuple[str, bytes]]) -> tuple[list[tuple[str, byte
         used.add(label.lower())
         label_of[sha] = label
     return ([(label_of[sha], data, sha) for _, data, sha in kept],
-            [f"{name} is the same photo (identical file) as {label_of[sha]}: it is used once." for name, sha in notes])
+            [f"{name} was uploaded twice (identical files): it is used once." if name == label_of[sha] else
+             f"{name} is the same photo (identical file) as {label_of[sha]}: it is used once." for name, sha in notes])
 
 
 #: more photos than this to analyse get a progress bar; fewer, a spinner (shown only after 0.5 s).
@@ -838,10 +841,25 @@ EDITOR_FIRST_KEY = "_roles_editor_first"
 
 
 def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
-    """The roles editor in its expander; returns the edited table (:func:`roles_editor`)."""
+    """The roles editor in its expander; returns the edited table (:func:`roles_editor`).  Above it, outside
+    the expander (collapsed by default, where the only word of it was: a photo dated 2031 was dropped
+    from the page with nothing said on it; an outside user's audit, 2026-12-04), a warning per photo set
+    to 'ignore' for its capture time (:func:`too_far_note`)."""
+    for name, why in default_roles(analyses, "treatment").attrs.get("too_early", {}).items():
+        st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
     with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
                      expanded=False):
         return roles_editor(analyses)
+
+
+def too_far_note(name: str, why: str) -> str:
+    """The roles editor's warning on a photo set to 'ignore' for a capture time too far from the others'
+    (``why``: :func:`facemetrics.pairing.too_early` / :func:`~facemetrics.pairing.too_late`), without
+    the batch's remedy (a manifest's ``taken_at``, :data:`facemetrics.pairing.MANIFEST_REMEDY`: the app
+    has no manifest; an outside user's audit, 2026-12-04) and with the app's: set its role and hours."""
+    why = why.replace(f" {MANIFEST_REMEDY}", "")
+    return (f"{name}: {why}; it is set to 'ignore': if its capture time is wrong, set its role and its hours "
+            "since treatment in the table under \"Which photos are 'before' and which 'after'?\" below.")
 
 
 def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
@@ -849,8 +867,6 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
                               help="Written to the tables; give photos of another device another name below.")
     table = default_roles(analyses, treatment or "treatment")
     key = roles_key(analyses)
-    for name, why in table.attrs.get("too_early", {}).items():
-        st.warning(f"{name}: {why}; it is set to 'ignore' (set its role and hours if its capture time is right).")
     st.caption("By default a photo whose file name says before, pre or baseline is 'before' and one that says "
                "after or post is 'after'; the first photo by capture time (EXIF; then by file name) not named "
                f"'after' is 'before', as is one taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a "
@@ -1237,8 +1253,9 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
     with st.expander("Timeline table"):
         st.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS)
         st.caption(TIMELINE_TABLE_NOTE)
-    # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one)
-    return {"timeline.csv": csv_bytes(table), "long.csv": csv_bytes(changes)}
+    # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one); the plot as
+    # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04)
+    return {"timeline.csv": csv_bytes(table), "timeline.png": png, "long.csv": csv_bytes(changes)}
 
 
 def _timeline_table_columns() -> dict:
@@ -1321,6 +1338,7 @@ DOWNLOAD_HELP = {
     ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",
     "overlay.png": "the aligned before/after figure of the comparison shown",
     "timeline.csv": "the decay fits of the Timeline tab",
+    "timeline.png": "the plot of the Timeline tab: each change over the hours since treatment, with the fitted decay",
     "long.csv": "the changes of the Timeline tab, one row per photo, metric and side (as `facemetrics batch`)",
 }
 
@@ -1755,6 +1773,35 @@ TIMELINE_HINT = (
     f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later.")
 
 
+def untimed_after_photos(pairs: dict) -> list[str]:
+    """The 'after' photos of ``pairs`` (:func:`pairs_of`) compared but with no hours since treatment
+    (no EXIF capture time, e.g. a photo sent through a messaging app, and none entered in the roles
+    table), in file-name order: the Timeline tab plots a photo at its hours, so these are not on it.
+
+    Parameters
+    ----------
+    pairs : dict of str to Pair
+        The page's comparisons.
+
+    Returns
+    -------
+    list of str
+        Their names (each once), empty when every 'after' photo has its hours.
+    """
+    return sorted({p.after.name for p in pairs.values() if not p.no_change and p.hours_since_treatment is None})
+
+
+def untimed_note(names: list[str]) -> str:
+    """The Timeline tab's warning naming the 'after' photos without hours (:func:`untimed_after_photos`):
+    they were left off it with nothing said, and a series sent without its EXIF dates read only as
+    "the timeline plots a series ..." (an outside user's audit, 2026-12-04)."""
+    n = len(names)
+    return (f"{n} 'after' photo{'s have' if n > 1 else ' has'} no capture time (no EXIF date, as in photos sent "
+            f"through a messaging app), so {'they are' if n > 1 else 'it is'} not on the timeline: "
+            f"{', '.join(names)}. Enter {'their' if n > 1 else 'its'} hours since treatment in the table under "
+            "\"Which photos are 'before' and which 'after'?\" above.")
+
+
 def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     """The Timeline tab: the example's simulated series, or the pairs' changes over their hours
     since treatment (plotted from two 'after' times; :data:`TIMELINE_HINT` otherwise); returns its downloads."""
@@ -1775,6 +1822,9 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
         for treatment, msg, icon in warned:  # the batch's: a copy of the before photo, 'before' photos that disagree
             st.warning(f"{md(treatment)}: " + md(msg), icon=icon)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
+    untimed = [] if example else untimed_after_photos(pairs)
+    if untimed:
+        st.warning(md(untimed_note(untimed)), icon=":material/schedule:")
     checked = set() if example else {pair.after.name for pair in pairs.values() if pair.no_change}
     after = changes_df[~changes_df["photo"].isin(checked)]  # the 'after' photos' rows (no no-change checks)
     n_times = after.groupby("treatment")["hours_since_treatment"].nunique().max() if len(after) else 0

@@ -108,6 +108,11 @@ MAX_DAYS_BEFORE_TREATMENT = 30.0
 MAX_DAYS_AFTER_TREATMENT = 365.0
 
 
+#: how :func:`too_late` and :func:`too_early` end: the batch's remedy (a manifest's ``taken_at``); the app,
+#: which has no manifest, drops it and says to set the photo's role and hours in its table instead
+MANIFEST_REMEDY = "(correct its capture time with taken_at in a manifest)"
+
+
 def too_late(hours_since_treatment) -> str:
     """Why a photo taken ``hours_since_treatment`` [h] after its treatment is not compared (more than
     :data:`MAX_DAYS_AFTER_TREATMENT` days after), or ``""`` when it may be (also for an unknown time or a
@@ -118,7 +123,7 @@ def too_late(hours_since_treatment) -> str:
         return ""
     return (f"taken {h / 24.0:.0f} days after the treatment (more than {MAX_DAYS_AFTER_TREATMENT:g} days: a "
             f"camera clock set ahead, e.g. to a later year, or a photo from another session?): not compared "
-            f"(correct its capture time with taken_at in a manifest)")
+            f"{MANIFEST_REMEDY}")
 
 
 def too_early(hours_since_treatment) -> str:
@@ -132,7 +137,7 @@ def too_early(hours_since_treatment) -> str:
     days = -h / 24.0
     return (f"taken {days:.0f} days before the treatment (more than {MAX_DAYS_BEFORE_TREATMENT:g} days: a "
             f"camera clock reset, e.g. to 2000-01-01, or a photo from another session?): not used as a "
-            f"before photo (correct its capture time with taken_at in a manifest)")
+            f"before photo {MANIFEST_REMEDY}")
 
 
 @dataclass(frozen=True)

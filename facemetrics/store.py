@@ -1150,8 +1150,24 @@ class Store:
         if measure:
             row = self.analysis(pid)
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
-        said = "; ".join(filter(None, [checked["time_note"], said]))  # the time first: it set the role
+        far = self._far_from_treatment(int(session_id), when) if session_id is not None else ""
+        said = "; ".join(filter(None, [checked["time_note"], far, said]))  # the time first: it set the role
         return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"])
+
+    def _far_from_treatment(self, session_id: int, taken_at: str) -> str:
+        """Why a photo taken at ``taken_at`` is left out of its session's comparisons for its time
+        (:func:`facemetrics.pairing.too_late` / :func:`~facemetrics.pairing.too_early`: more than 365
+        days after or 30 days before the treatment, as ``study report`` times it), or ``""``.  A photo of
+        a camera clock set to 2031 was "added (post ...)" with nothing said, and only report.md named it,
+        with the batch's remedy, a manifest (an outside user's audit, 2026-12-04)."""
+        from .batch import hours_between
+        from .pairing import MANIFEST_REMEDY, too_early, too_late
+
+        treated = self.con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
+        taken = [t for (t,) in self.con.execute("SELECT taken_at FROM photos WHERE session_id = ?", (session_id,))]
+        h = hours_between(taken_at, _treatment_time(treated, taken))
+        why = too_late(h) or too_early(h)
+        return why.replace(MANIFEST_REMEDY, "(`study report` leaves it out: check the camera's clock)")
 
     # ---- measurements (the same rows and cache keys as facemetrics.batch) --------
 

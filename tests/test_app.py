@@ -115,7 +115,7 @@ def test_example_loads_every_view():
     assert sum("half-life" in t and "95 % CI" in t for t in results) >= 2, results
     names = {d.proto.label for d in at.get("download_button")}
     # the changes as the batch's tidy long.csv (the batch's changes.csv is its wide table: not the same file)
-    assert {"photos.csv", "comparison.csv", "timeline.csv", "long.csv", "overlay.png"} <= names
+    assert {"photos.csv", "comparison.csv", "timeline.csv", "timeline.png", "long.csv", "overlay.png"} <= names
     assert "changes.csv" not in names
 
 

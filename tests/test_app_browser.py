@@ -152,3 +152,34 @@ def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo)
                 shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
         finally:
             browser.close()
+
+
+def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(streamlit_server, tmp_path, after_photo):
+    """A first outside user's hostile uploads (2026-12-04), in the browser: a 0-byte file, a text file
+    named .jpg and a truncated JPEG added beside a measured pair each get their own message on their card,
+    the pair's headline stays, and no traceback, exception or "Error" box reaches the page."""
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    bad = {"empty.jpg": b"", "notes.jpg": b"shopping list\n" * 40, "cut.jpg": before[: len(before) // 2]}
+    for name, data in bad.items():
+        (tmp_path / name).write_bytes(data)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
+            headline = heading.inner_text()
+            page.set_input_files("input[type=file]", [str(tmp_path / n) for n in bad])  # added to the two
+            for reason in ("file is empty (0 bytes)", "not a supported image", "truncated JPEG data"):
+                page.get_by_text(re.compile("Cannot be used: " + re.escape(reason))).first.wait_for(timeout=60_000)
+            page.get_by_text(headline, exact=True).first.wait_for(timeout=30_000)
+            text = page.inner_text("body")
+            assert text.count("Cannot be used:") == 3, text
+            for word in ("Traceback", "Exception", "Error"):
+                assert word not in text, (word, text)
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()

@@ -238,3 +238,30 @@ def test_a_date_alone_is_refused_as_having_no_time_of_day(tmp_path, capsys, give
     assert not (tmp_path / "s").exists()
     with pytest.raises(StoreError, match="'2026-13-02\\+01:00' is not a time"):
         store.add_photos("ann", [("a.jpg", jpeg(1))], treatment="mc", treated_at="2026-13-02+01:00")
+
+
+def test_a_photo_dated_years_from_its_session_is_named_when_added(tmp_path, capsys):
+    """A camera clock set to 2031 (or reset to 2000): `study add` said "added (post ...)" and nothing else;
+    only report.md named the photo as left out, with the batch's remedy (a manifest, which the store has
+    no use for).  Now the add says so, with the store's own words (an outside user's audit, 2026-12-04)."""
+    store = Store(tmp_path)
+    res = store.add_photos("ann", [("pre.jpg", jpeg(1, "2026:11:02 07:50:00")), ("post.jpg", jpeg(2)),
+                                   ("ahead.jpg", jpeg(3, "2031:01:01 00:00:00")),
+                                   ("reset.jpg", jpeg(4, "2000:01:01 00:00:00"))], **SESSION, measure=False)
+    assert [r.status for r in res] == ["added"] * 4
+    assert res[0].message == "" and res[1].message == ""
+    assert res[2].message.startswith("taken 1521 days after the treatment") and "not compared" in res[2].message
+    assert res[3].message.startswith("taken 9802 days before the treatment") and "not used as a before" in res[3].message
+    for r in res[2:]:
+        assert "manifest" not in r.message and "`study report` leaves it out" in r.message
+    # a follow-up photo is timed from the session it joins
+    (late,) = store.add_photos("ann", [("later.jpg", jpeg(5, "2030:01:01 00:00:00"))], follow_up=True, measure=False)
+    assert late.status == "added" and late.message.startswith("taken 1156 days after the treatment"), late
+    assert main(["study", "add", "--store", str(tmp_path), "--subject", "ann", "--follow-up", "--no-measure",
+                 str(_write(tmp_path / "x.jpg", jpeg(6, "2029:01:01 00:00:00")))]) == 0
+    assert "x.jpg: added (post, taken 2029-01-01T00:00:00) - taken 791 days after the treatment" in capsys.readouterr().out
+
+
+def _write(path, data: bytes):
+    path.write_bytes(data)
+    return path
