@@ -499,6 +499,10 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         print(f"facemetrics timeline: {args.folder} is a file: give the folder that `facemetrics batch` wrote "
               f"(the one holding long.csv, e.g. `facemetrics timeline {parent}`)", file=sys.stderr)
         return 2
+    if not Path(args.folder).is_dir():
+        print(f"facemetrics timeline: no folder {args.folder} (give the folder that `facemetrics batch` wrote, "
+              "the one holding long.csv)", file=sys.stderr)
+        return 2
     if not (Path(args.folder) / "long.csv").is_file():
         print(f"facemetrics timeline: {args.folder}/long.csv not found (run `facemetrics batch` first)",
               file=sys.stderr)

@@ -143,6 +143,15 @@ def test_timeline_given_the_long_csv_file_names_its_folder(tmp_path, capsys):
     assert "is a file: give the folder that `facemetrics batch` wrote" in err and f"timeline {tmp_path}`" in err
 
 
+def test_timeline_given_a_missing_folder_says_the_folder_is_missing(tmp_path, capsys):
+    """`timeline nonexist` said "nonexist/long.csv not found (run batch first)" (a fresh user's audit,
+    2026-12-04): the folder itself is named as missing, in one line, exit 2."""
+    missing = tmp_path / "nonexist"
+    assert main(["timeline", str(missing)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"no folder {missing}" in err and "long.csv not found" not in err, err
+
+
 def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, capsys):
     """A folder of photos without <subject>/<treatment>/ folders and treated_at.txt read "0 changes; 2
     photos left out of the changes (the 'excluded' column of photos.csv says why)" and exit 0, the
