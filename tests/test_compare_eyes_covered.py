@@ -105,3 +105,63 @@ def test_the_rows_a_cover_takes():
             "mouth_corner_height_mm", "jaw_width_mm"} <= taken
     assert not taken & {"jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm", "cheek_lift_mm",
                         "head_roll_change_deg"}
+
+
+def test_the_lenses_are_left_out_of_the_rigid_mask(sample_analysis):
+    """align.lens_mask / without_lenses: the painted lenses (0.38 x IPD, the largest the benches paint) lie
+    inside the lens ellipses, which take the rigid mask's skin over the lenses and keep the forehead."""
+    from facemetrics import align as al
+
+    a = sample_analysis
+    grid = al.make_grid(a.points, a.frame)
+    pts = grid.from_px(a.points[:, :2])
+    pre = al.prepare_before(a.photo.rgb, grid, pts)
+    out = al.without_lenses(pre, grid, pts)
+    lens = al.sample(dark_glasses(a, 0.38), grid.to_px_matrix, grid.shape).astype(int).sum(-1) == 15 + 15 + 18
+    assert (pre.rigid & lens).sum() > 5000  # the full mask reads the lenses (12444 grid px, 2026-12-04) ...
+    assert (out.rigid & lens).sum() < 0.01 * (pre.rigid & lens).sum()  # ... the lensless one (almost) none
+    assert not (out.rigid & ~pre.rigid).any()
+    assert out.rigid.sum() > 0.5 * pre.rigid.sum()  # the forehead and the nasal bridge stay (66 %)
+    assert len(out.xs) == len(out.ys) and len(out.xs) < len(pre.xs)
+    assert out.rigid[out.ys, out.xs].all()
+    # too little upper face left for the fit: refused (the comparison then keeps the whole mask)
+    wide = pts.copy()
+    wide[LEFT_IRIS] = wide[RIGHT_IRIS] + np.array([1e4, 0])  # a right 'lens' 4500 grid px wide
+    with pytest.raises(ValueError, match="outside the glasses"):
+        al.without_lenses(pre, grid, wide)
+
+
+def test_lenses_out_of_the_registration_remove_the_pose_rows_they_caused(sample_analysis, monkeypatch):
+    """The bundled pair (1.5 mm lift, rolled 1 deg) with dark glasses (0.38) over both photos, the verdicts before
+    ``eyes_covered_rows`` takes its rows: with the whole rigid mask the head pitch (-0.10 deg, floor 0.05), yaw
+    (+0.09, 0.03) and camera distance (-1.95 %, 1.07) were read beyond their floors (2026-12-04); with the lenses
+    left out of the registration none is, and the dense-flow lifts still read the lift (truth 1.5 mm), the roll
+    the roll."""
+    import facemetrics.compare as fc
+    from facemetrics.compare import measure
+
+    from conftest import SAMPLES
+
+    monkeypatch.setattr(fc, "eyes_covered_rows", lambda metrics: ())
+    after = analyze_photo(SAMPLES / "astronaut_after.jpg")
+    a = analyze_photo(dark_glasses(sample_analysis, 0.38), name="before-sunglasses.png")
+    b = analyze_photo(dark_glasses(after, 0.38), name="after-sunglasses.png")
+    pose = ("head_pitch_change_deg", "head_yaw_change_deg", "camera_distance_change_pct")
+
+    def beyond(c):
+        return {r.metric for r in c.changes if r.metric in pose and abs(r.change) > r.noise_floor}
+
+    c = compare_photos(a, b)
+    rows = {(r.metric, r.side): r for r in c.changes}
+    assert not beyond(c), [(r.metric, r.change, r.noise_floor) for r in c.changes if r.metric in pose]
+    for region in ("jawline", "jowl", "mouth_corner"):
+        r = rows[(f"{region}_lift_mm", "mean")]
+        assert r.verdict == "lift" and 1.0 < r.change < 2.0, (region, r.change)
+    assert rows[("head_roll_change_deg", "mean")].verdict == "counterclockwise"
+    # the clean pair's registration is the shipped one (the lenses are left out only with no iris visible)
+    st = measure._before_state(sample_analysis)
+    assert measure._registration_before(st, sample_analysis, after) is st.prepared
+    assert measure._registration_before(measure._before_state(a), a, b).rigid.sum() < st.prepared.rigid.sum()
+    # the defect this fixes: the whole mask reads the pose rows beyond their floors
+    monkeypatch.setattr(measure, "_registration_before", lambda st, a, b: st.prepared)
+    assert len(beyond(compare_photos(a, b))) >= 2

@@ -15,7 +15,7 @@ from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_texture, smile_terms)
 from ..timekeys import hours_between
-from .measure import _Pair, _measure
+from .measure import _Pair, _measure, eyes_covered
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
 from .table import METRICS, UNCERTAIN, verdict
@@ -1139,14 +1139,6 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
             "the intended person: crop the photo to the one face"
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
-
-
-def eyes_covered(x: PhotoAnalysis) -> bool:
-    """Is no iris visible in the photo (:func:`facemetrics.eyes.iris_visibility`: eyes closed, dark or
-    reflective glasses, a hand)?  Then Face Mesh's pupil points are guesses, whatever the mm scale's
-    source (:func:`irises_hidden` asks the same of an iris scale)."""
-    eyes = x.extra.get("eyes") if x.extra else None
-    return bool(eyes is not None and not eyes.any_visible)
 
 
 #: how the warning of a pair with no iris visible in a photo begins (:func:`eyes_covered_messages`)
