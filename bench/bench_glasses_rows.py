@@ -54,6 +54,15 @@ reflective 0.38): (a) the deepened pairs read ``nlf_depth`` 'deeper' on at least
 pair than the clean no-change pairs.  Otherwise the folds stay ``uncertain``.  Glasses over one photo only: the
 folds stay ``uncertain`` whatever the result (Face Mesh's guess differs between the photos).
 
+Tuning result (2026-12-04, 36 faces): (a) 70 / 72 and 71 / 72 deepened sides 'deeper', none 'shallower'; (b) no
+false fold row on the 36 no-change pairs with glasses over both photos, none clean: the rule is met, RF ships
+(``gate.eyes_covered_rows(..., both=True)``).  Noticed on the way, outside the rule: the 2 mm lift pairs read
+fold rows beyond their floors in 2 (dark 0.30) and 2 (reflective 0.38) pairs with glasses, 1 clean; and the
+bundled sample pair (a 1.5 mm lift) behind dark lenses reads its faint left fold beyond the floor (0.30:
+-0.95, 0.38: +4.04, floor 0.84; clean -0.15).  Written before the held-out run: if the held-out no-change pairs
+with glasses over both photos read more false fold rows per pair than the clean ones, or the deepened sides
+'deeper' below 90 %, RF is reverted (the folds ``uncertain`` again) and that is reported.
+
     python bench/bench_glasses_rows.py --measure tuning /tmp/glasses_tuning.csv
     python bench/bench_glasses_rows.py --measure heldout /tmp/glasses_heldout.csv
     python bench/bench_glasses_rows.py --table /tmp/glasses_tuning.csv [/tmp/glasses_heldout.csv]
@@ -110,7 +119,7 @@ def nuisances(rgb):
 def measure(which: str, out: Path) -> None:
     # the verdicts before the shipped rule (gate.eyes_covered_rows) takes its rows: R0, so that the rules
     # compare as when they were chosen (the table applies each)
-    fcompare.eyes_covered_rows = lambda metrics: ()
+    fcompare.eyes_covered_rows = lambda metrics, both=False: ()
     rows = []
     for p in faces(which):
         a = analyze_photo(p)

@@ -37,7 +37,8 @@ Method
 3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
    least squares) to the flow vectors inside the rigid upper-face mask
    (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
-   themselves excluded, :func:`rigid_mask`) and composed with the alignment.
+   themselves excluded, :func:`rigid_mask`; with no iris visible in a photo of the pair, dark glasses, the
+   lenses' area too, :func:`without_lenses`) and composed with the alignment.
    Steps 2-3 run :data:`REFINE_PASSES` times; the flow of the last pass,
    minus the last fitted similarity, is the *residual displacement*: how the
    skin moved relative to the rigid upper face, in mm of the before photo.
