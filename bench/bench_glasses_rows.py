@@ -63,6 +63,11 @@ bundled sample pair (a 1.5 mm lift) behind dark lenses reads its faint left fold
 with glasses over both photos read more false fold rows per pair than the clean ones, or the deepened sides
 'deeper' below 90 %, RF is reverted (the folds ``uncertain`` again) and that is reported.
 
+Held-out result (2026-12-04, once, 24 faces): no false fold row with glasses over both photos (none clean), 48 / 48
+deepened sides 'deeper' for each cover: RF stays.  With the lenses out, no false row left by R3 on the held-out
+no-change pairs with glasses (were 7 and 5 in 2 pairs each): docs/robustness.md 'Dark glasses: the lenses out of
+the registration'.
+
     python bench/bench_glasses_rows.py --measure tuning /tmp/glasses_tuning.csv
     python bench/bench_glasses_rows.py --measure heldout /tmp/glasses_heldout.csv
     python bench/bench_glasses_rows.py --table /tmp/glasses_tuning.csv [/tmp/glasses_heldout.csv]

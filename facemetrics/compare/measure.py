@@ -503,7 +503,7 @@ def eyes_covered(x: PhotoAnalysis) -> bool:
 
 
 def _registration_before(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> al.BeforeGrid:
-    """The before part the registration uses: with no iris visible in either photo (:func:`eyes_covered`),
+    """The before part the registration uses: with no iris visible in one photo or both (:func:`eyes_covered`),
     the lens area left out of its rigid mask (:func:`facemetrics.align.without_lenses`; the mask then serves
     the similarity fit, the 3-D pose fit and the rigid-face floors alike), unless too little upper face is
     left for the fit (then the whole mask, as with the eyes visible)."""
