@@ -37,7 +37,8 @@ Method
 3. A similarity is fitted robustly (Tukey biweight, iteratively reweighted
    least squares) to the flow vectors inside the rigid upper-face mask
    (forehead, brows, nasal bridge, the skin around the eye corners; the eyes
-   themselves excluded, :func:`rigid_mask`) and composed with the alignment.
+   themselves excluded, :func:`rigid_mask`; with no iris visible in a photo of the pair, dark glasses, the
+   lenses' area too, :func:`without_lenses`) and composed with the alignment.
    Steps 2-3 run :data:`REFINE_PASSES` times; the flow of the last pass,
    minus the last fitted similarity, is the *residual displacement*: how the
    skin moved relative to the rigid upper face, in mm of the before photo.
@@ -66,7 +67,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import LEFT_EYE_CONTOUR, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGID_ABOVE_NOSE, Frame
+from .geometry import LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE, Frame
 
 #: physical resolution of the work grid, mm per grid pixel
 WORK_MM_PER_PX = 0.25
@@ -121,6 +122,14 @@ TUKEY_C = 4.685
 BRIDGE_HALF_WIDTH_MM = 6.0
 #: eyes (lids, iris, lashes) are excluded from the rigid mask with this margin, mm
 EYE_MARGIN_MM = 3.0
+#: with no iris visible in a photo of the pair (dark glasses), the area a sunglasses lens may cover is left out
+#: of the rigid mask as well (:func:`lens_mask`): an ellipse about each pupil point of this half-width and
+#: half-height, in units of the before photo's pupil distance (IPD).  Written down before any run from real frame
+#: sizes, not from the painted lenses of the benches: sunglasses lenses are 50-62 mm wide and 35-50 mm high
+#: (frame "eye size", ISO 8624 boxing) about centres near the pupils, i.e. up to ~0.45 x 0.35 of a 63 mm IPD;
+#: the two ellipses then leave ~0.1 IPD of the nasal bridge between them
+LENS_HALF_WIDTH_IPD = 0.45
+LENS_HALF_HEIGHT_IPD = 0.35
 
 
 @dataclass(frozen=True)
@@ -500,6 +509,33 @@ def rigid_mask(points_grid: np.ndarray, shape: tuple[int, int], res_mm: float) -
     return (mask > 0) & (eyes == 0) & (face > 0)
 
 
+def lens_mask(points_grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """The area sunglasses lenses may cover on the grid: an ellipse about each pupil point.
+
+    Half-axes :data:`LENS_HALF_WIDTH_IPD` (along the pupil line, the grid's columns) and
+    :data:`LENS_HALF_HEIGHT_IPD` (the grid's rows) times the pupil distance on the grid.
+
+    Parameters
+    ----------
+    points_grid : ndarray, shape (478, 2)
+        Before landmarks in grid ``(col, row)`` (the pupil points 468 and 473 may be Face Mesh's guesses
+        when the eyes are covered: the ellipse is larger than the lens it stands for).
+    shape : (rows, cols)
+
+    Returns
+    -------
+    ndarray, shape ``shape``, bool
+    """
+    p = np.asarray(points_grid, np.float64)
+    ipd = float(np.linalg.norm(p[RIGHT_IRIS, :2] - p[LEFT_IRIS, :2]))
+    mask = np.zeros(shape, np.uint8)
+    axes = (max(LENS_HALF_WIDTH_IPD * ipd, 1.0), max(LENS_HALF_HEIGHT_IPD * ipd, 1.0))
+    for i in (RIGHT_IRIS, LEFT_IRIS):
+        cv2.ellipse(mask, (int(round(p[i, 0] * 16)), int(round(p[i, 1] * 16))),
+                    (int(round(axes[0] * 16)), int(round(axes[1] * 16))), 0, 0, 360, 1, -1, cv2.LINE_8, shift=4)
+    return mask > 0
+
+
 @dataclass(frozen=True)
 class Registration:
     """Result of :func:`register`.
@@ -627,6 +663,41 @@ def prepare_before(before_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray) 
     for a in (before_grid, rigid, xs, ys, *images):
         a.flags.writeable = False
     return BeforeGrid(before_grid, rigid, xs, ys, boxes, images)
+
+
+def without_lenses(pre: BeforeGrid, grid: Grid, points_grid: np.ndarray) -> BeforeGrid:
+    """:func:`prepare_before`'s result with the lens area (:func:`lens_mask`) left out of its rigid mask.
+
+    For a pair in which a photo shows no iris (dark glasses): the lenses are uniform, so the flow on them is
+    anything, and it would enter the registration's similarity fit and the 3-D pose fit, which read the rigid
+    mask.  Used for both photos' registration (the mask lives on the before grid, the after photo is sampled
+    onto it).
+
+    Parameters
+    ----------
+    pre : BeforeGrid
+        :func:`prepare_before` of the before photo, ``grid`` and ``points_grid``.
+    grid : Grid
+    points_grid : ndarray, shape (478, 2)
+        Before landmarks in grid ``(col, row)``.
+
+    Raises
+    ------
+    ValueError
+        When the rigid mask left covers fewer than :data:`MIN_FIT_POINTS` flow samples.
+    """
+    rigid = pre.rigid & ~lens_mask(points_grid, grid.shape)
+    ys, xs = nonzero_rc(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
+    xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
+    if len(xs) < MIN_FIT_POINTS:
+        raise ValueError(f"the upper face outside the glasses covers only {len(xs)} flow samples "
+                         f"(at least {MIN_FIT_POINTS} needed): is the forehead visible?")
+    first = _box(rigid, FIRST_PASS_MARGIN_MM / grid.res_mm)
+    c0, r0, c1, r1 = first
+    image = _flow_image(pre.before_grid[r0:r1, c0:c1], grid.res_mm)
+    for a in (rigid, xs, ys, image):
+        a.flags.writeable = False
+    return BeforeGrid(pre.before_grid, rigid, xs, ys, (first, pre.boxes[1]), (image, pre.flow_images[1]))
 
 
 def register(before_rgb: np.ndarray, after_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray,

@@ -478,9 +478,11 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     # the lifts and per-photo landmark rows of two photos taken with different lenses (gate.different_lenses, by
     # their EXIF): the distortions differ and read as lift or sag (docs/robustness.md, 'Phone capture audit')
     framing += lens_rows(METRICS) if not refused and different_lenses(a, b) else ()
-    # no iris visible in a photo (gate.eyes_covered: dark glasses, closed eyes): the pose-fit, fold and landmark rows
-    # (docs/robustness.md, 'Dark glasses: the rows they move')
-    framing += eyes_covered_rows(METRICS) if not refused and (eyes_covered(a) or eyes_covered(b)) else ()
+    # no iris visible in a photo (gate.eyes_covered: dark glasses, closed eyes): the pose-fit, fold and landmark rows;
+    # in both photos, the folds keep theirs (docs/robustness.md, 'Dark glasses: the rows they move' and 'the lenses
+    # out of the registration')
+    framing += (eyes_covered_rows(METRICS, both=eyes_covered(a) and eyes_covered(b))
+                if not refused and (eyes_covered(a) or eyes_covered(b)) else ())
     return tuple(sorted(unread)) + framing
 
 

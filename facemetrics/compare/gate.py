@@ -15,7 +15,7 @@ from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_texture, smile_terms)
 from ..timekeys import hours_between
-from .measure import _Pair, _measure
+from .measure import _Pair, _measure, eyes_covered
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
 from .table import METRICS, UNCERTAIN, verdict
@@ -1141,31 +1141,28 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
             for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
 
 
-def eyes_covered(x: PhotoAnalysis) -> bool:
-    """Is no iris visible in the photo (:func:`facemetrics.eyes.iris_visibility`: eyes closed, dark or
-    reflective glasses, a hand)?  Then Face Mesh's pupil points are guesses, whatever the mm scale's
-    source (:func:`irises_hidden` asks the same of an iris scale)."""
-    eyes = x.extra.get("eyes") if x.extra else None
-    return bool(eyes is not None and not eyes.any_visible)
-
-
 #: how the warning of a pair with no iris visible in a photo begins (:func:`eyes_covered_messages`)
 MSG_EYES_COVERED = "no iris is visible in the"
 #: the pose-fit rows that read ``uncertain`` when no iris is visible in either photo (:func:`eyes_covered_rows`)
 EYES_COVERED_POSE_METRICS = ("head_pitch_change_deg", "head_yaw_change_deg", "camera_distance_change_pct")
 
 
-def eyes_covered_rows(metrics) -> tuple[tuple[str, str], ...]:
+def eyes_covered_rows(metrics, both: bool = False) -> tuple[tuple[str, str], ...]:
     """The ``(metric, side)`` rows of ``metrics`` (:data:`facemetrics.compare.table.METRICS`) that read ``uncertain``
-    when no iris is visible in either photo (:func:`eyes_covered`): the head pitch, yaw and camera-distance rows
-    (:data:`EYES_COVERED_POSE_METRICS`: the registration and the 3-D fit read the rigid upper face, whose eye
-    corners the cover hides), the fold rows and every landmark-based row (``*_landmarks_mm`` and
+    when no iris is visible in a photo (:func:`eyes_covered`): the head pitch, yaw and camera-distance rows
+    (:data:`EYES_COVERED_POSE_METRICS`), the fold rows and every landmark-based row (``*_landmarks_mm`` and
     :data:`FRAMING_METRICS`: Face Mesh fits its whole mesh to the eyes it guesses).  The dense-flow lifts and the
     roll keep their verdicts.  Chosen by a rule written before the run (``bench/bench_glasses_rows.py``: the
     smallest of four row sets that leaves no more false rows on covered pairs than on clean ones, else the
-    largest, this one) on the tuning faces, 2026-12-04: docs/robustness.md 'Dark glasses: the rows they move'."""
+    largest, this one) on the tuning faces, 2026-12-04: docs/robustness.md 'Dark glasses: the rows they move'.
+
+    With ``both`` (no iris visible in either photo: glasses over both) the fold rows keep their verdicts: with the
+    lenses out of the registration (:func:`facemetrics.align.without_lenses`) both photos' folds are scored along
+    one line carried by the flow, and the tuning faces met the rule written for it (deepened folds read 'deeper',
+    no more false fold rows than clean pairs): docs/robustness.md 'Dark glasses: the lenses out of the
+    registration'."""
     return tuple((s.metric, side) for s in metrics for side in s.sides
-                 if s.metric in EYES_COVERED_POSE_METRICS or s.kind in ("fold", "length")
+                 if s.metric in EYES_COVERED_POSE_METRICS or (s.kind in ("fold", "length") and not both)
                  or s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS)
 
 
@@ -1175,13 +1172,17 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     covered = [label for label, x in (("before", a), ("after", b)) if eyes_covered(x)]
     if not covered:
         return []
-    return [f"{MSG_EYES_COVERED} {' and '.join(covered)} photo{'s' if len(covered) > 1 else ''} (dark glasses, "
-            "closed or covered eyes): Face Mesh "
-            "guesses the eyes and fits its whole mesh to the guess, and the alignment and head-pose fit read the "
-            "covered skin round the eyes, so the head pitch, yaw and camera-distance rows, the folds and the "
-            "landmark-based rows (landmark lifts, jaw, mouth and cheek metrics) are shown without a verdict "
-            "('uncertain'; the dense-flow lifts and the roll keep theirs); compare photos with the eyes open and "
-            "uncovered"]
+    both = len(covered) == 2
+    taken = ("the head pitch, yaw and camera-distance rows and the landmark-based rows (landmark lifts, jaw, mouth "
+             "and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts, the folds and the "
+             "roll keep theirs: the area the glasses cover is left out of the alignment, and both folds are "
+             "scored along one line)" if both else
+             "the head pitch, yaw and camera-distance rows, the folds and the landmark-based rows (landmark lifts, "
+             "jaw, mouth and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts and the "
+             "roll keep theirs: the area the glasses cover is left out of the alignment)")
+    return [f"{MSG_EYES_COVERED} {' and '.join(covered)} photo{'s' if both else ''} (dark glasses, "
+            "closed or covered eyes): Face Mesh guesses the eyes and fits its whole mesh to the guess, so "
+            f"{taken}; compare photos with the eyes open and uncovered"]
 
 
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:

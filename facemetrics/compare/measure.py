@@ -494,13 +494,35 @@ def _pose_rows(pose: p3.PoseFit, roll_deg: float) -> dict:
             ("camera_distance_change_pct", "mean"): (nan, nan, pose.camera_distance_change_pct)}
 
 
+def eyes_covered(x: PhotoAnalysis) -> bool:
+    """Is no iris visible in the photo (:func:`facemetrics.eyes.iris_visibility`: eyes closed, dark or
+    reflective glasses, a hand)?  Then Face Mesh's pupil points are guesses, whatever the mm scale's
+    source (:func:`facemetrics.compare.gate.irises_hidden` asks the same of an iris scale)."""
+    eyes = x.extra.get("eyes") if x.extra else None
+    return bool(eyes is not None and not eyes.any_visible)
+
+
+def _registration_before(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> al.BeforeGrid:
+    """The before part the registration uses: with no iris visible in one photo or both (:func:`eyes_covered`),
+    the lens area left out of its rigid mask (:func:`facemetrics.align.without_lenses`; the mask then serves
+    the similarity fit, the 3-D pose fit and the rigid-face floors alike), unless too little upper face is
+    left for the fit (then the whole mask, as with the eyes visible)."""
+    if not (eyes_covered(a) or eyes_covered(b)):
+        return st.prepared
+    try:
+        return _kept("lensless", BEFORE_CACHE_SIZE, (a,),
+                     lambda: al.without_lenses(st.prepared, st.grid, st.pts_g))
+    except ValueError:
+        return st.prepared
+
+
 def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     """All changes from photo ``a`` (before) to photo ``b`` (after); both must be ok."""
     frame = a.frame
     st = _before_state(a)  # the before photo's part (kept when one before is compared with several afters)
     grid, pts_g, uv_a, depth = st.grid, st.pts_g, st.uv_a, st.depth
     m_land, land_rms_px = _landmark_similarity(a, b)
-    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land, prepared=st.prepared)
+    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land, prepared=_registration_before(st, a, b))
     res = grid.res_mm
     after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
 
