@@ -32,11 +32,18 @@ Rule (written before any run of this script, 2026-12-04)
    evidence: L = 4 / 8 mm, 5 % / 10 % darker at the centre; share read ``longer`` at 5 and at R (tuning and
    held out).
 
+Results (2026-12-04; docs/compare.md "The fold length's full-size default"): R = 2.2 mm (largest 1.73, the floor
+set's own London 038 JPEG-70 pair; the Canada tuning faces' 1.14); bilateral-20 tuning copies 7 of 72 false
+rows at 2.2 against 3 at 5, so 5 stays.  Held out: 0 of 416 nuisance rows at either; bilateral 7 of 32 at 2.2,
+0 at 5; debruine 1 of 48 at both.  The lengthening of :func:`lengthen_towards_mouth` is barely read at either
+floor (``--reach``, run after: the measured line ends a median 2.7 mm past the hand-placed bottom point).
+
 Usage::
 
     python bench/bench_length_floor.py --run tune --out /tmp/lf_tune.json
     python bench/bench_length_floor.py --run heldout --out /tmp/lf_held.json
     python bench/bench_length_floor.py --report /tmp/lf_tune.json [/tmp/lf_held.json]
+    python bench/bench_length_floor.py --reach tune        # where the measured line ends (added after the runs)
 
 The photos are read from ``../shared/faces`` and never copied into the project.
 """
@@ -64,6 +71,7 @@ from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.analyze import analyze_loaded  # noqa: E402
 from facemetrics.compare.floors import (DEFAULT_NOISE_FLOORS, RESOLUTION_FLOOR_SLOPES,  # noqa: E402
                                         _round_up_2sig, NUISANCE_FLOOR_FACTOR)
+from facemetrics.compare.floors import resolution_crossing as cp_crossing  # noqa: E402
 
 FACES = HERE.parent.parent / "shared" / "faces"
 KEY = ("nlf_length_mm", "side")
@@ -126,6 +134,34 @@ def lengthen_towards_mouth(rgb: np.ndarray, tem: np.ndarray, length_mm: float, f
         across = np.where(t < 2.0, 0.5 + 0.5 * np.cos(np.pi * t / 2.0), 0.0)
         gain = np.minimum(gain, 1.0 - fraction * along * across)
     return np.clip(rgb.astype(np.float32) * gain[..., None], 0, 255).round().astype(np.uint8)
+
+
+def reach(which: str) -> None:
+    """How far the measured fold line runs past the hand-placed bottom point of the smile line, along the
+    stroke of :func:`lengthen_towards_mouth` (mm; negative: it ends before it), and how far the stroke's
+    points at 2 / 4 mm lie from the line (mm): the part of a lengthening the length can see at all."""
+    from facemetrics.geometry import resample_polyline
+
+    out = []
+    for path in _faces(which):
+        a, tem = analyze_photo(path), _template(path)
+        if not a.ok or tem is None:
+            continue
+        mm = a.calibration.mm_per_px
+        for fm, (_top, centre, bottom) in zip((a.nlf_right, a.nlf_left), sorted(SMILE, key=lambda s: tem[s[2], 0])):
+            p = tem[bottom]
+            mouth = min(MOUTH, key=lambda k: abs(tem[k, 0] - p[0]))
+            d1 = (p - tem[centre]) / np.linalg.norm(p - tem[centre])
+            d2 = (tem[mouth] - p) / np.linalg.norm(tem[mouth] - p)
+            d = (d1 + d2) / np.linalg.norm(d1 + d2)
+            line = resample_polyline(np.asarray(fm.line_px, float), 0.2 / mm, "exact")
+            past = float(((line - p) @ d).max() * mm)
+            off = [float(np.min(np.linalg.norm(line - (p + s / mm * d), axis=1)) * mm) for s in (2.0, 4.0)]
+            out.append((past, *off))
+    v = np.array(out)
+    print(f"{which}: {len(v)} sides; the line runs past the hand-placed bottom point, along the stroke: median "
+          f"{np.median(v[:, 0]):.1f} mm (p10 {np.percentile(v[:, 0], 10):.1f}, p90 {np.percentile(v[:, 0], 90):.1f}); "
+          f"the stroke at 2 / 4 mm lies a median {np.median(v[:, 1]):.1f} / {np.median(v[:, 2]):.1f} mm from the line")
 
 
 def _rows(c, **info) -> list[dict]:
@@ -216,11 +252,14 @@ def report(paths: list[Path]) -> None:
     worst = max(nuis, key=lambda r: abs(r["change"]))
     top = max(abs(worst["change"]), FLOOR_SET_MAX)
     R = _round_up_2sig(NUISANCE_FLOOR_FACTOR * top)
-    m = tune["mm_per_px"]
-    print(f"tuning photos' analysed mm/px: London {min(v for k, v in m.items() if 'london' in k):.3f}-"
-          f"{max(v for k, v in m.items() if 'london' in k):.3f}, Canada {min(v for k, v in m.items() if 'canada' in k):.3f}-"
-          f"{max(v for k, v in m.items() if 'canada' in k):.3f}; the term {RESOLUTION_FLOOR_SLOPES[KEY]:g} x m passes "
-          f"the default {shipped:g} mm from {shipped / RESOLUTION_FLOOR_SLOPES[KEY]:.3f} mm/px")
+    m = {k: v for d in data for k, v in d["mm_per_px"].items()}
+    sample = [analyze_photo(HERE.parent / "sample_images" / f"astronaut_{w}.jpg").calibration.mm_per_px
+              for w in ("before", "after")]
+    print(f"analysed mm/px: the sample {sample[0]:.3f} / {sample[1]:.3f}; "
+          + "; ".join(f"{s_} {min(v for k, v in m.items() if s_ in k):.3f}-{max(v for k, v in m.items() if s_ in k):.3f}"
+                      f" ({sum(s_ in k for k in m)} photos)" for s_ in ("london", "canada") if any(s_ in k for k in m))
+          + f"; the term {RESOLUTION_FLOOR_SLOPES[KEY]:g} x m passes the default {shipped:g} mm from "
+          f"{cp_crossing(KEY):.3f} mm/px")
     ch = np.abs([r["change"] for r in nuis])
     print(f"tuning nuisance-only rows: {len(ch)} ({len(nuis) // 2} pairs); |change| p95 {np.percentile(ch, 95):.2f}, "
           f"p99 {np.percentile(ch, 99):.2f}, max {worst['change']:+.2f} mm ({worst['photo']} {worst['variant']} "
@@ -271,6 +310,7 @@ def main() -> int:
     ap.add_argument("--run", choices=("tune", "heldout"))
     ap.add_argument("--out", type=Path)
     ap.add_argument("--report", type=Path, nargs="+")
+    ap.add_argument("--reach", choices=("tune", "heldout"), help="where the measured line ends against the stroke")
     args = ap.parse_args()
     if not FACES.is_dir():
         print(f"skipped: {FACES} is absent")
@@ -279,6 +319,8 @@ def main() -> int:
         run(args.run, args.out)
     if args.report:
         report(args.report)
+    if args.reach:
+        reach(args.reach)
     return 0
 
 
