@@ -69,6 +69,33 @@ def test_the_term_stays_below_the_defaults_where_they_were_measured():
         assert cp.resolution_floors(cp.DEFAULT_NOISE_FLOORS, m) == cp.DEFAULT_NOISE_FLOORS, m
 
 
+def test_resolution_crossing_is_where_the_floor_starts_to_move():
+    """``resolution_crossing`` is the pixel size from which ``resolution_floors`` raises each row."""
+    d = cp.DEFAULT_NOISE_FLOORS
+    for key in cp.RESOLUTION_FLOOR_SLOPES:
+        m = cp.resolution_crossing(key)
+        assert cp.resolution_floors(d, 0.99 * m)[key] == d[key], key
+        assert cp.resolution_floors(d, 1.01 * m)[key] > d[key], key
+    assert cp.resolution_crossing(("head_yaw_change_deg", "mean")) == float("inf")
+
+
+def test_the_crossings_the_resolution_floors_docstring_states():
+    """``resolution_floors``' docstring names the rows whose term passes the default first, in order, and
+    says every other row waits until 0.33 mm/px: the London portraits (0.27-0.32 mm/px, where the defaults
+    were measured too) already take the fold length's term, the sample (0.18-0.19) none."""
+    cross = {key: cp.resolution_crossing(key) for key in cp.RESOLUTION_FLOOR_SLOPES}
+    first = sorted(cross, key=cross.get)[:6]
+    assert first == [("nlf_length_mm", "side"), ("cheek_lift_mm", "mean"), ("jowl_lift_mm", "mean"),
+                     ("cheek_lift_mm", "side"), ("jowl_lift_mm", "side"), ("mouth_corner_lift_mm", "mean")]
+    assert [round(cross[k], 2) for k in first] == [0.26, 0.27, 0.28, 0.29, 0.31, 0.32]
+    assert min(v for k, v in cross.items() if k not in first) >= 0.325
+    assert round(max(cross.values()), 2) == 1.03
+    doc = " ".join(cp.resolution_floors.__doc__.split())
+    assert "0.26 mm/px for the earliest, ``nlf_length_mm``" in doc and "(0.27, 0.28)" in doc
+    assert "(0.29, 0.31)" in doc and "(0.32)" in doc and "from 0.33 mm/px (up to 1.03)" in doc
+    assert cp.resolution_floors(cp.DEFAULT_NOISE_FLOORS, 0.265)[("nlf_length_mm", "side")] > 5.0  # London 107
+
+
 def test_pair_mm_per_px_is_the_coarser_analysed_scale(sample_analysis, coarse_sample):
     fine, coarse = sample_analysis.calibration.mm_per_px, coarse_sample.calibration.mm_per_px
     assert 0.55 < coarse < 0.7 and fine < 0.2

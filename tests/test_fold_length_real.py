@@ -71,3 +71,25 @@ def test_length_rises_with_a_longer_darkening(face, side):
     lengths = [_length(face, _darken_below(face, side, mm), side) for mm in (0.0, 2.0, 4.0, 8.0)]
     assert np.all(np.diff(lengths) > -0.05), lengths
     assert lengths[-1] - lengths[0] > 2.0, lengths
+
+
+def test_a_mild_beauty_filter_moves_a_young_fold_past_the_rule_but_not_past_the_default(canada_dir):
+    """Why the default stays at 5 mm while its rule gives 2.2 (docs/compare.md "The fold length's full-size
+    default"): a tuning face against its bilateral 20 / 1.5 mm copy, which the skin-texture gate lets
+    through, reads its right fold shorter by more than the floor 2.2 would give there (the resolution term
+    19 x 0.176 mm/px = 3.3 mm) and stays within the shipped 5 mm."""
+    import dataclasses
+
+    from facemetrics import compare_photos
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.compare import RESOLUTION_FLOOR_SLOPES, pair_mm_per_px
+
+    a = analyze_photo(canada_dir / "canada_054f.jpg")
+    assert a.ok, a.error
+    m = a.calibration.mm_per_px
+    b = analyze_loaded(dataclasses.replace(a.photo, rgb=cv2.bilateralFilter(a.photo.rgb, 0, 20, 1.5 / m)))
+    row = next(r for r in compare_photos(a, b).changes if r.metric == "nlf_length_mm" and r.side == "right")
+    at_rule = max(2.2, RESOLUTION_FLOOR_SLOPES[("nlf_length_mm", "side")] * pair_mm_per_px(a, b))
+    assert row.noise_floor == DEFAULT_NOISE_FLOORS[("nlf_length_mm", "side")] == 5
+    assert row.verdict == "within_noise"
+    assert at_rule < -row.change < row.noise_floor

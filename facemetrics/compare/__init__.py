@@ -88,7 +88,8 @@ from .floors import (
     RESOLUTION_FLOOR_SLOPES, RESOLUTION_POWER_DENSE, RESOLUTION_POWER_OTHER,
     noise_floors_from_nuisances, noise_floors_from_repeats, pair_mm_per_px, per_photo_uncertainty, pose_adjusted_floors,
     pose_floor_terms,
-    pose_row_floor_terms, pose_uncertainty, resolution_floor_power, resolution_floors, rigid_block_sd,
+    pose_row_floor_terms, pose_uncertainty, resolution_crossing, resolution_floor_power, resolution_floors,
+    rigid_block_sd,
     roll_row_floor_terms,
 )
 from .gate import (
@@ -145,7 +146,7 @@ __all__ = [
     "covered_areas", "covered_messages", "MSG_COVERED", "one_photo_covered", "MSG_PHOTO_COVERED",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
-    "resolution_floors", "resolution_floor_power", "pair_mm_per_px", "per_photo_uncertainty",
+    "resolution_floors", "resolution_floor_power", "resolution_crossing", "pair_mm_per_px", "per_photo_uncertainty",
     # the constants behind the floors, the gate and the regions (their modules document them)
     "RESOLUTION_FLOOR_SLOPES", "RESOLUTION_POWER_DENSE", "RESOLUTION_POWER_OTHER",
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",

@@ -52,7 +52,10 @@ DEFAULT_NOISE_FLOORS: dict[tuple[str, str], float] = {
     ("nlf_contrast_pct", "side"): 3,  # (issue 10's fold line; same 325 pairs; the rule gives 2.8 since f368598: kept)
     ("nlf_length_mm", "side"): 5,  # re-measured 2026-12-04 after f368598 moved it: was 4.6; the length's soft
     # count (stop 37, folds.LENGTH_FULL_EVIDENCE) brought the rule to 2.2 (largest 1.73): kept at 5, as the young
-    # Canada folds' re-saves and mild filters move it further (docs/compare.md "The fold length's ends")
+    # Canada folds' re-saves and mild filters move it further (docs/compare.md "The fold length's ends"); the rule
+    # on the tuning faces (London 12 + Canada 24) gives 2.2 too, and its bilateral-20 copies read 7 of 72 false
+    # rows there against 3 at 5: kept (bench/bench_length_floor.py, docs/compare.md "The fold length's full-size
+    # default").  It is the floor below 0.26 mm/px only (resolution_crossing): the sample, the Canada faces
     ("jawline_height_mm", "side"): 4.1,
     ("jawline_height_mm", "mean"): 3.7,
     ("jaw_width_mm", "mean"): 3.1,
@@ -251,7 +254,8 @@ RESOLUTION_FLOOR_SLOPES: dict[tuple[str, str], float] = {
     ("cheek_lift_mm", "side"): 0.65,  # was 0.59
     ("cheek_lift_mm", "mean"): 0.49,
     # the rest, unit per (mm/px): landmark rows barely grow with the pixel (the Face Mesh's own
-    # jitter dominates), so their term passes the default only near 0.9 mm/px
+    # jitter dominates), so the jawline and jowl ones pass their default only near 0.9-1.0 mm/px (the
+    # mouth corner's at 0.74-0.89, the cheek's at 0.33-0.35: their defaults are the smallest)
     ("jawline_lift_landmarks_mm", "side"): 4.4,
     ("jawline_lift_landmarks_mm", "mean"): 3.7,
     ("jowl_lift_landmarks_mm", "side"): 4.4,
@@ -299,9 +303,17 @@ def resolution_floors(floors: dict, mm_per_px: float, slopes: dict | None = None
     -------
     dict
         A new dict: every floor at least its resolution term, the keys of ``floors``
-        only.  The term stays below the defaults at the resolutions they were
-        measured at (0.18-0.32 mm/px: the sample photo and the London portraits),
-        so there the floors are the defaults; it never lowers a floor.
+        only; it never lowers a floor.  With the default floors, a row's term passes
+        its default from :func:`resolution_crossing` on: 0.26 mm/px for the earliest,
+        ``nlf_length_mm`` (5 mm / 19 mm per mm/px), then the cheek and jowl mean lifts
+        (0.27, 0.28), the cheek and jowl side lifts (0.29, 0.31), the mouth-corner mean lift
+        (0.32); every other row from 0.33 mm/px (up to 1.03).  So at the sample photo's
+        0.18-0.19 mm/px and the Canada faces' 0.15-0.19 every floor is its default (up to
+        0.25 mm/px none moves), but at the London portraits' 0.27-0.32 mm/px, where the
+        defaults were also measured, the fold length's floor is 5.0-6.1 mm on every one of
+        them and those five lift rows reach 1.04-1.45 x their defaults at 0.32 (analysed
+        mm/px of the photos: ``python bench/bench_length_floor.py --report``, 2026-12-04;
+        docs/compare.md 'Noise floors and resolution').
     """
     slopes = RESOLUTION_FLOOR_SLOPES if slopes is None else slopes
     out = dict(floors)
@@ -312,6 +324,29 @@ def resolution_floors(floors: dict, mm_per_px: float, slopes: dict | None = None
         if key in out:
             out[key] = max(out[key], float(a) * m ** resolution_floor_power(key[0]))
     return out
+
+
+def resolution_crossing(key: tuple[str, str], floors: dict | None = None, slopes: dict | None = None) -> float:
+    """The pixel size (mm/px) from which a row's resolution term passes its floor: ``(floor / a) ** (1 / p)``.
+
+    Parameters
+    ----------
+    key : (metric, "side" | "mean")
+        A row of :data:`RESOLUTION_FLOOR_SLOPES`.
+    floors, slopes : dict, optional
+        :data:`DEFAULT_NOISE_FLOORS` and :data:`RESOLUTION_FLOOR_SLOPES` unless given.
+
+    Returns
+    -------
+    float
+        mm per px; below it :func:`resolution_floors` leaves the row's floor as given.  ``inf`` for a row
+        without a resolution term (the pose rows).
+    """
+    floors = DEFAULT_NOISE_FLOORS if floors is None else floors
+    slopes = RESOLUTION_FLOOR_SLOPES if slopes is None else slopes
+    if key not in slopes:
+        return float("inf")
+    return float((float(floors[key]) / float(slopes[key])) ** (1.0 / resolution_floor_power(key[0])))
 
 
 def pair_mm_per_px(before, after) -> float:
