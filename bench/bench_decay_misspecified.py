@@ -76,7 +76,8 @@ Analysis and counts
 -------------------
 ``analyze_series(table, per_subject=False, n_boot=400, seed=study)``, the pooled row.  Per cell:
 ``right`` (the verdict is the answer above), ``wrong`` (the opposite verdict: a confident wrong answer),
-``inconclusive``; coverage of the 95 % CI of ``change_24h`` (the claim's quantity) against the
+``inconclusive``; coverage of the 95 % CI of ``change_24h`` (the claim's quantity; since stop 38 the
+photos' at 18-30 h where rule 6 read them, the curve's 95 % CI at 24 h reported beside it) against the
 population truth, and of ``half_life_h`` against the half-time above where defined (studies with
 ``status`` ``ok``).  Studies per cell ``--studies`` (default 80, ~9 min on 2 cores shared with other
 jobs; the docs' figures: 200, 22 min): seeds
@@ -112,6 +113,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from facemetrics.decay import FADES, INCONCLUSIVE, MIN_EFFECT, PERSISTS, analyze_series  # noqa: E402
+from facemetrics.decay.model import decay_model  # noqa: E402
 from facemetrics.study import DEFAULT_DESIGN  # noqa: E402
 
 METRIC = "jawline_lift_mm"
@@ -218,6 +220,10 @@ def run_cell(schedule: str, sched_i: int, name: str, truth_i: int, studies) -> l
         f = analyze_series(table, per_subject=False, seed=k).fits[0]
         ok = f.status == "ok"
         near = f.near_claim
+        curve_ci = (math.nan, math.nan)  # the fitted curve's 95 % CI at 24 h (the columns' figure before stop 38)
+        if ok and f.boot_params is not None and len(f.boot_params):
+            bp = f.boot_params
+            curve_ci = tuple(np.quantile(decay_model(24.0, bp[:, 0], bp[:, 1], bp[:, 2]), [0.025, 0.975]))
         recs.append(dict(
             schedule=schedule, truth=name, study=k, nearest_h=nearest_24h(schedule), half="tuning" if k % 2 == 0 else "held_out",
             answer=answer, true_24h=true24, own_24h=own24,
@@ -228,6 +234,7 @@ def run_cell(schedule: str, sched_i: int, name: str, truth_i: int, studies) -> l
             change_24h=f.change_24h, lo95=f.change_24h_ci_low, hi95=f.change_24h_ci_high,
             lo90=f.change_24h_test_ci_low, hi90=f.change_24h_test_ci_high, half_life=f.half_life_h,
             c24_covered=ok and f.change_24h_ci_low <= true24 <= f.change_24h_ci_high,
+            source=f.change_24h_source, curve_c24_covered=ok and curve_ci[0] <= true24 <= curve_ci[1],
             hl_covered=(ok and ht is not None and f.half_life_h_ci_low <= ht <= f.half_life_h_ci_high),
             hl_defined=ht is not None,
         ))
@@ -314,6 +321,9 @@ def summarise(df: pd.DataFrame, alpha: float) -> pd.DataFrame:
             right=(g["verdict"] == answer).mean(), wrong=(g["verdict"] == wrong).mean(),
             inconclusive=(g["verdict"] == INCONCLUSIVE).mean(),
             c24_cov=g.loc[ok, "c24_covered"].mean() if ok.any() else math.nan,
+            c24_cov_curve=(g.loc[ok, "curve_c24_covered"].mean() if ok.any() and "curve_c24_covered" in g
+                           else math.nan),
+            from_photos=(g["source"] == "photos_18_30h").mean() if "source" in g else math.nan,
             c24_med=g["change_24h"].median(),
             hl_cov=(g.loc[ok, "hl_covered"].mean() if ok.any() and g["hl_defined"].iloc[0] else math.nan),
         ))
@@ -330,12 +340,13 @@ def markdown(s: pd.DataFrame) -> str:
         lines += [f"\n{half} seeds ({int(g['n'].iloc[0])} studies per cell), near-24 h check alpha "
                   f"{g['alpha'].iloc[0]:g}{' (none: the fit before the fix)' if g['alpha'].iloc[0] == 0 else ''}\n",
                   "| schedule | truth | answer | true 24 h (mm) | right | wrong | wrong own | inconclusive "
-                  "| median fitted 24 h (mm) | 95 % CI of 24 h covers | half-time covered |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| median 24 h figure (mm) | 95 % CI of 24 h covers | curve's 95 % CI covers | 24 h figure from "
+                  "the photos | half-time covered |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in g.itertuples():
             lines.append(f"| {r.schedule} | {r.truth} | {r.answer} | {r.true_24h:.2f} | {_pct(r.right)} | "
                          f"**{_pct(r.wrong)}** | {_pct(r.wrong_own)} | {_pct(r.inconclusive)} | {r.c24_med:.2f} | "
-                         f"{_pct(r.c24_cov)} | {_pct(r.hl_cov)} |")
+                         f"{_pct(r.c24_cov)} | {_pct(r.c24_cov_curve)} | {_pct(r.from_photos)} | {_pct(r.hl_cov)} |")
     return "\n".join(lines)
 
 
