@@ -235,6 +235,7 @@ def test_a_verdict_whose_nearest_photo_is_too_far_from_24_h_is_inconclusive(monk
     import facemetrics.decay.near_claim as nc
 
     data = table(lambda t: 2.0 * np.exp2(-t / 3.0), NO_24_TIMES, 0, sd_between=0.03, sd_within=0.03)
+    monkeypatch.setattr(nc, "FAR_FROM_CLAIM_H", math.inf)
     kept = analyze_series(data, per_subject=False, n_boot=200, seed=0).fits[0]
     monkeypatch.setattr(nc, "FAR_FROM_CLAIM_H", 11.0)
     far = analyze_series(data, per_subject=False, n_boot=200, seed=0).fits[0]
@@ -244,4 +245,23 @@ def test_a_verdict_whose_nearest_photo_is_too_far_from_24_h_is_inconclusive(monk
     assert far.verdict == "inconclusive" and far.change_24h_source == "curve_unchecked"
     assert far.reason.startswith("No photo at 18.0 h to 30.0 h after treatment (the nearest at 12.0 h, 12.0 h from")
     assert f"the curve alone would read {FADES}" in far.reason and "about 24 h after a treatment" in far.reason
+    assert "no photo within 11.0 h of 24 h" in far.reason
     assert far.change_24h == kept.change_24h
+
+
+def test_by_default_a_last_photo_at_12_h_leaves_the_claim_unjudged_and_one_at_16_h_does_not():
+    """FAR_FROM_CLAIM_H (9 h, chosen on the bench's tuning half): photos to 12 h and at 48 h are 12 h from
+    24 h at best, so the claim is not judged; a photo at 16 h (8 h away) keeps the curve's verdict."""
+    from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
+
+    assert FAR_FROM_CLAIM_H == 9.0
+    g = lambda t: 2.0 * np.exp2(-t / 3.0)  # noqa: E731
+    far = analyze_series(table(g, NO_24_TIMES, 0, sd_between=0.03, sd_within=0.03), per_subject=False,
+                         n_boot=200, seed=0).fits[0]
+    assert far.verdict == "inconclusive" and far.near_claim.curve_verdict == FADES, far.reason
+    assert far.change_24h_source == "curve_unchecked" and "no photo within 9.0 h of 24 h" in far.reason
+    times16 = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 48.0)
+    kept = analyze_series(table(g, times16, 0, sd_between=0.03, sd_within=0.03), per_subject=False,
+                          n_boot=200, seed=0).fits[0]
+    assert kept.verdict == FADES and kept.change_24h_source == "curve_unchecked", kept.reason
+    assert "(the nearest at 16.0 h, 8.0 h from 24 h): the 24 h figure is the fitted curve's, not measured" in kept.reason

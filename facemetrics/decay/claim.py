@@ -237,6 +237,7 @@ from .model import (
     fit_decay,
     profile_fit,
 )
+from . import near_claim as nc
 from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .time_unit import time_unit_note
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
@@ -920,8 +921,8 @@ def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: 
               f"{quantity(values['change_24h_test_ci_high'], unit)}")
         return INCONCLUSIVE, (
             f"{none}: the change at 24 h, {c24} ({ci}), is the fitted curve's extrapolation, not measured, and "
-            f"nothing near 24 h can check it, so the claim is not judged (the curve alone would read {verdict}); "
-            f"{take}."), near
+            f"no photo within {hours_text(nc.FAR_FROM_CLAIM_H)} of 24 h can check it, so the claim is not judged "
+            f"(the curve alone would read {verdict}); {take}."), near
     return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured; {take}.", near
 
 

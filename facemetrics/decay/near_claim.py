@@ -53,9 +53,11 @@ NEAR_CLAIM_FRACTION = 0.25
 #: the photos near 24 h (chosen on the tuning half of bench/bench_decay_misspecified.py)
 NEAR_CLAIM_ALPHA = 0.05
 #: a series with no photo in the window whose photo time nearest 24 h is further than this (h) from it
-#: reads ``inconclusive`` (rule 7 of :mod:`facemetrics.decay.claim`; chosen on the tuning half of
-#: bench/bench_decay_misspecified.py's schedules without a photo at 18-30 h)
-FAR_FROM_CLAIM_H = math.inf
+#: reads ``inconclusive`` (rule 7 of :mod:`facemetrics.decay.claim`): the largest of 6, 9, 12, 18 h and
+#: none leaving no tuning cell of bench/bench_decay_misspecified.py's schedules without a photo at 18-30 h
+#: above 5 % wrong (a delayed onset read wrongly in 10 % with the last photo at 12 h, 55 % with photos
+#: at 4 and 48 h; docs/validation.md section 10)
+FAR_FROM_CLAIM_H = 9.0
 
 
 @dataclass(frozen=True)
