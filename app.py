@@ -68,6 +68,7 @@ from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_
                                       refusal_reasons)
 from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
+from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
@@ -1755,7 +1756,9 @@ TIMELINE_HINT = (
     "The timeline plots a series: one 'before' photo and two or more 'after' photos at different hours since "
     f"treatment. To fit a decay curve and test the 24 h claim it needs at least {MIN_TIMES} different times at or "
     f"after the treatment, {MIN_PHOTOS} compared photos in all (each 'after' photo, and each extra 'before' photo "
-    f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later.")
+    f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later. The claim is judged only "
+    f"with a photo within {FAR_FROM_CLAIM_H:g} h of 24 h, and one taken 18-30 h after the treatment checks the fitted "
+    "curve there: take one about 24 h after the treatment.")
 
 
 def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:

@@ -246,8 +246,8 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     pooled = [f for f in fits if f.subject is None and f.fit_ok]
     if any(f.change_24h_source == FROM_PHOTOS for f in pooled):
         handles.append(Line2D([], [], color="0.3", ls="none", marker="D", ms=5, mec="k",
-                              label=f"24 h: mean of the photos at 18-30 h ({percent(result.confidence)} CI), "
-                                    "the verdict's figure (the curve misses them)"))
+                              label=f"24 h: photos at 18-30 h, mean and {percent(result.confidence)} CI "
+                                    "(the verdict's figure)"))
     unchecked = [f.treatment for f in pooled if f.change_24h_source == FROM_CURVE_UNCHECKED]
     if unchecked:
         handles.append(Line2D([], [], ls="none", label=f"{', '.join(unchecked)}: no photo at 18-30 h, the 24 h "

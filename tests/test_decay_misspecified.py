@@ -265,3 +265,25 @@ def test_by_default_a_last_photo_at_12_h_leaves_the_claim_unjudged_and_one_at_16
                           n_boot=200, seed=0).fits[0]
     assert kept.verdict == FADES and kept.change_24h_source == "curve_unchecked", kept.reason
     assert "(the nearest at 16.0 h, 8.0 h from 24 h): the 24 h figure is the fitted curve's, not measured" in kept.reason
+
+
+def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
+    from facemetrics.plots import plot_timeline
+
+    for seed in range(8):
+        data = table(delayed, SPARSE_TIMES, seed)
+        res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
+        if res.fits[0].change_24h_source == "photos_18_30h":
+            break
+    fit = res.fits[0]
+    assert fit.change_24h_source == "photos_18_30h"
+    ax = plot_timeline(data, res).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lab.startswith("24 h: photos at 18-30 h, mean and 95% CI") for lab in labels), labels
+    diamonds = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert len(diamonds) == 1 and tuple(diamonds[0].get_xdata()) == (24.0,)
+    assert diamonds[0].get_ydata()[0] == pytest.approx(fit.change_24h)
+    # the model's own fade with photos at 24 h: no diamond, no such legend entry
+    plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200, seed=1)
+    ax = plot_timeline(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), plain).axes[0]
+    assert not [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
