@@ -68,6 +68,7 @@ from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_
                                       refusal_reasons)
 from facemetrics.decay.wording import decimals_for
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
+from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
@@ -1278,8 +1279,11 @@ TIMELINE_TABLE_COLUMNS = _timeline_table_columns()
 
 #: under the "Timeline table"
 TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal); each figure's 95 % CI is "
-                       "in its `_ci_low` / `_ci_high` columns, the 24 h test's 90 % CI in `change_24h_test_ci_*`. "
-                       "timeline.csv (Downloads) keeps every digit.")
+                       "in its `_ci_low` / `_ci_high` columns, the 24 h test's 90 % CI in `change_24h_test_ci_*`; "
+                       "`change_24h_source` says where the 24 h figures come from: the fitted curve (`curve`), the "
+                       "photos taken 18-30 h after treatment when the curve misses them (`photos_18_30h`), or the "
+                       "curve with no photo at 18-30 h to check it (`curve_unchecked`: take one about 24 h after a "
+                       "treatment). timeline.csv (Downloads) keeps every digit.")
 
 
 def timeline_caption(table: pd.DataFrame) -> str:
@@ -1770,7 +1774,9 @@ TIMELINE_HINT = (
     "The timeline plots a series: one 'before' photo and two or more 'after' photos at different hours since "
     f"treatment. To fit a decay curve and test the 24 h claim it needs at least {MIN_TIMES} different times at or "
     f"after the treatment, {MIN_PHOTOS} compared photos in all (each 'after' photo, and each extra 'before' photo "
-    f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later.")
+    f"with negative hours, counts once), and one photo at {MIN_LAST_HOURS:g} h or later. The claim is judged only "
+    f"with a photo within {FAR_FROM_CLAIM_H:g} h of 24 h, and one taken 18-30 h after the treatment checks the fitted "
+    "curve there: take one about 24 h after the treatment.")
 
 
 def untimed_after_photos(pairs: dict) -> list[str]:

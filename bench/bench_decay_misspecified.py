@@ -57,11 +57,30 @@ Schedules (photos after treatment, as ``long.csv`` has them; no baseline rows)
 8, 12, 24, 48 h) with 1 subject and with 3 subjects; ``sparse``: 0, 1, 4, 24 h with 3 subjects (one
 subject has 4 photos, below ``MIN_PHOTOS``: always ``insufficient_data``, not run).
 
+Schedules with no photo at 18-30 h (added 2026-12-04, stop 38, with the rule below, before any run of them;
+``--schedules`` picks them): ``no24``: the demo's times without 24 h (0.25-12 h and 48 h; nearest photo
+12 h from 24 h) with 1 and 3 subjects; ``to12 x3``: 0.25-12 h (the last photo at 12 h, the least
+``analyze_series`` accepts; 12 h away); ``16+48 x3``: 0, 1, 4, 8, 16, 48 h (8 h away); ``sparse48 x3``:
+0, 1, 4, 48 h (20 h away).  Their fits cannot be checked near 24 h (rule 6 needs photos at 18-30 h), so
+the verdict rests on the curve alone.
+
+The rule for a series with no photo at 18-30 h (fixed before any run of these schedules): a series whose
+photo time nearest 24 h (after treatment, any subject) lies more than ``D`` hours from 24 h reads
+``inconclusive`` (``reason``: the 24 h figure is the curve's extrapolation; take a photo at about 24 h).
+``D`` from 6 (= no photo at 18-30 h at all), 9, 12, 18 and infinity (keep the curve's verdict, with a
+sentence saying it is the curve's, not measured): the largest ``D`` with, on the tuning half, no
+3-subject cell of these schedules above 5 % wrong against the population and no 1-subject cell above 5 %
+wrong against its own subject's truth (``choose_far``); the held-out half is reported with it.
+Result (2026-12-04, 80 studies per cell): D = 9 h (the delayed onset 10 % wrong with the last photo at 12 h,
+55 % with photos at 4 and 48 h; the 8 h-away schedule at most 5 %): ``FAR_FROM_CLAIM_H`` of
+:mod:`facemetrics.decay.near_claim`, docs/validation.md section 10.
+
 Analysis and counts
 -------------------
 ``analyze_series(table, per_subject=False, n_boot=400, seed=study)``, the pooled row.  Per cell:
 ``right`` (the verdict is the answer above), ``wrong`` (the opposite verdict: a confident wrong answer),
-``inconclusive``; coverage of the 95 % CI of ``change_24h`` (the claim's quantity) against the
+``inconclusive``; coverage of the 95 % CI of ``change_24h`` (the claim's quantity; since stop 38 the
+photos' at 18-30 h where rule 6 read them, the curve's 95 % CI at 24 h reported beside it) against the
 population truth, and of ``half_life_h`` against the half-time above where defined (studies with
 ``status`` ``ok``).  Studies per cell ``--studies`` (default 80, ~9 min on 2 cores shared with other
 jobs; the docs' figures: 200, 22 min): seeds
@@ -97,6 +116,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from facemetrics.decay import FADES, INCONCLUSIVE, MIN_EFFECT, PERSISTS, analyze_series  # noqa: E402
+from facemetrics.decay.model import decay_model  # noqa: E402
 from facemetrics.study import DEFAULT_DESIGN  # noqa: E402
 
 METRIC = "jawline_lift_mm"
@@ -135,7 +155,22 @@ SCHEDULES = {
     "demo x1": (DEMO_TIMES, 1),
     "demo x3": (DEMO_TIMES, 3),
     "sparse x3": ((0.0, 1.0, 4.0, 24.0), 3),
+    # no photo at 18-30 h (stop 38): appended, so the seeds of the schedules above are unchanged
+    "no24 x1": (tuple(t for t in DEMO_TIMES if t != 24.0), 1),
+    "no24 x3": (tuple(t for t in DEMO_TIMES if t != 24.0), 3),
+    "to12 x3": (tuple(t for t in DEMO_TIMES if t <= 12.0), 3),
+    "16+48 x3": ((0.0, 1.0, 4.0, 8.0, 16.0, 48.0), 3),
+    "sparse48 x3": ((0.0, 1.0, 4.0, 48.0), 3),
 }
+#: the schedules of the first run (each has a photo at 24 h)
+NEAR_SCHEDULES = ("demo x1", "demo x3", "sparse x3")
+#: ``D`` candidates (h) of the rule for a series with no photo at 18-30 h (module docstring)
+FAR_CANDIDATES = (6.0, 9.0, 12.0, 18.0, math.inf)
+
+
+def nearest_24h(schedule: str) -> float:
+    """Hours between 24 h and the schedule's photo time nearest it."""
+    return float(min(abs(t - 24.0) for t in SCHEDULES[schedule][0]))
 
 _GH_X, _GH_W = np.polynomial.hermite_e.hermegauss(40)
 _GH_W = _GH_W / _GH_W.sum()
@@ -188,8 +223,12 @@ def run_cell(schedule: str, sched_i: int, name: str, truth_i: int, studies) -> l
         f = analyze_series(table, per_subject=False, seed=k).fits[0]
         ok = f.status == "ok"
         near = f.near_claim
+        curve_ci = (math.nan, math.nan)  # the fitted curve's 95 % CI at 24 h (the columns' figure before stop 38)
+        if ok and f.boot_params is not None and len(f.boot_params):
+            bp = f.boot_params
+            curve_ci = tuple(np.quantile(decay_model(24.0, bp[:, 0], bp[:, 1], bp[:, 2]), [0.025, 0.975]))
         recs.append(dict(
-            schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
+            schedule=schedule, truth=name, study=k, nearest_h=nearest_24h(schedule), half="tuning" if k % 2 == 0 else "held_out",
             answer=answer, true_24h=true24, own_24h=own24,
             own_answer=FADES if abs(own24) < MARGIN_MM else PERSISTS, verdict=f.verdict,
             curve_verdict=near.curve_verdict if near is not None else f.verdict,
@@ -198,6 +237,7 @@ def run_cell(schedule: str, sched_i: int, name: str, truth_i: int, studies) -> l
             change_24h=f.change_24h, lo95=f.change_24h_ci_low, hi95=f.change_24h_ci_high,
             lo90=f.change_24h_test_ci_low, hi90=f.change_24h_test_ci_high, half_life=f.half_life_h,
             c24_covered=ok and f.change_24h_ci_low <= true24 <= f.change_24h_ci_high,
+            source=f.change_24h_source, curve_c24_covered=ok and curve_ci[0] <= true24 <= curve_ci[1],
             hl_covered=(ok and ht is not None and f.half_life_h_ci_low <= ht <= f.half_life_h_ci_high),
             hl_defined=ht is not None,
         ))
@@ -208,6 +248,61 @@ def verdicts_at(df: pd.DataFrame, alpha: float) -> pd.Series:
     """Each study's verdict with the near-24 h check at ``alpha`` (0: the curve's verdict, no check)."""
     miss = (df["near_p"] < alpha) & (df["data_verdict"] != "")
     return df["data_verdict"].where(miss, df["curve_verdict"])
+
+
+def far_verdicts(df: pd.DataFrame, far_h: float, alpha: float) -> pd.Series:
+    """The verdicts at ``alpha`` with the rule for no photo near 24 h: ``inconclusive`` where the photo nearest
+    24 h is more than ``far_h`` hours from it."""
+    return verdicts_at(df, alpha).where(~(df["nearest_h"] > far_h), INCONCLUSIVE)
+
+
+def far_rates(df: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per half x schedule x truth: right / wrong / wrong own / inconclusive with each ``D`` of
+    :data:`FAR_CANDIDATES` (columns ``right_D``, ...), D = inf being the curve's verdict."""
+    out = []
+    for (half, schedule, name), g in df.groupby(["half", "schedule", "truth"], sort=False):
+        answer = g["answer"].iloc[0]
+        wrong = PERSISTS if answer == FADES else FADES
+        rec = dict(half=half, schedule=schedule, truth=name, nearest_h=g["nearest_h"].iloc[0], n=len(g),
+                   answer="fades" if answer == FADES else "persists", true_24h=g["true_24h"].iloc[0],
+                   c24_med=g["change_24h"].median())
+        for d in FAR_CANDIDATES:
+            v = far_verdicts(g, d, alpha).to_numpy()
+            rec[f"right_{d:g}"] = (v == answer).mean()
+            rec[f"wrong_{d:g}"] = (v == wrong).mean()
+            rec[f"wrong_own_{d:g}"] = (v == _opposite(g["own_answer"].to_numpy())).mean()
+            rec[f"inconclusive_{d:g}"] = (v == INCONCLUSIVE).mean()
+        out.append(rec)
+    return pd.DataFrame(out)
+
+
+def choose_far(df: pd.DataFrame, alpha: float = 0.05) -> float:
+    """The module docstring's rule for no photo near 24 h, on the tuning half: the largest ``D`` with no
+    3-subject cell above 5 % wrong and no 1-subject cell above 5 % wrong against its own subject."""
+    s = far_rates(df[df["half"] == "tuning"], alpha)
+    one = s["schedule"].str.endswith("x1")
+    for d in sorted(FAR_CANDIDATES, reverse=True):
+        if (s.loc[~one, f"wrong_{d:g}"] <= 0.05).all() and (s.loc[one, f"wrong_own_{d:g}"] <= 0.05).all():
+            return d
+    return min(FAR_CANDIDATES)
+
+
+def far_markdown(s: pd.DataFrame, chosen: float) -> str:
+    """The no-photo-near-24 h table: before (the curve's verdict) and with the chosen ``D``."""
+    lines = []
+    for half, g in s.groupby("half", sort=False):
+        lines += [f"\n{half} seeds ({int(g['n'].iloc[0])} studies per cell), no photo at 18-30 h: the curve's "
+                  f"verdict (D = inf) and with D = {chosen:g} h\n",
+                  "| schedule | nearest photo to 24 h (h) | truth | answer | true 24 h (mm) | right / wrong / "
+                  "inconclusive, curve (%) | wrong own, curve (%) | with D (%) | median fitted 24 h (mm) |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for r in g.to_dict("records"):
+            def trio(d):
+                return " / ".join(f"{100 * r[f'{k}_{d:g}']:.0f}" for k in ("right", "wrong", "inconclusive"))
+            lines.append(f"| {r['schedule']} | {r['nearest_h']:g} | {r['truth']} | {r['answer']} | "
+                         f"{r['true_24h']:.2f} | {trio(math.inf)} | {100 * r['wrong_own_inf']:.0f} | {trio(chosen)} | "
+                         f"{r['c24_med']:.2f} |")
+    return "\n".join(lines)
 
 
 def _opposite(answer):
@@ -229,6 +324,9 @@ def summarise(df: pd.DataFrame, alpha: float) -> pd.DataFrame:
             right=(g["verdict"] == answer).mean(), wrong=(g["verdict"] == wrong).mean(),
             inconclusive=(g["verdict"] == INCONCLUSIVE).mean(),
             c24_cov=g.loc[ok, "c24_covered"].mean() if ok.any() else math.nan,
+            c24_cov_curve=(g.loc[ok, "curve_c24_covered"].mean() if ok.any() and "curve_c24_covered" in g
+                           else math.nan),
+            from_photos=(g["source"] == "photos_18_30h").mean() if "source" in g else math.nan,
             c24_med=g["change_24h"].median(),
             hl_cov=(g.loc[ok, "hl_covered"].mean() if ok.any() and g["hl_defined"].iloc[0] else math.nan),
         ))
@@ -245,12 +343,13 @@ def markdown(s: pd.DataFrame) -> str:
         lines += [f"\n{half} seeds ({int(g['n'].iloc[0])} studies per cell), near-24 h check alpha "
                   f"{g['alpha'].iloc[0]:g}{' (none: the fit before the fix)' if g['alpha'].iloc[0] == 0 else ''}\n",
                   "| schedule | truth | answer | true 24 h (mm) | right | wrong | wrong own | inconclusive "
-                  "| median fitted 24 h (mm) | 95 % CI of 24 h covers | half-time covered |",
-                  "|---|---|---|---|---|---|---|---|---|---|---|"]
+                  "| median 24 h figure (mm) | 95 % CI of 24 h covers | curve's 95 % CI covers | 24 h figure from "
+                  "the photos | half-time covered |",
+                  "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
         for r in g.itertuples():
             lines.append(f"| {r.schedule} | {r.truth} | {r.answer} | {r.true_24h:.2f} | {_pct(r.right)} | "
                          f"**{_pct(r.wrong)}** | {_pct(r.wrong_own)} | {_pct(r.inconclusive)} | {r.c24_med:.2f} | "
-                         f"{_pct(r.c24_cov)} | {_pct(r.hl_cov)} |")
+                         f"{_pct(r.c24_cov)} | {_pct(r.c24_cov_curve)} | {_pct(r.from_photos)} | {_pct(r.hl_cov)} |")
     return "\n".join(lines)
 
 
@@ -275,6 +374,8 @@ def main(argv=None) -> int:
     ap.add_argument("--alphas", type=float, nargs="*", default=[0.0, 0.01, 0.05, 0.10],
                     help="levels of the near-24 h check to evaluate (0: none)")
     ap.add_argument("--from-csv", help="summarise a saved --csv instead of fitting")
+    ap.add_argument("--schedules", nargs="*", default=list(NEAR_SCHEDULES),
+                    help=f"schedules to run (default: those with a photo at 24 h; all: {', '.join(SCHEDULES)})")
     args = ap.parse_args(argv)
     studies = [k for k in range(args.studies)
                if args.half == "both" or (k % 2 == 0) == (args.half == "tuning")]
@@ -286,16 +387,26 @@ def main(argv=None) -> int:
         recs = []
         for si, schedule in enumerate(SCHEDULES):
             for ti, name in enumerate(TRUTHS):
-                if name in args.truths:
+                if name in args.truths and schedule in args.schedules:
                     recs += run_cell(schedule, si, name, ti, studies)
         df = pd.DataFrame(recs)
     if args.csv:
         df.to_csv(args.csv, index=False)
     print(f"margin {MARGIN_MM} mm; noise SD {SD_BETWEEN_MM} mm per subject + {SD_WITHIN_MM} mm per photo; "
           f"{len(df)} fits in {time.time() - t0:.0f} s")
+    if "nearest_h" not in df.columns:  # a csv saved before stop 38
+        df["nearest_h"] = df["schedule"].map(nearest_24h)
+    far = df["nearest_h"] > 6.0
+    near, df_far = df[~far], df[far]
     for a in args.alphas:
-        print(markdown(summarise(df, a)))
-    if (df["half"] == "tuning").any() and any(a > 0 for a in args.alphas):
+        if len(near):
+            print(markdown(summarise(near, a)))
+    if len(df_far):
+        chosen = choose_far(df_far) if (df_far["half"] == "tuning").any() else math.inf
+        print(far_markdown(far_rates(df_far), chosen))
+        print(f"\nD chosen on the tuning half (no photo at 18-30 h, module docstring's rule): {chosen:g} h")
+    df = near
+    if len(df) and (df["half"] == "tuning").any() and any(a > 0 for a in args.alphas):
         print(f"\nalpha chosen on the tuning half (module docstring's rule): {choose_alpha(df, args.alphas):g}")
     return 0
 

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from .compare import Comparison
-from .decay.claim import CLAIM_HOURS, SeriesError, SeriesResult, min_effect_for, regimen_levels, validate_changes
+from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
+                          regimen_levels, validate_changes)
 from .decay.wording import num, percent, quantity
 from .export import figure_png, write_bytes
 from .jaw import jaw_metrics
@@ -175,6 +176,12 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
             fit, low, high = f.curve(grid)
             ax.fill_between(grid, low, high, color=colour[tr], alpha=0.2, lw=0, zorder=2)
             ax.plot(grid, fit, color=colour[tr], lw=2.0, zorder=4)
+            if f.subject is None and f.change_24h_source == FROM_PHOTOS and math.isfinite(f.change_24h):
+                # the verdict read the photos at 18-30 h, not the curve: their mean and its CI at 24 h
+                lo, hi = f.change_24h_ci_low, f.change_24h_ci_high
+                err = ([[f.change_24h - lo], [hi - f.change_24h]] if math.isfinite(lo) and math.isfinite(hi) else None)
+                ax.errorbar([CLAIM_HOURS], [f.change_24h], yerr=err, fmt="D", ms=6, color=colour[tr], mec="k",
+                            capsize=3, lw=1.2, zorder=5)
 
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     ax.set_xlim(t_min - 0.1 * abs(t_min) - 0.2, t_max)
@@ -236,6 +243,15 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     elif delta is not None:
         handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
     handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
+    pooled = [f for f in fits if f.subject is None and f.fit_ok]
+    if any(f.change_24h_source == FROM_PHOTOS for f in pooled):
+        handles.append(Line2D([], [], color="0.3", ls="none", marker="D", ms=5, mec="k",
+                              label=f"24 h: photos at 18-30 h, mean and {percent(result.confidence)} CI "
+                                    "(the verdict's figure)"))
+    unchecked = [f.treatment for f in pooled if f.change_24h_source == FROM_CURVE_UNCHECKED]
+    if unchecked:
+        handles.append(Line2D([], [], ls="none", label=f"{', '.join(unchecked)}: no photo at 18-30 h, the 24 h "
+                                                        "figure is the curve's extrapolation"))
     shown = sorted(set(mdf["subject"]))
     if 1 < len(shown) <= 8:
         handles += [

@@ -185,6 +185,28 @@ def _fmt(v, unit="", digits=2) -> str:
     return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
 
 
+#: the mark after a ``change at 24 h`` figure of report.md that is not the checked curve's, by ``change_24h_source``
+SOURCE_MARKS = {"photos_18_30h": " †", "curve_unchecked": " ‡"}
+#: the note under the figures for each mark
+SOURCE_NOTES = {
+    "photos_18_30h": "† The mean change of the photos taken 18-30 h after treatment, not the fitted curve's: the "
+                     "curve misses those photos (see the verdict's reason, which gives the curve's value), so the "
+                     "verdict was read from them.",
+    "curve_unchecked": "‡ The fitted curve's extrapolation to 24 h, not measured: no photo was taken 18-30 h after "
+                       "treatment to check it. Take one about 24 h after a treatment.",
+}
+
+
+def source_notes(table: pd.DataFrame) -> list[str]:
+    """The notes under report.md's figures for the marked ``change at 24 h`` figures (:data:`SOURCE_MARKS`),
+    one per source present in ``table``; empty when every figure is the checked curve's (or the table predates
+    ``change_24h_source``)."""
+    if "change_24h_source" not in table.columns:
+        return []
+    present = set(table["change_24h_source"].dropna().astype(str))
+    return [line for key, note in SOURCE_NOTES.items() if key in present for line in ("", note)]
+
+
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
                       left_out=(), follow_on=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
@@ -245,7 +267,8 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {subj} | {r['n_photos']} | "
             f"{peak} | "
             f"{hl} | "
-            f"{_fmt(r['change_24h'], u)} [{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
+            f"{_fmt(r['change_24h'], u)}{SOURCE_MARKS.get(r.get('change_24h_source'), '')} "
+            f"[{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
     if unresolved:
@@ -256,6 +279,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                       "photo's time. The half-life is then only where the fit stopped and the change cannot be split "
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
+    lines += source_notes(table)
     lines += subject_gap_lines(table)
     lines += uncompared_lines(photos)
     lines += ["", "![timeline](timeline.png)"]

@@ -500,13 +500,21 @@ TIMELINE_COLUMNS_DEF = [
     Column("half_life_h", "h", "Hours in which the transient part of the change halves (fit bounds "
            "`half_life_h_min` to 5000 h). " + _NOT_RESOLVED.replace("Not identified", "Only where the fit stopped")),
     *_ci_pair("half_life_h", "h", "`half_life_h`"),
-    Column("change_24h", _AS_UNIT, "The fitted change 24 h after treatment: the figure the verdict tests "
-           "(identified even when no decay is resolved)."),
+    Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
+           "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
+           "taken 18-30 h after treatment (`change_24h_source` `photos_18_30h`), those photos' mean change."),
     *_ci_pair("change_24h", _AS_UNIT, "`change_24h`"),
     *[Column(f"change_24h_test_ci_{end}", _AS_UNIT, f"{word} end of the `test_confidence` (default 90 %) "
              "interval of `change_24h`, the one the verdict compares with +/-`smallest_meaningful_change` "
              "(two one-sided tests at 5 % each); empty without a bootstrap.")
       for end, word in (("low", "Lower"), ("high", "Upper"))],
+    Column("change_24h_source", "", "Where `change_24h` and its intervals come from: `curve` (the fitted curve "
+           "at 24 h, agreeing with the photos at 18-30 h), `photos_18_30h` (the mean change of the photos at "
+           "18-30 h: the curve misses them, two-sided bootstrap p < 0.05, so the verdict read them; the curve's "
+           "value is in `reason`), `curve_unchecked` (the curve at 24 h, with no photo at 18-30 h to check it: "
+           "an extrapolation, not measured), empty without a fit."),
+    Column("n_photos_18_30h", "", "Photos (rows) taken 18-30 h after treatment: those the fitted curve is "
+           "checked against at 24 h."),
     Column("lasting", _AS_UNIT, "The part of the change that does not wear off (the model's value long after "
            "treatment). " + _NOT_RESOLVED),
     *_ci_pair("lasting", _AS_UNIT, "`lasting`"),
@@ -651,7 +659,7 @@ CLAIMS_COLUMNS = (
     "peak_change", "peak_change_ci_low", "peak_change_ci_high", "peak_resolved",
     "half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "decay_resolved", "half_life_h_min", "last_time_h",
     "change_24h", "change_24h_ci_low", "change_24h_ci_high", "change_24h_test_ci_low", "change_24h_test_ci_high",
-    "smallest_meaningful_change", "confidence", "test_confidence", "status", "reason", "facemetrics_version",
+    "change_24h_source", "smallest_meaningful_change", "confidence", "test_confidence", "status", "reason", "facemetrics_version",
 )
 
 

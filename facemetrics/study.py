@@ -44,7 +44,7 @@ from ._version import __version__
 from .analyze import analyze_photo
 from .batch.runner import whole_count
 from .batch.tables import long_rows
-from .compare import compare_photos
+from .compare import compare_photos, says_same_picture
 from .decay.model import decay_model
 from .errors import SettingError
 from .export import check_output_folder
@@ -171,7 +171,12 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
     :data:`DEFAULT_JITTER`, seed 0, one draw per such photo): another picture
     of the same face, so its row is a measured change of about 0.  The base
     photo itself would be the same picture, 0 by construction, which the fits
-    leave out (:func:`facemetrics.batch.long_rows`).
+    leave out (:func:`facemetrics.batch.long_rows`).  So would a photo whose change
+    moves its pixels by a few hundredths of a pixel (the microcurrent's 24 h
+    photo, 0.008 mm): its comparison reads it a re-saved copy of the base photo
+    (:func:`facemetrics.compare.says_same_picture`), so it is jittered too; without
+    it the example had no photo near 24 h, whose claim is not judged
+    (:data:`facemetrics.decay.near_claim.FAR_FROM_CLAIM_H`).
 
     Parameters
     ----------
@@ -197,6 +202,9 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
         if np.array_equal(rgb, base.photo.rgb):  # the same picture: another one of no change instead
             rgb = photo_jitter(rgb, rng, DEFAULT_JITTER)[0]
         cmp = compare_photos(base, analyze_photo(encode_png(rgb), name=name))
+        if says_same_picture(cmp.messages):  # a lift of a few hundredths of a pixel: a re-saved copy, left out
+            rgb = photo_jitter(rgb, rng, DEFAULT_JITTER)[0]  # by the fits; another picture of that face instead
+            cmp = compare_photos(base, analyze_photo(encode_png(rgb), name=name))
         rows += long_rows(cmp, subject="example", treatment=treatment, hours_since_treatment=t, photo=name)
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
 

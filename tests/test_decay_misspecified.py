@@ -148,3 +148,142 @@ def test_a_series_the_model_describes_keeps_the_curves_verdict():
     assert not fit.near_claim.misses()
     assert fit.verdict == fit.near_claim.curve_verdict
     assert "The fitted curve misses" not in fit.reason
+
+
+# ------------------------------------------------------------------ the figure beside the verdict (stop 38)
+
+
+def _at24(reason: str, start: str = "At 24 h the change is ") -> str:
+    """The figure the verdict's sentence gives for 24 h ("0.03 mm")."""
+    return reason.split(start, 1)[1].split(" (", 1)[0]
+
+
+def test_when_the_photos_near_24_h_decide_the_24_h_columns_are_theirs():
+    """The sparse delayed onset: where the curve misses the 24 h photos, the `change_24h*` columns carry
+    those photos' mean and intervals (the verdict's figures), not the curve's, and say so."""
+    fired = 0
+    for seed in range(8):
+        fit = analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400, seed=seed).fits[0]
+        near = fit.near_claim
+        assert fit.n_photos_18_30h == 3
+        curve_24 = float(fit.curve([24.0])[0][0])
+        if not near.misses():
+            assert fit.change_24h_source == "curve"
+            assert fit.change_24h == pytest.approx(curve_24)
+            continue
+        fired += 1
+        assert fit.change_24h_source == "photos_18_30h"
+        assert fit.change_24h == pytest.approx(near.data_change)
+        assert (fit.change_24h_test_ci_low, fit.change_24h_test_ci_high) == near.data_ci
+        assert fit.change_24h_ci_low <= fit.change_24h_test_ci_low <= fit.change_24h
+        assert fit.change_24h <= fit.change_24h_test_ci_high <= fit.change_24h_ci_high
+        assert abs(fit.change_24h - curve_24) > 0.3  # the curve's figure was another one
+        # the sentence beside it gives the same figure, and the curve's elsewhere
+        figure = _at24(fit.reason)
+        assert figure == f"{fit.change_24h:.2f} mm".replace("-", "\u2212")
+        row = analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400,
+                             seed=seed).to_frame().iloc[0]
+        assert row["change_24h_source"] == "photos_18_30h" and row["change_24h"] == pytest.approx(near.data_change)
+    assert fired >= 1
+
+
+def test_report_marks_a_24_h_figure_that_is_not_the_checked_curves():
+    from facemetrics.report import SOURCE_NOTES, timeline_markdown
+
+    frame = analyze_series(table(delayed, SPARSE_TIMES, 0), per_subject=False, n_boot=200, seed=0).to_frame()
+    frame = pd.concat([frame, frame.assign(treatment="other", change_24h_source="curve_unchecked"),
+                       frame.assign(treatment="third", change_24h_source="curve")], ignore_index=True)
+    frame["change_24h_source"] = ["photos_18_30h", "curve_unchecked", "curve"]
+    md = timeline_markdown(frame, None)
+    rows = [line for line in md.splitlines() if line.startswith(("| sim ", "| other ", "| third "))]
+    assert " \u2020 [" in rows[0] and " \u2021 [" in rows[1] and "\u2020" not in rows[2] and "\u2021" not in rows[2]
+    assert SOURCE_NOTES["photos_18_30h"] in md and SOURCE_NOTES["curve_unchecked"] in md
+    plain = timeline_markdown(frame.iloc[2:], None)
+    assert "\u2020" not in plain and "\u2021" not in plain
+
+
+# ------------------------------------------------------------------ no photo at 18-30 h (stop 38, rule 7)
+
+NO_24_TIMES = tuple(t for t in DEMO_TIMES if t != 24.0)
+
+
+def test_a_series_with_no_photo_near_24_h_says_its_figure_is_the_curves():
+    fit = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), NO_24_TIMES, 2), per_subject=False,
+                         n_boot=200, seed=2).fits[0]
+    assert fit.status == "ok" and fit.n_photos_18_30h == 0
+    assert fit.change_24h_source == "curve_unchecked"
+    assert fit.near_claim.n_photos == 0 and fit.near_claim.nearest_h == 12.0
+    assert fit.change_24h == pytest.approx(float(fit.curve([24.0])[0][0]))
+    assert ("No photo at 18.0 h to 30.0 h after treatment (the nearest at 12.0 h, 12.0 h from 24 h)" in fit.reason
+            and "not measured" in fit.reason and "about 24 h after a treatment" in fit.reason)
+    with_24 = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 2), per_subject=False,
+                             n_boot=200, seed=2).fits[0]
+    assert with_24.change_24h_source == "curve" and "No photo at" not in with_24.reason
+
+
+def test_far_is_the_distance_of_the_nearest_photo_when_none_is_in_the_window():
+    blank = (math.nan, math.nan)
+    none = NearClaim(0, (18.0, 30.0), math.nan, math.nan, math.nan, math.nan, blank, 4.0)
+    assert none.far(24.0, 19.9) and not none.far(24.0, 20.0)
+    assert not NearClaim(1, (18.0, 30.0), 0.0, 0.0, 0.0, 0.5, blank, 24.0).far(24.0, 0.0)  # a photo in it
+    assert not NearClaim(0, (18.0, 30.0), math.nan, math.nan, math.nan, math.nan, blank).far(24.0, 0.0)  # no time
+
+
+def test_a_verdict_whose_nearest_photo_is_too_far_from_24_h_is_inconclusive(monkeypatch):
+    """With the limit lowered below the series' 12 h, a verdict the curve alone gives becomes inconclusive,
+    and the sentence says why and gives the curve's verdict; the figures stay the curve's."""
+    import facemetrics.decay.near_claim as nc
+
+    data = table(lambda t: 2.0 * np.exp2(-t / 3.0), NO_24_TIMES, 0, sd_between=0.03, sd_within=0.03)
+    monkeypatch.setattr(nc, "FAR_FROM_CLAIM_H", math.inf)
+    kept = analyze_series(data, per_subject=False, n_boot=200, seed=0).fits[0]
+    monkeypatch.setattr(nc, "FAR_FROM_CLAIM_H", 11.0)
+    far = analyze_series(data, per_subject=False, n_boot=200, seed=0).fits[0]
+    monkeypatch.setattr(nc, "FAR_FROM_CLAIM_H", 12.0)
+    near = analyze_series(data, per_subject=False, n_boot=200, seed=0).fits[0]
+    assert kept.verdict == FADES == near.verdict
+    assert far.verdict == "inconclusive" and far.change_24h_source == "curve_unchecked"
+    assert far.reason.startswith("No photo at 18.0 h to 30.0 h after treatment (the nearest at 12.0 h, 12.0 h from")
+    assert f"the curve alone would read {FADES}" in far.reason and "about 24 h after a treatment" in far.reason
+    assert "no photo within 11.0 h of 24 h" in far.reason
+    assert far.change_24h == kept.change_24h
+
+
+def test_by_default_a_last_photo_at_12_h_leaves_the_claim_unjudged_and_one_at_16_h_does_not():
+    """FAR_FROM_CLAIM_H (9 h, chosen on the bench's tuning half): photos to 12 h and at 48 h are 12 h from
+    24 h at best, so the claim is not judged; a photo at 16 h (8 h away) keeps the curve's verdict."""
+    from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
+
+    assert FAR_FROM_CLAIM_H == 9.0
+    g = lambda t: 2.0 * np.exp2(-t / 3.0)  # noqa: E731
+    far = analyze_series(table(g, NO_24_TIMES, 0, sd_between=0.03, sd_within=0.03), per_subject=False,
+                         n_boot=200, seed=0).fits[0]
+    assert far.verdict == "inconclusive" and far.near_claim.curve_verdict == FADES, far.reason
+    assert far.change_24h_source == "curve_unchecked" and "no photo within 9.0 h of 24 h" in far.reason
+    times16 = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 48.0)
+    kept = analyze_series(table(g, times16, 0, sd_between=0.03, sd_within=0.03), per_subject=False,
+                          n_boot=200, seed=0).fits[0]
+    assert kept.verdict == FADES and kept.change_24h_source == "curve_unchecked", kept.reason
+    assert "(the nearest at 16.0 h, 8.0 h from 24 h): the 24 h figure is the fitted curve's, not measured" in kept.reason
+
+
+def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
+    from facemetrics.plots import plot_timeline
+
+    for seed in range(8):
+        data = table(delayed, SPARSE_TIMES, seed)
+        res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
+        if res.fits[0].change_24h_source == "photos_18_30h":
+            break
+    fit = res.fits[0]
+    assert fit.change_24h_source == "photos_18_30h"
+    ax = plot_timeline(data, res).axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any(lab.startswith("24 h: photos at 18-30 h, mean and 95% CI") for lab in labels), labels
+    diamonds = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+    assert len(diamonds) == 1 and tuple(diamonds[0].get_xdata()) == (24.0,)
+    assert diamonds[0].get_ydata()[0] == pytest.approx(fit.change_24h)
+    # the model's own fade with photos at 24 h: no diamond, no such legend entry
+    plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200, seed=1)
+    ax = plot_timeline(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), plain).axes[0]
+    assert not [ln for ln in ax.get_lines() if ln.get_marker() == "D"]

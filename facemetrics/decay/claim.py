@@ -146,10 +146,18 @@ for the fold-depth index).  Verdicts, checked in order:
    bootstrap replicates' own gaps allow (two-sided p below :data:`~facemetrics.decay.near_claim.NEAR_CLAIM_ALPHA`,
    0.05), the decay model does not describe the series near 24 h, and rules 3-5 are applied to the
    mean change of those photos and its interval at the test level instead of the curve's (the
-   ``reason`` begins "The fitted curve misses ..."; the ``change_24h*`` columns stay the curve's).
+   ``reason`` begins "The fitted curve misses ..."; the ``change_24h*`` columns then carry that mean
+   and its intervals, ``change_24h_source`` ``photos_18_30h``, so the figure beside the verdict is
+   the one it was read from; the curve's value is in the ``reason``).
    Truths of another shape than the model's (an onset rising for 2 h, photos at 0, 1, 4, 24 h) read
    ``persists_beyond_a_day`` in 25 % of simulated studies without this rule
    (``bench/bench_decay_misspecified.py``, docs/validation.md section 10).
+7. A series with no photo at 18-30 h cannot be checked so: its 24 h figure is the curve's
+   extrapolation (``change_24h_source`` ``curve_unchecked``).  When its photo time nearest 24 h lies
+   more than :data:`~facemetrics.decay.near_claim.FAR_FROM_CLAIM_H` from 24 h the verdict is
+   ``inconclusive``; otherwise the curve's verdict stands.  Either way the ``reason`` says that no
+   photo lies at 18-30 h, that the 24 h figure is the curve's and not measured, and to take a photo
+   about 24 h after a treatment (docs/validation.md section 10).
 
 The ``reason`` column always says which rule applied, in a full sentence; a time axis that looks
 like days (or weeks, minutes) rather than hours adds a "Check the time unit" sentence
@@ -229,7 +237,8 @@ from .model import (
     fit_decay,
     profile_fit,
 )
-from .near_claim import NearClaim, near_claim
+from . import near_claim as nc
+from .near_claim import NEAR_CLAIM_FRACTION, NearClaim, near_claim
 from .time_unit import time_unit_note
 from .regimen_slope import CUMULATIVE, MIN_REGIMEN_DAYS, NO_CUMULATIVE, analyze_regimen, regimen_levels
 from .wording import effect_noun, hours_text, join_words, num, percent, quantity, raised_margin_note
@@ -316,6 +325,12 @@ PINNED = 1.01
 
 
 _NAN = float("nan")
+
+#: the hours after treatment whose photos check the curve (rules 6 and 7): 18-30 h
+_NEAR_WINDOW_H = (CLAIM_HOURS * (1.0 - NEAR_CLAIM_FRACTION), CLAIM_HOURS * (1.0 + NEAR_CLAIM_FRACTION))
+
+#: ``change_24h_source`` values (:class:`DecayFit`)
+FROM_CURVE, FROM_PHOTOS, FROM_CURVE_UNCHECKED = "curve", "photos_18_30h", "curve_unchecked"
 
 
 def _row_float(r, key: str) -> float:
@@ -411,6 +426,13 @@ class DecayFit:
         Model change 24 h after treatment.
     change_24h_test_ci_low, change_24h_test_ci_high : float
         ``test_confidence`` interval of ``change_24h`` used for the verdict.
+    change_24h_source : str
+        Where the ``change_24h*`` figures come from: ``curve`` (the fitted curve at 24 h, which agrees
+        with the photos at 18-30 h), ``photos_18_30h`` (the mean change of the photos at 18-30 h, whose
+        interval the verdict read: the curve misses them, rule 6), ``curve_unchecked`` (the curve at
+        24 h with no photo at 18-30 h to check it against, rule 7), "" without a fit.
+    n_photos_18_30h : int
+        Photos (rows) taken 18-30 h after treatment: those rules 6 and 7 look at.
     lasting, lasting_ci_low, lasting_ci_high : float
         Part of the change that does not wear off.
     transient, transient_ci_low, transient_ci_high : float
@@ -494,6 +516,8 @@ class DecayFit:
     test_confidence: float
     boot_params: np.ndarray | None = field(default=None, repr=False, compare=False)
     near_claim: NearClaim | None = field(default=None, repr=False, compare=False)
+    change_24h_source: str = ""
+    n_photos_18_30h: int = 0
 
     @property
     def facemetrics_version(self) -> str:
@@ -624,6 +648,7 @@ def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_e
         n_photos=int(t.size),
         n_subjects=int(pd.unique(data["subject"].to_numpy()).size),
         n_times=_n_times(t, _photo_moments(data)),
+        n_photos_18_30h=int(np.count_nonzero((t >= _NEAR_WINDOW_H[0]) & (t <= _NEAR_WINDOW_H[1]))),
         last_time_h=float(np.max(t)) if t.size else _NAN,
         half_life_h_min=float(default_half_life_bounds(t)[0]),
         smallest_meaningful_change=delta,
@@ -869,7 +894,7 @@ def _judged(values: dict, near: NearClaim, judge: dict) -> tuple[str, str, NearC
     verdict, reason = _verdict(values, **judge)
     near = replace(near, curve_verdict=verdict)
     if not near.n_photos:
-        return verdict, reason, near
+        return _unchecked(verdict, reason, values, near, judge)
     data_verdict, data_reason = _verdict({**values, "change_24h": near.data_change,
                                           "change_24h_test_ci_low": near.data_ci[0],
                                           "change_24h_test_ci_high": near.data_ci[1]}, **judge)
@@ -877,6 +902,28 @@ def _judged(values: dict, near: NearClaim, judge: dict) -> tuple[str, str, NearC
     if near.misses():
         return data_verdict, _near_sentence(near, judge["unit"]) + data_reason, near
     return verdict, reason, near
+
+
+def _unchecked(verdict: str, reason: str, values: dict, near: NearClaim, judge: dict) -> tuple[str, str, NearClaim]:
+    """Rule 7: the verdict and sentence of a series with no photo near 24 h (``near.n_photos`` 0), read from
+    the curve (``verdict``, ``reason``): ``inconclusive`` when its photo nearest 24 h is further than
+    :data:`FAR_FROM_CLAIM_H` from it (:meth:`NearClaim.far`), else the curve's; the sentence says the 24 h figure
+    is the curve's, not measured, and when to take a photo."""
+    lo, hi = near.window_h
+    unit = judge["unit"]
+    nearest = (f"the nearest at {hours_text(near.nearest_h)}, {hours_text(abs(near.nearest_h - CLAIM_HOURS))} "
+               f"from 24 h" if math.isfinite(near.nearest_h) else "none after treatment")
+    none = f"No photo at {hours_text(lo)} to {hours_text(hi)} after treatment ({nearest})"
+    take = "a photo about 24 h after a treatment would check it"
+    if verdict != INCONCLUSIVE and near.far(CLAIM_HOURS):
+        c24 = quantity(values["change_24h"], unit)
+        ci = (f"{percent(judge['test_conf'])} CI {num(values['change_24h_test_ci_low'])} to "
+              f"{quantity(values['change_24h_test_ci_high'], unit)}")
+        return INCONCLUSIVE, (
+            f"{none}: the change at 24 h, {c24} ({ci}), is the fitted curve's extrapolation, not measured, and "
+            f"no photo within {hours_text(nc.FAR_FROM_CLAIM_H)} of 24 h can check it, so the claim is not judged "
+            f"(the curve alone would read {verdict}); {take}."), near
+    return verdict, f"{reason} {none}: the 24 h figure is the fitted curve's, not measured; {take}.", near
 
 
 def _near_sentence(near: NearClaim, unit: str) -> str:
@@ -920,7 +967,19 @@ def _second_photo_time(t: np.ndarray) -> float:
     return float(later[0] if later.size else post[-1])
 
 
-def _analyze_one(
+def _analyze_one(data: pd.DataFrame, **kw) -> DecayFit:
+    """One series (:func:`_fit_one`), with ``change_24h_source`` saying where its 24 h figures come from."""
+    fit = _fit_one(data, **kw)
+    if not fit.fit_ok:
+        return fit
+    if fit.near_claim is not None and fit.near_claim.misses():
+        source = FROM_PHOTOS
+    else:
+        source = FROM_CURVE if fit.n_photos_18_30h else FROM_CURVE_UNCHECKED
+    return replace(fit, change_24h_source=source)
+
+
+def _fit_one(
     data: pd.DataFrame,
     *,
     treatment: str,
@@ -1000,8 +1059,12 @@ def _analyze_one(
     # the curve against the photos near 24 h (rule 6: a curve that misses them is not read at 24 h)
     drawn = not (method == "cluster" and base["n_subjects"] >= TWO_STAGE_BELOW_CLUSTERS)
     near = near_claim(t, y, (est.lasting, est.transient, est.half_life), yb[kept], w[kept], boot,
-                      hours=CLAIM_HOURS, level=base["test_confidence"], drawn=drawn)
+                      hours=CLAIM_HOURS, level=base["test_confidence"], drawn=drawn, confidence=confidence)
     verdict, reason, near = _judged(values, near, judge)
+    if near.misses():  # the verdict read the photos near 24 h: the figures beside it are theirs (rule 6)
+        values = {**values, "change_24h": near.data_change,
+                  "change_24h_ci_low": near.data_ci_reported[0], "change_24h_ci_high": near.data_ci_reported[1],
+                  "change_24h_test_ci_low": near.data_ci[0], "change_24h_test_ci_high": near.data_ci[1]}
     # a --min-effect smaller than the noise floor was raised to it: said, or the verdict reads as without it
     reason += raised_margin_note(base["smallest_meaningful_change"], base["noise_floor"], min_effect, base["unit"])
     return DecayFit(
@@ -1181,7 +1244,10 @@ def _with_time_unit(fit: DecayFit, rows: pd.DataFrame) -> DecayFit:
     and for a series with no fit)."""
     if not fit.fit_ok or rows.empty:
         return fit
-    note = time_unit_note(rows, fit.verdict, fades=FADES)
+    verdict = fit.verdict
+    if fit.near_claim is not None and fit.near_claim.far(CLAIM_HOURS):  # rule 7 withheld the curve's verdict
+        verdict = fit.near_claim.curve_verdict or verdict
+    note = time_unit_note(rows, verdict, fades=FADES)
     return replace(fit, reason=fit.reason + note) if note else fit
 
 
