@@ -1204,6 +1204,10 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             with Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS) as img:
+                if img.format == "PNG" and "exif" not in img.info:
+                    # Pillow's PNG getexif() decodes every pixel to reach an eXIf chunk after the image
+                    # data: 458 MB for a refused 10000 x 10000 PNG (bench/bench_giants.py, 2026-12-04)
+                    return None
                 return _taken_at(_get_exif(img))
     except Exception:  # noqa: BLE001 - an unreadable file has no time we can read
         return None

@@ -956,3 +956,22 @@ def test_a_heic_whose_crop_window_leaves_the_picture_is_refused(sample_rgb):
     with pytest.raises(PhotoError) as exc:
         load_photo(bad, name="b.heic")
     assert exc.value.status == "unreadable" and "crop window" in str(exc.value)
+
+
+def test_read_taken_at_never_decodes_a_png(tmp_path, monkeypatch):
+    """Pillow's PNG ``getexif()`` decodes every pixel to look for an eXIf chunk after the image data: a
+    refused 10000 x 10000 PNG cost 458 MB in the header-time reader (bench/bench_giants.py, 2026-12-04).
+    The reader never decodes a PNG's pixels, and still reads an eXIf chunk stored before them."""
+    from PIL import PngImagePlugin
+
+    plain, tagged = tmp_path / "plain.png", tmp_path / "tagged.png"
+    Image.fromarray(astronaut(4)).save(plain)  # skimage's astronaut is itself a PNG: made before the patch
+    exif = Image.Exif()
+    exif.get_ifd(ExifTags.IFD.Exif)[36867] = "2026:11:02 07:30:00"
+    Image.fromarray(astronaut(4)).save(tagged, exif=exif.tobytes())  # an eXIf chunk before the pixels
+    decoded = []
+    original = PngImagePlugin.PngImageFile.load
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load",
+                        lambda self: decoded.append(self.size) or original(self))
+    assert loader.read_taken_at(plain) is None and decoded == []
+    assert loader.read_taken_at(tagged) == datetime(2026, 11, 2, 7, 30) and decoded == []
