@@ -71,3 +71,22 @@ def test_a_friend_with_the_larger_face_is_not_what_the_comparison_measures():
     # either order: the several-face photo as the before photo
     c2 = compare_photos(two, other, check_order=False)
     assert c2.before.points[:, 0].mean() < seam, c2.messages
+    assert any("2 faces found in the before photo; measured the one on the left, which matches the after photo" in m
+               for m in c2.messages), c2.messages
+
+
+@pytest.mark.skipif(not LONDON.is_dir(), reason="shared faces absent")
+def test_the_batch_compares_the_matching_face_too(tmp_path):
+    """The batch's and the series' comparisons go through compare_photos (batch.workers._task_compare): the
+    message reaches changes.csv's `messages` column."""
+    from facemetrics.batch.workers import _task_compare
+
+    a = np.array(Image.open(LONDON / "london_024_m47_east_asian_neutral.jpg").convert("RGB"))
+    b = np.array(Image.open(LONDON / "london_037_m37_west_asian_neutral.jpg").convert("RGB"))
+    canvas = cv2.resize(np.concatenate([b, a], axis=1), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    two = analyze_photo(_jpeg(canvas), name="two.jpg")
+    other = analyze_photo(LONDON / "london_024_m47_east_asian_smiling.jpg")
+    out = _task_compare([other], two, {}, str(tmp_path / "c.json"))
+    said = [m for m in out["messages"] if "which matches the before photo" in m]
+    assert len(said) == 1 and "measured the one on the right" in said[0], out["messages"]
+    assert not any(m.startswith(MSG_DIFFERENT_PEOPLE) for m in out["messages"]), out["messages"]
