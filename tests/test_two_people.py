@@ -90,3 +90,17 @@ def test_the_batch_compares_the_matching_face_too(tmp_path):
     said = [m for m in out["messages"] if "which matches the before photo" in m]
     assert len(said) == 1 and "measured the one on the right" in said[0], out["messages"]
     assert not any(m.startswith(MSG_DIFFERENT_PEOPLE) for m in out["messages"]), out["messages"]
+
+
+@pytest.mark.skipif(not LONDON.is_dir(), reason="shared faces absent")
+def test_the_chosen_face_keeps_the_scale_the_user_gave():
+    """Each face is measured again: with the user's mm_per_px of that photo, not the iris's."""
+    names = sorted(LONDON.glob("*_neutral.jpg"))
+    a = np.array(Image.open(names[2]).convert("RGB"))
+    b = np.array(Image.open(names[3]).convert("RGB"))
+    canvas = cv2.resize(np.concatenate([b, a], axis=1), None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    two = analyze_photo(_jpeg(canvas), name="two.jpg", mm_per_px=0.5)
+    other = analyze_photo(Path(str(names[2]).replace("_neutral.jpg", "_smiling.jpg")))
+    chosen = matching_face(two, other)
+    assert chosen.extra["face_matched"] and chosen.points[:, 0].mean() > canvas.shape[1] / 2, chosen.warnings
+    assert chosen.calibration.source == "user_mm_per_px" and abs(chosen.mm_per_px - 0.5) < 1e-9

@@ -24,6 +24,7 @@ from ..landmarks import MAX_FACES
 from .gate import DIFFERENT_PEOPLE_POSSIBLE_MM, DIFFERENT_PEOPLE_RESIDUAL_MM
 from .measure import _measure
 
+
 def _user_scale(x: PhotoAnalysis) -> dict:
     """The scale the user gave for ``x`` (``mm_per_px`` of the original photo or ``ipd_mm``), read from its
     calibration, so that each face is measured with it."""
@@ -38,8 +39,8 @@ def _user_scale(x: PhotoAnalysis) -> dict:
 
 
 def _faces(x: PhotoAnalysis) -> list[PhotoAnalysis | None]:
-    """Each face of ``x`` measured alone (0 the largest; at most :data:`facemetrics.landmarks.MAX_FACES`), with the scale the user
-    gave for ``x``; None for a face that was not found again."""
+    """Each face of ``x`` measured alone (0 the largest; at most :data:`facemetrics.landmarks.MAX_FACES`),
+    with the scale the user gave for ``x``; None for a face that was not found again."""
     out: list[PhotoAnalysis | None] = []
     for k in range(min(x.n_faces, MAX_FACES)):
         y = analyze_loaded(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
