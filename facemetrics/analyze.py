@@ -496,7 +496,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     base = dict(photo=photo, name=label, subject=subject)
     rgb = photo.rgb
     h, w = rgb.shape[:2]
-    faces = detect_landmarks(rgb, face=face or 0)
+    faces = detect_landmarks(rgb) if face is None else detect_landmarks(rgb, face=face)
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
         return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha))
