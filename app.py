@@ -213,7 +213,8 @@ def thumbnail(sha: str, analysis: fm.PhotoAnalysis, side: int = 360) -> np.ndarr
 
 def fold_overlay(sha: str, analysis: fm.PhotoAnalysis) -> np.ndarray:
     """:func:`facemetrics.overlay.photo_overlay`: jaw contour, fold bands, valley maps, fold lines."""
-    return session_memo("fold_overlay", (sha,), lambda: photo_overlay(analysis))
+    # keyed by the face too: a comparison may measure another face of a photo with several (compare.faces)
+    return session_memo("fold_overlay", (sha, analysis.extra.get("face", 0)), lambda: photo_overlay(analysis))
 
 
 def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = (),
@@ -1079,9 +1080,10 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                      width="stretch")
         elif view == "Folds":
             c1, c2 = st.columns(2)
-            c1.image(fold_overlay(pair.before.photo.sha256, pair.before), caption=f"before: {md(pair.before.name)}",
+            # the faces the comparison measured (in a photo with several, the one matching the other photo)
+            c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
                      width="stretch")
-            c2.image(fold_overlay(pair.after.photo.sha256, pair.after), caption=f"after: {md(pair.after.name)}",
+            c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
                      width="stretch")
         else:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",

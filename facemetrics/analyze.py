@@ -121,7 +121,9 @@ class PhotoAnalysis:
         Intermediate results kept for the comparison (``"eyes"``: the iris visibility; ``"iris_check"``: the
         iris size against the eye width, :func:`~facemetrics.geometry.iris_plausibility`; ``"occlusion"``: the
         per-photo cover check, :func:`~facemetrics.occlusion.photo_occlusion`, read by :attr:`occlusion` and
-        written as ``covered_columns``); not part of the output columns.
+        written as ``covered_columns``; ``"face"``: which face by size was measured, 0 the largest;
+        ``"faces_x"``: each face's centre x, px, largest first; ``"second_face_share"``: the second face's
+        size over the largest's); not part of the output columns.
     header_taken_at : datetime or None
         The capture time read from the file's header when the photo itself could not
         be decoded (so that a failure row still carries its ``taken_at``); None otherwise.
@@ -377,13 +379,20 @@ def _internal_error(label: str, subject: str | None, stage: str, exc: Exception)
 
 
 def analyze_loaded(photo: Photo, *, subject: str | None = None, name: str | None = None,
-                   mm_per_px: float | None = None, ipd_mm: float | None = None) -> PhotoAnalysis:
+                   mm_per_px: float | None = None, ipd_mm: float | None = None,
+                   face: int | None = None) -> PhotoAnalysis:
     """:func:`analyze_photo` for an already loaded :class:`Photo` (raises the same
-    :class:`~facemetrics.errors.SettingError` for an implausible ``mm_per_px`` or ``ipd_mm``)."""
+    :class:`~facemetrics.errors.SettingError` for an implausible ``mm_per_px`` or ``ipd_mm``).
+
+    ``face``: measure that face by size (0 the largest) of a photo with several, as chosen by the caller
+    (:func:`facemetrics.compare.faces.matching_face`): neither the ``several_faces`` status nor the
+    'measured the largest' warning then applies (the caller says which face it measured and why);
+    status ``no_face`` when the photo has fewer faces.  ``None`` (default): the largest, by the rules of
+    :func:`analyze_photo`."""
     mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     try:
         with single_blas_thread():  # the same BLAS thread count in every process (facemetrics.threads)
-            return _analyze(photo, subject, name, mm_per_px, ipd_mm)
+            return _analyze(photo, subject, name, mm_per_px, ipd_mm, face)
     except Exception as exc:  # noqa: BLE001 - see _internal_error
         return _internal_error(name or photo.name, subject, "measuring", exc)
 
@@ -482,19 +491,19 @@ def _several_faces_error(label: str, faces) -> str:
 
 
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
-             ipd_mm: float | None) -> PhotoAnalysis:
+             ipd_mm: float | None, face: int | None = None) -> PhotoAnalysis:
     label = name or photo.name
     base = dict(photo=photo, name=label, subject=subject)
     rgb = photo.rgb
     h, w = rgb.shape[:2]
-    faces = detect_landmarks(rgb)
+    faces = detect_landmarks(rgb) if face is None else detect_landmarks(rgb, face=face)
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
         return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha))
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
-    if faces.n_faces > 1:
+    if faces.n_faces > 1 and face is None:  # a face chosen by the caller: the caller says which and why
         warnings.append(f"{faces.n_faces} faces found; measured the largest")
     face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))
     partial = dict(base, points=pts, n_faces=faces.n_faces)
@@ -505,10 +514,12 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     scale_checks = dict(irises_hidden=cal.source == "iris" and not eyes.any_visible, ipd_mm=cal.ipd_mm,
                         calibration_source=cal.source)
     refused = "" if alpha is None else _transparency(alpha, pts, label, warnings)
-    partial.update(calibration=cal, warnings=tuple(warnings), extra=dict(eyes=eyes, iris_check=iris_check))
+    partial.update(calibration=cal, warnings=tuple(warnings),
+                   extra=dict(eyes=eyes, iris_check=iris_check, face=faces.face, faces_x=faces.centres_x,
+                              second_face_share=faces.second_face_share))
     if refused:  # an alpha channel hides the face
         return PhotoAnalysis(**partial, status="transparent", error=refused)
-    if faces.second_face_share >= SEVERAL_FACES_SHARE:  # "the largest" would be chance: not measured
+    if face is None and faces.second_face_share >= SEVERAL_FACES_SHARE:  # "the largest" would be chance
         return PhotoAnalysis(**partial, status="several_faces", error=_several_faces_error(label, faces))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
         return PhotoAnalysis(**partial, status="too_small",

@@ -46,7 +46,8 @@ from .geometry import FACE_OVAL, unmirror_points
 #: of the image passed in.
 MESH_MAX_SIDE = 2600
 
-#: up to this many faces are detected; the largest is analysed
+#: up to this many faces are detected; the largest is analysed (in a comparison with a one-face photo, the one
+#: matching it: :func:`facemetrics.compare.faces.matching_face`)
 MAX_FACES = 4
 
 #: face detector scores below this are not reported (:func:`face_detection_score` reads 0 then):
@@ -121,16 +122,23 @@ class FaceLandmarks:
         mesh; 468-472 are the subject's right iris (centre first), 473-477
         the subject's left iris.
     n_faces : int
-        Number of faces the detector found; the largest one is ``points``.
+        Number of faces the detector found; ``points`` is the largest one unless ``face`` says another.
     second_face_share : float
         Size of the second-largest face over that of the largest (size: the square root of the
         landmarks' bounding-box area, px; 0.0 with one face): near 1 the choice of "the largest" is
         arbitrary (:data:`facemetrics.analyze.SEVERAL_FACES_SHARE`).
+    face : int
+        Which face by size ``points`` are (0 the largest).
+    centres_x : tuple of float
+        Each face's landmark-box centre, x px of the image, largest face first (where the measured face
+        is among the others: "the one on the left").
     """
 
     points: np.ndarray
     n_faces: int
     second_face_share: float = 0.0
+    face: int = 0
+    centres_x: tuple[float, ...] = ()
 
 
 def _get_mesh():
@@ -327,8 +335,8 @@ def _detection_score(small: np.ndarray, model: str) -> float:
         return float(max((d.score[0] for d in (result.detections or [])), default=0.0))
 
 
-def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None) -> FaceLandmarks | None:
-    """Find the Face Mesh landmarks of the largest face in an image.
+def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None, face: int = 0) -> FaceLandmarks | None:
+    """Find the Face Mesh landmarks of the largest face in an image (or of the ``face`` th largest).
 
     When Face Mesh finds no face in the whole picture, the full-range face detector is asked for one
     (:func:`_small_face_faces`): Face Mesh's own detector is the short-range model, which sees the whole
@@ -349,11 +357,15 @@ def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None) -> Face
     fixed_framing : bool, optional
         Measure the face again on a fixed-framing crop (a second Face Mesh pass: about twice the time).
         ``None`` (default): :data:`FIXED_FRAMING` (off).
+    face : int
+        Which face by size, 0 the largest (size: the square root of the landmarks' bounding-box area);
+        a photo with several faces is measured on another than the largest when it matches the
+        subject's other photo (:func:`facemetrics.compare.faces.matching_face`).
 
     Returns
     -------
     FaceLandmarks or None
-        ``None`` when no face is found.  ``n_faces`` counts the faces Face Mesh found in what it was
+        ``None`` when no face is found, or fewer than ``face + 1``.  ``n_faces`` counts the faces Face Mesh found in what it was
         given: the whole picture, or the crop around the small face (the first pass's count with
         ``fixed_framing``).  Points in pixels of ``rgb``, ``(x, y, z)``.
     """
@@ -361,15 +373,19 @@ def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None) -> Face
     if not arrays:
         return None
     sizes = [np.ptp(a[:, 0]) * np.ptp(a[:, 1]) for a in arrays]
-    best = int(np.argmax(sizes))
-    points = arrays[best]
+    order = sorted(range(len(arrays)), key=lambda i: -sizes[i])  # largest first (stable on ties)
+    if not 0 <= face < len(arrays):
+        return None
+    points = arrays[order[face]]
     ranked = sorted(sizes, reverse=True)
     share = float(np.sqrt(ranked[1] / ranked[0])) if len(ranked) > 1 and ranked[0] > 0 else 0.0
     if FIXED_FRAMING if fixed_framing is None else fixed_framing:
         again = _fixed_framing_faces(rgb, points)
         if again is not None:
             points = again
-    return FaceLandmarks(points=points, n_faces=len(arrays), second_face_share=share)
+    centres = tuple(float((arrays[i][:, 0].min() + arrays[i][:, 0].max()) / 2) for i in order)
+    return FaceLandmarks(points=points, n_faces=len(arrays), second_face_share=share, face=face,
+                         centres_x=centres)
 
 
 def framing_crop(points: np.ndarray, share: float = FRAMING_FACE_SHARE) -> tuple[float, float, float]:

@@ -127,7 +127,7 @@ STATUS = [
 IMAGE = [
     Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
     Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
-    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`).", limits="Up to 4 faces are detected."),
+    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`). A comparison with a photo of one face measures the face that matches it instead (the one face the identity check would not refuse), and its messages say which face (`compare.faces.matching_face`); this row stays the largest.", limits="Up to 4 faces are detected."),
     Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
 ]
 

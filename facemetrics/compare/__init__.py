@@ -111,6 +111,7 @@ from .gate import (
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
     MAX_TONE_TEXTURE_EXPONENT, fold_cause,
 )
+from .faces import matching_faces
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
@@ -507,6 +508,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     kw_a = dict(ipd_mm=ipd_mm, fast=fast)
     a = _as_analysis(before, **kw_b)
     b = _as_analysis(after, **kw_a)
+    # a photo with several faces (a selfie with a friend): measured on the face that matches the other photo
+    a, b = matching_faces(a, b)
     # the default floors at the pair's pixel size (the coarser photo's: they grow beyond the
     # resolutions they were measured at); floors the caller gives are taken as they are
     defaults = resolution_floors(DEFAULT_NOISE_FLOORS, pair_mm_per_px(a, b))

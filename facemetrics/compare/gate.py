@@ -1135,10 +1135,21 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     """A message per photo in which Face Mesh found more than one face, naming the photo (before /
     after): the largest face was measured (:func:`facemetrics.analyze.analyze_photo`), which may
     not be the intended person, and without this a reader of the comparison or of ``changes.csv``
-    alone never learnt it (the warning was only in ``photos.csv``)."""
-    return [f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
-            "the intended person: crop the photo to the one face"
-            for label, x in (("before", a), ("after", b)) if x.n_faces > 1]
+    alone never learnt it (the warning was only in ``photos.csv``).  A photo measured on the face that
+    matches the other photo (:func:`facemetrics.compare.faces.matching_face`) says which face and why; one
+    in which none matched adds why to the 'largest' sentence."""
+    out = []
+    for label, x in (("before", a), ("after", b)):
+        if x.n_faces < 2:
+            continue
+        choice = x.extra.get("face_choice", "")
+        if x.extra.get("face_matched"):
+            out.append(choice)  # the face matching the other photo (facemetrics.compare.faces.matching_face)
+        else:
+            out.append(f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
+                       "the intended person: crop the photo to the one face"
+                       + (f"; {choice}" if choice else ""))
+    return out
 
 
 #: how the warning of a pair with no iris visible in a photo begins (:func:`eyes_covered_messages`)

@@ -1,0 +1,166 @@
+"""A photo with several faces, compared with a photo of one face: measure the face that matches it.
+
+A selfie with a friend, whose face is about as large as the user's, is measured on the largest face
+(:func:`facemetrics.analyze.analyze_photo`), which may be the friend's: compared with the user's other
+photo it then gives verdicts on two different people when the gate's identity check (the upper-face
+residual, :data:`~facemetrics.compare.gate.DIFFERENT_PEOPLE_RESIDUAL_MM`) does not refuse the pair.  Here
+each face of such a photo is measured alone and the one the identity check matches to the other photo is
+kept (:func:`matching_face`; rule and measurements: ``bench/bench_two_people.py``, docs/robustness.md
+'Several faces of similar size').
+
+Pure functions of :class:`~facemetrics.analyze.PhotoAnalysis` (the photo's pixels are re-read by Face Mesh
+for each face, through :func:`facemetrics.analyze.analyze_loaded`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from ..analyze import PhotoAnalysis, analyze_loaded
+from ..landmarks import MAX_FACES
+from .gate import DIFFERENT_PEOPLE_POSSIBLE_MM, DIFFERENT_PEOPLE_RESIDUAL_MM
+from .measure import _measure
+
+
+def _user_scale(x: PhotoAnalysis) -> dict:
+    """The scale the user gave for ``x`` (``mm_per_px`` of the original photo or ``ipd_mm``), read from its
+    calibration, so that each face is measured with it."""
+    c = x.calibration
+    if c is None or x.photo is None:
+        return {}
+    if c.source == "user_mm_per_px":
+        return dict(mm_per_px=x.mm_per_px)
+    if c.source == "user_ipd":
+        return dict(ipd_mm=c.ipd_mm)
+    return {}
+
+
+def _faces(x: PhotoAnalysis) -> list[PhotoAnalysis | None]:
+    """Each face of ``x`` measured alone (0 the largest; at most :data:`facemetrics.landmarks.MAX_FACES`),
+    with the scale the user gave for ``x``; None for a face that was not found again."""
+    out: list[PhotoAnalysis | None] = []
+    for k in range(min(x.n_faces, MAX_FACES)):
+        y = analyze_loaded(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
+        out.append(y if y.points is not None else None)
+    return out
+
+
+def _residual(before: PhotoAnalysis, after: PhotoAnalysis) -> float:
+    """The gate's upper-face residual of the pair (robust RMS, mm; NaN when a photo was not measured or the
+    pair cannot be aligned)."""
+    if not (before.ok and after.ok):
+        return float("nan")
+    try:
+        return float(_measure(before, after).alignment.residual_mm)
+    except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
+        return float("nan")
+
+
+def face_residuals(reference: PhotoAnalysis, x: PhotoAnalysis, *, x_first: bool = False) -> list[float]:
+    """The upper-face residual (robust RMS, mm, as the gate's identity check reads it) of each face of ``x``
+    (0 the largest) against ``reference``, in the pair's order (``x_first``: ``x`` is the before photo).
+    NaN for a face not measured (turned, too small, ...)."""
+    out = []
+    for y in _faces(x):
+        if y is None:
+            out.append(float("nan"))
+        else:
+            out.append(_residual(y, reference) if x_first else _residual(reference, y))
+    return out
+
+
+def choose(residuals: list[float]) -> int | None:
+    """Which face matches the other photo, by the residuals of :func:`face_residuals` (mm): the one face below
+    :data:`~facemetrics.compare.gate.DIFFERENT_PEOPLE_RESIDUAL_MM` (the only one the comparison would not
+    refuse as another person); with several below it, the one below
+    :data:`~facemetrics.compare.gate.DIFFERENT_PEOPLE_POSSIBLE_MM` (no two different people read less) if
+    exactly one is; else None (none can be told: the largest stays)."""
+    r = np.asarray(residuals, dtype=np.float64)
+    for limit in (DIFFERENT_PEOPLE_RESIDUAL_MM, DIFFERENT_PEOPLE_POSSIBLE_MM):
+        below = np.flatnonzero(r < limit)  # NaN is never below
+        if len(below) == 1:
+            return int(below[0])
+        if len(below) == 0:
+            return None
+    return None
+
+
+def _place(xs: tuple[float, ...], k: int) -> str:
+    """"the one on the left" / "on the right" / "the 2nd from the left" of the faces at centres ``xs``."""
+    if not 0 <= k < len(xs):
+        return "another face"
+    rank = sorted(range(len(xs)), key=lambda i: xs[i]).index(k)
+    if len(xs) == 2:
+        return "the one on the " + ("left" if rank == 0 else "right")
+    return f"the {rank + 1}{'st' if rank == 0 else 'nd' if rank == 1 else 'rd' if rank == 2 else 'th'} from the left"
+
+
+def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool = False, x_label: str = "after",
+                  reference_label: str = "before") -> PhotoAnalysis:
+    """``x`` measured on the face that matches ``reference`` (:func:`choose`), when ``x`` holds several faces
+    and ``reference`` one, measured; else ``x`` as it is.
+
+    Parameters
+    ----------
+    x : PhotoAnalysis
+        The photo with several faces (``n_faces`` > 1; its ``photo`` loaded).
+    reference : PhotoAnalysis
+        The subject's other photo: one face, ``status == "ok"``.
+    x_first : bool
+        ``x`` is the before photo of the pair (the residual is read in the pair's order).
+    x_label, reference_label : str
+        What the messages call the two photos ("after", "before", a file name).
+
+    Returns
+    -------
+    PhotoAnalysis
+        The chosen face's analysis, its warnings led by "N faces found; measured <which>, which matches
+        the <reference> photo (...)", ``extra["face_choice"]`` that sentence, ``extra["face_matched"]`` True;
+        or ``x`` with ``extra["face_choice"]`` a clause saying that none matched and ``extra["face_matched"]``
+        False (the largest stays, or ``several_faces``); ``extra["face_residuals"]`` each face's residual, mm.
+    """
+    if x.photo is None or x.n_faces < 2 or x.points is None or not reference.ok or reference.n_faces != 1:
+        return x
+    faces = _faces(x)
+    res = [float("nan") if y is None else (_residual(y, reference) if x_first else _residual(reference, y))
+           for y in faces]
+    k = choose(res)
+    read = ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
+                     + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
+    if k is None:
+        close = int(np.sum(np.asarray(res) < DIFFERENT_PEOPLE_POSSIBLE_MM))
+        which = (f"{close} of them match the {reference_label} photo alike (the same person twice?)" if close > 1
+                 else f"none of them can be told to match the {reference_label} photo")
+        why = (f"{which} (upper faces after alignment, robust RMS: {read}; one face below "
+               f"{DIFFERENT_PEOPLE_RESIDUAL_MM} mm, or only one below {DIFFERENT_PEOPLE_POSSIBLE_MM} mm, is needed)")
+        return _with_extra(x, face_choice=why, face_matched=False, face_residuals=tuple(res))
+    y = faces[k]
+    others = [r for i, r in enumerate(res) if i != k]
+    what = (f"{x.n_faces} faces found in the {x_label} photo; measured {_place(y.extra.get('faces_x', ()), k)}, "
+            f"which matches the {reference_label} photo (upper faces {res[k]:.2f} mm apart after alignment, "
+            f"the other face{'s' if len(others) > 1 else ''} "
+            + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
+            + f"; the comparison refuses different people from {DIFFERENT_PEOPLE_RESIDUAL_MM} mm)")
+    chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res))
+    return _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
+
+
+def matching_faces(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
+    """A before / after pair with several faces in one photo and one in the other: the several-face photo
+    measured on the face matching the other (:func:`matching_face`); else both as they are."""
+    if b.n_faces > 1 and a.n_faces == 1 and a.ok:
+        return a, matching_face(b, a)
+    if a.n_faces > 1 and b.n_faces == 1 and b.ok:
+        return matching_face(a, b, x_first=True, x_label="before", reference_label="after"), b
+    return a, b
+
+
+def _with_extra(x: PhotoAnalysis, **kw) -> PhotoAnalysis:
+    return _replace(x, extra=dict(x.extra, **kw))
+
+
+def _replace(x: PhotoAnalysis, **kw) -> PhotoAnalysis:
+    return dataclasses.replace(x, **kw)
