@@ -30,6 +30,24 @@ same tuning rows (``--csv``): same pattern, then ``ln(texture ratio) / ln(1 / to
 mapping (tone message only), above it a beauty filter (smoothing message only); ``K`` =
 ``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
 3.05-4.82).  Held out (``--split held``) run once after that.
+
+Rule C (written 2026-12-04 before its tuning run; the texture check alone): CLAHE too weak for the tone check
+(or with 4 x 4 tiles) still raises the edited photo's fine texture, so the skin-texture check fired and named the
+UNTOUCHED photo "smoothed".  When the skin-texture check fires and the tone check does not, read ``T`` (the texture
+ratio, smoother / other) and ``S`` (the same photos' 2-8 mm skin shading, ``quality.skin_shading``: the
+``local_contrast`` band over the texture's skin, the smoother photo's over the other's, one grid), and the share
+``ln S / ln T`` (``gate.gain_shading_share``).  A contrast gain in one photo (CLAHE, a local-contrast edit) raises
+both bands alike (share about 1); a beauty filter removes the texture and leaves the coarser shading (share about
+0).  Share >= 0.5 (the midpoint of the two models, ``gate.MIN_GAIN_SHADING_SHARE``; not tuned): the message "one
+photo has more fine contrast than the other (the <photo with the higher texture> ...: sharpened or tone-mapped?)"
+in place of the smoothing message; below: the smoothing message as before.  The fold rows read ``uncertain`` as
+before (wording only).  Operations added for it: CLAHE clip 1 and 4 (8 x 8) and clip 2.5 with 4 x 4 tiles (the
+tone check misses most of those).  Pass on ``--split tune`` (counted over the pairs where the texture check fires
+and the tone check does not): every bilateral pair keeps the smoothing message naming the after photo (at most 1 in
+30 missed), and at least 80 % of the CLAHE pairs carry the fine-contrast message naming the after photo, none the
+smoothing message naming the before photo in those.  Held out (``--split held``) run once after.  Columns added:
+``alone`` (texture check alone) and, of those pairs, ``smooth_msg`` / ``smooth_after`` and ``contrast_msg`` /
+``contrast_after`` (the smoothing / fine-contrast message; naming the after photo).
 """
 
 from __future__ import annotations
@@ -48,7 +66,7 @@ sys.path.insert(0, str(HERE))
 from bench_beauty_filter import filters  # noqa: E402
 from bench_tone_mapping import FACES, clahe, faces, jpeg  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
-from facemetrics.compare import MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
+from facemetrics.compare import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
 
 G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
 BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
@@ -56,7 +74,8 @@ BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
 
 def operations(a) -> dict:
     """name -> (kind, after photo's JPEG bytes) for the before analysis ``a``."""
-    out = {f"clahe{c:g}_8x8": ("tone", jpeg(clahe(a.photo.rgb, c))) for c in (1.5, 2.5)}
+    out = {f"clahe{c:g}_8x8": ("tone", jpeg(clahe(a.photo.rgb, c))) for c in (1.0, 1.5, 2.5, 4.0)}
+    out["clahe2.5_4x4"] = ("tone", jpeg(clahe(a.photo.rgb, 2.5, 4)))
     f = filters(a.mm_per_px)
     out.update({n: ("beauty", jpeg(f[n](a.photo.rgb))) for n in BILATERAL})
     return out
@@ -67,11 +86,15 @@ def score(a, b) -> dict:
     texture, tone = G.smoothed_skin(a, b), G.tone_mapping_ratio(a, b)
     sm = [m for m in msgs if m.startswith(MSG_SMOOTHED)]
     tm = [m for m in msgs if MSG_TONE_MAPPED in m]
+    fc = [m for m in msgs if m.startswith(MSG_FINE_CONTRAST)]
     (ta, tb), (ca, cb) = G.skin_textures(a, b), G.local_contrasts(a, b)
-    return {"smooth": bool(G.weak_fold_rows(texture)), "tone": bool(G.tone_mapped_rows(tone)),
+    smooth, tone_fires = bool(G.weak_fold_rows(texture)), bool(G.tone_mapped_rows(tone))
+    return {"smooth": smooth, "tone": tone_fires, "alone": smooth and not tone_fires,
             "texture_ratio": texture, "tone_ratio": tone, "smoother_after": tb < ta, "higher_contrast_after": cb > ca,
+            "shading_share": G.gain_shading_share(a, b), "grid_mm": G.read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px),
             "smooth_msg": bool(sm), "smooth_after": any("(the after photo" in m for m in sm),
             "tone_msg": bool(tm), "tone_after": any(m.startswith("the after photo") for m in tm),
+            "contrast_msg": bool(fc), "contrast_after": any("(the after photo" in m for m in fc),
             "rows": len(rows) == 6}
 
 
@@ -98,17 +121,29 @@ def main() -> None:
             s = score(a, b)
             table.append({"face": path.stem, "op": op, "kind": kind, **s})
             agg[op]["pairs"] += 1
-            for k in ("smooth", "tone", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows"):
+            for k in ("smooth", "tone", "alone", "smooth_msg", "smooth_after", "tone_msg", "tone_after",
+                      "contrast_msg", "contrast_after", "rows"):
                 agg[op][k] += int(s[k])
             agg[op]["both"] += int(s["smooth"] and s["tone"])
+            for k in ("smooth_msg", "smooth_after", "contrast_msg", "contrast_after"):
+                agg[op]["alone_" + k] += int(s["alone"] and s[k])
             if (kind == "beauty" and s["smooth"] and not (s["smooth_msg"] and s["smooth_after"] and not s["tone_msg"])) \
                     or (kind == "tone" and s["tone"] and s["smooth_msg"]):
                 print(f"  against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
                       f"tone {s['tone_ratio']:.3f} smooth_msg {s['smooth_msg']} tone_msg {s['tone_msg']}")
+            if s["alone"] and ((kind == "beauty") == s["contrast_msg"] or (kind == "tone" and not s["contrast_after"])):
+                print(f"  rule C against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
+                      f"tone {s['tone_ratio']:.3f} share {s['shading_share']:.2f} contrast_msg {s['contrast_msg']}")
     cols = ("pairs", "smooth", "tone", "both", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows")
     print(f"{'operation':20s}" + "".join(f"{c:>13s}" for c in cols))
     for op, d in agg.items():
         print(f"{op:20s}" + "".join(f"{d[c]:13d}" for c in cols))
+    cols = ("alone", "alone_smooth_msg", "alone_smooth_after", "alone_contrast_msg", "alone_contrast_after")
+    print("rule C: `alone` the pairs where the texture check fires and the tone check does not; of them, the pairs "
+          "with the smoothing / fine-contrast message, and naming the after photo")
+    print(f"{'operation':20s}" + "".join(f"{c[6:] if c != 'alone' else c:>15s}" for c in cols))
+    for op, d in agg.items():
+        print(f"{op:20s}" + "".join(f"{d[c]:15d}" for c in cols))
     print(f"{time.time() - t0:.0f} s")
     if args.csv:
         import csv

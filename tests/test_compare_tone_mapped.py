@@ -186,6 +186,28 @@ def test_the_cause_follows_how_far_the_texture_falls_against_the_shading(monkeyp
     G = importlib.import_module("facemetrics.compare.gate")
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: (1.0, 1.0))  # the texture check alone: not a gain
     texture, tone = min(textures) / max(textures), max(contrasts) / min(contrasts)
     assert G.fold_cause(None, None, texture, tone) == cause
     assert G.fold_cause(None, None, texture, 1.1) == "" == G.fold_cause(None, None, 0.9, tone)
+
+
+@pytest.mark.parametrize("textures, shadings, cause", [
+    ((1.0, 0.5), (1.0, 0.7), "contrast"),  # ln 0.7 / ln 0.5 = 0.51: both bands fell together, a gain in the before
+    ((0.5, 1.0), (0.7, 1.0), "contrast"),  # the same, the photos swapped
+    ((1.0, 0.5), (1.0, 0.8), ""),  # 0.32: the texture fell alone, smoothing of the after photo
+    ((1.0, 0.5), (1.0, 1.1), ""),  # the smoother photo's shading higher: smoothing
+    ((1.0, 0.5), (float("nan"), 1.0), ""),  # unread: the smoothing message as before
+])
+def test_the_texture_check_alone_names_a_gain_when_the_shading_fell_with_the_texture(monkeypatch, textures, shadings,
+                                                                                     cause):
+    import importlib
+
+    G = importlib.import_module("facemetrics.compare.gate")
+    monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
+    texture = min(textures) / max(textures)
+    for tone in (1.1, float("nan")):  # the tone check quiet, or unread (eyes covered)
+        assert G.fold_cause(None, None, texture, tone) == cause
+    assert G.fold_cause(None, None, 0.9, 1.1) == ""  # no check fires
+    assert G.MIN_GAIN_SHADING_SHARE == 0.5  # the midpoint of the two models, not a tuned number
