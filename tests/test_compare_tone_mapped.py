@@ -14,8 +14,9 @@ from facemetrics import analyze_photo, compare_photos
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.compare import UNCERTAIN
-from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, MSG_TONE_MAPPED,
-                                     fold_cause, local_contrasts, skin_textures, smoothed_skin,
+from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_GAIN_SHADING_SHARE, MIN_SKIN_TEXTURE_RATIO,
+                                     MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, fold_cause, gain_shading_share,
+                                     local_contrasts, skin_textures, smoothed_skin,
                                      tone_mapped_rows, tone_mapping_ratio)
 from facemetrics.quality import local_contrast, read_grid_mm, skin_texture
 
@@ -109,9 +110,28 @@ def test_a_beauty_filter_is_still_named_as_smoothing(sample_analysis, sigma_colo
     assert texture < MIN_SKIN_TEXTURE_RATIO
     # smoothing alone, or both checks with the texture falling far more than the shading: never 'tone'
     assert fold_cause(a, b, texture, tone) in ("", "smoothing")
+    # the texture fell alone, the 2-8 mm shading far less: not read as a contrast gain in the untouched photo
+    assert gain_shading_share(a, b) < MIN_GAIN_SHADING_SHARE
     if tone > MAX_LOCAL_CONTRAST_RATIO:
         assert fold_cause(a, b, texture, tone) == "smoothing"
     assert fold_cause(a, b, texture, float("nan")) == "" == fold_cause(a, b, float("nan"), tone)
+
+
+def test_clahe_the_tone_check_misses_names_the_edited_photo_not_the_untouched_one_smoothed(sample_analysis):
+    """CLAHE with 2 x 2 tiles (nearly a global curve) stays under the tone check's limit, but its gain raises the
+    skin texture past the texture check's: the message names the CLAHE photo as having more fine contrast, and no
+    photo "smoothed" (it used to name the untouched one); the fold rows read 'uncertain' as before."""
+    a = sample_analysis
+    b = _variant(a, _clahe(a.photo.rgb, 2.5, 2))
+    assert 1.05 < tone_mapping_ratio(a, b) <= MAX_LOCAL_CONTRAST_RATIO
+    assert smoothed_skin(a, b) < MIN_SKIN_TEXTURE_RATIO
+    assert gain_shading_share(a, b) > 0.8  # both bands rose alike in the CLAHE photo (a beauty filter: below 0.3)
+    for c, which in ((compare_photos(a, b), "after"), (compare_photos(b, a), "before")):
+        said = [m for m in c.messages if m.startswith(MSG_FINE_CONTRAST)]
+        assert len(said) == 1 and f"(the {which} photo:" in said[0], c.messages
+        assert not any(m.startswith(MSG_SMOOTHED) for m in c.messages), c.messages
+        assert _said(c) == [], c.messages
+        assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
 
 
 def test_both_photos_are_read_on_one_grid(sample_analysis):
