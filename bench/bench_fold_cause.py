@@ -48,6 +48,16 @@ and the tone check does not): every bilateral pair keeps the smoothing message n
 smoothing message naming the before photo in those.  Held out (``--split held``) run once after.  Columns added:
 ``alone`` (texture check alone) and, of those pairs, ``smooth_msg`` / ``smooth_after`` and ``contrast_msg`` /
 ``contrast_after`` (the smoothing / fine-contrast message; naming the after photo).
+
+Rule C's tuning run (2026-12-04, 1962 s): passed: the CLAHE pairs the texture check alone catches named the after
+photo with the fine-contrast message 65 of 65 (clip 1 / 1.5 / 2.5 / 4: 6 / 10 / 8 / 7, 4 x 4 tiles 34), the
+bilateral ones smoothing of the after photo 59 of 59.  The share there: CLAHE 0.85-1.07 (all 174 pairs the texture
+check catches), bilateral 0.05-0.33 (all 73); where both checks fire rule B's exponent read CLAHE 0.63-6.47 (10 of
+109 above 3.0, named smoothing of the untouched photo) and bilateral 3.05-4.82.  Rule D (proposed from these tuning
+rows, written 2026-12-04 while the held-out run was running and before reading any of its rows): the share with
+the same midpoint 0.5 in place of rule B's exponent when both checks fire (share >= 0.5: the tone message only;
+below: the smoothing message only).  Read on the held-out rows from ``--csv`` (``shading_share``) with rule C; the
+code keeps rule B until it is adopted.
 """
 
 from __future__ import annotations
