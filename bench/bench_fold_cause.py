@@ -58,6 +58,13 @@ rows, written 2026-12-04 while the held-out run was running and before reading a
 the same midpoint 0.5 in place of rule B's exponent when both checks fire (share >= 0.5: the tone message only;
 below: the smoothing message only).  Read on the held-out rows from ``--csv`` (``shading_share``) with rule C; the
 code keeps rule B until it is adopted.
+
+Held out, run once (2026-12-04, 792 s, the code of rule C with rule B): rule C: the CLAHE pairs the texture check
+alone catches named the after photo with the fine-contrast message 21 of 21, the bilateral ones smoothing of the
+after photo 30 of 30; the share there CLAHE 0.89-1.03 (all 80), bilateral 0.08-0.30 (all 33).  Rule D on the same
+rows: where both checks fire with one photo the smoother and the lower in local contrast, the tone message 58 of 58
+CLAHE pairs (rule B 55: canada_065f clip 2.5 / 4, canada_049f clip 4), smoothing 3 of 3 bilateral.  Rule D adopted
+after that (``gate.fold_cause``; ``MAX_TONE_TEXTURE_EXPONENT`` removed).
 """
 
 from __future__ import annotations

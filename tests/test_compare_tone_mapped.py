@@ -194,22 +194,28 @@ def test_covered_eyes_are_not_read_as_tone_mapping(sample_analysis):
     assert _said(compare_photos(covered, a)) == []
 
 
-@pytest.mark.parametrize("textures, contrasts, cause", [
-    ((1.0, 0.5), (0.10, 0.14), ""),  # the smoother photo is the higher in local contrast: two edits, both named
-    ((1.0, 0.5), (0.14, 0.10), "tone"),  # ln 0.5 / ln(1 / 1.4) = 2.06: the before photo tone-mapped
-    ((1.0, 0.4), (0.125, 0.10), "smoothing"),  # ln 0.4 / ln(1 / 1.25) = 4.11: a beauty filter in the after photo
-    ((0.4, 1.0), (0.10, 0.125), "smoothing"),  # the same, the photos swapped
+@pytest.mark.parametrize("textures, contrasts, shadings, cause", [
+    # the smoother photo is the higher in local contrast: two edits, both named
+    ((1.0, 0.5), (0.10, 0.14), (1.0, 0.7), ""),
+    # the smoother photo the lower in local contrast, its shading fell with its texture (ln 0.7 / ln 0.5 = 0.51):
+    # the before photo tone-mapped
+    ((1.0, 0.5), (0.14, 0.10), (1.0, 0.7), "tone"),
+    # the same, the shading fell far less than the texture (0.24): a beauty filter in the after photo
+    ((1.0, 0.4), (0.125, 0.10), (1.0, 0.8), "smoothing"),
+    ((0.4, 1.0), (0.10, 0.125), (0.8, 1.0), "smoothing"),  # the same, the photos swapped
+    ((1.0, 0.4), (0.125, 0.10), (1.0, float("nan")), "smoothing"),  # the shading unread: smoothing, as before
 ])
-def test_the_cause_follows_how_far_the_texture_falls_against_the_shading(monkeypatch, textures, contrasts, cause):
+def test_the_cause_follows_how_far_the_shading_falls_with_the_texture(monkeypatch, textures, contrasts, shadings,
+                                                                      cause):
     import importlib
 
     G = importlib.import_module("facemetrics.compare.gate")
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
-    monkeypatch.setattr(G, "skin_shadings", lambda a, b: (1.0, 1.0))  # the texture check alone: not a gain
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
     texture, tone = min(textures) / max(textures), max(contrasts) / min(contrasts)
     assert G.fold_cause(None, None, texture, tone) == cause
-    assert G.fold_cause(None, None, texture, 1.1) == "" == G.fold_cause(None, None, 0.9, tone)
+    assert G.fold_cause(None, None, 0.9, tone) == ""  # the tone check alone
 
 
 @pytest.mark.parametrize("textures, shadings, cause", [

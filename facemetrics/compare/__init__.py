@@ -108,7 +108,7 @@ from .gate import (
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
-    MAX_TONE_TEXTURE_EXPONENT, fold_cause,
+    fold_cause,
     MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
 )
 from .copies import (
@@ -138,7 +138,7 @@ __all__ = [
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
-    "MAX_TONE_TEXTURE_EXPONENT", "fold_cause",
+    "fold_cause",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",

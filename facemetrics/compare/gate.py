@@ -1268,19 +1268,12 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
             "night mode off, or both in the same light with the same mode"]
 
 
-#: :func:`fold_cause`: when both fold checks fire and one photo is both the smoother and the lower in local contrast,
-#: the skin texture ratio ``T`` and the local contrast ratio ``R`` name the cause: tone mapping in the other photo when
-#: ``ln T / ln(1 / R)`` is at most this (CLAHE boosts the 0.8-1.6 mm texture about as the 1.6-4 mm shading, squared),
-#: a beauty filter in this photo when above (edge-preserving smoothing removes the texture far more than the
-#: shading).  Chosen on the tuning faces only (London 12 + Canada tuning 24, CLAHE 1.5 / 2.5 and bilateral
-#: 20-60 / 1.5-3 mm, where both checks fired: CLAHE 0.75-3.02 but one pair 5.20, bilateral 3.05-4.82; a thin gap,
-#: rounded down to 3.0): docs/robustness.md "Local tone mapping", "Which photo, which cause"; ``bench/bench_fold_cause.py``
-MAX_TONE_TEXTURE_EXPONENT = 3.0
-#: :func:`fold_cause`: when only the skin-texture check fires, the share of the texture's fall (``ln T``, the
-#: smoother photo's texture over the other's) that the same photos' 2-8 mm skin shading (:func:`skin_shadings`)
-#: falls by too, ``ln S / ln T``, from which the two bands moved together: a contrast gain in the OTHER photo (local
-#: tone mapping too weak for :data:`MAX_LOCAL_CONTRAST_RATIO`, a sharpening or 'local contrast' edit), named as
-#: such, not smoothing of this one.  Not tuned: the midpoint between the two models it tells apart (a gain raises
+#: :func:`fold_cause`: the share of the texture's fall (``ln T``, the smoother photo's texture over the other's) that
+#: the same photos' 2-8 mm skin shading (:func:`skin_shadings`) falls by too, ``ln S / ln T``, from which the two
+#: bands moved together: a contrast gain in the OTHER photo, named as such, not smoothing of this one.  The skin-texture
+#: check alone (rule C): local tone mapping too weak for :data:`MAX_LOCAL_CONTRAST_RATIO`, a sharpening or 'local
+#: contrast' edit ("more fine contrast"); both checks (rule D, in place of rule B's exponent 3.0 of
+#: ``ln T / ln(1 / R)``, which named 10 of 109 tuning CLAHE pairs smoothing of the untouched photo): the tone message.  Not tuned: the midpoint between the two models it tells apart (a gain raises
 #: both bands alike, share 1; a beauty filter removes the texture and leaves the coarser band, share 0); the rule was
 #: written before the tuning run (docs/robustness.md "Local tone mapping", "Which photo, which cause";
 #: ``bench/bench_fold_cause.py``)
@@ -1304,9 +1297,9 @@ def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) 
     texture check calls smoother is the one with the lower local contrast, one edit explains both: local tone
     mapping of the other photo (its boosted fine shading makes the untouched photo look smoothed beside it), or a
     beauty filter in this one (its smoothing also lowers the 2-8 mm shading, so the untouched photo looks
-    tone-mapped beside it).  The two differ in how much the texture falls against the shading:
-    ``ln(texture) / ln(1 / tone)`` up to :data:`MAX_TONE_TEXTURE_EXPONENT` is tone mapping, beyond it a beauty
-    filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
+    tone-mapped beside it).  The two differ in how far the 2-8 mm skin shading falls with the texture
+    (:func:`gain_shading_share`): at least :data:`MIN_GAIN_SHADING_SHARE` is tone mapping, below it (or unread) a
+    beauty filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
     The fold rows read ``uncertain`` in every case; only the wording follows this.
     """
     if weak_fold_rows(texture) and not tone_mapped_rows(tone):
@@ -1316,7 +1309,7 @@ def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) 
     (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
     if (tb < ta) != (cb < ca):
         return ""
-    return "tone" if np.log(texture) / np.log(1.0 / tone) <= MAX_TONE_TEXTURE_EXPONENT else "smoothing"
+    return "tone" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE else "smoothing"
 
 
 def skin_shadings(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
