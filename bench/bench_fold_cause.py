@@ -1,5 +1,5 @@
 """Which photo and which cause the fold checks name when a beauty filter or local tone mapping is in one photo
-(``compare.gate.smoothing_is_tone_mapping``; docs/robustness.md "Local tone mapping": "Which photo, which cause").
+(``compare.gate.fold_cause``; docs/robustness.md "Local tone mapping": "Which photo, which cause").
 
     python bench/bench_fold_cause.py --split tune            # needs ../shared/faces; London 12 + Canada tuning 24
     python bench/bench_fold_cause.py --split held            # run once, after the rule below was written
