@@ -1,5 +1,5 @@
 """Which photo and which cause the fold checks name when a beauty filter or local tone mapping is in one photo
-(``compare.gate.smoothing_is_tone_mapping``; docs/robustness.md "Local tone mapping": "Which photo, which cause").
+(``compare.gate.fold_cause``; docs/robustness.md "Local tone mapping": "Which photo, which cause").
 
     python bench/bench_fold_cause.py --split tune            # needs ../shared/faces; London 12 + Canada tuning 24
     python bench/bench_fold_cause.py --split held            # run once, after the rule below was written
@@ -30,6 +30,41 @@ same tuning rows (``--csv``): same pattern, then ``ln(texture ratio) / ln(1 / to
 mapping (tone message only), above it a beauty filter (smoothing message only); ``K`` =
 ``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
 3.05-4.82).  Held out (``--split held``) run once after that.
+
+Rule C (written 2026-12-04 before its tuning run; the texture check alone): CLAHE too weak for the tone check
+(or with 4 x 4 tiles) still raises the edited photo's fine texture, so the skin-texture check fired and named the
+UNTOUCHED photo "smoothed".  When the skin-texture check fires and the tone check does not, read ``T`` (the texture
+ratio, smoother / other) and ``S`` (the same photos' 2-8 mm skin shading, ``quality.skin_shading``: the
+``local_contrast`` band over the texture's skin, the smoother photo's over the other's, one grid), and the share
+``ln S / ln T`` (``gate.gain_shading_share``).  A contrast gain in one photo (CLAHE, a local-contrast edit) raises
+both bands alike (share about 1); a beauty filter removes the texture and leaves the coarser shading (share about
+0).  Share >= 0.5 (the midpoint of the two models, ``gate.MIN_GAIN_SHADING_SHARE``; not tuned): the message "one
+photo has more fine contrast than the other (the <photo with the higher texture> ...: sharpened or tone-mapped?)"
+in place of the smoothing message; below: the smoothing message as before.  The fold rows read ``uncertain`` as
+before (wording only).  Operations added for it: CLAHE clip 1 and 4 (8 x 8) and clip 2.5 with 4 x 4 tiles (the
+tone check misses most of those).  Pass on ``--split tune`` (counted over the pairs where the texture check fires
+and the tone check does not): every bilateral pair keeps the smoothing message naming the after photo (at most 1 in
+30 missed), and at least 80 % of the CLAHE pairs carry the fine-contrast message naming the after photo, none the
+smoothing message naming the before photo in those.  Held out (``--split held``) run once after.  Columns added:
+``alone`` (texture check alone) and, of those pairs, ``smooth_msg`` / ``smooth_after`` and ``contrast_msg`` /
+``contrast_after`` (the smoothing / fine-contrast message; naming the after photo).
+
+Rule C's tuning run (2026-12-04, 1962 s): passed: the CLAHE pairs the texture check alone catches named the after
+photo with the fine-contrast message 65 of 65 (clip 1 / 1.5 / 2.5 / 4: 6 / 10 / 8 / 7, 4 x 4 tiles 34), the
+bilateral ones smoothing of the after photo 59 of 59.  The share there: CLAHE 0.85-1.07 (all 174 pairs the texture
+check catches), bilateral 0.05-0.33 (all 73); where both checks fire rule B's exponent read CLAHE 0.63-6.47 (10 of
+109 above 3.0, named smoothing of the untouched photo) and bilateral 3.05-4.82.  Rule D (proposed from these tuning
+rows, written 2026-12-04 while the held-out run was running and before reading any of its rows): the share with
+the same midpoint 0.5 in place of rule B's exponent when both checks fire (share >= 0.5: the tone message only;
+below: the smoothing message only).  Read on the held-out rows from ``--csv`` (``shading_share``) with rule C; the
+code keeps rule B until it is adopted.
+
+Held out, run once (2026-12-04, 792 s, the code of rule C with rule B): rule C: the CLAHE pairs the texture check
+alone catches named the after photo with the fine-contrast message 21 of 21, the bilateral ones smoothing of the
+after photo 30 of 30; the share there CLAHE 0.89-1.03 (all 80), bilateral 0.08-0.30 (all 33).  Rule D on the same
+rows: where both checks fire with one photo the smoother and the lower in local contrast, the tone message 58 of 58
+CLAHE pairs (rule B 55: canada_065f clip 2.5 / 4, canada_049f clip 4), smoothing 3 of 3 bilateral.  Rule D adopted
+after that (``gate.fold_cause``; ``MAX_TONE_TEXTURE_EXPONENT`` removed).
 """
 
 from __future__ import annotations
@@ -48,7 +83,7 @@ sys.path.insert(0, str(HERE))
 from bench_beauty_filter import filters  # noqa: E402
 from bench_tone_mapping import FACES, clahe, faces, jpeg  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
-from facemetrics.compare import MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
+from facemetrics.compare import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
 
 G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
 BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
@@ -56,7 +91,8 @@ BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
 
 def operations(a) -> dict:
     """name -> (kind, after photo's JPEG bytes) for the before analysis ``a``."""
-    out = {f"clahe{c:g}_8x8": ("tone", jpeg(clahe(a.photo.rgb, c))) for c in (1.5, 2.5)}
+    out = {f"clahe{c:g}_8x8": ("tone", jpeg(clahe(a.photo.rgb, c))) for c in (1.0, 1.5, 2.5, 4.0)}
+    out["clahe2.5_4x4"] = ("tone", jpeg(clahe(a.photo.rgb, 2.5, 4)))
     f = filters(a.mm_per_px)
     out.update({n: ("beauty", jpeg(f[n](a.photo.rgb))) for n in BILATERAL})
     return out
@@ -67,11 +103,15 @@ def score(a, b) -> dict:
     texture, tone = G.smoothed_skin(a, b), G.tone_mapping_ratio(a, b)
     sm = [m for m in msgs if m.startswith(MSG_SMOOTHED)]
     tm = [m for m in msgs if MSG_TONE_MAPPED in m]
+    fc = [m for m in msgs if m.startswith(MSG_FINE_CONTRAST)]
     (ta, tb), (ca, cb) = G.skin_textures(a, b), G.local_contrasts(a, b)
-    return {"smooth": bool(G.weak_fold_rows(texture)), "tone": bool(G.tone_mapped_rows(tone)),
+    smooth, tone_fires = bool(G.weak_fold_rows(texture)), bool(G.tone_mapped_rows(tone))
+    return {"smooth": smooth, "tone": tone_fires, "alone": smooth and not tone_fires,
             "texture_ratio": texture, "tone_ratio": tone, "smoother_after": tb < ta, "higher_contrast_after": cb > ca,
+            "shading_share": G.gain_shading_share(a, b), "grid_mm": G.read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px),
             "smooth_msg": bool(sm), "smooth_after": any("(the after photo" in m for m in sm),
             "tone_msg": bool(tm), "tone_after": any(m.startswith("the after photo") for m in tm),
+            "contrast_msg": bool(fc), "contrast_after": any("(the after photo" in m for m in fc),
             "rows": len(rows) == 6}
 
 
@@ -98,17 +138,29 @@ def main() -> None:
             s = score(a, b)
             table.append({"face": path.stem, "op": op, "kind": kind, **s})
             agg[op]["pairs"] += 1
-            for k in ("smooth", "tone", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows"):
+            for k in ("smooth", "tone", "alone", "smooth_msg", "smooth_after", "tone_msg", "tone_after",
+                      "contrast_msg", "contrast_after", "rows"):
                 agg[op][k] += int(s[k])
             agg[op]["both"] += int(s["smooth"] and s["tone"])
+            for k in ("smooth_msg", "smooth_after", "contrast_msg", "contrast_after"):
+                agg[op]["alone_" + k] += int(s["alone"] and s[k])
             if (kind == "beauty" and s["smooth"] and not (s["smooth_msg"] and s["smooth_after"] and not s["tone_msg"])) \
                     or (kind == "tone" and s["tone"] and s["smooth_msg"]):
                 print(f"  against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
                       f"tone {s['tone_ratio']:.3f} smooth_msg {s['smooth_msg']} tone_msg {s['tone_msg']}")
+            if s["alone"] and ((kind == "beauty") == s["contrast_msg"] or (kind == "tone" and not s["contrast_after"])):
+                print(f"  rule C against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
+                      f"tone {s['tone_ratio']:.3f} share {s['shading_share']:.2f} contrast_msg {s['contrast_msg']}")
     cols = ("pairs", "smooth", "tone", "both", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows")
     print(f"{'operation':20s}" + "".join(f"{c:>13s}" for c in cols))
     for op, d in agg.items():
         print(f"{op:20s}" + "".join(f"{d[c]:13d}" for c in cols))
+    cols = ("alone", "alone_smooth_msg", "alone_smooth_after", "alone_contrast_msg", "alone_contrast_after")
+    print("rule C: `alone` the pairs where the texture check fires and the tone check does not; of them, the pairs "
+          "with the smoothing / fine-contrast message, and naming the after photo")
+    print(f"{'operation':20s}" + "".join(f"{c[6:] if c != 'alone' else c:>15s}" for c in cols))
+    for op, d in agg.items():
+        print(f"{op:20s}" + "".join(f"{d[c]:15d}" for c in cols))
     print(f"{time.time() - t0:.0f} s")
     if args.csv:
         import csv

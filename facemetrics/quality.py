@@ -296,13 +296,48 @@ def skin_texture(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_m
     float
         Texture, % of the face's mean luminance (NaN when the face is too small to read it).
     """
+    return _face_band(image, points, mm_per_px, grid_mm, TEXTURE_SIGMAS_MM)
+
+
+def skin_shading(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_mm: float | None = None) -> float:
+    """How much shading 2-8 mm across the face's skin shows: :func:`skin_texture` with the band-pass of
+    :func:`local_contrast` (:data:`LOCAL_CONTRAST_SIGMAS_MM`, 1.6 and 4 mm) over the same skin (the whole face
+    hull shrunk by 2 mm), % of its mean luminance.
+
+    The octave above the texture's: a contrast gain (local tone mapping, a 'local contrast' or sharpening edit)
+    raises both about alike, a beauty filter lowers the texture far more than this
+    (:func:`facemetrics.compare.gate.fold_cause`).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        RGB photo.
+    points : ndarray, shape (478, 2+)
+        Landmarks ``(x, y)`` px of ``image``.
+    mm_per_px : float
+        Scale of ``image``, mm per px.
+    grid_mm : float, optional
+        Pixel size (mm) to read it at, as in :func:`skin_texture`.
+
+    Returns
+    -------
+    float
+        Shading, % of the face's mean luminance (NaN when the face is too small to read it).
+    """
+    return _face_band(image, points, mm_per_px, grid_mm, LOCAL_CONTRAST_SIGMAS_MM)
+
+
+def _face_band(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_mm: float | None,
+               sigmas_mm: tuple[float, float]) -> float:
+    """Median |G(sigma_1) - G(sigma_2)| (``sigmas_mm``, mm) of the luminance on the read grid over the face hull
+    shrunk by 2 mm, % of its mean luminance: :func:`skin_texture`, :func:`skin_shading`."""
     small, pts, res = _face_grey_on_grid(image, points, mm_per_px, grid_mm)
     mask = _face_mask(pts, small.shape, np.uint8)
     k = max(int(round(2.0 / res)), 1)
     mask = cv2.erode(mask, np.ones((2 * k + 1, 2 * k + 1), np.uint8)).astype(bool)
     if mask.sum() < 100:
         return float("nan")
-    s1, s2 = (s / res for s in TEXTURE_SIGMAS_MM)
+    s1, s2 = (s / res for s in sigmas_mm)
     dog = cv2.GaussianBlur(small, (0, 0), s1) - cv2.GaussianBlur(small, (0, 0), s2)
     mean = float(small[mask].mean())
     return float(100.0 * np.median(np.abs(dog[mask])) / mean) if mean > 0 else float("nan")

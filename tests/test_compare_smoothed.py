@@ -14,7 +14,7 @@ from facemetrics import compare_photos
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.compare import UNCERTAIN
-from facemetrics.compare.gate import MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_rows
+from facemetrics.compare.gate import MIN_SKIN_TEXTURE_RATIO, MSG_FINE_CONTRAST, MSG_SMOOTHED, smoothed_skin, weak_fold_rows
 from facemetrics.quality import skin_texture
 
 from conftest import SAMPLES
@@ -59,6 +59,7 @@ def test_a_smoothed_after_photo_gives_the_fold_rows_no_verdict(sample_analysis):
     c = compare_photos(sample_analysis, b)
     said = [m for m in c.messages if m.startswith(MSG_SMOOTHED)]
     assert len(said) == 1 and "the after photo" in said[0], c.messages
+    assert not any(m.startswith(MSG_FINE_CONTRAST) for m in c.messages), c.messages  # not a gain in the before photo
     assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
     # the other rows keep theirs (no jaw row is made uncertain by the smoothing)
     assert c.get("jawline_lift_mm").verdict != UNCERTAIN

@@ -14,8 +14,9 @@ from facemetrics import analyze_photo, compare_photos
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.compare import UNCERTAIN
-from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, MSG_TONE_MAPPED,
-                                     fold_cause, local_contrasts, skin_textures, smoothed_skin,
+from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_GAIN_SHADING_SHARE, MIN_SKIN_TEXTURE_RATIO,
+                                     MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, fold_cause, gain_shading_share,
+                                     local_contrasts, skin_textures, smoothed_skin,
                                      tone_mapped_rows, tone_mapping_ratio)
 from facemetrics.quality import local_contrast, read_grid_mm, skin_texture
 
@@ -109,9 +110,28 @@ def test_a_beauty_filter_is_still_named_as_smoothing(sample_analysis, sigma_colo
     assert texture < MIN_SKIN_TEXTURE_RATIO
     # smoothing alone, or both checks with the texture falling far more than the shading: never 'tone'
     assert fold_cause(a, b, texture, tone) in ("", "smoothing")
+    # the texture fell alone, the 2-8 mm shading far less: not read as a contrast gain in the untouched photo
+    assert gain_shading_share(a, b) < MIN_GAIN_SHADING_SHARE
     if tone > MAX_LOCAL_CONTRAST_RATIO:
         assert fold_cause(a, b, texture, tone) == "smoothing"
     assert fold_cause(a, b, texture, float("nan")) == "" == fold_cause(a, b, float("nan"), tone)
+
+
+def test_clahe_the_tone_check_misses_names_the_edited_photo_not_the_untouched_one_smoothed(sample_analysis):
+    """CLAHE with 2 x 2 tiles (nearly a global curve) stays under the tone check's limit, but its gain raises the
+    skin texture past the texture check's: the message names the CLAHE photo as having more fine contrast, and no
+    photo "smoothed" (it used to name the untouched one); the fold rows read 'uncertain' as before."""
+    a = sample_analysis
+    b = _variant(a, _clahe(a.photo.rgb, 2.5, 2))
+    assert 1.05 < tone_mapping_ratio(a, b) <= MAX_LOCAL_CONTRAST_RATIO
+    assert smoothed_skin(a, b) < MIN_SKIN_TEXTURE_RATIO
+    assert gain_shading_share(a, b) > 0.8  # both bands rose alike in the CLAHE photo (a beauty filter: below 0.3)
+    for c, which in ((compare_photos(a, b), "after"), (compare_photos(b, a), "before")):
+        said = [m for m in c.messages if m.startswith(MSG_FINE_CONTRAST)]
+        assert len(said) == 1 and f"(the {which} photo:" in said[0], c.messages
+        assert not any(m.startswith(MSG_SMOOTHED) for m in c.messages), c.messages
+        assert _said(c) == [], c.messages
+        assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
 
 
 def test_both_photos_are_read_on_one_grid(sample_analysis):
@@ -174,18 +194,46 @@ def test_covered_eyes_are_not_read_as_tone_mapping(sample_analysis):
     assert _said(compare_photos(covered, a)) == []
 
 
-@pytest.mark.parametrize("textures, contrasts, cause", [
-    ((1.0, 0.5), (0.10, 0.14), ""),  # the smoother photo is the higher in local contrast: two edits, both named
-    ((1.0, 0.5), (0.14, 0.10), "tone"),  # ln 0.5 / ln(1 / 1.4) = 2.06: the before photo tone-mapped
-    ((1.0, 0.4), (0.125, 0.10), "smoothing"),  # ln 0.4 / ln(1 / 1.25) = 4.11: a beauty filter in the after photo
-    ((0.4, 1.0), (0.10, 0.125), "smoothing"),  # the same, the photos swapped
+@pytest.mark.parametrize("textures, contrasts, shadings, cause", [
+    # the smoother photo is the higher in local contrast: two edits, both named
+    ((1.0, 0.5), (0.10, 0.14), (1.0, 0.7), ""),
+    # the smoother photo the lower in local contrast, its shading fell with its texture (ln 0.7 / ln 0.5 = 0.51):
+    # the before photo tone-mapped
+    ((1.0, 0.5), (0.14, 0.10), (1.0, 0.7), "tone"),
+    # the same, the shading fell far less than the texture (0.24): a beauty filter in the after photo
+    ((1.0, 0.4), (0.125, 0.10), (1.0, 0.8), "smoothing"),
+    ((0.4, 1.0), (0.10, 0.125), (0.8, 1.0), "smoothing"),  # the same, the photos swapped
+    ((1.0, 0.4), (0.125, 0.10), (1.0, float("nan")), "smoothing"),  # the shading unread: smoothing, as before
 ])
-def test_the_cause_follows_how_far_the_texture_falls_against_the_shading(monkeypatch, textures, contrasts, cause):
+def test_the_cause_follows_how_far_the_shading_falls_with_the_texture(monkeypatch, textures, contrasts, shadings,
+                                                                      cause):
     import importlib
 
     G = importlib.import_module("facemetrics.compare.gate")
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
     texture, tone = min(textures) / max(textures), max(contrasts) / min(contrasts)
     assert G.fold_cause(None, None, texture, tone) == cause
-    assert G.fold_cause(None, None, texture, 1.1) == "" == G.fold_cause(None, None, 0.9, tone)
+    assert G.fold_cause(None, None, 0.9, tone) == ""  # the tone check alone
+
+
+@pytest.mark.parametrize("textures, shadings, cause", [
+    ((1.0, 0.5), (1.0, 0.7), "contrast"),  # ln 0.7 / ln 0.5 = 0.51: both bands fell together, a gain in the before
+    ((0.5, 1.0), (0.7, 1.0), "contrast"),  # the same, the photos swapped
+    ((1.0, 0.5), (1.0, 0.8), ""),  # 0.32: the texture fell alone, smoothing of the after photo
+    ((1.0, 0.5), (1.0, 1.1), ""),  # the smoother photo's shading higher: smoothing
+    ((1.0, 0.5), (float("nan"), 1.0), ""),  # unread: the smoothing message as before
+])
+def test_the_texture_check_alone_names_a_gain_when_the_shading_fell_with_the_texture(monkeypatch, textures, shadings,
+                                                                                     cause):
+    import importlib
+
+    G = importlib.import_module("facemetrics.compare.gate")
+    monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
+    texture = min(textures) / max(textures)
+    for tone in (1.1, float("nan")):  # the tone check quiet, or unread (eyes covered)
+        assert G.fold_cause(None, None, texture, tone) == cause
+    assert G.fold_cause(None, None, 0.9, 1.1) == ""  # no check fires
+    assert G.MIN_GAIN_SHADING_SHARE == 0.5  # the midpoint of the two models, not a tuned number

@@ -109,7 +109,8 @@ from .gate import (
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
-    MAX_TONE_TEXTURE_EXPONENT, fold_cause,
+    fold_cause,
+    MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
 )
 from .faces import matching_faces
 from .copies import (
@@ -139,7 +140,8 @@ __all__ = [
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
-    "MAX_TONE_TEXTURE_EXPONENT", "fold_cause",
+    "fold_cause",
+    "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
@@ -498,7 +500,8 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     rows = tuple(dict.fromkeys(weak_fold_rows(texture) + tone_mapped_rows(tone)))
     # one edit (tone mapping in one photo, or a beauty filter) trips both checks: the cause and photo it names
     cause = fold_cause(a, b, texture, tone)
-    smoothed = [] if cause == "tone" else weak_fold_messages(a, b, texture)
+    smoothed = ([] if cause == "tone" else fine_contrast_messages(a, b, texture) if cause == "contrast"
+                else weak_fold_messages(a, b, texture))
     return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone))
 
 

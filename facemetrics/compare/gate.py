@@ -13,7 +13,7 @@ from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
-                       skin_texture, smile_terms)
+                       skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
 from .measure import _Pair, _measure, eyes_covered
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -1280,35 +1280,86 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
             "night mode off, or both in the same light with the same mode"]
 
 
-#: :func:`fold_cause`: when both fold checks fire and one photo is both the smoother and the lower in local contrast,
-#: the skin texture ratio ``T`` and the local contrast ratio ``R`` name the cause: tone mapping in the other photo when
-#: ``ln T / ln(1 / R)`` is at most this (CLAHE boosts the 0.8-1.6 mm texture about as the 1.6-4 mm shading, squared),
-#: a beauty filter in this photo when above (edge-preserving smoothing removes the texture far more than the
-#: shading).  Chosen on the tuning faces only (London 12 + Canada tuning 24, CLAHE 1.5 / 2.5 and bilateral
-#: 20-60 / 1.5-3 mm, where both checks fired: CLAHE 0.75-3.02 but one pair 5.20, bilateral 3.05-4.82; a thin gap,
-#: rounded down to 3.0): docs/robustness.md "Local tone mapping", "Which photo, which cause"; ``bench/bench_fold_cause.py``
-MAX_TONE_TEXTURE_EXPONENT = 3.0
+#: :func:`fold_cause`: the share of the texture's fall (``ln T``, the smoother photo's texture over the other's) that
+#: the same photos' 2-8 mm skin shading (:func:`skin_shadings`) falls by too, ``ln S / ln T``, from which the two
+#: bands moved together: a contrast gain in the OTHER photo, named as such, not smoothing of this one.  The skin-texture
+#: check alone (rule C): local tone mapping too weak for :data:`MAX_LOCAL_CONTRAST_RATIO`, a sharpening or 'local
+#: contrast' edit ("more fine contrast"); both checks (rule D, in place of rule B's exponent 3.0 of
+#: ``ln T / ln(1 / R)``, which named 10 of 109 tuning CLAHE pairs smoothing of the untouched photo): the tone message.  Not tuned: the midpoint between the two models it tells apart (a gain raises
+#: both bands alike, share 1; a beauty filter removes the texture and leaves the coarser band, share 0); the rule was
+#: written before the tuning run (docs/robustness.md "Local tone mapping", "Which photo, which cause";
+#: ``bench/bench_fold_cause.py``)
+MIN_GAIN_SHADING_SHARE = 0.5
+#: how the message of :func:`fine_contrast_messages` begins
+MSG_FINE_CONTRAST = "one photo has more fine contrast than the other"
 
 
 def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) -> str:
-    """Which fold check's message to give when both fire: ``"tone"`` (only :func:`tone_mapped_messages`),
-    ``"smoothing"`` (only :func:`weak_fold_messages`) or ``""`` (each that fires).
+    """Which fold check's message to give: ``"tone"`` (only :func:`tone_mapped_messages`), ``"smoothing"``
+    (only :func:`weak_fold_messages`), ``"contrast"`` (only :func:`fine_contrast_messages`, in place of the
+    smoothing message) or ``""`` (each that fires).
+
+    The skin-texture check alone (the tone check quiet or unread): ``"contrast"`` when the smoother photo's 2-8 mm
+    shading fell by at least :data:`MIN_GAIN_SHADING_SHARE` of its texture's fall, in logs
+    (:func:`gain_shading_share`): both bands moved together, a contrast gain in the other photo (tone mapping too
+    weak for the tone check, sharpening), not a beauty filter in this one (which removes the texture and leaves the
+    coarser shading); otherwise ``""`` (the smoothing message).  Both checks:
 
     ``texture`` is :func:`smoothed_skin`, ``tone`` :func:`tone_mapping_ratio`.  When both fire and the photo the
     texture check calls smoother is the one with the lower local contrast, one edit explains both: local tone
     mapping of the other photo (its boosted fine shading makes the untouched photo look smoothed beside it), or a
     beauty filter in this one (its smoothing also lowers the 2-8 mm shading, so the untouched photo looks
-    tone-mapped beside it).  The two differ in how much the texture falls against the shading:
-    ``ln(texture) / ln(1 / tone)`` up to :data:`MAX_TONE_TEXTURE_EXPONENT` is tone mapping, beyond it a beauty
-    filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
+    tone-mapped beside it).  The two differ in how far the 2-8 mm skin shading falls with the texture
+    (:func:`gain_shading_share`): at least :data:`MIN_GAIN_SHADING_SHARE` is tone mapping, below it (or unread) a
+    beauty filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
     The fold rows read ``uncertain`` in every case; only the wording follows this.
     """
+    if weak_fold_rows(texture) and not tone_mapped_rows(tone):
+        return "contrast" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE else ""
     if not (weak_fold_rows(texture) and tone_mapped_rows(tone)):
         return ""
     (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
     if (tb < ta) != (cb < ca):
         return ""
-    return "tone" if np.log(texture) / np.log(1.0 / tone) <= MAX_TONE_TEXTURE_EXPONENT else "smoothing"
+    return "tone" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE else "smoothing"
+
+
+def skin_shadings(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
+    """:func:`facemetrics.quality.skin_shading` of each photo (% of its mean luminance: the 2-8 mm shading over the
+    skin :func:`skin_textures` reads), both read at one pixel size (:func:`facemetrics.quality.read_grid_mm`)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(skin_shading(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
+
+
+def gain_shading_share(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """``ln S / ln T``: how far the 2-8 mm skin shading (:func:`skin_shadings`) of the photo with the smoother skin
+    texture (:func:`skin_textures`) falls against the other's, as a share of how far its texture falls (``T``, the
+    texture ratio smaller / larger, ``S`` the same photos' shading ratio; dimensionless).  About 1 when one photo
+    carries a contrast gain at both scales (local tone mapping, a 'local contrast' edit: the other photo then looks
+    smoothed), about 0 or below when the smoother photo lost its fine texture alone (a beauty filter).  NaN when
+    either cannot be read or the textures are equal."""
+    (ta, tb), (sa, sb) = skin_textures(a, b), skin_shadings(a, b)
+    if not all(np.isfinite(v) and v > 0 for v in (ta, tb, sa, sb)) or ta == tb:
+        return float("nan")
+    (t_lo, s_lo), (t_hi, s_hi) = sorted(((ta, sa), (tb, sb)))
+    return float(np.log(s_lo / s_hi) / np.log(t_lo / t_hi))
+
+
+def fine_contrast_messages(a: PhotoAnalysis, b: PhotoAnalysis, texture: float) -> list[str]:
+    """The skin-texture check's message when :func:`fold_cause` reads a contrast gain (``"contrast"``): names the
+    photo with the MORE fine structure (the edited one), the texture ratio ``texture`` (:func:`smoothed_skin`) and
+    the shading share (:func:`gain_shading_share`); empty when the texture check does not fire."""
+    if not weak_fold_rows(texture):
+        return []
+    ta, tb = skin_textures(a, b)
+    which = "after" if tb > ta else "before"
+    return [f"{MSG_FINE_CONTRAST} (the {which} photo: the other's skin shows {100 * texture:.0f} % of its fine "
+            f"structure, limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %, and its 2-8 mm shading fell "
+            f"{gain_shading_share(a, b):.2f} as far, in logs, where a beauty filter leaves it: sharpened or "
+            "tone-mapped?): a phone's HDR or night mode, a 'local contrast' or sharpening edit raises the skin's "
+            "fine shading in that photo alone, and the nasolabial folds' depth and length then move with it, so the "
+            "fold rows are shown without a verdict ('uncertain'); take both photos with the same camera mode and "
+            "without edits"]
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
