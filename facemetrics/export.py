@@ -202,10 +202,11 @@ def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
     return buf.getvalue()
 
 
-def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike) -> Path:
-    """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas)."""
+def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike, *, record: bool = True) -> Path:
+    """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas); ``record``:
+    entered in the folder's ledger as an output (:func:`atomic_write`; False for a cache's file)."""
     text = csv_text(rows, columns)
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=True)
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=record)
 
 
 def write_json(obj, path: str | os.PathLike) -> Path:
