@@ -231,3 +231,25 @@ def test_validate_and_demo_find_a_study_folder_without_manifest_before_any_work(
     (photos / LEDGER_NAME).write_text("{}")  # a ledger alone is no study's photo: not refused for it
     with pytest.raises(AssertionError, match="work began"):  # passes the checks, stops at the first work
         main(["validate", "-o", str(val), "--quick"])
+
+
+def test_analyze_rewrites_its_table_after_every_photo_and_runs_again(tmp_path, capsys):
+    """`analyze` writes its table after every photo (a failing photo is a row): each write is entered, so
+    the run's own table is never taken for an edited one, by a later write or by a re-run; an edit made
+    after the run stops the next one, the rows kept."""
+    photos = tmp_path / "in"
+    photos.mkdir()
+    (photos / "a_broken.jpg").write_bytes(b"not a photo" * 10)
+    (photos / "b.jpg").write_bytes((SAMPLES / "astronaut_before.jpg").read_bytes())
+    table = tmp_path / "out" / "photos.csv"
+    for _ in range(2):
+        assert main(["analyze", str(photos), "-o", str(table)]) == 0
+        df = pd.read_csv(table)
+        assert list(df["photo"]) == ["a_broken.jpg", "b.jpg"] and list(df["status"] != "ok") == [True, False]
+        assert not_written_by_facemetrics(table) == ""
+    table.write_text(table.read_text().replace("\n", "\r\n"))  # opened and saved in a spreadsheet
+    kept = table.read_bytes()
+    capsys.readouterr()
+    assert main(["analyze", str(photos), "-o", str(table)]) == 2
+    assert f"will not overwrite {table} ({CHANGED}" in capsys.readouterr().err
+    assert table.read_bytes() == kept
