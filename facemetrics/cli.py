@@ -550,12 +550,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from .batch import run_batch, run_timeline
     from .batch.runner import TIMELINE_OUTPUTS, run_outputs
     from .outputs import refuse_foreign_outputs
-    from .study import study
+    from .study import refuse_foreign_study, study
 
     t0 = time.perf_counter()
     out = check_output(args.output, folder=True)
     refuse_foreign_outputs(out, ("study/manifest.csv", *run_outputs(), *TIMELINE_OUTPUTS), force=args.force,
                            command="demo")  # before the simulation, not after it
+    refuse_foreign_study(out / "study", args.force, command="demo")  # files there but no manifest.csv
     samples = sorted((Path(__file__).resolve().parents[1] / "sample_images").glob("*_before.jpg"))
     if not samples:
         print("facemetrics demo: no sample_images/*_before.jpg found", file=sys.stderr)

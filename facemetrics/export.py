@@ -1,11 +1,15 @@
 """Writing results: CSV tables, JSON geometry and PNG images, atomically.
 
 Every writer goes through a temporary file in the target folder and
-``os.replace``, so a run killed half-way never leaves a truncated file.
+``os.replace``, so a run killed half-way never leaves a truncated file.  The output writers
+(:func:`write_csv`, :func:`write_rows_csv`, :func:`write_json`, :func:`write_png`, :func:`write_bytes`)
+enter each file in its folder's ledger (:mod:`facemetrics.ledger`): a later run replaces it only while
+it still has the bytes written (:mod:`facemetrics.outputs`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -18,6 +22,7 @@ import numpy as np
 
 from ._version import __version__
 from .errors import SettingError
+from .ledger import replace_recorded
 from .schema import PHOTO_COLUMNS
 
 if TYPE_CHECKING:  # pandas is imported where a table is built: batch workers only write JSON
@@ -49,12 +54,28 @@ def check_output_folder(path: str | os.PathLike, setting: str = "out_dir") -> Pa
     return out
 
 
-def atomic_write(path: str | os.PathLike, write) -> Path:
+class _Hashing:
+    """A binary file's ``write`` that also counts the bytes and hashes them (SHA-256)."""
+
+    def __init__(self, fh):
+        self.fh, self.size, self.sha256 = fh, 0, hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.sha256.update(data)
+        self.size += len(data)
+        return self.fh.write(data)
+
+
+def atomic_write(path: str | os.PathLike, write, *, record: bool = False) -> Path:
     """Create or replace ``path`` atomically: ``write(fh)`` fills a temporary file
     (binary, in the same folder) that then replaces ``path``; on any failure the
     temporary file is removed and ``path`` is left as it was.  A ``path`` that is a device, pipe or
     socket (``/dev/null``, ``/dev/stdout``) is written into directly; a symbolic link to a file
-    has its file replaced, the link kept.  Returns ``path``."""
+    has its file replaced, the link kept.  Returns ``path``.
+
+    ``record`` (an output file of a command): the file is entered, with its size and SHA-256, in its
+    folder's ledger (:mod:`facemetrics.ledger`), so a later run replaces it only while it still has these
+    bytes; ``fh`` then offers ``write`` only.  False: the batch's cache, the store's files."""
     path = Path(path)
     if path.is_symlink() and Path(os.path.realpath(path)).is_file():
         path = Path(os.path.realpath(path))  # a link to a file: the file is replaced, not the link
@@ -68,8 +89,12 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.replace(tmp, path)
+            out = _Hashing(fh) if record else fh
+            write(out)
+        if record:
+            replace_recorded(tmp, path, out.size, out.sha256.hexdigest())
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -77,9 +102,10 @@ def atomic_write(path: str | os.PathLike, write) -> Path:
 
 
 
-def write_bytes(data: bytes, path: str | os.PathLike) -> Path:
-    """Write bytes (an encoded PNG, UTF-8 text ...) atomically."""
-    return atomic_write(path, lambda fh: fh.write(data))
+def write_bytes(data: bytes, path: str | os.PathLike, *, record: bool = True) -> Path:
+    """Write bytes (an encoded PNG, UTF-8 text ...) atomically; ``record``: entered in the folder's ledger
+    as an output (:func:`atomic_write`; False for the batch's cache)."""
+    return atomic_write(path, lambda fh: fh.write(data), record=record)
 
 
 def rows_frame(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> pd.DataFrame:
@@ -120,7 +146,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
     data = csv_bytes(df)
-    return atomic_write(path, lambda fh: fh.write(data))
+    return atomic_write(path, lambda fh: fh.write(data), record=True)
 
 
 #: how every CSV writes a float column's values (6 significant digits)
@@ -176,16 +202,17 @@ def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
     return buf.getvalue()
 
 
-def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike) -> Path:
-    """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas)."""
+def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike, *, record: bool = True) -> Path:
+    """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas); ``record``:
+    entered in the folder's ledger as an output (:func:`atomic_write`; False for a cache's file)."""
     text = csv_text(rows, columns)
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=record)
 
 
 def write_json(obj, path: str | os.PathLike) -> Path:
     """Write JSON atomically."""
     text = json.dumps(json_finite(obj), indent=1, allow_nan=False, default=json_default)
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
+    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=True)
 
 
 def json_finite(o):
@@ -272,4 +299,4 @@ def write_png(rgb: np.ndarray, path: str | os.PathLike) -> Path:
     if not ok:  # pragma: no cover - cv2 encodes any uint8 RGB image
         raise OSError(f"could not encode {path}")
     data = mark_png(buf.tobytes())
-    return atomic_write(path, lambda fh: fh.write(data))
+    return atomic_write(path, lambda fh: fh.write(data), record=True)

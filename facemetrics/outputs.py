@@ -17,6 +17,15 @@ How a file shows that facemetrics wrote it (its beginning is read, :data:`HEAD_B
   carries (:func:`facemetrics.export.mark_png`, :func:`facemetrics.export.figure_png`);
 - ``report.md``: its first heading, ``# Treatment time course``.
 
+A file carrying its mark is facemetrics' only while it still has the bytes facemetrics wrote: every
+output file is entered, with its size and SHA-256, in its folder's ledger ``.facemetrics-outputs``
+(:mod:`facemetrics.ledger`, :data:`LEDGER_NAME`); a CSV the user opened in a spreadsheet and saved (a
+column or notes added, or only its line endings or quoting changed by the re-save) keeps its header but
+not its bytes, and is named like a file facemetrics did not write ("changed since facemetrics wrote it").
+A marked file without an entry (written by 0.2.15 or earlier, or its folder copied without the ledger)
+is judged by its mark alone, as before.  The check is made at the start of a command, before any work;
+a file edited while the command runs (after that check) is replaced by its write.
+
 A PNG of facemetrics 0.2.14 or earlier without that chunk (the timeline's, regimen's and validation's
 plots carried only Matplotlib's own ``Software`` chunk, compare's none before 0.2.14) is not taken for
 facemetrics': a user's own Matplotlib figure looks the same.  The command names it; ``--force`` replaces
@@ -31,8 +40,9 @@ from typing import Iterable
 
 from .errors import SettingError
 from .export import PNG_MARK
+from .ledger import LEDGER_NAME, changed_since_written, forget
 
-__all__ = ["HEAD_BYTES", "OverwriteRefused", "foreign_outputs", "not_written_by_facemetrics",
+__all__ = ["HEAD_BYTES", "LEDGER_NAME", "OverwriteRefused", "foreign_outputs", "not_written_by_facemetrics",
            "refuse_foreign_outputs", "remove_earlier"]
 
 #: how much of a file's beginning is read for its mark (bytes): a CSV header of a few hundred columns,
@@ -79,10 +89,12 @@ def not_written_by_facemetrics(path) -> str | None:
     Returns
     -------
     str or None
-        None when there is nothing at ``path``; ``""`` when it is a regular file carrying its mark
-        (facemetrics wrote it); else why not, for a message: ``"a symbolic link, not written by
+        None when there is nothing at ``path``; ``""`` when it is a regular file carrying its mark that
+        still has the bytes facemetrics wrote (or has no entry in its folder's ledger: a file of 0.2.15 or
+        earlier, module docstring); else why not, for a message: ``"a symbolic link, not written by
         facemetrics"``, ``"a folder, not written by facemetrics"``, ``"not a regular file, not written
-        by facemetrics"``, ``"not written by facemetrics"``, or the system's reason it could not be read.
+        by facemetrics"``, ``"not written by facemetrics"``, ``"changed since facemetrics wrote it: ..."``
+        (:func:`facemetrics.ledger.changed_since_written`), or the system's reason it could not be read.
     """
     path = Path(path)
     if path.is_symlink():  # facemetrics writes files, never links
@@ -97,7 +109,9 @@ def not_written_by_facemetrics(path) -> str | None:
             head = fh.read(HEAD_BYTES)
     except OSError as exc:
         return exc.strerror or str(exc)
-    return "" if _has_mark(path.suffix.lower(), head) else "not written by facemetrics"
+    if not _has_mark(path.suffix.lower(), head):
+        return "not written by facemetrics"
+    return changed_since_written(path)  # marked: still the bytes facemetrics wrote? (its folder's ledger)
 
 
 def foreign_outputs(out_dir, names: Iterable[str]) -> list[tuple[Path, str]]:
@@ -187,6 +201,7 @@ def remove_earlier(out_dir, names, *, keep=(), marked_only: bool = True) -> tupl
             continue
         try:
             f.unlink()
+            forget(f)
             removed.append(name)
         except OSError as exc:
             not_removed.append(f"{name} ({exc.strerror or exc})")

@@ -169,5 +169,5 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
                     shutil.copyfile(f, dst)
     path = target / ".cache" / "regimen_manifest.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_rows_csv(manifest, MANIFEST_COLUMNS, path)
+    write_rows_csv(manifest, MANIFEST_COLUMNS, path, record=False)  # in the cache: not an output
     return run_batch(folder, target, manifest=path, workers=workers, progress=progress, **batch_options)

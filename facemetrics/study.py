@@ -47,13 +47,15 @@ from .batch.tables import long_rows
 from .compare import compare_photos, says_same_picture
 from .decay.model import decay_model
 from .errors import SettingError
-from .export import check_output_folder
+from .export import check_output_folder, write_bytes
+from .ledger import LEDGER_NAME
 from .outputs import OverwriteRefused, refuse_foreign_outputs
 from .loader import load_photo
 from .schema import LONG_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
 
-__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "design_photos", "study", "true_change"]
+__all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "design_photos", "refuse_foreign_study",
+           "study", "true_change"]
 
 #: the issue's design: microcurrent 2 mm peak fading with a 3 h half-life;
 #: RF 1.5 mm that lasts (times in hours since treatment)
@@ -209,13 +211,21 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
 
 
-def _refuse_foreign_study(out_dir: Path, force: bool) -> None:
-    """Refuse a study folder that holds a ``manifest.csv`` facemetrics did not write, or files without
-    one (:func:`facemetrics.outputs.refuse_foreign_outputs`), unless ``force``."""
-    refuse_foreign_outputs(out_dir, ["manifest.csv"], force=force, command="study")
+def refuse_foreign_study(out_dir, force: bool = False, command: str = "study") -> None:
+    """Refuse a folder to write a simulated study into (:func:`study`) that holds a ``manifest.csv``
+    facemetrics did not write (or changed since, :func:`facemetrics.outputs.refuse_foreign_outputs`), or
+    files without one, unless ``force``: :func:`study` calls it before anything is written, and the commands
+    that simulate studies (``validate``'s claim test, ``demo``) before any work.
+
+    Raises
+    ------
+    facemetrics.outputs.OverwriteRefused
+        Naming the folder or the file and the ways out; ``command`` names the command in the message."""
+    out_dir = Path(out_dir)
+    refuse_foreign_outputs(out_dir, ["manifest.csv"], force=force, command=command)
     if force or (out_dir / "manifest.csv").exists() or not out_dir.is_dir():
         return
-    if any(True for _ in out_dir.iterdir()):
+    if any(p.name != LEDGER_NAME for p in out_dir.iterdir()):  # the ledger alone holds no photo
         raise OverwriteRefused(f"will not write a simulated study into {out_dir}: it holds files but no manifest.csv "
                                "of a simulated study (its photos could be named as the simulated ones); give an "
                                "empty or new folder, or add --force")
@@ -293,7 +303,7 @@ def study(
         raise SettingError("base_photos is empty: give at least one frontal face photo")
     subjects = whole_count(subjects, "subjects")
     out_dir = check_output_folder(out_dir)
-    _refuse_foreign_study(out_dir, force)
+    refuse_foreign_study(out_dir, force)
     out_dir.mkdir(parents=True, exist_ok=True)
 
     bases = [(p, _base_analysis(p, max_side, p.name)) for p in base_photos]
@@ -327,6 +337,7 @@ def study(
     table = pd.DataFrame(records)
     manifest = out_dir / "manifest.csv"
     # the version column marks the folder as facemetrics' (facemetrics.outputs): a re-run writes it again
-    table.assign(facemetrics_version=__version__).to_csv(manifest, index=False, float_format="%.6g",
-                                                         lineterminator="\n")
+    # entered in the folder's ledger (facemetrics.ledger): a manifest the user then edits is not written over
+    write_bytes(table.assign(facemetrics_version=__version__).to_csv(index=False, float_format="%.6g",
+                                                                     lineterminator="\n").encode("utf-8"), manifest)
     return StudyInfo(folder=out_dir, manifest=manifest, table=table)

@@ -65,7 +65,7 @@ from .loader import load_photo
 from .plots import plot_validation
 from .schema import CLAIMS_COLUMNS, PHOTO_COLUMNS
 from .simulate import DEFAULT_JITTER, encode_png, photo_jitter
-from .study import DEFAULT_DESIGN, study
+from .study import DEFAULT_DESIGN, refuse_foreign_study, study
 
 __all__ = ["CLAIMS_COLUMNS", "run_validation"]
 
@@ -451,12 +451,16 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
         file: before any work (``workers`` was checked only by the claim test's first batch,
         minutes in).
     facemetrics.outputs.OverwriteRefused
-        ``out_dir`` holds a file of one of :func:`validation_outputs` that facemetrics did not write (and
-        not ``force``): before any work.
+        ``out_dir`` holds a file of one of :func:`validation_outputs` that facemetrics did not write or that
+        was changed since, or a claim study's folder (``studies/<name>/photos``) holds files but no
+        ``manifest.csv`` (:func:`facemetrics.study.refuse_foreign_study`), and not ``force``: before any
+        work (the study folder was found only at the claim test, minutes in).
     """
     _, _, workers = check_run_settings(workers=workers)
     out = check_output_folder(out_dir)
     refuse_foreign_outputs(out, validation_outputs(), force=force, command="validate")
+    for name in _CLAIM_STUDIES:  # a study folder with files but no manifest.csv: said now, not at the claim test
+        refuse_foreign_study(out / "studies" / name.replace(" ", "_") / "photos", force, command="validate")
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     base = _base(640)

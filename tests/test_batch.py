@@ -1831,7 +1831,9 @@ def test_a_batch_run_again_removes_the_earlier_outputs_it_does_not_rewrite(folde
     cached = sorted(p.relative_to(out) for p in (out / ".cache").rglob("*"))
     again = run_batch(study_copy, out, workers=1, progress=False)
     assert again.removed == ["timeline.csv", "timeline.png", "report.md", "regimen.png"] and again.not_removed == []
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "changes.csv", "long.csv", "photos.csv"]
+    # and the folder's ledger of the files facemetrics wrote (facemetrics.ledger)
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".facemetrics-outputs", "changes.csv", "long.csv",
+                                                     "photos.csv"]
     assert not any("S02" in (out / n).read_text() for n in ("photos.csv", "changes.csv", "long.csv"))
     assert set(cached) <= {p.relative_to(out) for p in (out / ".cache").rglob("*")}  # the cache kept
     run_timeline(out, n_boot=0)  # made again from this run's tables
@@ -1844,7 +1846,7 @@ def test_a_batch_run_again_removes_the_earlier_outputs_it_does_not_rewrite(folde
     res = run_batch(study_copy, out, workers=1, progress=False, compare=False)
     assert res.removed == ["changes.csv", "long.csv", "timeline.csv"]
     assert res.not_removed == ["report.md (not written by facemetrics)"]
-    assert sorted(p.name for p in out.iterdir()) == [".cache", "photos.csv", "report.md"]
+    assert sorted(p.name for p in out.iterdir()) == [".cache", ".facemetrics-outputs", "photos.csv", "report.md"]
     assert (out / "report.md").read_text() == "my notes on S01\n"
 
 

@@ -19,6 +19,7 @@ import pytest
 from conftest import fed_fifo
 from facemetrics.batch import LONG_COLUMNS
 from facemetrics.cli import main
+from facemetrics.ledger import LEDGER_NAME
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -478,10 +479,11 @@ def test_photo_column_is_the_files_true_path_and_outputs_never_collide(tmp_path)
     df = pd.read_csv(out / "p.csv")
     assert sorted(df["photo"]) == sorted(shas) and (df["status"] == "ok").all()
     assert dict(zip(df["photo"], df["sha256"])) == shas  # the row of image.png is image.png's
-    assert sorted(p.name for p in (out / "ov").iterdir()) == sorted(f"{n}_overlay.png" for n in shas)
+    # and each folder's ledger of the files written (facemetrics.ledger)
+    assert sorted(p.name for p in (out / "ov").iterdir()) == sorted([*(f"{n}_overlay.png" for n in shas), LEDGER_NAME])
     import json
 
-    geo = {p.name: json.loads(p.read_text())["photo"] for p in (out / "geo").iterdir()}
+    geo = {p.name: json.loads(p.read_text())["photo"] for p in (out / "geo").iterdir() if p.name != LEDGER_NAME}
     assert geo == {f"{n}.json": n for n in shas}
 
 
@@ -534,7 +536,7 @@ def test_long_file_name_and_unwritable_overlay_are_row_warnings_not_the_end(tmp_
     assert list(df.index) == [long, "S2/b.jpg"] and (df["status"] == "ok").all()
     assert "overlay not written" in df.loc["S2/b.jpg", "warnings"]
     assert "overlay not written" not in df.loc[long, "warnings"]
-    (ov,) = [p for p in (out / "ov").iterdir() if p.is_file() and p.name != "S2"]
+    (ov,) = [p for p in (out / "ov").iterdir() if p.is_file() and p.name not in ("S2", LEDGER_NAME)]
     assert ov.name.endswith(".jpg_overlay.png") and len(ov.name.encode()) <= 200
     assert len(list((out / "geo").rglob("*.json"))) == 2
 
@@ -1084,7 +1086,7 @@ def test_compare_leaves_no_earlier_outputs_beside_an_unreadable_or_refused_pair(
     assert main(["compare", before, str(blank), "-o", str(out)]) == 1
     said = capsys.readouterr().out
     assert f"wrote comparison.csv to {out}; the earlier overlay.png in {out} removed" in said, said
-    assert sorted(f.name for f in out.iterdir()) == ["after.jpg", "comparison.csv"]
+    assert sorted(f.name for f in out.iterdir()) == [LEDGER_NAME, "after.jpg", "comparison.csv"]
     assert (pd.read_csv(out / "comparison.csv").status == "refused").all()
 
 

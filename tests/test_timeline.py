@@ -420,7 +420,8 @@ def test_a_failed_timeline_leaves_no_earlier_outputs_that_read_as_its_own(tmp_pa
     run_timeline(first, out, n_boot=0)
     (out / "regimen.png").write_bytes(_EARLIER_PNG)
     (out / "notes.txt").write_text("mine\n")
-    assert {p.name for p in out.iterdir()} == {"timeline.csv", "timeline.png", "report.md", "regimen.png", "notes.txt"}
+    assert {p.name for p in out.iterdir()} == {"timeline.csv", "timeline.png", "report.md", "regimen.png", "notes.txt",
+                                               ".facemetrics-outputs"}  # and the ledger of the files it wrote
 
     def broken(*a, **k):
         raise RuntimeError("the figure failed")

@@ -43,7 +43,7 @@ def _roundtrip(obj):
 
 def _store(path: Path, obj) -> None:
     text = json.dumps(obj, allow_nan=False, sort_keys=True)
-    write_bytes(text.encode("utf-8"), path)
+    write_bytes(text.encode("utf-8"), path, record=False)  # a cache entry, not an output
 
 
 def _load(path: Path):
