@@ -226,9 +226,11 @@ def refuse_foreign_study(out_dir, force: bool = False, command: str = "study") -
     if force or (out_dir / "manifest.csv").exists() or not out_dir.is_dir():
         return
     if any(p.name != LEDGER_NAME for p in out_dir.iterdir()):  # the ledger alone holds no photo
+        way_out = ("give an empty or new folder" if command == "study" else
+                   f"give `facemetrics {command}` another output folder (-o), move {out_dir} away")
         raise OverwriteRefused(f"will not write a simulated study into {out_dir}: it holds files but no manifest.csv "
-                               "of a simulated study (its photos could be named as the simulated ones); give an "
-                               "empty or new folder, or add --force")
+                               f"of a simulated study (its photos could be named as the simulated ones); {way_out}, "
+                               "or add --force")
 
 
 def study(

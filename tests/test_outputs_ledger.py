@@ -220,6 +220,7 @@ def test_validate_and_demo_find_a_study_folder_without_manifest_before_any_work(
     assert main(["validate", "-o", str(val), "--quick"]) == 2
     err = capsys.readouterr().err
     assert f"will not write a simulated study into {photos}: it holds files but no manifest.csv" in err, err
+    assert f"give `facemetrics validate` another output folder (-o), move {photos} away, or add --force" in err, err
     demo = tmp_path / "demo"
     (demo / "study" / "S01").mkdir(parents=True)
     (demo / "study" / "S01" / "me.jpg").write_bytes(b"a real photo")
