@@ -209,15 +209,20 @@ def run_faces(part: str, writer, t0: float) -> None:
             b = analyze_photo(_after(kind, x, a), name=f"{path.stem}_{kind}.jpg")
             row = {"part": part, "group": kind, "name": path.stem, "status": b.status}
             if b.ok:
-                try:
-                    s = bend_stats(a, b)
-                    row.update(camera_pct=round(s["camera_pct"], 2),
-                               **{f"c_{k}": round(s[k][0], 5) for k in CANDIDATES},
-                               **{f"z_{k}": round(s[k][1], 2) for k in CANDIDATES})
-                except (ValueError, cv2.error, np.linalg.LinAlgError) as exc:
-                    row["status"] = f"failed: {exc}"
+                _add_bend(row, a, b)
             writer(row)
         print(f"  {path.stem} done ({time.perf_counter() - t0:.0f} s)", flush=True)
+
+
+def _add_bend(row: dict, a, b) -> None:
+    """Add the pair's camera change and every candidate's ``c`` and ``z`` to ``row`` (its status on failure)."""
+    try:
+        s = bend_stats(a, b)
+        row.update(camera_pct=round(s["camera_pct"], 2),
+                   **{f"c_{k}": round(s[k][0], 5) for k in CANDIDATES},
+                   **{f"z_{k}": round(s[k][1], 2) for k in CANDIDATES})
+    except (ValueError, cv2.error, np.linalg.LinAlgError) as exc:
+        row["status"] = f"failed: {exc}"
 
 
 def run_real(writer) -> None:
@@ -228,13 +233,7 @@ def run_real(writer) -> None:
             b = analyze_photo(_jpeg(img, 95), name="after.jpg")
             row = {"part": "real", "group": group + tag, "name": name, "status": b.status if a.ok else a.status}
             if a.ok and b.ok:
-                try:
-                    s = bend_stats(a, b)
-                    row.update(camera_pct=round(s["camera_pct"], 2),
-                               **{f"c_{k}": round(s[k][0], 5) for k in CANDIDATES},
-                               **{f"z_{k}": round(s[k][1], 2) for k in CANDIDATES})
-                except (ValueError, cv2.error, np.linalg.LinAlgError) as exc:
-                    row["status"] = f"failed: {exc}"
+                _add_bend(row, a, b)
             writer(row)
 
 

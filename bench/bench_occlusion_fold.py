@@ -152,7 +152,10 @@ def darker_folds(paths) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def covers(rows_csv: str, cache: str) -> pd.DataFrame:
+def covers(rows_csv: str, cache: str, areas=None) -> pd.DataFrame:
+    """The cover rows of ``bench_occlusion_photo.py --csv rows_csv --cache cache``, each with its ``areas``
+    (``feat, cells -> dict``; :func:`all_areas` when not given)."""
+    areas = areas or all_areas
     df = pd.read_csv(rows_csv, keep_default_na=False, na_values=[""], usecols=lambda c: "|" not in c)
     with open(cache, "rb") as fh:
         feats = pickle.load(fh)
@@ -162,7 +165,7 @@ def covers(rows_csv: str, cache: str) -> pd.DataFrame:
             continue
         feat, cells = feats[int(float(r["cache"]))]
         out.append(dict(set=r["set"], photo=r["photo"], cover=r["cover"], size=r["size_mm2"], target=r["target"],
-                        **all_areas(feat, cells)))
+                        **areas(feat, cells)))
     return pd.DataFrame(out)
 
 

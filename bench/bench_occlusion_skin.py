@@ -32,7 +32,6 @@ Prints counts; writes nothing in the project.
 from __future__ import annotations
 
 import argparse
-import pickle
 import sys
 from pathlib import Path
 
@@ -75,16 +74,9 @@ def areas(feat, cells) -> dict:
 
 
 def load(rows_csv: str, cache: str) -> pd.DataFrame:
-    df = pd.read_csv(rows_csv, keep_default_na=False, na_values=[""], usecols=lambda c: "|" not in c)
-    with open(cache, "rb") as fh:
-        feats = pickle.load(fh)
-    out = []
-    for _, r in df.iterrows():
-        if str(r["cache"]) in ("", "nan"):
-            continue
-        out.append(dict(set=r["set"], photo=r["photo"], cover=r["cover"], target=r["target"],
-                        **areas(*feats[int(float(r["cache"]))])))
-    return pd.DataFrame(out)
+    """The cover rows with this cue's :func:`areas` (the reader of ``bench_occlusion_fold.py``)."""
+    from bench_occlusion_fold import covers
+    return covers(rows_csv, cache, areas)
 
 
 def hits(d: pd.DataFrame, e: float, a: float) -> tuple[pd.Series, pd.Series]:
