@@ -1642,7 +1642,10 @@ def main() -> None:
         st.info("Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar.")
         return
     if example:
-        st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm.")
+        st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm. "
+                "The sample portrait smiles with its mouth open, so its cards say so; both photos "
+                "share that expression, so the comparison is still read. Your own photos: a neutral "
+                "face, mouth closed.")
 
     files, duplicates = unique_uploads(files)
     # The page's frame is sent before the analyses, with the title and the uploader (the browser
