@@ -75,6 +75,18 @@ Result (2026-12-04, 80 studies per cell): D = 9 h (the delayed onset 10 % wrong 
 55 % with photos at 4 and 48 h; the 8 h-away schedule at most 5 %): ``FAR_FROM_CLAIM_H`` of
 :mod:`facemetrics.decay.near_claim`, docs/validation.md section 10.
 
+Rule 7's untested 9-12 h range (added 2026-12-04, stop 39, before any run of them): no schedule above had
+its photo nearest 24 h at 9-12 h from it except at exactly 12 h (``no24``, ``to12``).  Four more, the
+demo's times to 8 h plus: 14 and 48 h (``14+48``, 10 h away) with 3 subjects and with 1; 13 and 48 h
+(``13+48 x3``, 11 h away); 34 h (``8+34 x3``, 10 h away, after 24 h; the last photo).  With
+``FAR_FROM_CLAIM_H`` = 9 h every one reads ``inconclusive``; what is reported is the curve's verdict there
+(D = inf) on both halves.  Read fixed before the run: the 9 h cut is too strict at 10-11 h if every tuning
+cell of the 10 h and 11 h schedules stays at most 5 % wrong (3 subjects against the population, 1 subject
+against its own subject), i.e. ``choose_far`` with 10 and 11 h among the candidates would pick D >= 10 h; it
+is confirmed if some tuning cell at 10 or 11 h exceeds 5 %.  The held-out half is reported, not used to
+choose; ``FAR_FROM_CLAIM_H`` is not changed by this run (a change would be the lead's call with these
+figures).
+
 Analysis and counts
 -------------------
 ``analyze_series(table, per_subject=False, n_boot=400, seed=study)``, the pooled row.  Per cell:
@@ -161,6 +173,11 @@ SCHEDULES = {
     "to12 x3": (tuple(t for t in DEMO_TIMES if t <= 12.0), 3),
     "16+48 x3": ((0.0, 1.0, 4.0, 8.0, 16.0, 48.0), 3),
     "sparse48 x3": ((0.0, 1.0, 4.0, 48.0), 3),
+    # rule 7's 9-12 h range (stop 39): appended, so the seeds of the schedules above are unchanged
+    "14+48 x3": (tuple(t for t in DEMO_TIMES if t <= 8.0) + (14.0, 48.0), 3),
+    "13+48 x3": (tuple(t for t in DEMO_TIMES if t <= 8.0) + (13.0, 48.0), 3),
+    "8+34 x3": (tuple(t for t in DEMO_TIMES if t <= 8.0) + (34.0,), 3),
+    "14+48 x1": (tuple(t for t in DEMO_TIMES if t <= 8.0) + (14.0, 48.0), 1),
 }
 #: the schedules of the first run (each has a photo at 24 h)
 NEAR_SCHEDULES = ("demo x1", "demo x3", "sparse x3")
