@@ -1283,7 +1283,7 @@ TIMELINE_TABLE_COLUMNS = _timeline_table_columns()
 TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal); each figure's 95 % CI is "
                        "in its `_ci_low` / `_ci_high` columns, the 24 h test's 90 % CI in `change_24h_test_ci_*`; "
                        "`change_24h_source` says where the 24 h figures come from: the fitted curve (`curve`), the "
-                       "photos taken 18-30 h after treatment when the curve misses them (`photos_18_30h`), or the "
+                       "photos taken 18-30 h after treatment when the curve or its shape misses them (`photos_18_30h`), or the "
                        "curve with no photo at 18-30 h to check it (`curve_unchecked`: take one about 24 h after a "
                        "treatment). timeline.csv (Downloads) keeps every digit.")
 

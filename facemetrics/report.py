@@ -190,7 +190,8 @@ SOURCE_MARKS = {"photos_18_30h": " †", "curve_unchecked": " ‡"}
 #: the note under the figures for each mark
 SOURCE_NOTES = {
     "photos_18_30h": "† The mean change of the photos taken 18-30 h after treatment, not the fitted curve's: the "
-                     "curve misses those photos (see the verdict's reason, which gives the curve's value), so the "
+                     "curve misses those photos, or its shape misses the photos' means at their times (see the verdict's "
+                     "reason, which gives the curve's value), so the "
                      "verdict was read from them.",
     "curve_unchecked": "‡ The fitted curve's extrapolation to 24 h, not measured: no photo was taken 18-30 h after "
                        "treatment to check it. Take one about 24 h after a treatment.",

@@ -502,7 +502,8 @@ TIMELINE_COLUMNS_DEF = [
     *_ci_pair("half_life_h", "h", "`half_life_h`"),
     Column("change_24h", _AS_UNIT, "The change 24 h after treatment: the figure the verdict tests. The fitted "
            "curve's at 24 h (identified even when no decay is resolved), or, when the curve misses the photos "
-           "taken 18-30 h after treatment (`change_24h_source` `photos_18_30h`), those photos' mean change."),
+           "taken 18-30 h after treatment or its shape misses the photos' means at their times "
+           "(`change_24h_source` `photos_18_30h`), those photos' mean change."),
     *_ci_pair("change_24h", _AS_UNIT, "`change_24h`"),
     *[Column(f"change_24h_test_ci_{end}", _AS_UNIT, f"{word} end of the `test_confidence` (default 90 %) "
              "interval of `change_24h`, the one the verdict compares with +/-`smallest_meaningful_change` "
@@ -510,8 +511,9 @@ TIMELINE_COLUMNS_DEF = [
       for end, word in (("low", "Lower"), ("high", "Upper"))],
     Column("change_24h_source", "", "Where `change_24h` and its intervals come from: `curve` (the fitted curve "
            "at 24 h, agreeing with the photos at 18-30 h), `photos_18_30h` (the mean change of the photos at "
-           "18-30 h: the curve misses them, two-sided bootstrap p < 0.05, so the verdict read them; the curve's "
-           "value is in `reason`), `curve_unchecked` (the curve at 24 h, with no photo at 18-30 h to check it: "
+           "18-30 h: the curve misses them, two-sided bootstrap p < 0.05, or its shape misses the photos' means at "
+           "their times by more than the photos at one time scatter, lack-of-fit p < 0.01, so the verdict read "
+           "them; the curve's value is in `reason`), `curve_unchecked` (the curve at 24 h, with no photo at 18-30 h to check it: "
            "an extrapolation, not measured), empty without a fit."),
     Column("n_photos_18_30h", "", "Photos (rows) taken 18-30 h after treatment: those the fitted curve is "
            "checked against at 24 h."),

@@ -414,7 +414,7 @@ def _claim_line(r: dict) -> str:
     if _finite(r.get("change_24h")):
         lo, hi = (f"{v:+.2f}" if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
         level = f"{100 * r['test_confidence']:.0f} %" if _finite(r.get("test_confidence")) else "test"
-        where = {"photos_18_30h": " (the photos at 18-30 h: the curve misses them)",
+        where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
         c24 = f"24 h change {r['change_24h']:+.2f} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
     return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
