@@ -44,11 +44,25 @@ term is not measured here (0: the pose cases were not re-rendered for the length
 gives it (a floor term below its rule is a defect); the held-out check is the debruine pairs of T3,
 reported whatever they read (a re-render that is the method's own 3-D model is not a real close camera).
 
+Results (2026-12-04; docs/compare.md "The fold length's lower end and its camera term")
+-------------------------------------------------------------------------------------
+Task 1 failed on the tuning faces: the 8 mm / 10 % stroke read on 7 of 72 sides (the fixed end 2; T1 asks 18),
+the 4 mm / 10 % on 2 (fixed end 3), and the bilateral copies 5 false rows against 4 (T2): not shipped
+(``folds.LENGTH_FOLLOWS_VALLEY`` stays False), T3 not run, the held-out faces unread for it.  ``--fill``
+(after): the continuation already counts a median 8.3 of its 12 mm on the unstroked photos.  ``--area``
+(exploratory, no rule): the band's valley area reads the strokes more (27 of 72) but the bilateral copies
+read 14 false rows.  Task 2: k = 2.5 mm per unit camera change (p95 2.425 over 72 re-render pairs),
+shipped; ``--debruine`` (held out, once): the 30 -> 15 cm pair still reads right -8.52 mm against 5.08,
+``shorter`` (the real pairs move the length 23-29 mm per unit camera change, the re-renders 2.4 at p95).
+
 Usage::
 
     python bench/bench_fold_reach.py --fixed tune --out /tmp/fr_fixed.json      # T1, T2 (fixed geometry)
     python bench/bench_fold_reach.py --rerender tune --out /tmp/fr_rr.json      # T2 re-renders, task 2's k
     python bench/bench_fold_reach.py --report /tmp/fr_fixed.json /tmp/fr_rr.json
+    python bench/bench_fold_reach.py --debruine        # task 2's held-out check (the shipped code)
+    python bench/bench_fold_reach.py --fill tune       # diagnosis: how full the continuation already is
+    python bench/bench_fold_reach.py --area tune       # exploratory: the band's valley area as a length
 
 The photos are read from ``../shared/faces`` and never copied into the project.
 """
@@ -173,6 +187,136 @@ def rerender(which: str, out: Path) -> None:
     print(f"{len(rows)} rows -> {out}")
 
 
+def debruine() -> None:
+    """Task 2's held-out check (run once): the 12 ordered pairs of debruine's real camera distances (15 / 30 /
+    45 / 60 cm, one person, no change) through ``compare_photos`` with the shipped code: each fold length row's
+    change, floor (and what it would be without the camera term), verdict and the estimated camera change."""
+    from facemetrics import compare_photos
+    from facemetrics.compare.floors import POSE_ROW_FLOORS
+
+    cv2.setNumThreads(1)
+    k = POSE_ROW_FLOORS.get(KEY[0], (0.0, 0.0))[0]
+    d = FACES / "debruine_cc0"
+    names = [f"camera_distance_{c}cm" for c in (15, 30, 45, 60)]
+    an = {n: analyze_photo(d / f"debruine_{n}.jpg") for n in names}
+    print(f"k = {k:g} mm per unit camera change")
+    print("| pair | status | estimated camera change | side | change, mm | floor (without the term) | verdict |")
+    print("|---|---|---|---|---|---|---|")
+    n_verdicts = 0
+    for x in names:
+        for y in names:
+            if x == y or not (an[x].ok and an[y].ok):
+                continue
+            c = compare_photos(an[x], an[y])
+            cam = float((c.cues or {}).get("camera_distance_change_pct", math.nan))
+            for s in ("right", "left"):
+                r = c.get(KEY[0], s)
+                without = math.sqrt(max(r.noise_floor ** 2 - (k * cam / 100.0) ** 2, 0.0)) if np.isfinite(cam) else r.noise_floor
+                n_verdicts += r.verdict in ("longer", "shorter")
+                print(f"| {x[16:]} -> {y[16:]} | {c.status} | {cam:+.1f} % | {s} | {r.change:+.2f} | "
+                      f"{r.noise_floor:.2f} ({without:.2f}) | {r.verdict} |")
+    print(f"length verdicts (longer / shorter) on the 12 no-change pairs: {n_verdicts}")
+
+
+def fill(which: str) -> None:
+    """Diagnosis (after the tuning run): how much of the 12 mm continuation the valley-following end already
+    counts on the unstroked photo, and on the 8 mm / 10 % stroked copy (mm; ``folds._lower_length``)."""
+    from bench_length_floor import _template, lengthen_towards_mouth
+    from facemetrics.geometry import resample_polyline
+
+    cv2.setNumThreads(1)
+    out = []
+    for path in _faces(which):
+        a, tem = analyze_photo(path), _template(path)
+        if not a.ok or tem is None:
+            continue
+        stroked = lengthen_towards_mouth(a.photo.rgb, tem, 8.0, 0.10)
+        for side in ("right", "left"):
+            fm = a.nlf_right if side == "right" else a.nlf_left
+            idx = folds.NLF_PATH_RIGHT if side == "right" else folds.NLF_PATH_LEFT
+            uv = a.frame.to_mm(a.points[list(idx), :2])
+            centre = resample_polyline(a.frame.to_mm(fm.line_px), folds.RESOLUTION_MM, "exact")
+            bottom = int(np.flatnonzero(folds._span_rows(centre, uv))[-1])
+            lips = folds._lips_mm(a.points, a.frame)
+            vals = []
+            for img in (a.photo.rgb, stroked):
+                g = img[..., 1]
+                # the skin reference of the line, as folds._score takes it
+                offsets, med, lat, _t = folds._score_columns(folds.RESOLUTION_MM, folds.SKIN_MEDIAL_MM,
+                                                             folds.SKIN_LATERAL_MM)
+                grid = folds._fan(centre, offsets, folds._normals(centre, side))
+                band = folds._along(folds._sample(g, a.frame, grid)[0])
+                span = folds._span_rows(centre, uv)
+                keep = folds._off_lips(grid[span][:, lat], lips)
+                ref = folds._skin_level(band[span][:, lat], keep)
+                vals.append(folds._lower_length(g, a.frame, centre, bottom, side, max(ref, 1e-3), lips))
+            out.append(vals)
+    v = np.array(out)
+    print(f"{which}: {len(v)} sides; the continuation ({folds.LOWER_REACH_MM:g} mm) counts on the photo: median "
+          f"{np.median(v[:, 0]):.1f} mm (p10 {np.percentile(v[:, 0], 10):.1f}, p90 {np.percentile(v[:, 0], 90):.1f}); "
+          f"with the 8 mm / 10 % stroke: median {np.median(v[:, 1]):.1f}; gain median {np.median(v[:, 1] - v[:, 0]):+.2f} "
+          f"(p90 {np.percentile(v[:, 1] - v[:, 0], 90):+.2f}); sides already >= 75 % full: {int(np.sum(v[:, 0] >= 9.0))}")
+
+
+def _lower_band_share(img: np.ndarray, a, side: str) -> np.ndarray:
+    """The soft-count share (0-1) over ``folds._lower_length``'s whole search band, shape (rows, cols)."""
+    from facemetrics.geometry import resample_polyline
+
+    fm = a.nlf_right if side == "right" else a.nlf_left
+    idx = folds.NLF_PATH_RIGHT if side == "right" else folds.NLF_PATH_LEFT
+    uv = a.frame.to_mm(a.points[list(idx), :2])
+    centre = resample_polyline(a.frame.to_mm(fm.line_px), folds.RESOLUTION_MM, "exact")
+    span = folds._span_rows(centre, uv)
+    bottom = int(np.flatnonzero(span)[-1])
+    g = img[..., 1]
+    offsets, _med, lat, _t = folds._score_columns(folds.RESOLUTION_MM, folds.SKIN_MEDIAL_MM, folds.SKIN_LATERAL_MM)
+    grid = folds._fan(centre, offsets, folds._normals(centre, side))
+    band = folds._along(folds._sample(g, a.frame, grid)[0])
+    lips = folds._lips_mm(a.points, a.frame)
+    ref = max(folds._skin_level(band[span][:, lat], folds._off_lips(grid[span][:, lat], lips)), 1e-3)
+    d = centre[bottom] - centre[max(bottom - 5, 0)]
+    d = d / np.linalg.norm(d)
+    normal = np.array([-d[1], d[0]])
+    if (normal[0] > 0) == (side == "right"):
+        normal = -normal
+    n_rows = int(round(folds.LOWER_REACH_MM / folds.RESOLUTION_MM))
+    axis = centre[bottom] + (np.arange(1, n_rows + 1) * folds.RESOLUTION_MM)[:, None] * d
+    wide = np.arange(-40, 31) * folds.RESOLUTION_MM
+    grid2 = folds._fan(axis, wide, np.broadcast_to(normal, axis.shape))
+    bs = folds._along(folds._sample(g, a.frame, grid2)[0])
+    ev = folds.gaussian_filter1d(folds._evidence(bs, np.full(n_rows, ref)), folds.LENGTH_SMOOTH_MM / folds.RESOLUTION_MM, axis=0)
+    cols = (wide >= -folds.LOWER_MEDIAL_MM - 1e-9) & (wide <= folds.LOWER_LATERAL_MM + 1e-9)
+    share = np.clip(ev[:, cols] / folds.LENGTH_FULL_EVIDENCE, 0.0, 1.0)
+    share[~folds._off_lips(grid2[:, cols], lips)] = 0.0
+    return share
+
+
+def area(which: str) -> None:
+    """Exploratory (after the rule failed; no rule, nothing shipped): the valley *area* of the lower band
+    instead of its best path, as a length: sum of the share over the band x 0.4 mm x 0.4 mm / 2 mm (a 2 mm
+    wide valley).  Its change under the strokes, JPEG 60 and bilateral 20 / 1.5 mm (fixed geometry)."""
+    from bench_fold_length import perturbations
+    from bench_length_floor import _template, lengthen_towards_mouth
+
+    cv2.setNumThreads(1)
+    rows = []
+    for path in _faces(which):
+        a, tem = analyze_photo(path), _template(path)
+        if not a.ok or tem is None:
+            continue
+        pert = perturbations(a.frame.mm_per_px)
+        imgs = {"jpeg_60": pert["jpeg_60"](a.photo.rgb), "bilateral": pert["bilateral_20_1.5mm"](a.photo.rgb),
+                **{f"stroke_{L:g}mm_{f:g}": lengthen_towards_mouth(a.photo.rgb, tem, L, f) for L, f in STROKES}}
+        for side in ("right", "left"):
+            base = _lower_band_share(a.photo.rgb, a, side).sum()
+            rows.append({k: float(_lower_band_share(v, a, side).sum() - base) * 0.4 * 0.4 / 2.0 for k, v in imgs.items()})
+    for k in rows[0]:
+        v = np.array([r[k] for r in rows])
+        print(f"{k}: {len(v)} sides, area length change median {np.median(v):+.2f} mm, p10 {np.percentile(v, 10):+.2f}, "
+              f"p90 {np.percentile(v, 90):+.2f}, |change| max {np.abs(v).max():.2f}; > 5 mm: {int(np.sum(v > 5))}, "
+              f"< -5 mm: {int(np.sum(v < -5))}")
+
+
 def _round_up_2sig(x: float) -> float:
     from facemetrics.compare.floors import _round_up_2sig as r
     return r(x)
@@ -244,6 +388,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--fixed", choices=("tune", "heldout"))
     ap.add_argument("--rerender", choices=("tune", "heldout"))
+    ap.add_argument("--debruine", action="store_true", help="task 2's held-out check: the real camera distances")
+    ap.add_argument("--fill", choices=("tune", "heldout"), help="diagnosis: how full the continuation already is")
+    ap.add_argument("--area", choices=("tune",), help="exploratory: the lower band's valley area as a length")
     ap.add_argument("--out", type=Path)
     ap.add_argument("--report", type=Path, nargs="+")
     args = ap.parse_args()
@@ -256,6 +403,12 @@ def main() -> int:
         rerender(args.rerender, args.out)
     if args.report:
         report(args.report)
+    if args.debruine:
+        debruine()
+    if args.fill:
+        fill(args.fill)
+    if args.area:
+        area(args.area)
     return 0
 
 

@@ -70,7 +70,11 @@ length (mm)
     threshold crossing that a re-save moved by several mm (a clean JPEG-70
     copy read +6.0 mm against the 5.0 mm floor, stop 36); the soft count moves
     by the change of the evidence itself (``bench/bench_fold_length.py``,
-    docs/compare.md "The fold length's ends").
+    docs/compare.md "The fold length's ends").  The line's lower end is fixed
+    (:data:`EXTEND_BOTTOM_MM` past the bottom landmark); an end that follows the
+    valley (:func:`_lower_length`, :data:`LENGTH_FOLLOWS_VALLEY`) was tried in stop 39
+    and is off: it failed its rule on the tuning faces (docs/compare.md "The fold
+    length's lower end and its camera term").
 
 Parameters were chosen on 24 of the 40 Canada faces and 6 of the 12 London
 faces (hand-placed smile lines; the split is fixed by sorted id) and on
@@ -116,7 +120,9 @@ CONTRAST_OFFSET_MM = 4.0
 LENGTH_FULL_EVIDENCE = 1.5
 #: smoothing of the evidence along the line before the length's soft count, mm
 LENGTH_SMOOTH_MM = 2.0
-#: the fold's lower end follows the valley (stop 39): below the line's point at the bottom landmark the
+#: OFF (stop 39: failed its rule on the tuning faces, docs/compare.md "The fold length's lower end and its
+#: camera term"; kept for ``bench/bench_fold_reach.py``).  When on, the fold's lower end follows the valley:
+#: below the line's point at the bottom landmark the
 #: length is the soft count along the continuation with the most valley evidence, searched in a band
 #: along the line's direction there (the mean direction over its last :data:`LOWER_DIRECTION_MM`) reaching
 #: :data:`LOWER_REACH_MM` past it, from :data:`LOWER_MEDIAL_MM` medial to :data:`LOWER_LATERAL_MM`
