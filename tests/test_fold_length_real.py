@@ -90,6 +90,9 @@ def test_a_mild_beauty_filter_moves_a_young_fold_past_the_rule_but_not_past_the_
     b = analyze_loaded(dataclasses.replace(a.photo, rgb=cv2.bilateralFilter(a.photo.rgb, 0, 20, 1.5 / m)))
     row = next(r for r in compare_photos(a, b).changes if r.metric == "nlf_length_mm" and r.side == "right")
     at_rule = max(2.2, RESOLUTION_FLOOR_SLOPES[("nlf_length_mm", "side")] * pair_mm_per_px(a, b))
-    assert row.noise_floor == DEFAULT_NOISE_FLOORS[("nlf_length_mm", "side")] == 5
+    # the copy's estimated camera change (a few thousandths of a %) widens the floor by the camera term
+    # (POSE_ROW_FLOORS["nlf_length_mm"], since stop 39) by about 1e-8 mm
+    assert DEFAULT_NOISE_FLOORS[("nlf_length_mm", "side")] == 5
+    assert row.noise_floor == pytest.approx(5, abs=1e-3)
     assert row.verdict == "within_noise"
     assert at_rule < -row.change < row.noise_floor

@@ -662,3 +662,75 @@ def test_length_rises_with_a_longer_darkening(base):
     longer = [fold_metrics(np.round(img * _fading(line, top, top + k * span)), pts, f, "right", line_px=line).length_mm
               for k in (0.5, 0.75, 1.0, 1.3)]
     assert np.all(np.diff(longer) > 1.0), longer
+
+
+# ------------------------------------------------------------------ the fold's lower end (stop 39)
+
+def _stroke(line_px: np.ndarray, start: np.ndarray, angle_deg: float, length_mm: float, fraction: float,
+            side: str) -> np.ndarray:
+    """Gains (H, W): a straight raised-cosine valley (half-width 2 mm) from ``start`` (px) over
+    ``length_mm``, turned ``angle_deg`` towards the midline from the line's direction at its end
+    (placed by geometry alone: it reads no evidence)."""
+    d = line_px[-1] - line_px[-8]
+    d /= np.linalg.norm(d)
+    a = np.radians(angle_deg) * (1.0 if side == "right" else -1.0)  # image left: the midline is +x
+    d = np.array([d[0] * np.cos(a) - d[1] * np.sin(a), d[0] * np.sin(a) + d[1] * np.cos(a)])
+    yy, xx = np.mgrid[0:H, 0:W].astype(float)
+    rel = np.stack([xx - start[0], yy - start[1]], -1) * MM
+    s, t = rel @ d, np.abs(rel @ np.array([-d[1], d[0]]))
+    along = 0.5 - 0.5 * np.cos(np.pi * np.clip(np.minimum(s + 1.0, length_mm + 1.0 - s), 0.0, 1.0))
+    across = np.where(t < 2.0, 0.5 + 0.5 * np.cos(np.pi * t / 2.0), 0.0)
+    return 1.0 - fraction * along * across
+
+
+def _length(img, pts, f, side, line, follows: bool) -> float:
+    keep = folds.LENGTH_FOLLOWS_VALLEY
+    try:
+        folds.LENGTH_FOLLOWS_VALLEY = follows
+        return fold_metrics(img, pts, f, side, line_px=line).length_mm
+    finally:
+        folds.LENGTH_FOLLOWS_VALLEY = keep
+
+
+@pytest.mark.parametrize("side", ["right", "left"])
+def test_lower_end_follows_a_valley_that_bends_off_the_line(base, side):
+    """A fold that grows from the line's point at the bottom landmark towards the midline, 35 degrees off
+    the line's direction, 8 mm long and 8 % darker: the valley-following end reads at least 4 mm more, and
+    at least 2 mm more than the line's fixed end reads of it (which sees only its first millimetres)."""
+    img, pts, f, found = base
+    line = found[side].line_px
+    bottom = pts[(NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT)[-1]]
+    start = line[int(np.argmin(np.linalg.norm(line - bottom, axis=1)))]
+    grown = np.round(img * _stroke(line, start, 35.0, 8.0, 0.08, side))
+    flat = np.round(img)
+    gain = {follows: _length(grown, pts, f, side, line, follows) - _length(flat, pts, f, side, line, follows)
+            for follows in (False, True)}
+    assert gain[True] >= 4.0, gain
+    assert gain[True] >= gain[False] + 2.0, gain
+
+
+def test_lower_end_reads_little_on_plain_skin_and_is_searched_only_below_the_bottom_landmark(base):
+    """On the plain textured skin the continuation adds less than a quarter of its reach; and a valley
+    above the bottom landmark, on the line, is read the same with either end (the rows to the bottom
+    landmark are the line's own)."""
+    img, pts, f, found = base
+    line = found["right"].line_px
+    plain = np.round(img)
+    extra = _length(plain, pts, f, "right", line, True) - _length(plain, pts, f, "right", line, False)
+    assert extra < 0.25 * folds.LOWER_REACH_MM, extra
+    top = float(line[:, 1].min())
+    upper = np.round(img * _fading(line, top, top + 0.3 * float(np.ptp(line[:, 1]))))
+    d = {k: _length(upper, pts, f, "right", line, k) - _length(plain, pts, f, "right", line, k) for k in (False, True)}
+    assert d[True] == pytest.approx(d[False], abs=0.3), d
+    assert d[True] > 2.0, d
+
+
+def test_lower_end_leaves_the_found_line_unchanged(base, monkeypatch):
+    """The valley-following end changes the length only: the found line (issue 10's fold-line accuracy
+    is measured on it) is the same either way."""
+    img, pts, f, _ = base
+    lines = {}
+    for k in (False, True):
+        monkeypatch.setattr(folds, "LENGTH_FOLLOWS_VALLEY", k)
+        lines[k] = fold_metrics(img, pts, f, "right").line_px
+    np.testing.assert_array_equal(lines[False], lines[True])

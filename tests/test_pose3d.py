@@ -228,6 +228,40 @@ def test_fold_floors_grow_with_the_pose_and_camera_change():
     assert cp.pose_adjusted_floors(base, nan)[("nlf_depth", "side")] == base[("nlf_depth", "side")]
 
 
+def test_fold_length_floor_grows_with_the_camera_change_only():
+    """The fold length's floor takes a camera term (stop 39; before it none): hypot(floor, a x |camera
+    change|); its per-degree term is not measured (0), so a pose change alone leaves it."""
+    from facemetrics import compare as cp
+
+    base = dict(cp.DEFAULT_NOISE_FLOORS)
+    key = ("nlf_length_mm", "side")
+    k_cam, k_deg = cp.POSE_ROW_FLOORS["nlf_length_mm"]
+    assert k_cam > 0 and k_deg == 0
+    near = cp.pose_adjusted_floors(base, {"camera_distance_change_pct": -36.0, "pose_pitch_deg": 2.3,
+                                          "pose_yaw_deg": 0.0})
+    assert near[key] == pytest.approx(np.hypot(base[key], k_cam * 0.36))
+    nearer = cp.pose_adjusted_floors(base, {"camera_distance_change_pct": -60.0})
+    assert nearer[key] > near[key] > base[key]
+    assert cp.pose_adjusted_floors(base, {"camera_distance_change_pct": 0.0, "pose_pitch_deg": 5.0,
+                                          "pose_yaw_deg": 3.0})[key] == base[key]
+
+
+def test_a_closer_camera_widens_the_fold_length_floor_in_a_comparison(sample_analysis):
+    """The sample re-rendered from 450 to 300 mm: the comparison's fold length floor is the resolution
+    floor widened by the camera term of its own estimated camera change (the wiring, end to end)."""
+    from facemetrics import compare as cp
+
+    a = sample_analysis
+    b = variant(a, simulate.camera_distance(a, 450.0, 300.0).image)
+    c = compare_photos(a, b)
+    cam = abs(c.cues["camera_distance_change_pct"]) / 100.0
+    assert cam > 0.2
+    key = ("nlf_length_mm", "side")
+    base = cp.resolution_floors(cp.DEFAULT_NOISE_FLOORS, cp.pair_mm_per_px(a, b))[key]
+    assert c.noise_floors[key] == pytest.approx(np.hypot(base, cp.POSE_ROW_FLOORS["nlf_length_mm"][0] * cam))
+    assert c.get("nlf_length_mm", "right").noise_floor > base
+
+
 def test_row_floors_take_the_larger_angle_of_the_two_fits():
     """The model-error term of the fold and per-photo rows (``POSE_ROW_FLOORS``) counts the larger
     ``hypot(pitch, yaw)`` of the fit and of its repeat at the face's centre (``principal_*_deg`` cues), as the

@@ -404,6 +404,11 @@ REGION_CAMERA_FLOOR_MM: dict[str, float] = {
 POSE_ROW_FLOORS: dict[str, tuple[float, float]] = {
     "nlf_depth": (2.1, 0.16),  # re-measured 2026-12-03 after the fold depth's sixth round (was 2.0, 0.15)
     "nlf_contrast_pct": (6.2, 0.32),
+    # the fold length (2026-12-04, stop 39): 95th pct of the larger side's |change| / |estimated camera change|
+    # over the camera re-renders 450 -> 300 / 600 mm of the tuning faces London 12 + Canada 24 (72 pairs: 2.425,
+    # rounded up 2.5; ``python bench/bench_fold_reach.py --rerender tune`` then ``--report``); the per-degree
+    # term was not measured for the length (0).  Before it the length's floor had no camera term at all
+    "nlf_length_mm": (2.5, 0.0),
     "jowl_sag_mm": (1.5, 0.18),
     "jaw_angle_deg": (7.0, 0.56),
     "mouth_corner_height_mm": (2.8, 0.31),
