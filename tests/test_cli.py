@@ -810,7 +810,7 @@ def test_analyze_names_a_photos_warnings_on_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest)\n" in err, err
     grey = ("black-and-white photo: the fold depth and contrast are read on its grey instead of the green channel "
-            "(on 12 London faces made grey the depth index moved by up to 2.4, median 0.3): compare its folds only "
+            "(on 12 London faces made grey the depth index moved by up to 2.5, median 0.6; docs/robustness.md): compare its folds only "
             "with black-and-white photos")
     alpha = "100 % of the face is partly transparent (alpha channel, mean opacity 78 % over the face): ..."
     assert _status_text(_flagged_result("x.jpg", warnings=[grey])) == "ok (warning: black-and-white photo)"
