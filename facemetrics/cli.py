@@ -797,6 +797,9 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 if r.status == "error":
                     bad += 1
                     msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
+                    # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the time
+                    msg = msg.replace("give it with --taken-at", "give it in a manifest's taken_at column "
+                                      "(--manifest CSV), as for `facemetrics batch`")
                     print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
