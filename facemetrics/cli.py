@@ -265,6 +265,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .overlay import photo_overlay
     from .schema import PHOTO_COLUMNS
 
+    if not any(os.path.lexists(p) for p in args.photos):
+        # a mistyped path (or `analyze sample_images` outside the project folder) wrote a table of one
+        # 'unreadable' row and exited 0 (a new user's audit, 2026-12-04); one missing among others is its row
+        print("facemetrics analyze: no such file or folder: " + ", ".join(args.photos), file=sys.stderr)
+        return 2
     photos = find_photos_labelled(args.photos)
     if not photos:
         print("facemetrics analyze: no photos found in " + " ".join(args.photos), file=sys.stderr)

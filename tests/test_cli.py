@@ -1211,3 +1211,19 @@ def test_batch_prints_the_before_photo_passed_over_as_the_baseline(tmp_path, cap
             for _ in range(2)]
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 3)
     assert out.count(f"S01, rf, treated 2026-11-02T08:00: {said}\n") == 1, out
+
+
+def test_analyze_of_paths_that_do_not_exist_stops_before_writing(tmp_path, capsys):
+    """`analyze sample_images -o results/photos.csv` run outside the project folder wrote a table of one
+    'unreadable' row ("file not found") and a geometry JSON for it, and exited 0 (a new user's audit,
+    2026-12-04); `batch nonexist` exits 2. Now as batch; a missing path beside real ones is still its row."""
+    out = tmp_path / "results"
+    assert main(["analyze", str(tmp_path / "nonexist"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv"),
+                 "--geometry", str(out / "geometry")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("facemetrics analyze: no such file or folder: ") and "typo.jpg" in err, err
+    assert not (out / "photos.csv").exists() and not (out / "geometry").exists()
+    (tmp_path / "notes.jpg").write_text("not a photo")
+    assert main(["analyze", str(tmp_path / "notes.jpg"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv")]) == 0
+    table = pd.read_csv(out / "photos.csv")
+    assert list(table["status"]) == ["not_an_image", "unreadable"], table
