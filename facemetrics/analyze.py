@@ -539,8 +539,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
                       smile_elevation=smile_terms(pts, frame, cal.ipd_px)[0])
     if quality.black_and_white:
         warnings.append("black-and-white photo: the fold depth and contrast are read on its grey instead of the "
-                        "green channel (on 12 London faces made grey the depth index moved by up to 2.4, median "
-                        "0.3): compare its folds only with black-and-white photos")
+                        "green channel (on 12 London faces made grey the depth index moved by up to 2.5, median "
+                        "0.6; docs/robustness.md): compare its folds only with black-and-white photos")
         partial.update(warnings=tuple(warnings))
     partial.update(frame=frame, quality=quality)
     # a face lying sideways or upside down was measured as if it were upright: its expression, pose and

@@ -16,7 +16,9 @@ real lift moves: on photos simulated from the sample with no head movement
 to 3.7 deg.  The comparison's own gate, on the aligned pair, stays the judge.  Camera distance is
 read from the apparent inter-pupillary distance relative to the image width
 (same phone and resolution assumed): a face 10 % larger means the camera is
-about 10 % closer.  Centimetres assume a 40 cm selfie distance and are
+at 1 / 1.1 of the baseline's distance, and the advice asks to move it 10 % further
+away (a percentage of the distance it is held at now, so "closer" never reaches
+100 %).  Centimetres assume the baseline at a 40 cm selfie distance and are
 rounded to 5 cm; they are a hint, not a measurement.
 """
 
@@ -149,11 +151,14 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
     if big("distance_pct"):
         cm = 5 * round(abs(d["distance_pct"]) / 100 * SELFIE_DISTANCE_CM / 5)
         cm_txt = f" (about {cm:.0f} cm at arm's length)" if cm >= 5 else ""
+        # the move in % of the distance the phone is held at now (a camera 2.2 x as far read "123 % closer",
+        # in % of the baseline's distance: 55 % of the present one; app audit, 2026-12-04)
+        move_pct = abs(100.0 / (1.0 + d["distance_pct"] / 100.0) - 100.0)
         if d["distance_pct"] < 0:
-            advice.append(f"Hold the phone about {abs(d['distance_pct']):.0f} % further away{cm_txt}: the camera "
+            advice.append(f"Hold the phone about {move_pct:.0f} % further away{cm_txt}: the camera "
                           "is closer than in the baseline, which changes the perspective of the jaw.")
         else:
-            advice.append(f"Hold the phone about {abs(d['distance_pct']):.0f} % closer{cm_txt}: the camera is "
+            advice.append(f"Hold the phone about {move_pct:.0f} % closer{cm_txt}: the camera is "
                           "further away than in the baseline.")
     if smile.beyond and smile.change > 0:
         advice.append("Relax your face: you are smiling more than in the baseline (neutral expression, lips "

@@ -265,6 +265,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .overlay import photo_overlay
     from .schema import PHOTO_COLUMNS
 
+    if not any(os.path.lexists(p) for p in args.photos):
+        # a mistyped path (or `analyze sample_images` outside the project folder) wrote a table of one
+        # 'unreadable' row and exited 0 (a new user's audit, 2026-12-04); one missing among others is its row
+        print("facemetrics analyze: no such file or folder: " + ", ".join(args.photos), file=sys.stderr)
+        return 2
     photos = find_photos_labelled(args.photos)
     if not photos:
         print("facemetrics analyze: no photos found in " + " ".join(args.photos), file=sys.stderr)
@@ -797,6 +802,9 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 if r.status == "error":
                     bad += 1
                     msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
+                    # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the time
+                    msg = msg.replace("give it with --taken-at", "give it in a manifest's taken_at column "
+                                      "(--manifest CSV), as for `facemetrics batch`")
                     print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)

@@ -280,6 +280,18 @@ def mark_png(data: bytes, text: str = PNG_SOFTWARE) -> bytes:
     return data[:end] + chunk + data[end:]
 
 
+def quiet_missing_glyphs() -> None:
+    """Hide Matplotlib's "Glyph 26085 (...) missing from font(s) DejaVu Sans" warnings.
+
+    A photo or subject named in a script the font lacks (``日本.jpg``) is drawn with empty boxes for
+    those letters; the warning said so on the console once per letter, with a source path
+    (``plots.py:512: UserWarning``), beside every ``compare`` of such a photo (a new user's audit,
+    2026-12-04). The names are written in full in the CSVs. Idempotent: the filter is added once."""
+    import warnings
+
+    warnings.filterwarnings("ignore", message=r"Glyph \d+ .*missing from font", category=UserWarning)
+
+
 def figure_png(fig, dpi: int = 110) -> bytes:
     """A Matplotlib figure as PNG bytes, marked as facemetrics' (its ``Software`` text chunk is
     :data:`PNG_SOFTWARE`, in place of Matplotlib's own): every figure facemetrics writes or offers for
@@ -287,6 +299,7 @@ def figure_png(fig, dpi: int = 110) -> bytes:
     import io
 
     buf = io.BytesIO()
+    quiet_missing_glyphs()
     fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": PNG_SOFTWARE})
     data = buf.getvalue()
     return data if PNG_MARK in data[:4096] else mark_png(data)

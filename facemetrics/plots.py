@@ -21,7 +21,7 @@ from .compare import Comparison
 from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
                           regimen_levels, validate_changes)
 from .decay.wording import num, percent, quantity
-from .export import figure_png, write_bytes
+from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 
 __all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
@@ -471,6 +471,7 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
     # both contours from the landmarks alone (the after photo has no refined contour in this frame)
     jb = grid.from_px(jaw_metrics(c.before.points, frame).contour_px)
     ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
+    quiet_missing_glyphs()  # a photo named 日本.jpg: boxes in the title, no console warning per letter
     fig = Figure(figsize=(16.5, 7.6 + 0.2 * min(len(c.messages), 5)), dpi=dpi)
     FigureCanvasAgg(fig)
     axes = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=(1, 1, 1.18)))

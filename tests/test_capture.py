@@ -23,7 +23,8 @@ def test_each_difference_gets_its_sentence():
     assert "Tilt your chin down" in text  # pitch + = chin up
     assert "to your right" in text  # yaw + = turned to the subject's left
     assert "Hold your head straight" in text
-    assert "17 % further away (about 5 cm" in text  # face 20 % larger: camera 1/1.2 = 17 % closer
+    # face 20 % larger: the camera at 1/1.2 of the baseline's distance, so 20 % of the present distance further away
+    assert "20 % further away (about 5 cm" in text
     assert "smiling" in text and "Close your mouth" in text
     assert "more light" in text and "blurrier" in text
     assert round(c.differences["distance_pct"]) == -17
@@ -34,6 +35,20 @@ def test_opposite_directions_and_small_differences():
     text = " ".join(c.advice)
     assert "Tilt your chin up a little" in text and "closer" in text and "softer light" in text
     assert capture_check(BASE, dict(BASE, pitch_deg=4.0, yaw_deg=1.5, ipd_px=125.0)).ok
+
+
+def test_distance_advice_is_a_share_of_the_present_distance():
+    """A camera 2.2 x as far as the baseline's read "Hold the phone about 123 % closer" (the move in % of the
+    baseline's distance; a fake camera in the app, 2026-12-04): it is 55 % of the distance held at now."""
+    far = capture_check(BASE, dict(BASE, ipd_px=120.0 / 2.23))
+    text = " ".join(far.advice)
+    assert "about 55 % closer (about 50 cm" in text, text
+    assert round(far.differences["distance_pct"]) == 123  # the difference itself is unchanged
+    for k in (1.3, 2.0, 5.0, 20.0):  # however far: less than 100 % closer
+        pct = float(" ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 / k)).advice).split(" % closer")[0].split()[-1])
+        assert 0 < pct < 100 and abs(pct - 100 * (1 - 1 / k)) < 0.51
+    near = " ".join(capture_check(BASE, dict(BASE, ipd_px=120.0 * 2.0)).advice)
+    assert "about 100 % further away (about 20 cm" in near, near  # at half the distance: double it
 
 
 def test_unmeasurable_new_photo():

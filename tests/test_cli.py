@@ -810,7 +810,7 @@ def test_analyze_names_a_photos_warnings_on_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest)\n" in err, err
     grey = ("black-and-white photo: the fold depth and contrast are read on its grey instead of the green channel "
-            "(on 12 London faces made grey the depth index moved by up to 2.4, median 0.3): compare its folds only "
+            "(on 12 London faces made grey the depth index moved by up to 2.5, median 0.6; docs/robustness.md): compare its folds only "
             "with black-and-white photos")
     alpha = "100 % of the face is partly transparent (alpha channel, mean opacity 78 % over the face): ..."
     assert _status_text(_flagged_result("x.jpg", warnings=[grey])) == "ok (warning: black-and-white photo)"
@@ -1211,3 +1211,19 @@ def test_batch_prints_the_before_photo_passed_over_as_the_baseline(tmp_path, cap
             for _ in range(2)]
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 3)
     assert out.count(f"S01, rf, treated 2026-11-02T08:00: {said}\n") == 1, out
+
+
+def test_analyze_of_paths_that_do_not_exist_stops_before_writing(tmp_path, capsys):
+    """`analyze sample_images -o results/photos.csv` run outside the project folder wrote a table of one
+    'unreadable' row ("file not found") and a geometry JSON for it, and exited 0 (a new user's audit,
+    2026-12-04); `batch nonexist` exits 2. Now as batch; a missing path beside real ones is still its row."""
+    out = tmp_path / "results"
+    assert main(["analyze", str(tmp_path / "nonexist"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv"),
+                 "--geometry", str(out / "geometry")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("facemetrics analyze: no such file or folder: ") and "typo.jpg" in err, err
+    assert not (out / "photos.csv").exists() and not (out / "geometry").exists()
+    (tmp_path / "notes.jpg").write_text("not a photo")
+    assert main(["analyze", str(tmp_path / "notes.jpg"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv")]) == 0
+    table = pd.read_csv(out / "photos.csv")
+    assert list(table["status"]) == ["not_an_image", "unreadable"], table

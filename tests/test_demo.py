@@ -70,3 +70,30 @@ def test_demo_prints_one_verdict_per_pooled_fit(demo):
     if decay_resolved(jaw):
         cell = f"{jaw['transient']:.2f} mm [{jaw['transient_ci_low']:.2f}, {jaw['transient_ci_high']:.2f}]"
         assert cell in report, cell
+
+
+def test_readme_commands_after_the_demo_do_not_write_over_its_outputs():
+    """The README's "other commands", run after ``facemetrics demo -o results`` as it says, wrote
+    ``analyze``'s table over the demo's ``results/photos.csv`` and ``batch``'s tables into the demo's
+    simulated study photos (``results/study``; a new user's audit, 2026-12-04)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    demo = re.search(r"^facemetrics demo -o (\S+)$", readme, re.M).group(1)
+    block = readme.split("The other commands", 1)[1].split("```bash", 1)[1].split("```", 1)[0]
+    demo_files = {f"{demo}/{n}" for n in ("photos.csv", "changes.csv", "long.csv", "timeline.csv", "timeline.png",
+                                          "report.md", "regimen.png")}
+    outputs = []
+    for line in block.splitlines():
+        if not line.startswith("facemetrics "):
+            continue
+        for part in line.split("&&"):
+            words = shlex.split(part)
+            outputs += [words[i + 1] for i, w in enumerate(words[:-1]) if w in ("-o", "--overlays", "--geometry")]
+    assert len(outputs) >= 6, outputs  # analyze (3), compare, batch, validate
+    for out in outputs:
+        out = out.rstrip("/")
+        assert out not in demo_files and out != demo, out
+        assert not (out + "/").startswith(f"{demo}/study/"), out  # the demo's simulated study photos

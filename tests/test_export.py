@@ -103,3 +103,35 @@ def test_a_pipe_or_device_is_written_into_never_replaced(tmp_path):
     link.symlink_to(target)
     write_bytes(b"new", link)
     assert link.is_symlink() and target.read_bytes() == b"new"
+
+
+def test_a_name_in_a_script_the_font_lacks_draws_without_console_warnings(sample_analysis):
+    """``compare before.jpg '日本.jpg'`` printed matplotlib's "UserWarning: Glyph 26085 (...) missing from
+    font(s) DejaVu Sans" with a source path, once per letter (a new user's audit, 2026-12-04): the figures
+    are drawn (boxes for those letters) and nothing is said on the console."""
+    import dataclasses
+    import warnings
+
+    from matplotlib.figure import Figure
+
+    from facemetrics import compare_photos
+    from facemetrics.export import figure_png
+    from facemetrics.plots import comparison_overlay
+
+    after = dataclasses.replace(sample_analysis, name="mein Foto ü 日本 ☺.jpg")
+    c = compare_photos(sample_analysis, after)
+    assert c.grid is not None
+    fig = Figure(figsize=(3, 2))
+    fig.suptitle("S01 日本")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")  # as on a first run: every warning shown
+        img = comparison_overlay(c)
+        data = figure_png(fig)
+    assert img.ndim == 3 and data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not [str(w.message) for w in seen if "Glyph" in str(w.message)], [str(w.message) for w in seen]
+    # the filter is narrow: another UserWarning still shows
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        figure_png(fig)
+        warnings.warn("something else", UserWarning)
+    assert [str(w.message) for w in seen] == ["something else"]

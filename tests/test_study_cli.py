@@ -450,3 +450,21 @@ def test_import_goes_on_past_a_row_naming_two_sessions_and_fails_when_no_row_is_
     assert f"0 photo(s) imported, 0 already there, 3 not imported; no store was created at {new}\n" in captured.out
     assert "none of the 3 photo(s) was imported" in captured.err, captured.err
     assert not new.exists()
+
+
+def test_import_of_a_photo_without_a_capture_time_names_the_manifest_not_an_option_it_lacks(tmp_path, capsys):
+    """`study import` said "no capture time (no EXIF DateTimeOriginal); give it with --taken-at", an
+    option of `study add` that `study import` does not have (a new user's audit, 2026-12-04)."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    sample = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
+    folder = tmp_path / "study" / "S01" / "rf"
+    folder.mkdir(parents=True)
+    (folder / "treated_at.txt").write_text("2026-11-02 08:00\n")
+    Image.open(sample).convert("RGB").save(folder / "untimed.jpg", quality=90)  # re-saved: no EXIF, no time
+    main(["study", "import", str(tmp_path / "study"), "--store", str(tmp_path / "store"), "--no-measure"])
+    out = capsys.readouterr().out
+    assert "S01/rf/untimed.jpg: not imported - no capture time" in out, out
+    assert "--taken-at" not in out and "taken_at column (--manifest CSV)" in out, out
