@@ -65,6 +65,31 @@ after photo 30 of 30; the share there CLAHE 0.89-1.03 (all 80), bilateral 0.08-0
 rows: where both checks fire with one photo the smoother and the lower in local contrast, the tone message 58 of 58
 CLAHE pairs (rule B 55: canada_065f clip 2.5 / 4, canada_049f clip 4), smoothing 3 of 3 bilateral.  Rule D adopted
 after that (``gate.fold_cause``; ``MAX_TONE_TEXTURE_EXPONENT`` removed).
+
+Rule E (written 2026-12-04 before its tuning run; sharpening, kind ``sharpen``): a small-radius sharpening raises
+the texture more than the 2-8 mm shading (share below 0.5, like a beauty filter), so where the texture check fires
+it names the UNTOUCHED photo "smoothed".  Cue: ``gate.edge_gain_share`` = ln E / ln T, E the ratio of
+``quality.skin_edges`` (the 99th percentile of |G(0.4 mm) - G(0.8 mm)| over the texture's skin: the strongest fine
+edges, lids, lashes, brows, nostrils, lips), the smoother photo's over the other's, on one grid.  A sharpening edit
+multiplies every amplitude of the fine bands (the edges rise with the texture: share about 1 or above, the finest
+band gaining most); an edge-preserving filter removes the faint texture and keeps the strong edges (share about 0).
+Applied only where the shading share reads smoothing (rule C's texture-alone branch below 0.5, rule D's smoothing
+branch): edge share >= ``gate.MIN_EDGE_GAIN_SHARE`` gives the fine-contrast message naming the photo with the MORE
+texture (``fold_cause`` "contrast"), in place of the smoothing message; the fold rows read ``uncertain`` as before.
+The limit is chosen on this tuning run: the midpoint of the largest edge share of a bilateral pair and the smallest
+of a sharpening pair among the pairs where it applies, rounded to 0.05 (if they overlap: the largest bilateral
+share + 0.05, rounded up to 0.05).  Sharpeners (none of them is the cue's model of "multiply the fine bands"; a
+simulator sharing the cue's percentile or band is not used): PIL ``ImageFilter.UnsharpMask`` radius 0.5 / 1 / 2 px,
+percent 150 / 100 / 50 and 150, and 300 (beyond phone sliders); skimage ``filters.unsharp_mask`` radius 1 / 2,
+amount 1 / 1.5 (per channel); a Laplacian boost ``x - a * Laplacian(x)`` a 0.5 / 1; PIL radius 2 percent 150
+re-saved as JPEG quality 70; ``cv2.detailEnhance`` (sigma_s 10, sigma_r 0.15, the cause bench had not named it);
+and with the before photo first reduced to 0.4 mm/px (a photo sent through a messaging app: the sharpening's
+radius then reaches the texture band): PIL radius 2 percent 150 and 300, Laplacian 1, bilateral 40 / 2 mm, CLAHE
+1.5 (prefix ``r04_``).  Pass on ``--split tune``: of the sharpening pairs the texture check catches, at least 90 %
+named "more fine contrast" on the after photo (counted apart for ``detailEnhance``), and every bilateral and CLAHE
+pair the texture check catches named as before (count of changes: 0).  Held out (``--split held``) run once after.
+Columns added: ``edge_share``, ``cause`` (``fold_cause``), ``named`` (the message the user reads: smoothing /
+contrast / tone / both, and which photo).
 """
 
 from __future__ import annotations
