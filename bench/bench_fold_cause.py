@@ -96,22 +96,68 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageFilter
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from bench_beauty_filter import filters  # noqa: E402
-from bench_tone_mapping import FACES, clahe, faces, jpeg  # noqa: E402
+from bench_tone_mapping import FACES, clahe, detail, faces, jpeg  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics.compare import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
 
 G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
 BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
+
+
+def pil_unsharp(x: np.ndarray, radius: float, percent: int) -> np.ndarray:
+    """Pillow's ``ImageFilter.UnsharpMask`` (threshold 0) of an ``(H, W, 3)`` uint8 RGB picture (radius px)."""
+    return np.asarray(Image.fromarray(x).filter(ImageFilter.UnsharpMask(radius=radius, percent=percent, threshold=0)))
+
+
+def sk_unsharp(x: np.ndarray, radius: float, amount: float) -> np.ndarray:
+    """scikit-image's ``filters.unsharp_mask`` channel by channel (radius px; its ``channel_axis`` path returned a
+    dark picture in 0.26)."""
+    from skimage.filters import unsharp_mask
+
+    y = np.stack([unsharp_mask(x[..., c] / 255.0, radius=radius, amount=amount) for c in range(3)], -1)
+    return np.clip(np.round(255 * y), 0, 255).astype(np.uint8)
+
+
+def laplacian_boost(x: np.ndarray, a: float) -> np.ndarray:
+    """``x - a * Laplacian(x)`` (3 x 3 kernel, each channel): a sharpening kernel."""
+    f = x.astype(np.float32)
+    return np.clip(f - a * cv2.Laplacian(f, cv2.CV_32F, ksize=1), 0, 255).astype(np.uint8)
+
+
+def resaved(x: np.ndarray, q: int) -> np.ndarray:
+    """``x`` through a JPEG of quality ``q`` and back."""
+    return np.asarray(Image.open(io.BytesIO(jpeg(x, q))).convert("RGB"))
+
+
+def reduced(x: np.ndarray, mm_per_px: float, to_mm: float = 0.4) -> np.ndarray:
+    """``x`` (``mm_per_px``) reduced by area to ``to_mm`` mm/px (a photo sent through a messaging app)."""
+    f = min(mm_per_px / to_mm, 1.0)
+    return cv2.resize(x, None, fx=f, fy=f, interpolation=cv2.INTER_AREA) if f < 1.0 else x
+
+
+def sharpeners(x: np.ndarray) -> dict:
+    """name -> sharpened ``(H, W, 3)`` uint8 RGB (rule E: several sharpeners, none the cue's model)."""
+    return {"pil_usm_r0.5_150": pil_unsharp(x, 0.5, 150), "pil_usm_r1_100": pil_unsharp(x, 1, 100),
+            "pil_usm_r2_50": pil_unsharp(x, 2, 50), "pil_usm_r2_150": pil_unsharp(x, 2, 150),
+            "pil_usm_r2_300": pil_unsharp(x, 2, 300), "sk_usm_r1_1": sk_unsharp(x, 1, 1.0),
+            "sk_usm_r2_1.5": sk_unsharp(x, 2, 1.5), "laplacian_0.5": laplacian_boost(x, 0.5),
+            "laplacian_1": laplacian_boost(x, 1.0), "pil_usm_r2_150_q70": resaved(pil_unsharp(x, 2, 150), 70),
+            "detailEnhance": detail(x)}
 
 
 def operations(a) -> dict:
@@ -120,7 +166,18 @@ def operations(a) -> dict:
     out["clahe2.5_4x4"] = ("tone", jpeg(clahe(a.photo.rgb, 2.5, 4)))
     f = filters(a.mm_per_px)
     out.update({n: ("beauty", jpeg(f[n](a.photo.rgb))) for n in BILATERAL})
+    out.update({n: ("sharpen", jpeg(y)) for n, y in sharpeners(a.photo.rgb).items()})
     return out
+
+
+def reduced_operations(r) -> dict:
+    """The ``r04_`` operations of rule E for the before analysis ``r`` (the photo reduced to 0.4 mm/px)."""
+    x, f = r.photo.rgb, filters(r.mm_per_px)
+    return {"r04_pil_usm_r2_150": ("sharpen", jpeg(pil_unsharp(x, 2, 150))),
+            "r04_pil_usm_r2_300": ("sharpen", jpeg(pil_unsharp(x, 2, 300))),
+            "r04_laplacian_1": ("sharpen", jpeg(laplacian_boost(x, 1.0))),
+            "r04_bilateral_40_2.0mm": ("beauty", jpeg(f["bilateral_40_2.0mm"](x))),
+            "r04_clahe1.5_8x8": ("tone", jpeg(clahe(x, 1.5)))}
 
 
 def score(a, b) -> dict:
@@ -131,7 +188,11 @@ def score(a, b) -> dict:
     fc = [m for m in msgs if m.startswith(MSG_FINE_CONTRAST)]
     (ta, tb), (ca, cb) = G.skin_textures(a, b), G.local_contrasts(a, b)
     smooth, tone_fires = bool(G.weak_fold_rows(texture)), bool(G.tone_mapped_rows(tone))
+    cause = G.fold_cause(a, b, texture, tone)
+    named = "+".join(f"{k}:{'after' if any(w in m for w in ('(the after photo', 'the after photo')) else 'before'}"
+                     for k, ms in (("smooth", sm), ("contrast", fc), ("tone", tm)) for m in ms)
     return {"smooth": smooth, "tone": tone_fires, "alone": smooth and not tone_fires,
+            "edge_share": G.edge_gain_share(a, b), "cause": cause, "named": named,
             "texture_ratio": texture, "tone_ratio": tone, "smoother_after": tb < ta, "higher_contrast_after": cb > ca,
             "shading_share": G.gain_shading_share(a, b), "grid_mm": G.read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px),
             "smooth_msg": bool(sm), "smooth_after": any("(the after photo" in m for m in sm),
@@ -151,11 +212,14 @@ def main() -> None:
     t0, agg, table = time.time(), defaultdict(lambda: defaultdict(int)), []
     paths = faces(args.split)
     for path in paths[:args.limit or None]:
-        a = analyze_photo(path.read_bytes(), name=path.name)
-        if not a.ok:
-            print(f"{path.name}: not measured ({a.status}); skipped")
+        a0 = analyze_photo(path.read_bytes(), name=path.name)
+        if not a0.ok:
+            print(f"{path.name}: not measured ({a0.status}); skipped")
             continue
-        for op, (kind, data) in operations(a).items():
+        r = analyze_photo(jpeg(reduced(a0.photo.rgb, a0.mm_per_px)), name=f"{path.stem}_r04.jpg")
+        ops = [(a0, op, kd) for op, kd in operations(a0).items()]
+        ops += [(r, op, kd) for op, kd in reduced_operations(r).items()] if r.ok else []
+        for a, op, (kind, data) in ops:
             b = analyze_photo(data, name=f"{path.stem}_{op}.jpg")
             if not b.ok:
                 agg[op]["not_measured"] += 1
@@ -173,7 +237,8 @@ def main() -> None:
                     or (kind == "tone" and s["tone"] and s["smooth_msg"]):
                 print(f"  against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
                       f"tone {s['tone_ratio']:.3f} smooth_msg {s['smooth_msg']} tone_msg {s['tone_msg']}")
-            if s["alone"] and ((kind == "beauty") == s["contrast_msg"] or (kind == "tone" and not s["contrast_after"])):
+            if kind != "sharpen" and s["alone"] and ((kind == "beauty") == s["contrast_msg"]
+                                                     or (kind == "tone" and not s["contrast_after"])):
                 print(f"  rule C against the target: {path.stem} {op} texture {s['texture_ratio']:.3f} "
                       f"tone {s['tone_ratio']:.3f} share {s['shading_share']:.2f} contrast_msg {s['contrast_msg']}")
     cols = ("pairs", "smooth", "tone", "both", "smooth_msg", "smooth_after", "tone_msg", "tone_after", "rows")
@@ -186,6 +251,14 @@ def main() -> None:
     print(f"{'operation':20s}" + "".join(f"{c[6:] if c != 'alone' else c:>15s}" for c in cols))
     for op, d in agg.items():
         print(f"{op:20s}" + "".join(f"{d[c]:15d}" for c in cols))
+    print("rule E: of the pairs the texture check catches, what the user reads (the messages and the photo each "
+          "names; the after photo is the edited one)")
+    named = defaultdict(lambda: defaultdict(int))
+    for t in table:
+        if t["smooth"]:
+            named[(t["kind"], t["op"])][t["named"]] += 1
+    for (kind, op), d in named.items():
+        print(f"{op:24s} {kind:8s} {sum(d.values()):4d}  " + ", ".join(f"{k} {v}" for k, v in sorted(d.items())))
     print(f"{time.time() - t0:.0f} s")
     if args.csv:
         import csv
