@@ -206,12 +206,14 @@ def main() -> None:
     ap.add_argument("--split", choices=("tune", "held"), required=True)
     ap.add_argument("--limit", type=int, default=0, help="the first N faces of the split only")
     ap.add_argument("--csv", type=Path, help="one row per pair (the ratios, which photo each check calls edited)")
+    ap.add_argument("--shard", default="0/1", help="i/n: every n-th face from the i-th only (runs side by side)")
     args = ap.parse_args()
     if FACES is None:
         sys.exit("needs the shared faces (../shared/faces)")
     t0, agg, table = time.time(), defaultdict(lambda: defaultdict(int)), []
-    paths = faces(args.split)
-    for path in paths[:args.limit or None]:
+    i_shard, n_shard = (int(v) for v in args.shard.split("/"))
+    paths = faces(args.split)[:args.limit or None][i_shard::n_shard]
+    for path in paths:
         a0 = analyze_photo(path.read_bytes(), name=path.name)
         if not a0.ok:
             print(f"{path.name}: not measured ({a0.status}); skipped")

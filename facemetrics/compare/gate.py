@@ -1356,7 +1356,7 @@ def gain_shading_share(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
 #: strong edges: share about 0).  Chosen on the tuning faces (rule E, bench/bench_fold_cause.py docstring): the midpoint
 #: of the largest bilateral share and the smallest sharpening share where the shading share reads smoothing
 #: (docs/robustness.md "Sharpening against smoothing")
-MIN_EDGE_GAIN_SHARE = float("inf")
+MIN_EDGE_GAIN_SHARE = 0.8
 
 
 def skin_edge_levels(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
