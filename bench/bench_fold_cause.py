@@ -90,6 +90,14 @@ named "more fine contrast" on the after photo (counted apart for ``detailEnhance
 pair the texture check catches named as before (count of changes: 0).  Held out (``--split held``) run once after.
 Columns added: ``edge_share``, ``cause`` (``fold_cause``), ``named`` (the message the user reads: smoothing /
 contrast / tone / both, and which photo).
+
+Rule E's tuning run (2026-12-04, ``--shard 0/3 .. 2/3`` side by side, 1266 s each): where it applies the edge share
+read bilateral 0.01-0.67 (109 pairs), sharpeners 0.97-2.34 (76; ``detailEnhance`` lowest): limit (0.67 + 0.97) / 2
+-> 0.8 (``gate.MIN_EDGE_GAIN_SHARE``).  Passed: sharpened pairs the texture check catches named "more fine contrast"
+on the after photo 47 / 47 (``detailEnhance``: the after photo named in 36 / 36, 29 by rule E), bilateral and CLAHE
+naming changed 0 / 109 and 0 / 210.  Held out, run once: sharpeners 17 / 17, ``detailEnhance`` 16 / 16, bilateral
+edge share up to 0.71, naming changed 0 / 49 bilateral, 0 / 96 CLAHE (docs/robustness.md "Sharpening against
+smoothing").  Within phone-slider strengths (radius 0.5-2 px, 50-150 %) no sharpener tripped the texture check.
 """
 
 from __future__ import annotations
