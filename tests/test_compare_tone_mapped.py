@@ -14,11 +14,12 @@ from facemetrics import analyze_photo, compare_photos
 from facemetrics import simulate as sim
 from facemetrics.analyze import analyze_loaded
 from facemetrics.compare import UNCERTAIN
-from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_GAIN_SHADING_SHARE, MIN_SKIN_TEXTURE_RATIO,
-                                     MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, fold_cause, gain_shading_share,
+from facemetrics.compare.gate import (MAX_LOCAL_CONTRAST_RATIO, MIN_EDGE_GAIN_SHARE, MIN_GAIN_SHADING_SHARE,
+                                     MIN_SKIN_TEXTURE_RATIO, MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED,
+                                     edge_gain_share, fold_cause, gain_shading_share, sharpened,
                                      local_contrasts, skin_textures, smoothed_skin,
                                      tone_mapped_rows, tone_mapping_ratio)
-from facemetrics.quality import local_contrast, read_grid_mm, skin_texture
+from facemetrics.quality import local_contrast, read_grid_mm, skin_edges, skin_texture
 
 from conftest import SAMPLES
 
@@ -112,6 +113,8 @@ def test_a_beauty_filter_is_still_named_as_smoothing(sample_analysis, sigma_colo
     assert fold_cause(a, b, texture, tone) in ("", "smoothing")
     # the texture fell alone, the 2-8 mm shading far less: not read as a contrast gain in the untouched photo
     assert gain_shading_share(a, b) < MIN_GAIN_SHADING_SHARE
+    # the strong fine edges kept while the texture fell: not read as sharpening of the untouched photo
+    assert edge_gain_share(a, b) < MIN_EDGE_GAIN_SHARE and not sharpened(a, b)
     if tone > MAX_LOCAL_CONTRAST_RATIO:
         assert fold_cause(a, b, texture, tone) == "smoothing"
     assert fold_cause(a, b, texture, float("nan")) == "" == fold_cause(a, b, float("nan"), tone)
@@ -213,6 +216,7 @@ def test_the_cause_follows_how_far_the_shading_falls_with_the_texture(monkeypatc
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
     monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
+    monkeypatch.setattr(G, "skin_edge_levels", lambda a, b: (float("nan"),) * 2)  # the edge cue unread
     texture, tone = min(textures) / max(textures), max(contrasts) / min(contrasts)
     assert G.fold_cause(None, None, texture, tone) == cause
     assert G.fold_cause(None, None, 0.9, tone) == ""  # the tone check alone
@@ -232,8 +236,97 @@ def test_the_texture_check_alone_names_a_gain_when_the_shading_fell_with_the_tex
     G = importlib.import_module("facemetrics.compare.gate")
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
+    monkeypatch.setattr(G, "skin_edge_levels", lambda a, b: (float("nan"),) * 2)  # the edge cue unread
     texture = min(textures) / max(textures)
     for tone in (1.1, float("nan")):  # the tone check quiet, or unread (eyes covered)
         assert G.fold_cause(None, None, texture, tone) == cause
     assert G.fold_cause(None, None, 0.9, 1.1) == ""  # no check fires
     assert G.MIN_GAIN_SHADING_SHARE == 0.5  # the midpoint of the two models, not a tuned number
+
+
+def _unsharp(rgb: np.ndarray, radius_px: float, amount: float) -> np.ndarray:
+    """Pillow's unsharp mask (the sharpening of photo apps and phone 'sharpen' sliders), threshold 0."""
+    from PIL import Image, ImageFilter
+
+    return np.asarray(Image.fromarray(rgb).filter(ImageFilter.UnsharpMask(radius_px, int(100 * amount), 0)))
+
+
+@pytest.fixture(scope="module")
+def sample_04(sample_analysis):
+    """The sample reduced to about 0.4 mm/px (a photo sent through a messaging app): a 2-px sharpening radius then
+    reaches the skin-texture band."""
+    return _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, sample_analysis.frame.mm_per_px / 0.4))
+
+
+def test_a_sharpened_photo_is_named_sharpened_not_the_untouched_one_smoothed(sample_04):
+    """An unsharp mask (radius 2 px, amount 3) raises the texture far more than the 2-8 mm shading (shading share
+    below 0.5, as a beauty filter reads), so the texture check alone named the UNTOUCHED photo "smoothed"; the
+    strongest fine edges rose with the texture (a filter keeps them), so the sharpened photo is named; the fold
+    rows read 'uncertain' as before."""
+    a = sample_04
+    b = _variant(a, _unsharp(a.photo.rgb, 2, 3.0))
+    texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
+    assert texture < MIN_SKIN_TEXTURE_RATIO and tone <= MAX_LOCAL_CONTRAST_RATIO
+    assert gain_shading_share(a, b) < MIN_GAIN_SHADING_SHARE  # the shading cue alone would read smoothing
+    assert edge_gain_share(a, b) > 1.0 > MIN_EDGE_GAIN_SHARE and sharpened(a, b)
+    for c, which in ((compare_photos(a, b), "after"), (compare_photos(b, a), "before")):
+        said = [m for m in c.messages if m.startswith(MSG_FINE_CONTRAST)]
+        assert len(said) == 1 and f"(the {which} photo:" in said[0] and "sharpened?" in said[0], c.messages
+        assert not any(m.startswith(MSG_SMOOTHED) for m in c.messages), c.messages
+        assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
+
+
+def test_detail_enhance_with_both_checks_names_the_edited_photo(sample_analysis):
+    """cv2.detailEnhance trips both checks on the sample (texture 0.50, tone 1.28) with a shading share below 0.5
+    (rule D alone: 'smoothed', the untouched photo); its edges rose with its texture: the edited photo is named,
+    by the fine-contrast and the tone message, and no photo 'smoothed'."""
+    a = sample_analysis
+    b = _variant(a, cv2.cvtColor(cv2.detailEnhance(cv2.cvtColor(a.photo.rgb, cv2.COLOR_RGB2BGR), sigma_s=10,
+                                                   sigma_r=0.15), cv2.COLOR_BGR2RGB))
+    texture, tone = smoothed_skin(a, b), tone_mapping_ratio(a, b)
+    assert texture < MIN_SKIN_TEXTURE_RATIO and tone > MAX_LOCAL_CONTRAST_RATIO
+    assert gain_shading_share(a, b) < MIN_GAIN_SHADING_SHARE <= MIN_EDGE_GAIN_SHARE <= edge_gain_share(a, b)
+    assert fold_cause(a, b, texture, tone) == "contrast"
+    c = compare_photos(a, b)
+    assert any(m.startswith(MSG_FINE_CONTRAST) and "(the after photo:" in m for m in c.messages), c.messages
+    assert any(m.startswith(f"the after photo {MSG_TONE_MAPPED}") for m in c.messages), c.messages
+    assert not any(m.startswith(MSG_SMOOTHED) for m in c.messages), c.messages
+    assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
+
+
+def test_skin_edges_scale_with_a_linear_gain_and_keep_under_edge_preserving_smoothing(sample_04):
+    """skin_edges (99th percentile of the 0.4-0.8 mm band): a linear gain of the picture's deviations from its
+    3-mm blur multiplies it about as the gain (x 1.5, less what clips at 0 and 255); a bilateral filter, which removes the faint texture, keeps most of it."""
+    a = sample_04
+    x = a.photo.rgb.astype(np.float32)
+    blur = cv2.GaussianBlur(x, (0, 0), 3.0 / a.frame.mm_per_px)  # the 0.4-0.8 mm band lies far inside 3 mm
+    gained = np.clip(blur + 1.5 * (x - blur), 0, 255).astype(np.uint8)
+    e = lambda im: skin_edges(im, a.points, a.frame.mm_per_px)  # noqa: E731
+    t = lambda im: skin_texture(im, a.points, a.frame.mm_per_px)  # noqa: E731
+    assert e(gained) / e(a.photo.rgb) > 1.3
+    smooth = cv2.bilateralFilter(a.photo.rgb, 0, 60, 3.0 / a.frame.mm_per_px)
+    assert t(smooth) / t(a.photo.rgb) < 0.7 and e(smooth) / e(a.photo.rgb) > 0.9
+
+
+@pytest.mark.parametrize("textures, shadings, edges, cause, both", [
+    # the shading share below 0.5 (0.32), the edges rose with the texture (share 1): sharpened; with the tone
+    # check too (rule D's branch, the smoother photo the lower in local contrast): the same, not 'smoothing'
+    ((1.0, 0.5), (1.0, 0.8), (1.0, 0.5), "contrast", "contrast"),
+    ((0.5, 1.0), (0.8, 1.0), (0.5, 1.0), "contrast", "contrast"),  # the photos swapped
+    ((1.0, 0.5), (1.0, 0.8), (1.0, 0.97), "", "smoothing"),  # the edges kept: smoothing, as before
+    ((1.0, 0.5), (1.0, 0.8), (1.0, float("nan")), "", "smoothing"),  # unread: smoothing, as before
+    ((1.0, 0.5), (1.0, 0.7), (1.0, 0.97), "contrast", "tone"),  # the shading share (0.51) decides first: as before
+])
+def test_the_edge_share_names_sharpening_where_the_shading_reads_smoothing(monkeypatch, textures, shadings, edges,
+                                                                          cause, both):
+    import importlib
+
+    G = importlib.import_module("facemetrics.compare.gate")
+    monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
+    monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
+    monkeypatch.setattr(G, "skin_edge_levels", lambda a, b: edges)
+    texture = min(textures) / max(textures)
+    assert G.fold_cause(None, None, texture, 1.1) == cause  # the texture check alone
+    lower = (0.10, 0.125) if textures[0] < textures[1] else (0.125, 0.10)  # the smoother photo the lower
+    monkeypatch.setattr(G, "local_contrasts", lambda a, b: lower)
+    assert G.fold_cause(None, None, texture, 1.25) == both

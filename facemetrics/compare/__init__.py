@@ -111,6 +111,7 @@ from .gate import (
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
     fold_cause,
     MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
+    MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share, sharpened,
 )
 from .faces import matching_faces
 from .copies import (
@@ -142,6 +143,7 @@ __all__ = [
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "fold_cause",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
+    "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
     "pose_beyond_checked", "VALIDATED_PITCH_DEG", "VALIDATED_YAW_DEG",
     "REGIONS", "region_masks", "region_lifts", "robust_mean",

@@ -13,7 +13,7 @@ from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
-                       skin_shading, skin_texture, smile_terms)
+                       skin_edges, skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
 from .measure import _Pair, _measure, eyes_covered
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -1312,16 +1312,22 @@ def fold_cause(a: PhotoAnalysis, b: PhotoAnalysis, texture: float, tone: float) 
     tone-mapped beside it).  The two differ in how far the 2-8 mm skin shading falls with the texture
     (:func:`gain_shading_share`): at least :data:`MIN_GAIN_SHADING_SHARE` is tone mapping, below it (or unread) a
     beauty filter.  Otherwise (one check, or the smoother photo also the higher in local contrast: two edits) ``""``.
+
+    Where the shading share reads a beauty filter (both branches), a sharpening edit of the OTHER photo reads the
+    same (it raises the texture more than the shading): :func:`sharpened` (the strongest fine edges rose with the
+    texture, which a beauty filter keeps) then gives ``"contrast"`` in place of ``""`` / ``"smoothing"``.
     The fold rows read ``uncertain`` in every case; only the wording follows this.
     """
     if weak_fold_rows(texture) and not tone_mapped_rows(tone):
-        return "contrast" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE else ""
+        return "contrast" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE or sharpened(a, b) else ""
     if not (weak_fold_rows(texture) and tone_mapped_rows(tone)):
         return ""
     (ta, tb), (ca, cb) = skin_textures(a, b), local_contrasts(a, b)
     if (tb < ta) != (cb < ca):
         return ""
-    return "tone" if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE else "smoothing"
+    if gain_shading_share(a, b) >= MIN_GAIN_SHADING_SHARE:
+        return "tone"
+    return "contrast" if sharpened(a, b) else "smoothing"
 
 
 def skin_shadings(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
@@ -1345,21 +1351,63 @@ def gain_shading_share(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     return float(np.log(s_lo / s_hi) / np.log(t_lo / t_hi))
 
 
+#: :func:`sharpened`: ``ln E / ln T`` (:func:`edge_gain_share`) at least this -> the photo with the more skin texture
+#: was sharpened (its strongest fine edges rose with its texture), not the other smoothed (a beauty filter keeps the
+#: strong edges: share about 0).  Chosen on the tuning faces (rule E, bench/bench_fold_cause.py docstring): the midpoint
+#: of the largest bilateral share and the smallest sharpening share where the shading share reads smoothing
+#: (docs/robustness.md "Sharpening against smoothing")
+MIN_EDGE_GAIN_SHARE = 0.8
+
+
+def skin_edge_levels(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
+    """:func:`facemetrics.quality.skin_edges` of each photo (% of its mean luminance: the 99th percentile of the
+    0.4-0.8 mm band over the texture's skin), both read at one pixel size (:func:`facemetrics.quality.read_grid_mm`)."""
+    grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
+    return tuple(skin_edges(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
+
+
+def edge_gain_share(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """``ln E / ln T``: how far the strongest fine edges (:func:`skin_edge_levels`) of the photo with the smoother skin
+    texture (:func:`skin_textures`) fall against the other's, as a share of how far its texture falls (``T`` the
+    texture ratio smaller / larger, ``E`` the same photos' edge ratio; dimensionless).  About 1 or above when the
+    other photo was sharpened (every amplitude of the fine bands multiplied, the finest most), about 0 when this one
+    lost its faint texture alone and kept its edges (an edge-preserving beauty filter).  NaN when either cannot be
+    read or the textures are equal."""
+    (ta, tb), (ea, eb) = skin_textures(a, b), skin_edge_levels(a, b)
+    if not all(np.isfinite(v) and v > 0 for v in (ta, tb, ea, eb)) or ta == tb:
+        return float("nan")
+    (t_lo, e_lo), (t_hi, e_hi) = sorted(((ta, ea), (tb, eb)))
+    return float(np.log(e_lo / e_hi) / np.log(t_lo / t_hi))
+
+
+def sharpened(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
+    """Whether the photo with the more skin texture reads as sharpened rather than the other as smoothed:
+    :func:`edge_gain_share` at least :data:`MIN_EDGE_GAIN_SHARE` (False when unread)."""
+    return bool(edge_gain_share(a, b) >= MIN_EDGE_GAIN_SHARE)
+
+
 def fine_contrast_messages(a: PhotoAnalysis, b: PhotoAnalysis, texture: float) -> list[str]:
     """The skin-texture check's message when :func:`fold_cause` reads a contrast gain (``"contrast"``): names the
     photo with the MORE fine structure (the edited one), the texture ratio ``texture`` (:func:`smoothed_skin`) and
-    the shading share (:func:`gain_shading_share`); empty when the texture check does not fire."""
+    the cue that read it: the shading share (:func:`gain_shading_share`, at least :data:`MIN_GAIN_SHADING_SHARE`:
+    'sharpened or tone-mapped?') or else the edge share (:func:`edge_gain_share`, :func:`sharpened`: 'sharpened?');
+    empty when the texture check does not fire."""
     if not weak_fold_rows(texture):
         return []
     ta, tb = skin_textures(a, b)
     which = "after" if tb > ta else "before"
+    share = gain_shading_share(a, b)
+    if share >= MIN_GAIN_SHADING_SHARE or not sharpened(a, b):
+        cue = (f"and its 2-8 mm shading fell {share:.2f} as far, in logs, where a beauty filter leaves it: "
+               "sharpened or tone-mapped?")
+    else:
+        cue = (f"and its strongest fine edges fell {edge_gain_share(a, b):.2f} as far, in logs, where a beauty "
+               "filter keeps them: sharpened?")
     return [f"{MSG_FINE_CONTRAST} (the {which} photo: the other's skin shows {100 * texture:.0f} % of its fine "
-            f"structure, limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %, and its 2-8 mm shading fell "
-            f"{gain_shading_share(a, b):.2f} as far, in logs, where a beauty filter leaves it: sharpened or "
-            "tone-mapped?): a phone's HDR or night mode, a 'local contrast' or sharpening edit raises the skin's "
-            "fine shading in that photo alone, and the nasolabial folds' depth and length then move with it, so the "
-            "fold rows are shown without a verdict ('uncertain'); take both photos with the same camera mode and "
-            "without edits"]
+            f"structure, limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %, {cue}): a phone's HDR or night mode, a "
+            "'local contrast' or sharpening edit raises the skin's fine shading in that photo alone, and the "
+            "nasolabial folds' depth and length then move with it, so the fold rows are shown without a verdict "
+            "('uncertain'); take both photos with the same camera mode and without edits"]
 
 
 def irises_hidden(x: PhotoAnalysis) -> bool:
