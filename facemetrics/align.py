@@ -67,7 +67,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .geometry import LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE, Frame
+from .geometry import (
+    BROW_LEFT, BROW_RIGHT, LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE,
+    TEMPLES, Frame,
+)
 
 #: physical resolution of the work grid, mm per grid pixel
 WORK_MM_PER_PX = 0.25
@@ -536,6 +539,111 @@ def lens_mask(points_grid: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
     return mask > 0
 
 
+#: dark glasses found in the picture (:func:`glasses_mask`): the lens's luminance over the pupils (median of the
+#: pupil cores) must be below this fraction of the lower face's median luminance (0.5 before the first look, raised
+#: to 0.7 after London 061 (a tuning face, dark skin) read nothing: the lens over a dark face is ~0.55 of its skin).
+#: sunglasses of filter categories 2-4 pass 3-43 % of the light (ISO 12312-1); lighter or mirrored lenses are left
+#: to :func:`lens_mask`
+GLASSES_MAX_LENS_FRACTION = 0.7
+#: a pixel of the glasses is darker than this point between the lens (0) and the skin (1): halfway (method: one
+#: threshold for a light face and a dark one, whose skin is itself ~3 × darker)
+GLASSES_DARK_SPLIT = 0.5
+#: a dark component is taken as a lens when it covers part of this disc about a pupil point (× pupil distance):
+#: the lens is over the pupil whatever its shape (Face Mesh's guessed pupils stay within ~0.1 IPD of the eye)
+GLASSES_CORE_IPD = 0.12
+#: the dark glasses found are grown by this much before they are left out: the dense flow's patch
+#: (``DIS_PATCH_SIZE`` × ``FLOW_MM_PER_PX`` = 4 mm) reads a frame edge that far away
+GLASSES_MARGIN_MM = 4.0
+#: rows of the search zone above the brows / below the pupils, × pupil distance (an aviator reaches ~0.75 IPD
+#: below the pupils); sideways, the face contour ± this
+GLASSES_ZONE_IPD = (0.25, 0.85, 0.15)
+
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    """Rec. 601 luma of ``rgb`` (..., 3), float32."""
+    rgb = np.asarray(rgb, np.float32)
+    return rgb[..., 0] * 0.299 + rgb[..., 1] * 0.587 + rgb[..., 2] * 0.114
+
+
+def glasses_mask(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.ndarray:
+    """Dark glasses as they are in the picture: lenses, rims, the bridge and the arms' start, grown by
+    :data:`GLASSES_MARGIN_MM`.
+
+    The lens's luminance is read over the pupil points (median of their cores, :data:`GLASSES_CORE_IPD`), the
+    skin's on the lower face (median at the mesh points below the nose tip).  When the lens is darker than
+    :data:`GLASSES_MAX_LENS_FRACTION` of the skin, the pixels darker than :data:`GLASSES_DARK_SPLIT` of the way
+    from the lens to the skin in a zone about the eyes (:data:`GLASSES_ZONE_IPD`), the connected parts of them that
+    reach a pupil core (the lens is over the pupil whatever its shape), their holes filled (a reflection on a
+    lens), grown by the margin.  Empty otherwise (closed eyes, light or mirrored lenses: :func:`lens_mask` stands
+    for those).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3), uint8
+        RGB picture (a photo, or a photo on the work grid).
+    points : ndarray, shape (478, >= 2)
+        Face Mesh landmarks in ``image``'s ``(x, y)`` px (the pupils may be Face Mesh's guesses).
+    mm_per_px : float
+        ``image``'s scale, for the margin.
+
+    Returns
+    -------
+    ndarray, shape (H, W), bool
+    """
+    h, w = image.shape[:2]
+    p = np.asarray(points, np.float64)[:, :2]
+    out = np.zeros((h, w), bool)
+    ipd = float(np.linalg.norm(p[RIGHT_IRIS] - p[LEFT_IRIS]))
+    if not (np.isfinite(ipd) and ipd > 2 and np.isfinite(mm_per_px) and mm_per_px > 0):
+        return out
+    above, below, side = GLASSES_ZONE_IPD
+    pupils_y = max(p[RIGHT_IRIS, 1], p[LEFT_IRIS, 1])
+    x0 = int(np.floor(max(p[list(TEMPLES), 0].min() - side * ipd, 0)))
+    x1 = int(np.ceil(min(p[list(TEMPLES), 0].max() + side * ipd, w)))
+    y0 = int(np.floor(max(p[list(BROW_RIGHT + BROW_LEFT), 1].min() - above * ipd, 0)))
+    y1 = int(np.ceil(min(pupils_y + below * ipd, h)))
+    # the lower face's skin: the mesh points below the nose tip (lips included: a median)
+    lower = p[:468][p[:468, 1] > p[1, 1]]
+    xi = np.clip(np.round(lower[:, 0]).astype(int), 0, w - 1)
+    yi = np.clip(np.round(lower[:, 1]).astype(int), 0, h - 1)
+    skin = float(np.median(_luminance(image[yi, xi]))) if len(xi) else float("nan")
+    if x1 - x0 < 3 or y1 - y0 < 3 or not skin > 0:
+        return out
+    zone = _luminance(image[y0:y1, x0:x1])
+    core = np.zeros(zone.shape, np.uint8)
+    r = max(int(round(GLASSES_CORE_IPD * ipd)), 1)
+    for i in (RIGHT_IRIS, LEFT_IRIS):
+        cv2.circle(core, (int(round(p[i, 0] - x0)), int(round(p[i, 1] - y0))), r, 1, -1)
+    if not core.any():
+        return out
+    lens = float(np.median(zone[core > 0]))
+    if not lens < GLASSES_MAX_LENS_FRACTION * skin:
+        return out
+    dark = (zone < lens + GLASSES_DARK_SPLIT * (skin - lens)).astype(np.uint8)
+    n, labels = cv2.connectedComponents(dark, connectivity=8)
+    if n <= 1:
+        return out
+    hit = np.unique(labels[(core > 0) & (dark > 0)])
+    hit = hit[hit > 0]
+    if not len(hit):
+        return out
+    found = np.isin(labels, hit).astype(np.uint8)
+    # holes (a reflection across a lens): what the zone's border cannot reach without crossing the glasses
+    pad = np.pad(found, 1)
+    flood = pad.copy()
+    cv2.floodFill(flood, None, (0, 0), 1)
+    found = (found | (flood[1:-1, 1:-1] == 0)).astype(np.uint8)
+    m = max(int(round(GLASSES_MARGIN_MM / mm_per_px)), 1)
+    # grown on a box padded by the margin (the margin reaches out of the zone)
+    X0, Y0, X1, Y1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
+    big = np.zeros((Y1 - Y0, X1 - X0), np.uint8)
+    big[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = found
+    big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * m + 1, 2 * m + 1)))
+    out[Y0:Y1, X0:X1] = big > 0
+    return out
+
+
 @dataclass(frozen=True)
 class Registration:
     """Result of :func:`register`.
@@ -665,7 +773,8 @@ def prepare_before(before_rgb: np.ndarray, grid: Grid, points_grid: np.ndarray) 
     return BeforeGrid(before_grid, rigid, xs, ys, boxes, images)
 
 
-def without_lenses(pre: BeforeGrid, grid: Grid, points_grid: np.ndarray) -> BeforeGrid:
+def without_lenses(pre: BeforeGrid, grid: Grid, points_grid: np.ndarray,
+                   found: np.ndarray | None = None) -> BeforeGrid:
     """:func:`prepare_before`'s result with the lens area (:func:`lens_mask`) left out of its rigid mask.
 
     For a pair in which a photo shows no iris (dark glasses): the lenses are uniform, so the flow on them is
@@ -680,13 +789,19 @@ def without_lenses(pre: BeforeGrid, grid: Grid, points_grid: np.ndarray) -> Befo
     grid : Grid
     points_grid : ndarray, shape (478, 2)
         Before landmarks in grid ``(col, row)``.
+    found : ndarray, shape ``grid.shape``, bool, optional
+        The dark glasses found in the pictures (:func:`glasses_mask` of both photos on the grid: frames, a bridge
+        on the nose, lenses of any shape), left out as well.
 
     Raises
     ------
     ValueError
         When the rigid mask left covers fewer than :data:`MIN_FIT_POINTS` flow samples.
     """
-    rigid = pre.rigid & ~lens_mask(points_grid, grid.shape)
+    out = lens_mask(points_grid, grid.shape)
+    if found is not None:
+        out = out | np.asarray(found, bool)
+    rigid = pre.rigid & ~out
     ys, xs = nonzero_rc(rigid[::FIT_STRIDE_PX, ::FIT_STRIDE_PX])
     xs, ys = xs * FIT_STRIDE_PX, ys * FIT_STRIDE_PX
     if len(xs) < MIN_FIT_POINTS:

@@ -16,6 +16,7 @@ from PIL import Image
 
 from ._version import __version__
 from .errors import FacemetricsError, SettingError
+from .align import glasses_mask
 from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
 from .geometry import (
@@ -318,6 +319,16 @@ def _name_of(source) -> str:
     return str(getattr(source, "name", "") or "<bytes>")
 
 
+def _occlusion(rgb, pts, mm_per_px: float, jaw, right, left, eyes: EyeVisibility) -> PhotoOcclusion:
+    """:func:`~facemetrics.occlusion.photo_occlusion` of the analysed photo; with no iris visible, the dark glasses
+    found (:func:`~facemetrics.align.glasses_mask`) are left out of its reference skin (the cheeks below the eyes
+    and the nasal bridge, where an aviator's lens, a rim's shadow or the bridge lie: docs/robustness.md 'Dark
+    glasses with frames')."""
+    glasses = glasses_mask(rgb, pts, mm_per_px) if not eyes.any_visible else None
+    return photo_occlusion(rgb, pts, mm_per_px, jaw.contour_px,
+                           (right.region_px if right else None, left.region_px if left else None), exclude=glasses)
+
+
 def analyze_photo(source, *, subject: str | None = None, name: str | None = None,
                   mm_per_px: float | None = None, ipd_mm: float | None = None,
                   fast: bool = True) -> PhotoAnalysis:
@@ -566,8 +577,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     left = fold_metrics(rgb, pts, frame, "left")
     # a hand, hair, a scarf or a mask over the jaw line or a fold: the columns read there are named
     # (``covered_columns``) and a warning says where (facemetrics.occlusion)
-    covered = photo_occlusion(rgb, pts, cal.mm_per_px, jaw.contour_px,
-                              (right.region_px if right else None, left.region_px if left else None))
+    covered = _occlusion(rgb, pts, cal.mm_per_px, jaw, right, left, eyes)
     warnings += occlusion_warnings(covered)
     partial.update(warnings=tuple(warnings), extra=dict(partial["extra"], occlusion=covered))
     return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)

@@ -239,6 +239,9 @@ RIGHT_EYE_CONTOUR = (33, 7, 163, 144, 145, 153, 154, 155, 133, 173, 157, 158, 15
 LEFT_EYE_CONTOUR = (263, 249, 390, 373, 374, 380, 381, 382, 362, 398, 384, 385, 386, 387, 388, 466)
 #: nasal bridge, nasion down (a strip of the rigid mask)
 NASAL_BRIDGE = (168, 6, 197, 195)
+#: Face Mesh face-contour points at the temples (subject's right 127 / 234, left 356 / 454): where glasses' arms
+#: leave the face
+TEMPLES = (127, 234, 356, 454)
 #: Face Mesh brow points (upper and lower edge), subject's right / left
 BROW_RIGHT = (70, 63, 105, 66, 107, 55, 65, 52, 53, 46)
 BROW_LEFT = (300, 293, 334, 296, 336, 285, 295, 282, 283, 276)

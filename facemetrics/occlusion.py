@@ -282,9 +282,12 @@ def largest_area(mask: np.ndarray, cell_mm: float) -> float:
 
 
 def region_cells(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, contour_px: np.ndarray,
-                 fold_regions: tuple) -> tuple[CellFeatures, dict[str, np.ndarray]] | None:
+                 fold_regions: tuple, exclude: np.ndarray | None = None
+                 ) -> tuple[CellFeatures, dict[str, np.ndarray]] | None:
     """The photo's cell features over the lower face and each region's (and the reference's) cells;
-    None when the photo is too coarse or shows no reference skin.  See :func:`photo_occlusion`."""
+    None when the photo is too coarse or shows no reference skin.  ``exclude`` (H, W) bool, px: what is not skin
+    whatever it looks like (dark glasses over the reference's cheeks and nasal bridge), left out of the
+    reference.  See :func:`photo_occlusion`."""
     if not (np.isfinite(mm_per_px) and 0 < mm_per_px <= OCCLUSION_PHOTO_MAX_MM_PER_PX):
         return None
     h, w = rgb.shape[:2]
@@ -301,6 +304,12 @@ def region_cells(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, contour_
         return None
     cells = region_masks(points, contour_px, fold_regions,
                          lambda xy: (xy - (x0, y0)) / feat.cell_px - 0.5, feat.texture.shape, feat.cell_mm)
+    if exclude is not None and np.any(exclude):
+        rows, cols = feat.texture.shape
+        sub = np.asarray(exclude, np.float32)[y0:y0 + int(round(rows * feat.cell_px)),
+                                              x0:x0 + int(round(cols * feat.cell_px))]
+        if sub.size:
+            cells["reference"] = cells["reference"] & ~(cv2.resize(sub, (cols, rows), interpolation=cv2.INTER_AREA) > 0)
     if cells["reference"].sum() < 4:
         return None
     return feat, cells
@@ -310,7 +319,8 @@ def photo_occlusion(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, conto
                     fold_regions: tuple = (None, None), *, max_chroma: float = OCCLUSION_PHOTO_MAX_CHROMA,
                     max_texture: float = OCCLUSION_PHOTO_MAX_TEXTURE,
                     lightness: tuple[float, float] = OCCLUSION_PHOTO_LIGHTNESS,
-                    min_area_mm2: float = OCCLUSION_PHOTO_MIN_AREA_MM2) -> PhotoOcclusion:
+                    min_area_mm2: float = OCCLUSION_PHOTO_MIN_AREA_MM2,
+                    exclude: np.ndarray | None = None) -> PhotoOcclusion:
     """Which of the regions the per-photo metrics read look covered (not the face's own skin).
 
     Parameters
@@ -327,6 +337,10 @@ def photo_occlusion(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, conto
         The subject's right and left fold search bands, px (:attr:`facemetrics.folds.FoldMetrics.region_px`).
     max_chroma, max_texture, lightness, min_area_mm2
         The limits (module constants; keywords for the bench's sweep).
+    exclude : ndarray, shape (H, W), bool, optional
+        Pixels left out of the reference skin: dark glasses found over the cheeks or the nasal bridge
+        (:func:`facemetrics.align.glasses_mask`; an aviator's lens, a wayfarer's rim and its shadow, the bridge's
+        pads) would make the reference dark and every region 'not skin'.
 
     Returns
     -------
@@ -334,7 +348,7 @@ def photo_occlusion(rgb: np.ndarray, points: np.ndarray, mm_per_px: float, conto
         ``checked`` False (nothing flagged) when the photo is coarser than
         :data:`OCCLUSION_PHOTO_MAX_MM_PER_PX` or shows no reference skin.
     """
-    got = region_cells(rgb, points, mm_per_px, contour_px, fold_regions)
+    got = region_cells(rgb, points, mm_per_px, contour_px, fold_regions, exclude)
     if got is None:
         return PhotoOcclusion({k: float("nan") for k in REGION_COLUMNS}, (), False)
     feat, cells = got

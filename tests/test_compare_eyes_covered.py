@@ -193,8 +193,9 @@ def test_lenses_out_of_the_registration_remove_the_pose_rows_they_caused(sample_
     assert rows[("head_roll_change_deg", "mean")].verdict == "counterclockwise"
     # the clean pair's registration is the shipped one (the lenses are left out only with no iris visible)
     st = measure._before_state(sample_analysis)
-    assert measure._registration_before(st, sample_analysis, after) is st.prepared
-    assert measure._registration_before(measure._before_state(a), a, b).rigid.sum() < st.prepared.rigid.sum()
+    m = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    assert measure._registration_before(st, sample_analysis, after, m) is st.prepared
+    assert measure._registration_before(measure._before_state(a), a, b, m).rigid.sum() < st.prepared.rigid.sum()
     # the defect this fixes: the whole mask reads the pose rows beyond their floors
-    monkeypatch.setattr(measure, "_registration_before", lambda st, a, b: st.prepared)
+    monkeypatch.setattr(measure, "_registration_before", lambda st, a, b, m_land: st.prepared)
     assert len(beyond(compare_photos(a, b))) >= 2

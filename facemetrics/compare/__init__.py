@@ -107,6 +107,7 @@ from .gate import (
     transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages,
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
+    GLASSES_CHEEK_COVER, glasses_cheek_cover, glasses_cheek_rows,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
     fold_cause,
@@ -139,6 +140,7 @@ __all__ = [
     "MAX_CUT_EDGE_DIFFERENCE", "cut_edge_opacity", "MAX_IRIS_SCALE_RATIO", "MSG_IRIS_SCALE",
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
+    "GLASSES_CHEEK_COVER", "glasses_cheek_cover", "glasses_cheek_rows",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "fold_cause",
@@ -489,6 +491,9 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     # out of the registration')
     framing += (eyes_covered_rows(METRICS, both=eyes_covered(a) and eyes_covered(b))
                 if not refused and (eyes_covered(a) or eyes_covered(b)) else ())
+    # dark glasses reaching a cheek (an aviator's lens, the frame's shadow): that cheek's dense-flow lift
+    # (docs/robustness.md, 'Dark glasses with frames')
+    framing += glasses_cheek_rows(a, b) if not refused and (eyes_covered(a) or eyes_covered(b)) else ()
     return tuple(sorted(unread)) + framing
 
 

@@ -9,15 +9,17 @@ import dataclasses
 import cv2
 import numpy as np
 
+from .. import align as al
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
-from ..geometry import FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
+from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
 from .measure import _Pair, _measure, eyes_covered
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
+from .regions import CHEEK_RADIUS_MM
 from .table import METRICS, UNCERTAIN, verdict
 
 #: how the messages that change a headline begin (:func:`facemetrics.report.headline` looks for
@@ -1175,6 +1177,48 @@ def eyes_covered_rows(metrics, both: bool = False) -> tuple[tuple[str, str], ...
     return tuple((s.metric, side) for s in metrics for side in s.sides
                  if s.metric in EYES_COVERED_POSE_METRICS or (s.kind in ("fold", "length") and not both)
                  or s.metric.endswith("_landmarks_mm") or s.metric in FRAMING_METRICS)
+
+
+#: a cheek's dense-flow lift (``cheek_lift_mm``) reads ``uncertain`` when the dark glasses found in a photo with no iris
+#: visible (:func:`facemetrics.align.glasses_mask`, grown by its margin) cover at least this fraction of the cheek's
+#: disc (:data:`facemetrics.compare.regions.CHEEK_RADIUS_MM` about 50 / 280): a lens's edge or the frame's shadow
+#: there moves with the glasses, not with the cheek.  Written down before the run: a tenth, half of the regions'
+#: trimmed fraction (``regions.TRIM`` = 0.2 of each end), so that what the trimmed mean may still read is small
+GLASSES_CHEEK_COVER = 0.1
+
+
+def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
+    """The fraction of each cheek disc (``right``, ``left``) that the dark glasses found in ``x`` cover
+    (:func:`facemetrics.align.glasses_mask`); zeros when an iris is visible (:func:`eyes_covered`).
+
+    Returns
+    -------
+    dict
+        ``{"right": f, "left": f}``, each 0-1.
+    """
+    out = {"right": 0.0, "left": 0.0}
+    if not eyes_covered(x):
+        return out
+    mm = float(x.frame.mm_per_px)
+    found = al.glasses_mask(x.photo.rgb, x.points, mm)
+    if not found.any():
+        return out
+    r = max(CHEEK_RADIUS_MM / mm, 1.0)
+    for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
+        disc = np.zeros(found.shape, np.uint8)
+        cx, cy = np.asarray(x.points[k, :2], np.float64)
+        cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
+        n = int(disc.sum())
+        out[side] = float((found & (disc > 0)).sum() / n) if n else 0.0
+    return out
+
+
+def glasses_cheek_rows(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[tuple[str, str], ...]:
+    """The ``cheek_lift_mm`` rows that read ``uncertain``: a side whose cheek disc the dark glasses cover
+    (:func:`glasses_cheek_cover`, at least :data:`GLASSES_CHEEK_COVER`) in either photo, and the mean with it."""
+    covers = [glasses_cheek_cover(x) for x in (a, b)]
+    sides = tuple(s for s in ("right", "left") if max(c[s] for c in covers) >= GLASSES_CHEEK_COVER)
+    return tuple(("cheek_lift_mm", s) for s in sides) + ((("cheek_lift_mm", "mean"),) if sides else ())
 
 
 def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:

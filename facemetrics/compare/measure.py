@@ -502,18 +502,35 @@ def eyes_covered(x: PhotoAnalysis) -> bool:
     return bool(eyes is not None and not eyes.any_visible)
 
 
-def _registration_before(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> al.BeforeGrid:
+def _registration_before(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis, m_land: np.ndarray) -> al.BeforeGrid:
     """The before part the registration uses: with no iris visible in one photo or both (:func:`eyes_covered`),
     the lens area left out of its rigid mask (:func:`facemetrics.align.without_lenses`; the mask then serves
     the similarity fit, the 3-D pose fit and the rigid-face floors alike), unless too little upper face is
-    left for the fit (then the whole mask, as with the eyes visible)."""
+    left for the fit (then the whole mask, as with the eyes visible): the ellipses of
+    :func:`facemetrics.align.lens_mask` and the dark glasses found in either photo (:func:`glasses_on_grid`)."""
     if not (eyes_covered(a) or eyes_covered(b)):
         return st.prepared
     try:
-        return _kept("lensless", BEFORE_CACHE_SIZE, (a,),
-                     lambda: al.without_lenses(st.prepared, st.grid, st.pts_g))
+        return _kept("lensless", BEFORE_CACHE_SIZE, (a, b),
+                     lambda: al.without_lenses(st.prepared, st.grid, st.pts_g, glasses_on_grid(st, b, m_land)))
     except ValueError:
         return st.prepared
+
+
+def glasses_on_grid(st: _Before, b: PhotoAnalysis, m_land: np.ndarray) -> np.ndarray:
+    """The dark glasses found (:func:`facemetrics.align.glasses_mask`) in the before photo and in the after photo
+    (sampled onto the before grid by the landmark alignment ``m_land``, after px -> before px), on the grid.
+
+    Returns
+    -------
+    ndarray, shape ``st.grid.shape``, bool
+    """
+    grid = st.grid
+    found = al.glasses_mask(st.prepared.before_grid, st.pts_g, grid.res_mm)
+    to_after = al.compose(al.invert(m_land), grid.to_px_matrix)  # grid -> after px
+    after_grid = al.sample(b.photo.rgb, to_after, grid.shape)
+    pts = al.apply(al.invert(to_after), np.asarray(b.points, np.float64)[:, :2])
+    return found | al.glasses_mask(after_grid, pts, grid.res_mm)
 
 
 def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
@@ -522,7 +539,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     st = _before_state(a)  # the before photo's part (kept when one before is compared with several afters)
     grid, pts_g, uv_a, depth = st.grid, st.pts_g, st.uv_a, st.depth
     m_land, land_rms_px = _landmark_similarity(a, b)
-    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land, prepared=_registration_before(st, a, b))
+    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land,
+                      prepared=_registration_before(st, a, b, m_land))
     res = grid.res_mm
     after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
 
