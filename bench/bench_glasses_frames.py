@@ -27,8 +27,8 @@ cover (both / after):
     'deeper' on at least 90 % of the sides and 'shallower' on none (the stop-38 fold rule).
 
 **Amended after the run on the shipped code (which showed the causes) and before any run of a fix**, 2026-12-04:
-(1) the candidates, applied to one run's raw verdicts: ``C1`` the code on the clone's branch ``h5-glasses-found``
-(not shipped, see the result below: the dark glasses found in either photo, ``align.glasses_mask``, left out of the registration's rigid mask with the stop-38 ellipses; out of the
+(1) the candidates, applied to one run's raw verdicts: ``C1`` the code of commit 255eb0b
+(shipped at stop 39, see the result below: the dark glasses found in either photo, ``align.glasses_mask``, left out of the registration's rigid mask with the stop-38 ellipses; out of the
 per-photo cover check's reference skin; a cheek's dense-flow lift ``uncertain`` when they cover >= 10 % of its disc,
 ``gate.glasses_cheek_rows``); ``C2`` C1 and a side's three fold rows ``uncertain`` when the glasses found cover
 >= 10 % of that fold's search band in either photo; ``C3`` C1 and the fold rows ``uncertain`` whenever no iris is
@@ -47,7 +47,9 @@ jaw then reads 'covered', the lifts ``uncertain``) and over the cheek discs.  Wi
 code) and C2 / C3 (applied to that run) no candidate meets the rule on the tuning faces: with glasses over both
 photos C1 leaves fold rows under aviators (5), C2 and C3 one cheek row (a round lens, 0.113 against 0.111); with
 glasses over the after photo only the lift rows are read on 76 % of the pairs against 100 % with the ellipses ((b)).
-So nothing ships; the held-out run (C1, once) is reported for information only.
+So the rule is not met; the held-out run (C1, once) is reported for information.  **Shipped anyway at the merge
+(stop 39) under a second rule written by the lead after both runs** (disclosed): at least as good as the shipped
+code on every column of the table, tuning and held out, all pairs counted; C1 is (docs/robustness.md).
 
     python bench/bench_glasses_frames.py --measure tuning /tmp/frames_tuning.csv
     python bench/bench_glasses_frames.py --measure heldout /tmp/frames_heldout.csv   # once, after choosing
@@ -122,7 +124,7 @@ def measure(which: str, out: Path, only: tuple[str, ...] = CONDS) -> None:
 def fold_cover(x) -> tuple[float, float, bool]:
     """The fraction of each fold's search band (right, left) that the dark glasses found in ``x`` cover
     (``align.glasses_mask``, whatever the iris check says), and whether any were found."""
-    finder = getattr(al, "glasses_mask", None)  # on branch h5-glasses-found only (not shipped): zeros without it
+    finder = getattr(al, "glasses_mask", None)  # shipped since stop 39; zeros on older code
     if finder is None:
         return 0.0, 0.0, False
     found = finder(x.photo.rgb, x.points, float(x.frame.mm_per_px))
