@@ -219,3 +219,35 @@ def test_several_faces_in_both_photos_refused_when_no_face_matches(two_after):
     c = compare_photos(before, two_after, check_order=False)
     said = " | ".join(c.messages)
     assert c.status == "refused" and "faces can be told to match the before photo's largest face" in said, said
+
+
+def test_the_chosen_face_is_measured_once_and_compared_as_measured_anew(two_after, monkeypatch):
+    """The cost of a second face (bench/bench_faces_cost.py): the largest face is not analysed again and the
+    chosen pair's alignment, made to choose it, is the comparison's; the rows are those of the pair
+    measured anew."""
+    import facemetrics.compare as cmp_pkg
+    import facemetrics.compare.faces as faces_mod
+
+    other = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    calls = {"analyses": 0, "alignments": 0}
+    analyze, measure, measure_c = faces_mod.analyze_loaded, faces_mod._measure, cmp_pkg._measure
+
+    def counting(key, fn):
+        def wrapped(*a, **kw):
+            calls[key] += 1
+            return fn(*a, **kw)
+        return wrapped
+
+    monkeypatch.setattr(faces_mod, "analyze_loaded", counting("analyses", analyze))
+    monkeypatch.setattr(faces_mod, "_measure", counting("alignments", measure))
+    monkeypatch.setattr(cmp_pkg, "_measure", counting("alignments", measure_c))
+    kept = compare_photos(other, two_after, check_order=False)
+    assert calls == {"analyses": 1, "alignments": 2}, calls  # the smaller face; each face against the other photo
+    assert "_face_pair" not in kept.after.extra and "_face_pair" not in kept.before.extra
+    monkeypatch.setattr(cmp_pkg, "kept_pair", lambda a, b: None)
+    anew = compare_photos(other, two_after, check_order=False)
+    assert calls["alignments"] == 5
+    assert kept.status == anew.status and kept.messages == anew.messages
+    for x, y in zip(kept.changes, anew.changes):
+        assert (x.metric, x.side, x.verdict) == (y.metric, y.side, y.verdict)
+        assert x.change == pytest.approx(y.change, nan_ok=True, abs=1e-9), x.metric

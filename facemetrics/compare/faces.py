@@ -41,23 +41,57 @@ def _user_scale(x: PhotoAnalysis) -> dict:
 def _faces(x: PhotoAnalysis, start: int = 0) -> list[PhotoAnalysis | None]:
     """Each face of ``x`` from the ``start``-th measured alone (0 the largest; at most
     :data:`facemetrics.landmarks.MAX_FACES`), with the scale the user gave for ``x``; None for a face that was
-    not found again."""
+    not found again.  The largest is ``x`` itself when ``x`` measured it (without its 'measured the largest'
+    warning): measuring it again gave the same analysis and cost one analysis per comparison
+    (``bench/bench_faces_cost.py``)."""
     out: list[PhotoAnalysis | None] = []
     for k in range(start, min(x.n_faces, MAX_FACES)):
+        if k == 0 and x.ok and x.points is not None and x.extra.get("face", 0) == 0:
+            said = f"{x.n_faces} faces found; measured the largest"
+            out.append(_replace(x, warnings=tuple(w for w in x.warnings if not w.startswith(said))))
+            continue
         y = analyze_loaded(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
         out.append(y if y.points is not None else None)
     return out
 
 
+def _pair(before: PhotoAnalysis, after: PhotoAnalysis):
+    """The pair measured as compare measures it (:func:`~facemetrics.compare.measure._measure`), or None
+    when a photo was not measured or the pair cannot be aligned."""
+    if not (before.ok and after.ok):
+        return None
+    try:
+        return _measure(before, after)
+    except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
+        return None
+
+
 def _residual(before: PhotoAnalysis, after: PhotoAnalysis) -> float:
     """The gate's upper-face residual of the pair (robust RMS, mm; NaN when a photo was not measured or the
     pair cannot be aligned)."""
-    if not (before.ok and after.ok):
-        return float("nan")
-    try:
-        return float(_measure(before, after).alignment.residual_mm)
-    except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
-        return float("nan")
+    p = _pair(before, after)
+    return float("nan") if p is None else float(p.alignment.residual_mm)
+
+
+def _keep(x: PhotoAnalysis, before: PhotoAnalysis, after: PhotoAnalysis, pair) -> PhotoAnalysis:
+    """``x`` carrying the pair measured for the residual (``extra["_face_pair"]``), so that the comparison
+    does not measure it again (:func:`kept_pair`)."""
+    if pair is None:
+        return x
+    return _with_extra(x, _face_pair=(before.points, after.points, pair))
+
+
+def kept_pair(a: PhotoAnalysis, b: PhotoAnalysis):
+    """The pair :func:`matching_face` / :func:`matching_pair` measured for the faces ``a`` (before) and ``b``
+    (after) compare now compares, or None; taken out of both photos' ``extra`` (not kept with the
+    comparison).  The one alignment of the chosen pair is thus made once, not twice (the second made the
+    comparison of a photo with two faces 5.4 x a one-face photo's: ``bench/bench_faces_cost.py``)."""
+    found = None
+    for x in (a, b):
+        kept = x.extra.pop("_face_pair", None) if isinstance(x.extra, dict) else None
+        if kept is not None and kept[0] is a.points and kept[1] is b.points:
+            found = kept[2]
+    return found
 
 
 def face_residuals(reference: PhotoAnalysis, x: PhotoAnalysis, *, x_first: bool = False) -> list[float]:
@@ -121,8 +155,8 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
     if x.photo is None or x.n_faces < 2 or x.points is None or not reference.ok or reference.n_faces != 1:
         return x
     faces = _faces(x)
-    res = [float("nan") if y is None else (_residual(y, reference) if x_first else _residual(reference, y))
-           for y in faces]
+    pairs = [None if y is None else (_pair(y, reference) if x_first else _pair(reference, y)) for y in faces]
+    res = [float("nan") if p is None else float(p.alignment.residual_mm) for p in pairs]
     k = choose(res)
     read = ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
                      + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
@@ -141,7 +175,8 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
             + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
             + f"; the comparison refuses different people from {DIFFERENT_PEOPLE_RESIDUAL_MM} mm)")
     chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res))
-    return _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
+    chosen = _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
+    return _keep(chosen, chosen if x_first else reference, reference if x_first else chosen, pairs[k])
 
 
 def matching_faces(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
@@ -188,7 +223,8 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
             or a.extra.get("face", 0) != 0):
         return a, b
     after = _faces(b)
-    row = [float("nan") if y is None else _residual(a, y) for y in after]
+    row_pairs = [None if y is None else _pair(a, y) for y in after]
+    row = [float("nan") if p is None else float(p.alignment.residual_mm) for p in row_pairs]
     k = choose(row)
     a_place = _place(a.extra.get("faces_x", ()), 0)
     named = f"the before photo's largest face ({a_place})"
@@ -201,8 +237,8 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
                               f"below {DIFFERENT_PEOPLE_RESIDUAL_MM} mm, or only one below "
                               f"{DIFFERENT_PEOPLE_POSSIBLE_MM} mm, is needed; crop both photos to the one face", row)
     y = after[k]
-    before = [a] + _faces(a, start=1)
-    col = [float("nan") if x is None else _residual(x, y) for x in before]
+    kept = row_pairs[k]  # the comparison takes it (kept_pair)
+    col = [row[k]] + [float("nan") if x is None else _residual(x, y) for x in _faces(a, start=1)]
     back = choose(col)
     b_place = _place(y.extra.get("faces_x", ()), k)
     if back != 0:
@@ -219,7 +255,8 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
               f"compared (the after photo's face that matches it: {b_place})")
     a2 = _with_extra(a, face_choice=what_a, face_matched=True, face_residuals=tuple(col))
     b2 = _with_extra(y, face_choice=what_b, face_matched=True, face_residuals=tuple(row))
-    return a2, _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
+    b2 = _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
+    return a2, _keep(b2, a2, b2, kept)
 
 
 def _read(x: PhotoAnalysis, res: list[float]) -> str:
