@@ -221,16 +221,24 @@ def test_several_faces_in_both_photos_refused_when_no_face_matches(two_after):
     assert c.status == "refused" and "faces can be told to match the before photo's largest face" in said, said
 
 
-def test_the_chosen_face_is_measured_once_and_compared_as_measured_anew(two_after, monkeypatch):
-    """The cost of a second face (bench/bench_faces_cost.py): the largest face is not analysed again and the
-    chosen pair's alignment, made to choose it, is the comparison's; the rows are those of the pair
-    measured anew."""
+def test_each_face_is_aligned_for_its_residual_only(two_after, monkeypatch):
+    """The cost of a second face (bench/bench_faces_cost.py): the largest face is not analysed again, each face
+    is aligned for its residual alone (upper_face_residual: no floor-term refits, lifts, folds), which reads
+    the value compare's whole measurement reads; the chosen pair is measured once, by the comparison."""
     import facemetrics.compare as cmp_pkg
     import facemetrics.compare.faces as faces_mod
+    from facemetrics.compare.faces import _faces
+    from facemetrics.compare.measure import _measure, upper_face_residual
 
     other = analyze_photo(SAMPLES / "astronaut_before.jpg")
-    calls = {"analyses": 0, "alignments": 0}
-    analyze, measure, measure_c = faces_mod.analyze_loaded, faces_mod._measure, cmp_pkg._measure
+    faces = _faces(two_after)
+    assert faces[0].points is two_after.points and faces[1].points is not None
+    assert not any("measured the largest" in w for w in faces[0].warnings)
+    for y in faces:  # the stranger (2.5 mm) and the astronaut (0.02 mm), both orders
+        assert upper_face_residual(other, y) == _measure(other, y).alignment.residual_mm
+        assert upper_face_residual(y, other) == _measure(y, other).alignment.residual_mm
+    calls = {"analyses": 0, "residuals": 0, "measures": 0}
+    analyze, residual, measure = faces_mod.analyze_loaded, faces_mod.upper_face_residual, cmp_pkg._measure
 
     def counting(key, fn):
         def wrapped(*a, **kw):
@@ -239,15 +247,8 @@ def test_the_chosen_face_is_measured_once_and_compared_as_measured_anew(two_afte
         return wrapped
 
     monkeypatch.setattr(faces_mod, "analyze_loaded", counting("analyses", analyze))
-    monkeypatch.setattr(faces_mod, "_measure", counting("alignments", measure))
-    monkeypatch.setattr(cmp_pkg, "_measure", counting("alignments", measure_c))
-    kept = compare_photos(other, two_after, check_order=False)
-    assert calls == {"analyses": 1, "alignments": 2}, calls  # the smaller face; each face against the other photo
-    assert "_face_pair" not in kept.after.extra and "_face_pair" not in kept.before.extra
-    monkeypatch.setattr(cmp_pkg, "kept_pair", lambda a, b: None)
-    anew = compare_photos(other, two_after, check_order=False)
-    assert calls["alignments"] == 5
-    assert kept.status == anew.status and kept.messages == anew.messages
-    for x, y in zip(kept.changes, anew.changes):
-        assert (x.metric, x.side, x.verdict) == (y.metric, y.side, y.verdict)
-        assert x.change == pytest.approx(y.change, nan_ok=True, abs=1e-9), x.metric
+    monkeypatch.setattr(faces_mod, "upper_face_residual", counting("residuals", residual))
+    monkeypatch.setattr(cmp_pkg, "_measure", counting("measures", measure))
+    c = compare_photos(other, two_after, check_order=False)
+    assert calls == {"analyses": 1, "residuals": 2, "measures": 1}, calls
+    assert c.after.extra["face_residuals"][1] == c.alignment.residual_mm  # what the gate then reads

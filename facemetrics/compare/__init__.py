@@ -112,7 +112,7 @@ from .gate import (
     fold_cause,
     MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
 )
-from .faces import kept_pair, matching_faces
+from .faces import matching_faces
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
@@ -513,7 +513,6 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     b = _as_analysis(after, **kw_a)
     # a photo with several faces (a selfie with a friend): measured on the face that matches the other photo
     a, b = matching_faces(a, b)
-    kept = kept_pair(a, b)  # the chosen face's pair, measured to choose it: not measured again
     # the default floors at the pair's pixel size (the coarser photo's: they grow beyond the
     # resolutions they were measured at); floors the caller gives are taken as they are
     defaults = resolution_floors(DEFAULT_NOISE_FLOORS, pair_mm_per_px(a, b))
@@ -526,7 +525,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         return Comparison(a, b, status, tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
     try:
-        pair = kept if kept is not None else _measure(a, b)
+        pair = _measure(a, b)
     except (cv2.error, ValueError, FloatingPointError) as exc:  # pragma: no cover - defensive
         msgs.append(f"{MSG_NOT_ALIGNED}: {exc}")
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),

@@ -22,7 +22,7 @@ import numpy as np
 from ..analyze import PhotoAnalysis, analyze_loaded, face_place
 from ..landmarks import MAX_FACES
 from .gate import DIFFERENT_PEOPLE_POSSIBLE_MM, DIFFERENT_PEOPLE_RESIDUAL_MM
-from .measure import _measure
+from .measure import upper_face_residual
 
 
 def _user_scale(x: PhotoAnalysis) -> dict:
@@ -55,43 +55,16 @@ def _faces(x: PhotoAnalysis, start: int = 0) -> list[PhotoAnalysis | None]:
     return out
 
 
-def _pair(before: PhotoAnalysis, after: PhotoAnalysis):
-    """The pair measured as compare measures it (:func:`~facemetrics.compare.measure._measure`), or None
-    when a photo was not measured or the pair cannot be aligned."""
-    if not (before.ok and after.ok):
-        return None
-    try:
-        return _measure(before, after)
-    except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
-        return None
-
-
 def _residual(before: PhotoAnalysis, after: PhotoAnalysis) -> float:
     """The gate's upper-face residual of the pair (robust RMS, mm; NaN when a photo was not measured or the
-    pair cannot be aligned)."""
-    p = _pair(before, after)
-    return float("nan") if p is None else float(p.alignment.residual_mm)
-
-
-def _keep(x: PhotoAnalysis, before: PhotoAnalysis, after: PhotoAnalysis, pair) -> PhotoAnalysis:
-    """``x`` carrying the pair measured for the residual (``extra["_face_pair"]``), so that the comparison
-    does not measure it again (:func:`kept_pair`)."""
-    if pair is None:
-        return x
-    return _with_extra(x, _face_pair=(before.points, after.points, pair))
-
-
-def kept_pair(a: PhotoAnalysis, b: PhotoAnalysis):
-    """The pair :func:`matching_face` / :func:`matching_pair` measured for the faces ``a`` (before) and ``b``
-    (after) compare now compares, or None; taken out of both photos' ``extra`` (not kept with the
-    comparison).  The one alignment of the chosen pair is thus made once, not twice (the second made the
-    comparison of a photo with two faces 5.4 x a one-face photo's: ``bench/bench_faces_cost.py``)."""
-    found = None
-    for x in (a, b):
-        kept = x.extra.pop("_face_pair", None) if isinstance(x.extra, dict) else None
-        if kept is not None and kept[0] is a.points and kept[1] is b.points:
-            found = kept[2]
-    return found
+    pair cannot be aligned): :func:`~facemetrics.compare.measure.upper_face_residual`, the value compare's
+    alignment reads without the rest of its measurement (``bench/bench_faces_cost.py``)."""
+    if not (before.ok and after.ok):
+        return float("nan")
+    try:
+        return upper_face_residual(before, after)
+    except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
+        return float("nan")
 
 
 def face_residuals(reference: PhotoAnalysis, x: PhotoAnalysis, *, x_first: bool = False) -> list[float]:
@@ -155,8 +128,8 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
     if x.photo is None or x.n_faces < 2 or x.points is None or not reference.ok or reference.n_faces != 1:
         return x
     faces = _faces(x)
-    pairs = [None if y is None else (_pair(y, reference) if x_first else _pair(reference, y)) for y in faces]
-    res = [float("nan") if p is None else float(p.alignment.residual_mm) for p in pairs]
+    res = [float("nan") if y is None else (_residual(y, reference) if x_first else _residual(reference, y))
+           for y in faces]
     k = choose(res)
     read = ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
                      + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
@@ -175,8 +148,7 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
             + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
             + f"; the comparison refuses different people from {DIFFERENT_PEOPLE_RESIDUAL_MM} mm)")
     chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res))
-    chosen = _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
-    return _keep(chosen, chosen if x_first else reference, reference if x_first else chosen, pairs[k])
+    return _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
 
 
 def matching_faces(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
@@ -223,8 +195,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
             or a.extra.get("face", 0) != 0):
         return a, b
     after = _faces(b)
-    row_pairs = [None if y is None else _pair(a, y) for y in after]
-    row = [float("nan") if p is None else float(p.alignment.residual_mm) for p in row_pairs]
+    row = [float("nan") if y is None else _residual(a, y) for y in after]
     k = choose(row)
     a_place = _place(a.extra.get("faces_x", ()), 0)
     named = f"the before photo's largest face ({a_place})"
@@ -237,7 +208,6 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
                               f"below {DIFFERENT_PEOPLE_RESIDUAL_MM} mm, or only one below "
                               f"{DIFFERENT_PEOPLE_POSSIBLE_MM} mm, is needed; crop both photos to the one face", row)
     y = after[k]
-    kept = row_pairs[k]  # the comparison takes it (kept_pair)
     col = [row[k]] + [float("nan") if x is None else _residual(x, y) for x in _faces(a, start=1)]
     back = choose(col)
     b_place = _place(y.extra.get("faces_x", ()), k)
@@ -255,8 +225,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
               f"compared (the after photo's face that matches it: {b_place})")
     a2 = _with_extra(a, face_choice=what_a, face_matched=True, face_residuals=tuple(col))
     b2 = _with_extra(y, face_choice=what_b, face_matched=True, face_residuals=tuple(row))
-    b2 = _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
-    return a2, _keep(b2, a2, b2, kept)
+    return a2, _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
 
 
 def _read(x: PhotoAnalysis, res: list[float]) -> str:
