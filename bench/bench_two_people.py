@@ -52,8 +52,8 @@ people in both photos').  Rule and sets written 2026-12-04 before any such compo
   debruine: A = pose 1 / 45 cm, A's other photo pose 2 / 30 cm, B Canada held-out 0 / 1 with the resized
   copy.  Four layouts per pair of people, (who is larger, the smaller's face over the larger's, A's side)
   before / after: (A, 0.9, left) / (B, 0.9, right); (B, 0.9, left) / (A, 0.9, left); (A, 0.8, right) /
-  (B, 0.95, right); (B, 0.95, right) / (A, 0.8, left): the largest face and its side change between the
-  photos in half of them.
+  (B, 0.95, right); (B, 0.95, right) / (A, 0.8, left): the largest face is the other person in the after
+  photo in all four, A's side changes in two.
 - Rule (``compare.faces.matching_pair``): the person compared is the before photo's largest face (the face
   its row describes); its match in the after photo the one face ``choose`` picks by the residuals against
   it (below 1.6 mm, or the only one below 1.07 mm among several), provided the match is one to one (of
