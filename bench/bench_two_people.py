@@ -42,6 +42,28 @@ similar size'.
 
 Usage: ``PYTHONPATH=. python bench/bench_two_people.py [--set tuning|heldout|debruine|all]``
 (about 1.5 min per pair of people, 9 composites, on a shared core).
+
+``--both``: several faces in BOTH photos (a two-person selfie before and after; docs/robustness.md 'Two
+people in both photos').  Rule and sets written 2026-12-04 before any such composite was measured:
+
+- Composites: the before photo A's and B's photos side by side, the after photo A's other photo and B's
+  other photo side by side (as above).  Other photos: London: both people's smiling photos (real second
+  photos); Canada tuning / held out: each person's own photo resized to 0.7 and saved as JPEG 85;
+  debruine: A = pose 1 / 45 cm, A's other photo pose 2 / 30 cm, B Canada held-out 0 / 1 with the resized
+  copy.  Four layouts per pair of people, (who is larger, the smaller's face over the larger's, A's side)
+  before / after: (A, 0.9, left) / (B, 0.9, right); (B, 0.9, left) / (A, 0.9, left); (A, 0.8, right) /
+  (B, 0.95, right); (B, 0.95, right) / (A, 0.8, left): the largest face is the other person in the after
+  photo in all four, A's side changes in two.
+- Rule (``compare.faces.matching_pair``): the person compared is the before photo's largest face (the face
+  its row describes); its match in the after photo the one face ``choose`` picks by the residuals against
+  it (below 1.6 mm, or the only one below 1.07 mm among several), provided the match is one to one (of
+  the before photo's faces, ``choose`` picks the largest by their residuals against that after face);
+  otherwise the after photo is ``several_faces`` and the pair refused, saying why.  No new threshold.
+- Outcome counted per composite: the right person (the before photo's largest face compared with the same
+  person's face in the after photo), the wrong person (two different people compared, any status but
+  refused), refused.  Ship criterion: the wrong person on no composite, tuning or held out; if on any
+  held-out composite, matching both photos is not shipped (the largest faces stay, as before).  "Before"
+  = the largest face of each photo (the choice switched off).
 """
 
 from __future__ import annotations
@@ -214,10 +236,91 @@ def _false_rows(cmp) -> int:
     return n
 
 
+#: the ``--both`` layouts: (who is larger, smaller / larger face size, A on the left) before, then after
+LAYOUTS = ((("A", 0.9, True), ("B", 0.9, False)), (("B", 0.9, True), ("A", 0.9, True)),
+           (("A", 0.8, False), ("B", 0.95, False)), (("B", 0.95, False), ("A", 0.8, True)))
+
+
+def _other_rgb(group: str, pa: Path, other_bytes: bytes) -> np.ndarray:
+    return np.array(Image.open(io.BytesIO(other_bytes)).convert("RGB"))
+
+
+def _b_other(group: str, pb: Path) -> np.ndarray:
+    if group == "tuning" and "london" in str(pb):
+        return _rgb(Path(str(pb).replace("_neutral.jpg", "_smiling.jpg")))
+    return np.array(Image.open(io.BytesIO(_jpeg(_resized(_rgb(pb), 0.7)))).convert("RGB"))
+
+
+def _two(a: np.ndarray, b: np.ndarray, sa: float, sb: float, larger: str, r: float, a_left: bool):
+    """A's and B's pictures on one canvas (:data:`HEIGHT` px high), the smaller face r times the larger;
+    returns the canvas and the seam's x, px."""
+    ka, kb = (1.0, r * sa / sb) if larger == "A" else (r * sb / sa, 1.0)
+    x, y = _resized(a, ka), _resized(b, kb)
+    img, seam = composite(x, y) if a_left else composite(y, x)
+    s = HEIGHT / img.shape[0]
+    return _resized(img, s), seam * s
+
+
+def run_both(which: str) -> None:
+    print("| set | pair | layout | shares before / after | status alone before / after | largest before / after | "
+          "before this change: faces, status, wrong-person rows | now: faces, status, residuals of the after "
+          "faces (largest first) against the before photo's largest, mm | time |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    tally: dict = {}
+    for group, name, pa, pb, other_bytes in cases(which):
+        a, b = _rgb(pa), _rgb(pb)
+        oa, ob = _other_rgb(group, pa, other_bytes), _b_other(group, pb)
+        sa, sb, soa, sob = (_size(x) for x in (a, b, oa, ob))
+        for li, ((lb, rb, leftb), (la, ra, lefta)) in enumerate(LAYOUTS):
+            img_b, seam_b = _two(a, b, sa, sb, lb, rb, leftb)
+            img_a, seam_a = _two(oa, ob, soa, sob, la, ra, lefta)
+            pb_ = load_photo(_jpeg(img_b, 92), name=f"{name}_before_{li}.jpg")
+            pa_ = load_photo(_jpeg(img_a, 92), name=f"{name}_after_{li}.jpg")
+            t0 = time.perf_counter()
+            before, after = analyze_loaded(pb_), analyze_loaded(pa_)
+
+            def who(points, seam, a_left) -> str:
+                if points is None:
+                    return "-"
+                return "A" if (float(np.mean(points[:, 0])) < seam) == a_left else "B"
+
+            row = []
+            for label in ("old", "new"):
+                if label == "old":
+                    with _no_face_choice():
+                        c = compare_photos(before, after, check_order=False)
+                else:
+                    c = compare_photos(before, after, check_order=False)
+                fb = who(c.before.points, seam_b, leftb)
+                fa = who(c.after.points, seam_a, lefta) if c.after.status != "several_faces" or label == "old" else "-"
+                if c.status == "refused":
+                    outcome = "refused"
+                elif fb == fa and fb != "-":
+                    outcome = "right person"
+                else:
+                    outcome = "WRONG person"
+                wrong = _false_rows(c) if outcome == "WRONG person" else 0
+                row.append(f"{fb}/{fa} {c.status} ({outcome}){f', {wrong} rows' if wrong else ''}")
+                if label == "new":  # each after face against the before photo's largest, mm
+                    res = c.after.extra.get("face_residuals", ())
+                    row[-1] += " " + "/".join(f"{v:.2f}" for v in res)
+                tally[(group, label, outcome)] = tally.get((group, label, outcome), 0) + 1
+                if label == "new" and c.status == "refused":
+                    print("   refused:", "; ".join(c.messages)[:400], file=sys.stderr)
+            print(f"| {group} | {name} | {li} | {now_share(before)} / {now_share(after)} | {before.status} / "
+                  f"{after.status} | {who(before.points, seam_b, leftb)} / {who(after.points, seam_a, lefta)} | "
+                  f"{row[0]} | {row[1]} | {time.perf_counter() - t0:.0f} s |", flush=True)
+    print()
+    for key in sorted(tally, key=str):
+        print(key, tally[key])
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--set", default="tuning", choices=("tuning", "heldout", "debruine", "all"))
-    run(p.parse_args().set)
+    p.add_argument("--both", action="store_true", help="several faces in both photos")
+    args = p.parse_args()
+    (run_both if args.both else run)(args.set)
 
 
 if __name__ == "__main__":

@@ -492,6 +492,19 @@ def _scale(rgb: np.ndarray, pts: np.ndarray, yaw: float, mm_per_px: float | None
     return cal, eyes, iris_check, warnings
 
 
+def face_place(xs: tuple[float, ...], k: int) -> str:
+    """Where face ``k`` of a photo is, by the faces' centres ``xs`` (px, any order): "the one on the left" /
+    "the one on the right" of two, "the 2nd from the left" of more; "another face" when ``k`` is not one of
+    them.  The words every message naming a face of a photo with several uses (analyze's warning,
+    :mod:`facemetrics.compare.faces`, the batch's rows, the CLI, the app)."""
+    if not 0 <= k < len(xs):
+        return "another face"
+    rank = sorted(range(len(xs)), key=lambda i: xs[i]).index(k)
+    if len(xs) == 2:
+        return "the one on the " + ("left" if rank == 0 else "right")
+    return f"the {rank + 1}{'st' if rank == 0 else 'nd' if rank == 1 else 'rd' if rank == 2 else 'th'} from the left"
+
+
 def _several_faces_error(label: str, faces) -> str:
     """Why a photo whose second face is about as large as the largest (``faces``:
     :class:`~facemetrics.landmarks.FaceLandmarks`, ``second_face_share`` at least
@@ -515,7 +528,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
     if faces.n_faces > 1 and face is None:  # a face chosen by the caller: the caller says which and why
-        warnings.append(f"{faces.n_faces} faces found; measured the largest")
+        warnings.append(f"{faces.n_faces} faces found; measured the largest, {face_place(faces.centres_x, 0)}")
     face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))
     partial = dict(base, points=pts, n_faces=faces.n_faces)
     yaw, pitch, roll = head_pose(pts, (w, h))

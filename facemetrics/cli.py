@@ -235,7 +235,7 @@ def _progress(i: int, n: int, name: str, status: str) -> None:
 def _status_text(result, most: int = 4) -> str:
     """A photo's status on its ``analyze`` progress line: ``ok``, ``ok (flags: smiling, mouth open)``
     (each quality flag by its name, without its numbers; the photo then is not fit for a comparison,
-    which the line said nothing of: CLI audit b), ``ok (warning: 2 faces found, measured the largest)``
+    which the line said nothing of: CLI audit b), ``ok (warning: 2 faces found, measured the largest, the one on the left)``
     (each warning by its first clause), or ``STATUS - error``.  At most ``most`` flags and two warnings
     are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
     all, with their numbers."""

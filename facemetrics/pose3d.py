@@ -546,7 +546,7 @@ def _grid_flows(xs: list, principal_uv, camera_mm: float, depth_mm: np.ndarray, 
 
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
              res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0,
-             alt_principal_uv=None) -> PoseFit:
+             alt_principal_uv=None, floor_fits: bool = True) -> PoseFit:
     """Fit the relative 3-D pose change to the flow on the rigid face.
 
     Parameters
@@ -579,6 +579,10 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         :attr:`PoseFit.principal_params` None (no floor term) and :data:`FIT_PRINCIPAL` in
         :attr:`PoseFit.failed`, as a failed stretch fit leaves :attr:`PoseFit.stretch_flow_mm` None and
         :data:`FIT_STRETCH` there (``facemetrics.compare`` then warns that the floors lack the term).
+    floor_fits : bool
+        False: neither the stretch fit nor the refit at ``alt_principal_uv`` (floor terms only): the
+        seven-parameter pose and its flow alone, as :func:`facemetrics.compare.measure.upper_face_residual`
+        needs them (:attr:`PoseFit.flow_mm` is the same).
 
     Returns
     -------
@@ -613,18 +617,19 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
     # what it changes is a floor term (module docstring)
     xs_grid, principals, a, a_sd, failed = [x], [principal_uv], 0.0, 0.0, []
-    try:
-        x8, f8, j8 = robust_least_squares(resid, np.append(x, 0.0), model.jacobian, LOSS_SCALE_MM,
-                                          np.append(_X_SCALE, _STRETCH_SCALE))
-        x8 = _q(x8)
-        a, a_sd = float(x8[7]), float(np.sqrt(max(_param_cov(j8, f8)[7, 7] * inflate, 0.0)))
-        xs_grid.append(x8)
-        principals.append(principal_uv)
-    except ValueError:  # a degenerate rigid face (non-finite fit): no stretch term, and the fit says so
-        failed.append(FIT_STRETCH)
+    if floor_fits:  # False: the pose alone (compare.measure.upper_face_residual), no floor terms
+        try:
+            x8, f8, j8 = robust_least_squares(resid, np.append(x, 0.0), model.jacobian, LOSS_SCALE_MM,
+                                              np.append(_X_SCALE, _STRETCH_SCALE))
+            x8 = _q(x8)
+            a, a_sd = float(x8[7]), float(np.sqrt(max(_param_cov(j8, f8)[7, 7] * inflate, 0.0)))
+            xs_grid.append(x8)
+            principals.append(principal_uv)
+        except ValueError:  # a degenerate rigid face (non-finite fit): no stretch term, and the fit says so
+            failed.append(FIT_STRETCH)
     has_stretch = len(xs_grid) == 2
     alt_uv = x_alt = None
-    if alt_principal_uv is not None:  # the fit again with the other principal point: a floor term
+    if alt_principal_uv is not None and floor_fits:  # the fit again with the other principal point: a floor term
         try:
             x_alt = _refit_at(alt_principal_uv, u, v, depth_mm[ys, xs], obs, x, camera_mm)
             xs_grid.append(x_alt)

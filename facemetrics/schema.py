@@ -114,7 +114,7 @@ PROVENANCE = [
 ]
 
 STATUS = [
-    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning), `several_faces` (two or more faces of about the same size: the second at least 98 % of the largest, `analyze.SEVERAL_FACES_SHARE`; crop the photo to one face; a clearly smaller second face is measured with the warning `N faces found; measured the largest`); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
+    Column("status", "", "`ok`, or why the photo was not measured: `unreadable`, `empty`, `not_an_image`, `too_large`, `too_small`, `no_face`, `turned_head`, `sideways` (turned more than 45 deg in the picture, or upside down), `transparent` (an alpha channel hides the face: mean opacity over the face below 50 %; a partly transparent face above it is measured with a warning), `several_faces` (two or more faces of about the same size: the second at least 98 % of the largest, `analyze.SEVERAL_FACES_SHARE`; crop the photo to one face; a clearly smaller second face is measured with the warning `N faces found; measured the largest, the one on the left` (or right; of three or more `the 2nd from the left`)); `error` when facemetrics itself failed on the photo (a bug: `error` names the exception)."),
     Column("error", "", "Human-readable reason when `status` is not `ok`."),
     Column("warnings", "", "Semicolon-separated warnings that did not stop the measurement (several faces, doubtful calibration, e.g. irises implausibly large or small for the face: iris width over eye width outside 0.3765-0.5455, as a dark-rimmed 'circle' contact lens makes them); in a batch also a manifest `taken_at` more than 5 minutes from the photo's EXIF capture time (both named: the manifest's time is used)."),
     Column("quality_flags", "", "Semicolon-separated thresholds the photo breaks (pose, blur, exposure, expression, resolution, a cut face, irises not visible for the mm scale, an implausible inter-pupillary distance); see `facemetrics/quality.py`."),
@@ -127,7 +127,7 @@ STATUS = [
 IMAGE = [
     Column("image_width_px", "px", "Width of the photo after EXIF orientation."),
     Column("image_height_px", "px", "Height of the photo after EXIF orientation."),
-    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`). A comparison with a photo of one face measures the face that matches it instead (the one face the identity check would not refuse), and its messages say which face (`compare.faces.matching_face`); this row stays the largest.", limits="Up to 4 faces are detected."),
+    Column("n_faces", "", "Number of faces found; the largest is measured (two or more of about the same size: not measured, status `several_faces`). A comparison with a photo of one face measures the face that matches it instead (the one face the identity check would not refuse), and its messages say which face (`compare.faces.matching_face`); with several faces in both photos, the before photo's largest face and the one face of the after photo that matches it one to one, else the pair is refused (`compare.faces.matching_pair`). `analyze` rows describe the largest face; in a batch, a photo whose comparisons all measured another face has that face's row (its `warnings` lead with `N faces found; measured the one on the left, the face that matches <photo> ...`), so that `photos.csv` and `changes.csv` describe one face.", limits="Up to 4 faces are detected."),
     Column("face_width_px", "px", "Width of the Face Mesh face oval, in pixels of the photo.", landmarks="face oval"),
 ]
 
@@ -316,7 +316,7 @@ BATCH_COLUMNS = [c.name for c in BATCH_COLUMNS_DEF]
 
 _MESSAGES = Column("messages", "", "`; `-separated reasons behind a `warning` or `refused` status (e.g. a change of pose, "
                    "expression or light, a face cut by the image edge, or several faces in the before or after photo, "
-                   "of which the largest was measured).")
+                   "naming the face measured: the one matching the other photo, or the largest).")
 
 _SIDE = Column("side", "", "`mean` (both sides, or a metric without sides), `right` or `left` (the subject's own sides).")
 

@@ -161,7 +161,8 @@ def test_several_faces_measures_the_largest(sample_rgb):
     canvas[:small.shape[0], sample_rgb.shape[1]:] = small
     res = analyze_photo(png_bytes(canvas), name="two.png")
     assert res.ok and res.n_faces == 2
-    assert "2 faces found; measured the largest" in res.warnings
+    # the warning names where the face measured is, in compare's words (compare.faces)
+    assert "2 faces found; measured the largest, the one on the left" in res.warnings
     assert res.points[:, 0].max() < sample_rgb.shape[1]  # the big face, on the left
 
 

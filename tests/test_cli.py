@@ -808,7 +808,7 @@ def test_analyze_names_a_photos_warnings_on_its_line(tmp_path, capsys):
     pair.save(tmp_path / "two.jpg", quality=92)
     assert main(["analyze", str(tmp_path / "two.jpg"), "-o", str(tmp_path / "p.csv")]) == 0
     err = capsys.readouterr().err
-    assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest)\n" in err, err
+    assert "[1/1] two.jpg: ok (flags: " in err and "; warning: 2 faces found, measured the largest, the one on the left)\n" in err, err
     grey = ("black-and-white photo: the fold depth and contrast are read on its grey instead of the green channel "
             "(on 12 London faces made grey the depth index moved by up to 2.5, median 0.6; docs/robustness.md): compare its folds only "
             "with black-and-white photos")

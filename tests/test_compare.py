@@ -922,8 +922,8 @@ def test_several_faces_in_a_photo_are_named_in_the_comparison_and_its_batch_row(
     canvas[h // 4: h // 4 + h // 2, w:] = cv2.resize(rgb, (w // 2, h // 2), interpolation=cv2.INTER_AREA)
     two = variant(sample_analysis, canvas)
     assert two.ok and two.n_faces == 2 and sample_analysis.n_faces == 1
-    msg = ("2 faces found in the {} photo; the largest was measured, which may not be the intended person: "
-           "crop the photo to the one face")
+    msg = ("2 faces found in the {} photo; measured the largest, the one on the left, which may not be the "
+           "intended person: crop the photo to the one face")
 
     plain = compare_photos(sample_analysis, sample_analysis)
     assert plain.messages == (cp.MSG_SAME_PICTURE,), plain.messages  # no "faces found"

@@ -18,6 +18,7 @@ from facemetrics.compare.faces import choose, matching_face
 from facemetrics.compare.gate import MSG_DIFFERENT_PEOPLE
 
 LONDON = Path(__file__).resolve().parents[2] / "shared" / "faces" / "london_ccby"
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_images"
 
 
 @pytest.mark.parametrize("residuals, chosen", [
@@ -104,3 +105,150 @@ def test_the_chosen_face_keeps_the_scale_the_user_gave():
     chosen = matching_face(two, other)
     assert chosen.extra["face_matched"] and chosen.points[:, 0].mean() > canvas.shape[1] / 2, chosen.warnings
     assert chosen.calibration.source == "user_mm_per_px" and abs(chosen.mm_per_px - 0.5) < 1e-9
+
+
+def _astronaut_and_stranger(stretch: float = 1.25) -> np.ndarray:
+    """The sample's after photo (the astronaut) on the left, and on the right a larger 'stranger': the same
+    picture stretched ``stretch`` x wider (and 1.1 x larger), whose upper face the identity check tells from
+    the astronaut's (2.5 mm at 1.25 against the sample's before photo; the astronaut's own 0.02 mm)."""
+    a = np.array(Image.open(SAMPLES / "astronaut_after.jpg").convert("RGB"))
+    f = cv2.resize(a, None, fx=stretch * 1.1, fy=1.1, interpolation=cv2.INTER_CUBIC)
+    canvas = np.full((f.shape[0], a.shape[1] + f.shape[1], 3), 128, np.uint8)
+    canvas[f.shape[0] - a.shape[0]:, :a.shape[1]] = a
+    canvas[:, a.shape[1]:] = f
+    return canvas
+
+
+def test_photos_csv_describes_the_face_changes_csv_compared(tmp_path):
+    """A batch whose post photo holds the subject and a larger stranger: the comparison measures the subject's
+    face (the one on the left), and the photo's row in photos.csv now describes that face too (its measured
+    columns are the face's own, not the largest's), its warnings saying which face and why; the before photo's
+    row is untouched."""
+    from facemetrics.analyze import analyze_loaded
+    from facemetrics.batch import run_batch
+    from facemetrics.loader import load_photo
+
+    folder = tmp_path / "study"
+    folder.mkdir()
+    (folder / "before.jpg").write_bytes((SAMPLES / "astronaut_before.jpg").read_bytes())
+    (folder / "after.jpg").write_bytes(_jpeg(_astronaut_and_stranger()))
+    (tmp_path / "m.csv").write_text("photo,subject,treatment,taken_at,treated_at\n"
+                                    "before.jpg,S1,rf,2026-01-01T09:00,2026-01-01T10:00\n"
+                                    "after.jpg,S1,rf,2026-01-02T10:00,2026-01-01T10:00\n")
+    res = run_batch(folder, tmp_path / "out", manifest=tmp_path / "m.csv", workers=1, progress=False)
+    photos = res.photos.set_index("photo")
+    changes = res.changes.set_index("photo")
+    assert changes.loc["after.jpg", "status"] != "refused", changes.loc["after.jpg", "messages"]
+    assert "measured the one on the left, which matches the before photo" in changes.loc["after.jpg", "messages"]
+    row = photos.loc["after.jpg"]
+    assert row["n_faces"] == 2 and row["status"] == "ok"
+    assert row["warnings"].startswith("2 faces found; measured the one on the left, the face that matches "
+                                      "before.jpg (the face its comparison in changes.csv measured"), row["warnings"]
+    assert "measured the largest" not in row["warnings"]
+    photo = load_photo((folder / "after.jpg").read_bytes(), name="after.jpg")
+    left, largest = analyze_loaded(photo, face=1), analyze_loaded(photo)
+    assert row["face_width_px"] == pytest.approx(left.to_row()["face_width_px"])
+    assert abs(row["face_width_px"] - largest.to_row()["face_width_px"]) > 20  # the stranger's is wider
+    assert row["jaw_width_mm"] == pytest.approx(left.to_row()["jaw_width_mm"])
+    assert photos.loc["before.jpg", "n_faces"] == 1 and "faces found" not in str(photos.loc["before.jpg", "warnings"])
+    # the same again from the cache: the stored comparison carries the face
+    again = run_batch(folder, tmp_path / "out", manifest=tmp_path / "m.csv", workers=1, progress=False)
+    assert again.photos.set_index("photo").loc["after.jpg", "warnings"] == row["warnings"]
+
+
+def _side_by_side(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    h = max(left.shape[0], right.shape[0])
+    canvas = np.full((h, left.shape[1] + right.shape[1], 3), 128, np.uint8)
+    canvas[h - left.shape[0]:, :left.shape[1]] = left
+    canvas[h - right.shape[0]:, left.shape[1]:] = right
+    return canvas
+
+
+def _sample(name: str, fx: float = 1.0, fy: float = 1.0) -> np.ndarray:
+    a = np.array(Image.open(SAMPLES / name).convert("RGB"))
+    return a if fx == fy == 1.0 else cv2.resize(a, None, fx=fx, fy=fy, interpolation=cv2.INTER_AREA)
+
+
+@pytest.fixture(scope="module")
+def two_after():
+    """The astronaut (left) and a larger stranger (right), the sample's after photo."""
+    return analyze_photo(_jpeg(_astronaut_and_stranger()), name="two_after.jpg")
+
+
+def test_several_faces_in_both_photos_compare_the_before_photos_largest_and_its_match(two_after):
+    """Before: the astronaut (larger, right) beside the stranger; after: the astronaut (smaller, left) beside
+    the larger stranger.  The before photo's largest face (the astronaut) is compared with its match in the
+    after photo (not the after photo's largest), and both photos' messages say which face."""
+    stranger = _sample("astronaut_before.jpg", fx=1.25 * 0.8, fy=0.8)
+    before = analyze_photo(_jpeg(_side_by_side(stranger, _sample("astronaut_before.jpg"))), name="two_before.jpg")
+    assert before.n_faces == 2 and before.points[:, 0].mean() > before.photo.rgb.shape[1] / 2
+    assert two_after.n_faces == 2 and two_after.points[:, 0].mean() > two_after.photo.rgb.shape[1] / 2
+    c = compare_photos(before, two_after, check_order=False)
+    assert c.status != "refused", c.messages
+    assert c.after.points[:, 0].mean() < two_after.photo.rgb.shape[1] / 2  # the astronaut, on the left
+    assert c.before.points[:, 0].mean() > before.photo.rgb.shape[1] / 2
+    said = " | ".join(c.messages)
+    assert ("2 faces found in the after photo; measured the one on the left, which matches the before photo's "
+            "largest face (the one on the right): upper faces") in said, said
+    assert ("2 faces found in the before photo; measured the largest, the one on the right: the person compared"
+            in said), said
+    res = c.after.extra["face_residuals"]
+    assert res[1] < 1.07 and res[0] >= 1.6, res
+
+
+def test_several_faces_in_both_photos_refused_when_the_match_is_not_one_to_one(two_after):
+    """Before: the astronaut twice (0.9 x beside 1 x): the after photo's astronaut matches the before photo's
+    largest face, but also its other copy: which person is compared cannot be told, the pair is refused
+    saying so (before this rule: the largest faces compared, the astronaut against the stranger)."""
+    before = analyze_photo(_jpeg(_side_by_side(_sample("astronaut_before.jpg"),
+                                               _sample("astronaut_before.jpg", 0.9, 0.9))), name="twice.jpg")
+    assert before.ok and before.n_faces == 2
+    c = compare_photos(before, two_after, check_order=False)
+    assert c.status == "refused"
+    said = " | ".join(c.messages)
+    assert "after photo not measured (several_faces): two_after.jpg: its face on the left matches the before " \
+           "photo's largest face (the one on the left) at 0.02 mm but not only it" in said, said
+    assert "which person to compare cannot be told: crop both photos to the one face" in said, said
+
+
+def test_several_faces_in_both_photos_refused_when_no_face_matches(two_after):
+    """The before photo's largest face a stranger not in the after photo: refused, naming each face's residual."""
+    other = _sample("astronaut_before.jpg", fx=0.8, fy=1.1)  # narrower: another 'person'
+    before = analyze_photo(_jpeg(_side_by_side(other, _sample("astronaut_before.jpg", 0.5, 0.5))), name="b.jpg")
+    assert before.ok and before.n_faces == 2
+    c = compare_photos(before, two_after, check_order=False)
+    said = " | ".join(c.messages)
+    assert c.status == "refused" and "faces can be told to match the before photo's largest face" in said, said
+
+
+def test_each_face_is_aligned_for_its_residual_only(two_after, monkeypatch):
+    """The cost of a second face (bench/bench_faces_cost.py): the largest face is not analysed again, each face
+    is aligned for its residual alone (upper_face_residual: no floor-term refits, lifts, folds), which reads
+    the value compare's whole measurement reads; the chosen pair is measured once, by the comparison."""
+    import facemetrics.compare as cmp_pkg
+    import facemetrics.compare.faces as faces_mod
+    from facemetrics.compare.faces import _faces
+    from facemetrics.compare.measure import _measure, upper_face_residual
+
+    other = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    faces = _faces(two_after)
+    assert faces[0].points is two_after.points and faces[1].points is not None
+    assert not any("measured the largest" in w for w in faces[0].warnings)
+    for y in faces:  # the stranger (2.5 mm) and the astronaut (0.02 mm), both orders
+        assert upper_face_residual(other, y) == _measure(other, y).alignment.residual_mm
+        assert upper_face_residual(y, other) == _measure(y, other).alignment.residual_mm
+    calls = {"analyses": 0, "residuals": 0, "measures": 0}
+    analyze, residual, measure = faces_mod.analyze_loaded, faces_mod.upper_face_residual, cmp_pkg._measure
+
+    def counting(key, fn):
+        def wrapped(*a, **kw):
+            calls[key] += 1
+            return fn(*a, **kw)
+        return wrapped
+
+    monkeypatch.setattr(faces_mod, "analyze_loaded", counting("analyses", analyze))
+    monkeypatch.setattr(faces_mod, "upper_face_residual", counting("residuals", residual))
+    monkeypatch.setattr(cmp_pkg, "_measure", counting("measures", measure))
+    c = compare_photos(other, two_after, check_order=False)
+    assert calls == {"analyses": 1, "residuals": 2, "measures": 1}, calls
+    assert c.after.extra["face_residuals"][1] == c.alignment.residual_mm  # what the gate then reads

@@ -619,6 +619,56 @@ def _session_disagreements(jobs: list, comp_results: dict) -> dict:
     return {j: found.get(key, ("", False)) for j, key in session_of.items()}
 
 
+#: the columns of a photo's row kept when the row is replaced by the row of the face its comparisons measured
+#: (:func:`_agree_faces`): what names the file and its time, not the face
+_FILE_COLUMNS = ("photo", "subject", "taken_at", "facemetrics_version", "sha256", "pixel_sha256", "status", "error",
+                 "warnings", "image_width_px", "image_height_px", "n_faces")
+
+
+def _agree_faces(jobs: list, comp_results: dict) -> None:
+    """Make ``photos.csv`` describe the face ``changes.csv`` compared: a photo with several faces whose
+    comparisons all measured another face than the largest (the one matching the subject's other photo,
+    :mod:`facemetrics.compare.faces`; :func:`facemetrics.batch.workers._faces_used`) gets that face's
+    measured columns, its warnings led by which face and why; a photo whose comparisons measured different
+    faces keeps the largest face's and says so.  ``jobs``' rows are changed in place (they are the photo
+    rows of ``photos.csv``)."""
+    uses: dict[str, list] = {}  # photo -> [(face used or None for the largest, the other photo, its row)]
+    for j, (r, base) in enumerate(jobs):
+        res = comp_results.get(j) or {}
+        if res.get("status") == "error" or not base:
+            continue
+        faces = res.get("faces") or {}
+        for role, row, other in (("after", r, base[0]), ("before", base[0], r)):
+            uses.setdefault(row["photo"], []).append((faces.get(role), other["photo"], row))
+    for photo, used in uses.items():
+        row = used[0][2]
+        ks = {(u or {}).get("face", 0) for u, _, _ in used}
+        if ks == {0}:
+            continue
+        n = row.get("n_faces")
+        if len(ks) > 1:
+            said = ", ".join(f"{(u or {}).get('place', 'the largest')} with {o}" for u, o, _ in used)
+            note = (f"{n} faces found; this row describes the largest, and its comparisons in changes.csv measured "
+                    f"different faces ({said}): crop the photo to the one face")
+            row["warnings"] = "; ".join(filter(None, [row.get("warnings") or "", note]))
+            continue
+        u = used[0][0]
+        chosen = u["row"]
+        res = u["residuals"]
+        others = sorted({o for _, o, _ in used})
+        largest = res[0] if res else float("nan")
+        note = (f"{n} faces found; measured {u['place']}, the face that matches {', '.join(others)} (the face its "
+                f"comparison{'s' if len(used) > 1 else ''} in changes.csv measured: upper faces "
+                f"{res[u['face']]:.2f} mm apart after alignment, the largest face {largest:.2f} mm)")
+        given = row.get("warnings") or ""
+        own = u.get("largest_warnings") or ""
+        added = given[len(own):].lstrip("; ") if given.startswith(own) else ""  # the batch's notes (times, ...)
+        for k, v in chosen.items():
+            if k not in _FILE_COLUMNS and k in row:
+                row[k] = v
+        row["warnings"] = "; ".join(filter(None, [note, u.get("own_warnings") or "", added]))
+
+
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
     """Merge metadata into the photo rows (``rows`` with :func:`_header_times`' times), find
     sessions/baselines and run the comparisons."""
@@ -669,6 +719,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                     row[col] = None
             change_rows.append(row)
         change_rows.sort(key=_sort_key)
+        _agree_faces(jobs, comp_results)
+
 
     return photo_rows, change_rows, n_compare_cached, comp_results
 

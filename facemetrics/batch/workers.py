@@ -167,6 +167,27 @@ def _change_rows(comp) -> list[dict]:
     return rows
 
 
+def _faces_used(before, after, comp) -> dict:
+    """The faces a comparison measured other than the largest, by photo: ``{"before" / "after": {"face": k
+    (0 the largest), "place": "the one on the left", "row": that face's photos.csv row, "largest_warnings":
+    the photo's own row's warnings, "own_warnings": the face's own (not compare's sentence), "residuals": each face's residual, mm}}`` (a photo with several faces
+    measured on the face matching the other photo: :mod:`facemetrics.compare.faces`); ``{}`` when both
+    photos were measured on their largest face, as their rows in ``photos.csv`` are
+    (:func:`facemetrics.batch.runner._agree_faces` makes the rows agree)."""
+    from ..compare.faces import _place
+
+    out = {}
+    for role, given, used in (("before", before, comp.before), ("after", after, comp.after)):
+        k = int(used.extra.get("face", 0) or 0) if used is not None else 0
+        if used is None or used is given or not used.extra.get("face_matched") or k == 0:
+            continue
+        out[role] = {"face": k, "place": _place(used.extra.get("faces_x", ()), k), "row": used.to_row(),
+                     "largest_warnings": "; ".join(given.warnings),
+                     "own_warnings": "; ".join(used.warnings[1:]),  # without compare's sentence on the face
+                     "residuals": [float(r) for r in used.extra.get("face_residuals", ())]}
+    return out
+
+
 def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
     """Compare one photo with its baseline photo(s); store and return the result.
 
@@ -184,6 +205,9 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
         comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]), check_order=False)
         out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
                "rows": _change_rows(comp)}
+        faces = _faces_used(ana_before[0], ana_after, comp)
+        if faces:  # a photo with several faces measured on another than the largest: photos.csv follows
+            out["faces"] = faces
     except Exception as exc:
         out = {"status": "error", "messages": [f"{type(exc).__name__}: {exc}"], "rows": []}
     out = _roundtrip(out)

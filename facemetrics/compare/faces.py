@@ -19,10 +19,10 @@ import dataclasses
 import cv2
 import numpy as np
 
-from ..analyze import PhotoAnalysis, analyze_loaded
+from ..analyze import PhotoAnalysis, analyze_loaded, face_place
 from ..landmarks import MAX_FACES
 from .gate import DIFFERENT_PEOPLE_POSSIBLE_MM, DIFFERENT_PEOPLE_RESIDUAL_MM
-from .measure import _measure
+from .measure import upper_face_residual
 
 
 def _user_scale(x: PhotoAnalysis) -> dict:
@@ -38,11 +38,18 @@ def _user_scale(x: PhotoAnalysis) -> dict:
     return {}
 
 
-def _faces(x: PhotoAnalysis) -> list[PhotoAnalysis | None]:
-    """Each face of ``x`` measured alone (0 the largest; at most :data:`facemetrics.landmarks.MAX_FACES`),
-    with the scale the user gave for ``x``; None for a face that was not found again."""
+def _faces(x: PhotoAnalysis, start: int = 0) -> list[PhotoAnalysis | None]:
+    """Each face of ``x`` from the ``start``-th measured alone (0 the largest; at most
+    :data:`facemetrics.landmarks.MAX_FACES`), with the scale the user gave for ``x``; None for a face that was
+    not found again.  The largest is ``x`` itself when ``x`` measured it (without its 'measured the largest'
+    warning): measuring it again gave the same analysis and cost one analysis per comparison
+    (``bench/bench_faces_cost.py``)."""
     out: list[PhotoAnalysis | None] = []
-    for k in range(min(x.n_faces, MAX_FACES)):
+    for k in range(start, min(x.n_faces, MAX_FACES)):
+        if k == 0 and x.ok and x.points is not None and x.extra.get("face", 0) == 0:
+            said = f"{x.n_faces} faces found; measured the largest"
+            out.append(_replace(x, warnings=tuple(w for w in x.warnings if not w.startswith(said))))
+            continue
         y = analyze_loaded(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
         out.append(y if y.points is not None else None)
     return out
@@ -50,11 +57,12 @@ def _faces(x: PhotoAnalysis) -> list[PhotoAnalysis | None]:
 
 def _residual(before: PhotoAnalysis, after: PhotoAnalysis) -> float:
     """The gate's upper-face residual of the pair (robust RMS, mm; NaN when a photo was not measured or the
-    pair cannot be aligned)."""
+    pair cannot be aligned): :func:`~facemetrics.compare.measure.upper_face_residual`, the value compare's
+    alignment reads without the rest of its measurement (``bench/bench_faces_cost.py``)."""
     if not (before.ok and after.ok):
         return float("nan")
     try:
-        return float(_measure(before, after).alignment.residual_mm)
+        return upper_face_residual(before, after)
     except (cv2.error, ValueError, FloatingPointError):  # pragma: no cover - as compare's own guard
         return float("nan")
 
@@ -89,13 +97,8 @@ def choose(residuals: list[float]) -> int | None:
 
 
 def _place(xs: tuple[float, ...], k: int) -> str:
-    """"the one on the left" / "on the right" / "the 2nd from the left" of the faces at centres ``xs``."""
-    if not 0 <= k < len(xs):
-        return "another face"
-    rank = sorted(range(len(xs)), key=lambda i: xs[i]).index(k)
-    if len(xs) == 2:
-        return "the one on the " + ("left" if rank == 0 else "right")
-    return f"the {rank + 1}{'st' if rank == 0 else 'nd' if rank == 1 else 'rd' if rank == 2 else 'th'} from the left"
+    """"the one on the left" / "on the right" / "the 2nd from the left" (:func:`facemetrics.analyze.face_place`)."""
+    return face_place(xs, k)
 
 
 def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool = False, x_label: str = "after",
@@ -150,12 +153,91 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
 
 def matching_faces(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
     """A before / after pair with several faces in one photo and one in the other: the several-face photo
-    measured on the face matching the other (:func:`matching_face`); else both as they are."""
+    measured on the face matching the other (:func:`matching_face`); several faces in both: the before
+    photo's largest face and its match in the after photo (:func:`matching_pair`); else both as they are."""
     if b.n_faces > 1 and a.n_faces == 1 and a.ok:
         return a, matching_face(b, a)
     if a.n_faces > 1 and b.n_faces == 1 and b.ok:
         return matching_face(a, b, x_first=True, x_label="before", reference_label="after"), b
+    if a.n_faces > 1 and b.n_faces > 1:
+        return matching_pair(a, b)
     return a, b
+
+
+def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
+    """Several faces in both photos (a two-person selfie before and after): the before photo's largest face
+    (the face its row in ``photos.csv`` describes) and the after photo's face that matches it, both ways.
+
+    Rule (``bench/bench_two_people.py --both``, written before its run; no new threshold): the after face
+    :func:`choose` picks by its residual against the before photo's largest face, provided that, of the
+    before photo's faces, :func:`choose` picks the largest by their residuals against that after face (the
+    match is one to one).  Otherwise the after photo is not measured: status ``several_faces``, its error
+    saying why (no after face matches, several match alike, or the match also matches another before
+    face), so that the comparison is refused with that reason.  A before photo whose faces are of about
+    the same size (status ``several_faces``: its largest is chance) or whose largest face was not measured
+    is left as it is (refused as before).
+
+    Parameters
+    ----------
+    a, b : PhotoAnalysis
+        The before and after photos, each with ``n_faces`` > 1 and its ``photo`` loaded.
+
+    Returns
+    -------
+    (PhotoAnalysis, PhotoAnalysis)
+        ``a`` (its largest face) with ``extra["face_choice"]`` naming it, and ``b`` measured on the
+        matching face, its warnings led by the sentence saying which face and the residuals; both with
+        ``extra["face_matched"]`` True and ``extra["face_residuals"]`` (mm; ``a``'s: each before face
+        against the chosen after face, ``b``'s: each after face against ``a``'s largest).  Or ``a`` and
+        ``b`` with ``b`` turned ``several_faces`` (the reason in ``error`` and ``extra["face_choice"]``).
+    """
+    if (a.photo is None or b.photo is None or not a.ok or a.points is None or b.points is None
+            or a.extra.get("face", 0) != 0):
+        return a, b
+    after = _faces(b)
+    row = [float("nan") if y is None else _residual(a, y) for y in after]
+    k = choose(row)
+    a_place = _place(a.extra.get("faces_x", ()), 0)
+    named = f"the before photo's largest face ({a_place})"
+    read_b = _read(b, row)
+    if k is None:
+        close = int(np.sum(np.asarray(row) < DIFFERENT_PEOPLE_POSSIBLE_MM))
+        which = (f"{close} of its {b.n_faces} faces match {named} alike" if close > 1
+                 else f"none of its {b.n_faces} faces can be told to match {named}")
+        return a, _refused(b, f"{b.name}: {which}: upper faces after alignment, robust RMS: {read_b}; one face "
+                              f"below {DIFFERENT_PEOPLE_RESIDUAL_MM} mm, or only one below "
+                              f"{DIFFERENT_PEOPLE_POSSIBLE_MM} mm, is needed; crop both photos to the one face", row)
+    y = after[k]
+    col = [row[k]] + [float("nan") if x is None else _residual(x, y) for x in _faces(a, start=1)]
+    back = choose(col)
+    b_place = _place(y.extra.get("faces_x", ()), k)
+    if back != 0:
+        return a, _refused(b, f"{b.name}: its face {b_place.removeprefix('the one ')} matches {named} "
+                              f"at {row[k]:.2f} mm but not only it: the before photo's faces against it: "
+                              f"{_read(a, col)}; which person to compare cannot be told: crop both photos to "
+                              "the one face", row)
+    others = [r for i, r in enumerate(row) if i != k]
+    what_b = (f"{b.n_faces} faces found in the after photo; measured {b_place}, which matches {named}: "
+              f"upper faces {row[k]:.2f} mm apart after alignment, the other face{'s' if len(others) > 1 else ''} "
+              + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
+              + f"; the comparison refuses different people from {DIFFERENT_PEOPLE_RESIDUAL_MM} mm")
+    what_a = (f"{a.n_faces} faces found in the before photo; measured the largest, {a_place}: the person "
+              f"compared (the after photo's face that matches it: {b_place})")
+    a2 = _with_extra(a, face_choice=what_a, face_matched=True, face_residuals=tuple(col))
+    b2 = _with_extra(y, face_choice=what_b, face_matched=True, face_residuals=tuple(row))
+    return a2, _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
+
+
+def _read(x: PhotoAnalysis, res: list[float]) -> str:
+    """"on the left: 0.33 mm, on the right: 2.10 mm": each face of ``x`` (0 the largest) and its residual."""
+    return ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
+                     + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
+
+
+def _refused(x: PhotoAnalysis, why: str, res: list[float]) -> PhotoAnalysis:
+    """``x`` not measured: status ``several_faces`` with ``why`` (the comparison is refused with it)."""
+    return _replace(x, status="several_faces", error=why,
+                    extra=dict(x.extra, face_choice=why, face_matched=False, face_residuals=tuple(res)))
 
 
 def _with_extra(x: PhotoAnalysis, **kw) -> PhotoAnalysis:

@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import align as al
 from .. import pose3d as p3
-from ..analyze import PhotoAnalysis
+from ..analyze import PhotoAnalysis, face_place
 from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
@@ -1148,8 +1148,9 @@ def several_faces_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         if x.extra.get("face_matched"):
             out.append(choice)  # the face matching the other photo (facemetrics.compare.faces.matching_face)
         else:
-            out.append(f"{x.n_faces} faces found in the {label} photo; the largest was measured, which may not be "
-                       "the intended person: crop the photo to the one face"
+            out.append(f"{x.n_faces} faces found in the {label} photo; measured the largest, "
+                       f"{face_place(x.extra.get('faces_x', ()), 0)}, which may not be the intended person: crop the "
+                       "photo to the one face"
                        + (f"; {choice}" if choice else ""))
     return out
 

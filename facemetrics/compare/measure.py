@@ -533,6 +533,28 @@ def glasses_on_grid(st: _Before, b: PhotoAnalysis, m_land: np.ndarray) -> np.nda
     return found | al.glasses_mask(after_grid, pts, grid.res_mm)
 
 
+def upper_face_residual(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
+    """:attr:`Alignment.residual_mm` of the pair (before ``a``, after ``b``; both ok), robust RMS, mm, as
+    :func:`_measure` reads it, without what only the changes and floors need (the pose fit's floor-term refits,
+    the lifts, folds, jaw): the identity check of each face of a photo with several
+    (:mod:`facemetrics.compare.faces`; a different person's face made the refits iterate long,
+    ``bench/bench_faces_cost.py``).  The same value as ``_measure(a, b).alignment.residual_mm`` (tested)."""
+    st = _before_state(a)
+    m_land, _ = _landmark_similarity(a, b)
+    reg = al.register(a.photo.rgb, b.photo.rgb, st.grid, st.pts_g, m_land,
+                      prepared=_registration_before(st, a, b, m_land))
+    res = st.grid.res_mm
+    mask = reg.rigid.copy()
+    for i in NOSE_TIP_POINTS:
+        mask |= _disc(st.grid.shape, st.pts_g[i], p3.NOSE_TIP_RADIUS_MM / res)
+    pose = p3.fit_pose(reg.flow, mask, st.depth, st.grid.u0, st.grid.v0, res, principal_points(a)["image"],
+                       flow_scale=res, floor_fits=False)
+    flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
+    on_rigid = flow_mm.reshape(-1, 2)[np.flatnonzero(reg.rigid)]
+    rig = np.sqrt(on_rigid[:, 0] * on_rigid[:, 0] + on_rigid[:, 1] * on_rigid[:, 1])
+    return float(1.4826 * np.median(rig)) if rig.size else reg.residual_px * res
+
+
 def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     """All changes from photo ``a`` (before) to photo ``b`` (after); both must be ok."""
     frame = a.frame
