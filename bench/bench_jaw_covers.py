@@ -69,6 +69,18 @@ A chosen candidate ships only if, on the held-out faces (Canada held-out + DeBru
 pair and removes false jaw rows there too (fewer than R0 on its conditions).  Its cost, reported either way: the
 lift pairs' dense lift rows no longer read 'lift'.  Otherwise nothing ships and the figures are documented.
 
+**Second round, written after the tuning table of C1 / C2 and before any held-out figure was read
+(2026-12-04).**  Tuning: C1's limit came out at 400 mm² (clean pairs' neck bands differ by up to 324 mm²) and
+removed 1 of the 130 false rows of ``after``; C2 removed 63 of the 246 false rows of ``both`` + ``shifted``
+(26 %, under the third): neither was chosen.  Most of C2's leftovers on flagged pairs were the cheek and
+mouth-corner lift rows beside a flagged jaw side or fold band (a plaster on the cheek, hair).  Candidate C3: a
+region flagged in both photos makes uncertain, besides C2's jaw rows for a jaw or chin region, the lift rows
+(``cheek_lift*``, ``mouth_corner_lift*``: the side's and the mean) of the side it lies on (the chin: both
+sides); a fold band flagged in both photos takes that side's cheek and mouth-corner lift rows only (its fold
+rows keep their verdicts, as for one photo).  Chosen and shipped by the same criteria as C2 (tuning: no clean
+pair hit, at least a third of the ``both`` + ``shifted`` false rows removed; held out, read once: no clean
+pair hit, fewer false rows than R0 there).
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -476,10 +488,29 @@ def _both_flagged(df: pd.DataFrame) -> pd.Series:
     return pd.Series([bool(x & y) for x, y in zip(sets("x_covered"), sets("y_covered"))], index=df.index)
 
 
+#: C3's rows beside C2's, by the region flagged in both photos
+_SIDE_LIFTS = {s: tuple((f"{r}_lift{k}", x) for r in ("mouth_corner", "cheek") for k in ("_mm", "_landmarks_mm")
+                        for x in (s, "mean")) for s in ("right", "left")}
+C3_ROWS = {"jaw_right": JAW_ROW_SET | set(_SIDE_LIFTS["right"]), "jaw_left": JAW_ROW_SET | set(_SIDE_LIFTS["left"]),
+           "chin": JAW_ROW_SET | set(_SIDE_LIFTS["right"]) | set(_SIDE_LIFTS["left"]),
+           "fold_right": set(_SIDE_LIFTS["right"]), "fold_left": set(_SIDE_LIFTS["left"])}
+
+
+def _c3_hit(df: pd.DataFrame) -> pd.Series:
+    """C3: the row is one of a region's :data:`C3_ROWS` and that region is flagged in both photos."""
+    out = []
+    for x, y, m, s in zip(df.x_covered.fillna(""), df.y_covered.fillna(""), df.metric, df.side):
+        both = set(str(x).split(";")) & set(str(y).split(";")) - {""}
+        out.append(any((m, s) in C3_ROWS[r] for r in both if r in C3_ROWS))
+    return pd.Series(out, index=df.index, dtype=bool)
+
+
 def _verdicts(df: pd.DataFrame, limit: float | None) -> pd.Series:
-    """Each row's verdict, with C1 at ``limit`` (None: R0, as recorded; "C2": candidate C2)."""
+    """Each row's verdict, with C1 at ``limit`` (None: R0, as recorded; "C2", "C3": those candidates)."""
     if limit is None:
         return df.verdict
+    if limit == "C3":
+        return df.verdict.where(~_c3_hit(df), "uncertain")
     if limit == "C2":
         diff = _both_flagged(df)
     else:
@@ -556,6 +587,19 @@ def table(csv: Path, choose: bool, limit: float | None) -> None:
     hits = _both_flagged(pairs)
     print("pairs C2 hits:")
     print(hits.groupby([pairs.kind, pairs.cond, pairs.cover]).sum().to_string())
+    print("\nC3 (C2 and the side's cheek / mouth-corner lift rows; a fold band flagged in both: those lift rows):")
+    print(_md(summary(df, "C3")))
+    for name in ("C2", "C3"):
+        d = df[df.metric.fillna("") != ""]
+        d = d.assign(v0=d.verdict, v=_verdicts(d, name))
+        nz = d[(d.kind == "nochange") & d.metric.map(is_jaw_row)]
+        for conds in (("both", "shifted"), ("after",)):
+            g = nz[nz.cond.isin(conds)]
+            f0 = (~g.v0.isin(["within_noise", "uncertain"])).sum()
+            f1 = (~g.v.isin(["within_noise", "uncertain"])).sum()
+            print(f"{name} on {'+'.join(conds)}: false jaw rows R0 {f0}, {name} {f1} (removed {f0 - f1})")
+        cl = d[d.cover == "-"]
+        print(f"{name}: clean pairs hit {cl[(cl.v == 'uncertain') & (cl.v0 != 'uncertain')].drop_duplicates(['face', 'kind']).shape[0]}")
 
 
 def main() -> int:
