@@ -81,6 +81,10 @@ rows keep their verdicts, as for one photo).  Chosen and shipped by the same cri
 pair hit, at least a third of the ``both`` + ``shifted`` false rows removed; held out, read once: no clean
 pair hit, fewer false rows than R0 there).
 
+**Result** (2026-12-04): C3 chosen on tuning (119 of 246 ``both`` + ``shifted`` false rows removed, no clean pair
+hit) and passed held out, read once (78 of 172 removed, no clean pair hit): shipped as
+``compare.occlusion.BOTH_REGION_ROWS``.  Figures: docs/robustness.md 'What covers the jaw'.
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -599,7 +603,8 @@ def table(csv: Path, choose: bool, limit: float | None) -> None:
             f1 = (~g.v.isin(["within_noise", "uncertain"])).sum()
             print(f"{name} on {'+'.join(conds)}: false jaw rows R0 {f0}, {name} {f1} (removed {f0 - f1})")
         cl = d[d.cover == "-"]
-        print(f"{name}: clean pairs hit {cl[(cl.v == 'uncertain') & (cl.v0 != 'uncertain')].drop_duplicates(['face', 'kind']).shape[0]}")
+        hit = cl[(cl.v == "uncertain") & (cl.v0 != "uncertain")].drop_duplicates(["face", "kind"])
+        print(f"{name}: clean pairs hit {len(hit)}")
 
 
 def main() -> int:
