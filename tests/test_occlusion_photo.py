@@ -9,7 +9,9 @@ from skimage import data
 
 from facemetrics import analyze_photo
 from facemetrics import occlusion as oc
-from facemetrics.compare.occlusion import MSG_PHOTO_COVERED, PHOTO_REGION_ROWS, one_photo_covered
+from facemetrics.compare.occlusion import (
+    JAW_ROWS, MSG_BOTH_COVERED, MSG_PHOTO_COVERED, PHOTO_REGION_ROWS, one_photo_covered,
+)
 from facemetrics.geometry import CHIN, GONION_RIGHT
 
 
@@ -101,8 +103,24 @@ def test_compare_reads_a_region_covered_in_one_photo_alone():
     rows, msgs = one_photo_covered(_Fake("jaw_left", "fold_right"), _Fake())
     assert ("jawline_lift_mm", "left") in rows and not any(m.startswith("nlf_") for m, _ in rows)
     assert len(msgs) == 2 and all("before photo" in m for m in msgs)
-    # the same region in both photos (a beard): left to the pairwise check
-    assert one_photo_covered(_Fake("chin"), _Fake("chin")) == ((), [])
+    # the same jaw region in both photos (hair, a plaster moved a little; or a beard): the jaw rows and the side's
+    # cheek and mouth-corner lift rows, one message
+    rows, msgs = one_photo_covered(_Fake("jaw_right"), _Fake("jaw_right"))
+    assert set(JAW_ROWS) <= set(rows) and len(msgs) == 1 and msgs[0].startswith(MSG_BOTH_COVERED), msgs
+    assert ("cheek_lift_mm", "right") in rows and ("mouth_corner_lift_landmarks_mm", "mean") in rows
+    assert ("cheek_lift_mm", "left") not in rows and not any(m.startswith("nlf_") for m, _ in rows)
+    assert "right jaw line" in msgs[0] and "both photos" in msgs[0]
+    rows, _ = one_photo_covered(_Fake("chin"), _Fake("chin"))
+    assert ("cheek_lift_mm", "left") in rows and ("cheek_lift_mm", "right") in rows
+    # ... but not when the two photos flag different regions of the jaw (each is flagged in one photo alone)
+    rows, msgs = one_photo_covered(_Fake("jaw_left"), _Fake("jaw_right"))
+    assert not any(m.startswith(MSG_BOTH_COVERED) for m in msgs) and len(msgs) == 2
+    assert ("cheek_lift_mm", "left") not in rows
+    # a fold band in both photos (a plaster on the cheek): that side's cheek and mouth-corner lifts, not the folds
+    rows, msgs = one_photo_covered(_Fake("fold_left"), _Fake("fold_left"))
+    assert ("cheek_lift_mm", "left") in rows and ("mouth_corner_lift_mm", "mean") in rows
+    assert not any(m.startswith(("nlf_", "jaw")) for m, _ in rows) and ("cheek_lift_mm", "right") not in rows
+    assert len(msgs) == 1 and msgs[0].startswith(MSG_BOTH_COVERED) and "left nasolabial fold" in msgs[0]
     rows, msgs = one_photo_covered(_Fake("jaw_right"), _Fake())
     assert ("jowl_sag_mm", "left") in rows and "before photo" in msgs[0]
 
@@ -157,3 +175,32 @@ def test_a_fold_darkened_30_percent_is_not_read_as_covered(sample_analysis):
 
     deeper = analyze_photo(sim.deepen_fold(sample_analysis, 0.3, "both").image, name="deeper30.png")
     assert deeper.ok and not any(r.startswith("fold") for r in deeper.occlusion.covered), deeper.occlusion.areas_mm2
+
+
+def test_the_same_cover_moved_3_mm_between_the_photos_takes_the_jaw_rows(sample_analysis, covered):
+    """A coffee patch over the right jaw line in both photos, moved 3 mm down in the after photo (hair or a plaster
+    placed again): the dense flow follows the patch and would read a jaw change; both photos flag the region, so the
+    jaw rows read 'uncertain' with a message naming both photos, while the clean pair of the same photos keeps them."""
+    from facemetrics import compare_photos
+    from facemetrics.compare import UNCERTAIN
+
+    a = sample_analysis
+    dy = 3.0 / a.calibration.mm_per_px
+    patch = np.any(covered.photo.rgb != a.photo.rgb, axis=2).astype(np.uint8)
+    m = np.float32([[1, 0, 0], [0, 1, dy]])
+    h, w = patch.shape
+    moved_mask = cv2.warpAffine(patch, m, (w, h), flags=cv2.INTER_NEAREST).astype(bool)
+    moved_rgb = cv2.warpAffine(covered.photo.rgb, m, (w, h), flags=cv2.INTER_NEAREST)
+    rgb = a.photo.rgb.copy()
+    rgb[moved_mask] = moved_rgb[moved_mask]
+    after = analyze_photo(rgb, name="moved.png")
+    assert after.ok and "jaw_right" in after.occlusion.covered, after.occlusion.areas_mm2
+    c = compare_photos(covered, after)
+    assert any(x.startswith(MSG_BOTH_COVERED) for x in c.messages), c.messages
+    verdicts = {(r.metric, r.side): r.verdict for r in c.changes}
+    assert all(verdicts[k] == UNCERTAIN for k in JAW_ROWS), {k: verdicts[k] for k in JAW_ROWS}
+    moved = {(r.metric, r.side): abs(r.change) / r.noise_floor for r in c.changes if (r.metric, r.side) in JAW_ROWS}
+    assert moved[("jowl_lift_mm", "right")] > 2.0, moved  # what the rows would read: the patch's 3 mm move
+    clean = compare_photos(a, analyze_photo(a.photo.rgb.copy(), name="again.png"))
+    assert not any(x.startswith(MSG_BOTH_COVERED) for x in clean.messages)
+    assert not all(r.verdict == UNCERTAIN for r in clean.changes if (r.metric, r.side) in JAW_ROWS)

@@ -119,7 +119,9 @@ from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
 from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, repeat_changes as _repeat_changes
-from .occlusion import MSG_COVERED, MSG_PHOTO_COVERED, Covered, covered_areas, covered_messages, one_photo_covered
+from .occlusion import (
+    MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED, Covered, covered_areas, covered_messages, one_photo_covered,
+)
 from .regions import (
     CHEEK_RADIUS_MM, JAW_BAND_MM, JOWL_HALF_WIDTH_MM, MOUTH_CORNER_RADIUS_MM, REGIONS, TRIM, region_lifts,
     region_masks, robust_mean,
@@ -151,6 +153,7 @@ __all__ = [
     "REGIONS", "region_masks", "region_lifts", "robust_mean",
     "match_tones", "gate", "pose_messages", "DEFAULT_NOISE_FLOORS", "noise_floors_from_repeats",
     "covered_areas", "covered_messages", "MSG_COVERED", "one_photo_covered", "MSG_PHOTO_COVERED",
+    "MSG_BOTH_COVERED",
     "noise_floors_from_nuisances", "pose_floor_terms", "pose_uncertainty", "pose_adjusted_floors",
     "pose_row_floor_terms", "roll_row_floor_terms", "rigid_block_sd",
     "resolution_floors", "resolution_floor_power", "resolution_crossing", "pair_mm_per_px", "per_photo_uncertainty",

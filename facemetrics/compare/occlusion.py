@@ -436,8 +436,30 @@ PHOTO_REGION_ROWS = {
 }
 
 
+#: how the message on a pair whose photos both have the same region covered by the per-photo check begins
+#: (:func:`one_photo_covered`)
+MSG_BOTH_COVERED = "a region looks covered in both photos by its own check"
+
+
 #: the per-photo check's fold regions (:func:`one_photo_covered` words them, never takes their rows)
 FOLD_REGIONS = ("fold_right", "fold_left")
+
+
+def _side_lifts(*sides: str) -> tuple:
+    """The cheek and mouth-corner lift rows (dense flow and landmarks) of ``sides`` and their mean."""
+    return tuple((f"{r}_lift{k}", x) for s in sides for r in ("mouth_corner", "cheek") for k in ("_mm", "_landmarks_mm")
+                 for x in (s, "mean"))
+
+
+#: the comparison rows read from a region the per-photo check flags in BOTH photos (:func:`one_photo_covered`):
+#: a jaw or chin region's jaw rows and the cheek and mouth-corner lift rows of its side (the chin: both), a fold
+#: band's side's cheek and mouth-corner lift rows (its fold rows keep their verdicts); chosen on the tuning faces
+#: of ``bench/bench_jaw_covers.py`` (candidate C3; docs/robustness.md 'What covers the jaw')
+BOTH_REGION_ROWS = {
+    "jaw_right": JAW_ROWS + _side_lifts("right"), "jaw_left": JAW_ROWS + _side_lifts("left"),
+    "chin": JAW_ROWS + _side_lifts("right", "left"),
+    "fold_right": _side_lifts("right"), "fold_left": _side_lifts("left"),
+}
 
 
 def _joined(words: list[str]) -> str:
@@ -449,8 +471,14 @@ def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
     """The rows and messages of regions the per-photo check (:attr:`PhotoAnalysis.occlusion`,
     :func:`facemetrics.occlusion.photo_occlusion`) finds covered in one photo of the pair and not in the other.
 
-    A region flagged in both photos is left to the pairwise check (:func:`covered_areas`): a beard or stubble
-    reads as a cover in every photo of the face, and the same thing in both photos is no change.  A region
+    A region flagged in both photos makes :data:`BOTH_REGION_ROWS` ``uncertain`` (a jaw or chin region: the jaw
+    rows and its side's cheek and mouth-corner lift rows; a fold band: that side's cheek and mouth-corner lift
+    rows, its fold rows keep their verdicts), with one message beginning :data:`MSG_BOTH_COVERED`: hair or a
+    plaster over the jaw or cheek in both photos, moved a few mm between them, is followed by the dense flow and
+    reads as lift or sag, and the pairwise difference misses it (the same cover in both photos differs little).
+    Measured with ``bench/bench_jaw_covers.py`` (docs/robustness.md 'What covers the jaw': held out, 78 of the 172
+    false rows of such pairs removed, no clean pair touched); a beard or stubble flagged in every photo of a face
+    loses these rows too (no clean photo of the cover benches was flagged).  A region
     flagged in one photo alone is a cover there (or a shave): a jaw or chin region's rows read ``uncertain``,
     even where the pairwise difference missed it (a skin-coloured hand, a cover under 100 mm²).  A fold region
     flagged in one photo alone gets a message only, its rows keep their verdicts: the check reads colour and
@@ -465,7 +493,8 @@ def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
         ``(metric, side)`` rows.
     messages : list of str
         One per photo with such jaw regions and one per photo with such fold regions, beginning with
-        :data:`MSG_PHOTO_COVERED`.
+        :data:`MSG_PHOTO_COVERED`, and one for the regions covered in both photos, beginning with
+        :data:`MSG_BOTH_COVERED`.
     """
     from ..occlusion import REGION_WORDS
 
@@ -489,4 +518,15 @@ def one_photo_covered(before, after) -> tuple[tuple, list[str]]:
                         "differ from the face's own cheek skin as a hand or hair would, and not in the other "
                         "photo; a much deeper fold shadow reads alike, so the fold rows keep their verdicts: look at "
                         "the overlays, and retake the photo if something covers the fold")
+    both = [r for r in found[0] if r in found[1]]
+    if both:
+        for r in both:
+            rows += BOTH_REGION_ROWS[r]
+        what = "jaw rows and the cheek and mouth-corner lift" if any(r not in FOLD_REGIONS for r in both) else \
+            "cheek and mouth-corner lift"
+        msgs.append(f"{MSG_BOTH_COVERED}: in both photos {_joined([REGION_WORDS[r] for r in both])} differ from the "
+                    "face's own cheek skin as hair, a plaster, a hand, a collar or a scarf would: a cover that moved "
+                    f"a few mm between the photos reads as lift or sag, so the {what} rows there are not read (shown "
+                    "without a verdict, 'uncertain'); a dense beard in both photos reads so too. Retake the photos "
+                    "with the jaw and cheeks uncovered")
     return tuple(dict.fromkeys(rows)), msgs

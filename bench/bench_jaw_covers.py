@@ -1,0 +1,634 @@
+"""What covers the jaw: collars, scarves, turtlenecks, a hand, hair, a bandage, the background (issue h8).
+
+    python bench/bench_jaw_covers.py --measure tuning /tmp/jawcov_tuning.csv
+    python bench/bench_jaw_covers.py --measure heldout /tmp/jawcov_heldout.csv
+    python bench/bench_jaw_covers.py --table /tmp/jawcov_tuning.csv [--choose]
+    python bench/bench_jaw_covers.py --table /tmp/jawcov_heldout.csv --limit A
+
+Covers (drawn from the clean photo's Face Mesh landmarks and its iris mm scale; the simulator does not use the
+jaw refinement's edge model, its profiles or the per-photo check's cells; each cover's parameters are drawn
+per face from a seeded generator):
+
+- ``collar_white``, ``collar_dark``: a shirt (white 225-245 or dark 25-45 grey levels, low-frequency
+  shading, two soft fold creases) below a top edge that is a U across the neck (the chin's height plus
+  ``d``, rising 10 mm towards the sides) and never higher than ``d`` below the Face Mesh jaw line,
+  ``d`` 0-15 mm;
+- ``turtleneck``: the same top edge, a ribbed knit (period 2.5 mm, navy / grey / black / burgundy);
+- ``scarf``: a knit band (checks of two colours) from a straight edge 3-10 mm above the chin tip (tilted up
+  to 8 deg) down to the image's bottom: over the lower jaw;
+- ``hand_chin``: a hand under the chin: an ellipse 90 x 50 mm whose top reaches 0-6 mm above the chin tip,
+  filled with the face's own cheek colour times 0.85-1.15 (another hand's tone), shaded, with three finger
+  gaps (dark creases) along it; ``hand_cheek``: the same on one side (ellipse 50 x 90 mm centred between the
+  gonion and the jowl, tilted 10-30 deg, finger gaps along its long axis);
+- ``hair``: 60 strands (0.2-0.5 mm wide, dark brown or blond, wavy) falling from the eye line to 20 mm
+  below the chin over one jaw side (the gonion -8 to +18 mm inwards);
+- ``bandage``: a plaster (20 x 50 mm, beige-white or white, a darker pad in its middle, any angle) centred
+  0-10 mm inside a random point of the jaw chain or on the cheek;
+- ``bg_neck``: the background beside and below the face (outside the face oval grown by 3 mm and a neck
+  column 55 % of the gonion width, below the pupil line) replaced by the neck's own colour (the median
+  15-25 mm below the chin) with mild noise: the jaw against a background of the neck's colour;
+  ``bg_texture``: the same area filled with scikit-image's ``gravel`` texture at full contrast.
+
+All edges feathered over 0.5 mm.  Each cover is a layer (opacity, colour) built on the clean photo ``a``.
+
+Pairs per face (Face Mesh runs on every edited photo; the nuisance after photo is ``a`` rolled 1 deg, scaled
+0.97 and 5 % brighter, as ``bench_glasses_rows``):
+
+- no-change: ``clean`` (a, N), ``after`` (a, N with the cover), ``both`` (a with the cover, N with the same
+  cover), ``shifted`` (a with the cover, N with the cover moved 2-4 mm in a random direction);
+- lift (``simulate.lift(a, 2 mm)`` then the nuisances): ``clean``, ``after``, ``both`` (the same cover layer
+  on the lifted photo: the cover does not lift).
+
+Recorded per pair: every row's change, floor and verdict, the comparison's messages (the pairwise cover
+check ``compare.occlusion.MSG_COVERED``, the per-photo check ``MSG_PHOTO_COVERED``), each photo's per-photo
+check regions (``PhotoAnalysis.occlusion``), and each photo's *neck band* not-skin area (below).
+
+False jaw rows: rows of a no-change pair whose metric starts with ``jawline``, ``jowl``, ``jaw_`` or
+``lower_face`` or is a ``*_lift*`` row, read beyond the floor (not ``within_noise`` or ``uncertain``).
+Lift verdicts kept: the dense-flow rows ``jawline_lift_mm`` / ``jowl_lift_mm`` / ``mouth_corner_lift_mm``
+(9 a pair) reading ``lift``.
+
+**Rule, written before the tuning run (2026-12-04, after a smoke run on one tuning face, london_003: covers
+over one photo were mostly caught by the pairwise check; covers in both photos but moved 2-4 mm (hand on the
+cheek, hair, bandage) read 4-6 false dense-flow lift rows, not caught).**  R0 is the shipped comparison.  Two
+candidates, applied post hoc to the recorded rows:
+
+- C1, a cover below the jaw in one photo: the *neck band* of a photo is the cells from the jaw contour
+  (``JawMetrics.contour_px``) to 12 mm outside it, below the higher gonion, read with the per-photo check's own
+  cells and limits (``occlusion.cell_features``, ``not_skin`` against the same cheek reference); its largest
+  connected not-skin area in mm².  When the two photos' neck band areas differ by more than A mm², the jaw rows
+  (``compare.occlusion.JAW_ROWS``) read ``uncertain``.  A is the smallest of :data:`LIMITS` at which no clean
+  tuning pair (no-change or lift) is hit.
+- C2, the same cover in both photos: a jaw or chin region flagged by the per-photo check
+  (``PhotoAnalysis.occlusion.covered``) in BOTH photos makes the jaw rows ``uncertain`` (today such a region is
+  left to the pairwise check, for beards; no clean photo of the cover bench's 80 was flagged).
+
+A candidate is chosen on tuning if it hits no clean tuning pair and removes at least a third of the false jaw
+rows of the covered no-change pairs of the conditions it aims at (C1: ``after``; C2: ``both`` + ``shifted``).
+A chosen candidate ships only if, on the held-out faces (Canada held-out + DeBruine, read once), it hits no clean
+pair and removes false jaw rows there too (fewer than R0 on its conditions).  Its cost, reported either way: the
+lift pairs' dense lift rows no longer read 'lift'.  Otherwise nothing ships and the figures are documented.
+
+**Second round, written after the tuning table of C1 / C2 and before any held-out figure was read
+(2026-12-04).**  Tuning: C1's limit came out at 400 mm² (clean pairs' neck bands differ by up to 324 mm²) and
+removed 1 of the 130 false rows of ``after``; C2 removed 63 of the 246 false rows of ``both`` + ``shifted``
+(26 %, under the third): neither was chosen.  Most of C2's leftovers on flagged pairs were the cheek and
+mouth-corner lift rows beside a flagged jaw side or fold band (a plaster on the cheek, hair).  Candidate C3: a
+region flagged in both photos makes uncertain, besides C2's jaw rows for a jaw or chin region, the lift rows
+(``cheek_lift*``, ``mouth_corner_lift*``: the side's and the mean) of the side it lies on (the chin: both
+sides); a fold band flagged in both photos takes that side's cheek and mouth-corner lift rows only (its fold
+rows keep their verdicts, as for one photo).  Chosen and shipped by the same criteria as C2 (tuning: no clean
+pair hit, at least a third of the ``both`` + ``shifted`` false rows removed; held out, read once: no clean
+pair hit, fewer false rows than R0 there).
+
+**Result** (2026-12-04): C3 chosen on tuning (119 of 246 ``both`` + ``shifted`` false rows removed, no clean pair
+hit) and passed held out, read once (78 of 172 removed, no clean pair hit): shipped as
+``compare.occlusion.BOTH_REGION_ROWS``.  Figures: docs/robustness.md 'What covers the jaw'.
+
+To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
+even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import zlib
+from pathlib import Path
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from skimage import data as skdata  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+from accuracy import CANADA, LONDON, SHARED_FACES, canada_split  # noqa: E402
+
+from facemetrics import analyze_photo, compare_photos  # noqa: E402
+from facemetrics import occlusion as po  # noqa: E402
+from facemetrics import simulate as sim  # noqa: E402
+from facemetrics.compare.occlusion import JAW_ROWS, MSG_COVERED, MSG_PHOTO_COVERED  # noqa: E402
+from facemetrics.geometry import CHIN, FACE_OVAL, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, \
+    LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT  # noqa: E402
+
+COVERS = ("collar_white", "collar_dark", "turtleneck", "scarf", "hand_chin", "hand_cheek", "hair", "bandage",
+          "bg_neck", "bg_texture")
+#: C1's limits (mm² of neck-band not-skin area difference between the photos)
+LIMITS = (50, 100, 150, 200, 300, 400, 600, 800)
+#: the neck band's width outside the jaw contour, mm
+NECK_BAND_MM = 12.0
+LIFT_ROWS = ("jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm")
+JAW_ROW_SET = frozenset(JAW_ROWS)
+
+
+def is_jaw_row(metric: str) -> bool:
+    return metric.startswith(("jawline", "jowl", "jaw_", "lower_face")) or "_lift" in metric
+
+
+# ----------------------------------------------------------------------------------------- cover layers
+def _feather(mask: np.ndarray, mmpp: float) -> np.ndarray:
+    s = max(0.5 / mmpp / 2.0, 0.5)
+    return np.clip(cv2.GaussianBlur(mask.astype(np.float32), (0, 0), s), 0, 1)
+
+
+def _smooth_noise(rng, shape, scale_px: float) -> np.ndarray:
+    h, w = shape
+    sh = (max(2, int(h / scale_px) + 2), max(2, int(w / scale_px) + 2))
+    n = rng.normal(0, 1, sh).astype(np.float32)
+    n = cv2.resize(n, (w, h), interpolation=cv2.INTER_CUBIC)
+    return n / max(float(n.std()), 1e-6)
+
+
+def _jaw_y(a) -> tuple[np.ndarray, np.ndarray]:
+    """The Face Mesh jaw line's y (px) at each image column, and the columns it spans (the oval below the mouth)."""
+    p = a.points[:, :2]
+    ymouth = 0.5 * (p[MOUTH_RIGHT, 1] + p[MOUTH_LEFT, 1])
+    pts = np.array([p[i] for i in LOWER_OVAL if p[i, 1] > ymouth])
+    order = np.argsort(pts[:, 0])
+    w = a.photo.rgb.shape[1]
+    xs = np.arange(w, dtype=np.float64)
+    y = np.interp(xs, pts[order, 0], pts[order, 1])
+    lo, hi = pts[:, 0].min(), pts[:, 0].max()
+    # beyond the oval's ends the line goes down towards the shoulders (half a px per px)
+    y = np.where(xs < lo, y + 0.5 * (lo - xs), np.where(xs > hi, y + 0.5 * (xs - hi), y))
+    return y, xs
+
+
+def _collar_mask(a, d_mm: float) -> np.ndarray:
+    p, mmpp = a.points[:, :2], a.mm_per_px
+    h, w = a.photo.rgb.shape[:2]
+    yj, xs = _jaw_y(a)
+    half = 0.5 * abs(p[GONION_LEFT, 0] - p[GONION_RIGHT, 0])
+    xc = p[CHIN, 0]
+    u = np.clip((xs - xc) / max(half, 1.0), -1.5, 1.5)
+    top = p[CHIN, 1] + d_mm / mmpp - (10.0 / mmpp) * u ** 2
+    top = np.maximum(top, yj + d_mm / mmpp)
+    yy = np.arange(h, dtype=np.float64)[:, None]
+    return yy >= top[None, :]
+
+
+def _layer_collar(a, rng, kind: str):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    d = float(rng.uniform(0, 15))
+    m = _collar_mask(a, d)
+    shade = 1.0 + 0.06 * _smooth_noise(rng, (h, w), 15 / mmpp)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    for _ in range(2):  # soft fold creases
+        x0 = a.points[CHIN, 0] + rng.uniform(-40, 40) / mmpp
+        ang = rng.uniform(-0.6, 0.6)
+        dist = (xx - x0) * np.cos(ang) - (yy - a.points[CHIN, 1]) * np.sin(ang)
+        shade -= 0.12 * np.exp(-0.5 * (dist / (1.5 / mmpp)) ** 2)
+    if kind == "collar_white":
+        base = np.array([rng.uniform(225, 245)] * 3) + rng.uniform(-5, 5, 3)
+    elif kind == "collar_dark":
+        base = np.array([rng.uniform(25, 45)] * 3) + rng.uniform(-5, 5, 3)
+    else:  # turtleneck: ribbed knit
+        base = np.array([(30, 40, 80), (120, 120, 125), (25, 25, 28), (110, 30, 45)][rng.integers(4)], float)
+        shade = shade * (1.0 + 0.15 * np.sin(2 * np.pi * xx * mmpp / 2.5))
+    col = np.clip(base[None, None, :] * shade[..., None] + rng.normal(0, 3, (h, w, 3)), 0, 255)
+    return _feather(m, mmpp), col.astype(np.float32), f"d={d:.1f}"
+
+
+def _layer_scarf(a, rng):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    up = float(rng.uniform(3, 10))
+    tilt = np.deg2rad(rng.uniform(-8, 8))
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    top = a.points[CHIN, 1] - up / mmpp + np.tan(tilt) * (xx - a.points[CHIN, 0])
+    m = yy >= top
+    c1 = rng.uniform(40, 220, 3)
+    c2 = rng.uniform(40, 220, 3)
+    per = rng.uniform(6, 12) / mmpp
+    chk = ((np.floor(xx / per) + np.floor(yy / per)) % 2)[..., None]
+    knit = 1.0 + 0.10 * np.sin(2 * np.pi * xx * mmpp / 2.0) * np.sin(2 * np.pi * yy * mmpp / 2.0)
+    col = (c1 * chk + c2 * (1 - chk)) * knit[..., None] + rng.normal(0, 6, (h, w, 3))
+    return _feather(m, mmpp), np.clip(col, 0, 255).astype(np.float32), f"up={up:.1f}"
+
+
+def _cheek_colour(a) -> np.ndarray:
+    p, mmpp = a.points[:, :2], a.mm_per_px
+    r = int(max(2, 5 / mmpp))
+    px = [a.photo.rgb[int(p[k, 1]) - r:int(p[k, 1]) + r, int(p[k, 0]) - r:int(p[k, 0]) + r].reshape(-1, 3)
+          for k in (50, 280)]
+    return np.median(np.concatenate(px), axis=0).astype(np.float32)
+
+
+def _hand(a, rng, centre, axes_mm, angle_deg):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    m = np.zeros((h, w), np.uint8)
+    ax = (int(axes_mm[0] / mmpp / 2), int(axes_mm[1] / mmpp / 2))
+    cv2.ellipse(m, (int(centre[0]), int(centre[1])), ax, angle_deg, 0, 360, 1, -1)
+    tone = float(rng.uniform(0.85, 1.15))
+    base = np.clip(_cheek_colour(a) * tone, 0, 255)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    t = np.deg2rad(angle_deg)
+    # across the fingers (perpendicular to the ellipse's long axis, the first axis)
+    across = -(xx - centre[0]) * np.sin(t) + (yy - centre[1]) * np.cos(t)
+    shade = 1.0 + 0.05 * _smooth_noise(rng, (h, w), 10 / mmpp)
+    half = axes_mm[1] / 2 / mmpp
+    for k in (-0.5, 0.0, 0.5):  # three finger gaps
+        shade -= 0.35 * np.exp(-0.5 * ((across - k * half) / (0.6 / mmpp)) ** 2)
+    shade -= 0.15 * np.clip(np.abs(across) / max(half, 1) - 0.6, 0, 1)  # rounded: darker to the edges
+    col = np.clip(base[None, None, :] * shade[..., None] + rng.normal(0, 2, (h, w, 3)), 0, 255)
+    return _feather(m.astype(bool), mmpp), col.astype(np.float32), f"tone={tone:.2f}"
+
+
+def _layer_hand_chin(a, rng):
+    mmpp = a.mm_per_px
+    up = float(rng.uniform(0, 6))
+    c = a.points[CHIN, :2] + (rng.uniform(-5, 5) / mmpp, (25 - up) / mmpp)
+    al, col, s = _hand(a, rng, c, (90, 50), float(rng.uniform(-8, 8)))
+    return al, col, s + f" up={up:.1f}"
+
+
+def _side(rng) -> str:
+    return "right" if rng.random() < 0.5 else "left"
+
+
+def _jowl_point(a, side: str) -> np.ndarray:
+    chain = list(JAW_CHAIN_RIGHT if side == "right" else JAW_CHAIN_LEFT)
+    mx = a.points[MOUTH_RIGHT if side == "right" else MOUTH_LEFT, 0]
+    return a.points[chain[int(np.argmin(np.abs(a.points[chain, 0] - mx)))], :2]
+
+
+def _layer_hand_cheek(a, rng):
+    side = _side(rng)
+    g = a.points[GONION_RIGHT if side == "right" else GONION_LEFT, :2]
+    c = 0.5 * (g + _jowl_point(a, side))
+    ang = float(rng.uniform(10, 30)) * (1 if side == "right" else -1)
+    al, col, s = _hand(a, rng, c, (90, 50), 90 + ang)
+    return al, col, s + f" {side}"
+
+
+def _layer_hair(a, rng):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    side = _side(rng)
+    g = a.points[GONION_RIGHT if side == "right" else GONION_LEFT, :2]
+    inward = 1.0 if a.points[CHIN, 0] > g[0] else -1.0
+    y0 = 0.5 * (a.points[468, 1] + a.points[473, 1])
+    y1 = a.points[CHIN, 1] + 20 / mmpp
+    colour = np.array([(45, 30, 20), (200, 170, 110)][rng.integers(2)], np.float32)
+    m = np.zeros((h, w), np.uint8)
+    ys = np.linspace(y0, y1, 40)
+    for _ in range(60):
+        x0 = g[0] + inward * rng.uniform(-8, 18) / mmpp
+        amp, per, ph = rng.uniform(0.5, 3) / mmpp, rng.uniform(15, 40) / mmpp, rng.uniform(0, 6.3)
+        xs = x0 + amp * np.sin(2 * np.pi * (ys - y0) / per + ph) + inward * rng.uniform(-0.1, 0.1) * (ys - y0)
+        th = max(1, int(round(rng.uniform(0.2, 0.5) / mmpp)))
+        cv2.polylines(m, [np.round(np.stack([xs, ys], 1) * 16).astype(np.int32)], False, 255, th, cv2.LINE_AA, 4)
+    al = np.clip(cv2.GaussianBlur(m.astype(np.float32) / 255, (0, 0), 0.5), 0, 1) * 0.9
+    col = np.clip(colour[None, None, :] * (1 + 0.15 * _smooth_noise(rng, (h, w), 3 / mmpp))[..., None], 0, 255)
+    return al, col.astype(np.float32), side
+
+
+def _layer_bandage(a, rng):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    chain = list(JAW_CHAIN_RIGHT) + list(JAW_CHAIN_LEFT[1:])
+    if rng.random() < 0.6:  # over the jaw line: 0-10 mm inside a random point of the chain
+        i = chain[rng.integers(len(chain))]
+        c = a.points[i, :2]
+        towards = a.points[4, :2] - c
+        c = c + towards / max(np.linalg.norm(towards), 1) * rng.uniform(0, 10) / mmpp
+        where = "jaw"
+    else:  # on a cheek
+        c = a.points[[205, 425][rng.integers(2)], :2]
+        where = "cheek"
+    ang = float(rng.uniform(0, 180))
+    white = rng.random() < 0.5
+    base = np.array([245, 245, 243] if white else [238, 222, 205], np.float32)
+    box = cv2.boxPoints(((float(c[0]), float(c[1])), (50 / mmpp, 20 / mmpp), ang))
+    m = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(m, [np.round(box).astype(np.int32)], 1)
+    pad = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(pad, [np.round(cv2.boxPoints(((float(c[0]), float(c[1])), (18 / mmpp, 14 / mmpp), ang)))
+                       .astype(np.int32)], 1)
+    shade = 1.0 - 0.08 * cv2.GaussianBlur(pad.astype(np.float32), (0, 0), 0.5 / mmpp)
+    col = np.clip(base[None, None, :] * shade[..., None] + rng.normal(0, 2, (h, w, 3)), 0, 255)
+    return _feather(m.astype(bool), mmpp), col.astype(np.float32), f"{where} {'white' if white else 'beige'}"
+
+
+def _background_mask(a) -> np.ndarray:
+    h, w = a.photo.rgb.shape[:2]
+    p, mmpp = a.points[:, :2], a.mm_per_px
+    face = np.zeros((h, w), np.uint8)
+    cv2.fillPoly(face, [np.round(p[list(FACE_OVAL)]).astype(np.int32)], 1)
+    r = max(1, int(round(3.0 / mmpp)))
+    face = cv2.dilate(face, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    gx = sorted((p[GONION_RIGHT, 0], p[GONION_LEFT, 0]))
+    mid, half = 0.5 * (gx[0] + gx[1]), 0.55 * 0.5 * (gx[1] - gx[0])
+    yy, xx = np.mgrid[0:h, 0:w]
+    neck = (np.abs(xx - mid) <= half) & (yy >= min(p[GONION_RIGHT, 1], p[GONION_LEFT, 1]))
+    pupil_y = 0.5 * (p[468, 1] + p[473, 1])
+    return (yy > pupil_y) & ~face.astype(bool) & ~neck
+
+
+def _layer_background(a, rng, kind: str):
+    h, w = a.photo.rgb.shape[:2]
+    mmpp = a.mm_per_px
+    m = _background_mask(a)
+    if kind == "bg_neck":
+        x, y = a.points[CHIN, :2]
+        r = int(max(2, 4 / mmpp))
+        y0, y1 = int(y + 15 / mmpp), int(y + 25 / mmpp)
+        patch = a.photo.rgb[max(0, y0):min(h, y1), max(0, int(x) - r):int(x) + r].reshape(-1, 3)
+        base = np.median(patch, axis=0) if len(patch) else _cheek_colour(a) * 0.8
+        col = base[None, None, :] * (1 + 0.04 * _smooth_noise(rng, (h, w), 20 / mmpp))[..., None]
+        col = col + rng.normal(0, 2, (h, w, 3))
+        info = "neck " + ",".join(f"{v:.0f}" for v in base)
+    else:
+        tex = skdata.gravel().astype(np.float32)
+        reps = (h // tex.shape[0] + 1, w // tex.shape[1] + 1)
+        t = np.tile(tex, reps)[:h, :w]
+        t = (t - t.mean()) / max(t.std(), 1e-6)
+        tint = rng.uniform(60, 200, 3)
+        col = tint[None, None, :] + 55 * t[..., None]
+        info = "gravel"
+    return _feather(m, mmpp), np.clip(col, 0, 255).astype(np.float32), info
+
+
+def cover_layer(a, kind: str, seed: int):
+    """A cover's (opacity (H, W) in [0, 1], colour (H, W, 3) float, description) built on analysis ``a``."""
+    rng = np.random.default_rng(seed)
+    if kind.startswith(("collar", "turtleneck")):
+        return _layer_collar(a, rng, kind)
+    if kind.startswith("bg_"):
+        return _layer_background(a, rng, kind)
+    return {"scarf": _layer_scarf, "hand_chin": _layer_hand_chin, "hand_cheek": _layer_hand_cheek,
+            "hair": _layer_hair, "bandage": _layer_bandage}[kind](a, rng)
+
+
+def shifted(layer, mmpp: float, seed: int):
+    """The layer moved 2-4 mm in a random direction (the same cover, placed a little differently)."""
+    rng = np.random.default_rng(seed + 7919)
+    d, t = rng.uniform(2, 4) / mmpp, rng.uniform(0, 2 * np.pi)
+    al, col, s = layer
+    m = np.float32([[1, 0, d * np.cos(t)], [0, 1, d * np.sin(t)]])
+    h, w = al.shape
+    al2 = cv2.warpAffine(al, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    col2 = cv2.warpAffine(col, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return al2, col2, s
+
+
+def composite(rgb: np.ndarray, layer) -> np.ndarray:
+    al, col, _ = layer
+    out = rgb.astype(np.float32) * (1 - al[..., None]) + col * al[..., None]
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+
+
+# ----------------------------------------------------------------------------------------- per-photo cue
+def neck_band_area(x) -> float:
+    """C1's cue: the largest connected not-skin area (mm²) from the jaw contour to :data:`NECK_BAND_MM` outside
+    it, below the higher gonion, by the per-photo check's cells and limits; NaN when it cannot be read."""
+    if not x.ok or x.jaw is None:
+        return float("nan")
+    got = po.region_cells(x.photo.rgb, x.points, x.mm_per_px, x.jaw.contour_px, (None, None))
+    if got is None:
+        return float("nan")
+    feat, cells = got
+    p = np.asarray(x.points, np.float64)[:, :2]
+    # the cell grid of region_cells (its box): rebuilt from the same margins
+    h, w = x.photo.rgb.shape[:2]
+    allp = np.concatenate([p, np.asarray(x.jaw.contour_px, np.float64)[:, :2]])
+    mg = (po.OCCLUSION_PHOTO_REF_RADIUS_MM + 3 * po.OCCLUSION_PHOTO_TEXTURE_MM) / x.mm_per_px
+    x0, y0 = (int(max(0, np.floor(v - mg))) for v in allp.min(0))
+    to_cell = lambda xy: (xy - (x0, y0)) / feat.cell_px - 0.5  # noqa: E731
+    shape = feat.texture.shape
+    inside = np.zeros(shape, np.uint8)
+    cv2.fillPoly(inside, [np.round((to_cell(np.asarray(x.jaw.contour_px)[:, :2]) + 0.5) * 16).astype(np.int32)], 1,
+                 cv2.LINE_8, shift=4)
+    r = max(1, int(round(NECK_BAND_MM / feat.cell_mm)))
+    grown = cv2.dilate(inside, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    pc = to_cell(p)
+    top = min(pc[GONION_RIGHT, 1], pc[GONION_LEFT, 1])
+    rows = np.arange(shape[0])[:, None] >= top
+    band = grown.astype(bool) & ~inside.astype(bool) & rows
+    bad = po.not_skin(feat, cells["reference"])
+    return po.largest_area(bad & band, feat.cell_mm)
+
+
+# ----------------------------------------------------------------------------------------- measuring
+def faces(which: str) -> list[Path]:
+    tune, held = canada_split(sorted(CANADA.glob("*.jpg")))
+    if which == "tuning":
+        return sorted(LONDON.glob("*_neutral.jpg")) + tune
+    return held + sorted((SHARED_FACES / "debruine_cc0").glob("*.jpg"))
+
+
+def nuisances(rgb):
+    return sim.brightness(sim.rescale(sim.roll(rgb, 1.0).image, 0.97).image, 1.05).image
+
+
+def _photo_info(x, tag: str) -> dict:
+    o = x.occlusion if x.ok else None
+    out = {f"{tag}_covered": ";".join(o.covered) if o is not None else "", f"{tag}_neck": neck_band_area(x)}
+    for r in ("jaw_right", "chin", "jaw_left"):
+        out[f"{tag}_{r}"] = o.areas_mm2.get(r, float("nan")) if o is not None else float("nan")
+    return out
+
+
+def measure(which: str, out: Path, only: list[str] | None = None) -> None:
+    rows = []
+    for fi, p in enumerate(faces(which)):
+        if only and p.name not in only:
+            continue
+        a = analyze_photo(p)
+        if not a.ok:
+            print(f"{p.name}: {a.status}", flush=True)
+            continue
+        seed0 = zlib.crc32(p.name.encode())
+        lifted = sim.lift(a, 2.0).image
+        n = analyze_photo(nuisances(a.photo.rgb), name=f"{p.stem}-n.png")
+        lf = analyze_photo(nuisances(lifted), name=f"{p.stem}-l.png")
+        info = {"a": _photo_info(a, "x"), "n": _photo_info(n, "y"), "l": _photo_info(lf, "y")}
+        pairs = [("nochange", "clean", "-", "", a, n, info["a"], info["n"]),
+                 ("lift", "clean", "-", "", a, lf, info["a"], info["l"])]
+        for ci, kind in enumerate(COVERS):
+            if ci % 2 != fi % 2:  # half the covers a face (module docstring)
+                continue
+            seed = seed0 + 1000 * ci
+            layer = cover_layer(a, kind, seed)
+            ac = analyze_photo(composite(a.photo.rgb, layer), name=f"{p.stem}-{kind}.png")
+            nc = analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-{kind}-n.png")
+            ns = analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
+                               name=f"{p.stem}-{kind}-s.png")
+            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
+            ia, inc, ins, ilc = (_photo_info(ac, "x"), _photo_info(nc, "y"), _photo_info(ns, "y"),
+                                 _photo_info(lc, "y"))
+            pairs += [("nochange", "after", kind, layer[2], a, nc, info["a"], inc),
+                      ("nochange", "both", kind, layer[2], ac, nc, ia, inc),
+                      ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins),
+                      ("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
+                      ("lift", "both", kind, layer[2], ac, lc, ia, ilc)]
+        for kind_, cond, cover, desc, x, y, ix, iy in pairs:
+            base = dict(face=p.name, kind=kind_, cond=cond, cover=cover, desc=desc, **ix, **iy)
+            if not (x.ok and y.ok):
+                rows.append(dict(base, status=f"not analysed: {x.status} / {y.status}", metric=""))
+                continue
+            c = compare_photos(x, y)
+            msgs = " | ".join(c.messages)
+            flags = dict(pairwise=MSG_COVERED in msgs, onephoto=MSG_PHOTO_COVERED in msgs)
+            for r in c.changes:
+                rows.append(dict(base, status=c.status, **flags, metric=r.metric, side=r.side, change=r.change,
+                                 floor=r.noise_floor, verdict=r.verdict))
+        print(f"{p.name} done ({fi + 1})", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+# ----------------------------------------------------------------------------------------- tables
+def _both_flagged(df: pd.DataFrame) -> pd.Series:
+    """C2's cue: a jaw or chin region flagged by the per-photo check in both photos."""
+    jaw = ("jaw_right", "chin", "jaw_left")
+    sets = lambda col: df[col].fillna("").map(lambda v: {r for r in str(v).split(";") if r in jaw})  # noqa: E731
+    return pd.Series([bool(x & y) for x, y in zip(sets("x_covered"), sets("y_covered"))], index=df.index)
+
+
+#: C3's rows beside C2's, by the region flagged in both photos
+_SIDE_LIFTS = {s: tuple((f"{r}_lift{k}", x) for r in ("mouth_corner", "cheek") for k in ("_mm", "_landmarks_mm")
+                        for x in (s, "mean")) for s in ("right", "left")}
+C3_ROWS = {"jaw_right": JAW_ROW_SET | set(_SIDE_LIFTS["right"]), "jaw_left": JAW_ROW_SET | set(_SIDE_LIFTS["left"]),
+           "chin": JAW_ROW_SET | set(_SIDE_LIFTS["right"]) | set(_SIDE_LIFTS["left"]),
+           "fold_right": set(_SIDE_LIFTS["right"]), "fold_left": set(_SIDE_LIFTS["left"])}
+
+
+def _c3_hit(df: pd.DataFrame) -> pd.Series:
+    """C3: the row is one of a region's :data:`C3_ROWS` and that region is flagged in both photos."""
+    out = []
+    for x, y, m, s in zip(df.x_covered.fillna(""), df.y_covered.fillna(""), df.metric, df.side):
+        both = set(str(x).split(";")) & set(str(y).split(";")) - {""}
+        out.append(any((m, s) in C3_ROWS[r] for r in both if r in C3_ROWS))
+    return pd.Series(out, index=df.index, dtype=bool)
+
+
+def _verdicts(df: pd.DataFrame, limit: float | None) -> pd.Series:
+    """Each row's verdict, with C1 at ``limit`` (None: R0, as recorded; "C2", "C3": those candidates)."""
+    if limit is None:
+        return df.verdict
+    if limit == "C3":
+        return df.verdict.where(~_c3_hit(df), "uncertain")
+    if limit == "C2":
+        diff = _both_flagged(df)
+    else:
+        diff = (df.x_neck.fillna(0) - df.y_neck.fillna(0)).abs() > limit
+    hit = diff & pd.Series([(m, s) in JAW_ROW_SET for m, s in zip(df.metric, df.side)], index=df.index)
+    return df.verdict.where(~hit, "uncertain")
+
+
+def _c1_hits(df: pd.DataFrame, limit: float) -> pd.Series:
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    return ((pairs.x_neck.fillna(0) - pairs.y_neck.fillna(0)).abs() > limit).groupby(
+        [pairs.kind, pairs.cond, pairs.cover]).sum()
+
+
+def summary(df: pd.DataFrame, limit: float | None) -> pd.DataFrame:
+    d = df[df.metric.fillna("") != ""].assign(v=_verdicts(df[df.metric.fillna("") != ""], limit))
+    out = []
+    for (cover, cond), g in d.groupby(["cover", "cond"], sort=False):
+        nz = g[(g.kind == "nochange") & g.metric.map(is_jaw_row)]
+        bad = nz[~nz.v.isin(["within_noise", "uncertain"])]
+        unc = nz[nz.v == "uncertain"]
+        li = g[(g.kind == "lift") & g.metric.isin(LIFT_ROWS)]
+        pairs = g.drop_duplicates(["face", "kind"])
+        npc = pairs[pairs.kind == "nochange"]
+        out.append(dict(cover=cover, cond=cond, nochange_pairs=nz.face.nunique(), false_rows=len(bad),
+                        pairs_with_false=bad.face.nunique(),
+                        false_per_pair=len(bad) / max(nz.face.nunique(), 1),
+                        uncertain_jaw_rows=len(unc), lift_kept=int((li.v == "lift").sum()), lift_rows=len(li),
+                        lift_wrong=int(li.v.isin(["sag", "increase", "decrease"]).sum()),
+                        pairwise_flag=int(npc.pairwise.fillna(False).astype(bool).sum()),
+                        onephoto_flag=int(npc.onephoto.fillna(False).astype(bool).sum()),
+                        photo_covered=int((npc.y_covered.fillna("") != "").sum())))
+    return pd.DataFrame(out)
+
+
+def _md(df: pd.DataFrame) -> str:
+    """A markdown table (pandas' to_markdown needs tabulate)."""
+    fmt = lambda v: f"{v:.2f}" if isinstance(v, float) else str(v)  # noqa: E731
+    lines = ["| " + " | ".join(df.columns) + " |", "|" + "---|" * len(df.columns)]
+    lines += ["| " + " | ".join(fmt(v) for v in r) + " |" for r in df.itertuples(index=False)]
+    return "\n".join(lines)
+
+
+def table(csv: Path, choose: bool, limit: float | None) -> None:
+    df = pd.read_csv(csv)
+    print(f"\n{csv}: {df.face.nunique()} faces, not analysed pairs: "
+          f"{int(df.status.fillna('').str.startswith('not analysed').sum())}")
+    s0 = summary(df, None)
+    print("\nR0 (shipped):")
+    print(_md(s0))
+    d = df[(df.kind == "nochange") & df.metric.map(lambda m: isinstance(m, str) and is_jaw_row(m))]
+    bad = d[~d.verdict.isin(["within_noise", "uncertain"])]
+    print("\nR0 false jaw rows by metric:")
+    print(bad.groupby(["cover", "cond", "metric"]).size().to_string())
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    print("\nneck-band |x - y| area (mm²) by cover and condition: median / max")
+    dd = (pairs.x_neck - pairs.y_neck).abs()
+    print(dd.groupby([pairs.kind, pairs.cover, pairs.cond]).agg(["median", "max"]).round(0).to_string())
+    if choose:
+        clean = pairs[pairs.cover == "-"]
+        cd = (clean.x_neck.fillna(0) - clean.y_neck.fillna(0)).abs()
+        ok = [a for a in LIMITS if (cd > a).sum() == 0]
+        print(f"\nclean pairs' largest neck-band difference {cd.max():.0f} mm²; C1's limit: "
+              f"{ok[0] if ok else 'none of ' + str(LIMITS)}")
+        limit = ok[0] if ok else None
+    if limit is not None:
+        print(f"\nC1 at {limit} mm²:")
+        print(_md(summary(df, limit)))
+        print("pairs C1 hits:")
+        print(_c1_hits(df, limit).to_string())
+    print("\nC2 (a jaw or chin region flagged in both photos):")
+    print(_md(summary(df, "C2")))
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    hits = _both_flagged(pairs)
+    print("pairs C2 hits:")
+    print(hits.groupby([pairs.kind, pairs.cond, pairs.cover]).sum().to_string())
+    print("\nC3 (C2 and the side's cheek / mouth-corner lift rows; a fold band flagged in both: those lift rows):")
+    print(_md(summary(df, "C3")))
+    for name in ("C2", "C3"):
+        d = df[df.metric.fillna("") != ""]
+        d = d.assign(v0=d.verdict, v=_verdicts(d, name))
+        nz = d[(d.kind == "nochange") & d.metric.map(is_jaw_row)]
+        for conds in (("both", "shifted"), ("after",)):
+            g = nz[nz.cond.isin(conds)]
+            f0 = (~g.v0.isin(["within_noise", "uncertain"])).sum()
+            f1 = (~g.v.isin(["within_noise", "uncertain"])).sum()
+            print(f"{name} on {'+'.join(conds)}: false jaw rows R0 {f0}, {name} {f1} (removed {f0 - f1})")
+        cl = d[d.cover == "-"]
+        hit = cl[(cl.v == "uncertain") & (cl.v0 != "uncertain")].drop_duplicates(["face", "kind"])
+        print(f"{name}: clean pairs hit {len(hit)}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
+    ap.add_argument("--only", nargs="*", help="only these face file names (a smoke run)")
+    ap.add_argument("--table", type=Path)
+    ap.add_argument("--choose", action="store_true", help="choose C1's limit (tuning CSV only)")
+    ap.add_argument("--limit", type=float, help="read C1 at this limit")
+    ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")
+    args = ap.parse_args()
+    if args.measure:
+        measure(args.measure[0], Path(args.measure[1]), args.only)
+    if args.table:
+        table(args.table, args.choose, args.limit)
+    if args.layers:
+        a = analyze_photo(Path(args.layers[0]))
+        outdir = Path(args.layers[1])
+        outdir.mkdir(parents=True, exist_ok=True)
+        for ci, kind in enumerate(COVERS):
+            lay = cover_layer(a, kind, 1000 * ci)
+            cv2.imwrite(str(outdir / f"{kind}.jpg"), cv2.cvtColor(composite(a.photo.rgb, lay), cv2.COLOR_RGB2BGR))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
