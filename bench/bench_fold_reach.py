@@ -1,4 +1,4 @@
-"""The fold length's lower end following the valley (``folds.LENGTH_FOLLOWS_VALLEY``, stop 39), and a
+"""The fold length's lower end following the valley (``fold_reach_lower.py``, stop 39), and a
 camera-distance term in the fold length's floor (``compare.floors.POSE_ROW_FLOORS["nlf_length_mm"]``).
 
 Why: stop 38 (docs/compare.md "The fold length's full-size default") found that a fold lengthened by a darker
@@ -7,14 +7,14 @@ from the bottom point, bent towards the mouth corner, 4 / 8 mm, 5 / 10 % darker)
 (median -0.07..+0.02 mm; ``longer`` on 1-3 of 72 tuning sides): the length was counted along the line
 itself, to a fixed end 8 mm below the bottom landmark, and the stroke lies 2.5-4.5 mm medial of it.  Now
 the length below the bottom landmark's point is counted along the continuation with the most valley
-evidence in a band from 6 mm medial to 3 mm lateral, 12 mm long (``folds._lower_length``; the constants
+evidence in a band from 6 mm medial to 3 mm lateral, 12 mm long (``fold_reach_lower.lower_length``; the constants
 set a priori from stop 38's geometry, not searched).  The fold line itself is unchanged.  And the real
 30 -> 15 cm debruine pair read a false ``shorter`` (-8.52 mm against 5.0): the length's floor had no
 camera term.
 
 Rule (written 2026-12-04 before any run of this script; nothing below is re-chosen after a held-out run)
 --------------------------------------------------------------------------------------------------------
-Task 1, the lower end (``new``) against the line's fixed end (``old``, ``LENGTH_FOLLOWS_VALLEY = False``):
+Task 1, the lower end (``new``) against the line's fixed end (``old``, the package's own length):
 
 T1. Read (tuning faces: London 12 neutral + the 24 Canada tuning faces of ``bench/accuracy.py``
     ``canada_split``; fixed geometry: each face's own found line and landmarks scored on its stroked copy,
@@ -32,7 +32,7 @@ T3. Held out, once, through ``compare_photos`` (``python bench/bench_length_floo
     Canada held-out faces x the 13 nuisances, bilateral 20 / 1.5 mm and the four strokes, and the 24 debruine
     real pairs): the 8 mm / 10 % stroke read ``longer`` on >= 25 % of the sides (8 of 32; stop 38: 2), and no
     more false rows than stop 38's (nuisances 0 of 416, bilateral 0 of 32, debruine 1 of 48 at the shipped
-    floors).  Ship only if T1, T2 and T3 pass; otherwise ``LENGTH_FOLLOWS_VALLEY`` stays False and the
+    floors).  Ship only if T1, T2 and T3 pass; otherwise the package keeps its fixed end and the
     negative is documented.
 
 Task 2, the camera term: ``k`` = the 95th percentile over the tuning faces' camera re-renders (the two
@@ -48,7 +48,7 @@ Results (2026-12-04; docs/compare.md "The fold length's lower end and its camera
 -------------------------------------------------------------------------------------
 Task 1 failed on the tuning faces: the 8 mm / 10 % stroke read on 7 of 72 sides (the fixed end 2; T1 asks 18),
 the 4 mm / 10 % on 2 (fixed end 3), and the bilateral copies 5 false rows against 4 (T2): not shipped
-(``folds.LENGTH_FOLLOWS_VALLEY`` stays False), T3 not run, the held-out faces unread for it.  ``--fill``
+(the candidate moved out of the package into ``bench/fold_reach_lower.py``), T3 not run, the held-out faces unread for it.  ``--fill``
 (after): the continuation already counts a median 8.3 of its 12 mm on the unstroked photos.  ``--area``
 (exploratory, no rule): the band's valley area reads the strokes more (27 of 72) but the bilateral copies
 read 14 false rows.  Task 2: k = 2.5 mm per unit camera change (p95 2.425 over 72 re-render pairs),
@@ -86,6 +86,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+import fold_reach_lower as low  # noqa: E402
 from facemetrics import analyze_photo, folds  # noqa: E402
 from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS, RESOLUTION_FLOOR_SLOPES  # noqa: E402
 
@@ -107,14 +108,10 @@ def _faces(which: str) -> list[Path]:
 
 def _both(fn):
     """``fn()`` with the line's fixed end (old) and the valley-following end (new)."""
-    keep = folds.LENGTH_FOLLOWS_VALLEY
     out = {}
-    try:
-        for name, flag in (("old", False), ("new", True)):
-            folds.LENGTH_FOLLOWS_VALLEY = flag
+    for name, flag in (("old", False), ("new", True)):
+        with low.following_valley(flag):
             out[name] = fn()
-    finally:
-        folds.LENGTH_FOLLOWS_VALLEY = keep
     return out
 
 
@@ -220,7 +217,7 @@ def debruine() -> None:
 
 def fill(which: str) -> None:
     """Diagnosis (after the tuning run): how much of the 12 mm continuation the valley-following end already
-    counts on the unstroked photo, and on the 8 mm / 10 % stroked copy (mm; ``folds._lower_length``)."""
+    counts on the unstroked photo, and on the 8 mm / 10 % stroked copy (mm; ``fold_reach_lower.lower_length``)."""
     from bench_length_floor import _template, lengthen_towards_mouth
     from facemetrics.geometry import resample_polyline
 
@@ -241,25 +238,18 @@ def fill(which: str) -> None:
             vals = []
             for img in (a.photo.rgb, stroked):
                 g = img[..., 1]
-                # the skin reference of the line, as folds._score takes it
-                offsets, med, lat, _t = folds._score_columns(folds.RESOLUTION_MM, folds.SKIN_MEDIAL_MM,
-                                                             folds.SKIN_LATERAL_MM)
-                grid = folds._fan(centre, offsets, folds._normals(centre, side))
-                band = folds._along(folds._sample(g, a.frame, grid)[0])
-                span = folds._span_rows(centre, uv)
-                keep = folds._off_lips(grid[span][:, lat], lips)
-                ref = folds._skin_level(band[span][:, lat], keep)
-                vals.append(folds._lower_length(g, a.frame, centre, bottom, side, max(ref, 1e-3), lips))
+                ref = low.line_reference(g, a.frame, centre, uv, side, lips)[0]  # as folds._score takes it
+                vals.append(low.lower_length(g, a.frame, centre, bottom, side, ref, lips))
             out.append(vals)
     v = np.array(out)
-    print(f"{which}: {len(v)} sides; the continuation ({folds.LOWER_REACH_MM:g} mm) counts on the photo: median "
+    print(f"{which}: {len(v)} sides; the continuation ({low.LOWER_REACH_MM:g} mm) counts on the photo: median "
           f"{np.median(v[:, 0]):.1f} mm (p10 {np.percentile(v[:, 0], 10):.1f}, p90 {np.percentile(v[:, 0], 90):.1f}); "
           f"with the 8 mm / 10 % stroke: median {np.median(v[:, 1]):.1f}; gain median {np.median(v[:, 1] - v[:, 0]):+.2f} "
           f"(p90 {np.percentile(v[:, 1] - v[:, 0], 90):+.2f}); sides already >= 75 % full: {int(np.sum(v[:, 0] >= 9.0))}")
 
 
 def _lower_band_share(img: np.ndarray, a, side: str) -> np.ndarray:
-    """The soft-count share (0-1) over ``folds._lower_length``'s whole search band, shape (rows, cols)."""
+    """The soft-count share (0-1) over ``fold_reach_lower.lower_length``'s whole search band, shape (rows, cols)."""
     from facemetrics.geometry import resample_polyline
 
     fm = a.nlf_right if side == "right" else a.nlf_left
@@ -269,23 +259,20 @@ def _lower_band_share(img: np.ndarray, a, side: str) -> np.ndarray:
     span = folds._span_rows(centre, uv)
     bottom = int(np.flatnonzero(span)[-1])
     g = img[..., 1]
-    offsets, _med, lat, _t = folds._score_columns(folds.RESOLUTION_MM, folds.SKIN_MEDIAL_MM, folds.SKIN_LATERAL_MM)
-    grid = folds._fan(centre, offsets, folds._normals(centre, side))
-    band = folds._along(folds._sample(g, a.frame, grid)[0])
     lips = folds._lips_mm(a.points, a.frame)
-    ref = max(folds._skin_level(band[span][:, lat], folds._off_lips(grid[span][:, lat], lips)), 1e-3)
+    ref = low.line_reference(g, a.frame, centre, uv, side, lips)[0]
     d = centre[bottom] - centre[max(bottom - 5, 0)]
     d = d / np.linalg.norm(d)
     normal = np.array([-d[1], d[0]])
     if (normal[0] > 0) == (side == "right"):
         normal = -normal
-    n_rows = int(round(folds.LOWER_REACH_MM / folds.RESOLUTION_MM))
+    n_rows = int(round(low.LOWER_REACH_MM / folds.RESOLUTION_MM))
     axis = centre[bottom] + (np.arange(1, n_rows + 1) * folds.RESOLUTION_MM)[:, None] * d
     wide = np.arange(-40, 31) * folds.RESOLUTION_MM
     grid2 = folds._fan(axis, wide, np.broadcast_to(normal, axis.shape))
     bs = folds._along(folds._sample(g, a.frame, grid2)[0])
     ev = folds.gaussian_filter1d(folds._evidence(bs, np.full(n_rows, ref)), folds.LENGTH_SMOOTH_MM / folds.RESOLUTION_MM, axis=0)
-    cols = (wide >= -folds.LOWER_MEDIAL_MM - 1e-9) & (wide <= folds.LOWER_LATERAL_MM + 1e-9)
+    cols = (wide >= -low.LOWER_MEDIAL_MM - 1e-9) & (wide <= low.LOWER_LATERAL_MM + 1e-9)
     share = np.clip(ev[:, cols] / folds.LENGTH_FULL_EVIDENCE, 0.0, 1.0)
     share[~folds._off_lips(grid2[:, cols], lips)] = 0.0
     return share

@@ -72,8 +72,8 @@ length (mm)
     by the change of the evidence itself (``bench/bench_fold_length.py``,
     docs/compare.md "The fold length's ends").  The line's lower end is fixed
     (:data:`EXTEND_BOTTOM_MM` past the bottom landmark); an end that follows the
-    valley (:func:`_lower_length`, :data:`LENGTH_FOLLOWS_VALLEY`) was tried in stop 39
-    and is off: it failed its rule on the tuning faces (docs/compare.md "The fold
+    valley was tried in stop 39 and is not in the package: it failed its rule on
+    the tuning faces (``bench/fold_reach_lower.py``, docs/compare.md "The fold
     length's lower end and its camera term").
 
 Parameters were chosen on 24 of the 40 Canada faces and 6 of the 12 London
@@ -120,25 +120,6 @@ CONTRAST_OFFSET_MM = 4.0
 LENGTH_FULL_EVIDENCE = 1.5
 #: smoothing of the evidence along the line before the length's soft count, mm
 LENGTH_SMOOTH_MM = 2.0
-#: OFF (stop 39: failed its rule on the tuning faces, docs/compare.md "The fold length's lower end and its
-#: camera term"; kept for ``bench/bench_fold_reach.py``).  When on, the fold's lower end follows the valley:
-#: below the line's point at the bottom landmark the
-#: length is the soft count along the continuation with the most valley evidence, searched in a band
-#: along the line's direction there (the mean direction over its last :data:`LOWER_DIRECTION_MM`) reaching
-#: :data:`LOWER_REACH_MM` past it, from :data:`LOWER_MEDIAL_MM` medial to :data:`LOWER_LATERAL_MM`
-#: lateral of that direction, outside the lips; ``False``: along the line itself (before stop 39).
-#: Set a priori from stop 38's diagnosis on the tuning faces (bench_length_floor --reach tune: the line
-#: runs a median 2.7 mm past the hand-placed bottom point, a stroke towards the mouth corner lies
-#: 2.5 / 3.6 mm medial of it 2 / 4 mm along); bench/bench_fold_reach.py, docs/compare.md
-LENGTH_FOLLOWS_VALLEY = False
-LOWER_REACH_MM = 12.0
-LOWER_MEDIAL_MM = 6.0
-LOWER_LATERAL_MM = 3.0
-LOWER_DIRECTION_MM = 2.0
-#: the continuation's path: penalty per sideways step and per change of direction (soft-count units,
-#: one full 0.4 mm step = 1)
-LOWER_SLOPE_PENALTY = 0.05
-LOWER_CURVE_PENALTY = 0.5
 #: anatomical prior: penalty per mm away from the reference line, and that line's
 #: offset from the Face Mesh path (negative = towards the midline), mm; the reference
 #: line also orients the depth strips (issue 10: -1.5 mm on Canada + London tuning faces)
@@ -504,66 +485,7 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     contrast = float(np.median((1.0 - band_s[:, c0] / sides)[span]) * 100.0)
     on_line = _evidence_at(band_s, np.full(len(band_s), max(ref_l, 1e-3)), c0)
     smoothed = gaussian_filter1d(on_line, LENGTH_SMOOTH_MM / RESOLUTION_MM)
-    if not LENGTH_FOLLOWS_VALLEY:
-        return depth, contrast, _fold_length(smoothed)
-    bottom = int(np.flatnonzero(span)[-1])
-    lower = _lower_length(image, frame, centre, bottom, side, max(ref_l, 1e-3), lips_mm)
-    return depth, contrast, _fold_length(smoothed[:bottom + 1]) + lower
-
-
-def _lower_length(image: np.ndarray, frame: Frame, centre: np.ndarray, bottom: int, side: str,
-                  ref: float, lips_mm: np.ndarray | None) -> float:
-    """The fold length below the line's point at the bottom landmark, mm: the soft count
-    (:func:`_fold_length`'s share per step) along the continuation with the most valley evidence.
-
-    Parameters
-    ----------
-    image : ndarray, shape (H, W), luminance (or one channel)
-    frame : Frame
-    centre : ndarray, shape (K, 2)
-        The fold line, levelled mm (u, v), every :data:`RESOLUTION_MM`, top to bottom.
-    bottom : int
-        Row of ``centre`` nearest the bottom landmark.
-    side : {"right", "left"}
-    ref : float
-        The skin level the evidence is relative to (the line's lateral skin reference).
-    lips_mm : ndarray, shape (L, 2), or None
-        The outer-lip contour, levelled mm: no evidence inside it or within :data:`LIP_MARGIN_MM`.
-
-    Returns
-    -------
-    float
-        mm, 0 to :data:`LOWER_REACH_MM`: one :data:`RESOLUTION_MM` step along the band's axis (the
-        line's direction at ``bottom``) per row, counted as the line's steps are.  The path starts on
-        the line, moves at most one column (:data:`RESOLUTION_MM`) sideways per row and pays
-        :data:`LOWER_SLOPE_PENALTY` per sideways step and :data:`LOWER_CURVE_PENALTY` per change of
-        direction; the count is its summed share, penalties not subtracted.
-    """
-    back = max(bottom - int(round(LOWER_DIRECTION_MM / RESOLUTION_MM)), 0)
-    d = centre[bottom] - centre[back]
-    norm = float(np.linalg.norm(d))
-    if not np.isfinite(norm) or norm < 1e-6:
-        return 0.0
-    d = d / norm
-    normal = np.array([-d[1], d[0]])
-    if (normal[0] > 0) == (side == "right"):  # lateral: negative u on the subject's right
-        normal = -normal
-    n_rows = int(round(LOWER_REACH_MM / RESOLUTION_MM))
-    axis = centre[bottom] + (np.arange(1, n_rows + 1) * RESOLUTION_MM)[:, None] * d
-    pad = 4.0 * max(SIGMAS_MM)  # the widest scale's reach, so the kept columns' evidence sees real skin
-    wide = np.arange(-round((LOWER_MEDIAL_MM + pad) / RESOLUTION_MM),
-                     round((LOWER_LATERAL_MM + pad) / RESOLUTION_MM) + 1) * RESOLUTION_MM
-    grid = _fan(axis, wide, np.broadcast_to(normal, axis.shape))
-    band_s = _along(_sample(image, frame, grid)[0])
-    ev = gaussian_filter1d(_evidence(band_s, np.full(n_rows, ref)), LENGTH_SMOOTH_MM / RESOLUTION_MM, axis=0)
-    cols = (wide >= -LOWER_MEDIAL_MM - 1e-9) & (wide <= LOWER_LATERAL_MM + 1e-9)
-    share = np.clip(ev[:, cols] / LENGTH_FULL_EVIDENCE, 0.0, 1.0)
-    share[~_off_lips(grid[:, cols], lips_mm)] = 0.0
-    start = int(np.argmin(np.abs(wide[cols])))
-    score = share.copy()
-    score[0, np.arange(score.shape[1]) != start] = -1e9  # the path starts on the line
-    path = _best_path(score, LOWER_SLOPE_PENALTY, LOWER_CURVE_PENALTY)
-    return float(share[np.arange(n_rows), path].sum()) * RESOLUTION_MM
+    return depth, contrast, _fold_length(smoothed)
 
 
 def _fold_length(evidence: np.ndarray) -> float:
