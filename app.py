@@ -463,6 +463,7 @@ class Pair:
     before_hours: float | None = None  # the before photo's hours since treatment (None when unknown)
     passed_over: tuple = ()  # :attr:`facemetrics.pairing.PhotoPair.passed_over`: earlier 'before' photos' names
     shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
+    hours_from: str = ""  # what its hours count from when no treatment time was given (:func:`hours_from`)
 
 
 def pair_key(pair: Pair) -> tuple:
@@ -488,9 +489,24 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
     its hours since treatment [h]) and its repeats'."""
     r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST,
              hours_since_treatment=pair.hours_since_treatment, _passed_over=pair.passed_over,
-             _shared_faults=pair.shared_faults)
-    base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours), *map(flags_row, pair.repeats)]
+             _shared_faults=pair.shared_faults, hours_from=pair.hours_from)
+    base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours, hours_from=pair.hours_from),
+            *map(flags_row, pair.repeats)]
     return r, base
+
+
+def hours_from(roles: pd.DataFrame, treatment: str) -> str:
+    """What a treatment's hours in the roles table count from, for the batch's wording
+    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when one of its
+    'before' or 'after' photos has negative hours (a treatment time was set: the photos before it are
+    negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
+    from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
+    treatment" (a fresh user's audit, 2026-12-04)."""
+    from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
+
+    rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
+    h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
+    return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
 
 
 def compare_result(cmp) -> dict:
@@ -1753,7 +1769,8 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
         label = f"{p.session[0]}: {p.before} → {p.photo}" + (" (no-change check)" if p.no_change else "")
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
-                            hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()))
+                            hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()),
+                            hours_from(roles, p.session[0]))
     return pairs
 
 

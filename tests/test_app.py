@@ -1159,6 +1159,33 @@ def test_the_timeline_leaves_out_a_picture_compared_with_itself():
     assert [m for _, m, _ in warned] == [same_picture_left_out("copy.jpg", 5.0, "pre.jpg", -1.0, copy=True)]
 
 
+def test_a_before_photo_is_never_called_after_the_treatment_without_a_treatment_time():
+    """A fresh user's audit (2026-12-04): with no treatment time the app's hours count from the first 'before'
+    photo, so a second 'before' photo 5 min later was "0.1 h after the treatment" in the same-picture message.
+    Without a negative hour in the table the times are said from the first 'before' photo; with one (a
+    treatment time set), from the treatment, as the batch says them."""
+    from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
+    from facemetrics.compare import MSG_SAME_PICTURE
+
+    app = app_module()
+    rows = [dict(metric="jawline_lift_mm", side="mean", change=0.0, verdict="within_noise")]
+
+    def warned(hours: dict) -> list[str]:
+        roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                              for n, (role, h) in hours.items()])
+        pairs = app.pairs_of(roles, {n: _flagged(n) for n in hours})
+        copy = [p for p in pairs.values() if p.after.name == "copy.jpg"]
+        _, notes = app.timeline_rows({"p": copy[0]}, lambda p: _stub_comparison("warning", [MSG_SAME_PICTURE], rows))
+        return [m for _, m, _ in notes]
+
+    (msg,) = warned({"a.jpg": ("before", 0.0), "b.jpg": ("before", 5 / 60), "copy.jpg": ("after", 3.0)})
+    assert "after the treatment" not in msg, msg
+    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, 0.0 h after " \
+           f"{HOURS_FROM_FIRST_BEFORE})" in msg, msg
+    (msg,) = warned({"a.jpg": ("before", -1.0), "b.jpg": ("before", -1 + 5 / 60), "copy.jpg": ("after", 3.0)})
+    assert "(copy.jpg, 3.0 h after the treatment, has the same pixels as a.jpg, 1.0 h before the treatment)" in msg
+
+
 # ---------------------------------------------------------------- app audit with Playwright (2026-12-03)
 
 
