@@ -1531,6 +1531,12 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     keep, why_not = {}, {}
     for name, data in items:
         new_ana = analyse(data, name)
+        unread = read_failure(new_ana)
+        if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
+            st.warning(f"{md(name)}: {md(unread)}. Not saved: choose the photo's own file.",
+                       icon=":material/broken_image:")
+            why_not[name] = unread
+            continue
         if base_row is not None:
             check = capture_check(base_row, new_ana.to_row())
             advice = [] if check.ok else list(check.advice)
@@ -1569,6 +1575,16 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.rerun()
 
 
+def read_failure(a: fm.PhotoAnalysis) -> str:
+    """Why an upload could not be read as the CLI says it (``"cannot be read (empty: file is empty (0 bytes))"``,
+    its loader status and reason: :data:`facemetrics.batch.tables.READ_FAILURES`), or "" for a file that
+    was read (measured or not)."""
+    from facemetrics.batch.tables import READ_FAILURES
+
+    status = str(getattr(a, "status", "") or "")
+    return f"cannot be read ({status}: {own_error(a)})" if not a.ok and status in READ_FAILURES else ""
+
+
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
                 why_not: dict | None = None) -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
@@ -1578,7 +1594,9 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     for name, data in items:
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
             why = (why_not or {}).get(name, "")
-            msgs.append(f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
+            # a file that cannot be read is no capture to retake: its reason (read_failure) says so
+            msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
+                        else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue
         try:

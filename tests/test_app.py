@@ -894,12 +894,16 @@ def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_pat
     at.button(key="study-log").click().run()
     at.file_uploader(key="study-upload-0").set_value([
         ("before.jpg", (SAMPLES / "astronaut_before.jpg").read_bytes(), "image/jpeg"),
-        ("notes.jpg", b"not a photo at all", "image/jpeg")])
+        ("notes.jpg", b"not a photo at all", "image/jpeg"), ("empty.jpg", b"", "image/jpeg")])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [s.value for s in at.success if "notes" in s.value]
-    bad = [w.value for w in at.warning if "notes" in w.value]
-    assert bad and "not a supported image" in bad[0] and "retake it" in bad[0], _texts(at)
+    # the CLI's status and reason, not "retake it": no retake cures a text file or a 0-byte one (audit 2026-12-04)
+    bad = [str(w.value).replace("\\", "") for w in at.warning if "notes" in w.value]
+    assert bad and "cannot be read (not_an_image: not a supported image" in bad[0], _texts(at)
+    assert "retake" not in bad[0], bad
+    empty = [w for w in (str(w.value).replace("\\", "") for w in at.warning) if "empty.jpg" in w]
+    assert empty and "cannot be read (empty: file is empty (0 bytes))" in empty[0] and "retake" not in empty[0], empty
     good = [str(e.value) for e in [*at.success, *at.warning] if "before" in str(e.value)]
     assert good and "No baseline yet" in good[0], _texts(at)
     at.button(key="study-add").click().run()

@@ -479,7 +479,8 @@ def _conflict_reason(r: dict, others: list[dict]) -> str:
 
 
 #: statuses of a photo that could not be read (the loader refused it), as against one read but not measured
-_READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+_READ_FAILURES = READ_FAILURES
 
 
 def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans: list[dict]) -> None:
