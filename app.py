@@ -981,10 +981,16 @@ def _per_photo_text(floor: float):
 
 
 def table_decimals(shown: pd.DataFrame) -> pd.Series:
-    """The decimals each row of :func:`table_shown`'s table is shown with: as many as its noise floor supports
-    (:func:`facemetrics.decay.wording.decimals_for`: steps of about a tenth of the floor, 0-3), 2 without one."""
+    """The decimals each row of :func:`table_shown`'s table is shown with, one count for a metric's mean and
+    sides (the mean change had 3 decimals, its sides 2: a fresh user's audit, 2026-12-04): the CLI's for the
+    rows it prints (:data:`facemetrics.report.SUMMARY_DECIMALS`: the lifts, the pose, the folds); for the
+    others as many as the metric's largest noise floor supports (:func:`facemetrics.decay.wording.decimals_for`:
+    steps of about a tenth of the floor, 0-3), 2 without one."""
     floors = pd.to_numeric(shown["noise_floor"], errors="coerce")
-    return pd.Series([decimals_for(f) if math.isfinite(f) and f > 0 else 2 for f in floors], index=shown.index)
+    metric = shown["metric"] if "metric" in shown.columns else pd.Series("", index=shown.index)
+    widest = floors.where(floors > 0).groupby(metric).transform("max")  # NaN: no positive floor in the metric
+    return pd.Series([fm_report.SUMMARY_DECIMALS.get(m, decimals_for(f) if math.isfinite(f) else 2)
+                      for m, f in zip(metric, widest)], index=shown.index)
 
 
 def table_styled(shown: pd.DataFrame):

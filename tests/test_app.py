@@ -1303,6 +1303,33 @@ def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis)
     assert styled.data is shown  # the numbers under the texts
 
 
+def test_a_metrics_mean_and_sides_show_the_clis_decimals(sample_analysis):
+    """A fresh user's audit (2026-12-04): the table showed the mean change with 3 decimals (its floor 0.07 mm)
+    and the per-side changes with 2 (floors 0.10 mm); a metric's rows now share one count, the CLI's for the
+    rows its summary prints (report.SUMMARY_DECIMALS), else by the metric's largest floor."""
+    from facemetrics import compare_photos
+    from facemetrics.report import SUMMARY_DECIMALS, summary_lines
+
+    app = app_module()
+    frame = pd.DataFrame(dict(metric=["jawline_lift_mm"] * 3 + ["lower_face_area_mm2"] * 3,
+                              side=["mean", "right", "left"] * 2, change=[0.1234, 0.2, 0.05, -91.2, -80.0, -100.0],
+                              noise_floor=[0.07, 0.10, 0.10, 38.0, 380.0, float("nan")], unit=["mm"] * 3 + ["mm2"] * 3))
+    dp = app.table_decimals(frame)
+    assert dp.tolist() == [2, 2, 2, 0, 0, 0], dp.tolist()  # was 3, 2, 2 and 0, 0, 2
+    html = app.table_styled(frame).to_html()
+    assert "+0.12<" in html and "+0.20<" in html and "+0.1234" not in html and "+0.123<" not in html
+    # the CLI prints these rows so: the same text as its summary line
+    c = compare_photos(sample_analysis, sample_analysis)
+    shown = app.table_shown(c.to_frame())
+    dp = app.table_decimals(shown)
+    assert (dp.groupby(shown["metric"]).nunique() == 1).all()
+    line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
+    for side in ("mean", "right", "left"):
+        r = c.get("jawline_lift_mm", side)
+        assert f"{r.change:+.{SUMMARY_DECIMALS['jawline_lift_mm']}f} mm" in line, (line, r.change)
+    assert set(dp[shown["metric"] == "jawline_lift_mm"]) == {SUMMARY_DECIMALS["jawline_lift_mm"]}
+
+
 def test_file_names_in_image_captions_are_shown_as_written(after_bytes):
     """Captions are Markdown: a thumbnail named ``[x](y) **b**.jpg`` showed a link and bold text, and so
     did the Folds view's captions."""
