@@ -509,6 +509,33 @@ def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
 
 
+#: where the app's comparisons are, as a ``photos.csv`` row's warning names them (:func:`photos_rows`)
+ON_THE_PAGE = "on the app's page"
+
+
+def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
+    """The ``photos.csv`` download's rows, one per analysis: :meth:`facemetrics.PhotoAnalysis.to_row`, except
+    that a photo of several faces whose comparisons measured another face than the largest (the face that
+    matches the other photo, :mod:`facemetrics.compare.faces`) gets that face's row, its warnings saying which
+    and why, as the batch writes it (:func:`facemetrics.batch.runner.agree_faces`; the download described the
+    largest face while the page compared another: a fresh user's audit, 2026-12-04).  ``comparison_of(pair)``:
+    a pair's comparison if it was made, else None (a pair not made is not counted: its photo's row stays the
+    largest face's, which its warnings say)."""
+    from facemetrics.batch.runner import agree_faces
+    from facemetrics.batch.workers import faces_used
+
+    rows = {a.name: a.to_row() for a in analyses}
+    jobs, results = [], {}
+    for p in pairs.values():
+        cmp = comparison_of(p)
+        if cmp is None or p.after.name not in rows or p.before.name not in rows:
+            continue
+        results[len(jobs)] = {"status": str(cmp.status), "faces": faces_used(p.before, p.after, cmp)}
+        jobs.append((rows[p.after.name], [rows[p.before.name]]))
+    agree_faces(jobs, results, where=ON_THE_PAGE)
+    return [rows[a.name] for a in analyses]
+
+
 def compare_result(cmp) -> dict:
     """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
     ``messages`` (list of str) and ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records)."""
@@ -1740,6 +1767,10 @@ def main() -> None:
         photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1)  # no comparison: its figures
     with tabs[1]:
         out.update(timeline_tab(pairs, example))
+    # the comparisons made on this page (none made here: only looked up) decide which face a row describes
+    memo = st.session_state.get(MEMO_KEY, {})
+    out["photos.csv"] = csv_bytes(rows_frame(photos_rows(analyses, pairs,
+                                                         lambda p: memo.get(("compare", pair_key(p))))))
     downloads(out)
 
 
