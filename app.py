@@ -463,6 +463,7 @@ class Pair:
     before_hours: float | None = None  # the before photo's hours since treatment (None when unknown)
     passed_over: tuple = ()  # :attr:`facemetrics.pairing.PhotoPair.passed_over`: earlier 'before' photos' names
     shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
+    hours_from: str = ""  # what its hours count from when no treatment time was given (:func:`hours_from`)
 
 
 def pair_key(pair: Pair) -> tuple:
@@ -488,9 +489,51 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
     its hours since treatment [h]) and its repeats'."""
     r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST,
              hours_since_treatment=pair.hours_since_treatment, _passed_over=pair.passed_over,
-             _shared_faults=pair.shared_faults)
-    base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours), *map(flags_row, pair.repeats)]
+             _shared_faults=pair.shared_faults, hours_from=pair.hours_from)
+    base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours, hours_from=pair.hours_from),
+            *map(flags_row, pair.repeats)]
     return r, base
+
+
+def hours_from(roles: pd.DataFrame, treatment: str) -> str:
+    """What a treatment's hours in the roles table count from, for the batch's wording
+    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when one of its
+    'before' or 'after' photos has negative hours (a treatment time was set: the photos before it are
+    negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
+    from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
+    treatment" (a fresh user's audit, 2026-12-04)."""
+    from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
+
+    rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
+    h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
+    return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
+
+
+#: where the app's comparisons are, as a ``photos.csv`` row's warning names them (:func:`photos_rows`)
+ON_THE_PAGE = "on the app's page"
+
+
+def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
+    """The ``photos.csv`` download's rows, one per analysis: :meth:`facemetrics.PhotoAnalysis.to_row`, except
+    that a photo of several faces whose comparisons measured another face than the largest (the face that
+    matches the other photo, :mod:`facemetrics.compare.faces`) gets that face's row, its warnings saying which
+    and why, as the batch writes it (:func:`facemetrics.batch.runner.agree_faces`; the download described the
+    largest face while the page compared another: a fresh user's audit, 2026-12-04).  ``comparison_of(pair)``:
+    a pair's comparison if it was made, else None (a pair not made is not counted: its photo's row stays the
+    largest face's, which its warnings say)."""
+    from facemetrics.batch.runner import agree_faces
+    from facemetrics.batch.workers import faces_used
+
+    rows = {a.name: a.to_row() for a in analyses}
+    jobs, results = [], {}
+    for p in pairs.values():
+        cmp = comparison_of(p)
+        if cmp is None or p.after.name not in rows or p.before.name not in rows:
+            continue
+        results[len(jobs)] = {"status": str(cmp.status), "faces": faces_used(p.before, p.after, cmp)}
+        jobs.append((rows[p.after.name], [rows[p.before.name]]))
+    agree_faces(jobs, results, where=ON_THE_PAGE)
+    return [rows[a.name] for a in analyses]
 
 
 def compare_result(cmp) -> dict:
@@ -965,10 +1008,16 @@ def _per_photo_text(floor: float):
 
 
 def table_decimals(shown: pd.DataFrame) -> pd.Series:
-    """The decimals each row of :func:`table_shown`'s table is shown with: as many as its noise floor supports
-    (:func:`facemetrics.decay.wording.decimals_for`: steps of about a tenth of the floor, 0-3), 2 without one."""
+    """The decimals each row of :func:`table_shown`'s table is shown with, one count for a metric's mean and
+    sides (the mean change had 3 decimals, its sides 2: a fresh user's audit, 2026-12-04): the CLI's for the
+    rows it prints (:data:`facemetrics.report.SUMMARY_DECIMALS`: the lifts, the pose, the folds); for the
+    others as many as the metric's largest noise floor supports (:func:`facemetrics.decay.wording.decimals_for`:
+    steps of about a tenth of the floor, 0-3), 2 without one."""
     floors = pd.to_numeric(shown["noise_floor"], errors="coerce")
-    return pd.Series([decimals_for(f) if math.isfinite(f) and f > 0 else 2 for f in floors], index=shown.index)
+    metric = shown["metric"] if "metric" in shown.columns else pd.Series("", index=shown.index)
+    widest = floors.where(floors > 0).groupby(metric).transform("max")  # NaN: no positive floor in the metric
+    return pd.Series([fm_report.SUMMARY_DECIMALS.get(m, decimals_for(f) if math.isfinite(f) else 2)
+                      for m, f in zip(metric, widest)], index=shown.index)
 
 
 def table_styled(shown: pd.DataFrame):
@@ -1515,6 +1564,12 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     keep, why_not = {}, {}
     for name, data in items:
         new_ana = analyse(data, name)
+        unread = read_failure(new_ana)
+        if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
+            st.warning(f"{md(name)}: {md(unread)}. Not saved: choose the photo's own file.",
+                       icon=":material/broken_image:")
+            why_not[name] = unread
+            continue
         if base_row is not None:
             check = capture_check(base_row, new_ana.to_row())
             advice = [] if check.ok else list(check.advice)
@@ -1553,6 +1608,16 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.rerun()
 
 
+def read_failure(a: fm.PhotoAnalysis) -> str:
+    """Why an upload could not be read as the CLI says it (``"cannot be read (empty: file is empty (0 bytes))"``,
+    its loader status and reason: :data:`facemetrics.batch.tables.READ_FAILURES`), or "" for a file that
+    was read (measured or not)."""
+    from facemetrics.batch.tables import READ_FAILURES
+
+    status = str(getattr(a, "status", "") or "")
+    return f"cannot be read ({status}: {own_error(a)})" if not a.ok and status in READ_FAILURES else ""
+
+
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
                 why_not: dict | None = None) -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
@@ -1562,7 +1627,9 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     for name, data in items:
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
             why = (why_not or {}).get(name, "")
-            msgs.append(f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
+            # a file that cannot be read is no capture to retake: its reason (read_failure) says so
+            msgs.append(f"{name}: not saved ({why})" if why.startswith("cannot be read")
+                        else f"{name}: not saved (retake it)" + (f". {why}" if why else ""))
             failed = True
             continue
         try:
@@ -1700,6 +1767,10 @@ def main() -> None:
         photo_cards(analyses, figures=sum(a.ok for a in analyses) == 1)  # no comparison: its figures
     with tabs[1]:
         out.update(timeline_tab(pairs, example))
+    # the comparisons made on this page (none made here: only looked up) decide which face a row describes
+    memo = st.session_state.get(MEMO_KEY, {})
+    out["photos.csv"] = csv_bytes(rows_frame(photos_rows(analyses, pairs,
+                                                         lambda p: memo.get(("compare", pair_key(p))))))
     downloads(out)
 
 
@@ -1753,7 +1824,8 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
         label = f"{p.session[0]}: {p.before} → {p.photo}" + (" (no-change check)" if p.no_change else "")
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
-                            hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()))
+                            hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()),
+                            hours_from(roles, p.session[0]))
     return pairs
 
 

@@ -451,6 +451,13 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     return f"{v:.{dp}f} ± {u:.{dp}f} {unit}"
 
 
+#: the decimals :func:`summary_lines` (the CLI) gives a row's change and noise floor, the same for its mean
+#: and its sides; the app's table shows these rows so (the app's mean change had 3, its sides 2: an audit,
+#: 2026-12-04); the camera distance's 1 is the CLI's when it is measured
+SUMMARY_DECIMALS = {**{f"{region}_lift_mm": 2 for region in REGIONS}, **dict.fromkeys(POSE_METRICS[:3], 2),
+                    POSE_METRICS[3]: 1, "nlf_depth": 2, "nlf_contrast_pct": 1}
+
+
 def summary_lines(c: Comparison) -> list[str]:
     """Short plain-language summary of a comparison: status, messages, the lifts, the pose change and
     the folds (for the CLI and the comparison figure, :func:`facemetrics.plots.comparison_overlay`)."""

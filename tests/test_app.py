@@ -894,12 +894,16 @@ def test_study_first_photos_an_unreadable_one_is_not_called_the_baseline(tmp_pat
     at.button(key="study-log").click().run()
     at.file_uploader(key="study-upload-0").set_value([
         ("before.jpg", (SAMPLES / "astronaut_before.jpg").read_bytes(), "image/jpeg"),
-        ("notes.jpg", b"not a photo at all", "image/jpeg")])
+        ("notes.jpg", b"not a photo at all", "image/jpeg"), ("empty.jpg", b"", "image/jpeg")])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [s.value for s in at.success if "notes" in s.value]
-    bad = [w.value for w in at.warning if "notes" in w.value]
-    assert bad and "not a supported image" in bad[0] and "retake it" in bad[0], _texts(at)
+    # the CLI's status and reason, not "retake it": no retake cures a text file or a 0-byte one (audit 2026-12-04)
+    bad = [str(w.value).replace("\\", "") for w in at.warning if "notes" in w.value]
+    assert bad and "cannot be read (not_an_image: not a supported image" in bad[0], _texts(at)
+    assert "retake" not in bad[0], bad
+    empty = [w for w in (str(w.value).replace("\\", "") for w in at.warning) if "empty.jpg" in w]
+    assert empty and "cannot be read (empty: file is empty (0 bytes))" in empty[0] and "retake" not in empty[0], empty
     good = [str(e.value) for e in [*at.success, *at.warning] if "before" in str(e.value)]
     assert good and "No baseline yet" in good[0], _texts(at)
     at.button(key="study-add").click().run()
@@ -1159,6 +1163,33 @@ def test_the_timeline_leaves_out_a_picture_compared_with_itself():
     assert [m for _, m, _ in warned] == [same_picture_left_out("copy.jpg", 5.0, "pre.jpg", -1.0, copy=True)]
 
 
+def test_a_before_photo_is_never_called_after_the_treatment_without_a_treatment_time():
+    """A fresh user's audit (2026-12-04): with no treatment time the app's hours count from the first 'before'
+    photo, so a second 'before' photo 5 min later was "0.1 h after the treatment" in the same-picture message.
+    Without a negative hour in the table the times are said from the first 'before' photo; with one (a
+    treatment time set), from the treatment, as the batch says them."""
+    from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
+    from facemetrics.compare import MSG_SAME_PICTURE
+
+    app = app_module()
+    rows = [dict(metric="jawline_lift_mm", side="mean", change=0.0, verdict="within_noise")]
+
+    def warned(hours: dict) -> list[str]:
+        roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                              for n, (role, h) in hours.items()])
+        pairs = app.pairs_of(roles, {n: _flagged(n) for n in hours})
+        copy = [p for p in pairs.values() if p.after.name == "copy.jpg"]
+        _, notes = app.timeline_rows({"p": copy[0]}, lambda p: _stub_comparison("warning", [MSG_SAME_PICTURE], rows))
+        return [m for _, m, _ in notes]
+
+    (msg,) = warned({"a.jpg": ("before", 0.0), "b.jpg": ("before", 5 / 60), "copy.jpg": ("after", 3.0)})
+    assert "after the treatment" not in msg, msg
+    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, 0.0 h after " \
+           f"{HOURS_FROM_FIRST_BEFORE})" in msg, msg
+    (msg,) = warned({"a.jpg": ("before", -1.0), "b.jpg": ("before", -1 + 5 / 60), "copy.jpg": ("after", 3.0)})
+    assert "(copy.jpg, 3.0 h after the treatment, has the same pixels as a.jpg, 1.0 h before the treatment)" in msg
+
+
 # ---------------------------------------------------------------- app audit with Playwright (2026-12-03)
 
 
@@ -1270,6 +1301,33 @@ def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis)
         assert config["type_config"]["type"] == "number" and not config["type_config"].get("format"), config
     styled = app.table_styled(shown)
     assert styled.data is shown  # the numbers under the texts
+
+
+def test_a_metrics_mean_and_sides_show_the_clis_decimals(sample_analysis):
+    """A fresh user's audit (2026-12-04): the table showed the mean change with 3 decimals (its floor 0.07 mm)
+    and the per-side changes with 2 (floors 0.10 mm); a metric's rows now share one count, the CLI's for the
+    rows its summary prints (report.SUMMARY_DECIMALS), else by the metric's largest floor."""
+    from facemetrics import compare_photos
+    from facemetrics.report import SUMMARY_DECIMALS, summary_lines
+
+    app = app_module()
+    frame = pd.DataFrame(dict(metric=["jawline_lift_mm"] * 3 + ["lower_face_area_mm2"] * 3,
+                              side=["mean", "right", "left"] * 2, change=[0.1234, 0.2, 0.05, -91.2, -80.0, -100.0],
+                              noise_floor=[0.07, 0.10, 0.10, 38.0, 380.0, float("nan")], unit=["mm"] * 3 + ["mm2"] * 3))
+    dp = app.table_decimals(frame)
+    assert dp.tolist() == [2, 2, 2, 0, 0, 0], dp.tolist()  # was 3, 2, 2 and 0, 0, 2
+    html = app.table_styled(frame).to_html()
+    assert "+0.12<" in html and "+0.20<" in html and "+0.1234" not in html and "+0.123<" not in html
+    # the CLI prints these rows so: the same text as its summary line
+    c = compare_photos(sample_analysis, sample_analysis)
+    shown = app.table_shown(c.to_frame())
+    dp = app.table_decimals(shown)
+    assert (dp.groupby(shown["metric"]).nunique() == 1).all()
+    line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
+    for side in ("mean", "right", "left"):
+        r = c.get("jawline_lift_mm", side)
+        assert f"{r.change:+.{SUMMARY_DECIMALS['jawline_lift_mm']}f} mm" in line, (line, r.change)
+    assert set(dp[shown["metric"] == "jawline_lift_mm"]) == {SUMMARY_DECIMALS["jawline_lift_mm"]}
 
 
 def test_file_names_in_image_captions_are_shown_as_written(after_bytes):

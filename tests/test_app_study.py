@@ -141,12 +141,15 @@ def test_a_truncated_photo_cannot_be_kept_and_is_said_not_saved(store_dir, photo
                                                       ("cut.jpg", cut, "image/jpeg")])
     _ok(at.run())
     warned = [str(w.value).replace("\\", "") for w in at.warning]  # markdown-escaped
-    assert any("cut.jpg: retake it" in w and err.value.reason in w for w in warned), warned
+    # no retake cures a file that cannot be read: its status and reason, as the CLI gives them (audit 2026-12-04)
+    assert any("cut.jpg: cannot be read (unreadable: " in w and err.value.reason in w for w in warned), warned
+    assert not any("cut.jpg" in w and "retake" in w for w in warned), warned
     assert "study-insist-0-cut.jpg" not in [c.key for c in at.checkbox]
     _ok(at.button(key="study-add").click().run())
     warned = [str(w.value).replace("\\", "") for w in at.warning]
     # the reason shown before the click is said again (it said only "not saved (retake it)")
-    assert any("cut.jpg: not saved (retake it)" in w and err.value.reason in w for w in warned), warned
+    assert any("cut.jpg: not saved (cannot be read (unreadable: " in w and err.value.reason in w
+               for w in warned), warned
     assert any(f"{photos[0][0]}: added as baseline" in w for w in warned), warned
     assert not any("cut" in str(x.value) for x in at.success)
     with Store(store_dir) as s:

@@ -252,3 +252,28 @@ def test_each_face_is_aligned_for_its_residual_only(two_after, monkeypatch):
     c = compare_photos(other, two_after, check_order=False)
     assert calls == {"analyses": 1, "residuals": 2, "measures": 1}, calls
     assert c.after.extra["face_residuals"][1] == c.alignment.residual_mm  # what the gate then reads
+
+
+def test_the_apps_photos_csv_describes_the_face_the_page_compared():
+    """A fresh user's audit (2026-12-04): the app's photos.csv download described the largest face of a
+    several-face photo while the comparison on the page measured another (the one matching the before photo);
+    it now gives the compared face's row, its warnings saying which and why, as the batch's photos.csv does
+    (app.photos_rows: batch.runner.agree_faces).  A pair not compared leaves the largest face's row."""
+    from conftest import app_module
+
+    app = app_module()
+    before = analyze_photo((SAMPLES / "astronaut_before.jpg").read_bytes(), name="before.jpg")
+    two = analyze_photo(_jpeg(_astronaut_and_stranger()), name="after.jpg")
+    assert two.n_faces == 2
+    pair = app.Pair(before, two, treatment="rf")
+    c = compare_photos(before, two, check_order=False)
+    assert c.after.extra.get("face") == 1, c.messages  # the page compared the astronaut, not the largest face
+    rows = {r["photo"]: r for r in app.photos_rows([before, two], {"p": pair}, lambda p: c)}
+    row = rows["after.jpg"]
+    assert row["warnings"].startswith("2 faces found; measured the one on the left, the face that matches "
+                                      f"before.jpg (the face its comparison {app.ON_THE_PAGE} measured"), row["warnings"]
+    assert row["face_width_px"] == pytest.approx(c.after.to_row()["face_width_px"])
+    assert abs(row["face_width_px"] - two.to_row()["face_width_px"]) > 20  # not the stranger's (the largest)
+    assert rows["before.jpg"] == before.to_row()
+    untouched = {r["photo"]: r for r in app.photos_rows([before, two], {"p": pair}, lambda p: None)}
+    assert untouched["after.jpg"] == two.to_row() and "measured the largest" in untouched["after.jpg"]["warnings"]

@@ -56,7 +56,8 @@ def with_same_picture(r: dict, base: list[dict], result: dict) -> dict:
     Parameters
     ----------
     r : dict
-        The compared photo's row (``photo``, ``hours_since_treatment`` [h]).
+        The compared photo's row (``photo``, ``hours_since_treatment`` [h]; optional ``hours_from``: what
+        the hours count from when no treatment time was given, the app's default).
     base : list of dict
         Its before photo's row (``photo``, ``hours_since_treatment`` [h]) and its repeats'.
     result : dict
@@ -72,7 +73,8 @@ def with_same_picture(r: dict, base: list[dict], result: dict) -> dict:
     if result["status"] in _NOT_MEASURED or not says_same_picture(result["messages"]):
         return result
     msg = same_picture_left_out(r["photo"], r["hours_since_treatment"], base[0]["photo"],
-                                base[0]["hours_since_treatment"], copy=MSG_SAME_PICTURE not in result["messages"])
+                                base[0]["hours_since_treatment"], copy=MSG_SAME_PICTURE not in result["messages"],
+                                hours_from=r.get("hours_from") or "")
     return dict(result, status="warning", messages=[*result["messages"], msg], rows=same_picture_rows(result["rows"]))
 
 

@@ -620,18 +620,19 @@ def _session_disagreements(jobs: list, comp_results: dict) -> dict:
 
 
 #: the columns of a photo's row kept when the row is replaced by the row of the face its comparisons measured
-#: (:func:`_agree_faces`): what names the file and its time, not the face
+#: (:func:`agree_faces`): what names the file and its time, not the face
 _FILE_COLUMNS = ("photo", "subject", "taken_at", "facemetrics_version", "sha256", "pixel_sha256", "status", "error",
                  "warnings", "image_width_px", "image_height_px", "n_faces")
 
 
-def _agree_faces(jobs: list, comp_results: dict) -> None:
+def agree_faces(jobs: list, comp_results: dict, where: str = "in changes.csv") -> None:
     """Make ``photos.csv`` describe the face ``changes.csv`` compared: a photo with several faces whose
     comparisons all measured another face than the largest (the one matching the subject's other photo,
-    :mod:`facemetrics.compare.faces`; :func:`facemetrics.batch.workers._faces_used`) gets that face's
+    :mod:`facemetrics.compare.faces`; :func:`facemetrics.batch.workers.faces_used`) gets that face's
     measured columns, its warnings led by which face and why; a photo whose comparisons measured different
     faces keeps the largest face's and says so.  ``jobs``' rows are changed in place (they are the photo
-    rows of ``photos.csv``)."""
+    rows of ``photos.csv``).  ``where``: where the comparisons are, as the warnings name it (the app's
+    ``photos.csv`` download: "on the app's page")."""
     uses: dict[str, list] = {}  # photo -> [(face used or None for the largest, the other photo, its row)]
     for j, (r, base) in enumerate(jobs):
         res = comp_results.get(j) or {}
@@ -648,7 +649,7 @@ def _agree_faces(jobs: list, comp_results: dict) -> None:
         n = row.get("n_faces")
         if len(ks) > 1:
             said = ", ".join(f"{(u or {}).get('place', 'the largest')} with {o}" for u, o, _ in used)
-            note = (f"{n} faces found; this row describes the largest, and its comparisons in changes.csv measured "
+            note = (f"{n} faces found; this row describes the largest, and its comparisons {where} measured "
                     f"different faces ({said}): crop the photo to the one face")
             row["warnings"] = "; ".join(filter(None, [row.get("warnings") or "", note]))
             continue
@@ -658,7 +659,7 @@ def _agree_faces(jobs: list, comp_results: dict) -> None:
         others = sorted({o for _, o, _ in used})
         largest = res[0] if res else float("nan")
         note = (f"{n} faces found; measured {u['place']}, the face that matches {', '.join(others)} (the face its "
-                f"comparison{'s' if len(used) > 1 else ''} in changes.csv measured: upper faces "
+                f"comparison{'s' if len(used) > 1 else ''} {where} measured: upper faces "
                 f"{res[u['face']]:.2f} mm apart after alignment, the largest face {largest:.2f} mm)")
         given = row.get("warnings") or ""
         own = u.get("largest_warnings") or ""
@@ -719,7 +720,7 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                     row[col] = None
             change_rows.append(row)
         change_rows.sort(key=_sort_key)
-        _agree_faces(jobs, comp_results)
+        agree_faces(jobs, comp_results)
 
 
     return photo_rows, change_rows, n_compare_cached, comp_results

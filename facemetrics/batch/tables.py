@@ -418,10 +418,18 @@ def baseline_notes(change_rows) -> list[str]:
 _ROLE_WORDS = {"baseline": "a before photo", "post": "an after photo"}
 
 
+#: what a row's hours count from when no treatment time was given (``hours_from``): the app's default
+#: hours count from its first 'before' photo's capture time, so a second 'before' photo 5 min later was
+#: "0.1 h after the treatment" (a fresh user's audit, 2026-12-04); the batch always has a treatment time
+HOURS_FROM_FIRST_BEFORE = "the first 'before' photo"
+
+
 def _when(r: dict) -> str:
-    """``"2.0 h before the treatment"`` / ``"1.5 h after the treatment"`` of a photo row."""
+    """``"2.0 h before the treatment"`` / ``"1.5 h after the treatment"`` of a photo row; a row whose
+    ``hours_from`` names what its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time)
+    reads ``"0.1 h after the first 'before' photo"``."""
     h = float(r["hours_since_treatment"])
-    return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} the treatment"
+    return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
 
 
 def _same_as(r: dict, others: list[dict], shown: list[str] | None = None) -> str:
@@ -471,7 +479,8 @@ def _conflict_reason(r: dict, others: list[dict]) -> str:
 
 
 #: statuses of a photo that could not be read (the loader refused it), as against one read but not measured
-_READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
+_READ_FAILURES = READ_FAILURES
 
 
 def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans: list[dict]) -> None:
@@ -605,19 +614,22 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
 MSG_SAME_PICTURE_LEFT_OUT = "left out of the timeline fits: the same picture as its before photo"
 
 
-def same_picture_left_out(photo: str, hours, before: str, before_hours, copy: bool = False) -> str:
+def same_picture_left_out(photo: str, hours, before: str, before_hours, copy: bool = False,
+                          hours_from: str = "") -> str:
     """The message of a comparison of a series whose photo ``photo`` (at ``hours`` since treatment)
     has the same pixels as its before photo ``before`` (at ``before_hours``): it starts with
     :data:`MSG_SAME_PICTURE_LEFT_OUT` and names both photos and times; no ``;`` (the messages column
     joins with it).  One picture under two times is a copied file or a wrong capture time, not a
     measurement of no change at ``hours``: its zeros are no evidence that the effect was gone.
-    ``copy``: the photo is a re-saved copy of ``before`` (compare's ``MSG_NEAR_COPY``), not the same pixels."""
+    ``copy``: the photo is a re-saved copy of ``before`` (compare's ``MSG_NEAR_COPY``), not the same pixels.
+    ``hours_from``: what the hours count from when not the treatment (:data:`HOURS_FROM_FIRST_BEFORE`)."""
     def when(h) -> str:
         try:
             h = float(h)
         except (TypeError, ValueError):
             h = math.nan
-        return _when({"hours_since_treatment": h}) if math.isfinite(h) else "at an unknown time"
+        return _when({"hours_since_treatment": h, "hours_from": hours_from}) if math.isfinite(h) else \
+            "at an unknown time"
     if copy:
         same, zero = "is a re-saved copy of", "about 0: the re-compression's"
     else:

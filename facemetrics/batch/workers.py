@@ -167,13 +167,13 @@ def _change_rows(comp) -> list[dict]:
     return rows
 
 
-def _faces_used(before, after, comp) -> dict:
+def faces_used(before, after, comp) -> dict:
     """The faces a comparison measured other than the largest, by photo: ``{"before" / "after": {"face": k
     (0 the largest), "place": "the one on the left", "row": that face's photos.csv row, "largest_warnings":
     the photo's own row's warnings, "own_warnings": the face's own (not compare's sentence), "residuals": each face's residual, mm}}`` (a photo with several faces
     measured on the face matching the other photo: :mod:`facemetrics.compare.faces`); ``{}`` when both
     photos were measured on their largest face, as their rows in ``photos.csv`` are
-    (:func:`facemetrics.batch.runner._agree_faces` makes the rows agree)."""
+    (:func:`facemetrics.batch.runner.agree_faces` makes the rows agree)."""
     from ..compare.faces import _place
 
     out = {}
@@ -205,7 +205,7 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
         comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]), check_order=False)
         out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
                "rows": _change_rows(comp)}
-        faces = _faces_used(ana_before[0], ana_after, comp)
+        faces = faces_used(ana_before[0], ana_after, comp)
         if faces:  # a photo with several faces measured on another than the largest: photos.csv follows
             out["faces"] = faces
     except Exception as exc:
