@@ -85,6 +85,36 @@ pair hit, fewer false rows than R0 there).
 hit) and passed held out, read once (78 of 172 removed, no clean pair hit): shipped as
 ``compare.occlusion.BOTH_REGION_ROWS``.  Figures: docs/robustness.md 'What covers the jaw'.
 
+**Stop 40 (h2): a skin-coloured hand over one jaw side; the jaw on a background of skin's colour.**
+``--h2 SET CSV`` measures, on every face of the set (not half), three covers in the conditions above:
+``hand_skin`` and ``bg_skin`` (``bench/jaw_hand.py``: a hand with four fingers, knuckle creases, cylinder
+shading, a contact shadow and ANOTHER face's cheek colour and skin texture, the next face of the same split; the
+studio background flood-filled and painted the cheek's colour up to the real silhouette), and stop 39's
+``hand_cheek`` for comparison; and each photo's lower-face features (``jaw_hand.lower_face_features``: per side,
+the fraction of the lower cheek inside the Face Mesh oval whose L* gradient exceeds T L*/mm, T = 2, 4, 8; the
+refined jaw contour's mean distance from the Face Mesh oval).  ``--h2-table CSV [--choose]`` reads the candidates
+post hoc; ``--h2-real`` reads the features on the real DeBruine photos and GRID frames.
+
+**Rule, written before any run of ``--h2`` (2026-12-04; one look at one Canada face: clean tex2 0.008 / 0.006,
+with a ``hand_skin`` 0.355 on its side / 0.011).**  R0 is the shipped comparison.  Candidates, applied post hoc:
+
+- H(T, D), texture asymmetry: a side is *handled* in a photo when its tex{T} exceeds the other side's by more
+  than D (D in :data:`H2_D`); a side handled in either photo of a pair makes that side's jaw-region rows
+  (``compare.occlusion.BOTH_REGION_ROWS["jaw_<side>"]``: the jaw rows and the side's cheek and mouth-corner lift
+  rows) ``uncertain``.  For each T, D is the smallest of :data:`H2_D` at which no clean tuning pair (no-change or
+  lift) is hit; of the three T the one removing most ``hand_skin`` false rows (after + both + shifted) is taken.
+- J(D), landmark-vs-image disagreement: a side whose refined-contour-to-oval distance differs between the two
+  photos by more than D mm (D in :data:`H2_J`, smallest with no clean tuning pair hit) takes the same rows.
+
+Chosen on tuning (London 12 + Canada tuning 24) if it hits no clean pair and removes at least 60 % of the
+``hand_skin`` false jaw rows of ``after`` + ``shifted``; then read ONCE on held out (Canada held-out 16 +
+DeBruine 8): ships if it hits no clean held-out pair, removes at least half of the held-out ``hand_skin``
+false rows of ``after`` + ``shifted``, and flags no real DeBruine photo or GRID frame (so real DeBruine/GRID
+pairs are unchanged).  Other covers: false rows cannot grow (rows only become ``uncertain``); their lift rows
+kept are reported.  Jaw on a background of skin's colour: if ``bg_skin`` reads more false jaw rows than
+``clean`` + 1 per 10 pairs in any condition, J (and H) are read on it under the same rule; otherwise no guard,
+and the figures are documented.
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -112,7 +142,8 @@ from accuracy import CANADA, LONDON, SHARED_FACES, canada_split  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import occlusion as po  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
-from facemetrics.compare.occlusion import JAW_ROWS, MSG_COVERED, MSG_PHOTO_COVERED  # noqa: E402
+from facemetrics.compare.occlusion import BOTH_REGION_ROWS, JAW_ROWS, MSG_COVERED, MSG_PHOTO_COVERED  # noqa: E402
+import jaw_hand as jh  # noqa: E402
 from facemetrics.geometry import CHIN, FACE_OVAL, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT, \
     LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT  # noqa: E402
 
@@ -124,6 +155,10 @@ LIMITS = (50, 100, 150, 200, 300, 400, 600, 800)
 NECK_BAND_MM = 12.0
 LIFT_ROWS = ("jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm")
 JAW_ROW_SET = frozenset(JAW_ROWS)
+#: stop 40's covers (``--h2``) and candidates' limits (module docstring)
+H2_COVERS = ("hand_skin", "hand_cheek", "bg_skin")
+H2_D = (0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3)
+H2_J = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 
 
 def is_jaw_row(metric: str) -> bool:
@@ -607,6 +642,198 @@ def table(csv: Path, choose: bool, limit: float | None) -> None:
         print(f"{name}: clean pairs hit {len(hit)}")
 
 
+# ----------------------------------------------------------------------------------------- stop 40 (h2)
+def _h2_info(x, tag: str) -> dict:
+    return dict(_photo_info(x, tag), **{f"{tag}_{k}": v for k, v in jh.lower_face_features(x).items()})
+
+
+def _h2_layer(a, kind: str, seed: int, donor: dict):
+    rng = np.random.default_rng(seed)
+    if kind == "hand_skin":
+        return jh.layer_hand_skin(a, rng, donor)
+    if kind == "bg_skin":
+        return jh.layer_bg_skin(a, rng)
+    return cover_layer(a, kind, seed)
+
+
+def measure_h2(which: str, out: Path, only: list[str] | None = None) -> None:
+    """Stop 40's covers (:data:`H2_COVERS`) on every face of ``which``, conditions as :func:`measure`."""
+    rows = []
+    paths = faces(which)
+    for fi, p in enumerate(paths):
+        if only and p.name not in only:
+            continue
+        a = analyze_photo(p)
+        if not a.ok:
+            print(f"{p.name}: {a.status}", flush=True)
+            continue
+        dn = analyze_photo(paths[(fi + 1) % len(paths)])  # the donor: the next face of the same split
+        donor = jh.donor_skin(dn if dn.ok else a)
+        seed0 = zlib.crc32(p.name.encode())
+        lifted = sim.lift(a, 2.0).image
+        n = analyze_photo(nuisances(a.photo.rgb), name=f"{p.stem}-n.png")
+        lf = analyze_photo(nuisances(lifted), name=f"{p.stem}-l.png")
+        ia, i_n, il = _h2_info(a, "x"), _h2_info(n, "y"), _h2_info(lf, "y")
+        pairs = [("nochange", "clean", "-", "", a, n, ia, i_n), ("lift", "clean", "-", "", a, lf, ia, il)]
+        for ci, kind in enumerate(H2_COVERS):
+            seed = seed0 + 1000 * (ci + 40)
+            layer = _h2_layer(a, kind, seed, donor)
+            ac = analyze_photo(composite(a.photo.rgb, layer), name=f"{p.stem}-{kind}.png")
+            nc = analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-{kind}-n.png")
+            ns = analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
+                               name=f"{p.stem}-{kind}-s.png")
+            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
+            iac, inc, ins, ilc = (_h2_info(ac, "x"), _h2_info(nc, "y"), _h2_info(ns, "y"), _h2_info(lc, "y"))
+            pairs += [("nochange", "after", kind, layer[2], a, nc, ia, inc),
+                      ("nochange", "both", kind, layer[2], ac, nc, iac, inc),
+                      ("nochange", "shifted", kind, layer[2], ac, ns, iac, ins),
+                      ("lift", "after", kind, layer[2], a, lc, ia, ilc),
+                      ("lift", "both", kind, layer[2], ac, lc, iac, ilc)]
+        for kind_, cond, cover, desc, x, y, ix, iy in pairs:
+            base = dict(face=p.name, kind=kind_, cond=cond, cover=cover, desc=desc, **ix, **iy)
+            if not (x.ok and y.ok):
+                rows.append(dict(base, status=f"not analysed: {x.status} / {y.status}", metric=""))
+                continue
+            c = compare_photos(x, y)
+            msgs = " | ".join(c.messages)
+            flags = dict(pairwise=MSG_COVERED in msgs, onephoto=MSG_PHOTO_COVERED in msgs)
+            for r in c.changes:
+                rows.append(dict(base, status=c.status, **flags, metric=r.metric, side=r.side, change=r.change,
+                                 floor=r.noise_floor, verdict=r.verdict))
+        print(f"{p.name} done ({fi + 1})", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+_SIDE_ROWS = {s: frozenset(BOTH_REGION_ROWS[f"jaw_{s}"]) for s in ("right", "left")}
+
+
+def _handled(df: pd.DataFrame, tag: str, t: int, d: float, side: str) -> pd.Series:
+    other = "left" if side == "right" else "right"
+    return (df[f"{tag}_tex{t}_{side}"] - df[f"{tag}_tex{t}_{other}"]) > d
+
+
+def _h2_hit(df: pd.DataFrame, cand: tuple) -> pd.Series:
+    """Rows a candidate makes uncertain: ("H", T, D) or ("J", D)."""
+    hit = pd.Series(False, index=df.index)
+    for side in ("right", "left"):
+        if cand[0] == "H":
+            fl = _handled(df, "x", cand[1], cand[2], side) | _handled(df, "y", cand[1], cand[2], side)
+        else:
+            fl = (df[f"x_oval_{side}"] - df[f"y_oval_{side}"]).abs() > cand[1]
+        rows = pd.Series([(m, s) in _SIDE_ROWS[side] for m, s in zip(df.metric, df.side)], index=df.index)
+        hit |= fl.fillna(False) & rows
+    return hit
+
+
+def _h2_counts(df: pd.DataFrame, cand) -> dict:
+    d = df[df.metric.fillna("") != ""]
+    v = d.verdict if cand is None else d.verdict.where(~_h2_hit(d, cand), "uncertain")
+    d = d.assign(v=v)
+    out = {}
+    nz = d[(d.kind == "nochange") & d.metric.map(is_jaw_row)]
+    bad = nz[~nz.v.isin(["within_noise", "uncertain"])]
+    for (cover, cond), g in bad.groupby(["cover", "cond"]):
+        out[("false", cover, cond)] = len(g)
+    li = d[(d.kind == "lift") & d.metric.isin(LIFT_ROWS)]
+    for (cover, cond), g in li.groupby(["cover", "cond"]):
+        out[("lift_kept", cover, cond)] = int((g.v == "lift").sum())
+        out[("lift_rows", cover, cond)] = len(g)
+    cl = d[d.cover == "-"]
+    out["clean_pairs_hit"] = int(cl[(cl.v == "uncertain") & (cl.verdict != "uncertain")]
+                                 .drop_duplicates(["face", "kind"]).shape[0])
+    return out
+
+
+def _h2_false(c: dict, cover: str, conds) -> int:
+    return sum(c.get(("false", cover, k), 0) for k in conds)
+
+
+def h2_table(csv: Path, choose: bool, cand: tuple | None) -> None:
+    df = pd.read_csv(csv)
+    print(f"\n{csv}: {df.face.nunique()} faces, not analysed pairs: "
+          f"{int(df.status.fillna('').str.startswith('not analysed').sum())}")
+    r0 = _h2_counts(df, None)
+    conds = ("after", "both", "shifted")
+    print("\nR0 false jaw rows (no-change pairs), lift rows kept (lift pairs):")
+    for cover in ("-",) + H2_COVERS:
+        npairs = df[(df.cover == cover) & (df.kind == "nochange")].drop_duplicates(["face", "cond"]).groupby("cond").size()
+        print(f"  {cover:11s} pairs {dict(npairs)} false " + " / ".join(str(_h2_false(r0, cover, (k,))) for k in
+              (("clean",) if cover == "-" else conds)) + "  lift kept " +
+              " / ".join(f"{r0.get(('lift_kept', cover, k), 0)}/{r0.get(('lift_rows', cover, k), 0)}" for k in
+                         (("clean",) if cover == "-" else ("after", "both"))))
+    d = df[(df.kind == "nochange") & df.metric.map(lambda m: isinstance(m, str) and is_jaw_row(m))]
+    bad = d[~d.verdict.isin(["within_noise", "uncertain"])]
+    print("\nR0 false rows by metric (hand_skin, bg_skin):")
+    print(bad[bad.cover.isin(["hand_skin", "bg_skin"])].groupby(["cover", "cond", "metric"]).size().to_string())
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    print("\nfeatures by cover / condition (median, max) of x / y:")
+    for t in jh.TEX_LIMITS:
+        t = int(t)
+        for tag in ("x", "y"):
+            asym = (pairs[f"{tag}_tex{t}_right"] - pairs[f"{tag}_tex{t}_left"]).abs()
+            print(f"  tex{t} |right-left| {tag}:", asym.groupby([pairs.cover, pairs.cond]).agg(["median", "max"])
+                  .round(3).to_dict("index"))
+    od = pd.concat([(pairs.x_oval_right - pairs.y_oval_right).abs(), (pairs.x_oval_left - pairs.y_oval_left).abs()],
+                   axis=1).max(axis=1)
+    print("  oval |x-y| (mm):", od.groupby([pairs.cover, pairs.cond]).agg(["median", "max"]).round(2).to_dict("index"))
+    cands = []
+    if choose:
+        for t in jh.TEX_LIMITS:
+            ok = [dd for dd in H2_D if _h2_counts(df, ("H", int(t), dd))["clean_pairs_hit"] == 0]
+            if ok:
+                cands.append(("H", int(t), ok[0]))
+            print(f"H T={int(t)}: clean pairs hit by D: " +
+                  ", ".join(f"{dd}: {_h2_counts(df, ('H', int(t), dd))['clean_pairs_hit']}" for dd in H2_D))
+        ok = [dd for dd in H2_J if _h2_counts(df, ("J", dd))["clean_pairs_hit"] == 0]
+        print("J: clean pairs hit by D: " + ", ".join(f"{dd}: {_h2_counts(df, ('J', dd))['clean_pairs_hit']}"
+                                                      for dd in H2_J))
+        if ok:
+            cands.append(("J", ok[0]))
+    elif cand is not None:
+        cands = [cand]
+    for c in cands:
+        cc = _h2_counts(df, c)
+        print(f"\ncandidate {c}: clean pairs hit {cc['clean_pairs_hit']}")
+        for cover in H2_COVERS:
+            f0, f1 = _h2_false(r0, cover, ("after", "shifted")), _h2_false(cc, cover, ("after", "shifted"))
+            print(f"  {cover:11s} false after / both / shifted: "
+                  + " / ".join(f"{_h2_false(r0, cover, (k,))}->{_h2_false(cc, cover, (k,))}" for k in conds)
+                  + f"; after+shifted removed {f0 - f1} of {f0} ({100 * (f0 - f1) / max(f0, 1):.0f} %)"
+                  + "; lift kept after / both " + " / ".join(
+                      f"{r0.get(('lift_kept', cover, k), 0)}->{cc.get(('lift_kept', cover, k), 0)}"
+                      for k in ("after", "both")))
+
+
+def h2_real() -> None:
+    """The H features and flags on the real DeBruine photos, GRID frames (every 15th) and White House photos."""
+    photos = [(f.name, analyze_photo(f)) for f in sorted((SHARED_FACES / "debruine_cc0").glob("*.jpg"))]
+    photos += [(f.name, analyze_photo(f)) for f in sorted((SHARED_FACES / "whitehouse_pd").glob("*.jpg"))]
+    for clip in sorted((SHARED_FACES / "grid_video_ccby").glob("*.mpg")):
+        cap = cv2.VideoCapture(str(clip))
+        k = 0
+        while True:
+            ok, fr = cap.read()
+            if not ok:
+                break
+            if k % 15 == 0:
+                photos.append((f"{clip.stem}#{k}", analyze_photo(cv2.cvtColor(fr, cv2.COLOR_BGR2RGB),
+                                                                  name=f"{clip.stem}-{k}.png")))
+            k += 1
+        cap.release()
+    rows = []
+    for name, x in photos:
+        f = jh.lower_face_features(x)
+        rows.append(dict(photo=name, ok=x.ok, mm_per_px=getattr(x, "mm_per_px", float("nan")), **f,
+                         **{f"asym{int(t)}": abs(f[f"tex{int(t)}_right"] - f[f"tex{int(t)}_left"])
+                            for t in jh.TEX_LIMITS}))
+    df = pd.DataFrame(rows)
+    pd.set_option("display.width", 200)
+    print(df.round(3).to_string())
+    for t in jh.TEX_LIMITS:
+        print(f"tex{int(t)}: largest |right - left| on real photos {df[f'asym{int(t)}'].max():.3f}; flagged at each D: "
+              + ", ".join(f"{d}: {int((df[f'asym{int(t)}'] > d).sum())}" for d in H2_D))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
@@ -614,12 +841,25 @@ def main() -> int:
     ap.add_argument("--table", type=Path)
     ap.add_argument("--choose", action="store_true", help="choose C1's limit (tuning CSV only)")
     ap.add_argument("--limit", type=float, help="read C1 at this limit")
+    ap.add_argument("--h2", nargs=2, metavar=("SET", "CSV"), help="stop 40's covers (module docstring)")
+    ap.add_argument("--h2-table", type=Path)
+    ap.add_argument("--h2-real", action="store_true")
+    ap.add_argument("--cand", nargs="+", help="read one candidate: H T D or J D")
     ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")
     args = ap.parse_args()
     if args.measure:
         measure(args.measure[0], Path(args.measure[1]), args.only)
     if args.table:
         table(args.table, args.choose, args.limit)
+    if args.h2:
+        measure_h2(args.h2[0], Path(args.h2[1]), args.only)
+    if args.h2_table:
+        cand = None
+        if args.cand:
+            cand = ("H", int(args.cand[1]), float(args.cand[2])) if args.cand[0] == "H" else ("J", float(args.cand[1]))
+        h2_table(args.h2_table, args.choose, cand)
+    if args.h2_real:
+        h2_real()
     if args.layers:
         a = analyze_photo(Path(args.layers[0]))
         outdir = Path(args.layers[1])
