@@ -115,6 +115,21 @@ kept are reported.  Jaw on a background of skin's colour: if ``bg_skin`` reads m
 ``clean`` + 1 per 10 pairs in any condition, J (and H) are read on it under the same rule; otherwise no guard,
 and the figures are documented.
 
+**Stop 40, result of the first round and second rule (2026-12-04, written after H(2, 0.15) was chosen on tuning
+and read once held out, before any P figure).**  H(2, 0.15) met its rule (tuning 318 of 427 ``hand_skin`` false
+rows of after + shifted removed, held out 195 of 304, no clean pair hit, no DeBruine photo flagged; GRID frames
+are too small to analyse) but flags clean real photos outside both sets: the bundled sample (both astronaut
+photos, a smile, an upscaled JPEG: 0.19 / 0.49), 3 of the 12 London *smiling* photos (asymmetries 0.17-0.25)
+and obama_standing (0.27): a smile or a turned head makes one cheek rougher than the other.  Not shipped.
+Candidate P(T, D), pairwise: the asymmetry (right minus left tex{T}) changes between the two photos by more
+than D; the side is the one whose own fraction moved more that way (:func:`p_side`); its jaw-region rows as H.
+It aims at the hand in ONE photo (``after``); a hand in both photos, moved, is not seen (asymmetries alike).
+Chosen on tuning if no clean tuning pair is hit (D the smallest of :data:`H2_D` so, T the one removing most)
+and at least 60 % of ``hand_skin`` ``after`` false rows are removed; held out, read once: no clean pair hit, at
+least half of ``after`` false rows removed; and no pair of real photos of one face flagged: the sample
+before/after, the London neutral/smiling pairs (12), the DeBruine camera distances and poses (every ordered
+pair), read with ``--h2-pairs``.
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -715,6 +730,8 @@ def _handled(df: pd.DataFrame, tag: str, t: int, d: float, side: str) -> pd.Seri
 def _h2_hit(df: pd.DataFrame, cand: tuple) -> pd.Series:
     """Rows a candidate makes uncertain: ("H", T, D) or ("J", D)."""
     hit = pd.Series(False, index=df.index)
+    if cand[0] == "P":
+        return _p_hit(df, cand[1], cand[2])
     for side in ("right", "left"):
         if cand[0] == "H":
             fl = _handled(df, "x", cand[1], cand[2], side) | _handled(df, "y", cand[1], cand[2], side)
@@ -723,6 +740,26 @@ def _h2_hit(df: pd.DataFrame, cand: tuple) -> pd.Series:
         rows = pd.Series([(m, s) in _SIDE_ROWS[side] for m, s in zip(df.metric, df.side)], index=df.index)
         hit |= fl.fillna(False) & rows
     return hit
+
+
+def p_side(xr: float, xl: float, yr: float, yl: float, d: float) -> str | None:
+    """P's side: the asymmetry (right - left edge fraction) changed between the photos by more than ``d``; the
+    side whose own fraction moved more the same way (None: not changed)."""
+    ch = (yr - yl) - (xr - xl)
+    if not np.isfinite(ch) or abs(ch) <= d:
+        return None
+    if ch > 0:  # right rougher in y, or left rougher in x
+        return "right" if (yr - xr) >= (xl - yl) else "left"
+    return "left" if (yl - xl) >= (xr - yr) else "right"
+
+
+def _p_hit(df: pd.DataFrame, t: int, d: float) -> pd.Series:
+    out = []
+    for xr, xl, yr, yl, m, s in zip(df[f"x_tex{t}_right"], df[f"x_tex{t}_left"], df[f"y_tex{t}_right"],
+                                    df[f"y_tex{t}_left"], df.metric, df.side):
+        side = p_side(xr, xl, yr, yl, d)
+        out.append(side is not None and (m, s) in _SIDE_ROWS[side])
+    return pd.Series(out, index=df.index, dtype=bool)
 
 
 def _h2_counts(df: pd.DataFrame, cand) -> dict:
@@ -784,6 +821,12 @@ def h2_table(csv: Path, choose: bool, cand: tuple | None) -> None:
                 cands.append(("H", int(t), ok[0]))
             print(f"H T={int(t)}: clean pairs hit by D: " +
                   ", ".join(f"{dd}: {_h2_counts(df, ('H', int(t), dd))['clean_pairs_hit']}" for dd in H2_D))
+        for t in jh.TEX_LIMITS:
+            ok = [dd for dd in H2_D if _h2_counts(df, ("P", int(t), dd))["clean_pairs_hit"] == 0]
+            if ok:
+                cands.append(("P", int(t), ok[0]))
+            print(f"P T={int(t)}: clean pairs hit by D: " +
+                  ", ".join(f"{dd}: {_h2_counts(df, ('P', int(t), dd))['clean_pairs_hit']}" for dd in H2_D))
         ok = [dd for dd in H2_J if _h2_counts(df, ("J", dd))["clean_pairs_hit"] == 0]
         print("J: clean pairs hit by D: " + ", ".join(f"{dd}: {_h2_counts(df, ('J', dd))['clean_pairs_hit']}"
                                                       for dd in H2_J))
@@ -834,6 +877,39 @@ def h2_real() -> None:
               + ", ".join(f"{d}: {int((df[f'asym{int(t)}'] > d).sum())}" for d in H2_D))
 
 
+def h2_pairs() -> None:
+    """P's asymmetry change on real pairs of one face: the sample before/after, London neutral/smiling (12), the
+    DeBruine camera distances and poses (every ordered pair within each group)."""
+    import itertools
+
+    root = HERE.parent / "sample_images"
+    groups = {"sample": [root / "astronaut_before.jpg", root / "astronaut_after.jpg"]}
+    for f in sorted(LONDON.glob("*_neutral.jpg")):
+        groups[f"london {f.name[:10]}"] = [f, f.with_name(f.name.replace("_neutral", "_smiling"))]
+    d = SHARED_FACES / "debruine_cc0"
+    groups["debruine distance"] = sorted(d.glob("*camera_distance*.jpg"))
+    groups["debruine pose"] = sorted(d.glob("*pose_variation*.jpg"))
+    feats = {}
+    rows = []
+    for g, paths in groups.items():
+        for f in paths:
+            if f not in feats:
+                feats[f] = jh.lower_face_features(analyze_photo(f))
+        for x, y in itertools.permutations(paths, 2):
+            fx, fy = feats[x], feats[y]
+            row = dict(group=g, pair=f"{x.stem} -> {y.stem}")
+            for t in jh.TEX_LIMITS:
+                t = int(t)
+                row[f"dasym{t}"] = abs((fy[f"tex{t}_right"] - fy[f"tex{t}_left"]) - (fx[f"tex{t}_right"] - fx[f"tex{t}_left"]))
+            rows.append(row)
+    df = pd.DataFrame(rows)
+    print(df.round(3).to_string())
+    for t in jh.TEX_LIMITS:
+        c = f"dasym{int(t)}"
+        print(f"tex{int(t)}: largest asymmetry change {df[c].max():.3f}; pairs over each D: "
+              + ", ".join(f"{dd}: {int((df[c] > dd).sum())}" for dd in H2_D))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
@@ -844,6 +920,7 @@ def main() -> int:
     ap.add_argument("--h2", nargs=2, metavar=("SET", "CSV"), help="stop 40's covers (module docstring)")
     ap.add_argument("--h2-table", type=Path)
     ap.add_argument("--h2-real", action="store_true")
+    ap.add_argument("--h2-pairs", action="store_true")
     ap.add_argument("--cand", nargs="+", help="read one candidate: H T D or J D")
     ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")
     args = ap.parse_args()
@@ -856,10 +933,13 @@ def main() -> int:
     if args.h2_table:
         cand = None
         if args.cand:
-            cand = ("H", int(args.cand[1]), float(args.cand[2])) if args.cand[0] == "H" else ("J", float(args.cand[1]))
+            cand = ((args.cand[0], int(args.cand[1]), float(args.cand[2])) if args.cand[0] in ("H", "P")
+                    else ("J", float(args.cand[1])))
         h2_table(args.h2_table, args.choose, cand)
     if args.h2_real:
         h2_real()
+    if args.h2_pairs:
+        h2_pairs()
     if args.layers:
         a = analyze_photo(Path(args.layers[0]))
         outdir = Path(args.layers[1])
