@@ -130,6 +130,13 @@ least half of ``after`` false rows removed; and no pair of real photos of one fa
 before/after, the London neutral/smiling pairs (12), the DeBruine camera distances and poses (every ordered
 pair), read with ``--h2-pairs``.
 
+**Stop 40, result (2026-12-04): nothing shipped.**  P(2, 0.03) was chosen on tuning (``hand_skin`` after false
+rows 162 -> 12, no clean pair hit) and failed held out, read once: 4 of 24 clean held-out pairs hit, ``after``
+134 -> 9; and 34 of 50 ordered real pairs of one face over the limit (the London neutral/smiling pairs up to 0.23,
+the DeBruine camera distances up to 0.17, poses up to 0.11).  H and P at T = 4 or 8 remove under 60 % on tuning;
+J removes 2 %.  ``bg_skin`` read no false jaw row in any condition (tuning 36 faces, held out 24): no guard.
+Figures: docs/robustness.md 'A skin-coloured hand over a jaw side; the jaw on a skin-coloured background'.
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
