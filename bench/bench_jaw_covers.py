@@ -150,6 +150,17 @@ hit, at least half removed; and on real pairs of one face (``--h2-realpairs``: t
 neutral/smiling, DeBruine distances and poses, every ordered pair) it changes no verdict that is not already
 ``uncertain``, or the pairs it changes are named and judged in docs/robustness.md.
 
+**Stop 40, fourth rule (2026-12-04, written after F failed and before any long-edge figure; the held-out faces
+would be read a fourth time).**  The edge fraction failed because a smile, side light or an upscaled JPEG makes a
+whole cheek rough; a hand brings LONG edges (fingers' sides, 60-80 mm).  Feature (``jaw_hand.long_edges``, a
+features-only re-run of the same hand layers, ``--h2-long SET CSV``): per side, the total length of Canny edges
+(hysteresis 2 / 4 L*/mm, Gaussian 1 mm) in connected pieces of at least 15 mm in the lower-cheek region.
+Candidate LE(D): a side whose long-edge length exceeds the other side's by more than D mm (D in :data:`H2_LONG`)
+in either photo takes the side's rows as H.  D is the smallest with no clean tuning pair hit AND none of the 12
+London smiling photos (tuning faces) flagged; chosen if it removes at least 60 % of ``hand_skin`` after +
+shifted false rows on tuning.  Held out, read once: no clean pair hit, at least half removed, and none of the
+sample's two photos, the 8 DeBruine and the 8 White House photos flagged (``--h2-long-real``).
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -195,6 +206,7 @@ H2_COVERS = ("hand_skin", "hand_cheek", "bg_skin")
 H2_D = (0.02, 0.03, 0.05, 0.075, 0.1, 0.15, 0.2, 0.3)
 H2_J = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0)
 H2_K = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0)
+H2_LONG = (20, 40, 60, 80, 120, 160, 240, 320)
 
 
 def is_jaw_row(metric: str) -> bool:
@@ -996,6 +1008,88 @@ def h2_realpairs(k: float) -> None:
     print(f"F({k}): {n_changed} of {n_pairs} real pairs have a verdict changed")
 
 
+def measure_long(which: str, out: Path) -> None:
+    """The long-edge features of the clean and ``hand_skin`` photos of :func:`measure_h2` (same seeds), by pair."""
+    rows = []
+    paths = faces(which)
+    for fi, p in enumerate(paths):
+        a = analyze_photo(p)
+        if not a.ok:
+            continue
+        dn = analyze_photo(paths[(fi + 1) % len(paths)])
+        donor = jh.donor_skin(dn if dn.ok else a)
+        seed = zlib.crc32(p.name.encode()) + 1000 * 40  # hand_skin is H2_COVERS[0]
+        lifted = sim.lift(a, 2.0).image
+        layer = _h2_layer(a, "hand_skin", seed, donor)
+        ph = {"a": a, "n": analyze_photo(nuisances(a.photo.rgb), name=f"{p.stem}-n.png"),
+              "lf": analyze_photo(nuisances(lifted), name=f"{p.stem}-l.png"),
+              "ac": analyze_photo(composite(a.photo.rgb, layer), name=f"{p.stem}-h.png"),
+              "nc": analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-h-n.png"),
+              "ns": analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
+                                  name=f"{p.stem}-h-s.png"),
+              "lc": analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-h-l.png")}
+        ft = {k: jh.long_edges(v) for k, v in ph.items()}
+        for kind, cond, cover, x, y in (("nochange", "clean", "-", "a", "n"), ("lift", "clean", "-", "a", "lf"),
+                                        ("nochange", "after", "hand_skin", "a", "nc"),
+                                        ("nochange", "both", "hand_skin", "ac", "nc"),
+                                        ("nochange", "shifted", "hand_skin", "ac", "ns"),
+                                        ("lift", "after", "hand_skin", "a", "lc"),
+                                        ("lift", "both", "hand_skin", "ac", "lc")):
+            rows.append(dict(face=p.name, kind=kind, cond=cond, cover=cover,
+                             **{f"x_{k}": v for k, v in ft[x].items()}, **{f"y_{k}": v for k, v in ft[y].items()}))
+        print(f"{p.name} done ({fi + 1})", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def _le_hit(df: pd.DataFrame, d: float) -> pd.Series:
+    hit = pd.Series(False, index=df.index)
+    for side, other in (("right", "left"), ("left", "right")):
+        fl = ((df[f"x_long_{side}"] - df[f"x_long_{other}"]) > d) | ((df[f"y_long_{side}"] - df[f"y_long_{other}"]) > d)
+        rows = pd.Series([(m, s) in _SIDE_ROWS[side] for m, s in zip(df.metric, df.side)], index=df.index)
+        hit |= fl.fillna(False) & rows
+    return hit
+
+
+def long_table(csv: Path, long_csv: Path, choose: bool, d: float | None) -> None:
+    df = pd.read_csv(csv)
+    df = df[df.cover.isin(["-", "hand_skin"])]
+    lf = pd.read_csv(long_csv)
+    df = df.merge(lf, on=["face", "kind", "cond", "cover"], how="left")
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    for tag in ("x", "y"):
+        asym = (pairs[f"{tag}_long_right"] - pairs[f"{tag}_long_left"]).abs()
+        print(f"long |right-left| {tag} (mm):", asym.groupby([pairs.cover, pairs.cond]).agg(["median", "max"])
+              .round(0).to_dict("index"))
+    ds = list(H2_LONG) if choose else [d]
+    for dd in ds:
+        sub = df[df.metric.fillna("") != ""]
+        v = sub.verdict.where(~_le_hit(sub, dd), "uncertain")
+        sub = sub.assign(v=v)
+        cl = sub[sub.cover == "-"]
+        hit = cl[(cl.v == "uncertain") & (cl.verdict != "uncertain")].drop_duplicates(["face", "kind"]).shape[0]
+        nz = sub[(sub.kind == "nochange") & sub.metric.map(is_jaw_row) & (sub.cover == "hand_skin")]
+        f0 = {c: int((~g.verdict.isin(["within_noise", "uncertain"])).sum()) for c, g in nz.groupby("cond")}
+        f1 = {c: int((~g.v.isin(["within_noise", "uncertain"])).sum()) for c, g in nz.groupby("cond")}
+        li = sub[(sub.kind == "lift") & sub.metric.isin(LIFT_ROWS) & (sub.cover == "hand_skin")]
+        kept = {c: (int((g.verdict == "lift").sum()), int((g.v == "lift").sum())) for c, g in li.groupby("cond")}
+        a0 = f0.get("after", 0) + f0.get("shifted", 0)
+        a1 = f1.get("after", 0) + f1.get("shifted", 0)
+        print(f"LE({dd}): clean pairs hit {hit}; hand_skin false {f0} -> {f1}; after+shifted removed {a0 - a1} of "
+              f"{a0} ({100 * (a0 - a1) / max(a0, 1):.0f} %); lift kept (before, with) {kept}")
+
+
+def long_real() -> None:
+    """The long-edge features on real photos: London smiling (tuning), the sample, DeBruine, White House."""
+    fs = sorted(LONDON.glob("*_smiling.jpg")) + [HERE.parent / "sample_images" / f"astronaut_{k}.jpg"
+                                                  for k in ("before", "after")]
+    fs += sorted((SHARED_FACES / "debruine_cc0").glob("*.jpg")) + sorted((SHARED_FACES / "whitehouse_pd").glob("*.jpg"))
+    for f in fs:
+        x = analyze_photo(f)
+        e = jh.long_edges(x)
+        print(f"{f.name:40s} right {e['long_right']:7.1f} left {e['long_left']:7.1f} "
+              f"|diff| {abs(e['long_right'] - e['long_left']):7.1f}", flush=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
@@ -1007,6 +1101,10 @@ def main() -> int:
     ap.add_argument("--h2-table", type=Path)
     ap.add_argument("--h2-real", action="store_true")
     ap.add_argument("--h2-pairs", action="store_true")
+    ap.add_argument("--h2-long", nargs=2, metavar=("SET", "CSV"))
+    ap.add_argument("--h2-long-table", nargs=2, type=Path, metavar=("CSV", "LONG_CSV"))
+    ap.add_argument("--long-d", type=float)
+    ap.add_argument("--h2-long-real", action="store_true")
     ap.add_argument("--h2-realpairs", type=float, metavar="K", help="F(K) on real pairs of one face")
     ap.add_argument("--cand", nargs="+", help="read one candidate: H T D or J D")
     ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")
@@ -1027,6 +1125,12 @@ def main() -> int:
         h2_real()
     if args.h2_pairs:
         h2_pairs()
+    if args.h2_long:
+        measure_long(args.h2_long[0], Path(args.h2_long[1]))
+    if args.h2_long_table:
+        long_table(args.h2_long_table[0], args.h2_long_table[1], args.choose, args.long_d)
+    if args.h2_long_real:
+        long_real()
     if args.h2_realpairs is not None:
         h2_realpairs(args.h2_realpairs)
     if args.layers:

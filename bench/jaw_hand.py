@@ -232,4 +232,34 @@ def lower_face_features(x) -> dict:
     return out
 
 
-__all__ = ["donor_skin", "layer_hand_skin", "layer_bg_skin", "lower_face_features", "TEX_LIMITS", "LOWER_OVAL"]
+#: long-edge feature: hysteresis limits on the L* gradient (L* per mm), the Canny Gaussian (mm), the shortest edge
+#: counted (mm)
+LONG_LOW, LONG_HIGH, LONG_SIGMA_MM, LONG_MIN_MM = 2.0, 4.0, 1.0, 15.0
+
+
+def long_edges(x) -> dict:
+    """``long_right``, ``long_left``: total length (mm) of Canny edges (L* at :data:`FEATURE_MM` per px, Gaussian
+    :data:`LONG_SIGMA_MM`, hysteresis :data:`LONG_LOW` / :data:`LONG_HIGH` L*/mm) in connected pieces of at least
+    :data:`LONG_MIN_MM` inside each side's lower-cheek region (as :func:`lower_face_features`); NaN when not read."""
+    from skimage.feature import canny
+
+    out = {"long_right": float("nan"), "long_left": float("nan")}
+    if not getattr(x, "ok", False):
+        return out
+    mmpp = float(x.mm_per_px)
+    f = min(1.0, mmpp / FEATURE_MM)
+    rgb = x.photo.rgb if f == 1.0 else cv2.resize(x.photo.rgb, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+    pts = np.asarray(x.points, np.float64)[:, :2] * f
+    mm = mmpp / f
+    L = cv2.cvtColor(rgb, cv2.COLOR_RGB2LAB)[..., 0].astype(np.float32) * (100 / 255) / mm  # L* per mm per px step
+    e = canny(L, sigma=LONG_SIGMA_MM / mm, low_threshold=8 * LONG_LOW, high_threshold=8 * LONG_HIGH)
+    for s, m in _region_masks(pts, L.shape, mm).items():
+        if m.sum() < 20:
+            continue
+        n, lab, stats, _ = cv2.connectedComponentsWithStats((e & m).astype(np.uint8), connectivity=8)
+        lengths = stats[1:, cv2.CC_STAT_AREA] * mm
+        out[f"long_{s}"] = float(lengths[lengths >= LONG_MIN_MM].sum())
+    return out
+
+
+__all__ = ["long_edges", "donor_skin", "layer_hand_skin", "layer_bg_skin", "lower_face_features", "TEX_LIMITS", "LOWER_OVAL"]
