@@ -135,7 +135,9 @@ rows 162 -> 12, no clean pair hit) and failed held out, read once: 4 of 24 clean
 134 -> 9; and 34 of 50 ordered real pairs of one face over the limit (the London neutral/smiling pairs up to 0.23,
 the DeBruine camera distances up to 0.17, poses up to 0.11).  H and P at T = 4 or 8 remove under 60 % on tuning;
 J removes 2 %; F(2) (third rule) 2 %, not chosen, not read held out (the landmark twins' floors, 1.3-4.4 mm, are
-far wider than a moved hand's flow lifts).  ``bg_skin`` read no false jaw row in any condition (tuning 36 faces, held out 24): no guard.
+far wider than a moved hand's flow lifts); LE (fourth rule) needs D above the London smiling photos' 77 mm and
+then removes 5 % (20 % at D 40), not chosen, not read held out (a smoke run of its code after the rule was
+written read the astronaut sample's before photo: 0 / 43.5 mm).  ``bg_skin`` read no false jaw row in any condition (tuning 36 faces, held out 24): no guard.
 Figures: docs/robustness.md 'A skin-coloured hand over a jaw side; the jaw on a skin-coloured background'.
 
 **Stop 40, third rule (2026-12-04, written after H and P failed and before any F figure; the held-out pairs
