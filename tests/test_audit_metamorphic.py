@@ -101,3 +101,27 @@ def test_mirror_swaps_the_subjects_sides(pair):
         for s in ("right", "left", "mean"):
             assert abs(m[(key, flip[s])].change - o[(key, s)].change) < \
                 0.08 * abs(o[(key, s)].change) + o[(key, s)].noise_floor, (key, s)
+
+
+def test_fold_scoring_is_mirror_equivariant_with_mirrored_landmarks(pair):
+    """The audit's analysis violations under mirroring come from Face Mesh finding other landmarks on the
+    mirrored picture, not from the fold code: given the mirrored landmarks and frame, the mirrored picture's
+    right fold reads the picture's left fold (and vice versa)."""
+    from facemetrics.folds import fold_metrics
+    from facemetrics.geometry import MIRROR_INDEX, Frame
+
+    rgb, _, a, *_ = pair
+    w = rgb.shape[1]
+    pts = a.points.copy()
+    pts[:, 0] = w - 1 - pts[:, 0]
+    pts = pts[list(MIRROR_INDEX)]
+    f = a.frame
+    frame = Frame(np.array([w - 1 - f.origin[0], f.origin[1]]), np.array([f.u_axis[0], -f.u_axis[1]]),
+                  np.array([-f.v_axis[0], f.v_axis[1]]), f.mm_per_px)
+    mirrored = np.ascontiguousarray(rgb[:, ::-1])
+    for side, other in (("right", "left"), ("left", "right")):
+        x = getattr(a, "nlf_" + side)
+        y = fold_metrics(mirrored, pts, frame, other)
+        assert abs(x.depth_index - y.depth_index) < 0.02
+        assert abs(x.contrast_pct - y.contrast_pct) < 0.2
+        assert abs(x.length_mm - y.length_mm) < 0.5
