@@ -4,7 +4,7 @@ A thin-plate warp through a few landmarks (not the package's own lift model, ``s
 the subject's right lower face 2 mm and the left 1 mm; the comparison must read each dense lift row's
 truth (the warp's own displacement over the comparison's region) within the row's noise floor, with the
 verdict ``lift``; swapping the photos must negate every dense lift row; mirroring both photos must swap
-the right and left rows (the mirrored subject's right is the real left).  The audit found these hold on 64 real faces (docs/robustness.md,
+the right and left rows (the mirrored subject's right is the real left).  The audit found these hold on 62 real photos (docs/robustness.md,
 "Metamorphic audit"); the scale of the changes does not hold as tightly (same section), which these
 tests leave to the bench.
 """
