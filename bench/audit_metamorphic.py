@@ -4,6 +4,7 @@
     python bench/audit_metamorphic.py --sets london    # one set
     python bench/audit_metamorphic.py --out /tmp/x.csv # the violation table as CSV
     python bench/audit_metamorphic.py --sources        # root causes: iris scale, fold depth (~15 min)
+    python bench/audit_metamorphic.py --analyses-only  # P8-P10 only (~10 min)
 
 Properties that must hold whatever the method, and the pass criterion of each, written before the
 first run (2026-12-04).  A row is a ``comparison.csv`` row ``(metric, side)`` with its ``change``, its
@@ -605,6 +606,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", nargs="+", default=["london", "canada", "debruine", "grid", "samples"])
     ap.add_argument("--limit", type=int, default=0, help="at most this many photos per set (0: all)")
     ap.add_argument("--out", type=Path, default=None, help="write every violation as CSV here")
+    ap.add_argument("--analyses-only", action="store_true", help="only the analysis properties P8-P10")
     ap.add_argument("--sources", action="store_true",
                     help="only the root-cause figures: iris scale and fold depth per transform (tuning / held-out)")
     args = ap.parse_args(argv)
@@ -621,8 +623,8 @@ def main(argv=None) -> int:
         counts = counts_by_set.setdefault(group, {})
         for who, src in items[:args.limit or None]:
             print(f"[{time.time() - t0:6.0f} s] {group} {who}", flush=True)
-            audit_photo(tally, group, who, _rgb(src), counts)
-    for group, items in pairs.items():
+            audit_photo(tally, group, who, _rgb(src), counts, analyses_only=args.analyses_only)
+    for group, items in ({} if args.analyses_only else pairs).items():
         counts = counts_by_set.setdefault(group + "_pairs", {})
         for who, a, b in items[:args.limit or None]:
             print(f"[{time.time() - t0:6.0f} s] {group} pair {who}", flush=True)
