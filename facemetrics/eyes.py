@@ -61,6 +61,11 @@ SAMPLES_PER_RADIUS = 8
 #: held-out look: an eye wrongly judged hidden on 6 of 58 held-out portraits moved the scale by
 #: -6.2 to +3.3 % when the other eye was used alone (docs/accuracy.md)
 ONE_EYE_MIN_SPREAD = 0.15
+#: the eye opening beside the iris (its brighter side, :func:`chord_luminance`) over the lower face's skin
+#: (:func:`lower_face_luminance`) below this -> a dark lens over the eye, the iris not trusted whatever its
+#: contrast (a 2-6 % lens dims the iris and the sclera alike and keeps part of their contrast).  0 switches the
+#: check off.  Set on the tuning faces (``bench/bench_glasses_seethrough.py``)
+MIN_SCLERA_SKIN = 0.0
 
 
 @dataclass(frozen=True)
@@ -75,12 +80,17 @@ class EyeVisibility:
         ``1 - iris / sclera`` luminance along the iris chord per eye (dimensionless;
         NaN when no sclera samples fall inside the eye).
     visible : tuple of bool
-        Opening at least :data:`MIN_EYE_OPENING` and contrast at least :data:`MIN_IRIS_CONTRAST`.
+        Opening at least :data:`MIN_EYE_OPENING`, contrast at least :data:`MIN_IRIS_CONTRAST` and the eye
+        opening not darkened by a lens (``sclera_skin`` at least :data:`MIN_SCLERA_SKIN`, or NaN).
+    sclera_skin : tuple of float
+        The brighter side of the eye opening beside the iris over the lower face's skin, per eye
+        (luminance ratio, dimensionless; ~1-3 for an unedited eye, NaN when either cannot be read).
     """
 
     opening: tuple[float, float]
     contrast: tuple[float, float]
     visible: tuple[bool, bool]
+    sclera_skin: tuple[float, float] = (float("nan"), float("nan"))
 
     @property
     def any_visible(self) -> bool:
@@ -170,6 +180,36 @@ def iris_contrast(iris: float, sides: tuple[float, float]) -> float:
     return 1.0 - iris / max(min(present), 1.0)
 
 
+def lower_face_luminance(gray: np.ndarray, points: np.ndarray) -> float:
+    """Median luminance (0-255) at the Face Mesh points below the nose tip (landmark 1): the lower face's skin
+    (lips and a beard included: a median), the reference a dark lens over the eyes is read against (the same
+    points as :func:`facemetrics.align.glasses_mask`'s skin).  NaN when no such point is in the picture.
+
+    Parameters
+    ----------
+    gray : ndarray, shape (H, W)
+        Luminance of the image the landmarks are in.
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y)`` px.
+    """
+    p = np.asarray(points, dtype=np.float64)[:468, :2]
+    h, w = gray.shape[:2]
+    low = p[(p[:, 1] > p[1, 1]) & (p[:, 0] >= 0) & (p[:, 0] <= w - 1) & (p[:, 1] >= 0) & (p[:, 1] <= h - 1)]
+    if not len(low):
+        return float("nan")
+    xi, yi = np.round(low[:, 0]).astype(int), np.round(low[:, 1]).astype(int)
+    return float(np.median(gray[yi, xi]))
+
+
+def sclera_skin_ratio(sides: tuple[float, float], skin: float) -> float:
+    """The brighter side of the eye opening beside the iris over the skin's luminance (dimensionless; NaN when
+    either is missing).  A dark lens darkens both sides; a shadow or a turned head darkens one."""
+    present = [x for x in sides if np.isfinite(x)]
+    if not present or not (np.isfinite(skin) and skin > 0):
+        return float("nan")
+    return max(present) / skin
+
+
 def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     """Opening, iris contrast and visibility of both eyes.
 
@@ -196,16 +236,21 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
     crop, q = gray[y0:y1, x0:x1], p - (x0, y0)
     opening = (eye_opening(p, RIGHT_EYE_CORNERS, RIGHT_UPPER_LID, RIGHT_LOWER_LID),
                eye_opening(p, LEFT_EYE_CORNERS, LEFT_UPPER_LID, LEFT_LOWER_LID))
-    contrast = (iris_contrast(*chord_luminance(crop, q, RIGHT_IRIS, RIGHT_IRIS_H, RIGHT_EYE_CORNERS)),
-                iris_contrast(*chord_luminance(crop, q, LEFT_IRIS, LEFT_IRIS_H, LEFT_EYE_CORNERS)))
+    chords = (chord_luminance(crop, q, RIGHT_IRIS, RIGHT_IRIS_H, RIGHT_EYE_CORNERS),
+              chord_luminance(crop, q, LEFT_IRIS, LEFT_IRIS_H, LEFT_EYE_CORNERS))
+    contrast = tuple(iris_contrast(*c) for c in chords)
+    # a dark lens the contrast sees through: the eye opening far darker than the face's own skin
+    skin = lower_face_luminance(gray, p)
+    sclera_skin = tuple(sclera_skin_ratio(c[1], skin) for c in chords)
     # an iris (its whole disc, the chord's length around its centre) outside the picture: Face Mesh
     # guessed it, and the chord sampling would read replicated border pixels
     inside = tuple(bool(np.all(p[c] - np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 >= 0)
                         and np.all(p[c] + np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 <= (w - 1, h - 1)))
                    for c, ch in ((RIGHT_IRIS, RIGHT_IRIS_H), (LEFT_IRIS, LEFT_IRIS_H)))
-    visible = tuple(bool(i and o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST)
-                    for i, o, cn in zip(inside, opening, contrast))
-    return EyeVisibility(opening, contrast, visible)
+    visible = tuple(bool(i and o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST
+                         and not sk < MIN_SCLERA_SKIN)
+                    for i, o, cn, sk in zip(inside, opening, contrast, sclera_skin))
+    return EyeVisibility(opening, contrast, visible, sclera_skin)
 
 
 def scale_warning(ev: EyeVisibility) -> str:

@@ -1,0 +1,272 @@
+"""Dark glasses the iris check sees through: the eye opening against the face's own skin.
+
+Stop 39 (docs/robustness.md 'Dark glasses with frames') handles dark glasses only when the iris check
+(``eyes.iris_visibility``) reads no iris in the photo.  That check is a ratio, ``1 - iris / sclera`` along the
+iris chord: a painted lens letting 2-6 % of the face through (``bench/glasses.py``) dims the iris and the sclera
+alike, so on some faces the contrast stays above ``MIN_IRIS_CONTRAST`` (0.12) and the eye counts as visible; then
+no glasses handling applies, and those pairs carry most false rows of the frames bench.
+
+**Cue** (``eyes.sclera_skin_ratio``, ``eyes.MIN_SCLERA_SKIN``): the brighter side of the eye opening beside the
+iris (the samples the contrast already reads) over the median luminance of the lower face's skin (Face Mesh points
+below the nose tip, as ``align.glasses_mask``).  A dark lens makes the sclera far darker than the face's own skin;
+a dark iris does not darken the sclera, dark skin darkens the reference too (the ratio is then higher), a shadow
+or a turned head darkens one side (the brighter is kept).  A ratio of two luminances: unchanged by brightness
+scaling.  The simulator (``bench/glasses.py``: lens shapes from the landmarks, an absolute tint, a reflection)
+shares none of this; the bundled sample is not used.
+
+**Rule, written before any run (2026-12-04).**
+
+Threshold choice, on the tuning faces only (London 12 neutral + the Canada tuning split,
+``accuracy.canada_split``), from ``--cue tuning``: ``MIN_SCLERA_SKIN`` is the geometric midpoint of the gap between
+the lowest ratio of an eye the shipped check reads as visible in a photo without glasses (the unedited photos and
+their nuisance / lift / deepened copies) and the highest ratio of an eye the shipped check reads as visible behind
+the painted frames (the see-through eyes).  If the two overlap: 0.8 x that lowest unedited ratio, and the
+see-through eyes it leaves are reported.
+
+Pass, on the tuning faces, and then once on the held-out faces (Canada held-out split + the 8 DeBruine photos):
+
+1. no eye judged visible by the shipped check in a photo without glasses is judged hidden (unedited, nuisance,
+   lift, deepened copies; the same photos scaled 0.6 x and 1.3 x in brightness), nor in the ellipse-glasses
+   photos (so the clean and ellipse pairs keep every verdict: the check only adds a condition); and none in the
+   real photos of the false-alarm set (London 12 smiling, the 8 DeBruine photos, every 5th frame of the 11 GRID
+   clips: ``--cue real``);
+2. the false rows on the see-through no-change pairs (frames pairs in which the shipped check reads an iris in a
+   photo with glasses: ``covered`` not '11' / '01'), both covers together, fall by at least 70 % against the
+   shipped code on the same faces and glasses (``--measure`` with ``--threshold 0`` is the shipped code);
+3. the frames pairs' dense-flow lift rows read 'lift' no fewer times than with the shipped code, each cover;
+   deepened folds read 'shallower' no more often.
+
+Ship only if 1-3 hold on the tuning and on the held-out faces; otherwise document the negative.
+
+    python bench/bench_glasses_seethrough.py --cue tuning /tmp/cue_tuning.csv
+    python bench/bench_glasses_seethrough.py --cue real /tmp/cue_real.csv
+    python bench/bench_glasses_seethrough.py --cue heldout /tmp/cue_heldout.csv       # once, after choosing
+    python bench/bench_glasses_seethrough.py --choose /tmp/cue_tuning.csv
+    python bench/bench_glasses_seethrough.py --measure tuning /tmp/st_base.csv --threshold 0 --faces ...
+    python bench/bench_glasses_seethrough.py --measure tuning /tmp/st_new.csv --faces ...
+    python bench/bench_glasses_seethrough.py --table /tmp/cue_tuning.csv --pairs /tmp/st_base.csv /tmp/st_new.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("GLOG_minloglevel", "2")
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from accuracy import LONDON, SHARED_FACES  # noqa: E402
+from bench_eyes import sunglasses  # noqa: E402
+from bench_glasses_frames import FINE  # noqa: E402
+from bench_glasses_rows import FOLD, LIFT_ROWS, faces, nuisances  # noqa: E402
+from glasses import pair_for, wear  # noqa: E402
+
+from facemetrics import analyze_photo, compare_photos  # noqa: E402
+from facemetrics import eyes as E  # noqa: E402
+from facemetrics import simulate as sim  # noqa: E402
+from facemetrics.compare.gate import eyes_covered  # noqa: E402
+
+GRID = SHARED_FACES / "grid_video_ccby"
+
+
+def _eye_rows(x, face: str, photo: str, glasses: str) -> list[dict]:
+    """One row per eye of analysis ``x``: the shipped check's inputs and the new ratio, also on the picture
+    scaled 0.6 x and 1.3 x in brightness (same landmarks)."""
+    ev = x.extra["eyes"]
+    scaled = {k: E.iris_visibility(np.clip(x.photo.rgb.astype(np.float32) * k, 0, 255).astype(np.uint8),
+                                   x.points).sclera_skin for k in (0.6, 1.3)}
+    return [dict(face=face, photo=photo, glasses=glasses, eye=eye, opening=ev.opening[j], contrast=ev.contrast[j],
+                 visible_shipped=ev.visible[j], ratio=ev.sclera_skin[j], ratio_x06=scaled[0.6][j],
+                 ratio_x13=scaled[1.3][j]) for j, eye in enumerate(("right", "left"))]
+
+
+def cue(which: str, out: Path) -> None:
+    """Per eye of every photo the frames bench analyses (``which``: tuning / heldout), or of the real
+    false-alarm photos (``real``): the ratio and the shipped verdict (``MIN_SCLERA_SKIN`` set to 0)."""
+    E.MIN_SCLERA_SKIN = 0.0
+    rows = []
+    if which == "real":
+        for p in sorted(LONDON.glob("*_smiling.jpg")) + sorted((SHARED_FACES / "debruine_cc0").glob("*.jpg")):
+            a = analyze_photo(p)
+            if a.ok:
+                rows += _eye_rows(a, p.name, "real", "none")
+        for clip in sorted(GRID.glob("*.mpg")):
+            cap = cv2.VideoCapture(str(clip))
+            k = 0
+            while True:
+                ok, frame = cap.read()
+                if not ok:
+                    break
+                if k % 5 == 0:
+                    a = analyze_photo(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB), name=f"{clip.stem}-{k:02d}.png")
+                    if a.ok:
+                        rows += _eye_rows(a, clip.name, f"frame {k}", "none")
+                k += 1
+            print(f"{clip.name} done", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+        return
+    for i, p in enumerate(faces(which)):
+        a = analyze_photo(p)
+        if not a.ok:
+            continue
+        g, seat = pair_for(i)
+        rows += _eye_rows(a, p.name, "unedited", "none")
+        photos = {"ellipse": analyze_photo(sunglasses(a.photo.rgb, a.points, 0.30, "dark"), name="e.png"),
+                  "frames": analyze_photo(wear(a.photo.rgb, a.points, a.calibration.mm_per_px, g), name="f.png")}
+        for kind, rgb in (("nuisance", nuisances(a.photo.rgb)), ("lift", nuisances(sim.lift(a, 2.0).image)),
+                          ("deepen", nuisances(sim.deepen_fold(a, 0.25, "both").image))):
+            b = analyze_photo(rgb, name=f"{kind}.png")
+            if not b.ok:
+                continue
+            rows += _eye_rows(b, p.name, kind, "none")
+            photos[f"ellipse {kind}"] = analyze_photo(sunglasses(b.photo.rgb, b.points, 0.30, "dark"), name="e.png")
+            photos[f"frames {kind}"] = analyze_photo(
+                wear(b.photo.rgb, b.points, b.calibration.mm_per_px, g.reseated(*seat)), name="f.png")
+        for key, x in photos.items():
+            if x.ok:
+                rows += _eye_rows(x, p.name, key, key.split()[0] + " " + g.style)
+        print(f"{p.name} {g.style} done", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def choose(csv: Path) -> float:
+    """The rule's threshold from a ``--cue tuning`` run (module docstring)."""
+    df = pd.read_csv(csv)
+    clean = df[(df.glasses == "none") & df.visible_shipped]
+    through = df[df.glasses.str.startswith("frames") & df.visible_shipped]
+    lo = float(np.nanmin(clean[["ratio", "ratio_x06", "ratio_x13"]].to_numpy()))
+    hi = float(through.ratio.max()) if len(through) else float("nan")
+    print(f"{csv}: lowest ratio of a visible eye without glasses {lo:.3f} (of {len(clean)} eyes; 5th percentile "
+          f"{clean.ratio.quantile(0.05):.3f}); see-through eyes behind frames: {len(through)}, highest {hi:.3f}")
+    t = float(np.sqrt(lo * hi)) if hi < lo else 0.8 * lo
+    print(f"  MIN_SCLERA_SKIN = {t:.3f} ({'gap midpoint' if hi < lo else 'overlap: 0.8 x lowest'})")
+    return t
+
+
+def cue_table(csv: Path, t: float) -> bool:
+    """Part 1 of the rule at threshold ``t``: new hidden eyes without glasses / with ellipses; see-through caught."""
+    df = pd.read_csv(csv)
+    ok = True
+    vis = df[df.visible_shipped]
+    for name, sel in (("no glasses", vis.glasses == "none"), ("ellipse", vis.glasses.str.startswith("ellipse"))):
+        g = vis[sel]
+        new = g[(g.ratio < t) | (g.ratio_x06 < t) | (g.ratio_x13 < t)]
+        print(f"  {name}: {len(g)} visible eyes, {len(new)} newly hidden at {t:.3f} (incl. brightness 0.6 / 1.3)"
+              + "".join(f"\n    {r.face} {r.photo} {r.eye} {r.ratio:.3f}" for r in new.itertuples()))
+        ok &= new.empty
+    fr = vis[vis.glasses.str.startswith("frames")]
+    caught = fr[fr.ratio < t]
+    print(f"  frames: {len(fr)} see-through eyes, {len(caught)} now hidden; left: "
+          + ", ".join(f"{r.face} {r.photo} {r.eye} {r.ratio:.3f}" for r in fr[fr.ratio >= t].itertuples()))
+    allg = df[df.glasses.str.startswith("frames")]
+    print(f"  frames, all eyes: ratio median {allg.ratio.median():.3f}, max {allg.ratio.max():.3f}; "
+          f"without glasses: median {df[df.glasses == 'none'].ratio.median():.3f}, "
+          f"min {df[df.glasses == 'none'].ratio.min():.3f}")
+    return bool(ok)
+
+
+def measure(which: str, out: Path, threshold: float, only_faces: tuple[str, ...]) -> None:
+    """The frames bench's pairs (``bench_glasses_frames.measure``: same faces, glasses and re-seating) for the
+    faces named, ``frames both`` / ``frames after``, with ``MIN_SCLERA_SKIN`` = ``threshold`` (0: the shipped
+    check)."""
+    E.MIN_SCLERA_SKIN = threshold
+    rows = []
+    for i, p in enumerate(faces(which)):
+        if only_faces and p.name not in only_faces:
+            continue
+        a = analyze_photo(p)
+        if not a.ok:
+            continue
+        g, seat = pair_for(i)
+        af = analyze_photo(wear(a.photo.rgb, a.points, a.calibration.mm_per_px, g), name=f"{p.stem}-frames.png")
+        afters = {"nuisance": nuisances(a.photo.rgb), "lift": nuisances(sim.lift(a, 2.0).image),
+                  "deepen": nuisances(sim.deepen_fold(a, 0.25, "both").image)}
+        for kind, rgb in afters.items():
+            b = analyze_photo(rgb, name=f"{p.stem}-{kind}.png")
+            if not b.ok:
+                continue
+            bf = analyze_photo(wear(b.photo.rgb, b.points, b.calibration.mm_per_px, g.reseated(*seat)),
+                               name=f"{p.stem}-{kind}-frames.png")
+            for cond, (x, y) in (("frames both", (af, bf)), ("frames after", (a, bf))):
+                if not (x.ok and y.ok):
+                    continue
+                c = compare_photos(x, y)
+                covered = f"{int(eyes_covered(x))}{int(eyes_covered(y))}"
+                for r in c.changes:
+                    rows.append(dict(face=p.name, style=g.style, kind=kind, cond=cond, covered=covered,
+                                     status=c.status, metric=r.metric, side=r.side, change=r.change,
+                                     floor=r.noise_floor, verdict=r.verdict))
+        print(f"{p.name} {g.style} done", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def pairs_table(base: Path, new: Path) -> bool:
+    """Parts 2-3 of the rule: the shipped code's run ``base`` against the new one, same faces."""
+    b, n = (pd.read_csv(x, dtype={"covered": str}) for x in (base, new))
+    ok = True
+    print(f"\n{base} -> {new}: {b.face.nunique()} faces")
+    print("| cover | no-change pairs | covered (shipped -> new) | false rows | lift rows 'lift' | "
+          "deepened 'deeper' / 'shallower' |")
+    print("|---|---|---|---|---|---|")
+    tot = [0, 0]
+    for cond in ("frames both", "frames after"):
+        s = []
+        for j, df in enumerate((b, n)):
+            g = df[df.cond == cond]
+            nz = g[(g.kind == "nuisance") & (g.metric != "head_roll_change_deg")]
+            bad = nz[~nz.verdict.isin(FINE)]
+            li = g[(g.kind == "lift") & g.metric.isin(LIFT_ROWS)]
+            de = g[(g.kind == "deepen") & (g.metric == "nlf_depth")]
+            cov = g.drop_duplicates(["face", "kind"]).covered.value_counts().to_dict()
+            s.append((nz.face.nunique(), cov, len(bad), (li.verdict == "lift").sum(), len(li),
+                      (de.verdict == "deeper").sum(), (de.verdict == "shallower").sum(), len(de)))
+            tot[j] += len(bad)
+        (p0, c0, f0, l0, ln0, d0, s0, dn0), (_, c1, f1, l1, ln1, d1, s1, dn1) = s
+        print(f"| {cond} | {p0} | {c0} -> {c1} | {f0} -> {f1} | {l0} -> {l1} of {ln1} | "
+              f"{d0} / {s0} -> {d1} / {s1} of {dn1} |")
+        ok &= l1 >= l0 and s1 <= s0
+    fall = 1 - tot[1] / tot[0] if tot[0] else float("nan")
+    print(f"false rows, both covers: {tot[0]} -> {tot[1]} (fall {100 * fall:.0f} %; rule: >= 70 %)")
+    for df, name in ((b, "shipped"), (n, "new")):
+        nz = df[(df.kind == "nuisance") & (df.metric != "head_roll_change_deg") & ~df.verdict.isin(FINE)]
+        for r in nz.itertuples():
+            print(f"  {name:8s} {r.cond:13s} {r.face:36s} {r.style:9s} {r.metric} {r.side} "
+                  f"{r.change:+.3f} / {r.floor:.3f}")
+    ok &= bool(tot[0] == 0 or fall >= 0.7)
+    print("  parts 2-3 met" if ok else "  parts 2-3 NOT met")
+    return bool(ok)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cue", nargs=2, metavar=("SET", "CSV"))
+    ap.add_argument("--choose", metavar="CSV")
+    ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
+    ap.add_argument("--threshold", type=float, default=None, help="MIN_SCLERA_SKIN (default: the shipped value)")
+    ap.add_argument("--faces", nargs="*", default=())
+    ap.add_argument("--table", nargs="*", metavar="CUE_CSV", default=())
+    ap.add_argument("--pairs", nargs=2, metavar=("BASE_CSV", "NEW_CSV"))
+    args = ap.parse_args()
+    t = E.MIN_SCLERA_SKIN if args.threshold is None else args.threshold
+    if args.cue:
+        cue(args.cue[0], Path(args.cue[1]))
+    if args.choose:
+        choose(Path(args.choose))
+    if args.measure:
+        measure(args.measure[0], Path(args.measure[1]), t, tuple(args.faces))
+    for csv in args.table:
+        print(f"\n{csv} at MIN_SCLERA_SKIN {t:.3f}:")
+        print("  part 1 met" if cue_table(Path(csv), t) else "  part 1 NOT met")
+    if args.pairs:
+        pairs_table(Path(args.pairs[0]), Path(args.pairs[1]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
