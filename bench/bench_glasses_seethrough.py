@@ -110,13 +110,10 @@ def _eye_rows(x, face: str, photo: str, glasses: str) -> list[dict]:
     raws = {k: _raw(np.clip(x.photo.rgb.astype(np.float32) * k, 0, 255).astype(np.uint8), pts)
             for k in (0.6, 1.3)}
     raw = _raw(x.photo.rgb, pts)
-    scaled = {k: E.iris_visibility(np.clip(x.photo.rgb.astype(np.float32) * k, 0, 255).astype(np.uint8),
-                                   x.points).sclera_skin for k in (0.6, 1.3)}
     rows = []
     for j, eye in enumerate(("right", "left")):
         r = dict(face=face, photo=photo, glasses=glasses, eye=eye, opening=ev.opening[j], contrast=ev.contrast[j],
-                 visible_shipped=ev.visible[j], ratio=ev.sclera_skin[j], ratio_x06=scaled[0.6][j],
-                 ratio_x13=scaled[1.3][j], **raw[j])
+                 visible_shipped=ev.visible[j], **raw[j])
         for k in (0.6, 1.3):
             r.update({f"{key}_x{str(k).replace('.', '')}": v for key, v in raws[k][j].items()})
         rows.append(r)
@@ -129,8 +126,8 @@ def _has_eyes(x) -> bool:
 
 def cue(which: str, out: Path) -> None:
     """Per eye of every photo the frames bench analyses (``which``: tuning / heldout), or of the real
-    false-alarm photos (``real``): the ratio and the shipped verdict (``MIN_SCLERA_SKIN`` set to 0)."""
-    E.MIN_SCLERA_SKIN = 0.0
+    false-alarm photos (``real``): the raw luminances and the shipped verdict (``MIN_IRIS_STEP`` set to 0)."""
+    E.MIN_IRIS_STEP = 0.0
     rows = []
     if which == "real":
         for p in (sorted(LONDON.glob("*_smiling.jpg")) + sorted((SHARED_FACES / "debruine_cc0").glob("*.jpg"))
@@ -177,47 +174,76 @@ def cue(which: str, out: Path) -> None:
         pd.DataFrame(rows).to_csv(out, index=False)
 
 
-def choose(csv: Path) -> float:
-    """The rule's threshold from a ``--cue tuning`` run (module docstring)."""
+CUES = ("ratio", "D", "Db")
+
+
+def cues(df: pd.DataFrame, suffix: str = "") -> pd.DataFrame:
+    """The candidate cues from the raw columns (``suffix`` '', '_x06', '_x13'): ``ratio`` brighter sclera side /
+    skin (candidate 1), ``D`` (darker side - iris) / skin, ``Db`` (brighter side - iris) / skin (candidate 2;
+    ``eyes.iris_step``)."""
+    iris, so, si, skin = (df[f"{k}{suffix}"] for k in ("iris", "side_out", "side_in", "skin"))
+    dark, bright = np.fmin(so, si), np.fmax(so, si)
+    return pd.DataFrame(dict(ratio=bright / skin, D=(dark - iris) / skin, Db=(bright - iris) / skin))
+
+
+def _with_cues(csv: Path) -> pd.DataFrame:
     df = pd.read_csv(csv)
+    df = df.drop(columns=[c for c in df.columns if c.split("_x")[0] in CUES])  # recomputed from the raw columns
+    parts = [df] + [cues(df, s).add_suffix(s) for s in ("", "_x06", "_x13")]
+    return pd.concat(parts, axis=1)
+
+
+def choose(csv: Path) -> float:
+    """The rule's threshold from a ``--cue tuning`` run (module docstring), for each candidate cue."""
+    df = _with_cues(csv)
     clean = df[(df.glasses == "none") & df.visible_shipped]
     through = df[df.glasses.str.startswith("frames") & df.visible_shipped]
-    lo = float(np.nanmin(clean[["ratio", "ratio_x06", "ratio_x13"]].to_numpy()))
-    hi = float(through.ratio.max()) if len(through) else float("nan")
-    print(f"{csv}: lowest ratio of a visible eye without glasses {lo:.3f} (of {len(clean)} eyes; 5th percentile "
-          f"{clean.ratio.quantile(0.05):.3f}); see-through eyes behind frames: {len(through)}, highest {hi:.3f}")
-    t = float(np.sqrt(lo * hi)) if hi < lo else 0.8 * lo
-    print(f"  MIN_SCLERA_SKIN = {t:.3f} ({'gap midpoint' if hi < lo else 'overlap: 0.8 x lowest'})")
-    return t
+    best = None
+    for k in CUES:
+        lo = float(np.nanmin(clean[[k, f"{k}_x06", f"{k}_x13"]].to_numpy()))
+        hi = float(through[k].max()) if len(through) else float("nan")
+        t = float(np.sqrt(lo * hi)) if hi < lo else 0.8 * lo
+        print(f"{csv} {k}: lowest of a visible eye without glasses {lo:.3f} (of {len(clean)} eyes, brightness "
+              f"0.6 / 1.3 x included); see-through eyes behind frames: {len(through)}, highest {hi:.3f}; gap "
+              f"{lo / hi:.2f}; threshold {t:.3f} ({'gap midpoint' if hi < lo else 'overlap: 0.8 x lowest'})")
+        if k != "ratio" and (best is None or lo / hi > best[1]):
+            best = (k, lo / hi, t)
+    print(f"  candidate 2 chosen: {best[0]} (larger gap), threshold {best[2]:.3f}")
+    return best[2]
 
 
-def cue_table(csv: Path, t: float) -> bool:
-    """Part 1 of the rule at threshold ``t``: new hidden eyes without glasses / with ellipses; see-through caught."""
-    df = pd.read_csv(csv)
+def cue_table(csv: Path, t: float, k: str = "Db") -> bool:
+    """Part 1 of the rule at threshold ``t`` of cue ``k``: new hidden eyes without glasses / with ellipses
+    (measured photos; the GRID frames apart); the see-through eyes caught."""
+    df = _with_cues(csv)
     ok = True
     vis = df[df.visible_shipped]
-    for name, sel in (("no glasses", vis.glasses == "none"), ("ellipse", vis.glasses.str.startswith("ellipse"))):
+    grid = vis.face.str.startswith("grid_")
+    for name, sel in (("no glasses", (vis.glasses == "none") & ~grid),
+                      ("ellipse", vis.glasses.str.startswith("ellipse")), ("GRID frames (apart)", grid)):
         g = vis[sel]
-        new = g[(g.ratio < t) | (g.ratio_x06 < t) | (g.ratio_x13 < t)]
-        print(f"  {name}: {len(g)} visible eyes, {len(new)} newly hidden at {t:.3f} (incl. brightness 0.6 / 1.3)"
-              + "".join(f"\n    {r.face} {r.photo} {r.eye} {r.ratio:.3f}" for r in new.itertuples()))
-        ok &= new.empty
+        if g.empty:
+            continue
+        new = g[(g[k] < t) | (g[f"{k}_x06"] < t) | (g[f"{k}_x13"] < t)]
+        print(f"  {name}: {len(g)} visible eyes, {len(new)} newly hidden at {k} < {t:.3f} (incl. brightness "
+              f"0.6 / 1.3 x); lowest {g[k].min():.3f}" + "".join(f"\n    {r.face} {r.photo} {r.eye} {r[k]:.3f}"
+                                                           for _, r in new.iterrows()))
+        if not name.startswith("GRID"):
+            ok &= new.empty
     fr = vis[vis.glasses.str.startswith("frames")]
-    caught = fr[fr.ratio < t]
-    print(f"  frames: {len(fr)} see-through eyes, {len(caught)} now hidden; left: "
-          + ", ".join(f"{r.face} {r.photo} {r.eye} {r.ratio:.3f}" for r in fr[fr.ratio >= t].itertuples()))
-    allg = df[df.glasses.str.startswith("frames")]
-    print(f"  frames, all eyes: ratio median {allg.ratio.median():.3f}, max {allg.ratio.max():.3f}; "
-          f"without glasses: median {df[df.glasses == 'none'].ratio.median():.3f}, "
-          f"min {df[df.glasses == 'none'].ratio.min():.3f}")
+    if len(fr):
+        caught = fr[fr[k] < t]
+        print(f"  frames: {len(fr)} see-through eyes ({fr.face.nunique()} faces: {sorted(fr.face.unique())}), "
+              f"{len(caught)} now hidden; left: " + ", ".join(f"{r.face} {r.photo} {r.eye} {r[k]:.3f}"
+                                                               for _, r in fr[fr[k] >= t].iterrows()))
     return bool(ok)
 
 
 def measure(which: str, out: Path, threshold: float, only_faces: tuple[str, ...]) -> None:
     """The frames bench's pairs (``bench_glasses_frames.measure``: same faces, glasses and re-seating) for the
-    faces named, ``frames both`` / ``frames after``, with ``MIN_SCLERA_SKIN`` = ``threshold`` (0: the shipped
+    faces named, ``frames both`` / ``frames after``, with ``MIN_IRIS_STEP`` = ``threshold`` (0: the shipped
     check)."""
-    E.MIN_SCLERA_SKIN = threshold
+    E.MIN_IRIS_STEP = threshold
     rows = []
     for i, p in enumerate(faces(which)):
         if only_faces and p.name not in only_faces:
@@ -290,12 +316,12 @@ def main() -> int:
     ap.add_argument("--cue", nargs=2, metavar=("SET", "CSV"))
     ap.add_argument("--choose", metavar="CSV")
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
-    ap.add_argument("--threshold", type=float, default=None, help="MIN_SCLERA_SKIN (default: the shipped value)")
+    ap.add_argument("--threshold", type=float, default=None, help="MIN_IRIS_STEP (default: the shipped value)")
     ap.add_argument("--faces", nargs="*", default=())
     ap.add_argument("--table", nargs="*", metavar="CUE_CSV", default=())
     ap.add_argument("--pairs", nargs=2, metavar=("BASE_CSV", "NEW_CSV"))
     args = ap.parse_args()
-    t = E.MIN_SCLERA_SKIN if args.threshold is None else args.threshold
+    t = E.MIN_IRIS_STEP if args.threshold is None else args.threshold
     if args.cue:
         cue(args.cue[0], Path(args.cue[1]))
     if args.choose:
@@ -303,7 +329,7 @@ def main() -> int:
     if args.measure:
         measure(args.measure[0], Path(args.measure[1]), t, tuple(args.faces))
     for csv in args.table:
-        print(f"\n{csv} at MIN_SCLERA_SKIN {t:.3f}:")
+        print(f"\n{csv} at MIN_IRIS_STEP {t:.3f} (cue Db):")
         print("  part 1 met" if cue_table(Path(csv), t) else "  part 1 NOT met")
     if args.pairs:
         pairs_table(Path(args.pairs[0]), Path(args.pairs[1]))
