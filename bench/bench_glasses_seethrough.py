@@ -6,7 +6,8 @@ iris chord: a painted lens letting 2-6 % of the face through (``bench/glasses.py
 alike, so on some faces the contrast stays above ``MIN_IRIS_CONTRAST`` (0.12) and the eye counts as visible; then
 no glasses handling applies, and those pairs carry most false rows of the frames bench.
 
-**Cue** (``eyes.sclera_skin_ratio``, ``eyes.MIN_SCLERA_SKIN``): the brighter side of the eye opening beside the
+**Cue** (candidate 1, as first written: ``eyes.sclera_skin_ratio``, ``eyes.MIN_SCLERA_SKIN``, since replaced by
+candidate 2's ``eyes.iris_step``, ``eyes.MIN_IRIS_STEP``, see the amendment; here ``ratio``): the brighter side of the eye opening beside the
 iris (the samples the contrast already reads) over the median luminance of the lower face's skin (Face Mesh points
 below the nose tip, as ``align.glasses_mask``).  A dark lens makes the sclera far darker than the face's own skin;
 a dark iris does not darken the sclera, dark skin darkens the reference too (the ratio is then higher), a shadow
@@ -52,13 +53,20 @@ package measures (status ok); the GRID frames, all ``too_small`` (faces ~100 px,
 every candidate reads them weak, some 0.08), are reported apart: that second change was also made after seeing
 them.  The held-out faces' lens photos and all pair runs are still unseen.
 
+**Result** (2026-12-04; docs/robustness.md 'Dark glasses the iris check sees through').  Candidate 2 chose ``Db``
+(gap 3.11 against 0.98 for ``D``), threshold 0.26.  Part 1 is met on the tuning (0 of 279 unedited eyes hidden,
+22 of 22 see-through eyes caught), real (0 of 56; GRID apart: 49 of 295) and held-out faces (0 of 184; 39 of 39).
+Parts 2-3 fail on the tuning faces: false rows on the see-through no-change pairs 14 -> 5 (64 %, not 70 %), and a
+deepened fold under an aviator reads 'shallower' (London 087); the held-out faces meet them (32 -> 1).  So the
+check is not shipped: ``eyes.MIN_IRIS_STEP`` is 0 (off); ``--threshold 0.26`` reproduces the runs.
+
     python bench/bench_glasses_seethrough.py --cue tuning /tmp/cue_tuning.csv
     python bench/bench_glasses_seethrough.py --cue real /tmp/cue_real.csv
     python bench/bench_glasses_seethrough.py --cue heldout /tmp/cue_heldout.csv       # once, after choosing
-    python bench/bench_glasses_seethrough.py --choose /tmp/cue_tuning.csv
+    python bench/bench_glasses_seethrough.py --choose /tmp/cue_tuning.csv --threshold 0.26 --table /tmp/cue_*.csv
     python bench/bench_glasses_seethrough.py --measure tuning /tmp/st_base.csv --threshold 0 --faces ...
-    python bench/bench_glasses_seethrough.py --measure tuning /tmp/st_new.csv --faces ...
-    python bench/bench_glasses_seethrough.py --table /tmp/cue_tuning.csv --pairs /tmp/st_base.csv /tmp/st_new.csv
+    python bench/bench_glasses_seethrough.py --measure tuning /tmp/st_new.csv --threshold 0.26 --faces ...
+    python bench/bench_glasses_seethrough.py --pairs /tmp/st_base.csv /tmp/st_new.csv
 """
 
 from __future__ import annotations
@@ -223,6 +231,7 @@ def cue_table(csv: Path, t: float, k: str = "Db") -> bool:
                       ("ellipse", vis.glasses.str.startswith("ellipse")), ("GRID frames (apart)", grid)):
         g = vis[sel]
         if g.empty:
+            print(f"  {name}: no visible eye")
             continue
         new = g[(g[k] < t) | (g[f"{k}_x06"] < t) | (g[f"{k}_x13"] < t)]
         print(f"  {name}: {len(g)} visible eyes, {len(new)} newly hidden at {k} < {t:.3f} (incl. brightness "
