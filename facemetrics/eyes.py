@@ -275,7 +275,7 @@ def iris_visibility(image: np.ndarray, points: np.ndarray) -> EyeVisibility:
                         and np.all(p[c] + np.linalg.norm(p[ch[0]] - p[ch[1]]) / 2 <= (w - 1, h - 1)))
                    for c, ch in ((RIGHT_IRIS, RIGHT_IRIS_H), (LEFT_IRIS, LEFT_IRIS_H)))
     visible = tuple(bool(i and o >= MIN_EYE_OPENING and np.isfinite(cn) and cn >= MIN_IRIS_CONTRAST
-                         and not st < MIN_IRIS_STEP)
+                         and (MIN_IRIS_STEP <= 0 or not st < MIN_IRIS_STEP))  # 0: off
                     for i, o, cn, st in zip(inside, opening, contrast, step))
     return EyeVisibility(opening, contrast, visible, step)
 
