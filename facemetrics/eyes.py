@@ -3,7 +3,7 @@
 The iris calibration (:func:`facemetrics.geometry.calibrate`) trusts Face Mesh's
 iris chord.  Face Mesh always returns iris landmarks, also for closed eyes and
 behind sunglasses, where they are a guess (the scale was 12-36 % off behind
-dark lenses).  Per eye, two measures from the image and the lid landmarks:
+dark lenses).  Per eye, three measures from the image and the lid landmarks:
 
 - **opening**: mean upper-to-lower lid distance (three landmark pairs) over the
   eye's width (corner to corner): an eye aspect ratio, ~0.25-0.35 open, lower
@@ -97,7 +97,7 @@ class EyeVisibility:
         step not flattened by a lens (``step`` at least :data:`MIN_IRIS_STEP`, or NaN).
     step : tuple of float
         :func:`iris_step` per eye: (brighter sclera side - iris) / lower-face skin luminance (dimensionless;
-        0.46-2.3 for unedited eyes of the tuning faces, NaN when it cannot be read).
+        0.46-2.43 for unedited eyes of the tuning faces, NaN when it cannot be read).
     """
 
     opening: tuple[float, float]
