@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
-from conftest import png_bytes
+from conftest import SHARED_FACES, png_bytes
 from facemetrics import analyze_photo
 from facemetrics import eyes as E
 from facemetrics.geometry import (
@@ -224,3 +224,92 @@ def test_irises_outside_the_picture_are_not_visible(sample_rgb, sample_points):
     pts[:, 1] -= top
     assert iris_visibility(cut, pts).visible == (False, False)
     assert iris_visibility(sample_rgb, sample_points).visible == (True, True)
+
+
+# ------------------------------------------------------------------ dark lenses the contrast sees through
+#: the step threshold measured on the tuning faces (eyes.MIN_IRIS_STEP is 0, switched off: not shipped)
+MEASURED_STEP = 0.26
+
+
+@pytest.fixture
+def step_on(monkeypatch):
+    monkeypatch.setattr(E, "MIN_IRIS_STEP", MEASURED_STEP)
+
+def see_through_lens(rgb, points, t=0.05, glow=20.0):
+    """Ellipses 0.32 x 0.22 IPD over the irises that let a fraction ``t`` of the eye through and glow ``glow``
+    (a tint or reflection, 0-255) on top: ``t x + glow`` (the test's own lens, not bench/glasses.py's)."""
+    ipd = _ipd(points)
+    m = np.zeros(rgb.shape[:2], np.float32)
+    for i in (RIGHT_IRIS, LEFT_IRIS):
+        x, y = points[i, :2]
+        cv2.ellipse(m, (int(x), int(y)), (int(0.32 * ipd), int(0.22 * ipd)), 0, 0, 360, 1.0, -1)
+    m = m[..., None]
+    return (rgb * (1 - m) + (t * rgb.astype(np.float32) + glow) * m).clip(0, 255).astype(np.uint8)
+
+
+def test_iris_step_is_the_step_over_the_skin_and_a_lens_multiplies_it_by_its_transmission():
+    assert E.iris_step(60.0, (200.0, 220.0), 160.0) == pytest.approx((220 - 60) / 160)  # the brighter side
+    assert E.iris_step(60.0, (float("nan"), 200.0), 160.0) == pytest.approx(140 / 160)
+    for bad in ((60.0, (float("nan"),) * 2, 160.0), (60.0, (200.0, 200.0), 0.0), (float("nan"), (200.0,) * 2, 1.0)):
+        assert np.isnan(E.iris_step(*bad))
+    # a 5 % lens glowing 20: the contrast ratio keeps above its limit, the step falls 20-fold
+    iris, sides, skin = 60.0, (200.0, 210.0), 150.0
+    lensed = 0.05 * iris + 20, tuple(0.05 * s + 20 for s in sides)
+    assert E.iris_contrast(*lensed) > E.MIN_IRIS_CONTRAST
+    assert E.iris_step(*lensed, skin) == pytest.approx(0.05 * E.iris_step(iris, sides, skin))
+    assert E.iris_step(*lensed, skin) < MEASURED_STEP <= E.iris_step(iris, sides, skin)
+    # brightness scaling: unchanged
+    assert E.iris_step(0.5 * iris, tuple(0.5 * s for s in sides), 0.5 * skin) == pytest.approx(
+        E.iris_step(iris, sides, skin))
+
+
+def test_lower_face_luminance_reads_below_the_nose_tip():
+    pts = np.zeros((478, 2))
+    pts[:, 1] = np.linspace(0, 99, 478)
+    pts[1] = (0, 50)  # nose tip
+    gray = np.zeros((100, 10), np.uint8)
+    gray[51:] = 140
+    assert E.lower_face_luminance(gray, pts) == 140
+    pts[:, 1] = -5.0  # nothing in the picture
+    assert np.isnan(E.lower_face_luminance(gray, pts))
+
+
+@pytest.mark.parametrize("t, glow", [(0.03, 25.0), (0.05, 20.0), (0.06, 30.0)])
+def test_a_lens_the_contrast_sees_through_hides_the_irises_at_any_brightness(sample_analysis, step_on, t, glow):
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
+    lensed = see_through_lens(rgb, pts, t, glow)
+    for k in (1.0, 0.6, 1.25):
+        ev = E.iris_visibility((lensed * k).clip(0, 255).astype(np.uint8), pts)
+        assert max(ev.contrast) >= E.MIN_IRIS_CONTRAST  # the contrast alone would read an iris
+        assert ev.visible == (False, False) and max(ev.step) < MEASURED_STEP
+        clean = E.iris_visibility((rgb * k).clip(0, 255).astype(np.uint8), pts)
+        assert clean.visible == (True, True) and min(clean.step) > 2 * MEASURED_STEP
+
+
+def test_the_step_check_is_off_by_default(sample_analysis):
+    """MIN_IRIS_STEP 0 (not shipped): the decision is the opening and contrast one, the step only reported."""
+    assert E.MIN_IRIS_STEP == 0
+    lensed = see_through_lens(sample_analysis.photo.rgb, sample_analysis.points)
+    ev = E.iris_visibility(lensed, sample_analysis.points)
+    assert ev.visible == tuple(bool(o >= E.MIN_EYE_OPENING and c >= E.MIN_IRIS_CONTRAST)
+                               for o, c in zip(ev.opening, ev.contrast))
+    assert max(ev.step) < MEASURED_STEP
+
+
+def test_a_see_through_lens_flags_the_scale(sample_analysis, step_on):
+    r = analyze_photo(png_bytes(see_through_lens(sample_analysis.photo.rgb, sample_analysis.points)),
+                      name="lens_through")
+    assert r.ok, r.error
+    assert r.extra["eyes"].visible == (False, False)
+    assert _scale_flags(r)
+
+
+@pytest.mark.skipif(not (SHARED_FACES / "london_ccby").is_dir(), reason="shared faces absent")
+def test_dark_skin_keeps_its_irises_and_loses_them_behind_a_lens(step_on):
+    """London 061 (dark skin, a tuning face): the step is read against the face's own skin."""
+    a = analyze_photo(SHARED_FACES / "london_ccby" / "london_061_m40_black_neutral.jpg")
+    assert a.ok, a.error
+    ev = a.extra["eyes"]
+    assert ev.visible == (True, True) and min(ev.step) > MEASURED_STEP
+    lensed = E.iris_visibility(see_through_lens(a.photo.rgb, a.points, 0.06, 20.0), a.points)
+    assert lensed.visible == (False, False)
