@@ -62,7 +62,8 @@ from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch import results as batch_results
-from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
+from facemetrics.batch.tables import (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT, MSG_SAME_PICTURE_LEFT_OUT,
+                                     baseline_rank, shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
@@ -1156,6 +1157,9 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
             disagree_box.warning(md(disagreement[0]), icon=":material/warning:")
+            for m in result["messages"]:  # its floors built from those photos: why they are so wide (h3, 2026-12-04)
+                if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
+                    disagree_box.warning(md(m), icon=":material/warning:")
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
                 show_headline(head, page_headline(frame, cmp.messages, result))
                 draw_table(table_box)

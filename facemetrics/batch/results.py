@@ -10,16 +10,20 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import baseline_messages, no_change_wording, same_picture_left_out, same_picture_rows
+from .tables import (baseline_messages, disagreement_floors_note, no_change_wording, same_picture_left_out,
+                     same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
 
 
-def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
+def with_disagreement(result: dict, disagreement: tuple[str, bool], base: list[dict] = ()) -> dict:
     """``result`` of a comparison of a session whose before photos disagree, with the session's message
     and the status ``warning``; when the session is left out of the fits, the verdict ``uncertain`` on
-    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).
+    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).  When its
+    noise floors came from those before photos (``base``: its before photo's row and its repeats'), a second
+    message says so and names them (:func:`facemetrics.batch.tables.disagreement_floors_note`): they are
+    that disagreement x 12.7 for one repeat pair, not the photos' repeatability.
 
     Parameters
     ----------
@@ -28,6 +32,8 @@ def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
     disagreement : (str, bool)
         The session's :func:`facemetrics.batch.tables.baseline_disagreement`: its message ("" when its
         before photos agree) and whether it is left out of the fits.
+    base : list of dict, optional
+        The rows of the comparison's before photo and its repeats (``photo``); default none.
 
     Returns
     -------
@@ -43,7 +49,9 @@ def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
     if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
         rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
                 for m in rows]
-    return dict(result, status="warning", messages=[*result["messages"], msg], rows=rows)
+    floors = disagreement_floors_note(list(base), result)
+    return dict(result, status="warning", messages=[*result["messages"], msg, *([floors] if floors else [])],
+                rows=rows)
 
 
 def with_same_picture(r: dict, base: list[dict], result: dict) -> dict:
@@ -146,6 +154,8 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     dict
         ``status``, ``messages`` and ``rows`` (and whatever else ``raw`` holds).
     """
-    result = with_same_picture(r, base, with_disagreement(raw, disagreement))
+    # a post photo's repeats are all its session's other before photos, so its floors hold their disagreement; a
+    # no-change check's need not (three before photos, the odd one checked against the two that agree)
+    result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

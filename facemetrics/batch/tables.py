@@ -609,6 +609,64 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
             "the session's changes are kept, but check which photos were taken before the treatment"), False
 
 
+#: the start of the message of a comparison whose noise floors were built from before photos that disagree
+#: (:func:`disagreement_floors_note`)
+MSG_FLOORS_FROM_DISAGREEMENT = "the noise floors of this comparison were built from those disagreeing before photos"
+
+
+def disagreement_floors_note(base: list[dict], result: dict) -> str:
+    """Why a comparison of a session whose before photos disagree (:func:`baseline_disagreement`) shows huge
+    noise floors, naming them; "" when its floors did not come from repeat photos.
+
+    A comparison's repeat photos (the before photos beside its before photo) give its floors:
+    ``t(0.975, n) x RMS`` of their ``n`` differences (:func:`facemetrics.compare.floors.noise_floors_from_repeats`),
+    12.7 x the one difference for one pair.  That bound holds when the difference is noise; before photos that
+    disagree beyond their floor differ by more (a lifted photo among them, another pose or light), and their
+    difference x 12.7 became the comparison's floor with nothing said of it: 20.16 mm on the jawline lift of the
+    sample's before photo beside its 1.6 mm-lifted after photo given as a second before photo (h3's repro,
+    2026-12-04).  Such a floor measures how much the before photos differ, not the photos' repeatability.
+
+    Parameters
+    ----------
+    base : list of dict
+        The rows of the comparison's before photo and its repeats (``photo``); more than one for floors from
+        repeats.
+    result : dict
+        The comparison's result (``messages``: compare's "repeat photo NAME not used ..." names a repeat left
+        out; ``rows``: dicts with ``metric``, ``side``, ``noise_floor``, ``unit``).
+
+    Returns
+    -------
+    str
+        One sentence without ``;`` (the messages column joins with it) starting with
+        :data:`MSG_FLOORS_FROM_DISAGREEMENT`, naming the floors of the :data:`AGREEMENT_ROWS` (unit and all),
+        the factor, and the remedy; "" when no repeat photo was used (default floors).
+    """
+    from ..compare.floors import t_975
+
+    n_unused = sum(1 for m in result.get("messages") or () if _REPEAT_NOT_USED.match(str(m)))
+    n = len(base) - 1 - n_unused
+    if n < 1:
+        return ""
+    rows = {(m.get("metric"), m.get("side")): m for m in result.get("rows") or ()}
+    named = []
+    for key in AGREEMENT_ROWS:
+        m = rows.get(key)
+        try:
+            floor = float(m["noise_floor"]) if m is not None else math.nan
+        except (TypeError, ValueError):
+            floor = math.nan
+        if math.isfinite(floor):
+            named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {floor:.2f}{_unit(m)}")
+    pairs = "its one repeat pair's difference" if n == 1 else f"the RMS of its {n} repeat pairs' differences"
+    shown = f" ({', '.join(named)})" if named else ""
+    return (f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is {t_975(n):.1f} x {pairs} (the rule for repeat photos), "
+            f"so they grew with that disagreement{shown} and measure how much the before photos differ, not "
+            "how repeatable the photos are: a change within them is no evidence of no change. Retake the before "
+            "photos alike (same pose, expression, light and distance) or set aside the one that was not taken "
+            "before the treatment, then compare again")
+
+
 #: the start of the message a comparison gets in a series when its two photos are the same picture
 #: (identical pixels: compare's ``MSG_SAME_PICTURE``; changes.csv, report.md, the app's timeline)
 MSG_SAME_PICTURE_LEFT_OUT = "left out of the timeline fits: the same picture as its before photo"
