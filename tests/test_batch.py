@@ -2004,3 +2004,23 @@ def test_png_outputs_carry_facemetrics_mark(tmp_path):
     assert not_written_by_facemetrics(tmp_path / "aligned_after.png") == "not written by facemetrics"
     removed, left = runner.remove_earlier(tmp_path, ["overlay.png", "aligned_after.png"])
     assert removed == ["overlay.png"] and left == ["aligned_after.png (not written by facemetrics)"]
+
+
+def test_a_baseline_dated_after_the_treatment_is_one_rule_for_batch_and_app():
+    """The rule of a 'before' photo dated at or after the treatment (tables.before_taken_after) is applied by
+    results.comparison_result, which the batch's changes.csv and the app both call: in a batch a role follows its
+    time, so it never fires there; given such rows it says so and the rows read 'uncertain' (not the pose rows)."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, before_taken_after
+
+    a = dict(photo="S/a.jpg", role="baseline", hours_since_treatment=-1.0)
+    b = dict(photo="S/b.jpg", role="baseline", hours_since_treatment=0.25)
+    p = dict(photo="S/p.jpg", role="post", hours_since_treatment=2.0)
+    raw = _check_result(1.5, 0.3, "lift")
+    out = comparison_result(p, [a, b], raw)
+    assert out["messages"] == [before_taken_after([b])] and MSG_BEFORE_TAKEN_AFTER in out["messages"][0]
+    assert [m["verdict"] for m in out["rows"]] == ["uncertain", "chin_down"] and out["status"] == "warning"
+    assert comparison_result(p, [a], raw) == raw
+    assert before_taken_after([dict(b, hours_from="the first 'before' photo"), dict(a, hours_since_treatment=None)]) == ""
+    both = before_taken_after([b, dict(a, hours_since_treatment=0.0)])
+    assert both.startswith("S/b.jpg (0.2 h after the treatment) and S/a.jpg (0.0 h after the treatment) are "), both

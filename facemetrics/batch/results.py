@@ -10,7 +10,7 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import (baseline_messages, disagreement_floors_note, no_change_wording, same_picture_left_out,
+from .tables import (baseline_messages, before_taken_after, disagreement_floors_note, no_change_wording, same_picture_left_out,
                      same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
@@ -52,6 +52,33 @@ def with_disagreement(result: dict, disagreement: tuple[str, bool], base: list[d
     floors = disagreement_floors_note(list(base), result)
     return dict(result, status="warning", messages=[*result["messages"], msg, *([floors] if floors else [])],
                 rows=rows)
+
+
+def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
+    """``result`` of a comparison one of whose 'before' photos was taken at or after the treatment time (its
+    before photo or a repeat, ``base``; or ``r`` itself in a no-change check, role ``baseline``), with the
+    message of :func:`facemetrics.batch.tables.before_taken_after`, the status ``warning`` and the verdict
+    ``uncertain`` on every row with a verdict but the pose rows: its baseline is no baseline (contradictory
+    input: the labels say before, the hours say after).  ``result`` itself when no such photo is there, or the
+    comparison was refused or failed.
+
+    Parameters
+    ----------
+    r : dict
+        The compared photo's row (``photo``, ``role``, ``hours_since_treatment`` [h], optional ``hours_from``).
+    base : list of dict
+        The rows of its before photo and its repeats (the same keys; a row without hours is skipped).
+    result : dict
+        The comparison's result (``status``, ``messages``, ``rows``).
+    """
+    msg = before_taken_after([*base, *([r] if r.get("role") == "baseline" else [])])
+    if not msg or result["status"] in _NOT_MEASURED:
+        return result
+    from ..compare.table import POSE_METRICS, UNCERTAIN
+
+    rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
+            for m in result["rows"]]
+    return dict(result, status="warning", messages=[*result["messages"], msg], rows=rows)
 
 
 def with_same_picture(r: dict, base: list[dict], result: dict) -> dict:
@@ -130,7 +157,8 @@ def with_checked_photos_named(r: dict, result: dict, raw: dict) -> dict:
 def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[str, bool] = ("", False)) -> dict:
     """A comparison's result as ``changes.csv`` reports it: compare's result with the batch's flags, in this
     order (the order of their messages): the session's before photos disagree
-    (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), the
+    (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), a 'before'
+    photo dated at or after the treatment (:func:`with_before_taken_after`), the
     before photo's messages (:func:`with_baseline_messages`), and a no-change check's messages naming its
     photos by their roles (:func:`with_checked_photos_named`).
 
@@ -157,5 +185,6 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     # a post photo's repeats are all its session's other before photos, so its floors hold their disagreement; a
     # no-change check's need not (three before photos, the odd one checked against the two that agree)
     result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
+    result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

@@ -432,6 +432,51 @@ def _when(r: dict) -> str:
     return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
 
 
+#: the start of the message on a photo labelled 'before' whose hours say it was taken at or after the treatment
+#: (:func:`before_taken_after`)
+MSG_BEFORE_TAKEN_AFTER = "labelled 'before' but taken after the treatment"
+
+
+def before_taken_after(rows: list[dict]) -> str:
+    """The message on the photos of ``rows`` labelled 'before' (a baseline) whose hours since treatment say they
+    were taken at or after the treatment time; "" when there is none.
+
+    Contradictory input: the app's roles and hours are edited apart, so a 'before' photo can carry +0.5 h while
+    the other photos' negative hours say a treatment time was set; it was then "0.5 h after the treatment" in
+    the messages and a repeat of the before photo (its post-treatment change entering every noise floor) with
+    nothing said (stop 39's leftover).  In a batch (``facemetrics batch``, ``study report``) a photo's role
+    follows its time, so a baseline row is always before the treatment; the rule is the same one
+    (:func:`facemetrics.batch.results.comparison_result` calls it for both).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The baseline photos' rows: ``photo``, ``hours_since_treatment`` [h] (None / NaN: unknown, skipped) and
+        optional ``hours_from``: what the hours count from when no treatment time was given
+        (:data:`HOURS_FROM_FIRST_BEFORE`: then a positive hour is no contradiction, and the row is skipped).
+
+    Returns
+    -------
+    str
+        One sentence without ``;`` starting with the photo names and :data:`MSG_BEFORE_TAKEN_AFTER`.
+    """
+    late = []
+    for r in rows:
+        try:
+            h = float(r.get("hours_since_treatment"))
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(h) and h >= 0 and not r.get("hours_from"):
+            late.append(f"{r['photo']} ({h:.1f} h after the treatment)")
+    if not late:
+        return ""
+    one = len(late) == 1
+    return (f"{' and '.join(late)} {'is' if one else 'are'} {MSG_BEFORE_TAKEN_AFTER}: a before photo must be taken "
+            f"before the treatment time, so {'it is' if one else 'they are'} no baseline and the comparisons "
+            f"{'it is' if one else 'they are'} in read 'uncertain' (but for the head-pose rows): set {'its' if one else 'their'} role to 'after', or correct "
+            f"{'its' if one else 'their'} hours since treatment (negative before it)")
+
+
 def _same_as(r: dict, others: list[dict], shown: list[str] | None = None) -> str:
     """``"same file content as A"`` for the ``others`` with ``r``'s file bytes (its ``sha256``),
     ``"same pixels as B"`` for the rest (one picture under other bytes: a copy whose EXIF was
