@@ -62,8 +62,8 @@ from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch import results as batch_results
-from facemetrics.batch.tables import (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT, MSG_SAME_PICTURE_LEFT_OUT,
-                                     baseline_rank, shared_faults)
+from facemetrics.batch.tables import (MSG_BASELINES_DISAGREE, MSG_BEFORE_TAKEN_AFTER, MSG_FLOORS_FROM_DISAGREEMENT,
+                                     MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
@@ -465,6 +465,7 @@ class Pair:
     passed_over: tuple = ()  # :attr:`facemetrics.pairing.PhotoPair.passed_over`: earlier 'before' photos' names
     shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
     hours_from: str = ""  # what its hours count from when no treatment time was given (:func:`hours_from`)
+    repeat_hours: tuple = ()  # its repeats' hours since treatment (None when unknown), in ``repeats``' order
 
 
 def pair_key(pair: Pair) -> tuple:
@@ -491,8 +492,10 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
     r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST,
              hours_since_treatment=pair.hours_since_treatment, _passed_over=pair.passed_over,
              _shared_faults=pair.shared_faults, hours_from=pair.hours_from)
+    hours = list(pair.repeat_hours) + [None] * (len(pair.repeats) - len(pair.repeat_hours))
     base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours, hours_from=pair.hours_from),
-            *map(flags_row, pair.repeats)]
+            *(dict(flags_row(a), hours_since_treatment=h, hours_from=pair.hours_from)
+              for a, h in zip(pair.repeats, hours))]
     return r, base
 
 
@@ -760,8 +763,10 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.image(thumbnail(a.photo.sha256, a), caption=md(a.name), width="stretch")
     else:
         st.markdown(f"**{md(a.name)}**")
-    if not a.ok:
-        st.error(f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
+    if not a.ok:  # a file that cannot be read in the CLI's words (read_failure); else why it cannot be measured
+        unread = read_failure(a)
+        st.error(md(unread[0].upper() + unread[1:]) if unread else f"Cannot be used: {md(own_error(a))}",
+                 icon=":material/block:")
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
@@ -895,7 +900,27 @@ def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
         st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
     with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
                      expanded=False):
-        return roles_editor(analyses)
+        table = roles_editor(analyses)
+    late = late_before_note(table)
+    if late:  # contradictory input: outside the expander, where it is seen (h3, 2026-12-04)
+        st.warning(md(late), icon=":material/event_busy:")
+    return table
+
+
+def late_before_note(roles: pd.DataFrame) -> str:
+    """The roles table's 'before' photos dated at or after their treatment time, by the batch's rule
+    (:func:`facemetrics.batch.tables.before_taken_after`; a treatment's hours count from its treatment when one
+    of its photos has negative hours, :func:`hours_from`, else from its first 'before' photo and no positive hour
+    contradicts anything); "" when there is none.  Each comparison such a photo is in says it too."""
+    from facemetrics.batch.tables import before_taken_after
+
+    rows = []
+    for t in roles["treatment"].dropna().astype(str).unique():
+        frm = hours_from(roles, t)
+        sel = roles[(roles["treatment"].astype(str) == t) & (roles["role"] == "before")]
+        rows += [dict(photo=r.photo, hours_since_treatment=r.hours_since_treatment, hours_from=frm)
+                 for r in sel.itertuples()]
+    return before_taken_after(rows)
 
 
 def too_far_note(name: str, why: str) -> str:
@@ -1062,6 +1087,7 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
         return own
     added = result["messages"][len(messages):]  # the batch's, after compare's own
     why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
+    why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
         return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
     nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
@@ -1072,7 +1098,7 @@ def show_headline(box, msg: str) -> None:
     """``msg`` (:func:`page_headline`) as the page's headline in ``box``, capitalised; shown literally
     (:func:`md`) when it quotes the batch's message, which names the photos (compare's own names none)."""
     text = msg[0].upper() + msg[1:]
-    quotes = any(start in msg for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE))
+    quotes = any(start in msg for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE, MSG_BEFORE_TAKEN_AFTER))
     box.subheader(md(text) if quotes else text, anchor=False)
 
 
@@ -1614,12 +1640,11 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 
 def read_failure(a: fm.PhotoAnalysis) -> str:
     """Why an upload could not be read as the CLI says it (``"cannot be read (empty: file is empty (0 bytes))"``,
-    its loader status and reason: :data:`facemetrics.batch.tables.READ_FAILURES`), or "" for a file that
-    was read (measured or not)."""
-    from facemetrics.batch.tables import READ_FAILURES
+    its loader status and reason: :func:`facemetrics.analyze.read_failure`, the one function the CLI's
+    ``analyze`` line uses too), or "" for a file that was read (measured or not)."""
+    from facemetrics.analyze import read_failure as rule
 
-    status = str(getattr(a, "status", "") or "")
-    return f"cannot be read ({status}: {own_error(a)})" if not a.ok and status in READ_FAILURES else ""
+    return rule(a)
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
@@ -1829,7 +1854,7 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
                             hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()),
-                            hours_from(roles, p.session[0]))
+                            hours_from(roles, p.session[0]), tuple(hours.get(n) for n in p.repeats))
     return pairs
 
 
