@@ -801,7 +801,8 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
                 "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). A fold depth's ±: its share of that floor, floor / √2 "
+                "photo; a comparison uses the coarser photo's). A fold depth's or jaw angle's ±: its share of that floor, "
+                "floor / √2 "
                 "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
                 "columns are derived here.")
 
@@ -821,8 +822,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
     analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
     defaults); a fold depth's value with its ± (:func:`facemetrics.report.per_photo_value`: each photo's share
-    of that floor, floor / √2).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
-    does not give."""
+    of that floor, floor / √2), and so a jaw angle's (deg: no scale uncertainty either).  Text columns: "n/a"
+    for a figure not measured, blank for an uncertainty the library does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
     scale = _num(row.get("mm_per_px"))
@@ -836,7 +837,9 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
         v = _num(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
         value = f"{v:.1f}" if math.isfinite(v) else "n/a"
-        if unit == "index" and math.isfinite(v):  # a fold's own value with its ± (floor / √2; report.per_photo_value)
+        # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
+        # uncertainty, and the angle showed none at all (h3's fresh-user pass, 2026-12-04)
+        if unit in ("index", "deg") and math.isfinite(v):
             value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
         rows.append(dict(figure=label, value=value, unit=unit,
                          scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",

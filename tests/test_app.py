@@ -1413,7 +1413,9 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     assert t.loc["jaw width", "scale_uncertainty"] == "±6.0 mm"
     assert t.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
     assert t.loc["jawline height below the pupils", "value"] == "n/a"
-    assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == "125.0"
+    # a jaw angle carries its ± as a fold depth does (floor / sqrt(2)): it had no uncertainty but the floor's column
+    ua = DEFAULT_NOISE_FLOORS[("jaw_angle_deg", "side")] / 2 ** 0.5
+    assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == f"125.0 ± {ua:.1f}"
     assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
     u = DEFAULT_NOISE_FLOORS[("nlf_depth", "side")] / 2 ** 0.5
     assert t.loc["fold depth index, right", "value"] == f"10.00 ± {u:.2f}" and "floor / √2" in app.FIGURES_NOTE
