@@ -1449,20 +1449,39 @@ def study_store():
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def study_report(store_dir: str, subject: str, key: tuple) -> dict:
-    """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table,
-    "files": {relative name: bytes}}`` (CSV, report.md, PNGs; not the cache).  Cached on ``key``
-    (the subject's photos and sessions); measurements and comparisons are cached in the store,
-    so after a restart only the fits are redone."""
+    """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table (None when
+    nothing could be fitted), "files": {relative name: bytes} (CSV, report.md, PNGs; not the cache; the batch's
+    tables also when nothing could be fitted), "notes": the batch's lines on its sessions, as ``study report``
+    prints them (:func:`study_notes`), "error": why nothing could be fitted ("" when it was)}``.  Cached on
+    ``key`` (the subject's photos and sessions); measurements and comparisons are cached in the store, so after
+    a restart only the fits are redone."""
     import tempfile
 
+    from facemetrics.errors import FacemetricsError
     from facemetrics.store import Store
 
+    notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, Store(store_dir) as store:
         out = Path(tmp) / "report"
-        _, table = store.report(out, subject, n_boot=200, workers=1)
+        table, error = None, ""
+        try:
+            _, table = store.report(out, subject, n_boot=200, workers=1,
+                                    batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)))
+        except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
+            error = str(exc)
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-                 if p.is_file() and ".cache" not in p.relative_to(out).parts}
-    return {"table": table, "files": files}
+                 if p.is_file() and ".cache" not in p.relative_to(out).parts} if out.is_dir() else {}
+    return {"table": table, "files": files, "notes": notes, "error": error}
+
+
+def study_notes(change_rows) -> list[str]:
+    """The batch's lines on a study's sessions that *My study* shows above its verdicts, as ``study report``
+    prints them (:mod:`facemetrics.batch.tables`): a before photo passed over or at fault, before photos that
+    disagree, one picture at two times.  The page said only "each comparison's messages say why" when nothing
+    could be fitted, with no messages on it and no tables to download (h3's fresh-user pass, 2026-12-04)."""
+    from facemetrics.batch.tables import baseline_notes, disagreement_notes, same_picture_notes
+
+    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *same_picture_notes(change_rows)]
 
 
 def _now_text() -> str:
@@ -1702,6 +1721,16 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
             st.error(f"The timeline could not be made: {md(exc)}")
             return
+    for note in rep["notes"]:  # the sessions' notes, as `study report` prints them
+        st.warning(md(note), icon=":material/warning:")
+    files = rep["files"]
+    if rep["error"]:
+        st.error(f"The timeline could not be made: {md(rep['error'])}")
+        if files:  # the tables whose messages say why
+            st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
+                               file_name=f"facemetrics_study_{subject}.zip", mime="application/zip",
+                               on_click="ignore", key="study-zip")
+        return
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
     st.subheader("Verdicts", anchor=False)
@@ -1711,7 +1740,6 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
-    files = rep["files"]
     if "timeline.png" in files:
         st.image(files["timeline.png"], caption="change after each session vs hours since treatment",
                  width="stretch")
