@@ -1185,15 +1185,23 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
             disagreement = session_disagreement(pair, pairs, safe_compare)
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
-            disagree_box.warning(md(disagreement[0]), icon=":material/warning:")
-            for m in result["messages"]:  # its floors built from those photos: why they are so wide (h3, 2026-12-04)
-                if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
-                    disagree_box.warning(md(m), icon=":material/warning:")
+            disagreement_warnings(disagree_box, disagreement[0], result)
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
                 show_headline(head, page_headline(frame, cmp.messages, result))
                 draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
+
+
+def disagreement_warnings(box, message: str, result: dict) -> None:
+    """The batch's ``message`` on a treatment whose 'before' photos disagree, then, when the comparison's
+    noise floors were built from them, the message saying so (``result``: :func:`comparison_result`;
+    :func:`facemetrics.batch.tables.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
+    said of it, h3 2026-12-04), as warnings in ``box``."""
+    box.warning(md(message), icon=":material/warning:")
+    for m in result["messages"]:
+        if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
+            box.warning(md(m), icon=":material/warning:")
 
 
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
