@@ -2058,3 +2058,30 @@ def test_a_before_photo_dated_after_the_treatment_is_said_and_reads_uncertain():
     roles, out = session({"a.jpg": ("before", 0.0), "b.jpg": ("before", 0.1), "p.jpg": ("after", 3.0)})
     assert app.late_before_note(roles) == ""
     assert out[("p.jpg", False)]["rows"][0]["verdict"] == "lift"
+
+
+def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes):
+    """The roles table's rule on the page (app.late_before_note, batch.tables.before_taken_after): a second
+    'before' photo given +0.5 h while the first is set to -1 h (a treatment time) is named above the editor's
+    results, and the comparison it is a repeat in says so, its jawline rows 'uncertain'."""
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER
+
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    rgb = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"))
+    h, w = rgb.shape[:2]
+    again = _jpeg(cv2.warpAffine(rgb, cv2.getRotationMatrix2D((w / 2, h / 2), 1.0, 1.0), (w, h),
+                                 borderMode=cv2.BORDER_REFLECT))  # no EXIF: listed last, 'before' by its name
+    at.file_uploader[0].set_value([("a.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg"),
+                                   ("before2.jpg", again, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any(MSG_BEFORE_TAKEN_AFTER in str(t) for t in _texts(at))
+    _edit_roles(at, {0: {"hours_since_treatment": -1.0}, 2: {"role": "before", "hours_since_treatment": 0.5}})
+    warned = [str(w.value).replace("\\", "") for w in at.warning]
+    late = [w for w in warned if MSG_BEFORE_TAKEN_AFTER in w]
+    assert any(w.startswith("before2.jpg (0.5 h after the treatment) is ") for w in late), warned
+    assert len(late) >= 2, warned  # under the roles table, and on the comparison it is a repeat in
+    table = _comparison_table(at)
+    jaw = table[(table["metric"] == "jawline_lift_mm")]
+    assert (jaw["verdict"] == "uncertain").all(), jaw
