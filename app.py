@@ -62,7 +62,8 @@ from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch import results as batch_results
-from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
+from facemetrics.batch.tables import (MSG_BASELINES_DISAGREE, MSG_BEFORE_TAKEN_AFTER, MSG_FLOORS_FROM_DISAGREEMENT,
+                                     MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
@@ -464,6 +465,7 @@ class Pair:
     passed_over: tuple = ()  # :attr:`facemetrics.pairing.PhotoPair.passed_over`: earlier 'before' photos' names
     shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
     hours_from: str = ""  # what its hours count from when no treatment time was given (:func:`hours_from`)
+    repeat_hours: tuple = ()  # its repeats' hours since treatment (None when unknown), in ``repeats``' order
 
 
 def pair_key(pair: Pair) -> tuple:
@@ -490,8 +492,10 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
     r = dict(flags_row(pair.after), role=BASELINE if pair.no_change else POST,
              hours_since_treatment=pair.hours_since_treatment, _passed_over=pair.passed_over,
              _shared_faults=pair.shared_faults, hours_from=pair.hours_from)
+    hours = list(pair.repeat_hours) + [None] * (len(pair.repeats) - len(pair.repeat_hours))
     base = [dict(flags_row(pair.before), hours_since_treatment=pair.before_hours, hours_from=pair.hours_from),
-            *map(flags_row, pair.repeats)]
+            *(dict(flags_row(a), hours_since_treatment=h, hours_from=pair.hours_from)
+              for a, h in zip(pair.repeats, hours))]
     return r, base
 
 
@@ -759,8 +763,10 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.image(thumbnail(a.photo.sha256, a), caption=md(a.name), width="stretch")
     else:
         st.markdown(f"**{md(a.name)}**")
-    if not a.ok:
-        st.error(f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
+    if not a.ok:  # a file that cannot be read in the CLI's words (read_failure); else why it cannot be measured
+        unread = read_failure(a)
+        st.error(md(unread[0].upper() + unread[1:]) if unread else f"Cannot be used: {md(own_error(a))}",
+                 icon=":material/block:")
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
@@ -795,7 +801,8 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "`mm_per_px_uncertainty_pct`: iris size, calibration, landmarks), which moves every mm of the "
                 "photo together and cancels in a before/after change. Change noise floor: the default smallest "
                 "change between two photos that is not noise, at this photo's resolution (wider for a coarse "
-                "photo; a comparison uses the coarser photo's). A fold depth's ±: its share of that floor, floor / √2 "
+                "photo; a comparison uses the coarser photo's). A fold depth's or jaw angle's ±: its share of that floor, "
+                "floor / √2 "
                 "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
                 "columns are derived here.")
 
@@ -815,8 +822,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     comparison widens it (:func:`facemetrics.compare.resolution_floors` at ``floor_mm_per_px``, mm per
     analysed pixel: :func:`facemetrics.compare.pair_mm_per_px` of the photo with itself; NaN: the
     defaults); a fold depth's value with its ± (:func:`facemetrics.report.per_photo_value`: each photo's share
-    of that floor, floor / √2).  Text columns: "n/a" for a figure not measured, blank for an uncertainty the library
-    does not give."""
+    of that floor, floor / √2), and so a jaw angle's (deg: no scale uncertainty either).  Text columns: "n/a"
+    for a figure not measured, blank for an uncertainty the library does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
     scale = _num(row.get("mm_per_px"))
@@ -830,7 +837,9 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
         v = _num(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
         value = f"{v:.1f}" if math.isfinite(v) else "n/a"
-        if unit == "index" and math.isfinite(v):  # a fold's own value with its ± (floor / √2; report.per_photo_value)
+        # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
+        # uncertainty, and the angle showed none at all (h3's fresh-user pass, 2026-12-04)
+        if unit in ("index", "deg") and math.isfinite(v):
             value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
         rows.append(dict(figure=label, value=value, unit=unit,
                          scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
@@ -894,7 +903,27 @@ def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
         st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
     with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
                      expanded=False):
-        return roles_editor(analyses)
+        table = roles_editor(analyses)
+    late = late_before_note(table)
+    if late:  # contradictory input: outside the expander, where it is seen (h3, 2026-12-04)
+        st.warning(md(late), icon=":material/event_busy:")
+    return table
+
+
+def late_before_note(roles: pd.DataFrame) -> str:
+    """The roles table's 'before' photos dated at or after their treatment time, by the batch's rule
+    (:func:`facemetrics.batch.tables.before_taken_after`; a treatment's hours count from its treatment when one
+    of its photos has negative hours, :func:`hours_from`, else from its first 'before' photo and no positive hour
+    contradicts anything); "" when there is none.  Each comparison such a photo is in says it too."""
+    from facemetrics.batch.tables import before_taken_after
+
+    rows = []
+    for t in roles["treatment"].dropna().astype(str).unique():
+        frm = hours_from(roles, t)
+        sel = roles[(roles["treatment"].astype(str) == t) & (roles["role"] == "before")]
+        rows += [dict(photo=r.photo, hours_since_treatment=r.hours_since_treatment, hours_from=frm)
+                 for r in sel.itertuples()]
+    return before_taken_after(rows)
 
 
 def too_far_note(name: str, why: str) -> str:
@@ -1061,6 +1090,7 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
         return own
     added = result["messages"][len(messages):]  # the batch's, after compare's own
     why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
+    why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
         return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
     nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
@@ -1071,7 +1101,7 @@ def show_headline(box, msg: str) -> None:
     """``msg`` (:func:`page_headline`) as the page's headline in ``box``, capitalised; shown literally
     (:func:`md`) when it quotes the batch's message, which names the photos (compare's own names none)."""
     text = msg[0].upper() + msg[1:]
-    quotes = any(start in msg for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE))
+    quotes = any(start in msg for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE, MSG_BEFORE_TAKEN_AFTER))
     box.subheader(md(text) if quotes else text, anchor=False)
 
 
@@ -1155,12 +1185,23 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
             disagreement = session_disagreement(pair, pairs, safe_compare)
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
-            disagree_box.warning(md(disagreement[0]), icon=":material/warning:")
+            disagreement_warnings(disagree_box, disagreement[0], result)
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
                 show_headline(head, page_headline(frame, cmp.messages, result))
                 draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
+
+
+def disagreement_warnings(box, message: str, result: dict) -> None:
+    """The batch's ``message`` on a treatment whose 'before' photos disagree, then, when the comparison's
+    noise floors were built from them, the message saying so (``result``: :func:`comparison_result`;
+    :func:`facemetrics.batch.tables.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
+    said of it, h3 2026-12-04), as warnings in ``box``."""
+    box.warning(md(message), icon=":material/warning:")
+    for m in result["messages"]:
+        if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
+            box.warning(md(m), icon=":material/warning:")
 
 
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
@@ -1416,20 +1457,39 @@ def study_store():
 
 @st.cache_data(max_entries=8, show_spinner=False)
 def study_report(store_dir: str, subject: str, key: tuple) -> dict:
-    """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table,
-    "files": {relative name: bytes}}`` (CSV, report.md, PNGs; not the cache).  Cached on ``key``
-    (the subject's photos and sessions); measurements and comparisons are cached in the store,
-    so after a restart only the fits are redone."""
+    """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table (None when
+    nothing could be fitted), "files": {relative name: bytes} (CSV, report.md, PNGs; not the cache; the batch's
+    tables also when nothing could be fitted), "notes": the batch's lines on its sessions, as ``study report``
+    prints them (:func:`study_notes`), "error": why nothing could be fitted ("" when it was)}``.  Cached on
+    ``key`` (the subject's photos and sessions); measurements and comparisons are cached in the store, so after
+    a restart only the fits are redone."""
     import tempfile
 
+    from facemetrics.errors import FacemetricsError
     from facemetrics.store import Store
 
+    notes: list[str] = []
     with tempfile.TemporaryDirectory() as tmp, Store(store_dir) as store:
         out = Path(tmp) / "report"
-        _, table = store.report(out, subject, n_boot=200, workers=1)
+        table, error = None, ""
+        try:
+            _, table = store.report(out, subject, n_boot=200, workers=1,
+                                    batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)))
+        except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
+            error = str(exc)
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-                 if p.is_file() and ".cache" not in p.relative_to(out).parts}
-    return {"table": table, "files": files}
+                 if p.is_file() and ".cache" not in p.relative_to(out).parts} if out.is_dir() else {}
+    return {"table": table, "files": files, "notes": notes, "error": error}
+
+
+def study_notes(change_rows) -> list[str]:
+    """The batch's lines on a study's sessions that *My study* shows above its verdicts, as ``study report``
+    prints them (:mod:`facemetrics.batch.tables`): a before photo passed over or at fault, before photos that
+    disagree, one picture at two times.  The page said only "each comparison's messages say why" when nothing
+    could be fitted, with no messages on it and no tables to download (h3's fresh-user pass, 2026-12-04)."""
+    from facemetrics.batch.tables import baseline_notes, disagreement_notes, same_picture_notes
+
+    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *same_picture_notes(change_rows)]
 
 
 def _now_text() -> str:
@@ -1610,12 +1670,11 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
 
 def read_failure(a: fm.PhotoAnalysis) -> str:
     """Why an upload could not be read as the CLI says it (``"cannot be read (empty: file is empty (0 bytes))"``,
-    its loader status and reason: :data:`facemetrics.batch.tables.READ_FAILURES`), or "" for a file that
-    was read (measured or not)."""
-    from facemetrics.batch.tables import READ_FAILURES
+    its loader status and reason: :func:`facemetrics.analyze.read_failure`, the one function the CLI's
+    ``analyze`` line uses too), or "" for a file that was read (measured or not)."""
+    from facemetrics.analyze import read_failure as rule
 
-    status = str(getattr(a, "status", "") or "")
-    return f"cannot be read ({status}: {own_error(a)})" if not a.ok and status in READ_FAILURES else ""
+    return rule(a)
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
@@ -1670,6 +1729,16 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         except Exception as exc:  # noqa: BLE001 - shown, never a traceback
             st.error(f"The timeline could not be made: {md(exc)}")
             return
+    for note in rep["notes"]:  # the sessions' notes, as `study report` prints them
+        st.warning(md(note), icon=":material/warning:")
+    files = rep["files"]
+    if rep["error"]:
+        st.error(f"The timeline could not be made: {md(rep['error'])}")
+        if files:  # the tables whose messages say why
+            st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
+                               file_name=f"facemetrics_study_{subject}.zip", mime="application/zip",
+                               on_click="ignore", key="study-zip")
+        return
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
     st.subheader("Verdicts", anchor=False)
@@ -1679,7 +1748,6 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
-    files = rep["files"]
     if "timeline.png" in files:
         st.image(files["timeline.png"], caption="change after each session vs hours since treatment",
                  width="stretch")
@@ -1825,7 +1893,7 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
                             hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()),
-                            hours_from(roles, p.session[0]))
+                            hours_from(roles, p.session[0]), tuple(hours.get(n) for n in p.repeats))
     return pairs
 
 

@@ -309,6 +309,32 @@ def _iso(t: datetime | None) -> str:
     return t.isoformat() if t is not None else ""
 
 
+def loader_failed(x) -> bool:
+    """Could the photo of the analysis ``x`` not be read at all (the loader refused it: missing, not an image,
+    truncated, too large, or too small an image), as against a photo read but not measured (no face, a face
+    too small, ...)?  `compare` stops with exit status 2 on one.  A loader failure leaves no photo and the
+    loader's status (``analyze_photo``); a measurement failure keeps its photo, and ``error`` (facemetrics
+    itself failed, a bug) is refused like a photo not measured.  Not a list of statuses: ``too_small`` is
+    both the loader's "image is too small: 20x20 pixels" and a face too small to measure."""
+    return getattr(x, "photo", None) is None and getattr(x, "status", "ok") not in ("ok", "error")
+
+
+def read_failure(x) -> str:
+    """Why the photo of the analysis ``x`` could not be read, as the CLI and the app both say it:
+    ``"cannot be read (empty: file is empty (0 bytes))"`` (its loader status, then its reason without the
+    file name ``error`` starts with: the CLI's ``analyze`` line reads ``empty - empty.jpg: file is empty
+    (0 bytes)``), by the rule of :func:`loader_failed`; ``""`` for a photo that was read, measured or not
+    (no face is no reading failure: a retake can cure it, not another file).  One function for the app's
+    photo cards, its *My study* uploads and the CLI (h3, 2026-12-04: the main page said "Cannot be used:
+    file is empty (0 bytes)", *My study* "cannot be read (empty: ...)", and the two rules of what "cannot be
+    read" is differed on a 20 x 20 px image)."""
+    if not loader_failed(x):
+        return ""
+    name = str(getattr(x, "name", "") or "")
+    why = str(getattr(x, "error", "") or "").removeprefix(f"{name}: ") if name else str(getattr(x, "error", "") or "")
+    return f"cannot be read ({x.status}: {why})"
+
+
 def _name_of(source) -> str:
     if isinstance(source, (str, os.PathLike)):
         return Path(source).name if str(source).strip() else "<empty path>"

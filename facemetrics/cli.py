@@ -30,13 +30,18 @@ class UsageError(FacemetricsError):
 
 
 def loader_failed(x) -> bool:
-    """Could the photo of the analysis ``x`` not be read at all (the loader refused it: missing, not an image,
-    truncated, too large, or too small an image), as against a photo read but not measured (no face, a face
-    too small, ...)?  `compare` stops with exit status 2 on one.  A loader failure leaves no photo and the
-    loader's status (``analyze_photo``); a measurement failure keeps its photo, and ``error`` (facemetrics
-    itself failed, a bug) is refused like a photo not measured.  Not a list of statuses: ``too_small`` is
-    both the loader's "image is too small: 20x20 pixels" and a face too small to measure."""
-    return x.photo is None and x.status not in ("ok", "error")
+    """:func:`facemetrics.analyze.loader_failed` (the one rule of a photo that could not be read), imported when
+    called: ``facemetrics --help`` does not load the analysis."""
+    from .analyze import loader_failed as rule
+
+    return rule(x)
+
+
+def read_failure_text(x) -> str:
+    """:func:`facemetrics.analyze.read_failure`, imported when called (as :func:`loader_failed`)."""
+    from .analyze import read_failure
+
+    return read_failure(x)
 
 
 def find_photos(paths: list[str]) -> list[Path]:
@@ -239,6 +244,9 @@ def _status_text(result, most: int = 4) -> str:
     (each warning by its first clause), or ``STATUS - error``.  At most ``most`` flags and two warnings
     are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
     all, with their numbers."""
+    unread = read_failure_text(result)  # the app's words too ("cannot be read (empty: file is empty (0 bytes))")
+    if unread:
+        return unread
     if not result.ok:
         return f"{result.status} - {result.error}"
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]

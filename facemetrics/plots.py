@@ -227,7 +227,8 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
         for tr in treatments
         if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits)
     ]
-    handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
+    if any(f.fit_ok for f in fits):  # no band was drawn without a fit: "too few data ... no fit was made" (h3)
+        handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
     if "_follow_on" in mdf.columns and mdf["_follow_on"].any():
         handles.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="none", mec="0.3",
                               label="follow-on session: left out of the fit"))

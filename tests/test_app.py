@@ -224,15 +224,43 @@ def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeyp
     assert len(text) == len(_comparison_table(at))
 
 
-def test_non_image_upload_gives_its_message():
+def test_unreadable_uploads_say_the_clis_reason_on_the_main_page(tmp_path):
+    """h3 (2026-12-04): the main page said "Cannot be used: file is empty (0 bytes)" where *My study* said
+    "cannot be read (empty: ...)" and the CLI "empty - empty.jpg: file is empty (0 bytes)", by two rules of what
+    cannot be read.  Now one function (facemetrics.analyze.read_failure) words the card, *My study* and the CLI's
+    ``analyze`` line alike, for a 0-byte file, a text file named .jpg, a truncated JPEG, a cut HEIC and an image
+    over the pixel limit; a photo that was read but shows no face keeps "Cannot be used: ...".  (A file over the
+    upload limit never reaches the app: Streamlit's uploader refuses it in the browser.)"""
+    import facemetrics
+    from facemetrics.analyze import read_failure
+    from facemetrics.cli import _status_text
+
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    buf = io.BytesIO()
+    Image.new("1", (12000, 9000)).save(buf, "PNG")  # 108 Mpx, over the loader's 100 Mpx limit
+    heic = io.BytesIO()
+    Image.open(SAMPLES / "astronaut_before.jpg").save(heic, "HEIF")
+    bad = {"empty.jpg": (b"", "empty: file is empty (0 bytes)"),
+           "notes.jpg": (b"these are my notes, not a photo\n" * 20, "not_an_image: not a supported image"),
+           "cut.jpg": (before[: len(before) // 2], "unreadable: truncated JPEG data"),
+           "cut.heic": (heic.getvalue()[:20000], "unreadable: truncated or corrupt HEIF"),
+           "huge.png": (buf.getvalue(), "too_large: image is too large: 12000x9000")}
+    for name, (data, why) in bad.items():
+        a = facemetrics.analyze_photo(data, name=name)
+        assert read_failure(a).startswith(f"cannot be read ({why}"), (name, read_failure(a))
+        assert name not in read_failure(a)  # the card and the CLI line are titled with it
+        assert _status_text(a) == read_failure(a)
+    grey = np.full((400, 300, 3), 128, np.uint8)  # read, but no face: no reading failure
+    faceless = facemetrics.analyze_photo(grey, name="wall.png")
+    assert not faceless.ok and read_failure(faceless) == "" and _status_text(faceless).startswith(faceless.status)
     at = _app()
-    at.file_uploader[0].set_value(("notes.jpg", b"these are my notes, not a photo\n" * 20, "image/jpeg"))
+    at.file_uploader[0].set_value([(n, d, "image/jpeg") for n, (d, _) in bad.items()])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    errors = [e.value for e in at.error]
-    assert any(e.startswith("Cannot be used:") for e in errors), errors
-    # the card is titled with the file name: its error does not repeat it ("Cannot be used: notes.jpg: ...")
-    assert not any("notes" in e for e in errors), errors
+    errors = [str(e.value).replace("\\", "") for e in at.error]  # shown literally: Markdown-escaped
+    for name, (_, why) in bad.items():
+        assert sum(e.startswith(f"Cannot be read ({why}") for e in errors) == 1, (name, errors)
+    assert not any("Cannot be used" in e or any(n in e for n in bad) for e in errors), errors
     assert _headline(at) is None
 
 
@@ -1385,7 +1413,9 @@ def test_photo_figures_take_their_uncertainties_from_the_library():
     assert t.loc["jaw width", "scale_uncertainty"] == "±6.0 mm"
     assert t.loc["jaw width", "change_noise_floor"] == f"{DEFAULT_NOISE_FLOORS[('jaw_width_mm', 'mean')]:g} mm"
     assert t.loc["jawline height below the pupils", "value"] == "n/a"
-    assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == "125.0"
+    # a jaw angle carries its ± as a fold depth does (floor / sqrt(2)): it had no uncertainty but the floor's column
+    ua = DEFAULT_NOISE_FLOORS[("jaw_angle_deg", "side")] / 2 ** 0.5
+    assert t.loc["jaw angle, left", "value"] == "n/a" and t.loc["jaw angle, right", "value"] == f"125.0 ± {ua:.1f}"
     assert t.loc["mm per pixel (scale)", "value"] == "0.2000"
     u = DEFAULT_NOISE_FLOORS[("nlf_depth", "side")] / 2 ** 0.5
     assert t.loc["fold depth index, right", "value"] == f"10.00 ± {u:.2f}" and "floor / √2" in app.FIGURES_NOTE
@@ -1988,3 +2018,70 @@ def test_the_timelines_long_rows_read_uncertain_exactly_where_the_batchs_long_cs
     said = {part for r in batch.change_rows for part in r["messages"].split("; ")}
     assert [(t, m.startswith(MSG_SAME_PICTURE_LEFT_OUT)) for t, m, _ in warned] == [("rf", True), ("mc", False)]
     assert warned[1][1].startswith(MSG_BASELINES_DISAGREE) and {m for _, m, _ in warned} <= said, warned
+
+
+def test_a_before_photo_dated_after_the_treatment_is_said_and_reads_uncertain():
+    """Stop 39's leftover: with a treatment time set (negative hours in the table), a photo labelled 'before' at
+    +0.5 h was "0.5 h after the treatment" in the messages and a repeat of the before photo (its change in every
+    noise floor), with nothing said.  One rule (batch.tables.before_taken_after, in results.comparison_result):
+    the roles table's warning, and a message and 'uncertain' rows (not the pose rows) on each comparison the photo
+    is in; none without a treatment time (the hours then count from the first 'before' photo)."""
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER
+
+    app = app_module()
+    rows = [dict(metric="jawline_lift_mm", side="mean", change=0.4, noise_floor=0.1, unit="mm", verdict="lift"),
+            dict(metric="head_pitch_change_deg", side="mean", change=0.5, noise_floor=0.04, unit="deg",
+                 verdict="chin_down")]
+
+    def session(hours: dict):
+        roles = pd.DataFrame([dict(photo=n, taken="", treatment="rf", role=role, hours_since_treatment=h)
+                              for n, (role, h) in hours.items()])
+        pairs = app.pairs_of(roles, {n: _flagged(n) for n in hours})
+        return roles, {(p.after.name, p.no_change): app.comparison_result(p, _stub_comparison("ok", [], rows))
+                       for p in pairs.values()}
+
+    roles, out = session({"a.jpg": ("before", -1.0), "b.jpg": ("before", 0.5), "p.jpg": ("after", 2.0)})
+    note = app.late_before_note(roles)
+    assert note.startswith(f"b.jpg (0.5 h after the treatment) is {MSG_BEFORE_TAKEN_AFTER}: "), note
+    assert "a.jpg" not in note and ";" not in note and "set its role to 'after'" in note
+    post = out[("p.jpg", False)]  # a.jpg its before photo, b.jpg its repeat: no baseline
+    assert note in post["messages"] and post["status"] == "warning"
+    assert [m["verdict"] for m in post["rows"]] == ["uncertain", "chin_down"]
+    check = out[("b.jpg", True)]  # the no-change check of b.jpg against a.jpg
+    assert note in check["messages"] and check["rows"][0]["verdict"] == "uncertain"
+    # before the treatment: nothing said, verdicts kept
+    roles, out = session({"a.jpg": ("before", -1.0), "b.jpg": ("before", -0.5), "p.jpg": ("after", 2.0)})
+    assert app.late_before_note(roles) == ""
+    assert all(not any(MSG_BEFORE_TAKEN_AFTER in m for m in r["messages"]) for r in out.values())
+    assert out[("p.jpg", False)]["rows"][0]["verdict"] == "lift"
+    # no treatment time (no negative hour): hours from the first 'before' photo, no contradiction
+    roles, out = session({"a.jpg": ("before", 0.0), "b.jpg": ("before", 0.1), "p.jpg": ("after", 3.0)})
+    assert app.late_before_note(roles) == ""
+    assert out[("p.jpg", False)]["rows"][0]["verdict"] == "lift"
+
+
+def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes):
+    """The roles table's rule on the page (app.late_before_note, batch.tables.before_taken_after): a second
+    'before' photo given +0.5 h while the first is set to -1 h (a treatment time) is named above the editor's
+    results, and the comparison it is a repeat in says so, its jawline rows 'uncertain'."""
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER
+
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    rgb = np.asarray(Image.open(io.BytesIO(before)).convert("RGB"))
+    h, w = rgb.shape[:2]
+    again = _jpeg(cv2.warpAffine(rgb, cv2.getRotationMatrix2D((w / 2, h / 2), 1.0, 1.0), (w, h),
+                                 borderMode=cv2.BORDER_REFLECT))  # no EXIF: listed last, 'before' by its name
+    at.file_uploader[0].set_value([("a.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg"),
+                                   ("before2.jpg", again, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any(MSG_BEFORE_TAKEN_AFTER in str(t) for t in _texts(at))
+    _edit_roles(at, {0: {"hours_since_treatment": -1.0}, 2: {"role": "before", "hours_since_treatment": 0.5}})
+    warned = [str(w.value).replace("\\", "") for w in at.warning]
+    late = [w for w in warned if MSG_BEFORE_TAKEN_AFTER in w]
+    assert any(w.startswith("before2.jpg (0.5 h after the treatment) is ") for w in late), warned
+    assert len(late) >= 2, warned  # under the roles table, and on the comparison it is a repeat in
+    table = _comparison_table(at)
+    jaw = table[(table["metric"] == "jawline_lift_mm")]
+    assert (jaw["verdict"] == "uncertain").all(), jaw

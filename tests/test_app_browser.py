@@ -173,11 +173,12 @@ def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(stre
             page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
             headline = heading.inner_text()
             page.set_input_files("input[type=file]", [str(tmp_path / n) for n in bad])  # added to the two
-            for reason in ("file is empty (0 bytes)", "not a supported image", "truncated JPEG data"):
-                page.get_by_text(re.compile("Cannot be used: " + re.escape(reason))).first.wait_for(timeout=60_000)
+            for reason in ("empty: file is empty (0 bytes)", "not_an_image: not a supported image",
+                           "unreadable: truncated JPEG data"):  # the CLI's words (analyze.read_failure)
+                page.get_by_text(re.compile(r"Cannot be read \(" + re.escape(reason))).first.wait_for(timeout=60_000)
             page.get_by_text(headline, exact=True).first.wait_for(timeout=30_000)
             text = page.inner_text("body")
-            assert text.count("Cannot be used:") == 3, text
+            assert text.count("Cannot be read (") == 3, text
             for word in ("Traceback", "Exception", "Error"):
                 assert word not in text, (word, text)
             assert page.locator('[data-testid="stException"]').count() == 0

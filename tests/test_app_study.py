@@ -140,7 +140,8 @@ def test_a_truncated_photo_cannot_be_kept_and_is_said_not_saved(store_dir, photo
     at.file_uploader(key="study-upload-0").set_value([(photos[0][0], photos[0][1], "image/jpeg"),
                                                       ("cut.jpg", cut, "image/jpeg")])
     _ok(at.run())
-    warned = [str(w.value).replace("\\", "") for w in at.warning]  # markdown-escaped
+    warned = [str(w.value).replace("\\", "") for w in at.warning]
+    print(_texts(at))  # markdown-escaped
     # no retake cures a file that cannot be read: its status and reason, as the CLI gives them (audit 2026-12-04)
     assert any("cut.jpg: cannot be read (unreadable: " in w and err.value.reason in w for w in warned), warned
     assert not any("cut.jpg" in w and "retake" in w for w in warned), warned
@@ -205,3 +206,51 @@ def test_a_stored_photo_without_a_face_shows_its_status(tmp_path):
         status, error = app_module()._stored_statuses(s, photos)
     assert status == ["no_face"] and error[0], (status, error)
 
+
+
+def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(store_dir):
+    """h3's fresh-user pass (2026-12-04): two 'before' photos that disagree (the sample and its 1.5 mm-lifted
+    copy, both before the treatment) and one after photo: `study report` printed the session's note, but *My
+    study* said only "The timeline could not be made: ... each comparison's messages say why ... the messages
+    column of changes.csv", with no messages on the page and no tables to download.  Now the page shows the
+    batch's session notes and offers the tables, whose after-photo row says why its floors are so wide
+    (batch.tables.disagreement_floors_note)."""
+    import zipfile
+
+    import cv2
+    import numpy as np
+    import pandas as pd
+
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
+    from facemetrics.store import Store
+
+    samples = ROOT / "sample_images"
+    rgb = cv2.imread(str(samples / "astronaut_before.jpg"))
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 2.0, 0.92)
+    ok, moved = cv2.imencode(".jpg", cv2.warpAffine(rgb, m, (w, h), borderMode=cv2.BORDER_REPLICATE),
+                             [cv2.IMWRITE_JPEG_QUALITY, 92])
+    with Store(store_dir) as store:  # EXIF 08:00 and 11:30: both before a 12:00 treatment; the moved copy has none
+        store.add_photos("Ben", [("pre_a.jpg", (samples / "astronaut_before.jpg").read_bytes()),
+                                 ("pre_b.jpg", (samples / "astronaut_after.jpg").read_bytes())],
+                         treatment="microcurrent", treated_at="2026-11-02T12:00")
+        store.add_photos("Ben", [("post.jpg", moved.tobytes())], treatment="microcurrent",
+                         treated_at="2026-11-02T12:00", taken_at="2026-11-02T13:00")
+    at = _study_app()
+    at.selectbox(key="study-subject").set_value("Ben")
+    _ok(at.run())
+    warned = [str(w.value).replace("\\", "") for w in at.warning]
+    assert any(MSG_BASELINES_DISAGREE in w and "pre_b.jpg" in w for w in warned), warned
+    errors = [str(e.value) for e in at.error]
+    assert any(e.startswith("The timeline could not be made") for e in errors), errors
+    zips = [b for b in at.get("download_button") if "tables" in str(b.proto.label)]
+    assert len(zips) == 1, [b.proto.label for b in at.get("download_button")]
+    from conftest import app_module
+
+    app = app_module()  # the tables the button offers: the page's own report, read again (cached in the store)
+    rep = app.study_report(str(store_dir), "Ben", ("test",))
+    with zipfile.ZipFile(io.BytesIO(app.zip_bytes(rep["files"]))) as z:
+        changes = pd.read_csv(z.open("changes.csv"))
+    post = changes[changes["role"] == "post"].iloc[0]
+    assert MSG_FLOORS_FROM_DISAGREEMENT in post["messages"], post["messages"]
+    assert post["jawline_lift_mm_noise_floor"] > 10 * 0.081 and np.isfinite(post["jawline_lift_mm_noise_floor"])

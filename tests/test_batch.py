@@ -1134,6 +1134,45 @@ def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits
     assert len(notes) == 1 and notes[0].startswith("S, mc, treated 2026-11-02T08:00: " + MSG_BASELINES_DISAGREE)
 
 
+def test_floors_built_from_before_photos_that_disagree_are_named_and_explained():
+    """h3's repro (2026-12-04): the sample's before photo and its 1.6 mm-lifted after photo given as two before
+    photos read a 20.16 mm jawline floor on the session's after photo, 12.7 x their one difference (t(0.975, 1),
+    the rule for one repeat pair), with nothing said of it: the disagreement's message quoted the check's own
+    0.09 mm floor.  The post comparison whose floors came from those photos now says so, with its floors; a
+    no-change check, a comparison whose repeat was not used and an agreeing session say nothing of it."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
+
+    a, b = dict(photo="S/a.jpg", role="baseline", hours_since_treatment=-0.5), \
+        dict(photo="S/b.jpg", role="baseline", hours_since_treatment=-0.25)
+    p = dict(photo="S/p.jpg", role="post", hours_since_treatment=1.0)
+    post = {"status": "ok", "messages": [], "rows": [
+        dict(metric="jawline_lift_mm", side="mean", unit="mm", change=-0.003, noise_floor=20.158, verdict="within_noise"),
+        dict(metric="nlf_depth", side="right", unit="index", change=-0.03, noise_floor=3.19, verdict="within_noise")]}
+    checks = [(b, [a], _check_result(-1.59, 0.09, "sag")), (a, [b], _check_result(1.59, 0.09, "lift"))]
+    disagreement = baseline_disagreement(checks)
+    assert disagreement[1]  # 17 floors: left out
+    out = comparison_result(p, [a, b], post, disagreement)
+    (note,) = [m for m in out["messages"] if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT)]
+    assert "12.7 x its one repeat pair's difference" in note, note
+    assert "jawline_lift_mm 20.16 mm" in note and "nlf_depth (right) 3.19 index" in note, note
+    assert "not how repeatable the photos are" in note and "Retake the before photos alike" in note
+    assert ";" not in note and out["messages"].index(note) == out["messages"].index(disagreement[0]) + 1
+    # two repeat pairs: the factor is t(0.975, 2)
+    c = dict(photo="S/c.jpg", role="baseline", hours_since_treatment=-0.2)
+    (note,) = [m for m in comparison_result(p, [a, b, c], post, disagreement)["messages"]
+               if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT)]
+    assert "4.3 x the RMS of its 2 repeat pairs' differences" in note, note
+    # the repeat left out of the floors (compare's "repeat photo ... not used"): default floors, no such note
+    unused = dict(post, messages=["repeat photo S/b.jpg not used: it is the same picture as S/a.jpg"])
+    assert not any(m.startswith(MSG_FLOORS_FROM_DISAGREEMENT)
+                   for m in comparison_result(p, [a, b], unused, disagreement)["messages"])
+    # a no-change check (its repeats need not be the photos that disagree) and an agreeing session: none
+    assert not any(m.startswith(MSG_FLOORS_FROM_DISAGREEMENT)
+                   for m in comparison_result(dict(c, role="baseline"), [a, b], post, disagreement)["messages"])
+    assert comparison_result(p, [a, b], post, ("", False)) == post
+
+
 def test_batch_refuses_the_study_folder_as_its_output(tmp_path):
     """``batch results/study -o results/study`` took every photo for one of its own outputs and said
     '0 photos: 0 measured' (app audit, 2026-12-03): now one clear refusal, before any work."""
@@ -1965,3 +2004,23 @@ def test_png_outputs_carry_facemetrics_mark(tmp_path):
     assert not_written_by_facemetrics(tmp_path / "aligned_after.png") == "not written by facemetrics"
     removed, left = runner.remove_earlier(tmp_path, ["overlay.png", "aligned_after.png"])
     assert removed == ["overlay.png"] and left == ["aligned_after.png (not written by facemetrics)"]
+
+
+def test_a_baseline_dated_after_the_treatment_is_one_rule_for_batch_and_app():
+    """The rule of a 'before' photo dated at or after the treatment (tables.before_taken_after) is applied by
+    results.comparison_result, which the batch's changes.csv and the app both call: in a batch a role follows its
+    time, so it never fires there; given such rows it says so and the rows read 'uncertain' (not the pose rows)."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, before_taken_after
+
+    a = dict(photo="S/a.jpg", role="baseline", hours_since_treatment=-1.0)
+    b = dict(photo="S/b.jpg", role="baseline", hours_since_treatment=0.25)
+    p = dict(photo="S/p.jpg", role="post", hours_since_treatment=2.0)
+    raw = _check_result(1.5, 0.3, "lift")
+    out = comparison_result(p, [a, b], raw)
+    assert out["messages"] == [before_taken_after([b])] and MSG_BEFORE_TAKEN_AFTER in out["messages"][0]
+    assert [m["verdict"] for m in out["rows"]] == ["uncertain", "chin_down"] and out["status"] == "warning"
+    assert comparison_result(p, [a], raw) == raw
+    assert before_taken_after([dict(b, hours_from="the first 'before' photo"), dict(a, hours_since_treatment=None)]) == ""
+    both = before_taken_after([b, dict(a, hours_since_treatment=0.0)])
+    assert both.startswith("S/b.jpg (0.2 h after the treatment) and S/a.jpg (0.0 h after the treatment) are "), both

@@ -1055,6 +1055,24 @@ def test_timeline_legend_has_no_margin_of_a_treatment_without_data_and_sits_belo
     assert legend_box.y1 < panel_box.y0, (legend_box, panel_box)  # wholly below the panel's data area
 
 
+def test_timeline_legend_names_a_fit_band_only_where_a_fit_was_drawn():
+    """h3's fresh-user pass (2026-12-04): *My study* with one before and one after photo said "Too few data ...
+    so no fit was made" above panels whose legends listed "fit 95% bootstrap CI", a band not drawn.  A panel
+    without a fitted curve names no band; one with a fit still does."""
+    rng = np.random.default_rng(5)
+    few = pd.DataFrame(simulate(rng, "microcurrent", (-0.5, 3.2), transient=2.0, noise_floor=0.1)).assign(verdict="ok")
+    res = analyze_series(few, per_subject=False, n_boot=50)
+    assert not any(f.fit_ok for f in res.fits)
+    labels = [t.get_text() for t in plot_timeline(few, res).axes[0].get_legend().get_texts()]
+    assert not any("bootstrap CI" in lab for lab in labels), labels
+    assert any(lab.startswith("noise floor ±") for lab in labels), labels  # the points' uncertainty stays named
+    full = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0)).assign(verdict="ok")
+    res = analyze_series(full, per_subject=False, n_boot=50)
+    assert any(f.fit_ok for f in res.fits)
+    labels = [t.get_text() for t in plot_timeline(full, res).axes[0].get_legend().get_texts()]
+    assert "fit 95% bootstrap CI" in labels, labels
+
+
 def test_a_unit_without_a_known_margin_gets_no_verdict():
     """A percentage metric has no default smallest change; with no noise floor the margin was 0 and a 2 %
     effect that fades read `persists_beyond_a_day` with "-0.00 %" (series audit, 2026-12-03)."""

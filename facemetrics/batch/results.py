@@ -10,16 +10,20 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import baseline_messages, no_change_wording, same_picture_left_out, same_picture_rows
+from .tables import (baseline_messages, before_taken_after, disagreement_floors_note, no_change_wording, same_picture_left_out,
+                     same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
 
 
-def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
+def with_disagreement(result: dict, disagreement: tuple[str, bool], base: list[dict] = ()) -> dict:
     """``result`` of a comparison of a session whose before photos disagree, with the session's message
     and the status ``warning``; when the session is left out of the fits, the verdict ``uncertain`` on
-    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).
+    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).  When its
+    noise floors came from those before photos (``base``: its before photo's row and its repeats'), a second
+    message says so and names them (:func:`facemetrics.batch.tables.disagreement_floors_note`): they are
+    that disagreement x 12.7 for one repeat pair, not the photos' repeatability.
 
     Parameters
     ----------
@@ -28,6 +32,8 @@ def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
     disagreement : (str, bool)
         The session's :func:`facemetrics.batch.tables.baseline_disagreement`: its message ("" when its
         before photos agree) and whether it is left out of the fits.
+    base : list of dict, optional
+        The rows of the comparison's before photo and its repeats (``photo``); default none.
 
     Returns
     -------
@@ -43,6 +49,35 @@ def with_disagreement(result: dict, disagreement: tuple[str, bool]) -> dict:
     if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
         rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
                 for m in rows]
+    floors = disagreement_floors_note(list(base), result)
+    return dict(result, status="warning", messages=[*result["messages"], msg, *([floors] if floors else [])],
+                rows=rows)
+
+
+def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
+    """``result`` of a comparison one of whose 'before' photos was taken at or after the treatment time (its
+    before photo or a repeat, ``base``; or ``r`` itself in a no-change check, role ``baseline``), with the
+    message of :func:`facemetrics.batch.tables.before_taken_after`, the status ``warning`` and the verdict
+    ``uncertain`` on every row with a verdict but the pose rows: its baseline is no baseline (contradictory
+    input: the labels say before, the hours say after).  ``result`` itself when no such photo is there, or the
+    comparison was refused or failed.
+
+    Parameters
+    ----------
+    r : dict
+        The compared photo's row (``photo``, ``role``, ``hours_since_treatment`` [h], optional ``hours_from``).
+    base : list of dict
+        The rows of its before photo and its repeats (the same keys; a row without hours is skipped).
+    result : dict
+        The comparison's result (``status``, ``messages``, ``rows``).
+    """
+    msg = before_taken_after([*base, *([r] if r.get("role") == "baseline" else [])])
+    if not msg or result["status"] in _NOT_MEASURED:
+        return result
+    from ..compare.table import POSE_METRICS, UNCERTAIN
+
+    rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
+            for m in result["rows"]]
     return dict(result, status="warning", messages=[*result["messages"], msg], rows=rows)
 
 
@@ -122,7 +157,8 @@ def with_checked_photos_named(r: dict, result: dict, raw: dict) -> dict:
 def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[str, bool] = ("", False)) -> dict:
     """A comparison's result as ``changes.csv`` reports it: compare's result with the batch's flags, in this
     order (the order of their messages): the session's before photos disagree
-    (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), the
+    (:func:`with_disagreement`), the same picture as the before photo (:func:`with_same_picture`), a 'before'
+    photo dated at or after the treatment (:func:`with_before_taken_after`), the
     before photo's messages (:func:`with_baseline_messages`), and a no-change check's messages naming its
     photos by their roles (:func:`with_checked_photos_named`).
 
@@ -146,6 +182,9 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     dict
         ``status``, ``messages`` and ``rows`` (and whatever else ``raw`` holds).
     """
-    result = with_same_picture(r, base, with_disagreement(raw, disagreement))
+    # a post photo's repeats are all its session's other before photos, so its floors hold their disagreement; a
+    # no-change check's need not (three before photos, the odd one checked against the two that agree)
+    result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
+    result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

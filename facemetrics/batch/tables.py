@@ -432,6 +432,51 @@ def _when(r: dict) -> str:
     return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
 
 
+#: the start of the message on a photo labelled 'before' whose hours say it was taken at or after the treatment
+#: (:func:`before_taken_after`)
+MSG_BEFORE_TAKEN_AFTER = "labelled 'before' but taken after the treatment"
+
+
+def before_taken_after(rows: list[dict]) -> str:
+    """The message on the photos of ``rows`` labelled 'before' (a baseline) whose hours since treatment say they
+    were taken at or after the treatment time; "" when there is none.
+
+    Contradictory input: the app's roles and hours are edited apart, so a 'before' photo can carry +0.5 h while
+    the other photos' negative hours say a treatment time was set; it was then "0.5 h after the treatment" in
+    the messages and a repeat of the before photo (its post-treatment change entering every noise floor) with
+    nothing said (stop 39's leftover).  In a batch (``facemetrics batch``, ``study report``) a photo's role
+    follows its time, so a baseline row is always before the treatment; the rule is the same one
+    (:func:`facemetrics.batch.results.comparison_result` calls it for both).
+
+    Parameters
+    ----------
+    rows : list of dict
+        The baseline photos' rows: ``photo``, ``hours_since_treatment`` [h] (None / NaN: unknown, skipped) and
+        optional ``hours_from``: what the hours count from when no treatment time was given
+        (:data:`HOURS_FROM_FIRST_BEFORE`: then a positive hour is no contradiction, and the row is skipped).
+
+    Returns
+    -------
+    str
+        One sentence without ``;`` starting with the photo names and :data:`MSG_BEFORE_TAKEN_AFTER`.
+    """
+    late = []
+    for r in rows:
+        try:
+            h = float(r.get("hours_since_treatment"))
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(h) and h >= 0 and not r.get("hours_from"):
+            late.append(f"{r['photo']} ({h:.1f} h after the treatment)")
+    if not late:
+        return ""
+    one = len(late) == 1
+    return (f"{' and '.join(late)} {'is' if one else 'are'} {MSG_BEFORE_TAKEN_AFTER}: a before photo must be taken "
+            f"before the treatment time, so {'it is' if one else 'they are'} no baseline and the comparisons "
+            f"{'it is' if one else 'they are'} in read 'uncertain' (but for the head-pose rows): set {'its' if one else 'their'} role to 'after', or correct "
+            f"{'its' if one else 'their'} hours since treatment (negative before it)")
+
+
 def _same_as(r: dict, others: list[dict], shown: list[str] | None = None) -> str:
     """``"same file content as A"`` for the ``others`` with ``r``'s file bytes (its ``sha256``),
     ``"same pixels as B"`` for the rest (one picture under other bytes: a copy whose EXIF was
@@ -607,6 +652,64 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
                 "(verdict 'uncertain'): check which photos were taken before the treatment"), True
     return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
             "the session's changes are kept, but check which photos were taken before the treatment"), False
+
+
+#: the start of the message of a comparison whose noise floors were built from before photos that disagree
+#: (:func:`disagreement_floors_note`)
+MSG_FLOORS_FROM_DISAGREEMENT = "the noise floors of this comparison were built from those disagreeing before photos"
+
+
+def disagreement_floors_note(base: list[dict], result: dict) -> str:
+    """Why a comparison of a session whose before photos disagree (:func:`baseline_disagreement`) shows huge
+    noise floors, naming them; "" when its floors did not come from repeat photos.
+
+    A comparison's repeat photos (the before photos beside its before photo) give its floors:
+    ``t(0.975, n) x RMS`` of their ``n`` differences (:func:`facemetrics.compare.floors.noise_floors_from_repeats`),
+    12.7 x the one difference for one pair.  That bound holds when the difference is noise; before photos that
+    disagree beyond their floor differ by more (a lifted photo among them, another pose or light), and their
+    difference x 12.7 became the comparison's floor with nothing said of it: 20.16 mm on the jawline lift of the
+    sample's before photo beside its 1.6 mm-lifted after photo given as a second before photo (h3's repro,
+    2026-12-04).  Such a floor measures how much the before photos differ, not the photos' repeatability.
+
+    Parameters
+    ----------
+    base : list of dict
+        The rows of the comparison's before photo and its repeats (``photo``); more than one for floors from
+        repeats.
+    result : dict
+        The comparison's result (``messages``: compare's "repeat photo NAME not used ..." names a repeat left
+        out; ``rows``: dicts with ``metric``, ``side``, ``noise_floor``, ``unit``).
+
+    Returns
+    -------
+    str
+        One sentence without ``;`` (the messages column joins with it) starting with
+        :data:`MSG_FLOORS_FROM_DISAGREEMENT`, naming the floors of the :data:`AGREEMENT_ROWS` (unit and all),
+        the factor, and the remedy; "" when no repeat photo was used (default floors).
+    """
+    from ..compare.floors import t_975
+
+    n_unused = sum(1 for m in result.get("messages") or () if _REPEAT_NOT_USED.match(str(m)))
+    n = len(base) - 1 - n_unused
+    if n < 1:
+        return ""
+    rows = {(m.get("metric"), m.get("side")): m for m in result.get("rows") or ()}
+    named = []
+    for key in AGREEMENT_ROWS:
+        m = rows.get(key)
+        try:
+            floor = float(m["noise_floor"]) if m is not None else math.nan
+        except (TypeError, ValueError):
+            floor = math.nan
+        if math.isfinite(floor):
+            named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {floor:.2f}{_unit(m)}")
+    pairs = "its one repeat pair's difference" if n == 1 else f"the RMS of its {n} repeat pairs' differences"
+    shown = f" ({', '.join(named)})" if named else ""
+    return (f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is {t_975(n):.1f} x {pairs} (the rule for repeat photos), "
+            f"so they grew with that disagreement{shown} and measure how much the before photos differ, not "
+            "how repeatable the photos are: a change within them is no evidence of no change. Retake the before "
+            "photos alike (same pose, expression, light and distance) or set aside the one that was not taken "
+            "before the treatment, then compare again")
 
 
 #: the start of the message a comparison gets in a series when its two photos are the same picture
