@@ -51,8 +51,8 @@ import numpy as np
 
 from .model import decay_model
 
-__all__ = ["FAR_FROM_CLAIM_H", "MISFIT_ALPHA", "NEAR_CLAIM_ALPHA", "NEAR_CLAIM_FRACTION", "NearClaim", "misfit_run",
-           "near_claim"]
+__all__ = ["FAR_FROM_CLAIM_H", "MISFIT_ALPHA", "MISFIT_BIN_OFFSET_H", "MISFIT_BIN_RATIO", "NEAR_CLAIM_ALPHA",
+           "NEAR_CLAIM_FRACTION", "NearClaim", "misfit_run", "near_claim", "photo_time_bins"]
 
 _NAN = float("nan")
 
@@ -71,6 +71,13 @@ FAR_FROM_CLAIM_H = 9.0
 #: (:func:`misfit_run`, one-sided bootstrap p below this) mean the model's shape does not describe the
 #: series, and the 24 h figure is read from the photos at 18-30 h (chosen on the tuning half of bench/bench_decay_misspecified.py)
 MISFIT_ALPHA = 0.01
+#: photos of different sessions whose times after treatment lie within this ratio of each other
+#: (``(t_max + c) / (t_min + c)``, ``c`` = :data:`MISFIT_BIN_OFFSET_H`) may count as one photo time for the
+#: lack-of-fit check's scatter at one time (:func:`photo_time_bins`); 1: exactly equal times only (stop 39)
+MISFIT_BIN_RATIO = 1.0
+#: the offset (h) of :data:`MISFIT_BIN_RATIO`'s ratio: the demo's first photo time, so that a photo at
+#: treatment (0 h) and one 15 min later are a ratio 2 apart, as the demo's consecutive times
+MISFIT_BIN_OFFSET_H = 0.25
 
 
 @dataclass(frozen=True)
@@ -252,7 +259,73 @@ def _lof_stat(r: np.ndarray, w: np.ndarray, group: np.ndarray, n_groups: int, ti
     return between / within if within > 0 else _NAN
 
 
-def misfit_run(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, float]:
+def photo_time_bins(t, groups=None, *, ratio: float | None = None, offset: float | None = None) -> np.ndarray:
+    """Which photos count as taken at one time for the lack-of-fit check's scatter at one time.
+
+    Real photo times are seldom shared (08:03, 08:41, 13:17 ...): with photo times as they are, no two
+    subjects' photos would share one, and :func:`misfit_run` would have no scatter at one time to compare
+    with.  The bins are chosen from the times and the sessions alone, never from the values: each distinct
+    time starts a bin; then, repeatedly, the two neighbouring bins (in time order) whose union spans the
+    smallest ratio ``(t_max + offset) / (t_min + offset)`` are merged, as long as that ratio is at most
+    ``ratio`` and no session has photos in both (a subject's own photos at two times are two times, so a
+    schedule every subject kept, exactly or not, is never merged across its nominal times; photos at one
+    exact time stay one bin, as before).
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Hours since treatment (photos at or after treatment; others are binned too, by the same rule).
+    groups : array_like, shape (n,), optional
+        Each photo's subject or session (any labels); default one group (nothing is merged).
+    ratio : float, optional
+        Largest ``(t_max + offset) / (t_min + offset)`` of a bin (default :data:`MISFIT_BIN_RATIO`; 1: only
+        equal times share a bin).
+    offset : float, optional
+        Hours added to every time in that ratio (default :data:`MISFIT_BIN_OFFSET_H`).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n,)
+        Each photo's bin, numbered 0, 1, ... in time order.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.array([3.7, 4.4, 4.1, 7.5, 8.9, 8.2])
+    >>> photo_time_bins(t, ["A", "B", "C"] * 2, ratio=1.5).tolist()
+    [0, 0, 0, 1, 1, 1]
+    >>> photo_time_bins(t, ["A", "A", "A", "B", "B", "B"], ratio=1.5).tolist()   # one subject's own times
+    [0, 2, 1, 3, 5, 4]
+    """
+    t = np.asarray(t, dtype=float)
+    ratio = MISFIT_BIN_RATIO if ratio is None else float(ratio)
+    offset = MISFIT_BIN_OFFSET_H if offset is None else float(offset)
+    g = (np.zeros(t.size, dtype=int) if groups is None
+         else np.unique(np.asarray(groups).astype(str), return_inverse=True)[1].reshape(-1))
+    times, first = np.unique(t, return_inverse=True)
+    first = first.reshape(-1)
+    # bins as runs of consecutive distinct times: [start, stop) indices into ``times``, with their sessions
+    bins = [[i, i + 1, set(g[first == i].tolist())] for i in range(times.size)]
+    while len(bins) > 1:
+        best, best_span = -1, math.inf
+        for k in range(len(bins) - 1):
+            left, right = bins[k], bins[k + 1]
+            if left[2] & right[2]:
+                continue
+            span = (times[right[1] - 1] + offset) / (times[left[0]] + offset)
+            if span <= ratio * (1.0 + 1e-12) and span < best_span:
+                best, best_span = k, span
+        if best < 0:
+            break
+        left, right = bins[best], bins.pop(best + 1)
+        left[1], left[2] = right[1], left[2] | right[2]
+    of_time = np.empty(times.size, dtype=int)
+    for k, (start, stop, _) in enumerate(bins):
+        of_time[start:stop] = k
+    return of_time[first]
+
+
+def misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio: float | None = None) -> tuple[float, float]:
     """Does the fitted curve miss the photos' means at their times by more than the photos' own scatter
     there?  A lack-of-fit check of the model's shape against the repeat photos at each time.
 
@@ -280,6 +353,9 @@ def misfit_run(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, fl
         Each replicate's refitted ``(lasting, transient, half_life)``.
     groups : array_like, shape (n,), optional
         Each photo's subject or session (any labels); default one group.
+    bin_ratio : float, optional
+        Photos of different sessions within this time ratio count as one photo time
+        (:func:`photo_time_bins`; default :data:`MISFIT_BIN_RATIO`).
 
     Returns
     -------
@@ -313,8 +389,8 @@ def misfit_run(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, fl
     tp = t[post]
     gp = np.unique(g[post], return_inverse=True)[1]
     n_groups = int(gp.max()) + 1
-    times, time_bin = np.unique(tp, return_inverse=True)
-    n_bins = times.size
+    time_bin = photo_time_bins(tp, gp, ratio=bin_ratio)
+    n_bins = int(time_bin.max()) + 1
     r = y[post] - decay_model(tp, *est_params)
     stat = _lof_stat(r, np.ones(tp.size), gp, n_groups, time_bin, n_bins)
     if not math.isfinite(stat):
