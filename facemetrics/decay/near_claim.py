@@ -74,7 +74,7 @@ MISFIT_ALPHA = 0.01
 #: photos of different sessions whose times after treatment lie within this ratio of each other
 #: (``(t_max + c) / (t_min + c)``, ``c`` = :data:`MISFIT_BIN_OFFSET_H`) may count as one photo time for the
 #: lack-of-fit check's scatter at one time (:func:`photo_time_bins`); 1: exactly equal times only (stop 39)
-MISFIT_BIN_RATIO = 1.0
+MISFIT_BIN_RATIO = 2.0
 #: the offset (h) of :data:`MISFIT_BIN_RATIO`'s ratio: the demo's first photo time, so that a photo at
 #: treatment (0 h) and one 15 min later are a ratio 2 apart, as the demo's consecutive times
 MISFIT_BIN_OFFSET_H = 0.25
