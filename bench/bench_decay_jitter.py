@@ -109,21 +109,64 @@ from facemetrics.decay.model import decay_model  # noqa: E402
 RATIOS = (1.0, 1.25, 1.5, 2.0, 3.0)
 #: the schedules run: name -> (the bench_decay_misspecified schedule its draws come from, jittered?)
 SCHEDULES = {"demo x3": ("demo x3", False), "demo x3 jit": ("demo x3", True),
-             "sparse x3": ("sparse x3", False), "sparse x3 jit": ("sparse x3", True)}
+             "sparse x3": ("sparse x3", False), "sparse x3 jit": ("sparse x3", True),
+             # stage 2 (the shape test runs for one subject too)
+             "demo x1": ("demo x1", False), "demo x1 jit": ("demo x1", True)}
 JITTER_MIN = (20.0, 60.0)
 JITTER_FULL_FROM_H = 4.0
 TUNING_TRUTHS = ("plateau_drop", "model_3h", "two_phase")
 EXPONENTIAL_TRUTHS = ("model_3h", "two_phase")
 
-_LAST: dict[float, tuple[float, float]] = {}
+_LAST: dict = {}
 _ORIGINAL = nc.misfit_run
+#: stage 2's levels of the shape test (0: off)
+GAMMAS = (0.0, 0.01, 0.05)
+_T50 = np.geomspace(0.1, 200.0, 60)
+_K = np.array([1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 10.0])
+
+
+def _loglogistic_rss(t: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Least residual sum of squares of ``lasting + transient / (1 + (t / t50) ** k)`` over the grid, per row of
+    ``y`` and ``w`` (shape (B, n); ``t`` shape (n,), h >= 0); returns shape (B,)."""
+    t50, k = np.meshgrid(_T50, _K, indexing="ij")
+    h = 1.0 / (1.0 + (t[None, :] / t50.reshape(-1, 1)) ** k.reshape(-1, 1))  # (G, n)
+    s0, sy, syy = w.sum(1), (w * y).sum(1), (w * y * y).sum(1)
+    sh, shh, shy = w @ h.T, w @ (h * h).T, (w * y) @ h.T
+    det = s0[:, None] * shh - sh ** 2
+    fit = (shh * sy[:, None] ** 2 - 2.0 * sh * sy[:, None] * shy + s0[:, None] * shy ** 2)
+    rss = np.where(det > 1e-12 * np.maximum(s0[:, None] * shh, 1e-300), syy[:, None] - fit / np.where(det > 0, det, 1.0),
+                   np.inf)
+    return np.maximum(rss.min(axis=1), 0.0)
+
+
+def shape_run(t, y, est_params, yb, w, boot) -> tuple[float, float]:
+    """Stage 2's statistic ``D`` and its one-sided bootstrap p (module docstring)."""
+    t = np.asarray(t, float)
+    post = t >= 0
+    if boot is None or not len(boot) or np.unique(t[post]).size < 4:
+        return math.nan, math.nan
+    tp = t[post]
+    r0 = float(np.sum((np.asarray(y, float)[post] - decay_model(tp, *est_params)) ** 2))
+    r1 = min(r0, float(_loglogistic_rss(tp, np.asarray(y, float)[post][None, :], np.ones((1, tp.size)))[0]))
+    d = r0 / r1 - 1.0 if r1 > 0 else math.nan
+    bp = np.asarray(boot, float)
+    yp, wp = np.asarray(yb, float)[:, post], np.asarray(w, float)[:, post]
+    refit = decay_model(tp[None, :], bp[:, :1], bp[:, 1:2], bp[:, 2:3])
+    r0b = np.sum(wp * (yp - refit) ** 2, axis=1)
+    r1b = np.minimum(r0b, _loglogistic_rss(tp, yp, wp))
+    ok = r1b > 0
+    db = r0b[ok] / r1b[ok] - 1.0
+    if not math.isfinite(d) or not db.size:
+        return d, math.nan
+    return d, float((1 + np.sum(db >= d)) / (1 + db.size))
 
 
 def _recording_misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio=None):
-    """``misfit_run`` for every ratio of :data:`RATIOS` on the same fit (kept in ``_LAST``); returns the
-    package default's."""
+    """``misfit_run`` for every ratio of :data:`RATIOS` on the same fit (kept in ``_LAST``), and stage 2's shape
+    test; returns the package default's."""
     for r in RATIOS:
         _LAST[r] = _ORIGINAL(t, y, est_params, yb, w, boot, groups=groups, bin_ratio=r)
+    _LAST["shape"] = shape_run(t, y, est_params, yb, w, boot)
     return _ORIGINAL(t, y, est_params, yb, w, boot, groups=groups, bin_ratio=bin_ratio)
 
 
@@ -140,15 +183,17 @@ def simulate_table(rng, jrng, name: str, times, n_subjects: int, jitter: bool) -
     (so the shared study is that bench's), the photo times moved by ``jrng`` when ``jitter``."""
     g = mis.TRUTHS[name][0]
     actual = jittered_times(jrng, times, n_subjects) if jitter else np.tile(np.asarray(times, float), (n_subjects, 1))
-    rows = []
+    rows, own = [], []
     for s in range(n_subjects):
         f = max(0.05, 1.0 + mis.PEAK_SD_FRACTION * rng.standard_normal())
         scale = math.exp(mis.TIME_LOG_SD * rng.standard_normal())
+        own.append(f * float(g(np.array([24.0 / scale]))[0]))
         t = actual[s]
         value = (f * g(t / scale) + mis.SD_BETWEEN_MM * rng.standard_normal()
                  + mis.SD_WITHIN_MM * rng.standard_normal(t.size))
         rows.append(pd.DataFrame(dict(subject=f"S{s + 1:02d}", hours_since_treatment=t, value=value)))
-    return pd.concat(rows, ignore_index=True).assign(treatment="sim", metric=mis.METRIC, side="mean", unit="mm")
+    table = pd.concat(rows, ignore_index=True).assign(treatment="sim", metric=mis.METRIC, side="mean", unit="mm")
+    return table.assign(own_24h=float(np.mean(own)))  # the study's own subjects' mean truth at 24 h (not an input)
 
 
 def run_cell(schedule: str, name: str, studies) -> list[dict]:
@@ -162,6 +207,7 @@ def run_cell(schedule: str, name: str, studies) -> list[dict]:
         rng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k]))
         jrng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k, 7]))
         table = simulate_table(rng, jrng, name, times, n_subj, jitter)
+        own24 = float(table.pop("own_24h").iloc[0])
         _LAST.clear()
         f = analyze_series(table, per_subject=False, seed=k).fits[0]
         near, ok = f.near_claim, f.status == "ok"
@@ -170,7 +216,8 @@ def run_cell(schedule: str, name: str, studies) -> list[dict]:
             bp = f.boot_params
             curve_ci = tuple(np.quantile(decay_model(24.0, bp[:, 0], bp[:, 1], bp[:, 2]), [0.025, 0.975]))
         rec = dict(schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
-                   answer=answer, true_24h=true24, own_answer=answer, status=f.status, verdict=f.verdict,
+                   answer=answer, true_24h=true24, own_24h=own24,
+                   own_answer=mis.FADES if abs(own24) < mis.MARGIN_MM else mis.PERSISTS, status=f.status, verdict=f.verdict,
                    curve_verdict=near.curve_verdict if near is not None else f.verdict,
                    data_verdict=near.data_verdict if near is not None else "",
                    near_p=near.p_value if near is not None and near.n_photos else math.nan,
@@ -182,13 +229,18 @@ def run_cell(schedule: str, name: str, studies) -> list[dict]:
                    curve_c24_covered=ok and curve_ci[0] <= true24 <= curve_ci[1], hl_covered=False, hl_defined=False)
         for r in RATIOS:
             rec[f"misfit_p_{r:g}"] = _LAST.get(r, (math.nan, math.nan))[1] if near is not None else math.nan
+        rec["shape_d"], rec["shape_p"] = _LAST.get("shape", (math.nan, math.nan)) if near is not None else (math.nan,) * 2
         recs.append(rec)
     return recs
 
 
-def at_ratio(df: pd.DataFrame, r: float) -> pd.DataFrame:
-    """The records with the check's p of ratio ``r`` as ``misfit_p``."""
-    return df.assign(misfit_p=df[f"misfit_p_{r:g}"])
+def at_ratio(df: pd.DataFrame, r: float, gamma: float = 0.0) -> pd.DataFrame:
+    """The records with the check's p of ratio ``r`` as ``misfit_p``; with ``gamma`` > 0, a study whose shape
+    test (stage 2) has p below ``gamma`` counts as the misfit check firing (its ``misfit_p`` set to 0)."""
+    p = df[f"misfit_p_{r:g}"]
+    if gamma > 0 and "shape_p" in df:
+        p = p.where(~(df["shape_p"] < gamma), 0.0)
+    return df.assign(misfit_p=p)
 
 
 def fires(df: pd.DataFrame) -> pd.Series:
@@ -196,14 +248,61 @@ def fires(df: pd.DataFrame) -> pd.Series:
     return (df["misfit_p"] < nc.MISFIT_ALPHA) & (df["n_near"] > 0)
 
 
-def summary(df: pd.DataFrame, r: float) -> pd.DataFrame:
-    """Per half x schedule x truth at ratio ``r``: bench_decay_misspecified's rates plus the firing rate."""
-    d = at_ratio(df, r)
+def summary(df: pd.DataFrame, r: float, gamma: float = 0.0) -> pd.DataFrame:
+    """Per half x schedule x truth at ratio ``r`` (and stage 2's ``gamma``): bench_decay_misspecified's rates
+    plus the firing rate."""
+    d = at_ratio(df, r, gamma)
     s = mis.summarise(d, nc.NEAR_CLAIM_ALPHA, nc.MISFIT_ALPHA)
     fire = d.assign(f=fires(d)).groupby(["half", "schedule", "truth"], sort=False)["f"].mean()
     s["fires"] = [fire[(h, sc, t)] for h, sc, t in zip(s["half"], s["schedule"], s["truth"])]
     s["ratio"] = r
+    s["gamma"] = gamma
     return s
+
+
+def choose_gamma(df: pd.DataFrame, r: float = 2.0) -> tuple[float, pd.DataFrame]:
+    """Stage 2's rule (module docstring) on the tuning half; returns ``gamma`` and each candidate's figures."""
+    tune = df[(df["half"] == "tuning") & df["truth"].isin(TUNING_TRUTHS)]
+    base = summary(tune, r, 0.0).set_index(["schedule", "truth"])
+    one = base.index.get_level_values("schedule").str.contains("x1")
+    expo = base.index.get_level_values("truth").isin(EXPONENTIAL_TRUTHS)
+    plat = (~one) & (base.index.get_level_values("truth") == "plateau_drop")
+    wr0 = base["wrong"].where(~one, base["wrong_own"])
+    rows, keeps, reach = [], [], []
+    for g in GAMMAS:
+        s = summary(tune, r, g).set_index(["schedule", "truth"])
+        loss_right = float((base["right"] - s["right"])[expo].max())
+        loss_cov = float((base["c24_cov"] - s["c24_cov"])[expo].max())
+        wr = s["wrong"].where(~one, s["wrong_own"])
+        new_wrong = bool(((wr > 0.05) & (wr > wr0)).any())
+        keep = g == 0 or (loss_right <= 0.02 + 1e-9 and loss_cov <= 0.02 + 1e-9 and not new_wrong)
+        cov = float(s.loc[plat, "c24_cov"].min())
+        rows.append(dict(gamma=g, plateau_cov_min_x3=cov, loss_right_expo=loss_right, loss_cov_expo=loss_cov,
+                         new_wrong_above_5=new_wrong, keeps=keep))
+        if keep and g > 0:
+            keeps.append(g)
+            if cov >= 0.85:
+                reach.append(g)
+    return (min(reach) if reach else (max(keeps) if keeps else 0.0)), pd.DataFrame(rows)
+
+
+def markdown_gamma(df: pd.DataFrame, r: float, gamma: float) -> str:
+    """Per half: each cell at R = 1 (stop 39), R = ``r``, and R = ``r`` with the shape test at ``gamma``:
+    fires / 95 % CI covers / right / wrong (own) / inconclusive."""
+    a, b, c = summary(df, 1.0), summary(df, r), summary(df, r, gamma)
+    lines = []
+    for half in a["half"].unique():
+        rows = [x[x["half"] == half] for x in (a, b, c)]
+        lines += [f"\n{half} seeds ({int(rows[0]['n'].iloc[0])} studies per cell): R = 1 / R = {r:g} / R = {r:g} "
+                  f"and shape test at gamma = {gamma:g}\n",
+                  "| schedule | truth | answer | 24 h figure from the photos (%) | 95 % CI of 24 h covers (%) | "
+                  "right (%) | wrong (%) | wrong own (%) |", "|---|---|---|---|---|---|---|---|"]
+        for x, y, z in zip(*(q.itertuples() for q in rows)):
+            def tri(field):
+                return " / ".join(f"{100 * getattr(q, field):.0f}" for q in (x, y, z))
+            lines.append(f"| {x.schedule} | {x.truth} | {x.answer} | {tri('from_photos')} | {tri('c24_cov')} | "
+                         f"{tri('right')} | {tri('wrong')} | {tri('wrong_own')} |")
+    return "\n".join(lines)
 
 
 def choose_ratio(df: pd.DataFrame) -> tuple[float, pd.DataFrame]:
@@ -258,6 +357,8 @@ def main(argv=None) -> int:
     ap.add_argument("--schedules", nargs="*", default=list(SCHEDULES))
     ap.add_argument("--ratio", type=float, help="the ratio to print tables for (default: the rule's choice on "
                                                 "the tuning half, else the package's MISFIT_BIN_RATIO)")
+    ap.add_argument("--gamma", type=float, help="stage 2's shape-test level to print tables for (default: its "
+                                                "rule's choice on the tuning half)")
     ap.add_argument("--csv", help="also write every study's record here")
     ap.add_argument("--from-csv", help="summarise a saved --csv instead of fitting")
     args = ap.parse_args(argv)
@@ -290,6 +391,16 @@ def main(argv=None) -> int:
         r = chosen if r is None else r
     r = nc.MISFIT_BIN_RATIO if r is None else r
     print(markdown(df, r))
+    if "shape_p" in df and df["schedule"].str.contains("x1").any():
+        g = args.gamma
+        if (df["half"] == "tuning").any():
+            chosen, table = choose_gamma(df, r)
+            print("\nstage 2, shape test levels (tuning half, against gamma = 0 with R = "
+                  f"{r:g}):\n" + table.to_string(index=False))
+            print(f"gamma chosen on the tuning half (stage 2's rule): {chosen:g}")
+            g = chosen if g is None else g
+        if g is not None:
+            print(markdown_gamma(df, r, g))
     return 0
 
 
