@@ -158,8 +158,10 @@ for the fold-depth index).  Verdicts, checked in order:
    :data:`~facemetrics.decay.near_claim.MISFIT_ALPHA`; the ``reason`` begins "The fitted curve misses the
    photos' means at their times ..."): a plateau then a drop, fitted by a slow decline passing under
    the 24 h photos, had its 95 % CI cover the truth in 48 % of simulated 3-subject studies.  It needs
-   photos at one time from several subjects (or retakes) and replicates drawn from the curve (fewer
-   than 10 subjects, or the residual design).
+   photos at one time from several subjects (or retakes; photos of different sessions within a factor
+   :data:`~facemetrics.decay.near_claim.MISFIT_BIN_RATIO` of each other count as one time,
+   :func:`~facemetrics.decay.near_claim.photo_time_bins`, since real photo times are seldom shared) and
+   replicates drawn from the curve (fewer than 10 subjects, or the residual design).
 7. A series with no photo at 18-30 h cannot be checked so: its 24 h figure is the curve's
    extrapolation (``change_24h_source`` ``curve_unchecked``).  When its photo time nearest 24 h lies
    more than :data:`~facemetrics.decay.near_claim.FAR_FROM_CLAIM_H` from 24 h the verdict is
