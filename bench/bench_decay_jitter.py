@@ -98,7 +98,11 @@ schedules) on the tuning half exceeds stage 2's at its chosen level; then its he
 
 Result (2026-12-04, tuning): ``gamma_c`` = 0.01 (0.05 cost the exponential cells 5 points of right verdicts);
 the plateau's coverage on the 3-subject schedules with a 24 h photo: demo x3 57 -> 65 %, demo x3 jit 52 -> 65 %
-(stage 2: unchanged), sparse x3 88 %; no exponential cell moved; so stage 3 replaces stage 2.
+(stage 2: unchanged), sparse x3 88 %; no exponential cell moved; so stage 3 replaces stage 2
+(``shape_test``, ``SHAPE_ALPHA`` = 0.01 in :mod:`facemetrics.decay.near_claim`).  Held-out (once): plateau
+coverage demo x3 60 -> 70 %, demo x3 jit 57 -> 68 %, demo x1 85 -> 88 %; no cell's wrong rate changed; model_3h
+unchanged; two_phase on demo x3 and demo x3 jit lost one study of 40 each to ``inconclusive`` (2.5 points of
+right verdicts, above the tuning rule's 2); docs/validation.md section 10.
 """
 
 from __future__ import annotations

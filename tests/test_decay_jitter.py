@@ -1,4 +1,5 @@
-"""The lack-of-fit check on photo times that are not shared (facemetrics.decay.near_claim.photo_time_bins, stop 40).
+"""The lack-of-fit check on photo times that are not shared (facemetrics.decay.near_claim.photo_time_bins, stop 40),
+and the shape test that needs no repeat photos (facemetrics.decay.near_claim.shape_test).
 
 Real users photograph at 08:03, 08:41, 13:17 ...: no two subjects' times are equal.  Synthetic change tables
 only (bench/bench_decay_jitter.py's simulator: bench/bench_decay_misspecified.py's truths and noise, each photo
@@ -15,8 +16,8 @@ import numpy as np
 import pytest
 
 from facemetrics.decay import PERSISTS, analyze_series
-from facemetrics.decay.near_claim import (MISFIT_ALPHA, MISFIT_BIN_RATIO, NEAR_CLAIM_ALPHA, misfit_run,
-                                          photo_time_bins)
+from facemetrics.decay.near_claim import (MISFIT_ALPHA, MISFIT_BIN_RATIO, NEAR_CLAIM_ALPHA, SHAPE_ALPHA, misfit_run,
+                                          photo_time_bins, shape_test)
 
 DEMO_TIMES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0)
 
@@ -94,4 +95,53 @@ def test_the_check_stays_quiet_on_the_models_own_fade_with_jittered_times():
         _, fit, _ = _jitter_study("model_3h", study)
         assert math.isfinite(fit.near_claim.misfit_p), study
         assert not fit.near_claim.misfit(), (study, fit.near_claim.misfit_p)
+        assert fit.change_24h_source == "curve"
+
+
+# ------------------------------------------------------------------ the shape test (stage 3: no repeat photos needed)
+
+
+def test_the_shape_test_sees_a_plateau_that_each_subject_reaches_at_its_own_level():
+    """Three subjects on a plateau then a drop, each at its own baseline offset (0, +1, -1 mm): with each
+    subject's own intercept the flat-then-falling curve fits almost exactly; the slow decline does not."""
+    t = np.tile([0.5, 1, 2, 4, 8, 12, 24, 48.0], 3)
+    groups = np.repeat(["A", "B", "C"], 8)
+    offset = np.repeat([0.0, 1.0, -1.0], 8)
+    rng = np.random.default_rng(3)
+    y = np.where(t < 30, 2.0, 0.0) + offset + rng.normal(0, 0.05, t.size)
+    params = (-8.0, 10.0, 200.0)
+    curve = params[0] + params[1] * 2 ** (-t / params[2])
+    yb = curve + rng.normal(0, 0.6, (200, t.size))
+    d, p = shape_test(t, y, params, yb, np.ones_like(yb), np.tile(params, (200, 1)), groups=groups)
+    d_pooled, _ = shape_test(t, y, params, yb, np.ones_like(yb), np.tile(params, (200, 1)))
+    assert d > d_pooled and d > 5 and p < SHAPE_ALPHA
+
+
+def test_the_shape_test_needs_four_photo_times():
+    t = np.array([1.0, 1.0, 4.0, 4.0, 24.0, 24.0])
+    boot = np.tile([0.0, 2.0, 10.0], (5, 1))
+    assert all(map(math.isnan, shape_test(t, np.ones(6), (0.0, 2.0, 10.0), np.ones((5, 6)), np.ones((5, 6)), boot)))
+
+
+@pytest.mark.parametrize("study", [2, 6, 8])
+def test_one_subjects_plateau_is_read_from_its_24_h_photos(study):
+    """One subject, a plateau then a drop (tuning studies of the bench whose 24 h photo is within the gap
+    check's reach, and no repeat photos for the lack-of-fit check): the shape test fires, the 24 h figure is
+    the photo's, and the sentence says why, each figure with its interval."""
+    from figures import figures_without_uncertainty
+
+    _, fit, _ = _jitter_study("plateau_drop", study, "demo x1")
+    near = fit.near_claim
+    assert near.p_value >= NEAR_CLAIM_ALPHA and math.isnan(near.misfit_p) and near.shape_p < SHAPE_ALPHA
+    assert fit.change_24h_source == "photos_18_30h" and fit.verdict == PERSISTS
+    assert fit.reason.startswith("The fitted curve fits the photos far worse than a curve that stays flat"), fit.reason
+    assert not figures_without_uncertainty(fit.reason), fit.reason
+
+
+@pytest.mark.parametrize("schedule", ["demo x1", "demo x3 jit"])
+def test_the_shape_test_stays_quiet_on_the_models_own_fade(schedule):
+    for study in range(0, 16, 2):
+        _, fit, _ = _jitter_study("model_3h", study, schedule)
+        assert math.isfinite(fit.near_claim.shape_p), study
+        assert not fit.near_claim.shape_misses(), (study, fit.near_claim.shape_p)
         assert fit.change_24h_source == "curve"
