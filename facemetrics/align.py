@@ -67,6 +67,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .filters import dilate_disc
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE,
     TEMPLES, Frame,
@@ -506,8 +507,7 @@ def rigid_mask(points_grid: np.ndarray, shape: tuple[int, int], res_mm: float) -
     x0, y0 = np.maximum(allp.min(0) - r - 2, 0)
     x1, y1 = np.minimum(allp.max(0) + r + 3, (shape[1], shape[0]))
     if x1 > x0 and y1 > y0:
-        eyes[y0:y1, x0:x1] = cv2.dilate(eyes[y0:y1, x0:x1],
-                                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+        eyes[y0:y1, x0:x1] = dilate_disc(eyes[y0:y1, x0:x1], r)
     face = _poly_mask(shape, cv2.convexHull(p[:468].astype(np.float32))[:, 0])
     return (mask > 0) & (eyes == 0) & (face > 0)
 
@@ -639,7 +639,7 @@ def glasses_mask(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.
     X0, Y0, X1, Y1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
     big = np.zeros((Y1 - Y0, X1 - X0), np.uint8)
     big[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = found
-    big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * m + 1, 2 * m + 1)))
+    big = dilate_disc(big, m)  # cv2.dilate by the elliptic kernel, the same bits, faster
     out[Y0:Y1, X0:X1] = big > 0
     return out
 
