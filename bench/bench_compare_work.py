@@ -102,9 +102,29 @@ def differences(a, b, path: str = "") -> list[str]:
 
 
 def outputs(c) -> dict:
-    """Everything a comparison gives: its fields, and ``comparison.csv``'s text."""
+    """Everything a comparison gives: its fields, and ``comparison.csv``'s text.  The analyses' ``extra["glasses"]``
+    (the dark glasses an analysis found, kept since stop 40 for the comparison's cheek check) is left out here and
+    checked as a mask by :func:`check` against the baseline's ``align.glasses_mask`` of the same photo."""
     out = {f.name: flat(getattr(c, f.name)) for f in dataclasses.fields(c)}
+    for role in ("before", "after"):
+        x = getattr(c, role)
+        out[role] = flat(dataclasses.replace(x, extra={k: v for k, v in (x.extra or {}).items() if k != "glasses"}))
     out["csv"] = c.to_csv_frame().to_csv(index=False, float_format="%.17g")
+    return out
+
+
+def kept_glasses_differ(c_new, c_old, old) -> list[str]:
+    """Where the dark glasses the new analyses keep (``extra["glasses"]``) differ from the baseline's
+    ``align.glasses_mask`` of the same photo (its own analysis)."""
+    out = []
+    for role in ("before", "after"):
+        x, y = getattr(c_new, role), getattr(c_old, role)
+        kept = (x.extra or {}).get("glasses")
+        if kept is None:
+            continue
+        align = importlib.import_module(old.__name__ + ".align")
+        mask = align.glasses_mask(y.photo.rgb, y.points, y.calibration.mm_per_px)
+        out += [f"{role} glasses: {d}" for d in differences(flat(kept.mask()), flat(mask))]
     return out
 
 
@@ -124,7 +144,7 @@ def check(rev: str, small: bool = False) -> int:
     bad = 0
     for name, before, after in pairs:
         for kept in (False, True):
-            results = []
+            results, made = [], []
             for pkg in (new, old):
                 a, b = pkg.analyze_photo(before, name="before.png"), pkg.analyze_photo(after, name="after.png")
                 _clear(pkg)
@@ -132,7 +152,8 @@ def check(rev: str, small: bool = False) -> int:
                 if kept:  # the same before analysis again: its before part kept from the call above
                     c = pkg.compare_photos(a, pkg.analyze_photo(after, name="after.png"))
                 results.append(outputs(c))
-            diff = differences(results[0], results[1])
+                made.append(c)
+            diff = differences(results[0], results[1]) + kept_glasses_differ(made[0], made[1], old)
             bad += bool(diff)
             print(f"{'DIFFERS' if diff else 'same   '} {name}{' (before kept)' if kept else ''}: "
                   f"{results[0]['status']}, {len(results[0]['messages'][1])} messages", flush=True)

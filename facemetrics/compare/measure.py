@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from .. import align as al
+from .. import sharing
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..filters import bilinear
@@ -401,16 +402,14 @@ def _kept(name: str, size: int, keys: tuple, make):
 def _before_state(a: PhotoAnalysis) -> _Before:
     """:func:`_make_before` of ``a``, kept for the last :data:`BEFORE_CACHE_SIZE` before analyses
     (:func:`_kept`), and inside one comparison for every copy of ``a`` that measures the same face
-    (:func:`_once`); the values are those of a fresh computation (``tests/test_compare.py``)."""
-    return _once("before", _face_key(a), lambda: _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a)))
-
-
-_call = threading.local()
+    (:func:`facemetrics.sharing.once`); the values are those of a fresh computation (``tests/test_compare.py``)."""
+    return sharing.once("before", _face_key(a),
+                        lambda: _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a)))
 
 
 @contextlib.contextmanager
 def one_comparison():
-    """The work one comparison shares between its steps (:func:`_once`), dropped when it ends.
+    """The work one comparison shares between its steps (:func:`facemetrics.sharing.once`), dropped when it ends.
 
     :func:`facemetrics.compare.compare_photos` runs inside it: the face matching of a photo with several
     faces (:mod:`facemetrics.compare.faces`) aligns each face with the other photo
@@ -419,33 +418,8 @@ def one_comparison():
     the one measured, so what is shared is keyed on the arrays and results the measurement reads
     (:func:`_face_key`), never on anything outside this call.  Nested calls share the outer call's work.
     """
-    if getattr(_call, "memo", None) is not None:
+    with sharing.one_call():
         yield
-        return
-    _call.memo = {}
-    try:
-        yield
-    finally:
-        _call.memo = None
-
-
-def _once(kind: str, objs: tuple, make):
-    """``make()``, made once per ``kind`` and ``objs`` (matched by identity; held until the comparison ends,
-    so no id is reused meanwhile) inside :func:`one_comparison`; outside it, made every time."""
-    memo = getattr(_call, "memo", None)
-    if memo is None:
-        return make()
-    key = (kind, *map(id, objs))
-    hit = memo.get(key)
-    if hit is None:
-        hit = memo[key] = (objs, make())
-    return hit[1]
-
-
-def _made(kind: str, objs: tuple):
-    """What :func:`_once` made for ``kind`` and ``objs`` in this comparison, or None."""
-    hit = (getattr(_call, "memo", None) or {}).get((kind, *map(id, objs)))
-    return None if hit is None else hit[1]
 
 
 def _face_key(x: PhotoAnalysis) -> tuple:
@@ -458,14 +432,14 @@ def _face_key(x: PhotoAnalysis) -> tuple:
 
 def _registered(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.ndarray, float, al.Registration]:
     """The landmark similarity (after px -> before px, and its RMS, before px) and the registration of the pair,
-    made once per comparison (:func:`_once`)."""
+    made once per comparison (:func:`facemetrics.sharing.once`)."""
     def make():
         m_land, land_rms_px = _landmark_similarity(a, b)
         reg = al.register(a.photo.rgb, b.photo.rgb, st.grid, st.pts_g, m_land,
                           prepared=_registration_before(st, a, b, m_land))
         return m_land, land_rms_px, reg
 
-    return _once("registered", _face_key(a) + _face_key(b), make)
+    return sharing.once("registered", _face_key(a) + _face_key(b), make)
 
 
 @dataclass(frozen=True)
@@ -616,7 +590,7 @@ def upper_face_residual(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
         return p3.fit_pose(reg.flow, mask, st.depth, st.grid.u0, st.grid.v0, res, principal_points(a)["image"],
                            flow_scale=res, floor_fits=False)
 
-    pose = _once("pose", _face_key(a) + _face_key(b), fit)  # the seed of _measure's fit of the same pair
+    pose = sharing.once("pose", _face_key(a) + _face_key(b), fit)  # the seed of _measure's fit of the same pair
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
     on_rigid = flow_mm.reshape(-1, 2)[np.flatnonzero(reg.rigid)]
     rig = np.sqrt(on_rigid[:, 0] * on_rigid[:, 0] + on_rigid[:, 1] * on_rigid[:, 1])
@@ -637,7 +611,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     # (the observed flow in mm is reg.flow * res: the fit scales its samples, the pose removal
     # its result, without a grid-sized copy)
     pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res,
-                     seed=_made("pose", _face_key(a) + _face_key(b)))
+                     seed=sharing.made("pose", _face_key(a) + _face_key(b)))
     # the pose removal's fixed point on the face's box (every measurement lies inside the face)
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
 
