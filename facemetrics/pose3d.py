@@ -610,6 +610,9 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     per_sample_area = (st * res_mm) ** 2
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
     ol = np.linalg.norm(obs, axis=1)
+    if seed is not None and not (seed.camera_mm == float(camera_mm) and seed.n_points == len(xs)
+                                 and np.array_equal(seed.principal_uv, np.asarray(principal_uv, dtype=np.float64))):
+        seed = None  # not a fit of these samples at this principal point (a caller's stale seed): solved here
     if seed is None:
         sol_x, sol_fun, sol_jac = robust_least_squares(resid, np.zeros(7), model.jacobian, LOSS_SCALE_MM, _X_SCALE)
         # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
