@@ -197,8 +197,8 @@ class Joint:
             self._reg = (reg, after_rgb.shape[:2])
             return reg
 
-        def fit_pose(a, grid, rigid, flow_mm, depth, pts_g, flow_scale=1.0):
-            fit7 = self._orig_fit(a, grid, rigid, flow_mm, depth, pts_g, flow_scale=flow_scale)
+        def fit_pose(a, grid, rigid, flow_mm, depth, pts_g, flow_scale=1.0, seed=None):
+            fit7 = self._orig_fit(a, grid, rigid, flow_mm, depth, pts_g, flow_scale=flow_scale, seed=seed)
             reg, (h, w) = self._reg
             to_grid = al.invert(reg.grid_to_after)  # after px -> grid (col, row)
             c = al.apply(to_grid, np.array([[(w - 1) / 2.0, (h - 1) / 2.0]]))[0]

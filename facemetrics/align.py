@@ -67,6 +67,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from .filters import dilate_disc
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, LEFT_EYE_CONTOUR, LEFT_IRIS, NASAL_BRIDGE, RIGHT_EYE_CONTOUR, RIGHT_IRIS, RIGID_ABOVE_NOSE,
     TEMPLES, Frame,
@@ -506,8 +507,7 @@ def rigid_mask(points_grid: np.ndarray, shape: tuple[int, int], res_mm: float) -
     x0, y0 = np.maximum(allp.min(0) - r - 2, 0)
     x1, y1 = np.minimum(allp.max(0) + r + 3, (shape[1], shape[0]))
     if x1 > x0 and y1 > y0:
-        eyes[y0:y1, x0:x1] = cv2.dilate(eyes[y0:y1, x0:x1],
-                                        cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+        eyes[y0:y1, x0:x1] = dilate_disc(eyes[y0:y1, x0:x1], r)
     face = _poly_mask(shape, cv2.convexHull(p[:468].astype(np.float32))[:, 0])
     return (mask > 0) & (eyes == 0) & (face > 0)
 
@@ -591,12 +591,23 @@ def glasses_mask(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.
     -------
     ndarray, shape (H, W), bool
     """
+    box = _glasses_box(image, points, mm_per_px)
+    out = np.zeros(image.shape[:2], bool)
+    if box is not None:
+        (x0, y0, x1, y1), inside = box
+        out[y0:y1, x0:x1] = inside
+    return out
+
+
+def _glasses_box(image: np.ndarray, points: np.ndarray,
+                 mm_per_px: float) -> tuple[tuple[int, int, int, int], np.ndarray] | None:
+    """:func:`glasses_mask` as the box ``(x0, y0, x1, y1)`` (px, ends exclusive) outside which it is all False and
+    the mask inside it (bool, shape ``(y1 - y0, x1 - x0)``); None when nothing is found."""
     h, w = image.shape[:2]
     p = np.asarray(points, np.float64)[:, :2]
-    out = np.zeros((h, w), bool)
     ipd = float(np.linalg.norm(p[RIGHT_IRIS] - p[LEFT_IRIS]))
     if not (np.isfinite(ipd) and ipd > 2 and np.isfinite(mm_per_px) and mm_per_px > 0):
-        return out
+        return None
     above, below, side = GLASSES_ZONE_IPD
     pupils_y = max(p[RIGHT_IRIS, 1], p[LEFT_IRIS, 1])
     x0 = int(np.floor(max(p[list(TEMPLES), 0].min() - side * ipd, 0)))
@@ -609,25 +620,25 @@ def glasses_mask(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.
     yi = np.clip(np.round(lower[:, 1]).astype(int), 0, h - 1)
     skin = float(np.median(_luminance(image[yi, xi]))) if len(xi) else float("nan")
     if x1 - x0 < 3 or y1 - y0 < 3 or not skin > 0:
-        return out
+        return None
     zone = _luminance(image[y0:y1, x0:x1])
     core = np.zeros(zone.shape, np.uint8)
     r = max(int(round(GLASSES_CORE_IPD * ipd)), 1)
     for i in (RIGHT_IRIS, LEFT_IRIS):
         cv2.circle(core, (int(round(p[i, 0] - x0)), int(round(p[i, 1] - y0))), r, 1, -1)
     if not core.any():
-        return out
+        return None
     lens = float(np.median(zone[core > 0]))
     if not lens < GLASSES_MAX_LENS_FRACTION * skin:
-        return out
+        return None
     dark = (zone < lens + GLASSES_DARK_SPLIT * (skin - lens)).astype(np.uint8)
     n, labels = cv2.connectedComponents(dark, connectivity=8)
     if n <= 1:
-        return out
+        return None
     hit = np.unique(labels[(core > 0) & (dark > 0)])
     hit = hit[hit > 0]
     if not len(hit):
-        return out
+        return None
     found = np.isin(labels, hit).astype(np.uint8)
     # holes (a reflection across a lens): what the zone's border cannot reach without crossing the glasses
     pad = np.pad(found, 1)
@@ -639,9 +650,59 @@ def glasses_mask(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.
     X0, Y0, X1, Y1 = max(x0 - m, 0), max(y0 - m, 0), min(x1 + m, w), min(y1 + m, h)
     big = np.zeros((Y1 - Y0, X1 - X0), np.uint8)
     big[y0 - Y0:y1 - Y0, x0 - X0:x1 - X0] = found
-    big = cv2.dilate(big, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * m + 1, 2 * m + 1)))
-    out[Y0:Y1, X0:X1] = big > 0
-    return out
+    big = dilate_disc(big, m)  # cv2.dilate by the elliptic kernel, the same bits, faster
+    return (X0, Y0, X1, Y1), big > 0
+
+
+@dataclass(frozen=True, eq=False)
+class GlassesFound:
+    """:func:`glasses_mask` of one picture, kept small (the box that holds it, :func:`_glasses_box`) with what it
+    was found on, so that a later step that needs the same mask of the same picture reads it instead of
+    searching again (:func:`found_in`).  :func:`facemetrics.analyze.analyze_photo` keeps the one of a photo with
+    no iris visible (``extra["glasses"]``); the comparison's cheek check reads it.
+
+    Attributes
+    ----------
+    image, points : ndarray
+        The picture (H, W, 3) and its landmarks (478, >= 2) px, the very arrays searched.
+    mm_per_px : float
+        The scale it was searched at.
+    box : tuple of int or None
+        ``(x0, y0, x1, y1)`` px, ends exclusive; None when nothing was found.
+    inside : ndarray, shape (y1 - y0, x1 - x0), bool, or None
+    """
+
+    image: np.ndarray
+    points: np.ndarray
+    mm_per_px: float
+    box: tuple | None
+    inside: np.ndarray | None
+
+    def mask(self) -> np.ndarray:
+        """The mask :func:`glasses_mask` gives, shape (H, W), bool."""
+        out = np.zeros(self.image.shape[:2], bool)
+        if self.box is not None:
+            x0, y0, x1, y1 = self.box
+            out[y0:y1, x0:x1] = self.inside
+        return out
+
+
+def find_glasses(image: np.ndarray, points: np.ndarray, mm_per_px: float) -> GlassesFound:
+    """:func:`glasses_mask` of ``image``, kept as a :class:`GlassesFound`."""
+    box = _glasses_box(image, points, mm_per_px)
+    if box is None:
+        return GlassesFound(image, points, float(mm_per_px), None, None)
+    box[1].flags.writeable = False
+    return GlassesFound(image, points, float(mm_per_px), box[0], box[1])
+
+
+def found_in(kept, image: np.ndarray, points: np.ndarray, mm_per_px: float) -> np.ndarray:
+    """:func:`glasses_mask` of ``image``: read from ``kept`` (a :class:`GlassesFound`, or None) when it was found on
+    these very arrays at this scale, else searched."""
+    if (isinstance(kept, GlassesFound) and kept.image is image and kept.points is points
+            and kept.mm_per_px == float(mm_per_px)):
+        return kept.mask()
+    return glasses_mask(image, points, mm_per_px)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from PIL import Image
 
 from ._version import __version__
 from .errors import FacemetricsError, SettingError
-from .align import glasses_mask
+from .align import GlassesFound, find_glasses
 from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
 from .geometry import (
@@ -124,7 +124,8 @@ class PhotoAnalysis:
         per-photo cover check, :func:`~facemetrics.occlusion.photo_occlusion`, read by :attr:`occlusion` and
         written as ``covered_columns``; ``"face"``: which face by size was measured, 0 the largest;
         ``"faces_x"``: each face's centre x, px, largest first; ``"second_face_share"``: the second face's
-        size over the largest's); not part of the output columns.
+        size over the largest's; ``"glasses"``, with no iris visible: the dark glasses found,
+        :class:`~facemetrics.align.GlassesFound`); not part of the output columns.
     header_taken_at : datetime or None
         The capture time read from the file's header when the photo itself could not
         be decoded (so that a failure row still carries its ``taken_at``); None otherwise.
@@ -345,14 +346,18 @@ def _name_of(source) -> str:
     return str(getattr(source, "name", "") or "<bytes>")
 
 
-def _occlusion(rgb, pts, mm_per_px: float, jaw, right, left, eyes: EyeVisibility) -> PhotoOcclusion:
+def _occlusion(rgb, pts, mm_per_px: float, jaw, right, left,
+               eyes: EyeVisibility) -> tuple[PhotoOcclusion, GlassesFound | None]:
     """:func:`~facemetrics.occlusion.photo_occlusion` of the analysed photo; with no iris visible, the dark glasses
     found (:func:`~facemetrics.align.glasses_mask`) are left out of its reference skin (the cheeks below the eyes
     and the nasal bridge, where an aviator's lens, a rim's shadow or the bridge lie: docs/robustness.md 'Dark
-    glasses with frames')."""
-    glasses = glasses_mask(rgb, pts, mm_per_px) if not eyes.any_visible else None
-    return photo_occlusion(rgb, pts, mm_per_px, jaw.contour_px,
-                           (right.region_px if right else None, left.region_px if left else None), exclude=glasses)
+    glasses with frames'), and returned (:class:`~facemetrics.align.GlassesFound`, else None) for the comparison's
+    cheek check, which reads the same mask of the same photo (:func:`facemetrics.align.found_in`)."""
+    glasses = find_glasses(rgb, pts, mm_per_px) if not eyes.any_visible else None
+    covered = photo_occlusion(rgb, pts, mm_per_px, jaw.contour_px,
+                              (right.region_px if right else None, left.region_px if left else None),
+                              exclude=None if glasses is None else glasses.mask())
+    return covered, glasses
 
 
 def analyze_photo(source, *, subject: str | None = None, name: str | None = None,
@@ -616,7 +621,8 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     left = fold_metrics(rgb, pts, frame, "left")
     # a hand, hair, a scarf or a mask over the jaw line or a fold: the columns read there are named
     # (``covered_columns``) and a warning says where (facemetrics.occlusion)
-    covered = _occlusion(rgb, pts, cal.mm_per_px, jaw, right, left, eyes)
+    covered, glasses = _occlusion(rgb, pts, cal.mm_per_px, jaw, right, left, eyes)
     warnings += occlusion_warnings(covered)
-    partial.update(warnings=tuple(warnings), extra=dict(partial["extra"], occlusion=covered))
+    kept = {} if glasses is None else dict(glasses=glasses)  # the dark glasses found: read again by compare's gate
+    partial.update(warnings=tuple(warnings), extra=dict(partial["extra"], occlusion=covered, **kept))
     return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)

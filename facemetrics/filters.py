@@ -1,4 +1,5 @@
-"""Two image-sampling primitives of the per-photo measures, without SciPy.
+"""Two image-sampling primitives of the per-photo measures, without SciPy, and a faster form of OpenCV's
+dilation by a disc (:func:`dilate_disc`).
 
 The fold and jaw measures (:mod:`facemetrics.folds`, :mod:`facemetrics.jaw`)
 need a 1-D Gaussian filter (and its second derivative) and bilinear sampling
@@ -130,3 +131,45 @@ def bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarra
     bottom = flat.take(i, axis=0) * gc + flat.take(i + 1, axis=0) * fc
     out = top * (1.0 - fr) + bottom * fr
     return out.astype(image.dtype, copy=False) if image.dtype.kind == "f" else out
+
+
+@functools.lru_cache(maxsize=64)
+def _disc_rectangles(r: int) -> tuple[tuple[int, int], ...]:
+    """The rectangles ``(half_width, half_height)`` whose union is OpenCV's elliptic structuring element of
+    size ``(2 r + 1, 2 r + 1)`` (``cv2.getStructuringElement(cv2.MORPH_ELLIPSE, ...)``): for each half-width of
+    its rows, the tallest band of rows at least that wide (its rows are runs centred on the middle column,
+    wider towards the middle row)."""
+    k = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    tallest: dict[int, int] = {}
+    for i, row in enumerate(k):
+        cols = np.flatnonzero(row)
+        if len(cols):
+            w = int(max(r - cols.min(), cols.max() - r))
+            tallest[w] = max(tallest.get(w, 0), abs(i - r))
+    return tuple(sorted(tallest.items()))
+
+
+def dilate_disc(image: np.ndarray, r: int) -> np.ndarray:
+    """``cv2.dilate(image, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 r + 1, 2 r + 1)))``, the same array
+    to the last bit, 2-3 times faster for radii of 10-30 px.
+
+    A dilation by a union of shapes is the maximum of the dilations by each, and OpenCV dilates by a
+    rectangle separably (a row pass and a column pass) where an ellipse costs one pass per kernel pixel: the
+    ellipse is dilated by as its :func:`_disc_rectangles` (8 rectangles at ``r`` = 12, 13 at 21).  Borders as
+    ``cv2.dilate``'s default (outside the image nothing is taken).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W), uint8
+    r : int
+        The disc's radius, px (>= 0).
+
+    Returns
+    -------
+    ndarray, shape (H, W), uint8
+    """
+    out = None
+    for w, h in _disc_rectangles(int(r)):
+        d = cv2.dilate(image, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * w + 1, 2 * h + 1)))
+        out = d if out is None else cv2.max(out, d, dst=out)
+    return out

@@ -546,7 +546,7 @@ def _grid_flows(xs: list, principal_uv, camera_mm: float, depth_mm: np.ndarray, 
 
 def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0: float, v0: float,
              res_mm: float, principal_uv, camera_mm: float = CAMERA_MM, flow_scale: float = 1.0,
-             alt_principal_uv=None, floor_fits: bool = True) -> PoseFit:
+             alt_principal_uv=None, floor_fits: bool = True, seed: PoseFit | None = None) -> PoseFit:
     """Fit the relative 3-D pose change to the flow on the rigid face.
 
     Parameters
@@ -583,6 +583,10 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
         False: neither the stretch fit nor the refit at ``alt_principal_uv`` (floor terms only): the
         seven-parameter pose and its flow alone, as :func:`facemetrics.compare.measure.upper_face_residual`
         needs them (:attr:`PoseFit.flow_mm` is the same).
+    seed : PoseFit, optional
+        This fit already made on the same arguments with ``floor_fits=False`` (by the caller, in the same
+        comparison): its seven-parameter solution, covariance and RMS are taken instead of being solved again,
+        and only the floor fits are made; the result is the one without ``seed`` to the last bit.
 
     Returns
     -------
@@ -603,17 +607,21 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     def resid(x):
         return (model.flow(x) - obs).ravel()
 
-    x0 = np.zeros(7)
-    sol_x, sol_fun, sol_jac = robust_least_squares(resid, x0, model.jacobian, LOSS_SCALE_MM, _X_SCALE)
-    # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
-    # between processes; results must be identical to the last digit written (resumed batches)
-    x = _q(sol_x)
-    r = sol_fun.reshape(-1, 2)
-    rl = np.linalg.norm(r, axis=1)
-    ol = np.linalg.norm(obs, axis=1)
-    cov = _param_cov(sol_jac, sol_fun)
     per_sample_area = (st * res_mm) ** 2
     inflate = max(FLOW_CORRELATION_MM ** 2 / per_sample_area, 1.0)
+    ol = np.linalg.norm(obs, axis=1)
+    if seed is not None and not (seed.camera_mm == float(camera_mm) and seed.n_points == len(xs)
+                                 and np.array_equal(seed.principal_uv, np.asarray(principal_uv, dtype=np.float64))):
+        seed = None  # not a fit of these samples at this principal point (a caller's stale seed): solved here
+    if seed is None:
+        sol_x, sol_fun, sol_jac = robust_least_squares(resid, np.zeros(7), model.jacobian, LOSS_SCALE_MM, _X_SCALE)
+        # 9 significant digits: the solver's threaded linear algebra may differ in the last bits
+        # between processes; results must be identical to the last digit written (resumed batches)
+        x = _q(sol_x)
+        rms_after = float(1.4826 * np.median(np.linalg.norm(sol_fun.reshape(-1, 2), axis=1)))
+        cov_inflated = _param_cov(sol_jac, sol_fun) * inflate
+    else:  # the same solve made already (compare.measure.upper_face_residual, same comparison)
+        x, rms_after, cov_inflated = seed.params.copy(), seed.rms_after_mm, seed.cov
     # the eight-parameter fit (a stretch besides), from the seven-parameter solution: not subtracted,
     # what it changes is a floor term (module docstring)
     xs_grid, principals, a, a_sd, failed = [x], [principal_uv], 0.0, 0.0, []
@@ -640,8 +648,8 @@ def fit_pose(flow_mm: np.ndarray, fit_mask: np.ndarray, depth_mm: np.ndarray, u0
     grids = _grid_flows(xs_grid, principal_uv, camera_mm, depth_mm, u0, v0, res_mm, principals)
     s_fl = grids[1] if has_stretch else None
     p_fl = grids[-1] if alt_uv is not None else None
-    return PoseFit(x.copy(), cov * inflate, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
-                   grids[0], float(1.4826 * np.median(ol)), float(1.4826 * np.median(rl)), int(len(xs)),
+    return PoseFit(x.copy(), cov_inflated, float(camera_mm), np.asarray(principal_uv, dtype=np.float64),
+                   grids[0], float(1.4826 * np.median(ol)), rms_after, int(len(xs)),
                    float(_q(np.array(a))), float(_q(np.array(a_sd))), s_fl, alt_uv, p_fl,
                    None if x_alt is None else np.array(x_alt, dtype=np.float64), tuple(failed))
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from . import sharing
 from .geometry import (
     BROW_LEFT, BROW_RIGHT, IPD_RANGE_MM, LEFT_EYE_CONTOUR, LEFT_IRIS, LOWER_LIP_INNER, LOWER_OVAL, MOUTH_LEFT,
     MOUTH_RIGHT, NLF_PATH_LEFT, NLF_PATH_RIGHT, RIGHT_EYE_CONTOUR, RIGHT_IRIS, UPPER_LIP_INNER, Frame, levelled_frame,
@@ -384,7 +385,15 @@ def _face_grey_on_grid(image: np.ndarray, points: np.ndarray, mm_per_px: float,
                        grid_mm: float | None) -> tuple[np.ndarray, np.ndarray, float]:
     """The face's box of ``image`` as float32 luminance reduced to the read grid (:func:`_reduced`), the
     landmarks ``(x, y)`` in its pixels, and its pixel size (mm): what :func:`skin_texture` and
-    :func:`local_contrast` read."""
+    :func:`local_contrast` read (made once per photo in a comparison, which reads both:
+    :func:`facemetrics.sharing.once`; read only)."""
+    return sharing.once("face grey", (image, points), lambda: _made_grey_on_grid(image, points, mm_per_px, grid_mm),
+                        (float(mm_per_px), grid_mm))
+
+
+def _made_grey_on_grid(image: np.ndarray, points: np.ndarray, mm_per_px: float,
+                       grid_mm: float | None) -> tuple[np.ndarray, np.ndarray, float]:
+    """:func:`_face_grey_on_grid` made."""
     x0, y0, x1, y1 = _face_box(points, image.shape)
     grey = cv2.cvtColor(np.ascontiguousarray(image[y0:y1, x0:x1]), cv2.COLOR_RGB2GRAY).astype(np.float32)
     small, res = _reduced(grey, mm_per_px, grid_mm)

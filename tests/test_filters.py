@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
-from facemetrics.filters import bilinear, gaussian_filter1d, gaussian_kernel1d
+from facemetrics.filters import bilinear, dilate_disc, gaussian_filter1d, gaussian_kernel1d
 
 
 @pytest.mark.parametrize("shape, sigma, axis, order", [
@@ -130,3 +130,23 @@ def test_the_compare_command_never_imports_scipy(sample_path, tmp_path):
             f"result = main(['compare', {str(sample_path)!r}, {str(after)!r}, '-o', {str(tmp_path / 'c')!r}])")
     assert _in_a_fresh_process(code, ("scipy", "skimage")) == "0 []"
     assert any((tmp_path / "c").iterdir())
+
+
+@pytest.mark.parametrize("r", [0, 1, 2, 3, 5, 8, 12, 16, 21, 30, 45])
+def test_dilate_disc_is_opencvs_elliptic_dilation_to_the_bit(r):
+    """The glasses' margin, the eyes' margin and the lips' margin are dilated by rectangles whose union is the
+    ellipse (filters.dilate_disc): the same array as cv2.dilate by the elliptic kernel, at the borders too,
+    on masks and on grey levels, on whole arrays and on views."""
+    import cv2
+
+    rng = np.random.default_rng(r)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))
+    mask = (rng.random((97 + r, 131)) > 0.97).astype(np.uint8)
+    mask[:3, :5] = 1  # at a corner: what reaches out of the image is dropped alike
+    mask[40:60, 20:90] = 1
+    grey = rng.integers(0, 256, (64, 80), dtype=np.uint8)
+    view = np.zeros((120, 150), np.uint8)
+    view[50:52, 70:71] = 1
+    for image in (mask, grey, view[10:110, 20:140]):
+        assert np.array_equal(dilate_disc(image, r), cv2.dilate(image, kernel))
+    assert not np.array_equal(dilate_disc(view, r + 1), cv2.dilate(view, kernel))  # the test can fail

@@ -1197,3 +1197,36 @@ def test_a_rerender_beyond_the_validated_pose_reads_uncertain(sample_analysis, p
     assert abs(inside.cues["pose_pitch_deg"]) <= VALIDATED_PITCH_DEG
     assert inside.get("jawline_lift_mm").verdict == "within_noise"
     assert not any(MSG_POSE_UNCHECKED in m for m in inside.messages)
+
+
+def test_a_seed_gives_the_fit_made_without_it_and_a_stale_seed_is_not_taken(monkeypatch):
+    """fit_pose(seed=): the seven-parameter fit made already (compare.measure.upper_face_residual, same comparison)
+    is taken, only the floor fits made: every field the same to the bit as without the seed; a seed of another
+    principal point or other samples is ignored (solved again), so it can never give another pair's pose."""
+    import dataclasses
+
+    rows, cols, res = 241, 201, 0.5
+    u0, v0 = -50.0, -40.0
+    uu, vv = np.meshgrid(u0 + np.arange(cols) * res, v0 + np.arange(rows) * res)
+    depth = (0.012 * uu ** 2 + 0.004 * (vv - 20) ** 2 - 35 * np.exp(-(uu ** 2 + (vv - 30) ** 2) / 200)).astype(np.float32)
+    rng = np.random.default_rng(3)
+    flow = (pose3d._Model(uu, vv, depth, (5.0, 60.0), 450.0).flow(np.array([2.0, -1.0, 30.0, 0.01, 0.5, 0.2, -0.3]))
+            + rng.normal(0, 0.05, uu.shape + (2,))).astype(np.float32)
+    mask = (vv < 40) & (np.abs(uu) < 40)
+    args = (flow, mask, depth, u0, v0, res, (5.0, 60.0))
+    plain = pose3d.fit_pose(*args, alt_principal_uv=(0.0, 30.0))
+    seed = pose3d.fit_pose(*args, floor_fits=False)
+    solves = []
+    solve = pose3d.robust_least_squares
+    monkeypatch.setattr(pose3d, "robust_least_squares", lambda *a, **kw: solves.append(1) or solve(*a, **kw))
+    seeded = pose3d.fit_pose(*args, alt_principal_uv=(0.0, 30.0), seed=seed)
+    assert len(solves) == 2  # the stretch fit and the refit at the face's centre, not the seven-parameter fit
+    pose3d.fit_pose(*args, alt_principal_uv=(0.0, 30.0))
+    assert len(solves) == 5
+    for f in dataclasses.fields(plain):
+        x, y = getattr(plain, f.name), getattr(seeded, f.name)
+        assert (np.array_equal(x, y) if isinstance(x, np.ndarray) else x == y), f.name
+    other = pose3d.fit_pose(flow, mask, depth, u0, v0, res, (0.0, 0.0), floor_fits=False)
+    stale = pose3d.fit_pose(*args, alt_principal_uv=(0.0, 30.0), seed=other)
+    np.testing.assert_array_equal(stale.params, plain.params)
+    assert not np.array_equal(other.params, plain.params)

@@ -118,7 +118,7 @@ from .faces import matching_faces
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
-from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, repeat_changes as _repeat_changes
+from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, one_comparison, repeat_changes as _repeat_changes
 from .occlusion import (
     MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED, Covered, covered_areas, covered_messages, one_photo_covered,
 )
@@ -303,7 +303,7 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     _check_scale_settings(before, after, mm_per_px, ipd_mm)
     before_repeats = _as_sequence(before_repeats, "before_repeats")
     after_repeats = _as_sequence(after_repeats, "after_repeats")
-    with single_blas_thread():
+    with single_blas_thread(), one_comparison():  # work its steps share (the face matching's alignments)
         return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast, check_order)
 
 

@@ -1201,7 +1201,7 @@ def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
     if not eyes_covered(x):
         return out
     mm = float(x.frame.mm_per_px)
-    found = al.glasses_mask(x.photo.rgb, x.points, mm)
+    found = al.found_in(x.extra.get("glasses"), x.photo.rgb, x.points, mm)  # the analysis' own when it has it
     if not found.any():
         return out
     r = max(CHEEK_RADIUS_MM / mm, 1.0)

@@ -4,6 +4,7 @@ displacement, the 3-D pose correction, region lifts, fold and jaw metrics and th
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import cv2
 import numpy as np
 
 from .. import align as al
+from .. import sharing
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..filters import bilinear
@@ -224,18 +226,19 @@ def principal_points(a: PhotoAnalysis) -> dict[str, np.ndarray]:
 
 
 def _fit_pose(a: PhotoAnalysis, grid: al.Grid, rigid: np.ndarray, flow_mm: np.ndarray, depth: np.ndarray,
-              pts_g: np.ndarray, flow_scale: float = 1.0) -> p3.PoseFit:
+              pts_g: np.ndarray, flow_scale: float = 1.0, seed: p3.PoseFit | None = None) -> p3.PoseFit:
     """Relative 3-D pose from the flow (``flow_scale * flow_mm``, mm) on the rigid upper face and the
     nose tip (:mod:`facemetrics.pose3d`), the principal point at the before photo's image centre and
     the fit repeated at its face's centre (:func:`principal_points`: ``principal_uv`` and
     ``alt_principal_uv`` of :func:`facemetrics.pose3d.fit_pose`, in that order), what that changes
-    going into the lift floors (:attr:`~facemetrics.pose3d.PoseFit.principal_flow_mm`)."""
+    going into the lift floors (:attr:`~facemetrics.pose3d.PoseFit.principal_flow_mm`).  ``seed``: the same
+    fit without its floor fits, made already in this comparison (:func:`upper_face_residual`)."""
     mask = rigid.copy()
     for i in NOSE_TIP_POINTS:
         mask |= _disc(grid.shape, pts_g[i], p3.NOSE_TIP_RADIUS_MM / grid.res_mm)
     c = principal_points(a)
     return p3.fit_pose(flow_mm, mask, depth, grid.u0, grid.v0, grid.res_mm, c["image"], flow_scale=flow_scale,
-                       alt_principal_uv=c["face"])
+                       alt_principal_uv=c["face"], seed=seed)
 
 
 def _principal_row_terms(pose: p3.PoseFit, uv_a: np.ndarray, uv_b: np.ndarray, grid: al.Grid, frame,
@@ -398,8 +401,45 @@ def _kept(name: str, size: int, keys: tuple, make):
 
 def _before_state(a: PhotoAnalysis) -> _Before:
     """:func:`_make_before` of ``a``, kept for the last :data:`BEFORE_CACHE_SIZE` before analyses
-    (:func:`_kept`); the values are those of a fresh computation (``tests/test_compare.py``)."""
-    return _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a))
+    (:func:`_kept`), and inside one comparison for every copy of ``a`` that measures the same face
+    (:func:`facemetrics.sharing.once`); the values are those of a fresh computation (``tests/test_compare.py``)."""
+    return sharing.once("before", _face_key(a),
+                        lambda: _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a)))
+
+
+@contextlib.contextmanager
+def one_comparison():
+    """The work one comparison shares between its steps (:func:`facemetrics.sharing.once`), dropped when it ends.
+
+    :func:`facemetrics.compare.compare_photos` runs inside it: the face matching of a photo with several
+    faces (:mod:`facemetrics.compare.faces`) aligns each face with the other photo
+    (:func:`upper_face_residual`), and the chosen face's registration and seven-parameter pose fit are then
+    those :func:`_measure` needs; the chosen face's analysis is a copy (its warnings and ``extra`` edited) of
+    the one measured, so what is shared is keyed on the arrays and results the measurement reads
+    (:func:`_face_key`), never on anything outside this call.  Nested calls share the outer call's work.
+    """
+    with sharing.one_call():
+        yield
+
+
+def _face_key(x: PhotoAnalysis) -> tuple:
+    """The objects the measurement of ``x`` reads (its pixels, landmarks, frame, scale, jaw, folds and iris
+    visibility): two analyses with the same ones are the same face of the same photo, however their
+    warnings or ``extra`` were edited since (:mod:`facemetrics.compare.faces`)."""
+    return (x.photo, x.photo.rgb, x.points, x.frame, x.calibration, x.jaw, x.nlf_right, x.nlf_left,
+            (x.extra or {}).get("eyes"))
+
+
+def _registered(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.ndarray, float, al.Registration]:
+    """The landmark similarity (after px -> before px, and its RMS, before px) and the registration of the pair,
+    made once per comparison (:func:`facemetrics.sharing.once`)."""
+    def make():
+        m_land, land_rms_px = _landmark_similarity(a, b)
+        reg = al.register(a.photo.rgb, b.photo.rgb, st.grid, st.pts_g, m_land,
+                          prepared=_registration_before(st, a, b, m_land))
+        return m_land, land_rms_px, reg
+
+    return sharing.once("registered", _face_key(a) + _face_key(b), make)
 
 
 @dataclass(frozen=True)
@@ -540,15 +580,17 @@ def upper_face_residual(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     (:mod:`facemetrics.compare.faces`; a different person's face made the refits iterate long,
     ``bench/bench_faces_cost.py``).  The same value as ``_measure(a, b).alignment.residual_mm`` (tested)."""
     st = _before_state(a)
-    m_land, _ = _landmark_similarity(a, b)
-    reg = al.register(a.photo.rgb, b.photo.rgb, st.grid, st.pts_g, m_land,
-                      prepared=_registration_before(st, a, b, m_land))
+    _, _, reg = _registered(st, a, b)
     res = st.grid.res_mm
-    mask = reg.rigid.copy()
-    for i in NOSE_TIP_POINTS:
-        mask |= _disc(st.grid.shape, st.pts_g[i], p3.NOSE_TIP_RADIUS_MM / res)
-    pose = p3.fit_pose(reg.flow, mask, st.depth, st.grid.u0, st.grid.v0, res, principal_points(a)["image"],
-                       flow_scale=res, floor_fits=False)
+
+    def fit():
+        mask = reg.rigid.copy()
+        for i in NOSE_TIP_POINTS:
+            mask |= _disc(st.grid.shape, st.pts_g[i], p3.NOSE_TIP_RADIUS_MM / res)
+        return p3.fit_pose(reg.flow, mask, st.depth, st.grid.u0, st.grid.v0, res, principal_points(a)["image"],
+                           flow_scale=res, floor_fits=False)
+
+    pose = sharing.once("pose", _face_key(a) + _face_key(b), fit)  # the seed of _measure's fit of the same pair
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
     on_rigid = flow_mm.reshape(-1, 2)[np.flatnonzero(reg.rigid)]
     rig = np.sqrt(on_rigid[:, 0] * on_rigid[:, 0] + on_rigid[:, 1] * on_rigid[:, 1])
@@ -560,9 +602,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     frame = a.frame
     st = _before_state(a)  # the before photo's part (kept when one before is compared with several afters)
     grid, pts_g, uv_a, depth = st.grid, st.pts_g, st.uv_a, st.depth
-    m_land, land_rms_px = _landmark_similarity(a, b)
-    reg = al.register(a.photo.rgb, b.photo.rgb, grid, pts_g, m_land,
-                      prepared=_registration_before(st, a, b, m_land))
+    m_land, land_rms_px, reg = _registered(st, a, b)  # made already when this face was matched (compare.faces)
     res = grid.res_mm
     after_to_before = al.compose(grid.to_px_matrix, al.invert(reg.grid_to_after))
 
@@ -570,7 +610,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     # (facemetrics.pose3d): subtracted before anything is measured from the flow
     # (the observed flow in mm is reg.flow * res: the fit scales its samples, the pose removal
     # its result, without a grid-sized copy)
-    pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res)
+    pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res,
+                     seed=sharing.made("pose", _face_key(a) + _face_key(b)))
     # the pose removal's fixed point on the face's box (every measurement lies inside the face)
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
 

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..filters import dilate_disc
 from ..geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
     MOUTH_LEFT, MOUTH_RIGHT, OUTER_LIPS, SUBNASALE, resample_polyline,
@@ -150,7 +151,7 @@ def lower_face_roi(uv: np.ndarray, grid) -> np.ndarray:
     lips = np.zeros(shape, np.uint8)
     cv2.fillPoly(lips, [np.round(g[list(OUTER_LIPS)] * 16).astype(np.int32)], 1, cv2.LINE_8, shift=4)
     r = max(1, int(round(OCCLUSION_MOUTH_MARGIN_MM / res_mm)))
-    lips = cv2.dilate(lips, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
+    lips = dilate_disc(lips, r)
     return roi & ~lips.astype(bool)
 
 

@@ -1,0 +1,278 @@
+"""``compare_photos`` without repeated work: the same outputs as a baseline revision, and what it costs.
+
+    PYTHONPATH=. python bench/bench_compare_work.py --check HEAD     # every output bit-identical to HEAD's
+    PYTHONPATH=. python bench/bench_compare_work.py --time HEAD      # per-stage times, this tree / HEAD, same run
+    PYTHONPATH=. python bench/bench_compare_work.py --profile        # cProfile of one call per kind of pair
+
+The pairs are :mod:`compare_pairs`' (the sample pair, glasses, several faces, London and Canada faces with
+simulated changes; 20+ with ``../shared/faces``).  The baseline is the package at a git revision exported
+into a temporary folder and imported as ``fm_baseline`` (``bench_compare.baseline_package``), so both run in
+this process: each photo is analysed by each package (the same code, the same bits), and each pair compared
+by each.
+
+``--check``: for every pair, the two comparisons' every field (status, messages, each row of the table and
+of ``comparison.csv``, the floors and their source, the cues, the alignment, the maps and grids, both
+analyses as the comparison returns them: the face chosen in a photo with several, its warnings) must be
+identical to the last bit (arrays by their bytes, floats by their bits); exits 1 otherwise.  Each pair is
+compared with nothing kept from an earlier call (``measure``'s before cache cleared), and again with the
+before photo kept (the same before analysis a second time).
+
+``--time``: ``compare_photos`` of each kind of pair (a new pair every call: the before cache cleared),
+this tree and the baseline alternated ``--repeats`` times; CPU ms medians and their ratio, the whole call
+and the stages (cumulative CPU in the functions named in :data:`STAGES`).  Shared machines are noisy: read
+the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import dataclasses
+import hashlib
+import importlib
+import io
+import math
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+import compare_pairs  # noqa: E402
+
+import facemetrics  # noqa: E402
+from facemetrics.compare import measure as _measure_mod  # noqa: E402
+
+#: (module under the package, function): the stages ``--time`` reports (cumulative CPU inside each)
+STAGES = (("compare", "_compare"), ("compare.faces", "matching_faces"), ("analyze", "analyze_loaded"),
+          ("compare.measure", "upper_face_residual"), ("compare.measure", "_measure"), ("align", "register"),
+          ("pose3d", "fit_pose"), ("align", "glasses_mask"), ("compare.gate", "gate"),
+          ("compare.occlusion", "covered_areas"), ("compare", "_picture_check"), ("compare", "_fold_checks"))
+
+
+def flat(x, depth: int = 0):
+    """``x`` as plain, comparable values: dataclasses and objects by their field names (not their classes,
+    which differ between the two packages), arrays by dtype, shape and a hash of their bytes, floats by
+    their bits."""
+    if depth > 12:
+        return "<deep>"
+    if isinstance(x, np.ndarray):
+        return ("array", str(x.dtype), x.shape, hashlib.sha1(np.ascontiguousarray(x).tobytes()).hexdigest())
+    if isinstance(x, (bool, np.bool_)):
+        return bool(x)
+    if isinstance(x, (float, np.floating)):
+        return ("float", float(x).hex() if math.isfinite(x) else repr(float(x)), str(np.asarray(x).dtype))
+    if isinstance(x, (int, np.integer, str, bytes)) or x is None:
+        return x
+    if isinstance(x, dict):
+        return {"dict": sorted(((repr(flat(k, depth + 1)), flat(v, depth + 1)) for k, v in x.items()),
+                               key=lambda kv: kv[0])}
+    if isinstance(x, (list, tuple)):
+        return (type(x).__name__, [flat(v, depth + 1) for v in x])
+    if dataclasses.is_dataclass(x):
+        return {f.name: flat(getattr(x, f.name), depth + 1) for f in dataclasses.fields(x)}
+    if hasattr(x, "__dict__"):
+        return {k: flat(v, depth + 1) for k, v in sorted(vars(x).items()) if not k.startswith("_")}
+    return repr(x)
+
+
+def differences(a, b, path: str = "") -> list[str]:
+    """Where the flattened ``a`` and ``b`` differ (paths), at most 10."""
+    if type(a) is not type(b):
+        return [f"{path}: {type(a).__name__} / {type(b).__name__}"]
+    if isinstance(a, dict):
+        out = []
+        for k in sorted(set(a) | set(b), key=str):
+            if k not in a or k not in b:
+                out.append(f"{path}.{k}: missing in {'this tree' if k not in a else 'the baseline'}")
+            else:
+                out += differences(a[k], b[k], f"{path}.{k}")
+        return out[:10]
+    if isinstance(a, (list, tuple)):
+        if len(a) != len(b):
+            return [f"{path}: length {len(a)} / {len(b)}"]
+        return [d for i, (x, y) in enumerate(zip(a, b)) for d in differences(x, y, f"{path}[{i}]")][:10]
+    return [] if a == b else [f"{path}: {str(a)[:120]} / {str(b)[:120]}"]
+
+
+def outputs(c) -> dict:
+    """Everything a comparison gives: its fields, and ``comparison.csv``'s text.  The analyses' ``extra["glasses"]``
+    (the dark glasses an analysis found, kept since stop 40 for the comparison's cheek check) is left out here and
+    checked as a mask by :func:`check` against the baseline's ``align.glasses_mask`` of the same photo."""
+    out = {f.name: flat(getattr(c, f.name)) for f in dataclasses.fields(c)}
+    for role in ("before", "after"):
+        x = getattr(c, role)
+        out[role] = flat(dataclasses.replace(x, extra={k: v for k, v in (x.extra or {}).items() if k != "glasses"}))
+    out["csv"] = c.to_csv_frame().to_csv(index=False, float_format="%.17g")
+    return out
+
+
+def kept_glasses_differ(c_new, c_old, old) -> list[str]:
+    """Where the dark glasses the new analyses keep (``extra["glasses"]``) differ from the baseline's
+    ``align.glasses_mask`` of the same photo (its own analysis)."""
+    out = []
+    for role in ("before", "after"):
+        x, y = getattr(c_new, role), getattr(c_old, role)
+        kept = (x.extra or {}).get("glasses")
+        if kept is None:
+            continue
+        align = importlib.import_module(old.__name__ + ".align")
+        mask = align.glasses_mask(y.photo.rgb, y.points, y.calibration.mm_per_px)
+        out += [f"{role} glasses: {d}" for d in differences(flat(kept.mask()), flat(mask))]
+    return out
+
+
+def _clear(pkg) -> None:
+    importlib.import_module(pkg.__name__ + ".compare.measure")._local.__dict__.clear()
+
+
+def packages(rev: str):
+    from bench_compare import baseline_package
+
+    return facemetrics, baseline_package(rev)
+
+
+def check(rev: str, small: bool = False) -> int:
+    new, old = packages(rev)
+    pairs = compare_pairs.all_pairs(new.analyze_photo, small=small)
+    bad = 0
+    for name, before, after in pairs:
+        for kept in (False, True):
+            results, made = [], []
+            for pkg in (new, old):
+                a, b = pkg.analyze_photo(before, name="before.png"), pkg.analyze_photo(after, name="after.png")
+                _clear(pkg)
+                c = pkg.compare_photos(a, b)
+                if kept:  # the same before analysis again: its before part kept from the call above
+                    c = pkg.compare_photos(a, pkg.analyze_photo(after, name="after.png"))
+                results.append(outputs(c))
+                made.append(c)
+            diff = differences(results[0], results[1]) + kept_glasses_differ(made[0], made[1], old)
+            bad += bool(diff)
+            print(f"{'DIFFERS' if diff else 'same   '} {name}{' (before kept)' if kept else ''}: "
+                  f"{results[0]['status']}, {len(results[0]['messages'][1])} messages", flush=True)
+            for d in diff:
+                print("    ", d)
+    print(f"{len(pairs)} pairs x 2 (cold, before kept): {bad} differ")
+    return 1 if bad else 0
+
+
+def _stage_times(stats: pstats.Stats, pkg_dir: str) -> dict:
+    out = {}
+    for (fn, _, name), (_, _, _, ct, _) in stats.stats.items():
+        for mod, func in STAGES:
+            if name == func and fn.replace("\\", "/").endswith(f"{pkg_dir}/{mod.replace('.', '/')}.py") or \
+                    name == func and fn.replace("\\", "/").endswith(f"{pkg_dir}/{mod.replace('.', '/')}/__init__.py"):
+                out[f"{mod}.{func}"] = out.get(f"{mod}.{func}", 0.0) + ct
+    return out
+
+
+KINDS = {"sample": lambda new: compare_pairs.sample_pairs()[0],
+         "glasses, after": lambda new: compare_pairs.glasses_pairs(new.analyze_photo)[0],
+         "glasses, both": lambda new: compare_pairs.glasses_pairs(new.analyze_photo)[1],
+         "1 face / 1 face": lambda new: compare_pairs.faces_pairs(with_one=True)[-1],
+         "1 face / 2 faces": lambda new: compare_pairs.faces_pairs()[0],
+         "1 face / 3 faces": lambda new: compare_pairs.faces_pairs()[1],
+         "2 faces / 2 faces": lambda new: compare_pairs.faces_pairs()[3]}
+
+
+def _timed(pkg, a, b, profiled: bool):
+    _clear(pkg)
+    if profiled:
+        pr = cProfile.Profile(time.process_time)
+        pr.enable()
+        pkg.compare_photos(a, b)
+        pr.disable()
+        return _stage_times(pstats.Stats(pr), pkg.__name__)
+    t, w = time.process_time(), time.perf_counter()
+    pkg.compare_photos(a, b)
+    return 1000 * (time.process_time() - t), 1000 * (time.perf_counter() - w)
+
+
+def timing(rev: str, repeats: int) -> None:
+    """Every kind of pair and both packages in turn within each repeat (the machine's load falls on all alike)."""
+    new, old = packages(rev)
+    names = (new.__name__, old.__name__)
+    inputs, labels = {}, {}
+    for kind, make in KINDS.items():
+        labels[kind], before, after = make(new)
+        for pkg in (new, old):
+            inputs[kind, pkg.__name__] = (pkg.analyze_photo(before, name="before.png"),
+                                          pkg.analyze_photo(after, name="after.png"))
+    runs = {key: [] for key in inputs}
+    stages = {key: [] for key in inputs}
+    for k in range(repeats + 1):
+        for kind in KINDS:
+            for pkg in ((new, old) if k % 2 else (old, new)):
+                got = _timed(pkg, *inputs[kind, pkg.__name__], profiled=False)
+                prof = _timed(pkg, *inputs[kind, pkg.__name__], profiled=True)
+                if k:  # the first round warms up
+                    runs[kind, pkg.__name__].append(got)
+                    stages[kind, pkg.__name__].append(prof)
+    cpu = {key: statistics.median(c for c, _ in v) for key, v in runs.items()}
+    wall = {key: statistics.median(w for _, w in v) for key, v in runs.items()}
+    print(f"compare_photos, this tree / {rev}: every pair and both trees in turn, {repeats} rounds (a new pair every "
+          "call: nothing of the before photo kept); CPU ms, medians (wall in brackets)\n")
+    print(f"| pair | this tree | {rev} | ratio | this tree / {rev}, x the one-face canvas pair |")
+    print("|---|---|---|---|---|")
+    one = "1 face / 1 face"
+    for kind in KINDS:
+        n, o = cpu[kind, names[0]], cpu[kind, names[1]]
+        print(f"| {kind} | {n:.1f} ({wall[kind, names[0]]:.1f}) | {o:.1f} ({wall[kind, names[1]]:.1f}) | {n / o:.3f} | "
+              f"{n / cpu[one, names[0]]:.2f} / {o / cpu[one, names[1]]:.2f} |")
+    print("\nStages: cumulative CPU ms inside each function (profiled calls, medians; profiling inflates them)\n")
+    print("| pair | " + " | ".join(f"`{f}`" for _, f in STAGES) + " |")
+    print("|---|" + "---|" * len(STAGES))
+    for kind in KINDS:
+        cells = []
+        for mod, func in STAGES:
+            key = f"{mod}.{func}"
+            n, o = (statistics.median(s.get(key, 0.0) * 1000 for s in stages[kind, p]) for p in names)
+            cells.append("" if not (n or o) else f"{n:.0f} / {o:.0f}")
+        print(f"| {kind} | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
+def profile() -> None:
+    new = facemetrics
+    for kind, make in KINDS.items():
+        name, before, after = make(new)
+        a, b = new.analyze_photo(before, name="before.png"), new.analyze_photo(after, name="after.png")
+        new.compare_photos(a, b)
+        pr = cProfile.Profile(time.process_time)
+        for _ in range(3):
+            _measure_mod._local.__dict__.clear()
+            pr.enable()
+            new.compare_photos(a, b)
+            pr.disable()
+        s = io.StringIO()
+        pstats.Stats(pr, stream=s).sort_stats("cumulative").print_stats(14)
+        print(f"===== {kind} ({name}), 3 calls, CPU")
+        print("\n".join(ln for ln in s.getvalue().splitlines() if ln.strip() and "{" not in ln or "calc" in ln))
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--check", metavar="REV")
+    p.add_argument("--time", metavar="REV")
+    p.add_argument("--profile", action="store_true")
+    p.add_argument("--small", action="store_true", help="--check on the test's five pairs only")
+    p.add_argument("--repeats", type=int, default=5)
+    args = p.parse_args()
+    if args.check:
+        return check(args.check, args.small)
+    if args.time:
+        timing(args.time, args.repeats)
+    if args.profile:
+        profile()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

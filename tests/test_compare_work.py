@@ -1,0 +1,129 @@
+"""compare_photos without repeated work (docs/speed.md 'Stop 40: work a comparison shares'): the work shared
+inside one comparison (compare.measure.one_comparison: the face matching's registrations and pose fits reused by
+the chosen face's measurement, the before part of a copied analysis) gives every output of the comparison made
+without it, to the last bit; and it is dropped when the call ends.  The whole check against a git revision, on 27
+pairs: ``bench/bench_compare_work.py --check HEAD``."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+import compare_pairs  # noqa: E402
+from bench_compare_work import differences, outputs  # noqa: E402
+
+from facemetrics import align as al  # noqa: E402
+from facemetrics import analyze_photo, compare_photos, quality, sharing  # noqa: E402
+from facemetrics.compare import measure  # noqa: E402
+
+
+@contextlib.contextmanager
+def nothing_shared(monkeypatch):
+    """The comparison as before stop 40: every step makes its own registration, pose fit and before part."""
+    with monkeypatch.context() as m:
+        m.setattr(sharing, "once", lambda kind, objs, make, values=(): make())
+        yield
+
+
+@contextlib.contextmanager
+def counting(monkeypatch):
+    calls = {"register": 0, "grey": 0}
+
+    def counted(key, fn):
+        def run(*a, **kw):
+            calls[key] += 1
+            return fn(*a, **kw)
+        return run
+
+    with monkeypatch.context() as m:
+        m.setattr(al, "register", counted("register", al.register))
+        m.setattr(quality, "_made_grey_on_grid", counted("grey", quality._made_grey_on_grid))
+        yield calls
+
+
+def _compare(before, after, monkeypatch, shared: bool):
+    a, b = analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png")
+    measure._local.__dict__.clear()  # nothing of an earlier call's before photo kept
+    with counting(monkeypatch) as calls, (contextlib.nullcontext() if shared else nothing_shared(monkeypatch)):
+        c = compare_photos(a, b)
+    return outputs(c), calls
+
+
+PAIRS = {p[0]: p for p in compare_pairs.all_pairs(analyze_photo, small=True)}
+
+
+@pytest.mark.parametrize("name", list(PAIRS))
+def test_the_shared_work_gives_every_output_of_the_comparison_without_it(name, monkeypatch):
+    _, before, after = PAIRS[name]
+    shared, n_shared = _compare(before, after, monkeypatch, shared=True)
+    alone, n_alone = _compare(before, after, monkeypatch, shared=False)
+    assert differences(shared, alone) == []
+    assert shared["csv"] == alone["csv"]
+    if name.startswith("faces"):  # the chosen face is not aligned again: one registration fewer
+        assert n_shared["register"] == n_alone["register"] - 1
+    else:
+        assert n_shared["register"] == n_alone["register"] == 1
+    if name == "sample":  # each photo's face reduced to grey once, for its skin texture and local contrast
+        assert (n_shared["grey"], n_alone["grey"]) == (2, 4)
+    assert not sharing.active()  # nothing kept beyond the call
+
+
+def test_the_check_can_tell_a_difference():
+    """bench_compare_work's comparison of outputs sees a change of one bit in one row."""
+    import dataclasses
+
+    _, before, after = PAIRS["sample"]
+    c = compare_photos(analyze_photo(before), analyze_photo(after))
+    k = next(i for i, r in enumerate(c.changes) if r.change != 0 and r.change == r.change)
+    row = c.changes[k]
+    one_bit = dataclasses.replace(row, change=float(row.change) * (1 + 2 ** -52))
+    changed = dataclasses.replace(c, changes=c.changes[:k] + (one_bit,) + c.changes[k + 1:])
+    assert differences(outputs(c), outputs(changed)) != []
+
+
+def test_work_is_shared_only_inside_one_comparison():
+    made = []
+    assert sharing.once("x", (made,), lambda: made.append(1) or len(made)) == 1  # outside: made every time
+    assert sharing.once("x", (made,), lambda: made.append(1) or len(made)) == 2
+    with sharing.one_call():
+        assert sharing.once("x", (made,), lambda: made.append(1) or len(made)) == 3
+        with sharing.one_call():  # nested: the outer call's
+            assert sharing.once("x", (made,), lambda: made.append(1) or len(made)) == 3
+        assert sharing.made("x", (made,)) == 3
+        assert sharing.made("x", ([],)) is None  # another object: not the same work
+        assert sharing.once("x", (made,), lambda: -1, (0.4,)) == -1  # other values (a scale): not the same work
+        assert sharing.made("x", (made,), (0.4,)) == -1 and sharing.made("x", (made,), (0.5,)) is None
+    assert sharing.made("x", (made,)) is None
+
+
+def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(monkeypatch):
+    """analyze_photo keeps the dark glasses it found in a photo with no iris visible (extra["glasses"]); the
+    comparison's cheek check (gate.glasses_cheek_cover) reads that mask, the same as searching the photo again, and
+    searches only a picture it was not found on (a mirrored copy: other arrays)."""
+    from facemetrics.compare import glasses_cheek_cover
+    from facemetrics.compare.gate import mirrored
+
+    _, _, after = PAIRS["glasses: after only (aviator)"]
+    x = analyze_photo(after, name="after.png")
+    kept = x.extra["glasses"]
+    assert kept.box is not None and kept.image is x.photo.rgb and kept.points is x.points
+    searched = al.glasses_mask(x.photo.rgb, x.points, x.calibration.mm_per_px)
+    assert searched.any() and np.array_equal(kept.mask(), searched)
+    calls = []
+    search = al.glasses_mask
+    monkeypatch.setattr(al, "glasses_mask", lambda *a: calls.append(1) or search(*a))
+    cover = glasses_cheek_cover(x)
+    assert calls == []
+    import dataclasses
+
+    without = dataclasses.replace(x, extra={k: v for k, v in x.extra.items() if k != "glasses"})
+    assert glasses_cheek_cover(without) == cover and len(calls) == 1  # searched: the same cover
+    glasses_cheek_cover(mirrored(x))
+    assert len(calls) == 2
+    assert "glasses" not in analyze_photo(PAIRS["sample"][1]).extra  # irises visible: nothing kept
