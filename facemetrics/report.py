@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
+from .compare.table import change_scale_sd
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
                            MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
                            WARN_CAMERA_PCT)
@@ -451,6 +452,22 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     return f"{v:.{dp}f} ± {u:.{dp}f} {unit}"
 
 
+def _scale_part(change: float, pct: float) -> str:
+    """``"; scale ± 0.09 mm"``: the mm scale's share of a lift's uncertainty
+    (:func:`facemetrics.compare.table.change_scale_sd`, 1 SD), or ``""`` when it is unknown (a scale the user
+    gave, a change not measured)."""
+    sd = change_scale_sd(change, "mm", pct)
+    return f"; scale ± {sd:.2f} mm" if math.isfinite(sd) else ""
+
+
+def scale_note(pct: float) -> str:
+    """What the ``scale ±`` of a lift says (:func:`summary_lines`' note): the before photo's mm scale's
+    uncertainty ``pct`` (1 SD, %) times the change, outside the verdict."""
+    return (f"(scale ±: every mm is read in the before photo's iris scale, uncertain by ± {pct:.1f} % (1 SD, mostly "
+            "how iris size varies between people), so a change carries that share of itself; it does not enter "
+            "the verdict: a scale error cannot make a zero change non-zero, nor turn its direction)")
+
+
 #: the decimals :func:`summary_lines` (the CLI) gives a row's change and noise floor, the same for its mean
 #: and its sides; the app's table shows these rows so (the app's mean change had 3, its sides 2: an audit,
 #: 2026-12-04); the camera distance's 1 is the CLI's when it is measured
@@ -465,11 +482,12 @@ def summary_lines(c: Comparison) -> list[str]:
     out += [f"  ! {m}" for m in c.messages]
     if c.status == "refused" or not c.lifts:
         return out
+    pct = c.scale_uncertainty_pct
     for region in REGIONS:
         row = c.get(f"{region}_lift_mm", "mean")
         r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
         out.append(f"  {region.replace('_', ' ')} lift: {row.change:+.2f} mm ({row.verdict}; noise floor "
-                   f"{row.noise_floor:.2f} mm); right {r.change:+.2f} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
+                   f"{row.noise_floor:.2f} mm{_scale_part(row.change, pct)}); right {r.change:+.2f} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
                    f"left {l_.change:+.2f} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
@@ -496,6 +514,8 @@ def summary_lines(c: Comparison) -> list[str]:
     out.append("    (index: the fold depth index, 10 × mm of full darkening across the fold; contrast: % darker than the "
                f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast; {PER_PHOTO_NOTE})")
     out.append(f"    {NOTE_COMPARED_VALUES}")
+    if math.isfinite(pct):
+        out.append(f"    {scale_note(pct)}")
     note = noise_source_note(c.noise_source)
     out.append(f"  noise floors: {c.noise_source}" + (f"; {note}" if note else ""))
     return out

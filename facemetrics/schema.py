@@ -266,7 +266,7 @@ _GROUPS = [
 
 #: the comparison table (:meth:`facemetrics.compare.Comparison.to_frame`: the app's table, the
 #: headline, the batch's changes): one row per metric and side; ``comparison.csv`` is these columns
-#: followed by its provenance (:data:`COMPARISON_CSV_COLUMNS`)
+#: followed by ``change_scale_sd`` and its provenance (:data:`COMPARISON_CSV_COLUMNS`)
 COMPARISON_COLUMNS = ["metric", "side", "unit", "before", "after", "change", "noise_floor", "verdict"]
 
 # --- the inputs ----------------------------------------------------------------------------------
@@ -372,8 +372,8 @@ TEXT_COLUMNS = ("subject", "treatment", "photo", "baseline_photos", "sha256", "p
 
 #: ``comparison.csv`` of ``facemetrics compare`` and the app's download
 #: (:meth:`facemetrics.compare.Comparison.to_csv_frame`): the table's :data:`COMPARISON_COLUMNS`,
-#: then on every row which photos and which comparison (its status and messages) and which
-#: facemetrics made it, so the file alone says whether its rows can be trusted
+#: the mm scale's share of each change's uncertainty (``change_scale_sd``), then on every row which
+#: photos and which comparison (its status and messages) and which facemetrics made it, so the file alone says whether its rows can be trusted
 COMPARISON_CSV_COLUMNS_DEF = [
     Column("metric", "", "The metric compared: a lift of a region (`jawline`, `jowl`, `mouth_corner`, `cheek`) from "
            "the dense displacement field (`<region>_lift_mm`) or from the landmarks alone "
@@ -406,6 +406,13 @@ COMPARISON_CSV_COLUMNS_DEF = [
            "alignment, whose face is cut by the image edge, whose lips changed shape (then the camera-distance row "
            "too) or whose camera distance or head pitch or yaw "
            "changed beyond the range the correction was checked on; or a change whose floor is unknown; see facemetrics.compare.table), `refused` (every row of a refused comparison) or empty (not measured)."),
+    Column("change_scale_sd", "", "The mm scale's share of the change's uncertainty, 1 SD, in `unit`: |`change`| x "
+           "the before photo's `mm_per_px_uncertainty_pct` / 100 for a `mm` row, x 2 x that / 100 for a `mm2` row "
+           "(every millimetre of a comparison is read in the before photo's scale, so a scale error multiplies "
+           "the change: docs/compare.md, 'Which mm scale a change is read in'). Not in `noise_floor` (measured on "
+           "no-change pairs, where the scale has no effect) and it does not enter the verdict: a scale error cannot "
+           "make a zero change non-zero, nor turn its direction. Empty for `index`, `deg` and `pct` rows, when "
+           "the scale was given (`--mm-per-px`, no uncertainty stated) and when `change` is empty."),
     Column("before_photo", "", "The before photo as the user gave it (the path on the command line; the uploaded "
            "file's name in the app)."),
     Column("after_photo", "", "The after photo, as `before_photo`."),

@@ -261,7 +261,8 @@ class Comparison:
         return pd.DataFrame([dataclasses.astuple(c) for c in self.changes], columns=COLUMNS)
 
     def to_csv_frame(self, before_photo: str | None = None, after_photo: str | None = None):
-        """The ``comparison.csv`` file (pandas DataFrame): :meth:`to_frame`'s rows, and on every row
+        """The ``comparison.csv`` file (pandas DataFrame): :meth:`to_frame`'s rows, the mm scale's share of
+        each change's uncertainty (``change_scale_sd``, :meth:`change_scale_sds`), and on every row
         which photos (as given, and exactly: their files' SHA-256 and EXIF capture times), the
         comparison's ``status`` and ``messages`` and the facemetrics version;
         columns exactly :data:`facemetrics.schema.COMPARISON_CSV_COLUMNS`.  What ``facemetrics
@@ -279,6 +280,7 @@ class Comparison:
         pandas.DataFrame, one row per (metric, side)
         """
         frame = self.to_frame()
+        frame["change_scale_sd"] = self.change_scale_sds()
         frame["before_photo"] = self.before.name if before_photo is None else str(before_photo)
         frame["after_photo"] = self.after.name if after_photo is None else str(after_photo)
         for role, analysis in (("before", self.before), ("after", self.after)):
@@ -287,6 +289,30 @@ class Comparison:
         frame["messages"] = "; ".join(self.messages)
         frame["facemetrics_version"] = __version__
         return frame[CSV_COLUMNS]
+
+    @property
+    def scale_uncertainty_pct(self) -> float:
+        """The relative uncertainty (1 SD, %) of the mm scale every mm row of this comparison is read in:
+        the before photo's (``before.calibration.uncertainty_pct``; the after photo's landmarks and image
+        are carried into the before photo's frame, so its own scale sets no millimetre: docs/compare.md
+        'Which mm scale a change is read in').  NaN when the before photo has no calibration or the user
+        gave ``mm_per_px`` (no uncertainty stated)."""
+        cal = getattr(self.before, "calibration", None)
+        pct = getattr(cal, "uncertainty_pct", None)
+        return float(pct) if pct is not None else float("nan")
+
+    def change_scale_sds(self) -> tuple[float, ...]:
+        """The mm scale's share of each row's uncertainty (:func:`change_scale_sd` of the row's change and
+        unit at :attr:`scale_uncertainty_pct`), in :attr:`changes` order; ``comparison.csv``'s
+        ``change_scale_sd``.  It does not enter the verdicts: a scale error multiplies the change, so it
+        cannot make a zero change non-zero.
+
+        Returns
+        -------
+        tuple of float, one per row of :attr:`changes`, in the row's unit (NaN where it does not apply)
+        """
+        pct = self.scale_uncertainty_pct
+        return tuple(change_scale_sd(c.change, c.unit, pct) for c in self.changes)
 
     def get(self, metric: str, side: str = "mean") -> Change:
         """The row of one metric and side."""
@@ -317,6 +343,36 @@ def _identity(analysis: PhotoAnalysis) -> tuple[str, str]:
     if ph is None:
         return "", ""
     return ph.sha256 or "", ph.taken_at.isoformat() if ph.taken_at is not None else ""
+
+
+def change_scale_sd(change: float, unit: str, scale_pct: float) -> float:
+    """The mm scale's share of a change's uncertainty (1 SD, in the change's unit).
+
+    Every millimetre of a comparison is read in one scale (the before photo's), so a scale error
+    ``e`` (relative) makes a change of ``c`` mm read ``c (1 + e)`` and one of ``c`` mm2 read
+    ``c (1 + e)^2 ~ c (1 + 2 e)``: the change is off by ``|c| x pct / 100`` (mm) or
+    ``|c| x 2 pct / 100`` (mm2, to first order).  The noise floor (measured on no-change pairs, where
+    the scale has no effect) does not contain it.
+
+    Parameters
+    ----------
+    change : float
+        The row's change, in ``unit``.
+    unit : str
+        The row's unit: ``mm`` or ``mm2`` (others: ``index``, ``deg``, ``pct`` carry no mm scale).
+    scale_pct : float
+        The scale's relative uncertainty, 1 SD, % (``mm_per_px_uncertainty_pct``).
+
+    Returns
+    -------
+    float
+        ``>= 0``, in ``unit``; NaN for a unit without a mm scale, an unknown (NaN) change or
+        ``scale_pct`` (a scale the user gave without an uncertainty).
+    """
+    power = {"mm": 1, "mm2": 2}.get(unit)
+    if power is None or not np.isfinite(change) or scale_pct is None or not np.isfinite(scale_pct):
+        return float("nan")
+    return abs(float(change)) * power * float(scale_pct) / 100.0
 
 
 def verdict(kind: str, change: float, floor: float) -> str:
