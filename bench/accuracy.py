@@ -2,6 +2,7 @@
 
     python bench/accuracy.py              # all parts (~3 min on 2 cores)
     python bench/accuracy.py --quick      # skip the darkening sweep on real faces
+    python bench/accuracy.py --invariance # only part 1, the invariance table (~10 s)
 
 1. Invariance: largest change of each metric group on the bundled sample
    photo under scaling, shift, roll, brightness and re-encoding (the same
@@ -121,6 +122,7 @@ GROUPS = {
     "lengths (_mm)": lambda c: c.endswith("_mm") and not c.startswith("nlf_length"),
     "area (_mm2)": lambda c: c.endswith("_mm2"),
     "ratios (_ipd, _ipd2)": lambda c: c.endswith(("_ipd", "_ipd2")),
+    "ratios other than the fold lengths'": lambda c: c.endswith(("_ipd", "_ipd2")) and not c.startswith("nlf_length"),
     "jaw angles (_deg)": lambda c: c.endswith("_deg"),
     "fold depth index": lambda c: c.startswith("nlf_depth"),
     "fold contrast (_pct)": lambda c: c.endswith("_pct"),
@@ -153,9 +155,31 @@ def invariance() -> None:
     print("|---|---|---|---|---|")
     for group, pick in GROUPS.items():
         cols = [c for c in METRICS if pick(c)]
-        d, c, k = max(((abs(r[c] - ref[c]), c, k) for k, r in rows.items() for c in cols))
-        rel, rc, rk = max(((abs(r[c] - ref[c]) / abs(ref[c]), c, k) for k, r in rows.items() for c in cols if ref[c]))
+        (d, c, k), (rel, rc, rk) = largest_changes(ref, rows, cols)
         print(f"| {group} | {d:.3f} (`{c}`) | {k} | {tolerance(c, ref[c]):.3f} | {100 * rel:.1f} % (`{rc}`, {rk}) |")
+
+
+def largest_changes(ref: dict, rows: dict[str, dict], cols: list[str]) -> tuple[tuple, tuple]:
+    """The largest absolute and the largest relative change of ``cols`` over the transformed rows.
+
+    Parameters
+    ----------
+    ref : dict
+        The unedited photo's row (column -> value, in the column's unit).
+    rows : dict of str to dict
+        Transform name -> that photo's row.
+    cols : list of str
+        The columns to search.
+
+    Returns
+    -------
+    ((change, column, transform), (relative change, column, transform))
+        The change in the column's unit; the relative one a fraction of ``|ref[column]|`` (columns whose
+        reference value is 0 are left out of it).
+    """
+    d = max((abs(r[c] - ref[c]), c, k) for k, r in rows.items() for c in cols)
+    rel = max((abs(r[c] - ref[c]) / abs(ref[c]), c, k) for k, r in rows.items() for c in cols if ref[c])
+    return d, rel
 
 
 def segment_distance(pt: np.ndarray, line: np.ndarray) -> float:
@@ -1697,6 +1721,7 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="skip the synthetic darkening sweep on real faces")
     p.add_argument("--no-invariance", action="store_true")
+    p.add_argument("--invariance", action="store_true", help="only part 1: the invariance table on the bundled sample")
     p.add_argument("--timing", action="store_true", help="only time the jaw refinement (12 MP JPEG)")
     p.add_argument("--jaw-sixth", action="store_true",
                    help="only part 9: the jaw's sixth round (diagnosis and grid on the tuning faces, held-out check)")
@@ -1727,6 +1752,8 @@ def main() -> None:
         return
     if not args.no_invariance:
         invariance()
+    if args.invariance:
+        return
     if not (CANADA.is_dir() and LONDON.is_dir()):
         print(f"({SHARED_FACES} absent: annotation parts skipped)")
         return

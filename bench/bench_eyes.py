@@ -231,6 +231,18 @@ def choose(csv: str) -> None:
                   f"| {_flag(cov, mo, mc).sum()}/{len(cov)} | {vis}/{len(eyes_c)} |")
 
 
+def largest_change(changes: pd.Series) -> float:
+    """The change of largest magnitude, with its sign (NaN when there is none).
+
+    Parameters
+    ----------
+    changes : pd.Series, shape (n,)
+        Relative mm/px changes (covered / unedited - 1, a fraction), NaN where not measured.
+    """
+    c = changes.dropna()
+    return float(c.loc[c.abs().idxmax()]) if len(c) else float("nan")
+
+
 def report(csv: str) -> None:
     df = pd.read_csv(csv)
     mo, mc = E.MIN_EYE_OPENING, E.MIN_IRIS_CONTRAST
@@ -254,10 +266,10 @@ def report(csv: str) -> None:
         found = g[g.open_r.notna()]
         fl = _flag(found, mo, mc)
         miss = found[~fl]
-        worst = f"{miss.mmpx_change.abs().max():+.1%}" if len(miss) else "–"
+        worst = f"{largest_change(miss.mmpx_change):+.1%}" if len(miss) else "–"
         print(f"| {v} | {len(g)} | {len(found)} | {int(fl.sum())}/{len(found)} | {worst} |")
         if len(miss):
-            print("  missed:", list(zip(miss.set, miss.photo)))
+            print("  missed:", [(st, ph, f"{c:+.1%}") for st, ph, c in zip(miss.set, miss.photo, miss.mmpx_change)])
 
 
 def cost() -> None:
