@@ -38,3 +38,23 @@ def test_the_other_ratios_row_sets_the_fold_lengths_apart():
     assert other("cheek_height_right_ipd") and other("lower_face_area_ipd2")
     assert not other("nlf_length_left_ipd") and not other("jaw_width_mm")
     assert GROUPS["ratios (_ipd, _ipd2)"]("nlf_length_left_ipd")
+
+
+def test_the_split_demo_moves_the_photos_from_the_gap_on_into_a_second_session():
+    from bench_follow_on import split_second_session
+
+    t0 = "2026-11-02T08:00:00"
+    rows = [dict(photo=f"S01/rf/{h}h.jpg", subject="S01", treatment="rf", treated_at=t0,
+                 taken_at=(pd.Timestamp(t0) + pd.Timedelta(hours=h)).isoformat(), true_lift_mm=1.5)
+            for h in (-0.5, 24, 95, 96, 168)]
+    rows.append(dict(photo="S01/mc/1h.jpg", subject="S01", treatment="microcurrent", treated_at=t0,
+                     taken_at="2026-11-07T08:00:00", true_lift_mm=0.0))
+    out = split_second_session(pd.DataFrame(rows), "rf", 96.0).set_index("photo")
+    assert list(out.session) == [1, 1, 1, 2, 2, 1]
+    assert set(out.loc[out.session == 2, "treated_at"]) == {"2026-11-06T08:00:00"}
+    # the photo at the gap is the second session's before photo, half an hour before its treatment
+    assert out.loc["S01/rf/96h.jpg", "taken_at"] == "2026-11-06T07:30:00"
+    assert out.loc["S01/rf/168h.jpg", "taken_at"] == "2026-11-09T08:00:00"
+    assert out.loc["S01/rf/95h.jpg", "treated_at"] == t0  # before the gap: the first session's
+    assert out.loc["S01/mc/1h.jpg", "treated_at"] == t0  # another treatment: untouched
+    assert "true_lift_mm" not in out.columns
