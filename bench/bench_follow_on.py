@@ -119,7 +119,8 @@ def main() -> None:
     ap.add_argument("--n-boot", type=int, default=200, help="bootstrap replicates of the fits (default 200)")
     ap.add_argument("--seed", type=int, default=0, help="the demo's seed (default 0)")
     ap.add_argument("--subjects", type=int, default=3, help="the demo's subjects (default 3)")
-    ap.add_argument("--keep", metavar="DIR", help="write the study and batch outputs here (default: a temporary folder)")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="write the study and batch outputs here (default: a temporary folder)")
     a = ap.parse_args()
     if a.keep:
         run(Path(a.keep), gap_h=a.gap, n_boot=a.n_boot, seed=a.seed, subjects=a.subjects)

@@ -58,3 +58,28 @@ def test_the_split_demo_moves_the_photos_from_the_gap_on_into_a_second_session()
     assert out.loc["S01/rf/95h.jpg", "treated_at"] == t0  # before the gap: the first session's
     assert out.loc["S01/mc/1h.jpg", "treated_at"] == t0  # another treatment: untouched
     assert "true_lift_mm" not in out.columns
+
+
+def test_a_clean_session_is_judged_by_its_largest_headline_change_beyond_the_floor():
+    from bench_leave_out import clean_design, session_ratios
+
+    assert clean_design(2)["clean"]["times_h"] == [-1.0, -0.5, 1.0]
+    assert clean_design(3)["clean"]["times_h"] == [-1.5, -1.0, -0.5, 1.0]
+    key = dict(treatment="clean", treated_at="2026-11-02T08:00:00")
+    changes = pd.DataFrame([
+        dict(subject="S01", role="baseline", jawline_lift_mm=0.6, jawline_lift_mm_noise_floor=0.5,
+             jawline_lift_mm_verdict="lift", nlf_depth_right=-0.3, nlf_depth_right_noise_floor=0.2,
+             nlf_depth_right_verdict="shallower", jowl_lift_mm=9.0, jowl_lift_mm_noise_floor=0.1,
+             jowl_lift_mm_verdict="lift", **key),
+        dict(subject="S01", role="post", jawline_lift_mm=5.0, jawline_lift_mm_noise_floor=0.5,
+             jawline_lift_mm_verdict="lift", **key),
+        dict(subject="S02", role="baseline", jawline_lift_mm=0.4, jawline_lift_mm_noise_floor=0.5,
+             jawline_lift_mm_verdict="within_noise", **key),
+    ])
+    rows = (("jawline_lift_mm", "mean"), ("nlf_depth", "right"))
+    got = session_ratios(changes, rows, ("", "within_noise"))
+    # S01: the fold depth's 1.5 floors beat the jawline's 1.2; the jowl is no headline row, the post row
+    # no check; S02's within-noise change is not beyond its floor
+    assert math.isclose(got[("S01", "clean", "2026-11-02T08:00:00")], 1.5)
+    assert got[("S02", "clean", "2026-11-02T08:00:00")] == 0.0
+    assert math.isclose(session_ratios(changes, rows, ())[("S02", "clean", "2026-11-02T08:00:00")], 0.8)

@@ -601,7 +601,8 @@ MSG_BASELINES_DISAGREE = "the session's before photos disagree beyond the noise 
 #: below it the session is named but kept.  Chosen after looking (no grid): 2 of 30 clean simulated
 #: sessions (one face, pose and light jitter, no change between the before photos) read 1.07 x their
 #: floor, while the audit's mixed-up baseline read 2.9 x; a floor is a near-largest bound, which a
-#: no-change check can just cross, not double
+#: no-change check can just cross, not double (bench/bench_leave_out.py re-runs such sessions:
+#: docs/thresholds.md)
 LEAVE_OUT_FLOORS = 2.0
 
 
