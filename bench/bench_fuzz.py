@@ -7,6 +7,14 @@ files read with pixels identical/near the clean decode, files read with
 *visibly* different pixels (the silent failures), and any other exception.
 
     python bench/bench_fuzz.py --n-per 20 [--old HEAD]
+
+``--unchecked-formats`` instead damages the formats without integrity checks (docs/robustness.md,
+"Formats without integrity checks"): the sample at 320 x 400 px saved by Pillow as BMP, uncompressed
+TIFF, LZW TIFF, GIF, CMYK JPEG (quality 90) and JPEG with a restart marker every 4 MCU, each damaged
+``--n-per`` times per kind (one ``default_rng(seed)`` in that order), read with ``load_photo``, compared
+with the clean decode, and the visibly wrong ones measured with ``analyze_photo``:
+
+    python bench/bench_fuzz.py --unchecked-formats --n-per 30       # ~1 min on 2 cores
 """
 
 from __future__ import annotations
@@ -82,12 +90,92 @@ def run(load, files, cases):
     return tally, worst
 
 
+def unchecked_files(size: tuple[int, int] = (320, 400)) -> dict[str, bytes]:
+    """``{format: bytes}`` of the sample reduced to ``size`` (w, h) in the formats without integrity checks."""
+    import io
+
+    from PIL import Image
+
+    from fuzzing import SAMPLE
+
+    img = Image.open(SAMPLE).convert("RGB").resize(size, Image.LANCZOS)
+    out = {}
+    for kind, im, fmt, kw in (("bmp", img, "BMP", {}), ("tiff", img, "TIFF", {}),
+                              ("tiff_lzw", img, "TIFF", dict(compression="tiff_lzw")), ("gif", img, "GIF", {}),
+                              ("jpeg_cmyk", img.convert("CMYK"), "JPEG", dict(quality=90)),
+                              ("jpeg_restart", img, "JPEG", dict(quality=90, restart_marker_blocks=4))):
+        buf = io.BytesIO()
+        im.save(buf, fmt, **kw)
+        out[kind] = buf.getvalue()
+    return out
+
+
+def outcome_table(rows: list[tuple[str, str, str, str]]) -> dict[str, dict]:
+    """Per format: counts of ``refused``, ``same`` (read, not visibly different), ``wrong`` (read, visibly
+    wrong) and ``wrong_ok`` (of these measured ``ok``), and ``ok_by_kind`` (a Counter of the damage kinds
+    of ``wrong_ok``).
+
+    Parameters
+    ----------
+    rows : list of (format, damage kind, outcome, status)
+        ``outcome`` one of ``refused``, ``same``, ``wrong``; ``status`` the ``analyze_photo`` status of a
+        ``wrong`` one ("" otherwise).
+    """
+    out = {}
+    for fmt, how, outcome, status in rows:
+        t = out.setdefault(fmt, dict(refused=0, same=0, wrong=0, wrong_ok=0, ok_by_kind=Counter()))
+        t[outcome] += 1
+        if outcome == "wrong" and status == "ok":
+            t["wrong_ok"] += 1
+            t["ok_by_kind"][how] += 1
+    return out
+
+
+def unchecked(n_per: int, seed: int) -> None:
+    import numpy as np
+
+    from facemetrics import analyze_photo
+    from facemetrics.loader import load_photo
+    from fuzzing import MUTATIONS, mutate
+
+    t0 = time.perf_counter()
+    files = unchecked_files()
+    rng = np.random.default_rng(seed)
+    rows = []
+    for kind, data in files.items():
+        ref = load_photo(data, name=kind).rgb
+        for how in MUTATIONS:
+            for j in range(n_per):
+                bad = mutate(data, how, rng)
+                try:
+                    rgb = load_photo(bad, name=f"{kind}-{how}-{j}").rgb
+                except PhotoError:
+                    rows.append((kind, how, "refused", ""))
+                    continue
+                if not visibly_different(rgb, ref)[0]:
+                    rows.append((kind, how, "same", ""))
+                    continue
+                rows.append((kind, how, "wrong", analyze_photo(bad, name=f"{kind}-{how}-{j}").status))
+    print(f"| format ({n_per * len(MUTATIONS)} damaged copies each, seed {seed}) | refused | read, not visibly "
+          "different | read, visibly wrong | of these measured `ok` (by kind) |")
+    print("|---|---|---|---|---|")
+    for fmt, t in outcome_table(rows).items():
+        kinds = ", ".join(f"`{k}` {n}" for k, n in t["ok_by_kind"].most_common())
+        print(f"| {fmt} | {t['refused']} | {t['same']} | {t['wrong']} | **{t['wrong_ok']}** ({kinds}) |")
+    print(f"({time.perf_counter() - t0:.0f} s)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n-per", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--old", metavar="REV", help="also run the loader of this git revision")
+    ap.add_argument("--unchecked-formats", action="store_true",
+                    help="damage BMP, TIFF, GIF, CMYK and restart-marker JPEG copies instead (see above)")
     args = ap.parse_args()
+    if args.unchecked_formats:
+        unchecked(args.n_per, args.seed)
+        return
     files, cases = fuzz_set(args.n_per, args.seed)
     loaders = [("current", __import__("facemetrics.loader", fromlist=["load_photo"]).load_photo)]
     if args.old:

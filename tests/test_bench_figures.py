@@ -83,3 +83,36 @@ def test_a_clean_session_is_judged_by_its_largest_headline_change_beyond_the_flo
     assert math.isclose(got[("S01", "clean", "2026-11-02T08:00:00")], 1.5)
     assert got[("S02", "clean", "2026-11-02T08:00:00")] == 0.0
     assert math.isclose(session_ratios(changes, rows, ())[("S02", "clean", "2026-11-02T08:00:00")], 0.8)
+
+
+def test_the_upside_down_counts_split_turned_from_upright_variants():
+    from collections import Counter
+
+    import numpy as np
+    from bench_upside_down import TURNED, readme_counts, variants
+
+    rgb = np.zeros((40, 30, 3), np.uint8)
+    rgb[:10] = 200  # a bright top edge
+    got = variants(rgb)
+    assert set(got) == set(TURNED) and sum(TURNED.values()) == 5
+    assert got["turned_180"][-1, 0, 0] == 200 and got["flipped"][-1, 0, 0] == 200 and got["upright"][0, 0, 0] == 200
+    assert got["turned_170"][0, 15, 0] < 100 and got["turned_170"].shape[0] > 40  # whole picture kept
+    assert got["darkened"][0, 0, 0] == 90
+    statuses = {v: Counter({"sideways": 8, "too_small": 1, "ok": 1} if TURNED[v] else {"ok": 9, "sideways": 1})
+                for v in TURNED}
+    statuses["flipped"] = Counter({"sideways": 9, "warning": 1})
+    # turned: 5 x 10 photos, 1 ok in 4 variants + 1 'warning' measured; upright: 4 x 10, 1 each called sideways
+    assert readme_counts(statuses) == (5, 50, 4, 40)
+
+
+def test_the_unchecked_formats_table_counts_only_visibly_wrong_photos_measured_ok():
+    from bench_fuzz import outcome_table
+
+    rows = [("bmp", "dup", "wrong", "ok"), ("bmp", "dup", "wrong", "ok"), ("bmp", "zero", "wrong", "ok"),
+            ("bmp", "zero", "wrong", "no_face"), ("bmp", "truncate", "refused", ""), ("bmp", "bitflip", "same", ""),
+            ("gif", "bitflip", "same", "")]
+    t = outcome_table(rows)
+    assert {k: t["bmp"][k] for k in ("refused", "same", "wrong", "wrong_ok")} == dict(refused=1, same=1, wrong=4,
+                                                                                        wrong_ok=3)
+    assert t["bmp"]["ok_by_kind"].most_common() == [("dup", 2), ("zero", 1)]
+    assert t["gif"]["wrong_ok"] == 0 and t["gif"]["same"] == 1
