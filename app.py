@@ -654,12 +654,28 @@ def sidebar() -> None:
         st.caption(f"facemetrics {fm.__version__}")
 
 
+def upload_limit_note() -> str:
+    """What the uploaders' help and the empty page say of Streamlit's upload limit (``server.maxUploadSize``,
+    MB, ``.streamlit/config.toml``): a larger file is refused in the browser and never reaches the app, so
+    the page could only say "Upload a 'before' and an 'after' photo" (h9, 2026-12-04); "" when the limit is
+    not a positive number."""
+    try:
+        limit = float(st.get_option("server.maxUploadSize"))
+    except (TypeError, ValueError, RuntimeError):
+        return ""
+    if not math.isfinite(limit) or limit <= 0:
+        return ""
+    return (f"the upload limit is {limit:g} MB per photo (Streamlit's `server.maxUploadSize`): a larger file is "
+            "refused by the uploader, which marks it in red, and never reaches the app")
+
+
 def uploads_section() -> list[tuple[str, bytes]]:
     limit = st.get_option("server.maxUploadSize")
+    note = upload_limit_note()
     files = st.file_uploader(
         "Upload your before and after photos (several at once)",
         type=PHOTO_TYPES, accept_multiple_files=True, key="uploads",
-        help=f"Accepted: {', '.join(PHOTO_FORMATS)}; up to {limit} MB per photo.",
+        help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."),
     )
     st.caption(f"Accepted types: {', '.join(PHOTO_FORMATS)} · up to {limit} MB per photo · "
                "photos stay in memory, never stored.")
@@ -1601,8 +1617,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                      format_func=labels.__getitem__, key=f"study-session-{len(labels)}")  # new session: latest
     sess = sessions.iloc[k]
     n = st.session_state.setdefault("study-upload-n", 0)
+    note = upload_limit_note()
     files = st.file_uploader("Add photos taken before and after this session", type=PHOTO_TYPES,
-                             accept_multiple_files=True, key=f"study-upload-{n}")
+                             accept_multiple_files=True, key=f"study-upload-{n}",
+                             help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."))
     items = [(f.name, f.getvalue()) for f in files or []]
     if st.toggle("Take a photo with the camera", key="study-use-camera"):
         cam = st.camera_input("Face the camera, neutral expression, same light and distance as your baseline",
@@ -1774,7 +1792,9 @@ def main() -> None:
     files = example_files() if example else uploaded
     if not files:
         prune_memo(set())  # uploads removed: forget everything derived from them
-        st.info("Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar.")
+        note = upload_limit_note()
+        st.info("Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar."
+                + (f" {note[0].upper()}{note[1:]}." if note else ""))
         return
     if example:
         st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm. "

@@ -224,6 +224,35 @@ def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeyp
     assert len(text) == len(_comparison_table(at))
 
 
+@pytest.mark.parametrize("limit", [40, 7])
+def test_the_upload_limit_is_said_in_the_uploaders_help_and_on_the_empty_page(limit, monkeypatch):
+    """A file over Streamlit's upload limit never reaches the app: the page just said "Upload a 'before' and an
+    'after' photo".  The uploader's help and that message now give the limit in use (server.maxUploadSize,
+    read with st.get_option: 40 MB in .streamlit/config.toml, 7 here set by hand) and say what happens to a
+    larger file."""
+    import streamlit as st
+
+    old = st.get_option("server.maxUploadSize")
+    st.config.set_option("server.maxUploadSize", limit)
+    try:
+        at = _app()
+    finally:
+        st.config.set_option("server.maxUploadSize", old)
+    said = f"the upload limit is {limit} MB per photo"
+    assert said in at.file_uploader(key="uploads").proto.help, at.file_uploader(key="uploads").proto.help
+    (info,) = [str(i.value) for i in at.info]
+    assert info.startswith("Upload a 'before' and an 'after' photo") and "T" + said[1:] in info, info
+    assert "never reaches the app" in info
+    assert f"{40 if limit != 40 else 7} MB" not in info
+
+
+def test_no_upload_limit_note_without_a_usable_limit(monkeypatch):
+    app = app_module()
+    for bad in (0, -1, float("nan"), "x"):
+        monkeypatch.setattr(app.st, "get_option", lambda name, v=bad: v)
+        assert app.upload_limit_note() == "", bad
+
+
 def test_unreadable_uploads_say_the_clis_reason_on_the_main_page(tmp_path):
     """h3 (2026-12-04): the main page said "Cannot be used: file is empty (0 bytes)" where *My study* said
     "cannot be read (empty: ...)" and the CLI "empty - empty.jpg: file is empty (0 bytes)", by two rules of what
