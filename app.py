@@ -654,12 +654,32 @@ def sidebar() -> None:
         st.caption(f"facemetrics {fm.__version__}")
 
 
+def upload_limit_note() -> str:
+    """What the uploaders' help and the empty page say of Streamlit's upload limit (``server.maxUploadSize``,
+    MB, ``.streamlit/config.toml``): a larger file is refused in the browser and never reaches the app, so
+    the page could only say "Upload a 'before' and an 'after' photo" (h9, 2026-12-04); "" when the limit is
+    not a positive number."""
+    try:
+        limit = float(st.get_option("server.maxUploadSize"))
+    except (TypeError, ValueError, RuntimeError):
+        return ""
+    if not math.isfinite(limit) or limit <= 0:
+        return ""
+    return (f"the upload limit is {limit:g} MB per photo (Streamlit's `server.maxUploadSize`): a larger file is "
+            "refused by the uploader, which marks it in red, and never reaches the app")
+
+
+#: the main page without photos (then the upload limit: :func:`upload_limit_note`)
+EMPTY_PAGE_INFO = "Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar."
+
+
 def uploads_section() -> list[tuple[str, bytes]]:
     limit = st.get_option("server.maxUploadSize")
+    note = upload_limit_note()
     files = st.file_uploader(
         "Upload your before and after photos (several at once)",
         type=PHOTO_TYPES, accept_multiple_files=True, key="uploads",
-        help=f"Accepted: {', '.join(PHOTO_FORMATS)}; up to {limit} MB per photo.",
+        help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."),
     )
     st.caption(f"Accepted types: {', '.join(PHOTO_FORMATS)} · up to {limit} MB per photo · "
                "photos stay in memory, never stored.")
@@ -981,7 +1001,7 @@ EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each 
 
 #: the comparison table's columns in the order shown: the change with its unit, floor and verdict first (at
 #: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after
-TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "before", "after")
+TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd", "before", "after")
 
 #: how the comparison table shows them (labels, widths, number formats; the unit differs by row)
 TABLE_COLUMNS = {
@@ -994,6 +1014,13 @@ TABLE_COLUMNS = {
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
     "verdict": st.column_config.TextColumn("verdict", width=105),
+    # comparison.csv's change_scale_sd, as the CLI's "(lift; noise floor 0.07 mm; scale ± 0.07 mm)"
+    "change_scale_sd": st.column_config.NumberColumn("scale ±", width=58,
+                                                     help="the mm scale's share of the change's uncertainty, 1 SD, in "
+                                                          "the row's unit (comparison.csv's change_scale_sd): every mm "
+                                                          "is read in the before photo's iris scale; it does not "
+                                                          "enter the verdict. Blank: a row without a mm scale "
+                                                          "(index, deg, %), or a scale given without an uncertainty"),
     "before": st.column_config.NumberColumn("before", width=62,
                                             help="blank: a lift has no value of its own; a fold's with its ± "
                                                  "(floor / √2: each photo's share of the change's floor)"),
@@ -1007,6 +1034,27 @@ TABLE_COLUMNS = {
 #: what :func:`comparison_view`'s table shows for a missing value (a lift row's before / after): blank, not
 #: Streamlit's default "None" (``st.dataframe(placeholder=...)``)
 TABLE_PLACEHOLDER = ""
+
+
+def table_frame(cmp) -> pd.DataFrame:
+    """The comparison table the page shows: :meth:`~facemetrics.compare.Comparison.to_frame` with the mm scale's
+    share of each change's uncertainty (``change_scale_sd``, 1 SD in the row's unit, NaN where none applies:
+    :meth:`~facemetrics.compare.Comparison.change_scale_sds`, as ``comparison.csv`` and the CLI's
+    "scale ± 0.07 mm") after ``verdict``."""
+    frame = cmp.to_frame()
+    frame.insert(list(frame.columns).index("verdict") + 1, "change_scale_sd", list(cmp.change_scale_sds()))
+    return frame
+
+
+def scale_table_note(pct: float) -> str:
+    """Under the comparison table: what its ``scale ±`` column says, in the CLI's words
+    (:func:`facemetrics.report.scale_note` at the before photo's scale uncertainty ``pct``, %, 1 SD); "" when
+    it is unknown (a scale the user gave: the column is blank)."""
+    try:
+        pct = float(pct)
+    except (TypeError, ValueError):
+        return ""
+    return fm_report.scale_note(pct).strip()[1:-1] + "." if math.isfinite(pct) else ""
 
 
 def table_shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1058,7 +1106,7 @@ def table_styled(shown: pd.DataFrame):
     dp = table_decimals(shown)
     fold = shown["metric"].isin(PER_PHOTO_ROWS) if "metric" in shown.columns else pd.Series(False, index=shown.index)
     styler = shown.style
-    for col, sign in (("change", "+"), ("noise_floor", ""), ("before", ""), ("after", "")):
+    for col, sign in (("change", "+"), ("noise_floor", ""), ("change_scale_sd", ""), ("before", ""), ("after", "")):
         if col not in shown.columns:
             continue
         per_photo = fold if col in ("before", "after") else pd.Series(False, index=shown.index)
@@ -1093,7 +1141,7 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
     why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
         return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
-    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))
     return f"no lift or sag can be claimed from the jawline's {change:+.2f} {unit}{nf_txt}: {why[0]}"
 
 
@@ -1116,7 +1164,7 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         cmp = safe_compare(pair)
     if cmp is None:
         return {}
-    frame = cmp.to_frame()
+    frame = table_frame(cmp)  # with each change's scale ± (comparison.csv's change_scale_sd)
     result = comparison_result(pair, cmp)  # worded as the batch's changes.csv
     said, added = result["messages"][:len(cmp.messages)], result["messages"][len(cmp.messages):]
     if cmp.status == "refused":  # the batch adds only the before photo's messages to a refused comparison
@@ -1175,7 +1223,7 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     with right:
         table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
         draw_table(table_box)
-        st.caption(TABLE_NOTE)
+        st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
         if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
             st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
         elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
@@ -1601,8 +1649,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                      format_func=labels.__getitem__, key=f"study-session-{len(labels)}")  # new session: latest
     sess = sessions.iloc[k]
     n = st.session_state.setdefault("study-upload-n", 0)
+    note = upload_limit_note()
     files = st.file_uploader("Add photos taken before and after this session", type=PHOTO_TYPES,
-                             accept_multiple_files=True, key=f"study-upload-{n}")
+                             accept_multiple_files=True, key=f"study-upload-{n}",
+                             help=f"Accepted: {', '.join(PHOTO_FORMATS)}" + (f"; {note}." if note else "."))
     items = [(f.name, f.getvalue()) for f in files or []]
     if st.toggle("Take a photo with the camera", key="study-use-camera"):
         cam = st.camera_input("Face the camera, neutral expression, same light and distance as your baseline",
@@ -1774,7 +1824,7 @@ def main() -> None:
     files = example_files() if example else uploaded
     if not files:
         prune_memo(set())  # uploads removed: forget everything derived from them
-        st.info("Upload a 'before' and an 'after' photo, or load the bundled example from the sidebar.")
+        st.info(EMPTY_PAGE_INFO + (f" {note[0].upper()}{note[1:]}." if (note := upload_limit_note()) else ""))
         return
     if example:
         st.info("Showing the bundled example: a sample photo and a copy lifted by a simulated 1.5 mm. "

@@ -363,7 +363,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 def _batch_lines(res, summary: str = "") -> list[str]:
     """The console lines of a batch run, as ``batch`` and ``study report`` print them (one function,
     so the two commands say the same): the names and times (:func:`_batch_time_notes`), the sessions
-    whose before photo was passed over or is at fault, whose before photos disagree, and the
+    whose before photo was passed over or is at fault, whose before photos disagree (and the floors built
+    from them), and the
     comparisons of one picture at two times; ``summary`` (when given); then the comparisons whose
     repeat photos were left out of the noise floor.  Its regimen batch's lines:
     :func:`_regimen_lines`.
@@ -379,12 +380,14 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     -------
     list of str
     """
-    from .batch.tables import baseline_notes, disagreement_notes, repeats_left_out_note, same_picture_notes
+    from .batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes, repeats_left_out_note,
+                               same_picture_notes)
 
     rows = res.change_rows
     lines = [*_batch_time_notes(res),  # names merged; capture times read in an offset, left out, or off EXIF
              *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
              *disagreement_notes(rows),  # sessions whose before photos disagree (each says if left out)
+             *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per session
              *same_picture_notes(rows)]  # one picture at two times: its zeros are left out of the fits
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair

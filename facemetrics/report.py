@@ -26,6 +26,7 @@ from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
     "effect_noun",
+    "floor_text",
     "follow_on_notes",
     "hours_text",
     "is_pooled",
@@ -358,7 +359,8 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     ``frame`` is :meth:`Comparison.to_frame`; ``messages`` the comparison's messages.
 
     ``"jawline lifted 1.51 mm (noise floor 0.03 mm)"`` from the comparison
-    table's mean jawline row, only when the change is beyond its noise floor
+    table's mean jawline row (with ``"; scale ± 0.07 mm"`` when ``frame`` has ``change_scale_sd``, as the
+    app's: :func:`floor_text`), only when the change is beyond its noise floor
     and the expression did not change; otherwise a sentence that says why no
     lift is claimed, in this order: the lips' shape changed (the expression); with the row read
     ``uncertain``, its cause (:func:`_uncertain_headline`: a face cut by the edge, a rough registration,
@@ -373,7 +375,7 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
     if not math.isfinite(change):
         return "No jawline lift could be measured."
-    nf_txt = f" (noise floor {nf:.2f} {unit})" if math.isfinite(nf) else " (noise floor unknown)"
+    nf_txt = floor_text(nf, unit, r.get("change_scale_sd", math.nan))
     what = "a lift" if change >= 0 else "a sag"  # the words follow the sign (a -0.80 mm was "may be ... a lift")
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
@@ -395,6 +397,18 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
         out += (" in the order given, but the before photo was taken after the after photo (named below): if the "
                 f"photos are swapped, the jawline {'dropped' if change >= 0 else 'lifted'}")
     return out
+
+
+def floor_text(floor: float, unit: str, scale_sd: float = math.nan) -> str:
+    """``" (noise floor 0.10 mm; scale ± 0.07 mm)"``: a change's noise floor and, when known, the mm scale's
+    share of its uncertainty (1 SD, ``comparison.csv``'s ``change_scale_sd``), in the CLI's words
+    (:func:`summary_lines`); ``" (noise floor unknown)"`` without a floor."""
+    try:
+        sd = float(scale_sd)
+    except (TypeError, ValueError):
+        sd = math.nan
+    scale = f"; scale ± {sd:.2f} {unit}" if math.isfinite(sd) else ""
+    return f" (noise floor {floor:.2f} {unit}{scale})" if math.isfinite(floor) else f" (noise floor unknown{scale})"
 
 
 def _uncertain_headline(messages, figure: str, what: str) -> str:

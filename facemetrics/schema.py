@@ -519,7 +519,7 @@ TIMELINE_COLUMNS_DEF = [
     Column("change_24h_source", "", "Where `change_24h` and its intervals come from: `curve` (the fitted curve "
            "at 24 h, agreeing with the photos at 18-30 h), `photos_18_30h` (the mean change of the photos at "
            "18-30 h: the curve misses them, two-sided bootstrap p < 0.05, or its shape misses the photos' means at "
-           "their times by more than the photos at one time scatter, lack-of-fit p < 0.01, or a flat-then-falling "
+           "their times by more than the photos at one time (or, different sessions' photos at nearby times, at about one time) scatter, lack-of-fit p < 0.01, or a flat-then-falling "
            "curve fits far better, shape test p < 0.01, so the verdict read "
            "them; the curve's value is in `reason`), `curve_unchecked` (the curve at 24 h, with no photo at 18-30 h to check it: "
            "an extrapolation, not measured), empty without a fit."),

@@ -27,7 +27,8 @@ SAMPLES = ROOT / "sample_images"
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d\d) mm \(noise floor \d+\.\d\d mm\)")
+#: the headline with the mm scale's part of the change's uncertainty the app adds (h9, 2026-12-04), as the CLI's
+HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d\d) mm \(noise floor \d+\.\d\d mm(?:; scale ± \d+\.\d\d mm)?\)")
 
 
 def _app() -> AppTest:
@@ -222,6 +223,35 @@ def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeyp
     assert (text.before_photo == "before.jpg").all() and (text.after_photo == "after.jpg").all()
     assert (text.status == c.status).all() and (text.facemetrics_version == facemetrics.__version__).all()
     assert len(text) == len(_comparison_table(at))
+
+
+@pytest.mark.parametrize("limit", [40, 7])
+def test_the_upload_limit_is_said_in_the_uploaders_help_and_on_the_empty_page(limit, monkeypatch):
+    """A file over Streamlit's upload limit never reaches the app: the page just said "Upload a 'before' and an
+    'after' photo".  The uploader's help and that message now give the limit in use (server.maxUploadSize,
+    read with st.get_option: 40 MB in .streamlit/config.toml, 7 here set by hand) and say what happens to a
+    larger file."""
+    import streamlit as st
+
+    old = st.get_option("server.maxUploadSize")
+    st.config.set_option("server.maxUploadSize", limit)
+    try:
+        at = _app()
+    finally:
+        st.config.set_option("server.maxUploadSize", old)
+    said = f"the upload limit is {limit} MB per photo"
+    assert said in at.file_uploader(key="uploads").proto.help, at.file_uploader(key="uploads").proto.help
+    (info,) = [str(i.value) for i in at.info]
+    assert info.startswith("Upload a 'before' and an 'after' photo") and "T" + said[1:] in info, info
+    assert "never reaches the app" in info
+    assert f"{40 if limit != 40 else 7} MB" not in info
+
+
+def test_no_upload_limit_note_without_a_usable_limit(monkeypatch):
+    app = app_module()
+    for bad in (0, -1, float("nan"), "x"):
+        monkeypatch.setattr(app.st, "get_option", lambda name, v=bad: v)
+        assert app.upload_limit_note() == "", bad
 
 
 def test_unreadable_uploads_say_the_clis_reason_on_the_main_page(tmp_path):
@@ -1302,16 +1332,74 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     from facemetrics import compare_photos
 
     app = app_module()
-    frame = compare_photos(sample_analysis, sample_analysis).to_frame()
-    shown = app.table_shown(frame)
-    assert list(shown.columns[:6]) == ["metric", "side", "change", "unit", "noise_floor", "verdict"]
-    assert set(shown.columns) == set(frame.columns) and len(shown) == len(frame)
+    c = compare_photos(sample_analysis, sample_analysis)
+    frame = c.to_frame()
+    shown = app.table_shown(app.table_frame(c))
+    # the change's scale ± (comparison.csv's change_scale_sd, h9 2026-12-04) after the verdict, which stays 6th
+    assert list(shown.columns[:7]) == ["metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd"]
+    assert set(shown.columns) == set(frame.columns) | {"change_scale_sd"} and len(shown) == len(frame)
     lifts = shown[shown["metric"] == "jawline_lift_mm"]
     assert lifts["before"].isna().all() and lifts["after"].isna().all()
     width = shown[shown["metric"] == "jaw_width_mm"].iloc[0]
     assert width["before"] == frame[frame['metric'] == 'jaw_width_mm']['before'].iloc[0]
     assert not shown.isin(["None", None]).any().any()
     assert set(app.TABLE_COLUMNS) >= {"change", "unit", "noise_floor", "verdict", "before", "after"}
+
+
+def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(after_bytes):
+    """comparison.csv's change_scale_sd (the mm scale's share of a change's uncertainty, 1 SD) and the CLI's
+    "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table has a "scale ±" column
+    with the CLI's figure on the lift rows, blank on the rows without a mm scale, and the CLI's note under it."""
+    import math
+
+    from facemetrics import analyze_photo, compare_photos
+    from facemetrics.report import scale_note, summary_lines
+
+    app = app_module()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at = _app()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
+    data, shown = element.value, _shown_texts(element)
+    assert list(data.columns).index("change_scale_sd") == list(data.columns).index("verdict") + 1
+    assert app.TABLE_COLUMNS["change_scale_sd"]["label"] == "scale ±"
+    c = compare_photos(analyze_photo(before, name="before.jpg"), analyze_photo(after_bytes, name="after.jpg"))
+    line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
+    at_row = {(m, s): i for i, (m, s) in enumerate(zip(data["metric"], data["side"]))}
+    for region in ("jawline", "cheek"):
+        i = at_row[(f"{region}_lift_mm", "mean")]
+        sd = data.loc[i, "change_scale_sd"]
+        assert sd == pytest.approx(c.get(f"{region}_lift_mm", "mean").change * c.scale_uncertainty_pct / 100, abs=1e-9)
+        assert sd > 0 and shown.loc[i, "change_scale_sd"] == f"{sd:.2f}", shown.loc[i]
+    assert f"; scale ± {data.loc[at_row[('jawline_lift_mm', 'mean')], 'change_scale_sd']:.2f} mm)" in line, line
+    for metric in ("nlf_depth", "head_yaw_change_deg"):  # no mm scale: blank
+        i = at_row[(metric, "mean")] if (metric, "mean") in at_row else at_row[(metric, "right")]
+        assert math.isnan(data.loc[i, "change_scale_sd"]) and shown.loc[i, "change_scale_sd"] == ""
+    # the headline's jawline figure too, in the CLI's words ("(lift; noise floor 0.10 mm; scale ± 0.07 mm)")
+    jaw = c.get("jawline_lift_mm", "mean")
+    heads = [str(x.value) for x in at.subheader]
+    said = f"(noise floor {jaw.noise_floor:.2f} mm; scale ± {data.loc[at_row[('jawline_lift_mm', 'mean')], 'change_scale_sd']:.2f} mm)"
+    assert any(h.startswith("Jawline lifted") and h.endswith(said) for h in heads), (heads, said)
+    # the CLI's note, without its parentheses, under the table
+    note = scale_note(c.scale_uncertainty_pct)[1:-1]
+    captions = [str(x.value).replace("\\", "") for x in at.caption]
+    assert any(note in x for x in captions), captions
+
+
+def test_floor_text_adds_the_scale_part_only_when_known():
+    from facemetrics.report import floor_text, headline
+
+    assert floor_text(0.1, "mm") == " (noise floor 0.10 mm)"
+    assert floor_text(0.1, "mm", 0.0712) == " (noise floor 0.10 mm; scale ± 0.07 mm)"
+    assert floor_text(float("nan"), "mm", 0.07) == " (noise floor unknown; scale ± 0.07 mm)"
+    assert floor_text(0.1, "mm", None) == floor_text(0.1, "mm", float("nan")) == " (noise floor 0.10 mm)"
+    frame = pd.DataFrame(dict(metric=["jawline_lift_mm"], side=["mean"], change=[1.5], noise_floor=[0.3], unit=["mm"],
+                              verdict=["lift"]))
+    assert headline(frame) == "jawline lifted 1.50 mm (noise floor 0.30 mm)"
+    frame["change_scale_sd"] = 0.0675
+    assert headline(frame) == "jawline lifted 1.50 mm (noise floor 0.30 mm; scale ± 0.07 mm)"
 
 
 def test_the_comparison_tables_before_and_after_sort_as_numbers(sample_analysis):

@@ -184,3 +184,38 @@ def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(stre
             assert page.locator('[data-testid="stException"]').count() == 0
         finally:
             browser.close()
+
+
+def test_browser_comparison_shows_the_scale_part(streamlit_server, tmp_path, after_photo):
+    """comparison.csv's change_scale_sd on the page (h9, 2026-12-04), in the CLI's words: the headline reads
+    "(noise floor 0.10 mm; scale ± 0.07 mm)", the comparison table has a "scale ±" column after the verdict
+    (beyond the table's right edge at 1366 px, as before / after: scrolled to), and the CLI's note is under it."""
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
+            text = heading.inner_text()
+            assert re.search(r"\(noise floor \d\.\d\d mm; scale ± \d\.\d\d mm\)$", text), text
+            page.get_by_text("scale ±: every mm is read in the before photo's iris scale").first.wait_for(timeout=20_000)
+            grid = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("[role=columnheader]")).first
+            grid.wait_for(timeout=20_000)
+            grid.locator("[role=columnheader]").filter(has_text="verdict").first.wait_for(state="attached", timeout=20_000)
+            heads = [h.strip() for h in grid.locator("[role=columnheader]").all_text_contents()]
+            assert heads[:6] == ["metric", "side", "change", "unit", "floor", "verdict"], heads
+            grid.scroll_into_view_if_needed()
+            grid.hover()
+            page.mouse.wheel(800, 0)  # the grid draws only the columns in view
+            grid.locator("[role=columnheader]").filter(has_text="scale ±").first.wait_for(state="attached", timeout=10_000)
+            heads = [h.strip() for h in grid.locator("[role=columnheader]").all_text_contents()]
+            assert "scale ±" in heads and heads.index("scale ±") == heads.index("verdict") + 1, heads
+            shot = tmp_path / "table.png"
+            page.screenshot(path=str(shot))
+            if os.environ.get("FACEMETRICS_SCREENSHOT"):
+                shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
+        finally:
+            browser.close()

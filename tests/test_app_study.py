@@ -55,6 +55,22 @@ def _texts(at):
     return out
 
 
+def test_the_study_uploader_says_the_upload_limit(store_dir):
+    """A file over Streamlit's upload limit never reaches the app: *My study*'s uploader says the limit in
+    its help, as the main page's does (app.upload_limit_note, server.maxUploadSize)."""
+    import streamlit as st
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input(T0.strftime("%Y-%m-%d %H:%M"))
+    _ok(at.button(key="study-log").click().run())
+    help_ = at.file_uploader(key="study-upload-0").proto.help
+    limit = st.get_option("server.maxUploadSize")
+    assert f"the upload limit is {limit:g} MB per photo" in help_ and "never reaches the app" in help_, help_
+
+
 def test_study_lifecycle(store_dir, photos):
     from facemetrics.store import Store
 

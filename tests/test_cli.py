@@ -1213,6 +1213,45 @@ def test_batch_prints_the_before_photo_passed_over_as_the_baseline(tmp_path, cap
     assert out.count(f"S01, rf, treated 2026-11-02T08:00: {said}\n") == 1, out
 
 
+def test_batch_prints_the_floors_built_from_disagreeing_before_photos_once_per_session(tmp_path, capsys, monkeypatch):
+    """The console said a session's before photos disagree, but not that its comparisons' noise floors were
+    built from them (batch.tables.disagreement_floors_note: a 20 mm jawline floor, h3 2026-12-04): it says so
+    now, once per session (its first comparison's floors), after the disagreement's line; a session whose
+    floors were not built from them says nothing of it."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
+
+    a, b = dict(photo="S01/mc/a.jpg", role="baseline"), dict(photo="S01/mc/b.jpg", role="baseline")
+    checks = [(b, [a], _disagreeing(-1.59)), (a, [b], _disagreeing(1.59))]
+    disagreement = baseline_disagreement(checks)
+    rows = []
+    for photo, floor in (("S01/mc/p1.jpg", 20.158), ("S01/mc/p2.jpg", 20.5)):
+        post = {"status": "ok", "messages": [], "rows": [dict(metric="jawline_lift_mm", side="mean", unit="mm",
+                                                              change=-0.003, noise_floor=floor, verdict="within_noise")]}
+        out = comparison_result(dict(photo=photo, role="post"), [a, b], post, disagreement)
+        rows.append(dict(subject="S01", treatment="mc", treated_at="2026-11-02T08:00", n_baseline=2,
+                         messages="; ".join(out["messages"])))
+    rows.append(dict(subject="S02", treatment="mc", treated_at="2026-11-03T08:00", n_baseline=1, messages=""))
+    out = _batch_console(monkeypatch, tmp_path, capsys, rows, 6)
+    lines = out.splitlines()
+    floors = [x for x in lines if MSG_FLOORS_FROM_DISAGREEMENT in x]
+    assert len(floors) == 1, out
+    assert floors[0].startswith(f"S01, mc, treated 2026-11-02T08:00: {MSG_FLOORS_FROM_DISAGREEMENT}: "), floors
+    assert "jawline_lift_mm 20.16 mm" in floors[0] and "20.50" not in floors[0], floors  # the first comparison's
+    said = [i for i, x in enumerate(lines) if "before photos disagree" in x and MSG_FLOORS_FROM_DISAGREEMENT not in x]
+    assert said and said[0] < lines.index(floors[0]), out
+    for r in rows:  # floors not built from them: no such line
+        r["messages"] = r["messages"].split("; ")[0] if r["messages"] else ""
+    assert MSG_FLOORS_FROM_DISAGREEMENT not in _batch_console(monkeypatch, tmp_path, capsys, rows, 6)
+
+
+def _disagreeing(change: float) -> dict:
+    """A no-change check's result reading ``change`` mm on the jawline against a 0.09 mm floor."""
+    return {"status": "ok", "messages": [], "rows": [
+        dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change, noise_floor=0.09,
+             verdict="lift" if change > 0 else "sag")]}
+
+
 def test_analyze_of_paths_that_do_not_exist_stops_before_writing(tmp_path, capsys):
     """`analyze sample_images -o results/photos.csv` run outside the project folder wrote a table of one
     'unreadable' row ("file not found") and a geometry JSON for it, and exited 0 (a new user's audit,

@@ -17,7 +17,7 @@ import pytest
 
 from facemetrics.decay import PERSISTS, analyze_series
 from facemetrics.decay.near_claim import (MISFIT_ALPHA, MISFIT_BIN_RATIO, NEAR_CLAIM_ALPHA, SHAPE_ALPHA, misfit_run,
-                                          photo_time_bins, shape_test)
+                                          photo_time_bins, shape_test, times_merged)
 
 DEMO_TIMES = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 12.0, 24.0, 48.0)
 
@@ -86,6 +86,21 @@ def test_the_check_fires_on_a_plateau_with_jittered_times(study):
     assert near.p_value >= NEAR_CLAIM_ALPHA and near.misfit_p < MISFIT_ALPHA
     assert fit.change_24h_source == "photos_18_30h" and fit.verdict == PERSISTS
     assert fit.change_24h_ci_low <= truth <= fit.change_24h_ci_high
+    # its photo times are bins of different times: the reason says "at about one time" (it said "at one time")
+    assert near.misfit_times_merged
+    assert "by more than the photos at about one time (different sessions' photo times up to 2 x apart counted as " \
+           "one) scatter" in fit.reason, fit.reason
+
+
+def test_times_merged_says_whether_a_bin_holds_different_times():
+    """The lack-of-fit reason says "at about one time" only when a bin of photo_time_bins merged different
+    times: not for a shared schedule, one subject's photos, or times too far apart to share a bin."""
+    t = np.array([9.0, 7.5, 7.0, 11.5, 11.0, 13.0, 23.4, 24.9, 24.3])
+    assert times_merged(t, ["A", "B", "C"] * 3)
+    assert not times_merged(t, ["A", "B", "C"] * 3, ratio=1.0)  # equal times only
+    assert not times_merged(t)  # one group: nothing merged
+    assert not times_merged(np.tile(DEMO_TIMES, 3), np.repeat(["A", "B", "C"], len(DEMO_TIMES)))
+    assert not times_merged(np.array([1.0, 4.0]), ["A", "B"]) and not times_merged(np.array([]))
 
 
 def test_the_check_stays_quiet_on_the_models_own_fade_with_jittered_times():

@@ -389,6 +389,8 @@ def test_a_plateau_whose_curve_passes_under_the_24_h_photos_reads_them(study):
     assert near.p_value >= NEAR_CLAIM_ALPHA and near.misfit_p < MISFIT_ALPHA and near.misfit_f > 3
     assert fit.change_24h_source == "photos_18_30h" and fit.verdict == PERSISTS
     assert fit.reason.startswith("The fitted curve misses the photos' means at their times"), fit.reason
+    # a shared schedule: its photo times are exact, not bins of different times (tests/test_decay_jitter.py)
+    assert not near.misfit_times_merged and "than the photos at one time scatter" in fit.reason, fit.reason
     from figures import figures_without_uncertainty
 
     assert not figures_without_uncertainty(fit.reason), fit.reason  # the curve's unread figure with its CI too

@@ -822,3 +822,18 @@ def disagreement_notes(change_rows) -> list[str]:
     ``messages`` of ``changes.csv`` rows (dicts): ``"S02, microcurrent, treated 2026-11-02T08:00:
     the session's before photos disagree ..."``, in the rows' order; [] when none does."""
     return _session_notes(change_rows, MSG_BASELINES_DISAGREE)
+
+
+def disagreement_floors_notes(change_rows) -> list[str]:
+    """One line per session whose comparisons' noise floors were built from its disagreeing before photos
+    (:func:`disagreement_floors_note`'s message, :data:`MSG_FLOORS_FROM_DISAGREEMENT`), from the ``messages`` of
+    ``changes.csv`` rows (dicts), after the session's ``"subject, treatment, treated treated_at: "``: its first
+    comparison's (each comparison names its own floors; those of one session's comparisons differ only by
+    their photos' resolution), in the rows' order; [] when none was."""
+    notes: dict[tuple, str] = {}
+    for r in change_rows:
+        key = (r.get("subject"), r.get("treatment"), r.get("treated_at"))
+        for part in str(r.get("messages") or "").split("; "):
+            if part.startswith(MSG_FLOORS_FROM_DISAGREEMENT) and key not in notes:
+                notes[key] = f"{key[0]}, {key[1]}, treated {key[2]}: {part}"
+    return list(notes.values())

@@ -950,7 +950,10 @@ def _near_sentence(near: NearClaim, unit: str, values: dict | None = None, confi
     lo, hi = near.window_h
     n = near.n_photos
     if not near.gap_misses():  # rule 6's second and third checks: the curve's shape (lack of fit; shape test)
-        test = (f"misses the photos' means at their times by more than the photos at one time scatter (lack-of-fit "
+        # the check's photo times are bins (photo_time_bins): merged from different times, "about one time"
+        at = (f"at about one time (different sessions' photo times up to {nc.MISFIT_BIN_RATIO:g} x apart counted as "
+              "one)" if near.misfit_times_merged else "at one time")
+        test = (f"misses the photos' means at their times by more than the photos {at} scatter (lack-of-fit "
                 f"test, one-sided bootstrap p = {near.misfit_p:.3f})" if near.misfit() else
                 f"fits the photos far worse than a curve that stays flat, then falls (shape test against a "
                 f"log-logistic curve, one-sided bootstrap p = {near.shape_p:.3f})")

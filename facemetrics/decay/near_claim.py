@@ -65,7 +65,7 @@ from .model import decay_model
 
 __all__ = ["FAR_FROM_CLAIM_H", "MISFIT_ALPHA", "MISFIT_BIN_OFFSET_H", "MISFIT_BIN_RATIO", "NEAR_CLAIM_ALPHA",
            "NEAR_CLAIM_FRACTION", "SHAPE_ALPHA", "SHAPE_STEEPNESS", "SHAPE_T50_RANGE_H", "SHAPE_T50_STEPS", "NearClaim",
-           "misfit_run", "near_claim", "photo_time_bins", "shape_test"]
+           "misfit_run", "near_claim", "photo_time_bins", "shape_test", "times_merged"]
 
 _NAN = float("nan")
 
@@ -145,6 +145,10 @@ class NearClaim:
         own intercept in both (:func:`shape_test`; ``RSS_model / RSS_best - 1``, dimensionless, >= 0).
     shape_p : float
         One-sided bootstrap p-value of ``shape_d`` among the replicates' own (NaN: not computed).
+    misfit_times_merged : bool
+        Whether a photo time of the lack-of-fit check holds photos taken at different times
+        (:func:`times_merged`: a bin of :func:`photo_time_bins`), so that its scatter is that of photos
+        at *about* one time; False when every bin is one exact time or the check was not run.
     """
 
     n_photos: int
@@ -162,6 +166,7 @@ class NearClaim:
     misfit_p: float = _NAN
     shape_d: float = _NAN
     shape_p: float = _NAN
+    misfit_times_merged: bool = False
 
     def misses(self, alpha: float = NEAR_CLAIM_ALPHA, beta: float | None = None, gamma: float | None = None) -> bool:
         """Whether the 24 h figure is read from the photos near 24 h: the curve misses them at level
@@ -275,8 +280,9 @@ def near_claim(t, y, est_params, yb, w, boot, *, hours: float, level: float, dra
             noise = (ybn * wn).sum(axis=1) / total - centre
             ci = _minus(data_change, noise, level)
             ci_reported = _minus(data_change, noise, level if confidence is None else confidence)
+    merged = math.isfinite(rho) and times_merged(t[t >= 0], None if groups is None else np.asarray(groups)[t >= 0])
     return NearClaim(int(near.sum()), window, data_change, curve_change, gap, p_value, ci, nearest, ci_reported,
-                     misfit_f=rho, misfit_p=misfit_p, shape_d=shape_d, shape_p=shape_p)
+                     misfit_f=rho, misfit_p=misfit_p, shape_d=shape_d, shape_p=shape_p, misfit_times_merged=merged)
 
 
 def _lof_stat(r: np.ndarray, w: np.ndarray, group: np.ndarray, n_groups: int, time_bin: np.ndarray,
@@ -364,6 +370,36 @@ def photo_time_bins(t, groups=None, *, ratio: float | None = None, offset: float
     for k, (start, stop, _) in enumerate(bins):
         of_time[start:stop] = k
     return of_time[first]
+
+
+def times_merged(t, groups=None, *, ratio: float | None = None) -> bool:
+    """Whether a bin of :func:`photo_time_bins` (the lack-of-fit check's photo times) holds photos taken at
+    different times, so that its scatter is that of photos at about one time, not at one time.
+
+    Parameters
+    ----------
+    t : array_like, shape (n,)
+        Hours since treatment (the check's photos: at or after treatment).
+    groups : array_like, shape (n,), optional
+        Each photo's subject or session; default one group (nothing is merged).
+    ratio : float, optional
+        As :func:`photo_time_bins`' (default :data:`MISFIT_BIN_RATIO`).
+
+    Returns
+    -------
+    bool
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> times_merged(np.array([3.7, 4.4, 7.5, 8.9]), ["A", "B"] * 2), times_merged(np.array([4.0, 4, 8, 8]), ["A", "B"] * 2)
+    (True, False)
+    """
+    t = np.asarray(t, dtype=float)
+    if not t.size:
+        return False
+    bins = photo_time_bins(t, groups, ratio=ratio)
+    return any(np.unique(t[bins == b]).size > 1 for b in np.unique(bins))
 
 
 def misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio: float | None = None) -> tuple[float, float]:
