@@ -521,6 +521,24 @@ def _photo_info(x, tag: str) -> dict:
     return out
 
 
+
+def _pair_rows(face: str, pairs: list) -> list[dict]:
+    """One row per comparison row of each ``(kind, cond, cover, desc, x, y, info_x, info_y)`` pair of ``face``
+    (a row with the two statuses when either photo was not analysed), with the cover checks' flags."""
+    rows = []
+    for kind_, cond, cover, desc, x, y, ix, iy in pairs:
+        base = dict(face=face, kind=kind_, cond=cond, cover=cover, desc=desc, **ix, **iy)
+        if not (x.ok and y.ok):
+            rows.append(dict(base, status=f"not analysed: {x.status} / {y.status}", metric=""))
+            continue
+        c = compare_photos(x, y)
+        msgs = " | ".join(c.messages)
+        flags = dict(pairwise=MSG_COVERED in msgs, onephoto=MSG_PHOTO_COVERED in msgs)
+        for r in c.changes:
+            rows.append(dict(base, status=c.status, **flags, metric=r.metric, side=r.side, change=r.change,
+                             floor=r.noise_floor, verdict=r.verdict))
+    return rows
+
 def measure(which: str, out: Path, only: list[str] | None = None) -> None:
     rows = []
     for fi, p in enumerate(faces(which)):
@@ -554,17 +572,7 @@ def measure(which: str, out: Path, only: list[str] | None = None) -> None:
                       ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins),
                       ("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
                       ("lift", "both", kind, layer[2], ac, lc, ia, ilc)]
-        for kind_, cond, cover, desc, x, y, ix, iy in pairs:
-            base = dict(face=p.name, kind=kind_, cond=cond, cover=cover, desc=desc, **ix, **iy)
-            if not (x.ok and y.ok):
-                rows.append(dict(base, status=f"not analysed: {x.status} / {y.status}", metric=""))
-                continue
-            c = compare_photos(x, y)
-            msgs = " | ".join(c.messages)
-            flags = dict(pairwise=MSG_COVERED in msgs, onephoto=MSG_PHOTO_COVERED in msgs)
-            for r in c.changes:
-                rows.append(dict(base, status=c.status, **flags, metric=r.metric, side=r.side, change=r.change,
-                                 floor=r.noise_floor, verdict=r.verdict))
+        rows += _pair_rows(p.name, pairs)
         print(f"{p.name} done ({fi + 1})", flush=True)
         pd.DataFrame(rows).to_csv(out, index=False)
 
@@ -739,17 +747,7 @@ def measure_h2(which: str, out: Path, only: list[str] | None = None) -> None:
                       ("nochange", "shifted", kind, layer[2], ac, ns, iac, ins),
                       ("lift", "after", kind, layer[2], a, lc, ia, ilc),
                       ("lift", "both", kind, layer[2], ac, lc, iac, ilc)]
-        for kind_, cond, cover, desc, x, y, ix, iy in pairs:
-            base = dict(face=p.name, kind=kind_, cond=cond, cover=cover, desc=desc, **ix, **iy)
-            if not (x.ok and y.ok):
-                rows.append(dict(base, status=f"not analysed: {x.status} / {y.status}", metric=""))
-                continue
-            c = compare_photos(x, y)
-            msgs = " | ".join(c.messages)
-            flags = dict(pairwise=MSG_COVERED in msgs, onephoto=MSG_PHOTO_COVERED in msgs)
-            for r in c.changes:
-                rows.append(dict(base, status=c.status, **flags, metric=r.metric, side=r.side, change=r.change,
-                                 floor=r.noise_floor, verdict=r.verdict))
+        rows += _pair_rows(p.name, pairs)
         print(f"{p.name} done ({fi + 1})", flush=True)
         pd.DataFrame(rows).to_csv(out, index=False)
 
