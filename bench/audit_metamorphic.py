@@ -5,6 +5,8 @@
     python bench/audit_metamorphic.py --out /tmp/x.csv # the violation table as CSV
     python bench/audit_metamorphic.py --sources        # root causes: iris scale, fold depth (~15 min)
     python bench/audit_metamorphic.py --analyses-only  # P8-P10 only (~10 min)
+    python bench/audit_metamorphic.py --pair-scale tuning --out /tmp/ps.csv  # the lift rows' scale cases only
+    python bench/audit_metamorphic.py --pair-scale-summary /tmp/ps.csv [/tmp/ps_before.csv]  # its figures
 
 Properties that must hold whatever the method, and the pass criterion of each, written before the
 first run (2026-12-04).  A row is a ``comparison.csv`` row ``(metric, side)`` with its ``change``, its
@@ -601,6 +603,129 @@ def sources(sets: dict) -> None:
             print(line, flush=True)
 
 
+# ----------------------------------------------------------------------------- the pair's mm scale (task h2)
+
+#: the lift rows the pair-scale cases read (dense and landmark lifts, every side)
+LIFT_METRICS = tuple(f"{r}_lift{k}_mm" for r in ("jawline", "jowl", "mouth_corner", "cheek") for k in ("", "_landmarks"))
+#: a row enters the relative disagreement only when its original change is at least this large, mm (the TPS lifts
+#: are 0.5-2 mm; a near-zero change makes a ratio of noise)
+MIN_RELATIVE_CHANGE_MM = 0.3
+
+
+def pair_scale_sets(which: str) -> list[tuple[str, Path]]:
+    """The photos of ``--pair-scale``: ``tuning`` (London neutral 12 + Canada tuning 24, bench/accuracy.py's
+    split) or ``heldout`` (Canada held-out 16 + DeBruine 8)."""
+    tune, held = canada_split(sorted((SHARED / "canada_ccby").glob("*.jpg")))
+    if which == "tuning":
+        return [(p.stem, p) for p in sorted((SHARED / "london_ccby").glob("*_neutral.jpg")) + tune]
+    return [(p.stem, p) for p in held + sorted((SHARED / "debruine_cc0").glob("*.jpg"))]
+
+
+def pair_scale_rows(who: str, rgb: np.ndarray) -> list[dict]:
+    """Every lift row of the TPS pair (A, B) of one photo under the cases the pair's mm scale is about:
+    ``tps`` (compare(A, B), with the synthetic truth of the dense rows), ``swap`` (compare(B, A)),
+    ``mirror`` (both flipped; sides swapped back), ``pad`` and ``crop`` (both, as P6).  One dict per
+    (case, metric, side): change, floor, verdict, status, the original change and truth, and the pair's
+    scale factor when the comparison states one (``scale_factor``: the pair's mm per px over the before
+    photo's)."""
+    A = analysis_of(png(rgb), who)
+    if not A.ok:
+        print(f"  skip {who}: {A.status}")
+        return []
+    warped, forward = tps_lift(rgb, A)
+    B = analysis_of(png(warped), who + "+tps")
+    if not B.ok:
+        print(f"  skip {who}+tps: {B.status}")
+        return []
+    box = crop_box(A.points, rgb.shape)
+    cab = compare_photos(A, B)
+    if cab.status == "refused":
+        print(f"  {who}: refused")
+        return []
+    truth = synthetic_truth(cab, forward)
+    cases = {"tps": cab, "swap": compare_photos(B, A)}
+    cases["mirror"] = compare_photos(analysis_of(png(np.ascontiguousarray(rgb[:, ::-1])), who),
+                                     analysis_of(png(np.ascontiguousarray(warped[:, ::-1])), who + "+tps"))
+    cases["pad"] = compare_photos(analysis_of(png(padded(rgb)), who), analysis_of(png(padded(warped)), who + "+tps"))
+    cases["crop"] = compare_photos(analysis_of(png(cropped(rgb, box)), who),
+                                   analysis_of(png(cropped(warped, box)), who + "+tps"))
+    r0 = rows_of(cab)
+    out = []
+    for case, c in cases.items():
+        rows = rows_of(c)
+        factor = getattr(getattr(c, "pair_scale", None), "factor", float("nan"))
+        flip = {"right": "left", "left": "right"} if case == "mirror" else {}
+        for (m, s), (ch0, f0, v0) in r0.items():
+            if m not in LIFT_METRICS:
+                continue
+            ch, f, v = rows.get((m, flip.get(s, s)), (np.nan, np.nan, ""))
+            out.append(dict(photo=who, case=case, metric=m, side=s, change=ch, floor=f, verdict=v, status=c.status,
+                            change_ab=ch0, floor_ab=f0, verdict_ab=v0, truth=truth.get((m, s), np.nan),
+                            scale_factor=factor))
+    return out
+
+
+def pair_scale_summary(rows: list[dict]) -> dict:
+    """The figures of docs/compare.md 'A pair's mm scale from both photos' irises': per case (swap, mirror, pad,
+    crop) and pooled, the median relative disagreement of the dense lift rows with the original pair (``|c_BA + c_AB| /
+    |c_AB|`` for the swap, ``|c' - c| / |c|`` otherwise; rows read both ways, |c| >= MIN_RELATIVE_CHANGE_MM), the
+    swap rows beyond max of the two floors, and the dense rows' synthetic error |c_AB - truth| (median, p90, max,
+    beyond the floor)."""
+    def num(x):
+        try:
+            return float(x)
+        except (TypeError, ValueError):
+            return float("nan")
+
+    rel, out = {}, {}
+    swap_beyond, swap_n = [], 0
+    err, err_beyond = [], 0
+    for r in rows:
+        c, c0, f, f0 = num(r["change"]), num(r["change_ab"]), num(r["floor"]), num(r["floor_ab"])
+        read = UNCERTAIN not in (r["verdict"], r["verdict_ab"]) and r["verdict"] and r["verdict_ab"]
+        if r["case"] == "tps":
+            t = num(r["truth"])
+            if np.isfinite(t) and read:
+                err.append(abs(c0 - t))
+                err_beyond += abs(c0 - t) > f0
+            continue
+        if not read or not (np.isfinite(c) and np.isfinite(c0)):
+            continue
+        d = abs(c + c0) if r["case"] == "swap" else abs(c - c0)
+        if r["case"] == "swap":
+            swap_n += 1
+            if d > max(f, f0):
+                swap_beyond.append(f"{r['photo']} {r['metric']}/{r['side']} {c0:+.3f} {c:+.3f} (floor {max(f, f0):.3f})")
+        if abs(c0) >= MIN_RELATIVE_CHANGE_MM and "_landmarks" not in r["metric"]:
+            rel.setdefault(r["case"], []).append(d / abs(c0))
+    for case, v in rel.items():
+        out[case] = (float(np.median(v)), float(np.percentile(v, 90)), float(np.max(v)), len(v))
+    pooled = [x for v in rel.values() for x in v]
+    out["pooled"] = (float(np.median(pooled)), float(np.percentile(pooled, 90)), float(np.max(pooled)), len(pooled))
+    out["swap_beyond"] = (len(swap_beyond), swap_n, swap_beyond)
+    e = np.asarray(err)
+    out["synthetic"] = (float(np.median(e)), float(np.percentile(e, 90)), float(e.max()), int(err_beyond), len(e))
+    return out
+
+
+def print_pair_scale_summary(path: Path, label: str = "") -> dict:
+    import csv
+    with open(path) as f:
+        s = pair_scale_summary(list(csv.DictReader(f)))
+    print(f"\n{label or path}: relative disagreement of the dense lift rows (|c| >= {MIN_RELATIVE_CHANGE_MM} mm): "
+          "median / p90 / max, rows")
+    for case in ("swap", "mirror", "pad", "crop", "pooled"):
+        if case in s:
+            m, p, x, n = s[case]
+            print(f"- {case}: {100 * m:.2f} % / {100 * p:.2f} % / {100 * x:.2f} %, {n}")
+    k, n, which = s["swap_beyond"]
+    print(f"- swap rows beyond max(floor): {k} of {n}" + "".join(f"\n    {w}" for w in which))
+    m, p, x, k, n = s["synthetic"]
+    print(f"- synthetic dense lift |measured - truth|: median {m:.4f} mm, p90 {p:.4f}, max {x:.4f}, beyond floor "
+          f"{k} of {n}")
+    return s
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", nargs="+", default=["london", "canada", "debruine", "grid", "samples"])
@@ -609,7 +734,26 @@ def main(argv=None) -> int:
     ap.add_argument("--analyses-only", action="store_true", help="only the analysis properties P8-P10")
     ap.add_argument("--sources", action="store_true",
                     help="only the root-cause figures: iris scale and fold depth per transform (tuning / held-out)")
+    ap.add_argument("--pair-scale", choices=("tuning", "heldout"), default=None,
+                    help="only the lift rows' scale cases (TPS pair, swap, mirror, pad, crop) of the tuning or "
+                         "held-out faces, written to --out")
+    ap.add_argument("--pair-scale-summary", nargs="+", type=Path, default=None,
+                    help="the figures of --pair-scale CSVs (one or several, e.g. before and after a change)")
     args = ap.parse_args(argv)
+    if args.pair_scale_summary:
+        for p in args.pair_scale_summary:
+            print_pair_scale_summary(p)
+        return 0
+    if args.pair_scale:
+        rows, t0 = [], time.time()
+        for who, p in pair_scale_sets(args.pair_scale)[:args.limit or None]:
+            print(f"[{time.time() - t0:6.0f} s] {who}", flush=True)
+            rows += pair_scale_rows(who, read_rgb(p))
+        from _common import write_rows
+        write_rows(rows, args.out or Path(f"/tmp/pair_scale_{args.pair_scale}.csv"))
+        print_pair_scale_summary(args.out or Path(f"/tmp/pair_scale_{args.pair_scale}.csv"))
+        print(f"{time.time() - t0:.0f} s")
+        return 0
     if args.sources:
         tune, held = canada_split(sorted((SHARED / "canada_ccby").glob("*.jpg")))
         sources({"tuning": sorted((SHARED / "london_ccby").glob("*_neutral.jpg")) + tune,
