@@ -7,6 +7,7 @@
     python bench/audit_metamorphic.py --analyses-only  # P8-P10 only (~10 min)
     python bench/audit_metamorphic.py --pair-scale tuning --out /tmp/ps.csv  # the lift rows' scale cases only
     python bench/audit_metamorphic.py --pair-scale-summary /tmp/ps.csv [/tmp/ps_before.csv]  # its figures
+    python bench/audit_metamorphic.py --pair-scale-sources  # how the pair's two iris scales move (~10 min)
 
 Properties that must hold whatever the method, and the pass criterion of each, written before the
 first run (2026-12-04).  A row is a ``comparison.csv`` row ``(metric, side)`` with its ``change``, its
@@ -726,6 +727,43 @@ def print_pair_scale_summary(path: Path, label: str = "") -> dict:
     return s
 
 
+def pair_scale_sources() -> None:
+    """``--pair-scale-sources``: on the tuning faces' thin-plate pairs (A, B), how far B's iris scale reads from
+    A's (the same eye pixels: the warp holds the eyes) and, under mirror / pad / crop of both photos, how A's and
+    B's relative scale changes ``dA``, ``dB`` (100 ln ratio, %) go together: their correlation, and the median and
+    SD of ``dA`` against those of their mean (a pair scale's change; two independent jitters would give SD / sqrt 2)."""
+    rows, d0 = [], []
+    for who, p in pair_scale_sets("tuning"):
+        rgb = read_rgb(p)
+        A = analysis_of(png(rgb), who)
+        if not A.ok:
+            continue
+        warped, _ = tps_lift(rgb, A)
+        B = analysis_of(png(warped), who)
+        if not B.ok:
+            continue
+        d0.append(100 * np.log(B.mm_per_px / A.mm_per_px))
+        box = crop_box(A.points, rgb.shape)
+        for k, f in (("mirror", lambda x: np.ascontiguousarray(x[:, ::-1])), ("pad", padded),
+                     ("crop", lambda x: cropped(x, box))):
+            a1, b1 = analysis_of(png(f(rgb)), who), analysis_of(png(f(warped)), who)
+            if a1.ok and b1.ok:
+                rows.append((k, 100 * np.log(a1.mm_per_px / A.mm_per_px), 100 * np.log(b1.mm_per_px / B.mm_per_px)))
+        print(f"  {who}", flush=True)
+    kinds = np.array([r[0] for r in rows])
+    r = np.array([r[1:] for r in rows], dtype=float)
+    for k in ("mirror", "pad", "crop", "all"):
+        m = kinds == k if k != "all" else np.ones(len(kinds), bool)
+        da, db = r[m, 0], r[m, 1]
+        mean = (da + db) / 2
+        print(f"- {k}: {m.sum()} pairs, corr(dA, dB) {np.corrcoef(da, db)[0, 1]:.2f}; median |dA| "
+              f"{np.median(np.abs(da)):.2f} %, of the mean {np.median(np.abs(mean)):.2f} %; SD dA {da.std():.2f} %, "
+              f"of the mean {mean.std():.2f} %")
+    d0 = np.abs(d0)
+    print(f"- B against A (same eye pixels): |100 ln(mB / mA)| median {np.median(d0):.2f} %, p90 "
+          f"{np.percentile(d0, 90):.2f} %, max {d0.max():.2f} %, beyond 1 %: {int((d0 > 1).sum())} of {len(d0)}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sets", nargs="+", default=["london", "canada", "debruine", "grid", "samples"])
@@ -739,7 +777,12 @@ def main(argv=None) -> int:
                          "held-out faces, written to --out")
     ap.add_argument("--pair-scale-summary", nargs="+", type=Path, default=None,
                     help="the figures of --pair-scale CSVs (one or several, e.g. before and after a change)")
+    ap.add_argument("--pair-scale-sources", action="store_true",
+                    help="how the two iris scales of the tuning faces' thin-plate pairs move (--pair-scale's cause)")
     args = ap.parse_args(argv)
+    if args.pair_scale_sources:
+        pair_scale_sources()
+        return 0
     if args.pair_scale_summary:
         for p in args.pair_scale_summary:
             print_pair_scale_summary(p)

@@ -125,3 +125,31 @@ def test_fold_scoring_is_mirror_equivariant_with_mirrored_landmarks(pair):
         assert abs(x.depth_index - y.depth_index) < 0.02
         assert abs(x.contrast_pct - y.contrast_pct) < 0.2
         assert abs(x.length_mm - y.length_mm) < 0.5
+
+
+def test_pair_scale_summary_on_constructed_rows():
+    """The figures of ``--pair-scale`` (docs/compare.md, 'A pair's mm scale from both photos' irises'): the swap
+    reads |c_BA + c_AB| / |c_AB|, the re-framings |c' - c| / |c|, only dense rows of |c_AB| >= 0.3 mm read both
+    ways enter the ratio, every lift row read both ways counts for the swap's floor check, and the synthetic
+    error is |c_AB - truth| of the ``tps`` rows."""
+    from audit_metamorphic import pair_scale_summary
+
+    def row(case, metric, c, c0, f=0.05, v="lift", truth=float("nan")):
+        return dict(photo="p", case=case, metric=metric, side="mean", change=c, floor=f, verdict=v, status="ok",
+                    change_ab=c0, floor_ab=f, verdict_ab="lift", truth=truth)
+
+    rows = [row("tps", "jawline_lift_mm", 2.0, 2.0, truth=1.9), row("tps", "cheek_lift_mm", 1.0, 1.0, truth=1.02),
+            row("swap", "jawline_lift_mm", -2.04, 2.0, v="sag"),  # 2 %, within 0.05
+            row("swap", "cheek_lift_mm", -1.1, 1.0, v="sag"),  # 10 %, beyond its floor
+            row("swap", "jowl_lift_landmarks_mm", -1.0, 1.5, f=4.0, v="sag"),  # no ratio (landmarks), within floor
+            row("swap", "jowl_lift_mm", -0.1, 0.2, v="sag"),  # too small for a ratio, beyond its floor
+            row("mirror", "jawline_lift_mm", 2.06, 2.0),  # 3 %
+            row("pad", "jawline_lift_mm", 1.98, 2.0),  # 1 %
+            row("crop", "jawline_lift_mm", 9.0, 2.0, v="uncertain")]  # not read: left out
+    s = pair_scale_summary([{k: str(v) for k, v in r.items()} for r in rows])
+    assert s["swap"][0] == pytest.approx(0.06) and s["swap"][3] == 2
+    assert s["mirror"][0] == pytest.approx(0.03) and s["pad"][0] == pytest.approx(0.01) and "crop" not in s
+    assert s["pooled"][3] == 4 and s["pooled"][0] == pytest.approx(0.025)
+    k, n, which = s["swap_beyond"]
+    assert (k, n) == (2, 4) and any("cheek_lift_mm" in w for w in which) and any("jowl_lift_mm" in w for w in which)
+    assert s["synthetic"][0] == pytest.approx(0.06) and s["synthetic"][3] == 1 and s["synthetic"][4] == 2
