@@ -7,7 +7,7 @@
     python bench/audit_metamorphic.py --analyses-only  # P8-P10 only (~10 min)
     python bench/audit_metamorphic.py --pair-scale tuning --out /tmp/ps.csv  # the lift rows' scale cases only
     python bench/audit_metamorphic.py --pair-scale-summary /tmp/ps.csv [/tmp/ps_before.csv]  # its figures
-    python bench/audit_metamorphic.py --pair-scale-sources  # how the pair's two iris scales move (~10 min)
+    python bench/audit_metamorphic.py --pair-scale-sources  # how the pair's two iris scales move (~7 min)
 
 Properties that must hold whatever the method, and the pass criterion of each, written before the
 first run (2026-12-04).  A row is a ``comparison.csv`` row ``(metric, side)`` with its ``change``, its
