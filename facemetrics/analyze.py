@@ -705,7 +705,26 @@ def find_face(photo: Photo, *, subject: str | None = None, name: str | None = No
     face then chosen is measured by :func:`finish_face` from the same arrays (the registration made for its
     choice is the one its comparison reads: docs/speed.md).  Never raises for a bad photo (status
     ``error``, as :func:`analyze_loaded`).  A face whose quality or measures would fail is ``ok`` here and
-    ``error`` from :func:`analyze_loaded` (a bug's case)."""
+    ``error`` from :func:`analyze_loaded` (a bug's case).
+
+    Parameters
+    ----------
+    photo : Photo
+        The loaded photo (``photo.rgb``: (H, W, 3) uint8, R, G, B).
+    subject, name, mm_per_px, ipd_mm, face
+        As :func:`analyze_loaded`'s (``mm_per_px``: mm per px of the original photo; ``ipd_mm``: mm; ``face``:
+        which face by size, 0 the largest, None the largest by the rules of :func:`analyze_photo`).
+
+    Returns
+    -------
+    FaceFound
+        ``analysis``: the face's status and what decided it (:class:`FaceFound`); for :func:`finish_face`.
+
+    Raises
+    ------
+    SettingError
+        As :func:`analyze_loaded`: an implausible ``mm_per_px`` or ``ipd_mm``.
+    """
     mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     try:
         with single_blas_thread():
@@ -724,7 +743,20 @@ def find_face(photo: Photo, *, subject: str | None = None, name: str | None = No
 def finish_face(found: FaceFound) -> PhotoAnalysis:
     """The face of :func:`find_face` measured whole: the analysis :func:`analyze_loaded` gives with the same
     arguments (every field the same, ``tests/test_analyze_split.py``), its ``points``, ``photo``, ``calibration``
-    and iris visibility the very objects of ``found.analysis``."""
+    and iris visibility the very objects of ``found.analysis``.
+
+    Parameters
+    ----------
+    found : FaceFound
+        From :func:`find_face`.
+
+    Returns
+    -------
+    PhotoAnalysis
+        ``analyze_loaded``'s analysis of the same face; a face refused before it was located (no face, too
+        small, ...) is ``found.analysis`` itself, one refused sideways, upside down or turned gets its quality
+        figures as :func:`analyze_loaded` gives them; status ``error`` when a measure fails.
+    """
     loc = found._located
     if loc is None:  # refused before the face was located (no face, too small, ...): nothing more to measure
         return found.analysis
