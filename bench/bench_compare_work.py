@@ -51,6 +51,8 @@ from facemetrics.compare import measure as _measure_mod  # noqa: E402
 
 #: (module under the package, function): the stages ``--time`` reports (cumulative CPU inside each)
 STAGES = (("compare", "_compare"), ("compare.faces", "matching_faces"), ("analyze", "analyze_loaded"),
+          ("analyze", "find_face"), ("analyze", "finish_face"), ("compare.gate", "mirrored_residual_mm"),
+          ("compare.gate", "pose_mirror_messages"),
           ("compare.measure", "upper_face_residual"), ("compare.measure", "_measure"), ("align", "register"),
           ("pose3d", "fit_pose"), ("align", "glasses_mask"), ("compare.gate", "gate"),
           ("compare.occlusion", "covered_areas"), ("compare", "_picture_check"), ("compare", "_fold_checks"))
@@ -179,7 +181,10 @@ KINDS = {"sample": lambda new: compare_pairs.sample_pairs()[0],
          "1 face / 1 face": lambda new: compare_pairs.faces_pairs(with_one=True)[-1],
          "1 face / 2 faces": lambda new: compare_pairs.faces_pairs()[0],
          "1 face / 3 faces": lambda new: compare_pairs.faces_pairs()[1],
-         "2 faces / 2 faces": lambda new: compare_pairs.faces_pairs()[3]}
+         "2 faces / 2 faces": lambda new: compare_pairs.faces_pairs()[3],
+         "mirror image (after)": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[0],
+         "mirror image (turned)": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[2],
+         "turned / turned back": lambda new: compare_pairs.mirror_pairs(new.analyze_photo)[3]}
 
 
 def _timed(pkg, a, b, profiled: bool):

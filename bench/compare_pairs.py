@@ -6,6 +6,11 @@ RGB arrays (H, W, 3) uint8, so that each package under test analyses them itself
   both photos, and in the before photo only (re-seated in the after photo);
 - ``faces``: ``bench/bench_faces_cost.py``'s canvases: the subject's other photo against 2 and 3 faces (one side),
   and 2 faces against 2 faces (both sides), and the two-people White House crop against the sample (no match);
+- ``mirror``: pairs that run the mirror-image checks: the sample's after photo against its own mirror image (the
+  upper faces match roughly as taken, so the flipped fit is made: refused as a mirror image), the sample against the
+  after photo's mirror image (flipped fit made, not a mirror of it), the sample turned 15 deg
+  (``facemetrics.simulate.head_pose``) against its mirror image (refused on the pose before any flow, both fits made
+  by the pose mirror check) and against the sample turned 15 deg the other way;
 - ``london``: each London face's neutral photo against its smiling photo, and a neutral photo with a simulated
   1.5 mm lift (``facemetrics.simulate.lift``), one with a wayfarer pair re-seated (``glasses.pair_for``);
 - ``canada``: Canada faces against themselves with a 1 mm lift, a 3 deg roll or 0.9 x rescale (simulated), and two
@@ -82,6 +87,21 @@ def faces_pairs(with_one: bool = False) -> list[tuple[str, np.ndarray, np.ndarra
     return out
 
 
+def mirror_pairs(analyze) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``analyze``: the current package's ``analyze_photo`` (the head is turned with its landmarks)."""
+    from facemetrics import simulate as sim
+
+    a, b = rgb(SAMPLES / "astronaut_before.jpg"), rgb(SAMPLES / "astronaut_after.jpg")
+    flipped = np.ascontiguousarray(b[:, ::-1])
+    xa = analyze(a, name="a.png")
+    turned = sim.head_pose(xa, yaw_deg=15.0).image
+    other = sim.head_pose(xa, yaw_deg=-15.0).image
+    return [("mirror: after against its mirror image", b, flipped),
+            ("mirror: sample against the after photo's mirror image", a, flipped.copy()),
+            ("mirror: turned 15 deg against its mirror image", turned, np.ascontiguousarray(turned[:, ::-1])),
+            ("mirror: turned 15 deg against turned -15 deg", turned, other)]
+
+
 def london_pairs(analyze, n: int = 4) -> list[tuple[str, np.ndarray, np.ndarray]]:
     from facemetrics import simulate as sim
     from glasses import pair_for, wear
@@ -128,5 +148,5 @@ def all_pairs(analyze, *, small: bool = False) -> list[tuple[str, np.ndarray, np
     if small:
         s, g, f = sample_pairs(), glasses_pairs(analyze), faces_pairs()
         return [s[0], g[0], g[1], f[0], f[3]]
-    return (sample_pairs() + glasses_pairs(analyze) + faces_pairs() + london_pairs(analyze)
-            + canada_pairs(analyze))
+    return (sample_pairs() + glasses_pairs(analyze) + faces_pairs() + mirror_pairs(analyze)
+            + london_pairs(analyze) + canada_pairs(analyze))

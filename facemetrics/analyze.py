@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from . import sharing
 from ._version import __version__
 from .errors import FacemetricsError, SettingError
 from .align import GlassesFound, find_glasses
@@ -547,6 +548,32 @@ def _several_faces_error(label: str, faces) -> str:
 
 def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None, face: int | None = None) -> PhotoAnalysis:
+    found = _located(photo, subject, name, mm_per_px, ipd_mm, face)
+    return found if isinstance(found, PhotoAnalysis) else _measured(found)
+
+
+@dataclass(frozen=True, eq=False)
+class _Located:
+    """A face found and scaled (:func:`_located`), not refused yet on its turn or size of the head: what
+    :func:`_measured` goes on from.  ``partial``: the :class:`PhotoAnalysis` fields so far (``points``,
+    ``calibration``, ``warnings``, ``extra``; read, never changed); ``warnings`` the list behind them."""
+
+    photo: Photo
+    label: str
+    partial: dict
+    warnings: tuple[str, ...]
+    pts: np.ndarray  # (478, 3) px of photo.rgb, read-only
+    face_w: float  # the lower oval's width, px of photo.rgb
+    pose: tuple[float, float, float]  # head_pose: yaw, pitch, roll, deg
+    cal: Calibration
+    scale_checks: dict
+
+
+def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
+             ipd_mm: float | None, face: int | None = None) -> PhotoAnalysis | _Located:
+    """The first part of :func:`_analyze`: the face found (Face Mesh), scaled (iris or the user's scale)
+    and checked for transparency, several faces of one size and its size: a refused
+    :class:`PhotoAnalysis`, or the :class:`_Located` face :func:`_measured` measures."""
     label = name or photo.name
     base = dict(photo=photo, name=label, subject=subject)
     rgb = photo.rgb
@@ -580,6 +607,40 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
         return PhotoAnalysis(**partial, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "
                                    f"{MIN_FACE_WIDTH_PX} px are needed (move closer or use a larger photo)")
+    return _Located(photo, label, partial, tuple(warnings), pts, face_w, (yaw, pitch, roll), cal, scale_checks)
+
+
+def _turned(loc: _Located) -> tuple[str, str] | None:
+    """``(status, error)`` of a face lying sideways or upside down in the picture or a head turned too far to
+    measure (the checks of :func:`_measured`, in its order); None when the face can be measured."""
+    label, pts, (yaw, pitch, _) = loc.label, loc.pts, loc.pose
+    turn = face_rotation_deg(pts)
+    if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
+        return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
+                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
+                            "photo upright (its orientation tag may have been lost)")
+    rgb = loc.photo.rgb
+    if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face
+        return "sideways", (f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
+                            "an upright face): rotate the photo upright (its orientation tag may have been lost)")
+    if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
+        return "turned_head", (f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
+                               f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
+                               f"+/-{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
+    return None
+
+
+def _measured(loc: _Located, checked: bool = False) -> PhotoAnalysis:
+    """The rest of :func:`_analyze` for a :func:`_located` face: its quality, the refusal of a face sideways,
+    upside down or turned too far (:func:`_turned`; ``checked``: made already and passed), and its measures
+    (jaw, folds, covers)."""
+    photo, pts, cal = loc.photo, loc.pts, loc.cal
+    rgb = photo.rgb
+    h, w = rgb.shape[:2]
+    yaw, pitch, roll = loc.pose
+    partial, warnings = dict(loc.partial), list(loc.warnings)
+    face_w = loc.face_w
+    eyes = partial["extra"]["eyes"]
     frame = levelled_frame(pts, cal.mm_per_px)
     gap, gap_ratio, smile = expression(pts, frame, cal.ipd_px)
     sharp, lum, clipped = image_quality(rgb, pts, cal.mm_per_px)
@@ -588,7 +649,7 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
               mouth_opening_ratio=gap_ratio, smile_index=smile,
               smile_score=smile_score(pts, frame, mirrored=mirrored_landmarks(rgb, pts)))
     cut = cut_landmarks(pts, (w, h))
-    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **scale_checks),
+    quality = Quality(**qd, flags=quality_flags(dict(qd, cut_landmarks=cut, **loc.scale_checks),
                                                 cal.mm_per_px / photo.scale),
                       cut_landmarks=cut, colour_fraction=colour_fraction(rgb, pts),
                       smile_elevation=smile_terms(pts, frame, cal.ipd_px)[0])
@@ -600,22 +661,11 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     partial.update(frame=frame, quality=quality)
     # a face lying sideways or upside down was measured as if it were upright: its expression, pose and
     # exposure flags ("smiling (smile score 21.97)") are not true of the photo, so a refused one has none
-    sideways = dict(partial, quality=replace(quality, flags=()))
-    turn = face_rotation_deg(pts)
-    if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
-        return PhotoAnalysis(**sideways, status="sideways",
-                             error=f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                                   f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
-                                   "photo upright (its orientation tag may have been lost)")
-    if _upside_down(rgb):
-        return PhotoAnalysis(**sideways, status="sideways",
-                             error=f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
-                                   "an upright face): rotate the photo upright (its orientation tag may have been lost)")
-    if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
-        return PhotoAnalysis(**partial, status="turned_head",
-                             error=f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
-                                   f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
-                                   f"+/-{HARD_MAX_PITCH_DEG:.0f} deg): face the camera")
+    refusal = None if checked else _turned(loc)
+    if refusal is not None:
+        status, error = refusal
+        shown = dict(partial, quality=replace(quality, flags=())) if status == "sideways" else partial
+        return PhotoAnalysis(**shown, status=status, error=error)
     jaw = jaw_metrics(pts, frame, image=rgb)
     right = fold_metrics(rgb, pts, frame, "right")
     left = fold_metrics(rgb, pts, frame, "left")
@@ -626,3 +676,92 @@ def _analyze(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     kept = {} if glasses is None else dict(glasses=glasses)  # the dark glasses found: read again by compare's gate
     partial.update(warnings=tuple(warnings), extra=dict(partial["extra"], occlusion=covered, **kept))
     return PhotoAnalysis(**partial, jaw=jaw, nlf_right=right, nlf_left=left)
+
+
+@dataclass(frozen=True, eq=False)
+class FaceFound:
+    """One face of a photo analysed as far as its status (:func:`find_face`), and what :func:`finish_face`
+    needs to measure it whole.
+
+    Attributes
+    ----------
+    analysis : PhotoAnalysis
+        ``status``, ``error``, ``points`` (478, 3) px of ``photo.rgb``, ``n_faces``, ``calibration``,
+        ``warnings`` and ``extra`` (``eyes``, ``iris_check``, ``face``, ``faces_x``, ``second_face_share``)
+        as :func:`analyze_loaded` gives them; ``frame``, ``quality``, ``jaw`` and the folds None (not measured
+        yet), and ``status`` ``"ok"`` where :func:`analyze_loaded` measured the face.
+    """
+
+    analysis: PhotoAnalysis
+    _located: _Located | None = None
+
+
+def find_face(photo: Photo, *, subject: str | None = None, name: str | None = None,
+              mm_per_px: float | None = None, ipd_mm: float | None = None, face: int | None = None) -> FaceFound:
+    """The part of :func:`analyze_loaded` (same arguments) that decides a face's status: Face Mesh, the mm scale
+    and the iris visibility, the refusals (transparent, several faces, too small, sideways, upside down, turned
+    head), without the photo's quality figures and the jaw, fold and cover measures.  What a face of a photo
+    with several needs to be aligned with another photo (:func:`facemetrics.compare.faces.matching_face`); the
+    face then chosen is measured by :func:`finish_face` from the same arrays (the registration made for its
+    choice is the one its comparison reads: docs/speed.md).  Never raises for a bad photo (status
+    ``error``, as :func:`analyze_loaded`).  A face whose quality or measures would fail is ``ok`` here and
+    ``error`` from :func:`analyze_loaded` (a bug's case).
+
+    Parameters
+    ----------
+    photo : Photo
+        The loaded photo (``photo.rgb``: (H, W, 3) uint8, R, G, B).
+    subject, name, mm_per_px, ipd_mm, face
+        As :func:`analyze_loaded`'s (``mm_per_px``: mm per px of the original photo; ``ipd_mm``: mm; ``face``:
+        which face by size, 0 the largest, None the largest by the rules of :func:`analyze_photo`).
+
+    Returns
+    -------
+    FaceFound
+        ``analysis``: the face's status and what decided it (:class:`FaceFound`); for :func:`finish_face`.
+
+    Raises
+    ------
+    SettingError
+        As :func:`analyze_loaded`: an implausible ``mm_per_px`` or ``ipd_mm``.
+    """
+    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    try:
+        with single_blas_thread():
+            loc = _located(photo, subject, name, mm_per_px, ipd_mm, face)
+            if isinstance(loc, PhotoAnalysis):
+                return FaceFound(loc)
+            refusal = _turned(loc)
+            light = dict(loc.partial, extra=dict(loc.partial["extra"]))  # its own dict: the located face's stays
+            if refusal is None:
+                return FaceFound(PhotoAnalysis(**light), loc)
+            return FaceFound(PhotoAnalysis(**light, status=refusal[0], error=refusal[1]), loc)
+    except Exception as exc:  # noqa: BLE001 - see _internal_error
+        return FaceFound(_internal_error(name or photo.name, subject, "measuring", exc))
+
+
+def finish_face(found: FaceFound) -> PhotoAnalysis:
+    """The face of :func:`find_face` measured whole: the analysis :func:`analyze_loaded` gives with the same
+    arguments (every field the same, ``tests/test_analyze_split.py``), its ``points``, ``photo``, ``calibration``
+    and iris visibility the very objects of ``found.analysis``.
+
+    Parameters
+    ----------
+    found : FaceFound
+        From :func:`find_face`.
+
+    Returns
+    -------
+    PhotoAnalysis
+        ``analyze_loaded``'s analysis of the same face; a face refused before it was located (no face, too
+        small, ...) is ``found.analysis`` itself, one refused sideways, upside down or turned gets its quality
+        figures as :func:`analyze_loaded` gives them; status ``error`` when a measure fails.
+    """
+    loc = found._located
+    if loc is None:  # refused before the face was located (no face, too small, ...): nothing more to measure
+        return found.analysis
+    try:
+        with single_blas_thread():
+            return _measured(loc, checked=found.analysis.ok)
+    except Exception as exc:  # noqa: BLE001 - see _internal_error
+        return _internal_error(loc.label, loc.partial["subject"], "measuring", exc)

@@ -1,8 +1,8 @@
 """compare_photos without repeated work (docs/speed.md 'Stop 40: work a comparison shares'): the work shared
 inside one comparison (compare.measure.one_comparison: the face matching's registrations and pose fits reused by
 the chosen face's measurement, the before part of a copied analysis) gives every output of the comparison made
-without it, to the last bit; and it is dropped when the call ends.  The whole check against a git revision, on 27
-pairs: ``bench/bench_compare_work.py --check HEAD``."""
+without it, to the last bit; and it is dropped when the call ends.  The whole check against a git revision, on 30
+pairs with ../shared/faces (stop 41: with 4 mirror-check pairs): ``bench/bench_compare_work.py --check HEAD``."""
 
 from __future__ import annotations
 

@@ -237,8 +237,9 @@ def test_each_face_is_aligned_for_its_residual_only(two_after, monkeypatch):
     for y in faces:  # the stranger (2.5 mm) and the astronaut (0.02 mm), both orders
         assert upper_face_residual(other, y) == _measure(other, y).alignment.residual_mm
         assert upper_face_residual(y, other) == _measure(y, other).alignment.residual_mm
-    calls = {"analyses": 0, "residuals": 0, "measures": 0}
+    calls = {"analyses": 0, "found": 0, "finished": 0, "residuals": 0, "measures": 0}
     analyze, residual, measure = faces_mod.analyze_loaded, faces_mod.upper_face_residual, cmp_pkg._measure
+    found, finished = faces_mod.find_face, faces_mod.finish_face
 
     def counting(key, fn):
         def wrapped(*a, **kw):
@@ -249,8 +250,11 @@ def test_each_face_is_aligned_for_its_residual_only(two_after, monkeypatch):
     monkeypatch.setattr(faces_mod, "analyze_loaded", counting("analyses", analyze))
     monkeypatch.setattr(faces_mod, "upper_face_residual", counting("residuals", residual))
     monkeypatch.setattr(cmp_pkg, "_measure", counting("measures", measure))
+    monkeypatch.setattr(faces_mod, "find_face", counting("found", found))
+    monkeypatch.setattr(faces_mod, "finish_face", counting("finished", finished))
     c = compare_photos(other, two_after, check_order=False)
-    assert calls == {"analyses": 1, "residuals": 2, "measures": 1}, calls
+    # the second face analysed as far as its status, then (chosen) measured whole: not analysed twice (stop 41)
+    assert calls == {"analyses": 0, "found": 1, "finished": 1, "residuals": 2, "measures": 1}, calls
     assert c.after.extra["face_residuals"][1] == c.alignment.residual_mm  # what the gate then reads
 
 

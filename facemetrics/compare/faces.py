@@ -9,7 +9,9 @@ kept (:func:`matching_face`; rule and measurements: ``bench/bench_two_people.py`
 'Several faces of similar size').
 
 Pure functions of :class:`~facemetrics.analyze.PhotoAnalysis` (the photo's pixels are re-read by Face Mesh
-for each face, through :func:`facemetrics.analyze.analyze_loaded`).
+for each face: an after photo's faces as far as their status, :func:`facemetrics.analyze.find_face`, the one
+chosen then measured whole, :func:`facemetrics.analyze.finish_face`; a before photo's faces whole,
+:func:`facemetrics.analyze.analyze_loaded`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import dataclasses
 import cv2
 import numpy as np
 
-from ..analyze import PhotoAnalysis, analyze_loaded, face_place
+from ..analyze import FaceFound, PhotoAnalysis, analyze_loaded, face_place, find_face, finish_face
 from ..landmarks import MAX_FACES
 from .gate import DIFFERENT_PEOPLE_POSSIBLE_MM, DIFFERENT_PEOPLE_RESIDUAL_MM
 from .measure import upper_face_residual
@@ -38,14 +40,14 @@ def _user_scale(x: PhotoAnalysis) -> dict:
     return {}
 
 
-def _faces(x: PhotoAnalysis, start: int = 0) -> list[PhotoAnalysis | None]:
+def _faces(x: PhotoAnalysis, start: int = 0, stop: int | None = None) -> list[PhotoAnalysis | None]:
     """Each face of ``x`` from the ``start``-th measured alone (0 the largest; at most
     :data:`facemetrics.landmarks.MAX_FACES`), with the scale the user gave for ``x``; None for a face that was
     not found again.  The largest is ``x`` itself when ``x`` measured it (without its 'measured the largest'
     warning): measuring it again gave the same analysis and cost one analysis per comparison
-    (``bench/bench_faces_cost.py``)."""
+    (``bench/bench_faces_cost.py``).  ``stop``: the faces before it only."""
     out: list[PhotoAnalysis | None] = []
-    for k in range(start, min(x.n_faces, MAX_FACES)):
+    for k in range(start, min(x.n_faces, MAX_FACES) if stop is None else min(x.n_faces, MAX_FACES, stop)):
         if k == 0 and x.ok and x.points is not None and x.extra.get("face", 0) == 0:
             said = f"{x.n_faces} faces found; measured the largest"
             out.append(_replace(x, warnings=tuple(w for w in x.warnings if not w.startswith(said))))
@@ -53,6 +55,35 @@ def _faces(x: PhotoAnalysis, start: int = 0) -> list[PhotoAnalysis | None]:
         y = analyze_loaded(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
         out.append(y if y.points is not None else None)
     return out
+
+
+def _found_faces(x: PhotoAnalysis) -> tuple[list[PhotoAnalysis | None], list[FaceFound | None]]:
+    """:func:`_faces` of ``x`` as far as each face's status (:func:`facemetrics.analyze.find_face`: what the
+    after photo's faces need to be aligned with the before photo, :func:`upper_face_residual`), and each face's
+    :class:`~facemetrics.analyze.FaceFound` (None for ``x`` itself, the largest, and a face not found again), which
+    :func:`_chosen` measures whole for the face chosen."""
+    faces: list[PhotoAnalysis | None] = []
+    found: list[FaceFound | None] = []
+    for k in range(min(x.n_faces, MAX_FACES)):
+        if k == 0 and x.ok and x.points is not None and x.extra.get("face", 0) == 0:
+            faces += _faces(x, stop=1)
+            found.append(None)
+            continue
+        f = find_face(x.photo, subject=x.subject, name=x.name, face=k, **_user_scale(x))
+        ok = f.analysis.points is not None
+        faces.append(f.analysis if ok else None)
+        found.append(f if ok else None)
+    return faces, found
+
+
+def _chosen(faces: list[PhotoAnalysis | None], found: list[FaceFound | None], k: int) -> PhotoAnalysis | None:
+    """Face ``k`` of :func:`_found_faces` measured whole (the analysis :func:`facemetrics.analyze.analyze_loaded`
+    gives it), or None when its measures failed (status ``error``: :func:`_faces` would have given that, and its
+    residual would have read NaN, so the caller chooses again from the whole analyses)."""
+    if found[k] is None:
+        return faces[k]
+    y = finish_face(found[k])
+    return y if y.ok else None
 
 
 def _residual(before: PhotoAnalysis, after: PhotoAnalysis) -> float:
@@ -102,7 +133,7 @@ def _place(xs: tuple[float, ...], k: int) -> str:
 
 
 def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool = False, x_label: str = "after",
-                  reference_label: str = "before") -> PhotoAnalysis:
+                  reference_label: str = "before", whole_faces: bool = False) -> PhotoAnalysis:
     """``x`` measured on the face that matches ``reference`` (:func:`choose`), when ``x`` holds several faces
     and ``reference`` one, measured; else ``x`` as it is.
 
@@ -116,6 +147,11 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
         ``x`` is the before photo of the pair (the residual is read in the pair's order).
     x_label, reference_label : str
         What the messages call the two photos ("after", "before", a file name).
+    whole_faces : bool
+        Measure every face whole (:func:`facemetrics.analyze.analyze_loaded`) before choosing.  Default: the
+        after photo's faces only as far as their status (:func:`facemetrics.analyze.find_face`), the face chosen
+        then measured whole (the same result, unless a face's measures fail: a face not chosen is then read
+        as measured, docs/speed.md 'Stop 41').
 
     Returns
     -------
@@ -127,10 +163,18 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_first: bool =
     """
     if x.photo is None or x.n_faces < 2 or x.points is None or not reference.ok or reference.n_faces != 1:
         return x
-    faces = _faces(x)
+    # the after photo's faces as far as their status, the one chosen then measured whole (docs/speed.md, 'Stop 41');
+    # a before photo's faces whole (the before photo's part of the alignment reads its jaw and folds)
+    light = not whole_faces and not x_first
+    faces, found = _found_faces(x) if light else (_faces(x), None)
     res = [float("nan") if y is None else (_residual(y, reference) if x_first else _residual(reference, y))
            for y in faces]
     k = choose(res)
+    if light and k is not None:
+        faces[k] = _chosen(faces, found, k)
+        if faces[k] is None:  # its measures failed: chosen again as every face measured whole would have been
+            return matching_face(x, reference, x_first=x_first, x_label=x_label, reference_label=reference_label,
+                                 whole_faces=True)
     read = ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
                      + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
     if k is None:
@@ -164,7 +208,7 @@ def matching_faces(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, P
     return a, b
 
 
-def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, PhotoAnalysis]:
+def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis, whole_faces: bool = False) -> tuple[PhotoAnalysis, PhotoAnalysis]:
     """Several faces in both photos (a two-person selfie before and after): the before photo's largest face
     (the face its row in ``photos.csv`` describes) and the after photo's face that matches it, both ways.
 
@@ -181,6 +225,9 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     ----------
     a, b : PhotoAnalysis
         The before and after photos, each with ``n_faces`` > 1 and its ``photo`` loaded.
+    whole_faces : bool
+        As :func:`matching_face`'s: the after photo's faces measured whole before choosing (default: as far as
+        their status, the one chosen then whole; the before photo's faces are always measured whole).
 
     Returns
     -------
@@ -194,9 +241,13 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     if (a.photo is None or b.photo is None or not a.ok or a.points is None or b.points is None
             or a.extra.get("face", 0) != 0):
         return a, b
-    after = _faces(b)
+    after, found = _found_faces(b) if not whole_faces else (_faces(b), None)
     row = [float("nan") if y is None else _residual(a, y) for y in after]
     k = choose(row)
+    if found is not None and k is not None:
+        after[k] = _chosen(after, found, k)
+        if after[k] is None:  # its measures failed: as in matching_face
+            return matching_pair(a, b, whole_faces=True)
     a_place = _place(a.extra.get("faces_x", ()), 0)
     named = f"the before photo's largest face ({a_place})"
     read_b = _read(b, row)

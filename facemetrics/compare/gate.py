@@ -16,7 +16,7 @@ from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_IN
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
-from .measure import _Pair, _measure, eyes_covered
+from .measure import _Pair, eyes_covered, upper_face_residual
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
 from .regions import CHEEK_RADIUS_MM
@@ -278,9 +278,11 @@ def mirrored_residual_mm(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     :data:`DIFFERENT_PEOPLE_RESIDUAL_MM` reads) of ``a`` against ``b`` flipped left to right
     (:func:`mirrored`); NaN when that pair could not be aligned.  A mirror image of the before photo
     reads 0.00-0.01 mm here, of a re-render of it with the head turned or the camera moved 0.02-0.05 mm
-    (bench/bench_mirrored.py)."""
+    (bench/bench_mirrored.py).  Only the alignment and the pose fit the residual needs are made
+    (:func:`~facemetrics.compare.measure.upper_face_residual`: the value of the whole measurement's
+    ``alignment.residual_mm``, docs/speed.md 'Stop 41')."""
     try:
-        return float(_measure(a, mirrored(b)).alignment.residual_mm)
+        return upper_face_residual(a, mirrored(b))
     except (cv2.error, ValueError, FloatingPointError):  # as compare_photos' own fit: no evidence either way
         return float("nan")
 
@@ -1102,7 +1104,7 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     as one message (:func:`_mirror_message`), or none.  :func:`gate` refuses such a pair on the pose
     before any flow, so without this the mirror was never named ("head pose differs too much").  Only
     where the mirrored pose matches (:func:`mirrored_pose_matches`) are both upper-face fits made, as
-    taken (:func:`facemetrics.compare.measure._measure`) and flipped (:func:`mirrored_residual_mm`), and
+    taken (:func:`facemetrics.compare.measure.upper_face_residual`) and flipped (:func:`mirrored_residual_mm`), and
     the mirror check of every pair read (:func:`looks_mirrored`); a fit that fails (NaN) is no evidence,
     and the pose refusal stays.  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
     as taken and 0.004-0.005 mm flipped; against a re-render of it turned the other way (a real pose
@@ -1110,7 +1112,7 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if not mirrored_pose_matches(a, b):
         return []
     try:
-        r = float(_measure(a, b).alignment.residual_mm)
+        r = upper_face_residual(a, b)  # the whole measurement's residual, without its lifts, folds and floors
     except (cv2.error, ValueError, FloatingPointError):  # as compare_photos' own fit: no evidence either way
         return []
     rm = mirrored_residual_mm(a, b)

@@ -430,6 +430,14 @@ def _face_key(x: PhotoAnalysis) -> tuple:
             (x.extra or {}).get("eyes"))
 
 
+def _pair_key(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple:
+    """The objects the registration and pose fit of the pair read: the before photo's measurement
+    (:func:`_face_key`) and of the after photo its pixels, landmarks and iris visibility only, so that an after
+    face aligned while only its status was known (:func:`facemetrics.analyze.find_face`) and the same face measured
+    whole (:func:`facemetrics.analyze.finish_face`: the same arrays) share them."""
+    return _face_key(a) + (b.photo, b.photo.rgb, b.points, (b.extra or {}).get("eyes"))
+
+
 def _registered(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.ndarray, float, al.Registration]:
     """The landmark similarity (after px -> before px, and its RMS, before px) and the registration of the pair,
     made once per comparison (:func:`facemetrics.sharing.once`)."""
@@ -439,7 +447,7 @@ def _registered(st: _Before, a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[np.nda
                           prepared=_registration_before(st, a, b, m_land))
         return m_land, land_rms_px, reg
 
-    return sharing.once("registered", _face_key(a) + _face_key(b), make)
+    return sharing.once("registered", _pair_key(a, b), make)
 
 
 @dataclass(frozen=True)
@@ -590,7 +598,7 @@ def upper_face_residual(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
         return p3.fit_pose(reg.flow, mask, st.depth, st.grid.u0, st.grid.v0, res, principal_points(a)["image"],
                            flow_scale=res, floor_fits=False)
 
-    pose = sharing.once("pose", _face_key(a) + _face_key(b), fit)  # the seed of _measure's fit of the same pair
+    pose = sharing.once("pose", _pair_key(a, b), fit)  # the seed of _measure's fit of the same pair
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
     on_rigid = flow_mm.reshape(-1, 2)[np.flatnonzero(reg.rigid)]
     rig = np.sqrt(on_rigid[:, 0] * on_rigid[:, 0] + on_rigid[:, 1] * on_rigid[:, 1])
@@ -611,7 +619,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     # (the observed flow in mm is reg.flow * res: the fit scales its samples, the pose removal
     # its result, without a grid-sized copy)
     pose = _fit_pose(a, grid, reg.rigid, reg.flow, depth, pts_g, flow_scale=res,
-                     seed=sharing.made("pose", _face_key(a) + _face_key(b)))
+                     seed=sharing.made("pose", _pair_key(a, b)))
     # the pose removal's fixed point on the face's box (every measurement lies inside the face)
     flow_mm = _remove_pose(reg.flow, pose.flow_mm, res, st.pose_box, scale=res)
 
