@@ -542,9 +542,11 @@ def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
 
 def compare_result(cmp) -> dict:
     """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
-    ``messages`` (list of str) and ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records)."""
+    ``messages`` (list of str), ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records) and
+    ``scale_uncertainty_pct`` (the before photo's mm scale uncertainty, %, 1 SD: each row's
+    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.batch.tables.with_scale_sds`)."""
     return {"status": str(cmp.status), "messages": [str(m) for m in cmp.messages],
-            "rows": cmp.to_frame().to_dict("records")}
+            "rows": cmp.to_frame().to_dict("records"), "scale_uncertainty_pct": float(cmp.scale_uncertainty_pct)}
 
 
 def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", False)) -> dict:
@@ -573,18 +575,19 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
     return baseline_disagreement(checks)
 
 
-def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
+def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) -> list[dict]:
     """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
     provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one),
     and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
-    passes it; empty without a calibration).  The app has one person ("you") and hours since treatment
-    instead of treatment times, so ``treated_at`` stays empty."""
+    passes it; empty without a calibration), and each change's ``change_scale_sd`` at ``scale_pct`` (the
+    comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you")
+    and hours since treatment instead of treatment times, so ``treated_at`` stays empty."""
     taken = pair.after.photo.taken_at
     cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,
                      taken_at=taken.isoformat() if taken is not None else None,
-                     calibration_source=cal.source if cal is not None else "")
+                     calibration_source=cal.source if cal is not None else "", scale_pct=scale_pct)
 
 
 def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[str, str, str]]]:
@@ -617,11 +620,13 @@ def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[st
             continue
         if pair.treatment not in disagreements:
             disagreements[pair.treatment] = session_disagreement(pair, pairs, comparison_of)
-        result = comparison_result(pair, comparison_of(pair), disagreements[pair.treatment])
+        cmp = comparison_of(pair)
+        result = comparison_result(pair, cmp, disagreements[pair.treatment])
         copies += [(pair.treatment, m, ":material/content_copy:") for m in result["messages"]
                    if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
         if pair.on_timeline:  # the batch writes no long.csv rows for a refused comparison
-            rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [])
+            rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [],
+                                   cmp.scale_uncertainty_pct)
     return rows, copies + [(t, msg, ":material/warning:") for t, (msg, _) in disagreements.items() if msg]
 
 
@@ -1533,11 +1538,12 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
 def study_notes(change_rows) -> list[str]:
     """The batch's lines on a study's sessions that *My study* shows above its verdicts, as ``study report``
     prints them (:mod:`facemetrics.batch.tables`): a before photo passed over or at fault, before photos that
-    disagree, one picture at two times.  The page said only "each comparison's messages say why" when nothing
+    disagree (and the noise floors built from them), one picture at two times.  The page said only "each comparison's messages say why" when nothing
     could be fitted, with no messages on it and no tables to download (h3's fresh-user pass, 2026-12-04)."""
-    from facemetrics.batch.tables import baseline_notes, disagreement_notes, same_picture_notes
+    from facemetrics.batch.tables import baseline_notes, disagreement_floors_notes, disagreement_notes, same_picture_notes
 
-    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *same_picture_notes(change_rows)]
+    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *disagreement_floors_notes(change_rows),
+            *same_picture_notes(change_rows)]
 
 
 def _now_text() -> str:

@@ -1182,6 +1182,36 @@ def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysi
     assert {r["calibration_source"] for r in given} == {"user_mm_per_px"}
 
 
+def test_the_timelines_long_csv_carries_each_change_scale_sd():
+    """The Timeline tab's long.csv (app.timeline_rows) carries each change's mm scale share, comparison.csv's
+    change_scale_sd of the same pair (h4, 2026-12-05): >= 0 on the mm rows, empty (NaN) on the index, deg and pct
+    rows, and the 'before' photos' disagreement warning quotes it beside each change's floor."""
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare import compare_photos
+
+    app = app_module()
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    real = {("b.jpg", "p.jpg"): compare_photos(samples / "astronaut_before.jpg", samples / "astronaut_after.jpg")}
+
+    def comparison_of(p):  # the sample pair for every pair: the checks of the 'before' photos read its lift too
+        return real[("b.jpg", "p.jpg")]
+
+    times = {"b.jpg": ("rf", -1.0), "c.jpg": ("rf", -0.5), "p.jpg": ("rf", 3.0)}
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+    rows, warned = app.timeline_rows(pairs, comparison_of)
+    frame = real[("b.jpg", "p.jpg")].to_csv_frame()
+    mine = pd.DataFrame([r for r in rows if r["photo"] == "p.jpg"])
+    assert list(mine["metric"]) == list(frame["metric"]) and "change_scale_sd" in mine.columns
+    np.testing.assert_allclose(mine["change_scale_sd"].astype(float), frame["change_scale_sd"], equal_nan=True)
+    mm = mine["unit"].isin(["mm", "mm2"]) & mine["value"].notna()
+    assert mm.sum() > 20 and (mine.loc[mm, "change_scale_sd"] >= 0).all()
+    assert mine.loc[mine["unit"].isin(["index", "deg", "pct"]), "change_scale_sd"].isna().all()
+    jaw = frame.set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean")]
+    assert jaw["change_scale_sd"] > 0.03
+    (msg,) = [m for _, m, _ in warned if m.startswith(MSG_BASELINES_DISAGREE)]
+    assert f"(noise floor {jaw['noise_floor']:.2f} mm, scale ± {jaw['change_scale_sd']:.2f} mm)" in msg, msg
+
+
 
 def test_timeline_says_why_a_table_is_refused_instead_of_a_traceback():
     """A change table the series fit refuses (here: rows without a side) gives the fit's own sentence,
@@ -1680,7 +1710,8 @@ def _flagged(name: str, *flags: str):
 def _stub_comparison(status: str, messages, rows):
     from types import SimpleNamespace
 
-    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=lambda: pd.DataFrame(rows))
+    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=lambda: pd.DataFrame(rows),
+                           scale_uncertainty_pct=float("nan"))
 
 
 SMILE = "smiling (smile score 4.43, limit 1.35)"
@@ -1889,7 +1920,7 @@ def _stub_with_csv(status: str, messages, rows):
 
     frame = pd.DataFrame(rows)
     return SimpleNamespace(status=status, messages=tuple(messages), to_frame=frame.copy,
-                           to_csv_frame=lambda before_photo, after_photo: frame.assign(
+                           scale_uncertainty_pct=float("nan"), to_csv_frame=lambda before_photo, after_photo: frame.assign(
                                before_photo=before_photo, after_photo=after_photo, status=status,
                                messages="; ".join(messages)))
 
