@@ -645,6 +645,9 @@ def no_change_wording(messages) -> list[str]:
 #: changes the timeline fits (batch.timeline.HEADLINE_METRICS) with their sides
 AGREEMENT_ROWS = (("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"),
                   ("nlf_depth", "left"))
+#: the start of :func:`baseline_disagreement`'s message for ``facemetrics compare --before-repeat`` (``repeats``):
+#: the before photo and a repeat of it disagree beyond the floor of their no-change comparison
+MSG_REPEATS_DISAGREE = "the before photo and its repeat photos disagree beyond the noise floor"
 #: verdicts of a no-change check that do not say the before photos differ
 _AGREEING = ("", "within_noise", "uncertain", "refused")
 #: the start of the message a session whose before photos disagree gets (changes.csv, report.md)
@@ -670,9 +673,12 @@ def _scale_text(m: dict) -> str:
     return f", scale ± {sd:.2f}{_unit(m)}" if math.isfinite(sd) else ""
 
 
-def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[str, bool]:
+def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: bool = False) -> tuple[str, bool]:
     """The message of a session whose before photos disagree ("" when they agree), and whether the
-    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).
+    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).  One rule
+    for the batch, the app and ``facemetrics compare --before-repeat`` (``repeats=True``: the message
+    starts with :data:`MSG_REPEATS_DISAGREE` and speaks of one comparison, whose rows then read
+    ``uncertain``, not of a session and its fits).
 
     Parameters
     ----------
@@ -709,7 +715,15 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
     what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
                      f"{float(m['change']):+.2f}{_unit(m)} "
                      f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)}{_scale_text(m)})" for m in beyond)
-    head = f"{MSG_BASELINES_DISAGREE}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
+    start = MSG_REPEATS_DISAGREE if repeats else MSG_BASELINES_DISAGREE
+    head = f"{start}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
+    if repeats:  # one comparison (`compare --before-repeat`): no session, no timeline fits
+        if ratio >= LEAVE_OUT_FLOORS:
+            return (f"{head}, so this comparison's changes are unreliable (verdict 'uncertain' but for the head-pose "
+                    "rows): check that every repeat photo was taken before the treatment, as the before photo "
+                    "was"), True
+        return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
+                "the changes are kept, but check that every repeat photo was taken before the treatment"), False
     if ratio >= LEAVE_OUT_FLOORS:
         return (f"{head}, so this session's changes are unreliable and are left out of the timeline fits "
                 "(verdict 'uncertain'): check which photos were taken before the treatment"), True
