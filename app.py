@@ -1005,31 +1005,34 @@ EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each 
 
 
 #: the comparison table's columns in the order shown: the change with its unit, floor and verdict first (at
-#: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after
-TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd", "before", "after")
+#: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after; the change's scale ±
+#: (``change_scale_sd``) is in the table's data, last, and shown in the change's cell ("+1.59 ± 0.07",
+#: :func:`table_styled`): its own column needed a horizontal scroll at 1366 px (h4, 2026-12-05)
+TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "before", "after", "change_scale_sd")
+#: the columns the comparison table draws (``st.dataframe(column_order=...)``): :data:`TABLE_ORDER` without
+#: ``change_scale_sd``, which the change's cell shows
+TABLE_DRAWN = tuple(c for c in TABLE_ORDER if c != "change_scale_sd")
 
 #: how the comparison table shows them (labels, widths, number formats; the unit differs by row)
 TABLE_COLUMNS = {
-    "metric": st.column_config.TextColumn("metric", width=145),
-    "side": st.column_config.TextColumn("side", width=48, help="the subject's own right / left, or their mean"),
-    "change": st.column_config.NumberColumn("change", width=58,
-                                            help="after - before, in the row's unit, to about a tenth of its floor"),
-    "unit": st.column_config.TextColumn("unit", width=44),
-    "noise_floor": st.column_config.NumberColumn("floor", width=50,
+    "metric": st.column_config.TextColumn("metric", width=230),
+    "side": st.column_config.TextColumn("side", width=50, help="the subject's own right / left, or their mean"),
+    # the change with comparison.csv's change_scale_sd, as the CLI's "(lift; noise floor 0.07 mm; scale ± 0.07 mm)"
+    "change": st.column_config.NumberColumn("change ± scale", width=110,
+                                            help="after - before, in the row's unit, to about a tenth of its floor; "
+                                                 "± the mm scale's share of its uncertainty, 1 SD (comparison.csv's "
+                                                 "change_scale_sd): every mm is read in the before photo's iris "
+                                                 "scale; it does not enter the verdict. No ±: a row without a mm "
+                                                 "scale (index, deg, %), or a scale given without an uncertainty"),
+    "unit": st.column_config.TextColumn("unit", width=52),
+    "noise_floor": st.column_config.NumberColumn("floor", width=56,
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
-    "verdict": st.column_config.TextColumn("verdict", width=105),
-    # comparison.csv's change_scale_sd, as the CLI's "(lift; noise floor 0.07 mm; scale ± 0.07 mm)"
-    "change_scale_sd": st.column_config.NumberColumn("scale ±", width=58,
-                                                     help="the mm scale's share of the change's uncertainty, 1 SD, in "
-                                                          "the row's unit (comparison.csv's change_scale_sd): every mm "
-                                                          "is read in the before photo's iris scale; it does not "
-                                                          "enter the verdict. Blank: a row without a mm scale "
-                                                          "(index, deg, %), or a scale given without an uncertainty"),
-    "before": st.column_config.NumberColumn("before", width=62,
+    "verdict": st.column_config.TextColumn("verdict", width=124),
+    "before": st.column_config.NumberColumn("before", width=100,
                                             help="blank: a lift has no value of its own; a fold's with its ± "
                                                  "(floor / √2: each photo's share of the change's floor)"),
-    "after": st.column_config.NumberColumn("after", width=62,
+    "after": st.column_config.NumberColumn("after", width=100,
                                            help="blank: a lift has no value of its own; a fold's with its ± "
                                                 "(floor / √2: each photo's share of the change's floor)"),
 }
@@ -1105,7 +1108,9 @@ def table_decimals(shown: pd.DataFrame) -> pd.Series:
 def table_styled(shown: pd.DataFrame):
     """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
     supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  The
-    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`).
+    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`),
+    and each change its scale ± (``change_scale_sd``, with the change's decimals: "+1.59 ± 0.07"; none where it
+    is blank), the cell the table draws for it (:data:`TABLE_DRAWN`).
     A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
@@ -1122,7 +1127,19 @@ def table_styled(shown: pd.DataFrame):
         for f in sorted(set(floors)):
             rows = floors.index[floors == f] if math.isfinite(f) else floors.index[floors.isna()]
             styler = styler.format(_per_photo_text(f), subset=pd.IndexSlice[rows, [col]])
+    if "change_scale_sd" in shown.columns and "change" in shown.columns:  # "+1.59 ± 0.07": the scale ± in the cell
+        sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
+        for d in sorted(set(dp)):
+            for txt in sorted(set(_number_text(int(d))(v) for v in sd[dp == d])):
+                rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt)]
+                styler = styler.format(_change_scale_text(int(d), txt), subset=pd.IndexSlice[rows, ["change"]])
     return styler
+
+
+def _change_scale_text(dp: int, scale: str):
+    """A Styler formatter: a change with ``dp`` decimals, signed, then ``" ± "`` and its scale ± ``scale`` (already
+    formatted; "" for none: the change alone), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):+.{dp}f}" + (f" ± {scale}" if scale else "")
 
 
 def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
@@ -1199,8 +1216,19 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         used = cmp.noise_source.startswith("repeats")
         st.caption(("Noise floors from your repeat photos: " if used else "Noise floors: ") + md(note))
 
-    # half and half: the table's change, unit, floor and verdict fit beside the figure at 1400 px
-    left, right = st.columns([1, 1], gap="medium")
+    def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
+        box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
+                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER,
+                      column_order=TABLE_DRAWN)
+
+    # the table across the page, under the headline, then the figure with the table's notes beside it: beside the
+    # figure (half the page) its columns needed a horizontal scroll at 1366 px to reach the scale ± (632 px of
+    # columns in 435), and a fold's before / after ("16.35 ± 0.59") lost its first digits however they were
+    # narrowed; across the page every column and cell fits at 1366 x 768 with the sidebar open (h4, 2026-12-05;
+    # tests/test_app_browser.py)
+    table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
+    draw_table(table_box)
+    left, right = st.columns([3, 2], gap="medium")
     with left:
         view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
                                     key=f"view-{label}")
@@ -1220,14 +1248,7 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         else:
             st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
                      width="stretch")
-
-    def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
-        box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
-                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
-
     with right:
-        table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
-        draw_table(table_box)
         st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
         if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
             st.caption(EXPRESSION_MAYBE_TABLE_NOTE)

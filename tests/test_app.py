@@ -175,7 +175,8 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
     big, small = shown.loc[area, "change"], shown.loc[jaw, "change"]
     assert _decimals(big) < _decimals(small), (big, small)
     assert _decimals(big) == 0 and _decimals(small) >= 2, (big, small)
-    assert float(big) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
+    assert float(big.split(" ± ")[0]) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
+    assert big.endswith(f" ± {data.loc[area, 'change_scale_sd']:.0f}"), big  # its scale ±, with the change's decimals
     assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f}"
     fold = at_row[("nlf_depth", "right")]
     u = data.loc[fold, "noise_floor"] / math.sqrt(2)
@@ -1365,8 +1366,11 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     c = compare_photos(sample_analysis, sample_analysis)
     frame = c.to_frame()
     shown = app.table_shown(app.table_frame(c))
-    # the change's scale ± (comparison.csv's change_scale_sd, h9 2026-12-04) after the verdict, which stays 6th
-    assert list(shown.columns[:7]) == ["metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd"]
+    # the change's scale ± (comparison.csv's change_scale_sd, h9 2026-12-04) in the data, last: the change's cell
+    # shows it (h4, 2026-12-05: its own column needed a horizontal scroll at 1366 px); the verdict stays 6th
+    assert list(shown.columns[:6]) == ["metric", "side", "change", "unit", "noise_floor", "verdict"]
+    assert shown.columns[-1] == "change_scale_sd" and "change_scale_sd" not in app.TABLE_DRAWN
+    assert list(app.TABLE_DRAWN) == [c for c in shown.columns if c != "change_scale_sd"]
     assert set(shown.columns) == set(frame.columns) | {"change_scale_sd"} and len(shown) == len(frame)
     lifts = shown[shown["metric"] == "jawline_lift_mm"]
     assert lifts["before"].isna().all() and lifts["after"].isna().all()
@@ -1378,8 +1382,10 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
 
 def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(after_bytes):
     """comparison.csv's change_scale_sd (the mm scale's share of a change's uncertainty, 1 SD) and the CLI's
-    "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table has a "scale ±" column
-    with the CLI's figure on the lift rows, blank on the rows without a mm scale, and the CLI's note under it."""
+    "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table shows each change with it,
+    "+1.59 ± 0.07" under "change ± scale" (h4, 2026-12-05; a "scale ±" column of its own, h9's, needed a horizontal
+    scroll at 1366 px), the CLI's figure on the lift rows, the change alone on the rows without a mm scale, and the
+    CLI's note beside the figure."""
     import math
 
     from facemetrics import analyze_photo, compare_photos
@@ -1393,8 +1399,9 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
     assert not at.exception, [e.value for e in at.exception]
     element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = element.value, _shown_texts(element)
-    assert list(data.columns).index("change_scale_sd") == list(data.columns).index("verdict") + 1
-    assert app.TABLE_COLUMNS["change_scale_sd"]["label"] == "scale ±"
+    assert "change_scale_sd" in data.columns and "change_scale_sd" not in element.proto.column_order
+    assert list(element.proto.column_order) == list(app.TABLE_DRAWN)
+    assert app.TABLE_COLUMNS["change"]["label"] == "change ± scale"
     c = compare_photos(analyze_photo(before, name="before.jpg"), analyze_photo(after_bytes, name="after.jpg"))
     line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
     at_row = {(m, s): i for i, (m, s) in enumerate(zip(data["metric"], data["side"]))}
@@ -1402,11 +1409,13 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
         i = at_row[(f"{region}_lift_mm", "mean")]
         sd = data.loc[i, "change_scale_sd"]
         assert sd == pytest.approx(c.get(f"{region}_lift_mm", "mean").change * c.scale_uncertainty_pct / 100, abs=1e-9)
-        assert sd > 0 and shown.loc[i, "change_scale_sd"] == f"{sd:.2f}", shown.loc[i]
+        change = data.loc[i, "change"]
+        assert sd > 0 and shown.loc[i, "change"] == f"{change:+.2f} ± {sd:.2f}", shown.loc[i]
     assert f"; scale ± {data.loc[at_row[('jawline_lift_mm', 'mean')], 'change_scale_sd']:.2f} mm)" in line, line
     for metric in ("nlf_depth", "head_yaw_change_deg"):  # no mm scale: blank
         i = at_row[(metric, "mean")] if (metric, "mean") in at_row else at_row[(metric, "right")]
-        assert math.isnan(data.loc[i, "change_scale_sd"]) and shown.loc[i, "change_scale_sd"] == ""
+        assert math.isnan(data.loc[i, "change_scale_sd"]) and "±" not in shown.loc[i, "change"], shown.loc[i]
+        assert shown.loc[i, "change"].startswith(("+", "-")), shown.loc[i]
     # the headline's jawline figure too, in the CLI's words ("(lift; noise floor 0.10 mm; scale ± 0.07 mm)")
     jaw = c.get("jawline_lift_mm", "mean")
     heads = [str(x.value) for x in at.subheader]
