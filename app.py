@@ -1559,9 +1559,11 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
 def study_notes(change_rows) -> list[str]:
     """The batch's lines on a study's sessions that *My study* shows above its verdicts, as ``study report``
     prints them (:mod:`facemetrics.batch.tables`): a before photo passed over or at fault, before photos that
-    disagree (and the noise floors built from them), one picture at two times.  The page said only "each comparison's messages say why" when nothing
-    could be fitted, with no messages on it and no tables to download (h3's fresh-user pass, 2026-12-04)."""
-    from facemetrics.batch.tables import baseline_notes, disagreement_floors_notes, disagreement_notes, same_picture_notes
+    disagree (and the noise floors built from them), one picture at two times.  The page said only "each
+    comparison's messages say why" when nothing could be fitted, with no messages on it and no tables to
+    download (h3's fresh-user pass, 2026-12-04)."""
+    from facemetrics.batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes,
+                                          same_picture_notes)
 
     return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *disagreement_floors_notes(change_rows),
             *same_picture_notes(change_rows)]

@@ -1929,7 +1929,8 @@ def _stub_with_csv(status: str, messages, rows):
 
     frame = pd.DataFrame(rows)
     return SimpleNamespace(status=status, messages=tuple(messages), to_frame=frame.copy,
-                           scale_uncertainty_pct=float("nan"), to_csv_frame=lambda before_photo, after_photo: frame.assign(
+                           scale_uncertainty_pct=float("nan"),
+                           to_csv_frame=lambda before_photo, after_photo: frame.assign(
                                before_photo=before_photo, after_photo=after_photo, status=status,
                                messages="; ".join(messages)))
 

@@ -2070,7 +2070,8 @@ def test_the_disagreement_line_gives_each_change_its_scale_share():
 
     a, b = dict(photo="S/a.jpg", role="baseline"), dict(photo="S/b.jpg", role="baseline")
     res = dict(_check_result(-1.59, 0.09, "sag"), scale_uncertainty_pct=4.5)
-    res["rows"].append(dict(metric="nlf_depth", side="right", unit="index", change=1.2, noise_floor=0.5, verdict="deeper"))
+    res["rows"].append(dict(metric="nlf_depth", side="right", unit="index", change=1.2, noise_floor=0.5,
+                            verdict="deeper"))
     msg, _ = baseline_disagreement([(b, [a], res)])
     sd = change_scale_sd(-1.59, "mm", 4.5)
     assert f"jawline_lift_mm -1.59 mm (noise floor 0.09 mm, scale ± {sd:.2f} mm)" in msg and sd > 0.07, msg

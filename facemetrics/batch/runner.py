@@ -20,7 +20,8 @@ from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _se
 from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times, offset_free_treatment
 from .results import comparison_result
 from .tables import (
-    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows, with_scale_sds,
+    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
+    with_scale_sds,
 )
 from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
