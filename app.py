@@ -1181,7 +1181,6 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     (:func:`comparison_result`, :func:`page_headline`), with its treatment's 'before' photos checked against
     each other among ``pairs`` (:func:`session_disagreement`; after the headline and the table are drawn,
     which are redrawn when the check makes their verdicts ``uncertain``: they do not wait for it)."""
-    key = pair_key(pair)
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = safe_compare(pair)
     if cmp is None:
@@ -1230,30 +1229,9 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     draw_table(table_box)
     left, right = st.columns([3, 2], gap="medium")
     with left:
-        view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
-                                    key=f"view-{label}")
-        over = comparison_image(key, cmp)
-        if view == "Overlay":
-            mix = st.slider("Before ← → after", 0.0, 1.0, 0.5, 0.05, key=f"mix-{label}")
-            c1, _ = st.columns([2, 1])
-            c1.image(blend(cmp, mix), caption=f"before × {1 - mix:.0%} + aligned after × {mix:.0%}",
-                     width="stretch")
-        elif view == "Folds":
-            c1, c2 = st.columns(2)
-            # the faces the comparison measured (in a photo with several, the one matching the other photo)
-            c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
-                     width="stretch")
-            c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
-                     width="stretch")
-        else:
-            st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
-                     width="stretch")
+        over = comparison_figure(pair, cmp, label)
     with right:
-        st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
-        if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
-            st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
-        elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
-            st.caption(EXPRESSION_TABLE_NOTE)
+        table_notes(cmp)
     if pairs and any(p.no_change and p.treatment == pair.treatment for p in pairs.values()):
         with st.spinner("Checking the 'before' photos against each other..."):
             disagreement = session_disagreement(pair, pairs, safe_compare)
@@ -1265,6 +1243,38 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
+
+
+def comparison_figure(pair: Pair, cmp, label: str) -> np.ndarray:
+    """The comparison's figure under its table, in the view chosen (side by side, overlay, folds); returns the
+    side-by-side figure (RGB, the ``overlay.png`` download) whichever view is shown."""
+    view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
+                                key=f"view-{label}")
+    over = comparison_image(pair_key(pair), cmp)
+    if view == "Overlay":
+        mix = st.slider("Before ← → after", 0.0, 1.0, 0.5, 0.05, key=f"mix-{label}")
+        c1, _ = st.columns([2, 1])
+        c1.image(blend(cmp, mix), caption=f"before × {1 - mix:.0%} + aligned after × {mix:.0%}", width="stretch")
+    elif view == "Folds":
+        c1, c2 = st.columns(2)
+        # the faces the comparison measured (in a photo with several, the one matching the other photo)
+        c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
+                 width="stretch")
+        c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
+                 width="stretch")
+    else:
+        st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
+    return over
+
+
+def table_notes(cmp) -> None:
+    """The comparison table's notes, beside its figure: what its columns say, its scale ± (the CLI's note),
+    and, when the expression differs or may, how to read its verdicts."""
+    st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
+    if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
+        st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
+    elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
+        st.caption(EXPRESSION_TABLE_NOTE)
 
 
 def disagreement_warnings(box, message: str, result: dict) -> None:

@@ -854,8 +854,9 @@ def test_long_csv_says_a_user_given_scale(folder, tmp_path):
 
 
 def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder, clean, tmp_path):
-    """A cached comparison holds no row provenance (status, messages, rows): the row is built from
-    the photo rows and this version, so a resumed or re-run batch writes the same bytes."""
+    """A cached comparison holds no row provenance (status, messages, rows, and the before photo's scale
+    uncertainty its rows' change_scale_sd are read at): the row is built from the photo rows and this version,
+    so a resumed or re-run batch writes the same bytes."""
     import json
     import shutil
 
@@ -863,7 +864,7 @@ def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder
     out = tmp_path / "out"
     shutil.copytree(clean_out / ".cache", out / ".cache")
     for f in (out / ".cache" / "compare").glob("*.json"):
-        assert set(json.loads(f.read_text())) == {"status", "messages", "rows"}
+        assert set(json.loads(f.read_text())) == {"status", "messages", "rows", "scale_uncertainty_pct"}
     again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False)
     assert again.n_compared == 0 and again.n_measured == 0
     for table in (again.changes, again.long):

@@ -717,7 +717,7 @@ def test_analyze_never_writes_over_a_photo(tmp_path, capsys):
 def test_timeline_with_every_change_uncertain_says_so(tmp_path, capsys):
     """Talking-head frames: every comparison read 'uncertain', so nothing is fitted; the one line
     must say why (not 'nothing to plot: no metrics')."""
-    rows = [f"S,t,{h},jawline_lift_mm,mean,0.5,mm,0.1,uncertain,S/p{i}.png,,,,"
+    rows = [f"S,t,{h},jawline_lift_mm,mean,0.5,mm,0.1,uncertain,0.02,S/p{i}.png,,,,"
             for i, h in enumerate((-1, 1, 2, 6, 12, 24, 48))]
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n" + "\n".join(rows) + "\n")
     assert main(["timeline", str(tmp_path)]) == 2
