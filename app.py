@@ -542,9 +542,11 @@ def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
 
 def compare_result(cmp) -> dict:
     """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
-    ``messages`` (list of str) and ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records)."""
+    ``messages`` (list of str), ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records) and
+    ``scale_uncertainty_pct`` (the before photo's mm scale uncertainty, %, 1 SD: each row's
+    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.batch.tables.with_scale_sds`)."""
     return {"status": str(cmp.status), "messages": [str(m) for m in cmp.messages],
-            "rows": cmp.to_frame().to_dict("records")}
+            "rows": cmp.to_frame().to_dict("records"), "scale_uncertainty_pct": float(cmp.scale_uncertainty_pct)}
 
 
 def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", False)) -> dict:
@@ -573,18 +575,19 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
     return baseline_disagreement(checks)
 
 
-def pair_long_rows(pair: Pair, rows: list[dict]) -> list[dict]:
+def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) -> list[dict]:
     """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
     provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one),
     and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
-    passes it; empty without a calibration).  The app has one person ("you") and hours since treatment
-    instead of treatment times, so ``treated_at`` stays empty."""
+    passes it; empty without a calibration), and each change's ``change_scale_sd`` at ``scale_pct`` (the
+    comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you")
+    and hours since treatment instead of treatment times, so ``treated_at`` stays empty."""
     taken = pair.after.photo.taken_at
     cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,
                      taken_at=taken.isoformat() if taken is not None else None,
-                     calibration_source=cal.source if cal is not None else "")
+                     calibration_source=cal.source if cal is not None else "", scale_pct=scale_pct)
 
 
 def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[str, str, str]]]:
@@ -617,11 +620,13 @@ def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[st
             continue
         if pair.treatment not in disagreements:
             disagreements[pair.treatment] = session_disagreement(pair, pairs, comparison_of)
-        result = comparison_result(pair, comparison_of(pair), disagreements[pair.treatment])
+        cmp = comparison_of(pair)
+        result = comparison_result(pair, cmp, disagreements[pair.treatment])
         copies += [(pair.treatment, m, ":material/content_copy:") for m in result["messages"]
                    if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
         if pair.on_timeline:  # the batch writes no long.csv rows for a refused comparison
-            rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [])
+            rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [],
+                                   cmp.scale_uncertainty_pct)
     return rows, copies + [(t, msg, ":material/warning:") for t, (msg, _) in disagreements.items() if msg]
 
 
@@ -1000,31 +1005,34 @@ EXPRESSION_MAYBE_TABLE_NOTE = ("**The expression may differ (see above)**: each 
 
 
 #: the comparison table's columns in the order shown: the change with its unit, floor and verdict first (at
-#: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after
-TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd", "before", "after")
+#: 1400 px the verdict and unit were off-screen: app audit, 2026-12-03), then before / after; the change's scale ±
+#: (``change_scale_sd``) is in the table's data, last, and shown in the change's cell ("+1.59 ± 0.07",
+#: :func:`table_styled`): its own column needed a horizontal scroll at 1366 px (h4, 2026-12-05)
+TABLE_ORDER = ("metric", "side", "change", "unit", "noise_floor", "verdict", "before", "after", "change_scale_sd")
+#: the columns the comparison table draws (``st.dataframe(column_order=...)``): :data:`TABLE_ORDER` without
+#: ``change_scale_sd``, which the change's cell shows
+TABLE_DRAWN = tuple(c for c in TABLE_ORDER if c != "change_scale_sd")
 
 #: how the comparison table shows them (labels, widths, number formats; the unit differs by row)
 TABLE_COLUMNS = {
-    "metric": st.column_config.TextColumn("metric", width=145),
-    "side": st.column_config.TextColumn("side", width=48, help="the subject's own right / left, or their mean"),
-    "change": st.column_config.NumberColumn("change", width=58,
-                                            help="after - before, in the row's unit, to about a tenth of its floor"),
-    "unit": st.column_config.TextColumn("unit", width=44),
-    "noise_floor": st.column_config.NumberColumn("floor", width=50,
+    "metric": st.column_config.TextColumn("metric", width=230),
+    "side": st.column_config.TextColumn("side", width=50, help="the subject's own right / left, or their mean"),
+    # the change with comparison.csv's change_scale_sd, as the CLI's "(lift; noise floor 0.07 mm; scale ± 0.07 mm)"
+    "change": st.column_config.NumberColumn("change ± scale", width=110,
+                                            help="after - before, in the row's unit, to about a tenth of its floor; "
+                                                 "± the mm scale's share of its uncertainty, 1 SD (comparison.csv's "
+                                                 "change_scale_sd): every mm is read in the before photo's iris "
+                                                 "scale; it does not enter the verdict. No ±: a row without a mm "
+                                                 "scale (index, deg, %), or a scale given without an uncertainty"),
+    "unit": st.column_config.TextColumn("unit", width=52),
+    "noise_floor": st.column_config.NumberColumn("floor", width=56,
                                                  help="noise floor: the smallest change distinguishable from noise, "
                                                       "in the row's unit"),
-    "verdict": st.column_config.TextColumn("verdict", width=105),
-    # comparison.csv's change_scale_sd, as the CLI's "(lift; noise floor 0.07 mm; scale ± 0.07 mm)"
-    "change_scale_sd": st.column_config.NumberColumn("scale ±", width=58,
-                                                     help="the mm scale's share of the change's uncertainty, 1 SD, in "
-                                                          "the row's unit (comparison.csv's change_scale_sd): every mm "
-                                                          "is read in the before photo's iris scale; it does not "
-                                                          "enter the verdict. Blank: a row without a mm scale "
-                                                          "(index, deg, %), or a scale given without an uncertainty"),
-    "before": st.column_config.NumberColumn("before", width=62,
+    "verdict": st.column_config.TextColumn("verdict", width=124),
+    "before": st.column_config.NumberColumn("before", width=100,
                                             help="blank: a lift has no value of its own; a fold's with its ± "
                                                  "(floor / √2: each photo's share of the change's floor)"),
-    "after": st.column_config.NumberColumn("after", width=62,
+    "after": st.column_config.NumberColumn("after", width=100,
                                            help="blank: a lift has no value of its own; a fold's with its ± "
                                                 "(floor / √2: each photo's share of the change's floor)"),
 }
@@ -1100,7 +1108,9 @@ def table_decimals(shown: pd.DataFrame) -> pd.Series:
 def table_styled(shown: pd.DataFrame):
     """:func:`table_shown`'s table with each row's figures shown with no more decimals than its noise floor
     supports (:func:`table_decimals`): ``lower_face_area_mm2`` −91 against a 380 mm² floor, not −91.16.  The
-    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`).
+    fold rows' (:data:`PER_PHOTO_ROWS`) before and after carry their ± (:func:`facemetrics.report.per_photo_value`),
+    and each change its scale ± (``change_scale_sd``, with the change's decimals: "+1.59 ± 0.07"; none where it
+    is blank), the cell the table draws for it (:data:`TABLE_DRAWN`).
     A :class:`pandas.io.formats.style.Styler`: the browser shows these texts and sorts by the numbers under
     them (the columns stay numbers); the comparison.csv download keeps every digit."""
     dp = table_decimals(shown)
@@ -1117,7 +1127,19 @@ def table_styled(shown: pd.DataFrame):
         for f in sorted(set(floors)):
             rows = floors.index[floors == f] if math.isfinite(f) else floors.index[floors.isna()]
             styler = styler.format(_per_photo_text(f), subset=pd.IndexSlice[rows, [col]])
+    if "change_scale_sd" in shown.columns and "change" in shown.columns:  # "+1.59 ± 0.07": the scale ± in the cell
+        sd = pd.to_numeric(shown["change_scale_sd"], errors="coerce")
+        for d in sorted(set(dp)):
+            for txt in sorted(set(_number_text(int(d))(v) for v in sd[dp == d])):
+                rows = shown.index[(dp == d) & (sd.map(_number_text(int(d))) == txt)]
+                styler = styler.format(_change_scale_text(int(d), txt), subset=pd.IndexSlice[rows, ["change"]])
     return styler
+
+
+def _change_scale_text(dp: int, scale: str):
+    """A Styler formatter: a change with ``dp`` decimals, signed, then ``" ± "`` and its scale ± ``scale`` (already
+    formatted; "" for none: the change alone), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):+.{dp}f}" + (f" ± {scale}" if scale else "")
 
 
 def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
@@ -1159,7 +1181,6 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     (:func:`comparison_result`, :func:`page_headline`), with its treatment's 'before' photos checked against
     each other among ``pairs`` (:func:`session_disagreement`; after the headline and the table are drawn,
     which are redrawn when the check makes their verdicts ``uncertain``: they do not wait for it)."""
-    key = pair_key(pair)
     with st.spinner("Aligning the photos and measuring the change..."):
         cmp = safe_compare(pair)
     if cmp is None:
@@ -1194,40 +1215,23 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         used = cmp.noise_source.startswith("repeats")
         st.caption(("Noise floors from your repeat photos: " if used else "Noise floors: ") + md(note))
 
-    # half and half: the table's change, unit, floor and verdict fit beside the figure at 1400 px
-    left, right = st.columns([1, 1], gap="medium")
-    with left:
-        view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
-                                    key=f"view-{label}")
-        over = comparison_image(key, cmp)
-        if view == "Overlay":
-            mix = st.slider("Before ← → after", 0.0, 1.0, 0.5, 0.05, key=f"mix-{label}")
-            c1, _ = st.columns([2, 1])
-            c1.image(blend(cmp, mix), caption=f"before × {1 - mix:.0%} + aligned after × {mix:.0%}",
-                     width="stretch")
-        elif view == "Folds":
-            c1, c2 = st.columns(2)
-            # the faces the comparison measured (in a photo with several, the one matching the other photo)
-            c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
-                     width="stretch")
-            c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
-                     width="stretch")
-        else:
-            st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)",
-                     width="stretch")
-
     def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
         box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
-                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER)
+                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER,
+                      column_order=TABLE_DRAWN)
 
+    # the table across the page, under the headline, then the figure with the table's notes beside it: beside the
+    # figure (half the page) its columns needed a horizontal scroll at 1366 px to reach the scale ± (632 px of
+    # columns in 435), and a fold's before / after ("16.35 ± 0.59") lost its first digits however they were
+    # narrowed; across the page every column and cell fits at 1366 x 768 with the sidebar open (h4, 2026-12-05;
+    # tests/test_app_browser.py)
+    table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
+    draw_table(table_box)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        over = comparison_figure(pair, cmp, label)
     with right:
-        table_box = st.empty()  # redrawn when the 'before' photos' check below changes its verdicts
-        draw_table(table_box)
-        st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
-        if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
-            st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
-        elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
-            st.caption(EXPRESSION_TABLE_NOTE)
+        table_notes(cmp)
     if pairs and any(p.no_change and p.treatment == pair.treatment for p in pairs.values()):
         with st.spinner("Checking the 'before' photos against each other..."):
             disagreement = session_disagreement(pair, pairs, safe_compare)
@@ -1239,6 +1243,38 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
+
+
+def comparison_figure(pair: Pair, cmp, label: str) -> np.ndarray:
+    """The comparison's figure under its table, in the view chosen (side by side, overlay, folds); returns the
+    side-by-side figure (RGB, the ``overlay.png`` download) whichever view is shown."""
+    view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
+                                key=f"view-{label}")
+    over = comparison_image(pair_key(pair), cmp)
+    if view == "Overlay":
+        mix = st.slider("Before ← → after", 0.0, 1.0, 0.5, 0.05, key=f"mix-{label}")
+        c1, _ = st.columns([2, 1])
+        c1.image(blend(cmp, mix), caption=f"before × {1 - mix:.0%} + aligned after × {mix:.0%}", width="stretch")
+    elif view == "Folds":
+        c1, c2 = st.columns(2)
+        # the faces the comparison measured (in a photo with several, the one matching the other photo)
+        c1.image(fold_overlay(pair.before.photo.sha256, cmp.before), caption=f"before: {md(pair.before.name)}",
+                 width="stretch")
+        c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
+                 width="stretch")
+    else:
+        st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
+    return over
+
+
+def table_notes(cmp) -> None:
+    """The comparison table's notes, beside its figure: what its columns say, its scale ± (the CLI's note),
+    and, when the expression differs or may, how to read its verdicts."""
+    st.caption(TABLE_NOTE + (f" {md(scale)}" if (scale := scale_table_note(cmp.scale_uncertainty_pct)) else ""))
+    if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in cmp.messages):
+        st.caption(EXPRESSION_MAYBE_TABLE_NOTE)
+    elif any(m.startswith(MSG_EXPRESSION) for m in cmp.messages):
+        st.caption(EXPRESSION_TABLE_NOTE)
 
 
 def disagreement_warnings(box, message: str, result: dict) -> None:
@@ -1533,11 +1569,14 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
 def study_notes(change_rows) -> list[str]:
     """The batch's lines on a study's sessions that *My study* shows above its verdicts, as ``study report``
     prints them (:mod:`facemetrics.batch.tables`): a before photo passed over or at fault, before photos that
-    disagree, one picture at two times.  The page said only "each comparison's messages say why" when nothing
-    could be fitted, with no messages on it and no tables to download (h3's fresh-user pass, 2026-12-04)."""
-    from facemetrics.batch.tables import baseline_notes, disagreement_notes, same_picture_notes
+    disagree (and the noise floors built from them), one picture at two times.  The page said only "each
+    comparison's messages say why" when nothing could be fitted, with no messages on it and no tables to
+    download (h3's fresh-user pass, 2026-12-04)."""
+    from facemetrics.batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes,
+                                          same_picture_notes)
 
-    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *same_picture_notes(change_rows)]
+    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *disagreement_floors_notes(change_rows),
+            *same_picture_notes(change_rows)]
 
 
 def _now_text() -> str:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import Comparison
+from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
                           regimen_levels, validate_changes)
 from .decay.wording import num, percent, quantity
@@ -437,13 +438,15 @@ _BEFORE_COLOUR = "#00d8ff"
 _AFTER_COLOUR = "#ff2bd6"
 
 
-def _jawline_lift_title(row) -> str:
+def _jawline_lift_title(row, scale_sd: float = math.nan) -> str:
     """The lift panel's headline: the jawline lift row (a :class:`facemetrics.compare.Change`): its change
-    (mm), verdict and noise floor (mm), or "not measured" and why, never ``+nan mm`` (a refused
-    comparison keeps its alignment, and its figure, but measures no change)."""
+    (mm), verdict and noise floor (mm), and the mm scale's share of its uncertainty when known (``scale_sd``,
+    1 SD, mm: ``comparison.csv``'s ``change_scale_sd``, ", scale ± 0.07 mm"), or "not measured" and why, never
+    ``+nan mm`` (a refused comparison keeps its alignment, and its figure, but measures no change)."""
     if not math.isfinite(row.change):
         return "jawline lift not measured" + (f" ({row.verdict})" if row.verdict else "")
-    return f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm)"
+    scale = f", scale ± {scale_sd:.2f} mm" if math.isfinite(scale_sd) else ""
+    return f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm{scale})"
 
 
 def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
@@ -497,8 +500,10 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
             p = cnt[:, 0]
             ax.plot(np.r_[p[:, 0], p[0, 0]], np.r_[p[:, 1], p[0, 1]], color="k", lw=0.7)
     ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.2)
+    jaw = c.get("jawline_lift_mm", "mean")
     ax.set_title("vertical displacement after → before (regions outlined)\n"
-                 + _jawline_lift_title(c.get("jawline_lift_mm", "mean")), fontsize=10)
+                 + _jawline_lift_title(jaw, change_scale_sd(jaw.change, jaw.unit, c.scale_uncertainty_pct)),
+                 fontsize=10)
     ax.set_axis_off()
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
     cb.set_label("vertical displacement, mm  (+ up = lift, − down = sag)")

@@ -321,7 +321,7 @@ _MESSAGES = Column("messages", "", "`; `-separated reasons behind a `warning` or
 _SIDE = Column("side", "", "`mean` (both sides, or a metric without sides), `right` or `left` (the subject's own sides).")
 
 #: leading columns of ``changes.csv`` (the metric columns follow: ``<metric>``, ``<metric>_noise_floor``,
-#: ``<metric>_verdict`` per metric and side, named by :func:`side_column`)
+#: ``<metric>_verdict``, ``<metric>_scale_sd`` per metric and side, named by :func:`side_column`)
 CHANGE_COLUMNS_DEF = [
     _SUBJECT, _TREATMENT,
     Column("photo", "", "The photo compared, path relative to the batch folder (the after photo; in a no-change check, the baseline photo checked)."),
@@ -340,6 +340,13 @@ CHANGE_COLUMNS_DEF = [
 #: leading columns of ``changes.csv`` (metric columns follow)
 CHANGE_COLUMNS = [c.name for c in CHANGE_COLUMNS_DEF]
 
+#: ``comparison.csv``'s ``change_scale_sd`` as ``long.csv`` carries it (its change is named ``value`` there)
+_CHANGE_SCALE_SD_LONG = Column(
+    "change_scale_sd", "", "The mm scale's share of the change's uncertainty, 1 SD, in `unit`: `comparison.csv`'s "
+    "`change_scale_sd` of the same pair, /`value`/ x the before photo's `mm_per_px_uncertainty_pct` / 100 for a `mm` "
+    "row, x 2 x that / 100 for a `mm2` row. Not in `noise_floor` and it does not enter the verdict. Empty for "
+    "`index`, `deg` and `pct` rows, when the scale was given (`--mm-per-px`) and when `value` is empty.")
+
 #: columns of ``long.csv`` (one row per comparison, metric and side; provenance last)
 LONG_COLUMNS_DEF = [
     _SUBJECT, _TREATMENT, _HOURS,
@@ -349,6 +356,7 @@ LONG_COLUMNS_DEF = [
     Column("unit", "", "Unit of `value` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or `index` (the dimensionless fold depth)."),
     Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
     Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare; in a batch also every row of a session whose before photos disagree by twice the noise floor or more, but for the pose rows, and every row of a comparison whose photo is the same picture as its before photo; `changes.csv`'s `messages` say which). `facemetrics timeline` leaves `uncertain` rows out of its fits."),
+    _CHANGE_SCALE_SD_LONG,
     Column("photo", "", "The photo compared (as in `changes.csv`)."),
     Column("taken_at", "", "Capture time of `photo`, ISO 8601."),
     _TREATED_AT,
@@ -629,8 +637,10 @@ def data_dictionary_markdown() -> str:
         out.append("")
     for title, intro, cols in (
             ("`changes.csv`", "One row per comparison of `facemetrics batch` (and `facemetrics study report`): "
-             "these leading columns, then per metric and side its change `<metric>`, `<metric>_noise_floor` "
-             "and `<metric>_verdict` (names as in `photos.csv`).", CHANGE_COLUMNS_DEF),
+             "these leading columns, then per metric and side its change `<metric>`, `<metric>_noise_floor`, "
+             "`<metric>_verdict` and `<metric>_scale_sd` (names as in `photos.csv`; `<metric>_scale_sd`: the mm "
+             "scale's share of the change's uncertainty, 1 SD, `comparison.csv`'s `change_scale_sd` of the same "
+             "pair, empty for `index`, `deg` and `pct` columns and with `--mm-per-px`).", CHANGE_COLUMNS_DEF),
             ("`long.csv`", "The same changes as a tidy table, one row per comparison, metric and side: the "
              "input of `facemetrics timeline`.", LONG_COLUMNS_DEF),
             ("`comparison.csv`", "One row per metric and side of one before/after pair: what `facemetrics "

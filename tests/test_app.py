@@ -175,7 +175,8 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
     big, small = shown.loc[area, "change"], shown.loc[jaw, "change"]
     assert _decimals(big) < _decimals(small), (big, small)
     assert _decimals(big) == 0 and _decimals(small) >= 2, (big, small)
-    assert float(big) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
+    assert float(big.split(" ± ")[0]) == pytest.approx(data.loc[area, "change"], abs=0.5)  # the same value, rounded
+    assert big.endswith(f" ± {data.loc[area, 'change_scale_sd']:.0f}"), big  # its scale ±, with the change's decimals
     assert shown.loc[area, "before"] == f"{data.loc[area, 'before']:.0f}"
     fold = at_row[("nlf_depth", "right")]
     u = data.loc[fold, "noise_floor"] / math.sqrt(2)
@@ -1182,6 +1183,36 @@ def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysi
     assert {r["calibration_source"] for r in given} == {"user_mm_per_px"}
 
 
+def test_the_timelines_long_csv_carries_each_change_scale_sd():
+    """The Timeline tab's long.csv (app.timeline_rows) carries each change's mm scale share, comparison.csv's
+    change_scale_sd of the same pair (h4, 2026-12-05): >= 0 on the mm rows, empty (NaN) on the index, deg and pct
+    rows, and the 'before' photos' disagreement warning quotes it beside each change's floor."""
+    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare import compare_photos
+
+    app = app_module()
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    real = {("b.jpg", "p.jpg"): compare_photos(samples / "astronaut_before.jpg", samples / "astronaut_after.jpg")}
+
+    def comparison_of(p):  # the sample pair for every pair: the checks of the 'before' photos read its lift too
+        return real[("b.jpg", "p.jpg")]
+
+    times = {"b.jpg": ("rf", -1.0), "c.jpg": ("rf", -0.5), "p.jpg": ("rf", 3.0)}
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+    rows, warned = app.timeline_rows(pairs, comparison_of)
+    frame = real[("b.jpg", "p.jpg")].to_csv_frame()
+    mine = pd.DataFrame([r for r in rows if r["photo"] == "p.jpg"])
+    assert list(mine["metric"]) == list(frame["metric"]) and "change_scale_sd" in mine.columns
+    np.testing.assert_allclose(mine["change_scale_sd"].astype(float), frame["change_scale_sd"], equal_nan=True)
+    mm = mine["unit"].isin(["mm", "mm2"]) & mine["value"].notna()
+    assert mm.sum() > 20 and (mine.loc[mm, "change_scale_sd"] >= 0).all()
+    assert mine.loc[mine["unit"].isin(["index", "deg", "pct"]), "change_scale_sd"].isna().all()
+    jaw = frame.set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean")]
+    assert jaw["change_scale_sd"] > 0.03
+    (msg,) = [m for _, m, _ in warned if m.startswith(MSG_BASELINES_DISAGREE)]
+    assert f"(noise floor {jaw['noise_floor']:.2f} mm, scale ± {jaw['change_scale_sd']:.2f} mm)" in msg, msg
+
+
 
 def test_timeline_says_why_a_table_is_refused_instead_of_a_traceback():
     """A change table the series fit refuses (here: rows without a side) gives the fit's own sentence,
@@ -1335,8 +1366,11 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     c = compare_photos(sample_analysis, sample_analysis)
     frame = c.to_frame()
     shown = app.table_shown(app.table_frame(c))
-    # the change's scale ± (comparison.csv's change_scale_sd, h9 2026-12-04) after the verdict, which stays 6th
-    assert list(shown.columns[:7]) == ["metric", "side", "change", "unit", "noise_floor", "verdict", "change_scale_sd"]
+    # the change's scale ± (comparison.csv's change_scale_sd, h9 2026-12-04) in the data, last: the change's cell
+    # shows it (h4, 2026-12-05: its own column needed a horizontal scroll at 1366 px); the verdict stays 6th
+    assert list(shown.columns[:6]) == ["metric", "side", "change", "unit", "noise_floor", "verdict"]
+    assert shown.columns[-1] == "change_scale_sd" and "change_scale_sd" not in app.TABLE_DRAWN
+    assert list(app.TABLE_DRAWN) == [c for c in shown.columns if c != "change_scale_sd"]
     assert set(shown.columns) == set(frame.columns) | {"change_scale_sd"} and len(shown) == len(frame)
     lifts = shown[shown["metric"] == "jawline_lift_mm"]
     assert lifts["before"].isna().all() and lifts["after"].isna().all()
@@ -1348,8 +1382,10 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
 
 def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(after_bytes):
     """comparison.csv's change_scale_sd (the mm scale's share of a change's uncertainty, 1 SD) and the CLI's
-    "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table has a "scale ±" column
-    with the CLI's figure on the lift rows, blank on the rows without a mm scale, and the CLI's note under it."""
+    "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table shows each change with it,
+    "+1.59 ± 0.07" under "change ± scale" (h4, 2026-12-05; a "scale ±" column of its own, h9's, needed a horizontal
+    scroll at 1366 px), the CLI's figure on the lift rows, the change alone on the rows without a mm scale, and the
+    CLI's note beside the figure."""
     import math
 
     from facemetrics import analyze_photo, compare_photos
@@ -1363,8 +1399,9 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
     assert not at.exception, [e.value for e in at.exception]
     element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = element.value, _shown_texts(element)
-    assert list(data.columns).index("change_scale_sd") == list(data.columns).index("verdict") + 1
-    assert app.TABLE_COLUMNS["change_scale_sd"]["label"] == "scale ±"
+    assert "change_scale_sd" in data.columns and "change_scale_sd" not in element.proto.column_order
+    assert list(element.proto.column_order) == list(app.TABLE_DRAWN)
+    assert app.TABLE_COLUMNS["change"]["label"] == "change ± scale"
     c = compare_photos(analyze_photo(before, name="before.jpg"), analyze_photo(after_bytes, name="after.jpg"))
     line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
     at_row = {(m, s): i for i, (m, s) in enumerate(zip(data["metric"], data["side"]))}
@@ -1372,11 +1409,13 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
         i = at_row[(f"{region}_lift_mm", "mean")]
         sd = data.loc[i, "change_scale_sd"]
         assert sd == pytest.approx(c.get(f"{region}_lift_mm", "mean").change * c.scale_uncertainty_pct / 100, abs=1e-9)
-        assert sd > 0 and shown.loc[i, "change_scale_sd"] == f"{sd:.2f}", shown.loc[i]
+        change = data.loc[i, "change"]
+        assert sd > 0 and shown.loc[i, "change"] == f"{change:+.2f} ± {sd:.2f}", shown.loc[i]
     assert f"; scale ± {data.loc[at_row[('jawline_lift_mm', 'mean')], 'change_scale_sd']:.2f} mm)" in line, line
     for metric in ("nlf_depth", "head_yaw_change_deg"):  # no mm scale: blank
         i = at_row[(metric, "mean")] if (metric, "mean") in at_row else at_row[(metric, "right")]
-        assert math.isnan(data.loc[i, "change_scale_sd"]) and shown.loc[i, "change_scale_sd"] == ""
+        assert math.isnan(data.loc[i, "change_scale_sd"]) and "±" not in shown.loc[i, "change"], shown.loc[i]
+        assert shown.loc[i, "change"].startswith(("+", "-")), shown.loc[i]
     # the headline's jawline figure too, in the CLI's words ("(lift; noise floor 0.10 mm; scale ± 0.07 mm)")
     jaw = c.get("jawline_lift_mm", "mean")
     heads = [str(x.value) for x in at.subheader]
@@ -1680,7 +1719,8 @@ def _flagged(name: str, *flags: str):
 def _stub_comparison(status: str, messages, rows):
     from types import SimpleNamespace
 
-    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=lambda: pd.DataFrame(rows))
+    return SimpleNamespace(status=status, messages=tuple(messages), to_frame=lambda: pd.DataFrame(rows),
+                           scale_uncertainty_pct=float("nan"))
 
 
 SMILE = "smiling (smile score 4.43, limit 1.35)"
@@ -1889,6 +1929,7 @@ def _stub_with_csv(status: str, messages, rows):
 
     frame = pd.DataFrame(rows)
     return SimpleNamespace(status=status, messages=tuple(messages), to_frame=frame.copy,
+                           scale_uncertainty_pct=float("nan"),
                            to_csv_frame=lambda before_photo, after_photo: frame.assign(
                                before_photo=before_photo, after_photo=after_photo, status=status,
                                messages="; ".join(messages)))

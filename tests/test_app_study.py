@@ -5,6 +5,7 @@ again, export the ZIP, delete.  The store is a temporary folder (FACEMETRICS_STO
 from __future__ import annotations
 
 import io
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -267,6 +268,18 @@ def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(stor
     rep = app.study_report(str(store_dir), "Ben", ("test",))
     with zipfile.ZipFile(io.BytesIO(app.zip_bytes(rep["files"]))) as z:
         changes = pd.read_csv(z.open("changes.csv"))
+        long = pd.read_csv(z.open("long.csv"))
     post = changes[changes["role"] == "post"].iloc[0]
     assert MSG_FLOORS_FROM_DISAGREEMENT in post["messages"], post["messages"]
     assert post["jawline_lift_mm_noise_floor"] > 10 * 0.081 and np.isfinite(post["jawline_lift_mm_noise_floor"])
+    # the page's notes name those floors too, once (as `study report` prints them: h4, 2026-12-05), and each change's
+    # mm scale share (comparison.csv's change_scale_sd) is in the tables: the disagreeing before photos' check reads
+    # the 1.59 mm lift, +- 4.5 % of it
+    assert sum(MSG_FLOORS_FROM_DISAGREEMENT in w for w in warned) == 1, warned
+    quoted = re.compile(r"jawline_lift_mm [+-]1\.59 mm \(noise floor 0\.\d\d mm, scale ± 0\.07 mm\)")
+    assert any(quoted.search(w) for w in warned), warned
+    check = changes[changes["role"] == "baseline"]
+    assert np.allclose(check["jawline_lift_mm_scale_sd"], check["jawline_lift_mm"].abs() * 0.045, rtol=0.15)
+    assert (changes["nlf_depth_right_scale_sd"].isna()).all() and post["jawline_lift_mm_scale_sd"] >= 0
+    jaw = long[(long["metric"] == "jawline_lift_mm") & (long["photo"] == post["photo"]) & (long["side"] == "mean")]
+    assert jaw["change_scale_sd"].tolist() == pytest.approx([post["jawline_lift_mm_scale_sd"]])

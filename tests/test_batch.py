@@ -854,8 +854,9 @@ def test_long_csv_says_a_user_given_scale(folder, tmp_path):
 
 
 def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder, clean, tmp_path):
-    """A cached comparison holds no row provenance (status, messages, rows): the row is built from
-    the photo rows and this version, so a resumed or re-run batch writes the same bytes."""
+    """A cached comparison holds no row provenance (status, messages, rows, and the before photo's scale
+    uncertainty its rows' change_scale_sd are read at): the row is built from the photo rows and this version,
+    so a resumed or re-run batch writes the same bytes."""
     import json
     import shutil
 
@@ -863,7 +864,7 @@ def test_comparisons_cached_before_the_provenance_columns_still_give_them(folder
     out = tmp_path / "out"
     shutil.copytree(clean_out / ".cache", out / ".cache")
     for f in (out / ".cache" / "compare").glob("*.json"):
-        assert set(json.loads(f.read_text())) == {"status", "messages", "rows"}
+        assert set(json.loads(f.read_text())) == {"status", "messages", "rows", "scale_uncertainty_pct"}
     again = run_batch(folder.folder, out, manifest=folder.manifest, workers=1, progress=False)
     assert again.n_compared == 0 and again.n_measured == 0
     for table in (again.changes, again.long):
@@ -2024,3 +2025,63 @@ def test_a_baseline_dated_after_the_treatment_is_one_rule_for_batch_and_app():
     assert before_taken_after([dict(b, hours_from="the first 'before' photo"), dict(a, hours_since_treatment=None)]) == ""
     both = before_taken_after([b, dict(a, hours_since_treatment=0.0)])
     assert both.startswith("S/b.jpg (0.2 h after the treatment) and S/a.jpg (0.0 h after the treatment) are "), both
+
+
+def test_changes_and_long_csv_carry_each_change_scale_sd(clean, folder):
+    """comparison.csv's change_scale_sd (the mm scale's share of a change's uncertainty, 1 SD) in changes.csv
+    (``<column>_scale_sd``) and long.csv (``change_scale_sd``), h4 2026-12-05: present, >= 0, empty for the index,
+    deg and pct rows and where the change is, and the value compare gives the same pair (6 significant digits,
+    as the CSV writes both)."""
+    from facemetrics.compare import compare_photos
+    res, out = clean
+    ch = pd.read_csv(out / "changes.csv", keep_default_na=False, dtype=str)
+    long = pd.read_csv(out / "long.csv", keep_default_na=False, dtype=str)
+    assert "change_scale_sd" in long.columns and list(long.columns).index("change_scale_sd") == \
+        list(long.columns).index("verdict") + 1
+    assert {"jawline_lift_mm_scale_sd", "jawline_lift_right_mm_scale_sd", "nlf_depth_left_scale_sd",
+            "lower_face_area_mm2_scale_sd"} <= set(ch.columns)
+    num = pd.to_numeric(long["change_scale_sd"], errors="coerce")
+    mm = long["unit"].isin(["mm", "mm2"]) & (long["value"] != "")
+    assert mm.sum() > 50 and (num[mm] >= 0).all() and num[mm].notna().all()
+    assert (long.loc[long["unit"].isin(["index", "deg", "pct"]), "change_scale_sd"] == "").all()
+    assert (ch["nlf_depth_left_scale_sd"] == "").all() and (ch["jaw_angle_right_deg_scale_sd"] == "").all()
+    # one post row: the comparison of the same photos, as the batch makes it
+    row = ch[(ch["role"] == "post") & (ch["status"] != "refused")].iloc[0]
+    paths = [folder.folder / p for p in row["baseline_photos"].split("; ")]
+    cmp = compare_photos(paths[0], folder.folder / row["photo"], before_repeats=paths[1:], check_order=False)
+    frame = cmp.to_csv_frame()
+    mine = long[long["photo"] == row["photo"]].reset_index(drop=True)
+    assert list(mine["metric"]) == list(frame["metric"]) and list(mine["side"]) == list(frame["side"])
+    np.testing.assert_allclose(pd.to_numeric(mine["change_scale_sd"], errors="coerce"), frame["change_scale_sd"],
+                               rtol=1e-5, equal_nan=True)
+    jaw = frame.set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean"), "change_scale_sd"]
+    assert jaw > 0 and float(row["jawline_lift_mm_scale_sd"]) == pytest.approx(jaw, rel=1e-5)
+    assert float(row["lower_face_area_mm2_scale_sd"]) == pytest.approx(
+        frame.set_index(["metric", "side"]).loc[("lower_face_area_mm2", "mean"), "change_scale_sd"], rel=1e-5)
+
+
+def test_the_disagreement_line_gives_each_change_its_scale_share():
+    """The batch's line on before photos that disagree quotes each change with its floor, and now with its mm
+    scale's share (1 SD, ", scale ± 0.07 mm", as compare's console lines but without a ";", which the messages
+    column joins with): at the check's own scale uncertainty
+    (stored with its result), else at the before photo's mm_per_px_uncertainty_pct (a result cached before);
+    none for an index row or an unknown scale (h4, 2026-12-05)."""
+    from facemetrics.batch.tables import baseline_disagreement
+    from facemetrics.compare.table import change_scale_sd
+
+    a, b = dict(photo="S/a.jpg", role="baseline"), dict(photo="S/b.jpg", role="baseline")
+    res = dict(_check_result(-1.59, 0.09, "sag"), scale_uncertainty_pct=4.5)
+    res["rows"].append(dict(metric="nlf_depth", side="right", unit="index", change=1.2, noise_floor=0.5,
+                            verdict="deeper"))
+    msg, _ = baseline_disagreement([(b, [a], res)])
+    sd = change_scale_sd(-1.59, "mm", 4.5)
+    assert f"jawline_lift_mm -1.59 mm (noise floor 0.09 mm, scale ± {sd:.2f} mm)" in msg and sd > 0.07, msg
+    assert "nlf_depth (right) +1.20 index (noise floor 0.50 index)," in msg and ";" not in msg, msg
+    # a result cached before (no scale_uncertainty_pct): the before photo's row gives it; none known: not said
+    old = {k: v for k, v in res.items() if k != "scale_uncertainty_pct"}
+    said, _ = baseline_disagreement([(b, [dict(a, mm_per_px_uncertainty_pct=4.5)], old)])
+    assert said == msg
+    said, _ = baseline_disagreement([(b, [a], old)])
+    assert "jawline_lift_mm -1.59 mm (noise floor 0.09 mm)" in said and "scale" not in said
+    said, _ = baseline_disagreement([(b, [a], dict(res, scale_uncertainty_pct=None))])  # --mm-per-px (JSON: None)
+    assert "scale" not in said

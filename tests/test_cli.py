@@ -717,7 +717,7 @@ def test_analyze_never_writes_over_a_photo(tmp_path, capsys):
 def test_timeline_with_every_change_uncertain_says_so(tmp_path, capsys):
     """Talking-head frames: every comparison read 'uncertain', so nothing is fitted; the one line
     must say why (not 'nothing to plot: no metrics')."""
-    rows = [f"S,t,{h},jawline_lift_mm,mean,0.5,mm,0.1,uncertain,S/p{i}.png,,,,"
+    rows = [f"S,t,{h},jawline_lift_mm,mean,0.5,mm,0.1,uncertain,0.02,S/p{i}.png,,,,"
             for i, h in enumerate((-1, 1, 2, 6, 12, 24, 48))]
     (tmp_path / "long.csv").write_text(",".join(LONG_COLUMNS) + "\n" + "\n".join(rows) + "\n")
     assert main(["timeline", str(tmp_path)]) == 2
@@ -1266,3 +1266,47 @@ def test_analyze_of_paths_that_do_not_exist_stops_before_writing(tmp_path, capsy
     assert main(["analyze", str(tmp_path / "notes.jpg"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv")]) == 0
     table = pd.read_csv(out / "photos.csv")
     assert list(table["status"]) == ["not_an_image", "unreadable"], table
+
+
+def _turned_copy(src: Path, dst: Path) -> Path:
+    """``src`` turned 2 deg and scaled 0.92 about its centre (stop 40's repro, docs/compare.md), JPEG 92."""
+    import cv2
+
+    rgb = cv2.imread(str(src))
+    h, w = rgb.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 2.0, 0.92)
+    cv2.imwrite(str(dst), cv2.warpAffine(rgb, m, (w, h), borderMode=cv2.BORDER_REPLICATE),
+                [cv2.IMWRITE_JPEG_QUALITY, 92])
+    return dst
+
+
+def test_compare_says_when_its_before_repeat_disagrees_with_the_before_photo(tmp_path, capsys):
+    """`compare --before-repeat` built a 20.16 mm jawline floor from a repeat 1.59 mm away from the before photo
+    (stop 40's repro: the sample's before photo, its 2 deg-turned 0.92-scaled copy as the after photo, the lifted
+    sample after photo given as the repeat) and said nothing; the batch said it.  Now compare says it by the batch's
+    rule and words (batch.tables.baseline_disagreement, results.with_disagreement, disagreement_floors_note: once
+    each, on the console and in comparison.csv's status and messages, every row but the pose rows 'uncertain'); a
+    repeat that agrees with the before photo (its turned copy) says nothing of it (h4, 2026-12-05)."""
+    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
+    from facemetrics.compare.table import POSE_METRICS
+
+    before, lifted = SAMPLES / "astronaut_before.jpg", SAMPLES / "astronaut_after.jpg"
+    moved = _turned_copy(before, tmp_path / "moved.jpg")
+    assert main(["compare", str(before), str(moved), "--before-repeat", str(lifted), "-o", str(tmp_path / "a")]) == 0
+    out = capsys.readouterr().out
+    said = [x for x in out.splitlines() if x.startswith("  ! ")]
+    assert [x[4:].split(":")[0] for x in said] == [MSG_REPEATS_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT], said
+    assert f"{lifted} against {before} reads jawline_lift_mm +1.59 mm (noise floor 0." in said[0], said[0]
+    assert "scale ± 0.07 mm" in said[0] and "unreliable (verdict 'uncertain'" in said[0]
+    assert "12.7 x its one repeat pair's difference" in said[1] and "jawline_lift_mm 20.16 mm" in said[1], said[1]
+    assert out.startswith("status: warning - 2 message(s)"), out
+    f = pd.read_csv(tmp_path / "a" / "comparison.csv", dtype=str, keep_default_na=False)
+    assert (f.status == "warning").all() and (f.messages == "; ".join(x[4:] for x in said)).all()
+    pose = f.metric.isin(POSE_METRICS)
+    assert (f.verdict[~pose] == "uncertain").all() and (f.verdict[pose] != "uncertain").all()
+    # the repeat agrees with the before photo (its turned copy): compare's own result, nothing of it said
+    assert main(["compare", str(before), str(lifted), "--before-repeat", str(moved), "-o", str(tmp_path / "b")]) == 0
+    out = capsys.readouterr().out
+    assert MSG_REPEATS_DISAGREE not in out and MSG_FLOORS_FROM_DISAGREEMENT not in out, out
+    f = pd.read_csv(tmp_path / "b" / "comparison.csv", dtype=str, keep_default_na=False)
+    assert f.set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean"), "verdict"] == "lift"

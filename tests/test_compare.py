@@ -617,10 +617,11 @@ def test_a_refused_comparisons_figure_says_not_measured_not_nan(sample_analysis,
     assert len(lift) == 1 and lift[0].endswith("jawline lift not measured (refused)"), titles
     assert not any("nan" in t for t in titles), titles
     titles.clear()
-    comparison_overlay(c)  # a measured one keeps its number, verdict and floor
+    comparison_overlay(c)  # a measured one keeps its number, verdict and floor, and its scale ± (h4, 2026-12-05)
     row = c.get("jawline_lift_mm")
-    assert any(t.endswith(f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm)")
-               for t in titles), titles
+    sd = c.to_csv_frame().set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean"), "change_scale_sd"]
+    assert sd > 0 and any(t.endswith(f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor "
+                                      f"{row.noise_floor:.2f} mm, scale ± {sd:.2f} mm)") for t in titles), titles
 
 
 def test_the_compared_before_and_after_values_say_they_are_not_analyzes(sample_analysis):

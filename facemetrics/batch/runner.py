@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .discover import discover, manifest_time_notes, merge_spellings, offset_fre
 from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
+    with_scale_sds,
 )
 from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
@@ -694,7 +696,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
         disagree = _session_disagreements(jobs, comp_results)
         results = {j: comparison_result(r, base, comp_results[j], disagree[j]) for j, (r, base) in enumerate(jobs)}
         for j, (r, base) in enumerate(jobs):
-            res = results[j]
+            # each row's mm scale share (comparison.csv's change_scale_sd, at the comparison's scale uncertainty)
+            res = with_scale_sds(results[j], base[0].get("mm_per_px_uncertainty_pct", math.nan) if base else math.nan)
             row = {
                 "subject": r["subject"], "treatment": r["treatment"], "photo": r["photo"],
                 "sha256": r["sha256"] or "", "pixel_sha256": r.get("pixel_sha256") or "",
@@ -716,8 +719,9 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 row[col] = m.get("change")
                 row[f"{col}_noise_floor"] = m.get("noise_floor")
                 row[f"{col}_verdict"] = m.get("verdict")
+                row[f"{col}_scale_sd"] = m.get("change_scale_sd")  # comparison.csv's, 1 SD (results.with_scale_sds)
                 if res["status"] == "refused":
-                    row[col] = None
+                    row[col] = row[f"{col}_scale_sd"] = None
             change_rows.append(row)
         change_rows.sort(key=_sort_key)
         agree_faces(jobs, comp_results)

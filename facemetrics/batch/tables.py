@@ -26,7 +26,7 @@ from ..timekeys import ambiguous_time  # 08.20 (hours.minutes): its message
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
               photo: str = "", taken_at: str | None = None, treated_at: str | None = None, sha256: str = "",
               pixel_sha256: str = "", facemetrics_version: str | None = None, messages=(),
-              calibration_source: str = "") -> list[dict]:
+              calibration_source: str = "", scale_pct: float = math.nan) -> list[dict]:
     """One comparison's rows -> rows of the tidy changes table (``long.csv``).
 
     Parameters
@@ -50,12 +50,18 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
     calibration_source : str, optional
         The scale the changes were read in: the before photo's ``calibration_source``
         (``iris``, ``user_mm_per_px``, ``user_ipd``); empty when unknown (read as ``iris``).
+    scale_pct : float, optional
+        The comparison's mm scale uncertainty (%, 1 SD: its ``scale_uncertainty_pct``, the before photo's
+        ``mm_per_px_uncertainty_pct``) for rows that carry no ``change_scale_sd`` (:func:`row_scale_sd`);
+        default unknown (NaN: their ``change_scale_sd`` is empty).  A ``Comparison`` gives its own.
 
     Returns
     -------
     list of dict
         Keys :data:`facemetrics.schema.LONG_COLUMNS`, in that order (``value``
-        is the comparison's ``change``); the input of
+        is the comparison's ``change``, ``change_scale_sd`` its mm scale's share of
+        the uncertainty, :func:`row_scale_sd`: the row's own, else at ``scale_pct``);
+        the input of
         :func:`facemetrics.decay.analyze_series`.  The batch's ``long.csv`` and
         the app's timeline are built by this one function.  A comparison of
         two photos with the same pixels (compare's ``MSG_SAME_PICTURE`` among
@@ -77,6 +83,7 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
             "subject": subject, "treatment": treatment, "hours_since_treatment": hours_since_treatment,
             "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
             "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
+            "change_scale_sd": row_scale_sd(m, scale_pct),
             "photo": photo, "taken_at": taken_at, "treated_at": treated_at, "sha256": sha256 or "",
             "pixel_sha256": pixel_sha256 or "",
             "calibration_source": calibration_source if isinstance(calibration_source, str) else "",
@@ -86,6 +93,50 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
     return out
 
 
+def _float(v) -> float:
+    """``v`` as a float; NaN for None, text or anything else that is not a number."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def row_scale_sd(m: dict, scale_pct=math.nan) -> float:
+    """The mm scale's share of a comparison row's uncertainty (1 SD, in the row's unit): ``comparison.csv``'s
+    ``change_scale_sd``, the row's own when it carries one (:func:`with_scale_sds`), else
+    :func:`facemetrics.compare.table.change_scale_sd` of its ``change`` and ``unit`` at ``scale_pct`` (the
+    before photo's ``mm_per_px_uncertainty_pct``, %; NaN: unknown).
+
+    Parameters
+    ----------
+    m : dict
+        One row of a comparison's result (``change``, ``unit``, optional ``change_scale_sd``).
+    scale_pct : float, optional
+        The before photo's mm scale uncertainty, 1 SD, %.
+
+    Returns
+    -------
+    float
+        ``>= 0`` in the row's unit; NaN for an ``index`` / ``deg`` / ``pct`` row, a change not measured or an
+        unknown scale uncertainty (a scale the user gave).
+    """
+    if m.get("change_scale_sd") is not None:
+        return _float(m["change_scale_sd"])
+    from ..compare.table import change_scale_sd
+
+    return change_scale_sd(_float(m.get("change")), str(m.get("unit") or ""), _float(scale_pct))
+
+
+def with_scale_sds(result: dict, scale_pct=math.nan) -> dict:
+    """``result`` (a comparison's result as the batch's cache holds it) with each row's ``change_scale_sd``
+    (:func:`row_scale_sd`) at its ``scale_uncertainty_pct`` (the comparison's
+    :attr:`~facemetrics.compare.Comparison.scale_uncertainty_pct`, stored with it since 2026-12-05), or at
+    ``scale_pct`` when it holds none (a result cached before: the before photo's ``mm_per_px_uncertainty_pct``,
+    the same number for a photo of one face).  A new dict; ``result`` is not changed."""
+    pct = result.get("scale_uncertainty_pct", scale_pct)
+    return dict(result, rows=[dict(m, change_scale_sd=row_scale_sd(m, pct)) for m in result.get("rows") or ()])
+
+
 def _rows_and_messages(comparison_rows, messages) -> tuple[list[dict], list[str]]:
     """:func:`long_rows`' comparison rows as dicts and every message said of the comparison: those
     given, a ``Comparison``'s own, and each row's ``messages`` text (``to_csv_frame``'s, the
@@ -93,7 +144,9 @@ def _rows_and_messages(comparison_rows, messages) -> tuple[list[dict], list[str]
     said = [str(m) for m in (messages or ())]
     if hasattr(comparison_rows, "to_frame") and hasattr(comparison_rows, "messages"):  # a Comparison
         said += [str(m) for m in comparison_rows.messages]
-        comparison_rows = comparison_rows.to_frame().to_dict("records")
+        sds = comparison_rows.change_scale_sds()
+        comparison_rows = [dict(m, change_scale_sd=sd)
+                           for m, sd in zip(comparison_rows.to_frame().to_dict("records"), sds)]
     rows = list(comparison_rows)
     for m in rows:
         text = m.get("messages")
@@ -593,6 +646,9 @@ def no_change_wording(messages) -> list[str]:
 #: changes the timeline fits (batch.timeline.HEADLINE_METRICS) with their sides
 AGREEMENT_ROWS = (("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"),
                   ("nlf_depth", "left"))
+#: the start of :func:`baseline_disagreement`'s message for ``facemetrics compare --before-repeat`` (``repeats``):
+#: the before photo and a repeat of it disagree beyond the floor of their no-change comparison
+MSG_REPEATS_DISAGREE = "the before photo and its repeat photos disagree beyond the noise floor"
 #: verdicts of a no-change check that do not say the before photos differ
 _AGREEING = ("", "within_noise", "uncertain", "refused")
 #: the start of the message a session whose before photos disagree gets (changes.csv, report.md)
@@ -610,16 +666,28 @@ def _unit(m: dict) -> str:
     return f" {m['unit']}" if m.get("unit") else ""
 
 
-def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[str, bool]:
+def _scale_text(m: dict) -> str:
+    """``", scale ± 0.07 mm"``: a row's ``change_scale_sd`` (:func:`row_scale_sd`) in the CLI's words
+    (``facemetrics.report.floor_text``, with a comma: a message holds no ``;``, the messages column joins
+    with it), or "" when it is unknown or does not apply (an ``index`` row)."""
+    sd = row_scale_sd(m)
+    return f", scale ± {sd:.2f}{_unit(m)}" if math.isfinite(sd) else ""
+
+
+def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: bool = False) -> tuple[str, bool]:
     """The message of a session whose before photos disagree ("" when they agree), and whether the
-    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).
+    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).  One rule
+    for the batch, the app and ``facemetrics compare --before-repeat`` (``repeats=True``: the message
+    starts with :data:`MSG_REPEATS_DISAGREE` and speaks of one comparison, whose rows then read
+    ``uncertain``, not of a session and its fits).
 
     Parameters
     ----------
     checks : list of (row, baselines, result)
         The session's no-change checks: a baseline photo's row, the other baseline photos'
         rows and the comparison's result (``rows``: one dict per metric and side with
-        ``change``, ``noise_floor``, ``verdict``, ``unit``).
+        ``change``, ``noise_floor``, ``verdict``, ``unit``; optional ``scale_uncertainty_pct``: the
+        changes quoted carry their mm scale's share, :func:`with_scale_sds`, ", scale ± 0.07 mm").
 
     Returns
     -------
@@ -632,6 +700,7 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
     """
     found = []
     for r, base, res in checks:
+        res = with_scale_sds(res, base[0].get("mm_per_px_uncertainty_pct", math.nan) if base else math.nan)
         beyond = [m for m in res.get("rows") or () if (m.get("metric"), m.get("side")) in AGREEMENT_ROWS
                   and str(m.get("verdict") or "") not in _AGREEING]
         if beyond:
@@ -646,8 +715,16 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]]) -> tuple[
     ratio = worst((r, base, beyond))
     what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
                      f"{float(m['change']):+.2f}{_unit(m)} "
-                     f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)})" for m in beyond)
-    head = f"{MSG_BASELINES_DISAGREE}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
+                     f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)}{_scale_text(m)})" for m in beyond)
+    start = MSG_REPEATS_DISAGREE if repeats else MSG_BASELINES_DISAGREE
+    head = f"{start}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
+    if repeats:  # one comparison (`compare --before-repeat`): no session, no timeline fits
+        if ratio >= LEAVE_OUT_FLOORS:
+            return (f"{head}, so this comparison's changes are unreliable (verdict 'uncertain' but for the head-pose "
+                    "rows): check that every repeat photo was taken before the treatment, as the before photo "
+                    "was"), True
+        return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
+                "the changes are kept, but check that every repeat photo was taken before the treatment"), False
     if ratio >= LEAVE_OUT_FLOORS:
         return (f"{head}, so this session's changes are unreliable and are left out of the timeline fits "
                 "(verdict 'uncertain'): check which photos were taken before the treatment"), True
