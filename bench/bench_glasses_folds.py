@@ -37,6 +37,13 @@ DeBruine photos) are run once, and the same (a)-(c) reported; the rule ships onl
 costs is reported beside it: deepened sides no longer read (their ``nlf_depth`` ``uncertain``), the pairs with an
 iris read through the lens apart (the rule cannot reach them: ``bench_glasses_seethrough.py``).
 
+**Result** (2026-12-05; docs/robustness.md 'Folds under aviators').  Tuning: ``t`` = 0.2 leaves 3 of the 6 false
+rows (50 %, fails (a)); 0.1 meets (a)-(c): 6 -> 1 (the one left is Canada 117m's ``cheek_lift_mm`` under a round
+lens, not a fold row), no new wrong verdict, deepened sides read 50 of 72 ('deeper' 49, 'shallower' 0; shipped 59 of
+64 read), 0 clean rows changed: ``GLASSES_FOLD_COVER`` = 0.1.  Held out, once: 1 -> 0 (Canada 114m), no new wrong
+verdict (a 'shallower' deepened side gone), deepened 'deeper' 40 -> 34 of 48 (14 ``uncertain``), 0 clean rows
+changed: shipped.
+
     python bench/bench_glasses_folds.py --measure tuning /tmp/folds_tuning.csv
     python bench/bench_glasses_folds.py --measure heldout /tmp/folds_heldout.csv     # once, after choosing
     python bench/bench_glasses_folds.py --table /tmp/folds_tuning.csv [/tmp/folds_heldout.csv]
@@ -64,7 +71,7 @@ import facemetrics.compare as fcompare  # noqa: E402
 from facemetrics import align as al  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
-from facemetrics.compare.gate import eyes_covered, glasses_fold_cover  # noqa: E402
+from facemetrics.compare.gate import GLASSES_FOLD_COVER, eyes_covered, glasses_fold_cover  # noqa: E402
 
 CONDS = ("clean", "frames both", "frames after")
 FINE = ("within_noise", "uncertain")
@@ -191,7 +198,8 @@ def table(csv: Path, show_candidates: bool = True) -> float | None:
     for t in CANDIDATES:
         if check(df, t) and chosen is None:
             chosen = t
-    print(f"  chosen: t = {chosen}" if chosen is not None else "  no candidate meets the rule")
+    print(f"  the largest t meeting the rule on this set: {chosen} (chosen on the tuning set only; shipped: "
+          f"GLASSES_FOLD_COVER {GLASSES_FOLD_COVER})" if chosen is not None else "  no candidate meets the rule")
     return chosen
 
 
