@@ -22,8 +22,8 @@ dark lenses).  Per eye, three measures from the image and the lid landmarks:
   little of the eye through (2-6 %) keep part of the contrast, because the
   lens's own glow (tint, reflection) adds the same to iris and sclera; the
   step is multiplied by the lens's transmission and the glow cancels.
-  Read and returned, but switched off (:data:`MIN_IRIS_STEP` 0: measured,
-  not shipped).
+  Below :data:`MIN_IRIS_STEP` the eye is not visible, whatever its contrast
+  (shipped 2026-12-05; measured 2026-12-04).
 
 An eye is *visible* when all three pass (:data:`MIN_EYE_OPENING`,
 :data:`MIN_IRIS_CONTRAST`, :data:`MIN_IRIS_STEP`).  Brightness scaling leaves
@@ -72,13 +72,13 @@ ONE_EYE_MIN_SPREAD = 0.15
 #: the iris's luminance step below the sclera (its brighter side) over the lower face's skin (:func:`iris_step`)
 #: below this -> a dark lens over the eye, the iris not trusted whatever its contrast (a 2-6 % lens multiplies
 #: the step by its transmission; its own glow, which keeps the contrast ratio above :data:`MIN_IRIS_CONTRAST`,
-#: cancels in the step).  **0: switched off** (not shipped, 2026-12-04): 0.26, the geometric midpoint of the
-#: tuning faces' gap (unedited eyes, also 0.6 x and 1.3 x as bright, at least 0.46; eyes seen through painted
-#: 2-6 % lenses at most 0.148), hides every see-through eye and no unedited one on the tuning and the held-out
-#: faces, but the pairs it hands to the glasses handling keep fold rows under aviators: their false rows fell
-#: 64 %, not the 70 % its rule asked (``bench/bench_glasses_seethrough.py``; docs/robustness.md 'Dark glasses
-#: the iris check sees through')
-MIN_IRIS_STEP = 0.0
+#: cancels in the step).  0.26, the geometric midpoint of the tuning faces' gap (unedited eyes, also 0.6 x and
+#: 1.3 x as bright, at least 0.46; eyes seen through painted 2-6 % lenses at most 0.148), hides every see-through
+#: eye and no unedited one on the tuning and the held-out faces (2026-12-04); left at 0 (off) then because the pairs
+#: it hands to the glasses handling kept fold rows under aviators (false rows fell 64 %, its rule asked 70 %);
+#: switched on 2026-12-05 once those fold rows read ``uncertain`` (``compare.glasses_fold_rows``): 14 -> 0 tuning,
+#: 32 -> 0 held out (``bench/bench_glasses_seethrough.py``; docs/robustness.md 'Folds under aviators')
+MIN_IRIS_STEP = 0.26
 
 
 @dataclass(frozen=True)

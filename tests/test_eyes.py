@@ -227,7 +227,7 @@ def test_irises_outside_the_picture_are_not_visible(sample_rgb, sample_points):
 
 
 # ------------------------------------------------------------------ dark lenses the contrast sees through
-#: the step threshold measured on the tuning faces (eyes.MIN_IRIS_STEP is 0, switched off: not shipped)
+#: the step threshold measured on the tuning faces (eyes.MIN_IRIS_STEP, shipped 2026-12-05)
 MEASURED_STEP = 0.26
 
 
@@ -286,14 +286,15 @@ def test_a_lens_the_contrast_sees_through_hides_the_irises_at_any_brightness(sam
         assert clean.visible == (True, True) and min(clean.step) > 2 * MEASURED_STEP
 
 
-def test_the_step_check_is_off_by_default(sample_analysis):
-    """MIN_IRIS_STEP 0 (not shipped): the decision is the opening and contrast one, the step only reported."""
-    assert E.MIN_IRIS_STEP == 0
+def test_the_step_check_is_on_by_default(sample_analysis):
+    """MIN_IRIS_STEP 0.26 (shipped): a lens the contrast alone sees through hides the irises, the clean eyes stay
+    visible."""
+    assert E.MIN_IRIS_STEP == MEASURED_STEP
     lensed = see_through_lens(sample_analysis.photo.rgb, sample_analysis.points)
     ev = E.iris_visibility(lensed, sample_analysis.points)
-    assert ev.visible == tuple(bool(o >= E.MIN_EYE_OPENING and c >= E.MIN_IRIS_CONTRAST)
-                               for o, c in zip(ev.opening, ev.contrast))
-    assert max(ev.step) < MEASURED_STEP
+    assert max(ev.contrast) >= E.MIN_IRIS_CONTRAST and max(ev.step) < MEASURED_STEP
+    assert ev.visible == (False, False)
+    assert E.iris_visibility(sample_analysis.photo.rgb, sample_analysis.points).visible == (True, True)
 
 
 def test_a_see_through_lens_flags_the_scale(sample_analysis, step_on):

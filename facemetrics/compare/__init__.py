@@ -108,6 +108,8 @@ from .gate import (
     MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
     eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
     GLASSES_CHEEK_COVER, glasses_cheek_cover, glasses_cheek_rows,
+    GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover, glasses_fold_sides, glasses_fold_rows,
+    glasses_fold_messages,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
     fold_cause,
@@ -143,6 +145,8 @@ __all__ = [
     "iris_scale_ratio", "iris_scale_disagrees", "iris_scale_rows", "face_cut", "lip_shape_changes", "irises_hidden",
     "eyes_covered", "MSG_EYES_COVERED", "eyes_covered_messages", "eyes_covered_rows",
     "GLASSES_CHEEK_COVER", "glasses_cheek_cover", "glasses_cheek_rows",
+    "GLASSES_FOLD_COVER", "MSG_GLASSES_FOLD", "glasses_fold_cover", "glasses_fold_sides", "glasses_fold_rows",
+    "glasses_fold_messages",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "fold_cause",
@@ -497,6 +501,9 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     # dark glasses reaching a cheek (an aviator's lens, the frame's shadow): that cheek's dense-flow lift
     # (docs/robustness.md, 'Dark glasses with frames')
     framing += glasses_cheek_rows(a, b) if not refused and (eyes_covered(a) or eyes_covered(b)) else ()
+    # dark glasses reaching a fold's search band (an aviator's lower part, its lens edge, the frame's shadow): that
+    # side's fold rows (docs/robustness.md, 'Folds under aviators')
+    framing += glasses_fold_rows(a, b) if not refused and (eyes_covered(a) or eyes_covered(b)) else ()
     return tuple(sorted(unread)) + framing
 
 
