@@ -93,7 +93,8 @@ from .floors import (
     roll_row_floor_terms,
 )
 from .gate import (
-    DIFFERENT_PEOPLE_RESIDUAL_MM, MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
+    DIFFERENT_PEOPLE_RESIDUAL_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, identity_residual_mm, reverse_residual_mm,
+    MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, VALIDATED_PITCH_DEG,
@@ -166,7 +167,8 @@ __all__ = [
     "CAMERA_FLOOR_MM", "CAMERA_REL_UNCERTAINTY", "MIN_FLOOR_FRACTION", "NUISANCE_FLOOR_FACTOR",
     "POSE_ANGLE_REL_UNCERTAINTY", "POSE_FLOOR_K", "POSE_MODEL_FRACTION", "POSE_ROW_FLOORS", "REGION_CAMERA_FLOOR_MM",
     "REGION_POSE_MODEL_FRACTION", "RIGID_BLOCK_MM", "ROLL_COVERED_DEG", "ROLL_ROW_FLOORS",
-    "DIFFERENT_PEOPLE_RESIDUAL_MM", "MAX_ALIGNMENT_RESIDUAL_MM", "MAX_LUMINANCE_CHANGE", "MAX_MM_PER_PX",
+    "DIFFERENT_PEOPLE_RESIDUAL_MM", "DIFFERENT_PEOPLE_SYMMETRIC_MM", "identity_residual_mm", "reverse_residual_mm",
+    "MAX_ALIGNMENT_RESIDUAL_MM", "MAX_LUMINANCE_CHANGE", "MAX_MM_PER_PX",
     "MAX_MOUTH_CORNER_RISE_MM", "MAX_MOUTH_OPENING_CHANGE", "MAX_MOUTH_WIDENING_MM", "MAX_SMILE_CHANGE",
     "REFUSE_LANDMARK_POSE_DEG", "REFUSE_PITCH_DEG", "REFUSE_YAW_DEG", "WARN_CAMERA_PCT", "WARN_PITCH_DEG",
     "WARN_YAW_DEG", "CHEEK_RADIUS_MM", "JAW_BAND_MM", "JOWL_HALF_WIDTH_MM", "MOUTH_CORNER_RADIUS_MM", "TRIM",
@@ -547,6 +549,9 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
         msgs.append(f"{MSG_NOT_ALIGNED}: {exc}")
         return Comparison(a, b, "refused", tuple(msgs), changes=_rows({}, defaults, refused=True),
                           noise_floors=defaults)
+    # the upper-face residual with the photos swapped: the identity check reads the mean of both orders
+    # (gate.identity_residual_mm), the same whichever photo is 'before'
+    pair.cues["reverse_residual_mm"] = reverse_residual_mm(a, b)
     status, msgs = gate(a, b, pair)
     # first when the verdicts stand (it says how to read each of them), after a refusal's reasons
     msgs = msgs + order if status == "refused" else order + msgs
