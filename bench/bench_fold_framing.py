@@ -26,6 +26,10 @@ tuning face against itself darkened along its *hand-placed* smile lines (the .te
 sides; ``accuracy._darken``, Gaussian sigma 1.5 mm) by 5, 10, 20 and 30 %: per scoring, the face-sides whose
 depth change rises strictly 0 < 5 < 10 < 20 < 30 % and the 'deeper' verdicts per fraction.
 
+``--floors``: criterion 4 of the rule (docs/robustness.md): the 325 nuisance-only pairs of ``bench/bench_compare.py
+--noise-floors`` (the sample and the 24 London photos, each against its nuisance copies), the largest |change| of
+the depth row per scoring and 1.25 x it (the floor rule's figure before rounding up).
+
 Needs ``../shared/faces`` (exits with a message without it).
 """
 
@@ -48,7 +52,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import folds as F  # noqa: E402
 from facemetrics.compare import measure as M  # noqa: E402
-from facemetrics.compare.table import UNCERTAIN, WITHIN_NOISE  # noqa: E402
+from facemetrics.compare.table import UNCERTAIN  # noqa: E402
 from audit_metamorphic import SHARED, crop_box, cropped, padded, png, read_rgb, tps_lift  # noqa: E402
 from accuracy import SMILE, _darken, canada_split, read_tem  # noqa: E402
 
@@ -189,8 +193,9 @@ def report(rows: list[dict]) -> None:
 DARKEN = (0.05, 0.10, 0.20, 0.30)
 
 
-def darkening(items) -> None:
-    """``--darken`` (see the module docstring)."""
+def darkening(items, out: Path | None = None) -> None:
+    """``--darken`` (see the module docstring); every (face, side, fraction, scoring) row as CSV at ``out``."""
+    raw: list[dict] = []
     t0 = time.time()
     ch: dict = {}  # (scoring, who, side) -> [change per fraction]
     deeper: dict = {}  # (scoring, fraction) -> count
@@ -216,6 +221,8 @@ def darkening(items) -> None:
                 r = rows[("nlf_depth", side)]
                 vals = {"found": r.change, **{s: _extra[(s, side)][2] for s in SCORINGS[1:] if (s, side) in _extra}}
                 for s, d in vals.items():
+                    raw.append(dict(who=who, side=side, fraction=fr, scoring=s, change=d, floor=r.noise_floor,
+                                    verdict=r.verdict, status=c.status))
                     ch.setdefault((s, who, side), []).append(d)
                     if r.verdict != UNCERTAIN and d > r.noise_floor:
                         deeper[(s, fr)] = deeper.get((s, fr), 0) + 1
@@ -228,6 +235,41 @@ def darkening(items) -> None:
         cells = " / ".join(str(deeper.get((s, fr), 0)) for fr in DARKEN)
         med = np.median([v[1] for v in series]) if series else float("nan")
         print(f"| {s} | {len(series)} | {rising} | {cells} | {med:+.2f} |")
+    if out:
+        from _common import write_rows
+        write_rows(raw, out)
+
+
+def floors() -> None:
+    """``--floors`` (see the module docstring)."""
+    import cv2
+    from bench_compare import _faces, _variant
+    from facemetrics import simulate as sim
+    cv2.setNumThreads(1)
+    worst: dict = {}
+    n = 0
+    t0 = time.time()
+    for path in _faces():
+        a = analyze_photo(path)
+        if not a.ok:
+            continue
+        for name, fn in sim.NUISANCES.items():
+            if name == "identity":
+                continue
+            _extra.clear()
+            pair = M._measure(a, _variant(a, fn(a).image))
+            n += 1
+            for side in ("right", "left"):
+                vals = {"found": pair.values[("nlf_depth", side)][2],
+                        **{s: _extra[(s, side)][2] for s in SCORINGS[1:]}}
+                for s, d in vals.items():
+                    if abs(d) > worst.get(s, (-1.0, ""))[0]:
+                        worst[s] = (abs(d), f"{path.name} {name} {side}")
+        print(f"[{time.time() - t0:5.0f} s] {path.name}", flush=True)
+    print(f"\n{n} nuisance-only pairs: largest |nlf_depth change| per scoring (shipped floor 0.84)")
+    for s in SCORINGS:
+        v, who = worst[s]
+        print(f"- {s}: {v:.3f} ({who}), x 1.25 = {1.25 * v:.3f}")
 
 
 def main(argv=None) -> int:
@@ -235,6 +277,7 @@ def main(argv=None) -> int:
     ap.add_argument("--set", choices=("tuning", "heldout"), default="tuning")
     ap.add_argument("--case", default=None, help="one face by stem (e.g. canada_115m): its TPS pair's rows")
     ap.add_argument("--darken", action="store_true", help="the hand-line darkening sweep (comparison level)")
+    ap.add_argument("--floors", action="store_true", help="the depth row's no-change floor per scoring")
     ap.add_argument("--out", type=Path, default=None, help="every row as CSV here")
     args = ap.parse_args(argv)
     if not SHARED.is_dir():
@@ -243,8 +286,11 @@ def main(argv=None) -> int:
     M._fold_changes = _spy_fold_changes
     t0 = time.time()
     items = faces(args.set)
+    if args.floors:
+        floors()
+        return 0
     if args.darken:
-        darkening(items)
+        darkening(items, args.out)
         return 0
     if args.case:
         items = [x for x in faces("tuning") + faces("heldout") if x[0] == args.case]
