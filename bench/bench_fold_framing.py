@@ -20,6 +20,10 @@ Depth-row scorings (the before photo's value and the after photo's, both along o
 - ``reference``: the before photo's reference line (the Face Mesh path moved ``folds.PRIOR_CENTRE_MM``
   medially, what ``analyze_photo``'s depth index is scored along), carried by the flow.
 - ``smooth``: the found line replaced by its least-squares quadratic in arc length (no kink).
+- ``checked`` (shipped 2026-12-05): the found line's change and verdict, the verdict made ``uncertain`` by the
+  package's line stability check (``compare.gate.fold_line_disagreements``: the reference line's change of the
+  other sign or under ``FOLD_LINE_AGREEMENT`` x the floor).  The bench turns the check off in the comparison and
+  applies it itself, so the ``found`` rows are the verdicts without it (the same run, the same registrations).
 
 ``--darken``: real deepening at the comparison level, a simulator that does not share the method's line: each
 tuning face against itself darkened along its *hand-placed* smile lines (the .tem points 158-160 / 161-163, both
@@ -51,6 +55,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import folds as F  # noqa: E402
+import facemetrics.compare as cp  # noqa: E402
 from facemetrics.compare import measure as M  # noqa: E402
 from facemetrics.compare.table import UNCERTAIN  # noqa: E402
 from audit_metamorphic import SHARED, crop_box, cropped, padded, png, read_rgb, tps_lift  # noqa: E402
@@ -58,7 +63,7 @@ from accuracy import SMILE, _darken, canada_split, read_tem  # noqa: E402
 
 FRAMINGS = ("as_is", "mirror", "pad", "crop")
 FOLD_METRICS = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
-SCORINGS = ("found", "reference", "smooth")
+SCORINGS = ("found", "reference", "smooth", "checked")
 _SIDE_SWAP = {"right": "left", "left": "right"}
 
 
@@ -72,32 +77,35 @@ def quadratic_line(line: np.ndarray) -> np.ndarray:
     return X @ coef
 
 
-def reference_line_grid(st, side: str) -> np.ndarray:
-    """The before photo's reference line (``folds.fold_metrics``' ``reference_mm``) in grid px, shape (K, 2)."""
-    idx = F.NLF_PATH_RIGHT if side == "right" else F.NLF_PATH_LEFT
-    uv_lm = st.gframe.to_mm(np.asarray(st.pts_g, np.float64)[list(idx), :2])
-    centre = F.resample_polyline(F._centre_path(uv_lm), F.RESOLUTION_MM, "exact")
-    return st.gframe.to_px(centre + F.PRIOR_CENTRE_MM * F._normals(centre, side))
-
-
 _extra: dict = {}
+_flagged: set = set()
 _orig_fold_changes = M._fold_changes
+_orig_line_check = cp.fold_line_disagreements
+
+
+def _recording_line_check(values, along_reference, floors, skip=()):
+    """The package's line stability check, recorded in ``_flagged`` and not applied (``found`` = no check)."""
+    rows, _ = _orig_line_check(values, along_reference, floors, skip)
+    _flagged.update(rows)
+    return (), []
 
 
 def _spy_fold_changes(reg, st, b, warped=None):
     """The shipped fold rows, and the candidate depth scorings of the same registration in ``_extra``."""
-    values = _orig_fold_changes(reg, st, b, warped)
+    values, along = _orig_fold_changes(reg, st, b, warped)
+    for side, (_, ref_a) in zip(("right", "left"), st.fold_reference):
+        _extra[("reference", side)] = (ref_a, ref_a + along[side], along[side])
     warped = M._warped_by_flow(reg) if warped is None else warped
     matched = M.match_tones(reg.after_grid, reg.before_grid, st.skin, aligned=warped)
     moved = st.pts_g + M._at(reg.flow, st.pts_g)
     lips = list(M.OUTER_LIPS)
     moved[lips] = M.al.apply(M.al.invert(reg.grid_to_after), b.points[lips, :2])
     for side, (line, _) in zip(("right", "left"), st.fold_lines):
-        for name, ln in (("reference", reference_line_grid(st, side)), ("smooth", quadratic_line(line))):
-            x = F.score_fold_line(st.prepared.before_grid, st.pts_g, st.gframe, side, ln)[0]
-            y = F.score_fold_line(matched, moved, st.gframe, side, ln + M._at(reg.flow, ln))[0]
-            _extra[(name, side)] = (x, y, y - x)
-    return values
+        ln = quadratic_line(line)
+        x = F.score_fold_line(st.prepared.before_grid, st.pts_g, st.gframe, side, ln)[0]
+        y = F.score_fold_line(matched, moved, st.gframe, side, ln + M._at(reg.flow, ln))[0]
+        _extra[("smooth", side)] = (x, y, y - x)
+    return values, along
 
 
 def verdict_dir(change: float, floor: float, verdict: str) -> str | None:
@@ -119,10 +127,14 @@ def pair_rows(who: str, kind: str, rgb_a: np.ndarray, rgb_b: np.ndarray, box) ->
         if not (a.ok and b.ok):
             continue
         _extra.clear()
+        _flagged.clear()
         c = compare_photos(a, b)
         if c.status == "refused":
             continue
         rows = {(r.metric, r.side): r for r in c.changes}
+        for side in ("right", "left"):
+            r = rows[("nlf_depth", side)]
+            _extra[("checked", side)] = (r.before, r.after, np.nan if ("nlf_depth", side) in _flagged else r.change)
         for side in ("right", "left"):
             subject = _SIDE_SWAP[side] if framing == "mirror" else side  # the side of the unmirrored face
             for m in FOLD_METRICS:
@@ -213,10 +225,14 @@ def darkening(items, out: Path | None = None) -> None:
             for side in ("right", "left"):
                 dark = _darken(dark, pts[list(SMILE[side])], A.mm_per_px, fr, 1.5, "gauss")
             _extra.clear()
+            _flagged.clear()
             c = compare_photos(A, analyze_photo(png(dark), name=who + f" dark {fr}"))
             if c.status == "refused":
                 continue
             rows = {(r.metric, r.side): r for r in c.changes}
+            for side in ("right", "left"):
+                r = rows[("nlf_depth", side)]
+                _extra[("checked", side)] = (r.before, r.after, np.nan if ("nlf_depth", side) in _flagged else r.change)
             for side in ("right", "left"):
                 r = rows[("nlf_depth", side)]
                 vals = {"found": r.change, **{s: _extra[(s, side)][2] for s in SCORINGS[1:] if (s, side) in _extra}}
@@ -261,13 +277,13 @@ def floors() -> None:
             n += 1
             for side in ("right", "left"):
                 vals = {"found": pair.values[("nlf_depth", side)][2],
-                        **{s: _extra[(s, side)][2] for s in SCORINGS[1:]}}
+                        **{s: _extra[(s, side)][2] for s in SCORINGS[1:] if (s, side) in _extra}}
                 for s, d in vals.items():
                     if abs(d) > worst.get(s, (-1.0, ""))[0]:
                         worst[s] = (abs(d), f"{path.name} {name} {side}")
         print(f"[{time.time() - t0:5.0f} s] {path.name}", flush=True)
     print(f"\n{n} nuisance-only pairs: largest |nlf_depth change| per scoring (shipped floor 0.84)")
-    for s in SCORINGS:
+    for s in SCORINGS[:-1]:
         v, who = worst[s]
         print(f"- {s}: {v:.3f} ({who}), x 1.25 = {1.25 * v:.3f}")
 
@@ -284,6 +300,7 @@ def main(argv=None) -> int:
         print(f"needs {SHARED} (the shared faces); not found")
         return 0
     M._fold_changes = _spy_fold_changes
+    cp.fold_line_disagreements = _recording_line_check
     t0 = time.time()
     items = faces(args.set)
     if args.floors:
