@@ -545,13 +545,34 @@ def _lips_mm(points: np.ndarray, frame: Frame) -> np.ndarray | None:
     return frame.to_mm(pts[list(OUTER_LIPS), :2])
 
 
+def reference_line_px(points: np.ndarray, frame: Frame, side: str) -> np.ndarray:
+    """The reference line of one side: the Face Mesh fold path, extended at both ends and moved
+    :data:`PRIOR_CENTRE_MM` towards the midline (what :func:`fold_metrics` scores the depth index
+    along when it searches), ``(x, y)`` px of the landmarks' image, shape (K, 2), one point every
+    :data:`RESOLUTION_MM` from the top (alar base) down.
+
+    Parameters
+    ----------
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y[, z])`` px.
+    frame : Frame
+    side : {"right", "left"}
+        The subject's side.
+    """
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    centre_mm = resample_polyline(_centre_path(uv_lm), RESOLUTION_MM, "exact")
+    return frame.to_px(centre_mm + PRIOR_CENTRE_MM * _normals(centre_mm, side))
+
+
 def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
-                    line_px: np.ndarray) -> tuple[float, float, float]:
+                    line_px: np.ndarray, *, depth_only: bool = False) -> tuple[float, float, float]:
     """Score a given fold line only: ``(depth_index, contrast_pct, length_mm)``.
 
     The numbers :func:`fold_metrics` gives with ``line_px=`` (the same code),
     without sampling the search band or drawing the display map, which a
-    comparison does not use (issue 12).
+    comparison does not use (issue 12).  ``depth_only``: the depth index only (the
+    other two are NaN; the depth is the same number).
 
     Parameters
     ----------
@@ -567,7 +588,8 @@ def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: s
     idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
     uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
     line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
-    depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, _lips_mm(points, frame))
+    depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, _lips_mm(points, frame),
+                                     depth_only=depth_only)
     return float(depth), float(contrast), float(length)
 
 

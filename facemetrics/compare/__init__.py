@@ -113,7 +113,7 @@ from .gate import (
     glasses_fold_messages,
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
-    fold_cause,
+    fold_cause, FOLD_LINE_AGREEMENT, fold_line_disagreements,
     MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
     MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share, sharpened,
 )
@@ -150,7 +150,7 @@ __all__ = [
     "glasses_fold_messages",
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
-    "fold_cause",
+    "fold_cause", "FOLD_LINE_AGREEMENT", "fold_line_disagreements",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
@@ -581,10 +581,18 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     for metric, sd in pair.cues.get("pose_sd", {}).items():
         floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
                                                     defaults.get((metric, "mean"), 0.0))
-    if status == "ok" and msgs:
-        status = "warning"
     refused = status == "refused"
     uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + photo_rows + weak_folds
+    # the line stability check: a fold depth verdict the found line and the reference line disagree on
+    # (docs/robustness.md, 'A fold depth verdict that depended on the framing')
+    if not refused:
+        line_rows, line_msgs = fold_line_disagreements(
+            pair.values, pair.cues.get("fold_depth_along_reference", {}), floors,
+            skip=tuple(k for k in (("nlf_depth", "right"), ("nlf_depth", "left")) if k in uncertain or "fold" in uncertain))
+        uncertain += line_rows
+        msgs += line_msgs
+    if status == "ok" and msgs:
+        status = "warning"
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
     # the two iris scales disagree beyond what the alignment explains (a lens or glare in one photo): the
     # mm rows whose verdict that scale error could change (gate.iris_scale_rows; the message is the gate's)

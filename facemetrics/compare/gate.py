@@ -1717,3 +1717,59 @@ def refusal_reasons(messages) -> tuple[list[str], list[str]]:
     if not reasons:
         return messages, []
     return reasons, [m for m in messages if m not in reasons]
+
+
+#: the line stability check of a fold depth row (docs/robustness.md, 'A fold depth verdict that depended on the
+#: framing'): a 'deeper' / 'shallower' verdict read along the before photo's found fold line stands only when the
+#: depth change along its reference line (the line ``analyze_photo``'s depth index is scored along) has the same
+#: sign and at least this fraction of the row's floor; chosen on the tuning faces from {0.5, 1.0}
+FOLD_LINE_AGREEMENT = 0.5
+
+
+def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
+                            skip: tuple = ()) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The ``nlf_depth`` rows whose verdict the two fold lines disagree on, and their message.
+
+    Parameters
+    ----------
+    values : dict
+        ``{(metric, side): (before, after, change)}`` of the pair (``change`` in depth-index units, scored
+        along the before photo's found line carried by the flow).
+    along_reference : dict
+        ``{side: change}``: the depth change along the before photo's reference line, carried by the same
+        flow (``cues["fold_depth_along_reference"]``), depth-index units.
+    floors : dict
+        The pair's floors, ``{(metric, "side"|"mean"): floor}``.
+    skip : tuple
+        Rows already ``uncertain`` (left alone).
+
+    Returns
+    -------
+    rows : tuple of (metric, side)
+        ``("nlf_depth", side)`` for each side whose found-line change exceeds its floor while the reference
+        line's change is of the other sign or below :data:`FOLD_LINE_AGREEMENT` x the floor: on a side with no
+        valley the found line follows an edge (a moustache's, a shadow's), and its skin references then read
+        what the framing and the change bring near that edge (canada_115m: +1.25 'deeper' as is, within noise
+        mirrored, padded or cropped).
+    messages : list of str
+        One message naming the sides and both readings; empty when none.
+    """
+    rows, parts = [], []
+    floor = float(floors.get(("nlf_depth", "side"), np.nan))
+    for side in ("right", "left"):
+        key = ("nlf_depth", side)
+        if key in skip or key not in values or side not in along_reference:
+            continue
+        change, ref = float(values[key][2]), float(along_reference[side])
+        if not (np.isfinite(change) and np.isfinite(ref) and np.isfinite(floor)) or abs(change) <= floor:
+            continue
+        if np.sign(ref) != np.sign(change) or abs(ref) < FOLD_LINE_AGREEMENT * floor:
+            rows.append(key)
+            parts.append(f"{side} {change:+.2f} along the found line, {ref:+.2f} along the reference line")
+    if not rows:
+        return (), []
+    return tuple(rows), [
+        "Fold depth: the two fold lines disagree (" + "; ".join(parts) + f"; floor {floor:.2f}): on this side the "
+        "found line follows an edge rather than a valley, and its reading depends on how the photo is framed, so "
+        "the depth row is shown without a verdict ('uncertain'); the photos' own fold depth (photos.csv) is read "
+        "along the reference line"]

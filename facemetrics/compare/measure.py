@@ -17,7 +17,7 @@ from .. import sharing
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..filters import bilinear
-from ..folds import fold_metrics, score_fold_line
+from ..folds import fold_metrics, reference_line_px, score_fold_line
 from ..geometry import (
     INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, OUTER_LIPS,
     RIGHT_IRIS, RIGID_UPPER, Frame,
@@ -334,6 +334,7 @@ class _Before:
     gframe: Frame  # the grid as a frame (fold scoring)
     fold_lines: list  # per side (right, left): (line, band), grid (col, row)
     fold_before: list  # per side: score_fold_line of the before grid image along its line
+    fold_reference: list  # per side: (the reference line, grid (col, row); the before grid image's depth along it)
     jaw_before: dict  # _jaw_values of the before photo
 
 
@@ -359,10 +360,15 @@ def _make_before(a: PhotoAnalysis) -> _Before:
         skin &= ~_fill(grid.shape, region)
     fold_before = [score_fold_line(pre.before_grid, pts_g, gframe, side, line)
                    for side, (line, _) in zip(_RL, fold_lines)]
-    for arr in (pts_g, uv_a, depth, face, keep, skin, *masks.values(), *(x for ln in fold_lines for x in ln)):
+    fold_reference = []  # the line stability check's second line (compare.gate.fold_line_disagreements)
+    for side in _RL:
+        ref = reference_line_px(pts_g, gframe, side)
+        fold_reference.append((ref, score_fold_line(pre.before_grid, pts_g, gframe, side, ref, depth_only=True)[0]))
+    for arr in (pts_g, uv_a, depth, face, keep, skin, *masks.values(), *(x for ln in fold_lines for x in ln),
+                *(ref for ref, _ in fold_reference)):
         arr.flags.writeable = False
     return _Before(grid, pts_g, uv_a, pre, depth, pose_box, masks, face, keep, skin, gframe, fold_lines,
-                   fold_before, _jaw_values(a.jaw))
+                   fold_before, fold_reference, _jaw_values(a.jaw))
 
 
 #: before photos whose :class:`_Before` is kept (per thread) for the next comparison with the same
@@ -507,8 +513,13 @@ def _warped_by_flow(reg: al.Registration) -> np.ndarray:
                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
-def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis, warped: np.ndarray | None = None) -> dict:
-    """Fold rows of both grid images: the after photo's fold band is the before photo's band carried
+def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
+                  warped: np.ndarray | None = None) -> tuple[dict, dict]:
+    """Fold rows of both grid images, and the depth change along the before photo's reference line
+    (``{side: change}``, the line stability check's second reading: the line ``analyze_photo``'s depth index
+    is scored along, carried by the same flow; :func:`facemetrics.compare.gate.fold_line_disagreements`).
+
+    The after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's over the same
     skin (the after image warped by the flow for the histograms, :func:`_warped_by_flow`).  The lips
     left out of the after photo's skin references are its own Face Mesh lips (carried onto the grid),
@@ -523,14 +534,17 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis, warped: n
     moved = pts_g + _at(reg.flow, pts_g)
     lips = list(OUTER_LIPS)
     moved[lips] = al.apply(al.invert(reg.grid_to_after), b.points[lips, :2])
-    for side, (line, _), fa in zip(_RL, st.fold_lines, st.fold_before):
+    along_reference = {}
+    for side, (line, _), fa, (ref, ref_a) in zip(_RL, st.fold_lines, st.fold_before, st.fold_reference):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
         carried = line + _at(reg.flow, line)
         fb = score_fold_line(matched, moved, st.gframe, side, carried)
         for metric, x, y in zip(("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"), fa, fb):
             values[(metric, side)] = (x, y, y - x)
-    return values
+        ref_b = score_fold_line(matched, moved, st.gframe, side, ref + _at(reg.flow, ref), depth_only=True)[0]
+        along_reference[side] = ref_b - ref_a
+    return values, along_reference
 
 
 def _pose_rows(pose: p3.PoseFit, roll_deg: float) -> dict:
@@ -638,7 +652,8 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     b_in_a = frame.to_px(uv_b)
     lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
     warped = _warped_by_flow(reg)  # the registered after image: the folds' tone matching, compare.occlusion
-    values.update(_fold_changes(reg, st, b, warped))
+    fold_values, fold_along_reference = _fold_changes(reg, st, b, warped)
+    values.update(fold_values)
 
     # per-photo jaw metrics, the after landmarks in the before photo's frame
     jb = st.jaw_before
@@ -655,6 +670,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
         cues.update(principal_pitch_deg=pose.principal_pitch_deg, principal_yaw_deg=pose.principal_yaw_deg)
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
+    cues["fold_depth_along_reference"] = fold_along_reference
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
     ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
     cues["mouth_width_change"] = float(np.linalg.norm(uv_b[MOUTH_LEFT] - uv_b[MOUTH_RIGHT]) / ipd_b

@@ -227,7 +227,10 @@ class Comparison:
         centre changes in it; :func:`pose_adjusted_floors`), ``principal_pitch_deg`` and
         ``principal_yaw_deg`` (that repeated fit's angles, deg; absent when it failed:
         :func:`pose_row_floor_terms`), ``pose_fits_failed`` (the extra fits that failed,
-        :attr:`facemetrics.pose3d.PoseFit.failed`: their floor terms are missing, and a message says so).
+        :attr:`facemetrics.pose3d.PoseFit.failed`: their floor terms are missing, and a message says so),
+        ``fold_depth_along_reference`` (``{"right"|"left": change}``, depth-index units: the fold depth change along
+        the before photo's reference line carried by the flow, the line stability check's second reading:
+        :func:`facemetrics.compare.gate.fold_line_disagreements`).
     """
 
     before: PhotoAnalysis
