@@ -715,7 +715,8 @@ def _score_with_skin(design: str, closing_mm: float = 0.0):
     grey closing of the photo before the depth is read."""
     from scipy import ndimage
 
-    def score(image, frame, line_mm, uv_lm, side, lips_mm=None):  # the fourth round's designs: no lip mask
+    def score(image, frame, line_mm, uv_lm, side, lips_mm=None, *, depth_only=False, skip_depth=False):
+        # the fourth round's designs: no lip mask; every figure computed (depth_only / skip_depth only skip work)
         if image.ndim == 3:
             image = image[..., 1]
         centre = resample_polyline(line_mm, F.RESOLUTION_MM, "exact")

@@ -1279,6 +1279,8 @@ def glasses_cheek_rows(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[tuple[str, s
 GLASSES_FOLD_COVER = 0.1
 #: how the message of a pair whose glasses reach a fold band begins (:func:`glasses_fold_messages`)
 MSG_GLASSES_FOLD = "the dark glasses reach the"
+#: how the message of a fold depth row whose two lines disagree begins (:func:`fold_line_disagreements`)
+MSG_FOLD_LINES = "Fold depth: the two fold lines disagree"
 
 
 def glasses_fold_cover(x: PhotoAnalysis) -> dict[str, float]:
@@ -1769,7 +1771,7 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
     if not rows:
         return (), []
     return tuple(rows), [
-        "Fold depth: the two fold lines disagree (" + "; ".join(parts) + f"; floor {floor:.2f}): on this side the "
+        MSG_FOLD_LINES + " (" + "; ".join(parts) + f"; floor {floor:.2f}): on this side the "
         "found line follows an edge rather than a valley, and its reading depends on how the photo is framed, so "
         "the depth row is shown without a verdict ('uncertain'); the photos' own fold depth (photos.csv) is read "
         "along the reference line"]
