@@ -1,4 +1,4 @@
-"""The arithmetic of two bench scripts' README figures (docs/validation.md §11): the invariance table's
+"""The arithmetic of bench scripts' README figures (docs/validation.md §11): the invariance table's
 largest changes (bench/accuracy.py ``largest_changes``, whose ratio row without the fold lengths gives
 the README's 3.7 %) and the eye-cover report's largest missed scale change, which printed only the
 magnitude behind a ``+`` (bench/bench_eyes.py ``largest_change``)."""
@@ -116,3 +116,18 @@ def test_the_unchecked_formats_table_counts_only_visibly_wrong_photos_measured_o
                                                                                         wrong_ok=3)
     assert t["bmp"]["ok_by_kind"].most_common() == [("dup", 2), ("zero", 1)]
     assert t["gif"]["wrong_ok"] == 0 and t["gif"]["same"] == 1
+
+
+def test_the_validate_base_bench_reduces_the_sample_as_validate_does():
+    import numpy as np
+    from bench_validate_base import reduce_to, variant
+
+    from facemetrics import validate
+
+    # the longer side (the height) sets the factor: 1600 x 1280 -> 640 x 512, never enlarged
+    assert reduce_to(np.zeros((1600, 1280, 3), np.uint8), 640).shape == (640, 512, 3)
+    assert reduce_to(np.zeros((300, 200, 3), np.uint8), 640).shape == (300, 200, 3)
+    base = variant("base")
+    assert np.array_equal(base, validate._base(640).photo.rgb)  # the photo section 2 measures
+    jittered = variant("jittered")
+    assert jittered.shape[2] == 3 and not np.array_equal(jittered, base)
