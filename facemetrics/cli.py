@@ -348,7 +348,14 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
-    for line in _batch_lines(res, summary=_batch_summary(res, args.output)):
+    from .batch.discover import TREATED_AT_FILE, skipped_note
+
+    # files of the folder it did not read (a Live Photo's .MOV, notes) were passed over silently, as `analyze`
+    # names them (a first-time user's session, 2026-12-05)
+    read = {TREATED_AT_FILE} | ({Path(args.manifest).name} if args.manifest else set())
+    skipped = skipped_note([args.folder], read=read).removeprefix("; ")
+    for line in (_batch_lines(res, summary=_batch_summary(res, args.output)) + ([skipped[0].upper() + skipped[1:]]
+                 if skipped else []) + _no_capture_time_lines(res.excluded, args.manifest)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -392,6 +399,44 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     return lines
+
+
+def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
+    """One console line naming the photos a batch left out for want of a capture time, and how to give
+    theirs: a screenshot, a PNG or a photo sent through a messaging app has no EXIF time, and such photos
+    were counted among "photos left out of the changes" with the reason only in photos.csv (a first-time
+    user's session, 2026-12-05).  A manifest must list every photo (one not listed is left out), so the
+    remedy starts from photos.csv, which has the manifest's columns; a photo a manifest does not list
+    is not named here (its reason says "not in manifest").
+
+    Parameters
+    ----------
+    excluded : list of (str, str)
+        ``(photo, reason)`` of the photos left out (:attr:`facemetrics.batch.BatchResult.excluded`).
+    manifest : str or None
+        The manifest given, if any.
+    most : int
+        How many photos are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when every photo had a capture time.
+    """
+    # a photo not in the manifest is named so already ("not in manifest"): its row is to be added, not filled in
+    names = [photo for photo, why in excluded if any(r.startswith("no capture time") for r in _reasons(why))
+             and "not in manifest" not in _reasons(why)]
+    if not names:
+        return []
+    n = len(names)
+    shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
+    where = (f"fill in their taken_at in {manifest}" if manifest else
+             "copy photos.csv's photo, subject, treatment, taken_at and treated_at columns to a CSV (a manifest "
+             "lists every photo: one not listed is left out), fill in their taken_at")
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
+            f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
+            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, {where} (e.g. 2026-11-02T14:30, with its UTC "
+            f"offset if known: +01:00) and run batch again with --manifest."]
 
 
 def _regimen_lines(reg, output) -> list[str]:
