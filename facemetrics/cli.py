@@ -348,14 +348,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
-    from .batch.discover import TREATED_AT_FILE, skipped_note
-
-    # files of the folder it did not read (a Live Photo's .MOV, notes) were passed over silently, as `analyze`
-    # names them (a first-time user's session, 2026-12-05)
-    read = {TREATED_AT_FILE} | ({Path(args.manifest).name} if args.manifest else set())
-    skipped = skipped_note([args.folder], read=read).removeprefix("; ")
-    for line in (_batch_lines(res, summary=_batch_summary(res, args.output)) + ([skipped[0].upper() + skipped[1:]]
-                 if skipped else []) + _no_capture_time_lines(res.excluded, args.manifest)):
+    for line in (_batch_lines(res, summary=_batch_summary(res, args.output)) + _skipped_lines(args.folder, args.manifest)
+                 + _no_capture_time_lines(res.excluded, args.manifest)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -399,6 +393,18 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     return lines
+
+
+def _skipped_lines(folder, manifest=None) -> list[str]:
+    """``["2 other files not read (not a photo by their ending: me/rf/IMG_0107.MOV, me/rf/notes.txt)"]``:
+    the files of a study folder that ``batch`` and ``study import`` do not read, which both passed over
+    silently (a Live Photo's .MOV, a note; `analyze` named them; a first-time user's session, 2026-12-05);
+    ``treated_at.txt`` and the manifest, which they read, are not named.  [] when there are none."""
+    from .batch.discover import TREATED_AT_FILE, skipped_note
+
+    read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
+    skipped = skipped_note([folder], read=read).removeprefix("; ")
+    return [skipped[0].upper() + skipped[1:]] if skipped else []
 
 
 def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
@@ -873,6 +879,8 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
+    for line in _skipped_lines(args.folder, args.manifest):
+        print(line)
     if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
         print(f"facemetrics study import: none of the {bad} photo(s) was imported (see the reasons above); "
               "the store is unchanged", file=sys.stderr)
