@@ -348,8 +348,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
-    for line in (_batch_lines(res, summary=_batch_summary(res, args.output)) + _skipped_lines(args.folder, args.manifest)
-                 + _no_capture_time_lines(res.excluded, args.manifest)):
+    for line in (_batch_lines(res, summary=_batch_summary(res, args.output))
+                 + _skipped_lines(args.folder, args.manifest) + _no_capture_time_lines(res.excluded, args.manifest)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -412,8 +412,8 @@ def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
     theirs: a screenshot, a PNG or a photo sent through a messaging app has no EXIF time, and such photos
     were counted among "photos left out of the changes" with the reason only in photos.csv (a first-time
     user's session, 2026-12-05).  A manifest must list every photo (one not listed is left out), so the
-    remedy starts from photos.csv, which has the manifest's columns; a photo a manifest does not list
-    is not named here (its reason says "not in manifest").
+    remedy starts from a copy of photos.csv, which reads as a manifest (its other columns are passed
+    over); a photo a manifest does not list is not named here (its reason says "not in manifest").
 
     Parameters
     ----------
@@ -436,13 +436,13 @@ def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
         return []
     n = len(names)
     shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
-    where = (f"fill in their taken_at in {manifest}" if manifest else
-             "copy photos.csv's photo, subject, treatment, taken_at and treated_at columns to a CSV (a manifest "
-             "lists every photo: one not listed is left out), fill in their taken_at")
+    where = (f"in {manifest} and run batch again with it" if manifest else
+             "in a copy of photos.csv under another name (it reads as a manifest, which lists every photo: one not "
+             "listed is left out) and run batch again with --manifest COPY")
     return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
             f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
-            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, {where} (e.g. 2026-11-02T14:30, with its UTC "
-            f"offset if known: +01:00) and run batch again with --manifest."]
+            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
+            f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
 
 
 def _regimen_lines(reg, output) -> list[str]:
@@ -507,7 +507,8 @@ def _batch_summary(res, output) -> str:
     how = [f"{res.n_cached} read from the cache of an earlier run"] if res.n_cached else []
     how += [f"{res.n_duplicates} identical to another photo here"] if res.n_duplicates else []
     head = (f"{n} photo{'' if n == 1 else 's'} measured" if not n_bad
-            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not (see their status)")
+            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not "
+                 "(photos.csv's status and error say why)")
     if how:
         head += f" ({', '.join(how)})" if not n_bad else f"; of the {n}, {', '.join(how)}"
     n_changes = len(res.change_rows)

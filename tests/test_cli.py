@@ -1166,8 +1166,8 @@ def test_batch_summary_counts_cached_photos_among_the_photos_and_names_the_earli
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_ok=13, n_cached=14, n_duplicates=1,
                          removed=["timeline.csv", "report.md"], not_removed=["timeline.png (not written by facemetrics)"])
     where = tmp_path / "out"
-    assert out.startswith("15 photos: 13 measured, 2 not (see their status); of the 15, 14 read from the cache "
-                          "of an earlier run, 1 identical to another photo here; 1 change;"), out
+    assert out.startswith("15 photos: 13 measured, 2 not (photos.csv's status and error say why); of the 15, 14 "
+                          "read from the cache of an earlier run, 1 identical to another photo here; 1 change;"), out
     assert (f"The earlier timeline.csv, report.md in {where} removed (made from an earlier run's tables; "
             f"`facemetrics timeline {where}` makes them again). Not removed: timeline.png (not written by "
             "facemetrics); it is not made from these tables.\n") in out, out
@@ -1297,8 +1297,9 @@ def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
 def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tmp_path, capsys, monkeypatch):
     """A first-time user's session (2026-12-05): a WhatsApp copy, a screenshot and a PNG (no EXIF time) were
     counted among "photos left out of the changes", the reason only in photos.csv and the remedy nowhere.
-    `batch` now names them with the remedy: a manifest (built from photos.csv, since a manifest must list
-    every photo) with their taken_at.  A photo a manifest leaves out is not named (its reason says so)."""
+    `batch` now names them with the remedy: their taken_at in a copy of photos.csv given as the manifest (a
+    manifest must list every photo; photos.csv reads as one: tests/test_batch_discover.py).  A photo a
+    manifest leaves out is not named (its reason says so)."""
     from facemetrics.cli import _no_capture_time_lines
 
     no_time = "no capture time (no EXIF DateTimeOriginal and none in the manifest)"
@@ -1308,11 +1309,13 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     line = [x for x in out.splitlines() if "have no capture time" in x]
     assert len(line) == 1 and line[0].startswith("2 photos have no capture time (no EXIF date"), out
     assert "compared with nothing: me/mc/IMG-WA0003.jpg, me/mc/shot.png. " in line[0], line
-    assert f"fill in their taken_at in {tmp_path / 'm.csv'} " in line[0] and "--manifest" in line[0], line
+    assert line[0].endswith(f"fill in their taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: "
+                            f"+01:00) in {tmp_path / 'm.csv'} and run batch again with it."), line
     assert "empty.jpg" not in line[0]
     (one,) = _no_capture_time_lines(excluded[:1])  # no manifest: from photos.csv's columns
     assert one.startswith("1 photo has no capture time") and "so it is compared with nothing" in one, one
-    assert "copy photos.csv's photo, subject, treatment, taken_at and treated_at columns to a CSV" in one, one
+    assert "fill in its taken_at" in one and "in a copy of photos.csv under another name" in one, one
+    assert one.endswith("run batch again with --manifest COPY."), one
     assert _no_capture_time_lines([("x.jpg", f"not in manifest; {no_time}")], "m.csv") == []
     many = [(f"p{i}.jpg", no_time) for i in range(7)]
     assert "p0.jpg, p1.jpg, p2.jpg, p3.jpg, p4.jpg and 2 more. " in _no_capture_time_lines(many)[0]
