@@ -34,3 +34,30 @@ def test_a_copy_of_photos_csv_with_a_taken_at_filled_in_reads_as_the_manifest(tm
                  str(tmp_path / "out" / "photos_fixed.csv")]) == 0
     out = capsys.readouterr().out
     assert "WA0003" not in out.split("not read")[-1] and "photos_fixed.csv" not in out, out
+
+
+def test_a_treated_at_txt_that_does_not_parse_names_the_file_and_the_forms_read(tmp_path):
+    """A first-time user's session (2026-12-05): treated_at.txt holding ``2026-12-01 8:00 am``, ``01/12/2026
+    08:00`` or ``08:00 CET`` left the photos out with "treatment time '...' is not ISO 8601 (e.g.
+    2026-11-02T08:00)", naming neither the file nor the forms read.  Now the file's folder, the text and
+    the accepted forms; the photos are still left out (nothing is guessed).  A date alone keeps its own
+    reason (no time of day), given with the photo's row."""
+    from facemetrics.batch.tables import _table_row
+    from facemetrics.timekeys import ACCEPTED_TIME_FORMS
+
+    for i, text in enumerate(("2026-12-01 8:00 am", "01/12/2026 08:00", "2026-12-01 08:00 CET")):
+        d = tmp_path / f"s{i}" / "me" / "rf"
+        d.mkdir(parents=True)
+        (d / "pre.jpg").write_bytes(b"x")
+        (d / "treated_at.txt").write_text(text + "\n")
+        (e,) = discover(tmp_path / f"s{i}")
+        assert e.treated_at == "" and e.note == (f"treated_at.txt in me/rf: {text!r} is not a time facemetrics "
+                                                 f"reads: write it as {ACCEPTED_TIME_FORMS} (24-hour time, the "
+                                                 "date as year-month-day, a UTC offset rather than a zone name "
+                                                 "such as CET)"), e.note
+        row = _table_row(e, {"status": "ok", "taken_at": "2026-12-01T07:00"})
+        assert row["role"] == "" and row["excluded"] == e.note, row  # left out, one reason, not two
+    (d / "treated_at.txt").write_text("2026-12-01\n")
+    (e,) = discover(tmp_path / "s2")
+    assert (e.treated_at, e.note) == ("2026-12-01", "")
+    assert "has no time of day" in _table_row(e, {"status": "ok", "taken_at": "2026-12-01T07:00"})["excluded"]

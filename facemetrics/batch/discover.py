@@ -19,7 +19,8 @@ from ..errors import FacemetricsError
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import ambiguous_time, hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import (ACCEPTED_TIME_FORMS, ambiguous_time, date_alone, hours_between, name_key,  # the one time
+                        parse_time)  # and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -630,8 +631,9 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     Latin-1; blank lines and spaces around the time are ignored.  The file must hold one
     time: an empty file is reported as empty, and a file with two or more non-empty lines
     is refused (which line would be the session's is a guess; a session per folder, each
-    with its own file, is the convention).  Whether the time parses is checked with the
-    photo's row (:func:`parse_time`).
+    with its own file, is the convention).  A time that does not parse (:func:`parse_time`:
+    ``8:00 am``, ``01/12/2026 08:00``, ``08:00 CET``) is refused with the file named and the
+    accepted forms; a date alone is left to the photo's row, which names it.
     """
     try:
         raw = path.read_bytes()
@@ -654,6 +656,12 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     problem = ambiguous_time(lines[0], "treatment time")  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
     if problem:
         return "", f"{label}: {problem}"
+    if parse_time(lines[0]) is None and not date_alone(lines[0]):  # a date alone has its own reason (tables)
+        # "treatment time '2026-12-01 8:00 am' is not ISO 8601 (e.g. 2026-11-02T08:00)" named neither the
+        # file nor what is read (a first-time user's session, 2026-12-05)
+        return "", (f"{label}: {lines[0][:60]!r} is not a time facemetrics reads: write it as "
+                    f"{ACCEPTED_TIME_FORMS} (24-hour time, the date as year-month-day, a UTC offset rather than a "
+                    f"zone name such as CET)")
     return canonical_time(lines[0]), ""
 
 
