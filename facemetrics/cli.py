@@ -349,7 +349,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
     for line in (_batch_lines(res, summary=_batch_summary(res, args.output))
-                 + _skipped_lines(args.folder, args.manifest) + _no_capture_time_lines(res.excluded, args.manifest)):
+                 + _skipped_lines(args.folder, args.manifest, args.output)
+                 + _no_capture_time_lines(res.excluded, args.manifest)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -395,15 +396,16 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     return lines
 
 
-def _skipped_lines(folder, manifest=None) -> list[str]:
+def _skipped_lines(folder, manifest=None, output=None) -> list[str]:
     """``["2 other files not read (not a photo by their ending: me/rf/IMG_0107.MOV, me/rf/notes.txt)"]``:
     the files of a study folder that ``batch`` and ``study import`` do not read, which both passed over
     silently (a Live Photo's .MOV, a note; `analyze` named them; a first-time user's session, 2026-12-05);
-    ``treated_at.txt`` and the manifest, which they read, are not named.  [] when there are none."""
+    ``treated_at.txt`` and the manifest, which they read, and the files of ``output`` (``batch -o`` inside
+    the study folder) are not named.  [] when there are none."""
     from .batch.discover import TREATED_AT_FILE, skipped_note
 
     read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
-    skipped = skipped_note([folder], read=read).removeprefix("; ")
+    skipped = skipped_note([folder], read=read, outputs=output).removeprefix("; ")
     return [skipped[0].upper() + skipped[1:]] if skipped else []
 
 

@@ -1272,6 +1272,8 @@ def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
     """A first-time user's session (2026-12-05): a phone folder's Live Photo .MOV, a clip and a note were
     passed over by `batch` without a word (`analyze` names them).  `batch` now names them on a line of
     their own; the treated_at.txt files it reads, and a manifest in the folder, are not named."""
+    import shutil
+
     from PIL import Image
 
     session = tmp_path / "study" / "me" / "microcurrent"
@@ -1285,6 +1287,12 @@ def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
     assert ("\n2 other files not read (not a photo by their ending: me/microcurrent/IMG_0001.MOV, "
             "me/microcurrent/notes.txt)\n") in out, out
     assert "treated_at.txt" not in out.split("not read")[1], out
+    # an output folder inside the study folder: its tables are not named (and never read as photos)
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
+    out = capsys.readouterr().out.splitlines()[-1]
+    assert out.startswith("2 other files not read") and "results/" not in out, out
+    shutil.rmtree(tmp_path / "study" / "results")
     (session / "IMG_0001.MOV").unlink()
     (session / "notes.txt").unlink()
     pd.DataFrame(dict(photo=["me/microcurrent/a.png"], subject="me", treatment="microcurrent", taken_at="",

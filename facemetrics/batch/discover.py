@@ -84,16 +84,19 @@ def _visible(folder: Path) -> list[Path]:
             if not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
-def skipped_note(folders, read=()) -> str:
+def skipped_note(folders, read=(), outputs=None) -> str:
     """``"; 2 other files not read (not a photo by their ending: notes.txt, S01/rf/scan.pdf)"``, or ""
     when the folders hold nothing else: the end of a command's summary line.  ``folders``: the inputs
     as given (files among them are passed over); each file is named by its path relative to its folder,
     after the folder's own name when several inputs are given, as ``analyze`` labels its photos
     ("treated_at.txt, treated_at.txt" named no folder; CLI audit b).  ``read``: file names the
-    command reads itself, not named (``batch``: ``treated_at.txt``)."""
+    command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
+    folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either."""
     several = len(folders) > 1
+    out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
-              for d in map(Path, folders) if d.is_dir() for f in other_files(d) if f.name not in read]
+              for d in map(Path, folders) if d.is_dir() for f in other_files(d)
+              if f.name not in read and (out is None or out not in f.resolve().parents)]
     if not others:
         return ""
     names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
