@@ -61,3 +61,28 @@ def test_a_treated_at_txt_that_does_not_parse_names_the_file_and_the_forms_read(
     (e,) = discover(tmp_path / "s2")
     assert (e.treated_at, e.note) == ("2026-12-01", "")
     assert "has no time of day" in _table_row(e, {"status": "ok", "taken_at": "2026-12-01T07:00"})["excluded"]
+
+
+def test_a_png_facemetrics_wrote_is_never_a_photo_to_measure(tmp_path, capsys):
+    """A first-time user's session (2026-12-05): `analyze DIR -o DIR/out/photos.csv --overlays DIR/out/overlays`
+    run twice measured its own overlays the second time (4 rows for 2 photos; the overlays of overlays the
+    third).  The folder search (`analyze`, `batch`) now passes over a PNG carrying facemetrics' mark and
+    names it; the user's own PNG, and a PNG given directly, are still read."""
+    import numpy as np
+
+    from facemetrics.batch.discover import find_study_photos, skipped_note
+    from facemetrics.export import write_png
+
+    (tmp_path / "out" / "overlays").mkdir(parents=True)
+    Image.new("RGB", (8, 8)).save(tmp_path / "mine.png")
+    write_png(np.zeros((8, 8, 3), np.uint8), tmp_path / "out" / "overlays" / "mine.png_overlay.png")
+    assert find_study_photos(tmp_path) == [tmp_path / "mine.png"]
+    assert skipped_note([tmp_path]) == ("; 1 PNG that facemetrics wrote not read "
+                                        "(out/overlays/mine.png_overlay.png)")
+    assert main(["analyze", str(tmp_path), "-o", str(tmp_path / "out" / "photos.csv")]) == 0
+    assert main(["analyze", str(tmp_path), "-o", str(tmp_path / "out" / "photos.csv")]) == 0
+    assert list(pd.read_csv(tmp_path / "out" / "photos.csv")["photo"]) == ["mine.png"]
+    assert "1 PNG that facemetrics wrote not read (out/overlays/mine.png_overlay.png)" in capsys.readouterr().out
+    assert main(["analyze", str(tmp_path / "out" / "overlays" / "mine.png_overlay.png"), "-o",
+                 str(tmp_path / "direct.csv")]) == 0  # given by name: read (too small here, still its row)
+    assert len(pd.read_csv(tmp_path / "direct.csv")) == 1

@@ -18,6 +18,8 @@ from ..errors import FacemetricsError
 # commands (:func:`find_study_photos` is the one finder): the endings of the formats the loader opens
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
+from ..export import PNG_MARK
+from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import (ACCEPTED_TIME_FORMS, ambiguous_time, date_alone, hours_between, name_key,  # the one time
                         parse_time)  # and name rule (re-exported here)
@@ -60,8 +62,25 @@ def find_study_photos(folder: Path) -> list[Path]:
     ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
     arguments (``analyze``, ``quality``).
     """
-    # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file
-    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES]
+    # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file;
+    # a PNG facemetrics wrote (an overlay, a plot) is no photo: `analyze DIR --overlays DIR/out` measured its
+    # own overlays on the next run (a first-time user's session, 2026-12-05)
+    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES
+            and not facemetrics_png(f)]
+
+
+def facemetrics_png(path: Path) -> bool:
+    """Is ``path`` a PNG that facemetrics wrote (an overlay, ``timeline.png``, ``aligned_after.png``, ...:
+    its ``Software`` text chunk, :data:`facemetrics.export.PNG_MARK`, which :func:`facemetrics.export.write_png`
+    puts right after the header)?  Never a photo to measure; False for anything else or unreadable."""
+    if path.suffix.lower() != ".png" or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)  # where `outputs` looks for the mark
+    except OSError:
+        return False
+    return head.startswith(b"\x89PNG\r\n\x1a\n") and PNG_MARK in head
 
 
 def _not_a_folder(path: Path) -> bool:
@@ -74,7 +93,8 @@ def _not_a_folder(path: Path) -> bool:
 def other_files(folder: Path) -> list[Path]:
     """The visible files below ``folder`` that :func:`find_study_photos` does not take (their ending
     is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread."""
-    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink() and f.suffix.lower() not in PHOTO_SUFFIXES]
+    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink()
+            and (f.suffix.lower() not in PHOTO_SUFFIXES or facemetrics_png(f))]
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -97,12 +117,18 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if d.is_dir() for f in other_files(d)
               if f.name not in read and (out is None or out not in f.resolve().parents)]
-    if not others:
-        return ""
-    names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-    n = len(others)
-    return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
-            f"ending: {names})")
+    ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
+    others = [name for name in others if name not in ours]
+    note = ""
+    if others:
+        names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        n = len(others)
+        note = (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
+                f"ending: {names})")
+    if ours:
+        names = ", ".join(ours[:3]) + (", ..." if len(ours) > 3 else "")
+        note += f"; {len(ours)} PNG{'s' if len(ours) != 1 else ''} that facemetrics wrote not read ({names})"
+    return note
 
 
 def canonical_time(text) -> str:
