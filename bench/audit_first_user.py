@@ -17,7 +17,8 @@ Photo's .MOV and an .mp4 (headers only).  Then runs, as the README says, ``batch
 - each file it does not read is named on the console, and so is each photo without a capture time, with
   the remedy (its taken_at in a copy of photos.csv given as ``--manifest``), which is then followed;
 - the turned photos are measured upright and their hours since the treatment are the EXIF times';
-- a video given to ``compare`` is named a video (exit status 2), not "not a supported image".
+- a video given to ``compare`` is named a video (exit status 2), not "not a supported image";
+- ``analyze`` with its overlays saved inside the photo folder, run twice, does not measure its own overlays.
 
 Prints one line per check (``ok`` / ``FAIL``) and exits 1 when any fails.
 """
@@ -130,7 +131,8 @@ def audit(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
           ", ".join(no_time))
     rows = photos.set_index("photo")
     for name, hours in (("2026-12-01/IMG_0001.HEIC", -1 / 6), ("2026-12-01/IMG_0002.HEIC", 1.0),
-                        ("2026-12-01/Après 2h – 2026-12-01 10.02.jpg", 2 + 1 / 30), ("2026-12-02/IMG_0107.HEIC", 24.0)):
+                        ("2026-12-01/Après 2h – 2026-12-01 10.02.jpg", 2 + 1 / 30),
+                        ("2026-12-02/IMG_0107.HEIC", 24.0)):
         r = rows.loc[f"me/microcurrent/{name}"]
         check(f"{name}: upright ({int(r.image_width_px)} x {int(r.image_height_px)}), {hours:.2f} h",
               r.image_width_px < r.image_height_px and abs(r.hours_since_treatment - hours) < 1e-3,
@@ -157,6 +159,14 @@ def audit(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
     video = _run("compare", day1 / "IMG_0001.HEIC", day2 / "IMG_0107.MOV", "-o", out / "compare_video")
     check("compare with a video: exit 2, named a video", video.returncode == 2 and "a video (MP4/QuickTime)" in
           video.stderr and "Traceback" not in video.stderr, video.stderr.strip())
+    # overlays saved inside the photo folder, then the same command again: its own PNGs are no photos
+    for _ in range(2):
+        again = _run("analyze", folder, "-o", folder / "out" / "photos.csv", "--overlays", folder / "out" / "overlays")
+    rows = pd.read_csv(folder / "out" / "photos.csv")
+    check("analyze with --overlays inside the folder, run twice: its overlays are not measured",
+          again.returncode == 0 and len(rows) == len(on_disk)
+          and "PNGs that facemetrics wrote not read" in again.stdout,
+          f"{len(rows)} rows for {len(on_disk)} photo files")
     return checks
 
 
