@@ -348,7 +348,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
         return 2
     res = run_batch(args.folder, args.output, manifest=args.manifest, workers=args.workers,
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
-    for line in _batch_lines(res, summary=_batch_summary(res, args.output)):
+    for line in (_batch_lines(res, summary=_batch_summary(res, args.output))
+                 + _skipped_lines(args.folder, args.manifest, args.output)
+                 + _no_capture_time_lines(res.excluded, args.manifest)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -392,6 +394,57 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     return lines
+
+
+def _skipped_lines(folder, manifest=None, output=None) -> list[str]:
+    """``["2 other files not read (not a photo by their ending: me/rf/IMG_0107.MOV, me/rf/notes.txt)"]``:
+    the files of a study folder that ``batch`` and ``study import`` do not read, which both passed over
+    silently (a Live Photo's .MOV, a note; `analyze` named them; a first-time user's session, 2026-12-05);
+    ``treated_at.txt`` and the manifest, which they read, and the files of ``output`` (``batch -o`` inside
+    the study folder) are not named.  [] when there are none."""
+    from .batch.discover import TREATED_AT_FILE, skipped_note
+
+    read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
+    skipped = skipped_note([folder], read=read, outputs=output).removeprefix("; ")
+    return [skipped[0].upper() + skipped[1:]] if skipped else []
+
+
+def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
+    """One console line naming the photos a batch left out for want of a capture time, and how to give
+    theirs: a screenshot, a PNG or a photo sent through a messaging app has no EXIF time, and such photos
+    were counted among "photos left out of the changes" with the reason only in photos.csv (a first-time
+    user's session, 2026-12-05).  A manifest must list every photo (one not listed is left out), so the
+    remedy starts from a copy of photos.csv, which reads as a manifest (its other columns are passed
+    over); a photo a manifest does not list is not named here (its reason says "not in manifest").
+
+    Parameters
+    ----------
+    excluded : list of (str, str)
+        ``(photo, reason)`` of the photos left out (:attr:`facemetrics.batch.BatchResult.excluded`).
+    manifest : str or None
+        The manifest given, if any.
+    most : int
+        How many photos are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when every photo had a capture time.
+    """
+    # a photo not in the manifest is named so already ("not in manifest"): its row is to be added, not filled in
+    names = [photo for photo, why in excluded if any(r.startswith("no capture time") for r in _reasons(why))
+             and "not in manifest" not in _reasons(why)]
+    if not names:
+        return []
+    n = len(names)
+    shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
+    where = (f"in {manifest} and run batch again with it" if manifest else
+             "in a copy of photos.csv under another name (it reads as a manifest, which lists every photo: one not "
+             "listed is left out) and run batch again with --manifest COPY")
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
+            f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
+            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
+            f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
 
 
 def _regimen_lines(reg, output) -> list[str]:
@@ -456,7 +509,8 @@ def _batch_summary(res, output) -> str:
     how = [f"{res.n_cached} read from the cache of an earlier run"] if res.n_cached else []
     how += [f"{res.n_duplicates} identical to another photo here"] if res.n_duplicates else []
     head = (f"{n} photo{'' if n == 1 else 's'} measured" if not n_bad
-            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not (see their status)")
+            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not "
+                 "(photos.csv's status and error say why)")
     if how:
         head += f" ({', '.join(how)})" if not n_bad else f"; of the {n}, {', '.join(how)}"
     n_changes = len(res.change_rows)
@@ -884,6 +938,8 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
+    for line in _skipped_lines(args.folder, args.manifest):
+        print(line)
     if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
         print(f"facemetrics study import: none of the {bad} photo(s) was imported (see the reasons above); "
               "the store is unchanged", file=sys.stderr)

@@ -1076,6 +1076,9 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         if sniffed is not None:
             raise PhotoError(label, f"truncated or corrupt {sniffed} header",
                              status="unreadable") from None
+        if video := _video_kind(data):  # an iPhone Live Photo's .MOV beside its HEIC, a clip (a user session, 2026-12-05)
+            raise PhotoError(label, f"a video ({video}), not a photo: save a still frame of it as a photo (JPEG or "
+                             "PNG) to measure it", status="not_an_image") from None
         raise PhotoError(
             label,
             f"not a supported image (expected {_FORMAT_NAMES})",
@@ -1084,6 +1087,26 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
     except Exception as exc:  # noqa: BLE001 - plugins raise many types
         what = f"truncated or corrupt {sniffed or 'image'} data"
         raise PhotoError(label, f"{what} ({_short(exc)})", status="unreadable") from None
+
+
+# ISO media brands of video files (QuickTime, MP4, 3GP, M4V, ...), not of images (a Canon CR3 raw is
+# ``crx``, JPEG XL ``jxl``): an image format the loader does not read must not be called a video
+_VIDEO_BRANDS = (b"qt", b"iso", b"mp4", b"mp7", b"avc1", b"M4V", b"M4A", b"3gp", b"3g2", b"dash", b"MSNV", b"XAVC",
+                 b"mmp4", b"f4v", b"kddi")
+
+
+def _video_kind(data: bytes) -> str | None:
+    """The container of a video file by its magic bytes (``"MP4/QuickTime"``, ``"AVI"``,
+    ``"Matroska/WebM"``), or None.  Called only for bytes no image reader took: an ISO media file
+    of a HEIF or AVIF brand is an image and never reaches it."""
+    if ((data[4:8] == b"ftyp" and data[8:12].startswith(_VIDEO_BRANDS))
+            or data[4:8] in (b"moov", b"mdat", b"wide")):  # an old QuickTime file starts with an atom
+        return "MP4/QuickTime"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "AVI"
+    if data[:4] == b"\x1a\x45\xdf\xa3":
+        return "Matroska/WebM"
+    return None
 
 
 def _unsupported_tiff_samples(data: bytes) -> str | None:

@@ -1166,8 +1166,8 @@ def test_batch_summary_counts_cached_photos_among_the_photos_and_names_the_earli
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 15, n_ok=13, n_cached=14, n_duplicates=1,
                          removed=["timeline.csv", "report.md"], not_removed=["timeline.png (not written by facemetrics)"])
     where = tmp_path / "out"
-    assert out.startswith("15 photos: 13 measured, 2 not (see their status); of the 15, 14 read from the cache "
-                          "of an earlier run, 1 identical to another photo here; 1 change;"), out
+    assert out.startswith("15 photos: 13 measured, 2 not (photos.csv's status and error say why); of the 15, 14 "
+                          "read from the cache of an earlier run, 1 identical to another photo here; 1 change;"), out
     assert (f"The earlier timeline.csv, report.md in {where} removed (made from an earlier run's tables; "
             f"`facemetrics timeline {where}` makes them again). Not removed: timeline.png (not written by "
             "facemetrics); it is not made from these tables.\n") in out, out
@@ -1310,3 +1310,65 @@ def test_compare_says_when_its_before_repeat_disagrees_with_the_before_photo(tmp
     assert MSG_REPEATS_DISAGREE not in out and MSG_FLOORS_FROM_DISAGREEMENT not in out, out
     f = pd.read_csv(tmp_path / "b" / "comparison.csv", dtype=str, keep_default_na=False)
     assert f.set_index(["metric", "side"]).loc[("jawline_lift_mm", "mean"), "verdict"] == "lift"
+
+
+def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
+    """A first-time user's session (2026-12-05): a phone folder's Live Photo .MOV, a clip and a note were
+    passed over by `batch` without a word (`analyze` names them).  `batch` now names them on a line of
+    their own; the treated_at.txt files it reads, and a manifest in the folder, are not named."""
+    import shutil
+
+    from PIL import Image
+
+    session = tmp_path / "study" / "me" / "microcurrent"
+    session.mkdir(parents=True)
+    (session / "treated_at.txt").write_text("2026-12-01T08:00")
+    Image.new("RGB", (8, 8)).save(session / "a.png")  # too small to measure: no MediaPipe needed
+    (session / "IMG_0001.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")
+    (session / "notes.txt").write_text("felt tingly")
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out
+    assert ("\n2 other files not read (not a photo by their ending: me/microcurrent/IMG_0001.MOV, "
+            "me/microcurrent/notes.txt)\n") in out, out
+    assert "treated_at.txt" not in out.split("not read")[1], out
+    # an output folder inside the study folder: its tables are not named (and never read as photos)
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
+    out = capsys.readouterr().out.splitlines()[-1]
+    assert out.startswith("2 other files not read") and "results/" not in out, out
+    shutil.rmtree(tmp_path / "study" / "results")
+    (session / "IMG_0001.MOV").unlink()
+    (session / "notes.txt").unlink()
+    pd.DataFrame(dict(photo=["me/microcurrent/a.png"], subject="me", treatment="microcurrent", taken_at="",
+                      treated_at="2026-12-01T08:00")).to_csv(tmp_path / "study" / "manifest.csv", index=False)
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out2"), "--manifest",
+                 str(tmp_path / "study" / "manifest.csv")]) == 0
+    assert "not read" not in capsys.readouterr().out
+
+
+def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tmp_path, capsys, monkeypatch):
+    """A first-time user's session (2026-12-05): a WhatsApp copy, a screenshot and a PNG (no EXIF time) were
+    counted among "photos left out of the changes", the reason only in photos.csv and the remedy nowhere.
+    `batch` now names them with the remedy: their taken_at in a copy of photos.csv given as the manifest (a
+    manifest must list every photo; photos.csv reads as one: tests/test_batch_discover.py).  A photo a
+    manifest leaves out is not named (its reason says so)."""
+    from facemetrics.cli import _no_capture_time_lines
+
+    no_time = "no capture time (no EXIF DateTimeOriginal and none in the manifest)"
+    excluded = [("me/mc/IMG-WA0003.jpg", no_time), ("me/mc/shot.png", f"{no_time}; other reason"),
+                ("me/mc/empty.jpg", "not measured (empty: empty.jpg: file is empty (0 bytes))")]
+    out = _batch_console(monkeypatch, tmp_path, capsys, [], 3, excluded=excluded)
+    line = [x for x in out.splitlines() if "have no capture time" in x]
+    assert len(line) == 1 and line[0].startswith("2 photos have no capture time (no EXIF date"), out
+    assert "compared with nothing: me/mc/IMG-WA0003.jpg, me/mc/shot.png. " in line[0], line
+    assert line[0].endswith(f"fill in their taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: "
+                            f"+01:00) in {tmp_path / 'm.csv'} and run batch again with it."), line
+    assert "empty.jpg" not in line[0]
+    (one,) = _no_capture_time_lines(excluded[:1])  # no manifest: from photos.csv's columns
+    assert one.startswith("1 photo has no capture time") and "so it is compared with nothing" in one, one
+    assert "fill in its taken_at" in one and "in a copy of photos.csv under another name" in one, one
+    assert one.endswith("run batch again with --manifest COPY."), one
+    assert _no_capture_time_lines([("x.jpg", f"not in manifest; {no_time}")], "m.csv") == []
+    many = [(f"p{i}.jpg", no_time) for i in range(7)]
+    assert "p0.jpg, p1.jpg, p2.jpg, p3.jpg, p4.jpg and 2 more. " in _no_capture_time_lines(many)[0]
+    assert _no_capture_time_lines(excluded[2:]) == []

@@ -480,6 +480,38 @@ def test_text_file_named_jpg(tmp_path):
         assert fmt.lower() in str(ei.value).lower(), (fmt, str(ei.value))
 
 
+@pytest.mark.parametrize("name, head, kind", [
+    ("IMG_0001.MOV", b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ", "MP4/QuickTime"),
+    ("clip.mp4", b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "MP4/QuickTime"),
+    ("clip.3gp", b"\x00\x00\x00\x18ftyp3gp4\x00\x00\x00\x00isom3gp4", "MP4/QuickTime"),
+    ("clip.avi", b"RIFF\x00\x01\x00\x00AVI LIST", "AVI"),
+    ("clip.webm", b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01", "Matroska/WebM"),
+])
+def test_a_video_is_named_a_video_with_what_to_do(tmp_path, name, head, kind):
+    """A first-time user's session (2026-12-05): an iPhone Live Photo's .MOV given to `compare` read
+    "not a supported image (expected JPEG, ...)", which does not say that a video is never read or
+    what to do.  It is now named a video, with the remedy; the status stays ``not_an_image``."""
+    path = tmp_path / name
+    path.write_bytes(head + b"\x00" * 200)
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "not_an_image"
+    assert str(ei.value) == (f"{name}: a video ({kind}), not a photo: save a still frame of it as a photo "
+                             "(JPEG or PNG) to measure it"), str(ei.value)
+
+
+def test_an_iso_media_image_the_loader_cannot_read_is_not_called_a_video(tmp_path):
+    """A Canon CR3 raw (brand ``crx``) and a JPEG XL in its ISO box (``jxl``) share the MP4 container:
+    they are no video, and keep the message naming the formats read."""
+    for brand in (b"crx ", b"jxl "):
+        path = tmp_path / f"x_{brand[:3].decode()}.img"
+        path.write_bytes(b"\x00\x00\x00\x18ftyp" + brand + b"\x00\x00\x00\x00" + brand + b"\x00" * 200)
+        with pytest.raises(PhotoError) as ei:
+            load_photo(path)
+        assert ei.value.status == "not_an_image" and "video" not in str(ei.value), str(ei.value)
+        assert "not a supported image (expected JPEG" in str(ei.value)
+
+
 def test_eps_is_refused_without_running_ghostscript(tmp_path):
     path = tmp_path / "x.eps"
     path.write_bytes(b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 100 100\nshowpage\n")

@@ -468,3 +468,23 @@ def test_import_of_a_photo_without_a_capture_time_names_the_manifest_not_an_opti
     out = capsys.readouterr().out
     assert "S01/rf/untimed.jpg: not imported - no capture time" in out, out
     assert "--taken-at" not in out and "taken_at column (--manifest CSV)" in out, out
+
+
+def test_import_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
+    """A first-time user's session (2026-12-05): `study import` of a phone folder passed over a Live Photo's
+    .MOV and a note without a word, as `batch` did; both now name them (not the treated_at.txt they read)."""
+    from pathlib import Path
+
+    from PIL import Image
+
+    sample = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
+    folder = tmp_path / "study" / "S01" / "rf"
+    folder.mkdir(parents=True)
+    (folder / "treated_at.txt").write_text("2026-11-02 08:00\n")
+    Image.open(sample).convert("RGB").save(folder / "untimed.jpg", quality=90)
+    (folder / "IMG_0001.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")
+    (folder / "notes.txt").write_text("day 1")
+    main(["study", "import", str(tmp_path / "study"), "--store", str(tmp_path / "store"), "--no-measure"])
+    out = capsys.readouterr().out
+    assert out.endswith("\n2 other files not read (not a photo by their ending: S01/rf/IMG_0001.MOV, "
+                        "S01/rf/notes.txt)\n"), out

@@ -18,8 +18,11 @@ from ..errors import FacemetricsError
 # commands (:func:`find_study_photos` is the one finder): the endings of the formats the loader opens
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
 # manifest) is read whatever its ending
+from ..export import PNG_MARK
+from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import ambiguous_time, hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import (ACCEPTED_TIME_FORMS, ambiguous_time, date_alone, hours_between, name_key,  # the one time
+                        parse_time)  # and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -59,8 +62,25 @@ def find_study_photos(folder: Path) -> list[Path]:
     ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
     arguments (``analyze``, ``quality``).
     """
-    # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file
-    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES]
+    # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file;
+    # a PNG facemetrics wrote (an overlay, a plot) is no photo: `analyze DIR --overlays DIR/out` measured its
+    # own overlays on the next run (a first-time user's session, 2026-12-05)
+    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES
+            and not facemetrics_png(f)]
+
+
+def facemetrics_png(path: Path) -> bool:
+    """Is ``path`` a PNG that facemetrics wrote (an overlay, ``timeline.png``, ``aligned_after.png``, ...:
+    its ``Software`` text chunk, :data:`facemetrics.export.PNG_MARK`, which :func:`facemetrics.export.write_png`
+    puts right after the header)?  Never a photo to measure; False for anything else or unreadable."""
+    if path.suffix.lower() != ".png" or path.is_symlink() or not path.is_file():
+        return False
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)  # where `outputs` looks for the mark
+    except OSError:
+        return False
+    return head.startswith(b"\x89PNG\r\n\x1a\n") and PNG_MARK in head
 
 
 def _not_a_folder(path: Path) -> bool:
@@ -73,7 +93,8 @@ def _not_a_folder(path: Path) -> bool:
 def other_files(folder: Path) -> list[Path]:
     """The visible files below ``folder`` that :func:`find_study_photos` does not take (their ending
     is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread."""
-    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink() and f.suffix.lower() not in PHOTO_SUFFIXES]
+    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink()
+            and (f.suffix.lower() not in PHOTO_SUFFIXES or facemetrics_png(f))]
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -83,21 +104,31 @@ def _visible(folder: Path) -> list[Path]:
             if not any(part.startswith(".") for part in f.relative_to(folder).parts)]
 
 
-def skipped_note(folders) -> str:
+def skipped_note(folders, read=(), outputs=None) -> str:
     """``"; 2 other files not read (not a photo by their ending: notes.txt, S01/rf/scan.pdf)"``, or ""
     when the folders hold nothing else: the end of a command's summary line.  ``folders``: the inputs
     as given (files among them are passed over); each file is named by its path relative to its folder,
     after the folder's own name when several inputs are given, as ``analyze`` labels its photos
-    ("treated_at.txt, treated_at.txt" named no folder; CLI audit b)."""
+    ("treated_at.txt, treated_at.txt" named no folder; CLI audit b).  ``read``: file names the
+    command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
+    folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either."""
     several = len(folders) > 1
+    out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
-              for d in map(Path, folders) if d.is_dir() for f in other_files(d)]
-    if not others:
-        return ""
-    names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-    n = len(others)
-    return (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
-            f"ending: {names})")
+              for d in map(Path, folders) if d.is_dir() for f in other_files(d)
+              if f.name not in read and (out is None or out not in f.resolve().parents)]
+    ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
+    others = [name for name in others if name not in ours]
+    note = ""
+    if others:
+        names = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        n = len(others)
+        note = (f"; {n} other file{'s' if n != 1 else ''} not read (not a photo by {'their' if n != 1 else 'its'} "
+                f"ending: {names})")
+    if ours:
+        names = ", ".join(ours[:3]) + (", ..." if len(ours) > 3 else "")
+        note += f"; {len(ours)} PNG{'s' if len(ours) != 1 else ''} that facemetrics wrote not read ({names})"
+    return note
 
 
 def canonical_time(text) -> str:
@@ -629,8 +660,9 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     Latin-1; blank lines and spaces around the time are ignored.  The file must hold one
     time: an empty file is reported as empty, and a file with two or more non-empty lines
     is refused (which line would be the session's is a guess; a session per folder, each
-    with its own file, is the convention).  Whether the time parses is checked with the
-    photo's row (:func:`parse_time`).
+    with its own file, is the convention).  A time that does not parse (:func:`parse_time`:
+    ``8:00 am``, ``01/12/2026 08:00``, ``08:00 CET``) is refused with the file named and the
+    accepted forms; a date alone is left to the photo's row, which names it.
     """
     try:
         raw = path.read_bytes()
@@ -653,6 +685,12 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     problem = ambiguous_time(lines[0], "treatment time")  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
     if problem:
         return "", f"{label}: {problem}"
+    if parse_time(lines[0]) is None and not date_alone(lines[0]):  # a date alone has its own reason (tables)
+        # "treatment time '2026-12-01 8:00 am' is not ISO 8601 (e.g. 2026-11-02T08:00)" named neither the
+        # file nor what is read (a first-time user's session, 2026-12-05)
+        return "", (f"{label}: {lines[0][:60]!r} is not a time facemetrics reads: write it as "
+                    f"{ACCEPTED_TIME_FORMS} (24-hour time, the date as year-month-day, a UTC offset rather than a "
+                    f"zone name such as CET)")
     return canonical_time(lines[0]), ""
 
 

@@ -1,0 +1,191 @@
+"""A first-time user's CLI session on a phone-like folder: what trips them (docs/validation.md §12).
+
+    PYTHONPATH=. python bench/audit_first_user.py              # builds the folder in a temp dir (~1-3 min)
+    PYTHONPATH=. python bench/audit_first_user.py --keep DIR   # ... in DIR, kept for a look
+
+Builds "their" photos from the bundled sample pair (``sample_images/``; no shared face is copied): HEIC
+with EXIF Orientation 6 and 8 and DateTimeOriginal, a JPEG turned 90 deg with Orientation 6 and an
+OffsetTimeOriginal of +01:00, a 48 MP JPEG (6000 x 8000), a PNG with alpha, a screenshot with status and
+navigation bars, a WhatsApp-style copy (960 x 1200, quality 60, no EXIF), file names with spaces, accents,
+CJK and dates, one sub-folder per day, a byte-identical duplicate, a truncated JPEG, a CMYK JPEG, a JPEG
+named .heic and a HEIC named .jpg, a camera clock reset to 2000-01-01, a note, an empty .jpg and a Live
+Photo's .MOV and an .mp4 (headers only).  Then runs, as the README says, ``batch``, ``timeline``,
+``analyze`` and ``compare`` through ``python -m facemetrics`` and checks what a user sees:
+
+- every command exits as documented, with no traceback on stderr;
+- ``photos.csv`` has one row per photo file (bad ones with their ``status``), none lost;
+- each file it does not read is named on the console, and so is each photo without a capture time, with
+  the remedy (its taken_at in a copy of photos.csv given as ``--manifest``), which is then followed;
+- the turned photos are measured upright and their hours since the treatment are the EXIF times';
+- a video given to ``compare`` is named a video (exit status 2), not "not a supported image";
+- ``analyze`` with its overlays saved inside the photo folder, run twice, does not measure its own overlays.
+
+Prints one line per check (``ok`` / ``FAIL``) and exits 1 when any fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+VIDEO_HEAD = b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  " + b"\x00" * 100
+
+
+def _exif(taken=None, orientation=None, offset=None) -> bytes:
+    """EXIF bytes: DateTimeOriginal ``taken``, Orientation, OffsetTimeOriginal ``offset``."""
+    e = Image.Exif()
+    if orientation is not None:
+        e[0x0112] = orientation
+    ifd = e.get_ifd(0x8769)
+    if taken:
+        ifd[0x9003] = taken
+    if offset:
+        ifd[0x9011] = offset
+    return e.tobytes()
+
+
+def build(folder: Path) -> Path:
+    """The user's study folder ``folder/me/microcurrent/<day>/...`` (treated 2026-12-01 08:00); returns it."""
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+    before = Image.open(SAMPLES / "astronaut_before.jpg").convert("RGB")
+    after = Image.open(SAMPLES / "astronaut_after.jpg").convert("RGB")
+    session = folder / "me" / "microcurrent"
+    d1, d2 = session / "2026-12-01", session / "2026-12-02"
+    for d in (d1, d2):
+        d.mkdir(parents=True)
+    (session / "treated_at.txt").write_text("2026-12-01 08:00\n")
+    turn6, turn8 = Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270  # stored so that 6 / 8 show it upright
+    before.transpose(turn6).save(d1 / "IMG_0001.HEIC", exif=_exif("2026:12:01 07:50:00", 6), quality=90)
+    after.transpose(turn8).save(d1 / "IMG_0002.HEIC", exif=_exif("2026:12:01 09:00:00", 8), quality=90)
+    after.transpose(turn6).save(d1 / "Après 2h – 2026-12-01 10.02.jpg",
+                                exif=_exif("2026:12:01 10:02:00", 6, "+01:00"), quality=92)
+    canvas = Image.new("RGB", (6000, 8000), (200, 200, 200))  # 48 MP
+    canvas.paste(after.resize((4800, 6000), Image.LANCZOS), (600, 1000))
+    canvas.save(d1 / "PXL_20261201_120000000.jpg", exif=_exif("2026:12:01 12:00:00"), quality=90)
+    rgba = np.array(after.convert("RGBA"))
+    rgba[:200, :, 3] = rgba[-200:, :, 3] = 0
+    Image.fromarray(rgba).save(d2 / "after day2 transparent.png")
+    w, h = after.size
+    shot = Image.new("RGB", (w, h + 300))
+    shot.paste(after, (0, 120))
+    shot.save(d2 / "Screenshot_20261202-091500.png")
+    after.resize((960, 1200)).save(d2 / "IMG-20261202-WA0003.jpg", quality=60)
+    shutil.copy(d1 / "IMG_0002.HEIC", d2 / "IMG_0002 (1).HEIC")
+    after.save(d2 / "Zoë 顔 2026-12-02 08.00.jpg", quality=90)
+    after.transpose(turn6).save(d2 / "IMG_0107.HEIC", exif=_exif("2026:12:02 08:00:00", 6, "+01:00"), quality=90)
+    data = (d1 / "IMG_0001.HEIC").read_bytes()
+    after.save(d2 / "truncated.jpg", quality=90)
+    (d2 / "truncated.jpg").write_bytes((d2 / "truncated.jpg").read_bytes()[:60000])
+    after.convert("CMYK").save(d2 / "cmyk.jpg", exif=_exif("2026:12:02 09:00:00"), quality=92)
+    after.save(d2 / "really_jpeg.heic", exif=_exif("2026:12:02 10:00:00"), quality=92)
+    (d2 / "really_heic.jpg").write_bytes(data)  # the before photo's HEIC named .jpg: a copy at its own time
+    after.save(d2 / "clock_reset.jpg", exif=_exif("2000:01:01 00:00:00"), quality=92)
+    (d2 / "notes.txt").write_text("felt tingly\n")
+    (d2 / "empty.jpg").write_bytes(b"")
+    (d2 / "IMG_0107.MOV").write_bytes(VIDEO_HEAD)
+    (d2 / "clip.mp4").write_bytes(b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 100)
+    return folder
+
+
+def _run(*args) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
+    return subprocess.run([sys.executable, "-m", "facemetrics", *map(str, args)], capture_output=True, text=True,
+                          env=env, timeout=1800)
+
+
+def audit(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
+    """Run the session; ``(check, passed, what was seen)`` per check."""
+    checks = []
+
+    def check(name, ok, seen=""):
+        checks.append((name, bool(ok), seen))
+
+    batch = _run("batch", folder, "-o", out / "batch")
+    check("batch exits 0 without a traceback", batch.returncode == 0 and "Traceback" not in batch.stderr,
+          batch.stderr[-300:] if batch.returncode else "")
+    print(batch.stdout)
+    photos = pd.read_csv(out / "batch" / "photos.csv")
+    on_disk = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                     if p.is_file() and p.suffix.lower() in (".jpg", ".heic", ".png"))
+    check("photos.csv: one row per photo file", sorted(photos["photo"]) == on_disk,
+          f"{len(photos)} rows, {len(on_disk)} files")
+    print(photos["status"].value_counts().to_string())
+    for name in ("IMG_0107.MOV", "clip.mp4", "notes.txt"):
+        check(f"batch names {name} as not read", "not read" in batch.stdout and name in batch.stdout)
+    no_time = photos.loc[photos["taken_at"].isna() & photos["status"].eq("ok"), "photo"]
+    check("batch names each photo without a capture time, with the remedy",
+          len(no_time) and all(p in batch.stdout for p in no_time) and "--manifest" in batch.stdout,
+          ", ".join(no_time))
+    rows = photos.set_index("photo")
+    for name, hours in (("2026-12-01/IMG_0001.HEIC", -1 / 6), ("2026-12-01/IMG_0002.HEIC", 1.0),
+                        ("2026-12-01/Après 2h – 2026-12-01 10.02.jpg", 2 + 1 / 30),
+                        ("2026-12-02/IMG_0107.HEIC", 24.0)):
+        r = rows.loc[f"me/microcurrent/{name}"]
+        check(f"{name}: upright ({int(r.image_width_px)} x {int(r.image_height_px)}), {hours:.2f} h",
+              r.image_width_px < r.image_height_px and abs(r.hours_since_treatment - hours) < 1e-3,
+              f"{r.hours_since_treatment:.3f} h, taken_at {r.taken_at}")
+    # the remedy printed for a photo without a capture time: its taken_at in a copy of photos.csv as the manifest
+    fixed = photos.astype({"taken_at": object})
+    wa = "me/microcurrent/2026-12-02/IMG-20261202-WA0003.jpg"
+    fixed.loc[fixed["photo"] == wa, "taken_at"] = "2026-12-02T09:30"
+    fixed.to_csv(out / "photos_fixed.csv", index=False)
+    again = _run("batch", folder, "-o", out / "batch_fixed", "--manifest", out / "photos_fixed.csv")
+    changes = pd.read_csv(out / "batch_fixed" / "changes.csv")
+    check("the remedy: a copy of photos.csv with a taken_at filled in, as --manifest, compares that photo",
+          again.returncode == 0 and wa in set(changes["photo"]) and wa not in again.stdout,
+          f"{len(changes)} changes (were {len(pd.read_csv(out / 'batch' / 'changes.csv'))})")
+    timeline = _run("timeline", out / "batch")
+    check("timeline exits 0 without a traceback", timeline.returncode == 0 and "Traceback" not in timeline.stderr,
+          timeline.stdout.splitlines()[-1] if timeline.stdout else timeline.stderr[-300:])
+    analyze = _run("analyze", folder, "-o", out / "analyze.csv")
+    check("analyze exits 0 and names the files not read", analyze.returncode == 0 and "IMG_0107.MOV" in analyze.stdout,
+          analyze.stdout.strip()[-200:])
+    day1, day2 = folder / "me/microcurrent/2026-12-01", folder / "me/microcurrent/2026-12-02"
+    pair = _run("compare", day1 / "IMG_0001.HEIC", day1 / "Après 2h – 2026-12-01 10.02.jpg", "-o", out / "compare")
+    check("compare of a HEIC and a turned JPEG exits 0", pair.returncode == 0, pair.stdout.splitlines()[0])
+    video = _run("compare", day1 / "IMG_0001.HEIC", day2 / "IMG_0107.MOV", "-o", out / "compare_video")
+    check("compare with a video: exit 2, named a video", video.returncode == 2 and "a video (MP4/QuickTime)" in
+          video.stderr and "Traceback" not in video.stderr, video.stderr.strip())
+    # overlays saved inside the photo folder, then the same command again: its own PNGs are no photos
+    for _ in range(2):
+        again = _run("analyze", folder, "-o", folder / "out" / "photos.csv", "--overlays", folder / "out" / "overlays")
+    rows = pd.read_csv(folder / "out" / "photos.csv")
+    check("analyze with --overlays inside the folder, run twice: its overlays are not measured",
+          again.returncode == 0 and len(rows) == len(on_disk)
+          and "PNGs that facemetrics wrote not read" in again.stdout,
+          f"{len(rows)} rows for {len(on_disk)} photo files")
+    return checks
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--keep", type=Path, help="build and run in this folder (must not exist) and keep it")
+    args = ap.parse_args(argv)
+    work = args.keep or Path(tempfile.mkdtemp(prefix="first_user_"))
+    work.mkdir(parents=True, exist_ok=bool(args.keep is None))
+    try:
+        checks = audit(build(work / "photos"), work / "out")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    for name, ok, seen in checks:
+        print(f"{'ok  ' if ok else 'FAIL'} {name}" + (f": {seen}" if seen else ""))
+    print(f"{sum(ok for _, ok, _ in checks)} of {len(checks)} checks pass")
+    return 0 if all(ok for _, ok, _ in checks) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
