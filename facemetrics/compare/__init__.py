@@ -524,6 +524,34 @@ def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[s
     return rows, smoothed + ([] if cause == "smoothing" else tone_mapped_messages(a, b, tone))
 
 
+def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
+    """The comparison's noise floors, their source and the repeat photos' messages: from the repeat pairs
+    when any is usable (:func:`noise_floors_from_repeats`), else ``defaults``; then widened by the head pose
+    (:func:`pose_adjusted_floors`, :func:`pose_uncertainty` for the pose rows).
+
+    Returns
+    -------
+    floors : dict
+        ``(metric, side) -> floor`` in each row's unit.
+    source : str
+        ``noise_source`` (``"default"``, ``"repeats (n pairs)"``, ``"default (n repeat photos not used)"``).
+    messages : list of str
+        The repeat photos' messages (:func:`_repeat_pairs`).
+    """
+    floors, source = defaults, "default"
+    repeat_changes, repeat_msgs = _repeat_pairs(a, b, before_repeats, after_repeats, kw_a)
+    if repeat_changes:
+        floors = noise_floors_from_repeats(repeat_changes, defaults)
+        source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"
+    elif repeat_msgs:  # repeats were given, none usable: said, not advised to give some
+        source = f"default ({len(repeat_msgs)} repeat photo{'s' if len(repeat_msgs) > 1 else ''} not used)"
+    floors = pose_adjusted_floors(floors, pair.cues)
+    for metric, sd in pair.cues.get("pose_sd", {}).items():
+        floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
+                                                    defaults.get((metric, "mean"), 0.0))
+    return floors, source, repeat_msgs
+
+
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,
              check_order: bool = True) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
@@ -569,18 +597,8 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     if same:
         msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))
 
-    floors, source = defaults, "default"
-    repeat_changes, repeat_msgs = _repeat_pairs(a, b, before_repeats, after_repeats, kw_a)
+    floors, source, repeat_msgs = _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a)
     msgs += repeat_msgs
-    if repeat_changes:
-        floors = noise_floors_from_repeats(repeat_changes, defaults)
-        source = f"repeats ({len(repeat_changes)} pair{'s' if len(repeat_changes) > 1 else ''})"
-    elif repeat_msgs:  # repeats were given, none usable: said, not advised to give some
-        source = f"default ({len(repeat_msgs)} repeat photo{'s' if len(repeat_msgs) > 1 else ''} not used)"
-    floors = pose_adjusted_floors(floors, pair.cues)
-    for metric, sd in pair.cues.get("pose_sd", {}).items():
-        floors[(metric, "mean")] = pose_uncertainty(metric, pair.values[(metric, "mean")][2], sd,
-                                                    defaults.get((metric, "mean"), 0.0))
     refused = status == "refused"
     uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + photo_rows + weak_folds
     # the line stability check: a fold depth verdict the found line and the reference line disagree on
