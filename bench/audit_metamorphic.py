@@ -5,6 +5,7 @@
     python bench/audit_metamorphic.py --out /tmp/x.csv # the violation table as CSV
     python bench/audit_metamorphic.py --sources        # root causes: iris scale, fold depth (~15 min)
     python bench/audit_metamorphic.py --analyses-only  # P8-P10 only (~10 min)
+    python bench/audit_metamorphic.py --comparisons-only  # P1-P7 only (14 min at a load of 8, 2026-12-05)
     python bench/audit_metamorphic.py --pair-scale tuning --out /tmp/ps.csv  # the lift rows' scale cases only
     python bench/audit_metamorphic.py --pair-scale-summary /tmp/ps.csv [/tmp/ps_before.csv]  # its figures
     python bench/audit_metamorphic.py --pair-scale-sources  # how the pair's two iris scales move (~7 min)
@@ -443,7 +444,8 @@ def analysis_of(data: bytes, name: str):
     return analyze_photo(data, name=name)
 
 
-def audit_photo(tally: Tally, group: str, who: str, rgb: np.ndarray, counts: dict, analyses_only: bool = False):
+def audit_photo(tally: Tally, group: str, who: str, rgb: np.ndarray, counts: dict, analyses_only: bool = False,
+                comparisons_only: bool = False):
     """Every single-photo property (P1, P2, P7, P8-P10) and the pair properties on (A, TPS(A))."""
     A = analysis_of(png(rgb), who)
     if not A.ok:
@@ -457,19 +459,20 @@ def audit_photo(tally: Tally, group: str, who: str, rgb: np.ndarray, counts: dic
         counts[prop + "_viol"] = counts.get(prop + "_viol", 0) + sum(
             1 for v in res[1] if not v["property"].endswith(("borderline", "uncertain")))
 
-    for kind, k in (("bright", 0.7), ("bright", 1.3), ("gamma", 0.8), ("gamma", 1.25)):
-        add(f"{kind}_{k}", check_analysis(A, analysis_of(png(toned(rgb, kind, k)), who), f"{kind}_{k}", who))
-    add("a_mirror", check_analysis(A, analysis_of(png(np.ascontiguousarray(rgb[:, ::-1])), who), "a_mirror", who,
-                                   mirrored=True))
-    for s in (0.5, 1.5):
-        add(f"a_scale_{s}", check_analysis(A, analysis_of(png(scaled(rgb, s)), who), f"a_scale_{s}", who,
-                                                 zoom=s))
     box = crop_box(A.points, rgb.shape)
-    add("a_pad", check_analysis(A, analysis_of(png(padded(rgb)), who), "a_pad", who))
-    add("a_crop", check_analysis(A, analysis_of(png(cropped(rgb, box)), who), "a_crop", who))
-    Aj = analysis_of(jpeg(rgb, 95), who)
-    if Aj.ok:
-        add("a_exif_rot", check_analysis(Aj, analysis_of(exif_rotated(rgb), who), "a_exif_rot", who))
+    for kind, k in (() if comparisons_only else (("bright", 0.7), ("bright", 1.3), ("gamma", 0.8), ("gamma", 1.25))):
+        add(f"{kind}_{k}", check_analysis(A, analysis_of(png(toned(rgb, kind, k)), who), f"{kind}_{k}", who))
+    if not comparisons_only:
+        add("a_mirror", check_analysis(A, analysis_of(png(np.ascontiguousarray(rgb[:, ::-1])), who), "a_mirror", who,
+                                       mirrored=True))
+        for s in (0.5, 1.5):
+            add(f"a_scale_{s}", check_analysis(A, analysis_of(png(scaled(rgb, s)), who), f"a_scale_{s}", who,
+                                                     zoom=s))
+        add("a_pad", check_analysis(A, analysis_of(png(padded(rgb)), who), "a_pad", who))
+        add("a_crop", check_analysis(A, analysis_of(png(cropped(rgb, box)), who), "a_crop", who))
+        Aj = analysis_of(jpeg(rgb, 95), who)
+        if Aj.ok:
+            add("a_exif_rot", check_analysis(Aj, analysis_of(exif_rotated(rgb), who), "a_exif_rot", who))
     if analyses_only:
         return
     add("identity", check_within(compare_photos(A, A), "identity", who))
@@ -770,6 +773,8 @@ def main(argv=None) -> int:
     ap.add_argument("--limit", type=int, default=0, help="at most this many photos per set (0: all)")
     ap.add_argument("--out", type=Path, default=None, help="write every violation as CSV here")
     ap.add_argument("--analyses-only", action="store_true", help="only the analysis properties P8-P10")
+    ap.add_argument("--comparisons-only", action="store_true",
+                    help="only the comparison properties P1-P7 (skips P8-P10's analyses)")
     ap.add_argument("--sources", action="store_true",
                     help="only the root-cause figures: iris scale and fold depth per transform (tuning / held-out)")
     ap.add_argument("--pair-scale", choices=("tuning", "heldout"), default=None,
@@ -810,7 +815,8 @@ def main(argv=None) -> int:
         counts = counts_by_set.setdefault(group, {})
         for who, src in items[:args.limit or None]:
             print(f"[{time.time() - t0:6.0f} s] {group} {who}", flush=True)
-            audit_photo(tally, group, who, _rgb(src), counts, analyses_only=args.analyses_only)
+            audit_photo(tally, group, who, _rgb(src), counts, analyses_only=args.analyses_only,
+                        comparisons_only=args.comparisons_only)
     for group, items in ({} if args.analyses_only else pairs).items():
         counts = counts_by_set.setdefault(group + "_pairs", {})
         for who, a, b in items[:args.limit or None]:

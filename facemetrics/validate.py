@@ -54,7 +54,7 @@ from .analyze import analyze_photo
 from .batch import check_run_settings, run_batch, run_timeline
 from .compare import (
     DEFAULT_NOISE_FLOORS, METRICS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
-    noise_floors_from_repeats,
+    noise_floors_from_repeats, resolution_floors,
 )
 from .decay.claim import decay_resolved, peak_resolved
 from .decay.wording import decimals_for
@@ -255,9 +255,21 @@ def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
     # the default floors' rule on this one face, beside the defaults (measured on 25 faces)
     floors = noise_floors_from_nuisances(pairs)
     summary["nuisance_floor"] = {f"{m}|mean": floors.get((m, "mean"), float("nan")) for m in _LIFTS}
-    summary["lines"].append(f"default-floor rule ({NUISANCE_FLOOR_FACTOR:g} x largest nuisance change) on this face: " + ", ".join(
-        f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f} mm)"
-        for m in _LIFTS))
+    # the pixel size that sets this face's floor (docs/validation.md section 2: 0.46 mm/px at 640 px, where the
+    # defaults were measured at 0.18-0.32 mm/px), and the floors compare_photos uses at that pixel size
+    mm = float(base.mm_per_px)
+    unc = base.calibration.uncertainty_pct if base.calibration is not None else None
+    at_px = resolution_floors(DEFAULT_NOISE_FLOORS, mm)
+    summary["base_mm_per_px"] = mm
+    summary["base_mm_per_px_uncertainty_pct"] = float(unc) if unc is not None else float("nan")
+    summary["resolution_floor"] = {f"{m}|mean": float(at_px[(m, "mean")]) for m in _LIFTS}
+    scale = f"{mm:.3f} mm/px" + (f" (iris scale, ±{unc:.1f} % 1 SD)" if unc is not None else "")
+    summary["lines"].append(
+        f"default-floor rule ({NUISANCE_FLOOR_FACTOR:g} x largest nuisance change) on this face at {scale}, "
+        f"{max(base.photo.rgb.shape[:2])} px tall: " + ", ".join(
+            f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f} mm; "
+            f"{at_px[(m, 'mean')]:.3f} mm at this pixel size, the floor compare uses)"
+            for m in _LIFTS))
     return nuis_df
 
 

@@ -153,3 +153,30 @@ def test_pair_scale_summary_on_constructed_rows():
     k, n, which = s["swap_beyond"]
     assert (k, n) == (2, 4) and any("cheek_lift_mm" in w for w in which) and any("jowl_lift_mm" in w for w in which)
     assert s["synthetic"][0] == pytest.approx(0.06) and s["synthetic"][3] == 1 and s["synthetic"][4] == 2
+
+
+def test_comparisons_only_skips_the_analysis_properties(pair, monkeypatch):
+    """``--comparisons-only`` (the 2026-12-05 re-run) runs P1-P7 and none of P8-P10's analyses; without it the
+    same photo goes through the ten analysis properties."""
+    import audit_metamorphic as am
+
+    rgb, _, a, *_ = pair
+    monkeypatch.setattr(am, "analysis_of", lambda data, name: a)  # every transformed photo: the stored analysis
+    checked = []
+    monkeypatch.setattr(am, "check_analysis", lambda A, B, prop, who, **kw: checked.append(prop) or (1, []))
+
+    class Stop(Exception):
+        pass
+
+    def stop(*args, **kw):
+        raise Stop
+
+    monkeypatch.setattr(am, "tps_lift", stop)  # stop after P1 and P2
+    counts: dict = {}
+    with pytest.raises(Stop):
+        am.audit_photo(am.Tally(), "sample", "sample", rgb, counts, comparisons_only=True)
+    assert checked == [] and {k for k in counts if not k.endswith("_viol")} == {"identity", "resave"}, counts
+    counts = {}
+    am.audit_photo(am.Tally(), "sample", "sample", rgb, counts, analyses_only=True)
+    assert checked == ["bright_0.7", "bright_1.3", "gamma_0.8", "gamma_1.25", "a_mirror", "a_scale_0.5",
+                       "a_scale_1.5", "a_pad", "a_crop", "a_exif_rot"], checked

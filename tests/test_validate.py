@@ -148,8 +148,31 @@ def test_nuisance_check_uses_the_simulate_nuisances_and_the_default_floor_rule(b
     for m in validate._LIFTS:  # 1.25 x the largest |false lift|, rounded up to two significant digits
         worst = nuis.loc[nuis["metric"] == m, "false_lift_mm"].abs().max()
         assert 1.25 * worst <= summary["nuisance_floor"][f"{m}|mean"] <= 1.25 * worst * 1.11 + 1e-12
-    assert summary["lines"][1].startswith("default-floor rule (1.25 x largest nuisance change) on this face: ")
+    assert summary["lines"][1].startswith("default-floor rule (1.25 x largest nuisance change) on this face at ")
     assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]  # "(default 0.081)" had no unit
+
+
+def test_the_nuisance_floor_line_states_the_pixel_size_that_sets_it(base, tmp_path):
+    """The face's own floor (0.14 mm jawline) is the 640-px base's pixel size, 0.46 mm/px (docs/validation.md
+    section 2, bench/bench_validate_base.py): the line says that pixel size, with the iris scale's uncertainty,
+    and the floor compare_photos uses at it."""
+    from facemetrics.compare import DEFAULT_NOISE_FLOORS, resolution_floors
+
+    summary = {"lines": []}
+    validate._check_nuisances(base, tmp_path, summary)
+    line = summary["lines"][1]
+    mm = summary["base_mm_per_px"]
+    assert mm == pytest.approx(base.mm_per_px) and 0.43 < mm < 0.49, mm  # 0.4575 documented, not the 0.37 once written
+    assert f"on this face at {mm:.3f} mm/px (iris scale, ±" in line and "% 1 SD), 640 px tall: " in line, line
+    assert summary["base_mm_per_px_uncertainty_pct"] == pytest.approx(base.calibration.uncertainty_pct)
+    at_px = resolution_floors(DEFAULT_NOISE_FLOORS, mm)
+    for m in validate._LIFTS:
+        assert summary["resolution_floor"][f"{m}|mean"] == pytest.approx(at_px[(m, "mean")])
+        assert summary["resolution_floor"][f"{m}|mean"] >= DEFAULT_NOISE_FLOORS[(m, "mean")]
+        assert f"{at_px[(m, 'mean')]:.3f} mm at this pixel size" in line, line
+    # at 0.46 mm/px the jawline's floor is widened above its default (the defaults were measured at 0.18-0.32 mm/px)
+    assert summary["resolution_floor"]["jawline_lift_mm|mean"] > DEFAULT_NOISE_FLOORS[("jawline_lift_mm", "mean")]
+    assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]
 
 
 def test_repeatability_floor_is_compares_repeat_floor(base, tmp_path):
