@@ -144,7 +144,7 @@ def test_report_and_console_name_the_follow_on_sessions(tmp_path, capsys):
     out = tmp_path / "batch"
     out.mkdir()
     long = two_sessions(96.0, RF)
-    long[LONG_COLUMNS].to_csv(out / "long.csv", index=False)
+    long.reindex(columns=LONG_COLUMNS).to_csv(out / "long.csv", index=False)  # change_scale_sd empty
     pd.DataFrame({"photo": ["a.jpg"], "excluded": [""]}).to_csv(out / "photos.csv", index=False)
     _, table = run_timeline(out, n_boot=100, seed=0)
     md = (out / "report.md").read_text()
