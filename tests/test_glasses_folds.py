@@ -17,7 +17,7 @@ import facemetrics.compare as fcompare  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.compare import (  # noqa: E402
-    GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, UNCERTAIN, eyes_covered, glasses_fold_cover, glasses_fold_rows,
+    GLASSES_FOLD_COVER, MSG_EYES_COVERED, MSG_GLASSES_FOLD, UNCERTAIN, eyes_covered, glasses_fold_cover, glasses_fold_rows,
 )
 
 FOLD_ROWS = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
@@ -58,6 +58,10 @@ def test_aviators_over_both_photos_leave_the_covered_folds_without_a_verdict(sam
     folds = [r for r in c.changes if r.metric in FOLD_ROWS]
     assert folds and all(r.verdict == UNCERTAIN for r in folds)
     assert any(m.startswith(MSG_GLASSES_FOLD) and "right and left fold rows" in m for m in c.messages)
+    # the no-iris message does not say the folds keep their verdicts above the rows that have none (h11, 2026-12-05)
+    (said,) = [m for m in c.messages if m.startswith(MSG_EYES_COVERED)]
+    assert "the folds and the roll keep theirs" not in said and "both folds are scored along one line" not in said
+    assert "the dense-flow lifts and the roll keep theirs" in said and "right and left fold rows do not" in said, said
     # only the fold rows are this rule's: the dense-flow jaw lift keeps a verdict
     assert any(r.metric == "jawline_lift_mm" and r.verdict != UNCERTAIN for r in c.changes)
 

@@ -1347,10 +1347,18 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if not covered:
         return []
     both = len(covered) == 2
+    # the folds keep theirs unless the glasses reach their search band (glasses_fold_messages): this message said
+    # they kept theirs above that message's 'uncertain' fold rows (h11, 2026-12-05)
+    reached = glasses_fold_sides(a, b) if both else ()
+    kept = "the dense-flow lifts, the folds and the roll" if not reached else (
+        "the dense-flow lifts and the roll" if len(reached) == 2 else
+        f"the dense-flow lifts, the {'left' if reached == ('right',) else 'right'} fold and the roll")
     taken = ("the head pitch, yaw and camera-distance rows and the landmark-based rows (landmark lifts, jaw, mouth "
-             "and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts, the folds and the "
-             "roll keep theirs: the area the glasses cover is left out of the alignment, and both folds are "
-             "scored along one line)" if both else
+             f"and cheek metrics) are shown without a verdict ('uncertain'; {kept} keep theirs: the area the glasses "
+             "cover is left out of the alignment" + (", and both folds are scored along one line" if len(reached) < 2
+                                                     else "")
+             + (f"; the {' and '.join(reached)} fold rows do not: the glasses reach "
+                f"{'their' if len(reached) == 2 else 'its'} search band" if reached else "") + ")" if both else
              "the head pitch, yaw and camera-distance rows, the folds and the landmark-based rows (landmark lifts, "
              "jaw, mouth and cheek metrics) are shown without a verdict ('uncertain'; the dense-flow lifts and the "
              "roll keep theirs: the area the glasses cover is left out of the alignment)")
