@@ -184,7 +184,7 @@ def test_the_upper_face_messages_say_which_statistic_and_quote_its_ranges(sample
     assert f"limit {gt.MAX_ALIGNMENT_SYMMETRIC_MM}" in rough[0] and gt.SAME_PERSON_SYMMETRIC_RESIDUALS in rough[0]
     assert gt.DIFFERENT_PEOPLE_SYMMETRIC_RESIDUALS in rough[0] and gt.SAME_PERSON_RESIDUALS not in rough[0]
     status, msgs = _gate_at(a, 1.64)  # the reverse fit failed: the one order, refused at 1.6 mm
-    assert status == "refused" and "with the before photo as the reference (one order: no fit with the after" in msgs[0]
+    assert status == "refused" and "1.64 mm RMS on one order, the before photo as the reference (limit 1.6" in msgs[0]
     assert gt.SAME_PERSON_RESIDUALS in msgs[0] and gt.DIFFERENT_PEOPLE_RESIDUALS in msgs[0], msgs[0]
 
 

@@ -397,7 +397,7 @@ class UpperFaceMatch:
         if self.symmetric:
             return (f"{self.residual_mm:.2f} mm RMS, the mean of {self.before_mm:.2f} mm with {first} as the "
                     f"reference and {self.after_mm:.2f} mm with {second}")
-        return f"{self.residual_mm:.2f} mm RMS with {first} as the reference (one order: no fit with {second} as it)"
+        return f"{self.residual_mm:.2f} mm RMS on one order, {first} as the reference"
 
     @property
     def read(self) -> str:
