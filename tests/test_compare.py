@@ -1075,7 +1075,8 @@ def test_what_takes_the_lift_verdicts_takes_the_per_photo_verdicts_too(sample_an
     assert plain.status == "ok" and plain.get("mouth_corner_height_mm", "right").verdict == "decrease"
     q = lifted.quality
     if reason == "rough":
-        monkeypatch.setattr(gt, "MAX_ALIGNMENT_RESIDUAL_MM", 0.0)  # every pair "matches only roughly"
+        monkeypatch.setattr(gt, "MAX_ALIGNMENT_RESIDUAL_MM", 0.0)  # every pair "matches only roughly", on one
+        monkeypatch.setattr(gt, "MAX_ALIGNMENT_SYMMETRIC_MM", 0.0)  # order and on the mean of both
         after = lifted
     elif reason == "lips":
         opened = dataclasses.replace(q, mouth_opening_ratio=q.mouth_opening_ratio + 0.2)
