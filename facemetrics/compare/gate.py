@@ -1355,20 +1355,31 @@ def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
         ``{"right": f, "left": f}``, each 0-1.
     """
     out = {"right": 0.0, "left": 0.0}
-    if not eyes_covered(x):
+    found = _glasses_found(x)
+    if found is None:
         return out
-    mm = float(x.frame.mm_per_px)
-    found = al.found_in(x.extra.get("glasses"), x.photo.rgb, x.points, mm)  # the analysis' own when it has it
-    if not found.any():
-        return out
-    r = max(CHEEK_RADIUS_MM / mm, 1.0)
+    r = max(CHEEK_RADIUS_MM / float(x.frame.mm_per_px), 1.0)
     for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
         disc = np.zeros(found.shape, np.uint8)
         cx, cy = np.asarray(x.points[k, :2], np.float64)
         cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
-        n = int(disc.sum())
-        out[side] = float((found & (disc > 0)).sum() / n) if n else 0.0
+        out[side] = _covered_fraction(found, disc)
     return out
+
+
+def _glasses_found(x: PhotoAnalysis) -> np.ndarray | None:
+    """The dark glasses found in ``x`` (bool (H, W), :func:`facemetrics.align.found_in`: the analysis' own mask when
+    it has one, grown by its margin) when no iris is visible (:func:`eyes_covered`) and any were found; else None."""
+    if not eyes_covered(x):
+        return None
+    found = al.found_in(x.extra.get("glasses"), x.photo.rgb, x.points, float(x.frame.mm_per_px))
+    return found if found.any() else None
+
+
+def _covered_fraction(found: np.ndarray, area: np.ndarray) -> float:
+    """The fraction of ``area`` (uint8 (H, W), 1 inside) that ``found`` (bool (H, W)) covers; 0 for an empty area."""
+    n = int(area.sum())
+    return float((found & (area > 0)).sum() / n) if n else 0.0
 
 
 def glasses_cheek_rows(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[tuple[str, str], ...]:
@@ -1403,11 +1414,8 @@ def glasses_fold_cover(x: PhotoAnalysis) -> dict[str, float]:
         ``{"right": f, "left": f}``, each 0-1.
     """
     out = {"right": 0.0, "left": 0.0}
-    if not eyes_covered(x):
-        return out
-    mm = float(x.frame.mm_per_px)
-    found = al.found_in(x.extra.get("glasses"), x.photo.rgb, x.points, mm)  # the analysis' own when it has it
-    if not found.any():
+    found = _glasses_found(x)
+    if found is None:
         return out
     for side, f in (("right", x.nlf_right), ("left", x.nlf_left)):
         region = getattr(f, "region_px", None)
@@ -1415,8 +1423,7 @@ def glasses_fold_cover(x: PhotoAnalysis) -> dict[str, float]:
             continue
         band = np.zeros(found.shape, np.uint8)
         cv2.fillPoly(band, [np.round(np.asarray(region, np.float64)[:, :2]).astype(np.int32)], 1)
-        n = int(band.sum())
-        out[side] = float((found & (band > 0)).sum() / n) if n else 0.0
+        out[side] = _covered_fraction(found, band)
     return out
 
 
