@@ -684,61 +684,6 @@ def _remove_earlier(out: Path, names, photos) -> str:
     return "".join(f"; {x}" for x in said)
 
 
-def _with_repeat_disagreement(c, args: argparse.Namespace):
-    """``compare``'s comparison ``c`` with the batch's messages on before photos that disagree, when its
-    ``--before-repeat`` photos do: each repeat compared with the before photo (and the other repeats as its
-    repeats), as the batch's no-change check of a session's before photos, judged by the batch's one rule
-    (:func:`facemetrics.batch.tables.baseline_disagreement`, ``repeats=True``: a headline change beyond its
-    floor; at :data:`~facemetrics.batch.tables.LEAVE_OUT_FLOORS` floors or more every row but the head-pose
-    rows reads ``uncertain``) and added as the batch adds it (:func:`facemetrics.batch.results.with_disagreement`:
-    status ``warning``, that message, then :func:`~facemetrics.batch.tables.disagreement_floors_note`'s on
-    the noise floors built from those photos).  ``c`` itself when no repeat was given, the comparison was
-    refused, or the repeats agree with the before photo.  A 1.59 mm lifted photo given as the repeat
-    built a 20.16 mm jawline floor with nothing said (the batch said it since h3, 2026-12-04; h4, 2026-12-05).
-
-    Parameters
-    ----------
-    c : facemetrics.compare.Comparison
-        The comparison made (its ``before``: the before photo's analysis, reused).
-    args : argparse.Namespace
-        ``compare``'s arguments: ``before``, ``before_repeat``, ``mm_per_px``, ``ipd_mm``.
-
-    Returns
-    -------
-    facemetrics.compare.Comparison
-    """
-    import dataclasses
-
-    from .batch.results import with_disagreement
-    from .batch.tables import baseline_disagreement
-    from .compare import compare_photos
-
-    repeats = [str(p) for p in args.before_repeat or ()]
-    if not repeats or c.status == "refused":
-        return c
-    before = dict(photo=str(args.before))
-    checks = []
-    for i, rep in enumerate(repeats):
-        others = repeats[:i] + repeats[i + 1:]
-        check = compare_photos(c.before, rep, before_repeats=others, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
-                               check_order=False)  # a before photo taken after the other is no order fault
-        checks.append((dict(photo=rep, role="baseline"), [before, *(dict(photo=o) for o in others)],
-                       _result_dict(check)))
-    found = baseline_disagreement(checks, repeats=True)
-    if not found[0]:
-        return c
-    res = with_disagreement(_result_dict(c), found, [before, *(dict(photo=p) for p in repeats)])
-    changes = tuple(dataclasses.replace(ch, verdict=m["verdict"]) for ch, m in zip(c.changes, res["rows"]))
-    return dataclasses.replace(c, status=res["status"], messages=tuple(res["messages"]), changes=changes)
-
-
-def _result_dict(c) -> dict:
-    """A comparison as the batch's cache holds its result (``status``, ``messages``, ``rows``: one dict per
-    row, ``scale_uncertainty_pct``), for :mod:`facemetrics.batch.tables`' rules."""
-    return {"status": str(c.status), "messages": [str(m) for m in c.messages],
-            "rows": c.to_frame().to_dict("records"), "scale_uncertainty_pct": float(c.scale_uncertainty_pct)}
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
     out = check_output(args.output, folder=True)
     from .outputs import refuse_foreign_outputs
@@ -757,7 +702,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
     photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
-    c = _with_repeat_disagreement(c, args)  # a repeat that disagrees with the before photo: said, as the batch says it
+    from .batch.repeats import with_repeat_disagreement
+
+    # a repeat that disagrees with the before photo: said, as the batch says it
+    c = with_repeat_disagreement(c, args.before, args.before_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
