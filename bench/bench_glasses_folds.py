@@ -65,12 +65,12 @@ import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_glasses_rows import FOLD, LIFT_ROWS, faces, nuisances  # noqa: E402
+from bench_glasses_seethrough import framed_pairs  # noqa: E402
 from glasses import pair_for, wear  # noqa: E402
 
 import facemetrics.compare as fcompare  # noqa: E402
 from facemetrics import align as al  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
-from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.compare.gate import GLASSES_FOLD_COVER, eyes_covered, glasses_fold_cover  # noqa: E402
 
 CONDS = ("clean", "frames both", "frames after")
@@ -82,35 +82,17 @@ def measure(which: str, out: Path, only_faces: tuple[str, ...] = ()) -> None:
     """The pairs of the module docstring with the fold rule off (the shipped code before it)."""
     fcompare.glasses_fold_rows = lambda a, b: ()
     rows = []
-    for i, p in enumerate(faces(which)):
-        if only_faces and p.name not in only_faces:
-            continue
-        a = analyze_photo(p)
-        if not a.ok:
-            print(f"{p.name}: {a.status}", flush=True)
-            continue
-        g, seat = pair_for(i)
-        af = analyze_photo(wear(a.photo.rgb, a.points, a.calibration.mm_per_px, g), name=f"{p.stem}-frames.png")
-        afters = {"nuisance": nuisances(a.photo.rgb), "lift": nuisances(sim.lift(a, 2.0).image),
-                  "deepen": nuisances(sim.deepen_fold(a, 0.25, "both").image)}
-        for kind, rgb in afters.items():
-            b = analyze_photo(rgb, name=f"{p.stem}-{kind}.png")
-            if not b.ok:
-                continue
-            bf = analyze_photo(wear(b.photo.rgb, b.points, b.calibration.mm_per_px, g.reseated(*seat)),
-                               name=f"{p.stem}-{kind}-frames.png")
-            for cond, (x, y) in (("clean", (a, b)), ("frames both", (af, bf)), ("frames after", (a, bf))):
-                if not (x.ok and y.ok):
-                    continue
-                c = compare_photos(x, y)
-                covered = f"{int(eyes_covered(x))}{int(eyes_covered(y))}"
-                cx, cy = glasses_fold_cover(x), glasses_fold_cover(y)
-                for r in c.changes:
-                    rows.append(dict(face=p.name, style=g.style, kind=kind, cond=cond, covered=covered,
-                                     cover_before_right=cx["right"], cover_before_left=cx["left"],
-                                     cover_after_right=cy["right"], cover_after_left=cy["left"],
-                                     status=c.status, metric=r.metric, side=r.side, change=r.change,
-                                     floor=r.noise_floor, verdict=r.verdict))
+    for p, g, pairs in framed_pairs(which, only_faces, clean=True):
+        for kind, cond, x, y in pairs:
+            c = compare_photos(x, y)
+            covered = f"{int(eyes_covered(x))}{int(eyes_covered(y))}"
+            cx, cy = glasses_fold_cover(x), glasses_fold_cover(y)
+            for r in c.changes:
+                rows.append(dict(face=p.name, style=g.style, kind=kind, cond=cond, covered=covered,
+                                 cover_before_right=cx["right"], cover_before_left=cx["left"],
+                                 cover_after_right=cy["right"], cover_after_left=cy["left"],
+                                 status=c.status, metric=r.metric, side=r.side, change=r.change,
+                                 floor=r.noise_floor, verdict=r.verdict))
         print(f"{p.name} {g.style} done", flush=True)
         pd.DataFrame(rows).to_csv(out, index=False)
 

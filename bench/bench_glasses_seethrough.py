@@ -261,33 +261,46 @@ def measure(which: str, out: Path, threshold: float, only_faces: tuple[str, ...]
     check)."""
     E.MIN_IRIS_STEP = threshold
     rows = []
+    for p, g, pairs in framed_pairs(which, only_faces):
+        for kind, cond, x, y in pairs:
+            c = compare_photos(x, y)
+            covered = f"{int(eyes_covered(x))}{int(eyes_covered(y))}"
+            for r in c.changes:
+                rows.append(dict(face=p.name, style=g.style, kind=kind, cond=cond, covered=covered,
+                                 status=c.status, metric=r.metric, side=r.side, change=r.change,
+                                 floor=r.noise_floor, verdict=r.verdict))
+        print(f"{p.name} {g.style} done", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def framed_pairs(which: str, only_faces: tuple[str, ...] = (), clean: bool = False):
+    """Per face of ``which`` (``only_faces``: these names alone): ``(path, glasses, pairs)``, ``pairs`` a list of
+    ``(kind, cond, before, after)`` analyses, both measured: the face against its no-change ('nuisance'), 2 mm
+    lifted ('lift') and deepened-fold ('deepen') copies (:func:`bench_glasses_rows.nuisances` of each), with the
+    face's painted glasses (:func:`glasses.pair_for`) over both photos ('frames both', re-seated in the after
+    photo) or the after photo only ('frames after'); ``clean``: the glasses-free pair first ('clean').  One face's
+    pairs at a time, so that a caller writes its table after each face."""
     for i, p in enumerate(faces(which)):
         if only_faces and p.name not in only_faces:
             continue
         a = analyze_photo(p)
         if not a.ok:
+            print(f"{p.name}: {a.status}", flush=True)
             continue
         g, seat = pair_for(i)
         af = analyze_photo(wear(a.photo.rgb, a.points, a.calibration.mm_per_px, g), name=f"{p.stem}-frames.png")
         afters = {"nuisance": nuisances(a.photo.rgb), "lift": nuisances(sim.lift(a, 2.0).image),
                   "deepen": nuisances(sim.deepen_fold(a, 0.25, "both").image)}
+        pairs = []
         for kind, rgb in afters.items():
             b = analyze_photo(rgb, name=f"{p.stem}-{kind}.png")
             if not b.ok:
                 continue
             bf = analyze_photo(wear(b.photo.rgb, b.points, b.calibration.mm_per_px, g.reseated(*seat)),
                                name=f"{p.stem}-{kind}-frames.png")
-            for cond, (x, y) in (("frames both", (af, bf)), ("frames after", (a, bf))):
-                if not (x.ok and y.ok):
-                    continue
-                c = compare_photos(x, y)
-                covered = f"{int(eyes_covered(x))}{int(eyes_covered(y))}"
-                for r in c.changes:
-                    rows.append(dict(face=p.name, style=g.style, kind=kind, cond=cond, covered=covered,
-                                     status=c.status, metric=r.metric, side=r.side, change=r.change,
-                                     floor=r.noise_floor, verdict=r.verdict))
-        print(f"{p.name} {g.style} done", flush=True)
-        pd.DataFrame(rows).to_csv(out, index=False)
+            conds = ((("clean", (a, b)),) if clean else ()) + (("frames both", (af, bf)), ("frames after", (a, bf)))
+            pairs += [(kind, cond, x, y) for cond, (x, y) in conds if x.ok and y.ok]
+        yield p, g, pairs
 
 
 def pairs_table(base: Path, new: Path) -> bool:
