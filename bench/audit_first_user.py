@@ -2,6 +2,7 @@
 
     PYTHONPATH=. python bench/audit_first_user.py              # builds the folder in a temp dir (~1-3 min)
     PYTHONPATH=. python bench/audit_first_user.py --keep DIR   # ... in DIR, kept for a look
+    PYTHONPATH=. python bench/audit_first_user.py --round2     # round 2's checks alone
 
 Builds "their" photos from the bundled sample pair (``sample_images/``; no shared face is copied): HEIC
 with EXIF Orientation 6 and 8 and DateTimeOriginal, a JPEG turned 90 deg with Orientation 6 and an
@@ -19,6 +20,20 @@ Photo's .MOV and an .mp4 (headers only).  Then runs, as the README says, ``batch
 - the turned photos are measured upright and their hours since the treatment are the EXIF times';
 - a video given to ``compare`` is named a video (exit status 2), not "not a supported image";
 - ``analyze`` with its overlays saved inside the photo folder, run twice, does not measure its own overlays.
+
+Round 2 (2026-12-05, docs/validation.md §12 "Round 2"): a second folder, two subjects and no capture time at all
+(``anna/microcurrent/`` with a PNG named ``IMG_0003.HEIC``, a photo in a sub-folder ``day2/`` and a copy ``after
+copy.jpg`` and a screenshot; ``ben/rf/`` whose ``pre.jpg`` and ``post.jpg`` are the same files as anna's), then ``batch``, ``batch
+--manifest`` and ``study import [--manifest]`` with a partial manifest (some photos listed, some not, one listed but
+missing, one time that is no time), checking that
+
+- photos.csv's reason for a photo without a capture time says what to do, and the console's remedy names the
+  photos.csv to copy and the command to run again;
+- a file filed under two subjects is named, and so is the screenshot compared with a photo of another shape;
+- each thing the partial manifest leaves out (photos not listed, a row whose photo is missing, a time not read) is
+  one console line naming the manifest, the photos or rows and what to do, in ``batch`` and ``study import``;
+- ``study import``'s remedy for photos without a capture time says what a manifest holds, and following it (a copy
+  of batch's photos.csv, taken_at filled in) imports them.
 
 Prints one line per check (``ok`` / ``FAIL``) and exits 1 when any fails.
 """
@@ -170,14 +185,117 @@ def audit(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
     return checks
 
 
+def build_round2(folder: Path) -> Path:
+    """Round 2's folder: ``anna/microcurrent/`` and ``ben/rf/`` (treated 2026-12-01 08:00), no EXIF time in any
+    photo; returns it."""
+    before = Image.open(SAMPLES / "astronaut_before.jpg").convert("RGB")
+    after = Image.open(SAMPLES / "astronaut_after.jpg").convert("RGB")
+    anna, ben = folder / "anna" / "microcurrent", folder / "ben" / "rf"
+    (anna / "day2").mkdir(parents=True)
+    ben.mkdir(parents=True)
+    for d in (anna, ben):
+        (d / "treated_at.txt").write_text("2026-12-01T08:00\n")
+    before.save(anna / "before.jpg", quality=92)
+    after.save(anna / "after.jpg", quality=92)
+    after.save(anna / "day2" / "after_day2.jpg", quality=90)
+    after.save(anna / "IMG_0003.HEIC", format="PNG")  # a PNG named .HEIC
+    shutil.copy(anna / "after.jpg", anna / "after copy.jpg")
+    shutil.copy(anna / "before.jpg", ben / "pre.jpg")  # one photo filed under two subjects
+    shutil.copy(anna / "after.jpg", ben / "post.jpg")
+    after.resize((960, 1200)).save(ben / "post_whatsapp.jpg", quality=60)
+    w, h = after.size
+    shot = Image.new("RGB", (w, h + 300))  # a screenshot: status and navigation bars above and below
+    shot.paste(after, (0, 120))
+    shot.save(anna / "Screenshot_20261201-110000.png")
+    return folder
+
+
+#: round 2's partial manifest: two photos listed with good times, one with a time that is no time, one not in
+#: the folder (row 5); the other photos of the folder not listed
+PARTIAL = ("photo,subject,treatment,taken_at,treated_at\n"
+           "anna/microcurrent/before.jpg,anna,microcurrent,2026-12-01T07:50,2026-12-01T08:00\n"
+           "anna/microcurrent/after.jpg,anna,microcurrent,2026-12-01T09:00,2026-12-01T08:00\n"
+           "anna/microcurrent/day2/after_day2.jpg,anna,microcurrent,2026-12-02 9am,2026-12-01T08:00\n"
+           "anna/microcurrent/after_3h.jpg,anna,microcurrent,2026-12-01T11:00,2026-12-01T08:00\n"
+           "anna/microcurrent/Screenshot_20261201-110000.png,anna,microcurrent,2026-12-01T11:00,2026-12-01T08:00\n")
+
+
+def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
+    """Round 2's session on :func:`build_round2`'s folder; ``(check, passed, what was seen)`` per check."""
+    checks = []
+
+    def check(name, ok, seen=""):
+        checks.append((name, bool(ok), seen))
+
+    out.mkdir(parents=True)
+    batch = _run("batch", folder, "-o", out / "batch")
+    check("round 2: batch exits 0 without a traceback", batch.returncode == 0 and "Traceback" not in batch.stderr,
+          batch.stderr[-300:] if batch.returncode else "")
+    print(batch.stdout)
+    photos = pd.read_csv(out / "batch" / "photos.csv")
+    heic = photos.set_index("photo").loc["anna/microcurrent/IMG_0003.HEIC"]
+    check("round 2: the PNG named .HEIC and the photo in a sub-folder are measured",
+          heic["status"] == "ok" and "anna/microcurrent/day2/after_day2.jpg" in set(photos["photo"]), heic["status"])
+    untimed = photos.loc[photos["taken_at"].isna(), "excluded"]
+    check("round 2: photos.csv's reason for no capture time says what to do",
+          len(untimed) == 9 and untimed.str.contains("give its taken_at in a manifest").all(), untimed.iloc[0])
+    check("round 2: the console's remedy names the photos.csv to copy and the command",
+          f"a copy of {out / 'batch'}/photos.csv" in batch.stdout and "--manifest COPY)." in batch.stdout
+          and f"facemetrics batch {folder}" in batch.stdout)
+    check("round 2: a file filed under two subjects is named",
+          "anna/microcurrent/after copy.jpg = anna/microcurrent/after.jpg = ben/rf/post.jpg (subjects 'anna', 'ben')"
+          in batch.stdout and "anna/microcurrent/before.jpg = ben/rf/pre.jpg" in batch.stdout)
+    manifest = out / "partial.csv"
+    manifest.write_text(PARTIAL)
+    expected = {"photos not listed: named, with 'add a row'": f"5 photos of the folder are not in {manifest}",
+                "the row whose photo is missing: named": "names a photo that is not in the folder: row 5 "
+                                                         "(anna/microcurrent/after_3h.jpg)",
+                "the time that is no time: row and column": "row 4 (anna/microcurrent/day2/after_day2.jpg), column "
+                                                            "'taken_at': '2026-12-02 9am'. Write it as"}
+    partial = _run("batch", folder, "-o", out / "batch_partial", "--manifest", manifest)
+    print(partial.stdout)
+    for what, text in expected.items():
+        check(f"round 2: batch --manifest partial.csv, {what}", partial.returncode == 0 and text in partial.stdout)
+    check("round 2: the screenshot compared with the before photo is named a photo of another shape",
+          "1 comparison of two photos of different shapes" in partial.stdout and
+          "anna/microcurrent/Screenshot_20261201-110000.png 1280 × 1900 px against anna/microcurrent/before.jpg "
+          "1280 × 1600 px" in partial.stdout)
+    store = out / "store"
+    imp = _run("study", "import", folder, "--manifest", manifest, "--store", store, "--no-measure")
+    print(imp.stdout)
+    for what, text in expected.items():
+        check(f"round 2: study import --manifest partial.csv, {what}", imp.returncode == 0 and text in imp.stdout)
+    check("round 2: study import --manifest partial.csv: no per-photo 'no subject, treatment' line",
+          "no subject, treatment or treatment time" not in imp.stdout and "3 photo(s) imported" in imp.stdout,
+          imp.stdout.splitlines()[0] if imp.stdout else imp.stderr[-200:])
+    plain = _run("study", "import", folder, "--store", out / "store2", "--no-measure")
+    check("round 2: study import of photos without a capture time says what a manifest holds (exit 2, none imported)",
+          plain.returncode == 2 and "a manifest lists every photo it imports, with photo, subject, treatment" in
+          plain.stdout and "writes OUT/photos.csv, which reads as one" in plain.stdout, plain.stdout.splitlines()[-1])
+    # the remedy followed: batch's photos.csv copied, the taken_at filled in, given to study import
+    fixed = photos.astype({"taken_at": object})
+    for name, t in (("anna/microcurrent/before.jpg", "2026-12-01T07:50"), ("anna/microcurrent/after.jpg",
+                                                                          "2026-12-01T09:00")):
+        fixed.loc[fixed["photo"] == name, "taken_at"] = t
+    fixed.to_csv(out / "photos_fixed.csv", index=False)
+    again = _run("study", "import", folder, "--manifest", out / "photos_fixed.csv", "--store", out / "store2",
+                 "--no-measure")
+    check("round 2: the remedy (photos.csv copied, taken_at filled in) imports those photos",
+          again.returncode == 0 and "2 photo(s) imported, 0 already there" in again.stdout,
+          [x for x in again.stdout.splitlines() if "imported," in x])
+    return checks
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--keep", type=Path, help="build and run in this folder (must not exist) and keep it")
+    ap.add_argument("--round2", action="store_true", help="round 2's checks alone (about 1 min)")
     args = ap.parse_args(argv)
     work = args.keep or Path(tempfile.mkdtemp(prefix="first_user_"))
     work.mkdir(parents=True, exist_ok=bool(args.keep is None))
     try:
-        checks = audit(build(work / "photos"), work / "out")
+        checks = [] if args.round2 else audit(build(work / "photos"), work / "out")
+        checks += audit_round2(build_round2(work / "photos2"), work / "out2")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

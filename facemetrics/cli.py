@@ -350,7 +350,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
                     mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
     for line in (_batch_lines(res, summary=_batch_summary(res, args.output))
                  + _skipped_lines(args.folder, args.manifest, args.output)
-                 + _no_capture_time_lines(res.excluded, args.manifest)):
+                 + _identical_files_lines(res.photo_rows)
+                 + _manifest_lines(res.excluded, args.manifest)
+                 + _no_capture_time_lines(res.excluded, args.manifest, output=args.output, folder=args.folder)):
         print(line)
     # several sessions of one subject and treatment: pre-session photos vs day 0 (the regimen, for `timeline`)
     from .regimen import run_regimen_batch
@@ -390,7 +392,8 @@ def _batch_lines(res, summary: str = "") -> list[str]:
              *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
              *disagreement_notes(rows),  # sessions whose before photos disagree (each says if left out)
              *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per session
-             *same_picture_notes(rows)]  # one picture at two times: its zeros are left out of the fits
+             *same_picture_notes(rows),  # one picture at two times: its zeros are left out of the fits
+             *_shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     return lines
@@ -409,7 +412,162 @@ def _skipped_lines(folder, manifest=None, output=None) -> list[str]:
     return [skipped[0].upper() + skipped[1:]] if skipped else []
 
 
-def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
+def _shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
+    """One console line naming the comparisons whose two photos differ in shape (width over height) by more than
+    the rounding of a resize that kept it (one pixel on each side of each photo): a screenshot, a crop or a photo
+    resized without keeping its shape, against a photo as the camera saved it.  Such a pair was named only by its
+    rows' messages in changes.csv; nothing a user ran showed which photos they were (round 2 of a first-time
+    user's session, 2026-12-05; the aspect-ratio figure of docs/compare.md's stop 25 has no command).  No
+    threshold is chosen: the bound is the resize's own rounding.
+
+    Parameters
+    ----------
+    photo_rows : list of dict
+        photos.csv's rows (``photo``, ``image_width_px``, ``image_height_px``: upright pixels).
+    change_rows : list of dict
+        changes.csv's rows (``photo``, ``baseline_photos``: the before photo first).
+    most : int
+        How many pairs are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when every compared pair has one shape.
+    """
+    import math
+
+    def size(photo):
+        r = dims.get(photo) or {}
+        try:
+            w, h = float(r.get("image_width_px")), float(r.get("image_height_px"))
+        except (TypeError, ValueError):
+            return None
+        return (w, h) if w > 0 and h > 0 else None
+
+    dims = {r.get("photo"): r for r in photo_rows}
+    pairs = []
+    for c in change_rows:
+        before = str(c.get("baseline_photos") or "").split("; ")[0]
+        a, b = size(c.get("photo")), size(before)
+        if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1]:
+            pairs.append(f"{c['photo']} {a[0]:.0f} × {a[1]:.0f} px against {before} {b[0]:.0f} × {b[1]:.0f} px")
+    if not pairs:
+        return []
+    n = len(pairs)
+    shown = "; ".join(pairs[:most]) + (f"; and {n - most} more" if n > most else "")
+    return [f"{n} comparison{'s' if n != 1 else ''} of two photos of different shapes (width over height: a "
+            f"screenshot, a crop, or a photo resized without keeping its shape): {shown}. The face fills the two "
+            f"frames differently; changes.csv's messages say what that did to each comparison. Compare photos as "
+            f"the camera saved them (the original files, not screenshots or edited copies)."]
+
+
+def _identical_files_lines(photo_rows, most: int = 5) -> list[str]:
+    """One console line naming the files of a batch that are one file (the same ``sha256``) filed in two
+    or more sessions: the same photo under two subjects (``anna/mc/after.jpg`` and ``ben/rf/post.jpg``) is
+    measured and compared in each, and was counted as "identical to another photo here" with no name
+    (round 2 of a first-time user's session, 2026-12-05).  Copies within one session are not named here:
+    the pairing rule uses them once and says so.
+
+    Parameters
+    ----------
+    photo_rows : list of dict
+        The batch's photos.csv rows (``photo``, ``sha256``, ``subject``, ``treatment``, ``treated_at``).
+    most : int
+        How many groups are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when no file is in two sessions.
+    """
+    from .timekeys import name_key
+
+    groups: dict[str, list[dict]] = {}
+    for r in photo_rows:  # a photo of no session (no subject or treatment: not in the manifest) is filed nowhere
+        if r.get("sha256") and str(r.get("subject") or "").strip() and str(r.get("treatment") or "").strip():
+            groups.setdefault(r["sha256"], []).append(r)
+    spread = []
+    for rows in groups.values():
+        sessions = {(name_key(r["subject"]), name_key(r["treatment"]), str(r.get("treated_at") or "")) for r in rows}
+        if len(sessions) > 1:
+            subjects = sorted({name_key(r["subject"]): str(r["subject"]) for r in rows}.values())
+            where = (f"subjects {', '.join(map(repr, subjects))}" if len(subjects) > 1
+                     else f"{len(sessions)} sessions of {subjects[0]!r}")
+            spread.append(f"{' = '.join(sorted(r['photo'] for r in rows))} ({where})")
+    if not spread:
+        return []
+    n = len(spread)
+    shown = "; ".join(spread[:most]) + (f"; and {n - most} more" if n > most else "")
+    return [f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each copy "
+            f"is used in its own session): {shown}. If a copy is filed under the wrong subject or session, remove "
+            f"it and run batch again."]
+
+
+def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
+    """The console lines on a manifest that does not fit the folder, each with what to do: the folder's
+    photos it does not list, its rows whose photo is not in the folder, its times that are not read.  Each
+    was said only in photos.csv's ``excluded`` ("not in manifest", "listed in manifest row 5 but not
+    found", "capture time '2026-12-02 9am' is not ISO 8601"), and a manifest listing some photos of a
+    folder left the others out without a word (round 2 of a first-time user's session, 2026-12-05).
+    ``batch`` and ``study import`` print them.
+
+    Parameters
+    ----------
+    excluded : list of (str, str)
+        ``(photo, reason)`` of the photos left out (:attr:`facemetrics.batch.BatchResult.excluded`; for
+        ``study import``, each photo's :attr:`facemetrics.batch.PhotoEntry.note`).
+    manifest : str or None
+        The manifest given; [] when None.
+    most : int
+        How many photos or rows each line names; the rest are counted.
+
+    Returns
+    -------
+    list of str
+    """
+    import re
+
+    from .batch.discover import NOT_IN_MANIFEST
+    from .timekeys import ACCEPTED_TIME_FORMS
+
+    if not manifest:
+        return []
+    name = Path(manifest).name
+
+    def shown(items):
+        n = len(items)
+        return ", ".join(items[:most]) + (f" and {n - most} more" if n > most else "")
+
+    reasons = [(photo, r) for photo, why in excluded for r in _reasons(why)]
+    unlisted = [photo for photo, r in reasons if r.startswith(NOT_IN_MANIFEST)]
+    missing = [f"row {m[1]} ({photo})" for photo, r in reasons
+               if (m := re.match(r"listed in manifest .*?row (\d+) but not found", r))]
+    times = [f"row {m[1]} ({photo}), column {m[2]!r}: {m[3]}" for photo, r in reasons
+             if (m := re.match(rf"manifest {re.escape(name)} row (\d+), column '(\w+)': \w+ time "
+                               r"('(?:[^'\\]|\\.)*'|\"[^\"]*\")", r))]
+    lines = []
+    if unlisted:
+        n = len(unlisted)
+        lines.append(f"{n} photo{'s' if n != 1 else ''} of the folder {'are' if n != 1 else 'is'} not in {manifest}, "
+                     f"so {'they are' if n != 1 else 'it is'} not used: {shown(unlisted)}. A manifest lists every "
+                     f"photo it uses (the folders' treated_at.txt are not read with one): add a row for "
+                     f"{'each' if n != 1 else 'it'} (photo, subject, treatment, taken_at, treated_at), or leave "
+                     f"--manifest out to use the folders.")
+    if missing:
+        n = len(missing)
+        lines.append(f"{n} row{'s' if n != 1 else ''} of {manifest} name{'' if n != 1 else 's'} a photo that is not "
+                     f"in the folder: {shown(missing)}. Correct {'each' if n != 1 else 'its'} photo path (relative "
+                     f"to the study folder, as photos.csv writes it) or remove the row.")
+    if times:
+        n = len(times)
+        whose = "their photos are" if n != 1 else "its photo is"
+        more = f"; and {n - most} more" if n > most else ""
+        lines.append(f"{n} time{'s' if n != 1 else ''} in {manifest} cannot be read, so {whose} not used: "
+                     f"{'; '.join(times[:most])}{more}. Write {'each' if n != 1 else 'it'} as {ACCEPTED_TIME_FORMS}.")
+    return lines
+
+
+def _no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, folder=None) -> list[str]:
     """One console line naming the photos a batch left out for want of a capture time, and how to give
     theirs: a screenshot, a PNG or a photo sent through a messaging app has no EXIF time, and such photos
     were counted among "photos left out of the changes" with the reason only in photos.csv (a first-time
@@ -425,22 +583,32 @@ def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
         The manifest given, if any.
     most : int
         How many photos are named; the rest are counted.
+    output, folder : str or None
+        The batch's output and study folders: the remedy then names ``OUTPUT/photos.csv`` and the
+        command to run again (it said "a copy of photos.csv" and "--manifest COPY" alone).
 
     Returns
     -------
     list of str
         [] when every photo had a capture time.
     """
-    # a photo not in the manifest is named so already ("not in manifest"): its row is to be added, not filled in
+    import shlex
+
+    from .batch.discover import NOT_IN_MANIFEST
+
+    # a photo not in the manifest is named so already (_manifest_lines): its row is to be added, not filled in
     names = [photo for photo, why in excluded if any(r.startswith("no capture time") for r in _reasons(why))
-             and "not in manifest" not in _reasons(why)]
+             and not any(r.startswith(NOT_IN_MANIFEST) for r in _reasons(why))]
     if not names:
         return []
     n = len(names)
     shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
+    table = f"{output}/photos.csv" if output else "photos.csv"
     where = (f"in {manifest} and run batch again with it" if manifest else
-             "in a copy of photos.csv under another name (it reads as a manifest, which lists every photo: one not "
+             f"in a copy of {table} under another name (it reads as a manifest, which lists every photo: one not "
              "listed is left out) and run batch again with --manifest COPY")
+    if not manifest and output and folder:
+        where += f" (facemetrics batch {shlex.quote(str(folder))} -o {shlex.quote(str(output))} --manifest COPY)"
     return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
             f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
             f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
@@ -840,10 +1008,22 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     added = dup = bad = 0
     notes: dict[str, None] = {}
     timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`
+    unfit = []  # (photo, note) of a manifest that does not fit the folder: said after, grouped, with what to do
+    untimed = []  # photos without a capture time: what to do, said once after
     try:
         with _open_store(args) as store:
             for e in entries:
                 subject = e.subject or args.subject
+                if args.manifest and e.note:
+                    # not listed, listed but not found, a time not read: "no subject, treatment or treatment time
+                    # (not in manifest)" per photo, and "file not found" or "'noon' is not a time" naming no row
+                    # (round 2 of a first-time user's session, 2026-12-05)
+                    if _manifest_lines([(e.photo, e.note)], args.manifest):
+                        unfit.append((e.photo, e.note))
+                    else:  # another manifest note (a time with a decimal fraction after the hours): as it is
+                        print(f"{e.photo}: not imported - {e.note}")
+                    bad += 1
+                    continue
                 if not subject or not e.treatment or not e.treated_at:
                     print(f"{e.photo}: not imported - no subject, treatment or treatment time"
                           + (f" ({e.note})" if e.note else ""))
@@ -871,9 +1051,11 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                 if r.status == "error":
                     bad += 1
                     msg = r.message.removeprefix(f"{e.path.name}: ")  # the store's message names the photo too
-                    # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the time
-                    msg = msg.replace("give it with --taken-at", "give it in a manifest's taken_at column "
-                                      "(--manifest CSV), as for `facemetrics batch`")
+                    if msg.startswith("no capture time"):
+                        # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the
+                        # time, but one that lists only these photos leaves the others out; said once, below
+                        untimed.append(e.photo)
+                        msg = msg.split(";")[0]
                     print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
@@ -886,13 +1068,59 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
-    for line in _skipped_lines(args.folder, args.manifest):
+    for line in (_manifest_lines(unfit, args.manifest) + _import_untimed_lines(untimed, args.folder, args.manifest)
+                 + _skipped_lines(args.folder, args.manifest)):
         print(line)
     if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
         print(f"facemetrics study import: none of the {bad} photo(s) was imported (see the reasons above); "
               "the store is unchanged", file=sys.stderr)
         return 2
     return 0
+
+
+def _import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[str]:
+    """One console line after `study import` on the photos it did not import for want of a capture time,
+    and how to give theirs.  Each photo's line said "give it in a manifest's taken_at column (--manifest
+    CSV)", which did not say that a manifest lists every photo it imports with its subject, treatment and
+    treatment time (one listing these photos alone leaves the folder's others out), nor where to start one
+    (round 2 of a first-time user's session, 2026-12-05).
+
+    Parameters
+    ----------
+    photos : list of str
+        The photos (paths relative to ``folder``) refused for want of a capture time.
+    folder : str
+        The study folder, as given.
+    manifest : str or None
+        The manifest given, if any (then its taken_at is to be filled in).
+    most : int
+        How many photos are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when there are none.
+    """
+    import shlex
+
+    if not photos:
+        return []
+    n = len(photos)
+    shown = ", ".join(photos[:most]) + (f" and {n - most} more" if n > most else "")
+    them = "them" if n != 1 else "it"
+    if manifest:
+        how = f"fill in {'their' if n != 1 else 'its'} taken_at column (--manifest CSV) in {manifest} and import again"
+    else:
+        how = (f"give {'each' if n != 1 else 'it'} its time in a manifest's taken_at column (--manifest CSV), as for "
+               f"`facemetrics batch`: a manifest lists every photo it imports, with photo, subject, treatment, "
+               f"taken_at and treated_at "
+               f"(`facemetrics batch {shlex.quote(str(folder))} -o OUT` writes OUT/photos.csv, which reads as one: "
+               f"fill in its empty taken_at), then run `facemetrics study import {shlex.quote(str(folder))} "
+               f"--manifest CSV` (the photos stored already are not added twice); or add one photo with `facemetrics "
+               f"study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`")
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and photos "
+            f"sent through a messaging app lose it): {shown}. To import {them}, {how} (e.g. 2026-11-02T14:30, with "
+            f"the UTC offset if known: +01:00)."]
 
 
 def cmd_study_delete(args: argparse.Namespace) -> int:
@@ -1045,8 +1273,9 @@ def _add_study_parser(sub) -> None:
 
     im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)")
     im.add_argument("folder", help="batch study folder")
-    im.add_argument("--manifest", metavar="CSV", help="manifest CSV, as for `facemetrics batch` (default: "
-                                                      "FOLDER/<subject>/<treatment>/ with treated_at.txt)")
+    im.add_argument("--manifest", metavar="CSV", help="manifest CSV, as for `facemetrics batch`: photo, subject, "
+                    "treatment, taken_at, treated_at, a row for every photo imported (default: "
+                    "FOLDER/<subject>/<treatment>/ with treated_at.txt)")
     im.add_argument("--subject", help="subject for photos whose folder/manifest gives none")
     im.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
     common(im)
@@ -1093,8 +1322,10 @@ def _add_batch(sub) -> None:
                                    "tables it replaces: run `timeline` again).")
     b.add_argument("folder", help="study folder")
     b.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
-    b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at); "
-                   "default: FOLDER/<subject>/<treatment>/ with treated_at.txt")
+    b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at; "
+                   "photo paths relative to FOLDER; it lists every photo used, and the folders' treated_at.txt "
+                   "are then not read; a copy of photos.csv reads as one); default: FOLDER/<subject>/<treatment>/ "
+                   "with treated_at.txt")
     b.add_argument("--workers", type=_positive_int,
                    help="processes measuring photos, this one included (default: min(2, CPUs))")
     b.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)

@@ -337,11 +337,13 @@ def test_manifest_semicolons_latin1_dot_prefix_unknown_and_identical_duplicates(
     f, m = _manifest(tmp_path, text, encoding="latin-1")
     entries = {e.photo: e for e in discover(f, m)}
     assert entries["a.jpg"].subject == "Zoë" and entries["a.jpg"].note == ""
-    assert entries["b.jpg"].note == "not in manifest"
-    assert entries["gone.jpg"].note.startswith("listed in manifest row 4 but not found")
+    # the manifest named, and what to do (round 2 of a first-time user's session, 2026-12-05)
+    assert entries["b.jpg"].note == f"not in manifest {m.name}: add a row for it (a manifest lists every photo it uses)"
+    assert entries["gone.jpg"].note == (f"listed in manifest {m.name} row 4 but not found in {f}: correct its path "
+                                        f"(relative to {f}) or remove the row")
     res = run_batch(f, tmp_path / "out", manifest=m, workers=1, progress=False, compare=False)
     gone = res.photos.set_index("photo").loc["gone.jpg"]
-    assert gone["status"] == "unreadable" and "listed in manifest row 4" in gone["excluded"]
+    assert gone["status"] == "unreadable" and f"listed in manifest {m.name} row 4" in gone["excluded"]
 
 
 def _pid_after(seconds: float) -> int:
@@ -811,7 +813,8 @@ def test_manifest_photos_outside_the_folder_are_refused_inside_ones_read_whateve
     m.write_text(header + f"{f / 'a.jpg'},S1,,,\nnotes.dat,S1,,,\n.hidden/c.jpg,S2,,,\n")
     entries = {e.photo: e for e in discover(f, m)}
     assert {p: (e.subject, e.note) for p, e in entries.items()} == {
-        "a.jpg": ("S1", ""), "notes.dat": ("S1", ""), ".hidden/c.jpg": ("S2", ""), "b.jpg": ("", "not in manifest")}
+        "a.jpg": ("S1", ""), "notes.dat": ("S1", ""), ".hidden/c.jpg": ("S2", ""),
+        "b.jpg": ("", f"not in manifest {m.name}: add a row for it (a manifest lists every photo it uses)")}
     m.write_text(header + f"{f / 'a.jpg'},S1,,,\na.jpg,S2,,,\n")
     with pytest.raises(ManifestError, match="rows 2 and 3, column 'photo'.*same photo 'a.jpg'"):
         discover(f, m)

@@ -86,3 +86,109 @@ def test_a_png_facemetrics_wrote_is_never_a_photo_to_measure(tmp_path, capsys):
     assert main(["analyze", str(tmp_path / "out" / "overlays" / "mine.png_overlay.png"), "-o",
                  str(tmp_path / "direct.csv")]) == 0  # given by name: read (too small here, still its row)
     assert len(pd.read_csv(tmp_path / "direct.csv")) == 1
+
+
+def _tiny(path) -> None:
+    """An 8 x 8 PNG at ``path``, its colour from its name (files of other names differ): too small to measure
+    (no MediaPipe needed), but a file with a row."""
+    import zlib
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.new("RGB", (8, 8), tuple(zlib.crc32(path.name.encode()).to_bytes(4, "big")[:3])).save(path)
+
+
+def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path, capsys):
+    """Round 2 of a first-time user's session (2026-12-05): a manifest listing some photos of the folder (one
+    listed but missing, one time that is no time) left the photos it did not list out without a word on the
+    console ("not in manifest" in photos.csv alone, the rule that a manifest lists every photo nowhere), the
+    row whose photo is missing was named only in photos.csv, and the bad time was "capture time '2026-12-02
+    9am' is not ISO 8601" without the manifest's row.  Each is now one console line naming the manifest, the
+    photos or rows, and what to do; photos.csv's reasons name the manifest too."""
+    study = tmp_path / "study"
+    for name in ("a.png", "b.png", "c.png", "sub/d.png"):
+        _tiny(study / "me" / "rf" / name)
+    (study / "me" / "rf" / "treated_at.txt").write_text("2026-12-01T08:00\n")  # not read with a manifest
+    manifest = tmp_path / "partial.csv"
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                        "me/rf/a.png,me,rf,2026-12-01T07:50,2026-12-01T08:00\n"
+                        "me/rf/b.png,me,rf,2026-12-02 9am,2026-12-01T08:00\n"
+                        "me/rf/after_3h.png,me,rf,2026-12-01T11:00,2026-12-01T08:00\n")
+    assert main(["batch", str(study), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (unlisted,) = [x for x in lines if "are not in" in x and "partial.csv" in x]
+    assert unlisted == (f"2 photos of the folder are not in {manifest}, so they are not used: me/rf/c.png, "
+                        "me/rf/sub/d.png. A manifest lists every photo it uses (the folders' treated_at.txt are not "
+                        "read with one): add a row for each (photo, subject, treatment, taken_at, treated_at), or "
+                        "leave --manifest out to use the folders."), lines
+    assert (f"1 row of {manifest} names a photo that is not in the folder: row 4 (me/rf/after_3h.png). Correct its "
+            "photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
+    (times,) = [x for x in lines if "cannot be read" in x]
+    assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 3 (me/rf/b.png), "
+                            "column 'taken_at': '2026-12-02 9am'. Write it as 2026-11-02T08:20 or "), times
+    # no photo is named twice: the photos the manifest leaves out are not among "no capture time"
+    assert not [x for x in lines if "have no capture time" in x and "c.png" in x], lines
+    excluded = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
+    assert excluded["me/rf/c.png"].endswith("; not in manifest partial.csv: add a row for it (a manifest lists "
+                                            "every photo it uses)"), excluded["me/rf/c.png"]
+    assert excluded["me/rf/after_3h.png"].endswith(f"listed in manifest partial.csv row 4 but not found in {study}: "
+                                                   f"correct its path (relative to {study}) or remove the row")
+    # the bad time once, with its row and the forms read ("is not ISO 8601" no more beside it)
+    assert excluded["me/rf/b.png"].split("); ", 1)[1] == (
+        "manifest partial.csv row 3, column 'taken_at': capture time '2026-12-02 9am' is not a time facemetrics "
+        "reads: write it as 2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 08:20:30, a fraction of a second "
+        "after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF 2026:11:02 08:20:30"), \
+        excluded["me/rf/b.png"]
+    # a full manifest: none of these lines
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n" + "".join(
+        f"me/rf/{n},me,rf,2026-12-01T09:00,2026-12-01T08:00\n" for n in ("a.png", "b.png", "c.png", "sub/d.png")))
+    assert main(["batch", str(study), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
+    out = capsys.readouterr().out
+    assert "not in " + str(manifest) not in out and "cannot be read" not in out and "not in the folder" not in out
+
+
+def test_batch_names_one_file_filed_under_two_subjects(tmp_path, capsys):
+    """Round 2 of a first-time user's session (2026-12-05): the same file under two subjects (a photo filed
+    twice) was measured and used in both sessions, said only as "1 identical to another photo here".  `batch`
+    now names the copies and the subjects; a copy within one session is not named here (the pairing rule
+    uses it once and says so)."""
+    study = tmp_path / "study"
+    for who, treatment in (("anna", "microcurrent"), ("ben", "rf")):
+        (study / who / treatment).mkdir(parents=True)
+        (study / who / treatment / "treated_at.txt").write_text("2026-12-01T08:00\n")
+    _tiny(study / "anna" / "microcurrent" / "after.png")
+    after = (study / "anna" / "microcurrent" / "after.png").read_bytes()
+    (study / "anna" / "microcurrent" / "after copy.png").write_bytes(after)
+    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
+    assert "filed in two or more sessions" not in capsys.readouterr().out  # one session: not this line
+    (study / "ben" / "rf" / "post.png").write_bytes(after)
+    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
+    (line,) = [x for x in capsys.readouterr().out.splitlines() if "filed in two or more sessions" in x]
+    assert line == ("1 photo is filed in two or more sessions as the same file (each copy is used in its own "
+                    "session): anna/microcurrent/after copy.png = anna/microcurrent/after.png = ben/rf/post.png "
+                    "(subjects 'anna', 'ben'). If a copy is filed under the wrong subject or session, remove it and "
+                    "run batch again."), line
+
+
+def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
+    """Round 2 of a first-time user's session (2026-12-05): photos.csv's reason "no capture time (no EXIF
+    DateTimeOriginal and none in the manifest)" gave no remedy (the console did); it now says it, and the
+    console's remedy names the photos.csv to copy and the command to run again."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch.tables import NO_CAPTURE_TIME, _table_row
+    from facemetrics.cli import _no_capture_time_lines
+
+    e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-12-01T08:00")
+    r = _table_row(e, {"status": "ok", "error": "", "taken_at": ""})
+    assert r["excluded"] == NO_CAPTURE_TIME == (
+        "no capture time (no EXIF DateTimeOriginal and none in the manifest): give its taken_at in a manifest "
+        "(--manifest; a copy of photos.csv with taken_at filled in reads as one)")
+    (line,) = _no_capture_time_lines([("me/rf/a.jpg", NO_CAPTURE_TIME)], output="out dir", folder="my photos")
+    assert "fill in its taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) in a copy of " \
+           "out dir/photos.csv under another name" in line, line
+    assert line.endswith("run batch again with --manifest COPY (facemetrics batch 'my photos' -o 'out dir' "
+                         "--manifest COPY)."), line
+    # a photo the manifest leaves out is named by the manifest's line, not here
+    assert _no_capture_time_lines([("a.jpg", f"not in manifest m.csv: add a row for it; {NO_CAPTURE_TIME}")],
+                                  "m.csv") == []

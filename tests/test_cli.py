@@ -1372,3 +1372,30 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     many = [(f"p{i}.jpg", no_time) for i in range(7)]
     assert "p0.jpg, p1.jpg, p2.jpg, p3.jpg, p4.jpg and 2 more. " in _no_capture_time_lines(many)[0]
     assert _no_capture_time_lines(excluded[2:]) == []
+
+
+def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, capsys, monkeypatch):
+    """Round 2 of a first-time user's session (2026-12-05): a screenshot (bars above and below) or a photo squashed
+    by 3 % against a photo as the camera saved it was said only in changes.csv's messages, the squashed one as a
+    head pose, a camera distance and an expression change (nothing names its shape); nothing a user could run
+    showed which photos differ in shape.  `batch` (and `study report`) now name such pairs, their sizes, and
+    what to do; a resize that kept the shape (rounding to whole pixels) is not named."""
+    from facemetrics.cli import _shape_lines
+
+    photos = [dict(photo="me/rf/pre.jpg", image_width_px=1280, image_height_px=1600),
+              dict(photo="me/rf/shot.png", image_width_px=1280, image_height_px=1900),  # a screenshot's bars
+              dict(photo="me/rf/half.jpg", image_width_px=641, image_height_px=800),  # halved: 1 px of rounding
+              dict(photo="me/rf/squashed.jpg", image_width_px=1280, image_height_px=1552),  # 3 % squashed
+              dict(photo="me/rf/gone.jpg", image_width_px="", image_height_px="")]  # not measured: no size
+    changes = [dict(photo=p, baseline_photos="me/rf/pre.jpg; me/rf/pre2.jpg", status="ok")
+               for p in ("me/rf/shot.png", "me/rf/half.jpg", "me/rf/squashed.jpg", "me/rf/gone.jpg")]
+    out = _batch_console(monkeypatch, tmp_path, capsys, changes, 5, photo_rows=photos)
+    (line,) = [x for x in out.splitlines() if "different shapes" in x]
+    assert line == ("2 comparisons of two photos of different shapes (width over height: a screenshot, a crop, or a "
+                    "photo resized without keeping its shape): me/rf/shot.png 1280 × 1900 px against me/rf/pre.jpg "
+                    "1280 × 1600 px; me/rf/squashed.jpg 1280 × 1552 px against me/rf/pre.jpg 1280 × 1600 px. The "
+                    "face fills the two frames differently; changes.csv's messages say what that did to each "
+                    "comparison. Compare photos as the camera saved them (the original files, not screenshots or "
+                    "edited copies)."), line
+    assert _shape_lines(photos, changes[1:2]) == [] and _shape_lines(photos, []) == []
+    assert _shape_lines([], changes) == []  # no sizes (a stand-in's rows): nothing said

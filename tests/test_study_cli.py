@@ -396,7 +396,10 @@ def _import_folder(days, tmp_path, **columns):
 @pytest.mark.parametrize("column, value, reason", [
     ("taken_at", "2026-11-03", "capture time '2026-11-03' has no time of day: before or after the treatment cannot "
                                "be told (write e.g. 2026-11-02T09:30)"),
-    ("taken_at", "noon", "'noon' is not a time (use ISO 8601, e.g. 2026-11-02T08:00)"),
+    # a manifest's time that is not one is named with the manifest, its row and column, and the forms read (it was
+    # "'noon' is not a time (use ISO 8601, e.g. 2026-11-02T08:00)"; round 2 of a first-time user's session)
+    ("taken_at", "noon", "1 time in {manifest} cannot be read, so its photo is not used: row 3 ({bad}), column "
+                         "'taken_at': 'noon'. Write it as 2026-11-02T08:20 or 2026-11-02 08:20"),
     ("treated_at", "2026-11-03", "treatment time '2026-11-03' has no time of day: which photos were taken before it "
                                  "cannot be told (write e.g. 2026-11-02T08:00)")])
 def test_import_goes_on_past_a_row_whose_time_is_bad(days, tmp_path, capsys, column, value, reason):
@@ -412,7 +415,10 @@ def test_import_goes_on_past_a_row_whose_time_is_bad(days, tmp_path, capsys, col
                  "--store", str(store)]) == 0  # a partial import succeeds, as `batch` and `study add` do
     captured = capsys.readouterr()
     bad = manifest["photo"][1]
-    assert f"{bad}: not imported - {reason}\n" in captured.out, captured.out
+    if "{bad}" in reason:
+        assert reason.format(manifest=folder / "manifest.csv", bad=bad) in captured.out, captured.out
+    else:
+        assert f"{bad}: not imported - {reason}\n" in captured.out, captured.out
     assert f"2 photo(s) imported, 0 already there, 1 not imported; store: {store}\n" in captured.out, captured.out
     assert captured.err == ""
     with Store(store) as s:
@@ -446,7 +452,7 @@ def test_import_goes_on_past_a_row_naming_two_sessions_and_fails_when_no_row_is_
     empty = manifest["photo"][0]
     assert f"{empty}: not imported - the file is empty\n" in captured.out, captured.out  # the name once
     assert f"{manifest['photo'][1]}: not imported - capture time '2026-11-03' has no time of day" in captured.out
-    assert f"{manifest['photo'][2]}: not imported - 'noon' is not a time" in captured.out
+    assert f"row 4 ({manifest['photo'][2]}), column 'taken_at': 'noon'. Write it as" in captured.out, captured.out
     assert f"0 photo(s) imported, 0 already there, 3 not imported; no store was created at {new}\n" in captured.out
     assert "none of the 3 photo(s) was imported" in captured.err, captured.err
     assert not new.exists()
@@ -467,7 +473,15 @@ def test_import_of_a_photo_without_a_capture_time_names_the_manifest_not_an_opti
     main(["study", "import", str(tmp_path / "study"), "--store", str(tmp_path / "store"), "--no-measure"])
     out = capsys.readouterr().out
     assert "S01/rf/untimed.jpg: not imported - no capture time" in out, out
-    assert "--taken-at" not in out and "taken_at column (--manifest CSV)" in out, out
+    assert "give it with --taken-at" not in out and "taken_at column (--manifest CSV)" in out, out
+    # ... and what such a manifest holds, where to start one, and `study add`'s --taken-at for one photo (round 2 of a
+    # first-time user's session, 2026-12-05: a manifest listing the photo alone leaves the folder's others out)
+    line = out.splitlines()[-1]
+    assert line.startswith("1 photo has no capture time (no EXIF date") and ": S01/rf/untimed.jpg. To import it" in line
+    assert "a manifest lists every photo it imports, with photo, subject, treatment, taken_at and treated_at" in line
+    assert "-o OUT` writes OUT/photos.csv, which reads as one: fill in its empty taken_at" in line, line
+    assert "--manifest CSV` (the photos stored already are not added twice)" in line, line
+    assert "`facemetrics study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`" in line, line
 
 
 def test_import_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
@@ -488,3 +502,36 @@ def test_import_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.endswith("\n2 other files not read (not a photo by their ending: S01/rf/IMG_0001.MOV, "
                         "S01/rf/notes.txt)\n"), out
+
+
+def test_import_with_a_partial_manifest_says_what_it_left_out_and_what_to_do(days, tmp_path, capsys):
+    """Round 2 of a first-time user's session (2026-12-05): `study import --manifest` with a manifest listing some
+    photos of the folder printed "PHOTO: not imported - no subject, treatment or treatment time (not in manifest)"
+    per photo not listed (nothing on what a manifest must hold), "cannot read .../after_3h.jpg: file not found" for a
+    row whose photo is missing (no row named) and "'9am' is not a time (use ISO 8601 ...)" (no manifest, row or
+    column).  Each is now one line after the summary naming the manifest, the photos or rows and what to do; the
+    photos listed with good times are imported."""
+    folder, manifest = _import_folder(days, tmp_path)
+    photos = list(manifest["photo"])
+    partial = manifest.iloc[1:].copy()  # the before photo not listed
+    partial.loc[partial.index[1], "taken_at"] = "2026-11-03 9am"  # the 6 h photo's time is no time
+    gone = dict(partial.iloc[0], photo="S01/microcurrent/after_3h.jpg")
+    partial = pd.concat([partial, pd.DataFrame([gone])], ignore_index=True)  # listed, not in the folder
+    partial.to_csv(tmp_path / "partial.csv", index=False)
+    store = tmp_path / "store"
+    assert main(["study", "import", str(folder), "--manifest", str(tmp_path / "partial.csv"), "--no-measure",
+                 "--store", str(store)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    m = tmp_path / "partial.csv"
+    assert lines[0] == f"1 photo(s) imported, 0 already there, 3 not imported; store: {store}", lines
+    assert (f"1 photo of the folder is not in {m}, so it is not used: {photos[0]}. A manifest lists every photo it "
+            "uses (the folders' treated_at.txt are not read with one): add a row for it (photo, subject, treatment, "
+            "taken_at, treated_at), or leave --manifest out to use the folders.") in lines, lines
+    assert (f"1 row of {m} names a photo that is not in the folder: row 4 (S01/microcurrent/after_3h.jpg). Correct "
+            "its photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
+    (times,) = [x for x in lines if "cannot be read" in x]
+    assert times.startswith(f"1 time in {m} cannot be read, so its photo is not used: row 3 ({photos[2]}), column "
+                            "'taken_at': '2026-11-03 9am'. Write it as 2026-11-02T08:20 or "), times
+    assert not [x for x in lines if "not imported -" in x], lines  # each said once, in its group
+    with Store(store) as s:
+        assert list(s.photos("S01")["original_name"]) == [photos[1].rsplit("/", 1)[-1]]

@@ -36,8 +36,10 @@ to the folder, ``/``-separated), ``subject``, ``treatment``, ``taken_at``
 (ISO 8601; when empty the photo's EXIF ``DateTimeOriginal`` is used) and
 ``treated_at`` (ISO 8601 time of the treatment session the photo belongs to).
 Photos found in the folder but missing from the manifest are measured and
-reported with ``excluded = "not in manifest"``; photos listed but not found
-get an ``unreadable`` row saying which manifest row lists them.  A listed file
+reported with ``excluded`` "not in manifest NAME: add a row for it ..."; photos
+listed but not found get an ``unreadable`` row saying which manifest row lists
+them and to correct its path or remove the row (``batch`` and ``study import``
+print each kind once, with what to do: ``facemetrics.cli._manifest_lines``).  A listed file
 that the folder search skips (another file ending, a hidden folder) is read
 like a file named on the command line.  Photos must be inside the folder: a
 ``photo`` path that leads outside it (``../x.jpg``, an absolute path

@@ -514,6 +514,9 @@ class ManifestError(FacemetricsError, ValueError):
     status = "bad_manifest"
 
 
+#: how a photo of the folder that a given manifest does not list begins its ``note`` (photos.csv's ``excluded``)
+NOT_IN_MANIFEST = "not in manifest"
+
 #: columns a manifest may have (``photo`` is required)
 MANIFEST_COLUMNS = ("photo", "subject", "treatment", "taken_at", "treated_at")
 
@@ -589,12 +592,21 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
 
 def _manifest_time_note(manifest: Path, m: dict) -> str:
     """Why a manifest row's ``taken_at`` or ``treated_at`` cannot be read as a time, naming the file,
-    row and column, when it is written with a decimal fraction after the hours or the minutes
-    (``08.20``: :func:`facemetrics.timekeys.ambiguous_time`); ``""`` otherwise (other invalid times
-    are named with the photo's row, :func:`facemetrics.batch.tables._table_row`)."""
-    said = [f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}"
-            for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time"))
-            if (problem := ambiguous_time(m.get(col), what))]
+    row and column: written with a decimal fraction after the hours or the minutes (``08.20``:
+    :func:`facemetrics.timekeys.ambiguous_time`), or not a time at all (``2026-12-02 9am``, ``noon``:
+    the forms read, :data:`ACCEPTED_TIME_FORMS`; photos.csv said "capture time '2026-12-02 9am' is not
+    ISO 8601 (e.g. 2026-11-02T09:30)" and `study import` "'noon' is not a time", naming neither the
+    manifest nor its row: a first-time user's session, round 2, 2026-12-05); ``""`` otherwise (a date
+    alone is named with the photo's row, :func:`facemetrics.batch.tables._table_row`)."""
+    said = []
+    for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time")):
+        value = m.get(col)
+        problem = ambiguous_time(value, what)
+        if not problem and value and str(value).strip() and parse_time(value) is None and not date_alone(value):
+            problem = (f"{what} {str(value).strip()[:60]!r} is not a time facemetrics reads: write it as "
+                       f"{ACCEPTED_TIME_FORMS}")
+        if problem:
+            said.append(f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}")
     return "; ".join(said)
 
 
@@ -765,7 +777,11 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             m, note = meta[key], _manifest_time_note(Path(manifest), meta[key])
             listed.add(key)
         else:
-            m, note = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}, "not in manifest"
+            # "not in manifest" said neither which manifest nor what to do (round 2 of a first-time user's
+            # session, 2026-12-05): a manifest lists every photo it uses, the folders' treated_at.txt unread
+            m, note = ({"subject": "", "treatment": "", "taken_at": "", "treated_at": ""},
+                       f"{NOT_IN_MANIFEST} {Path(manifest).name}: add a row for it (a manifest lists every photo "
+                       f"it uses)")
         entries.append(PhotoEntry(path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
     if meta is not None:  # listed but not found: a row each, never silently dropped
@@ -780,6 +796,7 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],
                     note=_manifest_time_note(Path(manifest), m) if found else
-                    f"listed in manifest row {m['_row']} but not found in {folder}"))
+                    f"listed in manifest {Path(manifest).name} row {m['_row']} but not found in {folder}: "
+                    f"correct its path (relative to {folder}) or remove the row"))
         entries.sort(key=lambda e: e.photo)
     return entries
