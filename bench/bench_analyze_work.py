@@ -31,6 +31,7 @@ lines by own time.
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import io
 import os
@@ -266,6 +267,8 @@ def main() -> int:
         tmp = Path(t)
         paths = photos(tmp)
         base = baseline_package(rev)
+        # the export (bench_analyze.baseline_package's temporary folder) removed when this run ends
+        atexit.register(shutil.rmtree, Path(base.__file__).parents[1], True)
         if args.profile:
             profile(paths, {"this tree": facemetrics, f"baseline {rev}": base}, args.top)
             return 0
