@@ -274,6 +274,25 @@ def test_lower_face_luminance_reads_below_the_nose_tip():
     assert np.isnan(E.lower_face_luminance(gray, pts))
 
 
+def test_the_grey_of_a_part_or_of_read_pixels_is_the_whole_pictures_there(sample_analysis):
+    """iris_visibility converts only the eyes' box and the lower face's landmark pixels to grey: the same
+    values as converting the whole picture (a random picture and the sample, with its landmarks)."""
+    rng = np.random.default_rng(7)
+    noise = rng.integers(0, 256, (240, 180, 3), dtype=np.uint8)
+    whole = cv2.cvtColor(noise, cv2.COLOR_RGB2GRAY)
+    part = E._grey(noise[17:201, 5:163])  # a view with a row stride
+    assert part.dtype == np.uint8 and np.array_equal(part, whole[17:201, 5:163])
+    yi, xi = rng.integers(0, 240, 300), rng.integers(0, 180, 300)
+    assert np.array_equal(E._grey(noise[yi, xi][:, None])[:, 0], whole[yi, xi])
+    rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    assert E.lower_face_luminance(rgb, pts) == E.lower_face_luminance(grey, pts)
+    assert repr(E.iris_visibility(rgb, pts)) == repr(E.iris_visibility(grey, pts))
+    tinted = rgb.copy()
+    tinted[..., 0] //= 2  # red halved: another grey, so the check above could fail
+    assert E.lower_face_luminance(tinted, pts) != E.lower_face_luminance(grey, pts)
+
+
 @pytest.mark.parametrize("t, glow", [(0.03, 25.0), (0.05, 20.0), (0.06, 30.0)])
 def test_a_lens_the_contrast_sees_through_hides_the_irises_at_any_brightness(sample_analysis, step_on, t, glow):
     rgb, pts = sample_analysis.photo.rgb, sample_analysis.points
