@@ -67,7 +67,7 @@ def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
     if f < 1.0:
         img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
     # the letters as tall as the legend's text (a share of the width: readable at 256 px; they were 0.9 x 22 px
-    # per 1400 px of the long side, 3.6 px when the 512 px sample is shown 256 px wide)
+    # per 1400 px of the long side: 23 px in the 1280 x 1600 sample's overlay, 4.6 px when shown 256 px wide)
     size = img.shape[1] * LEGEND_CAP_PER_WIDTH / cv2.getTextSize("R", cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][1]
     for text, (x, y), away in side_labels(analysis):  # drawn after the resize
         (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, max(1, round(2 * size)))
@@ -118,7 +118,8 @@ LEGEND = (("jaw contour", _JAW), ("nasolabial fold line", _LINE), ("fold search 
           ("pupil line", _EYES), ("R / L: the subject's own sides", _BAND))
 #: the legend's cap height as a share of the figure's width: 1/28 is 9.1 px when the figure is shown 256 px
 #: wide (a phone's half-width column; the legend was drawn 0.7 x 22 px per 1400 px of the photo's long side,
-#: 2.8 px at 256 px for the 512 px sample, unreadable: the app on a phone, 2026-12-05)
+#: 18 px in the 1280 x 1600 sample's overlay, 3.6 px when shown 256 px wide, 5.0 px in the Folds view at 390 px:
+#: unreadable; the app on a phone, 2026-12-05)
 LEGEND_CAP_PER_WIDTH = 1 / 28
 _LEGEND_BACKGROUND = (32, 32, 32)
 

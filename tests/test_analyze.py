@@ -375,8 +375,8 @@ def _text_lines(strip: np.ndarray) -> list[int]:
 @pytest.mark.parametrize("width", [256, 512, 1280, 4000])
 def test_overlay_legend_is_readable_when_the_figure_is_shown_256_px_wide(width):
     """The fold overlay's legend keeps its size relative to the figure (the app on a phone, 2026-12-05: drawn at
-    0.7 x 22 px per 1400 px of the photo's long side, its text was 2.8 px tall when the Folds view showed the 512 px
-    sample 256 px wide).  Shown 256 px wide, each line of the legend's strip is at least 9 px tall (its capitals
+    0.7 x 22 px per 1400 px of the photo's long side, its text was 3.6 px tall when the 1280 x 1600
+    sample's overlay was shown 256 px wide).  Shown 256 px wide, each line of the legend's strip is at least 9 px tall (its capitals
     and descenders; the text's cap height is LEGEND_CAP_PER_WIDTH of the width, 9.1 px at 256), whatever the photo's
     width, and every entry is on it."""
     from facemetrics.overlay import LEGEND, legend_strip
