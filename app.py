@@ -99,6 +99,65 @@ def md(text) -> str:
     return "".join("\\" + c if c in _MARKDOWN_SPECIAL else c for c in str(text))
 
 
+#: the content widths (px) below which a wide table is swapped for its compact form (:func:`fitted`), by the
+#: size class ``fitted`` is given: "" the comparison table (its columns take 822 px, :data:`TABLE_COLUMNS`) and
+#: My study's photo table (846 px at 390 px; at 1366 x 768 with the sidebar open the page's content is 906 px);
+#: "s" a photo's figures beside its card (500 px, :data:`FIGURE_COLUMNS`; the column is 600 px at 1366 x 768)
+NARROW_PX = {"": 860, "s": 520}
+
+#: CSS of the wide / compact pairs drawn by :func:`fitted`: a CSS container query on the width of the pair's own
+#: container (not the window's: the sidebar takes 300 px of it), no script.  At 390 px (a phone) the
+#: comparison table's verdict column began 142 px past the table's right edge (498 px into 822 px of columns in
+#: 356; app on a phone, 2026-12-05).
+#: A compact table (``st.table``) has the container's width, its columns shared equally, and its long words
+#: (``mouth_corner_lift_mm``) break anywhere rather than widen it.
+LAYOUT_CSS = "<style>\n" + "".join(
+    f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
+@container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
+@container (min-width: {px}px) {{ [class*="st-key-fm-compact{c}-"] {{ display: none !important; }} }}
+[class*="st-key-fm-compact{c}-"] table {{ table-layout: fixed; width: 100%; }}
+[class*="st-key-fm-compact{c}-"] td, [class*="st-key-fm-compact{c}-"] th {{ padding: 0.3rem 0.4rem; }}
+[class*="st-key-fm-compact{c}-"] td *, [class*="st-key-fm-compact{c}-"] th * {{ overflow-wrap: anywhere !important; }}
+""" for c, px in NARROW_PX.items()) + "</style>"
+
+
+def md_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s cells as texts shown literally (:func:`md`) by ``st.table``, which reads each cell as Markdown (a
+    photo named ``*a*.jpg`` would be shown as an italic a)."""
+    return frame.astype(str).map(md)
+
+
+def layout_css() -> None:
+    """:data:`LAYOUT_CSS` on the page (a style-only ``st.html``: no space taken, no script)."""
+    st.html(LAYOUT_CSS)
+
+
+def fitted(name: str, where=st, size: str = ""):
+    """Two containers side by side in the page's flow, ``(wide, compact)``, of which the browser shows one: the wide
+    one when the pair's container is at least ``NARROW_PX[size]`` px wide (:data:`NARROW_PX`), the compact one below
+    that (:data:`LAYOUT_CSS`: a phone), in ``where`` (a container; default: the current one).  ``name``: unique
+    among the page's pairs in a run (letters, digits, '-')."""
+    outer = where.container(key=f"fm-fit{size}-{name}")
+    return outer.container(key=f"fm-wide{size}-{name}"), outer.container(key=f"fm-compact{size}-{name}")
+
+
+#: a code span of the library's messages: a column or command name in backticks ("(`covered_columns`)",
+#: "`study report`"), which :func:`md_message` keeps as code
+_CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_ .\-]*)`")
+
+
+def md_message(text) -> str:
+    """A message of the library's (it may quote file names) for ``st.warning`` / ``st.markdown``: shown literally
+    (:func:`md`) but for its code spans (:data:`_CODE_SPAN`), which Markdown draws as code.  Through :func:`md` a
+    photo card read "... may be read on the cover, not the face (`covered_columns`)" with its backticks (the app on a
+    phone, 2026-12-05)."""
+    text, out, at = str(text), [], 0
+    for m in _CODE_SPAN.finditer(text):
+        out += [md(text[at:m.start()]), m.group(0)]
+        at = m.end()
+    return "".join(out) + md(text[at:])
+
+
 # --------------------------------------------------------------------------
 # cached library calls
 # --------------------------------------------------------------------------
@@ -772,8 +831,10 @@ def photo_cards(analyses: list[fm.PhotoAnalysis], figures: bool = False) -> None
             if a.ok:
                 # the floors at this photo's pixel size as a comparison reads them (pair_mm_per_px: per
                 # analysed pixel; a pair's is the coarser photo's)
-                right.dataframe(photo_figures(a.to_row(), pair_mm_per_px(a, a)), hide_index=True, width="stretch",
-                                column_config=FIGURE_COLUMNS)
+                figures = photo_figures(a.to_row(), pair_mm_per_px(a, a))
+                wide, compact = fitted(f"figures-{a.photo.sha256[:12]}", right, size="s")
+                wide.dataframe(figures, hide_index=True, width="stretch", column_config=FIGURE_COLUMNS)
+                compact.table(md_cells(figures_compact(figures)), hide_index=True)  # a phone: no sideways scroll
                 right.caption(FIGURES_NOTE)
         return
     cols = st.columns(4)
@@ -795,7 +856,7 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
-        st.warning("Usable, but: " + md("; ".join(notes)), icon=":material/warning:")
+        st.warning("Usable, but: " + md_message("; ".join(notes)), icon=":material/warning:")
     else:
         st.success("Usable", icon=":material/check:")
 
@@ -830,6 +891,15 @@ FIGURES_NOTE = ("right / left: the subject's own sides. ± scale: the mm scale's
                 "floor / √2 "
                 "(the repeatability of photos of one unchanged face, not of the light). The measurements and `mm_per_px_uncertainty_pct` are in photos.csv (Downloads); the ± mm and floor "
                 "columns are derived here.")
+
+
+def figures_compact(figures: pd.DataFrame) -> pd.DataFrame:
+    """:func:`photo_figures`' table as a phone shows it (``st.table``, no sideways scroll): the value with its unit,
+    then the same ± and floor texts under shorter headers ("± scale", "floor")."""
+    value = [v if v == "n/a" else _unit_text(v, u) for v, u in zip(figures["value"], figures["unit"])]
+    return pd.DataFrame({"figure": figures["figure"].to_numpy(), "value": value,
+                         "± scale": figures["scale_uncertainty"].to_numpy(),
+                         "floor": figures["change_noise_floor"].to_numpy()})
 
 
 def _num(v) -> float:
@@ -1142,6 +1212,61 @@ def _change_scale_text(dp: int, scale: str):
     return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):+.{dp}f}" + (f" ± {scale}" if scale else "")
 
 
+def _unit_text(text: str, unit) -> str:
+    """``text`` with ``unit`` after it (blank text: blank; no unit: the text alone)."""
+    return f"{text} {unit}" if text and isinstance(unit, str) and unit else text
+
+
+def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table (:func:`table_shown`'s) as a phone shows it: the verdict first, then the change with its
+    scale ± and unit ("+1.59 ± 0.07 mm", the wide table's cell and decimals: :func:`table_styled`), its noise floor
+    with its unit, and the metric with its side; the per-photo values are :func:`compact_values`.  Text columns
+    (blank where the wide table is blank).
+
+    Parameters
+    ----------
+    shown : DataFrame
+        :func:`table_shown`'s table: ``metric``, ``side``, ``change``, ``unit``, ``noise_floor``, ``verdict``
+        (``change_scale_sd`` optional), one row per metric and side.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``verdict``, ``change ± scale``, ``floor``, ``metric``; one row per row of ``shown``.
+    """
+    dp = table_decimals(shown)
+    sd = (pd.to_numeric(shown["change_scale_sd"], errors="coerce") if "change_scale_sd" in shown.columns
+          else pd.Series(math.nan, index=shown.index))
+    change, floor = [], []
+    for k in shown.index:
+        d, unit = int(dp[k]), shown.at[k, "unit"]
+        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(_num(shown.at[k, "change"])), unit))
+        floor.append(_unit_text(_number_text(d)(_num(shown.at[k, "noise_floor"])), unit))
+    return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
+                         "floor": floor,
+                         "metric": [f"{m}, {sd_}" if sd_ else str(m) for m, sd_ in zip(shown["metric"],
+                                                                                      shown["side"].fillna(""))]})
+
+
+def compact_values(shown: pd.DataFrame) -> pd.DataFrame:
+    """Each photo's own value of the comparison table's rows that have one (a lift has none), as a phone shows them
+    under :func:`compact_table`: the metric with its side, ``before`` and ``after`` with their unit (a fold's with its
+    ± as the wide table shows it: :func:`facemetrics.report.per_photo_value`)."""
+    dp = table_decimals(shown)
+    fold = shown["metric"].isin(PER_PHOTO_ROWS)
+    rows = []
+    for k in shown.index:
+        unit = shown.at[k, "unit"]
+        text = (_per_photo_text(_num(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
+        b, a = (text(_num(shown.at[k, c])) for c in ("before", "after"))
+        if b or a:
+            side = shown.at[k, "side"]
+            rows.append({"metric": f"{shown.at[k, 'metric']}, {side}" if isinstance(side, str) and side
+                         else str(shown.at[k, "metric"]),
+                         "before": _unit_text(b, unit), "after": _unit_text(a, unit)})
+    return pd.DataFrame(rows, columns=["metric", "before", "after"])
+
+
 def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
     """The comparison's headline as the page shows it (plain text; its file names not escaped):
     :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, unless the batch's
@@ -1193,12 +1318,12 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         st.error("These photos cannot be compared: " + md("; ".join(m.rstrip(".") for m in reasons)) + ".",
                  icon=":material/block:")
         for m in added:  # the before photo is the likely cause: not a difference to take alike
-            st.warning(md(m), icon=":material/warning:")
+            st.warning(md_message(m), icon=":material/warning:")
         others = refused_others(others)
         if others:  # named apart: the reason is not lost in them (app audit, 2026-12-03)
             st.caption("Also different between the two photos (take them alike when you retake):")
             for m in others:
-                st.warning(md(m), icon=":material/warning:")
+                st.warning(md_message(m), icon=":material/warning:")
         return {"comparison.csv": comparison_csv(cmp, pair, result)}  # its rows say refused, and why
     head = st.empty()  # redrawn when the 'before' photos' check below makes its jawline row 'uncertain'
     show_headline(head, page_headline(frame, cmp.messages, result))
@@ -1206,19 +1331,28 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
     for m in said:
-        st.warning(md(m), icon=":material/warning:")
+        st.warning(md_message(m), icon=":material/warning:")
     disagree_box = st.container()  # the batch's next message: the 'before' photos disagree (filled below)
     for m in added:
-        st.warning(md(m), icon=":material/warning:")
+        st.warning(md_message(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
         used = cmp.noise_source.startswith("repeats")
         st.caption(("Noise floors from your repeat photos: " if used else "Noise floors: ") + md(note))
 
+    drawn = []
+
     def draw_table(box) -> None:  # the batch's verdicts (same picture, 'before' photos that disagree)
-        box.dataframe(table_styled(table_shown(with_batch_verdicts(frame, result))), hide_index=True,
-                      width="stretch", height=420, column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER,
-                      column_order=TABLE_DRAWN)
+        shown = table_shown(with_batch_verdicts(frame, result))
+        # a wide table and, on a phone, its compact form (verdict and change first; the per-photo values below)
+        wide, compact = fitted(f"cmp-{hashlib.sha1(label.encode()).hexdigest()[:8]}-{len(drawn)}", box.container())
+        drawn.append(1)
+        wide.dataframe(table_styled(shown), hide_index=True, width="stretch", height=420,
+                       column_config=TABLE_COLUMNS, placeholder=TABLE_PLACEHOLDER, column_order=TABLE_DRAWN)
+        with compact:
+            st.table(md_cells(compact_table(shown)), hide_index=True)
+            with st.expander("Each photo's values (before, after)"):
+                st.table(md_cells(compact_values(shown)), hide_index=True)
 
     # the table across the page, under the headline, then the figure with the table's notes beside it: beside the
     # figure (half the page) its columns needed a horizontal scroll at 1366 px to reach the scale ± (632 px of
@@ -1285,7 +1419,7 @@ def disagreement_warnings(box, message: str, result: dict) -> None:
     box.warning(md(message), icon=":material/warning:")
     for m in result["messages"]:
         if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
-            box.warning(md(m), icon=":material/warning:")
+            box.warning(md_message(m), icon=":material/warning:")
 
 
 #: a clause of the gate's messages that speaks of a measured comparison (what was corrected, what was
@@ -1651,10 +1785,7 @@ def _study_page(store) -> None:
     photos = store.photos(subject)
     st.subheader(f"{md(subject)}: {len(photos)} photo(s), {len(sessions)} session(s)", anchor=False)
     if len(photos):
-        shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
-        with st.spinner("Measuring the stored photos (first view with this version only)..."):
-            shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
-        st.dataframe(shown, hide_index=True, width="stretch")
+        _study_photos_table(store, photos)
     if (photos["role"] == "post").any() and (photos["role"] == "baseline").any():
         _study_timeline(store, subject, photos, sessions)
     else:
@@ -1676,6 +1807,29 @@ def _study_page(store) -> None:
                 + md(", ".join(left)))
             st.session_state["study-flash-warn"] = bool(left)  # files left behind: a warning, not a success
             st.rerun()
+
+
+def _study_photos_table(store, photos: pd.DataFrame) -> None:
+    """My study's table of the stored photos with each one's measurement status; on a phone its compact form
+    (:func:`study_compact`, the full table in an expander under it: :func:`fitted`)."""
+    shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
+    with st.spinner("Measuring the stored photos (first view with this version only)..."):
+        shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
+    wide, compact = fitted("study-photos")
+    wide.dataframe(shown, hide_index=True, width="stretch")
+    with compact:  # a phone: each photo's status first (it was past the table's right edge at 390 px)
+        st.table(md_cells(study_compact(shown)), hide_index=True)
+        with st.expander("All columns"):
+            st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
+    """My study's photo table as a phone shows it: ``status`` first, then ``role``, ``taken_at`` and the photo's
+    ``original_name``, and ``error`` when a photo has one (the full table is in an expander under it)."""
+    cols = ["status", "role", "taken_at", "original_name"]
+    if "error" in shown.columns and shown["error"].fillna("").astype(str).str.strip().ne("").any():
+        cols.append("error")
+    return shown[[c for c in cols if c in shown.columns]].fillna("").astype(str).reset_index(drop=True)
 
 
 def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
@@ -1739,7 +1893,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         if base_row is not None:
             st.success(f"{md(name)}: taken like your baseline.", icon=":material/check:")
         elif notes:  # it may become the baseline every later photo is checked against
-            st.warning(f"{md(name)}: usable, but: " + md("; ".join(notes)) + ". No baseline yet: the first photo "
+            st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". No baseline yet: the first photo "
                        "taken before a session becomes it (face the camera, neutral expression).",
                        icon=":material/warning:")
         else:
@@ -1819,7 +1973,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
             st.error(f"The timeline could not be made: {md(exc)}")
             return
     for note in rep["notes"]:  # the sessions' notes, as `study report` prints them
-        st.warning(md(note), icon=":material/warning:")
+        st.warning(md_message(note), icon=":material/warning:")
     files = rep["files"]
     if rep["error"]:
         st.error(f"The timeline could not be made: {md(rep['error'])}")
@@ -1848,9 +2002,15 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
                        key="study-zip")
 
 
-def main() -> None:
+def page_setup() -> None:
+    """What every run draws first, in either mode: the Face Mesh warm-up, the layout's CSS, the sidebar."""
     warm_up()
+    layout_css()
     sidebar()
+
+
+def main() -> None:
+    page_setup()
     if st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode",
                         help="My study keeps your photos and sessions on this machine over weeks") == "My study":
         my_study_view()

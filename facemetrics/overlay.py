@@ -33,8 +33,10 @@ def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
 
     Returns
     -------
-    ndarray, shape (h, w, 3), uint8 RGB
-        At most :data:`OVERLAY_MAX_SIDE` px on the long side.
+    ndarray, shape (h + strip, w, 3), uint8 RGB
+        The photo (at most :data:`OVERLAY_MAX_SIDE` px on the long side; ``h, w``) above its legend's strip
+        (:func:`legend_strip`: its text a fixed share of ``w``, so that it stays readable however small the
+        figure is shown).
     """
     img = analysis.photo.rgb.copy()
     thick = max(2, int(round(max(img.shape[:2]) / 600)))
@@ -64,14 +66,15 @@ def photo_overlay(analysis: PhotoAnalysis) -> np.ndarray:
     f = min(1.0, OVERLAY_MAX_SIDE / max(h, w))
     if f < 1.0:
         img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    scale = max(img.shape[:2]) / 1400
-    for text, (x, y), away in side_labels(analysis):  # drawn after the resize: letters keep their size
-        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, 0.9 * scale, max(1, int(2 * scale)))
-        pad = 6 * scale
+    # the letters as tall as the legend's text (a share of the width: readable at 256 px; they were 0.9 x 22 px
+    # per 1400 px of the long side: 23 px in the 1280 x 1600 sample's overlay, 4.6 px when shown 256 px wide)
+    size = img.shape[1] * LEGEND_CAP_PER_WIDTH / cv2.getTextSize("R", cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][1]
+    for text, (x, y), away in side_labels(analysis):  # drawn after the resize
+        (tw, th), _ = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, max(1, round(2 * size)))
+        pad = 0.3 * th
         org = (int(round(x * f + pad)) if away > 0 else int(round(x * f - pad - tw)), int(round(y * f + th / 2)))
-        _outlined_text(img, text, org, 0.9 * scale, _BAND)
-    _legend(img)
-    return img
+        _outlined_text(img, text, org, size, _BAND)
+    return np.concatenate([img, legend_strip(img.shape[1])], axis=0)
 
 
 def side_labels(analysis: PhotoAnalysis) -> list[tuple[str, tuple[float, float], int]]:
@@ -105,16 +108,52 @@ def side_labels(analysis: PhotoAnalysis) -> list[tuple[str, tuple[float, float],
 
 
 def _outlined_text(img: np.ndarray, text: str, org: tuple[int, int], size: float, colour) -> None:
-    scale = max(img.shape[:2]) / 1400
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), int(4 * scale) + 1, cv2.LINE_AA)
-    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, int(2 * scale)), cv2.LINE_AA)
+    """``text`` at font scale ``size`` in ``colour`` with a black outline (strokes in proportion to ``size``)."""
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), round(4 * size) + 1, cv2.LINE_AA)
+    cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, round(2 * size)), cv2.LINE_AA)
 
 
-def _legend(img: np.ndarray) -> None:
-    scale = max(img.shape[:2]) / 1400
-    y = int(30 * scale)
-    for text, colour in (("jaw contour", _JAW), ("nasolabial fold line", _LINE),
-                         ("fold search band / valley map", _BAND), ("pupil line", _EYES),
-                         ("R / L: the subject's own right / left", _BAND)):
-        _outlined_text(img, text, (int(12 * scale), y), 0.7 * scale, colour)
-        y += int(30 * scale)
+#: the overlay legend's entries, in the colours they name; right / left are the subject's own
+LEGEND = (("jaw contour", _JAW), ("nasolabial fold line", _LINE), ("fold search band / valley map", _BAND),
+          ("pupil line", _EYES), ("R / L: the subject's own sides", _BAND))
+#: the legend's cap height as a share of the figure's width: 1/28 is 9.1 px when the figure is shown 256 px
+#: wide (a phone's half-width column; the legend was drawn 0.7 x 22 px per 1400 px of the photo's long side,
+#: 18 px in the 1280 x 1600 sample's overlay, 3.6 px when shown 256 px wide, 5.0 px in the Folds view at 390 px:
+#: unreadable; the app on a phone, 2026-12-05)
+LEGEND_CAP_PER_WIDTH = 1 / 28
+_LEGEND_BACKGROUND = (32, 32, 32)
+
+
+def legend_strip(width: int) -> np.ndarray:
+    """The overlay's legend (:data:`LEGEND`) on a dark strip ``width`` px wide, the entries flowed left to right
+    and wrapped, each in its colour; its text's cap height is :data:`LEGEND_CAP_PER_WIDTH` of ``width`` (the
+    longest entry fits one line), so the legend keeps its size relative to the figure however it is scaled.
+
+    Parameters
+    ----------
+    width : int
+        The figure's width, px.
+
+    Returns
+    -------
+    ndarray, shape (h, width, 3), uint8 RGB
+        ``h``: as many lines as the entries need, each 1.9 cap heights, plus a margin.
+    """
+    cap1 = cv2.getTextSize("Ag", cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][1]  # cap height at font scale 1, px
+    margin = max(2, round(width * 0.02))
+    longest = max(cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][0] for t, _ in LEGEND)
+    size = min(width * LEGEND_CAP_PER_WIDTH / cap1, (width - 2 * margin) / longest)
+    thick = max(1, round(2 * size))
+    cap, gap, step = cap1 * size, cap1 * size * 1.2, cap1 * size * 1.9
+    places, x, line = [], float(margin), 0
+    for text, colour in LEGEND:
+        tw = cv2.getTextSize(text, cv2.FONT_HERSHEY_SIMPLEX, size, thick)[0][0]
+        if x > margin and x + tw > width - margin:
+            x, line = float(margin), line + 1
+        places.append((text, colour, x, line))
+        x += tw + gap
+    strip = np.full((int(round(margin * 2 + (line + 1) * step)), width, 3), _LEGEND_BACKGROUND, np.uint8)
+    for text, colour, x, k in places:
+        org = (int(round(x)), int(round(margin + k * step + cap + (step - cap) / 2 - cap * 0.25)))
+        cv2.putText(strip, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, thick, cv2.LINE_AA)
+    return strip

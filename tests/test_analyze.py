@@ -357,11 +357,52 @@ def test_overlay_names_the_subjects_own_sides(sample_analysis, sample_rgb):
         assert own < np.linalg.norm(other.region_px.mean(axis=0) - xy)
     img = photo_overlay(sample_analysis)
     f = img.shape[1] / sample_rgb.shape[1]
+    img = img[:round(sample_rgb.shape[0] * f)]  # the photo, above the legend's strip
     for text, ((x, y), away) in labels.items():  # the letter is drawn beside its band
         x0, x1 = sorted((round(x * f), round((x + away * 0.05 * sample_rgb.shape[1]) * f)))
         box = (slice(round(y * f) - 8, round(y * f) + 8), slice(x0, x1))
         photo = cv2.resize(sample_rgb, img.shape[1::-1], interpolation=cv2.INTER_AREA)
         assert np.abs(img[box].astype(int) - photo[box]).max() > 100, text
+
+
+def _text_lines(strip: np.ndarray) -> list[int]:
+    """The heights (px) of the runs of rows of ``strip`` holding text (pixels off its background)."""
+    ink = (np.abs(strip.astype(int) - strip[0, 0].astype(int)).max(axis=2) > 60).any(axis=1)
+    edges = np.flatnonzero(np.diff(np.r_[0, ink.astype(int), 0]))
+    return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
+
+
+@pytest.mark.parametrize("width", [256, 512, 1280, 4000])
+def test_overlay_legend_is_readable_when_the_figure_is_shown_256_px_wide(width):
+    """The fold overlay's legend keeps its size relative to the figure (the app on a phone, 2026-12-05: drawn at
+    0.7 x 22 px per 1400 px of the photo's long side, its text was 3.6 px tall when the 1280 x 1600
+    sample's overlay was shown 256 px wide).  Shown 256 px wide, each line of the legend's strip is at least 9 px tall (its capitals
+    and descenders; the text's cap height is LEGEND_CAP_PER_WIDTH of the width, 9.1 px at 256), whatever the photo's
+    width, and every entry is on it."""
+    from facemetrics.overlay import LEGEND, legend_strip
+
+    strip = legend_strip(width)
+    assert strip.shape[1] == width and strip.shape[0] < 0.5 * width  # below the photo, not taller than half of it
+    lines = _text_lines(strip)
+    assert 2 <= len(lines) <= len(LEGEND), lines  # flowed: some entries share a line
+    assert min(lines) * 256 / width >= 9, (lines, width)
+    shown = cv2.resize(strip, (256, round(strip.shape[0] * 256 / width)), interpolation=cv2.INTER_AREA)
+    assert min(_text_lines(shown)) >= 8, _text_lines(shown)  # as a browser shows it 256 px wide
+    px = strip.reshape(-1, 3).astype(int)
+    for text, colour in LEGEND:  # each entry in its colour (anti-aliased: near it)
+        assert (np.abs(px - np.array(colour)).max(axis=1) <= 40).any(), text
+
+
+def test_overlay_is_the_photo_above_its_legend(sample_analysis):
+    """photo_overlay: the photo (its long side at most OVERLAY_MAX_SIDE) with the legend's strip under it."""
+    from facemetrics.overlay import OVERLAY_MAX_SIDE, legend_strip, photo_overlay
+
+    img = photo_overlay(sample_analysis)
+    h, w = sample_analysis.photo.rgb.shape[:2]
+    f = min(1.0, OVERLAY_MAX_SIDE / max(h, w))
+    strip = legend_strip(img.shape[1])
+    assert img.shape == (round(h * f) + strip.shape[0], round(w * f), 3)
+    assert np.array_equal(img[round(h * f):], strip)
 
 
 def test_black_and_white_photo_is_named_and_colour_fraction_is_scale_free(sample_analysis):

@@ -212,7 +212,7 @@ THRESHOLDS_DOC = PKG.parent / "docs" / "thresholds.md"
 NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "geometry": ("int", "Face Mesh landmark indices (its floats, IRIS_* and friends, are thresholds)"),
     "capture": (("_BASE_COLOUR", "_NEW_COLOUR"), "drawing colours, RGB"),
-    "overlay": (("_JAW", "_BAND", "_LINE", "_EYES"), "drawing colours, RGB"),
+    "overlay": (("_JAW", "_BAND", "_LINE", "_EYES", "_LEGEND_BACKGROUND"), "drawing colours, RGB"),
     "loader": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED", "_TAG_FOCAL_35MM",
                 "_TAG_LENS_MAKE", "_TAG_LENS_MODEL"), "EXIF tag numbers"),

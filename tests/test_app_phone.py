@@ -1,0 +1,266 @@
+"""The app at a phone's width (390 x 844, an iPhone 12-14 in portrait; 2026-12-05).
+
+At 390 px the comparison table, a photo's figures and My study's photo table scrolled sideways inside
+themselves (the comparison's verdict 466 px to the right of the screen's edge).  Each is now drawn twice, a wide
+table and a compact one, and a CSS container query on the width it is given shows one (``app.fitted``,
+``app.LAYOUT_CSS``: no script).  The compact tables are checked here without a browser (AppTest: the same verdicts
+and texts as the wide table, each with its unit) and in Debian's Chromium (the verdict column inside the screen,
+nothing past its right edge, the wide table hidden; at 1366 px the reverse).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import app_module
+from test_app import _shown_texts
+from test_app_browser import CHROMIUM_ARGS, _chromium, running_app
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True, has_touch=True)
+DESK = dict(viewport={"width": 1366, "height": 768})
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def after_bytes() -> bytes:
+    """The bundled "after" sample: the before photo with a simulated 1.5 mm lift."""
+    return (SAMPLES / "astronaut_after.jpg").read_bytes()
+
+
+def _pair_app(after_bytes) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes):
+    """The phone's comparison table: the verdict first, then the change with its scale ± and unit, the floor with
+    its unit, the metric with its side; row for row the wide table's verdicts and cell texts (app.table_styled),
+    and each photo's values (a fold's with its ±) in the table under it."""
+    at = _pair_app(after_bytes)
+    wide = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
+    data, shown = wide.value, _shown_texts(wide)  # the numbers, and the wide table's texts of them
+    texts = {(r, c): shown.loc[r, c] for r in data.index for c in ("change", "noise_floor")}
+    tables = [t.value.map(lambda v: v.replace("\\", "")) for t in at.table]  # shown literally: Markdown-escaped
+    compact = next(t for t in tables if list(t.columns) == ["verdict", "change ± scale", "floor", "metric"])
+    assert len(compact) == len(data)
+    assert list(compact["verdict"]) == list(data["verdict"])
+    for k, r in enumerate(data.index):
+        unit = data.loc[r, "unit"]
+        assert compact.iloc[k]["change ± scale"] == f"{texts[(r, 'change')]} {unit}", compact.iloc[k]
+        assert compact.iloc[k]["floor"] == f"{texts[(r, 'noise_floor')]} {unit}", compact.iloc[k]
+        assert compact.iloc[k]["metric"] == f"{data.loc[r, 'metric']}, {data.loc[r, 'side']}"
+    jaw = compact[compact["metric"] == "jawline_lift_mm, mean"].iloc[0]
+    assert re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw["change ± scale"]) and jaw["verdict"] == "lift", jaw
+    values = next(t for t in tables if list(t.columns) == ["metric", "before", "after"])
+    folds = values[values["metric"].str.startswith("nlf_depth")]
+    assert len(folds) and folds["before"].str.contains("±").all() and folds["after"].str.endswith(" index").all()
+    has = data[data["before"].notna() | data["after"].notna()]  # a dense-flow lift has no value of its own
+    assert list(values["metric"]) == [f"{m}, {sd}" for m, sd in zip(has["metric"], has["side"])]
+    assert "jawline_lift_mm, mean" not in set(values["metric"])
+
+
+def test_compact_tables_carry_units_and_blank_what_the_wide_one_blanks():
+    app = app_module()
+    shown = pd.DataFrame(dict(metric=["jawline_lift_mm", "nlf_depth", "head_yaw_change_deg"],
+                              side=["mean", "right", "mean"], change=[1.5912, -0.31, float("nan")],
+                              unit=["mm", "index", "deg"], noise_floor=[0.1, 0.84, 0.03],
+                              verdict=["lift", "within_noise", "uncertain"], before=[float("nan"), 16.3, 1.0],
+                              after=[float("nan"), 16.0, 1.2], change_scale_sd=[0.0712, float("nan"), float("nan")]))
+    c = app.compact_table(shown)
+    assert list(c["change ± scale"]) == ["+1.59 ± 0.07 mm", "-0.31 index", ""]
+    assert list(c["floor"]) == ["0.10 mm", "0.84 index", "0.03 deg"]
+    v = app.compact_values(shown)
+    assert list(v["metric"]) == ["nlf_depth, right", "head_yaw_change_deg, mean"]
+    assert v.iloc[0]["before"].endswith(" index") and "±" in v.iloc[0]["before"]
+    assert list(v.iloc[1][["before", "after"]]) == ["1.00 deg", "1.20 deg"]
+
+
+def test_the_compact_figures_and_study_tables():
+    app = app_module()
+    row = dict(mm_per_px=0.1845, mm_per_px_uncertainty_pct=1.2, jawline_height_mm=96.2, jaw_width_mm=float("nan"),
+               jaw_angle_right_deg=138.0, nlf_depth_right=16.84, calibration_source="iris")
+    figures = app.photo_figures(row)
+    c = app.figures_compact(figures)
+    assert list(c.columns) == ["figure", "value", "± scale", "floor"] and len(c) == len(figures)
+    by = c.set_index("figure")
+    assert by.loc["jawline height below the pupils", "value"] == "96.2 mm"
+    assert by.loc["jaw width", "value"] == "n/a"
+    assert by.loc["mm per pixel (scale)", "value"] == "0.1845 mm/px" and by.loc["mm per pixel (scale)", "± scale"]
+    photos = pd.DataFrame(dict(taken_at=["2026-11-02T07:30:00"], role=["baseline"], treatment=["rf"],
+                               treated_at=["2026-11-02T08:00:00"], original_name=["a.jpg"], capture_note=[""],
+                               status=["ok"], error=[""]))
+    assert list(app.study_compact(photos).columns) == ["status", "role", "taken_at", "original_name"]
+    photos.loc[0, ["status", "error"]] = ["no_face", "no face found"]
+    assert list(app.study_compact(photos).columns)[-1] == "error"
+    # st.table reads its cells as Markdown: a file name's shown as typed
+    assert app.md_cells(pd.DataFrame({"name": ["*a*_[1].jpg"]})).iloc[0, 0] == "\\*a\\*\\_\\[1\\]\\.jpg"
+
+
+# ---------------------------------------------------------------- in Chromium
+
+
+def _browser(sync_api_p):
+    return sync_api_p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+
+
+def _need_browser():
+    if _chromium() is None:
+        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
+    return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _wait_idle(page, timeout_ms: int = 120_000) -> None:
+    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon],"
+                           " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout_ms)
+
+
+#: the leaf elements of the page's main area with text whose box ends past the window's right edge, and the grids
+#: that scroll sideways inside themselves (glide-data-grid's scroller: wider content than its box)
+PAST_THE_EDGE = r"""(vw) => {
+  const out = [];
+  for (const s of document.querySelectorAll('[data-testid=stMain] .dvn-scroller'))
+    if (s.offsetParent !== null && s.scrollWidth > s.clientWidth + 1) out.push('grid scrolls: ' + s.scrollWidth + ' in ' + s.clientWidth);
+  for (const e of document.querySelectorAll('[data-testid=stMain] *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > vw + 1 && e.children.length === 0 && e.textContent.trim()
+        && !e.closest('.dvn-scroller, [data-testid=stExpanderDetails]'))
+      out.push(e.textContent.trim().slice(0, 60) + ' ends at ' + Math.round(r.right));
+  }
+  return out;
+}"""
+
+
+def _upload(page, url, files):
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=30_000)
+    page.set_input_files("input[type=file]", [str(f) for f in files])
+
+
+def _compact_verdicts(page):
+    return page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
+
+
+def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(tmp_path):
+    """At 390 x 844: the compact comparison table is shown and the wide one hidden; its verdict column (header and
+    every cell) lies inside the window, "lift" read on the jawline's row, and no text of the page ends past the
+    window's right edge; the photo cards' texts hold no Markdown (no backtick, no escaping backslash) for names
+    with Markdown's characters.  At 1366 x 768 the wide table is shown and the compact one hidden."""
+    sync_api = _need_browser()
+    before, after = tmp_path / "my_before_(1).jpg", tmp_path / "`after`_*2*.jpg"
+    shutil.copy(SAMPLES / "astronaut_before.jpg", before)
+    shutil.copy(SAMPLES / "astronaut_after.jpg", after)
+    with running_app(tmp_path) as url, sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_context(**PHONE).new_page()
+            _upload(page, url, [before, after])
+            page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+            table = _compact_verdicts(page)
+            table.wait_for(timeout=30_000)
+            page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
+            _wait_idle(page)
+            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+            assert heads[:2] == ["verdict", "change ± scale"], heads
+            cells = table.locator("tbody tr td:nth-child(1)")
+            assert cells.count() > 20
+            for box in [table.locator("thead th").first.bounding_box()] + [
+                    cells.nth(k).bounding_box() for k in range(cells.count())]:
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            rows = [r.split("\t") for r in table.locator("tbody tr").all_inner_texts()]
+            jaw = next(r for r in rows if r[-1].replace("\n", "").strip() == "jawline_lift_mm, mean")
+            assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").strip()), jaw
+            wide = page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
+            assert wide.count() == 1 and not wide.is_visible()
+            assert page.evaluate(PAST_THE_EDGE, 390) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            captions = page.locator("[data-testid=stMain] [data-testid=stImageCaption]").all_inner_texts()
+            assert "my_before_(1).jpg" in captions, captions
+            assert any(c.replace("\\", "") == "`after`_*2*.jpg" for c in captions), captions
+            assert all("\\" not in c for c in captions), captions  # shown as named, not escaped
+
+            desk = browser.new_context(**DESK).new_page()
+            _upload(desk, url, [before, after])
+            desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+            grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
+            grid.wait_for(timeout=30_000)
+            assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
+        finally:
+            browser.close()
+
+
+def test_a_library_message_keeps_its_code_spans_and_escapes_the_rest():
+    """A photo card showed "(`covered_columns`)" with its backticks: the library's messages went through app.md,
+    which escapes every Markdown character.  app.md_message keeps a column's or command's code span (Markdown draws
+    it as code, without backticks) and escapes the rest: a file name's Markdown is still shown as typed."""
+    from facemetrics.occlusion import REGION_COLUMNS, PhotoOcclusion, occlusion_warnings
+
+    app = app_module()
+    region = next(iter(REGION_COLUMNS))
+    (msg,) = occlusion_warnings(PhotoOcclusion(areas_mm2={region: 120.0}, covered=(region,)))
+    assert "(`covered_columns`)" in msg
+    shown = app.md_message("photo_[1]*.jpg: " + msg)
+    assert "\\(`covered_columns`\\)" in shown  # the span kept whole, its parentheses escaped
+    assert shown.startswith("photo\\_\\[1\\]\\*\\.jpg: ")
+    assert shown.count("`") == 2
+    assert app.md_message("`a*b`.jpg") == app.md("`a*b`.jpg")  # not a column's name: escaped as typed
+    assert app.md_message("run `study report` again") == "run `study report` again"
+
+
+@pytest.fixture
+def small_store(tmp_path, sample_path):
+    """A store with one subject's simulated session (a photo before, two after), as `facemetrics study import`
+    writes it."""
+    from datetime import datetime
+
+    from facemetrics.cli import main
+    from facemetrics.study import study
+
+    design = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0, 3.0])}
+    info = study(sample_path, tmp_path / "sim", subjects=1, design=design, max_side=480, seed=0,
+                 start=datetime(2026, 11, 2, 8, 0, 0))
+    store = tmp_path / "store"
+    assert main(["study", "import", str(info.folder), "--store", str(store), "--no-measure"]) == 0
+    return store
+
+
+def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_store):
+    """My study at 390 x 844: the photo table's compact form, each photo's status first and inside the window,
+    nothing of the page past its right edge; the wide table hidden."""
+    sync_api = _need_browser()
+    with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url, sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_context(**PHONE).new_page()
+            page.goto(url, wait_until="domcontentloaded")
+            page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
+            page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+            page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+            page.mouse.click(385, 700)  # outside the sidebar: it closes
+            table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
+            table.wait_for(timeout=120_000)
+            _wait_idle(page, 240_000)
+            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+            assert heads[0] == "status", heads
+            cells = table.locator("tbody tr td:nth-child(1)")
+            assert cells.count() == 3 and set(cells.all_inner_texts()) == {"ok"}, cells.all_inner_texts()
+            for k in range(cells.count()):
+                box = cells.nth(k).bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
+            assert page.evaluate(PAST_THE_EDGE, 390) == []
+        finally:
+            browser.close()
