@@ -35,6 +35,12 @@ missing, one time that is no time), checking that
 - ``study import``'s remedy for photos without a capture time says what a manifest holds, and following it (a copy
   of batch's photos.csv, taken_at filled in) imports them.
 
+Round 2's follow-up (2026-12-05): a copy within one session (``day2/after_day2 (1).jpg``) without a capture time
+is named by ``batch``; ``study import`` names the file filed under two subjects; a manifest's times written with a
+dot (``09.00``, ``9.30am``) are one line of their own (the time meant with colons) in ``batch`` and ``study
+import``, not among the times that cannot be read; every ``study`` sub-command's ``--help`` has a description with
+an example.
+
 Prints one line per check (``ok`` / ``FAIL``) and exits 1 when any fails.
 """
 
@@ -200,6 +206,7 @@ def build_round2(folder: Path) -> Path:
     after.save(anna / "day2" / "after_day2.jpg", quality=90)
     after.save(anna / "IMG_0003.HEIC", format="PNG")  # a PNG named .HEIC
     shutil.copy(anna / "after.jpg", anna / "after copy.jpg")
+    shutil.copy(anna / "day2" / "after_day2.jpg", anna / "day2" / "after_day2 (1).jpg")  # a copy in one session only
     shutil.copy(anna / "before.jpg", ben / "pre.jpg")  # one photo filed under two subjects
     shutil.copy(anna / "after.jpg", ben / "post.jpg")
     after.resize((960, 1200)).save(ben / "post_whatsapp.jpg", quality=60)
@@ -238,16 +245,20 @@ def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
           heic["status"] == "ok" and "anna/microcurrent/day2/after_day2.jpg" in set(photos["photo"]), heic["status"])
     untimed = photos.loc[photos["taken_at"].isna(), "excluded"]
     check("round 2: photos.csv's reason for no capture time says what to do",
-          len(untimed) == 9 and untimed.str.contains("give its taken_at in a manifest").all(), untimed.iloc[0])
+          len(untimed) == 10 and untimed.str.contains("give its taken_at in a manifest").all(), untimed.iloc[0])
     check("round 2: the console's remedy names the photos.csv to copy and the command",
           f"a copy of {out / 'batch'}/photos.csv" in batch.stdout and "--manifest COPY)." in batch.stdout
           and f"facemetrics batch {folder}" in batch.stdout)
     check("round 2: a file filed under two subjects is named",
           "anna/microcurrent/after copy.jpg = anna/microcurrent/after.jpg = ben/rf/post.jpg (subjects 'anna', 'ben')"
           in batch.stdout and "anna/microcurrent/before.jpg = ben/rf/pre.jpg" in batch.stdout)
+    check("round 2 follow-up: a copy within one session without a capture time is named",
+          "1 photo is filed twice or more in one session as the same file, without a capture time: "
+          "anna/microcurrent/day2/after_day2 (1).jpg = anna/microcurrent/day2/after_day2.jpg ('anna', 'microcurrent')"
+          in batch.stdout and "4 identical to another photo here" in batch.stdout)
     manifest = out / "partial.csv"
     manifest.write_text(PARTIAL)
-    expected = {"photos not listed: named, with 'add a row'": f"5 photos of the folder are not in {manifest}",
+    expected = {"photos not listed: named, with 'add a row'": f"6 photos of the folder are not in {manifest}",
                 "the row whose photo is missing: named": "names a photo that is not in the folder: row 5 "
                                                          "(anna/microcurrent/after_3h.jpg)",
                 "the time that is no time: row and column": "row 4 (anna/microcurrent/day2/after_day2.jpg), column "
@@ -269,6 +280,9 @@ def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
           "no subject, treatment or treatment time" not in imp.stdout and "3 photo(s) imported" in imp.stdout,
           imp.stdout.splitlines()[0] if imp.stdout else imp.stderr[-200:])
     plain = _run("study", "import", folder, "--store", out / "store2", "--no-measure")
+    check("round 2 follow-up: study import names a file filed under two subjects",
+          "anna/microcurrent/before.jpg = ben/rf/pre.jpg (subjects 'anna', 'ben')" in plain.stdout
+          and "remove it and import again" in plain.stdout)
     check("round 2: study import of photos without a capture time says what a manifest holds (exit 2, none imported)",
           plain.returncode == 2 and "a manifest lists every photo it imports, with photo, subject, treatment" in
           plain.stdout and "writes OUT/photos.csv, which reads as one" in plain.stdout, plain.stdout.splitlines()[-1])
@@ -283,7 +297,32 @@ def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
     check("round 2: the remedy (photos.csv copied, taken_at filled in) imports those photos",
           again.returncode == 0 and "2 photo(s) imported, 0 already there" in again.stdout,
           [x for x in again.stdout.splitlines() if "imported," in x])
+    # a manifest time written with a dot: its own line, with the time meant, in batch and study import
+    dotted = out / "dotted.csv"
+    dotted.write_text(DOTTED)
+    want = (f"2 times in {dotted} are written with a dot after the hours or the minutes, so their photos are not "
+            "used: row 3 (anna/microcurrent/after.jpg), column 'taken_at': '2026-12-01 09.00' (if 09:00 was meant: "
+            "2026-12-01T09:00); row 4 (anna/microcurrent/day2/after_day2.jpg), column 'taken_at': '2026-12-02 "
+            "9.30am' (if 09:30 was meant: 2026-12-02T09:30).")
+    for what, args in (("batch", ("batch", folder, "-o", out / "batch_dotted")),
+                       ("study import", ("study", "import", folder, "--store", out / "store3", "--no-measure"))):
+        run = _run(*args, "--manifest", dotted)
+        check(f"round 2 follow-up: {what} --manifest dotted.csv names the times written with a dot, not among "
+              "'cannot be read'", want in run.stdout and "cannot be read" not in run.stdout,
+              [x[:160] for x in run.stdout.splitlines() if "written with a dot" in x or "cannot be read" in x])
+    # every study sub-command's --help says what it does, with an example
+    for sub in ("add", "list", "report", "import", "delete"):
+        hlp = _run("study", sub, "--help")
+        check(f"round 2 follow-up: study {sub} --help has a description with an example",
+              hlp.returncode == 0 and " ".join(hlp.stdout.split()).count(f"Example: facemetrics study {sub}") == 1)
     return checks
+
+
+#: a manifest whose times are written with a dot (08.20, 8.20pm): rows 3 and 4
+DOTTED = ("photo,subject,treatment,taken_at,treated_at\n"
+          "anna/microcurrent/before.jpg,anna,microcurrent,2026-12-01T07:50,2026-12-01T08:00\n"
+          "anna/microcurrent/after.jpg,anna,microcurrent,2026-12-01 09.00,2026-12-01T08:00\n"
+          "anna/microcurrent/day2/after_day2.jpg,anna,microcurrent,2026-12-02 9.30am,2026-12-01T08:00\n")
 
 
 def main(argv=None) -> int:

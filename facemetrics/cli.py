@@ -461,24 +461,32 @@ def _shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
             f"the camera saved them (the original files, not screenshots or edited copies)."]
 
 
-def _identical_files_lines(photo_rows, most: int = 5) -> list[str]:
-    """One console line naming the files of a batch that are one file (the same ``sha256``) filed in two
-    or more sessions: the same photo under two subjects (``anna/mc/after.jpg`` and ``ben/rf/post.jpg``) is
-    measured and compared in each, and was counted as "identical to another photo here" with no name
-    (round 2 of a first-time user's session, 2026-12-05).  Copies within one session are not named here:
-    the pairing rule uses them once and says so.
+def _identical_files_lines(photo_rows, most: int = 5, again: str = "run batch again",
+                           within_session: bool = True) -> list[str]:
+    """The console lines naming the files of a batch that are one file (the same ``sha256``) filed twice:
+    in two or more sessions (the same photo under two subjects, ``anna/mc/after.jpg`` and ``ben/rf/post.jpg``,
+    is measured and compared in each), and within one session when a copy has no capture time.  Both were
+    counted as "identical to another photo here" with no name (round 2 of a first-time user's session,
+    2026-12-05).  Copies within one session that all have a time are not named here: the pairing rule uses
+    them once and says so in photos.csv.  ``batch`` and ``study import`` print them (one rule, one wording).
 
     Parameters
     ----------
     photo_rows : list of dict
-        The batch's photos.csv rows (``photo``, ``sha256``, ``subject``, ``treatment``, ``treated_at``).
+        The batch's photos.csv rows (``photo``, ``sha256``, ``subject``, ``treatment``, ``treated_at``,
+        ``taken_at``: "" or None when the photo has none); ``study import`` gives the same keys per file.
     most : int
-        How many groups are named; the rest are counted.
+        How many groups each line names; the rest are counted.
+    again : str
+        What to run once a copy filed under the wrong subject or session is removed.
+    within_session : bool
+        Also name the copies within one session without a capture time (``study import``: False; its store
+        keeps one copy per subject, "already there").
 
     Returns
     -------
     list of str
-        [] when no file is in two sessions.
+        [] when no file is filed twice so.
     """
     from .timekeys import name_key
 
@@ -486,26 +494,45 @@ def _identical_files_lines(photo_rows, most: int = 5) -> list[str]:
     for r in photo_rows:  # a photo of no session (no subject or treatment: not in the manifest) is filed nowhere
         if r.get("sha256") and str(r.get("subject") or "").strip() and str(r.get("treatment") or "").strip():
             groups.setdefault(r["sha256"], []).append(r)
-    spread = []
+    spread, untimed = [], []
     for rows in groups.values():
+        if len(rows) < 2:
+            continue
         sessions = {(name_key(r["subject"]), name_key(r["treatment"]), str(r.get("treated_at") or "")) for r in rows}
+        subjects = sorted({name_key(r["subject"]): str(r["subject"]) for r in rows}.values())
+        names = " = ".join(sorted(r["photo"] for r in rows))
         if len(sessions) > 1:
-            subjects = sorted({name_key(r["subject"]): str(r["subject"]) for r in rows}.values())
             where = (f"subjects {', '.join(map(repr, subjects))}" if len(subjects) > 1
                      else f"{len(sessions)} sessions of {subjects[0]!r}")
-            spread.append(f"{' = '.join(sorted(r['photo'] for r in rows))} ({where})")
-    if not spread:
-        return []
-    n = len(spread)
-    shown = "; ".join(spread[:most]) + (f"; and {n - most} more" if n > most else "")
-    return [f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each copy "
-            f"is used in its own session): {shown}. If a copy is filed under the wrong subject or session, remove "
-            f"it and run batch again."]
+            spread.append(f"{names} ({where})")
+        elif within_session and any(not str(r.get("taken_at") or "").strip() for r in rows):  # unpaired: unnamed
+            untimed.append(f"{names} ({subjects[0]!r}, {str(rows[0]['treatment'])!r})")
+
+    def shown(items):
+        n = len(items)
+        return "; ".join(items[:most]) + (f"; and {n - most} more" if n > most else "")
+
+    lines = []
+    if spread:
+        n = len(spread)
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each "
+                     f"copy is used in its own session): {shown(spread)}. If a copy is filed under the wrong subject "
+                     f"or session, remove it and {again}.")
+    if untimed:
+        n = len(untimed)
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed twice or more in one session as the same file, "
+                     f"without a capture time: {shown(untimed)}. Given one time, one copy is used and the others are "
+                     f"left out as copies (at two times, every copy is left out: one photo is not taken twice); if a "
+                     f"copy was meant to be another photo, put that photo in its place.")
+    return lines
 
 
 def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
     """The console lines on a manifest that does not fit the folder, each with what to do: the folder's
-    photos it does not list, its rows whose photo is not in the folder, its times that are not read.  Each
+    photos it does not list, its rows whose photo is not in the folder, its times written with a dot
+    (``08.20``, ``8.20pm``: why that cannot be read, and the time each would be with colons; they were
+    among "cannot be read" with their reason in photos.csv alone, round 2, 2026-12-05), its other times
+    that are not read.  Each
     was said only in photos.csv's ``excluded`` ("not in manifest", "listed in manifest row 5 but not
     found", "capture time '2026-12-02 9am' is not ISO 8601"), and a manifest listing some photos of a
     folder left the others out without a word (round 2 of a first-time user's session, 2026-12-05).
@@ -542,9 +569,18 @@ def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
     unlisted = [photo for photo, r in reasons if r.startswith(NOT_IN_MANIFEST)]
     missing = [f"row {m[1]} ({photo})" for photo, r in reasons
                if (m := re.match(r"listed in manifest .*?row (\d+) but not found", r))]
-    times = [f"row {m[1]} ({photo}), column {m[2]!r}: {m[3]}" for photo, r in reasons
-             if (m := re.match(rf"manifest {re.escape(name)} row (\d+), column '(\w+)': \w+ time "
-                               r"('(?:[^'\\]|\\.)*'|\"[^\"]*\")", r))]
+    times, dotted = [], []  # a time not read; one written with a dot (08.20, 8.20pm), said with its own reason
+    for photo, r in reasons:
+        m = re.match(rf"manifest {re.escape(name)} row (\d+), column '(\w+)': \w+ time "
+                     r"('(?:[^'\\]|\\.)*'|\"[^\"]*\")(.*)", r)
+        if not m:
+            continue
+        said = f"row {m[1]} ({photo}), column {m[2]!r}: {m[3]}"
+        if m[4].startswith((" has a decimal fraction after", " is on the 12-hour clock with a dot")):
+            meant = re.search(r"\(if [^()]* was meant: [^()]*\)", m[4])
+            dotted.append(said + (f" {meant[0]}" if meant else ""))
+        else:
+            times.append(said)
     lines = []
     if unlisted:
         n = len(unlisted)
@@ -558,6 +594,15 @@ def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
         lines.append(f"{n} row{'s' if n != 1 else ''} of {manifest} name{'' if n != 1 else 's'} a photo that is not "
                      f"in the folder: {shown(missing)}. Correct {'each' if n != 1 else 'its'} photo path (relative "
                      f"to the study folder, as photos.csv writes it) or remove the row.")
+    if dotted:  # its reason was said in photos.csv alone, the rows among "cannot be read" (round 2, 2026-12-05)
+        n = len(dotted)
+        whose = "their photos are" if n != 1 else "its photo is"
+        more = f"; and {n - most} more" if n > most else ""
+        lines.append(f"{n} time{'s' if n != 1 else ''} in {manifest} {'are' if n != 1 else 'is'} written with a dot "
+                     f"after the hours or the minutes, so {whose} not used: {'; '.join(dotted[:most])}{more}. "
+                     f"ISO 8601 reads 08.20 as 8.20 hours (08:12) and Python's datetime as 08:00:00.20, and 8.20pm "
+                     f"is not read at all, so which time was meant cannot be told: write {'each' if n != 1 else 'it'} "
+                     f"on the 24-hour clock with colons, as {ACCEPTED_TIME_FORMS}.")
     if times:
         n = len(times)
         whose = "their photos are" if n != 1 else "its photo is"
@@ -1068,7 +1113,9 @@ def cmd_study_import(args: argparse.Namespace) -> int:
     where = (f"store: {store.dir}" if store.db_path.exists()  # nothing written: none created (lazy), as `study add`
              else f"no store was created at {store.dir}")
     print(f"{added} photo(s) imported, {dup} already there, {bad} not imported; {where}")
-    for line in (_manifest_lines(unfit, args.manifest) + _import_untimed_lines(untimed, args.folder, args.manifest)
+    for line in (_identical_files_lines(_import_files(entries, args.subject, args.manifest), within_session=False,
+                                        again=_IMPORT_AGAIN)
+                 + _manifest_lines(unfit, args.manifest) + _import_untimed_lines(untimed, args.folder, args.manifest)
                  + _skipped_lines(args.folder, args.manifest)):
         print(line)
     if bad and not added and not dup:  # every row refused, nothing written: a failed command, as `study add`
@@ -1076,6 +1123,32 @@ def cmd_study_import(args: argparse.Namespace) -> int:
               "the store is unchanged", file=sys.stderr)
         return 2
     return 0
+
+
+#: what `study import` says to do once a copy filed under the wrong subject is removed from the folder
+_IMPORT_AGAIN = ("import again (a copy imported already stays in the store: `facemetrics study delete --subject NAME` "
+                 "deletes that subject, whose photos the import then adds again)")
+
+
+def _import_files(entries, subject=None, manifest=None) -> list[dict]:
+    """The files `study import` files in a session, as :func:`_identical_files_lines` reads photos.csv's rows
+    (``photo``, ``sha256`` of the file's bytes, ``subject``, ``treatment``, ``treated_at``); the photos a
+    manifest does not fit (:attr:`facemetrics.batch.PhotoEntry.note`) and files that cannot be read are
+    filed nowhere.  Reads the files (the command's edge)."""
+    import hashlib
+
+    rows = []
+    for e in entries:
+        if (manifest and e.note) or not (e.subject or subject) or not e.treatment:
+            continue
+        try:
+            with open(e.path, "rb") as f:
+                sha = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError:  # named by its own "not imported" line
+            continue
+        rows.append({"photo": e.photo, "sha256": sha, "subject": e.subject or subject, "treatment": e.treatment,
+                     "treated_at": e.treated_at})
+    return rows
 
 
 def _import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[str]:
@@ -1241,7 +1314,14 @@ def _add_study_parser(sub) -> None:
         p.add_argument("--store", metavar="PATH", help="store folder (default: $FACEMETRICS_STORE or the user data "
                                                        "folder, e.g. ~/.local/share/facemetrics/study)")
 
-    a = ss.add_parser("add", help="add photos (copied into the store, metadata stripped)")
+    a = ss.add_parser("add", help="add photos (copied into the store, metadata stripped)",
+                      description="Add photos of one subject to the store: each is copied without GPS or other "
+                                  "personal metadata, filed in a session (the treatment and its time; photos "
+                                  "taken before it are the session's baseline) and measured, unless --no-measure. "
+                                  "Reads the photos' EXIF capture times (--taken-at for photos without one); "
+                                  "writes only into the store. Example: facemetrics study add IMG_0001.jpg "
+                                  "IMG_0002.jpg --subject anna --treatment microcurrent --treated-at "
+                                  "2026-12-01T08:00")
     a.add_argument("photos", nargs="+", help="photo files or folders")
     a.add_argument("--subject", required=True, help="whose photos (created when new)")
     a.add_argument("--treatment", help="treatment of the session these photos belong to (e.g. microcurrent)")
@@ -1255,11 +1335,20 @@ def _add_study_parser(sub) -> None:
     common(a)
     a.set_defaults(func=cmd_study_add)
 
-    li = ss.add_parser("list", help="subjects, sessions and photo counts")
+    li = ss.add_parser("list", help="subjects, sessions and photo counts",
+                       description="List the store's subjects, each with its photo count and the times of its "
+                                   "first and last photo, and its sessions (treatment time, treatment, device, "
+                                   "settings, photo count). Reads the store; writes nothing. Example: facemetrics "
+                                   "study list --store ~/facemetrics-study")
     common(li)
     li.set_defaults(func=cmd_study_list)
 
-    r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study")
+    r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study",
+                      description="Compare each post-treatment photo of the store with its session's baseline (as "
+                                  "`batch`) and fit how each change fades (as `timeline`); measurements and "
+                                  "comparisons already in the store are reused, new ones stored. Writes photos.csv, changes.csv, long.csv, "
+                                  "timeline.csv, timeline.png and report.md to DIR. Example: facemetrics study "
+                                  "report --subject anna -o anna_report")
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     r.add_argument("--workers", type=_positive_int, default=1,
@@ -1271,7 +1360,12 @@ def _add_study_parser(sub) -> None:
     common(r)
     r.set_defaults(func=cmd_study_report)
 
-    im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)")
+    im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)",
+                       description="Add the photos of a `batch` study folder to the store, as `study add` adds "
+                                   "them: subject, treatment and treatment time from FOLDER/<subject>/<treatment>/ "
+                                   "with treated_at.txt, or from a manifest CSV; photos stored already are not added "
+                                   "twice. Reads the folder (and the manifest); writes only into the store. Example: "
+                                   "facemetrics study import my_study --manifest my_study/manifest.csv")
     im.add_argument("folder", help="batch study folder")
     im.add_argument("--manifest", metavar="CSV", help="manifest CSV, as for `facemetrics batch`: photo, subject, "
                     "treatment, taken_at, treated_at, a row for every photo imported (default: "
@@ -1281,7 +1375,11 @@ def _add_study_parser(sub) -> None:
     common(im)
     im.set_defaults(func=cmd_study_import)
 
-    d = ss.add_parser("delete", help="delete a subject: rows and photo files (verified gone)")
+    d = ss.add_parser("delete", help="delete a subject: rows and photo files (verified gone)",
+                      description="Delete a subject from the store: its photos' copies, sessions, measurements "
+                                  "and comparisons, then check that none is left (exit status 1 names any file "
+                                  "that could not be removed). Your original photos are not touched. Example: "
+                                  "facemetrics study delete --subject anna")
     d.add_argument("--subject", required=True, help="the subject to delete")
     common(d)
     d.set_defaults(func=cmd_study_delete)

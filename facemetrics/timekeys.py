@@ -114,6 +114,42 @@ def ambiguous_time(text, what: str = "time") -> str:
             f"cannot be told: write it with colons{meant}; accepted: {ACCEPTED_TIME_FORMS}")
 
 
+# a time of day on the 12-hour clock written with a dot (``2026-12-01 8.20pm``, ``2026-12-01 8.20 p.m.``): the
+# date, the hours, the minutes, am or pm
+_TWELVE_HOUR_DOT = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]\s*(\d{1,2})\.(\d{2})\s*([ap])\.?\s*m\.?", re.IGNORECASE)
+
+
+def twelve_hour_dot_time(text, what: str = "time") -> str:
+    """Why ``text``, a time of day on the 12-hour clock with a dot between the hours and the minutes
+    (``2026-12-01 8.20pm``), is not read, in one sentence saying the 24-hour time it would be and the accepted
+    forms (:data:`ACCEPTED_TIME_FORMS`); ``""`` for any other text.  As ``08.20`` (:func:`ambiguous_time`), the
+    dot reads as a decimal fraction of an hour; such a time was "not a time facemetrics reads" with the forms
+    alone (round 2 of a first-time user's session, 2026-12-05).
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written (a manifest cell).
+    what : str, optional
+        How the sentence names it (``"treatment time"``, ``"capture time"``).
+
+    Returns
+    -------
+    str
+    """
+    if not isinstance(text, str):
+        return ""
+    s = text.strip()
+    m = _TWELVE_HOUR_DOT.fullmatch(s)
+    if not m or not 1 <= int(m[2]) <= 12 or int(m[3]) > 59:
+        return ""
+    hours = int(m[2]) % 12 + (12 if m[4].lower() == "p" else 0)
+    return (f"{what} {s!r} is on the 12-hour clock with a dot between the hours and the minutes "
+            f"({m[2]}.{m[3]}{m[4].lower()}m), which ISO 8601 reads as a fraction of an hour, so which time was meant "
+            f"cannot be told: write it on the 24-hour clock with colons (if {hours:02d}:{m[3]} was meant: "
+            f"{m[1]}T{hours:02d}:{m[3]}); accepted: {ACCEPTED_TIME_FORMS}")
+
+
 def date_alone(text) -> bool:
     """A time written as a date alone, with or without a UTC offset after it (``2026-05-01``,
     ``20260501``, ``2026-05-01Z``, ``2026-05-01+01:00``): it names no time of day, so which photos

@@ -149,8 +149,8 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
 def test_batch_names_one_file_filed_under_two_subjects(tmp_path, capsys):
     """Round 2 of a first-time user's session (2026-12-05): the same file under two subjects (a photo filed
     twice) was measured and used in both sessions, said only as "1 identical to another photo here".  `batch`
-    now names the copies and the subjects; a copy within one session is not named here (the pairing rule
-    uses it once and says so)."""
+    now names the copies and the subjects; a copy within one session is named in a line of its own when it has
+    no capture time (the pairing rule, which uses a timed copy once and says so, never sees it)."""
     study = tmp_path / "study"
     for who, treatment in (("anna", "microcurrent"), ("ben", "rf")):
         (study / who / treatment).mkdir(parents=True)
@@ -159,14 +159,25 @@ def test_batch_names_one_file_filed_under_two_subjects(tmp_path, capsys):
     after = (study / "anna" / "microcurrent" / "after.png").read_bytes()
     (study / "anna" / "microcurrent" / "after copy.png").write_bytes(after)
     assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
-    assert "filed in two or more sessions" not in capsys.readouterr().out  # one session: not this line
+    out = capsys.readouterr().out
+    assert "filed in two or more sessions" not in out  # one session: not this line
+    # ... but, without a capture time, the pairing rule never sees it: counted as "1 identical to another photo
+    # here", it is named as the other copies are (round 2's follow-up, 2026-12-05)
+    assert "1 identical to another photo here" in out, out
+    (line,) = [x for x in out.splitlines() if "in one session as the same file" in x]
+    assert line.startswith("1 photo is filed twice or more in one session as the same file, without a capture time: "
+                           "anna/microcurrent/after copy.png = anna/microcurrent/after.png ('anna', 'microcurrent')."
+                           " Given one time, one copy is used"), line
     (study / "ben" / "rf" / "post.png").write_bytes(after)
     assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
-    (line,) = [x for x in capsys.readouterr().out.splitlines() if "filed in two or more sessions" in x]
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if "filed in two or more sessions" in x]
     assert line == ("1 photo is filed in two or more sessions as the same file (each copy is used in its own "
                     "session): anna/microcurrent/after copy.png = anna/microcurrent/after.png = ben/rf/post.png "
                     "(subjects 'anna', 'ben'). If a copy is filed under the wrong subject or session, remove it and "
                     "run batch again."), line
+    # the copies across sessions are named once, not again among the copies of one session
+    assert "in one session as the same file" not in out, out
 
 
 def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
@@ -192,3 +203,34 @@ def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
     # a photo the manifest leaves out is named by the manifest's line, not here
     assert _no_capture_time_lines([("a.jpg", f"not in manifest m.csv: add a row for it; {NO_CAPTURE_TIME}")],
                                   "m.csv") == []
+
+
+def test_batch_says_why_a_manifest_time_written_with_a_dot_is_not_read(tmp_path, capsys):
+    """Round 2's follow-up (2026-12-05): a manifest time written with a dot (``08.20``, ``8.20pm``) was grouped on
+    the console with the times that are no time ("cannot be read ... Write it as ..."), its own reason (which time
+    was meant cannot be told; the time with colons) in photos.csv alone.  It is now its own line naming the rows
+    and the time each would be with colons; a time that is no time stays in the other line."""
+    study = tmp_path / "study"
+    for name in ("a.png", "b.png", "c.png", "d.png"):
+        _tiny(study / "me" / "rf" / name)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                        "me/rf/a.png,me,rf,2026-12-01T07:50,2026-12-01T08:00\n"
+                        "me/rf/b.png,me,rf,2026-12-01 08.20,2026-12-01T08:00\n"
+                        "me/rf/c.png,me,rf,2026-12-01 8.20pm,2026-12-01T08:00\n"
+                        "me/rf/d.png,me,rf,noon,2026-12-01T08:00\n")
+    assert main(["batch", str(study), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    (dotted,) = [x for x in lines if "written with a dot" in x]
+    assert dotted.startswith(
+        f"2 times in {manifest} are written with a dot after the hours or the minutes, so their photos are not used: "
+        "row 3 (me/rf/b.png), column 'taken_at': '2026-12-01 08.20' (if 08:20 was meant: 2026-12-01T08:20); "
+        "row 4 (me/rf/c.png), column 'taken_at': '2026-12-01 8.20pm' (if 20:20 was meant: 2026-12-01T20:20). "
+        "ISO 8601 reads 08.20 as 8.20 hours (08:12)"), dotted
+    assert "write each on the 24-hour clock with colons" in dotted, dotted
+    (times,) = [x for x in lines if "cannot be read" in x]
+    assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 5 (me/rf/d.png), "
+                            "column 'taken_at': 'noon'. Write it as"), times
+    excluded = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
+    assert "is on the 12-hour clock with a dot between the hours and the minutes (8.20pm)" in excluded["me/rf/c.png"]
+    assert "is not ISO 8601" not in excluded["me/rf/c.png"], excluded["me/rf/c.png"]  # said once, with its row

@@ -402,6 +402,23 @@ def test_every_sub_command_runs_its_own_function(argv, func):
     assert args.func.__name__ == func
 
 
+def test_every_study_sub_command_has_a_description_with_an_example():
+    """`facemetrics study <sub> --help` gave the usage and options alone, where the other commands say what they
+    do, read and write (round 2 of a first-time user's session, 2026-12-05): each has a paragraph ending in an
+    example that runs that sub-command, and parses."""
+    import shlex
+
+    from facemetrics.cli import build_parser
+
+    study = next(a for a in build_parser()._subparsers._group_actions[0].choices["study"]._subparsers._group_actions)
+    assert sorted(study.choices) == ["add", "delete", "import", "list", "report"]
+    for name, p in study.choices.items():
+        assert p.description and "Example: facemetrics study " + name in p.description, name
+        example = p.description.split("Example: facemetrics ", 1)[1]
+        args = build_parser().parse_args(shlex.split(example))  # the example is a command line that parses
+        assert args.study_command == name, (name, example)
+
+
 def test_min_effect_help_states_the_defaults_in_use():
     """The ``--min-effect`` help quotes :data:`facemetrics.decay.claim.MIN_EFFECT` (a stale copy said 0.33)."""
     from facemetrics.decay.claim import MIN_EFFECT

@@ -535,3 +535,52 @@ def test_import_with_a_partial_manifest_says_what_it_left_out_and_what_to_do(day
     assert not [x for x in lines if "not imported -" in x], lines  # each said once, in its group
     with Store(store) as s:
         assert list(s.photos("S01")["original_name"]) == [photos[1].rsplit("/", 1)[-1]]
+
+
+def test_import_names_a_file_filed_under_two_subjects(tmp_path, capsys):
+    """Round 2's follow-up (2026-12-05): `batch` named one file filed under two subjects; `study import` of the same
+    folder added it to both subjects without a word (the store keeps one copy per subject).  It now prints `batch`'s
+    line (one function), with what to do in a store."""
+    from PIL import Image
+
+    folder = tmp_path / "study"
+    for who, treatment in (("anna", "microcurrent"), ("ben", "rf")):
+        (folder / who / treatment).mkdir(parents=True)
+        (folder / who / treatment / "treated_at.txt").write_text("2026-12-01T08:00\n")
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(folder / "anna" / "microcurrent" / "after.png")
+    Image.new("RGB", (8, 8), (40, 50, 60)).save(folder / "ben" / "rf" / "own.png")
+    main(["study", "import", str(folder), "--store", str(tmp_path / "store"), "--no-measure"])
+    assert "filed in two or more sessions" not in capsys.readouterr().out  # no copy: no line
+    (folder / "ben" / "rf" / "post.png").write_bytes((folder / "anna" / "microcurrent" / "after.png").read_bytes())
+    main(["study", "import", str(folder), "--store", str(tmp_path / "store"), "--no-measure"])
+    lines = capsys.readouterr().out.splitlines()
+    (line,) = [x for x in lines if "filed in two or more sessions" in x]
+    assert line.startswith("1 photo is filed in two or more sessions as the same file (each copy is used in its own "
+                           "session): anna/microcurrent/after.png = ben/rf/post.png (subjects 'anna', 'ben'). If a "
+                           "copy is filed under the wrong subject or session, remove it and import again (a copy "
+                           "imported already stays in the store: `facemetrics study delete --subject NAME`"), line
+    assert not [x for x in lines if "in one session as the same file" in x], lines  # batch's other line: not here
+
+
+def test_import_says_why_a_manifest_time_written_with_a_dot_is_not_read(days, tmp_path, capsys):
+    """Round 2's follow-up (2026-12-05): a manifest time written with a dot (``08.20``, ``8.20pm``) was printed by
+    `study import` as "PHOTO: not imported - manifest ... row 3 ..." per photo (or, for 8.20pm, among the times
+    that "cannot be read"); it is now the same line `batch` prints, naming the rows and the time meant with colons,
+    and the rows with good times are imported."""
+    folder, manifest = _import_folder(days, tmp_path)
+    photos = list(manifest["photo"])
+    m = manifest.copy()
+    m.loc[1, "taken_at"], m.loc[2, "taken_at"] = "2026-11-03 09.00", "2026-11-03 2.00pm"
+    m.to_csv(tmp_path / "dotted.csv", index=False)
+    store = tmp_path / "store"
+    assert main(["study", "import", str(folder), "--manifest", str(tmp_path / "dotted.csv"), "--no-measure",
+                 "--store", str(store)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"1 photo(s) imported, 0 already there, 2 not imported; store: {store}", lines
+    (dotted,) = [x for x in lines if "written with a dot" in x]
+    assert dotted.startswith(
+        f"2 times in {tmp_path / 'dotted.csv'} are written with a dot after the hours or the minutes, so their "
+        f"photos are not used: row 3 ({photos[1]}), column 'taken_at': '2026-11-03 09.00' (if 09:00 was meant: "
+        f"2026-11-03T09:00); row 4 ({photos[2]}), column 'taken_at': '2026-11-03 2.00pm' (if 14:00 was meant: "
+        "2026-11-03T14:00). ISO 8601 reads 08.20 as"), dotted
+    assert not [x for x in lines if "not imported -" in x or "cannot be read" in x], lines

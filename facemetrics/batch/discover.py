@@ -22,7 +22,7 @@ from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import (ACCEPTED_TIME_FORMS, ambiguous_time, date_alone, hours_between, name_key,  # the one time
-                        parse_time)  # and name rule (re-exported here)
+                        parse_time, twelve_hour_dot_time)  # and name rule (re-exported here)
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -593,7 +593,8 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
 def _manifest_time_note(manifest: Path, m: dict) -> str:
     """Why a manifest row's ``taken_at`` or ``treated_at`` cannot be read as a time, naming the file,
     row and column: written with a decimal fraction after the hours or the minutes (``08.20``:
-    :func:`facemetrics.timekeys.ambiguous_time`), or not a time at all (``2026-12-02 9am``, ``noon``:
+    :func:`facemetrics.timekeys.ambiguous_time`; ``8.20pm``: :func:`facemetrics.timekeys.twelve_hour_dot_time`),
+    or not a time at all (``2026-12-02 9am``, ``noon``:
     the forms read, :data:`ACCEPTED_TIME_FORMS`; photos.csv said "capture time '2026-12-02 9am' is not
     ISO 8601 (e.g. 2026-11-02T09:30)" and `study import` "'noon' is not a time", naming neither the
     manifest nor its row: a first-time user's session, round 2, 2026-12-05); ``""`` otherwise (a date
@@ -601,7 +602,7 @@ def _manifest_time_note(manifest: Path, m: dict) -> str:
     said = []
     for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time")):
         value = m.get(col)
-        problem = ambiguous_time(value, what)
+        problem = ambiguous_time(value, what) or twelve_hour_dot_time(value, what)  # 08.20, 8.20pm
         if not problem and value and str(value).strip() and parse_time(value) is None and not date_alone(value):
             problem = (f"{what} {str(value).strip()[:60]!r} is not a time facemetrics reads: write it as "
                        f"{ACCEPTED_TIME_FORMS}")
