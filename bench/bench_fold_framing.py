@@ -92,7 +92,7 @@ def _recording_line_check(values, along_reference, floors, skip=()):
 
 def _spy_fold_changes(reg, st, b, warped=None):
     """The shipped fold rows, and the candidate depth scorings of the same registration in ``_extra``."""
-    values, along = _orig_fold_changes(reg, st, b, warped)
+    values, along, sides = _orig_fold_changes(reg, st, b, warped)
     for side, (_, ref_a) in zip(("right", "left"), st.fold_reference):
         _extra[("reference", side)] = (ref_a, ref_a + along[side], along[side])
     warped = M._warped_by_flow(reg) if warped is None else warped
@@ -105,7 +105,7 @@ def _spy_fold_changes(reg, st, b, warped=None):
         x = F.score_fold_line(st.prepared.before_grid, st.pts_g, st.gframe, side, ln)[0]
         y = F.score_fold_line(matched, moved, st.gframe, side, ln + M._at(reg.flow, ln))[0]
         _extra[("smooth", side)] = (x, y, y - x)
-    return values, along
+    return values, along, sides
 
 
 def verdict_dir(change: float, floor: float, verdict: str) -> str | None:

@@ -488,6 +488,48 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     return depth, contrast, _fold_length(smoothed)
 
 
+def contrast_side_levels(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
+                         line_px: np.ndarray) -> tuple[float, float]:
+    """The two skin references of the contrast along a fold line: the median, over the averaged part of the
+    line (the landmark span), of the luminance :data:`CONTRAST_OFFSET_MM` medial and lateral of it.
+
+    The samples :func:`score_fold_line`'s contrast divides the line's own by (the same sampling, smoothing
+    along the line and span); a comparison reads their change between two photos
+    (:func:`facemetrics.compare.gate.fold_contrast_side_rows`).
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) float luminance
+        RGB images are read in their green channel, as the contrast is.
+    points : ndarray, shape (478, 2+)
+        Face Mesh landmarks ``(x, y[, z])`` px of ``image``.
+    frame : Frame
+    side : {"right", "left"}
+        The subject's side.
+    line_px : ndarray, shape (K, 2)
+        The fold line ``(x, y)`` px of ``image``.
+
+    Returns
+    -------
+    (medial, lateral) : tuple of float
+        Luminance levels (0-255 for uint8 images); NaN when the span holds no row.
+    """
+    if image.ndim == 3:
+        image = image[..., 1]
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    centre = resample_polyline(frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2]), RESOLUTION_MM, "exact")
+    off = int(round(CONTRAST_OFFSET_MM / RESOLUTION_MM)) * RESOLUTION_MM
+    offsets = np.array([-off, 0.0, off])
+    # the line's own cross section over the same offsets _score samples (smoothing along is per column)
+    band_s = _along(_sample(image, frame, _fan(centre, offsets, _normals(centre, side)))[0])
+    span = _span_rows(centre, uv_lm)
+    if not np.any(span):
+        return float("nan"), float("nan")
+    b = band_s[span]
+    return float(np.median(b[:, 0])), float(np.median(b[:, 2]))
+
+
 def _fold_length(evidence: np.ndarray) -> float:
     """Length (mm) of the line along which there is valley evidence: the soft count
     ``sum(clip(evidence / LENGTH_FULL_EVIDENCE, 0, 1)) * RESOLUTION_MM``.

@@ -115,6 +115,7 @@ from .gate import (
     MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
     MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
     fold_cause, FOLD_LINE_AGREEMENT, fold_line_disagreements,
+    FOLD_CONTRAST_SIDE_CHANGE_PCT, MSG_FOLD_CONTRAST_SIDES, fold_contrast_side_rows,
     MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
     MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share, sharpened,
 )
@@ -152,6 +153,7 @@ __all__ = [
     "MIN_SKIN_TEXTURE_RATIO", "MSG_SMOOTHED", "smoothed_skin", "weak_fold_messages", "weak_fold_rows",
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "fold_cause", "FOLD_LINE_AGREEMENT", "fold_line_disagreements",
+    "FOLD_CONTRAST_SIDE_CHANGE_PCT", "MSG_FOLD_CONTRAST_SIDES", "fold_contrast_side_rows",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
@@ -611,6 +613,14 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
             skip=tuple(k for k in (("nlf_depth", "right"), ("nlf_depth", "left")) if k in uncertain or "fold" in uncertain))
         uncertain += line_rows
         msgs += line_msgs
+        # the fold contrast's reference check: a contrast row whose 4 mm skin references changed
+        # (docs/robustness.md, 'The fold contrast row read 'shallower' on deepened folds')
+        side_rows, side_msgs = fold_contrast_side_rows(
+            pair.cues.get("fold_contrast_sides_change_pct", {}),
+            skip=tuple(k for k in (("nlf_contrast_pct", "right"), ("nlf_contrast_pct", "left"))
+                       if k in uncertain or "fold" in uncertain))
+        uncertain += side_rows
+        msgs += side_msgs
     if status == "ok" and msgs:
         status = "warning"
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)

@@ -1845,6 +1845,58 @@ def refusal_reasons(messages) -> tuple[list[str], list[str]]:
     return reasons, [m for m in messages if m not in reasons]
 
 
+#: the fold contrast's reference check (docs/robustness.md, 'The fold contrast row read 'shallower' on deepened
+#: folds'): a side's ``nlf_contrast_pct`` row reads ``uncertain`` when either of its two skin references (the skin
+#: ``folds.CONTRAST_OFFSET_MM`` medial and lateral of the line) changed by more than this between the photos, %
+#: of the before photo's level; chosen on the tuning faces from {12, 8, 5, 3}
+FOLD_CONTRAST_SIDE_CHANGE_PCT = 12.0
+#: how the message of a fold contrast row whose skin references changed begins (:func:`fold_contrast_side_rows`)
+MSG_FOLD_CONTRAST_SIDES = "Fold contrast: the skin beside the fold line changed"
+
+
+def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple[tuple[str, str], ...], list[str]]:
+    """The ``nlf_contrast_pct`` rows whose skin references changed between the photos, and their message.
+
+    The contrast divides the fold line's luminance by the skin :data:`facemetrics.folds.CONTRAST_OFFSET_MM`
+    either side of it.  When that skin's own level changes (the after photo's line, carried by the residual
+    flow, lands beside a darkened valley so that a reference lies in it; or a valley widens over it), the row
+    no longer compares the line with unchanged skin and its direction cannot be trusted: on simulated deepened
+    folds it read 'shallower' (docs/robustness.md).
+
+    Parameters
+    ----------
+    side_changes : dict
+        ``{side: (medial, lateral)}``: the change of each reference, % of the before photo's level
+        (``cues["fold_contrast_sides_change_pct"]``, :func:`facemetrics.folds.contrast_side_levels`).
+    skip : tuple
+        Rows already ``uncertain`` (left alone).
+
+    Returns
+    -------
+    rows : tuple of (metric, side)
+        ``("nlf_contrast_pct", side)`` for each side with a reference changed by more than
+        :data:`FOLD_CONTRAST_SIDE_CHANGE_PCT` in absolute value (or not read: NaN).
+    messages : list of str
+        One message naming the sides and both references' changes; empty when none.
+    """
+    rows, parts = [], []
+    for side in ("right", "left"):
+        key = ("nlf_contrast_pct", side)
+        if key in skip or side not in side_changes:
+            continue
+        med, lat = (float(x) for x in side_changes[side])
+        if np.isfinite(med) and np.isfinite(lat) and max(abs(med), abs(lat)) <= FOLD_CONTRAST_SIDE_CHANGE_PCT:
+            continue
+        rows.append(key)
+        parts.append(f"{side} {med:+.1f} % medial, {lat:+.1f} % lateral")
+    if not rows:
+        return (), []
+    return tuple(rows), [
+        MSG_FOLD_CONTRAST_SIDES + " (" + "; ".join(parts) + f"; more than {FOLD_CONTRAST_SIDE_CHANGE_PCT:.0f} % "
+        "either way): the contrast compares the line with that skin, so it no longer compares like with like and "
+        "the contrast row is shown without a verdict ('uncertain'); the depth row reads the valley itself"]
+
+
 #: the line stability check of a fold depth row (docs/robustness.md, 'A fold depth verdict that depended on the
 #: framing'): a 'deeper' / 'shallower' verdict read along the before photo's found fold line stands only when the
 #: depth change along its reference line (the line ``analyze_photo``'s depth index is scored along) has the same

@@ -17,7 +17,7 @@ from .. import sharing
 from .. import pose3d as p3
 from ..analyze import PhotoAnalysis
 from ..filters import bilinear
-from ..folds import fold_metrics, reference_line_px, score_fold_line
+from ..folds import contrast_side_levels, fold_metrics, reference_line_px, score_fold_line
 from ..geometry import (
     INNER_LIPS, LEFT_IRIS, LOWER_LIP_BOTTOM, LOWER_OVAL, MOUTH_LEFT, MOUTH_RIGHT, NOSE_TIP_POINTS, OUTER_LIPS,
     RIGHT_IRIS, RIGID_UPPER, Frame,
@@ -514,10 +514,13 @@ def _warped_by_flow(reg: al.Registration) -> np.ndarray:
 
 
 def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
-                  warped: np.ndarray | None = None) -> tuple[dict, dict]:
-    """Fold rows of both grid images, and the depth change along the before photo's reference line
+                  warped: np.ndarray | None = None) -> tuple[dict, dict, dict]:
+    """Fold rows of both grid images, the depth change along the before photo's reference line
     (``{side: change}``, the line stability check's second reading: the line ``analyze_photo``'s depth index
-    is scored along, carried by the same flow; :func:`facemetrics.compare.gate.fold_line_disagreements`).
+    is scored along, carried by the same flow; :func:`facemetrics.compare.gate.fold_line_disagreements`), and
+    the change of the contrast's two skin references (``{side: (medial, lateral)}``, % of the before photo's
+    level, read along the same two lines as the contrast: :func:`facemetrics.folds.contrast_side_levels`;
+    :func:`facemetrics.compare.gate.fold_contrast_side_rows`).
 
     The after photo's fold band is the before photo's band carried
     by the residual flow (the same skin), and its tones are matched to the before photo's over the same
@@ -534,7 +537,7 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
     moved = pts_g + _at(reg.flow, pts_g)
     lips = list(OUTER_LIPS)
     moved[lips] = al.apply(al.invert(reg.grid_to_after), b.points[lips, :2])
-    along_reference = {}
+    along_reference, contrast_sides = {}, {}
     for side, (line, _), fa, (ref, ref_a) in zip(_RL, st.fold_lines, st.fold_before, st.fold_reference):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
@@ -544,7 +547,12 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
             values[(metric, side)] = (x, y, y - x)
         ref_b = score_fold_line(matched, moved, st.gframe, side, ref + _at(reg.flow, ref), depth_only=True)[0]
         along_reference[side] = ref_b - ref_a
-    return values, along_reference
+        sa = contrast_side_levels(st.prepared.before_grid, pts_g, st.gframe, side, line)
+        sb = contrast_side_levels(matched, moved, st.gframe, side, carried)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            contrast_sides[side] = tuple(float(100.0 * (y / x - 1.0)) if x > 0 else float("nan")
+                                         for x, y in zip(sa, sb))
+    return values, along_reference, contrast_sides
 
 
 def _pose_rows(pose: p3.PoseFit, roll_deg: float) -> dict:
@@ -652,7 +660,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     b_in_a = frame.to_px(uv_b)
     lm_lifts, values = _landmark_lifts(uv_a, uv_b, lifts)
     warped = _warped_by_flow(reg)  # the registered after image: the folds' tone matching, compare.occlusion
-    fold_values, fold_along_reference = _fold_changes(reg, st, b, warped)
+    fold_values, fold_along_reference, fold_contrast_sides = _fold_changes(reg, st, b, warped)
     values.update(fold_values)
 
     # per-photo jaw metrics, the after landmarks in the before photo's frame
@@ -671,6 +679,7 @@ def _measure(a: PhotoAnalysis, b: PhotoAnalysis) -> _Pair:
     cues.update(pose_floor_terms(pose, masks, flow_mm, reg.rigid, grid, depth))
     cues["principal_row_floor"] = _principal_row_terms(pose, uv_a, uv_b, grid, frame, ja)
     cues["fold_depth_along_reference"] = fold_along_reference
+    cues["fold_contrast_sides_change_pct"] = fold_contrast_sides
     ipd_a = np.linalg.norm(uv_a[LEFT_IRIS] - uv_a[RIGHT_IRIS])
     ipd_b = np.linalg.norm(uv_b[LEFT_IRIS] - uv_b[RIGHT_IRIS])
     cues["mouth_width_change"] = float(np.linalg.norm(uv_b[MOUTH_LEFT] - uv_b[MOUTH_RIGHT]) / ipd_b
