@@ -163,6 +163,14 @@ London smiling photos (tuning faces) flagged; chosen if it removes at least 60 %
 shifted false rows on tuning.  Held out, read once: no clean pair hit, at least half removed, and none of the
 sample's two photos, the 8 DeBruine and the 8 White House photos flagged (``--h2-long-real``).
 
+**Stop 43 (h10): the same cover in both photos, not moved.**  ``--h10 SET CSV`` measures ``hair`` and
+``bandage`` (one a face, by parity) in the conditions above and ``shifted2`` (moved exactly 2 mm,
+:func:`shifted_by`), records each pair's stayed overlap S (:func:`stayed_cue`) and, for pairs flagged in both
+photos, every row's verdict with C3 switched off; ``--h10-table CSV [--choose | --t T]`` reads S(t) post hoc.
+The rule (written before any run) and the figures: docs/robustness.md 'The same cover in both photos, not moved:
+a cue that it stayed'.  Result: S failed on tuning (moved pairs pass at every t), nothing read held out, nothing
+shipped.
+
 To fit the time on the shared machine each face gets half of the covers (even-numbered faces of a split the
 even-numbered covers of :data:`COVERS`, odd faces the odd ones): each cover is measured on half the faces.
 """
@@ -1090,6 +1098,238 @@ def long_real() -> None:
               f"|diff| {abs(e['long_right'] - e['long_left']):7.1f}", flush=True)
 
 
+# ----------------------------------------------------------------------------------------- stop 43 (h10)
+#: the stayed-overlap limits tried (docs/robustness.md 'The same cover in both photos, not moved: a cue that it
+#: stayed'); the covers and conditions of ``--h10``
+H10_T = (0.6, 0.7, 0.8)
+H10_COVERS = ("hair", "bandage")
+#: the joined flagged regions are grown by this much before the overlap is read, mm
+H10_GROW_MM = 3.0
+
+
+def shifted_by(layer, mmpp: float, seed: int, mm: float):
+    """The layer moved exactly ``mm`` in a random direction (``seed``)."""
+    rng = np.random.default_rng(seed + 104729)
+    d, t = mm / mmpp, rng.uniform(0, 2 * np.pi)
+    al, col, s = layer
+    m = np.float32([[1, 0, d * np.cos(t)], [0, 1, d * np.sin(t)]])
+    h, w = al.shape
+    al2 = cv2.warpAffine(al, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
+    col2 = cv2.warpAffine(col, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return al2, col2, s
+
+
+def not_skin_px(x):
+    """A photo's per-photo check as pixel masks: ``(not_skin (H, W) bool, {region or "reference": (H, W) bool})``,
+    the check's own cells (``occlusion.region_cells``) and limits (``occlusion.not_skin``) drawn on the photo's
+    pixels; None when it cannot be read."""
+    folds = tuple(f.region_px if f is not None else None for f in (x.nlf_right, x.nlf_left))
+    got = po.region_cells(x.photo.rgb, x.points, x.mm_per_px, x.jaw.contour_px, folds)
+    if got is None:
+        return None
+    feat, cells = got
+    pts = [np.asarray(x.points, np.float64)[:, :2], np.asarray(x.jaw.contour_px, np.float64)[:, :2]]
+    pts += [np.asarray(f, np.float64)[:, :2] for f in folds if f is not None]
+    allp = np.concatenate(pts)
+    mg = (po.OCCLUSION_PHOTO_REF_RADIUS_MM + 3 * po.OCCLUSION_PHOTO_TEXTURE_MM) / x.mm_per_px
+    x0, y0 = (int(max(0, np.floor(v - mg))) for v in allp.min(0))
+    h, w = x.photo.rgb.shape[:2]
+    rows, cols = feat.texture.shape
+    yy, xx = np.mgrid[0:h, 0:w]
+    c = np.floor((xx - x0) / feat.cell_px).astype(int)
+    r = np.floor((yy - y0) / feat.cell_px).astype(int)
+    ok = (c >= 0) & (c < cols) & (r >= 0) & (r < rows)
+    c, r = np.clip(c, 0, cols - 1), np.clip(r, 0, rows - 1)
+    draw = lambda m: m[r, c] & ok  # noqa: E731
+    bad = po.not_skin(feat, cells["reference"])
+    return draw(bad), {k: draw(v) for k, v in cells.items()}
+
+
+def stayed_cue(x, y, regions) -> tuple[float, float]:
+    """Cue S (the stayed overlap) and the grey-difference ratio D of a pair whose ``regions`` are flagged in both
+    photos (docs/robustness.md 'The same cover in both photos, not moved: a cue that it stayed'); NaN when either
+    photo's check cannot be read."""
+    gx, gy = not_skin_px(x), not_skin_px(y)
+    if gx is None or gy is None or not regions:
+        return float("nan"), float("nan")
+    px, py = np.asarray(x.points, np.float64)[:468, :2], np.asarray(y.points, np.float64)[:468, :2]
+    upper = px[:, 1] < px[2, 1]  # above the subnasale (landmark 2) in the before photo
+    m, _ = cv2.estimateAffinePartial2D(px[upper].astype(np.float32), py[upper].astype(np.float32),
+                                       method=cv2.LMEDS)
+    if m is None:
+        return float("nan"), float("nan")
+    h, w = y.photo.rgb.shape[:2]
+    warp = lambda a, f=cv2.INTER_NEAREST: cv2.warpAffine(a, m, (w, h), flags=f)  # noqa: E731
+    mx = warp(gx[0].astype(np.uint8)) > 0
+    reg = np.zeros((h, w), bool)
+    for r in regions:
+        if r in gx[1]:
+            reg |= warp(gx[1][r].astype(np.uint8)) > 0
+        if r in gy[1]:
+            reg |= gy[1][r]
+    k = max(1, int(round(H10_GROW_MM / y.mm_per_px)))
+    reg = cv2.dilate(reg.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * k + 1, 2 * k + 1))) > 0
+    a, b = mx & reg, gy[0] & reg
+    union = (a | b).sum()
+    s = float((a & b).sum() / union) if union else float("nan")
+    grey = lambda im: cv2.cvtColor(im, cv2.COLOR_RGB2GRAY).astype(np.float32)  # noqa: E731
+    xw, yg = warp(grey(x.photo.rgb), cv2.INTER_LINEAR), grey(y.photo.rgb)
+    ref = gy[1]["reference"]
+    if ref.sum() < 10 or not union:
+        return s, float("nan")
+    gain, off = np.polyfit(xw[ref], yg[ref], 1)
+    diff = np.abs(yg - (gain * xw + off))
+    return s, float(diff[a | b].mean() / max(diff[ref].mean(), 1e-6))
+
+
+def _flagged_both(x, y) -> list:
+    if not (x.ok and y.ok) or x.occlusion is None or y.occlusion is None:
+        return []
+    return [r for r in x.occlusion.covered if r in y.occlusion.covered]
+
+
+def _h10_rows(face: str, pairs: list) -> list[dict]:
+    """:func:`_pair_rows` with each pair's cue and, for pairs flagged in both photos, each row's verdict with C3
+    switched off (``verdict_off``)."""
+    import facemetrics.compare.occlusion as co
+
+    rows = []
+    for pr in pairs:
+        x, y = pr[4], pr[5]
+        both = _flagged_both(x, y)
+        got = _pair_rows(face, [pr])
+        s, dr = stayed_cue(x, y, both) if both else (float("nan"), float("nan"))
+        off = {}
+        if both:
+            saved = co.BOTH_REGION_ROWS
+            co.BOTH_REGION_ROWS = {k: () for k in saved}
+            try:
+                c = compare_photos(x, y)
+            finally:
+                co.BOTH_REGION_ROWS = saved
+            off = {(r.metric, r.side): r.verdict for r in c.changes}
+        for r in got:
+            r.update(both=";".join(both), stayed=s, diff_ratio=dr,
+                     verdict_off=off.get((r.get("metric"), r.get("side")), r.get("verdict")))
+        rows += got
+    return rows
+
+
+def measure_h10(which: str, out: Path, only: list[str] | None = None) -> None:
+    """``--h10 SET CSV``: the pairs of docs/robustness.md 'The same cover in both photos, not moved'."""
+    rows = []
+    for fi, p in enumerate(faces(which)):
+        if only and p.name not in only:
+            continue
+        a = analyze_photo(p)
+        if not a.ok:
+            print(f"{p.name}: {a.status}", flush=True)
+            continue
+        seed0 = zlib.crc32(p.name.encode())
+        lifted = sim.lift(a, 2.0).image
+        n = analyze_photo(nuisances(a.photo.rgb), name=f"{p.stem}-n.png")
+        lf = analyze_photo(nuisances(lifted), name=f"{p.stem}-l.png")
+        info = {"a": _photo_info(a, "x"), "n": _photo_info(n, "y"), "l": _photo_info(lf, "y")}
+        pairs = [("nochange", "clean", "-", "", a, n, info["a"], info["n"]),
+                 ("lift", "clean", "-", "", a, lf, info["a"], info["l"])]
+        for kind in H10_COVERS:
+            ci = COVERS.index(kind)
+            if ci % 2 != fi % 2:  # as --measure: each face one of the two
+                continue
+            seed = seed0 + 1000 * ci
+            layer = cover_layer(a, kind, seed)
+            ac = analyze_photo(composite(a.photo.rgb, layer), name=f"{p.stem}-{kind}.png")
+            nc = analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-{kind}-n.png")
+            ns = analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
+                               name=f"{p.stem}-{kind}-s.png")
+            n2 = analyze_photo(nuisances(composite(a.photo.rgb, shifted_by(layer, a.mm_per_px, seed, 2.0))),
+                               name=f"{p.stem}-{kind}-s2.png")
+            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
+            ia, inc, ins, in2, ilc = (_photo_info(ac, "x"), _photo_info(nc, "y"), _photo_info(ns, "y"),
+                                      _photo_info(n2, "y"), _photo_info(lc, "y"))
+            pairs += [("nochange", "after", kind, layer[2], a, nc, info["a"], inc),
+                      ("nochange", "both", kind, layer[2], ac, nc, ia, inc),
+                      ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins),
+                      ("nochange", "shifted2", kind, layer[2], ac, n2, ia, in2),
+                      ("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
+                      ("lift", "both", kind, layer[2], ac, lc, ia, ilc)]
+        rows += _h10_rows(p.name, pairs)
+        print(f"{p.name} done ({fi + 1})", flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def h10_verdicts(df: pd.DataFrame, t: float | None) -> pd.Series:
+    """Each row's verdict under S(t): C3 switched off on pairs flagged in both photos whose stayed overlap is at
+    least ``t`` (None: R0, as shipped; ``-1``: C3 off everywhere)."""
+    if t is None:
+        return df.verdict
+    keep = df.both.fillna("").astype(str).ne("") & (df.stayed.fillna(-np.inf) >= t)
+    return df.verdict.where(~keep, df.verdict_off)
+
+
+def h10_counts(df: pd.DataFrame, t: float | None) -> pd.DataFrame:
+    """Per cover and condition: false jaw rows of no-change pairs, lift rows reading 'lift' of lift pairs, pairs
+    flagged in both photos and those whose overlap passes ``t``."""
+    d = df[df.metric.fillna("") != ""].assign(v=lambda g: h10_verdicts(g, t))
+    out = []
+    for (cover, cond, kind), g in d.groupby(["cover", "cond", "kind"], sort=False):
+        pairs = g.drop_duplicates("face")
+        fb = pairs.both.fillna("").astype(str).ne("")
+        row = dict(cover=cover, cond=cond, kind=kind, pairs=len(pairs), flagged_both=int(fb.sum()),
+                   passing=int((fb & (pairs.stayed.fillna(-np.inf) >= (t if t is not None else np.inf))).sum()))
+        if kind == "nochange":
+            nz = g[g.metric.map(is_jaw_row)]
+            row["false_rows"] = int((~nz.v.isin(["within_noise", "uncertain"])).sum())
+        else:
+            li = g[g.metric.isin(LIFT_ROWS)]
+            row["lift_kept"] = int((li.v == "lift").sum())
+            row["lift_rows"] = len(li)
+        out.append(row)
+    return pd.DataFrame(out)
+
+
+def h10_check(df: pd.DataFrame, t: float) -> dict:
+    """The rule's three conditions at ``t``: (a) moved pairs passing, (b) the rise of false jaw rows on no-change
+    after / both / shifted / shifted2 pairs, (c) lift rows regained on ``both`` lift pairs and those C3 takes."""
+    r0, rt, off = h10_counts(df, None), h10_counts(df, t), h10_counts(df, -1.0)
+    moved = rt[rt.cond.isin(["shifted", "shifted2"])]
+    nz = lambda c: c[(c.kind == "nochange") & (c.cover != "-")].false_rows.sum()  # noqa: E731
+    lb = lambda c: c[(c.kind == "lift") & (c.cond == "both")].lift_kept.sum()  # noqa: E731
+    taken = lb(off) - lb(r0)
+    regained = lb(rt) - lb(r0)
+    return dict(t=t, moved_passing=int(moved.passing.sum()), false_rise=int(nz(rt) - nz(r0)), regained=int(regained),
+                taken=int(taken), share=regained / taken if taken else float("nan"),
+                passes=bool(moved.passing.sum() == 0 and nz(rt) <= nz(r0) and taken and regained >= 0.3 * taken))
+
+
+def h10_table(csv: Path, choose: bool, t: float | None) -> None:
+    df = pd.read_csv(csv)
+    print(f"\n{csv}: {df.face.nunique()} faces, not analysed pairs: "
+          f"{int(df.status.fillna('').str.startswith('not analysed').sum())}")
+    print("\nR0 (shipped):")
+    print(_md(h10_counts(df, None)))
+    print("\nC3 switched off everywhere:")
+    print(_md(h10_counts(df, -1.0)))
+    pairs = df.drop_duplicates(["face", "kind", "cond", "cover"])
+    fb = pairs[pairs.both.fillna("").astype(str).ne("")]
+    print("\nstayed overlap S and grey-difference ratio D of pairs flagged in both photos, by condition:")
+    print(fb.groupby(["cover", "kind", "cond"])[["stayed", "diff_ratio"]].describe()
+          .loc[:, [(c, q) for c in ("stayed", "diff_ratio") for q in ("count", "min", "50%", "max")]].round(2).to_string())
+    ts = H10_T if choose else ([t] if t is not None else [])
+    checks = [h10_check(df, x) for x in ts]
+    for c in checks:
+        print(f"S({c['t']}): moved pairs passing {c['moved_passing']}, false jaw rows rise {c['false_rise']}, lift "
+              f"rows regained {c['regained']} of {c['taken']} taken ({100 * c['share']:.0f} %): "
+              f"{'meets the rule' if c['passes'] else 'fails'}")
+    ok = [c for c in checks if c["passes"]]
+    if choose:
+        best = max(ok, key=lambda c: (c["regained"], c["t"])) if ok else None
+        print(f"\nchosen: {'S(%s)' % best['t'] if best else 'none'}")
+    for c in checks if not choose else []:
+        print(_md(h10_counts(df, c["t"])))
+
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
@@ -1107,6 +1347,9 @@ def main() -> int:
     ap.add_argument("--h2-long-real", action="store_true")
     ap.add_argument("--h2-realpairs", type=float, metavar="K", help="F(K) on real pairs of one face")
     ap.add_argument("--cand", nargs="+", help="read one candidate: H T D or J D")
+    ap.add_argument("--h10", nargs=2, metavar=("SET", "CSV"), help="stop 43's stayed covers (docs/robustness.md)")
+    ap.add_argument("--h10-table", type=Path)
+    ap.add_argument("--t", type=float, help="read S(t) (--h10-table)")
     ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")
     args = ap.parse_args()
     if args.measure:
@@ -1133,6 +1376,10 @@ def main() -> int:
         long_real()
     if args.h2_realpairs is not None:
         h2_realpairs(args.h2_realpairs)
+    if args.h10:
+        measure_h10(args.h10[0], Path(args.h10[1]), args.only)
+    if args.h10_table:
+        h10_table(args.h10_table, args.choose, args.t)
     if args.layers:
         a = analyze_photo(Path(args.layers[0]))
         outdir = Path(args.layers[1])
