@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import FacemetricsError
+from ..errors import FacemetricsError, legible
 # the file endings treated as photos when a folder is searched, here and by the ``analyze``/``quality``
 # commands (:func:`find_study_photos` is the one finder): the endings of the formats the loader opens
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
@@ -766,7 +766,8 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             listed.add(key)
         else:
             m, note = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}, "not in manifest"
-        entries.append(PhotoEntry(path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
+        # a name that is not UTF-8 is shown caf\\xe9.jpg (the path keeps the true name): a table can hold it
+        entries.append(PhotoEntry(path=path, photo=legible(rel), subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
     if meta is not None:  # listed but not found: a row each, never silently dropped
         for key, m in meta.items():
