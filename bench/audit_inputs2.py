@@ -36,6 +36,7 @@ import pandas as pd
 import pillow_heif
 from PIL import Image, ImageCms
 
+pillow_heif.register_heif_opener()  # Pillow saves .heic (facemetrics.loader registers it too, but later)
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
 BEFORE = SAMPLES / "astronaut_before.jpg"
@@ -188,9 +189,15 @@ def build(d: Path) -> dict[str, Path]:
         hf = pillow_heif.HeifFile()
         hf.add_from_pillow(blank)
         hf.add_from_pillow(small)
-        hf.primary_index = 1
-        hf.save(p, quality=90)
+        hf.save(p, quality=90, primary_index=1)  # the face is the primary image, not the first
     put("heic_two_images", "two.heic", two_images)
+
+    def two_images_first(p):
+        hf = pillow_heif.HeifFile()
+        hf.add_from_pillow(blank)
+        hf.add_from_pillow(small)
+        hf.save(p, quality=90)  # the blank first image is the primary one
+    put("heic_blank_primary", "blank_primary.heic", two_images_first)
 
     def with_depth(p):
         hf = pillow_heif.from_pillow(small)
@@ -376,12 +383,15 @@ def batch_check(cases: dict[str, Path], work: Path) -> tuple[bool, list[str]]:
             lines.append("  stderr: " + _short(err.strip()[-400:], 400))
     if good is None or every is None:
         return False, lines + ["  photos.csv missing"]
-    n_files = sum(1 for _ in os.scandir(all_dir)) - 1  # treated_at.txt
-    lines.append(f"  photos.csv rows: {len(every)} for {n_files} entries in the folder (good alone: {len(good)})")
-    if len(every) < n_files:
+    from facemetrics.errors import legible
+    # every file and link (looping ones included) is a row; a folder named x.jpg is a folder, searched
+    names = {legible(e.name) for e in os.scandir(all_dir) if e.name != "treated_at.txt"
+             and not e.is_dir(follow_symlinks=False)}
+    lines.append(f"  photos.csv rows: {len(every)} for {len(names)} files in the folder (good alone: {len(good)})")
+    missing = names - {Path(x).name for x in every["photo"]}
+    if missing:
         ok = False
-        lines.append("  MISSING rows: " + ", ".join(sorted(set(os.fsdecode(e.name) for e in os.scandir(all_dir))
-                                                          - {Path(x).name for x in every["photo"]} - {"treated_at.txt"})))
+        lines.append("  MISSING rows: " + ", ".join(sorted(missing)))
     skip = {"facemetrics_version"}
     for name in ("S1/rf/before.jpg", "S1/rf/after.jpg"):
         g = good[good["photo"] == name]

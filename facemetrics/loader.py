@@ -33,7 +33,8 @@ Pixel conversions
 * HDR HEIF (10/12 bit) is reduced to 8 bit by ``pillow-heif``.
 
 No colour management is done: embedded ICC profiles are ignored, pixel values
-are used as stored (on both decode paths).
+are used as stored (on both decode paths). A Display P3 photo read so moves no
+comparison row beyond its noise floor (``bench/audit_inputs2.py``, docs/robustness.md).
 
 Orientation
 -----------
