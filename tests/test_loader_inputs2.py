@@ -144,3 +144,18 @@ def test_an_opencv_float_tiff_is_named_logluv_hdr(tmp_path):
     with pytest.raises(PhotoError, match=r"unsupported TIFF: LogLuv high-dynamic-range \(HDR, SGILOG-coded\) "
                                          r"samples \(Pillow reads 8- and 16-bit integer TIFFs; save it as one"):
         load_photo(f)
+
+
+@pytest.mark.parametrize("named, encoding", [("caf\\xe9 latin1.jpg", "utf-8"),  # as photos.csv shows it
+                                             ("café latin1.jpg", "latin-1")])  # as a Latin-1 system shows it
+def test_a_manifest_names_a_file_whose_name_is_not_utf8(tmp_path, named, encoding):
+    """Before: the row was 'listed in manifest row 3 but not found' and the file 'not in manifest'."""
+    from facemetrics.batch import discover
+    shutil.copy(BEFORE, tmp_path / "before.jpg")
+    _bytes_named_copy(tmp_path)
+    m = tmp_path / "m.csv"
+    m.write_bytes(("photo,subject,treatment,taken_at,treated_at\nbefore.jpg,S1,rf,2026-11-02T08:00,2026-11-02T10:00\n"
+                   f"{named},S1,rf,2026-11-02T11:30,2026-11-02T10:00\n").encode(encoding))
+    entries = discover(tmp_path, m)
+    assert [(e.photo, e.subject, e.taken_at, e.note) for e in entries] == [
+        ("before.jpg", "S1", "2026-11-02T08:00", ""), ("caf\\xe9 latin1.jpg", "S1", "2026-11-02T11:30", "")]

@@ -604,6 +604,21 @@ def _same_metadata(a: dict, b: dict) -> bool:
         all(a[k] == b[k] for k in ("taken_at", "treated_at"))
 
 
+def _undecodable_name_key(rel: str, meta: dict[str, dict]) -> str | None:
+    """The manifest key of a file whose name is not UTF-8 (``rel`` holds PEP 383 surrogates), or None.
+
+    A manifest names it as ``photos.csv`` shows it (``caf\\xe9.jpg``, :func:`~facemetrics.errors.legible`:
+    a copy of photos.csv given as ``--manifest``), or as the Latin-1 system that wrote it shows it
+    (``café.jpg``; the manifest itself then read as Latin-1)."""
+    latin1 = re.sub("[\udc80-\udcff]", lambda m: chr(ord(m.group()) - 0xDC00), rel)
+    # the manifest reader takes a backslash for a Windows separator: caf\\xe9.jpg is read caf/xe9.jpg
+    for alt in (legible(rel), legible(rel).replace("\\", "/"), latin1):
+        alt = unicodedata.normalize("NFC", alt)
+        if alt in meta:
+            return alt
+    return None
+
+
 def _inside(folder: Path, key: str) -> str | None:
     """A manifest's photo path as a ``/``-separated path relative to ``folder``, or None when it
     points outside ``folder`` (``../x.jpg``, an absolute path elsewhere).  An absolute path inside
@@ -758,6 +773,8 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         if meta is not None and Path(manifest).resolve() == path.resolve():
             continue
         key = unicodedata.normalize("NFC", rel)  # the manifest's rows are keyed so (_manifest_in_folder)
+        if meta is not None and key not in meta and legible(rel) != rel:
+            key = _undecodable_name_key(rel, meta) or key
         if meta is None:
             m = _convention(folder, path)
             note = m["note"]
