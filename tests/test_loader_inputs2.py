@@ -159,3 +159,15 @@ def test_a_manifest_names_a_file_whose_name_is_not_utf8(tmp_path, named, encodin
     entries = discover(tmp_path, m)
     assert [(e.photo, e.subject, e.taken_at, e.note) for e in entries] == [
         ("before.jpg", "S1", "2026-11-02T08:00", ""), ("caf\\xe9 latin1.jpg", "S1", "2026-11-02T11:30", "")]
+
+
+def test_study_add_takes_a_file_whose_name_is_not_utf8(tmp_path, capsys):
+    """Before: ``facemetrics study add`` raised UnicodeEncodeError in SQLite (a traceback, nothing added after it)."""
+    from facemetrics.cli import main
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = _bytes_named_copy(folder)
+    assert main(["study", "add", "--store", str(tmp_path / "store"), "--subject", "A", "--treatment", "rf",
+                 "--treated-at", "2026-11-02T10:00", "--no-measure", str(BEFORE), path]) == 0
+    out = capsys.readouterr().out
+    assert "caf\\xe9 latin1.jpg: added (post, taken 2026-11-02T11:30:00" in out and "2 photo(s) added" in out
