@@ -16,7 +16,7 @@ from PIL import Image
 
 from . import sharing
 from ._version import __version__
-from .errors import FacemetricsError, SettingError
+from .errors import FacemetricsError, SettingError, legible
 from .align import GlassesFound, find_glasses
 from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
@@ -339,7 +339,7 @@ def read_failure(x) -> str:
 
 def _name_of(source) -> str:
     if isinstance(source, (str, os.PathLike)):
-        return Path(source).name if str(source).strip() else "<empty path>"
+        return legible(Path(source).name) if str(source).strip() else "<empty path>"
     if isinstance(source, np.ndarray):
         return "<array>"
     if isinstance(source, Image.Image):
@@ -456,12 +456,16 @@ def _upside_down(rgb: np.ndarray) -> bool:
     return d < 0
 
 
-def _no_face_error(label: str, alpha: np.ndarray | None) -> str:
+def _no_face_error(label: str, alpha: np.ndarray | None, frames: str = "") -> str:
     """The ``no_face`` sentence; with partly transparent pixels (:attr:`~facemetrics.loader.Photo.alpha`)
-    it says how much of the picture is transparent (the face may be hidden by it)."""
+    it says how much of the picture is transparent (the face may be hidden by it); in a file of several
+    pages / frames / images (``frames``, the loader's note) it says which one was looked at."""
     seen = "" if alpha is None else (
         f"; {100 * np.mean(alpha < 255):.0f} % of the picture is transparent or partly transparent (alpha "
         "channel, shown on white): the face may be hidden, use the photo without transparency")
+    if frames:
+        seen += (f"; {frames.replace(' was measured', ' was looked at')}: save the picture with the face as "
+                 "a photo of its own")
     return f"{label}: no face found (is the face visible, frontal and well lit?){seen}"
 
 
@@ -581,7 +585,9 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     faces = detect_landmarks(rgb) if face is None else detect_landmarks(rgb, face=face)
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
-        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha))
+        frames = next((w for w in getattr(photo, "warnings", ()) if " file holds " in w), "")
+        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha, frames),
+                             warnings=tuple(getattr(photo, "warnings", ())))
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from ._version import __version__
-from .errors import FacemetricsError
+from .errors import FacemetricsError, legible
 
 
 class UsageError(FacemetricsError):
@@ -75,11 +75,11 @@ def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
         if p.is_dir():
             found = find_study_photos(p)
             prefix = (p.resolve().name + "/") if several else ""
-            out += [(f, prefix + f.relative_to(p).as_posix()) for f in found]
+            out += [(f, legible(prefix + f.relative_to(p).as_posix())) for f in found]
         else:  # as typed when relative (a/x.jpg and b/x.jpg stay apart), else the file name
             typed = Path(os.path.normpath(str(p)))
-            out.append((p, typed.as_posix() if not typed.is_absolute() and ".." not in typed.parts else p.name))
-    absolute = {f: Path(os.path.abspath(f)).as_posix() for f, _ in out}  # not resolved: a symlink is its own file
+            out.append((p, legible(typed.as_posix() if not typed.is_absolute() and ".." not in typed.parts else p.name)))
+    absolute = {f: legible(Path(os.path.abspath(f)).as_posix()) for f, _ in out}  # not resolved: a symlink is its own file
     seen: set[tuple[str, str]] = set()
     once = []
     for f, label in out:  # the same file under the same label (x.jpg x.jpg, a folder and a file in it): once
@@ -919,7 +919,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     # a repeat that disagrees with the before photo: said, as the batch says it
     c = with_repeat_disagreement(c, args.before, args.before_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
+    write_csv(c.to_csv_frame(before_photo=legible(args.before), after_photo=legible(args.after)), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
     if c.alignment is not None:

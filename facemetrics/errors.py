@@ -8,6 +8,21 @@ or a ``status`` row instead of a traceback.
 from __future__ import annotations
 
 
+def legible(text: str) -> str:
+    """``text`` with the bytes of a file name that is not UTF-8 written as ``\\xNN`` (else unchanged).
+
+    On Linux a file name may hold bytes that are not UTF-8 (a Latin-1 ``caf\\xe9.jpg`` from an old archive
+    or a zip made on Windows).  Python reads each such byte as a lone surrogate (``'caf\\udce9.jpg'``,
+    PEP 383), which UTF-8 cannot encode: a table, a JSON file or a pandas column holding it fails.  The
+    name shown (the ``photo`` column, messages, output names) is ``caf\\xe9.jpg`` instead: legible,
+    valid UTF-8, and the escape says which byte it was; the file itself is opened by its true name."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class FacemetricsError(Exception):
     """Base class of every error facemetrics raises on purpose."""
 

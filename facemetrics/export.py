@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from ._version import __version__
-from .errors import SettingError
+from .errors import SettingError, legible
 from .ledger import replace_recorded
 from .schema import PHOTO_COLUMNS
 
@@ -64,6 +64,12 @@ class _Hashing:
         self.sha256.update(data)
         self.size += len(data)
         return self.fh.write(data)
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8 bytes, the bytes of a file name that is not UTF-8 written as ``\\xNN``
+    (:func:`facemetrics.errors.legible`)."""
+    return legible(text).encode("utf-8")
 
 
 def atomic_write(path: str | os.PathLike, write, *, record: bool = False) -> Path:
@@ -140,7 +146,7 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
         df = df.copy()
         for c in text_cols:
             df[c] = df[c].map(spreadsheet_safe)
-    return df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n").encode("utf-8")
+    return utf8(df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
@@ -205,14 +211,14 @@ def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
 def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike, *, record: bool = True) -> Path:
     """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas); ``record``:
     entered in the folder's ledger as an output (:func:`atomic_write`; False for a cache's file)."""
-    text = csv_text(rows, columns)
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=record)
+    data = utf8(csv_text(rows, columns))
+    return atomic_write(path, lambda fh: fh.write(data), record=record)
 
 
 def write_json(obj, path: str | os.PathLike) -> Path:
     """Write JSON atomically."""
-    text = json.dumps(json_finite(obj), indent=1, allow_nan=False, default=json_default)
-    return atomic_write(path, lambda fh: fh.write(text.encode("utf-8")), record=True)
+    data = utf8(json.dumps(json_finite(obj), indent=1, allow_nan=False, default=json_default))
+    return atomic_write(path, lambda fh: fh.write(data), record=True)
 
 
 def json_finite(o):

@@ -33,7 +33,8 @@ Pixel conversions
 * HDR HEIF (10/12 bit) is reduced to 8 bit by ``pillow-heif``.
 
 No colour management is done: embedded ICC profiles are ignored, pixel values
-are used as stored (on both decode paths).
+are used as stored (on both decode paths). A Display P3 photo read so moves no
+comparison row beyond its noise floor (``bench/audit_inputs2.py``, docs/robustness.md).
 
 Orientation
 -----------
@@ -121,8 +122,11 @@ garbage) is measured in ``docs/robustness.md`` (``bench/bench_fuzz.py``,
 Multi-page files
 ----------------
 Only the first page of a multi-page TIFF or the first frame of an animated
-GIF/WebP/PNG is decoded; :attr:`Photo.warnings` says so (and the
-``warnings`` column of the analysis).
+GIF/WebP/PNG is decoded (an APNG's first image is its still default image when it has
+one), and only the primary image of a HEIF file that holds several (what a viewer shows,
+which need not be the first); :attr:`Photo.warnings` says which (and the
+``warnings`` column of the analysis; when no face is found there, the ``no_face``
+message says so too).
 
 Statuses
 --------
@@ -154,7 +158,7 @@ import pillow_heif
 import simplejpeg
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from facemetrics.errors import PhotoError
+from facemetrics.errors import PhotoError, legible
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, heif_crop_outside, hevc_errors,
                                    vp8_ends_early, vp8l_ends_early, webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
@@ -363,7 +367,7 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
         When the path cannot be read as a regular file.
     """
     path = os.fspath(path)
-    label = label if label is not None else os.path.basename(os.path.abspath(path))
+    label = label if label is not None else legible(os.path.basename(os.path.abspath(path)))
     try:
         mode = os.stat(path).st_mode  # follows symbolic links
     except (OSError, ValueError) as exc:  # also ELOOP, ENAMETOOLONG, an embedded NUL
@@ -440,7 +444,7 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
         raise PhotoError(name if name is not None else "<empty path>", "the path is empty", status="unreadable")
     if isinstance(source, (str, os.PathLike)):
         path = os.path.abspath(os.fspath(source))
-        label = name if name is not None else os.path.basename(path)
+        label = name if name is not None else legible(os.path.basename(path))  # caf\xe9.jpg, not a surrogate
         check_regular_file(path, label)  # never open() a FIFO (blocks forever), a device or a socket
         try:
             with open(path, "rb") as fh:  # read-only, never modifies the file
@@ -456,7 +460,7 @@ def _read_source(source: Any, name: str | None) -> tuple[bytes, str, str | None]
         label = name
         if label is None:
             src_name = getattr(source, "name", None)
-            label = os.path.basename(src_name) if isinstance(src_name, str) and src_name else "<stream>"
+            label = legible(os.path.basename(src_name)) if isinstance(src_name, str) and src_name else "<stream>"
         try:
             if hasattr(source, "getvalue"):
                 data = source.getvalue()
@@ -1111,7 +1115,8 @@ def _video_kind(data: bytes) -> str | None:
 
 def _unsupported_tiff_samples(data: bytes) -> str | None:
     """What a well-formed TIFF that Pillow cannot open holds, from its first IFD: e.g.
-    ``"32-bit floating-point"`` (SampleFormat 3), or None when the header is not readable
+    ``"32-bit floating-point"`` (SampleFormat 3), ``"LogLuv high-dynamic-range ..."`` (Photometric
+    32844/32845, what OpenCV writes for a float image), or None when the header is not readable
     (then it is truncated or corrupt)."""
     import struct
 
@@ -1124,6 +1129,8 @@ def _unsupported_tiff_samples(data: bytes) -> str | None:
         tags = {}
         for k in range(min(n, 512)):
             tag, typ, count, value = struct.unpack_from(e + "HHI4s", data, ifd + 2 + 12 * k)
+            if tag == 262 and typ == 3:  # PhotometricInterpretation
+                tags[tag] = struct.unpack_from(e + "H", value)[0]
             if tag in (258, 339) and typ == 3:  # BitsPerSample, SampleFormat: SHORT
                 if count <= 2:
                     tags[tag] = struct.unpack_from(e + "H", value)[0]
@@ -1132,6 +1139,8 @@ def _unsupported_tiff_samples(data: bytes) -> str | None:
     except struct.error:
         return None
     bits, fmt = tags.get(258), tags.get(339, 1)
+    if tags.get(262) in (32844, 32845):  # LogL / LogLuv: SGI's HDR coding (OpenCV writes float TIFFs so)
+        return "LogLuv high-dynamic-range (HDR, SGILOG-coded)"
     kinds = {2: "signed-integer", 3: "floating-point", 4: "undefined-format"}
     if fmt in kinds:
         return (f"{bits}-bit " if bits else "") + kinds[fmt]
@@ -1166,6 +1175,17 @@ def _n_frames(img: Image.Image, fmt: str) -> int:
         return int(getattr(img, "n_frames", 1) or 1)
     except Exception:  # noqa: BLE001 - a broken frame index: decode the first frame
         return 1
+
+
+def _frames_note(img: Image.Image, fmt: str, n_frames: int) -> str:
+    """The warning of a file of several pages / frames / images: which one was measured."""
+    if fmt == "HEIF":  # pillow-heif opens the primary image, the one viewers show (not always the first)
+        return f"HEIF file holds {n_frames} images; its primary image (the one a viewer shows) was measured"
+    if fmt == "PNG" and img.info.get("default_image"):  # APNG: the first image is not part of the animation
+        return (f"PNG file holds a still default image and an animation of {n_frames - 1} frame(s); the default "
+                "image (what a viewer without animation shows, not the animation's first frame) was measured")
+    kind = {"TIFF": "pages", "GIF": "frames", "WEBP": "frames", "PNG": "frames"}.get(fmt, "images")
+    return f"{fmt} file holds {n_frames} {kind}; only the first was measured"
 
 
 def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, use_sj: bool) -> None:
@@ -1357,8 +1377,7 @@ def load_photo(
             original_size = (height, width) if orientation >= 5 else (width, height)
             notes = ()
             if n_frames > 1:
-                kind = {"TIFF": "pages", "GIF": "frames", "WEBP": "frames", "PNG": "frames"}.get(fmt, "images")
-                notes = (f"{fmt} file holds {n_frames} {kind}; only the first was measured",)
+                notes = (_frames_note(img, fmt, n_frames),)
 
     return Photo(
         rgb=rgb,

@@ -95,7 +95,7 @@ import pandas as pd
 
 from ._version import __version__
 from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
-from .errors import FacemetricsError, InputError
+from .errors import FacemetricsError, InputError, legible
 from .timekeys import ambiguous_time, date_alone, no_time_of_day
 
 __all__ = [
@@ -996,17 +996,18 @@ class Store:
             if isinstance(item, tuple):
                 name, data = item
             else:
-                name = Path(item).name
+                name = legible(Path(item).name)  # a name that is not UTF-8 is kept as caf\\xe9.jpg (SQLite: UTF-8)
                 try:
                     from .loader import check_regular_file
 
                     check_regular_file(item, name)  # a FIFO would block read_bytes() forever
                     data = Path(item).read_bytes()
                 except InputError as exc:
-                    results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.reason}"))
+                    results.append(AddResult(name, "error", message=f"cannot read {legible(str(item))}: {exc.reason}"))
                     continue
                 except OSError as exc:
-                    results.append(AddResult(name, "error", message=f"cannot read {item}: {exc.strerror or exc}"))
+                    results.append(AddResult(name, "error",
+                                             message=f"cannot read {legible(str(item))}: {exc.strerror or exc}"))
                     continue
             checked = self._check_one(sid, str(name), bytes(data), follow_up, default_time, taken_at_wins)
             results.append(checked if isinstance(checked, AddResult) else None)

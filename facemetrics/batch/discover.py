@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import FacemetricsError
+from ..errors import FacemetricsError, legible
 # the file endings treated as photos when a folder is searched, here and by the ``analyze``/``quality``
 # commands (:func:`find_study_photos` is the one finder): the endings of the formats the loader opens
 # (``schema.PHOTO_FORMATS``, the one list); a file given directly by name (on the command line or in a
@@ -617,6 +617,21 @@ def _same_metadata(a: dict, b: dict) -> bool:
         all(a[k] == b[k] for k in ("taken_at", "treated_at"))
 
 
+def _undecodable_name_key(rel: str, meta: dict[str, dict]) -> str | None:
+    """The manifest key of a file whose name is not UTF-8 (``rel`` holds PEP 383 surrogates), or None.
+
+    A manifest names it as ``photos.csv`` shows it (``caf\\xe9.jpg``, :func:`~facemetrics.errors.legible`:
+    a copy of photos.csv given as ``--manifest``), or as the Latin-1 system that wrote it shows it
+    (``café.jpg``; the manifest itself then read as Latin-1)."""
+    latin1 = re.sub("[\udc80-\udcff]", lambda m: chr(ord(m.group()) - 0xDC00), rel)
+    # the manifest reader takes a backslash for a Windows separator: caf\\xe9.jpg is read caf/xe9.jpg
+    for alt in (legible(rel), legible(rel).replace("\\", "/"), latin1):
+        alt = unicodedata.normalize("NFC", alt)
+        if alt in meta:
+            return alt
+    return None
+
+
 def _inside(folder: Path, key: str) -> str | None:
     """A manifest's photo path as a ``/``-separated path relative to ``folder``, or None when it
     points outside ``folder`` (``../x.jpg``, an absolute path elsewhere).  An absolute path inside
@@ -771,6 +786,8 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
         if meta is not None and Path(manifest).resolve() == path.resolve():
             continue
         key = unicodedata.normalize("NFC", rel)  # the manifest's rows are keyed so (_manifest_in_folder)
+        if meta is not None and key not in meta and legible(rel) != rel:
+            key = _undecodable_name_key(rel, meta) or key
         if meta is None:
             m = _convention(folder, path)
             note = m["note"]
@@ -783,7 +800,8 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             m, note = ({"subject": "", "treatment": "", "taken_at": "", "treated_at": ""},
                        f"{NOT_IN_MANIFEST} {Path(manifest).name}: add a row for it (a manifest lists every photo "
                        f"it uses)")
-        entries.append(PhotoEntry(path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
+        # a name that is not UTF-8 is shown caf\\xe9.jpg (the path keeps the true name): a table can hold it
+        entries.append(PhotoEntry(path=path, photo=legible(rel), subject=m["subject"], treatment=m["treatment"],
                                   taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
     if meta is not None:  # listed but not found: a row each, never silently dropped
         for key, m in meta.items():
