@@ -695,6 +695,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .report import summary_lines
     from .export import write_csv, write_png
 
+    # a repeat that disagrees with the before photo is said by compare_photos itself, as the batch says it
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
@@ -702,10 +703,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
-    from .batch.repeats import with_repeat_disagreement
-
-    # a repeat that disagrees with the before photo: said, as the batch says it
-    c = with_repeat_disagreement(c, args.before, args.before_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     write_csv(c.to_csv_frame(before_photo=args.before, after_photo=args.after), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]
