@@ -450,7 +450,9 @@ def _no_capture_time_lines(excluded, manifest=None, most: int = 5) -> list[str]:
 def _regimen_lines(reg, output) -> list[str]:
     """The console lines of a batch's regimen batch (each ``regimen: ...``), as ``batch`` and ``study
     report`` print them: its capture times without an offset, how many pre-session photos were
-    compared, its passed-over before photos and pictures at two times, its repeats left out.
+    compared, its passed-over before photos, the first session's before photos that disagree and the
+    noise floors built from them (the regimen's baseline: once per subject and treatment, in the batch's
+    words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out.
 
     Parameters
     ----------
@@ -467,12 +469,17 @@ def _regimen_lines(reg, output) -> list[str]:
     if reg is None:
         return []
     from .batch import REGIMEN_DIR
-    from .batch.tables import baseline_notes, repeats_left_out_note, same_picture_notes
+    from .batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes, repeats_left_out_note,
+                               same_picture_notes)
 
+    rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
-             f"{len(reg.change_rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
-             *baseline_notes(reg.change_rows), *same_picture_notes(reg.change_rows)]
-    lines += [note] if (note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv")) else []
+             f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             *baseline_notes(rows),
+             *disagreement_notes(rows),  # the first session's before photos disagree (each says if left out)
+             *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per group
+             *same_picture_notes(rows)]
+    lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
     return [f"regimen: {line}" for line in lines]
 
 
