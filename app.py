@@ -62,9 +62,9 @@ from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch import results as batch_results
-from facemetrics.batch.tables import (MSG_BASELINES_DISAGREE, MSG_BEFORE_TAKEN_AFTER, MSG_FLOORS_FROM_DISAGREEMENT,
-                                     MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults)
+from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
+from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
 from facemetrics.decay.wording import decimals_for
@@ -281,12 +281,15 @@ def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, befor
             check_order: bool = True):
     """:func:`facemetrics.compare.compare_photos`, memoised per session on the photos' SHA-256 (``key``);
     ``check_order``: warn when the 'before' photo was taken after the 'after' photo (the roles follow the file
-    names before the times: :func:`default_roles`), not for a no-change check (:func:`order_checked`)."""
+    names before the times: :func:`default_roles`), not for a no-change check (:func:`order_checked`); the
+    'before' photos' disagreement is the page's own check (:func:`session_disagreement`), not compare's."""
     from facemetrics.compare import compare_photos
 
+    # check_repeats=False: the page checks a treatment's 'before' photos against each other itself, as the batch
+    # does (its no-change pairs, session_disagreement: the batch's message, once per treatment), not per pair again
     return session_memo("compare", key,
                         lambda: compare_photos(before, after, before_repeats=tuple(before_repeats),
-                                               check_order=check_order))
+                                               check_order=check_order, check_repeats=False))
 
 
 def order_checked(pair: "Pair") -> bool:
@@ -603,7 +606,7 @@ def compare_result(cmp) -> dict:
     """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
     ``messages`` (list of str), ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records) and
     ``scale_uncertainty_pct`` (the before photo's mm scale uncertainty, %, 1 SD: each row's
-    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.batch.tables.with_scale_sds`)."""
+    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.compare.table.with_scale_sds`)."""
     return {"status": str(cmp.status), "messages": [str(m) for m in cmp.messages],
             "rows": cmp.to_frame().to_dict("records"), "scale_uncertainty_pct": float(cmp.scale_uncertainty_pct)}
 
@@ -619,11 +622,11 @@ def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", Fal
 
 def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, bool]:
     """The batch's message on a pair's treatment whose 'before' photos disagree, and whether its changes are
-    left out of the fits (:func:`facemetrics.batch.tables.baseline_disagreement` of the treatment's no-change
+    left out of the fits (:func:`facemetrics.compare.disagreement.baseline_disagreement` of the treatment's no-change
     checks among ``pairs``, as compare returned them; ``("", False)`` when they agree or there are none).
     ``comparison_of(pair)``: a pair's comparison, or None when it failed (left out, as the batch leaves a
     failed one)."""
-    from facemetrics.batch.tables import baseline_disagreement
+    from facemetrics.compare.disagreement import baseline_disagreement
 
     checks = []
     for p in pairs.values():
@@ -1414,7 +1417,7 @@ def table_notes(cmp) -> None:
 def disagreement_warnings(box, message: str, result: dict) -> None:
     """The batch's ``message`` on a treatment whose 'before' photos disagree, then, when the comparison's
     noise floors were built from them, the message saying so (``result``: :func:`comparison_result`;
-    :func:`facemetrics.batch.tables.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
+    :func:`facemetrics.compare.disagreement.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
     said of it, h3 2026-12-04), as warnings in ``box``."""
     box.warning(md(message), icon=":material/warning:")
     for m in result["messages"]:
@@ -1484,7 +1487,7 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
     def comparison_of(pair: Pair):
         return memo_get(memo, "compare", pair_key(pair),
                         lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats),
-                                               check_order=order_checked(pair)))
+                                               check_order=order_checked(pair), check_repeats=False))
 
     frames, disagreements = [], {}
     for pair in pairs.values():

@@ -4,7 +4,7 @@ A simulated study from the bundled sample (``facemetrics.study``, the demo's fac
 and light jitter) of ``--sessions`` sessions, one per subject, each with ``--before`` before photos (default two:
 1 h and 0.5 h before the treatment) and one photo after it, with no change anywhere: the before photos agree but for
 the jitter.  ``batch`` makes each session's no-change checks (a before photo against the other); a
-session whose check reads a headline change (``batch.tables.AGREEMENT_ROWS``) beyond its noise floor is
+session whose check reads a headline change (``compare.disagreement.AGREEMENT_ROWS``) beyond its noise floor is
 named, and left out of the fits at ``LEAVE_OUT_FLOORS`` floors or more.  Prints, per session named, the
 largest such change in floors (the ratio ``baseline_disagreement`` judges), and how many were left out.
 
@@ -44,10 +44,10 @@ def session_ratios(changes: pd.DataFrame, rows, agreeing) -> pd.Series:
         ``changes.csv`` (wide: ``subject, treatment, treated_at, role`` and per column ``c``: ``c``,
         ``c_noise_floor``, ``c_verdict``).
     rows : sequence of (metric, side)
-        The headline rows judged (``batch.tables.AGREEMENT_ROWS``); side ``mean`` is the column
+        The headline rows judged (``compare.disagreement.AGREEMENT_ROWS``); side ``mean`` is the column
         ``metric``, another side ``metric_side``.
     agreeing : sequence of str
-        Verdicts that do not say the before photos differ (``batch.tables._AGREEING``).
+        Verdicts that do not say the before photos differ (``compare.disagreement._AGREEING``).
 
     Returns
     -------
@@ -76,7 +76,7 @@ def session_ratios(changes: pd.DataFrame, rows, agreeing) -> pd.Series:
 
 def run(out: Path, *, sessions: int, seed: int, n_before: int) -> None:
     from facemetrics.batch import run_batch
-    from facemetrics.batch.tables import _AGREEING, AGREEMENT_ROWS, LEAVE_OUT_FLOORS
+    from facemetrics.compare.disagreement import _AGREEING, AGREEMENT_ROWS, LEAVE_OUT_FLOORS
     from facemetrics.study import study
 
     t0 = time.perf_counter()

@@ -663,7 +663,9 @@ def _no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, 
 def _regimen_lines(reg, output) -> list[str]:
     """The console lines of a batch's regimen batch (each ``regimen: ...``), as ``batch`` and ``study
     report`` print them: its capture times without an offset, how many pre-session photos were
-    compared, its passed-over before photos and pictures at two times, its repeats left out.
+    compared, its passed-over before photos, the first session's before photos that disagree and the
+    noise floors built from them (the regimen's baseline: once per subject and treatment, in the batch's
+    words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out.
 
     Parameters
     ----------
@@ -680,12 +682,17 @@ def _regimen_lines(reg, output) -> list[str]:
     if reg is None:
         return []
     from .batch import REGIMEN_DIR
-    from .batch.tables import baseline_notes, repeats_left_out_note, same_picture_notes
+    from .batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes, repeats_left_out_note,
+                               same_picture_notes)
 
+    rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
-             f"{len(reg.change_rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
-             *baseline_notes(reg.change_rows), *same_picture_notes(reg.change_rows)]
-    lines += [note] if (note := repeats_left_out_note(reg.change_rows, f"{REGIMEN_DIR}/changes.csv")) else []
+             f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             *baseline_notes(rows),
+             *disagreement_notes(rows),  # the first session's before photos disagree (each says if left out)
+             *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per group
+             *same_picture_notes(rows)]
+    lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
     return [f"regimen: {line}" for line in lines]
 
 
@@ -908,6 +915,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     from .report import summary_lines
     from .export import write_csv, write_png
 
+    # a repeat that disagrees with the before photo is said by compare_photos itself, as the batch says it
     c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
                        after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
@@ -915,10 +923,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
-    from .batch.repeats import with_repeat_disagreement
-
-    # a repeat that disagrees with the before photo: said, as the batch says it
-    c = with_repeat_disagreement(c, args.before, args.before_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
     write_csv(c.to_csv_frame(before_photo=legible(args.before), after_photo=legible(args.after)), out / "comparison.csv")
     lines = summary_lines(c)
     written = ["comparison.csv"]

@@ -1133,7 +1133,7 @@ def test_timeline_leaves_out_a_session_whose_before_photos_disagree():
     """The app fitted a session whose two 'before' photos read -1.59 mm against each other (a 0.07 mm
     floor); the batch names and leaves such a session out, and now so does the app (review, 2026-12-03):
     the Timeline tab's rows (:func:`app.timeline_rows`) are the batch's (results.comparison_result)."""
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
 
     app = app_module()
     times = {"a.jpg": ("rf", -2.0), "b.jpg": ("rf", -1.0), "p.jpg": ("rf", 3.0), "c.jpg": ("mc", -1.0),
@@ -1194,7 +1194,7 @@ def test_the_timelines_long_csv_carries_each_change_scale_sd():
     """The Timeline tab's long.csv (app.timeline_rows) carries each change's mm scale share, comparison.csv's
     change_scale_sd of the same pair (h4, 2026-12-05): >= 0 on the mm rows, empty (NaN) on the index, deg and pct
     rows, and the 'before' photos' disagreement warning quotes it beside each change's floor."""
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.compare import compare_photos
 
     app = app_module()
@@ -1951,8 +1951,8 @@ def test_the_apps_downloads_and_the_batchs_changes_csv_give_each_pair_one_status
     carried compare's verdicts beside the batch's message saying they read 'uncertain'."""
     from facemetrics.batch import runner
     from facemetrics.batch.discover import PhotoEntry
-    from facemetrics.batch.tables import (MSG_BASELINE_PASSED_OVER, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT,
-                                          change_column)
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, MSG_SAME_PICTURE_LEFT_OUT, change_column
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.compare import MSG_SAME_PICTURE
     from facemetrics.compare.gate import pose_messages
 
@@ -2030,8 +2030,11 @@ def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch
 def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_bytes, monkeypatch):
     """Two 'before' photos 1.5 mm apart (the sample and its lifted copy): the batch names the session and leaves
     its changes out (every row but the head pose's 'uncertain').  The page's table, drawn before that check, is
-    redrawn with those verdicts, and its comparison.csv carries them."""
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    redrawn with those verdicts, and its comparison.csv carries them.  The batch's message and the floors note
+    are said once each: compare_photos' own check of its before repeats (the same rule, worded for one comparison)
+    is the page's check already, not said a second time (h3, 2026-12-05)."""
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
+    from facemetrics.compare import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
     from facemetrics.compare.table import POSE_METRICS
 
     got = _spy_downloads(monkeypatch)
@@ -2047,7 +2050,9 @@ def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_b
                      2: {"role": "after", "hours_since_treatment": 3.0}})
     assert not at.exception, [e.value for e in at.exception]
     assert at.selectbox(key="pair").value == "treatment: a.jpg → p.jpg"
-    assert any(_plain(w.value).startswith(MSG_BASELINES_DISAGREE) for w in at.warning), _texts(at)
+    warned = [_plain(w.value) for w in at.warning]
+    assert [sum(w.startswith(m) for w in warned) for m in (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
+                                                           MSG_REPEATS_DISAGREE)] == [1, 1, 0], warned
     heads = [_plain(h.value) for h in at.subheader]  # redrawn with the table: not "Jawline lifted 1.5 mm"
     assert _headline(at) is None and any(h.startswith("No lift or sag can be claimed from the jawline's")
                                          and f": {MSG_BASELINES_DISAGREE}: " in h for h in heads), heads
@@ -2056,6 +2061,7 @@ def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_b
     assert (read != "").any() and (read[read != ""] == "uncertain").all(), table
     csv = pd.read_csv(io.BytesIO(got["comparison.csv"]), dtype=str, keep_default_na=False)
     assert csv.verdict.tolist() == table.verdict.astype(str).replace({"None": ""}).tolist()
+    assert MSG_REPEATS_DISAGREE not in csv.messages[0] and csv.messages[0].count(MSG_FLOORS_FROM_DISAGREEMENT) == 1
 
 
 # ---------------------------------------------------------------- the headline and the timeline follow the batch's rules
@@ -2067,7 +2073,8 @@ def test_the_headline_says_why_the_batchs_rules_leave_its_row_uncertain():
     noise: ...", "jawline lifted ..."). The headline now says no lift or sag can be claimed and gives the
     batch's own message, not a generic reason; where the batch keeps the verdicts it is compare's."""
     from facemetrics import report
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, same_picture_left_out
+    from facemetrics.batch.tables import same_picture_left_out
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.compare import MSG_NEAR_COPY
 
     app = app_module()
@@ -2106,7 +2113,8 @@ def test_the_timelines_long_rows_read_uncertain_exactly_where_the_batchs_long_cs
     session's rows but the head pose's 'uncertain', a row without a verdict kept without one."""
     from facemetrics.batch import runner
     from facemetrics.batch.discover import PhotoEntry
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT
+    from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.compare import MSG_NEAR_COPY
 
     app = app_module()

@@ -238,7 +238,7 @@ def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(stor
     import numpy as np
     import pandas as pd
 
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
     from facemetrics.store import Store
 
     samples = ROOT / "sample_images"

@@ -1089,7 +1089,7 @@ def _check_result(change: float, floor: float, verdict: str) -> dict:
 def _with_session_disagreements(jobs: list, results: dict) -> dict:
     """Every comparison's result with its session's disagreement, as the batch's comparing stage flags it
     (runner._session_disagreements, then results.with_disagreement: the first step of comparison_result)."""
-    from facemetrics.batch.results import with_disagreement
+    from facemetrics.compare.disagreement import with_disagreement
     from facemetrics.batch.runner import _session_disagreements
 
     found = _session_disagreements(jobs, results)
@@ -1099,7 +1099,8 @@ def _with_session_disagreements(jobs: list, results: dict) -> dict:
 def test_a_session_whose_before_photos_disagree_is_said_and_left_out_of_the_fits():
     """An audit: two before photos read +1.24 mm / -1.06 mm against each other (beyond their floor),
     which then widened every floor of the session to 13.5 mm, and nothing said so."""
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE, disagreement_notes
+    from facemetrics.batch.tables import disagreement_notes
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
 
     def row(photo, role):
         return dict(photo=photo, role=role)
@@ -1145,7 +1146,7 @@ def test_floors_built_from_before_photos_that_disagree_are_named_and_explained()
     0.09 mm floor.  The post comparison whose floors came from those photos now says so, with its floors; a
     no-change check, a comparison whose repeat was not used and an agreeing session say nothing of it."""
     from facemetrics.batch.results import comparison_result
-    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
+    from facemetrics.compare.disagreement import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
 
     a, b = dict(photo="S/a.jpg", role="baseline", hours_since_treatment=-0.5), \
         dict(photo="S/b.jpg", role="baseline", hours_since_treatment=-0.25)
@@ -2069,7 +2070,7 @@ def test_the_disagreement_line_gives_each_change_its_scale_share():
     column joins with): at the check's own scale uncertainty
     (stored with its result), else at the before photo's mm_per_px_uncertainty_pct (a result cached before);
     none for an index row or an unknown scale (h4, 2026-12-05)."""
-    from facemetrics.batch.tables import baseline_disagreement
+    from facemetrics.compare.disagreement import baseline_disagreement
     from facemetrics.compare.table import change_scale_sd
 
     a, b = dict(photo="S/a.jpg", role="baseline"), dict(photo="S/b.jpg", role="baseline")

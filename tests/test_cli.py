@@ -1236,7 +1236,7 @@ def test_batch_prints_the_floors_built_from_disagreeing_before_photos_once_per_s
     now, once per session (its first comparison's floors), after the disagreement's line; a session whose
     floors were not built from them says nothing of it."""
     from facemetrics.batch.results import comparison_result
-    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
+    from facemetrics.compare.disagreement import MSG_FLOORS_FROM_DISAGREEMENT, baseline_disagreement
 
     a, b = dict(photo="S01/mc/a.jpg", role="baseline"), dict(photo="S01/mc/b.jpg", role="baseline")
     checks = [(b, [a], _disagreeing(-1.59)), (a, [b], _disagreeing(1.59))]
@@ -1304,7 +1304,7 @@ def test_compare_says_when_its_before_repeat_disagrees_with_the_before_photo(tmp
     rule and words (batch.tables.baseline_disagreement, results.with_disagreement, disagreement_floors_note: once
     each, on the console and in comparison.csv's status and messages, every row but the pose rows 'uncertain'); a
     repeat that agrees with the before photo (its turned copy) says nothing of it (h4, 2026-12-05)."""
-    from facemetrics.batch.tables import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
+    from facemetrics.compare.disagreement import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
     from facemetrics.compare.table import POSE_METRICS
 
     before, lifted = SAMPLES / "astronaut_before.jpg", SAMPLES / "astronaut_after.jpg"

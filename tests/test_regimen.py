@@ -419,3 +419,47 @@ def test_no_regimen_removes_only_the_regimen_tables_not_its_cache(tmp_path):
     (bare / "regimen" / "photos.csv").write_text("photo,facemetrics_version\n")
     assert run_regimen_batch(tmp_path / "photos", bare, one_session) is None
     assert not (bare / "regimen").exists() and bare.is_dir()
+
+
+def test_batch_prints_the_regimens_before_photos_disagreement_once_in_the_batchs_words(tmp_path, monkeypatch, capsys):
+    """The regimen batch's baseline (the first session's before photos) can disagree like a session's: its
+    changes.csv said so (the disagreement, and the noise floors built from those photos), and `batch` printed the
+    line of each session but nothing of the regimen's.  It prints both now, once per subject and treatment (one
+    floors line though each comparison names its own floors), in the words the batch prints for a session."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+    import facemetrics.cli as cli
+    import facemetrics.regimen as regimen
+    from facemetrics.cli import main
+    from facemetrics.compare.disagreement import (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
+                                                  baseline_disagreement, disagreement_floors_note)
+
+    jaw = dict(metric="jawline_lift_mm", side="mean", unit="mm", verdict="lift", change=1.59, noise_floor=0.10)
+    msg, left_out = baseline_disagreement([(dict(photo="me/rf/w1/pre2.jpg", role="baseline"),
+                                            [dict(photo="me/rf/w1/pre1.jpg")], {"rows": [jaw]})])
+    assert msg.startswith(MSG_BASELINES_DISAGREE) and left_out
+
+    def floors(mm: float) -> str:
+        return disagreement_floors_note([dict(photo="me/rf/w1/pre1.jpg"), dict(photo="me/rf/w1/pre2.jpg")],
+                                        {"messages": [], "rows": [dict(jaw, noise_floor=mm)]})
+
+    group = dict(subject="me", treatment="rf", treated_at="2026-11-02T08:00", n_baseline=2)
+    rows = [dict(group, messages=f"{msg}; {floors(20.16)}"), dict(group, messages=f"{msg}; {floors(20.40)}"),
+            dict(group, treatment="mc", messages="")]  # another group, its before photos agree
+    done = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=[], n_duplicates=0, photo_rows=[],
+                           n_ok=0, n_cached=0, excluded=[], seconds=0.0, removed=[], not_removed=[])
+    reg = SimpleNamespace(**(done.__dict__ | dict(change_rows=rows)))
+    monkeypatch.setattr(batch, "run_batch", lambda *a, **k: done)
+    monkeypatch.setattr(regimen, "run_regimen_batch", lambda *a, **k: reg)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.jpg").write_bytes(b"not read: run_batch is replaced")
+    assert main(["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    said = [x for x in out if MSG_BASELINES_DISAGREE in x or MSG_FLOORS_FROM_DISAGREEMENT in x]
+    # the batch's words for a session of these rows, each after "regimen: "
+    as_batch = [x for x in cli._batch_lines(SimpleNamespace(**(done.__dict__ | dict(change_rows=rows))))
+                if MSG_BASELINES_DISAGREE in x or MSG_FLOORS_FROM_DISAGREEMENT in x]
+    assert said == [f"regimen: {x}" for x in as_batch], said
+    assert said == [f"regimen: me, rf, treated 2026-11-02T08:00: {msg}",
+                    f"regimen: me, rf, treated 2026-11-02T08:00: {floors(20.16)}"], said

@@ -267,8 +267,8 @@ def _batch_stand_in(regimen_rows=()):
     left out), and the names-and-times notes."""
     from types import SimpleNamespace
 
-    from facemetrics.batch.tables import (MSG_BASELINE_PASSED_OVER, MSG_BASELINES_DISAGREE,
-                                          same_picture_left_out)
+    from facemetrics.batch.tables import MSG_BASELINE_PASSED_OVER, same_picture_left_out
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
 
     where = dict(subject="me", treatment="mc", treated_at="2026-11-02T08:00", role="post", n_baseline=2)
     rows = [dict(where, messages=f"{MSG_BASELINE_PASSED_OVER}: me/a.jpg (smiling)"),

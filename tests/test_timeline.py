@@ -146,7 +146,7 @@ def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path)
     before photos disagree (the batch marks its rows 'uncertain') is listed in report.md."""
     import shutil
 
-    from facemetrics.batch.tables import MSG_BASELINES_DISAGREE
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.decay import SeriesError
 
     out = timeline[4]

@@ -10,48 +10,11 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import (baseline_messages, before_taken_after, disagreement_floors_note, no_change_wording, same_picture_left_out,
+from .tables import (baseline_messages, before_taken_after, no_change_wording, same_picture_left_out,
                      same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
-
-
-def with_disagreement(result: dict, disagreement: tuple[str, bool], base: list[dict] = ()) -> dict:
-    """``result`` of a comparison of a session whose before photos disagree, with the session's message
-    and the status ``warning``; when the session is left out of the fits, the verdict ``uncertain`` on
-    every row with a verdict but the pose rows (:data:`facemetrics.compare.table.POSE_METRICS`).  When its
-    noise floors came from those before photos (``base``: its before photo's row and its repeats'), a second
-    message says so and names them (:func:`facemetrics.batch.tables.disagreement_floors_note`): they are
-    that disagreement x 12.7 for one repeat pair, not the photos' repeatability.
-
-    Parameters
-    ----------
-    result : dict
-        The comparison's result (``status``, ``messages``, ``rows``).
-    disagreement : (str, bool)
-        The session's :func:`facemetrics.batch.tables.baseline_disagreement`: its message ("" when its
-        before photos agree) and whether it is left out of the fits.
-    base : list of dict, optional
-        The rows of the comparison's before photo and its repeats (``photo``); default none.
-
-    Returns
-    -------
-    dict
-        ``result`` itself when the message is "" or the comparison was refused or failed.
-    """
-    msg, leave_out = disagreement
-    if not msg or result["status"] in _NOT_MEASURED:
-        return result
-    from ..compare.table import POSE_METRICS, UNCERTAIN
-
-    rows = result["rows"]
-    if leave_out:  # beyond LEAVE_OUT_FLOORS floors: no claim, and out of the fits
-        rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
-                for m in rows]
-    floors = disagreement_floors_note(list(base), result)
-    return dict(result, status="warning", messages=[*result["messages"], msg, *([floors] if floors else [])],
-                rows=rows)
 
 
 def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
@@ -174,7 +137,7 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     raw : dict
         The comparison's result as compare returned it (``status``, ``messages``, ``rows``).
     disagreement : (str, bool), optional
-        The session's :func:`facemetrics.batch.tables.baseline_disagreement` (default: its before photos
+        The session's :func:`facemetrics.compare.disagreement.baseline_disagreement` (default: its before photos
         agree).
 
     Returns
@@ -184,6 +147,10 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
     """
     # a post photo's repeats are all its session's other before photos, so its floors hold their disagreement; a
     # no-change check's need not (three before photos, the odd one checked against the two that agree)
+    # the rule on before photos that disagree and its messages are compare's (compare_photos applies them to its
+    # repeats), imported here: a batch worker loads this module, not compare (tests/test_batch.py)
+    from ..compare.disagreement import with_disagreement
+
     result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
     result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app

@@ -21,7 +21,6 @@ from .discover import discover, manifest_time_notes, merge_spellings, offset_fre
 from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
-    with_scale_sds,
 )
 from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
@@ -606,10 +605,10 @@ def _with_warnings(rows: dict, warned: dict) -> dict:
 
 
 def _session_disagreements(jobs: list, comp_results: dict) -> dict:
-    """``{j: (message, leave_out)}``: the :func:`facemetrics.batch.tables.baseline_disagreement` of the
+    """``{j: (message, leave_out)}``: the :func:`facemetrics.compare.disagreement.baseline_disagreement` of the
     session of every comparison ``j`` (a session: its set of baseline photos), from its no-change checks'
     results as compare returned them (``comp_results``); ``("", False)`` where they agree or are none."""
-    from .tables import baseline_disagreement
+    from ..compare.disagreement import baseline_disagreement
 
     session_of, checks = {}, {}
     for j, (r, base) in enumerate(jobs):  # a session: its set of baseline photos
@@ -675,6 +674,8 @@ def agree_faces(jobs: list, comp_results: dict, where: str = "in changes.csv") -
 def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress, _hook):
     """Merge metadata into the photo rows (``rows`` with :func:`_header_times`' times), find
     sessions/baselines and run the comparisons."""
+    from ..compare.table import with_scale_sds  # compare's; not loaded with the module (a worker loads it)
+
     photo_rows = sorted((_table_row(e, rows[i]) for i, e in enumerate(entries)), key=_sort_key)
 
     # ---- 2. compare post photos with their session baseline ----------------

@@ -52,7 +52,8 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
         (``iris``, ``user_mm_per_px``, ``user_ipd``); empty when unknown (read as ``iris``).
     scale_pct : float, optional
         The comparison's mm scale uncertainty (%, 1 SD: its ``scale_uncertainty_pct``, the before photo's
-        ``mm_per_px_uncertainty_pct``) for rows that carry no ``change_scale_sd`` (:func:`row_scale_sd`);
+        ``mm_per_px_uncertainty_pct``) for rows that carry no ``change_scale_sd``
+        (:func:`facemetrics.compare.table.row_scale_sd`);
         default unknown (NaN: their ``change_scale_sd`` is empty).  A ``Comparison`` gives its own.
 
     Returns
@@ -60,7 +61,7 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
     list of dict
         Keys :data:`facemetrics.schema.LONG_COLUMNS`, in that order (``value``
         is the comparison's ``change``, ``change_scale_sd`` its mm scale's share of
-        the uncertainty, :func:`row_scale_sd`: the row's own, else at ``scale_pct``);
+        the uncertainty, :func:`~facemetrics.compare.table.row_scale_sd`: the row's own, else at ``scale_pct``);
         the input of
         :func:`facemetrics.decay.analyze_series`.  The batch's ``long.csv`` and
         the app's timeline are built by this one function.  A comparison of
@@ -74,6 +75,9 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
         so the fits leave them out, though the two files' sha256 differ, and a
         copy's pixels too.
     """
+    # compare's (imported here: a batch worker loads this module, not compare: tests/test_batch.py)
+    from ..compare.table import row_scale_sd as _row_scale_sd
+
     rows, said = _rows_and_messages(comparison_rows, messages)
     if _says_same_picture(said):
         rows = same_picture_rows(rows)
@@ -83,7 +87,7 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
             "subject": subject, "treatment": treatment, "hours_since_treatment": hours_since_treatment,
             "metric": m.get("metric"), "side": m.get("side"), "value": m.get("change"),
             "unit": m.get("unit") or "", "noise_floor": m.get("noise_floor"), "verdict": m.get("verdict"),
-            "change_scale_sd": row_scale_sd(m, scale_pct),
+            "change_scale_sd": _row_scale_sd(m, scale_pct),
             "photo": photo, "taken_at": taken_at, "treated_at": treated_at, "sha256": sha256 or "",
             "pixel_sha256": pixel_sha256 or "",
             "calibration_source": calibration_source if isinstance(calibration_source, str) else "",
@@ -91,50 +95,6 @@ def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_trea
         }
         out.append({c: row[c] for c in LONG_COLUMNS})
     return out
-
-
-def _float(v) -> float:
-    """``v`` as a float; NaN for None, text or anything else that is not a number."""
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return math.nan
-
-
-def row_scale_sd(m: dict, scale_pct=math.nan) -> float:
-    """The mm scale's share of a comparison row's uncertainty (1 SD, in the row's unit): ``comparison.csv``'s
-    ``change_scale_sd``, the row's own when it carries one (:func:`with_scale_sds`), else
-    :func:`facemetrics.compare.table.change_scale_sd` of its ``change`` and ``unit`` at ``scale_pct`` (the
-    before photo's ``mm_per_px_uncertainty_pct``, %; NaN: unknown).
-
-    Parameters
-    ----------
-    m : dict
-        One row of a comparison's result (``change``, ``unit``, optional ``change_scale_sd``).
-    scale_pct : float, optional
-        The before photo's mm scale uncertainty, 1 SD, %.
-
-    Returns
-    -------
-    float
-        ``>= 0`` in the row's unit; NaN for an ``index`` / ``deg`` / ``pct`` row, a change not measured or an
-        unknown scale uncertainty (a scale the user gave).
-    """
-    if m.get("change_scale_sd") is not None:
-        return _float(m["change_scale_sd"])
-    from ..compare.table import change_scale_sd
-
-    return change_scale_sd(_float(m.get("change")), str(m.get("unit") or ""), _float(scale_pct))
-
-
-def with_scale_sds(result: dict, scale_pct=math.nan) -> dict:
-    """``result`` (a comparison's result as the batch's cache holds it) with each row's ``change_scale_sd``
-    (:func:`row_scale_sd`) at its ``scale_uncertainty_pct`` (the comparison's
-    :attr:`~facemetrics.compare.Comparison.scale_uncertainty_pct`, stored with it since 2026-12-05), or at
-    ``scale_pct`` when it holds none (a result cached before: the before photo's ``mm_per_px_uncertainty_pct``,
-    the same number for a photo of one face).  A new dict; ``result`` is not changed."""
-    pct = result.get("scale_uncertainty_pct", scale_pct)
-    return dict(result, rows=[dict(m, change_scale_sd=row_scale_sd(m, pct)) for m in result.get("rows") or ()])
 
 
 def _rows_and_messages(comparison_rows, messages) -> tuple[list[dict], list[str]]:
@@ -650,154 +610,6 @@ def no_change_wording(messages) -> list[str]:
     return [_PHOTO_ROLE.sub(named, str(m)) for m in messages]
 
 
-#: the no-change checks' rows that tell whether a session's before photos agree: the headline
-#: changes the timeline fits (batch.timeline.HEADLINE_METRICS) with their sides
-AGREEMENT_ROWS = (("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"),
-                  ("nlf_depth", "left"))
-#: the start of :func:`baseline_disagreement`'s message for ``facemetrics compare --before-repeat`` (``repeats``):
-#: the before photo and a repeat of it disagree beyond the floor of their no-change comparison
-MSG_REPEATS_DISAGREE = "the before photo and its repeat photos disagree beyond the noise floor"
-#: verdicts of a no-change check that do not say the before photos differ
-_AGREEING = ("", "within_noise", "uncertain", "refused")
-#: the start of the message a session whose before photos disagree gets (changes.csv, report.md)
-MSG_BASELINES_DISAGREE = "the session's before photos disagree beyond the noise floor"
-#: a session's before photos disagreeing by at least this many noise floors leave it out of the fits;
-#: below it the session is named but kept.  Chosen after looking (no grid): 2 of 30 clean simulated
-#: sessions (one face, pose and light jitter, no change between the before photos) read 1.07 x their
-#: floor, while the audit's mixed-up baseline read 2.9 x; a floor is a near-largest bound, which a
-#: no-change check can just cross, not double (bench/bench_leave_out.py re-runs such sessions:
-#: docs/thresholds.md)
-LEAVE_OUT_FLOORS = 2.0
-
-
-def _unit(m: dict) -> str:
-    return f" {m['unit']}" if m.get("unit") else ""
-
-
-def _scale_text(m: dict) -> str:
-    """``", scale ± 0.07 mm"``: a row's ``change_scale_sd`` (:func:`row_scale_sd`) in the CLI's words
-    (``facemetrics.report.floor_text``, with a comma: a message holds no ``;``, the messages column joins
-    with it), or "" when it is unknown or does not apply (an ``index`` row)."""
-    sd = row_scale_sd(m)
-    return f", scale ± {sd:.2f}{_unit(m)}" if math.isfinite(sd) else ""
-
-
-def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: bool = False) -> tuple[str, bool]:
-    """The message of a session whose before photos disagree ("" when they agree), and whether the
-    session is left out of the fits (a change of at least :data:`LEAVE_OUT_FLOORS` floors).  One rule
-    for the batch, the app and ``facemetrics compare --before-repeat`` (``repeats=True``: the message
-    starts with :data:`MSG_REPEATS_DISAGREE` and speaks of one comparison, whose rows then read
-    ``uncertain``, not of a session and its fits).
-
-    Parameters
-    ----------
-    checks : list of (row, baselines, result)
-        The session's no-change checks: a baseline photo's row, the other baseline photos'
-        rows and the comparison's result (``rows``: one dict per metric and side with
-        ``change``, ``noise_floor``, ``verdict``, ``unit``; optional ``scale_uncertainty_pct``: the
-        changes quoted carry their mm scale's share, :func:`with_scale_sds`, ", scale ± 0.07 mm").
-
-    Returns
-    -------
-    message : str
-        "" when no check reads a headline change (:data:`AGREEMENT_ROWS`) beyond its noise
-        floor; else one sentence (no ``;``: the messages column joins with it) naming the
-        photos and the changes and saying whether the session's changes are left out.
-    leave_out : bool
-        True when a change reaches :data:`LEAVE_OUT_FLOORS` times its floor.
-    """
-    found = []
-    for r, base, res in checks:
-        res = with_scale_sds(res, base[0].get("mm_per_px_uncertainty_pct", math.nan) if base else math.nan)
-        beyond = [m for m in res.get("rows") or () if (m.get("metric"), m.get("side")) in AGREEMENT_ROWS
-                  and str(m.get("verdict") or "") not in _AGREEING]
-        if beyond:
-            found.append((r, base, beyond))
-    if not found:
-        return "", False
-    def worst(check) -> float:  # a check's largest change in floors
-        return max(abs(float(m["change"])) / float(m["noise_floor"]) if float(m["noise_floor"]) > 0 else math.inf
-                   for m in check[2])
-
-    r, base, beyond = max(found, key=worst)  # the message quotes the check that decides
-    ratio = worst((r, base, beyond))
-    what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
-                     f"{float(m['change']):+.2f}{_unit(m)} "
-                     f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)}{_scale_text(m)})" for m in beyond)
-    start = MSG_REPEATS_DISAGREE if repeats else MSG_BASELINES_DISAGREE
-    head = f"{start}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
-    if repeats:  # one comparison (`compare --before-repeat`): no session, no timeline fits
-        if ratio >= LEAVE_OUT_FLOORS:
-            return (f"{head}, so this comparison's changes are unreliable (verdict 'uncertain' but for the head-pose "
-                    "rows): check that every repeat photo was taken before the treatment, as the before photo "
-                    "was"), True
-        return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
-                "the changes are kept, but check that every repeat photo was taken before the treatment"), False
-    if ratio >= LEAVE_OUT_FLOORS:
-        return (f"{head}, so this session's changes are unreliable and are left out of the timeline fits "
-                "(verdict 'uncertain'): check which photos were taken before the treatment"), True
-    return (f"{head}, less than {LEAVE_OUT_FLOORS:g} times the floor, which a floor's own misses can reach: "
-            "the session's changes are kept, but check which photos were taken before the treatment"), False
-
-
-#: the start of the message of a comparison whose noise floors were built from before photos that disagree
-#: (:func:`disagreement_floors_note`)
-MSG_FLOORS_FROM_DISAGREEMENT = "the noise floors of this comparison were built from those disagreeing before photos"
-
-
-def disagreement_floors_note(base: list[dict], result: dict) -> str:
-    """Why a comparison of a session whose before photos disagree (:func:`baseline_disagreement`) shows huge
-    noise floors, naming them; "" when its floors did not come from repeat photos.
-
-    A comparison's repeat photos (the before photos beside its before photo) give its floors:
-    ``t(0.975, n) x RMS`` of their ``n`` differences (:func:`facemetrics.compare.floors.noise_floors_from_repeats`),
-    12.7 x the one difference for one pair.  That bound holds when the difference is noise; before photos that
-    disagree beyond their floor differ by more (a lifted photo among them, another pose or light), and their
-    difference x 12.7 became the comparison's floor with nothing said of it: 20.16 mm on the jawline lift of the
-    sample's before photo beside its 1.6 mm-lifted after photo given as a second before photo (h3's repro,
-    2026-12-04).  Such a floor measures how much the before photos differ, not the photos' repeatability.
-
-    Parameters
-    ----------
-    base : list of dict
-        The rows of the comparison's before photo and its repeats (``photo``); more than one for floors from
-        repeats.
-    result : dict
-        The comparison's result (``messages``: compare's "repeat photo NAME not used ..." names a repeat left
-        out; ``rows``: dicts with ``metric``, ``side``, ``noise_floor``, ``unit``).
-
-    Returns
-    -------
-    str
-        One sentence without ``;`` (the messages column joins with it) starting with
-        :data:`MSG_FLOORS_FROM_DISAGREEMENT`, naming the floors of the :data:`AGREEMENT_ROWS` (unit and all),
-        the factor, and the remedy; "" when no repeat photo was used (default floors).
-    """
-    from ..compare.floors import t_975
-
-    n_unused = sum(1 for m in result.get("messages") or () if _REPEAT_NOT_USED.match(str(m)))
-    n = len(base) - 1 - n_unused
-    if n < 1:
-        return ""
-    rows = {(m.get("metric"), m.get("side")): m for m in result.get("rows") or ()}
-    named = []
-    for key in AGREEMENT_ROWS:
-        m = rows.get(key)
-        try:
-            floor = float(m["noise_floor"]) if m is not None else math.nan
-        except (TypeError, ValueError):
-            floor = math.nan
-        if math.isfinite(floor):
-            named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {floor:.2f}{_unit(m)}")
-    pairs = "its one repeat pair's difference" if n == 1 else f"the RMS of its {n} repeat pairs' differences"
-    shown = f" ({', '.join(named)})" if named else ""
-    return (f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is {t_975(n):.1f} x {pairs} (the rule for repeat photos), "
-            f"so they grew with that disagreement{shown} and measure how much the before photos differ, not "
-            "how repeatable the photos are: a change within them is no evidence of no change. Retake the before "
-            "photos alike (same pose, expression, light and distance) or set aside the one that was not taken "
-            "before the treatment, then compare again")
-
-
 #: the start of the message a comparison gets in a series when its two photos are the same picture
 #: (identical pixels: compare's ``MSG_SAME_PICTURE``; changes.csv, report.md, the app's timeline)
 MSG_SAME_PICTURE_LEFT_OUT = "left out of the timeline fits: the same picture as its before photo"
@@ -857,19 +669,16 @@ def _session_notes(change_rows, prefix: str) -> list[str]:
     return list(notes)
 
 
-#: a comparison's message on a repeat photo left out of its noise floor (the messages of
-#: ``facemetrics.compare._repeat_pairs``: "repeat photo NAME not used ...")
-_REPEAT_NOT_USED = re.compile(r"repeat photo .+? not used\b")
-
-
 def repeats_left_out(change_rows) -> tuple[int, int]:
     """``(n, n_default)`` of ``changes.csv`` rows (dicts with ``messages`` and ``n_baseline``): how
     many comparisons had at least one repeat photo (a baseline photo beside the before photo) left
     out of their noise floors, and how many of those had none left, so that their floors are the
     defaults (``Comparison.noise_source`` "default (n repeat photos not used)")."""
+    from ..compare.disagreement import REPEAT_NOT_USED
+
     n = n_default = 0
     for r in change_rows:
-        k = sum(1 for part in str(r.get("messages") or "").split("; ") if _REPEAT_NOT_USED.match(part))
+        k = sum(1 for part in str(r.get("messages") or "").split("; ") if REPEAT_NOT_USED.match(part))
         if k:
             n += 1
             try:
@@ -882,6 +691,8 @@ def repeats_left_out(change_rows) -> tuple[int, int]:
 def repeats_left_out_note(change_rows, where: str = "changes.csv") -> str:
     """The batch's console line on the comparisons whose repeat photos were left out of their noise
     floors (:func:`repeats_left_out`), naming the column that says why; "" when none was."""
+    from ..compare.disagreement import REPEAT_NOT_USED
+
     n, n_default = repeats_left_out(change_rows)
     if not n:
         return ""
@@ -890,7 +701,7 @@ def repeats_left_out_note(change_rows, where: str = "changes.csv") -> str:
                if n_default else "")
     # a repeat left out against a flagged before photo is no fault of the repeat's (baseline_messages)
     n_fault = sum(1 for r in change_rows if MSG_BEFORE_PHOTO_AT_FAULT in str(r.get("messages") or "")
-                  and _REPEAT_NOT_USED.search(str(r.get("messages") or "")))
+                  and REPEAT_NOT_USED.search(str(r.get("messages") or "")))
     fault = (f" ({'all' if n_fault == n else n_fault} of them against a before photo that is itself flagged, the "
              "likely cause: see its line)" if n_fault else "")
     return (f"{n} of {total} comparison{'s' if total != 1 else ''} had repeat photos left out of the noise "
@@ -906,6 +717,8 @@ def disagreement_notes(change_rows) -> list[str]:
     """One line per session whose before photos disagree (:func:`baseline_disagreement`), from the
     ``messages`` of ``changes.csv`` rows (dicts): ``"S02, microcurrent, treated 2026-11-02T08:00:
     the session's before photos disagree ..."``, in the rows' order; [] when none does."""
+    from ..compare.disagreement import MSG_BASELINES_DISAGREE
+
     return _session_notes(change_rows, MSG_BASELINES_DISAGREE)
 
 
@@ -915,6 +728,8 @@ def disagreement_floors_notes(change_rows) -> list[str]:
     ``changes.csv`` rows (dicts), after the session's ``"subject, treatment, treated treated_at: "``: its first
     comparison's (each comparison names its own floors; those of one session's comparisons differ only by
     their photos' resolution), in the rows' order; [] when none was."""
+    from ..compare.disagreement import MSG_FLOORS_FROM_DISAGREEMENT
+
     notes: dict[tuple, str] = {}
     for r in change_rows:
         key = (r.get("subject"), r.get("treatment"), r.get("treated_at"))

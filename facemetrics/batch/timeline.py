@@ -17,7 +17,8 @@ from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MS
                             MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE,
                             MSG_POSE_UNCHECKED)
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
-from .tables import MSG_BASELINES_DISAGREE, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
+from ..compare.disagreement import MSG_BASELINES_DISAGREE
+from .tables import MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the

@@ -202,11 +202,12 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
         from ..compare import compare_photos
 
         # the batch orders the photos by time itself; a no-change check compares a photo with a later one
-        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]), check_order=False)
+        comp = compare_photos(ana_before[0], ana_after, before_repeats=tuple(ana_before[1:]), check_order=False,
+                              check_repeats=False)
         out = {"status": str(comp.status), "messages": [str(m) for m in comp.messages],
                "rows": _change_rows(comp),
                # the before photo's mm scale uncertainty (%, 1 SD; NaN: a scale the user gave): each row's
-               # change_scale_sd (batch.tables.with_scale_sds), as comparison.csv has it
+               # change_scale_sd (compare.table.with_scale_sds), as comparison.csv has it
                "scale_uncertainty_pct": float(comp.scale_uncertainty_pct)}
         faces = faces_used(ana_before[0], ana_after, comp)
         if faces:  # a photo with several faces measured on another than the largest: photos.csv follows

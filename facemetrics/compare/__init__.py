@@ -43,6 +43,11 @@ Method (details in ``docs/compare.md``)
    the lower face looks covered in one photo (:func:`covered_areas`: a large
    area of tone-matched grey or colour difference between the before image and
    the registered after image), the rows it reaches carry ``uncertain``, with a message.
+8. With before repeats, each repeat is compared with the before photo (a no-change check, the other
+   repeats as its repeats) and judged by the batch's rule on a session's before photos that disagree
+   (:func:`~facemetrics.compare.disagreement.with_repeat_disagreement`): beyond the check's floor, status
+   ``warning`` and the batch's two messages; at 2 floors or more every row but the pose rows reads
+   ``uncertain``.
 
 Sides are the subject's own (the subject's right is the image left of an
 unmirrored photo).
@@ -60,6 +65,8 @@ Modules
   photo: identical pixels, or a re-saved copy (a lossy save, resize, crop or tone edit)?
 - :mod:`~facemetrics.compare.table`: the rows, their units and verdicts, and
   the result types.
+- :mod:`~facemetrics.compare.disagreement`: do the before photo and its repeats disagree?  The batch's one
+  rule on a session's before photos, applied to the repeats (step 8).
 - this module: :func:`compare_photos`, which runs them in order.
 
 The comparison's figure is :func:`facemetrics.plots.comparison_overlay`, its
@@ -123,6 +130,7 @@ from .faces import matching_faces
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
+from .disagreement import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE, with_repeat_disagreement
 from .measure import REPEAT_CACHE_SIZE, _kept, _measure, match_tones, one_comparison, repeat_changes as _repeat_changes
 from .occlusion import (
     MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED, Covered, covered_areas, covered_messages, one_photo_covered,
@@ -140,6 +148,7 @@ from .table import (
 __all__ = [
     "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
+    "MSG_REPEATS_DISAGREE", "MSG_FLOORS_FROM_DISAGREEMENT",
     "registration_uncertain", "MAX_FOCAL_35MM_DIFFERENCE_MM", "MSG_LENSES", "different_lenses", "lens_messages",
     "lens_rows", "lower_face_uncertain", "MAX_FRAMING_RATIO", "MSG_FRAMING", "face_fraction",
     "framing_ratio", "framed_differently", "framing_rows", "MSG_CUT_OUT", "CUT_OUT_METRICS", "transparency",
@@ -249,7 +258,7 @@ def _check_scale_settings(before, after, mm_per_px, ipd_mm) -> None:
 
 def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per_px: float | None = None,
                    ipd_mm: float | None = None, noise_floors: dict | None = None,
-                   fast: bool = True, check_order: bool = True) -> Comparison:
+                   fast: bool = True, check_order: bool = True, check_repeats: bool = True) -> Comparison:
     """Compare a before and an after photo of one face.
 
     Parameters
@@ -269,7 +278,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         (:func:`lower_face_unread_reasons`: another expression, a rough
         match, a cut face, a head pose or camera distance beyond the checked
         range) is not used, with a message; without a usable repeat the
-        defaults stay.
+        defaults stay.  Before repeats that disagree with the before photo are
+        said (``check_repeats``).
     mm_per_px : float, optional
         Known scale of the before photo (mm per px of the original file),
         overriding its iris calibration.  Only the before photo's scale
@@ -288,6 +298,17 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         verdicts kept: :func:`~facemetrics.compare.gate.order_messages`).  The batch and the app's
         study comparisons pass False: they order the photos by their times themselves, and a no-change
         check compares a baseline photo with a later one on purpose.
+    check_repeats : bool
+        With ``before_repeats``, compare each with the before photo (the other repeats as its repeats, one
+        more comparison per repeat) and judge them by the batch's rule on before photos that disagree
+        (:func:`~facemetrics.compare.disagreement.with_repeat_disagreement`): a headline change beyond that
+        check's noise floor gives the status ``warning`` and two messages (starting with
+        :data:`MSG_REPEATS_DISAGREE` and :data:`MSG_FLOORS_FROM_DISAGREEMENT`: floors built from photos that
+        disagree measure that disagreement); at
+        :data:`~facemetrics.compare.disagreement.LEAVE_OUT_FLOORS` floors or more every row but the pose rows
+        reads ``uncertain``.  ``facemetrics compare --before-repeat`` says the same.  The batch and the app
+        pass False: they check a session's before photos against each other themselves (no-change
+        comparisons; the session's message, once per session), and the finding would be said twice.
 
     Returns
     -------
@@ -314,7 +335,23 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     before_repeats = _as_sequence(before_repeats, "before_repeats")
     after_repeats = _as_sequence(after_repeats, "after_repeats")
     with single_blas_thread(), one_comparison():  # work its steps share (the face matching's alignments)
-        return _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast, check_order)
+        c = _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast, check_order)
+    if not check_repeats or not before_repeats or c.status == "refused":
+        return c
+    # the before repeats against the before photo: the batch's no-change check, judged by its one rule
+    checks = [compare_photos(c.before, rep, before_repeats=before_repeats[:i] + before_repeats[i + 1:],
+                             mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast,
+                             check_order=False,  # a before photo taken after the other is no order fault
+                             check_repeats=False)
+              for i, rep in enumerate(before_repeats)]
+    return with_repeat_disagreement(c, _given_name(before, c.before),
+                                    [_given_name(r, ch.after) for r, ch in zip(before_repeats, checks)], checks)
+
+
+def _given_name(x, analysis: PhotoAnalysis) -> str:
+    """How the messages name a photo given as ``x`` and analysed as ``analysis``: a path as the caller gave it
+    (``facemetrics compare`` names its photos so), else its analysis's name (an upload's file name)."""
+    return str(x) if isinstance(x, (str, os.PathLike)) else analysis.name
 
 
 #: the message of a comparison whose before and after photos have identical pixels (the same file

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import cv2
@@ -378,6 +379,48 @@ def change_scale_sd(change: float, unit: str, scale_pct: float) -> float:
     if power is None or not np.isfinite(change) or scale_pct is None or not np.isfinite(scale_pct):
         return float("nan")
     return abs(float(change)) * power * float(scale_pct) / 100.0
+
+
+def _float(v) -> float:
+    """``v`` as a float; NaN for None, text or anything else that is not a number."""
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def row_scale_sd(m: dict, scale_pct=math.nan) -> float:
+    """The mm scale's share of a comparison row's uncertainty (1 SD, in the row's unit): ``comparison.csv``'s
+    ``change_scale_sd``, the row's own when it carries one (:func:`with_scale_sds`), else
+    :func:`change_scale_sd` of its ``change`` and ``unit`` at ``scale_pct`` (the
+    before photo's ``mm_per_px_uncertainty_pct``, %; NaN: unknown).
+
+    Parameters
+    ----------
+    m : dict
+        One row of a comparison's result (``change``, ``unit``, optional ``change_scale_sd``).
+    scale_pct : float, optional
+        The before photo's mm scale uncertainty, 1 SD, %.
+
+    Returns
+    -------
+    float
+        ``>= 0`` in the row's unit; NaN for an ``index`` / ``deg`` / ``pct`` row, a change not measured or an
+        unknown scale uncertainty (a scale the user gave).
+    """
+    if m.get("change_scale_sd") is not None:
+        return _float(m["change_scale_sd"])
+    return change_scale_sd(_float(m.get("change")), str(m.get("unit") or ""), _float(scale_pct))
+
+
+def with_scale_sds(result: dict, scale_pct=math.nan) -> dict:
+    """``result`` (a comparison's result as the batch's cache holds it) with each row's ``change_scale_sd``
+    (:func:`row_scale_sd`) at its ``scale_uncertainty_pct`` (the comparison's
+    :attr:`~facemetrics.compare.Comparison.scale_uncertainty_pct`, stored with it since 2026-12-05), or at
+    ``scale_pct`` when it holds none (a result cached before: the before photo's ``mm_per_px_uncertainty_pct``,
+    the same number for a photo of one face).  A new dict; ``result`` is not changed."""
+    pct = result.get("scale_uncertainty_pct", scale_pct)
+    return dict(result, rows=[dict(m, change_scale_sd=row_scale_sd(m, pct)) for m in result.get("rows") or ()])
 
 
 def verdict(kind: str, change: float, floor: float) -> str:
