@@ -60,8 +60,10 @@ def narrow_font_pt(width_in: float = NARROW_WIDTH_IN) -> float:
 
 
 def _wrap(text: str, chars: int) -> str:
-    """``text`` wrapped to lines of at most ``chars`` characters (its own line breaks kept)."""
-    return "\n".join(line for part in text.split("\n") for line in (textwrap.wrap(part, chars) or [""]))
+    """``text`` wrapped to lines of at most ``chars`` characters (its own line breaks kept; "18-30 h" and
+    "fades_within_a_day" whole)."""
+    return "\n".join(line for part in text.split("\n")
+                     for line in (textwrap.wrap(part, chars, break_on_hyphens=False) or [""]))
 
 
 def _narrow_chars(font_pt: float, width_in: float = NARROW_WIDTH_IN, share: float = 0.92) -> int:
@@ -190,10 +192,11 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style):
     panel_in = 0.72 * NARROW_WIDTH_IN + 5 * line_in  # the plot, its title, tick labels and 2-line x label
     heights = []
     for metric, use_side, mdf, fits in parts:  # the legend's lines, counted as they will be wrapped
-        nf, delta = _panel_floor(mdf, fits), _panel_margins(mdf, fits, result, _panel_unit(mdf, fits))
+        unit = _panel_unit(mdf, fits)
+        nf, delta = _panel_floor(mdf, fits), _panel_margins(mdf, fits, result, unit)
+        handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta, **style)
         heights.append(panel_in)
-        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3).count("\n") + 1
-                       for h in _timeline_legend(mdf, fits, result, unit=_panel_unit(mdf, fits), nf=nf, delta=delta, **style)))
+        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3).count("\n") + 1 for h in handles))
     fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
     axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw=dict(height_ratios=heights)).ravel()
     for i, (metric, use_side, mdf, fits) in enumerate(parts):
