@@ -103,7 +103,9 @@ def md(text) -> str:
 #: size class ``fitted`` is given: "" the comparison table (its columns take 822 px, :data:`TABLE_COLUMNS`) and
 #: My study's photo table (846 px at 390 px; at 1366 x 768 with the sidebar open the page's content is 906 px);
 #: "s" a photo's figures beside its card (500 px, :data:`FIGURE_COLUMNS`; the column is 600 px at 1366 x 768)
-NARROW_PX = {"": 860, "s": 520}
+#: "f" the comparison's figure in its 3/5 column (356 px on a 390 px phone, about 530 px at 1366 x 768 with the
+#: sidebar open, about 410 px on a 768 px tablet: plots.comparison_overlay's layouts)
+NARROW_PX = {"": 860, "s": 520, "f": 480}
 
 #: CSS of the wide / compact pairs drawn by :func:`fitted`: a CSS container query on the width of the pair's own
 #: container (not the window's: the sidebar takes 300 px of it), no script.  At 390 px (a phone) the
@@ -355,7 +357,8 @@ def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
             return None, None, str(exc)
         if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
             return result.to_frame(), None, result.reason
-        fig = fm_plots.plot_timeline(sub, result)
+        # one panel a row, text a share of the width: the plot's column is 356 px wide on a phone, 530 at 1366 px
+        fig = fm_plots.plot_timeline(sub, result, layout="narrow")
         return result.to_frame(), png_bytes_of_figure(fig), ""
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
@@ -1400,7 +1403,12 @@ def comparison_figure(pair: Pair, cmp, label: str) -> np.ndarray:
         c2.image(fold_overlay(pair.after.photo.sha256, cmp.after), caption=f"after: {md(pair.after.name)}",
                  width="stretch")
     else:
-        st.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
+        # a phone's width: the photos and the map stacked, text a share of the width (plots.comparison_overlay's
+        # "narrow" layout); a desktop's: side by side, as the CLI writes it (a CSS container query shows one)
+        wide, compact = fitted(f"cmpfig-{hashlib.sha1(label.encode()).hexdigest()[:8]}", size="f")
+        wide.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
+        compact.image(comparison_image(pair_key(pair), cmp, "narrow"),
+                      caption="aligned: jaw contours and vertical displacement (mm)", width="stretch")
     return over
 
 
@@ -1527,12 +1535,16 @@ def comparison_csv(cmp, pair: Pair, result: dict | None = None) -> bytes:
     return csv_bytes(comparison_frame(cmp, pair, result))
 
 
-def comparison_image(key: tuple, cmp) -> np.ndarray:
+def comparison_image(key: tuple, cmp, layout: str = "wide") -> np.ndarray:
     """:func:`facemetrics.plots.comparison_overlay`: the aligned pair with jaw contours and the
-    vertical-displacement map in mm (the same figure as ``facemetrics compare`` writes); memoised per session."""
+    vertical-displacement map in mm; memoised per session.  ``layout`` "wide": the same figure as ``facemetrics
+    compare`` writes; "narrow": stacked for a phone's width, at 200 dpi (1200 px wide: sharp at a phone's 3 device
+    px a CSS px)."""
     from facemetrics.plots import comparison_overlay
 
-    return session_memo("comparison_image", key, lambda: comparison_overlay(cmp))
+    if layout == "wide":
+        return session_memo("comparison_image", key, lambda: comparison_overlay(cmp))
+    return session_memo("comparison_image", (*key, layout), lambda: comparison_overlay(cmp, dpi=200, layout=layout))
 
 
 def blend(cmp, mix: float) -> np.ndarray:

@@ -27,11 +27,70 @@ from .jaw import jaw_metrics
 
 __all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
 
+#: the layouts of :func:`plot_timeline` and :func:`comparison_overlay`: "wide" (the CLI's PNGs, a desktop's
+#: page) and "narrow" (a phone's width, or a column of a few hundred px: the app)
+LAYOUTS = ("wide", "narrow")
+
+#: width of a "narrow" figure; its text is sized relative to it (:data:`NARROW_CAP_PER_WIDTH`), so only the
+#: number of characters a line holds (about 40) depends on it
+NARROW_WIDTH_IN = 6.0
+
+#: cap height of every text of a "narrow" figure, as a share of the figure's width: 10.5 px when the figure is
+#: shown 356 px wide (a 390 px phone's content), 9.4 px at 320 px (a 360 px phone).  The desktop figures' 7-11 pt
+#: was 3-4 px at 390 px (the app on a phone, 2026-12-05; the fold overlay's legend: 1 / 28, overlay.py)
+NARROW_CAP_PER_WIDTH = 1 / 34
+
+
+def _check_layout(layout: str) -> None:
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+
+
+def _cap_per_em() -> float:
+    """Cap height of matplotlib's default font per point of its size (DejaVu Sans: 0.73)."""
+    from matplotlib.textpath import TextPath
+
+    return float(TextPath((0, 0), "H", size=1.0).get_extents().height)
+
+
+def narrow_font_pt(width_in: float = NARROW_WIDTH_IN) -> float:
+    """Font size (pt) of a "narrow" figure ``width_in`` inches wide: its cap height is :data:`NARROW_CAP_PER_WIDTH`
+    of the width, however the figure is scaled when shown."""
+    return width_in * 72.0 * NARROW_CAP_PER_WIDTH / _cap_per_em()
+
+
+def _wrap(text: str, chars: int) -> str:
+    """``text`` wrapped to lines of at most ``chars`` characters (its own line breaks kept; "18-30 h" and
+    "fades_within_a_day" whole)."""
+    return "\n".join(line for part in text.split("\n")
+                     for line in (textwrap.wrap(part, chars, break_on_hyphens=False) or [""]))
+
+
+def _narrow_chars(font_pt: float, width_in: float = NARROW_WIDTH_IN, share: float = 0.92) -> int:
+    """Characters of a line ``share`` of a figure ``width_in`` wide holds at ``font_pt`` (0.62 em a character:
+    DejaVu Sans' wide letters and capitals, so a wrapped line never runs past the edge)."""
+    return max(12, int(share * width_in * 72.0 / (0.62 * font_pt)))
+
+
+def trim_white_bands(rgb: np.ndarray, keep_px: int) -> np.ndarray:
+    """``rgb`` (shape (h, w, 3), uint8) with every run of all-white rows longer than ``keep_px`` shortened to
+    ``keep_px`` rows: the space a fixed-height figure left around its panels.  The width is unchanged, so the
+    text keeps its size relative to it."""
+    white = (rgb >= 250).all(axis=(1, 2))
+    keep = np.ones(len(white), dtype=bool)
+    run = 0
+    for i, w in enumerate(white):
+        run = run + 1 if w else 0
+        if run > keep_px:
+            keep[i] = False
+    return rgb[keep].copy()
+
 _COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf")
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
-def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None):
+def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None,
+                  layout: str = "wide"):
     """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
     Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
@@ -57,6 +116,11 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     side : str, optional
         Side to draw; default ``"mean"`` when a metric has it, else one
         panel per side (right, then left).
+    layout : {"wide", "narrow"}
+        "wide" (default; the CLI's ``timeline.png``): two panels a row, 6.4 in each, text 7-10 pt.
+        "narrow" (the app): one panel a row, :data:`NARROW_WIDTH_IN` wide, every text's cap height
+        :data:`NARROW_CAP_PER_WIDTH` of the width (10.5 px shown 356 px wide), the legend in one column
+        under its panel, its entries wrapped.
 
     Returns
     -------
@@ -64,6 +128,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
 
     Raises
     ------
+    ValueError
+        ``layout`` is not one of :data:`LAYOUTS`.
     SeriesError
         ``changes`` is not a change table (as :func:`facemetrics.decay.analyze_series`), or there
         is nothing to plot.
@@ -72,6 +138,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     """
     from matplotlib.figure import Figure
 
+    _check_layout(layout)
     df = validate_changes(changes, None)
     if not isinstance(result, SeriesResult):
         raise TypeError(f"result must be the SeriesResult of analyze_series(changes), not {type(result).__name__}")
@@ -86,6 +153,11 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
     panels = _timeline_panels(df, result, metrics, side)
+    if layout == "narrow":
+        fig = _narrow_timeline(df, result, panels, style)
+        if path is not None:
+            write_bytes(figure_png(fig, dpi=110), path)
+        return fig
 
     ncols = min(len(panels), 2)
     nrows = math.ceil(len(panels) / ncols)
@@ -101,6 +173,51 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     if path is not None:
         write_bytes(figure_png(fig, dpi=110), path)  # marked as facemetrics', atomically
     return fig
+
+
+def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style):
+    """:func:`plot_timeline`'s "narrow" layout: each panel above its legend, one a row, every text
+    :func:`narrow_font_pt`."""
+    from matplotlib.figure import Figure
+
+    font = narrow_font_pt()
+    chars = _narrow_chars(font)
+    line_in = 1.25 * font / 72.0
+    parts = []
+    for metric, use_side in panels:
+        mdf = df[df["metric"] == metric]
+        mdf = mdf[mdf["side"] == use_side]
+        fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
+        parts.append((metric, use_side, mdf, fits))
+    panel_in = 0.72 * NARROW_WIDTH_IN + 5 * line_in  # the plot, its title, tick labels and 2-line x label
+    heights = []
+    for metric, use_side, mdf, fits in parts:  # the legend's lines, counted as they will be wrapped
+        unit = _panel_unit(mdf, fits)
+        nf, delta = _panel_floor(mdf, fits), _panel_margins(mdf, fits, result, unit)
+        handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta, **style)
+        heights.append(panel_in)
+        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3).count("\n") + 1 for h in handles))
+    fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
+    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw=dict(height_ratios=heights)).ravel()
+    for i, (metric, use_side, mdf, fits) in enumerate(parts):
+        ax, leg = axes[2 * i], axes[2 * i + 1]
+        _draw_timeline_panel(ax, mdf, fits, result, metric=metric, side=use_side, font=font, chars=chars,
+                             legend_ax=leg, **style)
+    return fig
+
+
+def _panel_unit(mdf: pd.DataFrame, fits: list) -> str:
+    """The unit of a panel's metric ("" when none is given)."""
+    units = [u for u in pd.unique(mdf["unit"]) if u] or [f.unit for f in fits if f.unit]
+    return units[0] if units else ""
+
+
+def _panel_floor(mdf: pd.DataFrame, fits: list):
+    """The noise floor a panel draws (±, metric unit), or None."""
+    nfs = [f.noise_floor for f in fits if math.isfinite(f.noise_floor)]
+    if not nfs and "noise_floor" in mdf.columns:
+        nfs = [float(v) for v in mdf["noise_floor"] if math.isfinite(v)]
+    return max(abs(v) for v in nfs) if nfs else None
 
 
 def _follow_on_rows(df: pd.DataFrame, result: SeriesResult) -> np.ndarray:
@@ -132,20 +249,22 @@ def _timeline_panels(df: pd.DataFrame, result: SeriesResult, metrics, side) -> l
 
 
 def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
-                         treatments, colour, marker) -> None:
-    """One panel: noise-floor band, margins, 24 h line, photos, fitted curves with bands, legend."""
-    units = [u for u in pd.unique(mdf["unit"]) if u] or [f.unit for f in fits if f.unit]
-    unit = units[0] if units else ""
+                         treatments, colour, marker, font: float | None = None, chars: int = 0,
+                         legend_ax=None) -> None:
+    """One panel: noise-floor band, margins, 24 h line, photos, fitted curves with bands, legend.
+
+    ``font`` (pt): every text's size, ``chars``: the legend's and x label's lines wrapped to it, ``legend_ax``: an
+    axes (its frame hidden) the legend fills, under the panel (the "narrow" layout); by default matplotlib's
+    sizes and the legend 7 pt under the panel (the "wide" one)."""
+    ms = 4.5 if font is None else 7.0
+    unit = _panel_unit(mdf, fits)
     t_all = np.concatenate([mdf["hours_since_treatment"].to_numpy(), [CLAIM_HOURS, 1.0]])
     t_max = float(np.max(t_all)) * 1.3
     t_min = min(float(np.min(t_all)), 0.0)
     # -1e-9 then 0: the curve steps from the baseline to the peak at t = 0
     grid = np.concatenate([[t_min, -1e-9, 0.0], np.geomspace(1e-3, t_max, 300)])
 
-    nfs = [f.noise_floor for f in fits if math.isfinite(f.noise_floor)]
-    if not nfs and "noise_floor" in mdf.columns:
-        nfs = [float(v) for v in mdf["noise_floor"] if math.isfinite(v)]
-    nf = max(abs(v) for v in nfs) if nfs else None
+    nf = _panel_floor(mdf, fits)
     if nf is not None:
         ax.axhspan(-nf, nf, color="0.85", alpha=0.7, lw=0, zorder=0)
     delta = _panel_margins(mdf, fits, result, unit)
@@ -165,11 +284,11 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
             fitted = sdf[~sdf["_follow_on"]] if "_follow_on" in sdf.columns else sdf
             ax.plot(
                 fitted["hours_since_treatment"], fitted["value"], ls="none", marker=marker[subj],
-                ms=4.5, color=colour[tr], alpha=0.55, mec="none", zorder=3,
+                ms=ms, color=colour[tr], alpha=0.55, mec="none", zorder=3,
             )
             if len(fitted) < len(sdf):  # a follow-on session's photos: hollow, not in the fit
                 later = sdf[sdf["_follow_on"]]
-                ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=4.5,
+                ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=ms,
                         mfc="none", mec=colour[tr], alpha=0.7, zorder=3)
         for f in fits:
             if f.treatment != tr or not f.fit_ok:
@@ -186,11 +305,24 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
 
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     ax.set_xlim(t_min - 0.1 * abs(t_min) - 0.2, t_max)
-    ax.set_xlabel("hours since treatment (symlog: linear below 1 h)")
-    ax.set_ylabel(f"change [{unit}]" if unit else "change (unitless)")
-    ax.set_title(f"{metric} ({side})")
+    xlabel = "hours since treatment (symlog: linear below 1 h)"
+    ylabel = f"change [{unit}]" if unit else "change (unitless)"
     handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
                                treatments=treatments, colour=colour, marker=marker)
+    if font is not None:  # the narrow layout: every text one size, the legend in its own axes under the panel
+        ax.set_xlabel(_wrap(xlabel, chars), fontsize=font)
+        ax.set_ylabel(ylabel, fontsize=font)
+        ax.set_title(_wrap(f"{metric} ({side})", chars), fontsize=font)
+        ax.tick_params(labelsize=font)
+        for h in handles:
+            h.set_label(_wrap(h.get_label(), chars - 3))
+        legend_ax.set_axis_off()
+        legend_ax.legend(handles=handles, fontsize=font, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=1,
+                         frameon=False, borderaxespad=0.0, handlelength=1.6, markerscale=1.3)
+        return
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(f"{metric} ({side})")
     # below the panel, never over the photos or curves (inside, "best" still covered the microcurrent
     # decay of the demo: ten entries fill half a panel; CLI audit b)
     ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,
@@ -449,9 +581,9 @@ def _jawline_lift_title(row, scale_sd: float = math.nan) -> str:
     return f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm{scale})"
 
 
-def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
-    """Before and aligned after side by side with both jaw contours, and a heat
-    map of the vertical displacement (mm) with a colour bar.
+def comparison_overlay(c: Comparison, dpi: int = 100, layout: str = "wide") -> np.ndarray:
+    """Before and aligned after with both jaw contours, and a heat map of the vertical displacement (mm) with a
+    colour bar.
 
     Parameters
     ----------
@@ -459,17 +591,41 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
         A comparison with an alignment (``c.grid`` is not None).
     dpi : int
         Resolution of the rendered figure.
+    layout : {"wide", "narrow"}
+        "wide" (default; ``facemetrics compare``'s ``overlay.png``): the three side by side, 16.5 in wide, text
+        8.5-11 pt.  "narrow" (the app at a phone's width): stacked, the colour bar horizontal under the map,
+        :data:`NARROW_WIDTH_IN` wide, every text's cap height :data:`NARROW_CAP_PER_WIDTH` of the width
+        (:func:`comparison_figure`), the white space a fixed height leaves between them trimmed.
 
     Returns
     -------
     ndarray, shape (h, w, 3), uint8 RGB
-        About 1650 x 760 px at ``dpi=100``.
+        About 1650 x 760 px at ``dpi=100`` ("wide"); 600 px wide and about 3 times the aligned photos' height
+        ("narrow").
+
+    Raises
+    ------
+    ValueError
+        The comparison has no alignment, or ``layout`` is not one of :data:`LAYOUTS`.
     """
+    fig = comparison_figure(c, layout, dpi=dpi)
+    canvas = fig.canvas
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    return rgb if layout == "wide" else trim_white_bands(rgb, keep_px=round(0.12 * dpi))
+
+
+def comparison_figure(c: Comparison, layout: str = "wide", dpi: int = 100):
+    """:func:`comparison_overlay`'s figure (a :class:`matplotlib.figure.Figure` on an Agg canvas, not drawn):
+    "wide" the photos and the map side by side, "narrow" stacked with every text :func:`narrow_font_pt`."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    _check_layout(layout)
     if c.grid is None:
         raise ValueError("no alignment to draw: the comparison was refused before alignment")
+    if layout == "narrow":
+        return _narrow_comparison(c, dpi)
     grid = c.grid
     frame = c.before.frame
     # both contours from the landmarks alone (the after photo has no refined contour in this frame)
@@ -487,24 +643,12 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
         ax.set_title(title, fontsize=10)
         ax.set_axis_off()
     axes[0].legend(loc="lower left", fontsize=8, framealpha=0.8)
-    grey = cv2.cvtColor(c.before_grid, cv2.COLOR_RGB2GRAY)
     ax = axes[2]
-    ax.imshow(grey, cmap="gray", vmin=0, vmax=255)
-    lm = c.lift_map_mm
-    finite = np.abs(lm[np.isfinite(lm)])
-    vmax = float(max(0.5, np.percentile(finite, 99) if finite.size else 0.5))
-    im = ax.imshow(lm, cmap="RdBu_r", vmin=-vmax, vmax=vmax, alpha=0.75)
-    for (region, side), mask in c.region_masks.items():
-        cs = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
-        for cnt in cs:
-            p = cnt[:, 0]
-            ax.plot(np.r_[p[:, 0], p[0, 0]], np.r_[p[:, 1], p[0, 1]], color="k", lw=0.7)
-    ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.2)
+    im = _displacement_map(ax, c, jb)
     jaw = c.get("jawline_lift_mm", "mean")
     ax.set_title("vertical displacement after → before (regions outlined)\n"
                  + _jawline_lift_title(jaw, change_scale_sd(jaw.change, jaw.unit, c.scale_uncertainty_pct)),
                  fontsize=10)
-    ax.set_axis_off()
     cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.02)
     cb.set_label("vertical displacement, mm  (+ up = lift, − down = sag)")
     colour = "#b00000" if c.status != "ok" else "#006000"
@@ -517,6 +661,71 @@ def comparison_overlay(c: Comparison, dpi: int = 100) -> np.ndarray:
     if lines:
         fig.text(0.01, bottom - 0.01, "\n".join(lines), fontsize=8.5, color=colour, va="top", ha="left")
     fig.tight_layout(rect=(0, bottom, 1, 0.95))
-    canvas = fig.canvas
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    return fig
+
+
+def _displacement_map(ax, c: Comparison, jb: np.ndarray):
+    """The map panel: the before photo in grey, the vertical displacement (mm) over it, the regions outlined,
+    the before jaw contour; returns the map's image (for its colour bar)."""
+    grey = cv2.cvtColor(c.before_grid, cv2.COLOR_RGB2GRAY)
+    ax.imshow(grey, cmap="gray", vmin=0, vmax=255)
+    lm = c.lift_map_mm
+    finite = np.abs(lm[np.isfinite(lm)])
+    vmax = float(max(0.5, np.percentile(finite, 99) if finite.size else 0.5))
+    im = ax.imshow(lm, cmap="RdBu_r", vmin=-vmax, vmax=vmax, alpha=0.75)
+    for (region, side), mask in c.region_masks.items():
+        cs = cv2.findContours(mask.astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)[0]
+        for cnt in cs:
+            p = cnt[:, 0]
+            ax.plot(np.r_[p[:, 0], p[0, 0]], np.r_[p[:, 1], p[0, 1]], color="k", lw=0.7)
+    ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.2)
+    ax.set_axis_off()
+    return im
+
+
+def _narrow_comparison(c: Comparison, dpi: int):
+    """The "narrow" comparison figure: the headline, before, after (aligned), the contours' legend, the map with
+    its title and a horizontal colour bar, the messages; each text wrapped to the width."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    grid = c.grid
+    frame = c.before.frame
+    jb = grid.from_px(jaw_metrics(c.before.points, frame).contour_px)
+    ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
+    quiet_missing_glyphs()
+    font = narrow_font_pt()
+    chars = _narrow_chars(font)
+    line_in = 1.3 * font / 72.0
+    colour = "#b00000" if c.status != "ok" else "#006000"
+    head = _wrap(f"{c.status.upper()}: {c.before.name} → {c.after.name}  (noise floors: {c.noise_source})", chars)
+    jaw = c.get("jawline_lift_mm", "mean")
+    map_title = _wrap("vertical displacement after → before (regions outlined): "
+                      + _jawline_lift_title(jaw, change_scale_sd(jaw.change, jaw.unit, c.scale_uncertainty_pct)),
+                      chars)
+    notes = "\n".join(_wrap("• " + m, chars) for m in c.messages[:5])
+    titles = (_wrap(f"before: {c.before.name}", chars), _wrap(f"after (aligned): {c.after.name}", chars))
+    h, w = c.before_grid.shape[:2]
+    photo_in = 0.96 * NARROW_WIDTH_IN * h / w
+    lines = sum(t.count("\n") + 1 for t in (head, map_title, notes if notes else "", *titles)) + 2 + 4
+    fig = Figure(figsize=(NARROW_WIDTH_IN, 3 * photo_in + line_in * lines + 0.6), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(3, 1)
+    for ax, img, title in ((axes[0], c.before_grid, titles[0]), (axes[1], c.after_grid, titles[1])):
+        ax.imshow(img)
+        ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=2.0, label="jaw contour before")
+        ax.plot(ja[:, 0], ja[:, 1], color=_AFTER_COLOUR, lw=2.0, ls="--", label="jaw contour after")
+        ax.set_title(title, fontsize=font)
+        ax.set_axis_off()
+    axes[1].legend(loc="upper center", bbox_to_anchor=(0.5, -0.01), fontsize=font, ncol=1, frameon=False,
+                   handlelength=2.2)
+    im = _displacement_map(axes[2], c, jb)
+    axes[2].set_title(map_title, fontsize=font)
+    cb = fig.colorbar(im, ax=axes[2], orientation="horizontal", location="bottom", fraction=0.05, pad=0.02,
+                      aspect=25)
+    cb.set_label(_wrap("vertical displacement, mm (+ up = lift, − down = sag)", chars), fontsize=font)
+    cb.ax.tick_params(labelsize=font)
+    fig.suptitle(head, fontsize=font, color=colour)
+    if notes:
+        fig.supxlabel(notes, fontsize=font, color=colour, ha="left", x=0.02)
+    return fig

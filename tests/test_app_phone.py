@@ -158,7 +158,9 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
     """At 390 x 844: the compact comparison table is shown and the wide one hidden; its verdict column (header and
     every cell) lies inside the window, "lift" read on the jawline's row, and no text of the page ends past the
     window's right edge; the photo cards' texts hold no Markdown (no backtick, no escaping backslash) for names
-    with Markdown's characters.  At 1366 x 768 the wide table is shown and the compact one hidden."""
+    with Markdown's characters; the comparison figure is its narrow layout, inside the window (its text's size is
+    checked on the figure itself: tests/test_figures_narrow.py).  At 1366 x 768 the wide table and figure are
+    shown and the compact ones hidden."""
     sync_api = _need_browser()
     before, after = tmp_path / "my_before_(1).jpg", tmp_path / "`after`_*2*.jpg"
     shutil.copy(SAMPLES / "astronaut_before.jpg", before)
@@ -191,6 +193,13 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             assert "my_before_(1).jpg" in captions, captions
             assert any(c.replace("\\", "") == "`after`_*2*.jpg" for c in captions), captions
             assert all("\\" not in c for c in captions), captions  # shown as named, not escaped
+            # the comparison figure: its narrow layout (stacked, 1200 px drawn) inside the window, the wide one hidden
+            fig = page.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage] img").first
+            fig.scroll_into_view_if_needed()
+            box = fig.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
+            assert fig.evaluate("i => [i.naturalWidth, i.naturalHeight]")[0] == 1200
+            assert not page.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
 
             desk = browser.new_context(**DESK).new_page()
             _upload(desk, url, [before, after])
@@ -198,6 +207,8 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
             grid.wait_for(timeout=30_000)
             assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
+            assert desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
+            assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
         finally:
             browser.close()
 

@@ -1,0 +1,173 @@
+"""The comparison figure and the timeline plot at a phone's width (2026-12-05).
+
+Drawn for a desktop (the comparison 16.5 in wide with 8-11 pt text, the timeline's legend 7 pt), their text was
+3-4 px tall when a 390 px phone showed them 356 px wide.  Their "narrow" layout (``layout="narrow"``: stacked, text
+a share of the figure's width, :data:`facemetrics.plots.NARROW_CAP_PER_WIDTH`) is checked here on the figures
+themselves, without a browser: every text's cap height as displayed 356 px wide, every text inside the figure,
+every label, legend entry and the colour bar with its unit present.  The "wide" layout (the CLI's PNGs) is
+unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.text import Text
+
+import facemetrics.plots as plots
+from facemetrics import simulate as sim
+from facemetrics.compare import compare_photos
+from facemetrics.decay import analyze_series
+from test_compare import variant
+from test_series import MC_TIMES, RF_TIMES, simulate
+
+import pandas as pd
+
+#: the width (CSS px) the app gives a figure on a 390 px phone (the page's padding taken)
+PHONE_PX = 356
+
+
+def _texts(fig) -> list[Text]:
+    """Every visible, non-empty text of ``fig`` (titles, labels, tick labels, legends, the colour bar's)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    hidden = {id(t) for a in fig.axes if not a.axison or not a.get_visible()
+              for t in (*a.get_xticklabels(), *a.get_yticklabels(), a.xaxis.label, a.yaxis.label,
+                        a.xaxis.offsetText, a.yaxis.offsetText)}  # an axes drawn without its axis: not shown
+    for a in fig.axes:  # a tick past the axis' ends keeps its label, not drawn
+        for axis in (a.xaxis, a.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = 1e-9 * max(1.0, abs(hi - lo))
+            hidden |= {id(lab) for tick in axis.get_major_ticks() + axis.get_minor_ticks()
+                       if not lo - eps <= tick.get_loc() <= hi + eps for lab in (tick.label1, tick.label2)}
+    return [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip() and id(t) not in hidden]
+
+
+def _check_readable(fig, shown_px: float = PHONE_PX) -> None:
+    """Each text's cap height, as the figure is shown ``shown_px`` wide, at least 9 px, and each inside the
+    figure (none cut at its edge)."""
+    cap = plots._cap_per_em()
+    width_px = fig.get_size_inches()[0] * fig.dpi
+    texts = _texts(fig)
+    renderer = fig.canvas.get_renderer()
+    small, outside = [], []
+    fig_box = fig.bbox
+    for t in texts:
+        px = t.get_fontsize() / 72 * fig.dpi * cap * shown_px / width_px
+        if px < 9:
+            small.append((t.get_text(), round(px, 1)))
+        box = t.get_window_extent(renderer)
+        if box.x0 < fig_box.x0 - 1 or box.x1 > fig_box.x1 + 1 or box.y0 < fig_box.y0 - 1 or box.y1 > fig_box.y1 + 1:
+            outside.append(t.get_text())
+    assert small == [], small
+    assert outside == [], outside
+
+
+@pytest.fixture(scope="module")
+def lifted(sample_analysis):
+    return compare_photos(sample_analysis, variant(sample_analysis, sim.lift(sample_analysis, 2.0).image))
+
+
+def test_narrow_comparison_text_is_readable_at_a_phones_width(lifted):
+    fig = plots.comparison_figure(lifted, "narrow")
+    _check_readable(fig)
+    texts = " ".join(t.get_text().replace("\n", " ") for t in _texts(fig))
+    for must in ("before:", "after (aligned):", "jaw contour before", "jaw contour after", "jawline lift",
+                 "noise floor", "OK:" if lifted.status == "ok" else lifted.status.upper()):
+        assert must in texts, must
+    row = lifted.get("jawline_lift_mm")
+    assert f"{row.change:+.2f} mm" in texts
+    # the colour bar: horizontal, under the map, its label with the unit and its ticks readable
+    bars = [a for a in fig.axes if a.get_label() == "<colorbar>"]
+    assert len(bars) == 1
+    bar = bars[0]
+    assert "mm" in bar.get_xlabel() and "lift" in bar.get_xlabel()
+    images = [a for a in fig.axes if a.images]
+    assert len(images) == 3 and bar.get_position().y1 < min(a.get_position().y0 for a in images)
+    assert len([t for t in bar.get_xticklabels() if t.get_text()]) >= 3
+
+
+def test_narrow_comparison_image_stacks_the_photos_at_a_phones_width(lifted):
+    """The image: 6 in wide (600 px at 100 dpi), the three panels one under another, so it is taller than wide; the
+    wide layout (the CLI's overlay.png) is the figure it was (1650 px wide, about 760 tall)."""
+    narrow = plots.comparison_overlay(lifted, layout="narrow")
+    wide = plots.comparison_overlay(lifted)
+    assert narrow.shape[1] == round(plots.NARROW_WIDTH_IN * 100) and narrow.shape[0] > 2.5 * narrow.shape[1]
+    assert wide.shape[1] == 1650 and wide.shape[0] < 900
+    white = (narrow >= 250).all(axis=(1, 2))
+    run = longest = 0
+    for w in white:
+        run = run + 1 if w else 0
+        longest = max(longest, run)
+    assert longest <= 12  # the white a fixed height left between the panels trimmed
+
+
+def test_refused_comparison_narrow_keeps_its_messages_readable(lifted):
+    import dataclasses
+
+    import facemetrics.compare as cp
+
+    refused = dataclasses.replace(lifted, status="refused", changes=cp._rows({}, lifted.noise_floors, refused=True),
+                                  messages=("the photos disagree: " + "a long reason " * 12,))
+    fig = plots.comparison_figure(refused, "narrow")
+    _check_readable(fig)
+    texts = " ".join(t.get_text().replace("\n", " ") for t in _texts(fig))
+    assert "REFUSED" in texts and "jawline lift not measured" in texts and "the photos disagree" in texts
+
+
+def test_layout_is_checked(lifted):
+    with pytest.raises(ValueError, match="layout must be one of wide, narrow"):
+        plots.comparison_overlay(lifted, layout="phone")
+
+
+@pytest.fixture(scope="module")
+def series():
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5)
+    df = pd.DataFrame(rows)
+    return df, analyze_series(df)
+
+
+def test_narrow_timeline_text_is_readable_at_a_phones_width(series):
+    df, res = series
+    fig = plots.plot_timeline(df, res, layout="narrow")
+    assert fig.get_size_inches()[0] == plots.NARROW_WIDTH_IN
+    _check_readable(fig)
+    wide = plots.plot_timeline(df, res)
+    panels = [a for a in wide.axes if a.get_visible() and a.lines]
+    narrow_panels = [a for a in fig.axes if a.lines]
+    assert len(narrow_panels) == len(panels) >= 1
+    # one panel a row, each legend in its own axes under its panel, entry for entry the wide legend's
+    legends = [a.get_legend() for a in fig.axes if not a.axison and a.get_legend() is not None]
+    assert len(legends) == len(panels)
+    for p, n, leg in zip(panels, narrow_panels, legends):
+        wide_entries = [t.get_text() for t in p.get_legend().get_texts()]
+        entries = [t.get_text().replace("\n", " ") for t in leg.get_texts()]
+        assert entries == wide_entries
+        assert n.get_title().replace("\n", " ") == p.get_title()
+        assert n.get_ylabel() == p.get_ylabel() and "[" in n.get_ylabel()
+    xs = [a.get_position().x0 for a in narrow_panels]
+    assert max(xs) - min(xs) < 0.05  # stacked, not side by side
+    # the wide layout (the CLI's timeline.png) unchanged: 7 pt legend, two panels a row
+    assert wide.get_size_inches()[0] == pytest.approx(6.4 * min(len(panels), 2))
+    assert {t.get_fontsize() for p in panels for t in p.get_legend().get_texts()} == {7.0}
+
+
+def test_narrow_timeline_of_one_panel_per_side(series):
+    """A metric measured per side only (nlf_depth): a panel and a legend per side, each readable."""
+    df, _ = series
+    per_side = pd.concat([df.assign(side="right"), df.assign(side="left")], ignore_index=True)
+    res = analyze_series(per_side)
+    fig = plots.plot_timeline(per_side, res, layout="narrow")
+    _check_readable(fig)
+    assert sum(1 for a in fig.axes if a.lines) == 2
+
+
+def test_the_wide_layout_is_what_was_unreadable_at_a_phones_width(lifted):
+    """The check above fails for the desktop's figure (its 10 pt titles 3 px tall at 356 px): it measures."""
+    with pytest.raises(AssertionError):
+        _check_readable(plots.comparison_figure(lifted, "wide"))
