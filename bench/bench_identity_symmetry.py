@@ -265,6 +265,39 @@ def cost(n: int = 5) -> None:
               f"(x {w / wo:.2f}; {n} runs each)")
 
 
+def cost_repeat(n: int = 5) -> None:
+    """``--cost-repeat`` (2026-12-05, h2): what the repeat's reverse fit adds: ``compare_photos`` of the sample pair
+    with a repeat of the before photo (rolled 1 deg, JPEG 80), the repeat's identity check on both orders
+    (``compare._repeat_match``) and on one (its reverse fit left out), alternating, fresh copies each time;
+    medians and their ratio, same run."""
+    import dataclasses
+
+    import facemetrics as fm
+    import facemetrics.compare as cp
+    from facemetrics import simulate as sim
+    from facemetrics.compare.gate import upper_face_match
+
+    a = fm.analyze_photo(ROOT / "sample_images" / "astronaut_before.jpg")
+    b = fm.analyze_photo(ROOT / "sample_images" / "astronaut_after.jpg")
+    r = fm.analyze_photo(np.ascontiguousarray(sim.jpeg(sim.roll(a, 1.0).image, 80).image), name="repeat.png")
+    real = cp._repeat_match
+    times = {"one order": [], "both orders": []}
+    for _ in range(n):
+        for mode in times:
+            cp._repeat_match = real if mode == "both orders" else (lambda f, x, rep: (upper_face_match(rep.residual_mm),
+                                                                                     rep.cues))
+            try:
+                t = time.perf_counter()
+                c = fm.compare_photos(dataclasses.replace(a), dataclasses.replace(b),
+                                      before_repeats=[dataclasses.replace(r)])
+                times[mode].append(time.perf_counter() - t)
+            finally:
+                cp._repeat_match = real
+    w, wo = np.median(times["both orders"]), np.median(times["one order"])
+    print(f"sample + 1 before repeat ({c.noise_source}): compare_photos median {wo:.2f} s with the repeat on one "
+          f"order, {w:.2f} s on both (x {w / wo:.2f}; {n} runs each)")
+
+
 def places(df: pd.DataFrame) -> None:
     """``--places`` (2026-12-05, h2; docs/robustness.md 'The identity check on both orders everywhere it is
     used'): the stored rows counted for (a) the repeat photos' identity check, which is the comparison's test on
@@ -325,9 +358,13 @@ def main() -> None:
     p.add_argument("--cost", action="store_true", help="time compare_photos with and without the reverse fit")
     p.add_argument("--places", action="store_true", help="count the stored rows for the repeats' check and the one "
                    "order's clause limit")
+    p.add_argument("--cost-repeat", action="store_true", help="time a comparison with a repeat, its identity check "
+                   "on one order and on both")
     args = p.parse_args()
     if args.cost:
         return cost()
+    if args.cost_repeat:
+        return cost_repeat()
     if args.places:
         return places(pd.read_csv(OUT))
     if args.from_csv:

@@ -540,7 +540,7 @@ def test_a_repeat_of_another_person_sets_no_noise_floor(london, london_dir, tmp_
         said = [m for m in c.messages if m.startswith(f"repeat photo {r.name} not used: its upper face")]
         assert len(said) == 1, c.messages
         assert f"differs from the {label} photo {first.name} by" in said[0] and "limit 1.7" in said[0], said
-        assert f"mm RMS, the mean of" in said[0] and "as the reference" in said[0], said  # names its statistic
+        assert "mm RMS, the mean of" in said[0] and "as the reference" in said[0], said  # names its statistic
         assert f"another photo of the same face in the {label} state" in said[0], said
     assert c.get("jawline_lift_mm").verdict == "lift"  # measured against the default floors
     # the command line prints the message; the comparison goes on with the default floors
