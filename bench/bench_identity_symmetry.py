@@ -265,14 +265,108 @@ def cost(n: int = 5) -> None:
               f"(x {w / wo:.2f}; {n} runs each)")
 
 
+def cost_repeat(n: int = 5) -> None:
+    """``--cost-repeat`` (2026-12-05, h2): what the repeat's reverse fit adds: ``compare_photos`` of the sample pair
+    with a repeat of the before photo (rolled 1 deg, JPEG 80), the repeat's identity check on both orders
+    (``compare._repeat_match``) and on one (its reverse fit left out), alternating, fresh copies each time;
+    medians and their ratio, same run."""
+    import dataclasses
+
+    import facemetrics as fm
+    import facemetrics.compare as cp
+    from facemetrics import simulate as sim
+    from facemetrics.compare.gate import upper_face_match
+
+    a = fm.analyze_photo(ROOT / "sample_images" / "astronaut_before.jpg")
+    b = fm.analyze_photo(ROOT / "sample_images" / "astronaut_after.jpg")
+    r = fm.analyze_photo(np.ascontiguousarray(sim.jpeg(sim.roll(a, 1.0).image, 80).image), name="repeat.png")
+    real = cp._repeat_match
+    times = {"one order": [], "both orders": []}
+    for _ in range(n):
+        for mode in times:
+            cp._repeat_match = real if mode == "both orders" else (lambda f, x, rep: (upper_face_match(rep.residual_mm),
+                                                                                     rep.cues))
+            try:
+                t = time.perf_counter()
+                c = fm.compare_photos(dataclasses.replace(a), dataclasses.replace(b),
+                                      before_repeats=[dataclasses.replace(r)])
+                times[mode].append(time.perf_counter() - t)
+            finally:
+                cp._repeat_match = real
+    w, wo = np.median(times["both orders"]), np.median(times["one order"])
+    print(f"sample + 1 before repeat ({c.noise_source}): compare_photos median {wo:.2f} s with the repeat on one "
+          f"order, {w:.2f} s on both (x {w / wo:.2f}; {n} runs each)")
+
+
+def places(df: pd.DataFrame) -> None:
+    """``--places`` (2026-12-05, h2; docs/robustness.md 'The identity check on both orders everywhere it is
+    used'): the stored rows counted for (a) the repeat photos' identity check, which is the comparison's test on
+    the pair (first photo, repeat): one order ``r_ab > 1.6`` against ``S2 > 1.7``; and (d) the one order's
+    clause limit ``DIFFERENT_PEOPLE_POSSIBLE_MM`` re-derived by its principle (the smallest one-order residual
+    between different people, rounded down to 0.01 mm) on the tuning rows only."""
+    from facemetrics.compare.gate import DIFFERENT_PEOPLE_POSSIBLE_MM, MAX_ALIGNMENT_RESIDUAL_MM
+    df = stats(df)
+    diff_tune = df[(df["kind"] == "different") & (df["split"] == "tune")]
+    held = df[(df["kind"] == "different") & (df["split"] == "held")]
+    same = df[df["kind"].str.startswith("same")]
+    print("(a) the repeats' identity check, ordered rows: one order r_ab > 1.6 against S2 > 1.7")
+    print("| rows | n | one order | both orders |")
+    print("|---|---|---|---|")
+    print(f"| different, tuning: accepted | {len(diff_tune)} | {accepted(diff_tune, 'r_ab', CURRENT_MM)} | "
+          f"{accepted(diff_tune, 'S2', 1.7)} |")
+    for kind in same["kind"].unique():
+        g = same[same["kind"] == kind]
+        print(f"| {kind}, tuning: refused | {len(g)} | {refused(g, 'r_ab', CURRENT_MM)} | {refused(g, 'S2', 1.7)} |")
+    print(f"| same, tuning, all: refused | {len(same)} | {refused(same, 'r_ab', CURRENT_MM)} | "
+          f"{refused(same, 'S2', 1.7)} |")
+    if len(held):
+        print(f"| different, HELD OUT: accepted | {len(held)} | {accepted(held, 'r_ab', CURRENT_MM)} | "
+              f"{accepted(held, 'S2', 1.7)} |")
+    ok = diff_tune["ok"].astype(bool) & ~diff_tune["pre_refused"].fillna(False).astype(bool)
+    x = diff_tune.loc[ok, "r_ab"].dropna()
+    i = x.idxmin()
+    p_new = np.floor(x.min() * 100 + 1e-9) / 100
+    print(f"\n(d) the one order's clause limit: smallest r_ab among {len(x)} fitted different-person tuning rows "
+          f"{x.min():.4f} mm ({diff_tune.at[i, 'before']} -> {diff_tune.at[i, 'after']}), rounded down: "
+          f"{p_new:.2f} (now {DIFFERENT_PEOPLE_POSSIBLE_MM})")
+
+    def no_clause(g: pd.DataFrame, lim: float) -> int:  # accepted by the one-order refusal, without the clause
+        k = g["ok"].astype(bool) & ~g["pre_refused"].fillna(False).astype(bool)
+        r = g["r_ab"].to_numpy(float)
+        return int((k & (r <= CURRENT_MM) & (r < lim)).sum())
+
+    def clause(g: pd.DataFrame, lim: float) -> int:  # one person named as possibly two people (warned, not refused)
+        r = g["r_ab"].to_numpy(float)
+        return int(((r > MAX_ALIGNMENT_RESIDUAL_MM) & (r <= CURRENT_MM) & (r >= lim)).sum())
+    print("| rows | at " + f"{DIFFERENT_PEOPLE_POSSIBLE_MM} | at {p_new:.2f} |")
+    print("|---|---|---|")
+    print(f"| different, tuning, accepted without the clause | {no_clause(diff_tune, DIFFERENT_PEOPLE_POSSIBLE_MM)} | "
+          f"{no_clause(diff_tune, p_new)} |")
+    if len(held):
+        print(f"| different, HELD OUT, accepted without the clause | {no_clause(held, DIFFERENT_PEOPLE_POSSIBLE_MM)} | "
+              f"{no_clause(held, p_new)} |")
+    for kind in same["kind"].unique():
+        g = same[same["kind"] == kind]
+        print(f"| {kind}: named as possibly two people (of {len(g)}) | {clause(g, DIFFERENT_PEOPLE_POSSIBLE_MM)} | "
+              f"{clause(g, p_new)} |")
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--held", action="store_true", help="also the held-out Canada pairs (run once)")
     p.add_argument("--from-csv", action="store_true", help=f"summarise {OUT.relative_to(ROOT)}")
     p.add_argument("--cost", action="store_true", help="time compare_photos with and without the reverse fit")
+    p.add_argument("--places", action="store_true", help="count the stored rows for the repeats' check and the one "
+                   "order's clause limit")
+    p.add_argument("--cost-repeat", action="store_true", help="time a comparison with a repeat, its identity check "
+                   "on one order and on both")
     args = p.parse_args()
     if args.cost:
         return cost()
+    if args.cost_repeat:
+        return cost_repeat()
+    if args.places:
+        return places(pd.read_csv(OUT))
     if args.from_csv:
         df = pd.read_csv(OUT)
     else:

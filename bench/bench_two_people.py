@@ -40,7 +40,16 @@ compared on 86 of 171 (the larger), refused as two people on 77, ``several_faces
 once (debruine 45 cm beside canada_019f, B 1.50 mm: 3 false rows).  docs/robustness.md 'Several faces of
 similar size'.
 
-Usage: ``PYTHONPATH=. python bench/bench_two_people.py [--set tuning|heldout|debruine|all]``
+``--orders`` (2026-12-05, h2; docs/robustness.md 'The identity check on both orders everywhere it is used', rule
+written there before the run): the composites of the first mode, no comparison: each face of the several-face
+photo fitted both ways against A's other photo, and the face each rule picks: one order with the other photo
+before (compare's use when the after photo holds the faces), one order with the several-face photo before, and
+the mean of both orders (at most 1.7 mm, then the only one below 1.08 mm).  Outcome (one run per set, 1-2 min
+each): every rule picks A on 77 of 81 tuning, 68 of 72 held-out and 17 of 18 debruine composites, none on the
+rest (equal faces: the photo is ``several_faces`` and face 0 not measured alone), B never; the mean of both
+orders: A 0.02-1.28 mm tuning, 0.02-0.12 held out, 0.15-1.45 debruine; B 1.77-3.38, 1.74-3.33, 1.54-2.65 mm.
+
+Usage: ``PYTHONPATH=. python bench/bench_two_people.py [--set tuning|heldout|debruine|all] [--both | --orders]``
 (about 1.5 min per pair of people, 9 composites, on a shared core).
 
 ``--both``: several faces in BOTH photos (a two-person selfie before and after; docs/robustness.md 'Two
@@ -315,12 +324,110 @@ def run_both(which: str) -> None:
         print(key, tally[key])
 
 
+#: ``gate.DIFFERENT_PEOPLE_POSSIBLE_MM`` when the face matching read one order (1.07 mm; 1.00 since 2026-12-05, h2,
+#: read only for a face whose reverse fit failed): the ``--orders`` mode's one-order rule as it was
+ONE_ORDER_POSSIBLE_MM = 1.07
+
+
+def _choose_one_order(residuals) -> int | None:
+    """The face choice as it was before 2026-12-05 (h2): one order's residuals (mm) against
+    ``gate.DIFFERENT_PEOPLE_RESIDUAL_MM`` (1.6), then, among several below it, the only one below
+    :data:`ONE_ORDER_POSSIBLE_MM` (the one order's clause limit then)."""
+    from facemetrics.compare.gate import DIFFERENT_PEOPLE_RESIDUAL_MM
+    r = np.asarray(residuals, dtype=np.float64)
+    for limit in (DIFFERENT_PEOPLE_RESIDUAL_MM, ONE_ORDER_POSSIBLE_MM):
+        below = np.flatnonzero(r < limit)  # NaN is never below
+        if len(below) == 1:
+            return int(below[0])
+        if len(below) == 0:
+            return None
+    return None
+
+
+def _choose_both_orders(fwd, bwd) -> int | None:
+    """The face choice on the mean of both orders (``gate.identity_residual_mm`` per face) against
+    ``gate.DIFFERENT_PEOPLE_SYMMETRIC_MM`` (1.7, at most: the refusal is "above"), then, among several at or
+    below it, the only one below ``gate.DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM`` (1.08); a face whose reverse
+    fit failed reads its one order against the one order's limits.  Written for this mode from the rule in
+    docs/robustness.md ('The identity check on both orders everywhere it is used'), before the package's."""
+    from facemetrics.compare.gate import upper_face_match
+    ms = [None if not np.isfinite(f) else upper_face_match(f, b) for f, b in zip(fwd, bwd)]
+    first = [i for i, m in enumerate(ms) if m is not None and m.residual_mm <= m.refuse_mm]
+    if len(first) <= 1:
+        return first[0] if first else None
+    second = [i for i in first if ms[i].residual_mm < ms[i].possible_mm]
+    return second[0] if len(second) == 1 else None
+
+
+def run_orders(which: str) -> None:
+    """``--orders``: the composites of :func:`run` (no comparison): every face of the several-face photo fitted
+    both ways against A's other photo (``faces._residual``), and the face each rule chooses: the one order with
+    the other photo before (compare's use when the after photo holds the faces), the one order with the
+    several-face photo before, and the mean of both orders.  docs/robustness.md 'The identity check on both
+    orders everywhere it is used'."""
+    from facemetrics.compare.faces import _residual
+    print("| set | pair | A is | r | faces | A fwd / bwd / S2 mm | B fwd / bwd / S2 mm | one order, other first "
+          "| one order, faces first | both orders |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    tally: dict = {}
+    for k, (group, name, pa, pb, other_bytes) in enumerate(cases(which)):
+        a, b = _rgb(pa), _rgb(pb)
+        sa, sb = _size(a), _size(b)
+        other = analyze_loaded(load_photo(other_bytes, name="A_other.jpg"))
+        a_left = k % 2 == 0
+        for bigger in ("larger", "smaller"):
+            for r in RATIOS:
+                ka, kb = (1.0, r * sa / sb) if bigger == "larger" else (r * sb / sa, 1.0)
+                if bigger == "smaller" and r == 1.0:
+                    continue
+                x, y = _resized(a, ka), _resized(b, kb)
+                img, seam = composite(x, y) if a_left else composite(y, x)
+                img = _resized(img, HEIGHT / img.shape[0])
+                seam *= HEIGHT / max(x.shape[0], y.shape[0])
+                photo = load_photo(_jpeg(img, 92), name=f"{name}_{bigger}_{r}.jpg")
+                now = analyze_loaded(photo)
+                if now.points is None or now.n_faces < 2:
+                    print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | - | - | - | - | - |", flush=True)
+                    tally[(group, "skipped")] = tally.get((group, "skipped"), 0) + 1
+                    continue
+                who, fwd, bwd = [], [], []
+                for i in range(now.n_faces):
+                    f = now if i == 0 else analyze_loaded(photo, face=i)
+                    if f.points is None or not f.ok:
+                        who.append("-")
+                        fwd.append(float("nan"))
+                        bwd.append(float("nan"))
+                        continue
+                    who.append("A" if (float(np.mean(f.points[:, 0])) < seam) == a_left else "B")
+                    fwd.append(_residual(other, f))
+                    bwd.append(_residual(f, other))
+                picks = [_choose_one_order(fwd), _choose_one_order(bwd), _choose_both_orders(fwd, bwd)]
+                said = []
+                for rule, pick in zip(("one order, other first", "one order, faces first", "both orders"), picks):
+                    face = "none" if pick is None else who[pick]
+                    tally[(group, rule, face)] = tally.get((group, rule, face), 0) + 1
+                    said.append(face)
+
+                def rd(person: str) -> str:
+                    i = [j for j, w in enumerate(who) if w == person]
+                    if not i:
+                        return "-"
+                    f_, b_ = fwd[i[0]], bwd[i[0]]
+                    return f"{f_:.2f} / {b_:.2f} / {0.5 * (f_ + b_):.2f}"
+                print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | {rd('A')} | {rd('B')} | "
+                      + " | ".join(said) + " |", flush=True)
+    print()
+    for key in sorted(tally, key=str):
+        print(key, tally[key])
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--set", default="tuning", choices=("tuning", "heldout", "debruine", "all"))
     p.add_argument("--both", action="store_true", help="several faces in both photos")
+    p.add_argument("--orders", action="store_true", help="the face choice on one order and on both (no compare)")
     args = p.parse_args()
-    (run_both if args.both else run)(args.set)
+    (run_orders if args.orders else run_both if args.both else run)(args.set)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The analysis split in two (docs/speed.md 'Stop 41'): ``analyze.find_face`` (a face as far as its status) and
 ``analyze.finish_face`` (the rest) give what ``analyze_loaded`` gives, field for field and to the last bit, for
 every face of a photo with several and for faces refused on the way; the face matching of a photo with several
-faces (compare.faces) measures only the chosen face whole and gives what measuring every face whole gave; the
+faces (compare.faces) measured only the chosen face whole until it read both orders (2026-12-05, h2: each face is
+the reference of one fit, so every face is measured whole); the
 mirror-image checks read the upper-face residual alone (compare.measure.upper_face_residual), the value of the
 whole measurement's ``alignment.residual_mm``."""
 
@@ -18,10 +19,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 import compare_pairs  # noqa: E402
-from bench_compare_work import differences, flat, outputs  # noqa: E402
+from bench_compare_work import differences, flat  # noqa: E402
 
 from facemetrics import analyze as an  # noqa: E402
-from facemetrics import analyze_photo, compare_photos  # noqa: E402
+from facemetrics import analyze_photo  # noqa: E402
 from facemetrics.analyze import analyze_loaded, find_face, finish_face  # noqa: E402
 from facemetrics.compare import faces as faces_mod  # noqa: E402
 from facemetrics.compare.measure import _measure, upper_face_residual  # noqa: E402
@@ -99,46 +100,18 @@ def _counting(monkeypatch, names):
     return calls
 
 
-def test_the_face_matching_measures_only_the_chosen_face_whole_and_gives_the_same(three, monkeypatch):
+def test_the_face_matching_measures_every_face_whole_for_its_two_fits(three, monkeypatch):
+    """Since 2026-12-05 (h2) each face is matched on the mean of both orders, so each face is the reference of one
+    of its fits, which reads its frame, jaw and folds: every face is measured whole (the largest is the photo's own
+    analysis), in either role of the pair, and the choice is the same."""
     one, x = three
-    whole = faces_mod.matching_face(x, one, whole_faces=True)
-    calls = _counting(monkeypatch, ("analyze_loaded", "find_face", "finish_face"))
-    light = faces_mod.matching_face(x, one)
-    assert calls == {"analyze_loaded": 0, "find_face": 2, "finish_face": 1}, calls
-    assert light.extra["face_matched"] and _same(light, whole) == []
-    # a before photo's faces are measured whole (the before part of the alignment reads the jaw and folds)
-    calls.update(dict.fromkeys(calls, 0))
-    faces_mod.matching_face(x, one, x_first=True, x_label="before", reference_label="after")
-    assert calls["find_face"] == 0 and calls["analyze_loaded"] == 2
-
-
-def test_a_chosen_face_whose_measures_fail_is_chosen_again_from_the_whole_analyses(three, monkeypatch):
-    one, x = three
-    assert faces_mod.matching_face(x, one).extra["face"] == 1  # the subject's face, not the largest
-    real = an._measured
-
-    def failing(loc, checked=False):
-        if loc.partial["extra"]["face"] > 0:
-            raise RuntimeError("a bug")
-        return real(loc, checked)
-
-    monkeypatch.setattr(an, "_measured", failing)
-    whole = faces_mod.matching_face(x, one, whole_faces=True)
-    light = faces_mod.matching_face(x, one)
-    # every face but the largest 'not measured' (NaN), so the largest, the only one left below the limit, is
-    # chosen (the subject's face, the second, when measured); the light path chose the second, whose measures
-    # then failed, and chose again from the whole analyses
-    res = whole.extra["face_residuals"]
-    assert whole.extra["face"] == 0 and np.isfinite(res[0]) and np.isnan(res[1:]).all(), res
-    assert _same(light, whole) == []
-
-
-def test_the_whole_comparison_is_the_same_with_every_face_measured_whole(three, monkeypatch):
-    one, x = three
-    split = compare_photos(one, x)
-    real = faces_mod.matching_face
-    monkeypatch.setattr(faces_mod, "matching_face", lambda *a, **kw: real(*a, **kw, whole_faces=True))
-    assert differences(outputs(split), outputs(compare_photos(one, x))) == []
+    calls = _counting(monkeypatch, ("analyze_loaded",))
+    after = faces_mod.matching_face(x, one)
+    assert calls == {"analyze_loaded": x.n_faces - 1}, calls
+    before = faces_mod.matching_face(x, one, x_label="before", reference_label="after")
+    assert calls == {"analyze_loaded": 2 * (x.n_faces - 1)}, calls
+    assert after.extra["face"] == before.extra["face"] == 1  # the subject's face, not the largest
+    assert after.extra["face_residuals"] == before.extra["face_residuals"]
 
 
 @pytest.fixture(scope="module")

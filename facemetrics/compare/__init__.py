@@ -105,7 +105,7 @@ from .gate import (
     MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, SAME_PERSON_RESIDUALS, VALIDATED_PITCH_DEG,
+    MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, VALIDATED_PITCH_DEG,
     VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, looks_mirrored, mirrored_residual_mm, order_messages,
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
@@ -273,7 +273,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         the defaults.  A repeat that is the same picture as its photo (identical
         pixels, or a re-saved copy of it), whose
         upper face differs from its photo's beyond the gate's limit for two
-        different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`), or whose
+        different people (the comparison's statistic, the mean of both orders'
+        residuals, :data:`DIFFERENT_PEOPLE_SYMMETRIC_MM`), or whose
         lower face the gate would not read against its photo
         (:func:`lower_face_unread_reasons`: another expression, a rough
         match, a cut face, a head pose or camera distance beyond the checked
@@ -412,8 +413,10 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
     noise but the re-compression's, floors pulled to their minimum; :func:`_picture_check`), it cannot
     be aligned, it is a mirror image of its photo (:func:`looks_mirrored`, named as such:
     :func:`_repeat_mirror_message`; it was named another person or a rough match), or its upper face
-    differs from its photo's by more than the gate's limit for two
-    different people (:data:`DIFFERENT_PEOPLE_RESIDUAL_MM`, mm RMS): the changes to another person's
+    differs from its photo's by more than the gate's limit for two different people (:func:`_repeat_match`: the
+    comparison's statistic, the mean of both orders' residuals against :data:`DIFFERENT_PEOPLE_SYMMETRIC_MM`,
+    mm RMS, the same whichever photo is 'before'; one order against :data:`DIFFERENT_PEOPLE_RESIDUAL_MM` when
+    the reverse fit failed): the changes to another person's
     face are no measure of this face's noise (a jawline floor of 293 mm, every row within it, before
     this check), or the gate would read no lower-face change between the
     two (:func:`lower_face_unread_reasons` of the pair and its pose cues, the rule of
@@ -447,19 +450,32 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
             if mirror:  # left out below either way (its residual is above the gate's limit): named as what it is
                 msgs.append(mirror)
                 continue
-            if rep.residual_mm > DIFFERENT_PEOPLE_RESIDUAL_MM:
+            m, cues = _repeat_match(first, r, rep)
+            if m.residual_mm > m.refuse_mm:
                 msgs.append(f"repeat photo {r.name} not used: its upper face (forehead, brows, nose bridge, eye "
-                            f"corners) differs from the {label} photo {first.name} by {rep.residual_mm:.2f} mm RMS "
-                            f"after alignment (limit {DIFFERENT_PEOPLE_RESIDUAL_MM}; {SAME_PERSON_RESIDUALS}), "
-                            "so it may show another person and cannot measure this face's noise; a repeat "
-                            f"must be another photo of the same face in the {label} state")
+                            f"corners) differs from the {label} photo {first.name} by "
+                            f"{m.said(f'the {label} photo', 'the repeat')} after alignment (limit {m.refuse_mm}; "
+                            f"on this statistic {m.same_person}), so it may show another person and cannot "
+                            f"measure this face's noise; a repeat must be another photo of the same face in the "
+                            f"{label} state")
                 continue
-            why = lower_face_unread_reasons(first, r, rep.residual_mm, rep.cues)
+            why = lower_face_unread_reasons(first, r, rep.residual_mm, cues)
             if why:  # a pair whose lower face the gate would not read: its changes are no noise floor either
                 msgs.append(_repeat_unread_message(r.name, label, first.name, why))
                 continue
             out.append(rep.changes)
     return out, msgs
+
+
+def _repeat_match(first: PhotoAnalysis, repeat: PhotoAnalysis, rep) -> tuple[UpperFaceMatch, dict]:
+    """The identity check of a repeat photo against its photo ``first``, as the comparison's
+    (:func:`upper_face_match`: the mean of both orders' upper-face residuals, mm RMS, against
+    :data:`DIFFERENT_PEOPLE_SYMMETRIC_MM`; the one order against :data:`DIFFERENT_PEOPLE_RESIDUAL_MM` when the
+    reverse fit failed), the same whichever of the two is 'before' (docs/robustness.md 'The identity check on
+    both orders everywhere it is used'), and the pair's cues with that reverse fit (``reverse_residual_mm``,
+    for :func:`lower_face_unread_reasons`).  The reverse fit is kept as the pair's changes are."""
+    rev = _kept("repeat_reverse", REPEAT_CACHE_SIZE, (first, repeat), lambda: reverse_residual_mm(first, repeat))
+    return upper_face_match(rep.residual_mm, rev), dict(rep.cues or {}, reverse_residual_mm=rev)
 
 
 def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: str, residual_mm: float) -> str:
