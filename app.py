@@ -609,9 +609,11 @@ def compare_result(cmp) -> dict:
     """A :class:`facemetrics.compare.Comparison` as the batch's cache holds its result: ``status``,
     ``messages`` (list of str), ``rows`` (:meth:`~facemetrics.compare.Comparison.to_frame`'s records) and
     ``scale_uncertainty_pct`` (the before photo's mm scale uncertainty, %, 1 SD: each row's
-    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.compare.table.with_scale_sds`)."""
-    return {"status": str(cmp.status), "messages": [str(m) for m in cmp.messages],
-            "rows": cmp.to_frame().to_dict("records"), "scale_uncertainty_pct": float(cmp.scale_uncertainty_pct)}
+    ``change_scale_sd`` in the batch's tables, :func:`facemetrics.compare.table.with_scale_sds`): the
+    library's own :func:`facemetrics.compare.disagreement.result_dict`."""
+    from facemetrics.compare.disagreement import result_dict
+
+    return result_dict(cmp)
 
 
 def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", False)) -> dict:
