@@ -163,7 +163,7 @@ London smiling photos (tuning faces) flagged; chosen if it removes at least 60 %
 shifted false rows on tuning.  Held out, read once: no clean pair hit, at least half removed, and none of the
 sample's two photos, the 8 DeBruine and the 8 White House photos flagged (``--h2-long-real``).
 
-**Stop 43 (h10): the same cover in both photos, not moved.**  ``--h10 SET CSV`` measures ``hair`` and
+**Stop 42 (h10): the same cover in both photos, not moved.**  ``--h10 SET CSV`` measures ``hair`` and
 ``bandage`` (one a face, by parity) in the conditions above and ``shifted2`` (moved exactly 2 mm,
 :func:`shifted_by`), records each pair's stayed overlap S (:func:`stayed_cue`) and, for pairs flagged in both
 photos, every row's verdict with C3 switched off; ``--h10-table CSV [--choose | --t T]`` reads S(t) post hoc.
@@ -1098,7 +1098,7 @@ def long_real() -> None:
               f"|diff| {abs(e['long_right'] - e['long_left']):7.1f}", flush=True)
 
 
-# ----------------------------------------------------------------------------------------- stop 43 (h10)
+# ----------------------------------------------------------------------------------------- stop 42 (h10)
 #: the stayed-overlap limits tried (docs/robustness.md 'The same cover in both photos, not moved: a cue that it
 #: stayed'); the covers and conditions of ``--h10``
 H10_T = (0.6, 0.7, 0.8)
@@ -1347,7 +1347,7 @@ def main() -> int:
     ap.add_argument("--h2-long-real", action="store_true")
     ap.add_argument("--h2-realpairs", type=float, metavar="K", help="F(K) on real pairs of one face")
     ap.add_argument("--cand", nargs="+", help="read one candidate: H T D or J D")
-    ap.add_argument("--h10", nargs=2, metavar=("SET", "CSV"), help="stop 43's stayed covers (docs/robustness.md)")
+    ap.add_argument("--h10", nargs=2, metavar=("SET", "CSV"), help="stop 42's stayed covers (docs/robustness.md)")
     ap.add_argument("--h10-table", type=Path)
     ap.add_argument("--t", type=float, help="read S(t) (--h10-table)")
     ap.add_argument("--layers", nargs=2, metavar=("PHOTO", "OUTDIR"), help="write each cover on PHOTO (a look)")

@@ -1,4 +1,4 @@
-"""bench/bench_jaw_covers.py --h10 (stop 43): the stayed-overlap cue of a cover in both photos and the rule's
+"""bench/bench_jaw_covers.py --h10 (stop 42): the stayed-overlap cue of a cover in both photos and the rule's
 arithmetic (a candidate that failed its rule on tuning; nothing of it is in the package)."""
 
 from __future__ import annotations
