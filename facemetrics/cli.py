@@ -384,14 +384,14 @@ def _batch_lines(res, summary: str = "") -> list[str]:
     -------
     list of str
     """
-    from .batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes, repeats_left_out_note,
-                               same_picture_notes)
+    from .batch.tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
 
     rows = res.change_rows
     lines = [*_batch_time_notes(res),  # names merged; capture times read in an offset, left out, or off EXIF
              *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
-             *disagreement_notes(rows),  # sessions whose before photos disagree (each says if left out)
-             *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per session
+             # sessions whose before photos disagree (each says if left out), and the floors built from those
+             # photos, once per session (as `timeline` prints them: its table's attrs["disagreement_notes"])
+             *disagreement_lines(rows),
              *same_picture_notes(rows),  # one picture at two times: its zeros are left out of the fits
              *_shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
     lines += [summary] if summary else []
@@ -682,15 +682,15 @@ def _regimen_lines(reg, output) -> list[str]:
     if reg is None:
         return []
     from .batch import REGIMEN_DIR
-    from .batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes, repeats_left_out_note,
-                               same_picture_notes)
+    from .batch.tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
 
     rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
              f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
              *baseline_notes(rows),
-             *disagreement_notes(rows),  # the first session's before photos disagree (each says if left out)
-             *disagreement_floors_notes(rows),  # ... and the floors built from those photos, once per group
+             # the first session's before photos disagree (each says if left out), and the floors built from
+             # those photos, once per group
+             *disagreement_lines(rows),
              *same_picture_notes(rows)]
     lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
     return [f"regimen: {line}" for line in lines]
@@ -820,13 +820,17 @@ def cmd_timeline(args: argparse.Namespace) -> int:
 
 def _print_verdicts(table, said=()) -> None:
     """Print the timeline's verdicts and its notes, but for those in ``said`` (``study report``: the
-    batch's lines, printed already, :func:`_batch_lines`; the same-picture notes are among both)."""
+    batch's lines, printed already, :func:`_batch_lines`; the same-picture notes and the lines on before
+    photos that disagree are among both)."""
     from .report import verdict_lines
 
     for line in verdict_lines(table):
         print(line)
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         print(note)
+    for note in table.attrs.get("disagreement_notes", ()):  # before photos that disagree, in the batch's words
+        if note not in said:
+            print(note)
     for note in table.attrs.get("same_picture_notes", ()):  # a copy's zeros, left out of the fits
         if note not in said:
             print(note)

@@ -1416,3 +1416,18 @@ def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, cap
                     "edited copies)."), line
     assert _shape_lines(photos, changes[1:2]) == [] and _shape_lines(photos, []) == []
     assert _shape_lines([], changes) == []  # no sizes (a stand-in's rows): nothing said
+
+
+def test_study_report_does_not_repeat_the_disagreement_lines_the_timeline_also_has(monkeypatch, capsys):
+    """`timeline` prints the lines on before photos that disagree (its table's attrs["disagreement_notes"]);
+    `study report` printed them with the batch's lines already, so they are not printed twice."""
+    import facemetrics.report as report
+    from facemetrics.cli import _print_verdicts
+
+    monkeypatch.setattr(report, "verdict_lines", lambda table: [])
+    table = pd.DataFrame()
+    table.attrs.update(disagreement_notes=["S01, mc, treated T: a", "regimen: S01, mc, treated T: b"])
+    _print_verdicts(table)
+    assert capsys.readouterr().out.splitlines() == table.attrs["disagreement_notes"]
+    _print_verdicts(table, said=["S01, mc, treated T: a"])
+    assert capsys.readouterr().out.splitlines() == ["regimen: S01, mc, treated T: b"]

@@ -536,3 +536,37 @@ def test_report_quotes_covered_eyes_as_the_cause_of_an_uncertain_comparison():
                nlf_depth_right_verdict="uncertain", messages=f"{scale}; {covered}")
     (line,) = uncertain_notes([row], ["nlf_depth_right"])
     assert line.split(": ", 1)[1].startswith(MSG_EYES_COVERED), line
+
+
+def test_timeline_on_its_own_prints_the_disagreement_lines_the_batch_prints(timeline, tmp_path, capsys):
+    """`facemetrics timeline` run on its own printed no line for a session whose before photos disagree, while
+    `batch` and `study report` print one (and one on the floors built from those photos), once per session:
+    it now prints the same lines in the same words (batch.tables.disagreement_lines of changes.csv, the
+    regimen's prefixed 'regimen: '), once per session, and none for a batch without them."""
+    import shutil
+
+    from facemetrics.batch.tables import disagreement_lines
+    from facemetrics.cli import main
+    from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
+
+    out = timeline[4]
+    flagged = tmp_path / "flagged"
+    shutil.copytree(out, flagged, ignore=shutil.ignore_patterns(".cache"))
+    changes = pd.read_csv(flagged / "changes.csv", keep_default_na=False, dtype=str)
+    assert main(["timeline", str(flagged), "--n-boot", "0"]) == 0
+    plain = capsys.readouterr().out
+    assert MSG_BASELINES_DISAGREE not in plain and MSG_FLOORS_FROM_DISAGREEMENT not in plain, plain
+
+    mine = (changes["subject"] == "S01") & (changes["treatment"] == "microcurrent")
+    msg = f"{MSG_BASELINES_DISAGREE}: S01/a.jpg against S01/b.jpg reads jawline_lift_mm +1.24 mm (noise floor 0.43 mm)"
+    floors = f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is 4.3 x the pairs' spread"
+    changes.loc[mine, "messages"] = changes.loc[mine, "messages"] + "; " + msg + "; " + floors
+    changes.to_csv(flagged / "changes.csv", index=False)
+    assert main(["timeline", str(flagged), "--n-boot", "0"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    want = disagreement_lines(changes.to_dict("records"))  # the batch's console lines of these rows
+    treated = changes.loc[mine, "treated_at"].iloc[0]
+    assert want == [f"S01, microcurrent, treated {treated}: {msg}", f"S01, microcurrent, treated {treated}: {floors}"]
+    assert [x for x in printed if x in want] == want, printed  # each once, in the batch's order
+    assert sum(MSG_BASELINES_DISAGREE in x for x in printed) == 1 and sum(MSG_FLOORS_FROM_DISAGREEMENT in x
+                                                                          for x in printed) == 1, printed

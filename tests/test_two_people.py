@@ -6,6 +6,7 @@ pair was compared on the friend."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import cv2
@@ -155,6 +156,10 @@ def test_photos_csv_describes_the_face_changes_csv_compared(tmp_path):
     assert row["warnings"].startswith("2 faces found; measured the one on the left, the face that matches "
                                       "before.jpg (the face its comparison in changes.csv measured"), row["warnings"]
     assert "measured the largest" not in row["warnings"]
+    # the statistic said as the comparison's sentence says it (the mean of both orders), not a bare "X mm apart"
+    said = re.search(r"upper faces (.+?) apart after alignment", changes.loc["after.jpg", "messages"]).group(1)
+    assert "the mean of" in said and f"upper faces {said} apart after alignment" in row["warnings"], row["warnings"]
+    assert "mm on the same statistic)" in row["warnings"], row["warnings"]
     photo = load_photo((folder / "after.jpg").read_bytes(), name="after.jpg")
     left, largest = analyze_loaded(photo, face=1), analyze_loaded(photo)
     assert row["face_width_px"] == pytest.approx(left.to_row()["face_width_px"])
@@ -291,3 +296,32 @@ def test_the_apps_photos_csv_describes_the_face_the_page_compared():
     assert rows["before.jpg"] == before.to_row()
     untouched = {r["photo"]: r for r in app.photos_rows([before, two], {"p": pair}, lambda p: None)}
     assert untouched["after.jpg"] == two.to_row() and "measured the largest" in untouched["after.jpg"]["warnings"]
+
+
+def test_the_batch_note_on_the_face_says_the_comparisons_statistic():
+    """photos.csv's note on the face a comparison measured said "upper faces 0.02 mm apart after alignment"
+    without naming the statistic, the mean of both orders since stop 42 (or one order when a reverse fit
+    failed): it now quotes the comparison's own words (compare.faces' ``extra["face_said"]``, carried by
+    batch.workers.faces_used), one order included; a comparison stored without them keeps its value alone."""
+    from facemetrics.batch.runner import agree_faces
+    from facemetrics.compare.faces import _said
+    from facemetrics.compare.gate import upper_face_match
+
+    def run(said):
+        row = dict(photo="after.jpg", n_faces=2, warnings="", jaw_width_mm=1.0)
+        face = {"face": 1, "place": "the one on the left", "row": dict(photo="after.jpg", jaw_width_mm=2.0),
+                "largest_warnings": "", "own_warnings": "", "residuals": [2.5, 0.02]}
+        if said is not None:
+            face["said"] = said
+        agree_faces([(row, [dict(photo="before.jpg")])], {0: {"status": "ok", "faces": {"after": face}}})
+        assert row["jaw_width_mm"] == 2.0
+        return row["warnings"]
+
+    both = _said(upper_face_match(0.02, 0.03), "this face", "the before photo")
+    one = _said(upper_face_match(0.02), "this face", "the before photo")
+    assert "the mean of 0.02 mm with this face as the reference and 0.03 mm with the before photo" in both
+    assert "on one order" in one
+    for said in (both, one):
+        note = run(said)
+        assert f"upper faces {said} apart after alignment, the largest face 2.50 mm on the same statistic)" in note
+    assert "upper faces 0.02 mm apart after alignment" in run(None)

@@ -659,9 +659,12 @@ def agree_faces(jobs: list, comp_results: dict, where: str = "in changes.csv") -
         res = u["residuals"]
         others = sorted({o for _, o, _ in used})
         largest = res[0] if res else float("nan")
+        # the statistic as compare's sentence on the face says it (compare.faces._said: the mean of both orders,
+        # or one order when a reverse fit failed); a comparison stored before it was kept: its value alone
+        said = u.get("said") or f"{res[u['face']]:.2f} mm"
         note = (f"{n} faces found; measured {u['place']}, the face that matches {', '.join(others)} (the face its "
-                f"comparison{'s' if len(used) > 1 else ''} {where} measured: upper faces "
-                f"{res[u['face']]:.2f} mm apart after alignment, the largest face {largest:.2f} mm)")
+                f"comparison{'s' if len(used) > 1 else ''} {where} measured: upper faces {said} apart after "
+                f"alignment, the largest face {largest:.2f} mm on the same statistic)")
         given = row.get("warnings") or ""
         own = u.get("largest_warnings") or ""
         added = given[len(own):].lstrip("; ") if given.startswith(own) else ""  # the batch's notes (times, ...)

@@ -722,6 +722,14 @@ def disagreement_notes(change_rows) -> list[str]:
     return _session_notes(change_rows, MSG_BASELINES_DISAGREE)
 
 
+def disagreement_lines(change_rows) -> list[str]:
+    """The console's lines on before photos that disagree, as ``batch``, ``study report`` and ``timeline``
+    print them (one function, so that the three say the same): one per session whose before photos disagree
+    (:func:`disagreement_notes`), then one per session whose noise floors were built from them
+    (:func:`disagreement_floors_notes`); ``change_rows``: ``changes.csv`` rows (dicts); [] when none does."""
+    return [*disagreement_notes(change_rows), *disagreement_floors_notes(change_rows)]
+
+
 def disagreement_floors_notes(change_rows) -> list[str]:
     """One line per session whose comparisons' noise floors were built from its disagreeing before photos
     (:func:`disagreement_floors_note`'s message, :data:`MSG_FLOORS_FROM_DISAGREEMENT`), from the ``messages`` of

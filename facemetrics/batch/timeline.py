@@ -85,7 +85,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         The fits and the ``timeline.csv`` table.  The table's ``attrs["regimen_note"]`` is the
         sentence of :func:`facemetrics.report.regimen_no_fit_note` when the regimen batch compared
         pre-session photos but none could be fitted (every one ``uncertain`` or without a value:
-        no regimen rows, no ``regimen.png``; ``report.md``'s ``## Regimen`` section says it), else "".
+        no regimen rows, no ``regimen.png``; ``report.md``'s ``## Regimen`` section says it), else "";
+        ``attrs["disagreement_notes"]`` the lines ``batch`` prints on before photos that disagree
+        (:func:`_disagreement_lines`, the CLI prints them).
 
     Raises
     ------
@@ -166,6 +168,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     files["timeline.png"] = figure_png(plot_timeline(data, result), dpi=110)  # marked as facemetrics'
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
+    disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
@@ -174,6 +177,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
     table.attrs["same_picture_notes"] = same  # and the zeros of a copy, left out
+    table.attrs["disagreement_notes"] = disagree  # and the sessions whose before photos disagree, their floors
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     return result, table, files
@@ -202,6 +206,16 @@ def _same_picture_notes(batch_dir, changes: list[dict] | None = None,
     if regimen_changes is None:
         regimen_changes = _change_records(Path(batch_dir) / REGIMEN_DIR)
     return notes + [f"regimen: {n}" for n in same_picture_notes(regimen_changes or [])]
+
+
+def _disagreement_lines(changes: list[dict] | None, regimen_changes: list[dict] | None) -> list[str]:
+    """:func:`facemetrics.batch.tables.disagreement_lines` of the batch's ``changes`` and of its regimen batch's
+    ``regimen_changes`` (:func:`_change_records`; None or [] for none; the regimen's lines prefixed
+    ``regimen: ``): the lines ``batch`` and ``study report`` print on before photos that disagree, for
+    ``timeline`` run on its own to print them too."""
+    from .tables import disagreement_lines
+
+    return disagreement_lines(changes or []) + [f"regimen: {n}" for n in disagreement_lines(regimen_changes or [])]
 
 
 def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,

@@ -170,7 +170,8 @@ def _change_rows(comp) -> list[dict]:
 def faces_used(before, after, comp) -> dict:
     """The faces a comparison measured other than the largest, by photo: ``{"before" / "after": {"face": k
     (0 the largest), "place": "the one on the left", "row": that face's photos.csv row, "largest_warnings":
-    the photo's own row's warnings, "own_warnings": the face's own (not compare's sentence), "residuals": each face's residual, mm}}`` (a photo with several faces
+    the photo's own row's warnings, "own_warnings": the face's own (not compare's sentence), "residuals": each face's residual, mm,
+    "said": the chosen face's statistic in compare's words, ``extra["face_said"]``: "0.02 mm RMS, the mean of ..."}}`` (a photo with several faces
     measured on the face matching the other photo: :mod:`facemetrics.compare.faces`); ``{}`` when both
     photos were measured on their largest face, as their rows in ``photos.csv`` are
     (:func:`facemetrics.batch.runner.agree_faces` makes the rows agree)."""
@@ -184,7 +185,8 @@ def faces_used(before, after, comp) -> dict:
         out[role] = {"face": k, "place": _place(used.extra.get("faces_x", ()), k), "row": used.to_row(),
                      "largest_warnings": "; ".join(given.warnings),
                      "own_warnings": "; ".join(used.warnings[1:]),  # without compare's sentence on the face
-                     "residuals": [float(r) for r in used.extra.get("face_residuals", ())]}
+                     "residuals": [float(r) for r in used.extra.get("face_residuals", ())],
+                     "said": str(used.extra.get("face_said") or "")}
     return out
 
 

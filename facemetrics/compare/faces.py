@@ -155,7 +155,8 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_label: str = 
     -------
     PhotoAnalysis
         The chosen face's analysis, its warnings led by "N faces found; measured <which>, which matches
-        the <reference> photo (...)", ``extra["face_choice"]`` that sentence, ``extra["face_matched"]`` True;
+        the <reference> photo (...)", ``extra["face_choice"]`` that sentence, ``extra["face_said"]`` its
+        statistic in its words (:func:`_said`: "0.02 mm RMS, the mean of ..."), ``extra["face_matched"]`` True;
         or ``x`` with ``extra["face_choice"]`` a clause saying that none matched and ``extra["face_matched"]``
         False (the largest stays, or ``several_faces``); ``extra["face_residuals"]`` each face's statistic
         (:func:`face_match`), mm RMS.
@@ -181,7 +182,7 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_label: str = 
             f"the other face{'s' if len(others) > 1 else ''} "
             + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
             + f" on the same statistic; the comparison refuses different people above {ms[k].refuse_mm} mm on it)")
-    chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res))
+    chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res), face_said=said)
     return _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
 
 
@@ -221,7 +222,8 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     -------
     (PhotoAnalysis, PhotoAnalysis)
         ``a`` (its largest face) with ``extra["face_choice"]`` naming it, and ``b`` measured on the
-        matching face, its warnings led by the sentence saying which face and the residuals; both with
+        matching face, its warnings led by the sentence saying which face and the residuals (its statistic in
+        the sentence's words in ``extra["face_said"]``); both with
         ``extra["face_matched"]`` True and ``extra["face_residuals"]`` (mm; ``a``'s: each before face
         against the chosen after face, ``b``'s: each after face against ``a``'s largest; :func:`face_match`).  Or ``a`` and
         ``b`` with ``b`` turned ``several_faces`` (the reason in ``error`` and ``extra["face_choice"]``).
@@ -261,7 +263,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     what_a = (f"{a.n_faces} faces found in the before photo; measured the largest, {a_place}: the person "
               f"compared (the after photo's face that matches it: {b_place})")
     a2 = _with_extra(a, face_choice=what_a, face_matched=True, face_residuals=tuple(col))
-    b2 = _with_extra(y, face_choice=what_b, face_matched=True, face_residuals=tuple(row))
+    b2 = _with_extra(y, face_choice=what_b, face_matched=True, face_residuals=tuple(row), face_said=said)
     return a2, _replace(b2, warnings=(what_b,) + tuple(b2.warnings))
 
 

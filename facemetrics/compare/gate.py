@@ -268,14 +268,20 @@ DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM = 1.08
 #: whose reverse fit failed; else :data:`SAME_PERSON_SYMMETRIC_RESIDUALS`), each range with what it measured (docs/compare.md, 'Comparability
 #: gate', Identity: the 12 ordered pairs of the debruine camera-distance photos at 15-60 cm, the 12
 #: London neutral <-> smiling pairs both ways, the 12 ordered pairs of the debruine pose selfies;
-#: re-measured 2026-12-04 at cf0bb8c: docs/data/identity_pairs.csv, and the smiling -> neutral direction,
-#: which it lacks, 0.15-1.34 mm in the tree of that day)
+#: the min-max of the one-order column ``r_ab`` of docs/data/identity_symmetry_pairs.csv (2026-12-05; the smiles
+#: both ways: ``r_ab`` and ``r_ba``), rounded to 0.01 mm, the same file as :data:`SAME_PERSON_SYMMETRIC_RESIDUALS`;
+#: the same figures as docs/data/identity_pairs.csv of 2026-12-04 at cf0bb8c, which it was read from until h13)
 SAME_PERSON_RESIDUALS = ("one person photographed again from another distance (15-60 cm) read 0.13-0.36 mm, "
                          "smiling against neutral 0.15-1.37 mm, and in selfies in other poses and expressions "
                          "0.90-1.72 mm")
-#: the range of different people's one-order residuals the messages quote (as :data:`SAME_PERSON_RESIDUALS`; 1326 pairs of the 52 annotated faces,
-#: docs/data/identity_pairs.csv; 2026-12-04 at cf0bb8c)
-DIFFERENT_PEOPLE_RESIDUALS = "different people read 1.08-5.19 mm"
+#: the range of different people's one-order residuals the messages quote, from the same file as
+#: :data:`DIFFERENT_PEOPLE_SYMMETRIC_RESIDUALS` (one source): the min-max of ``r_ab`` over the tuning rows of
+#: docs/data/identity_symmetry_pairs.csv (kind ``different``, split ``tune``, the 1250 fitted: London 12 + Canada
+#: tuning 24, both orders; 2026-12-05), rounded to 0.01 mm, the rows :data:`DIFFERENT_PEOPLE_POSSIBLE_MM` was
+#: chosen on (it quoted 1.08-5.19 mm, all 1326 pairs of the 52 annotated faces, held-out ones included, from
+#: docs/data/identity_pairs.csv, until 2026-12-05, h13).  :data:`SAME_PERSON_RESIDUALS` reads the same from that
+#: file's one-order column (``r_ab``; the smiles both ways, ``r_ab`` and ``r_ba``)
+DIFFERENT_PEOPLE_RESIDUALS = "different people read 1.01-4.75 mm"
 #: what one person's upper faces read on the mean of both orders (:func:`identity_residual_mm`, mm RMS), quoted
 #: in the messages of a pair whose reverse fit was made: its min-max over docs/data/identity_symmetry_pairs.csv
 #: (2026-12-05, ``bench/bench_identity_symmetry.py``), rounded to 0.01 mm: the 12 ordered DeBruine
