@@ -250,7 +250,8 @@ def small_store(tmp_path, sample_path):
 
 def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_store):
     """My study at 390 x 844: the photo table's compact form, each photo's status first and inside the window,
-    nothing of the page past its right edge; the wide table hidden."""
+    nothing of the page past its right edge; the wide table hidden; the timeline's figure the narrow one, inside
+    the window."""
     sync_api = _need_browser()
     with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url, sync_api.sync_playwright() as p:
         browser = _browser(p)
@@ -273,5 +274,16 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
             assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
+            # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
+            # window and the page's width, its PNG at least twice as wide as shown (sharp at 3 device px a CSS px)
+            img = page.locator("[data-testid=stImage] img").first
+            img.wait_for(timeout=120_000)
+            img.scroll_into_view_if_needed()
+            page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
+            box = img.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
+            natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
+            assert natural[0] >= 2 * box["width"], (natural, box)
+            assert natural[1] / natural[0] > 1.0  # one panel a row, its legend under it: taller than wide
         finally:
             browser.close()
