@@ -207,7 +207,8 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
             grid.wait_for(timeout=30_000)
             assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
-            assert desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
+            # the figure is drawn after the headline: waited for (is_visible() does not wait; it read False)
+            desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.wait_for(timeout=90_000)
             assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
         finally:
             browser.close()
