@@ -359,7 +359,7 @@ def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
             return result.to_frame(), None, result.reason
         # one panel a row, text a share of the width: the plot's column is 356 px wide on a phone, 530 at 1366 px
         fig = fm_plots.plot_timeline(sub, result, layout="narrow")
-        return result.to_frame(), png_bytes_of_figure(fig), ""
+        return result.to_frame(), png_bytes_of_figure(fig, fm_plots.NARROW_DPI), ""
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
     return session_memo("timeline", (digest, metrics), run)
@@ -382,9 +382,10 @@ def example_series() -> pd.DataFrame:
 # --------------------------------------------------------------------------
 
 
-def png_bytes_of_figure(fig) -> bytes:
-    """A figure as PNG bytes marked as facemetrics' (:func:`facemetrics.export.figure_png`), as the CLI's."""
-    return figure_png(fig, dpi=110)
+def png_bytes_of_figure(fig, dpi: int = 110) -> bytes:
+    """A figure as PNG bytes marked as facemetrics' (:func:`facemetrics.export.figure_png`), as the CLI's; a
+    "narrow" figure at :data:`facemetrics.plots.NARROW_DPI` (1200 px: sharp at a phone's 3 device px a CSS px)."""
+    return figure_png(fig, dpi=dpi)
 
 
 def png_bytes(rgb: np.ndarray, compress_level: int = 6) -> bytes:
@@ -1694,8 +1695,10 @@ def study_store():
 def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     """:meth:`facemetrics.store.Store.report` in a temporary folder: ``{"table": timeline table (None when
     nothing could be fitted), "files": {relative name: bytes} (CSV, report.md, PNGs; not the cache; the batch's
-    tables also when nothing could be fitted), "notes": the batch's lines on its sessions, as ``study report``
-    prints them (:func:`study_notes`), "error": why nothing could be fitted ("" when it was)}``.  Cached on
+    tables also when nothing could be fitted), "figures": {"timeline.png"/"regimen.png": PNG bytes} the same plots
+    drawn at a phone's width (:func:`study_figures`; the batch's own, the CLI's, when they cannot be), "notes": the
+    batch's lines on its sessions, as ``study report`` prints them (:func:`study_notes`), "error": why nothing could
+    be fitted ("" when it was)}``.  Cached on
     ``key`` (the subject's photos and sessions); measurements and comparisons are cached in the store, so after
     a restart only the fits are redone."""
     import tempfile
@@ -1704,17 +1707,41 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     from facemetrics.store import Store
 
     notes: list[str] = []
+    fits: list = []
     with tempfile.TemporaryDirectory() as tmp, Store(store_dir) as store:
         out = Path(tmp) / "report"
         table, error = None, ""
         try:
             _, table = store.report(out, subject, n_boot=200, workers=1,
-                                    batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)))
+                                    batch_done=lambda res, reg: notes.extend(study_notes(res.change_rows)),
+                                    fits_done=fits.append)
         except FacemetricsError as exc:  # "no changes to fit yet", "every row 'uncertain'": said with the notes
             error = str(exc)
         files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
                  if p.is_file() and ".cache" not in p.relative_to(out).parts} if out.is_dir() else {}
-    return {"table": table, "files": files, "notes": notes, "error": error}
+    figures = {n: files[n] for n in ("timeline.png", "regimen.png") if n in files}
+    if fits and not error:
+        figures.update(study_figures(fits[0]))
+    return {"table": table, "files": files, "figures": figures, "notes": notes, "error": error}
+
+
+def study_figures(fits) -> dict[str, bytes]:
+    """*My study*'s plots drawn at a phone's width (:func:`facemetrics.plots.plot_timeline` and
+    :func:`~facemetrics.plots.plot_regimen`, ``layout="narrow"``, :data:`facemetrics.plots.NARROW_DPI`) from the
+    rows and fits the batch drew ``timeline.png`` and ``regimen.png`` from (``fits``: its
+    :class:`~facemetrics.batch.timeline.TimelineFits`): ``{name: PNG bytes}``, a figure that cannot be drawn left
+    out (the batch's is shown).  The batch's two-panels-a-row PNGs, shown 356 px wide on a 390 px phone, had text
+    3-4 px tall (2026-12-05); the download keeps them as the CLI writes them."""
+    out = {}
+    try:
+        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow"),
+                                                  fm_plots.NARROW_DPI)
+        if fits.regimen is not None:
+            out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
+                                                                           layout="narrow"), fm_plots.NARROW_DPI)
+    except Exception as exc:  # noqa: BLE001 - the batch's figure is shown instead; the traceback in the log
+        traceback.print_exception(exc, file=sys.stderr)
+    return out
 
 
 def study_notes(change_rows) -> list[str]:
@@ -2008,12 +2035,17 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
-    if "timeline.png" in files:
-        st.image(files["timeline.png"], caption="change after each session vs hours since treatment",
-                 width="stretch")
-    if "regimen.png" in files:
-        st.image(files["regimen.png"], caption="pre-session photos vs day 0: the change built up over the weeks",
-                 width="stretch")
+    # drawn at a phone's width (study_figures): the page's width on a phone (columns stack), half of it on a
+    # desktop (453 px at 1366 x 768 with the sidebar open): text 10.5-13 px either way
+    figures = rep.get("figures", {})
+    if figures:
+        cols = st.columns(2, gap="medium")
+        if "timeline.png" in figures:
+            cols[0].image(figures["timeline.png"], caption="change after each session vs hours since treatment",
+                          width="stretch")
+        if "regimen.png" in figures:
+            cols[1].image(figures["regimen.png"],
+                          caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")
     st.download_button("Download the study (ZIP: CSV, report, plots)", zip_bytes(files),
                        file_name=f"facemetrics_study_{subject}.zip", mime="application/zip", on_click="ignore",
                        key="study-zip")

@@ -11,6 +11,7 @@ here beyond what a plot needs (axis ranges, a fitted line's intercept).
 from __future__ import annotations
 
 import math
+import re
 import textwrap
 
 import cv2
@@ -40,6 +41,15 @@ NARROW_WIDTH_IN = 6.0
 #: was 3-4 px at 390 px (the app on a phone, 2026-12-05; the fold overlay's legend: 1 / 28, overlay.py)
 NARROW_CAP_PER_WIDTH = 1 / 34
 
+#: resolution of a "narrow" figure's PNG: 1200 px for its 6 in, over 3 times the 356 px a 390 px phone shows it
+#: and over twice the 530 px of the app's column at 1366 px (sharp on a phone's 3 device px a CSS px; it was 110 dpi,
+#: 660 px: soft there, the app on a phone, 2026-12-05)
+NARROW_DPI = 200
+
+#: units a wrapped line never begins with: the space between a number and its unit (and around the "/" of
+#: "mm / week") is not a place to break (a legend line read "±0.10" and the next "mm", 2026-12-05)
+_UNIT_WORDS = ("mm²", "mm", "deg", "index", "px", "%", "h", "day", "days", "week", "weeks", "µA", "cm", "ratio")
+
 
 def _check_layout(layout: str) -> None:
     if layout not in LAYOUTS:
@@ -59,11 +69,28 @@ def narrow_font_pt(width_in: float = NARROW_WIDTH_IN) -> float:
     return width_in * 72.0 * NARROW_CAP_PER_WIDTH / _cap_per_em()
 
 
-def _wrap(text: str, chars: int) -> str:
+def _quantity_spaces(units=(), of: bool = True) -> re.Pattern:
+    """The spaces :func:`_wrap` keeps: after a number before a unit (:data:`_UNIT_WORDS` and ``units``), either
+    side of a "/" between two words ("mm / week"), and (``of``) before a "±" figure ("rf ±0.94 mm": what it is of
+    kept with it)."""
+    words = sorted({u for u in (*_UNIT_WORDS, *units) if u}, key=len, reverse=True)
+    alt = "|".join(re.escape(u) for u in words)
+    return re.compile(rf"(?<=\d) (?=(?:{alt})(?!\w))|(?<=\w) (?=/ \w)|(?<=\w /) (?=\w)"
+                      + (r"|(?<=\w) (?=\u00b1\d)" if of else ""))
+
+
+def _wrap(text: str, chars: int, units=()) -> str:
     """``text`` wrapped to lines of at most ``chars`` characters (its own line breaks kept; "18-30 h" and
-    "fades_within_a_day" whole)."""
-    return "\n".join(line for part in text.split("\n")
-                     for line in (textwrap.wrap(part, chars, break_on_hyphens=False) or [""]))
+    "fades_within_a_day" whole; never between a number and its unit, :func:`_quantity_spaces`, ``units`` the
+    panel's own besides :data:`_UNIT_WORDS`; "rf ±0.94 mm" whole when it fits a line)."""
+    lines = []
+    for part in text.split("\n"):
+        glued = _quantity_spaces(units).sub("\u00a0", part)  # textwrap breaks at ASCII whitespace only
+        if any(len(w) > chars and "\u00b1" in w for w in glued.split(" ")):  # too long whole: "±0.94 mm" whole
+            glued = _quantity_spaces(units, of=False).sub("\u00a0", part)
+        lines += [line.replace("\u00a0", " ") for line in (textwrap.wrap(glued, chars, break_on_hyphens=False)
+                                                          or [""])]
+    return "\n".join(lines)
 
 
 def _narrow_chars(font_pt: float, width_in: float = NARROW_WIDTH_IN, share: float = 0.92) -> int:
@@ -156,7 +183,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     if layout == "narrow":
         fig = _narrow_timeline(df, result, panels, style)
         if path is not None:
-            write_bytes(figure_png(fig, dpi=110), path)
+            write_bytes(figure_png(fig, dpi=NARROW_DPI), path)
         return fig
 
     ncols = min(len(panels), 2)
@@ -196,7 +223,8 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style):
         nf, delta = _panel_floor(mdf, fits), _panel_margins(mdf, fits, result, unit)
         handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta, **style)
         heights.append(panel_in)
-        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3).count("\n") + 1 for h in handles))
+        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3, (unit,)).count("\n") + 1
+                                                  for h in handles))
     fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
     axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw=dict(height_ratios=heights)).ravel()
     for i, (metric, use_side, mdf, fits) in enumerate(parts):
@@ -315,7 +343,7 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
         ax.set_title(_wrap(f"{metric} ({side})", chars), fontsize=font)
         ax.tick_params(labelsize=font)
         for h in handles:
-            h.set_label(_wrap(h.get_label(), chars - 3))
+            h.set_label(_wrap(h.get_label(), chars - 3, (unit,)))
         legend_ax.set_axis_off()
         legend_ax.legend(handles=handles, fontsize=font, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=1,
                          frameon=False, borderaxespad=0.0, handlelength=1.6, markerscale=1.3)
@@ -394,7 +422,7 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     return handles
 
 
-def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
+def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None, *, layout: str = "wide"):
     """Pre-session level versus days since the first session, with the fitted slope (one panel per metric/side).
 
     The line's legend gives its slope per week with its CI (:func:`slope_label`); dashed lines at
@@ -407,7 +435,12 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     regimen : pandas.DataFrame
         Its result: one row (one panel) per treatment, metric and side.
     path : str or os.PathLike, optional
-        When given, the figure is saved there as PNG.
+        When given, the figure is saved there as PNG (110 dpi "wide", :data:`NARROW_DPI` "narrow").
+    layout : {"wide", "narrow"}
+        "wide" (default; the CLI's ``regimen.png``): two panels a row, 6.4 in each, the legend 7 pt inside.
+        "narrow" (the app's *My study*): one panel a row, :data:`NARROW_WIDTH_IN` wide, every text's cap height
+        :data:`NARROW_CAP_PER_WIDTH` of the width, the legend under its panel, wrapped (never between a number
+        and its unit).
 
     Returns
     -------
@@ -415,6 +448,8 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
 
     Raises
     ------
+    ValueError
+        ``layout`` is not one of :data:`LAYOUTS`.
     SeriesError
         ``levels`` is not a levels table (as :func:`facemetrics.decay.analyze_regimen`), or
         ``regimen`` has no rows (nothing to plot) or lacks a column the plot needs.
@@ -423,10 +458,30 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     """
     from matplotlib.figure import Figure
 
+    _check_layout(layout)
     df = regimen_levels(levels)  # the points the fit used, labelled as its rows are ("(no treatment)", ...)
     _check_table(regimen, "regimen", _REGIMEN_PLOT_COLUMNS, SeriesError)
     keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
     n = len(keys)  # at least 1: an empty table is refused above
+    subs = [df[(df["treatment"] == tr) & (df["metric"] == metric) & (df["side"] == side)]
+            for tr, metric, side in keys]
+    if layout == "narrow":
+        font = narrow_font_pt()
+        chars = _narrow_chars(font)
+        line_in = 1.25 * font / 72.0
+        heights = []
+        for k in range(n):  # the panel (plot, title, tick labels, x label), then its legend's wrapped lines
+            labels = _regimen_labels(subs[k], regimen.iloc[k])
+            heights += [0.6 * NARROW_WIDTH_IN + 5 * line_in,
+                        0.2 + line_in * 1.15 * sum(_wrap(t, chars - 3).count("\n") + 1 for t in labels)]
+        fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
+        axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw=dict(height_ratios=heights)).ravel()
+        for k, (tr, metric, side) in enumerate(keys):
+            _draw_regimen_panel(axes[2 * k], subs[k], regimen.iloc[k], k, title=f"regimen: {tr}, {metric} ({side})",
+                                font=font, chars=chars, legend_ax=axes[2 * k + 1])
+        if path is not None:
+            write_bytes(figure_png(fig, dpi=NARROW_DPI), path)
+        return fig
     ncols = min(n, 2)
     nrows = math.ceil(n / ncols)
     fig = Figure(figsize=(6.4 * ncols, 4.0 * nrows), layout="constrained")
@@ -434,31 +489,64 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None):
     for ax in axes[len(keys):]:
         ax.set_visible(False)
     for k, (ax, (tr, metric, side)) in enumerate(zip(axes, keys)):
-        sub = df[(df["treatment"] == tr) & (df["metric"] == metric) & (df["side"] == side)]
-        r = regimen.iloc[k]
-        colour = _COLOURS[k % len(_COLOURS)]
-        ax.plot(sub["days_since_start"], sub["value"], "o", ms=4, alpha=0.6,
-                color=colour, mec="none", label="pre-session photos vs day 0")
-        if math.isfinite(float(r["slope_per_week"])) and len(sub):
-            dd = np.linspace(0, float(sub["days_since_start"].max()), 50)
-            y0 = float(pd.to_numeric(sub["value"], errors="coerce").mean()
-                       - r["slope_per_week"] / 7.0 * sub["days_since_start"].mean())
-            ax.plot(dd, y0 + r["slope_per_week"] / 7.0 * dd, color=colour, lw=2,
-                    label=slope_label(r))
-        ax.axhline(0.0, color="0.6", lw=0.8)
-        delta = pd.to_numeric(r.get("smallest_meaningful_change"), errors="coerce")
-        if pd.notna(delta) and delta > 0:  # the margin the verdict reads, as the timeline draws it
-            for sign in (1, -1):
-                ax.axhline(sign * delta, color="0.35", ls="--", lw=0.9,
-                           label=f"margin \u00b1{quantity(float(delta), r['unit'] or '')}" if sign > 0 else None)
-        unit = r["unit"] or ""
-        ax.set_xlabel("days since the first session")
-        ax.set_ylabel(f"level vs day 0 [{unit}]" if unit else "level vs day 0")
-        ax.set_title(f"regimen: {tr}, {metric} ({side})")
-        ax.legend(fontsize=7, loc="best")
+        _draw_regimen_panel(ax, subs[k], regimen.iloc[k], k, title=f"regimen: {tr}, {metric} ({side})")
     if path is not None:
         write_bytes(figure_png(fig, dpi=110), path)  # marked as facemetrics', atomically
     return fig
+
+
+def _regimen_labels(sub: pd.DataFrame, r) -> list[str]:
+    """The legend entries of a regimen panel (as :func:`_draw_regimen_panel` draws them), to size its legend."""
+    labels = ["pre-session photos vs day 0"]
+    if math.isfinite(float(r["slope_per_week"])) and len(sub):
+        labels.append(slope_label(r))
+    delta = pd.to_numeric(r.get("smallest_meaningful_change"), errors="coerce")
+    if pd.notna(delta) and delta > 0:
+        labels.append(f"margin \u00b1{quantity(float(delta), r['unit'] or '')}")
+    return labels
+
+
+def _draw_regimen_panel(ax, sub: pd.DataFrame, r, k: int, *, title: str, font: float | None = None,
+                        chars: int = 0, legend_ax=None) -> None:
+    """One regimen panel: the pre-session levels (days, metric unit), the fitted slope, the margin.
+
+    ``font`` (pt): every text's size, ``chars``: the title, x label and legend wrapped to it, ``legend_ax``: an axes
+    (its frame hidden) the legend fills, under the panel (the "narrow" layout); by default matplotlib's sizes and
+    the legend 7 pt inside the panel (the "wide" one)."""
+    colour = _COLOURS[k % len(_COLOURS)]
+    ms = 4 if font is None else 6
+    ax.plot(sub["days_since_start"], sub["value"], "o", ms=ms, alpha=0.6,
+            color=colour, mec="none", label="pre-session photos vs day 0")
+    if math.isfinite(float(r["slope_per_week"])) and len(sub):
+        dd = np.linspace(0, float(sub["days_since_start"].max()), 50)
+        y0 = float(pd.to_numeric(sub["value"], errors="coerce").mean()
+                   - r["slope_per_week"] / 7.0 * sub["days_since_start"].mean())
+        ax.plot(dd, y0 + r["slope_per_week"] / 7.0 * dd, color=colour, lw=2,
+                label=slope_label(r))
+    ax.axhline(0.0, color="0.6", lw=0.8)
+    delta = pd.to_numeric(r.get("smallest_meaningful_change"), errors="coerce")
+    if pd.notna(delta) and delta > 0:  # the margin the verdict reads, as the timeline draws it
+        for sign in (1, -1):
+            ax.axhline(sign * delta, color="0.35", ls="--", lw=0.9,
+                       label=f"margin \u00b1{quantity(float(delta), r['unit'] or '')}" if sign > 0 else None)
+    unit = r["unit"] or ""
+    xlabel = "days since the first session"
+    ylabel = f"level vs day 0 [{unit}]" if unit else "level vs day 0"
+    if font is not None:
+        ax.set_xlabel(_wrap(xlabel, chars), fontsize=font)
+        ax.set_ylabel(ylabel, fontsize=font)
+        ax.set_title(_wrap(title, chars), fontsize=font)
+        ax.tick_params(labelsize=font)
+        handles, labels = ax.get_legend_handles_labels()
+        legend_ax.set_axis_off()
+        legend_ax.legend(handles, [_wrap(t, chars - 3, (unit,)) for t in labels], fontsize=font, loc="upper left",
+                         bbox_to_anchor=(0.0, 1.0), ncol=1, frameon=False, borderaxespad=0.0, handlelength=1.6,
+                         markerscale=1.3)
+        return
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(fontsize=7, loc="best")
 
 
 def slope_label(r) -> str:

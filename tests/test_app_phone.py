@@ -207,7 +207,8 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
             grid.wait_for(timeout=30_000)
             assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
-            assert desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
+            # the figure is drawn after the headline: waited for (is_visible() does not wait; it read False)
+            desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.wait_for(timeout=90_000)
             assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
         finally:
             browser.close()
@@ -250,7 +251,8 @@ def small_store(tmp_path, sample_path):
 
 def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_store):
     """My study at 390 x 844: the photo table's compact form, each photo's status first and inside the window,
-    nothing of the page past its right edge; the wide table hidden."""
+    nothing of the page past its right edge; the wide table hidden; the timeline's figure the narrow one, inside
+    the window."""
     sync_api = _need_browser()
     with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url, sync_api.sync_playwright() as p:
         browser = _browser(p)
@@ -273,5 +275,16 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
             assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
+            # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
+            # window and the page's width, its PNG at least twice as wide as shown (sharp at 3 device px a CSS px)
+            img = page.locator("[data-testid=stImage] img").first
+            img.wait_for(timeout=120_000)
+            img.scroll_into_view_if_needed()
+            page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
+            box = img.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
+            natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
+            assert natural[0] >= 2 * box["width"], (natural, box)
+            assert natural[1] / natural[0] > 1.0  # one panel a row, its legend under it: taller than wide
         finally:
             browser.close()

@@ -101,6 +101,15 @@ def test_study_lifecycle(store_dir, photos):
     assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0]
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
     assert zips
+    # the page shows the timeline drawn at a phone's width (1200 px: 6 in at plots.NARROW_DPI); the ZIP keeps the
+    # batch's own, as `study report` writes it
+    from PIL import Image
+
+    from conftest import app_module
+    rep = app_module().study_report(str(store_dir), "me", ("lifecycle",))
+    shown, written = (Image.open(io.BytesIO(f["timeline.png"])) for f in (rep["figures"], rep["files"]))
+    assert shown.size[0] == 1200 and shown.size[1] > shown.size[0], shown.size
+    assert written.size[0] in (704, 1408), written.size  # 6.4 in a panel, two a row, at 110 dpi
 
     # a restart (new session, new process state): everything is still there
     again = _study_app()

@@ -171,3 +171,95 @@ def test_the_wide_layout_is_what_was_unreadable_at_a_phones_width(lifted):
     """The check above fails for the desktop's figure (its 10 pt titles 3 px tall at 356 px): it measures."""
     with pytest.raises(AssertionError):
         _check_readable(plots.comparison_figure(lifted, "wide"))
+
+
+# ------------------------------------------- My study's figures (regimen too), their PNGs, numbers with units
+
+#: the units a wrapped line must not begin with (a number's, split from it: "±0.10" then "mm" on the next line)
+_UNIT_STARTS = ("mm", "mm²", "deg", "index", "px", "%", "h", "/", "week", "weeks", "day", "days")
+
+
+def _lines_starting_with_a_unit(fig) -> list[str]:
+    """Every line of ``fig``'s legends and titles whose first word is a unit."""
+    out = []
+    for t in _texts(fig):
+        lines = t.get_text().split("\n")
+        out += [line for line in lines[1:] if line.split(" ", 1)[0].rstrip("),;") in _UNIT_STARTS]
+    return out
+
+
+@pytest.fixture(scope="module")
+def regimen_fit():
+    from facemetrics.decay import analyze_regimen
+
+    days = np.arange(0.0, 28.0, 2.0)
+    lv = pd.concat([pd.DataFrame(dict(subject="a", treatment=tr, days_since_start=days, metric="jawline_lift_mm",
+                                      side="mean", value=k * days + np.random.default_rng(0).normal(0, 0.05, len(days)),
+                                      unit="mm", photo=[f"p{i}.jpg" for i in range(len(days))]))
+                    for tr, k in (("rf", 0.02), ("microcurrent", 0.0))], ignore_index=True)
+    return lv, analyze_regimen(lv, n_boot=50)
+
+
+def test_narrow_regimen_text_is_readable_at_a_phones_width(regimen_fit):
+    """My study's regimen.png at a phone's width: every text >= 9 px as shown 356 px wide and inside the figure,
+    one panel a row, entry for entry the wide legend's (the slope with its CI and unit, the margin)."""
+    lv, reg = regimen_fit
+    fig = plots.plot_regimen(lv, reg, layout="narrow")
+    assert fig.get_size_inches()[0] == plots.NARROW_WIDTH_IN
+    _check_readable(fig)
+    wide = plots.plot_regimen(lv, reg)
+    panels = [a for a in wide.axes if a.get_visible() and a.lines]
+    narrow_panels = [a for a in fig.axes if a.lines]
+    assert len(narrow_panels) == len(panels) == 2
+    legends = [a.get_legend() for a in fig.axes if not a.axison and a.get_legend() is not None]
+    for p, n, leg in zip(panels, narrow_panels, legends):
+        assert [t.get_text().replace("\n", " ") for t in leg.get_texts()] == \
+            [t.get_text() for t in p.get_legend().get_texts()]
+        assert n.get_title().replace("\n", " ") == p.get_title() and "[mm]" in n.get_ylabel()
+    assert _lines_starting_with_a_unit(fig) == []
+    xs = [a.get_position().x0 for a in narrow_panels]
+    assert max(xs) - min(xs) < 0.05  # stacked
+    with pytest.raises(ValueError, match="layout must be one of"):
+        plots.plot_regimen(lv, reg, layout="phone")
+
+
+def test_a_wrapped_line_never_splits_a_number_from_its_unit():
+    """At every width a line holds a quantity whole (16 characters up; a narrow figure's are about 40) a wrapped
+    label keeps its numbers with their units ("±0.10 mm", "0.14 mm / week", "18-30 h"): no line begins with a
+    unit; the text is unchanged but for its line breaks."""
+    texts = ["noise floor (largest drawn) microcurrent ±0.10 mm, rf ±0.12 mm",
+             "0.14 mm / week (95% CI 0.10 to 0.18 mm / week)",
+             "24 h: photos at 18-30 h, mean and 95% CI (the verdict's figure)",
+             "margin ±2.50 index", "rf margin ±0.40 %"]
+    for text in texts:
+        for chars in range(16, 44):
+            lines = plots._wrap(text, chars, ("index",)).split("\n")
+            assert " ".join(lines) == text
+            starts = [line for line in lines[1:] if line.split(" ", 1)[0].rstrip("),;") in (*_UNIT_STARTS, "index")]
+            assert starts == [], (chars, lines)
+    # the space before a unit is kept, not the one before a word ("mmHg" or "hours" are not units)
+    assert plots._wrap("0.30 hours", 5) == "0.30\nhours"
+    # a "±" figure stays with what it is of: "rf" did end a line, "±0.94 mm" begin the next (My study, 390 px)
+    assert plots._wrap("noise floor (largest drawn) microcurrent ±0.44 mm, rf ±0.94 mm", 30).split("\n")[-1] \
+        == "rf ±0.94 mm"
+
+
+def test_narrow_timeline_lines_never_begin_with_a_unit(series):
+    df, res = series
+    per_side = pd.concat([df.assign(side="right"), df.assign(side="left")], ignore_index=True)
+    for d, r in ((df, res), (per_side, analyze_series(per_side))):
+        assert _lines_starting_with_a_unit(plots.plot_timeline(d, r, layout="narrow")) == []
+
+
+def test_narrow_pngs_are_sharp_on_a_phone(series, regimen_fit, tmp_path):
+    """A narrow figure's PNG is drawn at least twice as wide as the app shows it (356 px on a 390 px phone,
+    453 px in My study's half of a 1366 px page): sharp at a phone's 3 device px a CSS px.  It was 660 px."""
+    from PIL import Image
+
+    df, res = series
+    lv, reg = regimen_fit
+    plots.plot_timeline(df, res, tmp_path / "t.png", layout="narrow")
+    plots.plot_regimen(lv, reg, tmp_path / "r.png", layout="narrow")
+    for name in ("t.png", "r.png"):
+        width = Image.open(tmp_path / name).size[0]
+        assert width >= 2 * 530 and width >= 3 * PHONE_PX, (name, width)

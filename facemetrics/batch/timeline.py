@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,30 @@ _CAUSE_STARTS = (MSG_POSE, MSG_CAMERA, MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGN
                  MSG_GLASSES_FOLD, MSG_FOLD_LINES)
 
 
+@dataclass(frozen=True)
+class TimelineFits:
+    """What :func:`run_timeline` drew its figures from, for a caller that draws them again in another layout
+    (the app's *My study*: :func:`facemetrics.plots.plot_timeline` and :func:`~facemetrics.plots.plot_regimen`
+    with ``layout="narrow"``), without fitting twice.
+
+    Attributes
+    ----------
+    changes : pandas.DataFrame
+        The ``long.csv`` rows fitted (tidy: one row per photo, metric and side; values in each row's ``unit``).
+    result : facemetrics.decay.SeriesResult
+        Their decay fits.
+    levels : pandas.DataFrame or None
+        The regimen batch's rows fitted (``regimen/long.csv``), None without a regimen fit.
+    regimen : pandas.DataFrame or None
+        Its fits (:func:`facemetrics.decay.analyze_regimen`), None without one (no ``regimen.png``).
+    """
+
+    changes: pd.DataFrame
+    result: object
+    levels: pd.DataFrame | None = None
+    regimen: pd.DataFrame | None = None
+
+
 def _first_clause(message: str) -> str:
     """``message`` up to its first ``", and "`` outside parentheses (all of it without one): of the
     batch's :data:`~facemetrics.batch.tables.MSG_BEFORE_PHOTO_AT_FAULT` message, the before photo
@@ -60,7 +85,8 @@ def _first_clause(message: str) -> str:
 
 
 def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_effect: float | None = None,
-                 n_boot: int = 400, seed: int = 0, per_subject: bool = True, force: bool = False):
+                 n_boot: int = 400, seed: int = 0, per_subject: bool = True, force: bool = False,
+                 fits_done=None):
     """Fit the decay model to a batch's changes; write ``timeline.csv``, ``timeline.png``, ``report.md``.
 
     Parameters
@@ -78,6 +104,9 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
         0 or at least :data:`facemetrics.decay.bootstrap.MIN_VERDICT_REPLICATES`, 50).
     force : bool
         Replace a file of an output's name that facemetrics did not write (``--force``; a folder never).
+    fits_done : callable, optional
+        Called as ``fits_done(fits)`` (a :class:`TimelineFits`: the rows and fits the figures were drawn from)
+        once the outputs are made, before they are written: the app draws its phone-width figures from it.
 
     Returns
     -------
@@ -122,8 +151,10 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
     # timeline replaced a user's own report.md there without a word (an audit, 2026-12-04)
     refuse_foreign_outputs(out_dir, TIMELINE_OUTPUTS, force=force, command="timeline")
     try:
-        result, table, files = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
-                                               n_boot=n_boot, seed=seed, per_subject=per_subject)
+        result, table, files, fits = _timeline_files(batch_dir, metrics=metrics, sides=sides, min_effect=min_effect,
+                                                     n_boot=n_boot, seed=seed, per_subject=per_subject)
+        if fits_done is not None:
+            fits_done(fits)
         out_dir.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():  # all made: written last, each atomically
             write_bytes(data, out_dir / name)
@@ -135,9 +166,10 @@ def run_timeline(batch_dir, out_dir=None, *, metrics=None, sides=("mean",), min_
 
 
 def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed, per_subject):
-    """The fits of :func:`run_timeline` and its outputs, made in memory: ``(result, table, files)``,
+    """The fits of :func:`run_timeline` and its outputs, made in memory: ``(result, table, files, fits)``,
     ``files`` ``{name: bytes}`` of ``timeline.csv``, ``timeline.png``, ``report.md`` and ``regimen.png``
-    when the regimen batch has a fit.  Raises as :func:`run_timeline`."""
+    when the regimen batch has a fit, ``fits`` the :class:`TimelineFits` the figures were drawn from.  Raises as
+    :func:`run_timeline`."""
     from ..decay import SeriesError, analyze_series
     from ..plots import plot_timeline
 
@@ -160,7 +192,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
     table = result.to_frame()
-    regimen, note, regimen_png = _regimen_rows(batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
+    regimen, note, regimen_png, levels = _regimen_rows(batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
                                                seed=seed)
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
@@ -180,7 +212,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["disagreement_notes"] = disagree  # and the sessions whose before photos disagree, their floors
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
-    return result, table, files
+    fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)))
+    return result, table, files, fits
 
 
 def _change_records(batch_dir) -> list[dict] | None:
@@ -305,20 +338,21 @@ def _read_long(path: Path) -> pd.DataFrame:
 
 
 def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
-    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png)``.
+    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png, levels)``.
 
     ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``);
     ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
     it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value),
     else ""; ``png`` the bytes of ``regimen.png``, None without a fit (:func:`run_timeline` then
-    removes an earlier run's ``regimen.png``).  Same metric/side selection as the decay fits."""
+    removes an earlier run's ``regimen.png``); ``levels`` the rows fitted (None without any).  Same metric/side
+    selection as the decay fits."""
     from ..decay import analyze_regimen
     from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     lv = _read_long(path) if path.is_file() else None
     if lv is None or lv.empty:  # no regimen batch (any more): no figure (run_timeline removes an earlier run's;
-        return None, "", None  # timeline -o into the folder of a batch with one kept it)
+        return None, "", None, None  # timeline -o into the folder of a batch with one kept it)
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
     side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
@@ -326,8 +360,8 @@ def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
     lv = chosen[np.isfinite(pd.to_numeric(chosen["value"], errors="coerce"))]
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
     if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
-        return reg, _no_fit_note(chosen, lv), None
-    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110)
+        return reg, _no_fit_note(chosen, lv), None, None
+    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110), lv
 
 
 def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
