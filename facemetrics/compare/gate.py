@@ -264,8 +264,8 @@ DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM = 1.08
 
 
 #: what one person's upper faces read on one order (robust RMS of the residual, mm; the before photo as the
-#: reference) in the messages that quote the same face against the one order's limits (a repeat photo, a pair
-#: whose reverse fit failed; else :data:`SAME_PERSON_SYMMETRIC_RESIDUALS`), each range with what it measured (docs/compare.md, 'Comparability
+#: reference) in the messages that quote the same face against the one order's limits (a pair, a repeat photo or
+#: a face whose reverse fit failed; else :data:`SAME_PERSON_SYMMETRIC_RESIDUALS`), each range with what it measured (docs/compare.md, 'Comparability
 #: gate', Identity: the 12 ordered pairs of the debruine camera-distance photos at 15-60 cm, the 12
 #: London neutral <-> smiling pairs both ways, the 12 ordered pairs of the debruine pose selfies;
 #: the min-max of the one-order column ``r_ab`` of docs/data/identity_symmetry_pairs.csv (2026-12-05; the smiles
