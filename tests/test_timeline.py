@@ -321,22 +321,25 @@ def test_report_quotes_the_before_photo_as_the_likely_cause_of_an_uncertain_comp
     assert MSG_BEFORE_PHOTO_AT_FAULT not in plain
 
 
-@pytest.mark.parametrize("cause", ["glasses", "fold_lines"])
+@pytest.mark.parametrize("cause", ["glasses", "fold_lines", "contrast_sides"])
 def test_uncertain_notes_quote_the_fold_rows_own_cause(cause):
     """Stop 41 added two reasons a fold row reads ``uncertain`` (dark glasses over its band; the two fold lines
     disagree).  report.md's list of left-out rows quoted the comparison's first message instead, a note about
     something else; it now quotes the cause."""
     from facemetrics.batch.timeline import uncertain_notes
-    from facemetrics.compare.gate import MSG_FOLD_LINES, MSG_GLASSES_FOLD
+    from facemetrics.compare.gate import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD
 
     other = "the after photo is 12 % brighter than the before photo; tones were matched before comparing"
     said = {"glasses": f"{MSG_GLASSES_FOLD} nasolabial fold's search band (right 31 % of it covered; the limit is "
                        "10 %): the right fold rows are shown without a verdict ('uncertain')",
             "fold_lines": f"{MSG_FOLD_LINES} (right +1.25 along the found line, +0.05 along the reference line; "
-                          "floor 0.84): the depth row is shown without a verdict ('uncertain')"}[cause]
+                          "floor 0.84): the depth row is shown without a verdict ('uncertain')",
+            "contrast_sides": f"{MSG_FOLD_CONTRAST_SIDES} (right +14.2 % medial, +0.8 % lateral; more than 12 % "
+                              "...): the contrast row is shown without a verdict ('uncertain')"}[cause]
+    metric = "nlf_contrast_pct" if cause == "contrast_sides" else "nlf_depth"
     row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
-               nlf_depth_verdict="uncertain", messages=f"{other}; {said}")
-    (line,) = uncertain_notes([row], ["nlf_depth"])
+               messages=f"{other}; {said}", **{f"{metric}_verdict": "uncertain"})
+    (line,) = uncertain_notes([row], [metric])
     assert said[:40] in line and other[:30] not in line, line
 
 

@@ -15,8 +15,8 @@ from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EYES_COVERED, MSG_FACE_CUT,
-                            MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE,
-                            MSG_POSE_UNCHECKED)
+                            MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_MISMATCH, MSG_NOT_ALIGNED,
+                            MSG_POSE, MSG_POSE_UNCHECKED)
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
 from .tables import MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
@@ -38,13 +38,13 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
-                     MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES)
+                     MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES)
 
 #: how the messages begin that name a cause with its figures (a pose or camera message holds the clause
 #: of :data:`_UNCERTAIN_CAUSES`; a follow-up note that repeats the clause, without the figures, does not)
 _CAUSE_STARTS = (MSG_POSE, MSG_CAMERA, MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_EXPRESSION,
                  MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE, MSG_NEAR_COPY, MSG_EYES_COVERED,
-                 MSG_GLASSES_FOLD, MSG_FOLD_LINES)
+                 MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES)
 
 
 @dataclass(frozen=True)

@@ -87,8 +87,9 @@ _UNREAD_CAUSES = (
     "on, the lips' "
     "shape changed (a smile, an open mouth), the session's before photos disagreed by twice the noise floor or "
     "more, the photo was the same picture as its before photo (a copied file or a wrong capture time: 0 by "
-    "construction), or, for the folds, one photo was black-and-white, dark glasses reached the fold's band or "
-    "the fold depth read along the found and the reference fold line disagreed; each comparison's messages say why")
+    "construction), or, for the folds, one photo was black-and-white, dark glasses reached the fold's band, "
+    "the fold depth read along the found and the reference fold line disagreed or, for the contrast, the skin "
+    "beside the fold line changed; each comparison's messages say why")
 
 
 def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
