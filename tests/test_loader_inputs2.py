@@ -217,3 +217,19 @@ def test_study_report_names_a_latin1_photo_as_every_table_does(tmp_path):
     table.to_csv(tmp_path / "m.csv", index=False)
     found = {e.photo: e.note for e in discover(at, tmp_path / "m.csv")}
     assert found == {"astronaut_before.jpg": "", "caf\\xe9 latin1.jpg": ""}  # the batch finds both by those names
+
+
+def test_study_report_shows_the_escaped_name_in_its_tables(tmp_path):
+    """End to end: ``study add`` + ``study report``; photos.csv read ``A/caf_xe9 latin1.jpg`` before."""
+    from facemetrics.cli import main
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(BEFORE, folder / "before.jpg")
+    path = _bytes_named_copy(folder)
+    store = str(tmp_path / "store")
+    assert main(["study", "add", "--store", store, "--subject", "A", "--treatment", "rf",
+                 "--treated-at", "2026-11-02T10:00", str(folder / "before.jpg"), path]) == 0
+    main(["study", "report", "--store", store, "-o", str(tmp_path / "rep")])  # too few photos to fit: any exit
+    photos = pd.read_csv(tmp_path / "rep" / "photos.csv", encoding="utf-8", keep_default_na=False, dtype=str)
+    assert sorted(photos["photo"]) == ["A/before.jpg", "A/caf\\xe9 latin1.jpg"]
+    assert set(photos["status"]) == {"ok"}
