@@ -25,7 +25,7 @@ from .geometry import (
     iris_plausibility, iris_plausibility_warning, levelled_frame,
 )
 from .jaw import JawMetrics, jaw_metrics
-from .landmarks import detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
+from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
 from .quality import (
@@ -456,16 +456,22 @@ def _upside_down(rgb: np.ndarray) -> bool:
     return d < 0
 
 
-def _no_face_error(label: str, alpha: np.ndarray | None, frames: str = "") -> str:
+def _no_face_error(label: str, alpha: np.ndarray | None, frames: str = "", cut: tuple[str, ...] = ()) -> str:
     """The ``no_face`` sentence; with partly transparent pixels (:attr:`~facemetrics.loader.Photo.alpha`)
     it says how much of the picture is transparent (the face may be hidden by it); in a file of several
-    pages / frames / images (``frames``, the loader's note) it says which one was looked at."""
+    pages / frames / images (``frames``, the loader's note) it says which one was looked at; with the
+    edges a face found in the picture widened by a grey border crosses (``cut``,
+    :func:`facemetrics.landmarks.cut_face_edges`) it says the face may be cut off by them."""
     seen = "" if alpha is None else (
         f"; {100 * np.mean(alpha < 255):.0f} % of the picture is transparent or partly transparent (alpha "
         "channel, shown on white): the face may be hidden, use the photo without transparency")
     if frames:
         seen += (f"; {frames.replace(' was measured', ' was looked at')}: save the picture with the face as "
                  "a photo of its own")
+    if cut:
+        return (f"{label}: no face found; the face may be cut off by the image's {' and '.join(cut)} "
+                f"edge{'s' if len(cut) > 1 else ''} (a face shows when the picture is widened with a grey "
+                f"border, reaching beyond it): use a photo with the whole face in the frame{seen}")
     return f"{label}: no face found (is the face visible, frontal and well lit?){seen}"
 
 
@@ -586,7 +592,9 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:
         frames = next((w for w in getattr(photo, "warnings", ()) if " file holds " in w), "")
-        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha, frames),
+        # a transparent picture has its own sentence; a face asked for by rank (``face``) is not a cut face
+        cut = cut_face_edges(rgb) if alpha is None and face is None else ()
+        return PhotoAnalysis(**base, status="no_face", error=_no_face_error(label, alpha, frames, cut),
                              warnings=tuple(getattr(photo, "warnings", ())))
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison

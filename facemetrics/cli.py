@@ -107,7 +107,40 @@ _MAX_OUTPUT_NAME_BYTES = 200
 _NAME_HASH_HEX = 12
 
 
-def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png", ".json")) -> dict[str, str]:
+def _disk_bytes(text: str) -> bytes:
+    """``text`` as the bytes of a file name on disk (a name read from a disk that is not UTF-8 holds lone
+    surrogates, PEP 383: they are its true bytes again)."""
+    return text.encode("utf-8", "surrogateescape")
+
+
+def _cut_name(text: str, limit: int) -> str:
+    """The longest start of ``text`` of at most ``limit`` bytes on disk, cut at a character boundary."""
+    out, n = [], 0
+    for c in text:
+        n += len(_disk_bytes(c))
+        if n > limit:
+            break
+        out.append(c)
+    return "".join(out)
+
+
+def true_label(path, label: str) -> str:
+    """The label ``label`` of ``path`` (:func:`find_photos_labelled`) spelt with the true bytes of the file
+    and folder names it shows escaped (``caf\\xe9.jpg`` of a Latin-1 name, :func:`facemetrics.errors.legible`):
+    from the last part backwards, each part whose :func:`~facemetrics.errors.legible` form is the label's
+    part is taken from the path as it is on disk.  An output is named after it (:func:`output_names`), so
+    the overlay of a file sits next to the file's own name in a listing; tables and messages show ``label``."""
+    parts = label.split("/")
+    disk = Path(os.path.abspath(path)).parts
+    for k in range(1, min(len(parts), len(disk)) + 1):
+        if legible(disk[-k]) != parts[-k]:
+            break
+        parts[-k] = disk[-k]
+    return "/".join(parts)
+
+
+def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png", ".json"),
+                 disk: list[str] | None = None) -> dict[str, str]:
     """Output file stem of each photo label, unique in every way a file system can confuse them.
 
     The scheme (also in ``analyze --help``): the label's folders are mirrored
@@ -119,7 +152,9 @@ def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png",
     extension, where ``~`` and :data:`_NAME_HASH_HEX` hex digits of the SHA-256
     of the whole label are put (``LLL...L~1a2b3c4d5e6f.jpg_overlay.png``); so
     is a name that equals an earlier one but for letter case (``A.jpg`` and
-    ``a.jpg``, one file on a case-insensitive disk).
+    ``a.jpg``, one file on a case-insensitive disk).  A name that is not UTF-8
+    (a Latin-1 ``caf\\xe9.jpg``, shown so in tables and messages) keeps its true
+    bytes: its overlay is those bytes + ``_overlay.png`` (``disk``).
 
     Parameters
     ----------
@@ -127,6 +162,9 @@ def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png",
         Distinct photo labels (:func:`find_photos_labelled`), ``/``-separated.
     suffixes : tuple of str
         Suffixes the stems will get; the longest one bounds the length.
+    disk : list of str, optional
+        The labels spelt as on disk (:func:`true_label`), in the order of ``labels``; the stems are made
+        from them.  Default: ``labels``.
 
     Returns
     -------
@@ -135,14 +173,14 @@ def output_names(labels: list[str], suffixes: tuple[str, ...] = ("_overlay.png",
     """
     room = _MAX_OUTPUT_NAME_BYTES - max(len(x.encode()) for x in suffixes)
     names, seen = {}, set()
-    for label in labels:
-        parts = [part for part in label.split("/") if part not in ("", ".", "..")] or ["photo"]
+    for label, spelt in zip(labels, labels if disk is None else disk):
+        parts = [part for part in spelt.split("/") if part not in ("", ".", "..")] or ["photo"]
         folders, name = parts[:-1], parts[-1]
         stem = "/".join([*folders, name])
-        if len(name.encode()) > room or stem.casefold() in seen:
+        if len(_disk_bytes(name)) > room or stem.casefold() in seen:
             ext = Path(name).suffix if len(Path(name).suffix) <= 8 else ""  # kept: .jpg, .jpeg, .webp ...
-            tail = "~" + hashlib.sha256(label.encode()).hexdigest()[:_NAME_HASH_HEX] + ext
-            cut = name[:len(name) - len(ext)].encode()[:room - len(tail.encode())].decode(errors="ignore")
+            tail = "~" + hashlib.sha256(_disk_bytes(label)).hexdigest()[:_NAME_HASH_HEX] + ext
+            cut = _cut_name(name[:len(name) - len(ext)], room - len(_disk_bytes(tail)))
             stem = "/".join([*folders, cut + tail])
             n = 1
             while stem.casefold() in seen:  # a photo already named like this shortened name (~hash.jpg)
@@ -284,7 +322,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 2
     _refuse_writing_over_photos(args.output, [path for path, _ in photos])
     inputs = {os.path.realpath(path) for path, _ in photos}
-    stems = output_names([label for _, label in photos])
+    stems = output_names([label for _, label in photos], disk=[true_label(path, label) for path, label in photos])
     _refuse_foreign_analyze_outputs(args, stems, inputs)
     subject = (args.subject or "").strip() or None  # " Anna " is Anna, as batch and the study store read it
     rows: list[dict] = []
@@ -302,7 +340,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                         raise OSError(17, "a photo of this run has that name")
                     write_png(photo_overlay(result), target)
                 except OSError as exc:
-                    notes.append(f"overlay not written to {target} ({_os_reason(exc)})")
+                    notes.append(f"overlay not written to {legible(str(target))} ({_os_reason(exc)})")
             if args.geometry:
                 target = Path(args.geometry) / (stems[label] + ".json")
                 try:
@@ -310,7 +348,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                         raise OSError(17, "a photo of this run has that name")
                     write_json(result.geometry(), target)
                 except OSError as exc:
-                    notes.append(f"geometry not written to {target} ({_os_reason(exc)})")
+                    notes.append(f"geometry not written to {legible(str(target))} ({_os_reason(exc)})")
             if notes:
                 row["warnings"] = "; ".join(filter(None, [row["warnings"], *notes]))
             rows.append(row)

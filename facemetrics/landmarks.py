@@ -75,6 +75,11 @@ FRAMING_FACE_SHARE = 0.4
 #: whatever its size in the photo)
 FRAMING_CROP_PX = 256
 
+#: when Face Mesh finds no face, the picture is looked at again inside a plain grey border this many times its
+#: long side wide on every side (:func:`cut_face_edges`): Face Mesh finds a face cut by the edge there (the sample
+#: cut by 40-55 % of its width from either side, docs/robustness.md 'A face cut at the left edge')
+CUT_BORDER_SHARE = 0.5
+
 _lock = threading.Lock()
 _mesh = None
 _seen_face = False  # MediaPipe logs nothing more once a face has been processed
@@ -387,6 +392,45 @@ def detect_landmarks(rgb: np.ndarray, fixed_framing: bool | None = None, face: i
     centres = tuple(float((arrays[i][:, 0].min() + arrays[i][:, 0].max()) / 2) for i in order)
     return FaceLandmarks(points=points, n_faces=len(arrays), second_face_share=share, face=face,
                          centres_x=centres)
+
+
+def cut_face_edges(rgb: np.ndarray) -> tuple[str, ...]:
+    """The picture's edges that cut a face Face Mesh could not find in the picture itself.
+
+    Face Mesh's detector needs most of a face: a face cut by the picture's edge through the middle (about
+    half of it outside) is not found at all.  Asked again with the picture inside a plain grey border
+    (:data:`CUT_BORDER_SHARE` of its long side on every side; nothing is invented on it; the picture first
+    reduced as for the detectors, :func:`detection_input`), Face Mesh finds
+    such a face and places its face oval partly on the border: the edges it crosses are returned.  Used
+    only to word the ``no_face`` message (:func:`facemetrics.analyze.analyze_photo`); nothing is measured
+    from these landmarks.
+
+    Parameters
+    ----------
+    rgb : ndarray, shape (H, W, 3), uint8
+        RGB image in which :func:`detect_landmarks` found no face.
+
+    Returns
+    -------
+    tuple of str
+        Of ``"left"``, ``"right"``, ``"top"``, ``"bottom"`` (in that order): the edges beyond which a
+        face-oval landmark (:data:`~facemetrics.geometry.FACE_OVAL`) of the largest face found in the
+        bordered picture lies; ``()`` when none is found there, or the one found lies inside the picture.
+    """
+    if min(rgb.shape[:2]) < 2:
+        return ()
+    small = detection_input(rgb)  # long side <= DETECTION_MAX_SIDE: the bordered copy stays small (a strip)
+    h, w = small.shape[:2]
+    pad = max(1, int(round(CUT_BORDER_SHARE * max(h, w))))
+    bordered = cv2.copyMakeBorder(small, pad, pad, pad, pad, cv2.BORDER_CONSTANT,
+                                  value=(128, 128, 128))
+    arrays = _mesh_faces(bordered)
+    if not arrays:
+        return ()
+    pts = max(arrays, key=lambda a: np.ptp(a[:, 0]) * np.ptp(a[:, 1]))[list(FACE_OVAL), :2] - pad
+    beyond = (("left", pts[:, 0] < 0), ("right", pts[:, 0] > w - 1), ("top", pts[:, 1] < 0),
+              ("bottom", pts[:, 1] > h - 1))
+    return tuple(edge for edge, out in beyond if np.any(out))
 
 
 def framing_crop(points: np.ndarray, share: float = FRAMING_FACE_SHARE) -> tuple[float, float, float]:

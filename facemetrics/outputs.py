@@ -38,7 +38,7 @@ import os
 from pathlib import Path
 from typing import Iterable
 
-from .errors import SettingError
+from .errors import SettingError, legible
 from .export import PNG_MARK
 from .ledger import LEDGER_NAME, changed_since_written, forget
 
@@ -155,7 +155,8 @@ def refuse_foreign_outputs(out_dir, names: Iterable[str], *, force: bool = False
            else f"move or rename {'it' if one else 'them'}, give another output folder (-o), or add --force to "
                 f"replace {'it' if one else 'them'}")
     what = ", ".join(names) if len(names) <= 8 else f"{len(names)} files of fixed names"
-    raise OverwriteRefused(f"will not overwrite {said}: {who} writes {what} into {out_dir}; {way}")
+    # a name that is not UTF-8 (a Latin-1 photo's overlay) is shown escaped, as everywhere (errors.legible)
+    raise OverwriteRefused(legible(f"will not overwrite {said}: {who} writes {what} into {out_dir}; {way}"))
 
 
 def remove_earlier(out_dir, names, *, keep=(), marked_only: bool = True) -> tuple[list[str], list[str]]:

@@ -401,11 +401,25 @@ def _measure_note(row: dict, name: str) -> str:
 
 
 def _safe_name(text: str, fallback: str) -> str:
-    """A user's file (or subject) name as one path part: separators and control characters as
-    ``_``, surrounding spaces dropped (a manifest cell is read stripped); ``fallback`` when
-    nothing is left, or it is ``.`` or ``..``."""
-    out = "".join("_" if c in "/\\" or ord(c) < 32 else c for c in str(text or "")).strip()
+    """A user's file (or subject) name as one path part: this system's path separators (``/``; ``\\`` too
+    on Windows) and control characters as ``_``, surrounding spaces dropped (a manifest cell is read
+    stripped); ``fallback`` when nothing is left, or it is ``.`` or ``..``.  A backslash is kept where it
+    is no separator: a name that is not UTF-8 is stored as :func:`~facemetrics.errors.legible` shows it
+    (``caf\\xe9.jpg``), and the report shows it so, as ``analyze`` and ``batch`` do (it read
+    ``caf_xe9.jpg``)."""
+    seps = {os.sep, os.altsep} - {None}
+    out = "".join("_" if c in seps or ord(c) < 32 else c for c in str(text or "")).strip()
     return fallback if out in ("", ".", "..") else out
+
+
+def _disk_name(label: str) -> str:
+    """The name to give a report's link to a photo labelled ``label`` (:func:`_photo_labels`): a name that
+    was not UTF-8 is stored as :func:`~facemetrics.errors.legible` shows it (``caf\\xe9.jpg``); its link gets
+    those bytes back (``\\xNN`` of 0x80-0xff as PEP 383 surrogates), so the batch reads a name that is not
+    UTF-8 and shows ``caf\\xe9.jpg`` as ``analyze`` and ``batch`` do.  Anything else, and an escape whose
+    bytes would read otherwise (valid UTF-8), is kept as it is."""
+    back = re.sub(r"\\x([89a-f][0-9a-f])", lambda m: chr(0xDC00 + int(m.group(1), 16)), label)
+    return back if back != label and legible(os.fsdecode(os.fsencode(back))) == label else label
 
 
 def _photo_labels(photos: pd.DataFrame, pooled: bool) -> list[str]:
@@ -1325,7 +1339,7 @@ class Store:
             return table
         shutil.rmtree(folder, ignore_errors=True)
         for label, file in zip(labels, df["file"]):
-            link, src = folder / label, os.path.abspath(self.dir / file)
+            link, src = folder / _disk_name(label), os.path.abspath(self.dir / file)
             link.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.symlink(src, link)

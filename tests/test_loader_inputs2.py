@@ -67,7 +67,9 @@ def test_cli_analyze_and_compare_with_a_name_that_is_not_utf8(tmp_path):
                  "--overlays", str(tmp_path / "ov")]) == 0
     table = pd.read_csv(tmp_path / "photos.csv", encoding="utf-8")  # valid UTF-8
     assert sorted(table["photo"]) == ["before.jpg", "caf\\xe9 latin1.jpg"] and set(table["status"]) == {"ok"}
-    assert (tmp_path / "ov" / "caf\\xe9 latin1.jpg_overlay.png").is_file()
+    # the overlay: the photo's true bytes + suffix (next to its own name in a listing), never the escape
+    assert os.path.isfile(os.fsencode(tmp_path / "ov") + b"/" + LATIN1 + b"_overlay.png")
+    assert not (tmp_path / "ov" / "caf\\xe9 latin1.jpg_overlay.png").exists()
     assert main(["compare", str(folder / "before.jpg"), path, "-o", str(tmp_path / "cmp")]) == 0
     cmp = pd.read_csv(tmp_path / "cmp" / "comparison.csv", encoding="utf-8")
     assert cmp["after_photo"].iloc[0].endswith("caf\\xe9 latin1.jpg")
@@ -171,3 +173,63 @@ def test_study_add_takes_a_file_whose_name_is_not_utf8(tmp_path, capsys):
                  "--treated-at", "2026-11-02T10:00", "--no-measure", str(BEFORE), path]) == 0
     out = capsys.readouterr().out
     assert "caf\\xe9 latin1.jpg: added (post, taken 2026-11-02T11:30:00" in out and "2 photo(s) added" in out
+
+
+def test_output_names_keep_the_true_bytes_and_show_the_escape(tmp_path):
+    """``analyze --overlays`` wrote ``caf\\xe9 latin1.jpg_overlay.png`` (a backslash in a file name, unlike the
+    photo's own name); now the true bytes + suffix, also when the name is shortened, in a folder not UTF-8."""
+    from facemetrics.cli import find_photos_labelled, output_names, true_label
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    odd_dir = os.fsencode(folder) + b"/\xe9t\xe9"
+    os.mkdir(odd_dir)
+    path = _bytes_named_copy(folder)
+    _bytes_named_copy(Path(os.fsdecode(odd_dir)))
+    shutil.copy(BEFORE, folder / "sub" / "a\\b.jpg")  # a real backslash (legal on Linux): kept as it is
+    photos = find_photos_labelled([str(folder)])
+    labels = sorted(label for _, label in photos)
+    assert labels == sorted(["caf\\xe9 latin1.jpg", "sub/a\\b.jpg", "\\xe9t\\xe9/caf\\xe9 latin1.jpg"])
+    stems = output_names([lab for _, lab in photos], disk=[true_label(p, lab) for p, lab in photos])
+    assert {lab: os.fsencode(stem) for lab, stem in stems.items()} == {
+        "caf\\xe9 latin1.jpg": LATIN1, "sub/a\\b.jpg": b"sub/a\\b.jpg",
+        "\\xe9t\\xe9/caf\\xe9 latin1.jpg": b"\xe9t\xe9/" + LATIN1}
+    long = os.fsdecode(b"\xe9" * 300 + b".jpg")  # shortened at a character (here: byte) boundary
+    stem = output_names([legible(long)], disk=[long])[legible(long)]
+    raw = os.fsencode(stem)
+    assert raw.startswith(b"\xe9" * 100) and raw.endswith(b".jpg") and len(raw) + len(b"_overlay.png") <= 200
+    assert true_label(path, "caf\\xe9 latin1.jpg") == path.rsplit("/", 1)[1]
+    assert true_label(path, "other.jpg") == "other.jpg"  # a label that is not the file's: as it is
+
+
+def test_study_report_names_a_latin1_photo_as_every_table_does(tmp_path):
+    """The study's manifest (and so its report) showed ``caf_xe9 latin1.jpg``: the backslash of the escaped
+    name was taken for a path separator; now ``caf\\xe9 latin1.jpg``, as ``analyze`` and ``batch`` show it."""
+    from facemetrics.batch import discover
+    from facemetrics.store import Store
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = _bytes_named_copy(folder)
+    store = Store(tmp_path / "store")
+    store.add_photos("A", [BEFORE, path], treatment="rf", treated_at="2026-11-02T10:00", measure=False)
+    cache = tmp_path / "links"
+    at, table = store.manifest("A", folder=cache)
+    assert sorted(table["photo"]) == ["astronaut_before.jpg", "caf\\xe9 latin1.jpg"]
+    table.to_csv(tmp_path / "m.csv", index=False)
+    found = {e.photo: e.note for e in discover(at, tmp_path / "m.csv")}
+    assert found == {"astronaut_before.jpg": "", "caf\\xe9 latin1.jpg": ""}  # the batch finds both by those names
+
+
+def test_study_report_shows_the_escaped_name_in_its_tables(tmp_path):
+    """End to end: ``study add`` + ``study report``; photos.csv read ``A/caf_xe9 latin1.jpg`` before."""
+    from facemetrics.cli import main
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(BEFORE, folder / "before.jpg")
+    path = _bytes_named_copy(folder)
+    store = str(tmp_path / "store")
+    assert main(["study", "add", "--store", store, "--subject", "A", "--treatment", "rf",
+                 "--treated-at", "2026-11-02T10:00", str(folder / "before.jpg"), path]) == 0
+    main(["study", "report", "--store", store, "-o", str(tmp_path / "rep")])  # too few photos to fit: any exit
+    photos = pd.read_csv(tmp_path / "rep" / "photos.csv", encoding="utf-8", keep_default_na=False, dtype=str)
+    assert sorted(photos["photo"]) == ["A/before.jpg", "A/caf\\xe9 latin1.jpg"]
+    assert set(photos["status"]) == {"ok"}
