@@ -488,6 +488,13 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     return depth, contrast, _fold_length(smoothed)
 
 
+def _fold_landmarks_mm(points: np.ndarray, frame: Frame, side: str) -> np.ndarray:
+    """The Face Mesh fold path of ``side`` (:data:`NLF_PATH_RIGHT` / :data:`NLF_PATH_LEFT`) in the levelled
+    frame, ``(u, v)`` mm, shape (K, 2); ``points`` (478, 2+) ``(x, y[, z])`` px."""
+    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
+    return frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+
+
 def contrast_side_levels(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
                          line_px: np.ndarray) -> tuple[float, float]:
     """The two skin references of the contrast along a fold line: the median, over the averaged part of the
@@ -516,8 +523,7 @@ def contrast_side_levels(image: np.ndarray, points: np.ndarray, frame: Frame, si
     """
     if image.ndim == 3:
         image = image[..., 1]
-    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
-    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    uv_lm = _fold_landmarks_mm(points, frame, side)
     centre = resample_polyline(frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2]), RESOLUTION_MM, "exact")
     off = int(round(CONTRAST_OFFSET_MM / RESOLUTION_MM)) * RESOLUTION_MM
     offsets = np.array([-off, 0.0, off])
@@ -601,8 +607,7 @@ def reference_line_px(points: np.ndarray, frame: Frame, side: str) -> np.ndarray
     side : {"right", "left"}
         The subject's side.
     """
-    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
-    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    uv_lm = _fold_landmarks_mm(points, frame, side)
     centre_mm = resample_polyline(_centre_path(uv_lm), RESOLUTION_MM, "exact")
     return frame.to_px(centre_mm + PRIOR_CENTRE_MM * _normals(centre_mm, side))
 
@@ -627,8 +632,7 @@ def score_fold_line(image: np.ndarray, points: np.ndarray, frame: Frame, side: s
     line_px : ndarray, shape (K, 2)
         The fold line ``(x, y)`` px of ``image``.
     """
-    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
-    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    uv_lm = _fold_landmarks_mm(points, frame, side)
     line_mm = frame.to_mm(np.asarray(line_px, dtype=np.float64)[:, :2])
     depth, contrast, length = _score(image, frame, line_mm, uv_lm, side, _lips_mm(points, frame),
                                      depth_only=depth_only)
@@ -668,8 +672,7 @@ def fold_metrics(image: np.ndarray, points: np.ndarray, frame: Frame, side: str,
     -------
     FoldMetrics
     """
-    idx = NLF_PATH_RIGHT if side == "right" else NLF_PATH_LEFT
-    uv_lm = frame.to_mm(np.asarray(points, dtype=np.float64)[list(idx), :2])
+    uv_lm = _fold_landmarks_mm(points, frame, side)
     lips = _lips_mm(points, frame)
     centre_mm = resample_polyline(_centre_path(uv_lm), RESOLUTION_MM, "exact")
     normal = _normals(centre_mm, side)
