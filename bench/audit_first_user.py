@@ -262,7 +262,8 @@ def audit_round2(folder: Path, out: Path) -> list[tuple[str, bool, str]]:
                 "the row whose photo is missing: named": "names a photo that is not in the folder: row 5 "
                                                          "(anna/microcurrent/after_3h.jpg)",
                 "the time that is no time: row and column": "row 4 (anna/microcurrent/day2/after_day2.jpg), column "
-                                                            "'taken_at': '2026-12-02 9am'. Write it as"}
+                                                            "'taken_at': '2026-12-02 9am' (if 09:00 was meant: "
+                                                            "2026-12-02T09:00). Write it as"}  # round 3: the time meant
     partial = _run("batch", folder, "-o", out / "batch_partial", "--manifest", manifest)
     print(partial.stdout)
     for what, text in expected.items():

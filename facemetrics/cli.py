@@ -593,7 +593,7 @@ def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
     import re
 
     from .batch.discover import NOT_IN_MANIFEST
-    from .timekeys import ACCEPTED_TIME_FORMS
+    from .timekeys import ACCEPTED_TIME_FORMS, meant_in
 
     if not manifest:
         return []
@@ -613,10 +613,9 @@ def _manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
                      r"('(?:[^'\\]|\\.)*'|\"[^\"]*\")(.*)", r)
         if not m:
             continue
-        said = f"row {m[1]} ({photo}), column {m[2]!r}: {m[3]}"
+        said = f"row {m[1]} ({photo}), column {m[2]!r}: {m[3]}" + (f" {meant_in(m[4])}" if meant_in(m[4]) else "")
         if m[4].startswith((" has a decimal fraction after", " is on the 12-hour clock with a dot")):
-            meant = re.search(r"\(if [^()]* was meant: [^()]*\)", m[4])
-            dotted.append(said + (f" {meant[0]}" if meant else ""))
+            dotted.append(said)
         else:
             times.append(said)
     lines = []

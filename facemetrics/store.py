@@ -96,7 +96,7 @@ import pandas as pd
 from ._version import __version__
 from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
 from .errors import FacemetricsError, InputError, legible
-from .timekeys import ambiguous_time, date_alone, no_time_of_day
+from .timekeys import date_alone, no_time_of_day, time_meant
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -458,10 +458,9 @@ def _iso(value, treatment: bool = True) -> str:
     if date_alone(value):
         raise StoreError(no_time_of_day(str(value).strip(), treatment))
     t = parse_time(value)
-    if t is None and ambiguous_time(value):  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
-        raise StoreError(ambiguous_time(value, "treatment time" if treatment else "capture time"))
-    if t is None:
-        raise StoreError(f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
+    if t is None:  # 08.20, 9am, 1/12/2026 9:00: why, and the time each reading would be (round 3, 2026-12-05)
+        raise StoreError(time_meant(value, "treatment time" if treatment else "capture time")
+                         or f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
     return t.isoformat()
 
 

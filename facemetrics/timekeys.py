@@ -281,3 +281,220 @@ def match_sessions(rows: list[dict]) -> tuple[dict[str, tuple], dict[str, str]]:
                           f"told (give every treated_at of this subject and treatment with its offset, or none)")
     sessions = {p: moved.get(k, k) for p, k in keys.items() if k not in why}
     return sessions, {p: why[k] for p, k in keys.items() if k in why}
+
+
+# ---- the time a refused text probably meant (round 3 of a first-time user's session, 2026-12-05) ----------
+
+# a date before the time: year first (2026-12-01, 2026/12/1, 2026.12.01), or the year last (1/12/2026, 01.12.2026),
+# whose day and month may be either way round
+_YEAR_FIRST = re.compile(r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})")
+_YEAR_LAST = re.compile(r"(?P<a>\d{1,2})[-/.](?P<b>\d{1,2})[-/.](?P<y>\d{4})")
+# a day named relative to the day it was written, which is not known when it is read
+_RELATIVE_DAY = re.compile(r"yesterday|today|tomorrow|tonight|now|last night|this (?:morning|afternoon|evening)",
+                           re.IGNORECASE)
+# the times of day users write: the 12-hour clock (9am, 9 a.m., 9:30pm, 8.20pm), in words (noon, midnight), hours
+# with an h (21h, 9h30), the 24-hour clock with one-digit hours or a dot (9:00, 08.20), each with an optional UTC
+# offset after it
+_OFFSET = r"\s*(?P<off>Z|[+-]\d{2}(?::?\d{2})?)?"
+_TWELVE_HOUR = re.compile(r"(?P<h>\d{1,2})(?:(?P<sep>[:.])(?P<m>\d{2}))?\s*(?P<ap>[ap])\.?\s*m\.?" + _OFFSET,
+                          re.IGNORECASE)
+_IN_WORDS = re.compile(r"(?P<word>noon|midday|midnight)" + _OFFSET, re.IGNORECASE)
+_H_HOURS = re.compile(r"(?P<h>\d{1,2})\s*h\s*(?P<m>\d{2})?" + _OFFSET, re.IGNORECASE)
+_CLOCK = re.compile(r"(?P<h>\d{1,2})(?P<sep>[:.])(?P<m>\d{2})(?::(?P<s>\d{2}))?" + _OFFSET, re.IGNORECASE)
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+
+
+def _date_readings(text: str) -> tuple[list[tuple[str, str]], str] | None:
+    """``([(the date in words, YYYY-MM-DD), ...], why its form is not read)`` of a date written with the year
+    first or last (two readings when the day and the month can be swapped, ``1/12/2026``); None when ``text``
+    is no such date (or names no day that exists)."""
+    m = _YEAR_FIRST.fullmatch(text)
+    if m:
+        pairs = [(int(m["mo"]), int(m["d"]))]
+        why = "" if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else f"writes the date as {text} (ISO 8601: year-month-day " \
+                                                                   "with dashes and two-digit months and days)"
+    else:
+        m = _YEAR_LAST.fullmatch(text)
+        if not m:
+            return None
+        a, b = int(m["a"]), int(m["b"])
+        pairs = [(b, a), (a, b)] if a != b else [(a, a)]  # day/month first: 1/12 is 1 December or 12 January
+        why = (f"writes the date with the year last ({text}), which reads as day/month/year or as month/day/year"
+               if a != b else f"writes the date with the year last ({text})")
+    out = []
+    for month, day in pairs:
+        try:
+            when = datetime(int(m["y"]), month, day)
+        except ValueError:
+            continue
+        out.append((f"{day} {_MONTHS[month - 1]} {when.year}", when.strftime("%Y-%m-%d")))
+    if not out:
+        return None
+    if len(out) == 1 and len(pairs) == 2:  # 13/12/2026: one reading is no day
+        why = f"writes the date with the year last ({text})"
+    return out, why
+
+
+def _time_reading(text: str) -> tuple[str, str, str] | None:
+    """``(the time in words, HH:MM[:SS] with any UTC offset, why its form is not read)`` of a time of day users
+    write (``9am``, ``9:30pm``, ``12am``, ``noon``, ``21h``, ``9h30``, ``9:00``, ``08.20``); None for any other
+    text, an hour or a minute out of range included (``13pm``, ``25h``)."""
+    m = _TWELVE_HOUR.fullmatch(text)
+    if m:
+        h, minutes = int(m["h"]), int(m["m"] or 0)
+        if not 1 <= h <= 12 or minutes > 59:
+            return None
+        hours = h % 12 + (12 if m["ap"].lower() == "p" else 0)
+        clock = f"{hours:02d}:{minutes:02d}{(m['off'] or '').upper()}"
+        written = f"{h}{m['sep'] or ''}{m['m'] or ''}{m['ap'].lower()}m"
+        why = f"is on the 12-hour clock ({written})"
+        if m["sep"] == ".":
+            why = (f"is on the 12-hour clock with a dot between the hours and the minutes ({written}), which ISO 8601 "
+                   "reads as a fraction of an hour")
+        if h == 12:  # 12am and 12pm are taken for each other: say midnight or noon
+            word = "midnight" if hours == 0 else "noon"
+            why = why[:-1] + (f": {word}" + (" at the start of the day" if hours == 0 else "") +
+                              f", often taken for {'noon' if hours == 0 else 'midnight'})")
+            return f"{clock} {word}" + (" at the start of the day" if hours == 0 else ""), clock, why
+        return clock, clock, why
+    m = _IN_WORDS.fullmatch(text)
+    if m:
+        word = m["word"].lower()
+        clock = ("00:00" if word == "midnight" else "12:00") + (m["off"] or "").upper()
+        why = f"names the time in words ({word})"
+        if word == "midnight":
+            why += ", read as the midnight at the start of the day (the one at its end is the next day's 00:00)"
+            return f"{clock} midnight at the start of the day", clock, why
+        return f"{clock} noon", clock, why
+    m = _H_HOURS.fullmatch(text)
+    if m:
+        h, minutes = int(m["h"]), int(m["m"] or 0)
+        if h > 23 or minutes > 59:
+            return None
+        clock = f"{h:02d}:{minutes:02d}{(m['off'] or '').upper()}"
+        return clock, clock, f"writes the hours with an h ({m['h']}h{m['m'] or ''})"
+    m = _CLOCK.fullmatch(text)
+    if m:
+        h, minutes, seconds = int(m["h"]), int(m["m"]), m["s"]
+        if h > 23 or minutes > 59 or (seconds is not None and int(seconds) > 59):
+            return None
+        clock = f"{h:02d}:{minutes:02d}{':' + seconds if seconds else ''}{(m['off'] or '').upper()}"
+        if m["sep"] == ".":
+            why = (f"has a dot between the hours and the minutes ({m['h']}.{m['m']}), which ISO 8601 reads as a "
+                   f"fraction of an hour and Python's datetime as a fraction of a second")
+        elif len(m["h"]) == 1:
+            why = f"writes the hour with one digit ({m['h']}:{m['m']}; ISO 8601: {h:02d}:{m['m']})"
+        else:
+            why = ""
+        return clock, clock, why
+    return None
+
+
+def time_meant(text, what: str = "time") -> str:
+    """Why a time as a user wrote it is refused, the time it probably meant and the exact text to write, in one
+    sentence; ``""`` for a time :func:`parse_time` reads, an empty one, and a date alone (its own message,
+    :func:`no_time_of_day`).  The one source of this message: a manifest's ``taken_at`` / ``treated_at``
+    (:func:`facemetrics.batch.discover._manifest_time_note`), ``treated_at.txt``
+    (:func:`facemetrics.batch.discover._read_treated_at`), ``study add --treated-at`` / ``--taken-at`` and the
+    app's "Treated at" and "Taken at" fields (:func:`facemetrics.store._iso`), photos.csv's reason
+    (:func:`facemetrics.batch.tables._table_row`).
+
+    Nothing is guessed: the time stays refused, and the sentence says which time each reading of it would be,
+    written as :func:`parse_time` reads it, e.g. ``'2026-12-02 9am'`` -> "(if 09:00 was meant:
+    2026-12-02T09:00)".  The forms named: the 12-hour clock (``9am``, ``9 am``, ``9:30pm``; ``12am`` and
+    ``12pm`` named midnight and noon, as they are often taken for each other; with a dot, ``8.20pm``:
+    :func:`twelve_hour_dot_time` when dated), the time in words (``noon``, ``midnight``), hours with an h
+    (``21h``, ``9h30``), a one-digit hour (``9:00``), a dot after the hours (``08.20``: :func:`ambiguous_time`
+    when dated), a date with the year last whose day and month can be swapped (``1/12/2026 9:00``: both
+    readings), a time without a date (the text to write then has the date to fill in), a day named relative to
+    the day it was written (``yesterday``).  Any other text: the accepted forms
+    (:data:`ACCEPTED_TIME_FORMS`) alone.  Each had "is not a time facemetrics reads" or "is not ISO 8601" with
+    the forms alone (round 3 of a first-time user's session, 2026-12-05).
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written.
+    what : str, optional
+        How the sentence names it (``"treatment time"``, ``"capture time"``).
+
+    Returns
+    -------
+    str
+        ``"{what} '...' ... (if 09:00 was meant: 2026-12-02T09:00) ..."``; a reading of the time is always in
+        the form ``(if ... was meant: TEXT[; if ...: TEXT])`` (no parentheses inside, :func:`meant_in`).
+    """
+    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+        return ""
+    s = str(text).strip()
+    if not s or parse_time(s) is not None or date_alone(s):
+        return ""
+    said = ambiguous_time(s, what) or twelve_hour_dot_time(s, what)  # a dated 08.20, 8.20pm: their own sentence
+    if said:
+        return said
+    shown = s[:60]
+    forms_alone = (f"{what} {shown!r} is not a time facemetrics reads: write it as {ACCEPTED_TIME_FORMS} (24-hour "
+                   "time, the date as year-month-day, a UTC offset rather than a zone name such as CET)")
+    if len(s) > 80:  # no time users write is this long (and the patterns below need not scan a long cell)
+        return forms_alone
+    dates, relative, rest, why = None, "", s, []
+    head = re.match(r"(\S+?)(?:\s*,\s*|\s+at\s+|\s+|T(?=\d)|$)", s, re.IGNORECASE)
+    rel = _RELATIVE_DAY.match(s)
+    if rel and (rel.end() == len(s) or not s[rel.end()].isalnum()):
+        relative, rest = rel[0].lower(), s[rel.end():].lstrip(" ,").removeprefix("at ").strip()
+        why.append(f"names the day relative to the day it was written ({relative}), which is not known where it is "
+                   "read")
+    elif head and (dates := _date_readings(head[1])) is not None:
+        rest = s[head.end():].strip()
+    if dates is not None and dates[1]:
+        why.append(dates[1])
+    clock = _time_reading(rest) if rest else None
+    if rest and clock is None:
+        clock_first = re.match(r"(.+?)\s+(?:on\s+)?(\S+)$", s, re.IGNORECASE)  # 9am 1/12/2026
+        if dates is None and not relative and clock_first and _time_reading(clock_first[1]) and \
+                _date_readings(clock_first[2]):
+            dates, clock = _date_readings(clock_first[2]), _time_reading(clock_first[1])
+            why = [w for w in (dates[1],) if w]
+        else:
+            return forms_alone
+    if clock is not None and clock[2]:
+        why.insert(0, clock[2])
+    if dates is None and not relative:
+        why.append("has no date")
+    if clock is None:
+        why.append("has no time of day")
+    if not why:  # 2026-12-01, 09:00; 2026-12-01 at 09:00; 09:00 +01:00
+        why.append("has spaces or words between its parts where ISO 8601 has none")
+    day = f"{relative}'s date" if relative in ("yesterday", "today", "tomorrow") else "the day's date"
+    if dates is None:  # the date to fill in
+        meant = (f" (if {clock[0]} was meant: YYYY-MM-DDT{clock[1]} with {day}, e.g. 2026-11-02T{clock[1]})"
+                 if clock else "")
+    else:
+        readings = dates[0]
+        texts = [f"{iso}T{clock[1]}" if clock else f"{iso} with its time of day, e.g. {iso}T08:00"
+                 for _, iso in readings]
+        dated = len(readings) > 1 or dates[1]  # the date named in words when it was not written year-month-day
+        whens = [f"{words}, {clock[0]}" if clock and dated else clock[0] if clock else words for words, _ in readings]
+        meant = " (" + "; ".join(f"if {w} was meant: {t}" if i == 0 else f"if {w}: {t}"
+                                 for i, (w, t) in enumerate(zip(whens, texts))) + ")"
+    # no "; " outside brackets: photos.csv joins a photo's reasons with it (facemetrics.cli._reasons splits them)
+    return (f"{what} {shown!r} is not a time facemetrics reads, as it {', and '.join(why)}: write it as "
+            f"year-month-day and the 24-hour time with colons{meant}, one of {ACCEPTED_TIME_FORMS}")
+
+
+def meant_in(sentence: str) -> str:
+    """The reading a refused time's sentence gives (:func:`time_meant`, :func:`ambiguous_time`,
+    :func:`twelve_hour_dot_time`): ``"(if 09:00 was meant: 2026-12-02T09:00)"``, or ``""`` when it gives none
+    (``'foo'``, ``'yesterday'``).  The console's line on a manifest's times quotes it after each row.
+
+    Parameters
+    ----------
+    sentence : str
+
+    Returns
+    -------
+    str
+    """
+    m = re.search(r"\(if [^()]* was meant: [^()]*\)", sentence or "")
+    return m[0] if m else ""

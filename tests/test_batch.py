@@ -904,7 +904,10 @@ def test_a_time_written_as_a_date_alone_gives_no_role():
     r = _table_row(e, dict(measured))
     assert r["role"] == "baseline" and r["hours_since_treatment"] == -1.0
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="29/03/2026 08:00")
-    assert "is not ISO 8601 (e.g. 2026-11-02T08:00)" in _table_row(e, dict(measured))["excluded"]
+    # with the time meant since round 3 (2026-12-05), through timekeys.time_meant
+    assert "is not a time facemetrics reads, as it writes the date with the year last (29/03/2026): write it " \
+           "as year-month-day and the 24-hour time with colons (if 29 March 2026, 08:00 was meant: " \
+           "2026-03-29T08:00)" in _table_row(e, dict(measured))["excluded"]
 
 
 @pytest.mark.parametrize("given", ["2026-03-29+01:00", "2026-03-29Z", "20260329-05:00"])
@@ -931,8 +934,8 @@ def test_a_date_alone_with_an_offset_is_said_to_have_no_time_of_day(given):
         "(write e.g. 2026-11-02T09:30)"), r["excluded"]
     assert math.isnan(r["hours_since_treatment"])
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-13-29+01:00")
-    assert _table_row(e, dict(measured))["excluded"] == ("treatment time '2026-13-29+01:00' is not ISO 8601 "
-                                                         "(e.g. 2026-11-02T08:00)")
+    assert _table_row(e, dict(measured))["excluded"].startswith("treatment time '2026-13-29+01:00' is not a time "
+                                                                "facemetrics reads: write it as 2026-11-02T08:20")
 
 
 # ---- names, settings and the cache read (leads left by the stop of 2026-12-02) ----------------

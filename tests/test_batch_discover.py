@@ -45,16 +45,22 @@ def test_a_treated_at_txt_that_does_not_parse_names_the_file_and_the_forms_read(
     from facemetrics.batch.tables import _table_row
     from facemetrics.timekeys import ACCEPTED_TIME_FORMS
 
+    # the time each form would be is named since round 3 (2026-12-05): timekeys.time_meant, nothing accepted
+    meant = {"2026-12-01 8:00 am": "(if 08:00 was meant: 2026-12-01T08:00)",
+             "01/12/2026 08:00": "(if 1 December 2026, 08:00 was meant: 2026-12-01T08:00; if 12 January 2026, "
+                                 "08:00: 2026-01-12T08:00)"}
     for i, text in enumerate(("2026-12-01 8:00 am", "01/12/2026 08:00", "2026-12-01 08:00 CET")):
         d = tmp_path / f"s{i}" / "me" / "rf"
         d.mkdir(parents=True)
         (d / "pre.jpg").write_bytes(b"x")
         (d / "treated_at.txt").write_text(text + "\n")
         (e,) = discover(tmp_path / f"s{i}")
-        assert e.treated_at == "" and e.note == (f"treated_at.txt in me/rf: {text!r} is not a time facemetrics "
-                                                 f"reads: write it as {ACCEPTED_TIME_FORMS} (24-hour time, the "
-                                                 "date as year-month-day, a UTC offset rather than a zone name "
-                                                 "such as CET)"), e.note
+        assert e.treated_at == "" and e.note.startswith(f"treated_at.txt in me/rf: treatment time {text!r} is not a "
+                                                        "time facemetrics reads"), e.note
+        assert e.note.endswith(ACCEPTED_TIME_FORMS + (" (24-hour time, the date as year-month-day, a UTC offset "
+                                                      "rather than a zone name such as CET)"
+                                                      if text not in meant else "")), e.note
+        assert meant.get(text, "(if ") in e.note if text in meant else "(if " not in e.note, e.note
         row = _table_row(e, {"status": "ok", "taken_at": "2026-12-01T07:00"})
         assert row["role"] == "" and row["excluded"] == e.note, row  # left out, one reason, not two
     (d / "treated_at.txt").write_text("2026-12-01\n")
@@ -124,7 +130,8 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
             "photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
     (times,) = [x for x in lines if "cannot be read" in x]
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 3 (me/rf/b.png), "
-                            "column 'taken_at': '2026-12-02 9am'. Write it as 2026-11-02T08:20 or "), times
+                            "column 'taken_at': '2026-12-02 9am' (if 09:00 was meant: 2026-12-02T09:00). Write it "
+                            "as 2026-11-02T08:20 or "), times
     # no photo is named twice: the photos the manifest leaves out are not among "no capture time"
     assert not [x for x in lines if "have no capture time" in x and "c.png" in x], lines
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
@@ -135,9 +142,10 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
     # the bad time once, with its row and the forms read ("is not ISO 8601" no more beside it)
     assert excluded["me/rf/b.png"].split("); ", 1)[1] == (
         "manifest partial.csv row 3, column 'taken_at': capture time '2026-12-02 9am' is not a time facemetrics "
-        "reads: write it as 2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 08:20:30, a fraction of a second "
-        "after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF 2026:11:02 08:20:30"), \
-        excluded["me/rf/b.png"]
+        "reads, as it is on the 12-hour clock (9am): write it as year-month-day and the 24-hour time with colons "
+        "(if 09:00 was meant: 2026-12-02T09:00), one of 2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: "
+        "08:20:30, a fraction of a second after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF "
+        "2026:11:02 08:20:30"), excluded["me/rf/b.png"]
     # a full manifest: none of these lines
     manifest.write_text("photo,subject,treatment,taken_at,treated_at\n" + "".join(
         f"me/rf/{n},me,rf,2026-12-01T09:00,2026-12-01T08:00\n" for n in ("a.png", "b.png", "c.png", "sub/d.png")))
@@ -229,8 +237,10 @@ def test_batch_says_why_a_manifest_time_written_with_a_dot_is_not_read(tmp_path,
         "ISO 8601 reads 08.20 as 8.20 hours (08:12)"), dotted
     assert "write each on the 24-hour clock with colons" in dotted, dotted
     (times,) = [x for x in lines if "cannot be read" in x]
+    # with the time it would be (round 3, 2026-12-05): a date to fill in, as the manifest gives none
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 5 (me/rf/d.png), "
-                            "column 'taken_at': 'noon'. Write it as"), times
+                            "column 'taken_at': 'noon' (if 12:00 noon was meant: YYYY-MM-DDT12:00 with the day's "
+                            "date, e.g. 2026-11-02T12:00). Write it as"), times
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
     assert "is on the 12-hour clock with a dot between the hours and the minutes (8.20pm)" in excluded["me/rf/c.png"]
     assert "is not ISO 8601" not in excluded["me/rf/c.png"], excluded["me/rf/c.png"]  # said once, with its row

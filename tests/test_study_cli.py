@@ -399,7 +399,9 @@ def _import_folder(days, tmp_path, **columns):
     # a manifest's time that is not one is named with the manifest, its row and column, and the forms read (it was
     # "'noon' is not a time (use ISO 8601, e.g. 2026-11-02T08:00)"; round 2 of a first-time user's session)
     ("taken_at", "noon", "1 time in {manifest} cannot be read, so its photo is not used: row 3 ({bad}), column "
-                         "'taken_at': 'noon'. Write it as 2026-11-02T08:20 or 2026-11-02 08:20"),
+                         "'taken_at': 'noon' (if 12:00 noon was meant: YYYY-MM-DDT12:00 with the day's date, e.g. "
+                         "2026-11-02T12:00). Write it as 2026-11-02T08:20 or 2026-11-02 08:20"),  # the time meant
+    # since round 3 (2026-12-05)
     ("treated_at", "2026-11-03", "treatment time '2026-11-03' has no time of day: which photos were taken before it "
                                  "cannot be told (write e.g. 2026-11-02T08:00)")])
 def test_import_goes_on_past_a_row_whose_time_is_bad(days, tmp_path, capsys, column, value, reason):
@@ -452,7 +454,8 @@ def test_import_goes_on_past_a_row_naming_two_sessions_and_fails_when_no_row_is_
     empty = manifest["photo"][0]
     assert f"{empty}: not imported - the file is empty\n" in captured.out, captured.out  # the name once
     assert f"{manifest['photo'][1]}: not imported - capture time '2026-11-03' has no time of day" in captured.out
-    assert f"row 4 ({manifest['photo'][2]}), column 'taken_at': 'noon'. Write it as" in captured.out, captured.out
+    assert (f"row 4 ({manifest['photo'][2]}), column 'taken_at': 'noon' (if 12:00 noon was meant: YYYY-MM-DDT12:00 "
+            "with the day's date, e.g. 2026-11-02T12:00). Write it as") in captured.out, captured.out
     assert f"0 photo(s) imported, 0 already there, 3 not imported; no store was created at {new}\n" in captured.out
     assert "none of the 3 photo(s) was imported" in captured.err, captured.err
     assert not new.exists()
@@ -531,7 +534,8 @@ def test_import_with_a_partial_manifest_says_what_it_left_out_and_what_to_do(day
             "its photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
     (times,) = [x for x in lines if "cannot be read" in x]
     assert times.startswith(f"1 time in {m} cannot be read, so its photo is not used: row 3 ({photos[2]}), column "
-                            "'taken_at': '2026-11-03 9am'. Write it as 2026-11-02T08:20 or "), times
+                            "'taken_at': '2026-11-03 9am' (if 09:00 was meant: 2026-11-03T09:00). Write it as "
+                            "2026-11-02T08:20 or "), times
     assert not [x for x in lines if "not imported -" in x], lines  # each said once, in its group
     with Store(store) as s:
         assert list(s.photos("S01")["original_name"]) == [photos[1].rsplit("/", 1)[-1]]

@@ -21,8 +21,8 @@ from ..errors import FacemetricsError, legible
 from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
-from ..timekeys import (ACCEPTED_TIME_FORMS, ambiguous_time, date_alone, hours_between, name_key,  # the one time
-                        parse_time, twelve_hour_dot_time)  # and name rule (re-exported here)
+from ..timekeys import hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import time_meant  # a time refused: why, with the time each reading would be
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -598,14 +598,12 @@ def _manifest_time_note(manifest: Path, m: dict) -> str:
     the forms read, :data:`ACCEPTED_TIME_FORMS`; photos.csv said "capture time '2026-12-02 9am' is not
     ISO 8601 (e.g. 2026-11-02T09:30)" and `study import` "'noon' is not a time", naming neither the
     manifest nor its row: a first-time user's session, round 2, 2026-12-05); ``""`` otherwise (a date
-    alone is named with the photo's row, :func:`facemetrics.batch.tables._table_row`)."""
+    alone is named with the photo's row, :func:`facemetrics.batch.tables._table_row`).  The sentence is
+    :func:`facemetrics.timekeys.time_meant`'s, the time each refused form would be included (``9am``,
+    ``1/12/2026 9:00``: round 3, 2026-12-05)."""
     said = []
     for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time")):
-        value = m.get(col)
-        problem = ambiguous_time(value, what) or twelve_hour_dot_time(value, what)  # 08.20, 8.20pm
-        if not problem and value and str(value).strip() and parse_time(value) is None and not date_alone(value):
-            problem = (f"{what} {str(value).strip()[:60]!r} is not a time facemetrics reads: write it as "
-                       f"{ACCEPTED_TIME_FORMS}")
+        problem = time_meant(m.get(col), what)  # 08.20, 8.20pm, 9am, noon, ...: with the time meant
         if problem:
             said.append(f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}")
     return "; ".join(said)
@@ -689,8 +687,9 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     time: an empty file is reported as empty, and a file with two or more non-empty lines
     is refused (which line would be the session's is a guess; a session per folder, each
     with its own file, is the convention).  A time that does not parse (:func:`parse_time`:
-    ``8:00 am``, ``01/12/2026 08:00``, ``08:00 CET``) is refused with the file named and the
-    accepted forms; a date alone is left to the photo's row, which names it.
+    ``8:00 am``, ``01/12/2026 08:00``, ``08:00 CET``) is refused with the file named, the time
+    it would be when the form tells it and the accepted forms (:func:`facemetrics.timekeys.time_meant`);
+    a date alone is left to the photo's row, which names it.
     """
     try:
         raw = path.read_bytes()
@@ -710,15 +709,12 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
         shown = ", ".join(repr(ln[:40]) for ln in lines[:3]) + (", ..." if len(lines) > 3 else "")
         return "", (f"{label} holds {len(lines)} lines ({shown}); it must hold one treatment time "
                     f"(put each session in its own folder with its own {path.name})")
-    problem = ambiguous_time(lines[0], "treatment time")  # 08.20: read as 08:00:00.2 (an audit, 2026-12-04)
+    # "treatment time '2026-12-01 8:00 am' is not ISO 8601 (e.g. 2026-11-02T08:00)" named neither the file nor
+    # what is read (a first-time user's session, 2026-12-05), then not the time meant (8.20pm, 9am: round 3);
+    # a date alone has its own reason (tables)
+    problem = time_meant(lines[0], "treatment time")
     if problem:
         return "", f"{label}: {problem}"
-    if parse_time(lines[0]) is None and not date_alone(lines[0]):  # a date alone has its own reason (tables)
-        # "treatment time '2026-12-01 8:00 am' is not ISO 8601 (e.g. 2026-11-02T08:00)" named neither the
-        # file nor what is read (a first-time user's session, 2026-12-05)
-        return "", (f"{label}: {lines[0][:60]!r} is not a time facemetrics reads: write it as "
-                    f"{ACCEPTED_TIME_FORMS} (24-hour time, the date as year-month-day, a UTC offset rather than a "
-                    f"zone name such as CET)")
     return canonical_time(lines[0]), ""
 
 

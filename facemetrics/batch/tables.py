@@ -20,7 +20,7 @@ from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
-from ..timekeys import ambiguous_time  # 08.20 (hours.minutes): its message
+from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -173,20 +173,14 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
             reasons.append(NO_CAPTURE_TIME)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         reasons.append(no_time_of_day(r["taken_at"], treatment=False))
-    elif ambiguous_time(r["taken_at"]):
-        if not e.note:  # a manifest's 08.20 is named in the note with its row
-            reasons.append(ambiguous_time(r["taken_at"], "capture time"))
     elif parse_time(r["taken_at"]) is None:
         if "column 'taken_at'" not in e.note:  # a manifest's is named in the note with its row and the forms read
-            reasons.append(f"capture time {r['taken_at']!r} is not ISO 8601 (e.g. 2026-11-02T09:30)")
+            reasons.append(time_meant(r["taken_at"], "capture time"))
     if e.treated_at and _date_only(e.treated_at):
         reasons.append(no_time_of_day(e.treated_at, treatment=True))
-    elif e.treated_at and ambiguous_time(e.treated_at):
-        if not e.note:
-            reasons.append(ambiguous_time(e.treated_at, "treatment time"))
     elif e.treated_at and parse_time(e.treated_at) is None:
         if "column 'treated_at'" not in e.note:
-            reasons.append(f"treatment time {e.treated_at!r} is not ISO 8601 (e.g. 2026-11-02T08:00)")
+            reasons.append(time_meant(e.treated_at, "treatment time"))
     elif not e.treated_at and not e.note:
         reasons.append("no treatment time")
     if not reasons and too_early(r["hours_since_treatment"]):  # a reset camera clock: never the before photo
