@@ -1348,6 +1348,59 @@ def _add_force(p) -> None:
     p.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
 
+class _ExampleLines(argparse.HelpFormatter):
+    """argparse's help layout, but a description's line that starts with "Example: " is kept whole, on a line of its
+    own: argparse reflows a description to the terminal's width, so an example command was broken across lines
+    wherever the paragraph wrapped, and a copied example did not run (round 2 of a first-time user's session,
+    2026-12-05).  The rest of the description is wrapped as before (one paragraph per run of lines)."""
+
+    def _fill_text(self, text, width, indent):
+        out, para = [], []
+
+        def flush():
+            if para:
+                out.append(argparse.HelpFormatter._fill_text(self, " ".join(para), width, indent))
+                para.clear()
+
+        for line in text.splitlines():
+            if line.startswith("Example: "):
+                flush()
+                out.append(indent + line.strip())
+            elif not line.strip():
+                flush()
+                out.append("")
+            else:
+                para.append(line)
+        flush()
+        return "\n".join(out)
+
+
+def _add_study_add(ss, common) -> None:
+    """``study add``: photos of one subject into the store (``common`` adds --store)."""
+    a = ss.add_parser("add", help="add photos (copied into the store, metadata stripped)", formatter_class=_ExampleLines,
+                      description="Add photos of one subject to the store: each is copied without GPS or other "
+                                  "personal metadata, filed in a session (the treatment and its time; photos "
+                                  "taken before it are the session's baseline) and measured, unless --no-measure. "
+                                  "Reads the photos' EXIF capture times (--taken-at for photos without one); "
+                                  "writes only into the store.\n\nExample: facemetrics study add IMG_0001.jpg "
+                                  "IMG_0002.jpg --subject anna --treatment microcurrent --treated-at "
+                                  "2026-12-01T08:00")
+    a.add_argument("photos", nargs="+", help="photo files or folders")
+    a.add_argument("--subject", required=True, help="whose photos (created when new)")
+    a.add_argument("--treatment", help="treatment of the session these photos belong to (e.g. microcurrent)")
+    a.add_argument("--treated-at", metavar="TIME", help="when the treatment was done, e.g. 2026-12-01T20:20 (ISO 8601, "
+                                                        "24-hour clock); photos taken before it are the session's "
+                                                        "baseline")
+    a.add_argument("--follow-up", action="store_true", help="photos taken after the latest session (no new session)")
+    a.add_argument("--taken-at", metavar="TIME", help="capture time for photos without EXIF time, e.g. "
+                                                      "2026-12-01T21:30 (ISO 8601, as --treated-at)")
+    a.add_argument("--device", help="device of a new session (e.g. 'NuFace Trinity')")
+    a.add_argument("--settings", metavar="JSON", help="settings of a new session, e.g. '{\"intensity\": 3}'")
+    a.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
+    common(a)
+    a.set_defaults(func=cmd_study_add)
+
+
 def _add_study_parser(sub) -> None:
     s = sub.add_parser("study", help="your study over days and weeks, kept in a local store",
                        description="A persistent local study store (SQLite + photo copies without GPS or other "
@@ -1359,40 +1412,22 @@ def _add_study_parser(sub) -> None:
         p.add_argument("--store", metavar="PATH", help="store folder (default: $FACEMETRICS_STORE or the user data "
                                                        "folder, e.g. ~/.local/share/facemetrics/study)")
 
-    a = ss.add_parser("add", help="add photos (copied into the store, metadata stripped)",
-                      description="Add photos of one subject to the store: each is copied without GPS or other "
-                                  "personal metadata, filed in a session (the treatment and its time; photos "
-                                  "taken before it are the session's baseline) and measured, unless --no-measure. "
-                                  "Reads the photos' EXIF capture times (--taken-at for photos without one); "
-                                  "writes only into the store. Example: facemetrics study add IMG_0001.jpg "
-                                  "IMG_0002.jpg --subject anna --treatment microcurrent --treated-at "
-                                  "2026-12-01T08:00")
-    a.add_argument("photos", nargs="+", help="photo files or folders")
-    a.add_argument("--subject", required=True, help="whose photos (created when new)")
-    a.add_argument("--treatment", help="treatment of the session these photos belong to (e.g. microcurrent)")
-    a.add_argument("--treated-at", metavar="TIME", help="when the treatment was done (ISO 8601); photos taken "
-                                                        "before it are the session's baseline")
-    a.add_argument("--follow-up", action="store_true", help="photos taken after the latest session (no new session)")
-    a.add_argument("--taken-at", metavar="TIME", help="capture time for photos without EXIF time")
-    a.add_argument("--device", help="device of a new session (e.g. 'NuFace Trinity')")
-    a.add_argument("--settings", metavar="JSON", help="settings of a new session, e.g. '{\"intensity\": 3}'")
-    a.add_argument("--no-measure", action="store_true", help="do not measure the photos now (report does)")
-    common(a)
-    a.set_defaults(func=cmd_study_add)
+    _add_study_add(ss, common)
 
-    li = ss.add_parser("list", help="subjects, sessions and photo counts",
+    li = ss.add_parser("list", help="subjects, sessions and photo counts", formatter_class=_ExampleLines,
                        description="List the store's subjects, each with its photo count and the times of its "
                                    "first and last photo, and its sessions (treatment time, treatment, device, "
-                                   "settings, photo count). Reads the store; writes nothing. Example: facemetrics "
+                                   "settings, photo count). Reads the store; writes nothing.\n\nExample: facemetrics "
                                    "study list --store ~/facemetrics-study")
     common(li)
     li.set_defaults(func=cmd_study_list)
 
     r = ss.add_parser("report", help="photos.csv, changes.csv, long.csv, timeline.csv/png and report.md of the study",
+                      formatter_class=_ExampleLines,
                       description="Compare each post-treatment photo of the store with its session's baseline (as "
                                   "`batch`) and fit how each change fades (as `timeline`); measurements and "
                                   "comparisons already in the store are reused, new ones stored. Writes photos.csv, changes.csv, long.csv, "
-                                  "timeline.csv, timeline.png and report.md to DIR. Example: facemetrics study "
+                                  "timeline.csv, timeline.png and report.md to DIR.\n\nExample: facemetrics study "
                                   "report --subject anna -o anna_report")
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
@@ -1406,11 +1441,12 @@ def _add_study_parser(sub) -> None:
     r.set_defaults(func=cmd_study_report)
 
     im = ss.add_parser("import", help="import a batch folder (FOLDER/<subject>/<treatment>/ or --manifest)",
+                       formatter_class=_ExampleLines,
                        description="Add the photos of a `batch` study folder to the store, as `study add` adds "
                                    "them: subject, treatment and treatment time from FOLDER/<subject>/<treatment>/ "
                                    "with treated_at.txt, or from a manifest CSV; photos stored already are not added "
-                                   "twice. Reads the folder (and the manifest); writes only into the store. Example: "
-                                   "facemetrics study import my_study --manifest my_study/manifest.csv")
+                                   "twice. Reads the folder (and the manifest); writes only into the store.\n\n"
+                                   "Example: facemetrics study import my_study --manifest my_study/manifest.csv")
     im.add_argument("folder", help="batch study folder")
     im.add_argument("--manifest", metavar="CSV", help="manifest CSV, as for `facemetrics batch`: photo, subject, "
                     "treatment, taken_at, treated_at, a row for every photo imported (default: "
@@ -1421,10 +1457,11 @@ def _add_study_parser(sub) -> None:
     im.set_defaults(func=cmd_study_import)
 
     d = ss.add_parser("delete", help="delete a subject: rows and photo files (verified gone)",
+                      formatter_class=_ExampleLines,
                       description="Delete a subject from the store: its photos' copies, sessions, measurements "
                                   "and comparisons, then check that none is left (exit status 1 names any file "
-                                  "that could not be removed). Your original photos are not touched. Example: "
-                                  "facemetrics study delete --subject anna")
+                                  "that could not be removed). Your original photos are not touched.\n\n"
+                                  "Example: facemetrics study delete --subject anna")
     d.add_argument("--subject", required=True, help="the subject to delete")
     common(d)
     d.set_defaults(func=cmd_study_delete)

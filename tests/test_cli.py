@@ -419,6 +419,34 @@ def test_every_study_sub_command_has_a_description_with_an_example():
         assert args.study_command == name, (name, example)
 
 
+@pytest.mark.parametrize("columns", ["60", "100"])
+def test_no_example_line_of_the_help_is_wrapped(monkeypatch, columns):
+    """argparse reflowed each `study` sub-command's description to the terminal's width, the example command with
+    it, so that at 60 columns `facemetrics study add IMG_0001.jpg ... --treated-at 2026-12-01T08:00` was broken over
+    three lines and a copied example did not run (round 2 of a first-time user's session, 2026-12-05, Left).  Each
+    example is now one whole line of the help, at 60 and at 100 columns, and the paragraph before it still
+    wraps."""
+    import contextlib
+    import io
+
+    from facemetrics.cli import build_parser
+
+    monkeypatch.setenv("COLUMNS", columns)
+    study = next(a for a in build_parser()._subparsers._group_actions[0].choices["study"]._subparsers._group_actions)
+    seen = 0
+    for name, p in study.choices.items():
+        example = "Example: " + p.description.split("Example: ", 1)[1].splitlines()[0]
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf), pytest.raises(SystemExit):
+            build_parser().parse_args(["study", name, "--help"])
+        lines = buf.getvalue().splitlines()
+        assert example in lines, (name, columns, lines)  # the whole example, alone on its line
+        before = [x for x in lines[max(0, lines.index(example) - 8):lines.index(example)] if x]
+        assert before and max(map(len, before)) <= int(columns), (name, before)  # the paragraph wrapped
+        seen += 1
+    assert seen == 5
+
+
 def test_min_effect_help_states_the_defaults_in_use():
     """The ``--min-effect`` help quotes :data:`facemetrics.decay.claim.MIN_EFFECT` (a stale copy said 0.33)."""
     from facemetrics.decay.claim import MIN_EFFECT
