@@ -183,3 +183,20 @@ def test_heldout_fold_line_and_jaw_figures_are_docs_accuracy_table():
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+# ------------------------------------------------------------------------ bench/readme_claims.py's listing
+
+def test_readme_claims_reads_figures_not_names():
+    """The listing behind docs/readme_claims.md: ranges stay whole, Unicode minus and thin thousands are kept,
+    dates, stop numbers, inline code and link targets are not figures, and code blocks are skipped."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import readme_claims as rc
+
+    line = ("It took 13-36 s (2026-12-02; stop 27, §16-§19) at −0.56 to +0.18 mm, 14 976 files, 1 of 58, "
+            "`bench/x.py --n-per 50` [docs](docs/a.md#round-9), 2.4–5.2 h")
+    assert rc.figures_of(line) == ("13-36", "−0.56", "+0.18", "14 976", "1", "58", "2.4–5.2")
+    text = "a 3 mm lift\n```bash\nfacemetrics demo -o 7\n```\nat 4.5 mm"
+    assert [(c.line, c.figures) for c in rc.claims(text)] == [(1, ("3",)), (5, ("4.5",))]
+    docs = {"a.md": "fold 2.4-5.2 h; p90 3.83", "b.md": "3.8 %"}
+    assert rc.docs_holding("2.4–5.2", docs) == ["a.md"] and rc.docs_holding("3.8", docs) == ["b.md"]
