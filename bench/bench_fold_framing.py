@@ -115,6 +115,21 @@ def verdict_dir(change: float, floor: float, verdict: str) -> str | None:
     return "0" if abs(change) <= floor else ("+" if change > 0 else "-")
 
 
+def compared(a, b):
+    """``compare_photos(a, b)`` with the spies' records cleared before it, and the ``checked`` scoring of its
+    depth rows recorded in ``_extra`` (the found line's change, NaN where the line stability check flagged the
+    row).  Returns the comparison and its rows by ``(metric, side)``."""
+    _extra.clear()
+    _flagged.clear()
+    c = compare_photos(a, b)
+    rows = {(r.metric, r.side): r for r in c.changes}
+    if c.status != "refused":
+        for side in ("right", "left"):
+            r = rows[("nlf_depth", side)]
+            _extra[("checked", side)] = (r.before, r.after, np.nan if ("nlf_depth", side) in _flagged else r.change)
+    return c, rows
+
+
 def pair_rows(who: str, kind: str, rgb_a: np.ndarray, rgb_b: np.ndarray, box) -> list[dict]:
     """One row per (framing, fold metric or depth scoring, side): change, floor, direction, status."""
     ims = {"as_is": (rgb_a, rgb_b),
@@ -126,15 +141,9 @@ def pair_rows(who: str, kind: str, rgb_a: np.ndarray, rgb_b: np.ndarray, box) ->
         a, b = analyze_photo(png(ia), name="a"), analyze_photo(png(ib), name="b")
         if not (a.ok and b.ok):
             continue
-        _extra.clear()
-        _flagged.clear()
-        c = compare_photos(a, b)
+        c, rows = compared(a, b)
         if c.status == "refused":
             continue
-        rows = {(r.metric, r.side): r for r in c.changes}
-        for side in ("right", "left"):
-            r = rows[("nlf_depth", side)]
-            _extra[("checked", side)] = (r.before, r.after, np.nan if ("nlf_depth", side) in _flagged else r.change)
         for side in ("right", "left"):
             subject = _SIDE_SWAP[side] if framing == "mirror" else side  # the side of the unmirrored face
             for m in FOLD_METRICS:
@@ -224,15 +233,9 @@ def darkening(items, out: Path | None = None) -> None:
             dark = rgb
             for side in ("right", "left"):
                 dark = _darken(dark, pts[list(SMILE[side])], A.mm_per_px, fr, 1.5, "gauss")
-            _extra.clear()
-            _flagged.clear()
-            c = compare_photos(A, analyze_photo(png(dark), name=who + f" dark {fr}"))
+            c, rows = compared(A, analyze_photo(png(dark), name=who + f" dark {fr}"))
             if c.status == "refused":
                 continue
-            rows = {(r.metric, r.side): r for r in c.changes}
-            for side in ("right", "left"):
-                r = rows[("nlf_depth", side)]
-                _extra[("checked", side)] = (r.before, r.after, np.nan if ("nlf_depth", side) in _flagged else r.change)
             for side in ("right", "left"):
                 r = rows[("nlf_depth", side)]
                 vals = {"found": r.change, **{s: _extra[(s, side)][2] for s in SCORINGS[1:] if (s, side) in _extra}}

@@ -547,7 +547,11 @@ def _pair_rows(face: str, pairs: list) -> list[dict]:
                              floor=r.noise_floor, verdict=r.verdict))
     return rows
 
-def measure(which: str, out: Path, only: list[str] | None = None) -> None:
+def _measure_covers(which: str, out: Path, only: list[str] | None, kinds: tuple, shift2: bool, rows_of) -> None:
+    """The cover pairs of every face of ``which`` (the module docstring's conditions), written to ``out`` after
+    each face: ``--measure`` (``kinds`` = :data:`COVERS`, ``rows_of`` = :func:`_pair_rows`) and ``--h10``
+    (:data:`H10_COVERS`, a ``shifted2`` pair with the cover moved 2 mm, :func:`_h10_rows`).  Each face takes the
+    covers whose index in :data:`COVERS` has its own parity (half the covers a face); seeds as the module says."""
     rows = []
     for fi, p in enumerate(faces(which)):
         if only and p.name not in only:
@@ -563,7 +567,8 @@ def measure(which: str, out: Path, only: list[str] | None = None) -> None:
         info = {"a": _photo_info(a, "x"), "n": _photo_info(n, "y"), "l": _photo_info(lf, "y")}
         pairs = [("nochange", "clean", "-", "", a, n, info["a"], info["n"]),
                  ("lift", "clean", "-", "", a, lf, info["a"], info["l"])]
-        for ci, kind in enumerate(COVERS):
+        for kind in kinds:
+            ci = COVERS.index(kind)
             if ci % 2 != fi % 2:  # half the covers a face (module docstring)
                 continue
             seed = seed0 + 1000 * ci
@@ -572,17 +577,27 @@ def measure(which: str, out: Path, only: list[str] | None = None) -> None:
             nc = analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-{kind}-n.png")
             ns = analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
                                name=f"{p.stem}-{kind}-s.png")
-            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
-            ia, inc, ins, ilc = (_photo_info(ac, "x"), _photo_info(nc, "y"), _photo_info(ns, "y"),
-                                 _photo_info(lc, "y"))
+            ia, inc, ins = _photo_info(ac, "x"), _photo_info(nc, "y"), _photo_info(ns, "y")
             pairs += [("nochange", "after", kind, layer[2], a, nc, info["a"], inc),
                       ("nochange", "both", kind, layer[2], ac, nc, ia, inc),
-                      ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins),
-                      ("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
+                      ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins)]
+            if shift2:  # --h10: the cover moved 2 mm
+                n2 = analyze_photo(nuisances(composite(a.photo.rgb, shifted_by(layer, a.mm_per_px, seed, 2.0))),
+                                   name=f"{p.stem}-{kind}-s2.png")
+                pairs.append(("nochange", "shifted2", kind, layer[2], ac, n2, ia, _photo_info(n2, "y")))
+            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
+            ilc = _photo_info(lc, "y")
+            pairs += [("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
                       ("lift", "both", kind, layer[2], ac, lc, ia, ilc)]
-        rows += _pair_rows(p.name, pairs)
+        rows += rows_of(p.name, pairs)
         print(f"{p.name} done ({fi + 1})", flush=True)
         pd.DataFrame(rows).to_csv(out, index=False)
+
+
+def measure(which: str, out: Path, only: list[str] | None = None) -> None:
+    """``--measure SET CSV``: every cover of :data:`COVERS` (module docstring)."""
+    _measure_covers(which, out, only, COVERS, False, _pair_rows)
+
 
 
 # ----------------------------------------------------------------------------------------- tables
@@ -1216,46 +1231,9 @@ def _h10_rows(face: str, pairs: list) -> list[dict]:
 
 
 def measure_h10(which: str, out: Path, only: list[str] | None = None) -> None:
-    """``--h10 SET CSV``: the pairs of docs/robustness.md 'The same cover in both photos, not moved'."""
-    rows = []
-    for fi, p in enumerate(faces(which)):
-        if only and p.name not in only:
-            continue
-        a = analyze_photo(p)
-        if not a.ok:
-            print(f"{p.name}: {a.status}", flush=True)
-            continue
-        seed0 = zlib.crc32(p.name.encode())
-        lifted = sim.lift(a, 2.0).image
-        n = analyze_photo(nuisances(a.photo.rgb), name=f"{p.stem}-n.png")
-        lf = analyze_photo(nuisances(lifted), name=f"{p.stem}-l.png")
-        info = {"a": _photo_info(a, "x"), "n": _photo_info(n, "y"), "l": _photo_info(lf, "y")}
-        pairs = [("nochange", "clean", "-", "", a, n, info["a"], info["n"]),
-                 ("lift", "clean", "-", "", a, lf, info["a"], info["l"])]
-        for kind in H10_COVERS:
-            ci = COVERS.index(kind)
-            if ci % 2 != fi % 2:  # as --measure: each face one of the two
-                continue
-            seed = seed0 + 1000 * ci
-            layer = cover_layer(a, kind, seed)
-            ac = analyze_photo(composite(a.photo.rgb, layer), name=f"{p.stem}-{kind}.png")
-            nc = analyze_photo(nuisances(composite(a.photo.rgb, layer)), name=f"{p.stem}-{kind}-n.png")
-            ns = analyze_photo(nuisances(composite(a.photo.rgb, shifted(layer, a.mm_per_px, seed))),
-                               name=f"{p.stem}-{kind}-s.png")
-            n2 = analyze_photo(nuisances(composite(a.photo.rgb, shifted_by(layer, a.mm_per_px, seed, 2.0))),
-                               name=f"{p.stem}-{kind}-s2.png")
-            lc = analyze_photo(nuisances(composite(lifted, layer)), name=f"{p.stem}-{kind}-l.png")
-            ia, inc, ins, in2, ilc = (_photo_info(ac, "x"), _photo_info(nc, "y"), _photo_info(ns, "y"),
-                                      _photo_info(n2, "y"), _photo_info(lc, "y"))
-            pairs += [("nochange", "after", kind, layer[2], a, nc, info["a"], inc),
-                      ("nochange", "both", kind, layer[2], ac, nc, ia, inc),
-                      ("nochange", "shifted", kind, layer[2], ac, ns, ia, ins),
-                      ("nochange", "shifted2", kind, layer[2], ac, n2, ia, in2),
-                      ("lift", "after", kind, layer[2], a, lc, info["a"], ilc),
-                      ("lift", "both", kind, layer[2], ac, lc, ia, ilc)]
-        rows += _h10_rows(p.name, pairs)
-        print(f"{p.name} done ({fi + 1})", flush=True)
-        pd.DataFrame(rows).to_csv(out, index=False)
+    """``--h10 SET CSV``: the pairs of docs/robustness.md 'The same cover in both photos, not moved' (those of
+    ``--measure`` for :data:`H10_COVERS`, and the cover moved 2 mm, ``shifted2``)."""
+    _measure_covers(which, out, only, H10_COVERS, True, _h10_rows)
 
 
 def h10_verdicts(df: pd.DataFrame, t: float | None) -> pd.Series:

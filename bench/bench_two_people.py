@@ -166,11 +166,12 @@ def cases(which: str) -> list[tuple[str, str, Path, Path, bytes]]:
     return out
 
 
-def run(which: str) -> None:
-    print("| set | pair | A is | r | A on the | share | n | status | largest is | compare before: face, status, "
-          "false rows | compare now: face, status, false rows | residual A / B mm | time |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    tally: dict = {}
+def one_photo_composites(which: str):
+    """The composites of the first mode (module docstring), shared by :func:`run` and :func:`run_orders`: per
+    case of :func:`cases`, A on the left for even cases; per layout, B's face r times A's (``"larger"``: A is
+    the larger) or A's r times B's (``"smaller"``; r = 1.0 only once), the canvas :data:`HEIGHT` px high, saved
+    as JPEG 92.  Yields ``(set, name, A's other photo analysed, A on the left, "larger" | "smaller", r, the
+    loaded composite, the seam's x in px)``."""
     for k, (group, name, pa, pb, other_bytes) in enumerate(cases(which)):
         a, b = _rgb(pa), _rgb(pb)
         sa, sb = _size(a), _size(b)
@@ -178,45 +179,49 @@ def run(which: str) -> None:
         a_left = k % 2 == 0
         for bigger in ("larger", "smaller"):
             for r in RATIOS:
-                # A's face r x B's ("smaller") or B's r x A's ("larger"); then the canvas to HEIGHT
-                ka, kb = (1.0, r * sa / sb) if bigger == "larger" else (r * sb / sa, 1.0)
                 if bigger == "smaller" and r == 1.0:
                     continue  # the same as "larger" at 1.0
-                x, y = _resized(a, ka), _resized(b, kb)
-                img, seam = composite(x, y) if a_left else composite(y, x)
-                img = _resized(img, HEIGHT / img.shape[0])
-                seam *= HEIGHT / max(x.shape[0], y.shape[0])
+                img, seam = _two(a, b, sa, sb, "A" if bigger == "larger" else "B", r, a_left)
                 photo = load_photo(_jpeg(img, 92), name=f"{name}_{bigger}_{r}.jpg")
-                t0 = time.perf_counter()
-                now = analyze_loaded(photo)
-                if now.points is None:
-                    print(f"| {group} | {name} | {bigger} | {r} | {a_left} | - | 0 | {now.status} | - |")
-                    continue
-                def is_a(points) -> bool:
-                    return (float(np.mean(points[:, 0])) < seam) == a_left
+                yield group, name, other, a_left, bigger, r, photo, seam
 
-                on_a = is_a(now.points)
-                # before this change: the largest face compared (the face choice switched off)
-                with _no_face_choice():
-                    old = compare_photos(other, now, check_order=False)
-                new = compare_photos(other, now, check_order=False)
-                res = face_residuals(other, now)
-                ra = rb = float("nan")
-                for i, v in enumerate(res):
-                    f = now if i == 0 else analyze_loaded(photo, face=i)
-                    if f.points is not None:
-                        ra, rb = (v, rb) if is_a(f.points) else (ra, v)
-                row = []
-                for label, cmp in (("old", old), ("new", new)):
-                    face = "-" if cmp.after.points is None else ("A" if is_a(cmp.after.points) else "B")
-                    people = any(m.startswith(MSG_DIFFERENT_PEOPLE) for m in cmp.messages)
-                    false_rows = _false_rows(cmp) if face == "B" else 0
-                    row.append(f"{face} {cmp.status}{' (2 people)' if people else ''}, {false_rows}")
-                    key = (group, label, face, cmp.status, people, "false rows" if false_rows else "")
-                    tally[key] = tally.get(key, 0) + 1
-                print(f"| {group} | {name} | {bigger} | {r} | {'left' if a_left else 'right'} | {now_share(now)} | "
-                      f"{now.n_faces} | {now.status} | {'A' if on_a else 'B'} | {row[0]} | {row[1]} | "
-                      f"{ra:.2f} / {rb:.2f} | {time.perf_counter() - t0:.0f} s |", flush=True)
+
+def run(which: str) -> None:
+    print("| set | pair | A is | r | A on the | share | n | status | largest is | compare before: face, status, "
+          "false rows | compare now: face, status, false rows | residual A / B mm | time |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    tally: dict = {}
+    for group, name, other, a_left, bigger, r, photo, seam in one_photo_composites(which):
+        t0 = time.perf_counter()
+        now = analyze_loaded(photo)
+        if now.points is None:
+            print(f"| {group} | {name} | {bigger} | {r} | {a_left} | - | 0 | {now.status} | - |")
+            continue
+        def is_a(points) -> bool:
+            return (float(np.mean(points[:, 0])) < seam) == a_left
+
+        on_a = is_a(now.points)
+        # before this change: the largest face compared (the face choice switched off)
+        with _no_face_choice():
+            old = compare_photos(other, now, check_order=False)
+        new = compare_photos(other, now, check_order=False)
+        res = face_residuals(other, now)
+        ra = rb = float("nan")
+        for i, v in enumerate(res):
+            f = now if i == 0 else analyze_loaded(photo, face=i)
+            if f.points is not None:
+                ra, rb = (v, rb) if is_a(f.points) else (ra, v)
+        row = []
+        for label, cmp in (("old", old), ("new", new)):
+            face = "-" if cmp.after.points is None else ("A" if is_a(cmp.after.points) else "B")
+            people = any(m.startswith(MSG_DIFFERENT_PEOPLE) for m in cmp.messages)
+            false_rows = _false_rows(cmp) if face == "B" else 0
+            row.append(f"{face} {cmp.status}{' (2 people)' if people else ''}, {false_rows}")
+            key = (group, label, face, cmp.status, people, "false rows" if false_rows else "")
+            tally[key] = tally.get(key, 0) + 1
+        print(f"| {group} | {name} | {bigger} | {r} | {'left' if a_left else 'right'} | {now_share(now)} | "
+              f"{now.n_faces} | {now.status} | {'A' if on_a else 'B'} | {row[0]} | {row[1]} | "
+              f"{ra:.2f} / {rb:.2f} | {time.perf_counter() - t0:.0f} s |", flush=True)
     print()
     for key in sorted(tally, key=str):
         print(key, tally[key])
@@ -370,52 +375,38 @@ def run_orders(which: str) -> None:
           "| one order, faces first | both orders |")
     print("|---|---|---|---|---|---|---|---|---|---|")
     tally: dict = {}
-    for k, (group, name, pa, pb, other_bytes) in enumerate(cases(which)):
-        a, b = _rgb(pa), _rgb(pb)
-        sa, sb = _size(a), _size(b)
-        other = analyze_loaded(load_photo(other_bytes, name="A_other.jpg"))
-        a_left = k % 2 == 0
-        for bigger in ("larger", "smaller"):
-            for r in RATIOS:
-                ka, kb = (1.0, r * sa / sb) if bigger == "larger" else (r * sb / sa, 1.0)
-                if bigger == "smaller" and r == 1.0:
-                    continue
-                x, y = _resized(a, ka), _resized(b, kb)
-                img, seam = composite(x, y) if a_left else composite(y, x)
-                img = _resized(img, HEIGHT / img.shape[0])
-                seam *= HEIGHT / max(x.shape[0], y.shape[0])
-                photo = load_photo(_jpeg(img, 92), name=f"{name}_{bigger}_{r}.jpg")
-                now = analyze_loaded(photo)
-                if now.points is None or now.n_faces < 2:
-                    print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | - | - | - | - | - |", flush=True)
-                    tally[(group, "skipped")] = tally.get((group, "skipped"), 0) + 1
-                    continue
-                who, fwd, bwd = [], [], []
-                for i in range(now.n_faces):
-                    f = now if i == 0 else analyze_loaded(photo, face=i)
-                    if f.points is None or not f.ok:
-                        who.append("-")
-                        fwd.append(float("nan"))
-                        bwd.append(float("nan"))
-                        continue
-                    who.append("A" if (float(np.mean(f.points[:, 0])) < seam) == a_left else "B")
-                    fwd.append(_residual(other, f))
-                    bwd.append(_residual(f, other))
-                picks = [_choose_one_order(fwd), _choose_one_order(bwd), _choose_both_orders(fwd, bwd)]
-                said = []
-                for rule, pick in zip(("one order, other first", "one order, faces first", "both orders"), picks):
-                    face = "none" if pick is None else who[pick]
-                    tally[(group, rule, face)] = tally.get((group, rule, face), 0) + 1
-                    said.append(face)
+    for group, name, other, a_left, bigger, r, photo, seam in one_photo_composites(which):
+        now = analyze_loaded(photo)
+        if now.points is None or now.n_faces < 2:
+            print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | - | - | - | - | - |", flush=True)
+            tally[(group, "skipped")] = tally.get((group, "skipped"), 0) + 1
+            continue
+        who, fwd, bwd = [], [], []
+        for i in range(now.n_faces):
+            f = now if i == 0 else analyze_loaded(photo, face=i)
+            if f.points is None or not f.ok:
+                who.append("-")
+                fwd.append(float("nan"))
+                bwd.append(float("nan"))
+                continue
+            who.append("A" if (float(np.mean(f.points[:, 0])) < seam) == a_left else "B")
+            fwd.append(_residual(other, f))
+            bwd.append(_residual(f, other))
+        picks = [_choose_one_order(fwd), _choose_one_order(bwd), _choose_both_orders(fwd, bwd)]
+        said = []
+        for rule, pick in zip(("one order, other first", "one order, faces first", "both orders"), picks):
+            face = "none" if pick is None else who[pick]
+            tally[(group, rule, face)] = tally.get((group, rule, face), 0) + 1
+            said.append(face)
 
-                def rd(person: str) -> str:
-                    i = [j for j, w in enumerate(who) if w == person]
-                    if not i:
-                        return "-"
-                    f_, b_ = fwd[i[0]], bwd[i[0]]
-                    return f"{f_:.2f} / {b_:.2f} / {0.5 * (f_ + b_):.2f}"
-                print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | {rd('A')} | {rd('B')} | "
-                      + " | ".join(said) + " |", flush=True)
+        def rd(person: str) -> str:
+            i = [j for j, w in enumerate(who) if w == person]
+            if not i:
+                return "-"
+            f_, b_ = fwd[i[0]], bwd[i[0]]
+            return f"{f_:.2f} / {b_:.2f} / {0.5 * (f_ + b_):.2f}"
+        print(f"| {group} | {name} | {bigger} | {r} | {now.n_faces} | {rd('A')} | {rd('B')} | "
+              + " | ".join(said) + " |", flush=True)
     print()
     for key in sorted(tally, key=str):
         print(key, tally[key])
