@@ -16,7 +16,9 @@ of ``comparison.csv``, the floors and their source, the cues, the alignment, the
 analyses as the comparison returns them: the face chosen in a photo with several, its warnings) must be
 identical to the last bit (arrays by their bytes, floats by their bits); exits 1 otherwise.  Each pair is
 compared with nothing kept from an earlier call (``measure``'s before cache cleared), and again with the
-before photo kept (the same before analysis a second time).
+before photo kept (the same before analysis a second time).  The baseline is the revision before the change
+checked (``HEAD`` while the change is uncommitted); docs/speed.md reports the runs against 591b069 (stop 40),
+85896e3 (stop 41), 9439a65 (stop 42) and 47b18a7 (stop 43).
 
 ``--time``: ``compare_photos`` of each kind of pair (a new pair every call: the before cache cleared),
 this tree and the baseline alternated ``--repeats`` times; CPU ms medians and their ratio, the whole call
