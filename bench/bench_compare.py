@@ -14,6 +14,7 @@ the recovered lifts.
     python bench/bench_compare.py --baseline HEAD --repeats 15  # this tree / HEAD, same run
     python bench/bench_compare.py --baseline HEAD --repeats 15 --cold  # same, nothing of the before kept
     python bench/bench_compare.py --baseline HEAD --processes 6 --repeats 7  # each in fresh processes
+    python bench/bench_compare.py --baseline HEAD --repeats 15 --before-repeat  # with one before repeat
 
 The 12 MP pair: the astronaut portrait upscaled into a 4032 x 3024 canvas
 (face ~1500 px wide) and the same photo with a simulated 1.5 mm lift, both
@@ -184,9 +185,14 @@ def _child(before: str, after: str, repeats: int, base_dir: str | None) -> None:
     print(json.dumps(out))
 
 
-def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
+def against_baseline(rev: str, repeats: int, cold: bool = False, before_repeat: bool = False) -> None:
     """``compare_photos`` given the two analyses: this tree against revision ``rev``, alternating
     calls in one process (medians and minima of wall and CPU time, and their ratios).
+
+    ``before_repeat``: with one repeat of the before photo (:func:`_repeat_12mp`, analysed by each tree),
+    given as ``before_repeats`` in every call (which then checks it against the before photo: one more
+    comparison), and, when this tree has :func:`facemetrics.compare.check_before_repeats`, a third run of this
+    tree with that check made once beforehand (``repeats_checked=``: a loop over after photos).
 
     The same before analysis in every call: this tree keeps its before-only part after the first
     call (``compare.measure.BEFORE_CACHE_SIZE``), as for one before photo compared with several
@@ -221,6 +227,16 @@ def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
         new = (analyze_photo(before), analyze_photo(after))
         old = (base.analyze_photo(before), base.analyze_photo(after))
         runs = {"this tree": (cp.compare_photos, new), rev: (compare_base, old)}
+        if before_repeat:
+            rep = _repeat_12mp(Path(tmp), new[0])
+            r_new, r_old = analyze_photo(rep), base.analyze_photo(rep)
+            runs = {"this tree": (lambda a, b: cp.compare_photos(a, b, before_repeats=[r_new]), new),
+                    rev: (lambda a, b: compare_base(a, b, before_repeats=[r_old]), old)}
+            if hasattr(cp, "check_before_repeats"):
+                checked = cp.check_before_repeats(new[0], [r_new])
+                runs["checked once"] = (lambda a, b: cp.compare_photos(a, b, before_repeats=[r_new],
+                                                                       repeats_checked=checked), new)
+            print(f"with one before repeat: {cp.compare_photos(*new, before_repeats=[r_new]).noise_source}")
         wall: dict[str, list[float]] = {k: [] for k in runs}
         cpu: dict[str, list[float]] = {k: [] for k in runs}
         faults: dict[str, list[int]] = {k: [] for k in runs}  # minor page faults (fresh memory)
@@ -245,6 +261,11 @@ def against_baseline(rev: str, repeats: int, cold: bool = False) -> None:
         print(f"  RATIO this tree / {rev}: wall median {statistics.median(wall[a]) / statistics.median(wall[b]):.3f}, "
               f"wall min {min(wall[a]) / min(wall[b]):.3f}, CPU median "
               f"{statistics.median(cpu[a]) / statistics.median(cpu[b]):.3f}, CPU min {min(cpu[a]) / min(cpu[b]):.3f}")
+        if "checked once" in runs:
+            c = "checked once"
+            print(f"  RATIO checked once / {rev}: CPU median {statistics.median(cpu[c]) / statistics.median(cpu[b]):.3f},"
+                  f" CPU min {min(cpu[c]) / min(cpu[b]):.3f}; checked once / this tree: CPU median "
+                  f"{statistics.median(cpu[c]) / statistics.median(cpu[a]):.3f}")
         ca, cb = cp.compare_photos(*new), compare_base(*old)
         print(f"  (check: jawline_lift_mm {ca.lifts['jawline']['mean']:.4f} mm here, "
               f"{cb.lifts['jawline']['mean']:.4f} mm at {rev}; simulated 1.5 mm)")
@@ -263,6 +284,17 @@ def _pair_12mp(tmp: Path) -> tuple[Path, Path]:
     full = cv2.resize(after_rgb, (4032, 3024), interpolation=cv2.INTER_CUBIC)
     Image.fromarray(full).save(after, "JPEG", quality=92)
     return before, after
+
+
+def _repeat_12mp(tmp: Path, a) -> Path:
+    """A repeat of the 12 MP before photo (``a``: its analysis): the face lifted 0.2 mm (another photo of the same
+    state, not a re-saved copy of it), turned 1 deg, at 12 MP, JPEG 90, in ``tmp``."""
+    from PIL import Image
+
+    rgb = sim.roll(sim.lift(a, 0.2).image, 1.0).image
+    out = tmp / "before_repeat_12mp.jpg"
+    Image.fromarray(cv2.resize(rgb, (4032, 3024), interpolation=cv2.INTER_CUBIC)).save(out, "JPEG", quality=90)
+    return out
 
 
 def stage_times(fn, repeats: int) -> dict[str, float]:
@@ -574,6 +606,8 @@ def main() -> None:
     p.add_argument("--cold", action="store_true", help="with --baseline: this tree keeps nothing of the before "
                    "photo between calls (a new pair every call; by default its before-only part is kept, "
                    "as when one before photo is compared with several after photos)")
+    p.add_argument("--before-repeat", action="store_true", help="with --baseline: one before repeat in every call "
+                   "(checked in every call, and checked once beforehand when this tree can)")
     p.add_argument("--_child", nargs="+", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.write_rule_csv and not (args.noise_floors or args.pose_floors) or args.write_rule_csv and args.heldout:
@@ -585,7 +619,7 @@ def main() -> None:
     elif args.baseline and args.processes:
         against_baseline_processes(args.baseline, args.repeats, args.processes)
     elif args.baseline:
-        against_baseline(args.baseline, args.repeats, cold=args.cold)
+        against_baseline(args.baseline, args.repeats, cold=args.cold, before_repeat=args.before_repeat)
     elif args.noise_floors:
         noise_floors(args.write_rule_csv)
     elif args.pose_floors and args.heldout:

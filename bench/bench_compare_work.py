@@ -3,6 +3,7 @@
     PYTHONPATH=. python bench/bench_compare_work.py --check HEAD     # every output bit-identical to HEAD's
     PYTHONPATH=. python bench/bench_compare_work.py --time HEAD      # per-stage times, this tree / HEAD, same run
     PYTHONPATH=. python bench/bench_compare_work.py --profile        # cProfile of one call per kind of pair
+    PYTHONPATH=. python bench/bench_compare_work.py --loop           # a loop over 8 after photos with before repeats
 
 The pairs are :mod:`compare_pairs`' (the sample pair, glasses, several faces, London and Canada faces with
 simulated changes; 20+ with ``../shared/faces``).  The baseline is the package at a git revision exported
@@ -15,12 +16,21 @@ of ``comparison.csv``, the floors and their source, the cues, the alignment, the
 analyses as the comparison returns them: the face chosen in a photo with several, its warnings) must be
 identical to the last bit (arrays by their bytes, floats by their bits); exits 1 otherwise.  Each pair is
 compared with nothing kept from an earlier call (``measure``'s before cache cleared), and again with the
-before photo kept (the same before analysis a second time).
+before photo kept (the same before analysis a second time).  The baseline is the revision before the change
+checked (``HEAD`` while the change is uncommitted); docs/speed.md reports the runs against 591b069 (stop 40),
+85896e3 (stop 41), 9439a65 (stop 42) and 47b18a7 (stop 43).
 
 ``--time``: ``compare_photos`` of each kind of pair (a new pair every call: the before cache cleared),
 this tree and the baseline alternated ``--repeats`` times; CPU ms medians and their ratio, the whole call
 and the stages (cumulative CPU in the functions named in :data:`STAGES`).  Shared machines are noisy: read
 the ratios.
+
+``--loop``: a Python loop of ``compare_photos`` over 8 after photos of one before photo with one and with two before
+repeats (the sample's before photo, its repeats that photo rolled 1 deg / scaled 0.97 and re-saved; the after photos
+the sample's after photo rolled and re-saved 8 ways), all given as analyses: the cumulative CPU of the loop after
+1, 4 and 8 after photos, each way of checking the repeats (:data:`LOOP_MODES`: the check in every call, the check
+once with :func:`facemetrics.compare.check_before_repeats` when this tree has it, and no check at all, the baseline),
+alternated in each of ``--repeats`` rounds, medians and their ratio to the baseline.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ sys.path.insert(0, str(HERE.parent))
 import compare_pairs  # noqa: E402
 
 import facemetrics  # noqa: E402
+import facemetrics.compare as _compare_mod  # noqa: E402
 from facemetrics.compare import measure as _measure_mod  # noqa: E402
 
 #: (module under the package, function): the stages ``--time`` reports (cumulative CPU inside each)
@@ -262,11 +273,81 @@ def profile() -> None:
         print("\n".join(ln for ln in s.getvalue().splitlines() if ln.strip() and "{" not in ln or "calc" in ln))
 
 
+#: the ways ``--loop`` checks the before repeats: in every call (``compare_photos``' default), once for the loop
+#: (``check_before_repeats``, then ``repeats_checked=``; skipped when the package has no such function) and not at
+#: all (``check_repeats=False``: the baseline, the work the loop needs besides the check)
+LOOP_MODES = ("every call", "once", "none")
+#: the after photos of the loop after which its cumulative CPU is reported
+LOOP_COUNTS = (1, 4, 8)
+
+
+def loop_photos(fm) -> tuple:
+    """The before photo, its two repeats and 8 after photos (analyses by ``fm``): the sample's before photo; its
+    repeats the before photo rolled 1 deg (JPEG 80) and scaled 0.97 (JPEG 85); the after photos the sample's after
+    photo rolled -1.4 to +1.4 deg (JPEG 75-95)."""
+    from facemetrics import simulate as sim
+
+    _, before, after = compare_pairs.sample_pairs()[0]
+    a = fm.analyze_photo(before, name="before.png")
+    reps = (fm.analyze_photo(np.ascontiguousarray(sim.jpeg(sim.roll(before, 1.0).image, 80).image), name="repeat1.png"),
+            fm.analyze_photo(np.ascontiguousarray(sim.jpeg(sim.rescale(before, 0.97).image, 85).image),
+                             name="repeat2.png"))
+    afters = tuple(fm.analyze_photo(np.ascontiguousarray(sim.jpeg(sim.roll(after, d).image, q).image),
+                                    name=f"after{k}.png")
+                   for k, (d, q) in enumerate(zip(np.linspace(-1.4, 1.4, max(LOOP_COUNTS)),
+                                                  (75, 95, 80, 90, 85, 75, 95, 80))))
+    return a, reps, afters
+
+
+def _loop(fm, mode: str, a, reps, afters) -> tuple[list[float], list]:
+    """The cumulative CPU ms of the loop after each after photo, and its comparisons."""
+    _clear(fm)  # nothing kept from an earlier loop
+    t0, cum, out = time.process_time(), [], []
+    kw = dict(check_repeats=mode != "none")
+    if mode == "once":
+        kw["repeats_checked"] = _compare_mod.check_before_repeats(a, reps)
+    for b in afters:
+        out.append(fm.compare_photos(a, b, before_repeats=reps, **kw))
+        cum.append(1000 * (time.process_time() - t0))
+    return cum, out
+
+
+def loop(repeats: int) -> None:
+    """``--loop``: the loop over after photos, each way of checking its before repeats, alternated each round."""
+    fm = facemetrics
+    modes = [m for m in LOOP_MODES if m != "once" or hasattr(_compare_mod, "check_before_repeats")]
+    a, reps, afters = loop_photos(fm)
+    runs = {}
+    for k in range(repeats + 1):
+        for n_rep in (1, 2):
+            for mode in (modes if k % 2 else modes[::-1]):
+                cum, out = _loop(fm, mode, a, reps[:n_rep], afters)
+                if k:  # the first round warms up
+                    runs.setdefault((n_rep, mode), []).append(cum)
+                if mode == "once" and k == 0:  # the same outputs as the check in every call (bit for bit)
+                    _, ref = _loop(fm, "every call", a, reps[:n_rep], afters)
+                    same = all(not differences(outputs(x), outputs(y)) for x, y in zip(out, ref))
+                    print(f"{n_rep} repeat(s): the check once gives {'the same' if same else 'OTHER'} outputs as "
+                          "the check in every call", flush=True)
+    print(f"\ncompare_photos in a loop over after photos of one before photo with its repeats (analyses given); "
+          f"cumulative CPU ms, medians of {repeats} rounds, and x the loop without the check (check_repeats=False)\n")
+    print("| before repeats | after photos | " + " | ".join(f"{m}: CPU ms (x none)" for m in modes) + " |")
+    print("|---|---|" + "---|" * len(modes))
+    for n_rep in (1, 2):
+        for n in LOOP_COUNTS:
+            med = {m: statistics.median(c[n - 1] for c in runs[n_rep, m]) for m in modes}
+            print(f"| {n_rep} | {n} | " + " | ".join(f"{med[m]:.0f} ({med[m] / med['none']:.2f})" for m in modes)
+                  + " |")
+    sys.stdout.flush()
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", metavar="REV")
     p.add_argument("--time", metavar="REV")
     p.add_argument("--profile", action="store_true")
+    p.add_argument("--loop", action="store_true", help="a loop over 8 after photos with before repeats: the repeat "
+                   "checks in every call, once, and none")
     p.add_argument("--small", action="store_true", help="--check on the test's five pairs only")
     p.add_argument("--repeats", type=int, default=5)
     args = p.parse_args()
@@ -276,6 +357,8 @@ def main() -> int:
         timing(args.time, args.repeats)
     if args.profile:
         profile()
+    if args.loop:
+        loop(args.repeats)
     return 0
 
 

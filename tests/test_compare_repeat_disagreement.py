@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 from pathlib import Path
 
 import cv2
@@ -17,9 +18,10 @@ import pandas as pd
 import pytest
 
 from conftest import SAMPLES
-from facemetrics import analyze_photo, compare_photos
+import facemetrics.compare as compare_module
+from facemetrics import SettingError, analyze_photo, compare_photos
 from facemetrics.cli import main
-from facemetrics.compare import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
+from facemetrics.compare import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE, check_before_repeats
 from facemetrics.compare.disagreement import result_dict, with_repeat_disagreement
 from facemetrics.compare.table import POSE_METRICS, UNCERTAIN
 
@@ -116,3 +118,70 @@ def test_the_check_needs_one_comparison_per_repeat(disagreeing):
     refused = dataclasses.replace(c, status="refused")
     assert with_repeat_disagreement(refused, "b.jpg", ["r.jpg"], [c]) is refused
     assert result_dict(c)["status"] == "warning" and len(result_dict(c)["rows"]) == len(c.changes)
+
+
+def _bytes(c) -> bytes:
+    """A comparison as the batch keeps it (``result_dict``), written with every float's repr (bit-exact)."""
+    return json.dumps(result_dict(c), sort_keys=True, default=str).encode()
+
+
+@pytest.fixture()
+def checks_made(monkeypatch):
+    """How many times compare_photos made the checks of its before repeats itself (each: one comparison per
+    repeat)."""
+    made = []
+    real = compare_module._repeat_checks
+    monkeypatch.setattr(compare_module, "_repeat_checks", lambda *a: made.append(1) or real(*a))
+    return made
+
+
+def test_repeats_checked_once_give_the_same_result_to_the_bit(moved, checks_made):
+    """A loop over after photos of one before photo with its repeats checks them once (check_before_repeats, then
+    ``repeats_checked=``): each call makes no check of its own and gives the bytes of the call that makes it, for
+    a repeat that agrees (the sample pair, the turned copy as the repeat) and one that disagrees (stop 40's
+    repro), the photos given as analyses."""
+    before, after, turned = (analyze_photo(str(p)) for p in (BEFORE, LIFTED, moved))
+    for repeat, other in ((turned, after), (after, turned)):
+        checked = check_before_repeats(before, [repeat])
+        assert len(checked.checks) == 1 and checked.checks[0].after is repeat
+        del checks_made[:]
+        reused = compare_photos(before, other, before_repeats=[repeat], repeats_checked=checked)
+        assert checks_made == []
+        fresh = compare_photos(before, other, before_repeats=[repeat])
+        assert checks_made == [1]
+        assert _bytes(reused) == _bytes(fresh)
+        assert reused.status == ("ok" if repeat is turned else "warning"), reused.messages
+
+
+def test_repeats_checked_once_match_photos_given_as_files(disagreeing, moved, checks_made):
+    """Photos given as files are analysed again by each call: the check made once is matched by their content
+    (the same names, files and landmarks) and reused; the result is the call's that checks them itself."""
+    checked = check_before_repeats(str(BEFORE), [str(LIFTED)])
+    del checks_made[:]
+    c = compare_photos(str(BEFORE), str(moved), before_repeats=[str(LIFTED)], repeats_checked=checked)
+    assert checks_made == [] and _bytes(c) == _bytes(disagreeing)
+    assert c.status == "warning" and _said(c) == [MSG_REPEATS_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT]
+
+
+def test_repeats_checked_for_other_photos_or_settings_are_refused(moved, checks_made):
+    """A check made for another before photo, other repeats or other settings is a caller's error (a clear
+    SettingError), not a silent reuse; one made with another analysis of the same photos (here its warnings
+    edited: what the face matching does to a chosen face) is not reused but made again, with the same result."""
+    before, after, turned = (analyze_photo(str(p)) for p in (BEFORE, LIFTED, moved))
+    checked = check_before_repeats(before, [turned])
+    with pytest.raises(SettingError, match="made for the before photo astronaut_before.jpg and its repeats moved.jpg"):
+        compare_photos(before, after, before_repeats=[after], repeats_checked=checked)
+    with pytest.raises(SettingError, match="made with mm_per_px=None"):
+        compare_photos(str(BEFORE), str(LIFTED), before_repeats=[str(moved)], repeats_checked=checked, ipd_mm=63)
+    with pytest.raises(SettingError, match="must be a RepeatCheck"):
+        compare_photos(before, after, before_repeats=[turned], repeats_checked=[checked])
+    with pytest.raises(SettingError, match="at least one repeat"):
+        check_before_repeats(before, [])
+    edited = check_before_repeats(dataclasses.replace(before, warnings=("edited",)), [turned])
+    del checks_made[:]
+    c = compare_photos(before, after, before_repeats=[turned], repeats_checked=edited)
+    assert checks_made == [1]
+    assert _bytes(c) == _bytes(compare_photos(before, after, before_repeats=[turned]))
+    # without the check, the check made beforehand is not read
+    raw = compare_photos(before, after, before_repeats=[turned], repeats_checked=edited, check_repeats=False)
+    assert _bytes(raw) == _bytes(compare_photos(before, after, before_repeats=[turned], check_repeats=False))

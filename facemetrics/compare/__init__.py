@@ -47,7 +47,8 @@ Method (details in ``docs/compare.md``)
    repeats as its repeats) and judged by the batch's rule on a session's before photos that disagree
    (:func:`~facemetrics.compare.disagreement.with_repeat_disagreement`): beyond the check's floor, status
    ``warning`` and the batch's two messages; at 2 floors or more every row but the pose rows reads
-   ``uncertain``.
+   ``uncertain``.  A loop over after photos of one before photo makes these checks once
+   (:func:`check_before_repeats`, then ``compare_photos(..., repeats_checked=)``).
 
 Sides are the subject's own (the subject's right is the image left of an
 unmirrored photo).
@@ -75,9 +76,11 @@ plain-language summary :func:`facemetrics.report.summary_lines`.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass
 from numbers import Real
 
 import cv2
@@ -146,7 +149,8 @@ from .table import (
 )
 
 __all__ = [
-    "compare_photos", "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
+    "compare_photos", "check_before_repeats", "RepeatCheck",
+    "Comparison", "Change", "Alignment", "MetricSpec", "METRICS", "COLUMNS", "POSE_METRICS",
     "VERDICT_WORDS", "WITHIN_NOISE", "UNCERTAIN", "REGISTERED_KINDS", "LOWER_FACE_KINDS", "verdict",
     "MSG_REPEATS_DISAGREE", "MSG_FLOORS_FROM_DISAGREEMENT",
     "registration_uncertain", "MAX_FOCAL_35MM_DIFFERENCE_MM", "MSG_LENSES", "different_lenses", "lens_messages",
@@ -258,7 +262,8 @@ def _check_scale_settings(before, after, mm_per_px, ipd_mm) -> None:
 
 def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per_px: float | None = None,
                    ipd_mm: float | None = None, noise_floors: dict | None = None,
-                   fast: bool = True, check_order: bool = True, check_repeats: bool = True) -> Comparison:
+                   fast: bool = True, check_order: bool = True, check_repeats: bool = True,
+                   repeats_checked: RepeatCheck | None = None) -> Comparison:
     """Compare a before and an after photo of one face.
 
     Parameters
@@ -310,6 +315,13 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         reads ``uncertain``.  ``facemetrics compare --before-repeat`` says the same.  The batch and the app
         pass False: they check a session's before photos against each other themselves (no-change
         comparisons; the session's message, once per session), and the finding would be said twice.
+    repeats_checked : RepeatCheck, optional
+        Those checks made beforehand (:func:`check_before_repeats` of this ``before`` and these
+        ``before_repeats``, the same ``mm_per_px`` and ``ipd_mm``), for a loop over after photos of one
+        before photo: each call then makes no check of its own, with the same result to the last bit.  A
+        before photo with several faces whose face matching this ``after`` chose another face (or analysed
+        otherwise) than the check's is checked afresh.  Not used with ``check_repeats=False`` or without
+        ``before_repeats``.
 
     Returns
     -------
@@ -327,26 +339,144 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         ``mm_per_px`` or ``ipd_mm`` outside the plausible range, or given for a
         photo handed in already analysed with another calibration (it would be
         ignored); ``noise_floors`` not a dict of known ``(metric, side)`` keys
-        to finite floors >= 0.  Raised before any photo is read.
+        to finite floors >= 0 (these raised before any photo is read); ``repeats_checked`` not a
+        :class:`RepeatCheck`, or made for other photos (another before photo or other repeats, by their names
+        and files) or other settings (raised once the photos are analysed, before the comparison).
     TypeError
         A photo of a kind :func:`facemetrics.load_photo` cannot take.
     """
     floors = _check_floors(noise_floors)
     _check_scale_settings(before, after, mm_per_px, ipd_mm)
-    before_repeats = _as_sequence(before_repeats, "before_repeats")
+    given_before, given_repeats = before, _as_sequence(before_repeats, "before_repeats")
+    before_repeats = given_repeats
     after_repeats = _as_sequence(after_repeats, "after_repeats")
+    reuse = repeats_checked is not None and check_repeats and bool(before_repeats)
+    if repeats_checked is not None and not isinstance(repeats_checked, RepeatCheck):
+        raise SettingError(f"repeats_checked must be a RepeatCheck (made by check_before_repeats), not "
+                           f"{type(repeats_checked).__name__}")
     with single_blas_thread(), one_comparison():  # work its steps share (the face matching's alignments)
+        if reuse:  # analysed as _compare analyses them (the same analyses), to be matched with the check's photos
+            before = _as_analysis(before, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+            before_repeats = tuple(_as_analysis(r, ipd_mm=ipd_mm, fast=fast) for r in before_repeats)
+            repeats_checked._check_made_for(before, before_repeats, mm_per_px, ipd_mm)
         c = _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, floors, fast, check_order)
     if not check_repeats or not before_repeats or c.status == "refused":
         return c
-    # the before repeats against the before photo: the batch's no-change check, judged by its one rule
-    checks = [compare_photos(c.before, rep, before_repeats=before_repeats[:i] + before_repeats[i + 1:],
-                             mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast,
-                             check_order=False,  # a before photo taken after the other is no order fault
-                             check_repeats=False)
-              for i, rep in enumerate(before_repeats)]
-    return with_repeat_disagreement(c, _given_name(before, c.before),
-                                    [_given_name(r, ch.after) for r, ch in zip(before_repeats, checks)], checks)
+    # the before repeats against the before photo: the batch's no-change check, judged by its one rule; made
+    # beforehand (repeats_checked) when it was made with the very face this comparison measured
+    if reuse and _face_print(c.before) == _face_print(repeats_checked.before):
+        checks = repeats_checked.checks
+    else:
+        checks = _repeat_checks(c.before, before_repeats, mm_per_px, ipd_mm, fast)
+    return with_repeat_disagreement(c, _given_name(given_before, c.before),
+                                    [_given_name(r, ch.after) for r, ch in zip(given_repeats, checks)], checks)
+
+
+def _repeat_checks(before: PhotoAnalysis, repeats: tuple, mm_per_px, ipd_mm, fast) -> tuple[Comparison, ...]:
+    """Each of ``repeats`` compared with ``before`` (the face a comparison measured), the other repeats as its
+    repeats: the batch's no-change check of a session's before photos (:func:`compare_photos`' ``check_repeats``)."""
+    return tuple(compare_photos(before, rep, before_repeats=repeats[:i] + repeats[i + 1:],
+                                mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast,
+                                check_order=False,  # a before photo taken after the other is no order fault
+                                check_repeats=False)
+                 for i, rep in enumerate(repeats))
+
+
+def _photo_print(x: PhotoAnalysis) -> tuple:
+    """Which photo ``x`` is: its name and its file's (or pixels') SHA-256."""
+    return x.name, (x.photo.sha256 if x.photo is not None else None)
+
+
+def _face_print(x: PhotoAnalysis) -> tuple:
+    """What a comparison reads of ``x``, as content (two analyses of one file with one setting give the same): the
+    photo (:func:`_photo_print`, the analysed size and decode scale), the status, the face measured and its
+    landmarks (their bytes' SHA-1), the scale and the warnings; the rest of an analysis is computed from these."""
+    photo = x.photo
+    pts = None if x.points is None else hashlib.sha1(np.ascontiguousarray(x.points).tobytes()).hexdigest()
+    return (_photo_print(x), None if photo is None else (photo.rgb.shape, photo.scale), x.status, x.error,
+            x.n_faces, (x.extra or {}).get("face"), pts, repr(x.calibration), tuple(x.warnings))
+
+
+@dataclass(frozen=True, eq=False)
+class RepeatCheck:
+    """A before photo's repeats checked against it once (:func:`check_before_repeats`), for
+    :func:`compare_photos` ``(before, after, before_repeats=..., repeats_checked=...)`` in a loop over after
+    photos: each call then reuses these checks instead of making them again (one comparison per repeat).
+
+    Attributes
+    ----------
+    before : PhotoAnalysis
+        The before photo's analysis the repeats were compared with.
+    repeats : tuple of PhotoAnalysis
+        The repeats' analyses, in the order given.
+    checks : tuple of Comparison
+        ``checks[i]``: ``before`` (first) against ``repeats[i]``, the other repeats as its repeats (default
+        noise floors for one repeat), without a check of its own; as many as ``repeats``.
+    mm_per_px, ipd_mm : float or None
+        The settings the checks were made with (the calls that reuse them must give the same).
+    """
+
+    before: PhotoAnalysis
+    repeats: tuple[PhotoAnalysis, ...]
+    checks: tuple[Comparison, ...]
+    mm_per_px: float | None = None
+    ipd_mm: float | None = None
+
+    def _check_made_for(self, before: PhotoAnalysis, repeats: tuple, mm_per_px, ipd_mm) -> None:
+        """Raise :class:`SettingError` unless these checks were made for ``before`` and ``repeats`` (by their
+        names and files, in order) with these settings."""
+        def names(xs):
+            return ", ".join(x.name for x in xs)
+
+        if [_photo_print(x) for x in (before, *repeats)] != [_photo_print(x) for x in (self.before, *self.repeats)]:
+            raise SettingError(f"repeats_checked was made for the before photo {self.before.name} and its repeats "
+                               f"{names(self.repeats)}, not for {before.name} and {names(repeats)} (by their names "
+                               "and files): make it with check_before_repeats of this call's before photo and "
+                               "repeats")
+        if (mm_per_px, ipd_mm) != (self.mm_per_px, self.ipd_mm):
+            raise SettingError(f"repeats_checked was made with mm_per_px={self.mm_per_px}, ipd_mm={self.ipd_mm}, "
+                               f"not mm_per_px={mm_per_px}, ipd_mm={ipd_mm}: give compare_photos the settings "
+                               "given to check_before_repeats")
+
+
+def check_before_repeats(before, repeats, *, mm_per_px: float | None = None, ipd_mm: float | None = None,
+                         fast: bool = True) -> RepeatCheck:
+    """The check :func:`compare_photos` makes of its before repeats (``check_repeats``: each repeat compared
+    with the before photo, the other repeats as its repeats), made once, for a loop over after photos of one
+    before photo (``compare_photos(..., repeats_checked=)``: the same results, one comparison per repeat
+    fewer in each call).
+
+    Parameters
+    ----------
+    before : str, path-like, bytes, file-like, Photo or PhotoAnalysis
+        The before photo (as :func:`compare_photos` takes it).
+    repeats : sequence
+        Its repeat photos (one photo alone counts as one repeat), at least one.
+    mm_per_px, ipd_mm : float, optional
+        As given to :func:`compare_photos` (the calls that reuse the check must give the same).
+    fast : bool
+        Allow the reduced decode of large JPEGs (see :func:`facemetrics.load_photo`).
+
+    Returns
+    -------
+    RepeatCheck
+        The analyses and the checks.  Pass the same photos to :func:`compare_photos` (as analyses:
+        ``before=check.before``, ``before_repeats=check.repeats``, or as the same files; the call analyses
+        photos given as files again).
+
+    Raises
+    ------
+    SettingError
+        No repeat given; ``mm_per_px`` or ``ipd_mm`` as :func:`compare_photos` raises.
+    """
+    _check_scale_settings(before, None, mm_per_px, ipd_mm)
+    repeats = _as_sequence(repeats, "repeats")
+    if not repeats:
+        raise SettingError("check_before_repeats needs at least one repeat photo of the before photo")
+    with single_blas_thread(), one_comparison():
+        a = _as_analysis(before, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+        reps = tuple(_as_analysis(r, ipd_mm=ipd_mm, fast=fast) for r in repeats)
+    return RepeatCheck(a, reps, _repeat_checks(a, reps, mm_per_px, ipd_mm, fast), mm_per_px, ipd_mm)
 
 
 def _given_name(x, analysis: PhotoAnalysis) -> str:
