@@ -211,9 +211,12 @@ def _timed(pkg, a, b, profiled: bool):
     return 1000 * (time.process_time() - t), 1000 * (time.perf_counter() - w)
 
 
-def timing(rev: str, repeats: int) -> None:
-    """Every kind of pair and both packages in turn within each repeat (the machine's load falls on all alike)."""
+def timing(rev: str, repeats: int, kinds: str | None = None) -> None:
+    """Every kind of pair (``kinds``: only those whose name holds one of these comma-separated words) and both
+    packages in turn within each repeat (the machine's load falls on all alike)."""
     new, old = packages(rev)
+    KINDS = {k: v for k, v in globals()["KINDS"].items()
+             if kinds is None or any(w.strip() in k for w in kinds.split(","))}
     names = (new.__name__, old.__name__)
     inputs, labels = {}, {}
     for kind, make in KINDS.items():
@@ -350,11 +353,12 @@ def main() -> int:
                    "checks in every call, once, and none")
     p.add_argument("--small", action="store_true", help="--check on the test's five pairs only")
     p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--kinds", help="--time: only the kinds of pair whose name holds one of these comma-separated words")
     args = p.parse_args()
     if args.check:
         return check(args.check, args.small)
     if args.time:
-        timing(args.time, args.repeats)
+        timing(args.time, args.repeats, args.kinds)
     if args.profile:
         profile()
     if args.loop:

@@ -6,6 +6,13 @@
     python bench/bench_mirrored.py --groups london,grid --csv /tmp/a.csv   # a part (groups: london, people,
     python bench/bench_mirrored.py --groups canada,debruine --csv /tmp/b.csv  # canada, debruine, grid)
     python bench/bench_mirrored.py --report /tmp/a.csv /tmp/b.csv         # the report of saved rows
+    python bench/bench_mirrored.py --groups london,people,canada_tune,people_canada_tune,debruine,grid_tune \
+        --csv /tmp/tune.csv --both-orders                # stop 43: the four fits of every row (tuning)
+    python bench/bench_mirrored.py --grid /tmp/tune.csv  # the candidate limits of both orders on saved rows
+    python bench/bench_mirrored.py --groups canada_held,people_canada_held,grid_held --csv /tmp/held.csv \
+        --both-orders                                    # ... held out, once (docs/robustness.md 'The mirror
+    python bench/bench_mirrored.py --grid /tmp/tune.csv /tmp/held.csv --held  # check on both orders')
+    python bench/bench_mirrored.py --grid docs/data/mirror_orders_pairs.csv --held  # the rows of 2026-12-05
 
 Every pair gets both upper-face residuals (robust RMS after alignment and the head-pose correction, mm):
 as taken (the one ``DIFFERENT_PEOPLE_RESIDUAL_MM`` reads) and with the after photo flipped left to right
@@ -30,6 +37,15 @@ ordered pair within each group).
 Tuning split (the limits were chosen on it): the 12 London faces and the first six GRID clips (sorted
 by name).  Reported apart: the 40 Canada faces, the debruine photos and the other five GRID clips.
 GRID frames (360 x 288) are enlarged x2 (bicubic) before they are analysed, as in bench_near_copies.py.
+
+Both orders (stop 43, ``--both-orders``): every row also holds the reverse fits ``reverse_mm`` = r(b, a) and
+``mirrored_reverse_mm`` = r(b, m(a)), and ``mirror_pose`` (:func:`facemetrics.compare.gate.mirrored_pose_matches`:
+whether the early check runs on a pair refused on the pose).  The groups then also split the Canada faces as
+``bench/accuracy.py`` ``canada_split`` does (``canada_tune`` / ``canada_held`` and their pairs of different
+people, ``people_canada_tune`` / ``people_canada_held``), the DeBruine photos are tuning rows and the GRID clips
+come as ``grid_tune`` / ``grid_held``.  ``--grid`` reads the candidate limits of the rule written before the
+run (docs/robustness.md 'The mirror check on both orders, its limits re-chosen'): D = the mean of both orders as
+taken, F = the mean of both flipped fits, refused when D > 0.6 mm, F < F_max and D >= k x F.
 """
 
 from __future__ import annotations
@@ -48,15 +64,23 @@ sys.path.insert(0, str(HERE.parent))
 
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
-from facemetrics.compare.measure import _measure  # noqa: E402
+from facemetrics.compare.measure import _measure, upper_face_residual  # noqa: E402
 
 from bench_near_copies import grid_frames  # noqa: E402  (the GRID clips' frames, enlarged 2x, as that bench reads them)
+from accuracy import canada_split  # noqa: E402  (the Canada tuning / held-out faces, fixed by sorted id)
 
 gt = importlib.import_module("facemetrics.compare.gate")  # the package exports its function gate under that name
 
 FACES = HERE.parent.parent / "shared" / "faces"
 N_TUNE_CLIPS = 6
 GRID_FRAMES = (0, 1, 5, 30, -1)
+#: --both-orders: the reverse fits of every row too (set by main)
+BOTH_ORDERS = [False]
+#: the candidates of stop 43's rule: the ratio k and the flipped limit F_max (mm)
+GRID_K = (1.10, 1.15, 1.20, 1.25, 1.30, 1.35, 1.40)
+GRID_F = (1.00, 1.05, 1.10, 1.15, 1.19, 1.25, 1.30, 1.35)
+#: the one order's limits of 2026-12-03 (the rule's reference)
+ONE_ORDER_K, ONE_ORDER_F, PRECONDITION_MM = 1.25, 1.19, 0.6
 #: the re-renders: name -> function of an analysis
 RENDERS = {"yaw+5": lambda a: sim.head_pose(a, yaw_deg=5.0), "yaw-5": lambda a: sim.head_pose(a, yaw_deg=-5.0),
            "pitch+3": lambda a: sim.head_pose(a, pitch_deg=3.0),
@@ -75,12 +99,16 @@ def _flip(rgb: np.ndarray) -> np.ndarray:
 def _row(split: str, group: str, kind: str, var: str, x, y) -> dict | None:
     if x is None or y is None:
         return None
-    r = float(_measure(x, y).alignment.residual_mm)
+    r = float(upper_face_residual(x, y) if BOTH_ORDERS[0] else _measure(x, y).alignment.residual_mm)  # equal
     rm = gt.mirrored_residual_mm(x, y)
     status, msgs = gt.gate(x, y)  # before any flow: the pose refusal, or a mirror image named there
     early = "ok" if status != "refused" else "mirrored" if msgs[0].startswith(gt.MSG_MIRRORED) else "pose"
-    return dict(split=split, group=group, kind=kind, var=var, before=x.name, after=y.name, residual_mm=r,
-                mirrored_mm=rm, ratio=r / rm if rm > 0 else np.inf, mirrored=gt.looks_mirrored(r, rm), early=early)
+    row = dict(split=split, group=group, kind=kind, var=var, before=x.name, after=y.name, residual_mm=r,
+               mirrored_mm=rm, ratio=r / rm if rm > 0 else np.inf, mirrored=gt.looks_mirrored(r, rm), early=early)
+    if BOTH_ORDERS[0]:
+        row.update(reverse_mm=gt.reverse_residual_mm(x, y), mirrored_reverse_mm=gt.mirrored_residual_mm(y, x),
+                   mirror_pose=gt.mirrored_pose_matches(x, y))
+    return row
 
 
 def face_rows(group: str, split: str, paths) -> list[dict]:
@@ -109,31 +137,118 @@ def london_rows() -> list[dict]:
     return rows
 
 
-def people_rows() -> list[dict]:
-    """Different people (must never be called mirrored either): every pair of the 12 London neutral faces."""
-    photos = [analyze_photo(p) for p in sorted((FACES / "london_ccby").glob("*_neutral.jpg"))]
-    return [_row("tune", "london", "people", "different people", x, y)
+def people_rows(paths=None, group: str = "london", split: str = "tune") -> list[dict]:
+    """Different people (must never be called mirrored either): every pair of the 12 London neutral faces
+    (or of ``paths``)."""
+    paths = sorted((FACES / "london_ccby").glob("*_neutral.jpg")) if paths is None else paths
+    photos = [analyze_photo(p) for p in paths]
+    return [_row(split, group, "people", "different people", x, y)
             for x, y in itertools.combinations([x for x in photos if x.ok], 2)]
+
+
+def canada_halves() -> tuple[list[Path], list[Path]]:
+    return canada_split(list((FACES / "canada_ccby").glob("*.jpg")))
+
+
+def one_order(df: pd.DataFrame, k: float = ONE_ORDER_K, f_max: float = ONE_ORDER_F) -> np.ndarray:
+    """The one order's verdict on saved rows (r(a, b), r(a, m(b))) at the limits ``k``, ``f_max``; a row
+    refused on the pose is called mirrored only where the mirrored pose matches (the early check)."""
+    r, m = df.residual_mm.to_numpy(float), df.mirrored_mm.to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        v = (r > PRECONDITION_MM) & (m < f_max) & (r >= k * m)
+    return np.where(df.early.to_numpy() != "ok", df.mirror_pose.to_numpy(bool) & v, v)
+
+
+def both_orders(df: pd.DataFrame, k: float, f_max: float) -> np.ndarray:
+    """Both orders' verdict on saved rows: D = mean(r(a, b), r(b, a)), F = mean(r(a, m(b)), r(b, m(a))) (a
+    failed fit, NaN: the other one alone), refused when D > 0.6 mm, F < ``f_max`` and D >= ``k`` x F."""
+    d = df[["residual_mm", "reverse_mm"]].to_numpy(float)
+    f = df[["mirrored_mm", "mirrored_reverse_mm"]].to_numpy(float)
+    with np.errstate(invalid="ignore"):
+        dm, fm = np.nanmean(d, axis=1), np.nanmean(f, axis=1)
+        v = (dm > PRECONDITION_MM) & (fm < f_max) & (dm >= k * fm)
+    return np.where(df.early.to_numpy() != "ok", df.mirror_pose.to_numpy(bool) & v, v)
+
+
+def _counts(df: pd.DataFrame, v: np.ndarray) -> tuple[int, int, int]:
+    kinds = df.kind.to_numpy()
+    return tuple(int(v[kinds == k].sum()) for k in ("mirror", "real", "people"))
+
+
+def grid_report(tune: pd.DataFrame, held: pd.DataFrame | None) -> None:
+    """Stop 43's rule on saved rows: every candidate's tuning counts, the choice, and (``held``) the held-out
+    counts of the choice and of the one order."""
+    n = {k: int((tune.kind == k).sum()) for k in ("mirror", "real", "people")}
+    base = _counts(tune, one_order(tune))
+    print(f"tuning rows: {n}; one order at ({ONE_ORDER_K}, {ONE_ORDER_F}): mirror images caught {base[0]}, "
+          f"real pairs called mirrored {base[1]}, different people {base[2]}")
+    print("   k  F_max  caught  real  people  people(one step looser)  meets")
+    meets = []
+    for i, k in enumerate(GRID_K):
+        for j, f in enumerate(GRID_F):
+            c = _counts(tune, both_orders(tune, k, f))
+            loose = _counts(tune, both_orders(tune, GRID_K[max(i - 1, 0)] - (0.05 if i == 0 else 0),
+                                             GRID_F[min(j + 1, len(GRID_F) - 1)] + (0.05 if j == len(GRID_F) - 1 else 0)))
+            ok = c[0] >= base[0] and c[1] == 0 and c[2] == 0 and loose[2] == 0
+            print(f"{k:5.2f} {f:5.2f} {c[0]:7d} {c[1]:5d} {c[2]:7d} {loose[2]:24d}  {'yes' if ok else '-'}")
+            if ok:
+                meets.append((-c[0], abs(k - ONE_ORDER_K) / 0.05 + abs(f - ONE_ORDER_F) / 0.05, f, k))
+    if not meets:
+        print("no candidate meets the rule: the one order stays")
+        return
+    _, _, f, k = min(meets)
+    v, v1 = both_orders(tune, k, f), one_order(tune)
+    print(f"chosen: k = {k}, F_max = {f} mm; tuning rows whose verdict differs from the one order's: "
+          f"{int((v != v1).sum())} of {len(tune)}")
+    for _, r in tune[v != v1].iterrows():
+        print(f"  {r.kind} {r.group} {r['var']}: {r.before} -> {r.after}  r {r.residual_mm:.3f} / {r.reverse_mm:.3f}, "
+              f"flipped {r.mirrored_mm:.3f} / {r.mirrored_reverse_mm:.3f}, early {r.early}")
+    d = np.abs(tune.residual_mm - tune.reverse_mm)
+    print(f"  |r(a, b) - r(b, a)| median {np.nanmedian(d):.3f}, max {np.nanmax(d):.3f} mm; "
+          f"|r(a, m(b)) - r(b, m(a))| median {np.nanmedian(np.abs(tune.mirrored_mm - tune.mirrored_reverse_mm)):.3f}, "
+          f"max {np.nanmax(np.abs(tune.mirrored_mm - tune.mirrored_reverse_mm)):.3f} mm")
+    for name, part in (("tuning", tune), ("held out", held)):
+        if part is None:
+            continue
+        nn = {kk: int((part.kind == kk).sum()) for kk in ("mirror", "real", "people")}
+        for lab, vv in (("both orders", both_orders(part, k, f)), ("one order", one_order(part))):
+            c = _counts(part, vv)
+            print(f"{name} {nn}: {lab}: mirror images caught {c[0]}, real pairs called mirrored {c[1]}, "
+                  f"different people {c[2]}")
+        for g, gp in part.groupby(["group", "kind"]):
+            print(f"   {g}: n {len(gp)}, both {int(both_orders(gp, k, f).sum())}, one {int(one_order(gp).sum())}")
+        # reported, not part of the rule: each row read with its photos swapped (the bench fits one order of each pair)
+        sw = part.rename(columns={"residual_mm": "reverse_mm", "reverse_mm": "residual_mm",
+                                  "mirrored_mm": "mirrored_reverse_mm", "mirrored_reverse_mm": "mirrored_mm"})
+        d1, d2 = one_order(part) != one_order(sw), both_orders(part, k, f) != both_orders(sw, k, f)
+        print(f"  {name}, photos swapped: the verdict changes on {int(d1.sum())} rows with the one order "
+              f"({', '.join(f'{kk} {int(d1[part.kind.to_numpy() == kk].sum())}' for kk in ('mirror', 'real', 'people'))}), "
+              f"{int(d2.sum())} with both; one order, swapped: "
+              f"different people called mirrored {int(one_order(sw)[sw.kind.to_numpy() == 'people'].sum())}, "
+              f"mirror images caught {int(one_order(sw)[sw.kind.to_numpy() == 'mirror'].sum())}")
 
 
 def debruine_rows() -> list[dict]:
     rows = []
+    split = "tune" if BOTH_ORDERS[0] else "report"  # stop 43: tuning rows (one person; no held-out DeBruine)
     for group in ("camera_distance", "pose_variation"):
         photos = [analyze_photo(p) for p in sorted((FACES / "debruine_cc0").glob(f"debruine_{group}_*.jpg"))]
         photos = [x for x in photos if x.ok]
         flipped = {x.name: _analysed(_flip(x.photo.rgb), x.name + "_m") for x in photos}
         for x in photos:
-            rows.append(_row("report", "debruine", "mirror", f"{group} plain", x, flipped[x.name]))
+            rows.append(_row(split, "debruine", "mirror", f"{group} plain", x, flipped[x.name]))
         for x, y in itertools.permutations(photos, 2):
-            rows.append(_row("report", "debruine", "real", group, x, y))
-            rows.append(_row("report", "debruine", "mirror", group, x, flipped[y.name]))
+            rows.append(_row(split, "debruine", "real", group, x, y))
+            rows.append(_row(split, "debruine", "mirror", group, x, flipped[y.name]))
     return rows
 
 
-def grid_rows() -> list[dict]:
+def grid_rows(only: str | None = None) -> list[dict]:
     rows = []
     for i, clip in enumerate(sorted((FACES / "grid_video_ccby").glob("*.mpg"))):
-        split = "tune" if i < N_TUNE_CLIPS else "report"
+        split = "tune" if i < N_TUNE_CLIPS else "held" if BOTH_ORDERS[0] else "report"
+        if only is not None and split != only:
+            continue
         frames = grid_frames(clip)
         ks = sorted({k % len(frames) for k in GRID_FRAMES})
         an = {k: _analysed(frames[k], f"{clip.stem}_{k}") for k in ks}
@@ -156,8 +271,10 @@ def report(df: pd.DataFrame) -> None:
         df = df.assign(mirrored=np.where(df.early != "ok", df.early == "mirrored", df.mirrored))
     print(f"\nlimits: checked above {gt.MAX_ALIGNMENT_RESIDUAL_MM} mm, flipped fit below "
           f"{gt.MIRROR_MAX_FLIPPED_MM} mm and >= {gt.MIRROR_MIN_RATIO} x better")
-    for split in ("tune", "report"):
+    for split in ("tune", "report", "held"):
         d = df[df.split == split]
+        if d.empty:
+            continue
         print(f"\n== {split} ==")
         print(d.groupby(["kind", "group", "var"]).agg(
             n=("mirrored", "size"), called_mirrored=("mirrored", "sum"),
@@ -188,14 +305,28 @@ def main() -> None:
     ap.add_argument("--csv", help="write every pair's row here")
     ap.add_argument("--groups", default="london,people,canada,debruine,grid", help="the groups of pairs to measure")
     ap.add_argument("--report", nargs="+", metavar="CSV", help="report the rows of these --csv files instead")
+    ap.add_argument("--both-orders", action="store_true", help="every row's reverse fits too (stop 43)")
+    ap.add_argument("--grid", nargs="+", metavar="CSV", help="stop 43's candidate limits on the tuning rows (split "
+                    "'tune') of these saved --both-orders rows")
+    ap.add_argument("--held", action="store_true", help="... and the choice on their held-out rows (split 'held')")
     args = ap.parse_args()
+    BOTH_ORDERS[0] = args.both_orders
+    if args.grid:
+        df = pd.concat([pd.read_csv(f) for f in args.grid], ignore_index=True)
+        grid_report(df[df.split == "tune"], df[df.split == "held"] if args.held else None)
+        return
     if args.report:
         report(pd.concat([pd.read_csv(f) for f in args.report], ignore_index=True))
         return
     if not FACES.is_dir():
         sys.exit(f"{FACES} is absent")
     make = {"london": london_rows, "debruine": debruine_rows, "grid": grid_rows, "people": people_rows,
-            "canada": lambda: face_rows("canada", "report", sorted((FACES / "canada_ccby").glob("*.jpg")))}
+            "canada": lambda: face_rows("canada", "report", sorted((FACES / "canada_ccby").glob("*.jpg"))),
+            "canada_tune": lambda: face_rows("canada", "tune", canada_halves()[0]),
+            "canada_held": lambda: face_rows("canada", "held", canada_halves()[1]),
+            "people_canada_tune": lambda: people_rows(canada_halves()[0], "canada", "tune"),
+            "people_canada_held": lambda: people_rows(canada_halves()[1], "canada", "held"),
+            "grid_tune": lambda: grid_rows("tune"), "grid_held": lambda: grid_rows("held")}
     rows = []
     for group in args.groups.split(","):
         rows += make[group]()
