@@ -474,7 +474,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None, *, layo
     Raises
     ------
     ValueError
-        ``layout`` is not one of :data:`LAYOUTS`.
+        ``layout`` is not "wide" or "narrow" (no "column" layout: *My study* shows it in 2/5 of the page).
     SeriesError
         ``levels`` is not a levels table (as :func:`facemetrics.decay.analyze_regimen`), or
         ``regimen`` has no rows (nothing to plot) or lacks a column the plot needs.
