@@ -234,6 +234,8 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style, *, n
         fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
         parts.append((metric, use_side, mdf, fits))
     panel_in = 0.72 * panel_w + 5 * line_in  # the plot, its title, tick labels and 2-line x label
+    if ncols > 1:
+        panel_in += line_in  # a title of two lines
     legend_in = []
     for metric, use_side, mdf, fits in parts:  # the legend's lines, counted as they will be wrapped
         unit = _panel_unit(mdf, fits)
@@ -252,6 +254,14 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style, *, n
         ax, leg = axes[2 * r, k], axes[2 * r + 1, k]
         _draw_timeline_panel(ax, mdf, fits, result, metric=metric, side=use_side, font=font, chars=chars,
                              legend_ax=leg, **style)
+        if ncols > 1:  # from its column's left edge, not its panel's (inset by the y axis' labels): its lines
+            # were sized for the column, and ran past the figure's right edge from the panel's (h5, 2026-12-05)
+            from matplotlib.transforms import blended_transform_factory
+
+            legend = leg.get_legend()
+            legend.set_bbox_to_anchor((k / ncols + 0.01, 1.0), blended_transform_factory(fig.transFigure,
+                                                                                         leg.transAxes))
+            ax.set_title(_wrap(f"{metric} ({use_side})", 3 * chars // 4), fontsize=font)  # centred on the panel
     for i in range(len(parts), nrows * ncols):  # an odd panel's empty neighbour
         r, k = divmod(i, ncols)
         axes[2 * r, k].set_visible(False)

@@ -403,3 +403,20 @@ def test_narrow_validation_text_is_readable_at_a_phones_width(validation_tables,
     assert Image.open(tmp_path / "v.png").size[0] >= 3 * PHONE_PX
     with pytest.raises(ValueError, match="layout must be one of wide, narrow"):
         plots.plot_validation(rec, nuis, folds, layout="column")
+
+
+def test_column_timeline_legends_of_two_floors_stay_inside_the_figure():
+    """A column figure's legends begin at their column's left edge: from the panel's (inset by the y axis' labels)
+    the longest entry, "noise floor (largest drawn) microcurrent ±0.44 mm, rf ±0.94 mm" (treatments with their own
+    floors, as h14's store had), ran past the figure's right edge (My study at 1366 x 768, 2026-12-05)."""
+    from test_series import MC_TIMES, RF_TIMES, simulate
+
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0, noise_floor=0.44)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5, noise_floor=0.94)
+    df = pd.DataFrame(rows)
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    fig = plots.plot_timeline(two, analyze_series(two), layout="column")
+    entries = [t.get_text().replace("\n", " ") for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert "noise floor (largest drawn) microcurrent ±0.44 mm, rf ±0.94 mm" in entries
+    _check_readable(fig, COLUMN_MIN_PX)
