@@ -104,8 +104,10 @@ def md(text) -> str:
 #: My study's photo table (846 px at 390 px; at 1366 x 768 with the sidebar open the page's content is 906 px);
 #: "s" a photo's figures beside its card (500 px, :data:`FIGURE_COLUMNS`; the column is 600 px at 1366 x 768)
 #: "f" the comparison's figure in its 3/5 column (356 px on a 390 px phone, about 530 px at 1366 x 768 with the
-#: sidebar open, about 410 px on a 768 px tablet: plots.comparison_overlay's layouts)
-NARROW_PX = {"": 860, "s": 520, "f": 480}
+#: sidebar open, about 410 px on a 768 px tablet: plots.comparison_overlay's layouts; the "column" layout above,
+#: its text 1/50 of its width: 9.6 px at 480 px); "t" the Timeline table in its expander (its 41 columns take
+#: 4560 px: the compact form on a phone, 322 px, the wide grid at 1366 x 768, about 870 px)
+NARROW_PX = {"": 860, "s": 520, "f": 480, "t": 640}
 
 #: CSS of the wide / compact pairs drawn by :func:`fitted`: a CSS container query on the width of the pair's own
 #: container (not the window's: the sidebar takes 300 px of it), no script.  At 390 px (a phone) the
@@ -348,18 +350,31 @@ def safe_compare(pair: "Pair"):
 
 def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
     """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session):
-    ``(table, png, reason)``; no plot (None) and the result's ``reason`` when nothing could be fitted."""
+    ``(table, png, reason)``, the plot drawn for a phone (``layout="narrow"``); no plot (None) and the result's
+    ``reason`` when nothing could be fitted.  The plot for a desktop's column: :func:`timeline_column_png`."""
+    return _timeline_fit(changes, metrics)[:3]
+
+
+def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
+    """:func:`timeline`'s plot drawn for a desktop's column (``layout="column"``: two panels a row, text 1/50 of
+    the width), from the same fit; None when nothing could be fitted."""
+    return _timeline_fit(changes, metrics)[3]
+
+
+def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
     def run():
         sub = changes[changes["metric"].isin(metrics)]
         try:
             result = fm_decay.analyze_series(sub, metrics=list(metrics))
         except fm.SeriesError as exc:  # a table the fit refuses (e.g. a row without a side): say why
-            return None, None, str(exc)
+            return None, None, str(exc), None
         if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
-            return result.to_frame(), None, result.reason
-        # one panel a row, text a share of the width: the plot's column is 356 px wide on a phone, 530 at 1366 px
-        fig = fm_plots.plot_timeline(sub, result, layout="narrow")
-        return result.to_frame(), png_bytes_of_figure(fig, fm_plots.NARROW_DPI), ""
+            return result.to_frame(), None, result.reason, None
+        # text a share of the width: one panel a row on a phone (356 px wide), two a row in a desktop's column
+        # (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2 panels; h5, 2026-12-05)
+        figs = [fm_plots.plot_timeline(sub, result, layout=layout) for layout in ("narrow", "column")]
+        narrow, column = (png_bytes_of_figure(f, fm_plots.NARROW_DPI) for f in figs)
+        return result.to_frame(), narrow, "", column
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
     return session_memo("timeline", (digest, metrics), run)
@@ -1385,15 +1400,19 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 show_headline(head, page_headline(frame, cmp.messages, result))
                 draw_table(table_box)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
-    return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over)}
+    return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over())}
 
 
-def comparison_figure(pair: Pair, cmp, label: str) -> np.ndarray:
-    """The comparison's figure under its table, in the view chosen (side by side, overlay, folds); returns the
-    side-by-side figure (RGB, the ``overlay.png`` download) whichever view is shown."""
+def comparison_figure(pair: Pair, cmp, label: str):
+    """The comparison's figure under its table, in the view chosen (side by side, overlay, folds); returns a
+    callable giving the CLI's side-by-side figure (RGB, the ``overlay.png`` download, drawn when asked for)
+    whichever view is shown."""
     view = st.segmented_control("View", ["Side by side", "Overlay", "Folds"], default="Side by side",
                                 key=f"view-{label}")
-    over = comparison_image(pair_key(pair), cmp)
+
+    def over() -> np.ndarray:
+        return comparison_image(pair_key(pair), cmp)
+
     if view == "Overlay":
         mix = st.slider("Before ← → after", 0.0, 1.0, 0.5, 0.05, key=f"mix-{label}")
         c1, _ = st.columns([2, 1])
@@ -1407,9 +1426,12 @@ def comparison_figure(pair: Pair, cmp, label: str) -> np.ndarray:
                  width="stretch")
     else:
         # a phone's width: the photos and the map stacked, text a share of the width (plots.comparison_overlay's
-        # "narrow" layout); a desktop's: side by side, as the CLI writes it (a CSS container query shows one)
+        # "narrow" layout); a desktop's column: the photos side by side, the map under them, text 1/50 of the
+        # width ("column": the CLI's figure, 16.5 in wide, had 2.6-3.6 px text in its 528 px at 1366 x 768;
+        # h5, 2026-12-05); a CSS container query shows one
         wide, compact = fitted(f"cmpfig-{hashlib.sha1(label.encode()).hexdigest()[:8]}", size="f")
-        wide.image(over, caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
+        wide.image(comparison_image(pair_key(pair), cmp, "column"),
+                   caption="aligned side by side: jaw contours and vertical displacement (mm)", width="stretch")
         compact.image(comparison_image(pair_key(pair), cmp, "narrow"),
                       caption="aligned: jaw contours and vertical displacement (mm)", width="stretch")
     return over
@@ -1542,7 +1564,7 @@ def comparison_image(key: tuple, cmp, layout: str = "wide") -> np.ndarray:
     """:func:`facemetrics.plots.comparison_overlay`: the aligned pair with jaw contours and the
     vertical-displacement map in mm; memoised per session.  ``layout`` "wide": the same figure as ``facemetrics
     compare`` writes; "narrow": stacked for a phone's width, at 200 dpi (1200 px wide: sharp at a phone's 3 device
-    px a CSS px)."""
+    px a CSS px); "column": a desktop page's column (two photos a row), at 200 dpi (1600 px wide)."""
     from facemetrics.plots import comparison_overlay
 
     if layout == "wide":
@@ -1569,8 +1591,10 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.info(md(why))
         return {"long.csv": csv_bytes(changes)}
     left, right = st.columns([3, 2], gap="medium")
-    with left:
-        st.image(png, width="stretch", caption=timeline_caption(table))
+    with left:  # a phone's figure below 480 px of column, a desktop's above (a CSS container query shows one)
+        wide, compact = fitted("timeline-plot", size="f")
+        wide.image(timeline_column_png(changes, tuple(metrics)), width="stretch", caption=timeline_caption(table))
+        compact.image(png, width="stretch", caption=timeline_caption(table))
     with right:
         with_mean = set(table.loc[table["side"] == "mean", "metric"])
         for r in table[table["subject"].map(fm_report.is_pooled).astype(bool)].itertuples():
@@ -1580,11 +1604,65 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
             st.markdown(f"**{md(r.treatment)} · {r.metric}{side}**: half-life {fmt_h(r)} · "
                         f"verdict **{r.verdict}**  \n{r.reason}")
     with st.expander("Timeline table"):
-        st.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS)
+        # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
+        wide, compact = fitted("timeline-table", size="t")
+        wide.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS)
+        with compact:
+            st.table(md_cells(timeline_compact(table)), hide_index=True)
+            labels = [timeline_fit_label(r) for r in table.itertuples()]
+            if labels:
+                k = st.selectbox("Every column of", range(len(labels)), format_func=labels.__getitem__,
+                                 key="tl-row")
+                st.table(md_cells(timeline_row_columns(table.iloc[k if k is not None else 0])), hide_index=True)
         st.caption(TIMELINE_TABLE_NOTE)
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one); the plot as
     # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04)
     return {"timeline.csv": csv_bytes(table), "timeline.png": png, "long.csv": csv_bytes(changes)}
+
+
+def timeline_fit_label(r) -> str:
+    """A timeline row's fit in words: ``treatment · metric, side``, and the subject when it is one subject's own
+    fit (the pooled fit's has none)."""
+    who = "" if fm_report.is_pooled(getattr(r, "subject", None)) else f" · subject {r.subject}"
+    return f"{r.treatment} · {r.metric}, {r.side}{who}"
+
+
+def _ci_text(r, name: str, dp: int, unit: str, sign: str = "") -> str:
+    """Row ``r``'s figure ``name`` with its 95 % CI (``name_ci_low`` / ``name_ci_high``) and ``unit``:
+    ``+1.21 mm (95 % CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the bootstrap gave none."""
+    v = _num(getattr(r, name, float("nan")))
+    if not math.isfinite(v):
+        return "n/a"
+    lo, hi = _num(getattr(r, f"{name}_ci_low", float("nan"))), _num(getattr(r, f"{name}_ci_high", float("nan")))
+    text = _unit_text(f"{v:{sign}.{dp}f}", unit)
+    if math.isfinite(lo) and math.isfinite(hi):
+        text += f" (95 % CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"
+    return text
+
+
+def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
+    """The Timeline table as a phone shows it (:func:`fitted`): ``verdict`` first, the fit in words
+    (:func:`timeline_fit_label`), the change at 24 h and the half-life, each with its 95 % CI and unit (changes in
+    the row's ``unit`` with 2 decimals, hours with 1, as the wide table shows them); one row per fit, as the wide
+    table.  Every column of one fit: :func:`timeline_row_columns`."""
+    rows = []
+    for r in table.itertuples():
+        resolved = fm_report.decay_resolved(r._asdict())
+        rows.append({"verdict": "" if pd.isna(r.verdict) else str(r.verdict), "fit": timeline_fit_label(r),
+                     "change at 24 h": _ci_text(r, "change_24h", 2, "" if pd.isna(r.unit) else r.unit, "+"),
+                     "half-life": _ci_text(r, "half_life_h", 1, "h") if resolved else "not resolved"})
+    return pd.DataFrame(rows, columns=["verdict", "fit", "change at 24 h", "half-life"])
+
+
+def timeline_row_columns(row: pd.Series) -> pd.DataFrame:
+    """One Timeline table row's every column, one a line (``column``, ``value``): what the wide table's row says,
+    readable at a phone's width; numbers with 6 significant digits (timeline.csv keeps every digit)."""
+    def text(v) -> str:
+        if isinstance(v, (float, np.floating)):
+            return "" if not math.isfinite(v) else f"{v:.6g}"
+        return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+    return pd.DataFrame({"column": list(row.index), "value": [text(v) for v in row.values]})
 
 
 def _timeline_table_columns() -> dict:
@@ -1725,6 +1803,11 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     return {"table": table, "files": files, "figures": figures, "notes": notes, "error": error}
 
 
+#: :func:`study_figures`' key of the timeline drawn for a desktop's column (``layout="column"``; not a file of the
+#: study's ZIP)
+STUDY_TIMELINE_COLUMN = "timeline (column)"
+
+
 def study_figures(fits) -> dict[str, bytes]:
     """*My study*'s plots drawn at a phone's width (:func:`facemetrics.plots.plot_timeline` and
     :func:`~facemetrics.plots.plot_regimen`, ``layout="narrow"``, :data:`facemetrics.plots.NARROW_DPI`) from the
@@ -1736,6 +1819,9 @@ def study_figures(fits) -> dict[str, bytes]:
     try:
         out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow"),
                                                   fm_plots.NARROW_DPI)
+        # a desktop's column: two panels a row (the narrow one was about 2700 px tall in 437 px at 1366 x 768)
+        out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(
+            fm_plots.plot_timeline(fits.changes, fits.result, layout="column"), fm_plots.NARROW_DPI)
         if fits.regimen is not None:
             out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
                                                                            layout="narrow"), fm_plots.NARROW_DPI)
@@ -2035,14 +2121,17 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
         st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
-    # drawn at a phone's width (study_figures): the page's width on a phone (columns stack), half of it on a
-    # desktop (453 px at 1366 x 768 with the sidebar open): text 10.5-13 px either way
+    # drawn at a phone's width (study_figures): the page's width on a phone (columns stack); on a desktop the
+    # timeline in 3/5 of the page drawn for it (two panels a row, text 1/50 of its width: the phone's one was
+    # about 2700 px tall in half the page, 437 px; h5, 2026-12-05), the regimen in 2/5 drawn for a phone
     figures = rep.get("figures", {})
     if figures:
-        cols = st.columns(2, gap="medium")
+        cols = st.columns([3, 2], gap="medium")
         if "timeline.png" in figures:
-            cols[0].image(figures["timeline.png"], caption="change after each session vs hours since treatment",
-                          width="stretch")
+            caption = "change after each session vs hours since treatment"
+            wide, compact = fitted("study-timeline", cols[0], size="f")
+            wide.image(figures.get(STUDY_TIMELINE_COLUMN, figures["timeline.png"]), caption=caption, width="stretch")
+            compact.image(figures["timeline.png"], caption=caption, width="stretch")
         if "regimen.png" in figures:
             cols[1].image(figures["regimen.png"],
                           caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")

@@ -28,9 +28,10 @@ from .jaw import jaw_metrics
 
 __all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
 
-#: the layouts of :func:`plot_timeline` and :func:`comparison_overlay`: "wide" (the CLI's PNGs, a desktop's
-#: page) and "narrow" (a phone's width, or a column of a few hundred px: the app)
-LAYOUTS = ("wide", "narrow")
+#: the layouts of the figures: "wide" (the CLI's PNGs, a desktop's page), "narrow" (a phone's width: one panel a
+#: row, text :data:`NARROW_CAP_PER_WIDTH` of the width) and "column" (a desktop page's column, 480-1000 px: two
+#: panels a row, text :data:`COLUMN_CAP_PER_WIDTH` of the width; :func:`comparison_overlay`, :func:`plot_timeline`)
+LAYOUTS = ("wide", "narrow", "column")
 
 #: width of a "narrow" figure; its text is sized relative to it (:data:`NARROW_CAP_PER_WIDTH`), so only the
 #: number of characters a line holds (about 40) depends on it
@@ -40,6 +41,14 @@ NARROW_WIDTH_IN = 6.0
 #: shown 356 px wide (a 390 px phone's content), 9.4 px at 320 px (a 360 px phone).  The desktop figures' 7-11 pt
 #: was 3-4 px at 390 px (the app on a phone, 2026-12-05; the fold overlay's legend: 1 / 28, overlay.py)
 NARROW_CAP_PER_WIDTH = 1 / 34
+
+#: width of a "column" figure (two panels a row)
+COLUMN_WIDTH_IN = 8.0
+
+#: cap height of every text of a "column" figure, as a share of its width: 9.6 px shown 480 px wide (the narrowest
+#: the app shows it: app.NARROW_PX["f"]), 10.7 px at 536 px (the comparison's column at 1366 x 768, sidebar open).
+#: The wide comparison figure's 8-11 pt text was 2.6-3.6 px there (h5, 2026-12-05)
+COLUMN_CAP_PER_WIDTH = 1 / 50
 
 #: resolution of a "narrow" figure's PNG: 1200 px for its 6 in, over 3 times the 356 px a 390 px phone shows it
 #: and over twice the 530 px of the app's column at 1366 px (sharp on a phone's 3 device px a CSS px; it was 110 dpi,
@@ -51,9 +60,9 @@ NARROW_DPI = 200
 _UNIT_WORDS = ("mm²", "mm", "deg", "index", "px", "%", "h", "day", "days", "week", "weeks", "µA", "cm", "ratio")
 
 
-def _check_layout(layout: str) -> None:
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+def _check_layout(layout: str, allowed=LAYOUTS) -> None:
+    if layout not in allowed:
+        raise ValueError(f"layout must be one of {', '.join(allowed)}, not {layout!r}")
 
 
 def _cap_per_em() -> float:
@@ -63,10 +72,11 @@ def _cap_per_em() -> float:
     return float(TextPath((0, 0), "H", size=1.0).get_extents().height)
 
 
-def narrow_font_pt(width_in: float = NARROW_WIDTH_IN) -> float:
+def narrow_font_pt(width_in: float = NARROW_WIDTH_IN, cap_per_width: float = NARROW_CAP_PER_WIDTH) -> float:
     """Font size (pt) of a "narrow" figure ``width_in`` inches wide: its cap height is :data:`NARROW_CAP_PER_WIDTH`
-    of the width, however the figure is scaled when shown."""
-    return width_in * 72.0 * NARROW_CAP_PER_WIDTH / _cap_per_em()
+    (or ``cap_per_width``: a "column" figure's :data:`COLUMN_CAP_PER_WIDTH`) of the width, however the figure is
+    scaled when shown."""
+    return width_in * 72.0 * cap_per_width / _cap_per_em()
 
 
 def _quantity_spaces(units=(), of: bool = True) -> re.Pattern:
@@ -143,11 +153,13 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     side : str, optional
         Side to draw; default ``"mean"`` when a metric has it, else one
         panel per side (right, then left).
-    layout : {"wide", "narrow"}
+    layout : {"wide", "narrow", "column"}
         "wide" (default; the CLI's ``timeline.png``): two panels a row, 6.4 in each, text 7-10 pt.
-        "narrow" (the app): one panel a row, :data:`NARROW_WIDTH_IN` wide, every text's cap height
+        "narrow" (the app on a phone): one panel a row, :data:`NARROW_WIDTH_IN` wide, every text's cap height
         :data:`NARROW_CAP_PER_WIDTH` of the width (10.5 px shown 356 px wide), the legend in one column
-        under its panel, its entries wrapped.
+        under its panel, its entries wrapped.  "column" (the app on a desktop): as "narrow" but two panels a
+        row, :data:`COLUMN_WIDTH_IN` wide, every text's cap height :data:`COLUMN_CAP_PER_WIDTH` of the width
+        (9.6 px shown 480 px wide).  "narrow" and "column" PNGs are :data:`NARROW_DPI`.
 
     Returns
     -------
@@ -180,8 +192,10 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
     panels = _timeline_panels(df, result, metrics, side)
-    if layout == "narrow":
-        fig = _narrow_timeline(df, result, panels, style)
+    if layout in ("narrow", "column"):
+        fig = (_narrow_timeline(df, result, panels, style) if layout == "narrow" else
+               _narrow_timeline(df, result, panels, style, ncols=min(len(panels), 2), width=COLUMN_WIDTH_IN,
+                                cap=COLUMN_CAP_PER_WIDTH))
         if path is not None:
             write_bytes(figure_png(fig, dpi=NARROW_DPI), path)
         return fig
@@ -202,13 +216,16 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     return fig
 
 
-def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style):
+def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style, *, ncols: int = 1,
+                     width: float = NARROW_WIDTH_IN, cap: float = NARROW_CAP_PER_WIDTH):
     """:func:`plot_timeline`'s "narrow" layout: each panel above its legend, one a row, every text
-    :func:`narrow_font_pt`."""
+    :func:`narrow_font_pt`; its "column" layout with ``ncols`` 2, ``width`` :data:`COLUMN_WIDTH_IN` and ``cap``
+    :data:`COLUMN_CAP_PER_WIDTH`: two panels a row, each legend under its panel."""
     from matplotlib.figure import Figure
 
-    font = narrow_font_pt()
-    chars = _narrow_chars(font)
+    font = narrow_font_pt(width, cap)
+    panel_w = width / ncols
+    chars = _narrow_chars(font, panel_w)
     line_in = 1.25 * font / 72.0
     parts = []
     for metric, use_side in panels:
@@ -216,21 +233,39 @@ def _narrow_timeline(df: pd.DataFrame, result: SeriesResult, panels, style):
         mdf = mdf[mdf["side"] == use_side]
         fits = [f for f in result.pooled() if f.metric == metric and f.side == use_side]
         parts.append((metric, use_side, mdf, fits))
-    panel_in = 0.72 * NARROW_WIDTH_IN + 5 * line_in  # the plot, its title, tick labels and 2-line x label
-    heights = []
+    panel_in = 0.72 * panel_w + 5 * line_in  # the plot, its title, tick labels and 2-line x label
+    if ncols > 1:
+        panel_in += line_in  # a title of two lines
+    legend_in = []
     for metric, use_side, mdf, fits in parts:  # the legend's lines, counted as they will be wrapped
         unit = _panel_unit(mdf, fits)
         nf, delta = _panel_floor(mdf, fits), _panel_margins(mdf, fits, result, unit)
         handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta, **style)
-        heights.append(panel_in)
-        heights.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3, (unit,)).count("\n") + 1
-                                                  for h in handles))
-    fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
-    axes = fig.subplots(len(heights), 1, squeeze=False, gridspec_kw=dict(height_ratios=heights)).ravel()
+        legend_in.append(0.3 + line_in * 1.15 * sum(_wrap(h.get_label(), chars - 3, (unit,)).count("\n") + 1
+                                                    for h in handles))
+    nrows = math.ceil(len(parts) / ncols)
+    heights = []
+    for r in range(nrows):  # a row of panels, then their legends (the row's longest)
+        heights += [panel_in, max(legend_in[r * ncols:(r + 1) * ncols])]
+    fig = Figure(figsize=(width, sum(heights)), layout="constrained")
+    axes = fig.subplots(len(heights), ncols, squeeze=False, gridspec_kw=dict(height_ratios=heights))
     for i, (metric, use_side, mdf, fits) in enumerate(parts):
-        ax, leg = axes[2 * i], axes[2 * i + 1]
+        r, k = divmod(i, ncols)
+        ax, leg = axes[2 * r, k], axes[2 * r + 1, k]
         _draw_timeline_panel(ax, mdf, fits, result, metric=metric, side=use_side, font=font, chars=chars,
                              legend_ax=leg, **style)
+        if ncols > 1:  # from its column's left edge, not its panel's (inset by the y axis' labels): its lines
+            # were sized for the column, and ran past the figure's right edge from the panel's (h5, 2026-12-05)
+            from matplotlib.transforms import blended_transform_factory
+
+            legend = leg.get_legend()
+            legend.set_bbox_to_anchor((k / ncols + 0.01, 1.0), blended_transform_factory(fig.transFigure,
+                                                                                         leg.transAxes))
+            ax.set_title(_wrap(f"{metric} ({use_side})", 3 * chars // 4), fontsize=font)  # centred on the panel
+    for i in range(len(parts), nrows * ncols):  # an odd panel's empty neighbour
+        r, k = divmod(i, ncols)
+        axes[2 * r, k].set_visible(False)
+        axes[2 * r + 1, k].set_visible(False)
     return fig
 
 
@@ -449,7 +484,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None, *, layo
     Raises
     ------
     ValueError
-        ``layout`` is not one of :data:`LAYOUTS`.
+        ``layout`` is not "wide" or "narrow" (no "column" layout: *My study* shows it in 2/5 of the page).
     SeriesError
         ``levels`` is not a levels table (as :func:`facemetrics.decay.analyze_regimen`), or
         ``regimen`` has no rows (nothing to plot) or lacks a column the plot needs.
@@ -458,7 +493,7 @@ def plot_regimen(levels: pd.DataFrame, regimen: pd.DataFrame, path=None, *, layo
     """
     from matplotlib.figure import Figure
 
-    _check_layout(layout)
+    _check_layout(layout, ("wide", "narrow"))
     df = regimen_levels(levels)  # the points the fit used, labelled as its rows are ("(no treatment)", ...)
     _check_table(regimen, "regimen", _REGIMEN_PLOT_COLUMNS, SeriesError)
     keys = [(r.treatment, r.metric, r.side) for r in regimen.itertuples()]
@@ -590,7 +625,8 @@ def _check_table(table, name: str, columns, error=ValueError) -> None:
 # --- the validation's report card ----------------------------------------------
 
 
-def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.DataFrame, path=None):
+def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.DataFrame, path=None, *,
+                    layout: str = "wide"):
     """The three panels of ``validation.png`` (:func:`facemetrics.validate.run_validation`).
 
     1. Recovered vs true lift: one series of points per metric (``measured_mm``
@@ -610,27 +646,41 @@ def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.Da
         ``folds.csv``: column ``darkening`` (fraction, 0-1), then one
         ``nlf_depth`` change column per side (index, unitless).
     path : str or os.PathLike, optional
-        When given, the figure is saved there (format from the suffix, 100 dpi).
+        When given, the figure is saved there (format from the suffix; 100 dpi "wide", :data:`NARROW_DPI`
+        "narrow").
+    layout : {"wide", "narrow"}
+        "wide" (default; ``facemetrics validate``'s ``validation.png``): the three panels side by side, 13 in
+        wide, legends 7 pt.  "narrow" (a phone's width): one panel a row, :data:`NARROW_WIDTH_IN` wide, each
+        legend under its panel, every text's cap height :data:`NARROW_CAP_PER_WIDTH` of the width (10.5 px shown
+        356 px wide; the wide figure's 7-12 pt text was 1.9-3.3 px there), each wrapped to the width.
 
     Returns
     -------
     matplotlib.figure.Figure
-        13 x 4 inches, three axes: recovery, nuisances, fold index.
+        "wide": 13 x 4 inches, three axes: recovery, nuisances, fold index.  "narrow": 6 in wide, the three
+        panels one under another, each followed by its legend's axes (its frame hidden).
 
     Raises
     ------
     TypeError
         A table is not a DataFrame.
     ValueError
-        A table has no rows or lacks a column named above (``folds`` needs a column after ``darkening``).
+        A table has no rows or lacks a column named above (``folds`` needs a column after ``darkening``), or
+        ``layout`` is not "wide" or "narrow".
     """
     from matplotlib.figure import Figure
 
+    _check_layout(layout, ("wide", "narrow"))
     _check_table(recovery, "recovery", ("metric", "true_mm", "measured_mm"))
     _check_table(nuisance, "nuisance", ("nuisance", "metric", "false_lift_mm"))
     _check_table(folds, "folds", ("darkening",))
     if len(folds.columns) < 2:
         raise ValueError("folds has no nlf_depth change column after darkening: nothing to plot")
+    if layout == "narrow":
+        fig = _narrow_validation(recovery, nuisance, folds)
+        if path is not None:
+            write_bytes(figure_png(fig, dpi=NARROW_DPI), path)
+        return fig
     fig = Figure(figsize=(13, 4), layout="constrained")
     a, b, c = fig.subplots(1, 3)
     for m, g in recovery.groupby("metric"):
@@ -647,6 +697,67 @@ def plot_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.Da
     c.legend(fontsize=7)
     if path is not None:
         write_bytes(figure_png(fig, dpi=100), path)  # marked as facemetrics', atomically
+    return fig
+
+
+def _narrow_validation(recovery: pd.DataFrame, nuisance: pd.DataFrame, folds: pd.DataFrame):
+    """:func:`plot_validation`'s "narrow" layout: recovery, nuisances and fold index one under another, each
+    legend in its own axes under its panel (entry for entry the wide figure's), every text :func:`narrow_font_pt`,
+    wrapped to the width; the nuisances' bars drawn as the wide figure's (one group a nuisance, one bar a metric,
+    in its colours), their names wrapped beside them."""
+    from matplotlib.figure import Figure
+
+    font = narrow_font_pt()
+    chars = _narrow_chars(font)
+    line_in = 1.25 * font / 72.0
+    colours = [f"C{k}" for k in range(10)]
+    p = nuisance.pivot(index="nuisance", columns="metric", values="false_lift_mm")
+    rec_metrics = [m for m, _ in recovery.groupby("metric")]
+    fold_cols = list(folds.columns[1:])
+    names = [_wrap(str(n), 14) for n in p.index]
+
+    def legend_in(labels) -> float:
+        return 0.2 + line_in * 1.15 * sum(_wrap(str(t), chars - 3).count("\n") + 1 for t in labels)
+
+    panel_in = 0.62 * NARROW_WIDTH_IN + 5 * line_in
+    bars_in = max(panel_in, 3 * line_in + line_in * sum(n.count("\n") + 1.6 for n in names))
+    heights = [panel_in, legend_in(rec_metrics), bars_in, legend_in(["metric", *p.columns]), panel_in,
+               legend_in(fold_cols)]
+    fig = Figure(figsize=(NARROW_WIDTH_IN, sum(heights)), layout="constrained")
+    a, la, b, lb, c, lc = fig.subplots(6, 1, gridspec_kw=dict(height_ratios=heights))
+
+    def labels(ax, xlabel: str, ylabel: str, title: str) -> None:  # centred on the axes: 2/3 of the width
+        ax.set_xlabel(_wrap(xlabel, 2 * chars // 3), fontsize=font)
+        ax.set_ylabel(_wrap(ylabel, 24), fontsize=font)
+        ax.set_title(_wrap(title, 2 * chars // 3), fontsize=font)
+        ax.tick_params(labelsize=font)
+
+    def legend(ax, handles, title=None) -> None:
+        for h in handles:
+            h.set_label(_wrap(h.get_label(), chars - 3))
+        ax.set_axis_off()
+        leg = ax.legend(handles=handles, fontsize=font, loc="upper left", bbox_to_anchor=(0.0, 1.0), ncol=1,
+                        frameon=False, borderaxespad=0.0, handlelength=1.6, title=title,
+                        title_fontproperties=dict(size=font), alignment="left")
+        return leg
+
+    for m, g in recovery.groupby("metric"):
+        a.plot(g["true_mm"], g["measured_mm"], "o", alpha=0.6, ms=7, label=m)
+    a.plot([0, 3], [0, 3], "k--", lw=1)
+    labels(a, "true lift [mm]", "measured lift [mm]", "recovered vs true lift")
+    legend(la, a.get_legend_handles_labels()[0])
+    y = np.arange(len(p.index), dtype=float)
+    h = 0.8 / max(len(p.columns), 1)
+    for k, m in enumerate(p.columns):  # as pandas' barh draws them: the first metric lowest in each group
+        b.barh(y - 0.4 + h * (k + 0.5), p[m].to_numpy(dtype=float), height=h, color=colours[k % 10], label=m)
+    b.set_yticks(y, names)
+    b.axvline(0.0, color="0.5", lw=0.8)
+    labels(b, "false lift [mm]", "nuisance", "unlifted photo under nuisances")
+    legend(lb, b.get_legend_handles_labels()[0], title="metric")
+    for col in fold_cols:
+        c.plot(folds["darkening"], folds[col], "o-", label=col)
+    labels(c, "simulated fold darkening (fraction)", "nlf_depth change [index]", "fold index")
+    legend(lc, c.get_legend_handles_labels()[0])
     return fig
 
 
@@ -679,17 +790,20 @@ def comparison_overlay(c: Comparison, dpi: int = 100, layout: str = "wide") -> n
         A comparison with an alignment (``c.grid`` is not None).
     dpi : int
         Resolution of the rendered figure.
-    layout : {"wide", "narrow"}
+    layout : {"wide", "narrow", "column"}
         "wide" (default; ``facemetrics compare``'s ``overlay.png``): the three side by side, 16.5 in wide, text
         8.5-11 pt.  "narrow" (the app at a phone's width): stacked, the colour bar horizontal under the map,
         :data:`NARROW_WIDTH_IN` wide, every text's cap height :data:`NARROW_CAP_PER_WIDTH` of the width
-        (:func:`comparison_figure`), the white space a fixed height leaves between them trimmed.
+        (:func:`comparison_figure`), the white space a fixed height leaves between them trimmed.  "column" (the
+        app's column on a desktop, 480 px and wider): before and after side by side, the map under them beside
+        the jawline lift and the contours' legend, :data:`COLUMN_WIDTH_IN` wide, every text's cap height
+        :data:`COLUMN_CAP_PER_WIDTH` of the width, trimmed as "narrow".
 
     Returns
     -------
     ndarray, shape (h, w, 3), uint8 RGB
         About 1650 x 760 px at ``dpi=100`` ("wide"); 600 px wide and about 3 times the aligned photos' height
-        ("narrow").
+        ("narrow"); 800 px wide and about twice the height of a photo 400 px wide ("column").
 
     Raises
     ------
@@ -714,6 +828,8 @@ def comparison_figure(c: Comparison, layout: str = "wide", dpi: int = 100):
         raise ValueError("no alignment to draw: the comparison was refused before alignment")
     if layout == "narrow":
         return _narrow_comparison(c, dpi)
+    if layout == "column":
+        return _column_comparison(c, dpi)
     grid = c.grid
     frame = c.before.frame
     # both contours from the landmarks alone (the after photo has no refined contour in this frame)
@@ -817,3 +933,63 @@ def _narrow_comparison(c: Comparison, dpi: int):
     if notes:
         fig.supxlabel(notes, fontsize=font, color=colour, ha="left", x=0.02)
     return fig
+
+
+def _column_comparison(c: Comparison, dpi: int):
+    """The "column" comparison figure (a desktop page's column): before and aligned after side by side, under them
+    the map with its title and a horizontal colour bar beside the contours' legend, titled with the jawline lift
+    (its verdict, floor and scale ±), the messages under all; :data:`COLUMN_WIDTH_IN` wide, every text
+    :data:`COLUMN_CAP_PER_WIDTH` of the width, each wrapped to its panel's width."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    grid = c.grid
+    frame = c.before.frame
+    jb = grid.from_px(jaw_metrics(c.before.points, frame).contour_px)
+    ja = grid.from_px(jaw_metrics(c.after_points, frame).contour_px)
+    quiet_missing_glyphs()
+    width = COLUMN_WIDTH_IN
+    font = narrow_font_pt(width, COLUMN_CAP_PER_WIDTH)
+    chars, half = _narrow_chars(font, width), _narrow_chars(font, width / 2, share=0.88)
+    line_in = 1.3 * font / 72.0
+    colour = "#b00000" if c.status != "ok" else "#006000"
+    head = _wrap(f"{c.status.upper()}: {c.before.name} → {c.after.name}  (noise floors: {c.noise_source})", chars)
+    jaw = c.get("jawline_lift_mm", "mean")
+    lift = _wrap(_jawline_lift_title(jaw, change_scale_sd(jaw.change, jaw.unit, c.scale_uncertainty_pct)), half)
+    map_title = _wrap("vertical displacement after → before (regions outlined)", half)
+    bar_label = _wrap("vertical displacement, mm (+ up = lift, − down = sag)", half)
+    notes = "\n".join(_wrap("• " + m, chars) for m in c.messages[:5])
+    titles = (_wrap(f"before: {c.before.name}", half), _wrap(f"after (aligned): {c.after.name}", half))
+    h, w = c.before_grid.shape[:2]
+    photo_in = 0.94 * width / 2 * h / w
+
+    def n(t: str) -> int:
+        return t.count("\n") + 1 if t else 0
+
+    lines = n(head) + max(n(titles[0]), n(titles[1])) + n(map_title) + n(bar_label) + 2 + n(notes) + 3
+    fig = Figure(figsize=(width, 2 * photo_in + line_in * lines + 0.5), dpi=dpi, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(2, 2)
+    for ax, img, title in ((axes[0, 0], c.before_grid, titles[0]), (axes[0, 1], c.after_grid, titles[1])):
+        ax.imshow(img)
+        ax.plot(jb[:, 0], jb[:, 1], color=_BEFORE_COLOUR, lw=1.8, label="jaw contour before")
+        ax.plot(ja[:, 0], ja[:, 1], color=_AFTER_COLOUR, lw=1.8, ls="--", label="jaw contour after")
+        ax.set_title(title, fontsize=font)
+        ax.set_axis_off()
+    im = _displacement_map(axes[1, 0], c, jb)
+    axes[1, 0].set_title(map_title, fontsize=font)
+    cb = fig.colorbar(im, ax=axes[1, 0], orientation="horizontal", location="bottom", fraction=0.05, pad=0.02,
+                      aspect=20)
+    cb.set_label(bar_label, fontsize=font)
+    cb.ax.tick_params(labelsize=font)
+    key = axes[1, 1]  # the jawline lift (the map's headline) and the contours' legend beside the map
+    key.set_axis_off()
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    leg = key.legend(handles, labels, loc="upper left", bbox_to_anchor=(0.0, 1.0), fontsize=font, frameon=False,
+                     handlelength=2.0, title=lift, title_fontproperties=dict(size=font), alignment="left")
+    leg.get_title().set_color(colour)
+    fig.suptitle(head, fontsize=font, color=colour)
+    if notes:
+        fig.supxlabel(notes, fontsize=font, color=colour, ha="left", x=0.02)
+    return fig
+

@@ -110,6 +110,55 @@ def test_the_compact_figures_and_study_tables():
     assert app.md_cells(pd.DataFrame({"name": ["*a*_[1].jpg"]})).iloc[0, 0] == "\\*a\\*\\_\\[1\\]\\.jpg"
 
 
+def test_the_compact_timeline_table_says_what_the_wide_one_does():
+    """The Timeline table on a phone (its 41 columns took 4560 px in 322 at 390 px): one row a fit, its verdict
+    first, the fit in words, the change at 24 h and the half-life each with its 95 % CI and unit, as the wide
+    table's row; every column of one fit, one a line, under it."""
+    import numpy as np
+
+    from facemetrics.decay import analyze_series
+    from test_series import MC_TIMES, RF_TIMES, simulate
+
+    app = app_module()
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5)
+    table = analyze_series(pd.DataFrame(rows)).to_frame()
+    c = app.timeline_compact(table)
+    assert list(c.columns) == ["verdict", "fit", "change at 24 h", "half-life"] and len(c) == len(table)
+    assert list(c["verdict"]) == [str(v) for v in table["verdict"]]
+    pooled = table["subject"].map(app.fm_report.is_pooled).astype(bool)
+    mc = c[(table["treatment"] == "microcurrent").to_numpy() & pooled.to_numpy()].iloc[0]
+    r = table[(table["treatment"] == "microcurrent") & pooled].iloc[0]
+    assert mc["fit"] == "microcurrent · jawline_lift_mm, mean" and mc["verdict"] == "fades_within_a_day"
+    assert mc["half-life"] == (f"{r.half_life_h:.1f} h (95 % CI {r.half_life_h_ci_low:.1f} to "
+                               f"{r.half_life_h_ci_high:.1f})")
+    assert mc["change at 24 h"] == (f"{r.change_24h:+.2f} mm (95 % CI {r.change_24h_ci_low:+.2f} to "
+                                    f"{r.change_24h_ci_high:+.2f})")
+    rf = c[(table["treatment"] == "rf").to_numpy() & pooled.to_numpy()].iloc[0]
+    assert rf["half-life"] == "not resolved" and rf["change at 24 h"].endswith(")") and " mm " in rf["change at 24 h"]
+    one = table[~pooled].iloc[0]
+    assert app.timeline_fit_label(next(table[~pooled].itertuples())).endswith(f" · subject {one.subject}")
+    every = app.timeline_row_columns(table.iloc[0])
+    assert list(every.columns) == ["column", "value"] and list(every["column"]) == list(table.columns)
+    assert every.set_index("column").loc["verdict", "value"] == table.iloc[0]["verdict"]
+    assert "nan" not in set(every["value"])
+
+
+def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():
+    """The app shows the "column" figures (the comparison's, the timeline's) from app.NARROW_PX["f"] px of column
+    up, the phone's "narrow" ones below: each one's text (cap height) at least 9 px over its whole range
+    (the column one at its narrowest, the narrow one down to a 340 px column: a 360 px phone)."""
+    import facemetrics.plots as plots
+
+    app = app_module()
+    assert app.NARROW_PX["f"] * plots.COLUMN_CAP_PER_WIDTH >= 9.0
+    assert 340 * plots.NARROW_CAP_PER_WIDTH >= 9.0
+    # negative control: the CLI's comparison figure (16.5 in, its smallest text 8 pt at 100 dpi) where it was shown
+    smallest = 8 / 72 * 100 * plots._cap_per_em()
+    assert smallest * 528 / 1650 < 9.0
+
+
 # ---------------------------------------------------------------- in Chromium
 
 
@@ -210,6 +259,100 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             # the figure is drawn after the headline: waited for (is_visible() does not wait; it read False)
             desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.wait_for(timeout=90_000)
             assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
+            # the desktop's figure is drawn for its column: the photos side by side, the map under them, its text
+            # (cap height, 1/50 of the figure's width) at least 9 px as shown; the CLI's 16.5 in figure was 2.6-3.6 px
+            _check_column_figure(desk, "cmpfig")
+        finally:
+            browser.close()
+
+
+def _check_column_figure(page, name: str) -> dict:
+    """The "column" figure shown in the ``name`` pair's wide container: inside the window, its text (cap height
+    ``plots.COLUMN_CAP_PER_WIDTH`` of the figure's width, the PNG's whole width) at least 9 px as shown, the PNG
+    at least 1.5 times as wide as shown; returns its box."""
+    import facemetrics.plots as plots
+
+    img = page.locator(f"[class*='st-key-fm-widef-{name}'] [data-testid=stImage] img").first
+    img.wait_for(timeout=120_000)
+    img.scroll_into_view_if_needed()
+    page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
+    box = img.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= page.viewport_size["width"], box
+    assert box["width"] * plots.COLUMN_CAP_PER_WIDTH >= 9.0, box
+    natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
+    assert natural[0] >= 1.5 * box["width"], (natural, box)
+    assert not page.locator(f"[class*='st-key-fm-compactf-{name}'] [data-testid=stImage]").first.is_visible()
+    return box
+
+
+def _phone_figure_ratio(page, name: str) -> float:
+    """Height / width of the phone's figure of the ``name`` pair (hidden at a desktop's width, still loaded)."""
+    img = page.locator(f"[class*='st-key-fm-compactf-{name}'] [data-testid=stImage] img").first
+    img.wait_for(state="attached", timeout=60_000)
+    page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=60_000)
+    w, h = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
+    return h / w
+
+
+#: the leaf texts of the open expanders that end past the window's right edge (PAST_THE_EDGE leaves them out)
+PAST_THE_EDGE_IN_EXPANDERS = r"""(vw) => [...document.querySelectorAll('[data-testid=stMain] [data-testid=stExpanderDetails] *')]
+  .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > vw + 1 && e.children.length === 0
+                 && e.textContent.trim() && !e.closest('.dvn-scroller'); })
+  .map(e => e.textContent.trim().slice(0, 60) + ' ends at ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def _example_timeline(page, url, phone: bool) -> None:
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=30_000)
+    if phone:
+        page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
+    page.get_by_role("button", name="Load the bundled example").click(timeout=30_000)
+    if phone:
+        page.mouse.click(385, 700)  # outside the sidebar: it closes
+    page.get_by_text(re.compile(r"^Jawline (lifted|dropped)")).wait_for(timeout=240_000)
+    page.get_by_role("tab", name="Timeline").click()
+    page.get_by_text("Timeline table").first.wait_for(timeout=300_000)
+    _wait_idle(page, 300_000)
+    page.get_by_text("Timeline table").first.click()
+
+
+def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(tmp_path):
+    """The bundled example's Timeline tab.  At 390 x 844 the Timeline table is its compact form (the wide grid's
+    41 columns scrolled 4560 px in 322): the verdict column, header and cells, inside the window, no text of the
+    page (the expander's too) past its right edge, no grid scrolling sideways, the wide grid hidden; the plot is
+    the phone's.  At 1366 x 768 the wide grid is shown and the plot is the desktop column's (two panels a row,
+    text >= 9 px as shown): no taller than wide (the phone's one was 1568 px tall in its 528 px there)."""
+    sync_api = _need_browser()
+    with running_app(tmp_path) as url, sync_api.sync_playwright() as p:
+        browser = _browser(p)
+        try:
+            page = browser.new_context(**PHONE).new_page()
+            _example_timeline(page, url, phone=True)
+            table = page.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable] table").first
+            table.wait_for(timeout=30_000)
+            _wait_idle(page)
+            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+            assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
+            cells = table.locator("tbody tr td:nth-child(1)")
+            assert cells.count() >= 4
+            assert {"fades_within_a_day", "persists_beyond_a_day"} <= set(cells.all_inner_texts())
+            for box in [table.locator("thead th").first.bounding_box()] + [
+                    cells.nth(k).bounding_box() for k in range(cells.count())]:
+                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            assert not page.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first.is_visible()
+            assert page.evaluate(PAST_THE_EDGE, 390) == []
+            assert page.evaluate(PAST_THE_EDGE_IN_EXPANDERS, 390) == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert page.locator("[class*='st-key-fm-compactf-timeline-plot'] [data-testid=stImage]").first.is_visible()
+
+            desk = browser.new_context(**DESK).new_page()
+            _example_timeline(desk, url, phone=False)
+            grid = desk.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first
+            grid.wait_for(timeout=30_000)
+            assert not desk.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable]").first.is_visible()
+            box = _check_column_figure(desk, "timeline-plot")
+            assert box["height"] <= 1.1 * box["width"], box  # 2 panels, side by side
+            assert box["height"] / box["width"] < 0.5 * _phone_figure_ratio(desk, "timeline-plot"), box
         finally:
             browser.close()
 
@@ -252,7 +395,8 @@ def small_store(tmp_path, sample_path):
 def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_store):
     """My study at 390 x 844: the photo table's compact form, each photo's status first and inside the window,
     nothing of the page past its right edge; the wide table hidden; the timeline's figure the narrow one, inside
-    the window."""
+    the window; at 1366 x 768 the timeline's "column" figure, its text >= 9 px as shown, under 0.6 of the phone's
+    one's height for its width (that one was about 2700 px tall in 437 px there, h14's store)."""
     sync_api = _need_browser()
     with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url, sync_api.sync_playwright() as p:
         browser = _browser(p)
@@ -277,7 +421,7 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
             assert page.evaluate(PAST_THE_EDGE, 390) == []
             # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
             # window and the page's width, its PNG at least twice as wide as shown (sharp at 3 device px a CSS px)
-            img = page.locator("[data-testid=stImage] img").first
+            img = page.locator("[class*='st-key-fm-compactf-study-timeline'] [data-testid=stImage] img").first
             img.wait_for(timeout=120_000)
             img.scroll_into_view_if_needed()
             page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
@@ -286,5 +430,15 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
             natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
             assert natural[0] >= 2 * box["width"], (natural, box)
             assert natural[1] / natural[0] > 1.0  # one panel a row, its legend under it: taller than wide
+
+            # at 1366 x 768 the timeline is drawn for its column (3/5 of the page): text >= 9 px as shown, two
+            # panels a row (the phone's one was about 2700 px tall in 437 px there)
+            desk = browser.new_context(**DESK).new_page()
+            desk.goto(url, wait_until="domcontentloaded")
+            desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+            desk.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+            _wait_idle(desk, 240_000)
+            box = _check_column_figure(desk, "study-timeline")
+            assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box
         finally:
             browser.close()

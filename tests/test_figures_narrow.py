@@ -263,3 +263,160 @@ def test_narrow_pngs_are_sharp_on_a_phone(series, regimen_fit, tmp_path):
     for name in ("t.png", "r.png"):
         width = Image.open(tmp_path / name).size[0]
         assert width >= 2 * 530 and width >= 3 * PHONE_PX, (name, width)
+
+
+# ------------------------------ a desktop's column: the comparison and the timeline ("column"), the validation plot
+
+#: the narrowest column the app shows a "column" figure in (app.NARROW_PX["f"]: the phone's figure below it) and
+#: the comparison's 3/5 column at 1366 x 768 with the sidebar open (528 px in Chromium, 2026-12-05)
+COLUMN_MIN_PX, LAPTOP_PX = 480, 528
+
+
+def test_column_comparison_text_is_readable_in_a_desktops_column(lifted):
+    """The comparison figure the app shows at desktop widths: every text >= 9 px (cap height) shown 480 px wide
+    and inside the figure, every title, legend entry and the colour bar with its unit present, the photos side
+    by side and the map under them (not the narrow one's three rows: about a third of its height)."""
+    fig = plots.comparison_figure(lifted, "column")
+    assert fig.get_size_inches()[0] == plots.COLUMN_WIDTH_IN
+    for shown in (COLUMN_MIN_PX, LAPTOP_PX):
+        _check_readable(fig, shown)
+    texts = " ".join(t.get_text().replace("\n", " ") for t in _texts(fig))
+    for must in ("before:", "after (aligned):", "jaw contour before", "jaw contour after", "jawline lift",
+                 "noise floor", "OK:" if lifted.status == "ok" else lifted.status.upper()):
+        assert must in texts, must
+    row = lifted.get("jawline_lift_mm")
+    assert f"{row.change:+.2f} mm" in texts
+    (bar,) = [a for a in fig.axes if a.get_label() == "<colorbar>"]
+    assert "mm" in bar.get_xlabel().replace("\n", " ") and "lift" in bar.get_xlabel()
+    images = [a for a in fig.axes if a.images]
+    assert len(images) == 3
+    before, after, lift_map = (a.get_position() for a in images)
+    assert abs(before.y0 - after.y0) < 0.01 and after.x0 > before.x1  # side by side
+    assert lift_map.y1 < before.y0 and bar.get_position().y1 < lift_map.y0  # the map under them, its bar under it
+    column = plots.comparison_overlay(lifted, layout="column")
+    narrow = plots.comparison_overlay(lifted, layout="narrow")
+    assert column.shape[1] == round(plots.COLUMN_WIDTH_IN * 100)
+    assert column.shape[0] / column.shape[1] < 0.6 * narrow.shape[0] / narrow.shape[1]
+
+
+def test_the_wide_comparison_is_what_was_unreadable_in_a_laptops_column(lifted):
+    """Negative control: the CLI's figure (16.5 in, 8-11 pt), which the app showed in its 528 px column at
+    1366 x 768, fails the same check (its text 2.6-3.6 px there)."""
+    with pytest.raises(AssertionError):
+        _check_readable(plots.comparison_figure(lifted, "wide"), LAPTOP_PX)
+
+
+def test_refused_comparison_column_keeps_its_messages_readable(lifted):
+    import dataclasses
+
+    import facemetrics.compare as cp
+
+    refused = dataclasses.replace(lifted, status="refused", changes=cp._rows({}, lifted.noise_floors, refused=True),
+                                  messages=("the photos disagree: " + "a long reason " * 12,))
+    fig = plots.comparison_figure(refused, "column")
+    _check_readable(fig, COLUMN_MIN_PX)
+    texts = " ".join(t.get_text().replace("\n", " ") for t in _texts(fig))
+    assert "REFUSED" in texts and "jawline lift not measured" in texts and "the photos disagree" in texts
+
+
+def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(series):
+    """The Timeline tab's plot at desktop widths: two panels a row, each legend under its panel entry for entry
+    the wide legend's, every text >= 9 px shown 480 px wide; under half the narrow one's height (one panel a row:
+    1568 px tall in the 528 px column at 1366 x 768 for the bundled example, 2026-12-05)."""
+    df, _ = series
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    res = analyze_series(two)
+    fig = plots.plot_timeline(two, res, layout="column")
+    assert fig.get_size_inches()[0] == plots.COLUMN_WIDTH_IN
+    _check_readable(fig, COLUMN_MIN_PX)
+    wide = plots.plot_timeline(two, res)
+    panels = [a for a in wide.axes if a.get_visible() and a.lines]
+    column_panels = [a for a in fig.axes if a.lines]
+    assert len(column_panels) == len(panels) == 2
+    a, b = (p.get_position() for p in column_panels)
+    assert abs(a.y0 - b.y0) < 0.01 and b.x0 > a.x1  # side by side
+    legends = [x.get_legend() for x in fig.axes if not x.axison and x.get_legend() is not None]
+    for p, leg in zip(panels, legends):
+        assert [t.get_text().replace("\n", " ") for t in leg.get_texts()] == \
+            [t.get_text() for t in p.get_legend().get_texts()]
+    assert _lines_starting_with_a_unit(fig) == []
+    narrow = plots.plot_timeline(two, res, layout="narrow")
+    ratio = lambda f: f.get_size_inches()[1] / f.get_size_inches()[0]  # noqa: E731
+    assert ratio(fig) < 0.5 * ratio(narrow)
+    # one panel: the column's whole width, no empty neighbour drawn
+    one = plots.plot_timeline(df, analyze_series(df), layout="column")
+    _check_readable(one, COLUMN_MIN_PX)
+    assert len([x for x in one.axes if x.lines]) == 1 and all(x.get_visible() for x in one.axes)
+
+
+def test_the_narrow_timeline_is_what_was_tall_in_a_laptops_column(series):
+    """Negative control for the height: the narrow timeline of two panels is over twice as tall (for its
+    width) as the column one, so a check of the column figure's height would fail on it."""
+    df, _ = series
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    res = analyze_series(two)
+    narrow = plots.plot_timeline(two, res, layout="narrow")
+    assert narrow.get_size_inches()[1] / narrow.get_size_inches()[0] > 1.5
+
+
+@pytest.fixture(scope="module")
+def validation_tables():
+    rng = np.random.default_rng(0)
+    true = np.repeat([0.5, 1.0, 2.0, 3.0], 3)
+    rec = pd.DataFrame(dict(metric=np.tile(["jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm"], 4),
+                            true_mm=true, measured_mm=true * 0.95 + rng.normal(0, 0.05, 12)))
+    nuis = pd.DataFrame([dict(nuisance=n, metric=m, false_lift_mm=rng.normal(0, 0.1))
+                         for n in ("jpeg q60", "brightness +20% and a long name", "resize 0.5x", "yaw 5 deg")
+                         for m in ("jawline_lift_mm", "jowl_lift_mm", "mouth_corner_lift_mm")])
+    d = np.linspace(0, 0.3, 6)
+    folds = pd.DataFrame(dict(darkening=d, nlf_depth_change_right=d * 20, nlf_depth_change_left=d * 18))
+    return rec, nuis, folds
+
+
+def test_narrow_validation_text_is_readable_at_a_phones_width(validation_tables, tmp_path):
+    """validation.png's narrow layout: the three panels stacked, each legend under its panel with the wide
+    figure's entries, every text >= 9 px shown 356 px wide and inside the figure; the wide one (the CLI's
+    validation.png) unchanged: 13 x 4 in, legends 7 pt, and failing the same check (its text 1.9-3.3 px)."""
+    from PIL import Image
+
+    rec, nuis, folds = validation_tables
+    fig = plots.plot_validation(rec, nuis, folds, tmp_path / "v.png", layout="narrow")
+    assert fig.get_size_inches()[0] == plots.NARROW_WIDTH_IN
+    _check_readable(fig)
+    wide = plots.plot_validation(rec, nuis, folds)
+    assert tuple(wide.get_size_inches()) == (13, 4)
+    assert {t.get_fontsize() for a in wide.axes if a.get_legend() for t in a.get_legend().get_texts()} >= {7.0}
+    with pytest.raises(AssertionError):
+        _check_readable(wide)
+    panels = [a for a in fig.axes if a.axison]
+    assert [p.get_title().replace("\n", " ") for p in panels] == [p.get_title() for p in wide.axes]
+    xs = [p.get_position().x1 for p in panels]
+    ys = [p.get_position().y0 for p in panels]
+    assert max(xs) - min(xs) < 0.05 and ys == sorted(ys, reverse=True)  # stacked, in the wide one's order
+    legends = [a.get_legend() for a in fig.axes if not a.axison]
+    wide_legends = [a.get_legend() for a in wide.axes]
+    assert len(legends) == len(wide_legends) == 3
+    for leg, w in zip(legends, wide_legends):
+        assert [t.get_text().replace("\n", " ") for t in leg.get_texts()] == [t.get_text() for t in w.get_texts()]
+    texts = " ".join(t.get_text().replace("\n", " ") for t in _texts(fig))
+    assert "brightness +20% and a long name" in texts and "[mm]" in texts and "[index]" in texts
+    assert Image.open(tmp_path / "v.png").size[0] >= 3 * PHONE_PX
+    with pytest.raises(ValueError, match="layout must be one of wide, narrow"):
+        plots.plot_validation(rec, nuis, folds, layout="column")
+
+
+def test_column_timeline_legends_of_two_floors_stay_inside_the_figure():
+    """A column figure's legends begin at their column's left edge: from the panel's (inset by the y axis' labels)
+    the longest entry, "noise floor (largest drawn) microcurrent ±0.44 mm, rf ±0.94 mm" (treatments with their own
+    floors, as h14's store had), ran past the figure's right edge (My study at 1366 x 768, 2026-12-05)."""
+    from test_series import MC_TIMES, RF_TIMES, simulate
+
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0, noise_floor=0.44)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5, noise_floor=0.94)
+    df = pd.DataFrame(rows)
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    fig = plots.plot_timeline(two, analyze_series(two), layout="column")
+    entries = [t.get_text().replace("\n", " ") for a in fig.axes if a.get_legend() for t in a.get_legend().get_texts()]
+    assert "noise floor (largest drawn) microcurrent ±0.44 mm, rf ±0.94 mm" in entries
+    _check_readable(fig, COLUMN_MIN_PX)
