@@ -395,7 +395,7 @@ def time_meant(text, what: str = "time") -> str:
     """Why a time as a user wrote it is refused, the time it probably meant and the exact text to write, in one
     sentence; ``""`` for a time :func:`parse_time` reads, an empty one, and a date alone (its own message,
     :func:`no_time_of_day`).  The one source of this message: a manifest's ``taken_at`` / ``treated_at``
-    (:func:`facemetrics.batch.discover._manifest_time_note`), ``treated_at.txt``
+    (:func:`facemetrics.batch.discover._manifest_time_reasons`), ``treated_at.txt``
     (:func:`facemetrics.batch.discover._read_treated_at`), ``study add --treated-at`` / ``--taken-at`` and the
     app's "Treated at" and "Taken at" fields (:func:`facemetrics.store._iso`), photos.csv's reason
     (:func:`facemetrics.batch.tables._table_row`).

@@ -1,5 +1,5 @@
 """`batch`'s own photos.csv, copied and filled in, reads as its manifest: the remedy `batch` prints for photos
-without a capture time (a first-time user's session, 2026-12-05; facemetrics.cli._no_capture_time_lines)."""
+without a capture time (a first-time user's session, 2026-12-05; facemetrics.batch.console.no_capture_time_lines)."""
 
 from __future__ import annotations
 
@@ -194,23 +194,28 @@ def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
     console's remedy names the photos.csv to copy and the command to run again."""
     from pathlib import Path
 
-    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.discover import NOT_LISTED, PhotoEntry, Reason
+    from facemetrics.batch.console import no_capture_time_lines
     from facemetrics.batch.tables import NO_CAPTURE_TIME, _table_row
-    from facemetrics.cli import _no_capture_time_lines
 
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-12-01T08:00")
     r = _table_row(e, {"status": "ok", "error": "", "taken_at": ""})
     assert r["excluded"] == NO_CAPTURE_TIME == (
         "no capture time (no EXIF DateTimeOriginal and none in the manifest): give its taken_at in a manifest "
         "(--manifest; a copy of photos.csv with taken_at filled in reads as one)")
-    (line,) = _no_capture_time_lines([("me/rf/a.jpg", NO_CAPTURE_TIME)], output="out dir", folder="my photos")
+    (line,) = no_capture_time_lines([Excluded("me/rf/a.jpg", r["excluded"], r["_reasons"])], output="out dir",
+                                    folder="my photos")
     assert "fill in its taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) in a copy of " \
            "out dir/photos.csv under another name" in line, line
     assert line.endswith("run batch again with --manifest COPY (facemetrics batch 'my photos' -o 'out dir' "
                          "--manifest COPY)."), line
     # a photo the manifest leaves out is named by the manifest's line, not here
-    assert _no_capture_time_lines([("a.jpg", f"not in manifest m.csv: add a row for it; {NO_CAPTURE_TIME}")],
-                                  "m.csv") == []
+    unlisted = PhotoEntry(Path("a.jpg"), "a.jpg", note="not in manifest m.csv: add a row for it",
+                          reasons=(Reason(NOT_LISTED, "not in manifest m.csv: add a row for it", manifest="m.csv"),))
+    u = _table_row(unlisted, {"status": "ok", "error": "", "taken_at": ""})
+    assert u["excluded"] == f"not in manifest m.csv: add a row for it; {NO_CAPTURE_TIME}", u["excluded"]
+    assert no_capture_time_lines([Excluded("a.jpg", u["excluded"], u["_reasons"])], "m.csv") == []
 
 
 def test_batch_says_why_a_manifest_time_written_with_a_dot_is_not_read(tmp_path, capsys):

@@ -160,7 +160,8 @@ def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, cap
     reasons with their counts, the layout among them; a run with changes prints no such sentence."""
     from PIL import Image
 
-    from facemetrics.cli import _why_no_changes
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.console import why_no_changes
 
     study = tmp_path / "flat"
     study.mkdir()
@@ -173,10 +174,10 @@ def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, cap
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
     assert excluded.str.contains("no treated_at.txt in the study folder").all(), excluded
     # the reasons of one cell are split outside brackets; the fourth and later reasons are counted, not shown
-    why = [("p1", "x (a; b); y"), ("p2", "y"), ("p3", "z"), ("p4", "w"), ("p5", "v")]
-    assert _why_no_changes(why) == (" No photo could be compared. 2 photos: y. 1 photo: x (a; b). 1 photo: z."
+    why = [Excluded(*x) for x in [("p1", "x (a; b); y"), ("p2", "y"), ("p3", "z"), ("p4", "w"), ("p5", "v")]]
+    assert why_no_changes(why) == (" No photo could be compared. 2 photos: y. 1 photo: x (a; b). 1 photo: z."
                                     " 2 other reasons: see photos.csv.")
-    assert _why_no_changes([]) == ""
+    assert why_no_changes([]) == ""
 
 
 def test_timeline_on_a_long_csv_without_a_column_names_the_file_and_the_columns(tmp_path, capsys):
@@ -1188,8 +1189,11 @@ def test_batch_summary_counts_refused_comparisons_as_changes_not_as_left_out(tmp
     """The summary counted a photo whose comparison was refused (a `refused` row of changes.csv) among the
     photos "excluded from the changes"; it now agrees with changes.csv.  The manifest's taken_at notes
     are printed."""
+    from facemetrics.batch import Excluded
+
     rows = [dict(photo="S/p1.jpg", status="ok", messages=""), dict(photo="S/p2.jpg", status="refused", messages="x")]
-    excluded = [("S/p2.jpg", "comparison refused: x"), ("S/lost.jpg", "not measured (no_face: no face found)")]
+    excluded = [Excluded("S/p2.jpg", "comparison refused: x"),
+                Excluded("S/lost.jpg", "not measured (no_face: no face found)")]
     out = _batch_console(monkeypatch, tmp_path, capsys, rows, 4, n_ok=3, excluded=excluded,
                          taken_at_notes=["1 photo: the manifest's taken_at differs"])
     assert "1 photo: the manifest's taken_at differs\n" in out, out
@@ -1397,11 +1401,15 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     `batch` now names them with the remedy: their taken_at in a copy of photos.csv given as the manifest (a
     manifest must list every photo; photos.csv reads as one: tests/test_batch_discover.py).  A photo a
     manifest leaves out is not named (its reason says so)."""
-    from facemetrics.cli import _no_capture_time_lines
+    from facemetrics.batch import Excluded, Reason
+    from facemetrics.batch.console import no_capture_time_lines
+    from facemetrics.batch.discover import NO_TIME, NOT_LISTED
 
     no_time = "no capture time (no EXIF DateTimeOriginal and none in the manifest)"
-    excluded = [("me/mc/IMG-WA0003.jpg", no_time), ("me/mc/shot.png", f"{no_time}; other reason"),
-                ("me/mc/empty.jpg", "not measured (empty: empty.jpg: file is empty (0 bytes))")]
+    untimed = (Reason(NO_TIME, no_time),)
+    excluded = [Excluded("me/mc/IMG-WA0003.jpg", no_time, untimed),
+                Excluded("me/mc/shot.png", f"{no_time}; other reason", untimed),
+                Excluded("me/mc/empty.jpg", "not measured (empty: empty.jpg: file is empty (0 bytes))")]
     out = _batch_console(monkeypatch, tmp_path, capsys, [], 3, excluded=excluded)
     line = [x for x in out.splitlines() if "have no capture time" in x]
     assert len(line) == 1 and line[0].startswith("2 photos have no capture time (no EXIF date"), out
@@ -1409,14 +1417,17 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     assert line[0].endswith(f"fill in their taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: "
                             f"+01:00) in {tmp_path / 'm.csv'} and run batch again with it."), line
     assert "empty.jpg" not in line[0]
-    (one,) = _no_capture_time_lines(excluded[:1])  # no manifest: from photos.csv's columns
+    (one,) = no_capture_time_lines(excluded[:1])  # no manifest: from photos.csv's columns
     assert one.startswith("1 photo has no capture time") and "so it is compared with nothing" in one, one
     assert "fill in its taken_at" in one and "in a copy of photos.csv under another name" in one, one
     assert one.endswith("run batch again with --manifest COPY."), one
-    assert _no_capture_time_lines([("x.jpg", f"not in manifest; {no_time}")], "m.csv") == []
-    many = [(f"p{i}.jpg", no_time) for i in range(7)]
-    assert "p0.jpg, p1.jpg, p2.jpg, p3.jpg, p4.jpg and 2 more. " in _no_capture_time_lines(many)[0]
-    assert _no_capture_time_lines(excluded[2:]) == []
+    unlisted = Excluded("x.jpg", f"not in manifest; {no_time}", (Reason(NOT_LISTED, "not in manifest"), *untimed))
+    assert no_capture_time_lines([unlisted], "m.csv") == []
+    many = [Excluded(f"p{i}.jpg", no_time, untimed) for i in range(7)]
+    assert "p0.jpg, p1.jpg, p2.jpg, p3.jpg, p4.jpg and 2 more. " in no_capture_time_lines(many)[0]
+    assert no_capture_time_lines(excluded[2:]) == []
+    # the line is built from the reasons' codes, not the text: the same text without its reason names nothing
+    assert no_capture_time_lines([Excluded("me/mc/IMG-WA0003.jpg", no_time)]) == []
 
 
 def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, capsys, monkeypatch):
@@ -1425,7 +1436,7 @@ def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, cap
     head pose, a camera distance and an expression change (nothing names its shape); nothing a user could run
     showed which photos differ in shape.  `batch` (and `study report`) now name such pairs, their sizes, and
     what to do; a resize that kept the shape (rounding to whole pixels) is not named."""
-    from facemetrics.cli import _shape_lines
+    from facemetrics.batch.console import shape_lines
 
     photos = [dict(photo="me/rf/pre.jpg", image_width_px=1280, image_height_px=1600),
               dict(photo="me/rf/shot.png", image_width_px=1280, image_height_px=1900),  # a screenshot's bars
@@ -1442,8 +1453,8 @@ def test_batch_names_the_comparisons_of_photos_of_different_shapes(tmp_path, cap
                     "face fills the two frames differently; changes.csv's messages say what that did to each "
                     "comparison. Compare photos as the camera saved them (the original files, not screenshots or "
                     "edited copies)."), line
-    assert _shape_lines(photos, changes[1:2]) == [] and _shape_lines(photos, []) == []
-    assert _shape_lines([], changes) == []  # no sizes (a stand-in's rows): nothing said
+    assert shape_lines(photos, changes[1:2]) == [] and shape_lines(photos, []) == []
+    assert shape_lines([], changes) == []  # no sizes (a stand-in's rows): nothing said
 
 
 def test_study_report_does_not_repeat_the_disagreement_lines_the_timeline_also_has(monkeypatch, capsys):

@@ -429,7 +429,7 @@ def test_batch_prints_the_regimens_before_photos_disagreement_once_in_the_batchs
     from types import SimpleNamespace
 
     import facemetrics.batch as batch
-    import facemetrics.cli as cli
+    import facemetrics.batch.console as console
     import facemetrics.regimen as regimen
     from facemetrics.cli import main
     from facemetrics.compare.disagreement import (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
@@ -458,7 +458,7 @@ def test_batch_prints_the_regimens_before_photos_disagreement_once_in_the_batchs
     out = capsys.readouterr().out.splitlines()
     said = [x for x in out if MSG_BASELINES_DISAGREE in x or MSG_FLOORS_FROM_DISAGREEMENT in x]
     # the batch's words for a session of these rows, each after "regimen: "
-    as_batch = [x for x in cli._batch_lines(SimpleNamespace(**(done.__dict__ | dict(change_rows=rows))))
+    as_batch = [x for x in console.batch_lines(SimpleNamespace(**(done.__dict__ | dict(change_rows=rows))))
                 if MSG_BASELINES_DISAGREE in x or MSG_FLOORS_FROM_DISAGREEMENT in x]
     assert said == [f"regimen: {x}" for x in as_batch], said
     assert said == [f"regimen: me, rf, treated 2026-11-02T08:00: {msg}",

@@ -291,10 +291,10 @@ def test_report_prints_what_batch_prints(tmp_path, capsys, monkeypatch):
     sessions whose before photo was passed over, whose before photos disagree, a picture at two times, the
     repeats left out, nor the regimen's lines.  It prints them now, by the function `batch` prints them with,
     once each (the timeline's same-picture lines are among them: not twice) and in the batch's order."""
-    import facemetrics.cli as cli
+    import facemetrics.batch.console as console
 
     res, reg = _batch_stand_in()
-    same = cli._batch_lines(res)[5]
+    same = console.batch_lines(res)[5]
     assert "the same picture as its before photo" in same, same
     table = pd.DataFrame()
     table.attrs["same_picture_notes"] = [same]
@@ -307,7 +307,7 @@ def test_report_prints_what_batch_prints(tmp_path, capsys, monkeypatch):
     Store(tmp_path / "store").close()  # a store there (the report of none is an error)
     assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 0
     out = capsys.readouterr().out
-    lines = [*cli._batch_lines(res), *cli._regimen_lines(reg, str(tmp_path / "r"))]
+    lines = [*console.batch_lines(res), *console.regimen_lines(reg, str(tmp_path / "r"))]
     assert lines[:3] == [*res.merged, *res.time_notes, *res.taken_at_notes]
     assert "me, mc, treated 2026-11-02T08:00: an earlier before photo was passed over: me/a.jpg (smiling)" in lines
     assert any(n.startswith("me, mc, treated 2026-11-02T08:00: the session's before photos disagree") for n in lines)

@@ -15,8 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from facemetrics.batch.discover import _manifest_time_note, _read_treated_at
-from facemetrics.cli import _manifest_lines, main
+from facemetrics.batch import Excluded
+from facemetrics.batch.console import manifest_lines
+from facemetrics.batch.discover import _manifest_time_reasons, _read_treated_at
+from facemetrics.cli import main
 from facemetrics.store import Store, StoreError, _iso
 from facemetrics.timekeys import ACCEPTED_TIME_FORMS, meant_in, parse_time, time_meant
 
@@ -130,9 +132,10 @@ def test_other_text_gets_the_forms_alone(text):
 
 @pytest.mark.parametrize("written, readings", ROWS, ids=IDS)
 def test_a_manifest_cell_names_the_time_meant_in_photos_csv_and_on_the_console(written, readings):
-    note = _manifest_time_note(Path("m.csv"), {"_row": 3, "taken_at": written, "treated_at": "2026-12-01T08:00"})
+    reasons = _manifest_time_reasons(Path("m.csv"), {"_row": 3, "taken_at": written, "treated_at": "2026-12-01T08:00"})
+    note = "; ".join(r.text for r in reasons)
     assert note == f"manifest m.csv row 3, column 'taken_at': {time_meant(written, 'capture time')}"
-    (line,) = _manifest_lines([("me/rf/b.jpg", note)], "m.csv")
+    (line,) = manifest_lines([Excluded("me/rf/b.jpg", note, reasons)], "m.csv")
     assert "row 3 (me/rf/b.jpg), column 'taken_at'" in line and "so its photo is not used" in line, line
     assert _readings(line) == readings, line
 

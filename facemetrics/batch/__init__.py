@@ -39,7 +39,7 @@ Photos found in the folder but missing from the manifest are measured and
 reported with ``excluded`` "not in manifest NAME: add a row for it ..."; photos
 listed but not found get an ``unreadable`` row saying which manifest row lists
 them and to correct its path or remove the row (``batch`` and ``study import``
-print each kind once, with what to do: ``facemetrics.cli._manifest_lines``).  A listed file
+print each kind once, with what to do: ``facemetrics.batch.console.manifest_lines``).  A listed file
 that the folder search skips (another file ending, a hidden folder) is read
 like a file named on the command line.  Photos must be inside the folder: a
 ``photo`` path that leads outside it (``../x.jpg``, an absolute path
@@ -159,8 +159,8 @@ import lazy_loader as _lazy
 # imports neither pandas nor the timeline stage.
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS
 from .discover import (
-    MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, ManifestError, PhotoEntry, discover, find_study_photos,
-    hours_between, merge_spellings, name_key, parse_time,
+    MANIFEST_COLUMNS, PHOTO_SUFFIXES, TREATED_AT_FILE, Excluded, ManifestError, PhotoEntry, Reason, discover,
+    find_study_photos, hours_between, merge_spellings, name_key, parse_time,
 )
 
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
@@ -177,6 +177,8 @@ __all__ = [
     "LONG_COLUMNS",
     "BatchResult",
     "PhotoEntry",
+    "Excluded",
+    "Reason",
     "check_run_settings",
     "discover",
     "run_batch",

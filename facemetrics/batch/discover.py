@@ -22,7 +22,7 @@ from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
-from ..timekeys import time_meant  # a time refused: why, with the time each reading would be
+from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
 
 
 #: name of the per-session treatment-time file of the folder convention
@@ -36,9 +36,81 @@ MANIFEST_EXIF_MINUTES = 5.0
 _OFFSET_SUFFIX = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", re.IGNORECASE)
 
 
+#: :attr:`Reason.code` of a photo of the folder that the given manifest does not list
+NOT_LISTED = "not_in_manifest"
+#: ... of a manifest row whose photo is not in the study folder
+NOT_FOUND = "listed_not_found"
+#: ... of a manifest time written with a dot after the hours or the minutes (``08.20``, ``8.20pm``)
+TIME_DOTTED = "manifest_time_dotted"
+#: ... of a manifest time that is not read otherwise (``noon``, ``2026-12-02 9am``)
+TIME_UNREAD = "manifest_time_unread"
+#: ... of a measured photo with no capture time (no EXIF time, none in the manifest)
+NO_TIME = "no_capture_time"
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason, machine-readable, that a photo is left out: what discover or the batch decided, with
+    the fields it decided on, and ``text``, its words in photos.csv's ``excluded`` (and the
+    :attr:`PhotoEntry.note`).  The console's lines (:mod:`facemetrics.batch.console`) are built from the
+    fields, never from ``text``.
+
+    Attributes
+    ----------
+    code : str
+        What kind: :data:`NOT_LISTED`, :data:`NOT_FOUND`, :data:`TIME_DOTTED`, :data:`TIME_UNREAD`,
+        :data:`NO_TIME`.
+    text : str
+        The reason as photos.csv writes it.
+    manifest : str
+        The manifest's path as given ("" for a reason of no manifest).
+    row : int
+        The manifest's line number (header = 1); 0 for none.
+    column : str
+        The manifest's column (``taken_at``, ``treated_at``); "" for none.
+    value : str
+        The time as the reason quotes it (stripped; a time not read: its first 60 characters).
+    reading : str
+        A time not read: the time(s) it would be, written as the forms read it, as
+        :func:`facemetrics.timekeys.meant_in` quotes it (``"(if 09:30 was meant: 2026-11-02T09:30)"``;
+        two readings for a day and month that can be swapped); "" when none can be said (``08:20.5``,
+        ``yesterday``).
+    """
+
+    code: str
+    text: str
+    manifest: str = ""
+    row: int = 0
+    column: str = ""
+    value: str = ""
+    reading: str = ""
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A photo left out of a batch's changes (:attr:`facemetrics.batch.BatchResult.excluded`).
+
+    Attributes
+    ----------
+    photo : str
+        Its path relative to the study folder, as photos.csv writes it.
+    text : str
+        Why, as photos.csv's ``excluded`` says it (reasons joined with "; ").
+    reasons : tuple of Reason
+        The reasons of ``text`` that the console names (a manifest that does not fit the folder, no
+        capture time), with their fields; () when there is none such.
+    """
+
+    photo: str
+    text: str
+    reasons: tuple = ()
+
+
 @dataclass
 class PhotoEntry:
-    """One photo of the study and its metadata (times are ISO 8601 strings or "")."""
+    """One photo of the study and its metadata (times are ISO 8601 strings or "").  ``reasons`` are the
+    :class:`Reason` s behind ``note`` that the console names (a manifest that does not fit the folder);
+    ``note`` is their texts joined with "; " (or another note of no such reason)."""
 
     path: Path
     photo: str
@@ -48,6 +120,7 @@ class PhotoEntry:
     treated_at: str = ""
     note: str = ""
     sha256: str = ""
+    reasons: tuple = ()
 
 
 def find_study_photos(folder: Path) -> list[Path]:
@@ -590,23 +663,35 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
     return out
 
 
-def _manifest_time_note(manifest: Path, m: dict) -> str:
+def _manifest_time_reasons(manifest: Path, m: dict) -> tuple[Reason, ...]:
     """Why a manifest row's ``taken_at`` or ``treated_at`` cannot be read as a time, naming the file,
     row and column: written with a decimal fraction after the hours or the minutes (``08.20``:
     :func:`facemetrics.timekeys.ambiguous_time`; ``8.20pm``: :func:`facemetrics.timekeys.twelve_hour_dot_time`),
     or not a time at all (``2026-12-02 9am``, ``noon``:
     the forms read, :data:`ACCEPTED_TIME_FORMS`; photos.csv said "capture time '2026-12-02 9am' is not
     ISO 8601 (e.g. 2026-11-02T09:30)" and `study import` "'noon' is not a time", naming neither the
-    manifest nor its row: a first-time user's session, round 2, 2026-12-05); ``""`` otherwise (a date
+    manifest nor its row: a first-time user's session, round 2, 2026-12-05); ``()`` otherwise (a date
     alone is named with the photo's row, :func:`facemetrics.batch.tables._table_row`).  The sentence is
     :func:`facemetrics.timekeys.time_meant`'s, the time each refused form would be included (``9am``,
-    ``1/12/2026 9:00``: round 3, 2026-12-05)."""
+    ``1/12/2026 9:00``: round 3, 2026-12-05); the photo's note is the reasons' texts joined with "; "."""
     said = []
     for col, what in (("taken_at", "capture time"), ("treated_at", "treatment time")):
-        problem = time_meant(m.get(col), what)  # 08.20, 8.20pm, 9am, noon, ...: with the time meant
-        if problem:
-            said.append(f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}")
-    return "; ".join(said)
+        value = m.get(col)
+        problem = time_meant(value, what)  # 08.20, 8.20pm, 9am, noon, ...: with the time meant
+        if not problem:
+            continue
+        shown = str(value).strip()
+        dotted = ambiguous_time(value, what) or twelve_hour_dot_time(value, what)  # 08.20, 8.20pm
+        code, shown = (TIME_DOTTED, shown) if dotted else (TIME_UNREAD, shown[:60])
+        said.append(Reason(code, f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}",
+                           manifest=str(manifest), row=int(m["_row"]), column=col, value=shown,
+                           reading=meant_in(problem)))
+    return tuple(said)
+
+
+def _entry_reasons(reasons: tuple[Reason, ...]) -> dict:
+    """``PhotoEntry`` keywords of ``reasons``: them, and the note their texts make."""
+    return {"reasons": reasons, "note": "; ".join(r.text for r in reasons)}
 
 
 def _same_metadata(a: dict, b: dict) -> bool:
@@ -786,19 +871,20 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
             key = _undecodable_name_key(rel, meta) or key
         if meta is None:
             m = _convention(folder, path)
-            note = m["note"]
+            why = {"note": m["note"]}
         elif key in meta:
-            m, note = meta[key], _manifest_time_note(Path(manifest), meta[key])
+            m, why = meta[key], _entry_reasons(_manifest_time_reasons(Path(manifest), meta[key]))
             listed.add(key)
         else:
             # "not in manifest" said neither which manifest nor what to do (round 2 of a first-time user's
             # session, 2026-12-05): a manifest lists every photo it uses, the folders' treated_at.txt unread
-            m, note = ({"subject": "", "treatment": "", "taken_at": "", "treated_at": ""},
-                       f"{NOT_IN_MANIFEST} {Path(manifest).name}: add a row for it (a manifest lists every photo "
-                       f"it uses)")
+            m = {"subject": "", "treatment": "", "taken_at": "", "treated_at": ""}
+            why = _entry_reasons((Reason(NOT_LISTED, f"{NOT_IN_MANIFEST} {Path(manifest).name}: add a row for it "
+                                                     f"(a manifest lists every photo it uses)",
+                                         manifest=str(manifest)),))
         # a name that is not UTF-8 is shown caf\\xe9.jpg (the path keeps the true name): a table can hold it
         entries.append(PhotoEntry(path=path, photo=legible(rel), subject=m["subject"], treatment=m["treatment"],
-                                  taken_at=m["taken_at"], treated_at=m["treated_at"], note=note))
+                                  taken_at=m["taken_at"], treated_at=m["treated_at"], **why))
     if meta is not None:  # listed but not found: a row each, never silently dropped
         for key, m in meta.items():
             if key not in listed:
@@ -807,11 +893,13 @@ def discover(folder, manifest=None) -> list[PhotoEntry]:
                 # a file the search skips (another ending, a hidden folder) but the manifest names
                 # is read like a file named on the command line: whatever its ending
                 found = _not_a_folder(path)
+                missing = Reason(NOT_FOUND, f"listed in manifest {Path(manifest).name} row {m['_row']} but not "
+                                            f"found in {folder}: correct its path (relative to {folder}) or remove "
+                                            f"the row", manifest=str(manifest), row=int(m["_row"]), column="photo",
+                                 value=str(rel))
                 entries.append(PhotoEntry(
                     path=path, photo=rel, subject=m["subject"], treatment=m["treatment"],
                     taken_at=m["taken_at"], treated_at=m["treated_at"],
-                    note=_manifest_time_note(Path(manifest), m) if found else
-                    f"listed in manifest {Path(manifest).name} row {m['_row']} but not found in {folder}: "
-                    f"correct its path (relative to {folder}) or remove the row"))
+                    **_entry_reasons(_manifest_time_reasons(Path(manifest), m) if found else (missing,))))
         entries.sort(key=lambda e: e.photo)
     return entries

@@ -17,7 +17,8 @@ from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
-from .discover import discover, manifest_time_notes, merge_spellings, offset_free_times, offset_free_treatment
+from .discover import (Excluded, discover, manifest_time_notes, merge_spellings, offset_free_times,
+                       offset_free_treatment)
 from .results import comparison_result
 from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
@@ -102,8 +103,9 @@ class BatchResult:
         Comparisons made in this run / taken from the cache.
     seconds : float
         Wall time of the run.
-    excluded : list of (photo, reason)
-        Photos left out of the changes and why.
+    excluded : list of Excluded
+        Photos left out of the changes and why (:class:`~facemetrics.batch.discover.Excluded`: the
+        ``excluded`` text of photos.csv, and the reasons the console names as their fields).
     merged : list of str
         One sentence per subject or treatment written with several spellings that were taken
         as one (case and surrounding spaces ignored,
@@ -740,6 +742,8 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
     the outputs of an earlier run that this run does not rewrite (:func:`remove_earlier`: the
     timeline's, made from the earlier tables); build the :class:`BatchResult` (the counts are those
     of its fields; ``t0`` the run's ``time.perf_counter()`` start)."""
+    # the photos left out, with the reasons _table_row kept as fields (the console's lines are built from them)
+    excluded = [Excluded(r["photo"], r["excluded"], tuple(r.get("_reasons", ()))) for r in photo_rows if r["excluded"]]
     photo_rows = [{k: v for k, v in r.items() if not k.startswith("_")} for r in photo_rows]  # _path, _passed_over
     tidy = [m for row in change_rows
             for m in long_rows(row["_rows"], subject=row["subject"], treatment=row["treatment"],
@@ -755,7 +759,6 @@ def _finish(out_dir: Path, photo_rows: list[dict], change_rows: list[dict], *, c
         write_rows_csv(tidy, LONG_COLUMNS, out_dir / "long.csv")
     written = BATCH_OUTPUTS if compare else BATCH_OUTPUTS[:1]
     removed, not_removed = remove_earlier(out_dir, [n for n in BATCH_OUTPUTS + TIMELINE_OUTPUTS if n not in written])
-    excluded = [(r["photo"], r["excluded"]) for r in photo_rows if r["excluded"]]
     return BatchResult(
         photo_rows=photo_rows, change_rows=change_rows, long_rows=tidy, out_dir=out_dir,
         n_measured=n_measured, n_cached=n_cached, n_duplicates=n_duplicates, n_compared=n_compared,

@@ -13,7 +13,7 @@ from pathlib import Path
 from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
-from .discover import PhotoEntry, hours_between, parse_time
+from .discover import NO_TIME, PhotoEntry, Reason, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
 # facemetrics.timekeys (the decay claim keys its sessions by it too), under the names the batch and the store use
 from ..timekeys import match_sessions as _sessions
@@ -144,7 +144,8 @@ def _sort_key(r: dict):
 def _table_row(e: PhotoEntry, measured: dict) -> dict:
     """A photo's ``photos.csv`` row: its measured row, the study metadata, its role
     (``baseline``/``post``, or empty with the reasons in ``excluded``).  ``_path`` is
-    kept for the comparing stage (not written)."""
+    kept for the comparing stage, ``_reasons`` (the :class:`~facemetrics.batch.discover.Reason` s
+    the console names: the entry's, and no capture time) for the batch's ``excluded`` (neither is written)."""
     r = dict(measured)
     r["photo"] = e.photo
     if e.subject:
@@ -163,6 +164,7 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["role"] = ""
     r["excluded"] = ""
     reasons = []
+    said = tuple(e.reasons)  # those of the reasons the console names, as their fields (r["_reasons"])
     if r.get("status") != "ok":
         reasons.append(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip())
     if e.note:
@@ -171,15 +173,16 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
         if r.get("status") == "ok" or r.get("image_width_px") not in (None, ""):
             # a file that could not be decoded has no time read from it: "not measured" says why
             reasons.append(NO_CAPTURE_TIME)
+            said += (Reason(NO_TIME, NO_CAPTURE_TIME),)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         reasons.append(no_time_of_day(r["taken_at"], treatment=False))
     elif parse_time(r["taken_at"]) is None:
-        if "column 'taken_at'" not in e.note:  # a manifest's is named in the note with its row and the forms read
+        if not _named(e, "taken_at"):  # a manifest's is named in the note with its row and the forms read
             reasons.append(time_meant(r["taken_at"], "capture time"))
     if e.treated_at and _date_only(e.treated_at):
         reasons.append(no_time_of_day(e.treated_at, treatment=True))
     elif e.treated_at and parse_time(e.treated_at) is None:
-        if "column 'treated_at'" not in e.note:
+        if not _named(e, "treated_at"):
             reasons.append(time_meant(e.treated_at, "treatment time"))
     elif not e.treated_at and not e.note:
         reasons.append("no treatment time")
@@ -190,8 +193,14 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     if not reasons:
         r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
     r["excluded"] = "; ".join(reasons)
+    r["_reasons"] = said  # a row with reasons gets no role, so no later step rewrites its `excluded`
     r["_path"] = str(e.path)
     return r
+
+
+def _named(e: PhotoEntry, column: str) -> bool:
+    """Does one of the entry's reasons name its manifest's ``column`` (a time not read, with its row)?"""
+    return any(x.column == column for x in e.reasons)
 
 
 #: photos.csv's ``excluded`` reason for a measured photo with no capture time, with what to do (it gave no

@@ -1,0 +1,460 @@
+"""The console report of a batch or a study import: the lines ``facemetrics batch``, ``study report`` and
+``study import`` print after their run, built from the run's results and tables.
+
+One job: results and tables in, ``list[str]`` out (a line of its own for each thing a user has to act on:
+names merged, times left out, sessions whose before photos disagree, photos of different shapes, files filed
+twice, a manifest that does not fit the folder, photos without a capture time, the regimen's lines, the
+summary).  Nothing here prints, parses arguments or writes files (:mod:`facemetrics.cli` does, and the
+app shows its own panels); :func:`skipped_lines` lists the study folder's files through
+:func:`facemetrics.batch.discover.skipped_note`.  The lines on a manifest and on photos without a capture time
+are built from the photos' :class:`~facemetrics.batch.discover.Reason` s (a code and its fields: the
+manifest, its row and column, the value, the time meant), never from the text of photos.csv's ``excluded``.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections import Counter
+from pathlib import Path
+
+from ..timekeys import ACCEPTED_TIME_FORMS, name_key
+from .discover import NO_TIME, NOT_FOUND, NOT_LISTED, TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, skipped_note
+from .runner import REGIMEN_DIR
+from .tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
+
+
+def batch_lines(res, summary: str = "") -> list[str]:
+    """The console lines of a batch run, as ``batch`` and ``study report`` print them (one function,
+    so the two commands say the same): the names and times (:func:`batch_time_notes`), the sessions
+    whose before photo was passed over or is at fault, whose before photos disagree (and the floors built
+    from them), and the
+    comparisons of one picture at two times; ``summary`` (when given); then the comparisons whose
+    repeat photos were left out of the noise floor.  Its regimen batch's lines:
+    :func:`regimen_lines`.
+
+    Parameters
+    ----------
+    res : facemetrics.batch.BatchResult
+        The batch run.
+    summary : str
+        The line after the session notes (``batch``: :func:`batch_summary`); "" for none.
+
+    Returns
+    -------
+    list of str
+    """
+    rows = res.change_rows
+    lines = [*batch_time_notes(res),  # names merged; capture times read in an offset, left out, or off EXIF
+             *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
+             # sessions whose before photos disagree (each says if left out), and the floors built from those
+             # photos, once per session (as `timeline` prints them: its table's attrs["disagreement_notes"])
+             *disagreement_lines(rows),
+             *same_picture_notes(rows),  # one picture at two times: its zeros are left out of the fits
+             *shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
+    lines += [summary] if summary else []
+    lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
+    return lines
+
+
+def skipped_lines(folder, manifest=None, output=None) -> list[str]:
+    """``["2 other files not read (not a photo by their ending: me/rf/IMG_0107.MOV, me/rf/notes.txt)"]``:
+    the files of a study folder that ``batch`` and ``study import`` do not read, which both passed over
+    silently (a Live Photo's .MOV, a note; `analyze` named them; a first-time user's session, 2026-12-05);
+    ``treated_at.txt`` and the manifest, which they read, and the files of ``output`` (``batch -o`` inside
+    the study folder) are not named.  [] when there are none."""
+    read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
+    skipped = skipped_note([folder], read=read, outputs=output).removeprefix("; ")
+    return [skipped[0].upper() + skipped[1:]] if skipped else []
+
+
+def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
+    """One console line naming the comparisons whose two photos differ in shape (width over height) by more than
+    the rounding of a resize that kept it (one pixel on each side of each photo): a screenshot, a crop or a photo
+    resized without keeping its shape, against a photo as the camera saved it.  Such a pair was named only by its
+    rows' messages in changes.csv; nothing a user ran showed which photos they were (round 2 of a first-time
+    user's session, 2026-12-05; the aspect-ratio figure of docs/compare.md's stop 25 has no command).  No
+    threshold is chosen: the bound is the resize's own rounding.
+
+    Parameters
+    ----------
+    photo_rows : list of dict
+        photos.csv's rows (``photo``, ``image_width_px``, ``image_height_px``: upright pixels).
+    change_rows : list of dict
+        changes.csv's rows (``photo``, ``baseline_photos``: the before photo first).
+    most : int
+        How many pairs are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when every compared pair has one shape.
+    """
+    def size(photo):
+        r = dims.get(photo) or {}
+        try:
+            w, h = float(r.get("image_width_px")), float(r.get("image_height_px"))
+        except (TypeError, ValueError):
+            return None
+        return (w, h) if w > 0 and h > 0 else None
+
+    dims = {r.get("photo"): r for r in photo_rows}
+    pairs = []
+    for c in change_rows:
+        before = str(c.get("baseline_photos") or "").split("; ")[0]
+        a, b = size(c.get("photo")), size(before)
+        if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1]:
+            pairs.append(f"{c['photo']} {a[0]:.0f} × {a[1]:.0f} px against {before} {b[0]:.0f} × {b[1]:.0f} px")
+    if not pairs:
+        return []
+    n = len(pairs)
+    shown = "; ".join(pairs[:most]) + (f"; and {n - most} more" if n > most else "")
+    return [f"{n} comparison{'s' if n != 1 else ''} of two photos of different shapes (width over height: a "
+            f"screenshot, a crop, or a photo resized without keeping its shape): {shown}. The face fills the two "
+            f"frames differently; changes.csv's messages say what that did to each comparison. Compare photos as "
+            f"the camera saved them (the original files, not screenshots or edited copies)."]
+
+
+def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch again",
+                           within_session: bool = True) -> list[str]:
+    """The console lines naming the files of a batch that are one file (the same ``sha256``) filed twice:
+    in two or more sessions (the same photo under two subjects, ``anna/mc/after.jpg`` and ``ben/rf/post.jpg``,
+    is measured and compared in each), and within one session when a copy has no capture time.  Both were
+    counted as "identical to another photo here" with no name (round 2 of a first-time user's session,
+    2026-12-05).  Copies within one session that all have a time are not named here: the pairing rule uses
+    them once and says so in photos.csv.  ``batch`` and ``study import`` print them (one rule, one wording).
+
+    Parameters
+    ----------
+    photo_rows : list of dict
+        The batch's photos.csv rows (``photo``, ``sha256``, ``subject``, ``treatment``, ``treated_at``,
+        ``taken_at``: "" or None when the photo has none); ``study import`` gives the same keys per file.
+    most : int
+        How many groups each line names; the rest are counted.
+    again : str
+        What to run once a copy filed under the wrong subject or session is removed.
+    within_session : bool
+        Also name the copies within one session without a capture time (``study import``: False; its store
+        keeps one copy per subject, "already there").
+
+    Returns
+    -------
+    list of str
+        [] when no file is filed twice so.
+    """
+    groups: dict[str, list[dict]] = {}
+    for r in photo_rows:  # a photo of no session (no subject or treatment: not in the manifest) is filed nowhere
+        if r.get("sha256") and str(r.get("subject") or "").strip() and str(r.get("treatment") or "").strip():
+            groups.setdefault(r["sha256"], []).append(r)
+    spread, untimed = [], []
+    for rows in groups.values():
+        if len(rows) < 2:
+            continue
+        sessions = {(name_key(r["subject"]), name_key(r["treatment"]), str(r.get("treated_at") or "")) for r in rows}
+        subjects = sorted({name_key(r["subject"]): str(r["subject"]) for r in rows}.values())
+        names = " = ".join(sorted(r["photo"] for r in rows))
+        if len(sessions) > 1:
+            where = (f"subjects {', '.join(map(repr, subjects))}" if len(subjects) > 1
+                     else f"{len(sessions)} sessions of {subjects[0]!r}")
+            spread.append(f"{names} ({where})")
+        elif within_session and any(not str(r.get("taken_at") or "").strip() for r in rows):  # unpaired: unnamed
+            untimed.append(f"{names} ({subjects[0]!r}, {str(rows[0]['treatment'])!r})")
+
+    def shown(items):
+        n = len(items)
+        return "; ".join(items[:most]) + (f"; and {n - most} more" if n > most else "")
+
+    lines = []
+    if spread:
+        n = len(spread)
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed in two or more sessions as the same file (each "
+                     f"copy is used in its own session): {shown(spread)}. If a copy is filed under the wrong subject "
+                     f"or session, remove it and {again}.")
+    if untimed:
+        n = len(untimed)
+        lines.append(f"{n} photo{'s are' if n != 1 else ' is'} filed twice or more in one session as the same file, "
+                     f"without a capture time: {shown(untimed)}. Given one time, one copy is used and the others are "
+                     f"left out as copies (at two times, every copy is left out: one photo is not taken twice); if a "
+                     f"copy was meant to be another photo, put that photo in its place.")
+    return lines
+
+
+def manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
+    """The console lines on a manifest that does not fit the folder, each with what to do: the folder's
+    photos it does not list, its rows whose photo is not in the folder, its times written with a dot
+    (``08.20``, ``8.20pm``: why that cannot be read, and the time each would be with colons; they were
+    among "cannot be read" with their reason in photos.csv alone, round 2, 2026-12-05), its other times
+    that are not read.  Each
+    was said only in photos.csv's ``excluded`` ("not in manifest", "listed in manifest row 5 but not
+    found", "capture time '2026-12-02 9am' is not ISO 8601"), and a manifest listing some photos of a
+    folder left the others out without a word (round 2 of a first-time user's session, 2026-12-05).
+    ``batch`` and ``study import`` print them.
+
+    Parameters
+    ----------
+    excluded : list of facemetrics.batch.Excluded
+        The photos left out (:attr:`facemetrics.batch.BatchResult.excluded`; for ``study import``, each
+        photo's :attr:`facemetrics.batch.PhotoEntry.reasons`): the lines are built from their
+        :attr:`~facemetrics.batch.Excluded.reasons` (codes :data:`~facemetrics.batch.discover.NOT_LISTED`,
+        :data:`~facemetrics.batch.discover.NOT_FOUND`, :data:`~facemetrics.batch.discover.TIME_DOTTED`,
+        :data:`~facemetrics.batch.discover.TIME_UNREAD`: the row, column, value and time meant), not their text.
+    manifest : str or None
+        The manifest given; [] when None.
+    most : int
+        How many photos or rows each line names; the rest are counted.
+
+    Returns
+    -------
+    list of str
+    """
+    if not manifest:
+        return []
+
+    def shown(items):
+        n = len(items)
+        return ", ".join(items[:most]) + (f" and {n - most} more" if n > most else "")
+
+    reasons = [(e.photo, r) for e in excluded for r in e.reasons]
+    unlisted = [photo for photo, r in reasons if r.code == NOT_LISTED]
+    missing = [f"row {r.row} ({photo})" for photo, r in reasons if r.code == NOT_FOUND]
+    times, dotted = [], []  # a time not read; one written with a dot (08.20, 8.20pm), said with its own reason
+    for photo, r in reasons:
+        said = f"row {r.row} ({photo}), column {r.column!r}: {r.value!r}" + (f" {r.reading}" if r.reading else "")
+        if r.code == TIME_DOTTED:
+            dotted.append(said)
+        elif r.code == TIME_UNREAD:
+            times.append(said)
+    lines = []
+    if unlisted:
+        n = len(unlisted)
+        lines.append(f"{n} photo{'s' if n != 1 else ''} of the folder {'are' if n != 1 else 'is'} not in {manifest}, "
+                     f"so {'they are' if n != 1 else 'it is'} not used: {shown(unlisted)}. A manifest lists every "
+                     f"photo it uses (the folders' treated_at.txt are not read with one): add a row for "
+                     f"{'each' if n != 1 else 'it'} (photo, subject, treatment, taken_at, treated_at), or leave "
+                     f"--manifest out to use the folders.")
+    if missing:
+        n = len(missing)
+        lines.append(f"{n} row{'s' if n != 1 else ''} of {manifest} name{'' if n != 1 else 's'} a photo that is not "
+                     f"in the folder: {shown(missing)}. Correct {'each' if n != 1 else 'its'} photo path (relative "
+                     f"to the study folder, as photos.csv writes it) or remove the row.")
+    if dotted:  # its reason was said in photos.csv alone, the rows among "cannot be read" (round 2, 2026-12-05)
+        n = len(dotted)
+        whose = "their photos are" if n != 1 else "its photo is"
+        more = f"; and {n - most} more" if n > most else ""
+        lines.append(f"{n} time{'s' if n != 1 else ''} in {manifest} {'are' if n != 1 else 'is'} written with a dot "
+                     f"after the hours or the minutes, so {whose} not used: {'; '.join(dotted[:most])}{more}. "
+                     f"ISO 8601 reads 08.20 as 8.20 hours (08:12) and Python's datetime as 08:00:00.20, and 8.20pm "
+                     f"is not read at all, so which time was meant cannot be told: write {'each' if n != 1 else 'it'} "
+                     f"on the 24-hour clock with colons, as {ACCEPTED_TIME_FORMS}.")
+    if times:
+        n = len(times)
+        whose = "their photos are" if n != 1 else "its photo is"
+        more = f"; and {n - most} more" if n > most else ""
+        lines.append(f"{n} time{'s' if n != 1 else ''} in {manifest} cannot be read, so {whose} not used: "
+                     f"{'; '.join(times[:most])}{more}. Write {'each' if n != 1 else 'it'} as {ACCEPTED_TIME_FORMS}.")
+    return lines
+
+
+def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, folder=None) -> list[str]:
+    """One console line naming the photos a batch left out for want of a capture time, and how to give
+    theirs: a screenshot, a PNG or a photo sent through a messaging app has no EXIF time, and such photos
+    were counted among "photos left out of the changes" with the reason only in photos.csv (a first-time
+    user's session, 2026-12-05).  A manifest must list every photo (one not listed is left out), so the
+    remedy starts from a copy of photos.csv, which reads as a manifest (its other columns are passed
+    over); a photo a manifest does not list is not named here (its reason says "not in manifest").
+
+    Parameters
+    ----------
+    excluded : list of facemetrics.batch.Excluded
+        The photos left out (:attr:`facemetrics.batch.BatchResult.excluded`): those with a reason of code
+        :data:`~facemetrics.batch.discover.NO_TIME` and none of code :data:`~facemetrics.batch.discover.NOT_LISTED`.
+    manifest : str or None
+        The manifest given, if any.
+    most : int
+        How many photos are named; the rest are counted.
+    output, folder : str or None
+        The batch's output and study folders: the remedy then names ``OUTPUT/photos.csv`` and the
+        command to run again (it said "a copy of photos.csv" and "--manifest COPY" alone).
+
+    Returns
+    -------
+    list of str
+        [] when every photo had a capture time.
+    """
+    # a photo not in the manifest is named so already (manifest_lines): its row is to be added, not filled in
+    names = [e.photo for e in excluded if any(r.code == NO_TIME for r in e.reasons)
+             and not any(r.code == NOT_LISTED for r in e.reasons)]
+    if not names:
+        return []
+    n = len(names)
+    shown = ", ".join(names[:most]) + (f" and {n - most} more" if n > most else "")
+    table = f"{output}/photos.csv" if output else "photos.csv"
+    where = (f"in {manifest} and run batch again with it" if manifest else
+             f"in a copy of {table} under another name (it reads as a manifest, which lists every photo: one not "
+             "listed is left out) and run batch again with --manifest COPY")
+    if not manifest and output and folder:
+        where += f" (facemetrics batch {shlex.quote(str(folder))} -o {shlex.quote(str(output))} --manifest COPY)"
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
+            f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
+            f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
+            f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
+
+
+def regimen_lines(reg, output) -> list[str]:
+    """The console lines of a batch's regimen batch (each ``regimen: ...``), as ``batch`` and ``study
+    report`` print them: its capture times without an offset, how many pre-session photos were
+    compared, its passed-over before photos, the first session's before photos that disagree and the
+    noise floors built from them (the regimen's baseline: once per subject and treatment, in the batch's
+    words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out.
+
+    Parameters
+    ----------
+    reg : facemetrics.batch.BatchResult or None
+        The regimen batch (:func:`facemetrics.regimen.run_regimen_batch`); None when there is none.
+    output : str or path-like
+        The batch's output folder, as the user gave it.
+
+    Returns
+    -------
+    list of str
+        [] when ``reg`` is None.
+    """
+    if reg is None:
+        return []
+    rows = reg.change_rows
+    lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
+             f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
+             *baseline_notes(rows),
+             # the first session's before photos disagree (each says if left out), and the floors built from
+             # those photos, once per group
+             *disagreement_lines(rows),
+             *same_picture_notes(rows)]
+    lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
+    return [f"regimen: {line}" for line in lines]
+
+
+def batch_time_notes(res) -> list[str]:
+    """The console lines of a batch run on names and times, as ``batch`` and ``study report`` print
+    them: subject or treatment names written several ways taken as one
+    (:func:`~facemetrics.batch.discover.merge_spellings`), capture times without a UTC offset read in
+    an offset or left out (:func:`~facemetrics.batch.discover.offset_free_times`: one line for all the
+    sessions whose photos carry none; a treated_at without an offset among photos of two or more
+    offsets, :func:`~facemetrics.batch.discover.offset_free_treatment`), and manifest capture times far from the photos' EXIF times
+    (:func:`~facemetrics.batch.discover.manifest_time_notes`).
+
+    Parameters
+    ----------
+    res : facemetrics.batch.BatchResult
+        The run (its ``merged``, ``time_notes`` and ``taken_at_notes``).
+
+    Returns
+    -------
+    list of str
+    """
+    return [*res.merged, *res.time_notes, *res.taken_at_notes]
+
+
+def batch_summary(res, output) -> str:
+    """The batch's summary line.  Its counts agree with ``changes.csv``: a comparison refused or
+    failed is a row there (status ``refused``/``error``) and is counted among the changes as such;
+    "left out of the changes" counts the excluded photos with no row in it (``photos.csv``'s ``excluded``
+    says why); it counted every photo with an ``excluded`` reason, refused ones too, as "excluded
+    from the changes" (an audit, 2026-12-03)."""
+    n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
+    # how the photos' results were had: a part of the n photos, not more photos ("15 photos: 15 measured;
+    # 14 read from the cache" read as 29; an audit, 2026-12-04)
+    how = [f"{res.n_cached} read from the cache of an earlier run"] if res.n_cached else []
+    how += [f"{res.n_duplicates} identical to another photo here"] if res.n_duplicates else []
+    head = (f"{n} photo{'' if n == 1 else 's'} measured" if not n_bad
+            else f"{n} photo{'' if n == 1 else 's'}: {res.n_ok} measured, {n_bad} not "
+                 "(photos.csv's status and error say why)")
+    if how:
+        head += f" ({', '.join(how)})" if not n_bad else f"; of the {n}, {', '.join(how)}"
+    n_changes = len(res.change_rows)
+    compared = {r.get("photo") for r in res.change_rows}
+    n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
+    n_out = sum(e.photo not in compared for e in res.excluded)
+    refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    earlier = ""
+    if res.removed:  # an earlier run's timeline: made from the tables this run replaced
+        earlier += (f" The earlier {', '.join(res.removed)} in {output} removed (made from an earlier run's tables; "
+                    f"`facemetrics timeline {output}` makes them again).")
+    if res.not_removed:
+        earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
+    return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
+            f"left out of the changes (the 'excluded' column of photos.csv says why). "
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}"
+            + (why_no_changes(res.excluded) if not n_changes else ""))
+
+
+def reason_parts(why: str) -> list[str]:
+    """The reasons of one ``excluded`` cell (joined with "; ", split at that outside brackets), a
+    photo not measured as one reason whatever its error (that names the photo; its ``status`` and
+    ``error`` columns say it)."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(why or ""):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and why.startswith("; ", i):
+            parts.append(why[start:i])
+            start = i + 2
+    parts.append((why or "")[start:])
+    return ["not measured (photos.csv's status and error say why)" if p.startswith("not measured (") else p.strip()
+            for p in parts if p.strip()]
+
+
+def why_no_changes(excluded, most: int = 3) -> str:
+    """When a batch made no change at all, the commonest reasons its photos were left out, with how
+    many photos each, so that the console says what to fix: a folder of photos without
+    ``<subject>/<treatment>/`` folders read "0 changes" with the reasons only in photos.csv (a new
+    user's audit, 2026-12-04).  ``excluded``: :class:`facemetrics.batch.Excluded` entries (their ``text``,
+    split by :func:`reason_parts`); "" when there are none."""
+    counts = Counter(part for e in excluded for part in reason_parts(e.text))
+    if not counts:
+        return ""
+    shown = [f" {n} photo{'' if n == 1 else 's'}: {why.rstrip('.')}." for why, n in counts.most_common(most)]
+    rest = len(counts) - len(shown)
+    more = f" {rest} other reason{'' if rest == 1 else 's'}: see photos.csv." if rest > 0 else ""
+    return " No photo could be compared." + "".join(shown) + more
+
+
+def import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[str]:
+    """One console line after `study import` on the photos it did not import for want of a capture time,
+    and how to give theirs.  Each photo's line said "give it in a manifest's taken_at column (--manifest
+    CSV)", which did not say that a manifest lists every photo it imports with its subject, treatment and
+    treatment time (one listing these photos alone leaves the folder's others out), nor where to start one
+    (round 2 of a first-time user's session, 2026-12-05).
+
+    Parameters
+    ----------
+    photos : list of str
+        The photos (paths relative to ``folder``) refused for want of a capture time.
+    folder : str
+        The study folder, as given.
+    manifest : str or None
+        The manifest given, if any (then its taken_at is to be filled in).
+    most : int
+        How many photos are named; the rest are counted.
+
+    Returns
+    -------
+    list of str
+        [] when there are none.
+    """
+    if not photos:
+        return []
+    n = len(photos)
+    shown = ", ".join(photos[:most]) + (f" and {n - most} more" if n > most else "")
+    them = "them" if n != 1 else "it"
+    if manifest:
+        how = f"fill in {'their' if n != 1 else 'its'} taken_at column (--manifest CSV) in {manifest} and import again"
+    else:
+        how = (f"give {'each' if n != 1 else 'it'} its time in a manifest's taken_at column (--manifest CSV), as for "
+               f"`facemetrics batch`: a manifest lists every photo it imports, with photo, subject, treatment, "
+               f"taken_at and treated_at "
+               f"(`facemetrics batch {shlex.quote(str(folder))} -o OUT` writes OUT/photos.csv, which reads as one: "
+               f"fill in its empty taken_at), then run `facemetrics study import {shlex.quote(str(folder))} "
+               f"--manifest CSV` (the photos stored already are not added twice); or add one photo with `facemetrics "
+               f"study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`")
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and photos "
+            f"sent through a messaging app lose it): {shown}. To import {them}, {how} (e.g. 2026-11-02T14:30, with "
+            f"the UTC offset if known: +01:00)."]

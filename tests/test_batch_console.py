@@ -1,0 +1,112 @@
+"""The console report of a batch or a study import (facemetrics.batch.console): its one job, and its lines on a
+manifest and on photos without a capture time built from the photos' structured reasons, not from the text of
+photos.csv's ``excluded`` (which `cli.py` regex-parsed to rebuild what the manifest said)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import facemetrics.batch.console as console
+from facemetrics.batch import Excluded, Reason, discover
+from facemetrics.batch.discover import NO_TIME, NOT_FOUND, NOT_LISTED, TIME_DOTTED, TIME_UNREAD
+
+
+def test_the_console_module_builds_lines_and_neither_parses_arguments_nor_prints():
+    tree = ast.parse(Path(console.__file__).read_text(encoding="utf-8"))
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert not imported & {"argparse", "sys", "re"}, imported
+    called = {n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    assert "print" not in called and "open" not in called, called
+    attrs = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    assert not attrs & {"stdout", "stderr", "write"}, attrs
+    # the CLI keeps no builder of its own: they are here
+    import facemetrics.cli as cli
+
+    for name in ("_batch_lines", "_manifest_lines", "_no_capture_time_lines", "_batch_summary", "_reasons"):
+        assert not hasattr(cli, name), name
+
+
+def _dotted(**fields) -> Excluded:
+    reason = Reason(TIME_DOTTED, "text the console does not read", manifest="study/m.csv", row=3, column="taken_at",
+                    value="2026-11-02 09.30", reading="(if 09:30 was meant: 2026-11-02T09:30)")
+    return Excluded("S01/rf/after.jpg", "text the console does not read", (replace(reason, **fields),))
+
+
+def test_a_manifest_line_is_built_from_the_reasons_fields_not_its_text():
+    (line,) = console.manifest_lines([_dotted()], "study/m.csv")
+    assert line.startswith("1 time in study/m.csv is written with a dot after the hours or the minutes, so its photo "
+                           "is not used: row 3 (S01/rf/after.jpg), column 'taken_at': '2026-11-02 09.30' (if 09:30 "
+                           "was meant: 2026-11-02T09:30). ISO 8601 reads 08.20"), line
+    # each field changes the line; the text changes nothing
+    assert console.manifest_lines([_dotted(row=7)], "study/m.csv") == [line.replace("row 3 (", "row 7 (")]
+    assert console.manifest_lines([_dotted(column="treated_at")], "study/m.csv") == [
+        line.replace("column 'taken_at'", "column 'treated_at'")]
+    assert console.manifest_lines([_dotted(reading="(if 21:30 was meant: 2026-11-02T21:30)")], "study/m.csv") == [
+        line.replace("(if 09:30 was meant: 2026-11-02T09:30)", "(if 21:30 was meant: 2026-11-02T21:30)")]
+    assert "(if" not in console.manifest_lines([_dotted(reading="")], "study/m.csv")[0]
+    assert console.manifest_lines([_dotted(text="another text")], "study/m.csv") == [line]
+    (unread,) = console.manifest_lines([_dotted(code=TIME_UNREAD, value="noon", reading="")], "study/m.csv")
+    assert unread.startswith("1 time in study/m.csv cannot be read, so its photo is not used: row 3 "
+                             "(S01/rf/after.jpg), column 'taken_at': 'noon'. Write it as "), unread
+    # the same words in the text alone, without their reason: no line (it was read from the text)
+    assert console.manifest_lines([Excluded("a.jpg", "manifest m.csv row 3, column 'taken_at': capture time "
+                                                     "'noon' is not a time facemetrics reads")], "m.csv") == []
+    assert console.manifest_lines([_dotted()], None) == []
+
+
+def test_discover_keeps_each_manifest_reason_with_its_fields_and_the_note_is_unchanged(tmp_path):
+    """photos.csv's ``excluded`` (the entries' notes) is what it was: the reasons' texts joined; the fields are the
+    manifest's path, row, column, value and the time meant."""
+    folder = tmp_path / "study"
+    (folder / "S01" / "rf").mkdir(parents=True)
+    for name in ("a.jpg", "b.jpg", "c.jpg", "d.jpg"):
+        (folder / "S01" / "rf" / name).write_bytes(b"not read here")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                        "S01/rf/a.jpg,S01,rf,2026-11-02 09.30,2026-11-02T08:00\n"
+                        "S01/rf/b.jpg,S01,rf,noon,2026-11-02 8.20pm\n"
+                        "S01/rf/c.jpg,S01,rf,2026-11-02T09:00,2026-11-02T08:00\n"
+                        "S01/rf/gone.jpg,S01,rf,2026-11-02T10:00,2026-11-02T08:00\n", encoding="utf-8")
+    entries = {e.photo: e for e in discover(folder, manifest)}
+    for e in entries.values():
+        assert e.note == "; ".join(r.text for r in e.reasons), e
+    (a,) = entries["S01/rf/a.jpg"].reasons
+    assert (a.code, a.manifest, a.row, a.column, a.value, a.reading) == (
+        TIME_DOTTED, str(manifest), 2, "taken_at", "2026-11-02 09.30", "(if 09:30 was meant: 2026-11-02T09:30)")
+    assert a.text.startswith("manifest m.csv row 2, column 'taken_at': capture time '2026-11-02 09.30' has a decimal "
+                             "fraction after the hours (09.30)"), a.text
+    b1, b2 = entries["S01/rf/b.jpg"].reasons
+    assert (b1.code, b1.row, b1.column, b1.value) == (TIME_UNREAD, 3, "taken_at", "noon")
+    assert "12:00" in b1.reading, b1.reading  # noon: the time meant (timekeys.time_meant)
+    assert (b2.code, b2.column, b2.reading) == (TIME_DOTTED, "treated_at", "(if 20:20 was meant: 2026-11-02T20:20)")
+    assert entries["S01/rf/c.jpg"].reasons == () and entries["S01/rf/c.jpg"].note == ""
+    (d,) = entries["S01/rf/d.jpg"].reasons
+    assert (d.code, d.manifest) == (NOT_LISTED, str(manifest))
+    assert d.text == "not in manifest m.csv: add a row for it (a manifest lists every photo it uses)"
+    (gone,) = entries["S01/rf/gone.jpg"].reasons
+    assert (gone.code, gone.row, gone.column, gone.value) == (NOT_FOUND, 5, "photo", "S01/rf/gone.jpg")
+    assert gone.text == (f"listed in manifest m.csv row 5 but not found in {folder}: correct its path (relative to "
+                         f"{folder}) or remove the row")
+    left = [Excluded(e.photo, e.note, e.reasons) for e in entries.values()]
+    unlisted, missing, dotted, unread = console.manifest_lines(left, "m.csv")
+    assert unlisted.startswith("1 photo of the folder is not in m.csv, so it is not used: S01/rf/d.jpg. "), unlisted
+    assert missing.startswith("1 row of m.csv names a photo that is not in the folder: row 5 (S01/rf/gone.jpg). ")
+    assert ("so their photos are not used: row 2 (S01/rf/a.jpg), column 'taken_at': '2026-11-02 09.30' (if 09:30 was "
+            "meant: 2026-11-02T09:30); row 3 (S01/rf/b.jpg), column 'treated_at': '2026-11-02 8.20pm' (if 20:20 was "
+            "meant: 2026-11-02T20:20). ") in dotted, dotted
+    assert "so its photo is not used: row 3 (S01/rf/b.jpg), column 'taken_at': 'noon' (if 12:00 noon was meant: " in unread, unread
+
+
+@pytest.mark.parametrize("codes, named", [((NO_TIME,), True), ((NOT_LISTED, NO_TIME), False), ((), False)])
+def test_the_no_capture_time_line_follows_the_reasons_codes(codes, named):
+    text = "no capture time (no EXIF DateTimeOriginal and none in the manifest): whatever the text says"
+    left = Excluded("me/rf/shot.png", text, tuple(Reason(c, text) for c in codes))
+    lines = console.no_capture_time_lines([left], output="out", folder="me")
+    assert (lines != []) == named, lines
+    if named:
+        assert "compared with nothing: me/rf/shot.png. " in lines[0], lines
