@@ -160,11 +160,11 @@ def taken_at_of(data: bytes) -> str:
     """EXIF capture time of a photo file as ISO 8601 ("" when none)."""
     from PIL import Image
 
-    from .loader import _get_exif, _taken_at
+    from .exif import exif_taken_at, read_exif
 
     try:
         with Image.open(io.BytesIO(data)) as img:
-            t = _taken_at(_get_exif(img))
+            t = exif_taken_at(read_exif(img))
     except Exception:  # noqa: BLE001 - unreadable: no time
         return ""
     return t.isoformat() if t is not None else ""
