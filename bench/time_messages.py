@@ -26,7 +26,8 @@ from pathlib import Path
 
 from facemetrics.batch.discover import _manifest_time_note, _read_treated_at
 from facemetrics.cli import _manifest_lines
-from facemetrics.store import StoreError, _iso
+from facemetrics.sessions import iso_time
+from facemetrics.store import StoreError
 from facemetrics.timekeys import ACCEPTED_TIME_FORMS
 
 TIMES = ("8.20pm", "08.20", "9am", "9 am", "9:30pm", "12am", "12pm", "noon", "21h", "9h30", "2026-12-01 9am",
@@ -53,7 +54,7 @@ def messages(value: str) -> dict[str, str]:
     for label, treatment in (("study add --treated-at (app: Treated at)", True),
                              ("study add --taken-at (app: Taken at)", False)):
         try:
-            out[label] = f"(accepted: {_iso(value, treatment=treatment)})"
+            out[label] = f"(accepted: {iso_time(value, treatment=treatment)})"
         except StoreError as exc:
             out[label] = str(exc)
     return out

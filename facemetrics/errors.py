@@ -82,3 +82,8 @@ class SeriesError(FacemetricsError, ValueError):
     or one of its settings is invalid; the message names the column or setting."""
 
     status = "bad_series"
+
+
+class StoreError(FacemetricsError):
+    """A store operation that cannot be done (unknown subject, newer schema, bad time ...); a
+    :class:`~facemetrics.errors.FacemetricsError`, so code catching those catches it too."""

@@ -145,20 +145,20 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import re
 import stat
 import warnings
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 import cv2
 import numpy as np
 import pillow_heif
 import simplejpeg
-from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError, legible
+from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, heif_crop_outside, hevc_errors,
                                    vp8_ends_early, vp8l_ends_early, webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
@@ -199,29 +199,12 @@ _ALLOWED_FORMATS = tuple(f for f in PHOTO_FORMATS if f in Image.OPEN)
 _FORMAT_NAMES = ", ".join({"WEBP": "WebP", "HEIF": "HEIF/HEIC"}.get(f, f) for f in PHOTO_FORMATS)
 _FORMAT_NAMES = " or ".join(_FORMAT_NAMES.rsplit(", ", 1))
 
-_TAG_ORIENTATION = 274  # IFD0
-_TAG_DATETIME_ORIGINAL = 36867  # Exif IFD
-_TAG_DATETIME_DIGITIZED = 36868
-_TAG_OFFSET_ORIGINAL = 36881
-_TAG_OFFSET_DIGITIZED = 36882
-_TAG_SUBSEC_ORIGINAL = 37521
-_TAG_SUBSEC_DIGITIZED = 37522
-_TAG_FOCAL_35MM = 0xA405  # Exif IFD: FocalLengthIn35mmFilm, integer mm
-_TAG_LENS_MAKE = 0xA433  # Exif IFD
-_TAG_LENS_MODEL = 0xA434  # Exif IFD: e.g. "iPhone 13 back dual wide camera 5.1mm f/1.6"
-
 #: formats decoded by Pillow whose compressed data carry no checksum: their pixels are checked for
 #: decoder garbage (JPEGs decoded by libjpeg-turbo are checked in :func:`_decode_jpeg`)
 _CHECKED_FORMATS = ("JPEG", "WEBP", "HEIF", "AVIF")
 
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1",
                 b"avif", b"avis")
-
-_DATE_RE = re.compile(
-    r"^\s*(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})"
-)
-_OFFSET_RE = re.compile(r"^\s*([+-])(\d{2}):?(\d{2})\s*$")
-
 
 @dataclass(frozen=True, eq=False)
 class Photo:
@@ -501,114 +484,10 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------
-# EXIF
-# --------------------------------------------------------------------------
-
-
 def _short(exc: BaseException, limit: int = 200) -> str:
     """One-line, bounded text of an exception for error messages."""
     text = " ".join(str(exc).split())
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _get_exif(img: Image.Image) -> Image.Exif | None:
-    try:
-        return img.getexif()
-    except Exception:  # noqa: BLE001 - malformed EXIF must not fail the load
-        return None
-
-
-def _orientation(exif: Image.Exif | None) -> int:
-    if exif is None:
-        return 1
-    try:
-        value = int(exif.get(_TAG_ORIENTATION, 1))
-    except (TypeError, ValueError):
-        return 1
-    return value if 1 <= value <= 8 else 1
-
-
-def _as_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        value = value.decode("ascii", "ignore")
-    if isinstance(value, (tuple, list)) and value:
-        value = value[0]
-    if not isinstance(value, str):
-        return None
-    return value.replace("\x00", "").strip()
-
-
-def _parse_exif_datetime(value: Any, offset: Any = None, subsec: Any = None) -> datetime | None:
-    """Parse an EXIF ``YYYY:MM:DD HH:MM:SS`` string; None when malformed."""
-    text = _as_text(value)
-    if not text:
-        return None
-    m = _DATE_RE.match(text)
-    if not m:
-        return None
-    try:
-        dt = datetime(*(int(g) for g in m.groups()))
-    except ValueError:  # e.g. "0000:00:00 00:00:00", month 13
-        return None
-    sub = _as_text(subsec)
-    if sub and sub.isdigit():
-        dt = dt.replace(microsecond=int((sub + "000000")[:6]))
-    off = _as_text(offset)
-    if off:
-        om = _OFFSET_RE.match(off)
-        if om:
-            sign = -1 if om.group(1) == "-" else 1
-            hours, minutes = int(om.group(2)), int(om.group(3))
-            if hours <= 23 and minutes <= 59:
-                dt = dt.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
-    return dt
-
-
-def _taken_at(exif: Image.Exif | None) -> datetime | None:
-    """Capture time: DateTimeOriginal, else DateTimeDigitized, else None.
-
-    IFD0 ``DateTime`` (306) is deliberately not used: editors rewrite it on
-    every save, so it is a modification time, not a capture time.
-    """
-    if exif is None:
-        return None
-    try:
-        ifd = exif.get_ifd(ExifTags.IFD.Exif)
-    except Exception:  # noqa: BLE001
-        return None
-    for tag, off_tag, sub_tag in (
-        (_TAG_DATETIME_ORIGINAL, _TAG_OFFSET_ORIGINAL, _TAG_SUBSEC_ORIGINAL),
-        (_TAG_DATETIME_DIGITIZED, _TAG_OFFSET_DIGITIZED, _TAG_SUBSEC_DIGITIZED),
-    ):
-        dt = _parse_exif_datetime(ifd.get(tag), ifd.get(off_tag), ifd.get(sub_tag))
-        if dt is not None:
-            return dt
-    return None
-
-
-def _lens(exif: Image.Exif | None) -> tuple[str | None, float | None]:
-    """``(lens, focal_length_35mm)`` from the Exif IFD (:attr:`Photo.lens`, :attr:`Photo.focal_length_35mm`);
-    ``None`` for what is absent, empty or malformed."""
-    if exif is None:
-        return None, None
-    try:
-        ifd = exif.get_ifd(ExifTags.IFD.Exif)
-    except Exception:  # noqa: BLE001
-        return None, None
-    model = " ".join((_as_text(ifd.get(_TAG_LENS_MODEL)) or "").split()) or None
-    make = " ".join((_as_text(ifd.get(_TAG_LENS_MAKE)) or "").split())
-    if model and make and make.lower() not in model.lower():
-        model = f"{make} {model}"
-    try:
-        focal = float(ifd.get(_TAG_FOCAL_35MM))
-    except (TypeError, ValueError):
-        focal = None
-    if focal is not None and not (np.isfinite(focal) and focal > 0):
-        focal = None
-    return model, focal
 
 
 # --------------------------------------------------------------------------
@@ -1251,7 +1130,7 @@ def read_taken_at(path: str | os.PathLike) -> datetime | None:
                     # Pillow's PNG getexif() decodes every pixel to reach an eXIf chunk after the image
                     # data: 458 MB for a refused 10000 x 10000 PNG (bench/bench_giants.py, 2026-12-04)
                     return None
-                return _taken_at(_get_exif(img))
+                return exif_taken_at(read_exif(img))
     except Exception:  # noqa: BLE001 - an unreadable file has no time we can read
         return None
 
@@ -1358,10 +1237,10 @@ def load_photo(
                 # image inside getexif(), which would hide decode errors.
                 _load_pillow(img, label, fmt)
 
-            exif = _get_exif(img)  # JPEG: parsed from the header, no decode
-            orientation = _orientation(exif)
-            taken_at = _taken_at(exif)
-            lens, focal_35mm = _lens(exif)
+            exif = read_exif(img)  # JPEG: parsed from the header, no decode
+            orientation = exif_orientation(exif)
+            taken_at = exif_taken_at(exif)
+            lens, focal_35mm = exif_lens(exif)
 
             alpha = None
             if use_sj:

@@ -71,21 +71,22 @@ EXIF tags: Orientation, DateTimeOriginal/Digitized with their offsets and
 sub-seconds.  GPS, camera make/model/serial, owner and artist names, maker
 notes, thumbnails, XMP, IPTC and comments are dropped.  A PNG copy keeps only
 its image and colour chunks (no text, no EXIF).  Other formats (HEIC, WebP,
-TIFF) are decoded, turned upright and stored as lossless PNG.
+TIFF) are decoded, turned upright and stored as lossless PNG
+(:func:`facemetrics.metadata.strip_metadata`).
+
+The store's time and session rules are :mod:`facemetrics.sessions`'s, the names its
+photos are reported by :mod:`facemetrics.naming`'s.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import shutil
 import sqlite3
-import struct
 import tempfile
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -95,8 +96,10 @@ import pandas as pd
 
 from ._version import __version__
 from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
-from .errors import FacemetricsError, InputError, legible
-from .timekeys import date_alone, no_time_of_day, time_meant
+from .errors import InputError, StoreError, legible
+from .metadata import strip_metadata, taken_at_of
+from .naming import disk_name, photo_labels
+from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -105,7 +108,6 @@ __all__ = [
     "Store",
     "StoreError",
     "default_store_dir",
-    "strip_metadata",
 ]
 
 #: schema version written by this facemetrics
@@ -178,11 +180,6 @@ MIGRATIONS: dict[int, str] = {
 DUPLICATE_MESSAGE = "already in the store: not added again"
 
 
-class StoreError(FacemetricsError):
-    """A store operation that cannot be done (unknown subject, newer schema, bad time ...); a
-    :class:`~facemetrics.errors.FacemetricsError`, so code catching those catches it too."""
-
-
 def default_store_dir() -> Path:
     """``$FACEMETRICS_STORE`` or ``platformdirs.user_data_dir("facemetrics")/study``."""
     env = os.environ.get(ENV_VAR, "").strip()
@@ -199,183 +196,6 @@ def _now() -> str:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# --------------------------------------------------------------------------
-# metadata stripping
-# --------------------------------------------------------------------------
-
-#: EXIF tags kept in a stored JPEG copy: (IFD, tag)
-_KEEP_IFD0 = (274,)  # Orientation
-#: FocalLengthIn35mmFilm (0xA405) is kept so that a comparison of stored photos can still tell two lenses apart
-#: (compare.gate.different_lenses); LensMake/LensModel name the device, so they go with Make and Model
-_KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522, 0xA405)  # DateTime{Original,Digitized}, offsets, subsec, focal
-#: PNG chunks kept (image and colour only)
-_KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
-
-
-def _minimal_exif(data: bytes, orientation: bool = True) -> bytes:
-    """An ``Exif\\0\\0`` APP1 payload with only orientation, capture times and the 35 mm focal length (b"" if none);
-    without the orientation when ``orientation`` is False (for a copy whose pixels are already
-    turned upright)."""
-    from PIL import Image
-
-    try:
-        src = Image.open(io.BytesIO(data)).getexif()
-        src_ifd = src.get_ifd(0x8769)
-    except Exception:  # noqa: BLE001 - no or broken EXIF: keep none
-        return b""
-    out = Image.Exif()
-    for tag in _KEEP_IFD0 if orientation else ():
-        if tag in src:
-            out[tag] = src[tag]
-    kept = {tag: src_ifd[tag] for tag in _KEEP_EXIF if tag in src_ifd}
-    if kept:
-        ifd = out.get_ifd(0x8769)
-        ifd.update(kept)
-    if not len(out) and not kept:
-        return b""
-    payload = out.tobytes()
-    return payload if payload.startswith(b"Exif\x00\x00") else b"Exif\x00\x00" + payload
-
-
-def _strip_jpeg(data: bytes) -> bytes:
-    """Drop APP1 (EXIF/XMP), APP3-13, APP15 and COM segments; insert a minimal EXIF."""
-    if data[:2] != b"\xff\xd8":
-        raise ValueError("not a JPEG")
-    out = [b"\xff\xd8"]
-    exif = _minimal_exif(data)
-    i, inserted = 2, False
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            raise ValueError("corrupt JPEG segment structure")
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA:  # start of scan: the rest is image data
-            if exif and not inserted:
-                out.append(b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
-            out.append(data[i:])
-            return b"".join(out)
-        length = struct.unpack(">H", data[i + 2:i + 4])[0]
-        seg = data[i:i + 2 + length]
-        keep = not (marker == 0xE1 or 0xE3 <= marker <= 0xED or marker == 0xEF or marker == 0xFE)
-        if keep:
-            out.append(seg)
-            if marker == 0xE0 and exif and not inserted:  # after JFIF
-                out.append(b"\xff\xe1" + struct.pack(">H", len(exif) + 2) + exif)
-                inserted = True
-        i += 2 + length
-    raise ValueError("JPEG without image data")
-
-
-def _strip_png(data: bytes) -> bytes:
-    """Keep the image and colour chunks (:data:`_KEEP_PNG`), and an ``eXIf`` chunk reduced to
-    orientation and capture times (:func:`_minimal_exif`) before the image data, so the copy
-    decodes the same way up as the original and keeps its capture time."""
-    exif = _minimal_exif(data)
-    if exif.startswith(b"Exif\x00\x00"):
-        exif = exif[6:]  # PNG's eXIf holds the TIFF structure without the APP1 prefix
-    out, i, inserted = [data[:8]], 8, not exif
-    while i + 8 <= len(data):
-        length = struct.unpack(">I", data[i:i + 4])[0]
-        kind = data[i + 4:i + 8]
-        chunk = data[i:i + 12 + length]
-        if kind == b"IDAT" and not inserted:
-            out.append(struct.pack(">I", len(exif)) + b"eXIf" + exif
-                       + struct.pack(">I", zlib.crc32(b"eXIf" + exif) & 0xFFFFFFFF))
-            inserted = True
-        if kind in _KEEP_PNG:
-            out.append(chunk)
-        i += 12 + length
-        if kind == b"IEND":
-            break
-    return b"".join(out)
-
-
-def strip_metadata(data: bytes) -> tuple[bytes, str]:
-    """A copy of a photo file without personal metadata.
-
-    Parameters
-    ----------
-    data : bytes
-        The photo file.
-
-    Returns
-    -------
-    (bytes, str)
-        The cleaned file and its suffix (``".jpg"`` or ``".png"``).  JPEG:
-        the same compressed pixels, EXIF reduced to orientation and capture
-        times.  PNG: image and colour chunks, and EXIF reduced to orientation and
-        capture times.  Anything else: decoded (EXIF orientation applied) and
-        re-encoded as lossless PNG with the capture times.
-
-    Raises
-    ------
-    facemetrics.errors.PhotoError
-        When :func:`facemetrics.load_photo` refuses the file (every format, JPEG and PNG
-        included, with the loader's own checks and message: truncated or corrupt data, empty,
-        not an image, too large or too small), so that no file the batch would report
-        ``unreadable`` is ever stored as a photo.
-    """
-    from .loader import load_photo
-
-    # the loader's checks, as the batch will read the copy (fast=True, the measuring default)
-    photo = load_photo(data)
-    if data[:3] == b"\xff\xd8\xff":
-        try:
-            return _strip_jpeg(data), ".jpg"
-        except (ValueError, struct.error):
-            pass
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _strip_png(data), ".png"
-    from PIL import Image
-
-    if photo.scale != 1.0:  # a JPEG decoded reduced that is re-encoded: at full size
-        photo = load_photo(data, fast=False)
-    buf = io.BytesIO()
-    # the pixels are upright already (the loader applied the orientation): capture times only
-    exif = _minimal_exif(data, orientation=False)
-    Image.fromarray(photo.rgb).save(buf, "PNG", **({"exif": exif} if exif else {}))
-    return buf.getvalue(), ".png"
-
-
-def _taken_at_of(data: bytes) -> str:
-    """EXIF capture time of a photo file as ISO 8601 ("" when none)."""
-    from PIL import Image
-
-    from .loader import _get_exif, _taken_at
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            t = _taken_at(_get_exif(img))
-    except Exception:  # noqa: BLE001 - unreadable: no time
-        return ""
-    return t.isoformat() if t is not None else ""
-
-
-def _time_note(name: str, given: str, exif: str) -> str:
-    """The note on a photo whose given capture time (a manifest's, used) differs from its EXIF time
-    ``exif`` by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`, in the batch's
-    words (:func:`~facemetrics.batch.discover.manifest_time_notes`: a ``photos.csv`` warning); ""
-    when they agree, or either is missing."""
-    from .batch.discover import PhotoEntry, manifest_time_notes
-
-    warned, _ = manifest_time_notes([PhotoEntry(Path(name), name, taken_at=given)], {0: exif})
-    return warned.get(0, "")
-
-
-def _kept_time_note(stored: str, given: str) -> str:
-    """``"; it keeps its stored capture time ..."``: what a photo already stored says when the time
-    given with it again (a manifest's) differs from its stored one by more than
-    :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`; "" when they agree or either is missing."""
-    from .batch.discover import MANIFEST_EXIF_MINUTES, hours_between
-
-    if not abs(hours_between(given, stored)) * 60.0 > MANIFEST_EXIF_MINUTES:  # also NaN: a time missing
-        return ""
-    return (f"; it keeps its stored capture time {stored}, not the {given} given now (delete the subject and "
-            "add it again to change it)")
 
 
 #: how a measurement row names a stored copy (``<sha256[:20]>.<ext>: ...``, the loader's label):
@@ -398,150 +218,6 @@ def _measure_note(row: dict, name: str) -> str:
         return f"{name}: {why}"
     warnings = str(row.get("warnings") or "")
     return f"{name}: {warnings}" if warnings else ""
-
-
-def _safe_name(text: str, fallback: str) -> str:
-    """A user's file (or subject) name as one path part: this system's path separators (``/``; ``\\`` too
-    on Windows) and control characters as ``_``, surrounding spaces dropped (a manifest cell is read
-    stripped); ``fallback`` when nothing is left, or it is ``.`` or ``..``.  A backslash is kept where it
-    is no separator: a name that is not UTF-8 is stored as :func:`~facemetrics.errors.legible` shows it
-    (``caf\\xe9.jpg``), and the report shows it so, as ``analyze`` and ``batch`` do (it read
-    ``caf_xe9.jpg``)."""
-    seps = {os.sep, os.altsep} - {None}
-    out = "".join("_" if c in seps or ord(c) < 32 else c for c in str(text or "")).strip()
-    return fallback if out in ("", ".", "..") else out
-
-
-def _disk_name(label: str) -> str:
-    """The name to give a report's link to a photo labelled ``label`` (:func:`_photo_labels`): a name that
-    was not UTF-8 is stored as :func:`~facemetrics.errors.legible` shows it (``caf\\xe9.jpg``); its link gets
-    those bytes back (``\\xNN`` of 0x80-0xff as PEP 383 surrogates), so the batch reads a name that is not
-    UTF-8 and shows ``caf\\xe9.jpg`` as ``analyze`` and ``batch`` do.  Anything else, and an escape whose
-    bytes would read otherwise (valid UTF-8), is kept as it is."""
-    back = re.sub(r"\\x([89a-f][0-9a-f])", lambda m: chr(0xDC00 + int(m.group(1), 16)), label)
-    return back if back != label and legible(os.fsdecode(os.fsencode(back))) == label else label
-
-
-def _photo_labels(photos: pd.DataFrame, pooled: bool) -> list[str]:
-    """The name each photo of :meth:`Store.photos` is reported by: the file name the user gave
-    (``original_name``; the stored copy's name when the store has none), below the subject's
-    name when ``pooled``.  Names are made unique, letter case ignored (one file on a
-    case-insensitive disk), in the order the photos were added (a name once shown stays):
-    a later ``IMG_0001.jpg`` is ``IMG_0001~<8 hex digits of its copy's SHA-256>.jpg``."""
-    order = sorted(range(len(photos)), key=lambda i: int(photos["id"].iloc[i]))
-    taken: set[str] = set()
-    out = [""] * len(photos)
-    for i in order:
-        r = photos.iloc[i]
-        name = _safe_name(r["original_name"], Path(r["file"]).name)
-        stem, ext = os.path.splitext(name)
-        stem = stem.encode()[:200].decode(errors="ignore") or "photo"  # room for the suffix: under 255 bytes
-        prefix = _safe_name(r["subject"], "subject") + "/" if pooled else ""
-        label, n = prefix + stem + ext, 1
-        while label.casefold() in taken:
-            label = f"{prefix}{stem}~{r['file_sha256'][:8]}" + (f"-{n}" if n > 1 else "") + ext
-            n += 1
-        taken.add(label.casefold())
-        out[i] = label
-    return out
-
-
-def _iso(value, treatment: bool = True) -> str:
-    """A time (datetime or text) as ISO 8601 text; StoreError when it does not parse, or when it
-    is a date alone (``2026-05-01``, also with an offset: ``2026-05-01+01:00``; as the batch
-    refuses it, :func:`facemetrics.timekeys.no_time_of_day`, ``treatment`` saying which time it
-    is: it was stored as midnight, so a photo of 07:00 was a post photo of an 08:00 session)."""
-    from .batch import parse_time
-
-    if value is None or value == "":
-        return ""
-    if date_alone(value):
-        raise StoreError(no_time_of_day(str(value).strip(), treatment))
-    t = parse_time(value)
-    if t is None:  # 08.20, 9am, 1/12/2026 9:00: why, and the time each reading would be (round 3, 2026-12-05)
-        raise StoreError(time_meant(value, "treatment time" if treatment else "capture time")
-                         or f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")
-    return t.isoformat()
-
-
-def _wall_clock(text) -> tuple[str, bool] | None:
-    """``(wall-clock time in ISO 8601, has a UTC offset)`` of a time, None when it does not parse."""
-    from .batch import parse_time
-
-    t = parse_time(text)
-    return None if t is None else (t.replace(tzinfo=None).isoformat(), t.tzinfo is not None)
-
-
-def _treatment_time(treated_at: str, taken) -> str:
-    """A session's treatment time as the batch reads it among its photos' capture times: the one rule.
-
-    A ``treated_at`` without a UTC offset in a session whose photos carry two or more offsets is read
-    in the one offset of its before photos (:func:`facemetrics.batch.discover.offset_free_treatment`,
-    which the batch, hence :meth:`Store.report`, applies); otherwise (an offset given, the photos in
-    one offset or none, or before photos in several, whose photos the batch leaves out) ``treated_at``
-    as stored, compared with a capture time of the other kind on the wall clock
-    (:func:`facemetrics.batch.hours_between`).
-
-    Parameters
-    ----------
-    treated_at : str
-        The session's stored treatment time (ISO 8601).
-    taken : iterable of str
-        The capture times (ISO 8601) of the session's photos, with any about to join it.
-
-    Returns
-    -------
-    str
-        The time to count every photo's hours from (ISO 8601).
-    """
-    from .batch.discover import PhotoEntry, offset_free_treatment
-
-    treated_at = str(treated_at or "")
-    entries = [PhotoEntry(path=Path(), photo=str(i), taken_at=str(t or ""), treated_at=treated_at)
-               for i, t in enumerate(taken)]
-    read, _, _ = offset_free_treatment(entries, {})
-    return next((e.treated_at for e in read if not e.note and e.treated_at != treated_at), treated_at)
-
-
-def _same_session(rows, treatment: str, when: str):
-    """The session among ``rows`` (one subject's sessions, oldest first: mappings with
-    ``treatment`` and ``treated_at``) that ``treatment`` at ``when`` names, or None (a new one).
-
-    The batch's rule (:func:`facemetrics.batch.tables._sessions`), so that the store and its
-    report agree: treatment names match by :func:`facemetrics.batch.name_key` (``RF`` = ``rf``);
-    times match as the instant they name (:func:`facemetrics.batch.tables._time_key`:
-    ``07:00Z`` = ``08:00+01:00``; ``08:00`` = ``08:00:00``); a time without a UTC offset and one
-    with an offset match by wall-clock time (``08:00`` = ``08:00+01:00``) when that names one
-    session.  When it names two (``08:00`` against ``08:00Z`` and ``08:00+01:00``) it cannot be
-    told: :class:`StoreError` saying so, never a guess.
-    """
-    from .batch import name_key
-    from .batch.tables import _time_key
-
-    key, instant = name_key(treatment), _time_key(when)
-    same = [r for r in rows if name_key(r["treatment"]) == key]
-    exact = [r for r in same if _time_key(r["treated_at"]) == instant]
-    wall = _wall_clock(when)
-    if exact or wall is None:
-        return exact[0] if exact else None
-    walls = [(r, _wall_clock(r["treated_at"])) for r in same]
-    at_wall = [(r, w) for r, w in walls if w is not None and w[0] == wall[0]]
-    aware = [r for r, w in at_wall if w[1]]
-    naive = [r for r, w in at_wall if not w[1]]
-    instants = {_time_key(r["treated_at"]) for r in aware}
-    if wall[1]:  # with an offset: the session without one at this wall-clock time, if it is the only one there
-        if naive and instants:
-            shown = ", ".join(repr(str(r["treated_at"])) for r in naive + aware)
-            raise StoreError(f"the treatment time {when!r} of {treatment!r} matches the sessions treated at {shown} "
-                             "(a time without a UTC offset matches every time with its wall-clock time): which "
-                             "one it is cannot be told; give every treatment time of this subject with its "
-                             "offset, or none")
-        return naive[0] if naive else None
-    if len(instants) > 1:
-        shown = ", ".join(repr(str(r["treated_at"])) for r in aware)
-        raise StoreError(f"the treatment time {when!r} of {treatment!r} has no UTC offset and matches the sessions "
-                         f"treated at {shown}: which one it belongs to cannot be told; give it with its offset")
-    return aware[0] if aware else None
 
 
 # --------------------------------------------------------------------------
@@ -763,7 +439,7 @@ class Store:
         """Record a treatment session; returns its id.
 
         Idempotent on (subject, treatment, the instant ``treated_at`` names), matched as the
-        batch matches them (:func:`_same_session`): ``Anna``/``anna``, ``RF``/``rf``,
+        batch matches them (:func:`~facemetrics.sessions.same_session`): ``Anna``/``anna``, ``RF``/``rf``,
         ``07:00Z``/``08:00+01:00`` and ``08:00``/``08:00+01:00`` name one session, whose
         first spelling stays.  A time with a UTC offset given for a session stored without one
         becomes its time (the same wall-clock time, now an instant) and its photos' roles are
@@ -780,7 +456,7 @@ class Store:
         treatment = name_text(treatment)
         if not treatment:
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
-        when = _iso(treated_at)
+        when = iso_time(treated_at)
         if not when:
             raise StoreError("a treatment session needs its time (treated_at)")
         sid = self.subject_id(subject, create=True)
@@ -788,9 +464,9 @@ class Store:
         with self.transaction() as con:
             rows = con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE subject_id IN "
                                f"({', '.join('?' * len(ids))}) ORDER BY id", tuple(ids)).fetchall()
-            found = _same_session(rows, treatment, when)
+            found = same_session(rows, treatment, when)
             if found is not None:
-                if not _wall_clock(found["treated_at"])[1] and _wall_clock(when)[1]:
+                if not wall_clock(found["treated_at"])[1] and wall_clock(when)[1]:
                     con.execute("UPDATE sessions SET treated_at = ? WHERE id = ?", (when, found["id"]))
                     self._set_roles(con, int(found["id"]))
                 return int(found["id"])
@@ -807,7 +483,7 @@ class Store:
         A store written before sessions were matched by instant and names by
         :func:`facemetrics.batch.name_key` may hold one session as two rows (``07:00Z`` and
         ``08:00+01:00``, or ``RF`` and ``rf``) and one subject as two (``Anna``, ``anna``).  Each
-        row is mapped to the oldest row of its session (:func:`_same_session`, rows that cannot
+        row is mapped to the oldest row of its session (:func:`~facemetrics.sessions.same_session`, rows that cannot
         be told apart kept as they are) and each subject to its oldest spelling, so that every
         photo of a session is reported with one treatment time: nothing in the database changes.
         """
@@ -819,13 +495,13 @@ class Store:
         for r in self.con.execute("SELECT id, subject_id, treatment, treated_at FROM sessions ORDER BY id"):
             group = kept.setdefault(name_key(shown.get(r["subject_id"], "")), [])
             try:
-                found = _same_session(group, r["treatment"], r["treated_at"])
+                found = same_session(group, r["treatment"], r["treated_at"])
             except StoreError:
                 found = None
             if found is None:
                 found = dict(r)
                 group.append(found)
-            elif not (_wall_clock(found["treated_at"]) or ("", True))[1] and (_wall_clock(r["treated_at"])
+            elif not (wall_clock(found["treated_at"]) or ("", True))[1] and (wall_clock(r["treated_at"])
                                                                              or ("", False))[1]:
                 found["treated_at"] = r["treated_at"]  # as log_session does now: the instant
             canon[int(r["id"])] = found
@@ -845,7 +521,7 @@ class Store:
     def _set_roles(self, con: sqlite3.Connection, session_id: int) -> dict[int, str]:
         """Set the ``role`` of every photo of a session, as the batch tells them: ``baseline`` when
         taken before the session's treatment time as the batch reads it among them
-        (:func:`_treatment_time`), else ``post``; ``{photo id: role}``.  ``con`` is in a transaction.
+        (:func:`~facemetrics.sessions.treatment_time`), else ``post``; ``{photo id: role}``.  ``con`` is in a transaction.
 
         The store compared a time with a UTC offset and one without on the wall clock, while the
         batch reads an offset-free treatment time in the offset of the session's before photos
@@ -855,7 +531,7 @@ class Store:
 
         treated = con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
         photos = con.execute("SELECT id, taken_at, role FROM photos WHERE session_id = ?", (session_id,)).fetchall()
-        when = _treatment_time(treated, [p["taken_at"] for p in photos])
+        when = treatment_time(treated, [p["taken_at"] for p in photos])
         roles = {}
         for p in photos:
             role = "baseline" if hours_between(p["taken_at"], when) < 0 else "post"
@@ -868,7 +544,7 @@ class Store:
         """The subject's latest session treated at or before ``taken_at`` (follow-up photos; the
         sessions of every row of the subject's name, in a store that holds two spellings).  Each
         session's time is read as the batch reads it with the photo among its photos
-        (:func:`_treatment_time`), so the photo joins the session the report times it after."""
+        (:func:`~facemetrics.sessions.treatment_time`), so the photo joins the session the report times it after."""
         from .batch import hours_between
 
         name = self.con.execute("SELECT name FROM subjects WHERE id = ?", (subject_id,)).fetchone()[0]
@@ -878,7 +554,7 @@ class Store:
         best, best_h = None, None
         for r in rows:
             taken = [t for (t,) in self.con.execute("SELECT taken_at FROM photos WHERE session_id = ?", (r["id"],))]
-            h = hours_between(taken_at, _treatment_time(r["treated_at"], taken + [taken_at]))
+            h = hours_between(taken_at, treatment_time(r["treated_at"], taken + [taken_at]))
             if h == h and h >= 0 and (best_h is None or h < best_h):
                 best, best_h = r, h
         return best
@@ -893,7 +569,7 @@ class Store:
         ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
         :meth:`_canonical_sessions` maps it (in a store written before sessions were matched by
         instant, two rows of one session are shown as its oldest).  ``role`` is the one the report's
-        batch gives (:func:`_treatment_time` over the session's photos; as :meth:`_set_roles` stores
+        batch gives (:func:`~facemetrics.sessions.treatment_time` over the session's photos; as :meth:`_set_roles` stores
         it), also for a store written before that rule."""
         from .batch import hours_between
 
@@ -917,7 +593,7 @@ class Store:
                 sessions.setdefault(int(canon[int(s)]["id"]), []).append(i)
         roles, taken = df["role"].tolist(), df["taken_at"].tolist()
         for rows in sessions.values():
-            when = _treatment_time(df["treated_at"].iat[rows[0]], [taken[i] for i in rows])
+            when = treatment_time(df["treated_at"].iat[rows[0]], [taken[i] for i in rows])
             for i in rows:
                 roles[i] = "baseline" if hours_between(taken[i], when) < 0 else "post"
         df["role"] = roles
@@ -993,13 +669,13 @@ class Store:
             raise StoreError("a subject needs a name")
         if treatment and not str(treatment).strip():
             raise StoreError("a treatment session needs a treatment name (e.g. microcurrent)")
-        given_time = _iso(treated_at) if treatment else ""
-        default_time = _iso(taken_at, treatment=False)
+        given_time = iso_time(treated_at) if treatment else ""
+        default_time = iso_time(taken_at, treatment=False)
         ids = self._subject_ids(subject)
         sid = self.subject_id(subject) if ids else None  # the stored subject (exact spelling first); not created
         named = None  # the stored session the treatment and time name (None: a new one)
         if treatment and ids:  # a treatment time that names two stored sessions: refused now, not after writing
-            named = _same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE "
+            named = same_session(self.con.execute(f"SELECT id, treatment, treated_at FROM sessions WHERE "
                                                    f"subject_id IN ({', '.join('?' * len(ids))}) ORDER BY id",
                                                    tuple(ids)).fetchall(),
                                   name_text(treatment), given_time)
@@ -1041,7 +717,7 @@ class Store:
                                             (session_id,)).fetchone()[0]
         for k, checked in todo:
             results[k] = self._store_one(sid, checked, session_id, session_time, capture_note, measure)
-        # a later photo of this call may have changed how the session's time is read (_treatment_time):
+        # a later photo of this call may have changed how the session's time is read (sessions.treatment_time):
         # every result gives its photo's stored role
         added = [k for k, _ in todo if results[k].status == "added"]
         if added:
@@ -1071,7 +747,7 @@ class Store:
             if se["treatment"] != name_text(treatment):
                 notes.append(f"treatment {name_text(treatment)!r} is the stored {se['treatment']!r} (names match "
                              "ignoring case and surrounding spaces)")
-            if se["treated_at"] != _iso(treated_at):
+            if se["treated_at"] != iso_time(treated_at):
                 notes.append(f"treatment time {treated_at!s} is the session stored as {se['treated_at']} (the same "
                              "instant, or the same wall-clock time)")
         return notes
@@ -1089,7 +765,7 @@ class Store:
             "SELECT id, role, taken_at, session_id FROM photos WHERE subject_id = ? AND sha256 = ?",
             (sid, sha)).fetchone()
         if old:
-            kept = _kept_time_note(old["taken_at"], default_time) if time_wins else ""
+            kept = kept_time_note(old["taken_at"], default_time) if time_wins else ""
             return AddResult(name, "duplicate", int(old["id"]), old["role"], old["taken_at"], old["session_id"],
                              DUPLICATE_MESSAGE + kept)
         # first whether it can be read at all (the loader's checks: a truncated or corrupt file is
@@ -1100,9 +776,9 @@ class Store:
             # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
-        exif = _taken_at_of(data)
+        exif = taken_at_of(data)
         when = (default_time or exif) if time_wins else (exif or default_time)
-        said = _time_note(name, default_time, exif) if time_wins else ""
+        said = time_note(name, default_time, exif) if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
                                                     "give it with --taken-at")
@@ -1158,7 +834,7 @@ class Store:
                 return AddResult(name, "duplicate", int(pid), role, when, session_id,
                                  DUPLICATE_MESSAGE)
             pid = int(cur.lastrowid)
-            if session_id is not None:  # as the batch times the session's photos (one rule, _treatment_time)
+            if session_id is not None:  # as the batch times the session's photos (one rule, sessions.treatment_time)
                 role = self._set_roles(con, int(session_id)).get(pid, role)
         measured, said = "", ""
         if measure:
@@ -1179,7 +855,7 @@ class Store:
 
         treated = self.con.execute("SELECT treated_at FROM sessions WHERE id = ?", (session_id,)).fetchone()[0]
         taken = [t for (t,) in self.con.execute("SELECT taken_at FROM photos WHERE session_id = ?", (session_id,))]
-        h = hours_between(taken_at, _treatment_time(treated, taken))
+        h = hours_between(taken_at, treatment_time(treated, taken))
         why = too_late(h) or too_early(h)
         return why.replace(MANIFEST_REMEDY, "(`study report` leaves it out: check the camera's clock)")
 
@@ -1304,7 +980,7 @@ class Store:
     def manifest(self, subject: str | None = None, *, folder=None) -> tuple[Path | None, pd.DataFrame]:
         """The store's photos as a :mod:`facemetrics.batch` manifest, named as the user named them.
 
-        The ``photo`` column is the file name the user gave (:func:`_photo_labels`:
+        The ``photo`` column is the file name the user gave (:func:`~facemetrics.naming.photo_labels`:
         ``IMG_0001.jpg``, below the subject's name when ``subject`` is None; names made unique),
         so every table and report names the photos that way, never by the stored copies' hash
         names.  ``folder`` (made anew, e.g. in the report's ``.cache``) gets a symbolic link (a
@@ -1329,7 +1005,7 @@ class Store:
 
     def _manifest_of(self, df: pd.DataFrame, pooled: bool, folder: Path | None) -> pd.DataFrame:
         """:meth:`manifest` of the photos ``df`` (:meth:`photos`), linked into ``folder`` (when given)."""
-        labels = _photo_labels(df, pooled=pooled)
+        labels = photo_labels(df, pooled=pooled)
         table = pd.DataFrame({
             "photo": labels, "subject": df["subject"],
             "treatment": df["treatment"], "taken_at": df["taken_at"], "treated_at": df["treated_at"],
@@ -1338,7 +1014,7 @@ class Store:
             return table
         shutil.rmtree(folder, ignore_errors=True)
         for label, file in zip(labels, df["file"]):
-            link, src = folder / _disk_name(label), os.path.abspath(self.dir / file)
+            link, src = folder / disk_name(label), os.path.abspath(self.dir / file)
             link.parent.mkdir(parents=True, exist_ok=True)
             try:
                 os.symlink(src, link)

@@ -20,7 +20,7 @@ import pytest
 PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 
 #: measurement and model modules (package ``decay`` and its modules included)
-MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "quality", "jaw", "folds", "align", "pose3d", "compare",
+MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", "jaw", "folds", "align", "pose3d", "compare",
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
                "compare.occlusion", "compare.faces", "compare.disagreement", "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
@@ -213,10 +213,11 @@ NOT_THRESHOLDS: dict[str, tuple[tuple[str, ...] | str, str]] = {
     "geometry": ("int", "Face Mesh landmark indices (its floats, IRIS_* and friends, are thresholds)"),
     "capture": (("_BASE_COLOUR", "_NEW_COLOUR"), "drawing colours, RGB"),
     "overlay": (("_JAW", "_BAND", "_LINE", "_EYES", "_LEGEND_BACKGROUND"), "drawing colours, RGB"),
-    "loader": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
+    "exif": (("_TAG_ORIENTATION", "_TAG_DATETIME_ORIGINAL", "_TAG_DATETIME_DIGITIZED", "_TAG_OFFSET_ORIGINAL",
                 "_TAG_OFFSET_DIGITIZED", "_TAG_SUBSEC_ORIGINAL", "_TAG_SUBSEC_DIGITIZED", "_TAG_FOCAL_35MM",
                 "_TAG_LENS_MAKE", "_TAG_LENS_MODEL"), "EXIF tag numbers"),
-    "store": (("_KEEP_IFD0", "_KEEP_EXIF", "SCHEMA_VERSION"), "EXIF tag numbers; the database's version number"),
+    "store": (("SCHEMA_VERSION",), "the database's version number"),
+    "metadata": (("_KEEP_IFD0", "_KEEP_EXIF"), "EXIF tag numbers"),
     "decay.carryover": (("_NAMED",), "how many sessions a reason names one by one (wording, not a threshold)"),
     "integrity.hevc": (("_DE265_DISABLE_DEBLOCKING", "_DE265_DISABLE_SAO", "_NEVER_DECODED"),
                        "libde265's parameter numbers (de265.h) and a pseudo-code beside its warning codes"),

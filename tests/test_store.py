@@ -18,7 +18,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from facemetrics.store import SCHEMA_VERSION, Store, StoreError, strip_metadata
+from facemetrics.metadata import strip_metadata
+from facemetrics.store import SCHEMA_VERSION, Store, StoreError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"

@@ -19,7 +19,8 @@ from facemetrics.batch import Excluded
 from facemetrics.batch.console import manifest_lines
 from facemetrics.batch.discover import _manifest_time_reasons, _read_treated_at
 from facemetrics.cli import main
-from facemetrics.store import Store, StoreError, _iso
+from facemetrics.sessions import iso_time as _iso
+from facemetrics.store import Store, StoreError
 from facemetrics.timekeys import ACCEPTED_TIME_FORMS, meant_in, parse_time, time_meant
 
 # (as written, the reading(s) the message must give: (what it names, the exact text to write)); a date to fill
@@ -152,7 +153,7 @@ def test_treated_at_txt_names_the_time_meant(tmp_path, written, readings):
 @pytest.mark.parametrize("written, readings", ROWS, ids=IDS)
 def test_study_add_and_the_app_name_the_time_meant(tmp_path, written, readings):
     """``study add --treated-at`` / ``--taken-at`` and the app's "Treated at" (``Store.log_session``) and "Taken
-    at" fields read their times through ``store._iso``."""
+    at" fields read their times through ``sessions.iso_time``."""
     for treatment, what in ((True, "treatment time"), (False, "capture time")):
         with pytest.raises(StoreError) as err:
             _iso(written, treatment=treatment)
