@@ -112,3 +112,56 @@ def test_different_people_are_not_called_mirrored_either_way():
     checks = [gt.mirror_check(x, y, upper_face_residual(x, y), gt.reverse_residual_mm(x, y)) for x, y in ((a, b), (b, a))]
     assert all(c.taken.residual_mm > gt.MAX_ALIGNMENT_SYMMETRIC_MM and not c.mirrored for c in checks), checks
     assert checks[0].taken.residual_mm == checks[1].taken.residual_mm
+
+
+# the four fits of the two tuning rows whose one-order verdict changed with the swap in opposite directions
+# (docs/data/mirror_orders_pairs.csv; h10's rule, docs/robustness.md 'The mirror check's decision the same whichever
+# photo is 'before''): (r(a, b), r(b, a), r(a, m(b)), r(b, m(a))) in mm, and whether both orders' mean calls it mirrored
+ORDERS_DISAGREE = {
+    # different people: the one order calls canada_117m before canada_022f a mirror image, not the other way
+    "canada_117m / canada_022f (different people)": ((1.906, 1.815, 1.186, 2.371), False),
+    # a GRID frame against another frame's mirror image: caught one way only (flipped 1.194 / 1.182 mm)
+    "grid_lbax4n 1 / 30 mirrored (a mirror image)": ((2.371, 1.917, 1.194, 1.182), True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ORDERS_DISAGREE))
+def test_a_pair_whose_two_orders_disagree_gets_one_decision_either_way(sample_and_mirror, monkeypatch, case):
+    """Where the one-order check (its verdict on r(a, b) and r(a, m(b)) alone) says 'mirrored' with one photo as
+    'before' and not with the other, the mean of both orders gives one decision in both roles, with the same
+    figures: the different-person pair is not called mirrored, the mirror image is caught both ways.  The fits are
+    the measured ones of two tuning rows, put in by the photo order (the sample and its mirror image stand for
+    the two photos)."""
+    (r_ab, r_ba, f_ab, f_ba), expected = ORDERS_DISAGREE[case]
+    a, m = sample_and_mirror
+    flipped = {(id(a), id(m)): f_ab, (id(m), id(a)): f_ba}
+    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: flipped[(id(x), id(y))])
+    one = [gt.looks_mirrored(r_ab, f_ab, gt.MAX_ALIGNMENT_RESIDUAL_MM),
+           gt.looks_mirrored(r_ba, f_ba, gt.MAX_ALIGNMENT_RESIDUAL_MM)]
+    assert one[0] != one[1], one  # the one order's decision depends on which photo is 'before'
+    c1, c2 = gt.mirror_check(a, m, r_ab, r_ba), gt.mirror_check(m, a, r_ba, r_ab)
+    assert c1.mirrored == c2.mirrored == expected, (c1, c2)
+    assert c1.symmetric and c2.symmetric
+    assert c1.taken.residual_mm == c2.taken.residual_mm and c1.flipped_mm == c2.flipped_mm
+    assert c1.said().split(" (")[0] == c2.said().split(" (")[0]
+
+
+def test_the_decision_is_swap_symmetric_on_a_grid_of_fits(sample_and_mirror, monkeypatch):
+    """Every combination of four fits on a grid around the limits (as taken 0.5-3.0 mm, flipped 0.8-2.6 mm, each
+    order on its own): the check with the photos swapped gives the same decision, and the shipped limits are the
+    ones h10's rule chose (1.25, 1.19 mm)."""
+    assert (gt.MIRROR_MIN_RATIO, gt.MIRROR_MAX_FLIPPED_MM) == (1.25, 1.19)
+    a, m = sample_and_mirror
+    fits = {}
+    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: fits[(id(x), id(y))])
+    taken, flip = (0.5, 0.7, 1.3, 1.9, 3.0), (0.8, 1.1, 1.19, 1.2, 1.5, 2.6)
+    seen = set()
+    for r_ab in taken:
+        for r_ba in taken:
+            for f_ab in flip:
+                for f_ba in flip:
+                    fits.update({(id(a), id(m)): f_ab, (id(m), id(a)): f_ba})
+                    d1, d2 = gt.mirror_check(a, m, r_ab, r_ba).mirrored, gt.mirror_check(m, a, r_ba, r_ab).mirrored
+                    assert d1 == d2, (r_ab, r_ba, f_ab, f_ba)
+                    seen.add(d1)
+    assert seen == {True, False}  # the grid reaches both decisions
