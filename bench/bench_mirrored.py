@@ -13,6 +13,8 @@
         --both-orders                                    # ... held out, once (docs/robustness.md 'The mirror
     python bench/bench_mirrored.py --grid /tmp/tune.csv /tmp/held.csv --held  # check on both orders')
     python bench/bench_mirrored.py --grid docs/data/mirror_orders_pairs.csv --held  # the rows of 2026-12-05
+    python bench/bench_mirrored.py --swap-grid docs/data/mirror_orders_pairs.csv         # h10's rule: both orders
+    python bench/bench_mirrored.py --swap-grid docs/data/mirror_orders_pairs.csv --held  # of every pair counted
 
 Every pair gets both upper-face residuals (robust RMS after alignment and the head-pose correction, mm):
 as taken (the one ``DIFFERENT_PEOPLE_RESIDUAL_MM`` reads) and with the after photo flipped left to right
@@ -228,6 +230,66 @@ def grid_report(tune: pd.DataFrame, held: pd.DataFrame | None) -> None:
               f"mirror images caught {int(one_order(sw)[sw.kind.to_numpy() == 'mirror'].sum())}")
 
 
+#: stop 43's second rule (h10; docs/robustness.md 'The mirror check's decision the same whichever photo is
+#: 'before''): the candidate limits of the mean of both orders, every pair counted in both orders
+SWAP_GRID_K = (1.15, 1.20, 1.25, 1.30, 1.35)
+SWAP_GRID_F = (1.10, 1.15, 1.19, 1.25)
+
+
+def swapped(df: pd.DataFrame) -> pd.DataFrame:
+    """The saved rows read with each pair's photos swapped: r(a, b) <-> r(b, a) and r(a, m(b)) <-> r(b, m(a))
+    (the early pose refusal and :func:`facemetrics.compare.gate.mirrored_pose_matches` are symmetric already)."""
+    return df.rename(columns={"residual_mm": "reverse_mm", "reverse_mm": "residual_mm",
+                              "mirrored_mm": "mirrored_reverse_mm", "mirrored_reverse_mm": "mirrored_mm"})
+
+
+def _counts_both_ways(df: pd.DataFrame, decide) -> tuple[int, int, int]:
+    """:func:`_counts` of ``decide`` (rows -> verdicts) summed over both orders of every row."""
+    a, b = _counts(df, decide(df)), _counts(df, decide(swapped(df)))
+    return tuple(x + y for x, y in zip(a, b))
+
+
+def swap_grid_report(tune: pd.DataFrame, held: pd.DataFrame | None) -> None:
+    """Stop 43's second rule (h10) on saved rows: both orders of every pair counted, the one order at
+    (:data:`ONE_ORDER_K`, :data:`ONE_ORDER_F`) against each candidate of the mean of both orders; the choice;
+    (``held``) the held-out counts of the choice and of the one order, read once."""
+    n = {k: 2 * int((tune.kind == k).sum()) for k in ("mirror", "real", "people")}
+    base = _counts_both_ways(tune, one_order)
+    as_fitted, sw = _counts(tune, one_order(tune)), _counts(tune, one_order(swapped(tune)))
+    print(f"tuning readings (both orders of every row): {n}")
+    print(f"one order at ({ONE_ORDER_K}, {ONE_ORDER_F}): caught {base[0]} ({as_fitted[0]} as fitted + {sw[0]} swapped), "
+          f"real called mirrored {base[1]}, different people {base[2]} ({as_fitted[2]} + {sw[2]})")
+    print("   k  F_max  caught  real  people  meets")
+    meets = []
+    for k in SWAP_GRID_K:
+        for f in SWAP_GRID_F:
+            c = _counts_both_ways(tune, lambda d: both_orders(d, k, f))
+            ok = c[0] >= base[0] and c[1] == 0 and c[2] == 0
+            print(f"{k:5.2f} {f:5.2f} {c[0]:7d} {c[1]:5d} {c[2]:7d}  {'yes' if ok else '-'}")
+            if ok:
+                meets.append((round(abs(k - ONE_ORDER_K) / 0.05 + abs(f - ONE_ORDER_F) / 0.05, 6), -c[0], f, k))
+    if not meets:
+        print("no candidate meets the rule: nothing ships")
+        return
+    _, _, f, k = min(meets)
+    print(f"chosen: k = {k}, F_max = {f} mm ({len(meets)} of {len(SWAP_GRID_K) * len(SWAP_GRID_F)} meet)")
+    for name, part in (("tuning", tune), ("held out", held)):
+        if part is None:
+            continue
+        nn = {kk: 2 * int((part.kind == kk).sum()) for kk in ("mirror", "real", "people")}
+        for lab, dec in (("both orders' mean", lambda d: both_orders(d, k, f)), ("one order", one_order)):
+            c = _counts_both_ways(part, dec)
+            print(f"{name} {nn} readings: {lab}: caught {c[0]}, real called mirrored {c[1]}, different people {c[2]}")
+        d1 = one_order(part) != one_order(swapped(part))
+        d2 = both_orders(part, k, f) != both_orders(swapped(part), k, f)
+        print(f"  {name}: rows whose verdict changes with the swap: one order {int(d1.sum())}, both orders' mean "
+              f"{int(d2.sum())}")
+        for _, r in part[d1].iterrows():
+            print(f"    {r.kind} {r.group} {r['var']}: {r.before} -> {r.after}  r {r.residual_mm:.3f} / "
+                  f"{r.reverse_mm:.3f}, flipped {r.mirrored_mm:.3f} / {r.mirrored_reverse_mm:.3f}, early {r.early}, "
+                  f"mean {'mirrored' if both_orders(part.loc[[_]], k, f)[0] else 'not'}")
+
+
 def debruine_rows() -> list[dict]:
     rows = []
     split = "tune" if BOTH_ORDERS[0] else "report"  # stop 43: tuning rows (one person; no held-out DeBruine)
@@ -309,8 +371,14 @@ def main() -> None:
     ap.add_argument("--grid", nargs="+", metavar="CSV", help="stop 43's candidate limits on the tuning rows (split "
                     "'tune') of these saved --both-orders rows")
     ap.add_argument("--held", action="store_true", help="... and the choice on their held-out rows (split 'held')")
+    ap.add_argument("--swap-grid", nargs="+", metavar="CSV", help="stop 43's second rule (h10): both orders of every "
+                    "pair counted, the mean of both orders' candidate limits on the tuning rows of these saved rows")
     args = ap.parse_args()
     BOTH_ORDERS[0] = args.both_orders
+    if args.swap_grid:
+        df = pd.concat([pd.read_csv(f) for f in args.swap_grid], ignore_index=True)
+        swap_grid_report(df[df.split == "tune"], df[df.split == "held"] if args.held else None)
+        return
     if args.grid:
         df = pd.concat([pd.read_csv(f) for f in args.grid], ignore_index=True)
         grid_report(df[df.split == "tune"], df[df.split == "held"] if args.held else None)

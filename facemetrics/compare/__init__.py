@@ -109,7 +109,7 @@ from .gate import (
     MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
     REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
     MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, VALIDATED_PITCH_DEG,
-    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, looks_mirrored, mirrored_residual_mm, order_messages,
+    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, mirror_check, order_messages,
     camera_beyond_checked, camera_measured, pose_beyond_checked,
     colour_mismatch, face_cut, gate, irises_hidden,
     lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
@@ -610,19 +610,21 @@ def _repeat_match(first: PhotoAnalysis, repeat: PhotoAnalysis, rep) -> tuple[Upp
 
 def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: str, residual_mm: float) -> str:
     """The message on a repeat photo left out as a mirror image of its ``label`` ("before" / "after") photo
-    ``first`` (:func:`looks_mirrored` of ``residual_mm``, its upper-face residual as taken, mm RMS, and of
-    the residual with the repeat flipped left to right, :func:`mirrored_residual_mm`, fitted only above
-    :data:`MAX_ALIGNMENT_RESIDUAL_MM`, where the repeat is left out anyway, and kept as the pair's changes
-    are); ``""`` when it is not one.  A selfie camera's mirrored save: its changes would be the face's own
-    asymmetry, not its noise."""
-    if not residual_mm > MAX_ALIGNMENT_RESIDUAL_MM:
-        return ""
-    rm = _kept("repeat_mirrored", REPEAT_CACHE_SIZE, (first, repeat), lambda: mirrored_residual_mm(first, repeat))
-    if not looks_mirrored(residual_mm, rm):
+    ``first`` (:func:`mirror_check` of ``residual_mm``, its upper-face residual as taken, mm RMS, and of the
+    reverse fit :func:`_repeat_match` reads, kept as it keeps it: the mean of both orders as taken and flipped
+    left to right, fitted flipped only above :data:`MAX_ALIGNMENT_SYMMETRIC_MM`, where the repeat is left out
+    anyway, and kept as the pair's changes are); ``""`` when it is not one.  A selfie camera's mirrored save: its
+    changes would be the face's own asymmetry, not its noise."""
+    rev = _kept("repeat_reverse", REPEAT_CACHE_SIZE, (first, repeat), lambda: reverse_residual_mm(first, repeat))
+    check = _kept("repeat_mirrored", REPEAT_CACHE_SIZE, (first, repeat),
+                  lambda: mirror_check(first, repeat, residual_mm, rev))
+    if check.taken.before_mm != residual_mm:  # kept for another residual of this pair (a caller's own): not it
+        check = mirror_check(first, repeat, residual_mm, rev)
+    if not check.mirrored:
         return ""
     return (f"repeat photo {repeat.name} not used against the {label} photo {first.name}: it {MSG_MIRROR_IMAGE} "
             f"the {label} photo (flipped left to right, as selfie cameras often save them): after alignment the "
-            f"upper faces differ by {residual_mm:.2f} mm RMS as taken, but by {rm:.2f} mm with the repeat flipped. "
+            f"upper faces differ by {check.said('the repeat')}. "
             f"Its left and right are swapped, so its changes are not this face's noise: {MSG_MIRROR_REMEDY} "
             "and give it again")
 

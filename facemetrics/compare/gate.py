@@ -312,7 +312,12 @@ MIRROR_MIN_RATIO = 1.25
 #: moved to 1.078 mm with f368598 (as taken, not flipped; 2026-12-04); not re-tuned.  Both limits were checked
 #: on both orders on 2026-12-05 (h2, stop 43; docs/robustness.md 'The mirror check on both orders, its limits
 #: re-chosen', docs/data/mirror_orders_pairs.csv): the same two values chosen, but held out the both-order mean
-#: caught one mirror image fewer (126 against 127 of 130), so by the rule the check stays on one order
+#: caught one mirror image fewer (126 against 127 of 130), so by that rule the check stayed on one order.  Since
+#: 2026-12-05 (h10, stop 43; docs/robustness.md 'The mirror check's decision the same whichever photo is
+#: 'before'') both limits read the mean of both orders (:func:`mirror_check`), chosen again (unchanged) by a rule
+#: counting both orders of every pair: tuning 514 of 544 readings caught against the one order's 508, 0 real
+#: pairs and 0 different people called mirrored (the one order: 1, canada_117m before canada_022f, swapped);
+#: held out 252 of 260 against 253, 0 false calls
 MIRROR_MAX_FLIPPED_MM = 1.19
 
 
@@ -438,19 +443,84 @@ def _upper_face_match_of(residual_mm: float, cues) -> UpperFaceMatch:
     return upper_face_match(residual_mm, float((cues or {}).get("reverse_residual_mm", float("nan"))))
 
 
-def looks_mirrored(residual_mm: float, mirrored_mm: float) -> bool:
+def looks_mirrored(residual_mm: float, mirrored_mm: float, rough_mm: float = MAX_ALIGNMENT_SYMMETRIC_MM) -> bool:
     """Is the after photo a mirror image of the before photo's face?  ``residual_mm`` and ``mirrored_mm``
-    are the upper-face residuals (mm RMS) as taken and with the after photo flipped left to right
-    (:func:`mirrored_residual_mm`).  True when the upper faces match only roughly as taken (above
-    :data:`MAX_ALIGNMENT_RESIDUAL_MM`: no photo pair below it is checked), flipped they match as only one
-    person's photos do (below :data:`MIRROR_MAX_FLIPPED_MM`, chosen as the then smallest residual between
-    different people) and :data:`MIRROR_MIN_RATIO` times better than as taken.  A selfie camera may save
-    its photos mirrored: left and right are then swapped, and the direct fit reads the face's own
-    asymmetry (a photo or a re-render of it against its mirror image, as taken: 1.06-3.32 mm on the
-    tuning split, 0.76-3.32 mm on the held-out Canada faces; 2026-12-03, bench/bench_mirrored.py,
+    are the upper-face statistics (mm RMS) as taken and with one photo flipped left to right
+    (:func:`mirror_check`: each the mean of both orders, or one order's when the other fit failed).  True
+    when the upper faces match only roughly as taken (above ``rough_mm``, the rough-match warning's limit on
+    the same statistic, :data:`MAX_ALIGNMENT_SYMMETRIC_MM`, or :data:`MAX_ALIGNMENT_RESIDUAL_MM` on one order:
+    no photo pair below it is checked), flipped they match as only one person's photos do (below
+    :data:`MIRROR_MAX_FLIPPED_MM`) and :data:`MIRROR_MIN_RATIO` times better than as taken.  A selfie camera
+    may save its photos mirrored: left and right are then swapped, and the direct fit reads the face's own
+    asymmetry (a photo or a re-render of it against its mirror image, as taken: 1.06-3.32 mm on one order
+    on the tuning split of 2026-12-03, 0.76-3.32 mm on the held-out Canada faces; bench/bench_mirrored.py,
     docs/compare.md 'Mirror images')."""
-    return bool(residual_mm > MAX_ALIGNMENT_RESIDUAL_MM and mirrored_mm < MIRROR_MAX_FLIPPED_MM
+    return bool(residual_mm > rough_mm and mirrored_mm < MIRROR_MAX_FLIPPED_MM
                 and residual_mm >= MIRROR_MIN_RATIO * mirrored_mm)
+
+
+@dataclasses.dataclass(frozen=True)
+class MirrorCheck:
+    """The mirror check of a pair (:func:`mirror_check`).
+
+    Attributes
+    ----------
+    taken : UpperFaceMatch
+        The upper-face statistic as taken (:func:`upper_face_match`: the mean of both orders, or one order's
+        when the reverse fit failed), mm RMS.
+    flipped_mm : float
+        The statistic with one photo flipped left to right, mm RMS: the mean of ``flipped_before_mm`` and
+        ``flipped_after_mm``, or the one that was made when the other failed; NaN when not fitted (``taken``
+        within its rough-match limit) or when the first flipped fit alone shows the check cannot pass.
+    flipped_before_mm, flipped_after_mm : float
+        r(before, after flipped) and r(after, before flipped) (:func:`mirrored_residual_mm`), mm RMS; NaN when
+        not made or failed.
+    mirrored : bool
+        :func:`looks_mirrored` of ``taken.residual_mm`` and ``flipped_mm``.
+    """
+
+    taken: UpperFaceMatch
+    flipped_mm: float
+    flipped_before_mm: float
+    flipped_after_mm: float
+    mirrored: bool
+
+    @property
+    def symmetric(self) -> bool:
+        """Whether both statistics are the mean of both orders."""
+        return self.taken.symmetric and bool(np.isfinite(self.flipped_before_mm) and np.isfinite(self.flipped_after_mm))
+
+    def said(self, flipped: str = "the after photo") -> str:
+        """Both statistics as the messages say them (``flipped`` names the photo flipped in the first order)."""
+        which = ("each the mean of both orders, either photo as the reference" if self.symmetric
+                 else "on one order, the before photo as the reference" if not self.taken.symmetric
+                 else "as taken the mean of both orders, flipped one order")
+        return (f"{self.taken.residual_mm:.2f} mm RMS as taken, but by {self.flipped_mm:.2f} mm with {flipped} "
+                f"flipped ({which})")
+
+
+def mirror_check(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float,
+                 reverse_mm: float = float("nan")) -> MirrorCheck:
+    """Is ``b`` a mirror image of ``a``'s face, whichever of the two is 'before'?  ``residual_mm`` and
+    ``reverse_mm`` are the upper-face residuals as taken with ``a`` and with ``b`` as the reference (mm RMS;
+    :func:`reverse_residual_mm`, NaN when unknown): their statistic (:func:`upper_face_match`) above its
+    rough-match limit has the pair fitted flipped both ways, r(a, m(b)) and r(b, m(a))
+    (:func:`mirrored_residual_mm`), and :func:`looks_mirrored` reads both means (docs/robustness.md 'The mirror
+    check on both orders, its limits re-chosen').  The second flipped fit is not made when the first alone shows
+    the check cannot pass (the mean is at least half of it: ``r(a, m(b)) / 2`` at or above
+    :data:`MIRROR_MAX_FLIPPED_MM` or above the statistic as taken / :data:`MIRROR_MIN_RATIO`); nothing is
+    then said of it."""
+    taken = upper_face_match(residual_mm, reverse_mm)
+    nan = float("nan")
+    if not taken.residual_mm > taken.rough_mm:
+        return MirrorCheck(taken, nan, nan, nan, False)
+    first = mirrored_residual_mm(a, b)
+    if np.isfinite(first) and 0.5 * first >= min(MIRROR_MAX_FLIPPED_MM, taken.residual_mm / MIRROR_MIN_RATIO):
+        return MirrorCheck(taken, nan, first, nan, False)  # the mean cannot pass: the second fit changes nothing
+    second = mirrored_residual_mm(b, a)
+    both = [v for v in (first, second) if np.isfinite(v)]
+    flipped = 0.5 * (first + second) if len(both) == 2 else both[0] if both else nan
+    return MirrorCheck(taken, flipped, first, second, looks_mirrored(taken.residual_mm, flipped, taken.rough_mm))
 
 
 def registration_uncertain(pair: _Pair) -> bool:
@@ -1220,10 +1290,10 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
     :data:`DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM` (:func:`upper_face_match`).  Each message says which
     statistic it read and quotes that statistic's measured ranges."""
     r, c = pair.alignment.residual_mm, pair.cues
-    rm = mirrored_residual_mm(a, b) if r > MAX_ALIGNMENT_RESIDUAL_MM else float("nan")
-    if looks_mirrored(r, rm):
-        return [_mirror_message(r, rm)], []
-    m = _upper_face_match_of(r, c)
+    check = mirror_check(a, b, r, float((c or {}).get("reverse_residual_mm", float("nan"))))
+    if check.mirrored:
+        return [_mirror_message(check)], []
+    m = check.taken
     if m.residual_mm > m.refuse_mm:
         return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                 f"faces (forehead, brows, nose bridge, eye corners) still differ by {m.read} (limit "
@@ -1240,14 +1310,13 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
     return [], []
 
 
-def _mirror_message(residual_mm: float, mirrored_mm: float, pose: str = "") -> str:
-    """The refusal of a mirror image (:data:`MSG_MIRRORED`, then both upper-face residuals, mm RMS, as taken
-    and flipped, and :data:`MSG_MIRROR_REMEDY`); ``pose`` is a clause on the head pose, placed after the
-    residuals (:func:`pose_mirror_messages`)."""
+def _mirror_message(check: MirrorCheck, pose: str = "") -> str:
+    """The refusal of a mirror image (:data:`MSG_MIRRORED`, then both upper-face statistics of ``check``, mm
+    RMS, as taken and flipped, and :data:`MSG_MIRROR_REMEDY`); ``pose`` is a clause on the head pose, placed
+    after the residuals (:func:`pose_mirror_messages`)."""
     return (f"{MSG_MIRRORED} (flipped left to right, as selfie cameras often save them): after alignment "
-            f"the upper faces differ by {residual_mm:.2f} mm RMS as taken, but by {mirrored_mm:.2f} mm with the after "
-            f"photo flipped (called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
-            f"{MIRROR_MAX_FLIPPED_MM} mm, where only one person's photos match){pose}. Its left and right are "
+            f"the upper faces differ by {check.said()}; called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
+            f"{MIRROR_MAX_FLIPPED_MM} mm, where only one person's photos match{pose}. Its left and right are "
             f"swapped, so no change can be read: {MSG_MIRROR_REMEDY} and compare again")
 
 
@@ -1267,7 +1336,7 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     as one message (:func:`_mirror_message`), or none.  :func:`gate` refuses such a pair on the pose
     before any flow, so without this the mirror was never named ("head pose differs too much").  Only
     where the mirrored pose matches (:func:`mirrored_pose_matches`) are both upper-face fits made, as
-    taken (:func:`facemetrics.compare.measure.upper_face_residual`) and flipped (:func:`mirrored_residual_mm`), and
+    taken (:func:`facemetrics.compare.measure.upper_face_residual`, both orders) and flipped (:func:`mirror_check`), and
     the mirror check of every pair read (:func:`looks_mirrored`); a fit that fails (NaN) is no evidence,
     and the pose refusal stays.  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
     as taken and 0.004-0.005 mm flipped; against a re-render of it turned the other way (a real pose
@@ -1278,11 +1347,11 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         r = upper_face_residual(a, b)  # the whole measurement's residual, without its lifts, folds and floors
     except (cv2.error, ValueError, FloatingPointError):  # as compare_photos' own fit: no evidence either way
         return []
-    rm = mirrored_residual_mm(a, b)
-    if not looks_mirrored(r, rm):
+    check = mirror_check(a, b, r, reverse_residual_mm(a, b))
+    if not check.mirrored:
         return []
     qa, qb = a.quality, b.quality
-    return [_mirror_message(r, rm, f"; its head pose is the before photo's mirrored (yaw {qa.yaw_deg:+.0f} → "
+    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {qa.yaw_deg:+.0f} → "
                                    f"{qb.yaw_deg:+.0f} deg, roll {qa.roll_deg:+.0f} → {qb.roll_deg:+.0f} deg)")]
 
 

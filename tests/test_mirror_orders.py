@@ -1,0 +1,167 @@
+"""The mirror check on both orders (2026-12-05, h2, stop 43; docs/robustness.md 'The mirror check on both
+orders, its limits re-chosen'): a pair is fitted flipped when the mean of both orders' upper-face residuals
+(``gate.upper_face_match``, the statistic the identity refusal and the rough-match warning read) is above
+its rough-match limit, and ``gate.looks_mirrored`` reads that mean and the mean of both flipped fits, so the
+decision and its figures are the same whichever photo is 'before'.  Built from the bundled sample photo and
+its mirror image; the London pair is skipped when ``../shared/faces`` is absent."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import re
+
+import numpy as np
+import pytest
+
+from conftest import LONDON
+from facemetrics import analyze_photo, compare_photos
+from facemetrics.analyze import analyze_loaded
+from facemetrics.compare.measure import upper_face_residual
+
+gt = importlib.import_module("facemetrics.compare.gate")
+
+
+def _flipped(a):
+    return analyze_loaded(dataclasses.replace(a.photo, rgb=np.ascontiguousarray(a.photo.rgb[:, ::-1])))
+
+
+@pytest.fixture(scope="module")
+def sample_and_mirror(sample_analysis):
+    return sample_analysis, _flipped(sample_analysis)
+
+
+def test_the_check_is_made_on_the_mean_of_both_orders(sample_and_mirror, monkeypatch):
+    """One order under the rough-match limit and the other over it: the mean decides.  0.5 mm with the sample as
+    the reference and 0.9 mm with its mirror image (mean 0.7 mm) is checked and called a mirror image (the one
+    order, 0.5 mm, was never fitted flipped); 0.9 and 0.2 mm (mean 0.55 mm) is not fitted flipped at all (the one
+    order, 0.9 mm, was)."""
+    a, m = sample_and_mirror
+    lim = gt.MAX_ALIGNMENT_SYMMETRIC_MM
+    assert gt.MAX_ALIGNMENT_RESIDUAL_MM == lim == 0.6  # the one order's precondition and the mean's: one value
+    check = gt.mirror_check(a, m, lim - 0.1, lim + 0.3)
+    assert check.taken.symmetric and check.taken.residual_mm == pytest.approx(lim + 0.1)
+    assert check.mirrored and check.symmetric and check.flipped_mm < 0.05, check
+    assert not gt.looks_mirrored(lim - 0.1, check.flipped_before_mm, gt.MAX_ALIGNMENT_RESIDUAL_MM)  # one order: no
+
+    def never(*args):
+        raise AssertionError("fitted flipped within the rough-match limit")
+
+    monkeypatch.setattr(gt, "mirrored_residual_mm", never)
+    check = gt.mirror_check(a, m, lim + 0.3, lim - 0.4)
+    assert not check.mirrored and np.isnan(check.flipped_mm) and check.taken.residual_mm < lim
+    with pytest.raises(AssertionError, match="fitted flipped"):  # the one order's value alone is above it
+        gt.mirror_check(a, m, lim + 0.3)
+
+
+def test_a_failed_reverse_fit_leaves_the_check_on_one_order(sample_and_mirror):
+    a, m = sample_and_mirror
+    check = gt.mirror_check(a, m, upper_face_residual(a, m), float("nan"))
+    assert not check.taken.symmetric and check.taken.rough_mm == gt.MAX_ALIGNMENT_RESIDUAL_MM
+    assert check.mirrored and "on one order" in check.said()
+
+
+def test_the_decision_and_its_figures_are_the_same_either_way(sample_and_mirror):
+    """The sample against its mirror image and the mirror image against the sample: the same two statistics to
+    the last bit (each the mean of the same two fits), the same refusal, the same figures in its message."""
+    a, m = sample_and_mirror
+    c1 = gt.mirror_check(a, m, upper_face_residual(a, m), gt.reverse_residual_mm(a, m))
+    c2 = gt.mirror_check(m, a, upper_face_residual(m, a), gt.reverse_residual_mm(m, a))
+    assert c1.mirrored and c2.mirrored
+    assert c1.taken.residual_mm == c2.taken.residual_mm and c1.flipped_mm == c2.flipped_mm
+    assert (c1.flipped_before_mm, c1.flipped_after_mm) == (c2.flipped_after_mm, c2.flipped_before_mm)
+    said = []
+    for x, y in ((a, m), (m, a)):
+        c = compare_photos(x, y)
+        assert c.status == "refused" and c.messages[0].startswith(gt.MSG_MIRRORED), c.messages
+        assert "each the mean of both orders, either photo as the reference" in c.messages[0]
+        said.append(re.findall(r"(\d+\.\d+) mm", c.messages[0])[:2])
+    assert said[0] == said[1] and said[0][0] == f"{c1.taken.residual_mm:.2f}", said
+
+
+@pytest.mark.parametrize("first", [2 * gt.MIRROR_MAX_FLIPPED_MM, 2.0, 5.0])
+def test_the_second_flipped_fit_is_left_only_where_it_cannot_change_the_decision(sample_and_mirror, monkeypatch,
+                                                                                 first):
+    """The mean of two fits is at least half the first: at or above twice the flipped limit, or above the
+    statistic as taken / the ratio, no second fit can make the check pass, so it is not made."""
+    a, m = sample_and_mirror
+    calls = []
+
+    def fits(x, y):
+        calls.append((x, y))
+        return first if len(calls) == 1 else 0.0
+
+    monkeypatch.setattr(gt, "mirrored_residual_mm", fits)
+    taken = 2.0
+    check = gt.mirror_check(a, m, taken, taken)
+    can_pass = 0.5 * first < min(gt.MIRROR_MAX_FLIPPED_MM, taken / gt.MIRROR_MIN_RATIO)
+    assert len(calls) == (2 if can_pass else 1)
+    if can_pass:  # the second fit (0.0 here) was read
+        assert check.mirrored == gt.looks_mirrored(taken, 0.5 * first) and check.flipped_mm == 0.5 * first
+    else:  # whatever the second fit would read, the check does not pass
+        assert not check.mirrored and np.isnan(check.flipped_mm)
+        assert not any(gt.looks_mirrored(taken, 0.5 * (first + second)) for second in (0.0, 0.5, first))
+
+
+def test_different_people_are_not_called_mirrored_either_way():
+    """Two London faces (different people, both orders above the rough-match limit): fitted flipped both ways and
+    not a mirror image in either role."""
+    if not LONDON.is_dir():
+        pytest.skip(f"optional real-photo folder {LONDON} is absent")
+    a, b = (analyze_photo(LONDON / f"{n}_neutral.jpg") for n in ("london_003_f38_white", "london_021_m48_white"))
+    checks = [gt.mirror_check(x, y, upper_face_residual(x, y), gt.reverse_residual_mm(x, y)) for x, y in ((a, b), (b, a))]
+    assert all(c.taken.residual_mm > gt.MAX_ALIGNMENT_SYMMETRIC_MM and not c.mirrored for c in checks), checks
+    assert checks[0].taken.residual_mm == checks[1].taken.residual_mm
+
+
+# the four fits of the two tuning rows whose one-order verdict changed with the swap in opposite directions
+# (docs/data/mirror_orders_pairs.csv; h10's rule, docs/robustness.md 'The mirror check's decision the same whichever
+# photo is 'before''): (r(a, b), r(b, a), r(a, m(b)), r(b, m(a))) in mm, and whether both orders' mean calls it mirrored
+ORDERS_DISAGREE = {
+    # different people: the one order calls canada_117m before canada_022f a mirror image, not the other way
+    "canada_117m / canada_022f (different people)": ((1.906, 1.815, 1.186, 2.371), False),
+    # a GRID frame against another frame's mirror image: caught one way only (flipped 1.194 / 1.182 mm)
+    "grid_lbax4n 1 / 30 mirrored (a mirror image)": ((2.371, 1.917, 1.194, 1.182), True),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ORDERS_DISAGREE))
+def test_a_pair_whose_two_orders_disagree_gets_one_decision_either_way(sample_and_mirror, monkeypatch, case):
+    """Where the one-order check (its verdict on r(a, b) and r(a, m(b)) alone) says 'mirrored' with one photo as
+    'before' and not with the other, the mean of both orders gives one decision in both roles, with the same
+    figures: the different-person pair is not called mirrored, the mirror image is caught both ways.  The fits are
+    the measured ones of two tuning rows, put in by the photo order (the sample and its mirror image stand for
+    the two photos)."""
+    (r_ab, r_ba, f_ab, f_ba), expected = ORDERS_DISAGREE[case]
+    a, m = sample_and_mirror
+    flipped = {(id(a), id(m)): f_ab, (id(m), id(a)): f_ba}
+    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: flipped[(id(x), id(y))])
+    one = [gt.looks_mirrored(r_ab, f_ab, gt.MAX_ALIGNMENT_RESIDUAL_MM),
+           gt.looks_mirrored(r_ba, f_ba, gt.MAX_ALIGNMENT_RESIDUAL_MM)]
+    assert one[0] != one[1], one  # the one order's decision depends on which photo is 'before'
+    c1, c2 = gt.mirror_check(a, m, r_ab, r_ba), gt.mirror_check(m, a, r_ba, r_ab)
+    assert c1.mirrored == c2.mirrored == expected, (c1, c2)
+    assert c1.symmetric and c2.symmetric
+    assert c1.taken.residual_mm == c2.taken.residual_mm and c1.flipped_mm == c2.flipped_mm
+    assert c1.said().split(" (")[0] == c2.said().split(" (")[0]
+
+
+def test_the_decision_is_swap_symmetric_on_a_grid_of_fits(sample_and_mirror, monkeypatch):
+    """Every combination of four fits on a grid around the limits (as taken 0.5-3.0 mm, flipped 0.8-2.6 mm, each
+    order on its own): the check with the photos swapped gives the same decision, and the shipped limits are the
+    ones h10's rule chose (1.25, 1.19 mm)."""
+    assert (gt.MIRROR_MIN_RATIO, gt.MIRROR_MAX_FLIPPED_MM) == (1.25, 1.19)
+    a, m = sample_and_mirror
+    fits = {}
+    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: fits[(id(x), id(y))])
+    taken, flip = (0.5, 0.7, 1.3, 1.9, 3.0), (0.8, 1.1, 1.19, 1.2, 1.5, 2.6)
+    seen = set()
+    for r_ab in taken:
+        for r_ba in taken:
+            for f_ab in flip:
+                for f_ba in flip:
+                    fits.update({(id(a), id(m)): f_ab, (id(m), id(a)): f_ba})
+                    d1, d2 = gt.mirror_check(a, m, r_ab, r_ba).mirrored, gt.mirror_check(m, a, r_ba, r_ab).mirrored
+                    assert d1 == d2, (r_ab, r_ba, f_ab, f_ba)
+                    seen.add(d1)
+    assert seen == {True, False}  # the grid reaches both decisions
