@@ -71,9 +71,12 @@ def test_rows_the_cover_moves_read_uncertain_and_the_dense_lifts_keep_theirs(sam
     and head pitch, yaw and camera-distance changes that were not made (2026-12-04): the pose and landmark rows
     now read ``uncertain`` with a message; the dense-flow lifts still read the lift, the roll the roll.  With
     glasses over both photos the folds keep their verdicts (stop 38, ``eyes_covered_rows(..., both=True)``); this
-    pair's faint left fold is a known miss (+4.04 'deeper', docs/robustness.md 'Dark glasses: the lenses out of the
-    registration')."""
+    pair's faint left fold was a known miss (+4.04 'deeper', docs/robustness.md 'Dark glasses: the lenses out of the
+    registration'): since the fold lines are carried by their own flow (``compare.measure.fold_carry``, 2026-12-05)
+    it reads +1.87 along the found line against +0.13 along the reference line, and the line stability check
+    takes it (``uncertain``, :data:`MSG_FOLD_LINES`), not the glasses rule."""
     from facemetrics.compare import MSG_EYES_COVERED, UNCERTAIN, METRICS, eyes_covered_rows
+    from facemetrics.compare.gate import MSG_FOLD_LINES
 
     from conftest import SAMPLES
 
@@ -85,8 +88,12 @@ def test_rows_the_cover_moves_read_uncertain_and_the_dense_lifts_keep_theirs(sam
     rows = {(r.metric, r.side): r for r in c.changes}
     taken = set(eyes_covered_rows(METRICS, both=True))
     assert all(rows[k].verdict == UNCERTAIN for k in taken)
-    assert all(rows[(m, s)].verdict != UNCERTAIN for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
-               for s in ("right", "left"))
+    folds = {(m, s) for m in ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm") for s in ("right", "left")}
+    assert not folds & taken
+    assert all(rows[k].verdict != UNCERTAIN for k in folds - {("nlf_depth", "left")})
+    assert rows[("nlf_depth", "left")].verdict in (UNCERTAIN, "within_noise"), rows[("nlf_depth", "left")]
+    if rows[("nlf_depth", "left")].verdict == UNCERTAIN:
+        assert any(m.startswith(MSG_FOLD_LINES) and "left" in m for m in c.messages), c.messages
     (said,) = [m for m in c.messages if m.startswith(MSG_EYES_COVERED)]
     assert "before and after photos" in said and "the folds and the roll keep theirs" in said, said
     for region in ("jawline", "jowl", "mouth_corner"):

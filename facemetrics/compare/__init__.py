@@ -26,7 +26,9 @@ Method (details in ``docs/compare.md``)
    eyes.
 5. Fold metrics (:func:`facemetrics.folds.fold_metrics`) are measured on
    both grid images: the before photo's fold band, and the same band carried
-   by the residual flow (the same skin) on the after image, whose tones are
+   onto the same skin of the after image by a flow of the fold band's own on
+   finely normalised images (:func:`facemetrics.compare.measure.fold_carry`:
+   a new darkening of the valley is not taken for motion), whose tones are
    first matched to the before image's over the skin outside the folds
    (:func:`match_tones`: exposure, gamma and white balance drop out).
    Per-photo jaw metrics use the after landmarks mapped into the before photo

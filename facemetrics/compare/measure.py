@@ -513,8 +513,69 @@ def _warped_by_flow(reg: al.Registration) -> np.ndarray:
                      cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
+#: the fold lines are carried onto the after photo by a flow of their own (:func:`fold_carry`), computed on
+#: the grid images locally normalised at this Gaussian scale instead of ``align.NORMALISE_SIGMA_MM`` (2.5 mm):
+#: a darkening smoother than it (a deepened valley) is not taken for motion (docs/robustness.md 'The fold line
+#: carried off a new darkening'), mm
+FOLD_CARRY_NORMALISE_MM = 1.0
+#: that flow is computed on each fold band's box grown by this, mm
+FOLD_CARRY_MARGIN_MM = 10.0
+#: and its displacement of a line is smoothed along the line (Gaussian, sigma in mm of arc length): the flow
+#: afresh on the box scatters more from point to point than the registration's, and the scatter bent the
+#: carried line (the no-change pairs' depth spread x 1.28 unsmoothed, x 1.06 smoothed), mm
+FOLD_CARRY_SMOOTH_MM = 4.0
+
+
+def flow_carry(reg: al.Registration, st: _Before):
+    """The residual flow as a carrier: ``carry(points, side) -> displacement`` (grid px, shape (n, 2)) at grid
+    ``(col, row)`` points, shape (n, 2); ``side`` unused.  What carried the fold lines before 2026-12-05."""
+    return lambda cr, side: _at(reg.flow, cr)
+
+
+def fold_carry(reg: al.Registration, st: _Before, sigma_mm: float = FOLD_CARRY_NORMALISE_MM):
+    """The carrier of the fold lines: ``carry(points, side) -> displacement`` (grid px, shape (n, 2)) at grid
+    ``(col, row)`` points, shape (n, 2).
+
+    For a fold side (``"right"``, ``"left"``; ``points`` an ordered line): a DIS flow
+    (:func:`facemetrics.align.dense_flow`, the registration's settings and reduction) from the before grid image
+    to the registered after grid image on the side's fold band box grown by :data:`FOLD_CARRY_MARGIN_MM`, both
+    locally normalised (:func:`facemetrics.align.normalise`) at ``sigma_mm`` (:data:`FOLD_CARRY_NORMALISE_MM`),
+    sampled at the points and smoothed along them (Gaussian weights of their arc length, sigma
+    :data:`FOLD_CARRY_SMOOTH_MM`).  The registration's flow sees the images normalised at 2.5 mm, through which
+    a new 1.5 mm-wide darkening of the valley passes as structure: it took part of it for motion and carried
+    the line 2-4 mm off the valley (16 of 72 simulated deepened sides of the tuning faces); normalised at 1 mm
+    the darkening is mostly removed, and a warp of the skin is still followed (docs/robustness.md 'The fold line
+    carried off a new darkening').  ``side`` None (the landmarks): the residual flow, as :func:`flow_carry`.
+    """
+    flow = flow_carry(reg, st)
+    k = al.FLOW_REDUCTION
+    m = FOLD_CARRY_MARGIN_MM / st.grid.res_mm
+    rows, cols = st.grid.shape[:2]
+    boxes = {}
+    for side, (_, band) in zip(_RL, st.fold_lines):
+        c0, r0 = np.maximum(np.floor(band.min(0) - m).astype(int), 0)
+        c1, r1 = np.minimum(np.ceil(band.max(0) + m).astype(int), (cols, rows))
+        if c1 - c0 < 4 * k or r1 - r0 < 4 * k:  # a band (nearly) off the grid: the residual flow
+            continue
+        sig = sigma_mm / (k * st.grid.res_mm)
+        bi = al.normalise(al.reduce_half(reg.before_grid[r0:r1, c0:c1], k), sig)
+        ai = al.normalise(al.reduce_half(reg.after_grid[r0:r1, c0:c1], k), sig)
+        boxes[side] = (al.expand_flow(al.dense_flow(bi, ai, 0), (r1 - r0, c1 - c0), factor=k),
+                       np.array([c0, r0], np.float64))
+
+    def carry(cr, side):
+        if side not in boxes:
+            return flow(cr, side)
+        f, origin = boxes[side]
+        d = _at(f, cr - origin)
+        arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(cr, axis=0), axis=1))]) * st.grid.res_mm
+        w = np.exp(-0.5 * ((arc[:, None] - arc[None, :]) / FOLD_CARRY_SMOOTH_MM) ** 2)
+        return (w @ d) / w.sum(1, keepdims=True)
+    return carry
+
+
 def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
-                  warped: np.ndarray | None = None) -> tuple[dict, dict, dict]:
+                  warped: np.ndarray | None = None, carry=None) -> tuple[dict, dict, dict]:
     """Fold rows of both grid images, the depth change along the before photo's reference line
     (``{side: change}``, the line stability check's second reading: the line ``analyze_photo``'s depth index
     is scored along, carried by the same flow; :func:`facemetrics.compare.gate.fold_line_disagreements`), and
@@ -522,8 +583,10 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
     level, read along the same two lines as the contrast: :func:`facemetrics.folds.contrast_side_levels`;
     :func:`facemetrics.compare.gate.fold_contrast_side_rows`).
 
-    The after photo's fold band is the before photo's band carried
-    by the residual flow (the same skin), and its tones are matched to the before photo's over the same
+    The after photo's fold band is the before photo's band carried onto the same skin by ``carry``
+    (``carry(points, side) -> displacement``, grid px; default :func:`fold_carry`: a flow of the fold band's
+    own on finely normalised images, which does not take a new darkening of the valley for motion; the
+    landmarks by the residual flow), and its tones are matched to the before photo's over the same
     skin (the after image warped by the flow for the histograms, :func:`_warped_by_flow`).  The lips
     left out of the after photo's skin references are its own Face Mesh lips (carried onto the grid),
     not the before lips carried by the flow: over a mouth that opens or closes the flow is not the
@@ -532,20 +595,21 @@ def _fold_changes(reg: al.Registration, st: _Before, b: PhotoAnalysis,
     and that pair's right fold, came from the tone matching's histograms over other skin: docs/compare.md §3)."""
     values = {}
     pts_g = st.pts_g
+    carry = fold_carry(reg, st) if carry is None else carry
     warped = _warped_by_flow(reg) if warped is None else warped
     matched = match_tones(reg.after_grid, reg.before_grid, st.skin, aligned=warped)
-    moved = pts_g + _at(reg.flow, pts_g)
+    moved = pts_g + carry(pts_g, None)
     lips = list(OUTER_LIPS)
     moved[lips] = al.apply(al.invert(reg.grid_to_after), b.points[lips, :2])
     along_reference, contrast_sides = {}, {}
     for side, (line, _), fa, (ref, ref_a) in zip(_RL, st.fold_lines, st.fold_before, st.fold_reference):
         # both photos scored along one line: the before photo's found line, and that line
         # carried by the residual flow onto the same skin of the after photo
-        carried = line + _at(reg.flow, line)
+        carried = line + carry(line, side)
         fb = score_fold_line(matched, moved, st.gframe, side, carried)
         for metric, x, y in zip(("nlf_depth", "nlf_contrast_pct", "nlf_length_mm"), fa, fb):
             values[(metric, side)] = (x, y, y - x)
-        ref_b = score_fold_line(matched, moved, st.gframe, side, ref + _at(reg.flow, ref), depth_only=True)[0]
+        ref_b = score_fold_line(matched, moved, st.gframe, side, ref + carry(ref, side), depth_only=True)[0]
         along_reference[side] = ref_b - ref_a
         sa = contrast_side_levels(st.prepared.before_grid, pts_g, st.gframe, side, line)
         sb = contrast_side_levels(matched, moved, st.gframe, side, carried)
