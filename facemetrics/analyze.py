@@ -386,6 +386,11 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     -------
     PhotoAnalysis
         ``status == "ok"`` when measured; otherwise ``status``/``error`` say why.
+        Lengths in mm at the face (``to_row()``: the ``*_mm`` columns, ``mm_per_px``
+        and its 1 SD ``mm_per_px_uncertainty_pct``, each beside a scale-free ``*_ipd``
+        ratio); geometry (``points`` (478, 3) ``x, y, z``, contours ``(K, 2)`` ``x, y``)
+        in px of ``photo.rgb``, x to the right, y down (:meth:`PhotoAnalysis.geometry`
+        gives them in px of the original photo, with its ``coordinates`` description).
 
     Raises
     ------
@@ -395,6 +400,20 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     TypeError
         ``source`` of a kind :func:`load_photo` cannot take (e.g. None, a list, a float
         array, a :class:`PhotoAnalysis`): a caller's mistake, raised at once.
+
+    Examples
+    --------
+    Run from the project folder (the bundled sample photo):
+
+    >>> import facemetrics as fm
+    >>> result = fm.analyze_photo("sample_images/astronaut_before.jpg")
+    >>> result.status, result.calibration.source, result.points.shape
+    ('ok', 'iris', (478, 3))
+    >>> row = result.to_row()
+    >>> f"jawline height {row['jawline_height_mm']:.0f} mm ± {row['mm_per_px_uncertainty_pct']:.1f} % (1 SD)"
+    'jawline height 96 mm ± 4.5 % (1 SD)'
+    >>> fm.analyze_photo(b"not a photo").status                # a bad photo is a status, not an exception
+    'not_an_image'
     """
     mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
     if isinstance(source, PhotoAnalysis):

@@ -1181,8 +1181,10 @@ def load_photo(
     Returns
     -------
     Photo
-        ``rgb`` of shape ``(H, W, 3)``, dtype ``uint8``, upright; ``H`` and
-        ``W`` are ``original_size`` divided by ``scale`` (rounded up).
+        ``rgb`` of shape ``(H, W, 3)``, dtype ``uint8``, upright, channels R, G, B,
+        row 0 the top and column 0 the left edge (pixel ``(x, y)`` is ``rgb[y, x]``);
+        ``H`` and ``W`` are ``original_size`` (width, height, px) divided by ``scale``
+        (rounded up); ``taken_at`` the EXIF capture time or None.
 
     Raises
     ------
@@ -1193,6 +1195,17 @@ def load_photo(
     TypeError
         If `source` is of an unsupported type, or an array is not uint8 of a
         supported shape.
+
+    Examples
+    --------
+    Run from the project folder (the bundled sample photo):
+
+    >>> import facemetrics as fm
+    >>> photo = fm.load_photo("sample_images/astronaut_before.jpg")
+    >>> photo.rgb.shape, photo.rgb.dtype.name, photo.scale   # (H, W, 3) R, G, B; original px per px
+    ((1600, 1280, 3), 'uint8', 1.0)
+    >>> photo.taken_at                                       # EXIF DateTimeOriginal, camera local time
+    datetime.datetime(2026, 11, 2, 8, 0)
     """
     if isinstance(source, (np.ndarray, Image.Image)):
         return _photo_from_pixels(source, name, max_pixels)
