@@ -397,7 +397,7 @@ def time_meant(text, what: str = "time") -> str:
     :func:`no_time_of_day`).  The one source of this message: a manifest's ``taken_at`` / ``treated_at``
     (:func:`facemetrics.batch.discover._manifest_time_reasons`), ``treated_at.txt``
     (:func:`facemetrics.batch.discover._read_treated_at`), ``study add --treated-at`` / ``--taken-at`` and the
-    app's "Treated at" and "Taken at" fields (:func:`facemetrics.store._iso`), photos.csv's reason
+    app's "Treated at" and "Taken at" fields (:func:`facemetrics.sessions.iso_time`), photos.csv's reason
     (:func:`facemetrics.batch.tables._table_row`).
 
     Nothing is guessed: the time stays refused, and the sentence says which time each reading of it would be,

@@ -1409,7 +1409,7 @@ def eyes_covered_rows(metrics, both: bool = False) -> tuple[tuple[str, str], ...
 
     With ``both`` (no iris visible in either photo: glasses over both) the fold rows keep their verdicts: with the
     lenses out of the registration (:func:`facemetrics.align.without_lenses`) both photos' folds are scored along
-    one line carried by the flow, and the tuning faces met the rule written for it (deepened folds read 'deeper',
+    one line carried by the fold carrier (:func:`facemetrics.compare.measure.fold_carry`), and the tuning faces met the rule written for it (deepened folds read 'deeper',
     no more false fold rows than clean pairs): docs/robustness.md 'Dark glasses: the lenses out of the
     registration'; except a side whose fold band the glasses found cover (an aviator's lower part:
     :func:`glasses_fold_rows`)."""
@@ -1993,7 +1993,7 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
     ----------
     values : dict
         ``{(metric, side): (before, after, change)}`` of the pair (``change`` in depth-index units, scored
-        along the before photo's found line carried by the flow).
+        along the before photo's found line carried by :func:`facemetrics.compare.measure.fold_carry`).
     along_reference : dict
         ``{side: change}``: the depth change along the before photo's reference line, carried by the same
         flow (``cues["fold_depth_along_reference"]``), depth-index units.

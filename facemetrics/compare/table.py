@@ -230,7 +230,7 @@ class Comparison:
         :func:`pose_row_floor_terms`), ``pose_fits_failed`` (the extra fits that failed,
         :attr:`facemetrics.pose3d.PoseFit.failed`: their floor terms are missing, and a message says so),
         ``fold_depth_along_reference`` (``{"right"|"left": change}``, depth-index units: the fold depth change along
-        the before photo's reference line carried by the flow, the line stability check's second reading:
+        the before photo's reference line carried by :func:`facemetrics.compare.measure.fold_carry`, the line stability check's second reading:
         :func:`facemetrics.compare.gate.fold_line_disagreements`), ``fold_contrast_sides_change_pct``
         (``{"right"|"left": (medial, lateral)}``, %: the change of the contrast's two skin references, 4 mm either
         side of the line, after against before: :func:`facemetrics.compare.gate.fold_contrast_side_rows`).
