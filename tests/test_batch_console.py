@@ -110,3 +110,69 @@ def test_the_no_capture_time_line_follows_the_reasons_codes(codes, named):
     assert (lines != []) == named, lines
     if named:
         assert "compared with nothing: me/rf/shot.png. " in lines[0], lines
+
+
+def test_no_changes_counts_a_time_written_with_a_dot_by_its_code_not_the_tail_of_its_sentence(tmp_path, capsys):
+    """A batch with no change whose manifest writes its times with a dot (``2026-11-02 09.30``) printed "2 photos:
+    accepted: 2026-11-02T08:20 or ..." as if it were a reason: the reasons were counted by splitting photos.csv's
+    ``excluded`` at "; ", and timekeys' sentence on a dotted time holds "; accepted: ..." (2026-12-05).  They are
+    counted by their code; photos.csv's ``excluded`` is what it was (the sentence whole)."""
+    import pandas as pd
+    from PIL import Image
+
+    from facemetrics.cli import main
+
+    folder = tmp_path / "study"
+    (folder / "anna" / "rf").mkdir(parents=True)
+    for name, shade in (("after.png", 10), ("after2.png", 200)):  # too small to measure: no MediaPipe needed
+        Image.new("RGB", (8, 8), (shade, shade, shade)).save(folder / "anna" / "rf" / name)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
+                        "anna/rf/after.png,anna,rf,2026-11-02 09.30,2026-11-02T08:00\n"
+                        "anna/rf/after2.png,anna,rf,2026-11-02 10.30,2026-11-02T08:00\n", encoding="utf-8")
+    assert main(["batch", str(folder), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
+    summary = next(x for x in capsys.readouterr().out.splitlines() if "No photo could be compared." in x)
+    assert summary.endswith(" No photo could be compared. 2 photos: not measured (photos.csv's status and error say "
+                            "why). 2 photos: capture time in the manifest with a dot (08.20)."), summary
+    assert "accepted:" not in summary, summary
+    excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
+    assert excluded.str.contains(r"\(if 09:30 was meant: 2026-11-02T09:30\); accepted: 2026-11-02T08:20").any(), \
+        list(excluded)
+
+
+def test_each_reason_of_excluded_is_kept_whole_as_a_reason_and_counted_once():
+    """A batch's photo rows keep every reason of ``excluded`` as a Reason, in order (their texts joined are the
+    cell): a copy of a before photo dated differently ("...; dated ...: both are before photos ...") and a
+    treated_at.txt time written with a dot ("...; accepted: ...") are one reason each, never split."""
+    from facemetrics.batch.console import excluded_reasons
+    from facemetrics.batch.discover import NOT_MEASURED, OTHER, PhotoEntry
+    from facemetrics.batch.tables import NO_CAPTURE_TIME, _comparison_jobs, _table_row
+
+    def row(name, taken_at, sha, treated_at="2026-12-01T08:00", status="ok"):
+        e = PhotoEntry(Path(name), name, subject="s", treatment="rf", treated_at=treated_at)
+        return _table_row(e, {"status": status, "error": "bad file" if status != "ok" else "", "taken_at": taken_at,
+                              "sha256": sha})
+
+    rows = [row("a.jpg", "2026-12-01T07:00", "x"), row("b.jpg", "2026-12-01T07:30", "x"),
+            row("c.jpg", "2026-12-01T09:00", "y"), row("d.jpg", "", "z", status="unreadable"),
+            row("e.jpg", "", "w"), row("f.jpg", "2026-12-01T09:00", "v", treated_at="2026-12-01 08.20")]
+    _comparison_jobs(rows)
+    cells = {r["photo"]: r for r in rows}
+    for r in rows:
+        assert "; ".join(x.text for x in r["_reasons"]) == r["excluded"], r
+    (copy,) = cells["b.jpg"]["_reasons"]
+    assert copy.code == OTHER and "; dated 0.5 h before the treatment" in copy.text, copy
+    (dotted,) = cells["f.jpg"]["_reasons"]
+    assert "; accepted: " in dotted.text, dotted
+    assert [x.code for x in cells["d.jpg"]["_reasons"]] == [NOT_MEASURED]
+    assert [x.text for x in cells["e.jpg"]["_reasons"]] == [NO_CAPTURE_TIME]
+    left = [Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows if r["excluded"]]
+    assert [excluded_reasons(e) for e in left] == [[copy.text], ["not measured (photos.csv's status and error say "
+                                                   "why)"], ["no capture time"], [dotted.text]]
+    said = console.why_no_changes(left, most=4)
+    assert "accepted:" in said and " 1 photo: dated" not in said and " 1 photo: accepted" not in said, said
+    # an entry without its reasons (built by hand, a comparison refused): its text split outside brackets, as before
+    assert excluded_reasons(Excluded("p", "x (a; b); y")) == ["x (a; b)", "y"]
+    # a reason kept for part of the text: counted by its code, the rest split; one reason counted once a photo
+    both = Excluded("p", f"{NO_CAPTURE_TIME}; no treatment time; no treatment time", (Reason(NO_TIME, NO_CAPTURE_TIME),))
+    assert excluded_reasons(both) == ["no capture time", "no treatment time"]

@@ -8,7 +8,8 @@ summary).  Nothing here prints, parses arguments or writes files (:mod:`facemetr
 app shows its own panels); :func:`skipped_lines` lists the study folder's files through
 :func:`facemetrics.batch.discover.skipped_note`.  The lines on a manifest and on photos without a capture time
 are built from the photos' :class:`~facemetrics.batch.discover.Reason` s (a code and its fields: the
-manifest, its row and column, the value, the time meant), never from the text of photos.csv's ``excluded``.
+manifest, its row and column, the value, the time meant), never from the text of photos.csv's ``excluded``; the
+reasons a batch with no change names are counted by them too (:func:`why_no_changes`), never by splitting that text.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
-from .discover import NO_TIME, NOT_FOUND, NOT_LISTED, TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, skipped_note
+from .discover import (NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED, TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE,
+                       skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
 
@@ -388,9 +390,11 @@ def batch_summary(res, output) -> str:
 
 
 def reason_parts(why: str) -> list[str]:
-    """The reasons of one ``excluded`` cell (joined with "; ", split at that outside brackets), a
-    photo not measured as one reason whatever its error (that names the photo; its ``status`` and
-    ``error`` columns say it)."""
+    """The reasons of one ``excluded`` cell told from its text alone (joined with "; ", split at that
+    outside brackets), a photo not measured as one reason whatever its error (that names the photo; its
+    ``status`` and ``error`` columns say it).  Only for an entry whose reasons are not all kept as
+    :class:`~facemetrics.batch.discover.Reason` s (:func:`excluded_reasons`): a reason's own text may
+    hold "; " (a time written with a dot: "...; accepted: ...")."""
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(why or ""):
         depth += (ch in "([") - (ch in ")]")
@@ -398,17 +402,60 @@ def reason_parts(why: str) -> list[str]:
             parts.append(why[start:i])
             start = i + 2
     parts.append((why or "")[start:])
-    return ["not measured (photos.csv's status and error say why)" if p.startswith("not measured (") else p.strip()
-            for p in parts if p.strip()]
+    return [REASON_LABELS[NOT_MEASURED] if p.startswith("not measured (") else p.strip() for p in parts if p.strip()]
+
+
+#: how :func:`why_no_changes` counts a reason of each code (the lines after the summary name the photos,
+#: rows and what to do: :func:`manifest_lines`, :func:`no_capture_time_lines`); a time of the manifest is
+#: named by its column (:func:`reason_label`); a reason of code :data:`~facemetrics.batch.discover.OTHER`
+#: by its text
+REASON_LABELS = {NOT_MEASURED: "not measured (photos.csv's status and error say why)",
+                 NO_TIME: "no capture time",
+                 NOT_LISTED: "not in the manifest",
+                 NOT_FOUND: "listed in the manifest but not found in the folder",
+                 TIME_DOTTED: "{} in the manifest with a dot (08.20)",
+                 TIME_UNREAD: "{} in the manifest not read as a time"}
+
+
+def reason_label(reason) -> str:
+    """The words :func:`why_no_changes` counts one :class:`~facemetrics.batch.discover.Reason` by: its
+    code's (:data:`REASON_LABELS`; a manifest's time named as a capture or a treatment time by its column),
+    or its text for a code of no label (:data:`~facemetrics.batch.discover.OTHER`)."""
+    noun = {"taken_at": "capture time", "treated_at": "treatment time"}.get(reason.column, "time")
+    return REASON_LABELS[reason.code].format(noun) if reason.code in REASON_LABELS else reason.text
+
+
+def excluded_reasons(entry) -> list[str]:
+    """The reasons one photo was left out, as :func:`why_no_changes` counts them, each once, in order.
+
+    Parameters
+    ----------
+    entry : facemetrics.batch.Excluded
+        The photo: its :attr:`~facemetrics.batch.Excluded.reasons`, each by :func:`reason_label` (a batch's
+        photos have every reason of their text so: it is not split); the rest of its ``text`` (the texts of
+        its reasons taken out), which has no reason kept so (a comparison refused or failed, an entry built
+        by hand), split by :func:`reason_parts`.
+
+    Returns
+    -------
+    list of str
+    """
+    text, reasons = entry.text or "", tuple(entry.reasons)
+    rest = "" if "; ".join(r.text for r in reasons) == text else text
+    for r in reasons if rest else ():
+        rest = rest.replace(r.text, "", 1) if r.text else rest
+    return list(dict.fromkeys([reason_label(r) for r in reasons] + reason_parts(rest)))
 
 
 def why_no_changes(excluded, most: int = 3) -> str:
     """When a batch made no change at all, the commonest reasons its photos were left out, with how
     many photos each, so that the console says what to fix: a folder of photos without
     ``<subject>/<treatment>/`` folders read "0 changes" with the reasons only in photos.csv (a new
-    user's audit, 2026-12-04).  ``excluded``: :class:`facemetrics.batch.Excluded` entries (their ``text``,
-    split by :func:`reason_parts`); "" when there are none."""
-    counts = Counter(part for e in excluded for part in reason_parts(e.text))
+    user's audit, 2026-12-04).  ``excluded``: :class:`facemetrics.batch.Excluded` entries, their reasons
+    by :func:`excluded_reasons` (by code, never a reason's text split: "3 photos: accepted: 2026-11-02T08:20
+    or ..." was counted as a reason, the tail of a time written with a dot, 2026-12-05); "" when there are
+    none."""
+    counts = Counter(part for e in excluded for part in excluded_reasons(e))
     if not counts:
         return ""
     shown = [f" {n} photo{'' if n == 1 else 's'}: {why.rstrip('.')}." for why, n in counts.most_common(most)]

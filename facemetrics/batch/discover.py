@@ -46,6 +46,11 @@ TIME_DOTTED = "manifest_time_dotted"
 TIME_UNREAD = "manifest_time_unread"
 #: ... of a measured photo with no capture time (no EXIF time, none in the manifest)
 NO_TIME = "no_capture_time"
+#: ... of a photo not measured (its ``status`` and ``error`` in photos.csv say why)
+NOT_MEASURED = "not_measured"
+#: ... of any other reason, said by its ``text`` alone (no baseline in the session, a copy of another
+#: photo, a time in treated_at.txt not read, ...): one reason whole, though its text may hold "; "
+OTHER = "other"
 
 
 @dataclass(frozen=True)
@@ -53,13 +58,13 @@ class Reason:
     """One reason, machine-readable, that a photo is left out: what discover or the batch decided, with
     the fields it decided on, and ``text``, its words in photos.csv's ``excluded`` (and the
     :attr:`PhotoEntry.note`).  The console's lines (:mod:`facemetrics.batch.console`) are built from the
-    fields, never from ``text``.
+    code and fields, never from ``text`` (but a reason of code :data:`OTHER`, which has no other).
 
     Attributes
     ----------
     code : str
         What kind: :data:`NOT_LISTED`, :data:`NOT_FOUND`, :data:`TIME_DOTTED`, :data:`TIME_UNREAD`,
-        :data:`NO_TIME`.
+        :data:`NO_TIME`, :data:`NOT_MEASURED`, :data:`OTHER` (its ``text`` alone).
     text : str
         The reason as photos.csv writes it.
     manifest : str
@@ -97,8 +102,11 @@ class Excluded:
     text : str
         Why, as photos.csv's ``excluded`` says it (reasons joined with "; ").
     reasons : tuple of Reason
-        The reasons of ``text`` that the console names (a manifest that does not fit the folder, no
-        capture time), with their fields; () when there is none such.
+        The reasons of ``text``, in its order, with their fields: a batch's photos have each reason
+        of ``text`` as one (their texts joined with "; " are ``text``; of code :data:`OTHER` when the
+        console names it by its text alone), so that no reason is split where its own text holds "; "
+        (a time written with a dot: "...; accepted: ..."); a comparison refused or failed, () (its
+        text alone).
     """
 
     photo: str

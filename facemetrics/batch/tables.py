@@ -13,7 +13,7 @@ from pathlib import Path
 from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
-from .discover import NO_TIME, PhotoEntry, Reason, hours_between, parse_time
+from .discover import NO_TIME, NOT_MEASURED, OTHER, PhotoEntry, Reason, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
 # facemetrics.timekeys (the decay claim keys its sessions by it too), under the names the batch and the store use
 from ..timekeys import match_sessions as _sessions
@@ -144,8 +144,9 @@ def _sort_key(r: dict):
 def _table_row(e: PhotoEntry, measured: dict) -> dict:
     """A photo's ``photos.csv`` row: its measured row, the study metadata, its role
     (``baseline``/``post``, or empty with the reasons in ``excluded``).  ``_path`` is
-    kept for the comparing stage, ``_reasons`` (the :class:`~facemetrics.batch.discover.Reason` s
-    the console names: the entry's, and no capture time) for the batch's ``excluded`` (neither is written)."""
+    kept for the comparing stage, ``_reasons`` (each reason of ``excluded`` as a
+    :class:`~facemetrics.batch.discover.Reason`, in its order: the entry's with their fields, no capture time,
+    the others by their text) for the batch's ``excluded`` (neither is written)."""
     r = dict(measured)
     r["photo"] = e.photo
     if e.subject:
@@ -163,39 +164,54 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["hours_since_treatment"] = hours_between(r["taken_at"], e.treated_at) if timed else float("nan")
     r["role"] = ""
     r["excluded"] = ""
-    reasons = []
-    said = tuple(e.reasons)  # those of the reasons the console names, as their fields (r["_reasons"])
+    reasons, said = [], []  # photos.csv's `excluded`, and each of its reasons as a Reason (r["_reasons"])
+
+    def add(text, code=OTHER):
+        reasons.append(text)
+        said.append(Reason(code, text))
+
     if r.get("status") != "ok":
-        reasons.append(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip())
-    if e.note:
+        add(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip(), NOT_MEASURED)
+    if e.note:  # its reasons with their fields (a manifest that does not fit the folder), or one note
         reasons.append(e.note)
+        said += e.reasons or (Reason(OTHER, e.note),)
     if not r["taken_at"]:
         if r.get("status") == "ok" or r.get("image_width_px") not in (None, ""):
             # a file that could not be decoded has no time read from it: "not measured" says why
-            reasons.append(NO_CAPTURE_TIME)
-            said += (Reason(NO_TIME, NO_CAPTURE_TIME),)
+            add(NO_CAPTURE_TIME, NO_TIME)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
-        reasons.append(no_time_of_day(r["taken_at"], treatment=False))
+        add(no_time_of_day(r["taken_at"], treatment=False))
     elif parse_time(r["taken_at"]) is None:
         if not _named(e, "taken_at"):  # a manifest's is named in the note with its row and the forms read
-            reasons.append(time_meant(r["taken_at"], "capture time"))
+            add(time_meant(r["taken_at"], "capture time"))
     if e.treated_at and _date_only(e.treated_at):
-        reasons.append(no_time_of_day(e.treated_at, treatment=True))
+        add(no_time_of_day(e.treated_at, treatment=True))
     elif e.treated_at and parse_time(e.treated_at) is None:
         if not _named(e, "treated_at"):
-            reasons.append(time_meant(e.treated_at, "treatment time"))
+            add(time_meant(e.treated_at, "treatment time"))
     elif not e.treated_at and not e.note:
-        reasons.append("no treatment time")
+        add("no treatment time")
     if not reasons and too_early(r["hours_since_treatment"]):  # a reset camera clock: never the before photo
-        reasons.append(too_early(r["hours_since_treatment"]))
+        add(too_early(r["hours_since_treatment"]))
     if not reasons and too_late(r["hours_since_treatment"]):  # a camera clock set ahead (2031): never compared
-        reasons.append(too_late(r["hours_since_treatment"]))
+        add(too_late(r["hours_since_treatment"]))
     if not reasons:
         r["role"] = "baseline" if r["hours_since_treatment"] < 0 else "post"
     r["excluded"] = "; ".join(reasons)
-    r["_reasons"] = said  # a row with reasons gets no role, so no later step rewrites its `excluded`
+    r["_reasons"] = tuple(said)  # a row with reasons gets no role, so no later step rewrites its `excluded`
     r["_path"] = str(e.path)
     return r
+
+
+def _left_out(r: dict, *why: str, added: bool = False) -> None:
+    """Leave a photo row out for the reasons ``why`` (in place): its ``excluded`` their texts joined with
+    "; " (after those it had when ``added``), its ``_reasons`` one :class:`~facemetrics.batch.discover.Reason`
+    of code :data:`~facemetrics.batch.discover.OTHER` each, so that the console counts each whole though
+    its text holds "; " (a copy dated differently: "...; dated ...")."""
+    kept = (r["excluded"], *why) if added and r.get("excluded") else why
+    r["excluded"] = "; ".join(kept)
+    r["_reasons"] = (*(r.get("_reasons") or ()), *(Reason(OTHER, w) for w in why)) if added else \
+        tuple(Reason(OTHER, w) for w in why)
 
 
 def _named(e: PhotoEntry, column: str) -> bool:
@@ -238,7 +254,8 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
     sessions, no_session = _sessions(with_role)
     for r in with_role:
         if r["photo"] in no_session:
-            r["role"], r["excluded"] = "", no_session[r["photo"]]
+            r["role"] = ""
+            _left_out(r, no_session[r["photo"]])
     with_role = [r for r in with_role if r["role"]]
     posts: dict[tuple, dict] = {}  # session -> its measured post photos, one per file content
     for r in with_role:
@@ -253,15 +270,15 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
         for r in with_role)
     rows = {r["photo"]: r for r in with_role}
     for name in pairing.no_baseline:
-        rows[name]["excluded"] = "no baseline photo (taken before treated_at) in this session"
+        _left_out(rows[name], "no baseline photo (taken before treated_at) in this session")
     _name_lost_baselines(photo_rows, with_role, [rows[n] for n in pairing.no_baseline])
     for name, reason in (*pairing.too_early, *pairing.too_late):  # _table_row gives these no role; kept for rows given one
-        rows[name]["excluded"] = reason
+        _left_out(rows[name], reason)
     for name, same_as in pairing.duplicates:
-        rows[name]["excluded"] = _duplicate_reason(rows[name], rows[same_as])
+        _left_out(rows[name], _duplicate_reason(rows[name], rows[same_as]))
     for group in pairing.conflicts:
         for name in group:
-            rows[name]["excluded"] = _conflict_reason(rows[name], [rows[o] for o in group if o != name])
+            _left_out(rows[name], _conflict_reason(rows[name], [rows[o] for o in group if o != name]))
     for p in pairing.pairs:
         rows[p.photo]["_passed_over"], rows[p.photo]["_shared_faults"] = p.passed_over, shared[sessions[p.photo]]
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
@@ -571,13 +588,11 @@ def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans:
         before = [f for f in lost if float(f["hours_since_treatment"]) < 0]
         unknown = [f for f in lost if not float(f["hours_since_treatment"]) == float(f["hours_since_treatment"])]
         if before:
-            r["excluded"] = "; ".join(f"the session's baseline photo {f['photo']} could not be "
-                                      f"{'read' if f['status'] in _READ_FAILURES else 'measured'}: {_why(f)}"
-                                      for f in before)
+            _left_out(r, *(f"the session's baseline photo {f['photo']} could not be "
+                           f"{'read' if f['status'] in _READ_FAILURES else 'measured'}: {_why(f)}" for f in before))
         elif unknown:
-            r["excluded"] += "; " + "; ".join(
-                f"{f['photo']} could not be read and has no capture time, so whether it is the session's "
-                f"baseline cannot be told: {_why(f)}" for f in unknown)
+            _left_out(r, *(f"{f['photo']} could not be read and has no capture time, so whether it is the "
+                           f"session's baseline cannot be told: {_why(f)}" for f in unknown), added=True)
 
 
 def _why(r: dict) -> str:
