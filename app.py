@@ -109,12 +109,19 @@ def md(text) -> str:
 #: 4560 px: the compact form on a phone, 322 px, the wide grid at 1366 x 768, about 870 px)
 NARROW_PX = {"": 860, "s": 520, "f": 480, "t": 640}
 
+#: the column widths (% of the table's) of a compact table of ``len(widths)`` columns, by :data:`NARROW_PX`'s size
+#: class: see :data:`LAYOUT_CSS`
+COMPACT_WIDTHS = {"t": (25, 33, 21, 21)}
+
 #: CSS of the wide / compact pairs drawn by :func:`fitted`: a CSS container query on the width of the pair's own
 #: container (not the window's: the sidebar takes 300 px of it), no script.  At 390 px (a phone) the
 #: comparison table's verdict column began 142 px past the table's right edge (498 px into 822 px of columns in
 #: 356; app on a phone, 2026-12-05).
-#: A compact table (``st.table``) has the container's width, its columns shared equally, and its long words
-#: (``mouth_corner_lift_mm``) break anywhere rather than widen it.
+#: A compact table (``st.table``) has the container's width, its columns shared equally; its codes break after
+#: an underscore (:func:`md_cells`), and a word still wider than its column anywhere rather than widen it.  The
+#: compact Timeline table's first table (verdict, fit, change at 24 h, half-life) shares its width 25/33/21/21 %:
+#: in equal quarters (80 px in its 322 px expander at 390 px) the example's treatment read "microcurr / ent"; at
+#: 33 % (106 px) "microcurrent" is whole, and "persists_" still fits the verdict's 25 % (2026-12-05, h11).
 LAYOUT_CSS = "<style>\n" + "".join(
     f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
 @container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
@@ -122,13 +129,23 @@ LAYOUT_CSS = "<style>\n" + "".join(
 [class*="st-key-fm-compact{c}-"] table {{ table-layout: fixed; width: 100%; }}
 [class*="st-key-fm-compact{c}-"] td, [class*="st-key-fm-compact{c}-"] th {{ padding: 0.3rem 0.4rem; }}
 [class*="st-key-fm-compact{c}-"] td *, [class*="st-key-fm-compact{c}-"] th * {{ overflow-wrap: anywhere !important; }}
-""" for c, px in NARROW_PX.items()) + "</style>"
+""" for c, px in NARROW_PX.items()) + "".join(
+    f"""[class*="st-key-fm-compact{c}-"] thead:has(th:nth-child({len(widths)}):last-child) th:nth-child({k + 1}) {{ width: {w}%; }}
+""" for c, widths in COMPACT_WIDTHS.items() for k, w in enumerate(widths)) + "</style>"
+
+
+#: a zero-width space: a line may break there, nothing is drawn (:func:`md_cells` puts one after each underscore)
+ZWSP = "\u200b"
 
 
 def md_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame``'s cells as texts shown literally (:func:`md`) by ``st.table``, which reads each cell as Markdown (a
-    photo named ``*a*.jpg`` would be shown as an italic a)."""
-    return frame.astype(str).map(md)
+    photo named ``*a*.jpg`` would be shown as an italic a), with a line break allowed after each underscore
+    (:data:`ZWSP`): a compact table's narrow column breaks ``fades_within_a_day`` at its words ("fades_ /
+    within_a_ / day" in 80 px at 390 px), not anywhere ("fades_wit / hin_a_da / y" in a 75 px column at 390 px; 2026-12-05).  The
+    codes stay the CSVs' (the downloads are not these texts); a word wider than its column still breaks
+    anywhere (:data:`LAYOUT_CSS`) rather than widen the table."""
+    return frame.astype(str).map(lambda v: md(v).replace("\\_", "\\_" + ZWSP))
 
 
 def layout_css() -> None:
@@ -361,20 +378,39 @@ def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> byte
     return _timeline_fit(changes, metrics)[3]
 
 
+#: dpi of the Timeline tab's ``timeline.png`` download: the CLI's (``batch.timeline``: ``figure_png(..., dpi=110)``)
+TIMELINE_DOWNLOAD_DPI = 110
+
+
+def timeline_download_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
+    """The Timeline tab's ``timeline.png`` download: :func:`timeline`'s fit drawn as ``facemetrics timeline`` draws
+    it (the wide layout, two panels a row, 110 dpi; byte for byte the CLI's figure of the same fit), the figure
+    to keep; the page shows the phone's or the column's.  It was the phone's figure (one panel a row, 1200 px, about
+    three times as tall) on every device (2026-12-05).  Drawn when asked for (the download's click), memoised per
+    session; None when nothing could be fitted."""
+    sub, result = _timeline_fit(changes, metrics)[4]
+    if result is None:
+        return None
+    key = (hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16],
+           metrics)
+    return session_memo("timeline_download", key, lambda: png_bytes_of_figure(fm_plots.plot_timeline(sub, result),
+                                                                              TIMELINE_DOWNLOAD_DPI))
+
+
 def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
     def run():
         sub = changes[changes["metric"].isin(metrics)]
         try:
             result = fm_decay.analyze_series(sub, metrics=list(metrics))
         except fm.SeriesError as exc:  # a table the fit refuses (e.g. a row without a side): say why
-            return None, None, str(exc), None
+            return None, None, str(exc), None, (sub, None)
         if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
-            return result.to_frame(), None, result.reason, None
+            return result.to_frame(), None, result.reason, None, (sub, None)
         # text a share of the width: one panel a row on a phone (356 px wide), two a row in a desktop's column
         # (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2 panels; h5, 2026-12-05)
         figs = [fm_plots.plot_timeline(sub, result, layout=layout) for layout in ("narrow", "column")]
         narrow, column = (png_bytes_of_figure(f, fm_plots.NARROW_DPI) for f in figs)
-        return result.to_frame(), narrow, "", column
+        return result.to_frame(), narrow, "", column, (sub, result)  # the last: timeline_download_png's
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
     return session_memo("timeline", (digest, metrics), run)
@@ -1616,8 +1652,10 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
                 st.table(md_cells(timeline_row_columns(table.iloc[k if k is not None else 0])), hide_index=True)
         st.caption(TIMELINE_TABLE_NOTE)
     # the tidy table of the changes, as the batch's long.csv (its changes.csv is the wide one); the plot as
-    # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04)
-    return {"timeline.csv": csv_bytes(table), "timeline.png": png, "long.csv": csv_bytes(changes)}
+    # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04): the wide
+    # figure, drawn on the click (timeline_download_png; it was the phone's figure, h11 2026-12-05)
+    return {"timeline.csv": csv_bytes(table),
+            "timeline.png": lambda: timeline_download_png(changes, tuple(metrics)), "long.csv": csv_bytes(changes)}
 
 
 def timeline_fit_label(r) -> str:
@@ -1748,7 +1786,8 @@ DOWNLOAD_HELP = {
     ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",
     "overlay.png": "the aligned before/after figure of the comparison shown",
     "timeline.csv": "the decay fits of the Timeline tab",
-    "timeline.png": "the plot of the Timeline tab: each change over the hours since treatment, with the fitted decay",
+    "timeline.png": "the plot of the Timeline tab: each change over the hours since treatment, with the fitted decay, "
+                    "as `facemetrics timeline` draws it (two panels a row, for a desktop or print)",
     "long.csv": "the changes of the Timeline tab, one row per photo, metric and side (as `facemetrics batch`)",
 }
 

@@ -54,7 +54,8 @@ def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes):
     wide = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = wide.value, _shown_texts(wide)  # the numbers, and the wide table's texts of them
     texts = {(r, c): shown.loc[r, c] for r in data.index for c in ("change", "noise_floor")}
-    tables = [t.value.map(lambda v: v.replace("\\", "")) for t in at.table]  # shown literally: Markdown-escaped
+    # shown literally (Markdown-escaped), a line break allowed after each underscore (app.ZWSP)
+    tables = [t.value.map(lambda v: v.replace("\\", "").replace(app_module().ZWSP, "")) for t in at.table]
     compact = next(t for t in tables if list(t.columns) == ["verdict", "change ± scale", "floor", "metric"])
     assert len(compact) == len(data)
     assert list(compact["verdict"]) == list(data["verdict"])
@@ -107,7 +108,44 @@ def test_the_compact_figures_and_study_tables():
     photos.loc[0, ["status", "error"]] = ["no_face", "no face found"]
     assert list(app.study_compact(photos).columns)[-1] == "error"
     # st.table reads its cells as Markdown: a file name's shown as typed
-    assert app.md_cells(pd.DataFrame({"name": ["*a*_[1].jpg"]})).iloc[0, 0] == "\\*a\\*\\_\\[1\\]\\.jpg"
+    assert app.md_cells(pd.DataFrame({"name": ["*a*_[1].jpg"]})).iloc[0, 0] == "\\*a\\*\\_\u200b\\[1\\]\\.jpg"
+
+
+def test_compact_cells_break_only_after_an_underscore():
+    """A compact table's cell may break after each underscore (a zero-width space there) and nowhere else is one
+    added: ``fades_within_a_day`` read "fades_wit / hin_a_da / y" at 390 px (its column 75 px).  Without the
+    zero-width spaces and backslashes the cell is the code, as the CSVs write it."""
+    app = app_module()
+    cells = app.md_cells(pd.DataFrame({"v": ["fades_within_a_day", "nlf_depth, left", "+1.59 ± 0.07 mm", "a_*b*_.jpg"]}))
+    assert cells.iloc[0, 0] == "fades\\_\u200bwithin\\_\u200ba\\_\u200bday"
+    assert cells.iloc[1, 0] == "nlf\\_\u200bdepth, left" and "\u200b" not in cells.iloc[2, 0]
+    assert cells.iloc[3, 0] == "a\\_\u200b\\*b\\*\\_\u200b\\.jpg"  # a name's Markdown still escaped
+    for shown, code in zip(cells["v"], ["fades_within_a_day", "nlf_depth, left", "+1.59 ± 0.07 mm", "a_*b*_.jpg"]):
+        assert shown.replace(app.ZWSP, "").replace("\\", "") == code
+
+
+def test_the_timeline_download_is_the_clis_figure(tmp_path):
+    """The Timeline tab's ``timeline.png`` download is the figure ``facemetrics timeline`` writes of the same
+    changes, byte for byte (the wide layout, 110 dpi), not the phone's figure the page shows on a phone (the
+    download was that one, one panel a row, on every device: the negative control)."""
+    import numpy as np
+
+    from facemetrics.cli import main
+    from test_series import MC_TIMES, RF_TIMES, simulate
+
+    app = app_module()
+    rng = np.random.default_rng(20240611)
+    changes = pd.DataFrame(simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0)
+                           + simulate(rng, "rf", RF_TIMES, lasting=1.5))
+    changes.to_csv(tmp_path / "long.csv", index=False)
+    assert main(["timeline", str(tmp_path)]) == 0
+    cli = (tmp_path / "timeline.png").read_bytes()
+    metrics = tuple(sorted(changes["metric"].unique()))
+    assert app.timeline_download_png(changes, metrics) == cli
+    _, phone, _ = app.timeline(changes, metrics)
+    assert phone != cli  # what the download was
+    bad = changes.assign(side=float("nan"))  # a table the fit refuses: no figure, no traceback
+    assert app.timeline_download_png(bad, metrics) is None
 
 
 def test_the_compact_timeline_table_says_what_the_wide_one_does():
@@ -199,6 +237,62 @@ def _upload(page, url, files):
     page.set_input_files("input[type=file]", [str(f) for f in files])
 
 
+#: the lines an element's text is drawn on, in order (each character's box, grouped by its top; a zero-width
+#: space at a break may have none)
+DRAWN_LINES = r"""(e) => {
+  const lines = []; let top = null;
+  const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode())
+    for (let i = 0; i < n.length; i++) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const b = [...r.getClientRects()].find(x => x.height > 0);
+      if (!b) continue;
+      if (top === null || b.top > top + 2) { lines.push(''); top = b.top; }
+      lines[lines.length - 1] += n.data[i];
+    }
+  return lines;
+}"""
+
+#: a cell's text replaced by ``t`` (its deepest element holding text): the old code's cell, for the negative control
+SET_CELL_TEXT = r"""(e, t) => { const leaf = [...e.querySelectorAll('*')].filter(x => !x.children.length
+  && x.textContent.trim()).pop() || e; leaf.textContent = t; }"""
+
+#: which of ``words`` fit the cell ``e``'s content box on one line, in the font its text is drawn in
+WORDS_FIT = r"""(e, words) => {
+  const leaf = [...e.querySelectorAll('*')].filter(x => !x.children.length && x.textContent.trim()).pop() || e;
+  const f = getComputedStyle(leaf), c = getComputedStyle(e);
+  const ctx = document.createElement('canvas').getContext('2d');
+  ctx.font = `${f.fontStyle} ${f.fontWeight} ${f.fontSize} ${f.fontFamily}`;
+  const room = e.clientWidth - parseFloat(c.paddingLeft) - parseFloat(c.paddingRight);
+  return words.map(w => ctx.measureText(w).width <= room);
+}"""
+
+_WORD_SEP = re.compile(r"[_\s,]+")
+
+
+def _broken_words(cell) -> tuple[list[str], list[str]]:
+    """``(lines, broken)``: the lines a table cell (a Playwright locator) is drawn on, and the words of its text
+    (what lies between underscores, spaces and commas) that fit the cell's width on one line but are not drawn
+    whole on one (a word wider than the column, a long treatment's or photo's name, must break somewhere)."""
+    lines = [t.replace("\u200b", "") for t in cell.evaluate(DRAWN_LINES)]
+    words = sorted(set(_WORD_SEP.split(cell.evaluate("(e) => e.textContent").replace("\u200b", ""))) - {""})
+    whole = {w for t in lines for w in _WORD_SEP.split(t)}
+    fit = dict(zip(words, cell.evaluate(WORDS_FIT, words)))
+    return lines, [w for w in words if fit[w] and w not in whole]
+
+
+def _check_whole_words(page, cells, least_broken: int = 1) -> int:
+    """Every cell of ``cells`` drawn with its lines ending at words' ends (:func:`_broken_words`); returns how
+    many cells take more than one line (at least ``least_broken``: the check saw breaks to judge)."""
+    several = 0
+    for k in range(cells.count()):
+        lines, broken = _broken_words(cells.nth(k))
+        assert not broken, (lines, broken)
+        several += len(lines) > 1
+    assert several >= least_broken, several
+    return several
+
+
 def _compact_verdicts(page):
     return page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
 
@@ -231,9 +325,12 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
             for box in [table.locator("thead th").first.bounding_box()] + [
                     cells.nth(k).bounding_box() for k in range(cells.count())]:
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-            rows = [r.split("\t") for r in table.locator("tbody tr").all_inner_texts()]
+            rows = [r.replace("\u200b", "").split("\t") for r in table.locator("tbody tr").all_inner_texts()]
             jaw = next(r for r in rows if r[-1].replace("\n", "").strip() == "jawline_lift_mm, mean")
             assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").strip()), jaw
+            # the verdicts and the metrics (jawline_lift_mm, mean) break after an underscore or a space only
+            _check_whole_words(page, cells, least_broken=0)
+            _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"))
             wide = page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
             assert wide.count() == 1 and not wide.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
@@ -335,7 +432,12 @@ def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(tmp_path
             assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
             cells = table.locator("tbody tr td:nth-child(1)")
             assert cells.count() >= 4
-            assert {"fades_within_a_day", "persists_beyond_a_day"} <= set(cells.all_inner_texts())
+            verdicts = [t.replace("\u200b", "") for t in cells.all_inner_texts()]
+            assert {"fades_within_a_day", "persists_beyond_a_day"} <= set(verdicts), verdicts
+            # each verdict drawn on lines that end at its words' ends ("fades_ / within_a_day"), not anywhere
+            _check_whole_words(page, cells)
+            # and the fit: its treatment whole ("microcurrent" read "microcurr / ent" in a quarter of the table)
+            _check_whole_words(page, table.locator("tbody tr td:nth-child(2)"))
             for box in [table.locator("thead th").first.bounding_box()] + [
                     cells.nth(k).bounding_box() for k in range(cells.count())]:
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
@@ -344,6 +446,11 @@ def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(tmp_path
             assert page.evaluate(PAST_THE_EDGE_IN_EXPANDERS, 390) == []
             assert page.evaluate("document.documentElement.scrollWidth") <= 390
             assert page.locator("[class*='st-key-fm-compactf-timeline-plot'] [data-testid=stImage]").first.is_visible()
+            # negative control: the old code's cell (the code without its break points) breaks inside a word
+            fades = cells.nth(verdicts.index("fades_within_a_day"))
+            fades.evaluate(SET_CELL_TEXT, "fades_within_a_day")
+            lines, broken = _broken_words(fades)
+            assert len(lines) > 1 and broken, lines
 
             desk = browser.new_context(**DESK).new_page()
             _example_timeline(desk, url, phone=False)
@@ -417,6 +524,8 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
             for k in range(cells.count()):
                 box = cells.nth(k).bounding_box()
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            assert heads[3] == "original_name", heads  # a photo's name breaks after an underscore, not in a word
+            _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"), least_broken=0)
             assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
             # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
