@@ -1,7 +1,7 @@
 """Batch throughput against decode + Face Mesh alone, measured in the same run.
 
     PYTHONPATH=. python bench/bench_batch.py                  # all three scenarios (~4 min)
-    PYTHONPATH=. python bench/bench_batch.py --only measure   # one of: measure, large, study
+    PYTHONPATH=. python bench/bench_batch.py --only measure   # one of: measure, large, study, isolate
 
 Scenarios (issue 12; these machines are noisy, so only ratios are printed
 as results, wall times for context):
@@ -17,6 +17,11 @@ as results, wall times for context):
              loading Face Mesh (not their exit), *warm* is a second pass.
 ``large``    240 photos of 1600 x 1200, measuring only: 1 worker against 2
              (in this process).
+``isolate``  the 16 photos of ``measure`` with 1 and with 2 workers: every task in a worker
+             process (``workers.ISOLATE``, the default: a native crash ends a worker
+             process, not the run) against this process running tasks itself (the
+             baseline, ``ISOLATE = False``), both as fresh commands, alternated, medians
+             of ``--repeats`` (docs/robustness.md, 'A native crash in one photo').
 ``study``    a simulated study (``facemetrics.study``, 2 subjects, photos of
              1600 px, the default design and hand-held pose) measured and
              compared, 2 workers: ``facemetrics batch --manifest`` as a fresh
@@ -224,9 +229,53 @@ def study_batch(tmp: Path, repeats: int = 3) -> None:
     print(f"peak worker memory: {_peak_worker_mb():.0f} MB\n")
 
 
+#: ``facemetrics`` with ``workers.ISOLATE`` set (argv[1]: "0" or "1"), the rest of argv its arguments
+ISOLATE_COMMAND = """
+import sys
+import facemetrics.batch.workers as w
+w.ISOLATE = sys.argv[1] == "1"
+from facemetrics.cli import run
+sys.argv = ["facemetrics"] + sys.argv[2:]
+sys.exit(run())
+"""
+
+
+def isolate(tmp: Path, repeats: int = 5) -> None:
+    """The 16-photo batch (measuring only) with every task in a worker process against the same batch
+    with this process running tasks itself, 1 and 2 workers, fresh commands, alternated."""
+    folder = tmp / "m"
+    if not folder.is_dir():
+        _photos(folder, 16, (4032, 3024), 2400)
+    times: dict[tuple[int, str], list[float]] = {}
+    cpu: dict[tuple[int, str], list[float]] = {}
+    for k in range(repeats):
+        for workers in (1, 2):
+            for mode in (("0", "1") if k % 2 == 0 else ("1", "0")):
+                out = tmp / f"i_out{k}_{workers}_{mode}"
+                wall = _command_s([sys.executable, "-c", ISOLATE_COMMAND, mode, "batch", str(folder), "-o", str(out),
+                                   "--workers", str(workers)])
+                times.setdefault((workers, mode), []).append(wall)
+                cpu.setdefault((workers, mode), []).append(_LAST_CPU[0])
+                with open(out / "photos.csv", newline="") as fh:
+                    assert sum(r["status"] == "ok" for r in csv.DictReader(fh)) == 16
+    print(f"## every task in a worker process: 16 photos of 12 MP, measuring only (median of {repeats} "
+          "alternated runs)")
+    for workers in (1, 2):
+        base, iso = times[(workers, "0")], times[(workers, "1")]
+        print(f"--workers {workers}: this process runs tasks {statistics.median(base):.2f} s "
+              f"({statistics.median(cpu[(workers, '0')]):.2f} s of CPU), every task in a worker process "
+              f"{statistics.median(iso):.2f} s ({statistics.median(cpu[(workers, '1')]):.2f} s of CPU); "
+              f"each run's ratio: {' '.join(f'{i / b:.2f}' for i, b in zip(iso, base))}")
+        print(f"RATIO isolated / this process, --workers {workers}: "
+              f"{statistics.median(i / b for i, b in zip(iso, base)):.3f}   (target <= 1.05); CPU "
+              f"{statistics.median(i / b for i, b in zip(cpu[(workers, '1')], cpu[(workers, '0')])):.3f}")
+    print()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--only", choices=("measure", "large", "study"))
+    ap.add_argument("--only", choices=("measure", "large", "study", "isolate"))
+    ap.add_argument("--repeats", type=int, default=5, help="runs of each command in the isolate scenario")
     ap.add_argument("--large-n", type=int, default=240)
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -235,6 +284,8 @@ def main() -> None:
             measure(tmp)
         if args.only in (None, "large"):
             large(tmp, args.large_n)
+        if args.only in (None, "isolate"):
+            isolate(tmp, args.repeats)
         if args.only in (None, "study"):
             study_batch(tmp)
 

@@ -985,7 +985,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("--subject", help="only this subject (default: all, pooled)")
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     r.add_argument("--workers", type=_positive_int, default=1,
-                   help="processes measuring photos, this one included (default 1)")
+                   help="processes measuring photos (default 1)")
     r.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
     r.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
     r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
@@ -1060,7 +1060,7 @@ def _add_batch(sub) -> None:
                    "are then not read; a copy of photos.csv reads as one); default: FOLDER/<subject>/<treatment>/ "
                    "with treated_at.txt")
     b.add_argument("--workers", type=_positive_int,
-                   help="processes measuring photos, this one included (default: min(2, CPUs))")
+                   help="processes measuring photos (default: min(2, CPUs))")
     b.add_argument("--mm-per-px", type=_setting("check_mm_per_px"), help=_MM_PER_PX_HELP)
     b.add_argument("--ipd-mm", type=_setting("check_ipd_mm"), help=_IPD_HELP)
     _add_force(b)
@@ -1093,7 +1093,7 @@ def _add_demo(sub) -> None:
                    help="output folder: the simulated study (DIR/study) and every batch and timeline output")
     d.add_argument("--subjects", type=_positive_int, default=3, help="simulated subjects (default 3)")
     d.add_argument("--workers", type=_positive_int,
-                   help="processes measuring photos, this one included (default: min(2, CPUs))")
+                   help="processes measuring photos (default: min(2, CPUs))")
     d.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates of the timeline: {_N_BOOT_HELP}")
     d.add_argument("--seed", type=int, default=0, help="random seed of the simulation and the bootstrap (default 0)")
     _add_force(d)
@@ -1111,8 +1111,7 @@ def _add_validate(sub) -> None:
                    help="output folder: the checks' tables, the figure and validation.json (the summary)")
     v.add_argument("--quick", action="store_true", help="fewer repeats (faster, wider bounds)")
     v.add_argument("--workers", type=_positive_int,
-                   help="processes measuring the simulated studies' photos, this one included "
-                        "(default: min(2, CPUs))")
+                   help="processes measuring the simulated studies' photos (default: min(2, CPUs))")
     _add_force(v)
     v.set_defaults(func=cmd_validate)
 

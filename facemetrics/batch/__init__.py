@@ -118,9 +118,12 @@ compared once: its ``excluded`` says ``same file content as ...``.
 
 Parallelism, resumability, determinism
 --------------------------------------
-Photos are measured and compared in this process and ``workers - 1`` worker
-processes (:class:`concurrent.futures.ProcessPoolExecutor`; each builds its
-Face Mesh once and reuses it; ``workers=1`` runs in this process only).  On
+Photos are measured and compared in ``workers`` worker processes
+(:class:`concurrent.futures.ProcessPoolExecutor`; each builds its Face Mesh
+once and reuses it), none in this process: a native crash (SIGABRT, SIGSEGV
+in MediaPipe or OpenCV) ends a worker, its tasks run again each on its own,
+and one that crashes again gets an ``error`` row naming the photo; the batch
+goes on (:class:`~facemetrics.batch.workers._Run`, docs/robustness.md).  On
 Linux a worker is forked once this process has imported MediaPipe and the
 analysis and before it has built any Face Mesh graph, so it skips the
 imports (about 1 s of CPU); elsewhere, or once this process runs threads, it

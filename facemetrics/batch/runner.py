@@ -192,8 +192,9 @@ def run_batch(
     manifest : str or path-like, optional
         Manifest CSV; default: the folder convention (module docstring).
     workers : int, optional
-        Processes measuring photos, this one included: ``workers - 1`` worker processes are
-        started (default ``min(2, CPU count)``; 1 = this process only).
+        Worker processes measuring photos (default ``min(2, CPU count)``); this process runs none
+        of the tasks, so a native crash in one photo ends a worker, not the run: the photo gets an
+        ``error`` row (:data:`facemetrics.batch.workers.ISOLATE`).
     mm_per_px, ipd_mm : float, optional
         Known scale / inter-pupillary distance (mm), passed to every analysis.
     fast : bool

@@ -106,6 +106,44 @@ def _ready() -> None:
     """No-op task: submitted once per worker so the pool starts (and loads Face Mesh) early."""
 
 
+#: the environment variable of the test-only native crash (:func:`_test_crash`): never set by facemetrics
+TEST_CRASH_ENV = "FACEMETRICS_TEST_NATIVE_CRASH"
+
+
+def _test_crash(stage: str, name: str) -> None:
+    """Test hook: end this process as a native crash in MediaPipe or OpenCV would (no Python exception,
+    no clean-up) when :data:`TEST_CRASH_ENV` names this ``stage`` and photo file ``name``.
+
+    The variable holds ``stage:signal:file name`` items separated by ``|``: ``stage`` is ``measure``
+    (before the photo is measured: :func:`_analysis`) or ``compare`` (before a comparison whose
+    ``after`` photo is ``name``: :func:`_task_compare`), ``signal`` is ``abort`` (``os.abort()``,
+    SIGABRT, as the one crash seen in ~1300 fuzz runs) or ``segv`` (SIGSEGV).  Only the tests set it
+    (``tests/test_batch_crash.py``, docs/robustness.md 'A native crash in one photo'): no photo, file name
+    or command-line option reaches it, and unset (always, for a user) it costs one dictionary look-up.
+    ``FACEMETRICS_TEST_NATIVE_CRASH_ONCE`` (a folder) makes each crash happen once (a file there marks it):
+    a crash that does not come back.
+    """
+    given = os.environ.get(TEST_CRASH_ENV)
+    if not given:
+        return
+    for item in given.split("|"):
+        want_stage, _, rest = item.partition(":")
+        how, _, want_name = rest.partition(":")
+        if want_stage == stage and want_name == name:
+            once = os.environ.get(TEST_CRASH_ENV + "_ONCE")
+            if once:
+                mark = Path(once) / f"{stage}-{name}"
+                if mark.exists():
+                    return
+                mark.touch()
+            sys.stderr.flush()
+            if how == "segv":
+                import signal
+
+                os.kill(os.getpid(), signal.SIGSEGV)
+            os.abort()
+
+
 def _analysis(path: str, sha: str, settings: dict):
     """Analysis of one photo, memoised per process (small LRU)."""
     from ..analyze import analyze_photo
@@ -114,6 +152,7 @@ def _analysis(path: str, sha: str, settings: dict):
     if key in _WORKER_ANALYSES:
         _WORKER_ANALYSES.move_to_end(key)
         return _WORKER_ANALYSES[key]
+    _test_crash("measure", os.path.basename(path))
     res = analyze_photo(path, mm_per_px=settings["mm_per_px"], ipd_mm=settings["ipd_mm"], fast=settings["fast"])
     _WORKER_ANALYSES[key] = res
     while len(_WORKER_ANALYSES) > _WORKER_KEEP:
@@ -201,6 +240,7 @@ def _task_compare(before: list, after, settings: dict, cache_file: str) -> dict:
     try:
         ana_before = [get(b) for b in before]
         ana_after = get(after)
+        _test_crash("compare", os.path.basename(after[0]) if isinstance(after, tuple) else str(ana_after.name))
         from ..compare import compare_photos
 
         # the batch orders the photos by time itself; a no-change check compares a photo with a later one
@@ -369,16 +409,122 @@ def _forget_exit_wakeup(manager: threading.Thread | None) -> None:
             pass
 
 
-class _Pool:
-    """``workers`` processes in all, this one included (``workers=1``: only this one).
+#: run every task in a worker process, none in this one (``workers=1``: one worker process), so that a
+#: native crash ends a worker, which the run survives (:class:`_Run`), never the run itself; measured cost
+#: in docs/robustness.md, 'A native crash in one photo' (the benches set it False for their baseline)
+ISOLATE = True
 
-    This process is always one of the workers: it takes the next task whenever it is
-    free, and a worker process is handed its next task the moment it returns one.
-    Tasks go to a worker process only once it has started (imported the package and
-    loaded Face Mesh, about a second of CPU), so none waits behind a start-up while
-    this process could run it.  A batch on ``workers=N`` starts only N - 1 extra
-    processes, a small batch is done in about the time of one process, and the
-    start-up is hidden behind this process's own work (``bench/bench_batch.py``).
+
+def _signal_name(exitcode: int | None) -> str:
+    """``"SIGABRT"`` for a process's exit code -6, ``"exit status 3"`` for 3, ``"an unknown signal"``."""
+    import signal
+
+    if exitcode is None:
+        return "an unknown signal"
+    if exitcode < 0:
+        try:
+            return signal.Signals(-exitcode).name
+        except ValueError:
+            return f"signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+#: what an ``error`` row says of a photo whose measuring ended its process twice (``{name}``: the file
+#: name, ``{how}``: "SIGABRT", ...)
+MSG_PHOTO_CRASHED = ("{name}: the photo crashed the face finder (the process measuring it ended with {how}, "
+                     "twice, once on its own); not measured. Re-save it as PNG or JPEG (open it in an image "
+                     "editor and export it) and run batch again: the other photos are kept")
+
+#: what an ``error`` comparison says when comparing ended its process twice (``{after}``, ``{before}``,
+#: ``{how}``)
+MSG_COMPARE_CRASHED = ("comparing {after} with {before} crashed the face finder (the process ended with {how}, "
+                       "twice, once on its own); no changes. Re-save these photos as PNG or JPEG and run batch "
+                       "again")
+
+
+def _crash_row(path: str, how: str) -> dict:
+    """The ``error`` row of a photo whose measuring ended its process twice (not stored in the cache:
+    the next run tries the photo again)."""
+    row = dict.fromkeys(PHOTO_COLUMNS, None)
+    row.update(status="error", error=MSG_PHOTO_CRASHED.format(name=os.path.basename(path), how=how),
+               facemetrics_version=__version__)
+    return _roundtrip(row)
+
+
+def _name_of(item) -> str:
+    """The file name of a comparison's photo: ``(path, sha256)`` or an analysis."""
+    return os.path.basename(item[0]) if isinstance(item, tuple) else str(getattr(item, "name", "?"))
+
+
+def _crashed_analyze(path, sha, settings, cache_file, *, how, alone) -> dict:  # noqa: ARG001 - a task's arguments
+    return _crash_row(path, how)
+
+
+def _crashed_measure_shared(path, sha, settings, cache_file, *, how, alone) -> dict:  # noqa: ARG001
+    return {"row": _crash_row(path, how), "analysis": None}
+
+
+def _crashed_compare(before, after, settings, cache_file, *, how, alone) -> dict:  # noqa: ARG001
+    msg = MSG_COMPARE_CRASHED.format(after=_name_of(after), before=", ".join(_name_of(b) for b in before), how=how)
+    return {"status": "error", "messages": [msg], "rows": []}  # not stored: the next run compares again
+
+
+def _crashed_session(items, settings, cache_dir, skey, *, how, alone) -> dict:  # noqa: ARG001
+    """A session whose task ended its process twice: each of its photos measured on its own
+    (``alone(fn, args)``: ``(True, result)`` or ``(False, how)``), the one that crashes given its
+    ``error`` row; its comparisons are left to the batch's comparison stage (a task each)."""
+    rows, measured = {}, 0
+    for i, e, cache_file, stored in items:
+        if stored is None:
+            stored = _cached("photo", Path(cache_file))
+        if stored is None:
+            ok, res = alone(_task_analyze, (str(e.path), e.sha256, settings, cache_file))
+            stored = res if ok else _crash_row(str(e.path), res)
+            measured += 1
+        rows[i] = stored
+    return {"rows": rows, "measured": measured, "compared": 0}
+
+
+#: a task's result when it ended its worker process twice (once with others in flight, once on its own):
+#: ``fn(*args, how=..., alone=...)``; a task not here stops the run with ``BrokenProcessPool``
+_CRASHED = {_task_analyze: _crashed_analyze, _task_measure_shared: _crashed_measure_shared,
+            _task_compare: _crashed_compare, _task_session: _crashed_session}
+
+
+def _end_executor(ex, wait: bool = False) -> None:
+    """Terminate ``ex``'s worker processes and shut it down, without waiting for an orderly exit;
+    ``wait``: and wait (at most 5 s) until its manager thread has ended, so that the next worker
+    process can be forked rather than spawned (:func:`_fork_is_safe`: no other thread)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    manager = getattr(ex, "_executor_manager_thread", None)  # (shutdown() forgets it)
+    for proc in procs:
+        try:
+            proc.terminate()
+        except Exception:  # noqa: BLE001 - already gone
+            pass
+    ex.shutdown(wait=False, cancel_futures=True)
+    _forget_exit_wakeup(manager)
+    for proc in procs:  # wait (briefly) until they are gone, so nothing writes after we return
+        try:
+            proc.join(timeout=5)
+        except Exception:  # noqa: BLE001 - already reaped
+            pass
+    if wait and manager is not None:
+        manager.join(timeout=5)
+
+
+class _Pool:
+    """``workers`` processes in all: ``workers`` worker processes (:data:`ISOLATE`), else this one and
+    ``workers - 1`` (``workers=1``: only this one).
+
+    With :data:`ISOLATE` (the default) this process runs no task: a native crash (SIGABRT or SIGSEGV in
+    MediaPipe or OpenCV, no Python exception) ends a worker process, and the run goes on (:class:`_Run`):
+    the tasks that were in flight run again, each on its own, and one that ends its process again gets its
+    ``error`` result (:data:`_CRASHED`).  Otherwise this process is one of the workers: it takes the
+    next task whenever it is free (the start-up of the worker processes is hidden behind its work), and
+    a crash in one of its own tasks ends the run (docs/robustness.md, 'A native crash in one photo').
+    A worker process is handed its next task the moment it returns one, and gets tasks only once it has
+    started (imported the package and loaded Face Mesh, about a second of CPU).
     Where it is safe the worker processes are forked from this one after it has imported
     what they need (:func:`_start_method`), else spawned.  ``compare``: the tasks include
     comparisons (their modules are imported before a fork too).
@@ -388,91 +534,71 @@ class _Pool:
 
     def __init__(self, workers: int, compare: bool = True):
         self.workers, self.compare, self.ex, self.ready, self.method = workers, compare, None, [], None
+        self.isolate = ISOLATE
+        self.solo = None  # the one-process executor of the tasks run on their own (:meth:`alone`)
+        self.given_up = False  # worker processes failed to start: the rest runs in this process
+
+    @property
+    def n_processes(self) -> int:
+        """Worker processes this pool starts."""
+        return 0 if self.given_up else self.workers if self.isolate else self.workers - 1
 
     def start(self) -> None:
         """Start the worker processes now (they load Face Mesh while the caller hashes files)."""
-        if self.workers > 1 and self.ex is None:
+        if self.n_processes >= 1 and self.ex is None:
             self.method = _start_method(self.compare)
-            self.ex = _executor(self.workers - 1, self.method)
+            self.ex = _executor(self.n_processes, self.method)
             # with fork, the processes are forked here, in the first submit, before the executor
             # starts its threads
-            self.ready = [self.ex.submit(_ready) for _ in range(self.workers - 1)]
+            self.ready = [self.ex.submit(_ready) for _ in range(self.n_processes)]
 
     def run(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
         """Run ``fn(*args)`` tasks; call ``on_done(i, result)`` as each finishes."""
         if not tasks:
             return
-        if self.workers <= 1:
+        if self.n_processes < 1:
             for i, (fn, args) in enumerate(tasks):
                 on_done(i, fn(*args))
             return
         self.start()
+        if self.isolate:
+            _Run(self, tasks, on_done).run()
+            return
         import cv2
 
         threads = cv2.getNumThreads()
         cv2.setNumThreads(1)  # like the worker processes: the cores are taken (restored below)
         try:
-            self._run_shared(tasks, on_done)
+            _Run(self, tasks, on_done).run()
         finally:
             cv2.setNumThreads(threads)
 
-    def _run_shared(self, tasks: list[tuple[Callable, tuple]], on_done: Callable[[int, dict], None]) -> None:
-        """Share ``tasks`` between this process and the worker processes that have started.
+    def alone(self, fn: Callable, args: tuple) -> tuple[bool, object]:
+        """Run one task on its own in a worker process: ``(True, result)``, or ``(False, how)`` when it
+        ended the process (``how``: "SIGABRT", ...; the next call starts a new process)."""
+        from concurrent.futures.process import BrokenProcessPool
 
-        A worker process gets its first task(s) when it has started, and its next one the
-        moment a task of its comes back (a callback on the executor's thread), so it never
-        waits for this process to finish a task of its own; this process takes the next
-        task in between.  Each worker process holds two tasks (one running, one queued)
-        when there are many, one when there are few, so that a long task (a session) is
-        not left queued behind another while this process idles.
-        """
-        lock, nxt, results = threading.Lock(), [0], queue.SimpleQueue()
-        depth = 2 if len(tasks) >= 8 * self.workers else 1
+        if self.solo is None:
+            self.solo = _executor(1, _start_method(self.compare))
+        fut = self.solo.submit(fn, *args)
+        procs = list((getattr(self.solo, "_processes", None) or {}).values())
+        try:
+            return True, fut.result()
+        except BrokenProcessPool:
+            for proc in procs:
+                proc.join(timeout=5)
+            how = _signal_name(next((p.exitcode for p in procs if p.exitcode not in (None, 0)), None))
+            _end_executor(self.solo, wait=True)
+            self.solo = None
+            return False, how
 
-        def take() -> int | None:
-            with lock:
-                if nxt[0] >= len(tasks):
-                    return None
-                nxt[0] += 1
-                return nxt[0] - 1
-
-        def feed(_=None) -> None:  # called on the executor's thread, or here
-            i = take()
-            if i is None:
-                return
-            fn, args = tasks[i]
-            try:
-                fut = self.ex.submit(fn, *args)
-            except Exception as exc:  # noqa: BLE001 - a broken pool: raised in this process below
-                results.put((i, exc, None))
-                return
-            fut.add_done_callback(lambda f, i=i: (results.put((i, None, f)), feed()))
-
-        for f in self.ready:
-            for _ in range(depth):
-                f.add_done_callback(feed)
-        n_done = 0
-        while n_done < len(tasks):
-            while True:  # what the worker processes have finished
-                try:
-                    i, exc, fut = results.get_nowait()
-                except queue.Empty:
-                    break
-                if exc is not None:
-                    raise exc
-                on_done(i, fut.result())
-                n_done += 1
-            i = take()
-            if i is not None:  # this process takes the next task itself
-                fn, args = tasks[i]
-                on_done(i, fn(*args))
-                n_done += 1
-            elif n_done < len(tasks):
-                i, exc, fut = results.get()  # the rest is with the worker processes
-                if exc is not None:
-                    raise exc
-                on_done(i, fut.result())
-                n_done += 1
+    def restart(self) -> None:
+        """End a broken executor (and the one of the tasks run on their own); start new worker processes."""
+        for ex in (self.ex, self.solo):
+            if ex is not None:
+                _end_executor(ex, wait=True)
+        self.ex, self.solo, self.ready = None, None, []
+        self.start()
 
     def close(self, ok: bool = True) -> None:
         """Stop the workers.  After a finished run (``ok``) they are idle and every result is
@@ -482,24 +608,146 @@ class _Pool:
         about a second, a quarter of a 16-photo batch (``bench/bench_batch.py``).  The analyses
         this process kept for its own tasks (pixels included) are dropped too."""
         _WORKER_ANALYSES.clear()
-        if self.ex is not None:
-            procs = list((getattr(self.ex, "_processes", None) or {}).values())
-            manager = getattr(self.ex, "_executor_manager_thread", None)  # (shutdown() forgets it)
-            for proc in procs:
+        for ex in (self.ex, self.solo):
+            if ex is not None:
+                _end_executor(ex)
+        self.ex = self.solo = None
+
+
+class _Run:
+    """One :meth:`_Pool.run` on worker processes: share ``tasks`` between them (and this process,
+    unless the pool isolates) and survive a worker process that dies.
+
+    A worker process gets its first task(s) when it has started, and its next one the
+    moment a task of its comes back (a callback on the executor's thread), so it never
+    waits for this process to finish a task of its own; this process takes the next
+    task in between.  Each worker process holds two tasks (one running, one queued)
+    when there are many, one when there are few, so that a long task (a session) is
+    not left queued behind another while this process idles.
+
+    When a worker process dies (``BrokenProcessPool`` for every task in flight), no task is handed
+    out until all in flight have come back; each of those then runs again on its own
+    (:meth:`_Pool.alone`), and one that ends its process again gets its crash result
+    (:data:`_CRASHED`); then new worker processes take the rest.  Worker processes that die
+    before any task reached them (at start-up) are not started again: this process runs the rest.
+    """
+
+    def __init__(self, pool: _Pool, tasks: list, on_done: Callable[[int, dict], None]):
+        import collections
+
+        self.pool, self.tasks, self.on_done = pool, tasks, on_done
+        self.lock, self.results = threading.Lock(), queue.SimpleQueue()
+        self.pending = collections.deque(range(len(tasks)))
+        self.inflight: set[int] = set()
+        self.suspects: list[int] = []
+        self.broken = False
+        self.n_done = 0
+        self.depth = 2 if len(tasks) >= 8 * pool.workers else 1
+
+    def take(self) -> int | None:
+        with self.lock:
+            return self.pending.popleft() if self.pending else None
+
+    def feed(self, _=None) -> None:  # called on the executor's thread, or here
+        with self.lock:
+            if self.broken or not self.pending or self.pool.ex is None:
+                return
+            i = self.pending.popleft()
+            self.inflight.add(i)
+            ex = self.pool.ex
+        fn, args = self.tasks[i]
+        try:
+            fut = ex.submit(fn, *args)
+        except Exception as exc:  # noqa: BLE001 - a broken pool: handled in this process
+            self.results.put((i, exc, None))
+            return
+        fut.add_done_callback(lambda f, i=i: self.came_back(i, f))
+
+    def came_back(self, i: int | None, fut) -> None:
+        """A future's callback (``i`` None: a worker process's start-up, :func:`_ready`)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if not fut.cancelled() and isinstance(fut.exception(), BrokenProcessPool):
+            with self.lock:
+                self.broken = True
+            if i is None:  # wakes this process, which may be waiting for a task that will not come
+                self.results.put((None, None, None))
+        if i is not None:
+            self.results.put((i, None, fut))
+        for _ in range(self.depth if i is None else 1):
+            self.feed()
+
+    def handle(self, i: int | None, exc, fut) -> None:
+        """A task back from a worker process: its result, a crash, or an executor that refused it."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        if i is None:  # a wake-up: a worker process died at start-up
+            return
+        with self.lock:
+            self.inflight.discard(i)
+            if fut is None:  # not submitted: a broken (or shut) executor; it runs later
+                if not isinstance(exc, (BrokenProcessPool, RuntimeError)):
+                    raise exc
+                self.broken = True
+                self.pending.appendleft(i)
+                return
+        err = fut.exception()
+        if isinstance(err, BrokenProcessPool):
+            self.suspects.append(i)
+            return
+        self.on_done(i, fut.result())
+        self.n_done += 1
+
+    def recover(self) -> None:
+        """All in flight are back after a worker process died: each suspect on its own, then new workers."""
+        pool = self.pool
+        suspects, self.suspects = sorted(self.suspects), []
+        _end_executor(pool.ex, wait=True)
+        pool.ex, pool.ready = None, []
+        with self.lock:
+            self.broken = False
+        if not suspects:  # died before any task reached it: at start-up (not started again)
+            pool.given_up = True
+            return
+        for i in suspects:
+            fn, args = self.tasks[i]
+            ok, res = pool.alone(fn, args)
+            if not ok:
+                if fn not in _CRASHED:
+                    from concurrent.futures.process import BrokenProcessPool
+
+                    raise BrokenProcessPool(f"a task ended its worker process twice ({res})")
+                res = _CRASHED[fn](*args, how=res, alone=pool.alone)
+            self.on_done(i, res)
+            self.n_done += 1
+        pool.restart()
+        for f in pool.ready:
+            f.add_done_callback(lambda f: self.came_back(None, f))
+
+    def run(self) -> None:
+        own = not self.pool.isolate
+        for f in self.pool.ready:
+            f.add_done_callback(lambda f: self.came_back(None, f))
+        while self.n_done < len(self.tasks):
+            while True:  # what the worker processes have finished
                 try:
-                    proc.terminate()
-                except Exception:  # noqa: BLE001 - already gone
-                    pass
-            self.ex.shutdown(wait=False, cancel_futures=True)
-            _forget_exit_wakeup(manager)
-            for proc in procs:  # wait (briefly) until they are gone, so nothing writes after we return
-                try:
-                    proc.join(timeout=5)
-                except Exception:  # noqa: BLE001 - already reaped
-                    pass
-            self.ex = None
+                    self.handle(*self.results.get_nowait())
+                except queue.Empty:
+                    break
+            with self.lock:
+                settled = self.broken and not self.inflight and all(f.done() for f in self.pool.ready)
+            if settled:
+                self.recover()
+                continue
+            i = self.take() if own or self.pool.ex is None else None
+            if i is not None:  # this process takes the next task itself
+                fn, args = self.tasks[i]
+                self.on_done(i, fn(*args))
+                self.n_done += 1
+            elif self.n_done < len(self.tasks):
+                self.handle(*self.results.get())  # the rest is with the worker processes
 
 
 def default_workers() -> int:
-    """min(2, CPU count): the default number of processes measuring photos (this one included)."""
+    """min(2, CPU count): the default number of processes measuring photos."""
     return max(1, min(2, os.cpu_count() or 1))
