@@ -415,6 +415,23 @@ def _forget_exit_wakeup(manager: threading.Thread | None) -> None:
 ISOLATE = True
 
 
+def _exit_code(procs, wait_s: float = 10.0) -> int | None:
+    """The first non-zero exit code of ``procs`` (dead or dying worker processes); ``None`` when none is known
+    after ``wait_s`` seconds.  The executor's own thread reaps a broken pool's processes at the same time
+    (``os.waitpid``): the join here can then return before the exit code is stored, and a loaded machine read
+    "an unknown signal" for a SIGABRT or SIGSEGV, so the code is polled until it is there."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        for proc in procs:
+            try:
+                proc.join(timeout=0.05)
+            except Exception:  # noqa: BLE001 - reaped by the executor's thread
+                pass
+        code = next((p.exitcode for p in procs if p.exitcode not in (None, 0)), None)
+        if code is not None or time.monotonic() > deadline or all(p.exitcode == 0 for p in procs):
+            return code
+
+
 def _signal_name(exitcode: int | None) -> str:
     """``"SIGABRT"`` for a process's exit code -6, ``"exit status 3"`` for 3, ``"an unknown signal"``."""
     import signal
@@ -585,9 +602,7 @@ class _Pool:
         try:
             return True, fut.result()
         except BrokenProcessPool:
-            for proc in procs:
-                proc.join(timeout=5)
-            how = _signal_name(next((p.exitcode for p in procs if p.exitcode not in (None, 0)), None))
+            how = _signal_name(_exit_code(procs))
             _end_executor(self.solo, wait=True)
             self.solo = None
             return False, how
