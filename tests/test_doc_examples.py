@@ -255,3 +255,17 @@ def test_exported_function_examples_run():
                 runner.run(t)
     result = runner.summarize(verbose=False)
     assert result.failed == 0 and result.attempted >= 4, result
+
+
+def test_compare_docs_list_comparison_csv_columns_as_the_schema_orders_them():
+    """docs/compare.md's list of ``comparison.csv``'s columns is the schema's, name for name and in order (it had
+    left out ``change_scale_sd``)."""
+    import re
+
+    from facemetrics.schema import COMPARISON_CSV_COLUMNS
+
+    text = (ROOT / "docs" / "compare.md").read_text(encoding="utf-8")
+    found = re.search(r"`comparison\.csv`: columns `([^`]*)`", text)
+    assert found, "docs/compare.md no longer lists comparison.csv's columns"
+    listed = [c.strip() for c in found[1].replace("\n", " ").split(",")]
+    assert listed == list(COMPARISON_CSV_COLUMNS)
