@@ -643,7 +643,7 @@ def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: s
         return ""
     return (f"repeat photo {repeat.name} not used against the {label} photo {first.name}: it {MSG_MIRROR_IMAGE} "
             f"the {label} photo (flipped left to right, as selfie cameras often save them): after alignment the "
-            f"upper faces differ by {check.said('the repeat')}. "
+            f"upper faces differ by {check.said(f'the {label} photo', 'the repeat')}. "
             f"Its left and right are swapped, so its changes are not this face's noise: {MSG_MIRROR_REMEDY} "
             "and give it again")
 
