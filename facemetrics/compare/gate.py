@@ -1454,8 +1454,33 @@ GLASSES_CHEEK_COVER = 0.1
 
 
 def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
-    """The fraction of each cheek disc (``right``, ``left``) that the dark glasses found in ``x`` cover
-    (:func:`facemetrics.align.glasses_mask`); zeros when an iris is visible (:func:`eyes_covered`).
+    """The fraction of each cheek disc (``right``, ``left``: :data:`facemetrics.compare.regions.CHEEK_RADIUS_MM`
+    about the cheek landmark) that the dark glasses found in ``x`` cover (:func:`_glasses_cover`:
+    ``{"right": f, "left": f}``, each 0-1; zeros when an iris is visible)."""
+
+    def discs(shape):
+        r = max(CHEEK_RADIUS_MM / float(x.frame.mm_per_px), 1.0)
+        for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
+            disc = np.zeros(shape, np.uint8)
+            cx, cy = np.asarray(x.points[k, :2], np.float64)
+            cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
+            yield side, disc
+
+    return _glasses_cover(x, discs)
+
+
+def _glasses_cover(x: PhotoAnalysis, areas) -> dict[str, float]:
+    """The fraction of each side's area that the dark glasses found in ``x`` cover (:func:`_glasses_found`:
+    :func:`facemetrics.align.glasses_mask`, grown by its margin); zeros when an iris is visible
+    (:func:`eyes_covered`) or no glasses were found.
+
+    Parameters
+    ----------
+    x : PhotoAnalysis
+    areas : callable
+        ``areas(shape)`` yields ``(side, area)``: ``side`` ``"right"`` / ``"left"``, ``area`` uint8 of ``shape``
+        ((H, W) of ``x.photo.rgb``), 1 inside; called only when glasses were found.  A side it does not yield
+        reads 0.
 
     Returns
     -------
@@ -1466,12 +1491,8 @@ def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
     found = _glasses_found(x)
     if found is None:
         return out
-    r = max(CHEEK_RADIUS_MM / float(x.frame.mm_per_px), 1.0)
-    for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
-        disc = np.zeros(found.shape, np.uint8)
-        cx, cy = np.asarray(x.points[k, :2], np.float64)
-        cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
-        out[side] = _covered_fraction(found, disc)
+    for side, area in areas(found.shape):
+        out[side] = _covered_fraction(found, area)
     return out
 
 
@@ -1513,26 +1534,19 @@ MSG_FOLD_LINES = "Fold depth: the two fold lines disagree"
 
 def glasses_fold_cover(x: PhotoAnalysis) -> dict[str, float]:
     """The fraction of each fold's search band (``right``, ``left``: ``x.nlf_right`` / ``x.nlf_left``'s
-    ``region_px``) that the dark glasses found in ``x`` cover (:func:`facemetrics.align.glasses_mask`, grown by its
-    margin); zeros when an iris is visible (:func:`eyes_covered`) or a fold was not measured.
+    ``region_px``, (x, y) px of ``x.photo.rgb``) that the dark glasses found in ``x`` cover (:func:`_glasses_cover`:
+    ``{"right": f, "left": f}``, each 0-1; zeros when an iris is visible or a fold was not measured)."""
 
-    Returns
-    -------
-    dict
-        ``{"right": f, "left": f}``, each 0-1.
-    """
-    out = {"right": 0.0, "left": 0.0}
-    found = _glasses_found(x)
-    if found is None:
-        return out
-    for side, f in (("right", x.nlf_right), ("left", x.nlf_left)):
-        region = getattr(f, "region_px", None)
-        if region is None or len(region) < 3:
-            continue
-        band = np.zeros(found.shape, np.uint8)
-        cv2.fillPoly(band, [np.round(np.asarray(region, np.float64)[:, :2]).astype(np.int32)], 1)
-        out[side] = _covered_fraction(found, band)
-    return out
+    def bands(shape):
+        for side, f in (("right", x.nlf_right), ("left", x.nlf_left)):
+            region = getattr(f, "region_px", None)
+            if region is None or len(region) < 3:
+                continue
+            band = np.zeros(shape, np.uint8)
+            cv2.fillPoly(band, [np.round(np.asarray(region, np.float64)[:, :2]).astype(np.int32)], 1)
+            yield side, band
+
+    return _glasses_cover(x, bands)
 
 
 def glasses_fold_sides(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[str, ...]:
