@@ -15,6 +15,8 @@
     python bench/bench_mirrored.py --grid docs/data/mirror_orders_pairs.csv --held  # the rows of 2026-12-05
     python bench/bench_mirrored.py --swap-grid docs/data/mirror_orders_pairs.csv         # h10's rule: both orders
     python bench/bench_mirrored.py --swap-grid docs/data/mirror_orders_pairs.csv --held  # of every pair counted
+    python bench/bench_mirrored.py --replay docs/data/mirror_orders_pairs.csv  # stop 44 (h5): the saved fits through
+                                                     # gate.mirror_check both ways, each fit also failed in turn
 
 Every pair gets both upper-face residuals (robust RMS after alignment and the head-pose correction, mm):
 as taken (the one ``DIFFERENT_PEOPLE_RESIDUAL_MM`` reads) and with the after photo flipped left to right
@@ -55,6 +57,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import itertools
+import re
 import sys
 from pathlib import Path
 
@@ -362,6 +365,87 @@ def report(df: pd.DataFrame) -> None:
                   .round(3).to_string(index=False))
 
 
+#: --replay: the fits of a saved row, in the order the scenarios fail them (None: every fit as saved)
+REPLAY_FITS = (None, "residual_mm", "reverse_mm", "mirrored_mm", "mirrored_reverse_mm")
+
+
+class _Replayed:
+    """A saved row's fits put in for the gate's own (``gate.upper_face_residual``, ``gate.mirrored_residual_mm``),
+    keyed by the photos' names, a fit named in ``failed`` raising (as taken) or NaN (flipped) as a failed fit does."""
+
+    def __init__(self, row, failed: str | None):
+        a, b = row.before, row.after
+        self.plain = {(a, b): row.residual_mm, (b, a): row.reverse_mm}
+        self.flipped = {(a, b): row.mirrored_mm, (b, a): row.mirrored_reverse_mm}
+        where = {"residual_mm": (self.plain, (a, b)), "reverse_mm": (self.plain, (b, a)),
+                 "mirrored_mm": (self.flipped, (a, b)), "mirrored_reverse_mm": (self.flipped, (b, a))}
+        if failed:
+            d, k = where[failed]
+            d[k] = float("nan")
+
+    def upper_face_residual(self, x, y) -> float:
+        v = float(self.plain[(x.name, y.name)])
+        if not np.isfinite(v):
+            raise ValueError("a failed fit (replayed)")
+        return v
+
+    def mirrored_residual_mm(self, x, y) -> float:
+        return float(self.flipped[(x.name, y.name)])
+
+
+def _stand_in(name: str):
+    """A photo for the replay: its name, and a head pose its mirror image matches (the early check runs)."""
+    from types import SimpleNamespace
+    return SimpleNamespace(name=name, quality=SimpleNamespace(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0))
+
+
+def replay(df: pd.DataFrame, failed: str | None) -> pd.DataFrame:
+    """Every saved row through the gate's own check, both orders: the pair's (``gate.mirror_check`` of the fits as
+    taken, made only where both are: a failed one is the swapped comparison's own alignment) and the early one
+    (``gate.pose_mirror_messages``, the pair taken as refused on the pose with its mirrored pose matching), with
+    the fit ``failed`` failed.  One row a pair: each order's decisions and the figures its messages quote."""
+    out = []
+    saved = gt.upper_face_residual, gt.mirrored_residual_mm
+    try:
+        for _, row in df.iterrows():
+            fits = _Replayed(row, failed)
+            gt.upper_face_residual, gt.mirrored_residual_mm = fits.upper_face_residual, fits.mirrored_residual_mm
+            a, b = _stand_in(row.before), _stand_in(row.after)
+            rec = dict(split=row.split, kind=row.kind, before=row.before, after=row.after)
+            for tag, (x, y) in (("ab", (a, b)), ("ba", (b, a))):
+                r, rev = fits.plain[(x.name, y.name)], fits.plain[(y.name, x.name)]
+                if np.isfinite(r):
+                    c = gt.mirror_check(x, y, r, rev)
+                    rec[f"pair_{tag}"] = c.mirrored
+                    rec[f"figures_{tag}"] = f"{c.taken.residual_mm:.2f} / {c.flipped_mm:.2f}" if c.mirrored else ""
+                else:
+                    rec[f"pair_{tag}"], rec[f"figures_{tag}"] = None, ""  # that order's comparison is not made
+                early = gt.pose_mirror_messages(x, y)
+                rec[f"early_{tag}"] = bool(early)
+                rec[f"early_figures_{tag}"] = " / ".join(re.findall(r"(\d+\.\d+) mm", early[0])[:2]) if early else ""
+            out.append(rec)
+    finally:
+        gt.upper_face_residual, gt.mirrored_residual_mm = saved
+    return pd.DataFrame(out)
+
+
+def replay_report(df: pd.DataFrame) -> None:
+    """:func:`replay` of every scenario (:data:`REPLAY_FITS`): per split and kind, the pairs called mirrored in each
+    order, and the pairs whose decision or quoted figures change with the swap (the pair's check where both orders
+    are made; the early check)."""
+    for failed in REPLAY_FITS:
+        rp = replay(df, failed)
+        both = rp.pair_ab.notna() & rp.pair_ba.notna()
+        print(f"fit failed: {failed or 'none (as saved)'}")
+        for (split, kind), g in rp.groupby(["split", "kind"], sort=False):
+            b = both[g.index]
+            pair_diff = int(((g.pair_ab != g.pair_ba) | (g.figures_ab != g.figures_ba))[b].sum())
+            early_diff = int(((g.early_ab != g.early_ba) | (g.early_figures_ab != g.early_figures_ba)).sum())
+            print(f"  {split:5s} {kind:7s} n {len(g):4d}: pair's check mirrored {int(g.pair_ab.eq(True).sum()):4d} / "
+                  f"{int(g.pair_ba.eq(True).sum()):4d} (photos swapped), changed by the swap {pair_diff} of {int(b.sum())}; "
+                  f"early check mirrored {int(g.early_ab.sum()):4d} / {int(g.early_ba.sum()):4d}, changed {early_diff}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--csv", help="write every pair's row here")
@@ -373,8 +457,13 @@ def main() -> None:
     ap.add_argument("--held", action="store_true", help="... and the choice on their held-out rows (split 'held')")
     ap.add_argument("--swap-grid", nargs="+", metavar="CSV", help="stop 43's second rule (h10): both orders of every "
                     "pair counted, the mean of both orders' candidate limits on the tuning rows of these saved rows")
+    ap.add_argument("--replay", nargs="+", metavar="CSV", help="stop 44 (h5): the saved rows' fits through the gate's "
+                    "own mirror check, both orders, each fit also failed in turn")
     args = ap.parse_args()
     BOTH_ORDERS[0] = args.both_orders
+    if args.replay:
+        replay_report(pd.concat([pd.read_csv(f) for f in args.replay], ignore_index=True))
+        return
     if args.swap_grid:
         df = pd.concat([pd.read_csv(f) for f in args.swap_grid], ignore_index=True)
         swap_grid_report(df[df.split == "tune"], df[df.split == "held"] if args.held else None)

@@ -8,6 +8,7 @@ its mirror image; the London pair is skipped when ``../shared/faces`` is absent.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import importlib
 import re
 
@@ -165,3 +166,104 @@ def test_the_decision_is_swap_symmetric_on_a_grid_of_fits(sample_and_mirror, mon
                     assert d1 == d2, (r_ab, r_ba, f_ab, f_ba)
                     seen.add(d1)
     assert seen == {True, False}  # the grid reaches both decisions
+
+
+# stop 44 (h5; docs/robustness.md 'The mirror check when one fit fails'): a failed fit on either side, the photos
+# swapped.  Fits 'as taken' (r(a, b), r(b, a)) and 'flipped' (r(a, m(b)), r(b, m(a))), mm, or NaN for a failed fit
+FAILED = float("nan")
+TAKEN_FITS = (0.5, 1.3, 1.9, 3.0, FAILED)
+FLIPPED_FITS = (0.8, 1.19, 1.5, 2.6, FAILED)
+
+
+def _same(x: float, y: float) -> bool:
+    return x == y or (np.isnan(x) and np.isnan(y))
+
+
+def _figures(message: str) -> list[str]:
+    return re.findall(r"(\d+\.\d+) mm", message)[:2]
+
+
+@pytest.fixture
+def put_in(sample_and_mirror, monkeypatch):
+    """The four fits put in by photo order: ``put_in(r_ab, r_ba, f_ab, f_ba)``; a failed fit as taken raises as
+    ``measure.upper_face_residual`` does (``ValueError``), a failed flipped fit reads NaN as
+    ``gate.mirrored_residual_mm`` does."""
+    a, m = sample_and_mirror
+    fits = {}
+
+    def taken(x, y):
+        v = fits[("taken", id(x), id(y))]
+        if np.isnan(v):
+            raise ValueError("the fit failed (test)")
+        return v
+
+    monkeypatch.setattr(gt, "upper_face_residual", taken)
+    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: fits[("flipped", id(x), id(y))])
+
+    def put(r_ab, r_ba, f_ab, f_ba):
+        fits.update({("taken", id(a), id(m)): r_ab, ("taken", id(m), id(a)): r_ba,
+                     ("flipped", id(a), id(m)): f_ab, ("flipped", id(m), id(a)): f_ba})
+    return put
+
+
+def test_a_failed_flipped_fit_on_either_side_leaves_one_decision_either_way(sample_and_mirror, put_in):
+    """The pair's check (both fits as taken made), a flipped fit failed on one side, the other or both, over a grid
+    of fits: the same decision, the same statistics (NaN included) and the same figures in the message whichever
+    photo is 'before'; the message names the photo the one fit made flipped in the user's roles."""
+    a, m = sample_and_mirror
+    seen = set()
+    for r_ab, r_ba in itertools.product(TAKEN_FITS[:-1], repeat=2):
+        for f_ab, f_ba in itertools.product(FLIPPED_FITS, repeat=2):
+            if not (np.isnan(f_ab) or np.isnan(f_ba)):
+                continue
+            put_in(r_ab, r_ba, f_ab, f_ba)
+            c1, c2 = gt.mirror_check(a, m, r_ab, r_ba), gt.mirror_check(m, a, r_ba, r_ab)
+            case = (r_ab, r_ba, f_ab, f_ba)
+            assert c1.mirrored == c2.mirrored, case
+            assert _same(c1.taken.residual_mm, c2.taken.residual_mm) and _same(c1.flipped_mm, c2.flipped_mm), case
+            seen.add((c1.mirrored, np.isnan(f_ab)))
+            if c1.mirrored:
+                m1, m2 = gt._mirror_message(c1), gt._mirror_message(c2)
+                assert _figures(m1) == _figures(m2), case
+                made_ab = not np.isnan(f_ab)  # r(a, m(b)) made: m flipped, the after photo in the first order
+                assert f"with the {'after' if made_ab else 'before'} photo flipped" in m1, (case, m1)
+                assert f"with the {'before' if made_ab else 'after'} photo flipped" in m2, (case, m2)
+    assert {(True, True), (True, False), (False, True), (False, False)} <= seen  # both decisions, each side failed
+
+
+def test_the_early_check_with_a_failed_fit_as_taken_gives_one_decision_either_way(sample_and_mirror, put_in):
+    """The early check (a pair refused on the pose whose mirrored pose matches), a fit as taken failed on either
+    side, over a grid of fits: the same decision and figures whichever photo is 'before'.  Before stop 44 the
+    photo whose own fit failed as 'before' left the pose refusal while the other order called the pair a mirror
+    image (90 of 1 764 such combinations)."""
+    a, m = sample_and_mirror
+    assert gt.mirrored_pose_matches(a, m) and gt.mirrored_pose_matches(m, a)
+    seen = set()
+    for r_ab, r_ba in itertools.product(TAKEN_FITS, repeat=2):
+        for f_ab, f_ba in itertools.product(FLIPPED_FITS, repeat=2):
+            put_in(r_ab, r_ba, f_ab, f_ba)
+            e1, e2 = gt.pose_mirror_messages(a, m), gt.pose_mirror_messages(m, a)
+            case = (r_ab, r_ba, f_ab, f_ba)
+            assert bool(e1) == bool(e2), case
+            if e1:
+                assert _figures(e1[0]) == _figures(e2[0]), case
+            failed = int(np.isnan(r_ab)) + int(np.isnan(r_ba))
+            seen.add((bool(e1), failed))
+            if failed == 2:
+                assert not e1, case  # no fit as taken: no evidence, the pose refusal stays
+            elif failed and e1:  # one order: the message names the photo that was the reference
+                ref = "before" if np.isnan(r_ba) else "after"
+                assert re.search(f"on one order(,| each: as taken with) the {ref} photo as the reference", e1[0]), \
+                    (case, e1[0])
+    assert {(True, 0), (True, 1), (False, 1), (False, 2)} <= seen
+
+
+def test_the_check_is_the_same_when_the_second_flipped_fit_alone_shows_it_cannot_pass(sample_and_mirror, put_in):
+    """Both flipped fits made, the first within reach and the second at or above twice the flipped limit: not
+    mirrored, and the statistic not read (NaN) in both orders, as where that fit is the first."""
+    a, m = sample_and_mirror
+    put_in(2.0, 2.0, 0.5, 2 * gt.MIRROR_MAX_FLIPPED_MM)
+    c1, c2 = gt.mirror_check(a, m, 2.0, 2.0), gt.mirror_check(m, a, 2.0, 2.0)
+    assert not c1.mirrored and not c2.mirrored
+    assert np.isnan(c1.flipped_mm) and np.isnan(c2.flipped_mm), (c1, c2)
+    assert c1.flipped_before_mm == 0.5 and np.isnan(c2.flipped_after_mm)  # the second order never made that fit

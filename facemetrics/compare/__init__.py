@@ -623,8 +623,15 @@ def _repeat_match(first: PhotoAnalysis, repeat: PhotoAnalysis, rep) -> tuple[Upp
     reverse fit failed), the same whichever of the two is 'before' (docs/robustness.md 'The identity check on
     both orders everywhere it is used'), and the pair's cues with that reverse fit (``reverse_residual_mm``,
     for :func:`lower_face_unread_reasons`).  The reverse fit is kept as the pair's changes are."""
-    rev = _kept("repeat_reverse", REPEAT_CACHE_SIZE, (first, repeat), lambda: reverse_residual_mm(first, repeat))
+    rev = _repeat_reverse(first, repeat)
     return upper_face_match(rep.residual_mm, rev), dict(rep.cues or {}, reverse_residual_mm=rev)
+
+
+def _repeat_reverse(first: PhotoAnalysis, repeat: PhotoAnalysis) -> float:
+    """The reverse fit of a repeat photo against its photo ``first`` (:func:`reverse_residual_mm`, mm RMS; NaN when
+    it failed), kept as the pair's changes are: the one value the identity check (:func:`_repeat_match`) and the
+    mirror check (:func:`_repeat_mirror_message`) read."""
+    return _kept("repeat_reverse", REPEAT_CACHE_SIZE, (first, repeat), lambda: reverse_residual_mm(first, repeat))
 
 
 def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: str, residual_mm: float) -> str:
@@ -634,7 +641,7 @@ def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: s
     left to right, fitted flipped only above :data:`MAX_ALIGNMENT_SYMMETRIC_MM`, where the repeat is left out
     anyway, and kept as the pair's changes are); ``""`` when it is not one.  A selfie camera's mirrored save: its
     changes would be the face's own asymmetry, not its noise."""
-    rev = _kept("repeat_reverse", REPEAT_CACHE_SIZE, (first, repeat), lambda: reverse_residual_mm(first, repeat))
+    rev = _repeat_reverse(first, repeat)
     check = _kept("repeat_mirrored", REPEAT_CACHE_SIZE, (first, repeat),
                   lambda: mirror_check(first, repeat, residual_mm, rev))
     if check.taken.before_mm != residual_mm:  # kept for another residual of this pair (a caller's own): not it
@@ -643,7 +650,7 @@ def _repeat_mirror_message(first: PhotoAnalysis, repeat: PhotoAnalysis, label: s
         return ""
     return (f"repeat photo {repeat.name} not used against the {label} photo {first.name}: it {MSG_MIRROR_IMAGE} "
             f"the {label} photo (flipped left to right, as selfie cameras often save them): after alignment the "
-            f"upper faces differ by {check.said('the repeat')}. "
+            f"upper faces differ by {check.said(f'the {label} photo', 'the repeat')}. "
             f"Its left and right are swapped, so its changes are not this face's noise: {MSG_MIRROR_REMEDY} "
             "and give it again")
 

@@ -471,7 +471,8 @@ class MirrorCheck:
     flipped_mm : float
         The statistic with one photo flipped left to right, mm RMS: the mean of ``flipped_before_mm`` and
         ``flipped_after_mm``, or the one that was made when the other failed; NaN when not fitted (``taken``
-        within its rough-match limit) or when the first flipped fit alone shows the check cannot pass.
+        within its rough-match limit) or when a flipped fit that was made shows by itself that the check cannot
+        pass (the same either way: docs/robustness.md 'The mirror check when one fit fails').
     flipped_before_mm, flipped_after_mm : float
         r(before, after flipped) and r(after, before flipped) (:func:`mirrored_residual_mm`), mm RMS; NaN when
         not made or failed.
@@ -490,11 +491,21 @@ class MirrorCheck:
         """Whether both statistics are the mean of both orders."""
         return self.taken.symmetric and bool(np.isfinite(self.flipped_before_mm) and np.isfinite(self.flipped_after_mm))
 
-    def said(self, flipped: str = "the after photo") -> str:
-        """Both statistics as the messages say them (``flipped`` names the photo flipped in the first order)."""
-        which = ("each the mean of both orders, either photo as the reference" if self.symmetric
-                 else "on one order, the before photo as the reference" if not self.taken.symmetric
-                 else "as taken the mean of both orders, flipped one order")
+    def said(self, first: str = "the before photo", second: str = "the after photo") -> str:
+        """Both statistics as the messages say them; ``first`` and ``second`` name the check's two photos (its
+        ``a``, the one order's reference, and its ``b``: :func:`mirror_check`).  Where only one flipped fit was made
+        the words name the photo it flipped, r(a, m(b)) ``second``, r(b, m(a)) ``first``."""
+        flipped, reference = ((second, first) if np.isfinite(self.flipped_before_mm) or
+                              not np.isfinite(self.flipped_after_mm) else (first, second))
+        if self.symmetric:
+            which = "each the mean of both orders, either photo as the reference"
+        elif flipped == second:
+            which = (f"on one order, {first} as the reference" if not self.taken.symmetric
+                     else "as taken the mean of both orders, flipped one order")
+        else:  # the one flipped fit made flipped the first photo
+            which = (f"on one order each: as taken with {first} as the reference, flipped with {reference} as "
+                     "the reference" if not self.taken.symmetric
+                     else f"as taken the mean of both orders, flipped one order with {reference} as the reference")
         return (f"{self.taken.residual_mm:.2f} mm RMS as taken, but by {self.flipped_mm:.2f} mm with {flipped} "
                 f"flipped ({which})")
 
@@ -509,15 +520,24 @@ def mirror_check(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float,
     check on both orders, its limits re-chosen').  The second flipped fit is not made when the first alone shows
     the check cannot pass (the mean is at least half of it: ``r(a, m(b)) / 2`` at or above
     :data:`MIRROR_MAX_FLIPPED_MM` or above the statistic as taken / :data:`MIRROR_MIN_RATIO`); nothing is
-    then said of it."""
+    then said of it.  A flipped fit that fails (NaN) leaves the other one's figure, the same whichever photo is
+    'before'; the statistic is NaN whenever one fit made shows by itself that the check cannot pass, so that too is
+    the same either way (docs/robustness.md 'The mirror check when one fit fails')."""
     taken = upper_face_match(residual_mm, reverse_mm)
     nan = float("nan")
     if not taken.residual_mm > taken.rough_mm:
         return MirrorCheck(taken, nan, nan, nan, False)
+    limit = min(MIRROR_MAX_FLIPPED_MM, taken.residual_mm / MIRROR_MIN_RATIO)
+
+    def cannot_pass(fit: float) -> bool:  # the mean (or this fit alone) is at least half of it
+        return bool(np.isfinite(fit) and 0.5 * fit >= limit)
+
     first = mirrored_residual_mm(a, b)
-    if np.isfinite(first) and 0.5 * first >= min(MIRROR_MAX_FLIPPED_MM, taken.residual_mm / MIRROR_MIN_RATIO):
+    if cannot_pass(first):
         return MirrorCheck(taken, nan, first, nan, False)  # the mean cannot pass: the second fit changes nothing
     second = mirrored_residual_mm(b, a)
+    if cannot_pass(second):
+        return MirrorCheck(taken, nan, first, second, False)
     both = [v for v in (first, second) if np.isfinite(v)]
     flipped = 0.5 * (first + second) if len(both) == 2 else both[0] if both else nan
     return MirrorCheck(taken, flipped, first, second, looks_mirrored(taken.residual_mm, flipped, taken.rough_mm))
@@ -1310,12 +1330,14 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
     return [], []
 
 
-def _mirror_message(check: MirrorCheck, pose: str = "") -> str:
+def _mirror_message(check: MirrorCheck, pose: str = "", swapped: bool = False) -> str:
     """The refusal of a mirror image (:data:`MSG_MIRRORED`, then both upper-face statistics of ``check``, mm
     RMS, as taken and flipped, and :data:`MSG_MIRROR_REMEDY`); ``pose`` is a clause on the head pose, placed
-    after the residuals (:func:`pose_mirror_messages`)."""
+    after the residuals (:func:`pose_mirror_messages`); ``swapped``: ``check`` was made with the after photo as
+    its first photo (:meth:`MirrorCheck.said` names the photos so)."""
+    names = ("the after photo", "the before photo") if swapped else ("the before photo", "the after photo")
     return (f"{MSG_MIRRORED} (flipped left to right, as selfie cameras often save them): after alignment "
-            f"the upper faces differ by {check.said()}; called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
+            f"the upper faces differ by {check.said(*names)}; called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
             f"{MIRROR_MAX_FLIPPED_MM} mm, where only one person's photos match{pose}. Its left and right are "
             f"swapped, so no change can be read: {MSG_MIRROR_REMEDY} and compare again")
 
@@ -1337,22 +1359,27 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     before any flow, so without this the mirror was never named ("head pose differs too much").  Only
     where the mirrored pose matches (:func:`mirrored_pose_matches`) are both upper-face fits made, as
     taken (:func:`facemetrics.compare.measure.upper_face_residual`, both orders) and flipped (:func:`mirror_check`), and
-    the mirror check of every pair read (:func:`looks_mirrored`); a fit that fails (NaN) is no evidence,
-    and the pose refusal stays.  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
+    the mirror check of every pair read (:func:`looks_mirrored`).  A fit as taken that fails leaves the other
+    order's, whichever photo is 'before': with r(before, after) failed the check is the one the swapped pair makes
+    (the after photo as the reference, one order's limits), so the decision is the same either way; with both
+    failed there is no evidence, and the pose refusal stays (docs/robustness.md 'The mirror check when one fit
+    fails').  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
     as taken and 0.004-0.005 mm flipped; against a re-render of it turned the other way (a real pose
     change, refused on the pose as before) 0.63-3.17 mm and 2.30-2.60 mm (2026-12-04)."""
     if not mirrored_pose_matches(a, b):
         return []
-    try:
-        r = upper_face_residual(a, b)  # the whole measurement's residual, without its lifts, folds and floors
-    except (cv2.error, ValueError, FloatingPointError):  # as compare_photos' own fit: no evidence either way
-        return []
-    check = mirror_check(a, b, r, reverse_residual_mm(a, b))
+    # r(a, b), the whole measurement's residual without its lifts, folds and floors, and r(b, a); NaN when failed
+    r, rev = reverse_residual_mm(b, a), reverse_residual_mm(a, b)
+    swapped = not np.isfinite(r)
+    if swapped and not np.isfinite(rev):
+        return []  # as compare_photos' own fit: no evidence either way
+    check = mirror_check(b, a, rev, r) if swapped else mirror_check(a, b, r, rev)
     if not check.mirrored:
         return []
     qa, qb = a.quality, b.quality
     return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {qa.yaw_deg:+.0f} → "
-                                   f"{qb.yaw_deg:+.0f} deg, roll {qa.roll_deg:+.0f} → {qb.roll_deg:+.0f} deg)")]
+                                   f"{qb.yaw_deg:+.0f} deg, roll {qa.roll_deg:+.0f} → {qb.roll_deg:+.0f} deg)",
+                            swapped)]
 
 
 def _maybe_other_person(match: UpperFaceMatch | float) -> str:
@@ -1427,8 +1454,33 @@ GLASSES_CHEEK_COVER = 0.1
 
 
 def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
-    """The fraction of each cheek disc (``right``, ``left``) that the dark glasses found in ``x`` cover
-    (:func:`facemetrics.align.glasses_mask`); zeros when an iris is visible (:func:`eyes_covered`).
+    """The fraction of each cheek disc (``right``, ``left``: :data:`facemetrics.compare.regions.CHEEK_RADIUS_MM`
+    about the cheek landmark) that the dark glasses found in ``x`` cover (:func:`_glasses_cover`:
+    ``{"right": f, "left": f}``, each 0-1; zeros when an iris is visible)."""
+
+    def discs(shape):
+        r = max(CHEEK_RADIUS_MM / float(x.frame.mm_per_px), 1.0)
+        for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
+            disc = np.zeros(shape, np.uint8)
+            cx, cy = np.asarray(x.points[k, :2], np.float64)
+            cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
+            yield side, disc
+
+    return _glasses_cover(x, discs)
+
+
+def _glasses_cover(x: PhotoAnalysis, areas) -> dict[str, float]:
+    """The fraction of each side's area that the dark glasses found in ``x`` cover (:func:`_glasses_found`:
+    :func:`facemetrics.align.glasses_mask`, grown by its margin); zeros when an iris is visible
+    (:func:`eyes_covered`) or no glasses were found.
+
+    Parameters
+    ----------
+    x : PhotoAnalysis
+    areas : callable
+        ``areas(shape)`` yields ``(side, area)``: ``side`` ``"right"`` / ``"left"``, ``area`` uint8 of ``shape``
+        ((H, W) of ``x.photo.rgb``), 1 inside; called only when glasses were found.  A side it does not yield
+        reads 0.
 
     Returns
     -------
@@ -1439,12 +1491,8 @@ def glasses_cheek_cover(x: PhotoAnalysis) -> dict[str, float]:
     found = _glasses_found(x)
     if found is None:
         return out
-    r = max(CHEEK_RADIUS_MM / float(x.frame.mm_per_px), 1.0)
-    for side, k in (("right", CHEEK_RIGHT), ("left", CHEEK_LEFT)):
-        disc = np.zeros(found.shape, np.uint8)
-        cx, cy = np.asarray(x.points[k, :2], np.float64)
-        cv2.circle(disc, (int(round(cx)), int(round(cy))), int(round(r)), 1, -1)
-        out[side] = _covered_fraction(found, disc)
+    for side, area in areas(found.shape):
+        out[side] = _covered_fraction(found, area)
     return out
 
 
@@ -1486,26 +1534,19 @@ MSG_FOLD_LINES = "Fold depth: the two fold lines disagree"
 
 def glasses_fold_cover(x: PhotoAnalysis) -> dict[str, float]:
     """The fraction of each fold's search band (``right``, ``left``: ``x.nlf_right`` / ``x.nlf_left``'s
-    ``region_px``) that the dark glasses found in ``x`` cover (:func:`facemetrics.align.glasses_mask`, grown by its
-    margin); zeros when an iris is visible (:func:`eyes_covered`) or a fold was not measured.
+    ``region_px``, (x, y) px of ``x.photo.rgb``) that the dark glasses found in ``x`` cover (:func:`_glasses_cover`:
+    ``{"right": f, "left": f}``, each 0-1; zeros when an iris is visible or a fold was not measured)."""
 
-    Returns
-    -------
-    dict
-        ``{"right": f, "left": f}``, each 0-1.
-    """
-    out = {"right": 0.0, "left": 0.0}
-    found = _glasses_found(x)
-    if found is None:
-        return out
-    for side, f in (("right", x.nlf_right), ("left", x.nlf_left)):
-        region = getattr(f, "region_px", None)
-        if region is None or len(region) < 3:
-            continue
-        band = np.zeros(found.shape, np.uint8)
-        cv2.fillPoly(band, [np.round(np.asarray(region, np.float64)[:, :2]).astype(np.int32)], 1)
-        out[side] = _covered_fraction(found, band)
-    return out
+    def bands(shape):
+        for side, f in (("right", x.nlf_right), ("left", x.nlf_left)):
+            region = getattr(f, "region_px", None)
+            if region is None or len(region) < 3:
+                continue
+            band = np.zeros(shape, np.uint8)
+            cv2.fillPoly(band, [np.round(np.asarray(region, np.float64)[:, :2]).astype(np.int32)], 1)
+            yield side, band
+
+    return _glasses_cover(x, bands)
 
 
 def glasses_fold_sides(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[str, ...]:
