@@ -15,10 +15,10 @@ from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
 from .discover import NO_TIME, NOT_MEASURED, OTHER, PhotoEntry, Reason, hours_between, parse_time
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
-# facemetrics.timekeys (the decay claim keys its sessions by it too), under the names the batch and the store use
+# facemetrics.timekeys (the store, the regimen study and the decay claim key their sessions by it too, by its
+# public names), under the names the batch uses
 from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
-from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 
