@@ -25,7 +25,7 @@ MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", 
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
                "compare.occlusion", "compare.faces", "compare.disagreement", "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
-               "integrity.result",
+               "integrity.result", "integrity.container",
                "analyze", "decay", "decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap",
                "decay.margin", "decay.regimen_slope", "decay.left_out", "decay.carryover")
 #: what they must not reach: reporting, figures, files, orchestration, the CLI and the app
