@@ -21,19 +21,20 @@ from .discover import (Excluded, discover, manifest_time_notes, merge_spellings,
                        offset_free_treatment)
 from .results import comparison_result
 from .tables import (
-    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
+    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, comparison_left_out,
+    long_rows,
 )
 from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
 if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
     import pandas as pd
 
-
 #: one photo measured as a batch measures it (``measure_photo(path, sha256, settings, cache_file)``: its
 #: ``photos.csv`` row, also stored in ``cache_file``; ``settings`` from :func:`~facemetrics.batch.cache.run_settings`):
 #: the study store measures its photos by it (:meth:`facemetrics.store.Store.analysis`), so that they
 #: get the batch's rows; the workers' task itself (``workers._task_analyze``), under a public name
 measure_photo = _task_analyze
+
 
 class _Progress:
     """A one-line progress bar on stderr (a line per 10 % when not a terminal)."""
@@ -725,8 +726,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 # the scale the changes were read in: the before photo's (long.csv's calibration_source)
                 "_calibration_source": (base[0].get("calibration_source") or "") if base else "",
             }
-            if res["status"] in ("refused", "error"):
-                r["excluded"] = f"comparison {res['status']}: {row['messages']}"
+            if res["status"] in ("refused", "error"):  # its Reason, by code, for the console
+                comparison_left_out(r, res["status"], row["messages"])
             for m in res["rows"]:
                 col = change_column(str(m.get("metric")), str(m.get("side") or ""))
                 row[col] = m.get("change")
