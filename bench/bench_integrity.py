@@ -73,7 +73,7 @@ from fuzzing import fuzz_set, visibly_different  # noqa: E402
 
 import facemetrics.loader as loader  # noqa: E402
 from facemetrics.errors import PhotoError  # noqa: E402
-from facemetrics.integrity import check_pixels, hevc_errors, vp8_ends_early, webp_is_lossless  # noqa: E402
+from facemetrics.integrity import check_pixels, hevc_errors, jpeg_scan_start, vp8_ends_early, webp_is_lossless  # noqa: E402
 
 FACES = Path("/work/shared/faces")
 KINDS = ("jpeg", "jpeg_progressive", "png", "webp", "webp_lossless", "heic")
@@ -121,7 +121,7 @@ def _dct_block(data: bytes, reduce: int = 1):
     """What the loader passes as ``check_pixels(..., dct_block=)``: 8 // reduce for a progressive JPEG."""
     if data[:3] != b"\xff\xd8\xff":
         return None
-    found = loader._jpeg_scan_start(data)
+    found = jpeg_scan_start(data)
     return 8 // reduce if found is not None and found[1] in (0xC2, 0xC6, 0xCA, 0xCE) else None
 
 

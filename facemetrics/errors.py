@@ -23,6 +23,13 @@ def legible(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def one_line(exc: BaseException, limit: int = 200) -> str:
+    """An exception's text on one line (runs of whitespace and newlines as one space), cut to ``limit``
+    characters with ``...``: a decoder's own error inside a message (the loader's, the integrity checks')."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class FacemetricsError(Exception):
     """Base class of every error facemetrics raises on purpose."""
 

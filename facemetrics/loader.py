@@ -103,7 +103,9 @@ libjpeg-turbo with ``strict=True`` (every libjpeg warning, e.g. "Corrupt
 JPEG data: premature end of data segment", is an error; CMYK JPEGs, decoded
 by Pillow, are first entropy-decoded strictly at 1/8 scale); PNG by checking
 the CRC-32 of every chunk, IDAT included (Pillow skips those), before
-decoding; every other format through Pillow with
+decoding (these checks of the file's structure, the strict 1/8 pass, a JPEG's end marker and the least
+data its size needs, a WebP's RIFF sizes, a HEIF/AVIF's boxes and crop window, are
+:mod:`facemetrics.integrity.container`'s); every other format through Pillow with
 ``ImageFile.LOAD_TRUNCATED_IMAGES`` left at its default ``False``. JPEG,
 WebP and HEIC hold no checksum of their compressed data, so bytes
 overwritten inside it can decode, without any warning, to wrong pixels; the
@@ -158,9 +160,10 @@ import simplejpeg
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from facemetrics.errors import PhotoError, legible
+from facemetrics.errors import one_line as _short  # a decoder's error in a message
 from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
-from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, heif_crop_outside, hevc_errors,
-                                   vp8_ends_early, vp8l_ends_early, webp_is_lossless)
+from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
+                                   jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early, webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
 
 __all__ = [
@@ -484,12 +487,6 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-def _short(exc: BaseException, limit: int = 200) -> str:
-    """One-line, bounded text of an exception for error messages."""
-    text = " ".join(str(exc).split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 # --------------------------------------------------------------------------
 # pixels
 # --------------------------------------------------------------------------
@@ -607,78 +604,6 @@ def _band_to_rgb(img: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
     return np.array(img), None
 
 
-def _jpeg_has_eoi(data: bytes) -> bool:
-    """True when the JPEG's compressed data is followed by an EOI marker.
-
-    Finds the first SOS (:func:`_jpeg_scan_start`, which skips APPn payloads
-    that may hold an embedded thumbnail with its own EOI), then looks for
-    ``FF D9`` after it. Inside entropy-coded data a ``FF`` byte is always
-    stuffed (``FF 00``) or a restart marker, so the first ``FF D9`` after the
-    SOS is the real end of the image; bytes after it (MPF secondary images,
-    padding) are allowed.
-    """
-    found = _jpeg_scan_start(data)
-    # rfind: the EOI is normally at the very end, so this is instant
-    return found is not None and data.rfind(b"\xff\xd9", found[0] + 2) != -1
-
-
-def _jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
-    """``(offset of the first SOS marker, SOF marker byte)``, or None.
-
-    Walks the marker segments from SOI (APPn payloads, which may hold an
-    embedded thumbnail, are skipped by their length).
-    """
-    n = len(data)
-    i, sof = 2, 0
-    while i + 4 <= n:
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA:
-            return i, sof
-        if marker == 0xD9:  # EOI before any scan: no image data
-            return None
-        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
-            i += 2
-            continue
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            sof = marker
-        i += 2 + ((data[i + 2] << 8) | data[i + 3])
-    return None
-
-
-def _check_jpeg_data_size(data: bytes, width: int, height: int, label: str) -> None:
-    """Refuse a JPEG whose header promises more pixels than its data can hold.
-
-    A Huffman-coded JPEG spends at least one bit per 8 x 8 block of the
-    first component (the DC code of the block: baseline and progressive
-    alike), so its compressed data after the first SOS marker is at least
-    ``ceil(W / 8) * ceil(H / 8) / 8`` bytes. A file with less (e.g. a header
-    claiming 9000 x 9000 pixels followed by the data of a 64 x 64 image) is
-    ``unreadable`` before any pixel buffer is allocated. Arithmetic-coded
-    JPEGs (SOF9-SOF15, rare) can go below one bit per block and are not
-    checked here (the strict decode still catches them).
-    """
-    found = _jpeg_scan_start(data)
-    if found is None:
-        return
-    sos, sof = found
-    if sof >= 0xC9:  # arithmetic coding
-        return
-    need = ((width + 7) // 8) * ((height + 7) // 8) // 8
-    have = len(data) - sos
-    if have < need:
-        raise PhotoError(
-            label,
-            f"truncated or corrupt JPEG data: the header says {width}x{height} pixels, which need at "
-            f"least {need:,} bytes of image data, but the file holds {have:,}",
-            status="unreadable",
-        )
-
-
 def _jpeg_reduce(width: int, height: int, fast: bool, max_decoded: int | None) -> int:
     """DCT-domain reduction factor (1, 2, 4 or 8) for a JPEG of this size."""
     reduce = 2 if fast and max(width, height) >= FAST_MIN_LONG_SIDE else 1
@@ -702,9 +627,9 @@ def _decode_jpeg(data: bytes, orientation: int, label: str, reduce: int,
     EXIF orientation is applied here, once. Returns an upright
     ``(H, W, 3)`` uint8 RGB array.
     """
-    if not _jpeg_has_eoi(data):
-        raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
-    _check_jpeg_data_size(data, width, height, label)
+    cut_short = jpeg_truncated(data, width, height)  # the file's structure (facemetrics.integrity.container)
+    if cut_short:
+        raise PhotoError(label, cut_short, status="unreadable")
     kw = {}
     if reduce > 1:
         kw = dict(min_width=-(-width // reduce), min_height=-(-height // reduce))
@@ -722,7 +647,7 @@ def _decode_jpeg(data: bytes, orientation: int, label: str, reduce: int,
         sub = "420"
     mh, mw = _MCU.get(sub, (8, 8))
     # progressive (SOF2, SOF6, SOF10, SOF14): neighbouring blocks sharing a damaged scan's coefficients
-    found = _jpeg_scan_start(data)
+    found = jpeg_scan_start(data)
     progressive = found is not None and found[1] in (0xC2, 0xC6, 0xCA, 0xCE)
     _refuse_garbage(out, label, mcu=(max(1, mh // reduce), max(1, mw // reduce)), scale=reduce,
                     rotated=orientation != 1, dct_block=8 // reduce if progressive else None, jpeg=data)
@@ -770,141 +695,6 @@ def _refuse_hevc_errors(data: bytes, label: str) -> None:
     if found:
         raise PhotoError(label, f"corrupt HEIF data (the HEVC decoder reported: {'; '.join(found)})",
                          status="unreadable")
-
-
-def _verify_jpeg_strict(data: bytes, label: str) -> None:
-    """Entropy-decode a JPEG that Pillow will decode (e.g. CMYK) and raise on any libjpeg warning.
-
-    Pillow's JPEG decoder only prints libjpeg's "Corrupt JPEG data" warnings;
-    this runs libjpeg-turbo in strict mode at 1/8 scale (every coefficient is
-    still entropy-decoded, so every warning is still raised, at a fraction of
-    the cost).
-    """
-    if not _jpeg_has_eoi(data):
-        raise PhotoError(label, "truncated JPEG data (no end-of-image marker)", status="unreadable")
-    try:
-        header = simplejpeg.decode_jpeg_header(data)
-        colorspace = "CMYK" if header[2] in ("CMYK", "YCCK") else "RGB"
-        simplejpeg.decode_jpeg(data, colorspace=colorspace, strict=True, min_width=1, min_height=1)
-    except (ValueError, RuntimeError) as exc:
-        raise PhotoError(label, f"corrupt JPEG data ({_short(exc)})", status="unreadable") from None
-
-
-def _verify_riff(data: bytes, label: str) -> None:
-    """Check that a WebP's RIFF chunks tile the file exactly.
-
-    Every WebP encoder writes the RIFF size (file length - 8) and each
-    chunk's size; libwebp decodes from the declared sizes and ignores the
-    rest, so a repeated or inserted range inside the image data decodes to
-    wrong pixels silently. A file whose length or chunk sizes disagree is
-    ``unreadable``. (Bytes *overwritten* inside the VP8/VP8L data keep every
-    size right and cannot be detected: WebP has no checksum.)
-    """
-    n = len(data)
-    riff = int.from_bytes(data[4:8], "little") + 8
-    if riff + (riff & 1) != n and riff != n:
-        raise PhotoError(label, f"truncated or corrupt WEBP data (RIFF size says {riff:,} bytes, the file has "
-                                f"{n:,})", status="unreadable")
-    i = 12
-    while i + 8 <= n:
-        size = int.from_bytes(data[i + 4:i + 8], "little")
-        i += 8 + size + (size & 1)
-    if i != n:
-        raise PhotoError(label, "truncated or corrupt WEBP data (chunk sizes do not add up to the file length)",
-                         status="unreadable")
-
-
-def _verify_isobmff(data: bytes, label: str) -> None:
-    """Check that a HEIF/AVIF file's top-level boxes tile it exactly.
-
-    ``ftyp``, ``meta``, ``mdat``, ... each start with a size and a
-    four-letter type; libheif reads the image data from the sizes declared
-    in ``meta`` and ignores the rest, so a range repeated inside ``mdat``
-    decodes to wrong pixels silently. Here every top-level box must have a
-    printable four-character type and the boxes must end exactly at the end
-    of the file. (Bytes *overwritten* inside the coded image keep the
-    structure and cannot be detected: HEIF has no checksum.)
-    """
-    n = len(data)
-    i = 0
-    for _ in range(100_000):
-        if i == n:
-            return
-        if i + 8 > n:
-            break
-        size = int.from_bytes(data[i:i + 4], "big")
-        kind = data[i + 4:i + 8]
-        header = 8
-        if size == 1 and i + 16 <= n:
-            size, header = int.from_bytes(data[i + 8:i + 16], "big"), 16
-        elif size == 0 and kind == b"mdat":  # the last box (media data) runs to the end of the file
-            size = n - i
-        if not all(32 <= c < 127 for c in kind) or size < header or i + size > n:
-            break
-        i += size
-    raise PhotoError(label, f"truncated or corrupt {'AVIF' if data[8:12] in (b'avif', b'avis') else 'HEIF'} data "
-                            f"(top-level boxes do not tile the file: bad box at byte {i:,} of {n:,})",
-                     status="unreadable")
-
-
-#: PNG chunks are walked up to this many (a real file has a few dozen to a few thousand)
-_PNG_MAX_CHUNKS = 1_000_000
-
-
-def _verify_png(data: bytes, label: str) -> None:
-    """Check a PNG's chunk structure and every chunk's CRC-32 (IDAT included).
-
-    Pillow skips the CRC of image-data chunks and stops inflating once it
-    has every row, so zeroed or overwritten bytes inside IDAT can decode to
-    wrong pixels without an error. Here any CRC mismatch, a chunk running
-    past the end of the file, or a missing IEND chunk makes the photo
-    ``unreadable``. Also refuses a PNG whose IDAT data are too small for the
-    size in its header (deflate compresses at most about 1032:1), before any
-    pixel buffer is allocated.
-    """
-    import zlib
-
-    n = len(data)
-    view = memoryview(data)
-    i = 8
-    idat = 0
-    ihdr = None
-    for _ in range(_PNG_MAX_CHUNKS):
-        if i + 12 > n:
-            raise PhotoError(label, "truncated PNG data (no IEND chunk)", status="unreadable")
-        length = int.from_bytes(data[i:i + 4], "big")
-        kind = data[i + 4:i + 8]
-        end = i + 8 + length
-        if length > 0x7FFFFFFF or end + 4 > n:
-            raise PhotoError(label, f"truncated or corrupt PNG data (chunk at byte {i} runs past the end "
-                                    "of the file)", status="unreadable")
-        crc = int.from_bytes(data[end:end + 4], "big")
-        if zlib.crc32(view[i + 4:end]) != crc:  # memoryview: no copy of a large IDAT
-            what = kind.decode("latin-1") if kind.isalpha() else repr(kind)
-            raise PhotoError(label, f"corrupt PNG data (CRC mismatch in the {what} chunk at byte {i})",
-                             status="unreadable")
-        if kind == b"IHDR" and length >= 13:
-            ihdr = data[i + 8:i + 8 + 13]
-        elif kind == b"IDAT":
-            idat += length
-        elif kind == b"IEND":
-            break
-        i = end + 4
-    else:
-        raise PhotoError(label, "corrupt PNG data (too many chunks)", status="unreadable")
-    if ihdr is not None:
-        width, height = int.from_bytes(ihdr[0:4], "big"), int.from_bytes(ihdr[4:8], "big")
-        depth, ctype = ihdr[8], ihdr[9]
-        channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(ctype, 1)
-        raw = height * (1 + (width * channels * depth + 7) // 8)
-        need = raw // 1100
-        if idat < need:
-            raise PhotoError(
-                label,
-                f"truncated or corrupt PNG data: the header says {width}x{height} pixels, which need at "
-                f"least {need:,} bytes of compressed data, but the file holds {idat:,}",
-                status="unreadable",
-            )
 
 
 # --------------------------------------------------------------------------
@@ -1068,19 +858,13 @@ def _frames_note(img: Image.Image, fmt: str, n_frames: int) -> str:
 
 
 def _verify_container(data: bytes, label: str, fmt: str, sniffed: str | None, use_sj: bool) -> None:
-    """The checks the format allows before decoding: PNG CRCs, RIFF and ISO box sizes, strict JPEG."""
-    if fmt == "PNG":
-        _verify_png(data, label)
-    elif fmt == "WEBP" and sniffed == "WEBP":
-        _verify_riff(data, label)
+    """The checks the format allows before decoding (:func:`facemetrics.integrity.container_damage`: PNG
+    CRCs, RIFF and ISO box sizes, a HEIF's crop, strict JPEG), then a WebP's early end."""
+    damage = container_damage(data, fmt, sniffed, strict_jpeg=not use_sj)
+    if damage:
+        raise PhotoError(label, damage, status="unreadable")
+    if fmt == "WEBP" and sniffed == "WEBP":
         _refuse_vp8_early_end(data, label)
-    elif sniffed in ("HEIF", "AVIF"):
-        _verify_isobmff(data, label)
-        crop = heif_crop_outside(data)
-        if crop:
-            raise PhotoError(label, f"corrupt {sniffed} data: {crop}", status="unreadable")
-    elif fmt == "JPEG" and not use_sj:
-        _verify_jpeg_strict(data, label)
 
 
 def _load_pillow(img: Image.Image, label: str, fmt: str) -> None:

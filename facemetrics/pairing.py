@@ -152,7 +152,7 @@ class PairingPhoto:
     session : tuple of str
         Its session's key: photos are compared only within a session (the
         batch: ``(subject, treatment, the treatment time as an instant)``, by
-        ``batch.tables._sessions``; the app's before/after view:
+        :func:`facemetrics.timekeys.match_sessions`; the app's before/after view:
         ``(treatment,)``, with hours given per photo and no treatment time;
         its *My study* view runs the batch).
     role : str

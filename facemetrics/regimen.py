@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
 from .batch.runner import BATCH_OUTPUTS, remove_earlier
-from .batch.tables import _sessions
 from .export import check_output_folder, is_missing, write_rows_csv
+from .timekeys import match_sessions
 
 if TYPE_CHECKING:  # pandas only where a table is asked for: the command line writes rows
     import pandas as pd
@@ -63,7 +63,7 @@ def regimen_rows(photos) -> list[dict]:
         grp = groups[key]
         # sessions as the batch tells them (one time written two ways is one session; a time without
         # an offset joins its wall-clock session), each with its earliest treated_at text
-        of_photo, _ = _sessions([dict(r, photo=str(r["photo"]), treated_at=str(r["treated_at"])) for r in grp])
+        of_photo, _ = match_sessions([dict(r, photo=str(r["photo"]), treated_at=str(r["treated_at"])) for r in grp])
         first_text: dict[tuple, str] = {}
         for r in grp:
             k = of_photo.get(str(r["photo"]))

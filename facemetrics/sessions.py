@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import StoreError
-from .timekeys import date_alone, no_time_of_day, time_meant
+from .timekeys import date_alone, hours_between, name_key, no_time_of_day, parse_time, time_key, time_meant
 
 __all__ = ["iso_time", "wall_clock", "treatment_time", "same_session", "time_note", "kept_time_note"]
 
@@ -36,7 +36,7 @@ def kept_time_note(stored: str, given: str) -> str:
     """``"; it keeps its stored capture time ..."``: what a photo already stored says when the time
     given with it again (a manifest's) differs from its stored one by more than
     :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`; "" when they agree or either is missing."""
-    from .batch.discover import MANIFEST_EXIF_MINUTES, hours_between
+    from .batch.discover import MANIFEST_EXIF_MINUTES
 
     if not abs(hours_between(given, stored)) * 60.0 > MANIFEST_EXIF_MINUTES:  # also NaN: a time missing
         return ""
@@ -49,8 +49,6 @@ def iso_time(value, treatment: bool = True) -> str:
     is a date alone (``2026-05-01``, also with an offset: ``2026-05-01+01:00``; as the batch
     refuses it, :func:`facemetrics.timekeys.no_time_of_day`, ``treatment`` saying which time it
     is: it was stored as midnight, so a photo of 07:00 was a post photo of an 08:00 session)."""
-    from .batch import parse_time
-
     if value is None or value == "":
         return ""
     if date_alone(value):
@@ -64,8 +62,6 @@ def iso_time(value, treatment: bool = True) -> str:
 
 def wall_clock(text) -> tuple[str, bool] | None:
     """``(wall-clock time in ISO 8601, has a UTC offset)`` of a time, None when it does not parse."""
-    from .batch import parse_time
-
     t = parse_time(text)
     return None if t is None else (t.replace(tzinfo=None).isoformat(), t.tzinfo is not None)
 
@@ -105,20 +101,17 @@ def same_session(rows, treatment: str, when: str):
     """The session among ``rows`` (one subject's sessions, oldest first: mappings with
     ``treatment`` and ``treated_at``) that ``treatment`` at ``when`` names, or None (a new one).
 
-    The batch's rule (:func:`facemetrics.batch.tables._sessions`), so that the store and its
-    report agree: treatment names match by :func:`facemetrics.batch.name_key` (``RF`` = ``rf``);
-    times match as the instant they name (:func:`facemetrics.batch.tables._time_key`:
+    The batch's rule (:func:`facemetrics.timekeys.match_sessions`), so that the store and its
+    report agree: treatment names match by :func:`facemetrics.timekeys.name_key` (``RF`` = ``rf``);
+    times match as the instant they name (:func:`facemetrics.timekeys.time_key`:
     ``07:00Z`` = ``08:00+01:00``; ``08:00`` = ``08:00:00``); a time without a UTC offset and one
     with an offset match by wall-clock time (``08:00`` = ``08:00+01:00``) when that names one
     session.  When it names two (``08:00`` against ``08:00Z`` and ``08:00+01:00``) it cannot be
     told: :class:`~facemetrics.errors.StoreError` saying so, never a guess.
     """
-    from .batch import name_key
-    from .batch.tables import _time_key
-
-    key, instant = name_key(treatment), _time_key(when)
+    key, instant = name_key(treatment), time_key(when)
     same = [r for r in rows if name_key(r["treatment"]) == key]
-    exact = [r for r in same if _time_key(r["treated_at"]) == instant]
+    exact = [r for r in same if time_key(r["treated_at"]) == instant]
     wall = wall_clock(when)
     if exact or wall is None:
         return exact[0] if exact else None
@@ -126,7 +119,7 @@ def same_session(rows, treatment: str, when: str):
     at_wall = [(r, w) for r, w in walls if w is not None and w[0] == wall[0]]
     aware = [r for r, w in at_wall if w[1]]
     naive = [r for r, w in at_wall if not w[1]]
-    instants = {_time_key(r["treated_at"]) for r in aware}
+    instants = {time_key(r["treated_at"]) for r in aware}
     if wall[1]:  # with an offset: the session without one at this wall-clock time, if it is the only one there
         if naive and instants:
             shown = ", ".join(repr(str(r["treated_at"])) for r in naive + aware)

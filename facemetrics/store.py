@@ -871,20 +871,20 @@ class Store:
 
         A ``mm_per_px`` or ``ipd_mm`` outside what the command line accepts raises
         :class:`~facemetrics.errors.SettingError` before anything is measured or stored."""
-        from .batch import _settings, _settings_key, _task_analyze, check_run_settings
+        from .batch import check_run_settings, measure_photo, run_settings, settings_key
 
         mm_per_px, ipd_mm, _ = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm)
         p = self.con.execute("SELECT file, file_sha256 FROM photos WHERE id = ?", (photo_id,)).fetchone()
         if p is None:
             raise StoreError(f"no photo with id {photo_id}")
-        settings = _settings(mm_per_px, ipd_mm, fast)
-        skey = _settings_key(settings)
+        settings = run_settings(mm_per_px, ipd_mm, fast)
+        skey = settings_key(settings)
         got = self.con.execute("SELECT row_json FROM analyses WHERE photo_sha256 = ? AND facemetrics_version = ? "
                                "AND settings_key = ?", (p["file_sha256"], __version__, skey)).fetchone()
         if got:
             return json.loads(got[0])
         with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
-            row = _task_analyze(str(self.dir / p["file"]), p["file_sha256"], settings, str(Path(tmp) / "a.json"))
+            row = measure_photo(str(self.dir / p["file"]), p["file_sha256"], settings, str(Path(tmp) / "a.json"))
         self._put_analysis(p["file_sha256"], skey, row)
         return row
 

@@ -1,8 +1,9 @@
 """One rule for treatment times and sessions: a time as the instant it names, names as matched.
 
 Shared by the batch (:mod:`facemetrics.batch`: ``discover.parse_time``, ``name_key``,
-``tables._time_key``, ``_session_key`` and ``_sessions`` are these functions), the study store
-(:func:`facemetrics.sessions.same_session`) and the decay fits' sessions
+``tables._session_key`` and ``_sessions`` are these functions), the study store
+(:func:`facemetrics.sessions.same_session`, by :func:`time_key` and :func:`name_key`), the regimen study
+(:func:`facemetrics.regimen.regimen_rows`, by :func:`match_sessions`) and the decay fits' sessions
 (:func:`facemetrics.decay.inputs._session_keys`), so that one session of ``long.csv`` is one
 session everywhere, however its ``treated_at`` is written.  Pure functions, no I/O; a base
 module (it imports nothing from facemetrics), so that the measurement and model layers may use it.

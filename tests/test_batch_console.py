@@ -176,3 +176,60 @@ def test_each_reason_of_excluded_is_kept_whole_as_a_reason_and_counted_once():
     # a reason kept for part of the text: counted by its code, the rest split; one reason counted once a photo
     both = Excluded("p", f"{NO_CAPTURE_TIME}; no treatment time; no treatment time", (Reason(NO_TIME, NO_CAPTURE_TIME),))
     assert excluded_reasons(both) == ["no capture time", "no treatment time"]
+
+
+def test_a_refused_or_failed_comparison_is_a_reason_of_its_code_and_a_batch_of_them_says_why(tmp_path, monkeypatch):
+    """A photo whose comparison was refused or failed kept its ``excluded`` text alone, no Reason: the console
+    split it at "; " into a reason per message (measured angles in them, so no two photos alike), and said
+    nothing when every comparison was refused (it spoke only when none was made).  Now the batch's comparing
+    stage gives it one Reason of code COMPARISON_REFUSED / COMPARISON_FAILED (its text photos.csv's cell, as
+    before), and a batch whose every comparison was refused or failed says why, counted by code (h4,
+    2026-12-05).  The comparisons are stand-ins (no MediaPipe); the stage and the tables are the batch's."""
+    import time
+
+    import pandas as pd
+
+    from facemetrics.batch import runner
+    from facemetrics.batch.discover import COMPARISON_FAILED, COMPARISON_REFUSED, PhotoEntry
+
+    said = {"p1.jpg": ("refused", ["the head is turned 25 deg in the after photo (limit 10 deg); retake it facing "
+                                   "the camera", "the mouth is open in the after photo"]),
+            "p2.jpg": ("refused", ["the head is turned 31 deg in the after photo (limit 10 deg); retake it facing "
+                                   "the camera"]),
+            "p3.jpg": ("error", ["ValueError: no alignment"])}
+    times = {"b.jpg": "2026-12-01T07:00", "p1.jpg": "2026-12-01T09:00", "p2.jpg": "2026-12-01T10:00",
+             "p3.jpg": "2026-12-01T11:00"}
+    entries = [PhotoEntry(tmp_path / name, f"s/rf/{name}", subject="s", treatment="rf", taken_at=t,
+                          treated_at="2026-12-01T08:00", sha256=name) for name, t in times.items()]
+    rows = [{"status": "ok", "taken_at": e.taken_at, "sha256": e.sha256} for e in entries]
+
+    def compared(pool, jobs, results, *args, **kwargs):  # compare's results, as the workers return them
+        for key, _, (_, (base, (path, sha), _)) in jobs:
+            status, messages = said[sha]
+            results[key] = {"status": status, "messages": messages, "rows": []}
+        return len(jobs), 0
+
+    monkeypatch.setattr(runner, "_run_cached", compared)
+    photo_rows, change_rows, _, _ = runner._changes_stage(entries, rows, tmp_path / ".cache", "k", {}, None, True,
+                                                          False, None)
+    res = runner._finish(tmp_path / "out", photo_rows, change_rows, compare=True, n_measured=4, n_cached=0,
+                         n_compared=3, n_compare_cached=0, t0=time.perf_counter())
+    kept = {e.photo: e for e in res.excluded}
+    assert sorted(kept) == ["s/rf/p1.jpg", "s/rf/p2.jpg", "s/rf/p3.jpg"], kept
+    for name, (status, messages) in said.items():
+        e = kept[f"s/rf/{name}"]
+        assert e.text == f"comparison {status}: " + "; ".join(messages), e  # photos.csv's cell as it was
+        assert [(r.code, r.text) for r in e.reasons] == [
+            (COMPARISON_REFUSED if status == "refused" else COMPARISON_FAILED, e.text)], e
+    cells = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
+    assert cells["s/rf/p1.jpg"] == kept["s/rf/p1.jpg"].text
+
+    why = (" No photo could be compared. 2 photos: comparison refused (changes.csv's status and messages say why). "
+           "1 photo: comparison failed (changes.csv's status and messages say why).")
+    assert console.why_no_changes(res.excluded) == why
+    summary = console.batch_summary(res, tmp_path / "out")
+    assert "3 changes, 3 of them refused or failed (their status in changes.csv); 0 photos left out" in summary, summary
+    assert summary.endswith(why), summary
+    # one comparison that gave a change: no such line (the changes are there to read)
+    ok = [dict(r, status="ok") if r["photo"] == "s/rf/p3.jpg" else r for r in res.change_rows]
+    assert "No photo could be compared" not in console.batch_summary(replace(res, change_rows=ok), tmp_path / "out")

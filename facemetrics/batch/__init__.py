@@ -167,11 +167,11 @@ from .discover import (
 )
 
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
-    "cache": ["_settings", "_settings_key"],
-    "runner": ["BatchResult", "REGIMEN_DIR", "check_run_settings", "run_batch"],
+    "cache": ["run_settings", "settings_key"],
+    "runner": ["BatchResult", "REGIMEN_DIR", "check_run_settings", "measure_photo", "run_batch"],
     "tables": ["change_column", "long_rows"],
     "timeline": ["HEADLINE_METRICS", "run_timeline", "timeline_report"],
-    "workers": ["_task_analyze", "_worker_init", "default_workers"],
+    "workers": ["_worker_init", "default_workers"],
 })
 
 __all__ = [
@@ -191,6 +191,8 @@ __all__ = [
     "MANIFEST_COLUMNS", "PHOTO_SUFFIXES", "TREATED_AT_FILE", "ManifestError", "find_study_photos",
     "hours_between", "parse_time", "name_key", "merge_spellings", "HEADLINE_METRICS", "REGIMEN_DIR", "run_timeline", "timeline_report",
     "default_workers",
-    # for facemetrics.store (the same cache keys and rows) and bench/bench_batch.py (a worker's start-up)
-    "_settings", "_settings_key", "_task_analyze", "_worker_init",
+    # for facemetrics.store (the same cache keys and rows)
+    "run_settings", "settings_key", "measure_photo",
+    # for bench/bench_batch.py (a worker's start-up)
+    "_worker_init",
 ]

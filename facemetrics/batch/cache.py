@@ -15,11 +15,15 @@ from ..schema import PHOTO_COLUMNS
 _CACHE_DIR = ".cache"
 
 
-def _settings(mm_per_px, ipd_mm, fast) -> dict:
+def run_settings(mm_per_px, ipd_mm, fast) -> dict:
+    """The settings a photo's measurement depends on (the mm scale given, the fast decode, this
+    version): part of every cache key, so that the batch and the study store
+    (:meth:`facemetrics.store.Store.analysis`) key a photo's measurement alike."""
     return {"mm_per_px": mm_per_px, "ipd_mm": ipd_mm, "fast": bool(fast), "version": __version__}
 
 
-def _settings_key(settings: dict) -> str:
+def settings_key(settings: dict) -> str:
+    """The 12 hex digits that name :func:`run_settings` in cache files and the store's ``analyses``."""
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:12]
 
 

@@ -20,8 +20,8 @@ from collections import Counter
 from pathlib import Path
 
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
-from .discover import (NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED, TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE,
-                       skipped_note)
+from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED,
+                       TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
 
@@ -361,7 +361,10 @@ def batch_summary(res, output) -> str:
     failed is a row there (status ``refused``/``error``) and is counted among the changes as such;
     "left out of the changes" counts the excluded photos with no row in it (``photos.csv``'s ``excluded``
     says why); it counted every photo with an ``excluded`` reason, refused ones too, as "excluded
-    from the changes" (an audit, 2026-12-03)."""
+    from the changes" (an audit, 2026-12-03).  When no comparison gave a change (none made, or every one
+    refused or failed), :func:`why_no_changes` follows: a refused or failed comparison counted by its
+    reason's code, as a photo not measured is (its messages were split into reasons of their own, and
+    the line was printed only when no comparison was made at all; h4, 2026-12-05)."""
     n, n_bad = len(res.photo_rows), len(res.photo_rows) - res.n_ok
     # how the photos' results were had: a part of the n photos, not more photos ("15 photos: 15 measured;
     # 14 read from the cache" read as 29; an audit, 2026-12-04)
@@ -386,7 +389,7 @@ def batch_summary(res, output) -> str:
     return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
             f"left out of the changes (the 'excluded' column of photos.csv says why). "
             f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}"
-            + (why_no_changes(res.excluded) if not n_changes else ""))
+            + (why_no_changes(res.excluded) if n_changes == n_refused else ""))
 
 
 def reason_parts(why: str) -> list[str]:
@@ -410,6 +413,8 @@ def reason_parts(why: str) -> list[str]:
 #: named by its column (:func:`reason_label`); a reason of code :data:`~facemetrics.batch.discover.OTHER`
 #: by its text
 REASON_LABELS = {NOT_MEASURED: "not measured (photos.csv's status and error say why)",
+                 COMPARISON_REFUSED: "comparison refused (changes.csv's status and messages say why)",
+                 COMPARISON_FAILED: "comparison failed (changes.csv's status and messages say why)",
                  NO_TIME: "no capture time",
                  NOT_LISTED: "not in the manifest",
                  NOT_FOUND: "listed in the manifest but not found in the folder",
@@ -448,8 +453,8 @@ def excluded_reasons(entry) -> list[str]:
 
 
 def why_no_changes(excluded, most: int = 3) -> str:
-    """When a batch made no change at all, the commonest reasons its photos were left out, with how
-    many photos each, so that the console says what to fix: a folder of photos without
+    """When a batch made no change at all (or only comparisons refused or failed), the commonest reasons
+    its photos were left out, with how many photos each, so that the console says what to fix: a folder of photos without
     ``<subject>/<treatment>/`` folders read "0 changes" with the reasons only in photos.csv (a new
     user's audit, 2026-12-04).  ``excluded``: :class:`facemetrics.batch.Excluded` entries, their reasons
     by :func:`excluded_reasons` (by code, never a reason's text split: "3 photos: accepted: 2026-11-02T08:20

@@ -48,6 +48,11 @@ TIME_UNREAD = "manifest_time_unread"
 NO_TIME = "no_capture_time"
 #: ... of a photo not measured (its ``status`` and ``error`` in photos.csv say why)
 NOT_MEASURED = "not_measured"
+#: ... of a photo whose comparison was refused (its row of changes.csv has status ``refused``: the photos
+#: cannot be compared as taken; its ``messages`` say why and what to retake)
+COMPARISON_REFUSED = "comparison_refused"
+#: ... of a photo whose comparison failed (status ``error`` in changes.csv; its ``messages`` name the error)
+COMPARISON_FAILED = "comparison_error"
 #: ... of any other reason, said by its ``text`` alone (no baseline in the session, a copy of another
 #: photo, a time in treated_at.txt not read, ...): one reason whole, though its text may hold "; "
 OTHER = "other"
@@ -64,7 +69,8 @@ class Reason:
     ----------
     code : str
         What kind: :data:`NOT_LISTED`, :data:`NOT_FOUND`, :data:`TIME_DOTTED`, :data:`TIME_UNREAD`,
-        :data:`NO_TIME`, :data:`NOT_MEASURED`, :data:`OTHER` (its ``text`` alone).
+        :data:`NO_TIME`, :data:`NOT_MEASURED`, :data:`COMPARISON_REFUSED`, :data:`COMPARISON_FAILED`,
+        :data:`OTHER` (its ``text`` alone).
     text : str
         The reason as photos.csv writes it.
     manifest : str
@@ -105,8 +111,9 @@ class Excluded:
         The reasons of ``text``, in its order, with their fields: a batch's photos have each reason
         of ``text`` as one (their texts joined with "; " are ``text``; of code :data:`OTHER` when the
         console names it by its text alone), so that no reason is split where its own text holds "; "
-        (a time written with a dot: "...; accepted: ..."); a comparison refused or failed, () (its
-        text alone).
+        (a time written with a dot: "...; accepted: ..."); a comparison refused or failed, one of code
+        :data:`COMPARISON_REFUSED` or :data:`COMPARISON_FAILED` (its text: "comparison refused: " and the
+        comparison's messages joined with "; ").
     """
 
     photo: str

@@ -16,17 +16,24 @@ from ..errors import PhotoError, SettingError
 from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
-from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, _settings, _settings_key
+from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, run_settings, settings_key
 from .discover import (Excluded, discover, manifest_time_notes, merge_spellings, offset_free_times,
                        offset_free_treatment)
 from .results import comparison_result
 from .tables import (
-    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, long_rows,
+    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, comparison_left_out,
+    long_rows,
 )
 from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
 
 if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
     import pandas as pd
+
+#: one photo measured as a batch measures it (``measure_photo(path, sha256, settings, cache_file)``: its
+#: ``photos.csv`` row, also stored in ``cache_file``; ``settings`` from :func:`~facemetrics.batch.cache.run_settings`):
+#: the study store measures its photos by it (:meth:`facemetrics.store.Store.analysis`), so that they
+#: get the batch's rows; the workers' task itself (``workers._task_analyze``), under a public name
+measure_photo = _task_analyze
 
 
 class _Progress:
@@ -235,8 +242,8 @@ def run_batch(
     mm_per_px, ipd_mm, workers = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm, workers=workers)
     refuse_foreign_outputs(out_dir, run_outputs(compare), force=force, command="batch")
     workers = default_workers() if workers is None else workers
-    settings = _settings(mm_per_px, ipd_mm, fast)
-    skey = _settings_key(settings)
+    settings = run_settings(mm_per_px, ipd_mm, fast)
+    skey = settings_key(settings)
     cache = out_dir / _CACHE_DIR
     pool = _Pool(workers, compare=compare)
     try:
@@ -719,8 +726,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 # the scale the changes were read in: the before photo's (long.csv's calibration_source)
                 "_calibration_source": (base[0].get("calibration_source") or "") if base else "",
             }
-            if res["status"] in ("refused", "error"):
-                r["excluded"] = f"comparison {res['status']}: {row['messages']}"
+            if res["status"] in ("refused", "error"):  # its Reason, by code, for the console
+                comparison_left_out(r, res["status"], row["messages"])
             for m in res["rows"]:
                 col = change_column(str(m.get("metric")), str(m.get("side") or ""))
                 row[col] = m.get("change")

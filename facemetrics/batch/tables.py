@@ -13,12 +13,13 @@ from pathlib import Path
 from .._version import __version__
 from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
-from .discover import NO_TIME, NOT_MEASURED, OTHER, PhotoEntry, Reason, hours_between, parse_time
+from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_MEASURED, OTHER, PhotoEntry, Reason,
+                       hours_between, parse_time)
 # one treatment session of one subject and a treatment time as the instant it names: the one rule, in
-# facemetrics.timekeys (the decay claim keys its sessions by it too), under the names the batch and the store use
+# facemetrics.timekeys (the store, the regimen study and the decay claim key their sessions by it too, by its
+# public names), under the names the batch uses
 from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
-from ..timekeys import time_key as _time_key  # noqa: F401 (store.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 
@@ -212,6 +213,19 @@ def _left_out(r: dict, *why: str, added: bool = False) -> None:
     r["excluded"] = "; ".join(kept)
     r["_reasons"] = (*(r.get("_reasons") or ()), *(Reason(OTHER, w) for w in why)) if added else \
         tuple(Reason(OTHER, w) for w in why)
+
+
+def comparison_left_out(r: dict, status: str, messages: str) -> None:
+    """Leave a photo row out of the changes because its comparison was refused or failed (``status``
+    ``refused`` or ``error``; in place): its ``excluded`` ``"comparison refused: "`` and the comparison's
+    ``messages`` (joined with "; "), its ``_reasons`` that text as one
+    :class:`~facemetrics.batch.discover.Reason` of code
+    :data:`~facemetrics.batch.discover.COMPARISON_REFUSED` or
+    :data:`~facemetrics.batch.discover.COMPARISON_FAILED`, so that the console counts it by its code, as a
+    photo not measured is, never by the messages split at "; " (each message was counted as a reason of its
+    own, and no two photos' messages, which hold their measured angles and distances, were alike)."""
+    r["excluded"] = f"comparison {status}: {messages}"
+    r["_reasons"] = (Reason(COMPARISON_REFUSED if status == "refused" else COMPARISON_FAILED, r["excluded"]),)
 
 
 def _named(e: PhotoEntry, column: str) -> bool:

@@ -19,7 +19,11 @@ pixels. The loader asks these modules:
   libde265 through :mod:`ctypes`; :func:`bundled_library`);
 - :mod:`~facemetrics.integrity.heif`: the HEIF container's boxes: the coded images of the primary
   item (for :func:`hevc_errors`) and an impossible crop window (:func:`heif_crop_outside`);
-- :mod:`~facemetrics.integrity.result`: :class:`PixelCheck`, the pixel and JPEG checks' result.
+- :mod:`~facemetrics.integrity.result`: :class:`PixelCheck`, the pixel and JPEG checks' result;
+- :mod:`~facemetrics.integrity.container`: the file's structure before any pixel is decoded
+  (:func:`container_damage`: a PNG's chunks and CRCs, a WebP's RIFF sizes, a HEIF/AVIF's boxes and crop,
+  the strict JPEG pass; :func:`jpeg_truncated`: a JPEG's end marker and the least data its size needs),
+  each the loader's ``unreadable`` message or "".
 
 The public names are re-exported here (``from facemetrics.integrity import check_pixels``). A
 re-exported constant is a copy: to change one (a test's monkeypatch), set it in the module that
@@ -36,6 +40,8 @@ zero false alarms) and are reported on held-out seeds 0 and 2.
 from __future__ import annotations
 
 from facemetrics.integrity.coefficients import REPEAT_COEFF_LEVEL, REPEAT_COEFF_TOL, REPEAT_RUN, REPEAT_SHARED
+from facemetrics.integrity.container import (container_damage, isobmff_damage, jpeg_has_eoi, jpeg_scan_start,
+                                             jpeg_strict_damage, jpeg_truncated, png_damage, riff_damage)
 from facemetrics.integrity.colour import (CHROMA_EDGE_LINE, CHROMA_EDGE_LUMA_CORR, CHROMA_EDGE_SHARE,
                                           CHROMA_NOISE_BLOCKS, CHROMA_NOISE_FRACTION, CHROMA_NOISE_LEVELS,
                                           NOISY_PICTURE_FRACTION, SPECK_BLOCKS, SPECK_FRACTION, SPECK_LEVELS,
@@ -82,9 +88,17 @@ __all__ = [
     "WRONG_MCU_RUN",
     "bundled_library",
     "check_pixels",
+    "container_damage",
     "heif_crop_outside",
     "hevc_errors",
+    "isobmff_damage",
     "jpeg_dc_out_of_range",
+    "jpeg_has_eoi",
+    "jpeg_scan_start",
+    "jpeg_strict_damage",
+    "jpeg_truncated",
+    "png_damage",
+    "riff_damage",
     "webp_is_lossless",
     "vp8_ends_early",
     "vp8l_ends_early",
