@@ -12,6 +12,10 @@ whole process (wall, and CPU of the process and its children), modes alternated,
   (:func:`facemetrics.batch.workers._preload`).
 * ``spawn``: the worker process spawned (a new interpreter; what a process with threads, the app, gets).
 
+Commands (what shipped): ``facemetrics analyze`` of one photo and ``facemetrics compare`` of the sample pair,
+each a fresh process, with :data:`facemetrics.isolated.ISOLATE` (the photos measured in a worker process)
+against ``ISOLATE = False`` (in the command's process, the baseline), alternated, medians (``--commands``).
+
 Warm (the app: one worker kept alive and reused): in one process, the median per-photo time of
 ``analyze_photo`` in the process against the same call in a spawned worker that was started once
 (pickling the photo's analysis back included), and the worker's start-up (spawn to first result).
@@ -73,6 +77,32 @@ def cold_runs(photo: Path, repeats: int) -> dict:
     return {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
 
 
+def _command(isolate: str, *argv: str) -> None:
+    """``facemetrics ARGV`` in this process, with ``ISOLATE`` set (run by :func:`command_runs`)."""
+    from facemetrics import cli, isolated
+
+    isolated.ISOLATE = isolate == "1"
+    sys.argv = ["facemetrics", *argv]
+    code = cli.run()
+    assert code == 0, code
+
+
+def command_runs(argv: list[str], repeats: int, cwd: Path) -> dict:
+    """``{"inproc" / "worker": (wall s, cpu s)}``: medians over ``repeats`` alternated rounds."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
+    got = {"inproc": [], "worker": []}
+    for r in range(repeats):
+        for mode in (("inproc", "worker") if r % 2 == 0 else ("worker", "inproc")):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--command", "1" if mode == "worker" else "0", *argv],
+                           check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            wall = time.perf_counter() - t
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            got[mode].append((wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)))
+    return {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
+
+
 def warm_runs(photo: Path, repeats: int) -> dict:
     """In this process: per-photo ms in the process and in a kept-alive spawned worker; the worker's start-up."""
     os.environ["FACEMETRICS_WORKER_START"] = "spawn"
@@ -100,10 +130,17 @@ def warm_runs(photo: Path, repeats: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--commands", action="store_true", help="only the commands (analyze, compare)")
     ap.add_argument("--cold", nargs=2, metavar=("MODE", "PHOTO"), help=argparse.SUPPRESS)
+    if sys.argv[1:2] == ["--command"]:
+        _command(*sys.argv[2:])
+        return
     args = ap.parse_args()
     if args.cold:
         _cold(*args.cold)
+        return
+    if args.commands:
+        commands(args.repeats)
         return
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from _common import phone_photo
@@ -123,6 +160,27 @@ def main() -> None:
                   f"({warm['worker_ms'] / warm['own_ms']:4.2f}x); worker start-up to first result {warm['start_s']:.2f} s; "
                   f"analysis pickled {warm['pickled_mb']:.1f} MB")
             print(json.dumps({"photo": label, "cold": cold, "warm": warm}))
+
+
+def commands(repeats: int) -> None:
+    """The shipped commands, in a worker process against in process."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from _common import phone_photo
+
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {repeats}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        phone = phone_photo(tmp / "phone_12mp.jpg")
+        before, after = (str(ROOT / "sample_images" / f"astronaut_{x}.jpg") for x in ("before", "after"))
+        runs = {"analyze sample": ["analyze", before, "-o", "a.csv"],
+                "analyze phone 12 MP": ["analyze", str(phone), "-o", "b.csv"],
+                "analyze 2 samples": ["analyze", before, after, "-o", "c.csv"],
+                "compare samples": ["compare", before, after, "-o", "cmp"]}
+        for label, argv in runs.items():
+            got = command_runs(argv, repeats, tmp)
+            (w0, c0), (w1, c1) = got["inproc"], got["worker"]
+            print(f"{label:20s} wall {w0:5.2f} -> {w1:5.2f} s ({w1 / w0:4.2f}x)  cpu {c0:5.2f} -> {c1:5.2f} s "
+                  f"({c1 / c0:4.2f}x)")
 
 
 if __name__ == "__main__":
