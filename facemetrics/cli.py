@@ -327,7 +327,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     subject = (args.subject or "").strip() or None  # " Anna " is Anna, as batch and the study store read it
     rows: list[dict] = []
     written = 0  # rows in the table on disk (an interrupted write leaves the one before)
-    worker, crashed = Worker(), []  # each photo measured in a worker process: a native crash ends only that
+    worker, crashed = Worker(preload=False), []  # each photo measured in a worker process: a native crash ends only that
     try:
         for i, (path, label) in enumerate(photos, 1):
             result = _measure_isolated(worker, path, label, args, subject, crashed)
@@ -593,7 +593,7 @@ def _compare_isolated(args: argparse.Namespace, out: Path, photos: list):
     # a repeat that disagrees with the before photo is said by compare_photos itself, as the batch says it
     kwargs = dict(before_repeats=tuple(args.before_repeat or ()), after_repeats=tuple(args.after_repeat or ()),
                   mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
-    worker = Worker()
+    worker = Worker(preload=True)
     try:
         try:
             return worker.call(compare_task, args.before, args.after, retry=False, **kwargs)

@@ -67,15 +67,20 @@ class Worker:
     Face Mesh graph: the CLI), else spawned (the app), and keeps OpenCV's and BLAS's threads.  Calls from
     several threads (the app's sessions) are run one after the other, as the in-process Face Mesh graph
     runs them.  The worker ends with this process (``prctl`` and a watchdog, as the batch's workers).
+    ``preload``: before a fork, this process imports what the worker needs (:func:`facemetrics.batch.workers._preload`;
+    ``True``: the comparison too), so that the two processes share those imports (a command needs them itself
+    to read the result back); ``None``: nothing imported here for it.
     """
 
-    def __init__(self):
-        self._ex, self._lock, self.starts = None, threading.RLock(), 0
+    def __init__(self, preload: bool | None = None):
+        self._ex, self._lock, self.starts, self.preload = None, threading.RLock(), 0, preload
 
     def start(self) -> None:
         """Start the worker process now (it imports the analysis and builds its Face Mesh graph, ~1 s of CPU)."""
         with self._lock:
             if self._ex is None:
+                if self.preload is not None and _w._start_method(False) == "fork":
+                    _w._preload(self.preload)
                 self._ex = _w._executor(1, _w._start_method(False), one_thread=False)
                 self._ex.submit(_w._ready)  # the process starts now, not at the first photo
                 self.starts += 1
