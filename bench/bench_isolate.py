@@ -16,6 +16,10 @@ Commands (what shipped): ``facemetrics analyze`` of one photo and ``facemetrics 
 each a fresh process, with :data:`facemetrics.isolated.ISOLATE` (the photos measured in a worker process)
 against ``ISOLATE = False`` (in the command's process, the baseline), alternated, medians (``--commands``).
 
+Memory (``--memory``): the resident memory (VmRSS) of a process that imports what the app's server imports
+and measures the sample in itself, against the same process with a spawned worker that measured it, plus
+the worker's.
+
 Warm (the app: one worker kept alive and reused): in one process, the median per-photo time of
 ``analyze_photo`` in the process against the same call in a spawned worker that was started once
 (pickling the photo's analysis back included), and the worker's start-up (spawn to first result).
@@ -77,6 +81,44 @@ def cold_runs(photo: Path, repeats: int) -> dict:
     return {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
 
 
+def _rss_mb(pid="self") -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) / 1024 for line in f if line.startswith("VmRSS"))
+
+
+def _memory(mode: str) -> None:
+    """One ``--memory`` process: the sample measured here (``inproc``) or in a spawned worker."""
+    import multiprocessing as mp
+
+    import importlib
+
+    for name in ("facemetrics.compare", "facemetrics.plots"):  # what the app's server imports anyway
+        importlib.import_module(name)
+    from facemetrics.analyze import analyze_photo
+    from facemetrics.isolated import Worker, analyze_task
+
+    photo = str(ROOT / "sample_images" / "astronaut_before.jpg")
+    if mode == "inproc":
+        analyze_photo(photo)
+        print(json.dumps({"own": _rss_mb(), "worker": 0.0}))
+        return
+    os.environ["FACEMETRICS_WORKER_START"] = "spawn"  # as in the app's server (threads: no fork)
+    w = Worker()
+    w.call(analyze_task, photo)
+    print(json.dumps({"own": _rss_mb(), "worker": sum(_rss_mb(k.pid) for k in mp.active_children())}))
+    w.close()
+
+
+def memory() -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
+    for mode in ("inproc", "worker"):
+        out = subprocess.run([sys.executable, __file__, "--memory-one", mode], check=True, env=env,
+                             capture_output=True, text=True).stdout
+        got = json.loads(out.strip().splitlines()[-1])
+        print(f"memory {mode:7s} this process {got['own']:4.0f} MB + worker {got['worker']:4.0f} MB "
+              f"= {got['own'] + got['worker']:4.0f} MB")
+
+
 def _command(isolate: str, *argv: str) -> None:
     """``facemetrics ARGV`` in this process, with ``ISOLATE`` set (run by :func:`command_runs`)."""
     from facemetrics import cli, isolated
@@ -134,6 +176,12 @@ def main() -> None:
     ap.add_argument("--cold", nargs=2, metavar=("MODE", "PHOTO"), help=argparse.SUPPRESS)
     if sys.argv[1:2] == ["--command"]:
         _command(*sys.argv[2:])
+        return
+    if sys.argv[1:2] == ["--memory-one"]:
+        _memory(sys.argv[2])
+        return
+    if sys.argv[1:2] == ["--memory"]:
+        memory()
         return
     args = ap.parse_args()
     if args.cold:
