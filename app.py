@@ -6,7 +6,8 @@ and :func:`facemetrics.decay.analyze_series`; this file only lays out
 widgets, tables, images and download buttons.
 
 Privacy: uploaded photos are read into memory (Streamlit keeps them for the
-session), analysed in this process and never written to disk or sent
+session), measured in the app's worker process on this machine (:func:`photo_worker`: the bytes go
+through a pipe between the two processes) and never written to disk or sent
 anywhere; ``.streamlit/config.toml`` binds the server to ``localhost`` (not
 reachable from the network, and no look-up of the machine's external IP at
 start-up) and turns Streamlit's usage statistics off.  It also turns the file
@@ -14,10 +15,16 @@ watcher off: a facemetrics changed on disk was reloaded under running sessions,
 whose kept analyses then failed the new classes' checks (:func:`safe_compare`
 says so if it happens all the same, never a traceback).
 
-Caching: the Face Mesh graph is a process-wide singleton behind a lock in
-:mod:`facemetrics.landmarks`; :func:`warm_up` starts building it in a
-background thread when the page is first shown, and :func:`face_mesh` makes
-sure it is built before the first analysis (both ``st.cache_resource``, once
+A native crash (docs/robustness.md, 'A native crash in analyze, compare and the app'): every
+photo is measured in one worker process of the server (:func:`photo_worker`,
+:class:`facemetrics.isolated.Worker`), so that a photo that crashes the face finder (SIGSEGV or
+SIGABRT in MediaPipe or OpenCV) ends that process, never the server: the photo is an ``error``
+analysis naming the crash (:func:`measure`), the page says so (:func:`show_crashes`), every other
+result of every session stays, and the next photo is measured in a new worker.
+
+Caching: :func:`warm_up` starts the worker process (it imports the analysis and builds its Face
+Mesh graph) in a background thread when the page is first shown, and :func:`face_mesh` makes
+sure it was started before the first analysis (both ``st.cache_resource``, once
 per process).  Everything derived from a user's photos (analyses,
 thumbnails, overlays, comparisons, timelines) is kept in that user's
 ``st.session_state`` only (:func:`session_memo`), keyed by the photos'
@@ -185,29 +192,33 @@ def md_message(text) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def face_mesh() -> bool:
-    """Build (once per process) the Face Mesh graph shared by all sessions.
+def photo_worker():
+    """The server's one worker process that measures every photo (:class:`facemetrics.isolated.Worker`: shared by
+    all sessions, one photo at a time, as the Face Mesh graph is; started by :func:`warm_up`, started again
+    after a crash)."""
+    from facemetrics.isolated import Worker
 
-    The graph itself lives in :mod:`facemetrics.landmarks` (one per process,
-    calls serialised by a lock, so it is safe across Streamlit's session
-    threads); this only makes the one-time build explicit (:func:`warm_up` starts it when the page
-    is first shown).
-    """
+    return Worker()
+
+
+def face_mesh() -> bool:
+    """Make sure the worker process with its Face Mesh graph was started (:func:`warm_up` starts it when the page
+    is first shown); the first photo then waits only for what is left of its start-up."""
     after_warm_up()
-    face_mesh_graph()
+    photo_worker().start()
     return True
 
 
 @st.cache_resource(show_spinner=False)
 def warm_up() -> threading.Thread:
     """Start, once per process when the page is first shown, what the first upload would otherwise
-    wait for: MediaPipe's import and the Face Mesh graph (about 1 s), and the imports of the
-    comparison and its figure.  Runs in a background thread that holds nothing of any user;
-    :func:`face_mesh` waits for the graph if it is still being built."""
+    wait for: the worker process that measures photos (:func:`photo_worker`: MediaPipe's import and the
+    Face Mesh graph there, 1-4 s), and the imports of the comparison and its figure here.  Runs in a
+    background thread that holds nothing of any user."""
     def run() -> None:
         for _ in range(2):  # a second try: a cold start once failed the build (CI, 2026-12-03)
             try:
-                face_mesh_graph()
+                photo_worker().start()
                 import facemetrics.compare  # noqa: F401
                 import facemetrics.plots  # noqa: F401
                 import matplotlib.backends.backend_agg  # noqa: F401
@@ -226,13 +237,6 @@ def after_warm_up() -> None:
     """Wait for :func:`warm_up`'s thread (at once when it is done), so that no module is imported by
     it and by a script thread at the same time."""
     warm_up().join()
-
-
-def face_mesh_graph() -> None:
-    """Build the process-wide Face Mesh graph of :mod:`facemetrics.landmarks` (a no-op once built)."""
-    from facemetrics.landmarks import detect_landmarks
-
-    detect_landmarks(np.zeros((64, 64, 3), np.uint8))
 
 
 #: session_state key of the per-session memo (see :func:`session_memo`)
@@ -277,10 +281,36 @@ def prune_memo(current: set[str]) -> None:
 
 
 def analyse(data: bytes, name: str, sha: str | None = None) -> fm.PhotoAnalysis:
-    """:func:`facemetrics.analyze_photo` of a photo's bytes (memoised per session on content + label)."""
+    """:func:`facemetrics.analyze_photo` of a photo's bytes in the worker process (:func:`measure`; memoised per
+    session on content + label, a crash too: the page does not crash the worker again on every re-run)."""
     sha = sha or hashlib.sha256(data).hexdigest()
     after_warm_up()
-    return session_memo("analysis", (sha, name), lambda: fm.analyze_photo(data, name=name))
+    return session_memo("analysis", (sha, name), lambda: measure(data, name))
+
+
+#: what to do after a photo crashed the face finder (:data:`facemetrics.isolated.MSG_PHOTO_CRASHED`)
+APP_AGAIN = "upload that file instead: your other photos and results are kept"
+
+
+def measure(data: bytes, name: str) -> fm.PhotoAnalysis:
+    """:func:`facemetrics.analyze_photo` of ``data`` in :func:`photo_worker`'s process; a photo whose measuring
+    ended that process twice (a native crash) is an ``error`` analysis saying so, and the server goes on."""
+    from facemetrics.isolated import NativeCrash, analyze_task, crashed_analysis
+
+    try:
+        return photo_worker().call(analyze_task, data, name=name)
+    except NativeCrash as exc:
+        print(f"facemetrics app: {name} crashed the face finder ({exc.how}, twice)", file=sys.stderr)
+        return crashed_analysis(name, exc.how, APP_AGAIN)
+
+
+def show_crashes(analyses: list[fm.PhotoAnalysis]) -> None:
+    """An error box on the page for each photo that crashed the face finder (its card says it too)."""
+    from facemetrics.isolated import CRASHED
+
+    for a in analyses:
+        if a.status == "error" and CRASHED in str(a.error):
+            st.error(md(a.error), icon=":material/error:")
 
 
 def thumbnail(sha: str, analysis: fm.PhotoAnalysis, side: int = 360) -> np.ndarray:
@@ -2221,6 +2251,7 @@ def main() -> None:
     tabs = st.tabs(["Before / after", "Timeline"])
     with status_box:
         analyses = analyse_all(files)
+        show_crashes(analyses)
     editor_first = bool(st.session_state.get(EDITOR_FIRST_KEY))
     out: dict[str, bytes] = {"photos.csv": csv_bytes(rows_frame([a.to_row() for a in analyses]))}
     by_name = {a.name: a for a in analyses}

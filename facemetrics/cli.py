@@ -306,8 +306,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for folder in (args.overlays, args.geometry):
         if folder:
             check_output(folder, folder=True)
-    from .analyze import analyze_photo
     from .export import write_json, write_png, write_rows_csv
+    from .isolated import MSG_PHOTO_CRASHED, Worker
     from .overlay import photo_overlay
     from .schema import PHOTO_COLUMNS
 
@@ -327,10 +327,10 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     subject = (args.subject or "").strip() or None  # " Anna " is Anna, as batch and the study store read it
     rows: list[dict] = []
     written = 0  # rows in the table on disk (an interrupted write leaves the one before)
+    worker, crashed = Worker(preload=False), []  # each photo measured in a worker process: a native crash ends only that
     try:
         for i, (path, label) in enumerate(photos, 1):
-            result = analyze_photo(path, subject=subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
-                                   name=label)
+            result = _measure_isolated(worker, path, label, args, subject, crashed)
             row = result.to_row()
             notes = []  # a file that cannot be written is this photo's warning, never the end of the run
             if args.overlays and result.ok:
@@ -366,11 +366,33 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         print(f"\nfacemetrics analyze: interrupted after {written} of {len(photos)} photos; {kept}. "
               "`analyze` does not resume: run it again to measure every photo", file=sys.stderr)
         return 130
+    finally:
+        worker.close()
     n_ok = sum(r["status"] == "ok" for r in rows)
     from .batch.discover import skipped_note
 
     print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}{skipped_note(args.photos)}")
-    return 0
+    for name, how in crashed:  # the row says it too; said last, where it is seen, with a non-zero exit
+        print("facemetrics analyze: " + MSG_PHOTO_CRASHED.format(name=name, how=how, again=ANALYZE_AGAIN),
+              file=sys.stderr)
+    return 1 if crashed else 0
+
+
+#: what to do after a photo crashed the face finder in ``analyze`` (:data:`facemetrics.isolated.MSG_PHOTO_CRASHED`)
+ANALYZE_AGAIN = "run analyze on it again (the other photos' rows are in the table)"
+
+
+def _measure_isolated(worker, path, label: str, args: argparse.Namespace, subject, crashed: list):
+    """:func:`facemetrics.analyze_photo` of one photo in ``worker``'s process; a photo whose measuring ends that
+    process twice (a native crash) gets its ``error`` analysis, and ``(label, how)`` is added to ``crashed``."""
+    from .isolated import NativeCrash, analyze_task, crashed_analysis
+
+    try:
+        return worker.call(analyze_task, path, subject=subject, mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm,
+                           name=label)
+    except NativeCrash as exc:
+        crashed.append((label, exc.how))
+        return crashed_analysis(label, exc.how, ANALYZE_AGAIN, subject=subject)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -537,17 +559,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
     # a user's own comparison.csv / overlay.png / aligned_after.png (an input photo too): named, never replaced
     refuse_foreign_outputs(out, _COMPARE_OUTPUTS, force=args.force, command="compare")
-    from .compare import compare_photos
     from .plots import comparison_overlay
     from .report import summary_lines
     from .export import write_csv, write_png
 
-    # a repeat that disagrees with the before photo is said by compare_photos itself, as the batch says it
-    c = compare_photos(args.before, args.after, before_repeats=args.before_repeat or (),
-                       after_repeats=args.after_repeat or (), mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
+    c = _compare_isolated(args, out, photos)
     unread = [f"cannot read the {label} photo: {x.error}" for label, x in (("before", c.before), ("after", c.after))
               if loader_failed(x)]
-    photos = [args.before, args.after, *(args.before_repeat or ()), *(args.after_repeat or ())]
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
     write_csv(c.to_csv_frame(before_photo=legible(args.before), after_photo=legible(args.after)), out / "comparison.csv")
@@ -561,6 +580,42 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     print(f"wrote {', '.join(written)} to {out}{earlier}")
     return 1 if c.status == "refused" else 0
+
+
+def _compare_isolated(args: argparse.Namespace, out: Path, photos: list):
+    """:func:`facemetrics.compare.compare_photos` of the command's photos in a worker process.  When it ends that
+    process (a native crash), each photo is measured on its own there to name the one that crashes, else the
+    comparison runs once more: a second crash is a :class:`UsageError` naming the photo (or the comparison),
+    and an earlier run's outputs in ``out`` are removed, as for a photo that cannot be read."""
+    from .isolated import (MSG_COMPARISON_CRASHED, MSG_PHOTO_CRASHED, NativeCrash, Worker, analyze_task,
+                           compare_task)
+
+    # a repeat that disagrees with the before photo is said by compare_photos itself, as the batch says it
+    kwargs = dict(before_repeats=tuple(args.before_repeat or ()), after_repeats=tuple(args.after_repeat or ()),
+                  mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm)
+    worker = Worker(preload=True)
+    try:
+        try:
+            return worker.call(compare_task, args.before, args.after, retry=False, **kwargs)
+        except NativeCrash:
+            pass
+        for photo in dict.fromkeys(photos):  # each on its own: the one that crashes again is named
+            try:
+                worker.call(analyze_task, photo, retry=False)
+            except NativeCrash as exc:
+                raise UsageError(MSG_PHOTO_CRASHED.format(name=legible(photo), how=exc.how, again=COMPARE_AGAIN)
+                                 + _remove_earlier(out, _COMPARE_OUTPUTS, photos)) from None
+        try:
+            return worker.call(compare_task, args.before, args.after, retry=False, **kwargs)
+        except NativeCrash as exc:
+            raise UsageError(MSG_COMPARISON_CRASHED.format(after=legible(args.after), before=legible(args.before),
+                                                           how=exc.how) + _remove_earlier(out, _COMPARE_OUTPUTS, photos)) from None
+    finally:
+        worker.close()
+
+
+#: what to do after a photo crashed the face finder in ``compare`` (:data:`facemetrics.isolated.MSG_PHOTO_CRASHED`)
+COMPARE_AGAIN = "compare again; nothing written"
 
 
 # ---- study: the persistent store (facemetrics.store) ------------------------
@@ -1033,7 +1088,12 @@ def _add_analyze(sub) -> None:
                                    "letter case, or is too long for file systems (over "
                                    f"{_MAX_OUTPUT_NAME_BYTES} bytes with its suffix; then cut), gets '~' and "
                                    f"{_NAME_HASH_HEX} hex digits of the SHA-256 of the photo's path before its "
-                                   "extension.")
+                                   "extension.",
+                       epilog="Exit status: 0 when every photo has its row (one that cannot be measured too: its "
+                              "status and error say why); 1 when a photo crashed the face finder (its measuring "
+                              "ended the worker process twice by a native crash): its row is an error, the other "
+                              "photos are measured, and stderr names it; 2 when no photo was found or an option "
+                              "or output is invalid; 130 when interrupted.")
     a.add_argument("photos", nargs="+", help="photo files or folders (searched recursively)")
     a.add_argument("-o", "--output", default="photos.csv", help="CSV to write (default: photos.csv)")
     a.add_argument("--overlays", metavar="DIR", help="write an overlay PNG per photo here (PHOTO_overlay.png)")
@@ -1127,7 +1187,8 @@ def _add_compare(sub) -> None:
                               "comparison was refused (a photo without a measurable face, a head pose or upper "
                               "face too different: comparison.csv is written, every row 'refused', and the "
                               "messages say why); 2 when the before or after photo cannot be read (missing, not "
-                              "an image, truncated, too large, too small to hold a face) or an option is invalid: one line on stderr, "
+                              "an image, truncated, too large, too small to hold a face), a photo crashed the face finder (its process "
+                              "ended twice by a native crash: it is measured in a worker process) or an option is invalid: one line on stderr, "
                               "nothing written (the comparison.csv, overlay.png and aligned_after.png of an earlier run "
                               "in DIR are removed, so that none is read as this pair's; so are an earlier run's "
                               "overlay.png and aligned_after.png when the photos could not be aligned); 130 when "

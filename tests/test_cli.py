@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from conftest import fed_fifo
+from facemetrics import isolated
 from facemetrics.batch import LONG_COLUMNS
 from facemetrics.cli import main
 from facemetrics.ledger import LEDGER_NAME
@@ -698,6 +699,7 @@ def test_ctrl_c_during_analyze_says_what_was_written(tmp_path, monkeypatch, caps
         return PhotoAnalysis(None, name, status="no_face", error=f"{name}: no face found")
 
     monkeypatch.setattr(facemetrics.analyze, "analyze_photo", fake)
+    monkeypatch.setattr(isolated, "ISOLATE", False)  # the stand-in runs in this process, not in a worker
     photos = [str(SAMPLES / n) for n in ("astronaut_before.jpg", "astronaut_after.jpg", "PROVENANCE.md")]
     assert main(["analyze", *photos, "-o", str(tmp_path / "p.csv")]) == 130
     err = capsys.readouterr().err
@@ -712,6 +714,7 @@ def test_ctrl_c_elsewhere_does_not_promise_a_resume(tmp_path, monkeypatch, capsy
         raise KeyboardInterrupt
 
     monkeypatch.setattr(facemetrics.compare, "compare_photos", stop)
+    monkeypatch.setattr(isolated, "ISOLATE", False)  # the stand-in runs in this process, not in a worker
     assert main(["compare", "a.jpg", "b.jpg", "-o", str(tmp_path / "c")]) == 130
     err = capsys.readouterr().err
     assert "interrupted" in err and "resume" not in err, err
@@ -1027,6 +1030,7 @@ def test_analyze_strips_the_subject_as_batch_does(tmp_path, monkeypatch):
         raise FacemetricsError("stop after the first photo")
 
     monkeypatch.setattr(facemetrics.analyze, "analyze_photo", measure)
+    monkeypatch.setattr(isolated, "ISOLATE", False)  # the stand-in runs in this process, not in a worker
     photo = SAMPLES / "astronaut_before.jpg"
     for given in (" Anna ", "   "):
         assert main(["analyze", str(photo), "-o", str(tmp_path / "t.csv"), "--subject", given]) == 2

@@ -71,8 +71,11 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, name="facemetrics-parent-watchdog", daemon=True).start()
 
 
-def _worker_init(parent_pid: int | None = None) -> None:
+def _worker_init(parent_pid: int | None = None, one_thread: bool = True) -> None:
     """Process-pool initializer: exit with the parent, quiet logs, build the Face Mesh once.
+
+    ``one_thread``: one BLAS and one OpenCV thread (the batch's workers, which share the cores); False
+    for the one worker of a single photo (:mod:`facemetrics.isolated`), which has them to itself.
 
     A worker started by ``fork`` (:func:`_start_method`) arrives with its parent's modules
     imported (:func:`_preload`), and with its signal handlers and memo: SIGTERM is set back to
@@ -95,10 +98,10 @@ def _worker_init(parent_pid: int | None = None) -> None:
 
     from ..landmarks import detect_landmarks
 
-    # the workers already use every core: one BLAS and one OpenCV thread each (more only wait
-    # for each other; bench/bench_batch.py)
-    threadpool_limits(limits=1, user_api="blas")
-    cv2.setNumThreads(1)
+    if one_thread:  # the workers already use every core: one BLAS and one OpenCV thread each (more only
+        # wait for each other; bench/bench_batch.py)
+        threadpool_limits(limits=1, user_api="blas")
+        cv2.setNumThreads(1)
     detect_landmarks(np.zeros((64, 64, 3), np.uint8))
 
 
@@ -380,11 +383,12 @@ def _start_method(compare: bool) -> str:
     return "fork" if _fork_is_safe()[0] else "spawn"
 
 
-def _executor(workers: int, method: str = "spawn"):
+def _executor(workers: int, method: str = "spawn", one_thread: bool = True):
+    """A process pool of ``workers`` worker processes started by ``method`` (:func:`_worker_init`'s ``one_thread``)."""
     import multiprocessing as mp
 
     return ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method), initializer=_worker_init,
-                               initargs=(os.getpid(),))
+                               initargs=(os.getpid(), one_thread))
 
 
 def _forget_exit_wakeup(manager: threading.Thread | None) -> None:

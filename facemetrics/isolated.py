@@ -1,0 +1,152 @@
+"""One call at a time in a kept-alive worker process, so that a native crash of the face finder (SIGABRT or
+SIGSEGV inside MediaPipe or OpenCV: no Python exception) ends the worker, never the caller.
+
+The edges use it: ``facemetrics analyze`` and ``compare`` (one worker for the command) and the app (one
+worker for the server, started lazily, started again after a crash).  The library calls
+(:func:`facemetrics.analyze_photo`, :func:`facemetrics.compare.compare_photos`) stay in-process and pure;
+the batch has its own pool (:mod:`facemetrics.batch.workers`), whose process start, exit-code reading and
+test hook this module reuses.  Cost measured in docs/robustness.md, 'A native crash in analyze, compare and
+the app'.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Callable
+
+from .batch import workers as _w
+
+#: the environment variables of the test-only crash hook, forwarded to the worker with each call (a worker
+#: started before a test set them sees them too); unset for a user
+_HOOK_ENV = (_w.TEST_CRASH_ENV, _w.TEST_CRASH_ENV + "_ONCE")
+
+#: the words every crash message has (the app finds its crash analyses by them)
+CRASHED = "crashed the face finder"
+
+#: what a photo's ``error`` says when measuring it ended the worker process twice (``{name}``: its name,
+#: ``{how}``: "SIGSEGV", ...; ``{again}``: what to run again)
+MSG_PHOTO_CRASHED = ("{name}: the photo crashed the face finder (the process measuring it ended with {how}, twice); "
+                     "not measured. Re-save it as PNG or JPEG (open it in an image editor and export it) and "
+                     "{again}")
+
+#: what ``compare`` says when the comparison itself (each photo measured on its own) ended the worker twice
+MSG_COMPARISON_CRASHED = ("comparing {after} with {before} crashed the face finder (the process ended with {how}, "
+                          "twice; each photo on its own was measured); no changes, nothing written. Re-save these "
+                          "photos as PNG or JPEG and compare again")
+
+#: run every :meth:`Worker.call` in a worker process (False: in this process, unprotected; the benches'
+#: baseline, bench/bench_isolate.py)
+ISOLATE = True
+
+
+class NativeCrash(Exception):
+    """A call ended its worker process twice (once more in a new worker): ``how`` is "SIGSEGV", "SIGABRT", ..."""
+
+    def __init__(self, how: str):
+        super().__init__(f"the worker process ended with {how}")
+        self.how = how
+
+
+def _call(env: dict, fn: Callable, args: tuple, kwargs: dict):
+    """In the worker: the caller's test-hook variables set (or unset), then ``fn(*args, **kwargs)``."""
+    for k, v in env.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+    return fn(*args, **kwargs)
+
+
+class Worker:
+    """A worker process (started at the first call or by :meth:`start`) that runs one call at a time.
+
+    :meth:`call` runs ``fn(*args, **kwargs)`` there and returns its result (pickled back); when the call
+    ends the process (a native crash), it runs once more in a new worker process, and a second crash raises
+    :class:`NativeCrash`.  The worker is forked where that is safe (a process with no other thread and no
+    Face Mesh graph: the CLI), else spawned (the app), and keeps OpenCV's and BLAS's threads.  Calls from
+    several threads (the app's sessions) are run one after the other, as the in-process Face Mesh graph
+    runs them.  The worker ends with this process (``prctl`` and a watchdog, as the batch's workers).
+    ``preload``: before a fork, this process imports what the worker needs (:func:`facemetrics.batch.workers._preload`;
+    ``True``: the comparison too), so that the two processes share those imports (a command needs them itself
+    to read the result back); ``None``: nothing imported here for it.
+    """
+
+    def __init__(self, preload: bool | None = None):
+        self._ex, self._lock, self.starts, self.preload = None, threading.RLock(), 0, preload
+
+    def start(self) -> None:
+        """Start the worker process now (it imports the analysis and builds its Face Mesh graph, ~1 s of CPU)."""
+        with self._lock:
+            if self._ex is None:
+                if self.preload is not None and _w._start_method(False) == "fork":
+                    _w._preload(self.preload)
+                self._ex = _w._executor(1, _w._start_method(False), one_thread=False)
+                self._ex.submit(_w._ready)  # the process starts now, not at the first photo
+                self.starts += 1
+
+    def _once(self, fn: Callable, args: tuple, kwargs: dict):
+        """``(True, result)``, or ``(False, how)`` after the call ended the worker process (then gone)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        self.start()
+        env = {k: os.environ.get(k) for k in _HOOK_ENV}
+        fut = self._ex.submit(_call, env, fn, args, kwargs)
+        procs = list((getattr(self._ex, "_processes", None) or {}).values())
+        try:
+            return True, fut.result()
+        except BrokenProcessPool:
+            how = _w._signal_name(_w._exit_code(procs))
+            _w._end_executor(self._ex, wait=True)
+            self._ex = None
+            return False, how
+
+    def call(self, fn: Callable, *args, retry: bool = True, **kwargs):
+        """``fn(*args, **kwargs)`` in the worker process (``fn`` importable by name); :class:`NativeCrash` when it
+        ended the process twice (``retry=False``: once)."""
+        if not ISOLATE:
+            return fn(*args, **kwargs)
+        with self._lock:
+            ok, res = self._once(fn, args, kwargs)
+            if not ok and retry:
+                ok, res = self._once(fn, args, kwargs)
+            if not ok:
+                raise NativeCrash(res)
+            return res
+
+    def close(self) -> None:
+        """End the worker process (terminated: its orderly exit takes about a second)."""
+        with self._lock:
+            if self._ex is not None:
+                _w._end_executor(self._ex)
+                self._ex = None
+
+
+def analyze_task(source, *, name: str | None = None, **kwargs):
+    """:func:`facemetrics.analyze_photo` of ``source`` (a path or the photo's bytes), in a worker; the test
+    hook's ``measure`` stage is checked first, for the file's name (``name`` for bytes)."""
+    from .analyze import analyze_photo
+
+    _w._test_crash("measure", os.path.basename(str(source)) if isinstance(source, (str, os.PathLike)) else str(name))
+    return analyze_photo(source, name=name, **kwargs)
+
+
+def compare_task(before, after, **kwargs):
+    """:func:`facemetrics.compare.compare_photos` in a worker; the test hook's ``measure`` stage is checked
+    for each photo given by path (as its file name), then the ``compare`` stage for the after photo."""
+    from .compare import compare_photos
+
+    paths = [before, after, *kwargs.get("before_repeats", ()), *kwargs.get("after_repeats", ())]
+    for p in paths:
+        if isinstance(p, (str, os.PathLike)):
+            _w._test_crash("measure", os.path.basename(str(p)))
+    _w._test_crash("compare", os.path.basename(str(after)))
+    return compare_photos(before, after, **kwargs)
+
+
+def crashed_analysis(name: str, how: str, again: str, subject: str | None = None):
+    """The ``error`` :class:`~facemetrics.analyze.PhotoAnalysis` of a photo whose measuring crashed twice."""
+    from .analyze import PhotoAnalysis
+
+    return PhotoAnalysis(None, name, status="error", subject=subject,
+                         error=MSG_PHOTO_CRASHED.format(name=name, how=how, again=again))

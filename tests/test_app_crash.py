@@ -1,0 +1,61 @@
+"""A photo that crashes the face finder natively (SIGSEGV / SIGABRT in MediaPipe or OpenCV) ends the app's worker
+process, never the server: the page names the photo and what to try, every earlier result stays, and the next
+photo is measured (docs/robustness.md, 'A native crash in analyze, compare and the app').  The crash is made by
+the test-only hook ``FACEMETRICS_TEST_NATIVE_CRASH`` (:func:`facemetrics.batch.workers._test_crash`)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from facemetrics.batch.workers import TEST_CRASH_ENV
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+HEADLINE = re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")
+
+
+def _headline(at: AppTest) -> str | None:
+    return next((str(e.value) for e in at.subheader if HEADLINE.match(str(e.value))), None)
+
+
+def _analyses(at: AppTest) -> dict:
+    return {k[1][1]: v for k, v in at.session_state["_facemetrics_memo"].items() if k[0] == "analysis"}
+
+
+def test_a_photo_that_crashes_the_face_finder_leaves_the_page_and_its_results(monkeypatch):
+    """A pair compared; then a third photo that crashes (SIGSEGV, both tries): the page says which photo crashed
+    and what to try, the pair's headline is still shown; then a fourth photo is measured (a new worker)."""
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    after = (SAMPLES / "astronaut_after.jpg").read_bytes()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    pair = [("before.jpg", before, "image/jpeg"), ("after.jpg", after, "image/jpeg")]
+    at.file_uploader[0].set_value(pair)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    headline = _headline(at)
+    assert headline is not None
+
+    monkeypatch.setenv(TEST_CRASH_ENV, "measure:segv:crash.jpg")
+    at.file_uploader[0].set_value(pair + [("crash.jpg", before + b"\0", "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value).replace("\\", "") for e in at.error]  # as shown (Markdown escapes removed)
+    said = [e for e in errors if "crash.jpg" in e and "crashed the face finder" in e]
+    assert said and "SIGSEGV" in said[0] and "PNG or JPEG" in said[0], errors
+    assert _headline(at) == headline  # the earlier result is still on the page
+    got = _analyses(at)
+    assert got["crash.jpg"].status == "error" and got["before.jpg"].ok and got["after.jpg"].ok
+
+    monkeypatch.delenv(TEST_CRASH_ENV)
+    at.file_uploader[0].set_value(pair + [("later.jpg", after + b"\0", "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _analyses(at)["later.jpg"].ok
+    assert not [e for e in (str(x.value) for x in at.error) if "crashed" in e]
