@@ -506,15 +506,11 @@ def contrast_side_levels(image: np.ndarray, points: np.ndarray, frame: Frame, si
 
     Parameters
     ----------
-    image : ndarray, shape (H, W, 3) uint8 RGB, or (H, W) float luminance
-        RGB images are read in their green channel, as the contrast is.
-    points : ndarray, shape (478, 2+)
-        Face Mesh landmarks ``(x, y[, z])`` px of ``image``.
-    frame : Frame
-    side : {"right", "left"}
-        The subject's side.
-    line_px : ndarray, shape (K, 2)
-        The fold line ``(x, y)`` px of ``image``.
+    image, points, frame, side, line_px
+        As :func:`score_fold_line`'s: the photo, shape (H, W, 3) uint8 RGB (read in its green channel, as the
+        contrast is) or (H, W) float luminance; Face Mesh landmarks ``(x, y[, z])`` px of it, shape (478, 2+);
+        its levelled frame; the subject's side, ``"right"`` or ``"left"``; the fold line ``(x, y)`` px,
+        shape (K, 2).
 
     Returns
     -------

@@ -311,14 +311,9 @@ def skin_shading(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_m
 
     Parameters
     ----------
-    image : ndarray, shape (H, W, 3), uint8
-        RGB photo.
-    points : ndarray, shape (478, 2+)
-        Landmarks ``(x, y)`` px of ``image``.
-    mm_per_px : float
-        Scale of ``image``, mm per px.
-    grid_mm : float, optional
-        Pixel size (mm) to read it at, as in :func:`skin_texture`.
+    image, points, mm_per_px, grid_mm
+        As :func:`skin_texture`'s: RGB uint8 photo, shape (H, W, 3); landmarks ``(x, y)`` px of it, shape
+        (478, 2+); its scale, mm per px; the read grid's pixel size, mm (optional).
 
     Returns
     -------
@@ -346,14 +341,9 @@ def skin_edges(image: np.ndarray, points: np.ndarray, mm_per_px: float, grid_mm:
 
     Parameters
     ----------
-    image : ndarray, shape (H, W, 3), uint8
-        RGB photo.
-    points : ndarray, shape (478, 2+)
-        Landmarks ``(x, y)`` px of ``image``.
-    mm_per_px : float
-        Scale of ``image``, mm per px.
-    grid_mm : float, optional
-        Pixel size (mm) to read it at, as in :func:`skin_texture`.
+    image, points, mm_per_px, grid_mm
+        As :func:`skin_texture`'s: RGB uint8 photo, shape (H, W, 3); landmarks ``(x, y)`` px of it, shape
+        (478, 2+); its scale, mm per px; the read grid's pixel size, mm (optional).
 
     Returns
     -------
@@ -449,12 +439,9 @@ def local_contrast(image: np.ndarray, points: np.ndarray, mm_per_px: float,
 
     Parameters
     ----------
-    image : ndarray, shape (H, W, 3), uint8
-        RGB photo.
-    points : ndarray, shape (478, 2+)
-        Landmarks ``(x, y)`` px of ``image``.
-    mm_per_px : float
-        Scale of ``image``, mm per px.
+    image, points, mm_per_px
+        As :func:`skin_texture`'s: RGB uint8 photo, shape (H, W, 3); landmarks ``(x, y)`` px of it, shape
+        (478, 2+); its scale, mm per px.
     grid_mm : float, optional
         Pixel size (mm) to read it at, as in :func:`skin_texture`: a pair of photos is read on one grid
         (:func:`read_grid_mm`), so a coarse photo and a fine one go through the same band-pass on the same

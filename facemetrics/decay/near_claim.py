@@ -347,8 +347,7 @@ def photo_time_bins(t, groups=None, *, ratio: float | None = None, offset: float
     t = np.asarray(t, dtype=float)
     ratio = MISFIT_BIN_RATIO if ratio is None else float(ratio)
     offset = MISFIT_BIN_OFFSET_H if offset is None else float(offset)
-    g = (np.zeros(t.size, dtype=int) if groups is None
-         else np.unique(np.asarray(groups).astype(str), return_inverse=True)[1].reshape(-1))
+    g = _group_codes(groups, t.size)
     times, first = np.unique(t, return_inverse=True)
     first = first.reshape(-1)
     # bins as runs of consecutive distinct times: [start, stop) indices into ``times``, with their sessions
@@ -400,6 +399,64 @@ def times_merged(t, groups=None, *, ratio: float | None = None) -> bool:
         return False
     bins = photo_time_bins(t, groups, ratio=ratio)
     return any(np.unique(t[bins == b]).size > 1 for b in np.unique(bins))
+
+
+def _group_codes(groups, n: int) -> np.ndarray:
+    """Each photo's subject or session as an integer code.
+
+    Parameters
+    ----------
+    groups : array_like, shape (n,), or None
+        Any labels (compared as text); None: one group.
+    n : int
+        The number of photos (used when ``groups`` is None).
+
+    Returns
+    -------
+    numpy.ndarray of int, shape (n,)
+        0, 1, ... in the labels' sorted text order (all 0 without labels).
+    """
+    if groups is None:
+        return np.zeros(n, dtype=int)
+    return np.unique(np.asarray(groups).astype(str), return_inverse=True)[1].reshape(-1)
+
+
+def _replicate_curves(t: np.ndarray, boot: np.ndarray) -> np.ndarray:
+    """Each bootstrap replicate's refitted decay curve at the photo times.
+
+    Parameters
+    ----------
+    t : numpy.ndarray, shape (n,)
+        Hours since treatment.
+    boot : numpy.ndarray, shape (B, 3)
+        Each replicate's ``(lasting, transient, half_life)`` (metric unit, metric unit, h).
+
+    Returns
+    -------
+    numpy.ndarray, shape (B, n)
+        The curves' values (metric unit).
+    """
+    return decay_model(t[None, :], boot[:, :1], boot[:, 1:2], boot[:, 2:3])
+
+
+def _bootstrap_p(stat: float, stars: np.ndarray) -> float:
+    """One-sided bootstrap p-value ``(1 + #{stars >= stat}) / (1 + B')`` of a statistic.
+
+    Parameters
+    ----------
+    stat : float
+        The series' statistic (dimensionless).
+    stars : numpy.ndarray, shape (B',)
+        The replicates' statistics that are defined (the caller drops the others).
+
+    Returns
+    -------
+    float
+        In (0, 1]; NaN when ``stars`` is empty.
+    """
+    if not stars.size:
+        return _NAN
+    return float((1 + np.sum(stars >= stat)) / (1 + stars.size))
 
 
 def misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio: float | None = None) -> tuple[float, float]:
@@ -464,8 +521,7 @@ def misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio: float |
     post = t >= 0
     if boot is None or not len(boot) or np.unique(t[post]).size < 3:
         return _NAN, _NAN
-    g = np.zeros(t.size, dtype=int) if groups is None else np.unique(np.asarray(groups).astype(str),
-                                                                        return_inverse=True)[1]
+    g = _group_codes(groups, t.size)
     tp = t[post]
     gp = np.unique(g[post], return_inverse=True)[1]
     n_groups = int(gp.max()) + 1
@@ -476,15 +532,12 @@ def misfit_run(t, y, est_params, yb, w, boot, *, groups=None, bin_ratio: float |
     if not math.isfinite(stat):
         return _NAN, _NAN
     bp = np.asarray(boot, dtype=float)
-    refit = decay_model(tp[None, :], bp[:, :1], bp[:, 1:2], bp[:, 2:3])
+    refit = _replicate_curves(tp, bp)
     rb = np.asarray(yb, dtype=float)[:, post] - refit
     # a subject drawn twice is one subject's photos twice, not repeat photos: each distinct row counts once
     wb = (np.asarray(w, dtype=float)[:, post] > 0).astype(float)
     stars = np.array([_lof_stat(rb[i], wb[i], gp, n_groups, time_bin, n_bins) for i in range(rb.shape[0])])
-    stars = stars[np.isfinite(stars)]
-    if not stars.size:
-        return stat, _NAN
-    return stat, float((1 + np.sum(stars >= stat)) / (1 + stars.size))
+    return stat, _bootstrap_p(stat, stars[np.isfinite(stars)])
 
 
 def _loglogistic_basis(t: np.ndarray) -> np.ndarray:
@@ -532,16 +585,9 @@ def shape_test(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, fl
 
     Parameters
     ----------
-    t, y : array_like, shape (n,)
-        Hours since treatment and changes (metric unit).
-    est_params : tuple of float
-        The fit's ``(lasting, transient, half_life)`` (metric unit, metric unit, h).
-    yb, w : numpy.ndarray, shape (B, n)
-        Replicate values (drawn around the fitted curve) and weights.
-    boot : numpy.ndarray, shape (B, 3)
-        Each replicate's refitted ``(lasting, transient, half_life)``.
-    groups : array_like, shape (n,), optional
-        Each photo's subject or session (any labels); default one group.
+    t, y, est_params, yb, w, boot, groups
+        As :func:`misfit_run`'s: shapes (n,), (n,), (3,), (B, n), (B, n), (B, 3), (n,); h since treatment,
+        metric unit, ``(lasting, transient, half_life)`` in metric unit, metric unit, h.
 
     Returns
     -------
@@ -570,8 +616,7 @@ def shape_test(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, fl
     if boot is None or not len(boot) or np.unique(t[post]).size < 4:
         return _NAN, _NAN
     tp = t[post]
-    g = (np.zeros(t.size, dtype=int) if groups is None
-         else np.unique(np.asarray(groups).astype(str), return_inverse=True)[1].reshape(-1))
+    g = _group_codes(groups, t.size)
     onehot = np.eye(int(np.unique(g[post]).size))[np.unique(g[post], return_inverse=True)[1].reshape(-1)]
     h = _loglogistic_basis(tp)
     one = np.ones((1, tp.size))
@@ -583,14 +628,11 @@ def shape_test(t, y, est_params, yb, w, boot, *, groups=None) -> tuple[float, fl
     stat = r0 / r1 - 1.0
     bp = np.asarray(boot, dtype=float)
     yp, wp = np.asarray(yb, dtype=float)[:, post], np.asarray(w, dtype=float)[:, post]
-    refit = decay_model(tp[None, :], bp[:, :1], bp[:, 1:2], bp[:, 2:3])
+    refit = _replicate_curves(tp, bp)
     r0b = _session_centred_rss(yp - refit, wp, onehot)
     r1b = np.minimum(r0b, _session_centred_rss(yp, wp, onehot, h))
     ok = r1b > 0
-    stars = r0b[ok] / r1b[ok] - 1.0
-    if not stars.size:
-        return stat, _NAN
-    return stat, float((1 + np.sum(stars >= stat)) / (1 + stars.size))
+    return stat, _bootstrap_p(stat, r0b[ok] / r1b[ok] - 1.0)
 
 
 def _minus(value: float, noise: np.ndarray, level: float) -> tuple[float, float]:
