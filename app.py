@@ -118,7 +118,7 @@ NARROW_PX = {"": 860, "s": 520, "f": 480, "t": 640}
 
 #: the column widths (% of the table's) of a compact table of ``len(widths)`` columns, by :data:`NARROW_PX`'s size
 #: class: see :data:`LAYOUT_CSS`
-COMPACT_WIDTHS = {"t": (25, 33, 21, 21)}
+COMPACT_WIDTHS = {"t": (24, 30, 23, 23), "s": (25, 31, 20, 24)}
 
 #: CSS of the wide / compact pairs drawn by :func:`fitted`: a CSS container query on the width of the pair's own
 #: container (not the window's: the sidebar takes 300 px of it), no script.  At 390 px (a phone) the
@@ -126,16 +126,23 @@ COMPACT_WIDTHS = {"t": (25, 33, 21, 21)}
 #: 356; app on a phone, 2026-12-05).
 #: A compact table (``st.table``) has the container's width, its columns shared equally; its codes break after
 #: an underscore (:func:`md_cells`), and a word still wider than its column anywhere rather than widen it.  The
-#: compact Timeline table's first table (verdict, fit, change at 24 h, half-life) shares its width 25/33/21/21 %:
+#: compact Timeline table's first table (verdict, fit, change at 24 h, half-life) shares its width 24/30/23/23 %:
 #: in equal quarters (80 px in its 322 px expander at 390 px) the example's treatment read "microcurr / ent"; at
-#: 33 % (106 px) "microcurrent" is whole, and "persists_" still fits the verdict's 25 % (2026-12-05, h11).
+#: 33 % (106 px) "microcurrent" is whole, and "persists_" still fits the verdict's 25 % (2026-12-05, h11).  Since
+#: :func:`cell_breaks` keeps a number with its unit, a piece wider than its column is broken anywhere ("-0.01 m / m"
+#: in the 21 % the change had), so the cells' text is 14 px (0.875rem, the wide grid's size; Streamlit draws a
+#: table's 16 px), padding 0.3rem, and the change and the half-life have 23 % (63 px of text: "+1.50 mm" is 57 px),
+#: the fit 30 % (86 px: "microcurrent" 77 px), the verdict 24 % (66 px: "within_a_" 58 px).  A photo's compact
+#: figures ("s": figure, value, ± scale, floor) 25/31/20/24 %: the value's "0.1908 mm/px" is 83 px, the floor's
+#: "0.84 index" 59 px (h6 of stop 44, 2026-12-05, Chromium at 390 x 844).
 LAYOUT_CSS = "<style>\n" + "".join(
     f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
 @container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
 @container (min-width: {px}px) {{ [class*="st-key-fm-compact{c}-"] {{ display: none !important; }} }}
 [class*="st-key-fm-compact{c}-"] table {{ table-layout: fixed; width: 100%; }}
-[class*="st-key-fm-compact{c}-"] td, [class*="st-key-fm-compact{c}-"] th {{ padding: 0.3rem 0.4rem; }}
-[class*="st-key-fm-compact{c}-"] td *, [class*="st-key-fm-compact{c}-"] th * {{ overflow-wrap: anywhere !important; }}
+[class*="st-key-fm-compact{c}-"] td, [class*="st-key-fm-compact{c}-"] th {{ padding: 0.3rem 0.3rem; }}
+[class*="st-key-fm-compact{c}-"] td *, [class*="st-key-fm-compact{c}-"] th * {{ overflow-wrap: anywhere !important;
+  font-size: 0.875rem !important; }}
 """ for c, px in NARROW_PX.items()) + "".join(
     f"""[class*="st-key-fm-compact{c}-"] thead:has(th:nth-child({len(widths)}):last-child) th:nth-child({k + 1}) {{ width: {w}%; }}
 """ for c, widths in COMPACT_WIDTHS.items() for k, w in enumerate(widths)) + "</style>"
@@ -143,16 +150,105 @@ LAYOUT_CSS = "<style>\n" + "".join(
 
 #: a zero-width space: a line may break there, nothing is drawn (:func:`md_cells` puts one after each underscore)
 ZWSP = "\u200b"
+#: a no-break space: drawn as a space, never a line's end (:func:`cell_breaks`: "1.93 mm", "± 0.07", "95 % CI")
+NBSP = "\u00a0"
+#: a word joiner: nothing drawn, no line break there ("mm/px": Chromium may break after a "/")
+WJ = "\u2060"
+#: a soft hyphen: a line may break there, drawn as "-" only where it does (:func:`cell_breaks`' long words)
+SHY = "\u00ad"
+
+#: units a compact cell never begins a line with (:func:`cell_breaks`): the schema's (facemetrics.schema) and the
+#: figures' (plots._UNIT_WORDS), longest first so "mm²" is not read as "mm"
+CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "h", "days", "day", "weeks",
+              "week", "µA", "cm", "ratio")
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:" + "|".join(re.escape(u) for u in CELL_UNITS) + r")(?![\w²]))")
+#: the spaces a quantity keeps: after "±" before its figure, "95 % CI", either side of a "/" between words
+_QUANTITY_SPACE = re.compile(r"(?<=±) (?=[-+−]?\d)|(?<=%) (?=CI\b)|(?<=\w) (?=/ \w)|(?<=\w /) (?=\w)")
+#: a file name's extension: a line may break before its "." ("m0p25h / .jpg")
+_EXTENSION = re.compile(r"(?<=[A-Za-z0-9])(?=\.[A-Za-z][A-Za-z0-9]{0,4}\b)")
+#: a run of letters long enough to be wider than a compact column gets soft hyphens (:func:`_syllable_breaks`):
+#: a word of its own from 10 letters, a run inside a code (touching an underscore) from 12 ("microcurrent" in a
+#: photo's name).  Shorter ones fit a compact column on a line of their own (9 letters, "shallower", about 60 px at
+#: the tables' 14 px; the narrowest compact column holds 64 px of text at 390 px, :data:`COMPACT_WIDTHS`), where
+#: the browser puts them whole: with a soft hyphen in "resolved" the Timeline table's "not resolved" read "not re- /
+#: solved", in "meaningful" a column's name "smallest_mea- / ningful_change", though either word fits its column
+LONG_WORD_LETTERS = 10
+LONG_CODE_WORD_LETTERS = 12
+_LONG_WORD = re.compile(r"(?<![A-Za-z_])[A-Za-z]{%d,}(?![A-Za-z_])|(?<![A-Za-z])[A-Za-z]{%d,}(?![A-Za-z])"
+                        % (LONG_WORD_LETTERS, LONG_CODE_WORD_LETTERS))
+#: a run of letters and digits as long, mixed ("S01microcurrent00"): a line may break where letters meet digits
+_LONG_CODE = re.compile(r"(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{%d,}" % LONG_CODE_WORD_LETTERS)
+_VOWELS = frozenset("aeiouy")
+#: consonant pairs a syllable begins with ("mi-cro", "radio-fre-quency"): a break may come before one
+_ONSETS = frozenset("bl br cl cr dr fl fr gl gr kn pl pr qu sc sk sl sm sn sp st sw tr tw wr".split())
+#: consonant pairs never split: the onsets and the digraphs ("ch", "ck", "ng", "th", ...)
+_NO_SPLIT = _ONSETS | frozenset("ch ck gh ng ph sh th wh".split())
+#: the end of a word a syllable break may not leave alone: consonants then a silent "e" ("resol-ved", "smoo-thed")
+_SILENT_END = re.compile(r"[^aeiouy]+e[ds]?")
+
+
+def _syllable_breaks(word: str, left: int = 2, right: int = 4) -> list[int]:
+    """Where a long word of letters may be hyphenated (indices of the letter a new line would begin with), at least
+    ``left`` letters before and ``right`` after, the part before holding a vowel and the part after not a silent
+    "e" ending: before a consonant between two vowels ("micro-current"), between two consonants before a vowel
+    unless they are one sound or a syllable's onset (:data:`_NO_SPLIT`: "cur-rent", "coun-ter", "clock-wise"),
+    before an onset followed by a vowel ("radio-fre-quency", "counter-clock").  A rule of thumb for English, no
+    dictionary (Chromium's ``hyphens: auto`` has none on Linux): "resolved" reads "re-solved", "shallower"
+    "shal-lower"."""
+    w = word.lower()
+    v = [c in _VOWELS for c in w]
+    out = []
+    for i in range(left, len(w) - right + 1):
+        if not any(v[:i]) or _SILENT_END.fullmatch(w[i:]):
+            continue
+        if v[i - 1] and not v[i] and v[i + 1]:                                           # V | C V
+            out.append(i)
+        elif not v[i - 1] and not v[i] and v[i + 1] and w[i - 1:i + 1] not in _NO_SPLIT:  # C | C V
+            out.append(i)
+        elif (not v[i] and w[i:i + 2] in _ONSETS and i + 2 < len(w) and v[i + 2]
+              and w[i - 1:i + 1] not in _NO_SPLIT):                                       # | C C V (an onset)
+            out.append(i)
+    return out
+
+
+def _soft_hyphens(m: re.Match) -> str:
+    w = m.group(0)
+    cuts = [0, *_syllable_breaks(w), len(w)]
+    return SHY.join(w[a:b] for a, b in zip(cuts, cuts[1:]))
+
+
+def cell_breaks(text: str) -> str:
+    """``text`` with the line breaks a compact table's narrow column may take where a reader expects them and no
+    others: a number never apart from its unit ("1.93 mm", "95 % CI", "mm/px", "mm / week") and a "±" never apart
+    from its figure ("± 0.07 mm": no-break spaces, :data:`NBSP`, a word joiner, :data:`WJ`; a line may still break
+    before the "±", "+1.59 / ± 0.07 mm", when the whole does not fit); a file name before its extension's "."; a
+    long run of letters (:data:`LONG_WORD_LETTERS`) at its syllables, drawn with a hyphen (:data:`SHY`,
+    :func:`_syllable_breaks`: "microcur- / rent" in 80 px at 390 px, not "microcurre / nt"), a mixed run of
+    letters and digits of :data:`LONG_CODE_WORD_LETTERS` where letters meet digits.  (Underscores:
+    :func:`md_cells`.)  Nothing drawn changes but the hyphen at a break; removing :data:`NBSP` (as a space),
+    :data:`WJ`, :data:`SHY` and :data:`ZWSP` gives ``text`` back (:func:`plain_cell`)."""
+    text = _UNIT_SPACE.sub(NBSP, str(text))
+    text = _QUANTITY_SPACE.sub(NBSP, text).replace("mm/px", "mm/" + WJ + "px")
+    text = _EXTENSION.sub(ZWSP, text)
+    text = _LONG_CODE.sub(lambda m: re.sub(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])", ZWSP, m.group(0)), text)
+    return _LONG_WORD.sub(_soft_hyphens, text)
+
+
+def plain_cell(shown: str) -> str:
+    """A compact cell's text as the CSVs write it: :func:`md_cells`' break marks and escapes taken out."""
+    return re.sub(r"\\(.)", r"\1", shown.replace(ZWSP, "").replace(WJ, "").replace(SHY, "").replace(NBSP, " "))
 
 
 def md_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame``'s cells as texts shown literally (:func:`md`) by ``st.table``, which reads each cell as Markdown (a
     photo named ``*a*.jpg`` would be shown as an italic a), with a line break allowed after each underscore
     (:data:`ZWSP`): a compact table's narrow column breaks ``fades_within_a_day`` at its words ("fades_ /
-    within_a_ / day" in 80 px at 390 px), not anywhere ("fades_wit / hin_a_da / y" in a 75 px column at 390 px; 2026-12-05).  The
-    codes stay the CSVs' (the downloads are not these texts); a word wider than its column still breaks
-    anywhere (:data:`LAYOUT_CSS`) rather than widen the table."""
-    return frame.astype(str).map(lambda v: md(v).replace("\\_", "\\_" + ZWSP))
+    within_a_ / day" in 80 px at 390 px), not anywhere ("fades_wit / hin_a_da / y" in a 75 px column at 390 px; 2026-12-05);
+    and the other breaks a reader expects, no more (:func:`cell_breaks`: a number kept with its unit and its ±, a
+    long word hyphenated at a syllable).  The codes stay the CSVs' (the downloads are not these texts); a word
+    wider than its column with no such break still breaks anywhere (:data:`LAYOUT_CSS`) rather than widen the
+    table."""
+    return frame.astype(str).map(lambda v: md(cell_breaks(v)).replace("\\_", "\\_" + ZWSP))
 
 
 def layout_css() -> None:

@@ -185,6 +185,12 @@ _RIGID = (RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER, NASI
 #: drawing colours (RGB)
 _BASE_COLOUR = (0, 230, 255)
 _NEW_COLOUR = (255, 160, 0)
+#: the cap height of :func:`capture_overlay`'s labels as a share of the image's width: 1/25 is 11.9 px in the
+#: third of the page the app shows it in at 1366 x 768 (sidebar open, about 297 px), 14.3 px on a 390 px phone
+#: (358 px), the figures' rule in docs/compare.md 'Every figure's text: the rule' (>= 10 px at both).  The labels
+#: were 0.6 x 22 px per 900 px of the long side: 13.2 px in the sample's 720 x 900 image, 5.4 px shown 297 px
+#: wide, 6.6 px at 358 px (h6 of stop 44, 2026-12-05)
+LABEL_CAP_PER_WIDTH = 1 / 25
 
 
 def capture_overlay(baseline, new, max_side: int = 900):
@@ -235,9 +241,15 @@ def capture_overlay(baseline, new, max_side: int = 900):
     f = min(1.0, max_side / max(h, w))
     if f < 1.0:
         img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    scale = max(img.shape[:2]) / 900
-    for k, (text, colour) in enumerate((("baseline jaw and folds", _BASE_COLOUR), ("this photo's jaw", _NEW_COLOUR))):
-        org = (int(10 * scale), int((24 + 26 * k) * scale))
-        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (0, 0, 0), int(4 * scale) + 1, cv2.LINE_AA)
-        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, colour, max(1, int(2 * scale)), cv2.LINE_AA)
+    labels = (("baseline jaw and folds", _BASE_COLOUR), ("this photo's jaw", _NEW_COLOUR))
+    # the labels' cap height a share of the width (LABEL_CAP_PER_WIDTH), the longer one inside the image
+    width = img.shape[1]
+    cap1 = cv2.getTextSize("A", cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][1]
+    margin = max(2, round(0.02 * width))
+    longest = max(cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][0] for t, _ in labels)
+    size = min(width * LABEL_CAP_PER_WIDTH / cap1, (width - 2 * margin) / longest)
+    for k, (text, colour) in enumerate(labels):
+        org = (margin, int(round(margin + cap1 * size * (1.9 * k + 1.45))))
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (0, 0, 0), round(4 * size) + 1, cv2.LINE_AA)
+        cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, max(1, round(2 * size)), cv2.LINE_AA)
     return img

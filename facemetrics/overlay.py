@@ -116,11 +116,13 @@ def _outlined_text(img: np.ndarray, text: str, org: tuple[int, int], size: float
 #: the overlay legend's entries, in the colours they name; right / left are the subject's own
 LEGEND = (("jaw contour", _JAW), ("nasolabial fold line", _LINE), ("fold search band / valley map", _BAND),
           ("pupil line", _EYES), ("R / L: the subject's own sides", _BAND))
-#: the legend's cap height as a share of the figure's width: 1/28 is 9.1 px when the figure is shown 256 px
-#: wide (a phone's half-width column; the legend was drawn 0.7 x 22 px per 1400 px of the photo's long side,
-#: 18 px in the 1280 x 1600 sample's overlay, 3.6 px when shown 256 px wide, 5.0 px in the Folds view at 390 px:
-#: unreadable; the app on a phone, 2026-12-05)
-LEGEND_CAP_PER_WIDTH = 1 / 28
+#: the legend's cap height as a share of the figure's width: 1/25 is 10.2 px when the figure is shown 256 px
+#: wide (each fold overlay in the comparison's Folds view at 1366 x 768, sidebar open), 14.3 px at 358 px (a
+#: 390 px phone: the two stacked), the figures' rule in docs/compare.md 'Every figure's text: the rule'
+#: (>= 10 px at both; 1/28 drew 9.1 px at 256; h6 of stop 44, 2026-12-05).  The legend was drawn 0.7 x 22 px per
+#: 1400 px of the photo's long side before (18 px in the 1280 x 1600 sample's overlay, 3.6 px when shown 256 px
+#: wide, 5.0 px in the Folds view at 390 px: unreadable; the app on a phone, 2026-12-05)
+LEGEND_CAP_PER_WIDTH = 1 / 25
 _LEGEND_BACKGROUND = (32, 32, 32)
 
 

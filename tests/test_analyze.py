@@ -376,16 +376,20 @@ def _text_lines(strip: np.ndarray) -> list[int]:
 def test_overlay_legend_is_readable_when_the_figure_is_shown_256_px_wide(width):
     """The fold overlay's legend keeps its size relative to the figure (the app on a phone, 2026-12-05: drawn at
     0.7 x 22 px per 1400 px of the photo's long side, its text was 3.6 px tall when the 1280 x 1600
-    sample's overlay was shown 256 px wide).  Shown 256 px wide, each line of the legend's strip is at least 9 px tall (its capitals
-    and descenders; the text's cap height is LEGEND_CAP_PER_WIDTH of the width, 9.1 px at 256), whatever the photo's
+    sample's overlay was shown 256 px wide).  Shown 256 px wide (each of the Folds view's two overlays at
+    1366 x 768), the text's cap height is at least 10 px (docs/compare.md 'Every figure's text: the rule'; 1/28 of
+    the width drew 9.1 px: h6 of stop 44), each line of the legend's strip at least 13.5 px tall there (its
+    ascenders to its descenders, 1.4-1.6 cap heights: 14-17 px now, 13-15 px at 1/28), whatever the photo's
     width, and every entry is on it."""
+    from facemetrics.overlay import LEGEND_CAP_PER_WIDTH
     from facemetrics.overlay import LEGEND, legend_strip
 
     strip = legend_strip(width)
     assert strip.shape[1] == width and strip.shape[0] < 0.5 * width  # below the photo, not taller than half of it
     lines = _text_lines(strip)
     assert 2 <= len(lines) <= len(LEGEND), lines  # flowed: some entries share a line
-    assert min(lines) * 256 / width >= 9, (lines, width)
+    assert 256 * LEGEND_CAP_PER_WIDTH >= 10.0
+    assert min(lines) * 256 / width >= 13.5, (lines, width)
     shown = cv2.resize(strip, (256, round(strip.shape[0] * 256 / width)), interpolation=cv2.INTER_AREA)
     assert min(_text_lines(shown)) >= 8, _text_lines(shown)  # as a browser shows it 256 px wide
     px = strip.reshape(-1, 3).astype(int)

@@ -54,8 +54,8 @@ def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes):
     wide = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = wide.value, _shown_texts(wide)  # the numbers, and the wide table's texts of them
     texts = {(r, c): shown.loc[r, c] for r in data.index for c in ("change", "noise_floor")}
-    # shown literally (Markdown-escaped), a line break allowed after each underscore (app.ZWSP)
-    tables = [t.value.map(lambda v: v.replace("\\", "").replace(app_module().ZWSP, "")) for t in at.table]
+    # shown literally (Markdown-escaped), the break marks (app.md_cells) taken out: app.plain_cell
+    tables = [t.value.map(app_module().plain_cell) for t in at.table]
     compact = next(t for t in tables if list(t.columns) == ["verdict", "change ± scale", "floor", "metric"])
     assert len(compact) == len(data)
     assert list(compact["verdict"]) == list(data["verdict"])
@@ -112,16 +112,63 @@ def test_the_compact_figures_and_study_tables():
 
 
 def test_compact_cells_break_only_after_an_underscore():
-    """A compact table's cell may break after each underscore (a zero-width space there) and nowhere else is one
-    added: ``fades_within_a_day`` read "fades_wit / hin_a_da / y" at 390 px (its column 75 px).  Without the
-    zero-width spaces and backslashes the cell is the code, as the CSVs write it."""
+    """A compact table's cell may break after each underscore (a zero-width space there): ``fades_within_a_day``
+    read "fades_wit / hin_a_da / y" at 390 px (its column 75 px).  Without the break marks and backslashes
+    (``app.plain_cell``) the cell is the code, as the CSVs write it."""
     app = app_module()
-    cells = app.md_cells(pd.DataFrame({"v": ["fades_within_a_day", "nlf_depth, left", "+1.59 ± 0.07 mm", "a_*b*_.jpg"]}))
+    codes = ["fades_within_a_day", "nlf_depth, left", "+1.59 ± 0.07 mm", "a_*b*_.jpg"]
+    cells = app.md_cells(pd.DataFrame({"v": codes}))
     assert cells.iloc[0, 0] == "fades\\_\u200bwithin\\_\u200ba\\_\u200bday"
     assert cells.iloc[1, 0] == "nlf\\_\u200bdepth, left" and "\u200b" not in cells.iloc[2, 0]
     assert cells.iloc[3, 0] == "a\\_\u200b\\*b\\*\\_\u200b\\.jpg"  # a name's Markdown still escaped
-    for shown, code in zip(cells["v"], ["fades_within_a_day", "nlf_depth, left", "+1.59 ± 0.07 mm", "a_*b*_.jpg"]):
-        assert shown.replace(app.ZWSP, "").replace("\\", "") == code
+    for shown, code in zip(cells["v"], codes):
+        assert app.plain_cell(shown) == code
+
+
+#: where a line may break in a cell's text: a space (not a no-break one), a zero-width space, a soft hyphen,
+#: after a hyphen or an underscore's zero-width space (the browser's own rules aside: "(" and digits are not)
+_BREAKS = re.compile("[ \u200b\u00ad]")
+
+
+def _pieces(cell: str) -> list[str]:
+    """The unbreakable pieces of ``cell`` (:data:`_BREAKS`), the marks taken out: what a line may end or begin with."""
+    return [p.replace("\u00a0", " ").replace("\u2060", "") for p in _BREAKS.split(cell) if p]
+
+
+def test_compact_cells_keep_a_number_with_its_unit_and_its_plus_minus():
+    """A compact cell never breaks between a number and its unit ("1.93" on one line, "mm" on the next), after a
+    "±" or inside "95 % CI" / "mm/px" (no-break spaces, a word joiner); a line may break before a "±" (the change
+    above its scale part when the whole does not fit).  A long word (10 letters or more) breaks at a syllable,
+    drawn with a hyphen (soft hyphens: "micro-cur-rent", not "microcurre / nt"), a file name before its
+    extension; shorter words (under 12 letters in a code), the verdicts' and the metrics', get no break inside.  Before (h11 of stop 43) the
+    only break marks were after underscores: "+1.59 ± 0.07 mm" could break at any of its three spaces."""
+    app = app_module()
+    assert _pieces(app.cell_breaks("+1.59 ± 0.07 mm")) == ["+1.59", "± 0.07 mm"]
+    assert _pieces(app.cell_breaks("-0.01 mm (95 % CI -0.04 to +0.03)")) == [
+        "-0.01 mm", "(95 % CI", "-0.04", "to", "+0.03)"]
+    assert _pieces(app.cell_breaks("3.0 h (95 % CI 2.9 to 3.2)"))[:2] == ["3.0 h", "(95 % CI"]
+    assert _pieces(app.cell_breaks("0.1845 mm/px")) == ["0.1845 mm/px"]
+    assert _pieces(app.cell_breaks("±4.5 %")) == ["±4.5 %"]
+    assert _pieces(app.cell_breaks("16.84 ± 0.59 index")) == ["16.84", "± 0.59 index"]
+    assert _pieces(app.cell_breaks("-91 mm2")) == ["-91 mm2"] and _pieces(app.cell_breaks("2 mm²")) == ["2 mm²"]
+    assert _pieces(app.cell_breaks("0.2 mm / week")) == ["0.2 mm / week"]
+    # a number before a word that is not a unit keeps its space ("3 hours"? no: "2 photos")
+    assert _pieces(app.cell_breaks("2 photos")) == ["2", "photos"]
+    # long words at their syllables, a hyphen drawn at the break; a file name before its extension
+    assert app.cell_breaks("microcurrent") == "mi\u00adcro\u00adcur\u00adrent"
+    assert _pieces(app.cell_breaks("radiofrequency")) == ["ra", "dio", "fre", "quency"]
+    assert _pieces(app.cell_breaks("counterclockwise")) == ["coun", "ter", "clock", "wise"]  # "counterclo / ckwise"
+    name = app.cell_breaks("S01_microcurrent_00_m0p25h.jpg")
+    assert _pieces(name) == ["S01_mi", "cro", "cur", "rent_00_m0p25h", ".jpg"]
+    # codes break at their underscores only, a word inside one under 12 letters whole, a word of its own under 10:
+    # each fits a compact column on a line of its own, where the browser puts it ("not / resolved", not "not re- /
+    # solved"; it read "not / resolve / d" in the 55 px the half-life had before)
+    for word in ("persists_beyond_a_day", "within_noise", "mouth_corner_lift_mm, mean", "nlf_contrast_pct, right",
+                 "smallest_meaningful_change", "not resolved", "shallower", "jawline", "lift", "S01_rf_00"):
+        assert app.cell_breaks(word) == word
+    for text in ("+1.59 ± 0.07 mm", "-0.01 mm (95 % CI -0.04 to +0.03)", "0.1845 mm/px",
+                 "S01_microcurrent_00_m0p25h.jpg", "photobiomodulation · jawline_lift_mm, mean"):
+        assert app.plain_cell(app.md_cells(pd.DataFrame({"v": [text]})).iloc[0, 0]) == text
 
 
 def test_the_timeline_download_is_the_clis_figure(tmp_path):
@@ -245,7 +292,7 @@ DRAWN_LINES = r"""(e) => {
   for (let n = walk.nextNode(); n; n = walk.nextNode())
     for (let i = 0; i < n.length; i++) {
       const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
-      const b = [...r.getClientRects()].find(x => x.height > 0);
+      const b = [...r.getClientRects()].filter(x => x.height > 0).pop();  // its own: see RAW_LINES
       if (!b) continue;
       if (top === null || b.top > top + 2) { lines.push(''); top = b.top; }
       lines[lines.length - 1] += n.data[i];
@@ -273,10 +320,17 @@ _WORD_SEP = re.compile(r"[_\s,]+")
 def _broken_words(cell) -> tuple[list[str], list[str]]:
     """``(lines, broken)``: the lines a table cell (a Playwright locator) is drawn on, and the words of its text
     (what lies between underscores, spaces and commas) that fit the cell's width on one line but are not drawn
-    whole on one (a word wider than the column, a long treatment's or photo's name, must break somewhere)."""
-    lines = [t.replace("\u200b", "") for t in cell.evaluate(DRAWN_LINES)]
-    words = sorted(set(_WORD_SEP.split(cell.evaluate("(e) => e.textContent").replace("\u200b", ""))) - {""})
-    whole = {w for t in lines for w in _WORD_SEP.split(t)}
+    whole on one (a word wider than the column, a long treatment's or photo's name, must break somewhere) or
+    hyphenated at one of its syllables (app.cell_breaks' soft hyphens)."""
+    def plain(t: str) -> str:  # the break marks (app.md_cells) taken out
+        return t.translate({0x200b: None, 0xad: None, 0x2060: None})
+
+    lines = [plain(t) for t in cell.evaluate(DRAWN_LINES)]
+    words = sorted(set(_WORD_SEP.split(plain(cell.evaluate("(e) => e.textContent")))) - {""})
+    # a line broken at a soft hyphen (app.cell_breaks: a long word at a syllable, the hyphen drawn) joined with the
+    # next: a break a reader expects, taken when the word begins mid-line ("S01_micro- / current_00_")
+    joined = "".join(t + ("" if t.endswith("\u00ad") else "\n") for t in cell.evaluate(RAW_LINES))
+    whole = {w for t in lines for w in _WORD_SEP.split(t)} | set(_WORD_SEP.split(plain(joined)))
     fit = dict(zip(words, cell.evaluate(WORDS_FIT, words)))
     return lines, [w for w in words if fit[w] and w not in whole]
 
@@ -288,6 +342,60 @@ def _check_whole_words(page, cells, least_broken: int = 1) -> int:
     for k in range(cells.count()):
         lines, broken = _broken_words(cells.nth(k))
         assert not broken, (lines, broken)
+        several += len(lines) > 1
+    assert several >= least_broken, several
+    return several
+
+
+#: the lines an element's text is drawn on, each character with its own marks: a character with no box (a
+#: zero-width space, a soft hyphen where no break was taken, a space at a line's end) joins the line it follows;
+#: a character's last box is its own (after a soft hyphen's break Chromium gives the next character a first box at
+#: the hyphen's line: DRAWN_LINES reads "not re- / solved" as "not res / olved")
+RAW_LINES = r"""(e) => {
+  const lines = []; let top = null;
+  const walk = document.createTreeWalker(e, NodeFilter.SHOW_TEXT);
+  for (let n = walk.nextNode(); n; n = walk.nextNode())
+    for (let i = 0; i < n.length; i++) {
+      const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+      const b = [...r.getClientRects()].filter(x => x.height > 0 && x.width > 0).pop();
+      if (b && (top === null || b.top > top + 2)) { lines.push(''); top = b.top; }
+      if (lines.length) lines[lines.length - 1] += n.data[i];
+    }
+  return lines;
+}"""
+
+#: a unit a line must not begin with when the line above ends with a number (app.CELL_UNITS, "CI")
+_LINE_UNIT = re.compile(r"^(?:mm/px|mm²|mm2|mm|deg|°|index|px|%|pct|h|days?|weeks?|µA|cm|ratio|CI)(?![\w²])")
+
+
+def _bad_breaks(cell) -> tuple[list[str], list[str]]:
+    """``(lines, problems)`` of a table cell (a Playwright locator) as drawn: a line that ends inside a word (a
+    letter or digit, then a letter or digit on the next line, with no space, zero-width space or soft hyphen
+    between: "microcurre / nt"), a unit that begins a line after a number ("1.93 / mm"), a "±" that ends one."""
+    raw = cell.evaluate(RAW_LINES)
+    marks = "\u200b\u00ad\u2060"
+    lines = [t.translate({ord(c): None for c in marks}).replace("\u00a0", " ") for t in raw]
+    problems = []
+    for k in range(len(raw) - 1):
+        a, b = raw[k], raw[k + 1]
+        shown_a, shown_b = lines[k].rstrip(), lines[k + 1].lstrip()
+        if a[-1:] not in " \u200b\u00ad" and b[:1] not in " \u200b" and re.search(r"\w$", shown_a) \
+                and re.match(r"\w", shown_b) and not shown_a.endswith("_"):
+            problems.append(f"inside a word: {shown_a!r} / {shown_b!r}")
+        if re.search(r"\d$", shown_a) and _LINE_UNIT.match(shown_b):
+            problems.append(f"unit apart from its number: {shown_a!r} / {shown_b!r}")
+        if shown_a.endswith("±"):
+            problems.append(f"'±' apart from its figure: {shown_a!r} / {shown_b!r}")
+    return [t.strip() for t in lines], problems
+
+
+def _check_reader_breaks(cells, least_broken: int = 1) -> int:
+    """Every cell of ``cells`` broken only where a reader expects (:func:`_bad_breaks`); returns how many take more
+    than one line (at least ``least_broken``: the check saw breaks to judge)."""
+    several = 0
+    for k in range(cells.count()):
+        lines, problems = _bad_breaks(cells.nth(k))
+        assert not problems, (lines, problems)
         several += len(lines) > 1
     assert several >= least_broken, several
     return several
@@ -327,10 +435,16 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
             rows = [r.replace("\u200b", "").split("\t") for r in table.locator("tbody tr").all_inner_texts()]
             jaw = next(r for r in rows if r[-1].replace("\n", "").strip() == "jawline_lift_mm, mean")
-            assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").strip()), jaw
+            assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").replace(
+                "\u00a0", " ").strip()), jaw
             # the verdicts and the metrics (jawline_lift_mm, mean) break after an underscore or a space only
             _check_whole_words(page, cells, least_broken=0)
             _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"))
+            # the change with its scale ± and unit, the floor with its unit: a number kept with its unit and "±"
+            # ("+1.59 / ± 0.07 mm" where the whole does not fit), no word broken inside
+            _check_reader_breaks(table.locator("tbody tr td:nth-child(2)"))
+            _check_reader_breaks(table.locator("tbody tr td:nth-child(3)"), least_broken=0)
+            _check_reader_breaks(table.locator("tbody tr td:nth-child(4)"))
             wide = page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
             assert wide.count() == 1 and not wide.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
@@ -438,6 +552,10 @@ def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(tmp_path
             _check_whole_words(page, cells)
             # and the fit: its treatment whole ("microcurrent" read "microcurr / ent" in a quarter of the table)
             _check_whole_words(page, table.locator("tbody tr td:nth-child(2)"))
+            # every cell broken where a reader expects: "-0.01 mm / (95 % CI / -0.04 to / +0.03)", never "-0.01 /
+            # mm (95 / % CI" (h6 of stop 44)
+            for col in (1, 2, 3, 4):
+                _check_reader_breaks(table.locator(f"tbody tr td:nth-child({col})"), least_broken=int(col > 2))
             for box in [table.locator("thead th").first.bounding_box()] + [
                     cells.nth(k).bounding_box() for k in range(cells.count())]:
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
@@ -526,6 +644,14 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_st
                 assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
             assert heads[3] == "original_name", heads  # a photo's name breaks after an underscore, not in a word
             _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"), least_broken=0)
+            # the names' long words hyphenated at a syllable, the extension on its own line
+            # ("S01_ / microcur- / rent_00_ / m0p25h / .jpg"; it read "S01_ / microcurre / nt_00_ / m0p25h.jp / g")
+            names = table.locator("tbody tr td:nth-child(4)")
+            _check_reader_breaks(names)
+            # negative control on the page: the old cell (breaks after its underscores only) breaks inside a word
+            old = names.first.evaluate("(e) => e.textContent").translate({0xad: None, 0x2060: None, 0x200b: None})
+            names.first.evaluate(SET_CELL_TEXT, old.replace("_", "_\u200b"))
+            assert _bad_breaks(names.first)[1], _bad_breaks(names.first)
             assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
             assert page.evaluate(PAST_THE_EDGE, 390) == []
             # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the

@@ -116,3 +116,29 @@ def test_dark_glasses_on_the_sample_ask_for_no_relaxed_face(sample_analysis):
     assert c.smile_cue == "mouth-corner elevation"
     assert abs(c.differences["smile_index"]) < 0.3 * MAX_SMILE_CHANGE
     assert not any("smiling" in a for a in c.advice), c.advice
+
+
+def test_capture_overlay_labels_are_readable_where_the_app_shows_it(sample_analysis):
+    """The capture guide's labels ("baseline jaw and folds", "this photo's jaw") have a cap height of
+    ``LABEL_CAP_PER_WIDTH`` of the image's width: at least 10 px (docs/compare.md 'Every figure's text: the rule')
+    in the third of the page the app shows the image in at 1366 x 768 (about 297 px) and on a 390 px phone (358 px).
+    They were 0.6 x 22 px per 900 px of the long side: 5.4 px shown 297 px wide (the sample's 720 x 900 image).
+    Measured on the image: the first label's rows (ascenders to descenders, about 1.45 cap heights) at least
+    14.5 px tall shown 297 px wide (8.3 px before, h6 of stop 44), the label inside the image's width."""
+    import numpy as np
+
+    from facemetrics import analyze_photo, simulate
+    from facemetrics.capture import _BASE_COLOUR, LABEL_CAP_PER_WIDTH, capture_overlay
+
+    from conftest import png_bytes
+
+    assert 297 * LABEL_CAP_PER_WIDTH >= 10.0
+    moved = analyze_photo(png_bytes(simulate.rescale(simulate.roll(sample_analysis, 4.0).image, 0.9).image))
+    img = capture_overlay(sample_analysis, moved)
+    h, w = img.shape[:2]
+    cyan = (np.abs(img[: h // 5].astype(int) - np.array(_BASE_COLOUR)).max(axis=2) <= 40)
+    rows = np.flatnonzero(cyan.any(axis=1))
+    first = np.split(rows, np.flatnonzero(np.diff(rows) > 1) + 1)[0]
+    assert len(first) * 297 / w >= 14.5, (len(first), w)
+    cols = np.flatnonzero(cyan[first].any(axis=0))
+    assert cols.min() > 0 and cols.max() < w - 1, (cols.min(), cols.max(), w)
