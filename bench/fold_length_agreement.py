@@ -22,10 +22,15 @@ Pairs per face (the before photo is the face's photo as it is):
   fold line or its evidence.  Truth: the fold is longer by (F - 1) x the hand-placed line's length;
 - ``smile`` (London only): the real neutral -> smiling pair (used to diagnose; no truth).
 
+Result (2026-12-05): on the tuning faces A0.5 meets the rule (London 024 right 'longer' +17.60 -> ``uncertain``, no
+other row of 744 changed; B, C2, C3 meet it too, A0 and E do not); held out once: it meets it (a no-change bilateral
+'shorter' -> ``uncertain``, nothing lost): shipped as ``compare.fold_length``.  The warp lengthening is read by
+neither the comparison nor the photos alone (0 of 72 'longer' at 1.2 and 1.4).
+
 Usage::
 
-    python bench/fold_length_agreement.py --measure tune /tmp/h1/fla_tune.csv      # ~25 min under load
-    python bench/fold_length_agreement.py --measure heldout /tmp/h1/fla_held.csv   # once, after choosing
+    python bench/fold_length_agreement.py --measure tune /tmp/h1/fla_tune.csv      # ~17 min under load
+    python bench/fold_length_agreement.py --measure heldout /tmp/h1/fla_held.csv   # once, after choosing (~20 min)
     python bench/fold_length_agreement.py --table /tmp/h1/fla_tune.csv [/tmp/h1/fla_held.csv]
 
 Sets: ``tune`` = the 12 London neutral faces (and their smiling photos) + the 24 Canada tuning faces
