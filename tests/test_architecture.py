@@ -23,7 +23,7 @@ PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 #: measurement and model modules (package ``decay`` and its modules included)
 MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", "jaw", "folds", "align", "pose3d", "compare",
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
-               "compare.occlusion", "compare.faces", "compare.disagreement", "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
+               "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length", "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
                "integrity.result", "integrity.container",
                "analyze", "decay", "decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap",

@@ -132,6 +132,7 @@ from .gate import (
     MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share, sharpened,
 )
 from .faces import matching_faces
+from .fold_length import FOLD_LENGTH_AGREEMENT, MSG_FOLD_LENGTHS, fold_length_disagreements
 from .copies import (
     NEAR_COPY_CLOSEST_SEPARATE, NEAR_COPY_MAX_DIFFERENCE, PictureDifference, picture_difference, same_pixels,
 )
@@ -169,6 +170,7 @@ __all__ = [
     "MAX_LOCAL_CONTRAST_RATIO", "MSG_TONE_MAPPED", "tone_mapping_ratio", "tone_mapped_messages", "tone_mapped_rows",
     "fold_cause", "FOLD_LINE_AGREEMENT", "fold_line_disagreements",
     "FOLD_CONTRAST_SIDE_CHANGE_PCT", "MSG_FOLD_CONTRAST_SIDES", "fold_contrast_side_rows",
+    "FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements",
     "MIN_GAIN_SHADING_SHARE", "MSG_FINE_CONTRAST", "skin_shadings", "gain_shading_share", "fine_contrast_messages",
     "MIN_EDGE_GAIN_SHARE", "skin_edge_levels", "edge_gain_share", "sharpened",
     "camera_beyond_checked", "camera_measured", "MAX_CHECKED_CAMERA_PCT", "refusal_reasons", "MSG_MIRRORED",
@@ -767,6 +769,27 @@ def _pair_floors(a, b, pair, defaults, before_repeats, after_repeats, kw_a):
     return floors, source, repeat_msgs
 
 
+def _fold_line_checks(a, b, pair, floors: dict, uncertain: tuple) -> tuple[tuple, list[str]]:
+    """The fold rows read along one line that the checks of that line leave without a verdict, and their
+    messages: the line stability check (a depth verdict the found line and the reference line disagree on,
+    docs/robustness.md 'A fold depth verdict that depended on the framing'), the contrast's reference check (a
+    contrast row whose 4 mm skin references changed, 'The fold contrast row read 'shallower' on deepened folds')
+    and the length check (a length verdict the photos' own lengths do not bear out, 'The fold length row on a
+    change of expression').  ``uncertain``: the rows already without a verdict (left alone)."""
+    def skip(metric):
+        return tuple(k for k in ((metric, "right"), (metric, "left")) if k in uncertain or "fold" in uncertain)
+
+    rows, msgs = fold_line_disagreements(pair.values, pair.cues.get("fold_depth_along_reference", {}), floors,
+                                         skip=skip("nlf_depth"))
+    side_rows, side_msgs = fold_contrast_side_rows(pair.cues.get("fold_contrast_sides_change_pct", {}),
+                                                   skip=skip("nlf_contrast_pct"))
+    own = {side: (getattr(a, f"nlf_{side}").length_mm, getattr(b, f"nlf_{side}").length_mm)
+           for side in ("right", "left") if getattr(a, f"nlf_{side}") is not None
+           and getattr(b, f"nlf_{side}") is not None}
+    length_rows, length_msgs = fold_length_disagreements(pair.values, own, floors, skip=skip("nlf_length_mm"))
+    return rows + side_rows + length_rows, msgs + side_msgs + length_msgs
+
+
 def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, noise_floors, fast,
              check_order: bool = True) -> Comparison:
     kw_b = dict(mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
@@ -816,22 +839,10 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     msgs += repeat_msgs
     refused = status == "refused"
     uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + photo_rows + weak_folds
-    # the line stability check: a fold depth verdict the found line and the reference line disagree on
-    # (docs/robustness.md, 'A fold depth verdict that depended on the framing')
     if not refused:
-        line_rows, line_msgs = fold_line_disagreements(
-            pair.values, pair.cues.get("fold_depth_along_reference", {}), floors,
-            skip=tuple(k for k in (("nlf_depth", "right"), ("nlf_depth", "left")) if k in uncertain or "fold" in uncertain))
+        line_rows, line_msgs = _fold_line_checks(a, b, pair, floors, uncertain)
         uncertain += line_rows
         msgs += line_msgs
-        # the fold contrast's reference check: a contrast row whose 4 mm skin references changed
-        # (docs/robustness.md, 'The fold contrast row read 'shallower' on deepened folds')
-        side_rows, side_msgs = fold_contrast_side_rows(
-            pair.cues.get("fold_contrast_sides_change_pct", {}),
-            skip=tuple(k for k in (("nlf_contrast_pct", "right"), ("nlf_contrast_pct", "left"))
-                       if k in uncertain or "fold" in uncertain))
-        uncertain += side_rows
-        msgs += side_msgs
     if status == "ok" and msgs:
         status = "warning"
     changes = _rows(pair.values, floors, refused=refused, uncertain=uncertain)
