@@ -1074,14 +1074,14 @@ class Store:
         """
         from .batch import check_run_settings, run_batch, run_timeline
         from .batch.runner import TIMELINE_OUTPUTS, run_outputs
-        from .decay.bootstrap import _check_settings
+        from .decay.bootstrap import check_settings
         from .outputs import refuse_foreign_outputs
-        from .decay.margin import _check_min_effect
+        from .decay.margin import check_min_effect
         from .regimen import run_regimen_batch
 
         check_run_settings(workers=workers)
-        _check_settings(0.9, n_boot, seed)  # said before the batches run (minutes), not by the fits after them
-        _check_min_effect(min_effect)
+        check_settings(0.9, n_boot, seed)  # said before the batches run (minutes), not by the fits after them
+        check_min_effect(min_effect)
         out_dir = Path(out_dir)
         refuse_foreign_outputs(out_dir, run_outputs() + TIMELINE_OUTPUTS, force=force, command="study report")
         cache = out_dir / ".cache"

@@ -426,13 +426,7 @@ def test_only_landmarks_imports_mediapipe():
 #: private names imported across a package's border today, each to be made public (or its import
 #: dropped) by its module's owner: ``(importing module, module imported from, name)``.  An entry that
 #: no longer occurs fails the test, so the list can only shrink.
-KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = {
-    # the store checks the fits' settings before its batches run (minutes) by decay's own checks
-    ("store", "decay.bootstrap", "_check_settings"),
-    ("store", "decay.margin", "_check_min_effect"),
-    # a worker names the face it measured by compare's wrapper of analyze.face_place
-    ("batch.workers", "compare.faces", "_place"),
-}
+KNOWN_PRIVATE_IMPORTS: set[tuple[str, str, str]] = set()  # the last three struck off (h11, 2026-12-05)
 
 
 def _package_of(module: str, modules) -> str:
@@ -496,7 +490,7 @@ def test_no_module_imports_the_private_names_of_another_package():
     """``sessions.py`` matched the store's sessions by ``batch.tables._time_key``, ``regimen.py`` by
     ``batch.tables._sessions``, the store measured by ``batch._task_analyze`` under the keys of
     ``batch._settings``: a private name is its package's, and a rule two packages share is public, in the
-    module both use (``timekeys``) or under a public name (``batch.run_settings``, ``measure_photo``)."""
+    module both use (``timekeys``) or under a public name (``batch.run_settings``, ``batch.workers.measure_photo``)."""
     leaks = private_leaks()
     assert ("sessions", "batch.tables", "_time_key") not in leaks  # the leak that started it (h4, 2026-12-05)
     new = sorted(leaks - KNOWN_PRIVATE_IMPORTS)

@@ -101,7 +101,7 @@ def test_a_comparison_that_crashes_gets_an_error_row_and_the_batch_goes_on(study
 
 @pytest.mark.parametrize("schedule", ["photos", "shared"])
 def test_a_crash_in_the_other_schedules_gives_the_same_rows(study_folder, clean, tmp_path, monkeypatch, schedule):
-    """The task per photo of a measuring batch (``_task_analyze``) and the photo tasks whose analyses are
+    """The task per photo of a measuring batch (``measure_photo``) and the photo tasks whose analyses are
     handed to the comparisons (``_task_measure_shared``, few sessions): the crashing photo's ``error`` row,
     every other row as without the crash."""
     from facemetrics.batch import runner

@@ -168,10 +168,10 @@ from .discover import (
 
 __getattr__, __dir__, _ = _lazy.attach(__name__, submod_attrs={
     "cache": ["run_settings", "settings_key"],
-    "runner": ["BatchResult", "REGIMEN_DIR", "check_run_settings", "measure_photo", "run_batch"],
+    "runner": ["BatchResult", "REGIMEN_DIR", "check_run_settings", "run_batch"],
     "tables": ["change_column", "long_rows"],
     "timeline": ["HEADLINE_METRICS", "run_timeline", "timeline_report"],
-    "workers": ["_worker_init", "default_workers"],
+    "workers": ["_worker_init", "default_workers", "measure_photo"],
 })
 
 __all__ = [

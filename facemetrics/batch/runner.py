@@ -24,16 +24,10 @@ from .tables import (
     _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, comparison_left_out,
     long_rows,
 )
-from .workers import _Pool, _task_analyze, _task_compare, _task_measure_shared, _task_session, default_workers
+from .workers import _Pool, _task_compare, _task_measure_shared, _task_session, default_workers, measure_photo
 
 if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
     import pandas as pd
-
-#: one photo measured as a batch measures it (``measure_photo(path, sha256, settings, cache_file)``: its
-#: ``photos.csv`` row, also stored in ``cache_file``; ``settings`` from :func:`~facemetrics.batch.cache.run_settings`):
-#: the study store measures its photos by it (:meth:`facemetrics.store.Store.analysis`), so that they
-#: get the batch's rows; the workers' task itself (``workers._task_analyze``), under a public name
-measure_photo = _task_analyze
 
 
 class _Progress:
@@ -481,7 +475,7 @@ def _run_shared_analyses(pool, sessions: dict, entries, rows: dict, cache: Path,
 def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
                 on_uncached: Callable[[], None] | None = None) -> tuple[dict, list, dict]:
     """Hash every photo and read its cache entry; ``(rows, jobs, stored)``: an ``unreadable``
-    row for each file that cannot be read, ``(index, cache_file, (_task_analyze, args))`` for
+    row for each file that cannot be read, ``(index, cache_file, (measure_photo, args))`` for
     the others, and ``{index: valid cache entry or None}`` of those (the one read of each
     entry in a run).  ``on_uncached()`` is called for every photo without a valid entry."""
     rows: dict[int, dict] = {}
@@ -508,7 +502,7 @@ def _photo_jobs(entries, cache: Path, skey: str, settings: dict,
         stored[i] = _cached("photo", cache_file)
         if on_uncached is not None and stored[i] is None:
             on_uncached()
-        jobs.append((i, cache_file, (_task_analyze, (str(e.path), e.sha256, settings))))
+        jobs.append((i, cache_file, (measure_photo, (str(e.path), e.sha256, settings))))
     return rows, jobs, stored
 
 

@@ -163,8 +163,11 @@ def _analysis(path: str, sha: str, settings: dict):
     return res
 
 
-def _task_analyze(path: str, sha: str, settings: dict, cache_file: str) -> dict:
-    """Measure one photo, store its row, return the stored row."""
+def measure_photo(path: str, sha: str, settings: dict, cache_file: str) -> dict:
+    """Measure one photo as a batch measures it, store its row in ``cache_file``, return the stored row
+    (its ``photos.csv`` row; ``settings`` from :func:`~facemetrics.batch.cache.run_settings`).  The batch's
+    task per photo; the study store measures its photos by it too (:meth:`facemetrics.store.Store.analysis`),
+    so that they get the batch's rows."""
     try:
         res = _analysis(path, sha, settings)
         row = res.to_row()
@@ -177,12 +180,12 @@ def _task_analyze(path: str, sha: str, settings: dict, cache_file: str) -> dict:
 
 
 def _task_measure_shared(path: str, sha: str, settings: dict, cache_file: str) -> dict:
-    """Measure one photo and store its row (as :func:`_task_analyze`); return
+    """Measure one photo and store its row (as :func:`measure_photo`); return
     ``{"row": row, "analysis": PhotoAnalysis or None}``.  The main process hands the
     analysis to the comparisons that need it (:func:`_task_compare`), so a photo is
     measured once whichever process compares it; from a worker process it is pickled
     (about 6 MB and 6 ms for a 1600 px photo; the comparisons are identical)."""
-    row = _task_analyze(path, sha, settings, cache_file)
+    row = measure_photo(path, sha, settings, cache_file)
     return {"row": row, "analysis": _WORKER_ANALYSES.get((sha, json.dumps(settings, sort_keys=True)))}
 
 
@@ -217,14 +220,14 @@ def faces_used(before, after, comp) -> dict:
     measured on the face matching the other photo: :mod:`facemetrics.compare.faces`); ``{}`` when both
     photos were measured on their largest face, as their rows in ``photos.csv`` are
     (:func:`facemetrics.batch.runner.agree_faces` makes the rows agree)."""
-    from ..compare.faces import _place
+    from ..analyze import face_place
 
     out = {}
     for role, given, used in (("before", before, comp.before), ("after", after, comp.after)):
         k = int(used.extra.get("face", 0) or 0) if used is not None else 0
         if used is None or used is given or not used.extra.get("face_matched") or k == 0:
             continue
-        out[role] = {"face": k, "place": _place(used.extra.get("faces_x", ()), k), "row": used.to_row(),
+        out[role] = {"face": k, "place": face_place(used.extra.get("faces_x", ()), k), "row": used.to_row(),
                      "largest_warnings": "; ".join(given.warnings),
                      "own_warnings": "; ".join(used.warnings[1:]),  # without compare's sentence on the face
                      "residuals": [float(r) for r in used.extra.get("face_residuals", ())],
@@ -275,7 +278,7 @@ def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dic
     found by the study's one pairing rule (:func:`_comparison_jobs`) on the
     session's rows, and use the analyses just made (the per-process memo), so
     every photo is decoded and measured once.  Everything is stored in the cache
-    exactly as :func:`_task_analyze` / :func:`_task_compare` store it; the main
+    exactly as :func:`measure_photo` / :func:`_task_compare` store it; the main
     process then reads the comparisons from there.
     """
     rows, measured, compared = {}, 0, 0
@@ -283,7 +286,7 @@ def _task_session(items: list, settings: dict, cache_dir: str, skey: str) -> dic
         if stored is None:  # not in the cache when the run began: perhaps made since (same content elsewhere)
             stored = _cached("photo", Path(cache_file))
         if stored is None:
-            stored = _task_analyze(str(e.path), e.sha256, settings, cache_file)
+            stored = measure_photo(str(e.path), e.sha256, settings, cache_file)
             measured += 1
         rows[i] = stored
     table = sorted((_table_row(e, rows[i]) for i, e, _, _ in items), key=_sort_key)
@@ -499,7 +502,7 @@ def _crashed_session(items, settings, cache_dir, skey, *, how, alone) -> dict:  
         if stored is None:
             stored = _cached("photo", Path(cache_file))
         if stored is None:
-            ok, res = alone(_task_analyze, (str(e.path), e.sha256, settings, cache_file))
+            ok, res = alone(measure_photo, (str(e.path), e.sha256, settings, cache_file))
             stored = res if ok else _crash_row(str(e.path), res)
             measured += 1
         rows[i] = stored
@@ -508,7 +511,7 @@ def _crashed_session(items, settings, cache_dir, skey, *, how, alone) -> dict:  
 
 #: a task's result when it ended its worker process twice (once with others in flight, once on its own):
 #: ``fn(*args, how=..., alone=...)``; a task not here stops the run with ``BrokenProcessPool``
-_CRASHED = {_task_analyze: _crashed_analyze, _task_measure_shared: _crashed_measure_shared,
+_CRASHED = {measure_photo: _crashed_analyze, _task_measure_shared: _crashed_measure_shared,
             _task_compare: _crashed_compare, _task_session: _crashed_session}
 
 

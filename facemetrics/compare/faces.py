@@ -131,11 +131,6 @@ def _limits(matches: list[UpperFaceMatch | None]) -> str:
     return rule
 
 
-def _place(xs: tuple[float, ...], k: int) -> str:
-    """"the one on the left" / "on the right" / "the 2nd from the left" (:func:`facemetrics.analyze.face_place`)."""
-    return face_place(xs, k)
-
-
 def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_label: str = "after",
                   reference_label: str = "before") -> PhotoAnalysis:
     """``x`` measured on the face that matches ``reference`` (:func:`choose`), when ``x`` holds several faces
@@ -177,7 +172,7 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_label: str = 
     y = faces[k]
     others = [r for i, r in enumerate(res) if i != k]
     said = _said(ms[k], "this face", f"the {reference_label} photo")
-    what = (f"{x.n_faces} faces found in the {x_label} photo; measured {_place(y.extra.get('faces_x', ()), k)}, "
+    what = (f"{x.n_faces} faces found in the {x_label} photo; measured {face_place(y.extra.get('faces_x', ()), k)}, "
             f"which matches the {reference_label} photo (upper faces {said} apart after alignment, "
             f"the other face{'s' if len(others) > 1 else ''} "
             + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
@@ -235,7 +230,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     ms = [None if y is None else face_match(a, y) for y in after]
     row = [_value(m) for m in ms]
     k = choose(ms)
-    a_place = _place(a.extra.get("faces_x", ()), 0)
+    a_place = face_place(a.extra.get("faces_x", ()), 0)
     named = f"the before photo's largest face ({a_place})"
     read_b = _read(b, row)
     if k is None:
@@ -248,7 +243,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     ms_a = [ms[k]] + [None if x is None else face_match(x, y) for x in _faces(a, start=1)]
     col = [_value(m) for m in ms_a]
     back = choose(ms_a)
-    b_place = _place(y.extra.get("faces_x", ()), k)
+    b_place = face_place(y.extra.get("faces_x", ()), k)
     if back != 0:
         return a, _refused(b, f"{b.name}: its face {b_place.removeprefix('the one ')} matches {named} "
                               f"at {row[k]:.2f} mm ({STATISTIC}) but not only it: the before photo's faces against "
@@ -269,7 +264,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
 
 def _read(x: PhotoAnalysis, res: list[float]) -> str:
     """"on the left: 0.33 mm, on the right: 2.10 mm": each face of ``x`` (0 the largest) and its residual."""
-    return ", ".join(f"{_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
+    return ", ".join(f"{face_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
                      + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
 
 

@@ -1,6 +1,6 @@
 """What the bootstraps of the decay series and of the regimen share.
 
-- the settings check (``confidence``, ``n_boot``, ``seed``: :func:`_check_settings`) and the
+- the settings check (``confidence``, ``n_boot``, ``seed``: :func:`check_settings`) and the
   fewest replicates for a verdict (:data:`MIN_VERDICT_REPLICATES`);
 - the fewest subjects for resampling whole subjects (:data:`MIN_CLUSTERS`);
 - each series' own random stream (:func:`_group_rng`: the seed and the series' keys only) and
@@ -24,7 +24,7 @@ import numpy as np
 from ..geometry import IRIS_CHORD_BIAS_SD, IRIS_DIAMETER_MM, IRIS_DIAMETER_SD_MM, IRIS_JITTER_FLOOR, USER_IPD_SD
 from .model import SeriesError
 
-__all__ = ["MIN_CLUSTERS", "MIN_VERDICT_REPLICATES", "SCALE_POWER", "SCALE_SD"]
+__all__ = ["MIN_CLUSTERS", "MIN_VERDICT_REPLICATES", "SCALE_POWER", "SCALE_SD", "check_settings"]
 
 _NAN = float("nan")
 
@@ -112,7 +112,7 @@ def _scale_factors(n_boot: int, rng, unit: str, subjects=None, sessions=None, so
     return np.exp(power * log_f)
 
 
-def _check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
+def check_settings(confidence, n_boot, seed) -> tuple[float, int, int]:
     """``analyze_series``' ``confidence`` (float in (0.5, 1)), ``n_boot`` (0, or a whole number of at
     least :data:`MIN_VERDICT_REPLICATES`) and ``seed`` (whole number), checked; a :class:`SeriesError`
     naming the setting otherwise."""

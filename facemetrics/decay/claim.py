@@ -220,7 +220,7 @@ from .bootstrap import (
     MIN_VERDICT_REPLICATES,
     SCALE_POWER,
     SCALE_SD,
-    _check_settings,
+    check_settings,
     _ci,
     _group_rng,
     _scale_factors,
@@ -243,7 +243,7 @@ from .inputs import (
     validate_changes,
 )
 from .left_out import _nothing_to_fit, _with_repeated, _with_retimed, _with_unread
-from .margin import INCONCLUSIVE, MIN_EFFECT, _check_min_effect, _floor_and_margin, min_effect_for
+from .margin import INCONCLUSIVE, MIN_EFFECT, check_min_effect, _floor_and_margin, min_effect_for
 from .model import (
     HALF_LIFE_BOUNDS,
     DecayParams,
@@ -1242,8 +1242,8 @@ def analyze_series(
     >>> fit.verdict
     'fades_within_a_day'
     """
-    confidence, n_boot, seed = _check_settings(confidence, n_boot, seed)
-    _check_min_effect(min_effect)
+    confidence, n_boot, seed = check_settings(confidence, n_boot, seed)
+    check_min_effect(min_effect)
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
     df, source, twice = _usable(changes, metrics)  # validate_changes, keeping what it leaves out

@@ -17,7 +17,7 @@ import pandas as pd
 from ..compare.floors import DEFAULT_NOISE_FLOORS
 from .model import SeriesError
 
-__all__ = ["INCONCLUSIVE", "MIN_EFFECT", "min_effect_for"]
+__all__ = ["INCONCLUSIVE", "MIN_EFFECT", "check_min_effect", "min_effect_for"]
 
 _NAN = float("nan")
 
@@ -68,6 +68,8 @@ def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -
     return nf, (max(smallest, nf) if math.isfinite(nf) else smallest)
 
 
-def _check_min_effect(min_effect) -> None:
+def check_min_effect(min_effect) -> None:
+    """``analyze_series``' ``min_effect`` (None: the series unit's :data:`MIN_EFFECT`; else a finite number
+    of at least 0 in the series' unit, mm or index), checked; a :class:`SeriesError` naming it otherwise."""
     if min_effect is not None and not (math.isfinite(float(min_effect)) and float(min_effect) >= 0):
         raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}")

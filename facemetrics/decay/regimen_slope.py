@@ -19,9 +19,9 @@ import pandas as pd
 
 from .._version import __version__
 from ..schema import REGIMEN_COLUMNS
-from .bootstrap import MIN_CLUSTERS, MIN_VERDICT_REPLICATES, _check_settings, _ci, _group_rng, _scale_factors
+from .bootstrap import MIN_CLUSTERS, MIN_VERDICT_REPLICATES, check_settings, _ci, _group_rng, _scale_factors
 from .inputs import UNREAD_VERDICTS, _at_two_times, _calibration_sources, _hours, _labels, _repeated, _sources
-from .margin import INCONCLUSIVE, _check_min_effect, _floor_and_margin
+from .margin import INCONCLUSIVE, check_min_effect, _floor_and_margin
 from .model import SeriesError
 from .wording import num, percent, quantity, raised_margin_note
 
@@ -163,8 +163,8 @@ of the series'):
     Künsch, H. R. (1989). The jackknife and the bootstrap for general
     stationary observations. *Annals of Statistics*, 17(3), 1217-1241.
     """
-    level, n_boot, seed = _check_settings(confidence, n_boot, seed)
-    _check_min_effect(min_effect)
+    level, n_boot, seed = check_settings(confidence, n_boot, seed)
+    check_min_effect(min_effect)
     df = _regimen_levels(levels)
     rows = [_regimen_row(grp, treatment=treatment, metric=metric, side=side, day_n=day_n, min_effect=min_effect,
                          n_boot=n_boot, seed=seed, level=level)
