@@ -1366,3 +1366,18 @@ def test_a_retake_minutes_later_is_not_the_second_photo_time():
                        for t in times])
     f = analyze_series(df, per_subject=False, n_boot=200, seed=0).fits[0]
     assert f.verdict == INCONCLUSIVE and "at the second photo time after treatment, 3.0 h," in f.reason, f.reason
+
+
+@pytest.mark.parametrize("given", ["abc", [1], {"mm": 1}, True, float("nan"), -0.1])
+def test_min_effect_that_is_not_a_number_is_a_clear_series_error(given):
+    """``min_effect="abc"`` (or a list) raised a bare ValueError / TypeError from ``float()`` inside the check
+    (noticed when the check became public, 2026-12-05): every caller (``analyze_series``, the regimen fit,
+    ``Store.report``) now gets the SeriesError naming the setting."""
+    from facemetrics.decay import SeriesError
+    from facemetrics.decay.margin import check_min_effect
+
+    with pytest.raises(SeriesError, match="min_effect must be a non-negative number"):
+        check_min_effect(given)
+    check_min_effect(None)
+    check_min_effect(0)
+    check_min_effect("0.2")  # a number written as text, as a CSV or a form gives it, is still read

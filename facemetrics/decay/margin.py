@@ -71,5 +71,11 @@ def _floor_and_margin(data: pd.DataFrame, unit: str, min_effect: float | None) -
 def check_min_effect(min_effect) -> None:
     """``analyze_series``' ``min_effect`` (None: the series unit's :data:`MIN_EFFECT`; else a finite number
     of at least 0 in the series' unit, mm or index), checked; a :class:`SeriesError` naming it otherwise."""
-    if min_effect is not None and not (math.isfinite(float(min_effect)) and float(min_effect) >= 0):
+    if min_effect is None:
+        return
+    try:
+        value = float(min_effect)
+    except (TypeError, ValueError):  # "abc", [1]: a clear message, never a traceback (2026-12-05)
+        value = float("nan")
+    if isinstance(min_effect, bool) or not (math.isfinite(value) and value >= 0):
         raise SeriesError(f"min_effect must be a non-negative number, got {min_effect!r}")
