@@ -697,7 +697,8 @@ def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tm
     in a worker process (``workers.ISOLATE``, stop 43), the two sessions run at once, and whether the
     second finds the first's entry is a race: measured once or twice ("in two sessions, once in each":
     ``runner._run_sessions``), so that run asserts only that bound (before stop 43 this process ran one
-    session while the worker process was starting, which hid the race).  Making it exact at ``workers=2``
+    session while the worker process was starting, which hid the race; on 2026-12-05, 4 runs of this case at
+    a load average of 7-9 each measured the copy once: nothing orders the two sessions, so the bound stays).  Making it exact at ``workers=2``
     needs the runner to put identical photos in one task, a change to the package, not to this test."""
     import shutil
 
