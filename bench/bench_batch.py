@@ -16,7 +16,8 @@ as results, wall times for context):
              the in-process floor: *cold* counts starting the processes and
              loading Face Mesh (not their exit), *warm* is a second pass.
 ``large``    240 photos of 1600 x 1200, measuring only: 1 worker against 2
-             (in this process).
+             (in this process), wall time and CPU time (this process and its workers);
+             ``--large-repeats N`` alternates N rounds and prints medians.
 ``isolate``  the 16 photos of ``measure`` with 1 and with 2 workers: every task in a worker
              process (``workers.ISOLATE``, the default: a native crash ends a worker
              process, not the run) against this process running tasks itself (the
@@ -177,20 +178,34 @@ def measure(tmp: Path, repeats: int = 3) -> None:
     print(f"peak worker memory: {_peak_worker_mb():.0f} MB\n")
 
 
-def large(tmp: Path, n: int) -> None:
+def large(tmp: Path, n: int, repeats: int = 1) -> None:
+    """1 worker against 2 in this process (``run_batch``), ``repeats`` rounds alternated (1, 2 then
+    2, 1, ...); wall time and the CPU time of this process and its worker processes together."""
     from facemetrics.batch import run_batch
 
     _photos(tmp / "l", n, (1600, 1200), 900)
-    secs = {}
-    for workers in (1, 2):
-        r = run_batch(tmp / "l", tmp / f"l_out{workers}", workers=workers, compare=False, progress=False)
-        assert (r.photos["status"] == "ok").all()
-        secs[workers] = r.seconds
-    same = (tmp / "l_out1" / "photos.csv").read_bytes() == (tmp / "l_out2" / "photos.csv").read_bytes()
-    print(f"## measure only: {n} photos of 1600 x 1200")
-    print(f"1 worker {secs[1]:.1f} s ({n / secs[1]:.1f} photos/s), 2 workers {secs[2]:.1f} s "
-          f"({n / secs[2]:.1f} photos/s)")
-    print(f"RATIO speed-up 1 -> 2 workers: {secs[1] / secs[2]:.2f}   (target >= 1.8)")
+    secs: dict[int, list[float]] = {1: [], 2: []}
+    cpus: dict[int, list[float]] = {1: [], 2: []}
+    for k in range(repeats):
+        for workers in ((1, 2) if k % 2 == 0 else (2, 1)):
+            out = tmp / f"l_out{workers}_{k}"
+            r0 = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+            r = run_batch(tmp / "l", out, workers=workers, compare=False, progress=False)
+            r1 = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
+            assert (r.photos["status"] == "ok").all()
+            secs[workers].append(r.seconds)
+            cpus[workers].append(sum(b.ru_utime + b.ru_stime - a.ru_utime - a.ru_stime for a, b in zip(r0, r1)))
+    same = (tmp / "l_out1_0" / "photos.csv").read_bytes() == (tmp / "l_out2_0" / "photos.csv").read_bytes()
+    med = {w: statistics.median(secs[w]) for w in (1, 2)}
+    cpu = {w: statistics.median(cpus[w]) for w in (1, 2)}
+    print(f"## measure only: {n} photos of 1600 x 1200" + (f" (median of {repeats} alternated runs)"
+                                                           if repeats > 1 else ""))
+    print(f"1 worker {med[1]:.1f} s ({n / med[1]:.1f} photos/s), 2 workers {med[2]:.1f} s "
+          f"({n / med[2]:.1f} photos/s)")
+    print(f"CPU (this process and its worker processes): 1 worker {cpu[1]:.1f} s, 2 workers {cpu[2]:.1f} s; "
+          f"ratio 2 / 1 workers {cpu[2] / cpu[1]:.2f}")
+    print(f"RATIO speed-up 1 -> 2 workers: {med[1] / med[2]:.2f}   (target >= 1.8)"
+          + (f"; each round's: {' '.join(f'{a / b:.2f}' for a, b in zip(secs[1], secs[2]))}" if repeats > 1 else ""))
     print(f"photos.csv identical for 1 and 2 workers: {same}")
     print(f"peak worker memory: {_peak_worker_mb():.0f} MB; this process (the 1-worker run measured here): "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0:.0f} MB\n")
@@ -277,13 +292,14 @@ def main() -> None:
     ap.add_argument("--only", choices=("measure", "large", "study", "isolate"))
     ap.add_argument("--repeats", type=int, default=5, help="runs of each command in the isolate scenario")
     ap.add_argument("--large-n", type=int, default=240)
+    ap.add_argument("--large-repeats", type=int, default=1, help="alternated rounds of the large scenario")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         if args.only in (None, "measure"):
             measure(tmp)
         if args.only in (None, "large"):
-            large(tmp, args.large_n)
+            large(tmp, args.large_n, args.large_repeats)
         if args.only in (None, "isolate"):
             isolate(tmp, args.repeats)
         if args.only in (None, "study"):

@@ -687,7 +687,19 @@ def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
 def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tmp_path, monkeypatch):
     """Two files with the same content (a photo copied under another name) are measured once,
     in every schedule; each keeps its own row under its own name; the summary counts the
-    copy as a duplicate, not as taken from the cache (nothing was cached before)."""
+    copy as a duplicate, not as taken from the cache (nothing was cached before).
+
+    In the task-per-session schedule the copy (not in the manifest) is in another session than its
+    original, and a session task looks a photo up in the cache again before measuring it
+    (``workers._task_session``): the second session reads what the first stored, so the copy is measured
+    once when the sessions run one after the other, as they do on one worker process (``workers=1``:
+    asserted exactly, the strength this assertion had before stop 43).  With ``workers=2`` every task runs
+    in a worker process (``workers.ISOLATE``, stop 43), the two sessions run at once, and whether the
+    second finds the first's entry is a race: measured once or twice ("in two sessions, once in each":
+    ``runner._run_sessions``), so that run asserts only that bound (before stop 43 this process ran one
+    session while the worker process was starting, which hid the race; on 2026-12-05, 4 runs of this case at
+    a load average of 7-9 each measured the copy once: nothing orders the two sessions, so the bound stays).  Making it exact at ``workers=2``
+    needs the runner to put identical photos in one task, a change to the package, not to this test."""
     import shutil
 
     from facemetrics.batch import runner as batch
@@ -713,24 +725,22 @@ def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tm
     assert (again.n_measured, again.n_cached, again.n_duplicates) == (0, 3, 0)
 
     n_readable = None
-    for schedule in ("shared", "session"):
+    for schedule, workers in (("shared", 2), ("session", 1), ("session", 2)):
         if schedule == "shared":
             monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
         else:
             monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: False)
             monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: True)
-        out = tmp_path / f"out_{schedule}"
-        res = run_batch(study_copy, out, manifest=manifest, workers=2, progress=False)
+        out = tmp_path / f"out_{schedule}_{workers}"
+        res = run_batch(study_copy, out, manifest=manifest, workers=workers, progress=False)
         readable = int((~res.photos["status"].isin(["unreadable"])).sum())
         n_readable = n_readable or readable
         assert readable == n_readable
         assert res.n_duplicates == 1 and res.n_cached == 0, schedule
-        if schedule == "shared":
-            assert res.n_measured == readable - 1, schedule
-        else:  # the copy is in another session (not in the manifest) than its original: with both sessions
-            # in worker processes at once (workers.ISOLATE) each may measure it ("in two sessions, once in
-            # each": runner._run_sessions); before, this process's session ran ahead of the worker's start-up
-            assert res.n_measured in (readable - 1, readable), schedule
+        if (schedule, workers) != ("session", 2):
+            assert res.n_measured == readable - 1, (schedule, workers)
+        else:  # the two sessions at once in two worker processes: a race (this test's docstring)
+            assert res.n_measured in (readable - 1, readable), (schedule, workers)
         rows = res.photos.set_index("photo")
         names = [p for p in rows.index if p.endswith("copy_of_first.jpg") or p.endswith(src.name)]
         assert len(names) == 2 and rows.loc[names[0], "jaw_width_mm"] == rows.loc[names[1], "jaw_width_mm"]
