@@ -134,10 +134,17 @@ def spreadsheet_safe(v):
     return "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
 
 
+#: the UTF-8 byte-order mark every CSV output starts with: without it Excel (a double-click, on Windows and
+#: macOS) reads the file in the system's legacy code page, so the ``±`` and ``−`` of ``messages`` and
+#: ``reason`` read ``Â±`` and ``âˆ’`` and an accented or CJK photo name is garbled (h8, 2026-12-05).
+#: pandas, LibreOffice, Google Sheets and ``open(..., encoding="utf-8-sig")`` skip it (docs/metrics.md).
+CSV_BOM = b"\xef\xbb\xbf"
+
+
 def csv_bytes(df: pd.DataFrame) -> bytes:
-    """A table as UTF-8 CSV bytes (floats with 6 significant digits; text that a spreadsheet
-    would run as a formula prefixed with ``'``, :func:`spreadsheet_safe`): what :func:`write_csv`
-    writes, for downloads (the app)."""
+    """A table as UTF-8 CSV bytes with a byte-order mark (:data:`CSV_BOM`; floats with 6 significant digits;
+    text that a spreadsheet would run as a formula prefixed with ``'``, :func:`spreadsheet_safe`): what
+    :func:`write_csv` writes, for downloads (the app)."""
     import pandas as pd
 
     types = pd.api.types
@@ -146,12 +153,22 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
         df = df.copy()
         for c in text_cols:
             df[c] = df[c].map(spreadsheet_safe)
-    return utf8(df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+    return CSV_BOM + utf8(df.to_csv(index=False, float_format=FLOAT_FORMAT, lineterminator="\n"))
+
+
+def _bom_for(path: str | os.PathLike) -> bool:
+    """Whether a CSV written to ``path`` starts with :data:`CSV_BOM`: a file, yes; a device, pipe or socket
+    that :func:`atomic_write` writes into (``-o /dev/stdout`` read by another program), no."""
+    p = Path(path)
+    return not (p.exists() and not p.is_file() and not p.is_dir())
 
 
 def write_csv(df: pd.DataFrame, path: str | os.PathLike) -> Path:
-    """Write a table as UTF-8 CSV (floats with 6 significant digits), atomically."""
+    """Write a table as UTF-8 CSV with a byte-order mark (floats with 6 significant digits), atomically;
+    into a device or pipe (``-o /dev/stdout``) without the mark (:func:`_bom_for`)."""
     data = csv_bytes(df)
+    if not _bom_for(path):
+        data = data[len(CSV_BOM):]
     return atomic_write(path, lambda fh: fh.write(data), record=True)
 
 
@@ -210,8 +227,10 @@ def csv_text(rows: Iterable[dict], columns: list[str] = PHOTO_COLUMNS) -> str:
 
 def write_rows_csv(rows: Iterable[dict], columns: list[str], path: str | os.PathLike, *, record: bool = True) -> Path:
     """Write rows (dicts) as UTF-8 CSV atomically, as :func:`csv_text` makes it (no pandas); ``record``:
-    entered in the folder's ledger as an output (:func:`atomic_write`; False for a cache's file)."""
-    data = utf8(csv_text(rows, columns))
+    entered in the folder's ledger as an output (:func:`atomic_write`; False for a cache's file). An output
+    starts with the byte-order mark (:data:`CSV_BOM`, the bytes :func:`write_csv` writes for the same table);
+    a cache's file, and a device or pipe (``-o /dev/stdout``), have none (:func:`_bom_for`)."""
+    data = (CSV_BOM if record and _bom_for(path) else b"") + utf8(csv_text(rows, columns))
     return atomic_write(path, lambda fh: fh.write(data), record=record)
 
 

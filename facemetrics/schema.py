@@ -627,6 +627,19 @@ def data_dictionary_markdown() -> str:
         "not be measured (see `status`). The `uncertainty` column says what uncertainty each measured figure "
         "carries: the mm scale's (`mm_per_px_uncertainty_pct`) and the noise floor of a change between two photos.",
         "",
+        "**Opening the tables in a spreadsheet.** Every table below, `validate`'s tables and the app's CSV "
+        "downloads are UTF-8 with a byte-order mark, comma-separated, with a point as the decimal mark and "
+        "numbers to 6 significant digits; each column's unit is in this dictionary and in its name's ending "
+        "(`_mm`, `_mm2`, `_px`, `_deg`, `_pct`, `_h`; `_ipd`: a ratio to the inter-pupillary distance) or, in "
+        "`long.csv`, `comparison.csv` and `timeline.csv`, in the row's `unit` column. The mark lets Excel show "
+        "`±`, `−` and accented photo names as written when the file is opened with a double-click. Where the "
+        "system's list separator is `;` (settings with a decimal comma, e.g. German or French), Excel shows each "
+        "row in one column: open the file with Data > From Text/CSV (delimiter: comma) instead; LibreOffice asks "
+        "in its import dialog (separator: comma). Python's `csv` module reads the files with "
+        "`open(path, newline=\"\", encoding=\"utf-8-sig\")` (pandas as they are), R with `read.csv(path, "
+        "fileEncoding = \"UTF-8-BOM\")` or `readr::read_csv`. A table saved from a spreadsheet has other bytes: the "
+        "next run will not overwrite it (move it, or `--force`).",
+        "",
     ]
     for title, cols in (*_GROUPS, ("Batch columns (`facemetrics batch` only)", BATCH_COLUMNS_DEF)):
         out += [f"## {title}", "", "| column | unit | definition | direction | landmarks | known limits | uncertainty |",

@@ -37,7 +37,7 @@ def test_csv_text_equals_pandas_on_random_tables(seed):
     rows = [{k: v[i] for k, v in cols.items() if rng.random() > 0.15} for i in range(6)]
     rows[-1]["late_extra"] = "x"  # a key outside the columns, first seen in the last row
     columns = list(cols)[:5] + ["never_present"]
-    expected = csv_bytes(rows_frame(rows, columns)).decode("utf-8")
+    expected = csv_bytes(rows_frame(rows, columns)).decode("utf-8-sig")
     assert csv_text(rows, columns) == expected
 
 
@@ -53,7 +53,7 @@ def test_text_a_spreadsheet_would_run_is_written_as_text():
     rows = [{"photo": '=HYPERLINK("http://e.com","x").jpg', "subject": "+1", "error": "@cmd", "z": -0.5},
             {"photo": "-bad.jpg", "subject": "ok", "error": "", "z": 1.25}]
     text = csv_text(rows, ["photo", "subject", "error", "z"])
-    assert text == csv_bytes(rows_frame(rows, ["photo", "subject", "error", "z"])).decode("utf-8")
+    assert text == csv_bytes(rows_frame(rows, ["photo", "subject", "error", "z"])).decode("utf-8-sig")
     got = list(csv.DictReader(io.StringIO(text)))
     assert got[0]["photo"] == '\'=HYPERLINK("http://e.com","x").jpg' and got[0]["subject"] == "'+1"
     assert got[0]["error"] == "'@cmd" and got[1]["photo"] == "'-bad.jpg"
@@ -75,8 +75,48 @@ def test_csv_bytes_is_what_write_csv_writes(tmp_path):
     from facemetrics.export import csv_bytes, write_csv
 
     df = rows_frame([{"a": 1.23456789, "b": "x, y"}, {"a": None, "b": "z"}], ["a", "b"])
-    assert csv_bytes(df) == b'a,b\n1.23457,"x, y"\n,z\n'
+    assert csv_bytes(df) == b'\xef\xbb\xbfa,b\n1.23457,"x, y"\n,z\n'
     assert write_csv(df, tmp_path / "t.csv").read_bytes() == csv_bytes(df)
+
+
+def test_every_csv_output_opens_in_a_spreadsheet_as_utf8(tmp_path):
+    """A first user's afternoon (h8, 2026-12-05): ``changes.csv`` (its ``messages``: "± 4.5 %") and ``timeline.csv``
+    (its ``reason``: "−0.11 mm") were UTF-8 without a byte-order mark, so Excel opened on a double-click read them
+    in the system's legacy code page ("Â±", "âˆ’"), and a photo named in accents or CJK garbled likewise.  Every
+    CSV output (``write_csv``, ``write_rows_csv``, the app's ``csv_bytes``) now starts with the UTF-8 mark, which
+    pandas and ``encoding="utf-8-sig"`` skip; a cache's file and a pipe (``-o /dev/stdout``) get none."""
+    import os
+    import threading
+
+    import pandas as pd
+
+    from facemetrics.export import CSV_BOM, write_csv, write_rows_csv
+
+    rows = [{"photo": "café 文.jpg", "messages": "scale ± 4.5 %", "reason": "−0.11 mm", "value": -0.11}]
+    cols = ["photo", "messages", "reason", "value"]
+    legacy = CSV_BOM + "photo,messages\nx,± −\n".encode("utf-8")
+    assert legacy.decode("cp1252", errors="replace") != legacy.decode("utf-8-sig")  # what Excel shows without it
+    for name, data in (("write_rows_csv", write_rows_csv(rows, cols, tmp_path / "a.csv").read_bytes()),
+                       ("write_csv", write_csv(rows_frame(rows, cols), tmp_path / "b.csv").read_bytes()),
+                       ("csv_bytes", csv_bytes(rows_frame(rows, cols)))):
+        assert data.startswith(CSV_BOM) and not data.startswith(CSV_BOM * 2), name
+        back = pd.read_csv(tmp_path / "a.csv") if name == "write_rows_csv" else pd.read_csv(
+            __import__("io").BytesIO(data))
+        assert list(back.columns) == cols, (name, list(back.columns))
+        assert back.loc[0, "photo"] == "café 文.jpg" and back.loc[0, "messages"] == "scale ± 4.5 %", name
+        assert back.loc[0, "reason"] == "−0.11 mm" and back.loc[0, "value"] == -0.11, name
+    # the two writers give one file for one table, the mark included
+    assert (tmp_path / "a.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    # a cache's file has no mark (no spreadsheet opens it), nor a pipe another program reads
+    assert not write_rows_csv(rows, cols, tmp_path / "c.csv", record=False).read_bytes().startswith(CSV_BOM)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()))
+    reader.start()
+    write_rows_csv(rows, cols, fifo)
+    reader.join(10)
+    assert got and got[0].startswith(b"photo,messages")
 
 
 def test_a_pipe_or_device_is_written_into_never_replaced(tmp_path):

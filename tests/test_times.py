@@ -187,7 +187,7 @@ def test_batch_console_gives_the_treatment_offset_note_once_and_each_row_its_war
             "offset of their treated_at (+01:00; if the camera was set to another zone, each is off by the "
             "difference; give taken_at with its offset in a manifest; the 'warnings' column of photos.csv names "
             "each photo): e.g. S01/rf/a_pre.jpg (S01, rf, treated 2026-11-02T08:00:00+01:00)\n") in out, out
-    with open(tmp_path / "out" / "photos.csv", newline="", encoding="utf-8") as f:
+    with open(tmp_path / "out" / "photos.csv", newline="", encoding="utf-8-sig") as f:  # a BOM leads
         rows = {r["photo"]: r for r in csv.DictReader(f)}
     assert len(rows) == 3
     for photo, clock in (("S01/rf/a_pre.jpg", "07:30"), ("S01/rf/b_post.jpg", "09:30"), ("S02/rf/c_pre.jpg", "07:40")):
