@@ -40,7 +40,7 @@ def _run(cwd: Path, *argv: str, crash: str = "", once: Path | None = None) -> su
 
 
 def _rows(path: Path) -> dict[str, dict]:
-    with open(path, newline="", encoding="utf-8") as f:
+    with open(path, newline="", encoding="utf-8-sig") as f:  # a BOM leads (Excel)
         return {r["photo"]: r for r in csv.DictReader(f)}
 
 
