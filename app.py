@@ -20,7 +20,9 @@ photo is measured in one worker process of the server (:func:`photo_worker`,
 :class:`facemetrics.isolated.Worker`), so that a photo that crashes the face finder (SIGSEGV or
 SIGABRT in MediaPipe or OpenCV) ends that process, never the server: the photo is an ``error``
 analysis naming the crash (:func:`measure`), the page says so (:func:`show_crashes`), every other
-result of every session stays, and the next photo is measured in a new worker.
+result of every session stays, and the next photo is measured in a new worker.  The comparisons
+(:func:`compare_in_worker`) and the *My study* page's adds and measurements of stored photos
+(:func:`store_add`, :func:`stored_analyses`) run in that process too, each crash said on the page.
 
 Caching: :func:`warm_up` starts the worker process (it imports the analysis and builds its Face
 Mesh graph) in a background thread when the page is first shown, and :func:`face_mesh` makes
