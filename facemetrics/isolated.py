@@ -134,11 +134,14 @@ class Worker:
             return res
 
     def close(self) -> None:
-        """End the worker process (terminated: its orderly exit takes about a second)."""
+        """End the worker process (terminated: its orderly exit takes about a second) and the thread that starts it."""
         with self._lock:
             if self._ex is not None:
                 _w._end_executor(self._ex)
                 self._ex = None
+            if self._keeper is not None:
+                self._keeper.shutdown(wait=False)
+                self._keeper = None
 
 
 def analyze_task(source, *, name: str | None = None, **kwargs):
