@@ -20,7 +20,9 @@ photo is measured in one worker process of the server (:func:`photo_worker`,
 :class:`facemetrics.isolated.Worker`), so that a photo that crashes the face finder (SIGSEGV or
 SIGABRT in MediaPipe or OpenCV) ends that process, never the server: the photo is an ``error``
 analysis naming the crash (:func:`measure`), the page says so (:func:`show_crashes`), every other
-result of every session stays, and the next photo is measured in a new worker.
+result of every session stays, and the next photo is measured in a new worker.  The comparisons
+(:func:`compare_in_worker`) and the *My study* page's adds and measurements of stored photos
+(:func:`store_add`, :func:`stored_analyses`) run in that process too, each crash said on the page.
 
 Caching: :func:`warm_up` starts the worker process (it imports the analysis and builds its Face
 Mesh graph) in a background thread when the page is first shown, and :func:`face_mesh` makes
@@ -430,13 +432,59 @@ def compare(key: tuple, before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, befor
     ``check_order``: warn when the 'before' photo was taken after the 'after' photo (the roles follow the file
     names before the times: :func:`default_roles`), not for a no-change check (:func:`order_checked`); the
     'before' photos' disagreement is the page's own check (:func:`session_disagreement`), not compare's."""
-    from facemetrics.compare import compare_photos
-
     # check_repeats=False: the page checks a treatment's 'before' photos against each other itself, as the batch
     # does (its no-change pairs, session_disagreement: the batch's message, once per treatment), not per pair again
-    return session_memo("compare", key,
-                        lambda: compare_photos(before, after, before_repeats=tuple(before_repeats),
-                                               check_order=check_order, check_repeats=False))
+    return crash_raised(session_memo("compare", key,
+                                     lambda: compare_in_worker(before, after, before_repeats, check_order)))
+
+
+def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_repeats: tuple = (),
+                      check_order: bool = True):
+    """:func:`facemetrics.compare.compare_photos` (``check_repeats=False``) in :func:`photo_worker`'s process (Face
+    Mesh runs again there for a photo with several faces: ``compare.faces``); when the comparison ended that
+    process twice (a native crash), the :class:`facemetrics.isolated.NativeCrash` *returned* (not raised), so that
+    the session's memo keeps it and a re-run of the page does not crash the worker again (:func:`crash_raised`)."""
+    from facemetrics.isolated import NativeCrash, compare_lean_task, lean_comparison
+
+    try:
+        # sent back without the two photos' analyses (this process has them): 12 of 25 MB for the sample pair
+        data = photo_worker().call(compare_lean_task, before, after, before_repeats=tuple(before_repeats),
+                                   check_order=check_order, check_repeats=False)
+        return lean_comparison(data, before, after, tuple(before_repeats))
+    except NativeCrash as exc:
+        print(f"facemetrics app: comparing {after.name} with {before.name} crashed the face finder ({exc.how}, "
+              "twice)", file=sys.stderr)
+        exc.pair = (before.name, after.name)
+        return exc
+
+
+def crash_raised(cmp):
+    """``cmp`` (a memoised comparison), or its :class:`~facemetrics.isolated.NativeCrash` raised."""
+    from facemetrics.isolated import NativeCrash
+
+    if isinstance(cmp, NativeCrash):
+        raise cmp
+    return cmp
+
+
+def made_comparison(memo: dict, pair: "Pair"):
+    """The comparison of ``pair`` kept in the session's ``memo``, or None when it was not made or crashed."""
+    from facemetrics.isolated import NativeCrash
+
+    got = memo.get(("compare", pair_key(pair)))
+    return None if isinstance(got, NativeCrash) else got
+
+
+def comparison_crashed_message(exc) -> str:
+    """What the page says when a comparison crashed the face finder (:data:`facemetrics.isolated.MSG_COMPARISON_CRASHED`,
+    worded for the app)."""
+    from facemetrics.isolated import MSG_COMPARISON_CRASHED
+
+    before, after = getattr(exc, "pair", ("the before photo", "the after photo"))
+    text = MSG_COMPARISON_CRASHED.format(after=after, before=before, how=exc.how)
+    return text.replace("; no changes, nothing written. Re-save these photos as PNG or JPEG and compare again",
+                        "; no changes for this pair. Re-save these photos as PNG or JPEG and upload those files "
+                        "instead: your other photos and results are kept")
 
 
 def order_checked(pair: "Pair") -> bool:
@@ -484,8 +532,13 @@ def show_failure(what: str, exc: Exception, *inputs) -> None:
 
 def safe_compare(pair: "Pair"):
     """:func:`compare` of a pair, or None after :func:`show_failure` (an unexpected exception)."""
+    from facemetrics.isolated import NativeCrash
+
     try:
         return compare(pair_key(pair), pair.before, pair.after, pair.repeats, order_checked(pair))
+    except NativeCrash as exc:  # the worker process ended twice: said, the server and the session's results stay
+        st.error(md(comparison_crashed_message(exc)), icon=":material/error:")
+        return None
     except Exception as exc:  # noqa: BLE001 - a message on the page, the traceback in the log
         show_failure("The comparison", exc, pair.before, pair.after, *pair.repeats)
         return None
@@ -1677,21 +1730,25 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
 
     Made when its download is clicked, outside the script run: comparisons already made in this session
     are read from its memo ``memo`` (``st.session_state``'s, passed in), the others are made and kept there."""
-    from facemetrics.compare import compare_photos
+    from facemetrics.isolated import NativeCrash
 
     def comparison_of(pair: Pair):
-        return memo_get(memo, "compare", pair_key(pair),
-                        lambda: compare_photos(pair.before, pair.after, before_repeats=tuple(pair.repeats),
-                                               check_order=order_checked(pair), check_repeats=False))
+        """The pair's comparison (made in the worker process), or None when it crashed the face finder (the page
+        said so; left out, as a failed comparison is)."""
+        got = memo_get(memo, "compare", pair_key(pair),
+                       lambda: compare_in_worker(pair.before, pair.after, pair.repeats, order_checked(pair)))
+        return None if isinstance(got, NativeCrash) else got
 
     frames, disagreements = [], {}
     for pair in pairs.values():
         cmp = comparison_of(pair)
+        if cmp is None:
+            continue
         if pair.treatment not in disagreements:  # once per treatment (its no-change checks), as timeline_rows
             disagreements[pair.treatment] = session_disagreement(pair, pairs, comparison_of)
         result = comparison_result(pair, cmp, disagreements[pair.treatment])
         frames.append(comparison_frame(cmp, pair, result))
-    return csv_bytes(pd.concat(frames, ignore_index=True))
+    return csv_bytes(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
 
 
 def with_batch_verdicts(frame: pd.DataFrame, result: dict) -> pd.DataFrame:
@@ -2154,9 +2211,8 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                           key="study-taken-at")
     base = store.photos(subject)
     base_row, base_file = None, None
-    for r in base.itertuples():  # the subject's first measurable photo is the reference
-        row = store.analysis(int(r.id))
-        if row.get("status") == "ok":
+    for r, row in zip(base.itertuples(), stored_analyses(store, base["id"])):  # the first measurable: the reference
+        if isinstance(row, dict) and row.get("status") == "ok":
             base_row, base_file = row, store.dir / r.file
             break
     keep, why_not = {}, {}
@@ -2220,6 +2276,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
     photo, whether any was not saved)``.  A photo not kept says why (``why_not[name]``, the advice shown
     before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name."""
+    from facemetrics.isolated import MSG_STORE_CRASHED, NativeCrash
+
     msgs, failed = [], False
     for name, data in items:
         if name not in keep:  # not all saved: the message is a warning, not a success (app audit, 2026-12-03)
@@ -2230,9 +2288,12 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             failed = True
             continue
         try:
-            (res,) = store.add_photos(subject, [(name, data)], treatment=sess["treatment"],
-                                      treated_at=sess["treated_at"], taken_at=taken or None,
-                                      capture_note=keep[name])
+            res = store_add(store, subject, name, data, treatment=sess["treatment"], treated_at=sess["treated_at"],
+                            taken_at=taken or None, capture_note=keep[name])
+        except NativeCrash as exc:  # the worker process ended: said; the server, the store and the page go on
+            msgs.append(MSG_STORE_CRASHED.format(name=name, how=exc.how))
+            failed = True
+            continue
         except Exception as exc:  # noqa: BLE001 - a bad time etc.: a message, not a traceback
             msgs.append(f"{name}: not saved ({exc})")
             failed = True
@@ -2245,6 +2306,51 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
         msgs.append(f"{name}: {res.status}" + (f" as {res.role}" if res.role else "")
                     + (f" ({why})" if why else ""))
     return msgs, failed
+
+
+def store_add(store, subject: str, name: str, data: bytes, **kwargs):
+    """:meth:`facemetrics.store.Store.add_photos` of one photo, in :func:`photo_worker`'s process (it is measured
+    there: a native crash ends that process, not the server); its :class:`~facemetrics.store.AddResult`.
+    :class:`facemetrics.isolated.NativeCrash` when it ended the process (not tried again: the photo was stored
+    before it was measured)."""
+    from facemetrics.isolated import store_add_task
+
+    # the subject and its session were written before (the page offers no session otherwise): the database is on disk
+    return photo_worker().call(store_add_task, str(store.dir), subject, name, data, retry=False, **kwargs)
+
+
+#: a stored photo's measurement row when measuring it crashed the face finder (``{how}``: "SIGSEGV", ...)
+STORED_CRASHED = ("measuring it crashed the face finder (the process ended with {how}, twice); re-save the photo "
+                  "as PNG or JPEG and add that file instead")
+
+
+def stored_analyses(store, photo_ids) -> list:
+    """:meth:`facemetrics.store.Store.analysis` of each stored photo in ``photo_ids``, in :func:`photo_worker`'s
+    process (a photo not yet measured is measured there): for each photo its row (a dict), or the
+    :class:`~facemetrics.store.StoreError` / :class:`OSError` it raised.  When that ended the worker process, each
+    photo is asked for on its own; one that ends it twice gets an ``error`` row saying so (kept in the session:
+    a re-run of the page does not crash the worker again)."""
+    from facemetrics.isolated import NativeCrash, store_analyses_task
+
+    ids = [int(i) for i in photo_ids]
+    memo = st.session_state.setdefault(MEMO_KEY, {})
+    crashed = {i: memo[("stored crash", (str(store.dir), i))] for i in ids
+               if ("stored crash", (str(store.dir), i)) in memo}
+    todo = [i for i in ids if i not in crashed]
+    got: dict = {}
+    if todo:
+        try:
+            got = dict(zip(todo, photo_worker().call(store_analyses_task, str(store.dir), todo, retry=False)))
+        except NativeCrash:
+            for i in todo:  # each on its own: the one that crashes again is named
+                try:
+                    got[i] = photo_worker().call(store_analyses_task, str(store.dir), [i])[0]
+                except NativeCrash as exc:
+                    print(f"facemetrics app: stored photo {i} crashed the face finder ({exc.how}, twice)",
+                          file=sys.stderr)
+                    got[i] = memo[("stored crash", (str(store.dir), i))] = {
+                        "status": "error", "error": STORED_CRASHED.format(how=exc.how)}
+    return [crashed[i] if i in crashed else got[i] for i in ids]
 
 
 def _capture_outline(base_file: Path, new_ana, name: str) -> None:
@@ -2391,7 +2497,7 @@ def main() -> None:
     # the comparisons made on this page (none made here: only looked up) decide which face a row describes
     memo = st.session_state.get(MEMO_KEY, {})
     out["photos.csv"] = csv_bytes(rows_frame(photos_rows(analyses, pairs,
-                                                         lambda p: memo.get(("compare", pair_key(p))))))
+                                                         lambda p: made_comparison(memo, p))))
     downloads(out)
 
 
@@ -2453,14 +2559,10 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
 def _stored_statuses(store, photos: pd.DataFrame) -> tuple[list[str], list[str]]:
     """Each stored photo's measurement ``status`` and ``error`` (cached in the store; a photo
     `study import` kept though no face was found reads ``no_face``, not as an ordinary photo)."""
-    from facemetrics.store import StoreError
-
     status, error = [], []
-    for pid in photos["id"]:
-        try:
-            row = store.analysis(int(pid))
-        except (StoreError, OSError) as exc:  # a stored copy gone missing: say so in its row
-            row = {"status": "unreadable", "error": str(exc)}
+    for row in stored_analyses(store, photos["id"]):
+        if isinstance(row, Exception):  # a stored copy gone missing: say so in its row
+            row = {"status": "unreadable", "error": str(row)}
         status.append(str(row.get("status") or ""))
         error.append(str(row.get("error") or ""))
     return status, error

@@ -24,7 +24,13 @@ Warm (the app: one worker kept alive and reused): in one process, the median per
 ``analyze_photo`` in the process against the same call in a spawned worker that was started once
 (pickling the photo's analysis back included), and the worker's start-up (spawn to first result).
 
-    PYTHONPATH=. GLOG_minloglevel=2 python bench/bench_isolate.py [--repeats 5]
+The app's comparison (``--app-compare``): in one process, the sample pair's analyses made here, then, alternated,
+:func:`facemetrics.compare.compare_photos` in the process (the baseline), in the app's kept-alive spawned worker
+(:class:`facemetrics.isolated.Worker`) with the whole comparison sent back (:func:`facemetrics.isolated.compare_task`),
+and with it sent back without the two analyses it was given (:func:`facemetrics.isolated.compare_lean_task`, what
+the app runs); wall and CPU (this process and the worker's, from /proc) per comparison, medians.
+
+    PYTHONPATH=. GLOG_minloglevel=2 python bench/bench_isolate.py [--repeats 5] [--app-compare]
 """
 
 from __future__ import annotations
@@ -169,6 +175,41 @@ def warm_runs(photo: Path, repeats: int) -> dict:
             "start_s": start_s, "pickled_mb": len(pickle.dumps(first)) / 1e6}
 
 
+def _proc_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def app_compare_runs(repeats: int) -> dict:
+    """The app's comparison of the sample pair: in process, in the worker (all sent back), in the worker (lean)."""
+    os.environ["FACEMETRICS_WORKER_START"] = "spawn"
+    from facemetrics.analyze import analyze_photo
+    from facemetrics.compare import compare_photos
+    from facemetrics.isolated import Worker, compare_lean_task, compare_task, lean_comparison
+
+    before, after = (analyze_photo(ROOT / "sample_images" / f"astronaut_{x}.jpg") for x in ("before", "after"))
+    kw = dict(check_order=True, check_repeats=False)
+    worker = Worker()
+    pid = worker.call(os.getpid)
+    runs = {"inproc": lambda: compare_photos(before, after, **kw),
+            "worker": lambda: worker.call(compare_task, before, after, **kw),
+            "lean": lambda: lean_comparison(worker.call(compare_lean_task, before, after, **kw), before, after)}
+    sizes = {"worker": len(pickle.dumps(runs["worker"]())), "lean": len(worker.call(compare_lean_task, before, after, **kw))}
+    ref, lean = runs["inproc"](), runs["lean"]()  # the same comparison, with this process's analyses in it
+    assert ref.to_frame().equals(lean.to_frame()) and lean.before is before and lean.after is after
+    got: dict = {m: [] for m in runs}
+    for _ in range(repeats):
+        for mode, fn in runs.items():
+            t, c, cw = time.perf_counter(), time.process_time(), _proc_cpu_s(pid)
+            fn()
+            got[mode].append((time.perf_counter() - t, time.process_time() - c + _proc_cpu_s(pid) - cw))
+    worker.close()
+    out = {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
+    out["sent_back_mb"] = {m: b / 1e6 for m, b in sizes.items()}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
@@ -182,6 +223,17 @@ def main() -> None:
         return
     if sys.argv[1:2] == ["--memory"]:
         memory()
+        return
+    if "--app-compare" in sys.argv[1:]:
+        repeats = int(sys.argv[sys.argv.index("--repeats") + 1]) if "--repeats" in sys.argv else 5
+        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {repeats}")
+        got = app_compare_runs(repeats)
+        (w0, c0) = got["inproc"]
+        for mode in ("inproc", "worker", "lean"):
+            w, c = got[mode]
+            print(f"app compare {mode:7s} wall {w:5.2f} s ({w / w0:4.2f}x)  cpu {c:5.2f} s ({c / c0:4.2f}x)"
+                  + (f"  sent back {got['sent_back_mb'][mode]:.1f} MB" if mode in got["sent_back_mb"] else ""))
+        print(json.dumps(got))
         return
     args = ap.parse_args()
     if args.cold:

@@ -11,7 +11,9 @@ the app'.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import threading
 from typing import Callable
 
@@ -74,16 +76,33 @@ class Worker:
 
     def __init__(self, preload: bool | None = None):
         self._ex, self._lock, self.starts, self.preload = None, threading.RLock(), 0, preload
+        self._keeper = None  # the thread that starts the worker process when the caller is not the main thread
 
     def start(self) -> None:
-        """Start the worker process now (it imports the analysis and builds its Face Mesh graph, ~1 s of CPU)."""
+        """Start the worker process now (it imports the analysis and builds its Face Mesh graph, ~1 s of CPU).
+
+        From a thread other than the main thread (the app's script runs and its warm-up), the process is started
+        by a thread of this worker that never ends: Linux's ``PR_SET_PDEATHSIG`` (the worker's end with its
+        parent, :func:`facemetrics.batch.workers._worker_init`) kills the worker when the *thread* that started it
+        ends, and an idle worker killed so made the next call fail ('the process pool is not usable anymore')."""
         with self._lock:
-            if self._ex is None:
-                if self.preload is not None and _w._start_method(False) == "fork":
-                    _w._preload(self.preload)
-                self._ex = _w._executor(1, _w._start_method(False), one_thread=False)
-                self._ex.submit(_w._ready)  # the process starts now, not at the first photo
-                self.starts += 1
+            if self._ex is not None:
+                return
+            if threading.current_thread() is threading.main_thread():
+                self._start_here()
+                return
+            if self._keeper is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._keeper = ThreadPoolExecutor(1, thread_name_prefix="facemetrics-worker-starter")
+            self._keeper.submit(self._start_here).result()
+
+    def _start_here(self) -> None:
+        if self.preload is not None and _w._start_method(False) == "fork":
+            _w._preload(self.preload)
+        self._ex = _w._executor(1, _w._start_method(False), one_thread=False)
+        self._ex.submit(_w._ready)  # the process starts now (in this thread), not at the first photo
+        self.starts += 1
 
     def _once(self, fn: Callable, args: tuple, kwargs: dict):
         """``(True, result)``, or ``(False, how)`` after the call ended the worker process (then gone)."""
@@ -115,11 +134,14 @@ class Worker:
             return res
 
     def close(self) -> None:
-        """End the worker process (terminated: its orderly exit takes about a second)."""
+        """End the worker process (terminated: its orderly exit takes about a second) and the thread that starts it."""
         with self._lock:
             if self._ex is not None:
                 _w._end_executor(self._ex)
                 self._ex = None
+            if self._keeper is not None:
+                self._keeper.shutdown(wait=False)
+                self._keeper = None
 
 
 def analyze_task(source, *, name: str | None = None, **kwargs):
@@ -140,8 +162,80 @@ def compare_task(before, after, **kwargs):
     for p in paths:
         if isinstance(p, (str, os.PathLike)):
             _w._test_crash("measure", os.path.basename(str(p)))
-    _w._test_crash("compare", os.path.basename(str(after)))
+    # a path: its file name; an analysis (the app): its name
+    _w._test_crash("compare", os.path.basename(str(after)) if isinstance(after, (str, os.PathLike))
+                   else str(getattr(after, "name", "")))
     return compare_photos(before, after, **kwargs)
+
+
+class _InputsAsIds(pickle.Pickler):
+    """Pickles an object with each of ``inputs`` (by identity) written as its index: the caller has them."""
+
+    def __init__(self, file, inputs: tuple):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._ids = {id(x): i for i, x in enumerate(inputs)}
+
+    def persistent_id(self, obj):
+        return self._ids.get(id(obj))
+
+
+class _InputsFromIds(pickle.Unpickler):
+    def __init__(self, file, inputs: tuple):
+        super().__init__(file)
+        self._inputs = inputs
+
+    def persistent_load(self, pid):
+        return self._inputs[pid]
+
+
+def compare_lean_task(before, after, **kwargs) -> bytes:
+    """:func:`compare_task`, its :class:`~facemetrics.compare.Comparison` pickled *without* the analyses it was given
+    (``before``, ``after``, ``before_repeats``: written as references; the caller has them): about half the bytes
+    sent back (the sample pair: 12 of 25 MB).  :func:`lean_comparison` makes the comparison again in the caller."""
+    cmp = compare_task(before, after, **kwargs)
+    buf = io.BytesIO()
+    _InputsAsIds(buf, (before, after, *kwargs.get("before_repeats", ()))).dump(cmp)
+    return buf.getvalue()
+
+
+def lean_comparison(data: bytes, before, after, before_repeats: tuple = ()):
+    """The comparison :func:`compare_lean_task` sent (``data``), with the caller's own analyses in it."""
+    return _InputsFromIds(io.BytesIO(data), (before, after, *before_repeats)).load()
+
+
+#: the study page's messages when adding a photo to the store crashed the face finder (``{name}``: the user's
+#: file name; ``{how}``: "SIGSEGV", ...)
+MSG_STORE_CRASHED = ("{name}: measuring it crashed the face finder (the process measuring it ended with {how}); "
+                     "it may be stored without a measurement. Re-save it as PNG or JPEG (open it in an image "
+                     "editor and export it) and add that file instead: your other photos and results are kept")
+
+
+def store_add_task(store_dir: str, subject: str, name: str, data: bytes, **kwargs):
+    """:meth:`facemetrics.store.Store.add_photos` of one photo (``name``, ``data``) to the store in ``store_dir``,
+    in a worker (the photo is measured there: ``measure=True``); its :class:`~facemetrics.store.AddResult`.  The
+    test hook's ``store`` stage is checked first, for ``name``.  Run it with ``retry=False``: the photo is stored
+    before it is measured, so a second try would find it already there."""
+    from .store import Store
+
+    _w._test_crash("store", name)
+    with Store(store_dir) as store:
+        return store.add_photos(subject, [(name, data)], **kwargs)[0]
+
+
+def store_analyses_task(store_dir: str, photo_ids: list[int]) -> list:
+    """:meth:`facemetrics.store.Store.analysis` of each stored photo in ``photo_ids`` (measured and cached in the
+    store when it was not), in a worker: a list, for each photo its measurement row (a dict) or the
+    :class:`~facemetrics.store.StoreError` / :class:`OSError` it raised (a stored copy gone missing)."""
+    from .store import Store, StoreError
+
+    out: list = []
+    with Store(store_dir) as store:
+        for pid in photo_ids:
+            try:
+                out.append(store.analysis(int(pid)))
+            except (StoreError, OSError) as exc:
+                out.append(exc)
+    return out
 
 
 def crashed_analysis(name: str, how: str, again: str, subject: str | None = None):

@@ -59,3 +59,83 @@ def test_a_photo_that_crashes_the_face_finder_leaves_the_page_and_its_results(mo
     assert not at.exception, [e.value for e in at.exception]
     assert _analyses(at)["later.jpg"].ok
     assert not [e for e in (str(x.value) for x in at.error) if "crashed" in e]
+
+
+def test_a_comparison_that_crashes_the_face_finder_leaves_the_page_and_its_photos(monkeypatch):
+    """A pair whose comparison crashes the worker (SIGSEGV, both tries; Face Mesh runs again in a comparison for a
+    photo with several faces): the page says which comparison crashed and what to try, the photos' analyses stay,
+    a re-run does not crash it again, and the next pair is compared (a new worker)."""
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    after = (SAMPLES / "astronaut_after.jpg").read_bytes()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    monkeypatch.setenv(TEST_CRASH_ENV, "compare:segv:after.jpg")
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after, "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value).replace("\\", "") for e in at.error]
+    said = [e for e in errors if "after.jpg" in e and "before.jpg" in e and "crashed the face finder" in e]
+    assert said and "SIGSEGV" in said[0] and "PNG or JPEG" in said[0] and "kept" in said[0], errors
+    assert not [e for e in errors if "unexpectedly" in e], errors
+    assert _headline(at) is None
+    got = _analyses(at)
+    assert got["before.jpg"].ok and got["after.jpg"].ok  # the photos' results stay
+
+    from facemetrics.isolated import NativeCrash
+    kept = [v for k, v in at.session_state["_facemetrics_memo"].items() if k[0] == "compare"]
+    assert kept and all(isinstance(v, NativeCrash) for v in kept)  # remembered: a re-run does not crash it again
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("crashed the face finder" in str(e.value) for e in at.error)
+
+    monkeypatch.delenv(TEST_CRASH_ENV)
+    at.file_uploader[0].set_value([("before.jpg", before + b"\0", "image/jpeg"),
+                                   ("after.jpg", after + b"\0", "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert _headline(at) is not None
+    assert not [e for e in (str(x.value) for x in at.error) if "crashed" in e]
+
+
+def _texts(at: AppTest) -> list[str]:
+    return [str(e.value).replace("\\", "") for kind in ("warning", "error", "success") for e in getattr(at, kind)]
+
+
+def test_a_photo_that_crashes_when_added_to_my_study_leaves_the_page_and_the_store(tmp_path, monkeypatch):
+    """*My study*: adding a photo whose measuring crashes the worker (the store's measurement runs there; SIGSEGV):
+    the page says which photo and what to try, the store and the page go on, and adding the next photo works."""
+    from facemetrics.store import Store
+
+    store_dir = tmp_path / "store"
+    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    at.text_input(key="study-new-name").input("me")
+    at.button(key="study-create").click().run()
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-11-02 08:00")
+    at.button(key="study-log").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    monkeypatch.setenv(TEST_CRASH_ENV, "store:segv:crash.jpg")
+    at.file_uploader(key="study-upload-0").set_value([("crash.jpg", before, "image/jpeg")])
+    at.run()
+    at.text_input(key="study-taken-at").input("2026-11-02 07:45")
+    at.button(key="study-add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [t for t in _texts(at) if "crash.jpg" in t and "crashed the face finder" in t]
+    assert said and "SIGSEGV" in said[0] and "PNG or JPEG" in said[0], _texts(at)
+    with Store(store_dir) as s:
+        assert s.photos("me").empty  # the crash came before it was stored
+
+    monkeypatch.delenv(TEST_CRASH_ENV)
+    at.file_uploader(key="study-upload-1").set_value([("later.jpg", before, "image/jpeg")])
+    at.run()
+    at.text_input(key="study-taken-at").input("2026-11-02 07:45")
+    at.button(key="study-add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(t.startswith("later.jpg: added") for t in _texts(at)), _texts(at)
+    table = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert table["status"].tolist() == ["ok"], table
