@@ -110,7 +110,13 @@ class Worker:
 
         self.start()
         env = {k: os.environ.get(k) for k in _HOOK_ENV}
-        fut = self._ex.submit(_call, env, fn, args, kwargs)
+        try:
+            fut = self._ex.submit(_call, env, fn, args, kwargs)
+        except BrokenProcessPool:  # the worker died while idle (the OOM killer, a signal): not this call's doing
+            _w._end_executor(self._ex, wait=True)
+            self._ex = None
+            self.start()
+            fut = self._ex.submit(_call, env, fn, args, kwargs)
         procs = list((getattr(self._ex, "_processes", None) or {}).values())
         try:
             return True, fut.result()
