@@ -47,3 +47,49 @@ def test_the_roles_table_shows_no_none_for_a_photo_without_a_capture_time():
     hours = editors[0].value["hours_since_treatment"]
     assert hours.isna().all(), hours  # the test's premise: no capture times
     assert editors[0].proto.HasField("placeholder") and editors[0].proto.placeholder == ""
+
+
+def test_a_photo_over_the_pixel_limit_is_told_what_size_works(tmp_path):
+    """"too_large: ... (limit 100,000,000)" said no remedy (some phones shoot 200 MP): it names the largest
+    copy of the photo's shape that is read, and that copy is read."""
+    import re
+
+    import pytest
+    from PIL import Image
+
+    from facemetrics.errors import PhotoError
+    from facemetrics.loader import MAX_DECODED_PIXELS, MAX_PIXELS, load_photo
+
+    for size, limit in (((16320, 12240), MAX_DECODED_PIXELS),  # a 200 MP phone photo's size, above Pillow's
+                        ((12000, 9000), MAX_DECODED_PIXELS)):  # bomb limit, and one between the two limits
+        path = tmp_path / "phone.png"  # a PNG is decoded whole: a copy is read up to the decoded limit
+        Image.new("L", size).save(path)  # a flat image: a small file
+        with pytest.raises(PhotoError) as ei:
+            load_photo(path)
+        text = str(ei.value)
+        assert ei.value.status == "too_large" and "); save a smaller copy of it, at most " in text, text
+        w, h = map(int, re.search(r"at most (\d+)x(\d+) pixels", text).groups())
+        assert w * h <= limit < (w + 1) * (h + 1) and abs(w / h - size[0] / size[1]) < 1e-3, text
+        Image.new("L", (w, h)).save(path)
+        assert load_photo(path).rgb.shape[:2] == (h, w)  # the size said is read
+    path = tmp_path / "phone.jpg"  # a JPEG is decoded reduced: up to the limit on the file's pixels
+    Image.new("L", (12000, 9000)).save(path, quality=50)
+    text = str(pytest.raises(PhotoError, load_photo, path).value)
+    assert "(limit 100,000,000); save a smaller copy of it, at most 11547x8660 pixels (100 MP" in text, text
+    assert 11547 * 8660 <= MAX_PIXELS
+
+
+def test_a_photo_read_but_not_measured_is_said_as_a_photo_not_read_is():
+    """The analyze line read "cannot be read (too_large: image is too large: ...)" for a photo the loader
+    refused but "too_small - tiny.jpg: face is 30 px wide; ..." for one read and not measured: both are now
+    "<what> (<status>: <why>)", the name said once, by the line's title."""
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.cli import _status_text
+
+    faceless = facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")
+    assert _status_text(faceless) == f"not measured (no_face: {faceless.error.removeprefix('wall.png: ')})"
+    assert "wall.png" not in _status_text(faceless) and " - " not in _status_text(faceless)
+    huge = facemetrics.analyze_photo(np.zeros((40, 40, 3), np.uint8)[:20], name="tiny.png")
+    assert _status_text(huge).startswith("cannot be read (too_small: image is too small: ")
