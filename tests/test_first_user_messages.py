@@ -93,3 +93,25 @@ def test_a_photo_read_but_not_measured_is_said_as_a_photo_not_read_is():
     assert "wall.png" not in _status_text(faceless) and " - " not in _status_text(faceless)
     huge = facemetrics.analyze_photo(np.zeros((40, 40, 3), np.uint8)[:20], name="tiny.png")
     assert _status_text(huge).startswith("cannot be read (too_small: image is too small: ")
+
+
+def _small_study(root, sample_path):
+    from datetime import datetime
+
+    from facemetrics.study import study
+
+    design = {"rf": dict(peak_mm=1.0, half_life_h=6.0, lasting_mm=0.0, times_h=[-0.25, 2.0])}
+    return study(sample_path, root / "study", subjects=1, design=design, max_side=480, seed=0,
+                 start=datetime(2026, 11, 2, 8, 0))
+
+
+def test_the_simulated_studys_manifest_has_the_byte_order_mark_of_every_other_csv(tmp_path, sample_path):
+    """``facemetrics demo`` wrote results/study/manifest.csv without the byte-order mark every other CSV has
+    (export.write_csv); the batch still reads it."""
+    from facemetrics.batch.discover import _read_manifest
+    from facemetrics.export import CSV_BOM
+
+    info = _small_study(tmp_path, sample_path)
+    data = info.manifest.read_bytes()
+    assert data.startswith(CSV_BOM + b"photo,subject,treatment,taken_at,treated_at,"), data[:80]
+    assert len(_read_manifest(info.manifest)) == len(info.table) == 2
