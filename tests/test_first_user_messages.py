@@ -115,3 +115,25 @@ def test_the_simulated_studys_manifest_has_the_byte_order_mark_of_every_other_cs
     data = info.manifest.read_bytes()
     assert data.startswith(CSV_BOM + b"photo,subject,treatment,taken_at,treated_at,"), data[:80]
     assert len(_read_manifest(info.manifest)) == len(info.table) == 2
+
+
+def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it(tmp_path, sample_path, capsys):
+    """`facemetrics batch results/study` on the demo's folder said only "1 other file not read (not a photo
+    by its ending: manifest.csv)": a CSV with the manifest's columns now gets "... looks like a manifest:
+    give it with --manifest FILE"; a CSV of other columns, or the manifest given, does not."""
+    from facemetrics.batch.console import skipped_lines
+    from facemetrics.cli import main
+
+    info = _small_study(tmp_path, sample_path)
+    (info.folder / "notes.csv").write_text("when,what\n2026-11-02,coffee\n")
+    (info.folder / "S01" / "extra.csv").write_bytes("\ufeffPhoto;Treated at\nS01/rf/a.jpg;2026-11-02T08:00\n"
+                                                     .encode())
+    main(["batch", str(info.folder), "-o", str(tmp_path / "out"), "--workers", "1"])
+    out = capsys.readouterr().out
+    said = f"manifest.csv looks like a manifest (its columns photo, subject, treatment, taken_at, treated_at): " \
+           f"give it with --manifest {info.folder / 'manifest.csv'}"
+    assert said in out, out
+    assert "S01/extra.csv looks like a manifest (its columns photo, treated_at)" in out, out
+    assert "notes.csv looks like" not in out
+    given = skipped_lines(info.folder, info.manifest)
+    assert not any("looks like a manifest" in x for x in given), given
