@@ -137,3 +137,20 @@ def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it
     assert "notes.csv looks like" not in out
     given = skipped_lines(info.folder, info.manifest)
     assert not any("looks like a manifest" in x for x in given), given
+
+
+def test_the_quality_flags_say_what_their_numbers_are_measured_in():
+    """"smile score 4.93, limit 1.35", "opening 0.174": bare numbers.  Each flag now says what its number
+    is a ratio of (from quality.py's own definitions), and the smile score's unit (SD of neutral faces)."""
+    from facemetrics.quality import MAX_MOUTH_OPENING, MAX_SMILE_SCORE, MIN_SHARPNESS, quality_flags
+
+    q = dict(yaw_deg=0.0, pitch_deg=0.0, roll_deg=0.0, sharpness=0.5, face_luminance=120.0, clipped_fraction=0.0,
+             smile_score=4.93, mouth_opening_ratio=0.174)
+    flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.2)}
+    assert flags["smiling"].startswith(f"smiling (smile score 4.93 SD, limit {MAX_SMILE_SCORE} SD: ")
+    assert "over the distance between the pupils" in flags["smiling"] and "neutral faces" in flags["smiling"]
+    assert flags["mouth open"] == (f"mouth open (opening 0.174, limit {MAX_MOUTH_OPENING}: the gap between the "
+                                   "inner lips over the mouth's width)")
+    assert flags["blurry"].startswith(f"blurry (sharpness 0.5, limit {MIN_SHARPNESS}: the variance of the Laplacian")
+    assert "mm/px" in flags["blurry"]
+    assert not any(";" in f for f in flags.values())  # quality_flags joins the flags with "; "
