@@ -1033,14 +1033,12 @@ def load_photo(
             if fmt == "MPO":
                 fmt = "JPEG"
             width, height = img.size
-            # a copy's size that is read: a plain JPEG is decoded reduced, other formats whole
-            whole = None if fmt == "JPEG" and img.mode in ("RGB", "L") else max_decoded_pixels
-            _check_dimensions(label, width, height, max_pixels, whole)
-
             # Plain 8-bit JPEG: libjpeg-turbo through simplejpeg, strict (any
             # libjpeg warning is an error), reduced in the DCT domain when
             # large. Everything else, CMYK JPEG included, is decoded by Pillow.
             use_sj = fmt == "JPEG" and img.mode in ("RGB", "L")
+            # the remedy's copy size: a JPEG is decoded reduced, other formats whole
+            _check_dimensions(label, width, height, max_pixels, None if use_sj else max_decoded_pixels)
             reduce = _jpeg_reduce(width, height, fast, max_decoded_pixels) if use_sj else 1
             if (max_decoded_pixels is not None
                     and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded_pixels):
