@@ -316,12 +316,12 @@ def follow_on_notes(items) -> list[str]:
 def _none_excluded_but(n_uncertain: int, n_follow_on: int) -> str:
     """The "Photos excluded" sentence when no photo was excluded but some comparisons or sessions were
     left out of the fits: ``"No photo was excluded from the batch: every photo was measured, but 3
-    comparisons were left out of the fits (listed below)."``  It said "every photo was measured and
-    compared" right above the list of comparisons left out (first-user audit, 2026-12-05)."""
+    comparisons read 'uncertain' were left out of the fits (listed below)."``  It said "every photo was
+    measured and compared" right above the list of comparisons left out (first-user audit, 2026-12-05)."""
     parts = []
     if n_uncertain:
-        parts.append(f"{n_uncertain} comparison{'s' if n_uncertain != 1 else ''} "
-                     f"{'were' if n_uncertain != 1 else 'was'} left out of the fits (read 'uncertain')")
+        parts.append(f"{n_uncertain} comparison{'s' if n_uncertain != 1 else ''} read 'uncertain' "
+                     f"{'were' if n_uncertain != 1 else 'was'} left out of the fits")
     if n_follow_on:
         parts.append(f"{n_follow_on} follow-on session{'s' if n_follow_on != 1 else ''} "
                      f"{'were' if n_follow_on != 1 else 'was'} left out of the decay fits")
