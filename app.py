@@ -1286,7 +1286,7 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
                "does.")
     return st.data_editor(
         table, key=key, hide_index=True, width="stretch",
-        disabled=["photo", "taken"],
+        disabled=["photo", "taken"], placeholder=TABLE_PLACEHOLDER,  # a photo without a time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
             "taken": st.column_config.TextColumn("taken (EXIF)"),

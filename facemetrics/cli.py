@@ -279,14 +279,18 @@ def _status_text(result, most: int = 4) -> str:
     """A photo's status on its ``analyze`` progress line: ``ok``, ``ok (flags: smiling, mouth open)``
     (each quality flag by its name, without its numbers; the photo then is not fit for a comparison,
     which the line said nothing of: CLI audit b), ``ok (warning: 2 faces found, measured the largest, the one on the left)``
-    (each warning by its first clause), or ``STATUS - error``.  At most ``most`` flags and two warnings
-    are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
+    (each warning by its first clause), ``cannot be read (STATUS: why)`` (the loader refused it) or
+    ``not measured (STATUS: why)`` (read, not measured; it was ``STATUS - name: why``, unlike the first:
+    first-user audit, 2026-12-05), ``why`` without the photo's name (the line is titled with it).  At most
+    ``most`` flags and two warnings are named, the rest counted ("+2 more"); the ``quality_flags`` and ``warnings`` columns have them
     all, with their numbers."""
     unread = read_failure_text(result)  # the app's words too ("cannot be read (empty: file is empty (0 bytes))")
     if unread:
         return unread
-    if not result.ok:
-        return f"{result.status} - {result.error}"
+    if not result.ok:  # the loader's refusals' format: "cannot be read (too_large: image is too large: ...)"
+        name = str(getattr(result, "name", "") or "")
+        why = str(result.error or "")
+        return f"not measured ({result.status}: {why.removeprefix(f'{name}: ') if name else why})"
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
     # the photo's warnings by their first clause: "2 faces found", "black-and-white photo", a face partly
     # transparent; the line read "ok" for them (the warnings column only; a new user's audit, 2026-12-04)

@@ -146,6 +146,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 import stat
 import warnings
@@ -719,28 +720,33 @@ def _header_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
-def _bomb_error(label: str, size: tuple[int, int] | None, max_pixels: int | None, exc: Exception) -> PhotoError:
+def _bomb_error(label: str, size: tuple[int, int] | None, max_pixels: int | None, exc: Exception,
+                read: int | None = None) -> PhotoError:
     """Pillow's decompression-bomb error (an image above twice ``Image.MAX_IMAGE_PIXELS``) in the house
     format of the other size refusals: ``30000x30000 = 900,000,000 pixels (limit 100,000,000)``."""
     if size is None:
         return PhotoError(label, f"image is too large to decode safely ({_short(exc)})", status="too_large")
     try:
-        _check_dimensions(label, *size, max_pixels)
+        _check_dimensions(label, *size, max_pixels, read)
     except PhotoError as err:
         if err.status == "too_large":
             return err
     w, h = size
     limit = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
     return PhotoError(label, f"image is too large: {w}x{h} = {w * h:,} pixels (limit {limit:,}, Pillow's "
-                             "decompression-bomb limit)", status="too_large")
+                             "decompression-bomb limit)" + smaller_copy(w, h, min(limit, read or limit)),
+                      status="too_large")
 
 
-def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | None = MAX_PIXELS) -> Image.Image:
-    """``Image.open`` of the bytes (header only), its failures as :class:`PhotoError`."""
+def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | None = MAX_PIXELS,
+                max_decoded_pixels: int | None = MAX_DECODED_PIXELS) -> Image.Image:
+    """``Image.open`` of the bytes (header only), its failures as :class:`PhotoError` (a size refusal's
+    remedy: a copy of at most ``max_decoded_pixels`` unless a JPEG, which is decoded reduced)."""
     try:
         return Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
     except Image.DecompressionBombError as exc:
-        raise _bomb_error(label, _header_size(data), max_pixels, exc) from None
+        read = None if sniffed == "JPEG" else max_decoded_pixels
+        raise _bomb_error(label, _header_size(data), max_pixels, exc, read) from None
     except UnidentifiedImageError:
         kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
         if kind:
@@ -818,13 +824,29 @@ def _unsupported_tiff_samples(data: bytes) -> str | None:
     return None
 
 
-def _check_dimensions(label: str, width: int, height: int, max_pixels: int | None) -> None:
-    """Refuse a header's size above ``max_pixels`` (``too_large``) or below :data:`MIN_SIDE` (``too_small``)."""
+def smaller_copy(width: int, height: int, limit: int) -> str:
+    """What to do with an image of ``width`` x ``height`` px above ``limit`` pixels: the largest size of its
+    shape that fits, ``"; save a smaller copy of it, at most 11547x8660 pixels (100 MP, e.g. with an image
+    editor's resize), and use that"``.  The refusal said only the limit (some phones shoot 200 MP: first-user
+    audit, 2026-12-05)."""
+    scale = math.sqrt(limit / float(width * height))
+    w, h = max(1, math.floor(width * scale)), max(1, math.floor(height * scale))
+    while w * h > limit:  # floating-point rounding
+        w, h = max(1, w - 1), max(1, h - 1)
+    return (f"; save a smaller copy of it, at most {w}x{h} pixels ({limit / 1e6:.3g} MP, e.g. with an image "
+            "editor's resize), and use that")
+
+
+def _check_dimensions(label: str, width: int, height: int, max_pixels: int | None,
+                      read: int | None = None) -> None:
+    """Refuse a header's size above ``max_pixels`` (``too_large``, with :func:`smaller_copy` of ``read``
+    pixels, the size a copy in its format is read at: ``max_pixels`` when None) or below :data:`MIN_SIDE`
+    (``too_small``)."""
     if max_pixels is not None and width * height > max_pixels:
         raise PhotoError(
             label,
             f"image is too large: {width}x{height} = {width * height:,} pixels "
-            f"(limit {max_pixels:,})",
+            f"(limit {max_pixels:,})" + smaller_copy(width, height, min(max_pixels, read or max_pixels)),
             status="too_large",
         )
     if min(width, height) < MIN_SIDE:
@@ -1004,19 +1026,19 @@ def load_photo(
         # "Corrupt EXIF data", "Possibly corrupt EXIF ..." etc.: metadata noise
         # that must not flood a batch run; the pixels are still checked.
         warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
-        img = _open_image(data, label, sniffed, max_pixels)
+        img = _open_image(data, label, sniffed, max_pixels, max_decoded_pixels)
 
         with img:
             fmt = img.format or (sniffed or "UNKNOWN")
             if fmt == "MPO":
                 fmt = "JPEG"
             width, height = img.size
-            _check_dimensions(label, width, height, max_pixels)
-
             # Plain 8-bit JPEG: libjpeg-turbo through simplejpeg, strict (any
             # libjpeg warning is an error), reduced in the DCT domain when
             # large. Everything else, CMYK JPEG included, is decoded by Pillow.
             use_sj = fmt == "JPEG" and img.mode in ("RGB", "L")
+            # the remedy's copy size: a JPEG is decoded reduced, other formats whole
+            _check_dimensions(label, width, height, max_pixels, None if use_sj else max_decoded_pixels)
             reduce = _jpeg_reduce(width, height, fast, max_decoded_pixels) if use_sj else 1
             if (max_decoded_pixels is not None
                     and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded_pixels):
@@ -1024,7 +1046,8 @@ def load_photo(
                     label,
                     f"image is too large to decode: {width}x{height} = {width * height:,} pixels "
                     f"(limit {max_decoded_pixels:,} decoded pixels"
-                    + ("" if use_sj else f"; {fmt} cannot be decoded reduced") + ")",
+                    + ("" if use_sj else f"; {fmt} cannot be decoded reduced") + ")"
+                    + smaller_copy(width, height, max_decoded_pixels),  # a copy of that size is decoded whole
                     status="too_large",
                 )
             n_frames = _n_frames(img, fmt)

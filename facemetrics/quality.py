@@ -76,6 +76,14 @@ SMILE_CORNER_DEPTH_IPD = (1.117, 0.052)
 MAX_SMILE_SCORE = 1.35
 #: inner-lip gap / mouth width above this -> flag ``mouth_open``
 MAX_MOUTH_OPENING = 0.15
+#: what the numbers of the ``blurry``, ``smiling`` and ``mouth open`` flags are measured in, from their
+#: definitions (:func:`image_quality`, :func:`smile_score`, :func:`expression`): the flags gave bare numbers
+#: ("smile score 4.93, limit 1.35", "opening 0.174": first-user audit, 2026-12-05)
+SHARPNESS_WHAT = ("the variance of the Laplacian of the face's luminance over its mean, x 1000, read at "
+                  f"{SHARPNESS_RESOLUTION_MM} mm/px")
+SMILE_WHAT = ("the mean of how far the mouth's width and its corners' height, each over the distance between "
+              "the pupils, lie above neutral faces', in their standard deviations")
+OPENING_WHAT = "the gap between the inner lips over the mouth's width"
 #: a photo whose face has colour (a channel differing from another by more than
 #: :data:`COLOUR_LEVELS` grey levels) on fewer than this fraction of its pixels is black-and-white:
 #: its green channel, which the fold depth reads, is its grey (warning; a comparison with a colour
@@ -639,7 +647,7 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if mm_per_px > MAX_MM_PER_PX:
         flags.append(f"low resolution ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX})")
     if q["sharpness"] < MIN_SHARPNESS:
-        flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS})")
+        flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS}: {SHARPNESS_WHAT})")
     lo, hi = LUMINANCE_RANGE
     if q["face_luminance"] < lo:
         flags.append(f"too dark (face luminance {q['face_luminance']:.0f}/255, limit {lo:.0f})")
@@ -648,7 +656,7 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
         flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face)")
     if q.get("smile_score", float("nan")) > MAX_SMILE_SCORE:  # NaN / absent (older rows): no flag
-        flags.append(f"smiling (smile score {q['smile_score']:.2f}, limit {MAX_SMILE_SCORE})")
+        flags.append(f"smiling (smile score {q['smile_score']:.2f} SD, limit {MAX_SMILE_SCORE} SD: {SMILE_WHAT})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:
-        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING})")
+        flags.append(f"mouth open (opening {q['mouth_opening_ratio']:.3f}, limit {MAX_MOUTH_OPENING}: {OPENING_WHAT})")
     return tuple(flags)

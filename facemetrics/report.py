@@ -313,6 +313,22 @@ def follow_on_notes(items) -> list[str]:
     return lines
 
 
+def _none_excluded_but(n_uncertain: int, n_follow_on: int) -> str:
+    """The "Photos excluded" sentence when no photo was excluded but some comparisons or sessions were
+    left out of the fits: ``"No photo was excluded from the batch: every photo was measured, but 3
+    comparisons read 'uncertain' were left out of the fits (listed below)."``  It said "every photo was
+    measured and compared" right above the list of comparisons left out (first-user audit, 2026-12-05)."""
+    parts = []
+    if n_uncertain:
+        parts.append(f"{n_uncertain} comparison{'s' if n_uncertain != 1 else ''} read 'uncertain' "
+                     f"{'were' if n_uncertain != 1 else 'was'} left out of the fits")
+    if n_follow_on:
+        parts.append(f"{n_follow_on} follow-on session{'s' if n_follow_on != 1 else ''} "
+                     f"{'were' if n_follow_on != 1 else 'was'} left out of the decay fits")
+    return ("No photo was excluded from the batch: every photo was measured, but "
+            + join_words(parts) + " (listed below).")
+
+
 def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> list[str]:
     """The ``## Photos excluded`` section of ``report.md``: the photos of ``photos.csv`` (read with
     ``keep_default_na=False``; None when it could not be read) with an ``excluded`` reason, then
@@ -330,7 +346,7 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
         elif not left_out and not follow_on:
             lines.append("None: every photo was measured and compared.")
         else:
-            lines.append("No photo was excluded from the batch: every photo was measured and compared.")
+            lines.append(_none_excluded_but(len(left_out), len(follow_on)))
     if left_out:
         lines += ["", "### Comparisons left out of the fits: read 'uncertain'", "",
                   "These photos were measured and compared, but no change can be read from their comparison, so "

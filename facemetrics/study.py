@@ -47,7 +47,7 @@ from .batch.tables import long_rows
 from .compare import compare_photos, says_same_picture
 from .decay.model import decay_model
 from .errors import SettingError
-from .export import check_output_folder, write_bytes
+from .export import check_output_folder, write_csv
 from .ledger import LEDGER_NAME
 from .outputs import OverwriteRefused, refuse_foreign_outputs
 from .loader import load_photo
@@ -340,6 +340,6 @@ def study(
     manifest = out_dir / "manifest.csv"
     # the version column marks the folder as facemetrics' (facemetrics.outputs): a re-run writes it again
     # entered in the folder's ledger (facemetrics.ledger): a manifest the user then edits is not written over
-    write_bytes(table.assign(facemetrics_version=__version__).to_csv(index=False, float_format="%.6g",
-                                                                     lineterminator="\n").encode("utf-8"), manifest)
+    # with the byte-order mark of every other CSV (export.write_csv; it had none: first-user audit, 2026-12-05)
+    write_csv(table.assign(facemetrics_version=__version__), manifest)
     return StudyInfo(folder=out_dir, manifest=manifest, table=table)

@@ -283,7 +283,7 @@ def test_unreadable_uploads_say_the_clis_reason_on_the_main_page(tmp_path):
         assert _status_text(a) == read_failure(a)
     grey = np.full((400, 300, 3), 128, np.uint8)  # read, but no face: no reading failure
     faceless = facemetrics.analyze_photo(grey, name="wall.png")
-    assert not faceless.ok and read_failure(faceless) == "" and _status_text(faceless).startswith(faceless.status)
+    assert not faceless.ok and read_failure(faceless) == "" and _status_text(faceless).startswith(f"not measured ({faceless.status}: ")
     at = _app()
     at.file_uploader[0].set_value([(n, d, "image/jpeg") for n, (d, _) in bad.items()])
     at.run()

@@ -21,7 +21,8 @@ from pathlib import Path
 
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
 from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED,
-                       TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, skipped_note)
+                       TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
+                       skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
 
@@ -67,7 +68,15 @@ def skipped_lines(folder, manifest=None, output=None) -> list[str]:
     the study folder) are not named.  [] when there are none."""
     read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
     skipped = skipped_note([folder], read=read, outputs=output).removeprefix("; ")
-    return [skipped[0].upper() + skipped[1:]] if skipped else []
+    lines = [skipped[0].upper() + skipped[1:]] if skipped else []
+    if not manifest:  # a CSV with the manifest's columns: the folder's own manifest, not given (the demo's)
+        out = Path(output).resolve() if output is not None else None
+        for f in other_files(folder):
+            cols = manifest_like_columns(f) if (out is None or out not in f.resolve().parents) else ()
+            if cols and f.name not in read:
+                lines.append(f"{f.relative_to(folder).as_posix()} looks like a manifest (its columns "
+                             f"{', '.join(cols)}): give it with --manifest {f}")
+    return lines
 
 
 def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:

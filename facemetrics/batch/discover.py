@@ -609,6 +609,28 @@ NOT_IN_MANIFEST = "not in manifest"
 MANIFEST_COLUMNS = ("photo", "subject", "treatment", "taken_at", "treated_at")
 
 
+def manifest_like_columns(path) -> tuple[str, ...]:
+    """The manifest columns (:data:`MANIFEST_COLUMNS`) in the header line of the CSV file ``path`` when it
+    has ``photo`` and at least one other of them (read as :func:`_read_manifest` reads a header: a BOM, a
+    ``,``/``;``/tab separator, names case-insensitive, spaces read as ``_``); () for any other file, or one
+    that cannot be read.  A study folder's own ``manifest.csv`` was passed over as "not a photo by its
+    ending" without a word of ``--manifest`` (first-user audit, 2026-12-05)."""
+    path = Path(path)
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        return ()
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(65536)
+    except OSError:
+        return ()
+    text = raw.decode("utf-8-sig", errors="replace")
+    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    sep = max((",", ";", "\t"), key=header.count)
+    names = {"_".join(h.strip().strip('"').lower().split()) for h in header.split(sep)}
+    found = tuple(c for c in MANIFEST_COLUMNS if c in names)
+    return found if "photo" in found and len(found) >= 2 else ()
+
+
 def _manifest_key(value: str) -> str:
     """Normalised relative photo path: ``/``-separated, no ``./``, no doubled ``/``."""
     import posixpath
