@@ -1816,12 +1816,17 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         compact.image(png, width="stretch", caption=timeline_caption(table))
     with right:
         with_mean = set(table.loc[table["side"] == "mean", "metric"])
+        marked = []  # the causes of 'uncertain' said once, under the lines that refer to them (h12)
         for r in table[table["subject"].map(fm_report.is_pooled).astype(bool)].itertuples():
             if r.side != "mean" and r.metric in with_mean:
                 continue
             side = "" if r.side == "mean" else f" ({r.side})"  # metrics with no mean row: one line per side
+            reason = fm_report.short_reason(r.reason)
+            marked += [f"{r.treatment} · {r.metric}{side}"] if reason != r.reason else []
             st.markdown(f"**{md(r.treatment)} · {r.metric}{side}**: half-life {fmt_h(r)} · "
-                        f"verdict **{r.verdict}**  \n{r.reason}")
+                        f"verdict **{r.verdict}**  \n{reason}")
+        for note in fm_report.unread_note(marked):
+            st.caption(md(note))
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
@@ -1871,7 +1876,8 @@ def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
         resolved = fm_report.decay_resolved(r._asdict())
         rows.append({"verdict": "" if pd.isna(r.verdict) else str(r.verdict), "fit": timeline_fit_label(r),
                      "change at 24 h": _ci_text(r, "change_24h", 2, "" if pd.isna(r.unit) else r.unit, "+"),
-                     "half-life": _ci_text(r, "half_life_h", 1, "h") if resolved else "not resolved"})
+                     "half-life": (_ci_text(r, "half_life_h", 1, "h") if resolved
+                                   else fm_report.not_resolved_text(r._asdict()))})
     return pd.DataFrame(rows, columns=["verdict", "fit", "change at 24 h", "half-life"])
 
 
@@ -1928,7 +1934,11 @@ def fmt_h(r) -> str:
     if not isinstance(hl, float) or not math.isfinite(hl):
         return "n/a"
     lo, hi = getattr(r, "half_life_h_ci_low", float("nan")), getattr(r, "half_life_h_ci_high", float("nan"))
-    if not fm_report.decay_resolved(r._asdict() if hasattr(r, "_asdict") else vars(r)):
+    row = r._asdict() if hasattr(r, "_asdict") else vars(r)
+    if not fm_report.decay_resolved(row):
+        if fm_report.unresolved_span(row):  # the rule report.md and timeline.png follow (docs/validation.md, 2026-12-05)
+            return (f"{fm_report.not_resolved_text(row)}: the photos do not show the fading part halve; "
+                    "timeline.csv keeps the fit's figures")
         return ("not resolved (no fading part to time: its 95 % CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
     if math.isfinite(lo) and math.isfinite(hi):
@@ -2386,10 +2396,15 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     table = rep["table"]
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
     st.subheader("Verdicts", anchor=False)
+    marked = []  # the causes of 'uncertain' said once, under the lines that refer to them (h12)
     for r in pooled.itertuples():
         kind = getattr(r, "kind", "decay")
         label = "over the weeks" if kind == "regimen" else "after each session"
-        st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{r.reason}")
+        reason = fm_report.short_reason(r.reason)
+        marked += [f"{r.treatment} · {r.metric} ({r.side}), {label}"] if reason != r.reason else []
+        st.markdown(f"**{md(r.treatment)} · {r.metric} ({r.side}), {label}**: **{r.verdict}**  \n{reason}")
+    for note in fm_report.unread_note(marked):
+        st.caption(md(note))
     if note := table.attrs.get("regimen_note"):  # the regimen batch ran but nothing of it could be fitted
         st.info(md(note))
     # drawn at a phone's width (study_figures): the page's width on a phone (columns stack); on a desktop the

@@ -21,7 +21,7 @@ import pandas as pd
 from .compare import Comparison
 from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
-                          regimen_levels, validate_changes)
+                          decay_resolved, peak_resolved, regimen_levels, validate_changes)
 from .decay.wording import num, percent, quantity
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
@@ -133,7 +133,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
     left out of the fits, ``result.follow_on``), the
     pooled fitted curve of each treatment with its pointwise 95 % bootstrap
-    band, a grey band ±noise_floor, dashed lines at ±delta (the equivalence
+    band (dashed, without a band, when its half-life or peak is not resolved: :func:`fit_resolved`, the rule
+    report.md and the app follow; its 24 h change then drawn with its CI), a grey band ±noise_floor, dashed lines at ±delta (the equivalence
     margin) and a dotted line at 24 h.  The time axis is ``symlog`` with a
     linear part for |t| < 1 h, so baseline photos (t <= 0) stay visible while
     hours to weeks are spread logarithmically.  Each panel's legend lies below it,
@@ -311,6 +312,42 @@ def _timeline_panels(df: pd.DataFrame, result: SeriesResult, metrics, side) -> l
     return panels
 
 
+#: the ``gid`` of a fitted curve drawn dashed because its decay is not resolved (:func:`fit_resolved`)
+NOT_RESOLVED_GID = "fit_not_resolved"
+
+
+def fit_resolved(f) -> bool:
+    """Whether a fit's curve may be drawn as a measured decay with its band: True when it was made and both
+    its half-life and its peak are resolved (:func:`facemetrics.decay.claim.decay_resolved` and
+    :func:`~facemetrics.decay.claim.peak_resolved`, the rules report.md and the app follow).  ``f``: a
+    :class:`~facemetrics.decay.claim.DecayFit`."""
+    row = {k: getattr(f, k) for k in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high", "half_life_h_min",
+                                      "last_time_h")}
+    return bool(f.fit_ok) and decay_resolved(row) and peak_resolved(row)
+
+
+def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
+    """One fit's curve on a timeline panel: solid with its band when resolved (:func:`fit_resolved`), else dashed
+    without a band (gid :data:`NOT_RESOLVED_GID`) and, for a pooled fit, its 24 h change with its CI; the
+    photos' 18-30 h mean and CI when the verdict read them.  ``grid``: hours, shape (n,); ``colour``: the
+    treatment's colour."""
+    fit, low, high = f.curve(grid)
+    if fit_resolved(f):
+        ax.fill_between(grid, low, high, color=colour, alpha=0.2, lw=0, zorder=2)
+        ax.plot(grid, fit, color=colour, lw=2.0, zorder=4)
+    else:  # the rule report.md and the app follow: no band, a thin dashed line, "not resolved" in the legend
+        ax.plot(grid, fit, color=colour, lw=1.2, ls="--", alpha=0.8, zorder=4, gid=NOT_RESOLVED_GID)
+    if f.subject is None and math.isfinite(f.change_24h) and (f.change_24h_source == FROM_PHOTOS
+                                                              or not fit_resolved(f)):
+        # the verdict read the photos at 18-30 h, not the curve (a diamond); or the curve is dashed, no band carries
+        # the 24 h change's uncertainty, which stays measured (a square): the figure and its CI at 24 h
+        lo, hi = f.change_24h_ci_low, f.change_24h_ci_high
+        err = ([[f.change_24h - lo], [hi - f.change_24h]] if math.isfinite(lo) and math.isfinite(hi) else None)
+        fmt, ms = ("D", 6) if f.change_24h_source == FROM_PHOTOS else ("s", 5)
+        ax.errorbar([CLAIM_HOURS], [f.change_24h], yerr=err, fmt=fmt, ms=ms, color=colour, mec="k",
+                    capsize=3, lw=1.2, zorder=5)
+
+
 def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
                          treatments, colour, marker, font: float | None = None, chars: int = 0,
                          legend_ax=None) -> None:
@@ -354,17 +391,8 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
                 ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=ms,
                         mfc="none", mec=colour[tr], alpha=0.7, zorder=3)
         for f in fits:
-            if f.treatment != tr or not f.fit_ok:
-                continue
-            fit, low, high = f.curve(grid)
-            ax.fill_between(grid, low, high, color=colour[tr], alpha=0.2, lw=0, zorder=2)
-            ax.plot(grid, fit, color=colour[tr], lw=2.0, zorder=4)
-            if f.subject is None and f.change_24h_source == FROM_PHOTOS and math.isfinite(f.change_24h):
-                # the verdict read the photos at 18-30 h, not the curve: their mean and its CI at 24 h
-                lo, hi = f.change_24h_ci_low, f.change_24h_ci_high
-                err = ([[f.change_24h - lo], [hi - f.change_24h]] if math.isfinite(lo) and math.isfinite(hi) else None)
-                ax.errorbar([CLAIM_HOURS], [f.change_24h], yerr=err, fmt="D", ms=6, color=colour[tr], mec="k",
-                            capsize=3, lw=1.2, zorder=5)
+            if f.treatment == tr and f.fit_ok:
+                _draw_fit(ax, f, grid, colour[tr])
 
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
     ax.set_xlim(t_min - 0.1 * abs(t_min) - 0.2, t_max)
@@ -416,14 +444,18 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
+    # a treatment whose pooled fit is drawn dashed (not resolved: :func:`fit_resolved`) says so in its own entry (a
+    # separate entry made the column figure too tall); its 24 h square carries the change's CI
+    loose = {f.treatment for f in fits if f.subject is None and f.fit_ok and not fit_resolved(f)}
     handles = [
-        Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4,
+        Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4, ls="--" if tr in loose else "-",
                label=f"{tr}: " + next(
-                   (f"{f.verdict}" for f in fits if f.treatment == tr), "no data"))
+                   (f"{f.verdict}" for f in fits if f.treatment == tr), "no data")
+               + (", fit not resolved" if tr in loose else ""))
         for tr in treatments
         if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits)
     ]
-    if any(f.fit_ok for f in fits):  # no band was drawn without a fit: "too few data ... no fit was made" (h3)
+    if any(fit_resolved(f) for f in fits):  # no band was drawn without a resolved fit ("too few data ..." h3)
         handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))
     if "_follow_on" in mdf.columns and mdf["_follow_on"].any():
         handles.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="none", mec="0.3",

@@ -19,7 +19,9 @@ from .compare.table import change_scale_sd
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
                            MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
                            WARN_CAMERA_PCT)
-from .decay.claim import BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved
+from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved,
+                          HALF_LIFE_SPAN, unresolved_span)
+from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
@@ -38,6 +40,8 @@ __all__ = [
     "regimen_no_fit_note",
     "timeline_markdown",
     "verdict_lines",
+    "unread_note",
+    "short_reason",
 ]
 
 
@@ -58,9 +62,29 @@ def is_pooled(subject) -> bool:
 
 
 def verdict_lines(table: pd.DataFrame) -> list[str]:
-    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``."""
-    return [f"{r['treatment']} / {r['metric']} ({r['side']}): {r['verdict']} - {r['reason']}"
-            for _, r in table.iterrows() if is_pooled(r["subject"])]
+    """One line per pooled fit of a timeline table: ``treatment / metric (side): verdict - reason``; the causes
+    of 'uncertain' said once, in a last line naming the lines it applies to (:func:`unread_note`)."""
+    pooled = [r for _, r in table.iterrows() if is_pooled(r["subject"])]
+    lines, marked = [], []
+    for r in pooled:
+        label = f"{r['treatment']} / {r['metric']} ({r['side']})"
+        reason = short_reason(r["reason"])
+        lines.append(f"{label}: {r['verdict']} - {reason}")
+        marked += [label] if reason != r["reason"] else []
+    return lines + unread_note(marked)
+
+
+def unread_note(labels) -> list[str]:
+    """The note on 'uncertain' (:data:`facemetrics.decay.left_out.UNREAD_NOTE`) as one line naming the lines
+    whose reason refers to it (``labels``); [] when none does."""
+    labels = list(labels)
+    return [f"{UNREAD_NOTE} (Lines that refer to it: {'; '.join(labels)}.)"] if labels else []
+
+
+def short_reason(reason) -> str:
+    """A ``reason`` as the lines a person reads print it: its causes of 'uncertain' replaced by a reference to
+    :func:`unread_note` (:func:`facemetrics.decay.left_out.shorten_unread`); timeline.csv keeps the whole."""
+    return shorten_unread(reason)[0] if isinstance(reason, str) else reason
 
 
 #: statuses of a timeline row with no fitted curve (``no_bootstrap`` has point estimates)
@@ -77,7 +101,7 @@ def subject_gap_lines(table: pd.DataFrame) -> list[str]:
     if gaps.empty:
         return []
     return ["", "## Subjects without a fit of their own", ""] + [
-        f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: {r['reason']}"
+        f"- **{r['subject']}, {r['treatment']}, {r['metric']} ({r['side']})**: {short_reason(r['reason'])}"
         for _, r in gaps.iterrows()]
 
 
@@ -151,7 +175,7 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         # stood here alone), and the slope in its unit per week
         peak = ((_with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
                 if len(d) else "n/a")
-        hl = ((_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else NOT_RESOLVED)
+        hl = ((_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
               if len(d) else "n/a")
         per_week = f"{u}/week" if u else "/week"
         lines.append(
@@ -160,8 +184,8 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
             f"{_fmt(r['slope_per_week_ci_high'])}] | "
             f"{_fmt(r['change_day_n'], u)} [{_fmt(r['change_day_n_ci_low'])}, {_fmt(r['change_day_n_ci_high'])}] | "
             f"{peak} | {hl} | {r['verdict']} |")
-    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}"
-                     for _, r in reg.iterrows()]
+    lines += [""] + [f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
+                     f"{short_reason(r['reason'])}" for _, r in reg.iterrows()]
     lines += ["", "![regimen](regimen.png)"]
     return lines
 
@@ -174,6 +198,15 @@ def _with_ci(r, col: str, unit: str = "", digits: int = 2) -> str:
 
 #: a report.md cell for a figure that a fit with no resolved decay does not identify
 NOT_RESOLVED = "not resolved"
+
+
+def not_resolved_text(r) -> str:
+    """The words for a half-life (and the lasting / transient split) that ``r`` (a timeline row) does not
+    resolve: ``"not resolved (beyond the photos' span)"`` (or ``"(95 % CI over 10x wide)"``) when
+    :func:`facemetrics.decay.claim.unresolved_span` says why, else :data:`NOT_RESOLVED`.  report.md, the
+    app and timeline.png's legend use it."""
+    why = unresolved_span(r)
+    return f"{NOT_RESOLVED} ({why})" if why else NOT_RESOLVED
 
 
 def _fmt(v, unit="", digits=2) -> str:
@@ -244,7 +277,14 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         table = table[table["kind"] != "regimen"]
     pooled = table[table["subject"].map(is_pooled).astype(bool)]
     for _, r in pooled.iterrows():
-        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. {r['reason']}")
+        lines.append(f"- **{r['treatment']}, {r['metric']} ({r['side']})**: `{r['verdict']}`. "
+                     f"{short_reason(r['reason'])}")
+    # the causes of 'uncertain' once, naming every line of the report that refers to it
+    marked = [("" if is_pooled(r["subject"]) else f"{r['subject']}, ")
+              + ("regimen: " if r.get("kind") == "regimen" else "") + f"{r['treatment']}, {r['metric']} ({r['side']})"
+              for _, r in full.iterrows() if isinstance(r["reason"], str) and shorten_unread(r["reason"])[1]
+              and (is_pooled(r["subject"]) or r.get("status") in _NO_FIT_STATUSES)]
+    lines += ([""] + unread_note(marked)) if marked else []
     lines += ["", "## Figures", "",
               "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
               "change at 24 h [95 % CI] | transient [95 % CI] | lasting [95 % CI] | verdict |",
@@ -260,7 +300,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             transient = (f"{_fmt(r.get('transient'), u)} [{_fmt(r.get('transient_ci_low'))}, "
                          f"{_fmt(r.get('transient_ci_high'))}]")
         else:
-            hl = lasting = transient = NOT_RESOLVED + " *"
+            hl = lasting = transient = not_resolved_text(r) + " *"
             unresolved += 1
         if peak_resolved(r):
             peak = f"{_fmt(r['peak_change'], u)} [{_fmt(r['peak_change_ci_low'])}, {_fmt(r['peak_change_ci_high'])}]"
@@ -279,7 +319,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
                       "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
                       "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
                       "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
-                      "photo's time. The half-life is then only where the fit stopped and the change cannot be split "
+                      "photo's time, or the half-life or its CI's upper end lies beyond the last photo's time "
+                      f"(beyond the photos' span), or its CI's upper end is over {HALF_LIFE_SPAN:g}x its lower end. "
+                      "The half-life is then only where the fit stopped and the change cannot be split "
                       "into a lasting and a transient part (e.g. a change that does not fade over the photos' span); "
                       "the change at 24 h is measured all the same. `timeline.csv` keeps the fit's raw values."]
     lines += source_notes(table)

@@ -456,7 +456,8 @@ CHANGES_INPUT_COLUMNS = (
 _AS_UNIT = "as `unit`"  # the unit cell of a change column of a fitted row: the row's own `unit`
 _NOT_RESOLVED = ("Not identified when no decay is resolved (`facemetrics.decay.decay_resolved`: the half-life's "
                  "interval reaches the fit's 5000 h bound or has no width, the half-life sits at "
-                 "`half_life_h_min`, or its interval reaches both `half_life_h_min` and `last_time_h`); "
+                 "`half_life_h_min`, its interval reaches both `half_life_h_min` and `last_time_h`, the half-life "
+                 "or its interval's upper end lies beyond `last_time_h`, or the interval is over 10x wide); "
                  "`report.md` then shows `not resolved`.")
 
 

@@ -920,7 +920,14 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     pinned = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=8.3, half_life_h_min=0.5,
                              last_time_h=48.0)
     assert app.fmt_h(pinned).startswith("not resolved")
-    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})) == "2.0 h (95 % CI 0.5-8.3 h)"
+    # its CI's lower end at that limit alone does not (0.5-4.5 h: 9x), but a CI over 10x wide (0.5-8.3 h) or one
+    # running past the last photo does (docs/validation.md, 2026-12-05)
+    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0, "half_life_h_ci_high": 4.5})) == \
+        "2.0 h (95 % CI 0.5-4.5 h)"
+    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})).startswith("not resolved (95 % CI over")
+    beyond = app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 30.0, "half_life_h_ci_low": 20.0,
+                                          "half_life_h_ci_high": 60.0}))
+    assert beyond.startswith("not resolved (beyond the photos' span)") and "60.0" not in beyond, beyond
     # a fit without its bootstrap (CIs NaN): the half-life says it has no CI (it read "3.4 h" alone)
     nan = float("nan")
     none = app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=nan, half_life_h_ci_high=nan))

@@ -18,6 +18,7 @@ from facemetrics import study as study_module
 from facemetrics.cli import main
 from facemetrics.decay import INCONCLUSIVE, MIN_PHOTOS
 from facemetrics.decay.claim import decay_resolved
+from facemetrics.report import short_reason
 
 #: 2 mm peak fading with a 3 h half-life; a baseline photo and the least a fit accepts:
 #: MIN_PHOTOS changes versus that baseline, the last at 24 h
@@ -57,14 +58,15 @@ def test_demo_prints_one_verdict_per_pooled_fit(demo):
     lines = [ln for ln in stdout.splitlines() if " / " in ln and " - " in ln]
     assert len(lines) == len(pooled) > 0
     jaw = pooled[pooled["metric"] == "jawline_lift_mm"].iloc[0]
-    assert f"microcurrent / jawline_lift_mm (mean): {jaw['verdict']} - {jaw['reason']}" in lines
+    # the causes of 'uncertain', if any, are said once under the lines (h12): short_reason refers to them
+    assert f"microcurrent / jawline_lift_mm (mean): {jaw['verdict']} - {short_reason(jaw['reason'])}" in lines
     # one simulated subject: a residual bootstrap, and a real fit of the 2 mm peak
     assert jaw["bootstrap"] == "residual" and jaw["fit_ok"]
     assert 1.0 < jaw["peak_change"] < 3.0, jaw["reason"]
     assert jaw["verdict"] in ("fades_within_a_day", INCONCLUSIVE)
     # report.md carries the same verdict and sentence
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {jaw['reason']}" in report
+    assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {short_reason(jaw['reason'])}" in report
     # the figures table gives the transient part with its CI, as timeline.csv does (when the decay is resolved)
     assert "| transient [95 % CI] |" in report
     if decay_resolved(jaw):

@@ -28,7 +28,7 @@ from facemetrics.decay import (
 from facemetrics.compare import DEFAULT_NOISE_FLOORS
 from facemetrics.decay import MIN_EFFECT, min_effect_for
 from facemetrics.decay.wording import hours_text, join_words, num, quantity
-from facemetrics.plots import plot_timeline
+from facemetrics.plots import NOT_RESOLVED_GID, fit_resolved, plot_timeline
 from facemetrics.report import is_pooled, timeline_markdown, verdict_lines
 
 MC_TIMES = (-0.5, 0.25, 1, 2, 4, 8, 12, 24, 48)
@@ -501,7 +501,10 @@ def test_decay_resolved_rules():
     assert not decay_resolved(pinned) and not peak_resolved(pinned)
     both_ends = {**ok, "half_life_h": 801.6, "half_life_h_ci_low": 0.125, "half_life_h_ci_high": 1318.9}
     assert not decay_resolved(both_ends) and peak_resolved(both_ends)
-    assert decay_resolved({**both_ends, "half_life_h_ci_high": 47.0})  # a fast fade not excluded, a slow one is
+    # a fast fade not excluded, a slow one is: rule 4 passes it, but since 2026-12-05 an interval over 10x wide
+    # (0.125-47 h) is not resolved either, nor is a half-life beyond the last photo (h12, test_decay_span.py)
+    assert not decay_resolved({**both_ends, "half_life_h_ci_high": 47.0})
+    assert decay_resolved({**both_ends, "half_life_h": 0.6, "half_life_h_ci_high": 1.2})
     legacy = {k: ok[k] for k in ("half_life_h_ci_low", "half_life_h_ci_high")}
     assert decay_resolved(legacy) and peak_resolved(legacy) and decay_resolved({})
 
@@ -785,13 +788,14 @@ def test_plot_timeline_writes_png(tmp_path, study, study_result):
         metric = ax.get_title().split(" (")[0]
         fits = [f for f in res.pooled() if f.metric == metric]
         # the dashed margin lines sit at ± the fits' smallest meaningful change
-        dashed = sorted(ln.get_ydata()[0] for ln in ax.get_lines() if ln.get_linestyle() == "--")
+        dashed = sorted(ln.get_ydata()[0] for ln in ax.get_lines()  # margins, not a curve drawn dashed (h12)
+                        if ln.get_linestyle() == "--" and ln.get_gid() != NOT_RESOLVED_GID)
         delta = max(f.smallest_meaningful_change for f in fits)
         assert dashed == pytest.approx([-delta, delta])
         # the legend names each treatment's verdict
         labels = [t.get_text() for t in ax.get_legend().get_texts()]
         for f in fits:
-            assert f"{f.treatment}: {f.verdict}" in labels
+            assert f"{f.treatment}: {f.verdict}" + ("" if fit_resolved(f) else ", fit not resolved") in labels
     before = sorted(tmp_path.iterdir())
     plot_timeline(study, study_result)  # no path: nothing written
     assert sorted(tmp_path.iterdir()) == before
@@ -1048,7 +1052,8 @@ def test_timeline_legend_has_no_margin_of_a_treatment_without_data_and_sits_belo
     assert "RF treatment: inconclusive" in labels, labels
     assert not any(lab.startswith("RF treatment margin") for lab in labels), labels
     assert "microcurrent margin ±0.40 mm" in labels and "rf margin ±0.57 mm" in labels, labels
-    dashed = sorted(round(ln.get_ydata()[0], 6) for ln in ax.get_lines() if ln.get_linestyle() == "--")
+    dashed = sorted(round(ln.get_ydata()[0], 6) for ln in ax.get_lines()  # not a curve drawn dashed (h12)
+                    if ln.get_linestyle() == "--" and ln.get_gid() != NOT_RESOLVED_GID)
     assert dashed == [-0.57, -0.4, 0.4, 0.57]  # no dashed line at 0 for the empty treatment
     legend_box = ax.get_legend().get_window_extent()
     panel_box = ax.get_window_extent()

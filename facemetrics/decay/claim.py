@@ -278,6 +278,8 @@ __all__ = [
     "analyze_series",
     "decay_resolved",
     "peak_resolved",
+    "HALF_LIFE_SPAN",
+    "unresolved_span",
     "labels_or",
     "min_effect_for",
     "validate_changes",
@@ -336,6 +338,12 @@ MIN_SUBJECT_TIMES = 5
 TWO_STAGE_BELOW_CLUSTERS = 10
 
 
+#: a half-life whose 95 % CI's upper end is more than this multiple of its lower end is not resolved
+#: (:func:`decay_resolved`): every decay docs/validation.md calls resolved spans <= 2.6x, every unresolved one
+#: 1e3-1e4x; at 10x the transient's share at the second photo time is anywhere from nearly all to nearly none
+#: (docs/validation.md, section 5, 2026-12-05)
+HALF_LIFE_SPAN = 10.0
+
 #: a half-life at most this multiple of its lower limit (``half_life_h_min``) counts as pinned there
 #: (the profile search's relative precision is ~1e-4; 1 % leaves room for the grid)
 PINNED = 1.01
@@ -378,25 +386,57 @@ def decay_resolved(r) -> bool:
     - the half-life itself sits at its lower limit (:func:`peak_resolved`);
     - the interval reaches both the lower limit and the last photo's time: the photos exclude
       neither a transient gone before the first photo nor one not yet faded by the last ("801.6 h,
-      95 % CI 0.1-1318.9 h" with photos to 48 h; series audit, 2026-12-03).
+      95 % CI 0.1-1318.9 h" with photos to 48 h; series audit, 2026-12-03);
+    - the half-life or its interval's upper end lies beyond the last photo's time (``last_time_h``): the
+      photos do not exclude a transient not yet halved by the last photo, which a lasting change fits as
+      well ("1986.1 h [14.6, 4433.1]", transient -2.63, lasting +2.10, photos to 336 h; demo audit,
+      2026-12-05);
+    - the interval's upper end is more than :data:`HALF_LIFE_SPAN` (10) times its lower end.
 
     ``r``: a timeline row (mapping) with ``half_life_h_ci_low`` and ``half_life_h_ci_high`` (and,
     since 0.2.3, ``half_life_h``, ``half_life_h_min`` and ``last_time_h``; rules needing a missing
     one are skipped)."""
     try:
-        hi = float(r["half_life_h_ci_high"])
+        float(r["half_life_h_ci_high"])
     except (TypeError, ValueError, KeyError):
         return True
-    lo = _row_float(r, "half_life_h_ci_low")
+    return not (_unresolved_within_span(r) or unresolved_span(r))
+
+
+def _unresolved_within_span(r) -> bool:
+    """Rules 1-4 of :func:`decay_resolved` (the fit's bound, no width, pinned, both ends)."""
+    hi, lo = _row_float(r, "half_life_h_ci_high"), _row_float(r, "half_life_h_ci_low")
     if math.isfinite(hi) and hi >= 0.99 * HALF_LIFE_BOUNDS[1]:
-        return False
+        return True
     if math.isfinite(lo) and math.isfinite(hi) and hi - lo <= 1e-3 * max(abs(hi), 1e-3):
-        return False
+        return True
     if not peak_resolved(r):
-        return False
+        return True
     hl_min, last = _row_float(r, "half_life_h_min"), _row_float(r, "last_time_h")
-    return not (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(hl_min) and math.isfinite(last)
-                and lo <= PINNED * hl_min and hi >= last)
+    return (math.isfinite(lo) and math.isfinite(hi) and math.isfinite(hl_min) and math.isfinite(last)
+            and lo <= PINNED * hl_min and hi >= last)
+
+
+#: :func:`unresolved_span`'s words for a half-life beyond the photos' span, and for one whose CI is too wide
+BEYOND_SPAN = "beyond the photos' span"
+TOO_WIDE = f"95 % CI over {HALF_LIFE_SPAN:g}x wide"
+
+
+def unresolved_span(r) -> str:
+    """Why the last two rules of :func:`decay_resolved` hold a fit's half-life not resolved: :data:`BEYOND_SPAN`
+    when the half-life or its 95 % CI's upper end lies beyond ``last_time_h``, :data:`TOO_WIDE` when the CI's
+    upper end is more than :data:`HALF_LIFE_SPAN` times its lower end, "" otherwise (also when the row lacks
+    the columns, and when one of the first four rules holds it not resolved already).  ``r``: a timeline row (mapping).  report.md, timeline.png and the app word these as
+    "not resolved (beyond the photos' span)"."""
+    if _unresolved_within_span(r):  # an earlier rule says why
+        return ""
+    hl, lo, hi = (_row_float(r, k) for k in ("half_life_h", "half_life_h_ci_low", "half_life_h_ci_high"))
+    last = _row_float(r, "last_time_h")
+    if math.isfinite(last) and any(math.isfinite(v) and v > last for v in (hl, hi)):
+        return BEYOND_SPAN
+    if math.isfinite(lo) and math.isfinite(hi) and lo > 0 and hi > HALF_LIFE_SPAN * lo:
+        return TOO_WIDE
+    return ""
 
 
 # --------------------------------------------------------------------------

@@ -92,6 +92,25 @@ _UNREAD_CAUSES = (
     "beside the fold line changed; each comparison's messages say why")
 
 
+#: what a reason's causes of 'uncertain' read as in report.md, the console and the app, which print
+#: :data:`UNREAD_NOTE` once instead (a demo audit, 2026-12-05: the ~600 characters stood in 5 of 8 lines)
+UNREAD_REF = "(why: see the note on 'uncertain' below)"
+#: the note, said once under the lines that carry :data:`UNREAD_REF` (then named after it)
+UNREAD_NOTE = "Note on 'uncertain': " + _UNREAD_CAUSES.format(it="a comparison").replace(
+    "no change can be read from a comparison, e.g.", "a comparison reads 'uncertain', and no change can be read "
+    "from it, when e.g.", 1) + "."
+
+
+def shorten_unread(reason: str) -> tuple[str, bool]:
+    """``(reason, True)`` with its causes of 'uncertain' (:data:`_UNREAD_CAUSES`, in parentheses) replaced by
+    :data:`UNREAD_REF`, or ``(reason, False)`` unchanged when it has none.  timeline.csv keeps the whole
+    sentence; the lines a person reads say it once (:data:`UNREAD_NOTE`)."""
+    text = str(reason)
+    for it in ("it", "them"):
+        text = text.replace(f"({_UNREAD_CAUSES.format(it=it)})", UNREAD_REF)
+    return text, text != str(reason)
+
+
 def _without_session(n_session: int, n_blind: int) -> tuple[str, str]:
     """``(what, why)``: the words for rows left out by :func:`~facemetrics.decay.inputs._at_two_times`,
     ``n_session`` of them with a ``treated_at`` (a copy within its session) and ``n_blind`` without one
