@@ -1516,7 +1516,7 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
     and ``changes.csv`` read it."""
     own = fm_report.headline(frame, messages)
     at = (frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")
-    if not at.any() or frame.loc[at, "verdict"].iloc[0] == UNCERTAIN:  # none, or compare's own reason says why
+    if not at.any():
         return own
     r = with_batch_verdicts(frame, result).loc[at].iloc[0]
     change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
@@ -1525,6 +1525,12 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
     added = result["messages"][len(messages):]  # the batch's, after compare's own
     why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
     why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
+    if frame.loc[at, "verdict"].iloc[0] == UNCERTAIN:
+        # compare's own reason says why, but for the same picture (compare's rule since 2026-12-05: every row
+        # 'uncertain'), which the batch's message names with both photos, as the table and changes.csv read it
+        why = [m for m in why if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
+        if not why:
+            return own
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
         return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
     nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))

@@ -257,9 +257,8 @@ def _refuse_foreign_analyze_outputs(args: argparse.Namespace, stems: dict, input
     never written, ``--force`` or not."""
     from .outputs import refuse_foreign_outputs
 
-    table, real = Path(args.output), Path(os.path.realpath(args.output))
-    if not (real.exists() and not real.is_file() and not real.is_dir()):
-        refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze")
+    table = Path(args.output)  # a device or pipe, through links too (/dev/stdout | cat), passes: outputs.is_stream
+    refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze")
     for folder, suffix in ((args.overlays, "_overlay.png"), (args.geometry, ".json")):
         if folder:
             names = [stem + suffix for stem in stems.values()
@@ -375,7 +374,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     n_ok = sum(r["status"] == "ok" for r in rows)
     from .batch.discover import skipped_note
 
-    print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}{skipped_note(args.photos)}")
+    from .outputs import is_stream
+
+    # the table written into a stream (-o /dev/stdout | cat): the summary goes to stderr, not into the CSV
+    print(f"{n_ok} of {len(rows)} photos measured; table written to {args.output}{skipped_note(args.photos)}",
+          file=sys.stderr if is_stream(args.output) else sys.stdout)
     for name, how in crashed:  # the row says it too; said last, where it is seen, with a non-zero exit
         print("facemetrics analyze: " + MSG_PHOTO_CRASHED.format(name=name, how=how, again=ANALYZE_AGAIN),
               file=sys.stderr)

@@ -4,7 +4,9 @@ A command of facemetrics (``analyze``, ``compare``, ``batch``, ``timeline``, ``d
 ``study report``, the regimen batch) replaces or removes a file of one of its output names only when
 facemetrics wrote that file; any other file there (the user's own ``overlay.png``, ``comparison.csv``,
 ``report.md``; a link; a folder) stops the command before any work, with a message naming the file
-and the ways out (move or rename it, another output folder, or ``--force``).  Re-running a command
+and the ways out (move or rename it, another output folder, or ``--force``).  A path that resolves to a
+character device or a pipe (``-o /dev/stdout | cat``, ``/dev/null``: :func:`is_stream`) is written into,
+never replaced or removed: it passes, a link to one too; a link to a regular file or a folder does not.  Re-running a command
 on its own output folder replaces its own files, as before.
 
 How a file shows that facemetrics wrote it (its beginning is read, :data:`HEAD_BYTES`):
@@ -35,6 +37,7 @@ it once, and the new file carries the mark (docs/architecture.md 'Output files')
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -42,8 +45,8 @@ from .errors import SettingError, legible
 from .export import PNG_MARK
 from .ledger import LEDGER_NAME, changed_since_written, forget
 
-__all__ = ["HEAD_BYTES", "LEDGER_NAME", "OverwriteRefused", "foreign_outputs", "not_written_by_facemetrics",
-           "refuse_foreign_outputs", "remove_earlier"]
+__all__ = ["HEAD_BYTES", "LEDGER_NAME", "OverwriteRefused", "foreign_outputs", "is_stream",
+           "not_written_by_facemetrics", "refuse_foreign_outputs", "remove_earlier"]
 
 #: how much of a file's beginning is read for its mark (bytes): a CSV header of a few hundred columns,
 #: a PNG's first chunks, a JSON file's first keys
@@ -78,6 +81,19 @@ def _has_mark(suffix: str, head: bytes) -> bool:
     return False
 
 
+def is_stream(path) -> bool:
+    """Whether ``path`` resolves (through any links, ``/dev/stdout`` -> ``/proc/self/fd/1`` -> a pipe) to a
+    character device (a terminal, ``/dev/null``) or a FIFO (a pipe): a stream written into, not a file a
+    command would replace.  ``os.stat`` follows the links as ``open`` does: the real path of
+    ``/dev/stdout`` into a pipe (``/proc/<pid>/fd/pipe:[...]``) names no file, so it is not asked.
+    False for a regular file, a folder, a link to either, a dangling link or nothing at ``path``."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
+
+
 def not_written_by_facemetrics(path) -> str | None:
     """Whether the file ``path`` may be replaced or removed as facemetrics' own.
 
@@ -89,7 +105,8 @@ def not_written_by_facemetrics(path) -> str | None:
     Returns
     -------
     str or None
-        None when there is nothing at ``path``; ``""`` when it is a regular file carrying its mark that
+        None when there is nothing at ``path`` to replace: no file, or a character device or pipe
+        (:func:`is_stream`: ``-o /dev/stdout``, ``/dev/null``, even through a link); ``""`` when it is a regular file carrying its mark that
         still has the bytes facemetrics wrote (or has no entry in its folder's ledger: a file of 0.2.15 or
         earlier, module docstring); else why not, for a message: ``"a symbolic link, not written by
         facemetrics"``, ``"a folder, not written by facemetrics"``, ``"not a regular file, not written
@@ -97,6 +114,8 @@ def not_written_by_facemetrics(path) -> str | None:
         (:func:`facemetrics.ledger.changed_since_written`), or the system's reason it could not be read.
     """
     path = Path(path)
+    if is_stream(path):  # a terminal, /dev/null, a pipe (-o /dev/stdout | cat): written into, no file replaced
+        return None
     if path.is_symlink():  # facemetrics writes files, never links
         return "a symbolic link, not written by facemetrics"
     if not path.exists():

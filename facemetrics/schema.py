@@ -355,7 +355,7 @@ LONG_COLUMNS_DEF = [
     Column("value", "", "The change, after minus before, in `unit` (a `changes.csv` metric cell)."),
     Column("unit", "", "Unit of `value` and `noise_floor`: `mm`, `mm2`, `deg`, `pct`, or `index` (the dimensionless fold depth)."),
     Column("noise_floor", "", "Smallest change distinguishable from the measurement's noise, in `unit`."),
-    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare; in a batch also every row of a session whose before photos disagree by twice the noise floor or more, but for the pose rows, and every row of a comparison whose photo is the same picture as its before photo; `changes.csv`'s `messages` say which). `facemetrics timeline` leaves `uncertain` rows out of its fits."),
+    Column("verdict", "", "The change against its noise floor: `within_noise`, a direction word beyond it (`lift`/`sag`, `deeper`/`shallower`, ...), or `uncertain` (no claim: see facemetrics.compare; every row of a comparison whose two photos are the same picture or a re-saved copy, which shows no noise; in a batch also every row of a session whose before photos disagree by twice the noise floor or more, but for the pose rows; `changes.csv`'s `messages` say which). `facemetrics timeline` leaves `uncertain` rows out of its fits."),
     _CHANGE_SCALE_SD_LONG,
     Column("photo", "", "The photo compared (as in `changes.csv`)."),
     Column("taken_at", "", "Capture time of `photo`, ISO 8601."),

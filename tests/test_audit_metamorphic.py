@@ -20,7 +20,7 @@ from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-from audit_metamorphic import TPS, check_swap, check_within, png, synthetic_truth, tps_lift  # noqa: E402
+from audit_metamorphic import TPS, check_swap, png, synthetic_truth, tps_lift  # noqa: E402
 from conftest import SAMPLES  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 
@@ -75,8 +75,10 @@ def test_synthetic_warp_read_within_the_floor(pair):
 
 def test_identity_and_swap(pair):
     rgb, warped, a, b, forward, c = pair
-    n, bad = check_within(compare_photos(a, a), "identity", "sample")
-    assert n > 40 and not bad
+    same = compare_photos(a, a)  # one picture shows no noise: every row 'uncertain' (compare's rule, 2026-12-05)
+    read = [r for r in same.changes if r.verdict]
+    assert len(read) > 40 and all(r.verdict == "uncertain" and abs(r.change) <= r.noise_floor for r in read
+                                  if r.noise_floor == r.noise_floor)
     back = compare_photos(b, a)
     n, bad = check_swap(c, back, "sample")
     assert n > 40

@@ -1362,9 +1362,11 @@ def test_a_comparison_of_the_same_picture_is_said_and_left_out_of_the_fits():
 
 def test_long_rows_of_a_same_picture_comparison_read_uncertain_outside_the_batch(sample_analysis):
     """A table built with ``long_rows`` outside the batch and the app (a script, ``study.example_series``)
-    fitted a same-picture comparison's zeros: compare keeps it ('within_noise', MSG_SAME_PICTURE) and a
+    fitted a same-picture comparison's zeros: compare kept it ('within_noise', MSG_SAME_PICTURE) and a
     re-saved copy has other bytes, so no sha256 rule catches it.  ``long_rows`` now reads the comparison's
-    messages: given, a Comparison's own, or the ``messages`` of ``to_csv_frame`` rows (review of 674ec27, 8)."""
+    messages: given, a Comparison's own, or the ``messages`` of ``to_csv_frame`` rows (review of 674ec27, 8).
+    Since 2026-12-05 compare's own rows read 'uncertain' too (one rule: compare decides); ``long_rows`` still
+    reads the messages for rows cached or written before (the rows of another comparison untouched)."""
     from facemetrics.batch import long_rows
     from facemetrics.compare import MSG_SAME_PICTURE, compare_photos
 
@@ -1372,7 +1374,10 @@ def test_long_rows_of_a_same_picture_comparison_read_uncertain_outside_the_batch
     assert MSG_SAME_PICTURE in cmp.messages and cmp.status != "refused"
     kw = dict(subject="S", treatment="mc", hours_since_treatment=30.0, photo="copy.jpg")
     records = cmp.to_frame().to_dict("records")
-    assert {m["verdict"] for m in long_rows(records, **kw)} - {"", None} == {"within_noise"}  # rows alone: as given
+    assert {m["verdict"] for m in long_rows(records, **kw)} - {"", None} == {"uncertain"}  # compare's own rule
+    old = [dict(m, verdict="within_noise") if m["verdict"] == "uncertain" else m for m in records]  # before 12-05
+    assert {m["verdict"] for m in long_rows(old, **kw)} - {"", None} == {"within_noise"}  # rows alone: as given
+    assert {m["verdict"] for m in long_rows(old, **kw, messages=cmp.messages)} - {"", None} == {"uncertain"}
     for rows in (long_rows(cmp, **kw), long_rows(records, **kw, messages=cmp.messages),
                  long_rows(cmp.to_csv_frame().to_dict("records"), **kw)):
         read = [m["verdict"] for m in rows if m["verdict"] not in ("", None)]

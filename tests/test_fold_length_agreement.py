@@ -72,6 +72,11 @@ def _carried_off(mm: float):
 
 
 def test_a_carried_line_off_the_fold_is_not_read_as_a_length_change(sample_analysis, monkeypatch):
+    import facemetrics.compare as cp
+
+    # the fold-length check apart from the same-picture rule: a brightened copy of one picture reads every row
+    # 'uncertain' since 2026-12-05 (compare._same_picture_rows), and an 'uncertain' row is not checked again
+    monkeypatch.setattr(cp, "_same_picture_rows", lambda: ())
     a = sample_analysis
     b = variant(a, sim.brightness(a, 1.05).image)  # no change
     same = compare_photos(a, b)

@@ -169,6 +169,54 @@ def test_analyze_replaces_its_own_table_and_writes_into_a_device(tmp_path, capsy
     capsys.readouterr()
 
 
+def test_a_device_or_pipe_is_written_into_but_a_link_to_a_file_is_refused(tmp_path):
+    """Audit 2026-12-05: ``analyze X -o /dev/stdout | cat`` exited 2 "will not overwrite /dev/stdout (a symbolic
+    link, ...)": the real path of /dev/stdout into a pipe (/proc/<pid>/fd/pipe:[...]) names no file, so the device
+    check missed it.  A path resolving to a character device or FIFO, through links too, is no file to replace:
+    it passes the rule and is never removed; a link to a regular file or folder still stops the command."""
+    import os
+
+    from facemetrics.outputs import is_stream, remove_earlier
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    (tmp_path / "to_pipe.csv").symlink_to(fifo)
+    (tmp_path / "to_null.csv").symlink_to(os.devnull)
+    write_csv(pd.DataFrame({"facemetrics_version": [__version__]}), tmp_path / "photos.csv")
+    (tmp_path / "to_file.csv").symlink_to(tmp_path / "photos.csv")  # facemetrics' own file, behind a link
+    (tmp_path / "to_folder.csv").symlink_to(tmp_path)
+    (tmp_path / "dangling.csv").symlink_to(tmp_path / "missing.csv")
+    streams = ["pipe.csv", "to_pipe.csv", "to_null.csv"]
+    links = ["to_file.csv", "to_folder.csv", "dangling.csv"]
+    assert [is_stream(tmp_path / n) for n in streams + links + ["photos.csv"]] == [True] * 3 + [False] * 4
+    assert [not_written_by_facemetrics(tmp_path / n) for n in streams] == [None] * 3
+    assert [not_written_by_facemetrics(tmp_path / n) for n in links] == ["a symbolic link, not written by "
+                                                                        "facemetrics"] * 3
+    refuse_foreign_outputs(tmp_path, streams, command="analyze")  # passes
+    for name in links:
+        with pytest.raises(OverwriteRefused, match=f"{name} \\(a symbolic link"):
+            refuse_foreign_outputs(tmp_path, ["pipe.csv", name], command="analyze")
+    assert remove_earlier(tmp_path, streams, marked_only=False) == ([], [])  # written into, never removed
+    assert all(os.path.lexists(tmp_path / n) for n in streams)
+
+
+def test_analyze_writes_its_table_into_stdout_through_a_pipe(tmp_path):
+    """``facemetrics analyze X -o /dev/stdout | cat``: the table goes down the pipe, exit 0 (the real command)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    if not Path("/dev/stdout").exists():  # pragma: no cover - not Linux/macOS
+        pytest.skip("no /dev/stdout")
+    proc = subprocess.run([sys.executable, "-m", "facemetrics", "analyze", "sample_images/astronaut_before.jpg",
+                           "-o", "/dev/stdout"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          cwd=root, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "will not overwrite" not in proc.stderr
+    table = pd.read_csv(io.StringIO(proc.stdout))
+    assert list(table.photo) == ["sample_images/astronaut_before.jpg"] and table.status.eq("ok").all()
+
+
 def test_a_simulated_study_is_written_again_but_never_into_a_real_one(tmp_path):
     from facemetrics.study import study
 

@@ -509,7 +509,8 @@ def _given_name(x, analysis: PhotoAnalysis) -> str:
 #: the message of a comparison whose before and after photos have identical pixels (the same file
 #: twice, or a lossless copy): kept, with this warning
 MSG_SAME_PICTURE = ("the before and after photos are the same picture (identical pixels): every change is 0 by "
-                    "construction, so this comparison cannot show a change; compare two different photos")
+                    "construction and no noise can show between them, so every row reads 'uncertain' (not "
+                    "'within_noise'): this comparison cannot show a change; compare two different photos")
 
 #: how the message of a comparison whose after photo is a re-saved copy of its before photo begins
 #: (:func:`near_copy_message`; a JPEG re-save, a resize, a crop or a tone edit: other pixels, one picture)
@@ -526,8 +527,8 @@ def near_copy_message(diff: PictureDifference) -> str:
     their :func:`~facemetrics.compare.copies.picture_difference`); starts with :data:`MSG_NEAR_COPY`."""
     return (f"{MSG_NEAR_COPY} (a lossy save, resize, crop or tone edit of it: after alignment and tone matching "
             f"its face differs from it by only {diff.difference:.2f} grey levels, {_NEAR_COPY_LIMIT}): its "
-            "changes are those of the re-compression, not of the face, so this comparison cannot show a "
-            "change; compare two different photos")
+            "changes are those of the re-compression, not of the face, so every row reads 'uncertain' (not "
+            "'within_noise'): this comparison cannot show a change; compare two different photos")
 
 
 def says_same_picture(messages) -> bool:
@@ -726,6 +727,14 @@ def _unread_rows(a: PhotoAnalysis, b: PhotoAnalysis, pair, refused: bool) -> tup
     return tuple(sorted(unread)) + framing
 
 
+def _same_picture_rows() -> tuple[tuple[str, str], ...]:
+    """Every row of the table, as ``(metric, side)``: what reads ``uncertain`` when a comparison's two photos
+    are one picture (:data:`MSG_SAME_PICTURE`, :data:`MSG_NEAR_COPY`).  A picture compared with itself shows
+    no noise, so 'within the noise floor' is a claim it cannot make; the pose rows included (a copy's pose
+    change is no reading either: ``facemetrics.batch.tables.same_picture_rows``)."""
+    return tuple((spec.metric, side) for spec in METRICS for side in spec.sides)
+
+
 def _fold_checks(a, b, status: str) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """The fold rows that read ``uncertain`` and their messages: the skin smoothed in one photo (a beauty filter,
     ``gate.smoothed_skin``) or one photo locally tone-mapped (HDR / night mode, ``gate.tone_mapping_ratio``);
@@ -831,7 +840,11 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     # the fold rows read 'uncertain', with a message
     weak_folds, fold_msgs = _fold_checks(a, b, status)
     msgs += fold_msgs
-    same, diff = _picture_check(a, b)  # kept: the result is right (every change ~0), it just shows nothing
+    # one picture twice (identical pixels, or a re-saved copy): the changes are kept (every one ~0), but
+    # the pair holds no evidence of the measurement's noise, so no row can read 'within_noise': every row,
+    # the pose rows too, reads 'uncertain' (_same_picture_rows), with the message naming why.  The one rule
+    # batch, the CLI and the app report (batch.results.with_same_picture adds the timeline's note)
+    same, diff = _picture_check(a, b)
     if same:
         msgs.append(MSG_SAME_PICTURE if same == "same" else near_copy_message(diff))
 
@@ -839,6 +852,7 @@ def _compare(before, after, before_repeats, after_repeats, mm_per_px, ipd_mm, no
     msgs += repeat_msgs
     refused = status == "refused"
     uncertain = _unread_rows(a, b, pair, refused) + tuple(sorted(covered.rows)) + photo_rows + weak_folds
+    uncertain += _same_picture_rows() if same and not refused else ()
     if not refused:
         line_rows, line_msgs = _fold_line_checks(a, b, pair, floors, uncertain)
         uncertain += line_rows
