@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .gate import readings_disagree
+
 __all__ = ["FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements"]
 
 #: a 'longer' / 'shorter' ``nlf_length_mm`` verdict (read along the carried line) stands only when the photos' own
@@ -61,9 +63,7 @@ def fold_length_disagreements(values: dict, own_lengths: dict, floors: dict,
         change = float(values[key][2])
         own_before, own_after = (float(x) for x in own_lengths[side])
         own = own_after - own_before
-        if not (np.isfinite(change) and np.isfinite(own) and np.isfinite(floor)) or abs(change) <= floor:
-            continue
-        if np.sign(own) != np.sign(change) or abs(own) < FOLD_LENGTH_AGREEMENT * floor:
+        if readings_disagree(change, own, floor, FOLD_LENGTH_AGREEMENT):
             rows.append(key)
             parts.append(f"{side} {change:+.2f} mm along one line, {own_before:.2f} -> {own_after:.2f} mm "
                          f"({own:+.2f}) each photo alone")

@@ -2026,6 +2026,17 @@ def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple
 FOLD_LINE_AGREEMENT = 0.5
 
 
+def readings_disagree(change: float, other: float, floor: float, agreement: float) -> bool:
+    """Whether a row's ``change`` beyond its ``floor`` is contradicted by a second reading ``other`` of the same
+    quantity (same unit): of the other sign, or smaller than ``agreement`` x ``floor``.  False when any of the
+    three is not finite or the change is within its floor.  The rule of :func:`fold_line_disagreements` (the
+    depth along the reference line) and :func:`facemetrics.compare.fold_length.fold_length_disagreements` (each
+    photo's own fold length)."""
+    if not (np.isfinite(change) and np.isfinite(other) and np.isfinite(floor)) or abs(change) <= floor:
+        return False
+    return bool(np.sign(other) != np.sign(change) or abs(other) < agreement * floor)
+
+
 def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
                             skip: tuple = ()) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """The ``nlf_depth`` rows whose verdict the two fold lines disagree on, and their message.
@@ -2061,9 +2072,7 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
         if key in skip or key not in values or side not in along_reference:
             continue
         change, ref = float(values[key][2]), float(along_reference[side])
-        if not (np.isfinite(change) and np.isfinite(ref) and np.isfinite(floor)) or abs(change) <= floor:
-            continue
-        if np.sign(ref) != np.sign(change) or abs(ref) < FOLD_LINE_AGREEMENT * floor:
+        if readings_disagree(change, ref, floor, FOLD_LINE_AGREEMENT):
             rows.append(key)
             parts.append(f"{side} {change:+.2f} along the found line, {ref:+.2f} along the reference line")
     if not rows:
