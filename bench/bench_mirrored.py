@@ -416,12 +416,14 @@ def replay(df: pd.DataFrame, failed: str | None) -> pd.DataFrame:
                 r, rev = fits.plain[(x.name, y.name)], fits.plain[(y.name, x.name)]
                 if np.isfinite(r):
                     c = gt.mirror_check(x, y, r, rev)
-                    rec[f"pair_{tag}"] = c.mirrored
+                    rec[f"pair_{tag}"], rec[f"unchecked_{tag}"] = c.mirrored, c.unchecked
                     rec[f"figures_{tag}"] = f"{c.taken.residual_mm:.2f} / {c.flipped_mm:.2f}" if c.mirrored else ""
                 else:
                     rec[f"pair_{tag}"], rec[f"figures_{tag}"] = None, ""  # that order's comparison is not made
-                early = gt.pose_mirror_messages(x, y)
-                rec[f"early_{tag}"] = bool(early)
+                    rec[f"unchecked_{tag}"] = False
+                early = gt.pose_mirror_messages(x, y)  # a mirror image's refusal, or the check could not be made
+                rec[f"early_{tag}"] = bool(early) and early[0].startswith(gt.MSG_MIRRORED)
+                rec[f"early_unchecked_{tag}"] = bool(early) and early[0].startswith(gt.MSG_MIRROR_UNCHECKED)
                 rec[f"early_figures_{tag}"] = " / ".join(re.findall(r"(\d+\.\d+) mm", early[0])[:2]) if early else ""
             out.append(rec)
     finally:
@@ -432,7 +434,8 @@ def replay(df: pd.DataFrame, failed: str | None) -> pd.DataFrame:
 def replay_report(df: pd.DataFrame) -> None:
     """:func:`replay` of every scenario (:data:`REPLAY_FITS`): per split and kind, the pairs called mirrored in each
     order, and the pairs whose decision or quoted figures change with the swap (the pair's check where both orders
-    are made; the early check)."""
+    are made; the early check); since stop 45 (h7) also, where any, the pairs whose check could not be made (a
+    flipped fit failed: ``MirrorCheck.unchecked``) in each order."""
     for failed in REPLAY_FITS:
         rp = replay(df, failed)
         both = rp.pair_ab.notna() & rp.pair_ba.notna()
@@ -444,6 +447,11 @@ def replay_report(df: pd.DataFrame) -> None:
             print(f"  {split:5s} {kind:7s} n {len(g):4d}: pair's check mirrored {int(g.pair_ab.eq(True).sum()):4d} / "
                   f"{int(g.pair_ba.eq(True).sum()):4d} (photos swapped), changed by the swap {pair_diff} of {int(b.sum())}; "
                   f"early check mirrored {int(g.early_ab.sum()):4d} / {int(g.early_ba.sum()):4d}, changed {early_diff}")
+            unchecked = [int(g[c].sum()) for c in ("unchecked_ab", "unchecked_ba", "early_unchecked_ab",
+                                                    "early_unchecked_ba")]
+            if any(unchecked):
+                print(f"  {'':5s} {'':7s} {'':6s}  could not check: pair's check {unchecked[0]:4d} / {unchecked[1]:4d}, "
+                      f"early check {unchecked[2]:4d} / {unchecked[3]:4d}")
 
 
 def main() -> None:

@@ -55,6 +55,9 @@ MSG_MIRRORED = f"the after photo {MSG_MIRROR_IMAGE} the before photo"
 #: ... its remedy (:data:`MSG_MIRRORED`'s message, and a repeat photo left out as a mirror image:
 #: :func:`facemetrics.compare._repeat_mirror_message`)
 MSG_MIRROR_REMEDY = "flip one photo left to right (or turn off the camera's mirroring)"
+#: the start of the message on a pair whose mirror check could not be made (a flipped fit failed:
+#: :attr:`MirrorCheck.unchecked`, :func:`unchecked_mirror_message`)
+MSG_MIRROR_UNCHECKED = "whether one photo is a mirror image of the other could not be checked"
 #: start of the message of a pair whose upper faces match only roughly (:func:`registration_uncertain`)
 MSG_MISMATCH = "the upper faces match only roughly after alignment"
 #: the clause of a camera message whose change lies beyond :data:`MAX_CHECKED_CAMERA_PCT` (the
@@ -470,14 +473,19 @@ class MirrorCheck:
         when the reverse fit failed), mm RMS.
     flipped_mm : float
         The statistic with one photo flipped left to right, mm RMS: the mean of ``flipped_before_mm`` and
-        ``flipped_after_mm``, or the one that was made when the other failed; NaN when not fitted (``taken``
-        within its rough-match limit) or when a flipped fit that was made shows by itself that the check cannot
-        pass (the same either way: docs/robustness.md 'The mirror check when one fit fails').
+        ``flipped_after_mm``; NaN when not fitted (``taken`` within its rough-match limit), when a flipped fit
+        that was made shows by itself that the check cannot pass (the same either way: docs/robustness.md 'The
+        mirror check when one fit fails'), or when a flipped fit failed (``unchecked``).
     flipped_before_mm, flipped_after_mm : float
         r(before, after flipped) and r(after, before flipped) (:func:`mirrored_residual_mm`), mm RMS; NaN when
         not made or failed.
     mirrored : bool
         :func:`looks_mirrored` of ``taken.residual_mm`` and ``flipped_mm``.
+    unchecked : bool
+        The check could not be made: ``taken`` is above its rough-match limit, a flipped fit failed (NaN) and
+        no flipped fit made shows by itself that the check cannot pass.  ``mirrored`` is then False: one flipped
+        fit is never read alone (it called two different people a mirror image; docs/robustness.md 'The mirror
+        check when a flipped fit fails').
     """
 
     taken: UpperFaceMatch
@@ -485,6 +493,7 @@ class MirrorCheck:
     flipped_before_mm: float
     flipped_after_mm: float
     mirrored: bool
+    unchecked: bool = False
 
     @property
     def symmetric(self) -> bool:
@@ -493,20 +502,13 @@ class MirrorCheck:
 
     def said(self, first: str = "the before photo", second: str = "the after photo") -> str:
         """Both statistics as the messages say them; ``first`` and ``second`` name the check's two photos (its
-        ``a``, the one order's reference, and its ``b``: :func:`mirror_check`).  Where only one flipped fit was made
-        the words name the photo it flipped, r(a, m(b)) ``second``, r(b, m(a)) ``first``."""
-        flipped, reference = ((second, first) if np.isfinite(self.flipped_before_mm) or
-                              not np.isfinite(self.flipped_after_mm) else (first, second))
-        if self.symmetric:
-            which = "each the mean of both orders, either photo as the reference"
-        elif flipped == second:
-            which = (f"on one order, {first} as the reference" if not self.taken.symmetric
-                     else "as taken the mean of both orders, flipped one order")
-        else:  # the one flipped fit made flipped the first photo
-            which = (f"on one order each: as taken with {first} as the reference, flipped with {reference} as "
-                     "the reference" if not self.taken.symmetric
-                     else f"as taken the mean of both orders, flipped one order with {reference} as the reference")
-        return (f"{self.taken.residual_mm:.2f} mm RMS as taken, but by {self.flipped_mm:.2f} mm with {flipped} "
+        ``a``, the one order's reference, and its ``b``: :func:`mirror_check`).  Said of a check that was read
+        (both flipped fits made, since stop 45: docs/robustness.md 'The mirror check when a flipped fit fails'), so
+        the statistic flipped is the mean of both orders; the one as taken is one order's when the reverse fit
+        failed."""
+        which = ("each the mean of both orders, either photo as the reference" if self.symmetric else
+                 f"as taken on one order, {first} as the reference, flipped the mean of both orders")
+        return (f"{self.taken.residual_mm:.2f} mm RMS as taken, but by {self.flipped_mm:.2f} mm with {second} "
                 f"flipped ({which})")
 
 
@@ -520,9 +522,11 @@ def mirror_check(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float,
     check on both orders, its limits re-chosen').  The second flipped fit is not made when the first alone shows
     the check cannot pass (the mean is at least half of it: ``r(a, m(b)) / 2`` at or above
     :data:`MIRROR_MAX_FLIPPED_MM` or above the statistic as taken / :data:`MIRROR_MIN_RATIO`); nothing is
-    then said of it.  A flipped fit that fails (NaN) leaves the other one's figure, the same whichever photo is
-    'before'; the statistic is NaN whenever one fit made shows by itself that the check cannot pass, so that too is
-    the same either way (docs/robustness.md 'The mirror check when one fit fails')."""
+    then said of it.  The statistic is NaN whenever one fit made shows by itself that the check cannot pass, the
+    same whichever photo is 'before' (docs/robustness.md 'The mirror check when one fit fails').  Else a flipped
+    fit that fails (NaN) leaves the check unmade (``unchecked``, not mirrored, the statistic NaN): the one fit
+    made is not read alone, whichever photo is 'before' (docs/robustness.md 'The mirror check when a flipped fit
+    fails')."""
     taken = upper_face_match(residual_mm, reverse_mm)
     nan = float("nan")
     if not taken.residual_mm > taken.rough_mm:
@@ -538,8 +542,9 @@ def mirror_check(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: float,
     second = mirrored_residual_mm(b, a)
     if cannot_pass(second):
         return MirrorCheck(taken, nan, first, second, False)
-    both = [v for v in (first, second) if np.isfinite(v)]
-    flipped = 0.5 * (first + second) if len(both) == 2 else both[0] if both else nan
+    if not (np.isfinite(first) and np.isfinite(second)):  # one fit alone is not read: could not check
+        return MirrorCheck(taken, nan, first, second, False, unchecked=True)
+    flipped = 0.5 * (first + second)
     return MirrorCheck(taken, flipped, first, second, looks_mirrored(taken.residual_mm, flipped, taken.rough_mm))
 
 
@@ -1172,7 +1177,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                             f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
                             "as in the before photo")
         if msgs:  # a mirror image's yaw and roll change sign: named as one, not as a pose change
-            msgs = pose_mirror_messages(a, b) or msgs
+            early = pose_mirror_messages(a, b)  # or the mirror check could not be made: said after the pose
+            msgs = early if early and early[0].startswith(MSG_MIRRORED) else msgs + early
         return ("refused" if msgs else "ok"), msgs + several_faces_messages(a, b) + scale_messages(a, b)
     c = pair.cues
     expr = lip_shape_changes(a, b)
@@ -1313,20 +1319,20 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
     check = mirror_check(a, b, r, float((c or {}).get("reverse_residual_mm", float("nan"))))
     if check.mirrored:
         return [_mirror_message(check)], []
-    m = check.taken
+    m, unchecked = check.taken, [unchecked_mirror_message(check)] if check.unchecked else []
     if m.residual_mm > m.refuse_mm:
         return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                 f"faces (forehead, brows, nose bridge, eye corners) still differ by {m.read} (limit "
                 f"{m.refuse_mm}; on this statistic {m.different_people}; {m.same_person}); or "
                 "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
                 + _far_camera_clause(c, expression_changed) + ". Nothing on the lower face can be measured "
-                "against it: retake the after photo like the before photo"], []
+                "against it: retake the after photo like the before photo"] + unchecked, []
     if m.residual_mm > m.rough_mm:
         return [], [f"{MSG_MISMATCH} ({m.read}, limit "
                      f"{m.rough_mm}; on this statistic {m.same_person}): hair, glasses, brows, "
                      "expression or image detail changed; what moved on the lower face may be misregistration, "
                      "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
-                     "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(m)]
+                     "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(m)] + unchecked
     return [], []
 
 
@@ -1340,6 +1346,25 @@ def _mirror_message(check: MirrorCheck, pose: str = "", swapped: bool = False) -
             f"the upper faces differ by {check.said(*names)}; called a mirror image when {MIRROR_MIN_RATIO:g} times better and below "
             f"{MIRROR_MAX_FLIPPED_MM} mm, where only one person's photos match{pose}. Its left and right are "
             f"swapped, so no change can be read: {MSG_MIRROR_REMEDY} and compare again")
+
+
+def unchecked_mirror_message(check: MirrorCheck, swapped: bool = False) -> str:
+    """The message on a pair whose mirror check could not be made (:attr:`MirrorCheck.unchecked`: a flipped fit
+    failed), :data:`MSG_MIRROR_UNCHECKED` naming the photo whose flipped fit failed and the statistic as taken
+    (mm RMS); ``swapped``: ``check`` was made with the after photo as its first photo, so the words name the
+    photos in the user's roles.  The same figure whichever photo is 'before' (docs/robustness.md 'The mirror
+    check when a flipped fit fails')."""
+    first, second = ("the after photo", "the before photo") if swapped else ("the before photo", "the after photo")
+    failed_b, failed_a = np.isnan(check.flipped_before_mm), np.isnan(check.flipped_after_mm)  # r(a, m(b)), r(b, m(a))
+    which = ("with either photo flipped" if failed_a and failed_b
+             else f"with {second if failed_b else first} flipped")
+    taken = check.taken
+    read = (f"{taken.residual_mm:.2f} mm RMS as taken, the mean of both orders" if taken.symmetric
+            else f"{taken.residual_mm:.2f} mm RMS as taken on one order, {first} as the reference")
+    return (f"{MSG_MIRROR_UNCHECKED}: the upper faces differ by {read}, but the upper-face fit {which} left to "
+            "right failed, and the check reads both flipped fits (one alone can match two different people's "
+            "photos as a mirror image's do). If a selfie camera saved one photo mirrored, "
+            f"{MSG_MIRROR_REMEDY} and compare again")
 
 
 def mirrored_pose_matches(a: PhotoAnalysis, b: PhotoAnalysis) -> bool:
@@ -1363,7 +1388,9 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     order's, whichever photo is 'before': with r(before, after) failed the check is the one the swapped pair makes
     (the after photo as the reference, one order's limits), so the decision is the same either way; with both
     failed there is no evidence, and the pose refusal stays (docs/robustness.md 'The mirror check when one fit
-    fails').  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
+    fails').  A check that could not be made (a flipped fit failed: :attr:`MirrorCheck.unchecked`) returns its
+    message (:func:`unchecked_mirror_message`), which :func:`gate` puts after the pose refusal (docs/robustness.md
+    'The mirror check when a flipped fit fails').  The sample turned 12-20 deg against its mirror image reads 2.36-3.68 mm
     as taken and 0.004-0.005 mm flipped; against a re-render of it turned the other way (a real pose
     change, refused on the pose as before) 0.63-3.17 mm and 2.30-2.60 mm (2026-12-04)."""
     if not mirrored_pose_matches(a, b):
@@ -1374,6 +1401,8 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if swapped and not np.isfinite(rev):
         return []  # as compare_photos' own fit: no evidence either way
     check = mirror_check(b, a, rev, r) if swapped else mirror_check(a, b, r, rev)
+    if check.unchecked:  # no decision: the pose refusal stays, this message after it (gate)
+        return [unchecked_mirror_message(check, swapped)]
     if not check.mirrored:
         return []
     qa, qb = a.quality, b.quality
