@@ -25,8 +25,8 @@ pixels. The loader asks these modules:
   the strict JPEG pass; :func:`jpeg_truncated`: a JPEG's end marker and the least data its size needs),
   each the loader's ``unreadable`` message or "".
 
-The public names are re-exported here (``from facemetrics.integrity import check_pixels``). A
-re-exported constant is a copy: to change one (a test's monkeypatch), set it in the module that
+The public names are re-exported here (``from facemetrics.integrity import check_pixels``): each
+module's ``__all__``, so a name is listed once, in the module that defines it. A re-exported constant is a copy: to change one (a test's monkeypatch), set it in the module that
 defines it, e.g. ``facemetrics.integrity.colour.CHROMA_EDGE_SHARE``.
 
 What still passes (mostly JPEG damage after which the Huffman decoder
@@ -39,67 +39,10 @@ zero false alarms) and are reported on held-out seeds 0 and 2.
 
 from __future__ import annotations
 
-from facemetrics.integrity.coefficients import REPEAT_COEFF_LEVEL, REPEAT_COEFF_TOL, REPEAT_RUN, REPEAT_SHARED
-from facemetrics.integrity.container import (container_damage, isobmff_damage, jpeg_has_eoi, jpeg_scan_start,
-                                             jpeg_strict_damage, jpeg_truncated, png_damage, riff_damage)
-from facemetrics.integrity.colour import (CHROMA_EDGE_LINE, CHROMA_EDGE_LUMA_CORR, CHROMA_EDGE_SHARE,
-                                          CHROMA_NOISE_BLOCKS, CHROMA_NOISE_FRACTION, CHROMA_NOISE_LEVELS,
-                                          NOISY_PICTURE_FRACTION, SPECK_BLOCKS, SPECK_FRACTION, SPECK_LEVELS,
-                                          SPECK_QUIET_LEVELS)
-from facemetrics.integrity.drift import (CLIP_RUN_AGREE, CLIP_RUN_EXPLAINED, CLIP_RUN_MIN_AGREE, DRIFT_LEVELS,
-                                         JOINT_WRONG_MCU, WRONG_MCU_LEVELS, WRONG_MCU_RUN)
-from facemetrics.integrity.heif import heif_crop_outside
-from facemetrics.integrity.hevc import HEVC_DAMAGE_CODES, HEVC_THREADS, bundled_library, hevc_errors
-from facemetrics.integrity.jpeg import DC_RANGE_BLOCKS, DC_RANGE_LEVELS, jpeg_dc_out_of_range
-from facemetrics.integrity.pixels import check_pixels
-from facemetrics.integrity.result import PixelCheck
-from facemetrics.integrity.webp import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, vp8_ends_early, vp8l_ends_early,
-                                        webp_is_lossless)
+from facemetrics.integrity import coefficients, colour, container, drift, heif, hevc, jpeg, pixels, result, webp
 
-__all__ = [
-    "CHROMA_EDGE_LINE",
-    "CHROMA_EDGE_LUMA_CORR",
-    "CHROMA_EDGE_SHARE",
-    "CHROMA_NOISE_BLOCKS",
-    "CHROMA_NOISE_FRACTION",
-    "CHROMA_NOISE_LEVELS",
-    "CLIP_RUN_AGREE",
-    "CLIP_RUN_EXPLAINED",
-    "CLIP_RUN_MIN_AGREE",
-    "DC_RANGE_BLOCKS",
-    "DC_RANGE_LEVELS",
-    "DRIFT_LEVELS",
-    "HEVC_DAMAGE_CODES",
-    "HEVC_THREADS",
-    "JOINT_WRONG_MCU",
-    "NOISY_PICTURE_FRACTION",
-    "SPECK_BLOCKS",
-    "SPECK_FRACTION",
-    "SPECK_LEVELS",
-    "SPECK_QUIET_LEVELS",
-    "REPEAT_COEFF_LEVEL",
-    "REPEAT_COEFF_TOL",
-    "REPEAT_RUN",
-    "REPEAT_SHARED",
-    "PixelCheck",
-    "VP8_TAIL_BYTES",
-    "VP8L_TAIL_BYTES",
-    "WRONG_MCU_LEVELS",
-    "WRONG_MCU_RUN",
-    "bundled_library",
-    "check_pixels",
-    "container_damage",
-    "heif_crop_outside",
-    "hevc_errors",
-    "isobmff_damage",
-    "jpeg_dc_out_of_range",
-    "jpeg_has_eoi",
-    "jpeg_scan_start",
-    "jpeg_strict_damage",
-    "jpeg_truncated",
-    "png_damage",
-    "riff_damage",
-    "webp_is_lossless",
-    "vp8_ends_early",
-    "vp8l_ends_early",
-]
+#: the modules whose public names are re-exported here: each module's ``__all__``, listed once, in the module
+#: that defines the names
+_MODULES = (coefficients, colour, container, drift, heif, hevc, jpeg, pixels, result, webp)
+__all__ = [name for module in _MODULES for name in module.__all__]
+globals().update({name: getattr(module, name) for module in _MODULES for name in module.__all__})
