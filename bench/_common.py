@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -34,6 +35,29 @@ def median_ms(fn, repeats: int = 7) -> float:
         fn()
         times.append((time.perf_counter() - t) * 1000)
     return statistics.median(times)
+
+
+def rows_per_face(paths, face_rows, out: Path, skipped: str = "{name}: {status}", done: str = "{name} done",
+                  stream=None) -> list[dict]:
+    """The per-face loop of the benches that write one CSV row per change of each face's pairs
+    (``bench_glasses_rows.py --measure``, ``fold_length_agreement.py --measure``): each photo of ``paths`` measured
+    by ``analyze_photo`` (one not measured is named by ``skipped``, ``{name}``, ``{status}``, and passed over),
+    ``face_rows(path, analysis)`` its rows (dicts), the CSV at ``out`` rewritten after each face (a stopped run keeps
+    the faces done) and ``done`` printed (``{name}``, ``{rows}``: the rows so far) on ``stream`` (stdout).  Returns
+    every row."""
+    import pandas as pd
+    from facemetrics import analyze_photo
+    stream = sys.stdout if stream is None else stream
+    rows: list[dict] = []
+    for p in paths:
+        a = analyze_photo(p)
+        if not a.ok:
+            print(skipped.format(name=p.name, status=a.status), file=stream, flush=True)
+            continue
+        rows += face_rows(p, a)
+        print(done.format(name=p.name, rows=len(rows)), file=stream, flush=True)
+        pd.DataFrame(rows).to_csv(out, index=False)
+    return rows
 
 
 def write_rows(rows: list[dict], out: Path) -> None:

@@ -377,6 +377,20 @@ def _variant(a, rgb):
     return analyze_loaded(dataclasses.replace(a.photo, rgb=rgb))
 
 
+def nuisance_faces(faces=None):
+    """The nuisance-only pairs of ``--noise-floors`` without the identity, face by face (the loop of the benches
+    that read the fold rows' floors on them: ``bench_fold_framing.py --floors``, ``fold_carry_floors.py``): each
+    photo of ``faces`` (default :func:`_faces`: the sample and the 24 London portraits) measured by
+    ``analyze_photo`` (one not measured is passed over).  Yields ``(path, before, afters)``: ``afters`` yields
+    ``(nuisance name, after)`` for each nuisance of :data:`facemetrics.simulate.NUISANCES` but the identity, in
+    their order, the after photo (:func:`_variant` of the nuisance's image) measured when it is reached."""
+    for path in _faces() if faces is None else faces:
+        a = analyze_photo(path)
+        if not a.ok:
+            continue
+        yield path, a, ((name, _variant(a, fn(a).image)) for name, fn in sim.NUISANCES.items() if name != "identity")
+
+
 def write_rule_csv(path: Path, worst: dict, floors: dict, command: str) -> None:
     """Update the rule CSV at ``path`` with this run's rows (``worst``: ``{key: (|change|, pair)}``,
     ``floors``: the rule's ``{key: floor}``); rows of keys this run did not measure are kept.

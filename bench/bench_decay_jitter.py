@@ -254,28 +254,66 @@ def simulate_table(rng, jrng, name: str, times, n_subjects: int, jitter: bool) -
     return table.assign(own_24h=float(np.mean(own)))  # the study's own subjects' mean truth at 24 h (not an input)
 
 
-def run_cell(schedule: str, name: str, studies) -> list[dict]:
-    """One record per study: the verdicts, intervals and the check's p for every ratio."""
+def study_fits(schedule: str, name: str, studies, before_fit=None):
+    """The study loop of one cell, shared by the benches that read these studies (``bench_decay_second_model``):
+    for each study ``k`` of ``studies``, its change table (:func:`simulate_table`, seeds ``[mis.SEED, schedule's
+    index, truth's index, k]`` and ``[..., 7]`` for the jitter, the schedule and the truth ``name`` of
+    ``bench_decay_misspecified``), fitted once by ``analyze_series(per_subject=False, seed=k)``; ``before_fit()``
+    is called just before each fit (a bench clears what its ``misfit_run`` records there).  Yields
+    ``(k, table, record, fit)``: ``record`` holds the columns every bench writes first (schedule, truth, study,
+    half: even ``k`` tuning, odd held out, answer, true_24h, own_24h: the study's own subjects' mean truth at 24 h,
+    mm, own_answer, status)."""
     base, jitter = SCHEDULES[schedule]
     si, ti = list(mis.SCHEDULES).index(base), list(mis.TRUTHS).index(name)
     times, n_subj = mis.SCHEDULES[base]
     answer, true24 = mis.TRUTHS[name][1], mis.population_change(name, 24.0)
-    recs = []
     for k in studies:
         rng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k]))
         jrng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k, 7]))
         table = simulate_table(rng, jrng, name, times, n_subj, jitter)
         own24 = float(table.pop("own_24h").iloc[0])
-        _LAST.clear()
+        if before_fit is not None:
+            before_fit()
         f = analyze_series(table, per_subject=False, seed=k).fits[0]
+        rec = dict(schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
+                   answer=answer, true_24h=true24, own_24h=own24,
+                   own_answer=mis.FADES if abs(own24) < mis.MARGIN_MM else mis.PERSISTS, status=f.status)
+        yield k, table, rec, f
+
+
+def half_studies(n: int, half: str) -> list[int]:
+    """The study indices ``0 .. n - 1`` of ``half`` (``"tuning"``: even, ``"held_out"``: odd, ``"both"``)."""
+    return [k for k in range(n) if half == "both" or (k % 2 == 0) == (half == "tuning")]
+
+
+def run_cells(cell, schedules, truths, studies, misfit_run, progress=None) -> pd.DataFrame:
+    """Every cell (schedule x truth) of a bench's study loop: ``cell(schedule, truth, studies)`` returns its records,
+    with ``near_claim.misfit_run`` replaced by ``misfit_run`` meanwhile (restored after, also on an error);
+    ``progress(schedule, truth)`` is called after each cell.  One row a study."""
+    nc.misfit_run = misfit_run
+    recs = []
+    try:
+        for schedule in schedules:
+            for name in truths:
+                recs += cell(schedule, name, studies)
+                if progress is not None:
+                    progress(schedule, name)
+    finally:
+        nc.misfit_run = _ORIGINAL
+    return pd.DataFrame(recs)
+
+
+def run_cell(schedule: str, name: str, studies) -> list[dict]:
+    """One record per study: the verdicts, intervals and the check's p for every ratio."""
+    recs = []
+    for k, table, rec, f in study_fits(schedule, name, studies, _LAST.clear):
         near, ok = f.near_claim, f.status == "ok"
         curve_ci = (math.nan, math.nan)
         if ok and f.boot_params is not None and len(f.boot_params):
             bp = f.boot_params
             curve_ci = tuple(np.quantile(decay_model(24.0, bp[:, 0], bp[:, 1], bp[:, 2]), [0.025, 0.975]))
-        rec = dict(schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
-                   answer=answer, true_24h=true24, own_24h=own24,
-                   own_answer=mis.FADES if abs(own24) < mis.MARGIN_MM else mis.PERSISTS, status=f.status, verdict=f.verdict,
+        true24 = rec["true_24h"]
+        rec.update(verdict=f.verdict,
                    curve_verdict=near.curve_verdict if near is not None else f.verdict,
                    data_verdict=near.data_verdict if near is not None else "",
                    near_p=near.p_value if near is not None and near.n_photos else math.nan,
@@ -428,16 +466,8 @@ def main(argv=None) -> int:
         df = pd.read_csv(args.from_csv, keep_default_na=False, na_values=[""])
         df["data_verdict"] = df["data_verdict"].fillna("")
     else:
-        nc.misfit_run = _recording_misfit_run
-        studies = [k for k in range(args.studies) if args.half == "both" or (k % 2 == 0) == (args.half == "tuning")]
-        recs = []
-        try:
-            for schedule in args.schedules:
-                for name in args.truths:
-                    recs += run_cell(schedule, name, studies)
-        finally:
-            nc.misfit_run = _ORIGINAL
-        df = pd.DataFrame(recs)
+        df = run_cells(run_cell, args.schedules, args.truths, half_studies(args.studies, args.half),
+                       _recording_misfit_run)
     if args.csv:
         df.to_csv(args.csv, index=False)
     print(f"{len(df)} fits in {time.time() - t0:.0f} s; jitter {JITTER_MIN[0]:g}-{JITTER_MIN[1]:g} min "

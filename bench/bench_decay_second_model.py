@@ -43,7 +43,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_decay_jitter as jb  # noqa: E402
 import bench_decay_misspecified as mis  # noqa: E402
-from facemetrics.decay import FADES, INCONCLUSIVE, PERSISTS, analyze_series  # noqa: E402
+from facemetrics.decay import FADES, INCONCLUSIVE, PERSISTS  # noqa: E402
 from facemetrics.decay import near_claim as nc  # noqa: E402
 from facemetrics.decay.bootstrap import _scale_factors  # noqa: E402
 from facemetrics.decay.model import decay_model, default_amplitude_bound, default_half_life_bounds, profile_fit  # noqa: E402
@@ -181,22 +181,11 @@ def candidates(t, y, est, w, subjects, seed, boot, peak_real) -> dict:
 
 
 def run_cell(schedule: str, name: str, studies) -> list[dict]:
-    base, jitter = jb.SCHEDULES[schedule]
-    si, ti = list(mis.SCHEDULES).index(base), list(mis.TRUTHS).index(name)
-    times, n_subj = mis.SCHEDULES[base]
-    answer, true24 = mis.TRUTHS[name][1], mis.population_change(name, 24.0)
+    """One record per study of ``bench_decay_jitter``'s cell (its study loop, ``jb.study_fits``): the shipped fit's
+    24 h figures and every candidate's (:data:`CANDIDATES`)."""
     recs = []
-    for k in studies:
-        rng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k]))
-        jrng = np.random.default_rng(np.random.SeedSequence([mis.SEED, si, ti, k, 7]))
-        table = jb.simulate_table(rng, jrng, name, times, n_subj, jitter)
-        own24 = float(table.pop("own_24h").iloc[0])
-        _CAPTURED.clear()
-        f = analyze_series(table, per_subject=False, seed=k).fits[0]
-        rec = dict(schedule=schedule, truth=name, study=k, half="tuning" if k % 2 == 0 else "held_out",
-                   answer=answer, true_24h=true24, own_24h=own24,
-                   own_answer=mis.FADES if abs(own24) < MARGIN else mis.PERSISTS, status=f.status,
-                   source=f.change_24h_source, verdict=f.verdict, c24=f.change_24h, lo95=f.change_24h_ci_low,
+    for k, table, rec, f in jb.study_fits(schedule, name, studies, _CAPTURED.clear):
+        rec.update(source=f.change_24h_source, verdict=f.verdict, c24=f.change_24h, lo95=f.change_24h_ci_low,
                    hi95=f.change_24h_ci_high, lo90=f.change_24h_test_ci_low, hi90=f.change_24h_test_ci_high)
         ok = f.status == "ok" and _CAPTURED and f.boot_params is not None
         peak_real = False
@@ -314,17 +303,9 @@ def main(argv=None) -> int:
         df = pd.read_csv(args.from_csv)
     else:
         truths = list(mis.TRUTHS) if args.all_truths else args.truths
-        studies = [k for k in range(args.studies) if args.half == "both" or (k % 2 == 0) == (args.half == "tuning")]
-        nc.misfit_run = _capturing_misfit_run
-        recs = []
-        try:
-            for sch in args.schedules:
-                for name in truths:
-                    recs += run_cell(sch, name, studies)
-                    print(f"  {sch} {name}: {time.time() - t0:.0f} s", file=sys.stderr, flush=True)
-        finally:
-            nc.misfit_run = _ORIGINAL
-        df = pd.DataFrame(recs)
+        df = jb.run_cells(run_cell, args.schedules, truths, jb.half_studies(args.studies, args.half),
+                          _capturing_misfit_run, lambda sch, name: print(f"  {sch} {name}: {time.time() - t0:.0f} s",
+                                                                          file=sys.stderr, flush=True))
         if args.csv:
             df.to_csv(args.csv, index=False)
     print(f"{len(df)} fits in {time.time() - t0:.0f} s")

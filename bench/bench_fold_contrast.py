@@ -73,9 +73,11 @@ def cross_profile(image, points, frame, side, line_px) -> tuple[np.ndarray, np.n
     return offsets, band[ff._span_rows(centre, uv_lm)].astype(np.float64)
 
 
-def _capture() -> dict:
-    """Keep the last call's arguments of ``measure._fold_changes``; the reference check off."""
-    seen = {}
+def keep_fold_changes() -> tuple[dict, object]:
+    """``measure._fold_changes`` replaced by a wrapper that keeps its last call's arguments in the dict returned
+    (``"args"``: the registration, the before state, the after photo, the warped image) and calls the original, also
+    returned (to read the same registration again with another carrier: ``bench/fold_carry_floors.py``)."""
+    seen: dict = {}
     fold_changes = fm._fold_changes
 
     def kept(reg, st, b, warped=None, **kw):
@@ -83,6 +85,13 @@ def _capture() -> dict:
         return fold_changes(reg, st, b, warped, **kw)
 
     fm._fold_changes = kept
+    return seen, fold_changes
+
+
+def _capture() -> dict:
+    """Keep the last call's arguments of ``measure._fold_changes`` (:func:`keep_fold_changes`); the reference check
+    off."""
+    seen, _ = keep_fold_changes()
     fcompare.fold_contrast_side_rows = lambda changes, skip=(): ((), [])
     return seen
 

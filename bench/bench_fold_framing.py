@@ -262,21 +262,15 @@ def darkening(items, out: Path | None = None) -> None:
 def floors() -> None:
     """``--floors`` (see the module docstring)."""
     import cv2
-    from bench_compare import _faces, _variant
-    from facemetrics import simulate as sim
+    from bench_compare import nuisance_faces
     cv2.setNumThreads(1)
     worst: dict = {}
     n = 0
     t0 = time.time()
-    for path in _faces():
-        a = analyze_photo(path)
-        if not a.ok:
-            continue
-        for name, fn in sim.NUISANCES.items():
-            if name == "identity":
-                continue
+    for path, a, afters in nuisance_faces():
+        for name, b in afters:
             _extra.clear()
-            pair = M._measure(a, _variant(a, fn(a).image))
+            pair = M._measure(a, b)
             n += 1
             for side in ("right", "left"):
                 vals = {"found": pair.values[("nlf_depth", side)][2],

@@ -85,6 +85,7 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 import pandas as pd  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import rows_per_face  # noqa: E402
 from accuracy import CANADA, LONDON, SHARED_FACES, canada_split  # noqa: E402
 from bench_eyes import sunglasses  # noqa: E402
 
@@ -125,33 +126,32 @@ def measure(which: str, out: Path) -> None:
     # the verdicts before the shipped rule (gate.eyes_covered_rows) takes its rows: R0, so that the rules
     # compare as when they were chosen (the table applies each)
     fcompare.eyes_covered_rows = lambda metrics, both=False: ()
+    rows_per_face(faces(which), face_rows, out)
+
+
+def face_rows(p: Path, a) -> list[dict]:
+    """One face's rows of :func:`measure`: its nuisance, lift and deepened pairs, clean and under each cover."""
     rows = []
-    for p in faces(which):
-        a = analyze_photo(p)
-        if not a.ok:
-            print(f"{p.name}: {a.status}", flush=True)
+    afters = {"nuisance": nuisances(a.photo.rgb), "lift": nuisances(sim.lift(a, 2.0).image),
+              "deepen": nuisances(sim.deepen_fold(a, 0.25, "both").image)}
+    for kind, rgb in afters.items():
+        b = analyze_photo(rgb, name=f"{p.stem}-{kind}.png")
+        if not b.ok:
             continue
-        afters = {"nuisance": nuisances(a.photo.rgb), "lift": nuisances(sim.lift(a, 2.0).image),
-                  "deepen": nuisances(sim.deepen_fold(a, 0.25, "both").image)}
-        for kind, rgb in afters.items():
-            b = analyze_photo(rgb, name=f"{p.stem}-{kind}.png")
-            if not b.ok:
-                continue
-            pairs = [("clean", "-", a, b)]
-            for cover, k, tint in COVERS:
-                ac = analyze_photo(sunglasses(a.photo.rgb, a.points, k, tint), name=f"{p.stem}-glasses.png")
-                bc = analyze_photo(sunglasses(b.photo.rgb, b.points, k, tint), name=f"{p.stem}-{kind}-glasses.png")
-                if ac.ok and bc.ok:
-                    pairs += [("both", cover, ac, bc), ("after", cover, a, bc)]
-            for cond, cover, x, y in pairs:
-                c = compare_photos(x, y)
-                covered = eyes_covered(x) or eyes_covered(y)
-                for r in c.changes:
-                    rows.append(dict(face=p.name, kind=kind, cond=cond, cover=cover, covered=covered,
-                                     status=c.status, metric=r.metric, side=r.side, change=r.change,
-                                     floor=r.noise_floor, verdict=r.verdict))
-        print(f"{p.name} done", flush=True)
-        pd.DataFrame(rows).to_csv(out, index=False)
+        pairs = [("clean", "-", a, b)]
+        for cover, k, tint in COVERS:
+            ac = analyze_photo(sunglasses(a.photo.rgb, a.points, k, tint), name=f"{p.stem}-glasses.png")
+            bc = analyze_photo(sunglasses(b.photo.rgb, b.points, k, tint), name=f"{p.stem}-{kind}-glasses.png")
+            if ac.ok and bc.ok:
+                pairs += [("both", cover, ac, bc), ("after", cover, a, bc)]
+        for cond, cover, x, y in pairs:
+            c = compare_photos(x, y)
+            covered = eyes_covered(x) or eyes_covered(y)
+            for r in c.changes:
+                rows.append(dict(face=p.name, kind=kind, cond=cond, cover=cover, covered=covered,
+                                 status=c.status, metric=r.metric, side=r.side, change=r.change,
+                                 floor=r.noise_floor, verdict=r.verdict))
+    return rows
 
 
 def verdicts(df: pd.DataFrame, rule: str) -> pd.Series:

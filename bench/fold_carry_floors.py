@@ -6,7 +6,13 @@ to two significant digits) per carrier.
 
     python bench/fold_carry_floors.py /tmp/fold_floors.json      # 2026-12-05, ~4 min
     python bench/fold_carry_floors.py --report /tmp/fold_floors.json
+    python bench/fold_carry_floors.py /tmp/small.json --faces 2   # the first two photos only (a smoke run)
+
+The pairs are ``bench_compare.nuisance_faces``' (the loop ``bench_fold_framing.py --floors`` reads too); the
+registration each comparison made is kept by ``bench_fold_contrast.keep_fold_changes`` and read again with each
+carrier.
 """
+import argparse
 import json
 import math
 import os
@@ -17,10 +23,9 @@ os.environ.setdefault("GLOG_minloglevel", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
-from bench_compare import _faces, _variant  # noqa: E402
+from bench_compare import _faces, nuisance_faces  # noqa: E402
+from bench_fold_contrast import keep_fold_changes  # noqa: E402
 
-from facemetrics import analyze_photo  # noqa: E402
-from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.compare import measure as fm  # noqa: E402
 
 ROWS = ("nlf_depth", "nlf_contrast_pct", "nlf_length_mm")
@@ -41,37 +46,41 @@ def report(path: str) -> None:
                   f"({pairs[i]['face']} {pairs[i]['nuisance']}) | {math.ceil(x / 10 ** e) * 10 ** e:.3g} |")
 
 
-if len(sys.argv) == 3 and sys.argv[1] == "--report":
-    report(sys.argv[2])
-    raise SystemExit(0)
-OUT = sys.argv[1]
-cv2.setNumThreads(1)
-seen = {}
-orig = fm._fold_changes
+def measure(out: str, n_faces: int | None = None) -> None:
+    """Per nuisance-only pair (the first ``n_faces`` photos, default all), the larger side's |change| of each fold
+    row with each carrier; the JSON rewritten at ``out`` after each face."""
+    cv2.setNumThreads(1)
+    seen, orig = keep_fold_changes()
+    rows = []
+    for path, a, afters in nuisance_faces(_faces()[:n_faces]):
+        for name, b in afters:
+            seen.clear()
+            fm._measure(a, b)
+            reg, st, bb, w = seen["args"]
+            row = {"face": path.name, "nuisance": name}
+            for cname, cf in (("flow", fm.flow_carry), ("fold", fm.fold_carry)):
+                v = orig(reg, st, bb, w, carry=cf(reg, st))[0]
+                for m in ROWS:
+                    row[f"{cname}_{m}"] = max(abs(v[(m, s)][2]) for s in ("right", "left"))
+            rows.append(row)
+        print(path.name, "done", flush=True)
+        json.dump(rows, open(out, "w"))
 
 
-def kept(reg, st, b, warped=None, **kw):
-    seen['args'] = (reg, st, b, warped)
-    return orig(reg, st, b, warped, **kw)
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("out", nargs="?", help="the JSON to write every pair's row to")
+    ap.add_argument("--report", metavar="JSON", help="print the table of a saved JSON instead")
+    ap.add_argument("--faces", type=int, default=None, help="the first N photos only (default: all 25)")
+    args = ap.parse_args(argv)
+    if args.report:
+        report(args.report)
+        return 0
+    if not args.out:
+        ap.error("give the JSON to write (or --report JSON)")
+    measure(args.out, args.faces)
+    return 0
 
 
-fm._fold_changes = kept
-out = []
-for path in _faces():
-    a = analyze_photo(path)
-    if not a.ok:
-        continue
-    for name, fn in sim.NUISANCES.items():
-        if name == "identity":
-            continue
-        seen.clear()
-        fm._measure(a, _variant(a, fn(a).image))
-        reg, st, b, w = seen['args']
-        row = {"face": path.name, "nuisance": name}
-        for cname, cf in (("flow", fm.flow_carry), ("fold", fm.fold_carry)):
-            v = orig(reg, st, b, w, carry=cf(reg, st))[0]
-            for m in ROWS:
-                row[f"{cname}_{m}"] = max(abs(v[(m, s)][2]) for s in ("right", "left"))
-        out.append(row)
-    print(path.name, "done", flush=True)
-    json.dump(out, open(OUT, 'w'))
+if __name__ == "__main__":
+    raise SystemExit(main())

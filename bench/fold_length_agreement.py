@@ -57,6 +57,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import bench_length_floor as LF  # noqa: E402
+from _common import rows_per_face  # noqa: E402
 from facemetrics import align as al  # noqa: E402
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
@@ -163,34 +164,34 @@ def _record(a, b, **info) -> list[dict]:
 
 def measure(which: str, out: Path) -> None:
     cv2.setNumThreads(1)
-    rows: list[dict] = []
-    for path in faces(which):
-        a = analyze_photo(path)
-        if not a.ok:
-            print(f"skip {path.name}: {a.status}", file=sys.stderr)
-            continue
-        mpp = a.calibration.mm_per_px
-        tem = LF._template(path)
-        variants = {("nuisance", n): sim.NUISANCES[n](a).image for n in NUISANCES}
-        variants[("bilateral", "bilateral_20_1.5mm")] = cv2.bilateralFilter(a.photo.rgb, 0, 20, 1.5 / mpp)
-        variants[("deepen", "deepen_0.25")] = sim.deepen_fold(a, 0.25, "both").image
-        truths = {}
-        if tem is not None:
-            variants[("stroke", "stroke_8mm_0.1")] = LF.lengthen_towards_mouth(a.photo.rgb, tem, 8.0, 0.10)
-            for f in STRETCH:
-                img, truths[f"stretch_{f:g}"] = stretch_folds(a.photo.rgb, tem, f)
-                variants[("stretch", f"stretch_{f:g}")] = img
-        for (kind, name), img in variants.items():
-            b = analyze_loaded(dataclasses.replace(a.photo, rgb=np.ascontiguousarray(img)))
-            for r in _record(a, b, set=which, photo=path.name, kind=kind, variant=name):
-                r["truth_mm"] = truths.get(name, {}).get(r["side"], np.nan)
-                rows.append(r)
-        smiling = Path(str(path).replace("_neutral", "_smiling"))
-        if "_neutral" in path.name and smiling.is_file():
-            rows += _record(a, analyze_photo(smiling), set=which, photo=path.name, kind="smile", variant="smile")
-        print(f"{path.name}: done ({len(rows)} rows)", file=sys.stderr, flush=True)
-        pd.DataFrame(rows).to_csv(out, index=False)
+    rows = rows_per_face(faces(which), lambda path, a: face_rows(which, path, a), out, skipped="skip {name}: {status}",
+                         done="{name}: done ({rows} rows)", stream=sys.stderr)
     print(f"{len(rows)} rows -> {out}")
+
+
+def face_rows(which: str, path: Path, a) -> list[dict]:
+    """One face's rows of :func:`measure` (``which``: the set, a column): each variant's pair and the smile pair."""
+    rows: list[dict] = []
+    mpp = a.calibration.mm_per_px
+    tem = LF._template(path)
+    variants = {("nuisance", n): sim.NUISANCES[n](a).image for n in NUISANCES}
+    variants[("bilateral", "bilateral_20_1.5mm")] = cv2.bilateralFilter(a.photo.rgb, 0, 20, 1.5 / mpp)
+    variants[("deepen", "deepen_0.25")] = sim.deepen_fold(a, 0.25, "both").image
+    truths = {}
+    if tem is not None:
+        variants[("stroke", "stroke_8mm_0.1")] = LF.lengthen_towards_mouth(a.photo.rgb, tem, 8.0, 0.10)
+        for f in STRETCH:
+            img, truths[f"stretch_{f:g}"] = stretch_folds(a.photo.rgb, tem, f)
+            variants[("stretch", f"stretch_{f:g}")] = img
+    for (kind, name), img in variants.items():
+        b = analyze_loaded(dataclasses.replace(a.photo, rgb=np.ascontiguousarray(img)))
+        for r in _record(a, b, set=which, photo=path.name, kind=kind, variant=name):
+            r["truth_mm"] = truths.get(name, {}).get(r["side"], np.nan)
+            rows.append(r)
+    smiling = Path(str(path).replace("_neutral", "_smiling"))
+    if "_neutral" in path.name and smiling.is_file():
+        rows += _record(a, analyze_photo(smiling), set=which, photo=path.name, kind="smile", variant="smile")
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------------------------
