@@ -174,10 +174,105 @@ def measure(which: str, out: Path) -> None:
     print(f"{len(rows)} rows -> {out}")
 
 
-if __name__ == "__main__":  # the --table part is added below the measurement (candidates written first)
+# ---------------------------------------------------------------------------------------------------------------
+# the candidates (docs/compare.md 'Fold rows when only the flow cues fire': written before the run)
+# ---------------------------------------------------------------------------------------------------------------
+
+METRICS = tuple(m for m, _ in FOLD_METRICS)
+CHANGE_WORDS = ("deeper", "shallower", "longer", "shorter")
+READ = CHANGE_WORDS + ("within_noise",)
+TRUTH = {"bump3_fill": "shallower", "bump2_dark": "deeper", "bump3_dark": "deeper"}
+
+
+def long_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """One row per pair, side and fold metric: kind, photo, side, metric, change, floor, verdict, own change,
+    flow_only, lips, line gap (median, mm)."""
+    parts = []
+    for m in METRICS:
+        g = df[["set", "photo", "kind", "side", "flow_only", "lips", "line_gap_med_mm"]].copy()
+        g["metric"] = m
+        g["change"], g["floor"], g["verdict"] = df[f"{m}_change"], df[f"{m}_floor"], df[f"{m}_verdict"]
+        g["own"] = df[f"{m}_own_after"] - df[f"{m}_own_before"]
+        parts.append(g)
+    out = pd.concat(parts, ignore_index=True)
+    out["flow_only"] = out.flow_only.astype(str).eq("True")
+    return out[out.verdict.notna()].reset_index(drop=True)
+
+
+def cand_A(df: pd.DataFrame) -> pd.Series:
+    return df.verdict.where(~(df.flow_only & df.verdict.isin(READ)), "uncertain")
+
+
+def cand_G(df: pd.DataFrame, gap_mm: float) -> pd.Series:
+    moved = ~(df.line_gap_med_mm <= gap_mm)  # NaN (no line to compare): not shown to follow the skin
+    return df.verdict.where(~(df.flow_only & df.verdict.isin(READ) & moved), "uncertain")
+
+
+def cand_P(df: pd.DataFrame, k: float) -> pd.Series:
+    bad = df.flow_only & df.verdict.isin(CHANGE_WORDS) & (
+        (np.sign(df.own) != np.sign(df.change)) | (df.own.abs() < k * df.floor) | df.own.isna())
+    return df.verdict.where(~bad, "uncertain")
+
+
+def cand_DP(df: pd.DataFrame, k: float = 0.5) -> pd.Series:
+    """Post hoc (written after the tuning run, before the held-out run; not one of the committed candidates): in
+    the flow-only case a 'deeper' / 'longer' fold row reads ``uncertain`` (a smile deepens and lengthens the fold,
+    a lift pulling the corners up and out is not expected to), and a 'shallower' / 'shorter' one stands only when
+    the photos' own readings agree (P(k))."""
+    v = cand_P(df, k)
+    return v.where(~(df.flow_only & v.isin(("deeper", "longer"))), "uncertain")
+
+
+CANDIDATES = {"C0": lambda df: df.verdict, "A": cand_A,
+              **{f"G{x:g}": (lambda df, x=x: cand_G(df, x)) for x in (1.0, 1.5, 2.0, 3.0)},
+              **{f"P{k:g}": (lambda df, k=k: cand_P(df, k)) for k in (0.5, 1.0)},
+              "DP0.5 (post hoc)": cand_DP}
+
+
+def table(paths: list[Path]) -> None:
+    for p in paths:
+        raw = pd.read_csv(p)
+        df = long_rows(raw)
+        print(f"\n== {p} ({df.photo.nunique()} faces, {len(df)} fold rows)")
+        pairs = raw.drop_duplicates(["photo", "kind"])
+        for kind, g in pairs.groupby("kind"):
+            fo = g.flow_only.astype(str).eq("True")
+            print(f" {kind:10s} pairs {len(g):3d}: flow cues alone {int(fo.sum())}, lips {int(g.lips.astype(str).eq('True').sum())}")
+        gap = df.drop_duplicates(["photo", "kind", "side"])
+        for kind, g in gap.groupby("kind"):
+            q = g.line_gap_med_mm.quantile([0.5, 0.9, 1.0]).round(2).tolist()
+            print(f" line gap {kind:10s} median / p90 / max {q} mm (flow-only sides: "
+                  f"{g[g.flow_only].line_gap_med_mm.round(2).tolist() if kind == 'smile' else int(g.flow_only.sum())})")
+        sm = (df.kind == "smile") & df.flow_only
+        dm = df.metric != "nlf_length_mm"
+        truth = df.kind.map(TRUTH)
+        correct = dm & truth.notna() & (df.verdict == truth)
+        print("\n candidate | smiles (flow-only): deeper/longer kept, any change kept | lifts: correct lost / correct "
+              "(C0) [fill; dark] | bump3 rows changed | truth cases: wrong-sign kept")
+        for name, fn in CANDIDATES.items():
+            v = fn(df)
+            up = int((sm & v.isin(("deeper", "longer"))).sum())
+            anych = int((sm & v.isin(CHANGE_WORDS)).sum())
+            lost = int((correct & (v == "uncertain")).sum())
+            b3 = int(((df.kind == "bump3") & (v != df.verdict)).sum())
+            wrong = int((dm & truth.notna() & v.isin(("deeper", "shallower")) & (v != truth)).sum())
+            by = [f"{int((correct & (v == 'uncertain') & df.kind.str.endswith(e)).sum())}/"
+                  f"{int((correct & df.kind.str.endswith(e)).sum())}" for e in ("fill", "dark")]
+            print(f" {name:5s} | {up}, {anych} | {lost} / {int(correct.sum())} [{'; '.join(by)}] | {b3} | {wrong}")
+        print("\n flow-only smile rows: photo side metric | change (floor) verdict | own change | gap mm")
+        for _, r in df[sm].iterrows():
+            print(f"  {r.photo[7:10]} {r.side:5s} {r.metric:16s} | {r.change:+7.2f} ({r.floor:.2f}) {r.verdict:12s} | "
+                  f"{r.own:+7.2f} | {r.line_gap_med_mm:.2f}")
+
+
+if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--measure", nargs=2, metavar=("SET", "CSV"))
+    ap.add_argument("--table", nargs="+", type=Path)
     args = ap.parse_args()
+    if args.table:
+        table(args.table)
+        raise SystemExit(0)
     if not FACES.is_dir():
         print(f"no {FACES}: skipped")
         raise SystemExit(0)
