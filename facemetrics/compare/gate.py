@@ -34,6 +34,13 @@ MSG_EXPRESSION = "expression differs"
 #: the lips' own shape did not change: a smile and a lift that pulls the mouth corners up and out both
 #: do this (bench/bench_coverage.py: 67 of 168 simulated oblique lifts; 4 of 12 London smiles)
 MSG_EXPRESSION_MAYBE = "expression may differ"
+#: the clause of :data:`MSG_EXPRESSION_MAYBE`'s message on the fold rows, which keep their verdicts: on the real
+#: London smiles whose gate gave the flow cues alone and read the lower face, 7 of the 8 fold rows reading a change
+#: read 'deeper' or 'longer' (024, 119, 140; the eighth, 024 left depth 'shallower', against its photos' own +1.46);
+#: no rule of the four tried kept the simulated lifts' fold rows and flagged these (docs/compare.md 'Fold rows when
+#: only the flow cues fire', 2026-12-05)
+MSG_SMILE_FOLDS = ("a smile deepens and lengthens the nasolabial folds, so a fold row reading 'deeper' or "
+                   "'longer' here may be the smile, not the skin")
 MSG_FACE_CUT = "the face is cut by the image edge"
 #: how the message of a pair framed differently begins (:func:`framing_messages`)
 MSG_FRAMING = "the photos are framed differently"
@@ -1272,10 +1279,14 @@ def _expression_messages(expr: list[str], lips_changed: bool) -> list[str]:
                   "theirs, the camera-distance row reads 'uncertain' too); "
                   "take both photos with the same relaxed, closed-mouth expression"]
     if expr:
+        # the verdicts are kept (a lift pulling the corners up and out sets off these cues: 'Oblique lifts'); the
+        # fold clause says what a smile does to the fold rows (the real London smiles of this kind: docs/compare.md
+        # 'Fold rows when only the flow cues fire'); a refused pair's page drops both clauses (app.refused_others)
         return [f"{MSG_EXPRESSION_MAYBE}: " + "; ".join(expr)
                 + ", while the lips kept their shape. A change of expression (a gentle smile) and a lift "
                   "that pulls the mouth corners up and out both do this, so the lifts, folds and mouth "
-                  "metrics may reflect either; take both photos with the same relaxed, closed-mouth expression"]
+                  "metrics may reflect either, and they keep their verdicts: " + MSG_SMILE_FOLDS
+                + "; take both photos with the same relaxed, closed-mouth expression"]
     return []
 
 
