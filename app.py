@@ -393,10 +393,10 @@ APP_AGAIN = "upload that file instead: your other photos and results are kept"
 def measure(data: bytes, name: str) -> fm.PhotoAnalysis:
     """:func:`facemetrics.analyze_photo` of ``data`` in :func:`photo_worker`'s process; a photo whose measuring
     ended that process twice (a native crash) is an ``error`` analysis saying so, and the server goes on."""
-    from facemetrics.isolated import NativeCrash, analyze_task, crashed_analysis
+    from facemetrics.isolated import NativeCrash, analyze_kept_task, crashed_analysis
 
-    try:
-        return photo_worker().call(analyze_task, data, name=name)
+    try:  # kept in the worker too: a comparison sends its key, not the analysis (compare_in_worker)
+        return photo_worker().call(analyze_kept_task, data, name=name)
     except NativeCrash as exc:
         print(f"facemetrics app: {name} crashed the face finder ({exc.how}, twice)", file=sys.stderr)
         return crashed_analysis(name, exc.how, APP_AGAIN)
@@ -444,13 +444,14 @@ def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_
     Mesh runs again there for a photo with several faces: ``compare.faces``); when the comparison ended that
     process twice (a native crash), the :class:`facemetrics.isolated.NativeCrash` *returned* (not raised), so that
     the session's memo keeps it and a re-run of the page does not crash the worker again (:func:`crash_raised`)."""
-    from facemetrics.isolated import NativeCrash, compare_lean_task, lean_comparison
+    from facemetrics.isolated import NativeCrash, compare_kept
 
     try:
-        # sent back without the two photos' analyses (this process has them): 12 of 25 MB for the sample pair
-        data = photo_worker().call(compare_lean_task, before, after, before_repeats=tuple(before_repeats),
-                                   check_order=check_order, check_repeats=False)
-        return lean_comparison(data, before, after, tuple(before_repeats))
+        # the analyses the worker made (measure) sent by their keys (the analyses themselves only when the worker
+        # does not have them: started again after a crash); the comparison sent back without them (12 of 25 MB
+        # for the sample pair): this process has them
+        return compare_kept(photo_worker(), before, after, tuple(before_repeats), check_order=check_order,
+                            check_repeats=False)
     except NativeCrash as exc:
         print(f"facemetrics app: comparing {after.name} with {before.name} crashed the face finder ({exc.how}, "
               "twice)", file=sys.stderr)
