@@ -2190,6 +2190,38 @@ def _study_photos_table(store, photos: pd.DataFrame) -> None:
         st.table(md_cells(study_compact(shown)), hide_index=True)
         with st.expander("All columns"):
             st.dataframe(shown, hide_index=True, width="stretch")
+    _study_stuck_photos(store, photos, shown)
+
+
+def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """For each stored photo whose measuring crashed the face finder (:data:`STORED_CRASHED`) or whose stored copy
+    is gone (``unreadable``): what happened, and two buttons, "Measure again" (its crash forgotten: measured again
+    in the worker when the page is shown) and "Remove this photo" (:meth:`facemetrics.store.Store.remove_photo`:
+    nothing else of the study changes).  Such a photo was left in the study with nothing to do about it (stop 44)."""
+    from facemetrics.isolated import CRASHED
+
+    for pid, name, status, error in zip(photos["id"], photos["original_name"], shown["status"], shown["error"]):
+        if not (CRASHED in str(error) or status == "unreadable"):
+            continue
+        pid = int(pid)
+        st.error(f"{md(name)}: {md(error)}", icon=":material/error:")
+        c1, c2 = st.columns(2)
+        if CRASHED in str(error) and c1.button("Measure again", key=f"study-remeasure-{pid}",
+                                               help="A crash that does not come back: the photo is measured again"):
+            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            st.rerun()
+        if c2.button("Remove this photo", key=f"study-remove-{pid}",
+                     help="Removes this photo's copy and measurements from the study; its session and the other "
+                          "photos stay"):
+            out = store.remove_photo(pid)
+            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            study_report.clear()
+            left = out["files_left"]
+            st.session_state["study-flash"] = (f"{md(name)}: removed from the study." if not left else
+                                               f"{md(name)}: removed from the study, but its copy could not be "
+                                               "deleted: " + md(", ".join(left)))
+            st.session_state["study-flash-warn"] = bool(left)
+            st.rerun()
 
 
 def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
@@ -2328,8 +2360,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
 def store_add(store, subject: str, name: str, data: bytes, **kwargs):
     """:meth:`facemetrics.store.Store.add_photos` of one photo, in :func:`photo_worker`'s process (it is measured
     there: a native crash ends that process, not the server); its :class:`~facemetrics.store.AddResult`.
-    :class:`facemetrics.isolated.NativeCrash` when it ended the process (not tried again: the photo was stored
-    before it was measured)."""
+    :class:`facemetrics.isolated.NativeCrash` when it ended the process (not tried again; the photo is measured
+    before it is stored, so a crash stores nothing: :meth:`~facemetrics.store.Store.add_photos`)."""
     from facemetrics.isolated import store_add_task
 
     # the subject and its session were written before (the page offers no session otherwise): the database is on disk
@@ -2337,8 +2369,8 @@ def store_add(store, subject: str, name: str, data: bytes, **kwargs):
 
 
 #: a stored photo's measurement row when measuring it crashed the face finder (``{how}``: "SIGSEGV", ...)
-STORED_CRASHED = ("measuring it crashed the face finder (the process ended with {how}, twice); re-save the photo "
-                  "as PNG or JPEG and add that file instead")
+STORED_CRASHED = ("measuring it crashed the face finder (the process ended with {how}, twice); remove it, re-save "
+                  "the photo as PNG or JPEG and add that file instead")
 
 
 def stored_analyses(store, photo_ids) -> list:

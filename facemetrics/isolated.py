@@ -316,15 +316,16 @@ def compare_kept(worker: "Worker", before, after, before_repeats: tuple = (), se
 #: the study page's messages when adding a photo to the store crashed the face finder (``{name}``: the user's
 #: file name; ``{how}``: "SIGSEGV", ...)
 MSG_STORE_CRASHED = ("{name}: measuring it crashed the face finder (the process measuring it ended with {how}); "
-                     "it may be stored without a measurement. Re-save it as PNG or JPEG (open it in an image "
-                     "editor and export it) and add that file instead: your other photos and results are kept")
+                     "not stored. Re-save it as PNG or JPEG (open it in an image editor and export it) and add "
+                     "that file instead: your other photos and results are kept")
 
 
 def store_add_task(store_dir: str, subject: str, name: str, data: bytes, **kwargs):
     """:meth:`facemetrics.store.Store.add_photos` of one photo (``name``, ``data``) to the store in ``store_dir``,
     in a worker (the photo is measured there: ``measure=True``); its :class:`~facemetrics.store.AddResult`.  The
-    test hook's ``store`` stage is checked first, for ``name``.  Run it with ``retry=False``: the photo is stored
-    before it is measured, so a second try would find it already there."""
+    test hook's ``store`` stage is checked first, for ``name``; then the ``measure`` stage, for the stored copy's
+    name (``<sha256[:20]>.jpg``), as the store measures it before its row is written (a crash there stores
+    nothing).  The app runs it with ``retry=False``: one crash is said at once."""
     from .store import Store
 
     _w._test_crash("store", name)
