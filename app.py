@@ -32,7 +32,11 @@ thumbnails, overlays, comparisons, timelines) is kept in that user's
 ``st.session_state`` only (:func:`session_memo`), keyed by the photos'
 SHA-256 (content, never the file name: phones name every upload
 ``image.jpg``), and pruned to the photos currently uploaded; it goes away
-with the session.  Only the bundled example is cached process-wide
+with the session.  The worker process also keeps, in its memory only, the last
+analyses it made (at most :data:`facemetrics.isolated.KEEP_MAX`, pixels included), so that a
+comparison sends their keys rather than the analyses (:func:`compare_in_worker`): a key holds the
+photo's SHA-256, so only a session that has the photo can name one; they are dropped as newer ones
+come and when the worker ends.  Only the bundled example is cached process-wide
 (``st.cache_data``).  Two uploads with the same content are analysed once
 and shown as a duplicate; two different photos with the same name get
 distinct labels (``image.jpg``, ``image (2).jpg``).
@@ -446,6 +450,8 @@ def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_
     the session's memo keeps it and a re-run of the page does not crash the worker again (:func:`crash_raised`)."""
     from facemetrics.isolated import NativeCrash, compare_kept
 
+    if is_stale(before, after, *before_repeats):  # sent by key, the worker's own would be compared in their place
+        raise TypeError("analyses of a facemetrics class from before the package was reloaded: out of date")
     try:
         # the analyses the worker made (measure) sent by their keys (the analyses themselves only when the worker
         # does not have them: started again after a crash); the comparison sent back without them (12 of 25 MB
