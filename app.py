@@ -32,7 +32,11 @@ thumbnails, overlays, comparisons, timelines) is kept in that user's
 ``st.session_state`` only (:func:`session_memo`), keyed by the photos'
 SHA-256 (content, never the file name: phones name every upload
 ``image.jpg``), and pruned to the photos currently uploaded; it goes away
-with the session.  Only the bundled example is cached process-wide
+with the session.  The worker process also keeps, in its memory only, the last
+analyses it made (at most :data:`facemetrics.isolated.KEEP_MAX`, pixels included), so that a
+comparison sends their keys rather than the analyses (:func:`compare_in_worker`): a key holds the
+photo's SHA-256, so only a session that has the photo can name one; they are dropped as newer ones
+come and when the worker ends.  Only the bundled example is cached process-wide
 (``st.cache_data``).  Two uploads with the same content are analysed once
 and shown as a duplicate; two different photos with the same name get
 distinct labels (``image.jpg``, ``image (2).jpg``).
@@ -393,10 +397,10 @@ APP_AGAIN = "upload that file instead: your other photos and results are kept"
 def measure(data: bytes, name: str) -> fm.PhotoAnalysis:
     """:func:`facemetrics.analyze_photo` of ``data`` in :func:`photo_worker`'s process; a photo whose measuring
     ended that process twice (a native crash) is an ``error`` analysis saying so, and the server goes on."""
-    from facemetrics.isolated import NativeCrash, analyze_task, crashed_analysis
+    from facemetrics.isolated import NativeCrash, analyze_kept_task, crashed_analysis
 
-    try:
-        return photo_worker().call(analyze_task, data, name=name)
+    try:  # kept in the worker too: a comparison sends its key, not the analysis (compare_in_worker)
+        return photo_worker().call(analyze_kept_task, data, name=name)
     except NativeCrash as exc:
         print(f"facemetrics app: {name} crashed the face finder ({exc.how}, twice)", file=sys.stderr)
         return crashed_analysis(name, exc.how, APP_AGAIN)
@@ -444,13 +448,16 @@ def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_
     Mesh runs again there for a photo with several faces: ``compare.faces``); when the comparison ended that
     process twice (a native crash), the :class:`facemetrics.isolated.NativeCrash` *returned* (not raised), so that
     the session's memo keeps it and a re-run of the page does not crash the worker again (:func:`crash_raised`)."""
-    from facemetrics.isolated import NativeCrash, compare_lean_task, lean_comparison
+    from facemetrics.isolated import NativeCrash, compare_kept
 
+    if is_stale(before, after, *before_repeats):  # sent by key, the worker's own would be compared in their place
+        raise TypeError("analyses of a facemetrics class from before the package was reloaded: out of date")
     try:
-        # sent back without the two photos' analyses (this process has them): 12 of 25 MB for the sample pair
-        data = photo_worker().call(compare_lean_task, before, after, before_repeats=tuple(before_repeats),
-                                   check_order=check_order, check_repeats=False)
-        return lean_comparison(data, before, after, tuple(before_repeats))
+        # the analyses the worker made (measure) sent by their keys (the analyses themselves only when the worker
+        # does not have them: started again after a crash); the comparison sent back without them (12 of 25 MB
+        # for the sample pair): this process has them
+        return compare_kept(photo_worker(), before, after, tuple(before_repeats), check_order=check_order,
+                            check_repeats=False)
     except NativeCrash as exc:
         print(f"facemetrics app: comparing {after.name} with {before.name} crashed the face finder ({exc.how}, "
               "twice)", file=sys.stderr)
@@ -2189,6 +2196,38 @@ def _study_photos_table(store, photos: pd.DataFrame) -> None:
         st.table(md_cells(study_compact(shown)), hide_index=True)
         with st.expander("All columns"):
             st.dataframe(shown, hide_index=True, width="stretch")
+    _study_stuck_photos(store, photos, shown)
+
+
+def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """For each stored photo whose measuring crashed the face finder (:data:`STORED_CRASHED`) or whose stored copy
+    is gone (``unreadable``): what happened, and two buttons, "Measure again" (its crash forgotten: measured again
+    in the worker when the page is shown) and "Remove this photo" (:meth:`facemetrics.store.Store.remove_photo`:
+    nothing else of the study changes).  Such a photo was left in the study with nothing to do about it (stop 44)."""
+    from facemetrics.isolated import CRASHED
+
+    for pid, name, status, error in zip(photos["id"], photos["original_name"], shown["status"], shown["error"]):
+        if not (CRASHED in str(error) or status == "unreadable"):
+            continue
+        pid = int(pid)
+        st.error(f"{md(name)}: {md(error)}", icon=":material/error:")
+        c1, c2 = st.columns(2)
+        if CRASHED in str(error) and c1.button("Measure again", key=f"study-remeasure-{pid}",
+                                               help="A crash that does not come back: the photo is measured again"):
+            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            st.rerun()
+        if c2.button("Remove this photo", key=f"study-remove-{pid}",
+                     help="Removes this photo's copy and measurements from the study; its session and the other "
+                          "photos stay"):
+            out = store.remove_photo(pid)
+            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            study_report.clear()
+            left = out["files_left"]
+            st.session_state["study-flash"] = (f"{md(name)}: removed from the study." if not left else
+                                               f"{md(name)}: removed from the study, but its copy could not be "
+                                               "deleted: " + md(", ".join(left)))
+            st.session_state["study-flash-warn"] = bool(left)
+            st.rerun()
 
 
 def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
@@ -2327,8 +2366,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
 def store_add(store, subject: str, name: str, data: bytes, **kwargs):
     """:meth:`facemetrics.store.Store.add_photos` of one photo, in :func:`photo_worker`'s process (it is measured
     there: a native crash ends that process, not the server); its :class:`~facemetrics.store.AddResult`.
-    :class:`facemetrics.isolated.NativeCrash` when it ended the process (not tried again: the photo was stored
-    before it was measured)."""
+    :class:`facemetrics.isolated.NativeCrash` when it ended the process (not tried again; the photo is measured
+    before it is stored, so a crash stores nothing: :meth:`~facemetrics.store.Store.add_photos`)."""
     from facemetrics.isolated import store_add_task
 
     # the subject and its session were written before (the page offers no session otherwise): the database is on disk
@@ -2336,8 +2375,8 @@ def store_add(store, subject: str, name: str, data: bytes, **kwargs):
 
 
 #: a stored photo's measurement row when measuring it crashed the face finder (``{how}``: "SIGSEGV", ...)
-STORED_CRASHED = ("measuring it crashed the face finder (the process ended with {how}, twice); re-save the photo "
-                  "as PNG or JPEG and add that file instead")
+STORED_CRASHED = ("measuring it crashed the face finder (the process ended with {how}, twice); remove it, re-save "
+                  "the photo as PNG or JPEG and add that file instead")
 
 
 def stored_analyses(store, photo_ids) -> list:

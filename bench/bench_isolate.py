@@ -24,11 +24,14 @@ Warm (the app: one worker kept alive and reused): in one process, the median per
 ``analyze_photo`` in the process against the same call in a spawned worker that was started once
 (pickling the photo's analysis back included), and the worker's start-up (spawn to first result).
 
-The app's comparison (``--app-compare``): in one process, the sample pair's analyses made here, then, alternated,
+The app's comparison (``--app-compare``): in one process, the sample pair's analyses made in the worker (kept there) and sent back
+here (as the app measures; the rows equal those made here), then, alternated,
 :func:`facemetrics.compare.compare_photos` in the process (the baseline), in the app's kept-alive spawned worker
 (:class:`facemetrics.isolated.Worker`) with the whole comparison sent back (:func:`facemetrics.isolated.compare_task`),
-and with it sent back without the two analyses it was given (:func:`facemetrics.isolated.compare_lean_task`, what
-the app runs); wall and CPU (this process and the worker's, from /proc) per comparison, medians.
+with it sent back without the two analyses it was given (:func:`facemetrics.isolated.compare_lean_task`, the app
+until 2026-12-05), and with the analyses made in the worker and kept there sent by their keys only
+(:func:`facemetrics.isolated.compare_kept`, what the app runs since); wall and CPU (this process and the
+worker's, from /proc) per comparison, medians.
 
     PYTHONPATH=. GLOG_minloglevel=2 python bench/bench_isolate.py [--repeats 5] [--app-compare]
 """
@@ -186,18 +189,28 @@ def app_compare_runs(repeats: int) -> dict:
     os.environ["FACEMETRICS_WORKER_START"] = "spawn"
     from facemetrics.analyze import analyze_photo
     from facemetrics.compare import compare_photos
-    from facemetrics.isolated import Worker, compare_lean_task, compare_task, lean_comparison
+    from facemetrics.isolated import (Kept, Worker, analyze_kept_task, compare_kept, compare_lean_task, compare_task,
+                                      kept_key, lean_comparison)
 
-    before, after = (analyze_photo(ROOT / "sample_images" / f"astronaut_{x}.jpg") for x in ("before", "after"))
-    kw = dict(check_order=True, check_repeats=False)
     worker = Worker()
     pid = worker.call(os.getpid)
+    # measured in the worker and kept there (as the app measures), sent back: this process's analyses
+    before, after = (worker.call(analyze_kept_task, str(ROOT / "sample_images" / f"astronaut_{x}.jpg"))
+                     for x in ("before", "after"))
+    assert (before.to_row(), after.to_row()) == tuple(analyze_photo(ROOT / "sample_images" / f"astronaut_{x}.jpg")
+                                                      .to_row() for x in ("before", "after"))
+    kw = dict(check_order=True, check_repeats=False)
     runs = {"inproc": lambda: compare_photos(before, after, **kw),
             "worker": lambda: worker.call(compare_task, before, after, **kw),
-            "lean": lambda: lean_comparison(worker.call(compare_lean_task, before, after, **kw), before, after)}
+            "lean": lambda: lean_comparison(worker.call(compare_lean_task, before, after, **kw), before, after),
+            "kept": lambda: compare_kept(worker, before, after, **kw)}
     sizes = {"worker": len(pickle.dumps(runs["worker"]())), "lean": len(worker.call(compare_lean_task, before, after, **kw))}
-    ref, lean = runs["inproc"](), runs["lean"]()  # the same comparison, with this process's analyses in it
+    sizes["kept"] = sizes["lean"]
+    sent = {m: len(pickle.dumps((before, after))) for m in ("worker", "lean")}
+    sent["kept"] = len(pickle.dumps((Kept(kept_key(before)), Kept(kept_key(after)))))
+    ref, lean, kept = runs["inproc"](), runs["lean"](), runs["kept"]()  # the same comparison, this process's analyses
     assert ref.to_frame().equals(lean.to_frame()) and lean.before is before and lean.after is after
+    assert ref.to_frame().equals(kept.to_frame()) and kept.before is before and kept.after is after
     got: dict = {m: [] for m in runs}
     for _ in range(repeats):
         for mode, fn in runs.items():
@@ -207,6 +220,7 @@ def app_compare_runs(repeats: int) -> dict:
     worker.close()
     out = {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
     out["sent_back_mb"] = {m: b / 1e6 for m, b in sizes.items()}
+    out["sent_mb"] = {m: b / 1e6 for m, b in sent.items()}
     return out
 
 
@@ -229,10 +243,11 @@ def main() -> None:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {repeats}")
         got = app_compare_runs(repeats)
         (w0, c0) = got["inproc"]
-        for mode in ("inproc", "worker", "lean"):
+        for mode in ("inproc", "worker", "lean", "kept"):
             w, c = got[mode]
             print(f"app compare {mode:7s} wall {w:5.2f} s ({w / w0:4.2f}x)  cpu {c:5.2f} s ({c / c0:4.2f}x)"
-                  + (f"  sent back {got['sent_back_mb'][mode]:.1f} MB" if mode in got["sent_back_mb"] else ""))
+                  + (f"  sent {got['sent_mb'][mode]:.4g} MB, back {got['sent_back_mb'][mode]:.1f} MB"
+                     if mode in got["sent_back_mb"] else ""))
         print(json.dumps(got))
         return
     args = ap.parse_args()

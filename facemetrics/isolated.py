@@ -12,9 +12,12 @@ the app'.
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import threading
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Callable
 
 from .batch import workers as _w
@@ -209,18 +212,120 @@ def lean_comparison(data: bytes, before, after, before_repeats: tuple = ()):
     return _InputsFromIds(io.BytesIO(data), (before, after, *before_repeats)).load()
 
 
+# ---- the analyses a worker keeps: a comparison sends their keys, not the analyses (12.5 MB for the sample pair) ----
+
+#: at most this many analyses kept in the worker (the oldest used dropped first) ...
+KEEP_MAX = 8
+#: ... and at most this many bytes of their photos' pixels (a 12 MP JPEG as the app reads it, its fast half-size
+#: decode: 9.1 MB, its analysis 9.2 MB pickled; fully decoded: 36 MB)
+KEEP_PIXEL_BYTES = 200_000_000
+
+#: in the worker: ``{kept_key: analysis}`` of the analyses it made (:func:`analyze_kept_task`) or was sent after a
+#: restart (:func:`compare_kept_task`), most recently used last; empty in a new worker (a restart, a crash)
+_KEPT: "OrderedDict[tuple, object]" = OrderedDict()
+
+
+def kept_key(analysis, settings: dict | None = None) -> tuple:
+    """The key an analysis is kept by in the worker: its photo's SHA-256 (of the bytes measured), its name and the
+    settings it was measured with (``settings``: the keyword arguments of :func:`facemetrics.analyze_photo`, {} =
+    its defaults, the app's); ``None`` for an analysis without a photo (an unreadable file: never compared)."""
+    photo = getattr(analysis, "photo", None)
+    if photo is None:
+        return None
+    return (photo.sha256, str(analysis.name), json.dumps(settings or {}, sort_keys=True, default=str))
+
+
+def _keep(key: tuple, analysis) -> None:
+    """Keep ``analysis`` under ``key`` in this process (:data:`_KEPT`), dropping the least recently used beyond
+    :data:`KEEP_MAX` analyses or :data:`KEEP_PIXEL_BYTES` of pixels (the newest is always kept)."""
+    _KEPT[key] = analysis
+    _KEPT.move_to_end(key)
+
+    def pixels():
+        return sum(int(getattr(getattr(a.photo, "rgb", None), "nbytes", 0)) for a in _KEPT.values())
+
+    while len(_KEPT) > 1 and (len(_KEPT) > KEEP_MAX or pixels() > KEEP_PIXEL_BYTES):
+        _KEPT.popitem(last=False)
+
+
+def analyze_kept_task(source, *, name: str | None = None, **kwargs):
+    """:func:`analyze_task`, the analysis also kept in the worker (:func:`kept_key` with ``kwargs``) for the
+    comparisons that follow (:func:`compare_kept_task`)."""
+    analysis = analyze_task(source, name=name, **kwargs)
+    key = kept_key(analysis, kwargs)
+    if key is not None and analysis.ok:
+        _keep(key, analysis)
+    return analysis
+
+
+#: the first item of the key an analysis without a photo is sent by (never kept: it is sent each time)
+UNKEPT = "unkept"
+
+
+@dataclass(frozen=True)
+class Kept:
+    """An analysis given to :func:`compare_kept_task` by its :func:`kept_key` (``analysis`` None: the worker has it),
+    or with the analysis itself (the worker did not have it: it keeps it now)."""
+
+    key: tuple
+    analysis: object = None
+
+
+@dataclass(frozen=True)
+class Missing:
+    """:func:`compare_kept_task`'s answer when the worker does not have some of the analyses (``keys``): a new
+    worker (started again after a crash) or ones dropped for room; the caller sends them (:func:`compare_kept`)."""
+
+    keys: tuple
+
+
+def compare_kept_task(before: Kept, after: Kept, before_repeats: tuple = (), **kwargs):
+    """:func:`compare_lean_task` of the analyses named by ``before``, ``after`` and ``before_repeats``
+    (:class:`Kept`: those this worker keeps, or sent along); :class:`Missing` when it does not have some of them
+    (nothing compared)."""
+    refs = (before, after, *before_repeats)
+    missing = tuple(r.key for r in refs if r.analysis is None and r.key not in _KEPT)
+    if missing:
+        return Missing(missing)
+    got = [r.analysis if r.analysis is not None else _KEPT[r.key] for r in refs]
+    for r, a in zip(refs, got):  # the ones used now are the last to be dropped
+        if r.key[0] != UNKEPT:
+            _keep(r.key, a)
+    return compare_lean_task(got[0], got[1], before_repeats=tuple(got[2:]), **kwargs)
+
+
+def compare_kept(worker: "Worker", before, after, before_repeats: tuple = (), settings: dict | None = None,
+                 **kwargs):
+    """:func:`facemetrics.compare.compare_photos` of the caller's analyses in ``worker``'s process, sending each
+    analysis's :func:`kept_key` (``settings``: what they were measured with) and the analyses themselves only when
+    the worker does not have them (after a restart): the :class:`~facemetrics.compare.Comparison` with the caller's
+    analyses in it (:func:`lean_comparison`).  :class:`NativeCrash` as :meth:`Worker.call`."""
+    given = (before, after, *before_repeats)
+    keys = [kept_key(a, settings) for a in given]
+    refs = [Kept(k) if k is not None else Kept((UNKEPT, i), a) for i, (k, a) in enumerate(zip(keys, given))]
+    data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
+    if isinstance(data, Missing):
+        refs = [Kept(r.key, a) if r.key in data.keys else r for r, a in zip(refs, given)]
+        data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
+        if isinstance(data, Missing):  # the worker started again meanwhile (a crash, then the retry): all of them
+            refs = [Kept(r.key, a) for r, a in zip(refs, given)]
+            data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
+    return lean_comparison(data, before, after, tuple(before_repeats))
+
+
 #: the study page's messages when adding a photo to the store crashed the face finder (``{name}``: the user's
 #: file name; ``{how}``: "SIGSEGV", ...)
 MSG_STORE_CRASHED = ("{name}: measuring it crashed the face finder (the process measuring it ended with {how}); "
-                     "it may be stored without a measurement. Re-save it as PNG or JPEG (open it in an image "
-                     "editor and export it) and add that file instead: your other photos and results are kept")
+                     "not stored. Re-save it as PNG or JPEG (open it in an image editor and export it) and add "
+                     "that file instead: your other photos and results are kept")
 
 
 def store_add_task(store_dir: str, subject: str, name: str, data: bytes, **kwargs):
     """:meth:`facemetrics.store.Store.add_photos` of one photo (``name``, ``data``) to the store in ``store_dir``,
     in a worker (the photo is measured there: ``measure=True``); its :class:`~facemetrics.store.AddResult`.  The
-    test hook's ``store`` stage is checked first, for ``name``.  Run it with ``retry=False``: the photo is stored
-    before it is measured, so a second try would find it already there."""
+    test hook's ``store`` stage is checked first, for ``name``; then the ``measure`` stage, for the stored copy's
+    name (``<sha256[:20]>.jpg``), as the store measures it before its row is written (a crash there stores
+    nothing).  The app runs it with ``retry=False``: one crash is said at once."""
     from .store import Store
 
     _w._test_crash("store", name)

@@ -822,7 +822,11 @@ class Store:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        # 2. the row (a concurrent writer may have added the same photo meanwhile: then it is a duplicate)
+        # 2. measured before its row is written: a measuring that ends the process (a native crash in the face
+        #    finder; the app measures in a worker process) leaves no photo without its measurement, at most the
+        #    unreferenced copy (gc(); the same photo added again rewrites it)
+        row = self._measured(rel, _sha256(clean)) if measure else None
+        # 3. the row (a concurrent writer may have added the same photo meanwhile: then it is a duplicate)
         with self.transaction() as con:
             cur = con.execute(
                 "INSERT OR IGNORE INTO photos (subject_id, session_id, sha256, file_sha256, file, original_name, "
@@ -837,8 +841,7 @@ class Store:
             if session_id is not None:  # as the batch times the session's photos (one rule, sessions.treatment_time)
                 role = self._set_roles(con, int(session_id)).get(pid, role)
         measured, said = "", ""
-        if measure:
-            row = self.analysis(pid)
+        if row is not None:
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
         far = self._far_from_treatment(int(session_id), when) if session_id is not None else ""
         said = "; ".join(filter(None, [checked["time_note"], far, said]))  # the time first: it set the role
@@ -871,21 +874,28 @@ class Store:
 
         A ``mm_per_px`` or ``ipd_mm`` outside what the command line accepts raises
         :class:`~facemetrics.errors.SettingError` before anything is measured or stored."""
-        from .batch import check_run_settings, measure_photo, run_settings, settings_key
+        from .batch import check_run_settings
 
         mm_per_px, ipd_mm, _ = check_run_settings(mm_per_px=mm_per_px, ipd_mm=ipd_mm)
         p = self.con.execute("SELECT file, file_sha256 FROM photos WHERE id = ?", (photo_id,)).fetchone()
         if p is None:
             raise StoreError(f"no photo with id {photo_id}")
+        return self._measured(p["file"], p["file_sha256"], mm_per_px, ipd_mm, fast)
+
+    def _measured(self, file: str, file_sha256: str, mm_per_px=None, ipd_mm=None, fast: bool = True) -> dict:
+        """The measurement row of the stored copy ``file`` (relative to the store folder) whose hash is
+        ``file_sha256``, from ``analyses`` or measured now and put there (settings checked by the caller)."""
+        from .batch import measure_photo, run_settings, settings_key
+
         settings = run_settings(mm_per_px, ipd_mm, fast)
         skey = settings_key(settings)
         got = self.con.execute("SELECT row_json FROM analyses WHERE photo_sha256 = ? AND facemetrics_version = ? "
-                               "AND settings_key = ?", (p["file_sha256"], __version__, skey)).fetchone()
+                               "AND settings_key = ?", (file_sha256, __version__, skey)).fetchone()
         if got:
             return json.loads(got[0])
         with tempfile.TemporaryDirectory(dir=self.dir) as tmp:
-            row = measure_photo(str(self.dir / p["file"]), p["file_sha256"], settings, str(Path(tmp) / "a.json"))
-        self._put_analysis(p["file_sha256"], skey, row)
+            row = measure_photo(str(self.dir / file), file_sha256, settings, str(Path(tmp) / "a.json"))
+        self._put_analysis(file_sha256, skey, row)
         return row
 
     def _put_analysis(self, sha: str, skey: str, row: dict) -> None:
@@ -913,6 +923,42 @@ class Store:
         self.compact()
         left = [f for f in files if (self.dir / f).exists()]
         return {"photos": len(files), "files_left": left}
+
+    def remove_photo(self, photo_id: int) -> dict:
+        """Remove one stored photo: its row, its copy, its measurements (unless another stored photo is the
+        same copy) and the cached comparisons of its subject and pooled ones (as :meth:`delete_subject`: a
+        cached comparison is keyed by a hash of its photos', so those of this photo cannot be told apart; the
+        next report compares the others again and gives the same results); the roles of its session's other
+        photos are set again (:meth:`_set_roles`: the session's time may be read otherwise without it).  Nothing
+        else of the study changes (its subject and session stay, also when it was their last photo).
+
+        A photo whose measuring crashes the face finder, stored before it was measured (the app's *My study*
+        page measures in a worker process that the crash ends), is one the user can then remove.
+
+        Returns ``{"name": the user's file name, "files_left": [...]}``; ``files_left`` is empty when the copy
+        is verifiably gone.  The database is then checkpointed and vacuumed (:meth:`compact`).
+
+        Raises
+        ------
+        StoreError
+            No photo ``photo_id`` in the store.
+        """
+        with self.transaction() as con:
+            p = con.execute("SELECT file, file_sha256, original_name, session_id, subject_id FROM photos "
+                            "WHERE id = ?", (int(photo_id),)).fetchone()
+            if p is None:
+                raise StoreError(f"no photo with id {photo_id}")
+            con.execute("DELETE FROM photos WHERE id = ?", (int(photo_id),))
+            if not con.execute("SELECT 1 FROM photos WHERE file_sha256 = ?", (p["file_sha256"],)).fetchone():
+                con.execute("DELETE FROM analyses WHERE photo_sha256 = ?", (p["file_sha256"],))
+            con.execute("DELETE FROM comparisons WHERE subject_id = ? OR subject_id IS NULL", (p["subject_id"],))
+            if p["session_id"] is not None:
+                self._set_roles(con, int(p["session_id"]))
+        if not self.con.execute("SELECT 1 FROM photos WHERE file = ?", (p["file"],)).fetchone():
+            (self.dir / p["file"]).unlink(missing_ok=True)
+        self.compact()
+        left = [p["file"]] if (self.dir / p["file"]).exists() else []
+        return {"name": p["original_name"], "files_left": left}
 
     def _delete_subject_rows(self, sid: int) -> list[str]:
         """Delete one subject row and everything of it (see :meth:`delete_subject`); its photo files."""

@@ -5,6 +5,7 @@ the test-only hook ``FACEMETRICS_TEST_NATIVE_CRASH`` (:func:`facemetrics.batch.w
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -130,8 +131,21 @@ def test_a_photo_that_crashes_when_added_to_my_study_leaves_the_page_and_the_sto
     with Store(store_dir) as s:
         assert s.photos("me").empty  # the crash came before it was stored
 
+    # a crash while the store measures the photo (after its copy is written, before its row): not stored either
+    copy = hashlib.sha256(before + b"\0").hexdigest()[:20] + ".jpg"  # the stored copy's name, which is measured
+    monkeypatch.setenv(TEST_CRASH_ENV, f"measure:segv:{copy}")
+    at.file_uploader(key="study-upload-1").set_value([("crash2.jpg", before + b"\0", "image/jpeg")])
+    at.run()
+    at.text_input(key="study-taken-at").input("2026-11-02 07:45")
+    at.button(key="study-add").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [t for t in _texts(at) if "crash2.jpg" in t and "crashed the face finder" in t]
+    assert said and "not stored" in said[0], _texts(at)
+    with Store(store_dir) as s:
+        assert s.photos("me").empty  # measured before its row is written: no photo left without a measurement
+
     monkeypatch.delenv(TEST_CRASH_ENV)
-    at.file_uploader(key="study-upload-1").set_value([("later.jpg", before, "image/jpeg")])
+    at.file_uploader(key="study-upload-2").set_value([("later.jpg", before, "image/jpeg")])
     at.run()
     at.text_input(key="study-taken-at").input("2026-11-02 07:45")
     at.button(key="study-add").click().run()
@@ -139,3 +153,55 @@ def test_a_photo_that_crashes_when_added_to_my_study_leaves_the_page_and_the_sto
     assert any(t.startswith("later.jpg: added") for t in _texts(at)), _texts(at)
     table = next(d.value for d in at.dataframe if "role" in d.value.columns)
     assert table["status"].tolist() == ["ok"], table
+
+
+def test_a_stored_photo_whose_measuring_crashes_can_be_measured_again_or_removed(tmp_path, monkeypatch):
+    """*My study*: two stored photos not yet measured (stored before this version measured a photo before storing
+    it, or measured again by a new version) whose measuring crashes the worker: each is named with what happened and
+    two buttons.  "Measure again" once the crash is gone measures it; "Remove this photo" removes it; the other
+    photos, their measurements and the session stay as they were."""
+    from facemetrics.store import Store
+
+    store_dir = tmp_path / "store"
+    monkeypatch.setenv("FACEMETRICS_STORE", str(store_dir))
+    good = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    a, b = good + b"\0", good + b"\0\0"  # other files of the same picture: other hashes, other copies
+    with Store(store_dir) as s:
+        s.add_photos("me", [("good.jpg", good)], treatment="microcurrent", treated_at="2026-11-02 08:00",
+                     taken_at="2026-11-02 07:00")
+        ids = [r.photo_id for r in s.add_photos("me", [("a.jpg", a), ("b.jpg", b)], treatment="microcurrent",
+                                                treated_at="2026-11-02 08:00", taken_at="2026-11-02 07:30",
+                                                measure=False)]
+        kept = s.photos("me").set_index("original_name").loc[["good.jpg"]]
+        sessions = s.sessions("me")
+        good_row = s.analysis(int(kept["id"].iat[0]))
+    copies = {n: hashlib.sha256(d).hexdigest()[:20] + ".jpg" for n, d in (("a", a), ("b", b))}
+    monkeypatch.setenv(TEST_CRASH_ENV, f"measure:segv:{copies['a']}|measure:segv:{copies['b']}")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=240)
+    at.run()
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    assert not at.exception, [e.value for e in at.exception]
+    for name in ("a.jpg", "b.jpg"):
+        said = [str(e.value).replace("\\", "") for e in at.error if str(e.value).replace("\\", "").startswith(name)]
+        assert said and "crashed the face finder" in said[0] and "remove it" in said[0], [e.value for e in at.error]
+    table = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert table["status"].tolist() == ["ok", "error", "error"], table
+
+    monkeypatch.setenv(TEST_CRASH_ENV, f"measure:segv:{copies['b']}")  # a.jpg's crash does not come back
+    at.button(key=f"study-remeasure-{ids[0]}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = next(d.value for d in at.dataframe if "role" in d.value.columns)
+    assert table["status"].tolist() == ["ok", "ok", "error"], table
+    assert not [b for b in at.button if b.key == f"study-remeasure-{ids[0]}"]
+
+    at.button(key=f"study-remove-{ids[1]}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(t.startswith("b.jpg: removed from the study") for t in _texts(at)), _texts(at)
+    assert not [e for e in at.error if "crashed" in str(e.value)]
+    with Store(store_dir) as s:
+        photos = s.photos("me").set_index("original_name")
+        assert sorted(photos.index) == ["a.jpg", "good.jpg"]
+        assert photos.loc[["good.jpg"]].equals(kept)  # the other photo as it was
+        assert s.analysis(int(kept["id"].iat[0])) == good_row
+        assert s.sessions("me").drop(columns="n_photos").equals(sessions.drop(columns="n_photos"))
+        assert s.check() == []

@@ -440,3 +440,40 @@ def test_a_given_time_that_wins_is_used_and_its_distance_from_exif_said(tmp_path
     (same,) = store.add_photos("ann", [("far.jpg", photo_bytes(1, "2026:11:02 07:50:00"))],
                                taken_at="2026-11-02T09:50", taken_at_wins=True, **session)
     assert same.message == "already in the store: not added again"
+
+
+def test_remove_photo_removes_that_photo_only(tmp_path):
+    """``remove_photo`` (the app's "Remove this photo" for a photo whose measuring crashes the face finder): its row,
+    copy and measurements go, and the subject's cached comparisons (keyed by hashes: not told apart); its session,
+    the other photos, their copies, roles and measurements, and the other subject stay; an unknown id is a
+    StoreError, nothing changed."""
+    store = Store(tmp_path)
+    res = store.add_photos("ann", [(f"a{i}.jpg", photo_bytes(30 + i, f"2026:11:02 0{7 + i}:50:00")) for i in range(3)],
+                           treatment="mc", treated_at="2026-11-02T08:00", measure=False)
+    store.add_photos("bob", [("b.jpg", photo_bytes(40))], treatment="rf", treated_at="2026-11-02T08:00", measure=False)
+    for sha in store.photos()["file_sha256"]:
+        store._put_analysis(sha, "k", {"status": "ok", "sha": sha})
+    store.con.execute("INSERT INTO comparisons VALUES ('c-ann', 'x', '', 1, '{}', 'now')")
+    store.con.execute("INSERT INTO comparisons VALUES ('c-bob', 'x', '', 2, '{}', 'now')")
+    gone = store.photos("ann").set_index("original_name").loc["a1.jpg"]
+    before = store.photos().set_index("original_name").drop(index="a1.jpg")
+    sessions = store.sessions()
+
+    out = store.remove_photo(res[1].photo_id)
+    assert out == {"name": "a1.jpg", "files_left": []}
+    assert not (tmp_path / gone["file"]).exists()
+    after = store.photos().set_index("original_name")
+    assert after.equals(before)  # the others as they were: rows, roles, files
+    assert store.sessions().drop(columns="n_photos").equals(sessions.drop(columns="n_photos"))
+    assert store.sessions()["n_photos"].tolist() == [2, 1]
+    assert all((tmp_path / f).is_file() for f in after["file"])
+    shas = [r[0] for r in store.con.execute("SELECT photo_sha256 FROM analyses ORDER BY photo_sha256")]
+    assert shas == sorted(after["file_sha256"])  # its measurement gone, the others kept
+    assert [r[0] for r in store.con.execute("SELECT cache_key FROM comparisons")] == ["c-bob"]
+    assert store.check() == [] and store.gc() == []
+    with pytest.raises(StoreError, match="no photo with id 99"):
+        store.remove_photo(99)
+    assert store.photos().set_index("original_name").equals(before)
+    store.close()
+    for f in tmp_path.glob("study.sqlite*"):  # nothing of it left in the database files
+        assert gone["sha256"].encode() not in f.read_bytes(), f.name
