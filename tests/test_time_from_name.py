@@ -161,3 +161,60 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
     written = (tmp_path / "out" / "photos.csv").read_text()
     assert "taken_at_source" in written.splitlines()[0] and ",file_name," in written
 
+
+def _bytes(rgb: np.ndarray, exif_time: str = "") -> bytes:
+    buf = io.BytesIO()
+    if exif_time:
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[36867] = exif_time
+        Image.fromarray(rgb).save(buf, "JPEG", quality=92, exif=exif)
+    else:
+        Image.fromarray(rgb).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_the_study_store_reads_the_name_after_exif_and_before_a_default_time(tmp_path):
+    """``study add``: EXIF, then the file name's time, then ``--taken-at`` (the time of photos without one);
+    ``study import``'s manifest time (``taken_at_wins``) wins over both; each result says its source."""
+    from facemetrics.store import Store
+
+    rng = np.random.default_rng(0)
+    pics = [rng.integers(0, 255, (64, 64, 3), dtype=np.uint8) for _ in range(5)]
+    store = Store(tmp_path / "store")
+    got = store.add_photos("me", [("Screenshot 2026-12-01 at 07.45.00.png", _bytes(pics[0])),
+                                  ("IMG_20261201_091403.png", _bytes(pics[1])),
+                                  ("IMG_20261201_200000.jpg", _bytes(pics[2], "2026:12:01 12:00:00")),
+                                  ("IMG_1234.png", _bytes(pics[3]))],
+                           treatment="rf", treated_at="2026-12-01T08:00", measure=False)
+    assert [(r.status, r.taken_at, r.taken_at_source, r.role) for r in got] == [
+        ("added", "2026-12-01T07:45:00", "file_name", "baseline"),
+        ("added", "2026-12-01T09:14:03", "file_name", "post"),
+        ("added", "2026-12-01T12:00:00", "exif", "post"),
+        ("error", "", "", "")]
+    assert "none in its file name" in got[3].message
+    typed = store.add_photos("me", [("IMG_20261201_101500.png", _bytes(pics[4]))], treatment="rf",
+                             treated_at="2026-12-01T08:00", taken_at="2026-12-01T11:00", measure=False)
+    assert (typed[0].taken_at, typed[0].taken_at_source) == ("2026-12-01T10:15:00", "file_name")
+    wins = Store(tmp_path / "other").add_photos("me", [("IMG_20261201_101500.png", _bytes(pics[4]))], treatment="rf",
+                                                treated_at="2026-12-01T08:00", taken_at="2026-12-01T11:00",
+                                                taken_at_wins=True, measure=False)
+    assert (wins[0].taken_at, wins[0].taken_at_source) == ("2026-12-01T11:00:00", "typed")
+
+
+def test_the_app_times_uploads_by_their_names_when_they_have_no_exif_time():
+    from types import SimpleNamespace
+
+    from conftest import app_module
+
+    app = app_module()
+
+    def shot(name, taken=None):
+        return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(taken_at=taken))
+
+    roles = app.default_roles([shot("Screenshot 2026-12-01 at 09.14.03.png"),
+                               shot("IMG_20261201_200000.jpg", datetime(2026, 12, 1, 12, 0)),  # EXIF wins
+                               shot("IMG_20261201_071500.jpg")], "rf").set_index("photo")
+    assert list(roles.index) == ["IMG_20261201_071500.jpg", "Screenshot 2026-12-01 at 09.14.03.png",
+                                 "IMG_20261201_200000.jpg"]
+    assert list(roles["role"]) == ["before", "after", "after"]
+    assert list(roles["hours_since_treatment"]) == pytest.approx([0.0, 2 - 1 / 60 + 3 / 3600, 4.75])
