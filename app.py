@@ -74,6 +74,7 @@ from facemetrics import report as fm_report
 from facemetrics import study as fm_study
 from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
+from facemetrics.timekeys import time_from_name
 from facemetrics.batch import results as batch_results
 from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
@@ -707,7 +708,8 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         instants; otherwise as wall-clock times), None when either photo has no
         capture time.
     """
-    stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
+    # no EXIF time (a screenshot, a messenger copy): the time its file name states, the batch's rule
+    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
     taken = [naive(t) for t in stamps]  # wall-clock order and display
     # equal or missing times: a name that says before/after, then the file name; never the upload order
     # (uploading the same two photos in the other order flipped a lift into a sag: app audit 2026-12-03)

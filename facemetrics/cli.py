@@ -666,7 +666,8 @@ def cmd_study_add(args: argparse.Namespace) -> int:
         if r.status == "error":
             print(f"{r.name}: not added - {why}")
         else:
-            extra = f", measured: {r.measured}" if r.measured else ""
+            extra = (" by its file name" if r.taken_at_source == "file_name" else "") + \
+                (f", measured: {r.measured}" if r.measured else "")
             print(f"{r.name}: {r.status} ({r.role}, taken {r.taken_at}{extra})" + (f" - {why}" if why else ""))
     n_added = sum(r.status == "added" for r in results)
     n_dup, n_bad = sum(r.status == "duplicate" for r in results), sum(r.status == "error" for r in results)

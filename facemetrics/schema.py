@@ -107,7 +107,7 @@ _WROTE = Column("facemetrics_version", "", "Version of facemetrics that wrote th
 PROVENANCE = [
     Column("photo", "", "File name of the photo (path relative to the batch folder in batch runs)."),
     Column("subject", "", "Subject identifier given by the user or the manifest; empty when unknown."),
-    Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time). In a batch, a time without a UTC offset in a session whose other photos all carry one offset may be written with that offset, read from the session's other photos (the batch's console notes say so when this changes its hours since the treatment)."),
+    Column("taken_at", "", "Capture time from EXIF DateTimeOriginal (+ OffsetTimeOriginal), ISO 8601; empty when the photo has none (never the file's modification time). In a batch, the manifest's `taken_at` when it gives one, and for a photo with neither the time its file name states (`IMG_20261201_091403.jpg`; `taken_at_source` says which). In a batch, a time without a UTC offset in a session whose other photos all carry one offset may be written with that offset, read from the session's other photos (the batch's console notes say so when this changes its hours since the treatment)."),
     _WROTE,
     Column("sha256", "", "SHA-256 of the photo file's bytes (identifies the exact input)."),
     Column("pixel_sha256", "", "SHA-256 of the decoded, upright RGB pixels at the size they were analysed at (their array's shape, then its bytes; then the opacity's bytes when the file has partly transparent pixels, an alpha channel, since 2026-12-04): the same for two files of one picture whose bytes differ (a copy whose EXIF capture time was rewritten); empty when the photo could not be read. A large JPEG's fast half-size decode (the default) gives another hash than its full decode (`fast=False` of `run_batch` and `analyze_photo`), so copies are only linked among photos read with the same settings (one run)."),
@@ -296,9 +296,11 @@ _TREATMENT = Column("treatment", "", "Treatment name (manifest or second folder 
 _TREATED_AT = Column("treated_at", "", "Treatment time of the session, ISO 8601, from the manifest or `treated_at.txt` (in the regimen batch's `regimen/` tables: the first session's), written one way for one time: `YYYY-MM-DDTHH:MM:SS`, with the UTC offset as given (`Z` as `+00:00`), none when none is given; so `2026-11-02 08:00` and `2026-11-02T08:00` are one session, written `2026-11-02T08:00:00`. A text that is not a time with a time of day is kept as written. A time without an offset whose session's photos carry two or more offsets is written with the offset of the session's before photos it was read in (README, capture times).")
 _HOURS = Column("hours_since_treatment", "h", "`taken_at` minus `treated_at` in hours (negative: before the treatment). Both with a UTC offset: compared as instants; otherwise as wall-clock times, except that in a batch a photo time without an offset is read in the offset all the session's other photos carry (several offsets: the photo is left out), and a `treated_at` without an offset whose session's photos carry two or more offsets (travel, a clock change) is read in the offset of the session's before photos (they disagree or carry none: the photos with an offset are left out; README, capture times).")
 
+_TAKEN_AT_SOURCE = Column("taken_at_source", "", "Where `taken_at` came from: `manifest` (the manifest's `taken_at`, or the study store's stored time in `study report`), `exif` (the photo's EXIF DateTimeOriginal, else DateTimeDigitized), `file_name` (no EXIF time: the time the file's name states, `IMG_20261201_091403.jpg`, `Screenshot 2026-12-01 at 09.14.03.png`, ..., a local wall-clock time without a UTC offset; `facemetrics.timekeys.time_from_name`, README 'A capture time from the file name'), or empty when the photo has no capture time. The manifest's time wins over the EXIF time, the EXIF time over the file name's.")
+
 #: columns ``facemetrics batch`` adds to ``photos.csv`` after :data:`PHOTO_COLUMNS`
 BATCH_COLUMNS_DEF = [
-    _TREATMENT, _TREATED_AT, _HOURS,
+    _TAKEN_AT_SOURCE, _TREATMENT, _TREATED_AT, _HOURS,
     Column("role", "", "`baseline` (taken before `treated_at`: a before photo of its session) or `post` (taken at "
            "or after it); empty when the photo cannot be placed (not measured, no capture or treatment time, a "
            "time without a time of day, a time with a fraction after the hours or minutes such as `08.20`, a photo "
@@ -330,8 +332,8 @@ CHANGE_COLUMNS_DEF = [
     Column("baseline_photos", "", "The baseline photos it is compared with, `; `-separated: the before photo first, then its repeats (they set the noise floor)."),
     Column("baseline_sha256", "", "SHA-256 of each baseline photo's file bytes, `; `-separated, in the order of `baseline_photos`."),
     Column("n_baseline", "", "Number of baseline photos."),
-    Column("taken_at", "", "Capture time of `photo` (manifest, else EXIF), ISO 8601."),
-    _TREATED_AT, _HOURS,
+    Column("taken_at", "", "Capture time of `photo` (manifest, else EXIF, else its file name's), ISO 8601."),
+    _TAKEN_AT_SOURCE, _TREATED_AT, _HOURS,
     Column("role", "", "`post` (a change after the treatment) or `baseline` (a no-change check: a baseline photo against the session's other baseline photos)."),
     _VERSION,
     Column("status", "", "The comparison's status: `ok`, `warning` (see `messages`), `refused` (the photos cannot be compared: no changes given) or `error`."),
@@ -374,7 +376,7 @@ LONG_COLUMNS = [c.name for c in LONG_COLUMNS_DEF]
 #: read as the numbers 7, 7 and 3, so two people were fitted as one and ``003`` was shown as 3 (an audit,
 #: 2026-12-04).  A column a table lacks is passed over.
 TEXT_COLUMNS = ("subject", "treatment", "photo", "baseline_photos", "sha256", "pixel_sha256",
-                "baseline_sha256", "taken_at", "treated_at", "role", "status", "error", "warnings", "quality_flags",
+                "baseline_sha256", "taken_at", "taken_at_source", "treated_at", "role", "status", "error", "warnings", "quality_flags",
                 "messages", "excluded", "metric", "side", "unit", "verdict", "reason", "calibration_source", "covered_columns",
                 "facemetrics_version")
 

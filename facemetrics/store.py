@@ -100,6 +100,7 @@ from .errors import InputError, StoreError, legible
 from .metadata import strip_metadata, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
+from .timekeys import time_from_name  # a time in a file name: the one reading (batch, store, app)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -239,6 +240,9 @@ class AddResult:
     one stored with another spelling (``anna`` to ``Anna``, ``08:00+01:00``
     to ``07:00Z``), "" when not.  ``exif_taken_at`` is the photo's own EXIF capture time
     (ISO 8601; "" when it has none, or when it was not read: a duplicate, an unreadable file).
+    ``taken_at_source`` says where an added photo's ``taken_at`` came from: ``typed`` (``taken_at``,
+    ``--taken-at``, a manifest's), ``exif``, or ``file_name`` (no EXIF time: the time its file name
+    states, :func:`facemetrics.timekeys.time_from_name`); "" for a photo not added.
     """
 
     name: str
@@ -251,6 +255,7 @@ class AddResult:
     measured: str = ""  # analysis status when measured ("ok", "no_face", ...)
     note: str = ""
     exif_taken_at: str = ""
+    taken_at_source: str = ""
 
 
 class Store:
@@ -777,11 +782,17 @@ class Store:
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         exif = taken_at_of(data)
-        when = (default_time or exif) if time_wins else (exif or default_time)
+        named = time_from_name(name)  # a screenshot's or messenger copy's time in its file name (no EXIF time)
+        named = named.isoformat() if named is not None and not exif else ""
+        # a typed time for every photo (study import's manifest) wins, then EXIF, then the file name's, then
+        # a typed time for the photos without one (study add --taken-at): README, 'A capture time from the file name'
+        when, source = next(((t, src) for t, src in (
+            ((default_time, "typed"), (exif, "exif"), (named, "file_name")) if time_wins else
+            ((exif, "exif"), (named, "file_name"), (default_time, "typed"))) if t), ("", ""))
         said = time_note(name, default_time, exif) if time_wins else ""
         if not when:
-            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal); "
-                                                    "give it with --taken-at")
+            return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
+                                                    "its file name); give it with --taken-at")
         follow_session = None
         if follow_up:
             sess = None if sid is None else self._session_for(sid, when)
@@ -790,7 +801,7 @@ class Store:
                                  message=f"{name}: no treatment session at or before {when} to follow up")
             follow_session = int(sess["id"])
         return {"name": name, "data": data, "sha": sha, "clean": clean, "ext": ext, "when": when,
-                "exif": exif, "time_note": said, "follow_session": follow_session}
+                "exif": exif, "time_note": said, "follow_session": follow_session, "source": source}
 
     def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:
         """Write one photo :meth:`_check_one` passed: its copy, then its row (its role, and those of
@@ -845,7 +856,8 @@ class Store:
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
         far = self._far_from_treatment(int(session_id), when) if session_id is not None else ""
         said = "; ".join(filter(None, [checked["time_note"], far, said]))  # the time first: it set the role
-        return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"])
+        return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"],
+                         taken_at_source=checked["source"])
 
     def _far_from_treatment(self, session_id: int, taken_at: str) -> str:
         """Why a photo taken at ``taken_at`` is left out of its session's comparisons for its time

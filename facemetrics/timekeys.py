@@ -196,6 +196,61 @@ def no_time_of_day(text, treatment: bool) -> str:
             "(write e.g. 2026-11-02T09:30)")
 
 
+# the file-name forms :func:`time_from_name` reads (the whole name without its ending; case ignored): each
+# gives year, month, day, hours, minutes, seconds and, for a Pixel, milliseconds; a copy counter may follow
+_COPY_COUNTER = r"(?:\s?\(\d{1,3}\)|[_~-]\d{1,3})?"
+_NAME_FORMS = tuple(re.compile(form + _COPY_COUNTER, re.IGNORECASE) for form in (
+    r"(?:IMG_)?(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})()",  # Android camera, Samsung
+    r"PXL_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(\d{3})(?:\.(?:MP|PORTRAIT|NIGHT))?",  # Pixel
+    r"Screenshot_(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})()(?:_[a-z][a-z .]*)?",  # Android screenshot
+    r"(?:Screenshot|Screen Shot) (\d{4})-(\d{2})-(\d{2}) at (\d{2})\.(\d{2})\.(\d{2})()",  # macOS, 24 h
+    r"photo_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})()",  # Telegram
+))
+
+
+def time_from_name(name) -> datetime | None:
+    """The capture time a photo's file name states, or None: the one reading of a time from a file name,
+    for a photo without an EXIF capture time (a screenshot, a photo saved from a messenger; the batch,
+    the study store and the app's uploads call it; README, 'A capture time from the file name').
+
+    Read only when the whole name, without its folder and file ending and with case ignored, is one of
+    these forms, each optionally followed by a copy counter (`` (2)``, ``_1``, ``-1``, ``~2``):
+    ``IMG_20261201_091403`` (Android), ``20261201_091403`` (Samsung), ``PXL_20261201_091403123``
+    (Pixel: milliseconds; ``.MP``, ``.PORTRAIT``, ``.NIGHT`` allowed after them),
+    ``Screenshot_20261201-091403`` (Android; an app name of letters may follow, ``_WhatsApp``),
+    ``Screenshot 2026-12-01 at 09.14.03`` / ``Screen Shot ...`` (macOS on a 24-hour clock),
+    ``photo_2026-12-01_09-14-03`` (Telegram).  Only names that cannot be read two ways: the
+    four-digit year first, a 24-hour clock, a date and time that exist; ``IMG_1234``, ``2026``,
+    ``IMG_20261341_091403`` (month 13), a macOS name with ``AM``/``PM``, a name with anything else
+    in it (``IMG_20261201_091403_cropped2``) give None.  A WhatsApp name (``IMG-20261201-WA0003``)
+    has a date but no time of day, so it gives None too: before or after a treatment that day cannot
+    be told.
+
+    Parameters
+    ----------
+    name : str or path-like
+        The file's name or path (its last part is read).
+
+    Returns
+    -------
+    datetime or None
+        The time without a UTC offset (the phone's local wall-clock time, as an offset-free EXIF time
+        is), to the millisecond for a Pixel name, else to the second.
+    """
+    base = re.split(r"[\\/]", str(name))[-1].strip()
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    for form in _NAME_FORMS:
+        m = form.fullmatch(stem.strip())
+        if m is None:
+            continue
+        y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
+        try:
+            return datetime(y, mo, d, h, mi, s, int(m[7] or 0) * 1000)
+        except ValueError:  # 2026-13-41, 24:60: no time
+            return None
+    return None
+
+
 def name_key(name) -> str:
     """A subject's or treatment's name as it is matched: surrounding whitespace dropped, case
     folded and Unicode-normalised (``" Anna "``, ``"anna"`` and ``"ANNA"`` are one subject; ``"RF"``

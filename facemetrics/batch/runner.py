@@ -21,8 +21,8 @@ from .discover import (Excluded, discover, manifest_time_notes, merge_spellings,
                        offset_free_treatment)
 from .results import comparison_result
 from .tables import (
-    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, change_column, comparison_left_out,
-    long_rows,
+    _compare_cache_file, _comparison_jobs, _session_key, _sort_key, _table_row, capture_time, change_column,
+    comparison_left_out, long_rows,
 )
 from .workers import _Pool, _task_compare, _task_measure_shared, _task_session, default_workers, measure_photo
 
@@ -276,6 +276,7 @@ def run_batch(
         # ---- 2. roles, pairing and the comparisons not made yet ----------------
         rows = _header_times(entries, rows)
         rows, taken_at_notes = _manifest_time_warnings(entries, rows)  # a manifest time far from the EXIF one
+        rows = _time_sources(entries, rows)  # where each time came from; a file name's time where none else
         # a treated_at without an offset among photos of two or more offsets: read in the before photos' offset,
         # or those photos left out; then capture times without an offset among times with one: read in the
         # session's one offset, or left out
@@ -589,6 +590,19 @@ def _header_times(entries, rows: dict) -> dict:
     return out
 
 
+def _time_sources(entries, rows: dict) -> dict:
+    """``rows`` with each photo's ``taken_at_source`` (:func:`facemetrics.batch.tables.capture_time`:
+    ``manifest``, ``exif``, ``file_name`` or empty), and the time its file name states as ``taken_at`` where
+    neither the manifest nor EXIF gives one, so that the offset rules that follow
+    (:func:`~facemetrics.batch.discover.offset_free_treatment`, :func:`~facemetrics.batch.discover.offset_free_times`)
+    read it as every time without a UTC offset.  The cached rows are not changed (copies)."""
+    out = {}
+    for i, r in rows.items():
+        when, source = capture_time(entries[i], r)
+        out[i] = dict(r, taken_at_source=source, **({"taken_at": when} if source == "file_name" else {}))
+    return out
+
+
 def _manifest_time_warnings(entries, rows: dict) -> tuple[dict, list[str]]:
     """``(rows, notes)``: ``rows`` with a note in the ``warnings`` of each photo whose manifest
     ``taken_at`` (used) differs from its EXIF capture time (the row's ``taken_at``) by more than
@@ -711,8 +725,8 @@ def _changes_stage(entries, rows, cache, skey, settings, pool, compare, progress
                 "sha256": r["sha256"] or "", "pixel_sha256": r.get("pixel_sha256") or "",
                 "baseline_photos": "; ".join(b["photo"] for b in base),
                 "baseline_sha256": "; ".join(b["sha256"] or "" for b in base), "n_baseline": len(base),
-                "taken_at": r["taken_at"], "treated_at": r["treated_at"],
-                "hours_since_treatment": r["hours_since_treatment"], "role": r["role"],
+                "taken_at": r["taken_at"], "taken_at_source": r.get("taken_at_source") or "",
+                "treated_at": r["treated_at"], "hours_since_treatment": r["hours_since_treatment"], "role": r["role"],
                 # the row's writer; a cached comparison is this version's too (the cache key holds it)
                 "facemetrics_version": __version__,
                 "status": res["status"], "messages": "; ".join(res["messages"]),

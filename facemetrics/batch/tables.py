@@ -22,6 +22,7 @@ from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
+from ..timekeys import time_from_name  # a screenshot's or messenger copy's time in its file name
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -155,9 +156,7 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["subject"] = r.get("subject") or ""
     if not r.get("sha256"):
         r["sha256"] = e.sha256
-    if e.taken_at:
-        r["taken_at"] = e.taken_at
-    r["taken_at"] = r.get("taken_at") or ""
+    r["taken_at"], r["taken_at_source"] = capture_time(e, r)
     r["treatment"] = e.treatment
     r["treated_at"] = e.treated_at
     # a date alone gives no hours (read as midnight, photos.csv showed 14.0 h for a photo excluded for it)
@@ -202,6 +201,36 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
     r["_reasons"] = tuple(said)  # a row with reasons gets no role, so no later step rewrites its `excluded`
     r["_path"] = str(e.path)
     return r
+
+
+def capture_time(e: PhotoEntry, measured: dict) -> tuple[str, str]:
+    """``(taken_at, taken_at_source)`` of a batch photo: the manifest's ``taken_at`` (``"manifest"``), else
+    the photo's EXIF capture time (its measured row's ``taken_at``: ``"exif"``), else the time its file name
+    states (:func:`facemetrics.timekeys.time_from_name`: ``"file_name"``, ISO 8601 without a UTC offset),
+    else ``("", "")``.  A row whose ``taken_at_source`` is set already (the runner's, before a time without
+    an offset is read in its session's offset, :func:`facemetrics.batch.discover.offset_free_times`, which
+    writes it into the entry's ``taken_at``) keeps its source, with the entry's time when it has one.
+
+    Parameters
+    ----------
+    e : PhotoEntry
+        The photo (``taken_at``: the manifest's, or a time read in its session's offset; ``path``: its name).
+    measured : dict
+        Its measured row (``taken_at``: EXIF, ISO 8601 or empty; ``taken_at_source`` when set).
+
+    Returns
+    -------
+    (str, str)
+    """
+    given = measured.get("taken_at_source") or ""
+    if given:
+        return e.taken_at or measured.get("taken_at") or "", given
+    if e.taken_at:
+        return e.taken_at, "manifest"
+    if measured.get("taken_at"):
+        return measured["taken_at"], "exif"
+    named = time_from_name(e.path.name)
+    return (named.isoformat(), "file_name") if named is not None else ("", "")
 
 
 def _left_out(r: dict, *why: str, added: bool = False) -> None:
