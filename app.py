@@ -2665,7 +2665,7 @@ def untimed_note(names: list[str]) -> str:
     "the timeline plots a series ..." (an outside user's audit, 2026-12-04)."""
     n = len(names)
     return (f"{n} 'after' photo{'s have' if n > 1 else ' has'} no capture time (no EXIF date, as in photos sent "
-            f"through a messaging app), so {'they are' if n > 1 else 'it is'} not on the timeline: "
+            f"through a messaging app, and none in the file name), so {'they are' if n > 1 else 'it is'} not on the timeline: "
             f"{', '.join(names)}. Enter {'their' if n > 1 else 'its'} hours since treatment in the table under "
             "\"Which photos are 'before' and which 'after'?\" above.")
 

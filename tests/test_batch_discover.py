@@ -202,7 +202,7 @@ def test_photos_csv_says_how_to_give_a_photo_its_capture_time(tmp_path, capsys):
     e = PhotoEntry(Path("a.jpg"), "a.jpg", subject="s", treatment="rf", treated_at="2026-12-01T08:00")
     r = _table_row(e, {"status": "ok", "error": "", "taken_at": ""})
     assert r["excluded"] == NO_CAPTURE_TIME == (
-        "no capture time (no EXIF DateTimeOriginal and none in the manifest): give its taken_at in a manifest "
+        "no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): give its taken_at in a manifest "
         "(--manifest; a copy of photos.csv with taken_at filled in reads as one)")
     (line,) = no_capture_time_lines([Excluded("me/rf/a.jpg", r["excluded"], r["_reasons"])], output="out dir",
                                     folder="my photos")

@@ -1409,7 +1409,7 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     from facemetrics.batch.console import no_capture_time_lines
     from facemetrics.batch.discover import NO_TIME, NOT_LISTED
 
-    no_time = "no capture time (no EXIF DateTimeOriginal and none in the manifest)"
+    no_time = "no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest)"
     untimed = (Reason(NO_TIME, no_time),)
     excluded = [Excluded("me/mc/IMG-WA0003.jpg", no_time, untimed),
                 Excluded("me/mc/shot.png", f"{no_time}; other reason", untimed),

@@ -305,8 +305,8 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
              "listed is left out) and run batch again with --manifest COPY")
     if not manifest and output and folder:
         where += f" (facemetrics batch {shlex.quote(str(folder))} -o {shlex.quote(str(output))} --manifest COPY)"
-    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and "
-            f"photos sent through a messaging app lose it), so {'they are' if n != 1 else 'it is'} compared with "
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date, no time in the file "
+            f"name: photos sent through a messaging app and PNGs lose the first), so {'they are' if n != 1 else 'it is'} compared with "
             f"nothing: {shown}. To use {'them' if n != 1 else 'it'}, fill in {'their' if n != 1 else 'its'} "
             f"taken_at (e.g. 2026-11-02T14:30, with the UTC offset if known: +01:00) {where}."]
 
@@ -516,6 +516,6 @@ def import_untimed_lines(photos, folder, manifest=None, most: int = 5) -> list[s
                f"fill in its empty taken_at), then run `facemetrics study import {shlex.quote(str(folder))} "
                f"--manifest CSV` (the photos stored already are not added twice); or add one photo with `facemetrics "
                f"study add PHOTO --subject S --treatment T --treated-at TIME --taken-at TIME`")
-    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date: screenshots, PNGs and photos "
-            f"sent through a messaging app lose it): {shown}. To import {them}, {how} (e.g. 2026-11-02T14:30, with "
+    return [f"{n} photo{'s have' if n != 1 else ' has'} no capture time (no EXIF date, no time in the file name: "
+            f"photos sent through a messaging app and PNGs lose the first): {shown}. To import {them}, {how} (e.g. 2026-11-02T14:30, with "
             f"the UTC offset if known: +01:00)."]

@@ -44,7 +44,7 @@ NOT_FOUND = "listed_not_found"
 TIME_DOTTED = "manifest_time_dotted"
 #: ... of a manifest time that is not read otherwise (``noon``, ``2026-12-02 9am``)
 TIME_UNREAD = "manifest_time_unread"
-#: ... of a measured photo with no capture time (no EXIF time, none in the manifest)
+#: ... of a measured photo with no capture time (no EXIF time, none in its file name or the manifest)
 NO_TIME = "no_capture_time"
 #: ... of a photo not measured (its ``status`` and ``error`` in photos.csv say why)
 NOT_MEASURED = "not_measured"

@@ -264,7 +264,7 @@ def _named(e: PhotoEntry, column: str) -> bool:
 
 #: photos.csv's ``excluded`` reason for a measured photo with no capture time, with what to do (it gave no
 #: remedy: round 2 of a first-time user's session, 2026-12-05); the console names such photos too
-NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal and none in the manifest): give its taken_at in a "
+NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): give its taken_at in a "
                    "manifest (--manifest; a copy of photos.csv with taken_at filled in reads as one)")
 
 
