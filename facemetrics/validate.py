@@ -58,7 +58,7 @@ from .compare import (
     DEFAULT_NOISE_FLOORS, METRICS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats, resolution_floors,
 )
-from .decay.claim import decay_resolved, peak_resolved
+from .decay.claim import decay_resolved, peak_resolved, unresolved_span
 from .decay.wording import decimals_for
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
@@ -351,7 +351,12 @@ def _half_life(r: dict) -> str:
         return "no half-life fitted"
     if not decay_resolved(r):
         # no decay was resolved (e.g. a lasting lift): the point estimate is only where the fit stopped
-        # (facemetrics.decay.claim.decay_resolved gives the rules)
+        # (facemetrics.decay.claim.decay_resolved gives the rules; the fifth, since 2026-12-05, has its own words)
+        why = unresolved_span(r)
+        if why:
+            lo, hi = (f"{r[k]:.1f}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
+            return (f"no decay resolved: the half-life, {float(r['half_life_h']):.1f} h (95 % CI [{lo}, {hi}] h), "
+                    f"{why} (last photo {float(r['last_time_h']):g} h)")
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")

@@ -433,3 +433,21 @@ def test_validate_says_each_step_on_stderr_and_leaves_stdout_as_it_was(tmp_path,
     assert [line.split("'")[1] for line in lines[5:8]] == list(validate._CLAIM_STUDIES)
     assert "(2 subjects: photos, batch, timeline)" in lines[5] and "the figure" in lines[8]
     assert re.fullmatch(r"validate: done in \d+ s", lines[-1])
+
+
+def test_claim_line_names_the_fifth_rule_when_it_alone_holds_a_decay_unresolved():
+    """Since decay_resolved's fifth rule (HALF_LIFE_SPAN, 2026-12-05) a fit can be 'not resolved' with a half-life
+    beyond the photos or a CI over 10x wide; validate's sentence listed only rules 1-4's reasons (the fit's bound,
+    no width, the shortest half-life), none of which held.  Now it says which, with the figures; rules 1-4 keep
+    their sentence."""
+    base = dict(scenario="s", treatment="t", verdict="inconclusive", unit="mm", half_life_h_min=0.125,
+                last_time_h=48.0, change_24h=float("nan"))
+    beyond = validate._claim_line(dict(base, half_life_h=60.0, half_life_h_ci_low=20.0, half_life_h_ci_high=300.0))
+    assert beyond.endswith("no decay resolved: the half-life, 60.0 h (95 % CI [20.0, 300.0] h), beyond the photos' "
+                           "span (last photo 48 h))"), beyond
+    wide = validate._claim_line(dict(base, half_life_h=2.0, half_life_h_ci_low=0.3, half_life_h_ci_high=9.0))
+    assert "2.0 h (95 % CI [0.3, 9.0] h), 95 % CI over 10x wide (last photo 48 h)" in wide, wide
+    pinned = validate._claim_line(dict(base, half_life_h=2457.0, half_life_h_ci_low=0.125, half_life_h_ci_high=2371.0))
+    assert "the half-life's 95 % CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
+    assert "half-life 3.7 h, 95 % CI [2.7, 5.4] h" in validate._claim_line(
+        dict(base, half_life_h=3.7, half_life_h_ci_low=2.7, half_life_h_ci_high=5.4))
