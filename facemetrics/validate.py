@@ -531,7 +531,7 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     _check_pose3d(base, out, summary)
     stage(STAGES[3])
     folds = _check_folds(base, out, summary)
-    stage(f"{STAGES[4]} ({reps} repeat photos)")
+    stage(f"{STAGES[4]} ({2 * reps} repeat photos)")
     _check_repeatability(base, ref, rng, reps, out, summary)
     _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed, force=force, stage=stage)
     stage(STAGES[-1])

@@ -430,6 +430,7 @@ def test_validate_says_each_step_on_stderr_and_leaves_stdout_as_it_was(tmp_path,
     for i, line in enumerate(lines[:-1], 1):
         assert re.fullmatch(rf"validate \[{i}/{n}\] .+ \(\d+ s elapsed\)", line), line
     assert "recovered vs true lift (4 baselines, 3 repeats per lift)" in lines[0]
+    assert "repeatability (6 repeat photos)" in lines[4]
     assert [line.split("'")[1] for line in lines[5:8]] == list(validate._CLAIM_STUDIES)
     assert "(2 subjects: photos, batch, timeline)" in lines[5] and "the figure" in lines[8]
     assert re.fullmatch(r"validate: done in \d+ s", lines[-1])
