@@ -522,7 +522,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     check_output(args.output, folder=True)
     from .validate import run_validation
 
-    summary = run_validation(args.output, quick=args.quick, workers=args.workers, force=args.force)
+    # one line per step on stderr as it begins (a --quick run takes minutes; stdout keeps the results only)
+    summary = run_validation(args.output, quick=args.quick, workers=args.workers, force=args.force,
+                             progress=lambda line: print(line, file=sys.stderr, flush=True))
     for line in summary.get("lines", []):
         print(line)
     print(f"validation results in {args.output}")

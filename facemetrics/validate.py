@@ -41,7 +41,9 @@ from __future__ import annotations
 
 import io
 import math
+import time
 from pathlib import Path
+from typing import Callable
 
 import cv2
 import numpy as np
@@ -56,7 +58,7 @@ from .compare import (
     DEFAULT_NOISE_FLOORS, METRICS, NUISANCE_FLOOR_FACTOR, compare_photos, noise_floors_from_nuisances,
     noise_floors_from_repeats, resolution_floors,
 )
-from .decay.claim import decay_resolved, peak_resolved
+from .decay.claim import decay_resolved, peak_resolved, unresolved_span
 from .decay.wording import decimals_for
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
@@ -349,7 +351,12 @@ def _half_life(r: dict) -> str:
         return "no half-life fitted"
     if not decay_resolved(r):
         # no decay was resolved (e.g. a lasting lift): the point estimate is only where the fit stopped
-        # (facemetrics.decay.claim.decay_resolved gives the rules)
+        # (facemetrics.decay.claim.decay_resolved gives the rules; the fifth, since 2026-12-05, has its own words)
+        why = unresolved_span(r)
+        if why:
+            lo, hi = (f"{r[k]:.1f}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
+            return (f"no decay resolved: the half-life, {float(r['half_life_h']):.1f} h (95 % CI [{lo}, {hi}] h), "
+                    f"{why} (last photo {float(r['last_time_h']):g} h)")
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")
@@ -378,14 +385,17 @@ def validation_outputs() -> tuple[str, ...]:
 
 
 def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int,
-                  force: bool = False) -> pd.DataFrame:
-    """5. The claim test on simulated studies with known truth, through batch and timeline: ``claims.csv``."""
+                  force: bool = False, stage=None) -> pd.DataFrame:
+    """5. The claim test on simulated studies with known truth, through batch and timeline: ``claims.csv``.
+    ``stage(what)``, when given, is called before each scenario (:class:`Stages`)."""
     # 5. claim test on simulated studies with known truth
     mc = DEFAULT_DESIGN["microcurrent"]
     scenarios = dict(zip(_CLAIM_STUDIES, (DEFAULT_DESIGN, {"microcurrent": dict(mc, lasting_mm=2.0)},
                                           {"microcurrent": dict(mc, times_h=[-0.5, 1, 4])})))
     crows = []
     for name, design in scenarios.items():
+        if stage is not None:
+            stage(f"claim test, simulated study '{name}' ({subjects} subjects: photos, batch, timeline)")
         d = out / "studies" / name.replace(" ", "_")
         info = study(_SAMPLE, d / "photos", subjects=subjects, design=design, max_side=640, seed=seed, force=force)
         run_batch(info.folder, d / "out", manifest=info.manifest, workers=workers, progress=False, force=force)
@@ -432,8 +442,32 @@ def _claim_line(r: dict) -> str:
     return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
 
 
+#: the steps :func:`run_validation` reports through ``progress``, in order (the claim test: one per scenario)
+STAGES = ("recovered vs true lift", "false lift under each nuisance", "3-D pose and camera distance",
+          "fold index monotonicity", "repeatability", *(f"claim test {i + 1}" for i in range(3)), "the figure")
+
+
+class Stages:
+    """Numbered progress lines, ``validate [3/9] 3-D pose and camera distance (12 s elapsed)``, each passed to
+    ``report`` (a callable taking the line, str) when a step begins; ``None``: nothing is said.  Elapsed
+    seconds are wall-clock time since the object was made."""
+
+    def __init__(self, report: Callable[[str], None] | None, n: int = len(STAGES)):
+        self.report, self.n, self.i, self.t0 = report, n, 0, time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        self.i += 1
+        if self.report is not None:
+            self.report(f"validate [{self.i}/{self.n}] {what} ({time.perf_counter() - self.t0:.0f} s elapsed)")
+
+    def done(self) -> None:
+        """The closing line: ``validate: done in 431 s``."""
+        if self.report is not None:
+            self.report(f"validate: done in {time.perf_counter() - self.t0:.0f} s")
+
+
 def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0,
-                   force: bool = False) -> dict:
+                   force: bool = False, progress: Callable[[str], None] | None = None) -> dict:
     """Run every check; write the tables, the figure and ``validation.json``.
 
     Parameters
@@ -448,6 +482,10 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     seed : int
     force : bool
         Replace files of the outputs' names that facemetrics did not write (``--force``).
+    progress : callable, optional
+        Called with one line (str) as each step of :data:`STAGES` begins, saying which, its number of
+        ``len(STAGES)`` and the seconds elapsed, and once at the end (the CLI prints them on stderr);
+        default: nothing said.
 
     Returns
     -------
@@ -483,15 +521,23 @@ def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, 
     brng = np.random.default_rng([seed, 1])
     baselines = [_jittered(base.photo.rgb, brng) for _ in range(reps)]
     summary: dict = {"facemetrics_version": __version__, "quick": quick, "lines": []}
+    stage = Stages(progress)
     # the order matters: recovery and repeatability draw from the same generator
+    stage(f"{STAGES[0]} ({len(baselines) + 1} baselines, {reps} repeats per lift)")
     rec = _check_recovery(base, ref, rng, reps, out, summary, baselines)
+    stage(f"{STAGES[1]} ({len(simulate.NUISANCES)} nuisances)")
     nuis_df = _check_nuisances(base, out, summary)
+    stage(STAGES[2])
     _check_pose3d(base, out, summary)
+    stage(STAGES[3])
     folds = _check_folds(base, out, summary)
+    stage(f"{STAGES[4]} ({2 * reps} repeat photos)")
     _check_repeatability(base, ref, rng, reps, out, summary)
-    _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed, force=force)
+    _check_claims(out, summary, subjects=2 if quick else 3, workers=workers, seed=seed, force=force, stage=stage)
+    stage(STAGES[-1])
     plot_validation(rec, nuis_df, folds, out / "validation.png")
     write_json(summary, out / "validation.json")
+    stage.done()
     return summary
 
 

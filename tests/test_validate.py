@@ -393,3 +393,62 @@ def test_run_validation_refuses_a_file_as_its_output_folder(tmp_path, monkeypatc
     with pytest.raises(SettingError, match=r"some_file.txt/sub cannot be an output folder: .*some_file.txt is a file"):
         validate.run_validation(f / "sub")
     assert f.read_text() == "x"
+
+
+def _stub_steps(monkeypatch, tmp_path):
+    """Every measuring step of run_validation stubbed (the real run takes minutes), as in
+    test_claims_csv_and_validation_json_carry_provenance."""
+    from types import SimpleNamespace
+
+    monkeypatch.setattr(validate, "_base", lambda max_side: SimpleNamespace(photo=SimpleNamespace(rgb=None)))
+    monkeypatch.setattr(validate, "_jittered", lambda rgb, rng: None)
+    for name in ("_check_recovery", "_check_nuisances", "_check_pose3d", "_check_folds", "_check_repeatability"):
+        monkeypatch.setattr(validate, name, lambda *a, **k: None)
+    monkeypatch.setattr(validate, "plot_validation", lambda *a, **k: None)
+    monkeypatch.setattr(validate, "study", lambda *a, **k: SimpleNamespace(folder=tmp_path, manifest=None))
+    monkeypatch.setattr(validate, "run_batch", lambda *a, **k: None)
+    monkeypatch.setattr(validate, "run_timeline", lambda *a, **k: (None, _CLAIM_TABLE.iloc[[1, 3]]))
+
+
+def test_validate_says_each_step_on_stderr_and_leaves_stdout_as_it_was(tmp_path, monkeypatch, capsys):
+    """`validate --quick` printed nothing for minutes (7.5 min under load; audit, stop 44): the CLI now prints one
+    line per step on stderr as it begins (its number of 9, what, seconds elapsed) and a closing line; stdout is
+    the summary's sentences and the results line, as before."""
+    import re
+
+    from facemetrics import cli
+
+    _stub_steps(monkeypatch, tmp_path)
+    assert cli.main(["validate", "-o", str(tmp_path / "v"), "--quick"]) == 0
+    out, err = capsys.readouterr()
+    summary = validate.run_validation(tmp_path / "w", quick=True)  # no progress: the library says nothing
+    assert capsys.readouterr() == ("", "")
+    assert out == "".join(f"{line}\n" for line in summary["lines"]) + f"validation results in {tmp_path / 'v'}\n"
+    lines = err.splitlines()
+    n = len(validate.STAGES)
+    assert n == 9 and len(lines) == n + 1, err
+    for i, line in enumerate(lines[:-1], 1):
+        assert re.fullmatch(rf"validate \[{i}/{n}\] .+ \(\d+ s elapsed\)", line), line
+    assert "recovered vs true lift (4 baselines, 3 repeats per lift)" in lines[0]
+    assert "repeatability (6 repeat photos)" in lines[4]
+    assert [line.split("'")[1] for line in lines[5:8]] == list(validate._CLAIM_STUDIES)
+    assert "(2 subjects: photos, batch, timeline)" in lines[5] and "the figure" in lines[8]
+    assert re.fullmatch(r"validate: done in \d+ s", lines[-1])
+
+
+def test_claim_line_names_the_fifth_rule_when_it_alone_holds_a_decay_unresolved():
+    """Since decay_resolved's fifth rule (HALF_LIFE_SPAN, 2026-12-05) a fit can be 'not resolved' with a half-life
+    beyond the photos or a CI over 10x wide; validate's sentence listed only rules 1-4's reasons (the fit's bound,
+    no width, the shortest half-life), none of which held.  Now it says which, with the figures; rules 1-4 keep
+    their sentence."""
+    base = dict(scenario="s", treatment="t", verdict="inconclusive", unit="mm", half_life_h_min=0.125,
+                last_time_h=48.0, change_24h=float("nan"))
+    beyond = validate._claim_line(dict(base, half_life_h=60.0, half_life_h_ci_low=20.0, half_life_h_ci_high=300.0))
+    assert beyond.endswith("no decay resolved: the half-life, 60.0 h (95 % CI [20.0, 300.0] h), beyond the photos' "
+                           "span (last photo 48 h))"), beyond
+    wide = validate._claim_line(dict(base, half_life_h=2.0, half_life_h_ci_low=0.3, half_life_h_ci_high=9.0))
+    assert "2.0 h (95 % CI [0.3, 9.0] h), 95 % CI over 10x wide (last photo 48 h)" in wide, wide
+    pinned = validate._claim_line(dict(base, half_life_h=2457.0, half_life_h_ci_low=0.125, half_life_h_ci_high=2371.0))
+    assert "the half-life's 95 % CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
+    assert "half-life 3.7 h, 95 % CI [2.7, 5.4] h" in validate._claim_line(
+        dict(base, half_life_h=3.7, half_life_h_ci_low=2.7, half_life_h_ci_high=5.4))
