@@ -287,9 +287,9 @@ def _status_text(result, most: int = 4) -> str:
     if unread:
         return unread
     if not result.ok:  # the loader's refusals' format: "cannot be read (too_large: image is too large: ...)"
-        name = str(getattr(result, "name", "") or "")
-        why = str(result.error or "")
-        return f"not measured ({result.status}: {why.removeprefix(f'{name}: ') if name else why})"
+        from .analyze import failure_text
+
+        return failure_text(result.status, result.error, getattr(result, "name", ""))
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
     # the photo's warnings by their first clause: "2 faces found", "black-and-white photo", a face partly
     # transparent; the line read "ok" for them (the warnings column only; a new user's audit, 2026-12-04)

@@ -414,7 +414,8 @@ def reason_parts(why: str) -> list[str]:
             parts.append(why[start:i])
             start = i + 2
     parts.append((why or "")[start:])
-    return [REASON_LABELS[NOT_MEASURED] if p.startswith("not measured (") else p.strip() for p in parts if p.strip()]
+    return [REASON_LABELS[NOT_MEASURED] if p.startswith(("not measured (", "cannot be read (")) else p.strip()
+            for p in parts if p.strip()]
 
 
 #: how :func:`why_no_changes` counts a reason of each code (the lines after the summary name the photos,
