@@ -674,7 +674,7 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
+                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): rotate the "
                             "photo upright (its orientation tag may have been lost)")
     rgb = loc.photo.rgb
     if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face

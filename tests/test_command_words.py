@@ -59,3 +59,27 @@ def test_a_photo_not_measured_is_said_once_by_analyzes_rule_in_the_batch(tmp_pat
         assert said == _status_text(a), (said, _status_text(a))  # analyze's words
         assert name not in said, said  # the row names the photo
         assert said.startswith("not measured (" if name == "wall.png" else "cannot be read ("), said
+
+
+def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
+    """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
+    "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit."""
+    import re
+
+    from facemetrics.quality import quality_flags
+
+    q = dict(yaw_deg=23.0, pitch_deg=-16.0, roll_deg=20.0, sharpness=50.0, face_luminance=30.0,
+             clipped_fraction=0.12, smile_score=0.0, mouth_opening_ratio=0.0, ipd_mm=45.0)
+    flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.61)}
+    assert flags["head turned"] == "head turned (yaw +23 deg, limit ±8 deg)"
+    assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 deg, limit ±12 deg)"
+    assert flags["head tilted sideways"] == "head tilted sideways (roll +20 deg, limit ±15 deg)"
+    assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
+    assert flags["too dark"] == "too dark (face luminance 30/255, limit 60/255)"
+    assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12% of face, limit 5%)"
+    assert flags["implausible inter-pupillary distance"].startswith(
+        "implausible inter-pupillary distance (45.0 mm, adult range 50-80 mm): ")
+    bright = {f.split(" (")[0]: f for f in quality_flags(dict(q, face_luminance=240.0), 0.2)}["too bright"]
+    assert bright == "too bright (face luminance 240/255, limit 220/255)"
+    for f in [*flags.values(), bright]:  # every limit given is followed by its unit
+        assert f.count("limit ") == len(re.findall(r"limit ±?[\d.]+(?: deg| mm/px|/255|%)", f)), f
