@@ -83,3 +83,32 @@ def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
     assert bright == "too bright (face luminance 240/255, limit 220/255)"
     for f in [*flags.values(), bright]:  # every limit given is followed by its unit
         assert f.count("limit ") == len(re.findall(r"limit ±?[\d.]+(?: deg| mm/px|/255|%)", f)), f
+
+
+def test_a_batch_whose_every_comparison_was_refused_says_why(tmp_path):
+    """"No photo could be compared. 2 photos: comparison refused (changes.csv's status and messages say why)."
+    named no cause.  The line now gives the gate's reason of each refusal (compare.gate.REFUSAL_PREFIXES),
+    counted by it; a refusal of messages that begin like none keeps the general words."""
+    from facemetrics.batch import Excluded, Reason
+    from facemetrics.batch.console import why_no_changes
+    from facemetrics.batch.discover import COMPARISON_REFUSED
+    from facemetrics.batch.tables import comparison_left_out
+    from facemetrics.compare.gate import MSG_DIFFERENT_PEOPLE, MSG_POSE
+
+    said = {"a.jpg": [f"{MSG_DIFFERENT_PEOPLE}: after alignment ... 2.27 mm RMS (limit 1.7); ...",
+                      "lighting differs: face luminance 153 → 123 of 255 (-20 %, limit ±20 %)"],
+            "b.jpg": [f"{MSG_POSE}: chin raised by about 2.8 deg (limit ±2); corrected",
+                      f"{MSG_DIFFERENT_PEOPLE}: after alignment ... 1.81 mm RMS (limit 1.7)"],
+            "c.jpg": ["after photo not measured (no_face): c.jpg: no face found"],
+            "d.jpg": ["the mouth is open in the after photo"]}
+    left = []
+    for name, messages in said.items():
+        r = {"photo": name}
+        comparison_left_out(r, "refused", "; ".join(messages))
+        assert [x.code for x in r["_reasons"]] == [COMPARISON_REFUSED]
+        left.append(Excluded(name, r["excluded"], r["_reasons"]))
+    assert why_no_changes(left) == (
+        " No photo could be compared. 2 photos: comparison refused: these may be different people (changes.csv's "
+        "messages say more). 1 photo: comparison refused: after photo not measured (changes.csv's messages say "
+        "more). 1 photo: comparison refused (changes.csv's status and messages say why).")
+    assert isinstance(left[0].reasons[0], Reason)

@@ -437,7 +437,23 @@ def reason_label(reason) -> str:
     code's (:data:`REASON_LABELS`; a manifest's time named as a capture or a treatment time by its column),
     or its text for a code of no label (:data:`~facemetrics.batch.discover.OTHER`)."""
     noun = {"taken_at": "capture time", "treated_at": "treatment time"}.get(reason.column, "time")
+    causes = refusal_causes(reason.text) if reason.code == COMPARISON_REFUSED else []
+    if causes:  # "comparison refused (changes.csv's ... say why)" was all an all-refused batch said (stop 44)
+        return f"comparison refused: {' and '.join(causes)} (changes.csv's messages say more)"
     return REASON_LABELS[reason.code].format(noun) if reason.code in REASON_LABELS else reason.text
+
+
+def refusal_causes(text: str) -> list[str]:
+    """Why a comparison was refused, in the gate's own words: each of
+    :data:`facemetrics.compare.gate.REFUSAL_PREFIXES` that begins one of the messages in ``text`` (a
+    :data:`~facemetrics.batch.discover.COMPARISON_REFUSED` reason's, ``"comparison refused: "`` and the
+    messages joined with "; "), in that list's order, without a trailing ``" ("``: ``["these may be different
+    people"]``, ``["after photo not measured"]``; [] when none does (the other messages are differences found on
+    the way: the pose, the light).  Read from the prefixes, never by splitting the text at "; "."""
+    from ..compare.gate import REFUSAL_PREFIXES
+
+    body = str(text or "").removeprefix("comparison refused: ")
+    return [p.removesuffix(" (") for p in REFUSAL_PREFIXES if body.startswith(p) or f"; {p}" in body]
 
 
 def excluded_reasons(entry) -> list[str]:
