@@ -112,3 +112,19 @@ def test_a_batch_whose_every_comparison_was_refused_says_why(tmp_path):
         "messages say more). 1 photo: comparison refused: after photo not measured (changes.csv's messages say "
         "more). 1 photo: comparison refused (changes.csv's status and messages say why).")
     assert isinstance(left[0].reasons[0], Reason)
+
+
+def test_a_photo_not_measured_is_not_told_to_get_a_capture_time():
+    """`batch` on a folder with a picture of no face and no EXIF time said "1 photo has no capture time ..., so it
+    is compared with nothing: noface.jpg. To use it, fill in its taken_at ...": a time would not get it measured.
+    Such a photo is named by the not-measured count alone; a measured photo without a time still is."""
+    from facemetrics.batch import Excluded, Reason
+    from facemetrics.batch.console import no_capture_time_lines
+    from facemetrics.batch.discover import NO_TIME, NOT_MEASURED
+
+    untimed = Reason(NO_TIME, "no capture time")
+    faceless = Excluded("s/rf/noface.jpg", "not measured (no_face: no face found); no capture time",
+                        (Reason(NOT_MEASURED, "not measured (no_face: no face found)"), untimed))
+    assert no_capture_time_lines([faceless]) == []
+    (line,) = no_capture_time_lines([faceless, Excluded("s/rf/shot.png", "no capture time", (untimed,))])
+    assert line.startswith("1 photo has no capture time") and "s/rf/shot.png" in line and "noface" not in line

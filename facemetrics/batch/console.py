@@ -278,7 +278,8 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
     ----------
     excluded : list of facemetrics.batch.Excluded
         The photos left out (:attr:`facemetrics.batch.BatchResult.excluded`): those with a reason of code
-        :data:`~facemetrics.batch.discover.NO_TIME` and none of code :data:`~facemetrics.batch.discover.NOT_LISTED`.
+        :data:`~facemetrics.batch.discover.NO_TIME` and none of code :data:`~facemetrics.batch.discover.NOT_LISTED`
+        or :data:`~facemetrics.batch.discover.NOT_MEASURED`.
     manifest : str or None
         The manifest given, if any.
     most : int
@@ -292,9 +293,11 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
     list of str
         [] when every photo had a capture time.
     """
-    # a photo not in the manifest is named so already (manifest_lines): its row is to be added, not filled in
+    # a photo not in the manifest is named so already (manifest_lines): its row is to be added, not filled in;
+    # one not measured (no face, ...) would still be left out with its time: "To use it, fill in its taken_at"
+    # was said of a photo without a face (stop 45)
     names = [e.photo for e in excluded if any(r.code == NO_TIME for r in e.reasons)
-             and not any(r.code == NOT_LISTED for r in e.reasons)]
+             and not any(r.code in (NOT_LISTED, NOT_MEASURED) for r in e.reasons)]
     if not names:
         return []
     n = len(names)
