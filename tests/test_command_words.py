@@ -128,3 +128,22 @@ def test_a_photo_not_measured_is_not_told_to_get_a_capture_time():
     assert no_capture_time_lines([faceless]) == []
     (line,) = no_capture_time_lines([faceless, Excluded("s/rf/shot.png", "no capture time", (untimed,))])
     assert line.startswith("1 photo has no capture time") and "s/rf/shot.png" in line and "noface" not in line
+
+
+def test_timeline_of_a_batch_whose_every_comparison_was_refused_says_so(tmp_path, capsys):
+    """`timeline` of such a batch said "no photo was compared with a session baseline (see the 'excluded' column
+    of photos.csv for why)": the photos were compared, and refused.  It now says every comparison was refused
+    or failed, and where the reasons are; a batch that compared nothing keeps its words."""
+    from facemetrics.cli import main
+
+    for name, changes in (("refused", "subject,photo,status\nS1,a.jpg,refused\nS2,b.jpg,error\n"),
+                          ("none", "subject,photo,status\n")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "long.csv").write_text("subject,treatment,photo,metric\n", encoding="utf-8")
+        (folder / "changes.csv").write_text("\ufeff" + changes, encoding="utf-8")
+        assert main(["timeline", str(folder)]) == 2
+        err = capsys.readouterr().err
+        said = ("every comparison with a session baseline (2) was refused or failed (the status and messages columns "
+                "of changes.csv say why)" if name == "refused" else "no photo was compared with a session baseline")
+        assert f"long.csv holds no changes: {said}" in err, err
