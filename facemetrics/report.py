@@ -483,7 +483,7 @@ def _uncertain_headline(messages, figure: str, what: str) -> str:
                 "is 0 by construction, not a measurement: compare two different photos")
     if any(m.startswith(MSG_NEAR_COPY) for m in messages):
         return (f"the after photo is a re-saved copy of the before photo, so the jawline's {figure} is the "
-                f"re-compression's, not {what}: compare two different photos")
+                "re-compression's, not a change of the face: compare two different photos")
     if any(m.startswith(MSG_FACE_CUT) for m in messages):
         return f"the face is cut by the image edge, so the jawline's {figure} rests on landmarks Face Mesh guessed"
     if any(m.startswith(MSG_MISMATCH) for m in messages):
