@@ -147,3 +147,23 @@ def test_timeline_of_a_batch_whose_every_comparison_was_refused_says_so(tmp_path
         said = ("every comparison with a session baseline (2) was refused or failed (the status and messages columns "
                 "of changes.csv say why)" if name == "refused" else "no photo was compared with a session baseline")
         assert f"long.csv holds no changes: {said}" in err, err
+
+
+def test_the_batchs_count_of_photos_not_measured_tells_the_unread_apart():
+    """"No photo could be compared. 4 photos: not measured (...)" counted an empty file, a text file and a truncated
+    JPEG, which ``analyze`` and the app say "cannot be read", with a photo of no face.  The count now says each
+    in analyze's words (the rows' reasons: :func:`facemetrics.analyze.failure_text`)."""
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.console import why_no_changes
+
+    photos = {"empty.jpg": facemetrics.analyze_photo(b"", name="empty.jpg"),
+              "text.jpg": facemetrics.analyze_photo(b"hello, not a photo\n", name="text.jpg"),
+              "tiny.png": facemetrics.analyze_photo(np.zeros((20, 20, 3), np.uint8), name="tiny.png"),
+              "wall.png": facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")}
+    rows = [_row(a, f"s/rf/{name}") for name, a in photos.items()]
+    said = why_no_changes([Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows])
+    assert said.startswith(" No photo could be compared. 3 photos: cannot be read (photos.csv's status and error say "
+                           "why). 1 photo: not measured (photos.csv's status and error say why)."), said

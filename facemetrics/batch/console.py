@@ -417,8 +417,8 @@ def reason_parts(why: str) -> list[str]:
             parts.append(why[start:i])
             start = i + 2
     parts.append((why or "")[start:])
-    return [REASON_LABELS[NOT_MEASURED] if p.startswith(("not measured (", "cannot be read (")) else p.strip()
-            for p in parts if p.strip()]
+    return [(UNREAD_LABEL if p.startswith("cannot be read (") else REASON_LABELS[NOT_MEASURED])
+            if p.startswith(("not measured (", "cannot be read (")) else p.strip() for p in parts if p.strip()]
 
 
 #: how :func:`why_no_changes` counts a reason of each code (the lines after the summary name the photos,
@@ -435,11 +435,19 @@ REASON_LABELS = {NOT_MEASURED: "not measured (photos.csv's status and error say 
                  TIME_UNREAD: "{} in the manifest not read as a time"}
 
 
+#: how :func:`why_no_changes` counts a reason of code :data:`~facemetrics.batch.discover.NOT_MEASURED` whose photo
+#: could not be read at all (its text ``"cannot be read (...)"``, :func:`facemetrics.analyze.failure_text`): the
+#: words ``analyze`` and the app use for it (an empty or truncated file was counted "not measured")
+UNREAD_LABEL = "cannot be read (photos.csv's status and error say why)"
+
+
 def reason_label(reason) -> str:
     """The words :func:`why_no_changes` counts one :class:`~facemetrics.batch.discover.Reason` by: its
     code's (:data:`REASON_LABELS`; a manifest's time named as a capture or a treatment time by its column),
     or its text for a code of no label (:data:`~facemetrics.batch.discover.OTHER`)."""
     noun = {"taken_at": "capture time", "treated_at": "treatment time"}.get(reason.column, "time")
+    if reason.code == NOT_MEASURED and str(reason.text).startswith("cannot be read ("):
+        return UNREAD_LABEL
     causes = refusal_causes(reason.text) if reason.code == COMPARISON_REFUSED else []
     if causes:  # "comparison refused (changes.csv's ... say why)" was all an all-refused batch said (stop 44)
         return f"comparison refused: {' and '.join(causes)} (changes.csv's messages say more)"
