@@ -6,6 +6,7 @@ says what went wrong (see :mod:`facemetrics.schema`), so a batch goes on.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -332,9 +333,32 @@ def read_failure(x) -> str:
     read" is differed on a 20 x 20 px image)."""
     if not loader_failed(x):
         return ""
-    name = str(getattr(x, "name", "") or "")
-    why = str(getattr(x, "error", "") or "").removeprefix(f"{name}: ") if name else str(getattr(x, "error", "") or "")
-    return f"cannot be read ({x.status}: {why})"
+    return failure_text(x.status, getattr(x, "error", ""), getattr(x, "name", ""), unread=True)
+
+
+def failure_text(status: str, error, name="", unread: bool = False) -> str:
+    """A photo that was not measured, in the one wording of ``analyze``'s progress line, the app, *My study*
+    and ``batch``'s ``photos.csv`` / ``report.md``: ``"cannot be read (empty: file is empty (0 bytes))"`` when
+    ``unread`` (the loader refused it: :func:`loader_failed`, :func:`row_unread`), else ``"not measured
+    (no_face: no face found ...)"`` (read, not measured).  ``error`` (str, or None / NaN: none) loses its
+    leading ``"name: "`` (the photo's ``name``, or its path's last part): every line that shows it is titled
+    with the photo already (batch's ``excluded`` read "not measured (unreadable: truncated.jpg: ...)" in the
+    row of ``S1/rf/truncated.jpg``: stop 44's audit)."""
+    why = error if isinstance(error, str) else ""
+    for prefix in dict.fromkeys(str(n) for n in (name, os.path.basename(str(name or ""))) if n):
+        why = why.removeprefix(f"{prefix}: ")
+    return f"{'cannot be read' if unread else 'not measured'} ({status}: {why})"
+
+
+def row_unread(row: dict) -> bool:
+    """:func:`loader_failed` for a ``photos.csv`` row (a dict): a status other than ``ok`` / ``error`` and no
+    image size (``image_width_px`` absent, None, "" or NaN: the loader decoded no picture).  ``too_small``
+    is a picture too small to read (no size) or a face too small to measure (its picture's size kept)."""
+    try:
+        sized = math.isfinite(float(row.get("image_width_px")))
+    except (TypeError, ValueError):
+        sized = False
+    return str(row.get("status") or "ok") not in ("ok", "error") and not sized
 
 
 def _name_of(source) -> str:
@@ -650,7 +674,7 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f}): rotate the "
+                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): rotate the "
                             "photo upright (its orientation tag may have been lost)")
     rgb = loc.photo.rgb
     if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face

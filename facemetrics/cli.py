@@ -287,9 +287,9 @@ def _status_text(result, most: int = 4) -> str:
     if unread:
         return unread
     if not result.ok:  # the loader's refusals' format: "cannot be read (too_large: image is too large: ...)"
-        name = str(getattr(result, "name", "") or "")
-        why = str(result.error or "")
-        return f"not measured ({result.status}: {why.removeprefix(f'{name}: ') if name else why})"
+        from .analyze import failure_text
+
+        return failure_text(result.status, result.error, getattr(result, "name", ""))
     flags = [f.split(" (")[0].split(":")[0] for f in (result.quality.flags if result.quality else ())]
     # the photo's warnings by their first clause: "2 faces found", "black-and-white photo", a face partly
     # transparent; the line read "ok" for them (the warnings column only; a new user's audit, 2026-12-04)
@@ -456,8 +456,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     with open(Path(args.folder) / "long.csv", encoding="utf-8") as fh:
         n_rows = sum(1 for line in fh if line.strip()) - 1
     if n_rows <= 0:
-        raise UsageError(f"{args.folder}/long.csv holds no changes: no photo was compared with a session "
-                         "baseline (see the 'excluded' column of photos.csv for why)")
+        raise UsageError(f"{args.folder}/long.csv holds no changes: {_why_no_long(Path(args.folder))}")
     try:
         _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
                                 n_boot=args.n_boot, seed=args.seed, force=args.force)
@@ -468,6 +467,24 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     _print_verdicts(table)
     print(f"written: timeline.csv, timeline.png, report.md in {args.output or args.folder}")
     return 0
+
+
+def _why_no_long(folder: Path) -> str:
+    """Why a batch's ``long.csv`` holds no change, from its ``changes.csv`` (``status`` column): every comparison
+    refused or failed ("no photo was compared" was said of a batch whose two comparisons were refused for two
+    different people: stop 45), else no photo compared with a session baseline."""
+    import csv
+
+    try:
+        with open(folder / "changes.csv", encoding="utf-8-sig", newline="") as fh:
+            statuses = [r.get("status") for r in csv.DictReader(fh)]
+    except (OSError, csv.Error, UnicodeDecodeError):
+        statuses = []
+    n = len(statuses)
+    if n and all(s in ("refused", "error") for s in statuses):
+        return (f"every comparison with a session baseline ({n}) was refused or failed (the status and messages "
+                "columns of changes.csv say why)")
+    return "no photo was compared with a session baseline (see the 'excluded' column of photos.csv for why)"
 
 
 def _print_verdicts(table, said=()) -> None:

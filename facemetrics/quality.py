@@ -633,28 +633,29 @@ def quality_flags(q: dict, mm_per_px: float) -> tuple[str, ...]:
     if ipd is not None and q.get("calibration_source") != "user_ipd" and not (
             IPD_RANGE_MM[0] <= ipd <= IPD_RANGE_MM[1]):
         flags.append(f"implausible inter-pupillary distance ({ipd:.1f} mm, adult range "
-                     f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f}): the mm scale is doubtful (on the command line: "
+                     f"{IPD_RANGE_MM[0]:.0f}-{IPD_RANGE_MM[1]:.0f} mm): the mm scale is doubtful (on the command line: "
                      "--ipd-mm or --mm-per-px)")
     if q.get("cut_landmarks", 0):
         flags.append(f"face cut by the image edge ({q['cut_landmarks']} of the {len(LOWER_OVAL)} jaw-line "
                      "landmarks outside the picture: guessed)")
     if abs(q["yaw_deg"]) > MAX_YAW_DEG:
-        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} deg, limit {MAX_YAW_DEG:.0f})")
+        flags.append(f"head turned (yaw {q['yaw_deg']:+.0f} deg, limit ±{MAX_YAW_DEG:.0f} deg)")
     if abs(q["pitch_deg"]) > MAX_PITCH_DEG:
-        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} deg, limit {MAX_PITCH_DEG:.0f})")
+        flags.append(f"head tilted up/down (pitch {q['pitch_deg']:+.0f} deg, limit ±{MAX_PITCH_DEG:.0f} deg)")
     if abs(q["roll_deg"]) > MAX_ROLL_DEG:
-        flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} deg, limit {MAX_ROLL_DEG:.0f})")
+        flags.append(f"head tilted sideways (roll {q['roll_deg']:+.0f} deg, limit ±{MAX_ROLL_DEG:.0f} deg)")
     if mm_per_px > MAX_MM_PER_PX:
-        flags.append(f"low resolution ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX})")
+        flags.append(f"low resolution ({mm_per_px:.2f} mm/px, limit {MAX_MM_PER_PX} mm/px)")
     if q["sharpness"] < MIN_SHARPNESS:
         flags.append(f"blurry (sharpness {q['sharpness']:.1f}, limit {MIN_SHARPNESS}: {SHARPNESS_WHAT})")
     lo, hi = LUMINANCE_RANGE
     if q["face_luminance"] < lo:
-        flags.append(f"too dark (face luminance {q['face_luminance']:.0f}/255, limit {lo:.0f})")
+        flags.append(f"too dark (face luminance {q['face_luminance']:.0f}/255, limit {lo:.0f}/255)")
     elif q["face_luminance"] > hi:
-        flags.append(f"too bright (face luminance {q['face_luminance']:.0f}/255, limit {hi:.0f})")
+        flags.append(f"too bright (face luminance {q['face_luminance']:.0f}/255, limit {hi:.0f}/255)")
     if q["clipped_fraction"] > MAX_CLIPPED_FRACTION:
-        flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face)")
+        flags.append(f"clipped highlights/shadows ({100 * q['clipped_fraction']:.0f}% of face, "
+                     f"limit {100 * MAX_CLIPPED_FRACTION:.0f}%)")
     if q.get("smile_score", float("nan")) > MAX_SMILE_SCORE:  # NaN / absent (older rows): no flag
         flags.append(f"smiling (smile score {q['smile_score']:.2f} SD, limit {MAX_SMILE_SCORE} SD: {SMILE_WHAT})")
     if q["mouth_opening_ratio"] > MAX_MOUTH_OPENING:

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from .compare import POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
+from .compare import MSG_NEAR_COPY, MSG_SAME_PICTURE, POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
 from .compare.table import change_scale_sd
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
                            MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
@@ -471,9 +471,19 @@ def floor_text(floor: float, unit: str, scale_sd: float = math.nan) -> str:
 
 def _uncertain_headline(messages, figure: str, what: str) -> str:
     """Why :func:`headline`'s jawline row (``figure``: its change, unit and floor) reads ``uncertain``, in
-    this order: a face cut by the edge, a rough registration, a camera distance beyond the range its
-    correction was checked on (:data:`MSG_CAMERA_UNCHECKED`, in a distance's message or in one that says
-    the distance could not be measured), a head pose beyond it, else the comparison's checks."""
+    this order: the two photos are one picture (identical pixels, :data:`MSG_SAME_PICTURE`, or a re-saved
+    copy, :data:`MSG_NEAR_COPY`: every row reads ``uncertain`` whatever else the checks found), a face cut by
+    the edge, a rough registration, a camera distance beyond the range its correction was checked on
+    (:data:`MSG_CAMERA_UNCHECKED`, in a distance's message or in one that says the distance could not be
+    measured), a head pose beyond it, else the comparison's checks."""
+    # one picture twice: the cause of every row's 'uncertain', named as batch names it (the headline gave the
+    # generic "the comparison's checks ..." for `compare a.jpg a.jpg`: stop 44's audit)
+    if any(MSG_SAME_PICTURE in m for m in messages):
+        return (f"the before and after photos are the same picture (identical pixels), so the jawline's {figure} "
+                "is 0 by construction, not a measurement: compare two different photos")
+    if any(m.startswith(MSG_NEAR_COPY) for m in messages):
+        return (f"the after photo is a re-saved copy of the before photo, so the jawline's {figure} is the "
+                "re-compression's, not a change of the face: compare two different photos")
     if any(m.startswith(MSG_FACE_CUT) for m in messages):
         return f"the face is cut by the image edge, so the jawline's {figure} rests on landmarks Face Mesh guessed"
     if any(m.startswith(MSG_MISMATCH) for m in messages):

@@ -1117,7 +1117,9 @@ def test_a_truncated_baseline_photo_is_named_by_the_photos_of_its_session(tmp_pa
     rows = res.photos.set_index("photo")
     pre, post = rows.loc["S03/microcurrent/pre_truncated.jpg"], rows.loc["S03/microcurrent/post1h.jpg"]
     assert pre["status"] == "unreadable" and post["status"] == "ok"
-    assert pre["excluded"] == f"not measured (unreadable: {pre['error']})", pre["excluded"]  # no "no capture time"
+    # analyze's words, the name once (it read "not measured (unreadable: pre_truncated.jpg: ...)"; h3, stop 45)
+    why = pre["error"].removeprefix("pre_truncated.jpg: ")
+    assert pre["excluded"] == f"cannot be read (unreadable: {why})", pre["excluded"]  # no "no capture time"
     assert pre["taken_at"] == "2026-11-02T07:30:00"  # from its header
     assert post["excluded"] == ("the session's baseline photo S03/microcurrent/pre_truncated.jpg could not be "
                                 "read: truncated JPEG data (no end-of-image marker)"), post["excluded"]

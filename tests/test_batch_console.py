@@ -132,7 +132,7 @@ def test_no_changes_counts_a_time_written_with_a_dot_by_its_code_not_the_tail_of
                         "anna/rf/after2.png,anna,rf,2026-11-02 10.30,2026-11-02T08:00\n", encoding="utf-8")
     assert main(["batch", str(folder), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
     summary = next(x for x in capsys.readouterr().out.splitlines() if "No photo could be compared." in x)
-    assert summary.endswith(" No photo could be compared. 2 photos: not measured (photos.csv's status and error say "
+    assert summary.endswith(" No photo could be compared. 2 photos: cannot be read (photos.csv's status and error say "
                             "why). 2 photos: capture time in the manifest with a dot (08.20)."), summary
     assert "accepted:" not in summary, summary
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
@@ -167,7 +167,7 @@ def test_each_reason_of_excluded_is_kept_whole_as_a_reason_and_counted_once():
     assert [x.code for x in cells["d.jpg"]["_reasons"]] == [NOT_MEASURED]
     assert [x.text for x in cells["e.jpg"]["_reasons"]] == [NO_CAPTURE_TIME]
     left = [Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows if r["excluded"]]
-    assert [excluded_reasons(e) for e in left] == [[copy.text], ["not measured (photos.csv's status and error say "
+    assert [excluded_reasons(e) for e in left] == [[copy.text], ["cannot be read (photos.csv's status and error say "
                                                    "why)"], ["no capture time"], [dotted.text]]
     said = console.why_no_changes(left, most=4)
     assert "accepted:" in said and " 1 photo: dated" not in said and " 1 photo: accepted" not in said, said

@@ -170,7 +170,7 @@ def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, cap
         Image.new("RGB", (8, 8)).save(study / name)
     assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
     out = capsys.readouterr().out
-    assert "0 changes" in out and "No photo could be compared. 2 photos: not measured" in out, out
+    assert "0 changes" in out and "No photo could be compared. 2 photos: cannot be read" in out, out
     assert "2 photos: no treated_at.txt in the study folder: photos go in FOLDER/<subject>/<treatment>/" in out, out
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
     assert excluded.str.contains("no treated_at.txt in the study folder").all(), excluded

@@ -278,7 +278,8 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
     ----------
     excluded : list of facemetrics.batch.Excluded
         The photos left out (:attr:`facemetrics.batch.BatchResult.excluded`): those with a reason of code
-        :data:`~facemetrics.batch.discover.NO_TIME` and none of code :data:`~facemetrics.batch.discover.NOT_LISTED`.
+        :data:`~facemetrics.batch.discover.NO_TIME` and none of code :data:`~facemetrics.batch.discover.NOT_LISTED`
+        or :data:`~facemetrics.batch.discover.NOT_MEASURED`.
     manifest : str or None
         The manifest given, if any.
     most : int
@@ -292,9 +293,11 @@ def no_capture_time_lines(excluded, manifest=None, most: int = 5, output=None, f
     list of str
         [] when every photo had a capture time.
     """
-    # a photo not in the manifest is named so already (manifest_lines): its row is to be added, not filled in
+    # a photo not in the manifest is named so already (manifest_lines): its row is to be added, not filled in;
+    # one not measured (no face, ...) would still be left out with its time: "To use it, fill in its taken_at"
+    # was said of a photo without a face (stop 45)
     names = [e.photo for e in excluded if any(r.code == NO_TIME for r in e.reasons)
-             and not any(r.code == NOT_LISTED for r in e.reasons)]
+             and not any(r.code in (NOT_LISTED, NOT_MEASURED) for r in e.reasons)]
     if not names:
         return []
     n = len(names)
@@ -414,7 +417,8 @@ def reason_parts(why: str) -> list[str]:
             parts.append(why[start:i])
             start = i + 2
     parts.append((why or "")[start:])
-    return [REASON_LABELS[NOT_MEASURED] if p.startswith("not measured (") else p.strip() for p in parts if p.strip()]
+    return [(UNREAD_LABEL if p.startswith("cannot be read (") else REASON_LABELS[NOT_MEASURED])
+            if p.startswith(("not measured (", "cannot be read (")) else p.strip() for p in parts if p.strip()]
 
 
 #: how :func:`why_no_changes` counts a reason of each code (the lines after the summary name the photos,
@@ -431,12 +435,36 @@ REASON_LABELS = {NOT_MEASURED: "not measured (photos.csv's status and error say 
                  TIME_UNREAD: "{} in the manifest not read as a time"}
 
 
+#: how :func:`why_no_changes` counts a reason of code :data:`~facemetrics.batch.discover.NOT_MEASURED` whose photo
+#: could not be read at all (its text ``"cannot be read (...)"``, :func:`facemetrics.analyze.failure_text`): the
+#: words ``analyze`` and the app use for it (an empty or truncated file was counted "not measured")
+UNREAD_LABEL = "cannot be read (photos.csv's status and error say why)"
+
+
 def reason_label(reason) -> str:
     """The words :func:`why_no_changes` counts one :class:`~facemetrics.batch.discover.Reason` by: its
     code's (:data:`REASON_LABELS`; a manifest's time named as a capture or a treatment time by its column),
     or its text for a code of no label (:data:`~facemetrics.batch.discover.OTHER`)."""
     noun = {"taken_at": "capture time", "treated_at": "treatment time"}.get(reason.column, "time")
+    if reason.code == NOT_MEASURED and str(reason.text).startswith("cannot be read ("):
+        return UNREAD_LABEL
+    causes = refusal_causes(reason.text) if reason.code == COMPARISON_REFUSED else []
+    if causes:  # "comparison refused (changes.csv's ... say why)" was all an all-refused batch said (stop 44)
+        return f"comparison refused: {' and '.join(causes)} (changes.csv's messages say more)"
     return REASON_LABELS[reason.code].format(noun) if reason.code in REASON_LABELS else reason.text
+
+
+def refusal_causes(text: str) -> list[str]:
+    """Why a comparison was refused, in the gate's own words: each of
+    :data:`facemetrics.compare.gate.REFUSAL_PREFIXES` that begins one of the messages in ``text`` (a
+    :data:`~facemetrics.batch.discover.COMPARISON_REFUSED` reason's, ``"comparison refused: "`` and the
+    messages joined with "; "), in that list's order, without a trailing ``" ("``: ``["these may be different
+    people"]``, ``["after photo not measured"]``; [] when none does (the other messages are differences found on
+    the way: the pose, the light).  Read from the prefixes, never by splitting the text at "; "."""
+    from ..compare.gate import REFUSAL_PREFIXES
+
+    body = str(text or "").removeprefix("comparison refused: ")
+    return [p.removesuffix(" (") for p in REFUSAL_PREFIXES if body.startswith(p) or f"; {p}" in body]
 
 
 def excluded_reasons(entry) -> list[str]:

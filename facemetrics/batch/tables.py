@@ -170,8 +170,8 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
         reasons.append(text)
         said.append(Reason(code, text))
 
-    if r.get("status") != "ok":
-        add(f"not measured ({r.get('status')}: {r.get('error') or ''})".strip(), NOT_MEASURED)
+    if r.get("status") != "ok":  # analyze's words ("cannot be read (...)" / "not measured (...)"), the name once
+        add(_failure(r), NOT_MEASURED)
     if e.note:  # its reasons with their fields (a manifest that does not fit the folder), or one note
         reasons.append(e.note)
         said += e.reasons or (Reason(OTHER, e.note),)
@@ -607,11 +607,6 @@ def _conflict_reason(r: dict, others: list[dict]) -> str:
             "photos were taken before the treatment and their capture times)")
 
 
-#: statuses of a photo that could not be read (the loader refused it), as against one read but not measured
-READ_FAILURES = ("unreadable", "empty", "not_an_image", "too_large")
-_READ_FAILURES = READ_FAILURES
-
-
 def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans: list[dict]) -> None:
     """Say why a session has no baseline when its baseline photo is there but failed (in place).
 
@@ -632,10 +627,29 @@ def _name_lost_baselines(photo_rows: list[dict], with_role: list[dict], orphans:
         unknown = [f for f in lost if not float(f["hours_since_treatment"]) == float(f["hours_since_treatment"])]
         if before:
             _left_out(r, *(f"the session's baseline photo {f['photo']} could not be "
-                           f"{'read' if f['status'] in _READ_FAILURES else 'measured'}: {_why(f)}" for f in before))
-        elif unknown:
-            _left_out(r, *(f"{f['photo']} could not be read and has no capture time, so whether it is the "
-                           f"session's baseline cannot be told: {_why(f)}" for f in unknown), added=True)
+                           f"{'read' if _unread(f) else 'measured'}: {_why(f)}" for f in before))
+        elif unknown:  # "could not be read" was said of a photo read but not measured too (no face)
+            _left_out(r, *(f"{f['photo']} could not be {'read' if _unread(f) else 'measured'} and has no capture "
+                           f"time, so whether it is the session's baseline cannot be told: {_why(f)}"
+                           for f in unknown), added=True)
+
+
+def _unread(r: dict) -> bool:
+    """Could the photo of the ``photos.csv`` row ``r`` not be read at all (:func:`facemetrics.analyze.row_unread`:
+    the one rule of ``analyze``, the app and the batch; a list of statuses here left out a picture too small
+    to read, which ``analyze`` calls "cannot be read")?"""
+    from ..analyze import row_unread
+
+    return row_unread(r)
+
+
+def _failure(r: dict) -> str:
+    """A photo row's reason of code :data:`~facemetrics.batch.discover.NOT_MEASURED`:
+    :func:`facemetrics.analyze.failure_text` of its status and error (without the photo's name, which the row
+    holds: it read "not measured (unreadable: truncated.jpg: ...)")."""
+    from ..analyze import failure_text
+
+    return failure_text(str(r.get("status")), r.get("error"), str(r.get("photo") or ""), unread=_unread(r))
 
 
 def _why(r: dict) -> str:

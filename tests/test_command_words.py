@@ -1,0 +1,169 @@
+"""The command line's words: messages left from stop 44's first-user audit (h3, 2026-12-05).  Each test
+failed on the code before its fix."""
+
+from __future__ import annotations
+
+
+def test_the_headline_of_one_picture_compared_with_itself_names_the_picture(sample_analysis, sample_resaved):
+    """`compare a.jpg a.jpg` (every row 'uncertain' since stop 44) was headlined "the comparison's checks (see
+    the messages) say ...": the headline now names the cause, the same picture or a re-saved copy."""
+    from facemetrics.compare import compare_photos
+    from facemetrics.report import headline
+
+    same = compare_photos(sample_analysis, sample_analysis)
+    text = headline(same.to_frame(), same.messages)
+    assert text.startswith("no lift or sag can be claimed: the before and after photos are the same picture "
+                           "(identical pixels), so the jawline's +0.00 mm"), text
+    assert "compare two different photos" in text and "checks" not in text, text
+    copy = compare_photos(sample_analysis, sample_resaved)
+    text = headline(copy.to_frame(), copy.messages)
+    assert text.startswith("no lift or sag can be claimed: the after photo is a re-saved copy of the before photo, "
+                           "so the jawline's "), text
+    assert "re-compression's, not a change of the face" in text and "checks" not in text, text
+
+
+def _row(analysis, photo: str) -> dict:
+    """The photos.csv row of ``analysis`` in a batch, filed as ``photo`` (the batch's own row builder)."""
+    from pathlib import Path
+
+    from facemetrics.batch.discover import PhotoEntry
+    from facemetrics.batch.tables import _table_row
+
+    e = PhotoEntry(Path(photo), photo, subject="s", treatment="rf", treated_at="2026-12-01T08:00")
+    return _table_row(e, analysis.to_row())
+
+
+def test_a_photo_not_measured_is_said_once_by_analyzes_rule_in_the_batch(tmp_path):
+    """photos.csv's ``excluded`` (and report.md's lists of it) read "not measured (unreadable: truncated.jpg:
+    truncated JPEG data ...)" in the row of s/rf/truncated.jpg: the photo twice, and "not measured" where
+    ``analyze`` and the app say "cannot be read".  The batch now says what ``analyze``'s line says (one
+    function), the name once: a truncated file, an empty one and a 20 x 20 px picture cannot be read; a
+    picture without a face is not measured."""
+    from pathlib import Path
+
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.cli import _status_text
+
+    data = (Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg").read_bytes()
+    (tmp_path / "truncated.jpg").write_bytes(data[:20000])
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    photos = {"truncated.jpg": facemetrics.analyze_photo(tmp_path / "truncated.jpg"),
+              "empty.jpg": facemetrics.analyze_photo(tmp_path / "empty.jpg"),
+              "tiny.png": facemetrics.analyze_photo(np.zeros((20, 20, 3), np.uint8), name="tiny.png"),
+              "wall.png": facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")}
+    for name, a in photos.items():
+        row = _row(a, f"s/rf/{name}")
+        said = row["excluded"].split("; ")[0]
+        assert said == _status_text(a), (said, _status_text(a))  # analyze's words
+        assert name not in said, said  # the row names the photo
+        assert said.startswith("not measured (" if name == "wall.png" else "cannot be read ("), said
+
+
+def test_the_quality_flags_give_each_value_and_limit_with_its_unit():
+    """The head-pose, resolution, light and clipping flags gave a bare limit ("yaw +23 deg, limit 8",
+    "0.61 mm/px, limit 0.5", "luminance 30/255, limit 60"; clipping no limit at all); each now has its unit."""
+    import re
+
+    from facemetrics.quality import quality_flags
+
+    q = dict(yaw_deg=23.0, pitch_deg=-16.0, roll_deg=20.0, sharpness=50.0, face_luminance=30.0,
+             clipped_fraction=0.12, smile_score=0.0, mouth_opening_ratio=0.0, ipd_mm=45.0)
+    flags = {f.split(" (")[0]: f for f in quality_flags(q, 0.61)}
+    assert flags["head turned"] == "head turned (yaw +23 deg, limit ±8 deg)"
+    assert flags["head tilted up/down"] == "head tilted up/down (pitch -16 deg, limit ±12 deg)"
+    assert flags["head tilted sideways"] == "head tilted sideways (roll +20 deg, limit ±15 deg)"
+    assert flags["low resolution"] == "low resolution (0.61 mm/px, limit 0.5 mm/px)"
+    assert flags["too dark"] == "too dark (face luminance 30/255, limit 60/255)"
+    assert flags["clipped highlights/shadows"] == "clipped highlights/shadows (12% of face, limit 5%)"
+    assert flags["implausible inter-pupillary distance"].startswith(
+        "implausible inter-pupillary distance (45.0 mm, adult range 50-80 mm): ")
+    bright = {f.split(" (")[0]: f for f in quality_flags(dict(q, face_luminance=240.0), 0.2)}["too bright"]
+    assert bright == "too bright (face luminance 240/255, limit 220/255)"
+    for f in [*flags.values(), bright]:  # every limit given is followed by its unit
+        assert f.count("limit ") == len(re.findall(r"limit ±?[\d.]+(?: deg| mm/px|/255|%)", f)), f
+
+
+def test_a_batch_whose_every_comparison_was_refused_says_why(tmp_path):
+    """"No photo could be compared. 2 photos: comparison refused (changes.csv's status and messages say why)."
+    named no cause.  The line now gives the gate's reason of each refusal (compare.gate.REFUSAL_PREFIXES),
+    counted by it; a refusal of messages that begin like none keeps the general words."""
+    from facemetrics.batch import Excluded, Reason
+    from facemetrics.batch.console import why_no_changes
+    from facemetrics.batch.discover import COMPARISON_REFUSED
+    from facemetrics.batch.tables import comparison_left_out
+    from facemetrics.compare.gate import MSG_DIFFERENT_PEOPLE, MSG_POSE
+
+    said = {"a.jpg": [f"{MSG_DIFFERENT_PEOPLE}: after alignment ... 2.27 mm RMS (limit 1.7); ...",
+                      "lighting differs: face luminance 153 → 123 of 255 (-20 %, limit ±20 %)"],
+            "b.jpg": [f"{MSG_POSE}: chin raised by about 2.8 deg (limit ±2); corrected",
+                      f"{MSG_DIFFERENT_PEOPLE}: after alignment ... 1.81 mm RMS (limit 1.7)"],
+            "c.jpg": ["after photo not measured (no_face): c.jpg: no face found"],
+            "d.jpg": ["the mouth is open in the after photo"]}
+    left = []
+    for name, messages in said.items():
+        r = {"photo": name}
+        comparison_left_out(r, "refused", "; ".join(messages))
+        assert [x.code for x in r["_reasons"]] == [COMPARISON_REFUSED]
+        left.append(Excluded(name, r["excluded"], r["_reasons"]))
+    assert why_no_changes(left) == (
+        " No photo could be compared. 2 photos: comparison refused: these may be different people (changes.csv's "
+        "messages say more). 1 photo: comparison refused: after photo not measured (changes.csv's messages say "
+        "more). 1 photo: comparison refused (changes.csv's status and messages say why).")
+    assert isinstance(left[0].reasons[0], Reason)
+
+
+def test_a_photo_not_measured_is_not_told_to_get_a_capture_time():
+    """`batch` on a folder with a picture of no face and no EXIF time said "1 photo has no capture time ..., so it
+    is compared with nothing: noface.jpg. To use it, fill in its taken_at ...": a time would not get it measured.
+    Such a photo is named by the not-measured count alone; a measured photo without a time still is."""
+    from facemetrics.batch import Excluded, Reason
+    from facemetrics.batch.console import no_capture_time_lines
+    from facemetrics.batch.discover import NO_TIME, NOT_MEASURED
+
+    untimed = Reason(NO_TIME, "no capture time")
+    faceless = Excluded("s/rf/noface.jpg", "not measured (no_face: no face found); no capture time",
+                        (Reason(NOT_MEASURED, "not measured (no_face: no face found)"), untimed))
+    assert no_capture_time_lines([faceless]) == []
+    (line,) = no_capture_time_lines([faceless, Excluded("s/rf/shot.png", "no capture time", (untimed,))])
+    assert line.startswith("1 photo has no capture time") and "s/rf/shot.png" in line and "noface" not in line
+
+
+def test_timeline_of_a_batch_whose_every_comparison_was_refused_says_so(tmp_path, capsys):
+    """`timeline` of such a batch said "no photo was compared with a session baseline (see the 'excluded' column
+    of photos.csv for why)": the photos were compared, and refused.  It now says every comparison was refused
+    or failed, and where the reasons are; a batch that compared nothing keeps its words."""
+    from facemetrics.cli import main
+
+    for name, changes in (("refused", "subject,photo,status\nS1,a.jpg,refused\nS2,b.jpg,error\n"),
+                          ("none", "subject,photo,status\n")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "long.csv").write_text("subject,treatment,photo,metric\n", encoding="utf-8")
+        (folder / "changes.csv").write_text("\ufeff" + changes, encoding="utf-8")
+        assert main(["timeline", str(folder)]) == 2
+        err = capsys.readouterr().err
+        said = ("every comparison with a session baseline (2) was refused or failed (the status and messages columns "
+                "of changes.csv say why)" if name == "refused" else "no photo was compared with a session baseline")
+        assert f"long.csv holds no changes: {said}" in err, err
+
+
+def test_the_batchs_count_of_photos_not_measured_tells_the_unread_apart():
+    """"No photo could be compared. 4 photos: not measured (...)" counted an empty file, a text file and a truncated
+    JPEG, which ``analyze`` and the app say "cannot be read", with a photo of no face.  The count now says each
+    in analyze's words (the rows' reasons: :func:`facemetrics.analyze.failure_text`)."""
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.console import why_no_changes
+
+    photos = {"empty.jpg": facemetrics.analyze_photo(b"", name="empty.jpg"),
+              "text.jpg": facemetrics.analyze_photo(b"hello, not a photo\n", name="text.jpg"),
+              "tiny.png": facemetrics.analyze_photo(np.zeros((20, 20, 3), np.uint8), name="tiny.png"),
+              "wall.png": facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")}
+    rows = [_row(a, f"s/rf/{name}") for name, a in photos.items()]
+    said = why_no_changes([Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows])
+    assert said.startswith(" No photo could be compared. 3 photos: cannot be read (photos.csv's status and error say "
+                           "why). 1 photo: not measured (photos.csv's status and error say why)."), said
