@@ -22,6 +22,7 @@ from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
+from ..timekeys import since_text  # "5 min" / "2.0 h" in the messages
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -480,11 +481,12 @@ HOURS_FROM_FIRST_BEFORE = "the first 'before' photo"
 
 
 def _when(r: dict) -> str:
-    """``"2.0 h before the treatment"`` / ``"1.5 h after the treatment"`` of a photo row; a row whose
-    ``hours_from`` names what its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time)
-    reads ``"0.1 h after the first 'before' photo"``."""
+    """``"2.0 h before the treatment"`` / ``"5 min after the treatment"`` of a photo row (minutes below 1 h,
+    :func:`facemetrics.timekeys.since_text`; the row keeps its hours); a row whose ``hours_from`` names what
+    its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time) reads ``"5 min after the first
+    'before' photo"``."""
     h = float(r["hours_since_treatment"])
-    return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
+    return f"{since_text(h)} {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
 
 
 #: the start of the message on a photo labelled 'before' whose hours say it was taken at or after the treatment
@@ -522,7 +524,7 @@ def before_taken_after(rows: list[dict]) -> str:
         except (TypeError, ValueError):
             continue
         if math.isfinite(h) and h >= 0 and not r.get("hours_from"):
-            late.append(f"{r['photo']} ({h:.1f} h after the treatment)")
+            late.append(f"{r['photo']} ({since_text(h)} after the treatment)")
     if not late:
         return ""
     one = len(late) == 1
