@@ -83,7 +83,7 @@ from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
                                  pair_photos, too_early, too_late)
-from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
+from facemetrics.schema import LONG_COLUMNS, PHOTO_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -657,8 +657,21 @@ def name_hint(name: str) -> int:
     return 0 if _BEFORE_WORDS.search(low) else 2 if _AFTER_WORDS.search(low) else 1
 
 
-def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFrame:
+def upload_order(analyses: list[fm.PhotoAnalysis], taken: list) -> list[int]:
+    """The roles table's order of ``analyses``: by wall-clock capture time ``taken`` (None last), then by what the
+    file name says (:func:`name_hint`), then by file name; never the upload order (uploading the same two photos in
+    the other order flipped a lift into a sag: app audit 2026-12-03)."""
+    return sorted(range(len(analyses)),
+                  key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
+                                 analyses[i].name, i))
+
+
+def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: str = "") -> pd.DataFrame:
     """The roles editor's default table: each photo's role and hours since treatment.
+
+    With a treatment time ``treated_at`` (ISO 8601, as :func:`treatment_time_text` reads it): the batch's
+    rule, :func:`roles_at_treatment`.  Without one, the rule below (the first 'before' photo's capture
+    time stands for the treatment's):
 
     Photos are listed by EXIF capture time, then by what the file name says
     (:func:`name_hint`), then by file name (never the upload order).  A usable
@@ -687,6 +700,8 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         The uploads' analyses (read: ``name``, ``ok``, ``photo.taken_at``).
     treatment : str
         Every row's treatment name.
+    treated_at : str, optional
+        The treatment time (ISO 8601; "" for none).
 
     Returns
     -------
@@ -700,13 +715,11 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         instants; otherwise as wall-clock times), None when either photo has no
         capture time.
     """
+    if treated_at:
+        return roles_at_treatment(analyses, treatment, treated_at)
     stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
     taken = [naive(t) for t in stamps]  # wall-clock order and display
-    # equal or missing times: a name that says before/after, then the file name; never the upload order
-    # (uploading the same two photos in the other order flipped a lift into a sag: app audit 2026-12-03)
-    order = sorted(range(len(analyses)),
-                   key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
-                                  analyses[i].name, i))
+    order = upload_order(analyses, taken)
     usable = [i for i in order if analyses[i].ok]
     hint = {i: name_hint(analyses[i].name) for i in usable}
     # a photo dated more than MAX_DAYS_BEFORE_TREATMENT before all the others (two or more: a before/after
@@ -743,6 +756,58 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     # {photo: why it is 'ignore' by default}, for the editor's warning
     table.attrs["too_early"] = {**{analyses[i].name: too_early(hours_between(stamps[i], t0)) for i in stale},
                                 **{name: why for name, why in late_why.items() if why}}
+    return table
+
+
+def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: str) -> pd.DataFrame:
+    """The roles editor's default table with a treatment time: the batch's rule, so that the same photos with the
+    same capture times and treatment time are paired and timed as ``facemetrics batch`` pairs and times them.
+
+    Each photo's hours since treatment are its capture time minus ``treated_at`` (:func:`facemetrics.batch.hours_between`,
+    ``treated_at`` read among the photos' capture times as the batch reads it,
+    :func:`facemetrics.sessions.treatment_time`); a usable photo taken before it is "before", one taken at or after it
+    "after" (``photos.csv``'s ``role``: ``baseline`` / ``post``), whatever its file name says and however few minutes
+    from the treatment: a photo 2 min after a treatment that the 5-min retake rule of :func:`default_roles` made a
+    second 'before' photo was an 'after' photo in the batch (stop 44's audit).  A photo dated more than
+    :data:`facemetrics.pairing.MAX_DAYS_BEFORE_TREATMENT` before it or
+    :data:`~facemetrics.pairing.MAX_DAYS_AFTER_TREATMENT` after it is "ignore", with the batch's reason in
+    ``table.attrs["too_early"]``.  A photo without a capture time has no hours and its role by its file name
+    (:func:`name_hint`: "before" if it says so, else "after"); the batch leaves it out (no time).
+
+    Parameters
+    ----------
+    analyses : list of PhotoAnalysis
+        The uploads' analyses (read: ``name``, ``ok``, ``photo.taken_at``).
+    treatment : str
+        Every row's treatment name.
+    treated_at : str
+        The treatment time, ISO 8601 (with or without a UTC offset).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`default_roles`: ``photo``, ``taken``, ``role``, ``treatment``, ``hours_since_treatment`` [h],
+        in :func:`upload_order`.
+    """
+    from facemetrics.sessions import treatment_time
+
+    stamps = [a.photo.taken_at if a.photo is not None else None for a in analyses]
+    taken = [naive(t) for t in stamps]
+    treated = treatment_time(treated_at, [t.isoformat() for t in stamps if t is not None])
+    rows, why = [], {}
+    for i in upload_order(analyses, taken):
+        a = analyses[i]
+        hours = hours_between(stamps[i], treated) if stamps[i] is not None else None
+        far = (too_early(hours) or too_late(hours)) if a.ok and hours is not None else ""
+        if far:
+            why[a.name] = far
+        role = ("ignore" if not a.ok or far else
+                ("before" if name_hint(a.name) == 0 else "after") if hours is None else
+                "before" if hours < 0 else "after")
+        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+                         role=role, treatment=treatment, hours_since_treatment=hours))
+    table = pd.DataFrame(rows)
+    table.attrs["too_early"] = why
     return table
 
 
@@ -834,6 +899,35 @@ def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
         jobs.append((rows[p.after.name], [rows[p.before.name]]))
     agree_faces(jobs, results, where=ON_THE_PAGE)
     return [rows[a.name] for a in analyses]
+
+
+#: photos.csv's ``role`` of each role of the roles table: the batch's words (``pairing.BASELINE`` / ``POST``), one rule
+#: for every CSV file (the app's words are 'before' / 'after'; its caption says which is which)
+CSV_ROLES = {"before": BASELINE, "after": POST}
+
+
+def photos_table(rows: list[dict], roles: pd.DataFrame, treated_at: str = "") -> pd.DataFrame:
+    """The ``photos.csv`` download: the :func:`photos_rows` ``rows`` with the columns the batch adds after them
+    (:data:`facemetrics.schema.BATCH_COLUMNS`) from the roles table ``roles``: ``treatment``, ``treated_at`` (the
+    treatment time given, ISO 8601; "" for none, when the hours count from the first 'before' photo),
+    ``hours_since_treatment`` [h], ``role`` in the batch's words (:data:`CSV_ROLES`: ``baseline`` for 'before',
+    ``post`` for 'after', "" for 'ignore'), and ``excluded`` (why a measured photo has no role).  The app's
+    photos.csv had no role at all while the batch's said ``baseline`` / ``post`` (stop 44's audit): the same photos
+    now carry the same role words in both."""
+    from facemetrics.schema import BATCH_COLUMNS
+
+    by_photo = {r.photo: r for r in roles.itertuples()}
+    far = roles.attrs.get("too_early", {})
+    out = []
+    for row in rows:
+        r = by_photo.get(row.get("photo"))
+        role = CSV_ROLES.get(getattr(r, "role", ""), "")
+        hours = getattr(r, "hours_since_treatment", None)
+        excluded = "" if role or row.get("status") != "ok" else \
+            far.get(row["photo"]) or "set to 'ignore' in the app's table of roles"
+        out.append(dict(row, treatment=getattr(r, "treatment", ""), treated_at=treated_at,
+                        hours_since_treatment=hours, role=role, excluded=excluded))
+    return rows_frame(out, PHOTO_COLUMNS + BATCH_COLUMNS)
 
 
 def compare_result(cmp) -> dict:
@@ -1181,9 +1275,35 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def roles_key(analyses: list[fm.PhotoAnalysis]) -> str:
-    """The roles editor's widget key: new photos, a new table (and no edits carried over)."""
-    return "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses)
+def roles_key(analyses: list[fm.PhotoAnalysis], treated_at: str = "") -> str:
+    """The roles editor's widget key: new photos or a new treatment time, a new table (and no edits carried
+    over: an hour typed against the old time would be read against the new one)."""
+    return "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses) + \
+        (f"@{treated_at}" if treated_at else "")
+
+
+#: session_state key of the roles editor's treatment time field (:func:`treatment_time_text`)
+TREATED_AT_KEY = "treated_at"
+
+
+def treatment_time_text(text) -> tuple[str, str]:
+    """``(treated_at, why)``: the roles editor's treatment time field read as the batch and *My study* read a
+    treatment time (:func:`facemetrics.sessions.iso_time`: ISO 8601, a UTC offset optional, a date alone
+    refused): ``(ISO 8601 text, "")``, ``("", "")`` for an empty field, or ``("", the reason it is refused)``
+    (:func:`facemetrics.timekeys.time_meant`'s sentence, with the time each reading would be)."""
+    from facemetrics.errors import StoreError
+    from facemetrics.sessions import iso_time
+
+    try:
+        return iso_time(str(text or "").strip()), ""
+    except StoreError as e:
+        return "", str(e)
+
+
+def given_treatment_time() -> str:
+    """The treatment time typed in the roles editor this session (:data:`TREATED_AT_KEY`), ISO 8601; "" for none
+    or one refused (its field says why)."""
+    return treatment_time_text(st.session_state.get(TREATED_AT_KEY, ""))[0]
 
 
 def apply_edits(table: pd.DataFrame, state) -> pd.DataFrame:
@@ -1207,8 +1327,9 @@ def current_roles(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     The comparison is made, and its headline shown, before the editor is drawn: drawing it
     first made the browser lay out a data grid before it could show the headline.
     """
-    treatment = st.session_state.get("treatment", "treatment")
-    return apply_edits(default_roles(analyses, treatment or "treatment"), st.session_state.get(roles_key(analyses)))
+    treatment, treated_at = st.session_state.get("treatment", "treatment"), given_treatment_time()
+    return apply_edits(default_roles(analyses, treatment or "treatment", treated_at),
+                       st.session_state.get(roles_key(analyses, treated_at)))
 
 
 def same_roles(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -1233,7 +1354,7 @@ def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     the expander (collapsed by default, where the only word of it was: a photo dated 2031 was dropped
     from the page with nothing said on it; an outside user's audit, 2026-12-04), a warning per photo set
     to 'ignore' for its capture time (:func:`too_far_note`)."""
-    for name, why in default_roles(analyses, "treatment").attrs.get("too_early", {}).items():
+    for name, why in default_roles(analyses, "treatment", given_treatment_time()).attrs.get("too_early", {}).items():
         st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
     with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
                      expanded=False):
@@ -1270,20 +1391,42 @@ def too_far_note(name: str, why: str) -> str:
             "since treatment in the table under \"Which photos are 'before' and which 'after'?\" below.")
 
 
+#: what the roles table's default roles and hours are and what they do, without a treatment time ...
+ROLES_CAPTION = (
+    "By default a photo whose file name says before, pre or baseline is 'before' and one that says after or post is "
+    "'after'; the first photo by capture time (EXIF; then by file name) not named 'after' is 'before', as is one "
+    f"taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a retake; unless no photo would be 'after'), and "
+    "the others are 'after'. Edit any cell. Without a treatment time, hours since treatment are counted from the "
+    "first 'before' photo's capture time: give the treatment time above to count them from it (negative for photos "
+    "taken before it). Each 'after' photo is compared with the earliest 'before' photo, the other 'before' photos "
+    "are its repeats (they set the noise floor), and two or more 'before' photos are also checked against each "
+    "other (no-change checks), as `facemetrics batch` does. The CSV files name 'before' `baseline` and 'after' "
+    "`post`, as the batch's do.")
+#: ... and with one (:func:`roles_at_treatment`)
+ROLES_CAPTION_TIMED = (
+    "Hours since treatment count from the treatment time above; a photo taken before it is 'before', one taken at "
+    "or after it 'after', whatever its file name says, as `facemetrics batch` reads treated_at (a photo without a "
+    "capture time: by its file name, with no hours). Edit any cell. Each 'after' photo is compared with the "
+    "earliest 'before' photo, the other 'before' photos are its repeats (they set the noise floor), and two or "
+    "more 'before' photos are also checked against each other (no-change checks). The CSV files name 'before' "
+    "`baseline` and 'after' `post`, as the batch's do.")
+
+
 def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     treatment = st.text_input("Treatment name", value="treatment", key="treatment",
                               help="Written to the tables; give photos of another device another name below.")
-    table = default_roles(analyses, treatment or "treatment")
-    key = roles_key(analyses)
-    st.caption("By default a photo whose file name says before, pre or baseline is 'before' and one that says "
-               "after or post is 'after'; the first photo by capture time (EXIF; then by file name) not named "
-               f"'after' is 'before', as is one taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a "
-               "retake; unless no photo would be 'after'), and the others are 'after'. Edit any cell. Hours since treatment are counted from the "
-               "first 'before' photo's capture time: set them to your treatment time "
-               "(negative for photos taken before it). Each 'after' photo is compared with the earliest 'before' "
-               "photo, the other 'before' photos are its repeats (they set the noise floor), and two or more "
-               "'before' photos are also checked against each other (no-change checks), as `facemetrics batch` "
-               "does.")
+    text = st.text_input("Treatment time (optional)", key=TREATED_AT_KEY, placeholder="e.g. 2026-11-02 08:20",
+                         help="When the treatment started, as year-month-day and 24-hour time (a UTC offset such as "
+                              "+01:00 optional). Given, each photo's hours since treatment count from it and a photo "
+                              "taken before it is 'before', one taken at or after it 'after', as `facemetrics batch` "
+                              "reads treated_at.")
+    treated_at, why = treatment_time_text(text)
+    if why:
+        st.warning(md(f"{why}. The hours count from the first 'before' photo until it is corrected."),
+                   icon=":material/event_busy:")
+    table = default_roles(analyses, treatment or "treatment", treated_at)
+    key = roles_key(analyses, treated_at)
+    st.caption(ROLES_CAPTION_TIMED if treated_at else ROLES_CAPTION)
     return st.data_editor(
         table, key=key, hide_index=True, width="stretch",
         disabled=["photo", "taken"], placeholder=TABLE_PLACEHOLDER,  # a photo without a time: blank, not "None"
@@ -2517,8 +2660,8 @@ def main() -> None:
         out.update(timeline_tab(pairs, example))
     # the comparisons made on this page (none made here: only looked up) decide which face a row describes
     memo = st.session_state.get(MEMO_KEY, {})
-    out["photos.csv"] = csv_bytes(rows_frame(photos_rows(analyses, pairs,
-                                                         lambda p: made_comparison(memo, p))))
+    out["photos.csv"] = csv_bytes(photos_table(photos_rows(analyses, pairs, lambda p: made_comparison(memo, p)),
+                                               roles, "" if example else given_treatment_time()))
     downloads(out)
 
 
