@@ -807,7 +807,7 @@ def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated
         rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
                          role=role, treatment=treatment, hours_since_treatment=hours))
     table = pd.DataFrame(rows)
-    table.attrs["too_early"] = why
+    table.attrs["too_early"], table.attrs["treated_at"] = why, treated_at  # read by the editor, hours_from
     return table
 
 
@@ -862,13 +862,15 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
 
 def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     """What a treatment's hours in the roles table count from, for the batch's wording
-    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when one of its
-    'before' or 'after' photos has negative hours (a treatment time was set: the photos before it are
-    negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
+    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when a treatment time was given
+    (``roles.attrs["treated_at"]``, :func:`roles_at_treatment`) or one of its 'before' or 'after' photos has
+    negative hours (hours typed from a treatment time: the photos before it are negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
     from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
     treatment" (a fresh user's audit, 2026-12-04)."""
     from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
 
+    if roles.attrs.get("treated_at"):  # a treatment time was given (roles_at_treatment): the hours count from it
+        return ""
     rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
     h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
     return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
@@ -1400,16 +1402,16 @@ ROLES_CAPTION = (
     "first 'before' photo's capture time: give the treatment time above to count them from it (negative for photos "
     "taken before it). Each 'after' photo is compared with the earliest 'before' photo, the other 'before' photos "
     "are its repeats (they set the noise floor), and two or more 'before' photos are also checked against each "
-    "other (no-change checks), as `facemetrics batch` does. The CSV files name 'before' `baseline` and 'after' "
-    "`post`, as the batch's do.")
+    "other (no-change checks), as `facemetrics batch` does. photos.csv's `role` column names 'before' `baseline` "
+    "and 'after' `post`, as the batch's photos.csv does.")
 #: ... and with one (:func:`roles_at_treatment`)
 ROLES_CAPTION_TIMED = (
     "Hours since treatment count from the treatment time above; a photo taken before it is 'before', one taken at "
     "or after it 'after', whatever its file name says, as `facemetrics batch` reads treated_at (a photo without a "
     "capture time: by its file name, with no hours). Edit any cell. Each 'after' photo is compared with the "
     "earliest 'before' photo, the other 'before' photos are its repeats (they set the noise floor), and two or "
-    "more 'before' photos are also checked against each other (no-change checks). The CSV files name 'before' "
-    "`baseline` and 'after' `post`, as the batch's do.")
+    "more 'before' photos are also checked against each other (no-change checks). photos.csv's `role` column "
+    "names 'before' `baseline` and 'after' `post`, as the batch's photos.csv does.")
 
 
 def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
@@ -1427,17 +1429,22 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     table = default_roles(analyses, treatment or "treatment", treated_at)
     key = roles_key(analyses, treated_at)
     st.caption(ROLES_CAPTION_TIMED if treated_at else ROLES_CAPTION)
-    return st.data_editor(
+    edited = st.data_editor(
         table, key=key, hide_index=True, width="stretch",
         disabled=["photo", "taken"], placeholder=TABLE_PLACEHOLDER,  # a photo without a time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
             "taken": st.column_config.TextColumn("taken (EXIF)"),
-            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True),
+            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
+                                                     help="before: taken before the treatment (`baseline` in "
+                                                          "photos.csv); after: at or after it (`post`); ignore: "
+                                                          "not compared"),
             "treatment": st.column_config.TextColumn("treatment"),
             "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h"),
         },
     )
+    edited.attrs.update(table.attrs)  # the treatment time the hours count from (hours_from), the photos set aside
+    return edited
 
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
@@ -2122,7 +2129,9 @@ def downloads(files: dict) -> None:
 
 #: what each download holds (its button's tooltip)
 DOWNLOAD_HELP = {
-    "photos.csv": "every measurement of each photo, one row per photo",
+    "photos.csv": "every measurement of each photo, one row per photo, with its treatment, hours since treatment and "
+                  "role as `facemetrics batch` writes them: `baseline` for a 'before' photo, `post` for an 'after' "
+                  "photo",
     "comparison.csv": "the comparison shown above (the pair chosen under Comparison), as `facemetrics compare` "
                       "writes it, with the status, messages and verdicts `facemetrics batch` gives it",
     ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",

@@ -175,3 +175,18 @@ def test_the_app_and_the_batch_on_the_same_photos_and_treatment_time_give_one_ph
     hours = {n: round(float(h), 4) for n, h in app_csv["hours_since_treatment"].items()}
     assert hours == {n: round(float(h), 4) for n, h in batch_csv["hours_since_treatment"].items()}
     assert hours["b.jpg"] == round(2 / 60, 4)
+
+
+def test_with_a_treatment_time_a_before_photo_set_after_it_is_said_whatever_the_other_hours():
+    """With a treatment time every hour counts from it: a photo taken after it that the user sets to 'before' is
+    "labelled 'before' but taken after the treatment" even when no photo has negative hours (the default hours
+    count from the first 'before' photo, where a positive hour contradicts nothing)."""
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER
+
+    app = app_module()
+    analyses = [_stand_in(n, t) for n, t in TAKEN.items() if n != "a.jpg"]  # every photo after 08:02
+    roles = app.default_roles(analyses, "rf", TREATED)
+    roles.loc[roles["photo"] == "b.jpg", "role"] = "before"
+    assert app.hours_from(roles, "rf") == ""
+    assert app.late_before_note(roles).startswith(f"b.jpg (2 min after the treatment) is {MSG_BEFORE_TAKEN_AFTER}")
+    assert app.late_before_note(app.default_roles(analyses, "rf")) == ""  # no treatment time: counted from b.jpg
