@@ -1358,8 +1358,10 @@ def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     to 'ignore' for its capture time (:func:`too_far_note`)."""
     for name, why in default_roles(analyses, "treatment", given_treatment_time()).attrs.get("too_early", {}).items():
         st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
-    with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
-                     expanded=False):
+    with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time, or "
+                     "by the treatment time given)" if given_treatment_time() else
+                     "Which photos are 'before' and which 'after'? (default: by file name and capture time; set the "
+                     "treatment time here)", expanded=False):
         table = roles_editor(analyses)
     late = late_before_note(table)
     if late:  # contradictory input: outside the expander, where it is seen (h3, 2026-12-04)

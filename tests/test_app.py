@@ -1291,7 +1291,7 @@ def test_a_before_photo_is_never_called_after_the_treatment_without_a_treatment_
 
     (msg,) = warned({"a.jpg": ("before", 0.0), "b.jpg": ("before", 5 / 60), "copy.jpg": ("after", 3.0)})
     assert "after the treatment" not in msg, msg
-    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, 0 min after " \
+    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, at the time of " \
            f"{HOURS_FROM_FIRST_BEFORE})" in msg, msg
     (msg,) = warned({"a.jpg": ("before", -1.0), "b.jpg": ("before", -1 + 5 / 60), "copy.jpg": ("after", 3.0)})
     assert "(copy.jpg, 3.0 h after the treatment, has the same pixels as a.jpg, 1.0 h before the treatment)" in msg

@@ -484,9 +484,12 @@ def _when(r: dict) -> str:
     """``"2.0 h before the treatment"`` / ``"5 min after the treatment"`` of a photo row (minutes below 1 h,
     :func:`facemetrics.timekeys.since_text`; the row keeps its hours); a row whose ``hours_from`` names what
     its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time) reads ``"5 min after the first
-    'before' photo"``."""
-    h = float(r["hours_since_treatment"])
-    return f"{since_text(h)} {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
+    'before' photo"``; less than half a minute from it, ``"at the time of the treatment"`` (``"... of the first
+    'before' photo"``: the photo itself read "0 min after the first 'before' photo")."""
+    h, frm = float(r["hours_since_treatment"]), r.get("hours_from") or "the treatment"
+    if since_text(h) == "0 min":  # the first 'before' photo itself read "0 min after the first 'before' photo"
+        return f"at the time of {frm}"
+    return f"{since_text(h)} {'before' if h < 0 else 'after'} {frm}"
 
 
 #: the start of the message on a photo labelled 'before' whose hours say it was taken at or after the treatment
@@ -524,7 +527,7 @@ def before_taken_after(rows: list[dict]) -> str:
         except (TypeError, ValueError):
             continue
         if math.isfinite(h) and h >= 0 and not r.get("hours_from"):
-            late.append(f"{r['photo']} ({since_text(h)} after the treatment)")
+            late.append(f"{r['photo']} ({_when(r)})")
     if not late:
         return ""
     one = len(late) == 1
