@@ -2680,12 +2680,24 @@ def comparisons_section(pairs: dict[str, Pair]) -> dict:
     """The comparison chosen (a list when there are several) and its view; returns the downloads:
     ``comparison.csv`` of the pair shown and, with several pairs, :data:`ALL_PAIRS_CSV` of them all
     (made when clicked)."""
-    label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
+    label = st.selectbox("Comparison", list(pairs), key="pair", format_func=lambda k: pair_label(k, pairs[k])) \
+        if len(pairs) > 1 else next(iter(pairs))
     out = comparison_view(pairs[label], label, pairs)
     if len(pairs) > 1:
         memo = st.session_state.setdefault(MEMO_KEY, {})
         out[ALL_PAIRS_CSV] = lambda: all_comparisons_csv(pairs, memo)
     return out
+
+
+def pair_label(label: str, pair: Pair) -> str:
+    """How the list of comparisons shows a pair: its :func:`pairs_of` label and when its compared photo was taken
+    ("treatment: a.jpg → c.jpg · 15 min after the treatment"; minutes below 1 h, as the messages say it,
+    :func:`facemetrics.batch.tables.when_text`; the label alone without hours).  In a series the list named
+    only files: which one was the 24 h photo could not be seen (stop 44's audit, reading the page as a new user)."""
+    from facemetrics.batch.tables import when_text
+
+    h = pair.hours_since_treatment
+    return label if h is None or not math.isfinite(float(h)) else f"{label} · {when_text(h, pair.hours_from)}"
 
 
 #: the roles editor's roles, as :mod:`facemetrics.pairing` names them ('ignore': not compared)

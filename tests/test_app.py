@@ -832,9 +832,11 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
              3: {"hours_since_treatment": 8.0}}
     _edit_roles(at, edits)
     box = at.selectbox(key="pair")
-    assert list(box.options) == ["treatment: b.jpg → after.jpg", "treatment: b.jpg → after2.jpg",
-                                 "treatment: a.jpg → b.jpg (no-change check)",
-                                 "treatment: b.jpg → a.jpg (no-change check)"]
+    # each listed with when its compared photo was taken (the list named only files: h4, 2026-12-05)
+    assert list(box.options) == ["treatment: b.jpg → after.jpg · 3.5 h after the treatment",
+                                 "treatment: b.jpg → after2.jpg · 8.0 h after the treatment",
+                                 "treatment: a.jpg → b.jpg (no-change check) · 2.0 h before the treatment",
+                                 "treatment: b.jpg → a.jpg (no-change check) · 1.0 h before the treatment"]
     m = _headline(at)
     assert m and m.group(1) == "lifted", _texts(at)
     assert not any(t.startswith("No-change check") for t in _texts(at))

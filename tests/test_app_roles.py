@@ -190,3 +190,19 @@ def test_with_a_treatment_time_a_before_photo_set_after_it_is_said_whatever_the_
     assert app.hours_from(roles, "rf") == ""
     assert app.late_before_note(roles).startswith(f"b.jpg (2 min after the treatment) is {MSG_BEFORE_TAKEN_AFTER}")
     assert app.late_before_note(app.default_roles(analyses, "rf")) == ""  # no treatment time: counted from b.jpg
+
+
+def test_the_list_of_comparisons_says_when_each_compared_photo_was_taken():
+    """A series listed its comparisons by file names only ("rf: a.jpg → b.jpg"): which was the 24 h photo could
+    not be seen.  Each now says when, in the messages' words (minutes below 1 h)."""
+    app = app_module()
+    analyses = [_stand_in(n, t) for n, t in TAKEN.items()]
+    by_name = {a.name: a for a in analyses}
+    pairs = app.pairs_of(app.default_roles(analyses, "rf", TREATED), by_name)
+    assert [app.pair_label(k, p) for k, p in pairs.items()] == [
+        "rf: a.jpg → b.jpg · 2 min after the treatment", "rf: a.jpg → p.jpg · 2.0 h after the treatment",
+        "rf: a.jpg → q.jpg · 24.0 h after the treatment"]
+    # no treatment time: from the first 'before' photo, which the label says
+    pairs = app.pairs_of(app.default_roles(analyses, "rf"), by_name)
+    assert app.pair_label("x", pairs["rf: a.jpg → p.jpg"]) == "x · 2.0 h after the first 'before' photo"
+    assert app.pair_label("x", app.Pair(analyses[0], analyses[1])) == "x"  # no hours: the label alone

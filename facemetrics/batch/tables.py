@@ -480,6 +480,13 @@ _ROLE_WORDS = {"baseline": "a before photo", "post": "an after photo"}
 HOURS_FROM_FIRST_BEFORE = "the first 'before' photo"
 
 
+def when_text(hours, hours_from: str = "") -> str:
+    """``"5 min after the treatment"``, ``"2.0 h before the treatment"``, ``"at the time of the treatment"`` of a
+    photo ``hours`` [h] from the treatment (``hours_from``: what the hours count from when not the treatment,
+    :data:`HOURS_FROM_FIRST_BEFORE`): the messages' words (:func:`_when`) and the app's list of comparisons."""
+    return _when({"hours_since_treatment": hours, "hours_from": hours_from})
+
+
 def _when(r: dict) -> str:
     """``"2.0 h before the treatment"`` / ``"5 min after the treatment"`` of a photo row (minutes below 1 h,
     :func:`facemetrics.timekeys.since_text`; the row keeps its hours); a row whose ``hours_from`` names what
