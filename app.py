@@ -88,7 +88,7 @@ from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
                                  pair_photos, too_early, too_late)
-from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
+from facemetrics.schema import LONG_COLUMNS, PHOTO_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -665,8 +665,21 @@ def name_hint(name: str) -> int:
     return 0 if _BEFORE_WORDS.search(low) else 2 if _AFTER_WORDS.search(low) else 1
 
 
-def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFrame:
+def upload_order(analyses: list[fm.PhotoAnalysis], taken: list) -> list[int]:
+    """The roles table's order of ``analyses``: by wall-clock capture time ``taken`` (None last), then by what the
+    file name says (:func:`name_hint`), then by file name; never the upload order (uploading the same two photos in
+    the other order flipped a lift into a sag: app audit 2026-12-03)."""
+    return sorted(range(len(analyses)),
+                  key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
+                                 analyses[i].name, i))
+
+
+def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: str = "") -> pd.DataFrame:
     """The roles editor's default table: each photo's role and hours since treatment.
+
+    With a treatment time ``treated_at`` (ISO 8601, as :func:`treatment_time_text` reads it): the batch's
+    rule, :func:`roles_at_treatment`.  Without one, the rule below (the first 'before' photo's capture
+    time stands for the treatment's):
 
     Photos are listed by EXIF capture time, then by what the file name says
     (:func:`name_hint`), then by file name (never the upload order).  A usable
@@ -695,6 +708,8 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         The uploads' analyses (read: ``name``, ``ok``, ``photo.taken_at``).
     treatment : str
         Every row's treatment name.
+    treated_at : str, optional
+        The treatment time (ISO 8601; "" for none).
 
     Returns
     -------
@@ -708,14 +723,12 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
         instants; otherwise as wall-clock times), None when either photo has no
         capture time.
     """
+    if treated_at:
+        return roles_at_treatment(analyses, treatment, treated_at)
     # no EXIF time (a screenshot, a messenger copy): the time its file name states, the batch's rule
     stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
     taken = [naive(t) for t in stamps]  # wall-clock order and display
-    # equal or missing times: a name that says before/after, then the file name; never the upload order
-    # (uploading the same two photos in the other order flipped a lift into a sag: app audit 2026-12-03)
-    order = sorted(range(len(analyses)),
-                   key=lambda i: (taken[i] is None, taken[i] or datetime.min, name_hint(analyses[i].name),
-                                  analyses[i].name, i))
+    order = upload_order(analyses, taken)
     usable = [i for i in order if analyses[i].ok]
     hint = {i: name_hint(analyses[i].name) for i in usable}
     # a photo dated more than MAX_DAYS_BEFORE_TREATMENT before all the others (two or more: a before/after
@@ -752,6 +765,58 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str) -> pd.DataFr
     # {photo: why it is 'ignore' by default}, for the editor's warning
     table.attrs["too_early"] = {**{analyses[i].name: too_early(hours_between(stamps[i], t0)) for i in stale},
                                 **{name: why for name, why in late_why.items() if why}}
+    return table
+
+
+def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: str) -> pd.DataFrame:
+    """The roles editor's default table with a treatment time: the batch's rule, so that the same photos with the
+    same capture times and treatment time are paired and timed as ``facemetrics batch`` pairs and times them.
+
+    Each photo's hours since treatment are its capture time minus ``treated_at`` (:func:`facemetrics.batch.hours_between`,
+    ``treated_at`` read among the photos' capture times as the batch reads it,
+    :func:`facemetrics.sessions.treatment_time`); a usable photo taken before it is "before", one taken at or after it
+    "after" (``photos.csv``'s ``role``: ``baseline`` / ``post``), whatever its file name says and however few minutes
+    from the treatment: a photo 2 min after a treatment that the 5-min retake rule of :func:`default_roles` made a
+    second 'before' photo was an 'after' photo in the batch (stop 44's audit).  A photo dated more than
+    :data:`facemetrics.pairing.MAX_DAYS_BEFORE_TREATMENT` before it or
+    :data:`~facemetrics.pairing.MAX_DAYS_AFTER_TREATMENT` after it is "ignore", with the batch's reason in
+    ``table.attrs["too_early"]``.  A photo without a capture time has no hours and its role by its file name
+    (:func:`name_hint`: "before" if it says so, else "after"); the batch leaves it out (no time).
+
+    Parameters
+    ----------
+    analyses : list of PhotoAnalysis
+        The uploads' analyses (read: ``name``, ``ok``, ``photo.taken_at``).
+    treatment : str
+        Every row's treatment name.
+    treated_at : str
+        The treatment time, ISO 8601 (with or without a UTC offset).
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`default_roles`: ``photo``, ``taken``, ``role``, ``treatment``, ``hours_since_treatment`` [h],
+        in :func:`upload_order`.
+    """
+    from facemetrics.sessions import treatment_time
+
+    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
+    taken = [naive(t) for t in stamps]
+    treated = treatment_time(treated_at, [t.isoformat() for t in stamps if t is not None])
+    rows, why = [], {}
+    for i in upload_order(analyses, taken):
+        a = analyses[i]
+        hours = hours_between(stamps[i], treated) if stamps[i] is not None else None
+        far = (too_early(hours) or too_late(hours)) if a.ok and hours is not None else ""
+        if far:
+            why[a.name] = far
+        role = ("ignore" if not a.ok or far else
+                ("before" if name_hint(a.name) == 0 else "after") if hours is None else
+                "before" if hours < 0 else "after")
+        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+                         role=role, treatment=treatment, hours_since_treatment=hours))
+    table = pd.DataFrame(rows)
+    table.attrs["too_early"], table.attrs["treated_at"] = why, treated_at  # read by the editor, hours_from
     return table
 
 
@@ -806,13 +871,15 @@ def batch_rows(pair: Pair) -> tuple[dict, list[dict]]:
 
 def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     """What a treatment's hours in the roles table count from, for the batch's wording
-    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when one of its
-    'before' or 'after' photos has negative hours (a treatment time was set: the photos before it are
-    negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
+    (:func:`facemetrics.batch.tables.same_picture_left_out`): "" (the treatment) when a treatment time was given
+    (``roles.attrs["treated_at"]``, :func:`roles_at_treatment`) or one of its 'before' or 'after' photos has
+    negative hours (hours typed from a treatment time: the photos before it are negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
     from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
     treatment" (a fresh user's audit, 2026-12-04)."""
     from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
 
+    if roles.attrs.get("treated_at"):  # a treatment time was given (roles_at_treatment): the hours count from it
+        return ""
     rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
     h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
     return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
@@ -843,6 +910,35 @@ def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
         jobs.append((rows[p.after.name], [rows[p.before.name]]))
     agree_faces(jobs, results, where=ON_THE_PAGE)
     return [rows[a.name] for a in analyses]
+
+
+#: photos.csv's ``role`` of each role of the roles table: the batch's words (``pairing.BASELINE`` / ``POST``), one rule
+#: for every CSV file (the app's words are 'before' / 'after'; its caption says which is which)
+CSV_ROLES = {"before": BASELINE, "after": POST}
+
+
+def photos_table(rows: list[dict], roles: pd.DataFrame, treated_at: str = "") -> pd.DataFrame:
+    """The ``photos.csv`` download: the :func:`photos_rows` ``rows`` with the columns the batch adds after them
+    (:data:`facemetrics.schema.BATCH_COLUMNS`) from the roles table ``roles``: ``treatment``, ``treated_at`` (the
+    treatment time given, ISO 8601; "" for none, when the hours count from the first 'before' photo),
+    ``hours_since_treatment`` [h], ``role`` in the batch's words (:data:`CSV_ROLES`: ``baseline`` for 'before',
+    ``post`` for 'after', "" for 'ignore'), and ``excluded`` (why a measured photo has no role).  The app's
+    photos.csv had no role at all while the batch's said ``baseline`` / ``post`` (stop 44's audit): the same photos
+    now carry the same role words in both."""
+    from facemetrics.schema import BATCH_COLUMNS
+
+    by_photo = {r.photo: r for r in roles.itertuples()}
+    far = roles.attrs.get("too_early", {})
+    out = []
+    for row in rows:
+        r = by_photo.get(row.get("photo"))
+        role = CSV_ROLES.get(getattr(r, "role", ""), "")
+        hours = getattr(r, "hours_since_treatment", None)
+        excluded = "" if role or row.get("status") != "ok" else \
+            far.get(row["photo"]) or "set to 'ignore' in the app's table of roles"
+        out.append(dict(row, treatment=getattr(r, "treatment", ""), treated_at=treated_at,
+                        hours_since_treatment=hours, role=role, excluded=excluded))
+    return rows_frame(out, PHOTO_COLUMNS + BATCH_COLUMNS)
 
 
 def compare_result(cmp) -> dict:
@@ -1190,9 +1286,35 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     return pd.DataFrame(rows)
 
 
-def roles_key(analyses: list[fm.PhotoAnalysis]) -> str:
-    """The roles editor's widget key: new photos, a new table (and no edits carried over)."""
-    return "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses)
+def roles_key(analyses: list[fm.PhotoAnalysis], treated_at: str = "") -> str:
+    """The roles editor's widget key: new photos or a new treatment time, a new table (and no edits carried
+    over: an hour typed against the old time would be read against the new one)."""
+    return "roles-" + "|".join(f"{a.name}:{a.photo.sha256[:8] if a.photo else ''}" for a in analyses) + \
+        (f"@{treated_at}" if treated_at else "")
+
+
+#: session_state key of the roles editor's treatment time field (:func:`treatment_time_text`)
+TREATED_AT_KEY = "treated_at"
+
+
+def treatment_time_text(text) -> tuple[str, str]:
+    """``(treated_at, why)``: the roles editor's treatment time field read as the batch and *My study* read a
+    treatment time (:func:`facemetrics.sessions.iso_time`: ISO 8601, a UTC offset optional, a date alone
+    refused): ``(ISO 8601 text, "")``, ``("", "")`` for an empty field, or ``("", the reason it is refused)``
+    (:func:`facemetrics.timekeys.time_meant`'s sentence, with the time each reading would be)."""
+    from facemetrics.errors import StoreError
+    from facemetrics.sessions import iso_time
+
+    try:
+        return iso_time(str(text or "").strip()), ""
+    except StoreError as e:
+        return "", str(e)
+
+
+def given_treatment_time() -> str:
+    """The treatment time typed in the roles editor this session (:data:`TREATED_AT_KEY`), ISO 8601; "" for none
+    or one refused (its field says why)."""
+    return treatment_time_text(st.session_state.get(TREATED_AT_KEY, ""))[0]
 
 
 def apply_edits(table: pd.DataFrame, state) -> pd.DataFrame:
@@ -1216,8 +1338,9 @@ def current_roles(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     The comparison is made, and its headline shown, before the editor is drawn: drawing it
     first made the browser lay out a data grid before it could show the headline.
     """
-    treatment = st.session_state.get("treatment", "treatment")
-    return apply_edits(default_roles(analyses, treatment or "treatment"), st.session_state.get(roles_key(analyses)))
+    treatment, treated_at = st.session_state.get("treatment", "treatment"), given_treatment_time()
+    return apply_edits(default_roles(analyses, treatment or "treatment", treated_at),
+                       st.session_state.get(roles_key(analyses, treated_at)))
 
 
 def same_roles(a: pd.DataFrame, b: pd.DataFrame) -> bool:
@@ -1242,10 +1365,12 @@ def roles_section(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     the expander (collapsed by default, where the only word of it was: a photo dated 2031 was dropped
     from the page with nothing said on it; an outside user's audit, 2026-12-04), a warning per photo set
     to 'ignore' for its capture time (:func:`too_far_note`)."""
-    for name, why in default_roles(analyses, "treatment").attrs.get("too_early", {}).items():
+    for name, why in default_roles(analyses, "treatment", given_treatment_time()).attrs.get("too_early", {}).items():
         st.warning(md(too_far_note(name, why)), icon=":material/event_busy:")
-    with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time)",
-                     expanded=False):
+    with st.expander("Which photos are 'before' and which 'after'? (default: by file name and capture time, or "
+                     "by the treatment time given)" if given_treatment_time() else
+                     "Which photos are 'before' and which 'after'? (default: by file name and capture time; set the "
+                     "treatment time here)", expanded=False):
         table = roles_editor(analyses)
     late = late_before_note(table)
     if late:  # contradictory input: outside the expander, where it is seen (h3, 2026-12-04)
@@ -1279,31 +1404,58 @@ def too_far_note(name: str, why: str) -> str:
             "since treatment in the table under \"Which photos are 'before' and which 'after'?\" below.")
 
 
+#: what the roles table's default roles and hours are and what they do, without a treatment time ...
+ROLES_CAPTION = (
+    "By default a photo whose file name says before, pre or baseline is 'before' and one that says after or post is "
+    "'after'; the first photo by capture time (EXIF; then by file name) not named 'after' is 'before', as is one "
+    f"taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a retake; unless no photo would be 'after'), and "
+    "the others are 'after'. Edit any cell. Without a treatment time, hours since treatment are counted from the "
+    "first 'before' photo's capture time: give the treatment time above to count them from it (negative for photos "
+    "taken before it). Each 'after' photo is compared with the earliest 'before' photo, the other 'before' photos "
+    "are its repeats (they set the noise floor), and two or more 'before' photos are also checked against each "
+    "other (no-change checks), as `facemetrics batch` does. photos.csv's `role` column names 'before' `baseline` "
+    "and 'after' `post`, as the batch's photos.csv does.")
+#: ... and with one (:func:`roles_at_treatment`)
+ROLES_CAPTION_TIMED = (
+    "Hours since treatment count from the treatment time above; a photo taken before it is 'before', one taken at "
+    "or after it 'after', whatever its file name says, as `facemetrics batch` reads treated_at (a photo without a "
+    "capture time: by its file name, with no hours). Edit any cell. Each 'after' photo is compared with the "
+    "earliest 'before' photo, the other 'before' photos are its repeats (they set the noise floor), and two or "
+    "more 'before' photos are also checked against each other (no-change checks). photos.csv's `role` column "
+    "names 'before' `baseline` and 'after' `post`, as the batch's photos.csv does.")
+
+
 def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     treatment = st.text_input("Treatment name", value="treatment", key="treatment",
                               help="Written to the tables; give photos of another device another name below.")
-    table = default_roles(analyses, treatment or "treatment")
-    key = roles_key(analyses)
-    st.caption("By default a photo whose file name says before, pre or baseline is 'before' and one that says "
-               "after or post is 'after'; the first photo by capture time (EXIF; then by file name) not named "
-               f"'after' is 'before', as is one taken less than {SAME_PHOTO_TIME_H * 60:.0f} min after it (a "
-               "retake; unless no photo would be 'after'), and the others are 'after'. Edit any cell. Hours since treatment are counted from the "
-               "first 'before' photo's capture time: set them to your treatment time "
-               "(negative for photos taken before it). Each 'after' photo is compared with the earliest 'before' "
-               "photo, the other 'before' photos are its repeats (they set the noise floor), and two or more "
-               "'before' photos are also checked against each other (no-change checks), as `facemetrics batch` "
-               "does.")
-    return st.data_editor(
+    text = st.text_input("Treatment time (optional)", key=TREATED_AT_KEY, placeholder="e.g. 2026-11-02 08:20",
+                         help="When the treatment started, as year-month-day and 24-hour time (a UTC offset such as "
+                              "+01:00 optional). Given, each photo's hours since treatment count from it and a photo "
+                              "taken before it is 'before', one taken at or after it 'after', as `facemetrics batch` "
+                              "reads treated_at.")
+    treated_at, why = treatment_time_text(text)
+    if why:
+        st.warning(md(f"{why}. The hours count from the first 'before' photo until it is corrected."),
+                   icon=":material/event_busy:")
+    table = default_roles(analyses, treatment or "treatment", treated_at)
+    key = roles_key(analyses, treated_at)
+    st.caption(ROLES_CAPTION_TIMED if treated_at else ROLES_CAPTION)
+    edited = st.data_editor(
         table, key=key, hide_index=True, width="stretch",
         disabled=["photo", "taken"], placeholder=TABLE_PLACEHOLDER,  # a photo without a time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
             "taken": st.column_config.TextColumn("taken (EXIF)"),
-            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True),
+            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
+                                                     help="before: taken before the treatment (`baseline` in "
+                                                          "photos.csv); after: at or after it (`post`); ignore: "
+                                                          "not compared"),
             "treatment": st.column_config.TextColumn("treatment"),
             "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h"),
         },
     )
+    edited.attrs.update(table.attrs)  # the treatment time the hours count from (hours_from), the photos set aside
+    return edited
 
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)
@@ -1988,7 +2140,9 @@ def downloads(files: dict) -> None:
 
 #: what each download holds (its button's tooltip)
 DOWNLOAD_HELP = {
-    "photos.csv": "every measurement of each photo, one row per photo",
+    "photos.csv": "every measurement of each photo, one row per photo, with its treatment, hours since treatment and "
+                  "role as `facemetrics batch` writes them: `baseline` for a 'before' photo, `post` for an 'after' "
+                  "photo",
     "comparison.csv": "the comparison shown above (the pair chosen under Comparison), as `facemetrics compare` "
                       "writes it, with the status, messages and verdicts `facemetrics batch` gives it",
     ALL_PAIRS_CSV: "every pair's comparison in one table; before_photo and after_photo name each row's pair",
@@ -2558,8 +2712,8 @@ def main() -> None:
         out.update(timeline_tab(pairs, example))
     # the comparisons made on this page (none made here: only looked up) decide which face a row describes
     memo = st.session_state.get(MEMO_KEY, {})
-    out["photos.csv"] = csv_bytes(rows_frame(photos_rows(analyses, pairs,
-                                                         lambda p: made_comparison(memo, p))))
+    out["photos.csv"] = csv_bytes(photos_table(photos_rows(analyses, pairs, lambda p: made_comparison(memo, p)),
+                                               roles, "" if example else given_treatment_time()))
     downloads(out)
 
 
@@ -2567,12 +2721,24 @@ def comparisons_section(pairs: dict[str, Pair]) -> dict:
     """The comparison chosen (a list when there are several) and its view; returns the downloads:
     ``comparison.csv`` of the pair shown and, with several pairs, :data:`ALL_PAIRS_CSV` of them all
     (made when clicked)."""
-    label = st.selectbox("Comparison", list(pairs), key="pair") if len(pairs) > 1 else next(iter(pairs))
+    label = st.selectbox("Comparison", list(pairs), key="pair", format_func=lambda k: pair_label(k, pairs[k])) \
+        if len(pairs) > 1 else next(iter(pairs))
     out = comparison_view(pairs[label], label, pairs)
     if len(pairs) > 1:
         memo = st.session_state.setdefault(MEMO_KEY, {})
         out[ALL_PAIRS_CSV] = lambda: all_comparisons_csv(pairs, memo)
     return out
+
+
+def pair_label(label: str, pair: Pair) -> str:
+    """How the list of comparisons shows a pair: its :func:`pairs_of` label and when its compared photo was taken
+    ("treatment: a.jpg → c.jpg · 15 min after the treatment"; minutes below 1 h, as the messages say it,
+    :func:`facemetrics.batch.tables.when_text`; the label alone without hours).  In a series the list named
+    only files: which one was the 24 h photo could not be seen (stop 44's audit, reading the page as a new user)."""
+    from facemetrics.batch.tables import when_text
+
+    h = pair.hours_since_treatment
+    return label if h is None or not math.isfinite(float(h)) else f"{label} · {when_text(h, pair.hours_from)}"
 
 
 #: the roles editor's roles, as :mod:`facemetrics.pairing` names them ('ignore': not compared)

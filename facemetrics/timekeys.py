@@ -79,6 +79,29 @@ def hours_between(taken_at, treated_at) -> float:
     return (a - b).total_seconds() / 3600.0
 
 
+def since_text(hours) -> str:
+    """How long a photo was taken from a time (the treatment's), for a sentence: ``"5 min"`` below
+    1 h, else ``"2.0 h"`` (the absolute value; the caller says before or after).
+
+    A second photo 5 min after the first read "0.1 h after" (3 min: "0.0 h after"), which says the
+    photos were taken at one moment or reads as a rounding error (an audit, 2026-12-04); the tables
+    keep their hours (``hours_since_treatment`` [h]), only the words change.
+
+    Parameters
+    ----------
+    hours : float
+        Hours from the time [h], finite (negative: before it).
+
+    Returns
+    -------
+    str
+        Whole minutes (``"0 min"``, ``"59 min"``) when ``|hours|`` rounds to under 60 min, else hours
+        to 0.1 h (``"1.0 h"``, ``"36.5 h"``).
+    """
+    minutes = round(abs(float(hours)) * 60.0)
+    return f"{minutes:.0f} min" if minutes < 60 else f"{abs(float(hours)):.1f} h"
+
+
 def ambiguous_time(text, what: str = "time") -> str:
     """Why ``text``, a time of day with a decimal fraction after the hours or the minutes
     (``2026-11-02 08.20``, ``14.45+01:00``, ``08:20.5``), is refused by :func:`parse_time`, in one

@@ -832,9 +832,11 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
              3: {"hours_since_treatment": 8.0}}
     _edit_roles(at, edits)
     box = at.selectbox(key="pair")
-    assert list(box.options) == ["treatment: b.jpg → after.jpg", "treatment: b.jpg → after2.jpg",
-                                 "treatment: a.jpg → b.jpg (no-change check)",
-                                 "treatment: b.jpg → a.jpg (no-change check)"]
+    # each listed with when its compared photo was taken (the list named only files: h4, 2026-12-05)
+    assert list(box.options) == ["treatment: b.jpg → after.jpg · 3.5 h after the treatment",
+                                 "treatment: b.jpg → after2.jpg · 8.0 h after the treatment",
+                                 "treatment: a.jpg → b.jpg (no-change check) · 2.0 h before the treatment",
+                                 "treatment: b.jpg → a.jpg (no-change check) · 1.0 h before the treatment"]
     m = _headline(at)
     assert m and m.group(1) == "lifted", _texts(at)
     assert not any(t.startswith("No-change check") for t in _texts(at))
@@ -1291,7 +1293,7 @@ def test_a_before_photo_is_never_called_after_the_treatment_without_a_treatment_
 
     (msg,) = warned({"a.jpg": ("before", 0.0), "b.jpg": ("before", 5 / 60), "copy.jpg": ("after", 3.0)})
     assert "after the treatment" not in msg, msg
-    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, 0.0 h after " \
+    assert f"(copy.jpg, 3.0 h after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, at the time of " \
            f"{HOURS_FROM_FIRST_BEFORE})" in msg, msg
     (msg,) = warned({"a.jpg": ("before", -1.0), "b.jpg": ("before", -1 + 5 / 60), "copy.jpg": ("after", 3.0)})
     assert "(copy.jpg, 3.0 h after the treatment, has the same pixels as a.jpg, 1.0 h before the treatment)" in msg
@@ -2205,7 +2207,7 @@ def test_a_before_photo_dated_after_the_treatment_is_said_and_reads_uncertain():
 
     roles, out = session({"a.jpg": ("before", -1.0), "b.jpg": ("before", 0.5), "p.jpg": ("after", 2.0)})
     note = app.late_before_note(roles)
-    assert note.startswith(f"b.jpg (0.5 h after the treatment) is {MSG_BEFORE_TAKEN_AFTER}: "), note
+    assert note.startswith(f"b.jpg (30 min after the treatment) is {MSG_BEFORE_TAKEN_AFTER}: "), note
     assert "a.jpg" not in note and ";" not in note and "set its role to 'after'" in note
     post = out[("p.jpg", False)]  # a.jpg its before photo, b.jpg its repeat: no baseline
     assert note in post["messages"] and post["status"] == "warning"
@@ -2243,7 +2245,7 @@ def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes)
     _edit_roles(at, {0: {"hours_since_treatment": -1.0}, 2: {"role": "before", "hours_since_treatment": 0.5}})
     warned = [str(w.value).replace("\\", "") for w in at.warning]
     late = [w for w in warned if MSG_BEFORE_TAKEN_AFTER in w]
-    assert any(w.startswith("before2.jpg (0.5 h after the treatment) is ") for w in late), warned
+    assert any(w.startswith("before2.jpg (30 min after the treatment) is ") for w in late), warned
     assert len(late) >= 2, warned  # under the roles table, and on the comparison it is a repeat in
     table = _comparison_table(at)
     jaw = table[(table["metric"] == "jawline_lift_mm")]

@@ -2080,7 +2080,7 @@ def test_a_baseline_dated_after_the_treatment_is_one_rule_for_batch_and_app():
     assert comparison_result(p, [a], raw) == raw
     assert before_taken_after([dict(b, hours_from="the first 'before' photo"), dict(a, hours_since_treatment=None)]) == ""
     both = before_taken_after([b, dict(a, hours_since_treatment=0.0)])
-    assert both.startswith("S/b.jpg (0.2 h after the treatment) and S/a.jpg (0.0 h after the treatment) are "), both
+    assert both.startswith("S/b.jpg (15 min after the treatment) and S/a.jpg (at the time of the treatment) are "), both
 
 
 def test_changes_and_long_csv_carry_each_change_scale_sd(clean, folder):

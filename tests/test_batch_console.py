@@ -161,7 +161,7 @@ def test_each_reason_of_excluded_is_kept_whole_as_a_reason_and_counted_once():
     for r in rows:
         assert "; ".join(x.text for x in r["_reasons"]) == r["excluded"], r
     (copy,) = cells["b.jpg"]["_reasons"]
-    assert copy.code == OTHER and "; dated 0.5 h before the treatment" in copy.text, copy
+    assert copy.code == OTHER and "; dated 30 min before the treatment" in copy.text, copy
     (dotted,) = cells["f.jpg"]["_reasons"]
     assert "; accepted: " in dotted.text, dotted
     assert [x.code for x in cells["d.jpg"]["_reasons"]] == [NOT_MEASURED]

@@ -195,3 +195,21 @@ def test_batch_console_gives_the_treatment_offset_note_once_and_each_row_its_war
         assert rows[photo]["warnings"] == (f"capture time 2026-11-02T{clock}:00 has no UTC offset, nor has any photo "
                                            "of its session: read in +01:00, the offset of treated_at (if the camera "
                                            "was set to another zone, it is off by the difference)"), rows[photo]
+
+
+def test_a_photo_minutes_from_the_treatment_is_said_in_minutes_and_its_row_keeps_hours():
+    """A second photo 5 min after the first read "0.1 h after" (3 min: "0.0 h after") in the batch's and the app's
+    messages (stop 44's audit): below 1 h the words give whole minutes; the rows keep their hours."""
+    from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE, before_taken_after, same_picture_left_out
+    from facemetrics.timekeys import since_text
+
+    assert [since_text(h) for h in (0.0, 3 / 60, 5 / 60, -0.5, 59.4 / 60, 59.6 / 60, 1.0, -36.54)] == \
+        ["0 min", "3 min", "5 min", "30 min", "59 min", "1.0 h", "1.0 h", "36.5 h"]
+    msg = same_picture_left_out("b.jpg", 5 / 60, "a.jpg", -2.0)
+    assert "(b.jpg, 5 min after the treatment, has the same pixels as a.jpg, 2.0 h before the treatment)" in msg, msg
+    first = same_picture_left_out("b.jpg", 5 / 60, "a.jpg", 0.0, hours_from=HOURS_FROM_FIRST_BEFORE)
+    assert f"(b.jpg, 5 min after {HOURS_FROM_FIRST_BEFORE}, has the same pixels as a.jpg, at the time of " \
+           f"{HOURS_FROM_FIRST_BEFORE})" in first, first  # a.jpg is that photo: not "0 min after" itself
+    row = dict(photo="b.jpg", hours_since_treatment=3 / 60)
+    assert before_taken_after([row]).startswith("b.jpg (3 min after the treatment) is "), before_taken_after([row])
+    assert row["hours_since_treatment"] == 3 / 60

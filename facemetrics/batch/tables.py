@@ -23,6 +23,7 @@ from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
 from ..timekeys import time_from_name  # a screenshot's or messenger copy's time in its file name
+from ..timekeys import since_text  # "5 min" / "2.0 h" in the messages
 
 
 def long_rows(comparison_rows, *, subject: str, treatment: str, hours_since_treatment: float | None,
@@ -508,12 +509,23 @@ _ROLE_WORDS = {"baseline": "a before photo", "post": "an after photo"}
 HOURS_FROM_FIRST_BEFORE = "the first 'before' photo"
 
 
+def when_text(hours, hours_from: str = "") -> str:
+    """``"5 min after the treatment"``, ``"2.0 h before the treatment"``, ``"at the time of the treatment"`` of a
+    photo ``hours`` [h] from the treatment (``hours_from``: what the hours count from when not the treatment,
+    :data:`HOURS_FROM_FIRST_BEFORE`): the messages' words (:func:`_when`) and the app's list of comparisons."""
+    return _when({"hours_since_treatment": hours, "hours_from": hours_from})
+
+
 def _when(r: dict) -> str:
-    """``"2.0 h before the treatment"`` / ``"1.5 h after the treatment"`` of a photo row; a row whose
-    ``hours_from`` names what its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time)
-    reads ``"0.1 h after the first 'before' photo"``."""
-    h = float(r["hours_since_treatment"])
-    return f"{abs(h):.1f} h {'before' if h < 0 else 'after'} {r.get('hours_from') or 'the treatment'}"
+    """``"2.0 h before the treatment"`` / ``"5 min after the treatment"`` of a photo row (minutes below 1 h,
+    :func:`facemetrics.timekeys.since_text`; the row keeps its hours); a row whose ``hours_from`` names what
+    its hours count from (:data:`HOURS_FROM_FIRST_BEFORE`: no treatment time) reads ``"5 min after the first
+    'before' photo"``; less than half a minute from it, ``"at the time of the treatment"`` (``"... of the first
+    'before' photo"``: the photo itself read "0 min after the first 'before' photo")."""
+    h, frm = float(r["hours_since_treatment"]), r.get("hours_from") or "the treatment"
+    if since_text(h) == "0 min":  # the first 'before' photo itself read "0 min after the first 'before' photo"
+        return f"at the time of {frm}"
+    return f"{since_text(h)} {'before' if h < 0 else 'after'} {frm}"
 
 
 #: the start of the message on a photo labelled 'before' whose hours say it was taken at or after the treatment
@@ -551,7 +563,7 @@ def before_taken_after(rows: list[dict]) -> str:
         except (TypeError, ValueError):
             continue
         if math.isfinite(h) and h >= 0 and not r.get("hours_from"):
-            late.append(f"{r['photo']} ({h:.1f} h after the treatment)")
+            late.append(f"{r['photo']} ({_when(r)})")
     if not late:
         return ""
     one = len(late) == 1
