@@ -218,3 +218,23 @@ def test_the_app_times_uploads_by_their_names_when_they_have_no_exif_time():
                                  "IMG_20261201_200000.jpg"]
     assert list(roles["role"]) == ["before", "after", "after"]
     assert list(roles["hours_since_treatment"]) == pytest.approx([0.0, 2 - 1 / 60 + 3 / 3600, 4.75])
+
+
+def test_app_roles_with_a_treatment_time_read_the_file_name_time_too():
+    """With a treatment time typed, the app's roles follow the batch's rule (``roles_at_treatment``); a screenshot
+    without an EXIF time is timed by its file name there too (it had no hours and a role by its name alone)."""
+    from types import SimpleNamespace
+
+    from conftest import app_module
+
+    app = app_module()
+
+    def shot(name, taken=None):
+        return SimpleNamespace(name=name, ok=True, photo=SimpleNamespace(taken_at=taken))
+
+    roles = app.default_roles([shot("IMG_20261201_071500.jpg"), shot("Screenshot 2026-12-01 at 09.14.03.png")],
+                              "rf", treated_at="2026-12-01 08:00").set_index("photo")
+    assert roles.loc["IMG_20261201_071500.jpg", "role"] == "before"
+    assert roles.loc["Screenshot 2026-12-01 at 09.14.03.png", "role"] == "after"
+    assert roles.loc["Screenshot 2026-12-01 at 09.14.03.png", "hours_since_treatment"] == pytest.approx(
+        1 + 14 / 60 + 3 / 3600)
