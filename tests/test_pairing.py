@@ -243,6 +243,32 @@ def test_the_batch_marks_duplicates_and_sessions_without_baseline():
     assert [r["role"] for r in rows] == [r["role"] for r in before]  # roles are kept
 
 
+def test_the_batch_names_a_before_photo_compared_with_nothing():
+    """A clinic's audit (2026-12-05): a client photographed before a session and never after (one session of
+    that treatment) had her photo in photos.csv with no word: not in `excluded`, not on the console, not in
+    report.md, while an after photo without a before photo is named.  It is now left out with the reason and
+    what to do; a before photo with a no-change check (two before photos), or of a subject and treatment with
+    another session (the regimen study compares the sessions' before photos), is still used and not named."""
+    from facemetrics.batch.tables import NO_AFTER_PHOTO
+
+    photos = [dict(name="b.jpg", treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64),
+              dict(name="p.jpg", treatment="mc", hours=2.0, ok=True, ignored=False, sha="C" * 64),
+              dict(name="rf_pre.jpg", treatment="rf", hours=-0.25, ok=True, ignored=False, sha="D" * 64),
+              dict(name="lift_1.jpg", treatment="lift", hours=-1.0, ok=True, ignored=False, sha="E" * 64),
+              dict(name="lift_2.jpg", treatment="lift", hours=-0.5, ok=True, ignored=False, sha="F" * 64)]
+    rows = _batch_rows(photos)
+    rows.append(dict(rows[2], photo="rf_pre_2.jpg", treatment="rf", treated_at="2026-12-09T08:00:00",
+                     sha256="G" * 64))  # the same subject's second rf session, before photo only: a regimen
+    rows.append(dict(rows[2], photo="hifu_pre.jpg", treatment="hifu", sha256="H" * 64))
+    jobs = _comparison_jobs(rows)
+    assert sorted(r["photo"] for r, _ in jobs) == ["lift_1.jpg", "lift_2.jpg", "p.jpg"]  # lift: no-change checks
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded == {"b.jpg": "", "p.jpg": "", "rf_pre.jpg": "", "lift_1.jpg": "", "lift_2.jpg": "",
+                        "rf_pre_2.jpg": "", "hifu_pre.jpg": NO_AFTER_PHOTO}
+    assert "add the photos taken after treated_at" in NO_AFTER_PHOTO
+    assert rows[-1]["role"] == "baseline"  # the role stays (the regimen study reads roles)
+
+
 def test_the_batch_says_a_file_given_as_a_before_and_an_after_photo_is_both_and_leaves_them_out():
     """An audit: a copy of a 2 h photo dated before the treatment was 'same file content as ...
     (compared once)' and, as the earliest baseline, the before photo of the whole session."""

@@ -295,7 +295,33 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
             _left_out(rows[name], _conflict_reason(rows[name], [rows[o] for o in group if o != name]))
     for p in pairing.pairs:
         rows[p.photo]["_passed_over"], rows[p.photo]["_shared_faults"] = p.passed_over, shared[sessions[p.photo]]
+    _name_before_photos_alone(with_role, sessions, pairing)
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
+
+
+#: photos.csv's ``excluded`` reason for a before photo compared with nothing: its session has no photo taken after
+#: the treatment (nor another before photo for a no-change check), and its subject and treatment no other session
+#: for the regimen study to compare it with (a client who did not come back, or after photos filed under another
+#: subject, treatment or treated_at).  It was left without a word in photos.csv, the console and report.md (a
+#: clinic's audit, 2026-12-05)
+NO_AFTER_PHOTO = ("compared with nothing: no photo of this session taken after the treatment was measured, and "
+                  "this subject and treatment have no other session; add the photos taken after treated_at, or "
+                  "check their subject, treatment and treated_at (or their own rows, if they were left out)")
+
+
+def _name_before_photos_alone(with_role: list[dict], sessions: dict, pairing) -> None:
+    """Leave out, with :data:`NO_AFTER_PHOTO` (in place), each baseline row of ``with_role`` not yet excluded
+    that is in no comparison of ``pairing`` (:func:`facemetrics.pairing.pair_photos`) and whose subject and
+    treatment have no other session in ``sessions`` (``{photo: session key}``, subject and treatment first):
+    no comparison and no regimen study uses it (:func:`facemetrics.regimen.regimen_rows` needs two sessions)."""
+    used = {name for p in pairing.pairs for name in (p.photo, *p.baselines)}
+    per_person: dict[tuple, set] = {}
+    for key in sessions.values():
+        per_person.setdefault(tuple(key[:2]), set()).add(key)
+    for r in with_role:
+        if r["role"] == "baseline" and not r.get("excluded") and r["photo"] not in used \
+                and len(per_person[tuple(sessions[r["photo"]][:2])]) == 1:
+            _left_out(r, NO_AFTER_PHOTO)
 
 
 #: how the quality flags (``photos.csv`` ``quality_flags``, :func:`facemetrics.quality.quality_flags`) begin
