@@ -269,6 +269,47 @@ def test_the_batch_names_a_before_photo_compared_with_nothing():
     assert rows[-1]["role"] == "baseline"  # the role stays (the regimen study reads roles)
 
 
+def test_an_after_photo_taken_after_another_treatment_began_is_read_uncertain():
+    """A clinic's audit (2026-12-05): a client's RF photo of 24 h filed under her microcurrent session of the day
+    before read +1.57 mm at 49 h and turned the pooled microcurrent verdict from fades_within_a_day (half-life
+    3.1 h) into inconclusive, with nothing said.  An after photo taken once another treatment of its subject had
+    begun (after its own session's treatment) is now marked; its comparison says so, its rows but the pose read
+    'uncertain' (the fits leave it out) and report.md quotes why.  Photos taken before that treatment, and a later
+    session of the same treatment (the decay fit's follow-on rule), are not marked."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_AFTER_ANOTHER_TREATMENT
+    from facemetrics.batch.timeline import uncertain_notes
+
+    def row(name, treatment, treated_at, taken_at, hours, sha):
+        return dict(photo=name, subject="Renée", treatment=treatment, treated_at=treated_at, taken_at=taken_at,
+                    hours_since_treatment=hours, role="baseline" if hours < 0 else "post", excluded="", sha256=sha)
+
+    mc, rf, mc2 = "2026-11-23T09:00:00", "2026-11-24T10:00:00", "2026-11-26T09:00:00"
+    rows = [row("mc_pre.jpg", "microcurrent", mc, "2026-11-23T08:45:00", -0.25, "A" * 64),
+            row("mc_24h.jpg", "microcurrent", mc, "2026-11-24T09:00:00", 24.0, "B" * 64),
+            row("mc_49h.jpg", "microcurrent", mc, "2026-11-25T10:00:00", 49.0, "C" * 64),
+            row("rf_pre.jpg", "rf", rf, "2026-11-24T09:45:00", -0.25, "D" * 64),
+            row("rf_24h.jpg", "rf", rf, "2026-11-25T10:00:00", 24.0, "E" * 64),
+            row("mc2_pre.jpg", "microcurrent", mc2, "2026-11-26T08:45:00", -0.25, "F" * 64),
+            row("mc2_1h.jpg", "microcurrent", mc2, "2026-11-26T10:00:00", 1.0, "G" * 64)]
+    jobs = _comparison_jobs(rows)
+    marked = {r["photo"]: r.get("_later_treatments") for r, _ in jobs}
+    assert marked == {"mc_24h.jpg": None, "mc_49h.jpg": (("rf", rf),), "rf_24h.jpg": None, "mc2_1h.jpg": None}
+    raw = dict(status="ok", messages=[], rows=[dict(metric="jawline_lift_mm", side="mean", verdict="lift"),
+                                               dict(metric="head_pitch_change_deg", side="", verdict="within_noise")])
+    jobs = dict((r["photo"], (r, base)) for r, base in jobs)
+    late = comparison_result(*jobs["mc_49h.jpg"], raw)
+    assert late["status"] == "warning" and late["messages"][-1].startswith(
+        f"{MSG_AFTER_ANOTHER_TREATMENT}: rf treated at {rf} (24.0 h before this photo)"), late["messages"]
+    assert [m["verdict"] for m in late["rows"]] == ["uncertain", "within_noise"]
+    assert comparison_result(*jobs["mc_24h.jpg"], raw) == raw
+    (line,) = uncertain_notes([dict(photo="mc_49h.jpg", subject="Renée", treatment="microcurrent",
+                                    hours_since_treatment=49.0, status="warning", jawline_lift_mm_verdict="uncertain",
+                                    messages="; ".join(["resolution too low in the before photo: 0.53 mm/px (limit "
+                                                        "0.5)", *late["messages"]]))], ["jawline_lift_mm"])
+    assert MSG_AFTER_ANOTHER_TREATMENT in line and "resolution" not in line, line
+
+
 def test_the_batch_says_a_file_given_as_a_before_and_an_after_photo_is_both_and_leaves_them_out():
     """An audit: a copy of a 2 h photo dated before the treatment was 'same file content as ...
     (compared once)' and, as the earliest baseline, the before photo of the whole session."""

@@ -21,7 +21,8 @@ from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTL
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
-from .tables import MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
+from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
+                     change_column)
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -42,7 +43,7 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 #: or sharpened photo's fold rows: each takes rows' verdicts, and report.md quoted the pair's first message
 #: instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's audit, 2026-12-05)
 _OWN_ROW_CAUSES = (MSG_COVERED, MSG_PHOTO_COVERED, MSG_BOTH_COVERED, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, MSG_LENSES,
-                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST)
+                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_AFTER_ANOTHER_TREATMENT)
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
                      MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES,
