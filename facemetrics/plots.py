@@ -414,6 +414,12 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(f"{metric} ({side})")
+    # each entry wrapped to a line of half the panel's 6.4 in at 7 pt (less its marker's 3 characters; 50): two long
+    # entries, the 24 h diamond's and the floors of two treatments, made the two columns wider than the panel, so
+    # the constrained layout squeezed the panels and the left panels' legends ran past the figure's edge, cut (a
+    # clinic's audit, 2026-12-05); the verdicts' entries ("rf: persists_beyond_a_day, fit not resolved") fit whole
+    for h in handles:
+        h.set_label(_wrap(h.get_label(), _narrow_chars(7.0, 6.4 / 2, share=1.0) - 3, (unit,)))
     # below the panel, never over the photos or curves (inside, "best" still covered the microcurrent
     # decay of the demo: ten entries fill half a panel; CLI audit b)
     ax.legend(handles=handles, fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2,

@@ -214,7 +214,7 @@ def test_narrow_regimen_text_is_readable_at_a_phones_width(regimen_fit):
     legends = [a.get_legend() for a in fig.axes if not a.axison and a.get_legend() is not None]
     for p, n, leg in zip(panels, narrow_panels, legends):
         assert [t.get_text().replace("\n", " ") for t in leg.get_texts()] == \
-            [t.get_text() for t in p.get_legend().get_texts()]
+            [t.get_text().replace("\n", " ") for t in p.get_legend().get_texts()]
         assert n.get_title().replace("\n", " ") == p.get_title() and "[mm]" in n.get_ylabel()
     assert _lines_starting_with_a_unit(fig) == []
     xs = [a.get_position().x0 for a in narrow_panels]
@@ -338,7 +338,7 @@ def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(ser
     legends = [x.get_legend() for x in fig.axes if not x.axison and x.get_legend() is not None]
     for p, leg in zip(panels, legends):
         assert [t.get_text().replace("\n", " ") for t in leg.get_texts()] == \
-            [t.get_text() for t in p.get_legend().get_texts()]
+            [t.get_text().replace("\n", " ") for t in p.get_legend().get_texts()]
     assert _lines_starting_with_a_unit(fig) == []
     narrow = plots.plot_timeline(two, res, layout="narrow")
     ratio = lambda f: f.get_size_inches()[1] / f.get_size_inches()[0]  # noqa: E731
@@ -347,6 +347,35 @@ def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(ser
     one = plots.plot_timeline(df, analyze_series(df), layout="column")
     _check_readable(one, COLUMN_MIN_PX)
     assert len([x for x in one.axes if x.lines]) == 1 and all(x.get_visible() for x in one.axes)
+
+
+def test_the_wide_timelines_legends_stay_inside_the_figure(series):
+    """A clinic's audit (2026-12-05): the CLI's timeline.png of three subjects with two treatments whose floors
+    differ and whose 24 h verdict read the photos at 18-30 h (the diamond's entry) had its left panels' legends
+    cut at the figure's left edge ("icrocurrent: inconclusive", "argin ±0.30 mm"): the two legend columns
+    were wider than the panel.  Every legend text of the wide layout now lies inside the figure."""
+    import dataclasses
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from facemetrics.decay.claim import FROM_PHOTOS
+
+    df, _ = series
+    names = dict(zip(sorted(set(df["subject"])), ["Renée Dubois", "Maria Rossi", "Tom Baker", "Sam Lee", "Ann Li"]))
+    df = df.assign(subject=df["subject"].map(names), noise_floor=np.where(df["treatment"] == "rf", 0.27, 0.41))
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    res = analyze_series(two)
+    res = dataclasses.replace(res, fits=tuple(dataclasses.replace(f, change_24h_source=FROM_PHOTOS)
+                                              if f.subject is None else f for f in res.fits))
+    fig = plots.plot_timeline(two, res)
+    FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    texts = [t for a in fig.axes if a.get_legend() is not None for t in a.get_legend().get_texts()]
+    assert any("18-30 h" in t.get_text() for t in texts) and any("Renée" in t.get_text() for t in texts)
+    cut = [t.get_text() for t in texts
+           if not (fig.bbox.x0 <= t.get_window_extent(renderer).x0 and t.get_window_extent(renderer).x1 <= fig.bbox.x1)]
+    assert cut == [], cut
 
 
 def test_the_narrow_timeline_is_what_was_tall_in_a_laptops_column(series):

@@ -243,6 +243,73 @@ def test_the_batch_marks_duplicates_and_sessions_without_baseline():
     assert [r["role"] for r in rows] == [r["role"] for r in before]  # roles are kept
 
 
+def test_the_batch_names_a_before_photo_compared_with_nothing():
+    """A clinic's audit (2026-12-05): a client photographed before a session and never after (one session of
+    that treatment) had her photo in photos.csv with no word: not in `excluded`, not on the console, not in
+    report.md, while an after photo without a before photo is named.  It is now left out with the reason and
+    what to do; a before photo with a no-change check (two before photos), or of a subject and treatment with
+    another session (the regimen study compares the sessions' before photos), is still used and not named."""
+    from facemetrics.batch.tables import NO_AFTER_PHOTO
+
+    photos = [dict(name="b.jpg", treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64),
+              dict(name="p.jpg", treatment="mc", hours=2.0, ok=True, ignored=False, sha="C" * 64),
+              dict(name="rf_pre.jpg", treatment="rf", hours=-0.25, ok=True, ignored=False, sha="D" * 64),
+              dict(name="lift_1.jpg", treatment="lift", hours=-1.0, ok=True, ignored=False, sha="E" * 64),
+              dict(name="lift_2.jpg", treatment="lift", hours=-0.5, ok=True, ignored=False, sha="F" * 64)]
+    rows = _batch_rows(photos)
+    rows.append(dict(rows[2], photo="rf_pre_2.jpg", treatment="rf", treated_at="2026-12-09T08:00:00",
+                     sha256="G" * 64))  # the same subject's second rf session, before photo only: a regimen
+    rows.append(dict(rows[2], photo="hifu_pre.jpg", treatment="hifu", sha256="H" * 64))
+    jobs = _comparison_jobs(rows)
+    assert sorted(r["photo"] for r, _ in jobs) == ["lift_1.jpg", "lift_2.jpg", "p.jpg"]  # lift: no-change checks
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded == {"b.jpg": "", "p.jpg": "", "rf_pre.jpg": "", "lift_1.jpg": "", "lift_2.jpg": "",
+                        "rf_pre_2.jpg": "", "hifu_pre.jpg": NO_AFTER_PHOTO}
+    assert "add the photos taken after treated_at" in NO_AFTER_PHOTO
+    assert rows[-1]["role"] == "baseline"  # the role stays (the regimen study reads roles)
+
+
+def test_an_after_photo_taken_after_another_treatment_began_is_read_uncertain():
+    """A clinic's audit (2026-12-05): a client's RF photo of 24 h filed under her microcurrent session of the day
+    before read +1.57 mm at 49 h and turned the pooled microcurrent verdict from fades_within_a_day (half-life
+    3.1 h) into inconclusive, with nothing said.  An after photo taken once another treatment of its subject had
+    begun (after its own session's treatment) is now marked; its comparison says so, its rows but the pose read
+    'uncertain' (the fits leave it out) and report.md quotes why.  Photos taken before that treatment, and a later
+    session of the same treatment (the decay fit's follow-on rule), are not marked."""
+    from facemetrics.batch.results import comparison_result
+    from facemetrics.batch.tables import MSG_AFTER_ANOTHER_TREATMENT
+    from facemetrics.batch.timeline import uncertain_notes
+
+    def row(name, treatment, treated_at, taken_at, hours, sha):
+        return dict(photo=name, subject="Renée", treatment=treatment, treated_at=treated_at, taken_at=taken_at,
+                    hours_since_treatment=hours, role="baseline" if hours < 0 else "post", excluded="", sha256=sha)
+
+    mc, rf, mc2 = "2026-11-23T09:00:00", "2026-11-24T10:00:00", "2026-11-26T09:00:00"
+    rows = [row("mc_pre.jpg", "microcurrent", mc, "2026-11-23T08:45:00", -0.25, "A" * 64),
+            row("mc_24h.jpg", "microcurrent", mc, "2026-11-24T09:00:00", 24.0, "B" * 64),
+            row("mc_49h.jpg", "microcurrent", mc, "2026-11-25T10:00:00", 49.0, "C" * 64),
+            row("rf_pre.jpg", "rf", rf, "2026-11-24T09:45:00", -0.25, "D" * 64),
+            row("rf_24h.jpg", "rf", rf, "2026-11-25T10:00:00", 24.0, "E" * 64),
+            row("mc2_pre.jpg", "microcurrent", mc2, "2026-11-26T08:45:00", -0.25, "F" * 64),
+            row("mc2_1h.jpg", "microcurrent", mc2, "2026-11-26T10:00:00", 1.0, "G" * 64)]
+    jobs = _comparison_jobs(rows)
+    marked = {r["photo"]: r.get("_later_treatments") for r, _ in jobs}
+    assert marked == {"mc_24h.jpg": None, "mc_49h.jpg": (("rf", rf),), "rf_24h.jpg": None, "mc2_1h.jpg": None}
+    raw = dict(status="ok", messages=[], rows=[dict(metric="jawline_lift_mm", side="mean", verdict="lift"),
+                                               dict(metric="head_pitch_change_deg", side="", verdict="within_noise")])
+    jobs = dict((r["photo"], (r, base)) for r, base in jobs)
+    late = comparison_result(*jobs["mc_49h.jpg"], raw)
+    assert late["status"] == "warning" and late["messages"][-1].startswith(
+        f"{MSG_AFTER_ANOTHER_TREATMENT}: rf treated at {rf} (24.0 h before this photo)"), late["messages"]
+    assert [m["verdict"] for m in late["rows"]] == ["uncertain", "within_noise"]
+    assert comparison_result(*jobs["mc_24h.jpg"], raw) == raw
+    (line,) = uncertain_notes([dict(photo="mc_49h.jpg", subject="Renée", treatment="microcurrent",
+                                    hours_since_treatment=49.0, status="warning", jawline_lift_mm_verdict="uncertain",
+                                    messages="; ".join(["resolution too low in the before photo: 0.53 mm/px (limit "
+                                                        "0.5)", *late["messages"]]))], ["jawline_lift_mm"])
+    assert MSG_AFTER_ANOTHER_TREATMENT in line and "resolution" not in line, line
+
+
 def test_the_batch_says_a_file_given_as_a_before_and_an_after_photo_is_both_and_leaves_them_out():
     """An audit: a copy of a 2 h photo dated before the treatment was 'same file content as ...
     (compared once)' and, as the earliest baseline, the before photo of the whole session."""

@@ -343,6 +343,39 @@ def test_uncertain_notes_quote_the_fold_rows_own_cause(cause):
     assert said[:40] in line and other[:30] not in line, line
 
 
+@pytest.mark.parametrize("cause", ["photo_covered", "lower_face_covered", "lenses", "tone_mapped"])
+def test_uncertain_notes_quote_a_row_taking_cause_not_the_first_warning(cause):
+    """A clinic's audit (2026-12-05): a comparison whose jaw rows read 'uncertain' because its after photo's jaw
+    looked covered was listed in report.md as "resolution too low in the before photo: 0.53 mm/px (limit 0.5)"
+    (its first message, a warning every pair of the session had), and one with a camera-distance note as that
+    note cut at its "; " ("...(-24 % of the distance, limit ±10 %"): the clinician would retake for the wrong
+    reason.  The messages of compare's checks that take rows' verdicts are quoted, not the first message."""
+    from facemetrics.batch.timeline import uncertain_notes
+    from facemetrics.compare.gate import MSG_LENSES, MSG_TONE_MAPPED
+    from facemetrics.compare.occlusion import MSG_COVERED, MSG_PHOTO_COVERED
+
+    low = ("resolution too low in the before photo: 0.53 mm/px (limit 0.5); sub-millimetre changes cannot be "
+           "resolved; the camera was about 11 cm closer in the after photo (-24 % of the distance, limit ±10 %; "
+           "assuming about 45 cm for the before photo): perspective changes the face's proportions. This was "
+           "measured and corrected; hold the phone at the same distance for every photo")
+    said = {"photo_covered": f"{MSG_PHOTO_COVERED}: in the after photo the subject's right jaw line differ from the "
+                             "face's own cheek skin as a hand, hair, a scarf or a mask would, and not in the other "
+                             "photo: the jaw rows are not read (shown without a verdict, 'uncertain'). Retake the "
+                             "photo with the jaw uncovered",
+            "lower_face_covered": f"{MSG_COVERED} near the chin: the jaw rows are not read (shown without a "
+                                  "verdict, 'uncertain'). Retake the photos with the chin and jaw uncovered",
+            "lenses": f"{MSG_LENSES} (iPhone 15 back camera vs iPhone 15 front camera, EXIF): lens distortion "
+                      "differs between them, so every lift row is shown without a verdict ('uncertain')",
+            "tone_mapped": f"the after photo {MSG_TONE_MAPPED}: its skin's fine shading is 1.60 x the other's, so "
+                           "the fold rows are shown without a verdict ('uncertain')"}[cause]
+    metric = "nlf_depth_right" if cause == "tone_mapped" else "jawline_lift_mm"
+    row = dict(photo="IMG_4803.JPG", subject="Renée Dubois", treatment="microcurrent", hours_since_treatment=1.0,
+               status="warning", messages=f"{low}; {said}", **{f"{metric}_verdict": "uncertain"})
+    (line,) = uncertain_notes([row], [metric])
+    assert said[:40] in line, line
+    assert "resolution too low" not in line and "the camera was" not in line, line
+
+
 def test_numeric_looking_subject_names_stay_names(tmp_path):
     """An audit (2026-12-04): ``timeline`` read long.csv's subjects ``007``, ``7`` and ``003`` as the numbers
     7, 7 and 3: two people fitted as one, ``003`` shown as 3.  The batch tables' text columns

@@ -10,8 +10,8 @@ returns a new dict when it adds something, else the one given, and never changes
 
 from __future__ import annotations
 
-from .tables import (baseline_messages, before_taken_after, no_change_wording, same_picture_left_out,
-                     same_picture_rows)
+from .tables import (baseline_messages, before_taken_after, later_treatment_message, no_change_wording,
+                     same_picture_left_out, same_picture_rows)
 
 #: statuses of a comparison that has no measurement to flag
 _NOT_MEASURED = ("refused", "error")
@@ -35,6 +35,23 @@ def with_before_taken_after(r: dict, base: list[dict], result: dict) -> dict:
         The comparison's result (``status``, ``messages``, ``rows``).
     """
     msg = before_taken_after([*base, *([r] if r.get("role") == "baseline" else [])])
+    if not msg or result["status"] in _NOT_MEASURED:
+        return result
+    from ..compare.table import POSE_METRICS, UNCERTAIN
+
+    rows = [dict(m, verdict=UNCERTAIN) if m.get("verdict") and m.get("metric") not in POSE_METRICS else m
+            for m in result["rows"]]
+    return dict(result, status="warning", messages=[*result["messages"], msg], rows=rows)
+
+
+def with_later_treatment(r: dict, result: dict) -> dict:
+    """``result`` of a comparison whose after photo ``r`` was taken after another treatment of its subject began
+    (``r["_later_treatments"]``, :func:`facemetrics.batch.tables._mark_later_treatments`), with the message of
+    :func:`~facemetrics.batch.tables.later_treatment_message`, the status ``warning`` and the verdict
+    ``uncertain`` on every row with a verdict but the pose rows, so the fits leave it out: its change is no
+    change of its own treatment alone.  ``result`` itself otherwise, or when the comparison was refused or
+    failed."""
+    msg = later_treatment_message(r)
     if not msg or result["status"] in _NOT_MEASURED:
         return result
     from ..compare.table import POSE_METRICS, UNCERTAIN
@@ -153,5 +170,6 @@ def comparison_result(r: dict, base: list[dict], raw: dict, disagreement: tuple[
 
     result = with_same_picture(r, base, with_disagreement(raw, disagreement, base if r.get("role") == "post" else ()))
     result = with_before_taken_after(r, base, result)  # labelled 'before', dated after the treatment (the app)
+    result = with_later_treatment(r, result)  # taken after another treatment of the subject began (the batch)
     result = with_baseline_messages(r, base, result, raw)  # judged on compare's own result, as the app
     return with_checked_photos_named(r, result, raw)  # a no-change check's "after photo" is a before photo

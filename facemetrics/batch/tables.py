@@ -325,7 +325,84 @@ def _comparison_jobs(photo_rows: list[dict]) -> list[tuple[dict, list[dict]]]:
             _left_out(rows[name], _conflict_reason(rows[name], [rows[o] for o in group if o != name]))
     for p in pairing.pairs:
         rows[p.photo]["_passed_over"], rows[p.photo]["_shared_faults"] = p.passed_over, shared[sessions[p.photo]]
+    _name_before_photos_alone(with_role, sessions, pairing)
+    _mark_later_treatments(with_role, sessions)
     return [(rows[p.photo], [rows[b] for b in p.baselines]) for p in pairing.pairs]
+
+
+#: how the message begins on a comparison whose after photo was taken after another treatment of its subject began
+#: (:func:`later_treatment_message`)
+MSG_AFTER_ANOTHER_TREATMENT = "taken after another treatment of this subject began"
+
+
+def _mark_later_treatments(with_role: list[dict], sessions: dict) -> None:
+    """Give each post row of ``with_role`` taken at or after the treatment time of a session of another treatment
+    of its subject that began after its own session's treatment the ``(treatment, treated_at)`` of those sessions
+    in ``_later_treatments`` (in place; ``sessions``: ``{photo: session key}``, subject and treatment first).  Its
+    change carries that treatment's effect too (:func:`later_treatment_message`).  A later session of the same
+    treatment is the decay fit's follow-on rule's (:mod:`facemetrics.decay.carryover`).  A clinic's audit
+    (2026-12-05): an RF photo of 24 h filed under the client's microcurrent session of the day before read +1.57 mm
+    at 49 h and turned the microcurrent verdict from ``fades_within_a_day`` into ``inconclusive``, unnamed."""
+    starts: dict[str, dict[tuple, tuple[str, str]]] = {}
+    for r in with_role:
+        key = sessions[r["photo"]]
+        starts.setdefault(key[0], {}).setdefault(key, (str(r["treatment"]), str(r["treated_at"])))
+    for r in with_role:
+        if r["role"] != "post" or r.get("excluded"):
+            continue
+        own = sessions[r["photo"]]
+        later = [(tr, at) for k, (tr, at) in starts[own[0]].items()
+                 if k[1] != own[1] and _began_between(at, str(r["treated_at"]), str(r.get("taken_at") or ""))]
+        if later:
+            r["_later_treatments"] = tuple(sorted(later, key=lambda x: x[1]))
+
+
+def _began_between(at: str, treated_at: str, taken_at: str) -> bool:
+    """Was a treatment at ``at`` given after ``treated_at`` and at or before ``taken_at`` (times as the batch
+    compares them, :func:`facemetrics.batch.hours_between`)?  False when one cannot be read."""
+    try:
+        return hours_between(at, treated_at) > 0 and hours_between(taken_at, at) >= 0
+    except (TypeError, ValueError):
+        return False
+
+
+def later_treatment_message(r: dict) -> str:
+    """The message on a comparison whose after photo ``r`` (a ``photos.csv`` row with ``_later_treatments``,
+    :func:`_mark_later_treatments`) was taken after another treatment of its subject began; "" for none."""
+    later = r.get("_later_treatments") or ()
+    if not later:
+        return ""
+    named = ", ".join(f"{tr} treated at {at} ({hours_between(str(r.get('taken_at')), at):.1f} h before this photo)"
+                      for tr, at in later)
+    return (f"{MSG_AFTER_ANOTHER_TREATMENT}: {named}, after this session's treatment at {r.get('treated_at')}. Its "
+            "change carries that treatment's effect too, so its rows are shown without a verdict ('uncertain') and "
+            "the fits leave it out; if the photo belongs to that session, give it that treatment and treated_at "
+            "(manifest or folder)")
+
+
+#: photos.csv's ``excluded`` reason for a before photo compared with nothing: its session has no photo taken after
+#: the treatment (nor another before photo for a no-change check), and its subject and treatment no other session
+#: for the regimen study to compare it with (a client who did not come back, or after photos filed under another
+#: subject, treatment or treated_at).  It was left without a word in photos.csv, the console and report.md (a
+#: clinic's audit, 2026-12-05)
+NO_AFTER_PHOTO = ("compared with nothing: no photo of this session taken after the treatment was measured, and "
+                  "this subject and treatment have no other session; add the photos taken after treated_at, or "
+                  "check their subject, treatment and treated_at (or their own rows, if they were left out)")
+
+
+def _name_before_photos_alone(with_role: list[dict], sessions: dict, pairing) -> None:
+    """Leave out, with :data:`NO_AFTER_PHOTO` (in place), each baseline row of ``with_role`` not yet excluded
+    that is in no comparison of ``pairing`` (:func:`facemetrics.pairing.pair_photos`) and whose subject and
+    treatment have no other session in ``sessions`` (``{photo: session key}``, subject and treatment first):
+    no comparison and no regimen study uses it (:func:`facemetrics.regimen.regimen_rows` needs two sessions)."""
+    used = {name for p in pairing.pairs for name in (p.photo, *p.baselines)}
+    per_person: dict[tuple, set] = {}
+    for key in sessions.values():
+        per_person.setdefault(tuple(key[:2]), set()).add(key)
+    for r in with_role:
+        if r["role"] == "baseline" and not r.get("excluded") and r["photo"] not in used \
+                and len(per_person[tuple(sessions[r["photo"]][:2])]) == 1:
+            _left_out(r, NO_AFTER_PHOTO)
 
 
 #: how the quality flags (``photos.csv`` ``quality_flags``, :func:`facemetrics.quality.quality_flags`) begin

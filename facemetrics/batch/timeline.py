@@ -14,12 +14,15 @@ from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
-from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EYES_COVERED, MSG_FACE_CUT,
-                            MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_MISMATCH, MSG_NOT_ALIGNED,
-                            MSG_POSE, MSG_POSE_UNCHECKED)
+from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_EXPRESSION,
+                            MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST, MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES,
+                            MSG_GLASSES_FOLD, MSG_IRIS_SCALE, MSG_LENSES, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE,
+                            MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
+from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
-from .tables import MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT, change_column
+from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
+                     change_column)
 
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
@@ -36,15 +39,22 @@ _CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_tr
 
 #: parts of a comparison's messages that say why its rows read ``uncertain`` (compare's gate, the
 #: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
+#: (a region covered in one or both photos, a cut-out, different lenses, the iris scales, a smoothed, tone-mapped
+#: or sharpened photo's fold rows: each takes rows' verdicts, and report.md quoted the pair's first message
+#: instead, "resolution too low ..." or a pose note cut at its "; ": a clinic's audit, 2026-12-05)
+_OWN_ROW_CAUSES = (MSG_COVERED, MSG_PHOTO_COVERED, MSG_BOTH_COVERED, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, MSG_LENSES,
+                   MSG_IRIS_SCALE, MSG_SMOOTHED, MSG_FINE_CONTRAST, MSG_AFTER_ANOTHER_TREATMENT)
 _UNCERTAIN_CAUSES = (MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_CAMERA_UNCHECKED, MSG_POSE_UNCHECKED,
                      MSG_EXPRESSION, MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE,
-                     MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES)
+                     MSG_NEAR_COPY, MSG_EYES_COVERED, MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES,
+                     MSG_TONE_MAPPED, *_OWN_ROW_CAUSES)
 
 #: how the messages begin that name a cause with its figures (a pose or camera message holds the clause
 #: of :data:`_UNCERTAIN_CAUSES`; a follow-up note that repeats the clause, without the figures, does not)
 _CAUSE_STARTS = (MSG_POSE, MSG_CAMERA, MSG_FACE_CUT, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_EXPRESSION,
                  MSG_BASELINES_DISAGREE, MSG_SAME_PICTURE_LEFT_OUT, MSG_SAME_PICTURE, MSG_NEAR_COPY, MSG_EYES_COVERED,
-                 MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES)
+                 MSG_GLASSES_FOLD, MSG_FOLD_LINES, MSG_FOLD_CONTRAST_SIDES, *_OWN_ROW_CAUSES,
+                 *(f"the {which} photo {MSG_TONE_MAPPED}" for which in ("before", "after")))
 
 
 @dataclass(frozen=True)
