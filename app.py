@@ -884,12 +884,14 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
 
 def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) -> list[dict]:
     """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
-    provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one),
+    provenance as the batch writes it: its file's sha256 and capture time (ISO 8601: its EXIF time, else the time
+    its file name states, :func:`facemetrics.timekeys.time_from_name`; empty without one),
     and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
     passes it; empty without a calibration), and each change's ``change_scale_sd`` at ``scale_pct`` (the
     comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you")
     and hours since treatment instead of treatment times, so ``treated_at`` stays empty."""
-    taken = pair.after.photo.taken_at
+    # no EXIF time: the time its file name states, which its hours were read from (default_roles), as the batch
+    taken = pair.after.photo.taken_at or time_from_name(pair.after.name)
     cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,

@@ -218,3 +218,25 @@ def test_the_app_times_uploads_by_their_names_when_they_have_no_exif_time():
                                  "IMG_20261201_200000.jpg"]
     assert list(roles["role"]) == ["before", "after", "after"]
     assert list(roles["hours_since_treatment"]) == pytest.approx([0.0, 2 - 1 / 60 + 3 / 3600, 4.75])
+
+
+def test_the_apps_long_csv_gives_the_capture_time_its_hours_came_from():
+    """The app times an upload without an EXIF time by its file name (:func:`app.default_roles`), as the batch
+    does, and the batch's long.csv writes that time in ``taken_at``; the app's long.csv (:func:`app.pair_long_rows`)
+    left it empty beside the hours it had read from it.  The EXIF time still wins; a name with no time: empty."""
+    from types import SimpleNamespace
+
+    from conftest import app_module
+
+    app = app_module()
+    rows = [{"metric": "jaw_lift_mm", "side": "left", "change": 0.5, "unit": "mm", "noise_floor": 0.3,
+             "verdict": "lifted"}]
+
+    def taken(name, exif=None):
+        after = SimpleNamespace(name=name, photo=SimpleNamespace(taken_at=exif, sha256="b" * 64))
+        pair = app.Pair(SimpleNamespace(calibration=None), after, treatment="rf", hours_since_treatment=1.25)
+        return {r["taken_at"] for r in app.pair_long_rows(pair, rows)}
+
+    assert taken("Screenshot 2026-12-01 at 09.14.03.png") == {"2026-12-01T09:14:03"}
+    assert taken("IMG_20261201_091403.jpg", datetime(2026, 12, 1, 12, 0)) == {"2026-12-01T12:00:00"}
+    assert taken("image.jpg") <= {None, ""}
