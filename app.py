@@ -980,12 +980,14 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
 
 def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) -> list[dict]:
     """The timeline's rows (``long.csv``) of one pair's comparison ``rows``, with the after photo's
-    provenance as the batch writes it: its file's sha256 and EXIF time (ISO 8601; empty without one),
+    provenance as the batch writes it: its file's sha256 and capture time (ISO 8601: its EXIF time, else the time
+    its file name states, :func:`facemetrics.timekeys.time_from_name`; empty without one),
     and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
     passes it; empty without a calibration), and each change's ``change_scale_sd`` at ``scale_pct`` (the
     comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you")
     and hours since treatment instead of treatment times, so ``treated_at`` stays empty."""
-    taken = pair.after.photo.taken_at
+    # no EXIF time: the time its file name states, which its hours were read from (default_roles), as the batch
+    taken = pair.after.photo.taken_at or time_from_name(pair.after.name)
     cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,
@@ -2370,13 +2372,14 @@ def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> Non
         c1, c2 = st.columns(2)
         if CRASHED in str(error) and c1.button("Measure again", key=f"study-remeasure-{pid}",
                                                help="A crash that does not come back: the photo is measured again"):
-            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            st.session_state.get(MEMO_KEY, {}).pop(stored_crash_key(store, pid), None)
             st.rerun()
         if c2.button("Remove this photo", key=f"study-remove-{pid}",
                      help="Removes this photo's copy and measurements from the study; its session and the other "
                           "photos stay"):
+            crash_key = stored_crash_key(store, pid)  # before the row is gone
             out = store.remove_photo(pid)
-            st.session_state.get(MEMO_KEY, {}).pop(("stored crash", (str(store.dir), pid)), None)
+            st.session_state.get(MEMO_KEY, {}).pop(crash_key, None)
             study_report.clear()
             left = out["files_left"]
             st.session_state["study-flash"] = (f"{md(name)}: removed from the study." if not left else
@@ -2535,6 +2538,15 @@ STORED_CRASHED = ("measuring it crashed the face finder (the process ended with 
                   "the photo as PNG or JPEG and add that file instead")
 
 
+def stored_crash_key(store, photo_id: int) -> tuple:
+    """The session memo's key of a stored photo whose measuring crashed the face finder (:func:`stored_analyses`):
+    the store's folder, the photo's id and its stored copy (``photos/<subject id>/<sha256[:20]>.jpg``; "" for an id
+    not in the store).  The copy too: the store gives a removed photo's id to the next photo added (``id INTEGER
+    PRIMARY KEY``), which was shown as crashed (*Delete subject*, or "Remove this photo" in another session)."""
+    row = store.con.execute("SELECT file FROM photos WHERE id = ?", (int(photo_id),)).fetchone()
+    return ("stored crash", (str(store.dir), int(photo_id), str(row[0]) if row else ""))
+
+
 def stored_analyses(store, photo_ids) -> list:
     """:meth:`facemetrics.store.Store.analysis` of each stored photo in ``photo_ids``, in :func:`photo_worker`'s
     process (a photo not yet measured is measured there): for each photo its row (a dict), or the
@@ -2545,8 +2557,8 @@ def stored_analyses(store, photo_ids) -> list:
 
     ids = [int(i) for i in photo_ids]
     memo = st.session_state.setdefault(MEMO_KEY, {})
-    crashed = {i: memo[("stored crash", (str(store.dir), i))] for i in ids
-               if ("stored crash", (str(store.dir), i)) in memo}
+    keys = {i: stored_crash_key(store, i) for i in ids}
+    crashed = {i: memo[keys[i]] for i in ids if keys[i] in memo}
     todo = [i for i in ids if i not in crashed]
     got: dict = {}
     if todo:
@@ -2559,7 +2571,7 @@ def stored_analyses(store, photo_ids) -> list:
                 except NativeCrash as exc:
                     print(f"facemetrics app: stored photo {i} crashed the face finder ({exc.how}, twice)",
                           file=sys.stderr)
-                    got[i] = memo[("stored crash", (str(store.dir), i))] = {
+                    got[i] = memo[keys[i]] = {
                         "status": "error", "error": STORED_CRASHED.format(how=exc.how)}
     return [crashed[i] if i in crashed else got[i] for i in ids]
 

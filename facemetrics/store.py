@@ -1020,7 +1020,9 @@ class Store:
         """Remove photo files no row refers to (left by a process killed between the file and the row).
 
         Run it only while no other process is adding photos: a photo being
-        added has its file written just before its row.
+        added has its file written before its row, and is measured in between
+        (seconds: :meth:`add_photos` measures before it stores), so its copy
+        would be removed and its row then name a missing file.
         """
         known = {r[0] for r in self.con.execute("SELECT file FROM photos")}
         removed = []

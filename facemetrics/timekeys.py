@@ -220,11 +220,11 @@ def no_time_of_day(text, treatment: bool) -> str:
 
 
 # the file-name forms :func:`time_from_name` reads (the whole name without its ending; case ignored): each
-# gives year, month, day, hours, minutes, seconds and, for a Pixel, milliseconds; a copy counter may follow
+# gives year, month, day, hours, minutes, seconds (and an empty seventh group); a copy counter may follow.
+# Not a Pixel's PXL_20261201_091403123: its time is UTC, not the local wall-clock time these state (time_from_name)
 _COPY_COUNTER = r"(?:\s?\(\d{1,3}\)|[_~-]\d{1,3})?"
 _NAME_FORMS = tuple(re.compile(form + _COPY_COUNTER, re.IGNORECASE) for form in (
     r"(?:IMG_)?(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})()",  # Android camera, Samsung
-    r"PXL_(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})(\d{3})(?:\.(?:MP|PORTRAIT|NIGHT))?",  # Pixel
     r"Screenshot_(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})()(?:_[a-z][a-z .]*)?",  # Android screenshot
     r"(?:Screenshot|Screen Shot) (\d{4})-(\d{2})-(\d{2}) at (\d{2})\.(\d{2})\.(\d{2})()",  # macOS, 24 h
     r"photo_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})()",  # Telegram
@@ -238,8 +238,7 @@ def time_from_name(name) -> datetime | None:
 
     Read only when the whole name, without its folder and file ending and with case ignored, is one of
     these forms, each optionally followed by a copy counter (`` (2)``, ``_1``, ``-1``, ``~2``):
-    ``IMG_20261201_091403`` (Android), ``20261201_091403`` (Samsung), ``PXL_20261201_091403123``
-    (Pixel: milliseconds; ``.MP``, ``.PORTRAIT``, ``.NIGHT`` allowed after them),
+    ``IMG_20261201_091403`` (Android), ``20261201_091403`` (Samsung),
     ``Screenshot_20261201-091403`` (Android; an app name of letters may follow, ``_WhatsApp``),
     ``Screenshot 2026-12-01 at 09.14.03`` / ``Screen Shot ...`` (macOS on a 24-hour clock),
     ``photo_2026-12-01_09-14-03`` (Telegram).  Only names that cannot be read two ways: the
@@ -247,7 +246,8 @@ def time_from_name(name) -> datetime | None:
     ``IMG_20261341_091403`` (month 13), a macOS name with ``AM``/``PM``, a name with anything else
     in it (``IMG_20261201_091403_cropped2``) give None.  A WhatsApp name (``IMG-20261201-WA0003``)
     has a date but no time of day, so it gives None too: before or after a treatment that day cannot
-    be told.
+    be told.  A Pixel's name (``PXL_20261201_091403123``) gives None: its time is UTC (a photo taken at
+    10:26 in Tokyo is ``PXL_20240101_012612027``), which read as a local time is off by the UTC offset.
 
     Parameters
     ----------
@@ -258,7 +258,7 @@ def time_from_name(name) -> datetime | None:
     -------
     datetime or None
         The time without a UTC offset (the phone's local wall-clock time, as an offset-free EXIF time
-        is), to the millisecond for a Pixel name, else to the second.
+        is), to the second.
     """
     base = re.split(r"[\\/]", str(name))[-1].strip()
     stem = base.rsplit(".", 1)[0] if "." in base else base

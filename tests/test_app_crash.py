@@ -205,3 +205,47 @@ def test_a_stored_photo_whose_measuring_crashes_can_be_measured_again_or_removed
         assert s.analysis(int(kept["id"].iat[0])) == good_row
         assert s.sessions("me").drop(columns="n_photos").equals(sessions.drop(columns="n_photos"))
         assert s.check() == []
+
+
+def test_a_crash_remembered_for_a_photo_id_is_not_given_to_a_new_photo_of_that_id(tmp_path, monkeypatch):
+    """The store reuses a removed photo's id (``id INTEGER PRIMARY KEY``: the highest id + 1), so the session's
+    memory of a stored photo's crash (:func:`app.stored_analyses`) is keyed by the photo's stored copy too: a new
+    photo given the id of a crashed one removed by *Delete subject* (or by "Remove this photo" in another session)
+    is measured, not shown as 'measuring it crashed the face finder' with a "Remove this photo" button that would
+    remove it."""
+    import io
+    from types import SimpleNamespace
+
+    import numpy as np
+    from PIL import Image
+
+    from conftest import app_module
+    from facemetrics.store import Store
+
+    app = app_module()
+
+    def jpeg(seed: int) -> bytes:
+        buf = io.BytesIO()
+        Image.fromarray(np.random.default_rng(seed).integers(0, 255, (48, 48, 3), dtype=np.uint8)).save(buf, "JPEG")
+        return buf.getvalue()
+
+    state = {}
+    asked = []
+
+    class Worker:
+        def call(self, fn, store_dir, ids, retry=True):
+            asked.extend(ids)
+            return [{"status": "ok", "measured": i} for i in ids]
+
+    monkeypatch.setattr(app, "st", SimpleNamespace(session_state=state))
+    monkeypatch.setattr(app, "photo_worker", lambda: Worker())
+    session = dict(treatment="rf", treated_at="2026-11-02T08:00", taken_at="2026-11-02T07:00", measure=False)
+    with Store(tmp_path / "store") as store:
+        (old,) = store.add_photos("old", [("crashes.jpg", jpeg(1))], **session)
+        state[app.MEMO_KEY] = {app.stored_crash_key(store, old.photo_id): {"status": "error", "error": "crashed"}}
+        assert app.stored_analyses(store, [old.photo_id])[0]["error"] == "crashed"  # remembered: not measured again
+        store.delete_subject("old")
+        (new,) = store.add_photos("new", [("fine.jpg", jpeg(2))], **session)
+        assert new.photo_id == old.photo_id  # the id is reused
+        assert app.stored_analyses(store, [new.photo_id]) == [{"status": "ok", "measured": new.photo_id}]
+        assert asked == [new.photo_id]

@@ -25,8 +25,6 @@ AT = datetime(2026, 12, 1, 9, 14, 3)
 @pytest.mark.parametrize("name, when", [
     ("IMG_20261201_091403.jpg", AT),  # Android camera
     ("img_20261201_091403.JPG", AT),  # case ignored
-    ("PXL_20261201_091403123.jpg", AT.replace(microsecond=123000)),  # Pixel: milliseconds
-    ("PXL_20261201_091403123.MP.jpg", AT.replace(microsecond=123000)),
     ("20261201_091403.jpg", AT),  # Samsung
     ("Screenshot_20261201-091403.png", AT),  # Android screenshot
     ("Screenshot_20261201-091403_WhatsApp.jpg", AT),  # ... with the app's name
@@ -65,6 +63,17 @@ def test_each_form_gives_its_wall_clock_time(name, when):
     "Screenshot_20261201-091403_App2.png",  # digits after the app's name
 ])
 def test_names_that_do_not_state_one_time_give_none(name):
+    assert time_from_name(name) is None
+
+
+@pytest.mark.parametrize("name", ["PXL_20261201_091403123.jpg", "PXL_20261201_091403123.MP.jpg",
+                                  "pxl_20261201_091403123.PORTRAIT.jpg", "PXL_20261201_091403123 (2).jpg"])
+def test_a_pixel_name_gives_no_time_its_clock_is_utc(name):
+    """A Pixel names its photos by the UTC time (``PXL_20240101_012612027.jpg`` for a photo taken at 10:26 in
+    Tokyo: andrewning/sortphotos#158; 'all UTC, in USA as well': simulot/immich-go#397), not the local wall-clock
+    time every other form states and the rule reads: read as local it was off by the UTC offset (a photo 1 h after
+    a treatment in New York read 6 h after it), and read as UTC the batch's offset rules would read the session's
+    offset-free times in UTC too.  So it gives none, as a name that can be read two ways."""
     assert time_from_name(name) is None
 
 
@@ -138,7 +147,8 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
     s2.mkdir(parents=True)
     (s2 / "treated_at.txt").write_text("2026-12-01T08:00+01:00")
     _save(s2 / "before.jpg", rgb[:, 1:].copy(), exif_time="2026:12:01 07:50:00", offset="+01:00")
-    _save(s2 / "PXL_20261201_100000500.png", rgb[:, 2:].copy())
+    _save(s2 / "IMG_20261201_100000.png", rgb[:, 2:].copy())
+    _save(s2 / "PXL_20261201_100000500.png", rgb[:, 3:].copy())
 
     res = run_batch(tmp_path / "study", tmp_path / "out", workers=1, progress=False, compare=False)
     rows = {Path(r["photo"]).name: r for r in res.photo_rows}
@@ -149,7 +159,9 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
         "IMG_1234.png": ("", "", math.nan, ""),
         "IMG-20261201-WA0003.png": ("", "", math.nan, ""),
         "before.jpg": ("2026-12-01T07:50:00+01:00", "exif", -1 / 6, "baseline"),
-        "PXL_20261201_100000500.png": ("2026-12-01T10:00:00.500000+01:00", "file_name", 2 + 0.5 / 3600, "post"),
+        "IMG_20261201_100000.png": ("2026-12-01T10:00:00+01:00", "file_name", 2.0, "post"),
+        # a Pixel's name states UTC (10:00 UTC was 11:00+01:00, 3 h): no time, not 2 h as a local reading made it
+        "PXL_20261201_100000500.png": ("", "", math.nan, ""),
     }
     assert set(rows) == set(want)
     for name, (taken, source, hours, role) in want.items():
@@ -158,6 +170,7 @@ def test_a_batch_of_photos_without_exif_named_by_time(tmp_path, sample_path):
         assert (r["taken_at"], r["taken_at_source"], r["role"]) == (taken, source, role), name
         assert r["hours_since_treatment"] == pytest.approx(hours, nan_ok=True), name
     assert "no capture time" in rows["IMG_1234.png"]["excluded"]
+    assert "no capture time" in rows["PXL_20261201_100000500.png"]["excluded"]
     written = (tmp_path / "out" / "photos.csv").read_text()
     assert "taken_at_source" in written.splitlines()[0] and ",file_name," in written
 
@@ -238,3 +251,25 @@ def test_app_roles_with_a_treatment_time_read_the_file_name_time_too():
     assert roles.loc["Screenshot 2026-12-01 at 09.14.03.png", "role"] == "after"
     assert roles.loc["Screenshot 2026-12-01 at 09.14.03.png", "hours_since_treatment"] == pytest.approx(
         1 + 14 / 60 + 3 / 3600)
+
+
+def test_the_apps_long_csv_gives_the_capture_time_its_hours_came_from():
+    """The app times an upload without an EXIF time by its file name (:func:`app.default_roles`), as the batch
+    does, and the batch's long.csv writes that time in ``taken_at``; the app's long.csv (:func:`app.pair_long_rows`)
+    left it empty beside the hours it had read from it.  The EXIF time still wins; a name with no time: empty."""
+    from types import SimpleNamespace
+
+    from conftest import app_module
+
+    app = app_module()
+    rows = [{"metric": "jaw_lift_mm", "side": "left", "change": 0.5, "unit": "mm", "noise_floor": 0.3,
+             "verdict": "lifted"}]
+
+    def taken(name, exif=None):
+        after = SimpleNamespace(name=name, photo=SimpleNamespace(taken_at=exif, sha256="b" * 64))
+        pair = app.Pair(SimpleNamespace(calibration=None), after, treatment="rf", hours_since_treatment=1.25)
+        return {r["taken_at"] for r in app.pair_long_rows(pair, rows)}
+
+    assert taken("Screenshot 2026-12-01 at 09.14.03.png") == {"2026-12-01T09:14:03"}
+    assert taken("IMG_20261201_091403.jpg", datetime(2026, 12, 1, 12, 0)) == {"2026-12-01T12:00:00"}
+    assert taken("image.jpg") <= {None, ""}
