@@ -2838,11 +2838,13 @@ def untimed_after_photos(pairs: dict) -> list[str]:
 
 
 def untimed_note(names: list[str]) -> str:
-    """The Timeline tab's warning naming the 'after' photos without hours (:func:`untimed_after_photos`):
-    they were left off it with nothing said, and a series sent without its EXIF dates read only as
+    """The Timeline tab's warning naming the 'after' photos without hours (:func:`untimed_after_photos`; the after
+    photo's capture time or the first 'before' photo's is missing: it said the after photos had none when only the
+    before photo lacked one, stop 45's review): they were left off it with nothing said, and a series sent without its EXIF dates read only as
     "the timeline plots a series ..." (an outside user's audit, 2026-12-04)."""
     n = len(names)
-    return (f"{n} 'after' photo{'s have' if n > 1 else ' has'} no capture time (no EXIF date, as in photos sent "
+    return (f"{n} 'after' photo{'s have' if n > 1 else ' has'} no hours since treatment ({'they or' if n > 1 else 'it or'} "
+            "the first 'before' photo the hours count from has no capture time: no EXIF date, as in photos sent "
             f"through a messaging app, and none in the file name), so {'they are' if n > 1 else 'it is'} not on the timeline: "
             f"{', '.join(names)}. Enter {'their' if n > 1 else 'its'} hours since treatment in the table under "
             "\"Which photos are 'before' and which 'after'?\" above.")

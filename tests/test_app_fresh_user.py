@@ -62,9 +62,11 @@ def test_untimed_after_photos_are_those_compared_without_hours():
     assert len(pairs) == 3
     assert app.untimed_after_photos(pairs) == ["a.jpg", "b.jpg"]  # t.jpg has its hours: on the timeline
     note = app.untimed_note(["a.jpg", "b.jpg"])
-    assert "2 'after' photos have no capture time" in note and "a.jpg, b.jpg" in note
+    assert "2 'after' photos have no hours since treatment" in note and "a.jpg, b.jpg" in note
+    # the after photos may have their times and the 'before' photo none: the note names both causes
+    assert "the first 'before' photo the hours count from has no capture time" in note
     assert "hours since treatment" in note and "Which photos are 'before' and which 'after'?" in note
-    assert app.untimed_note(["a.jpg"]).startswith("1 'after' photo has no capture time")
+    assert app.untimed_note(["a.jpg"]).startswith("1 'after' photo has no hours since treatment (it or ")
     # every 'after' photo timed: nothing to say
     roles.loc[:, "hours_since_treatment"] = [-1.0, 2.0, 1.0, 3.0]
     assert app.untimed_after_photos(app.pairs_of(roles, {n: _flagged(n) for n in roles["photo"]})) == []
