@@ -128,7 +128,7 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
                         "leave --manifest out to use the folders."), lines
     assert (f"1 row of {manifest} names a photo that is not in the folder: row 4 (me/rf/after_3h.png). Correct its "
             "photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
-    (times,) = [x for x in lines if "cannot be read" in x]
+    (times,) = [x for x in lines if "cannot be read, so its photo" in x]
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 3 (me/rf/b.png), "
                             "column 'taken_at': '2026-12-02 9am' (if 09:00 was meant: 2026-12-02T09:00). Write it "
                             "as 2026-11-02T08:20 or "), times
@@ -151,7 +151,7 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
         f"me/rf/{n},me,rf,2026-12-01T09:00,2026-12-01T08:00\n" for n in ("a.png", "b.png", "c.png", "sub/d.png")))
     assert main(["batch", str(study), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
     out = capsys.readouterr().out
-    assert "not in " + str(manifest) not in out and "cannot be read" not in out and "not in the folder" not in out
+    assert "not in " + str(manifest) not in out and "cannot be read, so its photo" not in out and "not in the folder" not in out
 
 
 def test_batch_names_one_file_filed_under_two_subjects(tmp_path, capsys):
@@ -241,7 +241,7 @@ def test_batch_says_why_a_manifest_time_written_with_a_dot_is_not_read(tmp_path,
         "row 4 (me/rf/c.png), column 'taken_at': '2026-12-01 8.20pm' (if 20:20 was meant: 2026-12-01T20:20). "
         "ISO 8601 reads 08.20 as 8.20 hours (08:12)"), dotted
     assert "write each on the 24-hour clock with colons" in dotted, dotted
-    (times,) = [x for x in lines if "cannot be read" in x]
+    (times,) = [x for x in lines if "cannot be read, so its photo" in x]
     # with the time it would be (round 3, 2026-12-05): a date to fill in, as the manifest gives none
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 5 (me/rf/d.png), "
                             "column 'taken_at': 'noon' (if 12:00 noon was meant: YYYY-MM-DDT12:00 with the day's "
