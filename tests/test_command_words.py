@@ -13,7 +13,7 @@ def test_the_headline_of_one_picture_compared_with_itself_names_the_picture(samp
     same = compare_photos(sample_analysis, sample_analysis)
     text = headline(same.to_frame(), same.messages)
     assert text.startswith("no lift or sag can be claimed: the before and after photos are the same picture "
-                           "(identical pixels), so the jawline's +0.00 mm"), text
+                           "(identical pixels), so the jawline's 0.00 mm"), text
     assert "compare two different photos" in text and "checks" not in text, text
     copy = compare_photos(sample_analysis, sample_resaved)
     text = headline(copy.to_frame(), copy.messages)
@@ -167,3 +167,35 @@ def test_the_batchs_count_of_photos_not_measured_tells_the_unread_apart():
     said = why_no_changes([Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows])
     assert said.startswith(" No photo could be compared. 3 photos: cannot be read (photos.csv's status and error say "
                            "why). 1 photo: not measured (photos.csv's status and error say why)."), said
+
+
+def test_a_change_that_rounds_to_zero_prints_without_a_sign():
+    """A change of -0.001 mm was headlined "no jawline change beyond the noise: -0.00 mm" (``{:+.2f}``), and the
+    CLI's lines, report.md's cells and the comparison figure's legend formatted it so too.  One rule
+    (:func:`facemetrics.decay.wording.fixed`): a figure that rounds to zero prints ``0.00``, without a sign;
+    other figures keep theirs."""
+    import pandas as pd
+
+    from facemetrics.decay.wording import fixed, num
+    from facemetrics.report import _fmt, headline, per_photo_value
+
+    assert [fixed(v, 2, True) for v in (-0.001, 0.001, -0.0, 0.0, -0.006, 0.006)] == \
+        ["0.00", "0.00", "0.00", "0.00", "-0.01", "+0.01"]
+    assert fixed(-0.4, 0, True) == "0" and fixed(-0.04, 1) == "0.0" and num(-0.001) == "0.00"
+    for change in (-0.001, 0.001):
+        frame = pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change,
+                                   noise_floor=0.3, verdict="within_noise")])
+        assert headline(frame) == "no jawline change beyond the noise: 0.00 mm (noise floor 0.30 mm)"
+    assert _fmt(-0.001, "mm") == "0.00 mm" and per_photo_value(-0.01, float("nan"), "index") == "0.0 index (no floor)"
+    assert headline(pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", change=-0.5,
+                                       noise_floor=0.3, verdict="within_noise")])).endswith(": -0.50 mm (noise floor 0.30 mm)")
+
+
+def test_the_cli_lines_of_a_comparison_print_a_rounded_zero_without_a_sign(sample_analysis):
+    """The CLI's comparison lines (:func:`facemetrics.report.summary_lines`) printed "+0.00 mm" for the same
+    picture compared with itself, and "-0.00" for a change of -0.001: each prints "0.00" now."""
+    from facemetrics.compare import compare_photos
+    from facemetrics.report import summary_lines
+
+    text = "\n".join(summary_lines(compare_photos(sample_analysis, sample_analysis)))
+    assert "lift: 0.00 mm" in text and "+0.00" not in text and "-0.00" not in text, text
