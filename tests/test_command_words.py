@@ -199,3 +199,26 @@ def test_the_cli_lines_of_a_comparison_print_a_rounded_zero_without_a_sign(sampl
 
     text = "\n".join(summary_lines(compare_photos(sample_analysis, sample_analysis)))
     assert "lift: 0.00 mm" in text and "+0.00" not in text and "-0.00" not in text, text
+
+
+def test_photos_csv_does_not_tell_a_photo_not_measured_to_give_a_capture_time(sample_analysis):
+    """photos.csv's ``excluded`` of a picture without a face and without a capture time read "not measured (no_face:
+    ...); no capture time (...): give its taken_at in a manifest ...": a time would not get it measured (the
+    console stopped saying so, c129891).  The cell now says only why it was not measured; a measured photo without
+    a time is still told to give one."""
+    from pathlib import Path
+
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.batch.discover import NO_TIME, NOT_MEASURED, PhotoEntry
+    from facemetrics.batch.tables import NO_CAPTURE_TIME, _table_row
+
+    wall = facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")
+    row = _row(wall, "s/rf/wall.png")
+    assert not row["taken_at"] and row["excluded"].startswith("not measured (no_face"), row["excluded"]
+    assert "taken_at" not in row["excluded"] and ";" not in row["excluded"], row["excluded"]
+    assert [x.code for x in row["_reasons"]] == [NOT_MEASURED]
+    measured = _table_row(PhotoEntry(Path("shot.png"), "s/rf/shot.png", subject="s", treatment="rf",
+                                     treated_at="2026-12-01T08:00"), dict(sample_analysis.to_row(), taken_at=""))
+    assert measured["excluded"] == NO_CAPTURE_TIME and [x.code for x in measured["_reasons"]] == [NO_TIME]
