@@ -222,3 +222,17 @@ def test_photos_csv_does_not_tell_a_photo_not_measured_to_give_a_capture_time(sa
     measured = _table_row(PhotoEntry(Path("shot.png"), "s/rf/shot.png", subject="s", treatment="rf",
                                      treated_at="2026-12-01T08:00"), dict(sample_analysis.to_row(), taken_at=""))
     assert measured["excluded"] == NO_CAPTURE_TIME and [x.code for x in measured["_reasons"]] == [NO_TIME]
+
+
+def test_study_add_says_a_photo_was_not_measured_in_analyzes_words():
+    """`study add` of a picture without a face said "blank.png: no face found ..." where ``analyze`` and ``batch``
+    say "not measured (no_face: no face found ...)" (:func:`facemetrics.analyze.failure_text`): the store's
+    message is that function's now, by the user's file name (never the stored copy's)."""
+    from facemetrics.analyze import failure_text
+    from facemetrics.store import _measure_note
+
+    error = "0123456789abcdef0123.png: no face found (is the face visible, frontal and well lit?)"
+    said = _measure_note(dict(status="no_face", error=error, image_width_px=200), "blank.png")
+    assert said == "blank.png: not measured (no_face: no face found (is the face visible, frontal and well lit?))"
+    assert said == "blank.png: " + failure_text("no_face", "blank.png: " + error.split(": ", 1)[1], "blank.png")
+    assert _measure_note(dict(status="ok", warnings=""), "a.png") == ""
