@@ -236,3 +236,30 @@ def test_study_add_says_a_photo_was_not_measured_in_analyzes_words():
     assert said == "blank.png: not measured (no_face: no face found (is the face visible, frontal and well lit?))"
     assert said == "blank.png: " + failure_text("no_face", "blank.png: " + error.split(": ", 1)[1], "blank.png")
     assert _measure_note(dict(status="ok", warnings=""), "a.png") == ""
+
+
+def test_a_batch_whose_comparisons_failed_says_how_they_failed():
+    """A comparison that failed (an exception inside compare, or the face finder's process ending) was counted
+    "comparison failed (changes.csv's status and messages say why)" in the "No photo could be compared" line, the
+    general words a refusal had before h3.  It now has its own cause: the face finder crashed (what to do), or
+    facemetrics itself failed, named by the exception's type (photos that failed alike counted together)."""
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.console import why_no_changes
+    from facemetrics.batch.discover import COMPARISON_FAILED
+    from facemetrics.batch.tables import comparison_left_out
+    from facemetrics.batch.workers import MSG_COMPARE_CRASHED
+
+    crashed = MSG_COMPARE_CRASHED.format(after="c.jpg", before="b.jpg", how="signal 11 (SIGSEGV)")
+    said = {"a.jpg": ["ValueError: no alignment"], "b.jpg": ["ValueError: array of 0 points"],
+            "c.jpg": [crashed], "d.jpg": ["something else went wrong"]}
+    left = []
+    for name, messages in said.items():
+        r = {"photo": name}
+        comparison_left_out(r, "error", "; ".join(messages))
+        assert [x.code for x in r["_reasons"]] == [COMPARISON_FAILED]
+        left.append(Excluded(name, r["excluded"], r["_reasons"]))
+    assert why_no_changes(left, most=4) == (
+        " No photo could be compared. 2 photos: comparison failed: facemetrics itself failed (ValueError; "
+        "changes.csv's messages say more): please report it with the photos if you can share them. 1 photo: "
+        "comparison failed: the photos crashed the face finder (re-save them as PNG or JPEG and run batch again; "
+        "changes.csv's messages name them). 1 photo: comparison failed (changes.csv's status and messages say why).")
