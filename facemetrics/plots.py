@@ -22,7 +22,7 @@ from .compare import Comparison
 from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
                           decay_resolved, peak_resolved, regimen_levels, validate_changes)
-from .decay.wording import num, percent, quantity
+from .decay.wording import fixed, num, percent, quantity
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 
@@ -815,7 +815,7 @@ def _jawline_lift_title(row, scale_sd: float = math.nan) -> str:
     if not math.isfinite(row.change):
         return "jawline lift not measured" + (f" ({row.verdict})" if row.verdict else "")
     scale = f", scale ± {scale_sd:.2f} mm" if math.isfinite(scale_sd) else ""
-    return f"jawline lift {row.change:+.2f} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm{scale})"
+    return f"jawline lift {fixed(row.change, 2, True)} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm{scale})"
 
 
 def comparison_overlay(c: Comparison, dpi: int = 100, layout: str = "wide") -> np.ndarray:

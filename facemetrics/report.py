@@ -23,7 +23,7 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels
                           HALF_LIFE_SPAN, unresolved_span)
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
+from .decay.wording import decimals_for, effect_noun, fixed, hours_text, join_words, num, percent, quantity
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -217,7 +217,7 @@ def _fmt(v, unit="", digits=2) -> str:
         return "n/a"
     if not math.isfinite(v):
         return "n/a"
-    return f"{v:.{digits}f}" + (f" {unit}" if unit else "")
+    return fixed(v, digits) + (f" {unit}" if unit else "")
 
 
 #: the mark after a ``change at 24 h`` figure of report.md that is not the checked curve's, by ``change_24h_source``
@@ -437,16 +437,16 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     what = "a lift" if change >= 0 else "a sag"  # the words follow the sign (a -0.80 mm was "may be ... a lift")
     if any(m.startswith(MSG_EXPRESSION) for m in messages):
         return (f"not a skin change: the expression differs between the photos, so the jawline's "
-                f"{change:+.2f} {unit} is the expression, not {what}")
+                f"{fixed(change, 2, True)} {unit} is the expression, not {what}")
     # before 'the expression may differ' (which keeps the verdicts): with the rows 'uncertain' their cause is
     # the main problem (debruine 30 vs 60 cm, and pose_variation_1 -> 4 at 1.02 mm RMS, were headlined as a smile)
     if r.get("verdict") == "uncertain":
-        return "no lift or sag can be claimed: " + _uncertain_headline(messages, f"{change:+.2f} {unit}{nf_txt}", what)
+        return "no lift or sag can be claimed: " + _uncertain_headline(messages, f"{fixed(change, 2, True)} {unit}{nf_txt}", what)
     if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
         return (f"no lift or sag can be claimed: the mouth corners moved as in a smile (a lift pulling them up and "
-                f"out does the same), so the jawline's {change:+.2f} {unit}{nf_txt} may be the expression or {what}")
+                f"out does the same), so the jawline's {fixed(change, 2, True)} {unit}{nf_txt} may be the expression or {what}")
     if r.get("verdict") == "within_noise":
-        return f"no jawline change beyond the noise: {change:+.2f} {unit}{nf_txt}"
+        return f"no jawline change beyond the noise: {fixed(change, 2, True)} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"
     out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
     if any(m.startswith((MSG_POSE, MSG_CAMERA)) for m in messages):
@@ -529,9 +529,9 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     if not math.isfinite(v):
         return "n/a"
     if not math.isfinite(u):
-        return f"{v:.1f} {unit} (no floor)"
+        return f"{fixed(v, 1)} {unit} (no floor)"
     dp = decimals_for(u)
-    return f"{v:.{dp}f} ± {u:.{dp}f} {unit}"
+    return f"{fixed(v, dp)} ± {u:.{dp}f} {unit}"
 
 
 def _scale_part(change: float, pct: float) -> str:
@@ -568,31 +568,31 @@ def summary_lines(c: Comparison) -> list[str]:
     for region in REGIONS:
         row = c.get(f"{region}_lift_mm", "mean")
         r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
-        out.append(f"  {region.replace('_', ' ')} lift: {row.change:+.2f} mm ({row.verdict}; noise floor "
-                   f"{row.noise_floor:.2f} mm{_scale_part(row.change, pct)}); right {r.change:+.2f} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
-                   f"left {l_.change:+.2f} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
+        out.append(f"  {region.replace('_', ' ')} lift: {fixed(row.change, 2, True)} mm ({row.verdict}; noise floor "
+                   f"{row.noise_floor:.2f} mm{_scale_part(row.change, pct)}); right {fixed(r.change, 2, True)} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
+                   f"left {fixed(l_.change, 2, True)} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
         # a camera change within its own uncertainty is not a measurement (gate's message says so), nor
         # one read while the lips' shape changed (gate.camera_measured: London 087 smiling read +101 %)
         if any(m.startswith(MSG_EXPRESSION) for m in c.messages):
-            cam = f"camera distance not measurable, the expression changed ({d.change:+.0f} ± {d.noise_floor:.0f} %)"
+            cam = f"camera distance not measurable, the expression changed ({fixed(d.change, 0, True)} ± {d.noise_floor:.0f} %)"
         elif abs(d.change) > d.noise_floor or abs(d.change) <= WARN_CAMERA_PCT:
-            cam = f"camera distance {d.change:+.1f} ± {d.noise_floor:.1f} %"
+            cam = f"camera distance {fixed(d.change, 1, True)} ± {d.noise_floor:.1f} %"
         else:
-            cam = f"camera distance not measurable ({d.change:+.0f} ± {d.noise_floor:.0f} %)"
-        out.append(f"  pose change (corrected for): pitch {p.change:+.2f} ± {p.noise_floor:.2f} deg (chin up > 0), "
-                   f"yaw {y.change:+.2f} ± {y.noise_floor:.2f} deg, roll {r.change:+.2f} ± {r.noise_floor:.2f} deg, "
+            cam = f"camera distance not measurable ({fixed(d.change, 0, True)} ± {d.noise_floor:.0f} %)"
+        out.append(f"  pose change (corrected for): pitch {fixed(p.change, 2, True)} ± {p.noise_floor:.2f} deg (chin up > 0), "
+                   f"yaw {fixed(y.change, 2, True)} ± {y.noise_floor:.2f} deg, roll {fixed(r.change, 2, True)} ± {r.noise_floor:.2f} deg, "
                    + cam)
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
         # every figure with its unit (the depth's is "index", as in comparison.csv; an audit, 2026-12-04: the
         # depth figures were bare numbers) and each photo's value with its ± (per_photo_value)
         out.append(f"  nasolabial fold {side}: depth {per_photo_value(d.before, d.noise_floor, 'index')} → "
-                   f"{per_photo_value(d.after, d.noise_floor, 'index')}, change {d.change:+.2f} index "
+                   f"{per_photo_value(d.after, d.noise_floor, 'index')}, change {fixed(d.change, 2, True)} index "
                    f"({d.verdict}; noise floor {d.noise_floor:.2f} index), contrast "
                    f"{per_photo_value(k.before, k.noise_floor, '%')} → {per_photo_value(k.after, k.noise_floor, '%')}, "
-                   f"change {k.change:+.1f} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
+                   f"change {fixed(k.change, 1, True)} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
     out.append("    (index: the fold depth index, 10 × mm of full darkening across the fold; contrast: % darker than the "
                f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast; {PER_PHOTO_NOTE})")
     out.append(f"    {NOTE_COMPARED_VALUES}")

@@ -211,12 +211,14 @@ def _relabel(text: str, label: str) -> str:
 
 
 def _measure_note(row: dict, name: str) -> str:
-    """What :meth:`Store.add_photos` says about a just-measured photo: its error when it is not
-    ``ok`` (``no face found ...``), else its warnings (``2 faces found; measured the largest``),
-    named by the user's file name; "" when there is nothing to say."""
+    """What :meth:`Store.add_photos` says about a just-measured photo: why it is not ``ok`` in the words of
+    ``analyze`` and ``batch`` (:func:`facemetrics.analyze.failure_text`: ``not measured (no_face: no face
+    found ...)``; it said ``no face found ...`` alone, stop 45), else its warnings (``2 faces found; measured
+    the largest``), named by the user's file name; "" when there is nothing to say."""
     if row.get("status") != "ok":
-        why = _relabel(row.get("error"), "") or f"not measured ({row.get('status')})"
-        return f"{name}: {why}"
+        from .analyze import failure_text, row_unread  # lazily, as the batch's tables do: no face finder on import
+
+        return f"{name}: {failure_text(str(row.get('status')), _relabel(row.get('error'), ''), unread=row_unread(row))}"
     warnings = str(row.get("warnings") or "")
     return f"{name}: {warnings}" if warnings else ""
 

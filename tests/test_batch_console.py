@@ -225,7 +225,8 @@ def test_a_refused_or_failed_comparison_is_a_reason_of_its_code_and_a_batch_of_t
     assert cells["s/rf/p1.jpg"] == kept["s/rf/p1.jpg"].text
 
     why = (" No photo could be compared. 2 photos: comparison refused (changes.csv's status and messages say why). "
-           "1 photo: comparison failed (changes.csv's status and messages say why).")
+           "1 photo: comparison failed: facemetrics itself failed (ValueError; changes.csv's messages say more): "
+           "please report it with the photos if you can share them.")
     assert console.why_no_changes(res.excluded) == why
     summary = console.batch_summary(res, tmp_path / "out")
     assert "3 changes, 3 of them refused or failed (their status in changes.csv); 0 photos left out" in summary, summary

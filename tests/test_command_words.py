@@ -13,7 +13,7 @@ def test_the_headline_of_one_picture_compared_with_itself_names_the_picture(samp
     same = compare_photos(sample_analysis, sample_analysis)
     text = headline(same.to_frame(), same.messages)
     assert text.startswith("no lift or sag can be claimed: the before and after photos are the same picture "
-                           "(identical pixels), so the jawline's +0.00 mm"), text
+                           "(identical pixels), so the jawline's 0.00 mm"), text
     assert "compare two different photos" in text and "checks" not in text, text
     copy = compare_photos(sample_analysis, sample_resaved)
     text = headline(copy.to_frame(), copy.messages)
@@ -167,3 +167,99 @@ def test_the_batchs_count_of_photos_not_measured_tells_the_unread_apart():
     said = why_no_changes([Excluded(r["photo"], r["excluded"], r["_reasons"]) for r in rows])
     assert said.startswith(" No photo could be compared. 3 photos: cannot be read (photos.csv's status and error say "
                            "why). 1 photo: not measured (photos.csv's status and error say why)."), said
+
+
+def test_a_change_that_rounds_to_zero_prints_without_a_sign():
+    """A change of -0.001 mm was headlined "no jawline change beyond the noise: -0.00 mm" (``{:+.2f}``), and the
+    CLI's lines, report.md's cells and the comparison figure's legend formatted it so too.  One rule
+    (:func:`facemetrics.decay.wording.fixed`): a figure that rounds to zero prints ``0.00``, without a sign;
+    other figures keep theirs."""
+    import pandas as pd
+
+    from facemetrics.decay.wording import fixed, num
+    from facemetrics.report import _fmt, headline, per_photo_value
+
+    assert [fixed(v, 2, True) for v in (-0.001, 0.001, -0.0, 0.0, -0.006, 0.006)] == \
+        ["0.00", "0.00", "0.00", "0.00", "-0.01", "+0.01"]
+    assert fixed(-0.4, 0, True) == "0" and fixed(-0.04, 1) == "0.0" and num(-0.001) == "0.00"
+    for change in (-0.001, 0.001):
+        frame = pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", change=change,
+                                   noise_floor=0.3, verdict="within_noise")])
+        assert headline(frame) == "no jawline change beyond the noise: 0.00 mm (noise floor 0.30 mm)"
+    assert _fmt(-0.001, "mm") == "0.00 mm" and per_photo_value(-0.01, float("nan"), "index") == "0.0 index (no floor)"
+    assert headline(pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", change=-0.5,
+                                       noise_floor=0.3, verdict="within_noise")])).endswith(": -0.50 mm (noise floor 0.30 mm)")
+
+
+def test_the_cli_lines_of_a_comparison_print_a_rounded_zero_without_a_sign(sample_analysis):
+    """The CLI's comparison lines (:func:`facemetrics.report.summary_lines`) printed "+0.00 mm" for the same
+    picture compared with itself, and "-0.00" for a change of -0.001: each prints "0.00" now."""
+    from facemetrics.compare import compare_photos
+    from facemetrics.report import summary_lines
+
+    text = "\n".join(summary_lines(compare_photos(sample_analysis, sample_analysis)))
+    assert "lift: 0.00 mm" in text and "+0.00" not in text and "-0.00" not in text, text
+
+
+def test_photos_csv_does_not_tell_a_photo_not_measured_to_give_a_capture_time(sample_analysis):
+    """photos.csv's ``excluded`` of a picture without a face and without a capture time read "not measured (no_face:
+    ...); no capture time (...): give its taken_at in a manifest ...": a time would not get it measured (the
+    console stopped saying so, c129891).  The cell now says only why it was not measured; a measured photo without
+    a time is still told to give one."""
+    from pathlib import Path
+
+    import numpy as np
+
+    import facemetrics
+    from facemetrics.batch.discover import NO_TIME, NOT_MEASURED, PhotoEntry
+    from facemetrics.batch.tables import NO_CAPTURE_TIME, _table_row
+
+    wall = facemetrics.analyze_photo(np.full((400, 300, 3), 128, np.uint8), name="wall.png")
+    row = _row(wall, "s/rf/wall.png")
+    assert not row["taken_at"] and row["excluded"].startswith("not measured (no_face"), row["excluded"]
+    assert "taken_at" not in row["excluded"] and ";" not in row["excluded"], row["excluded"]
+    assert [x.code for x in row["_reasons"]] == [NOT_MEASURED]
+    measured = _table_row(PhotoEntry(Path("shot.png"), "s/rf/shot.png", subject="s", treatment="rf",
+                                     treated_at="2026-12-01T08:00"), dict(sample_analysis.to_row(), taken_at=""))
+    assert measured["excluded"] == NO_CAPTURE_TIME and [x.code for x in measured["_reasons"]] == [NO_TIME]
+
+
+def test_study_add_says_a_photo_was_not_measured_in_analyzes_words():
+    """`study add` of a picture without a face said "blank.png: no face found ..." where ``analyze`` and ``batch``
+    say "not measured (no_face: no face found ...)" (:func:`facemetrics.analyze.failure_text`): the store's
+    message is that function's now, by the user's file name (never the stored copy's)."""
+    from facemetrics.analyze import failure_text
+    from facemetrics.store import _measure_note
+
+    error = "0123456789abcdef0123.png: no face found (is the face visible, frontal and well lit?)"
+    said = _measure_note(dict(status="no_face", error=error, image_width_px=200), "blank.png")
+    assert said == "blank.png: not measured (no_face: no face found (is the face visible, frontal and well lit?))"
+    assert said == "blank.png: " + failure_text("no_face", "blank.png: " + error.split(": ", 1)[1], "blank.png")
+    assert _measure_note(dict(status="ok", warnings=""), "a.png") == ""
+
+
+def test_a_batch_whose_comparisons_failed_says_how_they_failed():
+    """A comparison that failed (an exception inside compare, or the face finder's process ending) was counted
+    "comparison failed (changes.csv's status and messages say why)" in the "No photo could be compared" line, the
+    general words a refusal had before h3.  It now has its own cause: the face finder crashed (what to do), or
+    facemetrics itself failed, named by the exception's type (photos that failed alike counted together)."""
+    from facemetrics.batch import Excluded
+    from facemetrics.batch.console import why_no_changes
+    from facemetrics.batch.discover import COMPARISON_FAILED
+    from facemetrics.batch.tables import comparison_left_out
+    from facemetrics.batch.workers import MSG_COMPARE_CRASHED
+
+    crashed = MSG_COMPARE_CRASHED.format(after="c.jpg", before="b.jpg", how="signal 11 (SIGSEGV)")
+    said = {"a.jpg": ["ValueError: no alignment"], "b.jpg": ["ValueError: array of 0 points"],
+            "c.jpg": [crashed], "d.jpg": ["something else went wrong"]}
+    left = []
+    for name, messages in said.items():
+        r = {"photo": name}
+        comparison_left_out(r, "error", "; ".join(messages))
+        assert [x.code for x in r["_reasons"]] == [COMPARISON_FAILED]
+        left.append(Excluded(name, r["excluded"], r["_reasons"]))
+    assert why_no_changes(left, most=4) == (
+        " No photo could be compared. 2 photos: comparison failed: facemetrics itself failed (ValueError; "
+        "changes.csv's messages say more): please report it with the photos if you can share them. 1 photo: "
+        "comparison failed: the photos crashed the face finder (re-save them as PNG or JPEG and run batch again; "
+        "changes.csv's messages name them). 1 photo: comparison failed (changes.csv's status and messages say why).")

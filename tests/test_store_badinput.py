@@ -134,11 +134,11 @@ def test_measured_problems_are_said_by_the_users_file_name(tmp_path, face_rgb):
     assert [r.status for r in res] == ["added"] * 3
     by = {r.name: r for r in res}
     assert by["blank.png"].measured == "no_face"
-    assert by["blank.png"].message.startswith("blank.png: no face found")
+    assert by["blank.png"].message.startswith("blank.png: not measured (no_face: no face found")  # analyze's words
     # two copies of one face: which is "the largest" is chance, so not measured (analyze.SEVERAL_FACES_SHARE)
     assert by["two.png"].measured == "several_faces"
-    assert by["two.png"].message.startswith("two.png: 2 faces of about the same size")
-    assert by["two.png"].message.endswith("crop the photo to the one face")
+    assert by["two.png"].message.startswith("two.png: not measured (several_faces: 2 faces of about the same size")
+    assert by["two.png"].message.endswith("crop the photo to the one face)")
     assert by["small.png"].measured != "ok" and by["small.png"].message.startswith("small.png: ")
     for r in res:
         assert not re.search(r"[0-9a-f]{20}\.(jpg|png)", r.message), r.message

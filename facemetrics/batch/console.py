@@ -451,7 +451,32 @@ def reason_label(reason) -> str:
     causes = refusal_causes(reason.text) if reason.code == COMPARISON_REFUSED else []
     if causes:  # "comparison refused (changes.csv's ... say why)" was all an all-refused batch said (stop 44)
         return f"comparison refused: {' and '.join(causes)} (changes.csv's messages say more)"
+    failed = failure_cause(reason.text) if reason.code == COMPARISON_FAILED else ""
+    if failed:  # it had the general words too, as a refusal had (stop 45)
+        return f"comparison failed: {failed}"
     return REASON_LABELS[reason.code].format(noun) if reason.code in REASON_LABELS else reason.text
+
+
+#: the words of :data:`facemetrics.batch.workers.MSG_COMPARE_CRASHED` that say a comparison's process ended
+#: (a native crash of the face finder, twice)
+COMPARE_CRASHED_WORDS = " crashed the face finder ("
+
+
+def failure_cause(text: str) -> str:
+    """Why a comparison failed (a :data:`~facemetrics.batch.discover.COMPARISON_FAILED` reason's ``text``:
+    ``"comparison error: "`` and its messages), as :func:`why_no_changes` counts it: the face finder crashed
+    (:data:`COMPARE_CRASHED_WORDS`: what to do, as the message says), or facemetrics itself failed, named by the
+    exception's type (the worker's message ``"ValueError: ..."``: photos that failed alike are counted
+    together, their own details left to changes.csv); "" for a text of neither kind (the general words)."""
+    body = str(text or "").split(": ", 1)[-1] if str(text or "").startswith("comparison ") else str(text or "")
+    if COMPARE_CRASHED_WORDS in body:
+        return ("the photos crashed the face finder (re-save them as PNG or JPEG and run batch again; "
+                "changes.csv's messages name them)")
+    kind = body.split(": ", 1)[0] if ": " in body else ""  # the worker's f"{type(exc).__name__}: {exc}"
+    if kind.isidentifier() and kind[0].isupper():
+        return (f"facemetrics itself failed ({kind}; changes.csv's messages say more): please report it "
+                "with the photos if you can share them")
+    return ""
 
 
 def refusal_causes(text: str) -> list[str]:

@@ -177,8 +177,10 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
         reasons.append(e.note)
         said += e.reasons or (Reason(OTHER, e.note),)
     if not r["taken_at"]:
-        if r.get("status") == "ok" or r.get("image_width_px") not in (None, ""):
-            # a file that could not be decoded has no time read from it: "not measured" says why
+        if r.get("status") == "ok":
+            # a photo not measured (no face, ... or not decoded) is told why alone: a time would not get it
+            # measured (photos.csv told a picture without a face to "give its taken_at", stop 45; the console's
+            # rule, console.no_capture_time_lines)
             add(NO_CAPTURE_TIME, NO_TIME)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         add(no_time_of_day(r["taken_at"], treatment=False))

@@ -14,6 +14,7 @@ import math
 __all__ = [
     "decimals_for",
     "effect_noun",
+    "fixed",
     "hours_text",
     "join_words",
     "num",
@@ -23,14 +24,20 @@ __all__ = [
 ]
 
 
+def fixed(v: float, digits: int = 2, sign: bool = False) -> str:
+    """``v`` with ``digits`` decimals, ``+`` before a positive figure when ``sign``; the one rule of a figure
+    that rounds to zero: it prints without a sign, ``0.00`` (never ``-0.00`` nor ``+0.00``: a change of
+    -0.001 mm is no sag).  Every number a user reads goes through it (the CLI's lines, report.md, the
+    figures' legends, :func:`num`); the CSVs' numeric columns keep full precision.  The minus is ASCII
+    (``-0.12``); :func:`num` writes it as U+2212.  A value that is not finite prints as Python does
+    (``nan``, ``+inf``)."""
+    s = f"{float(v):{'+' if sign else ''}.{digits}f}"
+    return f"{0.0:.{digits}f}" if s.lstrip("+-").strip("0.") == "" else s
+
+
 def num(v: float, digits: int = 2) -> str:
-    """``v`` with ``digits`` decimals and a true minus sign (U+2212); ``-0.00`` prints as ``0.00``."""
-    s = f"{v:.{digits}f}"
-    if s.startswith("-"):
-        s = "\u2212" + s[1:]
-        if float(s[1:]) == 0:
-            s = s[1:]
-    return s
+    """``v`` with ``digits`` decimals and a true minus sign (U+2212); ``-0.00`` prints as ``0.00`` (:func:`fixed`)."""
+    return fixed(v, digits).replace("-", "\u2212")
 
 
 def decimals_for(uncertainty: float, most: int = 3) -> int:
