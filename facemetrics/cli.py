@@ -505,6 +505,8 @@ def _print_verdicts(table, said=()) -> None:
             print(note)
     for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
         print(f"follow-on session left out of the decay fits: {note}")
+    for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
+        print(f"kept in the fit with a warning: {note}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -244,7 +244,7 @@ def source_notes(table: pd.DataFrame) -> list[str]:
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=(), follow_on=()) -> str:
+                      left_out=(), follow_on=(), kept=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -265,6 +265,10 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     follow_on : sequence of str, optional
         One line per follow-on session left out of the decay fits (:func:`follow_on_notes`): listed
         under ``## Photos excluded`` too.
+    kept : sequence of str, optional
+        One line per comparison whose rows entered the fits while carrying the warning that the expression
+        may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`): listed under
+        ``## Comparisons kept in the fits with a warning`` (:func:`kept_lines`).
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -330,7 +334,24 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += ["", "![timeline](timeline.png)"]
     lines += _regimen_report(full, regimen_note)
     lines += excluded_lines(photos, left_out, follow_on)
+    lines += kept_lines(kept)
     return "\n".join(lines) + "\n"
+
+
+def kept_lines(kept) -> list[str]:
+    """The ``## Comparisons kept in the fits with a warning`` section of ``report.md``: one item per line of
+    ``kept`` (:func:`facemetrics.batch.timeline.expression_kept_notes`), the comparisons the fits used although
+    the gate warned that the expression may differ; [] for none.  Such a comparison keeps its verdicts (a lift
+    that pulls the mouth corners up and out sets off the same cues as a gentle smile), so unlike the
+    ``uncertain`` ones under ``## Photos excluded`` it was fitted, and the user could not see which."""
+    if not kept:
+        return []
+    return ["", "## Comparisons kept in the fits with a warning: expression may differ", "",
+            "These comparisons entered the fits with their verdicts, but their mouth corners moved as in a smile "
+            "while the lips kept their shape: a gentle smile and a lift that pulls the mouth corners up and out "
+            "both do this, and a smile also deepens the folds and raises the mouth corners. Check these photos; "
+            "if one smiles, retake it with a relaxed, closed mouth or leave it out and run the timeline again "
+            "(each line gives the cues of `changes.csv`'s `messages`).", ""] + [f"- {n}" for n in kept]
 
 
 def follow_on_notes(items) -> list[str]:

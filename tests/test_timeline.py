@@ -606,3 +606,49 @@ def test_timeline_on_its_own_prints_the_disagreement_lines_the_batch_prints(time
     assert [x for x in printed if x in want] == want, printed  # each once, in the batch's order
     assert sum(MSG_BASELINES_DISAGREE in x for x in printed) == 1 and sum(MSG_FLOORS_FROM_DISAGREEMENT in x
                                                                           for x in printed) == 1, printed
+
+
+def test_report_lists_the_comparisons_fitted_with_the_warning_that_the_expression_may_differ(tmp_path):
+    """A comparison whose mouth corners moved as in a smile while the lips kept their shape (the gate's flow
+    cues alone, ``MSG_EXPRESSION_MAYBE``) keeps its verdicts and enters the fits: report.md and the console
+    did not say which (h10, 2026-12-05).  ``## Comparisons kept in the fits with a warning`` now lists exactly
+    those: not one whose lips changed (all 'uncertain', under "Photos excluded"), not a refused one, not one
+    without the warning, not one carrying it whose fitted verdicts all read 'uncertain'."""
+    from facemetrics.batch import timeline_report
+    from facemetrics.batch.timeline import expression_kept_notes
+    from facemetrics.compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+    from facemetrics.decay import analyze_series
+
+    times = np.array([0.5, 1, 2, 4, 8, 24, 48])
+    long = pd.DataFrame(dict(subject="S01", treatment="mc", hours_since_treatment=times,
+                             value=2.0 * 2 ** (-times / 3) + 0.05 * np.cos(times), metric="jawline_lift_mm",
+                             side="mean", unit="mm", verdict="lifted"))
+    table = analyze_series(long, per_subject=False, n_boot=0).to_frame()
+    maybe = (f"{MSG_EXPRESSION_MAYBE}: a mouth corner moved 1.8 mm relative to the jowl below it (limit 0.6 mm), "
+             "while the lips kept their shape. A change of expression (a gentle smile) and a lift ...; take both "
+             "photos with the same relaxed, closed-mouth expression")
+    lips = f"{MSG_EXPRESSION}: the lips' shape changed (smile index 0.31 → 0.12, limit 0.08). Lifts ..."
+    cells = [("p1.jpg", "1", "warning", maybe, "lifted"),  # listed
+             ("p2.jpg", "2", "warning", lips, "uncertain"),  # the lips changed: left out, not listed here
+             ("p3.jpg", "24", "warning", maybe, "within_noise"),  # listed
+             ("p4.jpg", "4", "refused", maybe, ""),  # refused: photos.csv says why
+             ("p5.jpg", "8", "ok", "", "lifted"),  # no warning
+             ("p6.jpg", "48", "warning", f"{maybe}; head pose differs ...", "uncertain")]  # warned but left out
+    changes = pd.DataFrame([dict(subject="S01", treatment="mc", photo=f"S01/mc/{p}", hours_since_treatment=h,
+                                 status=st, messages=m, jawline_lift_mm_verdict=v) for p, h, st, m, v in cells])
+    changes.to_csv(tmp_path / "changes.csv", index=False)
+    pd.DataFrame(dict(photo=changes["photo"], excluded="")).to_csv(tmp_path / "photos.csv", index=False)
+
+    notes = expression_kept_notes(changes.astype(str).to_dict("records"), ["jawline_lift_mm"])
+    assert [n.split("`")[1] for n in notes] == ["S01/mc/p1.jpg", "S01/mc/p3.jpg"], notes
+    assert notes[1] == (f"`S01/mc/p3.jpg` (S01, mc, 24 h since treatment): {MSG_EXPRESSION_MAYBE} (a mouth corner "
+                        "moved 1.8 mm relative to the jowl below it (limit 0.6 mm))")
+    report = timeline_report(table, tmp_path)
+    section = report.split("## Comparisons kept in the fits with a warning: expression may differ", 1)[1]
+    listed = [line for line in section.splitlines() if line.startswith("- ")]
+    assert listed == [f"- {n}" for n in notes]
+    assert "p2.jpg" in report.split("## Photos excluded", 1)[1].split("## Comparisons kept", 1)[0]
+    # none listed: no section
+    changes.loc[changes["photo"].isin(["S01/mc/p1.jpg", "S01/mc/p3.jpg"]), "messages"] = ""
+    changes.to_csv(tmp_path / "changes.csv", index=False)
+    assert "kept in the fits with a warning" not in timeline_report(table, tmp_path)

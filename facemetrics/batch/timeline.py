@@ -15,9 +15,9 @@ from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_EXPRESSION,
-                            MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST, MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES,
-                            MSG_GLASSES_FOLD, MSG_IRIS_SCALE, MSG_LENSES, MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE,
-                            MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
+                            MSG_EXPRESSION_MAYBE, MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST,
+                            MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_IRIS_SCALE, MSG_LENSES,
+                            MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
@@ -212,9 +212,11 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
+    kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
-                                         uncertain_notes=left, follow_on_notes=follow).encode("utf-8")
+                                         uncertain_notes=left, follow_on_notes=follow,
+                                         expression_notes=kept).encode("utf-8")
     if regimen_png is not None:
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
@@ -222,6 +224,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["disagreement_notes"] = disagree  # and the sessions whose before photos disagree, their floors
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
+    table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
     fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)))
     return result, table, files, fits
 
@@ -266,10 +269,69 @@ def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
     """:func:`uncertain_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
     (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for
     the metrics and sides of ``table``'s decay rows (the regimen is fitted on the same selection)."""
-    decay = table[table["kind"] != "regimen"] if "kind" in table.columns else table
-    columns = list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(decay["metric"], decay["side"])))
+    columns = _fitted_columns(table)
     return (uncertain_notes(changes or [], columns)
             + [f"regimen: {n}" for n in uncertain_notes(regimen_changes or [], columns)])
+
+
+def _fitted_columns(table: pd.DataFrame) -> list[str]:
+    """The ``changes.csv`` columns of ``table``'s decay rows (the regimen is fitted on the same selection)."""
+    decay = table[table["kind"] != "regimen"] if "kind" in table.columns else table
+    return list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(decay["metric"], decay["side"])))
+
+
+def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,
+                           regimen_changes: list[dict] | None) -> list[str]:
+    """:func:`expression_kept_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
+    (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for the
+    metrics and sides of ``table``'s decay rows."""
+    columns = _fitted_columns(table)
+    return (expression_kept_notes(changes or [], columns)
+            + [f"regimen: {n}" for n in expression_kept_notes(regimen_changes or [], columns)])
+
+
+def _when(r: dict) -> str:
+    """``"24 h since treatment"`` of a ``changes.csv`` row (hours rounded to 0.01), or "no time since treatment"."""
+    try:
+        return f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
+    except (TypeError, ValueError):
+        return "no time since treatment"
+
+
+def expression_kept_notes(change_rows, columns) -> list[str]:
+    """One line per comparison whose rows entered the timeline fits while carrying the gate's warning that
+    the expression may differ (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`: the mouth corners moved
+    as in a smile while the lips kept their shape; a gentle smile and a lift that pulls the corners up and out
+    both do this, so the verdicts are kept and the rows are fitted).
+
+    Parameters
+    ----------
+    change_rows : iterable of dict
+        ``changes.csv`` rows (:func:`_change_records`): ``photo``, ``subject``, ``treatment``,
+        ``hours_since_treatment``, ``status``, ``messages`` and the ``<column>_verdict`` cells.
+    columns : iterable of str
+        The ``changes.csv`` columns fitted (:func:`facemetrics.batch.tables.change_column`): a comparison
+        is listed when its ``messages`` carry the warning and one of these verdicts is a verdict (not
+        ``uncertain``, not blank); a ``refused`` or ``error`` comparison, or one whose fitted verdicts
+        all read ``uncertain`` (listed by :func:`uncertain_notes` instead), is not.
+
+    Returns
+    -------
+    list of str
+        ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression may differ (a mouth corner
+        moved 1.8 mm relative to the jowl below it (limit 0.6 mm))"`` in the rows' order; [] when none.
+    """
+    verdicts = [f"{c}_verdict" for c in columns]
+    out = []
+    for r in change_rows:
+        text = str(r.get("messages") or "")
+        if (str(r.get("status") or "") in ("refused", "error") or MSG_EXPRESSION_MAYBE not in text
+                or not any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)):
+            continue
+        cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
+        said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
+        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
+    return out
 
 
 def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
@@ -317,11 +379,7 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
             if said[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
                 cut = cut.rsplit(" ", 1)[0]
             said = cut.rstrip(" ;,") + "\u2026"
-        try:
-            when = f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
-        except (TypeError, ValueError):
-            when = "no time since treatment"
-        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {when}): {said}")
+        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
     return out
 
 
@@ -393,7 +451,7 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
 
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
                     same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None,
-                    follow_on_notes: list[str] | None = None) -> str:
+                    follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -405,7 +463,9 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     ``## Photos excluded`` lists the comparisons left out of the fits as ``uncertain``, with their
     reasons (:func:`_uncertain_notes` of both batches: ``uncertain_notes`` when the caller has them), and
     the follow-on sessions the decay fits left out (``follow_on_notes``, :func:`facemetrics.report.follow_on_notes`
-    of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them)."""
+    of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them).
+    ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
+    (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them)."""
     from .tables import disagreement_notes
 
     try:
@@ -416,9 +476,14 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     regimen = None
     if same_picture_notes is None or uncertain_notes is None:  # the regimen batch's changes.csv, read once
         regimen = _change_records(Path(batch_dir) / REGIMEN_DIR)
+    if uncertain_notes is None or expression_notes is None:
+        regimen = _change_records(Path(batch_dir) / REGIMEN_DIR) if regimen is None else regimen
     if uncertain_notes is None:
         uncertain_notes = _uncertain_notes(table, changes, regimen)
-    text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or ())
+    if expression_notes is None:
+        expression_notes = _expression_kept_notes(table, changes, regimen)
+    text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or (),
+                             kept=expression_notes)
     if changes is None:
         return text
     notes = disagreement_notes(changes)
