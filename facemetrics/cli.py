@@ -760,12 +760,14 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 
 def cmd_study_import(args: argparse.Namespace) -> int:
     from .batch import Excluded, console, discover
+    from .batch.discover import manifest_order_notes
     from .store import DUPLICATE_MESSAGE, StoreError
 
     if not Path(args.folder).is_dir():
         print(f"facemetrics study import: {args.folder} is not a folder", file=sys.stderr)
         return 2
     entries = discover(args.folder, args.manifest)
+    print("".join(f"{n}\n" for n in manifest_order_notes(args.manifest)), end="")  # 24/11/2026: its order, said
     added = dup = bad = 0
     notes: dict[str, None] = {}
     timed = []  # (entry, its photo's EXIF time) of each photo imported: the manifest's time wins, as in `batch`

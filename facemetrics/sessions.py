@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .errors import StoreError
 from .timekeys import date_alone, hours_between, name_key, no_time_of_day, parse_time, time_key, time_meant
+from .timekeys import read_lone_time  # a typed time alone: 24/11/2026 9:00 read, 1/12/2026 9:00 refused
 
 __all__ = ["iso_time", "wall_clock", "treatment_time", "same_session", "time_note", "kept_time_note"]
 
@@ -53,7 +54,7 @@ def iso_time(value, treatment: bool = True) -> str:
         return ""
     if date_alone(value):
         raise StoreError(no_time_of_day(str(value).strip(), treatment))
-    t = parse_time(value)
+    t = read_lone_time(value)  # ISO 8601, or a year-last date that tells its order itself (24/11/2026 9:00)
     if t is None:  # 08.20, 9am, 1/12/2026 9:00: why, and the time each reading would be (round 3, 2026-12-05)
         raise StoreError(time_meant(value, "treatment time" if treatment else "capture time")
                          or f"{value!r} is not a time (use ISO 8601, e.g. 2026-11-02T08:00)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timezone
 
 # a date alone followed by a UTC offset (``2026-05-01Z``, ``20260501+01:00``), which :func:`parse_time`
@@ -25,6 +26,10 @@ _DATE_ALONE = re.compile(r"(\d{4}-?\d{2}-?\d{2})(Z|[+-]\d{2}(?::?\d{2})?)?", re.
 _EARLY_FRACTION = re.compile(r"(\d{4}-?\d{2}-?\d{2})([T ])(\d{2})(:?\d{2})?([.,]\d+)"
                              r"(Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
 
+# an ISO date-time whose hour has one digit (``2026-11-24 9:00``, ``2026-11-24T9:05:30``): the date and its
+# separator, the rest from the hour's digit on (a colon after it: ``9.20`` is not one, :func:`ambiguous_time`)
+_ONE_DIGIT_HOUR = re.compile(r"(\d{4}-\d{2}-\d{2}[T ])(\d:.*)")
+
 #: the forms of a time that :func:`parse_time` accepts, as the messages name them
 ACCEPTED_TIME_FORMS = ("2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 08:20:30, a fraction of a "
                        "second after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF "
@@ -33,6 +38,9 @@ ACCEPTED_TIME_FORMS = ("2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 
 
 def parse_time(value) -> datetime | None:
     """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid.
+
+    An otherwise ISO date-time whose hour has one digit (``2026-11-24 9:00``, as Excel displays a cell) is
+    read with the hour padded (09:00): it cannot be read two ways; every refusal below still applies to it.
 
     A date alone with a UTC offset (``2026-05-01Z``, ``2026-05-01+01:00``: not ISO 8601, whose
     offsets belong to a time of day) is invalid: ``datetime.fromisoformat`` read it as the time
@@ -51,6 +59,9 @@ def parse_time(value) -> datetime | None:
         return None
     if len(s) >= 19 and s[4] == ":" and s[7] == ":":
         s = s[:4] + "-" + s[5:7] + "-" + s[8:]
+    one_digit = _ONE_DIGIT_HOUR.fullmatch(s)
+    if one_digit:  # 2026-11-24 9:00, as Excel shows a cell: 09:00 (README, manifest times, 2026-12-05)
+        s = f"{one_digit[1]}0{one_digit[2]}"
     if _EARLY_FRACTION.fullmatch(s):
         return None  # 08.20 read as 08:00:00.2 by fromisoformat, 08:12 by ISO 8601, meant as 08:20
     if _DATE_WITH_OFFSET.fullmatch(s):
@@ -577,3 +588,134 @@ def meant_in(sentence: str) -> str:
     """
     m = re.search(r"\(if [^()]* was meant: [^()]*\)", sentence or "")
     return m[0] if m else ""
+
+
+# ---- a date with the year last, as a spreadsheet shows it (README, manifest times, 2026-12-05) --------------
+
+# D/M/YYYY or M/D/YYYY (slashes or dots), a space or T, a 24-hour H:MM[:SS]: the two fields, the year, the time
+_YEAR_LAST_TIME = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})[T ]\s*(\d{1,2}:\d{2}(?::\d{2})?)")
+#: the orders of a year-last date, as the messages name them
+DAY_FIRST, MONTH_FIRST = "day/month/year", "month/day/year"
+
+
+def year_last_order(text) -> str | None:
+    """The order a date-time with the year last (``24/11/2026 9:00``, ``11.24.2026 09:00:30``) tells by itself.
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written.
+
+    Returns
+    -------
+    str or None
+        :data:`DAY_FIRST` when its first field is above 12, :data:`MONTH_FIRST` when its second is, ``""``
+        when neither is (``1/12/2026 9:00``: either order) or both are (no date); None when ``text`` is no
+        year-last date-time.
+    """
+    m = _YEAR_LAST_TIME.fullmatch(str(text).strip()) if isinstance(text, str) else None
+    if m is None:
+        return None
+    first, second = int(m[1]) > 12, int(m[3]) > 12
+    return DAY_FIRST if first and not second else MONTH_FIRST if second and not first else ""
+
+
+def year_last_time(text, order: str) -> str | None:
+    """A year-last date-time read in ``order``, as ISO 8601 text (``24/11/2026 9:00`` -> ``2026-11-24T09:00``);
+    None when ``text`` is no such date-time or names no day or time that exists in that order.
+
+    Parameters
+    ----------
+    text : str
+        The time as written.
+    order : str
+        :data:`DAY_FIRST` or :data:`MONTH_FIRST`.
+
+    Returns
+    -------
+    str or None
+    """
+    m = _YEAR_LAST_TIME.fullmatch(str(text).strip()) if isinstance(text, str) else None
+    if m is None or order not in (DAY_FIRST, MONTH_FIRST):
+        return None
+    day, month = (int(m[1]), int(m[3])) if order == DAY_FIRST else (int(m[3]), int(m[1]))
+    hours, rest = m[5].split(":", 1)
+    iso = f"{m[4]}-{month:02d}-{day:02d}T{int(hours):02d}:{rest}"
+    return iso if parse_time(iso) is not None else None
+
+
+def read_lone_time(text) -> datetime | None:
+    """A time typed alone (``study add --taken-at``, the app's fields): :func:`parse_time`, else a year-last
+    date-time that tells its order by itself (``24/11/2026 9:00``: a field above 12); None otherwise
+    (``1/12/2026 9:00`` stays refused: 1 December or 12 January).
+
+    Parameters
+    ----------
+    text : str, datetime, float or None
+
+    Returns
+    -------
+    datetime or None
+    """
+    t = parse_time(text)
+    if t is not None or not isinstance(text, str):
+        return t
+    iso = year_last_time(text, year_last_order(text) or "")
+    return parse_time(iso) if iso else None
+
+
+@dataclass(frozen=True)
+class TimeColumn:
+    """A manifest column's times as read (:func:`read_time_column`).
+
+    Attributes
+    ----------
+    times : tuple of str
+        One per value: a year-last date-time read in the column's order as ISO 8601 text
+        (``2026-11-24T09:00``), any other value as written.
+    order : str
+        :data:`DAY_FIRST` or :data:`MONTH_FIRST` when the column's values told it, else ``""``.
+    reasons : tuple of str
+        One per value: why its year-last date stays refused (one sentence, to add after
+        :func:`time_meant`'s), ``""`` for the others.
+    examples : tuple of str
+        Up to three distinct values (as written) that told the order.
+    """
+    times: tuple
+    order: str
+    reasons: tuple
+    examples: tuple = ()
+
+
+def read_time_column(values) -> TimeColumn:
+    """A manifest column's year-last date-times read in the one order its values tell (README, manifest times).
+
+    The order is told by the values with a field above 12 (``24/11/2026`` day-first, ``11/24/2026``
+    month-first) and holds for every year-last value of the column; with no such value, or with both orders
+    told, every year-last value stays as written (refused by :func:`parse_time`) with a reason saying why.
+
+    Parameters
+    ----------
+    values : sequence of str, float or None
+        The column's cells, in row order.
+
+    Returns
+    -------
+    TimeColumn
+    """
+    values = list(values)
+    orders = [year_last_order(v) for v in values]
+    told = {o for o in orders if o}
+    examples = tuple(dict.fromkeys(str(v).strip() for v, o in zip(values, orders) if o))[:3]
+    if len(told) == 1:
+        (order,) = told
+        times = tuple(year_last_time(v, order) or v if o is not None else v for v, o in zip(values, orders))
+        return TimeColumn(times, order, ("",) * len(values), examples)
+    if told:
+        both = [next(str(v).strip() for v, o in zip(values, orders) if o == each) for each in (DAY_FIRST, MONTH_FIRST)]
+        why = (f"the column has dates with the year last in both orders, such as {both[0]} and {both[1]}, so which "
+               "order it uses cannot be told")
+    else:
+        why = ("no date in the column has a day above 12, so whether it is day/month/year or month/day/year "
+               "cannot be told")
+    return TimeColumn(tuple(values), "", tuple(why if o is not None else "" for o in orders), ())

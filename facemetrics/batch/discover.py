@@ -22,6 +22,7 @@ from ..export import PNG_MARK
 from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
+from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
 from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
 
 
@@ -640,7 +641,15 @@ def _manifest_key(value: str) -> str:
 
 
 def _read_manifest(manifest: Path) -> dict[str, dict]:
-    """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV.
+    """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV
+    (:func:`_read_manifest_rows`), its year-last dates read in each column's order (:func:`_read_time_columns`)."""
+    out = _read_manifest_rows(Path(manifest))
+    _read_time_columns(Path(manifest), out)
+    return out
+
+
+def _read_manifest_rows(manifest: Path) -> dict[str, dict]:
+    """``{normalised photo path: metadata (+ "_row": line number)}`` from a manifest CSV, times as written.
 
     Read as UTF-8 (a BOM is allowed), else as Latin-1 (Windows spreadsheets);
     the separator (``,``, ``;`` or tab) is sniffed from the header line.
@@ -700,6 +709,34 @@ def _read_manifest(manifest: Path) -> dict[str, dict]:
     return out
 
 
+def _read_time_columns(manifest: Path, out: dict[str, dict]) -> list[str]:
+    """Read a manifest's year-last dates (``24/11/2026 9:00``, as Excel shows a cell) in the order each column
+    tells (:func:`facemetrics.timekeys.read_time_column`): ``out``'s ``taken_at`` / ``treated_at`` rewritten as
+    ISO 8601 in place, ``_why_<column>`` set on each row whose year-last date stays refused (no value tells the
+    order, or both orders appear); returns the console's note per column whose order was decided."""
+    notes = []
+    rows = sorted(out.values(), key=lambda m: m["_row"])
+    for col in ("taken_at", "treated_at"):
+        read = read_time_column([m[col] for m in rows])
+        for m, text, why in zip(rows, read.times, read.reasons):
+            m[col] = canonical_time(text) if col == "treated_at" else text
+            if why:
+                m[f"_why_{col}"] = why
+        if read.order:
+            notes.append(f"dates in {manifest.name}'s {col} read as {read.order} ({', '.join(read.examples)} ...)")
+    return notes
+
+
+def manifest_order_notes(manifest) -> list[str]:
+    """The console's notes on a manifest's year-last dates: per column whose order its values told, e.g.
+    "dates in manifest.csv's taken_at read as day/month/year (24/11/2026 9:00 ...)"; [] when none (or no
+    manifest).  The manifest is read again (:func:`discover` raised already if it cannot be)."""
+    if manifest is None:
+        return []
+    rows = {k: {**m} for k, m in _read_manifest_rows(Path(manifest)).items()}
+    return _read_time_columns(Path(manifest), rows)
+
+
 def _manifest_time_reasons(manifest: Path, m: dict) -> tuple[Reason, ...]:
     """Why a manifest row's ``taken_at`` or ``treated_at`` cannot be read as a time, naming the file,
     row and column: written with a decimal fraction after the hours or the minutes (``08.20``:
@@ -720,6 +757,8 @@ def _manifest_time_reasons(manifest: Path, m: dict) -> tuple[Reason, ...]:
         shown = str(value).strip()
         dotted = ambiguous_time(value, what) or twelve_hour_dot_time(value, what)  # 08.20, 8.20pm
         code, shown = (TIME_DOTTED, shown) if dotted else (TIME_UNREAD, shown[:60])
+        if m.get(f"_why_{col}"):  # a year-last date whose column does not tell its order: why
+            problem += f" (not read in the column's order: {m[f'_why_{col}']})"  # no "; ": photos.csv splits on it
         said.append(Reason(code, f"manifest {manifest.name} row {m['_row']}, column {col!r}: {problem}",
                            manifest=str(manifest), row=int(m["_row"]), column=col, value=shown,
                            reading=meant_in(problem)))

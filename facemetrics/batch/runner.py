@@ -17,6 +17,7 @@ from ..export import check_output_folder, rows_frame, write_rows_csv
 from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..schema import BATCH_COLUMNS, CHANGE_COLUMNS, LONG_COLUMNS, PHOTO_COLUMNS
 from .cache import _CACHE_DIR, _cached, _file_sha256, _roundtrip, run_settings, settings_key
+from .discover import manifest_order_notes  # a manifest's year-last dates: the order each column was read in
 from .discover import (Excluded, discover, manifest_time_notes, merge_spellings, offset_free_times,
                        offset_free_treatment)
 from .results import comparison_result
@@ -283,7 +284,7 @@ def run_batch(
         exif_times = {i: r.get("taken_at") for i, r in rows.items()}
         entries, treated_warned, treated_notes = offset_free_treatment(entries, exif_times)
         entries, offset_warned, time_notes = offset_free_times(entries, exif_times)
-        time_notes = treated_notes + time_notes
+        time_notes = manifest_order_notes(manifest) + treated_notes + time_notes  # 24/11/2026: the order read
         rows = _with_warnings(_with_warnings(rows, treated_warned), offset_warned)  # each photo's time read in an offset it does not carry
         photo_rows, change_rows, n_compare_cached, comp_results = _changes_stage(
             entries, rows, cache, skey, settings, pool, compare, progress, _hook)
