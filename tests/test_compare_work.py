@@ -127,3 +127,59 @@ def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(mo
     glasses_cheek_cover(mirrored(x))
     assert len(calls) == 2
     assert "glasses" not in analyze_photo(PAIRS["sample"][1]).extra  # irises visible: nothing kept
+
+
+def test_the_reverse_fit_reads_only_the_after_photos_alignment_part(monkeypatch):
+    """The identity check's reverse fit (gate.reverse_residual_mm: the after photo as 'before') makes only the after
+    photo's alignment part (measure._aligned_part: grid, registration's before part, depth map), not its fold lines,
+    masks and fold scores, which nothing reads (docs/speed.md 'Stop 45'); the before photo's whole before part is
+    built on its alignment part, made once; the residual is the value of the whole measurement's."""
+    _, before, after = PAIRS["sample"]
+    a, b = analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png")
+    calls = {"_make_before": [], "_make_aligned": []}
+    for name in calls:
+        fn = getattr(measure, name)
+        monkeypatch.setattr(measure, name, lambda x, fn=fn, name=name: calls[name].append(x) or fn(x))
+    measure._local.__dict__.clear()
+    with measure.one_comparison():
+        reverse = measure.upper_face_residual(b, a)
+    assert calls["_make_before"] == [] and calls["_make_aligned"] == [b]
+    measure._local.__dict__.clear()
+    assert reverse == measure._measure(b, a).alignment.residual_mm  # the same value to the last bit
+    measure._local.__dict__.clear()
+    calls["_make_before"].clear()
+    calls["_make_aligned"].clear()
+    compare_photos(a, b)
+    assert calls["_make_before"] == [a]  # old code: [a, b] (the reverse fit built b's whole before part)
+    assert len(calls["_make_aligned"]) == 2
+
+
+def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
+    """A before photo compared with several after photos: its skin texture and local contrast (the fold checks'
+    readings, gate.skin_textures / local_contrasts) are read once and kept (gate.READING_CACHE_SIZE), with the values
+    of a fresh reading; another photo, or another read grid, is read afresh."""
+    import functools
+    import importlib
+
+    gate = importlib.import_module("facemetrics.compare.gate")  # the module (the package's `gate` is its function)
+
+    _, before, after = PAIRS["sample"]
+    a = analyze_photo(before, name="before.png")
+    b1, b2 = analyze_photo(after, name="after.png"), analyze_photo(after, name="after2.png")
+    calls = []
+    for name in ("skin_texture", "local_contrast"):
+        fn = getattr(gate, name)
+        monkeypatch.setattr(gate, name, functools.wraps(fn)(lambda *x, fn=fn: calls.append(fn.__name__) or fn(*x)))
+    measure._local.__dict__.clear()
+    first = gate.skin_textures(a, b1), gate.local_contrasts(a, b1)
+    second = gate.skin_textures(a, b2), gate.local_contrasts(a, b2)
+    assert len(calls) == 6  # a, b1, b2 once each for each reading (old code: 8)
+    grid = quality.read_grid_mm(a.frame.mm_per_px, b1.frame.mm_per_px)
+    fresh = [quality.skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b1, b2)]
+    assert first[0] == (fresh[0], fresh[1]) and second[0] == (fresh[0], fresh[2])
+    fresh = [quality.local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b1, b2)]
+    assert first[1] == (fresh[0], fresh[1]) and second[1] == (fresh[0], fresh[2])
+    coarse = grid * 2
+    assert gate._photo_reading(gate.skin_texture, a, coarse) == quality.skin_texture(
+        a.photo.rgb, a.points, a.frame.mm_per_px, coarse)  # another read grid: read afresh
+    assert len(calls) == 7

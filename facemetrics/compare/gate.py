@@ -16,7 +16,7 @@ from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_IN
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
-from .measure import _Pair, eyes_covered, upper_face_residual
+from .measure import _Pair, _kept, eyes_covered, upper_face_residual
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
 from .regions import CHEEK_RADIUS_MM
@@ -1645,11 +1645,26 @@ def eyes_covered_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
             f"{taken}; compare photos with the eyes open and uncovered"]
 
 
+#: photos whose skin texture and local contrast (each at one read grid) are kept per thread: a before photo
+#: compared with several after photos is read once (docs/speed.md 'Stop 45'); a few floats each
+READING_CACHE_SIZE = 4
+
+
+def _photo_reading(read, x: PhotoAnalysis, grid_mm: float) -> float:
+    """``read(x.photo.rgb, x.points, x.frame.mm_per_px, grid_mm)`` (:func:`facemetrics.quality.skin_texture` or
+    :func:`~facemetrics.quality.local_contrast`), kept for the last :data:`READING_CACHE_SIZE` photos
+    (:func:`facemetrics.compare.measure._kept`: the pixels and landmarks by identity, the scales by value), so the
+    value of a fresh reading."""
+    return _kept(read.__name__, READING_CACHE_SIZE, (x.photo.rgb, x.points),
+                 lambda: read(x.photo.rgb, x.points, x.frame.mm_per_px, grid_mm),
+                 values=(float(x.frame.mm_per_px), float(grid_mm)))
+
+
 def skin_textures(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     """:func:`facemetrics.quality.skin_texture` of each photo (%), both read at one pixel size
     (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser)."""
     grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
-    return tuple(skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
+    return tuple(_photo_reading(skin_texture, x, grid) for x in (a, b))
 
 
 def smoothed_skin(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
@@ -1688,7 +1703,7 @@ def local_contrasts(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[float, float]:
     (:func:`facemetrics.quality.read_grid_mm`: 0.4 mm/px, or the coarser photo's when coarser: the same
     band-pass on the same grid; each at its own, a 0.69 mm/px photo beside a fine one read another ratio)."""
     grid = read_grid_mm(a.frame.mm_per_px, b.frame.mm_per_px)
-    return tuple(local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b))
+    return tuple(_photo_reading(local_contrast, x, grid) for x in (a, b))
 
 
 def tone_mapping_ratio(a: PhotoAnalysis, b: PhotoAnalysis) -> float:

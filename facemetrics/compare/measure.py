@@ -338,8 +338,21 @@ class _Before:
     jaw_before: dict  # _jaw_values of the before photo
 
 
-def _make_before(a: PhotoAnalysis) -> _Before:
-    """The before-only part of :func:`_measure` (see :class:`_Before`)."""
+@dataclass(frozen=True, eq=False)
+class _Aligned:
+    """The part of :class:`_Before` that the registration and the pose fit read (:func:`_aligned_part`): all
+    :func:`upper_face_residual` needs of its before photo.  Its arrays are read-only."""
+
+    grid: al.Grid
+    pts_g: np.ndarray  # (478, 2) before landmarks, grid (col, row)
+    uv_a: np.ndarray  # (478, 2) before landmarks, (u, v) mm
+    prepared: al.BeforeGrid  # the registration's before part (align.prepare_before)
+    depth: np.ndarray  # (rows, cols) depth map, mm (pose3d.depth_map)
+    pose_box: tuple  # (c0, r0, c1, r1) grid px: the pose removal's box, the face's
+
+
+def _make_aligned(a: PhotoAnalysis) -> _Aligned:
+    """The grid, landmarks, registration's before part, depth map and pose box of ``a`` (:class:`_Aligned`)."""
     frame = a.frame
     grid = al.make_grid(a.points, frame)
     pts_g = grid.from_px(a.points[:, :2])
@@ -350,6 +363,25 @@ def _make_before(a: PhotoAnalysis) -> _Before:
     lo = np.clip(np.floor(hull.min(0)).astype(int) - 2, 0, None)
     hi = np.minimum(np.ceil(hull.max(0)).astype(int) + 3, (grid.shape[1], grid.shape[0]))
     pose_box = (int(lo[0]), int(lo[1]), int(hi[0]), int(hi[1]))
+    for arr in (pts_g, uv_a, depth):
+        arr.flags.writeable = False
+    return _Aligned(grid, pts_g, uv_a, pre, depth, pose_box)
+
+
+def _aligned_part(a: PhotoAnalysis) -> _Aligned:
+    """:func:`_make_aligned` of ``a``, made once per comparison (:func:`facemetrics.sharing.once`) and kept for
+    the last :data:`BEFORE_CACHE_SIZE` analyses (:func:`_kept`): the identity check's reverse fit
+    (:func:`upper_face_residual` with the after photo as 'before') reads only this part of the after photo,
+    and :func:`_make_before` builds on it (the same arrays, so the same values either way)."""
+    return sharing.once("aligned", _face_key(a),
+                        lambda: _kept("aligned", BEFORE_CACHE_SIZE, (a,), lambda: _make_aligned(a)))
+
+
+def _make_before(a: PhotoAnalysis) -> _Before:
+    """The before-only part of :func:`_measure` (see :class:`_Before`), on :func:`_aligned_part`."""
+    part = _aligned_part(a)
+    grid, pts_g, pre, uv_a, depth, pose_box = part.grid, part.pts_g, part.prepared, part.uv_a, part.depth, part.pose_box
+    hull = cv2.convexHull(pts_g[:468].astype(np.float32))[:, 0]
     masks = region_masks(uv_a, grid)
     face = _fill(grid.shape, hull)
     keep = face & ~_fill(grid.shape, pts_g[list(INNER_LIPS)])
@@ -364,7 +396,7 @@ def _make_before(a: PhotoAnalysis) -> _Before:
     for side in _RL:
         ref = reference_line_px(pts_g, gframe, side)
         fold_reference.append((ref, score_fold_line(pre.before_grid, pts_g, gframe, side, ref, depth_only=True)[0]))
-    for arr in (pts_g, uv_a, depth, face, keep, skin, *masks.values(), *(x for ln in fold_lines for x in ln),
+    for arr in (face, keep, skin, *masks.values(), *(x for ln in fold_lines for x in ln),
                 *(ref for ref, _ in fold_reference)):
         arr.flags.writeable = False
     return _Before(grid, pts_g, uv_a, pre, depth, pose_box, masks, face, keep, skin, gframe, fold_lines,
@@ -384,23 +416,33 @@ REPEAT_CACHE_SIZE = 8
 _local = threading.local()
 
 
-def _kept(name: str, size: int, keys: tuple, make):
+def _peek(name: str, keys: tuple):
+    """What :func:`_kept` keeps under ``name`` for ``keys`` (matched by identity), or None; the cache's order is
+    left as it is."""
+    for refs, vals, v in getattr(_local, name, None) or ():
+        if vals == () and all(r() is x for r, x in zip(refs, keys)):
+            return v
+    return None
+
+
+def _kept(name: str, size: int, keys: tuple, make, values: tuple = ()):
     """``make()``, kept (per thread, in the list ``_local.<name>``) for the last ``size`` tuples
-    of ``keys``: analysis objects, matched by identity and held by weak references (a
-    ``PhotoAnalysis`` is frozen, so what is made from it cannot change).  ``size`` 0 keeps
-    nothing; errors raised by ``make`` are not kept."""
+    of ``keys`` and ``values``: ``keys`` analysis objects (or their arrays), matched by identity and held
+    by weak references (a ``PhotoAnalysis`` is frozen, so what is made from it cannot change), ``values``
+    plain values matched by equality (``()`` by default).  ``size`` 0 keeps nothing; errors raised by
+    ``make`` are not kept."""
     cache = getattr(_local, name, None)
     if cache is None:
         cache = []
         setattr(_local, name, cache)
-    cache[:] = [(refs, v) for refs, v in cache if all(r() is not None for r in refs)]
-    for k, (refs, v) in enumerate(cache):
-        if all(r() is x for r, x in zip(refs, keys)):
+    cache[:] = [(refs, vals, v) for refs, vals, v in cache if all(r() is not None for r in refs)]
+    for k, (refs, vals, v) in enumerate(cache):
+        if vals == values and all(r() is x for r, x in zip(refs, keys)):
             cache.insert(0, cache.pop(k))
             return v
     v = make()
     if size > 0:
-        cache.insert(0, (tuple(weakref.ref(x) for x in keys), v))
+        cache.insert(0, (tuple(weakref.ref(x) for x in keys), values, v))
         del cache[size:]
     return v
 
@@ -411,6 +453,16 @@ def _before_state(a: PhotoAnalysis) -> _Before:
     (:func:`facemetrics.sharing.once`); the values are those of a fresh computation (``tests/test_compare.py``)."""
     return sharing.once("before", _face_key(a),
                         lambda: _kept("before", BEFORE_CACHE_SIZE, (a,), lambda: _make_before(a)))
+
+
+def _alignment_state(a: PhotoAnalysis) -> _Before | _Aligned:
+    """What the registration and pose fit of ``a`` as the before photo read: its whole :class:`_Before` when this
+    comparison or the kept ones made it already, else only :func:`_aligned_part` (the fold lines, masks and fold
+    scores of an after photo aligned as 'before' by the identity check are never read)."""
+    made = sharing.made("before", _face_key(a))
+    if made is None:
+        made = _peek("before", (a,))
+    return _aligned_part(a) if made is None else made
 
 
 @contextlib.contextmanager
@@ -673,7 +725,7 @@ def upper_face_residual(a: PhotoAnalysis, b: PhotoAnalysis) -> float:
     the lifts, folds, jaw): the identity check of each face of a photo with several
     (:mod:`facemetrics.compare.faces`; a different person's face made the refits iterate long,
     ``bench/bench_faces_cost.py``).  The same value as ``_measure(a, b).alignment.residual_mm`` (tested)."""
-    st = _before_state(a)
+    st = _alignment_state(a)
     _, _, reg = _registered(st, a, b)
     res = st.grid.res_mm
 
