@@ -81,7 +81,7 @@ from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px,
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
-from facemetrics.decay.wording import decimals_for
+from facemetrics.decay.wording import decimals_for, fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1555,8 +1555,9 @@ PER_PHOTO_ROWS = ("nlf_depth", "nlf_contrast_pct")
 
 
 def _number_text(dp: int, sign: str = ""):
-    """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed), blank for NaN."""
-    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):{sign}.{dp}f}"
+    """A Styler formatter: a number with ``dp`` decimals (``sign`` "+": signed; a rounded zero without a sign,
+    :func:`facemetrics.decay.wording.fixed`), blank for NaN."""
+    return lambda v: "" if not math.isfinite(float(v)) else fixed(v, dp, sign=sign == "+")
 
 
 def _per_photo_text(floor: float):
@@ -1609,9 +1610,10 @@ def table_styled(shown: pd.DataFrame):
 
 
 def _change_scale_text(dp: int, scale: str):
-    """A Styler formatter: a change with ``dp`` decimals, signed, then ``" ± "`` and its scale ± ``scale`` (already
+    """A Styler formatter: a change with ``dp`` decimals, signed (a rounded zero without a sign,
+    :func:`facemetrics.decay.wording.fixed`, as the CLI prints it), then ``" ± "`` and its scale ± ``scale`` (already
     formatted; "" for none: the change alone), blank for NaN."""
-    return lambda v: "" if not math.isfinite(float(v)) else f"{float(v):+.{dp}f}" + (f" ± {scale}" if scale else "")
+    return lambda v: "" if not math.isfinite(float(v)) else fixed(v, dp, sign=True) + (f" ± {scale}" if scale else "")
 
 
 def _unit_text(text: str, unit) -> str:
@@ -1697,7 +1699,7 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
         return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
     nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))
-    return f"no lift or sag can be claimed from the jawline's {change:+.2f} {unit}{nf_txt}: {why[0]}"
+    return f"no lift or sag can be claimed from the jawline's {fixed(change, 2, sign=True)} {unit}{nf_txt}: {why[0]}"
 
 
 def show_headline(box, msg: str) -> None:

@@ -1441,7 +1441,8 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
     for metric in ("nlf_depth", "head_yaw_change_deg"):  # no mm scale: blank
         i = at_row[(metric, "mean")] if (metric, "mean") in at_row else at_row[(metric, "right")]
         assert math.isnan(data.loc[i, "change_scale_sd"]) and "±" not in shown.loc[i, "change"], shown.loc[i]
-        assert shown.loc[i, "change"].startswith(("+", "-")), shown.loc[i]
+        # signed, but a rounded zero without a sign (decay.wording.fixed, the CLI's rule)
+        assert shown.loc[i, "change"].startswith(("+", "-")) or float(shown.loc[i, "change"]) == 0, shown.loc[i]
     # the headline's jawline figure too, in the CLI's words ("(lift; noise floor 0.10 mm; scale ± 0.07 mm)")
     jaw = c.get("jawline_lift_mm", "mean")
     heads = [str(x.value) for x in at.subheader]
@@ -1489,6 +1490,7 @@ def test_a_metrics_mean_and_sides_show_the_clis_decimals(sample_analysis):
     and the per-side changes with 2 (floors 0.10 mm); a metric's rows now share one count, the CLI's for the
     rows its summary prints (report.SUMMARY_DECIMALS), else by the metric's largest floor."""
     from facemetrics import compare_photos
+    from facemetrics.decay.wording import fixed
     from facemetrics.report import SUMMARY_DECIMALS, summary_lines
 
     app = app_module()
@@ -1507,7 +1509,7 @@ def test_a_metrics_mean_and_sides_show_the_clis_decimals(sample_analysis):
     line = next(x for x in summary_lines(c) if x.strip().startswith("jawline lift:"))
     for side in ("mean", "right", "left"):
         r = c.get("jawline_lift_mm", side)
-        assert f"{r.change:+.{SUMMARY_DECIMALS['jawline_lift_mm']}f} mm" in line, (line, r.change)
+        assert f"{fixed(r.change, SUMMARY_DECIMALS['jawline_lift_mm'], sign=True)} mm" in line, (line, r.change)
     assert set(dp[shown["metric"] == "jawline_lift_mm"]) == {SUMMARY_DECIMALS["jawline_lift_mm"]}
 
 
