@@ -59,7 +59,7 @@ from .compare import (
     noise_floors_from_repeats, resolution_floors,
 )
 from .decay.claim import decay_resolved, peak_resolved, unresolved_span
-from .decay.wording import decimals_for
+from .decay.wording import decimals_for, fixed
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
 from .outputs import refuse_foreign_outputs
@@ -434,11 +434,11 @@ def _claim_line(r: dict) -> str:
     test interval and unit) and the half-life (:func:`_half_life`)."""
     c24 = ""
     if _finite(r.get("change_24h")):
-        lo, hi = (f"{v:+.2f}" if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
+        lo, hi = (fixed(v, 2, sign=True) if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
         level = f"{100 * r['test_confidence']:.0f} %" if _finite(r.get("test_confidence")) else "test"
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
-        c24 = f"24 h change {r['change_24h']:+.2f} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
+        c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
     return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
 
 
