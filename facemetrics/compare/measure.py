@@ -316,29 +316,6 @@ def _before_fold_lines(a: PhotoAnalysis | None, before_grid: np.ndarray, pts_g: 
 
 
 @dataclass(frozen=True, eq=False)
-class _Before:
-    """Everything :func:`_measure` computes from the before photo alone (:func:`_before_state`):
-    the grid and its landmarks, the registration's before part, the depth map, the masks, the fold
-    lines and the before photo's fold and jaw values.  Its arrays are read-only."""
-
-    grid: al.Grid
-    pts_g: np.ndarray  # (478, 2) before landmarks, grid (col, row)
-    uv_a: np.ndarray  # (478, 2) before landmarks, (u, v) mm
-    prepared: al.BeforeGrid  # the registration's before part (align.prepare_before)
-    depth: np.ndarray  # (rows, cols) depth map, mm (pose3d.depth_map)
-    pose_box: tuple  # (c0, r0, c1, r1) grid px: the pose removal's box, the face's
-    masks: dict  # region_masks
-    face: np.ndarray  # (rows, cols) bool: convex hull of the mesh
-    keep: np.ndarray  # (rows, cols) bool: the face minus the mouth opening
-    skin: np.ndarray  # (rows, cols) bool: keep minus the fold bands (the tone matching's pixels)
-    gframe: Frame  # the grid as a frame (fold scoring)
-    fold_lines: list  # per side (right, left): (line, band), grid (col, row)
-    fold_before: list  # per side: score_fold_line of the before grid image along its line
-    fold_reference: list  # per side: (the reference line, grid (col, row); the before grid image's depth along it)
-    jaw_before: dict  # _jaw_values of the before photo
-
-
-@dataclass(frozen=True, eq=False)
 class _Aligned:
     """The part of :class:`_Before` that the registration and the pose fit read (:func:`_aligned_part`): all
     :func:`upper_face_residual` needs of its before photo.  Its arrays are read-only."""
@@ -349,6 +326,24 @@ class _Aligned:
     prepared: al.BeforeGrid  # the registration's before part (align.prepare_before)
     depth: np.ndarray  # (rows, cols) depth map, mm (pose3d.depth_map)
     pose_box: tuple  # (c0, r0, c1, r1) grid px: the pose removal's box, the face's
+
+
+@dataclass(frozen=True, eq=False)
+class _Before(_Aligned):
+    """Everything :func:`_measure` computes from the before photo alone (:func:`_before_state`):
+    the grid and its landmarks, the registration's before part, the depth map, the masks, the fold
+    lines and the before photo's fold and jaw values: :class:`_Aligned`'s fields, then these.  Its arrays are
+    read-only."""
+
+    masks: dict  # region_masks
+    face: np.ndarray  # (rows, cols) bool: convex hull of the mesh
+    keep: np.ndarray  # (rows, cols) bool: the face minus the mouth opening
+    skin: np.ndarray  # (rows, cols) bool: keep minus the fold bands (the tone matching's pixels)
+    gframe: Frame  # the grid as a frame (fold scoring)
+    fold_lines: list  # per side (right, left): (line, band), grid (col, row)
+    fold_before: list  # per side: score_fold_line of the before grid image along its line
+    fold_reference: list  # per side: (the reference line, grid (col, row); the before grid image's depth along it)
+    jaw_before: dict  # _jaw_values of the before photo
 
 
 def _make_aligned(a: PhotoAnalysis) -> _Aligned:
