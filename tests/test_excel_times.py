@@ -134,3 +134,17 @@ def test_study_import_reads_a_day_first_manifest_and_says_so(tmp_path, capsys):
     with Store(tmp_path / "store") as store:
         photos = store.photos()
     assert sorted(photos["taken_at"].astype(str)) == ["2026-11-24T07:50:00", "2026-12-01T09:30:00"], photos
+
+
+def test_a_treated_at_file_reads_a_year_last_date_that_tells_its_order(tmp_path):
+    """A folder's treated_at.txt is one time typed alone: ``24/11/2026 8:00`` is read (24 November), as the
+    lone-value rule reads it in ``study add`` and the app; ``01/12/2026 08:00`` stays refused, with why."""
+    from facemetrics.batch.discover import _read_treated_at
+
+    f = tmp_path / "treated_at.txt"
+    f.write_text("24/11/2026 8:00\n", encoding="utf-8")
+    assert _read_treated_at(f, "treated_at.txt in S01/rf") == ("2026-11-24T08:00:00", "")
+    f.write_text("01/12/2026 08:00\n", encoding="utf-8")
+    when, problem = _read_treated_at(f, "treated_at.txt in S01/rf")
+    assert when == "" and problem.startswith("treated_at.txt in S01/rf: treatment time '01/12/2026 08:00'"), problem
+    assert "2026-12-01T08:00" in problem and "2026-01-12T08:00" in problem, problem

@@ -23,6 +23,7 @@ from ..outputs import HEAD_BYTES
 from ..schema import PHOTO_SUFFIXES
 from ..timekeys import hours_between, name_key, parse_time  # the one time and name rule (re-exported here)
 from ..timekeys import read_time_column  # a manifest column's year-last dates (24/11/2026 9:00), in its order
+from ..timekeys import read_lone_time  # one such date alone (treated_at.txt): read when it tells its order itself
 from ..timekeys import ambiguous_time, meant_in, time_meant, twelve_hour_dot_time  # a time refused: why, with the time meant
 
 
@@ -850,6 +851,8 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     with its own file, is the convention).  A time that does not parse (:func:`parse_time`:
     ``8:00 am``, ``01/12/2026 08:00``, ``08:00 CET``) is refused with the file named, the time
     it would be when the form tells it and the accepted forms (:func:`facemetrics.timekeys.time_meant`);
+    a year-last date that tells its order by itself (``24/11/2026 8:00``: a field above 12) is read, as a
+    time typed alone is (:func:`facemetrics.timekeys.read_lone_time`; ``01/12/2026 08:00`` stays refused);
     a date alone is left to the photo's row, which names it.
     """
     try:
@@ -873,6 +876,9 @@ def _read_treated_at(path: Path, label: str) -> tuple[str, str]:
     # "treatment time '2026-12-01 8:00 am' is not ISO 8601 (e.g. 2026-11-02T08:00)" named neither the file nor
     # what is read (a first-time user's session, 2026-12-05), then not the time meant (8.20pm, 9am: round 3);
     # a date alone has its own reason (tables)
+    lone = read_lone_time(lines[0])  # a year-last date that tells its order by itself: 24/11/2026 8:00
+    if lone is not None and parse_time(lines[0]) is None:
+        return canonical_time(lone.isoformat()), ""
     problem = time_meant(lines[0], "treatment time")
     if problem:
         return "", f"{label}: {problem}"
