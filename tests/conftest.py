@@ -134,3 +134,19 @@ def fed_fifo(path):
         os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))  # never blocks; unblocks the writer
 
     return release
+
+
+def spy_downloads(monkeypatch) -> dict[str, bytes]:
+    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    got: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        if filename:
+            got[filename] = path_or_data
+        return keep(self, path_or_data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return got

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import app_module
+from conftest import app_module, spy_downloads
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -186,22 +186,6 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
         assert not app_module().TABLE_COLUMNS[c]["type_config"].get("format"), c
 
 
-def _spy_downloads(monkeypatch) -> dict[str, bytes]:
-    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    got: dict[str, bytes] = {}
-    keep = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            got[filename] = path_or_data
-        return keep(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return got
-
-
 def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeypatch):
     """The app's comparison.csv is ``Comparison.to_csv_frame`` (what ``facemetrics compare`` writes):
     the table plus the photos' upload names, status, messages and version on every row."""
@@ -210,7 +194,7 @@ def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeyp
     from facemetrics.export import csv_bytes
     from facemetrics.schema import COMPARISON_CSV_COLUMNS
 
-    got = _spy_downloads(monkeypatch)
+    got = spy_downloads(monkeypatch)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at = _app()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
@@ -1053,7 +1037,7 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
 
     monkeypatch.setattr(cp, "reverse_residual_mm", lambda a, b: float("nan"))
     monkeypatch.setattr(facemetrics.isolated, "ISOLATE", False)  # compared in this process: the patch applies
-    got = _spy_downloads(monkeypatch)
+    got = spy_downloads(monkeypatch)
     at = _app()
     at.file_uploader[0].set_value(_shared("debruine_cc0", "debruine_pose_variation_1.jpg",
                                           "debruine_pose_variation_3.jpg"))
@@ -2030,7 +2014,7 @@ def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch
     compare's verdicts beside the batch's message saying they read 'uncertain'; now both carry the batch's."""
     from facemetrics.batch.tables import MSG_SAME_PICTURE_LEFT_OUT
 
-    got = _spy_downloads(monkeypatch)
+    got = spy_downloads(monkeypatch)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     copy = _jpeg(np.asarray(Image.open(io.BytesIO(before)).convert("RGB")))  # other bytes, the same picture
     at = _app()
@@ -2060,7 +2044,7 @@ def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_b
     from facemetrics.compare import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
     from facemetrics.compare.table import POSE_METRICS
 
-    got = _spy_downloads(monkeypatch)
+    got = spy_downloads(monkeypatch)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at = _app()
     at.file_uploader[0].set_value([("a.jpg", before, "image/jpeg"), ("b.jpg", after_bytes, "image/jpeg"),

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import app_module
+from conftest import app_module, spy_downloads
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -122,22 +122,6 @@ def _jpeg_taken_at(path: Path, when: str) -> bytes:
     return buf.getvalue()
 
 
-def _spy_downloads(monkeypatch) -> dict[str, bytes]:
-    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
-    got: dict[str, bytes] = {}
-    keep = MemoryMediaFileStorage.load_and_get_id
-
-    def spy(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            got[filename] = path_or_data
-        return keep(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
-    return got
-
-
 def test_the_app_and_the_batch_on_the_same_photos_and_treatment_time_give_one_photos_csv_role(monkeypatch, tmp_path):
     """Three photos (08:00, 08:04, 10:00; treatment 08:02) uploaded with the treatment time typed, and given to
     ``facemetrics batch`` with that treated_at.txt: the app's roles table makes the 08:04 photo 'after' at
@@ -148,7 +132,7 @@ def test_the_app_and_the_batch_on_the_same_photos_and_treatment_time_give_one_ph
              "b.jpg": ("astronaut_before.jpg", "2026:11:02 08:04:00"),
              "c.jpg": ("astronaut_after.jpg", "2026:11:02 10:00:00")}
     files = {n: _jpeg_taken_at(SAMPLES / src, when) for n, (src, when) in times.items()}
-    got = _spy_downloads(monkeypatch)
+    got = spy_downloads(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=300)
     at.run()
     at.file_uploader[0].set_value([(n, d, "image/jpeg") for n, d in files.items()])
