@@ -30,8 +30,11 @@ here (as the app measures; the rows equal those made here), then, alternated,
 (:class:`facemetrics.isolated.Worker`) with the whole comparison sent back (:func:`facemetrics.isolated.compare_task`),
 with it sent back without the two analyses it was given (:func:`facemetrics.isolated.compare_lean_task`, the app
 until 2026-12-05), and with the analyses made in the worker and kept there sent by their keys only
-(:func:`facemetrics.isolated.compare_kept`, what the app runs since); wall and CPU (this process and the
-worker's, from /proc) per comparison, medians.
+(``kept45``: the whole comparison but the analyses sent back, ``compare_kept_task(whole=True)``, the app until
+stop 46), and (``kept``: :func:`facemetrics.isolated.compare_kept`, what the app runs since stop 46) only what the
+page shows and exports sent back, the residual flow left in the worker and the masks and lift map packed without
+loss; wall and CPU (this process and the worker's, from /proc) per comparison, medians; the bytes sent back (the
+pickled result) and the comparison's own bytes in this process (the session keeps it).
 
     PYTHONPATH=. GLOG_minloglevel=2 python bench/bench_isolate.py [--repeats 5] [--app-compare]
 """
@@ -39,6 +42,7 @@ worker's, from /proc) per comparison, medians.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import pickle
@@ -189,8 +193,8 @@ def app_compare_runs(repeats: int) -> dict:
     os.environ["FACEMETRICS_WORKER_START"] = "spawn"
     from facemetrics.analyze import analyze_photo
     from facemetrics.compare import compare_photos
-    from facemetrics.isolated import (Kept, Worker, analyze_kept_task, compare_kept, compare_lean_task, compare_task,
-                                      kept_key, lean_comparison)
+    from facemetrics.isolated import (Kept, Worker, analyze_kept_task, compare_kept, compare_kept_task,
+                                      compare_lean_task, compare_task, kept_key, lean_comparison)
 
     worker = Worker()
     pid = worker.call(os.getpid)
@@ -203,14 +207,20 @@ def app_compare_runs(repeats: int) -> dict:
     runs = {"inproc": lambda: compare_photos(before, after, **kw),
             "worker": lambda: worker.call(compare_task, before, after, **kw),
             "lean": lambda: lean_comparison(worker.call(compare_lean_task, before, after, **kw), before, after),
+            "kept45": lambda: lean_comparison(worker.call(compare_kept_task, Kept(kept_key(before)),
+                                                          Kept(kept_key(after)), whole=True, **kw), before, after),
             "kept": lambda: compare_kept(worker, before, after, **kw)}
+    keys = (Kept(kept_key(before)), Kept(kept_key(after)))
     sizes = {"worker": len(pickle.dumps(runs["worker"]())), "lean": len(worker.call(compare_lean_task, before, after, **kw))}
-    sizes["kept"] = sizes["lean"]
+    sizes["kept45"] = len(pickle.dumps(worker.call(compare_kept_task, *keys, whole=True, **kw)))
+    sizes["kept"] = len(pickle.dumps(worker.call(compare_kept_task, *keys, **kw)))
     sent = {m: len(pickle.dumps((before, after))) for m in ("worker", "lean")}
-    sent["kept"] = len(pickle.dumps((Kept(kept_key(before)), Kept(kept_key(after)))))
+    sent["kept"] = sent["kept45"] = len(pickle.dumps(keys))
     ref, lean, kept = runs["inproc"](), runs["lean"](), runs["kept"]()  # the same comparison, this process's analyses
     assert ref.to_frame().equals(lean.to_frame()) and lean.before is before and lean.after is after
     assert ref.to_frame().equals(kept.to_frame()) and kept.before is before and kept.after is after
+    held = {m: len(pickle.dumps(dataclasses.replace(c, before=None, after=None))) for m, c in (("kept45", lean),
+                                                                                            ("kept", kept))}
     got: dict = {m: [] for m in runs}
     for _ in range(repeats):
         for mode, fn in runs.items():
@@ -221,6 +231,7 @@ def app_compare_runs(repeats: int) -> dict:
     out = {m: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v)) for m, v in got.items()}
     out["sent_back_mb"] = {m: b / 1e6 for m, b in sizes.items()}
     out["sent_mb"] = {m: b / 1e6 for m, b in sent.items()}
+    out["held_mb"] = {m: b / 1e6 for m, b in held.items()}
     return out
 
 
@@ -243,11 +254,16 @@ def main() -> None:
         print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {repeats}")
         got = app_compare_runs(repeats)
         (w0, c0) = got["inproc"]
-        for mode in ("inproc", "worker", "lean", "kept"):
+        for mode in ("inproc", "worker", "lean", "kept45", "kept"):
             w, c = got[mode]
             print(f"app compare {mode:7s} wall {w:5.2f} s ({w / w0:4.2f}x)  cpu {c:5.2f} s ({c / c0:4.2f}x)"
                   + (f"  sent {got['sent_mb'][mode]:.4g} MB, back {got['sent_back_mb'][mode]:.1f} MB"
                      if mode in got["sent_back_mb"] else ""))
+        (w45, c45), (wk, ck) = got["kept45"], got["kept"]
+        print(f"kept against kept45 (the app before stop 46): back {got['sent_back_mb']['kept']:.2f} / "
+              f"{got['sent_back_mb']['kept45']:.2f} MB ({got['sent_back_mb']['kept'] / got['sent_back_mb']['kept45']:.2f}x)"
+              f", held in the session {got['held_mb']['kept']:.2f} / {got['held_mb']['kept45']:.2f} MB, wall "
+              f"{wk / w45:.2f}x, cpu {ck / c45:.2f}x")
         print(json.dumps(got))
         return
     args = ap.parse_args()

@@ -223,6 +223,9 @@ KEEP_PIXEL_BYTES = 200_000_000
 #: in the worker: ``{kept_key: analysis}`` of the analyses it made (:func:`analyze_kept_task`) or was sent after a
 #: restart (:func:`compare_kept_task`), most recently used last; empty in a new worker (a restart, a crash)
 _KEPT: "OrderedDict[tuple, object]" = OrderedDict()
+#: held while :data:`_KEPT` is read or changed: with :data:`ISOLATE` False (in process) the app's sessions call
+#: :func:`analyze_kept_task` and :func:`compare_kept_task` from their own threads, without the worker's lock
+_KEPT_LOCK = threading.RLock()
 
 
 def kept_key(analysis, settings: dict | None = None) -> tuple:
@@ -237,7 +240,14 @@ def kept_key(analysis, settings: dict | None = None) -> tuple:
 
 def _keep(key: tuple, analysis) -> None:
     """Keep ``analysis`` under ``key`` in this process (:data:`_KEPT`), dropping the least recently used beyond
-    :data:`KEEP_MAX` analyses or :data:`KEEP_PIXEL_BYTES` of pixels (the newest is always kept)."""
+    :data:`KEEP_MAX` analyses or :data:`KEEP_PIXEL_BYTES` of pixels (the newest is always kept); under
+    :data:`_KEPT_LOCK` (a thread's :func:`analyze_kept_task` while another's ``pixels()`` iterated :data:`_KEPT`:
+    'OrderedDict mutated during iteration')."""
+    with _KEPT_LOCK:
+        _keep_locked(key, analysis)
+
+
+def _keep_locked(key: tuple, analysis) -> None:
     _KEPT[key] = analysis
     _KEPT.move_to_end(key)
 
@@ -279,19 +289,96 @@ class Missing:
     keys: tuple
 
 
-def compare_kept_task(before: Kept, after: Kept, before_repeats: tuple = (), **kwargs):
+def compare_kept_task(before: Kept, after: Kept, before_repeats: tuple = (), *, whole: bool = False, **kwargs):
     """:func:`compare_lean_task` of the analyses named by ``before``, ``after`` and ``before_repeats``
-    (:class:`Kept`: those this worker keeps, or sent along); :class:`Missing` when it does not have some of them
-    (nothing compared)."""
+    (:class:`Kept`: those this worker keeps, or sent along), as :class:`Sent` (what the app shows and exports
+    only; ``whole``: :func:`compare_lean_task`'s bytes, every field, the app's until stop 46 and
+    bench/bench_isolate.py's baseline); :class:`Missing` when it does not have some of them (nothing compared)."""
     refs = (before, after, *before_repeats)
-    missing = tuple(r.key for r in refs if r.analysis is None and r.key not in _KEPT)
-    if missing:
-        return Missing(missing)
-    got = [r.analysis if r.analysis is not None else _KEPT[r.key] for r in refs]
-    for r, a in zip(refs, got):  # the ones used now are the last to be dropped
-        if r.key[0] != UNKEPT:
-            _keep(r.key, a)
-    return compare_lean_task(got[0], got[1], before_repeats=tuple(got[2:]), **kwargs)
+    with _KEPT_LOCK:
+        missing = tuple(r.key for r in refs if r.analysis is None and r.key not in _KEPT)
+        if missing:
+            return Missing(missing)
+        got = [r.analysis if r.analysis is not None else _KEPT[r.key] for r in refs]
+        for r, a in zip(refs, got):  # the ones used now are the last to be dropped
+            if r.key[0] != UNKEPT:
+                _keep(r.key, a)
+    if whole:
+        return compare_lean_task(got[0], got[1], before_repeats=tuple(got[2:]), **kwargs)
+    cmp = compare_task(got[0], got[1], before_repeats=tuple(got[2:]), **kwargs)
+    slim, packed = sent_parts(cmp)
+    buf = io.BytesIO()
+    _InputsAsIds(buf, tuple(got)).dump(slim)
+    return Sent(buf.getvalue(), packed)
+
+
+# ---- what a comparison sends back to the app: what the page shows and exports, packed without loss ----
+
+#: the :class:`~facemetrics.compare.Comparison` fields the app's comparison leaves in the worker (None in the
+#: caller's copy): the residual flow (``flow_mm``, 3.8 MB for the sample pair), which no page, figure or download
+#: reads (:func:`facemetrics.plots.comparison_overlay` draws the lift map, the grids and the region masks)
+NOT_SENT = ("flow_mm",)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """:func:`compare_kept_task`'s comparison: ``data``, the comparison pickled without the analyses it was given
+    (:func:`compare_lean_task`), without :data:`NOT_SENT` and without its region masks and lift map, which
+    ``packed`` holds packed (:func:`sent_parts`); :func:`sent_comparison` puts them back."""
+
+    data: bytes
+    packed: dict
+
+
+def sent_parts(cmp) -> tuple:
+    """``(slim, packed)``: ``cmp`` without :data:`NOT_SENT` (None), its region masks (``{}``) and its lift map
+    (None), and those two packed without loss: ``packed["masks"]`` ``{(region, side): (shape, bits)}`` (each bool
+    mask, shape (rows, cols), as :func:`numpy.packbits`' bytes, an eighth of its size), ``packed["lift"]`` None or
+    ``(shape, dtype, nan_bits, values)`` (the map's NaN cells, outside the face, as bits and the other cells'
+    values in row-major order, mm, float32: 40 % of the sample pair's cells are NaN)."""
+    import dataclasses
+
+    import numpy as np
+
+    masks = {k: (m.shape, np.packbits(np.asarray(m, bool))) for k, m in (cmp.region_masks or {}).items()}
+    lift, packed_lift = cmp.lift_map_mm, None
+    if lift is not None:
+        nan = np.isnan(lift)
+        packed_lift = (lift.shape, lift.dtype.str, np.packbits(nan), np.ascontiguousarray(lift[~nan]))
+    slim = dataclasses.replace(cmp, region_masks={}, lift_map_mm=None, **{f: None for f in NOT_SENT})
+    return slim, {"masks": masks, "lift": packed_lift}
+
+
+def unpacked(packed: dict) -> dict:
+    """The ``region_masks`` and ``lift_map_mm`` of :func:`sent_parts`' ``packed``, as the comparison had them
+    (bit for bit; NaN cells NaN)."""
+    import numpy as np
+
+    def bits(shape, b):
+        return np.unpackbits(b, count=int(np.prod(shape))).reshape(shape).astype(bool)
+
+    masks = {k: bits(shape, b) for k, (shape, b) in packed["masks"].items()}
+    lift = None
+    if packed["lift"] is not None:
+        shape, dtype, nan_bits, values = packed["lift"]
+        nan = bits(shape, nan_bits)
+        lift = np.full(shape, np.nan, dtype=np.dtype(dtype))
+        lift[~nan] = values
+    return {"region_masks": masks, "lift_map_mm": lift}
+
+
+def sent_comparison(sent: Sent, before, after, before_repeats: tuple = ()):
+    """The comparison :func:`compare_kept_task` sent (``sent``), with the caller's own analyses, its region masks
+    and its lift map back in it (:data:`NOT_SENT` None)."""
+    import dataclasses
+
+    return dataclasses.replace(lean_comparison(sent.data, before, after, before_repeats), **unpacked(sent.packed))
+
+
+#: how many times a comparison may end the worker process before it is said (:class:`NativeCrash`): twice, the
+#: second time on the same analyses in a new worker (a crash that does not come back runs once more, one that
+#: does is said then; before stop 46 the new worker's answer :class:`Missing` made it a third run, a third crash)
+COMPARE_CRASHES = 2
 
 
 def compare_kept(worker: "Worker", before, after, before_repeats: tuple = (), settings: dict | None = None,
@@ -299,18 +386,28 @@ def compare_kept(worker: "Worker", before, after, before_repeats: tuple = (), se
     """:func:`facemetrics.compare.compare_photos` of the caller's analyses in ``worker``'s process, sending each
     analysis's :func:`kept_key` (``settings``: what they were measured with) and the analyses themselves only when
     the worker does not have them (after a restart): the :class:`~facemetrics.compare.Comparison` with the caller's
-    analyses in it (:func:`lean_comparison`).  :class:`NativeCrash` as :meth:`Worker.call`."""
+    analyses in it, without :data:`NOT_SENT` (:func:`sent_comparison`).  A comparison that ends the worker is run
+    once more in a new worker, with the analyses sent along (it keeps none); :class:`NativeCrash` when that ends it
+    too (:data:`COMPARE_CRASHES`)."""
     given = (before, after, *before_repeats)
     keys = [kept_key(a, settings) for a in given]
-    refs = [Kept(k) if k is not None else Kept((UNKEPT, i), a) for i, (k, a) in enumerate(zip(keys, given))]
-    data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
-    if isinstance(data, Missing):
-        refs = [Kept(r.key, a) if r.key in data.keys else r for r, a in zip(refs, given)]
-        data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
-        if isinstance(data, Missing):  # the worker started again meanwhile (a crash, then the retry): all of them
-            refs = [Kept(r.key, a) for r, a in zip(refs, given)]
-            data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), **kwargs)
-    return lean_comparison(data, before, after, tuple(before_repeats))
+    send = {i for i, k in enumerate(keys) if k is None}  # the analyses sent along (not keys)
+    crashes = 0
+    while True:
+        refs = [Kept(k if k is not None else (UNKEPT, i), a if i in send else None)
+                for i, (k, a) in enumerate(zip(keys, given))]
+        try:
+            data = worker.call(compare_kept_task, refs[0], refs[1], tuple(refs[2:]), retry=False, **kwargs)
+        except NativeCrash:
+            crashes += 1
+            if crashes >= COMPARE_CRASHES:
+                raise
+            send = set(range(len(given)))  # a new worker: it has none of them
+            continue
+        if isinstance(data, Missing):  # a new worker, or ones dropped for room: those sent (at most every one)
+            send |= {i for i, k in enumerate(keys) if k in data.keys}
+            continue
+        return sent_comparison(data, before, after, tuple(before_repeats))
 
 
 #: the study page's messages when adding a photo to the store crashed the face finder (``{name}``: the user's

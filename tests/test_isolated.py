@@ -120,3 +120,133 @@ def test_the_worker_keeps_a_bounded_number_of_analyses_dropping_the_least_recent
     assert list(isolated._KEPT) == [("e",)]  # over the pixel bound: the others dropped, the newest kept
     isolated._keep(("f",), ana(5000))
     assert list(isolated._KEPT) == [("f",)]
+
+
+class _Crashes(Worker):
+    """A worker that counts the calls that ended its process (native crashes) and the bytes each call sent back."""
+
+    def __init__(self):
+        super().__init__()
+        self.crashes, self.back = 0, []
+
+    def _once(self, fn, args, kwargs):
+        import pickle
+
+        ok, res = super()._once(fn, args, kwargs)
+        self.crashes += not ok
+        if ok:
+            self.back.append(len(pickle.dumps(res, protocol=pickle.HIGHEST_PROTOCOL)))
+        return ok, res
+
+
+def _sample_analyses(w):
+    from pathlib import Path
+
+    from facemetrics.isolated import analyze_kept_task
+
+    samples = Path(__file__).resolve().parents[1] / "sample_images"
+    return [w.call(analyze_kept_task, str(samples / f"astronaut_{x}.jpg")) for x in ("before", "after")]
+
+
+def test_the_app_comparison_sends_back_what_the_page_shows_and_exports_only_and_unchanged():
+    """The comparison sent back to the app (12.3 MB for the sample pair at stop 45: grids, lift map, residual flow,
+    eight region masks) leaves the residual flow in the worker and packs the masks and the lift map without loss:
+    under 6 MB, and the table, the comparison.csv rows, the grids the blend slider mixes, the masks, the lift map
+    and the overlay figure equal the in-process comparison's."""
+    import pickle
+
+    import numpy as np
+
+    from facemetrics.compare import compare_photos
+    from facemetrics.isolated import NOT_SENT, compare_kept
+    from facemetrics.plots import comparison_overlay
+
+    w = _Crashes()
+    try:
+        before, after = _sample_analyses(w)
+        kw = dict(check_order=True, check_repeats=False)
+        ref = compare_photos(before, after, **kw)
+        w.back.clear()
+        got = compare_kept(w, before, after, **kw)
+    finally:
+        w.close()
+    assert len(w.back) == 1 and w.back[0] < 6_000_000, w.back
+    assert got.to_frame().equals(ref.to_frame())
+    assert got.to_csv_frame().drop(columns="facemetrics_version").equals(ref.to_csv_frame().drop(
+        columns="facemetrics_version"))
+    assert (got.status, got.messages, got.cues.keys()) == (ref.status, ref.messages, ref.cues.keys())
+    assert np.array_equal(got.before_grid, ref.before_grid) and np.array_equal(got.after_grid, ref.after_grid)
+    assert np.array_equal(got.lift_map_mm, ref.lift_map_mm, equal_nan=True)
+    assert got.lift_map_mm.dtype == ref.lift_map_mm.dtype and pickle.dumps(got.grid) == pickle.dumps(ref.grid)
+    assert list(got.region_masks) == list(ref.region_masks)
+    assert all(np.array_equal(got.region_masks[k], m) and got.region_masks[k].dtype == m.dtype
+               for k, m in ref.region_masks.items())
+    assert np.array_equal(got.after_points, ref.after_points)
+    assert all(getattr(got, f) is None for f in NOT_SENT) and ref.flow_mm is not None
+    assert np.array_equal(comparison_overlay(got), comparison_overlay(ref))
+
+
+def test_a_comparison_that_crashes_again_on_the_same_photos_is_said_after_its_second_crash(monkeypatch, tmp_path):
+    """A comparison that ends the worker is run once more in a new worker with its analyses sent along (it keeps
+    none), and a second crash raises NativeCrash: two crashes.  Before stop 46 the new worker first answered
+    Missing, and the call that sent the analyses was retried once more: three crashes.  A crash that does not come
+    back (``_ONCE``) gives the comparison."""
+    import pytest
+
+    from facemetrics.batch.workers import TEST_CRASH_ENV
+    from facemetrics.compare import compare_photos
+    from facemetrics.isolated import NativeCrash, compare_kept
+
+    w = _Crashes()
+    try:
+        before, after = _sample_analyses(w)
+        kw = dict(check_order=True, check_repeats=False)
+        monkeypatch.setenv(TEST_CRASH_ENV, f"compare:segv:{after.name}")
+        with pytest.raises(NativeCrash) as err:
+            compare_kept(w, before, after, **kw)
+        assert err.value.how == "SIGSEGV" and w.crashes == 2, w.crashes
+
+        monkeypatch.setenv(TEST_CRASH_ENV + "_ONCE", str(tmp_path))
+        w.crashes = 0
+        got = compare_kept(w, before, after, **kw)
+        assert w.crashes == 1
+        monkeypatch.delenv(TEST_CRASH_ENV)
+        assert got.to_frame().equals(compare_photos(before, after, **kw).to_frame())
+    finally:
+        w.close()
+
+
+def test_the_kept_analyses_are_changed_under_a_lock_when_the_app_runs_in_process(monkeypatch):
+    """With ``ISOLATE`` False the app's sessions keep analyses from their own threads: one thread's ``_keep`` while
+    another's was counting the kept pixels (iterating ``_KEPT``) raised 'OrderedDict mutated during iteration'.
+    Here the count of the first thread starts the second thread's ``_keep`` and waits for it a moment: with the lock
+    the second waits until the first is done, and all are kept."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from facemetrics import isolated
+
+    def ana(rgb):
+        return SimpleNamespace(photo=SimpleNamespace(rgb=rgb))
+
+    other = threading.Thread(target=lambda: isolated._keep(("b",), ana(np.zeros(4, np.uint8))))
+
+    class Rgb:
+        armed = False
+
+        @property
+        def nbytes(self):
+            if Rgb.armed:  # this thread is counting the kept pixels: the other thread keeps its analysis now
+                Rgb.armed = False
+                other.start()
+                other.join(0.5)
+            return 4
+
+    monkeypatch.setattr(isolated, "_KEPT", isolated.OrderedDict())
+    isolated._keep(("a",), ana(Rgb()))
+    isolated._keep(("z",), ana(np.zeros(4, np.uint8)))
+    Rgb.armed = True
+    isolated._keep(("y",), ana(np.zeros(4, np.uint8)))  # counts a (the first kept), z, y
+    other.join()
+    assert list(isolated._KEPT) == [("a",), ("z",), ("y",), ("b",)]
