@@ -836,6 +836,7 @@ class Pair:
     shared_faults: frozenset = frozenset()  # :func:`facemetrics.batch.tables.shared_faults`: of its 'after' photos
     hours_from: str = ""  # what its hours count from when no treatment time was given (:func:`hours_from`)
     repeat_hours: tuple = ()  # its repeats' hours since treatment (None when unknown), in ``repeats``' order
+    treated_at: str = ""  # the treatment time typed (``roles.attrs["treated_at"]``, ISO 8601), "" without one
 
 
 def pair_key(pair: Pair) -> tuple:
@@ -984,14 +985,16 @@ def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) ->
     its file name states, :func:`facemetrics.timekeys.time_from_name`; empty without one),
     and the scale the changes were read in, the before photo's ``calibration_source`` (as the batch
     passes it; empty without a calibration), and each change's ``change_scale_sd`` at ``scale_pct`` (the
-    comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you")
-    and hours since treatment instead of treatment times, so ``treated_at`` stays empty."""
+    comparison's ``scale_uncertainty_pct``, %, 1 SD; as ``comparison.csv``).  The app has one person ("you");
+    ``treated_at`` is the treatment time typed in the roles editor (:attr:`Pair.treated_at`, as photos.csv's and
+    the batch's ``long.csv`` carry theirs), empty without one (the hours were typed or count from the first
+    'before' photo)."""
     # no EXIF time: the time its file name states, which its hours were read from (default_roles), as the batch
     taken = pair.after.photo.taken_at or time_from_name(pair.after.name)
     cal = pair.before.calibration
     return long_rows(rows, subject="you", treatment=pair.treatment, hours_since_treatment=pair.hours_since_treatment,
                      photo=pair.after.name, sha256=pair.after.photo.sha256,
-                     taken_at=taken.isoformat() if taken is not None else None,
+                     taken_at=taken.isoformat() if taken is not None else None, treated_at=pair.treated_at or None,
                      calibration_source=cal.source if cal is not None else "", scale_pct=scale_pct)
 
 
@@ -2794,7 +2797,8 @@ def pairs_of(roles: pd.DataFrame, by_name: dict) -> dict[str, Pair]:
         pairs[label] = Pair(by_name[p.before], by_name[p.photo], tuple(by_name[n] for n in p.repeats),
                             p.session[0], p.hours_since_treatment, p.no_change, p.on_timeline,
                             hours.get(p.before), p.passed_over, shared.get(p.session[0], frozenset()),
-                            hours_from(roles, p.session[0]), tuple(hours.get(n) for n in p.repeats))
+                            hours_from(roles, p.session[0]), tuple(hours.get(n) for n in p.repeats),
+                            str(roles.attrs.get("treated_at") or ""))
     return pairs
 
 

@@ -190,3 +190,19 @@ def test_the_list_of_comparisons_says_when_each_compared_photo_was_taken():
     pairs = app.pairs_of(app.default_roles(analyses, "rf"), by_name)
     assert app.pair_label("x", pairs["rf: a.jpg → p.jpg"]) == "x · 2.0 h after the first 'before' photo"
     assert app.pair_label("x", app.Pair(analyses[0], analyses[1])) == "x"  # no hours: the label alone
+
+
+def test_with_a_treatment_time_the_apps_long_csv_carries_it_as_the_batchs():
+    """The app's long.csv (the Timeline tab's rows, ``pair_long_rows``) had ``treated_at`` empty although the user
+    typed a treatment time; the batch's long.csv carries its session's (``tables.long_rows(treated_at=...)``).  Now
+    every row of a pair on the timeline carries the time typed, and none without one."""
+    app = app_module()
+    analyses = [_stand_in(n, t) for n, t in TAKEN.items()]
+    by_name = {a.name: a for a in analyses}
+    rows, _ = _batch_rows(TAKEN, TREATED)
+    change = [dict(metric="jawline_lift_mm", side="mean", change=0.5, unit="mm", noise_floor=0.3, verdict="lifted")]
+    timed = [p for p in app.pairs_of(app.default_roles(analyses, "rf", TREATED), by_name).values() if p.on_timeline]
+    got = [r["treated_at"] for p in timed for r in app.pair_long_rows(p, change)]
+    assert got and set(got) == {rows[0]["treated_at"]} == {TREATED}
+    untimed = [p for p in app.pairs_of(app.default_roles(analyses, "rf"), by_name).values() if p.on_timeline]
+    assert untimed and {r["treated_at"] for p in untimed for r in app.pair_long_rows(p, change)} <= {None, ""}
