@@ -447,7 +447,8 @@ def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_
                       check_order: bool = True):
     """:func:`facemetrics.compare.compare_photos` (``check_repeats=False``) in :func:`photo_worker`'s process (Face
     Mesh runs again there for a photo with several faces: ``compare.faces``); when the comparison ended that
-    process twice (a native crash), the :class:`facemetrics.isolated.NativeCrash` *returned* (not raised), so that
+    process twice (a native crash: the second time on the same analyses in a new worker,
+    :data:`facemetrics.isolated.COMPARE_CRASHES`), the :class:`facemetrics.isolated.NativeCrash` *returned* (not raised), so that
     the session's memo keeps it and a re-run of the page does not crash the worker again (:func:`crash_raised`)."""
     from facemetrics.isolated import NativeCrash, compare_kept
 
@@ -455,8 +456,9 @@ def compare_in_worker(before: fm.PhotoAnalysis, after: fm.PhotoAnalysis, before_
         raise TypeError("analyses of a facemetrics class from before the package was reloaded: out of date")
     try:
         # the analyses the worker made (measure) sent by their keys (the analyses themselves only when the worker
-        # does not have them: started again after a crash); the comparison sent back without them (12 of 25 MB
-        # for the sample pair): this process has them
+        # does not have them: started again after a crash); the comparison sent back without them (this process
+        # has them) and with what the page shows and exports only (isolated.NOT_SENT left there, masks and lift
+        # map packed: 4.5 of 25 MB for the sample pair)
         return compare_kept(photo_worker(), before, after, tuple(before_repeats), check_order=check_order,
                             check_repeats=False)
     except NativeCrash as exc:
@@ -1445,9 +1447,12 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     table = default_roles(analyses, treatment or "treatment", treated_at)
     key = roles_key(analyses, treated_at)
     st.caption(ROLES_CAPTION_TIMED if treated_at else ROLES_CAPTION)
+    # the hours in words beside them ("3 min after the treatment", not "0.05 h"), from the hours as edited so far
+    # (a keyed editor of fixed rows keeps its edits when only values change: Streamlit 1.60)
+    shown = with_when(table, apply_edits(table, st.session_state.get(key)))
     edited = st.data_editor(
-        table, key=key, hide_index=True, width="stretch",
-        disabled=["photo", "taken"], placeholder=TABLE_PLACEHOLDER,  # a photo without a time: blank, not "None"
+        shown, key=key, hide_index=True, width="stretch",
+        disabled=["photo", "taken", WHEN_COLUMN], placeholder=TABLE_PLACEHOLDER,  # no time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
             "taken": st.column_config.TextColumn("taken (EXIF)"),
@@ -1457,10 +1462,32 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
                                                           "not compared"),
             "treatment": st.column_config.TextColumn("treatment"),
             "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h"),
+            WHEN_COLUMN: st.column_config.TextColumn("when", help="the hours in words: minutes below 1 h"),
         },
     )
+    edited = edited.drop(columns=[WHEN_COLUMN])  # words only: the roles table is the batch's columns
     edited.attrs.update(table.attrs)  # the treatment time the hours count from (hours_from), the photos set aside
     return edited
+
+
+#: the roles editor's column of each photo's hours in words (:func:`with_when`); not part of the roles table
+WHEN_COLUMN = "when"
+
+
+def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a copy) with :data:`WHEN_COLUMN` after its hours: each photo's ``hours_since_treatment`` in
+    ``hours`` (the same rows, as edited) in the messages' words, :func:`facemetrics.batch.tables.when_text`
+    (minutes below 1 h, :func:`facemetrics.timekeys.since_text`: "3 min after the treatment", where the hours
+    column reads 0.05 h; "... after the first 'before' photo" when the hours count from it, :func:`hours_from`);
+    "" without hours."""
+    from facemetrics.batch.tables import when_text
+
+    h = pd.to_numeric(hours["hours_since_treatment"], errors="coerce").astype(float)
+    words = ["" if not math.isfinite(x) else when_text(x, hours_from(hours, "" if pd.isna(t) else str(t)))
+             for x, t in zip(h, hours["treatment"])]
+    out = table.copy()
+    out.insert(list(out.columns).index("hours_since_treatment") + 1, WHEN_COLUMN, words)
+    return out
 
 
 #: under the comparison table: what its columns mean (the page's only key to the sides and the floors)

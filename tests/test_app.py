@@ -764,6 +764,22 @@ def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_
     assert "_roles_editor_first" not in at.session_state
 
 
+def test_the_roles_editor_says_a_three_minute_gap_in_minutes(after_bytes):
+    """The roles editor showed a photo 3 min after the treatment as "0.05 h" only (its hours column); its "when"
+    column now says the hours as the messages do (``timekeys.since_text``: minutes below 1 h), from the hours as
+    edited, and the roles table it returns has the batch's columns only."""
+    at = _app()
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+    at.run()
+    _edit_roles(at, {1: {"hours_since_treatment": 0.05}})
+    editor = [d for d in at.dataframe if "roles-" in d.proto.id]
+    shown = editor[0].value.set_index("photo")
+    assert shown.loc["after.jpg", "when"].startswith("3 min after"), shown
+    assert "0.05" not in " ".join(shown["when"].astype(str))
+    assert _headline(at) is not None and "_roles_editor_first" not in at.session_state
+
+
 def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are():
     """One usable photo: the page said "Mark at least one usable photo 'before' and one 'after'", which
     asks for an edit that cannot help (app audit, 2026-12-03)."""
