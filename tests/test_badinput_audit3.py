@@ -98,3 +98,24 @@ def test_a_partly_transparent_webp_or_tiff_is_stored_with_its_opacity():
         assert stored.alpha is not None, fmt
         np.testing.assert_array_equal(stored.alpha, original.alpha)
         np.testing.assert_array_equal(stored.rgb, original.rgb)
+
+
+def test_a_12_bit_jpeg_is_named_as_unsupported_not_corrupt():
+    """Before: a JPEG of 12-bit samples (its frame header's precision byte; medical and raw-converter output),
+    which Pillow cannot open, was ``unreadable``, "truncated or corrupt JPEG header": a sound file called
+    broken.  Now ``not_an_image`` naming its bit depth and what to do; a JPEG whose header is garbage is still
+    corrupt.  (The frame header is that of an 8-bit JPEG with its precision byte set: Pillow refuses the
+    header before any data is read, so the data need not be 12-bit.)"""
+    import pytest
+
+    from facemetrics.errors import PhotoError
+
+    data = bytearray(_jpeg(_pattern()))
+    sof = data.find(b"\xff\xc0")
+    data[sof + 4] = 12
+    with pytest.raises(PhotoError) as err:
+        load_photo(bytes(data), name="x.jpg")
+    assert err.value.status == "not_an_image" and "12-bit samples" in str(err.value), str(err.value)
+    with pytest.raises(PhotoError) as bad:
+        load_photo(b"\xff\xd8\xff\xe0" + b"\xff" * 40, name="bad.jpg")
+    assert bad.value.status == "unreadable" and "corrupt JPEG" in str(bad.value), str(bad.value)
