@@ -119,3 +119,28 @@ def test_a_12_bit_jpeg_is_named_as_unsupported_not_corrupt():
     with pytest.raises(PhotoError) as bad:
         load_photo(b"\xff\xd8\xff\xe0" + b"\xff" * 40, name="bad.jpg")
     assert bad.value.status == "unreadable" and "corrupt JPEG" in str(bad.value), str(bad.value)
+
+
+def test_a_path_too_long_for_the_file_system_is_a_row_or_one_line_never_a_traceback(tmp_path, capsys):
+    """Before: a name over the file system's 255 bytes (ENAMETOOLONG) raised ``OSError`` out of
+    ``Path.is_dir``/``exists`` (Python 3.11): a traceback from ``analyze`` (losing every other photo's row),
+    ``compare -o``, ``batch``, ``timeline``, ``study add`` and ``study import``.  Now a photo given so gets
+    its ``unreadable`` row, and a folder, output or store path so is one line and exit status 2."""
+    import pandas as pd
+
+    from facemetrics.cli import main
+
+    long = str(tmp_path / ("N" * 300))
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    table = tmp_path / "photos.csv"
+    assert main(["analyze", long + ".jpg", str(tmp_path / "empty.jpg"), "-o", str(table)]) == 0
+    rows = pd.read_csv(table, keep_default_na=False).set_index("status")["error"]
+    assert "File name too long" in rows["unreadable"] and "empty" in rows["empty"], rows
+    for argv in (["batch", long, "-o", str(tmp_path / "out")], ["timeline", long],
+                 ["analyze", str(tmp_path / "empty.jpg"), "-o", long + ".csv"],
+                 ["study", "import", long, "--store", str(tmp_path / "store")],
+                 ["study", "add", str(tmp_path / "empty.jpg"), "--subject", "A", "--store", long]):
+        capsys.readouterr()
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "the name is too long for the file system" in err, (argv, err)
