@@ -6,7 +6,9 @@ DateTimeOriginal/Digitized with their offsets and sub-seconds, and the 35 mm-equ
 length.  GPS, camera make/model/serial, owner and artist names, maker notes, thumbnails, XMP,
 IPTC and comments are dropped.  A PNG copy keeps only its image and colour chunks (no text) and
 an EXIF chunk reduced the same way.  Other formats (HEIC, WebP, TIFF) are decoded, turned
-upright and stored as lossless PNG with the capture times.  :func:`taken_at_of` reads a photo
+upright and stored as lossless PNG with the capture times (and with their opacity when partly
+transparent).  Pillow's warnings while reading a header (a corrupt EXIF block, its bomb warning
+of a 90 MP JPEG) are silenced: the copy is checked by the loader, which says what matters.  :func:`taken_at_of` reads a photo
 file's EXIF capture time as the loader does (:func:`facemetrics.loader.load_photo`).
 
 Bytes in, bytes (or text) out; no files.
@@ -148,7 +150,8 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
         the same compressed pixels, EXIF reduced to orientation and capture
         times.  PNG: image and colour chunks, and EXIF reduced to orientation and
         capture times.  Anything else: decoded (EXIF orientation applied) and
-        re-encoded as lossless PNG with the capture times.
+        re-encoded as lossless PNG with the capture times, RGBA when partly
+        transparent (:func:`_png_copy`).
 
     Raises
     ------
