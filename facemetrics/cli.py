@@ -16,6 +16,7 @@ kept; ``analyze`` says how many rows its table holds, ``batch`` resumes).
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import os
 import sys
@@ -72,7 +73,9 @@ def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
 
     several = len(paths) > 1
     for p in map(Path, paths):
-        if p.is_dir():
+        # os.path.isdir, not Path.is_dir, which raises in Python 3.11 for a name over the file system's 255
+        # bytes (ENAMETOOLONG): the photo gets its loader's ``unreadable`` row, the others theirs
+        if os.path.isdir(p):
             found = find_study_photos(p)
             prefix = (p.resolve().name + "/") if several else ""
             out += [(f, legible(prefix + f.relative_to(p).as_posix())) for f in found]
@@ -1313,6 +1316,15 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, ValueError, AttributeError):  # no real file descriptor (a test's captured stdout)
             pass
         return 141  # 128 + SIGPIPE, as a shell reports a command its pipe's reader ended
+    except OSError as exc:  # after BrokenPipeError, an OSError too
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
+        # a folder, output or store path with a name over the file system's limit (255 bytes), checked by the
+        # commands before any work (Path.exists/is_dir of Python 3.11 raise for it): one line, no traceback
+        where = legible(os.fsdecode(exc.filename)) if exc.filename is not None else "a path"
+        print(f"{ran}: {where}: the name is too long for the file system ({exc.strerror}; a file or folder name "
+              "holds at most 255 bytes): use a shorter one", file=sys.stderr)
+        return 2
     finally:
         for sig, handler in old.items():
             signal.signal(sig, handler)

@@ -6,7 +6,9 @@ DateTimeOriginal/Digitized with their offsets and sub-seconds, and the 35 mm-equ
 length.  GPS, camera make/model/serial, owner and artist names, maker notes, thumbnails, XMP,
 IPTC and comments are dropped.  A PNG copy keeps only its image and colour chunks (no text) and
 an EXIF chunk reduced the same way.  Other formats (HEIC, WebP, TIFF) are decoded, turned
-upright and stored as lossless PNG with the capture times.  :func:`taken_at_of` reads a photo
+upright and stored as lossless PNG with the capture times (and with their opacity when partly
+transparent).  Pillow's warnings while reading a header (a corrupt EXIF block, its bomb warning
+of a 90 MP JPEG) are silenced: the copy is checked by the loader, which says what matters.  :func:`taken_at_of` reads a photo
 file's EXIF capture time as the loader does (:func:`facemetrics.loader.load_photo`).
 
 Bytes in, bytes (or text) out; no files.
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 import io
 import struct
+import warnings
 import zlib
+from contextlib import contextmanager
 
 __all__ = ["strip_metadata", "taken_at_of"]
 
@@ -29,15 +33,37 @@ _KEEP_EXIF = (36867, 36868, 36881, 36882, 37521, 37522, 0xA405)  # DateTime{Orig
 _KEEP_PNG = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
 
 
+@contextmanager
+def _opened(data: bytes):
+    """The photo file opened by Pillow for its header, as the loader opens it: only the formats it reads
+    (:data:`facemetrics.schema.PHOTO_FORMATS`), and without Pillow's warnings (``Corrupt EXIF data``,
+    ``DecompressionBombWarning`` of a 90 MP JPEG the loader takes: they were printed on the console of
+    ``study add``, and under ``-W error`` they were errors that dropped a kept tag)."""
+    from PIL import Image
+
+    from .schema import PHOTO_FORMATS
+
+    Image.init()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(io.BytesIO(data), formats=[f for f in PHOTO_FORMATS if f in Image.OPEN]) as img:
+            yield img
+
+
 def _minimal_exif(data: bytes, orientation: bool = True) -> bytes:
     """An ``Exif\\0\\0`` APP1 payload with only orientation, capture times and the 35 mm focal length (b"" if none);
     without the orientation when ``orientation`` is False (for a copy whose pixels are already
-    turned upright)."""
+    turned upright).  A broken Exif sub-IFD (the capture times') loses those tags, never the
+    orientation, which the loader applied to the original (a JPEG stored sideways otherwise)."""
     from PIL import Image
 
     try:
-        src = Image.open(io.BytesIO(data)).getexif()
-        src_ifd = src.get_ifd(0x8769)
+        with _opened(data) as img:
+            src = img.getexif()
+            try:
+                src_ifd = dict(src.get_ifd(0x8769))
+            except Exception:  # noqa: BLE001 - broken Exif IFD: no capture times, orientation kept
+                src_ifd = {}
     except Exception:  # noqa: BLE001 - no or broken EXIF: keep none
         return b""
     out = Image.Exif()
@@ -124,7 +150,8 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
         the same compressed pixels, EXIF reduced to orientation and capture
         times.  PNG: image and colour chunks, and EXIF reduced to orientation and
         capture times.  Anything else: decoded (EXIF orientation applied) and
-        re-encoded as lossless PNG with the capture times.
+        re-encoded as lossless PNG with the capture times, RGBA when partly
+        transparent (:func:`_png_copy`).
 
     Raises
     ------
@@ -145,25 +172,48 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
             pass
     if data[:8] == b"\x89PNG\r\n\x1a\n":
         return _strip_png(data), ".png"
-    from PIL import Image
-
     if photo.scale != 1.0:  # a JPEG decoded reduced that is re-encoded: at full size
         photo = load_photo(data, fast=False)
-    buf = io.BytesIO()
     # the pixels are upright already (the loader applied the orientation): capture times only
-    exif = _minimal_exif(data, orientation=False)
-    Image.fromarray(photo.rgb).save(buf, "PNG", **({"exif": exif} if exif else {}))
-    return buf.getvalue(), ".png"
+    return _png_copy(data, photo, _minimal_exif(data, orientation=False)), ".png"
+
+
+def _png_copy(data: bytes, photo, exif: bytes) -> bytes:
+    """The lossless PNG copy of a photo file other than JPEG and PNG: the loader's upright pixels (``photo``,
+    a :class:`facemetrics.loader.Photo` of ``data``) with ``exif`` (an APP1 payload, or b"").  A partly
+    transparent photo (``photo.alpha``: a WebP, TIFF, GIF, HEIC with an alpha channel) is stored with its
+    opacity (RGBA), as long as the copy reads back to the very pixels and opacity of the original: a copy
+    composited on white read as opaque, so the stored photo lost the ``transparent`` warning or refusal its
+    file gets from ``analyze`` (bad-input audit, 2026-12-05)."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    from .loader import load_photo
+
+    kw = {"exif": exif} if exif else {}
+    if photo.alpha is not None:
+        try:
+            with _opened(data) as img:
+                rgba = ImageOps.exif_transpose(img).convert("RGBA")
+            buf = io.BytesIO()
+            rgba.save(buf, "PNG", **kw)
+            back = load_photo(buf.getvalue())
+            if back.alpha is not None and np.array_equal(back.rgb, photo.rgb) \
+                    and np.array_equal(back.alpha, photo.alpha):
+                return buf.getvalue()
+        except Exception:  # noqa: BLE001 - not the loader's pixels: the opaque copy below, as before
+            pass
+    buf = io.BytesIO()
+    Image.fromarray(photo.rgb).save(buf, "PNG", **kw)
+    return buf.getvalue()
 
 
 def taken_at_of(data: bytes) -> str:
     """EXIF capture time of a photo file as ISO 8601 ("" when none)."""
-    from PIL import Image
-
     from .exif import exif_taken_at, read_exif
 
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with _opened(data) as img:
             t = exif_taken_at(read_exif(img))
     except Exception:  # noqa: BLE001 - unreadable: no time
         return ""

@@ -205,7 +205,7 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
-              for d in map(Path, folders) if d.is_dir() for f in other_files(d)
+              for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
               if f.name not in read and (out is None or out not in f.resolve().parents)]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
     others = [name for name in others if name not in ours]
