@@ -41,7 +41,7 @@ mid-write leaves the last committed state.  Tables (schema version
     of a session is timed from the session's one ``treated_at``.  A store
     written before this rule may hold one session (or subject) as two rows:
     it opens unchanged and is read as one (:meth:`Store.photos`, the report).
-``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at)``
+``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at, taken_at_source)``
     ``sha256`` is the hash of the file as given (unique per subject: adding
     the same photo twice does not duplicate it), ``file_sha256`` that of the
     stored copy, ``file`` its path relative to the store folder (named by the hash),
@@ -51,7 +51,9 @@ mid-write leaves the last committed state.  Tables (schema version
     :func:`facemetrics.load_photo` reads is stored: a truncated, corrupt, empty or unknown
     file is an ``error`` result of :meth:`Store.add_photos` with the loader's reason.
     ``capture_note`` is non-empty when the photo failed the guided-capture
-    check and the user kept it anyway.
+    check and the user kept it anyway.  ``taken_at_source`` says where ``taken_at`` came from
+    (:class:`AddResult`'s: ``typed``, ``exif`` or ``file_name``; schema 3, 2026-12-05); a photo stored
+    before has ``''``, which :meth:`Store.photos` shows as ``unknown`` (:data:`UNKNOWN_SOURCE`).
 ``analyses(photo_sha256, facemetrics_version, settings_key, status, row_json, created_at)``
     The per-photo measurement row of :func:`facemetrics.analyze_photo` for a
     stored copy (key: its ``file_sha256`` + version + settings).  A new
@@ -105,6 +107,7 @@ from .timekeys import time_from_name  # a time in a file name: the one reading (
 __all__ = [
     "SCHEMA_VERSION",
     "MIGRATIONS",
+    "UNKNOWN_SOURCE",
     "AddResult",
     "Store",
     "StoreError",
@@ -112,7 +115,7 @@ __all__ = [
 ]
 
 #: schema version written by this facemetrics
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "study.sqlite"
 PHOTO_DIR = "photos"
 ENV_VAR = "FACEMETRICS_STORE"
@@ -173,7 +176,14 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';
     ALTER TABLE photos ADD COLUMN capture_note TEXT NOT NULL DEFAULT '';
     """,
+    # where each photo's taken_at came from (stop 46, 2026-12-05); a photo stored before reads '' (unknown)
+    3: """
+    ALTER TABLE photos ADD COLUMN taken_at_source TEXT NOT NULL DEFAULT '';
+    """,
 }
+
+#: :meth:`Store.photos`' ``taken_at_source`` of a photo stored before the store saved it (schema 2 and older)
+UNKNOWN_SOURCE = "unknown"
 
 
 #: the ``message`` of a photo already in the store (:class:`AddResult` ``duplicate``); more follows it
@@ -570,7 +580,10 @@ class Store:
 
     def photos(self, subject: str | None = None) -> pd.DataFrame:
         """Photos with their session: ``subject, id, file, original_name, taken_at, role, treatment,
-        treated_at, sha256, file_sha256, capture_note, session_id``.
+        treated_at, sha256, file_sha256, capture_note, session_id, taken_at_source``.
+
+        ``taken_at_source`` is where ``taken_at`` came from as stored (``typed``, ``exif``, ``file_name``),
+        :data:`UNKNOWN_SOURCE` for a photo stored before the store saved it (schema 2 and older).
 
         ``subject`` matches every spelling of the name (:func:`facemetrics.batch.name_key`).
         ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
@@ -582,7 +595,7 @@ class Store:
 
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
-             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id "
+             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id, p.taken_at_source "
              "FROM photos p JOIN subjects sub ON sub.id = p.subject_id "
              "LEFT JOIN sessions se ON se.id = p.session_id")
         where, args = self._subject_filter(subject, "sub.id")
@@ -604,6 +617,7 @@ class Store:
             for i in rows:
                 roles[i] = "baseline" if hours_between(taken[i], when) < 0 else "post"
         df["role"] = roles
+        df["taken_at_source"] = [s or UNKNOWN_SOURCE for s in df["taken_at_source"]]
         return df.drop(columns="subject_id")
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
@@ -843,8 +857,8 @@ class Store:
         with self.transaction() as con:
             cur = con.execute(
                 "INSERT OR IGNORE INTO photos (subject_id, session_id, sha256, file_sha256, file, original_name, "
-                "taken_at, role, capture_note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now()))
+                "taken_at, role, capture_note, added_at, taken_at_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now(), checked["source"]))
             if cur.rowcount == 0:
                 pid = con.execute("SELECT id FROM photos WHERE subject_id = ? AND sha256 = ?", (sid, sha)
                                   ).fetchone()[0]
