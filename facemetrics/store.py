@@ -622,7 +622,7 @@ class Store:
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
-                   capture_note: str = "", measure: bool = True, taken_at_wins: bool = False) -> list[AddResult]:
+                   capture_note: str = "", measure: bool = True, taken_at_wins: bool | str = False) -> list[AddResult]:
         """Copy photos (metadata stripped) into the store and record them.
 
         Parameters
@@ -640,9 +640,11 @@ class Store:
         taken_at : str or datetime, optional
             Capture time for photos without EXIF ``DateTimeOriginal`` (an EXIF time wins),
             or, with ``taken_at_wins``, of every photo.
-        taken_at_wins : bool
-            ``taken_at`` is the user's statement of when the photos were taken (a manifest's:
-            ``study import``) and wins over their EXIF times, as the batch takes a manifest's.
+        taken_at_wins : bool or str
+            ``taken_at`` is the user's statement of when the photos were taken (True: a manifest's,
+            ``study import``; ``"typed"``: a time the user typed for them, the app's "Taken at", so named in
+            the note) and wins over their EXIF times and file names, as the batch takes a manifest's
+            (``taken_at_source`` ``typed``).
             A photo whose EXIF time differs from it by more than
             :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` says so in its ``message``,
             in the batch's words (:func:`~facemetrics.batch.discover.manifest_time_notes`; the
@@ -805,7 +807,7 @@ class Store:
         when, source = next(((t, src) for t, src in (
             ((default_time, "typed"), (exif, "exif"), (named, "file_name")) if time_wins else
             ((exif, "exif"), (named, "file_name"), (default_time, "typed"))) if t), ("", ""))
-        said = time_note(name, default_time, exif) if time_wins else ""
+        said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
                                                     "its file name); give it with --taken-at")
