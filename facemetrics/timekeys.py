@@ -317,6 +317,37 @@ def time_from_name(name) -> datetime | None:
     return when if when is not None and NAME_YEARS[0] <= when.year <= NAME_YEARS[1] else None
 
 
+def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str, str]:
+    """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
+
+    A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
+    (``"exif"``), else the time its file name states (:func:`time_from_name`: ``"file_name"``, ISO 8601 without a
+    UTC offset), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), ``analyze`` and
+    ``compare`` read a photo's time by it.
+
+    Parameters
+    ----------
+    given : str, datetime or None
+        The time the user gave for the photo (as written; empty: none).
+    exif : str, datetime or None
+        Its EXIF capture time (ISO 8601 text or a datetime; empty: none).
+    name : str or path-like
+        Its file name or path.
+    given_as : str, optional
+        The source word of ``given`` (``"manifest"``, ``"typed"``).
+
+    Returns
+    -------
+    (str, str)
+    """
+    if given is not None and not (isinstance(given, float) and math.isnan(given)) and str(given).strip():
+        return (given.isoformat() if isinstance(given, datetime) else str(given)), given_as
+    if exif is not None and not (isinstance(exif, float) and math.isnan(exif)) and str(exif).strip():
+        return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
+    named = time_from_name(name)
+    return (named.isoformat(), "file_name") if named is not None else ("", "")
+
+
 def name_time_refusal(name) -> str:
     """Why a file name that has the form of a capture time (:func:`time_from_name`) is not read as one: its
     year is outside :data:`NAME_YEARS` (``IMG_10001124_080000.jpg``, ``IMG_29991124_080000.jpg``: a clock

@@ -23,7 +23,7 @@ from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
 from ..timekeys import name_time_refusal  # a name with a time's form and year 1000: why
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
-from ..timekeys import time_from_name  # a screenshot's or messenger copy's time in its file name
+from ..timekeys import capture_time_of  # manifest, else EXIF, else the file name's time: the one chain
 from ..timekeys import since_text  # "5 min" / "2.0 h" in the messages
 
 
@@ -229,12 +229,7 @@ def capture_time(e: PhotoEntry, measured: dict) -> tuple[str, str]:
     given = measured.get("taken_at_source") or ""
     if given:
         return e.taken_at or measured.get("taken_at") or "", given
-    if e.taken_at:
-        return e.taken_at, "manifest"
-    if measured.get("taken_at"):
-        return measured["taken_at"], "exif"
-    named = time_from_name(e.path.name)
-    return (named.isoformat(), "file_name") if named is not None else ("", "")
+    return capture_time_of(e.taken_at, measured.get("taken_at"), e.path.name)  # the one chain (analyze, compare)
 
 
 def _left_out(r: dict, *why: str, added: bool = False) -> None:
