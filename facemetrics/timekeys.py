@@ -159,7 +159,9 @@ def twelve_hour_dot_time(text, what: str = "time") -> str:
     (``2026-12-01 8.20pm``), is not read, in one sentence saying the 24-hour time it would be and the accepted
     forms (:data:`ACCEPTED_TIME_FORMS`); ``""`` for any other text.  As ``08.20`` (:func:`ambiguous_time`), the
     dot reads as a decimal fraction of an hour; such a time was "not a time facemetrics reads" with the forms
-    alone (round 2 of a first-time user's session, 2026-12-05).
+    alone (round 2 of a first-time user's session, 2026-12-05).  Since stop 46 such a time is read
+    (:func:`twelve_hour_clock`: the am/pm says which half of the day, so the dot is no fraction), so
+    :func:`time_meant` never gives this sentence; it is kept for its callers' codes (``TIME_DOTTED``).
 
     Parameters
     ----------
