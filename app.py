@@ -2452,8 +2452,11 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             items.append((f"camera_{datetime.now().strftime('%Y%m%d_%H%M%S')}.jpg", cam.getvalue()))
     if not items:
         return
-    st.session_state.setdefault("study-taken-at", _now_text())
-    taken = st.text_input("Taken at, for photos without a capture time (camera photos): YYYY-MM-DD HH:MM",
+    # the time shown (now, for camera photos); one the user types is their word: it wins (taken_at_wins)
+    shown = st.session_state.setdefault("study-taken-at-shown", _now_text())
+    st.session_state.setdefault("study-taken-at", shown)
+    taken = st.text_input("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over "
+                          "its own capture time; left as shown, it is used only for photos without one (camera photos)",
                           key="study-taken-at")
     base = store.photos(subject)
     base_row, base_file = None, None
@@ -2501,8 +2504,11 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
     if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
-        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not)
+        typed = taken.strip() != shown.strip()
+        msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed)
         st.session_state["study-upload-n"] = n + 1
+        for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
+            st.session_state.pop(key, None)
         st.session_state["study-flash"] = md("; ".join(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
@@ -2518,10 +2524,15 @@ def read_failure(a: fm.PhotoAnalysis) -> str:
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
-                why_not: dict | None = None) -> tuple[list[str], bool]:
+                why_not: dict | None = None, typed: bool = False) -> tuple[list[str], bool]:
     """Add the kept photos ``items`` (``(name, bytes)``) to the session ``sess``; ``(one message per
     photo, whether any was not saved)``.  A photo not kept says why (``why_not[name]``, the advice shown
-    before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name."""
+    before the click); one the store refuses (a truncated file: the loader's reason) says so, by its file name.
+
+    ``typed``: the user typed ``taken`` (not the time shown): it is their word on when the photos were taken and
+    wins over each photo's EXIF and file-name time (``taken_at_source`` ``typed``; a photo whose EXIF time differs
+    says so); it lost to a file-name time without a word (h12's finding, stop 45).  Not typed: ``taken`` is used
+    only for a photo with neither."""
     from facemetrics.isolated import MSG_STORE_CRASHED, NativeCrash
 
     msgs, failed = [], False
@@ -2535,7 +2546,8 @@ def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
             continue
         try:
             res = store_add(store, subject, name, data, treatment=sess["treatment"], treated_at=sess["treated_at"],
-                            taken_at=taken or None, capture_note=keep[name])
+                            taken_at=taken or None, capture_note=keep[name],
+                            taken_at_wins="typed" if typed and taken.strip() else False)
         except NativeCrash as exc:  # the worker process ended: said; the server, the store and the page go on
             msgs.append(MSG_STORE_CRASHED.format(name=name, how=exc.how))
             failed = True

@@ -315,7 +315,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from .export import write_json, write_png, write_rows_csv
     from .isolated import MSG_PHOTO_CRASHED, Worker
     from .overlay import photo_overlay
-    from .schema import PHOTO_COLUMNS
+    from .schema import ANALYZE_COLUMNS
+    from .timekeys import capture_time_of  # EXIF, else the file name's time: the batch's chain
 
     if not any(os.path.lexists(p) for p in args.photos):
         # a mistyped path (or `analyze sample_images` outside the project folder) wrote a table of one
@@ -338,6 +339,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         for i, (path, label) in enumerate(photos, 1):
             result = _measure_isolated(worker, path, label, args, subject, crashed)
             row = result.to_row()
+            row["taken_at"], row["taken_at_source"] = capture_time_of("", row.get("taken_at"), path)
             notes = []  # a file that cannot be written is this photo's warning, never the end of the run
             if args.overlays and result.ok:
                 target = Path(args.overlays) / (stems[label] + "_overlay.png")
@@ -359,7 +361,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
                 row["warnings"] = "; ".join(filter(None, [row["warnings"], *notes]))
             rows.append(row)
             try:  # written after every photo: an interrupted run keeps what it measured
-                write_rows_csv(rows, PHOTO_COLUMNS, args.output)
+                write_rows_csv(rows, ANALYZE_COLUMNS, args.output)
                 written = len(rows)
             except OSError as exc:
                 raise UsageError(f"cannot write the table to {args.output}: {_os_reason(exc)}"
@@ -601,7 +603,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if unread:  # an input error like the others: one line, exit status 2, nothing written (an earlier run's removed)
         raise UsageError("; ".join(unread) + _remove_earlier(out, _COMPARE_OUTPUTS, photos))
     write_csv(c.to_csv_frame(before_photo=legible(args.before), after_photo=legible(args.after)), out / "comparison.csv")
-    lines = summary_lines(c)
+    lines = summary_lines(c) + _capture_time_lines(c, args.before, args.after)
     written = ["comparison.csv"]
     if c.alignment is not None:
         write_png(comparison_overlay(c), out / "overlay.png")
@@ -611,6 +613,24 @@ def cmd_compare(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     print(f"wrote {', '.join(written)} to {out}{earlier}")
     return 1 if c.status == "refused" else 0
+
+
+#: how ``compare`` names a capture time's source (:func:`facemetrics.timekeys.capture_time_of`)
+_SOURCE_WORDS = {"exif": "EXIF", "file_name": "its file name"}
+
+
+def _capture_time_lines(c, before, after) -> list[str]:
+    """``compare``'s line on when its photos were taken and where each time came from: the batch's chain
+    (:func:`facemetrics.timekeys.capture_time_of`: EXIF, else the file name's time), e.g. "capture times: before
+    2026-11-24T07:00:00 (its file name), after 2026-11-24T10:00:00 (EXIF)"; none when neither photo has one.
+    The comparison's own photo-order check reads the EXIF times only (:func:`facemetrics.compare.gate.order_messages`)."""
+    from .timekeys import capture_time_of
+
+    said = []
+    for role, path, x in (("before", before, c.before), ("after", after, c.after)):
+        taken, source = capture_time_of("", x.taken_at if x is not None else None, path)
+        said.append(f"{role} {taken} ({_SOURCE_WORDS.get(source, source)})" if taken else f"{role} unknown")
+    return [] if all(s.endswith(" unknown") for s in said) else ["capture times: " + ", ".join(said)]
 
 
 def _compare_isolated(args: argparse.Namespace, out: Path, photos: list):

@@ -22,15 +22,19 @@ from .timekeys import read_lone_time  # a typed time alone: 24/11/2026 9:00 read
 __all__ = ["iso_time", "wall_clock", "treatment_time", "same_session", "time_note", "kept_time_note"]
 
 
-def time_note(name: str, given: str, exif: str) -> str:
+def time_note(name: str, given: str, exif: str, given_by: str = "manifest") -> str:
     """The note on a photo whose given capture time (a manifest's, used) differs from its EXIF time
     ``exif`` by more than :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES`, in the batch's
     words (:func:`~facemetrics.batch.discover.manifest_time_notes`: a ``photos.csv`` warning); ""
-    when they agree, or either is missing."""
+    when they agree, or either is missing.  ``given_by="typed"``: the time the user typed for the photos
+    (the app's "Taken at"), named so ("the typed time ... is used"), not a manifest's."""
     from .batch.discover import PhotoEntry, manifest_time_notes
 
     warned, _ = manifest_time_notes([PhotoEntry(Path(name), name, taken_at=given)], {0: exif})
-    return warned.get(0, "")
+    said = warned.get(0, "")
+    if given_by == "typed":
+        said = said.replace("manifest taken_at", "the typed time", 1).replace("the manifest's time", "the typed time")
+    return said
 
 
 def kept_time_note(stored: str, given: str) -> str:

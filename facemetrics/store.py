@@ -41,7 +41,7 @@ mid-write leaves the last committed state.  Tables (schema version
     of a session is timed from the session's one ``treated_at``.  A store
     written before this rule may hold one session (or subject) as two rows:
     it opens unchanged and is read as one (:meth:`Store.photos`, the report).
-``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at)``
+``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at, taken_at_source)``
     ``sha256`` is the hash of the file as given (unique per subject: adding
     the same photo twice does not duplicate it), ``file_sha256`` that of the
     stored copy, ``file`` its path relative to the store folder (named by the hash),
@@ -51,7 +51,9 @@ mid-write leaves the last committed state.  Tables (schema version
     :func:`facemetrics.load_photo` reads is stored: a truncated, corrupt, empty or unknown
     file is an ``error`` result of :meth:`Store.add_photos` with the loader's reason.
     ``capture_note`` is non-empty when the photo failed the guided-capture
-    check and the user kept it anyway.
+    check and the user kept it anyway.  ``taken_at_source`` says where ``taken_at`` came from
+    (:class:`AddResult`'s: ``typed``, ``exif`` or ``file_name``; schema 3, 2026-12-05); a photo stored
+    before has ``''``, which :meth:`Store.photos` shows as ``unknown`` (:data:`UNKNOWN_SOURCE`).
 ``analyses(photo_sha256, facemetrics_version, settings_key, status, row_json, created_at)``
     The per-photo measurement row of :func:`facemetrics.analyze_photo` for a
     stored copy (key: its ``file_sha256`` + version + settings).  A new
@@ -105,6 +107,7 @@ from .timekeys import time_from_name  # a time in a file name: the one reading (
 __all__ = [
     "SCHEMA_VERSION",
     "MIGRATIONS",
+    "UNKNOWN_SOURCE",
     "AddResult",
     "Store",
     "StoreError",
@@ -112,7 +115,7 @@ __all__ = [
 ]
 
 #: schema version written by this facemetrics
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DB_NAME = "study.sqlite"
 PHOTO_DIR = "photos"
 ENV_VAR = "FACEMETRICS_STORE"
@@ -173,7 +176,14 @@ MIGRATIONS: dict[int, str] = {
     ALTER TABLE sessions ADD COLUMN note TEXT NOT NULL DEFAULT '';
     ALTER TABLE photos ADD COLUMN capture_note TEXT NOT NULL DEFAULT '';
     """,
+    # where each photo's taken_at came from (stop 46, 2026-12-05); a photo stored before reads '' (unknown)
+    3: """
+    ALTER TABLE photos ADD COLUMN taken_at_source TEXT NOT NULL DEFAULT '';
+    """,
 }
+
+#: :meth:`Store.photos`' ``taken_at_source`` of a photo stored before the store saved it (schema 2 and older)
+UNKNOWN_SOURCE = "unknown"
 
 
 #: the ``message`` of a photo already in the store (:class:`AddResult` ``duplicate``); more follows it
@@ -570,7 +580,10 @@ class Store:
 
     def photos(self, subject: str | None = None) -> pd.DataFrame:
         """Photos with their session: ``subject, id, file, original_name, taken_at, role, treatment,
-        treated_at, sha256, file_sha256, capture_note, session_id``.
+        treated_at, sha256, file_sha256, capture_note, session_id, taken_at_source``.
+
+        ``taken_at_source`` is where ``taken_at`` came from as stored (``typed``, ``exif``, ``file_name``),
+        :data:`UNKNOWN_SOURCE` for a photo stored before the store saved it (schema 2 and older).
 
         ``subject`` matches every spelling of the name (:func:`facemetrics.batch.name_key`).
         ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
@@ -582,7 +595,7 @@ class Store:
 
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
-             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id "
+             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id, p.taken_at_source "
              "FROM photos p JOIN subjects sub ON sub.id = p.subject_id "
              "LEFT JOIN sessions se ON se.id = p.session_id")
         where, args = self._subject_filter(subject, "sub.id")
@@ -604,11 +617,12 @@ class Store:
             for i in rows:
                 roles[i] = "baseline" if hours_between(taken[i], when) < 0 else "post"
         df["role"] = roles
+        df["taken_at_source"] = [s or UNKNOWN_SOURCE for s in df["taken_at_source"]]
         return df.drop(columns="subject_id")
 
     def add_photos(self, subject: str, photos, *, treatment: str | None = None, treated_at=None,
                    follow_up: bool = False, taken_at=None, device: str = "", settings: dict | None = None,
-                   capture_note: str = "", measure: bool = True, taken_at_wins: bool = False) -> list[AddResult]:
+                   capture_note: str = "", measure: bool = True, taken_at_wins: bool | str = False) -> list[AddResult]:
         """Copy photos (metadata stripped) into the store and record them.
 
         Parameters
@@ -626,9 +640,11 @@ class Store:
         taken_at : str or datetime, optional
             Capture time for photos without EXIF ``DateTimeOriginal`` (an EXIF time wins),
             or, with ``taken_at_wins``, of every photo.
-        taken_at_wins : bool
-            ``taken_at`` is the user's statement of when the photos were taken (a manifest's:
-            ``study import``) and wins over their EXIF times, as the batch takes a manifest's.
+        taken_at_wins : bool or str
+            ``taken_at`` is the user's statement of when the photos were taken (True: a manifest's,
+            ``study import``; ``"typed"``: a time the user typed for them, the app's "Taken at", so named in
+            the note) and wins over their EXIF times and file names, as the batch takes a manifest's
+            (``taken_at_source`` ``typed``).
             A photo whose EXIF time differs from it by more than
             :data:`~facemetrics.batch.discover.MANIFEST_EXIF_MINUTES` says so in its ``message``,
             in the batch's words (:func:`~facemetrics.batch.discover.manifest_time_notes`; the
@@ -791,7 +807,7 @@ class Store:
         when, source = next(((t, src) for t, src in (
             ((default_time, "typed"), (exif, "exif"), (named, "file_name")) if time_wins else
             ((exif, "exif"), (named, "file_name"), (default_time, "typed"))) if t), ("", ""))
-        said = time_note(name, default_time, exif) if time_wins else ""
+        said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
                                                     "its file name); give it with --taken-at")
@@ -843,8 +859,8 @@ class Store:
         with self.transaction() as con:
             cur = con.execute(
                 "INSERT OR IGNORE INTO photos (subject_id, session_id, sha256, file_sha256, file, original_name, "
-                "taken_at, role, capture_note, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now()))
+                "taken_at, role, capture_note, added_at, taken_at_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now(), checked["source"]))
             if cur.rowcount == 0:
                 pid = con.execute("SELECT id FROM photos WHERE subject_id = ? AND sha256 = ?", (sid, sha)
                                   ).fetchone()[0]

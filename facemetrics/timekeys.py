@@ -159,7 +159,9 @@ def twelve_hour_dot_time(text, what: str = "time") -> str:
     (``2026-12-01 8.20pm``), is not read, in one sentence saying the 24-hour time it would be and the accepted
     forms (:data:`ACCEPTED_TIME_FORMS`); ``""`` for any other text.  As ``08.20`` (:func:`ambiguous_time`), the
     dot reads as a decimal fraction of an hour; such a time was "not a time facemetrics reads" with the forms
-    alone (round 2 of a first-time user's session, 2026-12-05).
+    alone (round 2 of a first-time user's session, 2026-12-05).  Since stop 46 such a time is read
+    (:func:`twelve_hour_clock`: the am/pm says which half of the day, so the dot is no fraction), so
+    :func:`time_meant` never gives this sentence; it is kept for its callers' codes (``TIME_DOTTED``).
 
     Parameters
     ----------
@@ -230,32 +232,73 @@ def no_time_of_day(text, treatment: bool) -> str:
             "(write e.g. 2026-11-02T09:30)")
 
 
-# the file-name forms :func:`time_from_name` reads (the whole name without its ending; case ignored): each
-# gives year, month, day, hours, minutes, seconds (and an empty seventh group); a copy counter may follow.
+# the file-name forms :func:`time_from_name` reads (the whole name without its ending, NFKC-normalised; case ignored):
+# each gives y, mo, d, h, mi, s, and optionally ms (milliseconds) and ap (AM/PM); a copy counter may follow.
 # Not a Pixel's PXL_20261201_091403123: its time is UTC, not the local wall-clock time these state (time_from_name)
 _COPY_COUNTER = r"(?:\s?\(\d{1,3}\)|[_~-]\d{1,3})?"
+_YMD = r"(?P<y>\d{4})(?P<mo>\d{2})(?P<d>\d{2})"
 _NAME_FORMS = tuple(re.compile(form + _COPY_COUNTER, re.IGNORECASE) for form in (
-    r"(?:IMG_)?(\d{4})(\d{2})(\d{2})_(\d{2})(\d{2})(\d{2})()",  # Android camera, Samsung
-    r"Screenshot_(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})()(?:_[a-z][a-z .]*)?",  # Android screenshot
-    r"(?:Screenshot|Screen Shot) (\d{4})-(\d{2})-(\d{2}) at (\d{2})\.(\d{2})\.(\d{2})()",  # macOS, 24 h
-    r"photo_(\d{4})-(\d{2})-(\d{2})_(\d{2})-(\d{2})-(\d{2})()",  # Telegram
+    _YMD + r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})",  # Samsung camera
+    r"IMG_" + _YMD + r"_(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})",  # Android camera
+    # Android and Samsung screenshots (an app name of letters may follow: _WhatsApp, _Camera)
+    r"Screenshot_" + _YMD + r"-(?P<h>\d{2})(?P<mi>\d{2})(?P<s>\d{2})(?:_[a-z][a-z .]*)?",
+    # MIUI (Xiaomi) screenshots: the milliseconds, then the app's package name (com.miui.camera)
+    r"Screenshot_(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})-(?P<h>\d{2})-(?P<mi>\d{2})-(?P<s>\d{2})(?:-(?P<ms>\d{3}))?"
+    r"(?:_[a-z][a-z_]*(?:\.[a-z][a-z_]*)+)?",
+    # macOS on a 24-hour clock, and on a 12-hour clock (the US-English default: 'at 2.34.56 PM', one-digit hour)
+    r"(?:Screenshot|Screen Shot) (?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2}) at (?P<h>\d{2})\.(?P<mi>\d{2})\.(?P<s>\d{2})",
+    r"(?:Screenshot|Screen Shot) (?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2}) at (?P<h>\d{1,2})\.(?P<mi>\d{2})\.(?P<s>\d{2})"
+    r" (?P<ap>[AP])M",
+    r"photo_(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})_(?P<h>\d{2})-(?P<mi>\d{2})-(?P<s>\d{2})",  # Telegram
 ))
+#: the years a file name's time is read in: a name stating another (1000, 2999, a camera clock reset to 1980) states
+#: no capture time (:func:`name_time_refusal` says so); digital cameras and phones name files thus since the 2000s
+NAME_YEARS = (1990, 2099)
+
+
+def _name_match(name) -> re.Match | None:
+    """The file-name form ``name`` (a name or path; NFKC-normalised, so fullwidth digits read) is, or None."""
+    import unicodedata
+
+    base = re.split(r"[\\/]", unicodedata.normalize("NFKC", str(name)))[-1].strip()
+    stem = (base.rsplit(".", 1)[0] if "." in base else base).strip()
+    return next((m for m in (form.fullmatch(stem) for form in _NAME_FORMS) if m is not None), None)
+
+
+def _name_datetime(m: re.Match) -> datetime | None:
+    """The wall-clock time of a file-name form's match, None when it names no time (2026-13-41, 24:60, 13 PM)."""
+    g = m.groupdict()
+    h = int(g["h"])
+    if g.get("ap"):
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if g["ap"].upper() == "P" else 0)
+    try:
+        return datetime(int(g["y"]), int(g["mo"]), int(g["d"]), h, int(g["mi"]), int(g["s"]),
+                        int(g.get("ms") or 0) * 1000)
+    except ValueError:
+        return None
 
 
 def time_from_name(name) -> datetime | None:
     """The capture time a photo's file name states, or None: the one reading of a time from a file name,
     for a photo without an EXIF capture time (a screenshot, a photo saved from a messenger; the batch,
-    the study store and the app's uploads call it; README, 'A capture time from the file name').
+    the study store, ``analyze``, ``compare`` and the app's uploads call it; README, 'A capture time from the
+    file name').
 
-    Read only when the whole name, without its folder and file ending and with case ignored, is one of
-    these forms, each optionally followed by a copy counter (`` (2)``, ``_1``, ``-1``, ``~2``):
+    Read only when the whole name, without its folder and file ending, NFKC-normalised (fullwidth digits
+    ``２０２６`` read as ``2026``; the narrow no-break space macOS writes before ``PM`` as a space) and with case
+    ignored, is one of these forms, each optionally followed by a copy counter (`` (2)``, ``_1``, ``-1``, ``~2``):
     ``IMG_20261201_091403`` (Android), ``20261201_091403`` (Samsung),
-    ``Screenshot_20261201-091403`` (Android; an app name of letters may follow, ``_WhatsApp``),
-    ``Screenshot 2026-12-01 at 09.14.03`` / ``Screen Shot ...`` (macOS on a 24-hour clock),
-    ``photo_2026-12-01_09-14-03`` (Telegram).  Only names that cannot be read two ways: the
-    four-digit year first, a 24-hour clock, a date and time that exist; ``IMG_1234``, ``2026``,
-    ``IMG_20261341_091403`` (month 13), a macOS name with ``AM``/``PM``, a name with anything else
-    in it (``IMG_20261201_091403_cropped2``) give None.  A WhatsApp name (``IMG-20261201-WA0003``)
+    ``Screenshot_20261201-091403`` (Android, Samsung; an app name of letters may follow, ``_WhatsApp``,
+    ``_Camera``), ``Screenshot_2026-12-01-09-14-03-123_com.miui.camera`` (MIUI: milliseconds, then the app's
+    package name, both optional), ``Screenshot 2026-12-01 at 09.14.03`` / ``Screen Shot ...`` (macOS on a
+    24-hour clock) and ``Screenshot 2026-12-01 at 9.14.03 PM`` (macOS on a 12-hour clock, the US-English
+    default), ``photo_2026-12-01_09-14-03`` (Telegram).  Only names that cannot be read two ways: the
+    four-digit year first, a date and time that exist, a year in :data:`NAME_YEARS` (1990-2099:
+    ``IMG_10001124_080000`` states no capture time, :func:`name_time_refusal`); ``IMG_1234``, ``2026``,
+    ``IMG_20261341_091403`` (month 13), ``13.00.00 PM``, a name with anything else in it
+    (``IMG_20261201_091403_cropped2``) give None.  A WhatsApp name (``IMG-20261201-WA0003``)
     has a date but no time of day, so it gives None too: before or after a treatment that day cannot
     be told.  A Pixel's name (``PXL_20261201_091403123``) gives None: its time is UTC (a photo taken at
     10:26 in Tokyo is ``PXL_20240101_012612027``), which read as a local time is off by the UTC offset.
@@ -269,20 +312,63 @@ def time_from_name(name) -> datetime | None:
     -------
     datetime or None
         The time without a UTC offset (the phone's local wall-clock time, as an offset-free EXIF time
-        is), to the second.
+        is), to the second (to the millisecond for MIUI).
     """
-    base = re.split(r"[\\/]", str(name))[-1].strip()
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    for form in _NAME_FORMS:
-        m = form.fullmatch(stem.strip())
-        if m is None:
-            continue
-        y, mo, d, h, mi, s = (int(g) for g in m.groups()[:6])
-        try:
-            return datetime(y, mo, d, h, mi, s, int(m[7] or 0) * 1000)
-        except ValueError:  # 2026-13-41, 24:60: no time
-            return None
-    return None
+    m = _name_match(name)
+    when = _name_datetime(m) if m is not None else None
+    return when if when is not None and NAME_YEARS[0] <= when.year <= NAME_YEARS[1] else None
+
+
+def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str, str]:
+    """``(taken_at, taken_at_source)`` of a photo: the one chain from the times it has to the time it is read at.
+
+    A time the user gave (a manifest's ``taken_at``: ``given_as``), else the photo's EXIF capture time
+    (``"exif"``), else the time its file name states (:func:`time_from_name`: ``"file_name"``, ISO 8601 without a
+    UTC offset), else ``("", "")``.  The batch (:func:`facemetrics.batch.tables.capture_time`), ``analyze`` and
+    ``compare`` read a photo's time by it.
+
+    Parameters
+    ----------
+    given : str, datetime or None
+        The time the user gave for the photo (as written; empty: none).
+    exif : str, datetime or None
+        Its EXIF capture time (ISO 8601 text or a datetime; empty: none).
+    name : str or path-like
+        Its file name or path.
+    given_as : str, optional
+        The source word of ``given`` (``"manifest"``, ``"typed"``).
+
+    Returns
+    -------
+    (str, str)
+    """
+    if given is not None and not (isinstance(given, float) and math.isnan(given)) and str(given).strip():
+        return (given.isoformat() if isinstance(given, datetime) else str(given)), given_as
+    if exif is not None and not (isinstance(exif, float) and math.isnan(exif)) and str(exif).strip():
+        return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
+    named = time_from_name(name)
+    return (named.isoformat(), "file_name") if named is not None else ("", "")
+
+
+def name_time_refusal(name) -> str:
+    """Why a file name that has the form of a capture time (:func:`time_from_name`) is not read as one: its
+    year is outside :data:`NAME_YEARS` (``IMG_10001124_080000.jpg``, ``IMG_29991124_080000.jpg``: a clock
+    reset or a renamed file), in words to follow "its file name"; ``""`` for any other name.
+
+    Parameters
+    ----------
+    name : str or path-like
+
+    Returns
+    -------
+    str
+        e.g. ``"states the year 1000, outside 1990-2099, so it is no capture time"``.
+    """
+    m = _name_match(name)
+    when = _name_datetime(m) if m is not None else None
+    if when is None or NAME_YEARS[0] <= when.year <= NAME_YEARS[1]:
+        return ""
+    return f"states the year {when.year}, outside {NAME_YEARS[0]}-{NAME_YEARS[1]}, so it is no capture time"
 
 
 def name_key(name) -> str:
@@ -518,9 +604,10 @@ def time_meant(text, what: str = "time") -> str:
     if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
         return ""
     s = str(text).strip()
-    if not s or parse_time(s) is not None or date_alone(s):
+    if not s or parse_time(s) is not None or parse_time(twelve_hour_clock(s)) is not None or date_alone(s):
         return ""
-    said = ambiguous_time(s, what) or twelve_hour_dot_time(s, what)  # a dated 08.20, 8.20pm: their own sentence
+    # a dated 08.20, 13:00 PM: their own sentence
+    said = ambiguous_time(s, what) or twelve_hour_dot_time(s, what) or twelve_hour_refusal(s, what)
     if said:
         return said
     shown = s[:60]
@@ -644,6 +731,87 @@ def year_last_time(text, order: str) -> str | None:
     return iso if parse_time(iso) is not None else None
 
 
+# ---- the 12-hour clock after a date (README, 'Times typed on the 12-hour clock'; stop 46, 2026-12-05) --------
+
+# a date (year first, or year last as a spreadsheet shows it), a T or spaces, then a time on the 12-hour
+# clock (9:00 AM, 9:00 pm, 9.00am, 9am, 9:00:30 PM, 9:00 p.m.; any Unicode space, e.g. the narrow no-break space
+# macOS writes before PM) with an optional UTC offset: the date, the hours, the minutes, the seconds, a or p, the offset
+_DATED_TWELVE_HOUR = re.compile(
+    r"(?P<date>\d{4}-\d{2}-\d{2}|\d{1,2}([/.])\d{1,2}\2\d{4})(?:T|\s+)(?P<h>\d{1,2})"
+    r"(?:(?P<sep>[:.])(?P<m>\d{2})(?:(?P=sep)(?P<s>\d{2}))?)?\s*(?P<ap>[ap])\.?\s*m\.?"
+    r"\s*(?P<off>Z|[+-]\d{2}(?::?\d{2})?)?", re.IGNORECASE)
+
+
+def twelve_hour_clock(text) -> str | None:
+    """A date and a time on the 12-hour clock with the time rewritten on the 24-hour clock (``2026-11-24 9:00 PM``
+    -> ``2026-11-24 21:00``, ``24/11/2026 12:30 AM`` -> ``24/11/2026 00:30``, ``2026-11-24 9.00am`` ->
+    ``2026-11-24 09:00``); None for any other text, and for an hour outside 1-12 or a minute above 59
+    (``13:00 PM``, ``0:30 AM``: :func:`twelve_hour_refusal` says why).
+
+    AM or PM names the half of the day, so the dot of ``9.00am`` is no decimal fraction and the time cannot be
+    read two ways (unlike ``09.00``, :func:`ambiguous_time`).  ``12:30 AM`` is 00:30 (half past midnight) and
+    ``12:05 PM`` is 12:05 (five past noon), as on every 12-hour clock.  The date is kept as written: a year-last
+    one is then read by the year-last rules (:func:`read_lone_time`, :func:`read_time_column`).  A time without
+    a date (``9am``) is not read here: its date is unknown (:func:`time_meant` says so).
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written (a manifest cell, ``treated_at.txt``, a typed field).
+
+    Returns
+    -------
+    str or None
+        ``"{the date as written} HH:MM[:SS][offset]"``.
+    """
+    m = _DATED_TWELVE_HOUR.fullmatch(text.strip()) if isinstance(text, str) else None
+    if m is None:
+        return None
+    h, minutes, seconds = int(m["h"]), int(m["m"] or 0), m["s"]
+    if not 1 <= h <= 12 or minutes > 59 or (seconds is not None and int(seconds) > 59):
+        return None
+    hours = h % 12 + (12 if m["ap"].lower() == "p" else 0)
+    return f"{m['date']} {hours:02d}:{minutes:02d}{':' + seconds if seconds else ''}{(m['off'] or '').upper()}"
+
+
+def twelve_hour_refusal(text, what: str = "time") -> str:
+    """Why a date and a time on the 12-hour clock that names no time (``2026-11-24 13:00 PM``,
+    ``2026-11-24 0:30 AM``) is refused, in one sentence with the 24-hour time it would be; ``""`` for any other
+    text (a 12-hour time that is read, :func:`twelve_hour_clock`, included).
+
+    The 12-hour clock's hours run from 1 to 12: ``13:00 PM`` is a 24-hour time with PM added (13:00 or a mistyped
+    1:00 PM?), ``0:30 AM`` a 24-hour time with AM added (12:30 AM is half past midnight); neither is guessed.
+
+    Parameters
+    ----------
+    text : str, float or None
+        The time as written.
+    what : str, optional
+        How the sentence names it (``"treatment time"``, ``"capture time"``).
+
+    Returns
+    -------
+    str
+    """
+    m = _DATED_TWELVE_HOUR.fullmatch(text.strip()) if isinstance(text, str) else None
+    if m is None or twelve_hour_clock(text) is not None:
+        return ""
+    h, mm, ap = int(m["h"]), m["m"] or "00", f"{m['ap'].upper()}M"
+    if int(mm) > 59 or h > 23 or (m["s"] is not None and int(m["s"]) > 59):
+        why = f"has a minute, second or hour no clock has ({m['h']}:{mm})"
+        meant = ""
+    else:
+        why = (f"has the hour {h} with {ap}, and the 12-hour clock's hours run from 1 to 12 "
+               f"({'half past midnight is 12:30 AM' if h == 0 else f'{h}:{mm} is already on the 24-hour clock'})")
+        off = (m["off"] or "").upper()
+        iso = f"{m['date']} {h:02d}:{mm}{off}"
+        iso = iso if parse_time(iso) is not None else year_last_time(iso, year_last_order(iso) or "")
+        iso = iso and parse_time(iso).isoformat(timespec="minutes").replace("+00:00", "Z" if off == "Z" else "+00:00")
+        meant = f" (if {h:02d}:{mm}{off} was meant: {iso})" if iso else ""
+    return (f"{what} {text.strip()!r} is not a time facemetrics reads, as it {why}: write it on the 24-hour clock "
+            f"with colons{meant}, one of {ACCEPTED_TIME_FORMS}")
+
+
 def read_lone_time(text) -> datetime | None:
     """A time typed alone (``study add --taken-at``, the app's fields): :func:`parse_time`, else a year-last
     date-time that tells its order by itself (``24/11/2026 9:00``: a field above 12); None otherwise
@@ -659,6 +827,10 @@ def read_lone_time(text) -> datetime | None:
     """
     t = parse_time(text)
     if t is not None or not isinstance(text, str):
+        return t
+    text = twelve_hour_clock(text) or text  # 2026-11-24 9:00 PM, 24/11/2026 9:00 PM: on the 24-hour clock
+    t = parse_time(text)
+    if t is not None:
         return t
     iso = year_last_time(text, year_last_order(text) or "")
     return parse_time(iso) if iso else None
@@ -703,7 +875,17 @@ def read_time_column(values) -> TimeColumn:
     -------
     TimeColumn
     """
-    values = list(values)
+    written = list(values)
+    values = [twelve_hour_clock(v) or v for v in written]  # 9:00 PM -> 21:00 (the date kept as written)
+    column = _read_time_column(values)
+    # a value not read (a year-last date whose order the column does not tell) is kept as written
+    times = tuple(w if t == v and parse_time(t) is None else t for w, v, t in zip(written, values, column.times))
+    as_written = dict(zip(values, written))
+    return TimeColumn(times, column.order, column.reasons, tuple(as_written.get(e, e) for e in column.examples))
+
+
+def _read_time_column(values: list) -> TimeColumn:
+    """:func:`read_time_column` of values with their 12-hour times on the 24-hour clock."""
     orders = [year_last_order(v) for v in values]
     told = {o for o in orders if o}
     examples = tuple(dict.fromkeys(str(v).strip() for v, o in zip(values, orders) if o))[:3]

@@ -16,7 +16,7 @@ from conftest import jpeg_bytes, png_bytes
 from facemetrics import analyze_photo
 from facemetrics.analyze import analyze_loaded
 from facemetrics.cli import main
-from facemetrics.schema import PHOTO_COLUMNS, data_dictionary_markdown
+from facemetrics.schema import ANALYZE_COLUMNS, PHOTO_COLUMNS, data_dictionary_markdown
 from facemetrics.simulate import deepen_fold
 from facemetrics.validate import INVARIANCE_COLUMNS, invariance_tolerance, invariance_transforms
 
@@ -294,7 +294,7 @@ def test_cli_folder_with_bad_files_gives_one_row_each(tmp_path, sample_rgb):
     assert main(["analyze", str(folder), "-o", str(out / "photos.csv"), "--overlays", str(out / "ov"),
                  "--geometry", str(out / "geo")]) == 0
     df = pd.read_csv(out / "photos.csv")
-    assert len(df) == 20 and list(df.columns) == PHOTO_COLUMNS
+    assert len(df) == 20 and list(df.columns) == ANALYZE_COLUMNS == [*PHOTO_COLUMNS, "taken_at_source"]  # stop 46
     assert (df["status"] == "ok").sum() == 17
     assert set(df.loc[df["status"] != "ok", "photo"]) == {"bad_truncated.jpg", "bad_text.png", "bad_empty.webp"}
     assert df["facemetrics_version"].notna().all()

@@ -107,7 +107,8 @@ def test_a_refused_treatment_time_is_said_and_not_used():
     app = app_module()
     assert app.treatment_time_text("") == ("", "")
     assert app.treatment_time_text(" 2026-11-02 08:02 ") == ("2026-11-02T08:02:00", "")
-    for text, said in (("2026-11-02 9am", "if 09:00 was meant: 2026-11-02T09:00"),
+    assert app.treatment_time_text("2026-11-02 9am") == ("2026-11-02T09:00:00", "")  # read since stop 46
+    for text, said in (("2026-11-02 13:00 PM", "if 13:00 was meant: 2026-11-02T13:00"),
                        ("2026-11-02", "has no time of day")):
         iso, why = app.treatment_time_text(text)
         assert iso == "" and said in why, why

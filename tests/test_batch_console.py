@@ -69,7 +69,7 @@ def test_discover_keeps_each_manifest_reason_with_its_fields_and_the_note_is_unc
     manifest = tmp_path / "m.csv"
     manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
                         "S01/rf/a.jpg,S01,rf,2026-11-02 09.30,2026-11-02T08:00\n"
-                        "S01/rf/b.jpg,S01,rf,noon,2026-11-02 8.20pm\n"
+                        "S01/rf/b.jpg,S01,rf,noon,2026-11-02 08.20\n"
                         "S01/rf/c.jpg,S01,rf,2026-11-02T09:00,2026-11-02T08:00\n"
                         "S01/rf/gone.jpg,S01,rf,2026-11-02T10:00,2026-11-02T08:00\n", encoding="utf-8")
     entries = {e.photo: e for e in discover(folder, manifest)}
@@ -83,7 +83,7 @@ def test_discover_keeps_each_manifest_reason_with_its_fields_and_the_note_is_unc
     b1, b2 = entries["S01/rf/b.jpg"].reasons
     assert (b1.code, b1.row, b1.column, b1.value) == (TIME_UNREAD, 3, "taken_at", "noon")
     assert "12:00" in b1.reading, b1.reading  # noon: the time meant (timekeys.time_meant)
-    assert (b2.code, b2.column, b2.reading) == (TIME_DOTTED, "treated_at", "(if 20:20 was meant: 2026-11-02T20:20)")
+    assert (b2.code, b2.column, b2.reading) == (TIME_DOTTED, "treated_at", "(if 08:20 was meant: 2026-11-02T08:20)")
     assert entries["S01/rf/c.jpg"].reasons == () and entries["S01/rf/c.jpg"].note == ""
     (d,) = entries["S01/rf/d.jpg"].reasons
     assert (d.code, d.manifest) == (NOT_LISTED, str(manifest))
@@ -97,8 +97,8 @@ def test_discover_keeps_each_manifest_reason_with_its_fields_and_the_note_is_unc
     assert unlisted.startswith("1 photo of the folder is not in m.csv, so it is not used: S01/rf/d.jpg. "), unlisted
     assert missing.startswith("1 row of m.csv names a photo that is not in the folder: row 5 (S01/rf/gone.jpg). ")
     assert ("so their photos are not used: row 2 (S01/rf/a.jpg), column 'taken_at': '2026-11-02 09.30' (if 09:30 was "
-            "meant: 2026-11-02T09:30); row 3 (S01/rf/b.jpg), column 'treated_at': '2026-11-02 8.20pm' (if 20:20 was "
-            "meant: 2026-11-02T20:20). ") in dotted, dotted
+            "meant: 2026-11-02T09:30); row 3 (S01/rf/b.jpg), column 'treated_at': '2026-11-02 08.20' (if 08:20 was "
+            "meant: 2026-11-02T08:20). ") in dotted, dotted
     assert "so its photo is not used: row 3 (S01/rf/b.jpg), column 'taken_at': 'noon' (if 12:00 noon was meant: " in unread, unread
 
 

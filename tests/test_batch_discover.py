@@ -46,10 +46,10 @@ def test_a_treated_at_txt_that_does_not_parse_names_the_file_and_the_forms_read(
     from facemetrics.timekeys import ACCEPTED_TIME_FORMS
 
     # the time each form would be is named since round 3 (2026-12-05): timekeys.time_meant, nothing accepted
-    meant = {"2026-12-01 8:00 am": "(if 08:00 was meant: 2026-12-01T08:00)",
+    meant = {"2026-12-01 13:00 pm": "(if 13:00 was meant: 2026-12-01T13:00)",  # 8:00 am is read since stop 46
              "01/12/2026 08:00": "(if 1 December 2026, 08:00 was meant: 2026-12-01T08:00; if 12 January 2026, "
                                  "08:00: 2026-01-12T08:00)"}
-    for i, text in enumerate(("2026-12-01 8:00 am", "01/12/2026 08:00", "2026-12-01 08:00 CET")):
+    for i, text in enumerate(("2026-12-01 13:00 pm", "01/12/2026 08:00", "2026-12-01 08:00 CET")):
         d = tmp_path / f"s{i}" / "me" / "rf"
         d.mkdir(parents=True)
         (d / "pre.jpg").write_bytes(b"x")
@@ -117,7 +117,7 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
     manifest = tmp_path / "partial.csv"
     manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
                         "me/rf/a.png,me,rf,2026-12-01T07:50,2026-12-01T08:00\n"
-                        "me/rf/b.png,me,rf,2026-12-02 9am,2026-12-01T08:00\n"
+                        "me/rf/b.png,me,rf,2026-12-02 13:00 PM,2026-12-01T08:00\n"
                         "me/rf/after_3h.png,me,rf,2026-12-01T11:00,2026-12-01T08:00\n")
     assert main(["batch", str(study), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
     lines = capsys.readouterr().out.splitlines()
@@ -130,7 +130,7 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
             "photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
     (times,) = [x for x in lines if "cannot be read, so its photo" in x]
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 3 (me/rf/b.png), "
-                            "column 'taken_at': '2026-12-02 9am' (if 09:00 was meant: 2026-12-02T09:00). Write it "
+                            "column 'taken_at': '2026-12-02 13:00 PM' (if 13:00 was meant: 2026-12-02T13:00). Write it "
                             "as 2026-11-02T08:20 or "), times
     # no photo is named twice: the photos the manifest leaves out are not among "no capture time"
     assert not [x for x in lines if "have no capture time" in x and "c.png" in x], lines
@@ -141,9 +141,9 @@ def test_batch_names_what_a_partial_manifest_leaves_out_and_what_to_do(tmp_path,
                                                    f"correct its path (relative to {study}) or remove the row")
     # the bad time once, with its row and the forms read ("is not ISO 8601" no more beside it)
     assert excluded["me/rf/b.png"].split("); ", 1)[1] == (
-        "manifest partial.csv row 3, column 'taken_at': capture time '2026-12-02 9am' is not a time facemetrics "
-        "reads, as it is on the 12-hour clock (9am): write it as year-month-day and the 24-hour time with colons "
-        "(if 09:00 was meant: 2026-12-02T09:00), one of 2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: "
+        "manifest partial.csv row 3, column 'taken_at': capture time '2026-12-02 13:00 PM' is not a time facemetrics "
+        "reads, as it has the hour 13 with PM, and the 12-hour clock's hours run from 1 to 12 (13:00 is already on "
+        "the 24-hour clock): write it on the 24-hour clock with colons (if 13:00 was meant: 2026-12-02T13:00), one of 2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: "
         "08:20:30, a fraction of a second after them: 08:20:30.5), with an optional UTC offset (Z, +01:00), or EXIF "
         "2026:11:02 08:20:30"), excluded["me/rf/b.png"]
     # a full manifest: none of these lines
@@ -236,16 +236,17 @@ def test_batch_says_why_a_manifest_time_written_with_a_dot_is_not_read(tmp_path,
     lines = capsys.readouterr().out.splitlines()
     (dotted,) = [x for x in lines if "written with a dot" in x]
     assert dotted.startswith(
-        f"2 times in {manifest} are written with a dot after the hours or the minutes, so their photos are not used: "
-        "row 3 (me/rf/b.png), column 'taken_at': '2026-12-01 08.20' (if 08:20 was meant: 2026-12-01T08:20); "
-        "row 4 (me/rf/c.png), column 'taken_at': '2026-12-01 8.20pm' (if 20:20 was meant: 2026-12-01T20:20). "
+        f"1 time in {manifest} is written with a dot after the hours or the minutes, so its photo is not used: "
+        "row 3 (me/rf/b.png), column 'taken_at': '2026-12-01 08.20' (if 08:20 was meant: 2026-12-01T08:20). "
         "ISO 8601 reads 08.20 as 8.20 hours (08:12)"), dotted
-    assert "write each on the 24-hour clock with colons" in dotted, dotted
+    assert "write it on the 24-hour clock with colons" in dotted, dotted
     (times,) = [x for x in lines if "cannot be read, so its photo" in x]
     # with the time it would be (round 3, 2026-12-05): a date to fill in, as the manifest gives none
     assert times.startswith(f"1 time in {manifest} cannot be read, so its photo is not used: row 5 (me/rf/d.png), "
                             "column 'taken_at': 'noon' (if 12:00 noon was meant: YYYY-MM-DDT12:00 with the day's "
                             "date, e.g. 2026-11-02T12:00). Write it as"), times
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv").set_index("photo")["excluded"]
-    assert "is on the 12-hour clock with a dot between the hours and the minutes (8.20pm)" in excluded["me/rf/c.png"]
-    assert "is not ISO 8601" not in excluded["me/rf/c.png"], excluded["me/rf/c.png"]  # said once, with its row
+    # a dated 8.20pm is read since stop 46 (the pm says which half of the day: the dot is no fraction)
+    taken = pd.read_csv(tmp_path / "out" / "photos.csv", dtype=str).set_index("photo")["taken_at"]
+    assert taken["me/rf/c.png"] == "2026-12-01T20:20:00" or taken["me/rf/c.png"].startswith("2026-12-01 20:20"), taken
+    assert "8.20pm" not in str(excluded.get("me/rf/c.png", "")), excluded

@@ -165,8 +165,9 @@ def test_migrate_from_version_1_fixture(tmp_path):
     con.executescript(sql)
     con.close()
     store = Store(d)
-    assert store.schema_version() == SCHEMA_VERSION == 2
+    assert store.schema_version() == SCHEMA_VERSION == 3
     p = store.photos("ann").iloc[0]
+    assert p["taken_at_source"] == "unknown"  # stored before the store saved where a time came from (schema 3)
     assert (p["original_name"], p["role"], p["capture_note"], p["treatment"]) == ("pre.png", "baseline", "",
                                                                                   "microcurrent")
     assert store.sessions("ann").iloc[0]["note"] == ""
@@ -477,3 +478,24 @@ def test_remove_photo_removes_that_photo_only(tmp_path):
     store.close()
     for f in tmp_path.glob("study.sqlite*"):  # nothing of it left in the database files
         assert gone["sha256"].encode() not in f.read_bytes(), f.name
+
+
+def test_the_store_saves_where_each_capture_time_came_from(tmp_path):
+    """Stop 46 (2026-12-05): the store kept a photo's taken_at but not where it came from (the batch's
+    taken_at_source), so a file-name time and a typed one could not be told apart afterwards.  Each photo's
+    source is stored with it and read back after the store is reopened."""
+    other = io.BytesIO()
+    Image.fromarray(np.full((40, 40, 3), 90, np.uint8)).save(other, "PNG")
+    with Store(tmp_path / "s") as store:
+        res = store.add_photos("ann", [("IMG_0001.jpg", photo_bytes(1, "2026:11:02 07:50:00")),
+                                       ("Screenshot_2026-11-02-09-00-00-123_com.miui.camera.png", _png_no_exif()),
+                                       ("later.png", other.getvalue())],
+                               treatment="mc", treated_at="2026-11-02T08:00", taken_at="2026-11-02T10:00",
+                               measure=False)
+        assert [(r.status, r.taken_at_source) for r in res] == [("added", "exif"), ("added", "file_name"),
+                                                                ("added", "typed")]
+    with Store(tmp_path / "s") as store:
+        photos = store.photos("ann")
+    assert dict(zip(photos["original_name"], photos["taken_at_source"])) == {
+        "IMG_0001.jpg": "exif", "Screenshot_2026-11-02-09-00-00-123_com.miui.camera.png": "file_name",
+        "later.png": "typed"}

@@ -517,7 +517,7 @@ def test_import_with_a_partial_manifest_says_what_it_left_out_and_what_to_do(day
     folder, manifest = _import_folder(days, tmp_path)
     photos = list(manifest["photo"])
     partial = manifest.iloc[1:].copy()  # the before photo not listed
-    partial.loc[partial.index[1], "taken_at"] = "2026-11-03 9am"  # the 6 h photo's time is no time
+    partial.loc[partial.index[1], "taken_at"] = "2026-11-03 13:00 PM"  # the 6 h photo's time is no time
     gone = dict(partial.iloc[0], photo="S01/microcurrent/after_3h.jpg")
     partial = pd.concat([partial, pd.DataFrame([gone])], ignore_index=True)  # listed, not in the folder
     partial.to_csv(tmp_path / "partial.csv", index=False)
@@ -534,7 +534,7 @@ def test_import_with_a_partial_manifest_says_what_it_left_out_and_what_to_do(day
             "its photo path (relative to the study folder, as photos.csv writes it) or remove the row.") in lines, lines
     (times,) = [x for x in lines if "cannot be read" in x]
     assert times.startswith(f"1 time in {m} cannot be read, so its photo is not used: row 3 ({photos[2]}), column "
-                            "'taken_at': '2026-11-03 9am' (if 09:00 was meant: 2026-11-03T09:00). Write it as "
+                            "'taken_at': '2026-11-03 13:00 PM' (if 13:00 was meant: 2026-11-03T13:00). Write it as "
                             "2026-11-02T08:20 or "), times
     assert not [x for x in lines if "not imported -" in x], lines  # each said once, in its group
     with Store(store) as s:
@@ -580,11 +580,11 @@ def test_import_says_why_a_manifest_time_written_with_a_dot_is_not_read(days, tm
     assert main(["study", "import", str(folder), "--manifest", str(tmp_path / "dotted.csv"), "--no-measure",
                  "--store", str(store)]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"1 photo(s) imported, 0 already there, 2 not imported; store: {store}", lines
+    # 2.00pm is read since stop 46 (the pm says which half of the day: timekeys.twelve_hour_clock)
+    assert lines[0] == f"2 photo(s) imported, 0 already there, 1 not imported; store: {store}", lines
     (dotted,) = [x for x in lines if "written with a dot" in x]
     assert dotted.startswith(
-        f"2 times in {tmp_path / 'dotted.csv'} are written with a dot after the hours or the minutes, so their "
-        f"photos are not used: row 3 ({photos[1]}), column 'taken_at': '2026-11-03 09.00' (if 09:00 was meant: "
-        f"2026-11-03T09:00); row 4 ({photos[2]}), column 'taken_at': '2026-11-03 2.00pm' (if 14:00 was meant: "
-        "2026-11-03T14:00). ISO 8601 reads 08.20 as"), dotted
+        f"1 time in {tmp_path / 'dotted.csv'} is written with a dot after the hours or the minutes, so its "
+        f"photo is not used: row 3 ({photos[1]}), column 'taken_at': '2026-11-03 09.00' (if 09:00 was meant: "
+        "2026-11-03T09:00). ISO 8601 reads 08.20 as"), dotted
     assert not [x for x in lines if "not imported -" in x or "cannot be read" in x], lines

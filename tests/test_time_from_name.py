@@ -17,7 +17,7 @@ from facemetrics.batch import run_batch
 from facemetrics.batch.discover import PhotoEntry
 from facemetrics.batch.tables import _table_row, capture_time
 from facemetrics.schema import BATCH_COLUMNS, CHANGE_COLUMNS, TEXT_COLUMNS
-from facemetrics.timekeys import time_from_name
+from facemetrics.timekeys import name_time_refusal, time_from_name
 
 AT = datetime(2026, 12, 1, 9, 14, 3)
 
@@ -37,6 +37,19 @@ AT = datetime(2026, 12, 1, 9, 14, 3)
     ("study/S1/rf/IMG_20261201_091403.heic", AT),  # a path: its last part
     (Path("S1") / "Screenshot 2026-12-01 at 23.59.59.png", datetime(2026, 12, 1, 23, 59, 59)),
     ("IMG_20240229_000000.jpg", datetime(2024, 2, 29)),  # a leap day exists
+    # stop 46: Samsung's screenshot with the app's name, MIUI's (milliseconds, the app's package name), macOS on a
+    # 12-hour clock (the US-English default: a one-digit hour, and macOS 13's narrow no-break space before PM),
+    # fullwidth digits (NFKC)
+    ("Screenshot_20261201-091403_Camera.jpg", AT),
+    ("Screenshot_2026-12-01-09-14-03-123_com.miui.camera.jpg", datetime(2026, 12, 1, 9, 14, 3, 123000)),
+    ("Screenshot_2026-12-01-09-14-03_com.android.chrome.png", AT),
+    ("Screenshot_2026-12-01-09-14-03-123.jpg", datetime(2026, 12, 1, 9, 14, 3, 123000)),
+    ("Screenshot 2026-12-01 at 9.14.03 AM.png", AT),
+    ("Screen Shot 2026-12-01 at 9.14.03\u202fPM.png", datetime(2026, 12, 1, 21, 14, 3)),
+    ("Screenshot 2026-12-01 at 12.14.03 AM.png", datetime(2026, 12, 1, 0, 14, 3)),  # 12 AM: past midnight
+    ("Screenshot 2026-12-01 at 12.14.03 PM.png", datetime(2026, 12, 1, 12, 14, 3)),  # 12 PM: past noon
+    ("IMG_\uff12\uff10\uff12\uff16\uff11\uff12\uff10\uff11_\uff10\uff19\uff11\uff14\uff10\uff13.jpg", AT),
+    ("\uff29\uff2d\uff27_20261201_091403.jpg", AT),  # fullwidth letters
 ])
 def test_each_form_gives_its_wall_clock_time(name, when):
     got = time_from_name(name)
@@ -55,8 +68,8 @@ def test_each_form_gives_its_wall_clock_time(name, when):
     "IMG_20261201.jpg",  # a date alone
     "IMG_20261201_091403_cropped2.jpg",  # anything else in the name
     "me 20261201_091403.jpg", "x.IMG_20261201_091403.jpg", "IMG_20261201_0914031.jpg",
-    "Screenshot 2026-12-01 at 9.14.03 AM.png",  # a 12-hour clock
-    "Screenshot 2026-12-01 at 09.14.03 PM.png",
+    "Screenshot 2026-12-01 at 13.14.03 PM.png",  # no hour of the 12-hour clock
+    "Screenshot 2026-12-01 at 0.14.03 AM.png",
     "Screenshot 01-12-2026 at 09.14.03.png",  # the year not first
     "photo_01-12-2026_09-14-03.jpg",
     "IMG_01122026_091403.jpg",
@@ -64,6 +77,18 @@ def test_each_form_gives_its_wall_clock_time(name, when):
 ])
 def test_names_that_do_not_state_one_time_give_none(name):
     assert time_from_name(name) is None
+
+
+@pytest.mark.parametrize("name, year", [("IMG_10001124_080000.jpg", 1000), ("IMG_29991124_080000.jpg", 2999),
+                                        ("Screenshot_19800101-000000.png", 1980)])
+def test_a_name_with_a_year_outside_the_range_is_no_capture_time_and_says_so(name, year):
+    """A year no capture time has (1000, 2999, a camera clock reset to 1980) is no time: the name is not read,
+    and the refusal says why (photos.csv's reason, ``tables.no_capture_time``)."""
+    assert time_from_name(name) is None
+    assert name_time_refusal(name) == f"states the year {year}, outside 1990-2099, so it is no capture time"
+    row = _table_row(_entry(name), {"status": "ok", "taken_at": None})
+    assert row["taken_at"] == "" and f"its file name states the year {year}" in row["excluded"], row["excluded"]
+    assert name_time_refusal("IMG_20261201_091403.jpg") == "" and name_time_refusal("IMG_1234.jpg") == ""
 
 
 @pytest.mark.parametrize("name", ["PXL_20261201_091403123.jpg", "PXL_20261201_091403123.MP.jpg",

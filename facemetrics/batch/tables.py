@@ -21,8 +21,9 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_MEASU
 from ..timekeys import match_sessions as _sessions
 from ..timekeys import session_key as _session_key  # noqa: F401 (runner.py's)
 from ..timekeys import date_alone, no_time_of_day  # a date alone (also with an offset): its message
+from ..timekeys import name_time_refusal  # a name with a time's form and year 1000: why
 from ..timekeys import time_meant  # 08.20, 9am, ...: why, with the time meant
-from ..timekeys import time_from_name  # a screenshot's or messenger copy's time in its file name
+from ..timekeys import capture_time_of  # manifest, else EXIF, else the file name's time: the one chain
 from ..timekeys import since_text  # "5 min" / "2.0 h" in the messages
 
 
@@ -181,7 +182,7 @@ def _table_row(e: PhotoEntry, measured: dict) -> dict:
             # a photo not measured (no face, ... or not decoded) is told why alone: a time would not get it
             # measured (photos.csv told a picture without a face to "give its taken_at", stop 45; the console's
             # rule, console.no_capture_time_lines)
-            add(NO_CAPTURE_TIME, NO_TIME)
+            add(no_capture_time(e.path.name), NO_TIME)
     elif _date_only(r["taken_at"]):  # also with an offset (2026-05-01+01:00), which parse_time refuses
         add(no_time_of_day(r["taken_at"], treatment=False))
     elif parse_time(r["taken_at"]) is None:
@@ -228,12 +229,7 @@ def capture_time(e: PhotoEntry, measured: dict) -> tuple[str, str]:
     given = measured.get("taken_at_source") or ""
     if given:
         return e.taken_at or measured.get("taken_at") or "", given
-    if e.taken_at:
-        return e.taken_at, "manifest"
-    if measured.get("taken_at"):
-        return measured["taken_at"], "exif"
-    named = time_from_name(e.path.name)
-    return (named.isoformat(), "file_name") if named is not None else ("", "")
+    return capture_time_of(e.taken_at, measured.get("taken_at"), e.path.name)  # the one chain (analyze, compare)
 
 
 def _left_out(r: dict, *why: str, added: bool = False) -> None:
@@ -269,6 +265,16 @@ def _named(e: PhotoEntry, column: str) -> bool:
 #: remedy: round 2 of a first-time user's session, 2026-12-05); the console names such photos too
 NO_CAPTURE_TIME = ("no capture time (no EXIF DateTimeOriginal, none in its file name and none in the manifest): give its taken_at in a "
                    "manifest (--manifest; a copy of photos.csv with taken_at filled in reads as one)")
+
+
+def no_capture_time(name) -> str:
+    """photos.csv's ``excluded`` reason for a measured photo named ``name`` with no capture time:
+    :data:`NO_CAPTURE_TIME`, or, when its name has a time's form with a year no capture time has
+    (``IMG_10001124_080000.jpg``: :func:`facemetrics.timekeys.name_time_refusal`), that said in its place."""
+    why = name_time_refusal(name)
+    if not why:
+        return NO_CAPTURE_TIME
+    return NO_CAPTURE_TIME.replace("none in its file name", f"its file name {why}", 1)
 
 
 def _date_only(text) -> bool:
