@@ -24,8 +24,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from facemetrics.batch.discover import _manifest_time_note, _read_treated_at
-from facemetrics.cli import _manifest_lines
+from facemetrics.batch.console import manifest_lines
+from facemetrics.batch.discover import Excluded, _manifest_time_reasons, _read_treated_at
 from facemetrics.sessions import iso_time
 from facemetrics.store import StoreError
 from facemetrics.timekeys import ACCEPTED_TIME_FORMS
@@ -42,9 +42,10 @@ def _short(text: str) -> str:
 def messages(value: str) -> dict[str, str]:
     """``{place: message}`` for one time as written ("(accepted)" when the place reads it)."""
     out = {}
-    note = _manifest_time_note(Path("m.csv"), {"_row": 3, "taken_at": value, "treated_at": "2026-12-01T08:00"})
+    reasons = _manifest_time_reasons(Path("m.csv"), {"_row": 3, "taken_at": value, "treated_at": "2026-12-01T08:00"})
+    note = "; ".join(r.text for r in reasons)
     out["manifest taken_at: photos.csv"] = note or "(accepted)"
-    lines = _manifest_lines([("me/rf/b.jpg", note)], "m.csv") if note else []
+    lines = manifest_lines([Excluded("me/rf/b.jpg", note, reasons)], "m.csv") if note else []
     out["manifest: console"] = " / ".join(lines) or "(no line)"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "treated_at.txt"

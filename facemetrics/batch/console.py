@@ -193,7 +193,7 @@ def identical_files_lines(photo_rows, most: int = 5, again: str = "run batch aga
 def manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
     """The console lines on a manifest that does not fit the folder, each with what to do: the folder's
     photos it does not list, its rows whose photo is not in the folder, its times written with a dot
-    (``08.20``, ``8.20pm``: why that cannot be read, and the time each would be with colons; they were
+    (``08.20``: why that cannot be read (a dated ``8.20pm`` is read since stop 46), and the time each would be with colons; they were
     among "cannot be read" with their reason in photos.csv alone, round 2, 2026-12-05), its other times
     that are not read.  Each
     was said only in photos.csv's ``excluded`` ("not in manifest", "listed in manifest row 5 but not
@@ -254,8 +254,8 @@ def manifest_lines(excluded, manifest=None, most: int = 5) -> list[str]:
         more = f"; and {n - most} more" if n > most else ""
         lines.append(f"{n} time{'s' if n != 1 else ''} in {manifest} {'are' if n != 1 else 'is'} written with a dot "
                      f"after the hours or the minutes, so {whose} not used: {'; '.join(dotted[:most])}{more}. "
-                     f"ISO 8601 reads 08.20 as 8.20 hours (08:12) and Python's datetime as 08:00:00.20, and 8.20pm "
-                     f"is not read at all, so which time was meant cannot be told: write {'each' if n != 1 else 'it'} "
+                     f"ISO 8601 reads 08.20 as 8.20 hours (08:12) and Python's datetime as 08:00:00.20, "
+                     f"so which time was meant cannot be told: write {'each' if n != 1 else 'it'} "
                      f"on the 24-hour clock with colons, as {ACCEPTED_TIME_FORMS}.")
     if times:
         n = len(times)
