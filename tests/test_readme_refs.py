@@ -43,12 +43,13 @@ def _slug(heading: str) -> str:
 
 def _anchors(path: Path) -> set[str]:
     """The anchors of ``path``'s headings (outside code blocks), a repeated heading numbered ``-1``, ``-2`` ..."""
-    seen: dict[str, int] = {}
+    count: dict[str, int] = {}
+    out = set()
     for m in re.finditer(r"^#{1,6}\s+(.+?)\s*#*\s*$", _prose(path.read_text(encoding="utf-8")), flags=re.M):
         s = _slug(m.group(1))
-        seen[s] = seen.get(s, -1) + 1
-        seen[f"{s}-{seen[s]}" if seen[s] else s] = 0
-    return set(seen)
+        out.add(f"{s}-{count[s]}" if s in count else s)
+        count[s] = count.get(s, 0) + 1
+    return out
 
 
 def broken_links(text: str) -> list[str]:
@@ -277,3 +278,9 @@ def test_a_bench_option_or_script_that_does_not_exist_fails():
         == ["bench/bench_pose3d.py --sets"]
     assert unknown_bench_words(_broken("bench/bench_giants.py", "bench/bench_giant.py")) == \
         ["bench/bench_giant.py: no such script"]
+
+
+def test_a_repeated_heading_gets_a_numbered_anchor(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("# A\n\n## Results\n\n```\n# not a heading\n```\n\n## Results\n", encoding="utf-8")
+    assert _anchors(doc) == {"a", "results", "results-1"}
