@@ -26,6 +26,52 @@ def _keep_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+#: ``{(script path, its source text, magic on): code object}``: app.py compiled once per test session
+_APP_BYTECODE: dict = {}
+
+
+def compiled_script(self, script_path):
+    """``streamlit...ScriptCache.get_bytecode`` kept for the whole process (:data:`_APP_BYTECODE`): the script read
+    at every call, its code compiled as Streamlit compiles it (its "magic" AST rewrite when that option is on)
+    only for a path and text not seen before.  ``self`` (the ``ScriptCache``) is not used."""
+    import os
+
+    from streamlit import config
+    from streamlit.runtime.scriptrunner import magic
+    from streamlit.source_util import open_python_file
+
+    script_path = os.path.abspath(script_path)
+    with open_python_file(script_path) as f:
+        body = f.read()
+    magic_on = bool(config.get_option("runner.magicEnabled"))
+    key = (script_path, body, magic_on)
+    if key not in _APP_BYTECODE:
+        _APP_BYTECODE[key] = compile(magic.add_magic(body, script_path) if magic_on else body, script_path,
+                                     mode="exec", flags=0, dont_inherit=1, optimize=-1)
+    return _APP_BYTECODE[key]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _compile_app_once():
+    """Streamlit's ``AppTest`` makes a new ``ScriptCache`` for every ``run()``, so each run read app.py again,
+    passed its 2900 lines through Streamlit's "magic" AST rewrite and compiled it (0.85-1.35 s of CPU per run
+    on this machine under load, 2026-12-05; bench/bench_apptest_compile.py).  For the session the compiled code
+    is kept (:func:`compiled_script`), keyed by the script's path *and its text* (read at every run: an edited
+    or another script is compiled afresh) and the magic option: the code object ``compile`` would return, so
+    what the app does is unchanged (code objects are immutable).  A script that fails to compile raises as
+    before (and is not kept)."""
+    try:
+        from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    except ImportError:  # no Streamlit: the app tests skip themselves
+        yield
+        return
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ScriptCache, "get_bytecode", compiled_script)
+        yield
+
+
 SAMPLES = ROOT / "sample_images"
 SHARED_FACES = ROOT.parent / "shared" / "faces"
 LONDON = SHARED_FACES / "london_ccby"

@@ -72,6 +72,23 @@ def after_bytes() -> bytes:
     return (SAMPLES / "astronaut_after.jpg").read_bytes()
 
 
+@pytest.fixture(scope="module")
+def sample_pair_page(after_bytes):
+    """``(AppTest, {file name: bytes} of its downloads)``: the page after the bundled pair is uploaded as
+    before.jpg and after.jpg, run once for the tests that only read that page (each such run cost 2-4 s of CPU;
+    they neither click nor upload, and the downloads are a read-only mapping)."""
+    from types import MappingProxyType
+
+    with pytest.MonkeyPatch.context() as mp:
+        got = spy_downloads(mp)
+        at = _app()
+        before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+        at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at, MappingProxyType(got)
+
+
 def test_app_starts_with_upload_and_example_button():
     at = _app()
     assert len(at.file_uploader) == 1
@@ -120,12 +137,8 @@ def test_example_loads_every_view():
     assert "changes.csv" not in names
 
 
-def test_upload_sample_pair_gives_table_and_lift(after_bytes):
-    at = _app()
-    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+def test_upload_sample_pair_gives_table_and_lift(sample_pair_page):
+    at, _ = sample_pair_page
     m = _headline(at)
     assert m, _texts(at)
     lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
@@ -153,17 +166,13 @@ def _decimals(text: str) -> int:
     return len(text.split(".")[1].split(" ")[0]) if "." in text.split(" ")[0] else 0
 
 
-def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supports(after_bytes):
+def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supports(sample_pair_page):
     """Every row showed 2 decimals (``lower_face_area_mm2`` −91.16 beside a floor of 380): each row now has
     steps of about a tenth of its floor (0-3 decimals), the columns stay numbers (sorted as numbers), and a
     fold's before and after carry their ± (each photo's share of the floor, floor / √2)."""
     import math
 
-    at = _app()
-    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at, _ = sample_pair_page
     element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = element.value, _shown_texts(element)
     assert len(shown) == len(data) and list(shown.columns) == list(data.columns)
@@ -186,7 +195,7 @@ def test_the_comparison_table_shows_each_change_with_the_decimals_its_floor_supp
         assert not app_module().TABLE_COLUMNS[c]["type_config"].get("format"), c
 
 
-def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeypatch):
+def test_comparison_download_is_the_librarys_comparison_csv(sample_pair_page, after_bytes):
     """The app's comparison.csv is ``Comparison.to_csv_frame`` (what ``facemetrics compare`` writes):
     the table plus the photos' upload names, status, messages and version on every row."""
     import facemetrics
@@ -194,12 +203,8 @@ def test_comparison_download_is_the_librarys_comparison_csv(after_bytes, monkeyp
     from facemetrics.export import csv_bytes
     from facemetrics.schema import COMPARISON_CSV_COLUMNS
 
-    got = spy_downloads(monkeypatch)
+    at, got = sample_pair_page
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at = _app()
-    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
     c = compare_photos(facemetrics.analyze_photo(before, name="before.jpg"),
                        facemetrics.analyze_photo(after_bytes, name="after.jpg"))
     assert got["comparison.csv"] == csv_bytes(c.to_csv_frame(before_photo="before.jpg", after_photo="after.jpg"))
@@ -1364,16 +1369,13 @@ def test_is_stale_tells_a_reloaded_class_from_the_current_one(sample_analysis):
     assert app.is_stale(_stale_copy(sample_analysis))
 
 
-def test_the_timeline_hint_quotes_the_fits_own_minimums_and_the_caption_a_fit_only_when_drawn(after_bytes):
+def test_the_timeline_hint_quotes_the_fits_own_minimums_and_the_caption_a_fit_only_when_drawn(sample_pair_page):
     """The hint said "three or more times" and the fit then said "need at least 4 ... at least 6"; the plot's
     caption named a fitted decay and its CI band though no fit was drawn."""
     from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES
 
     app = app_module()
-    at = _app()
-    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
-    at.run()
+    at, _ = sample_pair_page
     hint = [str(i.value) for i in at.info if "timeline" in str(i.value).lower()]
     assert hint == [app.TIMELINE_HINT], _texts(at)
     assert (f"at least {MIN_TIMES} different times" in hint[0] and f"{MIN_PHOTOS} compared photos" in hint[0]
@@ -1406,7 +1408,7 @@ def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample
     assert set(app.TABLE_COLUMNS) >= {"change", "unit", "noise_floor", "verdict", "before", "after"}
 
 
-def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(after_bytes):
+def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(sample_pair_page, after_bytes):
     """comparison.csv's change_scale_sd (the mm scale's share of a change's uncertainty, 1 SD) and the CLI's
     "(lift; noise floor 0.07 mm; scale ± 0.07 mm)" were not on the page: the table shows each change with it,
     "+1.59 ± 0.07" under "change ± scale" (h4, 2026-12-05; a "scale ±" column of its own, h9's, needed a horizontal
@@ -1419,10 +1421,7 @@ def test_the_comparison_table_shows_each_changes_scale_part_as_the_cli_does(afte
 
     app = app_module()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at = _app()
-    at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at, _ = sample_pair_page
     element = next(d for d in at.dataframe if "verdict" in d.value.columns and "change" in d.value.columns)
     data, shown = element.value, _shown_texts(element)
     assert "change_scale_sd" in data.columns and "change_scale_sd" not in element.proto.column_order
