@@ -1,12 +1,11 @@
 """facemetrics.messages: a cell of messages joined with "; " split only where one message ends, and
 report.md's list of 'uncertain' comparisons quoting a long message with its remedy (audit, stop 45)."""
 
-import sys
+import importlib
 
-import facemetrics.compare.gate  # noqa: F401 (the module, not compare's function of its name)
 from facemetrics.messages import CLAUSE_STARTS, shorten_message, split_messages
 
-GATE = sys.modules["facemetrics.compare.gate"]
+GATE = importlib.import_module("facemetrics.compare.gate")  # the module, not compare's function of its name
 
 
 def _pose_and_camera_messages() -> list[str]:
