@@ -21,8 +21,12 @@ REMEDY_STARTS = ("take ", "retake ", "hold ", "give ", "flip ")
 #: how a clause of a message begins after its ``"; "`` outside brackets when it is no message of its own
 #: (compare's gate: a head-pose message's "...(limit ±3); this was measured and corrected ...", the camera
 #: message's "...within its own uncertainty; the correction for it is beyond the ±42 % ..." of
-#: ``compare.gate.MSG_CAMERA_UNCHECKED``), compared without letter case; a remedy is one too
-CLAUSE_STARTS = ("this was ", "the correction for it ")
+#: ``compare.gate.MSG_CAMERA_UNCHECKED``; the expression message's cues after its first, "expression differs:
+#: smile index -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower (limit 0.5 mm); a mouth corner
+#: moved 1.7 mm ...", ``compare.gate.lip_shape_changes`` and its flow cues), compared without letter case; a
+#: remedy is one too
+CLAUSE_STARTS = ("this was ", "the correction for it ", "smile index ", "mouth-corner elevation ", "mouth opening ",
+                 "mouth corners moved ", "a mouth corner moved ")
 
 
 def top_level(text: str, sep: str) -> list[int]:

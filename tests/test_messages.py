@@ -61,3 +61,26 @@ def test_uncertain_notes_quote_the_camera_message_whole_with_its_remedy():
     assert "retake the after photo facing the camera as in the before photo" in line, line
     (cam,) = uncertain_notes([dict(row, messages=msgs[2])], ["jawline_lift_mm"])
     assert cam.endswith(msgs[2][msgs[2].index("; hold the phone"):]), cam
+
+
+#: compare's gate's expression message with three cues, as a real pair gave it (changes.csv of stop 45's audit run,
+#: 2026-12-05): its cues are joined with "; " outside brackets, its remedy after the last
+EXPRESSION = ("expression differs: smile index -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower "
+              "(limit 0.5 mm); a mouth corner moved 1.7 mm relative to the jowl below it (limit 0.6 mm). Lifts, folds "
+              "and the jaw, mouth and cheek metrics then reflect the expression, not the skin, so they are shown "
+              "without a verdict ('uncertain'; the head-pose angle rows keep theirs, the camera-distance row reads "
+              "'uncertain' too); take both photos with the same relaxed, closed-mouth expression")
+
+
+def test_the_expression_message_with_several_cues_is_one_message_and_keeps_its_remedy():
+    """Its cues after the first were split off as messages of their own (the remedy with the last one), so
+    report.md quoted "expression differs: smile index ..." without the remedy."""
+    from facemetrics.batch.timeline import uncertain_notes
+
+    other = "the before photo is small (320 px wide; limit 480 px)"
+    assert split_messages(f"{other}; {EXPRESSION}") == [other, EXPRESSION]
+    row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
+               jawline_lift_mm_verdict="uncertain", messages=f"{other}; {EXPRESSION}")
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"])
+    assert line.endswith("\u2026; take both photos with the same relaxed, closed-mouth expression"), line
+    assert ": expression differs: smile index -0.02" in line and "320 px" not in line, line
