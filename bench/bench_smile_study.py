@@ -148,7 +148,10 @@ def table(path: Path) -> pd.DataFrame:
                                 causes=vrow["causes"].fillna("").iloc[0] if len(vrow) else "",
                                 verdict_clean=r0["verdict"], verdict_twin=r1["verdict"],
                                 moved=r0["verdict"] != r1["verdict"], c24_clean=r0["change_24h"],
-                                c24_twin=r1["change_24h"], d24=d24, beyond_ci=bool(abs(d24) > half)))
+                                c24_twin=r1["change_24h"], d24=d24, beyond_ci=bool(abs(d24) > half),
+                                # a NaN c24_twin is a series left too small to fit (021 rf: 5 photos of 6 once its
+                                # 336 h photo read 'uncertain' too; stop 46): the status says so
+                                status_twin=r1["status"]))
     return pd.DataFrame(out)
 
 

@@ -435,7 +435,10 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             mm_per_px=args.mm_per_px, ipd_mm=args.ipd_mm, force=args.force)
     for line in console.regimen_lines(reg, args.output):
         print(line)
-    return 0
+    nothing = console.nothing_compared(res, reg)
+    if nothing:  # it exited 0 with every photo failed or no pair formed (stop 45's audit): said, then status 1
+        print(f"facemetrics batch: {nothing}", file=sys.stderr)
+    return 1 if nothing else 0
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
@@ -1166,7 +1169,13 @@ def _add_batch(sub) -> None:
                                    "post-treatment photo with its session's baseline. Writes photos.csv, "
                                    "changes.csv and long.csv; re-running resumes (and removes the earlier "
                                    "timeline.csv, timeline.png, report.md and regimen.png there, made from the "
-                                   "tables it replaces: run `timeline` again).")
+                                   "tables it replaces: run `timeline` again).",
+                       epilog="Exit status: 0 when at least one comparison gave a change (status ok or warning; "
+                              "photos that could not be used are rows with their status); 1 when nothing was "
+                              "compared (no photo measured, no photo paired with a baseline photo, or every "
+                              "comparison refused or failed): the tables are written all the same and one line "
+                              "on stderr says why; 2 when the folder, the manifest, an option or the output is "
+                              "invalid (one line, nothing measured); 130 when interrupted.")
     b.add_argument("folder", help="study folder")
     b.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     b.add_argument("--manifest", metavar="CSV", help="manifest CSV (photo, subject, treatment, taken_at, treated_at; "

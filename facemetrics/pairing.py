@@ -9,7 +9,12 @@ command line and in the browser, whatever order they were found or uploaded in.
 The rule, within one session (a subject's treatment session; an opaque key):
 
 1. The session's photos are put in order by hours since treatment, then by
-   name (a photo without a time last).  This order, never the order of the
+   name (a photo without a time last), an original before its copies: a name
+   is ordered as it reads without a copy's suffix (:func:`original_name`:
+   ``IMG_4816(1).JPG``, ``IMG_4816 (1).JPG``, ``IMG_4816 copy.JPG``,
+   ``IMG_4816 - Copy.JPG``, ``IMG_4816-1.JPG`` after ``IMG_4816.JPG``, which
+   sorted after each of them by its ".": the copy was kept as the duplicate's
+   original; an audit, stop 45).  This order, never the order of the
    files or of the uploads, decides everything below.
 2. A photo with the same content (SHA-256 of the file; or, among photos of
    one role, of the decoded pixels: one picture under two files, e.g. a copy
@@ -79,6 +84,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -298,10 +304,31 @@ def _choose(baselines: list[PairingPhoto]) -> tuple[str, tuple[str, ...], tuple[
     return names[k], tuple(names[:k] + names[k + 1:]), tuple(names[:k])
 
 
+#: a copy's suffix at the end of a file name's stem, as the systems that save a second copy of a file write it:
+#: Windows Explorer ``IMG_4816 - Copy``, ``IMG_4816 - Copy (2)``; Chrome, Edge, Google Drive and Windows
+#: downloads ``IMG_4816 (1)``; Firefox and Google Takeout ``IMG_4816(1)``; macOS Finder ``IMG_4816 copy``,
+#: ``IMG_4816 copy 2`` and, keeping both on a paste, ``IMG_4816 2``; Safari downloads ``IMG_4816-1``
+#: (a number of at most 3 digits; letter case ignored)
+COPY_SUFFIX = re.compile(r"(?: - copy(?: \(\d{1,3}\))?| ?\(\d{1,3}\)| copy(?: \d{1,3})?|-\d{1,3}| \d{1,3})$",
+                         re.IGNORECASE)
+
+
+def original_name(photo: str) -> str:
+    """``photo`` (a name or a path with ``/``) without a copy's suffix on its file name's stem
+    (:data:`COPY_SUFFIX`): ``"S01/mc/IMG_4816(1).JPG"`` gives ``"S01/mc/IMG_4816.JPG"``; a name without
+    one, or whose stem would be left empty (``"(1).jpg"``), is returned as it is."""
+    folder, sep, name = photo.rpartition("/")
+    stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    bare = COPY_SUFFIX.sub("", stem)
+    return f"{folder}{sep}{bare}{dot}{ext}" if bare.strip() else photo
+
+
 def _order(p: PairingPhoto) -> tuple:
-    """The rule's order: by hours since treatment (unknown last), then by name."""
+    """The rule's order: by hours since treatment (unknown last), then by name as it reads without a copy's
+    suffix (:func:`original_name`), the original before its copies, then by name."""
     h = _hours(p.hours_since_treatment)
-    return (h is None, 0.0 if h is None else h, p.photo)
+    original = original_name(p.photo)
+    return (h is None, 0.0 if h is None else h, original, original != p.photo, p.photo)
 
 
 def linked_groups(node_lists: list[list[tuple]]) -> list[tuple]:

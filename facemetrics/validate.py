@@ -355,8 +355,10 @@ def _half_life(r: dict) -> str:
         why = unresolved_span(r)
         if why:
             lo, hi = (f"{r[k]:.1f}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
+            # a row without last_time_h (a table of an earlier version) raised KeyError here (stop 45's audit)
+            last = f" (last photo {float(r['last_time_h']):g} h)" if _finite(r.get("last_time_h")) else ""
             return (f"no decay resolved: the half-life, {float(r['half_life_h']):.1f} h (95 % CI [{lo}, {hi}] h), "
-                    f"{why} (last photo {float(r['last_time_h']):g} h)")
+                    f"{why}{last}")
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")

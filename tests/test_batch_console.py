@@ -130,7 +130,7 @@ def test_no_changes_counts_a_time_written_with_a_dot_by_its_code_not_the_tail_of
     manifest.write_text("photo,subject,treatment,taken_at,treated_at\n"
                         "anna/rf/after.png,anna,rf,2026-11-02 09.30,2026-11-02T08:00\n"
                         "anna/rf/after2.png,anna,rf,2026-11-02 10.30,2026-11-02T08:00\n", encoding="utf-8")
-    assert main(["batch", str(folder), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 0
+    assert main(["batch", str(folder), "-o", str(tmp_path / "out"), "--manifest", str(manifest)]) == 1  # nothing compared
     summary = next(x for x in capsys.readouterr().out.splitlines() if "No photo could be compared." in x)
     assert summary.endswith(" No photo could be compared. 2 photos: cannot be read (photos.csv's status and error say "
                             "why). 2 photos: capture time in the manifest with a dot (08.20)."), summary
@@ -234,3 +234,23 @@ def test_a_refused_or_failed_comparison_is_a_reason_of_its_code_and_a_batch_of_t
     # one comparison that gave a change: no such line (the changes are there to read)
     ok = [dict(r, status="ok") if r["photo"] == "s/rf/p3.jpg" else r for r in res.change_rows]
     assert "No photo could be compared" not in console.batch_summary(replace(res, change_rows=ok), tmp_path / "out")
+
+
+def test_nothing_compared_says_why_a_batch_compared_nothing():
+    """`batch` exits 1 when nothing was compared (stop 45's audit: it exited 0), with this one line: no photo
+    measured, none paired, or every comparison refused or failed; "" when one comparison (the regimen's too)
+    gave a change."""
+    from types import SimpleNamespace
+
+    from facemetrics.batch.console import nothing_compared
+
+    def res(n_ok, statuses, n=3):
+        return SimpleNamespace(photo_rows=[{}] * n, n_ok=n_ok, change_rows=[{"status": s} for s in statuses])
+
+    assert nothing_compared(res(0, [])).startswith("no photo could be measured (3 photos;")
+    assert nothing_compared(res(2, [])).startswith("no comparison could be made (2 of 3 photos measured, none paired")
+    assert nothing_compared(res(3, ["refused", "error"])).startswith("every one of the 2 comparisons was refused or "
+                                                                     "failed (changes.csv's status and messages")
+    assert nothing_compared(res(3, ["refused", "warning"])) == ""
+    assert nothing_compared(res(3, ["refused"]), res(2, ["ok"])) == ""  # the regimen's comparison counts
+    assert nothing_compared(res(3, []), res(2, ["refused"])).startswith("every one of the 1 comparison was refused")

@@ -168,8 +168,12 @@ def test_batch_without_study_folders_says_why_nothing_was_compared(tmp_path, cap
     study.mkdir()
     for name in ("a.png", "b.png"):  # too small to measure: no MediaPipe needed, still two rows
         Image.new("RGB", (8, 8)).save(study / name)
-    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 0
-    out = capsys.readouterr().out
+    # nothing compared: exit status 1 with one line on stderr saying why (it exited 0: stop 45's audit)
+    assert main(["batch", str(study), "-o", str(tmp_path / "out")]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines()[-1] == ("facemetrics batch: no photo could be measured (2 photos; photos.csv's status "
+                                    "and error say why); the tables are written"), err
+    assert (tmp_path / "out" / "photos.csv").is_file() and (tmp_path / "out" / "changes.csv").is_file()
     assert "0 changes" in out and "No photo could be compared. 2 photos: cannot be read" in out, out
     assert "2 photos: no treated_at.txt in the study folder: photos go in FOLDER/<subject>/<treatment>/" in out, out
     excluded = pd.read_csv(tmp_path / "out" / "photos.csv")["excluded"]
@@ -1379,14 +1383,14 @@ def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
     Image.new("RGB", (8, 8)).save(session / "a.png")  # too small to measure: no MediaPipe needed
     (session / "IMG_0001.MOV").write_bytes(b"\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ")
     (session / "notes.txt").write_text("felt tingly")
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out")]) == 0
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out")]) == 1  # nothing compared
     out = capsys.readouterr().out
     assert ("\n2 other files not read (not a photo by their ending: me/microcurrent/IMG_0001.MOV, "
             "me/microcurrent/notes.txt)\n") in out, out
     assert "treated_at.txt" not in out.split("not read")[1], out
     # an output folder inside the study folder: its tables are not named (and never read as photos)
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
-    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 0
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 1  # nothing compared
+    assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "study" / "results")]) == 1  # nothing compared
     out = capsys.readouterr().out.splitlines()[-1]
     assert out.startswith("2 other files not read") and "results/" not in out, out
     shutil.rmtree(tmp_path / "study" / "results")
@@ -1395,7 +1399,7 @@ def test_batch_names_the_files_of_the_folder_it_did_not_read(tmp_path, capsys):
     pd.DataFrame(dict(photo=["me/microcurrent/a.png"], subject="me", treatment="microcurrent", taken_at="",
                       treated_at="2026-12-01T08:00")).to_csv(tmp_path / "study" / "manifest.csv", index=False)
     assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out2"), "--manifest",
-                 str(tmp_path / "study" / "manifest.csv")]) == 0
+                 str(tmp_path / "study" / "manifest.csv")]) == 1  # nothing compared
     assert "not read" not in capsys.readouterr().out
 
 

@@ -467,3 +467,35 @@ def test_a_conflict_says_per_photo_whether_it_is_the_same_file_or_the_same_pixel
                                     "and same pixels as p1_rewritten.jpg (an after photo, 30.0 h after"), why
     assert why["p1_rewritten.jpg"].startswith("same pixels as p1.jpg (an after photo, 1.0 h after the treatment) "
                                               "and p1_copy.jpg"), why
+
+
+@pytest.mark.parametrize("copy_name", ["IMG_4816(1).JPG", "IMG_4816 (1).JPG", "IMG_4816 copy.JPG", "IMG_4816 copy 2.JPG",
+                                       "IMG_4816 - Copy.JPG", "IMG_4816 - Copy (2).JPG", "IMG_4816-1.JPG",
+                                       "IMG_4816 2.JPG"])
+@pytest.mark.parametrize("hours", [-1.0, 3.0])
+def test_the_original_is_kept_over_its_copy_and_the_copys_row_names_it(copy_name, hours):
+    """Stop 45's audit: 'IMG_4816(1).JPG' was kept over 'IMG_4816.JPG' ("(" sorts before "."), and the original's
+    row said it was the copy's duplicate.  Firefox/Takeout '(1)', Chrome/Drive/Windows ' (1)', macOS ' copy',
+    ' copy 2' and ' 2', Windows ' - Copy', Safari '-1': the original is kept, the copy's row names it."""
+    from facemetrics.pairing import original_name
+
+    assert original_name(f"S01/mc/{copy_name}") == "S01/mc/IMG_4816.JPG"
+    photos = [dict(name=f"S01/mc/{n}", treatment="mc", hours=h, ok=True, ignored=False, sha=s * 64)
+              for n, h, s in ((copy_name, hours, "A"), ("IMG_4816.JPG", hours, "A"), ("b0.jpg", -2.0, "B"),
+                              ("p9.jpg", 9.0, "C"))]
+    got = pair_photos(_photo(p["name"], p["hours"], content=p["sha"]) for p in photos)
+    assert got.duplicates == ((f"S01/mc/{copy_name}", "S01/mc/IMG_4816.JPG"),)
+    rows = _batch_rows(photos)
+    _comparison_jobs(rows)
+    excluded = {r["photo"]: r["excluded"] for r in rows}
+    assert excluded["S01/mc/IMG_4816.JPG"] == ""
+    assert excluded[f"S01/mc/{copy_name}"].startswith("same file content as S01/mc/IMG_4816.JPG"), excluded
+
+
+def test_a_name_without_a_copy_suffix_keeps_its_order():
+    """Names that only look alike keep the order by name; a stem that is all suffix is left whole."""
+    from facemetrics.pairing import original_name
+
+    assert original_name("IMG_4816.JPG") == "IMG_4816.JPG" and original_name("(1).jpg") == "(1).jpg"
+    got = pair_photos([_photo("a0.jpg", -1.0, content="X"), _photo("a.jpg", -1.0, content="X")])
+    assert got.duplicates == (("a0.jpg", "a.jpg"),)

@@ -1386,3 +1386,21 @@ def test_min_effect_that_is_not_a_number_is_a_clear_series_error(given):
     check_min_effect(None)
     check_min_effect(0)
     check_min_effect("0.2")  # a number written as text, as a CSV or a form gives it, is still read
+
+
+def test_a_series_left_with_five_photos_says_why_its_change_24h_is_nan():
+    """Stop 45 (h10's smile twins): face 021's RF series gave change_24h NaN when its 1 h (or 24 h) photo read
+    'uncertain' (a smile).  Not an interpolation edge: its 336 h photo read 'uncertain' too (head pose beyond the
+    checked range), which left 5 photos of the 6 a fit needs; the row says so in its status and reason.  The
+    values are that twin's measured jawline lifts (mm, /tmp/h10/rows.csv, 2026-12-05)."""
+    values = {1.0: 2.037, 6.0: 1.682, 24.0: 1.487, 48.0: 1.594, 96.0: 1.620, 168.0: 1.456, 336.0: 1.640}
+    rows = [dict(subject="021", treatment="rf", hours_since_treatment=h, metric=METRIC, side="mean", value=v,
+                 unit="mm", verdict="uncertain" if h in (1.0, 336.0) else "lift", photo=f"021_rf_{h:g}h.jpg")
+            for h, v in values.items()]
+    f = analyze_series(pd.DataFrame(rows), n_boot=50, per_subject=False).get("rf", METRIC, "mean")
+    assert math.isnan(f.change_24h) and f.status == "insufficient_data" and f.n_photos == 5
+    assert "only 5 photos (need at least 6). 2 more photos were left out because their comparison read " \
+           "'uncertain'" in f.reason, f.reason
+    kept = analyze_series(pd.DataFrame([dict(r, verdict="lift") if r["hours_since_treatment"] == 336.0 else r
+                                        for r in rows]), n_boot=50, per_subject=False).get("rf", METRIC, "mean")
+    assert kept.n_photos == 6 and math.isfinite(kept.change_24h)  # one photo more: fitted

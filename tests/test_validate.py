@@ -452,3 +452,14 @@ def test_claim_line_names_the_fifth_rule_when_it_alone_holds_a_decay_unresolved(
     assert "the half-life's 95 % CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
     assert "half-life 3.7 h, 95 % CI [2.7, 5.4] h" in validate._claim_line(
         dict(base, half_life_h=3.7, half_life_h_ci_low=2.7, half_life_h_ci_high=5.4))
+
+
+def test_half_life_of_a_row_without_last_time_h_is_words_not_a_keyerror():
+    """Stop 45's audit: a row whose CI is too wide to resolve a decay (its upper end more than HALF_LIFE_SPAN
+    times its lower end) and without ``last_time_h`` (a table of an earlier version) raised KeyError."""
+    from facemetrics.decay.claim import HALF_LIFE_SPAN
+
+    row = dict(half_life_h=3.0, half_life_h_ci_low=1.0, half_life_h_ci_high=2 * HALF_LIFE_SPAN)
+    line = validate._half_life(row)
+    assert line.startswith("no decay resolved: the half-life, 3.0 h") and "last photo" not in line, line
+    assert "(last photo 48 h)" in validate._half_life(dict(row, last_time_h=48.0))

@@ -19,6 +19,7 @@ import shlex
 from collections import Counter
 from pathlib import Path
 
+from ..messages import split_messages
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
 from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED,
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
@@ -404,21 +405,46 @@ def batch_summary(res, output) -> str:
             + (why_no_changes(res.excluded) if n_changes == n_refused else ""))
 
 
+def nothing_compared(res, reg=None) -> str:
+    """Why a batch compared nothing, in one line for stderr (``facemetrics batch`` then exits with status 1;
+    it exited 0 with every photo failed or no pair formed: stop 45's audit); "" when at least one
+    comparison of the batch or of its regimen batch gave a change (status ``ok`` or ``warning``).
+
+    Parameters
+    ----------
+    res : facemetrics.batch.BatchResult
+        The batch (its ``photo_rows``, ``n_ok`` and ``change_rows``).
+    reg : facemetrics.batch.BatchResult or None
+        Its regimen batch (:func:`facemetrics.regimen.run_regimen_batch`); None when there is none.
+
+    Returns
+    -------
+    str
+        "no photo could be measured ...", "no comparison could be made ..." or "every one of the n
+        comparisons was refused or failed ...", each naming the table that says why; "" otherwise.
+    """
+    rows = list(res.change_rows) + (list(reg.change_rows) if reg is not None else [])
+    if any(r.get("status") not in ("refused", "error") for r in rows):
+        return ""
+    n = len(res.photo_rows)
+    if rows:
+        return (f"every one of the {len(rows)} comparison{'' if len(rows) == 1 else 's'} was refused or failed "
+                "(changes.csv's status and messages say why); the tables are written")
+    if not res.n_ok:
+        return (f"no photo could be measured ({n} photo{'' if n == 1 else 's'}; photos.csv's status and error say "
+                "why); the tables are written")
+    return (f"no comparison could be made ({res.n_ok} of {n} photo{'' if n == 1 else 's'} measured, none paired "
+            "with a baseline photo of its session; photos.csv's excluded column says why); the tables are written")
+
+
 def reason_parts(why: str) -> list[str]:
     """The reasons of one ``excluded`` cell told from its text alone (joined with "; ", split at that
-    outside brackets), a photo not measured as one reason whatever its error (that names the photo; its
+    outside brackets: :func:`facemetrics.messages.split_messages`), a photo not measured as one reason whatever its error (that names the photo; its
     ``status`` and ``error`` columns say it).  Only for an entry whose reasons are not all kept as
     :class:`~facemetrics.batch.discover.Reason` s (:func:`excluded_reasons`): a reason's own text may
     hold "; " (a time written with a dot: "...; accepted: ...")."""
-    parts, depth, start = [], 0, 0
-    for i, ch in enumerate(why or ""):
-        depth += (ch in "([") - (ch in ")]")
-        if depth == 0 and why.startswith("; ", i):
-            parts.append(why[start:i])
-            start = i + 2
-    parts.append((why or "")[start:])
     return [(UNREAD_LABEL if p.startswith("cannot be read (") else REASON_LABELS[NOT_MEASURED])
-            if p.startswith(("not measured (", "cannot be read (")) else p.strip() for p in parts if p.strip()]
+            if p.startswith(("not measured (", "cannot be read (")) else p for p in split_messages(why)]
 
 
 #: how :func:`why_no_changes` counts a reason of each code (the lines after the summary name the photos,

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from .._version import __version__
+from ..messages import split_messages
 from ..pairing import PairingPhoto, pair_photos, too_early, too_late
 from ..schema import LONG_COLUMNS, side_column
 from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_MEASURED, OTHER, PhotoEntry, Reason,
@@ -427,7 +428,7 @@ def baseline_faults(r: dict) -> list[str]:
     """The quality flags of a photo row (its ``quality_flags`` text) that make it unfit as its
     session's before photo (:data:`BASELINE_FAULTS`), whole, in their order; [] for none."""
     text = r.get("quality_flags")
-    parts = text.split("; ") if isinstance(text, str) else []
+    parts = split_messages(text)  # a flag's "(...; ...)" kept whole
     return [f for f in parts if f.startswith(BASELINE_FAULTS)]
 
 
@@ -830,12 +831,12 @@ def same_picture_notes(change_rows) -> list[str]:
 
 
 def _session_notes(change_rows, prefix: str) -> list[str]:
-    """The message parts of ``changes.csv`` rows (dicts with ``messages``, split on ``"; "``) that start
+    """The message parts of ``changes.csv`` rows (dicts with ``messages``, split by :func:`~facemetrics.messages.split_messages`) that start
     with ``prefix``, each after its row's ``"subject, treatment, treated treated_at: "``; in the rows'
     order, each line once."""
     notes: dict[str, None] = {}
     for r in change_rows:
-        for part in str(r.get("messages") or "").split("; "):
+        for part in split_messages(str(r.get("messages") or "")):
             if part.startswith(prefix):
                 notes[f"{r.get('subject')}, {r.get('treatment')}, treated {r.get('treated_at')}: {part}"] = None
     return list(notes)
@@ -850,7 +851,7 @@ def repeats_left_out(change_rows) -> tuple[int, int]:
 
     n = n_default = 0
     for r in change_rows:
-        k = sum(1 for part in str(r.get("messages") or "").split("; ") if REPEAT_NOT_USED.match(part))
+        k = sum(1 for part in split_messages(str(r.get("messages") or "")) if REPEAT_NOT_USED.match(part))
         if k:
             n += 1
             try:
@@ -913,7 +914,7 @@ def disagreement_floors_notes(change_rows) -> list[str]:
     notes: dict[tuple, str] = {}
     for r in change_rows:
         key = (r.get("subject"), r.get("treatment"), r.get("treated_at"))
-        for part in str(r.get("messages") or "").split("; "):
+        for part in split_messages(str(r.get("messages") or "")):
             if part.startswith(MSG_FLOORS_FROM_DISAGREEMENT) and key not in notes:
                 notes[key] = f"{key[0]}, {key[1]}, treated {key[2]}: {part}"
     return list(notes.values())

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..messages import shorten_message, split_messages
 from ..export import check_output_folder, csv_bytes, figure_png, write_bytes
 from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
@@ -347,7 +348,8 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         comparison is listed when one of their verdicts reads ``uncertain`` (a ``refused`` or
         ``error`` comparison is not: ``photos.csv`` excludes its photo with the reason).
     max_chars : int
-        Longest reason quoted [characters]; a longer one is cut at the last whole word and ends with an ellipsis.
+        Longest reason of a message quoted [characters]; a longer one is cut at the last whole word and ends
+        with an ellipsis, its remedy kept whole after it (:func:`facemetrics.messages.shorten_message`).
 
     Returns
     -------
@@ -366,19 +368,15 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         if str(r.get("status") or "") in ("refused", "error") or not any(
                 str(r.get(v) or "") == "uncertain" for v in verdicts):
             continue
-        parts = [p for p in str(r.get("messages") or "").split("; ") if p]
+        parts = split_messages(str(r.get("messages") or ""))  # a camera message's "(...; ...)" and remedy kept
         # the before photo first: compare's own messages, which judge one pair, blame the after photo
         faults = [_first_clause(p) for p in parts if p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
         parts = [p for p in parts if not p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
         causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
         quoted = [p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or ([] if faults else parts[:1])
-        said = "; ".join(dict.fromkeys(faults + quoted))
+        # each message's reason cut at max_chars, its remedy kept (a cut of the whole dropped the remedy: stop 45)
+        said = "; ".join(dict.fromkeys(faults + [shorten_message(p, max_chars) for p in quoted]))
         said = said or "no message (its verdicts in changes.csv read 'uncertain')"
-        if len(said) > max_chars:
-            cut = said[:max_chars - 1]
-            if said[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
-                cut = cut.rsplit(" ", 1)[0]
-            said = cut.rstrip(" ;,") + "\u2026"
         out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
     return out
 

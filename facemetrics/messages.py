@@ -1,0 +1,99 @@
+"""A comparison's messages as text: split where they were joined, shortened without losing the remedy.
+
+Pure text in, text out.  A comparison's messages are joined with ``"; "`` in one cell
+(``changes.csv``'s ``messages``, photos.csv's ``excluded``), but a message may hold ``"; "`` itself: inside
+brackets (the camera message, "(+12 % of the distance, limit ±10 %; assuming about 40 cm for the before
+photo)") and before its remedy (compare's gate: "...: perspective changes the face's proportions. This was
+measured and corrected; hold the phone at the same distance for every photo").  :func:`split_messages` is
+the one splitter of such a cell (the batch console, report.md's lists, the batch's counts of repeats); it
+splits only outside brackets and keeps a remedy with its message.  :func:`shorten_message` cuts a long
+message's reason, never its remedy (report.md cut every quoted message at 200 characters, and so dropped the
+remedy of the long ones; an audit, stop 45).
+"""
+
+from __future__ import annotations
+
+#: how a message's remedy begins after its reason's ``"; "`` or ``". "`` (compare's gate: "...; retake the
+#: after photo facing the camera ...", "...; take both photos ...", "... Hold the phone at the same distance
+#: ...", "...; give treated_at with its offset ..."), compared without letter case
+REMEDY_STARTS = ("take ", "retake ", "hold ", "give ", "flip ")
+
+#: how a clause of a message begins after its ``"; "`` outside brackets when it is no message of its own
+#: (compare's gate: a head-pose message's "...(limit ±3); this was measured and corrected ...", the camera
+#: message's "...within its own uncertainty; the correction for it is beyond the ±42 % ..." of
+#: ``compare.gate.MSG_CAMERA_UNCHECKED``; the expression message's cues after its first, "expression differs:
+#: smile index -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower (limit 0.5 mm); a mouth corner
+#: moved 1.7 mm ...", ``compare.gate.lip_shape_changes`` and its flow cues), compared without letter case; a
+#: remedy is one too
+CLAUSE_STARTS = ("this was ", "the correction for it ", "smile index ", "mouth-corner elevation ", "mouth opening ",
+                 "mouth corners moved ", "a mouth corner moved ")
+
+
+def top_level(text: str, sep: str) -> list[int]:
+    """The positions of ``sep`` in ``text`` outside round and square brackets (a closing bracket without
+    its opening one is ignored, never a negative depth), in order."""
+    out, depth = [], 0
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif depth == 0 and text.startswith(sep, i):
+            out.append(i)
+    return out
+
+
+def is_remedy(part: str) -> bool:
+    """Does ``part`` (the text after a ``"; "`` or ``". "``) begin as a remedy (:data:`REMEDY_STARTS`)?"""
+    return part.lstrip().lower().startswith(REMEDY_STARTS)
+
+
+def continues(part: str) -> bool:
+    """Does ``part`` (the text after a ``"; "``) continue the message before it: a remedy
+    (:func:`is_remedy`) or another clause of it (:data:`CLAUSE_STARTS`)?"""
+    return is_remedy(part) or part.lstrip().lower().startswith(CLAUSE_STARTS)
+
+
+def split_messages(text) -> list[str]:
+    """The messages of one cell joined with ``"; "``: split at each ``"; "`` outside brackets that
+    does not continue the message before it (:func:`continues`: a remedy or a clause of its own),
+    stripped, empty ones dropped.  ``text``: the cell (not a str, e.g. NaN or None: no message).
+
+    Examples
+    --------
+    >>> split_messages("resolution too low (a; b); the camera was closer; hold the phone still")
+    ['resolution too low (a; b)', 'the camera was closer; hold the phone still']
+    """
+    if not isinstance(text, str):
+        return []
+    parts, start = [], 0
+    for i in top_level(text, "; "):
+        if not continues(text[i + 2:]):
+            parts.append(text[start:i])
+            start = i + 2
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def remedy_start(message: str) -> int:
+    """Where the remedy of one ``message`` begins: the last ``"; "`` or ``". "`` outside brackets
+    followed by a remedy (:func:`is_remedy`); ``len(message)`` when it has none."""
+    cuts = [i for sep in ("; ", ". ") for i in top_level(message, sep) if is_remedy(message[i + 2:])]
+    return max(cuts) if cuts else len(message)
+
+
+def shorten_message(message: str, max_chars: int) -> str:
+    """``message`` in at most about ``max_chars`` characters of its reason: a longer reason is cut at its
+    last whole word within them and ends with an ellipsis; its remedy (:func:`remedy_start`, with the
+    ``"; "`` or ``". "`` before it) is kept whole after it, whatever its length.  A message no longer than
+    ``max_chars`` is returned as it is."""
+    if len(message) <= max_chars:
+        return message
+    at = remedy_start(message)
+    reason, remedy = message[:at], message[at:]
+    if len(reason) > max_chars:
+        cut = reason[:max_chars - 1]
+        if reason[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
+            cut = cut.rsplit(" ", 1)[0]
+        reason = cut.rstrip(" ;,.") + "\u2026"
+    return reason + remedy
