@@ -553,7 +553,7 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     if not math.isfinite(u):
         return f"{fixed(v, 1)} {unit} (no floor)"
     dp = decimals_for(u)
-    return f"{fixed(v, dp)} ± {u:.{dp}f} {unit}"
+    return f"{fixed(v, dp)} ± {fixed(u, dp)} {unit}"
 
 
 def _scale_part(change: float, pct: float) -> str:

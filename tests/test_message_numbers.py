@@ -28,12 +28,14 @@ UNITS = ("mm/px", "mm RMS", "mm²", "mm", "deg", "%", "px", "cm", "min", "h", "s
 
 #: the unitless forms a number may stand in, each a regular expression matched around the number's place:
 #: the index and ratio terms of the expression check (their name before the figures), a count of photos, faces
-#: or landmarks, the '3-D' of the head-pose fit, and the first figure of a range ('15-60 cm') or of a before
-#: and after pair ('7.00 -> 7.90 mm'), whose unit follows the second figure (which is checked itself)
+#: or landmarks, the '3-D' of the head-pose fit, the 255 of a grey level's scale ('212 of 255'), and the first
+#: figure of a range ('15-60 cm') or of a before and after pair ('7.00 -> 7.90 mm'), whose unit follows the
+#: second figure (which is checked itself)
 UNITLESS = (
     r"(smile index|mouth-corner elevation|mouth opening) [-+]?\d+\.\d+ → [-+]?\d+\.\d+ \(limit ±\d+\.\d+",
     r"\b\d+ (photos?|faces?|landmarks?|jaw-line|of the)\b",
     r"\b3-D\b",
+    r"\bof 255\b",
     r"[-+]?\b\d+(\.\d+)?-\d",
     r"[-+]?\b\d+(\.\d+)? (->|→) [-+]?\d",
 )
@@ -139,3 +141,24 @@ def test_the_reader_finds_a_bare_number(text, bare):
 ])
 def test_fixed_rounds_zero_without_a_sign(v, digits, sign, said):
     assert fixed(v, digits, sign) == said
+
+
+def test_a_real_comparisons_gate_messages_have_units(sample_analysis):
+    """The gate's messages of the sample photo against a brighter copy (lighting) and a downsized one (~0.59
+    mm/px: the resolution warning said "(limit 0.5)" before 2026-12-05): no signed zero, no bare number."""
+    import dataclasses
+
+    import cv2
+
+    from conftest import png_bytes
+    from facemetrics import compare_photos
+    from facemetrics import simulate as sim
+    from facemetrics.analyze import analyze_loaded
+
+    a = sample_analysis
+    bright = analyze_loaded(dataclasses.replace(a.photo, rgb=sim.brightness(a, 1.35).image))
+    small = png_bytes(cv2.resize(a.photo.rgb, None, fx=0.3, fy=0.3, interpolation=cv2.INTER_AREA))
+    msgs = [m for other in (bright, small) for m in compare_photos(a, other).messages]
+    assert any(m.startswith("lighting differs") for m in msgs) and any("resolution too low" in m for m in msgs), msgs
+    assert [m for m in msgs if SIGNED_ZERO.search(m)] == []
+    assert sorted({context for m in msgs for _, context in bare_numbers(m)}) == []

@@ -1219,7 +1219,7 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     for label, x in (("before", a), ("after", b)):
         if x.mm_per_px > MAX_MM_PER_PX:
             msgs.append(f"resolution too low in the {label} photo: {fixed(x.mm_per_px, 2)} mm/px "
-                        f"(limit {fixed(MAX_MM_PER_PX, 2)} mm/px); sub-millimetre changes cannot be resolved")
+                        f"(limit {MAX_MM_PER_PX:g} mm/px); sub-millimetre changes cannot be resolved")
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
