@@ -81,7 +81,8 @@ from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px,
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       refusal_reasons)
-from facemetrics.decay.wording import decimals_for, fixed
+from facemetrics.decay.wording import decimals_for
+from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
@@ -1274,21 +1275,21 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     pct = _num(row.get("mm_per_px_uncertainty_pct"))
     scale = _num(row.get("mm_per_px"))
     source = row.get("calibration_source") or ""
-    rows = [dict(figure="mm per pixel (scale)", value=f"{scale:.4f}" if math.isfinite(scale) else "n/a",
+    rows = [dict(figure="mm per pixel (scale)", value=fixed(scale, 4) if math.isfinite(scale) else "n/a",
                  unit="mm/px",
-                 scale_uncertainty=(f"±{pct:.1f} %" if math.isfinite(pct)
+                 scale_uncertainty=(f"±{fixed(pct, 1)} %" if math.isfinite(pct)
                                     else "set by you" if source == "user_mm_per_px" else ""),
                  change_noise_floor="")]
     for label, col, unit, floor_key in PHOTO_FIGURES:
         v = _num(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
-        value = f"{v:.1f}" if math.isfinite(v) else "n/a"
+        value = fixed(v, 1) if math.isfinite(v) else "n/a"
         # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
         # uncertainty, and the angle showed none at all (h3's fresh-user pass, 2026-12-04)
         if unit in ("index", "deg") and math.isfinite(v):
             value = fm_report.per_photo_value(v, floors[floor_key], "").strip()
         rows.append(dict(figure=label, value=value, unit=unit,
-                         scale_uncertainty=f"±{abs(v) * pct / 100:.1f} {unit}" if mm else "",
+                         scale_uncertainty=f"±{fixed(abs(v) * pct / 100, 1)} {unit}" if mm else "",
                          change_noise_floor=f"{round(floors[floor_key], 2):g} {unit}"))
     return pd.DataFrame(rows)
 
@@ -2143,17 +2144,17 @@ def fmt_h(r) -> str:
         return ("not resolved (no fading part to time: its 95 % CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
     if math.isfinite(lo) and math.isfinite(hi):
-        return f"{hl:.1f} h (95 % CI {lo:.1f}-{hi:.1f} h)"
+        return f"{fixed(hl, 1)} h (95 % CI {fixed(lo, 1)}-{fixed(hi, 1)} h)"
     if math.isfinite(lo) or math.isfinite(hi):  # one end only: "?" for the other (as `validate` prints it)
-        return f"{hl:.1f} h (95 % CI {_h_or(lo)}-{_h_or(hi)} h)"
+        return f"{fixed(hl, 1)} h (95 % CI {_h_or(lo)}-{_h_or(hi)} h)"
     # a fit without its bootstrap (n_boot 0, or too few replicates fitted): the point estimate has no CI, and
     # says so (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)
-    return f"{hl:.1f} h ({NO_CI})"
+    return f"{fixed(hl, 1)} h ({NO_CI})"
 
 
 def _h_or(v: float, text: str = "?") -> str:
     """``v`` in hours with one decimal, or ``text`` when it is not finite."""
-    return f"{v:.1f}" if math.isfinite(v) else text
+    return fixed(v, 1) if math.isfinite(v) else text
 
 
 #: what stands for a figure's CI when the fit has none (:func:`fmt_h`)

@@ -22,7 +22,8 @@ from .compare import Comparison
 from .compare.table import change_scale_sd
 from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
                           decay_resolved, peak_resolved, regimen_levels, validate_changes)
-from .decay.wording import fixed, num, percent, quantity
+from .decay.wording import num, percent, quantity
+from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 
@@ -814,8 +815,8 @@ def _jawline_lift_title(row, scale_sd: float = math.nan) -> str:
     ``+nan mm`` (a refused comparison keeps its alignment, and its figure, but measures no change)."""
     if not math.isfinite(row.change):
         return "jawline lift not measured" + (f" ({row.verdict})" if row.verdict else "")
-    scale = f", scale ± {scale_sd:.2f} mm" if math.isfinite(scale_sd) else ""
-    return f"jawline lift {fixed(row.change, 2, True)} mm ({row.verdict}, noise floor {row.noise_floor:.2f} mm{scale})"
+    scale = f", scale ± {fixed(scale_sd, 2)} mm" if math.isfinite(scale_sd) else ""
+    return f"jawline lift {fixed(row.change, 2, True)} mm ({row.verdict}, noise floor {fixed(row.noise_floor, 2)} mm{scale})"
 
 
 def comparison_overlay(c: Comparison, dpi: int = 100, layout: str = "wide") -> np.ndarray:

@@ -23,7 +23,8 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels
                           HALF_LIFE_SPAN, unresolved_span)
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
-from .decay.wording import decimals_for, effect_noun, fixed, hours_text, join_words, num, percent, quantity
+from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
+from .rounding import fixed
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -469,7 +470,7 @@ def headline(frame: pd.DataFrame, messages=()) -> str:
     if r.get("verdict") == "within_noise":
         return f"no jawline change beyond the noise: {fixed(change, 2, True)} {unit}{nf_txt}"
     verb = "lifted" if change >= 0 else "dropped"
-    out = f"jawline {verb} {abs(change):.2f} {unit}{nf_txt}"
+    out = f"jawline {verb} {fixed(abs(change), 2)} {unit}{nf_txt}"
     if any(m.startswith((MSG_POSE, MSG_CAMERA)) for m in messages):
         out += ", after correcting the change of head pose and camera distance named below"
     if any(m.startswith(MSG_SWAPPED) for m in messages):
@@ -486,8 +487,8 @@ def floor_text(floor: float, unit: str, scale_sd: float = math.nan) -> str:
         sd = float(scale_sd)
     except (TypeError, ValueError):
         sd = math.nan
-    scale = f"; scale ± {sd:.2f} {unit}" if math.isfinite(sd) else ""
-    return f" (noise floor {floor:.2f} {unit}{scale})" if math.isfinite(floor) else f" (noise floor unknown{scale})"
+    scale = f"; scale ± {fixed(sd, 2)} {unit}" if math.isfinite(sd) else ""
+    return f" (noise floor {fixed(floor, 2)} {unit}{scale})" if math.isfinite(floor) else f" (noise floor unknown{scale})"
 
 
 def _uncertain_headline(messages, figure: str, what: str) -> str:
@@ -552,7 +553,7 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     if not math.isfinite(u):
         return f"{fixed(v, 1)} {unit} (no floor)"
     dp = decimals_for(u)
-    return f"{fixed(v, dp)} ± {u:.{dp}f} {unit}"
+    return f"{fixed(v, dp)} ± {fixed(u, dp)} {unit}"
 
 
 def _scale_part(change: float, pct: float) -> str:
@@ -560,13 +561,13 @@ def _scale_part(change: float, pct: float) -> str:
     (:func:`facemetrics.compare.table.change_scale_sd`, 1 SD), or ``""`` when it is unknown (a scale the user
     gave, a change not measured)."""
     sd = change_scale_sd(change, "mm", pct)
-    return f"; scale ± {sd:.2f} mm" if math.isfinite(sd) else ""
+    return f"; scale ± {fixed(sd, 2)} mm" if math.isfinite(sd) else ""
 
 
 def scale_note(pct: float) -> str:
     """What the ``scale ±`` of a lift says (:func:`summary_lines`' note): the before photo's mm scale's
     uncertainty ``pct`` (1 SD, %) times the change, outside the verdict."""
-    return (f"(scale ±: every mm is read in the before photo's iris scale, uncertain by ± {pct:.1f} % (1 SD, mostly "
+    return (f"(scale ±: every mm is read in the before photo's iris scale, uncertain by ± {fixed(pct, 1)} % (1 SD, mostly "
             "how iris size varies between people), so a change carries that share of itself; it does not enter "
             "the verdict: a scale error cannot make a zero change non-zero, nor turn its direction)")
 
@@ -590,20 +591,20 @@ def summary_lines(c: Comparison) -> list[str]:
         row = c.get(f"{region}_lift_mm", "mean")
         r, l_ = c.get(f"{region}_lift_mm", "right"), c.get(f"{region}_lift_mm", "left")
         out.append(f"  {region.replace('_', ' ')} lift: {fixed(row.change, 2, True)} mm ({row.verdict}; noise floor "
-                   f"{row.noise_floor:.2f} mm{_scale_part(row.change, pct)}); right {fixed(r.change, 2, True)} mm ({r.verdict}; floor {r.noise_floor:.2f} mm), "
-                   f"left {fixed(l_.change, 2, True)} mm ({l_.verdict}; floor {l_.noise_floor:.2f} mm)")
+                   f"{fixed(row.noise_floor, 2)} mm{_scale_part(row.change, pct)}); right {fixed(r.change, 2, True)} mm ({r.verdict}; floor {fixed(r.noise_floor, 2)} mm), "
+                   f"left {fixed(l_.change, 2, True)} mm ({l_.verdict}; floor {fixed(l_.noise_floor, 2)} mm)")
     p, y, r, d = (c.get(m, "mean") for m in POSE_METRICS)
     if np.isfinite(p.change):
         # a camera change within its own uncertainty is not a measurement (gate's message says so), nor
         # one read while the lips' shape changed (gate.camera_measured: London 087 smiling read +101 %)
         if any(m.startswith(MSG_EXPRESSION) for m in c.messages):
-            cam = f"camera distance not measurable, the expression changed ({fixed(d.change, 0, True)} ± {d.noise_floor:.0f} %)"
+            cam = f"camera distance not measurable, the expression changed ({fixed(d.change, 0, True)} ± {fixed(d.noise_floor, 0)} %)"
         elif abs(d.change) > d.noise_floor or abs(d.change) <= WARN_CAMERA_PCT:
-            cam = f"camera distance {fixed(d.change, 1, True)} ± {d.noise_floor:.1f} %"
+            cam = f"camera distance {fixed(d.change, 1, True)} ± {fixed(d.noise_floor, 1)} %"
         else:
-            cam = f"camera distance not measurable ({fixed(d.change, 0, True)} ± {d.noise_floor:.0f} %)"
-        out.append(f"  pose change (corrected for): pitch {fixed(p.change, 2, True)} ± {p.noise_floor:.2f} deg (chin up > 0), "
-                   f"yaw {fixed(y.change, 2, True)} ± {y.noise_floor:.2f} deg, roll {fixed(r.change, 2, True)} ± {r.noise_floor:.2f} deg, "
+            cam = f"camera distance not measurable ({fixed(d.change, 0, True)} ± {fixed(d.noise_floor, 0)} %)"
+        out.append(f"  pose change (corrected for): pitch {fixed(p.change, 2, True)} ± {fixed(p.noise_floor, 2)} deg (chin up > 0), "
+                   f"yaw {fixed(y.change, 2, True)} ± {fixed(y.noise_floor, 2)} deg, roll {fixed(r.change, 2, True)} ± {fixed(r.noise_floor, 2)} deg, "
                    + cam)
     for side in ("right", "left"):
         d, k = c.get("nlf_depth", side), c.get("nlf_contrast_pct", side)
@@ -611,9 +612,9 @@ def summary_lines(c: Comparison) -> list[str]:
         # depth figures were bare numbers) and each photo's value with its ± (per_photo_value)
         out.append(f"  nasolabial fold {side}: depth {per_photo_value(d.before, d.noise_floor, 'index')} → "
                    f"{per_photo_value(d.after, d.noise_floor, 'index')}, change {fixed(d.change, 2, True)} index "
-                   f"({d.verdict}; noise floor {d.noise_floor:.2f} index), contrast "
+                   f"({d.verdict}; noise floor {fixed(d.noise_floor, 2)} index), contrast "
                    f"{per_photo_value(k.before, k.noise_floor, '%')} → {per_photo_value(k.after, k.noise_floor, '%')}, "
-                   f"change {fixed(k.change, 1, True)} pp ({k.verdict}; noise floor {k.noise_floor:.1f} pp)")
+                   f"change {fixed(k.change, 1, True)} pp ({k.verdict}; noise floor {fixed(k.noise_floor, 1)} pp)")
     out.append("    (index: the fold depth index, 10 × mm of full darkening across the fold; contrast: % darker than the "
                f"skin {CONTRAST_OFFSET_MM:g} mm either side; pp: percentage points of that contrast; {PER_PHOTO_NOTE})")
     out.append(f"    {NOTE_COMPARED_VALUES}")

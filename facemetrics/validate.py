@@ -59,7 +59,8 @@ from .compare import (
     noise_floors_from_repeats, resolution_floors,
 )
 from .decay.claim import decay_resolved, peak_resolved, unresolved_span
-from .decay.wording import decimals_for, fixed
+from .decay.wording import decimals_for
+from .rounding import fixed
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
 from .outputs import refuse_foreign_outputs
@@ -220,7 +221,7 @@ def recovery_line(r: dict) -> str:
     """The summary sentence of one :func:`recovery_fit` row: slope and bias with their CI (as many decimals
     as the CI supports, :func:`facemetrics.decay.wording.decimals_for`; "no CI" in words without one) and the
     RMSE, each with its unit."""
-    level = f"{100 * r['confidence']:.0f} % CI"
+    level = f"{fixed(100 * r['confidence'], 0)} % CI"
 
     def with_ci(name: str, unit: str, sign: str) -> str:
         est, lo, hi = r[name], r[f"{name}_ci_low"], r[f"{name}_ci_high"]
@@ -231,7 +232,7 @@ def recovery_line(r: dict) -> str:
 
     nb = int(r["n_baselines"])
     return (f"recovery {r['metric']}: slope (measured per true) {with_ci('slope_mm_per_mm', 'mm/mm', '')}, bias "
-            f"{with_ci('bias_mm', 'mm', '+')}, RMSE {r['rmse_mm']:.3f} mm; intervals over {nb} jittered baseline "
+            f"{with_ci('bias_mm', 'mm', '+')}, RMSE {fixed(r['rmse_mm'], 3)} mm; intervals over {nb} jittered baseline "
             f"photo{'s' if nb != 1 else ''}")
 
 
@@ -253,7 +254,7 @@ def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
     _write_table(nuis_df, out / "nuisance.csv")
     summary["false_lift_max_mm"] = {m: float(g["false_lift_mm"].abs().max()) for m, g in nuis_df.groupby("metric")}
     summary["lines"].append("largest false lift under a nuisance: " + ", ".join(
-        f"{m} {v:.3f} mm" for m, v in summary["false_lift_max_mm"].items()))
+        f"{m} {fixed(v, 3)} mm" for m, v in summary["false_lift_max_mm"].items()))
     # the default floors' rule on this one face, beside the defaults (measured on 25 faces)
     floors = noise_floors_from_nuisances(pairs)
     summary["nuisance_floor"] = {f"{m}|mean": floors.get((m, "mean"), float("nan")) for m in _LIFTS}
@@ -265,12 +266,12 @@ def _check_nuisances(base, out: Path, summary: dict) -> pd.DataFrame:
     summary["base_mm_per_px"] = mm
     summary["base_mm_per_px_uncertainty_pct"] = float(unc) if unc is not None else float("nan")
     summary["resolution_floor"] = {f"{m}|mean": float(at_px[(m, "mean")]) for m in _LIFTS}
-    scale = f"{mm:.3f} mm/px" + (f" (iris scale, ±{unc:.1f} % 1 SD)" if unc is not None else "")
+    scale = f"{fixed(mm, 3)} mm/px" + (f" (iris scale, ±{fixed(unc, 1)} % 1 SD)" if unc is not None else "")
     summary["lines"].append(
         f"default-floor rule ({NUISANCE_FLOOR_FACTOR:g} x largest nuisance change) on this face at {scale}, "
         f"{max(base.photo.rgb.shape[:2])} px tall: " + ", ".join(
-            f"{m} {floors.get((m, 'mean'), float('nan')):.3f} mm (default {DEFAULT_NOISE_FLOORS[(m, 'mean')]:.3f} mm; "
-            f"{at_px[(m, 'mean')]:.3f} mm at this pixel size, the floor compare uses)"
+            f"{m} {fixed(floors.get((m, 'mean'), float('nan')), 3)} mm (default {fixed(DEFAULT_NOISE_FLOORS[(m, 'mean')], 3)} mm; "
+            f"{fixed(at_px[(m, 'mean')], 3)} mm at this pixel size, the floor compare uses)"
             for m in _LIFTS))
     return nuis_df
 
@@ -301,7 +302,7 @@ def _check_pose3d(base, out: Path, summary: dict) -> pd.DataFrame:
     err = (pose_df["measured_mm"] - pose_df["true_lift_mm"]).abs()
     summary["pose3d_max_error_mm"] = float(err.max())
     summary["lines"].append(f"3-D pose / camera distance (pitch ±3-6 deg, yaw 5 deg, camera 35-60 cm): largest "
-                            f"|jawline lift error| {err.max():.3f} mm; no-change cases with a lift/sag verdict: "
+                            f"|jawline lift error| {fixed(err.max(), 3)} mm; no-change cases with a lift/sag verdict: "
                             f"{int(((pose_df.true_lift_mm == 0) & ~pose_df.verdict.isin(['within_noise', 'uncertain'])).sum())}")
     return pose_df
 
@@ -339,7 +340,7 @@ def _check_repeatability(base, ref, rng, reps: int, out: Path, summary: dict) ->
     summary["noise_floor_repeats"] = {f"{r.metric}|{r.side}": float(r.noise_floor) for r in floors.itertuples()
                                       if r.metric in _LIFTS + ("nlf_depth",)}
     summary["lines"].append(f"noise floor from {len(pairs)} jitter-only repeats (t x RMS): " + ", ".join(
-        f"{k} {v:.3f}{' mm' if k.split('|')[0].endswith('_mm') else ' index'}"
+        f"{k} {fixed(v, 3)}{' mm' if k.split('|')[0].endswith('_mm') else ' index'}"
         for k, v in summary["noise_floor_repeats"].items()))
     return floors
 
@@ -354,19 +355,19 @@ def _half_life(r: dict) -> str:
         # (facemetrics.decay.claim.decay_resolved gives the rules; the fifth, since 2026-12-05, has its own words)
         why = unresolved_span(r)
         if why:
-            lo, hi = (f"{r[k]:.1f}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
+            lo, hi = (f"{fixed(r[k], 1)}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
             # a row without last_time_h (a table of an earlier version) raised KeyError here (stop 45's audit)
             last = f" (last photo {float(r['last_time_h']):g} h)" if _finite(r.get("last_time_h")) else ""
-            return (f"no decay resolved: the half-life, {float(r['half_life_h']):.1f} h (95 % CI [{lo}, {hi}] h), "
+            return (f"no decay resolved: the half-life, {fixed(float(r['half_life_h']), 1)} h (95 % CI [{lo}, {hi}] h), "
                     f"{why}{last}")
         return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")
     if not (np.isfinite(r["half_life_h_ci_low"]) or np.isfinite(r["half_life_h_ci_high"])):
         # no bootstrap: said in words, not "95 % CI [?, ?] h" (an audit, 2026-12-04)
-        return f"half-life {r['half_life_h']:.1f} h, no 95 % CI (the bootstrap gave none)"
-    lo, hi = (f"{v:.1f}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
-    return f"half-life {r['half_life_h']:.1f} h, 95 % CI [{lo}, {hi}] h"
+        return f"half-life {fixed(r['half_life_h'], 1)} h, no 95 % CI (the bootstrap gave none)"
+    lo, hi = (f"{fixed(v, 1)}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
+    return f"half-life {fixed(r['half_life_h'], 1)} h, 95 % CI [{lo}, {hi}] h"
 
 
 #: the claim test's simulated studies (:func:`_check_claims`), each in ``studies/<name with _>/``
@@ -437,7 +438,7 @@ def _claim_line(r: dict) -> str:
     c24 = ""
     if _finite(r.get("change_24h")):
         lo, hi = (fixed(v, 2, sign=True) if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
-        level = f"{100 * r['test_confidence']:.0f} %" if _finite(r.get("test_confidence")) else "test"
+        level = f"{fixed(100 * r['test_confidence'], 0)} %" if _finite(r.get("test_confidence")) else "test"
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
         c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
@@ -460,12 +461,12 @@ class Stages:
     def __call__(self, what: str) -> None:
         self.i += 1
         if self.report is not None:
-            self.report(f"validate [{self.i}/{self.n}] {what} ({time.perf_counter() - self.t0:.0f} s elapsed)")
+            self.report(f"validate [{self.i}/{self.n}] {what} ({fixed(time.perf_counter() - self.t0, 0)} s elapsed)")
 
     def done(self) -> None:
         """The closing line: ``validate: done in 431 s``."""
         if self.report is not None:
-            self.report(f"validate: done in {time.perf_counter() - self.t0:.0f} s")
+            self.report(f"validate: done in {fixed(time.perf_counter() - self.t0, 0)} s")
 
 
 def run_validation(out_dir, *, quick: bool = False, workers: int | None = None, seed: int = 0,

@@ -1489,7 +1489,7 @@ def test_a_metrics_mean_and_sides_show_the_clis_decimals(sample_analysis):
     and the per-side changes with 2 (floors 0.10 mm); a metric's rows now share one count, the CLI's for the
     rows its summary prints (report.SUMMARY_DECIMALS), else by the metric's largest floor."""
     from facemetrics import compare_photos
-    from facemetrics.decay.wording import fixed
+    from facemetrics.rounding import fixed
     from facemetrics.report import SUMMARY_DECIMALS, summary_lines
 
     app = app_module()

@@ -176,7 +176,8 @@ def test_a_change_that_rounds_to_zero_prints_without_a_sign():
     other figures keep theirs."""
     import pandas as pd
 
-    from facemetrics.decay.wording import fixed, num
+    from facemetrics.decay.wording import num
+    from facemetrics.rounding import fixed
     from facemetrics.report import _fmt, headline, per_photo_value
 
     assert [fixed(v, 2, True) for v in (-0.001, 0.001, -0.0, 0.0, -0.006, 0.006)] == \

@@ -1083,14 +1083,14 @@ def test_the_other_axis_claims_no_floor_when_one_is_beyond_the_validated_pose():
     refuse, (pitch, yaw) = pose_messages(cues)
     assert not refuse and "beyond the range" in pitch
     assert yaw == ("head pose differs: face turned further to the subject's left by about 4.0 deg in the after photo "
-                   "(limit ±3); this was measured and corrected, but the pitch change is beyond the range the "
+                   "(limit ±3 deg); this was measured and corrected, but the pitch change is beyond the range the "
                    "head-pose correction was checked on (its own message says how far), so the lower-face changes "
                    "get no verdict"), yaw
     pitch_then = pose_messages({**cues, "pose_pitch_deg": 2.5, "pose_yaw_deg": -6.0})[1][0]
     assert "added to its noise floor" not in pitch_then and "but the yaw change is beyond" in pitch_then
     refuse, (hard, yaw) = pose_messages({**cues, "pose_pitch_deg": 11.0})
     assert refuse and yaw == ("head pose differs: face turned further to the subject's left by about 4.0 deg in "
-                              "the after photo (limit ±3)"), yaw
+                              "the after photo (limit ±3 deg)"), yaw
     inside = pose_messages({**cues, "pose_pitch_deg": 7.0})[1]
     assert len(inside) == 2 and all("±0.50 mm for what the correction may miss is added to its noise floor" in m
                                     for m in inside), inside
@@ -1107,7 +1107,7 @@ def test_a_named_pose_claims_no_floor_when_the_rows_are_uncertain_for_another_re
     cues = {"pose_pitch_deg": 3.0, "pose_correction_mm": {"jawline": {"right": 1.0, "left": 1.0}},
             "pose_floor_mm": {"jawline": {"mean": 0.5}}}
     floor = "±0.50 mm for what the correction may miss is added to its noise floor"
-    none = ("head pose differs: chin raised by about 3.0 deg in the after photo (limit ±2); this was measured and "
+    none = ("head pose differs: chin raised by about 3.0 deg in the after photo (limit ±2 deg); this was measured and "
             "corrected, but the lower-face changes get no verdict for another reason (the other messages say which)")
     alone = pose_messages(cues)[1]
     assert len(alone) == 1 and floor in alone[0], alone

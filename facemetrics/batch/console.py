@@ -20,6 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..messages import split_messages
+from ..rounding import fixed
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
 from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED,
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
@@ -116,7 +117,7 @@ def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
         before = str(c.get("baseline_photos") or "").split("; ")[0]
         a, b = size(c.get("photo")), size(before)
         if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1]:
-            pairs.append(f"{c['photo']} {a[0]:.0f} × {a[1]:.0f} px against {before} {b[0]:.0f} × {b[1]:.0f} px")
+            pairs.append(f"{c['photo']} {fixed(a[0], 0)} × {fixed(a[1], 0)} px against {before} {fixed(b[0], 0)} × {fixed(b[1], 0)} px")
     if not pairs:
         return []
     n = len(pairs)
@@ -401,7 +402,7 @@ def batch_summary(res, output) -> str:
         earlier += (f" Not removed: {', '.join(res.not_removed)}; it is not made from these tables.")
     return (head + f"; {n_changes} change{'' if n_changes == 1 else 's'}{refused}; {n_out} photo{'' if n_out == 1 else 's'} "
             f"left out of the changes (the 'excluded' column of photos.csv says why). "
-            f"Tables in {output}: photos.csv, changes.csv, long.csv ({res.seconds:.1f} s).{earlier}"
+            f"Tables in {output}: photos.csv, changes.csv, long.csv ({fixed(res.seconds, 1)} s).{earlier}"
             + (why_no_changes(res.excluded) if n_changes == n_refused else ""))
 
 

@@ -92,6 +92,7 @@ from PIL import Image
 from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
 from ..errors import SettingError
 from ..loader import Photo
+from ..rounding import fixed
 from ..threads import single_blas_thread
 from .floors import (
     CAMERA_FLOOR_MM, CAMERA_REL_UNCERTAINTY, DEFAULT_NOISE_FLOORS, MIN_FLOOR_FRACTION, NUISANCE_FLOOR_FACTOR,
@@ -518,15 +519,15 @@ MSG_NEAR_COPY = "the after photo is a re-saved copy of the before photo"
 
 # the limit of the near-copy messages, and what it was set against (a measured pair, not a law: two
 # separate photos closer than the limit could exist, docs/compare.md 'The same picture')
-_NEAR_COPY_LIMIT = (f"below the limit {NEAR_COPY_MAX_DIFFERENCE}; the closest two separate photos measured, "
-                    f"consecutive video frames, differ by {NEAR_COPY_CLOSEST_SEPARATE:.1f}")
+_NEAR_COPY_LIMIT = (f"below the limit {NEAR_COPY_MAX_DIFFERENCE:g} grey levels; the closest two separate photos "
+                    f"measured, consecutive video frames, differ by {fixed(NEAR_COPY_CLOSEST_SEPARATE, 1)} grey levels")
 
 
 def near_copy_message(diff: PictureDifference) -> str:
     """The warning of a comparison whose after photo is a re-saved copy of the before photo (``diff``:
     their :func:`~facemetrics.compare.copies.picture_difference`); starts with :data:`MSG_NEAR_COPY`."""
     return (f"{MSG_NEAR_COPY} (a lossy save, resize, crop or tone edit of it: after alignment and tone matching "
-            f"its face differs from it by only {diff.difference:.2f} grey levels, {_NEAR_COPY_LIMIT}): its "
+            f"its face differs from it by only {fixed(diff.difference, 2)} grey levels, {_NEAR_COPY_LIMIT}): its "
             "changes are those of the re-compression, not of the face, so every row reads 'uncertain' (not "
             "'within_noise'): this comparison cannot show a change; compare two different photos")
 
@@ -589,7 +590,7 @@ def _repeat_pairs(a: PhotoAnalysis, b: PhotoAnalysis, before_repeats, after_repe
                 continue
             if same == "copy":
                 msgs.append(f"repeat photo {r.name} not used: it is a re-saved copy of {first.name} (its face "
-                            f"differs from it by only {diff.difference:.2f} grey levels after alignment and tone "
+                            f"differs from it by only {fixed(diff.difference, 2)} grey levels after alignment and tone "
                             f"matching, {_NEAR_COPY_LIMIT}), so it shows the re-compression's noise, not this "
                             "face's")
                 continue

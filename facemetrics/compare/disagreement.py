@@ -24,6 +24,8 @@ import dataclasses
 import math
 import re
 
+from ..rounding import fixed
+
 from .floors import t_975
 from .table import POSE_METRICS, UNCERTAIN, Comparison, row_scale_sd, with_scale_sds
 
@@ -61,7 +63,7 @@ def _scale_text(m: dict) -> str:
     (``facemetrics.report.floor_text``, with a comma: a message holds no ``;``, the messages column joins
     with it), or "" when it is unknown or does not apply (an ``index`` row)."""
     sd = row_scale_sd(m)
-    return f", scale ± {sd:.2f}{_unit(m)}" if math.isfinite(sd) else ""
+    return f", scale ± {fixed(sd, 2)}{_unit(m)}" if math.isfinite(sd) else ""
 
 
 def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: bool = False) -> tuple[str, bool]:
@@ -104,8 +106,8 @@ def baseline_disagreement(checks: list[tuple[dict, list[dict], dict]], repeats: 
     r, base, beyond = max(found, key=worst)  # the message quotes the check that decides
     ratio = worst((r, base, beyond))
     what = ", ".join(f"{m['metric']}{'' if m['side'] == 'mean' else ' (' + str(m['side']) + ')'} "
-                     f"{float(m['change']):+.2f}{_unit(m)} "
-                     f"(noise floor {float(m['noise_floor']):.2f}{_unit(m)}{_scale_text(m)})" for m in beyond)
+                     f"{fixed(float(m['change']), 2, True)}{_unit(m)} "
+                     f"(noise floor {fixed(float(m['noise_floor']), 2)}{_unit(m)}{_scale_text(m)})" for m in beyond)
     start = MSG_REPEATS_DISAGREE if repeats else MSG_BASELINES_DISAGREE
     head = f"{start}: {r['photo']} against {', '.join(b['photo'] for b in base)} reads {what}"
     if repeats:  # one comparison (`compare --before-repeat`): no session, no timeline fits
@@ -168,10 +170,10 @@ def disagreement_floors_note(base: list[dict], result: dict) -> str:
         except (TypeError, ValueError):
             floor = math.nan
         if math.isfinite(floor):
-            named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {floor:.2f}{_unit(m)}")
+            named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {fixed(floor, 2)}{_unit(m)}")
     pairs = "its one repeat pair's difference" if n == 1 else f"the RMS of its {n} repeat pairs' differences"
     shown = f" ({', '.join(named)})" if named else ""
-    return (f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is {t_975(n):.1f} x {pairs} (the rule for repeat photos), "
+    return (f"{MSG_FLOORS_FROM_DISAGREEMENT}: each floor is {fixed(t_975(n), 1)} x {pairs} (the rule for repeat photos), "
             f"so they grew with that disagreement{shown} and measure how much the before photos differ, not "
             "how repeatable the photos are: a change within them is no evidence of no change. Retake the before "
             "photos alike (same pose, expression, light and distance) or set aside the one that was not taken "

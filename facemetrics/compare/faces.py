@@ -24,6 +24,7 @@ import numpy as np
 
 from ..analyze import PhotoAnalysis, analyze_loaded, face_place
 from ..landmarks import MAX_FACES
+from ..rounding import fixed
 from .gate import DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, UpperFaceMatch, upper_face_match
 from .measure import upper_face_residual
 
@@ -92,7 +93,7 @@ def _said(m: UpperFaceMatch, x: str, y: str) -> str:
     """:meth:`UpperFaceMatch.said` of :func:`face_match` ``(x, y)``, ``x`` and ``y`` naming the two faces."""
     if m.symmetric:
         return m.said(x, y)
-    return f"{m.residual_mm:.2f} mm RMS on one order, {x if np.isfinite(m.before_mm) else y} as the reference"
+    return f"{fixed(m.residual_mm, 2)} mm RMS on one order, {x if np.isfinite(m.before_mm) else y} as the reference"
 
 
 def face_residuals(reference: PhotoAnalysis, x: PhotoAnalysis) -> list[float]:
@@ -127,7 +128,7 @@ def _limits(matches: list[UpperFaceMatch | None]) -> str:
             f"{DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM} mm, is needed")
     if one_order:
         m = next(m for m in ms if not m.symmetric)
-        rule += f" (a face whose reverse fit failed: its one order, {m.refuse_mm} and {m.possible_mm} mm)"
+        rule += f" (a face whose reverse fit failed: its one order, {m.refuse_mm} mm and {m.possible_mm} mm)"
     return rule
 
 
@@ -175,7 +176,7 @@ def matching_face(x: PhotoAnalysis, reference: PhotoAnalysis, *, x_label: str = 
     what = (f"{x.n_faces} faces found in the {x_label} photo; measured {face_place(y.extra.get('faces_x', ()), k)}, "
             f"which matches the {reference_label} photo (upper faces {said} apart after alignment, "
             f"the other face{'s' if len(others) > 1 else ''} "
-            + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
+            + ", ".join("not measured" if not np.isfinite(r) else f"{fixed(r, 2)} mm" for r in others)
             + f" on the same statistic; the comparison refuses different people above {ms[k].refuse_mm} mm on it)")
     chosen = _with_extra(y, face_choice=what, face_matched=True, face_residuals=tuple(res), face_said=said)
     return _replace(chosen, warnings=(what,) + tuple(chosen.warnings))
@@ -246,14 +247,14 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
     b_place = face_place(y.extra.get("faces_x", ()), k)
     if back != 0:
         return a, _refused(b, f"{b.name}: its face {b_place.removeprefix('the one ')} matches {named} "
-                              f"at {row[k]:.2f} mm ({STATISTIC}) but not only it: the before photo's faces against "
+                              f"at {fixed(row[k], 2)} mm ({STATISTIC}) but not only it: the before photo's faces against "
                               f"it: {_read(a, col)}; which person to compare cannot be told: crop both photos to "
                               "the one face", row)
     others = [r for i, r in enumerate(row) if i != k]
     said = _said(ms[k], "the before photo's face", "this face")
     what_b = (f"{b.n_faces} faces found in the after photo; measured {b_place}, which matches {named}: "
               f"upper faces {said} apart after alignment, the other face{'s' if len(others) > 1 else ''} "
-              + ", ".join("not measured" if not np.isfinite(r) else f"{r:.2f} mm" for r in others)
+              + ", ".join("not measured" if not np.isfinite(r) else f"{fixed(r, 2)} mm" for r in others)
               + f" on the same statistic; the comparison refuses different people above {ms[k].refuse_mm} mm on it")
     what_a = (f"{a.n_faces} faces found in the before photo; measured the largest, {a_place}: the person "
               f"compared (the after photo's face that matches it: {b_place})")
@@ -265,7 +266,7 @@ def matching_pair(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[PhotoAnalysis, Ph
 def _read(x: PhotoAnalysis, res: list[float]) -> str:
     """"on the left: 0.33 mm, on the right: 2.10 mm": each face of ``x`` (0 the largest) and its residual."""
     return ", ".join(f"{face_place(x.extra.get('faces_x', ()), i).removeprefix('the one ')}: "
-                     + ("not measured" if not np.isfinite(r) else f"{r:.2f} mm") for i, r in enumerate(res))
+                     + ("not measured" if not np.isfinite(r) else f"{fixed(r, 2)} mm") for i, r in enumerate(res))
 
 
 def _refused(x: PhotoAnalysis, why: str, res: list[float]) -> PhotoAnalysis:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..rounding import fixed
+
 from .gate import readings_disagree
 
 __all__ = ["FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements"]
@@ -65,11 +67,11 @@ def fold_length_disagreements(values: dict, own_lengths: dict, floors: dict,
         own = own_after - own_before
         if readings_disagree(change, own, floor, FOLD_LENGTH_AGREEMENT):
             rows.append(key)
-            parts.append(f"{side} {change:+.2f} mm along one line, {own_before:.2f} -> {own_after:.2f} mm "
-                         f"({own:+.2f}) each photo alone")
+            parts.append(f"{side} {fixed(change, 2, True)} mm along one line, {fixed(own_before, 2)} -> "
+                         f"{fixed(own_after, 2)} mm ({fixed(own, 2, True)} mm) each photo alone")
     if not rows:
         return (), []
     return tuple(rows), [
-        MSG_FOLD_LENGTHS + " (" + "; ".join(parts) + f"; floor {floor:.2f} mm): the line carried from the before "
+        MSG_FOLD_LENGTHS + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} mm): the line carried from the before "
         "photo no longer lies on the after photo's fold (a fold that moved, e.g. with a change of expression), so "
         "the length row is shown without a verdict ('uncertain'); photos.csv has each photo's own length"]

@@ -16,6 +16,7 @@ from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_IN
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
 from ..timekeys import hours_between
+from ..rounding import fixed
 from .measure import _Pair, _kept, eyes_covered, upper_face_residual
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
 from .occlusion import JAW_ROWS
@@ -422,9 +423,9 @@ class UpperFaceMatch:
         """The statistic as the messages say it, naming which it is; ``first`` and ``second`` name the photos
         (the first is the one order's reference)."""
         if self.symmetric:
-            return (f"{self.residual_mm:.2f} mm RMS, the mean of {self.before_mm:.2f} mm with {first} as the "
-                    f"reference and {self.after_mm:.2f} mm with {second}")
-        return f"{self.residual_mm:.2f} mm RMS on one order, {first} as the reference"
+            return (f"{fixed(self.residual_mm, 2)} mm RMS, the mean of {fixed(self.before_mm, 2)} mm with {first} as the "
+                    f"reference and {fixed(self.after_mm, 2)} mm with {second}")
+        return f"{fixed(self.residual_mm, 2)} mm RMS on one order, {first} as the reference"
 
     @property
     def read(self) -> str:
@@ -515,7 +516,7 @@ class MirrorCheck:
         failed."""
         which = ("each the mean of both orders, either photo as the reference" if self.symmetric else
                  f"as taken on one order, {first} as the reference, flipped the mean of both orders")
-        return (f"{self.taken.residual_mm:.2f} mm RMS as taken, but by {self.flipped_mm:.2f} mm with {second} "
+        return (f"{fixed(self.taken.residual_mm, 2)} mm RMS as taken, but by {fixed(self.flipped_mm, 2)} mm with {second} "
                 f"flipped ({which})")
 
 
@@ -639,8 +640,8 @@ def framing_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     side = framing_side(a, b)
     fa, fb = face_fraction(a, side), face_fraction(b, side)
     where = "width" if side == "width" else "longer side"
-    return [f"{MSG_FRAMING} (the face fills {100 * fa:.0f} % vs {100 * fb:.0f} % of the frame's {where}, "
-            f"{framing_ratio(a, b):.2f}x; limit {MAX_FRAMING_RATIO:.2f}x): the landmark-based rows (landmark lifts, "
+    return [f"{MSG_FRAMING} (the face fills {fixed(100 * fa, 0)} % vs {fixed(100 * fb, 0)} % of the frame's {where}, "
+            f"{fixed(framing_ratio(a, b), 2)}x; limit {fixed(MAX_FRAMING_RATIO, 2)}x): the landmark-based rows (landmark lifts, "
             "jaw, mouth and cheek metrics) depend on how much of the frame the face fills (a wider frame, a crop, a "
             "zoom or a camera nearer or farther all change it), so they are shown without a verdict ('uncertain'; the "
             "dense-flow lifts keep theirs); take both photos at the same framing and camera distance"]
@@ -730,7 +731,7 @@ def different_lenses(a: PhotoAnalysis, b: PhotoAnalysis) -> tuple[str, str] | No
         return None
 
     def named(lens: str | None, f: float | None) -> str:
-        mm = f"{f:.0f} mm equivalent" if f is not None else ""
+        mm = f"{fixed(f, 0)} mm equivalent" if f is not None else ""
         return ", ".join(x for x in (lens, mm) if x)
 
     return named(a.lens, focal[0]), named(b.lens, focal[1])
@@ -774,8 +775,8 @@ def cut_out_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if transparency(a) and transparency(b):
         ea, eb = cut_edge_opacity(a), cut_edge_opacity(b)
         return [f"{MSG_CUT_DIFFERENTLY}: both are transparent (alpha channel, shown on white), but just beside the "
-                f"jaw the before photo is {100 * ea:.0f} % opaque and the after photo {100 * eb:.0f} % (limit "
-                f"±{100 * MAX_CUT_EDGE_DIFFERENCE:.0f} points): the jaw edge is read against white where one cut "
+                f"jaw the before photo is {fixed(100 * ea, 0)} % opaque and the after photo {fixed(100 * eb, 0)} % (limit "
+                f"±{fixed(100 * MAX_CUT_EDGE_DIFFERENCE, 0)} points): the jaw edge is read against white where one cut "
                 "runs closer, which alone moved the jaw width and angles beyond their floors in real faces cut "
                 "twice, so the jaw rows, the lower-face area and the cheek landmark rows are shown without a "
                 "verdict ('uncertain'; the dense-flow lifts of the cheeks and mouth and the folds keep theirs); "
@@ -783,7 +784,7 @@ def cut_out_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     label, x = ("before", a) if transparency(a) else ("after", b)
     part = 100.0 * float(np.mean(x.photo.alpha < 255))
     what = ("its face is opaque" if transparency(x) == "cut out" else "its face is partly transparent too")
-    return [f"{MSG_CUT_OUT}: the {label} photo is transparent over {part:.0f} % of the picture (alpha channel, shown "
+    return [f"{MSG_CUT_OUT}: the {label} photo is transparent over {fixed(part, 0)} % of the picture (alpha channel, shown "
             f"on white; {what}) and the other is not. The jaw edge is then read against white where the background "
             "was cut away, which alone moved the jaw width (median 4.9 mm, up to 7.8 mm), the jaw angles (up to 6.7 deg) "
             "and the lower-face area beyond their floors in 36 real faces compared with a cut-out of themselves, so the jaw rows, the lower-face "
@@ -835,7 +836,7 @@ class SmileChange:
     @property
     def message(self) -> str:
         """The message part naming both values and the limit (and, for the elevation, why)."""
-        text = f"{self.term} {self.before:.2f} → {self.after:.2f} (limit ±{MAX_SMILE_CHANGE:.2f}"
+        text = f"{self.term} {fixed(self.before, 2)} → {fixed(self.after, 2)} (limit ±{fixed(MAX_SMILE_CHANGE, 2)}"
         if self.term == SMILE_ELEVATION:
             text += (f"; the smile index's mouth width / pupil distance term is left out: no iris is visible in the "
                      f"{' and '.join(self.covered)} photo, where Face Mesh guesses the pupils")
@@ -912,8 +913,8 @@ def lip_shape_changes(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if smile.beyond:
         out.append(smile.message)
     if abs(qb.mouth_opening_ratio - qa.mouth_opening_ratio) > MAX_MOUTH_OPENING_CHANGE:
-        out.append(f"mouth opening {qa.mouth_opening_ratio:.2f} → {qb.mouth_opening_ratio:.2f} "
-                   f"(limit ±{MAX_MOUTH_OPENING_CHANGE:.2f})")
+        out.append(f"mouth opening {fixed(qa.mouth_opening_ratio, 2)} → {fixed(qb.mouth_opening_ratio, 2)} "
+                   f"(limit ±{fixed(MAX_MOUTH_OPENING_CHANGE, 2)})")
     return out
 
 
@@ -967,7 +968,7 @@ def lower_face_unread_reasons(a: PhotoAnalysis, b: PhotoAnalysis, residual_mm: f
     m = _upper_face_match_of(residual_mm, cues)
     if m.residual_mm > m.rough_mm:  # as registration_uncertain
         out.append(f"the upper faces match only roughly ({m.said(f'photo {a.name}', f'photo {b.name}')}, after "
-                   f"alignment, limit {m.rough_mm})")
+                   f"alignment, limit {m.rough_mm:g} mm RMS)")
     if face_cut(a, b):
         out.append("the face is cut by the image edge")
     lips = lip_shape_changes(a, b)
@@ -982,12 +983,12 @@ def _pose_unread_reasons(cues: dict, expression_changed: bool) -> list[str]:
     for name, key, _, checked, hard, _ in _POSE_AXES:
         d = cues.get(key, 0.0)
         if pose_beyond_checked({key: d}):
-            limit = (f"beyond ±{hard:.0f} deg, where a comparison is refused" if abs(d) > hard else
+            limit = (f"beyond ±{fixed(hard, 0)} deg, where a comparison is refused" if abs(d) > hard else
                      f"beyond the ±{checked:g} deg the head-pose correction was checked on")
-            out.append(f"the head {name} changed by {d:+.2f} deg ({limit})")
+            out.append(f"the head {name} changed by {fixed(d, 2, True)} deg ({limit})")
     if camera_beyond_checked(cues) and not expression_changed:
-        out.append(f"the camera distance changed by about {cues['camera_distance_change_pct']:+.0f} % (beyond "
-                   f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % the correction was checked on)")
+        out.append(f"the camera distance changed by about {fixed(cues['camera_distance_change_pct'], 0, True)} % (beyond "
+                   f"the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % the correction was checked on)")
     return out
 
 
@@ -1000,8 +1001,8 @@ def _far_camera_clause(cues: dict, expression_changed: bool = False) -> str:
     if not camera_beyond_checked(cues) or not camera_measured(cues, expression_changed):
         return ""
     cam = cues["camera_distance_change_pct"]
-    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {abs(cam):.0f} %, beyond "
-            f"the ±{MAX_CHECKED_CAMERA_PCT:.0f} % within which the head-pose correction was checked)")
+    return (f"; or the camera moved much {'further away' if cam > 0 else 'closer'} (about {fixed(abs(cam), 0)} %, beyond "
+            f"the ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % within which the head-pose correction was checked)")
 
 
 def camera_floor(cues: dict) -> float:
@@ -1082,8 +1083,8 @@ def pose_messages(c: dict, expression_changed: bool = False,
     corr = c.get("pose_correction_mm", {}).get("jawline", {})
     jaw_corr = 0.5 * (corr.get("right", 0.0) + corr.get("left", 0.0))
     jaw_floor = c.get("pose_floor_mm", {}).get("jawline", {}).get("mean", 0.0)
-    effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {jaw_corr:+.1f} mm in the "
-              f"photo, and ±{jaw_floor:.2f} mm for what the correction may miss is added to its noise floor")
+    effect = (f"this was measured and corrected: the tilt/turn alone moved the jawline {fixed(jaw_corr, 1, True)} mm in the "
+              f"photo, and ±{fixed(jaw_floor, 2)} mm for what the correction may miss is added to its noise floor")
     # the lower-face rows carry no verdict for a reason other than this pose (gate.lower_face_unread_reasons)
     unread_elsewhere = lower_face_unread or expression_changed or camera_beyond_checked(c)
     for k, (name, key, warn, checked, hard, words) in enumerate(_POSE_AXES):
@@ -1092,13 +1093,13 @@ def pose_messages(c: dict, expression_changed: bool = False,
         other_d = c.get(other_key, 0.0)
         if abs(d) > hard:
             refuse = True
-            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {d:+.1f} deg (limit "
-                        f"±{hard:.0f}); retake the after photo facing the camera as in the before photo")
+            msgs.append(f"{MSG_POSE} too much to compare: {name} changed by {fixed(d, 1, True)} deg (limit "
+                        f"±{fixed(hard, 0)} deg); retake the after photo facing the camera as in the before photo")
         elif abs(d) > checked:
             # one decimal when it reads beyond the limit (7.31-7.34 printed "about 7.3 deg ... beyond ±7.3")
-            amount = f"about {abs(d):.1f} deg" if round(abs(d), 1) > checked else f"more than {checked:g} deg"
+            amount = f"about {fixed(abs(d), 1)} deg" if round(abs(d), 1) > checked else f"more than {checked:g} deg"
             msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by {amount} in the after photo (named "
-                        f"above ±{warn:g} deg, checked up to ±{checked:g} deg, refused beyond ±{hard:.0f} deg): "
+                        f"above ±{warn:g} deg, checked up to ±{checked:g} deg, refused beyond ±{fixed(hard, 0)} deg): "
                         f"this was measured, but it is {MSG_POSE_UNCHECKED} (beyond it the correction misread "
                         "unchanged and lifted faces), so the lower-face changes are shown without a verdict "
                         "('uncertain'; the head-pose rows keep theirs); retake the after photo facing the camera "
@@ -1117,31 +1118,31 @@ def pose_messages(c: dict, expression_changed: bool = False,
                         "reason (the other messages say which)")
             else:
                 tail = f"; {effect}"
-            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {abs(d):.1f} deg in the "
-                        f"after photo (limit ±{warn:.0f}){tail}")
+            msgs.append(f"{MSG_POSE}: {words[0] if d > 0 else words[1]} by about {fixed(abs(d), 1)} deg in the "
+                        f"after photo (limit ±{fixed(warn, 0)} deg){tail}")
     cam_floor = camera_floor(c)
     beyond = camera_beyond_checked(c)
-    unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{MAX_CHECKED_CAMERA_PCT:.0f} % it was checked on, so the "
+    unchecked = (f"{MSG_CAMERA_UNCHECKED} ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % it was checked on, so the "
                  "lower-face changes are shown without a verdict ('uncertain')")
     if abs(cam) > WARN_CAMERA_PCT and expression_changed:
         # the fit reads the distance on the upper face and the nose, which the expression moved
         # (London 087 neutral -> smiling: "about 45 cm further away", the face's size within 3 %)
         msgs.append(f"{MSG_CAMERA_UNMEASURED}: the expression changed, and the head-pose fit reads the distance "
                     "from the upper face and the nose, which a change of expression moves too (a smile raises the "
-                    f"cheeks and narrows the eyes), so its estimate ({cam:+.0f} % ± {cam_floor:.0f} % of the "
+                    f"cheeks and narrows the eyes), so its estimate ({fixed(cam, 0, True)} % ± {fixed(cam_floor, 0)} % of the "
                     "distance) is not reliable: it cannot tell whether the camera moved. Hold the phone at the "
                     "same distance for every photo")
     elif abs(cam) > WARN_CAMERA_PCT and not abs(cam) > cam_floor:
         # the 3-D fit cannot tell the distance apart (few depth cues: a rolled, dim or cut face):
         # an estimate within its own uncertainty is no measurement (e.g. +485 % +- 770 %)
-        msgs.append(f"{MSG_CAMERA_UNMEASURED}: the estimate, {cam:+.0f} % "
-                    f"± {cam_floor:.0f} % of the distance, is within its own uncertainty"
+        msgs.append(f"{MSG_CAMERA_UNMEASURED}: the estimate, {fixed(cam, 0, True)} % "
+                    f"± {fixed(cam_floor, 0)} % of the distance, is within its own uncertainty"
                     + (f"; {unchecked}" if beyond else "") + ". Hold the phone at the same distance for every photo")
     elif abs(cam) > WARN_CAMERA_PCT:
         cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
-        msgs.append(f"{MSG_CAMERA} about {cm:.0f} cm {'further away' if cam > 0 else 'closer'} in the after photo "
-                    f"({cam:+.0f} % of the distance, limit ±{WARN_CAMERA_PCT:.0f} %; assuming about "
-                    f"{p3.CAMERA_MM / 10:.0f} cm for the before photo): perspective changes the face's proportions. "
+        msgs.append(f"{MSG_CAMERA} about {fixed(cm, 0)} cm {'further away' if cam > 0 else 'closer'} in the after photo "
+                    f"({fixed(cam, 0, True)} % of the distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; assuming about "
+                    f"{fixed(p3.CAMERA_MM / 10, 0)} cm for the before photo): perspective changes the face's proportions. "
                     + (f"This was measured, but {unchecked}" if beyond else "This was measured and corrected")
                     + "; hold the phone at the same distance for every photo")
     return refuse, msgs
@@ -1180,8 +1181,8 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
     if pair is None:
         for name, va, vb in (("yaw (turn)", qa.yaw_deg, qb.yaw_deg), ("pitch (tilt up/down)", qa.pitch_deg, qb.pitch_deg)):
             if abs(vb - va) > REFUSE_LANDMARK_POSE_DEG:
-                msgs.append(f"{MSG_POSE} too much to compare: {name} {va:+.0f} → {vb:+.0f} deg "
-                            f"(limit ±{REFUSE_LANDMARK_POSE_DEG:.0f}); retake the after photo facing the camera "
+                msgs.append(f"{MSG_POSE} too much to compare: {name} {fixed(va, 0, True)} → {fixed(vb, 0, True)} deg "
+                            f"(limit ±{fixed(REFUSE_LANDMARK_POSE_DEG, 0)} deg); retake the after photo facing the camera "
                             "as in the before photo")
         if msgs:  # a mirror image's yaw and roll change sign: named as one, not as a pose change
             early = pose_mirror_messages(a, b)  # or the mirror check could not be made: said after the pose
@@ -1212,13 +1213,13 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
                         "with the whole face in the picture")
     la, lb = qa.face_luminance, qb.face_luminance
     if la > 0 and abs(lb / la - 1) > MAX_LUMINANCE_CHANGE:
-        msgs.append(f"lighting differs: face luminance {la:.0f} → {lb:.0f} of 255 "
-                    f"({100 * (lb / la - 1):+.0f} %, limit ±{100 * MAX_LUMINANCE_CHANGE:.0f} %); "
+        msgs.append(f"lighting differs: face luminance {fixed(la, 0)} → {fixed(lb, 0)} of 255 "
+                    f"({fixed(100 * (lb / la - 1), 0, True)} %, limit ±{fixed(100 * MAX_LUMINANCE_CHANGE, 0)} %); "
                     "fold depth and contrast depend on the light")
     for label, x in (("before", a), ("after", b)):
         if x.mm_per_px > MAX_MM_PER_PX:
-            msgs.append(f"resolution too low in the {label} photo: {x.mm_per_px:.2f} mm/px "
-                        f"(limit {MAX_MM_PER_PX}); sub-millimetre changes cannot be resolved")
+            msgs.append(f"resolution too low in the {label} photo: {fixed(x.mm_per_px, 2)} mm/px "
+                        f"(limit {MAX_MM_PER_PX:g} mm/px); sub-millimetre changes cannot be resolved")
     # first: the reason nothing is measured, not after a page of pose and light messages (app audit)
     msgs = first + msgs + rough + several_faces_messages(a, b) + colour_messages(a, b) + scale_messages(a, b)
     msgs += [] if mirror else framing_messages(a, b)
@@ -1244,7 +1245,7 @@ def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     hours = hours_between(a.taken_at, b.taken_at)
     if not np.isfinite(hours) or hours <= MAX_BEFORE_AFTER_H:
         return []
-    span = f"{hours:.1f} h" if hours >= 1 else f"{hours * 60:.0f} min"
+    span = f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
     return [f"{MSG_SWAPPED} {span} after the after photo (EXIF capture times {a.taken_at.isoformat()} and "
             f"{b.taken_at.isoformat()}): are the two photos swapped? If so, compare again with the earlier photo "
             "as the before photo (a lift then reads as a sag and a sag as a lift); the verdicts are for the photos "
@@ -1258,11 +1259,11 @@ def _flow_expression_cues(c: dict) -> list[str]:
     out = []
     if abs(c["mouth_widening_mm"]) > MAX_MOUTH_WIDENING_MM:
         word = "wider" if c["mouth_widening_mm"] > 0 else "narrower"
-        out.append(f"mouth corners moved {abs(c['mouth_widening_mm']):.1f} mm {word} "
-                   f"(limit {MAX_MOUTH_WIDENING_MM:.1f} mm)")
+        out.append(f"mouth corners moved {fixed(abs(c['mouth_widening_mm']), 1)} mm {word} "
+                   f"(limit {fixed(MAX_MOUTH_WIDENING_MM, 1)} mm)")
     if c["mouth_corner_rise_mm"] > MAX_MOUTH_CORNER_RISE_MM:
-        out.append(f"a mouth corner moved {c['mouth_corner_rise_mm']:.1f} mm relative to the jowl below it "
-                   f"(limit {MAX_MOUTH_CORNER_RISE_MM:.1f} mm)")
+        out.append(f"a mouth corner moved {fixed(c['mouth_corner_rise_mm'], 1)} mm relative to the jowl below it "
+                   f"(limit {fixed(MAX_MOUTH_CORNER_RISE_MM, 1)} mm)")
     return out
 
 
@@ -1334,13 +1335,13 @@ def _residual_messages(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair,
     if m.residual_mm > m.refuse_mm:
         return [f"{MSG_DIFFERENT_PEOPLE}: after alignment and the head-pose correction the upper "
                 f"faces (forehead, brows, nose bridge, eye corners) still differ by {m.read} (limit "
-                f"{m.refuse_mm}; on this statistic {m.different_people}; {m.same_person}); or "
+                f"{m.refuse_mm:g} mm RMS; on this statistic {m.different_people}; {m.same_person}); or "
                 "hair, glasses, a strong expression or a blurred, low-resolution photo hide the upper face"
                 + _far_camera_clause(c, expression_changed) + ". Nothing on the lower face can be measured "
                 "against it: retake the after photo like the before photo"] + unchecked, []
     if m.residual_mm > m.rough_mm:
         return [], [f"{MSG_MISMATCH} ({m.read}, limit "
-                     f"{m.rough_mm}; on this statistic {m.same_person}): hair, glasses, brows, "
+                     f"{m.rough_mm:g} mm RMS; on this statistic {m.same_person}): hair, glasses, brows, "
                      "expression or image detail changed; what moved on the lower face may be misregistration, "
                      "so the lifts, folds and the jaw, mouth and cheek metrics are shown without a verdict "
                      "('uncertain'; the head-pose rows keep theirs)" + _maybe_other_person(m)] + unchecked
@@ -1370,8 +1371,8 @@ def unchecked_mirror_message(check: MirrorCheck, swapped: bool = False) -> str:
     which = ("with either photo flipped" if failed_a and failed_b
              else f"with {second if failed_b else first} flipped")
     taken = check.taken
-    read = (f"{taken.residual_mm:.2f} mm RMS as taken, the mean of both orders" if taken.symmetric
-            else f"{taken.residual_mm:.2f} mm RMS as taken on one order, {first} as the reference")
+    read = (f"{fixed(taken.residual_mm, 2)} mm RMS as taken, the mean of both orders" if taken.symmetric
+            else f"{fixed(taken.residual_mm, 2)} mm RMS as taken on one order, {first} as the reference")
     return (f"{MSG_MIRROR_UNCHECKED}: the upper faces differ by {read}, but the upper-face fit {which} left to "
             "right failed, and the check reads both flipped fits (one alone can match two different people's "
             "photos as a mirror image's do). If a selfie camera saved one photo mirrored, "
@@ -1417,8 +1418,8 @@ def pose_mirror_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if not check.mirrored:
         return []
     qa, qb = a.quality, b.quality
-    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {qa.yaw_deg:+.0f} → "
-                                   f"{qb.yaw_deg:+.0f} deg, roll {qa.roll_deg:+.0f} → {qb.roll_deg:+.0f} deg)",
+    return [_mirror_message(check, f"; its head pose is the before photo's mirrored (yaw {fixed(qa.yaw_deg, 0, True)} → "
+                                   f"{fixed(qb.yaw_deg, 0, True)} deg, roll {fixed(qa.roll_deg, 0, True)} → {fixed(qb.roll_deg, 0, True)} deg)",
                             swapped)]
 
 
@@ -1432,7 +1433,7 @@ def _maybe_other_person(match: UpperFaceMatch | float) -> str:
     m = match if isinstance(match, UpperFaceMatch) else upper_face_match(float(match))
     if not m.residual_mm >= m.possible_mm:
         return ""
-    return (f". At {m.residual_mm:.2f} mm the photos may also be of two different people "
+    return (f". At {fixed(m.residual_mm, 2)} mm the photos may also be of two different people "
             f"({m.different_people}, overlapping one person's selfies): check that both photos show "
             "the same person")
 
@@ -1611,9 +1612,9 @@ def glasses_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     if not sides:
         return []
     covers = [glasses_fold_cover(x) for x in (a, b)]
-    said = ", ".join(f"{s} {100 * max(c[s] for c in covers):.0f} %" for s in sides)
+    said = ", ".join(f"{s} {fixed(100 * max(c[s] for c in covers), 0)} %" for s in sides)
     return [f"{MSG_GLASSES_FOLD} nasolabial fold's search band ({said} of it covered; the limit is "
-            f"{100 * GLASSES_FOLD_COVER:.0f} %): the lens edge and the frame's shadow there move with the glasses, "
+            f"{fixed(100 * GLASSES_FOLD_COVER, 0)} %): the lens edge and the frame's shadow there move with the glasses, "
             f"so the {' and '.join(sides)} fold rows are shown without a verdict ('uncertain'); compare photos "
             "without the glasses"]
 
@@ -1692,8 +1693,8 @@ def weak_fold_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> list
         return []
     ta, tb = skin_textures(a, b)
     which = "after" if tb < ta else "before"
-    return [f"{MSG_SMOOTHED} (the {which} photo: its skin shows {100 * ratio:.0f} % of the other's fine structure, "
-            f"limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %): a beauty filter, a soft-focus lens or heavy noise reduction "
+    return [f"{MSG_SMOOTHED} (the {which} photo: its skin shows {fixed(100 * ratio, 0)} % of the other's fine structure, "
+            f"limit {fixed(100 * MIN_SKIN_TEXTURE_RATIO, 0)} %): a beauty filter, a soft-focus lens or heavy noise reduction "
             "flattens the nasolabial folds, and their length and depth then move with it, so the fold rows are shown "
             "without a verdict ('uncertain'); compare unfiltered photos"]
 
@@ -1737,8 +1738,8 @@ def tone_mapped_messages(a: PhotoAnalysis, b: PhotoAnalysis, ratio: float) -> li
         return []
     ca, cb = local_contrasts(a, b)
     which = "after" if cb > ca else "before"
-    return [f"the {which} photo {MSG_TONE_MAPPED}: its skin's fine shading is {ratio:.2f} x the other's against "
-            f"the face's broad shading (limit {MAX_LOCAL_CONTRAST_RATIO:.2f} x): a phone's HDR or night mode, or a "
+    return [f"the {which} photo {MSG_TONE_MAPPED}: its skin's fine shading is {fixed(ratio, 2)} x the other's against "
+            f"the face's broad shading (limit {fixed(MAX_LOCAL_CONTRAST_RATIO, 2)} x): a phone's HDR or night mode, or a "
             "'local contrast' edit, lifts the folds' shadows in that photo alone, and the nasolabial folds then read "
             "shallower, so the fold rows are shown without a verdict ('uncertain'); take both photos with HDR and "
             "night mode off, or both in the same light with the same mode"]
@@ -1862,13 +1863,13 @@ def fine_contrast_messages(a: PhotoAnalysis, b: PhotoAnalysis, texture: float) -
     which = "after" if tb > ta else "before"
     share = gain_shading_share(a, b)
     if share >= MIN_GAIN_SHADING_SHARE or not sharpened(a, b):
-        cue = (f"and its 2-8 mm shading fell {share:.2f} as far, in logs, where a beauty filter leaves it: "
+        cue = (f"and its 2-8 mm shading fell {fixed(share, 2)} as far, in logs, where a beauty filter leaves it: "
                "sharpened or tone-mapped?")
     else:
-        cue = (f"and its strongest fine edges fell {edge_gain_share(a, b):.2f} as far, in logs, where a beauty "
+        cue = (f"and its strongest fine edges fell {fixed(edge_gain_share(a, b), 2)} as far, in logs, where a beauty "
                "filter keeps them: sharpened?")
-    return [f"{MSG_FINE_CONTRAST} (the {which} photo: the other's skin shows {100 * texture:.0f} % of its fine "
-            f"structure, limit {100 * MIN_SKIN_TEXTURE_RATIO:.0f} %, {cue}): a phone's HDR or night mode, a "
+    return [f"{MSG_FINE_CONTRAST} (the {which} photo: the other's skin shows {fixed(100 * texture, 0)} % of its fine "
+            f"structure, limit {fixed(100 * MIN_SKIN_TEXTURE_RATIO, 0)} %, {cue}): a phone's HDR or night mode, a "
             "'local contrast' or sharpening edit raises the skin's fine shading in that photo alone, and the "
             "nasolabial folds' depth and length then move with it, so the fold rows are shown without a verdict "
             "('uncertain'); take both photos with the same camera mode and without edits"]
@@ -1916,8 +1917,8 @@ def scale_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
         # both irises erring alike (a circle lens, glare): the analysis' own warning (geometry.iris_plausibility)
         out.append(f"the before photo's mm scale is doubtful: its irises read implausibly "
                    f"{'large' if check.ratio > check.limits[1] else 'small'} for the face (iris width / eye width "
-                   f"{check.ratio:.3f}, limits {check.limits[0]:.3f}-{check.limits[1]:.3f}), so every millimetre of "
-                   f"this comparison may be {abs(check.scale_error_pct):.0f} % off (the changes keep their "
+                   f"{fixed(check.ratio, 3)}, limits {fixed(check.limits[0], 3)}-{fixed(check.limits[1], 3)}), so every millimetre of "
+                   f"this comparison may be {fixed(abs(check.scale_error_pct), 0)} % off (the changes keep their "
                    "direction): a dark-rimmed ('circle') contact lens or glare; on the command line give the scale "
                    "(--ipd-mm or --mm-per-px)")
     cal = a.calibration
@@ -1962,12 +1963,12 @@ def iris_scale_messages(a: PhotoAnalysis, b: PhotoAnalysis, q: float) -> list[st
     ra, rb = (iris_plausibility(x.points).ratio for x in (a, b))
     off = 100.0 * (max(q, 1.0 / q) - 1.0)
     return [f"{MSG_IRIS_SCALE}: for the same face size (the upper faces' alignment, which takes in any change of "
-            f"camera distance) the after photo's irises read {larger:+.0f} % {'larger' if larger > 0 else 'smaller'} "
-            f"than the before photo's (limit ±{100 * (MAX_IRIS_SCALE_RATIO - 1):.0f} %; two photos of one face read "
+            f"camera distance) the after photo's irises read {fixed(larger, 0, True)} % {'larger' if larger > 0 else 'smaller'} "
+            f"than the before photo's (limit ±{fixed(100 * (MAX_IRIS_SCALE_RATIO - 1), 0)} %; two photos of one face read "
             f"within ±7 %). One of the two iris scales is off: a dark-rimmed ('circle' or limbal-ring) contact lens, "
-            f"or glare over the irises, in one photo (iris width / eye width: before {ra:.3f}, after {rb:.3f}; "
+            f"or glare over the irises, in one photo (iris width / eye width: before {fixed(ra, 3)}, after {fixed(rb, 3)}; "
             f"faces without them read 0.414-0.496). The changes are read in the before photo's mm scale: if that is "
-            f"the one off, every mm change is up to {off:.0f} % too large or too small (none changes direction), so "
+            f"the one off, every mm change is up to {fixed(off, 0)} % too large or too small (none changes direction), so "
             "the mm rows whose verdict that could change are shown without one ('uncertain'); give the before "
             "photo's scale (--mm-per-px or --ipd-mm) or retake the photos without lenses"]
 
@@ -2065,11 +2066,11 @@ def fold_contrast_side_rows(side_changes: dict, skip: tuple = ()) -> tuple[tuple
         if np.isfinite(med) and np.isfinite(lat) and max(abs(med), abs(lat)) <= FOLD_CONTRAST_SIDE_CHANGE_PCT:
             continue
         rows.append(key)
-        parts.append(f"{side} {med:+.1f} % medial, {lat:+.1f} % lateral")
+        parts.append(f"{side} {fixed(med, 1, True)} % medial, {fixed(lat, 1, True)} % lateral")
     if not rows:
         return (), []
     return tuple(rows), [
-        MSG_FOLD_CONTRAST_SIDES + " (" + "; ".join(parts) + f"; more than {FOLD_CONTRAST_SIDE_CHANGE_PCT:.0f} % "
+        MSG_FOLD_CONTRAST_SIDES + " (" + "; ".join(parts) + f"; more than {fixed(FOLD_CONTRAST_SIDE_CHANGE_PCT, 0)} % "
         "either way): the contrast compares the line with that skin, so it no longer compares like with like and "
         "the contrast row is shown without a verdict ('uncertain'); the depth row reads the valley itself"]
 
@@ -2129,11 +2130,12 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
         change, ref = float(values[key][2]), float(along_reference[side])
         if readings_disagree(change, ref, floor, FOLD_LINE_AGREEMENT):
             rows.append(key)
-            parts.append(f"{side} {change:+.2f} along the found line, {ref:+.2f} along the reference line")
+            parts.append(f"{side} {fixed(change, 2, True)} index along the found line, {fixed(ref, 2, True)} index along the "
+                         "reference line")
     if not rows:
         return (), []
     return tuple(rows), [
-        MSG_FOLD_LINES + " (" + "; ".join(parts) + f"; floor {floor:.2f}): on this side the "
+        MSG_FOLD_LINES + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} index): on this side the "
         "found line follows an edge rather than a valley, and its reading depends on how the photo is framed, so "
         "the depth row is shown without a verdict ('uncertain'); the photos' own fold depth (photos.csv) is read "
         "along the reference line"]

@@ -55,6 +55,7 @@ from ..geometry import (
     CHEEK_LEFT, CHEEK_RIGHT, CHIN, GONION_LEFT, GONION_RIGHT, JAW_CHAIN_LEFT, JAW_CHAIN_RIGHT,
     MOUTH_LEFT, MOUTH_RIGHT, OUTER_LIPS, SUBNASALE, resample_polyline,
 )
+from ..rounding import fixed
 from .copies import _tone_matched_difference
 from .regions import _RL, _fill, _strip
 
@@ -417,7 +418,7 @@ def covered_messages(found: Covered) -> list[str]:
         rows = (f": the {what} rows are not read (shown without a verdict, 'uncertain')" if what else
                 ": no row is read from there")
         out.append(f"{MSG_COVERED} near {x.name}{rows}. After alignment and tone matching about "
-                   f"{x.area_mm2 / 100:.0f} cm² there differs from the other photo as a hand, a scarf, a collar or "
+                   f"{fixed(x.area_mm2 / 100, 0)} cm² there differs from the other photo as a hand, a scarf, a collar or "
                    "hair over the jaw would, and as no change of the face did in the pairs measured (lifts of 1-3 mm, "
                    "light, JPEG and scale changes, video frames, smiles that kept the lips' shape); Face Mesh "
                    "guesses the jaw under a cover. "

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 
+from ..rounding import fixed  # the one rule of a rounded figure; num and quantity build on it
+
 __all__ = [
     "decimals_for",
     "effect_noun",
-    "fixed",
     "hours_text",
     "join_words",
     "num",
@@ -22,17 +23,6 @@ __all__ = [
     "quantity",
     "raised_margin_note",
 ]
-
-
-def fixed(v: float, digits: int = 2, sign: bool = False) -> str:
-    """``v`` with ``digits`` decimals, ``+`` before a positive figure when ``sign``; the one rule of a figure
-    that rounds to zero: it prints without a sign, ``0.00`` (never ``-0.00`` nor ``+0.00``: a change of
-    -0.001 mm is no sag).  Every number a user reads goes through it (the CLI's lines, report.md, the
-    figures' legends, :func:`num`); the CSVs' numeric columns keep full precision.  The minus is ASCII
-    (``-0.12``); :func:`num` writes it as U+2212.  A value that is not finite prints as Python does
-    (``nan``, ``+inf``)."""
-    s = f"{float(v):{'+' if sign else ''}.{digits}f}"
-    return f"{0.0:.{digits}f}" if s.lstrip("+-").strip("0.") == "" else s
 
 
 def num(v: float, digits: int = 2) -> str:
