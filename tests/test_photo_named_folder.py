@@ -44,3 +44,16 @@ def test_analyze_and_study_add_get_a_row_for_the_folder_given_as_a_photo(tmp_pat
     with Store(tmp_path / "st.db", lazy=True) as store:
         (result,) = store.add_photos("anna", [given], measure=False)
     assert result.status == "error" and result.message.endswith("is a folder, not a photo")
+
+
+def test_batch_gives_the_folder_a_row_saying_so(tmp_path):
+    from facemetrics.batch import run_batch
+
+    study = tmp_path / "study"
+    (study / "S01" / "rf" / "x.jpg").mkdir(parents=True)
+    Image.fromarray(np.full((64, 64, 3), 128, np.uint8)).save(study / "S01" / "rf" / "a.jpg")
+    res = run_batch(study, tmp_path / "out", workers=1, progress=False, compare=False)
+    rows = {r["photo"]: r for r in res.photo_rows}
+    assert "S01/rf/x.jpg" in rows, sorted(rows)
+    row = rows["S01/rf/x.jpg"]
+    assert row["status"] == "unreadable" and "is a folder, not a photo" in row["error"], row
