@@ -625,12 +625,19 @@ class _Located:
 def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: float | None,
              ipd_mm: float | None, face: int | None = None) -> PhotoAnalysis | _Located:
     """The first part of :func:`_analyze`: the face found (Face Mesh), scaled (iris or the user's scale)
-    and checked for transparency, several faces of one size and its size: a refused
+    and checked for transparency, several faces of one size and its size (a photo whose short side, in the
+    file's own px, is below :data:`~facemetrics.quality.MIN_FACE_WIDTH_PX` is ``too_small`` at once): a refused
     :class:`PhotoAnalysis`, or the :class:`_Located` face :func:`_measured` measures."""
     label = name or photo.name
     base = dict(photo=photo, name=label, subject=subject)
     rgb = photo.rgb
     h, w = rgb.shape[:2]
+    size = tuple(getattr(photo, "original_size", None) or (round(w * photo.scale), round(h * photo.scale)))
+    if min(size) < MIN_FACE_WIDTH_PX:  # the file's own size, not a reduced decode's (64x60000 read no_face)
+        return PhotoAnalysis(**base, status="too_small",
+                             error=f"{label}: image is {size[0]}x{size[1]} px; a face at least {MIN_FACE_WIDTH_PX} px "
+                                   f"wide cannot fit in {min(size)} px (use a larger photo)",
+                             warnings=tuple(getattr(photo, "warnings", ())))
     faces = detect_landmarks(rgb) if face is None else detect_landmarks(rgb, face=face)
     alpha = getattr(photo, "alpha", None)  # partly transparent pixels, composited on white (loader)
     if faces is None:

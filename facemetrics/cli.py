@@ -66,16 +66,18 @@ def find_photos_labelled(paths: list[str]) -> list[tuple[Path, str]]:
     :func:`facemetrics.batch.find_study_photos` (the suffixes of
     :data:`facemetrics.batch.PHOTO_SUFFIXES`, hidden files and folders
     skipped), as ``batch`` does. Dangling and looping symlinks are kept (they
-    get an ``unreadable`` row).
+    get an ``unreadable`` row), and so is a folder named like a photo that holds
+    none (``x.jpg/``: ``x.jpg: is a folder, not a photo``).
     """
     out: list[tuple[Path, str]] = []
     from .batch import find_study_photos  # the one photo finder (suffixes, hidden paths)
+    from .batch.discover import photo_named_folder
 
     several = len(paths) > 1
     for p in map(Path, paths):
         # os.path.isdir, not Path.is_dir, which raises in Python 3.11 for a name over the file system's 255
         # bytes (ENAMETOOLONG): the photo gets its loader's ``unreadable`` row, the others theirs
-        if os.path.isdir(p):
+        if os.path.isdir(p) and not photo_named_folder(p):  # x.jpg/ holding no photo: its loader row says so
             found = find_study_photos(p)
             prefix = (p.resolve().name + "/") if several else ""
             out += [(f, legible(prefix + f.relative_to(p).as_posix())) for f in found]

@@ -323,7 +323,7 @@ def _read_error(label: str, path: str, exc: BaseException) -> PhotoError:
     if isinstance(exc, FileNotFoundError):
         reason = "symbolic link to a missing file" if os.path.islink(path) else "file not found"
     elif isinstance(exc, IsADirectoryError):
-        reason = "is a directory, not a file"
+        reason = "is a folder, not a photo"
     elif isinstance(exc, PermissionError):
         reason = "permission denied"
     else:
@@ -338,7 +338,7 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
     ``open()`` of a named pipe (FIFO) blocks until a writer comes, forever in a batch;
     a device such as ``/dev/zero`` never ends.  So every path is ``os.stat``-ed first
     and only a regular file (``stat.S_ISREG``) is opened: a FIFO, a device (``/dev/null``
-    included), a socket, a directory, a missing file, a dangling or looping symbolic
+    included), a socket, a folder (``x.jpg: is a folder, not a photo``), a missing file, a dangling or looping symbolic
     link is a :class:`PhotoError` (``status="unreadable"``) whose message names the
     file and the reason, e.g. ``x.jpg: not a regular file (a named pipe (FIFO))``.
     ``/proc`` files are regular files and pass.
@@ -362,7 +362,7 @@ def check_regular_file(path: str | os.PathLike, label: str | None = None) -> Non
     except (OSError, ValueError) as exc:  # also ELOOP, ENAMETOOLONG, an embedded NUL
         raise _read_error(label, path, exc) from None
     if stat.S_ISDIR(mode):
-        raise PhotoError(label, "is a directory, not a file", status="unreadable")
+        raise PhotoError(label, "is a folder, not a photo", status="unreadable")
     if not stat.S_ISREG(mode):
         kind = _FILE_KINDS.get(stat.S_IFMT(mode), "a special file")
         via = ", through a symbolic link" if os.path.islink(path) else ""

@@ -146,7 +146,11 @@ def find_study_photos(folder: Path) -> list[Path]:
     A photo is anything but a folder (a file; a symlink, even dangling or
     looping; a named pipe, device or socket: these get an ``unreadable`` row,
     :func:`facemetrics.loader.check_regular_file`, and are never opened) whose
-    suffix is in :data:`PHOTO_SUFFIXES`, case ignored.  Anything with a hidden
+    suffix is in :data:`PHOTO_SUFFIXES`, case ignored.  A folder named like a
+    photo (``x.jpg/``) that holds no photo is listed too (:func:`photo_named_folder`),
+    so that it gets the row ``x.jpg: is a folder, not a photo`` (``unreadable``)
+    instead of being passed over as an empty folder; one that holds photos is a
+    folder like any other (its photos are listed).  Anything with a hidden
     part in its path below ``folder`` (a
     name starting with ``.``: ``.DS_Store``, ``.git/``, the output's
     ``.cache/``) is skipped.  Used by ``batch`` and by the CLI's folder
@@ -155,8 +159,18 @@ def find_study_photos(folder: Path) -> list[Path]:
     # dangling or looping symlinks, FIFOs and devices are kept: they get an "unreadable" row like any bad file;
     # a PNG facemetrics wrote (an overlay, a plot) is no photo: `analyze DIR --overlays DIR/out` measured its
     # own overlays on the next run (a first-time user's session, 2026-12-05)
-    return [f for f in _visible(folder) if _not_a_folder(f) and f.suffix.lower() in PHOTO_SUFFIXES
-            and not facemetrics_png(f)]
+    return [f for f in _visible(folder) if (_not_a_folder(f) or photo_named_folder(f))
+            and f.suffix.lower() in PHOTO_SUFFIXES and not facemetrics_png(f)]
+
+
+def photo_named_folder(path: Path) -> bool:
+    """Is ``path`` a folder (not a symlink to one) whose name ends like a photo (``x.jpg/``,
+    :data:`PHOTO_SUFFIXES`) and below which :func:`find_study_photos` finds no photo?  Such a folder
+    was taken for an empty folder, silently (bad-input audit h6, 2026-12-05); it is a photo's path that
+    names a folder, and gets the loader's ``is a folder, not a photo`` row."""
+    path = Path(path)
+    return (path.suffix.lower() in PHOTO_SUFFIXES and not path.is_symlink() and os.path.isdir(path)
+            and not find_study_photos(path))
 
 
 def facemetrics_png(path: Path) -> bool:
