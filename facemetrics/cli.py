@@ -628,7 +628,7 @@ def _capture_time_lines(c, before, after) -> list[str]:
     """``compare``'s line on when its photos were taken and where each time came from: the batch's chain
     (:func:`facemetrics.timekeys.capture_time_of`: EXIF, else the file name's time), e.g. "capture times: before
     2026-11-24T07:00:00 (its file name), after 2026-11-24T10:00:00 (EXIF)"; none when neither photo has one.
-    The comparison's own photo-order check reads the EXIF times only (:func:`facemetrics.compare.gate.order_messages`)."""
+    The comparison's own photo-order check reads them by the same chain (:func:`facemetrics.compare.gate.order_messages`)."""
     from .timekeys import capture_time_of
 
     said = []
@@ -1048,7 +1048,7 @@ def _add_study_add(ss, common) -> None:
                       description="Add photos of one subject to the store: each is copied without GPS or other "
                                   "personal metadata, filed in a session (the treatment and its time; photos "
                                   "taken before it are the session's baseline) and measured, unless --no-measure. "
-                                  "Reads the photos' EXIF capture times (--taken-at for photos without one); "
+                                  "Reads the photos' capture times from EXIF, else from the file name (--taken-at for photos with neither); "
                                   "writes only into the store.\n\nExample: facemetrics study add IMG_0001.jpg "
                                   "IMG_0002.jpg --subject anna --treatment microcurrent --treated-at "
                                   "2026-12-01T08:00")

@@ -1,4 +1,4 @@
-"""The before/after order check: a before photo taken after the after photo (EXIF capture times) warns
+"""The before/after order check: a before photo taken after the after photo (capture times: EXIF, else the file name's) warns
 that the photos may be swapped (``order_messages``), with the verdicts kept; the batch and the app's
 no-change checks do not check it (``compare_photos(check_order=False)``)."""
 
@@ -85,3 +85,27 @@ def test_batch_comparison_does_not_check_the_order(pair, tmp_path):
     out = _task_compare([b], a, {}, str(tmp_path / "c.json"))
     assert out["status"] == "ok", out["messages"]
     assert not swapped(out["messages"])
+
+
+def test_photos_without_exif_times_are_checked_by_the_times_their_file_names_state(pair):
+    """Two messenger copies (no EXIF time) named with their capture times: given in the wrong order, the
+    comparison warns as for EXIF times, and names each time's source (stop 46: EXIF times only, no check)."""
+    a, b = pair
+    before = dataclasses.replace(at(a, None), name="IMG_20261124_113000.jpg")  # the later photo as 'before'
+    after = dataclasses.replace(at(b, None), name="IMG_20261124_080000.jpg")
+    said = swapped(order_messages(before, after))
+    assert len(said) == 1
+    assert "3.5 h after the after photo" in said[0]
+    assert "2026-11-24T11:30:00 (its file name) and 2026-11-24T08:00:00 (its file name)" in said[0]
+    # in the order taken: no warning; one photo with an EXIF time, the other by its name: read together
+    assert swapped(order_messages(after, before)) == []
+    mixed = swapped(order_messages(dataclasses.replace(at(a, datetime(2026, 11, 24, 11, 30)), name="x.jpg"), after))
+    assert len(mixed) == 1 and "(EXIF) and 2026-11-24T08:00:00 (its file name)" in mixed[0]
+
+
+def test_a_file_name_time_does_not_override_an_exif_time(pair):
+    """The EXIF time wins over the name's (the batch's chain): a name stating a later time than EXIF's
+    does not make an in-order pair look swapped."""
+    a, b = pair
+    before = dataclasses.replace(a, name="IMG_20261124_230000.jpg")  # EXIF 2026-11-02 08:00 wins
+    assert swapped(order_messages(before, b)) == []

@@ -15,7 +15,7 @@ from ..analyze import PhotoAnalysis, face_place
 from ..geometry import CHEEK_LEFT, CHEEK_RIGHT, FACE_OVAL, LOWER_OVAL, MIRROR_INDEX, iris_plausibility
 from ..quality import (MAX_MM_PER_PX, TRANSPARENT_FACE_FRACTION, face_opacity, local_contrast, read_grid_mm,
                        skin_edges, skin_shading, skin_texture, smile_terms)
-from ..timekeys import hours_between
+from ..timekeys import capture_time_of, hours_between
 from ..rounding import fixed
 from .measure import _Pair, _kept, eyes_covered, upper_face_residual
 from .floors import DEFAULT_NOISE_FLOORS, pose_uncertainty
@@ -332,7 +332,7 @@ MIRROR_MIN_RATIO = 1.25
 MIRROR_MAX_FLIPPED_MM = 1.19
 
 
-#: how much later than the after photo the before photo may be taken (EXIF capture times) before the
+#: how much later than the after photo the before photo may be taken (capture times: EXIF, else the file name's) before the
 #: comparison asks whether the photos are swapped, h (5 min): the project's retake window,
 #: :data:`facemetrics.decay.claim.SAME_PHOTO_TIME_H` (a retake within it is one photo time; a test checks
 #: they are equal: the measurement layer does not import the statistics one)
@@ -1238,18 +1238,26 @@ def gate(a: PhotoAnalysis, b: PhotoAnalysis, pair: _Pair | None = None) -> tuple
 
 def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     """The warning of a before photo ``a`` taken more than :data:`MAX_BEFORE_AFTER_H` after the after photo
-    ``b`` (:data:`MSG_SWAPPED`), by their EXIF capture times (``PhotoAnalysis.taken_at``; compared by
+    ``b`` (:data:`MSG_SWAPPED`), by their capture times read as the batch reads them
+    (:func:`facemetrics.timekeys.capture_time_of`: the EXIF time, ``PhotoAnalysis.taken_at``, else the time
+    the file name states, ``IMG_20261124_080000.jpg``; until stop 46 the EXIF time only, so two photos
+    without EXIF, e.g. messenger copies, were never checked) and compared by
     :func:`facemetrics.timekeys.hours_between`, the batch's rule: as instants when both carry a UTC offset,
-    else as wall-clock times); none when either time is unknown.  The verdicts are kept: the times may be
-    wrong (a camera clock), the files may be swapped."""
-    hours = hours_between(a.taken_at, b.taken_at)
+    else as wall-clock times; none when either time is unknown.  The message names each time's source.  The
+    verdicts are kept: the times may be wrong (a camera clock), the files may be swapped."""
+    (ta, sa), (tb, sb) = (capture_time_of("", x.taken_at, x.name or "") for x in (a, b))
+    hours = hours_between(ta or None, tb or None)
     if not np.isfinite(hours) or hours <= MAX_BEFORE_AFTER_H:
         return []
     span = f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
-    return [f"{MSG_SWAPPED} {span} after the after photo (EXIF capture times {a.taken_at.isoformat()} and "
-            f"{b.taken_at.isoformat()}): are the two photos swapped? If so, compare again with the earlier photo "
-            "as the before photo (a lift then reads as a sag and a sag as a lift); the verdicts are for the photos "
-            "in the order given"]
+    said = " and ".join(f"{t} ({_TIME_SOURCE_WORDS.get(s, s)})" for t, s in ((ta, sa), (tb, sb)))
+    return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}): are the two photos swapped? "
+            "If so, compare again with the earlier photo as the before photo (a lift then reads as a sag and a "
+            "sag as a lift); the verdicts are for the photos in the order given"]
+
+
+#: how :func:`order_messages` names where a capture time came from (:func:`facemetrics.timekeys.capture_time_of`)
+_TIME_SOURCE_WORDS = {"exif": "EXIF", "file_name": "its file name"}
 
 
 def _flow_expression_cues(c: dict) -> list[str]:
