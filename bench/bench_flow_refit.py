@@ -164,14 +164,19 @@ def lifted_table(path: Path) -> pd.DataFrame:
 
 
 def _studies(t: pd.DataFrame) -> pd.DataFrame:
-    """One row per study (set, subject, treatment): fired, changed (a claim series' verdict changed by the rule),
+    """One row per study (set, subject, treatment): fired, changed (a claim series' verdict changed by the rule:
+    today's verdict is not ``inconclusive`` and the fit without the flow-only comparisons reads otherwise), named
+    (a series names photos, whether or not its verdict changes: an ``inconclusive`` one stays ``inconclusive``),
     fold series changed, and the claim series' verdicts against the truth with and without the rule."""
     claim = t[t.metric.isin(CLAIM_METRICS)]
     g = claim.groupby(["set", "subject", "treatment"])
-    s = pd.DataFrame({"fired": g.n_flow_photos.max() > 0, "changed": g.named.any(),
+    s = pd.DataFrame({"fired": g.n_flow_photos.max() > 0, "changed": g.apply(lambda x: (x.rule != x.verdict).any(),
+                                                                               include_groups=False),
+                      "named": g.named.any(),
                       "right_before": g.apply(lambda x: (x.verdict == TRUTH[x.name[2]]).sum(), include_groups=False),
                       "right_rule": g.apply(lambda x: (x.rule == TRUTH[x.name[2]]).sum(), include_groups=False)})
-    fold = t[~t.metric.isin(CLAIM_METRICS)].groupby(["set", "subject", "treatment"]).named.any()
+    f = t[~t.metric.isin(CLAIM_METRICS)]
+    fold = (f.rule != f.verdict).groupby([f.set, f.subject, f.treatment]).any()
     s["fold_changed"] = fold.reindex(s.index).fillna(False)
     return s.reset_index()
 
@@ -179,17 +184,17 @@ def _studies(t: pd.DataFrame) -> pd.DataFrame:
 def print_lifted(t: pd.DataFrame) -> None:
     s = _studies(t)
     s["group"] = np.where(s.set == "canada_held", "held-out", "tuning")
-    print("| faces | treatment | studies | fired | changed | changed of fired | fold series changed "
+    print("| faces | treatment | studies | fired | changed | changed of fired | named | fold series changed "
           "| claim series reading the truth: today / rule |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for (grp, tr), x in list(s.groupby(["group", "treatment"])) + [((g, "both"), x) for g, x in s.groupby("group")]:
         n = len(x)
         print(f"| {grp} ({x.subject.nunique()} faces) | {tr} | {n} | {int(x.fired.sum())} | {int(x.changed.sum())} "
               f"({100 * x.changed.mean():.0f} %) | {int(x[x.fired].changed.sum())} of {int(x.fired.sum())} "
-              f"| {int(x.fold_changed.sum())} | {int(x.right_before.sum())} / {int(x.right_rule.sum())} of {2 * n} |")
-    ch = t[t.named]
+              f"| {int(x.named.sum())} | {int(x.fold_changed.sum())} | {int(x.right_before.sum())} / {int(x.right_rule.sum())} of {2 * n} |")
+    ch = t[t.rule != t.verdict]
     if len(ch):
-        print("\nchanged series:")
+        print("\nchanged series (the rule's verdict is not today's):")
         print(ch[["set", "subject", "treatment", "metric", "side", "verdict", "verdict_without", "flow_photos"]]
               .to_string(index=False))
 
