@@ -500,7 +500,8 @@ def _why_no_long(folder: Path) -> str:
 def _print_verdicts(table, said=()) -> None:
     """Print the timeline's verdicts and its notes, but for those in ``said`` (``study report``: the
     batch's lines, printed already, :func:`facemetrics.batch.console.batch_lines`; the same-picture notes and the lines on before
-    photos that disagree are among both)."""
+    photos that disagree, and the comparisons kept in the fits with a warning, are among both)."""
+    from .batch.console import KEPT_WITH_WARNING
     from .report import verdict_lines
 
     for line in verdict_lines(table):
@@ -516,7 +517,8 @@ def _print_verdicts(table, said=()) -> None:
     for note in table.attrs.get("follow_on_notes", ()):  # a session begun while an earlier one may still act
         print(f"follow-on session left out of the decay fits: {note}")
     for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
-        print(f"kept in the fit with a warning: {note}")
+        if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it
+            print(line)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -254,3 +254,53 @@ def test_nothing_compared_says_why_a_batch_compared_nothing():
     assert nothing_compared(res(3, ["refused", "warning"])) == ""
     assert nothing_compared(res(3, ["refused"]), res(2, ["ok"])) == ""  # the regimen's comparison counts
     assert nothing_compared(res(3, []), res(2, ["refused"])).startswith("every one of the 1 comparison was refused")
+
+
+def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expression_may_differ(capsys):
+    """A comparison with the gate's flow cues alone (``MSG_EXPRESSION_MAYBE``: the mouth corners moved as in a smile,
+    the lips kept their shape) keeps its verdicts and enters the decay fits; a gently smiling 24 h photo flipped the
+    demo's microcurrent verdict (docs/validation.md §14).  ``timeline`` listed such photos; ``batch`` said nothing of
+    them (h1, stop 46).  Its console (and its regimen's) now prints the timeline's own lines for them, the timeline's
+    default series only (a fold-depth side counts; a photo whose fitted verdicts all read 'uncertain' is not listed),
+    and ``study report``, which prints both, says each once."""
+    from types import SimpleNamespace
+
+    import pandas as pd
+
+    from facemetrics.batch.timeline import expression_kept_notes
+    from facemetrics.cli import _print_verdicts
+    from facemetrics.compare.gate import MSG_EXPRESSION_MAYBE
+
+    maybe = (f"{MSG_EXPRESSION_MAYBE}: the mouth corners widened 2.1 mm (limit 1.5 mm), while the lips kept their "
+             "shape. A change of expression ...")
+    nan = float("nan")
+
+    def row(photo, h, messages, jaw, fold_right, status="warning"):
+        return dict(subject="S01", treatment="mc", photo=f"S01/mc/{photo}", hours_since_treatment=h, status=status,
+                    messages=messages, jawline_lift_mm_verdict=jaw, mouth_corner_lift_mm_verdict=jaw,
+                    nlf_depth_right_verdict=fold_right, nlf_depth_left_verdict="uncertain" if jaw == "uncertain"
+                    else fold_right, jowl_lift_mm_verdict="lifted")
+    rows = [row("p1.jpg", 1.0, maybe, "lifted", "within_noise"),  # listed
+            row("p2.jpg", 2.0, maybe, "uncertain", "uncertain"),  # all fitted verdicts uncertain (the jowl's is not)
+            row("p3.jpg", 4.0, "", "lifted", "lifted", status="ok"),  # no warning
+            row("p4.jpg", 24.0, maybe, nan, "deeper"),  # the fold depth's sides are fitted: listed
+            row("p5.jpg", 48.0, maybe, "lifted", "lifted", status="refused")]  # refused: not fitted
+    done = dict(merged=[], time_notes=[], taken_at_notes=[], photo_rows=[])
+    lines = [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows))
+             if x.startswith(console.KEPT_WITH_WARNING)]
+    assert [x.split("`")[1] for x in lines] == ["S01/mc/p1.jpg", "S01/mc/p4.jpg"], lines
+    assert lines[1] == ("kept in the fit with a warning: `S01/mc/p4.jpg` (S01, mc, 24 h since treatment): "
+                        f"{MSG_EXPRESSION_MAYBE} (the mouth corners widened 2.1 mm (limit 1.5 mm))")
+    # the timeline's words for the same rows (its default series)
+    cols = ["jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth_right", "nlf_depth_left"]
+    clean = [{k: ("" if v is nan else v) for k, v in r.items()} for r in rows]
+    assert lines == [f"kept in the fit with a warning: {n}" for n in expression_kept_notes(clean, cols)]
+    reg = SimpleNamespace(time_notes=[], change_rows=rows[:1])
+    assert console.regimen_lines(reg, "out")[-1] == lines[0].replace("warning: `", "warning: regimen: `")
+    assert not [x for x in console.batch_lines(SimpleNamespace(**done, change_rows=rows[1:3]))
+                if x.startswith(console.KEPT_WITH_WARNING)]
+    # study report prints the batch's lines, then the timeline's: each kept line once
+    table = pd.DataFrame()
+    table.attrs["expression_kept_notes"] = [x.removeprefix(console.KEPT_WITH_WARNING) for x in lines]
+    _print_verdicts(table, said=lines[:1])
+    assert capsys.readouterr().out.splitlines() == lines[1:]

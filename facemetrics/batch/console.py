@@ -26,7 +26,12 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import baseline_notes, disagreement_lines, repeats_left_out_note, same_picture_notes
+from .tables import baseline_notes, change_column, disagreement_lines, repeats_left_out_note, same_picture_notes
+from .timeline import HEADLINE_METRICS, expression_kept_notes
+
+#: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
+#: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
+KEPT_WITH_WARNING = "kept in the fit with a warning: "
 
 
 def batch_lines(res, summary: str = "") -> list[str]:
@@ -59,7 +64,39 @@ def batch_lines(res, summary: str = "") -> list[str]:
              *shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
+    lines += expression_kept_lines(rows)  # fitted by `timeline` although the expression may differ
     return lines
+
+
+def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
+    """One console line per comparison that ``timeline``'s default fits will use although the gate warned that
+    the expression may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`: the mouth corners moved as
+    in a smile while the lips kept their shape; such a comparison keeps its verdicts and enters the decay fits, and
+    a gently smiling 24 h photo flipped the demo's microcurrent verdict in 3 of 3 London twins, docs/validation.md
+    §14).  The same lines as ``timeline``'s console prints, so ``batch`` names the photos before the fits do.
+
+    Parameters
+    ----------
+    change_rows : list of dict
+        changes.csv's rows (``photo``, ``subject``, ``treatment``, ``hours_since_treatment``, ``status``,
+        ``messages``, ``<column>_verdict``).
+    regimen : bool
+        The rows are the regimen batch's (each note then reads ``regimen: ...``, as the timeline says it).
+
+    Returns
+    -------
+    list of str
+        ``"kept in the fit with a warning: `S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression
+        may differ (...)"``, in the rows' order, for the timeline's default series (:data:`HEADLINE_METRICS`, the
+        ``mean`` side, or right and left for a metric without one); [] when none.
+    """
+    keys = set().union(*(r.keys() for r in change_rows)) if change_rows else set()
+    columns = []
+    for m in HEADLINE_METRICS:
+        mean = change_column(m, "mean")
+        columns += [mean] if f"{mean}_verdict" in keys else [change_column(m, s) for s in ("right", "left")]
+    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
+    return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in expression_kept_notes(clean, columns)]
 
 
 def skipped_lines(folder, manifest=None, output=None) -> list[str]:
@@ -321,7 +358,9 @@ def regimen_lines(reg, output) -> list[str]:
     report`` print them: its capture times without an offset, how many pre-session photos were
     compared, its passed-over before photos, the first session's before photos that disagree and the
     noise floors built from them (the regimen's baseline: once per subject and treatment, in the batch's
-    words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out.
+    words; its changes.csv said so, the console did not), its pictures at two times, its repeats left out, and
+    its comparisons the timeline fits although the expression may differ (:func:`expression_kept_lines`, worded
+    as the timeline prints them: ``kept in the fit with a warning: regimen: ...``).
 
     Parameters
     ----------
@@ -346,7 +385,8 @@ def regimen_lines(reg, output) -> list[str]:
              *disagreement_lines(rows),
              *same_picture_notes(rows)]
     lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
-    return [f"regimen: {line}" for line in lines]
+    # the comparisons the timeline fits with the warning 'expression may differ', in the timeline's own words
+    return [f"regimen: {line}" for line in lines] + expression_kept_lines(rows, regimen=True)
 
 
 def batch_time_notes(res) -> list[str]:
