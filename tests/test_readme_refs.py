@@ -131,7 +131,7 @@ def unknown_code_names(text: str) -> list[str]:
             if not any(p.isdigit() for p in s.split("_")) and not re.search(rf"\b{re.escape(s)}\b", src):
                 bad.append(s)
         elif re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", s) and not re.search(
-                r"\.(py|csv|md|png|jpg|txt|json|toml|sqlite|cache)$", s) and not _resolves(s):
+                r"(?i)\.(py|csv|md|png|jpe?g|heic|heif|webp|tiff?|txt|json|toml|sqlite|cache)$", s) and not _resolves(s):
             bad.append(s)
     return bad
 
