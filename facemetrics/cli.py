@@ -791,6 +791,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
 def cmd_study_import(args: argparse.Namespace) -> int:
     from .batch import Excluded, console, discover
     from .batch.discover import manifest_order_notes
+    from .messages import remedy_start
     from .store import DUPLICATE_MESSAGE, StoreError
 
     if not Path(args.folder).is_dir():
@@ -849,7 +850,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                         # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the
                         # time, but one that lists only these photos leaves the others out; said once, below
                         untimed.append(e.photo)
-                        msg = msg.split(";")[0]
+                        msg = msg[:remedy_start(msg)]  # its remedy (--taken-at) said once, below
                     print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
