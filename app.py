@@ -2378,7 +2378,7 @@ def _study_page(store) -> None:
 def _study_photos_table(store, photos: pd.DataFrame) -> None:
     """My study's table of the stored photos with each one's measurement status; on a phone its compact form
     (:func:`study_compact`, the full table in an expander under it: :func:`fitted`)."""
-    shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
+    shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note", "note"]].copy()
     with st.spinner("Measuring the stored photos (first view with this version only)..."):
         shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
     wide, compact = fitted("study-photos")
