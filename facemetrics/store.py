@@ -888,7 +888,8 @@ class Store:
         if row is not None:
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
         far = self._far_from_treatment(int(session_id), when) if session_id is not None else ""
-        said = "; ".join(filter(None, [checked["time_note"], far, said]))  # the time first: it set the role
+        kept = f"{name}: {checked['note']}" if checked["note"] else ""  # the copy is one frame: it cannot say so
+        said = "; ".join(filter(None, [checked["time_note"], far, kept, said]))  # the time first: it set the role
         return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"],
                          taken_at_source=checked["source"])
 

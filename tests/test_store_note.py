@@ -57,6 +57,9 @@ def test_store_keeps_the_note_of_a_multi_frame_file(tmp_path):
     res = store.add_photos("ann", [("anim.gif", frames_file("GIF")), ("still.png", one_frame_png()),
                                    ("pages.tif", frames_file("TIFF", 2))], taken_at=WHEN, measure=False)
     assert [r.status for r in res] == ["added"] * 3
+    # the add says it too (it was said only when the file itself was measured, never of the one-frame copy)
+    assert [r.message for r in res] == ["anim.gif: GIF file holds 3 frames; only the first was measured", "",
+                                        "pages.tif: TIFF file holds 2 pages; only the first was measured"]
     store.close()
     again = Store(tmp_path / "s")
     notes = dict(zip(again.photos("ann")["original_name"], again.photos("ann")["note"]))
