@@ -38,7 +38,7 @@ def one_frame_png(size: int = 48) -> bytes:
 
 def test_clean_copy_keeps_the_loaders_frames_note_and_the_copy_is_one_frame():
     """The note is true of the copy: it holds one frame, the first, as the loader measured it."""
-    for fmt, kind, n in (("GIF", "frames", 3), ("WEBP", "frames", 3), ("TIFF", "pages", 2)):
+    for fmt, kind, n in (("GIF", "frames", 3), ("WEBP", "frames", 3), ("TIFF", "pages", 2), ("PNG", "frames", 3)):
         data = frames_file(fmt, n)
         copy = clean_copy(data)
         assert copy.notes == (f"{fmt} file holds {n} {kind}; only the first was measured",), copy.notes
