@@ -1,6 +1,6 @@
 """Refit each series without its flow-only comparisons: what the rule catches and what it costs
 (docs/validation.md §15, 2026-12-05; the rule, cells, counts and ship bound were committed before this script was run
-on a face).
+on a face; §16's leave-one-out rule, ``--rule loo``, likewise).
 
 The rule: a series (subject x treatment x metric x side) is fitted with every fitted comparison and again without the
 comparisons that carry the gate's flow-only warning (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`); when the
@@ -17,6 +17,7 @@ Usage::
     python bench/bench_flow_refit.py --twins /tmp/h10/rows.csv                       # fits only (~1 min)
     nice -n 10 python bench/bench_flow_refit.py --measure /tmp/h1/lifted.csv --set tuning  # slow: 16 comparisons/face
     python bench/bench_flow_refit.py --table /tmp/h1/lifted.csv                       # fits and the summary
+    python bench/bench_flow_refit.py --rule loo --twins /tmp/h10/rows.csv --table /tmp/h1/lifted.csv  # §16, per k
 
 ``--measure`` appends one face at a time (a rerun skips the faces already in the file) and stops starting new faces
 after ``--until HH:MM`` (UTC), so the n is set by the clock, never by a result.  Skips (exit 0) without
