@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, change_column, disagreement_lines, repeats_left_out_note, same_picture_notes
-from .timeline import HEADLINE_METRICS, expression_kept_notes
+from .fit_notes import HEADLINE_METRICS, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
 #: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
@@ -70,7 +70,7 @@ def batch_lines(res, summary: str = "") -> list[str]:
 
 def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     """One console line per comparison that ``timeline``'s default fits will use although the gate warned that
-    the expression may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`: the mouth corners moved as
+    the expression may differ (:func:`facemetrics.batch.fit_notes.expression_kept_notes`: the mouth corners moved as
     in a smile while the lips kept their shape; such a comparison keeps its verdicts and enters the decay fits, and
     a gently smiling 24 h photo flipped the demo's microcurrent verdict in 3 of 3 London twins, docs/validation.md
     §14).  The same lines as ``timeline``'s console prints, so ``batch`` names the photos before the fits do.
