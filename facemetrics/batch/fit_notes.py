@@ -24,6 +24,36 @@ def _when(r: dict) -> str:
         return "no time since treatment"
 
 
+def _fitted_with_flow(r: dict, verdicts) -> bool:
+    """Whether the ``changes.csv`` row ``r`` entered the fits with the gate's flow warning: its ``messages`` carry
+    :data:`~facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`, it is not ``refused`` or ``error``, and one of its
+    ``verdicts`` cells (column names) is a verdict (not ``uncertain``, not blank)."""
+    return (str(r.get("status") or "") not in ("refused", "error")
+            and MSG_EXPRESSION_MAYBE in str(r.get("messages") or "")
+            and any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts))
+
+
+def flow_photos(change_rows, columns) -> list[str]:
+    """The ``photo`` names of the comparisons :func:`expression_kept_notes` lists (the same criterion): those
+    fitted while carrying the gate's flow warning, the candidates of docs/validation.md §16's rule
+    (:func:`facemetrics.batch.flow_read.flow_read`).
+
+    Parameters
+    ----------
+    change_rows : iterable of dict
+        ``changes.csv`` rows (``photo``, ``status``, ``messages``, the ``<column>_verdict`` cells).
+    columns : iterable of str
+        The ``changes.csv`` columns fitted.
+
+    Returns
+    -------
+    list of str
+        In the rows' order, each once; [] when none.
+    """
+    verdicts = [f"{c}_verdict" for c in columns]
+    return list(dict.fromkeys(str(r.get("photo")) for r in change_rows if _fitted_with_flow(r, verdicts)))
+
+
 def expression_kept_notes(change_rows, columns) -> list[str]:
     """One line per comparison whose rows entered the timeline fits while carrying the gate's warning that
     the expression may differ (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`: the mouth corners moved
@@ -51,8 +81,7 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
     out = []
     for r in change_rows:
         text = str(r.get("messages") or "")
-        if (str(r.get("status") or "") in ("refused", "error") or MSG_EXPRESSION_MAYBE not in text
-                or not any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)):
+        if not _fitted_with_flow(r, verdicts):
             continue
         cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
         said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE

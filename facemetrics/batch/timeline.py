@@ -21,7 +21,8 @@ from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTL
                             MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
-from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes  # noqa: F401 (re-exported)
+from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos  # noqa: F401 (re-exported)
+from .flow_read import flow_read, stands_out_notes
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
 from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
                      change_column)
@@ -199,18 +200,21 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     if result.status != "ok":  # no usable row (every value empty, every change 'uncertain'): the fits say why
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
-    table = result.to_frame()
+    changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
+    fitted = result.to_frame()  # §16: a flow-only photo off the others' curve, its series' verdict without it
+    table, checks = flow_read(fitted, data, flow_photos(changes or [], _fitted_columns(fitted)), n_boot=n_boot,
+                              seed=seed)
     regimen, note, regimen_png, levels = _regimen_rows(batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
                                                seed=seed)
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
     files["timeline.png"] = figure_png(plot_timeline(data, result), dpi=110)  # marked as facemetrics'
-    changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
     kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
+    kept = stands_out_notes(kept, checks)  # those §16's rule flagged say so
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
                                          uncertain_notes=left, follow_on_notes=follow,

@@ -1,0 +1,109 @@
+"""docs/validation.md §16's rule applied to the timeline's fits: a flow-only photo that stands out from the curve of
+the series' other photos, when the series' verdict without it differs, makes the series read ``inconclusive``
+(:func:`flow_read`), with a ``reason`` naming the photo(s) and the verdict without them (:func:`flow_reason`).
+
+The rule and its measurement live in :mod:`facemetrics.decay.flow_outliers`; which photos are flow-only is
+:func:`facemetrics.batch.fit_notes.flow_photos` (changes.csv's messages).  ``run_timeline`` and the app's
+Timeline tab both call :func:`flow_read` on the table of their fits.  Tables in, tables out; no file I/O.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..decay.flow_outliers import FlowCheck, flow_checks
+from ..decay.margin import INCONCLUSIVE
+from ..report import is_pooled
+from ..rounding import fixed
+
+__all__ = ["flow_read", "flow_reason", "stands_out_notes"]
+
+
+def flow_reason(check: FlowCheck) -> str:
+    """The ``reason`` of a series the rule made ``inconclusive``: one sentence naming the flagged photos (hours since
+    treatment, leave-one-out residual in multiples of each row's noise floor) and the verdict without them.
+
+    Parameters
+    ----------
+    check : FlowCheck
+        A series whose ``verdict_read`` differs from its ``verdict``.
+
+    Returns
+    -------
+    str
+        E.g. "`S01/mc/p24.jpg` (24 h) stands out from the curve of the other photos by 2.6 × its noise floor, with
+        the warning that the expression may differ; without it the series reads fades_within_a_day (with it:
+        persists_beyond_a_day)".
+    """
+    flagged = [p for p in check.photos if p.photo in check.flagged]
+    one = len(flagged) == 1
+    names = " and ".join(f"`{p.photo}` ({fixed(p.hours, 2).rstrip('0').rstrip('.')} h)" for p in flagged)
+    by = " and ".join(f"{fixed(p.ratio, 1)} ×" for p in flagged)
+    without = ("has no fit" if check.verdict_without == "not_fitted"
+               else f"reads {check.verdict_without}")
+    return (f"{names} {'stands' if one else 'stand'} out from the curve of the other photos by {by} "
+            f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may "
+            f"differ; without {'it' if one else 'them'} the series {without} (with {'it' if one else 'them'}: "
+            f"{check.verdict})")
+
+
+def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: int = 400,
+              seed: int = 0) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
+    """The timeline table with §16's rule applied to its pooled rows.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :meth:`SeriesResult.to_frame <facemetrics.decay.SeriesResult>` of the fits of ``data`` (``treatment``,
+        ``metric``, ``side``, ``subject``, ``verdict``, ``reason``).
+    data : pandas.DataFrame
+        The rows fitted (long.csv's columns, with ``photo`` and ``noise_floor``, metric unit).
+    flow_photos : iterable of str
+        The photos fitted with the gate's flow warning (:func:`facemetrics.batch.fit_notes.flow_photos`).
+    n_boot, seed : int
+        The fits' bootstrap (as the table's).
+
+    Returns
+    -------
+    (pandas.DataFrame, tuple of FlowCheck)
+        A copy of ``table`` whose pooled row of each series the rule changed reads ``inconclusive`` with
+        :func:`flow_reason` as its ``reason`` (other rows, per-subject rows included, unchanged), and every
+        check made (:func:`facemetrics.decay.flow_outliers.flow_checks`); ``table`` itself and () when no photo
+        is flow-only or ``data`` has no ``photo`` column.
+    """
+    flow = [p for p in flow_photos if p]
+    if not flow or "photo" not in data.columns or data.empty:
+        return table, ()
+    checks = flow_checks(data, flow, n_boot=n_boot, seed=seed)
+    out = table.copy()
+    pooled = out["subject"].map(is_pooled).astype(bool) if "subject" in out.columns else True
+    for c in checks:
+        if not c.changed:
+            continue
+        row = pooled & (out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric) \
+            & (out["side"].astype(str) == c.side)
+        out.loc[row, "verdict"] = INCONCLUSIVE
+        out.loc[row, "reason"] = flow_reason(c)
+    return out, checks
+
+
+def stands_out_notes(kept, checks) -> list[str]:
+    """The lines of the comparisons kept in the fits with a warning (:func:`facemetrics.batch.fit_notes.
+    expression_kept_notes`), those of a photo the rule flagged in a series it made ``inconclusive`` followed by
+    ``"; stands out from the curve of the other photos: its series reads inconclusive"``.
+
+    Parameters
+    ----------
+    kept : iterable of str
+        The lines, each beginning with the photo's name in backticks.
+    checks : iterable of FlowCheck
+        :func:`flow_read`'s checks.
+
+    Returns
+    -------
+    list of str
+        ``kept`` in its order.
+    """
+    flagged = {p for c in checks if c.changed for p in c.flagged}
+    return [n + ("; stands out from the curve of the other photos: its series reads inconclusive"
+                 if any(n.startswith(f"`{p}`") for p in flagged) else "") for n in kept]
