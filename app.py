@@ -76,6 +76,7 @@ from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.timekeys import time_from_name
 from facemetrics.batch import results as batch_results
+from facemetrics.batch.fit_notes import flow_photos
 from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
@@ -556,11 +557,20 @@ def safe_compare(pair: "Pair"):
         return None
 
 
-def timeline(changes: pd.DataFrame, metrics: tuple[str, ...]):
+def timeline(changes: pd.DataFrame, metrics: tuple[str, ...], flow: tuple[str, ...] = ()):
     """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session):
     ``(table, png, reason)``, the plot drawn for a phone (``layout="narrow"``); no plot (None) and the result's
-    ``reason`` when nothing could be fitted.  The plot for a desktop's column: :func:`timeline_column_png`."""
-    return _timeline_fit(changes, metrics)[:3]
+    ``reason`` when nothing could be fitted.  The plot for a desktop's column: :func:`timeline_column_png`.
+    ``flow``: the photos compared with the gate's flow warning (:func:`timeline_rows`' ``flow_out``): the table
+    read by docs/validation.md §16's rule as ``facemetrics timeline`` reads it
+    (:func:`facemetrics.batch.flow_read.flow_read`)."""
+    table, png, why, _, (sub, _) = _timeline_fit(changes, metrics)
+    if png is None or not flow:
+        return table, png, why
+    from facemetrics.batch.flow_read import flow_read
+
+    digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
+    return session_memo("timeline_flow", (digest, metrics, flow), lambda: flow_read(table, sub, flow)[0]), png, why
 
 
 def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
@@ -1002,7 +1012,8 @@ def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) ->
                      calibration_source=cal.source if cal is not None else "", scale_pct=scale_pct)
 
 
-def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[str, str, str]]]:
+def timeline_rows(pairs: dict, comparison_of,
+                  flow_out: list | None = None) -> tuple[list[dict], list[tuple[str, str, str]]]:
     """The Timeline tab's ``long.csv`` rows of ``pairs`` and its warnings, by the batch's rules: each pair on
     the timeline, or a no-change check, as ``changes.csv`` reports it (:func:`comparison_result`, with its
     treatment's :func:`session_disagreement`: a re-saved copy of the before photo, or a treatment whose
@@ -1016,6 +1027,9 @@ def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[st
     comparison_of : callable
         ``comparison_of(pair)``: the pair's comparison; every pair on the timeline and every no-change
         check must have one.
+    flow_out : list, optional
+        Given: the after photos on the timeline whose comparison carries the gate's flow warning are appended to it
+        (:func:`facemetrics.batch.fit_notes.flow_photos`, the batch's criterion), for :func:`timeline`'s ``flow``.
 
     Returns
     -------
@@ -1036,6 +1050,9 @@ def timeline_rows(pairs: dict, comparison_of) -> tuple[list[dict], list[tuple[st
         result = comparison_result(pair, cmp, disagreements[pair.treatment])
         copies += [(pair.treatment, m, ":material/content_copy:") for m in result["messages"]
                    if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
+        if pair.on_timeline and flow_out is not None:  # §16's candidates, by the batch's criterion
+            flow_out += flow_photos([dict(photo=pair.after.name, status=result["status"],
+                                          messages="; ".join(result["messages"]))], None)
         if pair.on_timeline:  # the batch writes no long.csv rows for a refused comparison
             rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [],
                                    cmp.scale_uncertainty_pct)
@@ -1999,7 +2016,7 @@ def blend(cmp, mix: float) -> np.ndarray:
     return (b * (1 - mix) + a * mix).round().astype(np.uint8)
 
 
-def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
+def timeline_view(changes: pd.DataFrame, flow: tuple[str, ...] = ()) -> dict[str, bytes]:
     lifts = sorted(m for m in changes["metric"].unique() if m.endswith("_lift_mm") and "landmarks" not in m)
     default = [m for m in (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm") if m in lifts]
     metrics = st.multiselect("Metrics", sorted(changes["metric"].unique()), default=default, key="tl-metrics")
@@ -2007,7 +2024,7 @@ def timeline_view(changes: pd.DataFrame) -> dict[str, bytes]:
         st.info("Choose at least one metric.")
         return {}
     with st.spinner("Fitting the decay curves..."):
-        table, png, why = timeline(changes, tuple(metrics))
+        table, png, why = timeline(changes, tuple(metrics), flow)
     if png is None:
         st.info(md(why))
         return {"long.csv": csv_bytes(changes)}
@@ -2912,7 +2929,8 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                 made[pair_key(pair)] = cmp = safe_compare(pair)
                 if cmp is None:  # said why (the before/after tab says it too)
                     return {}
-        changes, warned = timeline_rows(pairs, lambda p: made[pair_key(p)])
+        flow = []  # the after photos compared with the flow warning: §16's rule reads the fits (timeline)
+        changes, warned = timeline_rows(pairs, lambda p: made[pair_key(p)], flow)
         for treatment, msg, icon in warned:  # the batch's: a copy of the before photo, 'before' photos that disagree
             st.warning(f"{md(treatment)}: " + md(msg), icon=icon)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
@@ -2925,7 +2943,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     if n_times + 1 < 3:  # + the before photo at t < 0
         st.info(TIMELINE_HINT)
         return {}
-    return timeline_view(changes_df)
+    return timeline_view(changes_df, () if example else tuple(flow))
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import its functions

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from facemetrics.batch import run_timeline
 from facemetrics.batch.flow_read import flow_read
@@ -77,3 +78,31 @@ def test_flow_read_changes_only_the_pooled_row_of_a_changed_series():
     changed = out["verdict"] != table["verdict"]
     assert changed.sum() == 1 and out.loc[changed, "subject"].isna().all()
     assert flow_read(table, data, [], n_boot=50) == (table, ())
+
+
+def test_the_apps_timeline_tab_reads_the_same_rule():
+    """The app's Timeline tab fitted ``analyze_series`` itself: the rule now reads its table too, given the flow
+    photos ``timeline_rows`` collects (the batch's criterion: the comparison's messages carry the warning)."""
+    pytest.importorskip("streamlit")
+    from conftest import app_module
+    from test_app import _flagged, _roles, _stub_comparison
+
+    app = app_module()
+    data = _series(times=TIMES, bump_at=24, bump=0.8)
+    plain, png, _ = app.timeline(data, ("mouth_corner_lift_mm",))
+    assert png is not None
+    # the app's fits are 400 replicates (the CLI's default), where this series reads inconclusive with or without
+    # the smile: the tab's table is flow_read's of its fits, whatever it reads
+    read, checks = flow_read(plain, data, [SMILE])
+    assert checks[0].flagged == (SMILE,)
+    table, _, _ = app.timeline(data, ("mouth_corner_lift_mm",), (SMILE,))
+    pd.testing.assert_frame_equal(table, read)
+
+    (pair,) = app.pairs_of(_roles({"pre.jpg": ("rf", -1.0), "smile.jpg": ("rf", 24.0)}),
+                           {n: _flagged(n) for n in ("pre.jpg", "smile.jpg")}).values()
+    rows = [dict(metric="mouth_corner_lift_mm", side="mean", change=0.9, verdict="lifted")]
+    for messages, expected in (((MAYBE,), ["smile.jpg"]), ((), [])):
+        flow = []
+        app.timeline_rows({"p": pair}, lambda p: _stub_comparison("warning" if messages else "ok", messages, rows),
+                          flow)
+        assert flow == expected

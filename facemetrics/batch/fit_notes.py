@@ -27,10 +27,10 @@ def _when(r: dict) -> str:
 def _fitted_with_flow(r: dict, verdicts) -> bool:
     """Whether the ``changes.csv`` row ``r`` entered the fits with the gate's flow warning: its ``messages`` carry
     :data:`~facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`, it is not ``refused`` or ``error``, and one of its
-    ``verdicts`` cells (column names) is a verdict (not ``uncertain``, not blank)."""
+    ``verdicts`` cells (column names) is a verdict (not ``uncertain``, not blank; ``verdicts`` None: not asked)."""
     return (str(r.get("status") or "") not in ("refused", "error")
             and MSG_EXPRESSION_MAYBE in str(r.get("messages") or "")
-            and any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts))
+            and (verdicts is None or any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)))
 
 
 def flow_photos(change_rows, columns) -> list[str]:
@@ -42,15 +42,17 @@ def flow_photos(change_rows, columns) -> list[str]:
     ----------
     change_rows : iterable of dict
         ``changes.csv`` rows (``photo``, ``status``, ``messages``, the ``<column>_verdict`` cells).
-    columns : iterable of str
-        The ``changes.csv`` columns fitted.
+    columns : iterable of str or None
+        The ``changes.csv`` columns fitted; None (the app's Timeline tab, whose comparisons have no verdict
+        cells): any comparison with the warning, not refused or failed (the rule itself passes over the
+        ``uncertain`` rows).
 
     Returns
     -------
     list of str
         In the rows' order, each once; [] when none.
     """
-    verdicts = [f"{c}_verdict" for c in columns]
+    verdicts = None if columns is None else [f"{c}_verdict" for c in columns]
     return list(dict.fromkeys(str(r.get("photo")) for r in change_rows if _fitted_with_flow(r, verdicts)))
 
 
