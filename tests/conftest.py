@@ -28,6 +28,27 @@ def _keep_main_module():
         sys.modules["__main__"] = main
 
 
+@pytest.fixture(autouse=True)
+def _workers_in_process(request, monkeypatch):
+    """Every test runs the analyses in this process unless it is marked ``real_worker``: the worker processes
+    of ``analyze``/``compare``/the app (:data:`facemetrics.isolated.ISOLATE` False) and the batch's pool
+    (:data:`facemetrics.batch.workers.ISOLATE` False, and one process by default: ``run_batch(workers=None)``
+    and the commands without ``--workers``).  The tests build the Face Mesh graph in this process, so each
+    worker is *spawned*: ~1.9 s of CPU to start one against 0.24-0.34 s for an in-process ``analyze``
+    (docs/speed.md, 'The suite's time').  A test that gives ``workers=2`` still gets a second process (and this
+    one).  What is measured is the same code (``Worker.call`` calls it directly, the pool runs its tasks here);
+    the tests about the worker path (crash isolation, retries, the pool, the app's worker) and one end-to-end
+    test per command that has a worker are marked ``real_worker`` and get the defaults a user gets."""
+    if request.node.get_closest_marker("real_worker") is None:
+        from facemetrics import isolated
+        from facemetrics.batch import runner, workers
+
+        monkeypatch.setattr(isolated, "ISOLATE", False)
+        monkeypatch.setattr(workers, "ISOLATE", False)
+        monkeypatch.setattr(runner, "default_workers", lambda: 1)
+    yield
+
+
 #: ``{(script path, its source text, magic on): code object}``: app.py compiled once per test session
 _APP_BYTECODE: dict = {}
 
