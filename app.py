@@ -85,6 +85,7 @@ from facemetrics.decay.wording import decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
+from facemetrics.messages import top_level
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
@@ -1884,17 +1885,16 @@ _MEASURED_ONLY = ("this was measured", "noise floor", "without a verdict", "no v
 
 
 def _clauses(message: str) -> list[list[str]]:
-    """``message`` split after each top-level ``"; "``, ``": "`` and ``". "`` (not inside parentheses):
-    ``[[clause, separator after it], ...]``, the last separator ""."""
-    out, depth, start, i = [], 0, 0, 0
-    while i < len(message):
-        c = message[i]
-        depth += (c == "(") - (c == ")")
-        if depth == 0 and c in ";:." and message[i + 1:i + 2] == " ":
-            out.append([message[start:i], message[i:i + 2]])
-            start = i = i + 2
-            continue
-        i += 1
+    """``message`` split after each ``"; "``, ``": "`` and ``". "`` outside round and square brackets
+    (:func:`facemetrics.messages.top_level`, the bracket rule of the library's one splitter of messages,
+    :func:`~facemetrics.messages.split_messages`; a stray closing bracket no longer stopped every later
+    split, a square bracket's ``"; "`` is no clause): ``[[clause, separator after it], ...]``, the last
+    separator ""."""
+    cuts = sorted(i for sep in ("; ", ": ", ". ") for i in top_level(message, sep))
+    out, start = [], 0
+    for i in cuts:
+        out.append([message[start:i], message[i:i + 2]])
+        start = i + 2
     return out + [[message[start:], ""]]
 
 
@@ -2378,7 +2378,7 @@ def _study_page(store) -> None:
 def _study_photos_table(store, photos: pd.DataFrame) -> None:
     """My study's table of the stored photos with each one's measurement status; on a phone its compact form
     (:func:`study_compact`, the full table in an expander under it: :func:`fitted`)."""
-    shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note"]].copy()
+    shown = photos[["taken_at", "role", "treatment", "treated_at", "original_name", "capture_note", "note"]].copy()
     with st.spinner("Measuring the stored photos (first view with this version only)..."):
         shown["status"], shown["error"] = _stored_statuses(store, photos)  # cached: the timeline reuses them
     wide, compact = fitted("study-photos")

@@ -1,6 +1,6 @@
 """Refit each series without its flow-only comparisons: what the rule catches and what it costs
 (docs/validation.md §15, 2026-12-05; the rule, cells, counts and ship bound were committed before this script was run
-on a face).
+on a face; §16's leave-one-out rule, ``--rule loo``, likewise).
 
 The rule: a series (subject x treatment x metric x side) is fitted with every fitted comparison and again without the
 comparisons that carry the gate's flow-only warning (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`); when the
@@ -17,6 +17,7 @@ Usage::
     python bench/bench_flow_refit.py --twins /tmp/h10/rows.csv                       # fits only (~1 min)
     nice -n 10 python bench/bench_flow_refit.py --measure /tmp/h1/lifted.csv --set tuning  # slow: 16 comparisons/face
     python bench/bench_flow_refit.py --table /tmp/h1/lifted.csv                       # fits and the summary
+    python bench/bench_flow_refit.py --rule loo --twins /tmp/h10/rows.csv --table /tmp/h1/lifted.csv  # §16, per k
 
 ``--measure`` appends one face at a time (a rerun skips the faces already in the file) and stops starting new faces
 after ``--until HH:MM`` (UTC), so the n is set by the clock, never by a result.  Skips (exit 0) without
@@ -44,7 +45,9 @@ import bench_smile_study as smile  # noqa: E402
 from accuracy import canada_split  # noqa: E402
 
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
-from facemetrics.batch import long_rows  # noqa: E402
+from facemetrics.batch import LONG_COLUMNS, long_rows  # noqa: E402
+from facemetrics.decay import analyze_series  # noqa: E402
+from facemetrics.decay.model import decay_model  # noqa: E402
 from facemetrics.simulate import head_pose, photo_jitter  # noqa: E402
 from facemetrics.study import DEFAULT_DESIGN, DEFAULT_JITTER, DEFAULT_POSE, true_change  # noqa: E402
 
@@ -118,6 +121,133 @@ def rule(rows: pd.DataFrame) -> pd.DataFrame:
                         rule=v_all if v_all == v_wo else "inconclusive",
                         flow_photos=";".join(sorted(set(entered.photo))), n_flow_entered=entered.photo.nunique()))
     return pd.DataFrame(out)
+
+
+# --- §16: the leave-one-out rule (``--rule loo``) -------------------------------------------------------------------
+
+KS = (1.0, 1.5, 2.0, 3.0)  # the k candidates of §16, written before the rule was run on a face
+
+
+def _series(rows: pd.DataFrame, key) -> pd.DataFrame:
+    """The rows of series ``key`` = (treatment, metric, side) of ``rows``."""
+    return rows[(rows.treatment == key[0]) & (rows.metric == key[1]) & (rows.side == key[2])]
+
+
+def _fit_one(srows: pd.DataFrame, n_boot: int) -> pd.Series | None:
+    """One series' fit (``analyze_series`` on those rows alone, seed 0), or None when it has no fit row."""
+    f = analyze_series(srows[LONG_COLUMNS], n_boot=n_boot, seed=0, per_subject=False).to_frame()
+    return f.iloc[0] if len(f) else None
+
+
+def loo_ratios(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per series of ``smile.SERIES`` and flow-only photo that enters its fit: the leave-one-out residual
+    ``value - decay_model(t, fit without that photo)`` (metric unit) over the row's ``noise_floor`` (NaN when the
+    series has no fit without the photo)."""
+    out = []
+    for tr in sorted(rows.treatment.unique()):
+        for m, side in smile.SERIES:
+            s = _series(rows, (tr, m, side))
+            cand = s[(s.expression == "flow") & (s.verdict != "uncertain")]
+            for _, r in cand.iterrows():
+                f = _fit_one(s[s.photo != r.photo], 0)
+                ok = f is not None and np.isfinite(f.get("half_life_h", np.nan))
+                pred = decay_model(r.hours_since_treatment, f.lasting, f.transient, f.half_life_h) if ok else np.nan
+                out.append(dict(treatment=tr, metric=m, side=side, photo=r.photo, value=r.value, pred=pred,
+                                floor=r.noise_floor, ratio=abs(r.value - pred) / r.noise_floor if ok else np.nan))
+    return pd.DataFrame(out, columns=["treatment", "metric", "side", "photo", "value", "pred", "floor", "ratio"])
+
+
+def loo_rule(rows: pd.DataFrame, ratios: pd.DataFrame, today: pd.DataFrame, k: float, memo: dict) -> pd.DataFrame:
+    """§16's rule with factor ``k`` on ``rows`` (one study or twin): per series today's verdict (``today``, indexed
+    by :data:`KEY`), the photos standing out (F), the verdict without them and the rule's output.  ``memo`` keeps
+    the fits without F between calls (its keys carry the study: the caller's ``memo`` is per study)."""
+    out = []
+    for key in today.index:
+        r = ratios[(ratios.treatment == key[0]) & (ratios.metric == key[1]) & (ratios.side == key[2])]
+        flagged = tuple(sorted(r.photo[r.ratio > k]))
+        v_all = today.loc[key, "verdict"]
+        v_wo = v_all
+        if flagged:
+            if (key, flagged) not in memo:
+                s = _series(rows, key)
+                f = _fit_one(s[~s.photo.isin(flagged)], smile.N_BOOT)
+                memo[(key, flagged)] = f.verdict if f is not None else "not_fitted"
+            v_wo = memo[(key, flagged)]
+        out.append(dict(zip(KEY, key), verdict=v_all, flagged=";".join(flagged), verdict_without=v_wo,
+                        named=v_all != v_wo, rule=v_all if v_all == v_wo else "inconclusive",
+                        n_unfitted=int(r.ratio.isna().sum())))
+    return pd.DataFrame(out)
+
+
+def twins_loo(path: Path, ks=KS) -> pd.DataFrame:
+    """§16's rule on h10's flips, per k: the flips and today's verdicts from §15's re-fit (``path``'s ``.refit.csv``,
+    ``--twins``' table), the rows from ``path``; one row per flip and k, ``caught`` as §16 defines it."""
+    df = pd.read_csv(path, dtype={"subject": str}, keep_default_na=False, na_values=[""])
+    flips = pd.read_csv(path.with_suffix(".refit.csv"), dtype={"subject": str}, keep_default_na=False)
+    flips = flips[flips.flip.astype(str) == "True"]
+    out = []
+    for (subj, cell), fl in flips.groupby(["subject", "cell"]):
+        g = df[df.subject == subj]
+        clean = g[g.cell == "clean"]
+        tw = pd.concat([clean[clean.hours_since_treatment != smile.CELLS[cell]], g[g.cell == cell]])
+        smile_photos = set(g[g.cell == cell].photo)
+        tw = tw[tw.treatment.isin(fl.treatment)]
+        today = fl.rename(columns={"twin": "verdict"}).set_index(KEY)[["verdict"]]
+        ratios, memo = loo_ratios(tw), {}
+        ratios = ratios[ratios.set_index(KEY).index.isin(today.index)]
+        for k in ks:
+            r = loo_rule(tw, ratios, today, k, memo).set_index(KEY)
+            for key, x in r.iterrows():
+                f = fl.set_index(KEY).loc[key]
+                ratio = ratios[(ratios.treatment == key[0]) & (ratios.metric == key[1]) & (ratios.side == key[2])
+                               & ratios.photo.isin(smile_photos)].ratio
+                smile_named = x.named and bool(smile_photos & set(x.flagged.split(";")))
+                out.append(dict(subject=subj, cell=cell, **dict(zip(KEY, key)), k=k, clean=f.clean, twin=x.verdict,
+                                without_smile=f.twin_without, smile_ratio=float(ratio.max()) if len(ratio) else np.nan,
+                                flagged=x.flagged, rule=x.rule,
+                                caught=smile_named or x.rule == f.twin_without))
+    return pd.DataFrame(out)
+
+
+def lifted_loo(path: Path, ks=KS) -> pd.DataFrame:
+    """§16's rule on every clean lifted study of ``path`` (``--measure``'s rows), per k; today's verdicts from
+    ``path``'s ``.refit.csv`` (§15's ``--table``).  One row per series and k."""
+    df = pd.read_csv(path, dtype={"subject": str}, keep_default_na=False, na_values=[""])
+    fits = pd.read_csv(path.with_suffix(".refit.csv"), dtype={"subject": str}, keep_default_na=False)
+    out = []
+    for (set_, subj), g in df.groupby(["set", "subject"]):
+        today = fits[fits.subject == subj].set_index(KEY)[["verdict"]]
+        ratios, memo = loo_ratios(g), {}
+        for k in ks:
+            r = loo_rule(g, ratios, today, k, memo)
+            r["set"], r["subject"], r["k"] = set_, subj, k
+            fired = g[g.expression == "flow"].groupby("treatment").photo.nunique()
+            r["n_flow_photos"] = r.treatment.map(fired).fillna(0).astype(int)
+            r["max_ratio"] = [ratios[(ratios.treatment == a) & (ratios.metric == b) & (ratios.side == c)].ratio.max()
+                              for a, b, c in zip(r.treatment, r.metric, r.side)]
+            out.append(r)
+        print(subj, datetime.now(timezone.utc).strftime("%H:%M:%S"), flush=True)
+    return pd.concat(out, ignore_index=True)
+
+
+def print_loo(tw: pd.DataFrame | None, t: pd.DataFrame | None) -> None:
+    """Per k: flips caught (of n) and clean lifted studies flagged / changed (of n)."""
+    for k in KS:
+        line = f"k {k:g}:"
+        if tw is not None:
+            x = tw[tw.k == k]
+            line += f" flips caught {int(x.caught.sum())} of {len(x)} (smile photo flagged {int((x.flagged != '').sum())});"
+        if t is not None:
+            x = t[t.k == k]
+            s = _studies(x.assign(n_flow_photos=x.n_flow_photos))
+            fl = x[x.metric.isin(CLAIM_METRICS)].groupby(["set", "subject", "treatment"]).flagged.apply(
+                lambda v: (v != "").any())
+            for tr, y in list(s.groupby("treatment")) + [("both", s)]:
+                f_ = fl[fl.index.get_level_values(2) == tr] if tr != "both" else fl
+                line += (f" {tr}: changed {int(y.changed.sum())} of {len(y)} ({100 * y.changed.mean():.0f} %),"
+                         f" flagged {int(f_.sum())}, fold changed {int(y.fold_changed.sum())},"
+                         f" truth today/rule {int(y.right_before.sum())}/{int(y.right_rule.sum())} of {2 * len(y)};")
+        print(line)
 
 
 def twins(path: Path) -> pd.DataFrame:
@@ -206,11 +336,23 @@ def main(argv=None) -> int:
     ap.add_argument("--set", choices=("tuning", "held"), default="tuning")
     ap.add_argument("--until", default="", help="UTC HH:MM after which no new face is started")
     ap.add_argument("--table", type=Path)
+    ap.add_argument("--rule", choices=("all", "loo"), default="all",
+                    help="all: §15's refit without every flow-only comparison; loo: §16's leave-one-out rule, per k")
     args = ap.parse_args(argv)
     if not FACES.is_dir():
         print(f"skipped: {FACES} not found")
         return 0
     pd.set_option("display.width", 220)
+    if args.rule == "loo":
+        tw = twins_loo(args.twins) if args.twins else None
+        t = lifted_loo(args.table) if args.table else None
+        if tw is not None:
+            tw.to_csv(Path("/tmp") / "flow_loo_twins.csv", index=False)
+            print(tw[tw.k == KS[0]].drop(columns=["k", "rule", "flagged", "caught"]).to_string(index=False))
+        if t is not None:
+            t.to_csv(Path("/tmp") / f"flow_loo_{args.table.stem}.csv", index=False)
+        print_loo(tw, t)
+        return 0
     if args.twins:
         t = twins(args.twins)
         t.to_csv(Path("/tmp") / "flow_refit_twins.csv", index=False)  # not beside the input (another's folder)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ._version import __version__
 from .errors import FacemetricsError, legible
+from .messages import remedy_start
 
 
 class UsageError(FacemetricsError):
@@ -748,7 +749,8 @@ def cmd_study_list(args: argparse.Namespace) -> int:
         if subjects.empty:
             print("no subjects yet (add photos with `facemetrics study add PHOTO... --subject NAME`)")
             return 0
-        sessions = store.sessions()
+        sessions, photos = store.sessions(), store.photos()
+    noted = photos[photos["note"] != ""]  # a file of several frames: which one was stored (the store's photos.note)
     for s in subjects.itertuples():
         span = (f"{s.first_photo} to {s.last_photo}" if isinstance(s.first_photo, str) and s.first_photo
                 else "no photos")  # SQL MIN of no rows: None, NaN in the frame
@@ -757,6 +759,8 @@ def cmd_study_list(args: argparse.Namespace) -> int:
             dev = f" [{se.device}]" if se.device else ""
             settings = f" {se.settings_json}" if se.settings_json not in ("", "{}") else ""
             print(f"  {se.treated_at}  {se.treatment}{dev}{settings}: {se.n_photos} photo(s)")
+        for p in noted[noted["subject"] == s.name].itertuples():
+            print(f"  note on {p.original_name}: {p.note}")
     return 0
 
 
@@ -849,7 +853,7 @@ def cmd_study_import(args: argparse.Namespace) -> int:
                         # `study import` has no --taken-at (a new user's audit, 2026-12-04): a manifest gives the
                         # time, but one that lists only these photos leaves the others out; said once, below
                         untimed.append(e.photo)
-                        msg = msg.split(";")[0]
+                        msg = msg[:remedy_start(msg)]  # its remedy (--taken-at) said once, below
                     print(f"{e.photo}: not imported - {msg}")
     except StoreError as exc:  # the store itself (a newer schema ...): nothing can be imported
         print(f"facemetrics study import: {exc}", file=sys.stderr)
@@ -1085,8 +1089,9 @@ def _add_study_parser(sub) -> None:
 
     li = ss.add_parser("list", help="subjects, sessions and photo counts", formatter_class=_ExampleLines,
                        description="List the store's subjects, each with its photo count and the times of its "
-                                   "first and last photo, and its sessions (treatment time, treatment, device, "
-                                   "settings, photo count). Reads the store; writes nothing.\n\nExample: facemetrics "
+                                   "first and last photo, its sessions (treatment time, treatment, device, "
+                                   "settings, photo count) and the notes kept with its photos (a file of several "
+                                   "frames: which one was stored and measured). Reads the store; writes nothing.\n\nExample: facemetrics "
                                    "study list --store ~/facemetrics-study")
     common(li)
     li.set_defaults(func=cmd_study_list)

@@ -1,6 +1,6 @@
 """A photo file's personal metadata: what a stored copy keeps of it, and its EXIF capture time.
 
-:func:`strip_metadata` makes the copy :class:`facemetrics.store.Store` keeps of a photo: a JPEG
+:func:`strip_metadata` (:func:`clean_copy` with the loader's notes on it) makes the copy :class:`facemetrics.store.Store` keeps of a photo: a JPEG
 keeps its compressed pixels byte for byte and only these EXIF tags: Orientation,
 DateTimeOriginal/Digitized with their offsets and sub-seconds, and the 35 mm-equivalent focal
 length.  GPS, camera make/model/serial, owner and artist names, maker notes, thumbnails, XMP,
@@ -21,8 +21,9 @@ import struct
 import warnings
 import zlib
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-__all__ = ["strip_metadata", "taken_at_of"]
+__all__ = ["CleanCopy", "clean_copy", "strip_metadata", "taken_at_of"]
 
 #: EXIF tags kept in a stored JPEG copy: (IFD, tag)
 _KEEP_IFD0 = (274,)  # Orientation
@@ -136,7 +137,7 @@ def _strip_png(data: bytes) -> bytes:
 
 
 def strip_metadata(data: bytes) -> tuple[bytes, str]:
-    """A copy of a photo file without personal metadata.
+    """A copy of a photo file without personal metadata: :func:`clean_copy`'s ``(data, suffix)``.
 
     Parameters
     ----------
@@ -146,12 +147,53 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
     Returns
     -------
     (bytes, str)
-        The cleaned file and its suffix (``".jpg"`` or ``".png"``).  JPEG:
-        the same compressed pixels, EXIF reduced to orientation and capture
-        times.  PNG: image and colour chunks, and EXIF reduced to orientation and
-        capture times.  Anything else: decoded (EXIF orientation applied) and
-        re-encoded as lossless PNG with the capture times, RGBA when partly
-        transparent (:func:`_png_copy`).
+        The cleaned file and its suffix (``".jpg"`` or ``".png"``), as :class:`CleanCopy` describes them.
+
+    Raises
+    ------
+    facemetrics.errors.PhotoError
+        When :func:`facemetrics.load_photo` refuses the file (:func:`clean_copy`).
+    """
+    copy = clean_copy(data)
+    return copy.data, copy.suffix
+
+
+@dataclass(frozen=True)
+class CleanCopy:
+    """The copy of a photo file the store keeps (:func:`clean_copy`).
+
+    Attributes
+    ----------
+    data : bytes
+        The cleaned file.  JPEG: the same compressed pixels, EXIF reduced to orientation and capture times.
+        PNG: image and colour chunks (an APNG's animation chunks dropped: its default image), and EXIF reduced
+        to orientation and capture times.  Anything else: decoded (EXIF orientation applied) and re-encoded as
+        lossless PNG with the capture times, RGBA when partly transparent (:func:`_png_copy`).
+    suffix : str
+        ``".jpg"`` or ``".png"``.
+    notes : tuple of str
+        The loader's notes on the file given that stay true of the copy (:attr:`facemetrics.loader.Photo.warnings`:
+        which frame, page or image of a file of several was measured, the one copied: "GIF file holds 3 frames;
+        only the first was measured").  The copy holds that picture alone, so measuring it says nothing of the
+        others; the store keeps these notes with the photo (``photos.note``).  ``()`` for a file of one picture.
+    """
+
+    data: bytes
+    suffix: str
+    notes: tuple[str, ...] = ()
+
+
+def clean_copy(data: bytes) -> CleanCopy:
+    """A copy of a photo file without personal metadata, with the loader's notes on it (:class:`CleanCopy`).
+
+    Parameters
+    ----------
+    data : bytes
+        The photo file.
+
+    Returns
+    -------
+    CleanCopy
 
     Raises
     ------
@@ -165,17 +207,21 @@ def strip_metadata(data: bytes) -> tuple[bytes, str]:
 
     # the loader's checks, as the batch will read the copy (fast=True, the measuring default)
     photo = load_photo(data)
+    # the loader's notes are which frame, page or image of the file was measured (loader._frames_note): the one
+    # copied, as the JPEG keeps one picture, a PNG copy drops an APNG's animation chunks and a decoded copy is
+    # the frame the loader decoded; they stay true of the copy, which holds that one picture alone
+    notes = tuple(photo.warnings)
     if data[:3] == b"\xff\xd8\xff":
         try:
-            return _strip_jpeg(data), ".jpg"
+            return CleanCopy(_strip_jpeg(data), ".jpg", notes)
         except (ValueError, struct.error):
             pass
     if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return _strip_png(data), ".png"
+        return CleanCopy(_strip_png(data), ".png", notes)
     if photo.scale != 1.0:  # a JPEG decoded reduced that is re-encoded: at full size
         photo = load_photo(data, fast=False)
     # the pixels are upright already (the loader applied the orientation): capture times only
-    return _png_copy(data, photo, _minimal_exif(data, orientation=False)), ".png"
+    return CleanCopy(_png_copy(data, photo, _minimal_exif(data, orientation=False)), ".png", notes)
 
 
 def _png_copy(data: bytes, photo, exif: bytes) -> bytes:

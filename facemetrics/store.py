@@ -41,7 +41,7 @@ mid-write leaves the last committed state.  Tables (schema version
     of a session is timed from the session's one ``treated_at``.  A store
     written before this rule may hold one session (or subject) as two rows:
     it opens unchanged and is read as one (:meth:`Store.photos`, the report).
-``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at, taken_at_source)``
+``photos(id, subject_id, session_id, sha256, file_sha256, file, original_name, taken_at, role, capture_note, added_at, taken_at_source, note)``
     ``sha256`` is the hash of the file as given (unique per subject: adding
     the same photo twice does not duplicate it), ``file_sha256`` that of the
     stored copy, ``file`` its path relative to the store folder (named by the hash),
@@ -54,6 +54,11 @@ mid-write leaves the last committed state.  Tables (schema version
     check and the user kept it anyway.  ``taken_at_source`` says where ``taken_at`` came from
     (:class:`AddResult`'s: ``typed``, ``exif`` or ``file_name``; schema 3, 2026-12-05); a photo stored
     before has ``''``, which :meth:`Store.photos` shows as ``unknown`` (:data:`UNKNOWN_SOURCE`).
+    ``note`` holds the loader's notes on the file given that stay true of the stored copy, ``"; "``-joined
+    (:attr:`facemetrics.metadata.CleanCopy.notes`: an animated GIF/WebP/PNG or a TIFF of several pages is stored
+    as the one frame or page that was measured, "GIF file holds 3 frames; only the first was measured"; the copy,
+    one picture, no longer says so; schema 4, 2026-12-05); ``''`` for a file of one picture and for a photo
+    stored before.
 ``analyses(photo_sha256, facemetrics_version, settings_key, status, row_json, created_at)``
     The per-photo measurement row of :func:`facemetrics.analyze_photo` for a
     stored copy (key: its ``file_sha256`` + version + settings).  A new
@@ -74,7 +79,7 @@ sub-seconds.  GPS, camera make/model/serial, owner and artist names, maker
 notes, thumbnails, XMP, IPTC and comments are dropped.  A PNG copy keeps only
 its image and colour chunks (no text, no EXIF).  Other formats (HEIC, WebP,
 TIFF) are decoded, turned upright and stored as lossless PNG
-(:func:`facemetrics.metadata.strip_metadata`).
+(:func:`facemetrics.metadata.clean_copy`).
 
 The store's time and session rules are :mod:`facemetrics.sessions`'s, the names its
 photos are reported by :mod:`facemetrics.naming`'s.
@@ -99,7 +104,7 @@ import pandas as pd
 from ._version import __version__
 from .batch.discover import name_text  # a name as stored: NFC, stripped (the batch writes it so too)
 from .errors import InputError, StoreError, legible
-from .metadata import strip_metadata, taken_at_of
+from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
 from .timekeys import time_from_name  # a time in a file name: the one reading (batch, store, app)
@@ -115,7 +120,7 @@ __all__ = [
 ]
 
 #: schema version written by this facemetrics
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DB_NAME = "study.sqlite"
 PHOTO_DIR = "photos"
 ENV_VAR = "FACEMETRICS_STORE"
@@ -179,6 +184,11 @@ MIGRATIONS: dict[int, str] = {
     # where each photo's taken_at came from (stop 46, 2026-12-05); a photo stored before reads '' (unknown)
     3: """
     ALTER TABLE photos ADD COLUMN taken_at_source TEXT NOT NULL DEFAULT '';
+    """,
+    # the loader's notes that stay true of the stored copy (a file of several frames: which one was stored and
+    # measured; h11, stop 46, 2026-12-05); a photo stored before reads ''
+    4: """
+    ALTER TABLE photos ADD COLUMN note TEXT NOT NULL DEFAULT '';
     """,
 }
 
@@ -580,10 +590,13 @@ class Store:
 
     def photos(self, subject: str | None = None) -> pd.DataFrame:
         """Photos with their session: ``subject, id, file, original_name, taken_at, role, treatment,
-        treated_at, sha256, file_sha256, capture_note, session_id, taken_at_source``.
+        treated_at, sha256, file_sha256, capture_note, session_id, taken_at_source, note``.
 
         ``taken_at_source`` is where ``taken_at`` came from as stored (``typed``, ``exif``, ``file_name``),
         :data:`UNKNOWN_SOURCE` for a photo stored before the store saved it (schema 2 and older).
+        ``note``: the loader's notes on the file given that stay true of the stored copy (a file of several
+        frames: which one was stored and measured), ``"; "``-joined; ``""`` without one and for a photo stored
+        before the store kept them (schema 3 and older).
 
         ``subject`` matches every spelling of the name (:func:`facemetrics.batch.name_key`).
         ``subject``, ``treatment`` and ``treated_at`` are those of the photo's session as
@@ -595,7 +608,7 @@ class Store:
 
         q = ("SELECT sub.name AS subject, p.id, p.file, p.original_name, p.taken_at, p.role, "
              "COALESCE(se.treatment, '') AS treatment, COALESCE(se.treated_at, '') AS treated_at, "
-             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id, p.taken_at_source "
+             "p.sha256, p.file_sha256, p.capture_note, p.session_id, p.subject_id, p.taken_at_source, p.note "
              "FROM photos p JOIN subjects sub ON sub.id = p.subject_id "
              "LEFT JOIN sessions se ON se.id = p.session_id")
         where, args = self._subject_filter(subject, "sub.id")
@@ -794,7 +807,7 @@ class Store:
         # first whether it can be read at all (the loader's checks: a truncated or corrupt file is
         # refused with the loader's reason, never stored), then its time and role
         try:
-            clean, ext = strip_metadata(data)
+            copy = clean_copy(data)
         except Exception as exc:  # noqa: BLE001 - unreadable photos are results, not tracebacks
             # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
             why = exc.reason if isinstance(exc, InputError) else str(exc)
@@ -818,8 +831,9 @@ class Store:
                 return AddResult(name, "error", taken_at=when,
                                  message=f"{name}: no treatment session at or before {when} to follow up")
             follow_session = int(sess["id"])
-        return {"name": name, "data": data, "sha": sha, "clean": clean, "ext": ext, "when": when,
-                "exif": exif, "time_note": said, "follow_session": follow_session, "source": source}
+        return {"name": name, "data": data, "sha": sha, "clean": copy.data, "ext": copy.suffix, "when": when,
+                "exif": exif, "time_note": said, "follow_session": follow_session, "source": source,
+                "note": "; ".join(copy.notes)}
 
     def _store_one(self, sid, checked: dict, session_id, session_time, capture_note, measure) -> AddResult:
         """Write one photo :meth:`_check_one` passed: its copy, then its row (its role, and those of
@@ -859,8 +873,9 @@ class Store:
         with self.transaction() as con:
             cur = con.execute(
                 "INSERT OR IGNORE INTO photos (subject_id, session_id, sha256, file_sha256, file, original_name, "
-                "taken_at, role, capture_note, added_at, taken_at_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now(), checked["source"]))
+                "taken_at, role, capture_note, added_at, taken_at_source, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (sid, session_id, sha, _sha256(clean), rel, name, when, role, capture_note, _now(), checked["source"],
+                 checked["note"]))
             if cur.rowcount == 0:
                 pid = con.execute("SELECT id FROM photos WHERE subject_id = ? AND sha256 = ?", (sid, sha)
                                   ).fetchone()[0]
@@ -873,7 +888,8 @@ class Store:
         if row is not None:
             measured, said = str(row.get("status") or ""), _measure_note(row, name)
         far = self._far_from_treatment(int(session_id), when) if session_id is not None else ""
-        said = "; ".join(filter(None, [checked["time_note"], far, said]))  # the time first: it set the role
+        kept = f"{name}: {checked['note']}" if checked["note"] else ""  # the copy is one frame: it cannot say so
+        said = "; ".join(filter(None, [checked["time_note"], far, kept, said]))  # the time first: it set the role
         return AddResult(name, "added", pid, role, when, session_id, said, measured, exif_taken_at=checked["exif"],
                          taken_at_source=checked["source"])
 

@@ -494,7 +494,8 @@ def test_batch_command_never_imports_pandas(tmp_path):
             "print(rc, 'pandas' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "GLOG_minloglevel": "2"})
-    assert out.stdout.split()[-2:] == ["0", "False"], out.stdout + out.stderr
+    # the sample folder is no study (no treated_at.txt), so nothing is compared: exit status 1 since 0.2.24
+    assert out.stdout.split()[-2:] == ["1", "False"], out.stdout + out.stderr
     photos = pd.read_csv(tmp_path / "out" / "photos.csv")
     assert len(photos) == len(list(SAMPLES.glob("*.jpg"))) and (photos["status"] == "ok").all()
 
@@ -1042,9 +1043,10 @@ def test_analyze_strips_the_subject_as_batch_does(tmp_path, monkeypatch):
     assert seen == ["Anna", None]
 
 
-def _batch_console(monkeypatch, tmp_path, capsys, change_rows, n_photos, n_ok=None, **fields) -> str:
+def _batch_console(monkeypatch, tmp_path, capsys, change_rows, n_photos, n_ok=None, rc=0, **fields) -> str:
     """What ``facemetrics batch`` prints for a batch result made of ``change_rows`` (run_batch and the
-    regimen replaced by stand-ins; ``fields`` overrides the result's other fields)."""
+    regimen replaced by stand-ins; ``fields`` overrides the result's other fields), its exit status ``rc`` checked
+    (1 when nothing was compared, since 0.2.24)."""
     from types import SimpleNamespace
 
     import facemetrics.batch as batch
@@ -1058,7 +1060,7 @@ def _batch_console(monkeypatch, tmp_path, capsys, change_rows, n_photos, n_ok=No
     (tmp_path / "m.csv").write_text("photo\n")
     (tmp_path / "study").mkdir(exist_ok=True)
     assert main(["batch", str(tmp_path / "study"), "-o", str(tmp_path / "out"), "--manifest",
-                 str(tmp_path / "m.csv")]) == 0
+                 str(tmp_path / "m.csv")]) == rc
     return capsys.readouterr().out
 
 
@@ -1420,7 +1422,7 @@ def test_batch_names_the_photos_without_a_capture_time_and_how_to_give_theirs(tm
     excluded = [Excluded("me/mc/IMG-WA0003.jpg", no_time, untimed),
                 Excluded("me/mc/shot.png", f"{no_time}; other reason", untimed),
                 Excluded("me/mc/empty.jpg", "not measured (empty: empty.jpg: file is empty (0 bytes))")]
-    out = _batch_console(monkeypatch, tmp_path, capsys, [], 3, excluded=excluded)
+    out = _batch_console(monkeypatch, tmp_path, capsys, [], 3, rc=1, excluded=excluded)  # nothing compared: exit 1
     line = [x for x in out.splitlines() if "have no capture time" in x]
     assert len(line) == 1 and line[0].startswith("2 photos have no capture time (no EXIF date"), out
     assert "compared with nothing: me/mc/IMG-WA0003.jpg, me/mc/shot.png. " in line[0], line

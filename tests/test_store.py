@@ -165,7 +165,8 @@ def test_migrate_from_version_1_fixture(tmp_path):
     con.executescript(sql)
     con.close()
     store = Store(d)
-    assert store.schema_version() == SCHEMA_VERSION == 3
+    assert store.schema_version() == SCHEMA_VERSION == 4
+    assert store.photos("ann").iloc[0]["note"] == ""  # stored before the store kept the loader's notes (schema 4)
     p = store.photos("ann").iloc[0]
     assert p["taken_at_source"] == "unknown"  # stored before the store saved where a time came from (schema 3)
     assert (p["original_name"], p["role"], p["capture_note"], p["treatment"]) == ("pre.png", "baseline", "",

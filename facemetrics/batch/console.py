@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, change_column, disagreement_lines, repeats_left_out_note, same_picture_notes
-from .timeline import HEADLINE_METRICS, expression_kept_notes
+from .fit_notes import HEADLINE_METRICS, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
 #: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
@@ -70,7 +70,7 @@ def batch_lines(res, summary: str = "") -> list[str]:
 
 def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     """One console line per comparison that ``timeline``'s default fits will use although the gate warned that
-    the expression may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`: the mouth corners moved as
+    the expression may differ (:func:`facemetrics.batch.fit_notes.expression_kept_notes`: the mouth corners moved as
     in a smile while the lips kept their shape; such a comparison keeps its verdicts and enters the decay fits, and
     a gently smiling 24 h photo flipped the demo's microcurrent verdict in 3 of 3 London twins, docs/validation.md
     §14).  The same lines as ``timeline``'s console prints, so ``batch`` names the photos before the fits do.
@@ -118,6 +118,17 @@ def skipped_lines(folder, manifest=None, output=None) -> list[str]:
     return lines
 
 
+def first_listed(cell, names) -> str:
+    """The first photo of a ``"; "``-joined cell of photo names (changes.csv's ``baseline_photos``: the before
+    photo first): the longest of ``names`` (photos.csv's ``photo``) the cell is or begins with before a ``"; "``,
+    else the text before its first ``"; "``.  A list of file names, not of messages, so neither a plain split nor
+    :func:`facemetrics.messages.split_messages` (brackets, remedies) is right: a file may be named
+    ``before; 1.jpg`` (a plain split read ``before``, no photo, and the pair of different shapes went unnamed)."""
+    text = str(cell) if isinstance(cell, str) else ""
+    known = [n for n in names if isinstance(n, str) and n and (text == n or text.startswith(n + "; "))]
+    return max(known, key=len) if known else text.split("; ")[0]
+
+
 def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
     """One console line naming the comparisons whose two photos differ in shape (width over height) by more than
     the rounding of a resize that kept it (one pixel on each side of each photo): a screenshot, a crop or a photo
@@ -151,7 +162,7 @@ def shape_lines(photo_rows, change_rows, most: int = 5) -> list[str]:
     dims = {r.get("photo"): r for r in photo_rows}
     pairs = []
     for c in change_rows:
-        before = str(c.get("baseline_photos") or "").split("; ")[0]
+        before = first_listed(c.get("baseline_photos"), dims)
         a, b = size(c.get("photo")), size(before)
         if a and b and abs(math.log((a[0] / a[1]) / (b[0] / b[1]))) > 1 / a[0] + 1 / a[1] + 1 / b[0] + 1 / b[1]:
             pairs.append(f"{c['photo']} {fixed(a[0], 0)} × {fixed(a[1], 0)} px against {before} {fixed(b[0], 0)} × {fixed(b[1], 0)} px")

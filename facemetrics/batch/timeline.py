@@ -16,20 +16,17 @@ from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
 from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_EXPRESSION,
-                            MSG_EXPRESSION_MAYBE, MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST,
+                            MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST,
                             MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_IRIS_SCALE, MSG_LENSES,
                             MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
+from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes  # noqa: F401 (re-exported)
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
 from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
                      change_column)
 
 
-#: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
-#: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
-#: index (per side; the ``nlf_depth`` rows of long.csv)
-HEADLINE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm", "nlf_depth")
 
 #: the batch tables' text columns as ``pandas.read_csv`` takes them (``dtype``): every reader of the
 #: batch's CSVs here keeps them text (subjects ``007`` and ``7`` were both read as 7; an audit, 2026-12-04)
@@ -289,50 +286,6 @@ def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,
     columns = _fitted_columns(table)
     return (expression_kept_notes(changes or [], columns)
             + [f"regimen: {n}" for n in expression_kept_notes(regimen_changes or [], columns)])
-
-
-def _when(r: dict) -> str:
-    """``"24 h since treatment"`` of a ``changes.csv`` row (hours rounded to 0.01), or "no time since treatment"."""
-    try:
-        return f"{round(float(r.get('hours_since_treatment')), 2):g} h since treatment"
-    except (TypeError, ValueError):
-        return "no time since treatment"
-
-
-def expression_kept_notes(change_rows, columns) -> list[str]:
-    """One line per comparison whose rows entered the timeline fits while carrying the gate's warning that
-    the expression may differ (:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`: the mouth corners moved
-    as in a smile while the lips kept their shape; a gentle smile and a lift that pulls the corners up and out
-    both do this, so the verdicts are kept and the rows are fitted).
-
-    Parameters
-    ----------
-    change_rows : iterable of dict
-        ``changes.csv`` rows (:func:`_change_records`): ``photo``, ``subject``, ``treatment``,
-        ``hours_since_treatment``, ``status``, ``messages`` and the ``<column>_verdict`` cells.
-    columns : iterable of str
-        The ``changes.csv`` columns fitted (:func:`facemetrics.batch.tables.change_column`): a comparison
-        is listed when its ``messages`` carry the warning and one of these verdicts is a verdict (not
-        ``uncertain``, not blank); a ``refused`` or ``error`` comparison, or one whose fitted verdicts
-        all read ``uncertain`` (listed by :func:`uncertain_notes` instead), is not.
-
-    Returns
-    -------
-    list of str
-        ``"`S01/mc/p8.jpg` (S01, microcurrent, 24 h since treatment): expression may differ (a mouth corner
-        moved 1.8 mm relative to the jowl below it (limit 0.6 mm))"`` in the rows' order; [] when none.
-    """
-    verdicts = [f"{c}_verdict" for c in columns]
-    out = []
-    for r in change_rows:
-        text = str(r.get("messages") or "")
-        if (str(r.get("status") or "") in ("refused", "error") or MSG_EXPRESSION_MAYBE not in text
-                or not any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)):
-            continue
-        cues = text.split(f"{MSG_EXPRESSION_MAYBE}: ", 1)[-1].split(", while the lips", 1)[0]
-        said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
-        out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
-    return out
 
 
 def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:

@@ -20,6 +20,8 @@
   that misses them is not read at 24 h: the verdict reads those photos; rule 6 of the claim).
 - :mod:`facemetrics.decay.time_unit`: is the time axis in hours?  (a "Check the time unit"
   sentence in a fit's ``reason`` when the capture times or the times' pattern say days).
+- :mod:`facemetrics.decay.flow_outliers`: a flow-only photo (the gate's 'expression may differ' warning) that
+  stands out from the curve of the series' other photos, and the verdict without it (docs/validation.md §16).
 - :mod:`facemetrics.decay.wording`: the ``reason`` sentences' number formatting.
 
 No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.

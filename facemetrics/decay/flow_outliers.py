@@ -1,0 +1,202 @@
+"""Flow-only photos that stand out from their neighbours in time (docs/validation.md §16).
+
+A comparison whose only expression cue is the gate's flow warning ("expression may differ ..., while the lips
+kept their shape", :data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`) keeps its verdicts and enters the decay
+fits.  A gently smiling photo does so too, and at 24 h it flipped the microcurrent verdict (§14); leaving out every
+flow-only photo costs a real lift its verdict (§15: 30 % of clean lifted studies).  The rule here flags a flow-only
+photo only when it stands out from the curve the series' *other* photos draw:
+
+1. candidates: the series' rows of a flow-only photo that enter the fit (verdict not ``uncertain``);
+2. for each candidate photo ``i``: the point fit of the series without photo ``i`` alone
+   (:func:`facemetrics.decay.analyze_series`, ``n_boot`` 0), its residual
+   ``r_i = value_i - decay_model(t_i, lasting, transient, half_life_h)`` (metric unit) over the row's own
+   ``noise_floor``; photo ``i`` *stands out* when ``|r_i| > k * noise_floor_i`` (:data:`FLOW_OUTLIER_K`).  A series
+   with no fit without photo ``i`` (fewer than :data:`facemetrics.decay.MIN_PHOTOS` photos left, ...) or a row
+   without a floor: photo ``i`` does not stand out (today's behaviour);
+3. F = the photos that stand out.  When F is not empty the series is fitted without F; when that verdict differs
+   from the series' verdict with every photo, the series reads ``inconclusive`` and names F and the verdict without
+   them; otherwise its verdict stands.
+
+Measured (§16, 2026-12-05): with k 1.5, 11 of 11 smiling-photo flips caught (3 London faces), 0 of 50 clean lifted
+studies changed on the tuning faces and 0 of 32 on the held-out faces.  Pure functions: tables in, frozen
+dataclasses out; the callers (which know each comparison's messages) say which photos are flow-only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .claim import analyze_series
+from .margin import INCONCLUSIVE
+from .model import decay_model
+
+__all__ = ["FLOW_OUTLIER_K", "FlowPhoto", "FlowCheck", "flow_photo_residuals", "flow_checks"]
+
+#: a flow-only photo stands out when its leave-one-out residual exceeds this many times its row's noise floor;
+#: source: docs/validation.md §16 (the largest of 1, 1.5, 2, 3 catching all 11 flips on the tuning faces)
+FLOW_OUTLIER_K = 1.5
+
+_KEY = ("treatment", "metric", "side")
+
+
+@dataclass(frozen=True)
+class FlowPhoto:
+    """One flow-only photo of one series and its leave-one-out residual.
+
+    Attributes
+    ----------
+    treatment, metric, side, photo : str
+        The series (treatment x metric x side) and the photo's name (the ``photo`` column).
+    hours : float
+        Hours since treatment.
+    value : float
+        The photo's change, metric unit.
+    predicted : float
+        The fit without this photo at ``hours``, metric unit (NaN: no fit without it).
+    noise_floor : float
+        The row's own noise floor, metric unit (NaN when the table has none).
+    ratio : float
+        ``|value - predicted| / noise_floor`` (NaN when either is missing).
+    stands_out : bool
+        ``ratio > k``.
+    """
+
+    treatment: str
+    metric: str
+    side: str
+    photo: str
+    hours: float
+    value: float
+    predicted: float
+    noise_floor: float
+    ratio: float
+    stands_out: bool
+
+
+@dataclass(frozen=True)
+class FlowCheck:
+    """The rule's outcome for one series.
+
+    Attributes
+    ----------
+    treatment, metric, side : str
+        The series.
+    verdict : str
+        The series' verdict with every photo (``analyze_series``).
+    flagged : tuple of str
+        The flow-only photos that stand out (F), sorted.
+    verdict_without : str
+        The verdict of the fit without ``flagged`` (``verdict`` when nothing is flagged; ``not_fitted`` when the
+        series has no fit without them).
+    verdict_read : str
+        The rule's output: ``verdict``, or ``inconclusive`` when ``verdict_without`` differs from it.
+    photos : tuple of FlowPhoto
+        Every candidate photo of the series and its residual.
+    """
+
+    treatment: str
+    metric: str
+    side: str
+    verdict: str
+    flagged: tuple[str, ...]
+    verdict_without: str
+    verdict_read: str
+    photos: tuple[FlowPhoto, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the rule changed the series' verdict."""
+        return self.verdict_read != self.verdict
+
+
+def _fit_row(rows: pd.DataFrame, n_boot: int, seed: int) -> pd.Series | None:
+    """The pooled fit of one series' ``rows`` (its first result row), or None when there is none."""
+    f = analyze_series(rows, n_boot=n_boot, seed=seed, per_subject=False).to_frame()
+    f = f[f.subject.isna()] if "subject" in f else f
+    return f.iloc[0] if len(f) else None
+
+
+def _candidates(rows: pd.DataFrame, flow: set[str]) -> pd.DataFrame:
+    """The rows of flow-only photos that enter the fit (verdict not ``uncertain``)."""
+    keep = rows["photo"].isin(flow)
+    if "verdict" in rows:
+        keep &= rows["verdict"].fillna("").astype(str) != "uncertain"
+    return rows[keep]
+
+
+def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
+                         k: float = FLOW_OUTLIER_K) -> tuple[FlowPhoto, ...]:
+    """The leave-one-out residual of each flow-only photo of one series (rule steps 1-2 above).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        One series' rows (one treatment, metric and side) in :func:`facemetrics.decay.analyze_series`'s input
+        format, with a ``photo`` column and optionally ``noise_floor`` (metric unit).
+    flow_photos : iterable of str
+        The names (``photo`` column) of the photos whose comparison carries only the flow warning.
+    k : float, optional
+        Multiple of the row's noise floor beyond which a photo stands out (default :data:`FLOW_OUTLIER_K`).
+
+    Returns
+    -------
+    tuple of FlowPhoto
+        One per candidate row, in the table's order.
+    """
+    out = []
+    for _, r in _candidates(rows, set(flow_photos)).iterrows():
+        f = _fit_row(rows[rows["photo"] != r["photo"]], 0, 0)
+        ok = f is not None and all(np.isfinite(float(f[c])) for c in ("lasting", "transient", "half_life_h"))
+        t = float(r["hours_since_treatment"])
+        pred = float(decay_model(t, f["lasting"], f["transient"], f["half_life_h"])) if ok else math.nan
+        floor = float(r["noise_floor"]) if "noise_floor" in rows and pd.notna(r["noise_floor"]) else math.nan
+        ratio = abs(float(r["value"]) - pred) / floor if floor > 0 and np.isfinite(pred) else math.nan
+        out.append(FlowPhoto(*(str(r[c]) for c in _KEY), photo=str(r["photo"]), hours=t, value=float(r["value"]),
+                             predicted=pred, noise_floor=floor, ratio=ratio,
+                             stands_out=bool(np.isfinite(ratio) and ratio > k)))
+    return tuple(out)
+
+
+def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float = FLOW_OUTLIER_K,
+                n_boot: int = 400, seed: int = 0) -> tuple[FlowCheck, ...]:
+    """§16's rule on every series of ``changes`` that has a flow-only photo entering its fit.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        Tidy table of changes (``analyze_series``'s input, long.csv's columns) with a ``photo`` column.
+    flow_photos : iterable of str
+        The names of the photos whose comparison carries only the gate's flow warning.
+    k : float, optional
+        Multiple of each row's noise floor (default :data:`FLOW_OUTLIER_K`).
+    n_boot, seed : int, optional
+        The bootstrap of the fits with every photo and without the flagged ones (as ``analyze_series``).
+
+    Returns
+    -------
+    tuple of FlowCheck
+        One per series (treatment, metric, side) with at least one candidate photo, sorted by series.
+    """
+    flow = set(flow_photos)
+    out = []
+    for key, rows in changes.groupby(list(_KEY), sort=True):
+        if _candidates(rows, flow).empty:
+            continue
+        photos = flow_photo_residuals(rows, flow, k=k)
+        f_all = _fit_row(rows, n_boot, seed)
+        if f_all is None:
+            continue
+        flagged = tuple(sorted({p.photo for p in photos if p.stands_out}))
+        v_wo = str(f_all["verdict"])
+        if flagged:
+            f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed)
+            v_wo = str(f_wo["verdict"]) if f_wo is not None else "not_fitted"
+        v_all = str(f_all["verdict"])
+        out.append(FlowCheck(*(str(x) for x in key), verdict=v_all, flagged=flagged, verdict_without=v_wo,
+                             verdict_read=v_all if v_wo == v_all else INCONCLUSIVE, photos=photos))
+    return tuple(out)
