@@ -4,6 +4,7 @@ per session), and the optional real-photo folder ``../shared/faces``."""
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,53 @@ def _keep_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+def _worker_defaults(mp: pytest.MonkeyPatch, real: bool) -> None:
+    """Set the three worker defaults: a user's (``real``) or in process."""
+    from facemetrics import isolated
+    from facemetrics.batch import runner, workers
+
+    mp.setattr(isolated, "ISOLATE", real)
+    mp.setattr(workers, "ISOLATE", real)
+    mp.setattr(runner, "default_workers", workers.default_workers if real else (lambda: 1))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _workers_in_process():
+    """The tests (and their module- and session-wide fixtures) run the analyses in this process: the worker
+    processes of ``analyze``/``compare``/the app (:data:`facemetrics.isolated.ISOLATE` False) and the batch's
+    pool (:data:`facemetrics.batch.workers.ISOLATE` False, one process by default: ``run_batch(workers=None)``
+    and the commands without ``--workers``).  The tests build the Face Mesh graph in this process, so every
+    worker is *spawned*, ~1.9 s of CPU to start against 0.24-0.34 s for an in-process ``analyze`` (docs/speed.md,
+    'The suite's time').  The code measured is the same (``Worker.call`` calls it directly, the pool runs its
+    tasks here); a test that gives ``workers=2`` still gets a second process.  The tests about the worker path
+    (crash isolation, the retries, the pool, the app's worker) and one end-to-end test per command that has a
+    worker are marked ``real_worker`` (:func:`_real_worker_when_marked`); the subprocess tests run the command
+    as a user does."""
+    with pytest.MonkeyPatch.context() as mp:
+        _worker_defaults(mp, real=False)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _real_worker_when_marked(request, monkeypatch):
+    """A test marked ``real_worker`` gets the worker defaults a user gets.  In any other test the native-crash
+    test hook fails the test with what to do (in process it would end pytest itself, SIGABRT or SIGSEGV)."""
+    if request.node.get_closest_marker("real_worker") is not None:
+        _worker_defaults(monkeypatch, real=True)
+        return
+    from facemetrics.batch import workers
+
+    real_hook = workers._test_crash
+
+    def hook(stage: str, name: str) -> None:
+        if os.environ.get(workers.TEST_CRASH_ENV):
+            raise AssertionError(f"{workers.TEST_CRASH_ENV} is set in a test that measures in this process: "
+                                 "mark the test @pytest.mark.real_worker (tests/conftest.py)")
+        real_hook(stage, name)
+
+    monkeypatch.setattr(workers, "_test_crash", hook)
 
 
 #: ``{(script path, its source text, magic on): code object}``: app.py compiled once per test session

@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
+#: every test here is about the worker processes: they keep the defaults a user gets (tests/conftest.py)
+pytestmark = pytest.mark.real_worker
 HEADLINE = re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")
 
 

@@ -124,6 +124,7 @@ def test_no_manifest_reports_missing_time(folder, tmp_path):
     assert "no capture time" in row["excluded"]
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 @pytest.mark.parametrize("stage,workers", [("photo", 2), ("compare", 2)])
 def test_interrupted_run_resumes_identically(folder, clean, tmp_path, stage, workers):
     _, clean_out = clean
@@ -144,6 +145,7 @@ def test_interrupted_run_resumes_identically(folder, clean, tmp_path, stage, wor
     assert again.n_measured == 0 and again.n_compared == 0
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monkeypatch):
     """Issue 12: a task per session (the default here: 2 sessions on 2 processes); fewer
     sessions than processes are split into a task per photo and per comparison with the
@@ -357,6 +359,7 @@ def _pid_after(seconds: float) -> int:
     return os.getpid()
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_pool_of_two_is_this_process_and_one_worker_process():
     """Without :data:`~facemetrics.batch.workers.ISOLATE` (the benches' baseline), ``workers=2`` starts
     one extra process; this process runs tasks too (issue 12: the start-up of a worker process costs more
@@ -394,6 +397,7 @@ def test_a_worker_imports_neither_pandas_nor_the_time_series_code():
     assert out.stdout.strip() == "[]", out.stdout
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_no_task_waits_for_a_worker_process_that_is_still_starting():
     """Until a worker process has started, every task runs in this process (none is queued behind
     the start-up)."""
@@ -414,6 +418,7 @@ def test_no_task_waits_for_a_worker_process_that_is_still_starting():
     assert pids == {i: os.getpid() for i in range(5)}
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_pool_of_one_or_two_isolated_runs_every_task_in_a_worker_process():
     """With :data:`~facemetrics.batch.workers.ISOLATE` (the default), ``workers=N`` starts N worker
     processes and this process runs no task (a native crash ends a worker, not the run:
@@ -435,6 +440,7 @@ def test_pool_of_one_or_two_isolated_runs_every_task_in_a_worker_process():
         assert os.getpid() not in pids.values() and 1 <= len(set(pids.values())) <= n, pids
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_a_worker_process_that_dies_stops_the_run_with_an_error_not_a_hang():
     """A worker process killed mid-task by a task that has no crash result (not a batch task:
     ``workers._CRASHED``), and killed again when the task runs on its own, ends ``_Pool.run`` with
@@ -684,6 +690,7 @@ def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
     assert not _may_compare(True, [])
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tmp_path, monkeypatch):
     """Two files with the same content (a photo copied under another name) are measured once,
     in every schedule; each keeps its own row under its own name; the summary counts the
@@ -1296,6 +1303,7 @@ pool.close(ok=False)  # as after Ctrl-C/SIGTERM: the worker is terminated, nothi
 """
 
 
+@pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_a_stopped_pool_leaves_nothing_for_the_exit_hook_to_write_to():
     """After ``_Pool.close`` the interpreter's exit hook no longer wakes the pool's manager thread,
     which may be closing its wakeup pipe at that moment ('Exception ignored in threading._shutdown

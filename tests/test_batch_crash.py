@@ -19,6 +19,8 @@ from facemetrics.study import study
 
 ROOT = Path(__file__).resolve().parents[1]
 DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-1.0, -0.5, 0.5, 4, 24])}
+#: every test here is about the worker processes: they keep the defaults a user gets (tests/conftest.py)
+pytestmark = pytest.mark.real_worker
 #: a photo after the treatment (its loss changes no other row): the one that crashes
 CRASHER = "S02_microcurrent_03_p4h.jpg"
 

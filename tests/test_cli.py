@@ -780,6 +780,7 @@ def test_timeline_with_every_change_uncertain_says_so(tmp_path, capsys):
     assert "7 comparisons" in err and "'uncertain'" in err, err
 
 
+@pytest.mark.real_worker  # `analyze` end to end on the worker a user gets (tests/conftest.py)
 def test_analyze_says_which_files_of_a_folder_it_did_not_read(tmp_path, capsys):
     """A folder's notes.txt was skipped in silence (an audit): the summary line now names the files
     that are not photos by their ending; hidden files (.DS_Store) stay unmentioned."""
@@ -1182,6 +1183,7 @@ def test_compare_leaves_a_users_own_file_of_an_output_name(tmp_path, capsys):
     assert f"{out / 'comparison.csv'} (not written by facemetrics)" in capsys.readouterr().err
 
 
+@pytest.mark.real_worker  # `compare` end to end on the worker a user gets (tests/conftest.py)
 def test_compare_twice_into_one_folder_replaces_its_own_outputs(tmp_path, capsys):
     """Re-running `compare` on the same output folder keeps working: its CSV and marked PNGs are its own."""
     from facemetrics.outputs import not_written_by_facemetrics

@@ -19,6 +19,8 @@ from facemetrics.batch.workers import TEST_CRASH_ENV
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE, AFTER = "astronaut_before.jpg", "astronaut_after.jpg"
+#: every test here is about the worker processes: they keep the defaults a user gets (tests/conftest.py)
+pytestmark = pytest.mark.real_worker
 
 
 @pytest.fixture()

@@ -7,7 +7,12 @@ import os
 import threading
 import time
 
+import pytest
+
 from facemetrics.isolated import Worker
+
+#: every test here is about the worker processes: they keep the defaults a user gets (tests/conftest.py)
+pytestmark = pytest.mark.real_worker
 
 
 def test_a_worker_started_by_a_thread_that_ends_keeps_working():

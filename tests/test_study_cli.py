@@ -141,6 +141,7 @@ def test_report_without_changes_is_a_message(days, tmp_path, capsys):
     assert (tmp_path / "r" / "photos.csv").is_file()
 
 
+@pytest.mark.real_worker  # `batch` and `timeline` end to end on the worker processes a user gets (tests/conftest.py)
 def test_batch_and_timeline_commands_fit_the_regimen_too(days, tmp_path, capsys):
     import shutil
 
