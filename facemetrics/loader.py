@@ -14,7 +14,7 @@ import), plus AVIF, BMP and GIF when Pillow can read them. Other formats Pillow
 knows (EPS, PSD, ...) are refused on purpose (``status="not_an_image"``), e.g.
 so that an ``.eps`` upload can never start Ghostscript. JPEGs of 12- or 16-bit samples,
 which Pillow cannot open, are ``not_an_image`` too, the message naming their bit depth
-(not "corrupt": :func:`_jpeg_precision` reads it from the frame header).
+(not "corrupt": :func:`facemetrics.integrity.container.jpeg_precision` reads it from the frame header).
 
 Pixel conversions
 -----------------
@@ -166,7 +166,8 @@ from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
 from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
-                                   jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early, webp_is_lossless)
+                                   jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
+                                   webp_is_lossless)
 from facemetrics.schema import PHOTO_FORMATS
 
 __all__ = [
@@ -754,7 +755,7 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         if kind:
             raise PhotoError(label, f"unsupported TIFF: {kind} samples (Pillow reads 8- and 16-bit integer TIFFs; "
                              "save it as one, or as PNG or JPEG)", status="not_an_image") from None
-        bits = _jpeg_precision(data) if sniffed == "JPEG" else None
+        bits = jpeg_precision(data) if sniffed == "JPEG" else None
         if bits is not None and bits != 8:
             raise PhotoError(label, f"unsupported JPEG: {bits}-bit samples (the loader reads 8-bit JPEGs, what cameras "
                              "and phones write; save an 8-bit copy of it, as JPEG or PNG)", status="not_an_image") from None
@@ -791,30 +792,6 @@ def _video_kind(data: bytes) -> str | None:
         return "AVI"
     if data[:4] == b"\x1a\x45\xdf\xa3":
         return "Matroska/WebM"
-    return None
-
-
-def _jpeg_precision(data: bytes) -> int | None:
-    """The sample precision, bits (8, 12, 16), of a JPEG's frame header (its first SOFn marker), read by
-    walking the marker segments from SOI; None when there is no frame header before the image data or the
-    segments are broken.  Pillow opens only 8-bit JPEGs: a 12-bit one (medical and raw-converter output)
-    was called "truncated or corrupt" (bad-input audit, 2026-12-05)."""
-    import struct
-
-    i = 2
-    while i + 4 <= len(data):
-        if data[i] != 0xFF:
-            return None
-        marker = data[i + 1]
-        if marker == 0xFF:  # fill byte
-            i += 1
-            continue
-        if marker == 0xDA:  # start of scan before any frame header
-            return None
-        (length,) = struct.unpack_from(">H", data, i + 2)
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # SOF0-15 (not DHT, JPG, DAC)
-            return data[i + 4] if i + 4 < len(data) else None
-        i += 2 + length
     return None
 
 

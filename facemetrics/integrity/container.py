@@ -22,7 +22,9 @@ __all__ = [
     "container_damage",
     "isobmff_damage",
     "jpeg_has_eoi",
+    "jpeg_precision",
     "jpeg_scan_start",
+    "jpeg_segments",
     "jpeg_strict_damage",
     "jpeg_truncated",
     "png_damage",
@@ -36,31 +38,58 @@ _PNG_MAX_CHUNKS = 1_000_000
 _NO_EOI = "truncated JPEG data (no end-of-image marker)"
 
 
-def jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
-    """``(offset of the first SOS marker, SOF marker byte)``, or None.
-
-    Walks the marker segments from SOI (APPn payloads, which may hold an
-    embedded thumbnail, are skipped by their length).
-    """
-    n = len(data)
-    i, sof = 2, 0
+def jpeg_segments(data: bytes):
+    """The marker segments of a JPEG from SOI, as ``(offset, marker byte)``, up to and including the first SOS
+    (``0xDA``) or EOI (``0xD9``); the walk stops at a byte that is no marker (broken segments).  APPn payloads
+    (which may hold an embedded thumbnail) are skipped by their length; fill bytes, RSTn and TEM have none.
+    The one marker walker of :func:`jpeg_scan_start` and :func:`jpeg_precision`."""
+    i, n = 2, len(data)
     while i + 4 <= n:
         if data[i] != 0xFF:
-            return None
+            return
         marker = data[i + 1]
         if marker == 0xFF:  # fill byte
             i += 1
             continue
-        if marker == 0xDA:
-            return i, sof
-        if marker == 0xD9:  # EOI before any scan: no image data
-            return None
+        yield i, marker
+        if marker in (0xDA, 0xD9):  # start of scan, or EOI before any scan
+            return
         if 0xD0 <= marker <= 0xD7 or marker == 0x01:
             i += 2
             continue
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            sof = marker
         i += 2 + ((data[i + 2] << 8) | data[i + 3])
+
+
+def _is_sof(marker: int) -> bool:
+    """SOF0-15, not DHT (C4), JPG (C8) or DAC (CC)."""
+    return 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC)
+
+
+def jpeg_scan_start(data: bytes) -> tuple[int, int] | None:
+    """``(offset of the first SOS marker, SOF marker byte)``, or None.
+
+    Walks the marker segments from SOI (:func:`jpeg_segments`: APPn payloads, which may hold an
+    embedded thumbnail, are skipped by their length).
+    """
+    sof = 0
+    for i, marker in jpeg_segments(data):
+        if marker == 0xDA:
+            return i, sof
+        if _is_sof(marker):
+            sof = marker
+    return None
+
+
+def jpeg_precision(data: bytes) -> int | None:
+    """The sample precision, bits (8, 12, 16), of a JPEG's frame header (its first SOFn marker), or None when
+    there is no frame header before the image data or the segments are broken (:func:`jpeg_segments`).
+    Pillow opens only 8-bit JPEGs: a 12-bit one (medical and raw-converter output) was called "truncated or
+    corrupt" by the loader (bad-input audit, 2026-12-05)."""
+    for i, marker in jpeg_segments(data):
+        if marker in (0xDA, 0xD9):
+            return None
+        if _is_sof(marker):
+            return data[i + 4] if i + 4 < len(data) else None
     return None
 
 
