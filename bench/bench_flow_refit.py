@@ -27,14 +27,12 @@ after ``--until HH:MM`` (UTC), so the n is set by the clock, never by a result. 
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
@@ -48,8 +46,7 @@ from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics.batch import LONG_COLUMNS, long_rows  # noqa: E402
 from facemetrics.decay import analyze_series  # noqa: E402
 from facemetrics.decay.model import decay_model  # noqa: E402
-from facemetrics.simulate import head_pose, photo_jitter  # noqa: E402
-from facemetrics.study import DEFAULT_DESIGN, DEFAULT_JITTER, DEFAULT_POSE, true_change  # noqa: E402
+from facemetrics.study import DEFAULT_DESIGN, true_change  # noqa: E402
 
 FACES = HERE.parent.parent / "shared" / "faces"
 KEY = ["treatment", "metric", "side"]
@@ -76,15 +73,7 @@ def _bump_photo(ana, mm: float, seed) -> bytes:
     and jitter draws of ``seed`` (as ``bench_smile_study._photo``, the bump in place of ``simulate.lift``)."""
     rng = np.random.default_rng(seed)
     rgb = ana.photo.rgb.copy() if abs(mm) < 1e-9 else cov.apply_field(ana.photo.rgb, *cov.bump_field(ana, mm, mm)[:2])
-    pitch = float(rng.normal(0.0, DEFAULT_POSE["pitch_sd_deg"]))
-    yaw = float(rng.normal(0.0, DEFAULT_POSE["yaw_sd_deg"]))
-    d0 = DEFAULT_POSE["camera_mm"]
-    cam = float(np.clip(rng.normal(d0, DEFAULT_POSE["camera_sd_mm"]), 300.0, 600.0))
-    rgb = head_pose(ana, pitch, yaw, 0.0, image=rgb, camera_mm=d0, camera_to_mm=cam).image
-    rgb = photo_jitter(rgb, rng, DEFAULT_JITTER)[0]
-    buf = io.BytesIO()
-    Image.fromarray(rgb).save(buf, "JPEG", quality=int(DEFAULT_JITTER.get("jpeg_quality", 92)))
-    return buf.getvalue()
+    return smile.posed_jpeg(ana, rgb, rng)
 
 
 def measure_face(i: int, set_: str, path: Path) -> list[dict]:

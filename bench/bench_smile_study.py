@@ -66,6 +66,12 @@ def _photo(ana, mm: float, seed) -> bytes:
     (as :func:`facemetrics.study.study` makes each photo: lift, pose, jitter, JPEG)."""
     rng = np.random.default_rng(seed)
     rgb = ana.photo.rgb.copy() if abs(mm) < 1e-9 else lift(ana, mm, side="both").image
+    return posed_jpeg(ana, rgb, rng)
+
+
+def posed_jpeg(ana, rgb, rng) -> bytes:
+    """JPEG bytes of ``rgb`` (``ana``'s photo, changed) re-posed and jittered with ``rng``'s next draws: the demo's
+    pose (pitch, yaw, camera distance), its jitter and JPEG quality (as :func:`facemetrics.study.study`)."""
     pitch = float(rng.normal(0.0, DEFAULT_POSE["pitch_sd_deg"]))
     yaw = float(rng.normal(0.0, DEFAULT_POSE["yaw_sd_deg"]))
     d0 = DEFAULT_POSE["camera_mm"]
