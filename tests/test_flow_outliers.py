@@ -7,7 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from facemetrics.decay.flow_outliers import FLOW_OUTLIER_K, flow_checks, flow_photo_residuals
+from facemetrics.batch.flow_read import flow_reason
+from facemetrics.decay.flow_outliers import (FLOW_OUTLIER_K, INSUFFICIENT, UNCHECKED, flow_checks,
+                                             flow_photo_residuals)
 
 TIMES = [0.25, 0.5, 1, 2, 4, 8, 12, 24, 48]
 EARLY = ["p0.25h.jpg", "p0.5h.jpg", "p1h.jpg"]  # a lift's own flow-only photos: the peak
@@ -53,10 +55,34 @@ def test_a_smiling_24h_photo_stands_out():
     assert abs(p.predicted) < 0.3  # the other photos say the lift is gone by 24 h
 
 
-def test_no_fit_without_the_photo_means_it_does_not_stand_out():
+def test_no_fit_without_the_photo_means_it_does_not_stand_out_and_could_not_be_checked():
+    # §17: in a series of exactly 6 fitted photos no rule met the ship bound; the photo is said, not passed
     rows = _series(times=[0.5, 1, 2, 8, 24, 48], bump_at=24, bump=2.0)  # 6 photos: 5 left, below MIN_PHOTOS
     (p,) = flow_photo_residuals(rows, ["p24h.jpg"])
     assert math.isnan(p.predicted) and math.isnan(p.ratio) and not p.stands_out
+    assert not p.checked and p.check == UNCHECKED
+    assert p.why == "only 5 other photos, too few for a fit without it: a fit needs 6"
+    (c,) = flow_checks(rows, ["p24h.jpg"], n_boot=50)
+    assert c.flagged == () and not c.changed and [q.checked for q in c.photos] == [False]
+
+
+def test_a_row_without_a_noise_floor_could_not_be_checked():
+    rows = _series(bump_at=24, bump=0.9)
+    rows.loc[rows.photo == "p24h.jpg", "noise_floor"] = float("nan")
+    (p,) = flow_photo_residuals(rows, ["p24h.jpg"])
+    assert not p.stands_out and not p.checked and p.why == "no noise floor"
+    (q,) = flow_photo_residuals(_series(bump_at=24, bump=0.9), ["p24h.jpg"])
+    assert q.checked and q.why == "" and q.stands_out
+
+
+def test_too_few_photos_left_without_the_flagged_ones_is_said_so():
+    # 7 photos, two smiles (+1 mm at 1 h and 24 h) standing out: 5 left, no fit; the reason says why, not a verdict
+    rows = _series(times=[0.5, 1, 2, 4, 8, 24, 48], bump_at=1, bump=1.0)
+    rows.loc[rows.hours_since_treatment == 24, "value"] += 1.0
+    (c,) = flow_checks(rows, ["p1h.jpg", "p24h.jpg"], n_boot=50)
+    assert c.flagged == ("p1h.jpg", "p24h.jpg") and c.verdict_without == INSUFFICIENT
+    assert c.verdict_read == "inconclusive"
+    assert "without them the series has too few photos left for a fit (need at least 6)" in flow_reason(c)
 
 
 def test_uncertain_rows_and_other_photos_are_not_candidates():

@@ -22,9 +22,9 @@ MAYBE = (f"{MSG_EXPRESSION_MAYBE}: a mouth corner moved 1.8 mm relative to the j
          "while the lips kept their shape. A change of expression ...")
 
 
-def _batch(folder, bump, flow=(SMILE,)):
+def _batch(folder, bump, flow=(SMILE,), times=TIMES):
     """A batch folder (long.csv, changes.csv, photos.csv) of one series; ``flow`` the photos with the warning."""
-    long = _series(times=TIMES, bump_at=24 if bump else None, bump=bump)
+    long = _series(times=times, bump_at=24 if bump else None, bump=bump)
     long["verdict"] = "lifted"
     long.to_csv(folder / "long.csv", index=False)
     pd.DataFrame(dict(subject="s1", treatment="tx", photo=long["photo"], hours_since_treatment=long[
@@ -68,6 +68,22 @@ def test_the_same_smile_without_the_warning_and_a_clean_flow_photo_are_unchanged
     assert _pooled(table)["verdict"] == plain["verdict"] == "fades_within_a_day"
     assert _pooled(table)["reason"] == plain["reason"]
     assert "stands out" not in (tmp_path / "b" / "report.md").read_text()
+
+
+def test_a_six_photo_series_says_its_flow_photo_could_not_be_checked(tmp_path):
+    # §17: with exactly 6 fitted photos there is no fit without the smiling one; the reason says so, the verdict and
+    # the rest of the reason stay, and the report's "kept with a warning" line says it too
+    _, table = run_timeline(_batch(tmp_path, 0.8, times=[0.5, 1, 2, 8, 24, 48]), n_boot=50, per_subject=False)
+    data = pd.read_csv(tmp_path / "long.csv")
+    plain = analyze_series(data, n_boot=50, per_subject=False).to_frame().iloc[0]
+    row = _pooled(table)
+    assert row["verdict"] == plain["verdict"]
+    said = (f"`{SMILE}` (24 h), fitted with the warning that the expression may differ, could not be checked against "
+            "the other photos (only 5 other photos, too few for a fit without it: a fit needs 6); a smile there would "
+            "not be seen.")
+    assert row["reason"] == f"{plain['reason']} {said}"
+    kept = (tmp_path / "report.md").read_text().split("## Comparisons kept in the fits with a warning", 1)[1]
+    assert "could not be checked against the other photos" in kept and "stands out" not in kept
 
 
 def test_flow_read_changes_only_the_pooled_row_of_a_changed_series():

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..decay.flow_outliers import FlowCheck, flow_checks
+from ..decay.claim import MIN_PHOTOS
+from ..decay.flow_outliers import INSUFFICIENT, FlowCheck, flow_checks
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
 from ..rounding import fixed
 
-__all__ = ["flow_read", "flow_reason", "stands_out_notes"]
+__all__ = ["flow_read", "flow_reason", "unchecked_reason", "stands_out_notes"]
+
+
+def _names(photos) -> str:
+    """"`a.jpg` (24 h) and `b.jpg` (1 h)": each photo's name and hours since treatment."""
+    return " and ".join(f"`{p.photo}` ({fixed(p.hours, 2).rstrip('0').rstrip('.')} h)" for p in photos)
 
 
 def flow_reason(check: FlowCheck) -> str:
@@ -37,14 +43,39 @@ def flow_reason(check: FlowCheck) -> str:
     """
     flagged = [p for p in check.photos if p.photo in check.flagged]
     one = len(flagged) == 1
-    names = " and ".join(f"`{p.photo}` ({fixed(p.hours, 2).rstrip('0').rstrip('.')} h)" for p in flagged)
+    names = _names(flagged)
     by = " and ".join(f"{fixed(p.ratio, 1)} ×" for p in flagged)
-    without = ("has no fit" if check.verdict_without == "not_fitted"
-               else f"reads {check.verdict_without}")
+    without = {"not_fitted": "has no fit",
+               INSUFFICIENT: f"has too few photos left for a fit (need at least {MIN_PHOTOS})"
+               }.get(check.verdict_without, f"reads {check.verdict_without}")
     return (f"{names} {'stands' if one else 'stand'} out from the curve of the other photos by {by} "
             f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may "
             f"differ; without {'it' if one else 'them'} the series {without} (with {'it' if one else 'them'}: "
             f"{check.verdict})")
+
+
+def unchecked_reason(check: FlowCheck) -> str:
+    """The sentence a series' ``reason`` gains when some of its flow-only photos could not be checked against the
+    other photos (docs/validation.md §17's fallback: they are said, never passed silently); "" when every one was.
+
+    Parameters
+    ----------
+    check : FlowCheck
+        One series' check.
+
+    Returns
+    -------
+    str
+        E.g. "`S01/mc/p24.jpg` (24 h), fitted with the warning that the expression may differ, could not be checked
+        against the other photos (only 5 other photos, too few for a fit without it: a fit needs 6); a smile there
+        would not be seen."
+    """
+    photos = [p for p in check.photos if not p.checked]
+    if not photos:
+        return ""
+    why = "; ".join(dict.fromkeys(p.why for p in photos))
+    return (f"{_names(photos)}, fitted with the warning that the expression may differ, could not be checked "
+            f"against the other photos ({why}); a smile there would not be seen.")
 
 
 def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: int = 400,
@@ -67,7 +98,9 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     -------
     (pandas.DataFrame, tuple of FlowCheck)
         A copy of ``table`` whose pooled row of each series the rule changed reads ``inconclusive`` with
-        :func:`flow_reason` as its ``reason`` (other rows, per-subject rows included, unchanged), and every
+        :func:`flow_reason` as its ``reason``, the pooled row of each series with a flow-only photo that could not be
+        checked gaining :func:`unchecked_reason` at the end of its ``reason`` (other rows, per-subject rows
+        included, unchanged), and every
         check made (:func:`facemetrics.decay.flow_outliers.flow_checks`); ``table`` itself and () when no photo
         is flow-only or ``data`` has no ``photo`` column.
     """
@@ -78,19 +111,25 @@ def flow_read(table: pd.DataFrame, data: pd.DataFrame, flow_photos, *, n_boot: i
     out = table.copy()
     pooled = out["subject"].map(is_pooled).astype(bool) if "subject" in out.columns else True
     for c in checks:
-        if not c.changed:
+        unchecked = unchecked_reason(c)
+        if not (c.changed or unchecked):
             continue
         row = pooled & (out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric) \
             & (out["side"].astype(str) == c.side)
-        out.loc[row, "verdict"] = INCONCLUSIVE
-        out.loc[row, "reason"] = flow_reason(c)
+        if c.changed:
+            out.loc[row, "verdict"] = INCONCLUSIVE
+            out.loc[row, "reason"] = flow_reason(c)
+        if unchecked:
+            out.loc[row, "reason"] = [" ".join(x for x in (str(r or "").strip(), unchecked) if x)
+                                      for r in out.loc[row, "reason"]]
     return out, checks
 
 
 def stands_out_notes(kept, checks) -> list[str]:
     """The lines of the comparisons kept in the fits with a warning (:func:`facemetrics.batch.fit_notes.
     expression_kept_notes`), those of a photo the rule flagged in a series it made ``inconclusive`` followed by
-    ``"; stands out from the curve of the other photos: its series reads inconclusive"``.
+    ``"; stands out from the curve of the other photos: its series reads inconclusive"``, and those of a photo that
+    could not be checked in some series (§17) by ``"; could not be checked against the other photos"``.
 
     Parameters
     ----------
@@ -105,5 +144,12 @@ def stands_out_notes(kept, checks) -> list[str]:
         ``kept`` in its order.
     """
     flagged = {p for c in checks if c.changed for p in c.flagged}
-    return [n + ("; stands out from the curve of the other photos: its series reads inconclusive"
-                 if any(n.startswith(f"`{p}`") for p in flagged) else "") for n in kept]
+    unchecked = {p.photo for c in checks for p in c.photos if not p.checked}
+
+    def note(n: str) -> str:
+        if any(n.startswith(f"`{p}`") for p in flagged):
+            return n + "; stands out from the curve of the other photos: its series reads inconclusive"
+        if any(n.startswith(f"`{p}`") for p in unchecked):
+            return n + "; could not be checked against the other photos"
+        return n
+    return [note(n) for n in kept]

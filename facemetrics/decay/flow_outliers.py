@@ -11,11 +11,13 @@ photo only when it stands out from the curve the series' *other* photos draw:
    (:func:`facemetrics.decay.analyze_series`, ``n_boot`` 0), its residual
    ``r_i = value_i - decay_model(t_i, lasting, transient, half_life_h)`` (metric unit) over the row's own
    ``noise_floor``; photo ``i`` *stands out* when ``|r_i| > k * noise_floor_i`` (:data:`FLOW_OUTLIER_K`).  A series
-   with no fit without photo ``i`` (fewer than :data:`facemetrics.decay.MIN_PHOTOS` photos left, ...) or a row
-   without a floor: photo ``i`` does not stand out (today's behaviour);
+   with no fit without photo ``i`` (fewer than :data:`facemetrics.decay.MIN_PHOTOS` photos left: a series of exactly
+   6 fitted photos, ...) or a row without a floor: photo ``i`` does not stand out, and it *could not be checked*
+   (``FlowPhoto.checked`` False, with why): the callers say so in the series' reason (§17: no rule for the 6-photo
+   case met the ship bound, so it is said, not passed silently);
 3. F = the photos that stand out.  When F is not empty the series is fitted without F; when that verdict differs
    from the series' verdict with every photo, the series reads ``inconclusive`` and names F and the verdict without
-   them; otherwise its verdict stands.
+   them (:data:`INSUFFICIENT` when too few photos are left for a fit); otherwise its verdict stands.
 
 Measured (§16, 2026-12-05): with k 1.5, 11 of 11 smiling-photo flips caught (3 London faces), 0 of 50 clean lifted
 studies changed on the tuning faces and 0 of 32 on the held-out faces.  Pure functions: tables in, frozen
@@ -31,15 +33,23 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .claim import analyze_series
+from .claim import MIN_PHOTOS, analyze_series
 from .margin import INCONCLUSIVE
 from .model import decay_model
 
-__all__ = ["FLOW_OUTLIER_K", "FlowPhoto", "FlowCheck", "flow_photo_residuals", "flow_checks"]
+__all__ = ["FLOW_OUTLIER_K", "CHECK_FIT", "UNCHECKED", "INSUFFICIENT", "FlowPhoto", "FlowCheck",
+           "flow_photo_residuals", "flow_checks"]
 
 #: a flow-only photo stands out when its leave-one-out residual exceeds this many times its row's noise floor;
 #: source: docs/validation.md §16 (the largest of 1, 1.5, 2, 3 catching all 11 flips on the tuning faces)
 FLOW_OUTLIER_K = 1.5
+
+#: how a candidate photo was checked: the fit of the series without it (§16)
+CHECK_FIT = "fit_without"
+#: not checked (no prediction, or no floor): said in the series' reason, never passed silently (§17's fallback)
+UNCHECKED = "unchecked"
+#: ``FlowCheck.verdict_without`` when the fit without the flagged photos has too few photos (status of that name)
+INSUFFICIENT = "insufficient_data"
 
 _KEY = ("treatment", "metric", "side")
 
@@ -64,6 +74,10 @@ class FlowPhoto:
         ``|value - predicted| / noise_floor`` (NaN when either is missing).
     stands_out : bool
         ``ratio > k``.
+    check : str
+        How ``predicted`` was made: :data:`CHECK_FIT`, or :data:`UNCHECKED` (no prediction or no floor).
+    why : str
+        Why the photo could not be checked ("" when it was), e.g. "too few photos for a fit without it".
     """
 
     treatment: str
@@ -76,6 +90,13 @@ class FlowPhoto:
     noise_floor: float
     ratio: float
     stands_out: bool
+    check: str = CHECK_FIT
+    why: str = ""
+
+    @property
+    def checked(self) -> bool:
+        """Whether the photo was checked against the other photos (a prediction and a floor)."""
+        return self.check != UNCHECKED
 
 
 @dataclass(frozen=True)
@@ -129,9 +150,41 @@ def _candidates(rows: pd.DataFrame, flow: set[str]) -> pd.DataFrame:
     return rows[keep]
 
 
+def _fitted(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that enter the fit: a finite time and value, verdict not ``uncertain``, one row per photo."""
+    keep = np.isfinite(pd.to_numeric(rows["hours_since_treatment"], errors="coerce")) \
+        & np.isfinite(pd.to_numeric(rows["value"], errors="coerce"))
+    if "verdict" in rows:
+        keep &= rows["verdict"].fillna("").astype(str) != "uncertain"
+    return rows[keep].drop_duplicates("photo")
+
+
+def _floor(rows: pd.DataFrame, r: pd.Series) -> float:
+    """Row ``r``'s noise floor (metric unit), NaN when the table has none or it is not positive."""
+    f = float(r["noise_floor"]) if "noise_floor" in rows and pd.notna(r["noise_floor"]) else math.nan
+    return f if f > 0 else math.nan
+
+
+def _predict(rows: pd.DataFrame, r: pd.Series) -> tuple[float, float, str, str]:
+    """Photo ``r``'s prediction from the fit of the series' other photos (§16): ``(predicted, floor, check, why)``
+    (metric unit); without a floor or a fit, :data:`UNCHECKED` and why (§17: said, never passed silently)."""
+    floor = _floor(rows, r)
+    if not np.isfinite(floor):
+        return math.nan, math.nan, UNCHECKED, "no noise floor"
+    others = rows[rows["photo"] != r["photo"]]
+    f = _fit_row(others, 0, 0)
+    if f is not None and all(np.isfinite(float(f[c])) for c in ("lasting", "transient", "half_life_h")):
+        t = float(r["hours_since_treatment"])
+        return float(decay_model(t, f["lasting"], f["transient"], f["half_life_h"])), floor, CHECK_FIT, ""
+    n = len(_fitted(others))
+    why = (f"only {n} other photo{'s' if n != 1 else ''}, too few for a fit without it: a fit needs {MIN_PHOTOS}"
+           if n < MIN_PHOTOS else "no fit of the other photos without it")
+    return math.nan, math.nan, UNCHECKED, why
+
+
 def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
                          k: float = FLOW_OUTLIER_K) -> tuple[FlowPhoto, ...]:
-    """The leave-one-out residual of each flow-only photo of one series (rule steps 1-2 above).
+    """The residual of each flow-only photo of one series against its other photos (rule steps 1-2 above).
 
     Parameters
     ----------
@@ -141,24 +194,22 @@ def flow_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
     flow_photos : iterable of str
         The names (``photo`` column) of the photos whose comparison carries only the flow warning.
     k : float, optional
-        Multiple of the row's noise floor beyond which a photo stands out (default :data:`FLOW_OUTLIER_K`).
+        Multiple of the photo's floor beyond which it stands out (default :data:`FLOW_OUTLIER_K`).
 
     Returns
     -------
     tuple of FlowPhoto
-        One per candidate row, in the table's order.
+        One per candidate row, in the table's order; a photo that could not be checked has ``check``
+        :data:`UNCHECKED`, NaN ``predicted`` and ``ratio``, and does not stand out.
     """
     out = []
     for _, r in _candidates(rows, set(flow_photos)).iterrows():
-        f = _fit_row(rows[rows["photo"] != r["photo"]], 0, 0)
-        ok = f is not None and all(np.isfinite(float(f[c])) for c in ("lasting", "transient", "half_life_h"))
-        t = float(r["hours_since_treatment"])
-        pred = float(decay_model(t, f["lasting"], f["transient"], f["half_life_h"])) if ok else math.nan
-        floor = float(r["noise_floor"]) if "noise_floor" in rows and pd.notna(r["noise_floor"]) else math.nan
-        ratio = abs(float(r["value"]) - pred) / floor if floor > 0 and np.isfinite(pred) else math.nan
-        out.append(FlowPhoto(*(str(r[c]) for c in _KEY), photo=str(r["photo"]), hours=t, value=float(r["value"]),
-                             predicted=pred, noise_floor=floor, ratio=ratio,
-                             stands_out=bool(np.isfinite(ratio) and ratio > k)))
+        pred, floor, check, why = _predict(rows, r)
+        ratio = abs(float(r["value"]) - pred) / floor if check != UNCHECKED else math.nan
+        out.append(FlowPhoto(*(str(r[c]) for c in _KEY), photo=str(r["photo"]),
+                             hours=float(r["hours_since_treatment"]), value=float(r["value"]), predicted=pred,
+                             noise_floor=floor, ratio=ratio, stands_out=bool(np.isfinite(ratio) and ratio > k),
+                             check=check, why=why))
     return tuple(out)
 
 
@@ -195,7 +246,8 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
         v_wo = str(f_all["verdict"])
         if flagged:
             f_wo = _fit_row(rows[~rows["photo"].isin(flagged)], n_boot, seed)
-            v_wo = str(f_wo["verdict"]) if f_wo is not None else "not_fitted"
+            v_wo = "not_fitted" if f_wo is None else INSUFFICIENT if f_wo.get("status") == INSUFFICIENT \
+                else str(f_wo["verdict"])
         v_all = str(f_all["verdict"])
         out.append(FlowCheck(*(str(x) for x in key), verdict=v_all, flagged=flagged, verdict_without=v_wo,
                              verdict_read=v_all if v_wo == v_all else INCONCLUSIVE, photos=photos))
