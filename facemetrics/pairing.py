@@ -471,7 +471,8 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
         torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1
                 or (g[0].role != BASELINE
                     and len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1)}
-        conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: ordered.index(groups[c][0]))]
+        place = {p.photo: i for i, p in enumerate(ordered)}
+        conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: place[groups[c][0].photo])]
         members, seen = [], {}
         for p in ordered:
             c = picture[p.photo]
