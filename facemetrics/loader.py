@@ -723,22 +723,27 @@ def _header_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+#: how a refusal names the size limit of Pillow's own guard (twice ``Image.MAX_IMAGE_PIXELS``)
+BOMB_LIMIT = "Pillow's decompression-bomb limit"
+
+
 def _bomb_error(label: str, size: tuple[int, int] | None, max_pixels: int | None, exc: Exception,
-                read: int | None = None) -> PhotoError:
+                read: int | None = None, fmt: str = "") -> PhotoError:
     """Pillow's decompression-bomb error (an image above twice ``Image.MAX_IMAGE_PIXELS``) in the house
     format of the other size refusals: ``30000x30000 = 900,000,000 pixels (limit 100,000,000)``."""
     if size is None:
         return PhotoError(label, f"image is too large to decode safely ({_short(exc)})", status="too_large")
     try:
-        _check_dimensions(label, *size, max_pixels, read)
+        _check_dimensions(label, *size, max_pixels, read, fmt)
     except PhotoError as err:
         if err.status == "too_large":
             return err
     w, h = size
     limit = 2 * int(Image.MAX_IMAGE_PIXELS or 0)
-    return PhotoError(label, f"image is too large: {w}x{h} = {w * h:,} pixels (limit {limit:,}, Pillow's "
-                             "decompression-bomb limit)" + smaller_copy(w, h, min(limit, read or limit)),
-                      status="too_large")
+    copy_limit = min(limit, read or limit)
+    limit_said = limit_text(limit, copy_limit, fmt, whose=BOMB_LIMIT)
+    return PhotoError(label, f"image is too large: {w}x{h} = {w * h:,} pixels ({limit_said})"
+                      + smaller_copy(w, h, copy_limit), status="too_large")
 
 
 def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | None = MAX_PIXELS,
@@ -749,7 +754,7 @@ def _open_image(data: bytes, label: str, sniffed: str | None, max_pixels: int | 
         return Image.open(io.BytesIO(data), formats=_ALLOWED_FORMATS)
     except Image.DecompressionBombError as exc:
         read = None if sniffed == "JPEG" else max_decoded_pixels
-        raise _bomb_error(label, _header_size(data), max_pixels, exc, read) from None
+        raise _bomb_error(label, _header_size(data), max_pixels, exc, read, sniffed or "") from None
     except UnidentifiedImageError:
         kind = _unsupported_tiff_samples(data) if sniffed == "TIFF" else None
         if kind:
@@ -844,16 +849,33 @@ def smaller_copy(width: int, height: int, limit: int) -> str:
             "editor's resize), and use that")
 
 
+def limit_text(max_pixels: int, read: int, fmt: str = "", whose: str = "") -> str:
+    """The size limit a refusal names: ``"limit 100,000,000"``, or, when a file of its kind is read only up to
+    ``read`` < ``max_pixels`` pixels (decoded whole: every format but a plain JPEG, which is decoded reduced),
+    ``"limit 100,000,000 pixels; 50,000,000 for this PNG file, which is decoded whole"``; ``whose`` names the
+    limit after it (``"Pillow's decompression-bomb limit"``).  The 50 MP bound on a decoded image keeps an
+    analysis under about 0.7 GB (docs/robustness.md 'Giant and deceptive files'); a refusal that named only
+    100 MP and then asked for a 50 MP copy read as a contradiction (stop 46)."""
+    head = f"limit {max_pixels:,}" + (" pixels" if read < max_pixels else "") + (f", {whose}" if whose else "")
+    if read >= max_pixels:
+        return head
+    return f"{head}; {read:,} for this {fmt or 'image'} file, which is decoded whole"
+
+
 def _check_dimensions(label: str, width: int, height: int, max_pixels: int | None,
-                      read: int | None = None) -> None:
+                      read: int | None = None, fmt: str = "") -> None:
     """Refuse a header's size above ``max_pixels`` (``too_large``, with :func:`smaller_copy` of ``read``
     pixels, the size a copy in its format is read at: ``max_pixels`` when None) or below :data:`MIN_SIDE`
-    (``too_small``)."""
+    (``too_small``).  When ``read`` is below ``max_pixels`` (a ``fmt`` file other than a plain JPEG is
+    decoded whole, so :data:`MAX_DECODED_PIXELS` bounds it) the limit says so, so that the remedy's 50 MP
+    copy does not contradict a 100 MP limit: ``(limit 100,000,000 pixels; 50,000,000 for this PNG file,
+    which is decoded whole)``."""
     if max_pixels is not None and width * height > max_pixels:
+        copy_limit = min(max_pixels, read or max_pixels)
         raise PhotoError(
             label,
             f"image is too large: {width}x{height} = {width * height:,} pixels "
-            f"(limit {max_pixels:,})" + smaller_copy(width, height, min(max_pixels, read or max_pixels)),
+            f"({limit_text(max_pixels, copy_limit, fmt)})" + smaller_copy(width, height, copy_limit),
             status="too_large",
         )
     if min(width, height) < MIN_SIDE:
@@ -1045,7 +1067,7 @@ def load_photo(
             # large. Everything else, CMYK JPEG included, is decoded by Pillow.
             use_sj = fmt == "JPEG" and img.mode in ("RGB", "L")
             # the remedy's copy size: a JPEG is decoded reduced, other formats whole
-            _check_dimensions(label, width, height, max_pixels, None if use_sj else max_decoded_pixels)
+            _check_dimensions(label, width, height, max_pixels, None if use_sj else max_decoded_pixels, fmt)
             reduce = _jpeg_reduce(width, height, fast, max_decoded_pixels) if use_sj else 1
             if (max_decoded_pixels is not None
                     and (-(-width // reduce)) * (-(-height // reduce)) > max_decoded_pixels):

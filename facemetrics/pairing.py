@@ -12,9 +12,12 @@ The rule, within one session (a subject's treatment session; an opaque key):
    name (a photo without a time last), an original before its copies: a name
    is ordered as it reads without a copy's suffix (:func:`original_name`:
    ``IMG_4816(1).JPG``, ``IMG_4816 (1).JPG``, ``IMG_4816 copy.JPG``,
-   ``IMG_4816 - Copy.JPG``, ``IMG_4816-1.JPG`` after ``IMG_4816.JPG``, which
-   sorted after each of them by its ".": the copy was kept as the duplicate's
-   original; an audit, stop 45).  This order, never the order of the
+   ``IMG_4816 - Copy.JPG``, ``IMG_4816-1.JPG`` and the localized
+   ``IMG_4816 - Kopie.JPG``, ``IMG_4816 copie 2.JPG``, ... (:data:`COPY_WORDS`)
+   after ``IMG_4816.JPG``, which sorted after each of them by its ".": the
+   copy was kept as the duplicate's original; an audit, stop 45) when that
+   original is among the session's photos (case and Unicode composition
+   ignored); a name that only looks like a copy keeps its own place.  This order, never the order of the
    files or of the uploads, decides everything below.
 2. A photo with the same content (SHA-256 of the file; or, among photos of
    one role, of the decoded pixels: one picture under two files, e.g. a copy
@@ -87,6 +90,8 @@ import numbers
 import re
 from dataclasses import dataclass
 from typing import Iterable
+
+from .timekeys import name_key
 
 __all__ = ["BASELINE", "POST", "MAX_DAYS_BEFORE_TREATMENT", "PairingPhoto", "PhotoPair", "Pairing", "pair_photos",
            "too_early", "MAX_DAYS_AFTER_TREATMENT", "too_late"]
@@ -304,31 +309,72 @@ def _choose(baselines: list[PairingPhoto]) -> tuple[str, tuple[str, ...], tuple[
     return names[k], tuple(names[:k] + names[k + 1:]), tuple(names[:k])
 
 
-#: a copy's suffix at the end of a file name's stem, as the systems that save a second copy of a file write it:
-#: Windows Explorer ``IMG_4816 - Copy``, ``IMG_4816 - Copy (2)``; Chrome, Edge, Google Drive and Windows
-#: downloads ``IMG_4816 (1)``; Firefox and Google Takeout ``IMG_4816(1)``; macOS Finder ``IMG_4816 copy``,
-#: ``IMG_4816 copy 2`` and, keeping both on a paste, ``IMG_4816 2``; Safari downloads ``IMG_4816-1``
-#: (a number of at most 3 digits; letter case ignored)
-COPY_SUFFIX = re.compile(r"(?: - copy(?: \(\d{1,3}\))?| ?\(\d{1,3}\)| copy(?: \d{1,3})?|-\d{1,3}| \d{1,3})$",
+#: the word a file manager writes for "copy" in a copy's name, by its display language (lower case, NFC):
+#: Windows File Explorer's ``Name - <word>.jpg`` and ``Name - <word> (2).jpg`` and macOS Finder's ``Name <word>.jpg``
+#: and ``Name <word> 2.jpg``.  English "copy"; German "Kopie"; French "Copie"; Spanish and Italian "copia";
+#: Portuguese "Cópia"; Dutch and Czech "kopie"; Polish and Swedish "kopia"; Danish and Norwegian "kopi"; Finnish
+#: "kopio"; Turkish "kopya"; Russian "копия"; Japanese "コピー" (macOS: ``Name のコピー.jpg``); Chinese "副本"; Korean
+#: "복사본".  Where from: the words the localized Explorer and Finder are reported to write (the task's list,
+#: stop 47, and public code that parses them: a Russian Windows' ``Name — копия.txt``, with an em dash; a
+#: Japanese app's ``のコピー``); not checked on each localized system here.  Explorer's dash is accepted as a
+#: hyphen, an en dash or an em dash.
+COPY_WORDS = ("copy", "kopie", "copie", "copia", "cópia", "kopia", "kopi", "kopio", "kopya", "копия", "コピー", "副本",
+              "복사본")
+
+_WORD = "(?:" + "|".join(re.escape(w) for w in COPY_WORDS) + ")"
+
+#: a copy's suffix at the end of a file name's stem (matched on its NFC form, letter case ignored), as the systems
+#: that save a second copy of a file write it: Windows File Explorer ``IMG_4816 - Copy``, ``IMG_4816 - Copy (2)``
+#: and its languages' words (:data:`COPY_WORDS`: ``IMG_4816 - Kopie``, ``IMG_4816 – kopie (2)``, ``IMG_4816 —
+#: копия``); Chrome, Edge, Google Drive and Windows downloads ``IMG_4816 (1)``; Firefox and Google Takeout
+#: ``IMG_4816(1)``; macOS Finder ``IMG_4816 copy``, ``IMG_4816 copy 2`` (``IMG_4816 Kopie``, ``IMG_4816 copie 2``,
+#: ``IMG_4816 のコピー``, ...) and, keeping both on a paste, ``IMG_4816 2``; Safari downloads ``IMG_4816-1`` (a
+#: number of at most 3 digits).  The word needs the space (or dash) before it: a file named ``Kopie.jpg`` or
+#: ``copia.jpg`` is no copy.
+COPY_SUFFIX = re.compile(r"(?: [-\u2013\u2014] " + _WORD + r"(?: \(\d{1,3}\))?"  # Windows: - Kopie (2)
+                         r"| " + _WORD + r"(?: \d{1,3})?| ?のコピー(?: \d{1,3})?"  # macOS: Kopie 2, のコピー 2
+                         r"| ?\(\d{1,3}\)|-\d{1,3}| \d{1,3})$",  # browsers, Drive, Takeout; Safari; macOS' ' 2'
                          re.IGNORECASE)
 
 
 def original_name(photo: str) -> str:
     """``photo`` (a name or a path with ``/``) without a copy's suffix on its file name's stem
-    (:data:`COPY_SUFFIX`): ``"S01/mc/IMG_4816(1).JPG"`` gives ``"S01/mc/IMG_4816.JPG"``; a name without
-    one, or whose stem would be left empty (``"(1).jpg"``), is returned as it is."""
-    folder, sep, name = photo.rpartition("/")
+    (:data:`COPY_SUFFIX`): ``"S01/mc/IMG_4816(1).JPG"`` gives ``"S01/mc/IMG_4816.JPG"``,
+    ``"S01/mc/IMG_4816 - Kopie (2).JPG"`` too.  The name is read in its composed form (NFC: macOS writes
+    ``Cópia`` decomposed), and a name that had a suffix is returned composed.  A name without one, or whose
+    stem would be left empty (``"(1).jpg"``, ``"Kopie.jpg"``), is returned as it is.  Whether the original is
+    among the photos is :func:`pair_photos`' question (a copy of a photo that is not there is no copy)."""
+    import unicodedata
+
+    composed = unicodedata.normalize("NFC", photo)
+    folder, sep, name = composed.rpartition("/")
     stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
     bare = COPY_SUFFIX.sub("", stem)
-    return f"{folder}{sep}{bare}{dot}{ext}" if bare.strip() else photo
+    return f"{folder}{sep}{bare}{dot}{ext}" if bare.strip() and bare != stem else photo
 
 
-def _order(p: PairingPhoto) -> tuple:
-    """The rule's order: by hours since treatment (unknown last), then by name as it reads without a copy's
-    suffix (:func:`original_name`), the original before its copies, then by name."""
-    h = _hours(p.hours_since_treatment)
-    original = original_name(p.photo)
-    return (h is None, 0.0 if h is None else h, original, original != p.photo, p.photo)
+def name_form(photo: str) -> str:
+    """A photo's name as names are compared for the copy rule: Unicode-composed and case-folded
+    (:func:`facemetrics.timekeys.name_key`'s rule on the whole name: ``IMG_1.JPG`` is the original of
+    ``img_1 - Kopie.jpg``)."""
+    return name_key(photo)
+
+
+def _order_in(photos: list[PairingPhoto]):
+    """The rule's order of one session's ``photos`` as a sort key: by hours since treatment (unknown last),
+    then by name, a copy's (:func:`original_name`) as its original's when that is among ``photos`` (names
+    compared by :func:`name_form`), the original before its copies, then by name.  A name that only looks
+    like a copy (``Anna Kopie.jpg`` with no ``Anna.jpg``) keeps its own place."""
+    present: dict[str, str] = {}
+    for p in sorted(photos, key=lambda p: p.photo):
+        present.setdefault(name_form(p.photo), p.photo)
+
+    def key(p: PairingPhoto) -> tuple:
+        h = _hours(p.hours_since_treatment)
+        original = original_name(p.photo)
+        of = present.get(name_form(original)) if original != p.photo else None
+        return (h is None, 0.0 if h is None else h, of or p.photo, of is not None, p.photo)
+    return key
 
 
 def linked_groups(node_lists: list[list[tuple]]) -> list[tuple]:
@@ -406,7 +452,7 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
     early: list[tuple[str, str]] = []
     late: list[tuple[str, str]] = []
     for key in sorted(sessions):
-        ordered = sorted(sessions[key], key=_order)
+        ordered = sorted(sessions[key], key=_order_in(sessions[key]))
         # a reset camera clock (2000-01-01) or another session's photo: never the before photo (rule 7)
         early += [(p.photo, too_early(p.hours_since_treatment)) for p in ordered
                   if p.role == BASELINE and too_early(p.hours_since_treatment)]
@@ -425,7 +471,8 @@ def pair_photos(photos: Iterable[PairingPhoto]) -> Pairing:
         torn = {c for c, g in groups.items() if len({p.role for p in g}) > 1
                 or (g[0].role != BASELINE
                     and len({h for h in map(_hours, (p.hours_since_treatment for p in g)) if h is not None}) > 1)}
-        conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: _order(groups[c][0]))]
+        place = {p.photo: i for i, p in enumerate(ordered)}
+        conflicts += [tuple(p.photo for p in groups[c]) for c in sorted(torn, key=lambda c: place[groups[c][0].photo])]
         members, seen = [], {}
         for p in ordered:
             c = picture[p.photo]

@@ -24,7 +24,7 @@ from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels
 from .decay.left_out import UNREAD_NOTE, shorten_unread
 from .decay.model import HALF_LIFE_BOUNDS
 from .decay.wording import decimals_for, effect_noun, hours_text, join_words, num, percent, quantity
-from .rounding import fixed
+from .rounding import MISSING, fixed
 from .folds import CONTRAST_OFFSET_MM
 
 __all__ = [
@@ -175,9 +175,9 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
         # the session's peak and half-life with their CIs, as in the Figures table (an audit, 2026-12-04: they
         # stood here alone), and the slope in its unit per week
         peak = ((_with_ci(d.iloc[0], "peak_change", u) if peak_resolved(d.iloc[0]) else NOT_RESOLVED)
-                if len(d) else "n/a")
+                if len(d) else MISSING)
         hl = ((_with_ci(d.iloc[0], "half_life_h", "", 1) if decay_resolved(d.iloc[0]) else not_resolved_text(d.iloc[0]))
-              if len(d) else "n/a")
+              if len(d) else MISSING)
         per_week = f"{u}/week" if u else "/week"
         lines.append(
             f"| {r['treatment']} | {r['metric']} | {r['side']} | {r['n_photos']} | {_fmt(r['day_n'], '', 0)} | "
@@ -215,9 +215,9 @@ def _fmt(v, unit="", digits=2) -> str:
     try:
         v = float(v)
     except (TypeError, ValueError):
-        return "n/a"
+        return MISSING
     if not math.isfinite(v):
-        return "n/a"
+        return MISSING
     return fixed(v, digits) + (f" {unit}" if unit else "")
 
 
@@ -547,9 +547,9 @@ def per_photo_value(value: float, floor: float, unit: str) -> str:
     try:
         v, u = float(value), per_photo_uncertainty(float(floor))
     except (TypeError, ValueError):
-        return "n/a"
+        return MISSING
     if not math.isfinite(v):
-        return "n/a"
+        return MISSING
     if not math.isfinite(u):
         return f"{fixed(v, 1)} {unit} (no floor)"
     dp = decimals_for(u)

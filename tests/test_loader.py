@@ -25,7 +25,7 @@ from skimage import data as skdata
 from conftest import fed_fifo
 from facemetrics.errors import PhotoError
 from facemetrics import loader
-from facemetrics.loader import MAX_PIXELS, Photo, load_photo
+from facemetrics.loader import MAX_DECODED_PIXELS, MAX_PIXELS, Photo, load_photo
 
 pillow_heif.register_heif_opener()
 
@@ -599,8 +599,27 @@ def test_too_large_from_header_before_decoding(tmp_path, size):
     assert "huge.png" in str(ei.value)
     assert not [w for w in caught if issubclass(w.category, Image.DecompressionBombWarning)]
     # the house format, also above Pillow's decompression-bomb limit (its raw "DOS attack" text before)
-    assert f"image is too large: {w}x{h} = {w * h:,} pixels (limit {MAX_PIXELS:,})" in str(ei.value), str(ei.value)
+    assert f"image is too large: {w}x{h} = {w * h:,} pixels (limit {MAX_PIXELS:,} pixels" in str(ei.value), str(ei.value)
     assert "DOS" not in str(ei.value)
+
+
+@pytest.mark.parametrize("size", [(12_000, 9_000), (20_000, 20_000)])
+def test_a_refused_png_says_why_its_copy_must_be_50_mp_under_a_100_mp_limit(tmp_path, size):
+    """Stop 46: the 20000 x 20000 PNG's refusal named the 100 MP limit and asked for a 50 MP copy, with no
+    reason.  A PNG is decoded whole, and MAX_DECODED_PIXELS (50 MP, the memory bound) is what is decoded: the
+    limit says both, and the copy's size follows (the largest of the photo's shape within 50 MP)."""
+    w, h = size
+    path = tmp_path / "huge.png"
+    path.write_bytes(_png_header_only(w, h))
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    text = str(ei.value)
+    assert MAX_DECODED_PIXELS == 50_000_000 and MAX_PIXELS == 100_000_000
+    assert (f"{w}x{h} = {w * h:,} pixels (limit 100,000,000 pixels; 50,000,000 for this PNG file, which is decoded "
+            "whole); save a smaller copy of it, at most ") in text, text
+    cw, ch = {(12_000, 9_000): (8164, 6123), (20_000, 20_000): (7071, 7071)}[size]
+    assert f"at most {cw}x{ch} pixels (50 MP, e.g. with an image editor's resize), and use that" in text, text
+    assert cw * ch <= MAX_DECODED_PIXELS < (cw + 1) * (ch + 1)
 
 
 def test_above_pillows_bomb_limit_without_max_pixels_says_that_limit(tmp_path):
@@ -611,8 +630,9 @@ def test_above_pillows_bomb_limit_without_max_pixels_says_that_limit(tmp_path):
     limit = 2 * Image.MAX_IMAGE_PIXELS
     assert ei.value.status == "too_large"
     assert str(ei.value).startswith(f"bomb.png: image is too large: 30000x30000 = 900,000,000 pixels (limit "
-                                    f"{limit:,}, Pillow's decompression-bomb limit); save a smaller copy of it, "
-                                    "at most "), str(ei.value)
+                                    f"{limit:,} pixels, Pillow's decompression-bomb limit; 50,000,000 for this PNG "
+                                    "file, which is decoded whole); save a smaller copy of it, at most 7071x7071 "
+                                    "pixels (50 MP"), str(ei.value)
 
 
 def test_max_pixels_argument_and_monkeypatched_limit(tmp_path, monkeypatch):

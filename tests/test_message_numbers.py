@@ -137,10 +137,23 @@ def test_the_reader_finds_a_bare_number(text, bare):
 
 @pytest.mark.parametrize(("v", "digits", "sign", "said"), [
     (-0.004, 2, False, "0.00"), (-0.004, 2, True, "0.00"), (0.003, 1, True, "0.0"), (-0.4, 0, True, "0"),
-    (0.006, 2, True, "+0.01"), (-0.006, 2, False, "-0.01"), (float("nan"), 2, False, "nan"),
+    (0.006, 2, True, "+0.01"), (-0.006, 2, False, "-0.01"),
 ])
 def test_fixed_rounds_zero_without_a_sign(v, digits, sign, said):
     assert fixed(v, digits, sign) == said
+
+
+@pytest.mark.parametrize("v", [float("nan"), float("inf"), float("-inf"), -float("nan")])
+@pytest.mark.parametrize("sign", [False, True])
+@pytest.mark.parametrize("digits", [0, 2])
+def test_a_number_that_is_not_there_reads_n_a_without_a_sign(v, sign, digits):
+    """Stop 46: ``fixed(nan, sign=True)`` read "+nan" (and an infinity "+inf" / "-inf"): every value that is not
+    finite reads as report.md's tables have always written a missing one, and so does ``decay.wording.num``."""
+    from facemetrics.decay.wording import num
+    from facemetrics.rounding import MISSING
+
+    assert fixed(v, digits, sign) == MISSING == "n/a"
+    assert num(v, digits) == "n/a"
 
 
 def test_a_real_comparisons_gate_messages_have_units(sample_analysis):

@@ -84,3 +84,149 @@ def test_the_expression_message_with_several_cues_is_one_message_and_keeps_its_r
     (line,) = uncertain_notes([row], ["jawline_lift_mm"])
     assert line.endswith("\u2026; take both photos with the same relaxed, closed-mouth expression"), line
     assert ": expression differs: smile index -0.02" in line and "320 px" not in line, line
+
+
+# ------------------------------------------------------------------ every message the package can emit (stop 47)
+import ast  # noqa: E402
+import re  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from facemetrics.messages import REMEDY_STARTS, continues, is_remedy, remedy_start  # noqa: E402
+
+PKG = Path(__file__).resolve().parents[1] / "facemetrics"
+
+#: the modules whose messages reach a cell that split_messages, shorten_message or remedy_start read: changes.csv's
+#: ``messages`` (compare, the batch's results and tables, a crash's), photos.csv's ``excluded`` (discover, tables,
+#: pairing, the loader's and analyze's refusals), ``quality_flags`` (quality, occlusion), ``study import``'s lines
+#: (store, sessions), the calibration warnings (geometry) and the loader's integrity checks
+MESSAGE_MODULES = ("compare/*.py", "batch/tables.py", "batch/results.py", "batch/discover.py", "batch/workers.py",
+                   "quality.py", "occlusion.py", "analyze.py", "loader.py", "pairing.py", "sessions.py", "store.py",
+                   "isolated.py", "geometry.py", "integrity/*.py")
+
+#: the words that begin a clause after "; " or ". " in those modules' strings and are no remedy (a remedy's first
+#: word is in messages.REMEDY_STARTS); "{...}": a clause filled in by a variable, by its expression.  A word in
+#: neither list fails test_every_clause_word_is_a_remedy_or_listed_as_none: decide which it is
+NOT_REMEDIES = {
+    "a", "after", "assuming", "at", "called", "column", "dated", "docs", "each", "expected", "face", "faces", "floor",
+    "fold", "in", "it", "its", "keys", "lifts", "limit", "limits", "measured", "microcurrent", "more", "no", "not",
+    "nothing", "np", "on", "one", "only", "or", "photos", "s01", "so", "sub-millimetre", "the", "this", "to", "two",
+    "uncertainty", "what", "which", "with", "wrap", "x", "z",
+    # clauses filled in by a variable: figures, names, limits and the gate's own clauses ("this was measured ...")
+    "{'all' if n_default == n else n_default}", "{100 * np.mean(alpha < 255)}", "{_limits(ms)}", "{choice}",
+    "{effect}", "{entries[i].photo}", "{fmt}", "{frames.replace(' was measured', ' was looked at')}", "{kept}",
+    "{len(ours)}", "{m.same_person}", "{n}", "{read}", "{treated.isoformat(timespec='minutes')}", "{unchecked}",
+    "{what}",
+}
+
+_CLAUSE = re.compile(r"[;.] ([A-Za-z'][\w'-]*)")
+
+
+def _clause_words(path: Path) -> set[str]:
+    """The first word of every clause after "; " or ". " in ``path``'s string literals (docstrings left out; an
+    f-string's "; " before a ``{value}`` gives ``"{value}"``), lower case."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {id(n.body[0].value) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body
+            and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    out = set()
+    for node in ast.walk(tree):
+        if id(node) in docs or not isinstance(node, (ast.JoinedStr, ast.Constant)):
+            continue
+        parts = node.values if isinstance(node, ast.JoinedStr) else [node]
+        for part, nxt in zip(parts, [*parts[1:], None]):
+            if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                out |= {m.group(1).lower() for m in _CLAUSE.finditer(part.value)}
+                if part.value.endswith(("; ", ". ")) and isinstance(nxt, ast.FormattedValue):
+                    out.add("{" + ast.unparse(nxt.value) + "}")
+    return out
+
+
+def test_every_clause_word_is_a_remedy_or_listed_as_none():
+    """A message whose remedy begins with a verb split_messages does not know is cut in two (its remedy a
+    'message' of its own) and shortened without it: "...: this comparison cannot show a change; compare two
+    different photos" (compare.MSG_SAME_PICTURE) lost "compare two different photos" so (stop 46).  Every clause
+    word of the message modules is a remedy's (messages.REMEDY_STARTS) or listed in NOT_REMEDIES."""
+    words: dict[str, set[str]] = {}
+    for pattern in MESSAGE_MODULES:
+        for path in sorted(PKG.glob(pattern)):
+            for w in _clause_words(path):
+                words.setdefault(w, set()).add(str(path.relative_to(PKG)))
+    assert len(words) > 40  # the reader reads
+    unknown = {w: sorted(f) for w, f in words.items() if not is_remedy(w + " ") and w not in NOT_REMEDIES}
+    assert unknown == {}, ("a new clause word: add it to messages.REMEDY_STARTS if it begins a remedy, else to "
+                           f"NOT_REMEDIES: {unknown}")
+    both = sorted(w for w in NOT_REMEDIES if is_remedy(w + " "))
+    assert both == []
+    stale = sorted(NOT_REMEDIES - set(words))
+    assert stale == [], f"NOT_REMEDIES lists words no message module uses any more: {stale}"
+    unused = sorted(s for s in REMEDY_STARTS if not any(is_remedy(w + " ") and (w + " ").startswith(s) for w in words)
+                    and s.strip() != "flip")  # flip: after ": " (compare.gate.MSG_MIRROR_REMEDY), not read here
+    assert unused == [], f"REMEDY_STARTS lists words no message module uses: {unused}"
+
+
+def _message_constants() -> dict[str, str]:
+    """Every whole message the package keeps as a constant (``MSG_*`` of the message modules, a template's
+    ``{fields}`` filled with a name), by ``module.NAME``."""
+    import importlib
+
+    out = {}
+    for name in ("compare", "compare.gate", "compare.disagreement", "compare.fold_length", "compare.occlusion",
+                 "occlusion", "isolated", "batch.workers", "batch.tables", "pairing"):
+        mod = importlib.import_module(f"facemetrics.{name}")
+        for k, v in vars(mod).items():
+            # a remedy (MSG_MIRROR_REMEDY) or a clause (MSG_CAMERA_UNCHECKED) continues a message: none of its own
+            if k.startswith("MSG_") and isinstance(v, str) and not continues(v):
+                out[f"{name}.{k}"] = re.sub(r"\{\w+\}", "x.jpg", v)
+    return out
+
+
+def test_every_message_constant_splits_back_whole_and_keeps_its_remedy_when_shortened():
+    """Each message constant joined with another splits back into the two, and shortened to 40 characters of
+    reason keeps the remedy it has.  The crash messages ("...(..., twice); not measured. Re-save it ...") were
+    split in two at "; not measured", and the same picture's lost its remedy (stop 46)."""
+    msgs = _message_constants()
+    assert len(msgs) > 50 and "compare.MSG_SAME_PICTURE" in msgs
+    other = "the before photo is small (320 px wide; limit 480 px)"
+    for name, m in msgs.items():
+        assert split_messages(f"{other}; {m}; {other}") == [other, m, other], name
+        at = remedy_start(m)
+        if at < len(m):
+            assert shorten_message(m, 40).endswith(m[at:]), name
+    same = msgs["compare.MSG_SAME_PICTURE"]
+    assert same.endswith("; compare two different photos")
+    assert shorten_message(same, 60).endswith("\u2026; compare two different photos")
+    crash = msgs["isolated.MSG_PHOTO_CRASHED"]
+    assert shorten_message(crash, 40).endswith(". Re-save it as PNG or JPEG (open it in an image editor and export it)"
+                                               " and x.jpg")
+
+
+@pytest.mark.parametrize(("message", "remedy"), [
+    # the mirror image's remedy after ": " (compare.gate's refusal of a mirrored pair)
+    ("the after photo appears to be a mirror image of the before photo (flipped left to right): after alignment "
+     "the upper faces differ by 1.20 mm RMS as taken and 0.40 mm flipped. Its left and right are swapped, so no "
+     "change can be read: {remedy} and compare again", None),
+    # a second face's: "...which may not be the intended person: crop the photo to the one face"
+    ("2 faces found in the after photo; measured the largest, on the left, which may not be the intended person: "
+     "crop the photo to the one face", "crop the photo to the one face"),
+    # the loader's refusal, its limit's "; " inside brackets
+    ("image is too large: 20000x20000 = 400,000,000 pixels (limit 100,000,000 pixels; 50,000,000 for this PNG file, "
+     "which is decoded whole); save a smaller copy of it, at most 7071x7071 pixels (50 MP, e.g. with an image "
+     "editor's resize), and use that", "save a smaller copy of it"),
+    # a session's conditional remedy (batch.tables.later_treatment_message)
+    ("taken after another treatment of this subject began: rf treated at 2026-11-03T08:00 (2.0 h before this "
+     "photo), after this session's treatment at 2026-11-02T08:00. Its change carries that treatment's effect too, "
+     "so its rows are shown without a verdict ('uncertain') and the fits leave it out; if the photo belongs to that "
+     "session, give it that treatment and treated_at (manifest or folder)", "if the photo belongs to that session"),
+])
+def test_a_remedy_after_a_colon_or_a_new_verb_is_kept_when_shortened(message, remedy):
+    """remedy_start looked only after "; " and ". ": the mirror image's "...: flip one photo left to right ..." and a
+    second face's "...: crop the photo ..." were cut as part of the reason."""
+    from facemetrics.compare.gate import MSG_MIRROR_REMEDY
+
+    message = message.replace("{remedy}", MSG_MIRROR_REMEDY)
+    remedy = remedy or MSG_MIRROR_REMEDY
+    short = shorten_message(message, 30)
+    assert remedy in short and short.index("\u2026") < short.index(remedy), short
+    assert split_messages(message) == [message] and continues(remedy) is True

@@ -471,7 +471,15 @@ def test_a_conflict_says_per_photo_whether_it_is_the_same_file_or_the_same_pixel
 
 @pytest.mark.parametrize("copy_name", ["IMG_4816(1).JPG", "IMG_4816 (1).JPG", "IMG_4816 copy.JPG", "IMG_4816 copy 2.JPG",
                                        "IMG_4816 - Copy.JPG", "IMG_4816 - Copy (2).JPG", "IMG_4816-1.JPG",
-                                       "IMG_4816 2.JPG"])
+                                       "IMG_4816 2.JPG",
+                                       # stop 47: localized Windows Explorer and macOS Finder copies
+                                       "IMG_4816 - Kopie.JPG", "IMG_4816 - Kopie (2).JPG", "IMG_4816 - Copie.JPG",
+                                       "IMG_4816 - copia.JPG", "IMG_4816 - Cópia.JPG", "IMG_4816 - kopie.JPG",
+                                       "IMG_4816 - kopia.JPG", "IMG_4816 - Kopi.JPG", "IMG_4816 — копия.JPG",
+                                       "IMG_4816 - копия (3).JPG", "IMG_4816 - コピー.JPG", "IMG_4816 - 副本.JPG",
+                                       "IMG_4816 - 복사본.JPG", "IMG_4816 Kopie.JPG", "IMG_4816 copie.JPG",
+                                       "IMG_4816 Kopie 2.JPG", "IMG_4816 のコピー.JPG", "IMG_4816 副本 2.JPG",
+                                       "IMG_4816 - KOPIE.JPG", "IMG_4816 - Co\u0301pia.JPG"])
 @pytest.mark.parametrize("hours", [-1.0, 3.0])
 def test_the_original_is_kept_over_its_copy_and_the_copys_row_names_it(copy_name, hours):
     """Stop 45's audit: 'IMG_4816(1).JPG' was kept over 'IMG_4816.JPG' ("(" sorts before "."), and the original's
@@ -499,3 +507,46 @@ def test_a_name_without_a_copy_suffix_keeps_its_order():
     assert original_name("IMG_4816.JPG") == "IMG_4816.JPG" and original_name("(1).jpg") == "(1).jpg"
     got = pair_photos([_photo("a0.jpg", -1.0, content="X"), _photo("a.jpg", -1.0, content="X")])
     assert got.duplicates == (("a0.jpg", "a.jpg"),)
+
+
+def test_a_localized_copy_is_told_from_its_original_whatever_the_case_or_composition():
+    """Stop 47: 'IMG_1 - Kopie.jpg' (a German Windows' copy) was kept over 'IMG_1.jpg' (" " sorts before ".").
+    The original's name in other letter case or composition (macOS writes 'Zoë' decomposed) is still its
+    original; the copy's row names the original, and the batch's words read as for an English copy."""
+    import unicodedata
+
+    from facemetrics.pairing import original_name
+
+    nfd = unicodedata.normalize("NFD", "S01/Zoë/IMG_1.jpg")
+    for copy_name, original in (("S01/Zoë/img_1 - Kopie.JPG", "S01/Zoë/IMG_1.jpg"), ("S01/Zoë/IMG_1 Kopie.jpg", nfd)):
+        photos = [dict(name=n, treatment="mc", hours=-1.0, ok=True, ignored=False, sha="A" * 64)
+                  for n in (copy_name, original)]
+        photos.append(dict(name="S01/Zoë/p.jpg", treatment="mc", hours=2.0, ok=True, ignored=False, sha="B" * 64))
+        got = pair_photos(_photo(p["name"], p["hours"], content=p["sha"]) for p in photos)
+        assert got.duplicates == ((copy_name, original),), got.duplicates
+        rows = _batch_rows(photos)
+        _comparison_jobs(rows)
+        excluded = {r["photo"]: r["excluded"] for r in rows}
+        assert excluded[original] == "" and excluded[copy_name] == f"same file content as {original} (compared once)"
+    assert original_name(unicodedata.normalize("NFD", "a/IMG_1 - Cópia.jpg")) == "a/IMG_1.jpg"
+
+
+@pytest.mark.parametrize("name", ["Kopie.jpg", "copia.jpg", "Kopie/IMG_1.jpg", "のコピー.jpg", "S01/Kopie (1)/a.jpg",
+                                  "IMG_1-Kopie.jpg", "IMG_1 Kopiec.jpg", "IMG_1 - Copyright.jpg"])
+def test_a_name_that_is_a_copy_word_alone_is_no_copy(name):
+    """A subject folder genuinely named 'Kopie', a file 'copia.jpg': no copy's suffix (nothing would be left of
+    the stem, or the word is part of another word or the folder)."""
+    from facemetrics.pairing import original_name
+
+    assert original_name(name) == name
+
+
+def test_a_name_that_looks_like_a_copy_of_an_absent_photo_keeps_its_place():
+    """'Anna Kopie.jpg' (a surname) without 'Anna.jpg' is no copy: it is ordered by its own name, so of two
+    identical photos at one time the first by name is kept, as for any other names."""
+    photos = [_photo("Anna Kopie.jpg", -1.0, content="A"), _photo("Anna-1b.jpg", -1.0, content="A")]
+    # as a copy of the absent 'Anna.jpg' it would sort after 'Anna-1b.jpg' ("-" before "."); by its own name first
+    assert pair_photos(photos).duplicates == (("Anna-1b.jpg", "Anna Kopie.jpg"),)
+    # with 'Anna.jpg' there, it is its copy: the original is kept
+    with_original = [photos[0], _photo("Anna.jpg", -1.0, content="A")]
+    assert pair_photos(with_original).duplicates == (("Anna Kopie.jpg", "Anna.jpg"),)
