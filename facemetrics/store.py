@@ -1167,7 +1167,7 @@ class Store:
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
-        from .batch.runner import TIMELINE_OUTPUTS, run_outputs
+        from .batch.runner import TIMELINE_OUTPUTS, Provenance, run_outputs
         from .decay.bootstrap import check_settings
         from .outputs import refuse_foreign_outputs
         from .decay.margin import check_min_effect
@@ -1189,9 +1189,12 @@ class Store:
             self._seed_cache(cache, dict(zip(photos["file_sha256"], (Path(p).name for p in table["photo"]))))
             manifest = cache / "store_manifest.csv"
             table.to_csv(manifest, index=False, lineterminator="\n")
-            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force)
+            # where each stored time came from (photos.csv said `manifest` for every stored photo)
+            given = {p: Provenance(src) for p, src in zip(table["photo"], photos["taken_at_source"])}
+            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force,
+                            provenance=given)
             reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
-                                    cache_from=cache, force=force)
+                                    cache_from=cache, force=force, provenance=given)
         finally:  # the links (or copies) named by the user's file names: not left beside the report
             shutil.rmtree(folder, ignore_errors=True)
         self._ingest_cache(cache, sid)
