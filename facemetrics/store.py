@@ -1188,8 +1188,10 @@ class Store:
             self._seed_cache(cache, dict(zip(photos["file_sha256"], (Path(p).name for p in table["photo"]))))
             manifest = cache / "store_manifest.csv"
             table.to_csv(manifest, index=False, lineterminator="\n")
-            # where each stored time came from (photos.csv said `manifest` for every stored photo)
-            given = {p: Provenance(src) for p, src in zip(table["photo"], photos["taken_at_source"])}
+            # where each stored time came from (photos.csv said `manifest` for every stored photo), and the loader's
+            # note kept with it (which frame of a file of several was stored: measuring the copy no longer says so)
+            given = {p: Provenance(src, note) for p, src, note in
+                     zip(table["photo"], photos["taken_at_source"], photos["note"])}
             res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force,
                             provenance=given)
             reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,

@@ -52,3 +52,10 @@ def test_report_says_where_each_stored_time_came_from(reported):
     assert reported["taken_at_source"].to_dict() == {
         "IMG_0001.jpg": "exif", SCREENSHOT: "file_name", "later.png": "typed", "anim.gif": "typed"}
     assert reported.loc[SCREENSHOT, "taken_at"].startswith("2026-11-02T09:00:00")
+
+
+def test_report_carries_the_stored_note_in_warnings(reported):
+    """Before: the GIF's row said nothing of its other frames (the stored copy is its first frame alone), where a
+    batch that reads the GIF itself carries the loader's note in ``warnings``."""
+    assert "GIF file holds 3 frames; only the first was measured" in reported.loc["anim.gif", "warnings"]
+    assert not any("frames" in w for w in reported.drop(index="anim.gif")["warnings"])
