@@ -787,8 +787,10 @@ def cmd_study_report(args: argparse.Namespace) -> int:
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False,
                                       batch_done=batch_done, force=args.force)
-    except StoreError as exc:
+    except Exception as exc:
         print("".join(f"{line}\n" for line in held), end="")  # the fits did not run: as the batch said them
+        if not isinstance(exc, StoreError):
+            raise
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
     # a photo §16's rule flagged: the timeline's line is the batch's with "; stands out ..." (both were printed)
