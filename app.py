@@ -2441,10 +2441,12 @@ def _study_stuck_photos(store, photos: pd.DataFrame, shown: pd.DataFrame) -> Non
 
 def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
     """My study's photo table as a phone shows it: ``status`` first, then ``role``, ``taken_at`` and the photo's
-    ``original_name``, and ``error`` when a photo has one (the full table is in an expander under it)."""
+    ``original_name``, and ``error`` and the store's ``note`` (which frame of a file of several was stored) when a
+    photo has one (the full table is in an expander under it)."""
     cols = ["status", "role", "taken_at", "original_name"]
-    if "error" in shown.columns and shown["error"].fillna("").astype(str).str.strip().ne("").any():
-        cols.append("error")
+    for col in ("error", "note"):
+        if col in shown.columns and shown[col].fillna("").astype(str).str.strip().ne("").any():
+            cols.append(col)
     return shown[[c for c in cols if c in shown.columns]].fillna("").astype(str).reset_index(drop=True)
 
 

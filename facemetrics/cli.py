@@ -501,7 +501,8 @@ def _why_no_long(folder: Path) -> str:
 def _print_verdicts(table, said=()) -> None:
     """Print the timeline's verdicts and its notes, but for those in ``said`` (``study report``: the
     batch's lines, printed already, :func:`facemetrics.batch.console.batch_lines`; the same-picture notes and the lines on before
-    photos that disagree, and the comparisons kept in the fits with a warning, are among both)."""
+    photos that disagree are among both; ``study report`` holds the batch's lines on the comparisons kept in the fits
+    with a warning back, so that the timeline's say each once, with "; stands out ..." for a photo §16's rule flagged)."""
     from .batch.console import KEPT_WITH_WARNING
     from .report import verdict_lines
 
@@ -769,24 +770,33 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     from .store import StoreError
 
     check_output(args.output, folder=True)
+    said: list[str] = []
+    held: list[str] = []  # the comparisons kept in the fits with a warning: said once, in the fits' words
     try:
         with _open_store(args) as store:
             if missing := _no_store(store):
                 raise StoreError(missing)
-            said: list[str] = []
 
             def batch_done(res, reg) -> None:  # what `batch` prints, also before a "no changes to fit yet"
-                said.extend([*console.batch_lines(res), *console.regimen_lines(reg, args.output)])
+                lines = [*console.batch_lines(res), *console.regimen_lines(reg, args.output)]
+                held.extend(x for x in lines if x.startswith(console.KEPT_WITH_WARNING))
+                said.extend(x for x in lines if not x.startswith(console.KEPT_WITH_WARNING))
                 for line in said:
                     print(line)
 
             res, table = store.report(args.output, subject=args.subject, workers=args.workers, n_boot=args.n_boot,
                                       seed=args.seed, min_effect=args.min_effect, progress=False,
                                       batch_done=batch_done, force=args.force)
-    except StoreError as exc:
+    except Exception as exc:
+        print("".join(f"{line}\n" for line in held), end="")  # the fits did not run: as the batch said them
+        if not isinstance(exc, StoreError):
+            raise
         print(f"facemetrics study report: {exc}", file=sys.stderr)
         return 2
+    # a photo §16's rule flagged: the timeline's line is the batch's with "; stands out ..." (both were printed)
     _print_verdicts(table, said=said)
+    timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in table.attrs.get("expression_kept_notes", ())]
+    print("".join(f"{x}\n" for x in held if not any(t.startswith(x) for t in timeline_kept)), end="")
     print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
           "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0

@@ -107,7 +107,7 @@ from .errors import InputError, StoreError, legible
 from .metadata import clean_copy, taken_at_of
 from .naming import disk_name, photo_labels
 from .sessions import iso_time, kept_time_note, same_session, time_note, treatment_time, wall_clock
-from .timekeys import time_from_name  # a time in a file name: the one reading (batch, store, app)
+from .timekeys import capture_time_of  # given, else EXIF, else the file name's: the one chain (batch, store, cli)
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -813,13 +813,12 @@ class Store:
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
         exif = taken_at_of(data)
-        named = time_from_name(name)  # a screenshot's or messenger copy's time in its file name (no EXIF time)
-        named = named.isoformat() if named is not None and not exif else ""
-        # a typed time for every photo (study import's manifest) wins, then EXIF, then the file name's, then
-        # a typed time for the photos without one (study add --taken-at): README, 'A capture time from the file name'
-        when, source = next(((t, src) for t, src in (
-            ((default_time, "typed"), (exif, "exif"), (named, "file_name")) if time_wins else
-            ((exif, "exif"), (named, "file_name"), (default_time, "typed"))) if t), ("", ""))
+        # the one chain (the batch's, analyze's, compare's): a typed time for every photo (study import's manifest)
+        # wins, then EXIF, then the file name's; a typed time for the photos without one (study add --taken-at)
+        # comes last: README, 'A capture time from the file name'
+        when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed")
+        if not when and default_time:
+            when, source = default_time, "typed"
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "
@@ -1167,7 +1166,7 @@ class Store:
             No photos, or no changes to fit yet.
         """
         from .batch import check_run_settings, run_batch, run_timeline
-        from .batch.runner import TIMELINE_OUTPUTS, run_outputs
+        from .batch.runner import TIMELINE_OUTPUTS, Provenance, run_outputs
         from .decay.bootstrap import check_settings
         from .outputs import refuse_foreign_outputs
         from .decay.margin import check_min_effect
@@ -1189,9 +1188,14 @@ class Store:
             self._seed_cache(cache, dict(zip(photos["file_sha256"], (Path(p).name for p in table["photo"]))))
             manifest = cache / "store_manifest.csv"
             table.to_csv(manifest, index=False, lineterminator="\n")
-            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force)
+            # where each stored time came from (photos.csv said `manifest` for every stored photo), and the loader's
+            # note kept with it (which frame of a file of several was stored: measuring the copy no longer says so)
+            given = {p: Provenance(src, note) for p, src, note in
+                     zip(table["photo"], photos["taken_at_source"], photos["note"])}
+            res = run_batch(folder, out_dir, manifest=manifest, workers=workers, progress=progress, force=force,
+                            provenance=given)
             reg = run_regimen_batch(folder, out_dir, res.photo_rows, workers=workers, progress=progress,
-                                    cache_from=cache, force=force)
+                                    cache_from=cache, force=force, provenance=given)
         finally:  # the links (or copies) named by the user's file names: not left beside the report
             shutil.rmtree(folder, ignore_errors=True)
         self._ingest_cache(cache, sid)

@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .._version import __version__
 from ..errors import PhotoError, SettingError
@@ -29,6 +30,27 @@ from .workers import _Pool, _task_compare, _task_measure_shared, _task_session, 
 
 if TYPE_CHECKING:  # pandas is imported where the tables are built (export.rows_frame), not at start-up
     import pandas as pd
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """What the caller of :func:`run_batch` knows of a photo that its file no longer says (the study store's
+    photos: ``study report`` and the app's *My study* run the batch on the stored copies, named by a manifest).
+
+    Attributes
+    ----------
+    taken_at_source : str
+        Where the manifest's ``taken_at`` of the photo came from (``typed``, ``exif``, ``file_name``,
+        ``unknown``: the store's ``taken_at_source``), written to ``photos.csv``'s ``taken_at_source`` in place of
+        ``manifest``; "" keeps ``manifest``.
+    note : str
+        The loader's notes on the file the photo was copied from that stay true of the copy (which frame of a
+        file of several: :attr:`facemetrics.metadata.CleanCopy.notes` joined with "; "), added to the photo's
+        ``warnings`` as the batch adds the loader's notes of a file it reads itself; "" for none.
+    """
+
+    taken_at_source: str = ""
+    note: str = ""
 
 
 class _Progress:
@@ -181,6 +203,7 @@ def run_batch(
     progress: bool = True,
     on_progress: Callable[[str, int], None] | None = None,
     force: bool = False,
+    provenance: Mapping[str, Provenance] | None = None,
 ) -> BatchResult:
     """Measure a study folder and compare every post-treatment photo with its baseline.
 
@@ -213,6 +236,9 @@ def run_batch(
     force : bool
         Replace a file of an output's name that facemetrics did not write (``--force``); default False:
         such a file stops the run before any photo is read (:func:`facemetrics.outputs.refuse_foreign_outputs`).
+    provenance : mapping of str to Provenance, optional
+        ``{photo: Provenance}``, keyed by the manifest's ``photo``: where each photo's manifest time came from and
+        the notes its file no longer carries (:class:`Provenance`; :meth:`facemetrics.store.Store.report`).
 
     Returns
     -------
@@ -278,6 +304,7 @@ def run_batch(
         rows = _header_times(entries, rows)
         rows, taken_at_notes = _manifest_time_warnings(entries, rows)  # a manifest time far from the EXIF one
         rows = _time_sources(entries, rows)  # where each time came from; a file name's time where none else
+        rows = _with_provenance(entries, rows, provenance)  # the store's: where its time came from, its notes
         # a treated_at without an offset among photos of two or more offsets: read in the before photos' offset,
         # or those photos left out; then capture times without an offset among times with one: read in the
         # session's one offset, or left out
@@ -602,6 +629,25 @@ def _time_sources(entries, rows: dict) -> dict:
         when, source = capture_time(entries[i], r)
         out[i] = dict(r, taken_at_source=source, **({"taken_at": when} if source == "file_name" else {}))
     return out
+
+
+def _with_provenance(entries, rows: dict, provenance: Mapping[str, Provenance] | None) -> dict:
+    """``rows`` (after :func:`_time_sources`) with each photo's :class:`Provenance` (``provenance``, keyed by the
+    manifest's ``photo``, Unicode composition ignored): its ``taken_at_source`` in place of ``manifest``, its
+    ``note`` added to its ``warnings`` (after its own).  The cached rows are not changed (copies)."""
+    if not provenance:
+        return rows
+    known = {unicodedata.normalize("NFC", str(k)): v for k, v in provenance.items()}
+    out, warned = dict(rows), {}
+    for i, r in rows.items():
+        given = known.get(unicodedata.normalize("NFC", entries[i].photo))
+        if given is None:
+            continue
+        if given.taken_at_source and r.get("taken_at_source") == "manifest":
+            out[i] = dict(r, taken_at_source=given.taken_at_source)
+        if given.note:
+            warned[i] = given.note
+    return _with_warnings(out, warned)
 
 
 def _manifest_time_warnings(entries, rows: dict) -> tuple[dict, list[str]]:

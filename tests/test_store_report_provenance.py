@@ -1,0 +1,61 @@
+"""What the study store knows of each photo reaches ``study report``'s ``photos.csv`` (h3, stop 47): where its
+capture time came from (the store's ``taken_at_source``; the batch it runs on a manifest labelled every stored
+photo ``manifest``) and the loader's note it keeps with the photo (``photos.note``: which frame of a file of several
+was stored; the stored copy is that frame alone, so measuring it no longer says so).  Small synthetic photos, no
+face: the report stops at "no changes to fit yet" after writing ``photos.csv`` (fast)."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from facemetrics.store import Store, StoreError
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_store import photo_bytes  # noqa: E402
+from test_store_note import frames_file  # noqa: E402
+
+SCREENSHOT = "Screenshot_2026-11-02-09-00-00-123_com.miui.camera.png"
+
+
+def _png(level: int) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(np.full((40, 40, 3), level, np.uint8)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def reported(tmp_path_factory):
+    """A store of four photos (an EXIF time, a file name's time, a typed time, a 3-frame GIF with a typed time)
+    and its report's ``photos.csv`` as text."""
+    root = tmp_path_factory.mktemp("provenance")
+    with Store(root / "store") as store:
+        res = store.add_photos("ann", [("IMG_0001.jpg", photo_bytes(1, "2026:11:02 07:50:00")),
+                                       (SCREENSHOT, _png(0)), ("later.png", _png(90)),
+                                       ("anim.gif", frames_file("GIF"))],
+                               treatment="mc", treated_at="2026-11-02T08:00", taken_at="2026-11-02T10:00",
+                               measure=False)
+        assert [r.taken_at_source for r in res] == ["exif", "file_name", "typed", "typed"]
+        with pytest.raises(StoreError, match="no changes to fit yet"):
+            store.report(root / "out", "ann", workers=1, n_boot=0)
+    return pd.read_csv(root / "out" / "photos.csv", dtype=str, keep_default_na=False).set_index("photo")
+
+
+def test_report_says_where_each_stored_time_came_from(reported):
+    """Before: ``manifest`` for all four (the store's manifest gave every time)."""
+    assert reported["taken_at_source"].to_dict() == {
+        "IMG_0001.jpg": "exif", SCREENSHOT: "file_name", "later.png": "typed", "anim.gif": "typed"}
+    assert reported.loc[SCREENSHOT, "taken_at"].startswith("2026-11-02T09:00:00")
+
+
+def test_report_carries_the_stored_note_in_warnings(reported):
+    """Before: the GIF's row said nothing of its other frames (the stored copy is its first frame alone), where a
+    batch that reads the GIF itself carries the loader's note in ``warnings``."""
+    assert "GIF file holds 3 frames; only the first was measured" in reported.loc["anim.gif", "warnings"]
+    assert not any("frames" in w for w in reported.drop(index="anim.gif")["warnings"])
