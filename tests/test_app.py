@@ -102,7 +102,7 @@ def test_app_starts_with_upload_and_example_button():
 @pytest.fixture(scope="module")
 def example_page():
     """The page after "Load the bundled example" was clicked, run once for the two tests that read it (a second
-    load cost ~4 s of CPU: the example's comparison, the timeline fit of every metric and its figures; its series is
+    load cost 4-9 s of CPU: the example's comparison, the timeline fit of every metric and its figures; its series is
     cached for the process; docs/speed.md 'Test suite time, 2026-12-05').  A test that changes a widget puts it back
     as it found it (a rerun from the session's memo)."""
     at = _app()
