@@ -99,11 +99,21 @@ def test_app_starts_with_upload_and_example_button():
     assert any(b.label == "Load the bundled example" for b in at.sidebar.button)
 
 
-def test_example_loads_every_view():
+@pytest.fixture(scope="module")
+def example_page():
+    """The page after "Load the bundled example" was clicked, run once for the two tests that read it (a second
+    load cost 4-9 s of CPU: the example's comparison, the timeline fit of every metric and its figures; its series is
+    cached for the process; docs/speed.md 'Test suite time, 2026-12-05').  A test that changes a widget puts it back
+    as it found it (a rerun from the session's memo)."""
     at = _app()
     next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
     at.run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_example_loads_every_view(example_page):
+    at = example_page
     m = _headline(at)
     assert m, _texts(at)
     assert float(m.group(2)) > 0.5
@@ -1014,18 +1024,20 @@ def test_no_comparison_message_names_the_treatment_names(after_bytes):
     assert info and "same treatment" in info[0], _texts(at)
 
 
-def test_timeline_verdicts_of_a_metric_without_a_mean_name_their_side():
+def test_timeline_verdicts_of_a_metric_without_a_mean_name_their_side(example_page):
     """nlf_depth has a left and a right row and no mean: each verdict line says which side it is (two lines
     read "microcurrent · nlf_depth" with different numbers), also beside a metric with a mean row (then
     its lines were not shown at all)."""
-    at = _app()
-    next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
-    at.run(timeout=300)
-    at.multiselect(key="tl-metrics").set_value(["jawline_lift_mm", "nlf_depth"]).run()
-    assert not at.exception, [e.value for e in at.exception]
-    lines = [str(m.value).split(":")[0] for m in at.markdown if "nlf_depth" in str(m.value)]
-    assert lines and len(set(lines)) == len(lines), lines
-    assert any("(left)" in s for s in lines) and any("(right)" in s for s in lines), lines
+    at = example_page
+    shown = list(at.multiselect(key="tl-metrics").value)
+    try:
+        at.multiselect(key="tl-metrics").set_value(["jawline_lift_mm", "nlf_depth"]).run()
+        assert not at.exception, [e.value for e in at.exception]
+        lines = [str(m.value).split(":")[0] for m in at.markdown if "nlf_depth" in str(m.value)]
+        assert lines and len(set(lines)) == len(lines), lines
+        assert any("(left)" in s for s in lines) and any("(right)" in s for s in lines), lines
+    finally:  # the page as the fixture's other readers expect it
+        at.multiselect(key="tl-metrics").set_value(shown).run()
 
 
 # ---------------------------------------------------------------- real-photo audit (2026-12-03)

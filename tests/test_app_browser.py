@@ -70,8 +70,10 @@ def running_app(tmp_path: Path, env: dict | None = None):
                 log.flush()
                 pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
             time.sleep(0.2)
+        SERVER_LOGS[url] = tmp_path / "streamlit.log"
         yield url
     finally:
+        SERVER_LOGS.pop(url, None)
         proc.terminate()
         try:
             proc.wait(timeout=10)
@@ -81,10 +83,16 @@ def running_app(tmp_path: Path, env: dict | None = None):
         log.close()
 
 
-@pytest.fixture
-def streamlit_server(tmp_path):
-    """``streamlit run app.py`` on a free localhost port; always terminated."""
-    with running_app(tmp_path) as url:
+#: ``{base URL: its server's log}`` of every :func:`running_app` running (a test's upload reads the log's tail)
+SERVER_LOGS: dict[str, Path] = {}
+
+
+@pytest.fixture(scope="module")
+def streamlit_server(tmp_path_factory):
+    """``streamlit run app.py`` on a free localhost port, one for this module's tests (each opens its own page, a
+    session of its own, as a second user of one server does: the server's start, ~5 s of CPU with its worker
+    process, is paid once; docs/speed.md, 'Test suite time, 2026-12-05'); always terminated."""
+    with running_app(tmp_path_factory.mktemp("streamlit")) as url:
         yield url
 
 
@@ -112,7 +120,7 @@ def _upload_pair(browser, sync_api, url: str, after_photo: Path, tmp_path: Path,
             heading.wait_for(timeout=45_000)
             return page, heading
         except sync_api.TimeoutError:
-            log = (tmp_path / "streamlit.log").read_text(errors="replace")[-3000:]
+            log = SERVER_LOGS.get(url, tmp_path / "streamlit.log").read_text(errors="replace")[-3000:]
             print(f"attempt {attempt}: no headline within 45 s; streamlit log tail:\n{log}")
             if attempt == 2:
                 raise

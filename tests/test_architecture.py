@@ -12,6 +12,7 @@ hidden one).  Two rules:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import sys
 from pathlib import Path
@@ -34,6 +35,15 @@ FORBIDDEN = ("report", "plots", "overlay", "export", "outputs", "ledger", "batch
 #: edges that break rule 2 today, each to be removed by its module's owner (issue 13); an
 #: entry that no longer occurs fails the test, so the list can only shrink
 KNOWN_VIOLATIONS: set[tuple[str, str]] = set()
+
+
+@functools.lru_cache(maxsize=None)
+def parsed(source: str) -> ast.Module:
+    """``ast.parse(source)``, kept for the session by the text itself: about 40 tests read the same ~150 files
+    (each parametrized layer test built the whole import graph again; 87 s of the suite under load on
+    2026-12-05, docs/speed.md).  A changed or another file is a new text, parsed afresh; the trees are only
+    walked, never changed."""
+    return ast.parse(source)
 
 
 def module_names() -> dict[str, Path]:
@@ -63,7 +73,7 @@ def imports_of(module: str, path: Path, modules) -> set[str]:
     is_pkg = path.name == "__init__.py"
     package = module if is_pkg else module.rpartition(".")[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name == "facemetrics" or alias.name.startswith("facemetrics."):
@@ -198,7 +208,7 @@ def test_no_function_level_import_of_a_higher_layer_in_the_time_series_modules()
     """decay/*, study and simulate import their dependencies at the top of the file."""
     for module in ("decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap", "decay.margin",
                    "decay.regimen_slope", "decay.left_out", "decay.carryover", "study"):
-        tree = ast.parse(module_names()[module].read_text(encoding="utf-8"))
+        tree = parsed(module_names()[module].read_text(encoding="utf-8"))
         hidden = [n.lineno for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))
                   for n in ast.walk(f) if isinstance(n, ast.ImportFrom) and n.level]
         assert hidden == [], f"{module}: function-level facemetrics imports at lines {hidden}"
@@ -247,7 +257,7 @@ def numeric_constants(source: str) -> dict[str, object]:
     """``{NAME: value}`` of the module-level UPPER_CASE numeric constants of ``source``
     (``X = 1``, ``X: float = 1.0``, ``A, B = 1, 2``)."""
     out = {}
-    for node in ast.parse(source).body:
+    for node in parsed(source).body:
         if isinstance(node, ast.Assign):
             targets, value = node.targets, node.value
         elif isinstance(node, ast.AnnAssign) and node.value is not None:
@@ -320,7 +330,7 @@ def test_every_numeric_constant_is_in_docs_thresholds():
 
 def keyword_default(source: str, func: str, arg: str):
     """The default of argument ``arg`` of function ``func`` (a class: its ``__init__``) in ``source``, or None."""
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(parsed(source)):
         if isinstance(node, ast.ClassDef) and node.name == func:
             node = next((n for n in node.body if isinstance(n, ast.FunctionDef) and n.name == "__init__"), None)
         elif not (isinstance(node, ast.FunctionDef) and node.name == func):
@@ -391,7 +401,7 @@ def body_lines(source: str) -> dict[str, int]:
                 visit(child, name + ".")
             elif isinstance(child, ast.ClassDef):
                 visit(child, prefix + child.name + ".")
-    visit(ast.parse(source), "")
+    visit(parsed(source), "")
     return out
 
 
@@ -413,7 +423,7 @@ def test_only_landmarks_imports_mediapipe():
     root = PKG.parent
     offenders = []
     for path in [*sorted(PKG.rglob("*.py")), root / "app.py"]:
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
             if any(n == "mediapipe" or n.startswith("mediapipe.") for n in names):
@@ -443,7 +453,7 @@ def private_imports(module: str, path: Path, modules) -> set[tuple[str, str]]:
     is_pkg = path.name == "__init__.py"
     package = module if is_pkg else module.rpartition(".")[0]
     out = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.ImportFrom):
             continue
         if node.level:
