@@ -890,12 +890,15 @@ def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     (``roles.attrs["treated_at"]``, :func:`roles_at_treatment`) or one of its 'before' or 'after' photos has
     negative hours (hours typed from a treatment time: the photos before it are negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
     from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
-    treatment" (a fresh user's audit, 2026-12-04)."""
+    treatment" (a fresh user's audit, 2026-12-04).  Only a 'before' photo's negative hours say so: an 'after'
+    photo dated before the 'before' photo has negative default hours too (a pair uploaded in the wrong order,
+    which compare's own message asks about), and read as a treatment time it made the 'before' photo "at the time
+    of the treatment", "taken after the treatment" and the pair 'uncertain' (h7's browser audit, 2026-12-05)."""
     from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
 
     if roles.attrs.get("treated_at"):  # a treatment time was given (roles_at_treatment): the hours count from it
         return ""
-    rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
+    rows = roles[(roles["treatment"].astype(str) == treatment) & (roles["role"] == "before")]
     h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
     return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
 

@@ -1,0 +1,69 @@
+"""The app as a new user meets it in a browser (h7's audit, 2026-12-05; docs/robustness.md "The app in a browser,
+2026-12-05"): the defects found there, each checked with :class:`streamlit.testing.v1.AppTest` or on the app's
+pure helpers.  Photos made from ``sample_images/`` only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from conftest import app_module
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+SAMPLES = ROOT / "sample_images"
+
+pytest.importorskip("streamlit")
+from streamlit.testing.v1 import AppTest  # noqa: E402
+
+
+def _dated(path: Path, when: str) -> bytes:
+    """The JPEG at ``path`` re-saved with EXIF DateTime and DateTimeOriginal ``when`` ("YYYY:MM:DD HH:MM:SS")."""
+    exif = Image.Exif()
+    exif[0x0132] = when
+    exif.get_ifd(0x8769)[0x9003] = when
+    buf = io.BytesIO()
+    Image.open(path).save(buf, "JPEG", quality=95, exif=exif)
+    return buf.getvalue()
+
+
+def _texts(at: AppTest) -> list[str]:
+    out = []
+    for kind in ("subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        out += [str(e.value).replace("\\", "") for e in getattr(at, kind)]
+    return out
+
+
+def test_an_after_photo_dated_before_the_before_photo_does_not_blame_the_before_photo():
+    """A pair uploaded the wrong way round (the 'before' photo's EXIF a day after the 'after' photo's), no
+    treatment time given: the default hours count from the 'before' photo, so the 'after' photo reads -24 h.  That
+    negative hour was read as hours typed from a treatment time, and the page said three times that the 'before'
+    photo "(at the time of the treatment) is labelled 'before' but taken after the treatment", with the jawline
+    'uncertain'.  Now only compare's own question is asked (are the two photos swapped?) and the headline reads the
+    change in the order given, as ``facemetrics compare`` does."""
+    from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER
+
+    app = app_module()
+    roles = pd.DataFrame([dict(photo="b.jpg", taken="", treatment="t", role="before", hours_since_treatment=0.0),
+                          dict(photo="a.jpg", taken="", treatment="t", role="after", hours_since_treatment=-24.0)])
+    assert app.late_before_note(roles) == ""
+    # a 'before' photo with negative hours still says the hours were typed from a treatment time (stop 39's rule)
+    typed = pd.concat([roles, pd.DataFrame([dict(photo="c.jpg", taken="", treatment="t", role="before",
+                                                 hours_since_treatment=-1.0)])], ignore_index=True)
+    assert app.late_before_note(typed).startswith(f"b.jpg (at the time of the treatment) is {MSG_BEFORE_TAKEN_AFTER}")
+
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.file_uploader[0].set_value([
+        ("before.jpg", _dated(SAMPLES / "astronaut_before.jpg", "2026:11:20 10:00:00"), "image/jpeg"),
+        ("after.jpg", _dated(SAMPLES / "astronaut_after.jpg", "2026:11:19 10:00:00"), "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = _texts(at)
+    assert not any(MSG_BEFORE_TAKEN_AFTER in t for t in said), [t for t in said if MSG_BEFORE_TAKEN_AFTER in t]
+    assert any("are the two photos swapped?" in t for t in said), said
+    assert any(t.startswith("Jawline lifted ") for t in said), [e.value for e in at.subheader]
