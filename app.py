@@ -2181,14 +2181,22 @@ def _h_or(v: float, text: str = "?") -> str:
 NO_CI = "no 95 % CI: the bootstrap gave none, see the verdict's reason"
 
 
+#: download buttons a row: seven in one row at 1366 px (the sidebar open) broke their names mid-word
+#: ("comparison.cs" / "v", "comparison_al" / "l_pairs.csv"); three a row keep "comparison_all_pairs.csv" on one line
+#: (h7's browser audit, 2026-12-05)
+DOWNLOADS_PER_ROW = 3
+
+
 def downloads(files: dict) -> None:
-    """A download button per file: ``{name: bytes or a callable returning bytes (made on click)}``."""
+    """A download button per file, :data:`DOWNLOADS_PER_ROW` a row: ``{name: bytes or a callable returning bytes
+    (made on click)}``."""
     if not files:
         return
     st.subheader("Downloads", anchor=False)
-    cols = st.columns(len(files))
+    items = list(files.items())
+    cols = [c for i in range(0, len(items), DOWNLOADS_PER_ROW) for c in st.columns(DOWNLOADS_PER_ROW)]
     mime = {"csv": "text/csv", "png": "image/png"}
-    for col, (name, data) in zip(cols, files.items()):
+    for col, (name, data) in zip(cols, items):
         col.download_button(name, data, file_name=name, mime=mime[name.rsplit(".", 1)[1]],
                             on_click="ignore", width="stretch", key=f"dl-{name}", help=DOWNLOAD_HELP.get(name))
 

@@ -67,3 +67,27 @@ def test_an_after_photo_dated_before_the_before_photo_does_not_blame_the_before_
     assert not any(MSG_BEFORE_TAKEN_AFTER in t for t in said), [t for t in said if MSG_BEFORE_TAKEN_AFTER in t]
     assert any("are the two photos swapped?" in t for t in said), said
     assert any(t.startswith("Jawline lifted ") for t in said), [e.value for e in at.subheader]
+
+
+def _download_rows(node) -> list[int]:
+    """The number of columns of each row of download buttons under ``node`` (AppTest's element tree)."""
+    kids = list((getattr(node, "children", None) or {}).values())
+    cols = [k for k in kids if type(k).__name__ == "Column"]
+    here = [len(cols)] if cols and any(getattr(x, "type", "") == "download_button" for c in cols
+                                       for x in c.children.values()) else []
+    return here + [n for k in kids for n in _download_rows(k)]
+
+
+def test_the_download_buttons_are_at_most_three_a_row():
+    """With the timeline's downloads (six for the bundled example, seven for a series of photos) the buttons stood
+    in one row: at 1366 px with the sidebar open each was about 105 px wide and the browser broke their names
+    mid-word ("comparison.cs" over "v").  Now three a row, every file still offered."""
+    at = AppTest.from_file(str(APP), default_timeout=300)
+    at.run()
+    at.sidebar.button[0].click()  # "Load the bundled example": a pair and the simulated series
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    names = [b.proto.label for b in at.get("download_button")]
+    assert {"photos.csv", "comparison.csv", "timeline.csv", "timeline.png", "long.csv"} <= set(names), names
+    rows = _download_rows(at.main)
+    assert rows and max(rows) <= 3, rows
