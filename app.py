@@ -88,6 +88,7 @@ from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.messages import top_level
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
+from facemetrics.analyze import read_remedy
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
                                  pair_photos, too_early, too_late)
@@ -1224,8 +1225,9 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.markdown(f"**{md(a.name)}**")
     if not a.ok:  # a file that cannot be read in the CLI's words (read_failure); else why it cannot be measured
         unread = read_failure(a)
-        st.error(md(unread[0].upper() + unread[1:]) if unread else f"Cannot be used: {md(own_error(a))}",
-                 icon=":material/block:")
+        todo = read_remedy(a)  # what to do about it (h7's browser audit, 2026-12-05)
+        st.error(md(unread[0].upper() + unread[1:] + (f": {todo}" if todo else "")) if unread else
+                 f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:

@@ -91,3 +91,33 @@ def test_the_download_buttons_are_at_most_three_a_row():
     assert {"photos.csv", "comparison.csv", "timeline.csv", "timeline.png", "long.csv"} <= set(names), names
     rows = _download_rows(at.main)
     assert rows and max(rows) <= 3, rows
+
+
+def test_a_file_that_cannot_be_read_says_what_to_do():
+    """A new user's bad uploads (a 1-pixel GIF, a JPEG cut in half, an empty file, a text file named .jpg): each
+    card said what was wrong in the CLI's words ("cannot be read (unreadable: truncated JPEG data ...)") and nothing
+    on what to do.  Now the card adds it (facemetrics.analyze.read_remedy), after the CLI's words, kept; a reason
+    that says it already (a 12-bit JPEG's "save an 8-bit copy") gets nothing more."""
+    from types import SimpleNamespace
+
+    from facemetrics.analyze import READ_REMEDIES, read_remedy
+
+    buf = io.BytesIO()
+    Image.new("P", (1, 1)).save(buf, "GIF")
+    before = (SAMPLES / "astronaut_before.jpg").read_bytes()
+    bad = {"pixel.gif": (buf.getvalue(), "too_small"), "cut.jpg": (before[: len(before) // 2], "unreadable"),
+           "empty.jpg": (b"", "empty"), "notes.jpg": (b"shopping list\n" * 40, "not_an_image")}
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.file_uploader[0].set_value([(n, data, "image/jpeg") for n, (data, _) in bad.items()])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [str(e.value).replace("\\", "") for e in at.error]
+    for name, (_, status) in bad.items():
+        said = [e for e in errors if e.startswith(f"Cannot be read ({status}: ")]
+        assert len(said) == 1, (name, errors)
+        assert said[0].endswith(": " + READ_REMEDIES[status]), said[0]
+    twelve = SimpleNamespace(photo=None, status="not_an_image", error="unsupported JPEG: 12-bit samples (...; save an "
+                                                                      "8-bit copy of it, as JPEG or PNG)")
+    assert read_remedy(twelve) == ""
+    assert read_remedy(SimpleNamespace(photo=object(), status="ok", error="")) == ""
