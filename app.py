@@ -1475,7 +1475,7 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     # (a keyed editor of fixed rows keeps its edits when only values change: Streamlit 1.60)
     shown = with_when(table, apply_edits(table, st.session_state.get(key)))
     edited = st.data_editor(
-        shown, key=key, hide_index=True, width="stretch",
+        shown, key=key, hide_index=True, width="stretch", column_order=ROLES_DRAWN,
         disabled=["photo", "taken", WHEN_COLUMN], placeholder=TABLE_PLACEHOLDER,  # no time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
@@ -1496,6 +1496,10 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
 
 #: the roles editor's column of each photo's hours in words (:func:`with_when`); not part of the roles table
 WHEN_COLUMN = "when"
+#: the roles editor's columns, left to right: what a user reads and edits (role, hours) beside the photo's name, the
+#: capture time and the treatment's name after them.  At 390 px the editor (a grid that scrolls sideways) showed
+#: photo, taken and role, and the hours lay past the screen's edge (h7's browser audit, 2026-12-05)
+ROLES_DRAWN = ("photo", "role", "hours_since_treatment", WHEN_COLUMN, "taken", "treatment")
 
 
 def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:

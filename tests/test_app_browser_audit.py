@@ -121,3 +121,22 @@ def test_a_file_that_cannot_be_read_says_what_to_do():
                                                                       "8-bit copy of it, as JPEG or PNG)")
     assert read_remedy(twelve) == ""
     assert read_remedy(SimpleNamespace(photo=object(), status="ok", error="")) == ""
+
+
+def test_the_roles_editor_draws_the_role_and_the_hours_beside_the_photo():
+    """At 390 px the roles editor (a grid that scrolls sideways) showed photo, taken (EXIF) and role; the hours since
+    treatment, the one figure a timeline user checks and edits, lay past the screen's edge.  Now its columns are
+    drawn photo, role, hours, when, then taken and treatment; the table it returns keeps every column."""
+    at = AppTest.from_file(str(APP), default_timeout=180)
+    at.run()
+    at.file_uploader[0].set_value([
+        ("before.jpg", _dated(SAMPLES / "astronaut_before.jpg", "2026:11:02 08:00:00"), "image/jpeg"),
+        ("after.jpg", _dated(SAMPLES / "astronaut_after.jpg", "2026:11:02 10:00:00"), "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    editor = [d for d in at.dataframe if "roles-" in d.proto.id]
+    assert len(editor) == 1, [d.proto.id for d in at.dataframe]
+    assert list(editor[0].proto.column_order)[:3] == ["photo", "role", "hours_since_treatment"], list(
+        editor[0].proto.column_order)
+    assert {"taken", "treatment", "when"} <= set(editor[0].proto.column_order)
+    assert {"photo", "taken", "role", "treatment", "hours_since_treatment"} <= set(editor[0].value.columns)
