@@ -88,6 +88,7 @@ from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.messages import top_level
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
+from facemetrics.analyze import read_remedy
 from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import (BASELINE, MANIFEST_REMEDY, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto,
                                  pair_photos, too_early, too_late)
@@ -890,12 +891,15 @@ def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     (``roles.attrs["treated_at"]``, :func:`roles_at_treatment`) or one of its 'before' or 'after' photos has
     negative hours (hours typed from a treatment time: the photos before it are negative), else :data:`facemetrics.batch.tables.HOURS_FROM_FIRST_BEFORE`: the default hours count
     from the first 'before' photo, and a second 'before' photo 5 min later is no photo "0.1 h after the
-    treatment" (a fresh user's audit, 2026-12-04)."""
+    treatment" (a fresh user's audit, 2026-12-04).  Only a 'before' photo's negative hours say so: an 'after'
+    photo dated before the 'before' photo has negative default hours too (a pair uploaded in the wrong order,
+    which compare's own message asks about), and read as a treatment time it made the 'before' photo "at the time
+    of the treatment", "taken after the treatment" and the pair 'uncertain' (h7's browser audit, 2026-12-05)."""
     from facemetrics.batch.tables import HOURS_FROM_FIRST_BEFORE
 
     if roles.attrs.get("treated_at"):  # a treatment time was given (roles_at_treatment): the hours count from it
         return ""
-    rows = roles[(roles["treatment"].astype(str) == treatment) & roles["role"].isin(["before", "after"])]
+    rows = roles[(roles["treatment"].astype(str) == treatment) & (roles["role"] == "before")]
     h = pd.to_numeric(rows["hours_since_treatment"], errors="coerce")
     return "" if bool((h < 0).any()) else HOURS_FROM_FIRST_BEFORE
 
@@ -1221,8 +1225,9 @@ def photo_card(a: fm.PhotoAnalysis) -> None:
         st.markdown(f"**{md(a.name)}**")
     if not a.ok:  # a file that cannot be read in the CLI's words (read_failure); else why it cannot be measured
         unread = read_failure(a)
-        st.error(md(unread[0].upper() + unread[1:]) if unread else f"Cannot be used: {md(own_error(a))}",
-                 icon=":material/block:")
+        todo = read_remedy(a)  # what to do about it (h7's browser audit, 2026-12-05)
+        st.error(md(unread[0].upper() + unread[1:] + (f": {todo}" if todo else "")) if unread else
+                 f"Cannot be used: {md(own_error(a))}", icon=":material/block:")
         return
     notes = [*(a.quality.flags if a.quality is not None else ()), *a.warnings]
     if notes:
@@ -1470,7 +1475,7 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     # (a keyed editor of fixed rows keeps its edits when only values change: Streamlit 1.60)
     shown = with_when(table, apply_edits(table, st.session_state.get(key)))
     edited = st.data_editor(
-        shown, key=key, hide_index=True, width="stretch",
+        shown, key=key, hide_index=True, width="stretch", column_order=ROLES_DRAWN,
         disabled=["photo", "taken", WHEN_COLUMN], placeholder=TABLE_PLACEHOLDER,  # no time: blank, not "None"
         column_config={
             "photo": st.column_config.TextColumn("photo"),
@@ -1491,6 +1496,10 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
 
 #: the roles editor's column of each photo's hours in words (:func:`with_when`); not part of the roles table
 WHEN_COLUMN = "when"
+#: the roles editor's columns, left to right: what a user reads and edits (role, hours) beside the photo's name, the
+#: capture time and the treatment's name after them.  At 390 px the editor (a grid that scrolls sideways) showed
+#: photo, taken and role, and the hours lay past the screen's edge (h7's browser audit, 2026-12-05)
+ROLES_DRAWN = ("photo", "role", "hours_since_treatment", WHEN_COLUMN, "taken", "treatment")
 
 
 def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
@@ -2178,14 +2187,22 @@ def _h_or(v: float, text: str = "?") -> str:
 NO_CI = "no 95 % CI: the bootstrap gave none, see the verdict's reason"
 
 
+#: download buttons a row: seven in one row at 1366 px (the sidebar open) broke their names mid-word
+#: ("comparison.cs" / "v", "comparison_al" / "l_pairs.csv"); three a row keep "comparison_all_pairs.csv" on one line
+#: (h7's browser audit, 2026-12-05)
+DOWNLOADS_PER_ROW = 3
+
+
 def downloads(files: dict) -> None:
-    """A download button per file: ``{name: bytes or a callable returning bytes (made on click)}``."""
+    """A download button per file, :data:`DOWNLOADS_PER_ROW` a row: ``{name: bytes or a callable returning bytes
+    (made on click)}``."""
     if not files:
         return
     st.subheader("Downloads", anchor=False)
-    cols = st.columns(len(files))
+    items = list(files.items())
+    cols = [c for i in range(0, len(items), DOWNLOADS_PER_ROW) for c in st.columns(DOWNLOADS_PER_ROW)]
     mime = {"csv": "text/csv", "png": "image/png"}
-    for col, (name, data) in zip(cols, files.items()):
+    for col, (name, data) in zip(cols, items):
         col.download_button(name, data, file_name=name, mime=mime[name.rsplit(".", 1)[1]],
                             on_click="ignore", width="stretch", key=f"dl-{name}", help=DOWNLOAD_HELP.get(name))
 

@@ -336,6 +336,32 @@ def read_failure(x) -> str:
     return failure_text(x.status, getattr(x, "error", ""), getattr(x, "name", ""), unread=True)
 
 
+#: what to do with a file the loader refused, by its status (:func:`read_remedy`); a reason that already says
+#: it (a too-large image's "save a smaller copy", a 12-bit JPEG's "save an 8-bit copy") keeps its own
+READ_REMEDIES = {
+    "empty": "the file has no content, as after a failed copy or download: copy the photo again from the phone or "
+             "camera and upload that copy",
+    "unreadable": "the file is damaged or cut short, as after an interrupted copy or download: copy the photo "
+                  "again from the phone or camera (or export it again as JPEG) and upload that copy",
+    "too_small": "this is an icon or a thumbnail, not a photo: upload the original photo from the phone or camera",
+    "not_an_image": "upload the photo itself, as JPEG, PNG, HEIC or WEBP (export or save it as one)",
+}
+
+
+def read_remedy(x) -> str:
+    """What the user can do about a photo that could not be read (:func:`read_failure`), in words for the app's
+    photo card: :data:`READ_REMEDIES` of its loader status, or ``""`` when the photo was read, its status has no
+    remedy here, or its reason already says what to do (it names a copy to save).  The reasons said what was
+    wrong ("truncated JPEG data (no end-of-image marker)", "image is too small: 1x1 pixels") but not what to do
+    (h7's browser audit, 2026-12-05)."""
+    if not loader_failed(x):
+        return ""
+    why = str(getattr(x, "error", "") or "")
+    if "save a" in why or "save it" in why:
+        return ""
+    return READ_REMEDIES.get(getattr(x, "status", ""), "")
+
+
 def failure_text(status: str, error, name="", unread: bool = False) -> str:
     """A photo that was not measured, in the one wording of ``analyze``'s progress line, the app, *My study*
     and ``batch``'s ``photos.csv`` / ``report.md``: ``"cannot be read (empty: file is empty (0 bytes))"`` when
