@@ -231,7 +231,7 @@ def loo_rule(rows: pd.DataFrame, k: float, today: pd.DataFrame, ratios: pd.DataF
                 memo[(key, flagged)] = f.loc[key, "verdict"] if key in f.index else "not_fitted"
             v_wo = memo[(key, flagged)]
         out.append(dict(zip(KEY, key), verdict=v, flagged=";".join(flagged), verdict_without=v_wo,
-                        rule=v if v == v_wo else "inconclusive", n_unjudged=int(r.ratio.isna().sum()),
+                        rule=v if v == v_wo else "inconclusive", named=v != v_wo, n_unjudged=int(r.ratio.isna().sum()),
                         max_ratio=float(r.ratio.max()) if r.ratio.notna().any() else np.nan))
     return pd.DataFrame(out)
 
@@ -256,7 +256,7 @@ def rule_twins(df: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
                 v_wo_smile = wo.loc[key, "verdict"] if key in wo.index else "not_fitted"
                 rs = ratios[(ratios.treatment == key[0]) & (ratios.metric == key[1]) & (ratios.side == key[2])
                             & ratios.photo.isin(smile_photos)].ratio
-                named = x.rule == "inconclusive" and bool(smile_photos & set(x.flagged.split(";")))
+                named = bool(x.named) and bool(smile_photos & set(x.flagged.split(";")))
                 out.append(dict(subject=subj, cell=cell, **dict(zip(KEY, key)), k=k, clean=f.clean, twin=x.verdict,
                                 without_smile=v_wo_smile, smile_ratio=float(rs.max()) if len(rs) else np.nan,
                                 flagged=x.flagged, rule=x.rule, caught=named or x.rule == v_wo_smile))
@@ -279,19 +279,27 @@ def rule_clean(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def print_rule(tw: pd.DataFrame, cl: pd.DataFrame) -> None:
-    print("\n| k | flips caught (smiling photo flagged) | clean studies changed (claim series) | fired | "
-          "fold series changed | claim series reading the truth: today / rule |")
-    for k in KS:
-        a = tw[tw.k == k] if len(tw) else tw
-        c = cl[cl.k == k]
-        claim = c[c.metric.isin(CLAIM_METRICS)]
-        ch = claim[claim.verdict != claim.rule].groupby(["subject", "treatment", "shape"]).ngroups
-        n = claim.groupby(["subject", "treatment", "shape"]).ngroups
-        fired = claim[claim.fired].groupby(["subject", "treatment", "shape"]).ngroups
-        fold = c[~c.metric.isin(CLAIM_METRICS)]
-        caught = f"{int(a.caught.sum())} of {len(a)} ({int(a.flagged.str.len().gt(0).sum())})" if len(a) else "-"
-        print(f"| {k:g} | {caught} | {ch} of {n} | {fired} | {int((fold.verdict != fold.rule).sum())} | "
-              f"{int((claim.verdict == claim.truth).sum())} / {int((claim.rule == claim.truth).sum())} of {len(claim)} |")
+    """Per face group (tuning: London and Canada tuning; held-out) and k: flips caught, clean studies changed."""
+    print("\n| faces | k | flips caught (smiling photo flagged) | clean studies changed (claim series) | fired | "
+          "studies with a series named | fold series changed | claim series reading the truth: today / rule |")
+    study = ["subject", "treatment", "shape"]
+    for group, sets in (("tuning", ("london", "canada_tune")), ("held-out", ("canada_held",))):
+        cg = cl[cl.set.isin(sets)]
+        if cg.empty:
+            continue
+        for k in KS:
+            a = tw[tw.k == k] if len(tw) and group == "tuning" else tw.iloc[:0]
+            c = cg[cg.k == k]
+            claim = c[c.metric.isin(CLAIM_METRICS)]
+            ch = claim[claim.verdict != claim.rule].groupby(study).ngroups
+            named = c[c.named].groupby(study).ngroups
+            n = claim.groupby(study).ngroups
+            fired = claim[claim.fired].groupby(study).ngroups
+            fold = c[~c.metric.isin(CLAIM_METRICS)]
+            caught = f"{int(a.caught.sum())} of {len(a)} ({int(a.flagged.str.len().gt(0).sum())})" if len(a) else "-"
+            print(f"| {group} | {k:g} | {caught} | {ch} of {n} | {fired} | {named} | {int((fold.verdict != fold.rule).sum())}"
+                  f" | {int((claim.verdict == claim.truth).sum())} / {int((claim.rule == claim.truth).sum())} of "
+                  f"{len(claim)} |")
 
 
 def main(argv=None) -> int:
