@@ -204,8 +204,9 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     fitted = result.to_frame()  # §16: a flow-only photo off the others' curve, its series' verdict without it
     table, checks = flow_read(fitted, data, flow_photos(changes or [], _fitted_columns(fitted)), n_boot=n_boot,
                               seed=seed)
-    regimen, note, regimen_png, levels = _regimen_rows(batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot,
-                                               seed=seed)
+    regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
+        batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
+        flow=flow_photos(reg_changes or [], _fitted_columns(fitted)))  # §18: the rule on the line
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
@@ -214,7 +215,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
     kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
-    kept = stands_out_notes(kept, checks)  # those §16's rule flagged say so
+    kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks)  # those the rules flagged say so
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
                                          uncertain_notes=left, follow_on_notes=follow,
@@ -229,6 +230,16 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
     fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)))
     return result, table, files, fits
+
+
+def _regimen_stands_out(kept: list[str], checks) -> list[str]:
+    """``kept`` (the lines of the comparisons fitted with the flow warning), each ``regimen: `photo` ...`` line of a
+    photo docs/validation.md §18's rule flagged in a series whose verdict it decided
+    (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
+    ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"``."""
+    flagged = {p for c in checks if c.verdict_without != c.verdict for p in c.flagged}
+    return [n + ("; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"
+                 if any(n.startswith(f"regimen: `{p}`") for p in flagged) else "") for n in kept]
 
 
 def _change_records(batch_dir) -> list[dict] | None:
@@ -360,22 +371,26 @@ def _read_long(path: Path) -> pd.DataFrame:
     return table
 
 
-def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
-    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png, levels)``.
+def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed, flow=()):
+    """Cumulative change over days from ``batch_dir/regimen/long.csv``: ``(table, note, png, levels, checks)``.
 
     ``table`` is None when the regimen batch was not run (or compared nothing of ``metrics``);
     ``note`` is :func:`facemetrics.report.regimen_no_fit_note`'s sentence when
     it compared pre-session photos but none can be fitted (every one ``uncertain`` or without a value),
     else ""; ``png`` the bytes of ``regimen.png``, None without a fit (:func:`run_timeline` then
     removes an earlier run's ``regimen.png``); ``levels`` the rows fitted (None without any).  Same metric/side
-    selection as the decay fits."""
+    selection as the decay fits.  ``flow``: the regimen comparisons fitted with the gate's flow warning; a series
+    whose flow-only photo stands out from the line of the others, and whose verdict without it differs, reads
+    ``inconclusive`` (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`, docs/validation.md §18);
+    ``checks`` its checks (() without a fit)."""
     from ..decay import analyze_regimen
+    from ..decay.regimen_flow import regimen_flow_read
     from ..plots import plot_regimen
 
     path = batch_dir / REGIMEN_DIR / "long.csv"
     lv = _read_long(path) if path.is_file() else None
     if lv is None or lv.empty:  # no regimen batch (any more): no figure (run_timeline removes an earlier run's;
-        return None, "", None, None  # timeline -o into the folder of a batch with one kept it)
+        return None, "", None, None, ()  # timeline -o into the folder of a batch with one kept it)
     lv["unit"] = lv["unit"].fillna("")
     has_mean = set(lv.loc[lv["side"] == "mean", "metric"])
     side_ok = lv["side"].isin(list(sides)) | (~lv["metric"].isin(has_mean) & lv["side"].isin(["right", "left"]))
@@ -383,8 +398,9 @@ def _regimen_rows(batch_dir: Path, metrics, sides, *, min_effect, n_boot, seed):
     lv = chosen[np.isfinite(pd.to_numeric(chosen["value"], errors="coerce"))]
     reg = analyze_regimen(lv, min_effect=min_effect, n_boot=n_boot, seed=seed) if len(lv) else None
     if reg is None or reg.empty:  # nothing usable: every level 'uncertain' or without a value: no fit, no figure
-        return reg, _no_fit_note(chosen, lv), None, None
-    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110), lv
+        return reg, _no_fit_note(chosen, lv), None, None, ()
+    reg, checks = regimen_flow_read(reg, lv, flow, min_effect=min_effect, n_boot=n_boot, seed=seed)
+    return reg, "", figure_png(plot_regimen(lv, reg), dpi=110), lv, checks
 
 
 def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:

@@ -1,0 +1,229 @@
+"""Flow-only pre-session photos that stand out from the regimen line of the others (docs/validation.md §18).
+
+A regimen level (a pre-session photo compared with day 0) whose comparison carries only the gate's flow warning
+("expression may differ ..., while the lips kept their shape",
+:data:`facemetrics.compare.gate.MSG_EXPRESSION_MAYBE`) keeps its verdicts and enters the regimen fit
+(:func:`facemetrics.decay.analyze_regimen`).  One gently smiling pre-session photo does so too, and it flipped the
+regimen verdict (§18: 21 series of 3 London faces; a smiling day-42 photo moved the change from day 0 to
+day 42 by up to 4.2 mm on the jaw and 3.6 mm on the mouth corners).  The rule here is §16's
+on the regimen's straight line (:mod:`facemetrics.decay.flow_outliers` does it on the decay curve):
+
+1. candidates: the series' rows of a flow-only photo that enter the fit (verdict not ``uncertain``, a finite value
+   and day);
+2. for each candidate photo ``i``: the regimen model's least-squares line (one intercept per subject, the common
+   slope over days) fitted without photo ``i`` alone; its residual
+   ``r_i = value_i - (intercept[subject_i] + slope * day_i)`` (metric unit) over the row's own ``noise_floor``;
+   photo ``i`` *stands out* when ``|r_i| > k * noise_floor_i`` (:data:`REGIMEN_FLOW_K`).  Fewer than 2 other days
+   of its subject (no line), or no floor: photo ``i`` does not stand out (today's behaviour);
+3. F = the photos that stand out.  When F is not empty the series is fitted without F; when that verdict differs
+   from the verdict with every photo, the series reads ``inconclusive``, naming F and the verdict without them
+   (:func:`regimen_flow_reason`; also a series that read ``inconclusive`` already: a smiling photo more often takes
+   a verdict away than makes one, §18, and the user can retake that photo); otherwise its verdict stands.
+
+Measured (§18, 2026-12-05): with k 1, 21 of 21 smiling-photo flips caught (3 London faces), 0 of 59 clean
+regimen studies changed on the tuning faces (10 with a flow-only level) and 0 of 16 on the held-out faces.
+
+Pure functions: tables in, frozen dataclasses (:class:`~facemetrics.decay.flow_outliers.FlowPhoto`,
+:class:`~facemetrics.decay.flow_outliers.FlowCheck`, ``hours`` the hours since the first treatment) and tables out;
+the callers (which know each comparison's messages) say which photos are flow-only.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .flow_outliers import FlowCheck, FlowPhoto
+from .margin import INCONCLUSIVE
+from .regimen_slope import _regimen_slope, analyze_regimen, regimen_levels
+
+__all__ = ["REGIMEN_FLOW_K", "regimen_flow_checks", "regimen_flow_read", "regimen_flow_reason",
+           "regimen_photo_residuals"]
+
+#: a flow-only pre-session photo stands out when its leave-one-out residual from the regimen line exceeds this many
+#: times its row's noise floor; source: docs/validation.md §18 (the largest of 1, 1.5, 2, 3 catching every
+#: flip on the tuning faces)
+REGIMEN_FLOW_K = 1.0
+
+_KEY = ("treatment", "metric", "side")
+
+
+def _candidates(rows: pd.DataFrame, flow: set[str]) -> pd.DataFrame:
+    """The rows of flow-only photos that enter the fit (verdict not ``uncertain``)."""
+    keep = rows["photo"].astype(str).isin(flow)
+    if "verdict" in rows:
+        keep &= rows["verdict"].fillna("").astype(str) != "uncertain"
+    return rows[keep]
+
+
+def _loo_prediction(rows: pd.DataFrame, index) -> float:
+    """The regimen line of ``rows`` (one series, :func:`regimen_levels`' columns) fitted without row ``index``, at
+    that row's day (metric unit); NaN when its subject has fewer than 2 other days."""
+    d = rows["days_since_start"].to_numpy(float)
+    y = rows["value"].to_numpy(float)
+    g = np.asarray(pd.factorize(rows["subject"], sort=True)[0])
+    i = rows.index.get_loc(index)
+    w = np.ones((1, d.size))
+    w[0, i] = 0.0
+    same = (g == g[i]) & (w[0] > 0)
+    if np.unique(np.round(d[same])).size < 2:
+        return math.nan
+    slope = float(_regimen_slope(d, y, g, w)[0])
+    if not np.isfinite(slope):
+        return math.nan
+    return float(y[same].mean() - slope * d[same].mean() + slope * d[i])
+
+
+def regimen_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
+                            k: float = REGIMEN_FLOW_K) -> tuple[FlowPhoto, ...]:
+    """The leave-one-out residual of each flow-only photo of one regimen series (rule steps 1-2 above).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        One series' levels (one treatment, metric and side) as :func:`facemetrics.decay.regimen_levels` returns
+        them (``subject``, ``days_since_start`` [days], ``value`` [metric unit], ``photo``, optionally
+        ``noise_floor`` [metric unit] and ``verdict``).
+    flow_photos : iterable of str
+        The names (``photo`` column) of the photos whose comparison carries only the flow warning.
+    k : float, optional
+        Multiple of the row's noise floor beyond which a photo stands out (default :data:`REGIMEN_FLOW_K`).
+
+    Returns
+    -------
+    tuple of FlowPhoto
+        One per candidate row, in the table's order; ``hours`` = 24 x ``days_since_start`` (hours since the first
+        treatment), ``predicted`` the line without the photo at its day (NaN: no line without it).
+    """
+    out = []
+    for idx, r in _candidates(rows, set(flow_photos)).iterrows():
+        pred = _loo_prediction(rows, idx)
+        floor = float(r["noise_floor"]) if "noise_floor" in rows and pd.notna(r["noise_floor"]) else math.nan
+        ratio = abs(float(r["value"]) - pred) / floor if floor > 0 and np.isfinite(pred) else math.nan
+        out.append(FlowPhoto(*(str(r[c]) for c in _KEY), photo=str(r["photo"]),
+                             hours=24.0 * float(r["days_since_start"]), value=float(r["value"]), predicted=pred,
+                             noise_floor=floor, ratio=ratio, stands_out=bool(np.isfinite(ratio) and ratio > k)))
+    return tuple(out)
+
+
+def _verdict(levels: pd.DataFrame, key, fit_options: dict) -> str:
+    """The regimen verdict of series ``key`` of ``levels`` (``not_fitted`` when it has no row)."""
+    if levels.empty:
+        return "not_fitted"
+    f = analyze_regimen(levels, **fit_options)
+    f = f[(f["treatment"].astype(str) == key[0]) & (f["metric"].astype(str) == key[1])
+          & (f["side"].astype(str) == key[2])]
+    return str(f["verdict"].iloc[0]) if len(f) else "not_fitted"
+
+
+def regimen_flow_checks(levels: pd.DataFrame, flow_photos: Iterable[str], *, k: float = REGIMEN_FLOW_K,
+                        min_effect: float | None = None, n_boot: int = 400, seed: int = 0) -> tuple[FlowCheck, ...]:
+    """The rule above on every series of ``levels`` that has a flow-only photo entering its fit.
+
+    Parameters
+    ----------
+    levels : pandas.DataFrame
+        :func:`facemetrics.decay.analyze_regimen`'s input (the regimen batch's ``long.csv`` rows) with a ``photo``
+        column.
+    flow_photos : iterable of str
+        The names of the photos whose comparison carries only the gate's flow warning.
+    k : float, optional
+        Multiple of each row's noise floor (default :data:`REGIMEN_FLOW_K`).
+    min_effect, n_boot, seed
+        The regimen fits' (as :func:`~facemetrics.decay.analyze_regimen`; give the table's, so the verdict with
+        every photo is the table's).
+
+    Returns
+    -------
+    tuple of FlowCheck
+        One per series (treatment, metric, side) with at least one candidate photo, sorted by series.
+    """
+    flow = {str(p) for p in flow_photos}
+    if not flow or "photo" not in levels.columns or levels.empty:
+        return ()
+    read = regimen_levels(levels)
+    options = dict(min_effect=min_effect, n_boot=n_boot, seed=seed)
+    out = []
+    for key, rows in read.groupby(list(_KEY), sort=True):
+        key = tuple(str(x) for x in key)
+        if _candidates(rows, flow).empty:
+            continue
+        photos = regimen_photo_residuals(rows, flow, k=k)
+        series = levels[(levels["treatment"].astype(str) == key[0]) & (levels["metric"].astype(str) == key[1])
+                        & (levels["side"].astype(str) == key[2])]
+        v_all = _verdict(series, key, options)
+        flagged = tuple(sorted({p.photo for p in photos if p.stands_out}))
+        v_wo = _verdict(series[~series["photo"].astype(str).isin(flagged)], key, options) if flagged else v_all
+        out.append(FlowCheck(*key, verdict=v_all, flagged=flagged, verdict_without=v_wo,
+                             verdict_read=v_all if v_wo == v_all else INCONCLUSIVE, photos=photos))
+    return tuple(out)
+
+
+def regimen_flow_reason(check: FlowCheck) -> str:
+    """The ``reason`` of a regimen series the rule made ``inconclusive``.
+
+    Parameters
+    ----------
+    check : FlowCheck
+        A series whose ``verdict_read`` differs from its ``verdict``.
+
+    Returns
+    -------
+    str
+        E.g. "`S01/rf/d42.jpg` (day 42) stands out from the line of the other pre-session photos by 2.6 × its
+        noise floor, with the warning that the expression may differ; without it the regimen reads
+        no_cumulative_change (with it: cumulative_change)".
+    """
+    flagged = [p for p in check.photos if p.photo in check.flagged]
+    one = len(flagged) == 1
+    names = " and ".join(f"`{p.photo}` (day {p.hours / 24.0:.0f})" for p in flagged)
+    by = " and ".join(f"{p.ratio:.1f} ×" for p in flagged)
+    without = "has no fit" if check.verdict_without == "not_fitted" else f"reads {check.verdict_without}"
+    return (f"{names} {'stands' if one else 'stand'} out from the line of the other pre-session photos by {by} "
+            f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may differ; "
+            f"without {'it' if one else 'them'} the regimen {without} (with {'it' if one else 'them'}: "
+            f"{check.verdict})")
+
+
+def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *, min_effect: float | None = None,
+                      n_boot: int = 400, seed: int = 0) -> tuple[pd.DataFrame, tuple[FlowCheck, ...]]:
+    """The regimen table with the rule applied.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`~facemetrics.decay.analyze_regimen`'s table of ``levels`` (``treatment``, ``metric``, ``side``,
+        ``verdict``, ``reason``).
+    levels : pandas.DataFrame
+        The levels fitted (the regimen batch's ``long.csv`` rows, with ``photo`` and ``noise_floor``).
+    flow_photos : iterable of str
+        The regimen comparisons fitted with the gate's flow warning
+        (:func:`facemetrics.batch.fit_notes.flow_photos` of the regimen batch's ``changes.csv``).
+    min_effect, n_boot, seed
+        The table's fit settings.
+
+    Returns
+    -------
+    (pandas.DataFrame, tuple of FlowCheck)
+        A copy of ``table`` in which each series whose verdict without its flagged photos differs reads
+        ``inconclusive`` with :func:`regimen_flow_reason` as its ``reason`` (also when it read ``inconclusive``
+        already: the reason then says that the flagged photos decided it), and every check made; ``table`` itself
+        (and the checks) when no series has such photos, ``table`` and () when no photo is flow-only.
+    """
+    checks = regimen_flow_checks(levels, [p for p in flow_photos if p], min_effect=min_effect, n_boot=n_boot,
+                                 seed=seed)
+    # the flagged photos decided the verdict (a definite one, or an inconclusive one): say which, and what the
+    # others read
+    named = [c for c in checks if c.verdict_without != c.verdict]
+    if not named:
+        return table, checks
+    out = table.copy()
+    for c in named:
+        row = ((out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric)
+               & (out["side"].astype(str) == c.side))
+        out.loc[row, "verdict"] = INCONCLUSIVE
+        out.loc[row, "reason"] = regimen_flow_reason(c)
+    return out, checks

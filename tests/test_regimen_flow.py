@@ -1,0 +1,112 @@
+"""decay.regimen_flow: a flow-only pre-session photo is flagged only when it stands out from the regimen line of the
+other pre-session photos (docs/validation.md §18); wired into run_timeline's regimen rows.  The truths are
+not the regimen's straight line: a level that saturates (1 - exp(-day / 10)) or none, with a fixed wobble."""
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from facemetrics.batch import run_timeline
+from facemetrics.decay import analyze_regimen
+from facemetrics.decay.regimen_flow import (REGIMEN_FLOW_K, regimen_flow_checks, regimen_flow_read,
+                                            regimen_photo_residuals)
+from facemetrics.decay.regimen_slope import regimen_levels
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_flow_read import MAYBE, _batch  # noqa: E402
+
+DAYS = [7, 14, 21, 28, 35, 42]
+WOBBLE = [0.04, -0.03, 0.02, -0.04, 0.03, -0.02]  # mm: a day's light and pose, fixed
+SMILE = "S01/rf/d42.jpg"
+
+
+def _levels(build_mm=0.0, smile_day=None, smile_mm=2.0, days=DAYS):
+    """One subject's regimen levels (mouth corner, mm): ``build_mm * (1 - exp(-day / 10))`` plus the wobble, and a
+    'smile' of ``smile_mm`` added to the level of ``smile_day``."""
+    v = [build_mm * (1 - math.exp(-d / 10.0)) + w + (smile_mm if d == smile_day else 0.0) for d, w in zip(days, WOBBLE)]
+    return pd.DataFrame(dict(subject="S01", treatment="rf", metric="mouth_corner_lift_mm", side="mean",
+                             hours_since_treatment=[24.0 * d - 0.5 for d in days], value=v, unit="mm",
+                             noise_floor=0.4, verdict="lift", photo=[f"S01/rf/d{d}.jpg" for d in days]))
+
+
+def test_k_is_the_measured_choice():
+    assert REGIMEN_FLOW_K == 1.0
+
+
+def test_a_smiling_last_photo_off_the_line_of_a_flat_regimen_is_flagged():
+    lv = _levels(0.0, smile_day=42)
+    # the fit with it: no verdict of "no change" any more; the regimen without it reads no_cumulative_change
+    assert analyze_regimen(lv, n_boot=200)["verdict"].iloc[0] == "inconclusive"
+    assert analyze_regimen(lv[lv.photo != SMILE], n_boot=200)["verdict"].iloc[0] == "no_cumulative_change"
+    (c,) = regimen_flow_checks(lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.photos[0].ratio > 4  # 2 mm over a 0.4 mm floor, less the line's tilt
+    assert (c.verdict, c.verdict_without, c.verdict_read) == ("inconclusive", "no_cumulative_change", "inconclusive")
+    # its verdict was already inconclusive: the verdict stays, the reason now says which photo decided it
+    table, _ = regimen_flow_read(analyze_regimen(lv, n_boot=200), lv, [SMILE], n_boot=200)
+    assert table["verdict"].iloc[0] == "inconclusive"
+    assert table["reason"].iloc[0].endswith("the regimen reads no_cumulative_change (with it: inconclusive)")
+
+
+def test_a_smile_that_flips_a_building_regimen_is_named_in_the_reason():
+    # a 3 mm build that saturates reads cumulative_change; a frown-like dip of 2.5 mm at day 42 (the smile's sign
+    # reversed: the check is on |residual|) takes the verdict away, the rule names the photo and gives it back
+    lv = _levels(3.0, smile_day=42, smile_mm=-2.5)
+    clean = analyze_regimen(_levels(3.0), n_boot=200)["verdict"].iloc[0]
+    with_it = analyze_regimen(lv, n_boot=200)
+    assert clean == "cumulative_change" != with_it["verdict"].iloc[0]
+    table, (c,) = regimen_flow_read(with_it, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.verdict_without == "cumulative_change"
+    row = table.iloc[0]
+    assert row["verdict"] == "inconclusive"
+    assert row["reason"].startswith(f"`{SMILE}` (day 42) stands out from the line of the other pre-session photos by ")
+    assert row["reason"].endswith(f"without it the regimen reads cumulative_change (with it: {c.verdict})")
+    assert with_it["reason"].iloc[0] != row["reason"]  # a copy: the table given is unchanged
+
+
+def test_a_real_builds_own_flow_photos_near_the_line_are_not_flagged():
+    # a saturating 1.5 mm build whose every photo sets off the flow cues (a lift that pulls the corners up and out):
+    # its departure from the straight line is under k x the floor, so the verdict stands
+    lv = _levels(1.5)
+    photos = regimen_photo_residuals(regimen_levels(lv), lv.photo)
+    assert len(photos) == 6 and max(p.ratio for p in photos) < REGIMEN_FLOW_K
+    assert not any(p.stands_out for p in photos)
+    table = analyze_regimen(lv, n_boot=200)
+    out, checks = regimen_flow_read(table, lv, lv.photo, n_boot=200)
+    assert out is table and len(checks) == 1 and not checks[0].changed
+
+
+def test_a_photo_without_two_other_days_of_its_subject_is_not_judged():
+    lv = _levels(0.0, smile_day=14, days=DAYS[:2])
+    (p,) = regimen_photo_residuals(regimen_levels(lv), ["S01/rf/d14.jpg"])
+    assert math.isnan(p.ratio) and not p.stands_out
+
+
+def test_no_flow_photo_and_an_uncertain_one_leave_the_table_as_it_is():
+    lv = _levels(0.0, smile_day=42)
+    table = analyze_regimen(lv, n_boot=50)
+    assert regimen_flow_read(table, lv, [], n_boot=50) == (table, ())
+    unread = lv.assign(verdict=np.where(lv.photo == SMILE, "uncertain", "lift"))
+    assert regimen_flow_checks(unread, [SMILE], n_boot=50) == ()
+
+
+def test_run_timeline_reads_the_regimen_rule_into_timeline_csv_and_the_report(tmp_path):
+    _batch(tmp_path, 0.0, flow=())  # the decay batch: one clean series, no flow photo
+    reg = tmp_path / "regimen"
+    reg.mkdir()
+    lv = _levels(3.0, smile_day=42, smile_mm=-2.5)
+    lv.to_csv(reg / "long.csv", index=False)
+    pd.DataFrame(dict(subject="S01", treatment="rf", photo=lv["photo"], hours_since_treatment=lv[
+        "hours_since_treatment"], status=["warning" if p == SMILE else "ok" for p in lv["photo"]],
+        messages=[MAYBE if p == SMILE else "" for p in lv["photo"]], mouth_corner_lift_mm_verdict="lifted")
+    ).to_csv(reg / "changes.csv", index=False)
+    pd.DataFrame(dict(photo=lv["photo"], excluded="")).to_csv(reg / "photos.csv", index=False)
+    _, table = run_timeline(tmp_path, n_boot=200, per_subject=False)
+    row = table[table["kind"] == "regimen"].iloc[0]
+    assert row["verdict"] == "inconclusive"
+    assert row["reason"].startswith(f"`{SMILE}` (day 42) stands out from the line of the other pre-session photos")
+    written = pd.read_csv(tmp_path / "timeline.csv", dtype=str)
+    assert written.loc[written["kind"] == "regimen", "verdict"].iloc[0] == "inconclusive"
+    assert any(n.startswith(f"regimen: `{SMILE}`") and "stands out" in n for n in table.attrs["expression_kept_notes"])
