@@ -13,7 +13,9 @@ The rule, within one session (a subject's treatment session; an opaque key):
    is ordered as it reads without a copy's suffix (:func:`original_name`:
    ``IMG_4816(1).JPG``, ``IMG_4816 (1).JPG``, ``IMG_4816 copy.JPG``,
    ``IMG_4816 - Copy.JPG``, ``IMG_4816-1.JPG`` and the localized
-   ``IMG_4816 - Kopie.JPG``, ``IMG_4816 copie 2.JPG``, ... (:data:`COPY_WORDS`)
+   ``IMG_4816 - Kopie.JPG``, ``IMG_4816 copie 2.JPG``, ... (:data:`COPY_WORDS`),
+   and older Windows' prefixes ``Copy of IMG_4816.JPG``, ``Copy (2) of IMG_4816.JPG``,
+   ``Kopie von IMG_4816.JPG``, ``Copie de IMG_4816.JPG`` (:data:`COPY_PREFIX`)
    after ``IMG_4816.JPG``, which sorted after each of them by its ".": the
    copy was kept as the duplicate's original; an audit, stop 45) when that
    original is among the session's photos (case and Unicode composition
@@ -336,11 +338,19 @@ COPY_SUFFIX = re.compile(r"(?: [-\u2013\u2014] " + _WORD + r"(?: \(\d{1,3}\))?" 
                          r"| ?\(\d{1,3}\)|-\d{1,3}| \d{1,3})$",  # browsers, Drive, Takeout; Safari; macOS' ' 2'
                          re.IGNORECASE)
 
+#: a copy's prefix at the start of a file name (matched on its NFC form, letter case ignored), as Windows XP/Vista-era
+#: Explorer wrote a second copy of a file: ``Copy of IMG_4816``, ``Copy (2) of IMG_4816``; German ``Kopie von``,
+#: French ``Copie de`` (the task's list, stop 47; not checked on each localized system here).  ``of`` needs its
+#: spaces: ``Copy ofIMG.jpg`` and ``Copyof IMG.jpg`` are no copies.
+COPY_PREFIX = re.compile(r"^(?:copy(?: \(\d{1,3}\))? of|kopie(?: \(\d{1,3}\))? von|copie(?: \(\d{1,3}\))? de) ",
+                         re.IGNORECASE)
+
 
 def original_name(photo: str) -> str:
     """``photo`` (a name or a path with ``/``) without a copy's suffix on its file name's stem
     (:data:`COPY_SUFFIX`): ``"S01/mc/IMG_4816(1).JPG"`` gives ``"S01/mc/IMG_4816.JPG"``,
-    ``"S01/mc/IMG_4816 - Kopie (2).JPG"`` too.  The name is read in its composed form (NFC: macOS writes
+    ``"S01/mc/IMG_4816 - Kopie (2).JPG"`` too; or without a copy's prefix on its file name (:data:`COPY_PREFIX`,
+    older Windows: ``"Copy (2) of IMG_4816.JPG"``, ``"Kopie von IMG_4816.JPG"``) when it has one.  The name is read in its composed form (NFC: macOS writes
     ``Cópia`` decomposed), and a name that had a suffix is returned composed.  A name without one, or whose
     stem would be left empty (``"(1).jpg"``, ``"Kopie.jpg"``), is returned as it is.  Whether the original is
     among the photos is :func:`pair_photos`' question (a copy of a photo that is not there is no copy)."""
@@ -349,7 +359,8 @@ def original_name(photo: str) -> str:
     composed = unicodedata.normalize("NFC", photo)
     folder, sep, name = composed.rpartition("/")
     stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
-    bare = COPY_SUFFIX.sub("", stem)
+    bare = COPY_PREFIX.sub("", stem)
+    bare = COPY_SUFFIX.sub("", stem) if bare == stem else bare  # one copy's mark: a prefix, else a suffix
     return f"{folder}{sep}{bare}{dot}{ext}" if bare.strip() and bare != stem else photo
 
 

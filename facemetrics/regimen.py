@@ -23,14 +23,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .batch import REGIMEN_DIR, parse_time, run_batch
-from .batch.runner import BATCH_OUTPUTS, remove_earlier
+from .batch.runner import BATCH_OUTPUTS, Provenance, remove_earlier
 from .export import check_output_folder, is_missing, write_rows_csv
 from .timekeys import match_sessions
 
 if TYPE_CHECKING:  # pandas only where a table is asked for: the command line writes rows
     import pandas as pd
 
-__all__ = ["REGIMEN_DIR", "regimen_manifest", "regimen_rows", "run_regimen_batch"]
+__all__ = ["REGIMEN_DIR", "regimen_manifest", "regimen_provenance", "regimen_rows", "run_regimen_batch"]
 
 
 #: the regimen manifest's columns, in order
@@ -134,6 +134,9 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     **batch_options
         Passed to :func:`~facemetrics.batch.run_batch` (``mm_per_px``,
         ``ipd_mm``, ``fast``): give the main batch's, so its cache is reused.
+        A ``provenance`` given (the study store's) is passed on, each photo's
+        ``taken_at_source`` taken from ``photos`` where it gives none
+        (:func:`regimen_provenance`).
 
     Returns
     -------
@@ -170,4 +173,38 @@ def run_regimen_batch(folder, out_dir, photos, *, workers: int | None = 1, progr
     path = target / ".cache" / "regimen_manifest.csv"
     path.parent.mkdir(parents=True, exist_ok=True)
     write_rows_csv(manifest, MANIFEST_COLUMNS, path, record=False)  # in the cache: not an output
+    batch_options["provenance"] = regimen_provenance(photos, batch_options.get("provenance"))
     return run_batch(folder, target, manifest=path, workers=workers, progress=progress, **batch_options)
+
+
+def regimen_provenance(photos, given=None) -> dict[str, Provenance]:
+    """Where each photo's time in the regimen manifest came from, for its batch's ``photos.csv``.
+
+    The regimen manifest copies each photo's ``taken_at`` from the main ``photos.csv``, so its batch
+    would say ``manifest`` for every photo; this keeps the main table's ``taken_at_source`` (``exif``,
+    ``file_name``, ``manifest``, or the store's ``typed`` ...).
+
+    Parameters
+    ----------
+    photos : list of dict or pandas.DataFrame
+        The main batch's ``photos.csv`` (``photo``, ``taken_at_source``).
+    given : mapping of str to Provenance, optional
+        The caller's (``study report``'s store provenance, keyed by ``photo``); its ``note`` is kept,
+        and its ``taken_at_source`` where it has one.
+
+    Returns
+    -------
+    dict of str to Provenance
+        ``{photo: Provenance}`` of every photo in ``photos`` or ``given``.
+    """
+    if not isinstance(photos, list):
+        photos = photos.to_dict("records")
+    out = dict(given or {})
+    for r in photos:
+        source = r.get("taken_at_source")
+        if is_missing(r.get("photo")) or is_missing(source) or not str(source):
+            continue
+        name = str(r["photo"])
+        had = out.get(name, Provenance())
+        out[name] = Provenance(taken_at_source=had.taken_at_source or str(source), note=had.note)
+    return out

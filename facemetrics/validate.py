@@ -60,7 +60,7 @@ from .compare import (
 )
 from .decay.claim import decay_resolved, peak_resolved, unresolved_span
 from .decay.wording import decimals_for
-from .rounding import fixed
+from .rounding import MISSING, fixed
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
 from .outputs import refuse_foreign_outputs
@@ -355,7 +355,7 @@ def _half_life(r: dict) -> str:
         # (facemetrics.decay.claim.decay_resolved gives the rules; the fifth, since 2026-12-05, has its own words)
         why = unresolved_span(r)
         if why:
-            lo, hi = (f"{fixed(r[k], 1)}" if _finite(r[k]) else "?" for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
+            lo, hi = (f"{fixed(r[k], 1)}" if _finite(r[k]) else MISSING for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
             # a row without last_time_h (a table of an earlier version) raised KeyError here (stop 45's audit)
             last = f" (last photo {float(r['last_time_h']):g} h)" if _finite(r.get("last_time_h")) else ""
             return (f"no decay resolved: the half-life, {fixed(float(r['half_life_h']), 1)} h (95 % CI [{lo}, {hi}] h), "
@@ -364,9 +364,9 @@ def _half_life(r: dict) -> str:
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")
     if not (np.isfinite(r["half_life_h_ci_low"]) or np.isfinite(r["half_life_h_ci_high"])):
-        # no bootstrap: said in words, not "95 % CI [?, ?] h" (an audit, 2026-12-04)
+        # no bootstrap: said in words, not "95 % CI [n/a, n/a] h" (an audit, 2026-12-04)
         return f"half-life {fixed(r['half_life_h'], 1)} h, no 95 % CI (the bootstrap gave none)"
-    lo, hi = (f"{fixed(v, 1)}" if np.isfinite(v) else "?" for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
+    lo, hi = (f"{fixed(v, 1)}" if np.isfinite(v) else MISSING for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
     return f"half-life {fixed(r['half_life_h'], 1)} h, 95 % CI [{lo}, {hi}] h"
 
 
@@ -437,7 +437,7 @@ def _claim_line(r: dict) -> str:
     test interval and unit) and the half-life (:func:`_half_life`)."""
     c24 = ""
     if _finite(r.get("change_24h")):
-        lo, hi = (fixed(v, 2, sign=True) if _finite(v) else "?" for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
+        lo, hi = (fixed(v, 2, sign=True) if _finite(v) else MISSING for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
         level = f"{fixed(100 * r['test_confidence'], 0)} %" if _finite(r.get("test_confidence")) else "test"
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")

@@ -479,7 +479,11 @@ def test_a_conflict_says_per_photo_whether_it_is_the_same_file_or_the_same_pixel
                                        "IMG_4816 - копия (3).JPG", "IMG_4816 - コピー.JPG", "IMG_4816 - 副本.JPG",
                                        "IMG_4816 - 복사본.JPG", "IMG_4816 Kopie.JPG", "IMG_4816 copie.JPG",
                                        "IMG_4816 Kopie 2.JPG", "IMG_4816 のコピー.JPG", "IMG_4816 副本 2.JPG",
-                                       "IMG_4816 - KOPIE.JPG", "IMG_4816 - Co\u0301pia.JPG"])
+                                       "IMG_4816 - KOPIE.JPG", "IMG_4816 - Co\u0301pia.JPG",
+                                       # stop 47 (h8): Windows XP/Vista Explorer's prefixes
+                                       "Copy of IMG_4816.JPG", "Copy (2) of IMG_4816.JPG", "copy of IMG_4816.JPG",
+                                       "Kopie von IMG_4816.JPG", "Kopie (3) von IMG_4816.JPG",
+                                       "Copie de IMG_4816.JPG", "Copie (2) de IMG_4816.JPG"])
 @pytest.mark.parametrize("hours", [-1.0, 3.0])
 def test_the_original_is_kept_over_its_copy_and_the_copys_row_names_it(copy_name, hours):
     """Stop 45's audit: 'IMG_4816(1).JPG' was kept over 'IMG_4816.JPG' ("(" sorts before "."), and the original's
@@ -532,7 +536,9 @@ def test_a_localized_copy_is_told_from_its_original_whatever_the_case_or_composi
 
 
 @pytest.mark.parametrize("name", ["Kopie.jpg", "copia.jpg", "Kopie/IMG_1.jpg", "のコピー.jpg", "S01/Kopie (1)/a.jpg",
-                                  "IMG_1-Kopie.jpg", "IMG_1 Kopiec.jpg", "IMG_1 - Copyright.jpg"])
+                                  "IMG_1-Kopie.jpg", "IMG_1 Kopiec.jpg", "IMG_1 - Copyright.jpg",
+                                  "Copy of .jpg", "Copyof IMG_1.jpg", "Copy ofIMG_1.jpg", "Copy of/IMG_1.jpg",
+                                  "Copy (1234) of IMG_1.jpg", "Kopie de IMG_1.jpg"])
 def test_a_name_that_is_a_copy_word_alone_is_no_copy(name):
     """A subject folder genuinely named 'Kopie', a file 'copia.jpg': no copy's suffix (nothing would be left of
     the stem, or the word is part of another word or the folder)."""
@@ -550,3 +556,13 @@ def test_a_name_that_looks_like_a_copy_of_an_absent_photo_keeps_its_place():
     # with 'Anna.jpg' there, it is its copy: the original is kept
     with_original = [photos[0], _photo("Anna.jpg", -1.0, content="A")]
     assert pair_photos(with_original).duplicates == (("Anna Kopie.jpg", "Anna.jpg"),)
+
+
+def test_a_name_that_looks_like_an_older_windows_copy_of_an_absent_photo_keeps_its_place():
+    """'Copy of notes.jpg' without 'notes.jpg' is no copy: ordered by its own name ("C" before "d"), it is kept
+    over an identical 'd.jpg'; with 'notes.jpg' there, it is that photo's copy and the original is kept."""
+    photos = [_photo("Copy of notes.jpg", -1.0, content="A"), _photo("d.jpg", -1.0, content="A")]
+    # as a copy of the absent 'notes.jpg' it would sort after 'd.jpg'
+    assert pair_photos(photos).duplicates == (("d.jpg", "Copy of notes.jpg"),)
+    with_original = [photos[0], _photo("notes.jpg", -1.0, content="A")]
+    assert pair_photos(with_original).duplicates == (("Copy of notes.jpg", "notes.jpg"),)

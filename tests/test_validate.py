@@ -274,8 +274,8 @@ def test_claim_line_says_no_half_life_instead_of_nan():
     assert validate._half_life(dict(half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
         "no half-life fitted"
     assert validate._half_life(dict(half_life_h=30.0, half_life_h_ci_low=12.0, half_life_h_ci_high=nan)) == \
-        "half-life 30.0 h, 95 % CI [12.0, ?] h"
-    # a fit without its bootstrap: no "[?, ?]", the missing interval in words
+        "half-life 30.0 h, 95 % CI [12.0, n/a] h"  # "?" until stop 47: the package's word is rounding.MISSING
+    # a fit without its bootstrap: no "[n/a, n/a]", the missing interval in words
     assert validate._half_life(dict(half_life_h=3.0, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
         "half-life 3.0 h, no 95 % CI (the bootstrap gave none)"
     # a lasting lift: the fit stops at its lower bound and the interval runs to the upper one (the audit of
@@ -463,3 +463,15 @@ def test_half_life_of_a_row_without_last_time_h_is_words_not_a_keyerror():
     line = validate._half_life(row)
     assert line.startswith("no decay resolved: the half-life, 3.0 h") and "last photo" not in line, line
     assert "(last photo 48 h)" in validate._half_life(dict(row, last_time_h=48.0))
+
+
+def test_a_missing_claim_bound_reads_n_a_as_the_package_says_it():
+    """The claim line's missing bound of the 24 h change's interval and of an unresolved half-life's interval:
+    ``n/a`` (:data:`facemetrics.rounding.MISSING`), never ``?`` (validate's own word until stop 47)."""
+    from facemetrics.rounding import MISSING
+
+    nan = float("nan")
+    line = validate._claim_line(dict(scenario="s", treatment="mc", verdict="lifted", unit="mm", change_24h=0.5,
+                                     change_24h_test_ci_low=0.2, change_24h_test_ci_high=nan, test_confidence=0.95,
+                                     half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan))
+    assert f"95 % CI [+0.20, {MISSING}] mm" in line and "?" not in line, line
