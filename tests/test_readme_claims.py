@@ -1,8 +1,8 @@
 """docs/readme_claims.md's table still describes README.md (h5, stop 47, 2026-12-05).
 
 The table traces every README figure to the measurement behind it.  Its rows cite README by quoted phrases (its
-line numbers drifted with every README edit: at stop 47 no row's numbers were right), so two things can go stale,
-and each test here names them:
+line numbers drifted with every README edit: at stop 47, 53 of its 56 rows were off by 1-116 lines), so two things
+can go stale, and each test here names them:
 
 - a quoted phrase README no longer holds: a claim reworded or a figure changed without its row;
 - a README line with a figure that no row's span covers: a claim added without a row.
