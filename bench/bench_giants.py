@@ -95,24 +95,27 @@ def run(code_dir: Path, path: Path, out: Path):
     env = dict(os.environ, PYTHONPATH=str(code_dir))
     t0 = time.perf_counter()
     hwm = out.with_suffix(".hwm")
-    # VmHWM of the analysing process itself (ru_maxrss would include the pages of this
-    # parent process copied at fork time)
-    code = ("import atexit, re, sys\n"
+    # VmHWM of the command's own process (ru_maxrss would include the pages of this parent process copied at
+    # fork time) and, since `analyze` measures in a worker process (stop 44), the largest peak of the command's
+    # children (RUSAGE_CHILDREN's ru_maxrss, read at exit once the worker has been joined; 0 when none ran)
+    code = ("import atexit, re, resource, sys\n"
             f"atexit.register(lambda: open({str(hwm)!r}, 'w').write("
-            "re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)))\n"
+            "re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1) + ' ' + "
+            "str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)))\n"
             "from facemetrics.cli import main\n"
             f"sys.exit(main(['analyze', {str(path)!r}, '-o', {str(out)!r}]))\n")
     proc = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=code_dir, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     err = proc.communicate()[1].decode(errors="replace")
     dt = time.perf_counter() - t0
-    peak_mb = int(hwm.read_text()) / 1024 if hwm.exists() else float("nan")
+    kb = [int(x) for x in hwm.read_text().split()] if hwm.exists() else [float("nan")] * 2
+    peak_mb, child_mb = kb[0] / 1024, (kb[1] / 1024 if len(kb) > 1 else float("nan"))
     try:
         row = next(csv.DictReader(open(out, encoding="utf-8")))
         result = row["status"] + (f" ({row['error'][:70]})" if row["error"] else "")
     except (OSError, StopIteration):
         result = f"exit {proc.returncode}: {err.strip().splitlines()[-1] if err.strip() else ''}"[:100]
-    return peak_mb, dt, result
+    return peak_mb, child_mb, dt, result
 
 
 def main() -> None:
@@ -125,14 +128,16 @@ def main() -> None:
         base = tmp / "base.png"
         Image.new("RGB", (64, 64)).save(base)
         for label, code in codes:
-            mb, dt, _ = run(code, base, tmp / "base.csv")
-            print(f"[{label}] baseline (64x64 PNG, MediaPipe loaded): peak {mb:.0f} MB, {dt:.1f} s")
+            mb, child, dt, _ = run(code, base, tmp / "base.csv")
+            print(f"[{label}] baseline (64x64 PNG, MediaPipe loaded): peak {mb:.0f} MB (worker {child:.0f} MB), "
+                  f"{dt:.1f} s")
         for desc, name, make in FILES:
             path = tmp / name
             path.write_bytes(make())
             for label, code in codes:
-                mb, dt, result = run(code, path, tmp / "out.csv")
-                print(f"[{label}] {desc}, {path.stat().st_size / 1024:,.0f} KB: peak {mb:,.0f} MB, {dt:.1f} s -> {result}")
+                mb, child, dt, result = run(code, path, tmp / "out.csv")
+                print(f"[{label}] {desc}, {path.stat().st_size / 1024:,.0f} KB: peak {mb:,.0f} MB "
+                      f"(worker {child:,.0f} MB), {dt:.1f} s -> {result}")
             path.unlink()
 
 

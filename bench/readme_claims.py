@@ -2,6 +2,8 @@
 
     python bench/readme_claims.py            # a Markdown table: line, figures, command and date cited, docs
     python bench/readme_claims.py --missing  # only the lines with a figure that no docs/*.md holds
+    python bench/readme_claims.py --table    # docs/readme_claims.md's rows: the README lines each quote is on now,
+                                             # quotes README no longer holds, README figure lines no row covers
 
 A *figure* is a number in README's prose (code blocks, inline code, link targets, dates and stop numbers left
 out) written as it would be quoted: ``0.98``, ``4.3 %``, ``13-36``, ``1 of 58``.  For each line the table
@@ -11,12 +13,20 @@ gives the figures, the command (an inline ``bench/...``, ``facemetrics ...`` or 
 docs by text alone (it may still be measured: the command is the trace then); docs/readme_claims.md is the
 hand-checked table built from this listing (2026-12-05, task h7).
 
+Since stop 47 (task h5) that table cites README by **quoted phrases**, not line numbers (which drifted with every
+README edit): a row's first cell holds one or more spans separated by ``;``, each ``"phrase"`` or
+``"first phrase" … "last phrase"``; a phrase is README's text with its white space folded (it may run over a line
+break) and names at least one figure.  :func:`table_problems` lists what no longer holds: a phrase README does not
+hold (a claim reworded or a figure changed without the table) or holds more than once, a row without a phrase, and
+a README line with a figure that no span covers (a claim added without a row).
+
 Reads text only; nothing is measured.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import re
 import sys
 from dataclasses import dataclass
@@ -151,6 +161,118 @@ def best_section(claim: Claim, secs: list[Section]) -> tuple[Section | None, tup
     return best, tuple(f for f, p in pats if not p.search(best.text))
 
 
+#: a quoted phrase of the table's first cell
+QUOTE = re.compile(r'"([^"]+)"')
+#: one span of the first cell: a phrase, or a first and a last phrase joined by an ellipsis
+SPAN = re.compile(r'"[^"]+"(?:\s*…\s*"[^"]+")?')
+#: the table's heading in docs/readme_claims.md; the table is the first Markdown table after it
+TABLE_HEADING = "## The table"
+
+
+@dataclass(frozen=True)
+class Span:
+    """One span of a table row: README's lines ``first`` to ``last`` (1-based, inclusive) that its phrases are on."""
+
+    first: int
+    last: int
+
+
+def table_rows(claims_md: str) -> list[tuple[str, ...]]:
+    """The cells of each body row of the table under :data:`TABLE_HEADING` in ``claims_md``."""
+    part = claims_md.split(TABLE_HEADING, 1)[1] if TABLE_HEADING in claims_md else ""
+    rows, started = [], False
+    for line in part.splitlines():
+        if line.startswith("|"):
+            started = True
+            cells = tuple(c.strip() for c in line.strip().strip("|").split("|"))
+            if not set(cells[0]) <= set("-: "):
+                rows.append(cells)
+        elif started:
+            break
+    return rows[1:]  # the header row left out
+
+
+def _folded(readme: str) -> tuple[str, list[int], list[int]]:
+    """README with its white space folded to single spaces, each word's start offset in it and its line."""
+    starts, lines, words, pos = [], [], [], 0
+    for i, line in enumerate(readme.splitlines(), 1):
+        for w in line.split():
+            starts.append(pos)
+            lines.append(i)
+            words.append(w)
+            pos += len(w) + 1
+    return " ".join(words), starts, lines
+
+
+def _line_at(offset: int, starts: list[int], lines: list[int]) -> int:
+    return lines[bisect.bisect_right(starts, offset) - 1]
+
+
+def locate(readme: str, cell: str) -> tuple[list[Span], list[str]]:
+    """The README spans a row's first cell quotes, and the problems found (a phrase missing or not unique).
+
+    Parameters
+    ----------
+    readme : str
+        README.md's text.
+    cell : str
+        The row's first cell: spans separated by ``;``, each ``"phrase"`` or ``"first" … "last"``.
+
+    Returns
+    -------
+    spans : list of Span
+        One per span whose phrases were found (lines of README, 1-based).
+    problems : list of str
+        One sentence per phrase README does not hold (or holds more than once, for a span's first phrase), and
+        one for a cell without a phrase.
+    """
+    text, starts, lines = _folded(readme)
+    spans, problems = [], []
+    segments = SPAN.findall(cell)
+    if not segments:
+        return [], [f"row {cell[:40]!r}: no quoted README phrase"]
+    if SPAN.sub("", cell).strip("; "):
+        problems.append(f"row {cell[:40]!r}: {SPAN.sub('', cell).strip('; ')[:40]!r} is not a quoted README phrase")
+    for seg in segments:
+        quotes = [" ".join(q.split()) for q in QUOTE.findall(seg)]
+        at = text.find(quotes[0])
+        if at < 0:
+            problems.append(f"README has no {quotes[0]!r}")
+            continue
+        if text.find(quotes[0], at + 1) >= 0:
+            problems.append(f"README has {quotes[0]!r} more than once")
+        end = at + len(quotes[0])
+        if len(quotes) > 1:
+            at2 = text.find(quotes[-1], at)
+            if at2 < 0:
+                problems.append(f"README has no {quotes[-1]!r} after {quotes[0]!r}")
+                continue
+            end = at2 + len(quotes[-1])
+        spans.append(Span(_line_at(at, starts, lines), _line_at(end - 1, starts, lines)))
+    return spans, problems
+
+
+def table_problems(readme: str, claims_md: str) -> tuple[list[str], list[Claim]]:
+    """What docs/readme_claims.md's table no longer says of README.
+
+    Returns
+    -------
+    problems : list of str
+        Phrases README does not hold, rows without a phrase, rows whose phrases name no figure.
+    uncovered : list of Claim
+        README's lines with a figure (:func:`claims`) that no row's span covers.
+    """
+    problems, covered = [], set()
+    for cells in table_rows(claims_md):
+        spans, probs = locate(readme, cells[0])
+        problems += probs
+        if spans and not any(figures_of(q) for q in QUOTE.findall(cells[0])):
+            problems.append(f"row {cells[0][:40]!r}: its phrases name no figure")
+        for s in spans:
+            covered |= set(range(s.first, s.last + 1))
+    return problems, [c for c in claims(readme) if c.line not in covered]
+
+
 def load_docs(root: Path = ROOT) -> dict[str, str]:
     """``{file name: text}`` of docs/*.md (docs/readme_claims.md, built from this listing, left out)."""
     return {p.name: p.read_text(encoding="utf-8") for p in sorted((root / "docs").glob("*.md"))
@@ -160,8 +282,13 @@ def load_docs(root: Path = ROOT) -> dict[str, str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--missing", action="store_true", help="only lines with a figure no doc section beside it holds")
+    ap.add_argument("--table", action="store_true",
+                    help="docs/readme_claims.md's rows with the README lines they quote, and what no longer holds")
     ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = ap.parse_args(argv)
+    if args.table:
+        return print_table(args.readme.read_text(encoding="utf-8"),
+                           (ROOT / "docs" / "readme_claims.md").read_text(encoding="utf-8"))
     docs = load_docs()
     secs = sections(docs)
     rows = claims(args.readme.read_text(encoding="utf-8"))
@@ -184,6 +311,21 @@ def main(argv=None) -> int:
     print(f"\n{len(rows)} lines with figures, {n_fig} figures; {n_off} not in the line's best docs section, "
           f"{n_missing} in no docs/*.md", file=sys.stderr)
     return 0
+
+
+def print_table(readme: str, claims_md: str) -> int:
+    """Print each table row's README lines, then the problems and uncovered lines; 1 if any, else 0."""
+    for cells in table_rows(claims_md):
+        spans, _ = locate(readme, cells[0])
+        where = ", ".join(f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}" for s in spans) or "-"
+        print(f"{where}: {cells[1][:90] if len(cells) > 1 else ''}")
+    problems, uncovered = table_problems(readme, claims_md)
+    for p in problems:
+        print("PROBLEM:", p)
+    for c in uncovered:
+        print(f"UNCOVERED {c.line}: {', '.join(c.figures)} | {c.text[:100]}")
+    print(f"{len(problems)} problems, {len(uncovered)} README lines with a figure in no row", file=sys.stderr)
+    return int(bool(problems or uncovered))
 
 
 if __name__ == "__main__":
