@@ -1768,6 +1768,13 @@ def show_headline(box, msg: str) -> None:
     box.subheader(md(text) if quotes else text, anchor=False)
 
 
+def unquoted(messages, headline: str) -> list:
+    """``messages`` less those the page's ``headline`` (:func:`page_headline`) quotes word for word: the
+    batch's reason a "No lift or sag can be claimed ...: <reason>" headline gives is said there once, not again
+    as a warning under it (browser audit, 2026-12-05)."""
+    return [m for m in messages if m not in headline]
+
+
 def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     """Before/after view and numbers; returns the downloads it offers.  Its headline, its messages, its
     table's verdicts and the status, messages and verdicts of its ``comparison.csv`` are the batch's
@@ -1794,14 +1801,15 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 st.warning(md_message(m), icon=":material/warning:")
         return {"comparison.csv": comparison_csv(cmp, pair, result)}  # its rows say refused, and why
     head = st.empty()  # redrawn when the 'before' photos' check below makes its jawline row 'uncertain'
-    show_headline(head, page_headline(frame, cmp.messages, result))
+    headline = page_headline(frame, cmp.messages, result)
+    show_headline(head, headline)
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
-    for m in said:
+    for m in unquoted(said, headline):
         st.warning(md_message(m), icon=":material/warning:")
     disagree_box = st.container()  # the batch's next message: the 'before' photos disagree (filled below)
-    for m in added:
+    for m in unquoted(added, headline):  # the headline's reason is said there only
         st.warning(md_message(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
@@ -1839,10 +1847,11 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
             disagreement = session_disagreement(pair, pairs, safe_compare)
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
-            disagreement_warnings(disagree_box, disagreement[0], result)
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
-                show_headline(head, page_headline(frame, cmp.messages, result))
+                headline = page_headline(frame, cmp.messages, result)
+                show_headline(head, headline)
                 draw_table(table_box)
+            disagreement_warnings(disagree_box, disagreement[0], result, headline)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over())}
 
@@ -1891,12 +1900,14 @@ def table_notes(cmp) -> None:
         st.caption(EXPRESSION_TABLE_NOTE)
 
 
-def disagreement_warnings(box, message: str, result: dict) -> None:
-    """The batch's ``message`` on a treatment whose 'before' photos disagree, then, when the comparison's
+def disagreement_warnings(box, message: str, result: dict, headline: str = "") -> None:
+    """The batch's ``message`` on a treatment whose 'before' photos disagree, unless the page's ``headline``
+    quotes it already (:func:`unquoted`), then, when the comparison's
     noise floors were built from them, the message saying so (``result``: :func:`comparison_result`;
     :func:`facemetrics.compare.disagreement.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
     said of it, h3 2026-12-04), as warnings in ``box``."""
-    box.warning(md(message), icon=":material/warning:")
+    for m in unquoted([message], headline):
+        box.warning(md(m), icon=":material/warning:")
     for m in result["messages"]:
         if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
             box.warning(md_message(m), icon=":material/warning:")
