@@ -81,7 +81,7 @@ from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LE
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
-                                      refusal_reasons)
+                                      REMEDY_SWAP, refusal_reasons)
 from facemetrics.decay.wording import decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
@@ -281,12 +281,30 @@ def fitted(name: str, where=st, size: str = ""):
 _CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_ .\-]*)`")
 
 
+#: the library's remedies worded for the command line, each with the app's way of doing it (its control), which
+#: :func:`app_remedy` puts in their place on the page: "compare again with the earlier photo as the before photo"
+#: told an app user no way to do it (browser audit, 2026-12-05); the downloads keep the library's words
+APP_REMEDIES = {
+    REMEDY_SWAP: ("set the earlier photo's 'role' to 'before' and the later one's to 'after' in the roles table "
+                  "(its 'role' column), to compare them with the earlier photo as the before photo"),
+}
+
+
+def app_remedy(text: str) -> str:
+    """A message of the library's ``text`` with each remedy worded for the command line replaced by the app's way of
+    doing it (:data:`APP_REMEDIES`); the rest unchanged."""
+    for words, here in APP_REMEDIES.items():
+        text = text.replace(words, here)
+    return text
+
+
 def md_message(text) -> str:
-    """A message of the library's (it may quote file names) for ``st.warning`` / ``st.markdown``: shown literally
+    """A message of the library's (it may quote file names) for ``st.warning`` / ``st.markdown``, its command-line
+    remedies in the app's words (:func:`app_remedy`): shown literally
     (:func:`md`) but for its code spans (:data:`_CODE_SPAN`), which Markdown draws as code.  Through :func:`md` a
     photo card read "... may be read on the cover, not the face (`covered_columns`)" with its backticks (the app on a
     phone, 2026-12-05)."""
-    text, out, at = str(text), [], 0
+    text, out, at = app_remedy(str(text)), [], 0
     for m in _CODE_SPAN.finditer(text):
         out += [md(text[at:m.start()]), m.group(0)]
         at = m.end()
