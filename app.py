@@ -81,7 +81,7 @@ from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LE
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
-                                      refusal_reasons)
+                                      REMEDY_SWAP, refusal_reasons)
 from facemetrics.decay.wording import decimals_for
 from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
@@ -281,12 +281,30 @@ def fitted(name: str, where=st, size: str = ""):
 _CODE_SPAN = re.compile(r"`([A-Za-z_][A-Za-z0-9_ .\-]*)`")
 
 
+#: the library's remedies worded for the command line, each with the app's way of doing it (its control), which
+#: :func:`app_remedy` puts in their place on the page: "compare again with the earlier photo as the before photo"
+#: told an app user no way to do it (browser audit, 2026-12-05); the downloads keep the library's words
+APP_REMEDIES = {
+    REMEDY_SWAP: ("set the earlier photo's 'role' to 'before' and the later one's to 'after' in the roles table "
+                  "(its 'role' column), to compare them with the earlier photo as the before photo"),
+}
+
+
+def app_remedy(text: str) -> str:
+    """A message of the library's ``text`` with each remedy worded for the command line replaced by the app's way of
+    doing it (:data:`APP_REMEDIES`); the rest unchanged."""
+    for words, here in APP_REMEDIES.items():
+        text = text.replace(words, here)
+    return text
+
+
 def md_message(text) -> str:
-    """A message of the library's (it may quote file names) for ``st.warning`` / ``st.markdown``: shown literally
+    """A message of the library's (it may quote file names) for ``st.warning`` / ``st.markdown``, its command-line
+    remedies in the app's words (:func:`app_remedy`): shown literally
     (:func:`md`) but for its code spans (:data:`_CODE_SPAN`), which Markdown draws as code.  Through :func:`md` a
     photo card read "... may be read on the cover, not the face (`covered_columns`)" with its backticks (the app on a
     phone, 2026-12-05)."""
-    text, out, at = str(text), [], 0
+    text, out, at = app_remedy(str(text)), [], 0
     for m in _CODE_SPAN.finditer(text):
         out += [md(text[at:m.start()]), m.group(0)]
         at = m.end()
@@ -1768,6 +1786,13 @@ def show_headline(box, msg: str) -> None:
     box.subheader(md(text) if quotes else text, anchor=False)
 
 
+def unquoted(messages, headline: str) -> list:
+    """``messages`` less those the page's ``headline`` (:func:`page_headline`) quotes word for word: the
+    batch's reason a "No lift or sag can be claimed ...: <reason>" headline gives is said there once, not again
+    as a warning under it (browser audit, 2026-12-05)."""
+    return [m for m in messages if m not in headline]
+
+
 def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
     """Before/after view and numbers; returns the downloads it offers.  Its headline, its messages, its
     table's verdicts and the status, messages and verdicts of its ``comparison.csv`` are the batch's
@@ -1794,14 +1819,15 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 st.warning(md_message(m), icon=":material/warning:")
         return {"comparison.csv": comparison_csv(cmp, pair, result)}  # its rows say refused, and why
     head = st.empty()  # redrawn when the 'before' photos' check below makes its jawline row 'uncertain'
-    show_headline(head, page_headline(frame, cmp.messages, result))
+    headline = page_headline(frame, cmp.messages, result)
+    show_headline(head, headline)
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
                    "one state differ (the noise), not an effect of the treatment.")
-    for m in said:
+    for m in unquoted(said, headline):
         st.warning(md_message(m), icon=":material/warning:")
     disagree_box = st.container()  # the batch's next message: the 'before' photos disagree (filled below)
-    for m in added:
+    for m in unquoted(added, headline):  # the headline's reason is said there only
         st.warning(md_message(m), icon=":material/warning:")
     note = fm_report.noise_source_note(cmp.noise_source)
     if note and cmp.noise_source != "default":  # the default floors' advice (CLI wording) is on the page already
@@ -1839,10 +1865,11 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
             disagreement = session_disagreement(pair, pairs, safe_compare)
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
-            disagreement_warnings(disagree_box, disagreement[0], result)
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
-                show_headline(head, page_headline(frame, cmp.messages, result))
+                headline = page_headline(frame, cmp.messages, result)
+                show_headline(head, headline)
                 draw_table(table_box)
+            disagreement_warnings(disagree_box, disagreement[0], result, headline)
     # the PNG is encoded when its button is clicked (a 0.2 s encode would otherwise delay every rerun)
     return {"comparison.csv": comparison_csv(cmp, pair, result), "overlay.png": lambda: png_bytes(over())}
 
@@ -1891,12 +1918,14 @@ def table_notes(cmp) -> None:
         st.caption(EXPRESSION_TABLE_NOTE)
 
 
-def disagreement_warnings(box, message: str, result: dict) -> None:
-    """The batch's ``message`` on a treatment whose 'before' photos disagree, then, when the comparison's
+def disagreement_warnings(box, message: str, result: dict, headline: str = "") -> None:
+    """The batch's ``message`` on a treatment whose 'before' photos disagree, unless the page's ``headline``
+    quotes it already (:func:`unquoted`), then, when the comparison's
     noise floors were built from them, the message saying so (``result``: :func:`comparison_result`;
     :func:`facemetrics.compare.disagreement.disagreement_floors_note`: a 20 mm jawline floor was shown with nothing
     said of it, h3 2026-12-04), as warnings in ``box``."""
-    box.warning(md(message), icon=":material/warning:")
+    for m in unquoted([message], headline):
+        box.warning(md(m), icon=":material/warning:")
     for m in result["messages"]:
         if m.startswith(MSG_FLOORS_FROM_DISAGREEMENT):
             box.warning(md_message(m), icon=":material/warning:")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 import textwrap
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -27,7 +28,7 @@ from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
 
-__all__ = ["plot_regimen", "plot_timeline", "plot_validation"]
+__all__ = ["ClaimMarker", "claim_marker", "plot_regimen", "plot_timeline", "plot_validation"]
 
 #: the layouts of the figures: "wide" (the CLI's PNGs, a desktop's page), "narrow" (a phone's width: one panel a
 #: row, text :data:`NARROW_CAP_PER_WIDTH` of the width) and "column" (a desktop page's column, 480-1000 px: two
@@ -135,7 +136,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
     left out of the fits, ``result.follow_on``), the
     pooled fitted curve of each treatment with its pointwise 95 % bootstrap
     band (dashed, without a band, when its half-life or peak is not resolved: :func:`fit_resolved`, the rule
-    report.md and the app follow; its 24 h change then drawn with its CI), a grey band ±noise_floor, dashed lines at ±delta (the equivalence
+    report.md and the app follow; its 24 h change then drawn with the verdict's 90 % CI, :func:`claim_marker`;
+    so is the photos' 18-30 h mean when the verdict read them), a grey band ±noise_floor, dashed lines at ±delta (the equivalence
     margin) and a dotted line at 24 h.  The time axis is ``symlog`` with a
     linear part for |t| < 1 h, so baseline photos (t <= 0) stay visible while
     hours to weeks are spread logarithmically.  Each panel's legend lies below it,
@@ -327,6 +329,53 @@ def fit_resolved(f) -> bool:
     return bool(f.fit_ok) and decay_resolved(row) and peak_resolved(row)
 
 
+@dataclass(frozen=True)
+class ClaimMarker:
+    """The 24 h marker a timeline panel draws for a pooled fit: the figure its verdict was decided on and the
+    interval of that decision (:func:`claim_marker`).
+
+    Attributes
+    ----------
+    hours : float
+        Where it is drawn [h since treatment]: :data:`~facemetrics.decay.claim.CLAIM_HOURS`.
+    change : float
+        The 24 h change [metric unit] (``change_24h``).
+    ci_low, ci_high : float
+        The verdict's interval [metric unit]: ``change_24h_test_ci_*``, NaN when not measured.
+    level : float
+        That interval's level, a fraction (the fit's ``test_confidence``, 0.90 by default), never the curve's
+        band level (``confidence``, 0.95).
+    shape : str
+        Matplotlib marker: ``"D"`` when the verdict read the photos at 18-30 h, ``"s"`` when it read a curve
+        drawn dashed (not resolved).
+    """
+
+    hours: float
+    change: float
+    ci_low: float
+    ci_high: float
+    level: float
+    shape: str
+
+
+def claim_marker(f) -> ClaimMarker | None:
+    """The 24 h marker of fit ``f`` (a :class:`~facemetrics.decay.claim.DecayFit`), or None when none is drawn.
+
+    Drawn for a pooled fit with a finite 24 h change when the verdict read the photos at 18-30 h (a diamond), or
+    when its curve is not resolved (:func:`fit_resolved`: dashed, no band carries the 24 h change's uncertainty;
+    a square).  Its bar is the interval the verdict was decided on (``change_24h_test_ci_*`` at
+    ``test_confidence``, the interval the verdict's text quotes), so the figure and the text beside it give one
+    interval; the curve's band stays the pointwise ``confidence`` (95 %) bootstrap band, labelled as such.
+    """
+    if f.subject is not None or not math.isfinite(f.change_24h):
+        return None
+    if f.change_24h_source != FROM_PHOTOS and fit_resolved(f):
+        return None
+    return ClaimMarker(hours=float(CLAIM_HOURS), change=float(f.change_24h), ci_low=float(f.change_24h_test_ci_low),
+                       ci_high=float(f.change_24h_test_ci_high), level=float(f.test_confidence),
+                       shape="D" if f.change_24h_source == FROM_PHOTOS else "s")
+
+
 def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
     """One fit's curve on a timeline panel: solid with its band when resolved (:func:`fit_resolved`), else dashed
     without a band (gid :data:`NOT_RESOLVED_GID`) and, for a pooled fit, its 24 h change with its CI; the
@@ -338,15 +387,14 @@ def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
         ax.plot(grid, fit, color=colour, lw=2.0, zorder=4)
     else:  # the rule report.md and the app follow: no band, a thin dashed line, "not resolved" in the legend
         ax.plot(grid, fit, color=colour, lw=1.2, ls="--", alpha=0.8, zorder=4, gid=NOT_RESOLVED_GID)
-    if f.subject is None and math.isfinite(f.change_24h) and (f.change_24h_source == FROM_PHOTOS
-                                                              or not fit_resolved(f)):
+    m = claim_marker(f)
+    if m is not None:
         # the verdict read the photos at 18-30 h, not the curve (a diamond); or the curve is dashed, no band carries
-        # the 24 h change's uncertainty, which stays measured (a square): the figure and its CI at 24 h
-        lo, hi = f.change_24h_ci_low, f.change_24h_ci_high
-        err = ([[f.change_24h - lo], [hi - f.change_24h]] if math.isfinite(lo) and math.isfinite(hi) else None)
-        fmt, ms = ("D", 6) if f.change_24h_source == FROM_PHOTOS else ("s", 5)
-        ax.errorbar([CLAIM_HOURS], [f.change_24h], yerr=err, fmt=fmt, ms=ms, color=colour, mec="k",
-                    capsize=3, lw=1.2, zorder=5)
+        # the 24 h change's uncertainty, which stays measured (a square): the figure and the verdict's CI at 24 h
+        err = ([[m.change - m.ci_low], [m.ci_high - m.change]] if math.isfinite(m.ci_low) and math.isfinite(m.ci_high)
+               else None)
+        ax.errorbar([m.hours], [m.change], yerr=err, fmt=m.shape, ms=6 if m.shape == "D" else 5, color=colour,
+                    mec="k", capsize=3, lw=1.2, zorder=5)
 
 
 def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
@@ -480,9 +528,10 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
         handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
     handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
     pooled = [f for f in fits if f.subject is None and f.fit_ok]
-    if any(f.change_24h_source == FROM_PHOTOS for f in pooled):
+    from_photos = [f for f in pooled if f.change_24h_source == FROM_PHOTOS]
+    if from_photos:  # the diamond's bar is the verdict's interval (:func:`claim_marker`), not the band's level
         handles.append(Line2D([], [], color="0.3", ls="none", marker="D", ms=5, mec="k",
-                              label=f"24 h: photos at 18-30 h, mean and {percent(result.confidence)} CI "
+                              label=f"24 h: photos at 18-30 h, mean and {percent(from_photos[0].test_confidence)} CI "
                                     "(the verdict's figure)"))
     unchecked = [f.treatment for f in pooled if f.change_24h_source == FROM_CURVE_UNCHECKED]
     if unchecked:

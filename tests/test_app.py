@@ -2048,10 +2048,11 @@ def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", copy, "image/jpeg")])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any(_plain(w.value).startswith(MSG_SAME_PICTURE_LEFT_OUT) for w in at.warning), _texts(at)
     heads = [_plain(h.value) for h in at.subheader]  # the headline agrees with the table, and says why
     assert any(h.startswith("No lift or sag can be claimed from the jawline's")
                and f": {MSG_SAME_PICTURE_LEFT_OUT} (after.jpg" in h for h in heads), heads
+    # said once: in the headline, not again word for word as a warning under it (browser audit, 2026-12-05)
+    assert not any(MSG_SAME_PICTURE_LEFT_OUT in _plain(w.value) for w in at.warning), _texts(at)
     assert not any(h.startswith("No jawline change beyond the noise") for h in heads), heads
     table = _comparison_table(at)
     read = table.verdict.astype(str).replace({"None": ""})
@@ -2066,7 +2067,8 @@ def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_b
     its changes out (every row but the head pose's 'uncertain').  The page's table, drawn before that check, is
     redrawn with those verdicts, and its comparison.csv carries them.  The batch's message and the floors note
     are said once each: compare_photos' own check of its before repeats (the same rule, worded for one comparison)
-    is the page's check already, not said a second time (h3, 2026-12-05)."""
+    is the page's check already, not said a second time (h3, 2026-12-05); the batch's message in the headline
+    ("No lift or sag can be claimed ...: <message>"), not again as a warning under it (h9, 2026-12-05)."""
     from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE
     from facemetrics.compare import MSG_FLOORS_FROM_DISAGREEMENT, MSG_REPEATS_DISAGREE
     from facemetrics.compare.table import POSE_METRICS
@@ -2086,7 +2088,7 @@ def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_b
     assert at.selectbox(key="pair").value == "treatment: a.jpg → p.jpg"
     warned = [_plain(w.value) for w in at.warning]
     assert [sum(w.startswith(m) for w in warned) for m in (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
-                                                           MSG_REPEATS_DISAGREE)] == [1, 1, 0], warned
+                                                           MSG_REPEATS_DISAGREE)] == [0, 1, 0], warned
     heads = [_plain(h.value) for h in at.subheader]  # redrawn with the table: not "Jawline lifted 1.5 mm"
     assert _headline(at) is None and any(h.startswith("No lift or sag can be claimed from the jawline's")
                                          and f": {MSG_BASELINES_DISAGREE}: " in h for h in heads), heads
@@ -2259,7 +2261,10 @@ def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes)
     warned = [str(w.value).replace("\\", "") for w in at.warning]
     late = [w for w in warned if MSG_BEFORE_TAKEN_AFTER in w]
     assert any(w.startswith("before2.jpg (30 min after the treatment) is ") for w in late), warned
-    assert len(late) >= 2, warned  # under the roles table, and on the comparison it is a repeat in
+    # under the roles table, and on the comparison it is a repeat in: its headline's reason, said there once
+    # (not again as a warning under that headline: browser audit, 2026-12-05)
+    heads = [str(h.value).replace("\\", "") for h in at.subheader if MSG_BEFORE_TAKEN_AFTER in str(h.value)]
+    assert len(heads) == 1 and len(late) == 1, (warned, heads)
     table = _comparison_table(at)
     jaw = table[(table["metric"] == "jawline_lift_mm")]
     assert (jaw["verdict"] == "uncertain").all(), jaw

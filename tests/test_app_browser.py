@@ -285,7 +285,7 @@ def test_browser_before_photos_that_disagree_are_said_once(streamlit_server, tmp
     'before' photo is the before photo's repeat (the app's repeat photos); the page says the batch's message that
     the before photos disagree and the note on the floors built from them, once each, and not compare_photos' own
     words for the same finding (its check of the before repeats, which the page makes itself as the batch does);
-    the headline claims no lift or sag."""
+    the headline claims no lift or sag and gives the batch's message (said there only, not again as an alert)."""
     import cv2
 
     chromium = _chromium()
@@ -328,7 +328,9 @@ def test_browser_before_photos_that_disagree_are_said_once(streamlit_server, tmp
                 if len(seen) > 1 and seen[-1][0] == seen[-2][0]:
                     break
                 page.wait_for_timeout(500)
-            assert seen[-1][0] == [1, 1, 0], seen[-1][1]
+            # the batch's message once, in the headline, not again as an alert under it (h9, 2026-12-05)
+            assert seen[-1][0] == [0, 1, 0], seen[-1][1]
+            assert MSG_BASELINES_DISAGREE in heading.first.inner_text()
             assert page.locator('[data-testid="stException"]').count() == 0
             heading.first.scroll_into_view_if_needed()
             shot = tmp_path / "disagree.png"

@@ -67,6 +67,29 @@ def test_an_after_photo_dated_before_the_before_photo_does_not_blame_the_before_
     assert not any(MSG_BEFORE_TAKEN_AFTER in t for t in said), [t for t in said if MSG_BEFORE_TAKEN_AFTER in t]
     assert any("are the two photos swapped?" in t for t in said), said
     assert any(t.startswith("Jawline lifted ") for t in said), [e.value for e in at.subheader]
+    # its remedy names the app's control, the roles table's 'role' column, not the command line's move (browser
+    # audit, 2026-12-05)
+    swapped = [t.replace("\\", "") for t in said if "are the two photos swapped?" in t]
+    assert all("'role' to 'before'" in t and "roles table" in t for t in swapped), swapped
+    assert not any("If so, compare again with the earlier photo as the before photo" in t for t in swapped), swapped
+
+
+def test_the_apps_remedy_replaces_the_command_lines_only():
+    """:func:`app.app_remedy` puts the app's way (the roles table's 'role' column) in place of the library's
+    command-line remedy, in the swapped-photos warning compare writes (:func:`order_messages` on two photos
+    whose capture times are a day the wrong way round), and leaves a message without it unchanged."""
+    from types import SimpleNamespace
+    from facemetrics.compare.gate import REMEDY_SWAP, order_messages
+
+    app = app_module()
+    a = SimpleNamespace(taken_at="2026-11-20 10:00:00", name="b.jpg")
+    b = SimpleNamespace(taken_at="2026-11-19 10:00:00", name="a.jpg")
+    (msg,) = order_messages(a, b)
+    assert REMEDY_SWAP in msg
+    here = app.app_remedy(msg)
+    assert REMEDY_SWAP not in here and "set the earlier photo's 'role' to 'before'" in here
+    assert here.endswith("the verdicts are for the photos in the order given") and "a lift then reads as a sag" in here
+    assert app.app_remedy("the face is cut by the image edge") == "the face is cut by the image edge"
 
 
 def _download_rows(node) -> list[int]:

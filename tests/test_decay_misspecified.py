@@ -282,7 +282,7 @@ def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
     assert fit.change_24h_source == "photos_18_30h"
     ax = plot_timeline(data, res).axes[0]
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any(lab.startswith("24 h: photos at 18-30 h, mean and 95% CI") for lab in labels), labels
+    assert any(lab.startswith("24 h: photos at 18-30 h, mean and 90% CI") for lab in labels), labels
     diamonds = [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
     assert len(diamonds) == 1 and tuple(diamonds[0].get_xdata()) == (24.0,)
     assert diamonds[0].get_ydata()[0] == pytest.approx(fit.change_24h)
@@ -290,6 +290,36 @@ def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
     plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200, seed=1)
     ax = plot_timeline(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), plain).axes[0]
     assert not [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
+
+
+def test_the_24_h_marker_carries_the_verdicts_interval_not_the_bands():
+    """The Timeline figure's 24 h diamond and the verdict text beside it gave two intervals (95 % bootstrap CI
+    -1.02 to 1.00 mm against the test's 90 % CI -0.72 to 0.80 mm, browser audit 2026-12-05): the marker's bar is
+    now the interval the verdict was decided on (``change_24h_test_ci_*`` at ``test_confidence``), read from the
+    plot's data (:func:`claim_marker` and the drawn error bar), not its pixels."""
+    from facemetrics.plots import claim_marker, plot_timeline
+
+    for seed in range(8):
+        data = table(delayed, SPARSE_TIMES, seed)
+        res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
+        if res.fits[0].change_24h_source == "photos_18_30h":
+            break
+    fit = res.fits[0]
+    assert fit.change_24h_source == "photos_18_30h"
+    assert (fit.change_24h_test_ci_low, fit.change_24h_test_ci_high) != (fit.change_24h_ci_low, fit.change_24h_ci_high)
+    m = claim_marker(fit)
+    assert (m.hours, m.shape, m.level) == (24.0, "D", pytest.approx(0.9))
+    assert (m.ci_low, m.ci_high) == (fit.change_24h_test_ci_low, fit.change_24h_test_ci_high)
+    ax = plot_timeline(data, res).axes[0]
+    bars = [seg for c in ax.collections if hasattr(c, "get_segments") for seg in c.get_segments()
+            if len(seg) == 2 and seg[0][0] == seg[1][0] == 24.0]
+    assert len(bars) == 1
+    assert sorted([bars[0][0][1], bars[0][1][1]]) == pytest.approx([fit.change_24h_test_ci_low,
+                                                                    fit.change_24h_test_ci_high])
+    # a per-subject fit or a resolved curve read at 24 h draws no marker
+    plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200,
+                           seed=1)
+    assert claim_marker(plain.fits[0]) is None
 
 
 # ------------------------------------------------------------------ the lack-of-fit check (stop 39)

@@ -229,7 +229,7 @@ def test_a_wrapped_line_never_splits_a_number_from_its_unit():
     unit; the text is unchanged but for its line breaks."""
     texts = ["noise floor (largest drawn) microcurrent ±0.10 mm, rf ±0.12 mm",
              "0.14 mm / week (95% CI 0.10 to 0.18 mm / week)",
-             "24 h: photos at 18-30 h, mean and 95% CI (the verdict's figure)",
+             "24 h: photos at 18-30 h, mean and 90% CI (the verdict's figure)",
              "margin ±2.50 index", "rf margin ±0.40 %"]
     for text in texts:
         for chars in range(16, 44):

@@ -81,6 +81,9 @@ MSG_FLOORS_LACK = "the noise floors lack"
 #: times known, :func:`order_messages`): the user may have given the files in the wrong order, which turns a
 #: lift into a sag; the verdicts are kept (status ``warning``)
 MSG_SWAPPED = "the before photo was taken"
+#: the remedy that warning gives, worded for the command line (``compare AFTER BEFORE``); the app says its own
+#: way of doing it in its place (the roles table's 'role' column: ``app.APP_REMEDIES``)
+REMEDY_SWAP = "compare again with the earlier photo as the before photo"
 REFUSAL_PREFIXES = ("before photo not measured (", "after photo not measured (", f"{MSG_POSE} too much to compare",
                     MSG_DIFFERENT_PEOPLE, MSG_NOT_ALIGNED, MSG_MIRRORED)
 
@@ -1252,8 +1255,8 @@ def order_messages(a: PhotoAnalysis, b: PhotoAnalysis) -> list[str]:
     span = f"{fixed(hours, 1)} h" if hours >= 1 else f"{fixed(hours * 60, 0)} min"
     said = " and ".join(f"{t} ({_TIME_SOURCE_WORDS.get(s, s)})" for t, s in ((ta, sa), (tb, sb)))
     return [f"{MSG_SWAPPED} {span} after the after photo (capture times {said}): are the two photos swapped? "
-            "If so, compare again with the earlier photo as the before photo (a lift then reads as a sag and a "
-            "sag as a lift); the verdicts are for the photos in the order given"]
+            f"If so, {REMEDY_SWAP} (a lift then reads as a sag and a sag as a lift); the verdicts are for the "
+            "photos in the order given"]
 
 
 #: how :func:`order_messages` names where a capture time came from (:func:`facemetrics.timekeys.capture_time_of`)
