@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..decay.claim import MIN_PHOTOS
-from ..decay.flow_outliers import INSUFFICIENT, FlowCheck, flow_checks
+from ..decay.flow_outliers import FlowCheck, flow_checks, stands_out_reason
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
 from ..rounding import fixed
@@ -20,9 +19,14 @@ from ..rounding import fixed
 __all__ = ["flow_read", "flow_reason", "unchecked_reason", "stands_out_notes"]
 
 
+def _hours(p) -> str:
+    """"24 h", "0.25 h": a photo's hours since treatment."""
+    return f"{fixed(p.hours, 2).rstrip('0').rstrip('.')} h"
+
+
 def _names(photos) -> str:
     """"`a.jpg` (24 h) and `b.jpg` (1 h)": each photo's name and hours since treatment."""
-    return " and ".join(f"`{p.photo}` ({fixed(p.hours, 2).rstrip('0').rstrip('.')} h)" for p in photos)
+    return " and ".join(f"`{p.photo}` ({_hours(p)})" for p in photos)
 
 
 def flow_reason(check: FlowCheck) -> str:
@@ -41,17 +45,7 @@ def flow_reason(check: FlowCheck) -> str:
         the warning that the expression may differ; without it the series reads fades_within_a_day (with it:
         persists_beyond_a_day)".
     """
-    flagged = [p for p in check.photos if p.photo in check.flagged]
-    one = len(flagged) == 1
-    names = _names(flagged)
-    by = " and ".join(f"{fixed(p.ratio, 1)} ×" for p in flagged)
-    without = {"not_fitted": "has no fit",
-               INSUFFICIENT: f"has too few photos left for a fit (need at least {MIN_PHOTOS})"
-               }.get(check.verdict_without, f"reads {check.verdict_without}")
-    return (f"{names} {'stands' if one else 'stand'} out from the curve of the other photos by {by} "
-            f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may "
-            f"differ; without {'it' if one else 'them'} the series {without} (with {'it' if one else 'them'}: "
-            f"{check.verdict})")
+    return stands_out_reason(check, others="the curve of the other photos", series="the series", when=_hours)
 
 
 def unchecked_reason(check: FlowCheck) -> str:

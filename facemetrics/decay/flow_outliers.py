@@ -36,9 +36,10 @@ import pandas as pd
 from .claim import MIN_PHOTOS, analyze_series
 from .margin import INCONCLUSIVE
 from .model import decay_model
+from ..rounding import fixed
 
 __all__ = ["FLOW_OUTLIER_K", "CHECK_FIT", "UNCHECKED", "INSUFFICIENT", "FlowPhoto", "FlowCheck",
-           "flow_photo_residuals", "flow_checks"]
+           "flow_photo_residuals", "flow_checks", "stands_out_reason"]
 
 #: a flow-only photo stands out when its leave-one-out residual exceeds this many times its row's noise floor;
 #: source: docs/validation.md §16 (the largest of 1, 1.5, 2, 3 catching all 11 flips on the tuning faces)
@@ -252,3 +253,38 @@ def flow_checks(changes: pd.DataFrame, flow_photos: Iterable[str], *, k: float =
         out.append(FlowCheck(*(str(x) for x in key), verdict=v_all, flagged=flagged, verdict_without=v_wo,
                              verdict_read=v_all if v_wo == v_all else INCONCLUSIVE, photos=photos))
     return tuple(out)
+
+
+def stands_out_reason(check: FlowCheck, *, others: str, series: str, when) -> str:
+    """The ``reason`` of a series whose flagged flow-only photos changed its verdict: one sentence naming the
+    photos (with ``when`` each was taken), each one's leave-one-out residual in multiples of its row's noise floor
+    (:func:`facemetrics.rounding.fixed`, one decimal) and the verdict without them.  The decay fits' words
+    (``batch.flow_read.flow_reason``) and the regimen's (:func:`facemetrics.decay.regimen_flow.regimen_flow_reason`)
+    are this sentence with their own nouns.
+
+    Parameters
+    ----------
+    check : FlowCheck
+        A series whose ``verdict_read`` differs from its ``verdict``.
+    others : str
+        What the photo stands out from, e.g. ``"the curve of the other photos"``.
+    series : str
+        The noun of the fit, e.g. ``"the series"``, ``"the regimen"``.
+    when : callable
+        ``FlowPhoto -> str``, when the photo was taken, e.g. ``"24 h"``, ``"day 42"``.
+
+    Returns
+    -------
+    str
+    """
+    flagged = [p for p in check.photos if p.photo in check.flagged]
+    one = len(flagged) == 1
+    names = " and ".join(f"`{p.photo}` ({when(p)})" for p in flagged)
+    by = " and ".join(f"{fixed(p.ratio, 1)} ×" for p in flagged)
+    without = {"not_fitted": "has no fit",
+               INSUFFICIENT: f"has too few photos left for a fit (need at least {MIN_PHOTOS})"
+               }.get(check.verdict_without, f"reads {check.verdict_without}")
+    it = "it" if one else "them"
+    return (f"{names} {'stands' if one else 'stand'} out from {others} by {by} "
+            f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may "
+            f"differ; without {it} {series} {without} (with {it}: {check.verdict})")

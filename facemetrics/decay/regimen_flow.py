@@ -36,7 +36,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
-from .flow_outliers import FlowCheck, FlowPhoto
+from ..rounding import fixed
+from .flow_outliers import FlowCheck, FlowPhoto, stands_out_reason
 from .margin import INCONCLUSIVE
 from .regimen_slope import _regimen_slope, analyze_regimen, regimen_levels
 
@@ -177,15 +178,8 @@ def regimen_flow_reason(check: FlowCheck) -> str:
         noise floor, with the warning that the expression may differ; without it the regimen reads
         no_cumulative_change (with it: cumulative_change)".
     """
-    flagged = [p for p in check.photos if p.photo in check.flagged]
-    one = len(flagged) == 1
-    names = " and ".join(f"`{p.photo}` (day {p.hours / 24.0:.0f})" for p in flagged)
-    by = " and ".join(f"{p.ratio:.1f} ×" for p in flagged)
-    without = "has no fit" if check.verdict_without == "not_fitted" else f"reads {check.verdict_without}"
-    return (f"{names} {'stands' if one else 'stand'} out from the line of the other pre-session photos by {by} "
-            f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may differ; "
-            f"without {'it' if one else 'them'} the regimen {without} (with {'it' if one else 'them'}: "
-            f"{check.verdict})")
+    return stands_out_reason(check, others="the line of the other pre-session photos", series="the regimen",
+                             when=lambda p: f"day {fixed(p.hours / 24.0, 0)}")
 
 
 def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *, min_effect: float | None = None,
