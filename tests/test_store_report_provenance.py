@@ -6,28 +6,20 @@ face: the report stops at "no changes to fit yet" after writing ``photos.csv`` (
 
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
 
 from facemetrics.store import Store, StoreError
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_store import photo_bytes  # noqa: E402
 from test_store_note import frames_file  # noqa: E402
+from test_store_time_chain import _png  # noqa: E402  (a flat PNG without EXIF, one grey level)
 
 SCREENSHOT = "Screenshot_2026-11-02-09-00-00-123_com.miui.camera.png"
-
-
-def _png(level: int) -> bytes:
-    buf = io.BytesIO()
-    Image.fromarray(np.full((40, 40, 3), level, np.uint8)).save(buf, "PNG")
-    return buf.getvalue()
 
 
 @pytest.fixture(scope="module")
