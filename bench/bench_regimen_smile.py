@@ -13,13 +13,15 @@ the day-0 photo; truths :data:`TRUTHS` (``flat``: 0 mm; ``builds``: 0.25 mm per 
 
 Every measurement appends one face at a time to its CSV (a rerun skips the faces already there: the CSV is the
 cache).  ``--table`` fits every study (:func:`facemetrics.decay.analyze_regimen`, n_boot 200, seed 0) and prints the
-flips; ``--rule`` runs §18's leave-one-out rule per k on the twins and the clean studies.
+flips; ``--rule`` runs §18's leave-one-out rule per k on the twins and the clean studies; ``--figure`` (§19) what
+each candidate behaviour shows when §18's rule flags a photo and the verdict without it is the same (the figure of
+the fit without it, the figure said in the reason, or the two CIs' union), on the twins and the clean studies.
 
 Usage::
 
     nice -n 10 python bench/bench_regimen_smile.py --catch /tmp/h2/catch.csv              # 16 comparisons/face
     nice -n 10 python bench/bench_regimen_smile.py --bump /tmp/h2/bump.csv --until 18:25  # 6 comparisons/face
-    python bench/bench_regimen_smile.py --table /tmp/h2/catch.csv [--rule] [--clean /tmp/h2/bump.csv]
+    python bench/bench_regimen_smile.py --table /tmp/h2/catch.csv [--rule] [--figure] [--clean /tmp/h2/bump.csv]
 
 Skips (exit 0) without ``../shared/faces``.
 """
@@ -146,9 +148,10 @@ def headline(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[keep]
 
 
-def fit(rows: pd.DataFrame, n_boot: int = N_BOOT) -> pd.DataFrame:
-    """One study's regimen fit (``analyze_regimen`` on its headline rows, seed 0), indexed by :data:`KEY`."""
-    return analyze_regimen(headline(rows)[LONG_COLUMNS], n_boot=n_boot, seed=0).set_index(KEY)
+def fit(rows: pd.DataFrame, n_boot: int = N_BOOT, day_n: float | None = None) -> pd.DataFrame:
+    """One study's regimen fit (``analyze_regimen`` on its headline rows, seed 0, read at ``day_n``: default the last
+    day), indexed by :data:`KEY`."""
+    return analyze_regimen(headline(rows)[LONG_COLUMNS], n_boot=n_boot, seed=0, day_n=day_n).set_index(KEY)
 
 
 def twin(g: pd.DataFrame, cell: str) -> pd.DataFrame:
@@ -302,6 +305,112 @@ def print_rule(tw: pd.DataFrame, cl: pd.DataFrame) -> None:
                   f"{len(claim)} |")
 
 
+# --- §19: the figure of a series whose flagged photos leave its verdict as it is ------------------------------------
+
+def _series(rows: pd.DataFrame, key) -> pd.DataFrame:
+    return rows[(rows.treatment == key[0]) & (rows.metric == key[1]) & (rows.side == key[2])]
+
+
+def _reread(lo: float, hi: float, delta: float) -> str:
+    """The regimen verdict of a CI ``lo`` to ``hi`` against the margin ``delta`` (``analyze_regimen``'s rule)."""
+    if lo > delta or hi < -delta:
+        return "cumulative_change"
+    return "no_cumulative_change" if -delta < lo and hi < delta else "inconclusive"
+
+
+def figure_rows(rows: pd.DataFrame, k: float = KS[0]) -> pd.DataFrame:
+    """Per series of one study: the fit with every photo, F (§18's flag at ``k``), the fit without F at the same
+    ``day_n``, and what the candidates of §19 show: (a) ``refit`` the figure without F, (b) ``say`` the figure with
+    every photo and the one without in the reason, (c) ``widen`` the union of the two CIs, its verdict read again.
+    A candidate acts only when F is not empty and the verdict without F is the same (``acts``)."""
+    today, ratios, out = fit(rows), loo_ratios(rows), []
+    for key, r in today.iterrows():
+        x = ratios[(ratios.treatment == key[0]) & (ratios.metric == key[1]) & (ratios.side == key[2])]
+        flagged = tuple(sorted(x.photo[x.ratio > k]))
+        wo = r
+        if flagged:
+            s = _series(rows, key)
+            f = fit(s[~s.photo.isin(flagged)], day_n=float(r["day_n"]))
+            wo = f.loc[key] if key in f.index else None
+        acts = bool(flagged) and wo is not None and wo["verdict"] == r["verdict"]
+        lo = min(r["change_day_n_ci_low"], wo["change_day_n_ci_low"]) if acts else r["change_day_n_ci_low"]
+        hi = max(r["change_day_n_ci_high"], wo["change_day_n_ci_high"]) if acts else r["change_day_n_ci_high"]
+        out.append(dict(zip(KEY, key), flagged=";".join(flagged), verdict=r["verdict"],
+                        verdict_without=wo["verdict"] if wo is not None else "not_fitted", acts=acts,
+                        cdn=r["change_day_n"], ci_low=r["change_day_n_ci_low"], ci_high=r["change_day_n_ci_high"],
+                        cdn_wo=wo["change_day_n"] if wo is not None else np.nan,
+                        refit=wo["change_day_n"] if acts else r["change_day_n"], widen_low=lo, widen_high=hi,
+                        widen_verdict=_reread(lo, hi, float(r["smallest_meaningful_change"])) if acts
+                        else r["verdict"]))
+    return pd.DataFrame(out)
+
+
+def figure_twins(df: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
+    """§19's catch side: per twin series whose smiling photo entered (``t``: :func:`table`), the candidates' figures
+    against the clean study's (``inflated``: beyond half the clean CI width; ``corrected``: within it)."""
+    out = []
+    for (subj, cell), e in t[t.entered].groupby(["subject", "cell"]):
+        g = df[df.subject == subj]
+        fr = figure_rows(twin(g, cell)).set_index(KEY)
+        smile_photos = set(g[g.cell == cell].photo)
+        for _, r in e.iterrows():
+            key = (r.treatment, r.metric, r.side)
+            x = fr.loc[key]
+            half = r.half_ci
+            out.append(dict(subject=subj, cell=cell, **dict(zip(KEY, key)), clean=r.clean, twin=x.verdict,
+                            smile_flagged=bool(smile_photos & set(x.flagged.split(";"))), acts=x.acts,
+                            in_scope=x.verdict_without == x.verdict or not x.flagged, inflated=r.beyond_ci,
+                            cdn_clean=r.cdn_clean, cdn_twin=x.cdn, cdn_wo=x.cdn_wo, half_ci=half,
+                            a_corrected=abs(x.refit - r.cdn_clean) <= half,
+                            b_said=bool(x.acts) and abs(x.cdn_wo - r.cdn_clean) <= half,
+                            c_covers=x.widen_low <= r.cdn_clean <= x.widen_high,
+                            c_verdict_changed=x.widen_verdict != x.verdict))
+    return pd.DataFrame(out)
+
+
+def figure_clean(df: pd.DataFrame) -> pd.DataFrame:
+    """§19's cost side: per clean study (face x truth x shape) and series, what the candidates change."""
+    out = []
+    for (subj, truth, shape), g in df[df.cell == "clean"].groupby(["subject", "treatment", "shape"]):
+        fr = figure_rows(g)
+        fr["move"] = fr.refit - fr.cdn
+        fr["move_over_half"] = fr.move.abs() / ((fr.ci_high - fr.ci_low) / 2)
+        fr["widen_changed"] = fr.widen_verdict != fr.verdict
+        out += [dict(x, subject=subj, set=g.set.iloc[0], shape=shape,
+                     fired=bool((headline(g).expression == "flow").any())) for x in fr.to_dict("records")]
+    return pd.DataFrame(out)
+
+
+def print_figure(ft: pd.DataFrame, fc: pd.DataFrame) -> None:
+    """§19's tables: catch side per cell and truth (claim and fold apart); cost side per face group."""
+    ft = ft.assign(claim=ft.metric.isin(CLAIM_METRICS))
+    print("\n| cell | truth | series | entered | inflated | in scope | in scope, smile flagged | (a) corrected | "
+          "(b) said | (c) covers clean | (c) verdict changed | missed (not flagged) |")
+    for (cell, truth, claim), g in ft.groupby(["cell", "treatment", "claim"]):
+        s = g[g.inflated & g.in_scope]
+        fl = s[s.smile_flagged & s.acts]
+        print(f"| {cell} | {truth} | {'claim' if claim else 'fold'} | {len(g)} | {int(g.inflated.sum())} | {len(s)} | "
+              f"{len(fl)} | {int(fl.a_corrected.sum())} | {int(fl.b_said.sum())} | {int(fl.c_covers.sum())} | "
+              f"{int(g.c_verdict_changed.sum())} | {int((~s.smile_flagged | ~s.acts).sum())} |")
+    study = ["subject", "treatment", "shape"]
+    print("\n| faces | studies | fired | studies changed (claim series: a/b/c) | largest clean move / half CI (claim) | "
+          "fold series changed | (c) verdicts changed |")
+    for group, sets in (("tuning", ("london", "canada_tune")), ("held-out", ("canada_held",))):
+        c = fc[fc.set.isin(sets)]
+        if c.empty:
+            continue
+        claim = c[c.metric.isin(CLAIM_METRICS)]
+        ch = claim[claim.acts].groupby(study).ngroups
+        mv = claim.loc[claim.acts, "move_over_half"]
+        print(f"| {group} | {claim.groupby(study).ngroups} | {claim[claim.fired].groupby(study).ngroups} | {ch} | "
+              f"{mv.max() if len(mv) else 0:.2f} | {int(c[~c.metric.isin(CLAIM_METRICS)].acts.sum())} | "
+              f"{int(c.widen_changed.sum())} |")
+    acted = fc[fc.acts]
+    if len(acted):
+        print(acted[["subject", "set", "shape"] + KEY + ["flagged", "verdict", "cdn", "ci_low", "ci_high", "cdn_wo",
+                                                         "move_over_half", "widen_verdict"]].round(3).to_string())
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--catch", type=Path)
@@ -311,6 +420,7 @@ def main(argv=None) -> int:
     ap.add_argument("--table", type=Path, help="the --catch CSV: fit the twins, print the flips")
     ap.add_argument("--clean", type=Path, nargs="*", default=[], help="--bump CSVs: clean studies for --rule")
     ap.add_argument("--rule", action="store_true")
+    ap.add_argument("--figure", action="store_true", help="§19: the candidates' figures (with --table, --clean)")
     args = ap.parse_args(argv)
     if not FACES.is_dir():
         print(f"skipped: {FACES} not found")
@@ -342,6 +452,13 @@ def main(argv=None) -> int:
             if len(tw):
                 print(tw[tw.k == KS[0]].drop(columns=["k", "rule", "caught"]).round(2).to_string(index=False))
             print_rule(tw, cl)
+        if args.figure:
+            ft = figure_twins(df, t)
+            fc = figure_clean(pd.concat([df] + [read(p) for p in args.clean], ignore_index=True))
+            ft.to_csv(args.table.with_suffix(".figure_twins.csv"), index=False)
+            fc.to_csv(args.table.with_suffix(".figure_clean.csv"), index=False)
+            print(ft[ft.inflated | ft.acts].drop(columns=["clean"]).round(2).to_string(index=False))
+            print_figure(ft, fc)
     return 0
 
 
