@@ -327,15 +327,18 @@ def figure_rows(rows: pd.DataFrame, k: float = KS[0]) -> pd.DataFrame:
     for key, r in today.iterrows():
         x = ratios[(ratios.treatment == key[0]) & (ratios.metric == key[1]) & (ratios.side == key[2])]
         flagged = tuple(sorted(x.photo[x.ratio > k]))
-        wo = r
+        wo, v18 = r, r["verdict"]
         if flagged:
             s = _series(rows, key)
             f = fit(s[~s.photo.isin(flagged)], day_n=float(r["day_n"]))
             wo = f.loc[key] if key in f.index else None
-        acts = bool(flagged) and wo is not None and wo["verdict"] == r["verdict"]
+            f = fit(s[~s.photo.isin(flagged)])  # §18's check: the fit without F at its own last day
+            v18 = f.loc[key, "verdict"] if key in f.index else "not_fitted"
+        # §18 leaves the verdict (v18), and the figure without F at the same day reads it too
+        acts = bool(flagged) and v18 == r["verdict"] and wo is not None and wo["verdict"] == r["verdict"]
         lo = min(r["change_day_n_ci_low"], wo["change_day_n_ci_low"]) if acts else r["change_day_n_ci_low"]
         hi = max(r["change_day_n_ci_high"], wo["change_day_n_ci_high"]) if acts else r["change_day_n_ci_high"]
-        out.append(dict(zip(KEY, key), flagged=";".join(flagged), verdict=r["verdict"],
+        out.append(dict(zip(KEY, key), flagged=";".join(flagged), verdict=r["verdict"], verdict_18=v18,
                         verdict_without=wo["verdict"] if wo is not None else "not_fitted", acts=acts,
                         cdn=r["change_day_n"], ci_low=r["change_day_n_ci_low"], ci_high=r["change_day_n_ci_high"],
                         cdn_wo=wo["change_day_n"] if wo is not None else np.nan,
@@ -359,7 +362,7 @@ def figure_twins(df: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
             half = r.half_ci
             out.append(dict(subject=subj, cell=cell, **dict(zip(KEY, key)), clean=r.clean, twin=x.verdict,
                             smile_flagged=bool(smile_photos & set(x.flagged.split(";"))), acts=x.acts,
-                            in_scope=x.verdict_without == x.verdict or not x.flagged, inflated=r.beyond_ci,
+                            in_scope=x.verdict_18 == x.verdict, inflated=r.beyond_ci,
                             cdn_clean=r.cdn_clean, cdn_twin=x.cdn, cdn_wo=x.cdn_wo, half_ci=half,
                             a_corrected=abs(x.refit - r.cdn_clean) <= half,
                             b_said=bool(x.acts) and abs(x.cdn_wo - r.cdn_clean) <= half,
@@ -373,6 +376,8 @@ def figure_clean(df: pd.DataFrame) -> pd.DataFrame:
     out = []
     for (subj, truth, shape), g in df[df.cell == "clean"].groupby(["subject", "treatment", "shape"]):
         fr = figure_rows(g)
+        if fr.empty:  # no fit (every level uncertain)
+            continue
         fr["move"] = fr.refit - fr.cdn
         fr["move_over_half"] = fr.move.abs() / ((fr.ci_high - fr.ci_low) / 2)
         fr["widen_changed"] = fr.widen_verdict != fr.verdict
