@@ -1,6 +1,7 @@
 """decay.regimen_flow: a flow-only pre-session photo is flagged only when it stands out from the regimen line of the
-other pre-session photos (docs/validation.md §18); wired into run_timeline's regimen rows.  The truths are
-not the regimen's straight line: a level that saturates (1 - exp(-day / 10)) or none, with a fixed wobble."""
+other pre-session photos (docs/validation.md §18); a flagged photo that leaves the verdict as it is is left out of the
+series' figures (§19); wired into run_timeline's regimen rows.  The truths are not the regimen's straight line: a
+level that saturates (1 - exp(-day / 10)) or none, with a fixed wobble."""
 
 import math
 import sys
@@ -8,11 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from facemetrics.batch import run_timeline
 from facemetrics.decay import analyze_regimen
-from facemetrics.decay.regimen_flow import (REGIMEN_FLOW_K, regimen_flow_checks, regimen_flow_read,
-                                            regimen_photo_residuals)
+from facemetrics.decay.regimen_flow import (FIGURE_COLUMNS, FIGURES_WITHOUT, REGIMEN_FLOW_K, regimen_flow_checks,
+                                            regimen_flow_read, regimen_photo_residuals)
 from facemetrics.decay.regimen_slope import regimen_levels
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -66,6 +68,61 @@ def test_a_smile_that_flips_a_building_regimen_is_named_in_the_reason():
     assert with_it["reason"].iloc[0] != row["reason"]  # a copy: the table given is unchanged
 
 
+def test_a_smile_that_keeps_a_building_verdict_is_left_out_of_the_figures():
+    # §19: a saturating 3 mm build reads cumulative_change with and without a 2 mm 'smile' at day 42; the figure
+    # with it is the smile's (beyond half the clean study's CI width); the row takes the fit without it at day 42
+    lv = _levels(3.0, smile_day=42, smile_mm=2.0)
+    clean = analyze_regimen(_levels(3.0), n_boot=200).iloc[0]
+    with_it = analyze_regimen(lv, n_boot=200)
+    half = (clean["change_day_n_ci_high"] - clean["change_day_n_ci_low"]) / 2
+    assert with_it["change_day_n"].iloc[0] - clean["change_day_n"] > half  # inflated, and nothing said by §18
+    out, (c,) = regimen_flow_read(with_it, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.verdict == c.verdict_without == "cumulative_change" and not c.changed
+    without = analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200).iloc[0]
+    row = out.iloc[0]
+    assert row["verdict"] == "cumulative_change" and row["day_n"] == 42 and row["n_photos"] == 5
+    assert all(row[col] == without[col] for col in FIGURE_COLUMNS)
+    assert abs(row["change_day_n"] - clean["change_day_n"]) <= half  # the figure is no longer the smile's
+    assert row["reason"].startswith(without["reason"] + " Left out of these figures: "
+                                    f"`{SMILE}` (day 42) stands out from the line of the other pre-session photos by ")
+    assert row["reason"].endswith(f"; with it the change from day 0 to day 42 reads "
+                                  f"{with_it['change_day_n'].iloc[0]:.2f} mm (95% CI "
+                                  f"{with_it['change_day_n_ci_low'].iloc[0]:.2f} to "
+                                  f"{with_it['change_day_n_ci_high'].iloc[0]:.2f} mm), the same verdict.")
+    assert out.attrs[FIGURES_WITHOUT] == (SMILE,)
+    assert with_it["n_photos"].iloc[0] == 6 and FIGURES_WITHOUT not in with_it.attrs  # the table given unchanged
+
+
+def test_a_flagged_photo_that_decides_the_verdict_keeps_the_figures_of_every_photo():
+    # §18's case (the verdict without it differs): inconclusive, named; the figures stay the fit with every photo
+    lv = _levels(0.0, smile_day=42)
+    table = analyze_regimen(lv, n_boot=200)
+    out, _ = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    assert out.attrs[FIGURES_WITHOUT] == ()
+    assert all(out[col].iloc[0] == table[col].iloc[0] for col in FIGURE_COLUMNS)
+
+
+@pytest.mark.parametrize("build_mm", [0.0, 1.5])
+def test_a_clean_regimen_whose_photos_are_all_flow_only_is_unchanged(build_mm):
+    lv = _levels(build_mm)
+    table = analyze_regimen(lv, n_boot=200)
+    out, checks = regimen_flow_read(table, lv, lv.photo, n_boot=200)
+    assert out is table and len(checks) == 1 and not checks[0].flagged
+
+
+def test_a_strongly_saturating_clean_build_loses_its_end_photos_from_the_figures():
+    # the cost §19's faces did not measure (their truths were straight builds): a clean 3 mm build that levels off
+    # by day 20 departs from a straight line at its ends by more than the 0.4 mm floor when every photo is
+    # flow-only; its end photos are flagged, the verdict stays and the figure moves, by less than half its CI
+    lv = _levels(3.0)
+    table = analyze_regimen(lv, n_boot=200)
+    out, (c,) = regimen_flow_read(table, lv, lv.photo, n_boot=200)
+    assert c.flagged == ("S01/rf/d42.jpg", "S01/rf/d7.jpg") and not c.changed
+    assert out["verdict"].iloc[0] == table["verdict"].iloc[0] == "cumulative_change" and out["n_photos"].iloc[0] == 4
+    half = (table["change_day_n_ci_high"].iloc[0] - table["change_day_n_ci_low"].iloc[0]) / 2
+    assert 0 < abs(out["change_day_n"].iloc[0] - table["change_day_n"].iloc[0]) < half
+
+
 def test_a_real_builds_own_flow_photos_near_the_line_are_not_flagged():
     # a saturating 1.5 mm build whose every photo sets off the flow cues (a lift that pulls the corners up and out):
     # its departure from the straight line is under k x the floor, so the verdict stands
@@ -110,3 +167,29 @@ def test_run_timeline_reads_the_regimen_rule_into_timeline_csv_and_the_report(tm
     written = pd.read_csv(tmp_path / "timeline.csv", dtype=str)
     assert written.loc[written["kind"] == "regimen", "verdict"].iloc[0] == "inconclusive"
     assert any(n.startswith(f"regimen: `{SMILE}`") and "stands out" in n for n in table.attrs["expression_kept_notes"])
+
+
+def test_run_timeline_gives_the_figures_without_a_smile_that_keeps_the_verdict(tmp_path):
+    _batch(tmp_path, 0.0, flow=())
+    reg = tmp_path / "regimen"
+    reg.mkdir()
+    lv = _levels(3.0, smile_day=42, smile_mm=2.0)
+    lv.to_csv(reg / "long.csv", index=False)
+    pd.DataFrame(dict(subject="S01", treatment="rf", photo=lv["photo"], hours_since_treatment=lv[
+        "hours_since_treatment"], status=["warning" if p == SMILE else "ok" for p in lv["photo"]],
+        messages=[MAYBE if p == SMILE else "" for p in lv["photo"]], mouth_corner_lift_mm_verdict="lifted")
+    ).to_csv(reg / "changes.csv", index=False)
+    pd.DataFrame(dict(photo=lv["photo"], excluded="")).to_csv(reg / "photos.csv", index=False)
+    _, table = run_timeline(tmp_path, n_boot=200, per_subject=False)
+    row = table[table["kind"] == "regimen"].iloc[0]
+    without = analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200).iloc[0]
+    assert row["verdict"] == "cumulative_change" and row["n_photos"] == 5
+    assert float(row["change_day_n"]) == pytest.approx(without["change_day_n"], abs=1e-12)
+    assert "Left out of these figures: `S01/rf/d42.jpg` (day 42)" in row["reason"]
+    written = pd.read_csv(tmp_path / "timeline.csv", dtype=str)
+    assert written.loc[written["kind"] == "regimen", "n_photos"].iloc[0] == "5"
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert "Left out of these figures: `S01/rf/d42.jpg` (day 42)" in report
+    assert any(n.startswith(f"regimen: `{SMILE}`") and n.endswith("left out of its regimen series' figures (the "
+                                                                   "same verdict)")
+               for n in table.attrs["expression_kept_notes"])

@@ -180,6 +180,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     when the regimen batch has a fit, ``fits`` the :class:`TimelineFits` the figures were drawn from.  Raises as
     :func:`run_timeline`."""
     from ..decay import SeriesError, analyze_series
+    from ..decay.regimen_flow import FIGURES_WITHOUT as REGIMEN_FIGURES_WITHOUT
     from ..plots import plot_timeline
 
     long = _read_long(batch_dir / "long.csv")
@@ -215,7 +216,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
     kept = _expression_kept_notes(table, changes, reg_changes)  # fitted although the expression may differ
-    kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks)  # those the rules flagged say so
+    kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks,  # those the rules flagged say so
+                               () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
                                          uncertain_notes=left, follow_on_notes=follow,
@@ -232,14 +234,25 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     return result, table, files, fits
 
 
-def _regimen_stands_out(kept: list[str], checks) -> list[str]:
+def _regimen_stands_out(kept: list[str], checks, left_out=()) -> list[str]:
     """``kept`` (the lines of the comparisons fitted with the flow warning), each ``regimen: `photo` ...`` line of a
     photo docs/validation.md §18's rule flagged in a series whose verdict it decided
     (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
-    ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"``."""
+    ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"``, and of
+    a photo in ``left_out`` (flagged, the verdict the same: left out of its series' figures, §19) by
+    ``"; stands out from the line of the other pre-session photos: left out of its regimen series' figures (the
+    same verdict)"``."""
     flagged = {p for c in checks if c.verdict_without != c.verdict for p in c.flagged}
-    return [n + ("; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"
-                 if any(n.startswith(f"regimen: `{p}`") for p in flagged) else "") for n in kept]
+    out = "; stands out from the line of the other pre-session photos: "
+
+    def said(n: str) -> str:
+        if any(n.startswith(f"regimen: `{p}`") for p in flagged):
+            return n + out + "its regimen series reads inconclusive"
+        if any(n.startswith(f"regimen: `{p}`") for p in left_out):
+            return n + out + "left out of its regimen series' figures (the same verdict)"
+        return n
+
+    return [said(n) for n in kept]
 
 
 def _change_records(batch_dir) -> list[dict] | None:

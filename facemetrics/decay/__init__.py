@@ -23,7 +23,8 @@
 - :mod:`facemetrics.decay.flow_outliers`: a flow-only photo (the gate's 'expression may differ' warning) that
   stands out from the curve of the series' other photos, and the verdict without it (docs/validation.md §16).
 - :mod:`facemetrics.decay.regimen_flow`: the same rule on the regimen's line: a flow-only pre-session photo off
-  the line of the others, and the regimen verdict without it (docs/validation.md §18).
+  the line of the others, and the regimen verdict without it (docs/validation.md §18); when that verdict is the
+  same, the row's figures are the fit without it (§19).
 - :mod:`facemetrics.decay.wording`: the ``reason`` sentences' number formatting.
 
 No image code, no plotting (:mod:`facemetrics.plots`), no file I/O.

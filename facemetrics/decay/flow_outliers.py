@@ -39,7 +39,7 @@ from .model import decay_model
 from ..rounding import fixed
 
 __all__ = ["FLOW_OUTLIER_K", "CHECK_FIT", "UNCHECKED", "INSUFFICIENT", "FlowPhoto", "FlowCheck",
-           "flow_photo_residuals", "flow_checks", "stands_out_reason"]
+           "flow_photo_residuals", "flow_checks", "stands_out_clause", "stands_out_reason"]
 
 #: a flow-only photo stands out when its leave-one-out residual exceeds this many times its row's noise floor;
 #: source: docs/validation.md §16 (the largest of 1, 1.5, 2, 3 catching all 11 flips on the tuning faces)
@@ -277,14 +277,34 @@ def stands_out_reason(check: FlowCheck, *, others: str, series: str, when) -> st
     -------
     str
     """
+    without = {"not_fitted": "has no fit",
+               INSUFFICIENT: f"has too few photos left for a fit (need at least {MIN_PHOTOS})"
+               }.get(check.verdict_without, f"reads {check.verdict_without}")
+    it = "it" if len(check.flagged) == 1 else "them"
+    return (f"{stands_out_clause(check, others=others, when=when)}; without {it} {series} {without} "
+            f"(with {it}: {check.verdict})")
+
+
+def stands_out_clause(check: FlowCheck, *, others: str, when) -> str:
+    """The clause of :func:`stands_out_reason` that names the flagged photos: e.g. "`d42.jpg` (day 42) stands out
+    from the line of the other pre-session photos by 5.0 × its noise floor, with the warning that the expression
+    may differ".
+
+    Parameters
+    ----------
+    check : FlowCheck
+        A series with flagged photos.
+    others, when
+        As :func:`stands_out_reason`.
+
+    Returns
+    -------
+    str
+    """
     flagged = [p for p in check.photos if p.photo in check.flagged]
     one = len(flagged) == 1
     names = " and ".join(f"`{p.photo}` ({when(p)})" for p in flagged)
     by = " and ".join(f"{fixed(p.ratio, 1)} ×" for p in flagged)
-    without = {"not_fitted": "has no fit",
-               INSUFFICIENT: f"has too few photos left for a fit (need at least {MIN_PHOTOS})"
-               }.get(check.verdict_without, f"reads {check.verdict_without}")
-    it = "it" if one else "them"
     return (f"{names} {'stands' if one else 'stand'} out from {others} by {by} "
             f"{'its noise floor' if one else 'their noise floors'}, with the warning that the expression may "
-            f"differ; without {it} {series} {without} (with {it}: {check.verdict})")
+            "differ")

@@ -18,10 +18,17 @@ on the regimen's straight line (:mod:`facemetrics.decay.flow_outliers` does it o
 3. F = the photos that stand out.  When F is not empty the series is fitted without F; when that verdict differs
    from the verdict with every photo, the series reads ``inconclusive``, naming F and the verdict without them
    (:func:`regimen_flow_reason`; also a series that read ``inconclusive`` already: a smiling photo more often takes
-   a verdict away than makes one, §18, and the user can retake that photo); otherwise its verdict stands.
+   a verdict away than makes one, §18, and the user can retake that photo); otherwise its verdict stands;
+4. (§19) when F is not empty and the verdict without F is the same, the row's figures (:data:`FIGURE_COLUMNS`) are
+   those of the fit without F read at the row's own ``day_n`` (when that fit reads the same verdict too), its
+   ``reason`` that fit's followed by :func:`regimen_figures_note` (F, and the change with F): the verdict did not
+   depend on F but the figure did (a smiling day-42 photo made a true 1.5 mm read 2.8-4.9 mm).
 
 Measured (§18, 2026-12-05): with k 1, 21 of 21 smiling-photo flips caught (3 London faces), 0 of 59 clean
 regimen studies changed on the tuning faces (10 with a flow-only level) and 0 of 16 on the held-out faces.
+Measured (§19, 2026-12-05): step 4 gave the clean study's figure (within half its CI width) in 6 of 6 inflated jaw and
+mouth series whose verdict §18 left; it moved 1 of 59 clean tuning studies' figure (by 0.14 x half its CI) and 0 of
+16 held-out ones.
 
 Pure functions: tables in, frozen dataclasses (:class:`~facemetrics.decay.flow_outliers.FlowPhoto`,
 :class:`~facemetrics.decay.flow_outliers.FlowCheck`, ``hours`` the hours since the first treatment) and tables out;
@@ -37,12 +44,13 @@ import numpy as np
 import pandas as pd
 
 from ..rounding import fixed
-from .flow_outliers import FlowCheck, FlowPhoto, stands_out_reason
+from .flow_outliers import FlowCheck, FlowPhoto, stands_out_clause, stands_out_reason
 from .margin import INCONCLUSIVE
 from .regimen_slope import _regimen_slope, analyze_regimen, regimen_levels
+from .wording import num, percent, quantity
 
-__all__ = ["REGIMEN_FLOW_K", "regimen_flow_checks", "regimen_flow_read", "regimen_flow_reason",
-           "regimen_photo_residuals"]
+__all__ = ["FIGURE_COLUMNS", "FIGURES_WITHOUT", "REGIMEN_FLOW_K", "regimen_figures_note", "regimen_flow_checks",
+           "regimen_flow_read", "regimen_flow_reason", "regimen_photo_residuals"]
 
 #: a flow-only pre-session photo stands out when its leave-one-out residual from the regimen line exceeds this many
 #: times its row's noise floor; source: docs/validation.md §18 (the largest of 1, 1.5, 2, 3 catching every
@@ -50,6 +58,16 @@ __all__ = ["REGIMEN_FLOW_K", "regimen_flow_checks", "regimen_flow_read", "regime
 REGIMEN_FLOW_K = 1.0
 
 _KEY = ("treatment", "metric", "side")
+
+#: the columns of a regimen row taken from the fit without the flagged photos when its verdict is the same
+#: (docs/validation.md §19): what the row's figures rest on and the figures themselves; ``verdict`` and ``day_n``
+#: stay the row's
+FIGURE_COLUMNS = ("n_photos", "n_subjects", "n_days", "slope_per_week", "slope_per_week_ci_low",
+                  "slope_per_week_ci_high", "change_day_n", "change_day_n_ci_low", "change_day_n_ci_high",
+                  "smallest_meaningful_change", "bootstrap", "n_boot")
+
+#: the key of the table's ``attrs`` holding the photos left out of a series' figures (§19), sorted
+FIGURES_WITHOUT = "regimen_figures_without"
 
 
 def _candidates(rows: pd.DataFrame, flow: set[str]) -> pd.DataFrame:
@@ -179,7 +197,66 @@ def regimen_flow_reason(check: FlowCheck) -> str:
         no_cumulative_change (with it: cumulative_change)".
     """
     return stands_out_reason(check, others="the line of the other pre-session photos", series="the regimen",
-                             when=lambda p: f"day {fixed(p.hours / 24.0, 0)}")
+                             when=_day)
+
+
+def regimen_figures_note(check: FlowCheck, row: pd.Series) -> str:
+    """The sentence added to the ``reason`` of a regimen series whose figures are the fit without its flagged photos
+    (the verdict with them is the same; docs/validation.md §19).
+
+    Parameters
+    ----------
+    check : FlowCheck
+        The series' check (``flagged`` not empty).
+    row : pandas.Series
+        The series' row of the fit with every photo (``change_day_n`` and its CI [its ``unit``], ``day_n`` [day],
+        ``confidence``).
+
+    Returns
+    -------
+    str
+        E.g. "Left out of these figures: `S01/rf/d42.jpg` (day 42) stands out from the line of the other
+        pre-session photos by 3.8 × its noise floor, with the warning that the expression may differ; with it the
+        change from day 0 to day 42 reads 3.29 mm (95% CI 0.80 to 5.67 mm), the same verdict."
+    """
+    unit, lo, hi = row.get("unit") or "", row["change_day_n_ci_low"], row["change_day_n_ci_high"]
+    ci = (f"{percent(row['confidence'])} CI {num(lo)} to {quantity(hi, unit)}"
+          if np.isfinite(lo) and np.isfinite(hi) else "no CI")
+    it = "it" if len(check.flagged) == 1 else "them"
+    return (f"Left out of these figures: "
+            f"{stands_out_clause(check, others='the line of the other pre-session photos', when=_day)}; with {it} "
+            f"the change from day 0 to day {fixed(row['day_n'], 0)} reads {quantity(row['change_day_n'], unit)} "
+            f"({ci}), the same verdict.")
+
+
+def _day(p: FlowPhoto) -> str:
+    return f"day {fixed(p.hours / 24.0, 0)}"
+
+
+def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: dict) -> tuple[str, ...]:
+    """§19 in place on ``out``: each series with flagged photos whose verdict they did not decide (the check's) takes
+    the figures (:data:`FIGURE_COLUMNS`) of its fit without them at its own ``day_n`` when that fit reads the same
+    verdict, its ``reason`` that fit's followed by :func:`regimen_figures_note`; returns the photos left out."""
+    left_out = set()
+    for c in checks:
+        if not c.flagged or c.verdict_without != c.verdict:
+            continue
+        row = ((out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric)
+               & (out["side"].astype(str) == c.side))
+        if not row.any():
+            continue
+        before = out.loc[row].iloc[0]
+        series = levels[(levels["treatment"].astype(str) == c.treatment) & (levels["metric"].astype(str) == c.metric)
+                        & (levels["side"].astype(str) == c.side) & ~levels["photo"].astype(str).isin(c.flagged)]
+        f = analyze_regimen(series, day_n=float(before["day_n"]), **options) if len(series) else series
+        f = f[(f["metric"].astype(str) == c.metric) & (f["side"].astype(str) == c.side)] if len(f) else f
+        if f.empty or str(f["verdict"].iloc[0]) != str(before["verdict"]):
+            continue  # the figures without them read another verdict at this day: the row stays as fitted
+        for col in FIGURE_COLUMNS:
+            out.loc[row, col] = f[col].iloc[0]
+        out.loc[row, "reason"] = f"{f['reason'].iloc[0]} {regimen_figures_note(c, before)}"
+        left_out.update(c.flagged)
+    return tuple(sorted(left_out))
 
 
 def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *, min_effect: float | None = None,
@@ -204,18 +281,23 @@ def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *,
     (pandas.DataFrame, tuple of FlowCheck)
         A copy of ``table`` in which each series whose verdict without its flagged photos differs reads
         ``inconclusive`` with :func:`regimen_flow_reason` as its ``reason`` (also when it read ``inconclusive``
-        already: the reason then says that the flagged photos decided it), and every check made; ``table`` itself
-        (and the checks) when no series has such photos, ``table`` and () when no photo is flow-only.
+        already: the reason then says that the flagged photos decided it), and each series with flagged photos whose
+        verdict without them is the same carries the figures of its fit without them (:data:`FIGURE_COLUMNS`, read
+        at the same ``day_n``; docs/validation.md §19: a smiling day-42 photo made a true 1.5 mm read 2.8-4.9 mm),
+        its ``reason`` that fit's and :func:`regimen_figures_note`; the photos so left out in its
+        ``attrs[FIGURES_WITHOUT]``; and every check made.  ``table`` itself (and the checks) when no photo is
+        flagged, ``table`` and () when no photo is flow-only.
     """
     checks = regimen_flow_checks(levels, [p for p in flow_photos if p], min_effect=min_effect, n_boot=n_boot,
                                  seed=seed)
-    # the flagged photos decided the verdict (a definite one, or an inconclusive one): say which, and what the
-    # others read
-    named = [c for c in checks if c.verdict_without != c.verdict]
-    if not named:
+    if not any(c.flagged for c in checks):
         return table, checks
     out = table.copy()
-    for c in named:
+    out.attrs[FIGURES_WITHOUT] = _figures_without(out, levels, checks,
+                                                  dict(min_effect=min_effect, n_boot=n_boot, seed=seed))
+    # the flagged photos decided the verdict (a definite one, or an inconclusive one): say which, and what the
+    # others read
+    for c in (c for c in checks if c.verdict_without != c.verdict):
         row = ((out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric)
                & (out["side"].astype(str) == c.side))
         out.loc[row, "verdict"] = INCONCLUSIVE
