@@ -1495,21 +1495,29 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     edited = st.data_editor(
         shown, key=key, hide_index=True, width="stretch", column_order=ROLES_DRAWN,
         disabled=["photo", "taken", WHEN_COLUMN], placeholder=TABLE_PLACEHOLDER,  # no time: blank, not "None"
-        column_config={
-            "photo": st.column_config.TextColumn("photo"),
-            "taken": st.column_config.TextColumn("taken (EXIF)"),
-            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
-                                                     help="before: taken before the treatment (`baseline` in "
-                                                          "photos.csv); after: at or after it (`post`); ignore: "
-                                                          "not compared"),
-            "treatment": st.column_config.TextColumn("treatment"),
-            "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h"),
-            WHEN_COLUMN: st.column_config.TextColumn("when", help="the hours in words: minutes below 1 h"),
-        },
+        column_config=roles_column_config(),
     )
+    fitted("roles-hint", size="f")[1].caption(ROLES_PHONE_HINT)  # a phone's only (a CSS container query)
     edited = edited.drop(columns=[WHEN_COLUMN])  # words only: the roles table is the batch's columns
     edited.attrs.update(table.attrs)  # the treatment time the hours count from (hours_from), the photos set aside
     return edited
+
+
+def roles_column_config() -> dict:
+    """The roles editor's ``column_config``: its labels, the role's choices, the hours' format, the photo's column
+    pinned and the hours aligned left (:data:`ROLES_DRAWN`: what a phone shows of it)."""
+    return {
+        "photo": st.column_config.TextColumn("photo", pinned=True),  # kept on screen when scrolled (ROLES_DRAWN)
+        "taken": st.column_config.TextColumn("taken (EXIF)"),
+        "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
+                                                 help="before: taken before the treatment (`baseline` in "
+                                                      "photos.csv); after: at or after it (`post`); ignore: "
+                                                      "not compared"),
+        "treatment": st.column_config.TextColumn("treatment"),
+        "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h",
+                                                               alignment="left"),  # ROLES_DRAWN
+        WHEN_COLUMN: st.column_config.TextColumn("when", help="the hours in words: minutes below 1 h"),
+    }
 
 
 #: the roles editor's column of each photo's hours in words (:func:`with_when`); not part of the roles table
@@ -1517,7 +1525,18 @@ WHEN_COLUMN = "when"
 #: the roles editor's columns, left to right: what a user reads and edits (role, hours) beside the photo's name, the
 #: capture time and the treatment's name after them.  At 390 px the editor (a grid that scrolls sideways) showed
 #: photo, taken and role, and the hours lay past the screen's edge (h7's browser audit, 2026-12-05)
+#:
+#: At 390 px that editor is 324 px wide: its columns sized to their contents, the hours column began 208 px in and
+#: its figures, aligned right, lay past the edge (a screenshot: the column's header cut, its cells blank; n1,
+#: 2026-12-05).  Now the hours are aligned left (their column's first 116 px on screen: "0.00 h", "3.50 h" in a
+#: screenshot), the photo's column is pinned (Streamlit's ``column_config`` ``pinned``: swiped to taken and
+#: treatment, each row still names its photo) and a phone is told the grid goes on (:data:`ROLES_PHONE_HINT`).
+#: Widths are left to Streamlit (sized to the contents): fixed ones fitting 324 px cut the photos' names and "when"
+#: on a desktop too (tried: "astronaut_before.jp", "at the time of the first 'befor" at 1366 px).
 ROLES_DRAWN = ("photo", "role", "hours_since_treatment", WHEN_COLUMN, "taken", "treatment")
+#: under the roles editor on a phone only (:func:`fitted`): its last columns lie past the screen's edge
+ROLES_PHONE_HINT = ("Swipe the table sideways for its other columns (when, taken, treatment); the photo's name "
+                    "stays at its left.")
 
 
 def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
