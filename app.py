@@ -1495,21 +1495,29 @@ def roles_editor(analyses: list[fm.PhotoAnalysis]) -> pd.DataFrame:
     edited = st.data_editor(
         shown, key=key, hide_index=True, width="stretch", column_order=ROLES_DRAWN,
         disabled=["photo", "taken", WHEN_COLUMN], placeholder=TABLE_PLACEHOLDER,  # no time: blank, not "None"
-        column_config={
-            "photo": st.column_config.TextColumn("photo"),
-            "taken": st.column_config.TextColumn("taken (EXIF)"),
-            "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
-                                                     help="before: taken before the treatment (`baseline` in "
-                                                          "photos.csv); after: at or after it (`post`); ignore: "
-                                                          "not compared"),
-            "treatment": st.column_config.TextColumn("treatment"),
-            "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h"),
-            WHEN_COLUMN: st.column_config.TextColumn("when", help="the hours in words: minutes below 1 h"),
-        },
+        column_config=roles_column_config(),
     )
+    fitted("roles-hint", size="f")[1].caption(ROLES_PHONE_HINT)  # a phone's only (a CSS container query)
     edited = edited.drop(columns=[WHEN_COLUMN])  # words only: the roles table is the batch's columns
     edited.attrs.update(table.attrs)  # the treatment time the hours count from (hours_from), the photos set aside
     return edited
+
+
+def roles_column_config() -> dict:
+    """The roles editor's ``column_config``: its labels, the role's choices, the hours' format, the photo's column
+    pinned and the hours aligned left (:data:`ROLES_DRAWN`: what a phone shows of it)."""
+    return {
+        "photo": st.column_config.TextColumn("photo", pinned=True),  # kept on screen when scrolled (ROLES_DRAWN)
+        "taken": st.column_config.TextColumn("taken (EXIF)"),
+        "role": st.column_config.SelectboxColumn("role", options=ROLES, required=True,
+                                                 help="before: taken before the treatment (`baseline` in "
+                                                      "photos.csv); after: at or after it (`post`); ignore: "
+                                                      "not compared"),
+        "treatment": st.column_config.TextColumn("treatment"),
+        "hours_since_treatment": st.column_config.NumberColumn("hours since treatment", format="%.2f h",
+                                                               alignment="left"),  # ROLES_DRAWN
+        WHEN_COLUMN: st.column_config.TextColumn("when", help="the hours in words: minutes below 1 h"),
+    }
 
 
 #: the roles editor's column of each photo's hours in words (:func:`with_when`); not part of the roles table
@@ -1517,7 +1525,18 @@ WHEN_COLUMN = "when"
 #: the roles editor's columns, left to right: what a user reads and edits (role, hours) beside the photo's name, the
 #: capture time and the treatment's name after them.  At 390 px the editor (a grid that scrolls sideways) showed
 #: photo, taken and role, and the hours lay past the screen's edge (h7's browser audit, 2026-12-05)
+#:
+#: At 390 px that editor is 324 px wide: its columns sized to their contents, the hours column began 208 px in and
+#: its figures, aligned right, lay past the edge (a screenshot: the column's header cut, its cells blank; n1,
+#: 2026-12-05).  Now the hours are aligned left (their column's first 116 px on screen: "0.00 h", "3.50 h" in a
+#: screenshot), the photo's column is pinned (Streamlit's ``column_config`` ``pinned``: swiped to taken and
+#: treatment, each row still names its photo) and a phone is told the grid goes on (:data:`ROLES_PHONE_HINT`).
+#: Widths are left to Streamlit (sized to the contents): fixed ones fitting 324 px cut the photos' names and "when"
+#: on a desktop too (tried: "astronaut_before.jp", "at the time of the first 'befor" at 1366 px).
 ROLES_DRAWN = ("photo", "role", "hours_since_treatment", WHEN_COLUMN, "taken", "treatment")
+#: under the roles editor on a phone only (:func:`fitted`): its last columns lie past the screen's edge
+ROLES_PHONE_HINT = ("Swipe the table sideways for its other columns (when, taken, treatment); the photo's name "
+                    "stays at its left.")
 
 
 def with_when(table: pd.DataFrame, hours: pd.DataFrame) -> pd.DataFrame:
@@ -2087,7 +2106,8 @@ def timeline_view(changes: pd.DataFrame, flow: tuple[str, ...] = ()) -> dict[str
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
-        wide.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS)
+        wide.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS,
+                       column_order=timeline_wide_order(table.columns))
         with compact:
             st.table(md_cells(timeline_compact(table)), hide_index=True)
             labels = [timeline_fit_label(r) for r in table.itertuples()]
@@ -2110,29 +2130,43 @@ def timeline_fit_label(r) -> str:
     return f"{r.treatment} · {r.metric}, {r.side}{who}"
 
 
-def _ci_text(r, name: str, dp: int, unit: str, sign: str = "") -> str:
-    """Row ``r``'s figure ``name`` with its 95 % CI (``name_ci_low`` / ``name_ci_high``) and ``unit``:
-    ``+1.21 mm (95 % CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the bootstrap gave none."""
+def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", level: str = "95 %") -> str:
+    """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
+    ``level``) and ``unit``: ``+1.21 mm (95 % CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
+    bootstrap gave none."""
     v = _num(getattr(r, name, float("nan")))
+    ci = ci or f"{name}_ci"
     if not math.isfinite(v):
         return "n/a"
-    lo, hi = _num(getattr(r, f"{name}_ci_low", float("nan"))), _num(getattr(r, f"{name}_ci_high", float("nan")))
+    lo, hi = _num(getattr(r, f"{ci}_low", float("nan"))), _num(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(f"{v:{sign}.{dp}f}", unit)
     if math.isfinite(lo) and math.isfinite(hi):
-        text += f" (95 % CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"
+        text += f" ({level} CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"
     return text
+
+
+def claim_ci_text(r) -> str:
+    """Row ``r``'s change at 24 h with the interval its verdict was decided on (``change_24h_test_ci_*`` at
+    ``test_confidence``, worded as the verdict's reason, the figure's legend and report.md word it:
+    ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
+    The 24 h change's 95 % CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
+    2026-12-05: the two sat side by side, a reader compared them)."""
+    unit = "" if pd.isna(r.unit) else r.unit
+    return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
+                    level=fm_report.claim_level_text(getattr(r, "test_confidence", float("nan"))))
 
 
 def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
     """The Timeline table as a phone shows it (:func:`fitted`): ``verdict`` first, the fit in words
-    (:func:`timeline_fit_label`), the change at 24 h and the half-life, each with its 95 % CI and unit (changes in
-    the row's ``unit`` with 2 decimals, hours with 1, as the wide table shows them); one row per fit, as the wide
-    table.  Every column of one fit: :func:`timeline_row_columns`."""
+    (:func:`timeline_fit_label`), the change at 24 h with the verdict's 90 % CI (:func:`claim_ci_text`, as the
+    text beside the figure quotes it) and the half-life with its 95 % CI, each with its unit (changes in the row's
+    ``unit`` with 2 decimals, hours with 1, as the wide table shows them); one row per fit, as the wide table.
+    Every column of one fit: :func:`timeline_row_columns`."""
     rows = []
     for r in table.itertuples():
         resolved = fm_report.decay_resolved(r._asdict())
         rows.append({"verdict": "" if pd.isna(r.verdict) else str(r.verdict), "fit": timeline_fit_label(r),
-                     "change at 24 h": _ci_text(r, "change_24h", 2, "" if pd.isna(r.unit) else r.unit, "+"),
+                     "change at 24 h": claim_ci_text(r),
                      "half-life": (_ci_text(r, "half_life_h", 1, "h") if resolved
                                    else fm_report.not_resolved_text(r._asdict()))})
     return pd.DataFrame(rows, columns=["verdict", "fit", "change at 24 h", "half-life"])
@@ -2157,19 +2191,46 @@ def _timeline_table_columns() -> dict:
     out = {}
     for c in (*TIMELINE_COLUMNS_DEF, *REGIMEN_COLUMNS_DEF):
         if c.unit.startswith("as `unit`"):
-            out[c.name] = st.column_config.NumberColumn(c.name, format="%.2f")
+            out[c.name] = st.column_config.NumberColumn(c.name, format="%.2f", help=CLAIM_CI_HELP.get(c.name))
         elif c.unit in ("h", "day") and c.name not in ("last_time_h", "half_life_h_min", "day_n"):
             # estimates only: the photos' own times (the last, half the first) are exact and shown as they are
             out[c.name] = st.column_config.NumberColumn(c.name, format=f"%.1f {c.unit}")
     return out
 
 
+#: the tooltips of the 24 h change's two intervals in the wide "Timeline table": the claim's (the verdict's 90 % CI,
+#: the one the text beside the figure, the figure, report.md and `facemetrics timeline` quote) and the 95 % CI kept
+#: beside it in timeline.csv (h7's audit, 2026-12-05: both labelled, but a reader compared them)
+CLAIM_CI_HELP = {
+    "change_24h_test_ci_low": "the verdict's 90 % CI of change_24h, lower end: the interval the claim is read on",
+    "change_24h_test_ci_high": "the verdict's 90 % CI of change_24h, upper end: the interval the claim is read on",
+    "change_24h_ci_low": "95 % CI of change_24h, lower end, as the other figures' CIs; not the claim's interval "
+                         "(change_24h_test_ci_*)",
+    "change_24h_ci_high": "95 % CI of change_24h, upper end, as the other figures' CIs; not the claim's interval "
+                          "(change_24h_test_ci_*)",
+}
+
 #: the "Timeline table"'s number formats (:func:`_timeline_table_columns`)
 TIMELINE_TABLE_COLUMNS = _timeline_table_columns()
 
+
+def timeline_wide_order(columns) -> list[str]:
+    """The wide "Timeline table"'s column order: timeline.csv's, but the verdict's interval of the 24 h change
+    (``change_24h_test_ci_*``) right after ``change_24h`` and its 95 % CI after it, so the claim's interval is the
+    one read beside the figure it qualifies."""
+    columns = list(columns)
+    claim = [c for c in ("change_24h_test_ci_low", "change_24h_test_ci_high") if c in columns]
+    if "change_24h" not in columns or not claim:
+        return columns
+    rest = [c for c in columns if c not in claim]
+    at = rest.index("change_24h") + 1
+    return rest[:at] + claim + rest[at:]
+
 #: under the "Timeline table"
-TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal); each figure's 95 % CI is "
-                       "in its `_ci_low` / `_ci_high` columns, the 24 h test's 90 % CI in `change_24h_test_ci_*`; "
+TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal). The change at 24 h is "
+                       "given with the verdict's 90 % CI (`change_24h_test_ci_*`), the interval the claim is read "
+                       "on, as the text beside the figure, the figure and report.md give it; each figure's 95 % CI "
+                       "is in its `_ci_low` / `_ci_high` columns (the change at 24 h's too, not the claim's). "
                        "`change_24h_source` says where the 24 h figures come from: the fitted curve (`curve`), the "
                        "photos taken 18-30 h after treatment when the curve or its shape misses them (`photos_18_30h`), or the "
                        "curve with no photo at 18-30 h to check it (`curve_unchecked`: take one about 24 h after a "

@@ -15,7 +15,7 @@ The rule, within one session (a subject's treatment session; an opaque key):
    ``IMG_4816 - Copy.JPG``, ``IMG_4816-1.JPG`` and the localized
    ``IMG_4816 - Kopie.JPG``, ``IMG_4816 copie 2.JPG``, ... (:data:`COPY_WORDS`),
    and older Windows' prefixes ``Copy of IMG_4816.JPG``, ``Copy (2) of IMG_4816.JPG``,
-   ``Kopie von IMG_4816.JPG``, ``Copie de IMG_4816.JPG`` (:data:`COPY_PREFIX`)
+   ``Kopie von IMG_4816.JPG``, ``Copie de IMG_4816.JPG``, ``Copia de IMG_4816.JPG``, ... (:data:`COPY_PREFIX`)
    after ``IMG_4816.JPG``, which sorted after each of them by its ".": the
    copy was kept as the duplicate's original; an audit, stop 45) when that
    original is among the session's photos (case and Unicode composition
@@ -342,8 +342,23 @@ COPY_SUFFIX = re.compile(r"(?: [-\u2013\u2014] " + _WORD + r"(?: \(\d{1,3}\))?" 
 #: Explorer wrote a second copy of a file: ``Copy of IMG_4816``, ``Copy (2) of IMG_4816``; German ``Kopie von``,
 #: French ``Copie de`` (the task's list, stop 47; not checked on each localized system here).  ``of`` needs its
 #: spaces: ``Copy ofIMG.jpg`` and ``Copyof IMG.jpg`` are no copies.
-COPY_PREFIX = re.compile(r"^(?:copy(?: \(\d{1,3}\))? of|kopie(?: \(\d{1,3}\))? von|copie(?: \(\d{1,3}\))? de) ",
-                         re.IGNORECASE)
+#:
+#: And, without a number (:data:`COPY_PREFIX_WORDS`), the prefixes that copies of files are found to carry in
+#: public code that strips them from file names (searched 2026-12-05, session 48; a Google Drive "Make a copy" and
+#: an older Explorer both write them; not checked on each localized system here): Spanish ``Copia de`` ("the prefix
+#: 'Copia de ' is put by Drive when duplicating", a script that parses spreadsheet file names; a function mapping
+#: ``Copia de Nombre.pdf`` to ``nombre``); Italian ``Copia di`` (a script cleaning image file names of "Copia di "
+#: and "Copia di Copia di "; an importer's ``file.replace(/^Copia di /i, '')``); Portuguese ``Cópia de`` (a
+#: datasheet importer's ``filename.replace(/^Cópia de /, '')`` on PDF names; a build script matching ``Cópia de
+#: iGreen - Verde.png``); Dutch ``Kopie van`` (a helper mapping ``Kopie van Fit_Factory-Guide (1).pdf`` to ``fit
+#: factory guide``; a source list naming ``Kopie van ISO Landenlijst.xlsx``).  Not added, for no file name found
+#: with them: a numbered form of these four (``Copia (2) de``), and the Swedish, Danish, Norwegian, Polish and
+#: Finnish prefixes ("Kopia av", "Kopi af", ...; the search found those words only in prose, never starting a file
+#: name).
+COPY_PREFIX_WORDS = ("copia de", "copia di", "cópia de", "kopie van")
+
+COPY_PREFIX = re.compile(r"^(?:copy(?: \(\d{1,3}\))? of|kopie(?: \(\d{1,3}\))? von|copie(?: \(\d{1,3}\))? de"
+                         r"|" + "|".join(re.escape(w) for w in COPY_PREFIX_WORDS) + r") ", re.IGNORECASE)
 
 
 def original_name(photo: str) -> str:

@@ -494,13 +494,31 @@ def _panel_margins(mdf: pd.DataFrame, fits: list, result: SeriesResult, unit: st
     return default if len(mdf) and default > 0 else None
 
 
+def _claim_line_handle(pooled: list):
+    """The legend's "24 h" entry: the dotted 24 h line; when a square is drawn on it (:func:`claim_marker`, a fit
+    not resolved, its bar the verdict's interval), the line with the square (black-edged, as drawn; a subject's
+    square has no edge), its label naming what it marks and its bar's level as the diamond's entry does, "24 h:
+    curve and 90% CI".  The square had no entry (h9, 2026-12-05: a separate one made the column figure taller);
+    this label fits the entry's one line (22 characters of the 24 the column layout wraps to, 33 the narrow one; the
+    wide layout's legend is not wrapped), so no figure grows.  ``pooled``: the panel's pooled fits that were made."""
+    from matplotlib.lines import Line2D
+
+    squares = [m for m in map(claim_marker, pooled) if m is not None and m.shape == "s"
+               and math.isfinite(m.ci_low) and math.isfinite(m.ci_high)]
+    if not squares:
+        return Line2D([], [], color="0.35", ls=":", label="24 h")
+    return Line2D([], [], color="0.35", ls=":", marker="s", ms=5, mfc="0.3", mec="k",
+                  label=f"24 h: curve and {percent(squares[0].level)} CI")
+
+
 def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker) -> list:
     """Legend handles: each treatment's verdict, the CI band, noise floor, margin, 24 h, subjects."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
     # a treatment whose pooled fit is drawn dashed (not resolved: :func:`fit_resolved`) says so in its own entry (a
-    # separate entry made the column figure too tall); its 24 h square carries the change's CI
+    # separate entry made the column figure too tall); its 24 h square carries the verdict's CI, whose level the
+    # "24 h" entry names (:func:`_claim_line_handle`)
     loose = {f.treatment for f in fits if f.subject is None and f.fit_ok and not fit_resolved(f)}
     handles = [
         Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4, ls="--" if tr in loose else "-",
@@ -526,8 +544,8 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
                     for tr, d in delta.items()]
     elif delta is not None:
         handles.append(Line2D([], [], color="0.35", ls="--", label=f"margin \u00b1{quantity(delta, unit)}"))
-    handles.append(Line2D([], [], color="0.35", ls=":", label="24 h"))
     pooled = [f for f in fits if f.subject is None and f.fit_ok]
+    handles.append(_claim_line_handle(pooled))
     from_photos = [f for f in pooled if f.change_24h_source == FROM_PHOTOS]
     if from_photos:  # the diamond's bar is the verdict's interval (:func:`claim_marker`), not the band's level
         handles.append(Line2D([], [], color="0.3", ls="none", marker="D", ms=5, mec="k",

@@ -82,6 +82,24 @@ def unread_note(labels) -> list[str]:
     return [f"{UNREAD_NOTE} (Lines that refer to it: {'; '.join(labels)}.)"] if labels else []
 
 
+def claim_level_text(level) -> str:
+    """The level of the interval a 24 h verdict was decided on (a row's ``test_confidence``, a fraction) as the
+    verdict's reason and the figure's legend word it: ``0.9`` -> ``"90%"``; ``"verdict's"`` when it is not a
+    number (no bootstrap, so no such interval either)."""
+    try:
+        v = float(level)
+    except (TypeError, ValueError):
+        v = float("nan")
+    return percent(v) if math.isfinite(v) else "verdict's"
+
+
+def table_claim_level(table: pd.DataFrame) -> str:
+    """The one level of the verdicts' 24 h intervals in ``table`` (:func:`claim_level_text`), ``"verdict's"``
+    when its rows have none or several."""
+    levels = set(pd.to_numeric(table.get("test_confidence", pd.Series(dtype=float)), errors="coerce").dropna())
+    return claim_level_text(levels.pop()) if len(levels) == 1 else "verdict's"
+
+
 def short_reason(reason) -> str:
     """A ``reason`` as the lines a person reads print it: its causes of 'uncertain' replaced by a reference to
     :func:`unread_note` (:func:`facemetrics.decay.left_out.shorten_unread`); timeline.csv keeps the whole."""
@@ -275,7 +293,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
              "Changes of each photo versus its session's baseline, fitted with "
              "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
              "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
-             "(two one-sided tests). See `timeline.png` and `timeline.csv`.", ""]
+             "(two one-sided tests), the one the change at 24 h is given with below, as in the verdicts and "
+             "`timeline.png`; its 95 % CI is in `timeline.csv` (`change_24h_ci_*`). See `timeline.png` and "
+             "`timeline.csv`.", ""]
     lines += ["## Verdicts (pooled over subjects)", ""]
     full = table
     if "kind" in table.columns:  # regimen rows get their own section
@@ -292,7 +312,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += ([""] + unread_note(marked)) if marked else []
     lines += ["", "## Figures", "",
               "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
-              "change at 24 h [95 % CI] | transient [95 % CI] | lasting [95 % CI] | verdict |",
+              f"change at 24 h [{table_claim_level(table)} CI] | transient [95 % CI] | lasting [95 % CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     unresolved = 0
     for _, r in table.iterrows():
@@ -316,7 +336,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{peak} | "
             f"{hl} | "
             f"{_fmt(r['change_24h'], u)}{SOURCE_MARKS.get(r.get('change_24h_source'), '')} "
-            f"[{_fmt(r['change_24h_ci_low'])}, {_fmt(r['change_24h_ci_high'])}] | "
+            f"[{_fmt(r.get('change_24h_test_ci_low'))}, {_fmt(r.get('change_24h_test_ci_high'))}] | "
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
     if unresolved:

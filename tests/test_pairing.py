@@ -566,3 +566,27 @@ def test_a_name_that_looks_like_an_older_windows_copy_of_an_absent_photo_keeps_i
     assert pair_photos(photos).duplicates == (("d.jpg", "Copy of notes.jpg"),)
     with_original = [photos[0], _photo("notes.jpg", -1.0, content="A")]
     assert pair_photos(with_original).duplicates == (("Copy of notes.jpg", "notes.jpg"),)
+
+
+@pytest.mark.parametrize("copy_name", ["Copia de IMG_4816.JPG", "copia de IMG_4816.JPG", "Copia di IMG_4816.JPG",
+                                       "Cópia de IMG_4816.JPG", "Co\u0301pia de IMG_4816.JPG", "Kopie van IMG_4816.JPG",
+                                       "KOPIE VAN IMG_4816.JPG"])
+def test_a_spanish_italian_portuguese_or_dutch_copy_prefix_is_a_copy(copy_name):
+    """Session 48: 'Copia de IMG_4816.JPG' (Spanish; Italian 'Copia di', Portuguese 'Cópia de', Dutch 'Kopie van',
+    the prefixes found on copies' names in public code, :data:`facemetrics.pairing.COPY_PREFIX_WORDS`) was no copy:
+    'C' sorts before 'I', so of the two identical photos the copy was kept and the original's row named it."""
+    from facemetrics.pairing import original_name
+
+    assert original_name(f"S01/mc/{copy_name}") == "S01/mc/IMG_4816.JPG"
+    photos = [_photo(f"S01/mc/{copy_name}", -1.0, content="A"), _photo("S01/mc/IMG_4816.JPG", -1.0, content="A")]
+    assert pair_photos(photos).duplicates == ((f"S01/mc/{copy_name}", "S01/mc/IMG_4816.JPG"),)
+
+
+@pytest.mark.parametrize("name", ["Copia de.jpg", "Copia deIMG_1.jpg", "Copia de .jpg", "Kopie vanIMG_1.jpg",
+                                  "Copia (2) de IMG_1.jpg", "Kopie van/IMG_1.jpg", "Copia dei IMG_1.jpg"])
+def test_a_name_that_only_starts_like_a_localized_copy_prefix_is_no_copy(name):
+    """The added prefixes need their space and something after it; their numbered form ('Copia (2) de') was found
+    on no file name and is not read as a copy; a folder named 'Kopie van' is no copy's prefix."""
+    from facemetrics.pairing import original_name
+
+    assert original_name(name) == name

@@ -1,0 +1,90 @@
+"""The roles editor on a phone (n1, 2026-12-05; docs/robustness.md "The app in a browser"): at 390 px the editor
+(an editable grid, 324 px wide: no compact form) showed the photo, its role and the hours column's header cut, its
+figures (aligned right) past the edge, and scrolled sideways for when, taken and treatment with nothing saying so.
+Now the hours are aligned left, the photo's column is pinned and a phone-only caption says the grid goes on."""
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from conftest import app_module
+import test_app_browser
+from test_app_browser import CHROMIUM_ARGS, SAMPLES, _chromium
+
+pytest.importorskip("streamlit")
+
+#: test_app_browser's server fixture (``streamlit run app.py`` once for this module), not one of this file's own
+streamlit_server = test_app_browser.streamlit_server
+
+PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
+DESK = dict(viewport={"width": 1366, "height": 768})
+
+
+def test_the_roles_editor_pins_the_photo_and_aligns_the_hours_left():
+    """The editor's config: the photo's column pinned (kept on screen when the grid is swiped), the hours aligned
+    left (their figures within the part of their column a phone shows); every column keeps its label."""
+    app = app_module()
+    cfg = app.roles_column_config()
+    assert cfg["photo"].get("pinned") is True
+    assert cfg["hours_since_treatment"].get("alignment") == "left"
+    assert not any(c.get("pinned") for k, c in cfg.items() if k != "photo")
+    assert all(c.get("width") is None for c in cfg.values())  # sized to their contents: a desktop's cut nothing
+    assert {k: c["label"] for k, c in cfg.items()} == {
+        "photo": "photo", "taken": "taken (EXIF)", "role": "role", "treatment": "treatment",
+        "hours_since_treatment": "hours since treatment", "when": "when"}
+    assert set(cfg) == set(app.ROLES_DRAWN)
+    assert all(w in app.ROLES_PHONE_HINT for w in ("when", "taken", "treatment"))
+
+
+def _headers(page) -> list[str]:
+    """The roles grid's column headers the grid has drawn (Glide draws the columns on screen, and names them in
+    its accessible table)."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        "[data-testid=stExpander] [data-testid=stDataFrame] th")].map(e => e.textContent)""")
+
+
+def _open_roles(browser, url, ctx):
+    page = browser.new_context(**ctx).new_page()
+    page.goto(url, wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
+    page.set_input_files("input[type=file]", [str(SAMPLES / "astronaut_before.jpg"),
+                                              str(SAMPLES / "astronaut_after.jpg")])
+    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=180_000)
+    page.get_by_text("Which photos are 'before'").first.click(timeout=60_000)
+    grid = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    return page, grid
+
+
+def test_browser_roles_editor_on_a_phone_keeps_the_photo_when_swiped(streamlit_server):
+    """In Debian's Chromium at 390 x 844: the grid lies inside the window with photo, role and hours drawn and the
+    hint under it; swiped sideways, its last columns are drawn and the photo's column still is (before: swiped,
+    the photo's column left the screen).  At 1366 x 768 every column is drawn and the hint is hidden."""
+    if _chromium() is None:
+        pytest.skip("no Chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+        try:
+            page, grid = _open_roles(browser, streamlit_server, PHONE)
+            box = grid.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+            assert _headers(page)[:3] == ["photo", "role", "hours since treatment"], _headers(page)
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.wheel(600, 0)
+            deadline = time.monotonic() + 10
+            while "treatment" not in _headers(page) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            swiped = _headers(page)
+            assert "treatment" in swiped and swiped[0] == "photo" and "role" not in swiped, swiped
+            assert page.evaluate("document.documentElement.scrollWidth") <= 390
+            assert page.get_by_text("Swipe the table sideways").first.is_visible()
+
+            desk, _ = _open_roles(browser, streamlit_server, DESK)
+            assert _headers(desk) == ["photo", "role", "hours since treatment", "when", "taken (EXIF)", "treatment"]
+            assert not desk.get_by_text("Swipe the table sideways").first.is_visible()
+        finally:
+            browser.close()

@@ -1,0 +1,75 @@
+"""The Timeline table gives the change at 24 h with one interval for the claim: the verdict's 90 % CI, as the
+text beside the figure, the figure (``plots.claim_marker``), report.md and ``facemetrics timeline`` give it; the
+95 % CI of that change stays in timeline.csv and the wide table, after the claim's (h7's browser audit,
+2026-12-05: the table's 95 % CI sat beside the verdict's 90 %, both labelled, and a reader compared them)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import app_module
+
+pytest.importorskip("streamlit")
+
+
+@pytest.fixture(scope="module")
+def table() -> pd.DataFrame:
+    from facemetrics.decay import analyze_series
+    from test_series import MC_TIMES, RF_TIMES, simulate
+
+    rng = np.random.default_rng(20240611)
+    rows = simulate(rng, "microcurrent", MC_TIMES, transient=2.0, half_life=3.0)
+    rows += simulate(rng, "rf", RF_TIMES, lasting=1.5)
+    return analyze_series(pd.DataFrame(rows)).to_frame()
+
+
+def _pooled(table: pd.DataFrame, treatment: str):
+    from facemetrics.report import is_pooled
+
+    pooled = table["subject"].map(is_pooled).astype(bool)
+    return table[(table["treatment"] == treatment) & pooled].iloc[0]
+
+
+def test_the_compact_table_gives_the_24h_change_with_the_verdicts_interval(table):
+    """The phone's table: "+x mm (90% CI lo to hi)" from ``change_24h_test_ci_*``, the words of the verdict's
+    reason beside it ("90% CI"); never the 95 % CI (``change_24h_ci_*``), which it gave before."""
+    app = app_module()
+    c = app.timeline_compact(table)
+    for k, r in enumerate(table.itertuples()):
+        cell = c["change at 24 h"].iloc[k]
+        assert cell == (f"{r.change_24h:+.2f} mm (90% CI {r.change_24h_test_ci_low:+.2f} to "
+                        f"{r.change_24h_test_ci_high:+.2f})"), cell
+        assert "95 %" not in cell
+    mc = _pooled(table, "microcurrent")
+    assert "(90% CI " in mc["reason"]  # the verdict's words, which the cell repeats
+    # the half-life keeps its 95 % CI (a different figure, with no claim on it)
+    assert "95 % CI" in c["half-life"].iloc[list(table.index).index(mc.name)]
+
+
+def test_report_md_gives_the_24h_change_with_the_verdicts_interval(table):
+    """report.md's figures table: "change at 24 h [90% CI]" and the verdict's interval in each cell, as the app's
+    table (it gave the 95 % CI under "change at 24 h [95 % CI]")."""
+    from facemetrics.report import timeline_markdown
+
+    text = timeline_markdown(table, None)
+    head = next(line for line in text.splitlines() if line.startswith("| treatment |"))
+    assert "change at 24 h [90% CI]" in head and "change at 24 h [95 % CI]" not in head
+    mc = _pooled(table, "microcurrent")
+    assert f"[{mc.change_24h_test_ci_low:.2f}, {mc.change_24h_test_ci_high:.2f}]" in text
+    assert f"[{mc.change_24h_ci_low:.2f}, {mc.change_24h_ci_high:.2f}]" not in text
+
+
+def test_the_wide_table_reads_the_claims_interval_next_to_the_change(table):
+    """The wide table: ``change_24h`` then the verdict's interval, then the 95 % CI (timeline.csv's order had the
+    95 % first); the four columns' tooltips say which is the claim's; every column is still shown."""
+    app = app_module()
+    order = app.timeline_wide_order(table.columns)
+    at = order.index("change_24h")
+    assert order[at:at + 5] == ["change_24h", "change_24h_test_ci_low", "change_24h_test_ci_high",
+                                "change_24h_ci_low", "change_24h_ci_high"]
+    assert sorted(order) == sorted(table.columns)
+    assert app.timeline_wide_order(["a", "b"]) == ["a", "b"]
+    for name in ("change_24h_ci_low", "change_24h_ci_high"):
+        assert "not the claim's" in app.TIMELINE_TABLE_COLUMNS[name]["help"]
+    assert "verdict's 90 % CI" in app.TIMELINE_TABLE_NOTE
