@@ -34,8 +34,8 @@ def study_folder(tmp_path_factory, sample_path):
 def _in_this_process(mp: pytest.MonkeyPatch) -> None:
     """The batch's tasks in this process (no worker process started, ~1.9 s of CPU each spawned:
     tests/conftest.py): for the runs without a crash that a test only compares with, never for a run that
-    crashes.  Their tables are the worker processes' byte for byte (tests/test_batch.py compares 1 and 2
-    workers, in process and not)."""
+    crashes.  Their tables are the worker processes' byte for byte (as
+    :func:`test_a_crash_that_does_not_come_back_loses_nothing` asserts of a 2-worker run against ``clean``)."""
     from facemetrics.batch import runner, workers
 
     mp.setattr(workers, "ISOLATE", False)
