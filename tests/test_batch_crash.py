@@ -31,11 +31,24 @@ def study_folder(tmp_path_factory, sample_path):
     return study(sample_path, root / "study", subjects=2, design=DESIGN, max_side=480, seed=1)
 
 
+def _in_this_process(mp: pytest.MonkeyPatch) -> None:
+    """The batch's tasks in this process (no worker process started, ~1.9 s of CPU each spawned:
+    tests/conftest.py): for the runs without a crash that a test only compares with, never for a run that
+    crashes.  Their tables are the worker processes' byte for byte (as
+    :func:`test_a_crash_that_does_not_come_back_loses_nothing` asserts of a 2-worker run against ``clean``)."""
+    from facemetrics.batch import runner, workers
+
+    mp.setattr(workers, "ISOLATE", False)
+    mp.setattr(runner, "default_workers", lambda: 1)
+
+
 @pytest.fixture(scope="module")
 def clean(study_folder, tmp_path_factory):
-    """The tables of the batch without a crash."""
+    """The tables of the batch without a crash (measured in this process: the reference, not the subject)."""
     out = tmp_path_factory.mktemp("crash_clean")
-    run_batch(study_folder.folder, out, manifest=study_folder.manifest, workers=2, progress=False)
+    with pytest.MonkeyPatch.context() as mp:
+        _in_this_process(mp)
+        run_batch(study_folder.folder, out, manifest=study_folder.manifest, workers=1, progress=False)
     return out
 
 
@@ -92,9 +105,11 @@ def test_a_comparison_that_crashes_gets_an_error_row_and_the_batch_goes_on(study
     assert [line for line in photo_rows if CRASHER not in line] == \
         [line for line in _lines(clean / "photos.csv") if CRASHER not in line]
     assert "comparison error" in next(line for line in photo_rows if CRASHER in line)
-    # the error is not cached: a run without the crash compares it
+    # the error is not cached: a run without the crash compares it (in this process: what it asserts is the
+    # cache's, which the same tables in the same folder read whichever process compares)
     monkeypatch.delenv(TEST_CRASH_ENV)
-    again = run_batch(study_folder.folder, tmp_path / "out", manifest=study_folder.manifest, workers=2,
+    _in_this_process(monkeypatch)
+    again = run_batch(study_folder.folder, tmp_path / "out", manifest=study_folder.manifest, workers=1,
                       progress=False)
     assert (again.n_compared, again.n_measured) == (1, 0)
     for name in ("photos.csv", "changes.csv", "long.csv"):
@@ -113,8 +128,11 @@ def test_a_crash_in_the_other_schedules_gives_the_same_rows(study_folder, clean,
         monkeypatch.setattr(runner, "_share_analyses", lambda compare, sessions, workers: True)
         ref = clean
     else:
-        ref = tmp_path / "ref"
-        run_batch(study_folder.folder, ref, manifest=study_folder.manifest, workers=2, progress=False, compare=False)
+        ref = tmp_path / "ref"  # the reference, in this process (the crashing run below keeps the worker processes)
+        with pytest.MonkeyPatch.context() as mp:
+            _in_this_process(mp)
+            run_batch(study_folder.folder, ref, manifest=study_folder.manifest, workers=1, progress=False,
+                      compare=False)
     monkeypatch.setenv(TEST_CRASH_ENV, f"measure:abort:{CRASHER}")
     out = tmp_path / "out"
     res = run_batch(study_folder.folder, out, manifest=study_folder.manifest, workers=2, progress=False,

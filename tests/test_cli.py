@@ -794,7 +794,9 @@ def test_analyze_says_which_files_of_a_folder_it_did_not_read(tmp_path, capsys):
     assert "1 of 1 photos measured" in out
     assert "; 1 other file not read (not a photo by its ending: notes.txt)" in out, out
     (d / "notes.txt").unlink()
-    assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
+    with pytest.MonkeyPatch.context() as mp:  # the control run in this process (the one above is end to end)
+        mp.setattr(isolated, "ISOLATE", False)
+        assert main(["analyze", str(d), "-o", str(tmp_path / "p.csv")]) == 0
     assert "not read" not in capsys.readouterr().out
 
 
@@ -1190,8 +1192,10 @@ def test_compare_twice_into_one_folder_replaces_its_own_outputs(tmp_path, capsys
 
     before, after = str(SAMPLES / "astronaut_before.jpg"), str(SAMPLES / "astronaut_after.jpg")
     out = tmp_path / "out"
-    for _ in range(2):
-        assert main(["compare", before, after, "-o", str(out)]) == 0
+    for end_to_end in (False, True):  # the first run in this process: it only writes the outputs replaced
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(isolated, "ISOLATE", end_to_end)
+            assert main(["compare", before, after, "-o", str(out)]) == 0
         assert "wrote comparison.csv, overlay.png, aligned_after.png" in capsys.readouterr().out
     for name in ("comparison.csv", "overlay.png", "aligned_after.png"):
         assert not_written_by_facemetrics(out / name) == "", name
