@@ -327,6 +327,32 @@ def lifted_cost(which: str) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def exact_cost(which: str) -> pd.DataFrame:
+    """The chosen candidate's (sign required, s 1) exact cost on §15's bump studies: only the sessions the sign-free
+    candidate flags at s 1 can be flagged (a subset), so only their faces are measured again (``bench_flow_refit.measure_face``
+    with the face's own seeds, now recording :func:`mouth_cue`); the re-measured ``expression`` column is checked
+    against the stored one (the measurement is deterministic)."""
+    import bench_flow_refit as refit  # imports this module: not at the top
+    stored = pd.read_csv(LIFTED[which], dtype={"subject": str}, keep_default_na=False, na_values=[""])
+    cues = {k: session_cues(_series(g)) for k, g in stored.groupby(["subject", "treatment"])}
+    faces = sorted({k[0] for k, c in cues.items() if before_odd(c, False, 1.0)})
+    order = refit.face_order(which)
+    out = []
+    for i, (set_, p) in enumerate(order):
+        if p.stem not in faces:
+            continue
+        rows = pd.DataFrame(refit.measure_face(i + (100 if which == "held" else 0), set_, p))
+        for tr, g in rows.groupby("treatment"):
+            c = session_cues(_series(g))
+            old = stored[(stored.subject == p.stem) & (stored.treatment == tr)]
+            same = (g.drop_duplicates("photo").set_index("photo")["expression"]
+                    == old.drop_duplicates("photo").set_index("photo")["expression"]).all()
+            out.append(dict(faces=which, subject=p.stem, treatment=tr, **c, reproduced=bool(same),
+                            **{f"flag_sign_{s:g}": before_odd(c, True, s) for _, s in BEFORE_ODD[:3]}))
+        print(p.name, datetime.now(timezone.utc).strftime("%H:%M:%S"), flush=True)
+    return pd.DataFrame(out)
+
+
 def print_before(path: Path) -> None:
     """§19's tables: moves per group, the moved series, the studies' cues, the rule on the catch side."""
     t, st = table_before(path)
@@ -353,9 +379,14 @@ def main(argv=None) -> int:
     ap.add_argument("--cell", choices=["after", "before"], default="after")
     ap.add_argument("--stop", default="21:05", help="no new face after this UTC time (HH:MM), --cell before")
     ap.add_argument("--cost", choices=["tuning", "held"], help="§19's sign-free candidates on §15's lifted rows")
+    ap.add_argument("--exact", choices=["tuning", "held"], help="§19's sign-required cost: flagged faces re-measured")
     args = ap.parse_args(argv)
     if args.cost:
         print(lifted_cost(args.cost).to_string())
+        return 0
+    if args.exact:
+        pd.set_option("display.width", 220)
+        print(exact_cost(args.exact).to_string())
         return 0
     if not LONDON.is_dir():
         print(f"skipped: {LONDON} not found")
