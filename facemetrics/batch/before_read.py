@@ -16,8 +16,8 @@ can see it.  The rule here (``before_odd``, §19, chosen on the tuning faces bef
    ``inconclusive`` naming the before photo (:func:`before_reason`).
 
 Measured (§19, 2026-12-05): 8 of 8 moves of a smiling before photo caught on 3 London faces, 0 of 24 clean London
-studies flagged; on the oblique-bump studies of §15 at most 1 of 50 tuning and 2 of 32 held-out studies changed
-(an upper bound: those rows lack the cue's direction).  Pure: ``changes.csv`` records and the timeline table in,
+studies flagged; 0 of 50 tuning and 0 of 32 held-out clean studies lifted by §15's oblique bump changed (none of
+their comparisons read the mouth narrower).  Pure: ``changes.csv`` records and the timeline table in,
 frozen dataclasses and a copy of the table out.
 """
 
