@@ -88,7 +88,8 @@ def measure_face(i: int, set_: str, path: Path) -> list[dict]:
         for n, t in enumerate(spec["times_h"][1:], start=1):
             mm = float(true_change(t, spec["peak_mm"], spec["half_life_h"], spec.get("lasting_mm", 0.0)))
             cmp = compare_photos(before, analyze_photo(_bump_photo(base, mm, (i, k, n)), name=f"{t:g}h.jpg"))
-            rows += [dict(r, set=set_, true_mm=mm, expression=smile._expression(cmp.messages), status_cmp=cmp.status)
+            rows += [dict(r, set=set_, true_mm=mm, expression=smile._expression(cmp.messages), status_cmp=cmp.status,
+                          mouth=smile.mouth_cue(cmp.messages))
                      for r in long_rows(cmp, subject=subj, treatment=treatment, hours_since_treatment=t,
                                         photo=f"{subj}_{treatment}_{t:g}h.jpg", messages=cmp.messages)]
     return rows

@@ -22,6 +22,7 @@ from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTL
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos  # noqa: F401 (re-exported)
+from .before_read import before_read
 from .flow_read import flow_read, stands_out_notes
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
 from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
@@ -34,7 +35,8 @@ from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG
 _TEXT = dict.fromkeys(TEXT_COLUMNS, str)
 
 #: the ``changes.csv`` columns :func:`_change_records` reads (with every ``<metric>_verdict``)
-_CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_treatment", "status", "messages")
+_CHANGE_FIELDS = ("subject", "treatment", "treated_at", "photo", "hours_since_treatment", "status", "messages",
+                  "baseline_photos", "role")
 
 #: parts of a comparison's messages that say why its rows read ``uncertain`` (compare's gate, the
 #: batch's flags): :func:`uncertain_notes` quotes these rather than the comparison's first message
@@ -205,6 +207,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     fitted = result.to_frame()  # §16: a flow-only photo off the others' curve, its series' verdict without it
     table, checks = flow_read(fitted, data, flow_photos(changes or [], _fitted_columns(fitted)), n_boot=n_boot,
                               seed=seed)
+    # §20: a before photo that every after photo of its session differs from (a smile) makes its series inconclusive
+    table = before_read(table, changes, _fitted_columns(fitted))[0]
     regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
         flow=flow_photos(reg_changes or [], _fitted_columns(fitted)))  # §18: the rule on the line
