@@ -164,6 +164,21 @@ def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monke
     n_files = len(res.photos) - int(res.photos["status"].isin(["unreadable"]).sum())
     assert res.n_measured == n_files  # every readable file measured once, none twice
     assert res.n_compared == len(res.changes) > 0 and res.n_compare_cached == 0
+    # the 4 runs on worker processes measure part of the study: each subject's 2 before photos and first after
+    # photo, and every file of another status (broken.jpg, empty.png, noface.jpg, notime.jpg): still 2 sessions
+    # with a post comparison and the before photos' leave-one-out ones each, 8 photos and 6 comparisons a run
+    # instead of 12 and 10.  Their reference is that part run task per session in this process (stop 48: the
+    # whole study's is ``clean``, which the interrupted runs above compare with)
+    from facemetrics.batch import workers as w
+
+    study_dir, manifest = _study_part(folder, tmp_path, 3,
+                                      extra=("broken.jpg", "empty.png", "noface.jpg", "notime.jpg"))
+    ref_out = tmp_path / "by_session"
+    with monkeypatch.context() as in_process:
+        in_process.setattr(w, "ISOLATE", False)
+        ref = run_batch(study_dir, ref_out, manifest=manifest, workers=1, progress=False)
+    assert ref.n_compared == len(ref.changes) == 6 and len(ref.photos) == 10
+    assert (ref.photos["status"] == "ok").sum() == 7  # the 6 photos and notime.jpg
     for schedule in ("shared", "per_photo"):
         if schedule == "shared":
             monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
@@ -172,10 +187,10 @@ def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monke
             monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: False)
         for workers in (1, 2):
             out = tmp_path / f"{schedule}{workers}"
-            again = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
-            assert again.n_compared == res.n_compared
+            again = run_batch(study_dir, out, manifest=manifest, workers=workers, progress=False)
+            assert again.n_compared == ref.n_compared
             for name in ("photos.csv", "changes.csv", "long.csv"):
-                assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (schedule, workers, name)
+                assert (out / name).read_bytes() == (ref_out / name).read_bytes(), (schedule, workers, name)
 
 
 def test_a_batch_that_cannot_compare_runs_a_task_per_photo(folder, tmp_path, monkeypatch):
@@ -706,7 +721,7 @@ def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
 def _study_part(folder, root, n: int, subjects=("S01", "S02"), extra=()):
     """Part of the ``folder`` fixture's study, copied under ``root``: the first ``n`` photos by name (the 2
     before photos first: ``_00_m1h``, ``_01_m0p5h``, then the after photos in time order) of each of
-    ``subjects``' sessions, with the session's ``treated_at.txt`` and its files named in ``extra``, and a
+    ``subjects``' sessions, with the session's ``treated_at.txt`` and those of its files named in ``extra``, and a
     manifest of those photos' rows only (its header and rows as the study wrote them).  Returns
     ``(study folder, manifest path)``."""
     import shutil
@@ -717,7 +732,7 @@ def _study_part(folder, root, n: int, subjects=("S01", "S02"), extra=()):
         dst = study_dir / subject / "microcurrent"
         dst.mkdir(parents=True)
         kept = sorted(src.glob(f"{subject}_*.jpg"))[:n]
-        for p in kept + [src / name for name in ("treated_at.txt", *extra)]:
+        for p in kept + [src / name for name in ("treated_at.txt", *extra) if (src / name).exists()]:
             shutil.copy2(p, dst / p.name)
         names |= {f"{subject}/microcurrent/{p.name}" for p in kept}
     lines = folder.manifest.read_text(encoding="utf-8").splitlines(keepends=True)
