@@ -164,6 +164,21 @@ def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monke
     n_files = len(res.photos) - int(res.photos["status"].isin(["unreadable"]).sum())
     assert res.n_measured == n_files  # every readable file measured once, none twice
     assert res.n_compared == len(res.changes) > 0 and res.n_compare_cached == 0
+    # the 4 runs on worker processes measure part of the study: each subject's 2 before photos and first after
+    # photo, and every file of another status (broken.jpg, empty.png, noface.jpg, notime.jpg): still 2 sessions
+    # with a post comparison and the before photos' leave-one-out ones each, 8 photos and 6 comparisons a run
+    # instead of 12 and 10.  Their reference is that part run task per session in this process (stop 48: the
+    # whole study's is ``clean``, which the interrupted runs above compare with)
+    from facemetrics.batch import workers as w
+
+    study_dir, manifest = _study_part(folder, tmp_path, 3,
+                                      extra=("broken.jpg", "empty.png", "noface.jpg", "notime.jpg"))
+    ref_out = tmp_path / "by_session"
+    with monkeypatch.context() as in_process:
+        in_process.setattr(w, "ISOLATE", False)
+        ref = run_batch(study_dir, ref_out, manifest=manifest, workers=1, progress=False)
+    assert ref.n_compared == len(ref.changes) == 6 and len(ref.photos) == 10
+    assert (ref.photos["status"] == "ok").sum() == 7  # the 6 photos and notime.jpg
     for schedule in ("shared", "per_photo"):
         if schedule == "shared":
             monkeypatch.setattr(batch, "_share_analyses", lambda compare, sessions, workers: True)
@@ -172,10 +187,10 @@ def test_the_three_schedules_write_the_same_bytes(folder, clean, tmp_path, monke
             monkeypatch.setattr(batch, "_by_session", lambda compare, n_sessions, workers: False)
         for workers in (1, 2):
             out = tmp_path / f"{schedule}{workers}"
-            again = run_batch(folder.folder, out, manifest=folder.manifest, workers=workers, progress=False)
-            assert again.n_compared == res.n_compared
+            again = run_batch(study_dir, out, manifest=manifest, workers=workers, progress=False)
+            assert again.n_compared == ref.n_compared
             for name in ("photos.csv", "changes.csv", "long.csv"):
-                assert (out / name).read_bytes() == (clean_out / name).read_bytes(), (schedule, workers, name)
+                assert (out / name).read_bytes() == (ref_out / name).read_bytes(), (schedule, workers, name)
 
 
 def test_a_batch_that_cannot_compare_runs_a_task_per_photo(folder, tmp_path, monkeypatch):
@@ -233,7 +248,7 @@ def test_shared_analyses_measure_every_photo_once(folder, clean, tmp_path, monke
         assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
 
 
-def test_killed_subprocess_resumes(folder, clean, tmp_path):
+def test_killed_subprocess_resumes(folder, clean, tmp_path, capsys):
     """A real kill (SIGKILL) of a CLI batch mid-run, then a re-run: same CSVs as one clean run."""
     import os
     import signal
@@ -259,7 +274,12 @@ def test_killed_subprocess_resumes(folder, clean, tmp_path):
     # killed mid-run: some photos measured and cached, none of the tables (written at the end) there
     assert len(list((out / ".cache" / "photo").glob("*.json"))) >= 1
     assert not any((out / name).exists() for name in ("photos.csv", "changes.csv", "long.csv"))
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # the re-run is the same command in this process (the kill above is what needs a process of its own; the
+    # re-run reads the cache that process left, as a re-run in a new process does: stop 48)
+    from facemetrics.cli import main
+
+    assert main(cmd[3:]) == 0
+    capsys.readouterr()  # its console lines are not asserted here (tests/test_batch_console.py)
     for name in ("photos.csv", "changes.csv", "long.csv"):
         assert (out / name).read_bytes() == (clean_out / name).read_bytes(), name
 
@@ -610,10 +630,18 @@ def test_a_measuring_batch_forks_its_worker_before_importing_mediapipe(folder, t
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[1]
+    # the study without S02's 5 simulated photos (S01's 5, its broken.jpg and empty.png, S02's noface.jpg
+    # and notime.jpg: a row of every status the full study has): when the worker is forked is decided as
+    # the pool starts, before the first photo, whatever their number; each run measures 7 photos, not 12 (stop 48)
+    import shutil
+
+    study_part = tmp_path / "study"
+    shutil.copytree(folder.folder / "S01", study_part / "S01")
+    shutil.copytree(folder.folder / "S02", study_part / "S02", ignore=shutil.ignore_patterns("S02_*"))
     seen = {}
     for how in ("auto", "spawn"):
         env = {**os.environ, "PYTHONPATH": str(root), "GLOG_minloglevel": "2", "FACEMETRICS_WORKER_START": how}
-        out = subprocess.run([sys.executable, "-c", _FORK_PROBE, str(folder.folder), str(tmp_path / how), "-"],
+        out = subprocess.run([sys.executable, "-c", _FORK_PROBE, str(study_part), str(tmp_path / how), "-"],
                              capture_output=True, text=True, check=True, env=env, cwd=root)
         seen[how] = json.loads(out.stdout.strip().splitlines()[-1])
     assert seen["auto"]["method"] == "fork" and seen["auto"]["mediapipe_imported"] is False, seen
@@ -690,6 +718,31 @@ def test_comparison_modules_are_preloaded_only_when_a_session_can_compare():
     assert not _may_compare(True, [])
 
 
+def _study_part(folder, root, n: int, subjects=("S01", "S02"), extra=()):
+    """Part of the ``folder`` fixture's study, copied under ``root``: the first ``n`` photos by name (the 2
+    before photos first: ``_00_m1h``, ``_01_m0p5h``, then the after photos in time order) of each of
+    ``subjects``' sessions, with the session's ``treated_at.txt`` and those of its files named in ``extra``, and a
+    manifest of those photos' rows only (its header and rows as the study wrote them).  Returns
+    ``(study folder, manifest path)``."""
+    import shutil
+
+    study_dir, names = root / "study", set()
+    for subject in subjects:
+        src = folder.folder / subject / "microcurrent"
+        dst = study_dir / subject / "microcurrent"
+        dst.mkdir(parents=True)
+        kept = sorted(src.glob(f"{subject}_*.jpg"))[:n]
+        for p in kept + [src / name for name in ("treated_at.txt", *extra) if (src / name).exists()]:
+            shutil.copy2(p, dst / p.name)
+        names |= {f"{subject}/microcurrent/{p.name}" for p in kept}
+    lines = folder.manifest.read_text(encoding="utf-8").splitlines(keepends=True)
+    rows = [line for line in lines[1:] if line.split(",")[0] in names]
+    assert len(rows) == len(names) == n * len(subjects), rows
+    manifest = root / "manifest.csv"
+    manifest.write_text("".join(lines[:1] + rows), encoding="utf-8")
+    return study_dir, manifest
+
+
 @pytest.mark.real_worker  # about the pool's worker processes (tests/conftest.py)
 def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tmp_path, monkeypatch):
     """Two files with the same content (a photo copied under another name) are measured once,
@@ -711,10 +764,12 @@ def test_identical_photos_are_measured_once_and_counted_as_duplicates(folder, tm
 
     from facemetrics.batch import runner as batch
 
-    study_copy = tmp_path / "study"
-    shutil.copytree(folder.folder, study_copy)
-    manifest = tmp_path / "manifest.csv"
-    shutil.copy(folder.manifest, manifest)
+    # S01's session cut to its 2 before photos and first after photo (with its broken.jpg, empty.png and
+    # treated_at.txt; the manifest's rows of those 3): the copy is still in another session than its original
+    # (that of the photos no manifest row names), so the task-per-session schedule still has two sessions (one
+    # after the other at workers=1, at once at workers=2).  The photos left out (S01's 2 later after photos, all
+    # of S02) hold no duplicate and only cost analyses and comparisons in each of the 3 runs (stop 48)
+    study_copy, manifest = _study_part(folder, tmp_path, 3, ("S01",), extra=("broken.jpg", "empty.png"))
     session = study_copy / "S01" / "microcurrent"
     src = sorted(session.glob("S01_*.jpg"))[0]
     shutil.copy2(src, session / "copy_of_first.jpg")
@@ -898,8 +953,10 @@ def test_changes_and_long_rows_carry_provenance(clean):
 def test_long_csv_says_a_user_given_scale(folder, tmp_path):
     """With --ipd-mm every change is read in the scale of the IPD given: long.csv's calibration_source says
     `user_ipd` (the decay fits then draw that scale's 1.5 % per subject, not the iris scale's 4.5 %)."""
-    res = run_batch(folder.folder, tmp_path / "out", manifest=folder.manifest, workers=2, progress=False,
-                    ipd_mm=63.0)
+    # each subject's 2 before photos and first after photo: still 2 sessions on 2 processes (a task per session,
+    # as with the whole study), 6 photos measured and 6 comparisons instead of 12 and 10 (stop 48)
+    study_dir, manifest = _study_part(folder, tmp_path, 3)
+    res = run_batch(study_dir, tmp_path / "out", manifest=manifest, workers=2, progress=False, ipd_mm=63.0)
     long = pd.read_csv(tmp_path / "out" / "long.csv", keep_default_na=False, dtype=str)
     assert len(long) > 0 and set(long["calibration_source"]) == {"user_ipd"}
     assert list(res.long["calibration_source"].unique()) == ["user_ipd"]
