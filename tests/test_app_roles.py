@@ -114,16 +114,12 @@ def test_a_refused_treatment_time_is_said_and_not_used():
         assert iso == "" and said in why, why
 
 
-def _jpeg_taken_at(path: Path, when: str, side: int | None = None) -> bytes:
-    """The photo re-saved as a JPEG whose EXIF DateTimeOriginal is ``when`` ("YYYY:MM:DD HH:MM:SS"); ``side``:
-    first reduced to fit ``side`` x ``side`` px (its aspect kept)."""
+def _jpeg_taken_at(path: Path, when: str) -> bytes:
+    """The photo re-saved as a JPEG whose EXIF DateTimeOriginal is ``when`` ("YYYY:MM:DD HH:MM:SS")."""
     exif = Image.Exif()
     exif.get_ifd(0x8769)[0x9003] = when
     buf = io.BytesIO()
-    im = Image.open(path).convert("RGB")
-    if side is not None:
-        im.thumbnail((side, side))
-    im.save(buf, "JPEG", quality=93, exif=exif.tobytes())
+    Image.open(path).convert("RGB").save(buf, "JPEG", quality=93, exif=exif.tobytes())
     return buf.getvalue()
 
 
@@ -136,10 +132,7 @@ def test_the_app_and_the_batch_on_the_same_photos_and_treatment_time_give_one_ph
     times = {"a.jpg": ("astronaut_before.jpg", "2026:11:02 08:00:00"),
              "b.jpg": ("astronaut_before.jpg", "2026:11:02 08:04:00"),
              "c.jpg": ("astronaut_after.jpg", "2026:11:02 10:00:00")}
-    # 512 x 640 px, not 1280 x 1600: the roles and hours read the capture and treatment times, not the pixels (the
-    # app and the batch measure and compare every photo either way: 3-4x less CPU at this size; docs/speed.md
-    # 'Test suite time, stop 48')
-    files = {n: _jpeg_taken_at(SAMPLES / src, when, side=640) for n, (src, when) in times.items()}
+    files = {n: _jpeg_taken_at(SAMPLES / src, when) for n, (src, when) in times.items()}
     got = spy_downloads(monkeypatch)
     at = AppTest.from_file(str(APP), default_timeout=300)
     at.run()
