@@ -31,10 +31,16 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d\d) mm \(noise floor \d+\.\d\d mm(?:; scale ± \d+\.\d\d mm)?\)")
 
 
-def _app() -> AppTest:
+def _app(memo: dict | None = None) -> AppTest:
+    """A fresh session's page as first shown; ``memo``: its per-session memo (``app.MEMO_KEY``) to start with (a
+    copy of :func:`pair_memo`'s: a session that has already seen the sample pair, so its analyses, comparison
+    and figures are read from the session's memo, as on a rerun, instead of made again; entries added during
+    the test stay in this session's copy)."""
     at = AppTest.from_file(str(APP), default_timeout=180)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if memo is not None:  # after the empty page's run, which forgets what no upload holds (app.prune_memo)
+        at.session_state["_facemetrics_memo"] = dict(memo)
     return at
 
 
@@ -87,6 +93,22 @@ def sample_pair_page(after_bytes):
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at, MappingProxyType(got)
+
+
+@pytest.fixture(scope="module")
+def pair_memo(sample_pair_page):
+    """The per-session memo of :func:`sample_pair_page`'s session (read-only: :func:`_app` copies it): the
+    sample pair's two analyses (as before.jpg and after.jpg), their comparison, its figures and thumbnails,
+    made once for the tests that upload the same pair under the same names and then edit the roles (each
+    fresh upload cost 2-4 s of CPU: two analyses of 1280 x 1600 photos, the comparison, its two figures;
+    docs/speed.md 'Test suite time, stop 48').  Not for a test about the analysis or comparison of an upload
+    (a patched ``compare_photos``, the worker's calls): those upload into an empty memo."""
+    from types import MappingProxyType
+
+    at, _ = sample_pair_page
+    memo = at.session_state["_facemetrics_memo"]
+    assert any(k[0] == "analysis" for k in memo) and any(k[0] == "compare" for k in memo), list(memo)
+    return MappingProxyType(dict(memo))
 
 
 def test_app_starts_with_upload_and_example_button():
@@ -357,6 +379,26 @@ def _global_cache_names() -> set[str]:
     return {c.display_name.rsplit(".", 1)[-1] for c in caches.values()}
 
 
+#: the app's process-wide caches that hold no upload: the bundled example's files and simulated series
+EXAMPLE_CACHES = {"example_files", "example_series"}
+
+
+def _forget_global_caches_but_the_examples() -> None:
+    """Forget every process-wide ``st.cache_data`` cache (as ``st.cache_data.clear()``) but :data:`EXAMPLE_CACHES`:
+    made from the app's own files, they are kept so that the bundled example's page, run again later in this
+    process (``example_page``'s readers rerun it), does not simulate its series again (~20 s of CPU; it did
+    after ``st.cache_data.clear()``: docs/speed.md 'Test suite time, stop 48')."""
+    from streamlit.runtime.caching import cache_data_api
+
+    caches = cache_data_api._data_caches
+    with caches._caches_lock:
+        glob = caches._function_caches.get(None, {})
+        gone = [glob.pop(k) for k, c in list(glob.items()) if c.display_name.rsplit(".", 1)[-1] not in EXAMPLE_CACHES]
+    for cache in gone:  # as DataCaches.clear_session: each cleared outside the lock
+        cache.clear()
+        cache.storage.close()
+
+
 def test_user_photos_stay_in_their_session(monkeypatch):
     """Nothing derived from an upload is cached process-wide: a second session re-analyses the
     same upload, and removing the upload empties the session's store."""
@@ -371,9 +413,7 @@ def test_user_photos_stay_in_their_session(monkeypatch):
         return real(self, fn, *args, **kw)
 
     monkeypatch.setattr(isolated.Worker, "call", counting)
-    import streamlit as st
-
-    st.cache_data.clear()  # a process-wide cache another test filled (the local store's report) is not this upload's
+    _forget_global_caches_but_the_examples()  # another test's (the local store's report) is not this upload's
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     a = _app()
     a.file_uploader[0].set_value([("mine.jpg", before, "image/jpeg")])
@@ -389,7 +429,7 @@ def test_user_photos_stay_in_their_session(monkeypatch):
     a.file_uploader[0].set_value([])
     a.run()
     assert not a.session_state["_facemetrics_memo"]  # pruned with the upload
-    assert _global_cache_names() <= {"example_files", "example_series"}, _global_cache_names()
+    assert _global_cache_names() <= EXAMPLE_CACHES, _global_cache_names()
 
 
 _NET_GUARD = r'''
@@ -757,11 +797,11 @@ def _edit_roles(at: AppTest, edited_rows: dict) -> AppTest:
     return at
 
 
-def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_bytes):
+def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_bytes, pair_memo):
     """The comparison (and its headline) is made before the roles editor is drawn, from the editor's
     state in the session: swapping before and after there turns the lift into a drop, and the roles
     read that way agree with what the editor returns (no fallback to the editor-first order)."""
-    at = _app()
+    at = _app(pair_memo)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
     at.run()
@@ -779,11 +819,11 @@ def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_
     assert "_roles_editor_first" not in at.session_state
 
 
-def test_the_roles_editor_says_a_three_minute_gap_in_minutes(after_bytes):
+def test_the_roles_editor_says_a_three_minute_gap_in_minutes(after_bytes, pair_memo):
     """The roles editor showed a photo 3 min after the treatment as "0.05 h" only (its hours column); its "when"
     column now says the hours as the messages do (``timekeys.since_text``: minutes below 1 h), from the hours as
     edited, and the roles table it returns has the batch's columns only."""
-    at = _app()
+    at = _app(pair_memo)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
     at.run()
@@ -807,10 +847,10 @@ def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are():
     assert not any("Mark at least one usable photo" in t for t in texts)
 
 
-def test_editor_first_order_still_draws_everything(after_bytes):
+def test_editor_first_order_still_draws_everything(after_bytes, pair_memo):
     """The fallback order (the editor drawn before the comparison, used by a session whose editor
     ever disagreed with the roles read from its state) gives the same page."""
-    at = _app()
+    at = _app(pair_memo)
     at.session_state["_roles_editor_first"] = True
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
@@ -1012,10 +1052,10 @@ def test_study_names_are_shown_as_written_not_as_markdown(tmp_path, monkeypatch)
     assert not [s for s in shown if "![x](" in s], shown  # raw Markdown: an image the browser would fetch
 
 
-def test_no_comparison_message_names_the_treatment_names(after_bytes):
+def test_no_comparison_message_names_the_treatment_names(after_bytes, pair_memo):
     """A 'before' and an 'after' photo of different treatments are not compared: the message says why
     (it only asked to mark a 'before' and an 'after', which the user had done)."""
-    at = _app()
+    at = _app(pair_memo)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
     at.run()
@@ -1331,14 +1371,14 @@ def _stale_copy(obj):
     return copy
 
 
-def test_a_comparison_of_analyses_from_before_a_reload_says_so_not_a_traceback(after_bytes, monkeypatch, capsys):
+def test_a_comparison_of_analyses_from_before_a_reload_says_so_not_a_traceback(after_bytes, monkeypatch, capsys, pair_memo):
     """The package changed on disk while the app ran: the analyses kept in the session are of the old
     class and compare_photos raised "TypeError: load_photo() source must be a path, ..." on the page.  Now
     the page says the analysis is out of date; any other unexpected failure gets a plain message, and the
     traceback goes to stderr."""
     app = app_module()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
-    at = _app()
+    at = _app(pair_memo)  # a session that has the pair's analyses (made stale below)
     at.file_uploader[0].set_value([("before.jpg", before, "image/jpeg"), ("after.jpg", after_bytes, "image/jpeg")])
     at.run()
     assert _headline(at) is not None
