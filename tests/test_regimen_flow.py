@@ -193,3 +193,18 @@ def test_run_timeline_gives_the_figures_without_a_smile_that_keeps_the_verdict(t
     assert any(n.startswith(f"regimen: `{SMILE}`") and n.endswith("left out of its regimen series' figures (the "
                                                                    "same verdict)")
                for n in table.attrs["expression_kept_notes"])
+
+
+def test_a_flagged_photo_whose_fit_without_it_reads_another_verdict_at_day_n_leaves_the_row_as_fitted():
+    # §19's guard: a 2.25 mm saturating build with a 1 mm dip at day 42 reads inconclusive; without the dip the
+    # line read at day 35 is inconclusive too (§18 leaves the verdict), but read at the row's day 42 it is
+    # cumulative_change: the figures without it would sit beside another verdict, so the row stays as fitted
+    lv = _levels(2.25, smile_day=42, smile_mm=-1.0)
+    table = analyze_regimen(lv, n_boot=200)
+    rest = lv[lv.photo != SMILE]
+    assert table["verdict"].iloc[0] == "inconclusive" == analyze_regimen(rest, n_boot=200)["verdict"].iloc[0]
+    assert analyze_regimen(rest, day_n=42, n_boot=200)["verdict"].iloc[0] == "cumulative_change"
+    out, (c,) = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.verdict == c.verdict_without == "inconclusive"
+    assert out.attrs[FIGURES_WITHOUT] == ()
+    assert all(out[col].iloc[0] == table[col].iloc[0] for col in FIGURE_COLUMNS + ("verdict", "reason"))
