@@ -23,13 +23,19 @@ on the regimen's straight line (:mod:`facemetrics.decay.flow_outliers` does it o
 4. (§19) when F is not empty and the verdict without F is the same, the row's figures (:data:`FIGURE_COLUMNS`) are
    those of the fit without F read at the row's own ``day_n`` (when that fit reads the same verdict too), its
    ``reason`` that fit's followed by :func:`regimen_figures_note` (F, and the change with F): the verdict did not
-   depend on F but the figure did (a smiling day-42 photo made a true 1.5 mm read 2.8-4.9 mm).
+   depend on F but the figure did (a smiling day-42 photo made a true 1.5 mm read 2.8-5.6 mm);
+5. (§19b) when F decided the verdict (step 3: ``inconclusive``) the row's figures are those of the same fit too, its
+   ``reason`` :func:`regimen_flow_reason` followed by :func:`regimen_named_figures_note` (the change with F): an
+   ``inconclusive`` row no longer shows the smile's figure (140's smiling day-42 photo: a true 0 mm read 2.92 mm).
 
 Measured (§18, 2026-12-05): with k 1, 21 of 21 smiling-photo flips caught (3 London faces), 0 of 59 clean
 regimen studies changed on the tuning faces (10 with a flow-only level) and 0 of 16 on the held-out faces.
 Measured (§19, 2026-12-05): step 4 gave the clean study's figure (within half its CI width) in 6 of 6 inflated jaw and
 mouth series whose verdict §18 left; it moved 1 of 59 clean tuning studies' figure (by 0.14 x half its CI) and 0 of
 16 held-out ones.
+Measured (§19b, 2026-12-05): with both checks at the row's ``day_n``, 20 of §18's 21 flips caught (the 21st keeps
+``inconclusive``, its photo named by step 4); step 5 gave the clean study's figure in 7 of 7 inflated jaw and mouth
+series §18 names, and changed 0 of 59 clean tuning studies.
 
 Pure functions: tables in, frozen dataclasses (:class:`~facemetrics.decay.flow_outliers.FlowPhoto`,
 :class:`~facemetrics.decay.flow_outliers.FlowCheck`, ``hours`` the hours since the first treatment) and tables out;
