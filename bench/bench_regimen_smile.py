@@ -442,8 +442,8 @@ def print_named(ft: pd.DataFrame, fc: pd.DataFrame) -> None:
         print(f"| {cell} | {truth} | {'claim' if claim else 'fold'} | {len(g)} | {int(g.named.sum())} | {len(n)} | "
               f"{len(inf)} | {int(inf.named_corrected.sum())} | {len(off)} |")
     study = ["subject", "treatment", "shape"]
-    print("\n§19b | faces | studies | studies with a claim series named (a or b changes it) | largest clean move / half "
-          "CI (a) | fold series named |")
+    print("\n§19b | faces | studies | studies with a claim series named (a or b changes it) | "
+          "largest clean move / half CI (a) | fold series named |")
     for group, sets in (("tuning", ("london", "canada_tune")), ("held-out", ("canada_held",))):
         c = fc[fc.set.isin(sets)]
         if c.empty:
@@ -452,8 +452,8 @@ def print_named(ft: pd.DataFrame, fc: pd.DataFrame) -> None:
         mv = claim.loc[claim.named, "named_move_over_half"]
         print(f"| {group} | {claim.groupby(study).ngroups} | {claim[claim.named].groupby(study).ngroups} | "
               f"{mv.max() if len(mv) else 0:.2f} | {int(c[~c.metric.isin(CLAIM_METRICS)].named.sum())} |")
-    cols = ["subject", "cell", "treatment", "metric", "side", "twin", "inflated", "cdn_clean", "cdn_twin", "named_refit",
-            "half_ci", "named_corrected"]
+    cols = ["subject", "cell", "treatment", "metric", "side", "twin", "inflated", "cdn_clean", "cdn_twin",
+            "named_refit", "half_ci", "named_corrected"]
     print(ft[ft.named][cols].round(2).to_string(index=False))
     named = fc[fc.named]
     if len(named):
