@@ -58,6 +58,9 @@ KEY = ["treatment", "metric", "side"]
 CLAIM_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm")
 KS = (1.0, 1.5, 2.0, 3.0)  # §18's k candidates, written before the rule was run on a face
 N_BOOT = 200
+#: where §18's check reads the fit without the flagged photos: ``row`` the row's ``day_n`` (§19b, the library since
+#: stop 48), ``own`` that fit's own last day (§18's and §19's runs); set by ``--check-day``
+CHECK_DAY = {"day": "row"}
 TRUTH_VERDICT = {"flat": "no_cumulative_change", "builds": "cumulative_change"}
 
 
@@ -230,7 +233,7 @@ def loo_rule(rows: pd.DataFrame, k: float, today: pd.DataFrame, ratios: pd.DataF
         if flagged:
             if (key, flagged) not in memo:
                 s = rows[(rows.treatment == key[0]) & (rows.metric == key[1]) & (rows.side == key[2])]
-                f = fit(s[~s.photo.isin(flagged)])
+                f = fit(s[~s.photo.isin(flagged)], day_n=_check_day(today.loc[key, "day_n"]))
                 memo[(key, flagged)] = f.loc[key, "verdict"] if key in f.index else "not_fitted"
             v_wo = memo[(key, flagged)]
         out.append(dict(zip(KEY, key), verdict=v, flagged=";".join(flagged), verdict_without=v_wo,
@@ -307,6 +310,11 @@ def print_rule(tw: pd.DataFrame, cl: pd.DataFrame) -> None:
 
 # --- §19: the figure of a series whose flagged photos leave its verdict as it is ------------------------------------
 
+def _check_day(day_n: float) -> float | None:
+    """The ``day_n`` at which §18's check reads the fit without F (:data:`CHECK_DAY`)."""
+    return float(day_n) if CHECK_DAY["day"] == "row" else None
+
+
 def _series(rows: pd.DataFrame, key) -> pd.DataFrame:
     return rows[(rows.treatment == key[0]) & (rows.metric == key[1]) & (rows.side == key[2])]
 
@@ -332,13 +340,15 @@ def figure_rows(rows: pd.DataFrame, k: float = KS[0]) -> pd.DataFrame:
             s = _series(rows, key)
             f = fit(s[~s.photo.isin(flagged)], day_n=float(r["day_n"]))
             wo = f.loc[key] if key in f.index else None
-            f = fit(s[~s.photo.isin(flagged)])  # §18's check: the fit without F at its own last day
+            f = fit(s[~s.photo.isin(flagged)], day_n=_check_day(r["day_n"]))  # §18's check (:data:`CHECK_DAY`)
             v18 = f.loc[key, "verdict"] if key in f.index else "not_fitted"
         # §18 leaves the verdict (v18), and the figure without F at the same day reads it too
         acts = bool(flagged) and v18 == r["verdict"] and wo is not None and wo["verdict"] == r["verdict"]
         lo = min(r["change_day_n_ci_low"], wo["change_day_n_ci_low"]) if acts else r["change_day_n_ci_low"]
         hi = max(r["change_day_n_ci_high"], wo["change_day_n_ci_high"]) if acts else r["change_day_n_ci_high"]
-        out.append(dict(zip(KEY, key), flagged=";".join(flagged), verdict=r["verdict"], verdict_18=v18,
+        named = bool(flagged) and v18 != r["verdict"]  # §19b: a row §18 names inconclusive
+        out.append(dict(zip(KEY, key), flagged=";".join(flagged), verdict=r["verdict"], verdict_18=v18, named=named,
+                        named_refit=wo["change_day_n"] if named and wo is not None else np.nan,
                         verdict_without=wo["verdict"] if wo is not None else "not_fitted", acts=acts,
                         cdn=r["change_day_n"], ci_low=r["change_day_n_ci_low"], ci_high=r["change_day_n_ci_high"],
                         cdn_wo=wo["change_day_n"] if wo is not None else np.nan,
@@ -367,7 +377,9 @@ def figure_twins(df: pd.DataFrame, t: pd.DataFrame) -> pd.DataFrame:
                             a_corrected=abs(x.refit - r.cdn_clean) <= half,
                             b_said=bool(x.acts) and abs(x.cdn_wo - r.cdn_clean) <= half,
                             c_covers=x.widen_low <= r.cdn_clean <= x.widen_high,
-                            c_verdict_changed=x.widen_verdict != x.verdict))
+                            c_verdict_changed=x.widen_verdict != x.verdict, named=x.named,
+                            named_refit=x.named_refit,
+                            named_corrected=bool(x.named) and abs(x.named_refit - r.cdn_clean) <= half))
     return pd.DataFrame(out)
 
 
@@ -381,6 +393,7 @@ def figure_clean(df: pd.DataFrame) -> pd.DataFrame:
         fr["move"] = fr.refit - fr.cdn
         fr["move_over_half"] = fr.move.abs() / ((fr.ci_high - fr.ci_low) / 2)
         fr["widen_changed"] = fr.widen_verdict != fr.verdict
+        fr["named_move_over_half"] = (fr.named_refit - fr.cdn).abs() / ((fr.ci_high - fr.ci_low) / 2)
         out += [dict(x, subject=subj, set=g.set.iloc[0], shape=shape,
                      fired=bool((headline(g).expression == "flow").any())) for x in fr.to_dict("records")]
     return pd.DataFrame(out)
@@ -410,10 +423,42 @@ def print_figure(ft: pd.DataFrame, fc: pd.DataFrame) -> None:
         print(f"| {group} | {claim.groupby(study).ngroups} | {claim[claim.fired].groupby(study).ngroups} | {ch} | "
               f"{mv.max() if len(mv) else 0:.2f} | {int(c[~c.metric.isin(CLAIM_METRICS)].acts.sum())} | "
               f"{int(c.widen_changed.sum())} |")
+    print_named(ft, fc)
     acted = fc[fc.acts]
     if len(acted):
         print(acted[["subject", "set", "shape"] + KEY + ["flagged", "verdict", "cdn", "ci_low", "ci_high", "cdn_wo",
                                                          "move_over_half", "widen_verdict"]].round(3).to_string())
+
+
+def print_named(ft: pd.DataFrame, fc: pd.DataFrame) -> None:
+    """§19b: the rows §18 names inconclusive; (a) ``refit`` their figure without F at ``day_n``, (b) ``blank``."""
+    ft = ft.assign(claim=ft.metric.isin(CLAIM_METRICS))
+    print("\n§19b | cell | truth | series | entered | named | named, smile flagged | inflated among them | "
+          "(a) corrected | (a) not inflated, moved beyond half clean CI |")
+    for (cell, truth, claim), g in ft.groupby(["cell", "treatment", "claim"]):
+        n = g[g.named & g.smile_flagged]
+        inf = n[n.inflated]
+        off = n[~n.inflated & ~n.named_corrected]
+        print(f"| {cell} | {truth} | {'claim' if claim else 'fold'} | {len(g)} | {int(g.named.sum())} | {len(n)} | "
+              f"{len(inf)} | {int(inf.named_corrected.sum())} | {len(off)} |")
+    study = ["subject", "treatment", "shape"]
+    print("\n§19b | faces | studies | studies with a claim series named (a or b changes it) | "
+          "largest clean move / half CI (a) | fold series named |")
+    for group, sets in (("tuning", ("london", "canada_tune")), ("held-out", ("canada_held",))):
+        c = fc[fc.set.isin(sets)]
+        if c.empty:
+            continue
+        claim = c[c.metric.isin(CLAIM_METRICS)]
+        mv = claim.loc[claim.named, "named_move_over_half"]
+        print(f"| {group} | {claim.groupby(study).ngroups} | {claim[claim.named].groupby(study).ngroups} | "
+              f"{mv.max() if len(mv) else 0:.2f} | {int(c[~c.metric.isin(CLAIM_METRICS)].named.sum())} |")
+    cols = ["subject", "cell", "treatment", "metric", "side", "twin", "inflated", "cdn_clean", "cdn_twin",
+            "named_refit", "half_ci", "named_corrected"]
+    print(ft[ft.named][cols].round(2).to_string(index=False))
+    named = fc[fc.named]
+    if len(named):
+        print(named[["subject", "set", "shape"] + KEY + ["flagged", "verdict", "verdict_18", "cdn", "named_refit",
+                                                         "named_move_over_half"]].round(3).to_string())
 
 
 def main(argv=None) -> int:
@@ -426,7 +471,11 @@ def main(argv=None) -> int:
     ap.add_argument("--clean", type=Path, nargs="*", default=[], help="--bump CSVs: clean studies for --rule")
     ap.add_argument("--rule", action="store_true")
     ap.add_argument("--figure", action="store_true", help="§19: the candidates' figures (with --table, --clean)")
+    ap.add_argument("--check-day", choices=("row", "own"), default="row",
+                    help="§18's check reads the fit without the flagged photos at the row's day_n (row, §19b) or at "
+                         "its own last day (own, §18/§19's runs)")
     args = ap.parse_args(argv)
+    CHECK_DAY["day"] = args.check_day
     if not FACES.is_dir():
         print(f"skipped: {FACES} not found")
         return 0

@@ -590,9 +590,10 @@ REGIMEN_COLUMNS_DEF = [
            "checked against the others (at its negative day); rows whose verdict is `uncertain` are left out, a "
            "row repeating another is counted once, and one photo (the same `sha256`) listed at two or more days "
            "is left out at every day; a photo fitted with the warning that the expression may differ that stands "
-           "out from the line of the others, and without which the verdict is the same, is left out of this row's "
-           "figures (the counts, slope, change, their CIs, margin and bootstrap; `day_n` and `verdict` stay), its "
-           "`reason` naming it and giving the change with it (docs/validation.md §19)."),
+           "out from the line of the others is left out of this row's figures (the counts, slope, change, their "
+           "CIs, margin and bootstrap, all read at the same `day_n`), its `reason` naming it and giving the change "
+           "with it; `verdict` stays when the fit without it reads the same (docs/validation.md §19), else it is "
+           "`inconclusive` (§18, §19b)."),
     _SERIES_N_SUBJECTS,
     Column("n_days", "", "Distinct days after day 0 with a pre-session photo (days since the first treatment, "
            "rounded; later than half a day); a fit needs at least 3."),

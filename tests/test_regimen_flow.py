@@ -40,16 +40,18 @@ def test_k_is_the_measured_choice():
 
 def test_a_smiling_last_photo_off_the_line_of_a_flat_regimen_is_flagged():
     lv = _levels(0.0, smile_day=42)
-    # the fit with it: no verdict of "no change" any more; the regimen without it reads no_cumulative_change
+    # the fit with it: no verdict of "no change" any more; without it the line read at its own last day (35) is
+    # no_cumulative_change, but carried to the row's day 42 it is inconclusive too (§19b: the check reads day 42)
     assert analyze_regimen(lv, n_boot=200)["verdict"].iloc[0] == "inconclusive"
     assert analyze_regimen(lv[lv.photo != SMILE], n_boot=200)["verdict"].iloc[0] == "no_cumulative_change"
+    assert analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200)["verdict"].iloc[0] == "inconclusive"
     (c,) = regimen_flow_checks(lv, [SMILE], n_boot=200)
     assert c.flagged == (SMILE,) and c.photos[0].ratio > 4  # 2 mm over a 0.4 mm floor, less the line's tilt
-    assert (c.verdict, c.verdict_without, c.verdict_read) == ("inconclusive", "no_cumulative_change", "inconclusive")
-    # its verdict was already inconclusive: the verdict stays, the reason now says which photo decided it
+    assert (c.verdict, c.verdict_without, c.verdict_read) == ("inconclusive",) * 3
+    # the verdict stays; the figures are the fit without it (§19), the reason names it
     table, _ = regimen_flow_read(analyze_regimen(lv, n_boot=200), lv, [SMILE], n_boot=200)
-    assert table["verdict"].iloc[0] == "inconclusive"
-    assert table["reason"].iloc[0].endswith("the regimen reads no_cumulative_change (with it: inconclusive)")
+    assert table["verdict"].iloc[0] == "inconclusive" and table["n_photos"].iloc[0] == 5
+    assert f"Left out of these figures: `{SMILE}` (day 42)" in table["reason"].iloc[0]
 
 
 def test_a_smile_that_flips_a_building_regimen_is_named_in_the_reason():
@@ -64,7 +66,7 @@ def test_a_smile_that_flips_a_building_regimen_is_named_in_the_reason():
     row = table.iloc[0]
     assert row["verdict"] == "inconclusive"
     assert row["reason"].startswith(f"`{SMILE}` (day 42) stands out from the line of the other pre-session photos by ")
-    assert row["reason"].endswith(f"without it the regimen reads cumulative_change (with it: {c.verdict})")
+    assert f"without it the regimen reads cumulative_change (with it: {c.verdict}). These figures" in row["reason"]
     assert with_it["reason"].iloc[0] != row["reason"]  # a copy: the table given is unchanged
 
 
@@ -93,13 +95,26 @@ def test_a_smile_that_keeps_a_building_verdict_is_left_out_of_the_figures():
     assert with_it["n_photos"].iloc[0] == 6 and FIGURES_WITHOUT not in with_it.attrs  # the table given unchanged
 
 
-def test_a_flagged_photo_that_decides_the_verdict_keeps_the_figures_of_every_photo():
-    # §18's case (the verdict without it differs): inconclusive, named; the figures stay the fit with every photo
-    lv = _levels(0.0, smile_day=42)
+def test_a_flagged_photo_that_decides_the_verdict_is_left_out_of_the_figures_too():
+    # §19b: §18's case (the verdict without it at the row's day differs): inconclusive, named; the figures are the
+    # fit without it at day 42 (the smile's figure is not shown as measured), the reason gives the one with it
+    lv = _levels(3.0, smile_day=42, smile_mm=-2.5)
     table = analyze_regimen(lv, n_boot=200)
-    out, _ = regimen_flow_read(table, lv, [SMILE], n_boot=200)
-    assert out.attrs[FIGURES_WITHOUT] == ()
-    assert all(out[col].iloc[0] == table[col].iloc[0] for col in FIGURE_COLUMNS)
+    clean = analyze_regimen(_levels(3.0), n_boot=200).iloc[0]
+    half = (clean["change_day_n_ci_high"] - clean["change_day_n_ci_low"]) / 2
+    assert clean["change_day_n"] - table["change_day_n"].iloc[0] > half  # the dip's figure, beyond half the CI
+    out, (c,) = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    without = analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200).iloc[0]
+    row = out.iloc[0]
+    assert c.verdict_without == without["verdict"] == "cumulative_change" != c.verdict
+    assert row["verdict"] == "inconclusive" and row["day_n"] == 42 and row["n_photos"] == 5
+    assert all(row[col] == without[col] for col in FIGURE_COLUMNS)
+    assert abs(row["change_day_n"] - clean["change_day_n"]) <= half
+    w = {k: f"{v:.2f}".replace("-", "\u2212") for k, v in table.iloc[0].items() if k.startswith("change_day_n")}
+    assert row["reason"].endswith(f"(with it: {c.verdict}). These figures are without it; with it the change from "
+                                  f"day 0 to day 42 reads {w['change_day_n']} mm (95% CI "
+                                  f"{w['change_day_n_ci_low']} to {w['change_day_n_ci_high']} mm).")
+    assert out.attrs[FIGURES_WITHOUT] == ()  # §19's list (the same verdict); this photo is said by its check
 
 
 @pytest.mark.parametrize("build_mm", [0.0, 1.5])
@@ -193,3 +208,21 @@ def test_run_timeline_gives_the_figures_without_a_smile_that_keeps_the_verdict(t
     assert any(n.startswith(f"regimen: `{SMILE}`") and n.endswith("left out of its regimen series' figures (the "
                                                                    "same verdict)")
                for n in table.attrs["expression_kept_notes"])
+
+
+def test_both_checks_read_the_fit_without_the_flagged_photo_at_the_rows_day():
+    # §19b: a 2.25 mm saturating build with a 1 mm dip at day 42 reads inconclusive; without the dip the line read
+    # at its own last day (35) is inconclusive too, but read at the row's day 42 it is cumulative_change.  Before
+    # §19b §18's check read day 35 (verdict left as it is) and §19's guard then kept the row as fitted (its fit at
+    # day 42 reads another verdict); now both read day 42: the photo decided the verdict, §18 names it
+    lv = _levels(2.25, smile_day=42, smile_mm=-1.0)
+    table = analyze_regimen(lv, n_boot=200)
+    rest = lv[lv.photo != SMILE]
+    assert table["verdict"].iloc[0] == "inconclusive" == analyze_regimen(rest, n_boot=200)["verdict"].iloc[0]
+    assert analyze_regimen(rest, day_n=42, n_boot=200)["verdict"].iloc[0] == "cumulative_change"
+    out, (c,) = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and (c.verdict, c.verdict_without) == ("inconclusive", "cumulative_change")
+    assert out["verdict"].iloc[0] == "inconclusive"
+    assert ("without it the regimen reads cumulative_change (with it: inconclusive). These figures are without it"
+            in out["reason"].iloc[0])
+    assert out.attrs[FIGURES_WITHOUT] == ()

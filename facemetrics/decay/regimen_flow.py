@@ -15,20 +15,27 @@ on the regimen's straight line (:mod:`facemetrics.decay.flow_outliers` does it o
    ``r_i = value_i - (intercept[subject_i] + slope * day_i)`` (metric unit) over the row's own ``noise_floor``;
    photo ``i`` *stands out* when ``|r_i| > k * noise_floor_i`` (:data:`REGIMEN_FLOW_K`).  Fewer than 2 other days
    of its subject (no line), or no floor: photo ``i`` does not stand out (today's behaviour);
-3. F = the photos that stand out.  When F is not empty the series is fitted without F; when that verdict differs
+3. F = the photos that stand out.  When F is not empty the series is fitted without F, read at the row's own
+   ``day_n`` (§19b: the change the row's verdict is about, not the shorter regimen's); when that verdict differs
    from the verdict with every photo, the series reads ``inconclusive``, naming F and the verdict without them
    (:func:`regimen_flow_reason`; also a series that read ``inconclusive`` already: a smiling photo more often takes
    a verdict away than makes one, §18, and the user can retake that photo); otherwise its verdict stands;
 4. (§19) when F is not empty and the verdict without F is the same, the row's figures (:data:`FIGURE_COLUMNS`) are
    those of the fit without F read at the row's own ``day_n`` (when that fit reads the same verdict too), its
    ``reason`` that fit's followed by :func:`regimen_figures_note` (F, and the change with F): the verdict did not
-   depend on F but the figure did (a smiling day-42 photo made a true 1.5 mm read 2.8-4.9 mm).
+   depend on F but the figure did (a smiling day-42 photo made a true 1.5 mm read 2.8-5.6 mm);
+5. (§19b) when F decided the verdict (step 3: ``inconclusive``) the row's figures are those of the same fit too, its
+   ``reason`` :func:`regimen_flow_reason` followed by :func:`regimen_named_figures_note` (the change with F): an
+   ``inconclusive`` row no longer shows the smile's figure (140's smiling day-42 photo: a true 0 mm read 2.92 mm).
 
 Measured (§18, 2026-12-05): with k 1, 21 of 21 smiling-photo flips caught (3 London faces), 0 of 59 clean
 regimen studies changed on the tuning faces (10 with a flow-only level) and 0 of 16 on the held-out faces.
 Measured (§19, 2026-12-05): step 4 gave the clean study's figure (within half its CI width) in 6 of 6 inflated jaw and
 mouth series whose verdict §18 left; it moved 1 of 59 clean tuning studies' figure (by 0.14 x half its CI) and 0 of
 16 held-out ones.
+Measured (§19b, 2026-12-05): with both checks at the row's ``day_n``, 20 of §18's 21 flips caught (the 21st keeps
+``inconclusive``, its photo named by step 4); step 5 gave the clean study's figure in 7 of 7 inflated jaw and mouth
+series §18 names, and changed 0 of 59 clean tuning studies.
 
 Pure functions: tables in, frozen dataclasses (:class:`~facemetrics.decay.flow_outliers.FlowPhoto`,
 :class:`~facemetrics.decay.flow_outliers.FlowCheck`, ``hours`` the hours since the first treatment) and tables out;
@@ -50,7 +57,7 @@ from .regimen_slope import _regimen_slope, analyze_regimen, regimen_levels
 from .wording import num, percent, quantity
 
 __all__ = ["FIGURE_COLUMNS", "FIGURES_WITHOUT", "REGIMEN_FLOW_K", "regimen_figures_note", "regimen_flow_checks",
-           "regimen_flow_read", "regimen_flow_reason", "regimen_photo_residuals"]
+           "regimen_flow_read", "regimen_flow_reason", "regimen_named_figures_note", "regimen_photo_residuals"]
 
 #: a flow-only pre-session photo stands out when its leave-one-out residual from the regimen line exceeds this many
 #: times its row's noise floor; source: docs/validation.md §18 (the largest of 1, 1.5, 2, 3 catching every
@@ -128,14 +135,15 @@ def regimen_photo_residuals(rows: pd.DataFrame, flow_photos: Iterable[str], *,
     return tuple(out)
 
 
-def _verdict(levels: pd.DataFrame, key, fit_options: dict) -> str:
-    """The regimen verdict of series ``key`` of ``levels`` (``not_fitted`` when it has no row)."""
+def _verdict(levels: pd.DataFrame, key, fit_options: dict, day_n: float | None = None) -> tuple[str, float | None]:
+    """The regimen verdict of series ``key`` of ``levels`` read at ``day_n`` (default: its last day), and that day
+    (``not_fitted`` and ``day_n`` when it has no row)."""
     if levels.empty:
-        return "not_fitted"
-    f = analyze_regimen(levels, **fit_options)
+        return "not_fitted", day_n
+    f = analyze_regimen(levels, day_n=day_n, **fit_options)
     f = f[(f["treatment"].astype(str) == key[0]) & (f["metric"].astype(str) == key[1])
           & (f["side"].astype(str) == key[2])]
-    return str(f["verdict"].iloc[0]) if len(f) else "not_fitted"
+    return (str(f["verdict"].iloc[0]), float(f["day_n"].iloc[0])) if len(f) else ("not_fitted", day_n)
 
 
 def regimen_flow_checks(levels: pd.DataFrame, flow_photos: Iterable[str], *, k: float = REGIMEN_FLOW_K,
@@ -173,9 +181,11 @@ def regimen_flow_checks(levels: pd.DataFrame, flow_photos: Iterable[str], *, k: 
         photos = regimen_photo_residuals(rows, flow, k=k)
         series = levels[(levels["treatment"].astype(str) == key[0]) & (levels["metric"].astype(str) == key[1])
                         & (levels["side"].astype(str) == key[2])]
-        v_all = _verdict(series, key, options)
+        v_all, day_n = _verdict(series, key, options)
         flagged = tuple(sorted({p.photo for p in photos if p.stands_out}))
-        v_wo = _verdict(series[~series["photo"].astype(str).isin(flagged)], key, options) if flagged else v_all
+        # without them, read at the row's day_n (§19b: the same change as the row's verdict, and §19's figures' fit)
+        rest = series[~series["photo"].astype(str).isin(flagged)]
+        v_wo = _verdict(rest, key, options, day_n)[0] if flagged else v_all
         out.append(FlowCheck(*key, verdict=v_all, flagged=flagged, verdict_without=v_wo,
                              verdict_read=v_all if v_wo == v_all else INCONCLUSIVE, photos=photos))
     return tuple(out)
@@ -219,14 +229,41 @@ def regimen_figures_note(check: FlowCheck, row: pd.Series) -> str:
         pre-session photos by 3.8 × its noise floor, with the warning that the expression may differ; with it the
         change from day 0 to day 42 reads 3.29 mm (95% CI 0.80 to 5.67 mm), the same verdict."
     """
+    return (f"Left out of these figures: "
+            f"{stands_out_clause(check, others='the line of the other pre-session photos', when=_day)}; "
+            f"{_with_them(check, row)}, the same verdict.")
+
+
+def regimen_named_figures_note(check: FlowCheck, row: pd.Series) -> str:
+    """The sentence added to the ``reason`` of a regimen series the rule made ``inconclusive`` (after
+    :func:`regimen_flow_reason`) whose figures are the fit without its flagged photos (docs/validation.md §19b).
+
+    Parameters
+    ----------
+    check : FlowCheck
+        The series' check (``flagged`` not empty, ``verdict_without`` not ``verdict``).
+    row : pandas.Series
+        The series' row of the fit with every photo (``change_day_n`` and its CI [its ``unit``], ``day_n`` [day],
+        ``confidence``).
+
+    Returns
+    -------
+    str
+        E.g. ". These figures are without it; with it the change from day 0 to day 42 reads 2.92 mm (95% CI 0.41
+        to 5.02 mm)."
+    """
+    it = "it" if len(check.flagged) == 1 else "them"
+    return f". These figures are without {it}; {_with_them(check, row)}."
+
+
+def _with_them(check: FlowCheck, row: pd.Series) -> str:
+    """"with it the change from day 0 to day N reads X (95% CI a to b unit)" of the fit with every photo."""
     unit, lo, hi = row.get("unit") or "", row["change_day_n_ci_low"], row["change_day_n_ci_high"]
     ci = (f"{percent(row['confidence'])} CI {num(lo)} to {quantity(hi, unit)}"
           if np.isfinite(lo) and np.isfinite(hi) else "no CI")
     it = "it" if len(check.flagged) == 1 else "them"
-    return (f"Left out of these figures: "
-            f"{stands_out_clause(check, others='the line of the other pre-session photos', when=_day)}; with {it} "
-            f"the change from day 0 to day {fixed(row['day_n'], 0)} reads {quantity(row['change_day_n'], unit)} "
-            f"({ci}), the same verdict.")
+    return (f"with {it} the change from day 0 to day {fixed(row['day_n'], 0)} reads "
+            f"{quantity(row['change_day_n'], unit)} ({ci})")
 
 
 def _day(p: FlowPhoto) -> str:
@@ -234,13 +271,17 @@ def _day(p: FlowPhoto) -> str:
 
 
 def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: dict) -> tuple[str, ...]:
-    """§19 in place on ``out``: each series with flagged photos whose verdict they did not decide (the check's) takes
-    the figures (:data:`FIGURE_COLUMNS`) of its fit without them at its own ``day_n`` when that fit reads the same
-    verdict, its ``reason`` that fit's followed by :func:`regimen_figures_note`; returns the photos left out."""
+    """§19 and §19b in place on ``out``: each series with flagged photos takes the figures (:data:`FIGURE_COLUMNS`)
+    of its fit without them at its own ``day_n``.  One whose verdict they did not decide (the check's), when that
+    fit reads the same verdict: its ``reason`` that fit's followed by :func:`regimen_figures_note`; one they decided
+    (§18: it reads ``inconclusive``): its verdict ``inconclusive``, its ``reason`` :func:`regimen_flow_reason`
+    followed by :func:`regimen_named_figures_note`.  Returns the photos left out of series whose verdict is the same
+    (§19's; the named ones are said by their check)."""
     left_out = set()
     for c in checks:
-        if not c.flagged or c.verdict_without != c.verdict:
+        if not c.flagged:
             continue
+        same = c.verdict_without == c.verdict
         row = ((out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric)
                & (out["side"].astype(str) == c.side))
         if not row.any():
@@ -250,12 +291,17 @@ def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: d
                         & (levels["side"].astype(str) == c.side) & ~levels["photo"].astype(str).isin(c.flagged)]
         f = analyze_regimen(series, day_n=float(before["day_n"]), **options) if len(series) else series
         f = f[(f["metric"].astype(str) == c.metric) & (f["side"].astype(str) == c.side)] if len(f) else f
-        if f.empty or str(f["verdict"].iloc[0]) != str(before["verdict"]):
-            continue  # the figures without them read another verdict at this day: the row stays as fitted
+        if f.empty or (same and str(f["verdict"].iloc[0]) != str(before["verdict"])):
+            # no fit without them, or (with a table fitted otherwise than the check) another verdict: as fitted
+            continue
         for col in FIGURE_COLUMNS:
             out.loc[row, col] = f[col].iloc[0]
-        out.loc[row, "reason"] = f"{f['reason'].iloc[0]} {regimen_figures_note(c, before)}"
-        left_out.update(c.flagged)
+        if same:
+            out.loc[row, "reason"] = f"{f['reason'].iloc[0]} {regimen_figures_note(c, before)}"
+            left_out.update(c.flagged)
+        else:
+            out.loc[row, "verdict"] = INCONCLUSIVE
+            out.loc[row, "reason"] = regimen_flow_reason(c) + regimen_named_figures_note(c, before)
     return tuple(sorted(left_out))
 
 
@@ -293,13 +339,13 @@ def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *,
     if not any(c.flagged for c in checks):
         return table, checks
     out = table.copy()
-    out.attrs[FIGURES_WITHOUT] = _figures_without(out, levels, checks,
-                                                  dict(min_effect=min_effect, n_boot=n_boot, seed=seed))
     # the flagged photos decided the verdict (a definite one, or an inconclusive one): say which, and what the
-    # others read
+    # others read (the figures without them and the one with them follow, when the others can be fitted)
     for c in (c for c in checks if c.verdict_without != c.verdict):
         row = ((out["treatment"].astype(str) == c.treatment) & (out["metric"].astype(str) == c.metric)
                & (out["side"].astype(str) == c.side))
         out.loc[row, "verdict"] = INCONCLUSIVE
         out.loc[row, "reason"] = regimen_flow_reason(c)
+    out.attrs[FIGURES_WITHOUT] = _figures_without(out, levels, checks,
+                                                  dict(min_effect=min_effect, n_boot=n_boot, seed=seed))
     return out, checks
