@@ -76,8 +76,8 @@ from facemetrics.batch import hours_between, long_rows, name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.timekeys import time_from_name
 from facemetrics.batch import results as batch_results
-from facemetrics.batch.fit_notes import flow_photos
-from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, shared_faults
+from facemetrics.batch.tables import (MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column,
+                                      shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
@@ -576,20 +576,22 @@ def safe_compare(pair: "Pair"):
         return None
 
 
-def timeline(changes: pd.DataFrame, metrics: tuple[str, ...], flow: tuple[str, ...] = ()):
+def timeline(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()):
     """:func:`facemetrics.decay.analyze_series` and its plot for ``metrics`` (memoised per session):
     ``(table, png, reason)``, the plot drawn for a phone (``layout="narrow"``); no plot (None) and the result's
     ``reason`` when nothing could be fitted.  The plot for a desktop's column: :func:`timeline_column_png`.
-    ``flow``: the photos compared with the gate's flow warning (:func:`timeline_rows`' ``flow_out``): the table
-    read by docs/validation.md §16's rule as ``facemetrics timeline`` reads it
-    (:func:`facemetrics.batch.flow_read.flow_read`)."""
+    ``records``: the comparisons as ``changes.csv`` has them (:func:`timeline_rows`' ``records_out``): the table
+    read by every series-reading rule as ``facemetrics timeline`` reads it
+    (:func:`facemetrics.batch.series_read.read_series`: §16's flow-only photo, §20's smiling before photo)."""
     table, png, why, _, (sub, _) = _timeline_fit(changes, metrics)
-    if png is None or not flow:
+    if png is None or not records:
         return table, png, why
-    from facemetrics.batch.flow_read import flow_read
+    from facemetrics.batch.series_read import read_series
 
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
-    return session_memo("timeline_flow", (digest, metrics, flow), lambda: flow_read(table, sub, flow)[0]), png, why
+    said = hashlib.sha256(repr([sorted((str(k), str(v)) for k, v in r.items()) for r in records]).encode()).hexdigest()
+    return session_memo("timeline_read", (digest, metrics, said[:16]),
+                        lambda: read_series(table, sub, records).table), png, why
 
 
 def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
@@ -1034,8 +1036,24 @@ def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) ->
                      calibration_source=cal.source if cal is not None else "", scale_pct=scale_pct)
 
 
+def change_record(pair: Pair, result: dict) -> dict:
+    """A pair's comparison as a ``changes.csv`` row has it, the fields the series-reading rules read
+    (:func:`facemetrics.batch.series_read.read_series`): ``subject`` ("you", as :func:`pair_long_rows`),
+    ``treatment``, ``photo``, ``baseline_photos`` (the before photo, then its repeats, "; "-joined), ``role``,
+    ``hours_since_treatment`` [h], ``status``, ``messages`` ("; "-joined) and each row's ``<column>_verdict``
+    (:func:`facemetrics.batch.tables.change_column`), as the batch writes them.  ``result``: the pair's
+    :func:`comparison_result`."""
+    rec = dict(subject="you", treatment=pair.treatment, photo=pair.after.name,
+               baseline_photos="; ".join(p.name for p in (pair.before, *pair.repeats)),
+               role=BASELINE if pair.no_change else POST, hours_since_treatment=pair.hours_since_treatment,
+               status=result["status"], messages="; ".join(result["messages"]))
+    for m in result["rows"]:
+        rec[f"{change_column(str(m.get('metric')), str(m.get('side') or ''))}_verdict"] = m.get("verdict")
+    return rec
+
+
 def timeline_rows(pairs: dict, comparison_of,
-                  flow_out: list | None = None) -> tuple[list[dict], list[tuple[str, str, str]]]:
+                  records_out: list | None = None) -> tuple[list[dict], list[tuple[str, str, str]]]:
     """The Timeline tab's ``long.csv`` rows of ``pairs`` and its warnings, by the batch's rules: each pair on
     the timeline, or a no-change check, as ``changes.csv`` reports it (:func:`comparison_result`, with its
     treatment's :func:`session_disagreement`: a re-saved copy of the before photo, or a treatment whose
@@ -1049,9 +1067,10 @@ def timeline_rows(pairs: dict, comparison_of,
     comparison_of : callable
         ``comparison_of(pair)``: the pair's comparison; every pair on the timeline and every no-change
         check must have one.
-    flow_out : list, optional
-        Given: the after photos on the timeline whose comparison carries the gate's flow warning are appended to it
-        (:func:`facemetrics.batch.fit_notes.flow_photos`, the batch's criterion), for :func:`timeline`'s ``flow``.
+    records_out : list, optional
+        Given: each comparison (on the timeline, or a no-change check) is appended to it as ``changes.csv`` has it
+        (:func:`change_record`), for :func:`timeline`'s ``records`` (the series-reading rules read them as
+        ``facemetrics timeline`` reads ``changes.csv``).
 
     Returns
     -------
@@ -1072,9 +1091,8 @@ def timeline_rows(pairs: dict, comparison_of,
         result = comparison_result(pair, cmp, disagreements[pair.treatment])
         copies += [(pair.treatment, m, ":material/content_copy:") for m in result["messages"]
                    if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
-        if pair.on_timeline and flow_out is not None:  # §16's candidates, by the batch's criterion
-            flow_out += flow_photos([dict(photo=pair.after.name, status=result["status"],
-                                          messages="; ".join(result["messages"]))], None)
+        if records_out is not None:  # changes.csv's rows, for the series-reading rules (§16, §20)
+            records_out.append(change_record(pair, result))
         if pair.on_timeline:  # the batch writes no long.csv rows for a refused comparison
             rows += pair_long_rows(pair, result["rows"] if result["status"] != "refused" else [],
                                    cmp.scale_uncertainty_pct)
@@ -2073,7 +2091,7 @@ def blend(cmp, mix: float) -> np.ndarray:
     return (b * (1 - mix) + a * mix).round().astype(np.uint8)
 
 
-def timeline_view(changes: pd.DataFrame, flow: tuple[str, ...] = ()) -> dict[str, bytes]:
+def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict[str, bytes]:
     lifts = sorted(m for m in changes["metric"].unique() if m.endswith("_lift_mm") and "landmarks" not in m)
     default = [m for m in (fm_report.HEADLINE_METRIC, "mouth_corner_lift_mm") if m in lifts]
     metrics = st.multiselect("Metrics", sorted(changes["metric"].unique()), default=default, key="tl-metrics")
@@ -2081,7 +2099,7 @@ def timeline_view(changes: pd.DataFrame, flow: tuple[str, ...] = ()) -> dict[str
         st.info("Choose at least one metric.")
         return {}
     with st.spinner("Fitting the decay curves..."):
-        table, png, why = timeline(changes, tuple(metrics), flow)
+        table, png, why = timeline(changes, tuple(metrics), records)
     if png is None:
         st.info(md(why))
         return {"long.csv": csv_bytes(changes)}
@@ -3038,8 +3056,8 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
                 made[pair_key(pair)] = cmp = safe_compare(pair)
                 if cmp is None:  # said why (the before/after tab says it too)
                     return {}
-        flow = []  # the after photos compared with the flow warning: §16's rule reads the fits (timeline)
-        changes, warned = timeline_rows(pairs, lambda p: made[pair_key(p)], flow)
+        records = []  # the comparisons as changes.csv has them: the series-reading rules read the fits (timeline)
+        changes, warned = timeline_rows(pairs, lambda p: made[pair_key(p)], records)
         for treatment, msg, icon in warned:  # the batch's: a copy of the before photo, 'before' photos that disagree
             st.warning(f"{md(treatment)}: " + md(msg), icon=icon)
         changes_df = pd.DataFrame(changes, columns=LONG_COLUMNS)
@@ -3052,7 +3070,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     if n_times + 1 < 3:  # + the before photo at t < 0
         st.info(TIMELINE_HINT)
         return {}
-    return timeline_view(changes_df, () if example else tuple(flow))
+    return timeline_view(changes_df, () if example else tuple(records))
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import its functions

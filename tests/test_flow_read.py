@@ -10,6 +10,7 @@ import pytest
 
 from facemetrics.batch import run_timeline
 from facemetrics.batch.flow_read import flow_read
+from facemetrics.batch.fit_notes import flow_photos
 from facemetrics.compare.gate import MSG_EXPRESSION_MAYBE
 from facemetrics.decay import analyze_series
 
@@ -97,8 +98,9 @@ def test_flow_read_changes_only_the_pooled_row_of_a_changed_series():
 
 
 def test_the_apps_timeline_tab_reads_the_same_rule():
-    """The app's Timeline tab fitted ``analyze_series`` itself: the rule now reads its table too, given the flow
-    photos ``timeline_rows`` collects (the batch's criterion: the comparison's messages carry the warning)."""
+    """The app's Timeline tab fitted ``analyze_series`` itself: the rule now reads its table too, given the
+    comparisons as ``changes.csv`` has them, which ``timeline_rows`` collects (the batch's criterion picks the flow
+    photos: the comparison's messages carry the warning and a verdict entered the fits)."""
     pytest.importorskip("streamlit")
     from conftest import app_module
     from test_app import _flagged, _roles, _stub_comparison
@@ -111,14 +113,16 @@ def test_the_apps_timeline_tab_reads_the_same_rule():
     # the smile: the tab's table is flow_read's of its fits, whatever it reads
     read, checks = flow_read(plain, data, [SMILE])
     assert checks[0].flagged == (SMILE,)
-    table, _, _ = app.timeline(data, ("mouth_corner_lift_mm",), (SMILE,))
+    smile = dict(subject="you", treatment="tx", photo=SMILE, baseline_photos="pre.jpg", role="post",
+                 hours_since_treatment=24.0, status="warning", messages=MAYBE, mouth_corner_lift_mm_verdict="lift")
+    table, _, _ = app.timeline(data, ("mouth_corner_lift_mm",), (smile,))
     pd.testing.assert_frame_equal(table, read)
 
     (pair,) = app.pairs_of(_roles({"pre.jpg": ("rf", -1.0), "smile.jpg": ("rf", 24.0)}),
                            {n: _flagged(n) for n in ("pre.jpg", "smile.jpg")}).values()
     rows = [dict(metric="mouth_corner_lift_mm", side="mean", change=0.9, verdict="lifted")]
     for messages, expected in (((MAYBE,), ["smile.jpg"]), ((), [])):
-        flow = []
+        records = []
         app.timeline_rows({"p": pair}, lambda p: _stub_comparison("warning" if messages else "ok", messages, rows),
-                          flow)
-        assert flow == expected
+                          records)
+        assert flow_photos(records, ["mouth_corner_lift_mm"]) == expected

@@ -22,11 +22,11 @@ from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTL
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos  # noqa: F401 (re-exported)
-from .before_read import before_read
-from .flow_read import flow_read, stands_out_notes
+from .flow_read import stands_out_notes
+from .series_read import fitted_columns as _fitted_columns
+from .series_read import read_series
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
-from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT,
-                     change_column)
+from .tables import MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT
 
 
 
@@ -204,11 +204,11 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
         raise SeriesError(f"{result.reason} (Only long.csv's lift and fold-depth rows are fitted; the messages "
                           "column of changes.csv gives each comparison's reasons.)")
     changes, reg_changes = _change_records(batch_dir), _change_records(batch_dir / REGIMEN_DIR)  # read once
-    fitted = result.to_frame()  # §16: a flow-only photo off the others' curve, its series' verdict without it
-    table, checks = flow_read(fitted, data, flow_photos(changes or [], _fitted_columns(fitted)), n_boot=n_boot,
-                              seed=seed)
-    # §20: a before photo that every after photo of its session differs from (a smile) makes its series inconclusive
-    table = before_read(table, changes, _fitted_columns(fitted))[0]
+    fitted = result.to_frame()
+    # every series-reading rule (§16 a flow-only photo off the others' curve, §20 a smiling before photo), as the
+    # app's Timeline tab reads its fits
+    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed)
+    table, checks = reading.table, reading.flow_checks
     regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
         flow=flow_photos(reg_changes or [], _fitted_columns(fitted)))  # §18: the rule on the line
@@ -302,12 +302,6 @@ def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
     columns = _fitted_columns(table)
     return (uncertain_notes(changes or [], columns)
             + [f"regimen: {n}" for n in uncertain_notes(regimen_changes or [], columns)])
-
-
-def _fitted_columns(table: pd.DataFrame) -> list[str]:
-    """The ``changes.csv`` columns of ``table``'s decay rows (the regimen is fitted on the same selection)."""
-    decay = table[table["kind"] != "regimen"] if "kind" in table.columns else table
-    return list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(decay["metric"], decay["side"])))
 
 
 def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,

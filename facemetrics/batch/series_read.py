@@ -1,0 +1,85 @@
+"""Every series-reading rule applied to a fitted decay table, in one call (:func:`read_series`).
+
+The decay fits (:func:`facemetrics.decay.analyze_series`) read each series from its changes alone; the rules here
+read them again with what ``changes.csv`` says of the comparisons, in this order:
+
+1. docs/validation.md §16 (:func:`facemetrics.batch.flow_read.flow_read`): a flow-only photo that stands out from
+   the curve of the series' other photos, when the verdict without it differs, makes the pooled row
+   ``inconclusive`` (the flow-only photos: :func:`facemetrics.batch.fit_notes.flow_photos`);
+2. docs/validation.md §20 (:func:`facemetrics.batch.before_read.before_read`): a before photo that every after photo
+   of its session differs from in expression, its mouth narrower, makes that treatment's rows ``inconclusive``.
+
+``run_timeline`` (so ``timeline``, ``batch``, ``demo``, ``study report`` and the app's *My study*) and the app's
+Timeline tab (``app.timeline``) both call :func:`read_series`, so that a rule added here reaches both.  Pure:
+tables and ``changes.csv`` records in, a frozen dataclass out; no file I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ..decay.flow_outliers import FlowCheck
+from .before_read import BeforeCheck, before_read
+from .fit_notes import flow_photos
+from .flow_read import flow_read
+from .tables import change_column
+
+__all__ = ["SeriesReading", "fitted_columns", "read_series"]
+
+
+@dataclass(frozen=True)
+class SeriesReading:
+    """A fitted decay table read by every series-reading rule.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        The table with the rules applied (a copy when a rule changed a row; the table given otherwise).
+    flow_checks : tuple of FlowCheck
+        §16's checks (:func:`facemetrics.batch.flow_read.flow_read`); () when no photo is flow-only.
+    before_checks : tuple of BeforeCheck
+        §20's checks, one per session (:func:`facemetrics.batch.before_read.before_checks`).
+    """
+
+    table: pd.DataFrame
+    flow_checks: tuple[FlowCheck, ...]
+    before_checks: tuple[BeforeCheck, ...]
+
+
+def fitted_columns(table: pd.DataFrame) -> list[str]:
+    """The ``changes.csv`` columns of ``table``'s decay rows (``metric``, ``side``; rows of ``kind`` "regimen" left
+    out: the regimen is fitted on the same selection), each once in the table's order."""
+    decay = table[table["kind"] != "regimen"] if "kind" in table.columns else table
+    return list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(decay["metric"], decay["side"])))
+
+
+def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot: int = 400,
+                seed: int = 0) -> SeriesReading:
+    """``fitted`` read by §16's rule, then §20's (the module's list), from ``change_rows``.
+
+    Parameters
+    ----------
+    fitted : pandas.DataFrame
+        :meth:`SeriesResult.to_frame <facemetrics.decay.SeriesResult>` of the decay fits of ``data``
+        (``treatment``, ``metric``, ``side``, ``subject``, ``verdict``, ``reason``).
+    data : pandas.DataFrame
+        The rows fitted (``long.csv``'s columns, with ``photo`` and ``noise_floor``; metric unit, mm for lifts).
+    change_rows : iterable of dict or None
+        The comparisons as ``changes.csv`` has them (``subject``, ``treatment``, ``photo``, ``baseline_photos``,
+        ``role``, ``hours_since_treatment`` [h], ``status``, ``messages`` and the ``<column>_verdict`` cells);
+        None or empty: no rule has anything to read, ``fitted`` is returned as it is.
+    n_boot, seed : int
+        The fits' bootstrap (as ``fitted``'s), for §16's fits without a photo.
+
+    Returns
+    -------
+    SeriesReading
+        The table read and every check made.
+    """
+    rows = list(change_rows or [])
+    columns = fitted_columns(fitted)
+    table, flow = flow_read(fitted, data, flow_photos(rows, columns), n_boot=n_boot, seed=seed)
+    table, before = before_read(table, rows, columns)
+    return SeriesReading(table, flow, before)

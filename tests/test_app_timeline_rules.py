@@ -1,0 +1,81 @@
+"""The app's Timeline tab reads its fits by the same series-reading rules as ``facemetrics timeline``
+(:func:`facemetrics.batch.series_read.read_series`): the same photos read ``inconclusive`` in both when every after
+photo's comparison says the mouth is narrower than in the before photo (docs/validation.md §20), where the tab read
+``persists_beyond_a_day``.  The series is tests/test_flow_outliers.py's linear fade (not the decay model's curve)
+shifted by -2 mm at every time, as tests/test_before_read.py's; the comparisons are stand-ins
+(tests/test_app.py's), turned into rows and ``changes.csv`` records by the tab's own :func:`app.timeline_rows`."""
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from facemetrics.batch import run_timeline
+from facemetrics.schema import LONG_COLUMNS
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_before_read import NARROWER  # noqa: E402
+from test_flow_outliers import _series  # noqa: E402
+
+TIMES = [0.25, 0.5, 1, 2, 4, 8, 24, 48]
+BEFORE = "m0p5h.jpg"
+METRICS = ("mouth_corner_lift_mm",)
+
+
+def _tab(messages):
+    """The Timeline tab's long.csv rows and changes.csv records of a before photo at -0.5 h and 8 after photos
+    whose comparisons read the fade shifted by -2 mm, each with ``messages``."""
+    from conftest import app_module
+    from test_app import _flagged, _roles, _stub_comparison
+
+    app = app_module()
+    series = _series(times=TIMES)
+    change = dict(zip(series["photo"], series["value"] - 2.0))
+    times = {BEFORE: ("tx", -0.5), **{p: ("tx", t) for p, t in zip(series["photo"], TIMES)}}
+    pairs = app.pairs_of(_roles(times), {n: _flagged(n) for n in times})
+
+    def comparison_of(pair):
+        rows = [dict(metric="mouth_corner_lift_mm", side="mean", unit="mm", change=change[pair.after.name],
+                     noise_floor=0.3, verdict="lift")]
+        return _stub_comparison("warning" if messages else "ok", messages, rows)
+
+    records = []
+    rows, _ = app.timeline_rows(pairs, comparison_of, records)
+    return app, pd.DataFrame(rows, columns=LONG_COLUMNS), records
+
+
+def _cli(folder, long, records):
+    """``run_timeline``'s table of the same rows and records written as a batch folder."""
+    long.to_csv(folder / "long.csv", index=False)
+    pd.DataFrame(records).to_csv(folder / "changes.csv", index=False)
+    pd.DataFrame(dict(photo=long["photo"], excluded="")).to_csv(folder / "photos.csv", index=False)
+    return run_timeline(folder, metrics=list(METRICS))[1]
+
+
+def _pooled(table):
+    return table[table["subject"].isna() | (table["subject"].astype(str) == "")].iloc[0]
+
+
+def test_a_smiling_before_photo_reads_inconclusive_in_the_tab_as_on_the_command_line(tmp_path):
+    pytest.importorskip("streamlit")
+    app, long, records = _tab((NARROWER,))
+    assert {r["baseline_photos"] for r in records} == {BEFORE} and {r["role"] for r in records} == {"post"}
+    assert {r["mouth_corner_lift_mm_verdict"] for r in records} == {"lift"}
+    plain, png, _ = app.timeline(long, METRICS)
+    assert png is not None and _pooled(plain)["verdict"] == "persists_beyond_a_day"  # what the tab read
+    table, _, _ = app.timeline(long, METRICS, tuple(records))
+    row = _pooled(table)
+    assert row["verdict"] == "inconclusive"
+    assert f"before photo `{BEFORE}`" in row["reason"] and "(with it: persists_beyond_a_day)" in row["reason"]
+    cli = _pooled(_cli(tmp_path, long, records))
+    assert (cli["verdict"], cli["reason"]) == (row["verdict"], row["reason"])
+
+
+def test_a_clean_series_reads_the_same_with_the_rules(tmp_path):
+    pytest.importorskip("streamlit")
+    app, long, records = _tab(())
+    plain, png, _ = app.timeline(long, METRICS)
+    table, _, _ = app.timeline(long, METRICS, tuple(records))
+    pd.testing.assert_frame_equal(table, plain)
+    assert _pooled(_cli(tmp_path, long, records))["verdict"] == _pooled(table)["verdict"]
