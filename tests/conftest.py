@@ -1,5 +1,9 @@
 """Shared fixtures: the bundled sample photos, their analyses (computed once
-per session), and the optional real-photo folder ``../shared/faces``."""
+per session), and the optional real-photo folder ``../shared/faces``.
+
+The browser tests' fixtures (``browser``: one Chromium for the session, a new context per test; ``app_server``:
+one shared ``streamlit run app.py``; ``browsing.running_app`` for a server of a test's own) are in
+tests/browsing.py, imported at the end of this file."""
 
 from __future__ import annotations
 
@@ -244,3 +248,20 @@ def spy_downloads(monkeypatch) -> dict[str, bytes]:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     return got
+
+
+# ---------------------------------------------------------------- the browser tests (tests/browsing.py)
+# ``browser``: the session's one Chromium (each test opens its own context; those it opened are closed after it);
+# ``app_server``: one ``streamlit run app.py`` for the tests that only read its pages; ``browsing.running_app`` for a
+# test that needs its own store or environment.  Each skips when /usr/bin/chromium or playwright is absent.
+import browsing  # noqa: E402
+
+chromium_session, browser, app_server = browsing.chromium_session, browsing.browser, browsing.app_server
+no_browser_loop_outside_browser_tests = browsing.no_browser_loop_outside_browser_tests
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After the test's fixtures ended: the session's Chromium stops once no later test uses it."""
+    yield
+    browsing.stop_after_last_browser_test(item, nextitem)

@@ -8,92 +8,21 @@ skipped, with the reason, only when no Chromium is installed or the
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+import browsing
+from browsing import SERVER_LOGS, need_browser
+
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def _chromium() -> str | None:
-    for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if cand and os.access(cand, os.X_OK):
-            return cand
-    return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def running_app(tmp_path: Path, env: dict | None = None):
-    """``streamlit run app.py`` on a free localhost port, logging to ``tmp_path``; always terminated.
-
-    Yields the base URL once the health endpoint answers.
-    """
-    port = _free_port()
-    log = open(tmp_path / "streamlit.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {}),
-             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail("streamlit did not start:\n" + (tmp_path / "streamlit.log").read_text()[-3000:])
-            time.sleep(0.2)
-        SERVER_LOGS[url] = tmp_path / "streamlit.log"
-        yield url
-    finally:
-        SERVER_LOGS.pop(url, None)
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-#: ``{base URL: its server's log}`` of every :func:`running_app` running (a test's upload reads the log's tail)
-SERVER_LOGS: dict[str, Path] = {}
-
-
-@pytest.fixture(scope="module")
-def streamlit_server(tmp_path_factory):
-    """``streamlit run app.py`` on a free localhost port, one for this module's tests (each opens its own page, a
-    session of its own, as a second user of one server does: the server's start, ~5 s of CPU with its worker
-    process, is paid once; docs/speed.md, 'Test suite time, 2026-12-05'); always terminated."""
-    with running_app(tmp_path_factory.mktemp("streamlit")) as url:
-        yield url
+#: the names other test files imported from here (now in tests/browsing.py)
+_chromium, CHROMIUM_ARGS, running_app = browsing.chromium_path, browsing.CHROMIUM_ARGS, browsing.running_app
 
 
 @pytest.fixture
@@ -104,7 +33,8 @@ def after_photo() -> Path:
 
 def _upload_pair(browser, sync_api, url: str, after_photo: Path, tmp_path: Path,
                  before_photo: Path = SAMPLES / "astronaut_before.jpg"):
-    """Open the app in a new page, upload the sample pair and wait for the headline; ``(page, heading)``.
+    """Open the app in a new page (a context of its own), upload the sample pair and wait for the headline;
+    ``(page, heading)``.
 
     It normally appears within 10 s. Once in five CI runs on 2026-12-02 it did not within 45 s (the
     browser's upload or websocket stalled; the server log was not kept): then the server log's tail is
@@ -127,112 +57,96 @@ def _upload_pair(browser, sync_api, url: str, after_photo: Path, tmp_path: Path,
             page.close()
 
 
-def test_browser_upload_pair_shows_lift(streamlit_server, tmp_path, after_photo):
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
-            text = heading.inner_text()
-            m = re.search(r"(lifted|dropped) (\d+\.\d\d) mm", text)
-            assert m, text
-            lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
-            assert 0.5 < lift < 2.5, text  # the sample pair is a simulated 1.5 mm lift
-            page.get_by_text("comparison.csv").first.wait_for(timeout=10_000)
-            # drawn after the headline, in their places above it: the roles editor and the photo cards
-            page.get_by_text("Which photos are 'before' and which 'after'?").first.wait_for(timeout=10_000)
-            page.get_by_text("Photos", exact=True).first.wait_for(timeout=10_000)
-            # every image (thumbnails, the comparison figure) was served and decoded
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('img')].filter(i => i.complete).length"
-                " === document.querySelectorAll('img').length", timeout=20_000)
-            sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt, e.src])")
-            assert len(sizes) >= 3, sizes
-            assert all(w > 0 for w, _, _ in sizes), f"images not served: {sizes}"
-            heading.scroll_into_view_if_needed()
-            shot = tmp_path / "app.png"
-            page.screenshot(path=str(shot))
-            assert shot.stat().st_size > 10_000
-            if os.environ.get("FACEMETRICS_SCREENSHOT"):
-                shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
-        finally:
-            browser.close()
+@pytest.fixture(scope="module")
+def pair_page(chromium_session, app_server, tmp_path_factory):
+    """``(page, heading)``: the sample pair uploaded in a page of its own at 1366 x 768, its headline shown; one
+    upload read by the tests that only read the page (:func:`test_browser_upload_pair_shows_lift`,
+    :func:`test_browser_comparison_shows_the_scale_part`); its context closed after this module."""
+    sync_api = need_browser()
+    browser = chromium_session.start(tmp_path_factory.mktemp("camera"))
+    page, heading = _upload_pair(browser, sync_api, app_server, SAMPLES / "astronaut_after.jpg",
+                                 tmp_path_factory.mktemp("pair"))
+    yield page, heading
+    page.context.close()
 
 
-def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(streamlit_server, tmp_path, after_photo):
+def test_browser_upload_pair_shows_lift(pair_page, tmp_path):
+    page, heading = pair_page
+    text = heading.inner_text()
+    m = re.search(r"(lifted|dropped) (\d+\.\d\d) mm", text)
+    assert m, text
+    lift = float(m.group(2)) * (1 if m.group(1) == "lifted" else -1)
+    assert 0.5 < lift < 2.5, text  # the sample pair is a simulated 1.5 mm lift
+    page.get_by_text("comparison.csv").first.wait_for(timeout=10_000)
+    # drawn after the headline, in their places above it: the roles editor and the photo cards
+    page.get_by_text("Which photos are 'before' and which 'after'?").first.wait_for(timeout=10_000)
+    page.get_by_text("Photos", exact=True).first.wait_for(timeout=10_000)
+    # every image (thumbnails, the comparison figure) was served and decoded
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('img')].filter(i => i.complete).length"
+        " === document.querySelectorAll('img').length", timeout=20_000)
+    sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.naturalWidth, e.alt, e.src])")
+    assert len(sizes) >= 3, sizes
+    assert all(w > 0 for w, _, _ in sizes), f"images not served: {sizes}"
+    heading.scroll_into_view_if_needed()
+    shot = tmp_path / "app.png"
+    page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("FACEMETRICS_SCREENSHOT"):
+        shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
+
+
+def test_browser_bad_files_added_to_a_pair_are_named_and_the_result_is_kept(browser, app_server, tmp_path, after_photo):
     """A first outside user's hostile uploads (2026-12-04), in the browser: a 0-byte file, a text file
     named .jpg and a truncated JPEG added beside a measured pair each get their own message on their card,
     the pair's headline stays, and no traceback, exception or "Error" box reaches the page."""
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
+    sync_api = need_browser()
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     bad = {"empty.jpg": b"", "notes.jpg": b"shopping list\n" * 40, "cut.jpg": before[: len(before) // 2]}
     for name, data in bad.items():
         (tmp_path / name).write_bytes(data)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
-            headline = heading.inner_text()
-            page.set_input_files("input[type=file]", [str(tmp_path / n) for n in bad])  # added to the two
-            for reason in ("empty: file is empty (0 bytes)", "not_an_image: not a supported image",
-                           "unreadable: truncated JPEG data"):  # the CLI's words (analyze.read_failure)
-                page.get_by_text(re.compile(r"Cannot be read \(" + re.escape(reason))).first.wait_for(timeout=60_000)
-            page.get_by_text(headline, exact=True).first.wait_for(timeout=30_000)
-            text = page.inner_text("body")
-            assert text.count("Cannot be read (") == 3, text
-            for word in ("Traceback", "Exception", "Error"):
-                assert word not in text, (word, text)
-            assert page.locator('[data-testid="stException"]').count() == 0
-        finally:
-            browser.close()
+    page, heading = _upload_pair(browser, sync_api, app_server, after_photo, tmp_path)
+    headline = heading.inner_text()
+    page.set_input_files("input[type=file]", [str(tmp_path / n) for n in bad])  # added to the two
+    for reason in ("empty: file is empty (0 bytes)", "not_an_image: not a supported image",
+                   "unreadable: truncated JPEG data"):  # the CLI's words (analyze.read_failure)
+        page.get_by_text(re.compile(r"Cannot be read \(" + re.escape(reason))).first.wait_for(timeout=60_000)
+    page.get_by_text(headline, exact=True).first.wait_for(timeout=30_000)
+    text = page.inner_text("body")
+    assert text.count("Cannot be read (") == 3, text
+    for word in ("Traceback", "Exception", "Error"):
+        assert word not in text, (word, text)
+    assert page.locator('[data-testid="stException"]').count() == 0
 
 
-def test_browser_comparison_shows_the_scale_part(streamlit_server, tmp_path, after_photo):
+def test_browser_comparison_shows_the_scale_part(pair_page, tmp_path):
     """comparison.csv's change_scale_sd on the page (h9, 2026-12-04), in the CLI's words: the headline reads
     "(noise floor 0.10 mm; scale ± 0.07 mm)", the comparison table shows each change with it ("+1.59 ± 0.07" under
     "change ± scale"), and the CLI's note is beside the figure.  At 1366 x 768 with the sidebar open the whole
     table fits the page: no horizontal scroll, every column (the verdict, before / after) drawn at once (h9's
     "scale ±" column lay past the table's right edge with before / after; h4, 2026-12-05)."""
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page, heading = _upload_pair(browser, sync_api, streamlit_server, after_photo, tmp_path)
-            text = heading.inner_text()
-            assert re.search(r"\(noise floor \d\.\d\d mm; scale ± \d\.\d\d mm\)$", text), text
-            page.get_by_text("scale ±: every mm is read in the before photo's iris scale").first.wait_for(timeout=20_000)
-            grid = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("[role=columnheader]")).first
-            grid.wait_for(timeout=20_000)
-            grid.locator("[role=columnheader]").filter(has_text="verdict").first.wait_for(state="attached", timeout=20_000)
-            grid.scroll_into_view_if_needed()
-            heads = [h.strip() for h in grid.locator("[role=columnheader]").all_text_contents()]
-            # every column drawn without scrolling (the grid draws only the columns in view)
-            assert heads == ["metric", "side", "change ± scale", "unit", "floor", "verdict", "before", "after"], heads
-            sizes = grid.evaluate("g => { const s = g.querySelector('.dvn-scroller'); "
-                                  "return s ? [s.scrollWidth, s.clientWidth] : null; }")
-            assert sizes and sizes[0] <= sizes[1], sizes  # no horizontal scroll (the scroller: glide-data-grid's)
-            box = grid.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, box
-            # the cells' texts ("+1.59 ± 0.07") are drawn on a canvas (the grid's accessible cells hold the numbers):
-            # tests/test_app.py checks them in the table's display values; here the screenshot shows them
-            shot = tmp_path / "table.png"
-            page.screenshot(path=str(shot))
-            if os.environ.get("FACEMETRICS_SCREENSHOT"):
-                shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
-        finally:
-            browser.close()
+    page, heading = pair_page
+    text = heading.inner_text()
+    assert re.search(r"\(noise floor \d\.\d\d mm; scale ± \d\.\d\d mm\)$", text), text
+    page.get_by_text("scale ±: every mm is read in the before photo's iris scale").first.wait_for(timeout=20_000)
+    grid = page.locator("[data-testid='stDataFrame']").filter(has=page.locator("[role=columnheader]")).first
+    grid.wait_for(timeout=20_000)
+    grid.locator("[role=columnheader]").filter(has_text="verdict").first.wait_for(state="attached", timeout=20_000)
+    grid.scroll_into_view_if_needed()
+    heads = [h.strip() for h in grid.locator("[role=columnheader]").all_text_contents()]
+    # every column drawn without scrolling (the grid draws only the columns in view)
+    assert heads == ["metric", "side", "change ± scale", "unit", "floor", "verdict", "before", "after"], heads
+    sizes = grid.evaluate("g => { const s = g.querySelector('.dvn-scroller'); "
+                          "return s ? [s.scrollWidth, s.clientWidth] : null; }")
+    assert sizes and sizes[0] <= sizes[1], sizes  # no horizontal scroll (the scroller: glide-data-grid's)
+    box = grid.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1366, box
+    # the cells' texts ("+1.59 ± 0.07") are drawn on a canvas (the grid's accessible cells hold the numbers):
+    # tests/test_app.py checks them in the table's display values; here the screenshot shows them
+    shot = tmp_path / "table.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("FACEMETRICS_SCREENSHOT"):
+        shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
 
 
 def _aviator_pair(tmp_path: Path) -> tuple[Path, Path]:
@@ -254,32 +168,24 @@ def _aviator_pair(tmp_path: Path) -> tuple[Path, Path]:
     return out[0], out[1]
 
 
-def test_browser_aviators_over_the_folds_are_said_once_and_the_same(streamlit_server, tmp_path):
+def test_browser_aviators_over_the_folds_are_said_once_and_the_same(browser, app_server, tmp_path):
     """Dark aviators over both photos reaching both fold bands (2026-12-05): the headline still reads the dense-flow
     jaw lift (the glasses are left out of the alignment), the glasses' fold message is among the warnings under it,
     and the no-iris warning above that one no longer says the folds keep their verdicts (it did, above the message
     saying they have none; h11)."""
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    sync_api = need_browser()  # the upload's retry catches its TimeoutError
     before, after = _aviator_pair(tmp_path)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page, heading = _upload_pair(browser, sync_api, streamlit_server, after, tmp_path, before_photo=before)
-            assert "lifted" in heading.inner_text(), heading.inner_text()  # a simulated 1.5 mm lift
-            alerts = page.locator("[data-testid='stAlert']")
-            alerts.filter(has_text="the dark glasses reach the nasolabial fold's search band").first.wait_for(
-                timeout=20_000)
-            said = alerts.filter(has_text="no iris is visible in the before and after photos").first.inner_text()
-            assert "the folds and the roll keep theirs" not in said, said
-            assert "the right and left fold rows do not: the glasses reach their search band" in said, said
-        finally:
-            browser.close()
+    page, heading = _upload_pair(browser, sync_api, app_server, after, tmp_path, before_photo=before)
+    assert "lifted" in heading.inner_text(), heading.inner_text()  # a simulated 1.5 mm lift
+    alerts = page.locator("[data-testid='stAlert']")
+    alerts.filter(has_text="the dark glasses reach the nasolabial fold's search band").first.wait_for(
+        timeout=20_000)
+    said = alerts.filter(has_text="no iris is visible in the before and after photos").first.inner_text()
+    assert "the folds and the roll keep theirs" not in said, said
+    assert "the right and left fold rows do not: the glasses reach their search band" in said, said
 
 
-def test_browser_before_photos_that_disagree_are_said_once(streamlit_server, tmp_path):
+def test_browser_before_photos_that_disagree_are_said_once(browser, app_server, tmp_path):
     """Stop 40's repro on the page (2026-12-05): the sample's before photo and its 1.5 mm-lifted copy both
     'before' (by their names), the before photo turned 2 deg and scaled 0.92 as the 'after' photo.  The second
     'before' photo is the before photo's repeat (the app's repeat photos); the page says the batch's message that
@@ -288,10 +194,6 @@ def test_browser_before_photos_that_disagree_are_said_once(streamlit_server, tmp
     the headline claims no lift or sag and gives the batch's message (said there only, not again as an alert)."""
     import cv2
 
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
     from facemetrics.compare.disagreement import (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
                                                   MSG_REPEATS_DISAGREE)
 
@@ -302,40 +204,35 @@ def test_browser_before_photos_that_disagree_are_said_once(streamlit_server, tmp
                 [cv2.IMWRITE_JPEG_QUALITY, 92])
     shutil.copy(SAMPLES / "astronaut_before.jpg", tmp_path / "before.jpg")
     shutil.copy(SAMPLES / "astronaut_after.jpg", tmp_path / "before_2.jpg")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1366, "height": 768})
-            page.goto(streamlit_server, wait_until="domcontentloaded")
-            page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
-            page.set_input_files("input[type=file]", [str(tmp_path / n) for n in ("before.jpg", "before_2.jpg",
-                                                                                 "after.jpg")])
-            alerts = page.locator("[data-testid='stAlert']")
-            alerts.filter(has_text=MSG_FLOORS_FROM_DISAGREEMENT).first.wait_for(timeout=120_000)
-            heading = page.get_by_text(re.compile(r"^No lift or sag can be claimed from the jawline"))
-            heading.first.wait_for(timeout=20_000)
-            page.wait_for_selector("[data-testid='stStatusWidget']", state="hidden", timeout=60_000)  # the run ended
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(app_server, wait_until="domcontentloaded")
+    page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+    page.set_input_files("input[type=file]", [str(tmp_path / n) for n in ("before.jpg", "before_2.jpg",
+                                                                         "after.jpg")])
+    alerts = page.locator("[data-testid='stAlert']")
+    alerts.filter(has_text=MSG_FLOORS_FROM_DISAGREEMENT).first.wait_for(timeout=120_000)
+    heading = page.get_by_text(re.compile(r"^No lift or sag can be claimed from the jawline"))
+    heading.first.wait_for(timeout=20_000)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="hidden", timeout=60_000)  # the run ended
 
-            def counts() -> tuple[list[int], list[str]]:
-                # the alerts in view: the Timeline tab (hidden, drawn by the same run) names the treatment once more
-                said = [a.inner_text() for a in alerts.all() if a.is_visible()]
-                return [sum(m in a for a in said) for m in (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
-                                                            MSG_REPEATS_DISAGREE)], said
+    def counts() -> tuple[list[int], list[str]]:
+        # the alerts in view: the Timeline tab (hidden, drawn by the same run) names the treatment once more
+        said = [a.inner_text() for a in alerts.all() if a.is_visible()]
+        return [sum(m in a for a in said) for m in (MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT,
+                                                    MSG_REPEATS_DISAGREE)], said
 
-            seen = []
-            for _ in range(20):  # the same counts twice, 0.5 s apart (a redraw replaces elements in place)
-                seen.append(counts())
-                if len(seen) > 1 and seen[-1][0] == seen[-2][0]:
-                    break
-                page.wait_for_timeout(500)
-            # the batch's message once, in the headline, not again as an alert under it (h9, 2026-12-05)
-            assert seen[-1][0] == [0, 1, 0], seen[-1][1]
-            assert MSG_BASELINES_DISAGREE in heading.first.inner_text()
-            assert page.locator('[data-testid="stException"]').count() == 0
-            heading.first.scroll_into_view_if_needed()
-            shot = tmp_path / "disagree.png"
-            page.screenshot(path=str(shot), full_page=True)
-            if os.environ.get("FACEMETRICS_SCREENSHOT"):
-                shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])
-        finally:
-            browser.close()
+    seen = []
+    for _ in range(20):  # the same counts twice, 0.5 s apart (a redraw replaces elements in place)
+        seen.append(counts())
+        if len(seen) > 1 and seen[-1][0] == seen[-2][0]:
+            break
+        page.wait_for_timeout(500)
+    # the batch's message once, in the headline, not again as an alert under it (h9, 2026-12-05)
+    assert seen[-1][0] == [0, 1, 0], seen[-1][1]
+    assert MSG_BASELINES_DISAGREE in heading.first.inner_text()
+    assert page.locator('[data-testid="stException"]').count() == 0
+    heading.first.scroll_into_view_if_needed()
+    shot = tmp_path / "disagree.png"
+    page.screenshot(path=str(shot), full_page=True)
+    if os.environ.get("FACEMETRICS_SCREENSHOT"):
+        shutil.copy(shot, os.environ["FACEMETRICS_SCREENSHOT"])

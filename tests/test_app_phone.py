@@ -19,7 +19,7 @@ import pytest
 
 from conftest import app_module
 from test_app import _shown_texts
-from test_app_browser import CHROMIUM_ARGS, _chromium, running_app
+from browsing import running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -247,16 +247,6 @@ def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():
 # ---------------------------------------------------------------- in Chromium
 
 
-def _browser(sync_api_p):
-    return sync_api_p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-
-
-def _need_browser():
-    if _chromium() is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-
-
 def _wait_idle(page, timeout_ms: int = 120_000) -> None:
     page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon],"
                            " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout_ms)
@@ -405,76 +395,71 @@ def _compact_verdicts(page):
     return page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
 
 
-def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(tmp_path):
+def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(browser, app_server, tmp_path):
     """At 390 x 844: the compact comparison table is shown and the wide one hidden; its verdict column (header and
     every cell) lies inside the window, "lift" read on the jawline's row, and no text of the page ends past the
     window's right edge; the photo cards' texts hold no Markdown (no backtick, no escaping backslash) for names
     with Markdown's characters; the comparison figure is its narrow layout, inside the window (its text's size is
     checked on the figure itself: tests/test_figures_narrow.py).  At 1366 x 768 the wide table and figure are
     shown and the compact ones hidden."""
-    sync_api = _need_browser()
     before, after = tmp_path / "my_before_(1).jpg", tmp_path / "`after`_*2*.jpg"
     shutil.copy(SAMPLES / "astronaut_before.jpg", before)
     shutil.copy(SAMPLES / "astronaut_after.jpg", after)
-    with running_app(tmp_path) as url, sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        try:
-            page = browser.new_context(**PHONE).new_page()
-            _upload(page, url, [before, after])
-            page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
-            table = _compact_verdicts(page)
-            table.wait_for(timeout=30_000)
-            page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
-            _wait_idle(page)
-            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
-            assert heads[:2] == ["verdict", "change ± scale"], heads
-            cells = table.locator("tbody tr td:nth-child(1)")
-            assert cells.count() > 20
-            for box in [table.locator("thead th").first.bounding_box()] + [
-                    cells.nth(k).bounding_box() for k in range(cells.count())]:
-                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-            rows = [r.replace("\u200b", "").split("\t") for r in table.locator("tbody tr").all_inner_texts()]
-            jaw = next(r for r in rows if r[-1].replace("\n", "").strip() == "jawline_lift_mm, mean")
-            assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").replace(
-                "\u00a0", " ").strip()), jaw
-            # the verdicts and the metrics (jawline_lift_mm, mean) break after an underscore or a space only
-            _check_whole_words(page, cells, least_broken=0)
-            _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"))
-            # the change with its scale ± and unit, the floor with its unit: a number kept with its unit and "±"
-            # ("+1.59 / ± 0.07 mm" where the whole does not fit), no word broken inside
-            _check_reader_breaks(table.locator("tbody tr td:nth-child(2)"))
-            _check_reader_breaks(table.locator("tbody tr td:nth-child(3)"), least_broken=0)
-            _check_reader_breaks(table.locator("tbody tr td:nth-child(4)"))
-            wide = page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
-            assert wide.count() == 1 and not wide.is_visible()
-            assert page.evaluate(PAST_THE_EDGE, 390) == []
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            captions = page.locator("[data-testid=stMain] [data-testid=stImageCaption]").all_inner_texts()
-            assert "my_before_(1).jpg" in captions, captions
-            assert any(c.replace("\\", "") == "`after`_*2*.jpg" for c in captions), captions
-            assert all("\\" not in c for c in captions), captions  # shown as named, not escaped
-            # the comparison figure: its narrow layout (stacked, 1200 px drawn) inside the window, the wide one hidden
-            fig = page.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage] img").first
-            fig.scroll_into_view_if_needed()
-            box = fig.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
-            assert fig.evaluate("i => [i.naturalWidth, i.naturalHeight]")[0] == 1200
-            assert not page.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
+    url = app_server
+    page = browser.new_context(**PHONE).new_page()
+    _upload(page, url, [before, after])
+    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+    table = _compact_verdicts(page)
+    table.wait_for(timeout=30_000)
+    page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
+    _wait_idle(page)
+    heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+    assert heads[:2] == ["verdict", "change ± scale"], heads
+    cells = table.locator("tbody tr td:nth-child(1)")
+    assert cells.count() > 20
+    for box in [table.locator("thead th").first.bounding_box()] + [
+            cells.nth(k).bounding_box() for k in range(cells.count())]:
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    rows = [r.replace("\u200b", "").split("\t") for r in table.locator("tbody tr").all_inner_texts()]
+    jaw = next(r for r in rows if r[-1].replace("\n", "").strip() == "jawline_lift_mm, mean")
+    assert jaw[0].strip() == "lift" and re.fullmatch(r"\+1\.\d\d ± 0\.\d\d mm", jaw[1].replace("\n", " ").replace(
+        "\u00a0", " ").strip()), jaw
+    # the verdicts and the metrics (jawline_lift_mm, mean) break after an underscore or a space only
+    _check_whole_words(page, cells, least_broken=0)
+    _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"))
+    # the change with its scale ± and unit, the floor with its unit: a number kept with its unit and "±"
+    # ("+1.59 / ± 0.07 mm" where the whole does not fit), no word broken inside
+    _check_reader_breaks(table.locator("tbody tr td:nth-child(2)"))
+    _check_reader_breaks(table.locator("tbody tr td:nth-child(3)"), least_broken=0)
+    _check_reader_breaks(table.locator("tbody tr td:nth-child(4)"))
+    wide = page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
+    assert wide.count() == 1 and not wide.is_visible()
+    assert page.evaluate(PAST_THE_EDGE, 390) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    captions = page.locator("[data-testid=stMain] [data-testid=stImageCaption]").all_inner_texts()
+    assert "my_before_(1).jpg" in captions, captions
+    assert any(c.replace("\\", "") == "`after`_*2*.jpg" for c in captions), captions
+    assert all("\\" not in c for c in captions), captions  # shown as named, not escaped
+    # the comparison figure: its narrow layout (stacked, 1200 px drawn) inside the window, the wide one hidden
+    fig = page.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage] img").first
+    fig.scroll_into_view_if_needed()
+    box = fig.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
+    assert fig.evaluate("i => [i.naturalWidth, i.naturalHeight]")[0] == 1200
+    assert not page.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.is_visible()
 
-            desk = browser.new_context(**DESK).new_page()
-            _upload(desk, url, [before, after])
-            desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
-            grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
-            grid.wait_for(timeout=30_000)
-            assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
-            # the figure is drawn after the headline: waited for (is_visible() does not wait; it read False)
-            desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.wait_for(timeout=90_000)
-            assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
-            # the desktop's figure is drawn for its column: the photos side by side, the map under them, its text
-            # (cap height, 1/50 of the figure's width) at least 9 px as shown; the CLI's 16.5 in figure was 2.6-3.6 px
-            _check_column_figure(desk, "cmpfig")
-        finally:
-            browser.close()
+    desk = browser.new_context(**DESK).new_page()
+    _upload(desk, url, [before, after])
+    desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+    grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
+    # the figure is drawn after the headline: waited for (is_visible() does not wait; it read False)
+    desk.locator("[class*='st-key-fm-widef-cmpfig-'] [data-testid=stImage]").first.wait_for(timeout=90_000)
+    assert not desk.locator("[class*='st-key-fm-compactf-cmpfig-'] [data-testid=stImage]").first.is_visible()
+    # the desktop's figure is drawn for its column: the photos side by side, the map under them, its text
+    # (cap height, 1/50 of the figure's width) at least 9 px as shown; the CLI's 16.5 in figure was 2.6-3.6 px
+    _check_column_figure(desk, "cmpfig")
 
 
 def _check_column_figure(page, name: str) -> dict:
@@ -527,59 +512,54 @@ def _example_timeline(page, url, phone: bool) -> None:
     page.get_by_text("Timeline table").first.click()
 
 
-def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(tmp_path):
+def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(browser, app_server):
     """The bundled example's Timeline tab.  At 390 x 844 the Timeline table is its compact form (the wide grid's
     41 columns scrolled 4560 px in 322): the verdict column, header and cells, inside the window, no text of the
     page (the expander's too) past its right edge, no grid scrolling sideways, the wide grid hidden; the plot is
     the phone's.  At 1366 x 768 the wide grid is shown and the plot is the desktop column's (two panels a row,
     text >= 9 px as shown): no taller than wide (the phone's one was 1568 px tall in its 528 px there)."""
-    sync_api = _need_browser()
-    with running_app(tmp_path) as url, sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        try:
-            page = browser.new_context(**PHONE).new_page()
-            _example_timeline(page, url, phone=True)
-            table = page.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable] table").first
-            table.wait_for(timeout=30_000)
-            _wait_idle(page)
-            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
-            assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
-            cells = table.locator("tbody tr td:nth-child(1)")
-            assert cells.count() >= 4
-            verdicts = [t.replace("\u200b", "") for t in cells.all_inner_texts()]
-            assert {"fades_within_a_day", "persists_beyond_a_day"} <= set(verdicts), verdicts
-            # each verdict drawn on lines that end at its words' ends ("fades_ / within_a_day"), not anywhere
-            _check_whole_words(page, cells)
-            # and the fit: its treatment whole ("microcurrent" read "microcurr / ent" in a quarter of the table)
-            _check_whole_words(page, table.locator("tbody tr td:nth-child(2)"))
-            # every cell broken where a reader expects: "-0.01 mm / (95 % CI / -0.04 to / +0.03)", never "-0.01 /
-            # mm (95 / % CI" (h6 of stop 44)
-            for col in (1, 2, 3, 4):
-                _check_reader_breaks(table.locator(f"tbody tr td:nth-child({col})"), least_broken=int(col > 2))
-            for box in [table.locator("thead th").first.bounding_box()] + [
-                    cells.nth(k).bounding_box() for k in range(cells.count())]:
-                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-            assert not page.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first.is_visible()
-            assert page.evaluate(PAST_THE_EDGE, 390) == []
-            assert page.evaluate(PAST_THE_EDGE_IN_EXPANDERS, 390) == []
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            assert page.locator("[class*='st-key-fm-compactf-timeline-plot'] [data-testid=stImage]").first.is_visible()
-            # negative control: the old code's cell (the code without its break points) breaks inside a word
-            fades = cells.nth(verdicts.index("fades_within_a_day"))
-            fades.evaluate(SET_CELL_TEXT, "fades_within_a_day")
-            lines, broken = _broken_words(fades)
-            assert len(lines) > 1 and broken, lines
+    url = app_server
+    page = browser.new_context(**PHONE).new_page()
+    _example_timeline(page, url, phone=True)
+    table = page.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable] table").first
+    table.wait_for(timeout=30_000)
+    _wait_idle(page)
+    heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+    assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
+    cells = table.locator("tbody tr td:nth-child(1)")
+    assert cells.count() >= 4
+    verdicts = [t.replace("\u200b", "") for t in cells.all_inner_texts()]
+    assert {"fades_within_a_day", "persists_beyond_a_day"} <= set(verdicts), verdicts
+    # each verdict drawn on lines that end at its words' ends ("fades_ / within_a_day"), not anywhere
+    _check_whole_words(page, cells)
+    # and the fit: its treatment whole ("microcurrent" read "microcurr / ent" in a quarter of the table)
+    _check_whole_words(page, table.locator("tbody tr td:nth-child(2)"))
+    # every cell broken where a reader expects: "-0.01 mm / (95 % CI / -0.04 to / +0.03)", never "-0.01 /
+    # mm (95 / % CI" (h6 of stop 44)
+    for col in (1, 2, 3, 4):
+        _check_reader_breaks(table.locator(f"tbody tr td:nth-child({col})"), least_broken=int(col > 2))
+    for box in [table.locator("thead th").first.bounding_box()] + [
+            cells.nth(k).bounding_box() for k in range(cells.count())]:
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert not page.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first.is_visible()
+    assert page.evaluate(PAST_THE_EDGE, 390) == []
+    assert page.evaluate(PAST_THE_EDGE_IN_EXPANDERS, 390) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator("[class*='st-key-fm-compactf-timeline-plot'] [data-testid=stImage]").first.is_visible()
+    # negative control: the old code's cell (the code without its break points) breaks inside a word
+    fades = cells.nth(verdicts.index("fades_within_a_day"))
+    fades.evaluate(SET_CELL_TEXT, "fades_within_a_day")
+    lines, broken = _broken_words(fades)
+    assert len(lines) > 1 and broken, lines
 
-            desk = browser.new_context(**DESK).new_page()
-            _example_timeline(desk, url, phone=False)
-            grid = desk.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first
-            grid.wait_for(timeout=30_000)
-            assert not desk.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable]").first.is_visible()
-            box = _check_column_figure(desk, "timeline-plot")
-            assert box["height"] <= 1.1 * box["width"], box  # 2 panels, side by side
-            assert box["height"] / box["width"] < 0.5 * _phone_figure_ratio(desk, "timeline-plot"), box
-        finally:
-            browser.close()
+    desk = browser.new_context(**DESK).new_page()
+    _example_timeline(desk, url, phone=False)
+    grid = desk.locator("[class*='st-key-fm-widet-timeline-table'] [data-testid=stDataFrame]").first
+    grid.wait_for(timeout=30_000)
+    assert not desk.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable]").first.is_visible()
+    box = _check_column_figure(desk, "timeline-plot")
+    assert box["height"] <= 1.1 * box["width"], box  # 2 panels, side by side
+    assert box["height"] / box["width"] < 0.5 * _phone_figure_ratio(desk, "timeline-plot"), box
 
 
 def test_a_library_message_keeps_its_code_spans_and_escapes_the_rest():
@@ -617,63 +597,58 @@ def small_store(tmp_path, sample_path):
     return store
 
 
-def test_browser_phone_shows_my_study_photos_status_on_screen(tmp_path, small_store):
+def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path, small_store):
     """My study at 390 x 844: the photo table's compact form, each photo's status first and inside the window,
     nothing of the page past its right edge; the wide table hidden; the timeline's figure the narrow one, inside
     the window; at 1366 x 768 the timeline's "column" figure, its text >= 9 px as shown, under 0.6 of the phone's
     one's height for its width (that one was about 2700 px tall in 437 px there, h14's store)."""
-    sync_api = _need_browser()
-    with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url, sync_api.sync_playwright() as p:
-        browser = _browser(p)
-        try:
-            page = browser.new_context(**PHONE).new_page()
-            page.goto(url, wait_until="domcontentloaded")
-            page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
-            page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-            page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
-            page.mouse.click(385, 700)  # outside the sidebar: it closes
-            table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
-            table.wait_for(timeout=120_000)
-            _wait_idle(page, 240_000)
-            heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
-            assert heads[0] == "status", heads
-            cells = table.locator("tbody tr td:nth-child(1)")
-            assert cells.count() == 3 and set(cells.all_inner_texts()) == {"ok"}, cells.all_inner_texts()
-            for k in range(cells.count()):
-                box = cells.nth(k).bounding_box()
-                assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-            assert heads[3] == "original_name", heads  # a photo's name breaks after an underscore, not in a word
-            _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"), least_broken=0)
-            # the names' long words hyphenated at a syllable, the extension on its own line
-            # ("S01_ / microcur- / rent_00_ / m0p25h / .jpg"; it read "S01_ / microcurre / nt_00_ / m0p25h.jp / g")
-            names = table.locator("tbody tr td:nth-child(4)")
-            _check_reader_breaks(names)
-            # negative control on the page: the old cell (breaks after its underscores only) breaks inside a word
-            old = names.first.evaluate("(e) => e.textContent").translate({0xad: None, 0x2060: None, 0x200b: None})
-            names.first.evaluate(SET_CELL_TEXT, old.replace("_", "_\u200b"))
-            assert _bad_breaks(names.first)[1], _bad_breaks(names.first)
-            assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
-            assert page.evaluate(PAST_THE_EDGE, 390) == []
-            # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
-            # window and the page's width, its PNG at least twice as wide as shown (sharp at 3 device px a CSS px)
-            img = page.locator("[class*='st-key-fm-compactf-study-timeline'] [data-testid=stImage] img").first
-            img.wait_for(timeout=120_000)
-            img.scroll_into_view_if_needed()
-            page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
-            box = img.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
-            natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
-            assert natural[0] >= 2 * box["width"], (natural, box)
-            assert natural[1] / natural[0] > 1.0  # one panel a row, its legend under it: taller than wide
+    with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url:
+        page = browser.new_context(**PHONE).new_page()
+        page.goto(url, wait_until="domcontentloaded")
+        page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
+        page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+        page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+        page.mouse.click(385, 700)  # outside the sidebar: it closes
+        table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
+        table.wait_for(timeout=120_000)
+        _wait_idle(page, 240_000)
+        heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
+        assert heads[0] == "status", heads
+        cells = table.locator("tbody tr td:nth-child(1)")
+        assert cells.count() == 3 and set(cells.all_inner_texts()) == {"ok"}, cells.all_inner_texts()
+        for k in range(cells.count()):
+            box = cells.nth(k).bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        assert heads[3] == "original_name", heads  # a photo's name breaks after an underscore, not in a word
+        _check_whole_words(page, table.locator("tbody tr td:nth-child(4)"), least_broken=0)
+        # the names' long words hyphenated at a syllable, the extension on its own line
+        # ("S01_ / microcur- / rent_00_ / m0p25h / .jpg"; it read "S01_ / microcurre / nt_00_ / m0p25h.jp / g")
+        names = table.locator("tbody tr td:nth-child(4)")
+        _check_reader_breaks(names)
+        # negative control on the page: the old cell (breaks after its underscores only) breaks inside a word
+        old = names.first.evaluate("(e) => e.textContent").translate({0xad: None, 0x2060: None, 0x200b: None})
+        names.first.evaluate(SET_CELL_TEXT, old.replace("_", "_\u200b"))
+        assert _bad_breaks(names.first)[1], _bad_breaks(names.first)
+        assert not page.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first.is_visible()
+        assert page.evaluate(PAST_THE_EDGE, 390) == []
+        # the timeline's figure: drawn at a phone's width (text >= 9 px there: test_figures_narrow), inside the
+        # window and the page's width, its PNG at least twice as wide as shown (sharp at 3 device px a CSS px)
+        img = page.locator("[class*='st-key-fm-compactf-study-timeline'] [data-testid=stImage] img").first
+        img.wait_for(timeout=120_000)
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("(e) => e.complete && e.naturalWidth > 0", arg=img.element_handle(), timeout=30_000)
+        box = img.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["width"] > 300, box
+        natural = img.evaluate("(e) => [e.naturalWidth, e.naturalHeight]")
+        assert natural[0] >= 2 * box["width"], (natural, box)
+        assert natural[1] / natural[0] > 1.0  # one panel a row, its legend under it: taller than wide
 
-            # at 1366 x 768 the timeline is drawn for its column (3/5 of the page): text >= 9 px as shown, two
-            # panels a row (the phone's one was about 2700 px tall in 437 px there)
-            desk = browser.new_context(**DESK).new_page()
-            desk.goto(url, wait_until="domcontentloaded")
-            desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-            desk.get_by_role("heading", name="My study").wait_for(timeout=30_000)
-            _wait_idle(desk, 240_000)
-            box = _check_column_figure(desk, "study-timeline")
-            assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box
-        finally:
-            browser.close()
+        # at 1366 x 768 the timeline is drawn for its column (3/5 of the page): text >= 9 px as shown, two
+        # panels a row (the phone's one was about 2700 px tall in 437 px there)
+        desk = browser.new_context(**DESK).new_page()
+        desk.goto(url, wait_until="domcontentloaded")
+        desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+        desk.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+        _wait_idle(desk, 240_000)
+        box = _check_column_figure(desk, "study-timeline")
+        assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box

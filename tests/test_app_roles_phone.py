@@ -9,14 +9,10 @@ import time
 
 import pytest
 
+from browsing import SAMPLES  # the `browser` and `app_server` fixtures: tests/browsing.py
 from conftest import app_module
-import test_app_browser
-from test_app_browser import CHROMIUM_ARGS, SAMPLES, _chromium
 
 pytest.importorskip("streamlit")
-
-#: test_app_browser's server fixture (``streamlit run app.py`` once for this module), not one of this file's own
-streamlit_server = test_app_browser.streamlit_server
 
 PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True)
 DESK = dict(viewport={"width": 1366, "height": 768})
@@ -59,32 +55,24 @@ def _open_roles(browser, url, ctx):
     return page, grid
 
 
-def test_browser_roles_editor_on_a_phone_keeps_the_photo_when_swiped(streamlit_server):
+def test_browser_roles_editor_on_a_phone_keeps_the_photo_when_swiped(browser, app_server):
     """In Debian's Chromium at 390 x 844: the grid lies inside the window with photo, role and hours drawn and the
     hint under it; swiped sideways, its last columns are drawn and the photo's column still is (before: swiped,
     the photo's column left the screen).  At 1366 x 768 every column is drawn and the hint is hidden."""
-    if _chromium() is None:
-        pytest.skip("no Chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
-        try:
-            page, grid = _open_roles(browser, streamlit_server, PHONE)
-            box = grid.bounding_box()
-            assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
-            assert _headers(page)[:3] == ["photo", "role", "hours since treatment"], _headers(page)
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.mouse.wheel(600, 0)
-            deadline = time.monotonic() + 10
-            while "treatment" not in _headers(page) and time.monotonic() < deadline:
-                time.sleep(0.2)
-            swiped = _headers(page)
-            assert "treatment" in swiped and swiped[0] == "photo" and "role" not in swiped, swiped
-            assert page.evaluate("document.documentElement.scrollWidth") <= 390
-            assert page.get_by_text("Swipe the table sideways").first.is_visible()
+    page, grid = _open_roles(browser, app_server, PHONE)
+    box = grid.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert _headers(page)[:3] == ["photo", "role", "hours since treatment"], _headers(page)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.wheel(600, 0)
+    deadline = time.monotonic() + 10
+    while "treatment" not in _headers(page) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    swiped = _headers(page)
+    assert "treatment" in swiped and swiped[0] == "photo" and "role" not in swiped, swiped
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.get_by_text("Swipe the table sideways").first.is_visible()
 
-            desk, _ = _open_roles(browser, streamlit_server, DESK)
-            assert _headers(desk) == ["photo", "role", "hours since treatment", "when", "taken (EXIF)", "treatment"]
-            assert not desk.get_by_text("Swipe the table sideways").first.is_visible()
-        finally:
-            browser.close()
+    desk, _ = _open_roles(browser, app_server, DESK)
+    assert _headers(desk) == ["photo", "role", "hours since treatment", "when", "taken (EXIF)", "treatment"]
+    assert not desk.get_by_text("Swipe the table sideways").first.is_visible()

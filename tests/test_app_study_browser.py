@@ -15,29 +15,13 @@ import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import numpy as np
 import pytest
-from PIL import Image
 
-from test_app_browser import CHROMIUM_ARGS, _chromium, running_app
+from browsing import need_browser, running_app
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 2, 8, 0, 0)
 DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0])}
-
-
-def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:
-    """A YUV4MPEG2 (4:2:0) clip of a still image, for Chromium's --use-file-for-fake-video-capture."""
-    h, w = (rgb.shape[0] // 2) * 2, (rgb.shape[1] // 2) * 2
-    ycc = np.asarray(Image.fromarray(rgb[:h, :w]).convert("YCbCr"), dtype=np.float32)
-    y = ycc[..., 0].astype(np.uint8)
-    u = ycc[..., 1].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
-    v = ycc[..., 2].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
-    with open(path, "wb") as fh:
-        fh.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
-        for _ in range(frames):
-            fh.write(b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes())
-    return path
 
 
 @pytest.fixture
@@ -95,71 +79,63 @@ def _download(page, button, path: Path, server_log: Path, sync_api, tries: int =
     raise AssertionError(f"no download after {tries} clicks; button states {states}; server log:\n{log}")
 
 
-def test_browser_study_persists_and_exports(study_server, days, tmp_path, sample_path):
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+def test_browser_study_persists_and_exports(browser, study_server, days, tmp_path):
+    """The session's Chromium has the fake camera (tests/browsing.py: the sample photo at 512 x 512 px, as this test
+    made it for its own Chromium before)."""
+    sync_api = need_browser()
     url, store_dir = study_server
-    clip = write_y4m(np.asarray(Image.open(sample_path).convert("RGB").resize((512, 512))), tmp_path / "cam.y4m")
-    args = CHROMIUM_ARGS + ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                            f"--use-file-for-fake-video-capture={clip}"]
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=args)
-        try:
-            ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
-            ctx.grant_permissions(["camera"], origin=url)
-            page = ctx.new_page()
-            _study_mode(page, url)
-            page.get_by_label("New subject's name (or a code)").fill("me")
-            page.get_by_label("New subject's name (or a code)").press("Enter")
-            page.get_by_role("button", name="Create subject").click()
-            page.get_by_text("Subject 'me' created").wait_for(timeout=30_000)
-            for d, photos in enumerate(days):
-                log_button = page.get_by_role("button", name="Log session")
-                try:  # open for the first session; closed once there is one
-                    log_button.wait_for(timeout=5_000)
-                except sync_api.TimeoutError:
-                    page.get_by_text("Log a treatment session", exact=True).click()
-                    log_button.wait_for(timeout=10_000)
-                field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-                field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
-                field.press("Enter")
-                page.get_by_role("button", name="Log session").click()
-                page.get_by_text("Session logged").wait_for(timeout=30_000)
-                page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
-                page.set_input_files("input[type=file]", photos)
-                add = page.get_by_role("button", name="Add to my study")
-                page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                                       "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
-                add.click()
-                page.get_by_text(re.compile(r"added as post")).first.wait_for(timeout=90_000)
-            page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
-            page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+    try:
+        ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        ctx.grant_permissions(["camera"], origin=url)
+        page = ctx.new_page()
+        _study_mode(page, url)
+        page.get_by_label("New subject's name (or a code)").fill("me")
+        page.get_by_label("New subject's name (or a code)").press("Enter")
+        page.get_by_role("button", name="Create subject").click()
+        page.get_by_text("Subject 'me' created").wait_for(timeout=30_000)
+        for d, photos in enumerate(days):
+            log_button = page.get_by_role("button", name="Log session")
+            try:  # open for the first session; closed once there is one
+                log_button.wait_for(timeout=5_000)
+            except sync_api.TimeoutError:
+                page.get_by_text("Log a treatment session", exact=True).click()
+                log_button.wait_for(timeout=10_000)
+            field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
+            field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
+            field.press("Enter")
+            page.get_by_role("button", name="Log session").click()
+            page.get_by_text("Session logged").wait_for(timeout=30_000)
+            page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+            page.set_input_files("input[type=file]", photos)
+            add = page.get_by_role("button", name="Add to my study")
+            page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                   "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
+            add.click()
+            page.get_by_text(re.compile(r"added as post")).first.wait_for(timeout=90_000)
+        page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
 
-            # reload: a new browser session, the study comes back from the store
-            page.reload()
-            _study_mode(page, url)
-            page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
-            page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+        # reload: a new browser session, the study comes back from the store
+        page.reload()
+        _study_mode(page, url)
+        page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
 
-            path = _download(page, page.get_by_role("button", name=re.compile("Download the study")),
-                             tmp_path / "study.zip", tmp_path / "streamlit.log", sync_api)
-            names = set(zipfile.ZipFile(path).namelist())
-            assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
+        path = _download(page, page.get_by_role("button", name=re.compile("Download the study")),
+                         tmp_path / "study.zip", tmp_path / "streamlit.log", sync_api)
+        names = set(zipfile.ZipFile(path).namelist())
+        assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
 
-            # the fake camera: take a photo, it is checked against the baseline
-            page.get_by_text("Take a photo with the camera").click()
-            page.wait_for_function("() => { const v = document.querySelector('video');"
-                                   " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
-            page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
-            page.get_by_text(re.compile(r"camera_\d{8}_\d{6}\.jpg: ")).first.wait_for(timeout=90_000)
-        except BaseException:
-            if os.environ.get("FACEMETRICS_SCREENSHOT"):
-                page.screenshot(path=os.environ["FACEMETRICS_SCREENSHOT"], full_page=True)
-            raise
-        finally:
-            browser.close()
+        # the fake camera: take a photo, it is checked against the baseline
+        page.get_by_text("Take a photo with the camera").click()
+        page.wait_for_function("() => { const v = document.querySelector('video');"
+                               " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
+        page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
+        page.get_by_text(re.compile(r"camera_\d{8}_\d{6}\.jpg: ")).first.wait_for(timeout=90_000)
+    except BaseException:
+        if os.environ.get("FACEMETRICS_SCREENSHOT"):
+            page.screenshot(path=os.environ["FACEMETRICS_SCREENSHOT"], full_page=True)
+        raise
     from facemetrics.store import Store
 
     with Store(store_dir) as s:

@@ -1,0 +1,226 @@
+"""The browser tests' shared pieces: one Playwright driver and one Chromium for the whole test session, and
+``streamlit run app.py`` servers (tests/conftest.py imports the fixtures; docs/speed.md, "Test suite time, stop 48").
+
+Fixtures (a test asks for them by name; each skips, with the reason, when ``/usr/bin/chromium`` or the
+``playwright`` package is absent):
+
+``browser``
+    The session's Chromium (Debian's, ``/usr/bin/chromium``; Playwright's own download is never used), launched
+    once, on the first test that asks, with :data:`CHROMIUM_ARGS` and a fake camera (a still of the bundled
+    sample photo, :func:`camera_clip`; a page that asks for the camera gets it without a prompt).  A test opens
+    its own context (``browser.new_context(viewport=...)``, or ``browser.new_page()``): its own cookies, storage
+    and Streamlit session, so nothing leaks between tests; the contexts a test opened are closed after it.
+``app_server``
+    The base URL of ``streamlit run app.py`` with the environment the tests run in, one for the session: tests
+    that only read a page share it (each page is a new Streamlit session, as a second user of one server).  A test
+    that needs a fresh store or folder or its own environment starts its own with :func:`running_app`.
+
+Starting Chromium with the Playwright driver costs about 2 s of CPU and 10-15 s of wall time on the loaded
+machine (2026-12-05); a server, about 5 s of CPU with its worker process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_images"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NO_CHROMIUM = "no Chromium installed (/usr/bin/chromium); .ci/run installs Debian's chromium package"
+
+#: ``{base URL: its server's log}`` of every :func:`running_app` running (a test's upload reads the log's tail)
+SERVER_LOGS: dict[str, Path] = {}
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium, or another ``chromium`` on the PATH; None when there is none."""
+    for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if cand and os.access(cand, os.X_OK):
+            return cand
+    return None
+
+
+def need_browser():
+    """``playwright.sync_api``; skips the test when no Chromium or no playwright package is installed."""
+    if chromium_path() is None:
+        pytest.skip(NO_CHROMIUM)
+    return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, log) -> None:
+    """Until ``url``'s health endpoint answers 200; fails the test with the log's tail when the server ends or
+    30 s pass."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            log.flush()
+            pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def running_app(tmp_path: Path, env: dict | None = None):
+    """``streamlit run app.py`` on a free localhost port, logging to ``tmp_path / "streamlit.log"``, with the
+    tests' environment and ``env`` on top; always terminated.  Yields the base URL once the health endpoint
+    answers."""
+    port = _free_port()
+    log = open(tmp_path / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {}),
+             "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(proc, url, tmp_path / "streamlit.log", log)
+        SERVER_LOGS[url] = tmp_path / "streamlit.log"
+        yield url
+    finally:
+        SERVER_LOGS.pop(url, None)
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:
+    """A YUV4MPEG2 (4:2:0) clip of a still image (``rgb``: (H, W, 3) uint8), for Chromium's
+    ``--use-file-for-fake-video-capture``; odd edges are cropped."""
+    from PIL import Image
+
+    h, w = (rgb.shape[0] // 2) * 2, (rgb.shape[1] // 2) * 2
+    ycc = np.asarray(Image.fromarray(rgb[:h, :w]).convert("YCbCr"), dtype=np.float32)
+    y = ycc[..., 0].astype(np.uint8)
+    u = ycc[..., 1].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
+    v = ycc[..., 2].reshape(h // 2, 2, w // 2, 2).mean(axis=(1, 3)).round().astype(np.uint8)
+    with open(path, "wb") as fh:
+        fh.write(f"YUV4MPEG2 W{w} H{h} F10:1 Ip A1:1 C420jpeg\n".encode())
+        for _ in range(frames):
+            fh.write(b"FRAME\n" + y.tobytes() + u.tobytes() + v.tobytes())
+    return path
+
+
+def camera_clip(folder: Path) -> Path:
+    """The fake camera's clip: the bundled before photo resized to 512 x 512 px, 10 frames."""
+    from PIL import Image
+
+    rgb = np.asarray(Image.open(SAMPLES / "astronaut_before.jpg").convert("RGB").resize((512, 512)))
+    return write_y4m(rgb, folder / "cam.y4m")
+
+
+class _Session:
+    """The session's Playwright (its driver process) and Chromium, started on first use; :meth:`stop` ends both."""
+
+    def __init__(self) -> None:
+        self.manager = None
+        self.browser = None
+
+    def start(self, folder: Path):
+        sync_api = need_browser()
+        if self.browser is None:
+            clip = camera_clip(folder)
+            self.manager = sync_api.sync_playwright()
+            p = self.manager.start()
+            self.browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS + [
+                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={clip}"])
+        return self.browser
+
+    def stop(self) -> None:
+        if self.manager is not None:
+            try:
+                self.browser.close()
+            finally:
+                self.manager.__exit__()
+                self.manager = self.browser = None
+
+
+_SESSION = _Session()
+#: the fixture every user of the session's Chromium depends on (``browser``, a module's shared page)
+USES_BROWSER = "chromium_session"
+
+
+@pytest.fixture(scope="session")
+def chromium_session(tmp_path_factory):
+    """The session's :class:`_Session`, stopped at the session's end (or after the last test that uses it:
+    :func:`stop_after_last_browser_test`)."""
+    yield _SESSION
+    _SESSION.stop()
+
+
+@pytest.fixture
+def browser(chromium_session, tmp_path_factory):
+    """The session's Chromium (module docstring); the contexts this test opened are closed after it."""
+    b = chromium_session.start(tmp_path_factory.mktemp("camera"))
+    before = set(b.contexts)
+    yield b
+    for ctx in b.contexts:
+        if ctx not in before:
+            ctx.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory):
+    """``streamlit run app.py`` with the tests' environment, one for the session (module docstring)."""
+    if chromium_path() is None:  # no browser to drive it: not started
+        pytest.skip(NO_CHROMIUM)
+    with running_app(tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture(autouse=True)
+def no_browser_loop_outside_browser_tests(request):
+    """Between its calls Playwright's sync API leaves its event loop marked as this thread's running loop (the
+    loop's run is suspended in a greenlet, ``playwright/_impl/_greenlets.py``).  A test that does not use the
+    browser runs with no running loop, as it would without the session's browser (``asyncio.run`` works there)."""
+    if _SESSION.browser is None or USES_BROWSER in request.fixturenames:
+        yield
+        return
+    loop = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
+def stop_after_last_browser_test(item, nextitem) -> None:
+    """Stop the session's Chromium and driver once no test after ``item`` uses the browser (the rest of the
+    session runs without them); call from a ``pytest_runtest_teardown`` wrapper, after the test's fixtures ended."""
+    if _SESSION.browser is None or USES_BROWSER not in item.fixturenames:
+        return
+    items = item.session.items
+    rest = items[items.index(nextitem):] if nextitem is not None and nextitem in items else []
+    if not any(USES_BROWSER in i.fixturenames for i in rest):
+        _SESSION.stop()
