@@ -1,10 +1,16 @@
-"""What ``simulate.lifted_image`` saves a simulated study (``facemetrics.study.study``), with the same pixels.
+"""What stop 48's two changes to ``facemetrics.simulate`` save a simulated study (``facemetrics.study.study``).
 
-``study`` keeps only the image of each lift (its truth is the design's ``true_lift_mm``); until stop 48 it
-called ``simulate.lift(...).image``, which also averaged the lift over :func:`facemetrics.simulate.truth_regions`'
-rasterisation and threw that truth away.  This writes the same study ``--pairs`` times each way, alternated in
-one process (old: ``study``'s lift routed through ``lift(...).image`` again; new: the package as it is), and
-prints the CPU time per study (``time.process_time``: every thread of this process, so the machine's load
+1. ``study`` keeps only the image of each lift (its truth is the design's ``true_lift_mm``); until stop 48 it
+   called ``simulate.lift(...).image``, which also averaged the lift over ``simulate.truth_regions``'
+   rasterisation and threw that truth away: now ``simulate.lifted_image``, the same pixels.
+2. The head pose's re-render (``simulate._rerender``: ``LinearNDInterpolator``) and ``truth_regions``' Delaunay
+   test compute ~1000 tiny LAPACK solves (the barycentric transforms) each; they now run under
+   ``facemetrics.threads.single_blas_thread`` as the analysis and the comparison do (OpenBLAS's own threads
+   cost 100x more CPU there on a loaded machine).
+
+This writes the same study ``--pairs`` times each way, alternated in one process (old: ``study``'s lift routed
+through ``lift(...).image`` again and ``simulate.single_blas_thread`` replaced by a context that does nothing,
+i.e. the package before stop 48; new: the package as it is), and prints the CPU time per study (``time.process_time``: every thread of this process, so the machine's load
 matters less than in wall time), the wall time, and the ratio new / old.  Every photo of every run is checked
 equal to the first old run's, pixel for pixel (``np.array_equal`` of the decoded JPEGs) and byte for byte.
 
@@ -14,6 +20,7 @@ Usage: ``python bench/bench_study_lift.py [--pairs 2] [--subjects 1]`` from the 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import io
 import statistics
@@ -36,15 +43,16 @@ def one_study(old: bool, out: Path, subjects: int) -> tuple[float, float, dict]:
     import facemetrics.study as study_mod
     from facemetrics import simulate
 
-    own = study_mod.lifted_image
+    own, own_limit = study_mod.lifted_image, simulate.single_blas_thread
     if old:
         study_mod.lifted_image = lambda a, mm, side="both", shape="full": simulate.lift(a, mm, side, shape).image
+        simulate.single_blas_thread = contextlib.nullcontext
     try:
         c, w = time.process_time(), time.perf_counter()
         info = study_mod.study(SAMPLE, out, subjects=subjects, max_side=640, seed=0)
         cpu, wall = time.process_time() - c, time.perf_counter() - w
     finally:
-        study_mod.lifted_image = own
+        study_mod.lifted_image, simulate.single_blas_thread = own, own_limit
     return cpu, wall, {p: (info.folder / p).read_bytes() for p in info.table["photo"]}
 
 

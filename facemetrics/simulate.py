@@ -34,6 +34,7 @@ import cv2
 import numpy as np
 
 from .analyze import PhotoAnalysis
+from .threads import single_blas_thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -316,7 +317,9 @@ def truth_regions(points_uv: np.ndarray, step_mm: float = TRUTH_STEP_MM) -> tupl
     us = np.arange(lo[0], hi[0] + step_mm, step_mm)
     vs = np.arange(lo[1], hi[1] + step_mm, step_mm)
     p = np.stack(np.meshgrid(us, vs), axis=-1).reshape(-1, 2)
-    keep = (Delaunay(mesh).find_simplex(p) >= 0) & ~_inside_polygon(p, uv[list(INNER_LIPS)])
+    with single_blas_thread():  # the Delaunay's barycentric transforms (LAPACK): see _rerender
+        in_hull = Delaunay(mesh).find_simplex(p) >= 0
+    keep = in_hull & ~_inside_polygon(p, uv[list(INNER_LIPS)])
     order = np.argsort(jaw[:, 0])
     above_jaw = p[:, 1] < np.interp(p[:, 0], jaw[order, 0], jaw[order, 1])
     masks = {}
@@ -765,12 +768,15 @@ def _rerender(image: np.ndarray, new_xy: np.ndarray, src_xy: np.ndarray) -> np.n
                       dtype=np.float64)
     dst = np.vstack([new_xy, border])
     src = np.vstack([src_xy, border])
-    interp = LinearNDInterpolator(dst, src)
     s = _RENDER_STEP_PX
     gx = np.arange(0, w + s, s, dtype=np.float64)
     gy = np.arange(0, h + s, s, dtype=np.float64)
     mx, my = np.meshgrid(gx, gy)
-    m = interp(mx, my)
+    # the interpolator's barycentric transforms are ~1000 tiny LAPACK solves: with OpenBLAS's threads
+    # they took 0.2-0.4 s of CPU per photo on a loaded 2-core machine, with one ~3 ms, the same digits
+    # (facemetrics.threads; bench/bench_study_lift.py)
+    with single_blas_thread():
+        m = LinearNDInterpolator(dst, src)(mx, my)
     m[..., 0] = np.where(np.isfinite(m[..., 0]), m[..., 0], mx)
     m[..., 1] = np.where(np.isfinite(m[..., 1]), m[..., 1], my)
     # the coarse map samples the piecewise-affine map at multiples of s: upsample linearly

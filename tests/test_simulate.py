@@ -224,3 +224,18 @@ def test_lifted_image_is_the_lifts_image_bit_for_bit(sample_analysis, lifted):
         np.testing.assert_array_equal(got, sim.lift(sample_analysis, mm, side, shape).image)
     with pytest.raises(ValueError, match="side must be"):
         sim.lifted_image(sample_analysis, 1.0, side="top")
+
+
+def test_the_single_blas_thread_of_the_re_render_and_the_truth_changes_no_digit(sample_analysis, monkeypatch):
+    """The head pose's re-render and the truth's Delaunay test run their LAPACK solves on one BLAS thread
+    (facemetrics.threads, for speed); the image and the truth are those of OpenBLAS's default threads, bit
+    for bit (what bench/bench_study_lift.py checks on a whole study)."""
+    import contextlib
+
+    limited = sim.head_pose(sample_analysis, 1.5, -2.0, 0.0, image=sim.lift(sample_analysis, 1.0),
+                            camera_mm=450.0, camera_to_mm=520.0)
+    monkeypatch.setattr(sim, "single_blas_thread", contextlib.nullcontext)
+    default = sim.head_pose(sample_analysis, 1.5, -2.0, 0.0, image=sim.lift(sample_analysis, 1.0),
+                            camera_mm=450.0, camera_to_mm=520.0)
+    np.testing.assert_array_equal(limited.image, default.image)
+    assert limited.truth == default.truth
