@@ -7,7 +7,8 @@ Every function returns a :class:`Simulated` with the new image and the truth
 - :func:`lift`: the lower face moved up by a given number of mm (both sides
   or one side), a smooth displacement field placed with the photo's own
   landmarks and iris calibration; truth per region of
-  :data:`facemetrics.compare.REGIONS`.
+  :data:`facemetrics.compare.REGIONS`; :func:`lifted_image`: its image alone
+  (the same pixels, without the truth's rasterisation, most of its time).
 - :func:`deepen_fold`: a nasolabial valley darkened by a given fraction.
 - Nuisances with no real change (truth: zero lift, zero darkening):
   :func:`roll`, :func:`rescale`, :func:`shift`, :func:`brightness`,
@@ -33,6 +34,7 @@ import cv2
 import numpy as np
 
 from .analyze import PhotoAnalysis
+from .threads import single_blas_thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -315,7 +317,9 @@ def truth_regions(points_uv: np.ndarray, step_mm: float = TRUTH_STEP_MM) -> tupl
     us = np.arange(lo[0], hi[0] + step_mm, step_mm)
     vs = np.arange(lo[1], hi[1] + step_mm, step_mm)
     p = np.stack(np.meshgrid(us, vs), axis=-1).reshape(-1, 2)
-    keep = (Delaunay(mesh).find_simplex(p) >= 0) & ~_inside_polygon(p, uv[list(INNER_LIPS)])
+    with single_blas_thread():  # the Delaunay's barycentric transforms (LAPACK): see _rerender
+        in_hull = Delaunay(mesh).find_simplex(p) >= 0
+    keep = in_hull & ~_inside_polygon(p, uv[list(INNER_LIPS)])
     order = np.argsort(jaw[:, 0])
     above_jaw = p[:, 1] < np.interp(p[:, 0], jaw[order, 0], jaw[order, 1])
     masks = {}
@@ -411,6 +415,37 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "f
         ``jawline_lift_mm == mm``; the cheek (above the nose base) is 0.
         Also ``lift_mm`` (= ``mm``) and ``side``.
     """
+    out, fld = _lifted(analysis, mm, side, shape)
+    if fld is None:
+        return Simulated(out, dict(_zero_truth(), lift_mm=float(mm), side=side))
+    truth = _zero_truth()
+    truth.update(_lift_truth(analysis, fld, mm))
+    truth.update(lift_mm=float(mm), side=side, shape=shape)
+    return Simulated(out, truth)
+
+
+def lifted_image(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "full") -> np.ndarray:
+    """The image of :func:`lift` alone, without its truth (the same pixels; a third of the time).
+
+    :func:`lift`'s truth, the region means over :func:`truth_regions`' rasterisation, is most of its
+    time; a caller that keeps only the image (:func:`facemetrics.study.study`, whose truth is the
+    design's ``true_lift_mm``) need not compute it.
+
+    Parameters
+    ----------
+    analysis, mm, side, shape
+        As :func:`lift`.
+
+    Returns
+    -------
+    ndarray, shape (H, W, 3), uint8 RGB
+        ``lift(analysis, mm, side, shape).image``, bit for bit.
+    """
+    return _lifted(analysis, mm, side, shape)[0]
+
+
+def _lifted(analysis: PhotoAnalysis, mm: float, side: str, shape: str) -> tuple[np.ndarray, LiftField | None]:
+    """:func:`lift`'s warped image and its field (None when the field's box misses the image)."""
     _measured(analysis, "lift")
     _finite("mm", mm)  # nan or inf returned the photo unchanged with a truth of 0 (audit)
     if side not in ("both", "left", "right"):
@@ -431,7 +466,7 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "f
     x1, y1 = np.clip(np.ceil(corners.max(0)).astype(int) + 1, 0, (w, h))
     out = img.copy()
     if x1 <= x0 or y1 <= y0:
-        return Simulated(out, dict(_zero_truth(), lift_mm=float(mm), side=side))
+        return out, None
     ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
     d_x, d_y = xs - frame.origin[0], ys - frame.origin[1]
     k = np.float32(frame.mm_per_px)
@@ -445,10 +480,7 @@ def lift(analysis: PhotoAnalysis, mm: float, side: str = "both", shape: str = "f
     map_x = (xs + dv_px * np.float32(frame.v_axis[0])).astype(np.float32)
     map_y = (ys + dv_px * np.float32(frame.v_axis[1])).astype(np.float32)
     out[y0:y1, x0:x1] = cv2.remap(img, map_x, map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
-    truth = _zero_truth()
-    truth.update(_lift_truth(analysis, fld, mm))
-    truth.update(lift_mm=float(mm), side=side, shape=shape)
-    return Simulated(out, truth)
+    return out, fld
 
 
 # -----------------------------------------------------------------------------
@@ -736,12 +768,15 @@ def _rerender(image: np.ndarray, new_xy: np.ndarray, src_xy: np.ndarray) -> np.n
                       dtype=np.float64)
     dst = np.vstack([new_xy, border])
     src = np.vstack([src_xy, border])
-    interp = LinearNDInterpolator(dst, src)
     s = _RENDER_STEP_PX
     gx = np.arange(0, w + s, s, dtype=np.float64)
     gy = np.arange(0, h + s, s, dtype=np.float64)
     mx, my = np.meshgrid(gx, gy)
-    m = interp(mx, my)
+    # the interpolator's barycentric transforms are ~1000 tiny LAPACK solves: with OpenBLAS's threads
+    # they took 0.2-0.4 s of CPU per photo on a loaded 2-core machine, with one ~3 ms, the same digits
+    # (facemetrics.threads; bench/bench_study_lift.py)
+    with single_blas_thread():
+        m = LinearNDInterpolator(dst, src)(mx, my)
     m[..., 0] = np.where(np.isfinite(m[..., 0]), m[..., 0], mx)
     m[..., 1] = np.where(np.isfinite(m[..., 1]), m[..., 1], my)
     # the coarse map samples the piecewise-affine map at multiples of s: upsample linearly

@@ -52,7 +52,7 @@ from .ledger import LEDGER_NAME
 from .outputs import OverwriteRefused, refuse_foreign_outputs
 from .loader import load_photo
 from .schema import LONG_COLUMNS
-from .simulate import DEFAULT_JITTER, encode_png, head_pose, lift, photo_jitter
+from .simulate import DEFAULT_JITTER, encode_png, head_pose, lifted_image, photo_jitter
 
 __all__ = ["DEFAULT_DESIGN", "DEFAULT_JITTER", "DEFAULT_POSE", "StudyInfo", "design_photos", "refuse_foreign_study",
            "study", "true_change"]
@@ -116,7 +116,7 @@ class StudyInfo:
 def _lift(analysis, mm: float) -> np.ndarray:
     if abs(mm) < 1e-9:
         return analysis.photo.rgb.copy()
-    return lift(analysis, mm, side="both").image
+    return lifted_image(analysis, mm, side="both")  # lift's image without its truth (unused here)
 
 
 def _posed(analysis, rgb: np.ndarray, rng: np.random.Generator, pose: dict) -> tuple[np.ndarray, dict]:

@@ -115,7 +115,7 @@ def _check_recovery(base, ref, rng, reps: int, out: Path, summary: dict, baselin
     # of rng are those of the reference alone: the other baselines were drawn from their own generator)
     rec = []
     for true in (0.0, 0.5, 1.0, 2.0, 3.0):
-        img = base.photo.rgb if true == 0 else simulate.lift(base, true, side="both").image
+        img = base.photo.rgb if true == 0 else simulate.lifted_image(base, true, side="both")
         for k in range(reps):
             after = _jittered(img, rng)
             for b, before in enumerate((ref, *baselines) if k == 0 else (ref,)):

@@ -211,3 +211,31 @@ def test_a_jittered_photo_is_never_a_copy_of_its_source(sample_analysis):
     turned = cv2.warpAffine(sample_analysis.photo.rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT)
     noisy = np.clip(turned + np.random.default_rng(1).normal(0, 2.0, turned.shape), 0, 255).round().astype(np.uint8)
     assert copies.picture_difference(sample_analysis, analyze_photo(sim.encode_png(noisy))).near_copy
+
+
+def test_lifted_image_is_the_lifts_image_bit_for_bit(sample_analysis, lifted):
+    """``lifted_image`` (what ``study.study`` and ``validate`` call: the image without the truth's
+    rasterisation) is ``lift(...).image`` exactly, for every side, shape and sign; and it checks its
+    side as ``lift`` does."""
+    np.testing.assert_array_equal(sim.lifted_image(sample_analysis, 1.0), lifted[1.0].image)
+    for mm, side, shape in ((-0.7, "left", "full"), (2.5, "right", "taper"), (1.2, "both", "jowl")):
+        got = sim.lifted_image(sample_analysis, mm, side, shape)
+        assert got.dtype == np.uint8 and got.shape == sample_analysis.photo.rgb.shape
+        np.testing.assert_array_equal(got, sim.lift(sample_analysis, mm, side, shape).image)
+    with pytest.raises(ValueError, match="side must be"):
+        sim.lifted_image(sample_analysis, 1.0, side="top")
+
+
+def test_the_single_blas_thread_of_the_re_render_and_the_truth_changes_no_digit(sample_analysis, monkeypatch):
+    """The head pose's re-render and the truth's Delaunay test run their LAPACK solves on one BLAS thread
+    (facemetrics.threads, for speed); the image and the truth are those of OpenBLAS's default threads, bit
+    for bit (what bench/bench_study_lift.py checks on a whole study)."""
+    import contextlib
+
+    limited = sim.head_pose(sample_analysis, 1.5, -2.0, 0.0, image=sim.lift(sample_analysis, 1.0),
+                            camera_mm=450.0, camera_to_mm=520.0)
+    monkeypatch.setattr(sim, "single_blas_thread", contextlib.nullcontext)
+    default = sim.head_pose(sample_analysis, 1.5, -2.0, 0.0, image=sim.lift(sample_analysis, 1.0),
+                            camera_mm=450.0, camera_to_mm=520.0)
+    np.testing.assert_array_equal(limited.image, default.image)
+    assert limited.truth == default.truth
