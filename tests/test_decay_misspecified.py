@@ -270,14 +270,21 @@ def test_by_default_a_last_photo_at_12_h_leaves_the_claim_unjudged_and_one_at_16
     assert "(the nearest at 16.0 h, 8.0 h from 24 h): the 24 h figure is the fitted curve's, not measured" in kept.reason
 
 
-def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
-    from facemetrics.plots import plot_timeline
-
+def _decided_by_the_photos_near_24_h():
+    """``(data, result)``: the first of seeds 0-7 of the delayed onset at :data:`SPARSE_TIMES` whose 24 h figure
+    is the photos' at 18-30 h (``change_24h_source``), pooled, ``n_boot`` 200."""
     for seed in range(8):
         data = table(delayed, SPARSE_TIMES, seed)
         res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
         if res.fits[0].change_24h_source == "photos_18_30h":
             break
+    return data, res
+
+
+def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
+    from facemetrics.plots import plot_timeline
+
+    data, res = _decided_by_the_photos_near_24_h()
     fit = res.fits[0]
     assert fit.change_24h_source == "photos_18_30h"
     ax = plot_timeline(data, res).axes[0]
@@ -299,11 +306,7 @@ def test_the_24_h_marker_carries_the_verdicts_interval_not_the_bands():
     plot's data (:func:`claim_marker` and the drawn error bar), not its pixels."""
     from facemetrics.plots import claim_marker, plot_timeline
 
-    for seed in range(8):
-        data = table(delayed, SPARSE_TIMES, seed)
-        res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
-        if res.fits[0].change_24h_source == "photos_18_30h":
-            break
+    data, res = _decided_by_the_photos_near_24_h()
     fit = res.fits[0]
     assert fit.change_24h_source == "photos_18_30h"
     assert (fit.change_24h_test_ci_low, fit.change_24h_test_ci_high) != (fit.change_24h_ci_low, fit.change_24h_ci_high)

@@ -164,17 +164,24 @@ def test_no_flow_photo_and_an_uncertain_one_leave_the_table_as_it_is():
     assert regimen_flow_checks(unread, [SMILE], n_boot=50) == ()
 
 
-def test_run_timeline_reads_the_regimen_rule_into_timeline_csv_and_the_report(tmp_path):
-    _batch(tmp_path, 0.0, flow=())  # the decay batch: one clean series, no flow photo
+def _regimen_batch(tmp_path, smile_mm: float) -> pd.DataFrame:
+    """A batch folder at ``tmp_path``: the decay batch (one clean series, no flow photo) and a regimen batch of
+    :func:`_levels` (3 mm build, the day-42 photo ``smile_mm`` off it and fitted with the flow warning); its levels."""
+    _batch(tmp_path, 0.0, flow=())
     reg = tmp_path / "regimen"
     reg.mkdir()
-    lv = _levels(3.0, smile_day=42, smile_mm=-2.5)
+    lv = _levels(3.0, smile_day=42, smile_mm=smile_mm)
     lv.to_csv(reg / "long.csv", index=False)
     pd.DataFrame(dict(subject="S01", treatment="rf", photo=lv["photo"], hours_since_treatment=lv[
         "hours_since_treatment"], status=["warning" if p == SMILE else "ok" for p in lv["photo"]],
         messages=[MAYBE if p == SMILE else "" for p in lv["photo"]], mouth_corner_lift_mm_verdict="lifted")
     ).to_csv(reg / "changes.csv", index=False)
     pd.DataFrame(dict(photo=lv["photo"], excluded="")).to_csv(reg / "photos.csv", index=False)
+    return lv
+
+
+def test_run_timeline_reads_the_regimen_rule_into_timeline_csv_and_the_report(tmp_path):
+    _regimen_batch(tmp_path, smile_mm=-2.5)
     _, table = run_timeline(tmp_path, n_boot=200, per_subject=False)
     row = table[table["kind"] == "regimen"].iloc[0]
     assert row["verdict"] == "inconclusive"
@@ -185,16 +192,7 @@ def test_run_timeline_reads_the_regimen_rule_into_timeline_csv_and_the_report(tm
 
 
 def test_run_timeline_gives_the_figures_without_a_smile_that_keeps_the_verdict(tmp_path):
-    _batch(tmp_path, 0.0, flow=())
-    reg = tmp_path / "regimen"
-    reg.mkdir()
-    lv = _levels(3.0, smile_day=42, smile_mm=2.0)
-    lv.to_csv(reg / "long.csv", index=False)
-    pd.DataFrame(dict(subject="S01", treatment="rf", photo=lv["photo"], hours_since_treatment=lv[
-        "hours_since_treatment"], status=["warning" if p == SMILE else "ok" for p in lv["photo"]],
-        messages=[MAYBE if p == SMILE else "" for p in lv["photo"]], mouth_corner_lift_mm_verdict="lifted")
-    ).to_csv(reg / "changes.csv", index=False)
-    pd.DataFrame(dict(photo=lv["photo"], excluded="")).to_csv(reg / "photos.csv", index=False)
+    lv = _regimen_batch(tmp_path, smile_mm=2.0)
     _, table = run_timeline(tmp_path, n_boot=200, per_subject=False)
     row = table[table["kind"] == "regimen"].iloc[0]
     without = analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200).iloc[0]
