@@ -21,6 +21,25 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
+@pytest.fixture
+def no_display_figures(monkeypatch):
+    """The comparison's two figures for the page (``plots.comparison_overlay``'s "narrow" and "column" layouts at
+    200 dpi, 1200 and 1600 px wide: most of an upload's CPU in an AppTest run, docs/speed.md 'Test suite time, stop
+    49: browser tests') drawn as one white pixel, for a test that reads the page's texts and tables only.  Those
+    figures are drawn and checked by tests/test_figures_narrow.py and in Chromium by tests/test_app_phone.py; the
+    "wide" one (the ``overlay.png`` download) is drawn as before."""
+    import numpy as np
+
+    import facemetrics.plots as plots
+
+    real = plots.comparison_overlay
+
+    def overlay(c, dpi: int = 100, layout: str = "wide"):
+        return real(c, dpi=dpi, layout=layout) if layout == "wide" else np.full((1, 1, 3), 255, np.uint8)
+
+    monkeypatch.setattr(plots, "comparison_overlay", overlay)
+
+
 def _dated(path: Path, when: str) -> bytes:
     """The JPEG at ``path`` re-saved with EXIF DateTime and DateTimeOriginal ``when`` ("YYYY:MM:DD HH:MM:SS")."""
     exif = Image.Exif()
@@ -38,7 +57,7 @@ def _texts(at: AppTest) -> list[str]:
     return out
 
 
-def test_an_after_photo_dated_before_the_before_photo_does_not_blame_the_before_photo():
+def test_an_after_photo_dated_before_the_before_photo_does_not_blame_the_before_photo(no_display_figures):
     """A pair uploaded the wrong way round (the 'before' photo's EXIF a day after the 'after' photo's), no
     treatment time given: the default hours count from the 'before' photo, so the 'after' photo reads -24 h.  That
     negative hour was read as hours typed from a treatment time, and the page said three times that the 'before'
@@ -153,7 +172,7 @@ def test_a_file_that_cannot_be_read_says_what_to_do():
     assert read_remedy(SimpleNamespace(photo=object(), status="ok", error="")) == ""
 
 
-def test_the_roles_editor_draws_the_role_and_the_hours_beside_the_photo():
+def test_the_roles_editor_draws_the_role_and_the_hours_beside_the_photo(no_display_figures):
     """At 390 px the roles editor (a grid that scrolls sideways) showed photo, taken (EXIF) and role; the hours since
     treatment, the one figure a timeline user checks and edits, lay past the screen's edge.  Now its columns are
     drawn photo, role, hours, when, then taken and treatment; the table it returns keeps every column."""

@@ -36,6 +36,25 @@ def after_bytes() -> bytes:
     return (SAMPLES / "astronaut_after.jpg").read_bytes()
 
 
+@pytest.fixture
+def no_display_figures(monkeypatch):
+    """The comparison's two figures for the page (``plots.comparison_overlay``'s "narrow" and "column" layouts at
+    200 dpi, 1200 and 1600 px wide: 3.7 s of the upload's 5.2 s of CPU in an AppTest run, 2026-12-05 23:14, load
+    10-23) drawn as one white pixel, for a test that reads the page's tables and texts only.  Those figures are drawn
+    and checked by tests/test_figures_narrow.py and, as a browser shows them, by this file's Chromium tests; the
+    "wide" one (the ``overlay.png`` download) is drawn as before."""
+    import numpy as np
+
+    import facemetrics.plots as plots
+
+    real = plots.comparison_overlay
+
+    def overlay(c, dpi: int = 100, layout: str = "wide"):
+        return real(c, dpi=dpi, layout=layout) if layout == "wide" else np.full((1, 1, 3), 255, np.uint8)
+
+    monkeypatch.setattr(plots, "comparison_overlay", overlay)
+
+
 def _pair_app(after_bytes) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
@@ -46,7 +65,7 @@ def _pair_app(after_bytes) -> AppTest:
     return at
 
 
-def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes):
+def test_the_compact_comparison_table_says_what_the_wide_one_does(after_bytes, no_display_figures):
     """The phone's comparison table: the verdict first, then the change with its scale ± and unit, the floor with
     its unit, the metric with its side; row for row the wide table's verdicts and cell texts (app.table_styled),
     and each photo's values (a fold's with its ±) in the table under it."""
