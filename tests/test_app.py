@@ -835,13 +835,21 @@ def test_the_roles_editor_says_a_three_minute_gap_in_minutes(after_bytes, pair_m
     assert _headline(at) is not None and "_roles_editor_first" not in at.session_state
 
 
-def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are():
-    """One usable photo: the page said "Mark at least one usable photo 'before' and one 'after'", which
-    asks for an edit that cannot help (app audit, 2026-12-03)."""
+@pytest.fixture(scope="module")
+def one_photo_page():
+    """The page after the "before" sample alone was uploaded as me.jpg, run once for the two tests that only read
+    it (one asks for a second photo, the other shows its figures; each upload of its own cost a run)."""
     at = _app()
     at.file_uploader[0].set_value([("me.jpg", (SAMPLES / "astronaut_before.jpg").read_bytes(), "image/jpeg")])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are(one_photo_page):
+    """One usable photo: the page said "Mark at least one usable photo 'before' and one 'after'", which
+    asks for an edit that cannot help (app audit, 2026-12-03)."""
+    at = one_photo_page
     texts = _texts(at)
     assert any("add a second one" in t and "photos.csv" in t for t in texts), texts
     assert not any("Mark at least one usable photo" in t for t in texts)
@@ -1584,16 +1592,13 @@ def test_file_names_in_image_captions_are_shown_as_written(after_bytes):
     assert not [c for c in captions if names[0] in c or names[1] in c], captions
 
 
-def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties():
+def test_a_single_photo_shows_its_main_figures_with_units_and_uncertainties(one_photo_page):
     """One photo showed no figure on the page, only "the measurements are in photos.csv"."""
     import facemetrics
 
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     row = facemetrics.analyze_photo(before, name="me.jpg").to_row()
-    at = _app()
-    at.file_uploader[0].set_value([("me.jpg", before, "image/jpeg")])
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
+    at = one_photo_page
     figs = [d.value for d in at.dataframe if "figure" in d.value.columns]
     assert len(figs) == 1, [d.value.columns for d in at.dataframe]
     t = figs[0].set_index("figure")

@@ -18,6 +18,8 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 T0 = datetime(2026, 11, 2, 8, 0, 0)
+#: the caption of *My study*'s timeline (drawn twice: for a phone's width and a desktop's column)
+STUDY_TIMELINE_CAPTION = "change after each session vs hours since treatment"
 DESIGN = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-0.25, 1.0, 4.0])}
 
 
@@ -72,9 +74,41 @@ def test_the_study_uploader_says_the_upload_limit(store_dir):
     assert f"the upload limit is {limit:g} MB per photo" in help_ and "never reaches the app" in help_, help_
 
 
-def test_study_lifecycle(store_dir, photos):
+def _spy_media(monkeypatch) -> dict[str, bytes]:
+    """``{file id: bytes}`` of every media file the app's runs draw (images and downloads; AppTest drops its media
+    store after a run): an image element's URL ends with its file id (:func:`_shown_images`)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    got: dict[str, bytes] = {}
+    keep = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, path_or_data, mimetype, kind, filename=None):
+        file_id = keep(self, path_or_data, mimetype, kind, filename)
+        got[file_id] = path_or_data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    return got
+
+
+def _shown_images(at, media: dict[str, bytes], caption: str) -> list[bytes]:
+    """The bytes of every image on the page with ``caption`` (:func:`_spy_media`'s ``media``)."""
+    return [media[i.url.rsplit("/", 1)[-1].split(".")[0]] for e in at.get("image") for i in e.proto.imgs
+            if i.caption == caption]
+
+
+def _download(at, media: dict[str, bytes], label_start: str) -> bytes:
+    """The bytes of the one download button whose label starts with ``label_start``."""
+    (button,) = [d for d in at.get("download_button") if d.proto.label.startswith(label_start)]
+    return media[button.proto.url.rsplit("/", 1)[-1].split(".")[0]]
+
+
+def test_study_lifecycle(store_dir, photos, monkeypatch):
+    import zipfile
+
     from facemetrics.store import Store
 
+    media = _spy_media(monkeypatch)
     at = _study_app()
     assert any(str(store_dir) in t for t in _texts(at))
     assert not store_dir.exists()  # opening the page writes nothing (the store is made by its first write)
@@ -101,14 +135,15 @@ def test_study_lifecycle(store_dir, photos):
     assert verdicts and "microcurrent · jawline_lift_mm (mean)" in verdicts[0]
     zips = [d for d in at.get("download_button") if d.proto.label.startswith("Download the study")]
     assert zips
-    # the page shows the timeline drawn at a phone's width (1200 px: 6 in at plots.NARROW_DPI); the ZIP keeps the
-    # batch's own, as `study report` writes it
+    # the page shows the timeline drawn at a phone's width (1200 px: 6 in at plots.NARROW_DPI; and for a desktop's
+    # column, two panels a row); the ZIP keeps the batch's own, as `study report` writes it.  Both read from the
+    # page's own run (it fitted the study a second time for this check: docs/speed.md 'stop 49')
     from PIL import Image
 
-    from conftest import app_module
-    rep = app_module().study_report(str(store_dir), "me", ("lifecycle",))
-    shown, written = (Image.open(io.BytesIO(f["timeline.png"])) for f in (rep["figures"], rep["files"]))
-    assert shown.size[0] == 1200 and shown.size[1] > shown.size[0], shown.size
+    shown = [Image.open(io.BytesIO(b)).size for b in _shown_images(at, media, STUDY_TIMELINE_CAPTION)]
+    assert len(shown) == 2 and [s for s in shown if s[0] == 1200 and s[1] > s[0]], shown
+    with zipfile.ZipFile(io.BytesIO(_download(at, media, "Download the study"))) as z:
+        written = Image.open(io.BytesIO(z.read("timeline.png")))
     assert written.size[0] in (704, 1408), written.size  # 6.4 in a panel, two a row, at 110 dpi
 
     # a restart (new session, new process state): everything is still there
@@ -234,7 +269,7 @@ def test_a_stored_photo_without_a_face_shows_its_status(tmp_path):
 
 
 
-def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(store_dir):
+def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(store_dir, monkeypatch):
     """h3's fresh-user pass (2026-12-04): two 'before' photos that disagree (the sample and its 1.5 mm-lifted
     copy, both before the treatment) and one after photo: `study report` printed the session's note, but *My
     study* said only "The timeline could not be made: ... each comparison's messages say why ... the messages
@@ -262,6 +297,7 @@ def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(stor
                          treatment="microcurrent", treated_at="2026-11-02T12:00")
         store.add_photos("Ben", [("post.jpg", moved.tobytes())], treatment="microcurrent",
                          treated_at="2026-11-02T12:00", taken_at="2026-11-02T13:00")
+    media = _spy_media(monkeypatch)
     at = _study_app()
     at.selectbox(key="study-subject").set_value("Ben")
     _ok(at.run())
@@ -271,11 +307,9 @@ def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(stor
     assert any(e.startswith("The timeline could not be made") for e in errors), errors
     zips = [b for b in at.get("download_button") if "tables" in str(b.proto.label)]
     assert len(zips) == 1, [b.proto.label for b in at.get("download_button")]
-    from conftest import app_module
-
-    app = app_module()  # the tables the button offers: the page's own report, read again (cached in the store)
-    rep = app.study_report(str(store_dir), "Ben", ("test",))
-    with zipfile.ZipFile(io.BytesIO(app.zip_bytes(rep["files"]))) as z:
+    # the tables the button offers: its own ZIP (the page's report was made a second time for this check: docs/speed.md
+    # 'stop 49')
+    with zipfile.ZipFile(io.BytesIO(_download(at, media, zips[0].proto.label))) as z:
         changes = pd.read_csv(z.open("changes.csv"))
         long = pd.read_csv(z.open("long.csv"))
     post = changes[changes["role"] == "post"].iloc[0]
