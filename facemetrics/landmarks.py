@@ -157,40 +157,55 @@ def _get_mesh():
     return _mesh
 
 
+def _stand_in(name: str, stand_ins: dict):
+    """A module object for ``name`` whose attributes import the real modules on first use
+    (the stand-ins in ``stand_ins`` leave ``sys.modules`` first, so that the import is real)."""
+    import importlib
+    import types
+
+    stand_in = types.ModuleType(name)
+    stand_in.__spec__ = None  # the import system reads it: it must not load the real module
+
+    def __getattr__(attr: str):
+        for other, module in stand_ins.items():
+            if sys.modules.get(other) is module:
+                del sys.modules[other]
+        return getattr(importlib.import_module(name), attr)
+
+    stand_in.__getattr__ = __getattr__
+    return stand_in
+
+
 @contextlib.contextmanager
 def _pyplot_on_first_use():
-    """While MediaPipe is imported, ``matplotlib.pyplot`` is a stand-in that imports the real
-    pyplot on first use.
+    """While MediaPipe is imported, ``matplotlib.pyplot`` (and ``matplotlib`` itself, when it is not
+    imported yet) are stand-ins that import the real modules on first use.
 
     MediaPipe's drawing helpers import pyplot at start-up (0.2-0.4 s of CPU in every
     process that builds Face Mesh: each command, batch worker and app start), and Face
-    Mesh never uses it.  The stand-in stays only where MediaPipe bound it; afterwards the
-    name is the real module's again for everyone else.  Nothing changes if pyplot is
-    already imported.
+    Mesh never uses it.  ``import matplotlib.pyplot as plt`` imports the package first
+    (matplotlib's own ``__init__``, its colours, rcParams and their parsers: another
+    0.15-0.3 s of CPU, bench/bench_worker_start.py), so the package has a stand-in too,
+    whose ``pyplot`` is pyplot's.  The stand-ins stay only where MediaPipe bound them;
+    afterwards the names are the real modules' again for everyone else.  Nothing changes if
+    pyplot is already imported.
     """
-    import types
-
     name = "matplotlib.pyplot"
     if name in sys.modules:
         yield
         return
-    stand_in = types.ModuleType(name)
-    stand_in.__spec__ = None  # the import system reads it: it must not load pyplot
-
-    def __getattr__(attr: str):
-        import importlib
-
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
-        return getattr(importlib.import_module(name), attr)
-
-    stand_in.__getattr__ = __getattr__
-    sys.modules[name] = stand_in
+    stand_ins: dict = {}
+    stand_ins[name] = _stand_in(name, stand_ins)
+    if "matplotlib" not in sys.modules:
+        stand_ins["matplotlib"] = _stand_in("matplotlib", stand_ins)
+        stand_ins["matplotlib"].pyplot = stand_ins[name]  # ``import matplotlib.pyplot as plt`` reads it
+    sys.modules.update(stand_ins)
     try:
         yield
     finally:
-        if sys.modules.get(name) is stand_in:
-            del sys.modules[name]
+        for other, module in stand_ins.items():
+            if sys.modules.get(other) is module:
+                del sys.modules[other]
 
 
 @contextlib.contextmanager

@@ -30,16 +30,21 @@ def test_a_worker_started_by_a_thread_that_ends_keeps_working():
         w.close()
 
 
-def test_a_worker_that_died_while_idle_is_started_again_for_the_next_call():
+def test_a_worker_that_died_while_idle_is_started_again_for_the_next_call(monkeypatch):
     """A worker killed between calls (the OOM killer, a stray signal) left a broken pool whose ``submit`` raised
     BrokenProcessPool before the call began, a traceback in the app (stop 44's merge: every app test after the
     crash test read "A child process terminated abruptly"); the next call now starts a new worker, and the death
-    is not counted as this call's crash."""
+    is not counted as this call's crash.  The worker, spawned (a fresh interpreter, as the app's and the tests'
+    workers are) and its Face Mesh built, has imported neither matplotlib nor pandas: MediaPipe's drawing helpers
+    import ``matplotlib.pyplot``, whose package alone was 0.15-0.3 s of CPU at every worker start before stop 49
+    (``landmarks._pyplot_on_first_use``, bench/bench_worker_start.py)."""
     import signal
 
+    monkeypatch.setenv("FACEMETRICS_WORKER_START", "spawn")  # not forked from this process and its imports
     w = Worker()
     try:
         first = w.call(os.getpid)
+        assert w.call(eval, "sorted(m for m in ('matplotlib', 'pandas') if m in __import__('sys').modules)") == []
         os.kill(first, signal.SIGKILL)
         for _ in range(100):  # until the executor has seen the death (its pool marked broken)
             if getattr(w._ex, "_broken", False):

@@ -103,7 +103,7 @@ def _layout(folder: Path) -> dict:
 
     from facemetrics.study import study
 
-    (folder / "sample_images").symlink_to(SAMPLES, target_is_directory=True)
+    env = _shell(folder)
     before, after = Image.open(SAMPLES / "astronaut_before.jpg"), Image.open(SAMPLES / "astronaut_after.jpg")
     before.convert("RGB").save(folder / "pre.jpg", quality=95, exif=_exif_time(before, "2026:11:02 08:00:00"))
     for name, turn, when in (("post_1h.jpg", 0.0, "09:15"), ("post_8h.jpg", 0.5, "16:15"),
@@ -112,6 +112,13 @@ def _layout(folder: Path) -> dict:
         im.save(folder / name, quality=95, exif=_exif_time(after, f"2026:11:02 {when}:00"))
     design = {"microcurrent": dict(peak_mm=2.0, half_life_h=3.0, lasting_mm=0.0, times_h=[-1.0, -0.5, 1, 4, 24])}
     study(SAMPLES / "astronaut_before.jpg", folder / "FOLDER", subjects=1, design=design, max_side=480, seed=1)
+    return env
+
+
+def _shell(folder: Path) -> dict:
+    """The temporary project folder without the placeholders (``sample_images/`` linked in, ``facemetrics`` on
+    PATH); the environment."""
+    (folder / "sample_images").symlink_to(SAMPLES, target_is_directory=True)
     bin_dir = folder / ".bin"
     bin_dir.mkdir()
     shim = bin_dir / "facemetrics"
@@ -179,8 +186,9 @@ def test_readme_commands_not_run_parse(command):
 
 def test_a_renamed_option_in_readme_fails(tmp_path):
     """Negative control: README's ``analyze`` command with an option name the CLI does not have (and a
-    ``study`` sub-command it does not have) exits 2 with argparse's message, before any work."""
-    env = _layout(tmp_path)
+    ``study`` sub-command it does not have) exits 2 with argparse's message, before any work (so the folder needs
+    no placeholder photos or study: argparse exits before a file is read)."""
+    env = _shell(tmp_path)
     analyze = next(c for c in RUN if c.startswith("facemetrics analyze "))
     r = run_command(analyze.replace("--overlays", "--overlays-dir"), tmp_path, env)
     assert r.returncode == 2 and "unrecognized arguments: --overlays-dir" in r.stderr, r.stderr
