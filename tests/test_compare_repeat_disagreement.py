@@ -46,6 +46,13 @@ def disagreeing(moved):
     return compare_photos(str(BEFORE), str(moved), before_repeats=[str(LIFTED)])
 
 
+@pytest.fixture(scope="module")
+def analysed(moved) -> tuple:
+    """The before photo, the lifted after photo and the turned copy analysed (``analyze_photo`` of each path), made
+    once for the tests that give the photos as analyses and only read them."""
+    return tuple(analyze_photo(str(p)) for p in (BEFORE, LIFTED, moved))
+
+
 def _said(c) -> list[str]:
     return [m.split(":")[0] for m in c.messages if m.startswith((MSG_REPEATS_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT))]
 
@@ -135,12 +142,12 @@ def checks_made(monkeypatch):
     return made
 
 
-def test_repeats_checked_once_give_the_same_result_to_the_bit(moved, checks_made):
+def test_repeats_checked_once_give_the_same_result_to_the_bit(analysed, checks_made):
     """A loop over after photos of one before photo with its repeats checks them once (check_before_repeats, then
     ``repeats_checked=``): each call makes no check of its own and gives the bytes of the call that makes it, for
     a repeat that agrees (the sample pair, the turned copy as the repeat) and one that disagrees (stop 40's
     repro), the photos given as analyses."""
-    before, after, turned = (analyze_photo(str(p)) for p in (BEFORE, LIFTED, moved))
+    before, after, turned = analysed
     for repeat, other in ((turned, after), (after, turned)):
         checked = check_before_repeats(before, [repeat])
         assert len(checked.checks) == 1 and checked.checks[0].after is repeat
@@ -163,11 +170,11 @@ def test_repeats_checked_once_match_photos_given_as_files(disagreeing, moved, ch
     assert c.status == "warning" and _said(c) == [MSG_REPEATS_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT]
 
 
-def test_repeats_checked_for_other_photos_or_settings_are_refused(moved, checks_made):
+def test_repeats_checked_for_other_photos_or_settings_are_refused(analysed, moved, checks_made):
     """A check made for another before photo, other repeats or other settings is a caller's error (a clear
     SettingError), not a silent reuse; one made with another analysis of the same photos (here its warnings
     edited: what the face matching does to a chosen face) is not reused but made again, with the same result."""
-    before, after, turned = (analyze_photo(str(p)) for p in (BEFORE, LIFTED, moved))
+    before, after, turned = analysed
     checked = check_before_repeats(before, [turned])
     with pytest.raises(SettingError, match="made for the before photo astronaut_before.jpg and its repeats moved.jpg"):
         compare_photos(before, after, before_repeats=[after], repeats_checked=checked)

@@ -36,11 +36,18 @@ def _fold_verdicts(c) -> dict:
     return {(r.metric, r.side): r.verdict for r in c.changes if r.metric in FOLD}
 
 
-def test_skin_texture_falls_with_smoothing_and_keeps_with_light_and_size(sample_analysis):
+@pytest.fixture(scope="module")
+def filtered(sample_analysis) -> np.ndarray:
+    """The sample through a beauty filter (``_bilateral``: sigma colour 60, 3 mm), made once for the two tests that
+    read it: this file's slowest step (a 3-mm bilateral filter of the whole photo)."""
+    return _bilateral(sample_analysis, 60, 3.0)
+
+
+def test_skin_texture_falls_with_smoothing_and_keeps_with_light_and_size(sample_analysis, filtered):
     a = sample_analysis
     t = skin_texture(a.photo.rgb, a.points, a.frame.mm_per_px)
     assert 0.2 < t < 5
-    smooth = [skin_texture(_bilateral(a, sc, mm), a.points, a.frame.mm_per_px) for sc, mm in ((20, 1.5), (60, 3.0))]
+    smooth = [skin_texture(x, a.points, a.frame.mm_per_px) for x in (_bilateral(a, 20, 1.5), filtered)]
     assert t > smooth[0] > smooth[1]
     assert skin_texture(np.clip(a.photo.rgb * 0.8, 0, 255).astype(np.uint8), a.points, a.frame.mm_per_px) == \
         pytest.approx(t, rel=0.05)
@@ -53,8 +60,8 @@ def test_no_ratio_no_rows():
     assert len(weak_fold_rows(0.0)) == 6
 
 
-def test_a_smoothed_after_photo_gives_the_fold_rows_no_verdict(sample_analysis):
-    b = _variant(sample_analysis, _bilateral(sample_analysis, 60, 3.0))
+def test_a_smoothed_after_photo_gives_the_fold_rows_no_verdict(sample_analysis, filtered):
+    b = _variant(sample_analysis, filtered)
     assert smoothed_skin(sample_analysis, b) < MIN_SKIN_TEXTURE_RATIO
     c = compare_photos(sample_analysis, b)
     said = [m for m in c.messages if m.startswith(MSG_SMOOTHED)]

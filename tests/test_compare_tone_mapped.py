@@ -137,10 +137,17 @@ def test_clahe_the_tone_check_misses_names_the_edited_photo_not_the_untouched_on
         assert set(_fold_verdicts(c).values()) == {UNCERTAIN}
 
 
-def test_both_photos_are_read_on_one_grid(sample_analysis):
+@pytest.fixture(scope="module")
+def halves(sample_analysis):
+    """The sample at half its size (0.37 mm/px) and at a quarter (0.73 mm/px, halved again), analysed: made once for
+    the two tests that read them."""
+    base = _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, 0.5))
+    return base, _variant(sample_analysis, _scaled(base.photo.rgb, 0.5))
+
+
+def test_both_photos_are_read_on_one_grid(halves):
     """local_contrasts / skin_textures read both photos at the coarser one's pixel size (0.4 mm/px at least)."""
-    base = _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, 0.5))  # 0.37 mm/px
-    coarse = _variant(sample_analysis, _scaled(base.photo.rgb, 0.5))  # 0.73 mm/px
+    base, coarse = halves  # 0.37 mm/px, 0.73 mm/px
     grid = coarse.frame.mm_per_px
     assert grid > 0.6 and read_grid_mm(base.frame.mm_per_px, grid) == grid
     assert read_grid_mm(0.2, 0.3) == 0.4
@@ -151,9 +158,8 @@ def test_both_photos_are_read_on_one_grid(sample_analysis):
     assert lc[1] == local_contrast(coarse.photo.rgb, coarse.points, grid)
 
 
-def test_a_photo_against_its_half_size_copy_is_alike_and_clahe_is_caught_at_both_sizes(sample_analysis):
-    base = _variant(sample_analysis, _scaled(sample_analysis.photo.rgb, 0.5))  # 0.37 mm/px, against 0.73
-    half = _variant(sample_analysis, _scaled(base.photo.rgb, 0.5))
+def test_a_photo_against_its_half_size_copy_is_alike_and_clahe_is_caught_at_both_sizes(sample_analysis, halves):
+    base, half = halves  # 0.37 mm/px, against 0.73
     assert tone_mapping_ratio(base, half) == pytest.approx(1.0, abs=0.03)
     assert smoothed_skin(base, half) > 0.95
     tone_full = _variant(sample_analysis, _clahe(base.photo.rgb, 1.5))

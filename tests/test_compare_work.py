@@ -7,6 +7,7 @@ pairs with ../shared/faces (stop 41: with 4 mirror-check pairs): ``bench/bench_c
 from __future__ import annotations
 
 import contextlib
+import copy
 import sys
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def counting(monkeypatch):
         yield calls
 
 
-def _compare(before, after, monkeypatch, shared: bool):
-    a, b = analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png")
+def _compare(pair: tuple, monkeypatch, shared: bool):
+    a, b = pair
     measure._local.__dict__.clear()  # nothing of an earlier call's before photo kept
     with counting(monkeypatch) as calls, (contextlib.nullcontext() if shared else nothing_shared(monkeypatch)):
         c = compare_photos(a, b)
@@ -58,11 +59,26 @@ def _compare(before, after, monkeypatch, shared: bool):
 PAIRS = {p[0]: p for p in compare_pairs.all_pairs(analyze_photo, small=True)}
 
 
+@pytest.fixture(scope="module")
+def analysed():
+    """``analysed(name)``: the pair's photos as ``analyze_photo(before, name="before.png")`` and ``(after,
+    name="after.png")`` give them, analysed once per module; each call returns deep copies (new objects, new arrays:
+    as fresh analyses to the last bit, so that no work kept by identity for another comparison is read; a deep copy
+    keeps the links inside an analysis, e.g. its glasses' image is its photo's)."""
+    made = {}
+
+    def get(name: str) -> tuple:
+        if name not in made:
+            _, before, after = PAIRS[name]
+            made[name] = (analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png"))
+        return copy.deepcopy(made[name])
+    return get
+
+
 @pytest.mark.parametrize("name", list(PAIRS))
-def test_the_shared_work_gives_every_output_of_the_comparison_without_it(name, monkeypatch):
-    _, before, after = PAIRS[name]
-    shared, n_shared = _compare(before, after, monkeypatch, shared=True)
-    alone, n_alone = _compare(before, after, monkeypatch, shared=False)
+def test_the_shared_work_gives_every_output_of_the_comparison_without_it(name, analysed, monkeypatch):
+    shared, n_shared = _compare(analysed(name), monkeypatch, shared=True)
+    alone, n_alone = _compare(analysed(name), monkeypatch, shared=False)
     assert differences(shared, alone) == []
     assert shared["csv"] == alone["csv"]
     if name.startswith("faces"):  # the chosen face is not aligned again in either order (the face matching fits
@@ -129,13 +145,12 @@ def test_the_dark_glasses_an_analysis_found_are_read_again_not_searched_again(mo
     assert "glasses" not in analyze_photo(PAIRS["sample"][1]).extra  # irises visible: nothing kept
 
 
-def test_the_reverse_fit_reads_only_the_after_photos_alignment_part(monkeypatch):
+def test_the_reverse_fit_reads_only_the_after_photos_alignment_part(analysed, monkeypatch):
     """The identity check's reverse fit (gate.reverse_residual_mm: the after photo as 'before') makes only the after
     photo's alignment part (measure._aligned_part: grid, registration's before part, depth map), not its fold lines,
     masks and fold scores, which nothing reads (docs/speed.md 'Stop 45'); the before photo's whole before part is
     built on its alignment part, made once; the residual is the value of the whole measurement's."""
-    _, before, after = PAIRS["sample"]
-    a, b = analyze_photo(before, name="before.png"), analyze_photo(after, name="after.png")
+    a, b = analysed("sample")
     calls = {"_make_before": [], "_make_aligned": []}
     for name in calls:
         fn = getattr(measure, name)

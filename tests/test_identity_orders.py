@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import SAMPLES, SHARED_FACES
+from conftest import SHARED_FACES
 from facemetrics import analyze_photo, compare_photos
 from facemetrics import compare as cp
 from facemetrics import simulate as sim
@@ -34,8 +34,8 @@ def _variant(a, rgb):
 
 
 @pytest.fixture(scope="module")
-def sample_and_repeat():
-    a = analyze_photo(SAMPLES / "astronaut_before.jpg")
+def sample_and_repeat(sample_analysis):
+    a = sample_analysis  # conftest's: analyze_photo(SAMPLES / "astronaut_before.jpg"), made once per session
     return a, _variant(a, sim.jpeg(sim.roll(a, 1.0).image, 80).image)
 
 
@@ -113,14 +113,14 @@ def test_the_face_matched_on_both_orders_is_the_subjects(subject_beside_stranger
     assert first.extra["face_residuals"] == chosen.extra["face_residuals"]
 
 
-def test_the_face_matching_is_the_same_whichever_photo_is_before():
+def test_the_face_matching_is_the_same_whichever_photo_is_before(sample_analysis):
     """The sample's astronaut beside a larger 'stranger' (test_two_people's photo) against the sample's before
     photo: the same face and the same statistics, exactly, with the several-face photo after or before; each
     face's statistic is the same whichever face is given first."""
     from test_two_people import _astronaut_and_stranger, _jpeg
 
     two = analyze_photo(_jpeg(_astronaut_and_stranger()), name="two.jpg")
-    one = analyze_photo(SAMPLES / "astronaut_before.jpg")
+    one = sample_analysis  # analyze_photo(SAMPLES / "astronaut_before.jpg")
     _, after = matching_faces(one, two)
     before, _ = matching_faces(two, one)
     assert after.extra["face_matched"] and before.extra["face_matched"]
