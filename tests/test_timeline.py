@@ -167,8 +167,7 @@ def test_all_empty_values_and_disagreeing_baselines_are_said(timeline, tmp_path)
     msg = f"{MSG_BASELINES_DISAGREE}: S01/a.jpg against S01/b.jpg reads jawline_lift_mm +1.24 mm (noise floor 0.43 mm)"
     changes.loc[mine, "messages"] = changes.loc[mine, "messages"].astype(str) + "; " + msg
     changes.to_csv(flagged / "changes.csv", index=False)
-    # no bootstrap: the section is made from changes.csv's messages, whatever the fits' replicates
-    _, table = run_timeline(flagged, n_boot=0)
+    _, table = run_timeline(flagged, n_boot=50, seed=0)
     report = (flagged / "report.md").read_text()
     assert "## Sessions whose before photos disagree" in report
     treated = changes.loc[mine, "treated_at"].iloc[0]
