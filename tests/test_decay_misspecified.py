@@ -43,6 +43,26 @@ def delayed(t):  # 0 at t = 0, 2 mm at 2 h, 0.0004 mm at 24 h: fades
     return 2.0 * (t / 2.0) * np.exp(1.0 - t / 2.0)
 
 
+def model_fade(t):  # the model's own 2 mm fade with a 3 h half-life
+    return 2.0 * np.exp2(-t / 3.0)
+
+
+@pytest.fixture(scope="module")
+def sparse_delayed():
+    """The sparse delayed onset's pooled fits, ``n_boot`` 400, seeds 0-7 (each the table's seed too), as
+    ``[(seed, SeriesResult)]``: one fit each, read by the two tests that fitted the same eight series."""
+    return [(seed, analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400, seed=seed))
+            for seed in range(8)]
+
+
+@pytest.fixture(scope="module")
+def model_fade_fit():
+    """``(data, result)``: the model's own fade on the demo's times (seed 1), pooled, ``n_boot`` 200: one fit,
+    read by the three tests that fitted this series."""
+    data = table(model_fade, DEMO_TIMES, 1)
+    return data, analyze_series(data, per_subject=False, n_boot=200, seed=1)
+
+
 # ------------------------------------------------------------------ exact checks of the pure function
 
 
@@ -128,13 +148,13 @@ def test_a_power_law_fade_with_little_noise_reads_fades():
     assert fit.verdict == FADES, fit.reason
 
 
-def test_a_delayed_onset_whose_curve_misses_24_h_is_not_read_as_persisting():
+def test_a_delayed_onset_whose_curve_misses_24_h_is_not_read_as_persisting(sparse_delayed):
     """Photos at 0, 1, 4 and 24 h of an onset peaking at 2 h: the model's curve (a rise to a plateau)
     passes about 1 mm above the 24 h photos and its interval says `persists` (the fit before rule 6);
     the photos at 24 h read about 0 mm, so the verdict may not be `persists`."""
     seen = 0
-    for seed in range(8):
-        fit = analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400, seed=seed).fits[0]
+    for _, res in sparse_delayed:
+        fit = res.fits[0]
         near = fit.near_claim
         assert near is not None and near.n_photos == 3
         assert fit.verdict != PERSISTS, fit.reason
@@ -144,9 +164,8 @@ def test_a_delayed_onset_whose_curve_misses_24_h_is_not_read_as_persisting():
     assert seen >= 1  # the seeds hold at least one series the curve alone reads wrongly
 
 
-def test_a_series_the_model_describes_keeps_the_curves_verdict():
-    fit = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False,
-                         n_boot=200, seed=1).fits[0]
+def test_a_series_the_model_describes_keeps_the_curves_verdict(model_fade_fit):
+    fit = model_fade_fit[1].fits[0]
     assert not fit.near_claim.misses()
     assert fit.verdict == fit.near_claim.curve_verdict
     assert "The fitted curve misses" not in fit.reason
@@ -160,12 +179,12 @@ def _at24(reason: str, start: str = "At 24 h the change is ") -> str:
     return reason.split(start, 1)[1].split(" (", 1)[0]
 
 
-def test_when_the_photos_near_24_h_decide_the_24_h_columns_are_theirs():
+def test_when_the_photos_near_24_h_decide_the_24_h_columns_are_theirs(sparse_delayed):
     """The sparse delayed onset: where the curve misses the 24 h photos, the `change_24h*` columns carry
     those photos' mean and intervals (the verdict's figures), not the curve's, and say so."""
     fired = 0
-    for seed in range(8):
-        fit = analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400, seed=seed).fits[0]
+    for _, res in sparse_delayed:
+        fit = res.fits[0]
         near = fit.near_claim
         assert fit.n_photos_18_30h == 3
         curve_24 = float(fit.curve([24.0])[0][0])
@@ -184,8 +203,7 @@ def test_when_the_photos_near_24_h_decide_the_24_h_columns_are_theirs():
         # the sentence beside it gives the same figure, and the curve's elsewhere
         figure = _at24(fit.reason)
         assert figure == f"{fit.change_24h:.2f} mm".replace("-", "\u2212")
-        row = analyze_series(table(delayed, SPARSE_TIMES, seed), per_subject=False, n_boot=400,
-                             seed=seed).to_frame().iloc[0]
+        row = res.to_frame().iloc[0]  # the table's row of this fit
         assert row["change_24h_source"] == "photos_18_30h" and row["change_24h"] == pytest.approx(near.data_change)
     assert fired >= 1
 
@@ -270,9 +288,10 @@ def test_by_default_a_last_photo_at_12_h_leaves_the_claim_unjudged_and_one_at_16
     assert "(the nearest at 16.0 h, 8.0 h from 24 h): the 24 h figure is the fitted curve's, not measured" in kept.reason
 
 
-def _decided_by_the_photos_near_24_h():
+@pytest.fixture(scope="module")
+def decided_by_the_photos_near_24_h():
     """``(data, result)``: the first of seeds 0-7 of the delayed onset at :data:`SPARSE_TIMES` whose 24 h figure
-    is the photos' at 18-30 h (``change_24h_source``), pooled, ``n_boot`` 200."""
+    is the photos' at 18-30 h (``change_24h_source``), pooled, ``n_boot`` 200; read by the two figure tests."""
     for seed in range(8):
         data = table(delayed, SPARSE_TIMES, seed)
         res = analyze_series(data, per_subject=False, n_boot=200, seed=seed)
@@ -281,10 +300,11 @@ def _decided_by_the_photos_near_24_h():
     return data, res
 
 
-def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
+def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts(decided_by_the_photos_near_24_h,
+                                                                          model_fade_fit):
     from facemetrics.plots import plot_timeline
 
-    data, res = _decided_by_the_photos_near_24_h()
+    data, res = decided_by_the_photos_near_24_h
     fit = res.fits[0]
     assert fit.change_24h_source == "photos_18_30h"
     ax = plot_timeline(data, res).axes[0]
@@ -294,19 +314,19 @@ def test_the_plot_draws_the_photos_figure_at_24_h_when_it_is_the_verdicts():
     assert len(diamonds) == 1 and tuple(diamonds[0].get_xdata()) == (24.0,)
     assert diamonds[0].get_ydata()[0] == pytest.approx(fit.change_24h)
     # the model's own fade with photos at 24 h: no diamond, no such legend entry
-    plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200, seed=1)
-    ax = plot_timeline(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), plain).axes[0]
+    plain_data, plain = model_fade_fit
+    ax = plot_timeline(plain_data, plain).axes[0]
     assert not [ln for ln in ax.get_lines() if ln.get_marker() == "D"]
 
 
-def test_the_24_h_marker_carries_the_verdicts_interval_not_the_bands():
+def test_the_24_h_marker_carries_the_verdicts_interval_not_the_bands(decided_by_the_photos_near_24_h, model_fade_fit):
     """The Timeline figure's 24 h diamond and the verdict text beside it gave two intervals (95 % bootstrap CI
     -1.02 to 1.00 mm against the test's 90 % CI -0.72 to 0.80 mm, browser audit 2026-12-05): the marker's bar is
     now the interval the verdict was decided on (``change_24h_test_ci_*`` at ``test_confidence``), read from the
     plot's data (:func:`claim_marker` and the drawn error bar), not its pixels."""
     from facemetrics.plots import claim_marker, plot_timeline
 
-    data, res = _decided_by_the_photos_near_24_h()
+    data, res = decided_by_the_photos_near_24_h
     fit = res.fits[0]
     assert fit.change_24h_source == "photos_18_30h"
     assert (fit.change_24h_test_ci_low, fit.change_24h_test_ci_high) != (fit.change_24h_ci_low, fit.change_24h_ci_high)
@@ -320,9 +340,7 @@ def test_the_24_h_marker_carries_the_verdicts_interval_not_the_bands():
     assert sorted([bars[0][0][1], bars[0][1][1]]) == pytest.approx([fit.change_24h_test_ci_low,
                                                                     fit.change_24h_test_ci_high])
     # a per-subject fit or a resolved curve read at 24 h draws no marker
-    plain = analyze_series(table(lambda t: 2.0 * np.exp2(-t / 3.0), DEMO_TIMES, 1), per_subject=False, n_boot=200,
-                           seed=1)
-    assert claim_marker(plain.fits[0]) is None
+    assert claim_marker(model_fade_fit[1].fits[0]) is None
 
 
 # ------------------------------------------------------------------ the lack-of-fit check (stop 39)

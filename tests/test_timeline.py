@@ -22,7 +22,9 @@ from facemetrics.study import design_photos, study, true_change
 def timeline(tmp_path_factory, sample_path):
     root = tmp_path_factory.mktemp("study")
     info = study(sample_path, root / "photos", subjects=3, max_side=640, seed=0)
-    res = run_batch(info.folder, root / "out", manifest=info.manifest, workers=2, progress=False)
+    # one process: the tests read the batch's outputs, not its pool (tests/test_batch.py's pool tests and
+    # test_study_cli's `batch` command on worker processes are about that); the tables are the same
+    res = run_batch(info.folder, root / "out", manifest=info.manifest, workers=1, progress=False)
     result, table = run_timeline(root / "out", n_boot=200, seed=0)
     return info, res, result, table, root / "out"
 

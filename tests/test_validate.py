@@ -22,6 +22,15 @@ def base():
     return validate._base(640)
 
 
+@pytest.fixture(scope="module")
+def nuisances(base, tmp_path_factory):
+    """One run of the nuisance check, read by its three tests: ``(table, summary, folder of nuisance.csv)``.
+    The tests only read it (each ran the same ``_check_nuisances(base, ...)`` into a summary of its own)."""
+    out = tmp_path_factory.mktemp("nuisance")
+    summary = {"lines": []}
+    return validate._check_nuisances(base, out, summary), summary, out
+
+
 def test_fold_depth_change_rises_with_the_simulated_darkening(base, tmp_path):
     summary = {"lines": []}
     folds = validate._check_folds(base, tmp_path, summary)
@@ -127,21 +136,19 @@ def test_recovery_cis_cover_the_true_bias_and_slope():
     assert naive < 0.75 * n, naive  # the naive interval misses the shared baseline error
 
 
-def test_no_nuisance_fakes_a_lift(base, tmp_path):
-    summary = {"lines": []}
-    nuis = validate._check_nuisances(base, tmp_path, summary)
-    assert (tmp_path / "nuisance.csv").is_file() and len(nuis) == 2 * nuis["nuisance"].nunique() >= 18
-    assert (pd.read_csv(tmp_path / "nuisance.csv")["facemetrics_version"] == __version__).all()
+def test_no_nuisance_fakes_a_lift(nuisances):
+    nuis, summary, out = nuisances
+    assert (out / "nuisance.csv").is_file() and len(nuis) == 2 * nuis["nuisance"].nunique() >= 18
+    assert (pd.read_csv(out / "nuisance.csv")["facemetrics_version"] == __version__).all()
     # docs/validation.md: the largest false lift is about 0.1 mm, below the 0.3 mm smallest meaningful change
     assert max(summary["false_lift_max_mm"].values()) < 0.3, summary["false_lift_max_mm"]
     assert summary["lines"][0].startswith("largest false lift under a nuisance: jawline_lift_mm ")
 
 
-def test_nuisance_check_uses_the_simulate_nuisances_and_the_default_floor_rule(base, tmp_path):
+def test_nuisance_check_uses_the_simulate_nuisances_and_the_default_floor_rule(nuisances):
     from facemetrics.simulate import NUISANCES
 
-    summary = {"lines": []}
-    nuis = validate._check_nuisances(base, tmp_path, summary)
+    nuis, summary, _ = nuisances
     assert list(dict.fromkeys(nuis["nuisance"])) == list(NUISANCES)  # one owner of the nuisance set
     identity = nuis[nuis["nuisance"] == "identity"]["false_lift_mm"].abs()
     assert (identity < 0.01).all(), identity  # the photo against itself re-encoded
@@ -152,14 +159,13 @@ def test_nuisance_check_uses_the_simulate_nuisances_and_the_default_floor_rule(b
     assert not any(bare_figures(x) for x in summary["lines"]), summary["lines"]  # "(default 0.081)" had no unit
 
 
-def test_the_nuisance_floor_line_states_the_pixel_size_that_sets_it(base, tmp_path):
+def test_the_nuisance_floor_line_states_the_pixel_size_that_sets_it(base, nuisances):
     """The face's own floor (0.14 mm jawline) is the 640-px base's pixel size, 0.46 mm/px (docs/validation.md
     section 2, bench/bench_validate_base.py): the line says that pixel size, with the iris scale's uncertainty,
     and the floor compare_photos uses at it."""
     from facemetrics.compare import DEFAULT_NOISE_FLOORS, resolution_floors
 
-    summary = {"lines": []}
-    validate._check_nuisances(base, tmp_path, summary)
+    summary = nuisances[1]
     line = summary["lines"][1]
     mm = summary["base_mm_per_px"]
     assert mm == pytest.approx(base.mm_per_px) and 0.43 < mm < 0.49, mm  # 0.4575 documented, not the 0.37 once written
