@@ -6,7 +6,7 @@ photo, §20's stored rows) pooled with k other subjects' clean studies of T (k =
 (face, T, k, draw)); the co-subjects come from the *tuning* pool (the other London faces' clean ``simulate.lift``
 studies, §20's ``clean`` cell, and the 13 Canada tuning faces' oblique-bump studies, §15's rows) or the *held-out*
 pool (the 16 Canada held-out faces' bump studies).  Each combination is fitted (``analyze_series``, ``n_boot`` 200,
-seed 0; per subject when k is 1, to check the co-subject's rows) and its pooled rows read by each candidate:
+seed 0, pooled only: the second amendment) and its pooled rows read by each candidate:
 
 - (a) ``leave_out``: :func:`facemetrics.batch.series_read.read_series` as shipped (§21: the pooled fit without the
   flagged session's photos);
@@ -19,8 +19,8 @@ verdict) and *smile figure* (``change_24h`` more than half the reference's 95 % 
 
 Usage::
 
-    nice -n 10 python bench/bench_before_pooled.py --set tuning   # the choice
-    nice -n 10 python bench/bench_before_pooled.py --set held     # read once, after the choice
+    nice -n 10 python bench/bench_before_pooled.py --set tuning --out /tmp/n1s49/tuning.csv --stop 23:58  # the choice
+    nice -n 10 python bench/bench_before_pooled.py --set held --out /tmp/n1s49/held.csv --stop 00:25  # once, after
 
 Reads the stored rows of §20 (``/tmp/n3/before.csv``) and §15 (``/tmp/h1s46/{lifted,held}.csv``); skips (exit 0)
 when they are absent.
@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +52,8 @@ from facemetrics.schema import LONG_COLUMNS  # noqa: E402
 
 TWINS = Path("/tmp/n3/before.csv")
 BUMP = {"tuning": Path("/tmp/h1s46/lifted.csv"), "held": Path("/tmp/h1s46/held.csv")}
-SERIES = [("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean"), ("nlf_depth", "right"), ("nlf_depth", "left")]
+#: the claim series only (the second amendment of §21: the clock; the fold depth has no claim verdict)
+SERIES = [("jawline_lift_mm", "mean"), ("mouth_corner_lift_mm", "mean")]
 CLAIM = ("jawline_lift_mm", "mouth_corner_lift_mm")
 KS, DRAWS, N_BOOT = (1, 2, 4), 2, 200  # 2 draws: §21's amendment (the clock)
 
@@ -125,19 +127,13 @@ def _fit(data: pd.DataFrame, per_subject: bool) -> pd.DataFrame:
 def combination(twins, co, face, tr, names) -> list[dict]:
     """One combination's rows: per pooled series, each candidate's verdict and ``change_24h``, the reference's."""
     twin = twins[(twins["subject"] == face) & (twins["cell"] == f"before_{tr}") & (twins["treatment"] == tr)]
-    own = twins[(twins["subject"] == face) & (twins["cell"] == "clean") & (twins["treatment"] == tr)]
     others = pd.concat([co[n][co[n]["treatment"] == tr] for n in names])
     data = pd.concat([twin, others])
     recs = records(data)
-    full = _fit(data, len(names) == 1)
+    full = _fit(data, False)
     a = read_series(full, data[LONG_COLUMNS], recs, n_boot=N_BOOT, seed=0).table
     flow = flow_read(full, data[LONG_COLUMNS], flow_photos(recs, fitted_columns(full)), n_boot=N_BOOT, seed=0)[0]
-    ref, neutral = _pooled(_fit(others, False)), _pooled(_fit(pd.concat([own, others]), False))
-    subj = full[~full["subject"].map(is_pooled).astype(bool)]
-    subj_a = a.loc[subj.index]
-    co_rows = subj["subject"].astype(str) != face
-    same = (subj_a.loc[co_rows, ["verdict", "change_24h"]].fillna(-999).astype(str).values
-            == subj.loc[co_rows, ["verdict", "change_24h"]].fillna(-999).astype(str).values).all()
+    ref = _pooled(_fit(others, False))
     flagged_co = sum(c.odd for c in before_checks(records(others), fitted_columns(full)))
     out = []
     cands = {"a": _pooled(a), "b": _pooled(flow), "c": _pooled(flow)}
@@ -145,8 +141,7 @@ def combination(twins, co, face, tr, names) -> list[dict]:
         r = ref.loc[key]
         half = (r["change_24h_ci_high"] - r["change_24h_ci_low"]) / 2
         row = dict(face=face, treatment=tr, k=len(names), co=" ".join(names), metric=key[0], side=key[1],
-                   ref=r["verdict"], ref_c24=r["change_24h"], neutral=neutral.loc[key, "verdict"],
-                   co_rows_same=bool(same), co_flagged=int(flagged_co))
+                   ref=r["verdict"], ref_c24=r["change_24h"], co_flagged=int(flagged_co))
         for c, t in cands.items():
             v = t.loc[key, "verdict"]
             if c == "b" and v != INCONCLUSIVE:
@@ -161,19 +156,27 @@ def combination(twins, co, face, tr, names) -> list[dict]:
     return out
 
 
-def run(which: str) -> pd.DataFrame:
+def run(which: str, out: Path | None, stop: str) -> pd.DataFrame:
+    """Every combination, draw by draw (every session and k of draw 0 first), each written to ``out`` as it ends;
+    no new combination after ``stop`` (UTC, HH:MM): stopped by the clock, never by a result."""
     twins, co = pools(which)
     rows = []
     sessions = flagged_sessions(twins)
     print("flagged twin sessions:", sessions, flush=True)
-    for face, tr in sessions:
-        names = sorted(n for n in co if _face(n.lstrip("L")) != face and (co[n]["treatment"] == tr).any())
-        for k in KS:
-            for d in range(DRAWS):
+    for d in range(DRAWS):
+        for face, tr in sessions:
+            names = sorted(n for n in co if _face(n.lstrip("L")) != face and (co[n]["treatment"] == tr).any())
+            for k in KS:
+                if datetime.now(timezone.utc).strftime("%H:%M") > stop:
+                    print("stopped by the clock", flush=True)
+                    return pd.DataFrame(rows)
                 rng = np.random.default_rng([int(face) if face.isdigit() else 0, len(tr), k, d])
                 pick = sorted(rng.choice(names, size=k, replace=False))
-                rows += combination(twins, co, face, tr, pick)
-        print(face, tr, "done", flush=True)
+                new = combination(twins, co, face, tr, pick)
+                if out is not None:
+                    pd.DataFrame(new).to_csv(out, mode="a", header=not out.exists(), index=False)
+                rows += new
+                print(d, face, tr, k, " ".join(pick), datetime.now(timezone.utc).strftime("%H:%M:%S"), flush=True)
     return pd.DataFrame(rows)
 
 
@@ -192,21 +195,17 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--set", choices=["tuning", "held"], default="tuning")
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--stop", default="23:59", help="no new combination after this UTC time (HH:MM)")
     args = ap.parse_args(argv)
     if not TWINS.exists() or not BUMP[args.set].exists():
         print(f"skipped: {TWINS} or {BUMP[args.set]} not found")
         return 0
-    t = run(args.set)
-    if args.out:
-        t.to_csv(args.out, index=False)
+    t = run(args.set, args.out, args.stop)
     pd.set_option("display.width", 220)
     print(summary(t).to_string())
     claim = t[t["metric"].isin(CLAIM)]
-    print("\nper-subject rows of the co-subjects unchanged by (a):", bool(t["co_rows_same"].all()),
-          "| co-subject sessions flagged:", int(t.groupby(["face", "treatment", "k", "co"])["co_flagged"].first().sum()),
+    print("\nco-subject sessions flagged:", int(t.groupby(["face", "treatment", "k", "co"])["co_flagged"].first().sum()),
           "| (a) names the photo in", int(t["a_names"].sum()), "of", len(t))
-    print("\nclaim series, reference vs neutral-before pooled verdict equal:", int((claim["ref"] == claim["neutral"]).sum()),
-          "of", len(claim))
     print(claim.groupby(["face", "treatment", "k"])[["a_keeps", "b_keeps", "c_keeps", "a_smile_fig", "b_smile_fig",
                                                     "c_smile_fig"]].sum().to_string())
     return 0

@@ -207,7 +207,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     fitted = result.to_frame()
     # every series-reading rule (§16 a flow-only photo off the others' curve, §20 a smiling before photo), as the
     # app's Timeline tab reads its fits
-    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed)
+    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed, min_effect=min_effect)
     table, checks = reading.table, reading.flow_checks
     regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
