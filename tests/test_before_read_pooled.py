@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from facemetrics.batch import run_timeline
+from facemetrics.batch.before_read import BEFORE_TO_RETAKE
 from facemetrics.decay import analyze_series
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -80,3 +81,17 @@ def test_clean_subjects_read_as_fitted(tmp_path):
     _, table = run_timeline(tmp_path, n_boot=N_BOOT)
     raw = analyze_series(long, n_boot=N_BOOT).to_frame()
     pd.testing.assert_frame_equal(table[raw.columns].reset_index(drop=True), raw, check_dtype=False)
+
+
+def test_the_console_and_report_md_name_the_before_photo_to_retake(tmp_path, capsys):
+    from facemetrics.cli import main
+
+    _folder(tmp_path, {"s1": (-2.0, NARROWER), "s2": (0.0, "")})
+    assert main(["timeline", str(tmp_path), "--n-boot", str(N_BOOT)]) == 0
+    out = capsys.readouterr().out
+    (line,) = [x for x in out.splitlines() if x.startswith(BEFORE_TO_RETAKE)]
+    assert line.startswith(f"{BEFORE_TO_RETAKE}`s1/tx/m0p5h.jpg` (s1, tx): every after photo of its session (8 of 8)")
+    assert "s1's tx series read inconclusive and the pooled tx fits leave the session out" in line
+    assert "Retake the before photo with a neutral face" in line
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    assert f"## Before photos to retake\n\n- {line}" in report

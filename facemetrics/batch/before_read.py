@@ -32,7 +32,8 @@ from ..compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
 
-__all__ = ["BEFORE_ODD_SHARE", "BeforeCheck", "before_checks", "before_read", "before_reason", "left_out_reason",
+__all__ = ["BEFORE_ODD_SHARE", "BEFORE_TO_RETAKE", "BeforeCheck", "before_checks", "before_notes", "before_read",
+           "before_reason", "left_out_reason",
            "odd_photos", "points_at_before", "pooled_without", "without_photos"]
 
 #: the share of a session's post comparisons that must point at its before photo (§20's candidates 1, 0.75, 0.5,
@@ -262,3 +263,43 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
             out.loc[i, "reason"] = " ".join(x for x in (str(out.loc[i, "reason"] or "").strip(),
                                                         left_out_reason(c, said) + ".") if x)
     return out, checks
+
+
+#: how the console, report.md and the app's Timeline tab begin a line of :func:`before_notes`
+BEFORE_TO_RETAKE = "before photo to retake: "
+
+
+def before_notes(checks, table: pd.DataFrame, refitted=frozenset()) -> list[str]:
+    """One line per odd before photo (§20), as the console, ``report.md`` and the app's Timeline tab name it.
+
+    Parameters
+    ----------
+    checks : tuple of BeforeCheck
+        :func:`before_checks`.
+    table : pandas.DataFrame
+        The table :func:`before_read` returned (``subject``, ``treatment``, ``metric``, ``side``).
+    refitted : frozenset of (treatment, metric, side)
+        The pooled series §21 refitted without the odd sessions (:func:`pooled_without`).
+
+    Returns
+    -------
+    list of str
+        E.g. "before photo to retake: `S01/mc/before.jpg` (S01, microcurrent): every after photo of its session
+        (9 of 9) reads a different expression from it, its mouth narrower, as when the before photo smiles; S01's
+        microcurrent series read inconclusive and the pooled fits leave the session out. Retake the before photo
+        with a neutral face (relaxed, closed mouth, as in the after photos) and run the timeline again."; [] for none.
+    """
+    lines = []
+    subjects = set(table["subject"].astype(str)) if "subject" in table.columns else set()
+    for c in (c for c in checks if c.odd):
+        pooled = any(k[0] == c.treatment for k in refitted)
+        own = f"{c.subject}'s {c.treatment} series read inconclusive" if c.subject in subjects else ""
+        said = (" and ".join(x for x in (own, f"the pooled {c.treatment} fits leave the session out") if x)
+                if pooled else own or f"the {c.treatment} series read inconclusive")
+        if not pooled and own:
+            said += f", and so do the pooled {c.treatment} fits"
+        lines.append(f"{BEFORE_TO_RETAKE}`{c.before}` ({c.subject}, {c.treatment}): every after photo of its session "
+                     f"({c.n_pointing} of {c.n_post}) reads a different expression from it, its mouth narrower, as "
+                     f"when the before photo smiles; {said}. Retake the before photo with a neutral face (relaxed, "
+                     f"closed mouth, as in the after photos) and run the timeline again.")
+    return lines

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..decay.flow_outliers import FlowCheck
-from .before_read import BeforeCheck, before_checks, before_read, odd_photos, pooled_without, without_photos
+from .before_read import (BeforeCheck, before_checks, before_notes, before_read, odd_photos, pooled_without,
+                          without_photos)
 from .fit_notes import flow_photos
 from .flow_read import flow_read
 from .tables import change_column
@@ -45,11 +46,15 @@ class SeriesReading:
         §16's checks (:func:`facemetrics.batch.flow_read.flow_read`); () when no photo is flow-only.
     before_checks : tuple of BeforeCheck
         §20's checks, one per session (:func:`facemetrics.batch.before_read.before_checks`).
+    before_notes : tuple of str
+        One line per odd before photo (:func:`facemetrics.batch.before_read.before_notes`), as the console,
+        ``report.md`` and the app's Timeline tab print it; () for none.
     """
 
     table: pd.DataFrame
     flow_checks: tuple[FlowCheck, ...]
     before_checks: tuple[BeforeCheck, ...]
+    before_notes: tuple[str, ...] = ()
 
 
 def fitted_columns(table: pd.DataFrame) -> list[str]:
@@ -94,4 +99,7 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
             if (str(r.get("subject") or ""), str(r.get("treatment") or ""), str(r.get("photo"))) not in odd]
     table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed)
     table, before = before_read(table, rows, columns, fitted=fitted, refitted=refitted, checks=checks)
-    return SeriesReading(table, flow, before)
+    notes = tuple(before_notes(before, table, refitted))
+    if notes and table is not fitted:  # a copy (before_read changed a row): the app's Timeline tab reads the lines from the table
+        table.attrs["before_notes"] = notes
+    return SeriesReading(table, flow, before, notes)
