@@ -95,3 +95,14 @@ def test_the_console_and_report_md_name_the_before_photo_to_retake(tmp_path, cap
     assert "Retake the before photo with a neutral face" in line
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert f"## Before photos to retake\n\n- {line}" in report
+
+
+def test_batch_names_the_before_photo_in_the_same_words_before_the_fits(tmp_path):
+    from facemetrics.batch.console import before_lines
+
+    _folder(tmp_path, {"s1": (-2.0, NARROWER), "s2": (0.0, "")})
+    rows = pd.read_csv(tmp_path / "changes.csv", keep_default_na=False).to_dict("records")
+    (line,) = before_lines(rows)
+    assert line.startswith(f"{BEFORE_TO_RETAKE}`s1/tx/m0p5h.jpg` (s1, tx): every after photo of its session (8 of 8)")
+    assert "`timeline` does not judge its series with it" in line and line.endswith("as in the after photos).")
+    assert before_lines([dict(r, messages="") for r in rows]) == []

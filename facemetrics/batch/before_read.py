@@ -23,103 +23,16 @@ frozen dataclasses and a copy of the table out.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import pandas as pd
 
-from ..compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
+from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
+                        points_at_before)  # noqa: F401 (re-exported: batch's console reads them without pandas)
 
 __all__ = ["BEFORE_ODD_SHARE", "BEFORE_TO_RETAKE", "BeforeCheck", "before_checks", "before_notes", "before_read",
            "before_reason", "left_out_reason",
            "odd_photos", "points_at_before", "pooled_without", "without_photos"]
-
-#: the share of a session's post comparisons that must point at its before photo (§20's candidates 1, 0.75, 0.5,
-#: with and without the cue's direction; the choice rule took the strictest that caught every move: 1, direction
-#: required)
-BEFORE_ODD_SHARE = 1.0
-
-_NARROWER = re.compile(r"mouth corners moved [0-9.]+ mm narrower")
-
-
-@dataclass(frozen=True)
-class BeforeCheck:
-    """One session's reading of its before photo (docs/validation.md §20).
-
-    Attributes
-    ----------
-    subject, treatment : str
-        The session.
-    before : str
-        Its before photo (``changes.csv``'s first ``baseline_photos`` name).
-    n_post : int
-        Post comparisons made with it.
-    n_pointing : int
-        Those whose expression cue says the after photo's mouth is narrower (:func:`points_at_before`).
-    entered : bool
-        Whether a fitted cell of one of them holds a verdict (not ``uncertain``, not blank).
-    """
-
-    subject: str
-    treatment: str
-    before: str
-    n_post: int
-    n_pointing: int
-    entered: bool
-
-    @property
-    def odd(self) -> bool:
-        """Whether the before photo is the odd one out: every post comparison points at it and a row entered."""
-        return self.entered and self.n_post > 0 and self.n_pointing >= BEFORE_ODD_SHARE * self.n_post
-
-
-def points_at_before(messages: str) -> bool:
-    """Whether a comparison's ``messages`` say the expression differs or may differ with the mouth narrower in the
-    after photo than in the before photo (the gate's mouth-width cue, "mouth corners moved X mm narrower")."""
-    text = str(messages or "")
-    return (MSG_EXPRESSION in text or MSG_EXPRESSION_MAYBE in text) and _NARROWER.search(text) is not None
-
-
-def _is_post(r: dict) -> bool:
-    if str(r.get("status") or "") in ("refused", "error") or str(r.get("role") or "post") != "post":
-        return False
-    try:
-        return float(r.get("hours_since_treatment")) > 0
-    except (TypeError, ValueError):
-        return False
-
-
-def before_checks(change_rows, columns) -> tuple[BeforeCheck, ...]:
-    """The :class:`BeforeCheck` of every session of ``change_rows``.
-
-    Parameters
-    ----------
-    change_rows : iterable of dict
-        ``changes.csv`` rows (``subject``, ``treatment``, ``baseline_photos``, ``role``, ``hours_since_treatment``,
-        ``status``, ``messages`` and the ``<column>_verdict`` cells).
-    columns : iterable of str
-        The ``changes.csv`` columns the decay fits use (a row *entered* when one of their verdict cells is a verdict).
-
-    Returns
-    -------
-    tuple of BeforeCheck
-        One per (subject, treatment, before photo), sorted; () for no post comparison.
-    """
-    verdicts = [f"{c}_verdict" for c in columns]
-    sessions: dict[tuple[str, str, str], list[int]] = {}
-    for r in change_rows:
-        if not _is_post(r):
-            continue
-        before = str(r.get("baseline_photos") or "").split(";")[0].strip()
-        key = (str(r.get("subject") or ""), str(r.get("treatment") or ""), before)
-        n = sessions.setdefault(key, [0, 0, 0])
-        n[0] += 1
-        n[1] += points_at_before(r.get("messages"))
-        n[2] += any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)
-    return tuple(BeforeCheck(s, t, b, n[0], n[1], n[2] > 0) for (s, t, b), n in sorted(sessions.items()))
-
 
 def before_reason(check: BeforeCheck, verdict: str) -> str:
     """The ``reason`` of a series :func:`before_read` made ``inconclusive`` (``verdict``: what it read)."""
@@ -138,7 +51,7 @@ def odd_photos(change_rows, checks) -> set[tuple[str, str, str]]:
     for r in change_rows or []:
         key = (str(r.get("subject") or ""), str(r.get("treatment") or ""))
         before = str(r.get("baseline_photos") or "").split(";")[0].strip()
-        if _is_post(r) and (*key, before) in odd and r.get("photo"):
+        if is_post_row(r) and (*key, before) in odd and r.get("photo"):
             out.add((*key, str(r.get("photo"))))
     return out
 
@@ -265,9 +178,6 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
     return out, checks
 
 
-#: how the console, report.md and the app's Timeline tab begin a line of :func:`before_notes`
-BEFORE_TO_RETAKE = "before photo to retake: "
-
 
 def before_notes(checks, table: pd.DataFrame, refitted=frozenset()) -> list[str]:
     """One line per odd before photo (§20), as the console, ``report.md`` and the app's Timeline tab name it.
@@ -286,8 +196,9 @@ def before_notes(checks, table: pd.DataFrame, refitted=frozenset()) -> list[str]
     list of str
         E.g. "before photo to retake: `S01/mc/before.jpg` (S01, microcurrent): every after photo of its session
         (9 of 9) reads a different expression from it, its mouth narrower, as when the before photo smiles; S01's
-        microcurrent series read inconclusive and the pooled fits leave the session out. Retake the before photo
-        with a neutral face (relaxed, closed mouth, as in the after photos) and run the timeline again."; [] for none.
+        microcurrent series read inconclusive and the pooled microcurrent fits leave the session out. Retake the before
+        photo with a neutral face (relaxed, closed mouth, as in the after photos)." (:func:`~facemetrics.batch.
+        fit_notes.before_line`); [] for none.
     """
     lines = []
     subjects = set(table["subject"].astype(str)) if "subject" in table.columns else set()
@@ -298,8 +209,5 @@ def before_notes(checks, table: pd.DataFrame, refitted=frozenset()) -> list[str]
                 if pooled else own or f"the {c.treatment} series read inconclusive")
         if not pooled and own:
             said += f", and so do the pooled {c.treatment} fits"
-        lines.append(f"{BEFORE_TO_RETAKE}`{c.before}` ({c.subject}, {c.treatment}): every after photo of its session "
-                     f"({c.n_pointing} of {c.n_post}) reads a different expression from it, its mouth narrower, as "
-                     f"when the before photo smiles; {said}. Retake the before photo with a neutral face (relaxed, "
-                     f"closed mouth, as in the after photos) and run the timeline again.")
+        lines.append(before_line(c, said))
     return lines
