@@ -106,3 +106,18 @@ def test_batch_names_the_before_photo_in_the_same_words_before_the_fits(tmp_path
     assert line.startswith(f"{BEFORE_TO_RETAKE}`s1/tx/m0p5h.jpg` (s1, tx): every after photo of its session (8 of 8)")
     assert "`timeline` does not judge its series with it" in line and line.endswith("as in the after photos).")
     assert before_lines([dict(r, messages="") for r in rows]) == []
+
+
+def test_a_row_already_inconclusive_names_the_before_photo_too():
+    # §21's bench: a pooled row left with too few photos for a fit without the session read inconclusive already,
+    # and its reason did not name the before photo
+    from facemetrics.batch.before_read import before_read
+
+    rows = [dict(subject="s1", treatment="tx", photo=f"p{h}.jpg", baseline_photos="b.jpg", role="post",
+                 hours_since_treatment=h, status="warning", messages=NARROWER, c_verdict="lift") for h in (1, 2)]
+    table = pd.DataFrame(dict(subject=[None, "s1"], treatment="tx", verdict="inconclusive", reason="Too few photos."))
+    out, _ = before_read(table, rows, ["c"])
+    assert list(out["verdict"]) == ["inconclusive", "inconclusive"]
+    assert all(r.startswith("Too few photos. every after photo of s1's tx session (2 of 2)") and "`b.jpg`" in r
+               for r in out["reason"])
+    assert before_read(out, rows, ["c"])[0]["reason"].tolist() == out["reason"].tolist()  # said once

@@ -151,7 +151,8 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
     -------
     (pandas.DataFrame, tuple of BeforeCheck)
         A copy of ``table`` in which, for each treatment with an odd before photo, the rows of that photo's subject
-        that do not read ``inconclusive`` read ``inconclusive`` with :func:`before_reason`; the pooled rows refitted
+        that do not read ``inconclusive`` read ``inconclusive`` with :func:`before_reason` (those that already do end
+        their ``reason`` with it); the pooled rows refitted
         (§21) end their ``reason`` with :func:`left_out_reason`; the pooled rows not refitted read ``inconclusive``
         as the subject's (§20).  ``table`` itself when no before photo is odd.  Every check made.
     """
@@ -167,7 +168,12 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
     done = pd.Series([k in refitted for k in series], index=out.index, dtype=bool) & pooled
     for c in odd:
         mine = (pooled & ~done) | (out["subject"].astype(str) == c.subject) if has_subject else pooled & ~done
-        rows = mine & (out["treatment"].astype(str) == c.treatment) & (out["verdict"].astype(str) != INCONCLUSIVE)
+        of_t = mine & (out["treatment"].astype(str) == c.treatment)
+        rows = of_t & (out["verdict"].astype(str) != INCONCLUSIVE)
+        for i in out.index[of_t & ~rows]:  # inconclusive already (too few photos, §16, ...): named too (§21)
+            if f"`{c.before}`" not in str(out.loc[i, "reason"] or ""):
+                said = str(out.loc[i, "reason"] or "").strip()
+                out.loc[i, "reason"] = f"{said} {before_reason(c, INCONCLUSIVE)}.".strip()
         for i in out.index[rows]:
             out.loc[i, "reason"] = before_reason(c, str(out.loc[i, "verdict"]))
             out.loc[i, "verdict"] = INCONCLUSIVE
