@@ -645,9 +645,11 @@ def example_files() -> list[tuple[str, bytes]]:
 
 
 @st.cache_data(show_spinner=False)
-def example_series() -> pd.DataFrame:
-    """The bundled example's simulated microcurrent-vs-RF series (tidy changes table)."""
-    return fm_study.example_series(EXAMPLE_PAIR[0])
+def example_series() -> tuple[pd.DataFrame, tuple[dict, ...]]:
+    """The bundled example's simulated microcurrent-vs-RF series: (tidy changes table, its comparisons as
+    ``changes.csv`` has them), so that the series-reading rules read the example as ``demo`` reads its batch."""
+    records = []
+    return fm_study.example_series(EXAMPLE_PAIR[0], records_out=records), tuple(records)
 
 
 # --------------------------------------------------------------------------
@@ -2121,6 +2123,8 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
                         f"verdict **{r.verdict}**  \n{reason}")
         for note in fm_report.unread_note(marked):
             st.caption(md(note))
+        for note in table.attrs.get("before_notes", ()):  # §20: the line `timeline` prints and report.md lists
+            st.warning(md(note), icon=":material/photo_camera:")
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
@@ -3045,7 +3049,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     since treatment (plotted from two 'after' times; :data:`TIMELINE_HINT` otherwise); returns its downloads."""
     if example:
         with st.spinner("Simulating the example series (first time only)..."):
-            changes_df = example_series()
+            changes_df, example_records = example_series()
         st.caption("Simulated series (one simulated subject): the sample photo lifted 2 mm fading with a "
                    "3 h half-life (microcurrent) and 1.5 mm that lasts (RF), each lifted copy compared "
                    "with the original photo.")
@@ -3070,7 +3074,7 @@ def timeline_tab(pairs: dict, example: bool) -> dict[str, bytes]:
     if n_times + 1 < 3:  # + the before photo at t < 0
         st.info(TIMELINE_HINT)
         return {}
-    return timeline_view(changes_df, () if example else tuple(records))
+    return timeline_view(changes_df, example_records if example else tuple(records))
 
 
 if __name__ == "__main__":  # streamlit runs the script as __main__; tests import its functions

@@ -521,6 +521,8 @@ def _print_verdicts(table, said=()) -> None:
     for note in table.attrs.get("expression_kept_notes", ()):  # fitted although the expression may differ
         if (line := f"{KEPT_WITH_WARNING}{note}") not in said:  # `study report`: the batch's lines said it
             print(line)
+    for note in table.attrs.get("before_notes", ()):  # §20: a before photo every after photo differs from
+        print(note)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

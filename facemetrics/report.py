@@ -263,7 +263,7 @@ def source_notes(table: pd.DataFrame) -> list[str]:
 
 
 def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_note: str = "",
-                      left_out=(), follow_on=(), kept=()) -> str:
+                      left_out=(), follow_on=(), kept=(), before=()) -> str:
     """The text of ``report.md``: verdicts in words, the figures, and the photos left out and why.
 
     Parameters
@@ -288,6 +288,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
         One line per comparison whose rows entered the fits while carrying the warning that the expression
         may differ (:func:`facemetrics.batch.timeline.expression_kept_notes`): listed under
         ``## Comparisons kept in the fits with a warning`` (:func:`kept_lines`).
+    before : sequence of str, optional
+        One line per before photo every after photo of its session differs from in expression
+        (:func:`facemetrics.batch.before_read.before_notes`): listed under ``## Before photos to retake``.
     """
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
@@ -356,6 +359,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines += _regimen_report(full, regimen_note)
     lines += excluded_lines(photos, left_out, follow_on)
     lines += kept_lines(kept)
+    lines += ["", "## Before photos to retake", ""] + [f"- {n}" for n in before] if before else []
     return "\n".join(lines) + "\n"
 
 

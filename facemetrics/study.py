@@ -43,7 +43,7 @@ from PIL import Image
 from ._version import __version__
 from .analyze import analyze_photo
 from .batch.runner import whole_count
-from .batch.tables import long_rows
+from .batch.tables import change_column, long_rows
 from .compare import compare_photos, says_same_picture
 from .decay.model import decay_model
 from .errors import SettingError
@@ -159,7 +159,8 @@ def _base_analysis(photo, max_side: int, name: str):
     return ana
 
 
-def example_series(base_photo, *, design: dict | None = None, max_side: int = 800) -> pd.DataFrame:
+def example_series(base_photo, *, design: dict | None = None, max_side: int = 800,
+                   records_out: list | None = None) -> pd.DataFrame:
     """The tidy changes table of one simulated subject, without photo nuisances.
 
     Each photo of :func:`design_photos` is the base photo lifted by its true
@@ -188,6 +189,12 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
         As in :func:`study`; default :data:`DEFAULT_DESIGN`.
     max_side : int
         Long side [px] the base photo is first reduced to, as in :func:`study`.
+    records_out : list, optional
+        Given: each comparison is appended to it as ``changes.csv`` has it (``subject``, ``treatment``,
+        ``photo``, ``baseline_photos`` the base photo's name, ``role`` "baseline" at ``t <= 0`` else "post",
+        ``hours_since_treatment`` [h], ``status``, ``messages`` "; "-joined, each row's ``<column>_verdict``),
+        for the series-reading rules (:func:`facemetrics.batch.series_read.read_series`), as ``demo``'s
+        batch writes them.
 
     Returns
     -------
@@ -207,8 +214,21 @@ def example_series(base_photo, *, design: dict | None = None, max_side: int = 80
         if says_same_picture(cmp.messages):  # a lift of a few hundredths of a pixel: a re-saved copy, left out
             rgb = photo_jitter(rgb, rng, DEFAULT_JITTER)[0]  # by the fits; another picture of that face instead
             cmp = compare_photos(base, analyze_photo(encode_png(rgb), name=name))
-        rows += long_rows(cmp, subject="example", treatment=treatment, hours_since_treatment=t, photo=name)
+        new = long_rows(cmp, subject="example", treatment=treatment, hours_since_treatment=t, photo=name)
+        rows += new
+        if records_out is not None:
+            records_out.append(_change_record(cmp, new, base.name, treatment, t, name))
     return pd.DataFrame(rows, columns=LONG_COLUMNS)
+
+
+def _change_record(cmp, rows: list[dict], before: str, treatment: str, t: float, name: str) -> dict:
+    """One comparison of :func:`example_series` as ``changes.csv`` has it (its ``records_out``)."""
+    rec = dict(subject="example", treatment=treatment, photo=name, baseline_photos=before,
+               role="baseline" if t <= 0 else "post", hours_since_treatment=t, status=cmp.status,
+               messages="; ".join(cmp.messages))
+    for r in rows:
+        rec[f"{change_column(str(r['metric']), str(r['side']))}_verdict"] = r["verdict"]
+    return rec
 
 
 def refuse_foreign_study(out_dir, force: bool = False, command: str = "study") -> None:

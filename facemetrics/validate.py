@@ -59,7 +59,7 @@ from .compare import (
     noise_floors_from_repeats, resolution_floors,
 )
 from .decay.claim import decay_resolved, peak_resolved, unresolved_span
-from .decay.wording import decimals_for
+from .decay.wording import decimals_for, percent
 from .rounding import MISSING, fixed
 from .decay.model import HALF_LIFE_BOUNDS
 from .export import check_output_folder, write_csv, write_json
@@ -221,7 +221,7 @@ def recovery_line(r: dict) -> str:
     """The summary sentence of one :func:`recovery_fit` row: slope and bias with their CI (as many decimals
     as the CI supports, :func:`facemetrics.decay.wording.decimals_for`; "no CI" in words without one) and the
     RMSE, each with its unit."""
-    level = f"{fixed(100 * r['confidence'], 0)} % CI"
+    level = f"{percent(r['confidence'])} CI"  # the verdicts' form, "95% CI" (decay.wording.percent)
 
     def with_ci(name: str, unit: str, sign: str) -> str:
         est, lo, hi = r[name], r[f"{name}_ci_low"], r[f"{name}_ci_high"]
@@ -358,16 +358,16 @@ def _half_life(r: dict) -> str:
             lo, hi = (f"{fixed(r[k], 1)}" if _finite(r[k]) else MISSING for k in ("half_life_h_ci_low", "half_life_h_ci_high"))
             # a row without last_time_h (a table of an earlier version) raised KeyError here (stop 45's audit)
             last = f" (last photo {float(r['last_time_h']):g} h)" if _finite(r.get("last_time_h")) else ""
-            return (f"no decay resolved: the half-life, {fixed(float(r['half_life_h']), 1)} h (95 % CI [{lo}, {hi}] h), "
+            return (f"no decay resolved: the half-life, {fixed(float(r['half_life_h']), 1)} h (95% CI [{lo}, {hi}] h), "
                     f"{why}{last}")
-        return (f"no decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
+        return (f"no decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h bound, "
                 "has no width, or the half-life sits at or its CI reaches the shortest the photos allow (with the "
                 "last photo's time)")
     if not (np.isfinite(r["half_life_h_ci_low"]) or np.isfinite(r["half_life_h_ci_high"])):
-        # no bootstrap: said in words, not "95 % CI [n/a, n/a] h" (an audit, 2026-12-04)
-        return f"half-life {fixed(r['half_life_h'], 1)} h, no 95 % CI (the bootstrap gave none)"
+        # no bootstrap: said in words, not "95% CI [n/a, n/a] h" (an audit, 2026-12-04)
+        return f"half-life {fixed(r['half_life_h'], 1)} h, no 95% CI (the bootstrap gave none)"
     lo, hi = (f"{fixed(v, 1)}" if np.isfinite(v) else MISSING for v in (r["half_life_h_ci_low"], r["half_life_h_ci_high"]))
-    return f"half-life {fixed(r['half_life_h'], 1)} h, 95 % CI [{lo}, {hi}] h"
+    return f"half-life {fixed(r['half_life_h'], 1)} h, 95% CI [{lo}, {hi}] h"
 
 
 #: the claim test's simulated studies (:func:`_check_claims`), each in ``studies/<name with _>/``
@@ -438,7 +438,8 @@ def _claim_line(r: dict) -> str:
     c24 = ""
     if _finite(r.get("change_24h")):
         lo, hi = (fixed(v, 2, sign=True) if _finite(v) else MISSING for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
-        level = f"{fixed(100 * r['test_confidence'], 0)} %" if _finite(r.get("test_confidence")) else "test"
+        # "90%": the verdicts' form (decay.wording.percent)
+        level = percent(r["test_confidence"]) if _finite(r.get("test_confidence")) else "test"
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
         c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "

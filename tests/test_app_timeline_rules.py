@@ -45,12 +45,12 @@ def _tab(messages):
     return app, pd.DataFrame(rows, columns=LONG_COLUMNS), records
 
 
-def _cli(folder, long, records):
+def _cli(folder, long, records, metrics=METRICS):
     """``run_timeline``'s table of the same rows and records written as a batch folder."""
     long.to_csv(folder / "long.csv", index=False)
     pd.DataFrame(records).to_csv(folder / "changes.csv", index=False)
     pd.DataFrame(dict(photo=long["photo"], excluded="")).to_csv(folder / "photos.csv", index=False)
-    return run_timeline(folder, metrics=list(METRICS))[1]
+    return run_timeline(folder, metrics=list(metrics))[1]
 
 
 def _pooled(table):
@@ -79,3 +79,72 @@ def test_a_clean_series_reads_the_same_with_the_rules(tmp_path):
     table, _, _ = app.timeline(long, METRICS, tuple(records))
     pd.testing.assert_frame_equal(table, plain)
     assert _pooled(_cli(tmp_path, long, records))["verdict"] == _pooled(table)["verdict"]
+
+
+EXAMPLE_METRICS = ("jawline_lift_mm", "mouth_corner_lift_mm")
+
+
+def _pooled_rows(table):
+    rows = table[(table["subject"].isna() | (table["subject"].astype(str) == "")) & (table["side"] == "mean")]
+    return rows.set_index(["treatment", "metric"])[["verdict", "reason"]].sort_index()
+
+
+def test_the_bundled_example_passes_its_comparisons_so_it_reads_as_demo_reads_its_batch(tmp_path):
+    # the example's series went to the tab with no changes.csv records: no series-reading rule (§16, §20) read it,
+    # while `demo` (batch, then timeline) reads its changes.csv
+    pytest.importorskip("streamlit")
+    from conftest import app_module
+
+    app = app_module()
+    long, records = app.example_series()
+    assert {r["role"] for r in records} == {"baseline", "post"}
+    assert {r["baseline_photos"] for r in records} == {"example_before.png"}
+    assert len(records) == long["photo"].nunique()
+    table, png, _ = app.timeline(long, EXAMPLE_METRICS, records)
+    assert png is not None
+    mine = _pooled_rows(table)
+    assert mine.loc[("microcurrent", "jawline_lift_mm"), "verdict"] == "fades_within_a_day"
+    assert mine.loc[("rf", "jawline_lift_mm"), "verdict"] == "persists_beyond_a_day"
+    pd.testing.assert_frame_equal(mine, _pooled_rows(_cli(tmp_path, long, records, EXAMPLE_METRICS)))
+    # and a rule reaches it: every microcurrent after photo's comparison saying the mouth is narrower (§20)
+    smiled = tuple(dict(r, messages=NARROWER) if r["treatment"] == "microcurrent" and r["role"] == "post" else r
+                   for r in records)
+    read, _, _ = app.timeline(long, EXAMPLE_METRICS, smiled)
+    assert set(_pooled_rows(read).loc["microcurrent", "verdict"]) == {"inconclusive"}
+    assert (_pooled_rows(read).loc["rf"] == mine.loc["rf"]).all().all()
+    (note,) = read.attrs["before_notes"]
+    assert note.startswith("before photo to retake: `example_before.png` (example, microcurrent)")
+
+
+def _fake_example(base_photo, *, records_out=None, **_):
+    """A stand-in for the bundled example's simulation: tests/test_flow_outliers.py's fade shifted by -2 mm, every
+    comparison saying the mouth is narrower than in the before photo (what a smiling before photo did, §20)."""
+    series = _series(times=TIMES).assign(subject="example", treatment="microcurrent")
+    series["value"] -= 2.0
+    for p, t in zip(series["photo"], TIMES):
+        records_out.append(dict(subject="example", treatment="microcurrent", photo=p, baseline_photos="ex.png",
+                                role="post", hours_since_treatment=t, status="warning", messages=NARROWER,
+                                mouth_corner_lift_mm_verdict="lift"))
+    return series.reindex(columns=LONG_COLUMNS)
+
+
+def test_the_timeline_tab_names_the_before_photo_to_retake(monkeypatch):
+    pytest.importorskip("streamlit")
+    import streamlit as st
+    from test_app import _app, _texts
+
+    import facemetrics.study as fm_study
+
+    monkeypatch.setattr(fm_study, "example_series", _fake_example)
+    st.cache_data.clear()  # the example's series is cached for the process: this test's stand-in must not stay
+    try:
+        at = _app()
+        next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
+        at.run(timeout=300)
+        assert not at.exception, [e.value for e in at.exception]
+        warned = [str(w.value).replace("\\", "") for w in at.warning if "before photo to retake" in str(w.value)]
+        assert len(warned) == 1, _texts(at)
+        assert "ex.png" in warned[0] and "Retake the before photo with a neutral face" in warned[0]
+        assert any("verdict **inconclusive**" in t for t in _texts(at))
+    finally:
+        st.cache_data.clear()

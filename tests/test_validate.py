@@ -70,7 +70,7 @@ def test_recovered_lift_follows_the_true_lift(base, tmp_path):
     assert (fit["facemetrics_version"] == __version__).all()
     assert summary["lines"][0].startswith("recovery jawline_lift_mm: slope (measured per true) ")
     for line in summary["lines"]:  # every figure with its unit, the bias and the slope with their CI
-        assert not bare_figures(line) and line.count("95 % CI") == 2, line
+        assert not bare_figures(line) and line.count("95% CI") == 2, line
 
 
 def _synthetic_recovery(seed: int, noise: float, n_baselines: int = 4, reps: int = 3, bias: float = -0.05,
@@ -117,7 +117,7 @@ def test_recovery_cis_contain_the_estimate_and_widen_with_the_noise():
 
 
 def test_recovery_cis_cover_the_true_bias_and_slope():
-    """The intervals' purpose: over simulated runs, each with its own baselines, the 95 % CI of the bias holds
+    """The intervals' purpose: over simulated runs, each with its own baselines, the 95% CI of the bias holds
     the true bias about 95 % of the time.  A CI from the changes' scatter around one baseline would not: the
     baseline's own error, shared by every change, is most of the bias's error (checked here too)."""
     hits = dict(bias_mm=0, slope_mm_per_mm=0)
@@ -276,14 +276,14 @@ def test_claim_line_says_no_half_life_instead_of_nan():
     (the "too few photos" scenario printed "half-life nan h [nan, nan]")."""
     nan = float("nan")
     assert validate._half_life(dict(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)) == \
-        "half-life 3.4 h, 95 % CI [2.5, 5.4] h"
+        "half-life 3.4 h, 95% CI [2.5, 5.4] h"
     assert validate._half_life(dict(half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
         "no half-life fitted"
     assert validate._half_life(dict(half_life_h=30.0, half_life_h_ci_low=12.0, half_life_h_ci_high=nan)) == \
-        "half-life 30.0 h, 95 % CI [12.0, n/a] h"  # "?" until stop 47: the package's word is rounding.MISSING
+        "half-life 30.0 h, 95% CI [12.0, n/a] h"  # "?" until stop 47: the package's word is rounding.MISSING
     # a fit without its bootstrap: no "[n/a, n/a]", the missing interval in words
     assert validate._half_life(dict(half_life_h=3.0, half_life_h_ci_low=nan, half_life_h_ci_high=nan)) == \
-        "half-life 3.0 h, no 95 % CI (the bootstrap gave none)"
+        "half-life 3.0 h, no 95% CI (the bootstrap gave none)"
     # a lasting lift: the fit stops at its lower bound and the interval runs to the upper one (the audit of
     # 2026-12-02 saw "half-life 0.5 h [0.5, 5000.0]" printed for the RF lift that does not fade)
     line = validate._half_life(dict(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0))
@@ -339,8 +339,8 @@ def test_claim_rows_carry_unit_cis_resolved_flags_and_version():
     assert {r["unit"] for r in rows} == {"mm"} and {r["facemetrics_version"] for r in rows} == {__version__}
     assert none["status"] == "insufficient_data" and none["reason"].startswith("only 2 distinct times")
     line = validate._claim_line(fading)
-    assert line == ("claim test, s / microcurrent: inconclusive (24 h change -0.25 mm, 90 % CI [-0.51, -0.04] mm; "
-                    "half-life 3.8 h, 95 % CI [2.8, 5.3] h)")
+    assert line == ("claim test, s / microcurrent: inconclusive (24 h change -0.25 mm, 90% CI [-0.51, -0.04] mm; "
+                    "half-life 3.8 h, 95% CI [2.8, 5.3] h)")
     assert not bare_figures(line) and not figures_without_uncertainty(line), line
     assert validate._claim_line(none) == "claim test, s / few: inconclusive (no half-life fitted)"
 
@@ -450,13 +450,13 @@ def test_claim_line_names_the_fifth_rule_when_it_alone_holds_a_decay_unresolved(
     base = dict(scenario="s", treatment="t", verdict="inconclusive", unit="mm", half_life_h_min=0.125,
                 last_time_h=48.0, change_24h=float("nan"))
     beyond = validate._claim_line(dict(base, half_life_h=60.0, half_life_h_ci_low=20.0, half_life_h_ci_high=300.0))
-    assert beyond.endswith("no decay resolved: the half-life, 60.0 h (95 % CI [20.0, 300.0] h), beyond the photos' "
+    assert beyond.endswith("no decay resolved: the half-life, 60.0 h (95% CI [20.0, 300.0] h), beyond the photos' "
                            "span (last photo 48 h))"), beyond
     wide = validate._claim_line(dict(base, half_life_h=2.0, half_life_h_ci_low=0.3, half_life_h_ci_high=9.0))
-    assert "2.0 h (95 % CI [0.3, 9.0] h), 95 % CI over 10x wide (last photo 48 h)" in wide, wide
+    assert "2.0 h (95% CI [0.3, 9.0] h), 95 % CI over 10x wide (last photo 48 h)" in wide, wide
     pinned = validate._claim_line(dict(base, half_life_h=2457.0, half_life_h_ci_low=0.125, half_life_h_ci_high=2371.0))
-    assert "the half-life's 95 % CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
-    assert "half-life 3.7 h, 95 % CI [2.7, 5.4] h" in validate._claim_line(
+    assert "the half-life's 95% CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
+    assert "half-life 3.7 h, 95% CI [2.7, 5.4] h" in validate._claim_line(
         dict(base, half_life_h=3.7, half_life_h_ci_low=2.7, half_life_h_ci_high=5.4))
 
 
@@ -480,4 +480,4 @@ def test_a_missing_claim_bound_reads_n_a_as_the_package_says_it():
     line = validate._claim_line(dict(scenario="s", treatment="mc", verdict="lifted", unit="mm", change_24h=0.5,
                                      change_24h_test_ci_low=0.2, change_24h_test_ci_high=nan, test_confidence=0.95,
                                      half_life_h=nan, half_life_h_ci_low=nan, half_life_h_ci_high=nan))
-    assert f"95 % CI [+0.20, {MISSING}] mm" in line and "?" not in line, line
+    assert f"95% CI [+0.20, {MISSING}] mm" in line and "?" not in line, line

@@ -23,101 +23,16 @@ frozen dataclasses and a copy of the table out.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import pandas as pd
 
-from ..compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 from ..decay.margin import INCONCLUSIVE
 from ..report import is_pooled
+from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
+                        points_at_before)  # noqa: F401 (re-exported: batch's console reads them without pandas)
 
-__all__ = ["BEFORE_ODD_SHARE", "BeforeCheck", "before_checks", "before_read", "before_reason", "points_at_before"]
-
-#: the share of a session's post comparisons that must point at its before photo (§20's candidates 1, 0.75, 0.5,
-#: with and without the cue's direction; the choice rule took the strictest that caught every move: 1, direction
-#: required)
-BEFORE_ODD_SHARE = 1.0
-
-_NARROWER = re.compile(r"mouth corners moved [0-9.]+ mm narrower")
-
-
-@dataclass(frozen=True)
-class BeforeCheck:
-    """One session's reading of its before photo (docs/validation.md §20).
-
-    Attributes
-    ----------
-    subject, treatment : str
-        The session.
-    before : str
-        Its before photo (``changes.csv``'s first ``baseline_photos`` name).
-    n_post : int
-        Post comparisons made with it.
-    n_pointing : int
-        Those whose expression cue says the after photo's mouth is narrower (:func:`points_at_before`).
-    entered : bool
-        Whether a fitted cell of one of them holds a verdict (not ``uncertain``, not blank).
-    """
-
-    subject: str
-    treatment: str
-    before: str
-    n_post: int
-    n_pointing: int
-    entered: bool
-
-    @property
-    def odd(self) -> bool:
-        """Whether the before photo is the odd one out: every post comparison points at it and a row entered."""
-        return self.entered and self.n_post > 0 and self.n_pointing >= BEFORE_ODD_SHARE * self.n_post
-
-
-def points_at_before(messages: str) -> bool:
-    """Whether a comparison's ``messages`` say the expression differs or may differ with the mouth narrower in the
-    after photo than in the before photo (the gate's mouth-width cue, "mouth corners moved X mm narrower")."""
-    text = str(messages or "")
-    return (MSG_EXPRESSION in text or MSG_EXPRESSION_MAYBE in text) and _NARROWER.search(text) is not None
-
-
-def _is_post(r: dict) -> bool:
-    if str(r.get("status") or "") in ("refused", "error") or str(r.get("role") or "post") != "post":
-        return False
-    try:
-        return float(r.get("hours_since_treatment")) > 0
-    except (TypeError, ValueError):
-        return False
-
-
-def before_checks(change_rows, columns) -> tuple[BeforeCheck, ...]:
-    """The :class:`BeforeCheck` of every session of ``change_rows``.
-
-    Parameters
-    ----------
-    change_rows : iterable of dict
-        ``changes.csv`` rows (``subject``, ``treatment``, ``baseline_photos``, ``role``, ``hours_since_treatment``,
-        ``status``, ``messages`` and the ``<column>_verdict`` cells).
-    columns : iterable of str
-        The ``changes.csv`` columns the decay fits use (a row *entered* when one of their verdict cells is a verdict).
-
-    Returns
-    -------
-    tuple of BeforeCheck
-        One per (subject, treatment, before photo), sorted; () for no post comparison.
-    """
-    verdicts = [f"{c}_verdict" for c in columns]
-    sessions: dict[tuple[str, str, str], list[int]] = {}
-    for r in change_rows:
-        if not _is_post(r):
-            continue
-        before = str(r.get("baseline_photos") or "").split(";")[0].strip()
-        key = (str(r.get("subject") or ""), str(r.get("treatment") or ""), before)
-        n = sessions.setdefault(key, [0, 0, 0])
-        n[0] += 1
-        n[1] += points_at_before(r.get("messages"))
-        n[2] += any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)
-    return tuple(BeforeCheck(s, t, b, n[0], n[1], n[2] > 0) for (s, t, b), n in sorted(sessions.items()))
-
+__all__ = ["BEFORE_ODD_SHARE", "BEFORE_TO_RETAKE", "BeforeCheck", "before_checks", "before_notes", "before_read",
+           "before_reason", "left_out_reason",
+           "odd_photos", "points_at_before", "pooled_without", "without_photos"]
 
 def before_reason(check: BeforeCheck, verdict: str) -> str:
     """The ``reason`` of a series :func:`before_read` made ``inconclusive`` (``verdict``: what it read)."""
@@ -128,36 +43,177 @@ def before_reason(check: BeforeCheck, verdict: str) -> str:
             f"expression as the after photos, or leave it out for another before photo of the session")
 
 
-def before_read(table: pd.DataFrame, change_rows, columns) -> tuple[pd.DataFrame, tuple[BeforeCheck, ...]]:
-    """The timeline table with §20's rule applied.
+def odd_photos(change_rows, checks) -> set[tuple[str, str, str]]:
+    """The ``(subject, treatment, photo)`` of every post comparison made with an odd before photo
+    (:attr:`BeforeCheck.odd`) of ``checks``: the photos §21's pooled fit leaves out."""
+    odd = {(c.subject, c.treatment, c.before) for c in checks if c.odd}
+    out = set()
+    for r in change_rows or []:
+        key = (str(r.get("subject") or ""), str(r.get("treatment") or ""))
+        before = str(r.get("baseline_photos") or "").split(";")[0].strip()
+        if is_post_row(r) and (*key, before) in odd and r.get("photo"):
+            out.add((*key, str(r.get("photo"))))
+    return out
+
+
+def without_photos(data: pd.DataFrame, photos) -> pd.DataFrame:
+    """``data`` (long.csv's rows) without the rows of ``photos`` (``(subject, treatment, photo)``); ``data`` itself
+    when it has none of them or no ``photo`` column."""
+    if not photos or "photo" not in data.columns or data.empty:
+        return data
+    keys = list(zip(data["subject"].fillna("").astype(str), data["treatment"].fillna("").astype(str),
+                    data["photo"].astype(str))) if "subject" in data.columns else []
+    drop = pd.Series([k in photos for k in keys], index=data.index, dtype=bool) if keys else None
+    return data if drop is None or not drop.any() else data[~drop]
+
+
+def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: int = 400, seed: int = 0,
+                   min_effect: float | None = None) -> tuple[pd.DataFrame, frozenset]:
+    """§21's candidate (a): each pooled row of a treatment with an odd before photo, refitted without its sessions.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The fits of ``data`` (:meth:`SeriesResult.to_frame <facemetrics.decay.SeriesResult>`).
+    data : pandas.DataFrame
+        The rows fitted **without** the odd sessions' photos (:func:`without_photos`; metric unit, hours).
+    checks : tuple of BeforeCheck
+        :func:`before_checks`.
+    n_boot, seed, min_effect
+        The fits' settings (as ``table``'s).
+
+    Returns
+    -------
+    (pandas.DataFrame, frozenset of (treatment, metric, side))
+        A copy of ``table`` whose pooled rows of those treatments hold the refit (every column but ``subject``),
+        and the series refitted; ``table`` itself and ∅ when no before photo is odd.  A series the refit cannot fit
+        (no row left: one subject, or every subject's session odd) keeps its row (:func:`before_read` then makes it
+        ``inconclusive``).
+    """
+    from ..decay import analyze_series  # the fits' module imports this package's tables: not at the top
+
+    treatments = sorted({c.treatment for c in checks if c.odd})
+    if not treatments or table.empty or "subject" not in table.columns:
+        return table, frozenset()
+    out, done = table.copy(), set()
+    pooled = out["subject"].map(is_pooled).astype(bool)
+    for t in treatments:
+        rows = data[data["treatment"].astype(str) == t] if "treatment" in data.columns else data.iloc[:0]
+        if rows.empty:
+            continue
+        refit = analyze_series(rows, min_effect=min_effect, n_boot=n_boot, seed=seed, per_subject=False).to_frame()
+        refit = refit[refit["fit_ok"].astype(bool)] if "fit_ok" in refit.columns else refit.iloc[:0]
+        for _, new in refit.iterrows():
+            key = (str(new["treatment"]), str(new["metric"]), str(new["side"]))
+            mine = pooled & (out["treatment"].astype(str) == key[0]) & (out["metric"].astype(str) == key[1]) \
+                & (out["side"].astype(str) == key[2])
+            for i in out.index[mine]:
+                for col in out.columns.intersection(refit.columns).drop("subject"):
+                    out.at[i, col] = new[col]
+                done.add(key)
+    return out, frozenset(done)
+
+
+def left_out_reason(check: BeforeCheck, row) -> str:
+    """The sentence a pooled row refitted without ``check``'s session (:func:`pooled_without`) ends with: the before
+    photo, the subject, and the verdict and 24 h change of the fit with the session (``row``: that fit's row)."""
+    c24 = row.get("change_24h")
+    with_ = f"{row.get('verdict')}" + ("" if pd.isna(c24) else f", change at 24 h {c24:+.2f} {row.get('unit') or ''}")
+    return (f"{check.subject}'s {check.treatment} session is left out of this pooled fit: every after photo of it "
+            f"({check.n_pointing} of {check.n_post}) reads a different expression from its before photo "
+            f"`{check.before}`, its mouth narrower (the before photo is the likely odd one out; with the session the "
+            f"pooled fit reads {with_.strip()}); retake the before photo with the same relaxed, closed-mouth "
+            f"expression as the after photos")
+
+
+def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFrame | None = None,
+                refitted=frozenset(), checks=None) -> tuple[pd.DataFrame, tuple[BeforeCheck, ...]]:
+    """The timeline table with §20's rule applied, the pooled rows as §21 reads them.
 
     Parameters
     ----------
     table : pandas.DataFrame
         :meth:`SeriesResult.to_frame <facemetrics.decay.SeriesResult>` of the decay fits (``treatment``, ``subject``,
-        ``verdict``, ``reason``).
+        ``verdict``, ``reason``), its pooled rows in ``refitted`` already refitted without the odd sessions
+        (:func:`pooled_without`).
     change_rows : iterable of dict or None
         ``changes.csv`` rows (:func:`before_checks`).
     columns : iterable of str
         The ``changes.csv`` columns fitted.
+    fitted : pandas.DataFrame, optional
+        The table before :func:`pooled_without` (the fits with the odd sessions), for the refitted rows' sentence.
+    refitted : frozenset of (treatment, metric, side)
+        The pooled series :func:`pooled_without` refitted.
+    checks : tuple of BeforeCheck, optional
+        :func:`before_checks` of ``change_rows`` (made here when not given).
 
     Returns
     -------
     (pandas.DataFrame, tuple of BeforeCheck)
-        A copy of ``table`` in which each row of a treatment with an odd before photo (the pooled row, and the
-        row of that photo's subject) that does not read ``inconclusive`` reads ``inconclusive`` with
-        :func:`before_reason`; ``table`` itself when no before photo is odd.  Every check made.
+        A copy of ``table`` in which, for each treatment with an odd before photo, the rows of that photo's subject
+        that do not read ``inconclusive`` read ``inconclusive`` with :func:`before_reason` (those that already do end
+        their ``reason`` with it); the pooled rows refitted
+        (§21) end their ``reason`` with :func:`left_out_reason`; the pooled rows not refitted read ``inconclusive``
+        as the subject's (§20).  ``table`` itself when no before photo is odd.  Every check made.
     """
-    checks = before_checks(change_rows or [], columns)
+    checks = before_checks(change_rows or [], columns) if checks is None else checks
     odd = [c for c in checks if c.odd]
     if not odd or table.empty:
         return table, checks
     out = table.copy()
-    pooled = out["subject"].map(is_pooled).astype(bool) if "subject" in out.columns else pd.Series(True, out.index)
+    has_subject = "subject" in out.columns
+    pooled = out["subject"].map(is_pooled).astype(bool) if has_subject else pd.Series(True, out.index)
+    series = list(zip(*(out[k].astype(str) if k in out.columns else pd.Series("", out.index)
+                        for k in ("treatment", "metric", "side"))))
+    done = pd.Series([k in refitted for k in series], index=out.index, dtype=bool) & pooled
     for c in odd:
-        mine = pooled | (out["subject"].astype(str) == c.subject) if "subject" in out.columns else pooled
-        rows = mine & (out["treatment"].astype(str) == c.treatment) & (out["verdict"].astype(str) != INCONCLUSIVE)
+        mine = (pooled & ~done) | (out["subject"].astype(str) == c.subject) if has_subject else pooled & ~done
+        of_t = mine & (out["treatment"].astype(str) == c.treatment)
+        rows = of_t & (out["verdict"].astype(str) != INCONCLUSIVE)
+        for i in out.index[of_t & ~rows]:  # inconclusive already (too few photos, §16, ...): named too (§21)
+            if f"`{c.before}`" not in str(out.loc[i, "reason"] or ""):
+                said = str(out.loc[i, "reason"] or "").strip()
+                out.loc[i, "reason"] = f"{said} {before_reason(c, INCONCLUSIVE)}.".strip()
         for i in out.index[rows]:
             out.loc[i, "reason"] = before_reason(c, str(out.loc[i, "verdict"]))
             out.loc[i, "verdict"] = INCONCLUSIVE
+        for i in out.index[done & (out["treatment"].astype(str) == c.treatment)]:
+            said = fitted.loc[i] if fitted is not None and i in fitted.index else out.loc[i]
+            out.loc[i, "reason"] = " ".join(x for x in (str(out.loc[i, "reason"] or "").strip(),
+                                                        left_out_reason(c, said) + ".") if x)
     return out, checks
+
+
+
+def before_notes(checks, table: pd.DataFrame, refitted=frozenset()) -> list[str]:
+    """One line per odd before photo (§20), as the console, ``report.md`` and the app's Timeline tab name it.
+
+    Parameters
+    ----------
+    checks : tuple of BeforeCheck
+        :func:`before_checks`.
+    table : pandas.DataFrame
+        The table :func:`before_read` returned (``subject``, ``treatment``, ``metric``, ``side``).
+    refitted : frozenset of (treatment, metric, side)
+        The pooled series §21 refitted without the odd sessions (:func:`pooled_without`).
+
+    Returns
+    -------
+    list of str
+        E.g. "before photo to retake: `S01/mc/before.jpg` (S01, microcurrent): every after photo of its session
+        (9 of 9) reads a different expression from it, its mouth narrower, as when the before photo smiles; S01's
+        microcurrent series read inconclusive and the pooled microcurrent fits leave the session out. Retake the before
+        photo with a neutral face (relaxed, closed mouth, as in the after photos)." (:func:`~facemetrics.batch.
+        fit_notes.before_line`); [] for none.
+    """
+    lines = []
+    subjects = set(table["subject"].astype(str)) if "subject" in table.columns else set()
+    for c in (c for c in checks if c.odd):
+        pooled = any(k[0] == c.treatment for k in refitted)
+        own = f"{c.subject}'s {c.treatment} series read inconclusive" if c.subject in subjects else ""
+        said = (" and ".join(x for x in (own, f"the pooled {c.treatment} fits leave the session out") if x)
+                if pooled else own or f"the {c.treatment} series read inconclusive")
+        if not pooled and own:
+            said += f", and so do the pooled {c.treatment} fits"
+        lines.append(before_line(c, said))
+    return lines

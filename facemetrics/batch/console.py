@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import baseline_notes, change_column, disagreement_lines, repeats_left_out_note, same_picture_notes
-from .fit_notes import HEADLINE_METRICS, expression_kept_notes
+from .fit_notes import HEADLINE_METRICS, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
 #: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
@@ -65,7 +65,29 @@ def batch_lines(res, summary: str = "") -> list[str]:
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     lines += expression_kept_lines(rows)  # fitted by `timeline` although the expression may differ
+    lines += before_lines(rows)  # §20: a before photo every after photo of its session differs from
     return lines
+
+
+def _headline_columns(change_rows) -> list[str]:
+    """The ``changes.csv`` columns of the timeline's default series (:data:`HEADLINE_METRICS`, the ``mean`` side, or
+    right and left for a metric without one)."""
+    keys = set().union(*(r.keys() for r in change_rows)) if change_rows else set()
+    columns = []
+    for m in HEADLINE_METRICS:
+        mean = change_column(m, "mean")
+        columns += [mean] if f"{mean}_verdict" in keys else [change_column(m, s) for s in ("right", "left")]
+    return columns
+
+
+def before_lines(change_rows) -> list[str]:
+    """One console line per before photo that every after photo of its session differs from in expression, its
+    mouth narrower (docs/validation.md §20, :func:`facemetrics.batch.fit_notes.before_checks` on the timeline's
+    default series), in the words ``timeline`` prints (:func:`facemetrics.batch.fit_notes.before_line`), so that
+    ``batch`` names it before the fits do; [] when none."""
+    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
+    return [before_line(c, "`timeline` does not judge its series with it (docs/validation.md §20, §21)")
+            for c in before_checks(clean, _headline_columns(clean)) if c.odd]
 
 
 def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
@@ -90,11 +112,7 @@ def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
         may differ (...)"``, in the rows' order, for the timeline's default series (:data:`HEADLINE_METRICS`, the
         ``mean`` side, or right and left for a metric without one); [] when none.
     """
-    keys = set().union(*(r.keys() for r in change_rows)) if change_rows else set()
-    columns = []
-    for m in HEADLINE_METRICS:
-        mean = change_column(m, "mean")
-        columns += [mean] if f"{mean}_verdict" in keys else [change_column(m, s) for s in ("right", "left")]
+    columns = _headline_columns(change_rows)
     clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
     return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in expression_kept_notes(clean, columns)]
 

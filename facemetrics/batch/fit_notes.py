@@ -1,6 +1,9 @@
 """The lines naming the comparisons the timeline's decay fits keep while carrying a warning
 (:func:`expression_kept_notes`), and the metrics those fits report first (:data:`HEADLINE_METRICS`).
 
+Also docs/validation.md §20's reading of each session's before photo (:func:`before_checks`, moved here from
+:mod:`facemetrics.batch.before_read`, which re-exports it) and the one line naming an odd one (:func:`before_line`).
+
 Without pandas, so that the batch's console (:mod:`facemetrics.batch.console`), which prints the same lines, keeps
 ``facemetrics batch`` free of it (tests/test_cli.py ``test_batch_command_never_imports_pandas``); moved out of
 :mod:`facemetrics.batch.timeline` at stop 46, which re-exports them.
@@ -8,7 +11,10 @@ Without pandas, so that the batch's console (:mod:`facemetrics.batch.console`), 
 
 from __future__ import annotations
 
-from ..compare.gate import MSG_EXPRESSION_MAYBE
+import re
+from dataclasses import dataclass
+
+from ..compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
 #: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth
@@ -89,3 +95,104 @@ def expression_kept_notes(change_rows, columns) -> list[str]:
         said = f"{MSG_EXPRESSION_MAYBE} ({cues})" if cues != text else MSG_EXPRESSION_MAYBE
         out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
     return out
+
+
+#: the share of a session's post comparisons that must point at its before photo (§20's candidates 1, 0.75, 0.5,
+#: with and without the cue's direction; the choice rule took the strictest that caught every move: 1, direction
+#: required)
+BEFORE_ODD_SHARE = 1.0
+
+_NARROWER = re.compile(r"mouth corners moved [0-9.]+ mm narrower")
+
+
+@dataclass(frozen=True)
+class BeforeCheck:
+    """One session's reading of its before photo (docs/validation.md §20).
+
+    Attributes
+    ----------
+    subject, treatment : str
+        The session.
+    before : str
+        Its before photo (``changes.csv``'s first ``baseline_photos`` name).
+    n_post : int
+        Post comparisons made with it.
+    n_pointing : int
+        Those whose expression cue says the after photo's mouth is narrower (:func:`points_at_before`).
+    entered : bool
+        Whether a fitted cell of one of them holds a verdict (not ``uncertain``, not blank).
+    """
+
+    subject: str
+    treatment: str
+    before: str
+    n_post: int
+    n_pointing: int
+    entered: bool
+
+    @property
+    def odd(self) -> bool:
+        """Whether the before photo is the odd one out: every post comparison points at it and a row entered."""
+        return self.entered and self.n_post > 0 and self.n_pointing >= BEFORE_ODD_SHARE * self.n_post
+
+
+def points_at_before(messages: str) -> bool:
+    """Whether a comparison's ``messages`` say the expression differs or may differ with the mouth narrower in the
+    after photo than in the before photo (the gate's mouth-width cue, "mouth corners moved X mm narrower")."""
+    text = str(messages or "")
+    return (MSG_EXPRESSION in text or MSG_EXPRESSION_MAYBE in text) and _NARROWER.search(text) is not None
+
+
+def is_post_row(r: dict) -> bool:
+    """Whether a ``changes.csv`` row is a post comparison that was made (not ``refused`` or ``error``; role
+    ``post``, hours since treatment > 0)."""
+    if str(r.get("status") or "") in ("refused", "error") or str(r.get("role") or "post") != "post":
+        return False
+    try:
+        return float(r.get("hours_since_treatment")) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+def before_checks(change_rows, columns) -> tuple[BeforeCheck, ...]:
+    """The :class:`BeforeCheck` of every session of ``change_rows``.
+
+    Parameters
+    ----------
+    change_rows : iterable of dict
+        ``changes.csv`` rows (``subject``, ``treatment``, ``baseline_photos``, ``role``, ``hours_since_treatment``,
+        ``status``, ``messages`` and the ``<column>_verdict`` cells).
+    columns : iterable of str
+        The ``changes.csv`` columns the decay fits use (a row *entered* when one of their verdict cells is a verdict).
+
+    Returns
+    -------
+    tuple of BeforeCheck
+        One per (subject, treatment, before photo), sorted; () for no post comparison.
+    """
+    verdicts = [f"{c}_verdict" for c in columns]
+    sessions: dict[tuple[str, str, str], list[int]] = {}
+    for r in change_rows:
+        if not is_post_row(r):
+            continue
+        before = str(r.get("baseline_photos") or "").split(";")[0].strip()
+        key = (str(r.get("subject") or ""), str(r.get("treatment") or ""), before)
+        n = sessions.setdefault(key, [0, 0, 0])
+        n[0] += 1
+        n[1] += points_at_before(r.get("messages"))
+        n[2] += any(str(r.get(v) or "") not in ("", "uncertain") for v in verdicts)
+    return tuple(BeforeCheck(s, t, b, n[0], n[1], n[2] > 0) for (s, t, b), n in sorted(sessions.items()))
+
+
+#: how the consoles, report.md and the app's Timeline tab begin a line of :func:`before_line`
+BEFORE_TO_RETAKE = "before photo to retake: "
+
+
+def before_line(check: BeforeCheck, effect: str) -> str:
+    """The one line naming an odd before photo (:attr:`BeforeCheck.odd`, §20): ``effect`` says what the fits do
+    with its session (``timeline``: :func:`facemetrics.batch.before_read.before_notes`; ``batch``:
+    :func:`facemetrics.batch.console.before_lines`)."""
+    return (f"{BEFORE_TO_RETAKE}`{check.before}` ({check.subject}, {check.treatment}): every after photo of its "
+            f"session ({check.n_pointing} of {check.n_post}) reads a different expression from it, its mouth "
+            f"narrower, as when the before photo smiles; {effect}. Retake the before photo with a neutral face "
+            f"(relaxed, closed mouth, as in the after photos).")

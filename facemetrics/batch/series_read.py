@@ -7,7 +7,11 @@ read them again with what ``changes.csv`` says of the comparisons, in this order
    the curve of the series' other photos, when the verdict without it differs, makes the pooled row
    ``inconclusive`` (the flow-only photos: :func:`facemetrics.batch.fit_notes.flow_photos`);
 2. docs/validation.md §20 (:func:`facemetrics.batch.before_read.before_read`): a before photo that every after photo
-   of its session differs from in expression, its mouth narrower, makes that treatment's rows ``inconclusive``.
+   of its session differs from in expression, its mouth narrower, makes its subject's rows of that treatment
+   ``inconclusive``; the pooled rows of that treatment are fitted without the session's photos (§21,
+   :func:`facemetrics.batch.before_read.pooled_without`: the other subjects' verdict, the session named), or read
+   ``inconclusive`` when nothing else is left to fit.  §21's refit is made first, so that §16's rule reads the
+   pooled rows without the session's photos too.
 
 ``run_timeline`` (so ``timeline``, ``batch``, ``demo``, ``study report`` and the app's *My study*) and the app's
 Timeline tab (``app.timeline``) both call :func:`read_series`, so that a rule added here reaches both.  Pure:
@@ -21,7 +25,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..decay.flow_outliers import FlowCheck
-from .before_read import BeforeCheck, before_read
+from .before_read import (BeforeCheck, before_checks, before_notes, before_read, odd_photos, pooled_without,
+                          without_photos)
 from .fit_notes import flow_photos
 from .flow_read import flow_read
 from .tables import change_column
@@ -41,11 +46,15 @@ class SeriesReading:
         §16's checks (:func:`facemetrics.batch.flow_read.flow_read`); () when no photo is flow-only.
     before_checks : tuple of BeforeCheck
         §20's checks, one per session (:func:`facemetrics.batch.before_read.before_checks`).
+    before_notes : tuple of str
+        One line per odd before photo (:func:`facemetrics.batch.before_read.before_notes`), as the console,
+        ``report.md`` and the app's Timeline tab print it; () for none.
     """
 
     table: pd.DataFrame
     flow_checks: tuple[FlowCheck, ...]
     before_checks: tuple[BeforeCheck, ...]
+    before_notes: tuple[str, ...] = ()
 
 
 def fitted_columns(table: pd.DataFrame) -> list[str]:
@@ -56,7 +65,7 @@ def fitted_columns(table: pd.DataFrame) -> list[str]:
 
 
 def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot: int = 400,
-                seed: int = 0) -> SeriesReading:
+                seed: int = 0, min_effect: float | None = None) -> SeriesReading:
     """``fitted`` read by §16's rule, then §20's (the module's list), from ``change_rows``.
 
     Parameters
@@ -71,7 +80,9 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
         ``role``, ``hours_since_treatment`` [h], ``status``, ``messages`` and the ``<column>_verdict`` cells);
         None or empty: no rule has anything to read, ``fitted`` is returned as it is.
     n_boot, seed : int
-        The fits' bootstrap (as ``fitted``'s), for §16's fits without a photo.
+        The fits' bootstrap (as ``fitted``'s), for §16's fits without a photo and §21's without a session.
+    min_effect : float, optional
+        The fits' smallest change that matters (as ``fitted``'s; metric unit), for §21's refit.
 
     Returns
     -------
@@ -80,6 +91,15 @@ def read_series(fitted: pd.DataFrame, data: pd.DataFrame, change_rows, *, n_boot
     """
     rows = list(change_rows or [])
     columns = fitted_columns(fitted)
-    table, flow = flow_read(fitted, data, flow_photos(rows, columns), n_boot=n_boot, seed=seed)
-    table, before = before_read(table, rows, columns)
-    return SeriesReading(table, flow, before)
+    checks = before_checks(rows, columns)
+    odd = odd_photos(rows, checks)  # §21: the pooled fits leave the odd sessions' photos out
+    data = without_photos(data, odd)
+    table, refitted = pooled_without(fitted, data, checks, n_boot=n_boot, seed=seed, min_effect=min_effect)
+    kept = [r for r in rows
+            if (str(r.get("subject") or ""), str(r.get("treatment") or ""), str(r.get("photo"))) not in odd]
+    table, flow = flow_read(table, data, flow_photos(kept, columns), n_boot=n_boot, seed=seed)
+    table, before = before_read(table, rows, columns, fitted=fitted, refitted=refitted, checks=checks)
+    notes = tuple(before_notes(before, table, refitted))
+    if notes and table is not fitted:  # a copy (before_read changed a row): the app's Timeline tab reads the lines from the table
+        table.attrs["before_notes"] = notes
+    return SeriesReading(table, flow, before, notes)

@@ -207,7 +207,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     fitted = result.to_frame()
     # every series-reading rule (§16 a flow-only photo off the others' curve, §20 a smiling before photo), as the
     # app's Timeline tab reads its fits
-    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed)
+    reading = read_series(fitted, data, changes, n_boot=n_boot, seed=seed, min_effect=min_effect)
     table, checks = reading.table, reading.flow_checks
     regimen, note, regimen_png, levels, reg_checks = _regimen_rows(
         batch_dir, metrics, sides, min_effect=min_effect, n_boot=n_boot, seed=seed,
@@ -223,9 +223,10 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     kept = _regimen_stands_out(stands_out_notes(kept, checks), reg_checks,  # those the rules flagged say so
                                () if regimen is None else regimen.attrs.get(REGIMEN_FIGURES_WITHOUT, ()))
     follow = follow_on_notes(result.follow_on)  # sessions begun while an earlier one may still act, left out
+    before = list(reading.before_notes)  # §20: a before photo every after photo of its session differs from
     files["report.md"] = timeline_report(table, batch_dir, regimen_note=note, same_picture_notes=same,
                                          uncertain_notes=left, follow_on_notes=follow,
-                                         expression_notes=kept).encode("utf-8")
+                                         expression_notes=kept, before_notes=before).encode("utf-8")
     if regimen_png is not None:
         files["regimen.png"] = regimen_png
     table.attrs["regimen_note"] = note  # what the CLI prints (a regimen with no usable comparison has no row)
@@ -234,6 +235,7 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["uncertain_notes"] = left  # and report.md's list of the comparisons left out as 'uncertain'
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
+    table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
     fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)))
     return result, table, files, fits
 
@@ -433,7 +435,8 @@ def _no_fit_note(chosen: pd.DataFrame, finite: pd.DataFrame) -> str:
 
 def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
                     same_picture_notes: list[str] | None = None, uncertain_notes: list[str] | None = None,
-                    follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None) -> str:
+                    follow_on_notes: list[str] | None = None, expression_notes: list[str] | None = None,
+                    before_notes: list[str] | None = None) -> str:
     """``report.md`` of a timeline table: reads ``batch_dir/photos.csv`` for the
     photos left out; the text is :func:`facemetrics.report.timeline_markdown`'s (``regimen_note`` its
     ``## Regimen`` note when there are no regimen rows), followed by
@@ -447,7 +450,9 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     the follow-on sessions the decay fits left out (``follow_on_notes``, :func:`facemetrics.report.follow_on_notes`
     of the fits' ``SeriesResult.follow_on``; none when not given: the table alone does not hold them).
     ``## Comparisons kept in the fits with a warning`` lists those fitted although the expression may differ
-    (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them)."""
+    (:func:`_expression_kept_notes` of both batches: ``expression_notes`` when the caller has them).
+    ``## Before photos to retake`` lists the before photos every after photo of their session differs from
+    (``before_notes``: :attr:`facemetrics.batch.series_read.SeriesReading.before_notes`; none when not given)."""
     from .tables import disagreement_notes
 
     try:
@@ -465,7 +470,7 @@ def timeline_report(table: pd.DataFrame, batch_dir, regimen_note: str = "",
     if expression_notes is None:
         expression_notes = _expression_kept_notes(table, changes, regimen)
     text = timeline_markdown(table, photos, regimen_note, left_out=uncertain_notes, follow_on=follow_on_notes or (),
-                             kept=expression_notes)
+                             kept=expression_notes, before=before_notes or ())
     if changes is None:
         return text
     notes = disagreement_notes(changes)
