@@ -95,8 +95,14 @@ def test_geometry_carries_provenance_and_says_its_frame(sample_path, sample_anal
     assert geo["sha256"] == "" and geo["image_width_px"] is None and "landmarks" not in geo
 
 
-def test_mirroring_swaps_left_and_right(sample_rgb, sample_analysis):
-    mirrored = analyze_photo(png_bytes(np.ascontiguousarray(sample_rgb[:, ::-1])), name="mirror").to_row()
+@pytest.fixture(scope="module")
+def mirror(sample_rgb):
+    """The sample mirrored left to right, analysed (stop 49: once for the module; two tests read it)."""
+    return analyze_photo(png_bytes(np.ascontiguousarray(sample_rgb[:, ::-1])), name="mirror")
+
+
+def test_mirroring_swaps_left_and_right(mirror, sample_analysis):
+    mirrored = mirror.to_row()
     ref = sample_analysis.to_row()
     pairs = [c for c in METRICS if "_right" in c]
     assert len(pairs) >= 10
@@ -106,7 +112,7 @@ def test_mirroring_swaps_left_and_right(sample_rgb, sample_analysis):
         assert abs(mirrored[right] - ref[left]) <= tolerance(left, ref[left]), left
 
 
-def test_jaw_contour_refined_on_the_photo(sample_rgb, sample_analysis):
+def test_jaw_contour_refined_on_the_photo(sample_rgb, sample_analysis, mirror):
     """jaw_metrics(..., image=) moves only the drawn contour (docs/accuracy.md, "Jaw
     contour"): the metrics stay the landmarks', the contour stays within the search
     range of the oval, and a mirrored photo gives the mirrored contour."""
@@ -121,7 +127,7 @@ def test_jaw_contour_refined_on_the_photo(sample_rgb, sample_analysis):
     oval = a.frame.to_mm(plain.oval_px)
     d = np.array([np.min(np.linalg.norm(oval - q, axis=1)) for q in a.frame.to_mm(refined.contour_px)])
     assert d.max() <= JAW_SEARCH_MM[1] + 0.5
-    m = analyze_photo(png_bytes(np.ascontiguousarray(sample_rgb[:, ::-1])), name="mirror")
+    m = mirror
     mc = jaw_metrics(m.points, m.frame, image=m.photo.rgb).contour_px[::-1].copy()
     mc[:, 0] = sample_rgb.shape[1] - 1 - mc[:, 0]
     # the mirrored photo's contour, mirrored back, lies along the original (Face Mesh is
@@ -367,7 +373,8 @@ def test_overlay_names_the_subjects_own_sides(sample_analysis, sample_rgb):
 
 def _text_lines(strip: np.ndarray) -> list[int]:
     """The heights (px) of the runs of rows of ``strip`` holding text (pixels off its background)."""
-    ink = (np.abs(strip.astype(int) - strip[0, 0].astype(int)).max(axis=2) > 60).any(axis=1)
+    # int16 holds every difference of two uint8 values (-255..255): the int64 copy of a 4000 px strip took 1 s of CPU
+    ink = (np.abs(strip.astype(np.int16) - strip[0, 0].astype(np.int16)).max(axis=2) > 60).any(axis=1)
     edges = np.flatnonzero(np.diff(np.r_[0, ink.astype(int), 0]))
     return [int(b - a) for a, b in zip(edges[::2], edges[1::2])]
 
@@ -392,7 +399,11 @@ def test_overlay_legend_is_readable_when_the_figure_is_shown_256_px_wide(width):
     assert min(lines) * 256 / width >= 13.5, (lines, width)
     shown = cv2.resize(strip, (256, round(strip.shape[0] * 256 / width)), interpolation=cv2.INTER_AREA)
     assert min(_text_lines(shown)) >= 8, _text_lines(shown)  # as a browser shows it 256 px wide
-    px = strip.reshape(-1, 3).astype(int)
+    # the strip's distinct colours (stop 49: a 4000 px strip holds 5.5 million pixels, compared 5 times as int64 they
+    # took 4 s of CPU; a colour is within 40 of an entry's for some pixel iff for some distinct colour)
+    rgb = strip.reshape(-1, 3).astype(np.uint32)
+    keys = np.unique(rgb[:, 0] << 16 | rgb[:, 1] << 8 | rgb[:, 2])
+    px = np.stack([keys >> 16, keys >> 8 & 255, keys & 255], axis=1).astype(int)
     for text, colour in LEGEND:  # each entry in its colour (anti-aliased: near it)
         assert (np.abs(px - np.array(colour)).max(axis=1) <= 40).any(), text
 

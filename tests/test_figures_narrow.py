@@ -132,6 +132,24 @@ def series():
     return df, analyze_series(df)
 
 
+@pytest.fixture(scope="module")
+def per_side(series):
+    """``series``' table as a metric measured per side only (nlf_depth's case: a right and a left row a photo), and its
+    fit (stop 49: one ``analyze_series`` of it for the module, not one a test)."""
+    df, _ = series
+    table = pd.concat([df.assign(side="right"), df.assign(side="left")], ignore_index=True)
+    return table, analyze_series(table)
+
+
+@pytest.fixture(scope="module")
+def series_two(series):
+    """``series``' table with a second metric (mouth_corner_lift_mm) beside the jawline's, and its fit (stop 49: one
+    ``analyze_series`` of it for the module; the column and the narrow timeline's tests read the same table)."""
+    df, _ = series
+    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
+    return two, analyze_series(two)
+
+
 def test_narrow_timeline_text_is_readable_at_a_phones_width(series):
     df, res = series
     fig = plots.plot_timeline(df, res, layout="narrow")
@@ -157,12 +175,10 @@ def test_narrow_timeline_text_is_readable_at_a_phones_width(series):
     assert {t.get_fontsize() for p in panels for t in p.get_legend().get_texts()} == {7.0}
 
 
-def test_narrow_timeline_of_one_panel_per_side(series):
+def test_narrow_timeline_of_one_panel_per_side(per_side):
     """A metric measured per side only (nlf_depth): a panel and a legend per side, each readable."""
-    df, _ = series
-    per_side = pd.concat([df.assign(side="right"), df.assign(side="left")], ignore_index=True)
-    res = analyze_series(per_side)
-    fig = plots.plot_timeline(per_side, res, layout="narrow")
+    table, res = per_side
+    fig = plots.plot_timeline(table, res, layout="narrow")
     _check_readable(fig)
     assert sum(1 for a in fig.axes if a.lines) == 2
 
@@ -244,10 +260,9 @@ def test_a_wrapped_line_never_splits_a_number_from_its_unit():
         == "rf ±0.94 mm"
 
 
-def test_narrow_timeline_lines_never_begin_with_a_unit(series):
+def test_narrow_timeline_lines_never_begin_with_a_unit(series, per_side):
     df, res = series
-    per_side = pd.concat([df.assign(side="right"), df.assign(side="left")], ignore_index=True)
-    for d, r in ((df, res), (per_side, analyze_series(per_side))):
+    for d, r in ((df, res), per_side):
         assert _lines_starting_with_a_unit(plots.plot_timeline(d, r, layout="narrow")) == []
 
 
@@ -319,13 +334,12 @@ def test_refused_comparison_column_keeps_its_messages_readable(lifted):
     assert "REFUSED" in texts and "jawline lift not measured" in texts and "the photos disagree" in texts
 
 
-def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(series):
+def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(series, series_two):
     """The Timeline tab's plot at desktop widths: two panels a row, each legend under its panel entry for entry
     the wide legend's, every text >= 9 px shown 480 px wide; under half the narrow one's height (one panel a row:
     1568 px tall in the 528 px column at 1366 x 768 for the bundled example, 2026-12-05)."""
-    df, _ = series
-    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
-    res = analyze_series(two)
+    df, df_res = series
+    two, res = series_two
     fig = plots.plot_timeline(two, res, layout="column")
     assert fig.get_size_inches()[0] == plots.COLUMN_WIDTH_IN
     _check_readable(fig, COLUMN_MIN_PX)
@@ -344,7 +358,7 @@ def test_column_timeline_puts_two_panels_a_row_readable_in_a_desktops_column(ser
     ratio = lambda f: f.get_size_inches()[1] / f.get_size_inches()[0]  # noqa: E731
     assert ratio(fig) < 0.5 * ratio(narrow)
     # one panel: the column's whole width, no empty neighbour drawn
-    one = plots.plot_timeline(df, analyze_series(df), layout="column")
+    one = plots.plot_timeline(df, df_res, layout="column")  # df_res: analyze_series(df), the ``series`` fixture's
     _check_readable(one, COLUMN_MIN_PX)
     assert len([x for x in one.axes if x.lines]) == 1 and all(x.get_visible() for x in one.axes)
 
@@ -378,12 +392,10 @@ def test_the_wide_timelines_legends_stay_inside_the_figure(series):
     assert cut == [], cut
 
 
-def test_the_narrow_timeline_is_what_was_tall_in_a_laptops_column(series):
+def test_the_narrow_timeline_is_what_was_tall_in_a_laptops_column(series_two):
     """Negative control for the height: the narrow timeline of two panels is over twice as tall (for its
     width) as the column one, so a check of the column figure's height would fail on it."""
-    df, _ = series
-    two = pd.concat([df, df.assign(metric="mouth_corner_lift_mm")], ignore_index=True)
-    res = analyze_series(two)
+    two, res = series_two
     narrow = plots.plot_timeline(two, res, layout="narrow")
     assert narrow.get_size_inches()[1] / narrow.get_size_inches()[0] > 1.5
 

@@ -521,19 +521,45 @@ def test_a_failed_stretch_fit_is_said_and_drops_only_its_floor_term(sample_analy
 DEBRUINE = SHARED_FACES / "debruine_cc0"
 
 
+class _Once:
+    """A module's analyses and comparisons of the DeBruine photos, each made the first time a test asks for it
+    (stop 49: the four-pose set was analysed by 3 tests, the 45 and 60 cm photos by 2, and 6 pairs compared twice).
+    The tests only read them: an ``Analysis`` and a ``Comparison`` are frozen dataclasses."""
+
+    def __init__(self):
+        self.photos, self.pairs = {}, {}
+
+    def photo(self, name: str):
+        """The analysis of ``debruine_<name>.jpg`` (``camera_distance_30cm``, ``pose_variation_1``, ...)."""
+        if name not in self.photos:
+            from facemetrics import analyze_photo
+
+            self.photos[name] = analyze_photo(DEBRUINE / f"debruine_{name}.jpg")
+        return self.photos[name]
+
+    def pair(self, before: str, after: str):
+        """``compare_photos`` of the two photos' analyses, in this order."""
+        if (before, after) not in self.pairs:
+            self.pairs[before, after] = compare_photos(self.photo(before), self.photo(after))
+        return self.pairs[before, after]
+
+
 @pytest.fixture(scope="module")
-def debruine():
+def debruine_once():
     if not DEBRUINE.is_dir():
         pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
-    from facemetrics import analyze_photo
+    return _Once()
 
-    return {name: analyze_photo(DEBRUINE / f"debruine_{name}.jpg")
+
+@pytest.fixture(scope="module")
+def debruine(debruine_once):
+    return {name: debruine_once.photo(name)
             for name in ("camera_distance_30cm", "camera_distance_45cm", "camera_distance_60cm")}
 
 
 @pytest.mark.parametrize("x,y", [(30, 45), (45, 60), (30, 60)])
-def test_real_camera_distance_pairs(debruine, x, y):
-    c = compare_photos(debruine[f"camera_distance_{x}cm"], debruine[f"camera_distance_{y}cm"])
+def test_real_camera_distance_pairs(debruine_once, x, y):
+    c = debruine_once.pair(f"camera_distance_{x}cm", f"camera_distance_{y}cm")
     j = jaw(c)
     beyond = abs(c.cues["camera_distance_change_pct"]) > 42.0  # gate.MAX_CHECKED_CAMERA_PCT: no verdict
     assert j.verdict == ("uncertain" if beyond else j.verdict)
@@ -548,7 +574,7 @@ def test_real_camera_distance_pairs(debruine, x, y):
     assert any("further away" in m for m in c.messages)
 
 
-def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine):
+def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine, debruine_once):
     """The README's claim: one unchanged person at 30, 45 and 60 cm, every ordered pair, reads no
     lift or sag in any region.  Before stop 25's stretch term the mouth corner read a false sag
     whenever the camera came closer (45 -> 30: -0.41 mm against a floor of 0.29; 60 -> 30: -0.70
@@ -561,7 +587,7 @@ def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine)
         for y in names:
             if x == y:
                 continue
-            t = compare_photos(debruine[x], debruine[y]).to_frame()
+            t = debruine_once.pair(x, y).to_frame()
             lifts = t[t.metric.str.endswith("_lift_mm")]
             assert not lifts.verdict.isin(["lift", "sag"]).any(), (x, y, lifts[["metric", "side", "change",
                                                                                "noise_floor", "verdict"]])
@@ -587,20 +613,16 @@ def test_a_real_pair_with_a_cropped_before_photo_reads_no_false_jaw_change(debru
     assert c.cues["principal_row_floor"]["jawline_height_mm"]["mean"] > 1.0  # the term carries the crop
 
 
-def test_real_pose_pairs_claim_no_lift_or_sag():
+def test_real_pose_pairs_claim_no_lift_or_sag(debruine_once):
     """One unchanged person photographed in four poses (800 x 600, 0.36-0.69 mm/px): no pair may
     read a lift or a sag.  Two pairs did after the flow's DIS settings changed (+3.27 and -3.20 mm,
     beyond floors of 3.22 and 1.84 mm, with upper faces matching to 1.40 and 1.30 mm RMS);
     a roughly registered pair's lift and fold rows now carry the verdict ``uncertain``."""
-    if not DEBRUINE.is_dir():
-        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
-    from facemetrics import analyze_photo
     from facemetrics.compare import MAX_ALIGNMENT_RESIDUAL_MM, UNCERTAIN
 
-    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3, 4)}
     for i in range(1, 5):
         for j in range(i + 1, 5):
-            c = compare_photos(a[i], a[j])
+            c = debruine_once.pair(f"pose_variation_{i}", f"pose_variation_{j}")
             t = c.to_frame()
             lifts = t[t.metric.str.endswith("_lift_mm")]
             assert not lifts.verdict.isin(["lift", "sag"]).any(), (i, j, lifts[["metric", "side", "change",
@@ -628,17 +650,13 @@ def test_a_camera_change_within_its_own_uncertainty_is_not_reported_as_measured(
     assert pose_messages({"camera_distance_change_pct": 41.0})[1][0].startswith(MSG_CAMERA)  # no SD known
 
 
-def test_real_pose_pairs_do_not_claim_an_unmeasurable_camera_distance():
+def test_real_pose_pairs_do_not_claim_an_unmeasurable_camera_distance(debruine_once):
     """Pose 3 -> 4 and 1 -> 2 of the real four-pose set gave "+485 %" and "+375 %" camera
     changes with uncertainties of 770 % and 856 %: not measured, and said so."""
-    if not DEBRUINE.is_dir():
-        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
-    from facemetrics import analyze_photo
     from facemetrics.report import summary_lines
 
-    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3, 4)}
     for i, j in ((3, 4), (1, 2)):
-        c = compare_photos(a[i], a[j])
+        c = debruine_once.pair(f"pose_variation_{i}", f"pose_variation_{j}")
         assert not any("cm further away" in m or "cm closer" in m for m in c.messages), c.messages
         assert any("could not be measured" in m for m in c.messages), c.messages
         assert any("camera distance not measurable" in line for line in summary_lines(c))
@@ -864,17 +882,13 @@ def test_a_camera_change_beyond_the_checked_range_gives_no_verdict():
     assert "could not be measured" in vague[0] and "without a verdict" in vague[0]
 
 
-def test_real_pairs_far_beyond_the_checked_distance_claim_no_lift():
+def test_real_pairs_far_beyond_the_checked_distance_claim_no_lift(debruine_once):
     """One person photographed at 45 and 60 cm, then at 15 cm: the correction read sags of 1.3-2.6 mm
     (jawline right -4.05 mm) before the range check; now no lift or sag, and the pose rows keep theirs."""
-    if not DEBRUINE.is_dir():
-        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
-    from facemetrics import analyze_photo
     from facemetrics.compare import UNCERTAIN
 
-    near = analyze_photo(DEBRUINE / "debruine_camera_distance_15cm.jpg")
     for far in (45, 60):
-        c = compare_photos(analyze_photo(DEBRUINE / f"debruine_camera_distance_{far}cm.jpg"), near)
+        c = debruine_once.pair(f"camera_distance_{far}cm", "camera_distance_15cm")
         t = c.to_frame()
         lifts = t[t.metric.str.endswith("_lift_mm")]
         assert (lifts.verdict == UNCERTAIN).all(), lifts[["metric", "side", "change", "verdict"]]
@@ -913,24 +927,20 @@ def test_a_real_photo_resized_one_pixel_taller_claims_no_lift():
         assert not lifts.verdict.isin(["lift", "sag"]).any(), lifts[["metric", "side", "change", "noise_floor"]]
 
 
-def test_refusal_names_a_far_camera_move_beside_other_people():
+def test_refusal_names_a_far_camera_move_beside_other_people(debruine_once):
     """One person, a close selfie (pose 3) against pose 1: refused with 1.63 mm upper-face residual
     and an estimated camera change of about -47 %; the message named only 'different people', hair,
     glasses, expression or blur.  It now also names the camera move beyond the checked range; a
     refusal within that range (pose 2 -> 3, -29 %) does not.  (Since 2026-12-05 the pair itself is not
     refused: the mean of both orders reads 1.51 mm; the clause is checked on the one order.)"""
-    if not DEBRUINE.is_dir():
-        pytest.skip(f"optional real-photo folder {DEBRUINE} is absent")
-    from facemetrics import analyze_photo
-
     from facemetrics.compare.gate import MSG_DIFFERENT_PEOPLE, MSG_MISMATCH, gate
     from facemetrics.compare.measure import _measure
 
-    a = {k: analyze_photo(DEBRUINE / f"debruine_pose_variation_{k}.jpg") for k in (1, 2, 3)}
+    a = {k: debruine_once.photo(f"pose_variation_{k}") for k in (1, 2, 3)}
     # since 2026-12-05 the refusal reads the mean of both orders (1.63 and 1.39 mm: 1.51 mm, under 1.7 mm), so
     # this pair of one person is a rough match; the clause is checked on its own pair with the reverse fit
     # unknown, where the one order's limit (1.6 mm) refuses it as before
-    c = compare_photos(a[1], a[3])
+    c = debruine_once.pair("pose_variation_1", "pose_variation_3")
     assert c.status != "refused" and not any(m.startswith(MSG_DIFFERENT_PEOPLE) for m in c.messages), c.messages
     assert any(m.startswith(MSG_MISMATCH) for m in c.messages), c.messages
     pair = _measure(a[1], a[3])
@@ -939,7 +949,7 @@ def test_refusal_names_a_far_camera_move_beside_other_people():
     cam = abs(pair.cues["camera_distance_change_pct"])
     assert cam > 42 and f"or the camera moved much closer (about {cam:.0f} %, beyond the ±42 %" in msgs[0]
 
-    c = compare_photos(a[2], a[3])  # 1.51 mm: a rough match (it read just above 1.6 mm, refused, before the
+    c = debruine_once.pair("pose_variation_2", "pose_variation_3")  # 1.51 mm: a rough match (it read just above 1.6 mm, refused, before the
     # line-of-sight head pose moved the photos' iris scales by 0.1-0.2 %); either way no camera clause
     assert c.status == "warning" and abs(c.cues["camera_distance_change_pct"]) <= 42
     assert any(m.startswith(MSG_MISMATCH) for m in c.messages), c.messages
@@ -1008,14 +1018,14 @@ def test_a_refusal_names_a_far_camera_move_only_when_it_was_measured():
 
 
 @pytest.mark.parametrize("x,y", [(60, 45), (60, 30), (45, 30)])
-def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved(debruine, x, y):
+def test_real_camera_pairs_keep_their_distance_when_only_the_mouth_corners_moved(debruine_once, x, y):
     """One person, neutral, photographed closer: the camera message keeps its distance.  Perspective
     moves the mouth corners against the jowl, so the flow's expression cues ("expression may differ")
     fire on 60 -> 30 cm (and fired on 60 -> 45 cm until the line-of-sight head pose moved the photos' iris
     scales by 0.1-0.2 %): only the lips' shape withholds the distance."""
     from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION
 
-    c = compare_photos(debruine[f"camera_distance_{x}cm"], debruine[f"camera_distance_{y}cm"])
+    c = debruine_once.pair(f"camera_distance_{x}cm", f"camera_distance_{y}cm")
     assert c.cues["camera_distance_change_pct"] < -15
     assert not any(m.startswith(MSG_EXPRESSION) for m in c.messages), c.messages
     assert any(m.startswith(MSG_CAMERA) and "cm closer" in m for m in c.messages), c.messages
