@@ -250,6 +250,56 @@ def spy_downloads(monkeypatch) -> dict[str, bytes]:
     return got
 
 
+def display_figures_off(monkeypatch, timeline: bool = False) -> None:
+    """Draw the page's display figures as (almost) nothing, for a test that reads the page's tables and texts only.
+
+    The comparison's two figures for the page (``plots.comparison_overlay``'s "narrow" and "column" layouts at
+    200 dpi, 1200 and 1600 px wide: 3.7 s of CPU drawn alone, where a second session's whole upload took 5.2 s in an
+    AppTest run; 2026-12-05 23:14-23:16, load 10-23) are drawn as one white pixel (RGB uint8, shape (1, 1, 3)).
+    With ``timeline``, also the Timeline tab's two display plots (``plots.plot_timeline``'s "narrow" and "column"
+    layouts, each saved at ``plots.NARROW_DPI`` by ``app._timeline_fit``: 22 s of 197 s in an upload test's script
+    thread, docs/speed.md 'Test suite time, stop 49 ... (s5)') are an empty 0.05 x 0.05 in figure (10 x 10 px).
+    Those figures are drawn and checked by tests/test_figures_narrow.py, tests/test_plots*.py and, as a browser
+    shows them, the Chromium tests; the "wide" layouts (the ``overlay.png`` and ``timeline.png`` downloads, the
+    CLI's figures) and any figure written to a ``path`` are drawn as before.  ``monkeypatch``: a
+    ``pytest.MonkeyPatch`` (a test's, or a module fixture's ``MonkeyPatch.context()``)."""
+    import facemetrics.plots as plots
+
+    real = plots.comparison_overlay
+
+    def overlay(c, dpi: int = 100, layout: str = "wide"):
+        return real(c, dpi=dpi, layout=layout) if layout == "wide" else np.full((1, 1, 3), 255, np.uint8)
+
+    monkeypatch.setattr(plots, "comparison_overlay", overlay)
+    if not timeline:
+        return
+    real_timeline = plots.plot_timeline
+
+    def plot_timeline(changes, result, path=None, *, side=None, layout: str = "wide"):
+        if layout == "wide" or path is not None:
+            return real_timeline(changes, result, path, side=side, layout=layout)
+        from matplotlib.figure import Figure
+
+        return Figure(figsize=(0.05, 0.05))
+
+    monkeypatch.setattr(plots, "plot_timeline", plot_timeline)
+
+
+@pytest.fixture
+def no_display_figures(monkeypatch):
+    """The comparison's "narrow" and "column" figures for the page drawn as one white pixel
+    (:func:`display_figures_off`), for a test that reads no figure pixels, no image element and no figure
+    download; the "wide" one (the ``overlay.png`` download) is drawn as before."""
+    display_figures_off(monkeypatch)
+
+
+@pytest.fixture
+def no_timeline_figures(monkeypatch):
+    """:func:`no_display_figures` and the Timeline tab's "narrow" and "column" plots drawn as an empty 10 x 10 px
+    figure (:func:`display_figures_off` with ``timeline``); the ``timeline.png`` download is drawn as before."""
+    display_figures_off(monkeypatch, timeline=True)
+
+
 # ---------------------------------------------------------------- the browser tests (tests/browsing.py)
 # ``browser``: the session's one Chromium (each test opens its own context; those it opened are closed after it);
 # ``app_server``: one ``streamlit run app.py`` for the tests that only read its pages; ``browsing.running_app`` for a

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import app_module, spy_downloads
+from conftest import app_module, display_figures_off, spy_downloads
 
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
@@ -82,10 +82,14 @@ def after_bytes() -> bytes:
 def sample_pair_page(after_bytes):
     """``(AppTest, {file name: bytes} of its downloads)``: the page after the bundled pair is uploaded as
     before.jpg and after.jpg, run once for the tests that only read that page (each such run cost 2-4 s of CPU;
-    they neither click nor upload, and the downloads are a read-only mapping)."""
+    they neither click nor upload, and the downloads are a read-only mapping).  Its display figures (the
+    comparison's and the Timeline tab's "narrow" and "column" ones) are drawn as almost nothing
+    (:func:`conftest.display_figures_off`): none of its readers, nor :func:`pair_memo`'s, reads a figure, an image
+    or a figure download."""
     from types import MappingProxyType
 
     with pytest.MonkeyPatch.context() as mp:
+        display_figures_off(mp, timeline=True)
         got = spy_downloads(mp)
         at = _app()
         before = (SAMPLES / "astronaut_before.jpg").read_bytes()
@@ -126,10 +130,13 @@ def example_page():
     """The page after "Load the bundled example" was clicked, run once for the two tests that read it (a second
     load cost 4-9 s of CPU: the example's comparison, the timeline fit of every metric and its figures; its series is
     cached for the process; docs/speed.md 'Test suite time, 2026-12-05').  A test that changes a widget puts it back
-    as it found it (a rerun from the session's memo)."""
-    at = _app()
-    next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
-    at.run(timeout=300)
+    as it found it (a rerun from the session's memo).  Its display figures are drawn as almost nothing
+    (:func:`conftest.display_figures_off`): its readers read texts, tables and the downloads' names only."""
+    with pytest.MonkeyPatch.context() as mp:
+        display_figures_off(mp, timeline=True)
+        at = _app()
+        next(b for b in at.sidebar.button if b.label == "Load the bundled example").click()
+        at.run(timeout=300)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -329,6 +336,7 @@ def test_a_file_name_is_shown_as_written_not_as_markdown():
     assert not any(name in e for e in _texts(at))
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_no_face_photo_gives_its_message_and_the_pair_still_works(after_bytes):
     at = _app()
     yy, xx = np.mgrid[0:600, 0:800]
@@ -797,6 +805,7 @@ def _edit_roles(at: AppTest, edited_rows: dict) -> AppTest:
     return at
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_bytes, pair_memo):
     """The comparison (and its headline) is made before the roles editor is drawn, from the editor's
     state in the session: swapping before and after there turns the lift into a drop, and the roles
@@ -819,6 +828,7 @@ def test_roles_edited_in_the_editor_decide_the_comparison_drawn_before_it(after_
     assert "_roles_editor_first" not in at.session_state
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_roles_editor_says_a_three_minute_gap_in_minutes(after_bytes, pair_memo):
     """The roles editor showed a photo 3 min after the treatment as "0.05 h" only (its hours column); its "when"
     column now says the hours as the messages do (``timekeys.since_text``: minutes below 1 h), from the hours as
@@ -855,6 +865,7 @@ def test_one_photo_asks_for_a_second_and_says_where_its_measurements_are(one_pho
     assert not any("Mark at least one usable photo" in t for t in texts)
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_editor_first_order_still_draws_everything(after_bytes, pair_memo):
     """The fallback order (the editor drawn before the comparison, used by a session whose editor
     ever disagreed with the roles read from its state) gives the same page."""
@@ -871,6 +882,7 @@ def test_editor_first_order_still_draws_everything(after_bytes, pair_memo):
     assert _headline(at).group(1) == "dropped"
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_bytes):
     """The app pairs as the batch does (facemetrics.pairing): the earliest 'before' photo by hours
     since treatment is the reference and the other its repeat, not the first in the table, and the two
@@ -1060,6 +1072,7 @@ def test_study_names_are_shown_as_written_not_as_markdown(tmp_path, monkeypatch)
     assert not [s for s in shown if "![x](" in s], shown  # raw Markdown: an image the browser would fetch
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_no_comparison_message_names_the_treatment_names(after_bytes, pair_memo):
     """A 'before' and an 'after' photo of different treatments are not compared: the message says why
     (it only asked to mark a 'before' and an 'after', which the user had done)."""
@@ -1072,6 +1085,7 @@ def test_no_comparison_message_names_the_treatment_names(after_bytes, pair_memo)
     assert info and "same treatment" in info[0], _texts(at)
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_timeline_verdicts_of_a_metric_without_a_mean_name_their_side(example_page):
     """nlf_depth has a left and a right row and no mean: each verdict line says which side it is (two lines
     read "microcurrent · nlf_depth" with different numbers), also beside a metric with a mean row (then
@@ -1106,6 +1120,7 @@ def _shared(folder: str, *names: str) -> list[tuple[str, bytes, str]]:
     return [(n, (d / n).read_bytes(), "image/jpeg") for n in names]
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     """One person in two poses and distances (debruine pose_variation_1 -> 3) is refused.  The error
     said why inside a wall of every other message, 'this was measured and corrected ... added to its noise
@@ -1146,6 +1161,7 @@ def test_refused_pair_says_why_apart_from_the_other_differences(monkeypatch):
     assert "differ by" in messages and "head pose differs" in messages and "the camera was" in messages
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_expression_change_is_noted_under_the_tables_verdicts():
     """London 021 neutral -> smiling (the lips' shape changed): the headline says the change is the
     expression, the lift and fold rows read 'uncertain', and the note under the table says why.
@@ -1171,6 +1187,7 @@ def test_expression_change_is_noted_under_the_tables_verdicts():
     assert any(str(c.value).startswith("**The expression may differ") for c in at.caption), _texts(at)
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_table_says_the_sides_are_the_subjects_own_and_they_are(sample_analysis):
     """The page never said whose right and left the table's sides are (a first-time user reads the
     photo's).  Its note says the subject's own, and a lift made on the photo's left half of the lower
@@ -1379,6 +1396,7 @@ def _stale_copy(obj):
     return copy
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_a_comparison_of_analyses_from_before_a_reload_says_so_not_a_traceback(after_bytes, monkeypatch, capsys, pair_memo):
     """The package changed on disk while the app ran: the analyses kept in the session are of the old
     class and compare_photos raised "TypeError: load_photo() source must be a path, ..." on the page.  Now
@@ -1937,6 +1955,7 @@ def test_the_app_and_the_batch_choose_one_before_photo_and_say_the_same(turned_f
         f"{MSG_BASELINE_PASSED_OVER}: a_turned.png (head turned"), on_before
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_page_shows_the_before_photo_passed_over(turned_first_session):
     """On the page: with a head-turned first 'before' photo the comparison shown is against the later
     one, and its warnings name the photo passed over, as changes.csv does."""
@@ -2080,6 +2099,7 @@ def test_the_apps_downloads_and_the_batchs_changes_csv_give_each_pair_one_status
     assert not any("after photo" in m for m in msgs["a.jpg"][:len(pose)])  # compare's words, of two before photos
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch(monkeypatch):
     """An 'after' photo that is a re-saved copy of the 'before' photo: compare reads its changes within the noise,
     the batch leaves them out as 'uncertain' (and says so).  The page's table and its comparison.csv showed
@@ -2107,6 +2127,7 @@ def test_the_pages_table_and_download_read_a_resaved_copy_uncertain_as_the_batch
     assert MSG_SAME_PICTURE_LEFT_OUT in csv.messages[0]
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_pages_table_reads_uncertain_when_the_before_photos_disagree(after_bytes, monkeypatch):
     """Two 'before' photos 1.5 mm apart (the sample and its lifted copy): the batch names the session and leaves
     its changes out (every row but the head pose's 'uncertain').  The page's table, drawn before that check, is
@@ -2285,6 +2306,7 @@ def test_a_before_photo_dated_after_the_treatment_is_said_and_reads_uncertain():
     assert out[("p.jpg", False)]["rows"][0]["verdict"] == "lift"
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_page_warns_of_a_before_photo_dated_after_the_treatment(after_bytes):
     """The roles table's rule on the page (app.late_before_note, batch.tables.before_taken_after): a second
     'before' photo given +0.5 h while the first is set to -1 h (a treatment time) is named above the editor's

@@ -21,25 +21,6 @@ pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
 
-@pytest.fixture
-def no_display_figures(monkeypatch):
-    """The comparison's two figures for the page (``plots.comparison_overlay``'s "narrow" and "column" layouts at
-    200 dpi, 1200 and 1600 px wide: most of an upload's CPU in an AppTest run, docs/speed.md 'Test suite time, stop
-    49: browser tests') drawn as one white pixel, for a test that reads the page's texts and tables only.  Those
-    figures are drawn and checked by tests/test_figures_narrow.py and in Chromium by tests/test_app_phone.py; the
-    "wide" one (the ``overlay.png`` download) is drawn as before."""
-    import numpy as np
-
-    import facemetrics.plots as plots
-
-    real = plots.comparison_overlay
-
-    def overlay(c, dpi: int = 100, layout: str = "wide"):
-        return real(c, dpi=dpi, layout=layout) if layout == "wide" else np.full((1, 1, 3), 255, np.uint8)
-
-    monkeypatch.setattr(plots, "comparison_overlay", overlay)
-
-
 def _dated(path: Path, when: str) -> bytes:
     """The JPEG at ``path`` re-saved with EXIF DateTime and DateTimeOriginal ``when`` ("YYYY:MM:DD HH:MM:SS")."""
     exif = Image.Exif()

@@ -36,25 +36,6 @@ def after_bytes() -> bytes:
     return (SAMPLES / "astronaut_after.jpg").read_bytes()
 
 
-@pytest.fixture
-def no_display_figures(monkeypatch):
-    """The comparison's two figures for the page (``plots.comparison_overlay``'s "narrow" and "column" layouts at
-    200 dpi, 1200 and 1600 px wide: 3.7 s of CPU drawn alone, where a second session's whole upload took 5.2 s in an
-    AppTest run; 2026-12-05 23:14-23:16, load 10-23) drawn as one white pixel, for a test that reads the page's
-    tables and texts only.  Those figures are drawn and checked by tests/test_figures_narrow.py and, as a browser
-    shows them, by this file's Chromium tests; the "wide" one (the ``overlay.png`` download) is drawn as before."""
-    import numpy as np
-
-    import facemetrics.plots as plots
-
-    real = plots.comparison_overlay
-
-    def overlay(c, dpi: int = 100, layout: str = "wide"):
-        return real(c, dpi=dpi, layout=layout) if layout == "wide" else np.full((1, 1, 3), 255, np.uint8)
-
-    monkeypatch.setattr(plots, "comparison_overlay", overlay)
-
-
 def _pair_app(after_bytes) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()

@@ -123,6 +123,7 @@ def _jpeg_taken_at(path: Path, when: str) -> bytes:
     return buf.getvalue()
 
 
+@pytest.mark.usefixtures("no_timeline_figures")
 def test_the_app_and_the_batch_on_the_same_photos_and_treatment_time_give_one_photos_csv_role(monkeypatch, tmp_path):
     """Three photos (08:00, 08:04, 10:00; treatment 08:02) uploaded with the treatment time typed, and given to
     ``facemetrics batch`` with that treated_at.txt: the app's roles table makes the 08:04 photo 'after' at
