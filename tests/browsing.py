@@ -222,8 +222,14 @@ def no_browser_loop_outside_browser_tests(request):
 
 def stop_after_last_browser_test(item, nextitem) -> None:
     """Stop the session's Chromium and driver once no test after ``item`` uses the browser (the rest of the
-    session runs without them); call from a ``pytest_runtest_teardown`` wrapper, after the test's fixtures ended."""
-    if _SESSION.browser is None or USES_BROWSER not in item.fixturenames:
+    session runs without them); call from a ``pytest_runtest_teardown`` wrapper, after the test's fixtures ended.
+
+    On a pytest-xdist worker (``PYTEST_XDIST_WORKER`` set) the rest of the session is not known: the worker is
+    sent files as it finishes others (``--dist loadfile``), largest first, and ``item.session.items`` lists every
+    file, those of the other workers too.  There Chromium is kept to the worker's end (``chromium_session``'s
+    teardown): idle, it costs memory only, where a stop before the worker's next browser file would cost a second
+    start (about 2 s of CPU, 10-15 s of wall time under load)."""
+    if _SESSION.browser is None or USES_BROWSER not in item.fixturenames or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     items = item.session.items
     rest = items[items.index(nextitem):] if nextitem is not None and nextitem in items else []
