@@ -24,6 +24,7 @@ def test_the_suite_runs_on_a_worker_per_core_with_each_file_on_one_worker():
     opts = _addopts()
     assert opts[opts.index("-n") + 1] == "auto", opts
     assert opts[opts.index("--dist") + 1] == "loadfile", opts
+    assert "--no-loadscope-reorder" in opts, opts  # collection order: each worker's files in the serial order
 
 
 def test_readmes_install_brings_pytest_xdist():
