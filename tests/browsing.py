@@ -1,4 +1,5 @@
-"""The browser tests' shared pieces: one Playwright driver and one Chromium for the whole test session, and
+"""The browser tests' shared pieces: one Playwright driver and one Chromium for the whole test session (for each
+pytest-xdist worker that runs a browser test: a session per worker), and
 ``streamlit run app.py`` servers (tests/conftest.py imports the fixtures; docs/speed.md, "Test suite time, stop 48").
 
 Fixtures (a test asks for them by name; each skips, with the reason, when ``/usr/bin/chromium`` or the
