@@ -1,4 +1,5 @@
-"""The browser tests' shared pieces: one Playwright driver and one Chromium for the whole test session, and
+"""The browser tests' shared pieces: one Playwright driver and one Chromium for the whole test session (for each
+pytest-xdist worker that runs a browser test: a session per worker), and
 ``streamlit run app.py`` servers (tests/conftest.py imports the fixtures; docs/speed.md, "Test suite time, stop 48").
 
 Fixtures (a test asks for them by name; each skips, with the reason, when ``/usr/bin/chromium`` or the
@@ -24,8 +25,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -60,23 +61,27 @@ def need_browser():
     return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+#: the line Streamlit prints once it listens (``--server.address 127.0.0.1``): ``  URL: http://127.0.0.1:PORT``
+_URL_LINE = re.compile(r"URL: (http://127\.0\.0\.1:\d+)")
 
 
-def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, log) -> None:
-    """Until ``url``'s health endpoint answers 200; fails the test with the log's tail when the server ends or
-    30 s pass."""
-    deadline = time.monotonic() + 30
+def _wait_healthy(proc: subprocess.Popen, log_path: Path, log) -> str:
+    """The base URL of the server ``proc`` started (``--server.port 0``: the port the system gave it, read from
+    its log), once its health endpoint answers 200; fails the test with the log's tail when the server ends or
+    60 s pass (a loaded 2-core machine with a test worker per core)."""
+    deadline = time.monotonic() + 60
+    url = None
     while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
+        if url is None:
+            found = _URL_LINE.search(log_path.read_text(errors="replace"))
+            url = found.group(1) if found else None
+        if url is not None:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as r:
+                    if r.status == 200:
+                        return url
+            except OSError:
+                pass
         if proc.poll() is not None or time.monotonic() > deadline:
             log.flush()
             pytest.fail("streamlit did not start:\n" + log_path.read_text()[-3000:])
@@ -87,20 +92,21 @@ def _wait_healthy(proc: subprocess.Popen, url: str, log_path: Path, log) -> None
 def running_app(tmp_path: Path, env: dict | None = None):
     """``streamlit run app.py`` on a free localhost port, logging to ``tmp_path / "streamlit.log"``, with the
     tests' environment and ``env`` on top; always terminated.  Yields the base URL once the health endpoint
-    answers."""
-    port = _free_port()
+    answers.  The port is the one the system gives the server's own socket (``--server.port 0``), never one
+    picked here and bound later: with a test worker per core, two servers start at once, and a port picked
+    before the bind could be taken by the other one (whose health check would then answer for this one)."""
     log = open(tmp_path / "streamlit.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+         "--server.port", "0", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {}),
              "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
     )
-    url = f"http://127.0.0.1:{port}"
+    url = None
     try:
-        _wait_healthy(proc, url, tmp_path / "streamlit.log", log)
+        url = _wait_healthy(proc, tmp_path / "streamlit.log", log)
         SERVER_LOGS[url] = tmp_path / "streamlit.log"
         yield url
     finally:
@@ -217,8 +223,14 @@ def no_browser_loop_outside_browser_tests(request):
 
 def stop_after_last_browser_test(item, nextitem) -> None:
     """Stop the session's Chromium and driver once no test after ``item`` uses the browser (the rest of the
-    session runs without them); call from a ``pytest_runtest_teardown`` wrapper, after the test's fixtures ended."""
-    if _SESSION.browser is None or USES_BROWSER not in item.fixturenames:
+    session runs without them); call from a ``pytest_runtest_teardown`` wrapper, after the test's fixtures ended.
+
+    On a pytest-xdist worker (``PYTEST_XDIST_WORKER`` set) the rest of the session is not known: the worker is
+    sent files as it finishes others (``--dist loadfile``), largest first, and ``item.session.items`` lists every
+    file, those of the other workers too.  There Chromium is kept to the worker's end (``chromium_session``'s
+    teardown): idle, it costs memory only, where a stop before the worker's next browser file would cost a second
+    start (about 2 s of CPU, 10-15 s of wall time under load)."""
+    if _SESSION.browser is None or USES_BROWSER not in item.fixturenames or os.environ.get("PYTEST_XDIST_WORKER"):
         return
     items = item.session.items
     rest = items[items.index(nextitem):] if nextitem is not None and nextitem in items else []

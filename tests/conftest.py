@@ -19,6 +19,16 @@ from facemetrics.annotations import read_tem  # noqa: F401 - the tests' and benc
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject's ``addopts``) for a run of one test file: no worker process (``0``: the tests run in
+    this process, as with ``-n 0``).  ``--dist loadfile`` keeps a file on one worker, so a second worker would only
+    start, import the test stack and collect the file again, then wait; with none, ``-s`` shows the tests' output.  Any other run: None, pytest-xdist's own count (one worker per core)."""
+    files = {str(arg).split("::", 1)[0] for arg in config.args}
+    if len(files) == 1 and next(iter(files)).endswith(".py"):
+        return 0
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _keep_main_module():
     """Streamlit's ``AppTest`` leaves ``sys.modules["__main__"]`` set to its temporary script; a batch
