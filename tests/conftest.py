@@ -29,18 +29,26 @@ def pytest_xdist_auto_num_workers(config):
     return None
 
 
+_MAIN = __import__("sys").modules.get("__main__")  # the session's own (pytest's, or an xdist worker's)
+
+
 @pytest.fixture(autouse=True)
 def _keep_main_module():
     """Streamlit's ``AppTest`` leaves ``sys.modules["__main__"]`` set to its temporary script; a batch
     that then *spawns* its workers (it does when threads make ``fork`` unsafe) has every child re-run
-    that script, which fails (``NameError: __args``) and breaks the pool.  Each test gets back the
-    ``__main__`` it started with (seen when tests/test_timeline.py ran just before tests/test_batch.py)."""
+    that script, which fails (``NameError: __args``) and breaks the pool (seen when tests/test_timeline.py
+    ran just before tests/test_batch.py), or imports the app's stack into the child (a spawned worker read
+    ``pandas`` in tests/test_isolated.py after tests/test_app.py's module-scoped pages, stop 49's first CI).
+    Each test starts and ends with the ``__main__`` the session started with: a module- or session-scoped
+    fixture that ran ``AppTest`` is set up before this fixture, so the ``__main__`` a test starts with can
+    already be the app's script."""
     import sys
 
-    main = sys.modules.get("__main__")
+    if _MAIN is not None:
+        sys.modules["__main__"] = _MAIN
     yield
-    if main is not None:
-        sys.modules["__main__"] = main
+    if _MAIN is not None:
+        sys.modules["__main__"] = _MAIN
 
 
 def _worker_defaults(mp: pytest.MonkeyPatch, real: bool) -> None:
