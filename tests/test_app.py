@@ -490,8 +490,12 @@ def _listening_addresses(port: int) -> set[str]:
 
 
 def _run_server(tmp_path, extra_args=()):
+    """``streamlit run app.py`` with the outbound guard, on the port the system gives the server's own socket
+    (``--server.port 0``, read from its start-up banner: a port picked here, closed and handed over could be taken
+    by another test worker's server first, whose health check would then answer for this one); ``(the guard's
+    log, the local addresses listening on that port, the server's output)``."""
     import os
-    import socket
+    import re
     import subprocess
     import sys
     import time
@@ -501,30 +505,44 @@ def _run_server(tmp_path, extra_args=()):
     guard.mkdir(exist_ok=True)
     (guard / "sitecustomize.py").write_text(_NET_GUARD)
     log = tmp_path / f"net{len(extra_args)}.log"
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    out_path = tmp_path / f"server{len(extra_args)}.out"
     env = dict(os.environ, FM_NET_LOG=str(log), PYTHONPATH=os.pathsep.join(
         [str(guard), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-                             *extra_args], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    with open(out_path, "wb") as out_fh:
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", "0",
+                                 *extra_args], cwd=ROOT, env=env, stdout=out_fh, stderr=subprocess.STDOUT)
     try:
+        port = None
         for _ in range(240):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
+            if port is None:  # "  Local URL: http://localhost:PORT" (or "URL: http://127.0.0.1:PORT")
+                found = re.search(r"URL: http://[^\s/]+:(\d+)", out_path.read_text(errors="replace"))
+                port = int(found.group(1)) if found else None
+            if port is not None:
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+            if proc.poll() is not None:
+                break
+            time.sleep(0.25)
         else:
-            raise AssertionError("streamlit did not start")
+            port = None
+        if port is None or proc.poll() is not None:
+            raise AssertionError("streamlit did not start:\n" + out_path.read_text(errors="replace")[-3000:])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
             assert r.status == 200
         time.sleep(2.0)  # start-up work (URL banner, IP look-ups) is done by now
         listening = _listening_addresses(port)
     finally:
         proc.terminate()
-        out = proc.communicate(timeout=30)[0].decode(errors="replace")
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    out = out_path.read_text(errors="replace")
     return (log.read_text() if log.exists() else ""), listening, out
 
 

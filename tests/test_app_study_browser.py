@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -56,6 +57,34 @@ def _wait_idle(page, timeout_ms: int = 120_000) -> None:
                            " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout_ms)
 
 
+def _page_state(page, server_log: Path) -> str:
+    """What the page and its server show now, for a failure message: the alerts' texts, whether a script run
+    is going on, the buttons' labels (disabled ones marked) and the server log's tail."""
+    try:
+        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        running = page.locator("[data-testid=stStatusWidgetRunningIcon],"
+                               " [data-testid=stStatusWidgetRunningManIcon]").count() > 0
+        buttons = page.evaluate("() => [...document.querySelectorAll('button')].map("
+                                "b => (b.disabled ? '(disabled) ' : '') + b.innerText.trim()).filter(t => t)")
+    except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
+        alerts, running, buttons = [f"(the page could not be read: {exc})"], None, []
+    log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else "(no log)"
+    return f"alerts {alerts}; a run going on: {running}; buttons {buttons}; server log:\n{log}"
+
+
+def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
+    """Until ``pattern`` (a regular expression or text) is shown; its wait is added to ``steps`` (what, seconds).
+    When it is not shown in ``timeout_ms`` the failure says what the page and the server showed instead
+    (stop 49's CI: "added as post" not shown in 90 s, and nothing else known)."""
+    t0 = time.monotonic()
+    try:
+        page.get_by_text(pattern).first.wait_for(timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"{pattern!r} not shown in {timeout_ms / 1000:.0f} s; the steps before took "
+                             f"{steps}; {_page_state(page, server_log)}") from None
+    steps.append((getattr(pattern, "pattern", pattern), round(time.monotonic() - t0, 1)))
+
+
 def _download(page, button, path: Path, server_log: Path, sync_api, tries: int = 3) -> Path:
     """Click a download button once the run has ended and save what it sends to ``path``.
 
@@ -84,6 +113,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
     made it for its own Chromium before)."""
     sync_api = need_browser()
     url, store_dir = study_server
+    log, steps = tmp_path / "streamlit.log", []  # the server's log; (what was waited for, seconds)
     try:
         ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         ctx.grant_permissions(["camera"], origin=url)
@@ -92,7 +122,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         page.get_by_label("New subject's name (or a code)").fill("me")
         page.get_by_label("New subject's name (or a code)").press("Enter")
         page.get_by_role("button", name="Create subject").click()
-        page.get_by_text("Subject 'me' created").wait_for(timeout=30_000)
+        _wait_text(page, "Subject 'me' created", 30_000, log, sync_api, steps)
         for d, photos in enumerate(days):
             log_button = page.get_by_role("button", name="Log session")
             try:  # open for the first session; closed once there is one
@@ -104,22 +134,35 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
             field.press("Enter")
             page.get_by_role("button", name="Log session").click()
-            page.get_by_text("Session logged").wait_for(timeout=30_000)
+            _wait_text(page, "Session logged", 30_000, log, sync_api, steps)
             page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
             page.set_input_files("input[type=file]", photos)
+            # as a user clicks: once each photo's own check is shown and the run has ended.  The button was
+            # clicked as soon as one was enabled, which a run still going could show (seen: the button beside
+            # one photo's check of two); stop 49's CI then waited 90 s for "added as post" in vain
+            for name in (Path(f).name for f in photos):
+                _wait_text(page, re.compile(re.escape(name) + r": (taken like your baseline|usable)"), 90_000, log,
+                           sync_api, steps)
+            _wait_idle(page)
             add = page.get_by_role("button", name="Add to my study")
-            page.wait_for_function("() => [...document.querySelectorAll('button')].some("
-                                   "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
+            t0 = time.monotonic()
+            try:
+                page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                                       "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
+            except sync_api.TimeoutError:
+                raise AssertionError(f"day {d}: no enabled 'Add to my study' in 90 s; the steps before took {steps}; "
+                                     f"{_page_state(page, log)}") from None
+            steps.append(("Add enabled", round(time.monotonic() - t0, 1)))
             add.click()
-            page.get_by_text(re.compile(r"added as post")).first.wait_for(timeout=90_000)
-        page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
-        page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+            _wait_text(page, re.compile(r"added as post"), 90_000, log, sync_api, steps)
+        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, sync_api, steps)
+        _wait_text(page, re.compile(r"after each session"), 180_000, log, sync_api, steps)
 
         # reload: a new browser session, the study comes back from the store
         page.reload()
         _study_mode(page, url)
-        page.get_by_text("me: 6 photo(s), 3 session(s)").wait_for(timeout=60_000)
-        page.get_by_text(re.compile(r"after each session")).first.wait_for(timeout=180_000)
+        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, sync_api, steps)
+        _wait_text(page, re.compile(r"after each session"), 180_000, log, sync_api, steps)
 
         path = _download(page, page.get_by_role("button", name=re.compile("Download the study")),
                          tmp_path / "study.zip", tmp_path / "streamlit.log", sync_api)
@@ -131,11 +174,12 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         page.wait_for_function("() => { const v = document.querySelector('video');"
                                " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
         page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
-        page.get_by_text(re.compile(r"camera_\d{8}_\d{6}\.jpg: ")).first.wait_for(timeout=90_000)
+        _wait_text(page, re.compile(r"camera_\d{8}_\d{6}\.jpg: "), 90_000, log, sync_api, steps)
     except BaseException:
         if os.environ.get("FACEMETRICS_SCREENSHOT"):
             page.screenshot(path=os.environ["FACEMETRICS_SCREENSHOT"], full_page=True)
         raise
+    print("waits (s):", steps)  # shown with -rP: how close each wait came to its timeout
     from facemetrics.store import Store
 
     with Store(store_dir) as s:
