@@ -61,6 +61,58 @@ def need_browser():
     return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 
+#: a page whose script run has ended: the app's run state (the attribute Streamlit's own end-to-end tests read) is
+#: ``notRunning``.  The status widget's running icon (``stStatusWidgetRunningIcon``) is never drawn with
+#: ``toolbarMode = "minimal"`` (.streamlit/config.toml), so a wait for it to go returned at once, mid-run
+#: (2026-12-06).  Elements of an earlier run (``data-stale``) are not waited for: a few of the study page's
+#: photo table stayed so after its run had ended (seen 2026-12-06); :func:`current` tells them apart
+_IDLE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
+         " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }")
+
+
+def wait_idle(page, timeout_ms: int = 120_000) -> None:
+    """Until the page's script run has ended (:data:`_IDLE`) and is still so 0.5 s later (an action's run, or
+    the one a button's ``st.rerun()`` asks for, starts only after the server has heard of it)."""
+    for _ in range(20):
+        try:
+            page.wait_for_function(_IDLE, timeout=timeout_ms)
+        except Exception as exc:  # the playwright's TimeoutError: what the page showed instead
+            raise AssertionError(f"the page's script run did not end in {timeout_ms / 1000:.0f} s "
+                                 f"({script_state(page)})") from exc
+        page.wait_for_timeout(500)
+        if page.evaluate(_IDLE):
+            return
+    raise AssertionError("the page kept starting new script runs (20 times idle for less than 0.5 s)")
+
+
+#: JavaScript: of the elements given, one shown and drawn by the latest script run (none of its containers is
+#: marked ``data-stale``: an element of an earlier run stays on the page, faded, until the new run replaces it)
+CURRENT = "els => els.some(e => e.offsetParent !== null && !e.closest('[data-stale=true]'))"
+
+
+def wait_current(locator, timeout_ms: int) -> bool:
+    """Until one element of ``locator`` is shown by the latest script run (:data:`CURRENT`); False when none is in
+    ``timeout_ms``.  A plain ``wait_for`` also took a faded element of an earlier run: on the study page the
+    second day's "Add to my study" button, still on the page while the next run fitted the timeline."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        if locator.evaluate_all(CURRENT):
+            return True
+        if time.monotonic() > deadline:
+            return False
+        locator.page.wait_for_timeout(200)
+
+
+def script_state(page) -> str:
+    """The app's run state and the count of elements left from an earlier run, for a failure message."""
+    try:
+        return page.evaluate("() => (document.querySelector('[data-testid=stApp]') || {getAttribute: () => 'no app'})"
+                             ".getAttribute('data-test-script-state') + ', stale elements: '"
+                             " + document.querySelectorAll('[data-stale=true]').length")
+    except Exception as exc:  # noqa: BLE001 - the page may be gone: say so
+        return f"(not read: {exc})"
+
+
 #: the line Streamlit prints once it listens (``--server.address 127.0.0.1``): ``  URL: http://127.0.0.1:PORT``
 _URL_LINE = re.compile(r"URL: (http://127\.0\.0\.1:\d+)")
 

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import app_module
 from test_app import _shown_texts
-from browsing import running_app
+from browsing import running_app, wait_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -247,11 +247,6 @@ def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():
 # ---------------------------------------------------------------- in Chromium
 
 
-def _wait_idle(page, timeout_ms: int = 120_000) -> None:
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon],"
-                           " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout_ms)
-
-
 #: the leaf elements of the page's main area with text whose box ends past the window's right edge, and the grids
 #: that scroll sideways inside themselves (glide-data-grid's scroller: wider content than its box)
 PAST_THE_EDGE = r"""(vw) => {
@@ -412,7 +407,7 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
     table = _compact_verdicts(page)
     table.wait_for(timeout=30_000)
     page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
     assert heads[:2] == ["verdict", "change ± scale"], heads
     cells = table.locator("tbody tr td:nth-child(1)")
@@ -508,7 +503,7 @@ def _example_timeline(page, url, phone: bool) -> None:
     page.get_by_text(re.compile(r"^Jawline (lifted|dropped)")).wait_for(timeout=240_000)
     page.get_by_role("tab", name="Timeline").click()
     page.get_by_text("Timeline table").first.wait_for(timeout=300_000)
-    _wait_idle(page, 300_000)
+    wait_idle(page, 300_000)
     page.get_by_text("Timeline table").first.click()
 
 
@@ -523,7 +518,7 @@ def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(browser,
     _example_timeline(page, url, phone=True)
     table = page.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable] table").first
     table.wait_for(timeout=30_000)
-    _wait_idle(page)
+    wait_idle(page)
     heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
     assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
     cells = table.locator("tbody tr td:nth-child(1)")
@@ -611,7 +606,7 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         page.mouse.click(385, 700)  # outside the sidebar: it closes
         table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
         table.wait_for(timeout=120_000)
-        _wait_idle(page, 240_000)
+        wait_idle(page, 240_000)
         heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
         assert heads[0] == "status", heads
         cells = table.locator("tbody tr td:nth-child(1)")
@@ -649,6 +644,6 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         desk.goto(url, wait_until="domcontentloaded")
         desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
         desk.get_by_role("heading", name="My study").wait_for(timeout=30_000)
-        _wait_idle(desk, 240_000)
+        wait_idle(desk, 240_000)
         box = _check_column_figure(desk, "study-timeline")
         assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box
