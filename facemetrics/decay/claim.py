@@ -280,6 +280,7 @@ __all__ = [
     "peak_resolved",
     "HALF_LIFE_SPAN",
     "unresolved_span",
+    "FIT_FIGURES",
     "labels_or",
     "min_effect_for",
     "validate_changes",
@@ -686,6 +687,9 @@ _ESTIMATES = tuple(
     if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) or name == "rmse")
     and name != "half_life_h_min"
 )
+#: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
+#: figures ``batch.before_read`` leaves empty in a row whose fit holds an odd before photo's session (§21b)
+FIT_FIGURES = _ESTIMATES
 
 
 def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_effect, confidence) -> dict:
