@@ -418,15 +418,18 @@ def _unresolved_within_span(r) -> bool:
             and lo <= PINNED * hl_min and hi >= last)
 
 
-#: :func:`unresolved_span`'s words for a half-life beyond the photos' span, and for one whose CI is too wide
+#: :func:`unresolved_span`'s words for a half-life beyond the photos' span, and for one whose CI is too wide: the
+#: half-life's own CI (``half_life_h_ci_*``, at the row's ``confidence``, 95 % by default; not the verdict's 90 %
+#: CI of the 24 h change), written as every verdict writes a level (:func:`~facemetrics.decay.wording.percent`)
 BEYOND_SPAN = "beyond the photos' span"
-TOO_WIDE = f"95 % CI over {HALF_LIFE_SPAN:g}x wide"
+TOO_WIDE = f"{percent(0.95)} CI over {HALF_LIFE_SPAN:g}x wide"
 
 
 def unresolved_span(r) -> str:
     """Why the last two rules of :func:`decay_resolved` hold a fit's half-life not resolved: :data:`BEYOND_SPAN`
-    when the half-life or its 95 % CI's upper end lies beyond ``last_time_h``, :data:`TOO_WIDE` when the CI's
-    upper end is more than :data:`HALF_LIFE_SPAN` times its lower end, "" otherwise (also when the row lacks
+    when the half-life or its CI's upper end (``half_life_h_ci_high``, at the row's ``confidence``, 95 % by
+    default) lies beyond ``last_time_h``, :data:`TOO_WIDE` (its level the row's ``confidence``: "95% CI over 10x
+    wide") when the CI's upper end is more than :data:`HALF_LIFE_SPAN` times its lower end, "" otherwise (also when the row lacks
     the columns, and when one of the first four rules holds it not resolved already).  ``r``: a timeline row (mapping).  report.md, timeline.png and the app word these as
     "not resolved (beyond the photos' span)"."""
     if _unresolved_within_span(r):  # an earlier rule says why
@@ -436,7 +439,8 @@ def unresolved_span(r) -> str:
     if math.isfinite(last) and any(math.isfinite(v) and v > last for v in (hl, hi)):
         return BEYOND_SPAN
     if math.isfinite(lo) and math.isfinite(hi) and lo > 0 and hi > HALF_LIFE_SPAN * lo:
-        return TOO_WIDE
+        level = _row_float(r, "confidence")  # the level of half_life_h_ci_* (a row without it: the default's)
+        return TOO_WIDE if not 0 < level < 1 else f"{percent(level)} CI over {HALF_LIFE_SPAN:g}x wide"
     return ""
 
 
