@@ -224,3 +224,17 @@ def test_both_checks_read_the_fit_without_the_flagged_photo_at_the_rows_day():
     assert ("without it the regimen reads cumulative_change (with it: inconclusive). These figures are without it"
             in out["reason"].iloc[0])
     assert out.attrs[FIGURES_WITHOUT] == ()
+
+
+def test_a_table_fitted_with_other_settings_keeps_its_row_when_the_fit_without_the_photo_reads_another_verdict():
+    # §19's guard: the check and the fit without the flagged photo use the settings given to regimen_flow_read; a
+    # table fitted otherwise (here a 2 mm smallest meaningful change: inconclusive, where the settings given read
+    # cumulative_change with and without the day-42 smile) keeps its row as fitted, not the figures and reason of a
+    # fit whose verdict ("cumulative_change ... the same verdict") is not the row's
+    lv = _levels(3.0, smile_day=42, smile_mm=2.0)
+    table = analyze_regimen(lv, n_boot=200, min_effect=2.0)
+    assert table["verdict"].iloc[0] == "inconclusive"
+    out, (c,) = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.verdict == c.verdict_without == "cumulative_change"
+    pd.testing.assert_frame_equal(out, table)
+    assert out.attrs[FIGURES_WITHOUT] == ()

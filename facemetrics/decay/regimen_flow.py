@@ -292,7 +292,9 @@ def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: d
         f = analyze_regimen(series, day_n=float(before["day_n"]), **options) if len(series) else series
         f = f[(f["metric"].astype(str) == c.metric) & (f["side"].astype(str) == c.side)] if len(f) else f
         if f.empty or (same and str(f["verdict"].iloc[0]) != str(before["verdict"])):
-            # no fit without them, or (with a table fitted otherwise than the check) another verdict: as fitted
+            # no fit without them, or another verdict: as fitted.  The latter only with a table fitted with other
+            # settings than those given here (run_timeline gives the table's; each series' bootstrap has its own
+            # seed, so the check and the table agree): tests/test_regimen_flow.py's table with a 2 mm margin
             continue
         for col in FIGURE_COLUMNS:
             out.loc[row, col] = f[col].iloc[0]
