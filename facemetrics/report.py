@@ -221,7 +221,7 @@ NOT_RESOLVED = "not resolved"
 
 def not_resolved_text(r) -> str:
     """The words for a half-life (and the lasting / transient split) that ``r`` (a timeline row) does not
-    resolve: ``"not resolved (beyond the photos' span)"`` (or ``"(95 % CI over 10x wide)"``) when
+    resolve: ``"not resolved (beyond the photos' span)"`` (or ``"(95% CI over 10x wide)"``) when
     :func:`facemetrics.decay.claim.unresolved_span` says why, else :data:`NOT_RESOLVED`.  report.md, the
     app and timeline.png's legend use it."""
     why = unresolved_span(r)

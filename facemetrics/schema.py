@@ -674,7 +674,10 @@ def data_dictionary_markdown() -> str:
              "report`): per treatment, metric and side the pooled fit of every subject, then each "
              "subject's own, of change(t) = lasting + transient x 2^(-t / half_life) at t hours after treatment "
              "(0 before it). A unit cell \"as `unit`\" means the row's own `unit`. Every estimate and interval is empty when no "
-             "fit was made (`fit_ok` False), every interval when there was no bootstrap. When the regimen batch "
+             "fit was made (`fit_ok` False), every interval when there was no bootstrap, and every estimate and "
+             "interval of a row whose fit holds a session whose before photo reads as the odd one out and "
+             "cannot be left out (`fit_ok` True; the `reason` gives the verdict and change at 24 h with it; "
+             "docs/validation.md §21b). When the regimen batch "
              "was run these rows get `kind` `decay` and the regimen rows follow, with the columns below: the file "
              "then holds these columns, `kind`, and the regimen's other columns, each row leaving the other "
              "kind's empty.", TIMELINE_COLUMNS_DEF),

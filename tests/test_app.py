@@ -1019,7 +1019,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     # running past the last photo does (docs/validation.md, 2026-12-05)
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0, "half_life_h_ci_high": 4.5})) == \
         "2.0 h (95 % CI 0.5-4.5 h)"
-    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})).startswith("not resolved (95 % CI over")
+    assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})).startswith("not resolved (95% CI over")
     beyond = app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 30.0, "half_life_h_ci_low": 20.0,
                                           "half_life_h_ci_high": 60.0}))
     assert beyond.startswith("not resolved (beyond the photos' span)") and "60.0" not in beyond, beyond

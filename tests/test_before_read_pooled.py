@@ -121,3 +121,30 @@ def test_a_row_already_inconclusive_names_the_before_photo_too():
     assert all(r.startswith("Too few photos. every after photo of s1's tx session (2 of 2)") and "`b.jpg`" in r
                for r in out["reason"])
     assert before_read(out, rows, ["c"])[0]["reason"].tolist() == out["reason"].tolist()  # said once
+
+
+def test_a_row_whose_fit_holds_the_odd_session_shows_no_figure_of_it(tmp_path, capsys):
+    # §21b: a pooled row §21 cannot refit (one subject) and the flagged subject's own row keep the verdict
+    # inconclusive and leave their figures empty, the fit's verdict and 24 h change with the session in the reason;
+    # timeline.csv, report.md and the console read the same row (the app's Timeline tab calls the same read_series)
+    from facemetrics.cli import main
+    from facemetrics.decay.claim import FIT_FIGURES
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    _folder(tmp_path / "a", {"s1": (-2.0, NARROWER)})
+    assert main(["timeline", str(tmp_path / "a"), "--n-boot", str(N_BOOT)]) == 0
+    out = capsys.readouterr().out
+    said = "This row's figures are left empty: its fit holds the photos of s1's tx session"
+    for row in (_row(pd.read_csv(tmp_path / "a" / "timeline.csv")),):
+        assert row["verdict"] == "inconclusive" and row[list(FIT_FIGURES)].isna().all(), row
+        assert said in row["reason"] and "with them the fit reads persists_beyond_a_day, change at 24 h −" in row["reason"]
+    assert said in out
+    report = (tmp_path / "a" / "report.md").read_text(encoding="utf-8")
+    assert said in report and "| tx | mouth_corner_lift_mm | mean | all | 8 | n/a [n/a, n/a] |" in report
+    # several subjects: the refitted pooled row keeps its figures, the flagged subject's own row shows none of its
+    _folder(tmp_path / "b", {"s1": (-2.0, NARROWER), "s2": (0.0, ""), "s3": (0.0, "")})
+    _, table = run_timeline(tmp_path / "b", n_boot=N_BOOT)
+    assert _row(table)[list(FIT_FIGURES)].notna().any() and said not in _row(table)["reason"]
+    assert _row(table, "s1")[list(FIT_FIGURES)].isna().all() and said in _row(table, "s1")["reason"]
+    assert _row(table, "s2")[list(FIT_FIGURES)].notna().any()

@@ -128,3 +128,13 @@ def test_the_causes_of_uncertain_are_said_once_naming_the_lines(slow_and_fast):
     # without any: no note
     assert len(verdict_lines(res.to_frame())) == 2 and "Note on 'uncertain'" not in timeline_markdown(
         res.to_frame(), None)
+
+
+def test_the_too_wide_words_name_the_half_lifes_own_interval_as_the_verdicts_write_a_level():
+    # half_life_h_ci_* is the percentile bootstrap interval at the row's `confidence` (95 % by default), not the
+    # verdict's 90% CI; the words are written as every verdict writes a level ("90% CI"), and follow the row's level
+    assert TOO_WIDE == "95% CI over 10x wide"
+    wide = dict(half_life_h=3.0, half_life_h_ci_low=0.4, half_life_h_ci_high=4.5, half_life_h_min=0.125,
+                last_time_h=48.0)
+    assert unresolved_span({**wide, "confidence": 0.95}) == TOO_WIDE
+    assert unresolved_span({**wide, "confidence": 0.8}) == "80% CI over 10x wide"

@@ -114,7 +114,7 @@ def test_a_flagged_photo_that_decides_the_verdict_is_left_out_of_the_figures_too
     assert row["reason"].endswith(f"(with it: {c.verdict}). These figures are without it; with it the change from "
                                   f"day 0 to day 42 reads {w['change_day_n']} mm (95% CI "
                                   f"{w['change_day_n_ci_low']} to {w['change_day_n_ci_high']} mm).")
-    assert out.attrs[FIGURES_WITHOUT] == ()  # §19's list (the same verdict); this photo is said by its check
+    assert out.attrs[FIGURES_WITHOUT] == (SMILE,)  # left out of the figures too (the kept line says so, stop 50)
 
 
 @pytest.mark.parametrize("build_mm", [0.0, 1.5])
@@ -223,4 +223,38 @@ def test_both_checks_read_the_fit_without_the_flagged_photo_at_the_rows_day():
     assert out["verdict"].iloc[0] == "inconclusive"
     assert ("without it the regimen reads cumulative_change (with it: inconclusive). These figures are without it"
             in out["reason"].iloc[0])
+    assert out.attrs[FIGURES_WITHOUT] == (SMILE,)  # every photo left out of a row's figures (since stop 50)
+
+
+def test_a_table_fitted_with_other_settings_keeps_its_row_when_the_fit_without_the_photo_reads_another_verdict():
+    # §19's guard: the check and the fit without the flagged photo use the settings given to regimen_flow_read; a
+    # table fitted otherwise (here a 2 mm smallest meaningful change: inconclusive, where the settings given read
+    # cumulative_change with and without the day-42 smile) keeps its row as fitted, not the figures and reason of a
+    # fit whose verdict ("cumulative_change ... the same verdict") is not the row's
+    lv = _levels(3.0, smile_day=42, smile_mm=2.0)
+    table = analyze_regimen(lv, n_boot=200, min_effect=2.0)
+    assert table["verdict"].iloc[0] == "inconclusive"
+    out, (c,) = regimen_flow_read(table, lv, [SMILE], n_boot=200)
+    assert c.flagged == (SMILE,) and c.verdict == c.verdict_without == "cumulative_change"
+    pd.testing.assert_frame_equal(out, table)
     assert out.attrs[FIGURES_WITHOUT] == ()
+
+
+def test_the_console_and_report_md_say_a_named_photo_is_left_out_of_its_regimen_figures(tmp_path, capsys):
+    # §19b gives a row the flagged photo decided (inconclusive) the figures of the fit without it; the kept line of
+    # that photo said only "its regimen series reads inconclusive" (attrs[FIGURES_WITHOUT] listed §19's photos only)
+    from facemetrics.batch.console import KEPT_WITH_WARNING
+    from facemetrics.cli import main
+
+    lv = _regimen_batch(tmp_path, smile_mm=-2.5)
+    assert main(["timeline", str(tmp_path), "--n-boot", "200"]) == 0
+    out = capsys.readouterr().out
+    row = pd.read_csv(tmp_path / "timeline.csv").query("kind == 'regimen'").iloc[0]
+    without = analyze_regimen(lv[lv.photo != SMILE], day_n=42, n_boot=200).iloc[0]
+    assert row["verdict"] == "inconclusive" and row["n_photos"] == 5  # the figures are the fit without it
+    assert float(row["change_day_n"]) == pytest.approx(without["change_day_n"], abs=1e-4)  # timeline.csv's digits
+    said = ("; stands out from the line of the other pre-session photos: its regimen series reads inconclusive, "
+            "and its figures leave it out")
+    (line,) = [x for x in out.splitlines() if x.startswith(f"{KEPT_WITH_WARNING}regimen: `{SMILE}`")]
+    assert line.endswith(said), line
+    assert said in (tmp_path / "report.md").read_text(encoding="utf-8")

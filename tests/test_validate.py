@@ -453,7 +453,7 @@ def test_claim_line_names_the_fifth_rule_when_it_alone_holds_a_decay_unresolved(
     assert beyond.endswith("no decay resolved: the half-life, 60.0 h (95% CI [20.0, 300.0] h), beyond the photos' "
                            "span (last photo 48 h))"), beyond
     wide = validate._claim_line(dict(base, half_life_h=2.0, half_life_h_ci_low=0.3, half_life_h_ci_high=9.0))
-    assert "2.0 h (95% CI [0.3, 9.0] h), 95 % CI over 10x wide (last photo 48 h)" in wide, wide
+    assert "2.0 h (95% CI [0.3, 9.0] h), 95% CI over 10x wide (last photo 48 h)" in wide, wide
     pinned = validate._claim_line(dict(base, half_life_h=2457.0, half_life_h_ci_low=0.125, half_life_h_ci_high=2371.0))
     assert "the half-life's 95% CI reaches the fit's 5000 h bound" in pinned and "last photo 48 h" not in pinned
     assert "half-life 3.7 h, 95% CI [2.7, 5.4] h" in validate._claim_line(

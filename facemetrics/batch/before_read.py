@@ -13,7 +13,11 @@ can see it.  The rule here (``before_odd``, §20, chosen on the tuning faces bef
 3. when **every** post comparison of the session points at it (:data:`BEFORE_ODD_SHARE`) and at least one of their
    fitted cells holds a verdict (a row entered the fits), the before photo is the odd one out: every decay series of
    that treatment (the pooled row, and the subject's own row) that does not already read ``inconclusive`` reads
-   ``inconclusive`` naming the before photo (:func:`before_reason`).
+   ``inconclusive`` naming the before photo (:func:`before_reason`);
+4. §21: the pooled rows of that treatment are refitted without the session (:func:`pooled_without`); a row whose fit
+   still holds the session (the subject's own rows, a pooled row with nothing else left to fit) shows no figure of
+   it: its estimates and CIs are left empty, its reason gives the verdict and 24 h change with it
+   (:func:`figures_left_out`, §21b, 2026-12-06).
 
 Measured (§20, 2026-12-05): 8 of 8 moves of a smiling before photo caught on 3 London faces, 0 of 24 clean London
 studies flagged; 0 of 50 tuning and 0 of 32 held-out clean studies lifted by §15's oblique bump changed (none of
@@ -25,13 +29,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..decay.claim import FIT_FIGURES
 from ..decay.margin import INCONCLUSIVE
+from ..decay.wording import num, percent, quantity
 from ..report import is_pooled
 from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
                         points_at_before)  # noqa: F401 (re-exported: batch's console reads them without pandas)
 
 __all__ = ["BEFORE_ODD_SHARE", "BEFORE_TO_RETAKE", "BeforeCheck", "before_checks", "before_notes", "before_read",
-           "before_reason", "left_out_reason",
+           "before_reason", "figures_left_out", "left_out_reason",
            "odd_photos", "points_at_before", "pooled_without", "without_photos"]
 
 def before_reason(check: BeforeCheck, verdict: str) -> str:
@@ -114,6 +120,34 @@ def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: i
     return out, frozenset(done)
 
 
+def figures_left_out(check: BeforeCheck, row) -> str:
+    """The sentence a row whose fit holds ``check``'s odd session ends with when its figures are left empty
+    (docs/validation.md §21b): the fit's verdict and change at 24 h with the session (``row``: that fit's row,
+    with ``verdict``, ``change_24h``, ``change_24h_test_ci_*`` [metric unit], ``test_confidence``, ``unit``)."""
+    c24, unit = row.get("change_24h"), str(row.get("unit") or "")
+    lo, hi, level = row.get("change_24h_test_ci_low"), row.get("change_24h_test_ci_high"), row.get("test_confidence")
+    figure = "" if pd.isna(c24) else f", change at 24 h {quantity(float(c24), unit)}"
+    if figure and not (pd.isna(lo) or pd.isna(hi) or pd.isna(level)):
+        figure += f" ({percent(float(level))} CI {num(float(lo))} to {quantity(float(hi), unit)})"
+    return (f"This row's figures are left empty: its fit holds the photos of {check.subject}'s {check.treatment} "
+            f"session, whose before photo `{check.before}` is the likely odd one out, and nothing else is left to "
+            f"fit without them (with them the fit reads {row.get('verdict')}{figure})")
+
+
+def _blank_figures(out: pd.DataFrame, fits: pd.DataFrame, check: BeforeCheck) -> None:
+    """Empty the figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) of ``out``'s rows of ``fits``' index (``fits``:
+    those rows as fitted, their verdict the fit's) in place, and end each one's ``reason`` with
+    :func:`figures_left_out` (§21b)."""
+    figures = [c for c in FIT_FIGURES if c in out.columns]
+    for i in fits.index:
+        if not figures or out.loc[i, figures].isna().all():
+            continue  # no fit made (or emptied already): nothing shown to leave out
+        said = figures_left_out(check, fits.loc[i])
+        out.loc[i, figures] = float("nan")
+        reason = str(out.loc[i, "reason"] or "").strip()
+        out.loc[i, "reason"] = f"{reason}{'' if not reason or reason.endswith('.') else '.'} {said}.".strip()
+
+
 def left_out_reason(check: BeforeCheck, row) -> str:
     """The sentence a pooled row refitted without ``check``'s session (:func:`pooled_without`) ends with: the before
     photo, the subject, and the verdict and 24 h change of the fit with the session (``row``: that fit's row)."""
@@ -154,7 +188,10 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         that do not read ``inconclusive`` read ``inconclusive`` with :func:`before_reason` (those that already do end
         their ``reason`` with it); the pooled rows refitted
         (§21) end their ``reason`` with :func:`left_out_reason`; the pooled rows not refitted read ``inconclusive``
-        as the subject's (§20).  ``table`` itself when no before photo is odd.  Every check made.
+        as the subject's (§20).  Every row of the treatment whose fit holds the odd session (the subject's, a pooled
+        row not refitted) has its figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) left empty (NaN) and its
+        ``reason`` ending with :func:`figures_left_out` (§21b).  ``table`` itself when no before photo is odd.
+        Every check made.
     """
     checks = before_checks(change_rows or [], columns) if checks is None else checks
     odd = [c for c in checks if c.odd]
@@ -170,6 +207,7 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         mine = (pooled & ~done) | (out["subject"].astype(str) == c.subject) if has_subject else pooled & ~done
         of_t = mine & (out["treatment"].astype(str) == c.treatment)
         rows = of_t & (out["verdict"].astype(str) != INCONCLUSIVE)
+        fits = out.loc[of_t].copy()  # as fitted: their fits hold the odd session, whose figures are not shown (§21b)
         for i in out.index[of_t & ~rows]:  # inconclusive already (too few photos, §16, ...): named too (§21)
             if f"`{c.before}`" not in str(out.loc[i, "reason"] or ""):
                 said = str(out.loc[i, "reason"] or "").strip()
@@ -177,6 +215,7 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         for i in out.index[rows]:
             out.loc[i, "reason"] = before_reason(c, str(out.loc[i, "verdict"]))
             out.loc[i, "verdict"] = INCONCLUSIVE
+        _blank_figures(out, fits, c)
         for i in out.index[done & (out["treatment"].astype(str) == c.treatment)]:
             said = fitted.loc[i] if fitted is not None and i in fitted.index else out.loc[i]
             out.loc[i, "reason"] = " ".join(x for x in (str(out.loc[i, "reason"] or "").strip(),

@@ -244,16 +244,19 @@ def _regimen_stands_out(kept: list[str], checks, left_out=()) -> list[str]:
     """``kept`` (the lines of the comparisons fitted with the flow warning), each ``regimen: `photo` ...`` line of a
     photo docs/validation.md §18's rule flagged in a series whose verdict it decided
     (:func:`facemetrics.decay.regimen_flow.regimen_flow_read`) followed by
-    ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"``, and of
-    a photo in ``left_out`` (flagged, the verdict the same: left out of its series' figures, §19) by
-    ``"; stands out from the line of the other pre-session photos: left out of its regimen series' figures (the
-    same verdict)"``."""
+    ``"; stands out from the line of the other pre-session photos: its regimen series reads inconclusive"`` (and,
+    when it is in ``left_out``, ``", and its figures leave it out"``: §19b), and of a photo in ``left_out``
+    (flagged, the verdict the same: left out of its series' figures, §19) by ``"; stands out from the line of the
+    other pre-session photos: left out of its regimen series' figures (the same verdict)"``.  ``left_out``: the
+    regimen table's ``attrs[FIGURES_WITHOUT]`` (:mod:`facemetrics.decay.regimen_flow`).  The console and
+    report.md print these lines."""
     flagged = {p for c in checks if c.verdict_without != c.verdict for p in c.flagged}
     out = "; stands out from the line of the other pre-session photos: "
 
     def said(n: str) -> str:
         if any(n.startswith(f"regimen: `{p}`") for p in flagged):
-            return n + out + "its regimen series reads inconclusive"
+            figures = any(n.startswith(f"regimen: `{p}`") for p in left_out)
+            return n + out + "its regimen series reads inconclusive" + (", and its figures leave it out" * figures)
         if any(n.startswith(f"regimen: `{p}`") for p in left_out):
             return n + out + "left out of its regimen series' figures (the same verdict)"
         return n

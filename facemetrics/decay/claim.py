@@ -280,6 +280,7 @@ __all__ = [
     "peak_resolved",
     "HALF_LIFE_SPAN",
     "unresolved_span",
+    "FIT_FIGURES",
     "labels_or",
     "min_effect_for",
     "validate_changes",
@@ -417,15 +418,18 @@ def _unresolved_within_span(r) -> bool:
             and lo <= PINNED * hl_min and hi >= last)
 
 
-#: :func:`unresolved_span`'s words for a half-life beyond the photos' span, and for one whose CI is too wide
+#: :func:`unresolved_span`'s words for a half-life beyond the photos' span, and for one whose CI is too wide: the
+#: half-life's own CI (``half_life_h_ci_*``, at the row's ``confidence``, 95 % by default; not the verdict's 90 %
+#: CI of the 24 h change), written as every verdict writes a level (:func:`~facemetrics.decay.wording.percent`)
 BEYOND_SPAN = "beyond the photos' span"
-TOO_WIDE = f"95 % CI over {HALF_LIFE_SPAN:g}x wide"
+TOO_WIDE = f"{percent(0.95)} CI over {HALF_LIFE_SPAN:g}x wide"
 
 
 def unresolved_span(r) -> str:
     """Why the last two rules of :func:`decay_resolved` hold a fit's half-life not resolved: :data:`BEYOND_SPAN`
-    when the half-life or its 95 % CI's upper end lies beyond ``last_time_h``, :data:`TOO_WIDE` when the CI's
-    upper end is more than :data:`HALF_LIFE_SPAN` times its lower end, "" otherwise (also when the row lacks
+    when the half-life or its CI's upper end (``half_life_h_ci_high``, at the row's ``confidence``, 95 % by
+    default) lies beyond ``last_time_h``, :data:`TOO_WIDE` (its level the row's ``confidence``: "95% CI over 10x
+    wide") when the CI's upper end is more than :data:`HALF_LIFE_SPAN` times its lower end, "" otherwise (also when the row lacks
     the columns, and when one of the first four rules holds it not resolved already).  ``r``: a timeline row (mapping).  report.md, timeline.png and the app word these as
     "not resolved (beyond the photos' span)"."""
     if _unresolved_within_span(r):  # an earlier rule says why
@@ -435,7 +439,8 @@ def unresolved_span(r) -> str:
     if math.isfinite(last) and any(math.isfinite(v) and v > last for v in (hl, hi)):
         return BEYOND_SPAN
     if math.isfinite(lo) and math.isfinite(hi) and lo > 0 and hi > HALF_LIFE_SPAN * lo:
-        return TOO_WIDE
+        level = _row_float(r, "confidence")  # the level of half_life_h_ci_* (a row without it: the default's)
+        return TOO_WIDE if not 0 < level < 1 else f"{percent(level)} CI over {HALF_LIFE_SPAN:g}x wide"
     return ""
 
 
@@ -686,6 +691,9 @@ _ESTIMATES = tuple(
     if (name.startswith(("peak_change", "half_life_h", "change_24h", "lasting", "transient")) or name == "rmse")
     and name != "half_life_h_min"
 )
+#: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
+#: figures ``batch.before_read`` leaves empty in a row whose fit holds an odd before photo's session (§21b)
+FIT_FIGURES = _ESTIMATES
 
 
 def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_effect, confidence) -> dict:

@@ -73,7 +73,8 @@ FIGURE_COLUMNS = ("n_photos", "n_subjects", "n_days", "slope_per_week", "slope_p
                   "slope_per_week_ci_high", "change_day_n", "change_day_n_ci_low", "change_day_n_ci_high",
                   "smallest_meaningful_change", "bootstrap", "n_boot")
 
-#: the key of the table's ``attrs`` holding the photos left out of a series' figures (§19), sorted
+#: the key of the table's ``attrs`` holding the photos left out of a series' figures, sorted: §19's (the verdict the
+#: same) and, since stop 50, §19b's (the photos that decided the verdict, named in the reason)
 FIGURES_WITHOUT = "regimen_figures_without"
 
 
@@ -275,8 +276,8 @@ def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: d
     of its fit without them at its own ``day_n``.  One whose verdict they did not decide (the check's), when that
     fit reads the same verdict: its ``reason`` that fit's followed by :func:`regimen_figures_note`; one they decided
     (§18: it reads ``inconclusive``): its verdict ``inconclusive``, its ``reason`` :func:`regimen_flow_reason`
-    followed by :func:`regimen_named_figures_note`.  Returns the photos left out of series whose verdict is the same
-    (§19's; the named ones are said by their check)."""
+    followed by :func:`regimen_named_figures_note`.  Returns the photos left out of a series' figures (§19's and
+    §19b's; whether they decided the verdict is their check's)."""
     left_out = set()
     for c in checks:
         if not c.flagged:
@@ -292,13 +293,15 @@ def _figures_without(out: pd.DataFrame, levels: pd.DataFrame, checks, options: d
         f = analyze_regimen(series, day_n=float(before["day_n"]), **options) if len(series) else series
         f = f[(f["metric"].astype(str) == c.metric) & (f["side"].astype(str) == c.side)] if len(f) else f
         if f.empty or (same and str(f["verdict"].iloc[0]) != str(before["verdict"])):
-            # no fit without them, or (with a table fitted otherwise than the check) another verdict: as fitted
+            # no fit without them, or another verdict: as fitted.  The latter only with a table fitted with other
+            # settings than those given here (run_timeline gives the table's; each series' bootstrap has its own
+            # seed, so the check and the table agree): tests/test_regimen_flow.py's table with a 2 mm margin
             continue
         for col in FIGURE_COLUMNS:
             out.loc[row, col] = f[col].iloc[0]
+        left_out.update(c.flagged)
         if same:
             out.loc[row, "reason"] = f"{f['reason'].iloc[0]} {regimen_figures_note(c, before)}"
-            left_out.update(c.flagged)
         else:
             out.loc[row, "verdict"] = INCONCLUSIVE
             out.loc[row, "reason"] = regimen_flow_reason(c) + regimen_named_figures_note(c, before)
@@ -330,8 +333,9 @@ def regimen_flow_read(table: pd.DataFrame, levels: pd.DataFrame, flow_photos, *,
         already: the reason then says that the flagged photos decided it), and each series with flagged photos whose
         verdict without them is the same carries the figures of its fit without them (:data:`FIGURE_COLUMNS`, read
         at the same ``day_n``; docs/validation.md §19: a smiling day-42 photo made a true 1.5 mm read 2.8-4.9 mm),
-        its ``reason`` that fit's and :func:`regimen_figures_note`; the photos so left out in its
-        ``attrs[FIGURES_WITHOUT]``; and every check made.  ``table`` itself (and the checks) when no photo is
+        its ``reason`` that fit's and :func:`regimen_figures_note`; the photos left out of a row's figures (both
+        kinds: a named row takes the fit without them too, §19b) in its ``attrs[FIGURES_WITHOUT]``; and every
+        check made.  ``table`` itself (and the checks) when no photo is
         flagged, ``table`` and () when no photo is flow-only.
     """
     checks = regimen_flow_checks(levels, [p for p in flow_photos if p], min_effect=min_effect, n_boot=n_boot,
