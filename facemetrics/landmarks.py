@@ -251,8 +251,11 @@ def _bare_package(name: str):
     """Put package ``name`` in ``sys.modules`` without running its ``__init__`` (its submodules import as
     usual); the first attribute it lacks runs it (:func:`_complete_mediapipe`), so that anyone who reads
     ``mediapipe.solutions``, ``mediapipe.tasks`` or ``mediapipe.__version__`` later gets the whole package."""
+    import importlib
     import importlib.util
 
+    parent, _, child = name.rpartition(".")
+    above = importlib.import_module(parent) if parent else None  # imported as usual (``mediapipe.python``)
     module = importlib.util.module_from_spec(importlib.util.find_spec(name))
 
     def __getattr__(attr: str):
@@ -262,9 +265,8 @@ def _bare_package(name: str):
     module.__getattr__ = __getattr__
     module.__facemetrics_bare__ = True
     sys.modules[name] = module
-    parent, _, child = name.rpartition(".")
-    if parent:
-        setattr(sys.modules[parent], child, module)
+    if above is not None:
+        setattr(above, child, module)
     return module
 
 
@@ -288,15 +290,14 @@ def _face_solutions():
     (and ``mediapipe.python``, the framework's bindings) are imported: the same modules, graphs and models.
     Also without pyplot or sounddevice (:func:`_light_mediapipe_import`), should anything still import them.
     """
-    import importlib
-
     with _complete_lock, _light_mediapipe_import():
         if "mediapipe" not in sys.modules:
             _bare_package("mediapipe")
-            importlib.import_module("mediapipe.python")
-            _bare_package("mediapipe.python.solutions")
-        return (importlib.import_module("mediapipe.python.solutions.face_mesh"),
-                importlib.import_module("mediapipe.python.solutions.face_detection"))
+            _bare_package("mediapipe.python.solutions")  # imports ``mediapipe.python`` (bindings) first
+        # ``import a.b as c`` reads attributes the imports set (never a bare package's missing one: no completion)
+        import mediapipe.python.solutions.face_detection as face_detection
+        import mediapipe.python.solutions.face_mesh as face_mesh
+        return face_mesh, face_detection
 
 
 def import_mediapipe() -> None:
