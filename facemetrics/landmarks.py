@@ -239,13 +239,81 @@ def _light_mediapipe_import():
         yield
 
 
+#: the packages whose ``__init__`` imports every MediaPipe solution and task (hands, pose, objectron,
+#: holistic, selfie segmentation, the drawing helpers; the tasks API, audio included): Face Mesh and the face
+#: detectors need neither, only their own modules (:func:`_face_solutions`).  Child first: the order in which
+#: :func:`_complete_mediapipe` runs them.
+_ALL_IN_ONE = ("mediapipe.python.solutions", "mediapipe")
+_complete_lock = threading.RLock()
+
+
+def _bare_package(name: str):
+    """Put package ``name`` in ``sys.modules`` without running its ``__init__`` (its submodules import as
+    usual); the first attribute it lacks runs it (:func:`_complete_mediapipe`), so that anyone who reads
+    ``mediapipe.solutions``, ``mediapipe.tasks`` or ``mediapipe.__version__`` later gets the whole package."""
+    import importlib
+    import importlib.util
+
+    parent, _, child = name.rpartition(".")
+    above = importlib.import_module(parent) if parent else None  # imported as usual (``mediapipe.python``)
+    module = importlib.util.module_from_spec(importlib.util.find_spec(name))
+
+    def __getattr__(attr: str):
+        _complete_mediapipe()
+        return getattr(module, attr)
+
+    module.__getattr__ = __getattr__
+    module.__facemetrics_bare__ = True
+    sys.modules[name] = module
+    if above is not None:
+        setattr(above, child, module)
+    return module
+
+
+def _complete_mediapipe() -> None:
+    """Run the ``__init__`` of each package :func:`_bare_package` left bare (the whole MediaPipe import)."""
+    with _complete_lock:
+        bare = [sys.modules[n] for n in _ALL_IN_ONE if getattr(sys.modules.get(n), "__facemetrics_bare__", False)]
+        for module in bare:  # first, so that the imports below never come back here
+            del module.__getattr__, module.__facemetrics_bare__
+        for module in bare:
+            module.__spec__.loader.exec_module(module)
+
+
+def _face_solutions():
+    """MediaPipe's ``face_mesh`` and ``face_detection`` solution modules, ``(face_mesh, face_detection)``.
+
+    ``import mediapipe`` (and ``mediapipe.solutions``) imports every solution and the tasks API with their
+    protobuf descriptors: 0.15-0.25 s of CPU in every process that builds Face Mesh, for modules Face Mesh never
+    uses (docs/speed.md, 'Stop 50').  When MediaPipe is not imported yet, its two all-in-one packages
+    (:data:`_ALL_IN_ONE`) are put in ``sys.modules`` bare (:func:`_bare_package`) and only these two modules
+    (and ``mediapipe.python``, the framework's bindings) are imported: the same modules, graphs and models.
+    Also without pyplot or sounddevice (:func:`_light_mediapipe_import`), should anything still import them.
+    """
+    with _complete_lock, _light_mediapipe_import():
+        if "mediapipe" not in sys.modules:
+            _bare_package("mediapipe")
+            _bare_package("mediapipe.python.solutions")  # imports ``mediapipe.python`` (bindings) first
+        # ``import a.b as c`` reads attributes the imports set (never a bare package's missing one: no completion)
+        import mediapipe.python.solutions.face_detection as face_detection
+        import mediapipe.python.solutions.face_mesh as face_mesh
+        return face_mesh, face_detection
+
+
 def import_mediapipe() -> None:
-    """Import MediaPipe without building anything (no graph, no thread): its log lines
-    silenced, without pyplot or sounddevice (:func:`_light_mediapipe_import`).  A batch
-    imports it before it forks its worker processes (``batch.workers._preload``), so that
-    they start with it; MediaPipe stays inside this module."""
-    with _quiet_native_stderr(), _light_mediapipe_import():
-        import mediapipe  # noqa: F401
+    """Import what Face Mesh needs of MediaPipe (:func:`_face_solutions`) without building anything (no graph,
+    no thread), its log lines silenced.  A batch imports it before it forks its worker processes
+    (``batch.workers._preload``), so that they start with it; MediaPipe stays inside this module."""
+    with _quiet_native_stderr():
+        _face_solutions()
+
+
+def build_face_mesh() -> None:
+    """Build this process's Face Mesh graph and its short-range face detector now, if not built yet (a worker
+    process does it as it starts, ``batch.workers._worker_init``, so that its first photo does not wait for it);
+    nothing is measured.  The full-range detector is built on first use (:func:`_detector`)."""
+    with _lock:
+        _get_mesh()
 
 
 def mesh_built() -> bool:
@@ -254,10 +322,8 @@ def mesh_built() -> bool:
 
 
 def _build_mesh():
-    with _light_mediapipe_import():
-        import mediapipe as mp  # imported lazily: ~1 s, and only this module needs it
-
-    mesh = mp.solutions.face_mesh.FaceMesh(
+    face_mesh, _ = _face_solutions()  # imported lazily: ~0.1 s, and only this module needs it
+    mesh = face_mesh.FaceMesh(
         static_image_mode=True,
         max_num_faces=MAX_FACES,
         refine_landmarks=True,
@@ -271,13 +337,31 @@ def _build_mesh():
     # Static-image mode: no state carries over to the next image.
     mesh.process(np.zeros((64, 64, 3), np.uint8))
     # MediaPipe's face detectors (the short- and full-range BlazeFace models of the same wheel) for
-    # :func:`face_detection_score`; built and opened here for the same reasons
-    mesh.detectors = tuple(mp.solutions.face_detection.FaceDetection(model_selection=m,
-                                                                     min_detection_confidence=DETECTION_FLOOR)
-                           for m in (0, 1))
-    for d in mesh.detectors:
-        d.process(np.zeros((64, 64, 3), np.uint8))
+    # :func:`face_detection_score`: the short-range one is asked about every photo with a face (which way up
+    # it is, ``analyze._upside_down``), so it is built with the graph; the full-range one only when that is
+    # unsure or Face Mesh finds no face (:func:`_boxes`), so it is built on first use (:func:`_detector`)
+    mesh.detectors = [_build_detector(0), None]
     return mesh
+
+
+def _build_detector(model: int):
+    """MediaPipe's face detector ``model`` (0 short-range, 1 full-range), opened by one run on a small blank
+    image while stderr is silenced, as :func:`_build_mesh` opens the graph (a static detector: no state carries
+    over to the next image)."""
+    _, face_detection = _face_solutions()
+    detector = face_detection.FaceDetection(model_selection=model, min_detection_confidence=DETECTION_FLOOR)
+    detector.process(np.zeros((64, 64, 3), np.uint8))
+    return detector
+
+
+def _detector(model: int):
+    """The face detector ``model`` (0 short-range, 1 full-range) of this process's graph, built on first use
+    (:func:`_build_detector`; in its own thread and silenced, as the graph is).  Called with :data:`_lock` held."""
+    mesh = _get_mesh()
+    if mesh.detectors[model] is None:
+        with _quiet_native_stderr():
+            mesh.detectors[model] = _in_own_thread(lambda: _build_detector(model), "facemetrics-mediapipe-detector")
+    return mesh.detectors[model]
 
 
 def _build_in_own_thread():
@@ -290,20 +374,26 @@ def _build_in_own_thread():
     uploaded photos and analyses) in memory forever; a thread's stack holds
     nothing of the caller's.
     """
+    return _in_own_thread(_build_mesh, "facemetrics-mediapipe-init")
+
+
+def _in_own_thread(build, name: str):
+    """``build()`` run in a short-lived thread called ``name`` (:func:`_build_in_own_thread`); its exception
+    re-raised here."""
     out: dict = {}
 
     def run() -> None:
         try:
-            out["mesh"] = _build_mesh()
+            out["built"] = build()
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
             out["error"] = exc
 
-    t = threading.Thread(target=run, name="facemetrics-mediapipe-init", daemon=True)
+    t = threading.Thread(target=run, name=name, daemon=True)
     t.start()
     t.join()
     if "error" in out:
         raise out["error"]
-    return out["mesh"]
+    return out["built"]
 
 
 def face_detection_score(rgb: np.ndarray, model: str = "short") -> float:
@@ -350,7 +440,7 @@ def detection_input(rgb: np.ndarray) -> np.ndarray:
 
 def _detection_score(small: np.ndarray, model: str) -> float:
     with _lock:
-        detector = _get_mesh().detectors[{"short": 0, "full": 1}[model]]
+        detector = _detector({"short": 0, "full": 1}[model])
         with _quiet_native_stderr(not _seen_face):
             result = detector.process(small)
         return float(max((d.score[0] for d in (result.detections or [])), default=0.0))
@@ -590,7 +680,7 @@ def _boxes(rgb: np.ndarray) -> list[tuple[float, float, float, float]]:
         return []
     small = detection_input(rgb)
     with _lock:
-        detector = _get_mesh().detectors[1]
+        detector = _detector(1)
         with _quiet_native_stderr(not _seen_face):
             result = detector.process(small)
     h, w = rgb.shape[:2]

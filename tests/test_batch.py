@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -560,11 +561,52 @@ def test_face_mesh_starts_without_sounddevice_or_subprocesses():
             "except (ImportError, OSError) as exc:\n"
             "    print('not importable here:', type(exc).__name__)\n"
             "from mediapipe.tasks.python.audio.core import audio_record\n"
-            "print(audio_record.sd)\n")
+            "print(audio_record.sd is None or audio_record.sd.__name__ == 'sounddevice')\n")
     lines = _stdout_lines_of_fresh_python(code)
     assert lines[0] == "False []", lines
     assert lines[1] == "sounddevice" or lines[1].startswith("not importable here"), lines
-    assert lines[2] == "None", lines  # MediaPipe's audio recorder saw the ImportError
+    # MediaPipe's audio recorder, imported afterwards (stop 50: the build no longer imports MediaPipe's tasks
+    # at all, ``landmarks._face_solutions``), saw either the real module or the ImportError of an absent one
+    assert lines[2] == "True", lines
+
+
+_SAMPLE = str(Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg")
+#: MediaPipe's modules a worker never uses: the other solutions, the drawing helpers and the tasks API
+_UNUSED_MEDIAPIPE = ("mediapipe.tasks", "mediapipe.python.solutions.hands", "mediapipe.python.solutions.pose",
+                     "mediapipe.python.solutions.objectron", "mediapipe.python.solutions.holistic",
+                     "mediapipe.python.solutions.selfie_segmentation",
+                     "mediapipe.python.solutions.drawing_utils")
+
+
+def test_a_worker_starts_with_face_mesh_alone_and_mediapipe_stays_whole_for_others():
+    """A worker's start (``_worker_init``, in a fresh interpreter as a spawned worker's) imports MediaPipe's face
+    mesh and face detection modules only, not the hands, pose, objectron, holistic and segmentation solutions, the
+    drawing helpers or the tasks API that ``import mediapipe`` pulls in (0.15-0.25 s of CPU at every worker start
+    before stop 50, bench/bench_worker_start.py), and builds the short-range face detector (every photo with a
+    face asks it which way up the photo is) but not the full-range one, which is built on first use.  Whoever
+    imports ``mediapipe`` afterwards gets the whole package; and the full-range detector, built late, scores a
+    picture as one built with the graph does (the same bytes in, the same score out)."""
+    code = ("import sys, numpy as np\n"
+            "import facemetrics.batch.workers as w\n"
+            "from facemetrics import landmarks\n"
+            "w._worker_init(None, True)\n"
+            f"print(sorted(m for m in {_UNUSED_MEDIAPIPE!r} if m in sys.modules))\n"
+            "print([d is not None for d in landmarks._mesh.detectors])\n"
+            "import cv2\n"
+            f"img = cv2.cvtColor(cv2.imread({_SAMPLE!r}), cv2.COLOR_BGR2RGB)\n"
+            "late = landmarks.face_detection_score(img, 'full')\n"
+            "print([d is not None for d in landmarks._mesh.detectors])\n"
+            "import mediapipe as mp\n"
+            "early = mp.solutions.face_detection.FaceDetection(model_selection=1,\n"
+            "    min_detection_confidence=landmarks.DETECTION_FLOOR)\n"
+            "early.process(np.zeros((64, 64, 3), np.uint8))\n"
+            "r = early.process(landmarks.detection_input(img))\n"
+            "print(late == float(max((d.score[0] for d in (r.detections or [])), default=0.0)), late > 0)\n"
+            "print(mp.__version__ != '', mp.solutions.hands.Hands.__name__, mp.tasks.vision.FaceLandmarker.__name__)\n")
+    lines = _stdout_lines_of_fresh_python(code)
+    assert lines[0] == "[]", lines
+    assert lines[1:3] == ["[True, False]", "[True, True]"], lines
+    assert lines[3:5] == ["True True", "True Hands FaceLandmarker"], lines
 
 
 # ---------------------------------------------------------------- forked worker processes (issue 12, stop 19)

@@ -37,7 +37,8 @@ def test_a_worker_that_died_while_idle_is_started_again_for_the_next_call(monkey
     is not counted as this call's crash.  The worker, spawned (a fresh interpreter, as the app's and the tests'
     workers are) and its Face Mesh built, has imported neither matplotlib nor pandas: MediaPipe's drawing helpers
     import ``matplotlib.pyplot``, whose package alone was 0.15-0.3 s of CPU at every worker start before stop 49
-    (``landmarks._pyplot_on_first_use``, bench/bench_worker_start.py)."""
+    (``landmarks._pyplot_on_first_use``, bench/bench_worker_start.py); nor MediaPipe's hands, pose and other
+    solutions or its tasks API, which ``import mediapipe`` pulls in (stop 50, ``landmarks._face_solutions``)."""
     import signal
 
     monkeypatch.setenv("FACEMETRICS_WORKER_START", "spawn")  # not forked from this process and its imports
@@ -45,6 +46,9 @@ def test_a_worker_that_died_while_idle_is_started_again_for_the_next_call(monkey
     try:
         first = w.call(os.getpid)
         assert w.call(eval, "sorted(m for m in ('matplotlib', 'pandas') if m in __import__('sys').modules)") == []
+        # nor MediaPipe's other solutions or its tasks API (stop 50, ``landmarks._face_solutions``)
+        assert w.call(eval, "sorted(m for m in ('mediapipe.tasks', 'mediapipe.python.solutions.hands', "
+                            "'mediapipe.python.solutions.pose') if m in __import__('sys').modules)") == []
         os.kill(first, signal.SIGKILL)
         for _ in range(100):  # until the executor has seen the death (its pool marked broken)
             if getattr(w._ex, "_broken", False):

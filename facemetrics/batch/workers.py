@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 
 from .._version import __version__
 from ..schema import PHOTO_COLUMNS
@@ -96,13 +95,13 @@ def _worker_init(parent_pid: int | None = None, one_thread: bool = True) -> None
     import cv2
     from threadpoolctl import threadpool_limits
 
-    from ..landmarks import detect_landmarks
+    from ..landmarks import build_face_mesh
 
     if one_thread:  # the workers already use every core: one BLAS and one OpenCV thread each (more only
         # wait for each other; bench/bench_batch.py)
         threadpool_limits(limits=1, user_api="blas")
         cv2.setNumThreads(1)
-    detect_landmarks(np.zeros((64, 64, 3), np.uint8))
+    build_face_mesh()
 
 
 def _ready() -> None:
