@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import need_browser, running_app
+from browsing import act, need_browser, open_app, page_state, running_app, wait_settled, wait_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 2, 8, 0, 0)
@@ -45,31 +45,12 @@ def days(tmp_path_factory, sample_path):
     return out
 
 
-def _study_mode(page, url):
-    page.goto(url, wait_until="domcontentloaded")
+def _study_mode(page, url, log: Path) -> None:
+    """Open the app, once its first run has ended choose My study in the sidebar, and wait for its run to end."""
+    open_app(page, url)
     page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-    page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
-
-
-def _wait_idle(page, timeout_ms: int = 120_000) -> None:
-    """Until the script run has ended (Streamlit's running icon is gone)."""
-    page.wait_for_function("() => !document.querySelector('[data-testid=stStatusWidgetRunningIcon],"
-                           " [data-testid=stStatusWidgetRunningManIcon]')", timeout=timeout_ms)
-
-
-def _page_state(page, server_log: Path) -> str:
-    """What the page and its server show now, for a failure message: the alerts' texts, whether a script run
-    is going on, the buttons' labels (disabled ones marked) and the server log's tail."""
-    try:
-        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
-        running = page.locator("[data-testid=stStatusWidgetRunningIcon],"
-                               " [data-testid=stStatusWidgetRunningManIcon]").count() > 0
-        buttons = page.evaluate("() => [...document.querySelectorAll('button')].map("
-                                "b => (b.disabled ? '(disabled) ' : '') + b.innerText.trim()).filter(t => t)")
-    except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
-        alerts, running, buttons = [f"(the page could not be read: {exc})"], None, []
-    log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else "(no log)"
-    return f"alerts {alerts}; a run going on: {running}; buttons {buttons}; server log:\n{log}"
+    wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading", log)
+    wait_settled(page, log=log, what="after choosing My study")
 
 
 def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
@@ -81,7 +62,7 @@ def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps
         page.get_by_text(pattern).first.wait_for(timeout=timeout_ms)
     except sync_api.TimeoutError:
         raise AssertionError(f"{pattern!r} not shown in {timeout_ms / 1000:.0f} s; the steps before took "
-                             f"{steps}; {_page_state(page, server_log)}") from None
+                             f"{steps}; {page_state(page, server_log)}") from None
     steps.append((getattr(pattern, "pattern", pattern), round(time.monotonic() - t0, 1)))
 
 
@@ -94,7 +75,7 @@ def _download(page, button, path: Path, server_log: Path, sync_api, tries: int =
     """
     states = []
     for _ in range(tries):
-        _wait_idle(page)
+        wait_settled(page, log=server_log, what="before the download")
         button.wait_for(state="visible", timeout=30_000)
         try:
             with page.expect_download(timeout=20_000) as dl:
@@ -118,24 +99,31 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         ctx.grant_permissions(["camera"], origin=url)
         page = ctx.new_page()
-        _study_mode(page, url)
-        page.get_by_label("New subject's name (or a code)").fill("me")
-        page.get_by_label("New subject's name (or a code)").press("Enter")
-        page.get_by_role("button", name="Create subject").click()
+        _study_mode(page, url, log)
+        # every action on a settled page (browsing.act / wait_settled): one made while a run was going on was made
+        # on the run before's elements (stop 49's CI: a click on 'Add to my study' 0.0 s after the upload, lost)
+        name_field = page.get_by_label("New subject's name (or a code)")
+        name_field.fill("me")
+        act(page, lambda: name_field.press("Enter"), "Enter in the new subject's name", log=log)
+        act(page, lambda: page.get_by_role("button", name="Create subject").click(), "Create subject", log=log)
         _wait_text(page, "Subject 'me' created", 30_000, log, sync_api, steps)
         for d, photos in enumerate(days):
             log_button = page.get_by_role("button", name="Log session")
-            try:  # open for the first session; closed once there is one
-                log_button.wait_for(timeout=5_000)
-            except sync_api.TimeoutError:
-                page.get_by_text("Log a treatment session", exact=True).click()
-                log_button.wait_for(timeout=10_000)
+            wait_settled(page, log=log, what=f"day {d}: before logging a session")
+            # the form is open for the first session, closed once there is one: read on the settled page (a
+            # 5 s wait for the button decided it, and under load a late button read as a closed form)
+            if log_button.count() == 0:
+                act(page, lambda: page.get_by_text("Log a treatment session", exact=True).click(),
+                    f"day {d}: opening 'Log a treatment session'", log=log)
+            wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
+            when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-            field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
-            field.press("Enter")
-            page.get_by_role("button", name="Log session").click()
-            _wait_text(page, "Session logged", 30_000, log, sync_api, steps)
-            page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+            field.fill(when)
+            act(page, lambda: field.press("Enter"), f"day {d}: Enter in 'Treated at'", log=log)
+            act(page, lambda: log_button.click(), f"day {d}: Log session", log=log)
+            _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 30_000, log, sync_api, steps)
+            wait_shown(page.locator("input[type=file]").first, 30_000, f"day {d}: the uploader", log, state="attached")
+            wait_settled(page, log=log, what=f"day {d}: before choosing the photos")
             page.set_input_files("input[type=file]", photos)
             # as a user clicks: once each photo's own check is shown and the run has ended.  The button was
             # clicked as soon as one was enabled, which a run still going could show (seen: the button beside
@@ -143,7 +131,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             for name in (Path(f).name for f in photos):
                 _wait_text(page, re.compile(re.escape(name) + r": (taken like your baseline|usable)"), 90_000, log,
                            sync_api, steps)
-            _wait_idle(page)
+            wait_settled(page, log=log, what=f"day {d}: after the photos' checks")
             add = page.get_by_role("button", name="Add to my study")
             t0 = time.monotonic()
             try:
@@ -151,7 +139,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
                                        "b => b.innerText.includes('Add to my study') && !b.disabled)", timeout=90_000)
             except sync_api.TimeoutError:
                 raise AssertionError(f"day {d}: no enabled 'Add to my study' in 90 s; the steps before took {steps}; "
-                                     f"{_page_state(page, log)}") from None
+                                     f"{page_state(page, log)}") from None
             steps.append(("Add enabled", round(time.monotonic() - t0, 1)))
             add.click()
             _wait_text(page, re.compile(r"added as post"), 90_000, log, sync_api, steps)
@@ -160,7 +148,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
 
         # reload: a new browser session, the study comes back from the store
         page.reload()
-        _study_mode(page, url)
+        _study_mode(page, url, log)
         _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, sync_api, steps)
         _wait_text(page, re.compile(r"after each session"), 180_000, log, sync_api, steps)
 
@@ -170,7 +158,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
 
         # the fake camera: take a photo, it is checked against the baseline
-        page.get_by_text("Take a photo with the camera").click()
+        act(page, lambda: page.get_by_text("Take a photo with the camera").click(), "the camera's toggle", log=log)
         page.wait_for_function("() => { const v = document.querySelector('video');"
                                " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
         page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
