@@ -409,11 +409,13 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
     url = app_server
     page = browser.new_context(**PHONE).new_page()
     _upload(page, url, [before, after])
-    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
-    table = _compact_verdicts(page)
-    table.wait_for(timeout=30_000)
-    page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
+    wait_shown(page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")), 90_000, "the pair's headline")
+    # the table and the photo cards are drawn after the headline by the same run: read once it has ended (stop 50's
+    # stress round 2: "Photos" not shown in 30 s after the table, the run still drawing on a loaded machine)
     _wait_idle(page)
+    table = _compact_verdicts(page)
+    wait_shown(table, 30_000, "the compact comparison table")
+    wait_shown(page.get_by_text("Photos", exact=True).first, 30_000, "the photo cards' heading 'Photos'")
     heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
     assert heads[:2] == ["verdict", "change ± scale"], heads
     cells = table.locator("tbody tr td:nth-child(1)")
@@ -451,7 +453,8 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
 
     desk = browser.new_context(**DESK).new_page()
     _upload(desk, url, [before, after])
-    desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+    wait_shown(desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")), 90_000, "the pair's headline")
+    _wait_idle(desk)  # the grid and the figure are drawn after the headline by the same run
     grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
     grid.wait_for(timeout=30_000)
     assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
