@@ -81,10 +81,12 @@ def _download(page, button, path: Path, server_log: Path, sync_api, tries: int =
             with page.expect_download(timeout=20_000) as dl:
                 button.click()
             dl.value.save_as(path)
+            if states:  # a click on the settled page sent nothing: a product finding, said (shown with -rP)
+                print(f"the download came at click {len(states) + 1}; the clicks before sent none: {states}")
             return path
         except sync_api.TimeoutError:
             states.append(dict(enabled=button.is_enabled(), errors=page.locator(
-                "[data-testid=stDownloadButtonError]").all_inner_texts()))
+                "[data-testid=stDownloadButtonError]").all_inner_texts(), page=page_state(page, server_log)[:300]))
     log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else "(no log)"
     raise AssertionError(f"no download after {tries} clicks; button states {states}; server log:\n{log}")
 
