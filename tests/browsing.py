@@ -16,6 +16,14 @@ Fixtures (a test asks for them by name; each skips, with the reason, when ``/usr
     that only read a page share it (each page is a new Streamlit session, as a second user of one server).  A test
     that needs a fresh store or folder or its own environment starts its own with :func:`running_app`.
 
+Acting on a page as a user does (stop 50): a user chooses files or clicks once the page has finished drawing; an
+action made while the app's script was still running landed on the run before's elements, and a click was lost
+(stop 49's CI).  :func:`open_app` opens the app and waits for its first run's end; :func:`wait_settled` waits for a
+run's end (the app root's script state, :data:`SETTLED`; not the running icon, drawn only 500 ms into a run), after
+a wait for what the last action shows; :func:`act` does an action that shows nothing of its own (Enter in a field)
+and waits for the run it asked for; :func:`wait_shown` and :func:`page_state` make a wait's failure say what the
+page and its server showed.
+
 Starting Chromium with the Playwright driver costs about 2 s of CPU and 10-15 s of wall time on the loaded
 machine (2026-12-05); a server, about 5 s of CPU with its worker process.
 """
@@ -61,32 +69,9 @@ def need_browser():
     return pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 
-#: a page whose script run has ended: the app's run state (the attribute Streamlit's own end-to-end tests read) is
-#: ``notRunning``.  The status widget's running icon (``stStatusWidgetRunningIcon``) is never drawn with
-#: ``toolbarMode = "minimal"`` (.streamlit/config.toml), so a wait for it to go returned at once, mid-run
-#: (2026-12-06).  Elements of an earlier run (``data-stale``) are not waited for: a few of the study page's
-#: photo table stayed so after its run had ended (seen 2026-12-06); :func:`current` tells them apart
-_IDLE = ("() => { const app = document.querySelector('[data-testid=stApp]');"
-         " return !!app && app.getAttribute('data-test-script-state') === 'notRunning'; }")
-
-
-def wait_idle(page, timeout_ms: int = 120_000) -> None:
-    """Until the page's script run has ended (:data:`_IDLE`) and is still so 0.5 s later (an action's run, or
-    the one a button's ``st.rerun()`` asks for, starts only after the server has heard of it)."""
-    for _ in range(20):
-        try:
-            page.wait_for_function(_IDLE, timeout=timeout_ms)
-        except Exception as exc:  # the playwright's TimeoutError: what the page showed instead
-            raise AssertionError(f"the page's script run did not end in {timeout_ms / 1000:.0f} s "
-                                 f"({script_state(page)})") from exc
-        page.wait_for_timeout(500)
-        if page.evaluate(_IDLE):
-            return
-    raise AssertionError("the page kept starting new script runs (20 times idle for less than 0.5 s)")
-
-
 #: JavaScript: of the elements given, one shown and drawn by the latest script run (none of its containers is
-#: marked ``data-stale``: an element of an earlier run stays on the page, faded, until the new run replaces it)
+#: marked ``data-stale``: an element of an earlier run stays on the page, faded, until the new run replaces it; a
+#: few of the study page's photo table stayed so after its run had ended, seen 2026-12-06)
 CURRENT = "els => els.some(e => e.offsetParent !== null && !e.closest('[data-stale=true]'))"
 
 
@@ -101,16 +86,6 @@ def wait_current(locator, timeout_ms: int) -> bool:
         if time.monotonic() > deadline:
             return False
         locator.page.wait_for_timeout(200)
-
-
-def script_state(page) -> str:
-    """The app's run state and the count of elements left from an earlier run, for a failure message."""
-    try:
-        return page.evaluate("() => (document.querySelector('[data-testid=stApp]') || {getAttribute: () => 'no app'})"
-                             ".getAttribute('data-test-script-state') + ', stale elements: '"
-                             " + document.querySelectorAll('[data-stale=true]').length")
-    except Exception as exc:  # noqa: BLE001 - the page may be gone: say so
-        return f"(not read: {exc})"
 
 
 #: the line Streamlit prints once it listens (``--server.address 127.0.0.1``): ``  URL: http://127.0.0.1:PORT``
@@ -170,6 +145,103 @@ def running_app(tmp_path: Path, env: dict | None = None):
             proc.kill()
             proc.wait()
         log.close()
+
+
+#: the app's root once its script run has ended: Streamlit (1.60) marks it with the run's state ("initial" before
+#: the first run, "running", "notRunning", ...) and the connection's.  The running icon (the test's older sign of a run)
+#: is drawn only 500 ms after a run starts (the status widget's delay, ``qS=500`` in Streamlit's bundle): in a run's
+#: first 500 ms, and all through a shorter one, a page with no icon was still running.  After an action the state
+#: may read "notRunning" until the server has answered with the run the action asked for, so a wait for the run's
+#: end follows a wait for something the action shows (its message, its element), as a user waits
+SETTLED = ("[data-testid=stApp][data-test-script-state=notRunning]"
+           "[data-test-connection-state=CONNECTED]")
+
+
+def server_log(page) -> Path | None:
+    """The log of the :func:`running_app` server ``page`` is on (None when it is not one of theirs)."""
+    try:
+        url = page.url
+    except Exception:  # noqa: BLE001 - a closed page
+        return None
+    return next((log for base, log in SERVER_LOGS.items() if url.startswith(base)), None)
+
+
+def page_state(page, log: Path | None = None) -> str:
+    """What the page and its server show now, for a failure message: the app's script state (:data:`SETTLED`),
+    the alerts' texts, whether the running icon is drawn, the buttons' labels (disabled ones marked) and the
+    server log's tail (``log``, or the page's :func:`server_log`)."""
+    try:
+        state = page.evaluate("() => { const a = document.querySelector('[data-testid=stApp]'); return a ? "
+                              "[a.getAttribute('data-test-script-state'), a.getAttribute('data-test-connection-state')]"
+                              " : null; }")
+        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
+        running = page.locator("[data-testid=stStatusWidgetRunningIcon],"
+                               " [data-testid=stStatusWidgetRunningManIcon]").count() > 0
+        buttons = page.evaluate("() => [...document.querySelectorAll('button')].map("
+                                "b => (b.disabled ? '(disabled) ' : '') + b.innerText.trim()).filter(t => t)")
+    except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
+        state, alerts, running, buttons = None, [f"(the page could not be read: {exc})"], None, []
+    log = log if log is not None else server_log(page)
+    tail = log.read_text(errors="replace")[-3000:] if log is not None and log.exists() else "(no log)"
+    return (f"script state {state}; alerts {alerts}; the running icon drawn: {running}; buttons {buttons}; "
+            f"server log:\n{tail}")
+
+
+def wait_settled(page, timeout_ms: int = 120_000, log: Path | None = None, what: str = "") -> None:
+    """Until the app's script run has ended (:data:`SETTLED`): what a user waits for before acting on a page.  Call
+    it after waiting for what the last action shows (the state reads "notRunning" until the server answers).  When
+    the run does not end in ``timeout_ms`` the failure says what the page and the server showed."""
+    sync_api = need_browser()
+    try:
+        page.wait_for_selector(SETTLED, state="attached", timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"the app's run did not end in {timeout_ms / 1000:.0f} s{' ' + what if what else ''}; "
+                             f"{page_state(page, log)}") from None
+
+
+def wait_shown(locator, timeout_ms: int, what: str, log: Path | None = None, state: str = "visible") -> None:
+    """Until ``locator`` is shown (``state``: Playwright's); the failure says ``what`` was waited for and what the
+    page and the server showed instead (not just Playwright's "Timeout exceeded")."""
+    sync_api = need_browser()
+    try:
+        locator.wait_for(state=state, timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"{what} not shown in {timeout_ms / 1000:.0f} s; {page_state(locator.page, log)}") from None
+
+
+#: counts the app's runs that start from now on (its root's script state turning "running"): armed on a settled
+#: page before an action, read by :func:`act`
+_COUNT_RUNS = """() => { const a = document.querySelector('[data-testid=stApp]'); window.__fmRuns = 0;
+  if (window.__fmRunObserver) window.__fmRunObserver.disconnect();
+  window.__fmRunObserver = new MutationObserver(() => {
+    if (a.getAttribute('data-test-script-state') === 'running') window.__fmRuns += 1; });
+  window.__fmRunObserver.observe(a, {attributes: true, attributeFilter: ['data-test-script-state']}); }"""
+
+
+def act(page, action, what: str, timeout_ms: int = 120_000, log: Path | None = None) -> None:
+    """Do ``action()`` (a click, an Enter in a field: anything that asks the app for a run) on a settled page and
+    wait until the run it asked for has started and ended: for an action whose effect shows nothing of its own to
+    wait for (Enter in a field with a default), before the next action.  The failure says what the page showed."""
+    sync_api = need_browser()
+    wait_settled(page, timeout_ms, log, f"before {what}")
+    page.evaluate(_COUNT_RUNS)
+    action()
+    try:
+        page.wait_for_function("(sel) => window.__fmRuns > 0 && document.querySelector(sel) !== null", arg=SETTLED,
+                               timeout=timeout_ms)
+    except sync_api.TimeoutError:
+        runs = page.evaluate("() => window.__fmRuns")
+        raise AssertionError(f"{what}: the run it asked for did not start and end in {timeout_ms / 1000:.0f} s "
+                             f"({runs} run(s) started); {page_state(page, log)}") from None
+
+
+def open_app(page, url: str, timeout_ms: int = 120_000) -> None:
+    """Open the app at ``url`` and wait until its first run has ended (the uploader drawn, :data:`SETTLED`), as a
+    user waits for the page to load before choosing files or clicking: an action during the first run lands on a
+    page Streamlit is still drawing (the radio, the uploader and the buttons of the run before)."""
+    page.goto(url, wait_until="domcontentloaded")
+    wait_shown(page.locator("input[type=file]").first, timeout_ms, "the uploader", state="attached")
+    wait_settled(page, timeout_ms, what="after the page was opened")
 
 
 def write_y4m(rgb: np.ndarray, path: Path, frames: int = 10) -> Path:

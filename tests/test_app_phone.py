@@ -19,7 +19,7 @@ import pytest
 
 from conftest import app_module
 from test_app import _shown_texts
-from browsing import running_app, wait_idle
+from browsing import open_app, running_app, wait_settled, wait_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
@@ -247,6 +247,12 @@ def test_the_desktop_figures_keep_the_text_rule_where_the_app_switches():
 # ---------------------------------------------------------------- in Chromium
 
 
+def _wait_idle(page, timeout_ms: int = 120_000) -> None:
+    """Until the app's run has ended (browsing.wait_settled: the app root's script state; the running icon this
+    read is drawn only 500 ms into a run)."""
+    wait_settled(page, timeout_ms)
+
+
 #: the leaf elements of the page's main area with text whose box ends past the window's right edge, and the grids
 #: that scroll sideways inside themselves (glide-data-grid's scroller: wider content than its box)
 PAST_THE_EDGE = r"""(vw) => {
@@ -264,8 +270,8 @@ PAST_THE_EDGE = r"""(vw) => {
 
 
 def _upload(page, url, files):
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("input[type=file]", state="attached", timeout=30_000)
+    """Open the app and, once its first run has ended (browsing.open_app), choose ``files`` in its uploader."""
+    open_app(page, url)
     page.set_input_files("input[type=file]", [str(f) for f in files])
 
 
@@ -403,11 +409,13 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
     url = app_server
     page = browser.new_context(**PHONE).new_page()
     _upload(page, url, [before, after])
-    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+    wait_shown(page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")), 90_000, "the pair's headline")
+    # the table and the photo cards are drawn after the headline by the same run: read once it has ended (stop 50's
+    # stress round 2: "Photos" not shown in 30 s after the table, the run still drawing on a loaded machine)
+    _wait_idle(page)
     table = _compact_verdicts(page)
-    table.wait_for(timeout=30_000)
-    page.get_by_text("Photos", exact=True).first.wait_for(timeout=30_000)
-    wait_idle(page)
+    wait_shown(table, 30_000, "the compact comparison table")
+    wait_shown(page.get_by_text("Photos", exact=True).first, 30_000, "the photo cards' heading 'Photos'")
     heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
     assert heads[:2] == ["verdict", "change ± scale"], heads
     cells = table.locator("tbody tr td:nth-child(1)")
@@ -445,7 +453,8 @@ def test_browser_phone_shows_the_verdict_on_screen_and_nothing_scrolls_sideways(
 
     desk = browser.new_context(**DESK).new_page()
     _upload(desk, url, [before, after])
-    desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=90_000)
+    wait_shown(desk.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")), 90_000, "the pair's headline")
+    _wait_idle(desk)  # the grid and the figure are drawn after the headline by the same run
     grid = desk.locator("[class*='st-key-fm-wide-'] [data-testid=stDataFrame]").first
     grid.wait_for(timeout=30_000)
     assert grid.is_visible() and not _compact_verdicts(desk).is_visible()
@@ -493,17 +502,19 @@ PAST_THE_EDGE_IN_EXPANDERS = r"""(vw) => [...document.querySelectorAll('[data-te
 
 
 def _example_timeline(page, url, phone: bool) -> None:
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("input[type=file]", state="attached", timeout=30_000)
+    """The bundled example loaded (its button clicked once the first run has ended), its Timeline tab chosen and
+    its Timeline table opened, each once the run before has ended (browsing.wait_settled)."""
+    open_app(page, url)
     if phone:
         page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
     page.get_by_role("button", name="Load the bundled example").click(timeout=30_000)
     if phone:
         page.mouse.click(385, 700)  # outside the sidebar: it closes
-    page.get_by_text(re.compile(r"^Jawline (lifted|dropped)")).wait_for(timeout=240_000)
+    wait_shown(page.get_by_text(re.compile(r"^Jawline (lifted|dropped)")), 240_000, "the example's headline")
+    _wait_idle(page, 300_000)
     page.get_by_role("tab", name="Timeline").click()
-    page.get_by_text("Timeline table").first.wait_for(timeout=300_000)
-    wait_idle(page, 300_000)
+    wait_shown(page.get_by_text("Timeline table").first, 300_000, "the Timeline table's expander")
+    _wait_idle(page, 300_000)
     page.get_by_text("Timeline table").first.click()
 
 
@@ -518,7 +529,7 @@ def test_browser_the_timeline_table_fits_a_phone_and_its_plot_a_desktop(browser,
     _example_timeline(page, url, phone=True)
     table = page.locator("[class*='st-key-fm-compactt-timeline-table'] [data-testid=stTable] table").first
     table.wait_for(timeout=30_000)
-    wait_idle(page)
+    _wait_idle(page)
     heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
     assert heads == ["verdict", "fit", "change at 24 h", "half-life"], heads
     cells = table.locator("tbody tr td:nth-child(1)")
@@ -599,14 +610,14 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
     one's height for its width (that one was about 2700 px tall in 437 px there, h14's store)."""
     with running_app(tmp_path, {"FACEMETRICS_STORE": str(small_store)}) as url:
         page = browser.new_context(**PHONE).new_page()
-        page.goto(url, wait_until="domcontentloaded")
+        open_app(page, url)  # the radio clicked once the first run has ended
         page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
         page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+        wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading")
         page.mouse.click(385, 700)  # outside the sidebar: it closes
         table = page.locator("[class*='st-key-fm-compact-'] [data-testid=stTable] table").first
         table.wait_for(timeout=120_000)
-        wait_idle(page, 240_000)
+        _wait_idle(page, 240_000)
         heads = [h.strip() for h in table.locator("thead th").all_text_contents()]
         assert heads[0] == "status", heads
         cells = table.locator("tbody tr td:nth-child(1)")
@@ -641,9 +652,9 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         # at 1366 x 768 the timeline is drawn for its column (3/5 of the page): text >= 9 px as shown, two
         # panels a row (the phone's one was about 2700 px tall in 437 px there)
         desk = browser.new_context(**DESK).new_page()
-        desk.goto(url, wait_until="domcontentloaded")
+        open_app(desk, url)
         desk.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-        desk.get_by_role("heading", name="My study").wait_for(timeout=30_000)
-        wait_idle(desk, 240_000)
+        wait_shown(desk.get_by_role("heading", name="My study"), 30_000, "the My study heading")
+        _wait_idle(desk, 240_000)
         box = _check_column_figure(desk, "study-timeline")
         assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box

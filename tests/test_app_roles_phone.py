@@ -5,11 +5,10 @@ Now the hours are aligned left, the photo's column is pinned and a phone-only ca
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
-from browsing import SAMPLES  # the `browser` and `app_server` fixtures: tests/browsing.py
+from browsing import SAMPLES, need_browser, open_app, page_state, wait_settled, wait_shown  # fixtures: browsing.py
 from conftest import app_module
 
 pytest.importorskip("streamlit")
@@ -34,28 +33,45 @@ def test_the_roles_editor_pins_the_photo_and_aligns_the_hours_left():
     assert all(w in app.ROLES_PHONE_HINT for w in ("when", "taken", "treatment"))
 
 
+#: the roles grid's column headers the grid has drawn (Glide draws the columns on screen, and names them in its
+#: accessible table)
+HEADERS = """() => [...document.querySelectorAll(
+    "[data-testid=stExpander] [data-testid=stDataFrame] th")].map(e => e.textContent)"""
+
+
 def _headers(page) -> list[str]:
-    """The roles grid's column headers the grid has drawn (Glide draws the columns on screen, and names them in
-    its accessible table)."""
-    return page.evaluate("""() => [...document.querySelectorAll(
-        "[data-testid=stExpander] [data-testid=stDataFrame] th")].map(e => e.textContent)""")
+    return page.evaluate(HEADERS)
 
 
 def _open_roles(browser, url, ctx):
+    """A page at ``ctx``'s size with the sample pair uploaded once the first run has ended, the roles editor opened
+    once the pair's run has ended (browsing.wait_settled: its expander clicked while the run was drawing the page
+    before), and its grid's headers drawn; ``(page, grid)``."""
     page = browser.new_context(**ctx).new_page()
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector("input[type=file]", state="attached", timeout=60_000)
+    open_app(page, url)
     page.set_input_files("input[type=file]", [str(SAMPLES / "astronaut_before.jpg"),
                                               str(SAMPLES / "astronaut_after.jpg")])
-    page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")).wait_for(timeout=180_000)
+    wait_shown(page.get_by_text(re.compile(r"^Jawline (lifted|dropped) \d+\.\d\d mm")), 180_000, "the pair's headline")
+    wait_settled(page, what="after the pair's headline")
     page.get_by_text("Which photos are 'before'").first.click(timeout=60_000)
     grid = page.locator("[data-testid=stExpander] [data-testid=stDataFrame]").first
-    grid.wait_for(timeout=30_000)
+    wait_shown(grid, 30_000, "the roles grid")
     grid.scroll_into_view_if_needed()
-    deadline = time.monotonic() + 30  # the grid draws its columns (and names them) after it is attached
-    while not _headers(page) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    # the grid draws its columns (and names them) after it is attached: waited for by the page, not a 30 s clock
+    # in this process that a loaded machine could run out before the grid drew (and the test then read no headers)
+    try:
+        page.wait_for_function(f"() => ({HEADERS})().length > 0", timeout=60_000)
+    except need_browser().TimeoutError:
+        raise AssertionError(f"the roles grid drew no column in 60 s; {page_state(page)}") from None
     return page, grid
+
+
+#: the grid's own scroller (Glide's ``.dvn-scroller``, what a finger or a sideways wheel moves) scrolled to its right
+#: end; true once its last column ("treatment") is drawn (the grid draws the columns scrolled into view a frame later)
+SWIPE = """() => { const s = document.querySelector(
+    "[data-testid=stExpander] [data-testid=stDataFrame] .dvn-scroller");
+    if (!s) return false; s.scrollLeft = s.scrollWidth;
+    return (""" + HEADERS + """)().includes("treatment"); }"""
 
 
 def test_browser_roles_editor_on_a_phone_keeps_the_photo_when_swiped(browser, app_server):
@@ -66,15 +82,16 @@ def test_browser_roles_editor_on_a_phone_keeps_the_photo_when_swiped(browser, ap
     box = grid.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390, box
     assert _headers(page)[:3] == ["photo", "role", "hours since treatment"], _headers(page)
-    # swiped: the grid's own scroller (Glide's ``.dvn-scroller``, what a finger or a sideways wheel moves) scrolled
-    # to its right end (a wheel event over the canvas moved it in only some runs: the test was flaky, 21:30 UTC)
-    deadline = time.monotonic() + 20
-    while "treatment" not in _headers(page) and time.monotonic() < deadline:
-        moved = page.evaluate("""() => { const s = document.querySelector(
-            "[data-testid=stExpander] [data-testid=stDataFrame] .dvn-scroller");
-            if (!s) return false; s.scrollLeft = s.scrollWidth; return true; }""")
-        assert moved, "the roles grid has no scroller (.dvn-scroller)"
-        time.sleep(0.3)
+    # swiped: the scroller scrolled to its right end until the last column is drawn (a wheel event over the canvas
+    # moved it in only some runs: the test was flaky, 21:30 UTC); polled by the page, not a 20 s clock here
+    assert page.evaluate("() => !!document.querySelector("
+                         "'[data-testid=stExpander] [data-testid=stDataFrame] .dvn-scroller')"), \
+        "the roles grid has no scroller (.dvn-scroller)"
+    try:
+        page.wait_for_function(SWIPE, timeout=60_000)
+    except need_browser().TimeoutError:
+        raise AssertionError(f"swiped, the roles grid did not draw 'treatment' in 60 s: {_headers(page)}; "
+                             f"{page_state(page)}") from None
     swiped = _headers(page)
     assert "treatment" in swiped and swiped[0] == "photo" and "role" not in swiped, swiped
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

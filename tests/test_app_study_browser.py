@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from browsing import need_browser, running_app, script_state, wait_current, wait_idle
+from browsing import act, need_browser, open_app, page_state, running_app, wait_current, wait_settled, wait_shown
 
 ROOT = Path(__file__).resolve().parents[1]
 T0 = datetime(2026, 11, 2, 8, 0, 0)
@@ -45,51 +45,33 @@ def days(tmp_path_factory, sample_path):
     return out
 
 
-def _study_mode(page, url):
-    page.goto(url, wait_until="domcontentloaded")
+def _study_mode(page, url, log: Path) -> None:
+    """Open the app, once its first run has ended choose My study in the sidebar, and wait for its run to end."""
+    open_app(page, url)
     page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
-    page.get_by_role("heading", name="My study").wait_for(timeout=30_000)
+    wait_shown(page.get_by_role("heading", name="My study"), 30_000, "the My study heading", log)
+    wait_settled(page, log=log, what="after choosing My study")
 
 
-def _page_state(page, server_log: Path) -> str:
-    """What the page and its server show now, for a failure message: the alerts' texts, the script's run state
-    (:func:`browsing.script_state`), the buttons' labels (disabled and stale ones marked) and the server log's tail."""
-    try:
-        alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
-        buttons = page.evaluate("() => [...document.querySelectorAll('button')].map(b => (b.disabled ? '(disabled) '"
-                                " : '') + (b.closest('[data-stale=true]') ? '(stale) ' : '') + b.innerText.trim())"
-                                ".filter(t => t)")
-    except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
-        alerts, buttons = [f"(the page could not be read: {exc})"], []
-    log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else "(no log)"
-    return f"alerts {alerts}; run state {script_state(page)}; buttons {buttons}; server log:\n{log}"
-
-
-def _wait_text(page, pattern, timeout_ms: int, server_log: Path, steps: list) -> None:
+def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
     """Until ``pattern`` (a regular expression or text) is shown by the latest script run
-    (:func:`browsing.wait_current`: not a faded element of an earlier run); its wait is added to ``steps`` (what,
-    seconds).  When it is not shown in ``timeout_ms`` the failure says what the page and the server showed instead
-    (stop 49's CI: "added as post" not shown in 90 s, and nothing else known)."""
+    (:func:`browsing.wait_current`: not a faded element of an earlier run, as "Session logged" or a photo's check of
+    the day before); its wait is added to ``steps`` (what, seconds).  When it is not shown in ``timeout_ms`` the
+    failure says what the page and the server showed instead (stop 49's CI: "added as post" not shown in 90 s, and
+    nothing else known)."""
     t0 = time.monotonic()
     if not wait_current(page.get_by_text(pattern), timeout_ms):
         raise AssertionError(f"{pattern!r} not shown in {timeout_ms / 1000:.0f} s; the steps before took "
-                             f"{steps}; {_page_state(page, server_log)}")
+                             f"{steps}; {page_state(page, server_log)}")
     steps.append((getattr(pattern, "pattern", pattern), round(time.monotonic() - t0, 1)))
 
 
-def _click(page, name: str, timeout_ms: int, server_log: Path, steps: list) -> None:
-    """Click the enabled button ``name`` of the latest script run.  A faded button of an earlier run (inside an
-    element marked ``data-stale``) took the click before and nothing came of it (stop 49's CI)."""
-    button = page.locator(f"xpath=//button[not(@disabled)][not(ancestor::*[@data-stale='true'])]"
-                          f"[normalize-space(.)='{name}']").first
-    t0 = time.monotonic()
-    try:
-        button.wait_for(state="visible", timeout=timeout_ms)
-    except Exception:  # noqa: BLE001 - playwright's TimeoutError: what the page showed instead
-        raise AssertionError(f"no enabled {name!r} button in {timeout_ms / 1000:.0f} s; the steps before took "
-                             f"{steps}; {_page_state(page, server_log)}") from None
-    steps.append((f"{name} enabled", round(time.monotonic() - t0, 1)))
-    button.click()
+def _current_button(page, name: str):
+    """The enabled button ``name`` of the latest script run: not one of an earlier run, left faded inside an element
+    marked ``data-stale`` (on the third day the second day's 'Add to my study' was still on the page while the run
+    'Log session' started fitted the timeline, and took stop 49's click, 2026-12-06)."""
+    return page.locator(f"xpath=//button[not(@disabled)][not(ancestor::*[@data-stale='true'])]"
+                        f"[normalize-space(.)='{name}']").first
 
 
 def _download(page, button, path: Path, server_log: Path, sync_api, tries: int = 3) -> Path:
@@ -101,16 +83,18 @@ def _download(page, button, path: Path, server_log: Path, sync_api, tries: int =
     """
     states = []
     for _ in range(tries):
-        wait_idle(page)
+        wait_settled(page, log=server_log, what="before the download")
         button.wait_for(state="visible", timeout=30_000)
         try:
             with page.expect_download(timeout=20_000) as dl:
                 button.click()
             dl.value.save_as(path)
+            if states:  # a click on the settled page sent nothing: a product finding, said (shown with -rP)
+                print(f"the download came at click {len(states) + 1}; the clicks before sent none: {states}")
             return path
         except sync_api.TimeoutError:
             states.append(dict(enabled=button.is_enabled(), errors=page.locator(
-                "[data-testid=stDownloadButtonError]").all_inner_texts()))
+                "[data-testid=stDownloadButtonError]").all_inner_texts(), page=page_state(page, server_log)[:300]))
     log = server_log.read_text(errors="replace")[-3000:] if server_log.exists() else "(no log)"
     raise AssertionError(f"no download after {tries} clicks; button states {states}; server log:\n{log}")
 
@@ -125,24 +109,31 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         ctx = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
         ctx.grant_permissions(["camera"], origin=url)
         page = ctx.new_page()
-        _study_mode(page, url)
-        page.get_by_label("New subject's name (or a code)").fill("me")
-        page.get_by_label("New subject's name (or a code)").press("Enter")
-        _click(page, "Create subject", 30_000, log, steps)
-        _wait_text(page, "Subject 'me' created", 30_000, log, steps)
+        _study_mode(page, url, log)
+        # every action on a settled page (browsing.act / wait_settled): one made while a run was going on was made
+        # on the run before's elements (stop 49's CI: a click on 'Add to my study' 0.0 s after the upload, lost)
+        name_field = page.get_by_label("New subject's name (or a code)")
+        name_field.fill("me")
+        act(page, lambda: name_field.press("Enter"), "Enter in the new subject's name", log=log)
+        act(page, lambda: page.get_by_role("button", name="Create subject").click(), "Create subject", log=log)
+        _wait_text(page, "Subject 'me' created", 30_000, log, sync_api, steps)
         for d, photos in enumerate(days):
             log_button = page.get_by_role("button", name="Log session")
-            try:  # open for the first session; closed once there is one
-                log_button.wait_for(timeout=5_000)
-            except sync_api.TimeoutError:
-                page.get_by_text("Log a treatment session", exact=True).click()
-                log_button.wait_for(timeout=10_000)
+            wait_settled(page, log=log, what=f"day {d}: before logging a session")
+            # the form is open for the first session, closed once there is one: read on the settled page (a
+            # 5 s wait for the button decided it, and under load a late button read as a closed form)
+            if log_button.count() == 0:
+                act(page, lambda: page.get_by_text("Log a treatment session", exact=True).click(),
+                    f"day {d}: opening 'Log a treatment session'", log=log)
+            wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
+            when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-            field.fill((T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M"))
-            field.press("Enter")
-            _click(page, "Log session", 30_000, log, steps)
-            _wait_text(page, "Session logged", 30_000, log, steps)
-            page.wait_for_selector("input[type=file]", state="attached", timeout=20_000)
+            field.fill(when)
+            act(page, lambda: field.press("Enter"), f"day {d}: Enter in 'Treated at'", log=log)
+            act(page, lambda: log_button.click(), f"day {d}: Log session", log=log)
+            _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 30_000, log, sync_api, steps)
+            wait_shown(page.locator("input[type=file]").first, 30_000, f"day {d}: the uploader", log, state="attached")
+            wait_settled(page, log=log, what=f"day {d}: before choosing the photos")
             page.set_input_files("input[type=file]", photos)
             # as a user clicks: once each photo's own check is shown and the run has ended.  The test clicked as
             # soon as an enabled button was on the page: on the third day that was the second day's button, left
@@ -150,18 +141,23 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             # lost (stop 49's CI: "added as post" not shown in 90 s; reproduced here under load, 2026-12-06)
             for name in (Path(f).name for f in photos):
                 _wait_text(page, re.compile(re.escape(name) + r": (taken like your baseline|usable)"), 90_000, log,
-                           steps)
-            wait_idle(page)
-            _click(page, "Add to my study", 90_000, log, steps)
-            _wait_text(page, re.compile(r"added as post"), 90_000, log, steps)
-        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, steps)
-        _wait_text(page, re.compile(r"after each session"), 180_000, log, steps)
+                           sync_api, steps)
+            wait_settled(page, log=log, what=f"day {d}: after the photos' checks")
+            add = _current_button(page, "Add to my study")
+            t0 = time.monotonic()
+            wait_shown(add, 90_000, f"day {d}: an enabled 'Add to my study' of the latest run (steps before: {steps})",
+                       log)
+            steps.append(("Add enabled", round(time.monotonic() - t0, 1)))
+            add.click()
+            _wait_text(page, re.compile(r"added as post"), 90_000, log, sync_api, steps)
+        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, sync_api, steps)
+        _wait_text(page, re.compile(r"after each session"), 180_000, log, sync_api, steps)
 
         # reload: a new browser session, the study comes back from the store
         page.reload()
-        _study_mode(page, url)
-        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, steps)
-        _wait_text(page, re.compile(r"after each session"), 180_000, log, steps)
+        _study_mode(page, url, log)
+        _wait_text(page, "me: 6 photo(s), 3 session(s)", 60_000, log, sync_api, steps)
+        _wait_text(page, re.compile(r"after each session"), 180_000, log, sync_api, steps)
 
         path = _download(page, page.get_by_role("button", name=re.compile("Download the study")),
                          tmp_path / "study.zip", tmp_path / "streamlit.log", sync_api)
@@ -169,11 +165,11 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         assert {"report.md", "timeline.png", "photos.csv", "changes.csv", "timeline.csv"} <= names, names
 
         # the fake camera: take a photo, it is checked against the baseline
-        page.get_by_text("Take a photo with the camera").click()
+        act(page, lambda: page.get_by_text("Take a photo with the camera").click(), "the camera's toggle", log=log)
         page.wait_for_function("() => { const v = document.querySelector('video');"
                                " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
         page.get_by_role("button", name=re.compile("Take Photo", re.I)).click(timeout=30_000)
-        _wait_text(page, re.compile(r"camera_\d{8}_\d{6}\.jpg: "), 90_000, log, steps)
+        _wait_text(page, re.compile(r"camera_\d{8}_\d{6}\.jpg: "), 90_000, log, sync_api, steps)
     except BaseException:
         if os.environ.get("FACEMETRICS_SCREENSHOT"):
             page.screenshot(path=os.environ["FACEMETRICS_SCREENSHOT"], full_page=True)
