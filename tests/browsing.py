@@ -166,9 +166,15 @@ def server_log(page) -> Path | None:
     return next((log for base, log in SERVER_LOGS.items() if url.startswith(base)), None)
 
 
+#: JavaScript: the page's buttons' labels, disabled ones and those of an earlier run (inside an element marked
+#: ``data-stale``: stop 49's lost click went to one) marked
+BUTTONS = ("() => [...document.querySelectorAll('button')].map(b => (b.disabled ? '(disabled) ' : '')"
+           " + (b.closest('[data-stale=true]') ? '(earlier run) ' : '') + b.innerText.trim()).filter(t => t)")
+
+
 def page_state(page, log: Path | None = None) -> str:
     """What the page and its server show now, for a failure message: the app's script state (:data:`SETTLED`),
-    the alerts' texts, whether the running icon is drawn, the buttons' labels (disabled ones marked) and the
+    the alerts' texts, whether the running icon is drawn, the buttons' labels (:data:`BUTTONS`) and the
     server log's tail (``log``, or the page's :func:`server_log`)."""
     try:
         state = page.evaluate("() => { const a = document.querySelector('[data-testid=stApp]'); return a ? "
@@ -177,8 +183,7 @@ def page_state(page, log: Path | None = None) -> str:
         alerts = page.locator("[data-testid=stAlert]").all_inner_texts()
         running = page.locator("[data-testid=stStatusWidgetRunningIcon],"
                                " [data-testid=stStatusWidgetRunningManIcon]").count() > 0
-        buttons = page.evaluate("() => [...document.querySelectorAll('button')].map("
-                                "b => (b.disabled ? '(disabled) ' : '') + b.innerText.trim()).filter(t => t)")
+        buttons = page.evaluate(BUTTONS)
     except Exception as exc:  # noqa: BLE001 - the page itself may be gone; say so
         state, alerts, running, buttons = None, [f"(the page could not be read: {exc})"], None, []
     log = log if log is not None else server_log(page)
