@@ -211,7 +211,8 @@ def wait_shown(locator, timeout_ms: int, what: str, log: Path | None = None, sta
     try:
         locator.wait_for(state=state, timeout=timeout_ms)
     except sync_api.TimeoutError:
-        raise AssertionError(f"{what} not shown in {timeout_ms / 1000:.0f} s; {page_state(locator.page, log)}") from None
+        said = page_state(locator.page, log)
+        raise AssertionError(f"{what} not shown in {timeout_ms / 1000:.0f} s; {said}") from None
 
 
 #: counts the app's runs that start from now on (its root's script state turning "running"): armed on a settled
