@@ -148,3 +148,34 @@ def test_a_row_whose_fit_holds_the_odd_session_shows_no_figure_of_it(tmp_path, c
     assert _row(table)[list(FIT_FIGURES)].notna().any() and said not in _row(table)["reason"]
     assert _row(table, "s1")[list(FIT_FIGURES)].isna().all() and said in _row(table, "s1")["reason"]
     assert _row(table, "s2")[list(FIT_FIGURES)].notna().any()
+
+
+def test_several_odd_subjects_are_all_named_where_the_figures_are_left_out(tmp_path):
+    # §21b with every subject's before photo odd: nothing is left to refit the pooled row, whose fit holds both
+    # sessions; its sentence named only the first (s1); each subject's own row names its own session only
+    _folder(tmp_path, {"s1": (-2.0, NARROWER), "s2": (-2.0, NARROWER)})
+    _, table = run_timeline(tmp_path, n_boot=N_BOOT)
+    reason = _row(table)["reason"]
+    assert ("This row's figures are left empty: its fit holds the photos of 2 tx sessions whose before photos are "
+            "the likely odd ones out (`s1/tx/m0p5h.jpg` (s1) and `s2/tx/m0p5h.jpg` (s2)), and nothing else is left "
+            "to fit without them (with them the fit reads ") in reason, reason
+    assert reason.count("This row's figures are left empty") == 1
+    for s, other in (("s1", "s2"), ("s2", "s1")):
+        own = _row(table, s)["reason"]
+        assert f"photos of {s}'s tx session, whose before photo `{s}/tx/m0p5h.jpg`" in own, own
+        assert f"`{other}/tx/m0p5h.jpg`" not in own.split("This row's figures are left empty")[1]
+
+
+def test_past_three_odd_before_photos_the_sentence_says_how_many_others():
+    from facemetrics.batch.before_read import BeforeCheck, figures_left_out
+
+    checks = [BeforeCheck(f"s{i}", "tx", f"s{i}/b.jpg", 4, 4, True) for i in range(1, 6)]
+    row = dict(verdict="persists_beyond_a_day", change_24h=-1.5, change_24h_test_ci_low=-1.7,
+               change_24h_test_ci_high=-1.3, test_confidence=0.9, unit="mm")
+    said = figures_left_out(checks, row)
+    assert ("holds the photos of 5 tx sessions whose before photos are the likely odd ones out (`s1/b.jpg` (s1), "
+            "`s2/b.jpg` (s2), `s3/b.jpg` (s3) and 2 others)") in said, said
+    assert said.endswith("(with them the fit reads persists_beyond_a_day, change at 24 h −1.50 mm (90% CI −1.70 to "
+                         "−1.30 mm))")
+    assert figures_left_out(checks[:1], row) == figures_left_out(checks[0], row)  # one session: as before
+    assert "and 1 other)" in figures_left_out(checks[:4], row)

@@ -29,16 +29,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..decay.claim import FIT_FIGURES
+from ..decay.claim import FIGURES_LEFT_OUT, FIT_FIGURES
 from ..decay.margin import INCONCLUSIVE
-from ..decay.wording import num, percent, quantity
+from ..decay.wording import NAMED_FEW, join_few, join_words, num, percent, quantity
 from ..report import is_pooled
 from .fit_notes import (BEFORE_ODD_SHARE, BEFORE_TO_RETAKE, BeforeCheck, is_post_row, before_checks, before_line,
                         points_at_before)  # noqa: F401 (re-exported: batch's console reads them without pandas)
 
 __all__ = ["BEFORE_ODD_SHARE", "BEFORE_TO_RETAKE", "BeforeCheck", "before_checks", "before_notes", "before_read",
            "before_reason", "figures_left_out", "left_out_reason",
-           "odd_photos", "points_at_before", "pooled_without", "without_photos"]
+           "odd_named", "odd_photos", "points_at_before", "pooled_without", "without_photos"]
 
 def before_reason(check: BeforeCheck, verdict: str) -> str:
     """The ``reason`` of a series :func:`before_read` made ``inconclusive`` (``verdict``: what it read)."""
@@ -120,32 +120,67 @@ def pooled_without(table: pd.DataFrame, data: pd.DataFrame, checks, *, n_boot: i
     return out, frozenset(done)
 
 
-def figures_left_out(check: BeforeCheck, row) -> str:
-    """The sentence a row whose fit holds ``check``'s odd session ends with when its figures are left empty
-    (docs/validation.md §21b): the fit's verdict and change at 24 h with the session (``row``: that fit's row,
-    with ``verdict``, ``change_24h``, ``change_24h_test_ci_*`` [metric unit], ``test_confidence``, ``unit``)."""
+def odd_named(checks, limit: int = NAMED_FEW) -> str:
+    """The odd before photos of ``checks`` (:class:`BeforeCheck`) with their subjects, the first ``limit`` named
+    (:func:`~facemetrics.decay.wording.join_few`): "`a.jpg` (s1), `b.jpg` (s2), `c.jpg` (s3) and 2 others"."""
+    return join_few([f"`{c.before}` ({c.subject})" for c in checks], limit)
+
+
+def figures_left_out(check, row) -> str:
+    """The sentence a row whose fit holds an odd session ends with when its figures are left empty
+    (docs/validation.md §21b): the sessions, and the fit's verdict and change at 24 h with them.
+
+    Parameters
+    ----------
+    check : BeforeCheck or sequence of BeforeCheck
+        The odd sessions (one :class:`BeforeCheck` each) the row's fit holds: a pooled row of a treatment with
+        several odd before photos holds them all, and names them all (the first
+        :data:`~facemetrics.decay.wording.NAMED_FEW`, then "and N others").
+    row : mapping
+        That fit's row: ``verdict``, ``change_24h``, ``change_24h_test_ci_*`` [metric unit], ``test_confidence``
+        (a fraction), ``unit``.
+    """
+    checks = [check] if isinstance(check, BeforeCheck) else list(check)
     c24, unit = row.get("change_24h"), str(row.get("unit") or "")
     lo, hi, level = row.get("change_24h_test_ci_low"), row.get("change_24h_test_ci_high"), row.get("test_confidence")
     figure = "" if pd.isna(c24) else f", change at 24 h {quantity(float(c24), unit)}"
     if figure and not (pd.isna(lo) or pd.isna(hi) or pd.isna(level)):
         figure += f" ({percent(float(level))} CI {num(float(lo))} to {quantity(float(hi), unit)})"
-    return (f"This row's figures are left empty: its fit holds the photos of {check.subject}'s {check.treatment} "
-            f"session, whose before photo `{check.before}` is the likely odd one out, and nothing else is left to "
+    if len(checks) == 1:
+        c = checks[0]
+        held = (f"the photos of {c.subject}'s {c.treatment} session, whose before photo `{c.before}` is the likely "
+                "odd one out")
+    else:
+        treatments = join_words(list(dict.fromkeys(c.treatment for c in checks)))
+        held = (f"the photos of {len(checks)} {treatments} sessions whose before photos are the likely odd ones out "
+                f"({odd_named(checks)})")
+    return (f"This row's figures are left empty: its fit holds {held}, and nothing else is left to "
             f"fit without them (with them the fit reads {row.get('verdict')}{figure})")
 
 
-def _blank_figures(out: pd.DataFrame, fits: pd.DataFrame, check: BeforeCheck) -> None:
-    """Empty the figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) of ``out``'s rows of ``fits``' index (``fits``:
-    those rows as fitted, their verdict the fit's) in place, and end each one's ``reason`` with
-    :func:`figures_left_out` (§21b)."""
+def _blank_figures(out: pd.DataFrame, fitted: pd.DataFrame, odd, open_pooled: pd.Series) -> dict:
+    """Empty the figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) of every row of ``out`` whose fit holds an
+    odd session of ``odd`` (:class:`BeforeCheck`; the subject's own rows of that treatment, and the pooled rows of
+    it in ``open_pooled``: those not refitted) in place, and end each one's ``reason`` with one
+    :func:`figures_left_out` naming every such session (§21b).  ``fitted``: the rows as fitted (before
+    :func:`before_read`), for the verdict and figure with the sessions.  Returns ``{(treatment, metric, side,
+    subject or ""): (before photo, ...)}`` of the rows emptied (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`)."""
     figures = [c for c in FIT_FIGURES if c in out.columns]
-    for i in fits.index:
-        if not figures or out.loc[i, figures].isna().all():
-            continue  # no fit made (or emptied already): nothing shown to leave out
-        said = figures_left_out(check, fits.loc[i])
+    left = {}
+    for i in out.index:
+        subject = out.loc[i, "subject"] if "subject" in out.columns else None
+        own = "subject" in out.columns and not is_pooled(subject)
+        held = [c for c in odd if str(out.loc[i, "treatment"]) == c.treatment
+                and (str(subject) == c.subject if own else bool(open_pooled[i]))]
+        if not held or not figures or out.loc[i, figures].isna().all():
+            continue  # no odd session in its fit; or no fit made (or emptied already): nothing shown to leave out
+        said = figures_left_out(held, fitted.loc[i])
         out.loc[i, figures] = float("nan")
         reason = str(out.loc[i, "reason"] or "").strip()
         out.loc[i, "reason"] = f"{reason}{'' if not reason or reason.endswith('.') else '.'} {said}.".strip()
+        key = tuple(str(out.loc[i, k]) if k in out.columns else "" for k in ("treatment", "metric", "side"))
+        left[(*key, str(subject) if own else "")] = tuple(c.before for c in held)
+    return left
 
 
 def left_out_reason(check: BeforeCheck, row) -> str:
@@ -207,7 +242,6 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         mine = (pooled & ~done) | (out["subject"].astype(str) == c.subject) if has_subject else pooled & ~done
         of_t = mine & (out["treatment"].astype(str) == c.treatment)
         rows = of_t & (out["verdict"].astype(str) != INCONCLUSIVE)
-        fits = out.loc[of_t].copy()  # as fitted: their fits hold the odd session, whose figures are not shown (§21b)
         for i in out.index[of_t & ~rows]:  # inconclusive already (too few photos, §16, ...): named too (§21)
             if f"`{c.before}`" not in str(out.loc[i, "reason"] or ""):
                 said = str(out.loc[i, "reason"] or "").strip()
@@ -215,11 +249,14 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         for i in out.index[rows]:
             out.loc[i, "reason"] = before_reason(c, str(out.loc[i, "verdict"]))
             out.loc[i, "verdict"] = INCONCLUSIVE
-        _blank_figures(out, fits, c)
         for i in out.index[done & (out["treatment"].astype(str) == c.treatment)]:
             said = fitted.loc[i] if fitted is not None and i in fitted.index else out.loc[i]
             out.loc[i, "reason"] = " ".join(x for x in (str(out.loc[i, "reason"] or "").strip(),
                                                         left_out_reason(c, said) + ".") if x)
+    # §21b: every row whose fit holds odd sessions (the fits as given: ``table``) shows none of its figures, and
+    # names every such session (a pooled row of a treatment with two odd before photos named only the first)
+    left = _blank_figures(out, table, odd, pooled & ~done)
+    out.attrs[FIGURES_LEFT_OUT] = {**table.attrs.get(FIGURES_LEFT_OUT, {}), **left}
     return out, checks
 
 

@@ -281,6 +281,7 @@ __all__ = [
     "HALF_LIFE_SPAN",
     "unresolved_span",
     "FIT_FIGURES",
+    "FIGURES_LEFT_OUT",
     "labels_or",
     "min_effect_for",
     "validate_changes",
@@ -694,6 +695,11 @@ _ESTIMATES = tuple(
 #: the columns a fit fills (its estimates and CIs, :data:`COLUMNS`' order): NaN when no fit was made, and the
 #: figures ``batch.before_read`` leaves empty in a row whose fit holds an odd before photo's session (§21b)
 FIT_FIGURES = _ESTIMATES
+#: the key of a timeline table's ``attrs`` under which ``batch.before_read`` lists the rows whose figures it left
+#: empty (§21b): ``{(treatment, metric, side, subject): (before photo, ...)}``, ``subject`` "" for a pooled row, the
+#: odd before photos of the sessions the row's fit holds; :func:`facemetrics.plots.plot_timeline` draws no curve for
+#: such a pooled row and names them (a table without the key: the row's empty figures alone decide)
+FIGURES_LEFT_OUT = "figures_left_out"
 
 
 def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_effect, confidence) -> dict:

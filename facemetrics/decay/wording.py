@@ -18,6 +18,8 @@ __all__ = [
     "effect_noun",
     "hours_text",
     "join_words",
+    "join_few",
+    "NAMED_FEW",
     "num",
     "percent",
     "quantity",
@@ -89,6 +91,22 @@ def join_words(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+#: the most items :func:`join_few` names, past it "and N others": the odd before photos a §21b row's reason and
+#: the timeline figure's legend name (docs/validation.md §21b), each a path of about 20-35 characters, so three keep
+#: the list within the 200 characters report.md's lists quote of a message
+#: (``batch.timeline.uncertain_notes``' ``max_chars``) and within 3-4 lines of the phone figure's 40-character
+#: legend lines; each before photo to retake is listed whole elsewhere (report.md's ``## Before photos to retake``)
+NAMED_FEW = 3
+
+
+def join_few(items, limit: int = NAMED_FEW) -> str:
+    """:func:`join_words` of the first ``limit`` of ``items``, then "and N others": ``["a", "b", "c", "d", "e"]``
+    -> ``"a, b, c and 2 others"``."""
+    items = list(items)
+    rest = len(items) - limit
+    return join_words(items[:limit] + ([f"{rest} other{'s' * (rest > 1)}"] if rest > 0 else []))
 
 
 def raised_margin_note(delta: float, noise_floor: float, min_effect: float | None, unit: str) -> str:
