@@ -21,14 +21,16 @@ import pandas as pd
 
 from .compare import Comparison
 from .compare.table import change_scale_sd
-from .decay.claim import (CLAIM_HOURS, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError, SeriesResult, min_effect_for,
-                          decay_resolved, peak_resolved, regimen_levels, validate_changes)
-from .decay.wording import num, percent, quantity
+from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError,
+                          SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels, validate_changes)
+from .decay.wording import join_few, num, percent, quantity
 from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
 from .jaw import jaw_metrics
+from .report import is_pooled
 
-__all__ = ["ClaimMarker", "claim_marker", "plot_regimen", "plot_timeline", "plot_validation"]
+__all__ = ["ClaimMarker", "claim_marker", "left_out_fits", "left_out_label", "plot_regimen", "plot_timeline",
+           "plot_validation"]
 
 #: the layouts of the figures: "wide" (the CLI's PNGs, a desktop's page), "narrow" (a phone's width: one panel a
 #: row, text :data:`NARROW_CAP_PER_WIDTH` of the width) and "column" (a desktop page's column, 480-1000 px: two
@@ -129,7 +131,7 @@ _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 
 
 def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, side: str | None = None,
-                  layout: str = "wide"):
+                  layout: str = "wide", table: pd.DataFrame | None = None):
     """Plot change versus hours since treatment, one panel per metric (per side when a metric has no mean).
 
     Drawn per panel: the photos (colour = treatment, marker = subject; hollow: a follow-on session's,
@@ -164,6 +166,14 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         under its panel, its entries wrapped.  "column" (the app on a desktop): as "narrow" but two panels a
         row, :data:`COLUMN_WIDTH_IN` wide, every text's cap height :data:`COLUMN_CAP_PER_WIDTH` of the width
         (9.6 px shown 480 px wide).  "narrow" and "column" PNGs are :data:`NARROW_DPI`.
+    table : pandas.DataFrame, optional
+        The timeline table as the series-reading rules read it (``timeline.csv``'s decay rows:
+        :attr:`facemetrics.batch.series_read.SeriesReading.table`).  A pooled fit whose row there shows no figure
+        (every :data:`~facemetrics.decay.claim.FIT_FIGURES` column empty although the fit was made: §21b, a fit
+        that holds an odd before photo's session) is drawn as the table gives it: no curve, band or 24 h marker,
+        its legend entry the row's verdict and "no figure: its fit holds the session of the odd before photo
+        `...`" (the photos from the table's ``attrs[FIGURES_LEFT_OUT]``, :func:`left_out_fits`).  None (default):
+        every fit as fitted.
 
     Returns
     -------
@@ -195,6 +205,7 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
+    style["left_out"] = left_out_fits(result, table)  # §21b: the rows the table shows no figure of
     panels = _timeline_panels(df, result, metrics, side)
     if layout in ("narrow", "column"):
         fig = (_narrow_timeline(df, result, panels, style) if layout == "narrow" else
@@ -376,6 +387,57 @@ def claim_marker(f) -> ClaimMarker | None:
                        shape="D" if f.change_24h_source == FROM_PHOTOS else "s")
 
 
+def left_out_fits(result: SeriesResult, table: pd.DataFrame | None) -> dict:
+    """The pooled fits of ``result`` whose row in ``table`` shows no figure (docs/validation.md §21b).
+
+    Read from the row, not decided again: a pooled fit that was made (``fit_ok``) whose row of the same treatment,
+    metric and side in ``table`` has every :data:`~facemetrics.decay.claim.FIT_FIGURES` column empty, the one rule
+    timeline.csv, report.md ("n/a"), the consoles and the app's tables follow (``batch.before_read`` empties them when
+    the fit holds an odd before photo's session).
+
+    Parameters
+    ----------
+    result : SeriesResult
+        The fits drawn.
+    table : pandas.DataFrame or None
+        The timeline table as read (``subject``, ``treatment``, ``metric``, ``side``, ``verdict`` and the figure
+        columns; rows of ``kind`` "regimen" ignored); its ``attrs[FIGURES_LEFT_OUT]``
+        (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`) names the odd before photos.
+
+    Returns
+    -------
+    dict
+        ``{(treatment, metric, side): (verdict, (before photo, ...))}``, the row's verdict and the photos (() when
+        the table does not name them); {} without a table.
+    """
+    if table is None or table.empty or not {"subject", "treatment", "metric", "side"} <= set(table.columns):
+        return {}
+    figures = [c for c in FIT_FIGURES if c in table.columns]
+    rows = table[table["kind"].astype(str) != "regimen"] if "kind" in table.columns else table
+    rows = rows[rows["subject"].map(is_pooled).astype(bool)]
+    named = table.attrs.get(FIGURES_LEFT_OUT) or {}
+    out = {}
+    for f in result.pooled():
+        mine = rows[(rows["treatment"].astype(str) == f.treatment) & (rows["metric"].astype(str) == f.metric)
+                    & (rows["side"].astype(str) == f.side)]
+        if not f.fit_ok or not figures or mine.empty:
+            continue
+        if pd.to_numeric(mine.iloc[0][figures], errors="coerce").isna().all():
+            out[(f.treatment, f.metric, f.side)] = (str(mine.iloc[0].get("verdict", f.verdict)),
+                                                   tuple(named.get((f.treatment, f.metric, f.side, ""), ())))
+    return out
+
+
+def left_out_label(treatment: str, verdict: str, photos) -> str:
+    """The legend entry of a treatment whose pooled fit :func:`left_out_fits` found with no figure: "rf:
+    inconclusive, no figure: its fit holds the session of the odd before photo `S01/rf/before.jpg`" (the first
+    :data:`~facemetrics.decay.wording.NAMED_FEW` photos, then "and N others")."""
+    photos = [f"`{p}`" for p in photos]
+    held = ("" if not photos else f": its fit holds the session of the odd before photo {photos[0]}"
+            if len(photos) == 1 else f": its fit holds the sessions of the odd before photos {join_few(photos)}")
+    return f"{treatment}: {verdict}, no figure{held or ' (timeline.csv says why)'}"
+
+
 def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
     """One fit's curve on a timeline panel: solid with its band when resolved (:func:`fit_resolved`), else dashed
     without a band (gid :data:`NOT_RESOLVED_GID`) and, for a pooled fit, its 24 h change with its CI; the
@@ -398,13 +460,15 @@ def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
 
 
 def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
-                         treatments, colour, marker, font: float | None = None, chars: int = 0,
+                         treatments, colour, marker, left_out=None, font: float | None = None, chars: int = 0,
                          legend_ax=None) -> None:
     """One panel: noise-floor band, margins, 24 h line, photos, fitted curves with bands, legend.
 
     ``font`` (pt): every text's size, ``chars``: the legend's and x label's lines wrapped to it, ``legend_ax``: an
     axes (its frame hidden) the legend fills, under the panel (the "narrow" layout); by default matplotlib's
-    sizes and the legend 7 pt under the panel (the "wide" one)."""
+    sizes and the legend 7 pt under the panel (the "wide" one).  ``left_out``: :func:`left_out_fits`, whose fits
+    are not drawn (the table shows no figure of them: §21b)."""
+    left_out = left_out or {}
     ms = 4.5 if font is None else 7.0
     unit = _panel_unit(mdf, fits)
     t_all = np.concatenate([mdf["hours_since_treatment"].to_numpy(), [CLAIM_HOURS, 1.0]])
@@ -440,7 +504,7 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
                 ax.plot(later["hours_since_treatment"], later["value"], ls="none", marker=marker[subj], ms=ms,
                         mfc="none", mec=colour[tr], alpha=0.7, zorder=3)
         for f in fits:
-            if f.treatment == tr and f.fit_ok:
+            if f.treatment == tr and f.fit_ok and (f.treatment, f.metric, f.side) not in left_out:
                 _draw_fit(ax, f, grid, colour[tr])
 
     ax.set_xscale("symlog", linthresh=1.0, linscale=0.5)
@@ -448,7 +512,7 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     xlabel = "hours since treatment (symlog: linear below 1 h)"
     ylabel = f"change [{unit}]" if unit else "change (unitless)"
     handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
-                               treatments=treatments, colour=colour, marker=marker)
+                               treatments=treatments, colour=colour, marker=marker, left_out=left_out)
     if font is not None:  # the narrow layout: every text one size, the legend in its own axes under the panel
         ax.set_xlabel(_wrap(xlabel, chars), fontsize=font)
         ax.set_ylabel(ylabel, fontsize=font)
@@ -511,10 +575,17 @@ def _claim_line_handle(pooled: list):
                   label=f"24 h: curve and {percent(squares[0].level)} CI")
 
 
-def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker) -> list:
-    """Legend handles: each treatment's verdict, the CI band, noise floor, margin, 24 h, subjects."""
+def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker, left_out=None) -> list:
+    """Legend handles: each treatment's verdict, the CI band, noise floor, margin, 24 h, subjects.  A treatment whose
+    pooled fit is in ``left_out`` (:func:`left_out_fits`: not drawn) has the row's verdict and why no figure is
+    drawn (:func:`left_out_label`), its photos' marker and no line; it adds no band, square or diamond entry."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+
+    left_out = left_out or {}
+    hidden = {f.treatment: left_out[k] for f in fits
+              if f.subject is None and (k := (f.treatment, f.metric, f.side)) in left_out}
+    fits = [f for f in fits if f.subject is not None or f.treatment not in hidden]  # drawn: the others
 
     # a treatment whose pooled fit is drawn dashed (not resolved: :func:`fit_resolved`) says so in its own entry (a
     # separate entry made the column figure too tall); its 24 h square carries the verdict's CI, whose level the
@@ -525,8 +596,10 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
                label=f"{tr}: " + next(
                    (f"{f.verdict}" for f in fits if f.treatment == tr), "no data")
                + (", fit not resolved" if tr in loose else ""))
+        if tr not in hidden else  # no curve: the row shows no figure (§21b)
+        Line2D([], [], color=colour[tr], ls="none", marker="o", ms=4, label=left_out_label(tr, *hidden[tr]))
         for tr in treatments
-        if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits)
+        if (mdf["treatment"] == tr).any() or any(f.treatment == tr for f in fits) or tr in hidden
     ]
     if any(fit_resolved(f) for f in fits):  # no band was drawn without a resolved fit ("too few data ..." h3)
         handles.append(Patch(color="0.5", alpha=0.3, label=f"fit {percent(result.confidence)} bootstrap CI"))

@@ -74,12 +74,18 @@ class TimelineFits:
         The regimen batch's rows fitted (``regimen/long.csv``), None without a regimen fit.
     regimen : pandas.DataFrame or None
         Its fits (:func:`facemetrics.decay.analyze_regimen`), None without one (no ``regimen.png``).
+    table : pandas.DataFrame or None
+        The decay rows as the series-reading rules read them (``timeline.csv``'s decay rows,
+        :attr:`~facemetrics.batch.series_read.SeriesReading.table`): give it to
+        :func:`~facemetrics.plots.plot_timeline` (``table=``) so that a row with no figure (§21b) has no curve
+        there either, as in ``timeline.png``.
     """
 
     changes: pd.DataFrame
     result: object
     levels: pd.DataFrame | None = None
     regimen: pd.DataFrame | None = None
+    table: pd.DataFrame | None = None
 
 
 def _first_clause(message: str) -> str:
@@ -215,7 +221,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     if regimen is not None:  # the regimen batch (facemetrics.regimen) was run: its rows follow the decay rows
         table = pd.concat([table.assign(kind="decay"), regimen.astype(object)], ignore_index=True)
     files = {"timeline.csv": csv_bytes(table)}
-    files["timeline.png"] = figure_png(plot_timeline(data, result), dpi=110)  # marked as facemetrics'
+    # the rows as read: a row whose figures are left empty (§21b) has no curve either (marked as facemetrics')
+    files["timeline.png"] = figure_png(plot_timeline(data, result, table=reading.table), dpi=110)
     same = _same_picture_notes(batch_dir, changes, reg_changes)  # the zeros of a copy, left out of the fits
     disagree = _disagreement_lines(changes, reg_changes)  # before photos that disagree, as the batch says them
     left = _uncertain_notes(table, changes, reg_changes)  # every comparison left out as 'uncertain', and why
@@ -236,7 +243,8 @@ def _timeline_files(batch_dir: Path, *, metrics, sides, min_effect, n_boot, seed
     table.attrs["follow_on_notes"] = follow  # and the follow-on sessions left out of the decay fits
     table.attrs["expression_kept_notes"] = kept  # and the comparisons fitted with the warning 'expression may differ'
     table.attrs["before_notes"] = before  # and the before photos to retake (§20, §21)
-    fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)))
+    fits = TimelineFits(data, result, *((levels, regimen) if regimen_png is not None else (None, None)),
+                        table=reading.table)
     return result, table, files, fits
 
 
