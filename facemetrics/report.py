@@ -183,9 +183,9 @@ def _regimen_report(table: pd.DataFrame, note: str = "") -> list[str]:
              "Each pre-session photo compared with the first session's baseline (day 0), fitted with a straight "
              "line per treatment (one intercept per subject): the change the regimen builds up, separate from "
              "each session's transient lift (the decay fits above, from the photos after each session). "
-             "Block-bootstrap 95 % CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
-             "| treatment | metric | side | photos | days | slope per week [95 % CI] | change day 0 to day N "
-             "[95 % CI] | session peak (transient) [95 % CI] | half-life h [95 % CI] | verdict |",
+             "Block-bootstrap 95% CIs (subjects resampled when there are 3 or more). See `regimen.png`.", "",
+             "| treatment | metric | side | photos | days | slope per week [95% CI] | change day 0 to day N "
+             "[95% CI] | session peak (transient) [95% CI] | half-life h [95% CI] | verdict |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for _, r in reg.iterrows():
         u = r.get("unit") or ""
@@ -295,9 +295,9 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
     lines = ["# Treatment time course", "",
              "Changes of each photo versus its session's baseline, fitted with "
              "change(t) = lasting + transient x 2^(-t / half_life); intervals are bootstrap "
-             "95 % CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90 % CI "
+             "95% CIs (subjects resampled when there are 3 or more). The 24 h claim uses the 90% CI "
              "(two one-sided tests), the one the change at 24 h is given with below, as in the verdicts and "
-             "`timeline.png`; its 95 % CI is in `timeline.csv` (`change_24h_ci_*`). See `timeline.png` and "
+             "`timeline.png`; its 95% CI is in `timeline.csv` (`change_24h_ci_*`). See `timeline.png` and "
              "`timeline.csv`.", ""]
     lines += ["## Verdicts (pooled over subjects)", ""]
     full = table
@@ -314,8 +314,8 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
               and (is_pooled(r["subject"]) or r.get("status") in _NO_FIT_STATUSES)]
     lines += ([""] + unread_note(marked)) if marked else []
     lines += ["", "## Figures", "",
-              "| treatment | metric | side | subject | photos | peak change [95 % CI] | half-life h [95 % CI] | "
-              f"change at 24 h [{table_claim_level(table)} CI] | transient [95 % CI] | lasting [95 % CI] | verdict |",
+              "| treatment | metric | side | subject | photos | peak change [95% CI] | half-life h [95% CI] | "
+              f"change at 24 h [{table_claim_level(table)} CI] | transient [95% CI] | lasting [95% CI] | verdict |",
               "|---|---|---|---|---|---|---|---|---|---|---|"]
     unresolved = 0
     for _, r in table.iterrows():
@@ -343,7 +343,7 @@ def timeline_markdown(table: pd.DataFrame, photos: pd.DataFrame | None, regimen_
             f"{transient} | {lasting} | "
             f"{r['verdict']} |")
     if unresolved:
-        lines += ["", f"\\* No decay resolved: the half-life's 95 % CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
+        lines += ["", f"\\* No decay resolved: the half-life's 95% CI reaches the fit's {HALF_LIFE_BOUNDS[1]:g} h "
                       "bound or has no width, or the half-life sits at the shortest the photos allow (half the first "
                       "photo's time, `half_life_h_min`; the peak is then an extrapolation to t = 0 of the first "
                       "photo alone, so it is not shown either), or its CI reaches both that limit and the last "
@@ -445,7 +445,7 @@ def excluded_lines(photos: pd.DataFrame | None, left_out=(), follow_on=()) -> li
         lines += ["", "### Sessions left out of the decay fits: follow-on sessions", "",
                   "Each of these sessions began while an earlier session of the same subject and treatment may "
                   "still act (the fit of the subjects' first sessions does not show that session's change inside "
-                  "the margin by then, at its 90 % CI), so its before photo may carry that effect and its changes "
+                  "the margin by then, at its 90% CI), so its before photo may carry that effect and its changes "
                   "are no changes from a fresh baseline; the decay fits leave them out (each fit's reason gives the "
                   "figures). Their comparisons stay in `changes.csv` and `long.csv`, and the Regimen section "
                   "compares their before photos with the first session's.", ""]

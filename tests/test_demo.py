@@ -68,7 +68,7 @@ def test_demo_prints_one_verdict_per_pooled_fit(demo):
     report = (out / "report.md").read_text(encoding="utf-8")
     assert f"**microcurrent, jawline_lift_mm (mean)**: `{jaw['verdict']}`. {short_reason(jaw['reason'])}" in report
     # the figures table gives the transient part with its CI, as timeline.csv does (when the decay is resolved)
-    assert "| transient [95 % CI] |" in report
+    assert "| transient [95% CI] |" in report
     if decay_resolved(jaw):
         cell = f"{jaw['transient']:.2f} mm [{jaw['transient_ci_low']:.2f}, {jaw['transient_ci_high']:.2f}]"
         assert cell in report, cell

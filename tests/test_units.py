@@ -5,6 +5,7 @@ tests/test_app.py).  The figures are read by :mod:`figures` (decimal numbers; co
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -99,10 +100,27 @@ def test_verdicts_and_report_every_figure_with_unit_and_uncertainty(timeline_tab
 def test_half_life_in_report_carries_its_unit_and_ci(timeline_table):
     """report.md's half-life column says h in its header and gives the CI beside each resolved one."""
     md = timeline_markdown(timeline_table, None)
-    assert "half-life h [95 % CI]" in md
+    assert "half-life h [95% CI]" in md
     mc = timeline_table[(timeline_table["treatment"] == "microcurrent") & timeline_table["subject"].isna()
                         & (timeline_table["metric"] == "jawline_lift_mm")].iloc[0]
     assert f"{mc['half_life_h']:.1f} [{mc['half_life_h_ci_low']:.1f}, {mc['half_life_h_ci_high']:.1f}]" in md
+
+
+def test_report_md_writes_every_ci_level_as_the_verdicts_do(timeline_table):
+    """report.md's header, figures table, footnote, Regimen section and follow-on note write "95% CI" / "90% CI",
+    the form of every verdict's reason and of TOO_WIDE (``decay.wording.percent``); they wrote "95 % CIs" / "90 % CI"
+    beside a reason's "90% CI" (note50, stop 50's f3)."""
+    days = np.arange(0.0, 28.0, 2.0)
+    levels = pd.DataFrame(dict(subject="a", treatment="microcurrent", days_since_start=days, metric="jawline_lift_mm",
+                               side="mean", value=0.02 * days + np.random.default_rng(0).normal(0, 0.05, len(days)),
+                               unit="mm", photo=[f"p{i}.jpg" for i in range(len(days))]))
+    table = pd.concat([timeline_table.assign(kind="decay"), analyze_regimen(levels, n_boot=50).astype(object)],
+                      ignore_index=True)
+    md = timeline_markdown(table, None, follow_on=["`S1/mc/b2.jpg` (S1, microcurrent)"])
+    assert "intervals are bootstrap 95% CIs" in md and "The 24 h claim uses the 90% CI" in md
+    assert "| peak change [95% CI] |" in md and "| slope per week [95% CI] |" in md
+    assert "Block-bootstrap 95% CIs" in md and "at its 90% CI" in md
+    assert not re.search(r"\d % CI", md), re.findall(r".{30}\d % CI.{10}", md)
 
 
 def test_regimen_legend_gives_the_slope_with_unit_and_ci():
