@@ -225,7 +225,9 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         (§21) end their ``reason`` with :func:`left_out_reason`; the pooled rows not refitted read ``inconclusive``
         as the subject's (§20).  Every row of the treatment whose fit holds the odd session (the subject's, a pooled
         row not refitted) has its figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) left empty (NaN) and its
-        ``reason`` ending with :func:`figures_left_out` (§21b).  ``table`` itself when no before photo is odd.
+        ``reason`` ending with one :func:`figures_left_out` naming every odd session its fit holds (§21b); those
+        rows are listed in ``attrs[FIGURES_LEFT_OUT]`` (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`,
+        read by :func:`facemetrics.plots.plot_timeline`).  ``table`` itself when no before photo is odd.
         Every check made.
     """
     checks = before_checks(change_rows or [], columns) if checks is None else checks
