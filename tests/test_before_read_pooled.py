@@ -160,6 +160,8 @@ def test_several_odd_subjects_are_all_named_where_the_figures_are_left_out(tmp_p
             "the likely odd ones out (`s1/tx/m0p5h.jpg` (s1) and `s2/tx/m0p5h.jpg` (s2)), and nothing else is left "
             "to fit without them (with them the fit reads ") in reason, reason
     assert reason.count("This row's figures are left empty") == 1
+    # each session's sentence gives the fit's verdict with it (s2's read "with it: inconclusive", s1's doing)
+    assert reason.count("(with it: persists_beyond_a_day)") == 2 and "(with it: inconclusive)" not in reason, reason
     for s, other in (("s1", "s2"), ("s2", "s1")):
         own = _row(table, s)["reason"]
         assert f"photos of {s}'s tx session, whose before photo `{s}/tx/m0p5h.jpg`" in own, own

@@ -247,7 +247,9 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         for i in out.index[of_t & ~rows]:  # inconclusive already (too few photos, §16, ...): named too (§21)
             if f"`{c.before}`" not in str(out.loc[i, "reason"] or ""):
                 said = str(out.loc[i, "reason"] or "").strip()
-                out.loc[i, "reason"] = f"{said} {before_reason(c, INCONCLUSIVE)}.".strip()
+                # the verdict as given (an earlier odd session of this call made it inconclusive: "with it: ..."
+                # is the fit's verdict, not that one's; stop 51)
+                out.loc[i, "reason"] = f"{said} {before_reason(c, str(table.loc[i, 'verdict']))}.".strip()
         for i in out.index[rows]:
             out.loc[i, "reason"] = before_reason(c, str(out.loc[i, "verdict"]))
             out.loc[i, "verdict"] = INCONCLUSIVE
