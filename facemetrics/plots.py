@@ -21,8 +21,9 @@ import pandas as pd
 
 from .compare import Comparison
 from .compare.table import change_scale_sd
-from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FROM_CURVE_UNCHECKED, FROM_PHOTOS, SeriesError,
-                          SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels, validate_changes)
+from .decay.claim import (CLAIM_HOURS, FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT, FROM_CURVE_UNCHECKED, FROM_PHOTOS,
+                          SeriesError, SeriesResult, min_effect_for, decay_resolved, peak_resolved, regimen_levels,
+                          validate_changes)
 from .decay.wording import join_few, num, percent, quantity
 from .rounding import fixed
 from .export import figure_png, quiet_missing_glyphs, write_bytes
@@ -30,7 +31,7 @@ from .jaw import jaw_metrics
 from .report import is_pooled
 
 __all__ = ["ClaimMarker", "claim_marker", "left_out_fits", "left_out_label", "plot_regimen", "plot_timeline",
-           "plot_validation"]
+           "plot_validation", "row_verdicts"]
 
 #: the layouts of the figures: "wide" (the CLI's PNGs, a desktop's page), "narrow" (a phone's width: one panel a
 #: row, text :data:`NARROW_CAP_PER_WIDTH` of the width) and "column" (a desktop page's column, 480-1000 px: two
@@ -172,8 +173,12 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         (every :data:`~facemetrics.decay.claim.FIT_FIGURES` column empty although the fit was made: §21b, a fit
         that holds an odd before photo's session) is drawn as the table gives it: no curve, band or 24 h marker,
         its legend entry the row's verdict and "no figure: its fit holds the session of the odd before photo
-        `...`" (the photos from the table's ``attrs[FIGURES_LEFT_OUT]``, :func:`left_out_fits`).  None (default):
-        every fit as fitted.
+        `...`" (the photos from the table's ``attrs[FIGURES_LEFT_OUT]``, :func:`left_out_fits`).  A pooled row
+        refitted without an odd before photo's session (§21: its figures are the refit's, not the fit's) has no
+        curve, band or 24 h marker either, its legend entry the row's verdict and "no curve: the table's figures
+        come from the fit without the session of the odd before photo `...`".  Every treatment's legend entry gives
+        its row's verdict (:func:`row_verdicts`: a row §16 or §20 made ``inconclusive`` reads so).  None (default):
+        every fit as fitted, with its own verdict.
 
     Returns
     -------
@@ -205,7 +210,8 @@ def plot_timeline(changes: pd.DataFrame, result: SeriesResult, path=None, *, sid
         marker={s: _MARKERS[i % len(_MARKERS)] for i, s in enumerate(sorted(set(df["subject"])))},
     )
     df = df.assign(_follow_on=_follow_on_rows(df, result))  # drawn hollow: left out of the fits
-    style["left_out"] = left_out_fits(result, table)  # §21b: the rows the table shows no figure of
+    style["left_out"] = left_out_fits(result, table)  # §21, §21b: the rows that do not show the fit's figures
+    style["verdicts"] = row_verdicts(result, table)  # the legend's verdicts: the rows' (§16, §20-21)
     panels = _timeline_panels(df, result, metrics, side)
     if layout in ("narrow", "column"):
         fig = (_narrow_timeline(df, result, panels, style) if layout == "narrow" else
@@ -387,13 +393,40 @@ def claim_marker(f) -> ClaimMarker | None:
                        shape="D" if f.change_24h_source == FROM_PHOTOS else "s")
 
 
+def _pooled_rows(table: pd.DataFrame | None):
+    """The pooled decay rows of ``table`` (rows of ``kind`` "regimen" left out), or None without them."""
+    if table is None or table.empty or not {"subject", "treatment", "metric", "side"} <= set(table.columns):
+        return None
+    rows = table[table["kind"].astype(str) != "regimen"] if "kind" in table.columns else table
+    return rows[rows["subject"].map(is_pooled).astype(bool)]
+
+
+def _row_of(rows: pd.DataFrame, f):
+    """The row of ``rows`` of fit ``f``'s treatment, metric and side, or None."""
+    mine = rows[(rows["treatment"].astype(str) == f.treatment) & (rows["metric"].astype(str) == f.metric)
+                & (rows["side"].astype(str) == f.side)]
+    return None if mine.empty else mine.iloc[0]
+
+
+def row_verdicts(result: SeriesResult, table: pd.DataFrame | None) -> dict:
+    """The verdict of each pooled fit of ``result`` as ``table`` reads it: ``{(treatment, metric, side): verdict}``
+    (a row a series-reading rule made ``inconclusive``, §16, §20-21, reads so in the legend too); {} without a
+    table, a fit without a row left out (the legend gives the fit's own)."""
+    rows = _pooled_rows(table)
+    if rows is None or "verdict" not in rows.columns:
+        return {}
+    return {(f.treatment, f.metric, f.side): str(row["verdict"]) for f in result.pooled()
+            if (row := _row_of(rows, f)) is not None}
+
+
 def left_out_fits(result: SeriesResult, table: pd.DataFrame | None) -> dict:
-    """The pooled fits of ``result`` whose row in ``table`` shows no figure (docs/validation.md §21b).
+    """The pooled fits of ``result`` whose row in ``table`` does not show their figures (validation.md §21, §21b).
 
     Read from the row, not decided again: a pooled fit that was made (``fit_ok``) whose row of the same treatment,
-    metric and side in ``table`` has every :data:`~facemetrics.decay.claim.FIT_FIGURES` column empty, the one rule
-    timeline.csv, report.md ("n/a"), the consoles and the app's tables follow (``batch.before_read`` empties them when
-    the fit holds an odd before photo's session).
+    metric and side in ``table`` has every :data:`~facemetrics.decay.claim.FIT_FIGURES` column empty (§21b, the one
+    rule timeline.csv, report.md ("n/a"), the consoles and the app's tables follow: ``batch.before_read`` empties them
+    when the fit holds an odd before photo's session), or shows other figures than the fit's (§21: the row holds the
+    refit without the odd sessions, ``batch.before_read.pooled_without``; the plot draws fits, it does not refit).
 
     Parameters
     ----------
@@ -402,40 +435,51 @@ def left_out_fits(result: SeriesResult, table: pd.DataFrame | None) -> dict:
     table : pandas.DataFrame or None
         The timeline table as read (``subject``, ``treatment``, ``metric``, ``side``, ``verdict`` and the figure
         columns; rows of ``kind`` "regimen" ignored); its ``attrs[FIGURES_LEFT_OUT]``
-        (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`) names the odd before photos.
+        (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`) and ``attrs[FITTED_WITHOUT]``
+        (:data:`~facemetrics.decay.claim.FITTED_WITHOUT`) name the odd before photos.
 
     Returns
     -------
     dict
-        ``{(treatment, metric, side): (verdict, (before photo, ...))}``, the row's verdict and the photos (() when
-        the table does not name them); {} without a table.
+        ``{(treatment, metric, side): (verdict, (before photo, ...), refitted)}``, the row's verdict, the photos (()
+        when the table does not name them) and whether the row shows another fit's figures (False: no figure);
+        {} without a table.
     """
-    if table is None or table.empty or not {"subject", "treatment", "metric", "side"} <= set(table.columns):
+    rows = _pooled_rows(table)
+    figures = [c for c in FIT_FIGURES if rows is not None and c in rows.columns]
+    if not figures:
         return {}
-    figures = [c for c in FIT_FIGURES if c in table.columns]
-    rows = table[table["kind"].astype(str) != "regimen"] if "kind" in table.columns else table
-    rows = rows[rows["subject"].map(is_pooled).astype(bool)]
-    named = table.attrs.get(FIGURES_LEFT_OUT) or {}
+    named, without = table.attrs.get(FIGURES_LEFT_OUT) or {}, table.attrs.get(FITTED_WITHOUT) or {}
     out = {}
     for f in result.pooled():
-        mine = rows[(rows["treatment"].astype(str) == f.treatment) & (rows["metric"].astype(str) == f.metric)
-                    & (rows["side"].astype(str) == f.side)]
-        if not f.fit_ok or not figures or mine.empty:
+        row = _row_of(rows, f)
+        if not f.fit_ok or row is None:
             continue
-        if pd.to_numeric(mine.iloc[0][figures], errors="coerce").isna().all():
-            out[(f.treatment, f.metric, f.side)] = (str(mine.iloc[0].get("verdict", f.verdict)),
-                                                   tuple(named.get((f.treatment, f.metric, f.side, ""), ())))
+        key = (f.treatment, f.metric, f.side)
+        shown = pd.to_numeric(row[figures], errors="coerce").to_numpy(dtype=float)
+        own = pd.to_numeric(pd.Series([getattr(f, c) for c in figures], dtype=object), errors="coerce").to_numpy(float)
+        if np.isnan(shown).all():
+            out[key] = (str(row.get("verdict", f.verdict)), tuple(named.get((*key, ""), ())), False)
+        elif not np.allclose(shown, own, rtol=1e-9, atol=0.0, equal_nan=True):
+            out[key] = (str(row.get("verdict", f.verdict)), tuple(without.get((*key, ""), ())), True)
     return out
 
 
-def left_out_label(treatment: str, verdict: str, photos) -> str:
-    """The legend entry of a treatment whose pooled fit :func:`left_out_fits` found with no figure: "rf:
-    inconclusive, no figure: its fit holds the session of the odd before photo `S01/rf/before.jpg`" (the first
+def left_out_label(treatment: str, verdict: str, photos, refitted: bool = False) -> str:
+    """The legend entry of a treatment whose pooled fit :func:`left_out_fits` found not shown by its row.
+
+    No figure (§21b): "rf: inconclusive, no figure: its fit holds the session of the odd before photo
+    `S01/rf/before.jpg`"; refitted (§21, ``refitted``): "rf: fades_within_a_day, no curve: the table's figures come
+    from the fit without the session of the odd before photo `S01/rf/before.jpg`" (the first
     :data:`~facemetrics.decay.wording.NAMED_FEW` photos, then "and N others")."""
     photos = [f"`{p}`" for p in photos]
-    held = ("" if not photos else f": its fit holds the session of the odd before photo {photos[0]}"
-            if len(photos) == 1 else f": its fit holds the sessions of the odd before photos {join_few(photos)}")
-    return f"{treatment}: {verdict}, no figure{held or ' (timeline.csv says why)'}"
+    sessions = ("" if not photos else f"the session of the odd before photo {photos[0]}" if len(photos) == 1
+                else f"the sessions of the odd before photos {join_few(photos)}")
+    if refitted:
+        return (f"{treatment}: {verdict}, no curve: the table's figures come from "
+                + (f"the fit without {sessions}" if sessions else "another fit (timeline.csv says why)"))
+    return f"{treatment}: {verdict}, no figure" + (f": its fit holds {sessions}" if sessions else
+                                                   " (timeline.csv says why)")
 
 
 def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
@@ -460,14 +504,15 @@ def _draw_fit(ax, f, grid: np.ndarray, colour) -> None:
 
 
 def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult, *, metric: str, side: str,
-                         treatments, colour, marker, left_out=None, font: float | None = None, chars: int = 0,
-                         legend_ax=None) -> None:
+                         treatments, colour, marker, left_out=None, verdicts=None, font: float | None = None,
+                         chars: int = 0, legend_ax=None) -> None:
     """One panel: noise-floor band, margins, 24 h line, photos, fitted curves with bands, legend.
 
     ``font`` (pt): every text's size, ``chars``: the legend's and x label's lines wrapped to it, ``legend_ax``: an
     axes (its frame hidden) the legend fills, under the panel (the "narrow" layout); by default matplotlib's
     sizes and the legend 7 pt under the panel (the "wide" one).  ``left_out``: :func:`left_out_fits`, whose fits
-    are not drawn (the table shows no figure of them: §21b)."""
+    are not drawn (the table does not show their figures: §21, §21b); ``verdicts``: :func:`row_verdicts`, the
+    legend's."""
     left_out = left_out or {}
     ms = 4.5 if font is None else 7.0
     unit = _panel_unit(mdf, fits)
@@ -512,7 +557,8 @@ def _draw_timeline_panel(ax, mdf: pd.DataFrame, fits: list, result: SeriesResult
     xlabel = "hours since treatment (symlog: linear below 1 h)"
     ylabel = f"change [{unit}]" if unit else "change (unitless)"
     handles = _timeline_legend(mdf, fits, result, unit=unit, nf=nf, delta=delta,
-                               treatments=treatments, colour=colour, marker=marker, left_out=left_out)
+                               treatments=treatments, colour=colour, marker=marker, left_out=left_out,
+                               verdicts=verdicts)
     if font is not None:  # the narrow layout: every text one size, the legend in its own axes under the panel
         ax.set_xlabel(_wrap(xlabel, chars), fontsize=font)
         ax.set_ylabel(ylabel, fontsize=font)
@@ -575,14 +621,16 @@ def _claim_line_handle(pooled: list):
                   label=f"24 h: curve and {percent(squares[0].level)} CI")
 
 
-def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker, left_out=None) -> list:
-    """Legend handles: each treatment's verdict, the CI band, noise floor, margin, 24 h, subjects.  A treatment whose
-    pooled fit is in ``left_out`` (:func:`left_out_fits`: not drawn) has the row's verdict and why no figure is
-    drawn (:func:`left_out_label`), its photos' marker and no line; it adds no band, square or diamond entry."""
+def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, marker, left_out=None,
+                     verdicts=None) -> list:
+    """Legend handles: each treatment's verdict (its row's in ``verdicts``, :func:`row_verdicts`, else the fit's),
+    the CI band, noise floor, margin, 24 h, subjects.  A treatment whose pooled fit is in ``left_out``
+    (:func:`left_out_fits`: not drawn) has the row's verdict and why no curve is drawn (:func:`left_out_label`), its
+    photos' marker and no line; it adds no band, square or diamond entry."""
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    left_out = left_out or {}
+    left_out, verdicts = left_out or {}, verdicts or {}
     hidden = {f.treatment: left_out[k] for f in fits
               if f.subject is None and (k := (f.treatment, f.metric, f.side)) in left_out}
     fits = [f for f in fits if f.subject is not None or f.treatment not in hidden]  # drawn: the others
@@ -594,7 +642,8 @@ def _timeline_legend(mdf, fits, result, *, unit, nf, delta, treatments, colour, 
     handles = [
         Line2D([], [], color=colour[tr], lw=2.0, marker="o", ms=4, ls="--" if tr in loose else "-",
                label=f"{tr}: " + next(
-                   (f"{f.verdict}" for f in fits if f.treatment == tr), "no data")
+                   (verdicts.get((f.treatment, f.metric, f.side), f.verdict) for f in fits if f.treatment == tr),
+                   "no data")
                + (", fit not resolved" if tr in loose else ""))
         if tr not in hidden else  # no curve: the row shows no figure (§21b)
         Line2D([], [], color=colour[tr], ls="none", marker="o", ms=4, label=left_out_label(tr, *hidden[tr]))

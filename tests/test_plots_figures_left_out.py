@@ -13,7 +13,7 @@ from matplotlib.collections import PolyCollection
 
 from facemetrics.batch import run_timeline
 from facemetrics.export import figure_png
-from facemetrics.plots import left_out_fits, plot_timeline
+from facemetrics.plots import left_out_fits, left_out_label, plot_timeline, row_verdicts
 
 sys.path.insert(0, str(Path(__file__).parent))
 from test_before_read import NARROWER  # noqa: E402
@@ -65,12 +65,48 @@ def test_timeline_png_is_the_figure_of_the_rows_as_read(one_odd):
     assert png != figure_png(plot_timeline(fits.changes, fits.result), dpi=110)
 
 
-def test_a_refitted_pooled_row_keeps_its_curve(tmp_path):
-    # §21: with clean co-subjects the pooled row is refitted and shows figures: the figure draws a curve for it
+def test_a_refitted_pooled_row_has_no_curve_and_its_legend_names_the_session_left_out(tmp_path):
+    # §21: with clean co-subjects the pooled row is refitted and shows the refit's figures; the plot draws fits, it
+    # does not refit: no curve (the with-session one was drawn), the legend gives the row's verdict and says the
+    # table's figures come from the fit without the session
     fits = _fits(tmp_path / "b", {"s1": (-2.0, NARROWER), "s2": (0.0, ""), "s3": (0.0, "")})
+    row = fits.table[fits.table["subject"].isna()].iloc[0]
+    fitted = fits.result.pooled()[0]
+    assert row["change_24h"] != fitted.change_24h  # the row holds the refit
+    assert left_out_fits(fits.result, fits.table) == {("tx", fitted.metric, fitted.side):
+                                                      (row["verdict"], ("s1/tx/m0p5h.jpg",), True)}
+    for layout in ("wide", "narrow", "column"):
+        curves, bands, markers, texts = _drawn(plot_timeline(fits.changes, fits.result, layout=layout,
+                                                             table=fits.table))
+        assert (curves, bands, markers) == (0, 0, 0), texts
+        assert (f"tx: {row['verdict']}, no curve: the table's figures come from the fit without the session of the "
+                "odd before photo `s1/tx/m0p5h.jpg`" in texts), texts
+    # without attrs (a table read back from timeline.csv) the row's other figures alone decide
+    bare = fits.table.copy()
+    bare.attrs = {}
+    assert left_out_fits(fits.result, bare)[("tx", fitted.metric, fitted.side)] == (row["verdict"], (), True)
+    assert left_out_label("tx", "fades", (), refitted=True) == ("tx: fades, no curve: the table's figures come from "
+                                                                "another fit (timeline.csv says why)")
+
+
+def test_the_legend_gives_the_rows_verdict_where_a_rule_changed_it(tmp_path):
+    # §16: a flow-only photo off the curve makes the pooled row inconclusive; its figures stay the fit's, so the
+    # curve is drawn, and the legend reads the row's verdict, not the fit's own
+    from test_flow_read import _batch
+
+    folder = tmp_path / "flow"
+    folder.mkdir()
+    fits = []
+    run_timeline(_batch(folder, 0.8), n_boot=50, per_subject=False, fits_done=fits.append)
+    fits = fits[0]
+    assert fits.result.pooled()[0].verdict == "persists_beyond_a_day"
+    assert row_verdicts(fits.result, fits.table) == {("tx", "mouth_corner_lift_mm", "mean"): "inconclusive"}
     assert left_out_fits(fits.result, fits.table) == {}
-    curves, _, _, texts = _drawn(plot_timeline(fits.changes, fits.result, table=fits.table))
-    assert curves == 1 and not any("no figure" in t for t in texts), texts
+    for layout in ("wide", "narrow", "column"):
+        curves, _, _, texts = _drawn(plot_timeline(fits.changes, fits.result, layout=layout, table=fits.table))
+        assert curves == 1 and "tx: inconclusive" in texts and "tx: persists_beyond_a_day" not in texts, texts
+    assert (folder / "timeline.png").read_bytes() == figure_png(
+        plot_timeline(fits.changes, fits.result, table=fits.table), dpi=110)
 
 
 def test_every_odd_before_photo_is_named_in_the_legend(tmp_path):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..decay.claim import FIGURES_LEFT_OUT, FIT_FIGURES
+from ..decay.claim import FIGURES_LEFT_OUT, FIT_FIGURES, FITTED_WITHOUT
 from ..decay.margin import INCONCLUSIVE
 from ..decay.wording import NAMED_FEW, join_few, join_words, num, percent, quantity
 from ..report import is_pooled
@@ -227,7 +227,9 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
         row not refitted) has its figures (:data:`~facemetrics.decay.claim.FIT_FIGURES`) left empty (NaN) and its
         ``reason`` ending with one :func:`figures_left_out` naming every odd session its fit holds (§21b); those
         rows are listed in ``attrs[FIGURES_LEFT_OUT]`` (:data:`~facemetrics.decay.claim.FIGURES_LEFT_OUT`,
-        read by :func:`facemetrics.plots.plot_timeline`).  ``table`` itself when no before photo is odd.
+        read by :func:`facemetrics.plots.plot_timeline`), the pooled rows refitted in ``attrs[FITTED_WITHOUT]``
+        (:data:`~facemetrics.decay.claim.FITTED_WITHOUT`) with the odd before photos their refit leaves out.
+        ``table`` itself when no before photo is odd.
         Every check made.
     """
     checks = before_checks(change_rows or [], columns) if checks is None else checks
@@ -261,6 +263,9 @@ def before_read(table: pd.DataFrame, change_rows, columns, *, fitted: pd.DataFra
     # names every such session (a pooled row of a treatment with two odd before photos named only the first)
     left = _blank_figures(out, table, odd, pooled & ~done)
     out.attrs[FIGURES_LEFT_OUT] = {**table.attrs.get(FIGURES_LEFT_OUT, {}), **left}
+    # §21: the pooled rows refitted, with the odd before photos their refit leaves out (for the figure's legend)
+    out.attrs[FITTED_WITHOUT] = {(*k, ""): tuple(c.before for c in odd if c.treatment == k[0])
+                                 for k, d in zip(series, done) if d}
     return out, checks
 
 

@@ -282,6 +282,7 @@ __all__ = [
     "unresolved_span",
     "FIT_FIGURES",
     "FIGURES_LEFT_OUT",
+    "FITTED_WITHOUT",
     "labels_or",
     "min_effect_for",
     "validate_changes",
@@ -700,6 +701,11 @@ FIT_FIGURES = _ESTIMATES
 #: odd before photos of the sessions the row's fit holds; :func:`facemetrics.plots.plot_timeline` draws no curve for
 #: such a pooled row and names them (a table without the key: the row's empty figures alone decide)
 FIGURES_LEFT_OUT = "figures_left_out"
+#: the key of a timeline table's ``attrs`` under which ``batch.before_read`` lists the pooled rows refitted without
+#: odd before photos' sessions (§21, ``batch.before_read.pooled_without``): ``{(treatment, metric, side, ""): (before
+#: photo, ...)}``; the row shows the refit's figures, not the fit's, so :func:`facemetrics.plots.plot_timeline`
+#: draws no curve for it and its legend names the photos whose sessions the refit leaves out
+FITTED_WITHOUT = "fitted_without"
 
 
 def _series_facts(data: pd.DataFrame, *, treatment, metric, side, subject, min_effect, confidence) -> dict:
