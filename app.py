@@ -582,60 +582,95 @@ def timeline(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dic
     ``reason`` when nothing could be fitted.  The plot for a desktop's column: :func:`timeline_column_png`.
     ``records``: the comparisons as ``changes.csv`` has them (:func:`timeline_rows`' ``records_out``): the table
     read by every series-reading rule as ``facemetrics timeline`` reads it
-    (:func:`facemetrics.batch.series_read.read_series`: §16's flow-only photo, §20's smiling before photo)."""
-    table, png, why, _, (sub, _) = _timeline_fit(changes, metrics)
-    if png is None or not records:
-        return table, png, why
-    from facemetrics.batch.series_read import read_series
+    (:func:`facemetrics.batch.series_read.read_series`: §16's flow-only photo, §20's smiling before photo), and the
+    plot drawn from that table as ``timeline.png`` is (:func:`timeline_figures`)."""
+    table, why, (_, result) = _timeline_fit(changes, metrics)
+    if result is None:
+        return table, None, why
+    return timeline_read(changes, metrics, records), timeline_figures(changes, metrics, records)[0], why
 
+
+def _timeline_key(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()) -> tuple:
+    """The memo key of a timeline: the changes' digest, the metrics and the records' digest ("" for none)."""
     digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
     said = hashlib.sha256(repr([sorted((str(k), str(v)) for k, v in r.items()) for r in records]).encode()).hexdigest()
-    return session_memo("timeline_read", (digest, metrics, said[:16]),
-                        lambda: read_series(table, sub, records).table), png, why
+    return digest, metrics, said[:16] if records else ""
 
 
-def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
+def timeline_read(changes: pd.DataFrame, metrics: tuple[str, ...], records: tuple[dict, ...] = ()) -> pd.DataFrame:
+    """:func:`timeline`'s table: the fits read by every series-reading rule from ``records``
+    (:func:`facemetrics.batch.series_read.read_series`, memoised per session); the fitted table itself without
+    records or a fit."""
+    table, _, (sub, result) = _timeline_fit(changes, metrics)
+    if result is None or not records:
+        return table
+    from facemetrics.batch.series_read import read_series
+
+    return session_memo("timeline_read", _timeline_key(changes, metrics, records),
+                        lambda: read_series(table, sub, records).table)
+
+
+def _plot_timeline(changes, metrics, records, layout: str):
+    """The fit of ``changes`` drawn in ``layout`` from the table as read (:func:`timeline_read`: a row a rule
+    changed is drawn as the table gives it, its legend the row's verdict: docs/validation.md §21, §21b)."""
+    fitted, _, (sub, result) = _timeline_fit(changes, metrics)
+    read = timeline_read(changes, metrics, records)
+    # no rule changed a row: the fits as fitted (the same figure; ``table=`` only when it can change it)
+    return fm_plots.plot_timeline(sub, result, layout=layout, **({} if read is fitted else {"table": read}))
+
+
+def timeline_figures(changes: pd.DataFrame, metrics: tuple[str, ...],
+                     records: tuple[dict, ...] = ()) -> tuple[bytes | None, bytes | None]:
+    """:func:`timeline`'s plots as PNGs, (phone's, desktop column's) (``layout`` "narrow" and "column", text a share
+    of the width, :data:`facemetrics.plots.NARROW_DPI`), drawn from the table as read (:func:`_plot_timeline`),
+    memoised per session; (None, None) when nothing could be fitted.  One panel a row on a phone (356 px wide), two
+    a row in a desktop's column (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2
+    panels; h5, 2026-12-05)."""
+    if _timeline_fit(changes, metrics)[2][1] is None:
+        return None, None
+    return session_memo("timeline_png", _timeline_key(changes, metrics, records), lambda: tuple(
+        png_bytes_of_figure(_plot_timeline(changes, metrics, records, layout), fm_plots.NARROW_DPI)
+        for layout in ("narrow", "column")))
+
+
+def timeline_column_png(changes: pd.DataFrame, metrics: tuple[str, ...],
+                        records: tuple[dict, ...] = ()) -> bytes | None:
     """:func:`timeline`'s plot drawn for a desktop's column (``layout="column"``: two panels a row, text 1/50 of
-    the width), from the same fit; None when nothing could be fitted."""
-    return _timeline_fit(changes, metrics)[3]
+    the width), from the same fit and table; None when nothing could be fitted."""
+    return timeline_figures(changes, metrics, records)[1]
 
 
 #: dpi of the Timeline tab's ``timeline.png`` download: the CLI's (``batch.timeline``: ``figure_png(..., dpi=110)``)
 TIMELINE_DOWNLOAD_DPI = 110
 
 
-def timeline_download_png(changes: pd.DataFrame, metrics: tuple[str, ...]) -> bytes | None:
+def timeline_download_png(changes: pd.DataFrame, metrics: tuple[str, ...],
+                          records: tuple[dict, ...] = ()) -> bytes | None:
     """The Timeline tab's ``timeline.png`` download: :func:`timeline`'s fit drawn as ``facemetrics timeline`` draws
-    it (the wide layout, two panels a row, 110 dpi; byte for byte the CLI's figure of the same fit), the figure
-    to keep; the page shows the phone's or the column's.  It was the phone's figure (one panel a row, 1200 px, about
-    three times as tall) on every device (2026-12-05).  Drawn when asked for (the download's click), memoised per
-    session; None when nothing could be fitted."""
-    sub, result = _timeline_fit(changes, metrics)[4]
-    if result is None:
+    it (the wide layout, two panels a row, 110 dpi; from the table as read, :func:`timeline_read`; byte for byte
+    the CLI's figure of the same fit), the figure to keep; the page shows the phone's or the column's.  It was the
+    phone's figure (one panel a row, 1200 px, about three times as tall) on every device (2026-12-05).  Drawn when
+    asked for (the download's click), memoised per session; None when nothing could be fitted."""
+    if _timeline_fit(changes, metrics)[2][1] is None:
         return None
-    key = (hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16],
-           metrics)
-    return session_memo("timeline_download", key, lambda: png_bytes_of_figure(fm_plots.plot_timeline(sub, result),
-                                                                              TIMELINE_DOWNLOAD_DPI))
+    return session_memo("timeline_download", _timeline_key(changes, metrics, records), lambda: png_bytes_of_figure(
+        _plot_timeline(changes, metrics, records, "wide"), TIMELINE_DOWNLOAD_DPI))
 
 
 def _timeline_fit(changes: pd.DataFrame, metrics: tuple[str, ...]):
+    """:func:`facemetrics.decay.analyze_series` of ``changes``' rows of ``metrics``, memoised per session:
+    ``(table, reason, (rows fitted, SeriesResult or None))``, None when nothing could be fitted."""
     def run():
         sub = changes[changes["metric"].isin(metrics)]
         try:
             result = fm_decay.analyze_series(sub, metrics=list(metrics))
         except fm.SeriesError as exc:  # a table the fit refuses (e.g. a row without a side): say why
-            return None, None, str(exc), None, (sub, None)
+            return None, str(exc), (sub, None)
         if result.status != "ok":  # every row 'uncertain' or empty: no plot ("nothing to plot" was raised)
-            return result.to_frame(), None, result.reason, None, (sub, None)
-        # text a share of the width: one panel a row on a phone (356 px wide), two a row in a desktop's column
-        # (528 px at 1366 x 768: the narrow one was 1568 px tall there for the example, 2 panels; h5, 2026-12-05)
-        figs = [fm_plots.plot_timeline(sub, result, layout=layout) for layout in ("narrow", "column")]
-        narrow, column = (png_bytes_of_figure(f, fm_plots.NARROW_DPI) for f in figs)
-        return result.to_frame(), narrow, "", column, (sub, result)  # the last: timeline_download_png's
+            return result.to_frame(), result.reason, (sub, None)
+        return result.to_frame(), "", (sub, result)
 
-    digest = hashlib.sha256(pd.util.hash_pandas_object(changes, index=False).values.tobytes()).hexdigest()[:16]
-    return session_memo("timeline", (digest, metrics), run)
+    return session_memo("timeline", _timeline_key(changes, metrics), run)
 
 
 @st.cache_data(show_spinner=False)
@@ -2108,7 +2143,8 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
     left, right = st.columns([3, 2], gap="medium")
     with left:  # a phone's figure below 480 px of column, a desktop's above (a CSS container query shows one)
         wide, compact = fitted("timeline-plot", size="f")
-        wide.image(timeline_column_png(changes, tuple(metrics)), width="stretch", caption=timeline_caption(table))
+        wide.image(timeline_column_png(changes, tuple(metrics), records), width="stretch",
+                   caption=timeline_caption(table))
         compact.image(png, width="stretch", caption=timeline_caption(table))
     with right:
         with_mean = set(table.loc[table["side"] == "mean", "metric"])
@@ -2142,7 +2178,8 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
     # `facemetrics timeline` writes it (it was on the page only: an outside user's audit, 2026-12-04): the wide
     # figure, drawn on the click (timeline_download_png; it was the phone's figure, h11 2026-12-05)
     return {"timeline.csv": csv_bytes(table),
-            "timeline.png": lambda: timeline_download_png(changes, tuple(metrics)), "long.csv": csv_bytes(changes)}
+            "timeline.png": lambda: timeline_download_png(changes, tuple(metrics), records),
+            "long.csv": csv_bytes(changes)}
 
 
 def timeline_fit_label(r) -> str:
@@ -2394,16 +2431,17 @@ def study_figures(fits) -> dict[str, bytes]:
     """*My study*'s plots drawn at a phone's width (:func:`facemetrics.plots.plot_timeline` and
     :func:`~facemetrics.plots.plot_regimen`, ``layout="narrow"``, :data:`facemetrics.plots.NARROW_DPI`) from the
     rows and fits the batch drew ``timeline.png`` and ``regimen.png`` from (``fits``: its
-    :class:`~facemetrics.batch.timeline.TimelineFits`): ``{name: PNG bytes}``, a figure that cannot be drawn left
-    out (the batch's is shown).  The batch's two-panels-a-row PNGs, shown 356 px wide on a 390 px phone, had text
-    3-4 px tall (2026-12-05); the download keeps them as the CLI writes them."""
+    :class:`~facemetrics.batch.timeline.TimelineFits`, its ``table`` the rows as read): ``{name: PNG bytes}``, a
+    figure that cannot be drawn left out (the batch's is shown).  The batch's two-panels-a-row PNGs, shown 356 px
+    wide on a 390 px phone, had text 3-4 px tall (2026-12-05); the download keeps them as the CLI writes them."""
     out = {}
     try:
-        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow"),
-                                                  fm_plots.NARROW_DPI)
+        # drawn from the rows as read, as timeline.png (a row §21 or §21b changed: no curve; the legend's verdicts)
+        out["timeline.png"] = png_bytes_of_figure(fm_plots.plot_timeline(fits.changes, fits.result, layout="narrow",
+                                                                         table=fits.table), fm_plots.NARROW_DPI)
         # a desktop's column: two panels a row (the narrow one was about 2700 px tall in 437 px at 1366 x 768)
         out[STUDY_TIMELINE_COLUMN] = png_bytes_of_figure(
-            fm_plots.plot_timeline(fits.changes, fits.result, layout="column"), fm_plots.NARROW_DPI)
+            fm_plots.plot_timeline(fits.changes, fits.result, layout="column", table=fits.table), fm_plots.NARROW_DPI)
         if fits.regimen is not None:
             out["regimen.png"] = png_bytes_of_figure(fm_plots.plot_regimen(fits.levels, fits.regimen,
                                                                            layout="narrow"), fm_plots.NARROW_DPI)
