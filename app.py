@@ -161,7 +161,7 @@ LAYOUT_CSS = "<style>\n" + "".join(
 
 #: a zero-width space: a line may break there, nothing is drawn (:func:`md_cells` puts one after each underscore)
 ZWSP = "\u200b"
-#: a no-break space: drawn as a space, never a line's end (:func:`cell_breaks`: "1.93 mm", "± 0.07", "95 % CI")
+#: a no-break space: drawn as a space, never a line's end (:func:`cell_breaks`: "1.93 mm", "± 0.07", "95% CI")
 NBSP = "\u00a0"
 #: a word joiner: nothing drawn, no line break there ("mm/px": Chromium may break after a "/")
 WJ = "\u2060"
@@ -173,7 +173,7 @@ SHY = "\u00ad"
 CELL_UNITS = ("mm/px", "mm²", "mm2", "mm", "deg", "°", "index", "px", "%", "pct", "h", "days", "day", "weeks",
               "week", "µA", "cm", "ratio")
 _UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:" + "|".join(re.escape(u) for u in CELL_UNITS) + r")(?![\w²]))")
-#: the spaces a quantity keeps: after "±" before its figure, "95 % CI", either side of a "/" between words
+#: the spaces a quantity keeps: after "±" before its figure, "95% CI", either side of a "/" between words
 _QUANTITY_SPACE = re.compile(r"(?<=±) (?=[-+−]?\d)|(?<=%) (?=CI\b)|(?<=\w) (?=/ \w)|(?<=\w /) (?=\w)")
 #: a file name's extension: a line may break before its "." ("m0p25h / .jpg")
 _EXTENSION = re.compile(r"(?<=[A-Za-z0-9])(?=\.[A-Za-z][A-Za-z0-9]{0,4}\b)")
@@ -230,7 +230,7 @@ def _soft_hyphens(m: re.Match) -> str:
 
 def cell_breaks(text: str) -> str:
     """``text`` with the line breaks a compact table's narrow column may take where a reader expects them and no
-    others: a number never apart from its unit ("1.93 mm", "95 % CI", "mm/px", "mm / week") and a "±" never apart
+    others: a number never apart from its unit ("1.93 mm", "95% CI", "mm/px", "mm / week") and a "±" never apart
     from its figure ("± 0.07 mm": no-break spaces, :data:`NBSP`, a word joiner, :data:`WJ`; a line may still break
     before the "±", "+1.59 / ± 0.07 mm", when the whole does not fit); a file name before its extension's "."; a
     long run of letters (:data:`LONG_WORD_LETTERS`) at its syllables, drawn with a hyphen (:data:`SHY`,
@@ -2189,9 +2189,9 @@ def timeline_fit_label(r) -> str:
     return f"{r.treatment} · {r.metric}, {r.side}{who}"
 
 
-def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", level: str = "95 %") -> str:
+def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", level: str = "95%") -> str:
     """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
-    ``level``) and ``unit``: ``+1.21 mm (95 % CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
+    ``level``) and ``unit``: ``+1.21 mm (95% CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
     bootstrap gave none."""
     v = _num(getattr(r, name, float("nan")))
     ci = ci or f"{name}_ci"
@@ -2208,7 +2208,7 @@ def claim_ci_text(r) -> str:
     """Row ``r``'s change at 24 h with the interval its verdict was decided on (``change_24h_test_ci_*`` at
     ``test_confidence``, worded as the verdict's reason, the figure's legend and report.md word it:
     ``+0.03 mm (90% CI -0.72 to +0.80)``), in the row's ``unit`` with 2 decimals; "n/a" when not estimated.
-    The 24 h change's 95 % CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
+    The 24 h change's 95% CI (``change_24h_ci_*``) stays in the wide table and timeline.csv (h7's audit,
     2026-12-05: the two sat side by side, a reader compared them)."""
     unit = "" if pd.isna(r.unit) else r.unit
     return _ci_text(r, "change_24h", 2, unit, "+", ci="change_24h_test_ci",
@@ -2217,8 +2217,8 @@ def claim_ci_text(r) -> str:
 
 def timeline_compact(table: pd.DataFrame) -> pd.DataFrame:
     """The Timeline table as a phone shows it (:func:`fitted`): ``verdict`` first, the fit in words
-    (:func:`timeline_fit_label`), the change at 24 h with the verdict's 90 % CI (:func:`claim_ci_text`, as the
-    text beside the figure quotes it) and the half-life with its 95 % CI, each with its unit (changes in the row's
+    (:func:`timeline_fit_label`), the change at 24 h with the verdict's 90% CI (:func:`claim_ci_text`, as the
+    text beside the figure quotes it) and the half-life with its 95% CI, each with its unit (changes in the row's
     ``unit`` with 2 decimals, hours with 1, as the wide table shows them); one row per fit, as the wide table.
     Every column of one fit: :func:`timeline_row_columns`."""
     rows = []
@@ -2257,15 +2257,15 @@ def _timeline_table_columns() -> dict:
     return out
 
 
-#: the tooltips of the 24 h change's two intervals in the wide "Timeline table": the claim's (the verdict's 90 % CI,
-#: the one the text beside the figure, the figure, report.md and `facemetrics timeline` quote) and the 95 % CI kept
+#: the tooltips of the 24 h change's two intervals in the wide "Timeline table": the claim's (the verdict's 90% CI,
+#: the one the text beside the figure, the figure, report.md and `facemetrics timeline` quote) and the 95% CI kept
 #: beside it in timeline.csv (h7's audit, 2026-12-05: both labelled, but a reader compared them)
 CLAIM_CI_HELP = {
-    "change_24h_test_ci_low": "the verdict's 90 % CI of change_24h, lower end: the interval the claim is read on",
-    "change_24h_test_ci_high": "the verdict's 90 % CI of change_24h, upper end: the interval the claim is read on",
-    "change_24h_ci_low": "95 % CI of change_24h, lower end, as the other figures' CIs; not the claim's interval "
+    "change_24h_test_ci_low": "the verdict's 90% CI of change_24h, lower end: the interval the claim is read on",
+    "change_24h_test_ci_high": "the verdict's 90% CI of change_24h, upper end: the interval the claim is read on",
+    "change_24h_ci_low": "95% CI of change_24h, lower end, as the other figures' CIs; not the claim's interval "
                          "(change_24h_test_ci_*)",
-    "change_24h_ci_high": "95 % CI of change_24h, upper end, as the other figures' CIs; not the claim's interval "
+    "change_24h_ci_high": "95% CI of change_24h, upper end, as the other figures' CIs; not the claim's interval "
                           "(change_24h_test_ci_*)",
 }
 
@@ -2275,7 +2275,7 @@ TIMELINE_TABLE_COLUMNS = _timeline_table_columns()
 
 def timeline_wide_order(columns) -> list[str]:
     """The wide "Timeline table"'s column order: timeline.csv's, but the verdict's interval of the 24 h change
-    (``change_24h_test_ci_*``) right after ``change_24h`` and its 95 % CI after it, so the claim's interval is the
+    (``change_24h_test_ci_*``) right after ``change_24h`` and its 95% CI after it, so the claim's interval is the
     one read beside the figure it qualifies."""
     columns = list(columns)
     claim = [c for c in ("change_24h_test_ci_low", "change_24h_test_ci_high") if c in columns]
@@ -2287,8 +2287,8 @@ def timeline_wide_order(columns) -> list[str]:
 
 #: under the "Timeline table"
 TIMELINE_TABLE_NOTE = ("Changes in the row's `unit` (2 decimals), hours in h (1 decimal). The change at 24 h is "
-                       "given with the verdict's 90 % CI (`change_24h_test_ci_*`), the interval the claim is read "
-                       "on, as the text beside the figure, the figure and report.md give it; each figure's 95 % CI "
+                       "given with the verdict's 90% CI (`change_24h_test_ci_*`), the interval the claim is read "
+                       "on, as the text beside the figure, the figure and report.md give it; each figure's 95% CI "
                        "is in its `_ci_low` / `_ci_high` columns (the change at 24 h's too, not the claim's). "
                        "`change_24h_source` says where the 24 h figures come from: the fitted curve (`curve`), the "
                        "photos taken 18-30 h after treatment when the curve or its shape misses them (`photos_18_30h`), or the "
@@ -2301,7 +2301,7 @@ def timeline_caption(table: pd.DataFrame) -> str:
     (``fit_ok``; too few photos: the photos alone, as the verdicts say)."""
     pooled = table[table["subject"].map(fm_report.is_pooled).astype(bool)]
     if "fit_ok" in pooled.columns and pooled["fit_ok"].fillna(False).astype(bool).any():
-        return "change vs hours since treatment: fitted decay with its 95 % CI band, grey = noise floor"
+        return "change vs hours since treatment: fitted decay with its 95% CI band, grey = noise floor"
     return ("change vs hours since treatment: the photos only, no decay was fitted (too few photos or times: "
             "see the verdicts), grey = noise floor")
 
@@ -2316,12 +2316,12 @@ def fmt_h(r) -> str:
         if fm_report.unresolved_span(row):  # the rule report.md and timeline.png follow (docs/validation.md, 2026-12-05)
             return (f"{fm_report.not_resolved_text(row)}: the photos do not show the fading part halve; "
                     "timeline.csv keeps the fit's figures")
-        return ("not resolved (no fading part to time: its 95 % CI has no width, reaches the fit's bound, or "
+        return ("not resolved (no fading part to time: its 95% CI has no width, reaches the fit's bound, or "
                 "cannot exclude a fade faster than the first photo)")
     if math.isfinite(lo) and math.isfinite(hi):
-        return f"{fixed(hl, 1)} h (95 % CI {fixed(lo, 1)}-{fixed(hi, 1)} h)"
+        return f"{fixed(hl, 1)} h (95% CI {fixed(lo, 1)}-{fixed(hi, 1)} h)"
     if math.isfinite(lo) or math.isfinite(hi):  # one end only: "?" for the other (as `validate` prints it)
-        return f"{fixed(hl, 1)} h (95 % CI {_h_or(lo)}-{_h_or(hi)} h)"
+        return f"{fixed(hl, 1)} h (95% CI {_h_or(lo)}-{_h_or(hi)} h)"
     # a fit without its bootstrap (n_boot 0, or too few replicates fitted): the point estimate has no CI, and
     # says so (an audit, 2026-12-04: it read "3.4 h" alone, a half-life without its uncertainty)
     return f"{fixed(hl, 1)} h ({NO_CI})"
@@ -2333,7 +2333,7 @@ def _h_or(v: float, text: str = "?") -> str:
 
 
 #: what stands for a figure's CI when the fit has none (:func:`fmt_h`)
-NO_CI = "no 95 % CI: the bootstrap gave none, see the verdict's reason"
+NO_CI = "no 95% CI: the bootstrap gave none, see the verdict's reason"
 
 
 #: download buttons a row: seven in one row at 1366 px (the sidebar open) broke their names mid-word

@@ -169,7 +169,7 @@ def test_example_loads_every_view(example_page):
         assert not bare_figures(text), (text, bare_figures(text))
         assert not figures_without_uncertainty(text), (text, figures_without_uncertainty(text))
         assert not overprecise(text), text
-    assert sum("half-life" in t and "95 % CI" in t for t in results) >= 2, results
+    assert sum("half-life" in t and "95% CI" in t for t in results) >= 2, results
     names = {d.proto.label for d in at.get("download_button")}
     # the changes as the batch's tidy long.csv (the batch's changes.csv is its wide table: not the same file)
     assert {"photos.csv", "comparison.csv", "timeline.csv", "timeline.png", "long.csv", "overlay.png"} <= names
@@ -1004,7 +1004,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
 
     app = app_module()
     ok = SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=5.4)
-    assert app.fmt_h(ok) == "3.4 h (95 % CI 2.5-5.4 h)"
+    assert app.fmt_h(ok) == "3.4 h (95% CI 2.5-5.4 h)"
     flat = SimpleNamespace(half_life_h=0.5, half_life_h_ci_low=0.5, half_life_h_ci_high=5000.0)
     assert app.fmt_h(flat).startswith("not resolved") and "0.5" not in app.fmt_h(flat)
     # an interval of no width (the audit saw "0.5 h (95 % CI 0.5-0.5 h)" and "3.0 h (95 % CI 3.2-3.2 h)")
@@ -1018,7 +1018,7 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     # its CI's lower end at that limit alone does not (0.5-4.5 h: 9x), but a CI over 10x wide (0.5-8.3 h) or one
     # running past the last photo does (docs/validation.md, 2026-12-05)
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0, "half_life_h_ci_high": 4.5})) == \
-        "2.0 h (95 % CI 0.5-4.5 h)"
+        "2.0 h (95% CI 0.5-4.5 h)"
     assert app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 2.0})).startswith("not resolved (95% CI over")
     beyond = app.fmt_h(SimpleNamespace(**{**vars(pinned), "half_life_h": 30.0, "half_life_h_ci_low": 20.0,
                                           "half_life_h_ci_high": 60.0}))
@@ -1026,9 +1026,9 @@ def test_half_life_text_says_not_resolved_when_its_interval_reaches_the_fit_boun
     # a fit without its bootstrap (CIs NaN): the half-life says it has no CI (it read "3.4 h" alone)
     nan = float("nan")
     none = app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=nan, half_life_h_ci_high=nan))
-    assert none.startswith("3.4 h (no 95 % CI"), none
+    assert none.startswith("3.4 h (no 95% CI"), none
     assert app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=2.46, half_life_h_ci_high=nan)) == \
-        "3.4 h (95 % CI 2.5-? h)"
+        "3.4 h (95% CI 2.5-? h)"
 
 
 def test_timeline_table_shows_no_more_digits_than_its_cis():
@@ -1479,7 +1479,7 @@ def test_the_timeline_hint_quotes_the_fits_own_minimums_and_the_caption_a_fit_on
     table = pd.DataFrame(dict(subject=[None, "S1"], fit_ok=[False, True]))  # only a subject's fit: none drawn
     assert "fitted decay" not in app.timeline_caption(table) and "no decay was fitted" in app.timeline_caption(table)
     table.loc[0, "fit_ok"] = True
-    assert "fitted decay with its 95 % CI band" in app.timeline_caption(table)
+    assert "fitted decay with its 95% CI band" in app.timeline_caption(table)
 
 
 def test_the_comparison_table_shows_the_verdict_early_and_blanks_not_none(sample_analysis):

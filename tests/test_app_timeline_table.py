@@ -44,7 +44,7 @@ def test_the_compact_table_gives_the_24h_change_with_the_verdicts_interval(table
     mc = _pooled(table, "microcurrent")
     assert "(90% CI " in mc["reason"]  # the verdict's words, which the cell repeats
     # the half-life keeps its 95 % CI (a different figure, with no claim on it)
-    assert "95 % CI" in c["half-life"].iloc[list(table.index).index(mc.name)]
+    assert "95% CI" in c["half-life"].iloc[list(table.index).index(mc.name)]
 
 
 def test_report_md_gives_the_24h_change_with_the_verdicts_interval(table):
@@ -54,7 +54,7 @@ def test_report_md_gives_the_24h_change_with_the_verdicts_interval(table):
 
     text = timeline_markdown(table, None)
     head = next(line for line in text.splitlines() if line.startswith("| treatment |"))
-    assert "change at 24 h [90% CI]" in head and "change at 24 h [95 % CI]" not in head
+    assert "change at 24 h [90% CI]" in head and "change at 24 h [95% CI]" not in head
     mc = _pooled(table, "microcurrent")
     assert f"[{mc.change_24h_test_ci_low:.2f}, {mc.change_24h_test_ci_high:.2f}]" in text
     assert f"[{mc.change_24h_ci_low:.2f}, {mc.change_24h_ci_high:.2f}]" not in text
@@ -72,4 +72,22 @@ def test_the_wide_table_reads_the_claims_interval_next_to_the_change(table):
     assert app.timeline_wide_order(["a", "b"]) == ["a", "b"]
     for name in ("change_24h_ci_low", "change_24h_ci_high"):
         assert "not the claim's" in app.TIMELINE_TABLE_COLUMNS[name]["help"]
-    assert "verdict's 90 % CI" in app.TIMELINE_TABLE_NOTE
+    assert "verdict's 90% CI" in app.TIMELINE_TABLE_NOTE
+
+
+def test_every_ci_the_timeline_tab_shows_is_written_as_the_verdicts_are(table):
+    """One form for a CI's level, the verdicts' and report.md's ("95% CI", ``decay.wording.percent``): the half-life
+    beside each verdict (``fmt_h``, which wrote "95 % CI" and, for a CI over 10x wide, "95% CI"), its "no CI" text,
+    the phone's table, the plot's caption, the wide table's note and tooltips (stop 51)."""
+    import re
+    from types import SimpleNamespace
+
+    app = app_module()
+    nan = float("nan")
+    texts = [app.fmt_h(r) for r in table.itertuples()]
+    texts += [app.fmt_h(SimpleNamespace(half_life_h=3.44, half_life_h_ci_low=lo, half_life_h_ci_high=hi))
+              for lo, hi in ((2.46, 5.4), (2.46, nan), (nan, nan), (3.2, 3.2))]
+    texts += [*app.timeline_compact(table).to_numpy().ravel(), app.timeline_caption(table), app.TIMELINE_TABLE_NOTE,
+              *app.CLAIM_CI_HELP.values()]
+    assert sum("95% CI" in t for t in texts) >= 5 and any("90% CI" in t for t in texts), texts
+    assert not [t for t in texts if re.search(r"\d\s+%", str(t))], texts
