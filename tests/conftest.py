@@ -293,9 +293,9 @@ def display_figures_off(monkeypatch, timeline: bool = False) -> None:
         return
     real_timeline = plots.plot_timeline
 
-    def plot_timeline(changes, result, path=None, *, side=None, layout: str = "wide"):
+    def plot_timeline(changes, result, path=None, *, side=None, layout: str = "wide", table=None):
         if layout == "wide" or path is not None:
-            return real_timeline(changes, result, path, side=side, layout=layout)
+            return real_timeline(changes, result, path, side=side, layout=layout, table=table)
         from matplotlib.figure import Figure
 
         return Figure(figsize=(0.05, 0.05))

@@ -73,3 +73,18 @@ def test_my_studys_figures_draw_the_rows_as_read(tmp_path, drawn):
         assert given and (curves, bands, markers) == (0, 0, 0), (layout, texts)
         assert any(t.startswith("tx: ") and "no curve: the table's figures come from the fit without the session of "
                    "the odd before photo `s1/tx/m0p5h.jpg`" in t for t in texts), (layout, texts)
+
+
+def test_the_stand_in_plot_timeline_takes_every_keyword_of_the_real_one(monkeypatch):
+    """conftest's ``no_timeline_figures`` stand-in must accept what app.py passes to the real
+    :func:`facemetrics.plots.plot_timeline` (``table=`` since stop 51), or an AppTest using it raises TypeError."""
+    import inspect
+
+    from conftest import display_figures_off
+
+    real_fn = fm_plots.plot_timeline
+    real = inspect.signature(real_fn).parameters
+    display_figures_off(monkeypatch, timeline=True)
+    assert fm_plots.plot_timeline is not real_fn  # the stand-in is what is checked
+    stand_in = inspect.signature(fm_plots.plot_timeline).parameters
+    assert set(real) <= set(stand_in), set(real) - set(stand_in)
