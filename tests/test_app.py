@@ -489,6 +489,37 @@ def _listening_addresses(port: int) -> set[str]:
     return out
 
 
+#: the ceiling of a wait on the app's server (s): a hang's, not a speed limit
+SERVER_HANG_S = 300.0
+
+
+def _thread_states(pid: int) -> str:
+    """The one-letter states of the threads of process ``pid`` (``R`` running or runnable, ``S`` sleeping, ...)."""
+    states = []
+    for stat in sorted(Path(f"/proc/{pid}/task").glob("*/stat")):
+        try:
+            states.append(stat.read_text().rsplit(")", 1)[1].split()[0])
+        except OSError:  # the thread ended meanwhile
+            pass
+    return "".join(states)
+
+
+def _wait_idle(pid: int, out_path: Path, quiet_s: float = 1.0) -> None:
+    """Wait until no thread of process ``pid`` has been running or runnable for ``quiet_s`` s (sampled every
+    0.1 s); fail after :data:`SERVER_HANG_S` s, or when the process ends, with the states seen and its output."""
+    import time
+
+    t0 = quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet_s:
+        states = _thread_states(pid)
+        if not states or time.monotonic() - t0 > SERVER_HANG_S:
+            raise AssertionError(f"the server never went idle in {time.monotonic() - t0:.0f} s (thread states "
+                                 f"{states!r}):\n" + out_path.read_text(errors="replace")[-3000:])
+        if any(c in "RD" for c in states):
+            quiet_since = time.monotonic()
+        time.sleep(0.1)
+
+
 def _run_server(tmp_path, extra_args=()):
     """``streamlit run app.py`` with the outbound guard, on the port the system gives the server's own socket
     (``--server.port 0``, read from its start-up banner: a port picked here, closed and handed over could be taken
@@ -513,7 +544,8 @@ def _run_server(tmp_path, extra_args=()):
                                  *extra_args], cwd=ROOT, env=env, stdout=out_fh, stderr=subprocess.STDOUT)
     try:
         port = None
-        for _ in range(240):
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < SERVER_HANG_S:  # a hang's bound, not a speed limit
             if port is None:  # "  Local URL: http://localhost:PORT" (or "URL: http://127.0.0.1:PORT")
                 found = re.search(r"URL: http://[^\s/]+:(\d+)", out_path.read_text(errors="replace"))
                 port = int(found.group(1)) if found else None
@@ -530,10 +562,14 @@ def _run_server(tmp_path, extra_args=()):
         else:
             port = None
         if port is None or proc.poll() is not None:
-            raise AssertionError("streamlit did not start:\n" + out_path.read_text(errors="replace")[-3000:])
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            raise AssertionError(f"streamlit did not start ({time.monotonic() - t0:.0f} s, exit status "
+                                 f"{proc.poll()}):\n" + out_path.read_text(errors="replace")[-3000:])
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=SERVER_HANG_S) as r:
             assert r.status == 200
-        time.sleep(2.0)  # start-up work (URL banner, IP look-ups) is done by now
+        # the banner (port read above) is printed after the start-up's IP look-ups; whatever the server does after
+        # it (its start-up callback's rest) is over once every thread of it sleeps (not a fixed 2 s: under load the
+        # server could still be running then)
+        _wait_idle(proc.pid, out_path)
         listening = _listening_addresses(port)
     finally:
         proc.terminate()

@@ -253,13 +253,34 @@ def _alive(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
-def _wait(cond, limit_s: float = 60.0) -> bool:
+#: the ceiling of a wait on a process (s): a hang's, not a speed limit (the machine's load only makes a wait longer)
+HANG_S = 600.0
+
+
+def _wait(cond, limit_s: float = HANG_S, stop=None) -> bool:
+    """Poll ``cond()`` every 0.2 s: True as soon as it holds; otherwise its last value once ``stop()`` holds (the
+    process waited on has ended, so the condition will not change) or after ``limit_s`` s (a hang)."""
     t0 = time.monotonic()
     while time.monotonic() - t0 < limit_s:
         if cond():
             return True
+        if stop is not None and stop():
+            break
         time.sleep(0.2)
     return cond()
+
+
+def _seen(proc, pids=()) -> str:
+    """What a failed wait saw: the batch's exit status (or "running"), its children, the state of ``pids``."""
+    def state(pid: int) -> str:
+        try:
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return "gone"
+
+    status = "running" if proc.poll() is None else f"exited {proc.returncode}"
+    return (f"batch {status}, its children {_children(proc.pid)}"
+            + (f", states {dict((p, state(p)) for p in pids)}" if pids else ""))
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -281,12 +302,13 @@ def test_workers_exit_when_the_batch_process_is_killed(small_study, tmp_path):
                     out.append(c)
             return out
 
-        assert _wait(lambda: len(python_workers()) >= 1), "no worker processes started"
+        assert _wait(lambda: len(python_workers()) >= 1, stop=lambda: proc.poll() is not None), \
+            f"no worker processes started: {_seen(proc)}"
         workers = _children(proc.pid)
     finally:
         proc.kill()  # kill -9: no clean-up code runs in the parent
         proc.wait()
-    assert _wait(lambda: not any(_alive(w) for w in workers)), f"orphaned workers still alive: {workers}"
+    assert _wait(lambda: not any(_alive(w) for w in workers)), f"orphaned workers still alive: {_seen(proc, workers)}"
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -300,18 +322,24 @@ def test_sigterm_ends_a_batch_cleanly_and_keeps_partial_results(small_study, tmp
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     cache = out / ".cache" / "photo"
-    assert _wait(lambda: cache.is_dir() and len(list(cache.glob("*.json"))) >= 2, 180), "nothing measured"
+    measured = lambda: len(list(cache.glob("*.json"))) if cache.is_dir() else 0  # noqa: E731
+    assert _wait(lambda: measured() >= 2, stop=lambda: proc.poll() is not None), \
+        f"nothing measured: {measured()} photo(s) in the cache, {_seen(proc)}"
     workers = _children(proc.pid)
     if how.startswith("SIGTERM"):
         proc.send_signal(signal.SIGTERM)
     else:  # a terminal's Ctrl-C reaches the parent and every worker
         os.killpg(proc.pid, signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=HANG_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise AssertionError(f"the batch did not end in {HANG_S:.0f} s after the signal: {_seen(proc, workers)}")
     assert proc.returncode == 130, err
     assert "Traceback" not in err and err.count("interrupted") == 1, err
     # it says what is kept, truly: the measurements in the cache, no table yet (they are written at the end)
     assert "no table was written" in err and "resume" in err and not (out / "photos.csv").exists(), err
-    assert _wait(lambda: not any(_alive(w) for w in workers)), workers
+    assert _wait(lambda: not any(_alive(w) for w in workers)), f"workers still alive: {_seen(proc, workers)}"
     # what was measured is kept for the next run (resuming is tested in test_batch.py)
     assert len(list(cache.glob("*.json"))) >= 2
     assert not list(cache.glob(".*.tmp")), "half-written cache entries left behind"

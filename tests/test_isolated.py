@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,18 @@ from facemetrics.isolated import Worker
 
 #: every test here is about the worker processes: they keep the defaults a user gets (tests/conftest.py)
 pytestmark = pytest.mark.real_worker
+
+
+#: the ceiling of a wait (s): a hang's, not a speed limit (the machine's load only makes a wait longer)
+HANG_S = 600.0
+
+
+def _wait_for(cond, what: str) -> None:
+    """Poll ``cond()`` every 0.05 s until it holds; fail after :data:`HANG_S` s saying what was awaited."""
+    t0 = time.monotonic()
+    while not cond():
+        assert time.monotonic() - t0 < HANG_S, f"waited {HANG_S:.0f} s for {what}"
+        time.sleep(0.05)
 
 
 def test_a_worker_started_by_a_thread_that_ends_keeps_working():
@@ -23,7 +36,9 @@ def test_a_worker_started_by_a_thread_that_ends_keeps_working():
         t.start()
         t.join()
         assert got and got[0] != os.getpid()
-        time.sleep(1.0)  # the thread has ended: a process tied to it would be killed meanwhile
+        # the thread has ended in the kernel too (its /proc task gone), which is when a process tied to it by
+        # PR_SET_PDEATHSIG gets its signal (not a fixed 1 s: Python's join returns before the OS thread is gone)
+        _wait_for(lambda: not Path(f"/proc/self/task/{t.native_id}").exists(), f"thread {t.native_id} to end")
         assert w.call(os.getpid) == got[0]  # the same worker process, not one started again after its death
         assert w.starts == 1
     finally:
@@ -50,11 +65,8 @@ def test_a_worker_that_died_while_idle_is_started_again_for_the_next_call(monkey
         assert w.call(eval, "sorted(m for m in ('mediapipe.tasks', 'mediapipe.python.solutions.hands', "
                             "'mediapipe.python.solutions.pose') if m in __import__('sys').modules)") == []
         os.kill(first, signal.SIGKILL)
-        for _ in range(100):  # until the executor has seen the death (its pool marked broken)
-            if getattr(w._ex, "_broken", False):
-                break
-            time.sleep(0.05)
-        assert getattr(w._ex, "_broken", False)
+        # until the executor has seen the death (its pool marked broken)
+        _wait_for(lambda: getattr(w._ex, "_broken", False), f"the executor to see worker {first} killed")
         second = w.call(os.getpid, retry=False)  # no second chance needed: the call itself never ran
         assert second not in (first, os.getpid()) and w.starts == 2
     finally:
