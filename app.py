@@ -259,7 +259,17 @@ def md_cells(frame: pd.DataFrame) -> pd.DataFrame:
     long word hyphenated at a syllable).  The codes stay the CSVs' (the downloads are not these texts); a word
     wider than its column with no such break still breaks anywhere (:data:`LAYOUT_CSS`) rather than widen the
     table."""
-    return frame.astype(str).map(lambda v: md(cell_breaks(v)).replace("\\_", "\\_" + ZWSP))
+    return plain(frame.astype(str).map(lambda v: md(cell_breaks(v)).replace("\\_", "\\_" + ZWSP)))
+
+
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (not copied) without its ``attrs``, for Streamlit to draw: the timeline table's notes for the CSV
+    writer and the figure (e.g. ``attrs[FIGURES_LEFT_OUT]``, a dict keyed by tuples) are not the table's cells, and
+    Streamlit, which sends a frame's attrs to the browser, warns at each such table ("Could not serialize
+    pd.DataFrame.attrs") and drops them anyway."""
+    out = frame.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def layout_css() -> None:
@@ -2164,7 +2174,7 @@ def timeline_view(changes: pd.DataFrame, records: tuple[dict, ...] = ()) -> dict
     with st.expander("Timeline table"):
         # on a phone its compact form: the fit's 41 columns took 4560 px in 322 at 390 px (h5, 2026-12-05)
         wide, compact = fitted("timeline-table", size="t")
-        wide.dataframe(table, hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS,
+        wide.dataframe(plain(table), hide_index=True, width="stretch", column_config=TIMELINE_TABLE_COLUMNS,
                        column_order=timeline_wide_order(table.columns))
         with compact:
             st.table(md_cells(timeline_compact(table)), hide_index=True)
