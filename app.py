@@ -625,7 +625,7 @@ def _plot_timeline(changes, metrics, records, layout: str):
     changed is drawn as the table gives it, its legend the row's verdict: docs/validation.md §21, §21b)."""
     fitted, _, (sub, result) = _timeline_fit(changes, metrics)
     read = timeline_read(changes, metrics, records)
-    # no rule changed a row: the fits as fitted (the same figure; ``table=`` only when it can change it)
+    # no records to read the fits by: the table is the fitted one, the figure the fits as fitted (``table=`` unneeded)
     return fm_plots.plot_timeline(sub, result, layout=layout, **({} if read is fitted else {"table": read}))
 
 
