@@ -3,7 +3,8 @@
     python bench/readme_claims.py            # a Markdown table: line, figures, command and date cited, docs
     python bench/readme_claims.py --missing  # only the lines with a figure that no docs/*.md holds
     python bench/readme_claims.py --table    # docs/readme_claims.md's rows: the README lines each quote is on now,
-                                             # quotes README no longer holds, README figure lines no row covers
+                                             # quotes README no longer holds, README figure lines no row covers;
+                                             # then the same of the tables of claims moved out of README (stop 52)
 
 A *figure* is a number in README's prose (code blocks, inline code, link targets, dates and stop numbers left
 out) written as it would be quoted: ``0.98``, ``4.3 %``, ``13-36``, ``1 of 58``.  For each line the table
@@ -301,8 +302,13 @@ def main(argv=None) -> int:
     ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = ap.parse_args(argv)
     if args.table:
-        return print_table(args.readme.read_text(encoding="utf-8"),
-                           (ROOT / "docs" / "readme_claims.md").read_text(encoding="utf-8"))
+        claims_md = (ROOT / "docs" / "readme_claims.md").read_text(encoding="utf-8")
+        failed = print_table(args.readme.read_text(encoding="utf-8"), claims_md)
+        for heading, doc in MOVED_TABLES.items():
+            print(f"\n{heading}:")
+            failed |= print_table((ROOT / "docs" / doc).read_text(encoding="utf-8"), claims_md, heading,
+                                  uncovered_too=doc == "guide.md")
+        return failed
     docs = load_docs()
     secs = sections(docs)
     rows = claims(args.readme.read_text(encoding="utf-8"))
@@ -327,13 +333,15 @@ def main(argv=None) -> int:
     return 0
 
 
-def print_table(readme: str, claims_md: str) -> int:
-    """Print each table row's README lines, then the problems and uncovered lines; 1 if any, else 0."""
-    for cells in table_rows(claims_md):
+def print_table(readme: str, claims_md: str, heading: str = TABLE_HEADING, uncovered_too: bool = True) -> int:
+    """Print each row's lines of the doc the table quotes (README's by default), then the problems and (unless
+    ``uncovered_too`` is False) the lines with a figure no row covers; 1 if any, else 0."""
+    for cells in table_rows(claims_md, heading):
         spans, _ = locate(readme, cells[0])
         where = ", ".join(f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}" for s in spans) or "-"
         print(f"{where}: {cells[1][:90] if len(cells) > 1 else ''}")
-    problems, uncovered = table_problems(readme, claims_md)
+    problems, uncovered = table_problems(readme, claims_md, heading)
+    uncovered = uncovered if uncovered_too else []
     for p in problems:
         print("PROBLEM:", p)
     for c in uncovered:
