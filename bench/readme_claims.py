@@ -214,7 +214,7 @@ def _line_at(offset: int, starts: list[int], lines: list[int]) -> int:
     return lines[bisect.bisect_right(starts, offset) - 1]
 
 
-def locate(readme: str, cell: str) -> tuple[list[Span], list[str]]:
+def locate(readme: str, cell: str, doc: str = "README") -> tuple[list[Span], list[str]]:
     """The README spans a row's first cell quotes, and the problems found (a phrase missing or not unique).
 
     Parameters
@@ -223,6 +223,8 @@ def locate(readme: str, cell: str) -> tuple[list[Span], list[str]]:
         README.md's text.
     cell : str
         The row's first cell: spans separated by ``;``, each ``"phrase"`` or ``"first" … "last"``.
+    doc : str
+        The name of the document ``readme`` is, as the problems name it (``"README"``, ``"docs/guide.md"``).
 
     Returns
     -------
@@ -236,26 +238,33 @@ def locate(readme: str, cell: str) -> tuple[list[Span], list[str]]:
     spans, problems = [], []
     segments = SPAN.findall(cell)
     if not segments:
-        return [], [f"row {cell[:40]!r}: no quoted README phrase"]
+        return [], [f"row {cell[:40]!r}: no quoted {doc} phrase"]
     if SPAN.sub("", cell).strip("; "):
-        problems.append(f"row {cell[:40]!r}: {SPAN.sub('', cell).strip('; ')[:40]!r} is not a quoted README phrase")
+        problems.append(f"row {cell[:40]!r}: {SPAN.sub('', cell).strip('; ')[:40]!r} is not a quoted {doc} phrase")
     for seg in segments:
         quotes = [" ".join(q.split()) for q in QUOTE.findall(seg)]
         at = text.find(quotes[0])
         if at < 0:
-            problems.append(f"README has no {quotes[0]!r}")
+            problems.append(f"{doc} has no {quotes[0]!r}")
             continue
         if text.find(quotes[0], at + 1) >= 0:
-            problems.append(f"README has {quotes[0]!r} more than once")
+            problems.append(f"{doc} has {quotes[0]!r} more than once")
         end = at + len(quotes[0])
         if len(quotes) > 1:
             at2 = text.find(quotes[-1], at)
             if at2 < 0:
-                problems.append(f"README has no {quotes[-1]!r} after {quotes[0]!r}")
+                problems.append(f"{doc} has no {quotes[-1]!r} after {quotes[0]!r}")
                 continue
             end = at2 + len(quotes[-1])
         spans.append(Span(_line_at(at, starts, lines), _line_at(end - 1, starts, lines)))
     return spans, problems
+
+
+def doc_name(heading: str = TABLE_HEADING) -> str:
+    """The document the table under ``heading`` quotes, as its problems name it: ``"README"`` for README's table,
+    ``"docs/guide.md"`` or ``"docs/speed.md"`` for a table of :data:`MOVED_TABLES` (until stop 52's r1b every
+    problem said "README has no ...", whichever document was searched)."""
+    return f"docs/{MOVED_TABLES[heading]}" if heading in MOVED_TABLES else "README"
 
 
 def table_problems(readme: str, claims_md: str, heading: str = TABLE_HEADING) -> tuple[list[str], list[Claim]]:
@@ -273,13 +282,14 @@ def table_problems(readme: str, claims_md: str, heading: str = TABLE_HEADING) ->
     Returns
     -------
     problems : list of str
-        Phrases README does not hold, rows without a phrase, rows whose phrases name no figure.
+        Phrases the quoted document does not hold (each problem names it: :func:`doc_name`), rows without a
+        phrase, rows whose phrases name no figure.
     uncovered : list of Claim
         README's lines with a figure (:func:`claims`) that no row's span covers.
     """
     problems, covered = [], set()
     for cells in table_rows(claims_md, heading):
-        spans, probs = locate(readme, cells[0])
+        spans, probs = locate(readme, cells[0], doc_name(heading))
         problems += probs
         if spans and not any(figures_of(q) for q in QUOTE.findall(cells[0])):
             problems.append(f"row {cells[0][:40]!r}: its phrases name no figure")
@@ -337,7 +347,7 @@ def print_table(readme: str, claims_md: str, heading: str = TABLE_HEADING, uncov
     """Print each row's lines of the doc the table quotes (README's by default), then the problems and (unless
     ``uncovered_too`` is False) the lines with a figure no row covers; 1 if any, else 0."""
     for cells in table_rows(claims_md, heading):
-        spans, _ = locate(readme, cells[0])
+        spans, _ = locate(readme, cells[0], doc_name(heading))
         where = ", ".join(f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}" for s in spans) or "-"
         print(f"{where}: {cells[1][:90] if len(cells) > 1 else ''}")
     problems, uncovered = table_problems(readme, claims_md, heading)
@@ -346,7 +356,7 @@ def print_table(readme: str, claims_md: str, heading: str = TABLE_HEADING, uncov
         print("PROBLEM:", p)
     for c in uncovered:
         print(f"UNCOVERED {c.line}: {', '.join(c.figures)} | {c.text[:100]}")
-    print(f"{len(problems)} problems, {len(uncovered)} README lines with a figure in no row", file=sys.stderr)
+    print(f"{len(problems)} problems, {len(uncovered)} {doc_name(heading)} lines with a figure in no row", file=sys.stderr)
     return int(bool(problems or uncovered))
 
 

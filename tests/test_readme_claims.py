@@ -132,3 +132,22 @@ def test_a_changed_figure_in_the_guide_breaks_its_quote():
     assert any("half-life 53 h" in p for p in problems), problems
     broken = guide.replace("## Bad photos\n", "## Bad photos\n\nA new claim: 17 of 20 photos read right.\n", 1)
     assert [c.figures for c in rc.table_problems(broken, claims_md, GUIDE_TABLE)[1]] == [("17", "20")]
+
+
+def test_a_problem_names_the_document_it_looked_in():
+    """A quote missing from docs/guide.md or docs/speed.md is said to be missing from that document, not from README
+    (until r1b, stop 52, every problem read "README has no ..." whichever document was searched); README's own table
+    still says README."""
+    guide, speed, claims_md = (p.read_text(encoding="utf-8") for p in (GUIDE, SPEED, CLAIMS))
+    assert "half-life 53 h" in guide
+    problems, _ = rc.table_problems(guide.replace("half-life 53 h", "half-life 54 h", 1), claims_md, GUIDE_TABLE)
+    assert problems and all(p.startswith("docs/guide.md has no ") for p in problems), problems
+    quote = " ".join(rc.QUOTE.findall(rc.table_rows(claims_md, SPEED_TABLE)[0][0])[0].split())
+    folded = " ".join(speed.split())  # the quotes are matched with white space folded
+    assert quote in folded
+    problems, _ = rc.table_problems(folded.replace(quote, "x"), claims_md, SPEED_TABLE)
+    assert any(p.startswith("docs/speed.md has no ") for p in problems), problems
+    assert not any("README" in p for p in problems), problems
+    readme = README.read_text(encoding="utf-8")
+    problems, _ = rc.table_problems(readme.replace("95 % CI 2.4–5.2 h", "95 % CI 2.4–5.3 h", 1), claims_md)
+    assert problems and all(p.startswith("README has no ") for p in problems), problems
