@@ -815,7 +815,7 @@ class Store:
         exif = taken_at_of(data)
         # the one chain (the batch's, analyze's, compare's): a typed time for every photo (study import's manifest)
         # wins, then EXIF, then the file name's; a typed time for the photos without one (study add --taken-at)
-        # comes last: README, 'A capture time from the file name'
+        # comes last: docs/guide.md, 'A capture time from the file name'
         when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed")
         if not when and default_time:
             when, source = default_time, "typed"

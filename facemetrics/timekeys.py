@@ -60,7 +60,7 @@ def parse_time(value) -> datetime | None:
     if len(s) >= 19 and s[4] == ":" and s[7] == ":":
         s = s[:4] + "-" + s[5:7] + "-" + s[8:]
     one_digit = _ONE_DIGIT_HOUR.fullmatch(s)
-    if one_digit:  # 2026-11-24 9:00, as Excel shows a cell: 09:00 (README, manifest times, 2026-12-05)
+    if one_digit:  # 2026-11-24 9:00, as Excel shows a cell: 09:00 (docs/guide.md, 'Sessions, names and typed times', 2026-12-05)
         s = f"{one_digit[1]}0{one_digit[2]}"
     if _EARLY_FRACTION.fullmatch(s):
         return None  # 08.20 read as 08:00:00.2 by fromisoformat, 08:12 by ISO 8601, meant as 08:20
@@ -283,7 +283,7 @@ def _name_datetime(m: re.Match) -> datetime | None:
 def time_from_name(name) -> datetime | None:
     """The capture time a photo's file name states, or None: the one reading of a time from a file name,
     for a photo without an EXIF capture time (a screenshot, a photo saved from a messenger; the batch,
-    the study store, ``analyze``, ``compare`` and the app's uploads call it; README, 'A capture time from the
+    the study store, ``analyze``, ``compare`` and the app's uploads call it; docs/guide.md, 'A capture time from the
     file name').
 
     Read only when the whole name, without its folder and file ending, NFKC-normalised (fullwidth digits
@@ -677,7 +677,7 @@ def meant_in(sentence: str) -> str:
     return m[0] if m else ""
 
 
-# ---- a date with the year last, as a spreadsheet shows it (README, manifest times, 2026-12-05) --------------
+# ---- a date with the year last, as a spreadsheet shows it (docs/guide.md, 'Sessions, names and typed times', 2026-12-05) --------------
 
 # D/M/YYYY or M/D/YYYY (slashes or dots), a space or T, a 24-hour H:MM[:SS]: the two fields, the year, the time
 _YEAR_LAST_TIME = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})[T ]\s*(\d{1,2}:\d{2}(?::\d{2})?)")
@@ -731,7 +731,7 @@ def year_last_time(text, order: str) -> str | None:
     return iso if parse_time(iso) is not None else None
 
 
-# ---- the 12-hour clock after a date (README, 'Times typed on the 12-hour clock'; stop 46, 2026-12-05) --------
+# ---- the 12-hour clock after a date (docs/guide.md, 'Sessions, names and typed times'; stop 46, 2026-12-05) --------
 
 # a date (year first, or year last as a spreadsheet shows it), a T or spaces, then a time on the 12-hour
 # clock (9:00 AM, 9:00 pm, 9.00am, 9am, 9:00:30 PM, 9:00 p.m.; any Unicode space, e.g. the narrow no-break space
@@ -860,7 +860,7 @@ class TimeColumn:
 
 
 def read_time_column(values) -> TimeColumn:
-    """A manifest column's year-last date-times read in the one order its values tell (README, manifest times).
+    """A manifest column's year-last date-times read in the one order its values tell (docs/guide.md, 'Sessions, names and typed times').
 
     The order is told by the values with a field above 12 (``24/11/2026`` day-first, ``11/24/2026``
     month-first) and holds for every year-last value of the column; with no such value, or with both orders

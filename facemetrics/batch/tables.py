@@ -481,7 +481,7 @@ def baseline_rank(r: dict, shared=frozenset()) -> int:
     or tilted the other way than most after photos' counts).  The
     session's before photo is the earliest of the lowest rank: a smiling or head-turned first photo
     is passed over for a later one without those flags, unless the after photos mostly have them
-    too (README.md, 'Which photo is compared with which')."""
+    too (docs/guide.md, 'Which photo is compared with which')."""
     return len(_counted_faults(r, shared))
 
 
