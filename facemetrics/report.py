@@ -658,7 +658,9 @@ def noise_source_note(noise_source: str) -> str:
                 "they hold for an unchanged pose and expression: repeats must show the same face, pose and "
                 "expression as their photo")
     if noise_source == "default":
-        return ("the defaults hold for an unchanged pose and expression: take two or more photos of each state "
+        return ("each row's floor is its default (docs/compare.md, 'Default noise floors') raised for this pair's "
+                "pixel size and for what the head-pose correction cannot remove, so it can be above the table; the "
+                "defaults hold for an unchanged pose and expression: take two or more photos of each state "
                 "(--before-repeat / --after-repeat) to measure your own")
     if noise_source == "repeats (1 pair)":
         return ("one repeat pair gives a floor of 12.7 x its one difference (Student's t with 1 degree of "

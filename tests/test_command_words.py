@@ -264,3 +264,23 @@ def test_a_batch_whose_comparisons_failed_says_how_they_failed():
         "changes.csv's messages say more): please report it with the photos if you can share them. 1 photo: "
         "comparison failed: the photos crashed the face finder (re-save them as PNG or JPEG and run batch again; "
         "changes.csv's messages name them). 1 photo: comparison failed (changes.csv's status and messages say why).")
+
+
+def test_the_cli_says_why_a_default_floor_is_above_the_defaults_table(sample_analysis):
+    """`compare` printed "noise floors: default" beside a jawline floor of 0.10 mm where docs/compare.md's
+    'Default noise floors' table gives 0.081 mm (u1, stop 52): the floors are the defaults raised for the pair's
+    pixel size and pose (``resolution_floors``, ``pose_adjusted_floors``).  The note says so now, and a comparison
+    whose floor is above its default shows it."""
+    from pathlib import Path
+
+    from facemetrics.compare import compare_photos
+    from facemetrics.compare.floors import DEFAULT_NOISE_FLOORS
+    from facemetrics.report import summary_lines
+
+    c = compare_photos(sample_analysis, Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_after.jpg")
+    assert c.noise_source == "default"
+    floor = c.get("jawline_lift_mm", "mean").noise_floor
+    assert floor > DEFAULT_NOISE_FLOORS[("jawline_lift_mm", "mean")]  # what the note explains
+    text = "\n".join(summary_lines(c))
+    assert "noise floors: default; each row's floor is its default (docs/compare.md, 'Default noise floors') raised" \
+        in text, text
