@@ -147,7 +147,8 @@ COMPACT_WIDTHS = {"t": (24, 30, 23, 23), "s": (25, 31, 20, 24)}
 #: figures ("s": figure, value, ± scale, floor) 25/31/20/24 %: the value's "0.1908 mm/px" is 83 px, the floor's
 #: "0.84 index" 59 px (h6 of stop 44, 2026-12-05, Chromium at 390 x 844).
 #: Last, the note on a result in part (:data:`DRAWING_KEY`): fixed at the page's top right under the toolbar, out of
-#: its flow, transparent until 0.6 s after it is drawn.
+#: its flow, transparent until 0.6 s after it is drawn; a click goes through it (``pointer-events: none``) to what
+#: it covers, e.g. on a phone whatever is scrolled under it while a stopped run's note stays.
 LAYOUT_CSS = "<style>\n" + "".join(
     f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
 @container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
@@ -162,7 +163,7 @@ LAYOUT_CSS = "<style>\n" + "".join(
   position: fixed; top: 4.25rem; right: 1rem; z-index: 999990; width: auto !important;
   max-width: min(24rem, calc(100vw - 2rem)); padding: 0.5rem 0.75rem; border-radius: 0.5rem;
   background: #fff8db; border: 1px solid #e0c35c; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15);
-  opacity: 0; animation: fm-drawing-shown 0s linear 0.6s forwards; }
+  opacity: 0; animation: fm-drawing-shown 0s linear 0.6s forwards; pointer-events: none; }
 .st-key-fm-drawing p { color: #3d3100 !important; }
 @keyframes fm-drawing-shown { to { opacity: 1; } }
 </style>"""
