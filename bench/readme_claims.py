@@ -3,7 +3,8 @@
     python bench/readme_claims.py            # a Markdown table: line, figures, command and date cited, docs
     python bench/readme_claims.py --missing  # only the lines with a figure that no docs/*.md holds
     python bench/readme_claims.py --table    # docs/readme_claims.md's rows: the README lines each quote is on now,
-                                             # quotes README no longer holds, README figure lines no row covers
+                                             # quotes README no longer holds, README figure lines no row covers;
+                                             # then the same of the tables of claims moved out of README (stop 52)
 
 A *figure* is a number in README's prose (code blocks, inline code, link targets, dates and stop numbers left
 out) written as it would be quoted: ``0.98``, ``4.3 %``, ``13-36``, ``1 of 58``.  For each line the table
@@ -167,6 +168,10 @@ QUOTE = re.compile(r'"([^"]+)"')
 SPAN = re.compile(r'"[^"]+"(?:\s*…\s*"[^"]+")?')
 #: the table's heading in docs/readme_claims.md; the table is the first Markdown table after it
 TABLE_HEADING = "## The table"
+#: the tables of the claims that moved out of README at stop 52 (task r1), each quoting the doc they moved to, by
+#: heading: docs/guide.md (every line with a figure there in a row's span, as README's) and docs/speed.md (the quotes
+#: found; a doc of measurements, whose own figures need no row)
+MOVED_TABLES = {"## Moved to docs/guide.md": "guide.md", "## Moved to docs/speed.md": "speed.md"}
 
 
 @dataclass(frozen=True)
@@ -177,9 +182,10 @@ class Span:
     last: int
 
 
-def table_rows(claims_md: str) -> list[tuple[str, ...]]:
-    """The cells of each body row of the table under :data:`TABLE_HEADING` in ``claims_md``."""
-    part = claims_md.split(TABLE_HEADING, 1)[1] if TABLE_HEADING in claims_md else ""
+def table_rows(claims_md: str, heading: str = TABLE_HEADING) -> list[tuple[str, ...]]:
+    """The cells of each body row of the table under ``heading`` (README's: :data:`TABLE_HEADING`) in
+    ``claims_md``."""
+    part = claims_md.split(heading + "\n", 1)[1] if heading + "\n" in claims_md else ""
     rows, started = [], False
     for line in part.splitlines():
         if line.startswith("|"):
@@ -252,8 +258,17 @@ def locate(readme: str, cell: str) -> tuple[list[Span], list[str]]:
     return spans, problems
 
 
-def table_problems(readme: str, claims_md: str) -> tuple[list[str], list[Claim]]:
+def table_problems(readme: str, claims_md: str, heading: str = TABLE_HEADING) -> tuple[list[str], list[Claim]]:
     """What docs/readme_claims.md's table no longer says of README.
+
+    Parameters
+    ----------
+    readme : str
+        The text the table quotes: README.md's, or for a table of :data:`MOVED_TABLES` its doc's.
+    claims_md : str
+        docs/readme_claims.md's text.
+    heading : str
+        The heading of the table to read (README's by default).
 
     Returns
     -------
@@ -263,7 +278,7 @@ def table_problems(readme: str, claims_md: str) -> tuple[list[str], list[Claim]]
         README's lines with a figure (:func:`claims`) that no row's span covers.
     """
     problems, covered = [], set()
-    for cells in table_rows(claims_md):
+    for cells in table_rows(claims_md, heading):
         spans, probs = locate(readme, cells[0])
         problems += probs
         if spans and not any(figures_of(q) for q in QUOTE.findall(cells[0])):
@@ -287,8 +302,13 @@ def main(argv=None) -> int:
     ap.add_argument("--readme", type=Path, default=ROOT / "README.md")
     args = ap.parse_args(argv)
     if args.table:
-        return print_table(args.readme.read_text(encoding="utf-8"),
-                           (ROOT / "docs" / "readme_claims.md").read_text(encoding="utf-8"))
+        claims_md = (ROOT / "docs" / "readme_claims.md").read_text(encoding="utf-8")
+        failed = print_table(args.readme.read_text(encoding="utf-8"), claims_md)
+        for heading, doc in MOVED_TABLES.items():
+            print(f"\n{heading}:")
+            failed |= print_table((ROOT / "docs" / doc).read_text(encoding="utf-8"), claims_md, heading,
+                                  uncovered_too=doc == "guide.md")
+        return failed
     docs = load_docs()
     secs = sections(docs)
     rows = claims(args.readme.read_text(encoding="utf-8"))
@@ -313,13 +333,15 @@ def main(argv=None) -> int:
     return 0
 
 
-def print_table(readme: str, claims_md: str) -> int:
-    """Print each table row's README lines, then the problems and uncovered lines; 1 if any, else 0."""
-    for cells in table_rows(claims_md):
+def print_table(readme: str, claims_md: str, heading: str = TABLE_HEADING, uncovered_too: bool = True) -> int:
+    """Print each row's lines of the doc the table quotes (README's by default), then the problems and (unless
+    ``uncovered_too`` is False) the lines with a figure no row covers; 1 if any, else 0."""
+    for cells in table_rows(claims_md, heading):
         spans, _ = locate(readme, cells[0])
         where = ", ".join(f"{s.first}" if s.first == s.last else f"{s.first}-{s.last}" for s in spans) or "-"
         print(f"{where}: {cells[1][:90] if len(cells) > 1 else ''}")
-    problems, uncovered = table_problems(readme, claims_md)
+    problems, uncovered = table_problems(readme, claims_md, heading)
+    uncovered = uncovered if uncovered_too else []
     for p in problems:
         print("PROBLEM:", p)
     for c in uncovered:

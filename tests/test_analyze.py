@@ -436,10 +436,10 @@ def test_black_and_white_photo_is_named_and_colour_fraction_is_scale_free(sample
     assert g.to_row()["colour_fraction"] == 0.0
     assert any(w.startswith("black-and-white photo: the fold depth") for w in g.warnings)
     assert g.status == "ok" and g.nlf_right is not None  # still measured
-    # the warning's figures are the README's (re-measured 2026-12-04: the warning still said "up to 2.4,
-    # median 0.3", the figures of 2026-12-03; a new user's audit, 2026-12-04)
+    # the warning's figures are the guide's (README's until stop 52; re-measured 2026-12-04: the warning still said
+    # "up to 2.4, median 0.3", the figures of 2026-12-03; a new user's audit, 2026-12-04)
     import re
-    readme = " ".join((Path(__file__).resolve().parents[1] / "README.md").read_text().split())
+    readme = " ".join((Path(__file__).resolve().parents[1] / "docs" / "guide.md").read_text().split())
     up_to, median = re.search(r"made grey it moved by up to ([\d.]+), median ([\d.]+)", readme).groups()
     warning = next(w for w in g.warnings if w.startswith("black-and-white photo"))
     assert f"moved by up to {up_to}, median {median}" in warning, warning

@@ -1311,7 +1311,7 @@ def test_timeline_leaves_out_a_session_whose_before_photos_disagree():
 
 def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysis):
     """The app's long.csv left sha256 and taken_at empty on every row (audit, stop 28), though the
-    README says every row carries the photo's sha256."""
+    README said (docs/guide.md says since stop 52) every row carries the photo's sha256."""
     import dataclasses
     from datetime import datetime
 

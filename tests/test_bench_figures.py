@@ -1,6 +1,6 @@
-"""The arithmetic of bench scripts' README figures (docs/validation.md §11): the invariance table's
-largest changes (bench/accuracy.py ``largest_changes``, whose ratio row without the fold lengths gives
-the README's 3.7 %) and the eye-cover report's largest missed scale change, which printed only the
+"""The arithmetic of bench scripts' README figures (docs/validation.md §11; docs/guide.md's since stop 52): the
+invariance table's largest changes (bench/accuracy.py ``largest_changes``, whose ratio row without the fold lengths
+gives the guide's 3.7 %) and the eye-cover report's largest missed scale change, which printed only the
 magnitude behind a ``+`` (bench/bench_eyes.py ``largest_change``)."""
 
 from __future__ import annotations

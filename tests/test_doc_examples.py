@@ -1,7 +1,7 @@
 """Every Python example a user is shown runs (docs/readme_claims.md 'Code examples', 2026-12-05).
 
-The fenced ```python blocks of README.md and docs/compare.md (the docs a user is pointed to for the API) are
-extracted and each is executed as it is written, in a fresh namespace, from a temporary folder in which the
+The fenced ```python blocks of README.md, docs/guide.md and docs/compare.md (the docs a user is pointed to for the
+API) are extracted and each is executed as it is written, in a fresh namespace, from a temporary folder in which the
 project's ``sample_images/`` is reachable under that name (as from the project folder, where README says to
 run them).  An HTML comment on the line before a block says what it needs:
 
@@ -26,15 +26,17 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_images"
 
-#: The docs whose Python blocks are run: README.md and the docs it points a user to for the API.
-DOCS = ("README.md", "docs/compare.md")
+#: The docs whose Python blocks are run: README.md and the docs it points a user to for the API (docs/guide.md, README's
+#: details since stop 52: its example of before repeats was README's).
+DOCS = ("README.md", "docs/guide.md", "docs/compare.md")
 
 #: Blocks marked ``not runnable`` in :data:`DOCS` (none today: every Python block there runs).
 EXPECTED_NOT_RUNNABLE = 0
 
-#: At least this many blocks are found (README's 'Library', compare.md's call and its loop over after photos):
-#: a change of the fence syntax that hid them from the extractor fails here instead of passing empty.
-MIN_BLOCKS = 3
+#: At least this many blocks are found (README's 'The library', the guide's before repeats, compare.md's call and its
+#: loop over after photos): a change of the fence syntax that hid them from the extractor fails here instead of
+#: passing empty.
+MIN_BLOCKS = 4
 
 _FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w+-]*)[ \t]*$")
 _MARKER = re.compile(r"<!--\s*example:\s*(?P<what>.*?)\s*-->")
@@ -126,7 +128,7 @@ def test_the_examples_are_found_and_none_skips_silently():
 
 
 def test_readme_library_example_shows_units_and_uncertainties():
-    """README's 'Library' example prints every figure with its unit and uncertainty: the iris scale's % beside
+    """README's library example prints every figure with its unit and uncertainty: the iris scale's % beside
     the mm, each change's floor and scale SD, the decay fit's intervals."""
     code = next(b.code for b in BLOCKS if b.doc == "README.md")
     for shown in ("mm_per_px_uncertainty_pct", "noise_floor", "change_scale_sd", "unit", "half_life_h_ci_low",

@@ -1,7 +1,8 @@
 """A manifest typed in Excel (an audit of a clinic's study, 2026-12-05): the cells hold the displayed text,
 ``2026-11-24 9:00`` (a one-digit hour) and ``24/11/2026 9:00`` (the year last).  The one-digit hour is read; a
 year-last date is read in the order its manifest column tells (a field above 12), else refused with why; a time
-typed alone is read only when it tells its order by itself (README, the manifest times' rule)."""
+typed alone is read only when it tells its order by itself (docs/guide.md, the manifest times' rule; README's until
+stop 52)."""
 
 from __future__ import annotations
 

@@ -209,6 +209,52 @@ def test_cmyk_jpeg(tmp_path):
     assert np.abs(photo.rgb[10:30, 45:75].mean(axis=(0, 1)) - (0, 255, 0)).max() < 6
 
 
+def ycck_jpeg(rgb: np.ndarray, quality: int = 95) -> bytes:
+    """A YCCK JPEG (4 components, Adobe APP14 transform 2) that decodes to ``rgb`` (H, W, 3) uint8, no black.
+
+    Pillow writes no YCCK, so its CMYK writer stores Y, Cb, Cr (of ``rgb``) and K = 0 as the four components
+    and the Adobe marker's transform byte is then set to 2: libjpeg reads the first three as YCbCr, converts
+    them to R, G, B and gives C, M, Y = R, G, B in Adobe's inverted storage, which Pillow's Adobe
+    ``CMYK;I`` read turns back into ``rgb``."""
+    r, g, b = (rgb[..., i].astype(float) for i in range(3))
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = -0.168736 * r - 0.331264 * g + 0.5 * b + 128
+    cr = 0.5 * r - 0.418688 * g - 0.081312 * b + 128
+    comps = np.clip(np.stack([y, cb, cr, np.zeros_like(y)], axis=-1).round(), 0, 255).astype(np.uint8)
+    buf = io.BytesIO()
+    from_mode(comps, "CMYK").save(buf, format="JPEG", quality=quality)
+    raw = bytearray(buf.getvalue())
+    at = raw.find(b"\xff\xee\x00\x0eAdobe")
+    assert at > 0 and raw[at + 15] == 0  # Pillow's CMYK: Adobe transform 0
+    raw[at + 15] = 2
+    return bytes(raw)
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_ycck_jpeg_reads_as_its_colours(tmp_path, wide):
+    """An Adobe YCCK JPEG (print workflows, some scanners) reads as the picture it holds, not its raw
+    components: 128 x 128 px, and 3000 px wide, which the large-JPEG fast path leaves to Pillow at full size
+    (as it does a CMYK JPEG, test_large_cmyk_jpeg_uses_pillow_path)."""
+    src = np.ascontiguousarray(np.tile(astronaut(1)[:200], (1, 6, 1))[:, :3000]) if wide else astronaut(4)
+    path = tmp_path / "y.jpg"
+    path.write_bytes(ycck_jpeg(src))
+    with Image.open(path) as im:
+        assert im.mode == "CMYK" and im.info.get("adobe_transform") == 2
+    photo = load_photo(path)
+    assert photo.format == "JPEG" and photo.scale == 1.0
+    assert mean_abs_diff(photo.rgb, src) < 3.0
+    assert mean_abs_diff(photo.rgb, 255 - src) > 60.0  # not Adobe's inverted storage
+
+
+def test_truncated_ycck_jpeg_is_refused(tmp_path):
+    raw = ycck_jpeg(astronaut(2))
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(raw[: len(raw) * 2 // 3])
+    with pytest.raises(PhotoError) as ei:
+        load_photo(path)
+    assert ei.value.status == "unreadable" and "truncated" in ei.value.reason
+
+
 @pytest.mark.parametrize("fmt, ext", [("PNG", "png"), ("TIFF", "tif")])
 def test_16bit_gray_is_scaled_not_clipped(tmp_path, fmt, ext):
     arr = np.zeros((40, 40), dtype=np.uint16)

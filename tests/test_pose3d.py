@@ -575,7 +575,7 @@ def test_real_camera_distance_pairs(debruine_once, x, y):
 
 
 def test_real_camera_distance_pairs_claim_no_lift_or_sag_in_any_region(debruine, debruine_once):
-    """The README's claim: one unchanged person at 30, 45 and 60 cm, every ordered pair, reads no
+    """The guide's claim (README's until stop 52): one unchanged person at 30, 45 and 60 cm, every ordered pair, reads no
     lift or sag in any region.  Before stop 25's stretch term the mouth corner read a false sag
     whenever the camera came closer (45 -> 30: -0.41 mm against a floor of 0.29; 60 -> 30: -0.70
     against 0.38); the fit's apparent stretch on these pairs (+0.25 to +0.82 % closer) now widens

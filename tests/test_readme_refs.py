@@ -5,7 +5,10 @@ code name it quotes (a column, a status, a verdict, a function, ``module.CONSTAN
 exists with the options it is given.  Each check is a function from README's text to the problems it finds, so
 each test also runs it on a deliberately broken copy (the negative control) and asserts that copy fails.
 
-These read text and the parser only (no photo is measured): the whole file takes about a second."""
+These read text and the parser only (no photo is measured): the whole file takes about a second.
+
+Since stop 52 (task r1, 2026-12-06) README's details are docs/guide.md's: every check runs on the guide too (its
+links relative to docs/), so a passage that moved is held to what it was held to in README."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+GUIDE = ROOT / "docs" / "guide.md"
 
 #: unit and key suffixes of a name README gives as a column of a CSV (``schema.UNIT_SUFFIXES`` and the rest)
 COLUMN_SUFFIXES = ("_mm", "_mm2", "_pct", "_deg", "_px", "_ipd", "_ipd2", "_h", "_sha256", "_at", "_source",
@@ -24,6 +28,10 @@ COLUMN_SUFFIXES = ("_mm", "_mm2", "_pct", "_deg", "_px", "_ipd", "_ipd2", "_h", 
 
 def _readme() -> str:
     return README.read_text(encoding="utf-8")
+
+
+def _guide() -> str:
+    return GUIDE.read_text(encoding="utf-8")
 
 
 def _prose(text: str) -> str:
@@ -52,18 +60,19 @@ def _anchors(path: Path) -> set[str]:
     return out
 
 
-def broken_links(text: str) -> list[str]:
-    """The relative links ``[..](path#anchor)`` of ``text`` whose file does not exist or has no such heading."""
+def broken_links(text: str, doc: Path = README) -> list[str]:
+    """The relative links ``[..](path#anchor)`` of ``text`` (the text of ``doc``, whose folder the paths are
+    relative to) whose file does not exist or has no such heading."""
     bad = []
     for target in re.findall(r"\]\(([^)\s]+)\)", text):
         if re.match(r"[a-z]+:", target):
             continue  # http(s), mailto: not checked here (no network in the tests)
         path, _, anchor = target.partition("#")
-        file = ROOT / path if path else README
+        file = doc.parent / path if path else doc
         if not file.exists():
             bad.append(f"{target}: no file {path}")
         elif anchor and file.suffix == ".md" and anchor not in _anchors(file):
-            bad.append(f"{target}: {path or 'README.md'} has no heading with this anchor")
+            bad.append(f"{target}: {path or doc.name} has no heading with this anchor")
     return bad
 
 
@@ -213,8 +222,9 @@ def unknown_bench_words(text: str) -> list[str]:
 # ------------------------------------------------------------------------------------------------ the tests
 
 def _broken(old: str, new: str) -> str:
-    """README's text with ``old`` (which must be there) replaced by ``new``: a deliberately broken copy."""
-    text = _readme()
+    """README's text with ``old`` (which must be there) replaced by ``new``: a deliberately broken copy; the guide's
+    when README no longer holds ``old`` (a passage moved there at stop 52; the checks run on both)."""
+    text = _readme() if old in _readme() else _guide()
     assert old in text, old
     return text.replace(old, new)
 
@@ -224,9 +234,11 @@ def test_every_link_in_readme_resolves_to_a_file_and_heading():
 
 
 def test_a_renamed_docs_heading_breaks_a_readme_link():
-    text = _broken("docs/accuracy.md#smiling-flag", "docs/accuracy.md#smiling-flags")
-    assert broken_links(text) == ["docs/accuracy.md#smiling-flags: docs/accuracy.md has no heading with this anchor"]
-    assert broken_links(text.replace("](docs/speed.md)", "](docs/speeds.md)"))[-1].endswith("no file docs/speeds.md")
+    text = _broken("docs/accuracy.md#tuning-and-held-out-faces", "docs/accuracy.md#tuning-and-held-out-face")
+    assert broken_links(text) == \
+        ["docs/accuracy.md#tuning-and-held-out-face: docs/accuracy.md has no heading with this anchor"]
+    moved = text.replace("](docs/metrics.md)", "](docs/metric.md)")
+    assert "docs/metric.md: no file docs/metric.md" in broken_links(moved)
 
 
 def test_anchors_are_githubs():
@@ -262,7 +274,7 @@ def test_every_cli_command_and_option_in_readme_is_in_the_parser():
 def test_an_option_the_parser_lacks_fails():
     assert unknown_cli_words(_broken("`study add --taken-at`", "`study add --taken`")) == \
         ["`study add --taken`: --taken"]
-    assert unknown_cli_words(_broken("`--workers 2`", "`--worker 2`")) == ["`--worker 2`: --worker"]
+    assert unknown_cli_words(_broken("`--workers 1`", "`--worker 1`")) == ["`--worker 1`: --worker"]
     assert unknown_cli_words(_broken("`facemetrics study`", "`facemetrics studies`")) == \
         ["`facemetrics studies`: no command 'studies'"]
     # an option of another command is not this one's
@@ -284,3 +296,32 @@ def test_a_repeated_heading_gets_a_numbered_anchor(tmp_path):
     doc = tmp_path / "d.md"
     doc.write_text("# A\n\n## Results\n\n```\n# not a heading\n```\n\n## Results\n", encoding="utf-8")
     assert _anchors(doc) == {"a", "results", "results-1"}
+
+
+# ------------------------------------------------------------------------ docs/guide.md (stop 52)
+
+def test_every_link_in_the_guide_resolves_to_a_file_and_heading():
+    """docs/guide.md's links (relative to docs/) and README's links into the guide resolve."""
+    assert broken_links(_guide(), GUIDE) == []
+    assert any("docs/guide.md#" in target for target in re.findall(r"\]\(([^)\s]+)\)", _readme()))
+
+
+def test_a_broken_guide_link_fails():
+    """Negative control: a guide link to a renamed heading, to a file named from the project folder (as README
+    names it, which from docs/ does not exist), and a README link to a guide heading that is not there."""
+    text = _guide()
+    assert "](accuracy.md#smiling-flag)" in text
+    assert broken_links(text.replace("](accuracy.md#smiling-flag)", "](accuracy.md#smiling-flags)"), GUIDE) == \
+        ["accuracy.md#smiling-flags: accuracy.md has no heading with this anchor"]
+    assert broken_links(text.replace("](accuracy.md#smiling-flag)", "](docs/accuracy.md#smiling-flag)"), GUIDE) == \
+        ["docs/accuracy.md#smiling-flag: no file docs/accuracy.md"]
+    readme = _readme().replace("docs/guide.md#bad-photos", "docs/guide.md#bad-photo")
+    assert broken_links(readme) == ["docs/guide.md#bad-photo: docs/guide.md has no heading with this anchor"]
+
+
+def test_every_column_code_name_command_and_bench_script_in_the_guide_exists():
+    text = _guide()
+    assert unknown_columns(text) == []
+    assert unknown_code_names(text) == []
+    assert unknown_cli_words(text) == []
+    assert unknown_bench_words(text) == []

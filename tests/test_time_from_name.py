@@ -1,6 +1,6 @@
 """A capture time from the file name of a photo without an EXIF time (screenshots, messenger copies):
 the one reading (``timekeys.time_from_name``), its refusals, and the batch's use of it (the EXIF time
-wins; ``taken_at_source`` says where each time came from).  README, 'A capture time from the file name'."""
+wins; ``taken_at_source`` says where each time came from).  docs/guide.md, 'A capture time from the file name' (README's until stop 52)."""
 
 from __future__ import annotations
 
