@@ -32,6 +32,10 @@ from browsing import SAMPLES, act, need_browser, open_app, page_state, running_a
 
 #: the status widget's Stop button (Streamlit 1.60: a header button in ``stStatusWidget``, drawn 500 ms into a run)
 STOP_BUTTON = "[data-testid=stStatusWidget] button"
+#: the ceiling, in ms, of a wait for a run that measures photos or simulates the example's series: a hang's, not an
+#: expected time.  The example's run after Stop (its series simulated: 10-40 s idle) did not end in 120 s in 3 of 3
+#: stress rounds (3 niced CPU hogs, 2 test workers, the other engineers' load; 2026-12-06, a1)
+RUN_CEILING_MS = 600_000
 #: the spinners' texts of the example's run: none is left on the page once a run has ended
 SPINNERS = ("Analysing", "Simulating the example series", "Fitting the decay curves")
 #: JavaScript: the result as the page shows it: the headline's lines (they name the noise floor) and the downloads
@@ -71,9 +75,9 @@ _SHOWN = """(sel) => { const m = document.querySelector('[data-testid=stMain]');
 def _example_result(page, what: str) -> dict:
     """The example's result once its run has ended: its headline lines and its downloads; none of its spinners and
     no traceback shown."""
-    wait_shown(page.get_by_text("Showing the bundled example"), 120_000, f"{what}: the example's note")
-    wait_shown(page.get_by_role("button", name="timeline.csv"), 180_000, f"{what}: the timeline's download")
-    wait_settled(page, what=what)
+    wait_shown(page.get_by_text("Showing the bundled example"), RUN_CEILING_MS, f"{what}: the example's note")
+    wait_shown(page.get_by_role("button", name="timeline.csv"), RUN_CEILING_MS, f"{what}: the timeline's download")
+    wait_settled(page, RUN_CEILING_MS, what=what)
     got = page.evaluate(_RESULT)
     assert page.locator("[data-testid=stException]").count() == 0, f"{what}: a traceback; {page_state(page)}"
     left = [s for s in SPINNERS if s in got["text"]]
@@ -97,8 +101,8 @@ def test_browser_stop_mid_run_then_the_example_again_gives_the_full_result(brows
             stop.click(timeout=30_000)
         except sync_api.TimeoutError:
             raise AssertionError(f"Stop could not be clicked (did the run end first?); {page_state(page)}") from None
-        stop.wait_for(state="detached", timeout=120_000)
-        wait_settled(page, what="after Stop")
+        stop.wait_for(state="detached", timeout=RUN_CEILING_MS)
+        wait_settled(page, RUN_CEILING_MS, what="after Stop")
         assert page.locator("[data-testid=stException]").count() == 0, f"a traceback after Stop; {page_state(page)}"
         # Stop ended the run: its last step, the downloads, was not drawn (else this test stopped nothing)
         assert page.get_by_role("button", name="timeline.csv").count() == 0, (
@@ -106,7 +110,7 @@ def test_browser_stop_mid_run_then_the_example_again_gives_the_full_result(brows
 
         # the next action: the same example again; its full result
         act(page, lambda: page.get_by_role("button", name="Load the bundled example").click(),
-            "Load the bundled example after Stop")
+            "Load the bundled example after Stop", RUN_CEILING_MS)
         after_stop = _example_result(page, "after Stop, the example loaded again")
 
         # the same result as a session that never stopped (a second user of the same server)
@@ -135,11 +139,11 @@ def test_browser_stop_mid_comparison_leaves_no_headline_without_the_note(browser
     page.evaluate(_STOP_ON_SPINNER, CHECKING)
     page.set_input_files("input[type=file]", photos)
     try:  # three analyses and a comparison, then the check's spinner
-        page.wait_for_function("() => window.__fmStopped", timeout=240_000)
+        page.wait_for_function("() => window.__fmStopped", timeout=RUN_CEILING_MS)
     except sync_api.TimeoutError:
         raise AssertionError(f"the spinner '{CHECKING}...' (and Stop) not shown; {page_state(page)}") from None
-    page.locator(STOP_BUTTON, has_text="Stop").wait_for(state="detached", timeout=120_000)
-    wait_settled(page, what="after Stop")
+    page.locator(STOP_BUTTON, has_text="Stop").wait_for(state="detached", timeout=RUN_CEILING_MS)
+    wait_settled(page, RUN_CEILING_MS, what="after Stop")
     assert page.locator("[data-testid=stException]").count() == 0, f"a traceback after Stop; {page_state(page)}"
     page.wait_for_function(f"() => {{ const n = document.querySelector('{NOTE}'); "
                            "return !n || getComputedStyle(n).opacity === '1'; }", timeout=30_000)
@@ -157,8 +161,8 @@ def test_browser_stop_mid_comparison_leaves_no_headline_without_the_note(browser
     ref = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
     open_app(ref, app_server)
     ref.set_input_files("input[type=file]", photos)
-    wait_shown(ref.get_by_role("button", name="comparison.csv"), 180_000, "a run never stopped: its downloads")
-    wait_settled(ref, what="a run never stopped")
+    wait_shown(ref.get_by_role("button", name="comparison.csv"), RUN_CEILING_MS, "a run never stopped: its downloads")
+    wait_settled(ref, RUN_CEILING_MS, what="a run never stopped")
     whole = ref.evaluate(_SHOWN, NOTE)
     assert whole["headline"] and whole["note"] is None, whole
     assert not got["headline"] or got["headline"] == whole["headline"], (got, whole)
