@@ -146,6 +146,9 @@ COMPACT_WIDTHS = {"t": (24, 30, 23, 23), "s": (25, 31, 20, 24)}
 #: the fit 30 % (86 px: "microcurrent" 77 px), the verdict 24 % (66 px: "within_a_" 58 px).  A photo's compact
 #: figures ("s": figure, value, ± scale, floor) 25/31/20/24 %: the value's "0.1908 mm/px" is 83 px, the floor's
 #: "0.84 index" 59 px (h6 of stop 44, 2026-12-05, Chromium at 390 x 844).
+#: Last, the note on a result in part (:data:`DRAWING_KEY`): fixed at the page's top right under the toolbar, out of
+#: its flow, transparent until 0.6 s after it is drawn; a click goes through it (``pointer-events: none``) to what
+#: it covers, e.g. on a phone whatever is scrolled under it while a stopped run's note stays.
 LAYOUT_CSS = "<style>\n" + "".join(
     f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
 @container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
@@ -156,7 +159,14 @@ LAYOUT_CSS = "<style>\n" + "".join(
   font-size: 0.875rem !important; }}
 """ for c, px in NARROW_PX.items()) + "".join(
     f"""[class*="st-key-fm-compact{c}-"] thead:has(th:nth-child({len(widths)}):last-child) th:nth-child({k + 1}) {{ width: {w}%; }}
-""" for c, widths in COMPACT_WIDTHS.items() for k, w in enumerate(widths)) + "</style>"
+""" for c, widths in COMPACT_WIDTHS.items() for k, w in enumerate(widths)) + """.st-key-fm-drawing {
+  position: fixed; top: 4.25rem; right: 1rem; z-index: 999990; width: auto !important;
+  max-width: min(24rem, calc(100vw - 2rem)); padding: 0.5rem 0.75rem; border-radius: 0.5rem;
+  background: #fff8db; border: 1px solid #e0c35c; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15);
+  opacity: 0; animation: fm-drawing-shown 0s linear 0.6s forwards; pointer-events: none; }
+.st-key-fm-drawing p { color: #3d3100 !important; }
+@keyframes fm-drawing-shown { to { opacity: 1; } }
+</style>"""
 
 
 #: a zero-width space: a line may break there, nothing is drawn (:func:`md_cells` puts one after each underscore)
@@ -2887,12 +2897,41 @@ def page_setup() -> None:
     sidebar()
 
 
+#: the note each run draws first and clears at its very end (:func:`main`): a run ended by the running indicator's Stop
+#: leaves it on the page beside what the run drew, a result in part (f3b, stop 51: the comparison's headline alone,
+#: with no table, photos nor downloads).  Streamlit refuses every message of a stopped run (its next ``st`` call
+#: raises ``StopException``, and so does each after it), so nothing can be drawn or cleared once Stop is pressed: the
+#: note must be on the page before the result's first part is.
+DRAWING_NOTE = ("Drawing the result\u2026 Until this note goes, the page is incomplete. If you pressed Stop, ask "
+                "again: choose the photos or load the example again (in My study, reload the page).")
+#: the key of the note's container: :data:`LAYOUT_CSS` draws it over the page's top right corner (out of the page's
+#: flow: no element moves when it comes or goes), shown 0.6 s into a run (the running indicator's own delay is 0.5 s),
+#: so that a run shorter than that (a slider moved) does not flash it
+DRAWING_KEY = "fm-drawing"
+
+
+def drawing_note():
+    """:data:`DRAWING_NOTE`, drawn now in a placeholder; returns the placeholder, which :func:`main` empties once the
+    run has drawn everything (an emptied placeholder takes no space: the page is as it was without the note)."""
+    box = st.empty()
+    box.container(key=DRAWING_KEY).caption(DRAWING_NOTE)
+    return box
+
+
 def main() -> None:
     page_setup()
+    note = drawing_note()  # before any result: a stopped run leaves it with what it drew
     if st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode",
                         help="My study keeps your photos and sessions on this machine over weeks") == "My study":
         my_study_view()
-        return
+    else:
+        compare_view()
+    note.empty()  # the run's last message: the result is whole
+
+
+def compare_view() -> None:
+    """The "Compare photos" mode: the uploads (or the bundled example), their comparisons, the timeline and the
+    downloads."""
     st.title("Did the device change the face?", anchor=False)
     st.caption("Jawline lift and nasolabial folds from ordinary before/after photos, in millimetres, "
                "each with its noise floor. Photos are analysed in memory on this machine and never stored.")
