@@ -97,27 +97,8 @@ def depth_index(a) -> float:
 
 
 def bootstrap(per_face: list[np.ndarray], rng: np.random.Generator, n_boot: int = N_BOOT) -> dict:
-    """Median and p90 of the pooled distances with 95 % intervals over resampled faces.
-
-    Parameters
-    ----------
-    per_face : list of ndarray, each shape (k,)
-        Each face's point distances, mm.
-
-    Returns
-    -------
-    dict
-        ``median``, ``p90``, ``max`` (mm), ``median_ci``, ``p90_ci`` ((low, high) mm), ``p90_resamples``
-        (ndarray of the resampled p90s, mm).
-    """
-    d = np.concatenate(per_face)
-    med, p90 = np.empty(n_boot), np.empty(n_boot)
-    for i in range(n_boot):
-        x = np.concatenate([per_face[j] for j in rng.integers(0, len(per_face), len(per_face))])
-        med[i], p90[i] = np.median(x), np.percentile(x, 90)
-    return {"median": float(np.median(d)), "p90": float(np.percentile(d, 90)), "max": float(d.max()),
-            "median_ci": tuple(np.percentile(med, [2.5, 97.5])), "p90_ci": tuple(np.percentile(p90, [2.5, 97.5])),
-            "p90_resamples": p90}
+    """``bench/accuracy.py``'s :func:`face_bootstrap` (the intervals its ``heldout_ci`` prints), ``n_boot`` resamples."""
+    return accuracy.face_bootstrap(per_face, rng, n_boot)
 
 
 def _fmt(s: dict) -> str:
