@@ -1161,16 +1161,24 @@ def timeline_rows(pairs: dict, comparison_of,
 # --------------------------------------------------------------------------
 
 
+#: the sidebar's words under "Load the bundled example" (until it is loaded)
+EXAMPLE_CAPTION = ("A sample before/after pair (simulated 1.5 mm lift) and a simulated microcurrent-vs-RF series: "
+                   "every view, before you upload anything.")
+
+
 def sidebar() -> None:
     with st.sidebar:
         st.header("Start here")
-        if st.button("Load the bundled example", type="primary", width="stretch",
-                     help="A sample before/after pair (simulated 1.5 mm lift) and a simulated "
-                          "microcurrent-vs-RF series: every view, before you upload anything."):
+        # what the example holds is a caption, not the button's tooltip: the tooltip stayed over "Start here"
+        # while the pointer rested on the button after the click (a newcomer's walkthrough, stop 52)
+        if st.button("Load the bundled example", type="primary", width="stretch"):
             st.session_state["example"] = True
-        if st.session_state.get("example") and st.button("Clear the example", width="stretch"):
-            st.session_state["example"] = False
-            st.rerun()
+        if st.session_state.get("example"):
+            if st.button("Clear the example", width="stretch"):
+                st.session_state["example"] = False
+                st.rerun()
+        else:
+            st.caption(EXAMPLE_CAPTION)
         st.divider()
         st.markdown(
             "**How to take the photos**: face the camera, neutral expression, mouth closed, same "

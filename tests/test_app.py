@@ -122,7 +122,18 @@ def test_app_starts_with_upload_and_example_button():
     assert up.accept_multiple_files
     assert {".jpg", ".jpeg", ".png", ".webp", ".heic"} <= set(up.allowed_type)
     assert any("Privacy" in t and "nothing is sent" in t for t in _texts(at))
-    assert any(b.label == "Load the bundled example" for b in at.sidebar.button)
+    load = next(b for b in at.sidebar.button if b.label == "Load the bundled example")
+    # what the example holds is said under the button, not in a tooltip that stayed over "Start here" after the
+    # click while the pointer rested on the button (a newcomer's walkthrough, stop 52)
+    assert not load.proto.help, load.proto.help
+    assert [c.value for c in at.sidebar.caption if "simulated 1.5 mm lift" in c.value] == [app_module().EXAMPLE_CAPTION]
+
+
+def test_the_example_caption_gives_way_to_the_clear_button(example_page):
+    """Once the example is loaded, its caption goes and "Clear the example" takes its place."""
+    at = example_page
+    assert not any("simulated 1.5 mm lift" in c.value for c in at.sidebar.caption)
+    assert any(b.label == "Clear the example" for b in at.sidebar.button)
 
 
 @pytest.fixture(scope="module")
