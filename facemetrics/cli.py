@@ -426,7 +426,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .batch import console
 
     for line in (console.batch_lines(res, summary=console.batch_summary(res, args.output))
-                 + console.skipped_lines(args.folder, args.manifest, args.output)
+                 + console.skipped_lines(args.folder, args.manifest, args.output, all_placed=not res.excluded)
                  + console.identical_files_lines(res.photo_rows)
                  + console.manifest_lines(res.excluded, args.manifest)
                  + console.no_capture_time_lines(res.excluded, args.manifest, output=args.output, folder=args.folder)):

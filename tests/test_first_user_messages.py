@@ -120,7 +120,11 @@ def test_the_simulated_studys_manifest_has_the_byte_order_mark_of_every_other_cs
 def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it(tmp_path, sample_path, capsys):
     """`facemetrics batch results/study` on the demo's folder said only "1 other file not read (not a photo
     by its ending: manifest.csv)": a CSV with the manifest's columns now gets "... looks like a manifest:
-    give it with --manifest FILE"; a CSV of other columns, or the manifest given, does not."""
+    give it with --manifest FILE" when a photo was left out, and "not needed here" when the folders placed and
+    timed every photo (the demo's own folder, where the bare suggestion read as if the batch had missed
+    something: a newcomer's walkthrough, stop 52); a CSV of other columns, or the manifest given, gets neither."""
+    import shutil
+
     from facemetrics.batch.console import skipped_lines
     from facemetrics.cli import main
 
@@ -130,11 +134,22 @@ def test_a_folders_own_manifest_not_given_is_named_with_the_option_that_reads_it
                                                      .encode())
     main(["batch", str(info.folder), "-o", str(tmp_path / "out"), "--workers", "1"])
     out = capsys.readouterr().out
-    said = f"manifest.csv looks like a manifest (its columns photo, subject, treatment, taken_at, treated_at): " \
-           f"give it with --manifest {info.folder / 'manifest.csv'}"
+    assert "0 photos left out" in out, out
+    head = "manifest.csv looks like a manifest (its columns photo, subject, treatment, taken_at, treated_at): "
+    said = (f"{head}not needed here, every photo was placed and timed without it (--manifest "
+            f"{info.folder / 'manifest.csv'} would read it instead)")
     assert said in out, out
-    assert "S01/extra.csv looks like a manifest (its columns photo, treated_at)" in out, out
-    assert "notes.csv looks like" not in out
+    assert "S01/extra.csv looks like a manifest (its columns photo, treated_at): not needed here" in out, out
+    assert "notes.csv looks like" not in out and "give it with" not in out, out
+
+    # a photo the folders cannot place (no treated_at.txt above it): the manifest is what would place it
+    shutil.copy(next(info.folder.rglob("*.jpg")), info.folder / "loose.jpg")
+    main(["batch", str(info.folder), "-o", str(tmp_path / "out2"), "--workers", "1"])
+    out = capsys.readouterr().out
+    assert "1 photo left out" in out, out
+    assert f"{head}give it with --manifest {info.folder / 'manifest.csv'}" in out, out
+    assert "S01/extra.csv looks like a manifest (its columns photo, treated_at): give it with --manifest" in out, out
+    assert "not needed here" not in out, out
     given = skipped_lines(info.folder, info.manifest)
     assert not any("looks like a manifest" in x for x in given), given
 

@@ -117,12 +117,17 @@ def expression_kept_lines(change_rows, regimen: bool = False) -> list[str]:
     return [f"{KEPT_WITH_WARNING}{'regimen: ' if regimen else ''}{n}" for n in expression_kept_notes(clean, columns)]
 
 
-def skipped_lines(folder, manifest=None, output=None) -> list[str]:
+def skipped_lines(folder, manifest=None, output=None, all_placed: bool = False) -> list[str]:
     """``["2 other files not read (not a photo by their ending: me/rf/IMG_0107.MOV, me/rf/notes.txt)"]``:
     the files of a study folder that ``batch`` and ``study import`` do not read, which both passed over
     silently (a Live Photo's .MOV, a note; `analyze` named them; a first-time user's session, 2026-12-05);
     ``treated_at.txt`` and the manifest, which they read, and the files of ``output`` (``batch -o`` inside
-    the study folder) are not named.  [] when there are none."""
+    the study folder) are not named.  [] when there are none.
+
+    A CSV with a manifest's columns that was not given is named with ``--manifest``.  With ``all_placed``
+    (no photo was left out: the folders, EXIF and file names placed and timed every one) the line says it was
+    not needed, which the bare suggestion did not: on the demo's own study folder it read as if the batch had
+    missed something (a newcomer's walkthrough, stop 52)."""
     read = {TREATED_AT_FILE} | ({Path(manifest).name} if manifest else set())
     skipped = skipped_note([folder], read=read, outputs=output).removeprefix("; ")
     lines = [skipped[0].upper() + skipped[1:]] if skipped else []
@@ -131,8 +136,10 @@ def skipped_lines(folder, manifest=None, output=None) -> list[str]:
         for f in other_files(folder):
             cols = manifest_like_columns(f) if (out is None or out not in f.resolve().parents) else ()
             if cols and f.name not in read:
+                what = (f"not needed here, every photo was placed and timed without it (--manifest {f} would "
+                        "read it instead)" if all_placed else f"give it with --manifest {f}")
                 lines.append(f"{f.relative_to(folder).as_posix()} looks like a manifest (its columns "
-                             f"{', '.join(cols)}): give it with --manifest {f}")
+                             f"{', '.join(cols)}): {what}")
     return lines
 
 
