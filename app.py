@@ -731,6 +731,20 @@ def naive(t: datetime | None) -> datetime | None:
     return None if t is None else t.replace(tzinfo=None)
 
 
+def capture_times(analyses: list[fm.PhotoAnalysis]) -> tuple[list, list]:
+    """Each upload's capture time and the same as a wall-clock time (:func:`naive`: order and display), for
+    :func:`default_roles` and :func:`roles_at_treatment`: its EXIF time, else (a screenshot, a messenger copy) the
+    time its file name states (:func:`facemetrics.timekeys.time_from_name`, the batch's rule); None without
+    either or without a photo."""
+    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
+    return stamps, [naive(t) for t in stamps]
+
+
+def taken_text(t: datetime | None) -> str:
+    """The roles table's ``taken`` cell: a wall-clock capture time as "YYYY-MM-DD HH:MM", "" without one."""
+    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+
+
 #: words of a file name that say which photo was taken first, for photos of equal or no capture time
 #: (a word: not next to a letter, any script's, ``[^\W\d_]``: ``postérieur`` says nothing, ``S01_pre2`` says before)
 _BEFORE_WORDS = re.compile(r"(?<![^\W\d_])(?:before|pre|baseline)(?![^\W\d_])")
@@ -817,9 +831,7 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: 
     """
     if treated_at:
         return roles_at_treatment(analyses, treatment, treated_at)
-    # no EXIF time (a screenshot, a messenger copy): the time its file name states, the batch's rule
-    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
-    taken = [naive(t) for t in stamps]  # wall-clock order and display
+    stamps, taken = capture_times(analyses)
     order = upload_order(analyses, taken)
     usable = [i for i in order if analyses[i].ok]
     hint = {i: name_hint(analyses[i].name) for i in usable}
@@ -847,7 +859,7 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: 
         late = too_late(hours) if a.ok and len(timed) >= 3 else ""
         role = "ignore" if not a.ok or i in stale or late else \
             "before" if hint[i] == 0 or i == first or retake else "after"
-        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+        rows.append(dict(photo=a.name, taken=taken_text(taken[i]),
                          role=role, treatment=treatment, hours_since_treatment=hours, _late=late))
     if not any(r["role"] == "after" for r in rows):  # the time rule never leaves no 'after' photo: two photos
         for r, retake in zip(rows, retakes):        # minutes apart (a short session) stay a before/after pair
@@ -892,8 +904,7 @@ def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated
     """
     from facemetrics.sessions import treatment_time
 
-    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
-    taken = [naive(t) for t in stamps]
+    stamps, taken = capture_times(analyses)
     treated = treatment_time(treated_at, [t.isoformat() for t in stamps if t is not None])
     rows, why = [], {}
     for i in upload_order(analyses, taken):
@@ -905,7 +916,7 @@ def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated
         role = ("ignore" if not a.ok or far else
                 ("before" if name_hint(a.name) == 0 else "after") if hours is None else
                 "before" if hours < 0 else "after")
-        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+        rows.append(dict(photo=a.name, taken=taken_text(taken[i]),
                          role=role, treatment=treatment, hours_since_treatment=hours))
     table = pd.DataFrame(rows)
     table.attrs["too_early"], table.attrs["treated_at"] = why, treated_at  # read by the editor, hours_from
