@@ -79,6 +79,7 @@ from facemetrics.batch import results as batch_results
 from facemetrics.batch.tables import (MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column,
                                       shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
+from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
@@ -1381,13 +1382,6 @@ def figures_compact(figures: pd.DataFrame) -> pd.DataFrame:
                          "floor": figures["change_noise_floor"].to_numpy()})
 
 
-def _num(v) -> float:
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFrame:
     """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units and the
     uncertainties the library gives: the mm scale (``mm_per_px`` and its ``mm_per_px_uncertainty_pct``,
@@ -1399,8 +1393,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     of that floor, floor / √2), and so a jaw angle's (deg: no scale uncertainty either).  Text columns: "n/a"
     for a figure not measured, blank for an uncertainty the library does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
-    pct = _num(row.get("mm_per_px_uncertainty_pct"))
-    scale = _num(row.get("mm_per_px"))
+    pct = float_or_nan(row.get("mm_per_px_uncertainty_pct"))
+    scale = float_or_nan(row.get("mm_per_px"))
     source = row.get("calibration_source") or ""
     rows = [dict(figure="mm per pixel (scale)", value=fixed(scale, 4) if math.isfinite(scale) else "n/a",
                  unit="mm/px",
@@ -1408,7 +1402,7 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
                                     else "set by you" if source == "user_mm_per_px" else ""),
                  change_noise_floor="")]
     for label, col, unit, floor_key in PHOTO_FIGURES:
-        v = _num(row.get(col))
+        v = float_or_nan(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
         value = fixed(v, 1) if math.isfinite(v) else "n/a"
         # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
@@ -1825,8 +1819,8 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
     change, floor = [], []
     for k in shown.index:
         d, unit = int(dp[k]), shown.at[k, "unit"]
-        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(_num(shown.at[k, "change"])), unit))
-        floor.append(_unit_text(_number_text(d)(_num(shown.at[k, "noise_floor"])), unit))
+        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), unit))
+        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), unit))
     return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
                          "floor": floor,
                          "metric": [f"{m}, {sd_}" if sd_ else str(m) for m, sd_ in zip(shown["metric"],
@@ -1842,8 +1836,8 @@ def compact_values(shown: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for k in shown.index:
         unit = shown.at[k, "unit"]
-        text = (_per_photo_text(_num(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
-        b, a = (text(_num(shown.at[k, c])) for c in ("before", "after"))
+        text = (_per_photo_text(float_or_nan(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
+        b, a = (text(float_or_nan(shown.at[k, c])) for c in ("before", "after"))
         if b or a:
             side = shown.at[k, "side"]
             rows.append({"metric": f"{shown.at[k, 'metric']}, {side}" if isinstance(side, str) and side
@@ -2224,11 +2218,11 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
     """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
     ``level``) and ``unit``: ``+1.21 mm (95% CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
     bootstrap gave none."""
-    v = _num(getattr(r, name, float("nan")))
+    v = float_or_nan(getattr(r, name, float("nan")))
     ci = ci or f"{name}_ci"
     if not math.isfinite(v):
         return "n/a"
-    lo, hi = _num(getattr(r, f"{ci}_low", float("nan"))), _num(getattr(r, f"{ci}_high", float("nan")))
+    lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(f"{v:{sign}.{dp}f}", unit)
     if math.isfinite(lo) and math.isfinite(hi):
         text += f" ({level} CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"
