@@ -79,6 +79,7 @@ from facemetrics.batch import results as batch_results
 from facemetrics.batch.tables import (MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column,
                                       shared_faults)
 from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
+from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
                                       REMEDY_SWAP, refusal_reasons)
@@ -731,6 +732,20 @@ def naive(t: datetime | None) -> datetime | None:
     return None if t is None else t.replace(tzinfo=None)
 
 
+def capture_times(analyses: list[fm.PhotoAnalysis]) -> tuple[list, list]:
+    """Each upload's capture time and the same as a wall-clock time (:func:`naive`: order and display), for
+    :func:`default_roles` and :func:`roles_at_treatment`: its EXIF time, else (a screenshot, a messenger copy) the
+    time its file name states (:func:`facemetrics.timekeys.time_from_name`, the batch's rule); None without
+    either or without a photo."""
+    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
+    return stamps, [naive(t) for t in stamps]
+
+
+def taken_text(t: datetime | None) -> str:
+    """The roles table's ``taken`` cell: a wall-clock capture time as "YYYY-MM-DD HH:MM", "" without one."""
+    return t.strftime("%Y-%m-%d %H:%M") if t else ""
+
+
 #: words of a file name that say which photo was taken first, for photos of equal or no capture time
 #: (a word: not next to a letter, any script's, ``[^\W\d_]``: ``postérieur`` says nothing, ``S01_pre2`` says before)
 _BEFORE_WORDS = re.compile(r"(?<![^\W\d_])(?:before|pre|baseline)(?![^\W\d_])")
@@ -817,9 +832,7 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: 
     """
     if treated_at:
         return roles_at_treatment(analyses, treatment, treated_at)
-    # no EXIF time (a screenshot, a messenger copy): the time its file name states, the batch's rule
-    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
-    taken = [naive(t) for t in stamps]  # wall-clock order and display
+    stamps, taken = capture_times(analyses)
     order = upload_order(analyses, taken)
     usable = [i for i in order if analyses[i].ok]
     hint = {i: name_hint(analyses[i].name) for i in usable}
@@ -847,7 +860,7 @@ def default_roles(analyses: list[fm.PhotoAnalysis], treatment: str, treated_at: 
         late = too_late(hours) if a.ok and len(timed) >= 3 else ""
         role = "ignore" if not a.ok or i in stale or late else \
             "before" if hint[i] == 0 or i == first or retake else "after"
-        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+        rows.append(dict(photo=a.name, taken=taken_text(taken[i]),
                          role=role, treatment=treatment, hours_since_treatment=hours, _late=late))
     if not any(r["role"] == "after" for r in rows):  # the time rule never leaves no 'after' photo: two photos
         for r, retake in zip(rows, retakes):        # minutes apart (a short session) stay a before/after pair
@@ -892,8 +905,7 @@ def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated
     """
     from facemetrics.sessions import treatment_time
 
-    stamps = [(a.photo.taken_at or time_from_name(a.name)) if a.photo is not None else None for a in analyses]
-    taken = [naive(t) for t in stamps]
+    stamps, taken = capture_times(analyses)
     treated = treatment_time(treated_at, [t.isoformat() for t in stamps if t is not None])
     rows, why = [], {}
     for i in upload_order(analyses, taken):
@@ -905,7 +917,7 @@ def roles_at_treatment(analyses: list[fm.PhotoAnalysis], treatment: str, treated
         role = ("ignore" if not a.ok or far else
                 ("before" if name_hint(a.name) == 0 else "after") if hours is None else
                 "before" if hours < 0 else "after")
-        rows.append(dict(photo=a.name, taken=taken[i].strftime("%Y-%m-%d %H:%M") if taken[i] else "",
+        rows.append(dict(photo=a.name, taken=taken_text(taken[i]),
                          role=role, treatment=treatment, hours_since_treatment=hours))
     table = pd.DataFrame(rows)
     table.attrs["too_early"], table.attrs["treated_at"] = why, treated_at  # read by the editor, hours_from
@@ -1378,13 +1390,6 @@ def figures_compact(figures: pd.DataFrame) -> pd.DataFrame:
                          "floor": figures["change_noise_floor"].to_numpy()})
 
 
-def _num(v) -> float:
-    try:
-        return float(v)
-    except (TypeError, ValueError):
-        return float("nan")
-
-
 def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFrame:
     """A photo's main figures (``row``: :meth:`PhotoAnalysis.to_row`) with their units and the
     uncertainties the library gives: the mm scale (``mm_per_px`` and its ``mm_per_px_uncertainty_pct``,
@@ -1396,8 +1401,8 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
     of that floor, floor / √2), and so a jaw angle's (deg: no scale uncertainty either).  Text columns: "n/a"
     for a figure not measured, blank for an uncertainty the library does not give."""
     floors = resolution_floors(DEFAULT_NOISE_FLOORS, floor_mm_per_px)
-    pct = _num(row.get("mm_per_px_uncertainty_pct"))
-    scale = _num(row.get("mm_per_px"))
+    pct = float_or_nan(row.get("mm_per_px_uncertainty_pct"))
+    scale = float_or_nan(row.get("mm_per_px"))
     source = row.get("calibration_source") or ""
     rows = [dict(figure="mm per pixel (scale)", value=fixed(scale, 4) if math.isfinite(scale) else "n/a",
                  unit="mm/px",
@@ -1405,7 +1410,7 @@ def photo_figures(row: dict, floor_mm_per_px: float = float("nan")) -> pd.DataFr
                                     else "set by you" if source == "user_mm_per_px" else ""),
                  change_noise_floor="")]
     for label, col, unit, floor_key in PHOTO_FIGURES:
-        v = _num(row.get(col))
+        v = float_or_nan(row.get(col))
         mm = unit == "mm" and math.isfinite(v) and math.isfinite(pct)
         value = fixed(v, 1) if math.isfinite(v) else "n/a"
         # a fold's or a jaw angle's own value with its ± (floor / √2; report.per_photo_value): neither has a scale
@@ -1822,8 +1827,8 @@ def compact_table(shown: pd.DataFrame) -> pd.DataFrame:
     change, floor = [], []
     for k in shown.index:
         d, unit = int(dp[k]), shown.at[k, "unit"]
-        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(_num(shown.at[k, "change"])), unit))
-        floor.append(_unit_text(_number_text(d)(_num(shown.at[k, "noise_floor"])), unit))
+        change.append(_unit_text(_change_scale_text(d, _number_text(d)(sd[k]))(float_or_nan(shown.at[k, "change"])), unit))
+        floor.append(_unit_text(_number_text(d)(float_or_nan(shown.at[k, "noise_floor"])), unit))
     return pd.DataFrame({"verdict": shown["verdict"].fillna("").astype(str).to_numpy(), "change ± scale": change,
                          "floor": floor,
                          "metric": [f"{m}, {sd_}" if sd_ else str(m) for m, sd_ in zip(shown["metric"],
@@ -1839,8 +1844,8 @@ def compact_values(shown: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for k in shown.index:
         unit = shown.at[k, "unit"]
-        text = (_per_photo_text(_num(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
-        b, a = (text(_num(shown.at[k, c])) for c in ("before", "after"))
+        text = (_per_photo_text(float_or_nan(shown.at[k, "noise_floor"])) if fold[k] else _number_text(int(dp[k])))
+        b, a = (text(float_or_nan(shown.at[k, c])) for c in ("before", "after"))
         if b or a:
             side = shown.at[k, "side"]
             rows.append({"metric": f"{shown.at[k, 'metric']}, {side}" if isinstance(side, str) and side
@@ -2221,11 +2226,11 @@ def _ci_text(r, name: str, dp: int, unit: str, sign: str = "", ci: str = "", lev
     """Row ``r``'s figure ``name`` with its CI (``<ci>_low`` / ``<ci>_high``, ``ci`` by default ``name_ci``, at
     ``level``) and ``unit``: ``+1.21 mm (95% CI +0.95 to +1.49)``; "n/a" when not estimated, no CI when the
     bootstrap gave none."""
-    v = _num(getattr(r, name, float("nan")))
+    v = float_or_nan(getattr(r, name, float("nan")))
     ci = ci or f"{name}_ci"
     if not math.isfinite(v):
         return "n/a"
-    lo, hi = _num(getattr(r, f"{ci}_low", float("nan"))), _num(getattr(r, f"{ci}_high", float("nan")))
+    lo, hi = float_or_nan(getattr(r, f"{ci}_low", float("nan"))), float_or_nan(getattr(r, f"{ci}_high", float("nan")))
     text = _unit_text(f"{v:{sign}.{dp}f}", unit)
     if math.isfinite(lo) and math.isfinite(hi):
         text += f" ({level} CI {lo:{sign}.{dp}f} to {hi:{sign}.{dp}f})"

@@ -32,6 +32,7 @@ import numpy as np
 from .compare.gate import (
     MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT, smile_change,
 )
+from .compare.table import float_or_nan
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,
     RIGHT_IRIS,
@@ -86,11 +87,7 @@ class CaptureCheck:
 
 
 def _f(row: dict, key: str) -> float:
-    try:
-        v = float(row.get(key))
-    except (TypeError, ValueError):
-        return float("nan")
-    return v
+    return float_or_nan(row.get(key))
 
 
 def capture_check(baseline: dict, new: dict) -> CaptureCheck:

@@ -1033,6 +1033,13 @@ def _add_force(p) -> None:
     p.add_argument("--force", action="store_true", help=_FORCE_HELP)
 
 
+def _add_fit_options(p) -> None:
+    """The timeline fit's options, the same for ``timeline`` and ``study report`` (which fits as ``timeline``)."""
+    p.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
+    p.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+
+
 class _ExampleLines(argparse.HelpFormatter):
     """argparse's help layout, but a description's line that starts with "Example: " is kept whole, on a line of its
     own: argparse reflows a description to the terminal's width, so an example command was broken across lines
@@ -1119,9 +1126,7 @@ def _add_study_parser(sub) -> None:
     r.add_argument("-o", "--output", required=True, metavar="DIR", help="output folder")
     r.add_argument("--workers", type=_positive_int, default=1,
                    help="processes measuring photos (default 1)")
-    r.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
-    r.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
-    r.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+    _add_fit_options(r)
     _add_force(r)
     common(r)
     r.set_defaults(func=cmd_study_report)
@@ -1217,9 +1222,7 @@ def _add_timeline(sub) -> None:
                        description="Read DIR/long.csv from `batch`; write timeline.csv, timeline.png, report.md.")
     t.add_argument("folder", metavar="DIR", help="batch output folder")
     t.add_argument("-o", "--output", metavar="DIR", help="where to write (default: DIR)")
-    t.add_argument("--min-effect", type=_min_effect, default=None, help=_MIN_EFFECT_HELP)
-    t.add_argument("--n-boot", type=_n_boot, default=400, help=f"bootstrap replicates: {_N_BOOT_HELP}")
-    t.add_argument("--seed", type=int, default=0, help="random seed of the bootstrap (default 0)")
+    _add_fit_options(t)
     t.add_argument("--all-sides", action="store_true", help="also fit right and left sides")
     _add_force(t)
     t.set_defaults(func=cmd_timeline)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .compare import MSG_NEAR_COPY, MSG_SAME_PICTURE, POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
-from .compare.table import change_scale_sd
+from .compare.table import change_scale_sd, float_or_nan
 from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
                            MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
                            WARN_CAMERA_PCT)
@@ -86,10 +86,7 @@ def claim_level_text(level) -> str:
     """The level of the interval a 24 h verdict was decided on (a row's ``test_confidence``, a fraction) as the
     verdict's reason and the figure's legend word it: ``0.9`` -> ``"90%"``; ``"verdict's"`` when it is not a
     number (no bootstrap, so no such interval either)."""
-    try:
-        v = float(level)
-    except (TypeError, ValueError):
-        v = float("nan")
+    v = float_or_nan(level)
     return percent(v) if math.isfinite(v) else "verdict's"
 
 
@@ -507,10 +504,7 @@ def floor_text(floor: float, unit: str, scale_sd: float = math.nan) -> str:
     """``" (noise floor 0.10 mm; scale ± 0.07 mm)"``: a change's noise floor and, when known, the mm scale's
     share of its uncertainty (1 SD, ``comparison.csv``'s ``change_scale_sd``), in the CLI's words
     (:func:`summary_lines`); ``" (noise floor unknown)"`` without a floor."""
-    try:
-        sd = float(scale_sd)
-    except (TypeError, ValueError):
-        sd = math.nan
+    sd = float_or_nan(scale_sd)
     scale = f"; scale ± {fixed(sd, 2)} {unit}" if math.isfinite(sd) else ""
     return f" (noise floor {fixed(floor, 2)} {unit}{scale})" if math.isfinite(floor) else f" (noise floor unknown{scale})"
 

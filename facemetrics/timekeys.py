@@ -36,6 +36,11 @@ ACCEPTED_TIME_FORMS = ("2026-11-02T08:20 or 2026-11-02 08:20 (seconds optional: 
                        "2026:11:02 08:20:30")
 
 
+def _missing(value) -> bool:
+    """True for no time at all: None or a float NaN (an empty pandas cell)."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
 def parse_time(value) -> datetime | None:
     """ISO 8601 text (or EXIF-style ``YYYY:MM:DD HH:MM:SS``) -> datetime; None when empty/invalid.
 
@@ -50,7 +55,7 @@ def parse_time(value) -> datetime | None:
     fraction of a second), and ISO 8601 would read it as 8.2 hours, 08:12; the writer meant 08:20
     (an audit, 2026-12-04).  :func:`ambiguous_time` says why; a fraction after the seconds
     (``08:20:00.5``) is a fraction of a second and is kept."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return None
     if isinstance(value, datetime):
         return value
@@ -134,7 +139,7 @@ def ambiguous_time(text, what: str = "time") -> str:
     -------
     str
     """
-    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+    if _missing(text) or isinstance(text, datetime):
         return ""
     s = str(text).strip()
     m = _EARLY_FRACTION.fullmatch(s)
@@ -203,7 +208,7 @@ def date_alone(text) -> bool:
     -------
     bool
     """
-    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+    if _missing(text) or isinstance(text, datetime):
         return False
     m = _DATE_ALONE.fullmatch(str(text).strip())
     # the date and the offset checked by the one rule, at midnight (2026-05-01+25:00 is no date alone)
@@ -342,9 +347,9 @@ def capture_time_of(given, exif, name, given_as: str = "manifest") -> tuple[str,
     -------
     (str, str)
     """
-    if given is not None and not (isinstance(given, float) and math.isnan(given)) and str(given).strip():
+    if not _missing(given) and str(given).strip():
         return (given.isoformat() if isinstance(given, datetime) else str(given)), given_as
-    if exif is not None and not (isinstance(exif, float) and math.isnan(exif)) and str(exif).strip():
+    if not _missing(exif) and str(exif).strip():
         return (exif.isoformat() if isinstance(exif, datetime) else str(exif)), "exif"
     named = time_from_name(name)
     return (named.isoformat(), "file_name") if named is not None else ("", "")
@@ -601,7 +606,7 @@ def time_meant(text, what: str = "time") -> str:
         ``"{what} '...' ... (if 09:00 was meant: 2026-12-02T09:00) ..."``; a reading of the time is always in
         the form ``(if ... was meant: TEXT[; if ...: TEXT])`` (no parentheses inside, :func:`meant_in`).
     """
-    if text is None or isinstance(text, datetime) or (isinstance(text, float) and math.isnan(text)):
+    if _missing(text) or isinstance(text, datetime):
         return ""
     s = str(text).strip()
     if not s or parse_time(s) is not None or parse_time(twelve_hour_clock(s)) is not None or date_alone(s):

@@ -267,6 +267,12 @@ def canonical_time(text) -> str:
     return t.isoformat()
 
 
+def _session_name(entry: PhotoEntry) -> str:
+    """How a console note names an entry's session: "S01, microcurrent, treated 2026-12-01T08:00"."""
+    return (f"{entry.subject or '(no subject)'}, {entry.treatment or '(no treatment)'}, "
+            f"treated {entry.treated_at}")
+
+
 def _offset_text(offset) -> str:
     """``timedelta(hours=1) -> "+01:00"``, ``timedelta(hours=-5, minutes=-30) -> "-05:30"``."""
     minutes = round(offset.total_seconds() / 60)
@@ -337,8 +343,7 @@ def offset_free_treatment(entries: list[PhotoEntry], taken: dict) -> tuple[list[
             continue
         treated = datetime.fromisoformat(wall)
         first = entries[photos[0][0]]
-        where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
-                 f"treated {first.treated_at}")
+        where = _session_name(first)
         shown = ", ".join(_offset_text(o) for o in offsets)
         before = sorted({t.utcoffset() for _, t in aware if t.replace(tzinfo=None) < treated})
         if len(before) == 1:
@@ -447,8 +452,7 @@ def offset_free_times(entries: list[PhotoEntry], taken: dict) -> tuple[list[Phot
         treated_off = _timed(first.treated_at).utcoffset()
         if not naive:
             continue
-        where = (f"{first.subject or '(no subject)'}, {first.treatment or '(no treatment)'}, "
-                 f"treated {first.treated_at}")
+        where = _session_name(first)
         names = ", ".join(entries[i].photo for i, _ in naive)
         n = len(naive)
         if not offsets:  # nothing tells another offset: read in the treatment's, as wall-clock times

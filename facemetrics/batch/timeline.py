@@ -291,10 +291,18 @@ def _same_picture_notes(batch_dir, changes: list[dict] | None = None,
     batch's :func:`_change_records` when already read (else read here)."""
     from .tables import same_picture_notes
 
-    notes = same_picture_notes((changes if changes is not None else _change_records(batch_dir)) or [])
+    if changes is None:
+        changes = _change_records(batch_dir)
     if regimen_changes is None:
         regimen_changes = _change_records(Path(batch_dir) / REGIMEN_DIR)
-    return notes + [f"regimen: {n}" for n in same_picture_notes(regimen_changes or [])]
+    return _of_both(same_picture_notes, changes, regimen_changes)
+
+
+def _of_both(lines, changes: list[dict] | None, regimen_changes: list[dict] | None, *args) -> list[str]:
+    """``lines(changes, *args)`` then ``lines(regimen_changes, *args)`` with each of the latter prefixed
+    ``regimen: `` (None or [] for a batch without changes: no lines): a note function of changes.csv rows
+    applied to the batch and to its regimen batch."""
+    return lines(changes or [], *args) + [f"regimen: {n}" for n in lines(regimen_changes or [], *args)]
 
 
 def _disagreement_lines(changes: list[dict] | None, regimen_changes: list[dict] | None) -> list[str]:
@@ -304,7 +312,7 @@ def _disagreement_lines(changes: list[dict] | None, regimen_changes: list[dict] 
     ``timeline`` run on its own to print them too."""
     from .tables import disagreement_lines
 
-    return disagreement_lines(changes or []) + [f"regimen: {n}" for n in disagreement_lines(regimen_changes or [])]
+    return _of_both(disagreement_lines, changes, regimen_changes)
 
 
 def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
@@ -312,9 +320,7 @@ def _uncertain_notes(table: pd.DataFrame, changes: list[dict] | None,
     """:func:`uncertain_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
     (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for
     the metrics and sides of ``table``'s decay rows (the regimen is fitted on the same selection)."""
-    columns = _fitted_columns(table)
-    return (uncertain_notes(changes or [], columns)
-            + [f"regimen: {n}" for n in uncertain_notes(regimen_changes or [], columns)])
+    return _of_both(uncertain_notes, changes, regimen_changes, _fitted_columns(table))
 
 
 def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,
@@ -322,9 +328,7 @@ def _expression_kept_notes(table: pd.DataFrame, changes: list[dict] | None,
     """:func:`expression_kept_notes` of the batch's ``changes`` and its regimen batch's ``regimen_changes``
     (:func:`_change_records`; None or [] for none; the regimen's lines prefixed ``regimen: ``), for the
     metrics and sides of ``table``'s decay rows."""
-    columns = _fitted_columns(table)
-    return (expression_kept_notes(changes or [], columns)
-            + [f"regimen: {n}" for n in expression_kept_notes(regimen_changes or [], columns)])
+    return _of_both(expression_kept_notes, changes, regimen_changes, _fitted_columns(table))
 
 
 def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:

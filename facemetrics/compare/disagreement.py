@@ -27,7 +27,7 @@ import re
 from ..rounding import fixed
 
 from .floors import t_975
-from .table import POSE_METRICS, UNCERTAIN, Comparison, row_scale_sd, with_scale_sds
+from .table import POSE_METRICS, UNCERTAIN, Comparison, float_or_nan, row_scale_sd, with_scale_sds
 
 __all__ = ["AGREEMENT_ROWS", "LEAVE_OUT_FLOORS", "MSG_BASELINES_DISAGREE", "MSG_FLOORS_FROM_DISAGREEMENT",
            "MSG_REPEATS_DISAGREE", "REPEAT_NOT_USED", "baseline_disagreement", "disagreement_floors_note",
@@ -165,10 +165,7 @@ def disagreement_floors_note(base: list[dict], result: dict) -> str:
     named = []
     for key in AGREEMENT_ROWS:
         m = rows.get(key)
-        try:
-            floor = float(m["noise_floor"]) if m is not None else math.nan
-        except (TypeError, ValueError):
-            floor = math.nan
+        floor = float_or_nan(m["noise_floor"]) if m is not None else math.nan
         if math.isfinite(floor):
             named.append(f"{key[0]}{'' if key[1] == 'mean' else ' (' + str(key[1]) + ')'} {fixed(floor, 2)}{_unit(m)}")
     pairs = "its one repeat pair's difference" if n == 1 else f"the RMS of its {n} repeat pairs' differences"

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..rounding import fixed
 
-from .gate import readings_disagree
+from .gate import disagreeing_sides
 
 __all__ = ["FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements"]
 
@@ -56,22 +56,15 @@ def fold_length_disagreements(values: dict, own_lengths: dict, floors: dict,
     messages : list of str
         One message naming the sides and both readings; empty when none.
     """
-    rows, parts = [], []
     floor = float(floors.get(("nlf_length_mm", "side"), np.nan))
-    for side in ("right", "left"):
-        key = ("nlf_length_mm", side)
-        if key in skip or key not in values or side not in own_lengths:
-            continue
-        change = float(values[key][2])
-        own_before, own_after = (float(x) for x in own_lengths[side])
-        own = own_after - own_before
-        if readings_disagree(change, own, floor, FOLD_LENGTH_AGREEMENT):
-            rows.append(key)
-            parts.append(f"{side} {fixed(change, 2, True)} mm along one line, {fixed(own_before, 2)} -> "
-                         f"{fixed(own_after, 2)} mm ({fixed(own, 2, True)} mm) each photo alone")
-    if not rows:
+    own = {side: float(after) - float(before) for side, (before, after) in own_lengths.items()}
+    found = disagreeing_sides(values, "nlf_length_mm", own, floor, FOLD_LENGTH_AGREEMENT, skip)
+    if not found:
         return (), []
-    return tuple(rows), [
+    parts = [f"{side} {fixed(change, 2, True)} mm along one line, {fixed(float(own_lengths[side][0]), 2)} -> "
+             f"{fixed(float(own_lengths[side][1]), 2)} mm ({fixed(own_change, 2, True)} mm) each photo alone"
+             for side, change, own_change in found]
+    return tuple(("nlf_length_mm", side) for side, _, _ in found), [
         MSG_FOLD_LENGTHS + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} mm): the line carried from the before "
         "photo no longer lies on the after photo's fold (a fold that moved, e.g. with a change of expression), so "
         "the length row is shown without a verdict ('uncertain'); photos.csv has each photo's own length"]

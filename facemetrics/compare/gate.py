@@ -2104,6 +2104,23 @@ def readings_disagree(change: float, other: float, floor: float, agreement: floa
     return bool(np.sign(other) != np.sign(change) or abs(other) < agreement * floor)
 
 
+def disagreeing_sides(values: dict, metric: str, others: dict, floor: float, agreement: float,
+                      skip: tuple = ()) -> list[tuple[str, float, float]]:
+    """``[(side, change, other)]``, right then left, of the ``(metric, side)`` rows (in ``values``, not in
+    ``skip``, their side in ``others``) whose change (``values[key][2]``) the second reading ``others[side]``
+    contradicts (:func:`readings_disagree`): the side loop of :func:`fold_line_disagreements` and
+    :func:`facemetrics.compare.fold_length.fold_length_disagreements`."""
+    out = []
+    for side in ("right", "left"):
+        key = (metric, side)
+        if key in skip or key not in values or side not in others:
+            continue
+        change, other = float(values[key][2]), float(others[side])
+        if readings_disagree(change, other, floor, agreement):
+            out.append((side, change, other))
+    return out
+
+
 def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
                             skip: tuple = ()) -> tuple[tuple[tuple[str, str], ...], list[str]]:
     """The ``nlf_depth`` rows whose verdict the two fold lines disagree on, and their message.
@@ -2132,20 +2149,13 @@ def fold_line_disagreements(values: dict, along_reference: dict, floors: dict,
     messages : list of str
         One message naming the sides and both readings; empty when none.
     """
-    rows, parts = [], []
     floor = float(floors.get(("nlf_depth", "side"), np.nan))
-    for side in ("right", "left"):
-        key = ("nlf_depth", side)
-        if key in skip or key not in values or side not in along_reference:
-            continue
-        change, ref = float(values[key][2]), float(along_reference[side])
-        if readings_disagree(change, ref, floor, FOLD_LINE_AGREEMENT):
-            rows.append(key)
-            parts.append(f"{side} {fixed(change, 2, True)} index along the found line, {fixed(ref, 2, True)} index along the "
-                         "reference line")
-    if not rows:
+    found = disagreeing_sides(values, "nlf_depth", along_reference, floor, FOLD_LINE_AGREEMENT, skip)
+    if not found:
         return (), []
-    return tuple(rows), [
+    parts = [f"{side} {fixed(change, 2, True)} index along the found line, {fixed(ref, 2, True)} index along the "
+             "reference line" for side, change, ref in found]
+    return tuple(("nlf_depth", side) for side, _, _ in found), [
         MSG_FOLD_LINES + " (" + "; ".join(parts) + f"; floor {fixed(floor, 2)} index): on this side the "
         "found line follows an edge rather than a valley, and its reading depends on how the photo is framed, so "
         "the depth row is shown without a verdict ('uncertain'); the photos' own fold depth (photos.csv) is read "

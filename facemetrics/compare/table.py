@@ -381,8 +381,10 @@ def change_scale_sd(change: float, unit: str, scale_pct: float) -> float:
     return abs(float(change)) * power * float(scale_pct) / 100.0
 
 
-def _float(v) -> float:
-    """``v`` as a float; NaN for None, text or anything else that is not a number."""
+def float_or_nan(v) -> float:
+    """``v`` as a float; NaN for None, text or anything else that is not a number (a table cell, a dict's
+    value: the one rule of :mod:`facemetrics.report`, :mod:`facemetrics.capture`, the baselines' disagreement
+    and the app)."""
     try:
         return float(v)
     except (TypeError, ValueError):
@@ -409,8 +411,8 @@ def row_scale_sd(m: dict, scale_pct=math.nan) -> float:
         unknown scale uncertainty (a scale the user gave).
     """
     if m.get("change_scale_sd") is not None:
-        return _float(m["change_scale_sd"])
-    return change_scale_sd(_float(m.get("change")), str(m.get("unit") or ""), _float(scale_pct))
+        return float_or_nan(m["change_scale_sd"])
+    return change_scale_sd(float_or_nan(m.get("change")), str(m.get("unit") or ""), float_or_nan(scale_pct))
 
 
 def with_scale_sds(result: dict, scale_pct=math.nan) -> dict:
