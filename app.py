@@ -74,7 +74,7 @@ from facemetrics import study as fm_study
 from facemetrics.batch import name_key
 from facemetrics.batch.discover import name_text
 from facemetrics.batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT
-from facemetrics.compare import DEFAULT_NOISE_FLOORS, UNCERTAIN, pair_mm_per_px, resolution_floors
+from facemetrics.compare import DEFAULT_NOISE_FLOORS, pair_mm_per_px, resolution_floors
 from facemetrics.compare.table import float_or_nan
 from facemetrics.compare.disagreement import MSG_BASELINES_DISAGREE, MSG_FLOORS_FROM_DISAGREEMENT
 from facemetrics.compare.gate import (MSG_CAMERA_UNCHECKED, MSG_EXPRESSION, MSG_EXPRESSION_MAYBE, MSG_POSE_UNCHECKED,
@@ -90,9 +90,10 @@ from facemetrics.overlay import photo_overlay
 from facemetrics.pairing import MANIFEST_REMEDY
 from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGIMEN_COLUMNS_DEF, TIMELINE_COLUMNS_DEF
 # an upload session as a study (roles, pairs, the rows of the downloads and the fits): facemetrics.uploads
-from facemetrics.uploads import (Pair, comparison_result, default_roles, hours_from, late_before_note, pair_key,
-                                 pairs_of, photos_rows, photos_table, same_roles, session_disagreement, timeline_rows,
-                                 treatment_time_text, unique_uploads, untimed_after_photos)
+from facemetrics.uploads import (Pair, comparison_frame, comparison_result, default_roles, hours_from, late_before_note,
+                                 page_headline, pair_key, pairs_of, photos_rows, photos_table, same_roles,
+                                 session_disagreement, timeline_rows, treatment_time_text, unique_uploads,
+                                 untimed_after_photos, with_batch_verdicts)
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT / "sample_images"
@@ -1334,37 +1335,6 @@ def compact_values(shown: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["metric", "before", "after"])
 
 
-def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
-    """The comparison's headline as the page shows it (plain text; its file names not escaped):
-    :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, unless the batch's
-    rules made its jawline row ``uncertain`` where compare's was not (``result``: :func:`comparison_result`;
-    the after photo is the before photo's picture, or the treatment's 'before' photos disagree enough to be
-    left out of the fits).  Then it says that no lift or sag can be claimed from the jawline's change [mm],
-    and why in the batch's own message (the same picture's first, else the 'before' photos'), as the table
-    and ``changes.csv`` read it."""
-    own = fm_report.headline(frame, messages)
-    at = (frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")
-    if not at.any():
-        return own
-    r = with_batch_verdicts(frame, result).loc[at].iloc[0]
-    change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
-    if r["verdict"] != UNCERTAIN or not math.isfinite(change):
-        return own
-    added = result["messages"][len(messages):]  # the batch's, after compare's own
-    why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
-    why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
-    if frame.loc[at, "verdict"].iloc[0] == UNCERTAIN:
-        # compare's own reason says why, but for the same picture (compare's rule since 2026-12-05: every row
-        # 'uncertain'), which the batch's message names with both photos, as the table and changes.csv read it
-        why = [m for m in why if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
-        if not why:
-            return own
-    if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
-        return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
-    nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))
-    return f"no lift or sag can be claimed from the jawline's {fixed(change, 2, sign=True)} {unit}{nf_txt}: {why[0]}"
-
-
 def show_headline(box, msg: str) -> None:
     """``msg`` (:func:`page_headline`) as the page's headline in ``box``, capitalised; shown literally
     (:func:`md`) when it quotes the batch's message, which names the photos (compare's own names none)."""
@@ -1593,29 +1563,6 @@ def all_comparisons_csv(pairs: dict, memo: dict) -> bytes:
         result = comparison_result(pair, cmp, disagreements[pair.treatment])
         frames.append(comparison_frame(cmp, pair, result))
     return csv_bytes(pd.concat(frames, ignore_index=True) if frames else pd.DataFrame())
-
-
-def with_batch_verdicts(frame: pd.DataFrame, result: dict) -> pd.DataFrame:
-    """``frame`` (a comparison's :meth:`~facemetrics.compare.Comparison.to_frame` or ``to_csv_frame``: one row
-    per metric and side, in compare's order) with the verdicts the batch gives its rows in ``changes.csv``:
-    those of ``result``'s rows (:func:`comparison_result`, made from the same rows in the same order:
-    ``uncertain`` on a same-picture or re-saved copy of the before photo, and on a treatment whose 'before'
-    photos disagree enough to be left out of the fits).  A copy; ``frame`` is not changed."""
-    out = frame.copy()
-    out["verdict"] = [m.get("verdict") for m in result["rows"]]
-    return out
-
-
-def comparison_frame(cmp, pair: Pair, result: dict | None = None) -> pd.DataFrame:
-    """``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_csv_frame`: the table with the photos'
-    upload names, the comparison's status and messages and the version, as ``facemetrics compare`` writes
-    it) with the status, messages and verdicts the batch gives the pair in ``changes.csv``: those of
-    ``result`` (:func:`comparison_result`; default: the pair's, its treatment's 'before' photos taken to
-    agree; verdicts by :func:`with_batch_verdicts`, as the page's table shows them)."""
-    result = comparison_result(pair, cmp) if result is None else result
-    frame = with_batch_verdicts(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name), result)
-    frame["status"], frame["messages"] = result["status"], "; ".join(result["messages"])
-    return frame
 
 
 def comparison_csv(cmp, pair: Pair, result: dict | None = None) -> bytes:

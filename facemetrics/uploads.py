@@ -7,7 +7,9 @@ batch's rule when a treatment time is given), which photos are compared with whi
 :func:`facemetrics.pairing.pair_photos`, the batch's rule; :class:`Pair`), and the rows the downloads and
 the Timeline tab's fits are made from, in the batch's words and columns (:func:`photos_rows`,
 :func:`photos_table`, :func:`comparison_result`, :func:`session_disagreement`, :func:`timeline_rows`,
-:func:`change_record`).  The app has one person ("you").
+:func:`change_record`), and a comparison as the page and its ``comparison.csv`` give it, with the batch's
+verdicts and the headline they imply (:func:`with_batch_verdicts`, :func:`comparison_frame`,
+:func:`page_headline`).  The app has one person ("you").
 
 Analyses, comparisons and roles tables in; tables, rows and frozen dataclasses out.  No Streamlit, no
 files: the app only lays these out (its widgets, memo and worker process stay in ``app.py``), and each
@@ -27,12 +29,16 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from . import report as fm_report
 from .batch import hours_between, long_rows
 from .batch import results as batch_results
-from .batch.tables import MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column, shared_faults
+from .batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column, shared_faults
+from .compare.disagreement import MSG_BASELINES_DISAGREE
+from .compare.table import UNCERTAIN
 from .decay.claim import SAME_PHOTO_TIME_H
 from .export import rows_frame
 from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
+from .rounding import fixed
 from .schema import PHOTO_COLUMNS
 from .timekeys import time_from_name
 
@@ -43,7 +49,8 @@ __all__ = ["capture_times", "taken_text", "name_hint", "upload_order", "default_
            "treatment_time_text", "same_roles", "late_before_note", "unique_uploads", "Pair", "pair_key",
            "flags_row", "batch_rows", "hours_from", "PAIRING_ROLES", "pairs_of", "untimed_after_photos",
            "ON_THE_PAGE", "photos_rows", "CSV_ROLES", "photos_table", "compare_result", "comparison_result",
-           "session_disagreement", "pair_long_rows", "change_record", "timeline_rows"]
+           "session_disagreement", "with_batch_verdicts", "comparison_frame", "page_headline",
+           "pair_long_rows", "change_record", "timeline_rows"]
 
 
 def naive(t: datetime | None) -> datetime | None:
@@ -569,6 +576,60 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
             if cmp is not None:
                 checks.append((*batch_rows(p), compare_result(cmp)))
     return baseline_disagreement(checks)
+
+
+def with_batch_verdicts(frame: pd.DataFrame, result: dict) -> pd.DataFrame:
+    """``frame`` (a comparison's :meth:`~facemetrics.compare.Comparison.to_frame` or ``to_csv_frame``: one row
+    per metric and side, in compare's order) with the verdicts the batch gives its rows in ``changes.csv``:
+    those of ``result``'s rows (:func:`comparison_result`, made from the same rows in the same order:
+    ``uncertain`` on a same-picture or re-saved copy of the before photo, and on a treatment whose 'before'
+    photos disagree enough to be left out of the fits).  A copy; ``frame`` is not changed."""
+    out = frame.copy()
+    out["verdict"] = [m.get("verdict") for m in result["rows"]]
+    return out
+
+
+def comparison_frame(cmp, pair: Pair, result: dict | None = None) -> pd.DataFrame:
+    """``comparison.csv`` (:meth:`facemetrics.compare.Comparison.to_csv_frame`: the table with the photos'
+    upload names, the comparison's status and messages and the version, as ``facemetrics compare`` writes
+    it) with the status, messages and verdicts the batch gives the pair in ``changes.csv``: those of
+    ``result`` (:func:`comparison_result`; default: the pair's, its treatment's 'before' photos taken to
+    agree; verdicts by :func:`with_batch_verdicts`, as the page's table shows them)."""
+    result = comparison_result(pair, cmp) if result is None else result
+    frame = with_batch_verdicts(cmp.to_csv_frame(before_photo=pair.before.name, after_photo=pair.after.name), result)
+    frame["status"], frame["messages"] = result["status"], "; ".join(result["messages"])
+    return frame
+
+
+def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
+    """The comparison's headline as the page shows it (plain text; its file names not escaped):
+    :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, unless the batch's
+    rules made its jawline row ``uncertain`` where compare's was not (``result``: :func:`comparison_result`;
+    the after photo is the before photo's picture, or the treatment's 'before' photos disagree enough to be
+    left out of the fits).  Then it says that no lift or sag can be claimed from the jawline's change [mm],
+    and why in the batch's own message (the same picture's first, else the 'before' photos'), as the table
+    and ``changes.csv`` read it."""
+    own = fm_report.headline(frame, messages)
+    at = (frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")
+    if not at.any():
+        return own
+    r = with_batch_verdicts(frame, result).loc[at].iloc[0]
+    change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
+    if r["verdict"] != UNCERTAIN or not math.isfinite(change):
+        return own
+    added = result["messages"][len(messages):]  # the batch's, after compare's own
+    why = [m for start in (MSG_SAME_PICTURE_LEFT_OUT, MSG_BASELINES_DISAGREE) for m in added if m.startswith(start)]
+    why += [m for m in added if MSG_BEFORE_TAKEN_AFTER in m]  # starts with the photo's name
+    if frame.loc[at, "verdict"].iloc[0] == UNCERTAIN:
+        # compare's own reason says why, but for the same picture (compare's rule since 2026-12-05: every row
+        # 'uncertain'), which the batch's message names with both photos, as the table and changes.csv read it
+        why = [m for m in why if m.startswith(MSG_SAME_PICTURE_LEFT_OUT)]
+        if not why:
+            return own
+    if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
+        return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
+    nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))
+    return f"no lift or sag can be claimed from the jawline's {fixed(change, 2, sign=True)} {unit}{nf_txt}: {why[0]}"
 
 
 def pair_long_rows(pair: Pair, rows: list[dict], scale_pct: float = math.nan) -> list[dict]:
