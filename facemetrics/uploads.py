@@ -32,14 +32,17 @@ import pandas as pd
 from . import report as fm_report
 from .batch import hours_between, long_rows
 from .batch import results as batch_results
-from .batch.tables import MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank, change_column, shared_faults
-from .compare.disagreement import MSG_BASELINES_DISAGREE
+from .batch.tables import (HOURS_FROM_FIRST_BEFORE, MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank,
+                           before_taken_after, change_column, shared_faults)
+from .compare.disagreement import MSG_BASELINES_DISAGREE, baseline_disagreement, result_dict
 from .compare.table import UNCERTAIN
 from .decay.claim import SAME_PHOTO_TIME_H
+from .errors import StoreError
 from .export import rows_frame
 from .pairing import BASELINE, MAX_DAYS_BEFORE_TREATMENT, POST, PairingPhoto, pair_photos, too_early, too_late
 from .rounding import fixed
-from .schema import PHOTO_COLUMNS
+from .schema import BATCH_COLUMNS, PHOTO_COLUMNS
+from .sessions import iso_time, treatment_time
 from .timekeys import time_from_name
 
 if TYPE_CHECKING:
@@ -229,8 +232,6 @@ def roles_at_treatment(analyses: list[PhotoAnalysis], treatment: str, treated_at
         As :func:`default_roles`: ``photo``, ``taken``, ``role``, ``treatment``, ``hours_since_treatment`` [h],
         in :func:`upload_order`.
     """
-    from .sessions import treatment_time
-
     stamps, taken = capture_times(analyses)
     treated = treatment_time(treated_at, [t.isoformat() for t in stamps if t is not None])
     rows, why = [], {}
@@ -255,9 +256,6 @@ def treatment_time_text(text) -> tuple[str, str]:
     treatment time (:func:`facemetrics.sessions.iso_time`: ISO 8601, a UTC offset optional, a date alone
     refused): ``(ISO 8601 text, "")``, ``("", "")`` for an empty field, or ``("", the reason it is refused)``
     (:func:`facemetrics.timekeys.time_meant`'s sentence, with the time each reading would be)."""
-    from .errors import StoreError
-    from .sessions import iso_time
-
     try:
         return iso_time(str(text or "").strip()), ""
     except StoreError as e:
@@ -281,8 +279,6 @@ def late_before_note(roles: pd.DataFrame) -> str:
     (:func:`facemetrics.batch.tables.before_taken_after`; a treatment's hours count from its treatment when one
     of its photos has negative hours, :func:`hours_from`, else from its first 'before' photo and no positive hour
     contradicts anything); "" when there is none.  Each comparison such a photo is in says it too."""
-    from .batch.tables import before_taken_after
-
     rows = []
     for t in roles["treatment"].dropna().astype(str).unique():
         frm = hours_from(roles, t)
@@ -401,8 +397,6 @@ def hours_from(roles: pd.DataFrame, treatment: str) -> str:
     photo dated before the 'before' photo has negative default hours too (a pair uploaded in the wrong order,
     which compare's own message asks about), and read as a treatment time it made the 'before' photo "at the time
     of the treatment", "taken after the treatment" and the pair 'uncertain' (h7's browser audit, 2026-12-05)."""
-    from .batch.tables import HOURS_FROM_FIRST_BEFORE
-
     if roles.attrs.get("treated_at"):  # a treatment time was given (roles_at_treatment): the hours count from it
         return ""
     rows = roles[(roles["treatment"].astype(str) == treatment) & (roles["role"] == "before")]
@@ -525,8 +519,6 @@ def photos_table(rows: list[dict], roles: pd.DataFrame, treated_at: str = "") ->
     ``post`` for 'after', "" for 'ignore'), and ``excluded`` (why a measured photo has no role).  The app's
     photos.csv had no role at all while the batch's said ``baseline`` / ``post`` (stop 44's audit): the same photos
     now carry the same role words in both."""
-    from .schema import BATCH_COLUMNS
-
     by_photo = {r.photo: r for r in roles.itertuples()}
     far = roles.attrs.get("too_early", {})
     out = []
@@ -547,8 +539,6 @@ def compare_result(cmp) -> dict:
     ``scale_uncertainty_pct`` (the before photo's mm scale uncertainty, %, 1 SD: each row's
     ``change_scale_sd`` in the batch's tables, :func:`facemetrics.compare.table.with_scale_sds`): the
     library's own :func:`facemetrics.compare.disagreement.result_dict`."""
-    from .compare.disagreement import result_dict
-
     return result_dict(cmp)
 
 
@@ -567,8 +557,6 @@ def session_disagreement(pair: Pair, pairs: dict, comparison_of) -> tuple[str, b
     checks among ``pairs``, as compare returned them; ``("", False)`` when they agree or there are none).
     ``comparison_of(pair)``: a pair's comparison, or None when it failed (left out, as the batch leaves a
     failed one)."""
-    from .compare.disagreement import baseline_disagreement
-
     checks = []
     for p in pairs.values():
         if p.no_change and p.treatment == pair.treatment:
