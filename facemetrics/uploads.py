@@ -490,7 +490,22 @@ def photos_rows(analyses: list, pairs: dict, comparison_of) -> list[dict]:
     and why, as the batch writes it (:func:`facemetrics.batch.runner.agree_faces`; the download described the
     largest face while the page compared another: a fresh user's audit, 2026-12-04).  ``comparison_of(pair)``:
     a pair's comparison if it was made, else None (a pair not made is not counted: its photo's row stays the
-    largest face's, which its warnings say)."""
+    largest face's, which its warnings say).
+
+    Parameters
+    ----------
+    analyses : list of PhotoAnalysis
+        The uploads' analyses, in the order of the rows.
+    pairs : dict of str to Pair
+        The page's comparisons (:func:`pairs_of`).
+    comparison_of : callable
+        ``comparison_of(pair)``: the pair's :class:`~facemetrics.compare.Comparison`, or None.
+
+    Returns
+    -------
+    list of dict
+        One ``photos.csv`` row per analysis (:data:`facemetrics.schema.PHOTO_COLUMNS`).
+    """
     from .batch.runner import agree_faces
     from .batch.workers import faces_used
 
@@ -546,7 +561,23 @@ def comparison_result(pair: Pair, cmp, disagreement: tuple[str, bool] = ("", Fal
     """A pair's comparison as the batch reports it in ``changes.csv``: ``status``, ``messages`` and ``rows``
     of :func:`facemetrics.batch.results.comparison_result` (the batch's own call) on :func:`batch_rows` and
     :func:`compare_result`.  ``disagreement``: its treatment's :func:`session_disagreement` (default: its
-    'before' photos agree)."""
+    'before' photos agree).
+
+    Parameters
+    ----------
+    pair : Pair
+        The pair compared.
+    cmp : facemetrics.compare.Comparison
+        Its comparison.
+    disagreement : (str, bool), optional
+        Its treatment's message on 'before' photos that disagree, and whether its changes are left out of the fits.
+
+    Returns
+    -------
+    dict
+        ``status`` (str), ``messages`` (list of str) and ``rows`` (list of dict, compare's rows, each with the batch's
+        ``verdict``), as ``changes.csv`` reports the comparison.
+    """
     r, base = batch_rows(pair)
     return batch_results.comparison_result(r, base, compare_result(cmp), disagreement)
 
