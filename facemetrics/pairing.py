@@ -2,7 +2,7 @@
 
 Pure data in, frozen dataclasses out (no files, images or tables): the batch
 (:func:`facemetrics.batch.run_batch`, through ``batch.tables._comparison_jobs``)
-and the app (``app.pairs_of``) both call :func:`pair_photos`, so the same
+and the app (``uploads.pairs_of``) both call :func:`pair_photos`, so the same
 photos with the same roles and times are compared the same way on the
 command line and in the browser, whatever order they were found or uploaded in.
 

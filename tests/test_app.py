@@ -26,6 +26,7 @@ SAMPLES = ROOT / "sample_images"
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from facemetrics import uploads
 
 #: the headline with the mm scale's part of the change's uncertainty the app adds (h9, 2026-12-04), as the CLI's
 HEADLINE = re.compile(r"^Jawline (lifted|dropped) (\d+\.\d\d) mm \(noise floor \d+\.\d\d mm(?:; scale ± \d+\.\d\d mm)?\)")
@@ -783,10 +784,10 @@ def test_default_roles_count_hours_like_the_batch():
     for upload in ([shot("after.png", None), shot("before.png", None)], [shot("IMG_post.jpg", t), shot("IMG_pre.jpg", t)]):
         assert list(app.default_roles(upload, "rf")["role"]) == ["before", "after"]
         assert app.default_roles(upload, "rf")["photo"].iloc[0] in ("before.png", "IMG_pre.jpg")
-    assert [app.name_hint(n) for n in ("baseline.jpg", "prep.jpg", "Post-1h.JPG", "x.jpg")] == [0, 1, 2, 1]
+    assert [uploads.name_hint(n) for n in ("baseline.jpg", "prep.jpg", "Post-1h.JPG", "x.jpg")] == [0, 1, 2, 1]
     # a word is delimited by what is not a letter, accented letters included, however the name writes them
     # (macOS writes file names decomposed: "pre" + a combining accent read as the word 'pre'; audit, 2026-12-04)
-    assert [app.name_hint(n) for n in ("pre\u0301op.jpg", "pr\u00e9op.jpg", "poste\u0301rieur.jpg",
+    assert [uploads.name_hint(n) for n in ("pre\u0301op.jpg", "pr\u00e9op.jpg", "poste\u0301rieur.jpg",
                                        "post\u00e9rieur.jpg", "S01_pre2.jpg", "\u00e9t\u00e9_after.jpg")] == [1, 1, 1, 1, 0, 2]
 
 
@@ -1334,19 +1335,19 @@ def test_the_apps_long_csv_rows_carry_the_after_photos_provenance(sample_analysi
     when = datetime(2026, 11, 2, 9, 30)
     after = dataclasses.replace(sample_analysis, photo=dataclasses.replace(sample_analysis.photo, taken_at=when))
     pair = app.Pair(sample_analysis, after, treatment="rf", hours_since_treatment=3.5, on_timeline=True)
-    out = app.pair_long_rows(pair, rows)
+    out = uploads.pair_long_rows(pair, rows)
     assert out and all(r["sha256"] == sample_analysis.photo.sha256 != "" for r in out)
     assert {r["taken_at"] for r in out} == {"2026-11-02T09:30:00"}
     assert {r["hours_since_treatment"] for r in out} == {3.5} and {r["treatment"] for r in out} == {"rf"}
     undated = dataclasses.replace(sample_analysis, photo=dataclasses.replace(sample_analysis.photo, taken_at=None))
-    no_time = app.pair_long_rows(app.Pair(sample_analysis, undated, treatment="rf"), rows)
+    no_time = uploads.pair_long_rows(app.Pair(sample_analysis, undated, treatment="rf"), rows)
     assert all(r["taken_at"] in (None, "") for r in no_time)
     # the scale the changes were read in: the before photo's calibration_source, as the batch's long.csv (the
     # app's rows read '' then, taken as 'iris' by the fits, whatever scale the before photo had)
     assert {r["calibration_source"] for r in out} == {sample_analysis.calibration.source} == {"iris"}
     scaled = dataclasses.replace(sample_analysis, calibration=dataclasses.replace(sample_analysis.calibration,
                                                                                   source="user_mm_per_px"))
-    given = app.pair_long_rows(app.Pair(scaled, after, treatment="rf", hours_since_treatment=3.5), rows)
+    given = uploads.pair_long_rows(app.Pair(scaled, after, treatment="rf", hours_since_treatment=3.5), rows)
     assert {r["calibration_source"] for r in given} == {"user_mm_per_px"}
 
 
@@ -1949,8 +1950,8 @@ def test_the_app_keeps_a_before_photo_turned_as_its_after_photos_are_as_the_batc
     assert post.passed_over == () and post.shared_faults == {"head turned to the subject's left"}
     unread = _stub_comparison("refused", ["pose differs"], [])
     assert app.comparison_result(post, unread)["messages"][len(unread.messages):] == []
-    rows = [dict(app.flags_row(by_name[n]), subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",
-                 sha256=n * 4, role=app.PAIRING_ROLES[role], hours_since_treatment=h, excluded="")
+    rows = [dict(uploads.flags_row(by_name[n]), subject="S", treatment="rf", treated_at="2026-11-02T08:00", status="ok",
+                 sha256=n * 4, role=uploads.PAIRING_ROLES[role], hours_since_treatment=h, excluded="")
             for n, (role, h) in times.items()]
     batch = {r["photo"]: [b["photo"] for b in base] for r, base in _comparison_jobs(rows)}
     assert batch["p.jpg"] == [post.before.name, *(r.name for r in post.repeats)] == ["a.jpg", "b.jpg"]
@@ -2009,7 +2010,7 @@ def test_the_app_and_the_batch_choose_one_before_photo_and_say_the_same(turned_f
                           for n, (role, h) in times.items()])
     pair = app.pairs_of(roles, by_name)["rf: b_pre.png → c_post.png"]
     rows = [dict(a.to_row(), subject="S01", treatment="rf", treated_at="2026-11-02T08:00",
-                 role=app.PAIRING_ROLES[times[n][0]], hours_since_treatment=times[n][1]) for n, a in by_name.items()]
+                 role=uploads.PAIRING_ROLES[times[n][0]], hours_since_treatment=times[n][1]) for n, a in by_name.items()]
     (r, base), = [(r, base) for r, base in _comparison_jobs(rows) if r["photo"] == "c_post.png"]
     assert [b["photo"] for b in base] == [pair.before.name, *(x.name for x in pair.repeats)] == ["b_pre.png",
                                                                                                  "a_turned.png"]

@@ -27,6 +27,7 @@ SAMPLES = ROOT / "sample_images"
 
 pytest.importorskip("streamlit")
 from streamlit.testing.v1 import AppTest  # noqa: E402
+from facemetrics import uploads
 
 TREATED = "2026-11-02T08:02"
 TAKEN = {"a.jpg": "2026-11-02T08:00", "b.jpg": "2026-11-02T08:04", "p.jpg": "2026-11-02T10:00",
@@ -204,7 +205,7 @@ def test_with_a_treatment_time_the_apps_long_csv_carries_it_as_the_batchs():
     rows, _ = _batch_rows(TAKEN, TREATED)
     change = [dict(metric="jawline_lift_mm", side="mean", change=0.5, unit="mm", noise_floor=0.3, verdict="lifted")]
     timed = [p for p in app.pairs_of(app.default_roles(analyses, "rf", TREATED), by_name).values() if p.on_timeline]
-    got = [r["treated_at"] for p in timed for r in app.pair_long_rows(p, change)]
+    got = [r["treated_at"] for p in timed for r in uploads.pair_long_rows(p, change)]
     assert got and set(got) == {rows[0]["treated_at"]} == {TREATED}
     untimed = [p for p in app.pairs_of(app.default_roles(analyses, "rf"), by_name).values() if p.on_timeline]
-    assert untimed and {r["treated_at"] for p in untimed for r in app.pair_long_rows(p, change)} <= {None, ""}
+    assert untimed and {r["treated_at"] for p in untimed for r in uploads.pair_long_rows(p, change)} <= {None, ""}

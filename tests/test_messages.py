@@ -100,10 +100,11 @@ PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 #: the modules whose messages reach a cell that split_messages, shorten_message or remedy_start read: changes.csv's
 #: ``messages`` (compare, the batch's results and tables, a crash's), photos.csv's ``excluded`` (discover, tables,
 #: pairing, the loader's and analyze's refusals), ``quality_flags`` (quality, occlusion), ``study import``'s lines
-#: (store, sessions), the calibration warnings (geometry) and the loader's integrity checks
+#: (store, sessions), the calibration warnings (geometry), the loader's integrity checks and the app's photos.csv
+#: ``excluded`` and headline (uploads)
 MESSAGE_MODULES = ("compare/*.py", "batch/tables.py", "batch/results.py", "batch/discover.py", "batch/workers.py",
                    "quality.py", "occlusion.py", "analyze.py", "loader.py", "pairing.py", "sessions.py", "store.py",
-                   "isolated.py", "geometry.py", "integrity/*.py")
+                   "isolated.py", "geometry.py", "integrity/*.py", "uploads.py")
 
 #: the words that begin a clause after "; " or ". " in those modules' strings and are no remedy (a remedy's first
 #: word is in messages.REMEDY_STARTS); "{...}": a clause filled in by a variable, by its expression.  A word in

@@ -18,6 +18,7 @@ from facemetrics.batch.discover import PhotoEntry
 from facemetrics.batch.tables import _table_row, capture_time
 from facemetrics.schema import BATCH_COLUMNS, CHANGE_COLUMNS, TEXT_COLUMNS
 from facemetrics.timekeys import name_time_refusal, time_from_name
+from facemetrics import uploads
 
 AT = datetime(2026, 12, 1, 9, 14, 3)
 
@@ -280,7 +281,7 @@ def test_app_roles_with_a_treatment_time_read_the_file_name_time_too():
 
 def test_the_apps_long_csv_gives_the_capture_time_its_hours_came_from():
     """The app times an upload without an EXIF time by its file name (:func:`app.default_roles`), as the batch
-    does, and the batch's long.csv writes that time in ``taken_at``; the app's long.csv (:func:`app.pair_long_rows`)
+    does, and the batch's long.csv writes that time in ``taken_at``; the app's long.csv (:func:`uploads.pair_long_rows`)
     left it empty beside the hours it had read from it.  The EXIF time still wins; a name with no time: empty."""
     from types import SimpleNamespace
 
@@ -293,7 +294,7 @@ def test_the_apps_long_csv_gives_the_capture_time_its_hours_came_from():
     def taken(name, exif=None):
         after = SimpleNamespace(name=name, photo=SimpleNamespace(taken_at=exif, sha256="b" * 64))
         pair = app.Pair(SimpleNamespace(calibration=None), after, treatment="rf", hours_since_treatment=1.25)
-        return {r["taken_at"] for r in app.pair_long_rows(pair, rows)}
+        return {r["taken_at"] for r in uploads.pair_long_rows(pair, rows)}
 
     assert taken("Screenshot 2026-12-01 at 09.14.03.png") == {"2026-12-01T09:14:03"}
     assert taken("IMG_20261201_091403.jpg", datetime(2026, 12, 1, 12, 0)) == {"2026-12-01T12:00:00"}

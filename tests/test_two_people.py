@@ -17,6 +17,7 @@ from PIL import Image
 from facemetrics import analyze_photo, compare_photos
 from facemetrics.compare.faces import choose, matching_face
 from facemetrics.compare.gate import MSG_DIFFERENT_PEOPLE
+from facemetrics import uploads
 
 LONDON = Path(__file__).resolve().parents[2] / "shared" / "faces" / "london_ccby"
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_images"
@@ -290,7 +291,7 @@ def test_the_apps_photos_csv_describes_the_face_the_page_compared():
     rows = {r["photo"]: r for r in app.photos_rows([before, two], {"p": pair}, lambda p: c)}
     row = rows["after.jpg"]
     assert row["warnings"].startswith("2 faces found; measured the one on the left, the face that matches "
-                                      f"before.jpg (the face its comparison {app.ON_THE_PAGE} measured"), row["warnings"]
+                                      f"before.jpg (the face its comparison {uploads.ON_THE_PAGE} measured"), row["warnings"]
     assert row["face_width_px"] == pytest.approx(c.after.to_row()["face_width_px"])
     assert abs(row["face_width_px"] - two.to_row()["face_width_px"]) > 20  # not the stranger's (the largest)
     assert rows["before.jpg"] == before.to_row()
