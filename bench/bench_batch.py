@@ -139,11 +139,18 @@ def decode_mesh(path):
 _LAST_CPU = [0.0]
 
 
-def _command_s(args: list[str]) -> float:
+#: exit statuses of a measuring-only ``facemetrics batch`` (a folder without treatment sessions): 1 since 9d597ee
+#: (2026-12-05), "nothing could be compared"; the callers check that every photo was measured in photos.csv
+MEASURE_ONLY_OK = (0, 1)
+
+
+def _command_s(args: list[str], ok: tuple[int, ...] = (0,)) -> float:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "GLOG_minloglevel": "2"}
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(args, check=True, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+    if rc not in ok:
+        raise subprocess.CalledProcessError(rc, args)
     wall = time.perf_counter() - t
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     _LAST_CPU[0] = r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime
@@ -160,7 +167,7 @@ def measure(tmp: Path, repeats: int = 3) -> None:
         cold, warm = floor(paths, 2)
         cmd_floor = _command_s([sys.executable, "-c", FLOOR_COMMAND, "x", str(tmp)] + [str(p) for p in paths])
         batch = _command_s([sys.executable, "-m", "facemetrics", "batch", str(tmp / "m"), "-o",
-                            str(tmp / f"m_out{k}"), "--workers", "2"])
+                            str(tmp / f"m_out{k}"), "--workers", "2"], ok=MEASURE_ONLY_OK)
         cpus.append(_LAST_CPU[0])
         with open(tmp / f"m_out{k}" / "photos.csv", newline="") as fh:
             assert sum(r["status"] == "ok" for r in csv.DictReader(fh)) == len(paths)
@@ -268,7 +275,7 @@ def isolate(tmp: Path, repeats: int = 5) -> None:
             for mode in (("0", "1") if k % 2 == 0 else ("1", "0")):
                 out = tmp / f"i_out{k}_{workers}_{mode}"
                 wall = _command_s([sys.executable, "-c", ISOLATE_COMMAND, mode, "batch", str(folder), "-o", str(out),
-                                   "--workers", str(workers)])
+                                   "--workers", str(workers)], ok=MEASURE_ONLY_OK)
                 times.setdefault((workers, mode), []).append(wall)
                 cpu.setdefault((workers, mode), []).append(_LAST_CPU[0])
                 with open(out / "photos.csv", newline="") as fh:
