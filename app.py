@@ -1916,11 +1916,9 @@ def study_notes(change_rows) -> list[str]:
     disagree (and the noise floors built from them), one picture at two times.  The page said only "each
     comparison's messages say why" when nothing could be fitted, with no messages on it and no tables to
     download (h3's fresh-user pass, 2026-12-04)."""
-    from facemetrics.batch.tables import (baseline_notes, disagreement_floors_notes, disagreement_notes,
-                                          same_picture_notes)
+    from facemetrics.batch.tables import session_notes
 
-    return [*baseline_notes(change_rows), *disagreement_notes(change_rows), *disagreement_floors_notes(change_rows),
-            *same_picture_notes(change_rows)]
+    return session_notes(change_rows)
 
 
 def _now_text() -> str:

@@ -26,7 +26,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        TIME_DOTTED, TIME_UNREAD, TREATED_AT_FILE, manifest_like_columns, other_files,
                        skipped_note)
 from .runner import REGIMEN_DIR
-from .tables import baseline_notes, change_column, disagreement_lines, repeats_left_out_note, same_picture_notes
+from .tables import change_column, repeats_left_out_note, session_notes
 from .fit_notes import HEADLINE_METRICS, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
@@ -56,11 +56,10 @@ def batch_lines(res, summary: str = "") -> list[str]:
     """
     rows = res.change_rows
     lines = [*batch_time_notes(res),  # names merged; capture times read in an offset, left out, or off EXIF
-             *baseline_notes(rows),  # a before photo passed over as the baseline, or at fault
-             # sessions whose before photos disagree (each says if left out), and the floors built from those
-             # photos, once per session (as `timeline` prints them: its table's attrs["disagreement_notes"])
-             *disagreement_lines(rows),
-             *same_picture_notes(rows),  # one picture at two times: its zeros are left out of the fits
+             # a before photo passed over as the baseline, or at fault; sessions whose before photos disagree (each
+             # says if left out), and the floors built from those photos, once per session (as `timeline` prints
+             # them: its table's attrs["disagreement_notes"]); one picture at two times (its zeros left out of the fits)
+             *session_notes(rows),
              *shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
     lines += [summary] if summary else []
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
@@ -415,11 +414,9 @@ def regimen_lines(reg, output) -> list[str]:
     rows = reg.change_rows
     lines = [*reg.time_notes,  # pooled baselines' capture times without an offset read or left out
              f"{len(rows)} pre-session photos compared with the first session's baseline ({output}/regimen)",
-             *baseline_notes(rows),
-             # the first session's before photos disagree (each says if left out), and the floors built from
-             # those photos, once per group
-             *disagreement_lines(rows),
-             *same_picture_notes(rows)]
+             # a before photo passed over or at fault; the first session's before photos disagree (each says if
+             # left out), and the floors built from those photos, once per group; one picture at two times
+             *session_notes(rows)]
     lines += [note] if (note := repeats_left_out_note(rows, f"{REGIMEN_DIR}/changes.csv")) else []
     # the comparisons the timeline fits with the warning 'expression may differ', in the timeline's own words
     return [f"regimen: {line}" for line in lines] + expression_kept_lines(rows, regimen=True)

@@ -903,6 +903,15 @@ def disagreement_lines(change_rows) -> list[str]:
     return [*disagreement_notes(change_rows), *disagreement_floors_notes(change_rows)]
 
 
+def session_notes(change_rows) -> list[str]:
+    """The notes on a batch's sessions, in the order ``batch``, ``study report``, the regimen's lines and the app's
+    *My study* give them (one function, so that they say the same): a before photo passed over as the baseline or at
+    fault (:func:`baseline_notes`), before photos that disagree and the floors built from them
+    (:func:`disagreement_lines`), one picture at two times (:func:`same_picture_notes`); ``change_rows``:
+    ``changes.csv`` rows (dicts); [] when there is nothing to say."""
+    return [*baseline_notes(change_rows), *disagreement_lines(change_rows), *same_picture_notes(change_rows)]
+
+
 def disagreement_floors_notes(change_rows) -> list[str]:
     """One line per session whose comparisons' noise floors were built from its disagreeing before photos
     (:func:`disagreement_floors_note`'s message, :data:`MSG_FLOORS_FROM_DISAGREEMENT`), from the ``messages`` of
