@@ -69,7 +69,7 @@ import numpy as np
 from facemetrics import analyze_photo, compare_photos  # noqa: E402
 from facemetrics import simulate as sim  # noqa: E402
 from facemetrics.analyze import analyze_loaded  # noqa: E402
-G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
+G = importlib.import_module("facemetrics.compare.skin")  # the gate's skin checks (out of compare/gate.py, 2026-12-06)
 
 ROOT = Path(__file__).resolve().parents[1]
 FACES = ROOT.parent / "shared" / "faces"

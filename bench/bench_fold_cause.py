@@ -123,7 +123,7 @@ from bench_tone_mapping import FACES, clahe, detail, faces, jpeg  # noqa: E402
 from facemetrics import analyze_photo  # noqa: E402
 from facemetrics.compare import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED, _fold_checks  # noqa: E402
 
-G = importlib.import_module("facemetrics.compare.gate")  # the module (facemetrics.compare.gate is also a function)
+G = importlib.import_module("facemetrics.compare.skin")  # the gate's skin checks (out of compare/gate.py, 2026-12-06)
 BILATERAL = ("bilateral_20_1.5mm", "bilateral_40_2.0mm", "bilateral_60_3.0mm")
 
 

@@ -75,6 +75,7 @@ from bench_near_copies import grid_frames  # noqa: E402  (the GRID clips' frames
 from accuracy import canada_split  # noqa: E402  (the Canada tuning / held-out faces, fixed by sorted id)
 
 gt = importlib.import_module("facemetrics.compare.gate")  # the package exports its function gate under that name
+idt = importlib.import_module("facemetrics.compare.identity")  # the mirror check and its fits (out of gate.py)
 
 FACES = HERE.parent.parent / "shared" / "faces"
 N_TUNE_CLIPS = 6
@@ -405,11 +406,11 @@ def replay(df: pd.DataFrame, failed: str | None) -> pd.DataFrame:
     (``gate.pose_mirror_messages``, the pair taken as refused on the pose with its mirrored pose matching), with
     the fit ``failed`` failed.  One row a pair: each order's decisions and the figures its messages quote."""
     out = []
-    saved = gt.upper_face_residual, gt.mirrored_residual_mm
+    saved = idt.upper_face_residual, idt.mirrored_residual_mm
     try:
         for _, row in df.iterrows():
             fits = _Replayed(row, failed)
-            gt.upper_face_residual, gt.mirrored_residual_mm = fits.upper_face_residual, fits.mirrored_residual_mm
+            idt.upper_face_residual, idt.mirrored_residual_mm = fits.upper_face_residual, fits.mirrored_residual_mm
             a, b = _stand_in(row.before), _stand_in(row.after)
             rec = dict(split=row.split, kind=row.kind, before=row.before, after=row.after)
             for tag, (x, y) in (("ab", (a, b)), ("ba", (b, a))):
@@ -427,7 +428,7 @@ def replay(df: pd.DataFrame, failed: str | None) -> pd.DataFrame:
                 rec[f"early_figures_{tag}"] = " / ".join(re.findall(r"(\d+\.\d+) mm", early[0])[:2]) if early else ""
             out.append(rec)
     finally:
-        gt.upper_face_residual, gt.mirrored_residual_mm = saved
+        idt.upper_face_residual, idt.mirrored_residual_mm = saved
     return pd.DataFrame(out)
 
 

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .compare.gate import (
-    MAX_LUMINANCE_CHANGE, MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, WARN_CAMERA_PCT, smile_change,
-)
+from .compare.gate import MAX_LUMINANCE_CHANGE
+from .compare.pose import WARN_CAMERA_PCT
+from .compare.expression import MAX_MOUTH_OPENING_CHANGE, MAX_SMILE_CHANGE, smile_change
 from .compare.table import float_or_nan
 from .geometry import (
     LEFT_EYE_INNER, LEFT_EYE_OUTER, LEFT_IRIS, NASAL_BRIDGE_MID, NASION, RIGHT_EYE_INNER, RIGHT_EYE_OUTER,

@@ -16,9 +16,12 @@ import pandas as pd
 
 from .compare import MSG_NEAR_COPY, MSG_SAME_PICTURE, POSE_METRICS, REGIONS, Comparison, per_photo_uncertainty
 from .compare.table import change_scale_sd, float_or_nan
-from .compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_EXPRESSION,
-                           MSG_EXPRESSION_MAYBE, MSG_FACE_CUT, MSG_MISMATCH, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SWAPPED,
+from .compare.gate import MSG_SWAPPED
+from .compare.pose import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CAMERA_UNMEASURED, MSG_POSE, MSG_POSE_UNCHECKED,
                            WARN_CAMERA_PCT)
+from .compare.framing import MSG_FACE_CUT
+from .compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+from .compare.identity import MSG_MISMATCH
 from .decay.claim import (BLANK_SUBJECT, BLANK_TREATMENT, decay_resolved, labels_or, peak_resolved,
                           HALF_LIFE_SPAN, unresolved_span)
 from .decay.left_out import UNREAD_NOTE, shorten_unread

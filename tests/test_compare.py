@@ -1138,8 +1138,9 @@ def test_what_takes_the_lift_verdicts_takes_the_per_photo_verdicts_too(sample_an
     assert plain.status == "ok" and plain.get("mouth_corner_height_mm", "right").verdict == "decrease"
     q = lifted.quality
     if reason == "rough":
-        monkeypatch.setattr(gt, "MAX_ALIGNMENT_RESIDUAL_MM", 0.0)  # every pair "matches only roughly", on one
-        monkeypatch.setattr(gt, "MAX_ALIGNMENT_SYMMETRIC_MM", 0.0)  # order and on the mean of both
+        idt = importlib.import_module("facemetrics.compare.identity")  # where upper_face_match reads them
+        monkeypatch.setattr(idt, "MAX_ALIGNMENT_RESIDUAL_MM", 0.0)  # every pair "matches only roughly", on one
+        monkeypatch.setattr(idt, "MAX_ALIGNMENT_SYMMETRIC_MM", 0.0)  # order and on the mean of both
         after = lifted
     elif reason == "lips":
         opened = dataclasses.replace(q, mouth_opening_ratio=q.mouth_opening_ratio + 0.2)
@@ -1499,7 +1500,7 @@ def test_a_mirrored_repeat_is_left_out_and_named_as_a_mirror_image(sample_analys
         raise AssertionError("a repeat within the gate's limit was fitted flipped")
 
     other = variant(a, np.ascontiguousarray(a.photo.rgb[:, ::-1]).copy())
-    monkeypatch.setattr(gt, "mirrored_residual_mm", never)
+    monkeypatch.setattr(importlib.import_module("facemetrics.compare.identity"), "mirrored_residual_mm", never)
     monkeypatch.setattr(fc, "reverse_residual_mm", lambda x, y: gt.MAX_ALIGNMENT_SYMMETRIC_MM)
     assert fc._repeat_mirror_message(a, other, "before", gt.MAX_ALIGNMENT_SYMMETRIC_MM) == ""
     with pytest.raises(AssertionError, match="fitted flipped"):  # and above it, it is

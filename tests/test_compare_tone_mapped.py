@@ -218,7 +218,7 @@ def test_the_cause_follows_how_far_the_shading_falls_with_the_texture(monkeypatc
                                                                       cause):
     import importlib
 
-    G = importlib.import_module("facemetrics.compare.gate")
+    G = importlib.import_module("facemetrics.compare.skin")  # fold_cause and its readings (out of gate.py)
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "local_contrasts", lambda a, b: contrasts)
     monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
@@ -239,7 +239,7 @@ def test_the_texture_check_alone_names_a_gain_when_the_shading_fell_with_the_tex
                                                                                      cause):
     import importlib
 
-    G = importlib.import_module("facemetrics.compare.gate")
+    G = importlib.import_module("facemetrics.compare.skin")  # fold_cause and its readings (out of gate.py)
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
     monkeypatch.setattr(G, "skin_edge_levels", lambda a, b: (float("nan"),) * 2)  # the edge cue unread
@@ -327,7 +327,7 @@ def test_the_edge_share_names_sharpening_where_the_shading_reads_smoothing(monke
                                                                           cause, both):
     import importlib
 
-    G = importlib.import_module("facemetrics.compare.gate")
+    G = importlib.import_module("facemetrics.compare.skin")  # fold_cause and its readings (out of gate.py)
     monkeypatch.setattr(G, "skin_textures", lambda a, b: textures)
     monkeypatch.setattr(G, "skin_shadings", lambda a, b: shadings)
     monkeypatch.setattr(G, "skin_edge_levels", lambda a, b: edges)

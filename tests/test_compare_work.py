@@ -176,7 +176,7 @@ def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
     import functools
     import importlib
 
-    gate = importlib.import_module("facemetrics.compare.gate")  # the module (the package's `gate` is its function)
+    gate = importlib.import_module("facemetrics.compare.skin")  # the gate's skin readings (out of gate.py, 2026-12-06)
 
     _, before, after = PAIRS["sample"]
     a = analyze_photo(before, name="before.png")

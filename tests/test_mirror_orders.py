@@ -22,6 +22,7 @@ from facemetrics.analyze import analyze_loaded
 from facemetrics.compare.measure import upper_face_residual
 
 gt = importlib.import_module("facemetrics.compare.gate")
+idt = importlib.import_module("facemetrics.compare.identity")  # the mirror check and its fits (out of gate.py, 2026-12-06)
 
 
 def _flipped(a):
@@ -49,7 +50,7 @@ def test_the_check_is_made_on_the_mean_of_both_orders(sample_and_mirror, monkeyp
     def never(*args):
         raise AssertionError("fitted flipped within the rough-match limit")
 
-    monkeypatch.setattr(gt, "mirrored_residual_mm", never)
+    monkeypatch.setattr(idt, "mirrored_residual_mm", never)
     check = gt.mirror_check(a, m, lim + 0.3, lim - 0.4)
     assert not check.mirrored and np.isnan(check.flipped_mm) and check.taken.residual_mm < lim
     with pytest.raises(AssertionError, match="fitted flipped"):  # the one order's value alone is above it
@@ -93,7 +94,7 @@ def test_the_second_flipped_fit_is_left_only_where_it_cannot_change_the_decision
         calls.append((x, y))
         return first if len(calls) == 1 else 0.0
 
-    monkeypatch.setattr(gt, "mirrored_residual_mm", fits)
+    monkeypatch.setattr(idt, "mirrored_residual_mm", fits)
     taken = 2.0
     check = gt.mirror_check(a, m, taken, taken)
     can_pass = 0.5 * first < min(gt.MIRROR_MAX_FLIPPED_MM, taken / gt.MIRROR_MIN_RATIO)
@@ -137,7 +138,7 @@ def test_a_pair_whose_two_orders_disagree_gets_one_decision_either_way(sample_an
     (r_ab, r_ba, f_ab, f_ba), expected = ORDERS_DISAGREE[case]
     a, m = sample_and_mirror
     flipped = {(id(a), id(m)): f_ab, (id(m), id(a)): f_ba}
-    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: flipped[(id(x), id(y))])
+    monkeypatch.setattr(idt, "mirrored_residual_mm", lambda x, y: flipped[(id(x), id(y))])
     one = [gt.looks_mirrored(r_ab, f_ab, gt.MAX_ALIGNMENT_RESIDUAL_MM),
            gt.looks_mirrored(r_ba, f_ba, gt.MAX_ALIGNMENT_RESIDUAL_MM)]
     assert one[0] != one[1], one  # the one order's decision depends on which photo is 'before'
@@ -155,7 +156,7 @@ def test_the_decision_is_swap_symmetric_on_a_grid_of_fits(sample_and_mirror, mon
     assert (gt.MIRROR_MIN_RATIO, gt.MIRROR_MAX_FLIPPED_MM) == (1.25, 1.19)
     a, m = sample_and_mirror
     fits = {}
-    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: fits[(id(x), id(y))])
+    monkeypatch.setattr(idt, "mirrored_residual_mm", lambda x, y: fits[(id(x), id(y))])
     taken, flip = (0.5, 0.7, 1.3, 1.9, 3.0), (0.8, 1.1, 1.19, 1.2, 1.5, 2.6)
     seen = set()
     for r_ab in taken:
@@ -198,8 +199,8 @@ def put_in(sample_and_mirror, monkeypatch):
             raise ValueError("the fit failed (test)")
         return v
 
-    monkeypatch.setattr(gt, "upper_face_residual", taken)
-    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda x, y: fits[("flipped", id(x), id(y))])
+    monkeypatch.setattr(idt, "upper_face_residual", taken)
+    monkeypatch.setattr(idt, "mirrored_residual_mm", lambda x, y: fits[("flipped", id(x), id(y))])
 
     def put(r_ab, r_ba, f_ab, f_ba):
         fits.update({("taken", id(a), id(m)): r_ab, ("taken", id(m), id(a)): r_ba,
@@ -323,8 +324,8 @@ def test_the_gate_keeps_the_pose_refusal_and_says_the_mirror_check_could_not_be_
     y = dataclasses.replace(m, quality=dataclasses.replace(m.quality, yaw_deg=-yaw, pitch_deg=0.0, roll_deg=0.0))
     sample_and_mirror_turned = (x, y)
     fits = {}
-    monkeypatch.setattr(gt, "upper_face_residual", lambda p, q: fits[("taken", id(p), id(q))])
-    monkeypatch.setattr(gt, "mirrored_residual_mm", lambda p, q: fits[("flipped", id(p), id(q))])
+    monkeypatch.setattr(idt, "upper_face_residual", lambda p, q: fits[("taken", id(p), id(q))])
+    monkeypatch.setattr(idt, "mirrored_residual_mm", lambda p, q: fits[("flipped", id(p), id(q))])
     for f_ba, expect in ((FAILED, gt.MSG_MIRROR_UNCHECKED), (0.05, gt.MSG_MIRRORED)):
         fits.update({("taken", id(x), id(y)): 1.9, ("taken", id(y), id(x)): 1.8,
                      ("flipped", id(x), id(y)): 0.05, ("flipped", id(y), id(x)): f_ba})

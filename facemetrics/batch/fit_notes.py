@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..compare.gate import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
+from ..compare.expression import MSG_EXPRESSION, MSG_EXPRESSION_MAYBE
 
 #: headline changes analysed by :func:`run_timeline` (those present in long.csv): the
 #: lifts of the jawline and mouth corners (mm, mean of both sides) and the fold depth

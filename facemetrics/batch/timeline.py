@@ -15,10 +15,15 @@ from ..outputs import refuse_foreign_outputs, remove_earlier
 from ..report import follow_on_notes, timeline_markdown
 from ..schema import TEXT_COLUMNS
 from ..compare import MSG_NEAR_COPY, MSG_SAME_PICTURE
-from ..compare.gate import (MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_EXPRESSION,
-                            MSG_EYES_COVERED, MSG_FACE_CUT, MSG_FINE_CONTRAST,
-                            MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES, MSG_GLASSES_FOLD, MSG_IRIS_SCALE, MSG_LENSES,
-                            MSG_MISMATCH, MSG_NOT_ALIGNED, MSG_POSE, MSG_POSE_UNCHECKED, MSG_SMOOTHED, MSG_TONE_MAPPED)
+from ..compare.gate import MSG_NOT_ALIGNED
+from ..compare.pose import MSG_CAMERA, MSG_CAMERA_UNCHECKED, MSG_POSE, MSG_POSE_UNCHECKED
+from ..compare.framing import MSG_CUT_DIFFERENTLY, MSG_CUT_OUT, MSG_FACE_CUT, MSG_LENSES
+from ..compare.expression import MSG_EXPRESSION
+from ..compare.iris_scale import MSG_IRIS_SCALE
+from ..compare.skin import MSG_FINE_CONTRAST, MSG_SMOOTHED, MSG_TONE_MAPPED
+from ..compare.glasses import MSG_EYES_COVERED, MSG_GLASSES_FOLD
+from ..compare.identity import MSG_MISMATCH
+from ..compare.fold_lines import MSG_FOLD_CONTRAST_SIDES, MSG_FOLD_LINES
 from ..compare.occlusion import MSG_BOTH_COVERED, MSG_COVERED, MSG_PHOTO_COVERED
 from .runner import REGIMEN_DIR, TIMELINE_OUTPUTS
 from .fit_notes import HEADLINE_METRICS, _when, expression_kept_notes, flow_photos  # noqa: F401 (re-exported)

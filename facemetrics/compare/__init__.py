@@ -105,33 +105,35 @@ from .floors import (
     rigid_block_sd,
     roll_row_floor_terms,
 )
-from .gate import (
-    DIFFERENT_PEOPLE_RESIDUAL_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, identity_residual_mm, reverse_residual_mm,
-    MAX_ALIGNMENT_SYMMETRIC_MM, DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM, UpperFaceMatch, upper_face_match,
-    MAX_ALIGNMENT_RESIDUAL_MM, MAX_LUMINANCE_CHANGE, MAX_MM_PER_PX,
-    MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
-    REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG, WARN_YAW_DEG,
-    MAX_CHECKED_CAMERA_PCT, MSG_MIRRORED, MSG_NOT_ALIGNED, VALIDATED_PITCH_DEG,
-    VALIDATED_YAW_DEG, MSG_MIRROR_IMAGE, MSG_MIRROR_REMEDY, mirror_check, order_messages,
-    camera_beyond_checked, camera_measured, pose_beyond_checked,
-    colour_mismatch, face_cut, gate, irises_hidden,
-    lip_shape_changes, lower_face_uncertain, lower_face_unread_reasons, pose_messages, refusal_reasons,
-    registration_uncertain, MAX_FOCAL_35MM_DIFFERENCE_MM, MSG_LENSES, different_lenses, lens_messages, lens_rows,
-    MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio,
-    framing_rows, MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
-    transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages,
-    MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees, iris_scale_rows,
-    eyes_covered, MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows,
-    GLASSES_CHEEK_COVER, glasses_cheek_cover, glasses_cheek_rows,
-    GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover, glasses_fold_sides, glasses_fold_rows,
-    glasses_fold_messages,
-    MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
-    MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages, tone_mapped_rows,
-    fold_cause, FOLD_LINE_AGREEMENT, fold_line_disagreements,
-    FOLD_CONTRAST_SIDE_CHANGE_PCT, MSG_FOLD_CONTRAST_SIDES, fold_contrast_side_rows,
-    MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings, gain_shading_share, fine_contrast_messages,
-    MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share, sharpened,
-)
+from ..quality import MAX_MM_PER_PX
+from .measure import eyes_covered
+from .gate import (MAX_LUMINANCE_CHANGE, MSG_NOT_ALIGNED, order_messages, colour_mismatch, gate, lower_face_uncertain,
+                   lower_face_unread_reasons, refusal_reasons)
+from .pose import (REFUSE_LANDMARK_POSE_DEG, REFUSE_PITCH_DEG, REFUSE_YAW_DEG, WARN_CAMERA_PCT, WARN_PITCH_DEG,
+                   WARN_YAW_DEG, MAX_CHECKED_CAMERA_PCT, VALIDATED_PITCH_DEG, VALIDATED_YAW_DEG, camera_beyond_checked,
+                   camera_measured, pose_beyond_checked, pose_messages)
+from .framing import (face_cut, MAX_FOCAL_35MM_DIFFERENCE_MM, MSG_LENSES, different_lenses, lens_messages, lens_rows,
+                      MAX_FRAMING_RATIO, MSG_FRAMING, face_fraction, framed_differently, framing_ratio, framing_rows,
+                      MSG_CUT_OUT, MSG_CUT_DIFFERENTLY, CUT_OUT_METRICS, CUT_EDGE_OFFSET, MAX_CUT_EDGE_DIFFERENCE,
+                      transparency, cut_edge_opacity, cut_out_differs, cut_out_rows, cut_out_messages)
+from .expression import (MAX_MOUTH_CORNER_RISE_MM, MAX_MOUTH_OPENING_CHANGE, MAX_MOUTH_WIDENING_MM, MAX_SMILE_CHANGE,
+                         lip_shape_changes)
+from .iris_scale import (irises_hidden, MAX_IRIS_SCALE_RATIO, MSG_IRIS_SCALE, iris_scale_ratio, iris_scale_disagrees,
+                         iris_scale_rows)
+from .skin import (MIN_SKIN_TEXTURE_RATIO, MSG_SMOOTHED, smoothed_skin, weak_fold_messages, weak_fold_rows,
+                   MAX_LOCAL_CONTRAST_RATIO, MSG_TONE_MAPPED, tone_mapping_ratio, tone_mapped_messages,
+                   tone_mapped_rows, fold_cause, MIN_GAIN_SHADING_SHARE, MSG_FINE_CONTRAST, skin_shadings,
+                   gain_shading_share, fine_contrast_messages, MIN_EDGE_GAIN_SHARE, skin_edge_levels, edge_gain_share,
+                   sharpened)
+from .glasses import (MSG_EYES_COVERED, eyes_covered_messages, eyes_covered_rows, GLASSES_CHEEK_COVER,
+                      glasses_cheek_cover, glasses_cheek_rows, GLASSES_FOLD_COVER, MSG_GLASSES_FOLD, glasses_fold_cover,
+                      glasses_fold_sides, glasses_fold_rows, glasses_fold_messages)
+from .identity import (DIFFERENT_PEOPLE_RESIDUAL_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, identity_residual_mm,
+                       reverse_residual_mm, MAX_ALIGNMENT_SYMMETRIC_MM, DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM,
+                       UpperFaceMatch, upper_face_match, MAX_ALIGNMENT_RESIDUAL_MM, MSG_MIRRORED, MSG_MIRROR_IMAGE,
+                       MSG_MIRROR_REMEDY, mirror_check, registration_uncertain)
+from .fold_lines import (FOLD_LINE_AGREEMENT, fold_line_disagreements, FOLD_CONTRAST_SIDE_CHANGE_PCT,
+                         MSG_FOLD_CONTRAST_SIDES, fold_contrast_side_rows)
 from .faces import matching_faces
 from .fold_length import FOLD_LENGTH_AGREEMENT, MSG_FOLD_LENGTHS, fold_length_disagreements
 from .copies import (

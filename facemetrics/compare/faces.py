@@ -25,7 +25,8 @@ import numpy as np
 from ..analyze import PhotoAnalysis, analyze_loaded, face_place
 from ..landmarks import MAX_FACES
 from ..rounding import fixed
-from .gate import DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, UpperFaceMatch, upper_face_match
+from .identity import (DIFFERENT_PEOPLE_POSSIBLE_SYMMETRIC_MM, DIFFERENT_PEOPLE_SYMMETRIC_MM, UpperFaceMatch,
+                       upper_face_match)
 from .measure import upper_face_residual
 
 #: how the face matching's messages name their statistic (:func:`face_match`)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..rounding import fixed
 
-from .gate import disagreeing_sides
+from .fold_lines import disagreeing_sides
 
 __all__ = ["FOLD_LENGTH_AGREEMENT", "MSG_FOLD_LENGTHS", "fold_length_disagreements"]
 
