@@ -24,7 +24,10 @@ PKG = Path(__file__).resolve().parents[1] / "facemetrics"
 #: measurement and model modules (package ``decay`` and its modules included)
 MEASUREMENT = ("geometry", "filters", "landmarks", "loader", "exif", "quality", "jaw", "folds", "align", "pose3d", "compare",
                "compare.regions", "compare.measure", "compare.floors", "compare.gate", "compare.table", "compare.copies",
-               "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length", "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
+               "compare.occlusion", "compare.faces", "compare.disagreement", "compare.fold_length",
+               "compare.identity", "compare.pose", "compare.framing", "compare.expression", "compare.glasses",
+               "compare.skin", "compare.iris_scale", "compare.fold_lines",
+               "integrity", "integrity.pixels", "integrity.colour", "integrity.drift",
                "integrity.coefficients", "integrity.jpeg", "integrity.webp", "integrity.heif", "integrity.hevc",
                "integrity.result", "integrity.container",
                "analyze", "decay", "decay.model", "decay.claim", "decay.wording", "decay.inputs", "decay.bootstrap",
@@ -186,6 +189,23 @@ def test_measurement_modules_do_not_reach_reporting_io_or_the_app(module):
     assert module in graph, f"{module} is not a facemetrics module (update MEASUREMENT)"
     paths = forbidden_paths(graph, module)
     assert [p for p in paths if not set(_edges(p)) & KNOWN_VIOLATIONS] == []
+
+
+#: the gate's checks, split out of compare/gate.py by job (2026-12-06), in the order they may import each other: a
+#: check imports only compare's modules below the gate (:data:`BELOW_THE_GATE`) and the checks before it, never the
+#: gate, the package or the modules that use the gate (faces, fold_length, copies, disagreement)
+GATE_CHECKS = ("compare.pose", "compare.framing", "compare.expression", "compare.iris_scale", "compare.skin",
+               "compare.glasses", "compare.identity", "compare.fold_lines")
+BELOW_THE_GATE = ("compare.regions", "compare.measure", "compare.floors", "compare.table", "compare.occlusion")
+
+
+@pytest.mark.parametrize("module", GATE_CHECKS)
+def test_the_gates_checks_import_only_what_lies_below_them(module):
+    graph = import_graph()
+    assert module in graph, f"{module} is not a facemetrics module (update GATE_CHECKS)"
+    allowed = set(BELOW_THE_GATE) | set(GATE_CHECKS[: GATE_CHECKS.index(module)])
+    assert sorted(m for m in graph[module] if m.split(".")[0] == "compare" and m not in allowed) == []
+    assert set(GATE_CHECKS) <= graph["compare.gate"]  # the gate sits on all of them
 
 
 def test_the_layer_rule_catches_an_indirect_dependency():

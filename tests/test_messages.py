@@ -173,8 +173,10 @@ def _message_constants() -> dict[str, str]:
     import importlib
 
     out = {}
-    for name in ("compare", "compare.gate", "compare.disagreement", "compare.fold_length", "compare.occlusion",
-                 "occlusion", "isolated", "batch.workers", "batch.tables", "pairing"):
+    for name in ("compare", "compare.gate", "compare.identity", "compare.pose", "compare.framing", "compare.expression",
+                 "compare.glasses", "compare.skin", "compare.iris_scale", "compare.fold_lines", "compare.disagreement",
+                 "compare.fold_length", "compare.occlusion", "occlusion", "isolated", "batch.workers", "batch.tables",
+                 "pairing"):
         mod = importlib.import_module(f"facemetrics.{name}")
         for k, v in vars(mod).items():
             # a remedy (MSG_MIRROR_REMEDY) or a clause (MSG_CAMERA_UNCHECKED) continues a message: none of its own
