@@ -371,8 +371,9 @@ REPLAY_FITS = (None, "residual_mm", "reverse_mm", "mirrored_mm", "mirrored_rever
 
 
 class _Replayed:
-    """A saved row's fits put in for the gate's own (``gate.upper_face_residual``, ``gate.mirrored_residual_mm``),
-    keyed by the photos' names, a fit named in ``failed`` raising (as taken) or NaN (flipped) as a failed fit does."""
+    """A saved row's fits put in for the gate's own (``identity.upper_face_residual``,
+    ``identity.mirrored_residual_mm``), keyed by the photos' names, a fit named in ``failed`` raising (as taken) or NaN
+    (flipped) as a failed fit does."""
 
     def __init__(self, row, failed: str | None):
         a, b = row.before, row.after
