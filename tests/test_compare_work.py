@@ -176,18 +176,18 @@ def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
     import functools
     import importlib
 
-    gate = importlib.import_module("facemetrics.compare.skin")  # the gate's skin readings (out of gate.py, 2026-12-06)
+    skin = importlib.import_module("facemetrics.compare.skin")  # the gate's skin readings (moved out of gate.py, 2026-12-06)
 
     _, before, after = PAIRS["sample"]
     a = analyze_photo(before, name="before.png")
     b1, b2 = analyze_photo(after, name="after.png"), analyze_photo(after, name="after2.png")
     calls = []
     for name in ("skin_texture", "local_contrast"):
-        fn = getattr(gate, name)
-        monkeypatch.setattr(gate, name, functools.wraps(fn)(lambda *x, fn=fn: calls.append(fn.__name__) or fn(*x)))
+        fn = getattr(skin, name)
+        monkeypatch.setattr(skin, name, functools.wraps(fn)(lambda *x, fn=fn: calls.append(fn.__name__) or fn(*x)))
     measure._local.__dict__.clear()
-    first = gate.skin_textures(a, b1), gate.local_contrasts(a, b1)
-    second = gate.skin_textures(a, b2), gate.local_contrasts(a, b2)
+    first = skin.skin_textures(a, b1), skin.local_contrasts(a, b1)
+    second = skin.skin_textures(a, b2), skin.local_contrasts(a, b2)
     assert len(calls) == 6  # a, b1, b2 once each for each reading (old code: 8)
     grid = quality.read_grid_mm(a.frame.mm_per_px, b1.frame.mm_per_px)
     fresh = [quality.skin_texture(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b1, b2)]
@@ -195,6 +195,6 @@ def test_a_photo_compared_again_has_its_skin_read_once(monkeypatch):
     fresh = [quality.local_contrast(x.photo.rgb, x.points, x.frame.mm_per_px, grid) for x in (a, b1, b2)]
     assert first[1] == (fresh[0], fresh[1]) and second[1] == (fresh[0], fresh[2])
     coarse = grid * 2
-    assert gate._photo_reading(gate.skin_texture, a, coarse) == quality.skin_texture(
+    assert skin._photo_reading(skin.skin_texture, a, coarse) == quality.skin_texture(
         a.photo.rgb, a.points, a.frame.mm_per_px, coarse)  # another read grid: read afresh
     assert len(calls) == 7
