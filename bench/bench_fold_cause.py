@@ -28,7 +28,7 @@ Rule A failed on the tuning faces (2026-12-04, the run below): bilateral 60 / 3 
 tone-mapped), and rule A dropped their smoothing message (14 of 14).  Rule B (``gate.fold_cause``), chosen on the
 same tuning rows (``--csv``): same pattern, then ``ln(texture ratio) / ln(1 / tone ratio)`` <= ``K`` is tone
 mapping (tone message only), above it a beauty filter (smoothing message only); ``K`` =
-``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
+``gate.MAX_TONE_TEXTURE_EXPONENT`` = 3.0 (removed since, by rule D below, 43201c4) (CLAHE pairs where both fired 0.75-3.02 and one 5.20, bilateral
 3.05-4.82).  Held out (``--split held``) run once after that.
 
 Rule C (written 2026-12-04 before its tuning run; the texture check alone): CLAHE too weak for the tone check
