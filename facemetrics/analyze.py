@@ -675,8 +675,10 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
+    largest = ""  # "N faces found; measured the largest, ...": said only of a photo that is then measured
     if faces.n_faces > 1 and face is None:  # a face chosen by the caller: the caller says which and why
-        warnings.append(f"{faces.n_faces} faces found; measured the largest, {face_place(faces.centres_x, 0)}")
+        largest = f"{faces.n_faces} faces found; measured the largest, {face_place(faces.centres_x, 0)}"
+        warnings.append(largest)
     face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))
     partial = dict(base, points=pts, n_faces=faces.n_faces)
     yaw, pitch, roll = head_pose(pts, (w, h))
@@ -689,12 +691,15 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     partial.update(calibration=cal, warnings=tuple(warnings),
                    extra=dict(eyes=eyes, iris_check=iris_check, face=faces.face, faces_x=faces.centres_x,
                               second_face_share=faces.second_face_share))
+    # a photo refused below was not measured: its row does not say "measured the largest" (a several_faces row
+    # said it beside its error "which one to measure cannot be told"; first-user audit u1, stop 54)
+    unmeasured = dict(partial, warnings=tuple(w for w in warnings if w != largest))
     if refused:  # an alpha channel hides the face
-        return PhotoAnalysis(**partial, status="transparent", error=refused)
+        return PhotoAnalysis(**unmeasured, status="transparent", error=refused)
     if face is None and faces.second_face_share >= SEVERAL_FACES_SHARE:  # "the largest" would be chance
-        return PhotoAnalysis(**partial, status="several_faces", error=_several_faces_error(label, faces))
+        return PhotoAnalysis(**unmeasured, status="several_faces", error=_several_faces_error(label, faces))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
-        return PhotoAnalysis(**partial, status="too_small",
+        return PhotoAnalysis(**unmeasured, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "
                                    f"{MIN_FACE_WIDTH_PX} px are needed (move closer or use a larger photo)")
     return _Located(photo, label, partial, tuple(warnings), pts, face_w, (yaw, pitch, roll), cal, scale_checks)
