@@ -264,12 +264,15 @@ def _refuse_foreign_analyze_outputs(args: argparse.Namespace, stems: dict, input
     from .outputs import refuse_foreign_outputs
 
     table = Path(args.output)  # a device or pipe, through links too (/dev/stdout | cat), passes: outputs.is_stream
-    refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze")
-    for folder, suffix in ((args.overlays, "_overlay.png"), (args.geometry, ".json")):
+    refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze",
+                           elsewhere="another file name for the table (-o)")
+    for folder, suffix, option in ((args.overlays, "_overlay.png", "--overlays"),
+                                   (args.geometry, ".json", "--geometry")):
         if folder:
             names = [stem + suffix for stem in stems.values()
                      if os.path.realpath(Path(folder) / (stem + suffix)) not in inputs]
-            refuse_foreign_outputs(folder, names, force=args.force, command="analyze")
+            refuse_foreign_outputs(folder, names, force=args.force, command="analyze",
+                                   elsewhere=f"another folder ({option})")
 
 
 def _os_reason(exc: OSError) -> str:
