@@ -705,6 +705,24 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     return _Located(photo, label, partial, tuple(warnings), pts, face_w, (yaw, pitch, roll), cal, scale_checks)
 
 
+#: how each EXIF Orientation value turns the stored picture to show it (:attr:`facemetrics.loader.Photo.orientation`)
+_ORIENTATION_TURN = {2: "mirrored", 3: "turned 180 deg", 4: "flipped upside down", 5: "mirrored and turned",
+                     6: "turned 90 deg clockwise", 7: "mirrored and turned", 8: "turned 90 deg anticlockwise"}
+
+
+def _turn_remedy(photo) -> str:
+    """What to do about a face sideways or upside down after the loader applied the photo's EXIF orientation: with no
+    tag applied, the tag may have been lost; with one applied, it is likely wrong (an editor turned the pixels upright
+    and kept the tag, so the photo was turned twice: first-user audit, stop 54, where "its orientation tag may have
+    been lost" was said of a photo whose tag was there and was the cause)."""
+    tag = getattr(photo, "orientation", 1)
+    if tag == 1:
+        return "rotate the photo upright (its orientation tag may have been lost)"
+    return (f"its EXIF orientation tag ({tag}: {_ORIENTATION_TURN.get(tag, 'turned')} to show it) was applied and "
+            "may be wrong (kept by an editor that had already turned the picture upright): save an upright copy "
+            "without that tag (an editor's 'export' or 'save as') and use that")
+
+
 def _turned(loc: _Located) -> tuple[str, str] | None:
     """``(status, error)`` of a face lying sideways or upside down in the picture or a head turned too far to
     measure (the checks of :func:`_measured`, in its order); None when the face can be measured."""
@@ -712,12 +730,12 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): rotate the "
-                            "photo upright (its orientation tag may have been lost)")
+                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): "
+                            + _turn_remedy(loc.photo))
     rgb = loc.photo.rgb
     if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face
-        return "sideways", (f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
-                            "an upright face): rotate the photo upright (its orientation tag may have been lost)")
+        return "sideways", ("{}: the face is upside down in the picture (turned by 180 deg it shows an upright "
+                            "face): {}".format(label, _turn_remedy(loc.photo)))
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
         return "turned_head", (f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
                                f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "
