@@ -802,8 +802,12 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     _print_verdicts(table, said=said)
     timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in table.attrs.get("expression_kept_notes", ())]
     print("".join(f"{x}\n" for x in held if not any(t.startswith(x) for t in timeline_kept)), end="")
-    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
-          "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
+    # the refused or failed comparisons counted as `batch` counts them (console.batch_summary): "2 changes" said
+    # nothing of the one refused for a mirror image (first-user audit, stop 54)
+    n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
+    refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes{refused}; written to "
+          f"{args.output}: photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0
 
 
