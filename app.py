@@ -2154,7 +2154,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
-        st.session_state["study-flash"] = md("; ".join(msgs))
+        st.session_state["study-flash"] = md(saved_summary(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
 
@@ -2166,6 +2166,14 @@ def read_failure(a: fm.PhotoAnalysis) -> str:
     from facemetrics.analyze import read_failure as rule
 
     return rule(a)
+
+
+def saved_summary(msgs: list[str]) -> str:
+    """The one line *Add to my study* leaves: each photo's message (:func:`_study_save`), joined by "; ", each
+    without its closing full stop (a photo not saved, its reason a sentence, read "... crop the photo to the one
+    face.; b.jpg: added as post": first-user audit, stop 54), the line ended by one."""
+    said = [m.rstrip().rstrip(".") for m in msgs if m.strip()]
+    return "; ".join(said) + "." if said else ""
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
