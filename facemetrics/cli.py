@@ -1337,6 +1337,28 @@ def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
     raise _Interrupted
 
 
+def _no_command(argv: list[str]) -> str:
+    """When ``argv`` names no command (``facemetrics``, ``facemetrics -v``) or no study command (``facemetrics
+    study``): that parser's help, with its commands and what each does, is printed (stdout) and the line to say on
+    stderr is returned; "" otherwise.  argparse said only "error: the following arguments are required: command"
+    (``study_command`` for ``study``: the parser's own name for it) to a newcomer who typed the program's name
+    (first-user audit, stop 54)."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return ""
+    positional = [a for a in argv if not a.startswith("-")]
+    if positional not in ([], ["study"]):
+        return ""
+    try:
+        build_parser().parse_args([*positional, "--help"])  # prints the help, then exits 0
+    except SystemExit:
+        pass
+    if positional:
+        return ("facemetrics study: no study command given: choose one of those above, e.g. `facemetrics study "
+                "list`; `facemetrics study COMMAND --help` gives its options")
+    return ("facemetrics: no command given: choose one of those above, e.g. `facemetrics demo -o results` (README.md, "
+            "'See it work on the bundled sample photos'); `facemetrics COMMAND --help` gives its options")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
     status 130 (what was written so far is kept: ``analyze`` rewrites its table after every photo and
@@ -1344,6 +1366,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest, an output path under a file, ...) are one line and exit status 2."""
     import signal
 
+    if (missing := _no_command(sys.argv[1:] if argv is None else list(argv))):
+        print(missing, file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         os.environ["FACEMETRICS_VERBOSE"] = "1"  # read by facemetrics.landmarks; batch workers inherit it
