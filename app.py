@@ -2427,9 +2427,13 @@ def compare_view() -> None:
         if len(usable) < 2:  # say what to add, and where a measured photo's numbers are
             measured = (f" The main figures of {md(usable[0].name)} are on its card under Photos, with the mm "
                         "scale's uncertainty; every measurement is in photos.csv under Downloads." if usable else "")
-            st.info("A comparison needs two usable photos of the same face: add a second one (before or after "
-                    "the treatment)" + (", or retake the ones that cannot be used (see Photos)"
-                                        if len(analyses) > len(usable) else "") + "." + measured)
+            # none usable: "add a second one" said to a newcomer whose only photo could not be used (first-user
+            # audit, stop 54) counted a photo they do not have
+            add = ("add a second one (before or after the treatment)" if usable else
+                   "none of these can be used: retake them (see Photos), or add a before and an after photo")
+            st.info("A comparison needs two usable photos of the same face: " + add
+                    + (", or retake the ones that cannot be used (see Photos)"
+                       if usable and len(analyses) > len(usable) else "") + "." + measured)
         elif all(p.no_change for p in pairs.values()):
             st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
                     "(photos of different treatments are not compared).")
