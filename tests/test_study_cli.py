@@ -243,7 +243,9 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
                  "--store", str(new)]) == 2  # a usage error raised after the store was opened
     assert main(["study", "add", noexif, "--subject", "A", "--follow-up", "--taken-at", "2026-11-02T09:00",
                  "--store", str(new)]) == 2  # no session to follow up
-    capsys.readouterr()
+    # and what to do instead (first-user audit, stop 54: it named no way to log the session)
+    assert "to follow up: log its session by adding the photo with --treatment NAME --treated-at TIME instead of " \
+           "--follow-up" in capsys.readouterr().out
     assert main(["study", "list", "--store", str(new)]) == 0
     assert capsys.readouterr().out.startswith(f"no store at {new}")  # not "store: PATH / no subjects yet"
     assert main(["study", "report", "-o", str(tmp_path / "rep"), "--store", str(new)]) == 2
