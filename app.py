@@ -2154,7 +2154,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
             st.session_state.pop(key, None)
-        st.session_state["study-flash"] = md("; ".join(msgs))
+        st.session_state["study-flash"] = md(saved_summary(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
 
@@ -2166,6 +2166,14 @@ def read_failure(a: fm.PhotoAnalysis) -> str:
     from facemetrics.analyze import read_failure as rule
 
     return rule(a)
+
+
+def saved_summary(msgs: list[str]) -> str:
+    """The one line *Add to my study* leaves: each photo's message (:func:`_study_save`), joined by "; ", each
+    without its closing full stop (a photo not saved, its reason a sentence, read "... crop the photo to the one
+    face.; b.jpg: added as post": first-user audit, stop 54), the line ended by one."""
+    said = [m.rstrip().rstrip(".") for m in msgs if m.strip()]
+    return "; ".join(said) + "." if said else ""
 
 
 def _study_save(store, subject: str, sess, items: list, keep: dict, taken: str,
@@ -2419,9 +2427,13 @@ def compare_view() -> None:
         if len(usable) < 2:  # say what to add, and where a measured photo's numbers are
             measured = (f" The main figures of {md(usable[0].name)} are on its card under Photos, with the mm "
                         "scale's uncertainty; every measurement is in photos.csv under Downloads." if usable else "")
-            st.info("A comparison needs two usable photos of the same face: add a second one (before or after "
-                    "the treatment)" + (", or retake the ones that cannot be used (see Photos)"
-                                        if len(analyses) > len(usable) else "") + "." + measured)
+            # none usable: "add a second one" said to a newcomer whose only photo could not be used (first-user
+            # audit, stop 54) counted a photo they do not have
+            add = ("add a second one (before or after the treatment)" if usable else
+                   "none of these can be used: retake them (see Photos), or add a before and an after photo")
+            st.info("A comparison needs two usable photos of the same face: " + add
+                    + (", or retake the ones that cannot be used (see Photos)"
+                       if usable and len(analyses) > len(usable) else "") + "." + measured)
         elif all(p.no_change for p in pairs.values()):
             st.info("Mark at least one usable photo 'before' and one 'after' with the same treatment name "
                     "(photos of different treatments are not compared).")

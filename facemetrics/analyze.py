@@ -675,8 +675,10 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     pts = np.array(faces.points, dtype=np.float64)  # the analysis' own, read-only: a frozen result
     pts.flags.writeable = False  # cannot be changed in place behind to_row() and a later comparison
     warnings = list(getattr(photo, "warnings", ()))  # e.g. "TIFF file holds 3 pages; only the first ..."
+    largest = ""  # "N faces found; measured the largest, ...": said only of a photo that is then measured
     if faces.n_faces > 1 and face is None:  # a face chosen by the caller: the caller says which and why
-        warnings.append(f"{faces.n_faces} faces found; measured the largest, {face_place(faces.centres_x, 0)}")
+        largest = f"{faces.n_faces} faces found; measured the largest, {face_place(faces.centres_x, 0)}"
+        warnings.append(largest)
     face_w = float(np.ptp(pts[list(LOWER_OVAL), 0]))
     partial = dict(base, points=pts, n_faces=faces.n_faces)
     yaw, pitch, roll = head_pose(pts, (w, h))
@@ -689,15 +691,36 @@ def _located(photo: Photo, subject: str | None, name: str | None, mm_per_px: flo
     partial.update(calibration=cal, warnings=tuple(warnings),
                    extra=dict(eyes=eyes, iris_check=iris_check, face=faces.face, faces_x=faces.centres_x,
                               second_face_share=faces.second_face_share))
+    # a photo refused below was not measured: its row does not say "measured the largest" (a several_faces row
+    # said it beside its error "which one to measure cannot be told"; first-user audit u1, stop 54)
+    unmeasured = dict(partial, warnings=tuple(w for w in warnings if w != largest))
     if refused:  # an alpha channel hides the face
-        return PhotoAnalysis(**partial, status="transparent", error=refused)
+        return PhotoAnalysis(**unmeasured, status="transparent", error=refused)
     if face is None and faces.second_face_share >= SEVERAL_FACES_SHARE:  # "the largest" would be chance
-        return PhotoAnalysis(**partial, status="several_faces", error=_several_faces_error(label, faces))
+        return PhotoAnalysis(**unmeasured, status="several_faces", error=_several_faces_error(label, faces))
     if face_w * photo.scale < MIN_FACE_WIDTH_PX:
-        return PhotoAnalysis(**partial, status="too_small",
+        return PhotoAnalysis(**unmeasured, status="too_small",
                              error=f"{label}: face is {face_w * photo.scale:.0f} px wide; at least "
                                    f"{MIN_FACE_WIDTH_PX} px are needed (move closer or use a larger photo)")
     return _Located(photo, label, partial, tuple(warnings), pts, face_w, (yaw, pitch, roll), cal, scale_checks)
+
+
+#: how each EXIF Orientation value turns the stored picture to show it (:attr:`facemetrics.loader.Photo.orientation`)
+_ORIENTATION_TURN = {2: "mirrored", 3: "turned 180 deg", 4: "flipped upside down", 5: "mirrored and turned",
+                     6: "turned 90 deg clockwise", 7: "mirrored and turned", 8: "turned 90 deg anticlockwise"}
+
+
+def _turn_remedy(photo) -> str:
+    """What to do about a face sideways or upside down after the loader applied the photo's EXIF orientation: with no
+    tag applied, the tag may have been lost; with one applied, it is likely wrong (an editor turned the pixels upright
+    and kept the tag, so the photo was turned twice: first-user audit, stop 54, where "its orientation tag may have
+    been lost" was said of a photo whose tag was there and was the cause)."""
+    tag = getattr(photo, "orientation", 1)
+    if tag == 1:
+        return "rotate the photo upright (its orientation tag may have been lost)"
+    return (f"its EXIF orientation tag ({tag}: {_ORIENTATION_TURN.get(tag, 'turned')} to show it) was applied and "
+            "may be wrong (kept by an editor that had already turned the picture upright): save an upright copy "
+            "without that tag (an editor's 'export' or 'save as') and use that")
 
 
 def _turned(loc: _Located) -> tuple[str, str] | None:
@@ -707,12 +730,12 @@ def _turned(loc: _Located) -> tuple[str, str] | None:
     turn = face_rotation_deg(pts)
     if abs(turn) > HARD_MAX_FACE_ROTATION_DEG:
         return "sideways", (f"{label}: the face is {'upside down' if abs(turn) > 135 else 'sideways'} in the "
-                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): rotate the "
-                            "photo upright (its orientation tag may have been lost)")
+                            f"picture (rotated {turn:+.0f} deg; limit +/-{HARD_MAX_FACE_ROTATION_DEG:.0f} deg): "
+                            + _turn_remedy(loc.photo))
     rgb = loc.photo.rgb
     if sharing.once("upside_down", (rgb,), lambda: _upside_down(rgb)):  # the picture's, whichever face
-        return "sideways", (f"{label}: the face is upside down in the picture (turned by 180 deg it shows "
-                            "an upright face): rotate the photo upright (its orientation tag may have been lost)")
+        return "sideways", ("{}: the face is upside down in the picture (turned by 180 deg it shows an upright "
+                            "face): {}".format(label, _turn_remedy(loc.photo)))
     if abs(yaw) > HARD_MAX_YAW_DEG or abs(pitch) > HARD_MAX_PITCH_DEG:
         return "turned_head", (f"{label}: head turned too far to measure (yaw {yaw:+.0f} deg, "
                                f"pitch {pitch:+.0f} deg; limits +/-{HARD_MAX_YAW_DEG:.0f} and "

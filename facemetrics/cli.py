@@ -264,12 +264,15 @@ def _refuse_foreign_analyze_outputs(args: argparse.Namespace, stems: dict, input
     from .outputs import refuse_foreign_outputs
 
     table = Path(args.output)  # a device or pipe, through links too (/dev/stdout | cat), passes: outputs.is_stream
-    refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze")
-    for folder, suffix in ((args.overlays, "_overlay.png"), (args.geometry, ".json")):
+    refuse_foreign_outputs(table.parent, [table.name], force=args.force, command="analyze",
+                           elsewhere="another file name for the table (-o)")
+    for folder, suffix, option in ((args.overlays, "_overlay.png", "--overlays"),
+                                   (args.geometry, ".json", "--geometry")):
         if folder:
             names = [stem + suffix for stem in stems.values()
                      if os.path.realpath(Path(folder) / (stem + suffix)) not in inputs]
-            refuse_foreign_outputs(folder, names, force=args.force, command="analyze")
+            refuse_foreign_outputs(folder, names, force=args.force, command="analyze",
+                                   elsewhere=f"another folder ({option})")
 
 
 def _os_reason(exc: OSError) -> str:
@@ -799,8 +802,12 @@ def cmd_study_report(args: argparse.Namespace) -> int:
     _print_verdicts(table, said=said)
     timeline_kept = [f"{console.KEPT_WITH_WARNING}{n}" for n in table.attrs.get("expression_kept_notes", ())]
     print("".join(f"{x}\n" for x in held if not any(t.startswith(x) for t in timeline_kept)), end="")
-    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes; written to {args.output}: "
-          "photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
+    # the refused or failed comparisons counted as `batch` counts them (console.batch_summary): "2 changes" said
+    # nothing of the one refused for a mirror image (first-user audit, stop 54)
+    n_refused = sum(r.get("status") in ("refused", "error") for r in res.change_rows)
+    refused = f", {n_refused} of them refused or failed (their status in changes.csv)" if n_refused else ""
+    print(f"{res.n_ok} of {len(res.photo_rows)} photos measured, {len(res.change_rows)} changes{refused}; written to "
+          f"{args.output}: photos.csv, changes.csv, long.csv, timeline.csv, timeline.png, report.md")
     return 0
 
 
@@ -1330,6 +1337,28 @@ def _interrupt(signum, frame):  # noqa: ARG001 - signal handler signature
     raise _Interrupted
 
 
+def _no_command(argv: list[str]) -> str:
+    """When ``argv`` names no command (``facemetrics``, ``facemetrics -v``) or no study command (``facemetrics
+    study``): that parser's help, with its commands and what each does, is printed (stdout) and the line to say on
+    stderr is returned; "" otherwise.  argparse said only "error: the following arguments are required: command"
+    (``study_command`` for ``study``: the parser's own name for it) to a newcomer who typed the program's name
+    (first-user audit, stop 54)."""
+    if any(a in ("-h", "--help", "--version") for a in argv):
+        return ""
+    positional = [a for a in argv if not a.startswith("-")]
+    if positional not in ([], ["study"]):
+        return ""
+    try:
+        build_parser().parse_args([*positional, "--help"])  # prints the help, then exits 0
+    except SystemExit:
+        pass
+    if positional:
+        return ("facemetrics study: no study command given: choose one of those above, e.g. `facemetrics study "
+                "list`; `facemetrics study COMMAND --help` gives its options")
+    return ("facemetrics: no command given: choose one of those above, e.g. `facemetrics demo -o results` (README.md, "
+            "'See it work on the bundled sample photos'); `facemetrics COMMAND --help` gives its options")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Ctrl-C and SIGTERM end it with a one-line message and exit
     status 130 (what was written so far is kept: ``analyze`` rewrites its table after every photo and
@@ -1337,6 +1366,9 @@ def main(argv: list[str] | None = None) -> int:
     manifest, an output path under a file, ...) are one line and exit status 2."""
     import signal
 
+    if (missing := _no_command(sys.argv[1:] if argv is None else list(argv))):
+        print(missing, file=sys.stderr)
+        return 2
     args = build_parser().parse_args(argv)
     if getattr(args, "verbose", False):
         os.environ["FACEMETRICS_VERBOSE"] = "1"  # read by facemetrics.landmarks; batch workers inherit it

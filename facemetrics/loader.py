@@ -266,6 +266,10 @@ class Photo:
     focal_length_35mm : float or None
         EXIF ``FocalLengthIn35mmFilm`` (0xA405), mm (the 35 mm-equivalent focal length; a digital zoom
         raises it); ``None`` when absent or 0 (unknown).
+    orientation : int
+        The EXIF ``Orientation`` tag (0x0112) applied to reach `rgb`: 1 when none was (no tag, the tag 1, or
+        a HEIF, which libheif turns itself).  A face still sideways after it is named with the tag: an editor
+        that turned the pixels but kept the tag turns the photo twice (:func:`facemetrics.analyze._turned`).
     """
 
     rgb: np.ndarray
@@ -280,6 +284,7 @@ class Photo:
     alpha: np.ndarray | None = None
     lens: str | None = None
     focal_length_35mm: float | None = None
+    orientation: int = 1
 
     @property
     def size(self) -> tuple[int, int]:
@@ -1120,4 +1125,5 @@ def load_photo(
         alpha=alpha,
         lens=lens,
         focal_length_35mm=focal_35mm,
+        orientation=int(orientation) if orientation in range(2, 9) else 1,
     )

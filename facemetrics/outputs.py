@@ -139,7 +139,8 @@ def foreign_outputs(out_dir, names: Iterable[str]) -> list[tuple[Path, str]]:
     return [(Path(out_dir) / n, why) for n in names if (why := not_written_by_facemetrics(Path(out_dir) / n))]
 
 
-def refuse_foreign_outputs(out_dir, names: Iterable[str], *, force: bool = False, command: str = "") -> None:
+def refuse_foreign_outputs(out_dir, names: Iterable[str], *, force: bool = False, command: str = "",
+                           elsewhere: str = "another output folder (-o)") -> None:
     """Stop before any work when ``out_dir`` holds a file of one of ``names`` that facemetrics did not
     write: the one rule of every command's outputs (module docstring).
 
@@ -154,6 +155,9 @@ def refuse_foreign_outputs(out_dir, names: Iterable[str], *, force: bool = False
         never is (it is named as when ``force`` is False).
     command : str
         The command's name for the message (``"compare"``); "" says "facemetrics".
+    elsewhere : str
+        The way out by the option that names the place: "give <elsewhere>" (``analyze``'s table is a file named
+        by ``-o``, its overlays a folder named by ``--overlays``: "another output folder (-o)" was wrong for both).
 
     Raises
     ------
@@ -171,7 +175,7 @@ def refuse_foreign_outputs(out_dir, names: Iterable[str], *, force: bool = False
     who = f"facemetrics {command}" if command else "facemetrics"
     way = ("move or rename it, or give another output folder" if any(f.is_dir() and not f.is_symlink()
                                                                      for f, _ in foreign)
-           else f"move or rename {'it' if one else 'them'}, give another output folder (-o), or add --force to "
+           else f"move or rename {'it' if one else 'them'}, give {elsewhere}, or add --force to "
                 f"replace {'it' if one else 'them'}")
     what = ", ".join(names) if len(names) <= 8 else f"{len(names)} files of fixed names"
     # a name that is not UTF-8 (a Latin-1 photo's overlay) is shown escaped, as everywhere (errors.legible)

@@ -828,7 +828,9 @@ class Store:
             sess = None if sid is None else self._session_for(sid, when)
             if sess is None:
                 return AddResult(name, "error", taken_at=when,
-                                 message=f"{name}: no treatment session at or before {when} to follow up")
+                                 message=f"{name}: no treatment session at or before {when} to follow up: log its "
+                                         "session by adding the photo with --treatment NAME --treated-at TIME "
+                                         "instead of --follow-up")
             follow_session = int(sess["id"])
         return {"name": name, "data": data, "sha": sha, "clean": copy.data, "ext": copy.suffix, "when": when,
                 "exif": exif, "time_note": said, "follow_session": follow_session, "source": source,

@@ -408,7 +408,7 @@ def _check_claims(out: Path, summary: dict, *, subjects: int, workers, seed: int
     write_csv(claims, out / "claims.csv")
     summary["claims"] = claims.to_dict("records")
     for r in crows:
-        summary["lines"].append(_claim_line(r))
+        summary["lines"].append(_claim_line(r, scenarios[r["scenario"]].get(r["treatment"])))
     return claims
 
 
@@ -432,9 +432,12 @@ def _claim_rows(scenario: str, table: pd.DataFrame, metric: str = "jawline_lift_
     return rows
 
 
-def _claim_line(r: dict) -> str:
+def _claim_line(r: dict, truth: dict | None = None) -> str:
     """The summary sentence of one ``claims.csv`` row: verdict, the 24 h change it rests on (with its
-    test interval and unit) and the half-life (:func:`_half_life`)."""
+    test interval and unit) and the half-life (:func:`_half_life`); with ``truth``, the scenario's simulated
+    design (``peak_mm``, ``half_life_h``, ``lasting_mm``: :data:`facemetrics.study.DEFAULT_DESIGN`), the true
+    24 h change and the design after it: the line gave the verdict with nothing to hold it against (a newcomer
+    read "inconclusive" on a lift that fades as a failure of the report card: first-user audit, stop 54)."""
     c24 = ""
     if _finite(r.get("change_24h")):
         lo, hi = (fixed(v, 2, sign=True) if _finite(v) else MISSING for v in (r["change_24h_test_ci_low"], r["change_24h_test_ci_high"]))
@@ -443,7 +446,15 @@ def _claim_line(r: dict) -> str:
         where = {"photos_18_30h": " (the photos at 18-30 h: the curve or its shape misses them)",
                  "curve_unchecked": " (the curve's, no photo at 18-30 h)"}.get(r.get("change_24h_source"), "")
         c24 = f"24 h change {fixed(r['change_24h'], 2, sign=True)} {r['unit']}{where}, {level} CI [{lo}, {hi}] {r['unit']}; "
-    return f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
+    line = f"claim test, {r['scenario']} / {r['treatment']}: {r['verdict']} ({c24}{_half_life(r)})"
+    if truth:
+        from .study import true_change
+
+        lasting = float(truth.get("lasting_mm", 0.0))
+        at24 = float(true_change(24.0, truth["peak_mm"], truth["half_life_h"], lasting))
+        line += (f"; simulated truth: 24 h change {fixed(at24, 2, sign=True)} mm (peak {fixed(truth['peak_mm'], 1)} mm, "
+                 f"half-life {truth['half_life_h']:g} h, lasting {fixed(lasting, 1)} mm)")
+    return line
 
 
 #: the steps :func:`run_validation` reports through ``progress``, in order (the claim test: one per scenario)

@@ -218,6 +218,30 @@ def test_a_sideways_photo_is_a_status_not_a_traceback(sample_path):
     assert analyze_photo(jpeg_bytes(rgb), name="r.jpg").status == "ok"
 
 
+def test_a_sideways_photo_whose_orientation_tag_was_applied_names_the_tag(sample_path):
+    """An upright picture that kept an EXIF orientation tag (an editor turned the pixels and left the tag): the
+    loader turns it, and the face is sideways or upside down.  Its error said "its orientation tag may have been
+    lost" (first-user audit, stop 54), where the tag was there and was the cause: it now names the tag and says to
+    save an upright copy without it.  A picture with no tag applied keeps the old advice."""
+    import io
+
+    from PIL import Image
+
+    img = Image.open(sample_path).convert("RGB")
+    for tag, word in ((6, "sideways"), (8, "sideways"), (3, "upside down")):
+        exif = Image.Exif()
+        exif[0x0112] = tag
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=92, exif=exif.tobytes())
+        res = analyze_photo(buf.getvalue(), name="t.jpg")
+        assert res.photo.orientation == tag
+        assert res.status == "sideways" and word in res.error, res.error
+        assert f"its EXIF orientation tag ({tag}: " in res.error and "save an upright copy without that tag" in res.error
+        assert "may have been lost" not in res.error, res.error
+    res = analyze_photo(jpeg_bytes(np.ascontiguousarray(np.rot90(np.asarray(img), 1))), name="r.jpg")
+    assert res.photo.orientation == 1 and "its orientation tag may have been lost" in res.error, res.error
+
+
 def test_a_sideways_photo_has_no_quality_flags_of_the_wrongly_turned_face(sample_path):
     """An audit (2026-12): refused as ``sideways``, a photo still listed flags measured on the face
     as if it were upright ("smiling (smile score 21.97)"): not true of the photo, so none."""

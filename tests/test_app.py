@@ -348,6 +348,19 @@ def test_a_file_name_is_shown_as_written_not_as_markdown():
     assert not any(name in e for e in _texts(at))
 
 
+def test_no_usable_photo_does_not_ask_for_a_second_one():
+    """One photo uploaded, and it cannot be used (no face): the page said "add a second one", counting a usable
+    photo the user does not have (first-user audit, stop 54); it now says none can be used and what to add."""
+    at = _app()
+    at.file_uploader[0].set_value([("wall.jpg", _jpeg(np.full((400, 300, 3), 128, np.uint8)), "image/jpeg")])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    said = [t for t in _texts(at) if t.startswith("A comparison needs two usable photos")]
+    assert len(said) == 1, _texts(at)
+    assert "add a second one" not in said[0], said
+    assert "none of these can be used: retake them (see Photos), or add a before and an after photo" in said[0], said
+
+
 @pytest.mark.usefixtures("no_timeline_figures")
 def test_no_face_photo_gives_its_message_and_the_pair_still_works(after_bytes):
     at = _app()

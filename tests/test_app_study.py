@@ -326,3 +326,18 @@ def test_a_study_whose_before_photos_disagree_says_so_and_offers_its_tables(stor
     assert (changes["nlf_depth_right_scale_sd"].isna()).all() and post["jawline_lift_mm_scale_sd"] >= 0
     jaw = long[(long["metric"] == "jawline_lift_mm") & (long["photo"] == post["photo"]) & (long["side"] == "mean")]
     assert jaw["change_scale_sd"].tolist() == pytest.approx([post["jawline_lift_mm_scale_sd"]])
+
+
+def test_the_add_summary_joins_each_photos_message_without_its_full_stop():
+    """*Add to my study*'s line read "two.jpg: not saved (retake it). It cannot be measured: ... crop the photo to
+    the one face.; b.jpg: added as post" (a full stop before the joining semicolon: first-user audit, stop 54)."""
+    from conftest import app_module
+
+    said = app_module().saved_summary([
+        "a.jpg: added as baseline",
+        "two.jpg: not saved (retake it). It cannot be measured: 2 faces of about the same size: crop the photo "
+        "to the one face.",
+        "b.jpg: added as post"])
+    assert ".;" not in said and said.count(".") == said.count(".jpg") + 2, said
+    assert said == ("a.jpg: added as baseline; two.jpg: not saved (retake it). It cannot be measured: 2 faces of "
+                    "about the same size: crop the photo to the one face; b.jpg: added as post.")

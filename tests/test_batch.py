@@ -1742,6 +1742,13 @@ def test_baseline_messages_name_the_photo_passed_over_and_a_before_photo_at_faul
     assert baseline_messages(alone, [a], read) == []  # readable: nothing to blame
     assert baseline_messages(dict(alone, quality_flags=smile), [a], unread) == []  # both smiling: not the cause
     assert baseline_messages(dict(a, _passed_over=()), [b], unread) == []  # a no-change check: not worded for it
+    # refused because the after photo is a mirror image: its cause and remedy are the after photo's, so the before
+    # photo's smile is not named the likely cause (first-user audit, stop 54: it was, beside the mirror refusal)
+    from facemetrics.compare.gate import MSG_MIRRORED
+    mirror = {"status": "refused", "rows": [], "messages": [f"{MSG_MIRRORED} (flipped left to right ...)"]}
+    assert baseline_messages(alone, [a], mirror) == []
+    other = {"status": "refused", "rows": [], "messages": ["the photos could not be aligned"]}
+    assert baseline_messages(alone, [a], other)[0].startswith(MSG_BEFORE_PHOTO_AT_FAULT)  # another refusal: as before
     rows = [dict(subject="S", treatment="rf", treated_at="2026-11-02T08:00", n_baseline=2,
                  messages=f"repeat photo b.jpg not used against the before photo a.jpg: x; {fault}")] * 2
     notes = baseline_notes(rows)

@@ -1514,3 +1514,20 @@ def test_study_report_does_not_repeat_the_disagreement_lines_the_timeline_also_h
     assert capsys.readouterr().out.splitlines() == table.attrs["disagreement_notes"]
     _print_verdicts(table, said=["S01, mc, treated T: a"])
     assert capsys.readouterr().out.splitlines() == ["regimen: S01, mc, treated T: b"]
+
+
+def test_no_command_prints_the_commands_and_says_what_to_do(capsys):
+    """`facemetrics` alone (or `facemetrics study` alone) said only "error: the following arguments are required:
+    command" (`study_command`: the parser's own name) to a newcomer (first-user audit, stop 54).  It now prints
+    the help, with each command and what it does, and one line naming an example and `--help`; exit status 2."""
+    assert main([]) == 2
+    said = capsys.readouterr()
+    assert "simulate a study" in said.out and "compare" in said.out, said.out
+    assert said.err.startswith("facemetrics: no command given: choose one of those above, e.g. `facemetrics demo "
+                               "-o results`"), said.err
+    assert "required" not in said.err
+    assert main(["study"]) == 2
+    said = capsys.readouterr()
+    assert "report" in said.out and "delete" in said.out, said.out
+    assert said.err.startswith("facemetrics study: no study command given"), said.err
+    assert "study_command" not in said.err

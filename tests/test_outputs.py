@@ -159,6 +159,25 @@ def test_batch_demo_validate_and_analyze_refuse_a_users_file_before_any_work(tmp
     assert table.read_text() == "my spreadsheet\n"
 
 
+def test_analyze_refusing_a_users_file_names_the_option_that_moves_it(tmp_path, capsys):
+    """`analyze -o` names a table, not a folder, and its overlays go where --overlays says: the refusal said "give
+    another output folder (-o)" for each (first-user audit, stop 54); it now names the option and what it takes."""
+    photo = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
+    table = tmp_path / "photos.csv"
+    table.write_text("my spreadsheet\n")
+    assert main(["analyze", str(photo), "-o", str(table)]) == 2
+    err = capsys.readouterr().err
+    assert "give another file name for the table (-o), or add --force" in err, err
+    assert "output folder" not in err, err
+    overlays = tmp_path / "overlays"
+    overlays.mkdir()
+    (overlays / "astronaut_before.jpg_overlay.png").write_bytes(b"\x89PNG\r\n\x1a\nmine")
+    assert main(["analyze", str(photo), "-o", str(tmp_path / "t.csv"), "--overlays", str(overlays)]) == 2
+    err = capsys.readouterr().err
+    assert "give another folder (--overlays), or add --force" in err, err
+    assert table.read_text() == "my spreadsheet\n"
+
+
 def test_analyze_replaces_its_own_table_and_writes_into_a_device(tmp_path, capsys):
     photo = Path(__file__).resolve().parents[1] / "sample_images" / "astronaut_before.jpg"
     table = tmp_path / "photos.csv"

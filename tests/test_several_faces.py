@@ -44,6 +44,16 @@ def test_two_faces_of_the_same_size_are_not_measured(results):
     assert row["status"] == "several_faces" and row["jaw_width_mm"] is None and row["nlf_depth_right"] is None
 
 
+def test_a_photo_of_two_faces_not_measured_does_not_say_it_measured_the_largest(results):
+    """Its row said "2 faces found; measured the largest, the one on the left" in `warnings` beside the error
+    "which one to measure cannot be told" (first-user audit, stop 54): a photo not measured names no face measured."""
+    res = results[1.0]
+    row = res.to_row()
+    said = " ".join(res.warnings) + " " + str(row["warnings"] or "")
+    assert "measured the largest" not in said, said
+    assert row["n_faces"] == 2  # how many faces were found is still given
+
+
 @pytest.mark.parametrize("scale", [0.9, 0.5])
 def test_a_smaller_second_face_is_measured_with_the_warning(results, scale):
     res = results[scale]

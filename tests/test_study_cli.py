@@ -243,7 +243,9 @@ def test_a_failed_first_add_leaves_no_store_behind(tmp_path, capsys):
                  "--store", str(new)]) == 2  # a usage error raised after the store was opened
     assert main(["study", "add", noexif, "--subject", "A", "--follow-up", "--taken-at", "2026-11-02T09:00",
                  "--store", str(new)]) == 2  # no session to follow up
-    capsys.readouterr()
+    # and what to do instead (first-user audit, stop 54: it named no way to log the session)
+    assert "to follow up: log its session by adding the photo with --treatment NAME --treated-at TIME instead of " \
+           "--follow-up" in capsys.readouterr().out
     assert main(["study", "list", "--store", str(new)]) == 0
     assert capsys.readouterr().out.startswith(f"no store at {new}")  # not "store: PATH / no subjects yet"
     assert main(["study", "report", "-o", str(tmp_path / "rep"), "--store", str(new)]) == 2
@@ -318,6 +320,26 @@ def test_report_prints_what_batch_prints(tmp_path, capsys, monkeypatch):
     assert len(lines) == 8, lines
     assert out.startswith("".join(f"{n}\n" for n in lines)), out
     assert all(out.count(n) == 1 for n in lines), out
+
+
+def test_report_summary_counts_the_refused_comparisons_as_batch_does(tmp_path, capsys, monkeypatch):
+    """`study report` ended "3 of 3 photos measured, 2 changes" when one of the two was refused (a mirror image:
+    first-user audit, stop 54), where `batch` says "..., 1 of them refused or failed (their status in changes.csv)"."""
+    res, reg = _batch_stand_in()
+    res.change_rows = [dict(r) for r in res.change_rows]
+    res.change_rows[0]["status"] = "refused"
+    res.change_rows[1]["status"] = "ok"
+
+    def report(self, out_dir, *a, batch_done=None, **k):
+        batch_done(res, reg)
+        return res, pd.DataFrame()
+
+    monkeypatch.setattr(Store, "report", report)
+    Store(tmp_path / "store").close()
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("3 of 3 photos measured, 4 changes, 1 of them refused or failed (their status in "
+                           "changes.csv); written to "), last
 
 
 def test_report_with_nothing_to_fit_prints_the_batchs_notes_first(tmp_path, capsys, monkeypatch):

@@ -343,6 +343,14 @@ def test_claim_rows_carry_unit_cis_resolved_flags_and_version():
                     "half-life 3.8 h, 95% CI [2.8, 5.3] h)")
     assert not bare_figures(line) and not figures_without_uncertainty(line), line
     assert validate._claim_line(none) == "claim test, s / few: inconclusive (no half-life fitted)"
+    # the simulated truth beside the verdict: an 'inconclusive' on a lift that fades is then read for what it is,
+    # not as a failed check (first-user audit, stop 54: the line gave nothing to hold the verdict against)
+    from facemetrics.study import DEFAULT_DESIGN
+
+    told = validate._claim_line(fading, DEFAULT_DESIGN["microcurrent"])
+    assert told == line + ("; simulated truth: 24 h change +0.01 mm (peak 2.0 mm, half-life 3 h, lasting 0.0 mm)"), told
+    assert validate._claim_line(lasting, DEFAULT_DESIGN["rf"]).endswith(
+        "; simulated truth: 24 h change +1.50 mm (peak 1.5 mm, half-life 24 h, lasting 1.5 mm)")
 
 
 def test_claims_csv_and_validation_json_carry_provenance(tmp_path, monkeypatch):

@@ -522,6 +522,7 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
     -------
     list of str
     """
+    from ..compare.gate import MSG_MIRROR_IMAGE
     from ..compare.table import POSE_METRICS
 
     out, before = [], base[0]
@@ -543,7 +544,12 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
                    + also)
     unread = result.get("status") == "refused" or any(
         m.get("verdict") == "uncertain" and m.get("metric") not in POSE_METRICS for m in result.get("rows") or ())
-    if r.get("role") == "post" and unread:
+    # a pair refused because the after photo is a mirror image of the before photo has its cause, and its remedy
+    # (flip it), in the after photo: a before photo's open mouth is then no likely cause (first-user audit, stop 54:
+    # "the before photo is the likely cause ... retake the session's before photos" was said beside the mirror refusal)
+    mirrored = result.get("status") == "refused" and any(
+        MSG_MIRROR_IMAGE in str(m) for m in result.get("messages") or ())
+    if r.get("role") == "post" and unread and not mirrored:
         out += _at_fault_message(r, before, shared)
     return out
 
