@@ -319,7 +319,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if folder:
             check_output(folder, folder=True)
     from .export import write_json, write_png, write_rows_csv
-    from .isolated import MSG_PHOTO_CRASHED, Worker
+    from .isolated import Worker
     from .overlay import photo_overlay
     from .schema import ANALYZE_COLUMNS
     from .timekeys import capture_time_of  # EXIF, else the file name's time: the batch's chain
@@ -382,6 +382,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 130
     finally:
         worker.close()
+    return _analyze_said(args, rows, crashed)
+
+
+def _analyze_said(args: argparse.Namespace, rows: list[dict], crashed: list) -> int:
+    """``analyze``'s closing lines (its summary, each photo that crashed the face finder, none measured) and its
+    exit status: 1 when a photo crashed or no photo could be measured (:func:`nothing_measured`), else 0."""
+    from .isolated import MSG_PHOTO_CRASHED
+
     n_ok = sum(r["status"] == "ok" for r in rows)
     from .batch.discover import skipped_note
 
