@@ -2077,7 +2077,7 @@ def study_compact(shown: pd.DataFrame) -> pd.DataFrame:
 
 def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     """Upload or camera photos -> guided-capture check against the baseline -> store."""
-    from facemetrics.capture import capture_check
+    from facemetrics.capture import capture_check, first_photo_note
 
     labels = [f"{r.treated_at} · {r.treatment}" + (f" ({r.device})" if r.device else "")
               for r in sessions.itertuples()]
@@ -2110,8 +2110,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             base_row, base_file = row, store.dir / r.file
             break
     keep, why_not = {}, {}
-    for name, data in items:
-        new_ana = analyse(data, name)
+    typed = taken.strip() != shown.strip()
+    analysed = [(name, data, analyse(data, name)) for name, data in items]
+    roles, before_ok = ({}, False) if base_row is not None else _first_roles(analysed, sess, taken, typed)
+    for name, data, new_ana in analysed:
         unread = read_failure(new_ana)
         if unread:  # a 0-byte file or no image: no retake cures it (a fresh user's audit, 2026-12-04)
             st.warning(f"{md(name)}: {md(unread)}. Not saved: choose the photo's own file.",
@@ -2137,19 +2139,13 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
         if base_row is not None:
             st.success(f"{md(name)}: taken like your baseline.", icon=":material/check:")
-        elif notes:  # it may become the baseline every later photo is checked against
-            st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". No baseline yet: the first photo "
-                       "taken before a session becomes it (face the camera, neutral expression).",
-                       icon=":material/warning:")
-        else:
-            st.success(f"{md(name)}: usable. No baseline yet: the first photo taken before a session becomes it "
-                       "(face the camera, neutral expression).", icon=":material/check:")
+        else:  # a before photo may become the baseline every later photo is checked against
+            _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     c1, c2 = st.columns(2)
     if c2.button("Retake (clear these photos)", key="study-retake"):
         st.session_state["study-upload-n"] = n + 1
         st.rerun()
     if c1.button("Add to my study", key="study-add", type="primary", disabled=not keep):
-        typed = taken.strip() != shown.strip()
         msgs, failed = _study_save(store, subject, sess, items, keep, taken, why_not, typed=typed)
         st.session_state["study-upload-n"] = n + 1
         for key in ("study-taken-at", "study-taken-at-shown"):  # the next photos: a fresh time, not this one
@@ -2157,6 +2153,26 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         st.session_state["study-flash"] = md(saved_summary(msgs))
         st.session_state["study-flash-warn"] = failed
         st.rerun()
+
+
+def _first_roles(analysed: list, sess, taken: str, typed: bool) -> tuple[dict, bool]:
+    """No measured photo of the subject yet: ``({name: the role each new photo would get}, whether a usable one is
+    a before photo)`` (:func:`facemetrics.store.role_when_added`, the store's reading of its time), so that an after
+    photo is not told "the first photo taken before a session becomes it" (stop 54's audit)."""
+    from facemetrics.store import role_when_added
+
+    wins = "typed" if typed and taken.strip() else False
+    roles = {name: role_when_added(name, data, sess["treated_at"], taken or None, wins) for name, data, _ in analysed}
+    return roles, any(a.ok and roles.get(name) == "baseline" for name, _, a in analysed)
+
+
+def _say_first_photo(name: str, notes: list, first: str) -> None:
+    """A usable photo's line when no photo is measured yet: its flags and warnings (``notes``), then ``first``
+    (:func:`facemetrics.capture.first_photo_note`)."""
+    if notes:
+        st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". " + first, icon=":material/warning:")
+    else:
+        st.success(f"{md(name)}: usable. " + first, icon=":material/check:")
 
 
 def read_failure(a: fm.PhotoAnalysis) -> str:

@@ -38,7 +38,7 @@ from .geometry import (
     RIGHT_IRIS,
 )
 
-__all__ = ["CaptureCheck", "capture_check", "capture_overlay", "LIMITS", "SELFIE_DISTANCE_CM"]
+__all__ = ["CaptureCheck", "capture_check", "capture_overlay", "first_photo_note", "LIMITS", "SELFIE_DISTANCE_CM"]
 
 #: differences (new - baseline) beyond which the user is asked to retake; the distance,
 #: expression and light limits are the comparison gate's own (:mod:`facemetrics.compare.gate`)
@@ -177,6 +177,28 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
 
 
 #: upper-face landmarks (eye corners, nose bridge, iris centres) that place the baseline outline
+#: what *My study* says of a usable photo when the subject has no measured photo yet, by the role it will get
+#: (:func:`facemetrics.store.role_when_added`): a before photo becomes the baseline; an after photo has nothing to be
+#: compared with until a before photo of its session is added (it was told "the first photo taken before a session
+#: becomes it" too: stop 54's first-user audit)
+MSG_FIRST_BEFORE = ("No baseline yet: the first photo taken before a session becomes it (face the camera, neutral "
+                    "expression).")
+MSG_FIRST_AFTER_WITH_BEFORE = ("Taken after the session: it is compared with the before photo added with it (the "
+                               "first photo taken before a session becomes the baseline).")
+MSG_FIRST_AFTER = ("No before photo yet: this one was taken after the session, so it has nothing to be compared with; "
+                   "add one taken before the session (face the camera, neutral expression).")
+
+
+def first_photo_note(role: str, before_added_with_it: bool = False) -> str:
+    """What *My study* says of a usable photo when no photo of the subject is measured yet (no baseline to check
+    it against): :data:`MSG_FIRST_BEFORE` for a before photo (``role`` ``baseline``) or one whose time is not known
+    (``""``); for an after photo (``post``) :data:`MSG_FIRST_AFTER_WITH_BEFORE` when a before photo is added with it,
+    else :data:`MSG_FIRST_AFTER`."""
+    if role != "post":
+        return MSG_FIRST_BEFORE
+    return MSG_FIRST_AFTER_WITH_BEFORE if before_added_with_it else MSG_FIRST_AFTER
+
+
 _RIGID = (RIGHT_EYE_OUTER, RIGHT_EYE_INNER, LEFT_EYE_INNER, LEFT_EYE_OUTER, NASION, NASAL_BRIDGE_MID, RIGHT_IRIS,
           LEFT_IRIS)
 #: drawing colours (RGB)

@@ -319,7 +319,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if folder:
             check_output(folder, folder=True)
     from .export import write_json, write_png, write_rows_csv
-    from .isolated import MSG_PHOTO_CRASHED, Worker
+    from .isolated import Worker
     from .overlay import photo_overlay
     from .schema import ANALYZE_COLUMNS
     from .timekeys import capture_time_of  # EXIF, else the file name's time: the batch's chain
@@ -382,6 +382,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         return 130
     finally:
         worker.close()
+    return _analyze_said(args, rows, crashed)
+
+
+def _analyze_said(args: argparse.Namespace, rows: list[dict], crashed: list) -> int:
+    """``analyze``'s closing lines (its summary, each photo that crashed the face finder, none measured) and its
+    exit status: 1 when a photo crashed or no photo could be measured (:func:`nothing_measured`), else 0."""
+    from .isolated import MSG_PHOTO_CRASHED
+
     n_ok = sum(r["status"] == "ok" for r in rows)
     from .batch.discover import skipped_note
 
@@ -393,7 +401,39 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for name, how in crashed:  # the row says it too; said last, where it is seen, with a non-zero exit
         print("facemetrics analyze: " + MSG_PHOTO_CRASHED.format(name=name, how=how, again=ANALYZE_AGAIN),
               file=sys.stderr)
-    return 1 if crashed else 0
+    nothing = nothing_measured(rows)
+    if nothing:  # it exited 0 with every row a failure (stop 54's audit), as `batch` exits 1 when nothing compared
+        print(f"facemetrics analyze: {nothing}", file=sys.stderr)
+    return 1 if crashed or nothing else 0
+
+
+def nothing_measured(rows: list[dict]) -> str:
+    """Why ``analyze`` measured no photo, in one line for stderr (it then exits with status 1, as ``batch`` does
+    when nothing was compared; it exited 0 with every row a failure: stop 54's first-user audit); "" when at
+    least one row has status ``ok``.
+
+    Parameters
+    ----------
+    rows : list of dict
+        The table's rows (their ``status``).
+
+    Returns
+    -------
+    str
+        "no photo could be measured (3 photos: 2 no_face, 1 unreadable; the table's status and error columns
+        say why); the table is written", the commonest statuses first (at most three, then "+k more"); "" otherwise.
+    """
+    from collections import Counter
+
+    if not rows or any(r.get("status") == "ok" for r in rows):
+        return ""
+    counts = Counter(str(r.get("status") or "unknown") for r in rows).most_common()
+    shown = [f"{k} {s}" for s, k in counts[:3]]
+    if len(counts) > 3:
+        shown.append(f"+{sum(k for _, k in counts[3:])} more")
+    n = len(rows)
+    return (f"no photo could be measured ({n} photo{'' if n == 1 else 's'}: {', '.join(shown)}; the table's status "
+            "and error columns say why); the table is written")
 
 
 #: what to do after a photo crashed the face finder in ``analyze`` (:data:`facemetrics.isolated.MSG_PHOTO_CRASHED`)
@@ -1179,8 +1219,10 @@ def _add_analyze(sub) -> None:
                                    f"{_MAX_OUTPUT_NAME_BYTES} bytes with its suffix; then cut), gets '~' and "
                                    f"{_NAME_HASH_HEX} hex digits of the SHA-256 of the photo's path before its "
                                    "extension.",
-                       epilog="Exit status: 0 when every photo has its row (one that cannot be measured too: its "
-                              "status and error say why); 1 when a photo crashed the face finder (its measuring "
+                       epilog="Exit status: 0 when at least one photo was measured (status ok; every photo has "
+                              "its row, one that cannot be measured too: its status and error say why); 1 when no "
+                              "photo could be measured (the table is written all the same and one line on stderr "
+                              "says why), or when a photo crashed the face finder (its measuring "
                               "ended the worker process twice by a native crash): its row is an error, the other "
                               "photos are measured, and stderr names it; 2 when no photo was found or an option "
                               "or output is invalid; 130 when interrupted.")

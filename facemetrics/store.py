@@ -280,6 +280,43 @@ class AddResult:
     taken_at_source: str = ""
 
 
+
+def _capture_time(name: str, data: bytes, default_time: str, time_wins=False) -> tuple[str, str, str]:
+    """A photo's capture time as :meth:`Store.add_photos` stores it: ``(time, its source, the EXIF time)``
+    (``""`` for a time not known).  ``default_time``: the given time (ISO 8601), for every photo when ``time_wins``."""
+    exif = taken_at_of(data)
+    # the one chain (the batch's, analyze's, compare's): a typed time for every photo (study import's manifest)
+    # wins, then EXIF, then the file name's; a typed time for the photos without one (study add --taken-at)
+    # comes last: docs/guide.md, 'A capture time from the file name'
+    when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed")
+    if not when and default_time:
+        when, source = default_time, "typed"
+    return when, source, exif
+
+
+def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_wins: bool | str = False) -> str:
+    """The role a photo would get if added to the session treated at ``treated_at`` (nothing written): ``baseline``
+    when taken before the treatment, ``post`` at or after it, ``""`` when its time or the session's is not known
+    (or does not parse).  Its time as :meth:`Store.add_photos` reads it with the same ``taken_at`` and
+    ``taken_at_wins`` (EXIF, file name, given time); the session's time read among this photo alone (the store sets
+    the roles again among all its photos when it is added: :meth:`Store._set_roles`).  *My study* says by it what
+    a photo not yet stored will be: the first baseline, or an after photo with no before photo yet (stop 54's audit:
+    "No baseline yet: the first photo taken before a session becomes it" was said of after photos too)."""
+    from .batch import hours_between
+
+    try:
+        default_time = iso_time(taken_at, treatment=False) if taken_at else ""
+        treated = iso_time(treated_at) if treated_at else ""
+    except (StoreError, ValueError, TypeError):
+        return ""
+    when = _capture_time(name, data, default_time, taken_at_wins)[0] if data else ""
+    if not when or not treated:
+        return ""
+    h = hours_between(when, treatment_time(treated, [when]))
+    if h != h:  # NaN: a time that does not parse
+        return ""
+    return "baseline" if h < 0 else "post"
+
 class Store:
     """A study store folder (see the module docstring).
 
@@ -812,13 +849,7 @@ class Store:
             # the reason without the loader's "<bytes>" label: the photo is named by the user's file name
             why = exc.reason if isinstance(exc, InputError) else str(exc)
             return AddResult(name, "error", message=f"{name}: cannot be stored ({why})")
-        exif = taken_at_of(data)
-        # the one chain (the batch's, analyze's, compare's): a typed time for every photo (study import's manifest)
-        # wins, then EXIF, then the file name's; a typed time for the photos without one (study add --taken-at)
-        # comes last: docs/guide.md, 'A capture time from the file name'
-        when, source = capture_time_of(default_time if time_wins else "", exif, name, given_as="typed")
-        if not when and default_time:
-            when, source = default_time, "typed"
+        when, source, exif = _capture_time(name, data, default_time, time_wins)
         said = time_note(name, default_time, exif, "typed" if time_wins == "typed" else "manifest") if time_wins else ""
         if not when:
             return AddResult(name, "error", message=f"{name}: no capture time (no EXIF DateTimeOriginal, none in "

@@ -341,3 +341,47 @@ def test_the_add_summary_joins_each_photos_message_without_its_full_stop():
     assert ".;" not in said and said.count(".") == said.count(".jpg") + 2, said
     assert said == ("a.jpg: added as baseline; two.jpg: not saved (retake it). It cannot be measured: 2 faces of "
                     "about the same size: crop the photo to the one face; b.jpg: added as post.")
+
+
+def test_an_after_photo_with_no_before_photo_is_not_told_it_becomes_the_baseline(store_dir, sample_path):
+    """*My study*, a subject with a logged session and no photo yet: a photo taken AFTER the session was told "No
+    baseline yet: the first photo taken before a session becomes it", the before photo's line (stop 54's audit,
+    Playwright).  Now an after photo alone says it has no before photo to be compared with; one uploaded with a
+    before photo says it is compared with that; the before photo keeps its line."""
+    from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_AFTER_WITH_BEFORE, MSG_FIRST_BEFORE
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
+    _ok(at.button(key="study-log").click().run())
+    data = sample_path.read_bytes()
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if t.startswith("after.jpg")]
+    assert said and MSG_FIRST_AFTER in said[0], _texts(at)
+    assert "No baseline yet" not in said[0] and "becomes it" not in said[0], said
+    # with a before photo of the session (its time typed in its file name: 06:30): each says its own
+    at.file_uploader(key="study-upload-0").set_value([("IMG_20261102_063000.jpg", _without_exif(data), "image/jpeg"),
+                                                       ("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    texts = _shown(at)
+    before = [t for t in texts if "20261102" in t]
+    after = [t for t in texts if t.startswith("after.jpg")]
+    assert before and MSG_FIRST_BEFORE in before[0], texts
+    assert after and MSG_FIRST_AFTER_WITH_BEFORE in after[0], texts
+
+
+def _shown(at) -> list[str]:
+    """The page's success and warning lines as read (file names are shown escaped: ``after\\.jpg``)."""
+    return [str(e.value).replace("\\", "") for e in [*at.success, *at.warning]]
+
+
+def _without_exif(data: bytes) -> bytes:
+    """``data`` (a JPEG) re-saved without its EXIF (no capture time but its file name's)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(data)).save(buf, "JPEG", quality=95)
+    return buf.getvalue()

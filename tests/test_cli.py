@@ -916,7 +916,7 @@ def test_analyze_and_compare_say_a_fifo_is_not_a_regular_file(tmp_path, capsys):
     folder.mkdir()
     os.symlink(tmp_path / "fifo.jpg", folder / "link.jpg")
     try:
-        assert main(["analyze", str(tmp_path / "fifo.jpg"), str(folder), "-o", str(tmp_path / "p.csv")]) == 0
+        assert main(["analyze", str(tmp_path / "fifo.jpg"), str(folder), "-o", str(tmp_path / "p.csv")]) == 1
         rows = pd.read_csv(tmp_path / "p.csv")
         assert list(rows["status"]) == ["unreadable", "unreadable"]
         assert all("not a regular file (a named pipe (FIFO)" in e for e in rows["error"]), list(rows["error"])
@@ -987,7 +987,7 @@ def test_analyze_gives_a_truncated_photo_the_time_in_its_header(tmp_path, capsys
     cut = tmp_path / "cut.jpg"
     cut.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
     out = tmp_path / "photos.csv"
-    assert main(["analyze", str(cut), "-o", str(out)]) == 0
+    assert main(["analyze", str(cut), "-o", str(out)]) == 1  # nothing measured (stop 54)
     row = pd.read_csv(out, dtype=str).iloc[0]
     assert row["status"] != "ok" and row["taken_at"] == "2026-11-02T07:30:00", row.to_dict()
     # the library row and the geometry JSON say the same (the time was patched into the CLI's row only)
@@ -1356,7 +1356,7 @@ def test_analyze_of_paths_that_do_not_exist_stops_before_writing(tmp_path, capsy
     assert err.startswith("facemetrics analyze: no such file or folder: ") and "typo.jpg" in err, err
     assert not (out / "photos.csv").exists() and not (out / "geometry").exists()
     (tmp_path / "notes.jpg").write_text("not a photo")
-    assert main(["analyze", str(tmp_path / "notes.jpg"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv")]) == 0
+    assert main(["analyze", str(tmp_path / "notes.jpg"), str(tmp_path / "typo.jpg"), "-o", str(out / "photos.csv")]) == 1
     table = pd.read_csv(out / "photos.csv")
     assert list(table["status"]) == ["not_an_image", "unreadable"], table
 
@@ -1531,3 +1531,36 @@ def test_no_command_prints_the_commands_and_says_what_to_do(capsys):
     assert "report" in said.out and "delete" in said.out, said.out
     assert said.err.startswith("facemetrics study: no study command given"), said.err
     assert "study_command" not in said.err
+
+
+def test_analyze_exits_1_when_no_photo_could_be_measured(tmp_path, capsys):
+    """`analyze FOLDER` exited 0 when every row was a failure (stop 54's first-user audit), which a script could not
+    tell from a run with results (`batch` exits 1 when nothing was compared). Now the table is still written, one
+    line on stderr says none was measured and the commonest statuses, and the exit status is 1; one photo measured
+    is 0 again."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.jpg").write_text("not a photo")
+    (folder / "b.png").write_text("nor this")
+    (folder / "c.jpg").write_bytes(b"")
+    out = tmp_path / "photos.csv"
+    assert main(["analyze", str(folder), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    said = [line for line in err.splitlines() if line.startswith("facemetrics analyze: no photo could be measured")]
+    assert said == ["facemetrics analyze: no photo could be measured (3 photos: 2 not_an_image, 1 empty; the "
+                    "table's status and error columns say why); the table is written"], err
+    assert list(pd.read_csv(out)["status"]) == ["not_an_image", "not_an_image", "empty"]
+    # one photo measured among them: the run has a result, exit 0 and no such line
+    (folder / "d.jpg").write_bytes((SAMPLES / "astronaut_before.jpg").read_bytes())
+    assert main(["analyze", str(folder), "-o", str(out)]) == 0
+    assert "no photo could be measured" not in capsys.readouterr().err
+    assert list(pd.read_csv(out)["status"]).count("ok") == 1
+
+
+def test_nothing_measured_names_the_commonest_statuses_first():
+    from facemetrics.cli import nothing_measured
+
+    rows = [{"status": s} for s in ["no_face"] * 3 + ["unreadable"] * 2 + ["too_small", "empty", "error"]]
+    assert nothing_measured(rows) == ("no photo could be measured (8 photos: 3 no_face, 2 unreadable, 1 too_small, "
+                                      "+2 more; the table's status and error columns say why); the table is written")
+    assert nothing_measured(rows + [{"status": "ok"}]) == "" and nothing_measured([]) == ""

@@ -520,3 +520,28 @@ def test_the_store_saves_where_each_capture_time_came_from(tmp_path):
     assert dict(zip(photos["original_name"], photos["taken_at_source"])) == {
         "IMG_0001.jpg": "exif", "Screenshot_2026-11-02-09-00-00-123_com.miui.camera.png": "file_name",
         "later.png": "typed"}
+
+
+def test_role_when_added_reads_the_photos_time_as_the_store_does(sample_path):
+    """:func:`facemetrics.store.role_when_added` (My study's line on a photo not yet stored, stop 54): the sample's
+    EXIF time is 2026-11-02 08:00; a typed time wins over it only when typed; no time known: ""."""
+    from facemetrics.store import role_when_added
+
+    data = sample_path.read_bytes()
+    assert role_when_added("a.jpg", data, "2026-11-02 07:00") == "post"
+    assert role_when_added("a.jpg", data, "2026-11-02 09:00") == "baseline"
+    assert role_when_added("a.jpg", data, "2026-11-02 08:00") == "post"  # at the treatment: after, as the store
+    assert role_when_added("a.jpg", data, "2026-11-02 07:00", "2026-11-02 06:00") == "post"  # EXIF wins
+    assert role_when_added("a.jpg", data, "2026-11-02 07:00", "2026-11-02 06:00", "typed") == "baseline"
+    assert role_when_added("IMG_20261102_063000.jpg", b"\xff\xd8 no exif", "2026-11-02 07:00") == "baseline"
+    assert role_when_added("x.jpg", b"no exif", "2026-11-02 07:00") == ""
+    assert role_when_added("x.jpg", b"no exif", "2026-11-02 07:00", "not a time") == ""
+    assert role_when_added("a.jpg", data, "") == ""
+
+
+def test_first_photo_note_by_role():
+    from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_AFTER_WITH_BEFORE, MSG_FIRST_BEFORE, first_photo_note
+
+    assert first_photo_note("baseline") == first_photo_note("") == MSG_FIRST_BEFORE
+    assert first_photo_note("post") == MSG_FIRST_AFTER and "No baseline yet" not in MSG_FIRST_AFTER
+    assert first_photo_note("post", True) == MSG_FIRST_AFTER_WITH_BEFORE

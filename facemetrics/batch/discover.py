@@ -196,9 +196,19 @@ def _not_a_folder(path: Path) -> bool:
 
 def other_files(folder: Path) -> list[Path]:
     """The visible files below ``folder`` that :func:`find_study_photos` does not take (their ending
-    is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread."""
-    return [f for f in _visible(folder) if f.is_file() and not f.is_symlink()
+    is not in :data:`PHOTO_SUFFIXES`), sorted, so that a command can say what it left unread.  A symbolic
+    link to a file is such a file too (it was passed over silently: stop 54); a broken one is in
+    :func:`broken_links`."""
+    return [f for f in _visible(folder) if f.is_file()
             and (f.suffix.lower() not in PHOTO_SUFFIXES or facemetrics_png(f))]
+
+
+def broken_links(folder: Path) -> list[Path]:
+    """The visible symbolic links below ``folder`` that lead nowhere (dangling, or a loop) and whose ending is not
+    a photo's, sorted: :func:`find_study_photos` does not take them, and they were passed over silently while
+    ``Thumbs.db`` was named and a broken ``x.jpg`` got its ``unreadable`` row (stop 54's first-user audit)."""
+    return [f for f in _visible(folder) if f.is_symlink() and not os.path.exists(f)
+            and f.suffix.lower() not in PHOTO_SUFFIXES]
 
 
 def _visible(folder: Path) -> list[Path]:
@@ -215,12 +225,16 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     after the folder's own name when several inputs are given, as ``analyze`` labels its photos
     ("treated_at.txt, treated_at.txt" named no folder; CLI audit b).  ``read``: file names the
     command reads itself, not named (``batch``: ``treated_at.txt``); ``outputs``: the command's output
-    folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either."""
+    folder, whose files (``photos.csv``, ... when it is inside a folder given) are not named either.  A broken
+    symbolic link not named like a photo is named last (``"; 1 broken symbolic link not read (leading to no file:
+    link)"``, :func:`broken_links`); one named like a photo has its ``unreadable`` row."""
     several = len(folders) > 1
     out = Path(outputs).resolve() if outputs is not None else None
     others = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
               for d in map(Path, folders) if os.path.isdir(d) for f in other_files(d)  # never raises (a name too long)
               if f.name not in read and (out is None or out not in f.resolve().parents)]
+    broken = [(d.resolve().name + "/" if several else "") + f.relative_to(d).as_posix()
+              for d in map(Path, folders) if os.path.isdir(d) for f in broken_links(d) if f.name not in read]
     ours = [name for name in others if Path(name).suffix.lower() in PHOTO_SUFFIXES]  # facemetrics' own PNGs
     others = [name for name in others if name not in ours]
     note = ""
@@ -232,6 +246,10 @@ def skipped_note(folders, read=(), outputs=None) -> str:
     if ours:
         names = ", ".join(ours[:3]) + (", ..." if len(ours) > 3 else "")
         note += f"; {len(ours)} PNG{'s' if len(ours) != 1 else ''} that facemetrics wrote not read ({names})"
+    if broken:
+        names = ", ".join(broken[:5]) + (", ..." if len(broken) > 5 else "")
+        n = len(broken)
+        note += (f"; {n} broken symbolic link{'s' if n != 1 else ''} not read (leading to no file: {names})")
     return note
 
 
