@@ -2104,11 +2104,16 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
                           "its own capture time; left as shown, it is used only for photos without one (camera photos)",
                           key="study-taken-at")
     base = store.photos(subject)
-    base_row, base_file = None, None
-    for r, row in zip(base.itertuples(), stored_analyses(store, base["id"])):  # the first measurable: the reference
-        if isinstance(row, dict) and row.get("status") == "ok":
-            base_row, base_file = row, store.dir / r.file
-            break
+    # the reference a new photo is checked against: the first measured baseline (before) photo; a subject with only
+    # after photos stored has no baseline, so the first measured photo, and the line says so (stop 54: it said
+    # "taken like your baseline" of the first stored photo whatever its role)
+    measured = [(r, row) for r, row in zip(base.itertuples(), stored_analyses(store, base["id"]))
+                if isinstance(row, dict) and row.get("status") == "ok"]
+    ref = next(((r, row) for r, row in measured if r.role == "baseline"), measured[0] if measured else None)
+    base_row, base_file = (ref[1], store.dir / ref[0].file) if ref else (None, None)
+    like = ("your baseline" if ref is None or ref[0].role == "baseline"
+            else f"your first stored photo, {md(ref[0].original_name or ref[0].file)} (no before photo is stored yet, "
+                 "so there is no baseline)")
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
     analysed = [(name, data, analyse(data, name)) for name, data in items]
@@ -2138,7 +2143,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
         keep[name] = ""
         notes = [*(new_ana.quality.flags if new_ana.quality is not None else ()), *new_ana.warnings]
         if base_row is not None:
-            st.success(f"{md(name)}: taken like your baseline.", icon=":material/check:")
+            st.success(f"{md(name)}: taken like {like}.", icon=":material/check:")
         else:  # a before photo may become the baseline every later photo is checked against
             _say_first_photo(name, notes, first_photo_note(roles.get(name, ""), before_ok))
     c1, c2 = st.columns(2)

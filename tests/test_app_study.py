@@ -373,6 +373,28 @@ def test_an_after_photo_with_no_before_photo_is_not_told_it_becomes_the_baseline
     assert after and MSG_FIRST_AFTER_WITH_BEFORE in after[0], texts
 
 
+def test_a_study_with_only_after_photos_has_no_baseline_to_be_taken_like(store_dir, sample_path):
+    """*My study*: the reference a new photo is checked against was the first measured stored photo, whatever its
+    role, and the line said "taken like your baseline" of an after photo (stop 54).  With only an after photo stored
+    the line names that photo and says there is no baseline yet."""
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
+    _ok(at.button(key="study-log").click().run())
+    data = sample_path.read_bytes()
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    # a second after photo of the session (09:30 by its file name): checked against the stored after photo
+    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_093000.jpg", _without_exif(data), "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if "20261102" in t]
+    assert said and "taken like your first stored photo, after.jpg" in said[0], _texts(at)
+    assert "no baseline" in said[0] and "taken like your baseline" not in said[0], said
+
+
 def _shown(at) -> list[str]:
     """The page's success and warning lines as read (file names are shown escaped: ``after\\.jpg``)."""
     return [str(e.value).replace("\\", "") for e in [*at.success, *at.warning]]
