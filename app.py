@@ -2103,17 +2103,7 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
     taken = st.text_input("Taken at: YYYY-MM-DD HH:MM. A time you type is used for every photo added now, over "
                           "its own capture time; left as shown, it is used only for photos without one (camera photos)",
                           key="study-taken-at")
-    base = store.photos(subject)
-    # the reference a new photo is checked against: the first measured baseline (before) photo; a subject with only
-    # after photos stored has no baseline, so the first measured photo, and the line says so (stop 54: it said
-    # "taken like your baseline" of the first stored photo whatever its role)
-    measured = [(r, row) for r, row in zip(base.itertuples(), stored_analyses(store, base["id"]))
-                if isinstance(row, dict) and row.get("status") == "ok"]
-    ref = next(((r, row) for r, row in measured if r.role == "baseline"), measured[0] if measured else None)
-    base_row, base_file = (ref[1], store.dir / ref[0].file) if ref else (None, None)
-    like = ("your baseline" if ref is None or ref[0].role == "baseline"
-            else f"your first stored photo, {md(ref[0].original_name or ref[0].file)} (no before photo is stored yet, "
-                 "so there is no baseline)")
+    base_row, base_file, like = _study_reference(store, subject)
     keep, why_not = {}, {}
     typed = taken.strip() != shown.strip()
     analysed = [(name, data, analyse(data, name)) for name, data in items]
@@ -2178,6 +2168,23 @@ def _say_first_photo(name: str, notes: list, first: str) -> None:
         st.warning(f"{md(name)}: usable, but: " + md_message("; ".join(notes)) + ". " + first, icon=":material/warning:")
     else:
         st.success(f"{md(name)}: usable. " + first, icon=":material/check:")
+
+
+def _study_reference(store, subject: str) -> tuple[dict | None, Path | None, str]:
+    """The stored photo a new photo of ``subject`` is checked against: ``(its analysis row, its file, how the page
+    names it)``, ``(None, None, ...)`` with no measured photo.  The first measured baseline (before) photo; a subject
+    with only after photos stored has no baseline, so the first measured photo, named as such (stop 54: the page
+    said "taken like your baseline" of the first stored photo whatever its role)."""
+    base = store.photos(subject)
+    measured = [(r, row) for r, row in zip(base.itertuples(), stored_analyses(store, base["id"]))
+                if isinstance(row, dict) and row.get("status") == "ok"]
+    ref = next(((r, row) for r, row in measured if r.role == "baseline"), measured[0] if measured else None)
+    if ref is None:
+        return None, None, "your baseline"
+    like = ("your baseline" if ref[0].role == "baseline"
+            else f"your first stored photo, {md(ref[0].original_name or ref[0].file)} (no before photo is stored yet, "
+                 "so there is no baseline)")
+    return ref[1], store.dir / ref[0].file, like
 
 
 def read_failure(a: fm.PhotoAnalysis) -> str:
