@@ -482,7 +482,8 @@ def _score(image: np.ndarray, frame: Frame, line_mm: np.ndarray, uv_lm: np.ndarr
     c0 = len(offsets) // 2
     off = int(round(CONTRAST_OFFSET_MM / RESOLUTION_MM))
     sides = 0.5 * (band_s[:, c0 - off] + band_s[:, c0 + off])
-    contrast = float(np.median((1.0 - band_s[:, c0] / sides)[span]) * 100.0)
+    with np.errstate(divide="ignore", invalid="ignore"):  # skin references of 0 (a black region): undefined, NaN
+        contrast = float(np.median((1.0 - band_s[:, c0] / sides)[span]) * 100.0)
     on_line = _evidence_at(band_s, np.full(len(band_s), max(ref_l, 1e-3)), c0)
     smoothed = gaussian_filter1d(on_line, LENGTH_SMOOTH_MM / RESOLUTION_MM)
     return depth, contrast, _fold_length(smoothed)

@@ -142,3 +142,16 @@ def test_bench_table_reads_uncertain_rows_back_and_picks_the_largest_x(tmp_path)
     rows = [r for r in rows if r["med_pct"] != -6.0]
     pd.DataFrame(rows).to_csv(csv, index=False)
     assert table(csv) == 12.0
+
+
+def test_a_black_face_gives_no_contrast_and_no_warning(scene):
+    """Skin references of 0 (a black or blanked region, as the real-photo fuzz's damaged photos have) leave the
+    contrast undefined: NaN, without numpy's "invalid value encountered in divide" on stderr (stop 54, the fuzz
+    printed it many times)."""
+    import warnings
+
+    img, pts, f, lines = scene
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        contrast = _contrast(np.zeros_like(img), pts, f, "right", lines["right"])
+    assert np.isnan(contrast)
