@@ -1882,6 +1882,19 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     return {"table": table, "files": files, "figures": figures, "notes": notes, "error": error}
 
 
+def study_unfitted_notes(files: dict) -> list[str]:
+    """The reason of each comparison of a study whose timeline could not be fitted, from the batch's ``changes.csv``
+    and ``long.csv`` in ``files`` (:func:`study_report`'s; :func:`facemetrics.batch.timeline.unfitted_notes`); []
+    when either is missing or cannot be read."""
+    from facemetrics.batch.timeline import unfitted_notes
+
+    try:
+        changes, long = (pd.read_csv(io.BytesIO(files[n]), keep_default_na=False) for n in ("changes.csv", "long.csv"))
+    except (KeyError, ValueError, pd.errors.ParserError):
+        return []
+    return unfitted_notes(changes, long)
+
+
 #: :func:`study_figures`' key of the timeline drawn for a desktop's column (``layout="column"``; not a file of the
 #: study's ZIP)
 STUDY_TIMELINE_COLUMN = "timeline (column)"
@@ -2326,6 +2339,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     files = rep["files"]
     if rep["error"]:
         st.error(f"The timeline could not be made: {md(rep['error'])}")
+        for line in study_unfitted_notes(files):  # each comparison's own reason, not only where to find it
+            st.markdown(f"- {md_message(line)}")
         if files:  # the tables whose messages say why
             st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
                                file_name=f"facemetrics_study_{subject}.zip", mime="application/zip",

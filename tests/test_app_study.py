@@ -407,3 +407,32 @@ def _without_exif(data: bytes) -> bytes:
     buf = io.BytesIO()
     Image.open(io.BytesIO(data)).save(buf, "JPEG", quality=95)
     return buf.getvalue()
+
+
+def test_a_study_whose_every_comparison_is_uncertain_shows_each_ones_reason():
+    """Stop 54's audit with real faces (debruine 45 cm as the before photo, pose 4 an hour after the session): *My
+    study* said "The timeline could not be made: All 4 rows of changes (1 comparison) read 'uncertain' (no change
+    can be read from them, e.g. <every cause the batch knows>; each comparison's messages say why)" and showed no
+    comparison's messages.  The page now lists each comparison with its own reason (the batch's
+    ``uncertain_notes``, as report.md lists the comparisons left out), from the tables the study's report wrote."""
+    from conftest import app_module
+
+    import pandas as pd
+
+    from facemetrics.compare.identity import MSG_MISMATCH
+
+    rough = (f"{MSG_MISMATCH} (0.87 mm RMS, limit 0.6 mm RMS): hair, glasses, brows, expression or image detail "
+             "changed; what moved on the lower face may be misregistration")
+    changes = pd.DataFrame([dict(subject="lisa", treatment="microcurrent", photo="pose_4.jpg", hours_since_treatment=1.0,
+                                 role="post", status="warning", messages=rough, jawline_lift_mm=0.72,
+                                 jawline_lift_mm_verdict="uncertain"),
+                            dict(subject="lisa", treatment="microcurrent", photo="45cm.jpg", hours_since_treatment=-0.2,
+                                 role="baseline", status="ok", messages="", jawline_lift_mm=0.0,
+                                 jawline_lift_mm_verdict="within_noise")])
+    long = pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", photo="pose_4.jpg", verdict="uncertain")])
+    files = {"changes.csv": changes.to_csv(index=False).encode(), "long.csv": long.to_csv(index=False).encode()}
+    notes = app_module().study_unfitted_notes(files)
+    assert len(notes) == 1 and notes[0].startswith("`pose_4.jpg` (lisa, microcurrent, 1 h since treatment): "), notes
+    assert MSG_MISMATCH in notes[0], notes
+    assert app_module().study_unfitted_notes({"long.csv": files["long.csv"]}) == []  # no changes.csv: nothing said
+    assert app_module().study_unfitted_notes({**files, "long.csv": b""}) == []
