@@ -436,3 +436,32 @@ def test_a_study_whose_every_comparison_is_uncertain_shows_each_ones_reason():
     assert MSG_MISMATCH in notes[0], notes
     assert app_module().study_unfitted_notes({"long.csv": files["long.csv"]}) == []  # no changes.csv: nothing said
     assert app_module().study_unfitted_notes({**files, "long.csv": b""}) == []
+
+
+def test_a_before_photo_checked_against_a_stored_after_photo_is_not_told_of_a_baseline(store_dir, sample_path):
+    """*My study*, u2's flow with real faces (stop 54's audit: debruine pose 4 added after the session, then the 45 cm
+    photo before it): the before photo, checked against the stored after photo, was told "retake it. Hold the phone
+    about 29 % closer ...: the camera is further away than in the baseline ...", its outline "your baseline's jaw and
+    folds", where the subject has no baseline.  The advice and the outline now name the photo checked against (the
+    outline's caption seen in the browser, not checked here)."""
+    import numpy as np
+    from PIL import Image
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
+    _ok(at.button(key="study-log").click().run())
+    data = sample_path.read_bytes()
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    dark = Image.fromarray((np.asarray(Image.open(io.BytesIO(data)).convert("RGB")) * 0.5).astype(np.uint8))
+    buf = io.BytesIO()
+    dark.save(buf, "JPEG", quality=92)  # no EXIF: taken at 06:30 by its file name, before the session
+    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_063000.jpg", buf.getvalue(), "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if "20261102" in t]
+    assert said and "retake it" in said[0] and "darker than in your first stored photo" in said[0], _texts(at)
+    assert "baseline" not in said[0], said
