@@ -465,3 +465,26 @@ def test_a_before_photo_checked_against_a_stored_after_photo_is_not_told_of_a_ba
     said = [t for t in _shown(at) if "20261102" in t]
     assert said and "retake it" in said[0] and "darker than in your first stored photo" in said[0], _texts(at)
     assert "baseline" not in said[0], said
+
+
+def test_a_subject_whose_only_stored_copy_is_gone_says_so_and_takes_a_new_photo(store_dir, sample_path):
+    """Stop 54's audit: the stored copy of a subject's only photo deleted from the store's folder (the page says
+    "Delete ... that folder to delete everything"): *My study* listed the photo as measured (its cached row) and,
+    when the next photo was checked against it, showed a FileNotFoundError traceback.  Now the photo reads
+    unreadable, with its reason and "Remove this photo", and a new photo is checked without it."""
+    from facemetrics.store import Store
+
+    data = sample_path.read_bytes()
+    with Store(store_dir) as store:
+        store.add_photos("Solo", [("before.jpg", data)], treatment="microcurrent", treated_at="2026-11-02T09:00",
+                         taken_at="2026-11-02T08:50")
+        (store.dir / store.photos("Solo")["file"].iloc[0]).unlink()
+    at = _study_app()
+    at.selectbox(key="study-subject").set_value("Solo")
+    _ok(at.run())
+    errors = [str(e.value).replace("\\", "") for e in at.error]
+    assert any(e.startswith("before.jpg: its stored copy is missing") for e in errors), _texts(at)
+    assert any("Remove this photo" in str(b.label) for b in at.button), [b.label for b in at.button]
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())  # no traceback: the photo was checked against nothing rather than the missing copy
+    assert any(t.startswith("after.jpg") for t in _shown(at)), _texts(at)
