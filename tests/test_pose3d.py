@@ -1264,7 +1264,7 @@ def test_a_camera_change_beyond_the_checked_range_gives_no_distance_in_cm():
 
     for cam, way in ((716.0, "further away"), (-51.0, "closer")):
         said = msgs(cam, 0.1 * abs(cam))
-        assert len(said) == 1 and said[0].startswith(f"{MSG_CAMERA} much {way} in the after photo"), said
+        assert len(said) == 1 and said[0].startswith(f"{MSG_CAMERA} {way} in the after photo ("), said
         assert " cm further" not in said[0] and " cm closer" not in said[0] and "assuming about" not in said[0]
         assert f"{cam:+.0f} % ±" in said[0] and MSG_CAMERA_UNCHECKED in said[0], said
     assert "about 18 cm further away" in msgs(41.0, 6.0)[0]  # within the checked range: the cm kept
