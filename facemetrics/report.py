@@ -530,11 +530,6 @@ def _uncertain_headline(messages, figure: str, what: str) -> str:
     if any(m.startswith(MSG_FACE_CUT) for m in messages):
         return f"the face is cut by the image edge, so the jawline's {figure} rests on landmarks Face Mesh guessed"
     if any(m.startswith(MSG_MISMATCH) for m in messages):
-        # with the mouth corners moved as in a smile too, the smile is named: London 003 neutral -> smiling (the
-        # after photo's card "smiling") was headlined as misregistration alone (stop 54's app audit, real faces)
-        if any(m.startswith(MSG_EXPRESSION_MAYBE) for m in messages):
-            return (f"the upper faces match only roughly after alignment and the mouth corners moved as in a smile, "
-                    f"so the jawline's {figure} may be misregistration or the expression, not {what}")
         return (f"the upper faces match only roughly after alignment, so the jawline's {figure} may be "
                 f"misregistration, not {what}")
     cam = [m for m in messages if MSG_CAMERA_UNCHECKED in m]

@@ -169,22 +169,3 @@ def test_the_quality_flags_say_what_their_numbers_are_measured_in():
     assert flags["blurry"].startswith(f"blurry (sharpness 0.5, limit {MIN_SHARPNESS}: the variance of the Laplacian")
     assert "mm/px" in flags["blurry"]
     assert not any(";" in f for f in flags.values())  # quality_flags joins the flags with "; "
-
-
-def test_the_headline_of_a_rough_match_names_the_smile_when_the_mouth_corners_moved_as_in_one():
-    """London 003 neutral -> smiling in the app (stop 54's audit with real faces): its card said "smiling", its
-    messages "expression may differ" and "the upper faces match only roughly", but the headline blamed
-    misregistration alone.  With both messages the headline names the smile; with the rough match alone it is
-    unchanged."""
-    from facemetrics.compare.gate import MSG_EXPRESSION_MAYBE, MSG_MISMATCH
-    from facemetrics.report import headline
-
-    frame = pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", unit="mm", change=-0.75, noise_floor=3.31,
-                               verdict="uncertain")])
-    rough = f"{MSG_MISMATCH} (1.36 mm RMS ...)"
-    smile = f"{MSG_EXPRESSION_MAYBE}: a mouth corner moved 1.7 mm relative to the jowl below it"
-    both = headline(frame, [smile, rough])
-    assert both.startswith("no lift or sag can be claimed: ") and "moved as in a smile" in both, both
-    assert "may be misregistration or the expression, not a sag" in both, both
-    alone = headline(frame, [rough])
-    assert "smile" not in alone and alone.endswith("may be misregistration, not a sag"), alone
