@@ -1882,6 +1882,19 @@ def study_report(store_dir: str, subject: str, key: tuple) -> dict:
     return {"table": table, "files": files, "figures": figures, "notes": notes, "error": error}
 
 
+def study_unfitted_notes(files: dict) -> list[str]:
+    """The reason of each comparison of a study whose timeline could not be fitted, from the batch's ``changes.csv``
+    and ``long.csv`` in ``files`` (:func:`study_report`'s; :func:`facemetrics.batch.timeline.unfitted_notes`); []
+    when either is missing or cannot be read."""
+    from facemetrics.batch.timeline import unfitted_notes
+
+    try:
+        changes, long = (pd.read_csv(io.BytesIO(files[n]), keep_default_na=False) for n in ("changes.csv", "long.csv"))
+    except (KeyError, ValueError, pd.errors.ParserError):
+        return []
+    return unfitted_notes(changes, long)
+
+
 #: :func:`study_figures`' key of the timeline drawn for a desktop's column (``layout="column"``; not a file of the
 #: study's ZIP)
 STUDY_TIMELINE_COLUMN = "timeline (column)"
@@ -2116,10 +2129,10 @@ def _study_add_photos(store, subject: str, sessions: pd.DataFrame) -> None:
             why_not[name] = unread
             continue
         if base_row is not None:
-            check = capture_check(base_row, new_ana.to_row())
+            check = capture_check(base_row, new_ana.to_row(), reference=check_reference(like))
             advice = [] if check.ok else list(check.advice)
             if new_ana.ok:
-                _capture_outline(base_file, new_ana, name)
+                _capture_outline(base_file, new_ana, name, like)
         else:  # no baseline yet: nothing to compare with, but the photo's own reason it cannot be used
             advice = [] if new_ana.ok else [f"It cannot be measured: {own_error(new_ana)}."]
         if advice:
@@ -2301,15 +2314,24 @@ def stored_analyses(store, photo_ids) -> list:
     return [crashed[i] if i in crashed else got[i] for i in ids]
 
 
-def _capture_outline(base_file: Path, new_ana, name: str) -> None:
-    """The baseline's jaw and fold outline over the new photo (:func:`facemetrics.capture.capture_overlay`)."""
+def check_reference(like: str) -> str:
+    """How the capture advice names the stored photo a new one is checked against (:func:`_study_reference`'s
+    ``like``): "the baseline", or, with only after photos stored, "your first stored photo" (the advice said "the
+    camera is further away than in the baseline" of a before photo checked against an after photo: stop 54)."""
+    return "the baseline" if like == "your baseline" else "your first stored photo"
+
+
+def _capture_outline(base_file: Path, new_ana, name: str, like: str = "your baseline") -> None:
+    """The reference photo's jaw and fold outline over the new photo (:func:`facemetrics.capture.capture_overlay`);
+    ``like``: how :func:`_study_reference` names that photo."""
     from facemetrics.capture import capture_overlay
 
     base_ana = analyse(base_file.read_bytes(), base_file.name)
     if base_ana.ok:
         c1, _ = st.columns([1, 2])
         c1.image(capture_overlay(base_ana, new_ana), width="stretch",
-                 caption=f"{md(name)}: your baseline's jaw and folds (cyan), placed by the eyes and nose")
+                 caption=f"{md(name)}: {'your baseline' if like == 'your baseline' else 'your first stored photo'}'s "
+                         "jaw and folds (cyan), placed by the eyes and nose")
 
 
 def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.DataFrame) -> None:
@@ -2326,6 +2348,8 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
     files = rep["files"]
     if rep["error"]:
         st.error(f"The timeline could not be made: {md(rep['error'])}")
+        for line in study_unfitted_notes(files):  # each comparison's own reason, not only where to find it
+            st.markdown(f"- {md_message(line)}")
         if files:  # the tables whose messages say why
             st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
                                file_name=f"facemetrics_study_{subject}.zip", mime="application/zip",

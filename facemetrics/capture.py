@@ -90,13 +90,16 @@ def _f(row: dict, key: str) -> float:
     return float_or_nan(row.get(key))
 
 
-def capture_check(baseline: dict, new: dict) -> CaptureCheck:
+def capture_check(baseline: dict, new: dict, reference: str = "the baseline") -> CaptureCheck:
     """What to change so that ``new`` is taken like ``baseline``.
 
     Parameters
     ----------
     baseline, new : dict
         Measurement rows of the two photos (``PhotoAnalysis.to_row()``).
+    reference : str
+        How the advice names ``baseline`` ("the baseline"; *My study* names a stored after photo so when no
+        before photo is stored: its advice said "further away than in the baseline" of an after photo, stop 54).
 
     Returns
     -------
@@ -136,15 +139,15 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
         way = "down" if d["pitch_deg"] > 0 else "up"
         amount = "a little" if abs(d["pitch_deg"]) < 8 else "clearly"
         advice.append(f"Tilt your chin {way} {amount} (head tilted {abs(d['pitch_deg']):.0f}° "
-                      f"{'up' if way == 'down' else 'down'} compared with the baseline).")
+                      f"{'up' if way == 'down' else 'down'} compared with {reference}).")
     if big("yaw_deg"):
         # positive yaw = face turned towards the subject's left: turn back to the right
         way = "right" if d["yaw_deg"] > 0 else "left"
         advice.append(f"Turn your face a little to your {way} (turned {abs(d['yaw_deg']):.0f}° compared with "
-                      "the baseline); look straight into the camera.")
+                      f"{reference}); look straight into the camera.")
     if big("roll_deg"):
-        advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with the "
-                      "baseline).")
+        advice.append(f"Hold your head straight (tilted sideways {abs(d['roll_deg']):.0f}° compared with "
+                      f"{reference}).")
     if big("distance_pct"):
         cm = 5 * round(abs(d["distance_pct"]) / 100 * SELFIE_DISTANCE_CM / 5)
         cm_txt = f" (about {cm:.0f} cm at arm's length)" if cm >= 5 else ""
@@ -153,21 +156,21 @@ def capture_check(baseline: dict, new: dict) -> CaptureCheck:
         move_pct = abs(100.0 / (1.0 + d["distance_pct"] / 100.0) - 100.0)
         if d["distance_pct"] < 0:
             advice.append(f"Hold the phone about {move_pct:.0f} % further away{cm_txt}: the camera "
-                          "is closer than in the baseline, which changes the perspective of the jaw.")
+                          f"is closer than in {reference}, which changes the perspective of the jaw.")
         else:
             advice.append(f"Hold the phone about {move_pct:.0f} % closer{cm_txt}: the camera is "
-                          "further away than in the baseline.")
+                          f"further away than in {reference}.")
     if smile.beyond and smile.change > 0:
-        advice.append("Relax your face: you are smiling more than in the baseline (neutral expression, lips "
+        advice.append(f"Relax your face: you are smiling more than in {reference} (neutral expression, lips "
                       "together).")
     if big("mouth_opening_ratio") and d["mouth_opening_ratio"] > 0:
-        advice.append("Close your mouth gently, as in the baseline.")
+        advice.append(f"Close your mouth gently, as in {reference}.")
     if big("luminance_frac"):
-        advice.append("Find more light on your face (the face is darker than in the baseline); face a window."
+        advice.append(f"Find more light on your face (the face is darker than in {reference}); face a window."
                       if d["luminance_frac"] < 0 else
-                      "Use softer light (the face is brighter than in the baseline); avoid direct sun or flash.")
+                      f"Use softer light (the face is brighter than in {reference}); avoid direct sun or flash.")
     if math.isfinite(d["sharpness_frac"]) and d["sharpness_frac"] < -LIMITS["sharpness_frac"]:
-        advice.append("Hold the phone still and let it focus (the photo is much blurrier than the baseline); "
+        advice.append(f"Hold the phone still and let it focus (the photo is much blurrier than {reference}); "
                       "wipe the lens.")
     unknown = [k.split("_")[0] for k in ("pitch_deg", "yaw_deg", "roll_deg", "distance_pct") if not math.isfinite(d[k])]
     if unknown:  # a missing value said "taken like your baseline" (audit): it was not compared

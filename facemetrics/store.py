@@ -958,6 +958,11 @@ class Store:
         p = self.con.execute("SELECT file, file_sha256 FROM photos WHERE id = ?", (photo_id,)).fetchone()
         if p is None:
             raise StoreError(f"no photo with id {photo_id}")
+        if not (self.dir / p["file"]).is_file():
+            # its cached row read 'ok' though the copy was gone: *My study* listed the photo as measured and, when
+            # it was the subject's only one, crashed checking the next photo against it (stop 54's audit)
+            raise StoreError(f"its stored copy is missing ({p['file']} in {self.dir}): remove it from the study "
+                             "and add the photo again")
         return self._measured(p["file"], p["file_sha256"], mm_per_px, ipd_mm, fast)
 
     def _measured(self, file: str, file_sha256: str, mm_per_px=None, ipd_mm=None, fast: bool = True) -> dict:

@@ -407,3 +407,84 @@ def _without_exif(data: bytes) -> bytes:
     buf = io.BytesIO()
     Image.open(io.BytesIO(data)).save(buf, "JPEG", quality=95)
     return buf.getvalue()
+
+
+def test_a_study_whose_every_comparison_is_uncertain_shows_each_ones_reason():
+    """Stop 54's audit with real faces (debruine 45 cm as the before photo, pose 4 an hour after the session): *My
+    study* said "The timeline could not be made: All 4 rows of changes (1 comparison) read 'uncertain' (no change
+    can be read from them, e.g. <every cause the batch knows>; each comparison's messages say why)" and showed no
+    comparison's messages.  The page now lists each comparison with its own reason (the batch's
+    ``uncertain_notes``, as report.md lists the comparisons left out), from the tables the study's report wrote."""
+    from conftest import app_module
+
+    import pandas as pd
+
+    from facemetrics.compare.identity import MSG_MISMATCH
+
+    rough = (f"{MSG_MISMATCH} (0.87 mm RMS, limit 0.6 mm RMS): hair, glasses, brows, expression or image detail "
+             "changed; what moved on the lower face may be misregistration")
+    changes = pd.DataFrame([dict(subject="lisa", treatment="microcurrent", photo="pose_4.jpg", hours_since_treatment=1.0,
+                                 role="post", status="warning", messages=rough, jawline_lift_mm=0.72,
+                                 jawline_lift_mm_verdict="uncertain"),
+                            dict(subject="lisa", treatment="microcurrent", photo="45cm.jpg", hours_since_treatment=-0.2,
+                                 role="baseline", status="ok", messages="", jawline_lift_mm=0.0,
+                                 jawline_lift_mm_verdict="within_noise")])
+    long = pd.DataFrame([dict(metric="jawline_lift_mm", side="mean", photo="pose_4.jpg", verdict="uncertain")])
+    files = {"changes.csv": changes.to_csv(index=False).encode(), "long.csv": long.to_csv(index=False).encode()}
+    notes = app_module().study_unfitted_notes(files)
+    assert len(notes) == 1 and notes[0].startswith("`pose_4.jpg` (lisa, microcurrent, 1 h since treatment): "), notes
+    assert MSG_MISMATCH in notes[0], notes
+    assert app_module().study_unfitted_notes({"long.csv": files["long.csv"]}) == []  # no changes.csv: nothing said
+    assert app_module().study_unfitted_notes({**files, "long.csv": b""}) == []
+
+
+def test_a_before_photo_checked_against_a_stored_after_photo_is_not_told_of_a_baseline(store_dir, sample_path):
+    """*My study*, u2's flow with real faces (stop 54's audit: debruine pose 4 added after the session, then the 45 cm
+    photo before it): the before photo, checked against the stored after photo, was told "retake it. Hold the phone
+    about 29 % closer ...: the camera is further away than in the baseline ...", its outline "your baseline's jaw and
+    folds", where the subject has no baseline.  The advice and the outline now name the photo checked against (the
+    outline's caption seen in the browser, not checked here)."""
+    import numpy as np
+    from PIL import Image
+
+    at = _study_app()
+    at.text_input(key="study-new-name").input("me")
+    _ok(at.button(key="study-create").click().run())
+    at.text_input(key="study-treatment").input("microcurrent")
+    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
+    _ok(at.button(key="study-log").click().run())
+    data = sample_path.read_bytes()
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())
+    _ok(at.button(key="study-add").click().run())
+    dark = Image.fromarray((np.asarray(Image.open(io.BytesIO(data)).convert("RGB")) * 0.5).astype(np.uint8))
+    buf = io.BytesIO()
+    dark.save(buf, "JPEG", quality=92)  # no EXIF: taken at 06:30 by its file name, before the session
+    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_063000.jpg", buf.getvalue(), "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if "20261102" in t]
+    assert said and "retake it" in said[0] and "darker than in your first stored photo" in said[0], _texts(at)
+    assert "baseline" not in said[0], said
+
+
+def test_a_subject_whose_only_stored_copy_is_gone_says_so_and_takes_a_new_photo(store_dir, sample_path):
+    """Stop 54's audit: the stored copy of a subject's only photo deleted from the store's folder (the page says
+    "Delete ... that folder to delete everything"): *My study* listed the photo as measured (its cached row) and,
+    when the next photo was checked against it, showed a FileNotFoundError traceback.  Now the photo reads
+    unreadable, with its reason and "Remove this photo", and a new photo is checked without it."""
+    from facemetrics.store import Store
+
+    data = sample_path.read_bytes()
+    with Store(store_dir) as store:
+        store.add_photos("Solo", [("before.jpg", data)], treatment="microcurrent", treated_at="2026-11-02T09:00",
+                         taken_at="2026-11-02T08:50")
+        (store.dir / store.photos("Solo")["file"].iloc[0]).unlink()
+    at = _study_app()
+    at.selectbox(key="study-subject").set_value("Solo")
+    _ok(at.run())
+    errors = [str(e.value).replace("\\", "") for e in at.error]
+    assert any(e.startswith("before.jpg: its stored copy is missing") for e in errors), _texts(at)
+    assert any("Remove this photo" in str(b.label) for b in at.button), [b.label for b in at.button]
+    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
+    _ok(at.run())  # no traceback: the photo was checked against nothing rather than the missing copy
+    assert any(t.startswith("after.jpg") for t in _shown(at)), _texts(at)

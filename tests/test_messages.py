@@ -11,7 +11,8 @@ GATE = importlib.import_module("facemetrics.compare.gate")  # the module, not co
 def _pose_and_camera_messages() -> list[str]:
     """compare's gate's real messages of a pair whose pitch is beyond the range the correction was checked on,
     whose yaw is named and whose camera distance changed beyond its checked range: the longest messages of
-    pose_messages (450, 295 and 388 characters, 2026-12-05), with "; " inside brackets and before remedies."""
+    pose_messages (450, 299 and 521 characters, 2026-12-06: the camera's gives its estimate in %, no cm, since
+    stop 54), with "; " inside brackets and before remedies."""
     cues = dict(pose_pitch_deg=GATE.VALIDATED_PITCH_DEG + 0.5, pose_yaw_deg=GATE.WARN_YAW_DEG + 0.5,
                 camera_distance_change_pct=GATE.MAX_CHECKED_CAMERA_PCT + 10)
     refuse, msgs = GATE.pose_messages(cues)
@@ -38,8 +39,9 @@ def test_clause_starts_follow_the_gates_camera_clause():
 
 
 def test_shorten_message_keeps_the_remedy_of_the_longest_gate_message():
-    """A long message's reason is cut at a word with an ellipsis, its remedy kept whole."""
-    longest = max(_pose_and_camera_messages(), key=len)
+    """A long message's reason is cut at a word with an ellipsis, its remedy kept whole (the longest pose message;
+    the camera's, longer since stop 54, is cut so below)."""
+    longest = max((m for m in _pose_and_camera_messages() if m.startswith(GATE.MSG_POSE)), key=len)
     short = shorten_message(longest, 200)
     assert short.endswith("; retake the after photo facing the camera as in the before photo"), short
     assert "\u2026; retake" in short and len(short) < len(longest)
@@ -57,7 +59,8 @@ def test_uncertain_notes_quote_the_camera_message_whole_with_its_remedy():
     row = dict(photo="S01/rf/p.jpg", subject="S01", treatment="rf", hours_since_treatment=3.0, status="warning",
                jawline_lift_mm_verdict="uncertain", messages="; ".join(msgs))
     (line,) = uncertain_notes([row], ["jawline_lift_mm"])
-    assert "assuming about" in line and "hold the phone at the same distance for every photo" in line, line
+    assert "limit ±10 %; no distance in cm is given" in line, line  # the bracket's "; " kept whole
+    assert "hold the phone at the same distance for every photo" in line, line
     assert "retake the after photo facing the camera as in the before photo" in line, line
     (cam,) = uncertain_notes([dict(row, messages=msgs[2])], ["jawline_lift_mm"])
     assert cam.endswith(msgs[2][msgs[2].index("; hold the phone"):]), cam

@@ -1250,3 +1250,21 @@ def test_a_seed_gives_the_fit_made_without_it_and_a_stale_seed_is_not_taken(monk
     stale = pose3d.fit_pose(*args, alt_principal_uv=(0.0, 30.0), seed=other)
     np.testing.assert_array_equal(stale.params, plain.params)
     assert not np.array_equal(other.params, plain.params)
+
+
+def test_a_camera_change_beyond_the_checked_range_gives_no_distance_in_cm():
+    """debruine 15 -> 60 cm (a true +300 %) read +716 % in the app and was said as "the camera was about 322 cm
+    further away in the after photo" (stop 54's first-user audit with real faces): beyond the ±42 % the
+    correction was checked on, the estimate is given in % with its uncertainty, never as a distance in cm;
+    within it the cm wording stays."""
+    from facemetrics.compare.gate import MSG_CAMERA, MSG_CAMERA_UNCHECKED, pose_messages
+
+    def msgs(cam, sd):
+        return pose_messages({"camera_distance_change_pct": cam, "pose_sd": {"camera_distance_change_pct": sd}})[1]
+
+    for cam, way in ((716.0, "further away"), (-51.0, "closer")):
+        said = msgs(cam, 0.1 * abs(cam))
+        assert len(said) == 1 and said[0].startswith(f"{MSG_CAMERA} {way} in the after photo ("), said
+        assert " cm further" not in said[0] and " cm closer" not in said[0] and "assuming about" not in said[0]
+        assert f"{cam:+.0f} % ±" in said[0] and MSG_CAMERA_UNCHECKED in said[0], said
+    assert "about 18 cm further away" in msgs(41.0, 6.0)[0]  # within the checked range: the cm kept

@@ -382,6 +382,21 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
     return out
 
 
+def unfitted_notes(changes: pd.DataFrame, long: pd.DataFrame, max_chars: int = 200) -> list[str]:
+    """:func:`uncertain_notes` of a batch whose timeline could not be fitted (no ``timeline.csv`` to name the
+    columns fitted): ``changes`` and ``long`` are its ``changes.csv`` and ``long.csv`` (read with
+    ``keep_default_na=False``), the columns those of ``long``'s ``metric`` and ``side``.  *My study* shows them under
+    "The timeline could not be made: All 4 rows of changes (1 comparison) read 'uncertain' (no change can be read
+    from them, e.g. <every cause>; each comparison's messages say why)": the page said where the reasons are and
+    showed none (stop 54's audit with real faces); [] when a table lacks those columns."""
+    if not {"metric", "side"} <= set(long.columns) or "messages" not in changes.columns:
+        return []
+    from .tables import change_column
+
+    columns = list(dict.fromkeys(change_column(str(m), str(s)) for m, s in zip(long["metric"], long["side"])))
+    return uncertain_notes(changes.to_dict("records"), columns, max_chars)
+
+
 def _read_long(path: Path) -> pd.DataFrame:
     """A batch's ``long.csv`` (or its regimen batch's ``regimen/long.csv``) at ``path``, refused when
     it was written by facemetrics (it has the ``facemetrics_version`` column) but has lost its

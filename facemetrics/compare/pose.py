@@ -227,6 +227,8 @@ def pose_messages(c: dict, expression_changed: bool = False,
         msgs.append(f"{MSG_CAMERA_UNMEASURED}: the estimate, {fixed(cam, 0, True)} % "
                     f"± {fixed(cam_floor, 0)} % of the distance, is within its own uncertainty"
                     + (f"; {unchecked}" if beyond else "") + ". Hold the phone at the same distance for every photo")
+    elif abs(cam) > WARN_CAMERA_PCT and beyond:
+        msgs.append(_camera_beyond_message(cam, cam_floor, unchecked))
     elif abs(cam) > WARN_CAMERA_PCT:
         cm = abs(cam) / 100.0 * p3.CAMERA_MM / 10.0
         msgs.append(f"{MSG_CAMERA} about {fixed(cm, 0)} cm {'further away' if cam > 0 else 'closer'} in the after photo "
@@ -235,6 +237,20 @@ def pose_messages(c: dict, expression_changed: bool = False,
                     + (f"This was measured, but {unchecked}" if beyond else "This was measured and corrected")
                     + "; hold the phone at the same distance for every photo")
     return refuse, msgs
+
+
+def _camera_beyond_message(cam: float, cam_floor: float, unchecked: str) -> str:
+    """The message of a measured camera-distance change beyond :data:`MAX_CHECKED_CAMERA_PCT`: its direction
+    and its estimate in %, not a distance in cm.  Beyond that range the estimate itself was not checked, and on
+    real photos it can be far off: debruine's 15 -> 60 cm (a true +300 %) read +716 % in the app on 2026-12-06
+    (b52e6b7), said as "the camera was about 322 cm further away in the after photo" (the first-user audit of
+    the app with real faces, stop 54; docs/compare.md's camera table: 15 -> 45 cm +484 % for +200 %)."""
+    way = "further away" if cam > 0 else "closer"
+    return (f"{MSG_CAMERA} {way} in the after photo ({fixed(cam, 0, True)} % ± {fixed(cam_floor, 0)} % of the "
+            f"distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; no distance in cm is given: the estimate was not checked "
+            f"beyond ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} %, and there it can be far off: one person photographed at 15 "
+            f"and then 60 cm read +716 % for a true +300 %): perspective changes the face's proportions. This was "
+            f"measured, but {unchecked}; hold the phone at the same distance for every photo")
 
 
 def pose_fit_messages(cues: dict) -> list[str]:
