@@ -36,11 +36,13 @@ REMEDY_SEPARATORS = ("; ", ". ", ": ")
 #: nothing written. ..." of ``isolated.MSG_PHOTO_CRASHED``, ``MSG_STORE_CRASHED``, ``MSG_COMPARISON_CRASHED`` and
 #: ``batch.workers``' twins; the expression message's cues after its first, "expression differs: smile index
 #: -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower (limit 0.5 mm); a mouth corner moved 1.7 mm
-#: ...", ``compare.gate.lip_shape_changes`` and its flow cues), compared without letter case; a remedy is one too.
+#: ...", ``compare.gate.lip_shape_changes`` and its flow cues; the refusal of two different people's "...(limit 1.7 mm
+#: RMS; ...); or hair, glasses, a strong expression ... hide the upper face. ...: retake the after photo ...",
+#: ``compare.identity``: no message begins with "or"), compared without letter case; a remedy is one too.
 #: ``tests/test_messages.py`` splits every ``MSG_*`` constant of the message modules back whole
 CLAUSE_STARTS = ("this was ", "the correction for it ", "smile index ", "mouth-corner elevation ", "mouth opening ",
                  "mouth corners moved ", "a mouth corner moved ", "measured the largest", "not measured. ",
-                 "not stored. ", "no changes. ", "no changes, ")
+                 "not stored. ", "no changes. ", "no changes, ", "or ")
 
 
 def top_level(text: str, sep: str) -> list[int]:

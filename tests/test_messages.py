@@ -233,3 +233,25 @@ def test_a_remedy_after_a_colon_or_a_new_verb_is_kept_when_shortened(message, re
     short = shorten_message(message, 30)
     assert remedy in short and short.index("\u2026") < short.index(remedy), short
     assert split_messages(message) == [message] and continues(remedy) is True
+
+
+#: compare's refusal of two different people as a real study's changes.csv gave it (London 021 before, London 024
+#: after, u4's audit, stop 54): its clause "; or hair, glasses, ..." continues it, with the remedy at its end
+_DIFFERENT_PEOPLE = (
+    "these may be different people: after alignment and the head-pose correction the upper faces (forehead, brows, "
+    "nose bridge, eye corners) still differ by 2.27 mm RMS, the mean of 1.83 mm with the before photo as the "
+    "reference and 2.70 mm with the after photo (limit 1.7 mm RMS; on this statistic different people read "
+    "1.09-3.83 mm; one person photographed again from another distance (15-60 cm) read 0.14-0.33 mm); or hair, "
+    "glasses, a strong expression or a blurred, low-resolution photo hide the upper face. Nothing on the lower face "
+    "can be measured against it: retake the after photo like the before photo")
+
+
+def test_the_different_people_refusal_splits_back_whole_with_its_remedy():
+    """split_messages cut the refusal of two different people at "; or hair, glasses, ...", so the console's line
+    on a refused comparison (and the app's list of a refused pair's other messages) lost its remedy, "retake the
+    after photo like the before photo", and read "or hair, ..." as a message of its own (u4, stop 54)."""
+    expression = "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"
+    assert split_messages(f"{_DIFFERENT_PEOPLE}; {expression}") == [_DIFFERENT_PEOPLE, expression]
+    assert GATE.refusal_reasons(split_messages(f"{_DIFFERENT_PEOPLE}; {expression}")) == (
+        [_DIFFERENT_PEOPLE], [expression])
+    assert shorten_message(_DIFFERENT_PEOPLE, 60).endswith("…: retake the after photo like the before photo")
