@@ -99,11 +99,18 @@ def remedy_start(message: str) -> int:
     return max(cuts) if cuts else len(message)
 
 
-def shorten_message(message: str, max_chars: int) -> str:
+def shorten_message(message: str, max_chars: int, keep: str = "") -> str:
     """``message`` in at most about ``max_chars`` characters of its reason: a longer reason is cut at its
     last whole word within them and ends with an ellipsis; its remedy (:func:`remedy_start`, with the
     ``"; "``, ``". "`` or ``": "`` before it) is kept whole after it, whatever its length.  A message no longer than
-    ``max_chars`` is returned as it is."""
+    ``max_chars`` is returned as it is.
+
+    ``keep``: a clause the shortened reason must hold (report.md's 'uncertain' list: the cause,
+    :data:`facemetrics.compare.pose.MSG_CAMERA_UNCHECKED`): when the cut drops it, the sentence that holds it (from
+    the ``". "`` before it, outside brackets) is kept whole after the cut, the sentences between them left out (a
+    clause of the first sentence is cut as any, so that a long one-sentence message keeps its bound)
+    (the camera message was cut at "perspective changes the face's proportions. This was…", the reason its rows
+    read 'uncertain' left out: u4's audit of a real study, stop 54)."""
     if len(message) <= max_chars:
         return message
     at = remedy_start(message)
@@ -112,5 +119,12 @@ def shorten_message(message: str, max_chars: int) -> str:
         cut = reason[:max_chars - 1]
         if reason[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
             cut = cut.rsplit(" ", 1)[0]
+        where = reason.find(keep) if keep else -1
+        stops = top_level(reason, ". ")
+        start = max([i + 2 for i in stops if i + 2 <= where], default=0)
+        if where >= 0 and where + len(keep) > len(cut) and start > 0:  # in the first sentence: cut as any
+            end = min([i for i in stops if i >= where], default=len(reason))
+            head = reason[:start].rstrip() if start <= len(cut) + 2 else cut.rstrip(" ;,.") + "\u2026"
+            return head + " " + reason[start:end] + ("\u2026" if end < len(reason) else "") + remedy
         reason = cut.rstrip(" ;,.") + "\u2026"
     return reason + remedy

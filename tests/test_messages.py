@@ -63,6 +63,29 @@ def test_uncertain_notes_quote_the_camera_message_whole_with_its_remedy():
     assert cam.endswith(msgs[2][msgs[2].index("; hold the phone"):]), cam
 
 
+def test_uncertain_notes_keep_the_clause_that_made_the_camera_message_uncertain():
+    """report.md's 'uncertain' list cut a camera message beyond its checked range at "...: perspective changes the
+    face's proportions. This was…; hold the phone ...": the reason its rows read 'uncertain', "the correction for it
+    is beyond the ±42 % it was checked on", was cut away (u4's audit of a real study: debruine 30 cm before, 45 cm
+    after, 2026-12-06).  The sentence holding the cause is kept whole; the first sentence's figures stay."""
+    from facemetrics.batch.timeline import uncertain_notes
+
+    camera = _pose_and_camera_messages()[2]
+    assert camera.index(GATE.MSG_CAMERA_UNCHECKED) > 200  # beyond the 200 characters quoted
+    row = dict(photo="A/mc/p.jpg", subject="A", treatment="mc", hours_since_treatment=0.75, status="warning",
+               jawline_lift_mm_verdict="uncertain", messages=camera)
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"])
+    assert GATE.MSG_CAMERA_UNCHECKED in line and "('uncertain')" in line, line
+    assert "limit ±10 %; assuming about" in line and line.endswith("; hold the phone at the same distance for every photo")
+    # the sentence after the cut and before the kept one is left out, with an ellipsis
+    text = "a b c d e f g h i j k. The middle sentence is long enough. The cause is here; take it again"
+    assert shorten_message(text, 30, keep="cause") == "a b c d e f g h i j k. The\u2026 The cause is here; take it again"
+    assert shorten_message(text, 25, keep="sentence") == ("a b c d e f g h i j k. The middle sentence is long "
+                                                          "enough\u2026; take it again")
+    assert shorten_message(text, 12, keep="cause") == "a b c d e f\u2026 The cause is here; take it again"
+    assert shorten_message(text, 12) == "a b c d e f\u2026; take it again"  # without keep: as before
+
+
 #: compare's gate's expression message with three cues, as a real pair gave it (changes.csv of stop 45's audit run,
 #: 2026-12-05): its cues are joined with "; " outside brackets, its remedy after the last
 EXPRESSION = ("expression differs: smile index -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower "

@@ -376,7 +376,10 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
         quoted = [p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or ([] if faults else parts[:1])
         # each message's reason cut at max_chars, its remedy kept (a cut of the whole dropped the remedy: stop 45)
-        said = "; ".join(dict.fromkeys(faults + [shorten_message(p, max_chars) for p in quoted]))
+        # ... and the clause that makes it 'uncertain' kept (the camera message's "the correction for it is beyond
+        # the ±42 % it was checked on" came after the cut: u4, stop 54)
+        said = "; ".join(dict.fromkeys(faults + [
+            shorten_message(p, max_chars, keep=next((c for c in _UNCERTAIN_CAUSES if c in p), "")) for p in quoted]))
         said = said or "no message (its verdicts in changes.csv read 'uncertain')"
         out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
     return out
