@@ -115,6 +115,23 @@ def refusal_gist(row: dict) -> str:
     return ", ".join(dict.fromkeys(h for h in heads if h)) or str(row.get("status") or "refused")
 
 
+#: the start of a console line naming a comparison left out of the fits as 'uncertain' when no series could be
+#: fitted (:func:`uncertain_lines`)
+UNCERTAIN_LINE = "left out of the fits as 'uncertain': "
+
+
+def uncertain_lines(change_rows) -> list[str]:
+    """One console line per comparison the timeline's default series leave out as ``uncertain``, with its reason, in
+    report.md's words (:func:`facemetrics.batch.timeline.uncertain_notes`), for a run that stops because every row
+    read ``uncertain``: ``study report`` and ``timeline`` then write no report.md, and said only the general list
+    of causes ("e.g. the upper faces matched only roughly ..."), not which was this comparison's (u4's audit of a
+    real study, stop 54: London 003 neutral before, smiling after); [] when none."""
+    from .timeline import uncertain_notes
+
+    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
+    return [f"{UNCERTAIN_LINE}{n}" for n in uncertain_notes(clean, _headline_columns(clean))]
+
+
 def _headline_columns(change_rows) -> list[str]:
     """The ``changes.csv`` columns of the timeline's default series (:data:`HEADLINE_METRICS`, the ``mean`` side, or
     right and left for a metric without one)."""
