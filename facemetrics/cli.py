@@ -515,6 +515,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         _, table = run_timeline(args.folder, out, sides=sides, min_effect=args.min_effect,
                                 n_boot=args.n_boot, seed=args.seed, force=args.force)
     except SeriesError as exc:  # what is wrong with the data (the options were checked by argparse)
+        _print_uncertain(exc, Path(args.folder) / "changes.csv")
         raise UsageError(f"cannot fit {args.folder}/long.csv: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot write to {out}: {exc.strerror or exc}") from None
@@ -810,12 +811,36 @@ def cmd_study_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_uncertain(exc: Exception, changes) -> None:
+    """Before a run's "... read 'uncertain' ..., so no series could be fitted": each comparison left out so, with its
+    reason (:func:`facemetrics.batch.console.uncertain_lines`; no report.md lists them then).  ``changes``: the
+    ``changes.csv`` rows, or its path (not read when absent or unreadable)."""
+    from .batch import console
+
+    if "'uncertain'" not in str(exc):
+        return
+    if isinstance(changes, Path):
+        try:
+            changes = _read_rows(changes)
+        except (OSError, ValueError):
+            return
+    print("".join(f"{line}\n" for line in console.uncertain_lines(changes)), end="")
+
+
+def _read_rows(path: Path) -> list[dict]:
+    """``path``'s CSV rows as dicts (pandas' reading, as the tables are written)."""
+    import pandas as pd
+
+    return pd.read_csv(path).to_dict("records")
+
+
 def cmd_study_report(args: argparse.Namespace) -> int:
     from .batch import console
     from .store import StoreError
 
     check_output(args.output, folder=True)
     said: list[str] = []
+    ran: list = []  # the batch run (its change rows: the comparisons left out as 'uncertain' when nothing was fitted)
     held: list[str] = []  # the comparisons kept in the fits with a warning: said once, in the fits' words
     try:
         with _open_store(args) as store:
@@ -823,6 +848,7 @@ def cmd_study_report(args: argparse.Namespace) -> int:
                 raise StoreError(missing)
 
             def batch_done(res, reg) -> None:  # what `batch` prints, also before a "no changes to fit yet"
+                ran.append(res)
                 lines = [*console.batch_lines(res), *console.regimen_lines(reg, args.output)]
                 held.extend(x for x in lines if x.startswith(console.KEPT_WITH_WARNING))
                 said.extend(x for x in lines if not x.startswith(console.KEPT_WITH_WARNING))
@@ -834,6 +860,8 @@ def cmd_study_report(args: argparse.Namespace) -> int:
                                       batch_done=batch_done, force=args.force)
     except Exception as exc:
         print("".join(f"{line}\n" for line in held), end="")  # the fits did not run: as the batch said them
+        if ran:  # a SeriesError's "every row read 'uncertain'" (main prints it) names no comparison: these do
+            _print_uncertain(exc, ran[0].change_rows)
         if not isinstance(exc, StoreError):
             raise
         print(f"facemetrics study report: {exc}", file=sys.stderr)

@@ -36,11 +36,13 @@ REMEDY_SEPARATORS = ("; ", ". ", ": ")
 #: nothing written. ..." of ``isolated.MSG_PHOTO_CRASHED``, ``MSG_STORE_CRASHED``, ``MSG_COMPARISON_CRASHED`` and
 #: ``batch.workers``' twins; the expression message's cues after its first, "expression differs: smile index
 #: -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower (limit 0.5 mm); a mouth corner moved 1.7 mm
-#: ...", ``compare.gate.lip_shape_changes`` and its flow cues), compared without letter case; a remedy is one too.
+#: ...", ``compare.gate.lip_shape_changes`` and its flow cues; the refusal of two different people's "...(limit 1.7 mm
+#: RMS; ...); or hair, glasses, a strong expression ... hide the upper face. ...: retake the after photo ...",
+#: ``compare.identity``: no message begins with "or"), compared without letter case; a remedy is one too.
 #: ``tests/test_messages.py`` splits every ``MSG_*`` constant of the message modules back whole
 CLAUSE_STARTS = ("this was ", "the correction for it ", "smile index ", "mouth-corner elevation ", "mouth opening ",
                  "mouth corners moved ", "a mouth corner moved ", "measured the largest", "not measured. ",
-                 "not stored. ", "no changes. ", "no changes, ")
+                 "not stored. ", "no changes. ", "no changes, ", "or ")
 
 
 def top_level(text: str, sep: str) -> list[int]:
@@ -97,11 +99,18 @@ def remedy_start(message: str) -> int:
     return max(cuts) if cuts else len(message)
 
 
-def shorten_message(message: str, max_chars: int) -> str:
+def shorten_message(message: str, max_chars: int, keep: str = "") -> str:
     """``message`` in at most about ``max_chars`` characters of its reason: a longer reason is cut at its
     last whole word within them and ends with an ellipsis; its remedy (:func:`remedy_start`, with the
     ``"; "``, ``". "`` or ``": "`` before it) is kept whole after it, whatever its length.  A message no longer than
-    ``max_chars`` is returned as it is."""
+    ``max_chars`` is returned as it is.
+
+    ``keep``: a clause the shortened reason must hold (report.md's 'uncertain' list: the cause,
+    :data:`facemetrics.compare.pose.MSG_CAMERA_UNCHECKED`): when the cut drops it, the sentence that holds it (from
+    the ``". "`` before it, outside brackets) is kept whole after the cut, the sentences between them left out (a
+    clause of the first sentence is cut as any, so that a long one-sentence message keeps its bound)
+    (the camera message was cut at "perspective changes the face's proportions. This was…", the reason its rows
+    read 'uncertain' left out: u4's audit of a real study, stop 54)."""
     if len(message) <= max_chars:
         return message
     at = remedy_start(message)
@@ -110,5 +119,12 @@ def shorten_message(message: str, max_chars: int) -> str:
         cut = reason[:max_chars - 1]
         if reason[max_chars - 1] != " " and " " in cut:  # end at a word, not inside one ("it is be…")
             cut = cut.rsplit(" ", 1)[0]
+        where = reason.find(keep) if keep else -1
+        stops = top_level(reason, ". ")
+        start = max([i + 2 for i in stops if i + 2 <= where], default=0)
+        if where >= 0 and where + len(keep) > len(cut) and start > 0:  # in the first sentence: cut as any
+            end = min([i for i in stops if i >= where], default=len(reason))
+            head = reason[:start].rstrip() if start <= len(cut) + 2 else cut.rstrip(" ;,.") + "\u2026"
+            return head + " " + reason[start:end] + ("\u2026" if end < len(reason) else "") + remedy
         reason = cut.rstrip(" ;,.") + "\u2026"
     return reason + remedy

@@ -1241,6 +1241,17 @@ class Store:
         if batch_done is not None:
             batch_done(res, reg)
         if res.long.empty:
+            refused = [r for r in res.change_rows if r.get("status") in ("refused", "error")]
+            if refused and len(refused) == len(res.change_rows):
+                # a session with a before and an after photo whose one comparison was refused (two different
+                # people) was told it needed a before and an after photo (u4's audit of a real study, stop 54)
+                from .batch.console import refusal_gist
+
+                n, why = len(refused), "; ".join(dict.fromkeys(refusal_gist(r) for r in refused))
+                raise StoreError(f"no changes to fit yet: {'the' if n == 1 else f'all {n}'} comparison"
+                                 f"{'' if n == 1 else 's'} with a before photo {'was' if n == 1 else 'were'} "
+                                 f"refused or failed ({why}), as changes.csv's status and messages say in full, with what "
+                                 f"to do (photos.csv, changes.csv and long.csv written to {out_dir})")
             raise StoreError(f"no changes to fit yet (photos.csv written to {out_dir}): each session needs a "
                              "measurable photo taken before its treatment and one after it")
         _, tl = run_timeline(out_dir, n_boot=n_boot, seed=seed, min_effect=min_effect, force=force,

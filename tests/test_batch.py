@@ -1757,6 +1757,43 @@ def test_baseline_messages_name_the_photo_passed_over_and_a_before_photo_at_faul
                                                 "likely cause: see its line)")
 
 
+def test_an_after_photo_flagged_smiling_against_a_neutral_before_photo_is_said_in_changes_and_the_report():
+    """London 003 neutral before, smiling after, in a real study (u4's audit, stop 54): photos.csv flagged the after
+    photo "smiling (smile score 1.57 SD, ...)", but its comparison (the gate's smile index moved less than its
+    ±0.10) and report.md's 'uncertain' list said nothing of a smile, only "the upper faces match only roughly".
+    The comparison now says that its after photo is flagged smiling and its before photo is not, whatever its
+    verdicts, and report.md's list quotes that first; a smiling before photo, a refused pair or the gate's own
+    "expression differs" get no such message."""
+    from facemetrics.batch.tables import MSG_AFTER_PHOTO_SMILING, baseline_messages
+    from facemetrics.batch.timeline import uncertain_notes
+    from facemetrics.compare.expression import MSG_EXPRESSION
+    from facemetrics.messages import split_messages
+
+    flag = ("smiling (smile score 1.57 SD, limit 1.35 SD: the mean of how far the mouth's width and its corners' "
+            "height, each over the distance between the pupils, lie above neutral faces', in their standard deviations)")
+    before = dict(photo="B/rf/a.jpg", role="baseline", quality_flags="")
+    after = dict(photo="B/rf/b.jpg", role="post", quality_flags=flag)
+    read = {"status": "ok", "messages": [], "rows": [dict(metric="jawline_lift_mm", verdict="lift")]}
+    (msg,) = baseline_messages(after, [before], read)
+    assert msg.startswith(f"{MSG_AFTER_PHOTO_SMILING} (smile score 1.57 SD, limit 1.35 SD) and its before photo "
+                          "B/rf/a.jpg is not, as photos.csv's quality_flags say: "), msg
+    assert msg.endswith("whatever their verdicts; take both photos with the same relaxed, closed-mouth expression")
+    assert split_messages(f"x; {msg}; y") == ["x", msg, "y"]  # one message, its remedy with it
+    assert baseline_messages(after, [dict(before, quality_flags=flag)], read) == []  # both smiling
+    assert baseline_messages(dict(after, quality_flags=""), [before], read) == []
+    assert baseline_messages(after, [before], dict(read, status="refused")) == []
+    said = dict(read, messages=[f"{MSG_EXPRESSION}: smile index 0.02 → 0.30 (limit ±0.10). Lifts ..."])
+    assert baseline_messages(after, [before], said) == []  # the gate said it, with 'uncertain'
+    mismatch = ("the upper faces match only roughly after alignment (1.36 mm RMS, limit 0.6 mm RMS): hair, glasses, "
+                "brows, expression or image detail changed; what moved on the lower face may be misregistration")
+    row = dict(photo="B/rf/b.jpg", subject="B", treatment="rf", hours_since_treatment=0.75, status="warning",
+               jawline_lift_mm_verdict="uncertain", messages=f"{mismatch}; {msg}")
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"])
+    assert line.startswith("`B/rf/b.jpg` (B, rf, 0.75 h since treatment): the after photo is flagged smiling (smile "
+                           "score 1.57 SD, limit 1.35 SD) and its before photo B/rf/a.jpg is not; the upper faces "
+                           "match only roughly"), line
+
+
 TURNED = "head turned (yaw +12 deg, limit 10)"
 SMILE_FLAG = "smiling (smile score 4.43, limit 1.35)"
 

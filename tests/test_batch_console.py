@@ -304,3 +304,44 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
     table.attrs["expression_kept_notes"] = [x.removeprefix(console.KEPT_WITH_WARNING) for x in lines]
     _print_verdicts(table, said=lines[:1])
     assert capsys.readouterr().out.splitlines() == lines[1:]
+
+
+#: compare's refusal of two different people as a real study's changes.csv gave it (London 021 before, London 024
+#: after in one session, u4's audit, stop 54), then the expression warning the gate gave the pair too
+_DIFFERENT_PEOPLE = (
+    "these may be different people: after alignment and the head-pose correction the upper faces (forehead, brows, "
+    "nose bridge, eye corners) still differ by 2.27 mm RMS, the mean of 1.83 mm with the before photo as the "
+    "reference and 2.70 mm with the after photo (limit 1.7 mm RMS; on this statistic different people read "
+    "1.09-3.83 mm; one person photographed again from another distance (15-60 cm) read 0.14-0.33 mm); or hair, "
+    "glasses, a strong expression or a blurred, low-resolution photo hide the upper face. Nothing on the lower face "
+    "can be measured against it: retake the after photo like the before photo")
+_EXPRESSION = "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"
+
+
+def test_batch_names_each_refused_comparison_and_why():
+    """`batch` counted a refused comparison ("8 changes, 1 of them refused or failed (their status in
+    changes.csv)") and said neither which nor why, and `study report` said nothing of it at all: a session of two
+    different people read as one missing its photos (u4's audit of a real study, stop 54).  Each refused or failed
+    comparison now has a line: its photo, subject, treatment and hours, the reasons that refused it (not the other
+    warnings), each with its figures and its remedy."""
+    from types import SimpleNamespace
+
+    rows = [{"photo": "C/rf/b.jpg", "subject": "C", "treatment": "rf", "hours_since_treatment": 0.75,
+             "status": "refused", "messages": f"{_DIFFERENT_PEOPLE}; {_EXPRESSION}"},
+            {"photo": "C/rf/c.jpg", "subject": "C", "treatment": "rf", "hours_since_treatment": 2,
+             "status": "error", "messages": "comparison error: ValueError: no alignment"},
+            {"photo": "A/mc/b.jpg", "subject": "A", "treatment": "mc", "hours_since_treatment": 1,
+             "status": "warning", "messages": _EXPRESSION}]
+    lines = console.refused_lines(rows)
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("comparison refused: `C/rf/b.jpg` (C, rf, 0.75 h since treatment): these may be "
+                               "different people: after alignment"), lines[0]
+    assert "2.27 mm RMS" in lines[0] and "limit 1.7 mm RMS" in lines[0] and lines[0].endswith(": retake the after photo like the before photo")
+    assert "expression may differ" not in lines[0]  # a warning, not why it was refused
+    assert lines[1] == ("comparison failed: `C/rf/c.jpg` (C, rf, 2 h since treatment): comparison error: "
+                        "ValueError: no alignment")
+    res = SimpleNamespace(merged=[], time_notes=[], taken_at_notes=[], change_rows=rows, photo_rows=[])
+    said = console.batch_lines(res, summary="SUMMARY")
+    assert said[said.index("SUMMARY") + 1:said.index("SUMMARY") + 3] == lines, said
+    assert console.refusal_gist(rows[0]) == "these may be different people"
+    assert console.refusal_gist(rows[1]) == "comparison error"

@@ -66,6 +66,29 @@ def test_uncertain_notes_quote_the_camera_message_whole_with_its_remedy():
     assert cam.endswith(msgs[2][msgs[2].index("; hold the phone"):]), cam
 
 
+def test_uncertain_notes_keep_the_clause_that_made_the_camera_message_uncertain():
+    """report.md's 'uncertain' list cut a camera message beyond its checked range at "...: perspective changes the
+    face's proportions. This was…; hold the phone ...": the reason its rows read 'uncertain', "the correction for it
+    is beyond the ±42 % it was checked on", was cut away (u4's audit of a real study: debruine 30 cm before, 45 cm
+    after, 2026-12-06).  The sentence holding the cause is kept whole; the first sentence's figures stay."""
+    from facemetrics.batch.timeline import uncertain_notes
+
+    camera = _pose_and_camera_messages()[2]
+    assert camera.index(GATE.MSG_CAMERA_UNCHECKED) > 200  # beyond the 200 characters quoted
+    row = dict(photo="A/mc/p.jpg", subject="A", treatment="mc", hours_since_treatment=0.75, status="warning",
+               jawline_lift_mm_verdict="uncertain", messages=camera)
+    (line,) = uncertain_notes([row], ["jawline_lift_mm"])
+    assert GATE.MSG_CAMERA_UNCHECKED in line and "('uncertain')" in line, line
+    assert "limit ±10 %; assuming about" in line and line.endswith("; hold the phone at the same distance for every photo")
+    # the sentence after the cut and before the kept one is left out, with an ellipsis
+    text = "a b c d e f g h i j k. The middle sentence is long enough. The cause is here; take it again"
+    assert shorten_message(text, 30, keep="cause") == "a b c d e f g h i j k. The\u2026 The cause is here; take it again"
+    assert shorten_message(text, 25, keep="sentence") == ("a b c d e f g h i j k. The middle sentence is long "
+                                                          "enough\u2026; take it again")
+    assert shorten_message(text, 12, keep="cause") == "a b c d e f\u2026 The cause is here; take it again"
+    assert shorten_message(text, 12) == "a b c d e f\u2026; take it again"  # without keep: as before
+
+
 #: compare's gate's expression message with three cues, as a real pair gave it (changes.csv of stop 45's audit run,
 #: 2026-12-05): its cues are joined with "; " outside brackets, its remedy after the last
 EXPRESSION = ("expression differs: smile index -0.02 → -0.20 (limit ±0.10); mouth corners moved 2.0 mm narrower "
@@ -236,3 +259,25 @@ def test_a_remedy_after_a_colon_or_a_new_verb_is_kept_when_shortened(message, re
     short = shorten_message(message, 30)
     assert remedy in short and short.index("\u2026") < short.index(remedy), short
     assert split_messages(message) == [message] and continues(remedy) is True
+
+
+#: compare's refusal of two different people as a real study's changes.csv gave it (London 021 before, London 024
+#: after, u4's audit, stop 54): its clause "; or hair, glasses, ..." continues it, with the remedy at its end
+_DIFFERENT_PEOPLE = (
+    "these may be different people: after alignment and the head-pose correction the upper faces (forehead, brows, "
+    "nose bridge, eye corners) still differ by 2.27 mm RMS, the mean of 1.83 mm with the before photo as the "
+    "reference and 2.70 mm with the after photo (limit 1.7 mm RMS; on this statistic different people read "
+    "1.09-3.83 mm; one person photographed again from another distance (15-60 cm) read 0.14-0.33 mm); or hair, "
+    "glasses, a strong expression or a blurred, low-resolution photo hide the upper face. Nothing on the lower face "
+    "can be measured against it: retake the after photo like the before photo")
+
+
+def test_the_different_people_refusal_splits_back_whole_with_its_remedy():
+    """split_messages cut the refusal of two different people at "; or hair, glasses, ...", so the console's line
+    on a refused comparison (and the app's list of a refused pair's other messages) lost its remedy, "retake the
+    after photo like the before photo", and read "or hair, ..." as a message of its own (u4, stop 54)."""
+    expression = "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"
+    assert split_messages(f"{_DIFFERENT_PEOPLE}; {expression}") == [_DIFFERENT_PEOPLE, expression]
+    assert GATE.refusal_reasons(split_messages(f"{_DIFFERENT_PEOPLE}; {expression}")) == (
+        [_DIFFERENT_PEOPLE], [expression])
+    assert shorten_message(_DIFFERENT_PEOPLE, 60).endswith("…: retake the after photo like the before photo")

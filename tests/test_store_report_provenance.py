@@ -51,3 +51,39 @@ def test_report_carries_the_stored_note_in_warnings(reported):
     batch that reads the GIF itself carries the loader's note in ``warnings``."""
     assert "GIF file holds 3 frames; only the first was measured" in reported.loc["anim.gif", "warnings"]
     assert not any("frames" in w for w in reported.drop(index="anim.gif")["warnings"])
+
+
+def test_a_report_whose_every_comparison_was_refused_says_so_not_that_photos_are_missing(tmp_path, monkeypatch):
+    """A session with a before and an after photo of two different people (its one comparison refused) stopped
+    with "no changes to fit yet ...: each session needs a measurable photo taken before its treatment and one
+    after it", which it had, where `batch` on the same photos counted the comparison refused (u4's audit of a
+    real study, stop 54).  The report now says the comparison was refused and in a few words why; a store with no
+    comparison at all keeps its line.  The batch is a stand-in (no face finder)."""
+    from types import SimpleNamespace
+
+    import facemetrics.batch as batch
+
+    refused = {"photo": "b.png", "subject": "ann", "treatment": "mc", "status": "refused",
+               "messages": "these may be different people: after alignment the upper faces still differ by 2.27 mm "
+                           "RMS (limit 1.7 mm RMS); or hair, glasses ... hide the upper face. Nothing on the lower "
+                           "face can be measured against it: retake the after photo like the before photo; "
+                           "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"}
+    rows = [[refused], []]
+
+    def run_batch(folder, out_dir, **kwargs):
+        return SimpleNamespace(change_rows=rows[0], photo_rows=[], long=pd.DataFrame())
+
+    monkeypatch.setattr(batch, "run_batch", run_batch)
+    monkeypatch.setattr("facemetrics.regimen.run_regimen_batch", lambda *a, **k: None)
+    with Store(tmp_path / "store") as store:
+        store.add_photos("ann", [("a.png", _png(0)), ("b.png", _png(90))], treatment="mc",
+                         treated_at="2026-11-02T08:00", taken_at="2026-11-02T07:00", measure=False)
+        with pytest.raises(StoreError) as said:
+            store.report(tmp_path / "out", "ann", workers=1, n_boot=0)
+        text = str(said.value)
+        assert text.startswith("no changes to fit yet: the comparison with a before photo was refused or failed "
+                               "(these may be different people), as changes.csv's status and messages say in full"), text
+        assert "needs a measurable photo" not in text
+        rows[0] = []  # nothing compared: what each session needs, as before
+        with pytest.raises(StoreError, match="each session needs a measurable photo taken before its treatment"):
+            store.report(tmp_path / "out2", "ann", workers=1, n_boot=0)

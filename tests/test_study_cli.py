@@ -611,3 +611,48 @@ def test_import_says_why_a_manifest_time_written_with_a_dot_is_not_read(days, tm
         f"photo is not used: row 3 ({photos[1]}), column 'taken_at': '2026-11-03 09.00' (if 09:00 was meant: "
         "2026-11-03T09:00). ISO 8601 reads 08.20 as"), dotted
     assert not [x for x in lines if "not imported -" in x or "cannot be read" in x], lines
+
+
+def test_a_report_whose_every_row_read_uncertain_names_each_comparison_and_why(tmp_path, capsys, monkeypatch):
+    """`study report` on a session whose one comparison read 'uncertain' (London 003 neutral before, smiling after:
+    u4's audit of a real study, stop 54) said only "All 4 rows of changes (1 comparison) read 'uncertain' (... e.g.
+    the upper faces matched only roughly ..., the lips' shape changed ...)", the general list of causes, and wrote no
+    report.md to list them.  It now names each comparison left out, with its own reason, as report.md would."""
+    from facemetrics.batch.console import UNCERTAIN_LINE
+    from facemetrics.decay import SeriesError
+
+    res, _ = _batch_stand_in()
+    res.change_rows = [dict(photo="B/rf/b.jpg", subject="B", treatment="rf", hours_since_treatment=0.75,
+                            status="warning", jawline_lift_mm_verdict="uncertain",
+                            messages="the upper faces match only roughly after alignment (1.36 mm RMS, limit 0.6 mm "
+                                     "RMS): hair, glasses, brows, expression or image detail changed")]
+
+    def report(self, out_dir, *a, batch_done=None, **k):
+        batch_done(res, None)
+        raise SeriesError("All 4 rows of changes (1 comparison) read 'uncertain' (...), so no series could be fitted.")
+
+    monkeypatch.setattr(Store, "report", report)
+    Store(tmp_path / "store").close()
+    assert main(["study", "report", "-o", str(tmp_path / "r"), "--store", str(tmp_path / "store")]) != 0
+    said = capsys.readouterr()
+    assert (f"{UNCERTAIN_LINE}`B/rf/b.jpg` (B, rf, 0.75 h since treatment): the upper faces match only roughly after "
+            "alignment (1.36 mm RMS") in said.out, said.out
+    assert "All 4 rows of changes (1 comparison) read 'uncertain'" in said.err, said.err
+
+
+def test_timeline_whose_every_row_read_uncertain_names_each_comparison_and_why(tmp_path, capsys):
+    """`timeline` on a batch whose every comparison read 'uncertain' stopped with the general list of causes and
+    wrote no report.md: it now names each comparison left out and why first, from the batch's changes.csv."""
+    from facemetrics.batch.console import UNCERTAIN_LINE
+
+    mismatch = "the upper faces match only roughly after alignment (1.36 mm RMS, limit 0.6 mm RMS): hair changed"
+    pd.DataFrame([dict(subject="B", treatment="rf", photo="B/rf/b.jpg", hours_since_treatment=0.75,
+                       status="warning", messages=mismatch, jawline_lift_mm_verdict="uncertain")]).to_csv(
+        tmp_path / "changes.csv", index=False)
+    pd.DataFrame([dict(subject="B", treatment="rf", hours_since_treatment=0.75, metric="jawline_lift_mm", side="mean",
+                       value=-0.75, unit="mm", noise_floor=3.3, verdict="uncertain", photo="B/rf/b.jpg",
+                       treated_at="2026-12-01T08:15:00")]).to_csv(tmp_path / "long.csv", index=False)
+    assert main(["timeline", str(tmp_path)]) != 0
+    said = capsys.readouterr()
+    assert f"{UNCERTAIN_LINE}`B/rf/b.jpg` (B, rf, 0.75 h since treatment): {mismatch}" in said.out, said
+    assert "read 'uncertain'" in said.err, said.err

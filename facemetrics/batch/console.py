@@ -19,7 +19,7 @@ import shlex
 from collections import Counter
 from pathlib import Path
 
-from ..messages import split_messages
+from ..messages import shorten_message, split_messages
 from ..rounding import fixed
 from ..timekeys import ACCEPTED_TIME_FORMS, name_key
 from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND, NOT_LISTED, NOT_MEASURED,
@@ -27,7 +27,7 @@ from .discover import (COMPARISON_FAILED, COMPARISON_REFUSED, NO_TIME, NOT_FOUND
                        skipped_note)
 from .runner import REGIMEN_DIR
 from .tables import change_column, repeats_left_out_note, session_notes
-from .fit_notes import HEADLINE_METRICS, before_checks, before_line, expression_kept_notes
+from .fit_notes import HEADLINE_METRICS, _when, before_checks, before_line, expression_kept_notes
 
 #: the start of a console line naming a comparison fitted with the warning "expression may differ" (``timeline``
 #: prints the same line: :func:`facemetrics.cli._print_verdicts`; ``study report`` prints it once)
@@ -62,10 +62,74 @@ def batch_lines(res, summary: str = "") -> list[str]:
              *session_notes(rows),
              *shape_lines(res.photo_rows, rows)]  # a screenshot or a crop against a photo as the camera saved it
     lines += [summary] if summary else []
+    lines += refused_lines(rows)  # each refused or failed comparison, with why (the summary only counted them)
     lines += [note] if (note := repeats_left_out_note(rows)) else []  # as compare and the app say it for one pair
     lines += expression_kept_lines(rows)  # fitted by `timeline` although the expression may differ
     lines += before_lines(rows)  # §20: a before photo every after photo of its session differs from
     return lines
+
+
+#: the start of a console line naming a refused comparison (:func:`refused_lines`); a failed one's starts
+#: "comparison failed: "
+REFUSED_LINE = "comparison refused: "
+
+#: how many characters of each reason :func:`refused_lines` quotes before its remedy (docs/thresholds.md)
+REFUSED_CHARS = 300
+
+
+def refused_lines(change_rows) -> list[str]:
+    """One console line per refused or failed comparison of ``changes.csv``'s rows, naming its after photo,
+    subject, treatment and hours and saying why: the messages that refused it
+    (:func:`facemetrics.compare.gate.refusal_reasons`), or a failed one's messages.  The batch's summary only
+    counted them ("1 of them refused or failed (their status in changes.csv)") and ``study report`` said of a
+    session whose one comparison was refused as two different people that it needed "a measurable photo taken
+    before its treatment and one after it" (u4's audit of a real study, stop 54); [] when none.
+
+    ``"comparison refused: `C/rf/b.jpg` (C, rf, 0.75 h since treatment): these may be different people: ..."``
+    """
+    from ..compare.gate import refusal_reasons
+
+    out = []
+    for r in change_rows:
+        if r.get("status") not in ("refused", "error"):
+            continue
+        why = (refusal_reasons(split_messages(r.get("messages")))[0] if r.get("status") == "refused"
+               else split_messages(r.get("messages")))
+        head = REFUSED_LINE if r.get("status") == "refused" else "comparison failed: "
+        # each reason cut to REFUSED_CHARS with its remedy kept whole (changes.csv's messages hold it in full)
+        out.append(f"{head}`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): "
+                   + ("; ".join(shorten_message(m, REFUSED_CHARS) for m in why)
+                      or "no reason given (changes.csv's messages)"))
+    return out
+
+
+def refusal_gist(row: dict) -> str:
+    """What refused or failed a ``changes.csv`` row, in a few words: the first clause of each message that refused
+    it (:func:`facemetrics.compare.gate.refusal_reasons`; a failed one's messages), up to its first ":" or " ("
+    (``"these may be different people"``, ``"after photo not measured"``); "refused" without a message."""
+    from ..compare.gate import refusal_reasons
+
+    messages = split_messages(row.get("messages"))
+    why = refusal_reasons(messages)[0] if row.get("status") == "refused" else messages
+    heads = [m.split(": ", 1)[0].split(" (", 1)[0].strip() for m in why]
+    return ", ".join(dict.fromkeys(h for h in heads if h)) or str(row.get("status") or "refused")
+
+
+#: the start of a console line naming a comparison left out of the fits as 'uncertain' when no series could be
+#: fitted (:func:`uncertain_lines`)
+UNCERTAIN_LINE = "left out of the fits as 'uncertain': "
+
+
+def uncertain_lines(change_rows) -> list[str]:
+    """One console line per comparison the timeline's default series leave out as ``uncertain``, with its reason, in
+    report.md's words (:func:`facemetrics.batch.timeline.uncertain_notes`), for a run that stops because every row
+    read ``uncertain``: ``study report`` and ``timeline`` then write no report.md, and said only the general list
+    of causes ("e.g. the upper faces matched only roughly ..."), not which was this comparison's (u4's audit of a
+    real study, stop 54: London 003 neutral before, smiling after); [] when none."""
+    from .timeline import uncertain_notes
+
+    clean = [{k: ("" if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()} for r in change_rows]
+    return [f"{UNCERTAIN_LINE}{n}" for n in uncertain_notes(clean, _headline_columns(clean))]
 
 
 def _headline_columns(change_rows) -> list[str]:

@@ -491,6 +491,11 @@ MSG_BASELINE_PASSED_OVER = "an earlier before photo was passed over"
 #: the start of the message a comparison gets when its before photo has flags that make it unreadable
 #: and the after photo has not (changes.csv, the batch's console)
 MSG_BEFORE_PHOTO_AT_FAULT = "the before photo is the likely cause"
+#: the start of the message a comparison gets when its after photo is flagged smiling and its before photo is not
+#: (changes.csv, report.md's 'uncertain' list): the gate reads the change between the photos, and a smile its
+#: lip-shape check misses (London 003 neutral -> smiling: smile index within ±0.10, smile score 1.57 SD) was said
+#: nowhere but photos.csv's quality_flags (u4's audit of a real study, stop 54)
+MSG_AFTER_PHOTO_SMILING = "the after photo is flagged smiling"
 #: what :data:`BASELINE_FAULTS` are, in words
 _FAULT_WORDS = "a smile, an open mouth, a head turned or tilted, a face cut by the image edge"
 
@@ -551,7 +556,28 @@ def baseline_messages(r: dict, base: list[dict], result: dict) -> list[str]:
         MSG_MIRROR_IMAGE in str(m) for m in result.get("messages") or ())
     if r.get("role") == "post" and unread and not mirrored:
         out += _at_fault_message(r, before, shared)
+    if r.get("role") == "post" and result.get("status") != "refused":
+        out += _after_smiling_message(r, before, result)
     return out
+
+
+def _after_smiling_message(r: dict, before: dict, result: dict) -> list[str]:
+    """:data:`MSG_AFTER_PHOTO_SMILING` for the post photo ``r`` flagged smiling (its quality flags) compared with
+    ``before``, which is not (``[]`` or one message), unless compare's own messages already say the expression
+    differs (:data:`facemetrics.compare.expression.MSG_EXPRESSION`, its rows then ``uncertain``).  The flag is
+    quoted with its figures, without its definition."""
+    from ..compare.expression import MSG_EXPRESSION
+
+    smiles = [f for f in baseline_faults(r) if f.startswith("smiling")]
+    if not smiles or any(f.startswith("smiling") for f in baseline_faults(before)) or any(
+            str(m).startswith(MSG_EXPRESSION + ":") for m in result.get("messages") or ()):
+        return []
+    flag = smiles[0].split(": ", 1)[0] + (")" if ": " in smiles[0] and "(" in smiles[0].split(": ", 1)[0] else "")
+    return [f"{MSG_AFTER_PHOTO_SMILING} ({flag.removeprefix('smiling').strip(' ()')}) and its before photo "
+            f"{before['photo']} is not, as photos.csv's quality_flags say: a smile raises the mouth corners and "
+            "cheeks and deepens and lengthens the nasolabial folds, so the lift and fold changes of this "
+            "comparison may be the smile's, not the skin's, whatever their verdicts; take both photos with the "
+            "same relaxed, closed-mouth expression"]
 
 
 def _at_fault_message(r: dict, before: dict, shared: frozenset) -> list[str]:

@@ -31,7 +31,8 @@ from .flow_read import stands_out_notes
 from .series_read import fitted_columns as _fitted_columns
 from .series_read import read_series
 from ..compare.disagreement import MSG_BASELINES_DISAGREE
-from .tables import MSG_AFTER_ANOTHER_TREATMENT, MSG_BEFORE_PHOTO_AT_FAULT, MSG_SAME_PICTURE_LEFT_OUT
+from .tables import (MSG_AFTER_ANOTHER_TREATMENT, MSG_AFTER_PHOTO_SMILING, MSG_BEFORE_PHOTO_AT_FAULT,
+                     MSG_SAME_PICTURE_LEFT_OUT)
 
 
 
@@ -372,11 +373,16 @@ def uncertain_notes(change_rows, columns, max_chars: int = 200) -> list[str]:
         parts = split_messages(str(r.get("messages") or ""))  # a camera message's "(...; ...)" and remedy kept
         # the before photo first: compare's own messages, which judge one pair, blame the after photo
         faults = [_first_clause(p) for p in parts if p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
-        parts = [p for p in parts if not p.startswith(MSG_BEFORE_PHOTO_AT_FAULT)]
+        # an after photo flagged smiling where the before photo is not: said with its flag (u4, stop 54)
+        faults += [p.split(", as photos.csv's", 1)[0] for p in parts if p.startswith(MSG_AFTER_PHOTO_SMILING)]
+        parts = [p for p in parts if not p.startswith((MSG_BEFORE_PHOTO_AT_FAULT, MSG_AFTER_PHOTO_SMILING))]
         causes = [p for p in parts if any(c in p for c in _UNCERTAIN_CAUSES)]
         quoted = [p for p in causes if p.startswith(_CAUSE_STARTS)] or causes or ([] if faults else parts[:1])
         # each message's reason cut at max_chars, its remedy kept (a cut of the whole dropped the remedy: stop 45)
-        said = "; ".join(dict.fromkeys(faults + [shorten_message(p, max_chars) for p in quoted]))
+        # ... and the clause that makes it 'uncertain' kept (the camera message's "the correction for it is beyond
+        # the ±42 % it was checked on" came after the cut: u4, stop 54)
+        said = "; ".join(dict.fromkeys(faults + [
+            shorten_message(p, max_chars, keep=next((c for c in _UNCERTAIN_CAUSES if c in p), "")) for p in quoted]))
         said = said or "no message (its verdicts in changes.csv read 'uncertain')"
         out.append(f"`{r.get('photo')}` ({r.get('subject')}, {r.get('treatment')}, {_when(r)}): {said}")
     return out
