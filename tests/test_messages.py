@@ -79,7 +79,8 @@ def test_uncertain_notes_keep_the_clause_that_made_the_camera_message_uncertain(
                jawline_lift_mm_verdict="uncertain", messages=camera)
     (line,) = uncertain_notes([row], ["jawline_lift_mm"])
     assert GATE.MSG_CAMERA_UNCHECKED in line and "('uncertain')" in line, line
-    assert "limit ±10 %; assuming about" in line and line.endswith("; hold the phone at the same distance for every photo")
+    assert "(+52 % ± 16 % of the distance, limit ±10 %" in line, line  # the first sentence's figures
+    assert line.endswith("; hold the phone at the same distance for every photo"), line
     # the sentence after the cut and before the kept one is left out, with an ellipsis
     text = "a b c d e f g h i j k. The middle sentence is long enough. The cause is here; take it again"
     assert shorten_message(text, 30, keep="cause") == "a b c d e f g h i j k. The\u2026 The cause is here; take it again"

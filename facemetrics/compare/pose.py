@@ -247,9 +247,9 @@ def _camera_beyond_message(cam: float, cam_floor: float, unchecked: str) -> str:
     the app with real faces, stop 54; docs/compare.md's camera table: 15 -> 45 cm +484 % for +200 %)."""
     way = "further away" if cam > 0 else "closer"
     return (f"{MSG_CAMERA} {way} in the after photo ({fixed(cam, 0, True)} % ± {fixed(cam_floor, 0)} % of the "
-            f"distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; no distance in cm is given: the estimate was not checked "
-            f"beyond ±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} %, and there it can be far off: one person photographed at 15 "
-            f"and then 60 cm read +716 % for a true +300 %): perspective changes the face's proportions. This was "
+            f"distance, limit ±{fixed(WARN_CAMERA_PCT, 0)} %; no distance in cm is given: beyond "
+            f"±{fixed(MAX_CHECKED_CAMERA_PCT, 0)} % the estimate was not checked and can be far off, e.g. +716 % for a "
+            f"true +300 %): perspective changes the face's proportions. This was "
             f"measured, but {unchecked}; hold the phone at the same distance for every photo")
 
 
