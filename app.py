@@ -2329,7 +2329,8 @@ def _capture_outline(base_file: Path, new_ana, name: str, like: str = "your base
     base_ana = analyse(base_file.read_bytes(), base_file.name)
     if base_ana.ok:
         c1, _ = st.columns([1, 2])
-        c1.image(capture_overlay(base_ana, new_ana), width="stretch",
+        c1.image(capture_overlay(base_ana, new_ana, reference="baseline" if like == "your baseline"
+                                 else "first stored photo's"), width="stretch",
                  caption=f"{md(name)}: {'your baseline' if like == 'your baseline' else 'your first stored photo'}'s "
                          "jaw and folds (cyan), placed by the eyes and nose")
 

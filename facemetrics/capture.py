@@ -215,7 +215,7 @@ _NEW_COLOUR = (255, 160, 0)
 LABEL_CAP_PER_WIDTH = 1 / 25
 
 
-def capture_overlay(baseline, new, max_side: int = 900):
+def capture_overlay(baseline, new, max_side: int = 900, reference: str = "baseline"):
     """The new photo with the baseline's jaw contour and fold lines drawn over it.
 
     The baseline outline is moved onto the new photo by the similarity
@@ -231,6 +231,9 @@ def capture_overlay(baseline, new, max_side: int = 900):
         Measured photos (``ok``), ``points`` in their own ``photo.rgb`` pixels ``(x, y)``.
     max_side : int
         The result is downscaled to at most this many pixels on its long side.
+    reference : str
+        How the label drawn on the image names ``baseline``: "<reference> jaw and folds" (*My study* names a stored
+        after photo "first stored photo's" when no before photo is stored: the image said "baseline" of it, stop 54).
 
     Returns
     -------
@@ -263,7 +266,7 @@ def capture_overlay(baseline, new, max_side: int = 900):
     f = min(1.0, max_side / max(h, w))
     if f < 1.0:
         img = cv2.resize(img, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
-    labels = (("baseline jaw and folds", _BASE_COLOUR), ("this photo's jaw", _NEW_COLOUR))
+    labels = ((f"{reference} jaw and folds", _BASE_COLOUR), ("this photo's jaw", _NEW_COLOUR))
     # the labels' cap height a share of the width (LABEL_CAP_PER_WIDTH), the longer one inside the image
     width = img.shape[1]
     cap1 = cv2.getTextSize("A", cv2.FONT_HERSHEY_SIMPLEX, 1.0, 2)[0][1]

@@ -142,3 +142,26 @@ def test_capture_overlay_labels_are_readable_where_the_app_shows_it(sample_analy
     assert len(first) * 297 / w >= 14.5, (len(first), w)
     cols = np.flatnonzero(cyan[first].any(axis=0))
     assert cols.min() > 0 and cols.max() < w - 1, (cols.min(), cols.max(), w)
+
+
+def test_capture_overlay_names_its_reference_on_the_image(sample_analysis, monkeypatch):
+    """*My study* checks a new photo against a stored after photo when no before photo is stored; the label drawn on
+    the image said "baseline jaw and folds" of it (stop 54's app audit with real faces): the label names what the
+    caller says the reference is, "baseline" by default."""
+    import cv2
+
+    from facemetrics import capture
+
+    drawn = []
+    real = cv2.putText
+
+    def put_text(img, text, *args, **kwargs):
+        drawn.append(text)
+        return real(img, text, *args, **kwargs)
+
+    monkeypatch.setattr(cv2, "putText", put_text)
+    capture.capture_overlay(sample_analysis, sample_analysis, max_side=300)
+    assert "baseline jaw and folds" in drawn
+    drawn.clear()
+    capture.capture_overlay(sample_analysis, sample_analysis, max_side=300, reference="first stored photo's")
+    assert "first stored photo's jaw and folds" in drawn and not any("baseline" in t for t in drawn), drawn
