@@ -53,6 +53,16 @@ def _study_mode(page, url, log: Path) -> None:
     wait_settled(page, log=log, what="after choosing My study")
 
 
+def _type_and_enter(field, text: str) -> None:
+    """Type ``text`` into ``field`` and press Enter, as one action on a settled page (:func:`browsing.act`): typed
+    before ``act`` waited for the page to settle, a run still drawing could put the field's old value back, and an
+    Enter on an unchanged value asks for no run (stop 54's CI: "day 0: Enter in 'Treated at': ... 0 run(s) started",
+    not reproduced alone)."""
+    field.fill(text)
+    assert field.input_value() == text, (field.input_value(), text)
+    field.press("Enter")
+
+
 def _wait_text(page, pattern, timeout_ms: int, server_log: Path, sync_api, steps: list) -> None:
     """Until ``pattern`` (a regular expression or text) is shown by the latest script run
     (:func:`browsing.wait_current`: not a faded element of an earlier run, as "Session logged" or a photo's check of
@@ -113,8 +123,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
         # every action on a settled page (browsing.act / wait_settled): one made while a run was going on was made
         # on the run before's elements (stop 49's CI: a click on 'Add to my study' 0.0 s after the upload, lost)
         name_field = page.get_by_label("New subject's name (or a code)")
-        name_field.fill("me")
-        act(page, lambda: name_field.press("Enter"), "Enter in the new subject's name", log=log)
+        act(page, lambda: _type_and_enter(name_field, "me"), "Enter in the new subject's name", log=log)
         act(page, lambda: page.get_by_role("button", name="Create subject").click(), "Create subject", log=log)
         _wait_text(page, "Subject 'me' created", 30_000, log, sync_api, steps)
         for d, photos in enumerate(days):
@@ -128,8 +137,7 @@ def test_browser_study_persists_and_exports(browser, study_server, days, tmp_pat
             wait_shown(log_button, 30_000, f"day {d}: the 'Log session' button", log)
             when = (T0 + timedelta(days=d)).strftime("%Y-%m-%d %H:%M")
             field = page.get_by_label("Treated at (YYYY-MM-DD HH:MM)")
-            field.fill(when)
-            act(page, lambda: field.press("Enter"), f"day {d}: Enter in 'Treated at'", log=log)
+            act(page, lambda: _type_and_enter(field, when), f"day {d}: Enter in 'Treated at'", log=log)
             act(page, lambda: log_button.click(), f"day {d}: Log session", log=log)
             _wait_text(page, re.compile(r"Session logged: .* at " + re.escape(when)), 30_000, log, sync_api, steps)
             wait_shown(page.locator("input[type=file]").first, 30_000, f"day {d}: the uploader", log, state="attached")
