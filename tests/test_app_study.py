@@ -377,6 +377,18 @@ def test_a_study_with_only_after_photos_has_no_baseline_to_be_taken_like(store_d
     """*My study*: the reference a new photo is checked against was the first measured stored photo, whatever its
     role, and the line said "taken like your baseline" of an after photo (stop 54).  With only an after photo stored
     the line names that photo and says there is no baseline yet."""
+    at, data = _study_with_one_after_photo(sample_path)
+    # a second after photo of the session (09:30 by its file name): checked against the stored after photo
+    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_093000.jpg", _without_exif(data), "image/jpeg")])
+    _ok(at.run())
+    said = [t for t in _shown(at) if "20261102" in t]
+    assert said and "taken like your first stored photo, after.jpg" in said[0], _texts(at)
+    assert "no baseline" in said[0] and "taken like your baseline" not in said[0], said
+
+
+def _study_with_one_after_photo(sample_path) -> tuple[AppTest, bytes]:
+    """*My study* with subject "me", a session treated 2026-11-02 07:00 and the sample (taken at 08:00: an after
+    photo) stored as "after.jpg", its only photo; ``(the page, the sample's bytes)``."""
     at = _study_app()
     at.text_input(key="study-new-name").input("me")
     _ok(at.button(key="study-create").click().run())
@@ -387,12 +399,7 @@ def test_a_study_with_only_after_photos_has_no_baseline_to_be_taken_like(store_d
     at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
     _ok(at.run())
     _ok(at.button(key="study-add").click().run())
-    # a second after photo of the session (09:30 by its file name): checked against the stored after photo
-    at.file_uploader(key="study-upload-1").set_value([("IMG_20261102_093000.jpg", _without_exif(data), "image/jpeg")])
-    _ok(at.run())
-    said = [t for t in _shown(at) if "20261102" in t]
-    assert said and "taken like your first stored photo, after.jpg" in said[0], _texts(at)
-    assert "no baseline" in said[0] and "taken like your baseline" not in said[0], said
+    return at, data
 
 
 def _shown(at) -> list[str]:
@@ -447,16 +454,7 @@ def test_a_before_photo_checked_against_a_stored_after_photo_is_not_told_of_a_ba
     import numpy as np
     from PIL import Image
 
-    at = _study_app()
-    at.text_input(key="study-new-name").input("me")
-    _ok(at.button(key="study-create").click().run())
-    at.text_input(key="study-treatment").input("microcurrent")
-    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
-    _ok(at.button(key="study-log").click().run())
-    data = sample_path.read_bytes()
-    at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
-    _ok(at.run())
-    _ok(at.button(key="study-add").click().run())
+    at, data = _study_with_one_after_photo(sample_path)
     dark = Image.fromarray((np.asarray(Image.open(io.BytesIO(data)).convert("RGB")) * 0.5).astype(np.uint8))
     buf = io.BytesIO()
     dark.save(buf, "JPEG", quality=92)  # no EXIF: taken at 06:30 by its file name, before the session

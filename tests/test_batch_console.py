@@ -14,6 +14,8 @@ import facemetrics.batch.console as console
 from facemetrics.batch import Excluded, Reason, discover
 from facemetrics.batch.discover import NO_TIME, NOT_FOUND, NOT_LISTED, TIME_DOTTED, TIME_UNREAD
 
+from test_messages import _DIFFERENT_PEOPLE
+
 
 def test_the_console_module_builds_lines_and_neither_parses_arguments_nor_prints():
     tree = ast.parse(Path(console.__file__).read_text(encoding="utf-8"))
@@ -307,14 +309,8 @@ def test_batch_names_the_comparisons_the_timeline_fits_with_the_warning_expressi
 
 
 #: compare's refusal of two different people as a real study's changes.csv gave it (London 021 before, London 024
-#: after in one session, u4's audit, stop 54), then the expression warning the gate gave the pair too
-_DIFFERENT_PEOPLE = (
-    "these may be different people: after alignment and the head-pose correction the upper faces (forehead, brows, "
-    "nose bridge, eye corners) still differ by 2.27 mm RMS, the mean of 1.83 mm with the before photo as the "
-    "reference and 2.70 mm with the after photo (limit 1.7 mm RMS; on this statistic different people read "
-    "1.09-3.83 mm; one person photographed again from another distance (15-60 cm) read 0.14-0.33 mm); or hair, "
-    "glasses, a strong expression or a blurred, low-resolution photo hide the upper face. Nothing on the lower face "
-    "can be measured against it: retake the after photo like the before photo")
+#: after in one session, u4's audit, stop 54; tests/test_messages.py's), then the expression warning the gate gave the
+#: pair too
 _EXPRESSION = "expression may differ: mouth corners moved 2.1 mm narrower (limit 0.5 mm)"
 
 
