@@ -317,6 +317,7 @@ def role_when_added(name: str, data: bytes, treated_at, taken_at=None, taken_at_
         return ""
     return "baseline" if h < 0 else "post"
 
+
 class Store:
     """A study store folder (see the module docstring).
 

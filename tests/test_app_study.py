@@ -350,12 +350,7 @@ def test_an_after_photo_with_no_before_photo_is_not_told_it_becomes_the_baseline
     before photo says it is compared with that; the before photo keeps its line."""
     from facemetrics.capture import MSG_FIRST_AFTER, MSG_FIRST_AFTER_WITH_BEFORE, MSG_FIRST_BEFORE
 
-    at = _study_app()
-    at.text_input(key="study-new-name").input("me")
-    _ok(at.button(key="study-create").click().run())
-    at.text_input(key="study-treatment").input("microcurrent")
-    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
-    _ok(at.button(key="study-log").click().run())
+    at = _study_with_session()
     data = sample_path.read_bytes()
     at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
     _ok(at.run())
@@ -386,15 +381,22 @@ def test_a_study_with_only_after_photos_has_no_baseline_to_be_taken_like(store_d
     assert "no baseline" in said[0] and "taken like your baseline" not in said[0], said
 
 
-def _study_with_one_after_photo(sample_path) -> tuple[AppTest, bytes]:
-    """*My study* with subject "me", a session treated 2026-11-02 07:00 and the sample (taken at 08:00: an after
-    photo) stored as "after.jpg", its only photo; ``(the page, the sample's bytes)``."""
+def _study_with_session() -> AppTest:
+    """*My study* with subject "me" and one logged session, microcurrent treated 2026-11-02 07:00 (the sample was
+    taken at 08:00: an after photo of it), no photo yet."""
     at = _study_app()
     at.text_input(key="study-new-name").input("me")
     _ok(at.button(key="study-create").click().run())
     at.text_input(key="study-treatment").input("microcurrent")
-    at.text_input(key="study-treated-at").input("2026-11-02 07:00")  # the sample was taken at 08:00: an after photo
+    at.text_input(key="study-treated-at").input("2026-11-02 07:00")
     _ok(at.button(key="study-log").click().run())
+    return at
+
+
+def _study_with_one_after_photo(sample_path) -> tuple[AppTest, bytes]:
+    """*My study* with subject "me", a session treated 2026-11-02 07:00 and the sample (taken at 08:00: an after
+    photo) stored as "after.jpg", its only photo; ``(the page, the sample's bytes)``."""
+    at = _study_with_session()
     data = sample_path.read_bytes()
     at.file_uploader(key="study-upload-0").set_value([("after.jpg", data, "image/jpeg")])
     _ok(at.run())
