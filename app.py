@@ -84,6 +84,7 @@ from facemetrics.rounding import fixed
 from facemetrics.decay.claim import MIN_LAST_HOURS, MIN_PHOTOS, MIN_TIMES, SAME_PHOTO_TIME_H
 from facemetrics.decay.near_claim import FAR_FROM_CLAIM_H
 from facemetrics.messages import top_level
+from facemetrics.naming import download_names, download_part
 from facemetrics.export import csv_bytes, figure_png, mark_png, rows_frame, zip_bytes
 from facemetrics.analyze import read_remedy
 from facemetrics.overlay import photo_overlay
@@ -1802,18 +1803,23 @@ NO_CI = "no 95% CI: the bootstrap gave none, see the verdict's reason"
 DOWNLOADS_PER_ROW = 3
 
 
-def downloads(files: dict) -> None:
-    """A download button per file, :data:`DOWNLOADS_PER_ROW` a row: ``{name: bytes or a callable returning bytes
-    (made on click)}``."""
+def downloads(files: dict, names: dict | None = None) -> None:
+    """A download button per file, :data:`DOWNLOADS_PER_ROW` a row: ``{kind: bytes or a callable returning bytes
+    (made on click)}``, each button labelled with its kind (``comparison.csv``) and saved under its name in ``names``
+    (:func:`facemetrics.naming.download_names`: after what it holds; two comparisons were saved as
+    ``comparison.csv`` and ``comparison (1).csv``, stop 54's app audit), which its tooltip says."""
     if not files:
         return
+    names = names or {}
     st.subheader("Downloads", anchor=False)
     items = list(files.items())
     cols = [c for i in range(0, len(items), DOWNLOADS_PER_ROW) for c in st.columns(DOWNLOADS_PER_ROW)]
     mime = {"csv": "text/csv", "png": "image/png"}
-    for col, (name, data) in zip(cols, items):
-        col.download_button(name, data, file_name=name, mime=mime[name.rsplit(".", 1)[1]],
-                            on_click="ignore", width="stretch", key=f"dl-{name}", help=DOWNLOAD_HELP.get(name))
+    for col, (kind, data) in zip(cols, items):
+        name = names.get(kind, kind)
+        help_ = f"{DOWNLOAD_HELP[kind]}. Saved as `{name}`" if kind in DOWNLOAD_HELP else f"Saved as `{name}`"
+        col.download_button(kind, data, file_name=name, mime=mime[kind.rsplit(".", 1)[1]],
+                            on_click="ignore", width="stretch", key=f"dl-{kind}", help=help_)
 
 
 #: what each download holds (its button's tooltip)
@@ -2353,7 +2359,7 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
             st.markdown(f"- {md_message(line)}")
         if files:  # the tables whose messages say why
             st.download_button("Download the study's tables (ZIP: CSV)", zip_bytes(files),
-                               file_name=f"facemetrics_study_{subject}.zip", mime="application/zip",
+                               file_name=study_zip_name(subject), mime="application/zip",
                                on_click="ignore", key="study-zip")
         return
     table = rep["table"]
@@ -2385,8 +2391,14 @@ def _study_timeline(store, subject: str, photos: pd.DataFrame, sessions: pd.Data
             cols[1].image(figures["regimen.png"],
                           caption="pre-session photos vs day 0: the change built up over the weeks", width="stretch")
     st.download_button("Download the study (ZIP: CSV, report, plots)", zip_bytes(files),
-                       file_name=f"facemetrics_study_{subject}.zip", mime="application/zip", on_click="ignore",
+                       file_name=study_zip_name(subject), mime="application/zip", on_click="ignore",
                        key="study-zip")
+
+
+def study_zip_name(subject: str) -> str:
+    """The file name of *My study*'s ZIP of ``subject``: ``facemetrics_study_<subject>.zip``, the subject's name safe
+    on every system (:func:`facemetrics.naming.download_part`: "A/B" was saved by the browser as it chose)."""
+    return f"facemetrics_study_{download_part(subject, 'subject', file=False)}.zip"
 
 
 def page_setup() -> None:
@@ -2509,7 +2521,9 @@ def compare_view() -> None:
     memo = st.session_state.get(MEMO_KEY, {})
     out["photos.csv"] = csv_bytes(photos_table(photos_rows(analyses, pairs, lambda p: made_comparison(memo, p)),
                                                roles, "" if example else given_treatment_time()))
-    downloads(out)
+    shown = pairs.get(st.session_state.get("pair"), next(iter(pairs.values()), None)) if pairs else None
+    downloads(out, download_names(out, [a.name for a in analyses],
+                                  (shown.before.name, shown.after.name) if shown else None, example))
 
 
 def comparisons_section(pairs: dict[str, Pair]) -> dict:

@@ -18,7 +18,7 @@ from .errors import legible
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["safe_name", "disk_name", "photo_labels"]
+__all__ = ["safe_name", "disk_name", "photo_labels", "download_part", "download_name", "download_names"]
 
 
 def safe_name(text: str, fallback: str) -> str:
@@ -65,3 +65,82 @@ def photo_labels(photos: pd.DataFrame, pooled: bool) -> list[str]:
         taken.add(label.casefold())
         out[i] = label
     return out
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# the app's downloads: each named after what it holds
+
+#: the longest name a download gets, in UTF-8 bytes: 255 is the limit of ext4, APFS and NTFS (UTF-16 units there),
+#: and a browser adds " (1)" to a second copy; a Windows path's 260 characters leave room for the Downloads folder
+DOWNLOAD_NAME_BYTES = 150
+#: the longest part one photo (or subject) name takes in a download's name, in UTF-8 bytes
+DOWNLOAD_PART_BYTES = 48
+#: characters no file name may hold on Windows (``/`` and ``\\`` are path separators, ``:`` too on macOS' Finder)
+_FORBIDDEN = set('<>:"/\\|?*')
+#: the kinds of download the app offers and what the names of :func:`download_names` end with
+DOWNLOAD_KINDS = ("photos.csv", "comparison.csv", "comparison_all_pairs.csv", "overlay.png", "timeline.csv",
+                  "timeline.png", "long.csv")
+
+
+def _cut_bytes(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` UTF-8 bytes, not inside a character nor before a combining mark it carries."""
+    import unicodedata
+
+    out = text.encode()[:limit].decode(errors="ignore")
+    while out and len(out) < len(text) and unicodedata.combining(text[len(out)]):
+        out = out[:-1]
+    return out
+
+
+def download_part(name: str, fallback: str = "photo", limit: int = DOWNLOAD_PART_BYTES, *, file: bool = True) -> str:
+    """One photo's (or a subject's) name as a part of a download's file name, safe on every system: its stem (a
+    file name's last suffix dropped), Unicode kept (NFC), a character some system refuses (:data:`_FORBIDDEN`: a
+    slash, a backslash; a control or formatting character, a dot) and spaces as ``_``, runs of ``_`` as one, none
+    leading or trailing; cut to ``limit`` UTF-8 bytes with 6 hex digits of the name's SHA-1 after it (two long names
+    that share their start keep apart); ``fallback`` when nothing is left.  ``file=False``: a subject's name, whose
+    last dot starts no suffix ("J. Doe")."""
+    import hashlib
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", str(name or ""))
+    stem = text.rsplit(".", 1)[0] if file and "." in text.lstrip(".") else text
+    # a separator, a character Windows refuses, a control or formatting character (a right-to-left override turns
+    # "evil\u202egpj.exe" round), a space of any kind, a dot (Windows reads "CON.x..." as the device CON)
+    safe = "".join("_" if c in _FORBIDDEN or c == "." or unicodedata.category(c)[0] in "CZ" else c for c in stem)
+    safe = re.sub(r"_+", "_", safe).strip("_-")
+    if len(safe.encode()) > limit:
+        digest = hashlib.sha1(text.encode(errors="surrogatepass")).hexdigest()[:6]
+        safe = _cut_bytes(safe, limit - 7).rstrip("_-") + "-" + digest
+    return safe or fallback
+
+
+def download_name(kind: str, *parts: str, limit: int = DOWNLOAD_NAME_BYTES) -> str:
+    """A download's file name: ``parts`` (already :func:`download_part`) joined by ``_``, then ``kind`` (e.g.
+    ``comparison.csv``: the name ends ``_comparison.csv``), cut to ``limit`` UTF-8 bytes from the parts' end; ``kind``
+    alone without parts."""
+    stem = "_".join(p for p in parts if p)
+    room = limit - len(kind.encode()) - 1
+    if len(stem.encode()) > room:
+        stem = _cut_bytes(stem, room).rstrip("_-")
+    return f"{stem}_{kind}" if stem else kind
+
+
+def download_names(kinds, photos: list[str], pair: tuple[str, str] | None = None, example: bool = False) -> dict:
+    """``{kind: file name}`` of the app's downloads of ``kinds`` (:data:`DOWNLOAD_KINDS`), each named after what it
+    holds (two comparisons downloaded were ``comparison.csv`` and ``comparison (1).csv``): the comparison shown and
+    its figure after its ``pair`` of photos, ``<before>_to_<after>_comparison.csv``; the tables of every photo
+    (``photos.csv``, every pair's comparison, the timeline's) after the uploaded ``photos`` (names in upload order):
+    ``<first>_and_<second>``, or ``<first>_and_<n - 1>_more``; ``example`` for the bundled example's.  A kind not known
+    keeps its own name."""
+    parts = [download_part(p) for p in photos]
+    if example:
+        upload = ["example"]
+    elif len(parts) > 2:
+        upload = [parts[0], "and", f"{len(parts) - 1}_more"]
+    else:
+        upload = [parts[0], "and", parts[1]] if len(parts) == 2 else parts
+    shown = [download_part(pair[0]), "to", download_part(pair[1])] if pair else upload
+    if example and pair:
+        shown = ["example", *shown]
+    per_pair = {"comparison.csv", "overlay.png"}
+    return {k: download_name(k, *(shown if k in per_pair else upload)) if k in DOWNLOAD_KINDS else k for k in kinds}

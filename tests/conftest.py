@@ -253,8 +253,12 @@ def fed_fifo(path):
 
 
 def spy_downloads(monkeypatch) -> dict[str, bytes]:
-    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run)."""
+    """``{file name: bytes}`` of every download button the app draws (AppTest drops its media store after a run),
+    each also under its kind (``comparison.csv`` for ``before_to_after_comparison.csv``: the names of
+    :func:`facemetrics.naming.download_names` end with ``_<kind>``), the latest drawn of that kind."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from facemetrics.naming import DOWNLOAD_KINDS
 
     got: dict[str, bytes] = {}
     keep = MemoryMediaFileStorage.load_and_get_id
@@ -262,6 +266,9 @@ def spy_downloads(monkeypatch) -> dict[str, bytes]:
     def spy(self, path_or_data, mimetype, kind, filename=None):
         if filename:
             got[filename] = path_or_data
+            for k in DOWNLOAD_KINDS:
+                if filename.endswith("_" + k):
+                    got[k] = path_or_data
         return keep(self, path_or_data, mimetype, kind, filename)
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)

@@ -962,12 +962,13 @@ def test_editor_first_order_still_draws_everything(after_bytes, pair_memo):
 
 
 @pytest.mark.usefixtures("no_timeline_figures")
-def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_bytes):
+def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_bytes, monkeypatch):
     """The app pairs as the batch does (facemetrics.pairing): the earliest 'before' photo by hours
     since treatment is the reference and the other its repeat, not the first in the table, and the two
     'before' photos are also compared with each other (no-change checks, listed after the
     before/after comparison, on the timeline at their negative hours)."""
     at = _app()
+    got = spy_downloads(monkeypatch)
     before = (SAMPLES / "astronaut_before.jpg").read_bytes()
     # the same face, another picture: turned by 1 deg and re-saved (a plain re-save is a copy, which the
     # page leaves out as a repeat: test_near_copies)
@@ -996,6 +997,9 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     assert not any(t.startswith("No-change check") for t in _texts(at))
     # comparison.csv is the pair shown; every pair's rows are a download of their own
     assert {"comparison.csv", app_module().ALL_PAIRS_CSV} <= {d.proto.label for d in at.get("download_button")}
+    # each saved under the names of what it holds: two comparisons were both "comparison.csv" (stop 54's audit)
+    assert {"b_to_after_comparison.csv", "b_and_3_more_photos.csv"} <= set(got), sorted(got)
+    assert "a_to_b_comparison.csv" not in got
     # one repeat 'before' photo: the page says what its floor costs
     assert any(t.startswith("Noise floors from your repeat photos: one repeat pair") for t in _texts(at)), _texts(at)
     # the timeline has the two after photos and both no-change checks (at -2 h and -1 h), as long.csv would
@@ -1007,6 +1011,7 @@ def test_two_before_photos_give_the_batchs_pairs_and_no_change_checks(after_byte
     assert any(t.startswith("No-change check") for t in _texts(at)), _texts(at)
     row = _comparison_table(at).query("metric == 'jawline_lift_mm' and side == 'mean'").iloc[0]
     assert abs(row["change"]) < 0.3  # the same face turned 1 deg: no change (a lift of 1.5 mm above)
+    assert "a_to_b_comparison.csv" in got, sorted(got)  # the pair chosen names the download
 
 
 def test_apply_edits_and_same_roles():

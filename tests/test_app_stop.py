@@ -23,13 +23,14 @@ SAMPLES = ROOT / "sample_images"
 
 
 def _stop_at_download(monkeypatch, name: str) -> None:
-    """Raise ``StopException`` where Streamlit stores the bytes of the download ``name`` (its button's first step)."""
+    """Raise ``StopException`` where Streamlit stores the bytes of the download of kind ``name`` (its button's first
+    step; its file name ends with ``_<name>``: :func:`facemetrics.naming.download_names`)."""
     from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
     keep = MemoryMediaFileStorage.load_and_get_id
 
     def stop(self, path_or_data, mimetype, kind, filename=None):
-        if filename == name:
+        if filename == name or str(filename).endswith("_" + name):
             raise StopException()
         return keep(self, path_or_data, mimetype, kind, filename)
 
