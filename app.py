@@ -739,12 +739,41 @@ EXAMPLE_CAPTION = ("A sample before/after pair (simulated 1.5 mm lift) and a sim
                    "every view, before you upload anything.")
 
 
+#: session key: how many choices in the sidebar asked to close it (:func:`chose_in_sidebar`, :func:`close_sidebar`)
+SIDEBAR_CHOICE_KEY = "sidebar-choices"
+#: the script :func:`close_sidebar` runs once after a choice in the sidebar: on a phone the sidebar lies over the page
+#: and stayed open after choosing *My study* (or loading the example), so the user saw nothing change (stop 54's app
+#: audit at 390 x 844); it is closed as its own button closes it (which remembers it closed), only where it covers
+#: the page (Streamlit's "md" breakpoint, 768 px: wider, it sits beside the page and stays).  ``{n}``: the choice's
+#: count, so that a second choice re-runs it (Streamlit runs a script again only when its text changes).
+CLOSE_SIDEBAR_JS = """<script>/* choice {n} */ (() => {
+  const bar = document.querySelector('[data-testid="stSidebar"]');
+  if (!bar || bar.getAttribute("aria-expanded") !== "true" || window.innerWidth > 768) return;
+  const button = document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (button) button.click();
+})();</script>"""
+
+
+def chose_in_sidebar() -> None:
+    """Count a choice made in the sidebar (the mode, the example): the run it starts closes a phone's sidebar."""
+    st.session_state[SIDEBAR_CHOICE_KEY] = st.session_state.get(SIDEBAR_CHOICE_KEY, 0) + 1
+
+
+def close_sidebar() -> None:
+    """After a choice in the sidebar (:func:`chose_in_sidebar`), :data:`CLOSE_SIDEBAR_JS` in the sidebar, once: a
+    phone shows the page chosen, not the sidebar still lying over it."""
+    n = st.session_state.get(SIDEBAR_CHOICE_KEY, 0)
+    if n and st.session_state.get(SIDEBAR_CHOICE_KEY + "-done") != n:
+        st.session_state[SIDEBAR_CHOICE_KEY + "-done"] = n
+        st.sidebar.html(CLOSE_SIDEBAR_JS.replace("{n}", str(n)), unsafe_allow_javascript=True)
+
+
 def sidebar() -> None:
     with st.sidebar:
         st.header("Start here")
         # what the example holds is a caption, not the button's tooltip: the tooltip stayed over "Start here"
         # while the pointer rested on the button after the click (a newcomer's walkthrough, stop 52)
-        if st.button("Load the bundled example", type="primary", width="stretch"):
+        if st.button("Load the bundled example", type="primary", width="stretch", on_click=chose_in_sidebar):
             st.session_state["example"] = True
         if st.session_state.get("example"):
             if st.button("Clear the example", width="stretch"):
@@ -2432,8 +2461,10 @@ def drawing_note():
 def main() -> None:
     page_setup()
     note = drawing_note()  # before any result: a stopped run leaves it with what it drew
-    if st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode",
-                        help="My study keeps your photos and sessions on this machine over weeks") == "My study":
+    mode = st.sidebar.radio("Mode", ["Compare photos", "My study"], key="mode", on_change=chose_in_sidebar,
+                            help="My study keeps your photos and sessions on this machine over weeks")
+    close_sidebar()  # on a phone: the page chosen shown, not the sidebar over it
+    if mode == "My study":
         my_study_view()
     else:
         compare_view()

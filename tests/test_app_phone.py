@@ -658,3 +658,57 @@ def test_browser_phone_shows_my_study_photos_status_on_screen(browser, tmp_path,
         _wait_idle(desk, 240_000)
         box = _check_column_figure(desk, "study-timeline")
         assert box["height"] / box["width"] < 0.6 * _phone_figure_ratio(desk, "study-timeline"), box
+
+
+# ---------------------------------------------------------------- a choice in the sidebar shows the page chosen
+
+def _close_scripts(at: AppTest) -> list[str]:
+    """The bodies of the page's scripts that close the sidebar (app.CLOSE_SIDEBAR_JS)."""
+    return [e.proto.body for e in at.get("html")
+            if e.proto.unsafe_allow_javascript and "stSidebarCollapseButton" in e.proto.body]
+
+
+def test_a_choice_in_the_sidebar_closes_it_once(monkeypatch, tmp_path):
+    """On a phone the sidebar lies over the page and stayed open after choosing *My study*: the user saw nothing
+    change (stop 54's app audit).  The run a choice starts (the mode, the example) closes it with one script, as its
+    own button does, only where it covers the page; a run with no choice has none (the sidebar opened again stays),
+    and a second choice's script differs from the first (Streamlit runs a script again only when its text changes)."""
+    monkeypatch.setenv("FACEMETRICS_STORE", str(tmp_path / "store"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    assert not _close_scripts(at)  # the first page: nothing chosen
+    at.sidebar.radio(key="mode").set_value("My study").run()
+    assert not at.exception, [e.value for e in at.exception]
+    first = _close_scripts(at)
+    assert len(first) == 1 and "window.innerWidth > 768" in first[0], first
+    at.run()  # a run no choice started
+    assert not _close_scripts(at)
+    at.sidebar.radio(key="mode").set_value("Compare photos").run()
+    again = _close_scripts(at)
+    assert len(again) == 1 and again != first
+    at.sidebar.button[0].click().run()  # "Load the bundled example"
+    assert len(_close_scripts(at)) == 1
+
+
+def test_browser_phone_choosing_my_study_closes_the_sidebar(browser, tmp_path):
+    """At 390 x 844 (touch): the sidebar opened and *My study* chosen, the sidebar closes and the My study page is in
+    the window (it stayed open over the page, stop 54's audit); at 1366 x 768 the sidebar sits beside the page and
+    stays open."""
+    with running_app(tmp_path, {"FACEMETRICS_STORE": str(tmp_path / "store")}) as url:
+        for size, stays in ((PHONE, False), (DESK, True)):
+            page = browser.new_context(**size).new_page()
+            open_app(page, url)
+            bar = page.locator("[data-testid=stSidebar]")
+            if bar.get_attribute("aria-expanded") != "true":
+                page.locator("[data-testid=stExpandSidebarButton]").first.click(timeout=30_000)
+                page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                                       ".getAttribute('aria-expanded') === 'true'", timeout=30_000)
+            page.locator("[data-testid=stRadio] label", has_text="My study").click(timeout=30_000)
+            wait_shown(page.get_by_role("heading", name="My study"), 60_000, "the My study heading")
+            wait_settled(page, 120_000)
+            if not stays:
+                page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]')"
+                                       ".getAttribute('aria-expanded') === 'false'", timeout=30_000)
+            assert (bar.get_attribute("aria-expanded") == "true") == stays, size
+            box = bar.bounding_box()
+            assert (box["x"] + box["width"] > 0) == stays, box  # closed: out of the window
