@@ -93,7 +93,7 @@ from facemetrics.schema import LONG_COLUMNS, PHOTO_FORMATS, PHOTO_SUFFIXES, REGI
 # an upload session as a study (roles, pairs, the rows of the downloads and the fits): facemetrics.uploads
 from facemetrics.uploads import (Pair, comparison_frame, comparison_result, default_roles, hours_from, late_before_note,
                                  page_headline, pair_key, pairs_of, photos_rows, photos_table, same_roles,
-                                 session_disagreement, timeline_rows, treatment_time_text, unique_uploads,
+                                 session_disagreement, smile_flag, timeline_rows, treatment_time_text, unique_uploads,
                                  untimed_after_photos, with_batch_verdicts)
 
 ROOT = Path(__file__).resolve().parent
@@ -1406,7 +1406,8 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
                 st.warning(md_message(m), icon=":material/warning:")
         return {"comparison.csv": comparison_csv(cmp, pair, result)}  # its rows say refused, and why
     head = st.empty()  # redrawn when the 'before' photos' check below makes its jawline row 'uncertain'
-    headline = page_headline(frame, cmp.messages, result)
+    smiles = (smile_flag(pair.before), smile_flag(pair.after))  # each photo's own flag (its card's), named in it
+    headline = page_headline(frame, cmp.messages, result, smiles)
     show_headline(head, headline)
     if pair.no_change:
         st.caption("No-change check: two 'before' photos compared. Any change here is how much your photos of "
@@ -1453,7 +1454,7 @@ def comparison_view(pair: Pair, label: str, pairs: dict | None = None) -> dict:
         if disagreement[0]:  # in changes.csv's order: after compare's messages, before the others
             result = comparison_result(pair, cmp, disagreement)
             if disagreement[1]:  # left out of the fits: its rows read 'uncertain', as in changes.csv
-                headline = page_headline(frame, cmp.messages, result)
+                headline = page_headline(frame, cmp.messages, result, smiles)
                 show_headline(head, headline)
                 draw_table(table_box)
             disagreement_warnings(disagree_box, disagreement[0], result, headline)

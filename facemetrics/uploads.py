@@ -35,7 +35,8 @@ from .batch import results as batch_results
 from .batch.tables import (HOURS_FROM_FIRST_BEFORE, MSG_BEFORE_TAKEN_AFTER, MSG_SAME_PICTURE_LEFT_OUT, baseline_rank,
                            before_taken_after, change_column, shared_faults)
 from .compare.disagreement import MSG_BASELINES_DISAGREE, baseline_disagreement, result_dict
-from .compare.table import UNCERTAIN
+from .compare.expression import MSG_EXPRESSION
+from .compare.table import UNCERTAIN, float_or_nan
 from .decay.claim import SAME_PHOTO_TIME_H
 from .errors import StoreError
 from .export import rows_frame
@@ -620,18 +621,57 @@ def comparison_frame(cmp, pair: Pair, result: dict | None = None) -> pd.DataFram
     return frame
 
 
-def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
+def smile_flag(a) -> str:
+    """The figures of the ``smiling`` flag an analysis ``a``'s quality check gave it, as ``photos.csv``'s
+    ``quality_flags`` carry it ("smile score 1.57 SD, limit 1.35 SD"; "smiling" without figures), or "" when it has
+    none (no quality check, or not flagged).  The photo's own flag, not the comparison's mouth-corner cue (that cue
+    fires on 11 of the 12 debruine pose pairs, none of them smiling)."""
+    q = getattr(a, "quality", None)
+    for f in (q.flags if q is not None else ()):
+        if f.startswith("smiling"):
+            return f.split(":", 1)[0].removeprefix("smiling").strip(" ()") or "smiling"
+    return ""
+
+
+#: what a headline that claims nothing starts with (:func:`facemetrics.report.headline`)
+_NO_CLAIM = "no lift or sag can be claimed: "
+
+
+def _smile_headline(headline: str, frame: pd.DataFrame, messages, smiles: tuple[str, str]) -> str:
+    """``headline`` (compare's own, :func:`page_headline`) naming the smile when one of the two photos is flagged
+    smiling and the other is not (``smiles``: the before and after photos' :func:`smile_flag`): the jawline's change
+    may be the smile, whatever its verdict, and the headline named only a rough match of the upper faces (London 003
+    neutral -> smiling, stop 54's app audit).  A cause of 'uncertain' rows it named follows ("; also, the upper faces
+    match only roughly after alignment").  Unchanged when both or neither are flagged, or when compare's lip check
+    already says the expression differs (its headline: "not a skin change")."""
+    before, after = smiles
+    if bool(before) == bool(after) or any(str(m).startswith(MSG_EXPRESSION + ":") for m in messages):
+        return headline
+    r = frame[(frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")].iloc[0]
+    change, unit = float(r["change"]), r["unit"] or "mm"
+    figure = f"{fixed(change, 2, sign=True)} {unit}" + fm_report.floor_text(
+        float(r["noise_floor"]), unit, r.get("change_scale_sd", math.nan))
+    which, flag, other = ("after", after, "before") if after else ("before", before, "after")
+    out = (f"{_NO_CLAIM}the {which} photo is flagged smiling ({flag}) and the {other} photo is not, so the jawline's "
+           f"{figure} may be the smile, not {'a lift' if change >= 0 else 'a sag'}")
+    cause = headline[len(_NO_CLAIM):].split(", so the jawline's", 1)[0] if headline.startswith(_NO_CLAIM) else ""
+    return out + (f"; also, {cause}" if cause and "smile" not in cause else "")
+
+
+def page_headline(frame: pd.DataFrame, messages, result: dict, smiles: tuple[str, str] = ("", "")) -> str:
     """The comparison's headline as the page shows it (plain text; its file names not escaped):
-    :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, unless the batch's
+    :func:`facemetrics.report.headline` of compare's table ``frame`` and its ``messages``, naming the smile when one
+    of the two photos is flagged smiling and the other not (``smiles``: the before and after photos'
+    :func:`smile_flag`; :func:`_smile_headline`), unless the batch's
     rules made its jawline row ``uncertain`` where compare's was not (``result``: :func:`comparison_result`;
     the after photo is the before photo's picture, or the treatment's 'before' photos disagree enough to be
     left out of the fits).  Then it says that no lift or sag can be claimed from the jawline's change [mm],
     and why in the batch's own message (the same picture's first, else the 'before' photos'), as the table
     and ``changes.csv`` read it."""
-    own = fm_report.headline(frame, messages)
     at = (frame["metric"] == fm_report.HEADLINE_METRIC) & (frame["side"] == "mean")
-    if not at.any():
-        return own
+    if not at.any() or not math.isfinite(float_or_nan(frame.loc[at, "change"].iloc[0])):
+        return fm_report.headline(frame, messages)
+    own = _smile_headline(fm_report.headline(frame, messages), frame, messages, smiles)
     r = with_batch_verdicts(frame, result).loc[at].iloc[0]
     change, nf, unit = float(r["change"]), float(r["noise_floor"]), r["unit"] or "mm"
     if r["verdict"] != UNCERTAIN or not math.isfinite(change):
@@ -646,7 +686,8 @@ def page_headline(frame: pd.DataFrame, messages, result: dict) -> str:
         if not why:
             return own
     if not why:  # a rule of the batch's with no message of its own: the headline of its verdicts
-        return fm_report.headline(with_batch_verdicts(frame, result), result["messages"])
+        return _smile_headline(fm_report.headline(with_batch_verdicts(frame, result), result["messages"]), frame,
+                               messages, smiles)
     nf_txt = fm_report.floor_text(nf, unit, r.get("change_scale_sd", math.nan))
     return f"no lift or sag can be claimed from the jawline's {fixed(change, 2, sign=True)} {unit}{nf_txt}: {why[0]}"
 

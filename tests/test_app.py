@@ -748,6 +748,64 @@ def test_headline_names_why_the_rows_are_uncertain_before_a_possible_smile():
     assert "mouth corners moved as in a smile" in h, h
 
 
+def test_the_headline_names_a_smile_one_photo_is_flagged_with():
+    """A comparison whose expression roughly matches (no lip change) but one of whose photos is flagged smiling
+    (the photo's own flag, as photos.csv's quality_flags carry it) was headlined by the rough match alone (London
+    003 neutral -> smiling, stop 54's app audit): the headline names the smile with its figures, then the rough
+    match.  Neither or both flagged, or the lips' change said by compare: the headline as before."""
+    from facemetrics import report, uploads
+
+    rough = ("the upper faces match only roughly after alignment (1.02 mm RMS, limit 0.6): hair, glasses, brows, "
+             "expression or image detail changed")
+    maybe = "expression may differ: mouth corners moved 1.7 mm wider (limit 0.5 mm)"
+    lips = "expression differs: smile index 0.02 → 0.30 (limit ±0.10)"
+    flag = "smile score 1.57 SD, limit 1.35 SD"
+    unsure, lift = _table(-0.75, 3.31, "uncertain"), _table(1.76, 0.96, "lift")
+    agree = {"rows": [{"verdict": "uncertain"}], "messages": [rough]}
+    h = uploads.page_headline(unsure, [rough], agree, ("", flag))
+    assert h == ("no lift or sag can be claimed: the after photo is flagged smiling (smile score 1.57 SD, limit 1.35 "
+                 "SD) and the before photo is not, so the jawline's -0.75 mm (noise floor 3.31 mm) may be the smile, "
+                 "not a sag; also, the upper faces match only roughly after alignment"), h
+    h = uploads.page_headline(unsure, [rough], agree, (flag, ""))
+    assert h.startswith("no lift or sag can be claimed: the before photo is flagged smiling") and "after photo is not" in h
+    h = uploads.page_headline(lift, [maybe], {"rows": [{"verdict": "lift"}], "messages": [maybe]}, ("", flag))
+    assert "may be the smile, not a lift" in h and "also" not in h and "mouth corners" not in h, h
+    for smiles in (("", ""), (flag, flag)):
+        assert uploads.page_headline(unsure, [rough], agree, smiles) == report.headline(unsure, [rough])
+    h = uploads.page_headline(unsure, [lips, rough], agree, ("", flag))
+    assert h == report.headline(unsure, [lips, rough]) and h.startswith("not a skin change"), h
+
+
+def test_real_headlines_name_the_flagged_smile_and_no_smile_on_pose_pairs():
+    """London 003 neutral -> smiling (its after photo flagged smiling, its lips' check passed, its upper faces a
+    rough match) names the smile both ways round; debruine pose pairs (none flagged, the mouth-corner cue firing
+    on most of them) name none."""
+    from conftest import LONDON
+    from facemetrics import analyze_photo, uploads
+    from facemetrics.compare import compare_photos
+
+    debruine = LONDON.parent / "debruine_cc0"
+    if not LONDON.is_dir() or not debruine.is_dir():
+        pytest.skip(f"optional real-photo folders {LONDON} and {debruine} are absent")
+
+    def headline(b, a):
+        before, after = analyze_photo(b), analyze_photo(a)
+        cmp = compare_photos(before, after, check_repeats=False)
+        pair = uploads.Pair(before=before, after=after, treatment="t")
+        frame = cmp.to_frame()
+        frame.insert(list(frame.columns).index("verdict") + 1, "change_scale_sd", list(cmp.change_scale_sds()))
+        return uploads.page_headline(frame, cmp.messages, uploads.comparison_result(pair, cmp),
+                                     (uploads.smile_flag(before), uploads.smile_flag(after)))
+
+    neutral, smiling = LONDON / "london_003_f38_white_neutral.jpg", LONDON / "london_003_f38_white_smiling.jpg"
+    h = headline(neutral, smiling)
+    assert "the after photo is flagged smiling (smile score" in h and "may be the smile" in h, h
+    assert "the before photo is flagged smiling" in headline(smiling, neutral)
+    for b, a in ((1, 2), (2, 3), (4, 1)):
+        h = headline(debruine / f"debruine_pose_variation_{b}.jpg", debruine / f"debruine_pose_variation_{a}.jpg")
+        assert "smil" not in h, h
+
+
 def test_london_smile_pair_is_not_headlined_as_a_lift():
     from conftest import LONDON
 
