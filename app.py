@@ -151,6 +151,10 @@ COMPACT_WIDTHS = {"t": (24, 30, 23, 23), "s": (25, 31, 20, 24)}
 #: Last, the note on a result in part (:data:`DRAWING_KEY`): fixed at the page's top right under the toolbar, out of
 #: its flow, transparent until 0.6 s after it is drawn; a click goes through it (``pointer-events: none``) to what
 #: it covers, e.g. on a phone whatever is scrolled under it while a stopped run's note stays.
+#: And a spinner shown while no script runs is hidden: it is a stopped run's (``st.spinner`` clears its text with a
+#: message sent in its ``finally``, which a stopped run may no longer send, so "Analysing 2 photos..." stayed on the
+#: page after Stop, said as still working; docs/speed.md, stop 51-54).  The app root's script state is the attribute
+#: Streamlit 1.60 renders on it (``data-test-script-state``, the browser tests' settled state).
 LAYOUT_CSS = "<style>\n" + "".join(
     f"""[class*="st-key-fm-fit{c}-"] {{ container-type: inline-size; }}
 @container (max-width: {px - 0.02}px) {{ [class*="st-key-fm-wide{c}-"] {{ display: none !important; }} }}
@@ -168,6 +172,7 @@ LAYOUT_CSS = "<style>\n" + "".join(
   opacity: 0; animation: fm-drawing-shown 0s linear 0.6s forwards; pointer-events: none; }
 .st-key-fm-drawing p { color: #3d3100 !important; }
 @keyframes fm-drawing-shown { to { opacity: 1; } }
+[data-testid="stApp"][data-test-script-state="notRunning"] [data-testid="stSpinner"] { display: none !important; }
 </style>"""
 
 

@@ -19,6 +19,10 @@ result...") before anything else and clears it at its very end, so a stopped run
 headline, table and figure are drawn and its second step runs (the 'before' photos checked against each other:
 a comparison in the worker process, seconds long); before the note, the page then showed that headline as a whole
 result, with no photos and no downloads.
+
+The stopped run's spinner ("Checking the 'before' photos against each other...") stayed on the page after Stop
+(``st.spinner`` clears it with a message the stopped run may no longer send); since stop 55 the app's CSS hides a
+spinner while no script runs (``app.LAYOUT_CSS``), and both tests check that none is shown after Stop.
 """
 
 from __future__ import annotations
@@ -43,6 +47,10 @@ _RESULT = """() => { const m = document.querySelector('[data-testid=stMain]');
   const lines = m.innerText.split('\\n').map(l => l.trim()).filter(l => l.includes('noise floor') && l.length < 120);
   const files = [...m.querySelectorAll('[data-testid=stDownloadButton] button')].map(b => b.innerText.trim());
   return {headline: lines, downloads: files.sort(), text: m.innerText}; }"""
+#: JavaScript: the texts of the spinners drawn in the window (a stopped run's stayed, "Analysing 2 photos...", as if
+#: the app were still working: app.LAYOUT_CSS hides a spinner while no script runs, stop 55)
+SPINNERS_SHOWN = """() => [...document.querySelectorAll('[data-testid=stSpinner]')]
+  .filter(s => s.offsetParent !== null && s.getBoundingClientRect().height > 0).map(s => s.innerText.trim())"""
 #: the text of the app's note on a result in part (``app.DRAWING_NOTE``; its container keyed ``app.DRAWING_KEY``)
 NOTE_TEXT = "Until this note goes, the page is incomplete"
 NOTE = ".st-key-fm-drawing"
@@ -107,6 +115,7 @@ def test_browser_stop_mid_run_then_the_example_again_gives_the_full_result(brows
         # Stop ended the run: its last step, the downloads, was not drawn (else this test stopped nothing)
         assert page.get_by_role("button", name="timeline.csv").count() == 0, (
             f"the stopped run drew the example's downloads: Stop came after its end; {page_state(page)}")
+        assert page.evaluate(SPINNERS_SHOWN) == [], f"a spinner left after Stop; {page_state(page)}"
 
         # the next action: the same example again; its full result
         act(page, lambda: page.get_by_role("button", name="Load the bundled example").click(),
@@ -150,6 +159,8 @@ def test_browser_stop_mid_comparison_leaves_no_headline_without_the_note(browser
     got = page.evaluate(_SHOWN, NOTE)
     # Stop ended the run before its last step, the downloads (else this test stopped nothing)
     assert "comparison.csv" not in got["downloads"], f"Stop came after the run's end: {got}; {page_state(page)}"
+    # the stopped run's spinner ("Checking the 'before' photos ...") is not left saying the app still works
+    assert page.evaluate(SPINNERS_SHOWN) == [], f"a spinner left after Stop; {page_state(page)}"
     assert not got["headline"] or (got["note_shown"] and NOTE_TEXT in got["note"]), (
         f"a stopped comparison's headline without the note that the page is incomplete: {got}; {page_state(page)}")
     shot = tmp_path / "stopped.png"
