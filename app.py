@@ -2558,9 +2558,16 @@ def compare_view() -> None:
     memo = st.session_state.get(MEMO_KEY, {})
     out["photos.csv"] = csv_bytes(photos_table(photos_rows(analyses, pairs, lambda p: made_comparison(memo, p)),
                                                roles, "" if example else given_treatment_time()))
+    page_downloads(out, analyses, pairs, example)
+
+
+def page_downloads(files: dict, analyses: list, pairs: dict, example: bool) -> None:
+    """*Compare photos*' :func:`downloads` of ``files``, each named after what it holds
+    (:func:`facemetrics.naming.download_names`): the comparison and its figure after the pair shown (the list's
+    choice, :func:`comparisons_section`), the other tables after the uploaded photos, the example's as such."""
     shown = pairs.get(st.session_state.get("pair"), next(iter(pairs.values()), None)) if pairs else None
-    downloads(out, download_names(out, [a.name for a in analyses],
-                                  (shown.before.name, shown.after.name) if shown else None, example))
+    downloads(files, download_names(files, [a.name for a in analyses],
+                                    (shown.before.name, shown.after.name) if shown else None, example))
 
 
 def comparisons_section(pairs: dict[str, Pair]) -> dict:
