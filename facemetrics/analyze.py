@@ -29,6 +29,7 @@ from .jaw import JawMetrics, jaw_metrics
 from .landmarks import cut_face_edges, detect_landmarks, detection_input, mirrored_landmarks, orientation_scores
 from .loader import Photo, check_source_type, load_photo, read_taken_at
 from .occlusion import PhotoOcclusion, occlusion_warnings, photo_occlusion
+from .reprs import short_repr
 from .quality import (
     HARD_MAX_PITCH_DEG, HARD_MAX_FACE_ROTATION_DEG, HARD_MAX_YAW_DEG, MIN_FACE_WIDTH_PX, Quality, expression, image_quality,
     MIN_FACE_OPACITY, ORIENTATION_UNSURE, TRANSPARENT_FACE_FRACTION, colour_fraction, cut_landmarks, face_opacity,
@@ -158,6 +159,16 @@ class PhotoAnalysis:
         self.__dict__.update(state)
         if isinstance(self.points, np.ndarray):
             self.points.flags.writeable = False
+
+    def __repr__(self) -> str:
+        """The name, status, error, subject, faces found, mm per original px, the jawline height (mm) and the
+        warnings; `points` by shape, the photo by its own short repr (:mod:`facemetrics.reprs`); every
+        figure is in :meth:`to_row`."""
+        fields = {"name": self.name, "status": self.status, "error": self.error, "subject": self.subject,
+                  "n_faces": self.n_faces, "mm_per_px": self.mm_per_px,
+                  "jawline_height_mm": self.jaw.jawline_height_mm if self.jaw is not None else None,
+                  "points": self.points, "warnings": self.warnings}
+        return short_repr(self, fields)[:-1] + f", photo={self.photo!r})"
 
     @property
     def ok(self) -> bool:

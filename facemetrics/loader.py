@@ -165,6 +165,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from facemetrics.errors import PhotoError, legible
 from facemetrics.errors import one_line as _short  # a decoder's error in a message
 from facemetrics.exif import exif_lens, exif_orientation, exif_taken_at, read_exif
+from facemetrics.reprs import short_repr
 from facemetrics.integrity import (VP8_TAIL_BYTES, VP8L_TAIL_BYTES, check_pixels, container_damage, hevc_errors,
                                    jpeg_precision, jpeg_scan_start, jpeg_truncated, vp8_ends_early, vp8l_ends_early,
                                    webp_is_lossless)
@@ -285,6 +286,13 @@ class Photo:
     lens: str | None = None
     focal_length_35mm: float | None = None
     orientation: int = 1
+
+    def __repr__(self) -> str:
+        """The name, format, size (px), scale, capture time and warnings; `rgb` and `alpha` by shape and
+        dtype, not their pixels (:mod:`facemetrics.reprs`)."""
+        return short_repr(self, {"name": self.name, "format": self.format, "size": self.size, "scale": self.scale,
+                                 "taken_at": self.taken_at, "rgb": self.rgb, "alpha": self.alpha,
+                                 "warnings": self.warnings})
 
     @property
     def size(self) -> tuple[int, int]:

@@ -213,6 +213,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..reprs import short_repr
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
 from .bootstrap import (
@@ -588,6 +589,17 @@ class DecayFit:
         """The version that fitted it (the table's provenance column)."""
         return __version__
 
+    def __repr__(self) -> str:
+        """The series' keys, status, verdict, half-life (h) and 24 h change with its interval (``unit``), the
+        photos and times counted and the reason (cut short); every field is in :meth:`to_dict`
+        (:mod:`facemetrics.reprs`)."""
+        u = f"_{self.unit}" if self.unit else ""
+        return short_repr(self, {
+            "treatment": self.treatment, "metric": self.metric, "side": self.side, "subject": self.subject,
+            "status": self.status, "verdict": self.verdict, "half_life_h": self.half_life_h,
+            f"change_24h{u}": self.change_24h, f"change_24h_ci{u}": (self.change_24h_ci_low, self.change_24h_ci_high),
+            "n_photos": self.n_photos, "n_times": self.n_times, "reason": self.reason})
+
     def to_dict(self) -> dict:
         """The table row: a dict with the keys of :data:`COLUMNS`, in that order."""
         return {name: getattr(self, name) for name in COLUMNS}
@@ -657,6 +669,17 @@ class SeriesResult:
     status: str = "ok"
     reason: str = ""
     follow_on: tuple[FollowOn, ...] = ()
+
+    def __repr__(self) -> str:
+        """The status, reason, settings, how many fits and their verdicts (counted); each fit is in ``fits``
+        and :meth:`to_frame` (:mod:`facemetrics.reprs`)."""
+        verdicts: dict[str, int] = {}
+        for f in self.fits:
+            verdicts[f.verdict] = verdicts.get(f.verdict, 0) + 1
+        return short_repr(self, {"status": self.status, "reason": self.reason, "fits": len(self.fits),
+                                 "pooled_fits": len(self.pooled()), "verdicts": verdicts,
+                                 "follow_on": len(self.follow_on), "min_effect": self.min_effect,
+                                 "confidence": self.confidence, "n_boot": self.n_boot, "seed": self.seed})
 
     def to_frame(self) -> pd.DataFrame:
         """The timeline table: one row per fit, columns :data:`COLUMNS` in order."""

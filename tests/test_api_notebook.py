@@ -1,0 +1,53 @@
+"""The library as a data scientist meets it in a notebook (audit, stop 55, u7).
+
+What a notebook shows of a result (its repr), how a caller's mistake in a notebook call reads (the
+argument named, what it takes), and settings that must not be read by their truth value alone.
+docs/validation.md §12, "Round 8".
+"""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import facemetrics as fm
+
+AFTER = "astronaut_after.jpg"
+
+
+@pytest.fixture(scope="module")
+def comparison(sample_analysis, sample_path):
+    return fm.compare_photos(sample_analysis, sample_path.with_name(AFTER))
+
+
+def _series() -> fm.SeriesResult:
+    hours = np.array([0.5, 1, 2, 4, 8, 12, 24, 48])
+    lift = 2.0 * 0.5 ** (hours / 3) + np.random.default_rng(0).normal(0, 0.1, hours.size)
+    return fm.analyze_series(pd.DataFrame({
+        "subject": "me", "treatment": "microcurrent", "hours_since_treatment": hours, "metric": "jawline_lift_mm",
+        "side": "mean", "value": lift, "unit": "mm", "noise_floor": 0.1}), n_boot=50)
+
+
+def test_a_result_shown_in_a_notebook_is_a_line_not_pages_of_pixels(sample_analysis, comparison):
+    """A notebook cell ending in a result printed the dataclass repr: every pixel array it holds (about 33 000
+    characters for an analysis, 106 000 for a comparison).  Now one line that names the result, its status and
+    its first figures with their units, and each array by dtype and shape."""
+    shown = {"photo": repr(sample_analysis.photo), "analysis": repr(sample_analysis), "comparison": repr(comparison),
+             "series": repr(_series()), "fit": repr(_series().fits[0])}
+    for what, text in shown.items():
+        assert len(text) < 700 and "\n" not in text and "array([" not in text, (what, len(text), text[:200])
+    assert shown["photo"].startswith("Photo(name='astronaut_before.jpg'") and "<uint8 array (1600, 1280, 3)>" in shown["photo"]
+    assert "status='ok'" in shown["analysis"] and "jawline_height_mm=" in shown["analysis"] and "mm_per_px=" in shown["analysis"]
+    assert "<float64 array (478, 3)>" in shown["analysis"]
+    assert f"after='{AFTER}'" in shown["comparison"] and "lifts_mean_mm={'jawline': " in shown["comparison"]
+    assert "verdicts={'fades_within_a_day': 1}" in shown["series"], shown["series"]
+    assert "half_life_h=" in shown["fit"] and "change_24h_mm=" in shown["fit"], shown["fit"]
+    failed = fm.analyze_photo(np.zeros((2, 2, 3), np.uint8))
+    assert "status='too_small'" in repr(failed) and "photo=None" in repr(failed)
+
+
+def test_the_short_repr_leaves_the_results_whole(sample_analysis, comparison):
+    """The repr is a view: the frozen results, their equality (by identity) and their tables are as before."""
+    assert sample_analysis.photo.rgb.shape == (1600, 1280, 3) and sample_analysis.points.shape == (478, 3)
+    assert comparison.to_csv_frame().shape[0] == len(comparison.changes) > 0
+    with pytest.raises(AttributeError):
+        comparison.status = "x"
