@@ -481,7 +481,8 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
         raise TypeError("analyze_photo() got a PhotoAnalysis: that photo is already analysed "
                         "(compare_photos takes it as it is)")
     if not isinstance(source, Photo):
-        check_source_type(source)  # a caller's type mistake is a TypeError, not a photo's 'error' row
+        # a caller's type mistake is a TypeError, not a photo's 'error' row
+        check_source_type(source, "analyze_photo() source", also=" or a Photo")
     label = name or (source.name if isinstance(source, Photo) else _name_of(source))
     try:
         photo = source if isinstance(source, Photo) else load_photo(source, name=name, fast=fast)

@@ -51,3 +51,48 @@ def test_the_short_repr_leaves_the_results_whole(sample_analysis, comparison):
     assert comparison.to_csv_frame().shape[0] == len(comparison.changes) > 0
     with pytest.raises(AttributeError):
         comparison.status = "x"
+
+
+@pytest.mark.parametrize("args, kw, match", [
+    (("A", None), {}, r"^compare_photos\(\) after must be a path, .*, a Photo or a PhotoAnalysis, not NoneType$"),
+    ((None, "A"), {}, r"^compare_photos\(\) before must be .*, not NoneType$"),
+    ((["A", "A"], "A"), {}, r"^compare_photos\(\) before must be one photo, not a list; more photos of the before "
+                            r"state go in before_repeats$"),
+    (("A", "A"), {"after_repeats": ["A", 3]}, r"^compare_photos\(\) after_repeats\[1\] must be .*, not int$"),
+    (("A", np.zeros((64, 64, 3))), {}, r"^compare_photos\(\) after must be an 8-bit array .*not float64; .*for floats "
+                                       r"in 0-1$"),
+    (("A", np.zeros((64, 64, 3), np.uint16)), {}, r"^compare_photos\(\) after must be an 8-bit array .*not uint16; "
+                                                  r"convert it first, e\.g\. \(a // 257\)\.astype\(np\.uint8\) for "
+                                                  r"16-bit values in 0-65535$"),
+])
+def test_a_wrong_photo_in_compare_photos_names_the_argument(sample_analysis, args, kw, match):
+    """compare_photos(before, None) said "load_photo() source must be a path, ...": the user had called no
+    load_photo and could not tell which of the two photos (or which repeat) was wrong.  A uint16 array was told
+    to multiply by 255 as if it were floats in 0-1.  Refused before any photo is analysed."""
+    def given(x):
+        if isinstance(x, list):
+            return [given(y) for y in x]
+        return sample_analysis if isinstance(x, str) and x == "A" else x
+
+    args, kw = tuple(given(a) for a in args), {k: given(v) for k, v in kw.items()}
+    with pytest.raises(TypeError, match=match):
+        fm.compare_photos(*args, **kw)
+
+
+def test_analyze_photo_names_itself_in_a_type_error():
+    """analyze_photo(None) said "load_photo() source must be ...", a function the caller had not called."""
+    with pytest.raises(TypeError, match=r"^analyze_photo\(\) source must be .*, a PIL image or a Photo, not NoneType$"):
+        fm.analyze_photo(None)
+    with pytest.raises(TypeError, match=r"^load_photo\(\) source must be .* a uint8 array or a PIL image, not NoneType$"):
+        fm.load_photo(None)
+    with pytest.raises(TypeError, match=r"a\.astype\(np\.uint8\) \* 255 for a mask$"):
+        fm.load_photo(np.zeros((64, 64), bool))
+
+
+def test_an_analysis_of_a_reloaded_package_is_named_so(sample_analysis):
+    """After importlib.reload (a notebook's %autoreload) an analysis made before is of the old class: it was
+    refused as an unknown source ("... not PhotoAnalysis"), which reads as nonsense."""
+    stale = type("PhotoAnalysis", (), {})()
+    with pytest.raises(TypeError, match=r"^compare_photos\(\) after is a PhotoAnalysis of another import of "
+                                        r"facemetrics \(the package was reloaded"):
+        fm.compare_photos(sample_analysis, stale)

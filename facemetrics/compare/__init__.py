@@ -91,7 +91,7 @@ from PIL import Image
 
 from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
 from ..errors import SettingError
-from ..loader import Photo
+from ..loader import Photo, check_source_type
 from ..rounding import fixed
 from ..threads import single_blas_thread
 from .floors import (
@@ -205,6 +205,24 @@ def _as_analysis(x, *, mm_per_px=None, ipd_mm=None, fast=True) -> PhotoAnalysis:
     if isinstance(x, Photo):
         return analyze_loaded(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm)
     return analyze_photo(x, mm_per_px=mm_per_px, ipd_mm=ipd_mm, fast=fast)
+
+
+def _check_photo_arg(x, what: str) -> None:
+    """Raise :class:`TypeError` naming the argument (``what``, e.g. ``"compare_photos() after"``) when ``x`` is
+    not a photo :func:`compare_photos` can take: what :func:`~facemetrics.loader.check_source_type` refuses
+    (None, a number, a float array, ...), or a Photo / PhotoAnalysis of another import of the package (a
+    module reloaded in a notebook: ``isinstance`` fails and it was read as an unknown source)."""
+    if isinstance(x, (Photo, PhotoAnalysis)):
+        return
+    if type(x).__name__ in ("Photo", "PhotoAnalysis"):
+        raise TypeError(f"{what} is a {type(x).__name__} of another import of facemetrics (the package was "
+                        f"reloaded since it was made, e.g. by importlib.reload or %autoreload); analyse the photo "
+                        f"again")
+    if isinstance(x, (list, tuple)) and what.endswith(("before", "after")):
+        state = what.rpartition(" ")[2]
+        raise TypeError(f"{what} must be one photo, not a {type(x).__name__}; more photos of the {state} state go "
+                        f"in {state}_repeats")
+    check_source_type(x, what, also=", a Photo or a PhotoAnalysis")
 
 
 def _as_sequence(repeats, name: str) -> tuple:
@@ -374,6 +392,10 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     given_before, given_repeats = before, _as_sequence(before_repeats, "before_repeats")
     before_repeats = given_repeats
     after_repeats = _as_sequence(after_repeats, "after_repeats")
+    for what, photos in (("before", [before]), ("after", [after]), ("before_repeats", before_repeats),
+                         ("after_repeats", after_repeats)):
+        for i, x in enumerate(photos):
+            _check_photo_arg(x, f"compare_photos() {what}" + (f"[{i}]" if what.endswith("repeats") else ""))
     reuse = repeats_checked is not None and check_repeats and bool(before_repeats)
     if repeats_checked is not None and not isinstance(repeats_checked, RepeatCheck):
         raise SettingError(f"repeats_checked must be a RepeatCheck (made by check_before_repeats), not "
