@@ -17,7 +17,7 @@ from PIL import Image
 
 from . import sharing
 from ._version import __version__
-from .errors import FacemetricsError, SettingError, legible
+from .errors import FacemetricsError, SettingError, check_flag, legible
 from .align import GlassesFound, find_glasses
 from .eyes import ONE_EYE_MIN_SPREAD, EyeVisibility, iris_visibility, scale_warning
 from .folds import FoldMetrics, fold_metrics
@@ -476,7 +476,7 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     >>> fm.analyze_photo(b"not a photo").status                # a bad photo is a status, not an exception
     'not_an_image'
     """
-    mm_per_px, ipd_mm = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm)
+    mm_per_px, ipd_mm, fast = check_mm_per_px(mm_per_px), check_ipd_mm(ipd_mm), check_flag(fast, "fast")
     if isinstance(source, PhotoAnalysis):
         raise TypeError("analyze_photo() got a PhotoAnalysis: that photo is already analysed "
                         "(compare_photos takes it as it is)")

@@ -96,3 +96,30 @@ def test_an_analysis_of_a_reloaded_package_is_named_so(sample_analysis):
     with pytest.raises(TypeError, match=r"^compare_photos\(\) after is a PhotoAnalysis of another import of "
                                         r"facemetrics \(the package was reloaded"):
         fm.compare_photos(sample_analysis, stale)
+
+
+def _two_subjects() -> pd.DataFrame:
+    hours = np.array([0.5, 1, 2, 4, 8, 12, 24, 48])
+    rng = np.random.default_rng(1)
+    return pd.DataFrame([dict(subject=s, treatment="mc", hours_since_treatment=t, metric="jawline_lift_mm",
+                              side="mean", value=2.0 * 0.5 ** (t / 3) + rng.normal(0, 0.1), unit="mm")
+                         for s in ("a", "b") for t in hours])
+
+
+@pytest.mark.parametrize("value", ["no", "False", None, 2])
+def test_a_yes_no_setting_given_as_text_is_refused_not_read_as_true(value, sample_analysis):
+    """analyze_series(per_subject="no") fitted each subject (a non-empty string is true): the opposite of what
+    was asked, without a word.  The yes/no settings of the public verbs take True/False (a NumPy bool, 0 or 1)
+    and refuse anything else naming the setting."""
+    with pytest.raises(fm.SeriesError, match=f"^per_subject must be True or False, got {value!r}$"):
+        fm.analyze_series(_two_subjects(), per_subject=value, n_boot=0)
+    with pytest.raises(fm.SettingError, match=f"^fast must be True or False, got {value!r}$"):
+        fm.analyze_photo(np.zeros((64, 64, 3), np.uint8), fast=value)
+    with pytest.raises(fm.SettingError, match=f"^check_order must be True or False, got {value!r}$"):
+        fm.compare_photos(sample_analysis, sample_analysis, check_order=value)
+
+
+def test_yes_no_settings_take_numpy_bools_and_0_1():
+    changes = _two_subjects()
+    fits = {v: len(fm.analyze_series(changes, per_subject=v, n_boot=0).fits) for v in (True, np.True_, 1, False, 0)}
+    assert fits[True] == fits[np.True_] == fits[1] == 3 and fits[False] == fits[0] == 1, fits

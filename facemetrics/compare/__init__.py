@@ -90,7 +90,7 @@ import numpy as np
 from PIL import Image
 
 from ..analyze import PhotoAnalysis, analyze_loaded, analyze_photo, check_ipd_mm, check_mm_per_px
-from ..errors import SettingError
+from ..errors import SettingError, check_flag
 from ..loader import Photo, check_source_type
 from ..rounding import fixed
 from ..threads import single_blas_thread
@@ -388,6 +388,8 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
     '+1.6 mm, noise floor 0.10 mm: lift'
     """
     floors = _check_floors(noise_floors)
+    fast, check_order, check_repeats = (check_flag(v, k) for k, v in (("fast", fast), ("check_order", check_order),
+                                                                      ("check_repeats", check_repeats)))
     _check_scale_settings(before, after, mm_per_px, ipd_mm)
     given_before, given_repeats = before, _as_sequence(before_repeats, "before_repeats")
     before_repeats = given_repeats

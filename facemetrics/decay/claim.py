@@ -213,6 +213,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
+from ..errors import check_flag
 from ..reprs import short_repr
 from ..schema import REGIMEN_COLUMNS
 from ..schema import TIMELINE_COLUMNS as COLUMNS
@@ -1327,6 +1328,7 @@ def analyze_series(
     """
     confidence, n_boot, seed = check_settings(confidence, n_boot, seed)
     check_min_effect(min_effect)
+    per_subject = check_flag(per_subject, "per_subject", SeriesError)
     if metrics is not None and not isinstance(metrics, str):
         metrics = list(metrics)  # read three times below: a generator would be spent by the first
     df, source, twice = _usable(changes, metrics)  # validate_changes, keeping what it leaves out
