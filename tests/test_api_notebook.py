@@ -31,12 +31,14 @@ def test_a_result_shown_in_a_notebook_is_a_line_not_pages_of_pixels(sample_analy
     """A notebook cell ending in a result printed the dataclass repr: every pixel array it holds (about 33 000
     characters for an analysis, 106 000 for a comparison).  Now one line that names the result, its status and
     its first figures with their units, and each array by dtype and shape."""
-    shown = {"photo": repr(sample_analysis.photo), "analysis": repr(sample_analysis), "comparison": repr(comparison),
-             "series": repr(_series()), "fit": repr(_series().fits[0])}
+    series = _series()
+    shown = {"photo": repr(sample_analysis.photo), "analysis": repr(sample_analysis),
+             "comparison": repr(comparison), "series": repr(series), "fit": repr(series.fits[0])}
     for what, text in shown.items():
         assert len(text) < 700 and "\n" not in text and "array([" not in text, (what, len(text), text[:200])
-    assert shown["photo"].startswith("Photo(name='astronaut_before.jpg'") and "<uint8 array (1600, 1280, 3)>" in shown["photo"]
-    assert "status='ok'" in shown["analysis"] and "jawline_height_mm=" in shown["analysis"] and "mm_per_px=" in shown["analysis"]
+    assert shown["photo"].startswith("Photo(name='astronaut_before.jpg'")
+    assert "<uint8 array (1600, 1280, 3)>" in shown["photo"]
+    assert all(f in shown["analysis"] for f in ("status='ok'", "jawline_height_mm=", "mm_per_px=")), shown["analysis"]
     assert "<float64 array (478, 3)>" in shown["analysis"]
     assert f"after='{AFTER}'" in shown["comparison"] and "lifts_mean_mm={'jawline': " in shown["comparison"]
     assert "verdicts={'fades_within_a_day': 1}" in shown["series"], shown["series"]
@@ -83,7 +85,7 @@ def test_analyze_photo_names_itself_in_a_type_error():
     """analyze_photo(None) said "load_photo() source must be ...", a function the caller had not called."""
     with pytest.raises(TypeError, match=r"^analyze_photo\(\) source must be .*, a PIL image or a Photo, not NoneType$"):
         fm.analyze_photo(None)
-    with pytest.raises(TypeError, match=r"^load_photo\(\) source must be .* a uint8 array or a PIL image, not NoneType$"):
+    with pytest.raises(TypeError, match=r"^load_photo\(\) source must be .* uint8 array or a PIL image, not NoneType$"):
         fm.load_photo(None)
     with pytest.raises(TypeError, match=r"a\.astype\(np\.uint8\) \* 255 for a mask$"):
         fm.load_photo(np.zeros((64, 64), bool))
@@ -123,3 +125,21 @@ def test_yes_no_settings_take_numpy_bools_and_0_1():
     changes = _two_subjects()
     fits = {v: len(fm.analyze_series(changes, per_subject=v, n_boot=0).fits) for v in (True, np.True_, 1, False, 0)}
     assert fits[True] == fits[np.True_] == fits[1] == 3 and fits[False] == fits[0] == 1, fits
+
+
+def test_a_time_column_of_text_names_the_column_the_row_and_what_to_give():
+    """Times read from a spreadsheet as ISO text said "non-numeric time, value or noise floor: Unable to parse
+    string ... at position 0": which of three columns, and no word of what to give instead."""
+    changes = _two_subjects()
+    dated = changes.assign(hours_since_treatment=[f"2026-11-02T{8 + i % 8:02d}:30" for i in range(len(changes))])
+    with pytest.raises(fm.SeriesError, match=r"^hours_since_treatment: 16 of 16 cells are not numbers \(the first, "
+                                             r"row 0: '2026-11-02T08:30'\); they look like dates or times of day: "
+                                             r"give the hours since the treatment"):
+        fm.analyze_series(dated)
+    value = changes.assign(value=changes["value"].astype(object))
+    value.loc[5, "value"] = "n/a"
+    with pytest.raises(fm.SeriesError, match=r"^value: 1 of 16 cells are not numbers \(the first, row 5: 'n/a'\)$"):
+        fm.analyze_series(value)
+    as_text = changes.assign(hours_since_treatment=changes["hours_since_treatment"].astype(str))
+    assert not pd.api.types.is_numeric_dtype(as_text.hours_since_treatment)  # numbers as text still read as numbers
+    assert fm.analyze_series(as_text, n_boot=0).to_frame().equals(fm.analyze_series(changes, n_boot=0).to_frame())
