@@ -457,7 +457,8 @@ def analyze_photo(source, *, subject: str | None = None, name: str | None = None
     ------
     SettingError
         ``mm_per_px`` outside :data:`USER_MM_PER_PX_RANGE` or ``ipd_mm`` outside
-        :data:`USER_IPD_RANGE_MM` (before the photo is read; a bad photo never raises).
+        :data:`USER_IPD_RANGE_MM`, or ``fast`` not True or False (before the photo is read; a bad
+        photo never raises).
     TypeError
         ``source`` of a kind :func:`load_photo` cannot take (e.g. None, a list, a float
         array, a :class:`PhotoAnalysis`): a caller's mistake, raised at once.

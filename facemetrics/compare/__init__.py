@@ -371,9 +371,12 @@ def compare_photos(before, after, *, before_repeats=(), after_repeats=(), mm_per
         ignored); ``noise_floors`` not a dict of known ``(metric, side)`` keys
         to finite floors >= 0 (these raised before any photo is read); ``repeats_checked`` not a
         :class:`RepeatCheck`, or made for other photos (another before photo or other repeats, by their names
-        and files) or other settings (raised once the photos are analysed, before the comparison).
+        and files) or other settings (raised once the photos are analysed, before the comparison);
+        ``fast``, ``check_order`` or ``check_repeats`` not True or False (a NumPy bool, 0 or 1).
     TypeError
-        A photo of a kind :func:`facemetrics.load_photo` cannot take.
+        A photo of a kind :func:`facemetrics.load_photo` cannot take, the argument named (``before``,
+        ``after``, ``after_repeats[1]``), before any photo is read; a list given as ``before`` or
+        ``after`` (more photos of one state go in ``before_repeats`` / ``after_repeats``).
 
     Examples
     --------

@@ -1303,7 +1303,8 @@ def analyze_series(
     SeriesError
         Missing columns, non-numeric values, unknown metrics, mixed units in
         one series, an unknown ``calibration_source``, or invalid settings (``n_boot`` from 1 to
-        ``MIN_VERDICT_REPLICATES - 1`` included).
+        ``MIN_VERDICT_REPLICATES - 1`` included, ``per_subject`` not True or False).  A column that is
+        not numbers is named, with its first bad cell and row.
 
     Examples
     --------
